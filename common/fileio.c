@@ -1,0 +1,141 @@
+/* fileio.c: bounded reads and atomic writes (see fileio.h). */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int xo_write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t r = write(fd, p, len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        p += r;
+        len -= (size_t)r;
+    }
+    return 0;
+}
+
+int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
+                 xo_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", path);
+
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap + 1);
+    if (!buf) {
+        close(fd);
+        return xo_err_set(err, ENOMEM, "%s: out of memory", path);
+    }
+    for (;;) {
+        if (len == cap) {
+            if (cap > max) {
+                free(buf);
+                close(fd);
+                return xo_err_set(err, EFBIG, "%s: larger than %zu bytes",
+                                  path, max);
+            }
+            size_t ncap = cap * 2;
+            char *nbuf = realloc(buf, ncap + 1);
+            if (!nbuf) {
+                free(buf);
+                close(fd);
+                return xo_err_set(err, ENOMEM, "%s: out of memory", path);
+            }
+            buf = nbuf;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            int rc = xo_err_sys(err, "cannot read %s", path);
+            free(buf);
+            close(fd);
+            return rc;
+        }
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    close(fd);
+    if (len > max) {
+        free(buf);
+        return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", path, max);
+    }
+    buf[len] = '\0';
+    *out_r = buf;
+    if (len_r)
+        *len_r = len;
+    return 0;
+}
+
+int xo_write_file_atomic(const char *path, const void *data, size_t len,
+                         mode_t mode, xo_err *err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", path);
+    snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        int rc = xo_err_sys(err, "cannot create a temporary file for %s", path);
+        free(tmp);
+        return rc;
+    }
+    int rc = 0;
+    if (xo_write_all(fd, data, len) < 0)
+        rc = xo_err_sys(err, "cannot write %s", tmp);
+    else if (fchmod(fd, mode) < 0)
+        rc = xo_err_sys(err, "cannot chmod %s", tmp);
+    else if (fsync(fd) < 0)
+        rc = xo_err_sys(err, "cannot fsync %s", tmp);
+    if (close(fd) < 0 && rc == 0)
+        rc = xo_err_sys(err, "cannot close %s", tmp);
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = xo_err_sys(err, "cannot rename %s to %s", tmp, path);
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int xo_mkdir_p(const char *path, mode_t mode, xo_err *err)
+{
+    char buf[PATH_MAX];
+    size_t len = strlen(path);
+    if (len == 0 || len >= sizeof(buf))
+        return xo_err_set(err, ENAMETOOLONG, "bad directory path '%s'", path);
+    memcpy(buf, path, len + 1);
+    for (char *p = buf + 1; ; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+            *p = '\0';
+            if (mkdir(buf, mode) < 0 && errno != EEXIST)
+                return xo_err_sys(err, "cannot create directory %s", buf);
+            *p = c;
+            if (c == '\0')
+                break;
+        }
+    }
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return xo_err_sys(err, "cannot stat %s", path);
+    if (!S_ISDIR(st.st_mode))
+        return xo_err_set(err, ENOTDIR, "%s exists and is not a directory",
+                          path);
+    return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * fileio.h: bounded reads and atomic writes.  Every file xl-oci reads from
+ * outside is read with a size cap; every state file it writes is written to
+ * a temporary name, fsync'd and renamed, so a crash never leaves a
+ * half-written file under the real name.
+ */
+#ifndef XL_OCI_COMMON_FILEIO_H
+#define XL_OCI_COMMON_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/*
+ * Reads all of `path` into a NUL-terminated buffer (*out_r, length *len_r).
+ * Fails naming the file when it is larger than `max` bytes.
+ */
+int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
+                 xo_err *err);
+
+/* Writes `len` bytes atomically to `path` (temp file, fsync, rename). */
+int xo_write_file_atomic(const char *path, const void *data, size_t len,
+                         mode_t mode, xo_err *err);
+
+/* Creates `path` and its missing parents with `mode` (like mkdir -p). */
+int xo_mkdir_p(const char *path, mode_t mode, xo_err *err);
+
+/* Writes all of buf to fd, retrying on EINTR and short writes. */
+int xo_write_all(int fd, const void *buf, size_t len);
+
+#endif

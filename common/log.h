@@ -1,0 +1,22 @@
+/*
+ * log.h: diagnostics for the command layer and long-running monitors.
+ * Library code reports failures through xo_err, never through the log;
+ * the log is for progress and for things worth knowing that are not errors.
+ */
+#ifndef XL_OCI_COMMON_LOG_H
+#define XL_OCI_COMMON_LOG_H
+
+#include "error.h"
+
+enum xo_log_level { XO_LOG_ERROR, XO_LOG_WARN, XO_LOG_INFO, XO_LOG_DEBUG };
+
+/* Messages above `level` are dropped; default XO_LOG_WARN. */
+void xo_log_set_level(enum xo_log_level level);
+void xo_log_set_prefix(const char *prefix);
+void xo_log(enum xo_log_level level, const char *fmt, ...) XO_PRINTF(2, 3);
+
+#define xo_warn(...) xo_log(XO_LOG_WARN, __VA_ARGS__)
+#define xo_info(...) xo_log(XO_LOG_INFO, __VA_ARGS__)
+#define xo_debug(...) xo_log(XO_LOG_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,2 @@
+# common/: helpers every component uses.
+LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c
