@@ -58,7 +58,7 @@ static void test_parse_invalid(void **state)
                "61F20015AD", "lowercase");
     /* 64 bytes, but a path: must never become a blob file name. */
     expect_bad("sha256:../../../etc/passwd/ba7816bf8f01cfea414140de5dae2223b0"
-               "0361a396", "lowercase");
+               "0361a39617", "lowercase");
     expect_bad("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
                "61f20015a\n", "lowercase");
 }
