@@ -1,0 +1,113 @@
+# lib.sh: helpers for lab scenarios (sourced by dom0-run before each one).
+#
+# A scenario is a bash script tests/lab/NN-name.sh run as root inside the
+# lab's dom0, with its working directory set to $LAB_WORK.  It reports with
+# lab_ok / lab_fail (one RESULT line each; the host turns them into TAP) and
+# may set its own timeout with a line "# lab-timeout: SECONDS".  See
+# docs/lab.md for the whole API.  Environment:
+#   LAB_SCENARIO      this scenario's name (file name without .sh)
+#   LAB_WORK          an empty scratch directory on dom0's tmpfs
+#   LAB_SHARE         the host's 9p share (build/lab/share), read/write
+#   LAB_GUEST_KERNEL  uncompressed Debian vmlinux on tmpfs, for PV/PVH guests
+#   LAB_GUEST_INIT    static binary: writes $LAB_KEY=$LAB_VALUE to xenstore
+#   LAB_BRIDGE        the bridge for vifs (xenbr0, dom0 has 10.99.0.1/24)
+
+# lab_ok NAME [DETAIL...]: report a passed check.
+lab_ok() {
+    local name=$1
+    shift
+    echo "RESULT ok $name $*"
+}
+
+# lab_fail NAME REASON...: report a failed check; the reason is shown in TAP.
+lab_fail() {
+    local name=$1
+    shift
+    echo "RESULT fail $name $*"
+}
+
+# lab_check NAME COMMAND...: run COMMAND; ok if it exits 0, else fail with the
+# last lines of its output.
+lab_check() {
+    local name=$1 out rc
+    shift
+    out=$("$@" 2>&1)
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        lab_ok "$name"
+    else
+        echo "$out" | tail -n 5 | sed 's/^/  /' >&2
+        lab_fail "$name" "'$*' exited with $rc: $(echo "$out" | tail -n 1)"
+    fi
+    return $rc
+}
+
+# lab_log MESSAGE...: a diagnostic line with dom0's uptime.
+lab_log() {
+    echo "[$(lab_now)] $*" >&2
+}
+
+# lab_now: seconds since dom0 booted, with centiseconds (busybox date has no
+# %N, /proc/uptime is precise enough for timings under TCG).
+lab_now() {
+    cut -d' ' -f1 /proc/uptime
+}
+
+# lab_elapsed START: seconds since START (a lab_now value), two decimals.
+lab_elapsed() {
+    awk -v a="$1" -v b="$(lab_now)" 'BEGIN { printf "%.2f", b - a }'
+}
+
+# lab_wait_xs PATH TIMEOUT [EXPECTED]: wait until the xenstore key PATH exists
+# (and, if given, holds EXPECTED); print its value.  Returns 1 on timeout.
+lab_wait_xs() {
+    local path=$1 timeout=$2 want=${3-} end v
+    end=$(awk -v a="$(lab_now)" -v t="$timeout" 'BEGIN { print a + t }')
+    while :; do
+        if v=$(xenstore-read "$path" 2>/dev/null); then
+            if [ $# -lt 3 ] || [ "$v" = "$want" ]; then
+                echo "$v"
+                return 0
+            fi
+        fi
+        awk -v a="$(lab_now)" -v e="$end" 'BEGIN { exit !(a >= e) }' &&
+            return 1
+        sleep 0.2
+    done
+}
+
+# lab_mkinitrd OUT BINARY: a one-file initramfs (newc cpio) whose /init is
+# BINARY (which must be static).
+lab_mkinitrd() {
+    local out=$1 bin=$2 d
+    d=$(mktemp -d)
+    cp "$bin" "$d/init" && chmod 0755 "$d/init" &&
+        (cd "$d" && echo init | cpio -o -H newc 2>/dev/null) > "$out"
+    local rc=$?
+    rm -rf "$d"
+    return $rc
+}
+
+# lab_pv_config OUT NAME RAMDISK [CONFIG-LINE...]: write an xl config for a
+# PV guest (128 MB, 1 vCPU) booting $LAB_GUEST_KERNEL with RAMDISK; extra
+# lines (disk=..., vif=..., extra=...) are appended as given.
+lab_pv_config() {
+    local out=$1 name=$2 ramdisk=$3 line
+    shift 3
+    {
+        echo "name = \"$name\""
+        echo "type = \"pv\""
+        echo "kernel = \"$LAB_GUEST_KERNEL\""
+        echo "ramdisk = \"$ramdisk\""
+        echo "memory = 128"
+        echo "vcpus = 1"
+        echo "on_poweroff = \"preserve\""
+        echo "on_crash = \"preserve\""
+        for line in "$@"; do echo "$line"; done
+    } > "$out"
+}
+
+# lab_guest_console NAME: print the guest's console log (xenconsoled).
+lab_guest_console() {
+    cat "/var/log/xen/guest-$1.log" 2>/dev/null
+}
