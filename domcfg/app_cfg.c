@@ -1,0 +1,325 @@
+/*
+ * app_cfg.c: app.cfg through libxlutil, with a check of every key.
+ *
+ * libxlutil has no public way to list the keys a file set, and xl itself
+ * ignores unknown keys.  We must refuse them with their line number, so we
+ * walk libxlutil's list of settings.  Its layout is private to libxlutil;
+ * the declaration below is the one of Xen 4.17 (configure requires xlutil
+ * 4.17) and every walked name is cross-checked with the public getters, so
+ * a layout change is caught as an error instead of being misread.
+ */
+#include "app_cfg.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxlutil.h>
+
+#include "common/fileio.h"
+#include "common/json.h"
+
+struct xlu417_setting {
+    struct xlu417_setting *next;
+    char *name;
+    XLU_ConfigValue *value;
+    enum XLU_Operation op;
+    int lineno;
+};
+
+struct xlu417_config {
+    struct xlu417_setting *settings;
+    FILE *report;
+    char *config_source;
+};
+
+enum key_type { KEY_STRING, KEY_LIST, KEY_LONG };
+
+struct key_def {
+    const char *name;
+    enum key_type type;
+};
+
+/* Every key app.cfg may set; anything else is an error. */
+static const struct key_def known_keys[] = {
+    {"name", KEY_STRING},        {"uuid", KEY_STRING},
+    {"type", KEY_STRING},        {"memory", KEY_LONG},
+    {"maxmem", KEY_LONG},        {"vcpus", KEY_LONG},
+    {"maxvcpus", KEY_LONG},      {"cpus", KEY_STRING},
+    {"vif", KEY_LIST},           {"disk", KEY_LIST},
+    {"on_poweroff", KEY_STRING}, {"on_reboot", KEY_STRING},
+    {"on_crash", KEY_STRING},    {"oci_root", KEY_STRING},
+    {"oci_image", KEY_STRING},   {"oci_entrypoint", KEY_LIST},
+    {"oci_cmd", KEY_LIST},       {"oci_env", KEY_LIST},
+    {"oci_workdir", KEY_STRING}, {"oci_user", KEY_STRING},
+    {"oci_hostname", KEY_STRING}, {"oci_volumes", KEY_LIST},
+    {"oci_writable", KEY_STRING}, {"oci_stop_signal", KEY_STRING},
+    {"oci_stop_timeout", KEY_LONG}, {"oci_loader", KEY_STRING},
+    {"oci_gateway", KEY_STRING}, {"oci_dns", KEY_LIST},
+};
+
+#define MAX_SETTINGS 256
+#define MAX_CFG_BYTES (1024 * 1024)
+
+struct app_cfg {
+    XLU_Config *xlu;
+    char *path;
+    char *report_buf;   /* libxlutil's diagnostics, for syntax errors */
+    size_t report_len;
+    FILE *report;
+};
+
+static const struct key_def *find_key(const char *name)
+{
+    for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
+        if (strcmp(known_keys[i].name, name) == 0)
+            return &known_keys[i];
+    return NULL;
+}
+
+static const char *type_name(enum key_type t)
+{
+    switch (t) {
+    case KEY_STRING:
+        return "a string";
+    case KEY_LIST:
+        return "a list";
+    case KEY_LONG:
+        return "a number";
+    }
+    return "?";
+}
+
+/* Line of the setting of `key` libxlutil will use (the last one), or 0. */
+static int key_line(const struct app_cfg *ac, const char *key)
+{
+    const struct xlu417_config *c = (const struct xlu417_config *)ac->xlu;
+    for (const struct xlu417_setting *s = c->settings; s; s = s->next)
+        if (s->name && strcmp(s->name, key) == 0)
+            return s->lineno;
+    return 0;
+}
+
+static int verr(const struct app_cfg *ac, const char *key, xo_err *err,
+                const char *fmt, va_list ap)
+{
+    char msg[512];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    int line = key_line(ac, key);
+    if (line > 0)
+        return xo_err_set(err, EINVAL, "%s:%d: %s: %s", ac->path, line, key,
+                          msg);
+    return xo_err_set(err, EINVAL, "%s: %s: %s", ac->path, key, msg);
+}
+
+int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,
+                      const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verr(ac, key, err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* Does the key hold a value of the type its definition says? */
+static bool has_type(const struct app_cfg *ac, const struct key_def *k)
+{
+    const char *s;
+    XLU_ConfigList *l;
+    switch (k->type) {
+    case KEY_STRING:
+    case KEY_LONG:
+        /* Numbers are string atoms; app_cfg_long checks their syntax. */
+        return xlu_cfg_get_string(ac->xlu, k->name, &s, 1) == 0;
+    case KEY_LIST:
+        return xlu_cfg_get_list(ac->xlu, k->name, &l, NULL, 1) == 0;
+    }
+    return false;
+}
+
+static int check_keys(struct app_cfg *ac, xo_err *err)
+{
+    const struct xlu417_config *c = (const struct xlu417_config *)ac->xlu;
+    size_t n = 0;
+    for (const struct xlu417_setting *s = c->settings; s; s = s->next) {
+        if (++n > MAX_SETTINGS)
+            return xo_err_set(err, E2BIG, "%s: more than %d settings",
+                              ac->path, MAX_SETTINGS);
+        const char *s_any;
+        XLU_ConfigList *l_any;
+        if (!s->name || (xlu_cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
+                         xlu_cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
+            return xo_err_set(err, EPROTO, "%s: cannot walk libxlutil's "
+                              "settings (libxlutil is not 4.17?)", ac->path);
+        const struct key_def *k = find_key(s->name);
+        if (!k)
+            return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"",
+                              ac->path, s->lineno, s->name);
+        if (!has_type(ac, k))
+            return xo_err_set(err, EINVAL, "%s:%d: %s: must be %s", ac->path,
+                              key_line(ac, k->name), s->name,
+                              type_name(k->type));
+    }
+    return 0;
+}
+
+/* The first line of libxlutil's report, without its trailing newline. */
+static const char *report_text(struct app_cfg *ac)
+{
+    fflush(ac->report);
+    if (!ac->report_buf || ac->report_len == 0)
+        return "syntax error";
+    char *nl = strchr(ac->report_buf, '\n');
+    if (nl)
+        *nl = '\0';
+    return ac->report_buf;
+}
+
+static struct app_cfg *app_cfg_new(const char *path)
+{
+    struct app_cfg *ac = calloc(1, sizeof(*ac));
+    if (!ac)
+        return NULL;
+    ac->path = strdup(path);
+    ac->report = open_memstream(&ac->report_buf, &ac->report_len);
+    if (!ac->path || !ac->report) {
+        app_cfg_free(ac);
+        return NULL;
+    }
+    ac->xlu = xlu_cfg_init(ac->report, path);
+    if (!ac->xlu) {
+        app_cfg_free(ac);
+        return NULL;
+    }
+    return ac;
+}
+
+int app_cfg_read_data(struct app_cfg **out_r, const char *name,
+                      const char *data, size_t len, xo_err *err)
+{
+    if (len > MAX_CFG_BYTES)
+        return xo_err_set(err, EFBIG, "%s: larger than %d bytes", name,
+                          MAX_CFG_BYTES);
+    if (memchr(data, '\0', len))
+        return xo_err_set(err, EINVAL, "%s: contains a NUL byte", name);
+    struct app_cfg *ac = app_cfg_new(name);
+    if (!ac)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", name);
+    if (xlu_cfg_readdata(ac->xlu, data, (int)len)) {
+        /* libxlutil says where: "FILE:LINE: config parsing error ..." */
+        int rc = xo_err_set(err, EINVAL, "%s", report_text(ac));
+        app_cfg_free(ac);
+        return rc;
+    }
+    if (check_keys(ac, err) < 0) {
+        app_cfg_free(ac);
+        return -1;
+    }
+    *out_r = ac;
+    return 0;
+}
+
+int app_cfg_read(struct app_cfg **out_r, const char *path, xo_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    if (xo_read_file(&buf, &len, path, MAX_CFG_BYTES, err) < 0)
+        return -1;
+    int rc = app_cfg_read_data(out_r, path, buf, len, err);
+    free(buf);
+    return rc;
+}
+
+void app_cfg_free(struct app_cfg *ac)
+{
+    if (!ac)
+        return;
+    if (ac->xlu)
+        xlu_cfg_destroy(ac->xlu);
+    if (ac->report)
+        fclose(ac->report);
+    free(ac->report_buf);
+    free(ac->path);
+    free(ac);
+}
+
+const char *app_cfg_path(const struct app_cfg *ac)
+{
+    return ac->path;
+}
+
+XLU_Config *app_cfg_xlu(const struct app_cfg *ac)
+{
+    return ac->xlu;
+}
+
+int app_cfg_string(const struct app_cfg *ac, const char *key,
+                   const char **out_r, xo_err *err)
+{
+    const char *s;
+    if (xlu_cfg_get_string(ac->xlu, key, &s, 1))
+        return 0; /* absent: types were checked at read time */
+    if (strlen(s) > 4096)
+        return app_cfg_bad_value(ac, key, err, "value longer than 4096 bytes");
+    *out_r = s;
+    return 1;
+}
+
+int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
+                 char ***out_r, size_t *n_r, xo_err *err)
+{
+    XLU_ConfigList *l;
+    int n = 0;
+    if (xlu_cfg_get_list(ac->xlu, key, &l, &n, 1))
+        return 0;
+    if ((size_t)n > max)
+        return app_cfg_bad_value(ac, key, err, "%d items, at most %zu "
+                                 "allowed", n, max);
+    char **v = calloc((size_t)n + 1, sizeof(*v));
+    if (!v)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++) {
+        const char *item = xlu_cfg_get_listitem(l, i);
+        if (!item) {
+            xo_strv_free(v);
+            return app_cfg_bad_value(ac, key, err, "item %d must be a string",
+                                     i);
+        }
+        if (strlen(item) > 4096) {
+            xo_strv_free(v);
+            return app_cfg_bad_value(ac, key, err, "item %d longer than 4096 "
+                                     "bytes", i);
+        }
+        v[i] = strdup(item);
+        if (!v[i]) {
+            xo_strv_free(v);
+            return xo_err_set(err, ENOMEM, "out of memory");
+        }
+    }
+    *out_r = v;
+    if (n_r)
+        *n_r = (size_t)n;
+    return 1;
+}
+
+int app_cfg_long(const struct app_cfg *ac, const char *key, long min,
+                 long max, long *out_r, xo_err *err)
+{
+    const char *s;
+    if (xlu_cfg_get_string(ac->xlu, key, &s, 1))
+        return 0;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 0);
+    if (errno || end == s || *end)
+        return app_cfg_bad_value(ac, key, err, "must be a number, not "
+                                 "\"%s\"", s);
+    if (v < min || v > max)
+        return app_cfg_bad_value(ac, key, err, "%ld is out of range "
+                                 "[%ld, %ld]", v, min, max);
+    *out_r = v;
+    return 1;
+}

@@ -1,0 +1,45 @@
+/*
+ * app_cfg.h: reading app.cfg, an xl-syntax file with oci_ keys, through
+ * libxlutil (the only parser of xl syntax we use).  Every key is checked
+ * against the table of known keys and types; errors name file, line, key.
+ */
+#ifndef XL_OCI_DOMCFG_APP_CFG_H
+#define XL_OCI_DOMCFG_APP_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+
+struct app_cfg;
+
+/* Parses `path`; fails on a syntax error, unknown key or wrong type. */
+int app_cfg_read(struct app_cfg **out_r, const char *path, xo_err *err);
+/* Same, from memory; `name` is used in messages (fuzzing, tests). */
+int app_cfg_read_data(struct app_cfg **out_r, const char *name,
+                      const char *data, size_t len, xo_err *err);
+void app_cfg_free(struct app_cfg *ac);
+
+const char *app_cfg_path(const struct app_cfg *ac);
+
+/*
+ * Getters return 1 with the value when the key is set, 0 when it is not,
+ * -1 with an error naming file, line and key when the value is bad.
+ * Strings are borrowed from the app_cfg; lists are owned, NULL-terminated
+ * vectors (free with xo_strv_free).
+ */
+int app_cfg_string(const struct app_cfg *ac, const char *key,
+                   const char **out_r, xo_err *err);
+int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
+                 char ***out_r, size_t *n_r, xo_err *err);
+int app_cfg_long(const struct app_cfg *ac, const char *key, long min,
+                 long max, long *out_r, xo_err *err);
+
+/* Fails with "FILE:LINE: KEY: <message>" for a value found bad later on. */
+int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,
+                      const char *fmt, ...) XO_PRINTF(4, 5);
+
+/* libxlutil's own handle, for xlu_disk_parse; borrowed. */
+struct XLU_Config *app_cfg_xlu(const struct app_cfg *ac);
+
+#endif

@@ -1,0 +1,554 @@
+/*
+ * build.c: app.cfg + root volume -> struct domain_config.  Identity,
+ * resources, devices and storage come from app.cfg; the process comes from
+ * merge.c.  Every value is checked here, so the renderers can trust `dc`.
+ */
+#include "domcfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxl_uuid.h>
+#include <libxlutil.h>
+
+#include "app_cfg.h"
+#include "common/json.h"
+#include "image_config.h"
+#include "merge.h"
+#include "vif.h"
+
+static char *xstrdup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static char *path_join(const char *a, const char *b)
+{
+    size_t n = strlen(a) + strlen(b) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", a, b);
+    return p;
+}
+
+static bool valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > DC_MAX_NAME || s[0] == '-' || s[0] == '.')
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+            return false;
+    return true;
+}
+
+/* RFC 1123 host name: labels of [a-z0-9-], not starting/ending with '-'. */
+static bool valid_hostname(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '.') {
+            if (label == 0 || s[i - 1] == '-')
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)c) || (c == '-' && label > 0)) {
+            if (++label > 63)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return label > 0 && s[n - 1] != '-';
+}
+
+/* xl's cpus syntax: "all", or a comma list of N, N-M, ^N. */
+static bool valid_cpus(const char *s)
+{
+    if (strcmp(s, "all") == 0)
+        return true;
+    const char *p = s;
+    while (*p) {
+        if (*p == '^')
+            p++;
+        if (!isdigit((unsigned char)*p))
+            return false;
+        char *end;
+        long a = strtol(p, &end, 10), b = a;
+        p = end;
+        if (*p == '-') {
+            p++;
+            if (!isdigit((unsigned char)*p))
+                return false;
+            b = strtol(p, &end, 10);
+            p = end;
+        }
+        if (a < 0 || b < a || b > 4095)
+            return false;
+        if (*p == ',')
+            p++;
+        else if (*p)
+            return false;
+    }
+    return *s != '\0';
+}
+
+static int get_dup(char **dst, const struct app_cfg *ac, const char *key,
+                   const char *def, xo_err *err)
+{
+    const char *s = NULL;
+    int r = app_cfg_string(ac, key, &s, err);
+    if (r < 0)
+        return -1;
+    const char *v = r ? s : def;
+    if (!v)
+        return 0;
+    *dst = strdup(v);
+    return *dst ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+}
+
+static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
+                          xo_err *err)
+{
+    const char *s;
+    int r = app_cfg_string(ac, "name", &s, err);
+    if (r < 0)
+        return -1;
+    if (r == 0)
+        return xo_err_set(err, EINVAL, "%s: \"name\" is missing",
+                          app_cfg_path(ac));
+    if (!valid_name(s))
+        return app_cfg_bad_value(ac, "name", err, "\"%s\" must be 1-%d of "
+                                 "[A-Za-z0-9_.-], not starting with '-' or "
+                                 "'.'", s, DC_MAX_NAME);
+    if (get_dup(&dc->name, ac, "name", NULL, err) < 0)
+        return -1;
+
+    if ((r = app_cfg_string(ac, "uuid", &s, err)) < 0)
+        return -1;
+    if (r) {
+        libxl_uuid u;
+        if (libxl_uuid_from_string(&u, s))
+            return app_cfg_bad_value(ac, "uuid", err, "\"%s\" is not a UUID",
+                                     s);
+        if (get_dup(&dc->uuid, ac, "uuid", NULL, err) < 0)
+            return -1;
+    }
+
+    if ((r = app_cfg_string(ac, "type", &s, err)) < 0)
+        return -1;
+    dc->type = DC_TYPE_PV;
+    if (r && strcmp(s, "pvh") == 0)
+        dc->type = DC_TYPE_PVH;
+    else if (r && strcmp(s, "pv") != 0)
+        return app_cfg_bad_value(ac, "type", err, "\"%s\" is not \"pv\" or "
+                                 "\"pvh\"", s);
+    return 0;
+}
+
+static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
+                           xo_err *err)
+{
+    dc->memory_mb = 128;
+    if (app_cfg_long(ac, "memory", 16, 1L << 20, &dc->memory_mb, err) < 0)
+        return -1;
+    dc->maxmem_mb = dc->memory_mb;
+    int r = app_cfg_long(ac, "maxmem", 16, 1L << 20, &dc->maxmem_mb, err);
+    if (r < 0)
+        return -1;
+    if (r && dc->maxmem_mb < dc->memory_mb)
+        return app_cfg_bad_value(ac, "maxmem", err, "%ld is below memory "
+                                 "(%ld)", dc->maxmem_mb, dc->memory_mb);
+    dc->vcpus = 1;
+    if (app_cfg_long(ac, "vcpus", 1, 128, &dc->vcpus, err) < 0)
+        return -1;
+    dc->maxvcpus = dc->vcpus;
+    if ((r = app_cfg_long(ac, "maxvcpus", 1, 128, &dc->maxvcpus, err)) < 0)
+        return -1;
+    if (r && dc->maxvcpus < dc->vcpus)
+        return app_cfg_bad_value(ac, "maxvcpus", err, "%ld is below vcpus "
+                                 "(%ld)", dc->maxvcpus, dc->vcpus);
+    const char *s;
+    if ((r = app_cfg_string(ac, "cpus", &s, err)) < 0)
+        return -1;
+    if (r && !valid_cpus(s))
+        return app_cfg_bad_value(ac, "cpus", err, "\"%s\" is not \"all\" or "
+                                 "a list of N, N-M, ^N", s);
+    if (r && get_dup(&dc->cpus, ac, "cpus", NULL, err) < 0)
+        return -1;
+
+    static const char *const actions[] = {"on_poweroff", "on_reboot",
+                                          "on_crash"};
+    static const char *const defaults[] = {"destroy", "restart", "destroy"};
+    char **slots[] = {&dc->on_poweroff, &dc->on_reboot, &dc->on_crash};
+    for (int i = 0; i < 3; i++) {
+        if (get_dup(slots[i], ac, actions[i], defaults[i], err) < 0)
+            return -1;
+        libxl_action_on_shutdown a;
+        if (libxl_action_on_shutdown_from_string(*slots[i], &a))
+            return app_cfg_bad_value(ac, actions[i], err, "\"%s\" is not a "
+                                     "shutdown action (destroy, restart, "
+                                     "preserve, rename-restart, ...)",
+                                     *slots[i]);
+    }
+    return 0;
+}
+
+static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
+                      xo_err *err)
+{
+    char **vifs = NULL;
+    size_t n = 0;
+    int r = app_cfg_list(ac, "vif", DC_MAX_VIFS, &vifs, &n, err);
+    if (r <= 0)
+        return r;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (vif_parse(&dc->vifs[i], vifs[i], err) < 0) {
+            rc = app_cfg_bad_value(ac, "vif", err, "%s", xo_err_msg(err));
+            break;
+        }
+        dc->n_vifs++;
+        if (!dc->vifs[i].mac[0])
+            vif_default_mac(dc->vifs[i].mac, dc->name, (unsigned)i);
+    }
+    xo_strv_free(vifs);
+    return rc;
+}
+
+/* xvda, xvdb, ... as the guest sees them; our own disks come first. */
+static char *vdev_name(size_t index)
+{
+    char buf[8];
+    snprintf(buf, sizeof(buf), "xvd%c", (char)('a' + index));
+    return strdup(buf);
+}
+
+static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
+                       size_t first_free, xo_err *err)
+{
+    char **disks = NULL;
+    size_t n = 0;
+    int r = app_cfg_list(ac, "disk", DC_MAX_DISKS, &disks, &n, err);
+    if (r <= 0)
+        return r;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        libxl_device_disk disk;
+        libxl_device_disk_init(&disk);
+        const char *spec = disks[i];
+        if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
+            rc = app_cfg_bad_value(ac, "disk", err, "\"%s\" is not a valid "
+                                   "xl disk spec", spec);
+        } else {
+            /* Our own disks take xvda.. in order; refuse a clash. */
+            for (size_t k = 0; k < first_free && rc == 0; k++) {
+                char *ours = vdev_name(k);
+                if (ours && disk.vdev && strcmp(disk.vdev, ours) == 0)
+                    rc = app_cfg_bad_value(ac, "disk", err, "vdev %s is used "
+                                           "by the container's own disks "
+                                           "(use xvd%c or later)", ours,
+                                           (char)('a' + first_free));
+                free(ours);
+            }
+            if (rc == 0 && !(dc->disks[dc->n_disks++] = strdup(spec)))
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+        }
+        libxl_device_disk_dispose(&disk);
+    }
+    xo_strv_free(disks);
+    return rc;
+}
+
+static bool is_file(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Finds the rootfs image and image config in the root volume directory. */
+static int build_root_volume(struct domain_config *dc,
+                             const struct app_cfg *ac,
+                             const struct domcfg_opts *opts, xo_err *err)
+{
+    const char *root = NULL, *ref = NULL;
+    int has_root = app_cfg_string(ac, "oci_root", &root, err);
+    int has_image = has_root < 0 ? -1
+                                 : app_cfg_string(ac, "oci_image", &ref, err);
+    if (has_root < 0 || has_image < 0)
+        return -1;
+    if (has_root && has_image)
+        return app_cfg_bad_value(ac, "oci_image", err, "set either oci_root "
+                                 "or oci_image, not both");
+    if (!has_root && !has_image)
+        return xo_err_set(err, EINVAL, "%s: no root volume: set oci_root "
+                          "(a root volume directory) or oci_image (an image "
+                          "reference)", app_cfg_path(ac));
+    if (has_image) {
+        if (!opts->resolve_image)
+            return app_cfg_bad_value(ac, "oci_image", err, "image references "
+                                     "cannot be resolved here");
+        if (opts->resolve_image(opts->resolve_ctx, ref, &dc->root_volume,
+                                err) < 0)
+            return xo_err_wrap(err, "%s: oci_image", app_cfg_path(ac));
+    } else if (!(dc->root_volume = strdup(root))) {
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+
+    struct stat st;
+    if (stat(dc->root_volume, &st) < 0 || !S_ISDIR(st.st_mode))
+        return app_cfg_bad_value(ac, has_root ? "oci_root" : "oci_image",
+                                 err, "root volume %s is not a directory",
+                                 dc->root_volume);
+    static const char *const images[][2] = {{"rootfs.erofs", "erofs"},
+                                            {"rootfs.ext4", "ext4"},
+                                            {"rootfs.squashfs", "squashfs"}};
+    for (size_t i = 0; i < 3 && !dc->rootfs_image; i++) {
+        char *p = path_join(dc->root_volume, images[i][0]);
+        if (!p)
+            return xo_err_set(err, ENOMEM, "out of memory");
+        if (is_file(p)) {
+            dc->rootfs_image = p;
+            dc->rootfs_fstype = strdup(images[i][1]);
+        } else {
+            free(p);
+        }
+    }
+    if (!dc->rootfs_image)
+        return xo_err_set(err, ENOENT, "root volume %s has no rootfs image "
+                          "(rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
+                          dc->root_volume);
+    dc->image_config_path = path_join(dc->root_volume, "image-config.json");
+    char *pw = path_join(dc->root_volume, "passwd");
+    char *gr = path_join(dc->root_volume, "group");
+    if (!dc->image_config_path || !pw || !gr || !dc->rootfs_fstype) {
+        free(pw);
+        free(gr);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    if (is_file(pw))
+        dc->passwd_path = pw;
+    else
+        free(pw);
+    if (is_file(gr))
+        dc->group_path = gr;
+    else
+        free(gr);
+    return 0;
+}
+
+static int load_image_config(struct domain_config *dc,
+                             struct image_config *ic, xo_err *err)
+{
+    if (image_config_load(ic, dc->image_config_path, err) < 0)
+        return -1;
+    if (strcmp(ic->os, "linux") != 0 || strcmp(ic->architecture, "amd64"))
+        return xo_err_set(err, EINVAL, "%s: image is for %s/%s; only "
+                          "linux/amd64 images run here",
+                          dc->image_config_path, ic->os, ic->architecture);
+    if (!(dc->os = strdup(ic->os)) ||
+        !(dc->architecture = strdup(ic->architecture)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+/* A tmpfs size: digits with an optional k/m/g suffix or a percentage. */
+static bool valid_size(const char *s)
+{
+    if (!isdigit((unsigned char)*s) || strlen(s) > 20)
+        return false;
+    while (isdigit((unsigned char)*s))
+        s++;
+    return *s == '\0' || (s[1] == '\0' && strchr("kKmMgG%", *s));
+}
+
+static bool valid_guest_path(const char *p)
+{
+    if (p[0] != '/' || strlen(p) > 1024)
+        return false;
+    /* No "..": a volume target must not climb out of the container root. */
+    for (const char *s = p; (s = strstr(s, "..")); s += 2)
+        if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
+            return false;
+    return strcmp(p, "/") != 0 && !strchr(p, ',');
+}
+
+static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
+                         size_t *next_vdev, xo_err *err)
+{
+    const char *w = NULL;
+    int r = app_cfg_string(ac, "oci_writable", &w, err);
+    if (r < 0)
+        return -1;
+    *next_vdev = 1; /* xvda is the rootfs */
+    if (!r || strncmp(w, "tmpfs", 5) == 0) {
+        dc->writable = DC_WRITABLE_TMPFS;
+        if (r && w[5] == ':') {
+            if (!valid_size(w + 6))
+                return app_cfg_bad_value(ac, "oci_writable", err, "\"%s\" "
+                                         "is not a tmpfs size (e.g. 64m)",
+                                         w + 6);
+            dc->writable_size = strdup(w + 6);
+        } else if (r && w[5] != '\0') {
+            return app_cfg_bad_value(ac, "oci_writable", err, "\"%s\" is "
+                                     "not tmpfs[:SIZE] or a block image", w);
+        }
+    } else {
+        if (w[0] != '/')
+            return app_cfg_bad_value(ac, "oci_writable", err, "block image "
+                                     "\"%s\" must be an absolute path", w);
+        dc->writable = DC_WRITABLE_DISK;
+        dc->writable_source = strdup(w);
+        dc->writable_vdev = vdev_name((*next_vdev)++);
+        if (!dc->writable_source || !dc->writable_vdev)
+            return xo_err_set(err, ENOMEM, "out of memory");
+    }
+
+    char **vols = NULL;
+    size_t n = 0;
+    if ((r = app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n,
+                          err)) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        char *spec = vols[i];
+        char *target = strchr(spec, ':');
+        char *mode = target ? strchr(target + 1, ':') : NULL;
+        if (target)
+            *target++ = '\0';
+        if (mode)
+            *mode++ = '\0';
+        if (!target || spec[0] != '/' || !valid_guest_path(target) ||
+            (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))) {
+            rc = app_cfg_bad_value(ac, "oci_volumes", err, "item %zu must "
+                                   "be /SOURCE:/TARGET[:ro|rw] with "
+                                   "absolute paths", i);
+            break;
+        }
+        for (size_t k = 0; k < dc->n_volumes && rc == 0; k++)
+            if (strcmp(dc->volumes[k].target, target) == 0)
+                rc = app_cfg_bad_value(ac, "oci_volumes", err, "target %s "
+                                       "is given twice", target);
+        if (rc)
+            break;
+        struct dc_volume *v = &dc->volumes[dc->n_volumes++];
+        v->source = strdup(spec);
+        v->target = strdup(target);
+        v->vdev = vdev_name((*next_vdev)++);
+        v->read_only = mode && strcmp(mode, "ro") == 0;
+        if (!v->source || !v->target || !v->vdev)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    }
+    xo_strv_free(vols);
+    return rc;
+}
+
+static int build_network(struct domain_config *dc, const struct app_cfg *ac,
+                         xo_err *err)
+{
+    const char *s;
+    int r = app_cfg_string(ac, "oci_gateway", &s, err);
+    if (r < 0)
+        return -1;
+    if (r && !vif_valid_ipv4(s, false))
+        return app_cfg_bad_value(ac, "oci_gateway", err, "\"%s\" is not an "
+                                 "IPv4 address", s);
+    if (r && !(dc->gateway = strdup(s)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    char **dns = NULL;
+    size_t n = 0;
+    if ((r = app_cfg_list(ac, "oci_dns", DC_MAX_DNS, &dns, &n, err)) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (!vif_valid_ipv4(dns[i], false))
+            rc = app_cfg_bad_value(ac, "oci_dns", err, "\"%s\" is not an "
+                                   "IPv4 address", dns[i]);
+        else if (!(dc->dns[dc->n_dns++] = strdup(dns[i])))
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    }
+    xo_strv_free(dns);
+    return rc;
+}
+
+static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
+                        const struct domcfg_opts *opts, xo_err *err)
+{
+    if (get_dup(&dc->loader_dir, ac, "oci_loader", opts->default_loader,
+                err) < 0)
+        return -1;
+    if (!dc->loader_dir || dc->loader_dir[0] != '/')
+        return app_cfg_bad_value(ac, "oci_loader", err, "loader directory "
+                                 "must be an absolute path");
+    dc->kernel = path_join(dc->loader_dir, "kernel");
+    char *ddir = path_join(opts->state_root, "domains");
+    char *dom = ddir ? path_join(ddir, dc->name) : NULL;
+    dc->ramdisk = dom ? path_join(dom, "ramdisk") : NULL;
+    free(ddir);
+    free(dom);
+    /* The loader's init finds its boot spec in the ramdisk; the kernel
+     * needs only the console and quiet logging. */
+    dc->cmdline = strdup("console=hvc0 quiet");
+    if (!dc->kernel || !dc->ramdisk || !dc->cmdline)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
+                        const struct domcfg_opts *opts, xo_err *err)
+{
+    struct image_config ic;
+    image_config_init(&ic);
+    size_t next_vdev = 0;
+    int rc = -1;
+    if (build_identity(dc, ac, err) < 0 || build_resources(dc, ac, err) < 0 ||
+        build_vifs(dc, ac, err) < 0 || build_network(dc, ac, err) < 0 ||
+        build_root_volume(dc, ac, opts, err) < 0 ||
+        load_image_config(dc, &ic, err) < 0 ||
+        merge_process(dc, ac, &ic, err) < 0 ||
+        build_storage(dc, ac, &next_vdev, err) < 0 ||
+        build_disks(dc, ac, next_vdev, err) < 0 ||
+        build_loader(dc, ac, opts, err) < 0)
+        goto out;
+
+    const char *h = NULL;
+    int r = app_cfg_string(ac, "oci_hostname", &h, err);
+    if (r < 0)
+        goto out;
+    if (r && !valid_hostname(h)) {
+        app_cfg_bad_value(ac, "oci_hostname", err, "\"%s\" is not a valid "
+                          "host name", h);
+        goto out;
+    }
+    /* A domain name may hold '_' or '.', which a host name may not. */
+    dc->hostname = xstrdup_or_null(r ? h : dc->name);
+    for (char *p = dc->hostname; p && *p; p++)
+        if (*p == '_')
+            *p = '-';
+    if (!dc->hostname || !valid_hostname(dc->hostname)) {
+        xo_err_set(err, EINVAL, "%s: cannot derive a host name from name "
+                   "\"%s\"; set oci_hostname", app_cfg_path(ac), dc->name);
+        goto out;
+    }
+    rc = 0;
+out:
+    image_config_dispose(&ic);
+    return rc;
+}
+
+int domcfg_from_file(struct domain_config *dc, const char *path,
+                     const struct domcfg_opts *opts, xo_err *err)
+{
+    struct app_cfg *ac = NULL;
+    if (app_cfg_read(&ac, path, err) < 0)
+        return -1;
+    int rc = domcfg_from_app_cfg(dc, ac, opts, err);
+    app_cfg_free(ac);
+    return rc;
+}

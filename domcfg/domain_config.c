@@ -1,0 +1,43 @@
+/* domain_config.c: init/dispose of struct domain_config. */
+#include "domain_config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "vif.h"
+
+void domain_config_init(struct domain_config *dc)
+{
+    memset(dc, 0, sizeof(*dc));
+}
+
+void domain_config_dispose(struct domain_config *dc)
+{
+    char **strs[] = {
+        &dc->name, &dc->uuid, &dc->cpus, &dc->on_poweroff, &dc->on_reboot,
+        &dc->on_crash, &dc->root_volume, &dc->rootfs_image,
+        &dc->rootfs_fstype, &dc->image_config_path, &dc->os,
+        &dc->architecture, &dc->loader_dir, &dc->kernel, &dc->ramdisk,
+        &dc->cmdline, &dc->cwd, &dc->user, &dc->hostname,
+        &dc->writable_size, &dc->writable_source, &dc->writable_vdev,
+        &dc->gateway, &dc->passwd_path, &dc->group_path,
+    };
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+        free(*strs[i]);
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        vif_dispose(&dc->vifs[i]);
+    for (size_t i = 0; i < dc->n_disks; i++)
+        free(dc->disks[i]);
+    for (size_t i = 0; i < dc->n_volumes; i++) {
+        free(dc->volumes[i].source);
+        free(dc->volumes[i].target);
+        free(dc->volumes[i].vdev);
+    }
+    for (size_t i = 0; i < dc->n_dns; i++)
+        free(dc->dns[i]);
+    xo_strv_free(dc->args);
+    xo_strv_free(dc->env);
+    xo_strv_free(dc->labels);
+    domain_config_init(dc);
+}

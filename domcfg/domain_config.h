@@ -1,0 +1,113 @@
+/*
+ * domain_config.h: struct domain_config, the one truth about a container
+ * domain.  domcfg builds it from app.cfg (libxlutil) and the OCI image
+ * config found in the root volume, then renders it three ways: a
+ * libxl_domain_config, an OCI runtime spec, and the loader's boot spec.
+ *
+ * Ownership follows libxl's contract: always call domain_config_init()
+ * first (even for an out-param) and domain_config_dispose() exactly once;
+ * dispose is idempotent.
+ */
+#ifndef XL_OCI_DOMCFG_DOMAIN_CONFIG_H
+#define XL_OCI_DOMCFG_DOMAIN_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Hard limits: every list a config can make us allocate is bounded. */
+#define DC_MAX_ARGS 256
+#define DC_MAX_ENV 1024
+#define DC_MAX_STRING 4096
+#define DC_MAX_VOLUMES 16
+#define DC_MAX_VIFS 8
+#define DC_MAX_DISKS 16
+#define DC_MAX_DNS 4
+#define DC_MAX_NAME 64
+
+enum dc_domain_type { DC_TYPE_PV, DC_TYPE_PVH };
+enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
+
+/* A volume: a block image attached as an xvd disk, mounted at `target`. */
+struct dc_volume {
+    char *source;  /* block image path on the host */
+    char *target;  /* absolute path inside the container */
+    char *vdev;    /* xvdN it is attached as */
+    bool read_only;
+};
+
+/* One vif, kept both as parsed fields and as what the guest needs. */
+struct dc_vif {
+    char mac[18];      /* "00:16:3e:xx:xx:xx", always set */
+    char *bridge;      /* NULL = libxl default (xenbr0) */
+    char *ip;          /* "ADDR[/PREFIX]" or NULL */
+    char *script;
+    char *vifname;
+    char *backend;
+    char *model;
+    char *rate;
+    long mtu;          /* 0 = default */
+};
+
+struct domain_config {
+    /* Identity and resources (xl keys). */
+    char *name;
+    char *uuid;           /* canonical text, or NULL for libxl to choose */
+    enum dc_domain_type type;
+    long memory_mb;
+    long maxmem_mb;
+    long vcpus;
+    long maxvcpus;
+    char *cpus;           /* xl "cpus" text, NULL = any */
+    char *on_poweroff, *on_reboot, *on_crash;
+
+    struct dc_vif vifs[DC_MAX_VIFS];
+    size_t n_vifs;
+    char *disks[DC_MAX_DISKS]; /* extra xl disk specs, parsed by libxlutil */
+    size_t n_disks;
+
+    /* Root volume and loader. */
+    char *root_volume;        /* directory */
+    char *rootfs_image;       /* file in it */
+    char *rootfs_fstype;      /* erofs | ext4 | squashfs */
+    char *image_config_path;
+    char *os, *architecture;  /* from the image config */
+    char *loader_dir;
+    char *kernel;             /* loader_dir/kernel */
+    char *ramdisk;            /* per-domain ramdisk under the state dir */
+    char *cmdline;
+
+    /* The process (image config seeded, app.cfg overridden). */
+    char **args;              /* NULL-terminated */
+    size_t n_args;
+    char **env;               /* NULL-terminated, KEY=VALUE, unique keys */
+    size_t n_env;
+    char *cwd;
+    char *user;               /* OCI User text, "" = root */
+    char *hostname;
+    int stop_signal;
+    long stop_timeout;
+    char **labels;            /* NULL-terminated KEY=VALUE pairs */
+    size_t n_labels;
+
+    /* Storage seen by the guest. */
+    enum dc_writable_kind writable;
+    char *writable_size;      /* tmpfs size, NULL = kernel default */
+    char *writable_source;    /* block image for DC_WRITABLE_DISK */
+    char *writable_vdev;
+    struct dc_volume volumes[DC_MAX_VOLUMES];
+    size_t n_volumes;
+
+    /* Network data for the guest (from vifs and the oci_ keys). */
+    char *gateway;
+    char *dns[DC_MAX_DNS];
+    size_t n_dns;
+
+    /* Where the host may resolve user names without mounting the rootfs. */
+    char *passwd_path, *group_path;
+};
+
+void domain_config_init(struct domain_config *dc);
+void domain_config_dispose(struct domain_config *dc);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * domcfg.h: the public face of domcfg.  app.cfg + the root volume's image
+ * config -> struct domain_config -> libxl config, runtime spec, boot spec.
+ * Pure: reads its inputs, never talks to Xen.
+ */
+#ifndef XL_OCI_DOMCFG_DOMCFG_H
+#define XL_OCI_DOMCFG_DOMCFG_H
+
+#include <json-c/json.h>
+#include <stddef.h>
+
+#include <libxl.h>
+
+#include "common/error.h"
+#include "domain_config.h"
+
+struct app_cfg;
+
+/* Resolves `oci_image = "REF"` to a root volume directory (owned). */
+typedef int (*domcfg_image_resolver)(void *ctx, const char *ref,
+                                     char **root_volume_r, xo_err *err);
+
+struct domcfg_opts {
+    const char *state_root;     /* per-domain ramdisk lives under it */
+    const char *default_loader; /* oci_loader default */
+    domcfg_image_resolver resolve_image; /* NULL: oci_image is an error */
+    void *resolve_ctx;
+};
+
+/* Builds `dc` (initialised by the caller) from a parsed app.cfg. */
+int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
+                        const struct domcfg_opts *opts, xo_err *err);
+
+/* Reads app.cfg from `path` and builds `dc`. */
+int domcfg_from_file(struct domain_config *dc, const char *path,
+                     const struct domcfg_opts *opts, xo_err *err);
+
+/*
+ * Renders the libxl config (`d_config` must be libxl_domain_config_init'd
+ * by the caller, who disposes it).  Needs no libxl ctx.
+ */
+int domcfg_to_libxl(libxl_domain_config *d_config,
+                    const struct domain_config *dc,
+                    const struct app_cfg *ac, xo_err *err);
+
+/* libxl's own JSON for a libxl config (libxl_domain_config_gen_json). */
+int domcfg_libxl_json(char **out_r, libxl_domain_config *d_config,
+                      xo_err *err);
+
+/* OCI runtime-spec 1.0 config.json for the same container. */
+int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
+                           xo_err *err);
+
+/* The boot spec FDT blob (docs/boot-spec.md); *blob_r is malloc'd. */
+int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
+                        const struct domain_config *dc, xo_err *err);
+
+#endif

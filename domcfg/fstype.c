@@ -1,0 +1,29 @@
+/* fstype.c: superblock magics of the file systems the loader mounts. */
+#include "fstype.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+const char *fstype_detect(const char *path)
+{
+    unsigned char sb[2048];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return "auto";
+    ssize_t n = pread(fd, sb, sizeof(sb), 0);
+    close(fd);
+    if (n < (ssize_t)sizeof(sb))
+        return "auto";
+    if (memcmp(sb, "hsqs", 4) == 0)
+        return "squashfs";
+    /* EROFS: little-endian 0xE0F5E1E2 at 1024. */
+    if (sb[1024] == 0xe2 && sb[1025] == 0xe1 && sb[1026] == 0xf5 &&
+        sb[1027] == 0xe0)
+        return "erofs";
+    /* ext2/3/4: little-endian 0xEF53 at 1024 + 56. */
+    if (sb[1080] == 0x53 && sb[1081] == 0xef)
+        return "ext4";
+    return "auto";
+}

@@ -1,0 +1,148 @@
+/* image_config.c: strict reading of the OCI image config (see header). */
+#include "image_config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fileio.h"
+#include "common/json.h"
+#include "domain_config.h"
+
+void image_config_init(struct image_config *ic)
+{
+    memset(ic, 0, sizeof(*ic));
+}
+
+void image_config_dispose(struct image_config *ic)
+{
+    free(ic->os);
+    free(ic->architecture);
+    free(ic->user);
+    xo_strv_free(ic->env);
+    xo_strv_free(ic->entrypoint);
+    xo_strv_free(ic->cmd);
+    free(ic->working_dir);
+    free(ic->stop_signal);
+    xo_strv_free(ic->volumes);
+    xo_strv_free(ic->labels);
+    image_config_init(ic);
+}
+
+static int dup_string(char **out_r, json_object *obj, const char *key,
+                      bool required, const char *where, xo_err *err)
+{
+    const char *s = NULL;
+    int rc = xo_json_get_string(&s, obj, key, required, where, err);
+    if (rc <= 0)
+        return rc;
+    if (strlen(s) > DC_MAX_STRING)
+        return xo_err_set(err, EINVAL, "%s: \"%s\" longer than %d bytes",
+                          where, key, DC_MAX_STRING);
+    *out_r = strdup(s);
+    if (!*out_r)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+    return 1;
+}
+
+/* The keys of an object of empty objects (Volumes) or a string map (Labels). */
+static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
+                       bool with_values, size_t max, const char *where,
+                       xo_err *err)
+{
+    json_object *m = NULL;
+    int rc = xo_json_get_object(&m, cfg, key, false, where, err);
+    if (rc <= 0)
+        return rc;
+    size_t n = (size_t)json_object_object_length(m), i = 0;
+    if (n > max)
+        return xo_err_set(err, E2BIG, "%s: \"%s\" has %zu entries, at most "
+                          "%zu allowed", where, key, n, max);
+    char **v = calloc(n + 1, sizeof(*v));
+    if (!v)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+    json_object_object_foreach(m, k, val)
+    {
+        if (with_values && !json_object_is_type(val, json_type_string)) {
+            xo_strv_free(v);
+            return xo_err_set(err, EINVAL, "%s: \"%s\".\"%s\" must be a "
+                              "string", where, key, k);
+        }
+        const char *sv = with_values ? json_object_get_string(val) : NULL;
+        size_t len = strlen(k) + (sv ? strlen(sv) + 1 : 0) + 1;
+        if (len > DC_MAX_STRING) {
+            xo_strv_free(v);
+            return xo_err_set(err, EINVAL, "%s: \"%s\" entry longer than %d "
+                              "bytes", where, key, DC_MAX_STRING);
+        }
+        v[i] = malloc(len);
+        if (!v[i]) {
+            xo_strv_free(v);
+            return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+        }
+        if (sv)
+            snprintf(v[i], len, "%s=%s", k, sv);
+        else
+            snprintf(v[i], len, "%s", k);
+        i++;
+    }
+    *out_r = v;
+    return 1;
+}
+
+static int parse_fields(struct image_config *ic, json_object *root,
+                        const char *where, xo_err *err)
+{
+    if (!json_object_is_type(root, json_type_object))
+        return xo_err_set(err, EINVAL, "%s: must be a JSON object", where);
+    if (dup_string(&ic->os, root, "os", true, where, err) < 0 ||
+        dup_string(&ic->architecture, root, "architecture", true, where,
+                   err) < 0)
+        return -1;
+
+    json_object *cfg = NULL;
+    int rc = xo_json_get_object(&cfg, root, "config", false, where, err);
+    if (rc <= 0)
+        return rc;
+    if (dup_string(&ic->user, cfg, "User", false, where, err) < 0 ||
+        dup_string(&ic->working_dir, cfg, "WorkingDir", false, where, err) <
+            0 ||
+        dup_string(&ic->stop_signal, cfg, "StopSignal", false, where, err) <
+            0 ||
+        xo_json_get_strv(&ic->env, NULL, cfg, "Env", DC_MAX_ENV, where, err) <
+            0 ||
+        xo_json_get_strv(&ic->entrypoint, NULL, cfg, "Entrypoint",
+                         DC_MAX_ARGS, where, err) < 0 ||
+        xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_ARGS, where,
+                         err) < 0 ||
+        map_to_strv(&ic->volumes, cfg, "Volumes", false, DC_MAX_VOLUMES * 4,
+                    where, err) < 0 ||
+        map_to_strv(&ic->labels, cfg, "Labels", true, 256, where, err) < 0)
+        return -1;
+    return 0;
+}
+
+int image_config_parse(struct image_config *ic, const char *buf, size_t len,
+                       const char *where, xo_err *err)
+{
+    json_object *root = NULL;
+    if (xo_json_parse(&root, buf, len, IMAGE_CONFIG_MAX_BYTES, where, err) <
+        0)
+        return -1;
+    int rc = parse_fields(ic, root, where, err);
+    json_object_put(root);
+    if (rc < 0)
+        image_config_dispose(ic);
+    return rc;
+}
+
+int image_config_load(struct image_config *ic, const char *path, xo_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    if (xo_read_file(&buf, &len, path, IMAGE_CONFIG_MAX_BYTES, err) < 0)
+        return -1;
+    int rc = image_config_parse(ic, buf, len, path, err);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,15 @@
+/* merge.h: image config + app.cfg -> the process of a domain_config. */
+#ifndef XL_OCI_DOMCFG_MERGE_H
+#define XL_OCI_DOMCFG_MERGE_H
+
+#include "common/error.h"
+#include "domain_config.h"
+#include "image_config.h"
+
+struct app_cfg;
+
+/* Fills args, env, cwd, user, stop signal/timeout and labels of `dc`. */
+int merge_process(struct domain_config *dc, const struct app_cfg *ac,
+                  const struct image_config *ic, xo_err *err);
+
+#endif

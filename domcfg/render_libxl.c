@@ -1,0 +1,234 @@
+/*
+ * render_libxl.c: struct domain_config -> libxl_domain_config, and libxl's
+ * own JSON of it.  Nothing here needs a libxl ctx (none exists where no Xen
+ * runs), so bitmaps are allocated directly; libxl's _dispose frees them
+ * with free(), which matches.
+ */
+#include "domcfg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxl_json.h>
+#include <libxl_utils.h>
+#include <libxlutil.h>
+#include <yajl/yajl_gen.h>
+
+#include "app_cfg.h"
+
+static int bitmap_alloc(libxl_bitmap *bm, int nbits, xo_err *err)
+{
+    bm->size = (uint32_t)((nbits + 7) / 8);
+    bm->map = calloc(bm->size, 1);
+    return bm->map ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+}
+
+static void bitmap_set(libxl_bitmap *bm, int bit)
+{
+    if ((uint32_t)bit / 8 < bm->size)
+        bm->map[bit / 8] |= (uint8_t)(1u << (bit % 8));
+}
+
+/*
+ * Applies "cpus" (already validated) to a hard-affinity bitmap.  As in xl,
+ * a list made only of "^N" exclusions starts from every CPU.
+ */
+static int cpus_to_bitmap(libxl_bitmap *bm, const char *cpus, xo_err *err)
+{
+    if (bitmap_alloc(bm, 4096, err) < 0)
+        return -1;
+    if (!strpbrk(cpus, "0123456789") || cpus[0] == '^') {
+        bool only_neg = true;
+        for (const char *p = cpus; *p; p++)
+            if ((p == cpus || p[-1] == ',') && *p != '^')
+                only_neg = false;
+        if (only_neg)
+            memset(bm->map, 0xff, bm->size);
+    }
+    for (const char *p = cpus; *p;) {
+        bool neg = *p == '^';
+        if (neg)
+            p++;
+        char *end;
+        long a = strtol(p, &end, 10), b = a;
+        if (*end == '-')
+            b = strtol(end + 1, &end, 10);
+        p = *end == ',' ? end + 1 : end;
+        for (long c = a; c <= b; c++) {
+            if (neg)
+                bm->map[c / 8] &= (uint8_t) ~(1u << (c % 8));
+            else
+                bitmap_set(bm, (int)c);
+        }
+    }
+    return 0;
+}
+
+static libxl_device_disk *new_disk(libxl_domain_config *d)
+{
+    libxl_device_disk *nd =
+        realloc(d->disks, sizeof(*d->disks) * (size_t)(d->num_disks + 1));
+    if (!nd)
+        return NULL;
+    d->disks = nd;
+    libxl_device_disk *disk = &d->disks[d->num_disks++];
+    libxl_device_disk_init(disk);
+    return disk;
+}
+
+static int add_raw_disk(libxl_domain_config *d, const char *path,
+                        const char *vdev, bool rw, xo_err *err)
+{
+    libxl_device_disk *disk = new_disk(d);
+    if (!disk)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    disk->pdev_path = strdup(path);
+    disk->vdev = strdup(vdev);
+    disk->format = LIBXL_DISK_FORMAT_RAW;
+    disk->readwrite = rw ? 1 : 0;
+    if (!disk->pdev_path || !disk->vdev)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
+                   const struct app_cfg *ac, xo_err *err)
+{
+    libxl_device_nic *nn =
+        realloc(d->nics, sizeof(*d->nics) * (size_t)(d->num_nics + 1));
+    if (!nn)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    d->nics = nn;
+    libxl_device_nic *nic = &d->nics[d->num_nics++];
+    libxl_device_nic_init(nic);
+    nic->devid = devid;
+    nic->nictype = LIBXL_NIC_TYPE_VIF;
+    unsigned m[6];
+    sscanf(v->mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3], &m[4],
+           &m[5]);
+    for (int i = 0; i < 6; i++)
+        nic->mac[i] = (uint8_t)m[i];
+    struct {
+        char **dst;
+        const char *src;
+    } f[] = {{&nic->bridge, v->bridge},  {&nic->ip, v->ip},
+             {&nic->script, v->script},  {&nic->ifname, v->vifname},
+             {&nic->model, v->model},    {&nic->backend_domname, v->backend}};
+    for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+        if (f[i].src && !(*f[i].dst = strdup(f[i].src)))
+            return xo_err_set(err, ENOMEM, "out of memory");
+    if (v->mtu)
+        nic->mtu = (int)v->mtu;
+    if (v->rate && xlu_vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
+        return app_cfg_bad_value(ac, "vif", err, "rate=%s is not a valid "
+                                 "rate (e.g. 10Mb/s)", v->rate);
+    return 0;
+}
+
+static int action(libxl_action_on_shutdown *a, const char *s)
+{
+    return libxl_action_on_shutdown_from_string(s, a);
+}
+
+int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
+                    const struct app_cfg *ac, xo_err *err)
+{
+    libxl_domain_create_info *c = &d->c_info;
+    libxl_domain_build_info *b = &d->b_info;
+    libxl_domain_type type =
+        dc->type == DC_TYPE_PVH ? LIBXL_DOMAIN_TYPE_PVH : LIBXL_DOMAIN_TYPE_PV;
+
+    c->type = type;
+    c->name = strdup(dc->name);
+    if (!c->name)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    if (dc->uuid && libxl_uuid_from_string(&c->uuid, dc->uuid))
+        return xo_err_set(err, EINVAL, "bad uuid %s", dc->uuid);
+
+    libxl_domain_build_info_init_type(b, type);
+    b->max_vcpus = (int)dc->maxvcpus;
+    if (bitmap_alloc(&b->avail_vcpus, (int)dc->maxvcpus, err) < 0)
+        return -1;
+    for (long i = 0; i < dc->vcpus; i++)
+        bitmap_set(&b->avail_vcpus, (int)i);
+    if (dc->cpus && strcmp(dc->cpus, "all") != 0) {
+        b->vcpu_hard_affinity =
+            calloc((size_t)dc->maxvcpus, sizeof(*b->vcpu_hard_affinity));
+        if (!b->vcpu_hard_affinity)
+            return xo_err_set(err, ENOMEM, "out of memory");
+        b->num_vcpu_hard_affinity = (int)dc->maxvcpus;
+        for (long i = 0; i < dc->maxvcpus; i++) {
+            libxl_bitmap_init(&b->vcpu_hard_affinity[i]);
+            if (cpus_to_bitmap(&b->vcpu_hard_affinity[i], dc->cpus, err) < 0)
+                return -1;
+        }
+    }
+    b->max_memkb = (uint64_t)dc->maxmem_mb * 1024;
+    b->target_memkb = (uint64_t)dc->memory_mb * 1024;
+    if (!(b->kernel = strdup(dc->kernel)) ||
+        !(b->ramdisk = strdup(dc->ramdisk)) ||
+        !(b->cmdline = strdup(dc->cmdline)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+
+    if (action(&d->on_poweroff, dc->on_poweroff) ||
+        action(&d->on_reboot, dc->on_reboot) ||
+        action(&d->on_crash, dc->on_crash))
+        return xo_err_set(err, EINVAL, "bad shutdown action");
+
+    /* xvda: the shared read-only rootfs; then writable layer and volumes. */
+    if (add_raw_disk(d, dc->rootfs_image, "xvda", false, err) < 0)
+        return -1;
+    if (dc->writable == DC_WRITABLE_DISK &&
+        add_raw_disk(d, dc->writable_source, dc->writable_vdev, true, err) <
+            0)
+        return -1;
+    for (size_t i = 0; i < dc->n_volumes; i++)
+        if (add_raw_disk(d, dc->volumes[i].source, dc->volumes[i].vdev,
+                         !dc->volumes[i].read_only, err) < 0)
+            return -1;
+    for (size_t i = 0; i < dc->n_disks; i++) {
+        libxl_device_disk *disk = new_disk(d);
+        if (!disk)
+            return xo_err_set(err, ENOMEM, "out of memory");
+        const char *spec = dc->disks[i];
+        if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
+            return app_cfg_bad_value(ac, "disk", err, "\"%s\" is not a valid "
+                                     "xl disk spec", spec);
+    }
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        if (add_nic(d, &dc->vifs[i], (int)i, ac, err) < 0)
+            return -1;
+    return 0;
+}
+
+int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (!g)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    yajl_gen_config(g, yajl_gen_beautify, 1);
+    int rc = 0;
+    if (libxl_domain_config_gen_json(g, d) != yajl_gen_status_ok) {
+        rc = xo_err_set(err, EINVAL, "libxl could not render the domain "
+                        "config as JSON");
+    } else {
+        const unsigned char *buf;
+        size_t len;
+        yajl_gen_get_buf(g, &buf, &len);
+        char *s = malloc(len + 2);
+        if (!s) {
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+        } else {
+            memcpy(s, buf, len);
+            /* libxl's beautified output has no final newline. */
+            if (len == 0 || s[len - 1] != '\n')
+                s[len++] = '\n';
+            s[len] = '\0';
+            *out_r = s;
+        }
+    }
+    yajl_gen_free(g);
+    return rc;
+}

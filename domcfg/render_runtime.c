@@ -1,0 +1,181 @@
+/*
+ * render_runtime.c: struct domain_config -> OCI runtime-spec 1.0
+ * config.json, the same container as a bundle `runc` can run (EVE's
+ * NOHYPER path).  The bundle's rootfs is the directory "rootfs" beside it,
+ * read-only; volumes are listed with their block images as sources, for
+ * whoever prepares the bundle to attach.
+ */
+#include "domcfg.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fstype.h"
+#include "user.h"
+
+/* Docker's default capability set: what a container process may keep. */
+static const char *const default_caps[] = {
+    "CAP_CHOWN",       "CAP_DAC_OVERRIDE", "CAP_FSETID",
+    "CAP_FOWNER",      "CAP_MKNOD",        "CAP_NET_RAW",
+    "CAP_SETGID",      "CAP_SETUID",       "CAP_SETFCAP",
+    "CAP_SETPCAP",     "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",        "CAP_AUDIT_WRITE",
+};
+
+static const char *const masked_paths[] = {
+    "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+    "/proc/scsi", "/sys/firmware",
+};
+
+static const char *const readonly_paths[] = {
+    "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+    "/proc/sysrq-trigger",
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static json_object *strv_json(char *const *v, size_t n)
+{
+    json_object *a = json_object_new_array();
+    for (size_t i = 0; a && i < n; i++)
+        json_object_array_add(a, json_object_new_string(v[i]));
+    return a;
+}
+
+static json_object *cstrv_json(const char *const *v, size_t n)
+{
+    return strv_json((char *const *)v, n);
+}
+
+static void add_mount(json_object *mounts, const char *dst, const char *type,
+                      const char *src, const char *opts_csv)
+{
+    json_object *m = json_object_new_object();
+    json_object_object_add(m, "destination", json_object_new_string(dst));
+    json_object_object_add(m, "type", json_object_new_string(type));
+    json_object_object_add(m, "source", json_object_new_string(src));
+    json_object *o = json_object_new_array();
+    char buf[256];
+    snprintf(buf, sizeof(buf), "%s", opts_csv);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        json_object_array_add(o, json_object_new_string(t));
+    json_object_object_add(m, "options", o);
+    json_object_array_add(mounts, m);
+}
+
+static json_object *process_json(const struct domain_config *dc,
+                                 const struct user_ids *ids)
+{
+    json_object *p = json_object_new_object();
+    json_object_object_add(p, "terminal", json_object_new_boolean(0));
+    json_object *u = json_object_new_object();
+    json_object_object_add(u, "uid", json_object_new_int64(ids->uid));
+    json_object_object_add(u, "gid", json_object_new_int64(ids->gid));
+    if (ids->n_groups) {
+        json_object *g = json_object_new_array();
+        for (size_t i = 0; i < ids->n_groups; i++)
+            json_object_array_add(g, json_object_new_int64(ids->groups[i]));
+        json_object_object_add(u, "additionalGids", g);
+    }
+    json_object_object_add(p, "user", u);
+    json_object_object_add(p, "args", strv_json(dc->args, dc->n_args));
+    json_object_object_add(p, "env", strv_json(dc->env, dc->n_env));
+    json_object_object_add(p, "cwd", json_object_new_string(dc->cwd));
+    json_object *caps = json_object_new_object();
+    const char *sets[] = {"bounding", "effective", "permitted"};
+    for (size_t i = 0; i < N(sets); i++)
+        json_object_object_add(caps, sets[i],
+                               cstrv_json(default_caps, N(default_caps)));
+    json_object_object_add(p, "capabilities", caps);
+    json_object *rl = json_object_new_object();
+    json_object_object_add(rl, "type", json_object_new_string("RLIMIT_NOFILE"));
+    json_object_object_add(rl, "hard", json_object_new_int64(1024));
+    json_object_object_add(rl, "soft", json_object_new_int64(1024));
+    json_object *rls = json_object_new_array();
+    json_object_array_add(rls, rl);
+    json_object_object_add(p, "rlimits", rls);
+    json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(1));
+    return p;
+}
+
+static json_object *mounts_json(const struct domain_config *dc)
+{
+    json_object *m = json_object_new_array();
+    add_mount(m, "/proc", "proc", "proc", "nosuid,noexec,nodev");
+    add_mount(m, "/dev", "tmpfs", "tmpfs",
+              "nosuid,strictatime,mode=755,size=65536k");
+    add_mount(m, "/dev/pts", "devpts", "devpts",
+              "nosuid,noexec,newinstance,ptmxmode=0666,mode=0620");
+    add_mount(m, "/dev/shm", "tmpfs", "shm",
+              "nosuid,noexec,nodev,mode=1777,size=65536k");
+    add_mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
+    add_mount(m, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
+    for (size_t i = 0; i < dc->n_volumes; i++) {
+        const struct dc_volume *v = &dc->volumes[i];
+        add_mount(m, v->target, fstype_detect(v->source), v->source,
+                  v->read_only ? "ro,nosuid,nodev" : "rw,nosuid,nodev");
+    }
+    return m;
+}
+
+static json_object *linux_json(void)
+{
+    json_object *l = json_object_new_object();
+    json_object *ns = json_object_new_array();
+    const char *types[] = {"pid", "network", "ipc", "uts", "mount"};
+    for (size_t i = 0; i < N(types); i++) {
+        json_object *n = json_object_new_object();
+        json_object_object_add(n, "type", json_object_new_string(types[i]));
+        json_object_array_add(ns, n);
+    }
+    json_object_object_add(l, "namespaces", ns);
+    json_object_object_add(l, "maskedPaths",
+                           cstrv_json(masked_paths, N(masked_paths)));
+    json_object_object_add(l, "readonlyPaths",
+                           cstrv_json(readonly_paths, N(readonly_paths)));
+    return l;
+}
+
+int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
+                           xo_err *err)
+{
+    struct user_ids ids;
+    char msg[256];
+    if (user_resolve(&ids, dc->user, dc->passwd_path, dc->group_path, msg,
+                     sizeof(msg)) < 0)
+        return xo_err_set(err, EINVAL, "root volume %s: %s", dc->root_volume,
+                          msg);
+
+    json_object *s = json_object_new_object();
+    if (!s)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    json_object_object_add(s, "ociVersion", json_object_new_string("1.0.2"));
+    json_object_object_add(s, "process", process_json(dc, &ids));
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "path", json_object_new_string("rootfs"));
+    json_object_object_add(root, "readonly", json_object_new_boolean(1));
+    json_object_object_add(s, "root", root);
+    json_object_object_add(s, "hostname", json_object_new_string(dc->hostname));
+    json_object_object_add(s, "mounts", mounts_json(dc));
+    json_object *ann = json_object_new_object();
+    for (size_t i = 0; i < dc->n_labels; i++) {
+        const char *eq = strchr(dc->labels[i], '=');
+        if (!eq)
+            continue;
+        char key[256];
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - dc->labels[i]),
+                 dc->labels[i]);
+        json_object_object_add(ann, key, json_object_new_string(eq + 1));
+    }
+    char sig[16];
+    snprintf(sig, sizeof(sig), "%d", dc->stop_signal);
+    json_object_object_add(ann, "org.xl-oci.stop-signal",
+                           json_object_new_string(sig));
+    json_object_object_add(s, "annotations", ann);
+    json_object_object_add(s, "linux", linux_json());
+    *out_r = s;
+    return 0;
+}

@@ -1,0 +1,167 @@
+/* vif.c: xl vif specs (see vif.h). */
+#include "vif.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+void vif_dispose(struct dc_vif *vif)
+{
+    free(vif->bridge);
+    free(vif->ip);
+    free(vif->script);
+    free(vif->vifname);
+    free(vif->backend);
+    free(vif->model);
+    free(vif->rate);
+    memset(vif, 0, sizeof(*vif));
+}
+
+bool vif_valid_ipv4(const char *s, bool allow_prefix)
+{
+    char buf[32];
+    if (strlen(s) >= sizeof(buf))
+        return false;
+    strcpy(buf, s);
+    char *slash = strchr(buf, '/');
+    if (slash) {
+        if (!allow_prefix)
+            return false;
+        *slash = '\0';
+        char *end;
+        errno = 0;
+        long p = strtol(slash + 1, &end, 10);
+        if (errno || end == slash + 1 || *end || p < 0 || p > 32)
+            return false;
+    }
+    struct in_addr a;
+    return inet_pton(AF_INET, buf, &a) == 1;
+}
+
+static bool valid_mac(const char *s)
+{
+    if (strlen(s) != 17)
+        return false;
+    for (int i = 0; i < 17; i++) {
+        if (i % 3 == 2) {
+            if (s[i] != ':')
+                return false;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    /* A multicast address cannot be a NIC's. */
+    unsigned first;
+    sscanf(s, "%2x", &first);
+    return (first & 1) == 0;
+}
+
+static bool valid_word(const char *s)
+{
+    if (!*s || strlen(s) > 255)
+        return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && !strchr("-_./:", *s))
+            return false;
+    return true;
+}
+
+void vif_default_mac(char out[18], const char *domain_name, unsigned index)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char seed[DC_MAX_NAME + 16];
+    int n = snprintf(seed, sizeof(seed), "%s/%u", domain_name, index);
+    EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    snprintf(out, 18, "00:16:3e:%02x:%02x:%02x", md[0] & 0x7f, md[1], md[2]);
+}
+
+static int set_field(struct dc_vif *vif, const char *key, const char *val,
+                     const char *spec, xo_err *err)
+{
+    char **slot = NULL;
+    if (strcmp(key, "mac") == 0) {
+        if (!valid_mac(val))
+            return xo_err_set(err, EINVAL, "vif \"%s\": mac=%s is not a "
+                              "unicast MAC address", spec, val);
+        snprintf(vif->mac, sizeof(vif->mac), "%s", val);
+        for (char *p = vif->mac; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        return 0;
+    } else if (strcmp(key, "ip") == 0) {
+        if (!vif_valid_ipv4(val, true))
+            return xo_err_set(err, EINVAL, "vif \"%s\": ip=%s is not an IPv4 "
+                              "address[/prefix]", spec, val);
+        slot = &vif->ip;
+    } else if (strcmp(key, "mtu") == 0) {
+        char *end;
+        errno = 0;
+        long m = strtol(val, &end, 10);
+        if (errno || end == val || *end || m < 68 || m > 65535)
+            return xo_err_set(err, EINVAL, "vif \"%s\": mtu=%s must be a "
+                              "number in [68, 65535]", spec, val);
+        vif->mtu = m;
+        return 0;
+    } else if (strcmp(key, "bridge") == 0) {
+        slot = &vif->bridge;
+    } else if (strcmp(key, "script") == 0) {
+        slot = &vif->script;
+    } else if (strcmp(key, "vifname") == 0) {
+        slot = &vif->vifname;
+    } else if (strcmp(key, "backend") == 0) {
+        slot = &vif->backend;
+    } else if (strcmp(key, "model") == 0) {
+        slot = &vif->model;
+    } else if (strcmp(key, "rate") == 0) {
+        slot = &vif->rate;
+    } else {
+        return xo_err_set(err, EINVAL, "vif \"%s\": unknown key \"%s\"", spec,
+                          key);
+    }
+    if (!valid_word(val))
+        return xo_err_set(err, EINVAL, "vif \"%s\": bad value for %s: \"%s\"",
+                          spec, key, val);
+    free(*slot);
+    *slot = strdup(val);
+    if (!*slot)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+int vif_parse(struct dc_vif *vif, const char *spec, xo_err *err)
+{
+    memset(vif, 0, sizeof(*vif));
+    char *copy = strdup(spec);
+    if (!copy)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = 0;
+    char *save = NULL;
+    for (char *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        while (isspace((unsigned char)*tok))
+            tok++;
+        char *end = tok + strlen(tok);
+        while (end > tok && isspace((unsigned char)end[-1]))
+            *--end = '\0';
+        if (!*tok)
+            continue;
+        char *eq = strchr(tok, '=');
+        if (!eq) {
+            rc = xo_err_set(err, EINVAL, "vif \"%s\": \"%s\" is not KEY=VALUE",
+                            spec, tok);
+            break;
+        }
+        *eq = '\0';
+        if ((rc = set_field(vif, tok, eq + 1, spec, err)) < 0)
+            break;
+    }
+    free(copy);
+    if (rc < 0)
+        vif_dispose(vif);
+    return rc;
+}
