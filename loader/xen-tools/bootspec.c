@@ -1,0 +1,364 @@
+/*
+ * bootspec.c: reads the boot spec FDT (docs/boot-spec.md) into struct
+ * boot_spec.  Every accessor here checks the property's length before
+ * trusting a byte of it, because the blob is written outside the domain.
+ */
+#include "bootspec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Checks one NUL-terminated string of at most BS_MAX_STR bytes. */
+static int get_string(const char **out, const void *fdt, int node,
+                      const char *where, const char *name, bool optional,
+                      xo_err *err)
+{
+    int len = 0;
+    const char *p = fdt_getprop(fdt, node, name, &len);
+    if (!p) {
+        if (optional && len == -FDT_ERR_NOTFOUND) {
+            *out = NULL;
+            return 0;
+        }
+        return xo_err_set(err, EINVAL, "boot spec: %s/%s: missing", where,
+                          name);
+    }
+    if (len < 1 || len > BS_MAX_STR || p[len - 1] != '\0' ||
+        strnlen(p, (size_t)len) != (size_t)len - 1)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: not one NUL-terminated string "
+                          "of at most %d bytes",
+                          where, name, BS_MAX_STR);
+    *out = p;
+    return 0;
+}
+
+/* Splits a stringlist into out[] (NULL-terminated), at most `max` items. */
+static int get_stringlist(const char **out, size_t *n_r, size_t max,
+                          const void *fdt, int node, const char *where,
+                          const char *name, bool optional, xo_err *err)
+{
+    int len = 0;
+    const char *p = fdt_getprop(fdt, node, name, &len);
+    *n_r = 0;
+    out[0] = NULL;
+    if (!p) {
+        if (optional && len == -FDT_ERR_NOTFOUND)
+            return 0;
+        return xo_err_set(err, EINVAL, "boot spec: %s/%s: missing", where,
+                          name);
+    }
+    if (len > 0 && p[len - 1] != '\0')
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: last string not terminated",
+                          where, name);
+    size_t n = 0;
+    for (int off = 0; off < len;) {
+        size_t sl = strlen(p + off); /* safe: p[len-1] is NUL */
+        if (sl + 1 > BS_MAX_STR)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/%s: entry %zu longer than %d "
+                              "bytes",
+                              where, name, n, BS_MAX_STR);
+        if (n == max)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/%s: more than %zu entries",
+                              where, name, max);
+        out[n++] = p + off;
+        off += (int)sl + 1;
+    }
+    out[n] = NULL;
+    *n_r = n;
+    return 0;
+}
+
+static int get_u32(uint32_t *out, const void *fdt, int node,
+                   const char *where, const char *name, xo_err *err)
+{
+    int len = 0;
+    const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
+    if (!p)
+        return xo_err_set(err, EINVAL, "boot spec: %s/%s: missing", where,
+                          name);
+    if (len != 4)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: %d bytes, expected one u32 cell",
+                          where, name, len);
+    *out = fdt32_to_cpu(*p);
+    return 0;
+}
+
+static int get_node(int *out, const void *fdt, int parent, const char *name,
+                    bool optional, xo_err *err)
+{
+    int off = fdt_subnode_offset(fdt, parent, name);
+    if (off < 0) {
+        if (optional && off == -FDT_ERR_NOTFOUND) {
+            *out = -1;
+            return 0;
+        }
+        return xo_err_set(err, EINVAL, "boot spec: node /%s: %s", name,
+                          off == -FDT_ERR_NOTFOUND ? "missing"
+                                                   : fdt_strerror(off));
+    }
+    *out = off;
+    return 0;
+}
+
+/*
+ * Indexes the children of `parent` named "PREFIX@N" by N, so they are
+ * processed in unit-address order whatever their order in the blob.  Any
+ * other child, a duplicate, an index out of range or a gap is an error.
+ */
+static int index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
+                          int parent, const char *where, const char *prefix,
+                          xo_err *err)
+{
+    size_t plen = strlen(prefix), n = 0;
+    for (size_t i = 0; i < max; i++)
+        offs[i] = -1;
+    int child;
+    fdt_for_each_subnode(child, fdt, parent)
+    {
+        const char *name = fdt_get_name(fdt, child, NULL);
+        if (!name || strncmp(name, prefix, plen) != 0 || name[plen] != '@')
+            return xo_err_set(err, EINVAL, "boot spec: %s: unexpected node %s",
+                              where, name ? name : "?");
+        const char *num = name + plen + 1;
+        char *end = NULL;
+        errno = 0;
+        unsigned long idx = strtoul(num, &end, 10);
+        if (!*num || *end || errno || idx >= max ||
+            (num[0] == '0' && num[1] != '\0'))
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s: bad or too large index in %s "
+                              "(at most %zu entries)",
+                              where, name, max);
+        if (offs[idx] >= 0)
+            return xo_err_set(err, EINVAL, "boot spec: %s: duplicate %s",
+                              where, name);
+        offs[idx] = child;
+        n++;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (offs[i] < 0)
+            return xo_err_set(err, EINVAL, "boot spec: %s: %s@%zu missing",
+                              where, prefix, i);
+    *n_r = n;
+    return 0;
+}
+
+static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
+{
+    int node;
+    if (get_node(&node, fdt, 0, "process", false, err) < 0 ||
+        get_stringlist(s->args, &s->nargs, BS_MAX_ARGS, fdt, node, "process",
+                       "args", false, err) < 0 ||
+        get_stringlist(s->env, &s->nenv, BS_MAX_ENV, fdt, node, "process",
+                       "env", false, err) < 0 ||
+        get_string(&s->cwd, fdt, node, "process", "cwd", false, err) < 0 ||
+        get_string(&s->user, fdt, node, "process", "user", false, err) < 0 ||
+        get_u32(&s->stop_signal, fdt, node, "process", "stop-signal", err) <
+            0 ||
+        get_u32(&s->stop_timeout, fdt, node, "process", "stop-timeout", err) <
+            0)
+        return -1;
+    if (s->nargs == 0 || s->args[0][0] == '\0')
+        return xo_err_set(err, EINVAL, "boot spec: process/args: empty");
+    if (s->cwd[0] != '/')
+        return xo_err_set(err, EINVAL,
+                          "boot spec: process/cwd: %s is not absolute",
+                          s->cwd);
+    for (size_t i = 0; i < s->nenv; i++)
+        if (!strchr(s->env[i], '=') || s->env[i][0] == '=')
+            return xo_err_set(err, EINVAL,
+                              "boot spec: process/env: entry %zu is not "
+                              "KEY=VALUE",
+                              i);
+    /* 64 is the largest signal number Linux knows (SIGRTMAX). */
+    if (s->stop_signal < 1 || s->stop_signal > 64)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: process/stop-signal: %u is no signal",
+                          s->stop_signal);
+    return 0;
+}
+
+static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
+{
+    int node;
+    if (get_node(&node, fdt, 0, "rootfs", false, err) < 0 ||
+        get_string(&s->root_device, fdt, node, "rootfs", "device", false,
+                   err) < 0 ||
+        get_string(&s->root_fstype, fdt, node, "rootfs", "fstype", false,
+                   err) < 0)
+        return -1;
+    if (get_node(&node, fdt, 0, "writable", false, err) < 0 ||
+        get_string(&s->wr_type, fdt, node, "writable", "type", false, err) <
+            0 ||
+        get_string(&s->wr_size, fdt, node, "writable", "size", true, err) <
+            0 ||
+        get_string(&s->wr_device, fdt, node, "writable", "device", true,
+                   err) < 0 ||
+        get_string(&s->wr_fstype, fdt, node, "writable", "fstype", true,
+                   err) < 0)
+        return -1;
+    if (strcmp(s->wr_type, "tmpfs") != 0 && strcmp(s->wr_type, "disk") != 0)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: writable/type: unknown type %s",
+                          s->wr_type);
+    if (!strcmp(s->wr_type, "disk") && (!s->wr_device || !s->wr_fstype))
+        return xo_err_set(err, EINVAL,
+                          "boot spec: writable: type disk needs device and "
+                          "fstype");
+
+    if (get_node(&node, fdt, 0, "mounts", true, err) < 0)
+        return -1;
+    if (node < 0)
+        return 0;
+    int offs[BS_MAX_MOUNTS];
+    if (index_children(offs, &s->nmounts, BS_MAX_MOUNTS, fdt, node, "mounts",
+                       "mount", err) < 0)
+        return -1;
+    for (size_t i = 0; i < s->nmounts; i++) {
+        struct bs_mount *m = &s->mounts[i];
+        char where[32];
+        snprintf(where, sizeof(where), "mounts/mount@%zu", i);
+        if (get_string(&m->device, fdt, offs[i], where, "device", false,
+                       err) < 0 ||
+            get_string(&m->target, fdt, offs[i], where, "target", false,
+                       err) < 0 ||
+            get_string(&m->fstype, fdt, offs[i], where, "fstype", false,
+                       err) < 0 ||
+            get_string(&m->options, fdt, offs[i], where, "options", false,
+                       err) < 0)
+            return -1;
+        if (m->target[0] != '/')
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/target: %s is not absolute",
+                              where, m->target);
+        m->read_only = fdt_getprop(fdt, offs[i], "read-only", NULL) != NULL;
+    }
+    return 0;
+}
+
+static int parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
+{
+    int node;
+    if (get_node(&node, fdt, 0, "network", true, err) < 0)
+        return -1;
+    s->has_network = node >= 0;
+    if (node < 0)
+        return 0;
+    if (get_stringlist(s->dns, &s->ndns, BS_MAX_DNS - 1, fdt, node,
+                       "network", "dns", true, err) < 0)
+        return -1;
+    int offs[BS_MAX_IFACES];
+    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node,
+                       "network", "interface", err) < 0)
+        return -1;
+    for (size_t i = 0; i < s->nifaces; i++) {
+        struct bs_iface *f = &s->ifaces[i];
+        char where[40];
+        snprintf(where, sizeof(where), "network/interface@%zu", i);
+        if (get_string(&f->mac, fdt, offs[i], where, "mac", false, err) < 0 ||
+            get_string(&f->address, fdt, offs[i], where, "address", true,
+                       err) < 0 ||
+            get_string(&f->gateway, fdt, offs[i], where, "gateway", true,
+                       err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
+                    xo_err *err)
+{
+    memset(s, 0, sizeof(*s));
+    if (len > BS_MAX_BLOB)
+        return xo_err_set(err, EFBIG, "boot spec: %zu bytes, limit is %d",
+                          len, BS_MAX_BLOB);
+    s->blob = malloc(len ? len : 1);
+    if (!s->blob)
+        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
+    memcpy(s->blob, buf, len);
+    const void *fdt = s->blob;
+
+    int r = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
+                                              : fdt_check_full(fdt, len);
+    if (r != 0) {
+        xo_err_set(err, EINVAL, "boot spec: not a valid FDT: %s",
+                   fdt_strerror(r));
+        goto fail;
+    }
+    const char *compat = NULL;
+    uint32_t version = 0;
+    if (get_string(&compat, fdt, 0, "", "compatible", false, err) < 0 ||
+        get_u32(&version, fdt, 0, "", "version", err) < 0)
+        goto fail;
+    if (strcmp(compat, "xl-oci,boot-spec") != 0) {
+        xo_err_set(err, EINVAL, "boot spec: compatible is %s, expected "
+                                "xl-oci,boot-spec", compat);
+        goto fail;
+    }
+    if (version != BOOT_SPEC_VERSION) {
+        xo_err_set(err, EINVAL, "unsupported boot spec version %u", version);
+        goto fail;
+    }
+    if (parse_process(s, fdt, err) < 0 ||
+        get_string(&s->hostname, fdt, 0, "", "hostname", false, err) < 0 ||
+        parse_disks(s, fdt, err) < 0 || parse_network(s, fdt, err) < 0)
+        goto fail;
+    /* It lands in /etc/hosts: letters, digits, '-' and '.' only. */
+    size_t hl = strlen(s->hostname);
+    if (hl == 0 || hl > 64 ||
+        strspn(s->hostname, "abcdefghijklmnopqrstuvwxyz"
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl) {
+        xo_err_set(err, EINVAL, "boot spec: hostname: not 1-64 letters, "
+                                "digits, '-' or '.'");
+        goto fail;
+    }
+    return 0;
+fail:
+    boot_spec_free(s);
+    return -1;
+}
+
+int boot_spec_load(struct boot_spec *s, const char *path, xo_err *err)
+{
+    memset(s, 0, sizeof(*s));
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "boot spec: %s", path);
+    /* One byte more than the limit tells "too large" from "exactly 64K". */
+    static char buf[BS_MAX_BLOB + 1];
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            xo_err_sys(err, "boot spec: reading %s", path);
+            close(fd);
+            return -1;
+        }
+        if (n == 0 || (len += (size_t)n) == sizeof(buf))
+            break;
+    }
+    close(fd);
+    if (len > BS_MAX_BLOB)
+        return xo_err_set(err, EFBIG, "boot spec: %s: larger than %d bytes",
+                          path, BS_MAX_BLOB);
+    if (boot_spec_parse(s, buf, len, err) < 0)
+        return xo_err_wrap(err, "%s", path);
+    return 0;
+}
+
+void boot_spec_free(struct boot_spec *s)
+{
+    free(s->blob);
+    memset(s, 0, sizeof(*s));
+}

@@ -1,0 +1,269 @@
+/*
+ * init.c: the xen-tools loader's init, PID 1 of an xl-oci domain.
+ *
+ * One binary, three ways to start it:
+ *   - as the kernel's init (PID 1 in a domain): reads /xl-oci/boot-spec.dtb
+ *   - `init --host-test --spec FILE [--report DIR] [--dev DEV=PATH]...`:
+ *     the same sequence on a host, as PID 1 of fresh PID, mount, UTS, IPC
+ *     and network namespaces, for tests without Xen
+ *   - `init xl-oci-stop`: the kernel's poweroff_cmd; asks PID 1 to stop
+ * See xl-oci-loader(7) for the sequence, markers and exit codes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bootspec.h"
+#include "fileio.h"
+#include "modules.h"
+#include "mounts.h"
+#include "netcfg.h"
+#include "report.h"
+#include "run.h"
+#include "safepath.h"
+#include "user.h"
+
+#define GUEST_SPEC "/xl-oci/boot-spec.dtb"
+#define GUEST_STAGING "/xl-oci"
+#define STOP_ARG "xl-oci-stop"
+/*
+ * The kernel runs poweroff_cmd with PID 1's root, which is the container's
+ * root by then; its /proc/1/exe is still this binary.
+ */
+#define POWEROFF_CMD "/proc/1/exe " STOP_ARG
+/* docker run's code for "the runtime failed", so tests can tell it apart. */
+#define HOST_FAIL_CODE 125
+
+static struct boot_spec spec;
+static const struct loader_env *cur_env;
+
+static _Noreturn void finish(int code)
+{
+    mounts_teardown(&spec);
+    if (cur_env->host)
+        _exit(code);
+    reboot(RB_POWER_OFF);
+    /* Not reached for root; say so rather than let the kernel panic. */
+    report_marker("power off failed: %m");
+    for (;;)
+        pause();
+}
+
+static _Noreturn void fail(xo_err *err)
+{
+    report_failure(xo_err_msg(err));
+    xo_err_clear(err);
+    run_kill_all(2000);
+    finish(HOST_FAIL_CODE);
+}
+
+/* A domain's PID 1: console, pseudo file systems, how to be stopped. */
+static int guest_early(xo_err *err)
+{
+    if (mounts_early(err) < 0)
+        return -1;
+    if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+        /* The initramfs had no /dev/console; devtmpfs has one now. */
+        int fd = open("/dev/console", O_RDWR | O_NOCTTY);
+        if (fd < 0)
+            return xo_err_sys(err, "open /dev/console");
+        dup2(fd, 0);
+        dup2(fd, 1);
+        dup2(fd, 2);
+        if (fd > 2)
+            close(fd);
+    }
+    /* ctrl-alt-del becomes SIGINT to us: a stop request like any other. */
+    reboot(RB_DISABLE_CAD);
+    static const char cmd[] = POWEROFF_CMD "\n";
+    int fd = open("/proc/sys/kernel/poweroff_cmd", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || xo_write_all(fd, cmd, sizeof(cmd) - 1) < 0)
+        report_marker("warning: cannot set poweroff_cmd: %m");
+    if (fd >= 0)
+        close(fd);
+    return 0;
+}
+
+/* Everything from the boot spec to the entrypoint's exit. */
+static _Noreturn void loader_main(const struct loader_env *env,
+                                  const char *spec_path,
+                                  const char *report_dir)
+{
+    xo_err err = XO_ERR_INIT;
+    sigset_t set;
+    run_block_signals(&set);
+    cur_env = env;
+    if (!env->host && guest_early(&err) < 0)
+        fail(&err);
+    report_open(report_dir);
+
+    if (boot_spec_load(&spec, spec_path, &err) < 0)
+        fail(&err);
+    report_phase("mounting");
+    if (!env->host && modules_load(MODULES_LIST, true, &err) < 0)
+        fail(&err);
+
+    const char *root;
+    if (mounts_root(env, &spec, &root, &err) < 0)
+        fail(&err);
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0) {
+        xo_err_sys(&err, "open %s", root);
+        fail(&err);
+    }
+    if (net_write_files(&spec, rootfd, &err) < 0 ||
+        safepath_dir(rootfd, spec.cwd, true, &err) < 0)
+        fail(&err);
+    close(rootfd);
+    if (net_setup(&spec, &err) < 0 || mounts_switch_root(root, &err) < 0)
+        fail(&err);
+
+    struct user_ids ids;
+    if (user_resolve(&ids, spec.user, "/etc", &err) < 0)
+        fail(&err);
+    int code = 0;
+    if (run_container(&spec, &ids, &set, &code, &err) < 0) {
+        report_exit_code(code);
+        fail(&err);
+    }
+    report_exit_code(code);
+    report_phase("exited");
+    report_marker("exited %d", code);
+    run_kill_all(2000);
+    finish(code);
+}
+
+static _Noreturn void usage(int code)
+{
+    fprintf(code ? stderr : stdout,
+            "usage: init --host-test --spec FILE [--report DIR] "
+            "[--dev DEV=PATH]...\n"
+            "       init " STOP_ARG "\n"
+            "As PID 1 of a domain it takes no arguments; see "
+            "xl-oci-loader(7).\n");
+    exit(code);
+}
+
+/* The host side of the test mode: namespaces, then PID 1 as a child. */
+static int host_test(struct loader_env *env, const char *spec_path,
+                     const char *report_dir)
+{
+    char staging[] = "/tmp/xl-oci-loader.XXXXXX";
+    if (!mkdtemp(staging)) {
+        perror("init: mkdtemp");
+        return HOST_FAIL_CODE;
+    }
+    env->staging = staging;
+    sigset_t set, old;
+    sigemptyset(&set);
+    sigaddset(&set, SIGCHLD);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGPWR);
+    sigprocmask(SIG_BLOCK, &set, &old);
+    if (unshare(CLONE_NEWPID) < 0) {
+        perror("init: unshare(CLONE_NEWPID)");
+        rmdir(staging);
+        return HOST_FAIL_CODE;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        xo_err err = XO_ERR_INIT;
+        if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+                    CLONE_NEWNET) < 0 ||
+            mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("tmpfs", staging, "tmpfs", 0, "mode=0700") < 0) {
+            xo_err_sys(&err, "host test namespaces");
+            report_open(report_dir);
+            report_failure(xo_err_msg(&err));
+            _exit(HOST_FAIL_CODE);
+        }
+        loader_main(env, spec_path, report_dir);
+    }
+    if (pid < 0) {
+        perror("init: fork");
+        rmdir(staging);
+        return HOST_FAIL_CODE;
+    }
+    report_marker("host-test pid %d", (int)pid);
+    int st = 0;
+    for (;;) {
+        int sig = sigwaitinfo(&set, NULL);
+        if (sig == SIGCHLD) {
+            if (waitpid(pid, &st, WNOHANG) == pid)
+                break;
+        } else if (sig > 0) {
+            /* What the kernel's poweroff_cmd helper does in a domain. */
+            kill(pid, SIGPWR);
+        }
+    }
+    rmdir(staging);
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    return HOST_FAIL_CODE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], STOP_ARG)) {
+        /* Run by the kernel (orderly poweroff), never as PID 1 itself. */
+        if (getpid() == 1)
+            return 1;
+        return kill(1, SIGPWR) < 0 ? 1 : 0;
+    }
+    static struct loader_env env = { .staging = GUEST_STAGING,
+                                     .device_wait_ms = 10000 };
+    if (getpid() == 1 && argc == 1)
+        loader_main(&env, GUEST_SPEC, NULL);
+
+    static const struct option opts[] = {
+        { "host-test", no_argument, NULL, 'H' },
+        { "spec", required_argument, NULL, 's' },
+        { "report", required_argument, NULL, 'r' },
+        { "dev", required_argument, NULL, 'd' },
+        { "help", no_argument, NULL, 'h' },
+        { NULL, 0, NULL, 0 },
+    };
+    const char *spec_path = NULL, *report_dir = NULL;
+    int c;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'H':
+            env.host = true;
+            break;
+        case 's':
+            spec_path = optarg;
+            break;
+        case 'r':
+            report_dir = optarg;
+            break;
+        case 'd': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || !eq[1] ||
+                env.ndevmap == LOADER_MAX_DEVMAP)
+                usage(2);
+            *eq = '\0';
+            env.devmap[env.ndevmap].dev = optarg;
+            env.devmap[env.ndevmap++].src = eq + 1;
+            break;
+        }
+        case 'h':
+            usage(0);
+        default:
+            usage(2);
+        }
+    }
+    if (!env.host || !spec_path || optind != argc)
+        usage(2);
+    return host_test(&env, spec_path, report_dir);
+}

@@ -1,0 +1,50 @@
+# loader/xen-tools/: the guest side of the xen-tools loader.
+#
+#   build/loader/xen-tools/init   static init, PID 1 of every xl-oci domain
+#                                 (also the host test mode, tests/tiers/50-*)
+#   make loader                   the loader itself: uncompressed kernel and
+#                                 initramfs in build/loader/xen-tools/out/,
+#                                 built by mkloader.sh from Debian's current
+#                                 kernel package (needs the Debian mirror, so
+#                                 plain `make` does not build it)
+#   make install                  installs kernel + initramfs to $(loaderdir)
+#                                 when `make loader` has been run
+
+XT := loader/xen-tools
+XT_OUT := $(B)/$(XT)
+XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/report.c \
+	$(XT)/mounts.c $(XT)/safepath.c $(XT)/user.c $(XT)/run.c \
+	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c
+XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
+
+# The boot spec reader and user resolution are also in the host library so
+# unit tests (and domcfg's writer tests) run them against real blobs.
+LIB_SRCS += $(XT)/bootspec.c $(XT)/user.c $(XT)/safepath.c
+
+# The init runs with no shared libraries beside it: link everything static.
+$(XT_OUT)/init: $(XT_INIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -static -o $@ $^ -lxenstore -lxentoolcore -lfdt $(LDFLAGS)
+
+BIN_TARGETS += $(XT_OUT)/init
+UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-user.c
+
+.PHONY: loader install-loader
+loader: $(XT_OUT)/init $(B)/loader/mkcpio
+	$(XT)/mkloader.sh $(XT_OUT)/init $(B)/loader/mkcpio $(XT_OUT)/out
+
+# Installs what `make loader` built; says so instead of failing the whole
+# install when it has not been run (offline builds).
+install-loader:
+	@if [ -f $(XT_OUT)/out/kernel ] && [ -f $(XT_OUT)/out/initramfs ]; then \
+		install -d $(DESTDIR)$(loaderdir) && \
+		install -m 0644 $(XT_OUT)/out/kernel $(DESTDIR)$(loaderdir)/kernel && \
+		install -m 0644 $(XT_OUT)/out/initramfs \
+			$(DESTDIR)$(loaderdir)/initramfs && \
+		install -m 0644 $(XT_OUT)/out/version \
+			$(DESTDIR)$(loaderdir)/version; \
+	else \
+		echo "install: loader not built (run 'make loader'); skipped"; \
+	fi
+
+INSTALL_HOOKS += install-loader

@@ -1,0 +1,358 @@
+/* mounts.c: the container's root (see mounts.h for the layout). */
+#include "mounts.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "safepath.h"
+
+static int mkdir_one(const char *path, xo_err *err)
+{
+    if (mkdir(path, 0755) < 0 && errno != EEXIST)
+        return xo_err_sys(err, "mkdir %s", path);
+    return 0;
+}
+
+static int do_mount(const char *src, const char *target, const char *fstype,
+                    unsigned long flags, const char *data, xo_err *err)
+{
+    if (mount(src, target, fstype, flags, data) < 0)
+        return xo_err_sys(err, "mount %s on %s (%s)", src ? src : "-",
+                          target, fstype ? fstype : "bind");
+    return 0;
+}
+
+/* out = a + b; a path that does not fit is an error, never truncated. */
+static int join(char *out, size_t sz, const char *a, const char *b,
+                xo_err *err)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la + lb + 1 > sz)
+        return xo_err_set(err, ENAMETOOLONG, "path %s%s: too long", a, b);
+    memcpy(out, a, la);
+    memcpy(out + la, b, lb + 1);
+    return 0;
+}
+
+int mounts_early(xo_err *err)
+{
+    if (mkdir_one("/proc", err) < 0 || mkdir_one("/sys", err) < 0 ||
+        mkdir_one("/dev", err) < 0)
+        return -1;
+    if (do_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 NULL, err) < 0 ||
+        do_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                 NULL, err) < 0)
+        return -1;
+    /* EBUSY: the kernel mounted devtmpfs already (DEVTMPFS_MOUNT). */
+    if (mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755") < 0 &&
+        errno != EBUSY)
+        return xo_err_sys(err, "mount devtmpfs on /dev");
+    return 0;
+}
+
+static const char *devmap_lookup(const struct loader_env *env,
+                                 const char *dev)
+{
+    for (size_t i = 0; i < env->ndevmap; i++)
+        if (!strcmp(env->devmap[i].dev, dev))
+            return env->devmap[i].src;
+    return NULL;
+}
+
+/*
+ * Waits for a frontend's device node: xen-blkfront connects to its backend
+ * after the module is loaded, so /dev/xvdX appears asynchronously.
+ */
+static int wait_device(const char *dev, unsigned ms, struct stat *st)
+{
+    struct timespec step = { 0, 5 * 1000 * 1000 };
+    for (unsigned waited = 0;; waited += 5) {
+        if (stat(dev, st) == 0)
+            return 0;
+        if (errno != ENOENT || waited >= ms)
+            return -1;
+        nanosleep(&step, NULL);
+    }
+}
+
+/*
+ * Mounts the boot spec device `dev` on `target`.  In the host test mode a
+ * device mapped to a directory is bind-mounted (and made read-only with a
+ * second, remounting call, as bind mounts ignore MS_RDONLY at first).
+ */
+static int mount_device(const struct loader_env *env, const char *what,
+                        const char *dev, const char *target,
+                        const char *fstype, unsigned long flags,
+                        const char *data, xo_err *err)
+{
+    const char *src = dev;
+    if (env->host) {
+        src = devmap_lookup(env, dev);
+        if (!src)
+            return xo_err_set(err, ENODEV,
+                              "%s device %s: not mapped (--dev %s=PATH)",
+                              what, dev, dev);
+    }
+    struct stat st;
+    if (wait_device(src, env->host ? 0 : env->device_wait_ms, &st) < 0)
+        return xo_err_sys(err, "%s device %s", what, src);
+    if (S_ISDIR(st.st_mode) && env->host) {
+        if (do_mount(src, target, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+            return xo_err_wrap(err, "%s", what);
+        unsigned long ro = flags & MS_RDONLY;
+        if (ro && do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | ro,
+                           NULL, err) < 0)
+            return xo_err_wrap(err, "%s", what);
+        return 0;
+    }
+    if (!S_ISBLK(st.st_mode))
+        return xo_err_set(err, ENOTBLK, "%s device %s: not a block device",
+                          what, src);
+    if (do_mount(src, target, fstype, flags, data, err) < 0)
+        return xo_err_wrap(err, "%s", what);
+    return 0;
+}
+
+/* Only these file systems are ever mounted from boot spec devices. */
+static int check_fstype(const char *what, const char *fstype, xo_err *err)
+{
+    static const char *const ok[] = { "erofs", "ext4", "squashfs", "xfs",
+                                      "vfat", "btrfs", NULL };
+    for (size_t i = 0; ok[i]; i++)
+        if (!strcmp(ok[i], fstype))
+            return 0;
+    return xo_err_set(err, EINVAL, "%s: file system type %s not supported",
+                      what, fstype);
+}
+
+/*
+ * Splits mount(8)-style options into flags and the data string the file
+ * system parses.  Unknown words are passed through as file system options.
+ */
+static int parse_options(const char *opts, unsigned long *flags, char *data,
+                         size_t datasz, xo_err *err)
+{
+    static const struct {
+        const char *name;
+        unsigned long set, clear;
+    } words[] = {
+        { "ro", MS_RDONLY, 0 },       { "rw", 0, MS_RDONLY },
+        { "nosuid", MS_NOSUID, 0 },   { "suid", 0, MS_NOSUID },
+        { "nodev", MS_NODEV, 0 },     { "dev", 0, MS_NODEV },
+        { "noexec", MS_NOEXEC, 0 },   { "exec", 0, MS_NOEXEC },
+        { "noatime", MS_NOATIME, 0 }, { "relatime", MS_RELATIME, 0 },
+        { "sync", MS_SYNCHRONOUS, 0 }, { "defaults", 0, 0 },
+    };
+    char buf[BS_MAX_STR];
+    size_t dlen = 0;
+    snprintf(buf, sizeof(buf), "%s", opts);
+    data[0] = '\0';
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+        size_t i;
+        for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+            if (!strcmp(words[i].name, w))
+                break;
+        if (i < sizeof(words) / sizeof(words[0])) {
+            *flags = (*flags | words[i].set) & ~words[i].clear;
+            continue;
+        }
+        size_t wl = strlen(w);
+        if (dlen + wl + 2 > datasz)
+            return xo_err_set(err, E2BIG, "mount options too long");
+        if (dlen)
+            data[dlen++] = ',';
+        memcpy(data + dlen, w, wl + 1);
+        dlen += wl;
+    }
+    return 0;
+}
+
+/* A tmpfs size= value: digits and one unit letter, or a percentage. */
+static bool size_ok(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    return n > 0 && n < 20 &&
+           (s[n] == '\0' || (strchr("kKmMgG%", s[n]) && s[n + 1] == '\0'));
+}
+
+static int mount_writable(const struct loader_env *env,
+                          const struct boot_spec *spec, const char *rw,
+                          xo_err *err)
+{
+    if (!strcmp(spec->wr_type, "tmpfs")) {
+        char data[64] = "mode=0755";
+        if (spec->wr_size) {
+            if (!size_ok(spec->wr_size))
+                return xo_err_set(err, EINVAL, "writable size %s: bad size",
+                                  spec->wr_size);
+            snprintf(data, sizeof(data), "mode=0755,size=%s", spec->wr_size);
+        }
+        return do_mount("tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, data,
+                        err);
+    }
+    if (check_fstype("writable layer", spec->wr_fstype, err) < 0)
+        return -1;
+    return mount_device(env, "writable layer", spec->wr_device, rw,
+                        spec->wr_fstype, 0, NULL, err);
+}
+
+static int mount_volume(const struct loader_env *env, int rootfd,
+                        const char *root, const struct bs_mount *m,
+                        xo_err *err)
+{
+    char data[BS_MAX_STR], target[PATH_MAX];
+    unsigned long flags = m->read_only ? MS_RDONLY : 0;
+    if (check_fstype("volume", m->fstype, err) < 0 ||
+        parse_options(m->options, &flags, data, sizeof(data), err) < 0)
+        return xo_err_wrap(err, "volume %s", m->target);
+    /* Nothing runs in the new root yet, so a checked path stays checked. */
+    int fd = safepath_dir(rootfd, m->target, true, err);
+    if (fd < 0)
+        return xo_err_wrap(err, "volume mount point");
+    close(fd);
+    if (join(target, sizeof(target), root, m->target, err) < 0)
+        return -1;
+    return mount_device(env, "volume", m->device, target, m->fstype, flags,
+                        data[0] ? data : NULL, err);
+}
+
+/* The pseudo file systems every container expects. */
+static int mount_pseudo(const struct loader_env *env, int rootfd,
+                        const char *root, xo_err *err)
+{
+    static const struct {
+        const char *path, *src, *fstype;
+        unsigned long flags;
+        const char *data;
+    } fs[] = {
+        { "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
+        { "/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
+        { "/dev", "devtmpfs", "devtmpfs", MS_NOSUID, "mode=0755" },
+        { "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+          "newinstance,ptmxmode=0666,mode=0620,gid=5" },
+        { "/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV,
+          "mode=1777,size=50%" },
+    };
+    char target[PATH_MAX];
+    for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
+        int fd = safepath_dir(rootfd, fs[i].path, true, err);
+        if (fd < 0)
+            return -1;
+        close(fd);
+        if (join(target, sizeof(target), root, fs[i].path, err) < 0)
+            return -1;
+        /*
+         * The host's devtmpfs holds the host's disks: the test mode gives
+         * the container a tmpfs /dev with only the harmless nodes.
+         */
+        if (env->host && !strcmp(fs[i].path, "/dev")) {
+            if (do_mount("tmpfs", target, "tmpfs", MS_NOSUID, "mode=0755",
+                         err) < 0)
+                return -1;
+            static const char *const nodes[] = { "null", "zero", "full",
+                                                 "random", "urandom", "tty",
+                                                 NULL };
+            for (size_t n = 0; nodes[n]; n++) {
+                char src[64], dst[PATH_MAX];
+                snprintf(src, sizeof(src), "/dev/%s", nodes[n]);
+                if (join(dst, sizeof(dst), target, src + 4, err) < 0)
+                    return -1;
+                int nf = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+                if (nf >= 0)
+                    close(nf);
+                if (do_mount(src, dst, NULL, MS_BIND, NULL, err) < 0)
+                    return -1;
+            }
+            if (join(target, sizeof(target), root, "/dev/ptmx", err) < 0)
+                return -1;
+            if (symlink("pts/ptmx", target) < 0)
+                return xo_err_sys(err, "symlink %s", target);
+            continue;
+        }
+        if (do_mount(fs[i].src, target, fs[i].fstype, fs[i].flags,
+                     fs[i].data, err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
+                const char **root_r, xo_err *err)
+{
+    static char lower[PATH_MAX], rw[PATH_MAX], root[PATH_MAX];
+    char upper[PATH_MAX], work[PATH_MAX];
+    char ovl[3 * PATH_MAX + 64];
+    if (join(lower, sizeof(lower), env->staging, "/lower", err) < 0 ||
+        join(rw, sizeof(rw), env->staging, "/rw", err) < 0 ||
+        join(root, sizeof(root), env->staging, "/root", err) < 0 ||
+        join(upper, sizeof(upper), rw, "/upper", err) < 0 ||
+        join(work, sizeof(work), rw, "/work", err) < 0)
+        return -1;
+    if (mkdir_one(lower, err) < 0 || mkdir_one(rw, err) < 0 ||
+        mkdir_one(root, err) < 0)
+        return -1;
+
+    if (check_fstype("rootfs", spec->root_fstype, err) < 0 ||
+        mount_device(env, "rootfs", spec->root_device, lower,
+                     spec->root_fstype, MS_RDONLY, NULL, err) < 0 ||
+        mount_writable(env, spec, rw, err) < 0)
+        return -1;
+    if (mkdir_one(upper, err) < 0 || mkdir_one(work, err) < 0)
+        return -1;
+    snprintf(ovl, sizeof(ovl), "lowerdir=%s,upperdir=%s,workdir=%s", lower,
+             upper, work);
+    if (do_mount("overlay", root, "overlay", 0, ovl, err) < 0)
+        return -1;
+
+    int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return xo_err_sys(err, "open %s", root);
+    int rc = 0;
+    for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
+        rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
+    if (rc == 0)
+        rc = mount_pseudo(env, rootfd, root, err);
+    close(rootfd);
+    if (rc < 0)
+        return -1;
+    *root_r = root;
+    return 0;
+}
+
+int mounts_switch_root(const char *root, xo_err *err)
+{
+    if (chdir(root) < 0)
+        return xo_err_sys(err, "chdir %s", root);
+    /*
+     * pivot_root hides the old root completely, but the initramfs (rootfs)
+     * cannot be pivoted away from: there the old root is overmounted, as
+     * switch_root(8) does.
+     */
+    if (syscall(SYS_pivot_root, ".", ".") == 0) {
+        if (umount2(".", MNT_DETACH) < 0)
+            return xo_err_sys(err, "detach old root");
+    } else if (mount(".", "/", NULL, MS_MOVE, NULL) < 0) {
+        return xo_err_sys(err, "move %s to /", root);
+    }
+    if (chroot(".") < 0 || chdir("/") < 0)
+        return xo_err_sys(err, "chroot %s", root);
+    return 0;
+}
+
+void mounts_teardown(const struct boot_spec *spec)
+{
+    sync();
+    for (size_t i = spec->nmounts; i-- > 0;)
+        umount2(spec->mounts[i].target, 0);
+    sync();
+}

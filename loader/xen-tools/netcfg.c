@@ -1,0 +1,193 @@
+/* netcfg.c: interfaces, routes and /etc files (see netcfg.h). */
+#include "netcfg.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "safepath.h"
+
+static int parse_mac(const char *s, unsigned char mac[6])
+{
+    unsigned v[6];
+    char tail;
+    if (strlen(s) != 17 ||
+        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5], &tail) != 6)
+        return -1;
+    for (int i = 0; i < 6; i++)
+        mac[i] = (unsigned char)v[i];
+    return 0;
+}
+
+/* "a.b.c.d/N" -> address and netmask. */
+static int parse_cidr(const char *s, struct in_addr *addr,
+                      struct in_addr *mask)
+{
+    char buf[32];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    char *end;
+    errno = 0;
+    long plen = strtol(slash + 1, &end, 10);
+    if (!slash[1] || *end || errno || plen < 0 || plen > 32 ||
+        inet_pton(AF_INET, buf, addr) != 1)
+        return -1;
+    mask->s_addr = plen ? htonl(0xffffffffU << (32 - plen)) : 0;
+    return 0;
+}
+
+static void set_sin(struct sockaddr *sa, struct in_addr a)
+{
+    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = a };
+    memcpy(sa, &sin, sizeof(sin));
+}
+
+static int if_up(int sk, const char *name, xo_err *err)
+{
+    struct ifreq ifr = { 0 };
+    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
+        return xo_err_sys(err, "interface %s: get flags", name);
+    ifr.ifr_flags |= IFF_UP;
+    if (ioctl(sk, SIOCSIFFLAGS, &ifr) < 0)
+        return xo_err_sys(err, "interface %s: up", name);
+    return 0;
+}
+
+/* Finds the interface whose hardware address is `mac`. */
+static int find_by_mac(int sk, const unsigned char mac[6], char *name)
+{
+    struct if_nameindex *ifs = if_nameindex();
+    if (!ifs)
+        return -1;
+    int found = -1;
+    for (struct if_nameindex *i = ifs; i->if_index && found < 0; i++) {
+        struct ifreq ifr = { 0 };
+        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", i->if_name);
+        if (ioctl(sk, SIOCGIFHWADDR, &ifr) == 0 &&
+            !memcmp(ifr.ifr_hwaddr.sa_data, mac, 6)) {
+            snprintf(name, IFNAMSIZ, "%s", i->if_name);
+            found = 0;
+        }
+    }
+    if_freenameindex(ifs);
+    return found;
+}
+
+static int setup_iface(int sk, const struct bs_iface *f, xo_err *err)
+{
+    unsigned char mac[6];
+    char name[IFNAMSIZ];
+    struct in_addr addr = { 0 }, mask = { 0 }, gw = { 0 };
+    if (parse_mac(f->mac, mac) < 0)
+        return xo_err_set(err, EINVAL, "interface mac %s: not a MAC address",
+                          f->mac);
+    if (f->address && parse_cidr(f->address, &addr, &mask) < 0)
+        return xo_err_set(err, EINVAL,
+                          "interface %s: address %s: not IPv4/prefix", f->mac,
+                          f->address);
+    if (f->gateway && inet_pton(AF_INET, f->gateway, &gw) != 1)
+        return xo_err_set(err, EINVAL,
+                          "interface %s: gateway %s: not an IPv4 address",
+                          f->mac, f->gateway);
+    if (find_by_mac(sk, mac, name) < 0)
+        return xo_err_set(err, ENODEV, "no network interface with MAC %s",
+                          f->mac);
+    if (f->address) {
+        struct ifreq ifr = { 0 };
+        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+        set_sin(&ifr.ifr_addr, addr);
+        if (ioctl(sk, SIOCSIFADDR, &ifr) < 0)
+            return xo_err_sys(err, "interface %s: set address %s", name,
+                              f->address);
+        set_sin(&ifr.ifr_netmask, mask);
+        if (ioctl(sk, SIOCSIFNETMASK, &ifr) < 0)
+            return xo_err_sys(err, "interface %s: set netmask", name);
+    }
+    if (if_up(sk, name, err) < 0)
+        return -1;
+    if (f->gateway) {
+        struct rtentry rt = { 0 };
+        struct in_addr any = { 0 };
+        set_sin(&rt.rt_dst, any);
+        set_sin(&rt.rt_genmask, any);
+        set_sin(&rt.rt_gateway, gw);
+        rt.rt_flags = RTF_UP | RTF_GATEWAY;
+        rt.rt_dev = name;
+        if (ioctl(sk, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+            return xo_err_sys(err, "interface %s: default route via %s",
+                              name, f->gateway);
+    }
+    return 0;
+}
+
+int net_setup(const struct boot_spec *spec, xo_err *err)
+{
+    if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+        return xo_err_sys(err, "sethostname %s", spec->hostname);
+    int sk = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sk < 0)
+        return xo_err_sys(err, "socket");
+    int rc = if_up(sk, "lo", err);
+    for (size_t i = 0; i < spec->nifaces && rc == 0; i++)
+        rc = setup_iface(sk, &spec->ifaces[i], err);
+    close(sk);
+    return rc;
+}
+
+int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
+{
+    if (!spec->has_network)
+        return 0;
+    char buf[BS_MAX_STR * 2];
+    int n = snprintf(buf, sizeof(buf), "%s\n", spec->hostname);
+    if (safepath_write(rootfd, "/etc/hostname", buf, (size_t)n, 0644, err) <
+        0)
+        return -1;
+
+    /* The first interface with an address names this host in /etc/hosts. */
+    const char *self = "127.0.1.1";
+    char addr[32];
+    for (size_t i = 0; i < spec->nifaces; i++)
+        if (spec->ifaces[i].address) {
+            snprintf(addr, sizeof(addr), "%.*s",
+                     (int)strcspn(spec->ifaces[i].address, "/"),
+                     spec->ifaces[i].address);
+            self = addr;
+            break;
+        }
+    n = snprintf(buf, sizeof(buf),
+                 "127.0.0.1\tlocalhost\n"
+                 "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                 "%s\t%s\n",
+                 self, spec->hostname);
+    if (safepath_write(rootfd, "/etc/hosts", buf, (size_t)n, 0644, err) < 0)
+        return -1;
+
+    if (spec->ndns == 0)
+        return 0;
+    size_t len = 0;
+    for (size_t i = 0; i < spec->ndns; i++) {
+        struct in6_addr tmp;
+        if (inet_pton(AF_INET, spec->dns[i], &tmp) != 1 &&
+            inet_pton(AF_INET6, spec->dns[i], &tmp) != 1)
+            return xo_err_set(err, EINVAL, "dns %s: not an IP address",
+                              spec->dns[i]);
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len,
+                                "nameserver %s\n", spec->dns[i]);
+    }
+    return safepath_write(rootfd, "/etc/resolv.conf", buf, len, 0644, err);
+}

@@ -1,0 +1,33 @@
+/*
+ * report.h: how the init tells the host what happened.
+ *
+ * In a domain, keys go to data/xl-oci/ under the domain's own xenstore
+ * home (/local/domain/<domid>/data/xl-oci/), written over the xenbus device
+ * with the statically linked libxenstore.  In the host test mode they go to
+ * files of the same names in a directory given on the command line.  Either
+ * way every report is also a one-line marker on the console, which is the
+ * only channel left when xenstore is unreachable.
+ */
+#ifndef XL_OCI_LOADER_REPORT_H
+#define XL_OCI_LOADER_REPORT_H
+
+#include "error.h"
+
+/*
+ * Opens the channel: `dir` non-NULL selects the host test mode.  Must be
+ * called before the root is switched (the handle is kept as an fd).  A
+ * failure to reach xenstore is not fatal: reports then go to the console.
+ */
+void report_open(const char *dir);
+
+/* Prints "xl-oci-loader: MESSAGE" on the console. */
+void report_marker(const char *fmt, ...) XO_PRINTF(1, 2);
+
+/* phase is one of mounting, exec, exited, failed. */
+void report_phase(const char *phase);
+void report_exit_code(int code);
+
+/* Writes error, then phase=failed, and prints the failure marker. */
+void report_failure(const char *msg);
+
+#endif

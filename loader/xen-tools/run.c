@@ -1,0 +1,244 @@
+/* run.c: the entrypoint's life as a child of PID 1 (see run.h). */
+#include "run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "report.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define MAX_ENV (BS_MAX_ENV + 2)
+
+/* What a child that failed before or at exec tells its parent. */
+struct child_error {
+    int errnum;
+    char what[256];
+};
+
+void run_block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGPWR);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGHUP);
+    sigprocmask(SIG_BLOCK, set, NULL);
+}
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static const char *env_get(char *const *env, const char *key)
+{
+    size_t kl = strlen(key);
+    for (size_t i = 0; env[i]; i++)
+        if (!strncmp(env[i], key, kl) && env[i][kl] == '=')
+            return env[i] + kl + 1;
+    return NULL;
+}
+
+static _Noreturn void child_fail(int fd, int errnum, const char *what)
+{
+    struct child_error ce = { errnum, "" };
+    snprintf(ce.what, sizeof(ce.what), "%s", what);
+    if (write(fd, &ce, sizeof(ce)) < 0) {
+        /* Nothing left to tell it with; the exit code still says 127. */
+    }
+    _exit(errnum == EACCES ? 126 : 127);
+}
+
+/* execvpe() with the container's PATH, not the init's. */
+static void exec_path(const char *file, char *const *argv, char *const *env)
+{
+    if (strchr(file, '/')) {
+        execve(file, argv, env);
+        return;
+    }
+    const char *path = env_get(env, "PATH");
+    if (!path)
+        path = DEFAULT_PATH;
+    int saved = ENOENT;
+    char buf[BS_MAX_STR * 2];
+    while (*path) {
+        size_t dl = strcspn(path, ":");
+        if ((size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, path,
+                             file) < sizeof(buf)) {
+            execve(buf, argv, env);
+            if (errno == EACCES)
+                saved = EACCES;
+            else if (errno != ENOENT && errno != ENOTDIR)
+                return;
+        }
+        path += dl;
+        if (*path == ':')
+            path++;
+    }
+    errno = saved;
+}
+
+static _Noreturn void child(const struct boot_spec *spec,
+                            const struct user_ids *ids, char *const *env,
+                            int errfd)
+{
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    setsid();
+    if (setgroups(ids->ngroups, ids->groups) < 0)
+        child_fail(errfd, errno, "setgroups");
+    if (setgid(ids->gid) < 0)
+        child_fail(errfd, errno, "setgid");
+    if (setuid(ids->uid) < 0)
+        child_fail(errfd, errno, "setuid");
+    if (chdir(spec->cwd) < 0)
+        child_fail(errfd, errno, spec->cwd);
+    exec_path(spec->args[0], (char *const *)spec->args, env);
+    child_fail(errfd, errno, spec->args[0]);
+}
+
+/* Builds the environment: the spec's, plus HOME when it has none. */
+static void build_env(char **env, char *home, size_t homesz,
+                      const struct boot_spec *spec, const struct user_ids *ids)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < spec->nenv; i++)
+        env[n++] = (char *)spec->env[i];
+    env[n] = NULL;
+    if (!env_get(env, "HOME")) {
+        snprintf(home, homesz, "HOME=%s", ids->home[0] ? ids->home : "/");
+        env[n++] = home;
+    }
+    env[n] = NULL;
+}
+
+static void print_exec_marker(const struct boot_spec *spec)
+{
+    char line[768];
+    size_t len = 0;
+    line[0] = '\0';
+    for (size_t i = 0; i < spec->nargs && len < sizeof(line) - 1; i++)
+        len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
+                                i ? " " : "", spec->args[i]);
+    report_marker("exec %s", line);
+}
+
+static int status_code(int st)
+{
+    if (WIFEXITED(st))
+        return WEXITSTATUS(st);
+    if (WIFSIGNALED(st))
+        return 128 + WTERMSIG(st);
+    return 255;
+}
+
+/* Waits for `pid`, reaping every other child, honouring stop requests. */
+static int supervise(pid_t pid, const struct boot_spec *spec,
+                     const sigset_t *set)
+{
+    bool stopping = false, killed = false;
+    uint64_t deadline = 0;
+    for (;;) {
+        siginfo_t si;
+        int sig;
+        if (stopping && !killed) {
+            uint64_t now = now_ms();
+            uint64_t left = deadline > now ? deadline - now : 0;
+            struct timespec ts = { (time_t)(left / 1000),
+                                   (long)(left % 1000) * 1000000 };
+            sig = sigtimedwait(set, &si, &ts);
+        } else {
+            sig = sigwaitinfo(set, &si);
+        }
+        if (sig < 0 && errno == EAGAIN) {
+            report_marker("grace period over: SIGKILL");
+            kill(-1, SIGKILL);
+            killed = true;
+            continue;
+        }
+        if (sig < 0)
+            continue;
+        if (sig == SIGCHLD) {
+            int st;
+            pid_t r;
+            while ((r = waitpid(-1, &st, WNOHANG)) > 0)
+                if (r == pid)
+                    return status_code(st);
+            continue;
+        }
+        if (sig == SIGHUP || stopping)
+            continue;
+        stopping = true;
+        report_marker("stopping: signal %u, grace %us", spec->stop_signal,
+                      spec->stop_timeout);
+        kill(pid, (int)spec->stop_signal);
+        deadline = now_ms() + (uint64_t)spec->stop_timeout * 1000;
+    }
+}
+
+int run_container(const struct boot_spec *spec, const struct user_ids *ids,
+                  const sigset_t *set, int *code_r, xo_err *err)
+{
+    static char *env[MAX_ENV];
+    char home[300];
+    build_env(env, home, sizeof(home), spec, ids);
+
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) < 0)
+        return xo_err_sys(err, "pipe");
+    print_exec_marker(spec);
+    report_phase("exec");
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        *code_r = 127;
+        return xo_err_sys(err, "fork");
+    }
+    if (pid == 0) {
+        close(pfd[0]);
+        child(spec, ids, env, pfd[1]);
+    }
+    close(pfd[1]);
+    struct child_error ce;
+    ssize_t n;
+    do
+        n = read(pfd[0], &ce, sizeof(ce));
+    while (n < 0 && errno == EINTR);
+    close(pfd[0]);
+    int code = supervise(pid, spec, set);
+    if (n == (ssize_t)sizeof(ce)) {
+        ce.what[sizeof(ce.what) - 1] = '\0';
+        *code_r = code;
+        errno = ce.errnum;
+        return xo_err_sys(err, "exec %s", ce.what);
+    }
+    *code_r = code;
+    return 0;
+}
+
+void run_kill_all(unsigned ms)
+{
+    kill(-1, SIGKILL);
+    uint64_t end = now_ms() + ms;
+    struct timespec step = { 0, 2 * 1000 * 1000 };
+    while (now_ms() < end) {
+        pid_t r = waitpid(-1, NULL, WNOHANG);
+        if (r < 0 && errno == ECHILD)
+            return;
+        if (r == 0)
+            nanosleep(&step, NULL);
+    }
+}

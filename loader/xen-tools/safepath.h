@@ -1,0 +1,31 @@
+/*
+ * safepath.h: walking paths inside a root that comes from an untrusted
+ * image.  A container image may hold symlinks such as /data -> /xl-oci or
+ * /etc/resolv.conf -> ../../..; the loader follows none of them while it
+ * prepares mount points and files, so nothing it does on the image's behalf
+ * lands outside the container's root.
+ */
+#ifndef XL_OCI_LOADER_SAFEPATH_H
+#define XL_OCI_LOADER_SAFEPATH_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "error.h"
+
+/*
+ * Opens (O_PATH) the directory `path` (absolute, relative to `rootfd`),
+ * creating missing components with mode 0755 when `create`.  A symlink,
+ * a non-directory or a ".." component is an error naming the path.
+ * Returns the fd or -1.
+ */
+int safepath_dir(int rootfd, const char *path, bool create, xo_err *err);
+
+/*
+ * Replaces the file `path` under `rootfd` with `len` bytes of `data`
+ * (an existing file or symlink of that name is removed first).
+ */
+int safepath_write(int rootfd, const char *path, const void *data,
+                   size_t len, mode_t mode, xo_err *err);
+
+#endif

@@ -1,0 +1,159 @@
+/* user.c: OCI User -> uid, gid, groups, home (see user.h). */
+#include "user.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+/* A decimal id below 2^32-1 ((uid_t)-1 means "no change" to setuid). */
+static bool parse_id(const char *s, unsigned *out)
+{
+    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
+        return false;
+    unsigned long v = strtoul(s, NULL, 10);
+    if (v >= 0xffffffffUL)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* Splits a colon-separated line into at most `max` fields in place. */
+static size_t split(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    f[n++] = line;
+    for (char *p = line; *p && n < max; p++)
+        if (*p == ':') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+/* Reads `etc`/`name`; a missing file is an empty file. */
+static int read_db(char **buf, const char *etc, const char *name,
+                   xo_err *err)
+{
+    char path[512];
+    size_t len;
+    snprintf(path, sizeof(path), "%s/%s", etc, name);
+    if (xo_read_file(buf, &len, path, USER_MAX_FILE, err) == 0)
+        return 0;
+    if (err->errnum == ENOENT) {
+        xo_err_clear(err);
+        *buf = NULL;
+        return 0;
+    }
+    return -1;
+}
+
+/* Finds the passwd entry whose name (or uid, when by_id) matches. */
+static bool find_passwd(char *db, const char *name, unsigned id, bool by_id,
+                        struct user_ids *out, char *name_r, size_t namesz)
+{
+    char *save = NULL;
+    for (char *l = db ? strtok_r(db, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save)) {
+        char *f[7];
+        unsigned uid, gid;
+        if (split(l, f, 7) != 7 || !parse_id(f[2], &uid) ||
+            !parse_id(f[3], &gid))
+            continue;
+        if (by_id ? uid != id : strcmp(f[0], name) != 0)
+            continue;
+        out->uid = uid;
+        out->gid = gid;
+        snprintf(out->home, sizeof(out->home), "%s", f[5]);
+        snprintf(name_r, namesz, "%s", f[0]);
+        return true;
+    }
+    return false;
+}
+
+/*
+ * Walks /etc/group: resolves `group` (when non-NULL) to *gid_r and collects
+ * the groups listing `member` as supplementary groups.
+ */
+static bool scan_groups(char *db, const char *group, gid_t *gid_r,
+                        const char *member, struct user_ids *out)
+{
+    bool found = group == NULL;
+    char *save = NULL;
+    for (char *l = db ? strtok_r(db, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save)) {
+        char *f[4];
+        unsigned gid;
+        if (split(l, f, 4) != 4 || !parse_id(f[2], &gid))
+            continue;
+        if (group && !found && !strcmp(f[0], group)) {
+            *gid_r = gid;
+            found = true;
+        }
+        if (!member)
+            continue;
+        char *msave = NULL;
+        for (char *m = strtok_r(f[3], ",", &msave); m;
+             m = strtok_r(NULL, ",", &msave))
+            if (!strcmp(m, member) && out->ngroups < USER_MAX_GROUPS)
+                out->groups[out->ngroups++] = gid;
+    }
+    return found;
+}
+
+int user_resolve(struct user_ids *out, const char *user, const char *etc,
+                 xo_err *err)
+{
+    memset(out, 0, sizeof(*out));
+    if (!*user)
+        user = "0";
+    char spec[512];
+    if (strlen(user) >= sizeof(spec))
+        return xo_err_set(err, EINVAL, "user %.32s...: too long", user);
+    strcpy(spec, user);
+    char *grp = strchr(spec, ':');
+    if (grp)
+        *grp++ = '\0';
+
+    char *passwd = NULL, *group = NULL;
+    int rc = -1;
+    if (read_db(&passwd, etc, "passwd", err) < 0 ||
+        read_db(&group, etc, "group", err) < 0)
+        goto out;
+
+    unsigned id;
+    char name[256] = "";
+    bool numeric = parse_id(spec, &id);
+    bool found = find_passwd(passwd, spec, numeric ? id : 0, numeric, out,
+                             name, sizeof(name));
+    if (!found && !numeric) {
+        xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", spec,
+                   etc);
+        goto out;
+    }
+    if (!found) {
+        out->uid = id;
+        out->gid = 0;
+    }
+    unsigned gid;
+    if (grp && parse_id(grp, &gid)) {
+        out->gid = gid;
+        grp = NULL; /* numeric: no lookup needed */
+    }
+    gid_t named = 0;
+    if (!scan_groups(group, grp, &named, name[0] ? name : NULL, out)) {
+        xo_err_set(err, ENOENT, "group %s: no such group in %s/group", grp,
+                   etc);
+        goto out;
+    }
+    if (grp)
+        out->gid = named;
+    rc = 0;
+out:
+    free(passwd);
+    free(group);
+    return rc;
+}

@@ -1,0 +1,6 @@
+# tests/probe/: the static multi-call probe that runs inside test containers.
+$(B)/tests/probe/probe: tests/probe/probe.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra $(WERROR) -static -o $@ $< $(LDFLAGS)
+
+BIN_TARGETS += $(B)/tests/probe/probe

@@ -1,0 +1,230 @@
+/*
+ * probe.c: the workload of loader tests.  A static multi-call binary that
+ * runs a sequence of commands given as arguments, printing one
+ * "probe: ..." line per fact, so a test can ask a container what it sees
+ * (args, env, ids, mounts) and make it behave (exit codes, signals,
+ * orphans) without needing anything else in the image.
+ *
+ *   probe [COMMAND [ARG]...]...
+ *     args | env | cwd | ids | hostname | mounts | pid
+ *     exit CODE        exit now with CODE
+ *     sleep MS         sleep MS milliseconds (signals still delivered)
+ *     trap SIG CODE    on signal SIG print "probe: caught SIG", exit CODE
+ *     ignore SIG       ignore signal SIG (to test the grace period)
+ *     raise SIG        send SIG to itself (default action)
+ *     write PATH TEXT  write TEXT to PATH ("probe: write PATH: ok|error")
+ *     read PATH        print PATH's first line ("probe: read PATH: ...")
+ *     zombies N        leave N orphans that exit at once (PID 1 must reap)
+ *     count-zombies    print the number of zombie processes it can see
+ *
+ * Invoked under another name (a symlink), that name is the first command.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static int trap_code[65];
+
+static long num(const char *s, const char *what)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s ? s : "", &end, 10);
+    if (!s || !*s || *end || errno) {
+        printf("probe: bad %s: %s\n", what, s ? s : "(missing)");
+        exit(2);
+    }
+    return v;
+}
+
+static void on_trap(int sig)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof(buf), "probe: caught %d\n", sig);
+    if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
+        _exit(3);
+    _exit(trap_code[sig]);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static void print_ids(void)
+{
+    gid_t groups[NGROUPS_MAX];
+    int n = getgroups(NGROUPS_MAX, groups);
+    printf("probe: uid=%u gid=%u groups=", (unsigned)getuid(),
+           (unsigned)getgid());
+    for (int i = 0; i < n; i++)
+        printf("%s%u", i ? "," : "", (unsigned)groups[i]);
+    printf("\n");
+}
+
+static void print_file(const char *prefix, const char *path, int all)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        printf("probe: %s%s: error: %s\n", prefix, all ? "" : path,
+               strerror(errno));
+        return;
+    }
+    char line[4096];
+    while (fgets(line, sizeof(line), f)) {
+        line[strcspn(line, "\n")] = '\0';
+        if (all) {
+            printf("probe: %s%s\n", prefix, line);
+        } else {
+            printf("probe: %s%s: %s\n", prefix, path, line);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+static void zombies(long n)
+{
+    for (long i = 0; i < n; i++) {
+        pid_t p = fork();
+        if (p == 0) {
+            /* The grandchild outlives its parent: PID 1 inherits it. */
+            if (fork() == 0) {
+                sleep_ms(50);
+                _exit(0);
+            }
+            _exit(0);
+        }
+        if (p > 0)
+            waitpid(p, NULL, 0);
+    }
+    printf("probe: zombies: left %ld orphans\n", n);
+}
+
+static void count_zombies(void)
+{
+    DIR *d = opendir("/proc");
+    long z = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (!isdigit((unsigned char)e->d_name[0]))
+            continue;
+        char path[300], buf[512];
+        snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        if (fgets(buf, sizeof(buf), f)) {
+            char *rp = strrchr(buf, ')');
+            if (rp && rp[1] == ' ' && rp[2] == 'Z')
+                z++;
+        }
+        fclose(f);
+    }
+    if (d)
+        closedir(d);
+    printf("probe: zombies %ld\n", z);
+}
+
+static int run(char **argv, int argc, int i)
+{
+    const char *c = argv[i];
+    const char *a1 = i + 1 < argc ? argv[i + 1] : NULL;
+    const char *a2 = i + 2 < argc ? argv[i + 2] : NULL;
+    if (!strcmp(c, "args")) {
+        for (int k = 0; k < argc; k++)
+            printf("probe: arg[%d]=%s\n", k, argv[k]);
+    } else if (!strcmp(c, "env")) {
+        for (char **e = environ; *e; e++)
+            printf("probe: env %s\n", *e);
+    } else if (!strcmp(c, "cwd")) {
+        char buf[PATH_MAX];
+        printf("probe: cwd %s\n", getcwd(buf, sizeof(buf)) ? buf : "?");
+    } else if (!strcmp(c, "ids")) {
+        print_ids();
+    } else if (!strcmp(c, "hostname")) {
+        char buf[256] = "";
+        gethostname(buf, sizeof(buf) - 1);
+        printf("probe: hostname %s\n", buf);
+    } else if (!strcmp(c, "mounts")) {
+        print_file("mount ", "/proc/self/mounts", 1);
+    } else if (!strcmp(c, "pid")) {
+        printf("probe: pid %d ppid %d\n", (int)getpid(), (int)getppid());
+    } else if (!strcmp(c, "exit")) {
+        fflush(stdout);
+        exit((int)num(a1, "exit code"));
+    } else if (!strcmp(c, "sleep")) {
+        fflush(stdout);
+        sleep_ms(num(a1, "milliseconds"));
+        return 2;
+    } else if (!strcmp(c, "trap") || !strcmp(c, "ignore")) {
+        long sig = num(a1, "signal");
+        if (sig < 1 || sig > 64)
+            exit(2);
+        if (c[0] == 't') {
+            trap_code[sig] = (int)num(a2, "exit code");
+            signal((int)sig, on_trap);
+            printf("probe: trapping %ld\n", sig);
+            return 3;
+        }
+        signal((int)sig, SIG_IGN);
+        printf("probe: ignoring %ld\n", sig);
+    } else if (!strcmp(c, "raise")) {
+        fflush(stdout);
+        raise((int)num(a1, "signal"));
+        return 2;
+    } else if (!strcmp(c, "write")) {
+        FILE *f = a1 && a2 ? fopen(a1, "w") : NULL;
+        int ok = f && fputs(a2, f) >= 0;
+        if (f && fclose(f) != 0)
+            ok = 0;
+        printf("probe: write %s: %s\n", a1 ? a1 : "?",
+               ok ? "ok" : strerror(errno));
+        return 3;
+    } else if (!strcmp(c, "read")) {
+        print_file("read ", a1 ? a1 : "", 0);
+        return 2;
+    } else if (!strcmp(c, "zombies")) {
+        zombies(num(a1, "count"));
+        return 2;
+    } else if (!strcmp(c, "count-zombies")) {
+        count_zombies();
+    } else {
+        printf("probe: unknown command %s\n", c);
+        exit(2);
+    }
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *base = strrchr(argv[0], '/');
+    base = base ? base + 1 : argv[0];
+    int i = 1;
+    if (strcmp(base, "probe") != 0) {
+        /* Multi-call: the program name is the first command. */
+        argv[0] = (char *)base;
+        i = 0;
+    }
+    while (i < argc) {
+        int used = run(argv, argc, i);
+        fflush(stdout);
+        i += used;
+    }
+    return 0;
+}
