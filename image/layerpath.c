@@ -1,0 +1,64 @@
+/* layerpath.c: normalising and refusing layer entry names (see layerpath.h). */
+#include "layerpath.h"
+
+#include <errno.h>
+#include <string.h>
+
+int layerpath_normalize(char *out, const char *name, xo_err *err)
+{
+    size_t nlen = strnlen(name, LAYERPATH_MAX_LEN + 1);
+    if (nlen == 0)
+        return xo_err_set(err, EINVAL, "entry with an empty name");
+    if (nlen > LAYERPATH_MAX_LEN)
+        return xo_err_set(err, ENAMETOOLONG, "entry \"%.64s...\": name "
+                          "longer than %d bytes", name, LAYERPATH_MAX_LEN);
+    if (name[0] == '/')
+        return xo_err_set(err, EPERM, "entry \"%s\": absolute path would "
+                          "land outside the rootfs", name);
+
+    size_t o = 0;
+    int depth = 0;
+    const char *p = name;
+    while (*p) {
+        while (*p == '/')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchrnul(p, '/');
+        size_t clen = (size_t)(e - p);
+        if (clen == 1 && p[0] == '.') {
+            p = e;
+            continue;
+        }
+        if (clen == 2 && p[0] == '.' && p[1] == '.')
+            return xo_err_set(err, EPERM, "entry \"%s\": \"..\" would land "
+                              "outside the rootfs", name);
+        if (clen > NAME_MAX)
+            return xo_err_set(err, ENAMETOOLONG, "entry \"%s\": a component "
+                              "is longer than %d bytes", name, NAME_MAX);
+        if (++depth > LAYERPATH_MAX_DEPTH)
+            return xo_err_set(err, ENAMETOOLONG, "entry \"%.64s...\": deeper "
+                              "than %d directories", name,
+                              LAYERPATH_MAX_DEPTH);
+        if (o)
+            out[o++] = '/';
+        memcpy(out + o, p, clen);
+        o += clen;
+        p = e;
+    }
+    out[o] = '\0';
+    return 0;
+}
+
+void layerpath_split(char *buf, const char **parent_r, const char **base_r)
+{
+    char *slash = strrchr(buf, '/');
+    if (!slash) {
+        *parent_r = "";
+        *base_r = buf;
+        return;
+    }
+    *slash = '\0';
+    *parent_r = buf;
+    *base_r = slash + 1;
+}
