@@ -107,8 +107,8 @@ for f in "$xsu"/usr/bin/xenstore*; do
     copy_file "$f" "/usr/bin/${f##*/}"
     copy_closure "$f"
 done
-cp -a "$xc/etc/xen" "$root/etc/" 2>/dev/null || {
-    mkdir -p "$root/etc"; cp -a "$xc/etc/xen" "$root/etc/xen"; }
+mkdir -p "$root/etc"
+cp -a "$xc/etc/xen" "$root/etc/xen"
 cp -L /usr/lib/x86_64-linux-gnu/libgcc_s.so.1 "$root/usr/lib/x86_64-linux-gnu/"
 
 # Kernel modules in load order.  busybox depmod writes modules.dep for the
