@@ -191,7 +191,7 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
         if (get_dup(slots[i], ac, actions[i], defaults[i], err) < 0)
             return -1;
         libxl_action_on_shutdown a;
-        if (libxl_action_on_shutdown_from_string(*slots[i], &a))
+        if (domcfg_parse_action(*slots[i], &a) < 0)
             return app_cfg_bad_value(ac, actions[i], err, "\"%s\" is not a "
                                      "shutdown action (destroy, restart, "
                                      "preserve, rename-restart, ...)",
@@ -325,21 +325,8 @@ static int build_root_volume(struct domain_config *dc,
                           "(rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
                           dc->root_volume);
     dc->image_config_path = path_join(dc->root_volume, "image-config.json");
-    char *pw = path_join(dc->root_volume, "passwd");
-    char *gr = path_join(dc->root_volume, "group");
-    if (!dc->image_config_path || !pw || !gr || !dc->rootfs_fstype) {
-        free(pw);
-        free(gr);
+    if (!dc->image_config_path || !dc->rootfs_fstype)
         return xo_err_set(err, ENOMEM, "out of memory");
-    }
-    if (is_file(pw))
-        dc->passwd_path = pw;
-    else
-        free(pw);
-    if (is_file(gr))
-        dc->group_path = gr;
-    else
-        free(gr);
     return 0;
 }
 

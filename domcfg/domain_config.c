@@ -21,7 +21,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->architecture, &dc->loader_dir, &dc->kernel, &dc->ramdisk,
         &dc->cmdline, &dc->cwd, &dc->user, &dc->hostname,
         &dc->writable_size, &dc->writable_source, &dc->writable_vdev,
-        &dc->gateway, &dc->passwd_path, &dc->group_path,
+        &dc->gateway,
     };
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
         free(*strs[i]);

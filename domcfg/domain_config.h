@@ -102,9 +102,6 @@ struct domain_config {
     char *gateway;
     char *dns[DC_MAX_DNS];
     size_t n_dns;
-
-    /* Where the host may resolve user names without mounting the rootfs. */
-    char *passwd_path, *group_path;
 };
 
 void domain_config_init(struct domain_config *dc);

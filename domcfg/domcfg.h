@@ -47,6 +47,12 @@ int domcfg_to_libxl(libxl_domain_config *d_config,
 int domcfg_libxl_json(char **out_r, libxl_domain_config *d_config,
                       xo_err *err);
 
+/*
+ * xl's names of shutdown actions ("destroy", "rename-restart",
+ * "coredump-destroy", ...) to libxl's; 0 on success, -1 for no such action.
+ */
+int domcfg_parse_action(const char *s, libxl_action_on_shutdown *a_r);
+
 /* OCI runtime-spec 1.0 config.json for the same container. */
 int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
                            xo_err *err);

@@ -38,6 +38,14 @@ static int prop_strv(void *fdt, const char *name, char *const *v, size_t n)
     return r;
 }
 
+/* Children are numbered by a one-cell "reg" with no size, as dtc expects
+ * of nodes with a unit address. */
+static int cells(void *fdt)
+{
+    int r = fdt_property_u32(fdt, "#address-cells", 1);
+    return r ? r : fdt_property_u32(fdt, "#size-cells", 0);
+}
+
 static int write_process(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -83,7 +91,7 @@ static int write_storage(void *fdt, const struct domain_config *dc)
 
     if (dc->n_volumes == 0)
         return 0;
-    if ((r = fdt_begin_node(fdt, "mounts")))
+    if ((r = fdt_begin_node(fdt, "mounts")) || (r = cells(fdt)))
         return r;
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
@@ -91,6 +99,7 @@ static int write_storage(void *fdt, const struct domain_config *dc)
         snprintf(node, sizeof(node), "mount@%zu", i);
         snprintf(dev, sizeof(dev), "/dev/%s", v->vdev);
         if ((r = fdt_begin_node(fdt, node)) ||
+            (r = fdt_property_u32(fdt, "reg", (uint32_t)i)) ||
             (r = fdt_property_string(fdt, "device", dev)) ||
             (r = fdt_property_string(fdt, "target", v->target)) ||
             (r = fdt_property_string(fdt, "fstype",
@@ -110,7 +119,7 @@ static int write_network(void *fdt, const struct domain_config *dc)
     int r;
     if (dc->n_vifs == 0)
         return 0;
-    if ((r = fdt_begin_node(fdt, "network")))
+    if ((r = fdt_begin_node(fdt, "network")) || (r = cells(fdt)))
         return r;
     if (dc->n_dns && (r = prop_strv(fdt, "dns", dc->dns, dc->n_dns)))
         return r;
@@ -119,6 +128,7 @@ static int write_network(void *fdt, const struct domain_config *dc)
         char node[32];
         snprintf(node, sizeof(node), "interface@%zu", i);
         if ((r = fdt_begin_node(fdt, node)) ||
+            (r = fdt_property_u32(fdt, "reg", (uint32_t)i)) ||
             (r = fdt_property_string(fdt, "mac", v->mac)))
             return r;
         if (v->ip && (r = fdt_property_string(fdt, "address", v->ip)))
@@ -145,8 +155,8 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (r = fdt_begin_node(fdt, "")) ||
         (r = fdt_property_string(fdt, "compatible", "xl-oci,boot-spec")) ||
         (r = fdt_property_u32(fdt, "version", BOOT_SPEC_VERSION)) ||
-        (r = write_process(fdt, dc)) ||
         (r = fdt_property_string(fdt, "hostname", dc->hostname)) ||
+        (r = write_process(fdt, dc)) ||
         (r = write_storage(fdt, dc)) || (r = write_network(fdt, dc)) ||
         (r = fdt_end_node(fdt)) || (r = fdt_finish(fdt))) {
         free(fdt);

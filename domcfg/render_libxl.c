@@ -127,9 +127,22 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
     return 0;
 }
 
+int domcfg_parse_action(const char *s, libxl_action_on_shutdown *a_r)
+{
+    /* libxl spells them with '_' where xl.cfg uses '-'. */
+    char buf[32];
+    if (strlen(s) >= sizeof(buf))
+        return -1;
+    size_t i = 0;
+    for (; s[i]; i++)
+        buf[i] = s[i] == '-' ? '_' : s[i];
+    buf[i] = '\0';
+    return libxl_action_on_shutdown_from_string(buf, a_r) ? -1 : 0;
+}
+
 static int action(libxl_action_on_shutdown *a, const char *s)
 {
-    return libxl_action_on_shutdown_from_string(s, a);
+    return domcfg_parse_action(s, a);
 }
 
 int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,

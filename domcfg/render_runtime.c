@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fstype.h"
-#include "user.h"
+#include "loader/xen-tools/user.h"
 
 /* Docker's default capability set: what a container process may keep. */
 static const char *const default_caps[] = {
@@ -74,9 +74,9 @@ static json_object *process_json(const struct domain_config *dc,
     json_object *u = json_object_new_object();
     json_object_object_add(u, "uid", json_object_new_int64(ids->uid));
     json_object_object_add(u, "gid", json_object_new_int64(ids->gid));
-    if (ids->n_groups) {
+    if (ids->ngroups) {
         json_object *g = json_object_new_array();
-        for (size_t i = 0; i < ids->n_groups; i++)
+        for (size_t i = 0; i < ids->ngroups; i++)
             json_object_array_add(g, json_object_new_int64(ids->groups[i]));
         json_object_object_add(u, "additionalGids", g);
     }
@@ -142,12 +142,11 @@ static json_object *linux_json(void)
 int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
                            xo_err *err)
 {
+    /* The root volume keeps copies of the image's /etc/passwd and
+     * /etc/group at its top, so names resolve without mounting it. */
     struct user_ids ids;
-    char msg[256];
-    if (user_resolve(&ids, dc->user, dc->passwd_path, dc->group_path, msg,
-                     sizeof(msg)) < 0)
-        return xo_err_set(err, EINVAL, "root volume %s: %s", dc->root_volume,
-                          msg);
+    if (user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
+        return xo_err_wrap(err, "root volume %s", dc->root_volume);
 
     json_object *s = json_object_new_object();
     if (!s)

@@ -1,0 +1,49 @@
+/* cmd_help.c: `xl-oci help [COMMAND]` and `xl-oci version`. */
+#include <stdio.h>
+
+#include "xl_oci.h"
+
+void xo_print_help(FILE *f);
+
+void xo_print_help(FILE *f)
+{
+    fprintf(f, "Usage: xl-oci [-v] [-N] [--root DIR] COMMAND [ARGS]\n\n"
+               "Run OCI container images as Xen domains.\n\n"
+               "Global options:\n"
+               "  -v          more verbose output (repeatable)\n"
+               "  -N          dry run: show what would be done\n"
+               "  --root DIR  state root (default $XL_OCI_ROOT or "
+               XO_STATE_ROOT ")\n"
+               "  --version   print the version\n\n"
+               "Commands:\n");
+    for (int i = 0; i < cmd_table_size; i++)
+        fprintf(f, "  %-10s %s\n", cmd_table[i].name, cmd_table[i].desc);
+    fprintf(f, "\nRun 'xl-oci help COMMAND' for a command's options.\n");
+}
+
+int main_help(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "help", 0)) != -1)
+        ;
+    if (optind >= argc) {
+        xo_print_help(stdout);
+        return XO_EXIT_OK;
+    }
+    const struct cmd_spec *c = cmd_find(argv[optind]);
+    if (!c) {
+        fprintf(stderr, "xl-oci: unknown command '%s'\n", argv[optind]);
+        return XO_EXIT_USAGE;
+    }
+    cmd_print_usage(c, false);
+    return XO_EXIT_OK;
+}
+
+int main_version(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "version", 0)) != -1)
+        ;
+    printf("xl-oci %s\n", XO_VERSION);
+    return XO_EXIT_OK;
+}

@@ -1,0 +1,108 @@
+/* cmd_util.c: option parsing, usage and error printing for commands. */
+#include "xl_oci.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool xo_dryrun;
+int xo_verbose;
+
+static const char *state_root;
+
+const char *xo_state_root(void)
+{
+    if (state_root)
+        return state_root;
+    const char *env = getenv("XL_OCI_ROOT");
+    return env && *env ? env : XO_STATE_ROOT;
+}
+
+void xo_set_state_root(const char *dir)
+{
+    state_root = dir;
+}
+
+const char *xo_default_loader(void)
+{
+    static char buf[4096];
+    const char *env = getenv("XL_OCI_LOADER_DIR");
+    if (env && *env)
+        return env;
+    /* An installed xl-oci finds the loader installed beside it
+     * (PREFIX/bin/xl-oci -> PREFIX/lib/xl-oci/loader/xen-tools), so a
+     * `make install prefix=...` or DESTDIR copy stays consistent. */
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash && slash - exe >= 4 && strncmp(slash - 4, "/bin", 4) == 0) {
+            slash[-4] = '\0';
+            snprintf(buf, sizeof(buf), "%s/lib/xl-oci/loader/xen-tools", exe);
+            if (access(buf, F_OK) == 0)
+                return buf;
+        }
+    }
+    return XO_LOADER_DIR;
+}
+
+const struct cmd_spec *cmd_find(const char *name)
+{
+    for (int i = 0; i < cmd_table_size; i++)
+        if (strcmp(cmd_table[i].name, name) == 0)
+            return &cmd_table[i];
+    return NULL;
+}
+
+void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr)
+{
+    FILE *f = to_stderr ? stderr : stdout;
+    fprintf(f, "Usage: xl-oci [-v] [-N] [--root DIR] %s %s\n\n%s.\n",
+            cmd->name, cmd->usage, cmd->desc);
+    if (cmd->options)
+        fprintf(f, "\nOptions:\n\n%s", cmd->options);
+}
+
+int xo_getopt(int argc, char **argv, const char *shortopts,
+              const struct option *longopts, const char *cmd, int min_args)
+{
+    static const struct option help_only[] = {{"help", 0, NULL, 'h'},
+                                              {NULL, 0, NULL, 0}};
+    struct option all[32];
+    int n = 0;
+    for (const struct option *o = longopts; o && o->name && n < 30; o++)
+        all[n++] = *o;
+    all[n++] = help_only[0];
+    all[n] = help_only[1];
+
+    char opts[64];
+    snprintf(opts, sizeof(opts), "h%s", shortopts);
+    const struct cmd_spec *spec = cmd_find(cmd);
+    int opt = getopt_long(argc, argv, opts, all, NULL);
+    if (opt == 'h') {
+        if (spec)
+            cmd_print_usage(spec, false);
+        exit(XO_EXIT_OK);
+    }
+    if (opt == '?' || opt == ':') {
+        if (spec)
+            cmd_print_usage(spec, true);
+        exit(XO_EXIT_USAGE);
+    }
+    if (opt == -1 && argc - optind < min_args) {
+        fprintf(stderr, "xl-oci %s: '%s' requires at least %d argument%s\n\n",
+                cmd, cmd, min_args, min_args == 1 ? "" : "s");
+        if (spec)
+            cmd_print_usage(spec, true);
+        exit(XO_EXIT_USAGE);
+    }
+    return opt;
+}
+
+int xo_fail(xo_err *err)
+{
+    xo_err_print(err, "xl-oci", stderr);
+    return XO_EXIT_FAIL;
+}

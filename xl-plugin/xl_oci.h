@@ -1,0 +1,66 @@
+/*
+ * xl_oci.h: the command layer of xl-oci, shaped like xl's: one command
+ * table, handlers `int main_foo(int argc, char **argv)` that open with
+ * xo_getopt(), exit codes 0 success, 1 failure, 2 usage error.  Only this
+ * layer prints errors (once) and only it may exit.
+ */
+#ifndef XL_OCI_XL_PLUGIN_XL_OCI_H
+#define XL_OCI_XL_PLUGIN_XL_OCI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "common/error.h"
+
+#define XO_EXIT_OK 0
+#define XO_EXIT_FAIL 1
+#define XO_EXIT_USAGE 2
+
+struct cmd_spec {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    bool can_dryrun;
+    const char *desc;
+    const char *usage;   /* arguments after the command name */
+    const char *options; /* one option per line, or NULL */
+};
+
+extern const struct cmd_spec cmd_table[];
+extern const int cmd_table_size;
+const struct cmd_spec *cmd_find(const char *name);
+
+/* Global options, set by main() before a handler runs. */
+extern bool xo_dryrun;
+extern int xo_verbose;
+
+/* The state root: --root DIR, else $XL_OCI_ROOT, else /var/lib/xl-oci. */
+const char *xo_state_root(void);
+void xo_set_state_root(const char *dir);
+
+/*
+ * The loader oci_loader defaults to: $XL_OCI_LOADER_DIR, else the one
+ * installed beside this binary, else the configured $(loaderdir).
+ */
+const char *xo_default_loader(void);
+
+/* Prints the command's usage to stdout (help) or stderr (usage error). */
+void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
+
+/*
+ * getopt_long for a command, adding -h/--help.  Returns the next option;
+ * -1 when options end, after checking at least `min_args` positional
+ * arguments remain.  Prints help and exits 0 on -h; prints the usage and
+ * exits 2 on a bad option or too few arguments (as xl does).
+ */
+int xo_getopt(int argc, char **argv, const char *shortopts,
+              const struct option *longopts, const char *cmd, int min_args);
+
+/* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
+int xo_fail(xo_err *err);
+
+/* Command handlers (one file per command group). */
+int main_help(int argc, char **argv);
+int main_version(int argc, char **argv);
+int main_create(int argc, char **argv);
+
+#endif
