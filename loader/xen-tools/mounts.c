@@ -62,7 +62,8 @@ int mounts_early(xo_err *err)
 static const char *devmap_lookup(const struct loader_env *env,
                                  const char *dev)
 {
-    for (size_t i = 0; i < env->ndevmap; i++)
+    /* The last mapping of a device wins, as later options usually do. */
+    for (size_t i = env->ndevmap; i-- > 0;)
         if (!strcmp(env->devmap[i].dev, dev))
             return env->devmap[i].src;
     return NULL;

@@ -183,6 +183,7 @@ static int run(char **argv, int argc, int i)
         }
         signal((int)sig, SIG_IGN);
         printf("probe: ignoring %ld\n", sig);
+        return 2;
     } else if (!strcmp(c, "raise")) {
         fflush(stdout);
         raise((int)num(a1, "signal"));

@@ -1,0 +1,341 @@
+#!/bin/bash
+# 50-loader-host: the xen-tools loader's init in its host test mode (see
+# xl-oci-loader(7)): the real static init runs as PID 1 of fresh
+# namespaces against directory and loop-device roots, with boot specs
+# compiled by dtc from the text below, and the probe as the container.
+# Needs root (namespaces, mounts, loop devices); prints TAP lines.
+set -u
+top=$(pwd)
+init=$top/build/loader/xen-tools/init
+probe=$top/build/tests/probe/probe
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "ok - loader host tests # SKIP not root"
+    exit 0
+fi
+for f in "$init" "$probe"; do
+    [ -x "$f" ] || { echo "not ok - $f missing (run make)"; exit 1; }
+done
+
+T=$(mktemp -d /tmp/xl-oci-t50.XXXXXX)
+loops=()
+cleanup() {
+    for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null; done
+    umount -q "$T/check" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+
+ok() { echo "ok - $*"; }
+nok() { echo "not ok - $*"; }
+# check DESC COMMAND...: ok when COMMAND succeeds.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+
+# --- the test image -------------------------------------------------------
+mkimage() {
+    local r=$T/root
+    mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/home/app"
+    cp "$probe" "$r/bin/probe"
+    ln -s /tmp "$r/escape"
+    printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
+    printf 'root:x:0:\napp:x:1000:\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
+    echo "from-image" >"$r/etc/marker"
+    mkfs.erofs --quiet "$T/root.erofs" "$r" >/dev/null || return 1
+    truncate -s 16M "$T/vol-rw.ext4" "$T/vol-ro.ext4"
+    mkfs.ext4 -q -F "$T/vol-rw.ext4" && mkfs.ext4 -q -F "$T/vol-ro.ext4" || return 1
+    loop_root=$(losetup -f --show -r "$T/root.erofs") || return 1
+    loops+=("$loop_root")
+    loop_rw=$(losetup -f --show "$T/vol-rw.ext4") || return 1
+    loops+=("$loop_rw")
+    loop_ro=$(losetup -f --show "$T/vol-ro.ext4") || return 1
+    loops+=("$loop_ro")
+    mkdir -p "$T/voldir"
+    echo "dir-volume" >"$T/voldir/hello"
+}
+if ! mkimage >"$T/mkimage.log" 2>&1; then
+    cat "$T/mkimage.log"
+    echo "not ok - build test image (erofs, ext4, loop devices)"
+    exit 1
+fi
+ok "build test image (erofs rootfs, ext4 volumes, loop devices)"
+
+# --- boot specs -------------------------------------------------------------
+# spec NAME: writes $T/NAME.dtb from the variables below (reset by defaults).
+defaults() {
+    ARGS='"probe", "exit", "0"'
+    ENV='"PATH=/bin:/usr/bin", "FOO=bar baz"'
+    CWD='/'
+    USERSPEC=''
+    SIG=15
+    TMO=10
+    VERSION=1
+    HOST=app1
+    ROOTFS='rootfs { device = "/dev/xvda"; fstype = "erofs"; };'
+    WRITABLE='writable { type = "tmpfs"; size = "16m"; };'
+    EXTRA=''
+    PROCEXTRA=''
+    SIGRAW=''
+}
+spec() {
+    cat >"$T/$1.dts" <<DTS
+/dts-v1/;
+/ {
+    compatible = "xl-oci,boot-spec";
+    version = <$VERSION>;
+    hostname = "$HOST";
+    process {
+        args = $ARGS;
+        env = $ENV;
+        cwd = "$CWD";
+        user = "$USERSPEC";
+        stop-signal = ${SIGRAW:-<$SIG>};
+        stop-timeout = <$TMO>;
+        $PROCEXTRA
+    };
+    $ROOTFS
+    $WRITABLE
+    $EXTRA
+};
+DTS
+    dtc -q -I dts -O dtb -o "$T/$1.dtb" "$T/$1.dts"
+}
+
+# run NAME [init options]: runs the loader on $T/NAME.dtb with the erofs
+# loop device as xvda; output in $T/NAME.out, report in $T/NAME.rep/.
+run() {
+    local name=$1; shift
+    mkdir -p "$T/$name.rep"
+    timeout 60 "$init" --host-test --spec "$T/$name.dtb" \
+        --report "$T/$name.rep" --dev /dev/xvda="$loop_root" "$@" \
+        >"$T/$name.out" 2>&1
+    echo $? >"$T/$name.rc"
+}
+rep() { cat "$T/$1.rep/$2" 2>/dev/null; }
+has() { grep -qF -- "$2" "$T/$1.out" || { echo "# $1: no line '$2' in:"; sed 's/^/#   /' "$T/$1.out"; return 1; }; }
+hasnt() { ! grep -qF -- "$2" "$T/$1.out"; }
+exited() { # NAME CODE: phase exited with CODE
+    [ "$(rep "$1" phase)" = exited ] && [ "$(rep "$1" exit-code)" = "$2" ] &&
+        [ "$(cat "$T/$1.rc")" = "$2" ] && has "$1" "xl-oci-loader: exited $2"
+}
+failed() { # NAME TEXT: phase failed, error contains TEXT
+    [ "$(rep "$1" phase)" = failed ] &&
+        grep -qF -- "$2" "$T/$1.rep/error" && has "$1" "xl-oci-loader: failed: " ||
+        { echo "# $1: phase=$(rep "$1" phase) error=$(rep "$1" error)"; return 1; }
+}
+
+# --- args, env, cwd -----------------------------------------------------
+defaults
+ARGS='"probe", "args", "env", "cwd", "hostname", "exit", "0"'
+CWD=/work/dir
+spec basic && run basic
+check "exec marker printed" has basic "xl-oci-loader: exec probe args env cwd hostname exit 0"
+check "args passed verbatim" has basic "probe: arg[5]=exit"
+check "env passed in order" has basic "probe: env FOO=bar baz"
+check "HOME added from passwd when absent" has basic "probe: env HOME=/"
+check "cwd created and entered" has basic "probe: cwd /work/dir"
+check "hostname set" has basic "probe: hostname app1"
+check "exit 0 reported (phase, exit-code, marker)" exited basic 0
+
+defaults
+ARGS='"/bin/probe", "env", "exit", "0"'
+ENV='"PATH=/nowhere", "HOME=/custom"'
+spec abspath && run abspath
+check "absolute argv[0] runs without PATH; HOME kept" has abspath "probe: env HOME=/custom"
+
+# --- users ----------------------------------------------------------------
+user_case() { # USER EXPECTED-IDS-LINE
+    defaults; ARGS='"probe", "ids", "env", "exit", "0"'; USERSPEC=$1
+    spec user && run user
+    check "user '$1' -> $2" has user "probe: $2"
+}
+user_case "" "uid=0 gid=0 groups="
+user_case "1234" "uid=1234 gid=0 groups="
+user_case "1234:55" "uid=1234 gid=55 groups="
+user_case "app" "uid=1000 gid=1000 groups=2000,3000"
+user_case "app:extra" "uid=1000 gid=2000 groups=2000,3000"
+user_case "1000:other" "uid=1000 gid=3000 groups=2000,3000"
+defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
+spec userhome && run userhome
+check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"
+defaults; USERSPEC=nosuchuser
+spec baduser && run baduser
+check "unknown user name fails naming it" failed baduser "user nosuchuser: no such user"
+defaults; USERSPEC=app:nosuchgroup
+spec badgroup && run badgroup
+check "unknown group name fails naming it" failed badgroup "group nosuchgroup: no such group"
+
+# --- exit codes -----------------------------------------------------------
+for c in 1 42; do
+    defaults; ARGS="\"probe\", \"exit\", \"$c\""
+    spec "exit$c" && run "exit$c"
+    check "exit code $c reported" exited "exit$c" "$c"
+done
+defaults; ARGS='"probe", "raise", "9"'
+spec sig9 && run sig9
+check "death by SIGKILL reported as 137" exited sig9 137
+defaults; ARGS='"probe", "raise", "15"'
+spec sig15 && run sig15
+check "death by SIGTERM reported as 143" exited sig15 143
+defaults; ARGS='"nosuchprog"'
+spec noexec && run noexec
+check "missing program: phase failed, 127, cause named" \
+    failed noexec "exec nosuchprog: No such file or directory"
+check "missing program: exit-code 127" test "$(rep noexec exit-code)" = 127
+defaults; ARGS='"/etc/marker"'
+spec noperm && run noperm
+check "non-executable program: exit-code 126" test "$(rep noperm exit-code)" = 126
+
+# --- stop: stop signal, grace, SIGKILL --------------------------------------
+# stop_run NAME DELAY: starts the loader, sends SIGTERM to it (the host-test
+# front forwards it as the domain's poweroff request) once the probe runs.
+stop_run() {
+    local name=$1
+    mkdir -p "$T/$name.rep"
+    "$init" --host-test --spec "$T/$name.dtb" --report "$T/$name.rep" \
+        --dev /dev/xvda="$loop_root" >"$T/$name.out" 2>&1 &
+    local pid=$! i
+    for i in $(seq 200); do
+        grep -q "probe: trapping\|probe: ignoring" "$T/$name.out" && break
+        sleep 0.05
+    done
+    local t0=$(date +%s%N)
+    kill -TERM $pid
+    wait $pid
+    echo $? >"$T/$name.rc"
+    echo $((($(date +%s%N) - t0) / 1000000)) >"$T/$name.ms"
+}
+defaults; ARGS='"probe", "trap", "10", "7", "sleep", "30000"'; SIG=10; TMO=10
+spec stop && stop_run stop
+check "stop delivers the spec's stop signal (SIGUSR1 -> probe exits 7)" exited stop 7
+check "stop marker names signal and grace" has stop "xl-oci-loader: stopping: signal 10, grace 10s"
+check "trapped stop is quick ($(cat "$T/stop.ms") ms)" test "$(cat "$T/stop.ms")" -lt 3000
+defaults; ARGS='"probe", "ignore", "15", "sleep", "30000"'; TMO=1
+spec grace && stop_run grace
+check "ignored stop signal: SIGKILL after grace, 137" exited grace 137
+check "grace period honoured ($(cat "$T/grace.ms") ms, expect ~1000)" \
+    test "$(cat "$T/grace.ms")" -ge 900 -a "$(cat "$T/grace.ms")" -lt 5000
+check "grace marker printed" has grace "xl-oci-loader: grace period over: SIGKILL"
+
+# The real stop path: the kernel's poweroff_cmd runs "/proc/1/exe
+# xl-oci-stop" in PID 1's namespaces and root; nsenter does the same here.
+defaults; ARGS='"probe", "trap", "15", "9", "sleep", "30000"'
+spec helper
+mkdir -p "$T/helper.rep"
+"$init" --host-test --spec "$T/helper.dtb" --report "$T/helper.rep" \
+    --dev /dev/xvda="$loop_root" >"$T/helper.out" 2>&1 &
+hpid=$!
+for i in $(seq 200); do grep -q "probe: trapping" "$T/helper.out" && break; sleep 0.05; done
+inner=$(sed -n 's/^xl-oci-loader: host-test pid \([0-9]*\)$/\1/p' "$T/helper.out")
+nsenter -t "$inner" -p -m -r -w /proc/1/exe xl-oci-stop
+wait $hpid; echo $? >"$T/helper.rc"
+check "poweroff_cmd helper (/proc/1/exe xl-oci-stop) stops the container" exited helper 9
+
+# --- zombies --------------------------------------------------------------
+defaults; ARGS='"probe", "zombies", "5", "sleep", "300", "count-zombies", "exit", "0"'
+spec zombies && run zombies
+check "orphans are reaped by PID 1" has zombies "probe: zombies 0"
+
+# --- read-only rootfs, writable overlay, volumes --------------------------
+defaults
+ARGS='"probe", "write", "/newfile", "upper", "read", "/newfile", "read", "/etc/marker", "write", "/data/f", "rw-data", "write", "/ro/f", "x", "read", "/dir/hello", "write", "/dir/new", "y", "mounts", "exit", "0"'
+EXTRA='mounts {
+        mount@1 { device = "/dev/xvdd"; target = "/ro"; fstype = "ext4"; options = ""; read-only; };
+        mount@0 { device = "/dev/xvdc"; target = "/data"; fstype = "ext4"; options = "nodev,noexec"; };
+        mount@2 { device = "/dev/xvde"; target = "/dir"; fstype = "ext4"; options = ""; read-only; };
+    };'
+spec vols && run vols --dev /dev/xvdc="$loop_rw" --dev /dev/xvdd="$loop_ro" \
+    --dev /dev/xvde="$T/voldir"
+check "volumes: exits 0" exited vols 0
+check "root is overlayfs" grep -q "probe: mount overlay / overlay rw" "$T/vols.out"
+check "writable layer: write to / works" has vols "probe: write /newfile: ok"
+check "writable layer: read back" has vols "probe: read /newfile: upper"
+check "image content visible" has vols "probe: read /etc/marker: from-image"
+check "rw volume writable" has vols "probe: write /data/f: ok"
+check "rw volume options applied (nodev,noexec)" grep -q "/data ext4 rw,nodev,noexec" "$T/vols.out"
+check "ro volume refuses writes" has vols "probe: write /ro/f: Read-only file system"
+check "directory volume (host mode) readable" has vols "probe: read /dir/hello: dir-volume"
+check "directory volume ro" has vols "probe: write /dir/new: Read-only file system"
+check "mounts in unit-address order (data before ro)" \
+    test "$(grep -n ' /data \| /ro ' "$T/vols.out" | head -1 | grep -c /data)" = 1
+mkdir -p "$T/check"
+mount -o ro "$T/vol-rw.ext4" "$T/check" 2>/dev/null
+check "rw volume write persisted on the disk" test "$(cat "$T/check/f" 2>/dev/null)" = rw-data
+umount -q "$T/check"
+mount -t erofs -o ro "$T/root.erofs" "$T/check"
+check "rootfs image untouched by container writes" test ! -e "$T/check/newfile"
+umount -q "$T/check"
+check "directory volume untouched" test ! -e "$T/voldir/new"
+
+defaults
+ARGS='"probe", "write", "/persist", "kept", "exit", "0"'
+WRITABLE='writable { type = "disk"; device = "/dev/xvdb"; fstype = "ext4"; };'
+spec wdisk && run wdisk --dev /dev/xvdb="$loop_rw"
+mount -o ro "$T/vol-rw.ext4" "$T/check"
+check "writable layer on a disk keeps the upper dir" \
+    test "$(cat "$T/check/upper/persist" 2>/dev/null)" = kept
+umount -q "$T/check"
+
+defaults; ARGS='"probe", "read", "/etc/marker", "exit", "0"'
+spec dirroot && run dirroot --dev /dev/xvda="$T/root"
+check "directory root (host mode) works" has dirroot "probe: read /etc/marker: from-image"
+
+# --- network files --------------------------------------------------------
+defaults
+ARGS='"probe", "read", "/etc/hostname", "read", "/etc/resolv.conf", "read", "/etc/hosts", "exit", "0"'
+EXTRA='network { dns = "10.0.0.1", "fd00::1"; };'
+spec net && run net
+check "network: /etc/hostname written" has net "probe: read /etc/hostname: app1"
+check "network: /etc/resolv.conf written" has net "probe: read /etc/resolv.conf: nameserver 10.0.0.1"
+check "network: /etc/hosts written" has net "probe: read /etc/hosts: 127.0.0.1	localhost"
+defaults
+EXTRA='network { interface@0 { mac = "00:16:3e:00:00:01"; address = "10.0.0.2/24"; }; };'
+spec nonic && run nonic
+check "network: missing interface fails naming the MAC" \
+    failed nonic "no network interface with MAC 00:16:3e:00:00:01"
+
+# --- hostile and broken boot specs ----------------------------------------
+bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
+    run "$1"
+    check "bad spec '$1' rejected: $2" failed "$1" "$2"
+    check "bad spec '$1': never execs, loader exit 125" \
+        eval "hasnt $1 'xl-oci-loader: exec' && test \"\$(cat $T/$1.rc)\" = 125"
+}
+head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
+: >"$T/empty.dtb"; bad empty "not a valid FDT"
+head -c 70000 /dev/zero >"$T/huge.dtb"; bad huge "larger than 65536 bytes"
+defaults; VERSION=2; spec v2; bad v2 "unsupported boot spec version 2"
+defaults; ARGS='[70 72 6f 62 65]'; spec unterminated
+bad unterminated "process/args: last string not terminated"
+defaults; SIGRAW='[00 0f]'; spec u32size
+bad u32size "process/stop-signal: 2 bytes, expected one u32 cell"
+defaults; SIG=99; spec badsig; bad badsig "stop-signal: 99 is no signal"
+defaults; CWD=relative; spec relcwd; bad relcwd "process/cwd: relative is not absolute"
+defaults; HOST='bad host'; spec badhost; bad badhost "hostname: not 1-64"
+defaults; ROOTFS=''; spec noroot; bad noroot "node /rootfs: missing"
+defaults; ROOTFS='rootfs { device = "/dev/xvda"; fstype = "nfs"; };'; spec nfs
+bad nfs "rootfs: file system type nfs not supported"
+defaults; WRITABLE='writable { type = "tmpfs"; size = "1m,exec"; };'; spec badsize
+bad badsize "writable size 1m,exec: bad size"
+defaults; EXTRA='mounts { mount@1 { device = "/dev/xvdc"; target = "/d"; fstype = "ext4"; options = ""; }; };'
+spec gap; bad gap "mounts: mount@0 missing"
+defaults; EXTRA='mounts { bogus { }; };'; spec bogus; bad bogus "mounts: unexpected node bogus"
+defaults; EXTRA='mounts { mount@0 { device = "/dev/xvdc"; target = "/escape/x"; fstype = "ext4"; options = ""; }; };'
+spec escape; bad escape "/escape/x: component escape is a symlink or not a directory"
+defaults; EXTRA='mounts { mount@0 { device = "/dev/xvdc"; target = "/a/../../x"; fstype = "ext4"; options = ""; }; };'
+spec dotdot; bad dotdot '".." is not allowed'
+defaults
+m=''; for i in $(seq 0 16); do m="$m mount@$i { device = \"/dev/xvdc\"; target = \"/m$i\"; fstype = \"ext4\"; options = \"\"; };"; done
+EXTRA="mounts { $m };"; spec manymounts; bad manymounts "at most 16 entries"
+defaults
+ARGS=$(python3 -c 'print(", ".join(["\"x\""] * 257))'); spec manyargs
+bad manyargs "process/args: more than 256 entries"
+defaults; ARGS="\"$(head -c 5000 /dev/zero | tr '\0' a)\""; spec longarg
+bad longarg "entry 0 longer than 4096 bytes"
+defaults; spec nodev
+mkdir -p "$T/nodev.rep"
+"$init" --host-test --spec "$T/nodev.dtb" --report "$T/nodev.rep" >"$T/nodev.out" 2>&1
+echo $? >"$T/nodev.rc"
+check "missing rootfs device: phase failed naming it" failed nodev "rootfs device /dev/xvda"
+defaults; spec gone && run gone --dev /dev/xvda=/dev/nonexistent-disk 
+check "rootfs device absent: cause named" failed gone "rootfs device /dev/nonexistent-disk: No such file or directory"
+exit 0
