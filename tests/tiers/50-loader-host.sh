@@ -195,7 +195,7 @@ stop_run() {
         --dev /dev/xvda="$loop_root" >"$T/$name.out" 2>&1 &
     local pid=$! i
     for i in $(seq 200); do
-        grep -q "probe: trapping\|probe: ignoring" "$T/$name.out" && break
+        grep -qs "probe: trapping\|probe: ignoring" "$T/$name.out" && break
         sleep 0.05
     done
     local t0=$(date +%s%N)
@@ -224,7 +224,7 @@ mkdir -p "$T/helper.rep"
 "$init" --host-test --spec "$T/helper.dtb" --report "$T/helper.rep" \
     --dev /dev/xvda="$loop_root" >"$T/helper.out" 2>&1 &
 hpid=$!
-for i in $(seq 200); do grep -q "probe: trapping" "$T/helper.out" && break; sleep 0.05; done
+for i in $(seq 200); do grep -qs "probe: trapping" "$T/helper.out" && break; sleep 0.05; done
 inner=$(sed -n 's/^xl-oci-loader: host-test pid \([0-9]*\)$/\1/p' "$T/helper.out")
 nsenter -t "$inner" -p -m -r -w /proc/1/exe xl-oci-stop
 wait $hpid; echo $? >"$T/helper.rc"
