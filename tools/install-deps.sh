@@ -1,0 +1,42 @@
+#!/bin/bash
+# install-deps.sh: installs every package xl-oci needs to build and to run
+# its whole test suite on a fresh Debian 12 machine (as root).  Idempotent
+# and quiet when everything is there: it only runs apt-get for what is
+# missing, and `apt-get update` only when a package cannot be found.
+set -euo pipefail
+
+packages=(
+    # build
+    gcc make autoconf automake pkg-config libc6-dev
+    libxen-dev libjson-c-dev libcurl4-openssl-dev libssl-dev libfdt-dev
+    libyajl-dev libarchive-dev
+    # unit tests, sanitizers, fuzzing, formatting, man pages
+    libcmocka-dev clang libclang-rt-14-dev clang-format valgrind perl
+    device-tree-compiler
+    # runtime spec check, images and root volumes
+    runc erofs-utils e2fsprogs util-linux cpio xz-utils zstd
+    docker-registry skopeo umoci apache2-utils openssl curl
+    # the QEMU lab
+    qemu-system-x86 busybox-static bash iproute2 kmod file time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+        missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "install-deps: run as root to install: ${missing[*]}" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+echo "install-deps: installing ${missing[*]}"
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+    >/tmp/xl-oci-apt.log 2>&1; then
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" \
+        >/tmp/xl-oci-apt.log 2>&1 ||
+        { cat /tmp/xl-oci-apt.log >&2; exit 1; }
+fi
