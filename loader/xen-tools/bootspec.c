@@ -225,7 +225,7 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
         return -1;
     for (size_t i = 0; i < s->nmounts; i++) {
         struct bs_mount *m = &s->mounts[i];
-        char where[32];
+        char where[48];
         snprintf(where, sizeof(where), "mounts/mount@%zu", i);
         if (get_string(&m->device, fdt, offs[i], where, "device", false,
                        err) < 0 ||
@@ -262,7 +262,7 @@ static int parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
         return -1;
     for (size_t i = 0; i < s->nifaces; i++) {
         struct bs_iface *f = &s->ifaces[i];
-        char where[40];
+        char where[56];
         snprintf(where, sizeof(where), "network/interface@%zu", i);
         if (get_string(&f->mac, fdt, offs[i], where, "mac", false, err) < 0 ||
             get_string(&f->address, fdt, offs[i], where, "address", true,

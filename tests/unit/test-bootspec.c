@@ -1,0 +1,213 @@
+/*
+ * test-bootspec.c: the loader's boot spec reader (loader/xen-tools/
+ * bootspec.c) against blobs written here with libfdt's sequential-write
+ * API, the same way domcfg writes them, plus mutated blobs that must be
+ * rejected without a crash.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/xen-tools/bootspec.h"
+
+/* Knobs for one generated blob; zero values give a valid spec. */
+struct gen {
+    uint32_t version;       /* 0 = 1 */
+    int args_len;           /* >0: raw args property of that many bytes */
+    int nmounts;
+    int first_mount;        /* index of the first mount node */
+    bool short_signal;      /* stop-signal as 2 bytes */
+    bool network;
+};
+
+static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
+{
+    assert_int_equal(fdt_create(buf, (int)sz), 0);
+    assert_int_equal(fdt_finish_reservemap(buf), 0);
+    assert_int_equal(fdt_begin_node(buf, ""), 0);
+    fdt_property_string(buf, "compatible", "xl-oci,boot-spec");
+    fdt_property_u32(buf, "version", g->version ? g->version : 1);
+    fdt_property_string(buf, "hostname", "app");
+    fdt_begin_node(buf, "process");
+    if (g->args_len > 0) {
+        char raw[8192];
+        memset(raw, 'a', sizeof(raw));
+        fdt_property(buf, "args", raw, g->args_len);
+    } else {
+        static const char args[] = "/bin/sh\0-c\0echo hi";
+        fdt_property(buf, "args", args, sizeof(args));
+    }
+    static const char env[] = "PATH=/bin\0A=b=c";
+    fdt_property(buf, "env", env, sizeof(env));
+    fdt_property_string(buf, "cwd", "/srv");
+    fdt_property_string(buf, "user", "1000:1000");
+    if (g->short_signal)
+        fdt_property(buf, "stop-signal", "\0\017", 2);
+    else
+        fdt_property_u32(buf, "stop-signal", 15);
+    fdt_property_u32(buf, "stop-timeout", 10);
+    fdt_end_node(buf);
+    fdt_begin_node(buf, "rootfs");
+    fdt_property_string(buf, "device", "/dev/xvda");
+    fdt_property_string(buf, "fstype", "erofs");
+    fdt_end_node(buf);
+    fdt_begin_node(buf, "writable");
+    fdt_property_string(buf, "type", "tmpfs");
+    fdt_property_string(buf, "size", "64m");
+    fdt_end_node(buf);
+    if (g->nmounts) {
+        fdt_begin_node(buf, "mounts");
+        fdt_property_u32(buf, "#address-cells", 1);
+        fdt_property_u32(buf, "#size-cells", 0);
+        /* Written last-first: the reader must order by unit address. */
+        for (int i = g->first_mount + g->nmounts - 1; i >= g->first_mount;
+             i--) {
+            char name[32], target[32];
+            snprintf(name, sizeof(name), "mount@%d", i);
+            snprintf(target, sizeof(target), "/v%d", i);
+            fdt_begin_node(buf, name);
+            fdt_property_u32(buf, "reg", (uint32_t)i);
+            fdt_property_string(buf, "device", "/dev/xvdc");
+            fdt_property_string(buf, "target", target);
+            fdt_property_string(buf, "fstype", "ext4");
+            fdt_property_string(buf, "options", "");
+            if (i % 2)
+                fdt_property(buf, "read-only", NULL, 0);
+            fdt_end_node(buf);
+        }
+        fdt_end_node(buf);
+    }
+    if (g->network) {
+        fdt_begin_node(buf, "network");
+        static const char dns[] = "10.0.0.1\0fd00::1";
+        fdt_property(buf, "dns", dns, sizeof(dns));
+        fdt_begin_node(buf, "interface@0");
+        fdt_property_string(buf, "mac", "00:16:3e:00:00:01");
+        fdt_property_string(buf, "address", "10.0.0.2/24");
+        fdt_end_node(buf);
+        fdt_end_node(buf);
+    }
+    fdt_end_node(buf);
+    assert_int_equal(fdt_finish(buf), 0);
+    return fdt_totalsize(buf);
+}
+
+static char blob[BS_MAX_BLOB];
+
+static void test_valid(void **state)
+{
+    (void)state;
+    struct gen g = { .nmounts = 3, .network = true };
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(boot_spec_parse(&s, blob, len, &err), 0);
+    assert_int_equal(s.nargs, 3);
+    assert_string_equal(s.args[2], "echo hi");
+    assert_null(s.args[3]);
+    assert_int_equal(s.nenv, 2);
+    assert_string_equal(s.env[1], "A=b=c");
+    assert_string_equal(s.cwd, "/srv");
+    assert_string_equal(s.user, "1000:1000");
+    assert_int_equal(s.stop_signal, 15);
+    assert_string_equal(s.hostname, "app");
+    assert_string_equal(s.wr_size, "64m");
+    assert_null(s.wr_device);
+    assert_int_equal(s.nmounts, 3);
+    for (int i = 0; i < 3; i++) {
+        char t[16];
+        snprintf(t, sizeof(t), "/v%d", i);
+        assert_string_equal(s.mounts[i].target, t);
+        assert_int_equal(s.mounts[i].read_only, i % 2 == 1);
+    }
+    assert_true(s.has_network);
+    assert_int_equal(s.ndns, 2);
+    assert_int_equal(s.nifaces, 1);
+    assert_null(s.ifaces[0].gateway);
+    boot_spec_free(&s);
+    boot_spec_free(&s); /* idempotent */
+}
+
+static void expect_bad(const struct gen *g, const char *why)
+{
+    size_t len = gen_blob(blob, sizeof(blob), g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(boot_spec_parse(&s, blob, len, &err), -1);
+    if (!strstr(xo_err_msg(&err), why))
+        fail_msg("expected '%s' in '%s'", why, xo_err_msg(&err));
+    assert_null(s.blob);
+    xo_err_clear(&err);
+}
+
+static void test_invalid(void **state)
+{
+    (void)state;
+    expect_bad(&(struct gen){ .version = 2 },
+               "unsupported boot spec version 2");
+    expect_bad(&(struct gen){ .args_len = 10 }, "last string not terminated");
+    expect_bad(&(struct gen){ .short_signal = true }, "expected one u32 cell");
+    expect_bad(&(struct gen){ .nmounts = 2, .first_mount = 1 },
+               "mount@0 missing");
+    expect_bad(&(struct gen){ .nmounts = 17 }, "at most 16 entries");
+}
+
+static void test_truncated(void **state)
+{
+    (void)state;
+    struct gen g = { .nmounts = 2 };
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    for (size_t cut = 0; cut < len; cut += 7) {
+        assert_int_equal(boot_spec_parse(&s, blob, cut, &err), -1);
+        xo_err_clear(&err);
+    }
+    assert_int_equal(boot_spec_parse(&s, blob, BS_MAX_BLOB + 1, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "limit"));
+    xo_err_clear(&err);
+}
+
+/* Random byte flips: every outcome is fine except a crash or a leak. */
+static void test_mutations(void **state)
+{
+    (void)state;
+    struct gen g = { .nmounts = 2, .network = true };
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    static char copy[BS_MAX_BLOB];
+    srand(42);
+    int accepted = 0;
+    for (int round = 0; round < 20000; round++) {
+        memcpy(copy, blob, len);
+        int flips = 1 + rand() % 4;
+        for (int f = 0; f < flips; f++)
+            copy[rand() % (int)len] = (char)rand();
+        struct boot_spec s;
+        xo_err err = XO_ERR_INIT;
+        if (boot_spec_parse(&s, copy, len, &err) == 0) {
+            accepted++;
+            for (size_t i = 0; i < s.nargs; i++)
+                assert_true(strlen(s.args[i]) < BS_MAX_STR);
+            boot_spec_free(&s);
+        }
+        xo_err_clear(&err);
+    }
+    print_message("mutations accepted: %d of 20000\n", accepted);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_invalid),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_mutations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

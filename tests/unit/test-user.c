@@ -1,0 +1,105 @@
+/* test-user.c: OCI User resolution (loader/xen-tools/user.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/xen-tools/user.h"
+
+static char dir[] = "/tmp/xl-oci-test-user.XXXXXX";
+
+static void put(const char *name, const char *text)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(dir))
+        return -1;
+    put("passwd", "root:x:0:0:root:/root:/bin/sh\n"
+                  "# a comment line is just not an entry\n"
+                  "broken line without fields\n"
+                  "app:x:1000:1000:App:/home/app:/bin/sh\n"
+                  "big:x:4294967295:1:overflow:/:/bin/sh\n");
+    put("group", "root:x:0:\napp:x:1000:\nextra:x:2000:app,root\n"
+                 "other:x:3000:nobody,app\n");
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char path[128];
+    snprintf(path, sizeof(path), "%s/passwd", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/group", dir);
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
+static void expect(const char *user, unsigned uid, unsigned gid,
+                   size_t ngroups, const char *home)
+{
+    struct user_ids ids;
+    xo_err err = XO_ERR_INIT;
+    if (user_resolve(&ids, user, dir, &err) < 0)
+        fail_msg("%s: %s", user, xo_err_msg(&err));
+    assert_int_equal(ids.uid, uid);
+    assert_int_equal(ids.gid, gid);
+    assert_int_equal(ids.ngroups, ngroups);
+    assert_string_equal(ids.home, home);
+}
+
+static void expect_fail(const char *user, const char *why)
+{
+    struct user_ids ids;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(user_resolve(&ids, user, dir, &err), -1);
+    if (!strstr(xo_err_msg(&err), why))
+        fail_msg("expected '%s' in '%s'", why, xo_err_msg(&err));
+    xo_err_clear(&err);
+}
+
+static void test_resolve(void **state)
+{
+    (void)state;
+    expect("", 0, 0, 1, "/root");
+    expect("app", 1000, 1000, 2, "/home/app");
+    expect("1000", 1000, 1000, 2, "/home/app");
+    expect("app:extra", 1000, 2000, 2, "/home/app");
+    expect("app:5", 1000, 5, 2, "/home/app");
+    expect("77", 77, 0, 0, "");
+    expect("77:88", 77, 88, 0, "");
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    expect_fail("nobody", "user nobody: no such user");
+    expect_fail("app:nogroup", "group nogroup: no such group");
+    expect_fail("4294967295", "no such user"); /* (uid_t)-1 is no uid */
+    expect_fail("-1", "no such user");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
