@@ -47,7 +47,7 @@ if v=$(lab_wait_xs "/local/domain/$domid/data/smoke" 150 "$token"); then
 else
     lab_guest_console "$name" | tail -n 20 >&2
     lab_fail guest-xenstore-key \
-        "guest never wrote data/smoke within 150s (console: /var/log/xen/guest-$name.log)"
+        "timed out after 150s waiting for the guest's xenstore key data/smoke (guest console: /var/log/xen/guest-$name.log in dom0, tail in the scenario log)"
 fi
 
 be=/local/domain/0/backend
