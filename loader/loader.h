@@ -1,0 +1,44 @@
+/*
+ * loader.h: the host side of loaders (DESIGN.md, "loader/").
+ *
+ * A loader is a directory holding `kernel` (an uncompressed vmlinux that
+ * boots PV or PVH) and `initramfs` (the init and its kernel modules); the
+ * xen-tools loader is installed to XO_LOADER_DIR by `make install`.  Each
+ * domain boots that kernel with its own ramdisk: the loader's initramfs
+ * followed by a small newc archive holding /xl-oci/boot-spec.dtb (the
+ * kernel unpacks concatenated archives in order).
+ */
+#ifndef XL_OCI_LOADER_LOADER_H
+#define XL_OCI_LOADER_LOADER_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+#define LOADER_SPEC_PATH "xl-oci/boot-spec.dtb"
+#define LOADER_MAX_SPEC (64 * 1024)
+
+struct loader_files {
+    char *kernel;    /* owned: DIR/kernel */
+    char *initramfs; /* owned: DIR/initramfs */
+};
+
+/*
+ * Checks that `dir` (NULL: XO_LOADER_DIR) holds a loader and fills *out
+ * (free with loader_files_dispose); the error names the missing file and
+ * says how to build the loader.
+ */
+int loader_locate(struct loader_files *out, const char *dir, xo_err *err);
+void loader_files_dispose(struct loader_files *f);
+
+/*
+ * Writes `out_path` (mode 0600, atomically: temp file + rename) as the
+ * loader initramfs followed by the boot spec archive.  The big part is
+ * copied once, inside the kernel (copy_file_range; a reflink where the
+ * file system can).  Not fsync'd: the file only matters while the domain
+ * that boots from it is being created.
+ */
+int loader_ramdisk_build(const char *loader_initramfs, const void *boot_spec,
+                         size_t len, const char *out_path, xo_err *err);
+
+#endif
