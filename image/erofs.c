@@ -1,0 +1,92 @@
+/* erofs.c: running mkfs.erofs (see erofs.h). */
+#include "erofs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* How much of mkfs.erofs's stderr is quoted in an error. */
+#define EROFS_DIAG_MAX 512
+
+extern char **environ;
+
+/* The last line-ish bytes of what the tool said, for the message. */
+static void read_tail(int fd, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end <= 0)
+        return;
+    off_t start = end > (off_t)cap - 1 ? end - (off_t)cap + 1 : 0;
+    ssize_t n = pread(fd, buf, cap - 1, start);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (buf[i] == '\n')
+            buf[i] = ' ';
+}
+
+int erofs_build(const char *image, const char *dir, xo_err *err)
+{
+    const char *prog = getenv("XL_OCI_MKFS_EROFS");
+    if (!prog || !*prog)
+        prog = EROFS_MKFS;
+    char *const argv[] = {(char *)prog, "--quiet", "-zlz4", (char *)image,
+                          (char *)dir, NULL};
+    char diag_path[] = "/tmp/xl-oci-mkfs.XXXXXX";
+    int diag = mkostemp(diag_path, O_CLOEXEC);
+    if (diag < 0)
+        return xo_err_sys(err, "mkfs.erofs: cannot create a diagnostics "
+                          "file");
+    unlink(diag_path);
+
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, diag, 1);
+    posix_spawn_file_actions_adddup2(&fa, diag, 2);
+    pid_t pid;
+    int r = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (r != 0) {
+        close(diag);
+        errno = r;
+        return xo_err_sys(err, "cannot run %s (install erofs-utils)", prog);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            close(diag);
+            return xo_err_sys(err, "waiting for %s", prog);
+        }
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char tail[EROFS_DIAG_MAX];
+        read_tail(diag, tail, sizeof(tail));
+        close(diag);
+        unlink(image);
+        return xo_err_set(err, EIO, "%s %s failed (%s %d)%s%s", prog, image,
+                          WIFEXITED(status) ? "exit status" : "signal",
+                          WIFEXITED(status) ? WEXITSTATUS(status)
+                                            : WTERMSIG(status),
+                          *tail ? ": " : "", tail);
+    }
+    close(diag);
+    int fd = open(image, O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0) {
+        int rc = xo_err_sys(err, "cannot sync %s", image);
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    close(fd);
+    return 0;
+}

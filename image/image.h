@@ -1,0 +1,108 @@
+/*
+ * image.h: the image library behind `xl-oci pull/images/rmi/prune` and
+ * `oci_image = "REF"` in app.cfg.
+ *
+ * State lives under a root directory (the global --root, default
+ * /var/lib/xl-oci):
+ *   blobs/sha256/<hex>           verified blobs (manifests, configs, layers)
+ *   volumes/sha256/<hex>/        one root volume per manifest digest:
+ *       image-config.json        exact bytes of the config blob
+ *       manifest.json            exact bytes of the image manifest
+ *       rootfs.erofs             the read-only rootfs (mkfs.erofs)
+ *       passwd, group            copies of the rootfs's /etc/passwd, group
+ *   refs/<sha256 of the name>.json  image name -> manifest digest
+ *   tmp/                         work in progress, partial downloads
+ *   lock                         flock: shared while pulling, exclusive
+ *                                while removing or pruning
+ * A root volume directory appears only by rename() once complete.
+ */
+#ifndef XL_OCI_IMAGE_IMAGE_H
+#define XL_OCI_IMAGE_IMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "verifier/digest.h"
+
+#define IMAGE_VOLUME_CONFIG "image-config.json"
+#define IMAGE_VOLUME_MANIFEST "manifest.json"
+#define IMAGE_VOLUME_ROOTFS "rootfs.erofs"
+#define IMAGE_VOLUME_PASSWD "passwd"
+#define IMAGE_VOLUME_GROUP "group"
+
+struct image_pull_opts {
+    /* registry transport */
+    bool plain_http;        /* http:// instead of https:// */
+    bool tls_no_verify;     /* accept any certificate (tests only) */
+    const char *cert_dir;   /* extra CA certificates (*.crt) */
+    const char *auth_file;  /* containers auth.json / docker config.json */
+    const char *creds;      /* "user:password", overrides auth_file */
+    /* signatures */
+    const char *verify_key; /* PEM public key: require a cosign signature */
+    /* unpack */
+    bool allow_devices;
+    uint64_t max_entries;   /* 0: default */
+    uint64_t max_bytes;     /* 0: default */
+    /* progress lines ("fetching sha256:.. 12.3 MB"), NULL for none */
+    void (*progress)(void *arg, const char *line);
+    void *progress_arg;
+};
+
+struct image_info {
+    char *name;              /* canonical reference */
+    struct digest manifest;  /* the image manifest */
+    bool has_index;          /* resolved through an index / manifest list */
+    struct digest index;
+    char *volume_dir;        /* root volume directory */
+    int64_t rootfs_size;     /* bytes of rootfs.erofs, -1 if unknown */
+    int64_t pulled;          /* seconds since the epoch */
+};
+
+void image_info_dispose(struct image_info *info);
+
+/*
+ * Pulls `ref` (see ref.h for the forms) into the store under `root` and
+ * builds its root volume; *info_r (optional) describes the result.
+ */
+int image_pull(const char *root, const char *ref,
+               const struct image_pull_opts *opts, struct image_info *info_r,
+               xo_err *err);
+
+/* All named images, sorted by name. */
+int image_list(const char *root, struct image_info **list_r, size_t *n_r,
+               xo_err *err);
+void image_list_free(struct image_info *list, size_t n);
+
+/*
+ * Removes the name `ref` (or, for "sha256:HEX", every name of that image)
+ * and the root volume when no name is left.  A volume a domain uses is
+ * kept (see image_prune).
+ */
+int image_remove(const char *root, const char *ref, xo_err *err);
+
+struct image_prune_stats {
+    size_t volumes_removed;
+    size_t blobs_removed;
+    uint64_t bytes_freed;
+};
+
+/*
+ * Removes root volumes no name and no domain uses, then blobs no remaining
+ * volume or name refers to, then stale temporary files.  A domain uses a
+ * volume when <root>/domains/<name>/root-volume holds its directory path
+ * or its manifest digest.
+ */
+int image_prune(const char *root, struct image_prune_stats *stats_r,
+                xo_err *err);
+
+/*
+ * The root volume for `ref` (a name, or "sha256:HEX"), pulling it first
+ * with default options when the name is not in the store.  *dir_r is
+ * owned by the caller.
+ */
+int image_resolve_root_volume(const char *root, const char *ref,
+                              char **dir_r, xo_err *err);
+
+#endif

@@ -1,0 +1,367 @@
+/* manifest.c: strict OCI manifest/index/descriptor parsing (see manifest.h). */
+#include "manifest.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+/* Media types are short; anything longer is garbage. */
+#define MEDIA_TYPE_MAX 255
+
+enum oci_kind oci_media_kind(const char *mt)
+{
+    if (!mt)
+        return OCI_KIND_UNKNOWN;
+    if (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST))
+        return OCI_KIND_INDEX;
+    if (!strcmp(mt, MT_OCI_MANIFEST) || !strcmp(mt, MT_DOCKER_MANIFEST))
+        return OCI_KIND_MANIFEST;
+    return OCI_KIND_UNKNOWN;
+}
+
+bool oci_layer_media_ok(const char *mt)
+{
+    static const char *const ok[] = {
+        "application/vnd.oci.image.layer.v1.tar",
+        "application/vnd.oci.image.layer.v1.tar+gzip",
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+        "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (!strcmp(mt, ok[i]))
+            return true;
+    return false;
+}
+
+void oci_descriptor_dispose(struct oci_descriptor *d)
+{
+    free(d->media_type);
+    free(d->os);
+    free(d->arch);
+    free(d->variant);
+    free(d->ref_name);
+    memset(d, 0, sizeof(*d));
+}
+
+static int dup_opt(char **dst, const char *src, xo_err *err)
+{
+    *dst = NULL;
+    if (src && !(*dst = strdup(src)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+int oci_descriptor_copy(struct oci_descriptor *dst,
+                        const struct oci_descriptor *src, xo_err *err)
+{
+    memset(dst, 0, sizeof(*dst));
+    dst->digest = src->digest;
+    dst->size = src->size;
+    if (dup_opt(&dst->media_type, src->media_type, err) < 0 ||
+        dup_opt(&dst->os, src->os, err) < 0 ||
+        dup_opt(&dst->arch, src->arch, err) < 0 ||
+        dup_opt(&dst->variant, src->variant, err) < 0 ||
+        dup_opt(&dst->ref_name, src->ref_name, err) < 0) {
+        oci_descriptor_dispose(dst);
+        return -1;
+    }
+    return 0;
+}
+
+void oci_index_dispose(struct oci_index *ix)
+{
+    for (size_t i = 0; i < ix->n; i++)
+        oci_descriptor_dispose(&ix->manifests[i]);
+    free(ix->manifests);
+    memset(ix, 0, sizeof(*ix));
+}
+
+void oci_manifest_dispose(struct oci_manifest *m)
+{
+    free(m->media_type);
+    oci_descriptor_dispose(&m->config);
+    for (size_t i = 0; i < m->n_layers; i++)
+        oci_descriptor_dispose(&m->layers[i]);
+    free(m->layers);
+    memset(m, 0, sizeof(*m));
+}
+
+static int get_opt_str(char **dst, json_object *o, const char *key,
+                       const char *where, xo_err *err)
+{
+    const char *s = NULL;
+    *dst = NULL;
+    int r = xo_json_get_string(&s, o, key, false, where, err);
+    if (r <= 0)
+        return r;
+    if (strlen(s) > MEDIA_TYPE_MAX)
+        return xo_err_set(err, EINVAL, "%s: \"%s\" is too long", where, key);
+    return dup_opt(dst, s, err);
+}
+
+static int descriptor_parse(struct oci_descriptor *d, json_object *o,
+                            const char *where, xo_err *err)
+{
+    memset(d, 0, sizeof(*d));
+    if (!json_object_is_type(o, json_type_object))
+        return xo_err_set(err, EINVAL, "%s: must be an object", where);
+    const char *dg = NULL;
+    json_object *size = NULL, *plat = NULL, *ann = NULL;
+    int rc = -1;
+    if (get_opt_str(&d->media_type, o, "mediaType", where, err) < 0)
+        goto out;
+    if (!d->media_type) {
+        xo_err_set(err, EINVAL, "%s: \"mediaType\" is missing", where);
+        goto out;
+    }
+    if (xo_json_get_string(&dg, o, "digest", true, where, err) < 0)
+        goto out;
+    if (digest_parse(&d->digest, dg, err) < 0) {
+        xo_err_wrap(err, "%s", where);
+        goto out;
+    }
+    if (!json_object_object_get_ex(o, "size", &size) || !size) {
+        xo_err_set(err, EINVAL, "%s: \"size\" is missing", where);
+        goto out;
+    }
+    if (!json_object_is_type(size, json_type_int) ||
+        json_object_get_int64(size) < 0) {
+        xo_err_set(err, EINVAL, "%s: \"size\" must be a non-negative "
+                   "integer", where);
+        goto out;
+    }
+    d->size = json_object_get_int64(size);
+    if (xo_json_get_object(&plat, o, "platform", false, where, err) < 0)
+        goto out;
+    if (plat && (get_opt_str(&d->os, plat, "os", where, err) < 0 ||
+                 get_opt_str(&d->arch, plat, "architecture", where, err) < 0 ||
+                 get_opt_str(&d->variant, plat, "variant", where, err) < 0))
+        goto out;
+    if (xo_json_get_object(&ann, o, "annotations", false, where, err) < 0)
+        goto out;
+    if (ann && get_opt_str(&d->ref_name, ann, ANNOTATION_REF_NAME, where,
+                           err) < 0)
+        goto out;
+    rc = 0;
+out:
+    if (rc < 0)
+        oci_descriptor_dispose(d);
+    return rc;
+}
+
+static int check_schema(json_object *o, const char *where, xo_err *err)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(o, "schemaVersion", &v) || !v)
+        return xo_err_set(err, EINVAL, "%s: \"schemaVersion\" is missing",
+                          where);
+    if (!json_object_is_type(v, json_type_int) ||
+        json_object_get_int64(v) != 2)
+        return xo_err_set(err, EINVAL, "%s: \"schemaVersion\" must be 2",
+                          where);
+    return 0;
+}
+
+static int parse_doc(json_object **o_r, const char *buf, size_t len,
+                     const char *where, xo_err *err)
+{
+    if (xo_json_parse(o_r, buf, len, MANIFEST_MAX_BYTES, where, err) < 0)
+        return -1;
+    if (!json_object_is_type(*o_r, json_type_object)) {
+        json_object_put(*o_r);
+        return xo_err_set(err, EINVAL, "%s: must be a JSON object", where);
+    }
+    return 0;
+}
+
+int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
+                 const char *hint, const char *where, xo_err *err)
+{
+    json_object *o = NULL;
+    if (parse_doc(&o, buf, len, where, err) < 0)
+        return -1;
+    const char *mt = NULL;
+    int rc = xo_json_get_string(&mt, o, "mediaType", false, where, err);
+    enum oci_kind kind = OCI_KIND_UNKNOWN;
+    if (rc == 1) {
+        kind = oci_media_kind(mt);
+        if (kind == OCI_KIND_UNKNOWN)
+            rc = xo_err_set(err, EINVAL, "%s: unsupported media type \"%s\"",
+                            where, mt);
+        else if (hint && oci_media_kind(hint) != OCI_KIND_UNKNOWN &&
+                 oci_media_kind(hint) != kind)
+            rc = xo_err_set(err, EINVAL, "%s: is a \"%s\" but was referred "
+                            "to as a \"%s\"", where, mt, hint);
+    } else if (rc == 0) {
+        kind = oci_media_kind(hint);
+        if (kind == OCI_KIND_UNKNOWN)
+            kind = json_object_object_get_ex(o, "manifests", NULL)
+                       ? OCI_KIND_INDEX
+                       : json_object_object_get_ex(o, "layers", NULL)
+                             ? OCI_KIND_MANIFEST
+                             : OCI_KIND_UNKNOWN;
+        if (kind == OCI_KIND_UNKNOWN)
+            rc = xo_err_set(err, EINVAL, "%s: neither an image manifest nor "
+                            "an index", where);
+    }
+    json_object_put(o);
+    if (rc < 0)
+        return -1;
+    *kind_r = kind;
+    return 0;
+}
+
+int oci_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
+                    const char *where, xo_err *err)
+{
+    json_object *o = NULL, *arr = NULL;
+    struct oci_index ix = {0};
+    if (parse_doc(&o, buf, len, where, err) < 0)
+        return -1;
+    int rc = check_schema(o, where, err);
+    if (rc == 0)
+        rc = xo_json_get_array(&arr, o, "manifests", true, where, err);
+    if (rc < 0)
+        goto out;
+    size_t n = json_object_array_length(arr);
+    if (n > INDEX_MAX_ENTRIES) {
+        rc = xo_err_set(err, E2BIG, "%s: %zu manifests, at most %d allowed",
+                        where, n, INDEX_MAX_ENTRIES);
+        goto out;
+    }
+    ix.manifests = calloc(n ? n : 1, sizeof(*ix.manifests));
+    if (!ix.manifests) {
+        rc = xo_err_set(err, ENOMEM, "%s: out of memory", where);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (descriptor_parse(&ix.manifests[i],
+                             json_object_array_get_idx(arr, i), where,
+                             err) < 0) {
+            rc = xo_err_wrap(err, "manifests[%zu]", i);
+            goto out;
+        }
+        ix.n++;
+    }
+    rc = 0;
+out:
+    json_object_put(o);
+    if (rc < 0)
+        oci_index_dispose(&ix);
+    else
+        *ix_r = ix;
+    return rc < 0 ? -1 : 0;
+}
+
+int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
+                       const char *where, xo_err *err)
+{
+    json_object *o = NULL, *cfg = NULL, *arr = NULL;
+    struct oci_manifest m = {0};
+    if (parse_doc(&o, buf, len, where, err) < 0)
+        return -1;
+    int rc = check_schema(o, where, err);
+    if (rc == 0)
+        rc = get_opt_str(&m.media_type, o, "mediaType", where, err);
+    if (rc >= 0)
+        rc = xo_json_get_object(&cfg, o, "config", true, where, err);
+    if (rc >= 0)
+        rc = xo_json_get_array(&arr, o, "layers", true, where, err);
+    if (rc < 0)
+        goto out;
+    if (descriptor_parse(&m.config, cfg, where, err) < 0) {
+        rc = xo_err_wrap(err, "config");
+        goto out;
+    }
+    if (strcmp(m.config.media_type, MT_OCI_CONFIG) &&
+        strcmp(m.config.media_type, MT_DOCKER_CONFIG)) {
+        rc = xo_err_set(err, EINVAL, "%s: config has media type \"%s\", not "
+                        "an image config", where, m.config.media_type);
+        goto out;
+    }
+    size_t n = json_object_array_length(arr);
+    if (n > MANIFEST_MAX_LAYERS) {
+        rc = xo_err_set(err, E2BIG, "%s: %zu layers, at most %d allowed",
+                        where, n, MANIFEST_MAX_LAYERS);
+        goto out;
+    }
+    m.layers = calloc(n ? n : 1, sizeof(*m.layers));
+    if (!m.layers) {
+        rc = xo_err_set(err, ENOMEM, "%s: out of memory", where);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (descriptor_parse(&m.layers[i], json_object_array_get_idx(arr, i),
+                             where, err) < 0) {
+            rc = xo_err_wrap(err, "layers[%zu]", i);
+            goto out;
+        }
+        m.n_layers++;
+        if (!oci_layer_media_ok(m.layers[i].media_type)) {
+            rc = xo_err_set(err, EINVAL, "%s: layer %zu (%s) has unsupported "
+                            "media type \"%s\"", where, i,
+                            m.layers[i].digest.str, m.layers[i].media_type);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    json_object_put(o);
+    if (rc < 0)
+        oci_manifest_dispose(&m);
+    else
+        *m_r = m;
+    return rc < 0 ? -1 : 0;
+}
+
+int oci_index_pick(const struct oci_descriptor **d_r,
+                   const struct oci_index *ix, const char *os,
+                   const char *arch, const char *where, xo_err *err)
+{
+    for (size_t i = 0; i < ix->n; i++) {
+        const struct oci_descriptor *d = &ix->manifests[i];
+        if (d->os && d->arch && !strcmp(d->os, os) && !strcmp(d->arch, arch) &&
+            oci_media_kind(d->media_type) == OCI_KIND_MANIFEST) {
+            *d_r = d;
+            return 0;
+        }
+    }
+    /* Say what there is, bounded. */
+    char have[256] = "";
+    size_t o = 0;
+    for (size_t i = 0; i < ix->n && o < sizeof(have) - 40; i++) {
+        const struct oci_descriptor *d = &ix->manifests[i];
+        int r = snprintf(have + o, sizeof(have) - o, "%s%.16s/%.16s",
+                         o ? ", " : "", d->os ? d->os : "?",
+                         d->arch ? d->arch : "?");
+        if (r > 0)
+            o += (size_t)r;
+    }
+    return xo_err_set(err, ENOENT, "%s: no image for %s/%s (has: %s)", where,
+                      os, arch, o ? have : "nothing");
+}
+
+int oci_index_find_tag(const struct oci_descriptor **d_r,
+                       const struct oci_index *ix, const char *tag,
+                       const char *where, xo_err *err)
+{
+    if (!tag && ix->n == 1) {
+        *d_r = &ix->manifests[0];
+        return 0;
+    }
+    const char *want = tag ? tag : "latest";
+    for (size_t i = 0; i < ix->n; i++) {
+        if (ix->manifests[i].ref_name &&
+            !strcmp(ix->manifests[i].ref_name, want)) {
+            *d_r = &ix->manifests[i];
+            return 0;
+        }
+    }
+    return xo_err_set(err, ENOENT, "%s: no image tagged \"%s\"", where, want);
+}

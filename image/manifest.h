@@ -1,0 +1,90 @@
+/*
+ * manifest.h: OCI / Docker schema2 manifests, indexes (manifest lists) and
+ * descriptors, parsed strictly from bytes whose digest was already checked.
+ * Unknown fields are ignored; wrong types, unknown media types and counts
+ * above the caps are errors naming the document's digest.
+ */
+#ifndef XL_OCI_IMAGE_MANIFEST_H
+#define XL_OCI_IMAGE_MANIFEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "verifier/digest.h"
+
+/* Size caps on the small documents everything else trusts. */
+#define MANIFEST_MAX_BYTES (4 << 20)
+#define CONFIG_MAX_BYTES (8 << 20)
+#define INDEX_MAX_ENTRIES 1024
+#define MANIFEST_MAX_LAYERS 512
+
+#define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
+#define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
+#define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
+#define MT_DOCKER_LIST \
+    "application/vnd.docker.distribution.manifest.list.v2+json"
+#define MT_DOCKER_MANIFEST \
+    "application/vnd.docker.distribution.manifest.v2+json"
+#define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
+
+/* The annotation naming a tag in an OCI layout's index.json. */
+#define ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
+
+struct oci_descriptor {
+    char *media_type;
+    struct digest digest;
+    int64_t size;
+    char *os, *arch, *variant; /* platform; NULL when absent */
+    char *ref_name;            /* ANNOTATION_REF_NAME; NULL when absent */
+};
+
+struct oci_index {
+    struct oci_descriptor *manifests;
+    size_t n;
+};
+
+struct oci_manifest {
+    char *media_type; /* of the document itself */
+    struct oci_descriptor config;
+    struct oci_descriptor *layers;
+    size_t n_layers;
+};
+
+enum oci_kind { OCI_KIND_UNKNOWN, OCI_KIND_INDEX, OCI_KIND_MANIFEST };
+
+enum oci_kind oci_media_kind(const char *media_type);
+bool oci_layer_media_ok(const char *media_type);
+
+void oci_descriptor_dispose(struct oci_descriptor *d);
+int oci_descriptor_copy(struct oci_descriptor *dst,
+                        const struct oci_descriptor *src, xo_err *err);
+void oci_index_dispose(struct oci_index *ix);
+void oci_manifest_dispose(struct oci_manifest *m);
+
+/*
+ * Which kind of document `buf` is: its own mediaType when present (which
+ * must then agree with `hint`, the media type it was fetched as), else
+ * `hint`, else its shape.
+ */
+int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
+                 const char *hint, const char *where, xo_err *err);
+
+int oci_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
+                    const char *where, xo_err *err);
+int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
+                       const char *where, xo_err *err);
+
+/* The entry for os/arch (e.g. linux/amd64); the error lists what there is. */
+int oci_index_pick(const struct oci_descriptor **d_r,
+                   const struct oci_index *ix, const char *os,
+                   const char *arch, const char *where, xo_err *err);
+
+/* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
+ * tag NULL: the only entry, or "latest". */
+int oci_index_find_tag(const struct oci_descriptor **d_r,
+                       const struct oci_index *ix, const char *tag,
+                       const char *where, xo_err *err);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * pull.c: image_pull() and image_resolve_root_volume(): reference ->
+ * source -> verified blobs -> root volume -> name.  Download, then verify,
+ * then use (EVE's order): nothing is unpacked before every blob the image
+ * needs is in the store under its checked digest.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "json.h"
+#include "lock.h"
+#include "manifest.h"
+#include "ref.h"
+#include "refstore.h"
+#include "source.h"
+#include "volume.h"
+
+#define PULL_OS "linux"
+#define PULL_ARCH "amd64"
+
+void image_info_dispose(struct image_info *info)
+{
+    free(info->name);
+    free(info->volume_dir);
+    memset(info, 0, sizeof(*info));
+}
+
+static void say(const struct image_pull_opts *o, const char *fmt, ...)
+    XO_PRINTF(2, 3);
+
+static void say(const struct image_pull_opts *o, const char *fmt, ...)
+{
+    if (!o || !o->progress)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    o->progress(o->progress_arg, line);
+}
+
+static int open_source(struct image_source **src_r, const struct image_ref *r,
+                       const struct image_pull_opts *o, xo_err *err)
+{
+    int rc;
+    if (r->kind == IMAGE_REF_LAYOUT)
+        rc = layout_source_new(src_r, r->dir, r->tag, err);
+    else
+        rc = registry_source_new(src_r, r->host, r->repo, r->tag,
+                                 r->has_digest ? &r->digest : NULL, o, err);
+    if (rc == 0 && o) {
+        (*src_r)->progress = o->progress;
+        (*src_r)->progress_arg = o->progress_arg;
+    }
+    return rc;
+}
+
+/* The image config must at least be a JSON object; domcfg reads the rest. */
+static int check_config(const char *buf, size_t len, const struct digest *d,
+                        xo_err *err)
+{
+    json_object *o = NULL;
+    if (xo_json_parse(&o, buf, len, CONFIG_MAX_BYTES, d->str, err) < 0)
+        return xo_err_wrap(err, "image config");
+    int rc = 0;
+    if (!json_object_is_type(o, json_type_object))
+        rc = xo_err_set(err, EINVAL, "image config %s: must be a JSON object",
+                        d->str);
+    json_object_put(o);
+    return rc;
+}
+
+struct pulled {
+    struct oci_descriptor top;
+    bool has_index;
+    struct digest manifest_digest;
+    char *manifest_buf;
+    size_t manifest_len;
+    struct oci_manifest manifest;
+    char *config_buf;
+    size_t config_len;
+};
+
+static void pulled_dispose(struct pulled *p)
+{
+    oci_descriptor_dispose(&p->top);
+    free(p->manifest_buf);
+    oci_manifest_dispose(&p->manifest);
+    free(p->config_buf);
+    memset(p, 0, sizeof(*p));
+}
+
+/* Top document -> (index ->) manifest, both stored and parsed. */
+static int fetch_manifest(struct image_source *src,
+                          const struct blob_store *bs, struct pulled *p,
+                          xo_err *err)
+{
+    if (src->ops->resolve(src, bs, &p->top, err) < 0)
+        return -1;
+    char *buf = NULL;
+    size_t len = 0;
+    enum oci_kind kind;
+    if (blobstore_read(&buf, &len, bs, &p->top.digest, MANIFEST_MAX_BYTES,
+                       err) < 0)
+        return -1;
+    if (oci_doc_kind(&kind, buf, len, p->top.media_type, p->top.digest.str,
+                     err) < 0) {
+        free(buf);
+        return -1;
+    }
+    const struct oci_descriptor *md = &p->top;
+    struct oci_index ix = {0};
+    if (kind == OCI_KIND_INDEX) {
+        int rc = oci_index_parse(&ix, buf, len, p->top.digest.str, err);
+        free(buf);
+        buf = NULL;
+        if (rc == 0)
+            rc = oci_index_pick(&md, &ix, PULL_OS, PULL_ARCH,
+                                p->top.digest.str, err);
+        if (rc == 0)
+            rc = src->ops->fetch(src, bs, md, MANIFEST_MAX_BYTES, err);
+        if (rc == 0)
+            rc = blobstore_read(&buf, &len, bs, &md->digest,
+                                MANIFEST_MAX_BYTES, err);
+        if (rc < 0) {
+            oci_index_dispose(&ix);
+            return -1;
+        }
+        p->has_index = true;
+    }
+    p->manifest_digest = md->digest;
+    oci_index_dispose(&ix);
+    p->manifest_buf = buf;
+    p->manifest_len = len;
+    return oci_manifest_parse(&p->manifest, buf, len, p->manifest_digest.str,
+                              err);
+}
+
+static int fetch_all(struct image_source *src, const struct blob_store *bs,
+                     struct pulled *p, const struct image_pull_opts *o,
+                     xo_err *err)
+{
+    if (fetch_manifest(src, bs, p, err) < 0)
+        return -1;
+    const struct oci_descriptor *c = &p->manifest.config;
+    if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, err) < 0 ||
+        blobstore_read(&p->config_buf, &p->config_len, bs, &c->digest,
+                       CONFIG_MAX_BYTES, err) < 0 ||
+        check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
+        return -1;
+    for (size_t i = 0; i < p->manifest.n_layers; i++) {
+        const struct oci_descriptor *l = &p->manifest.layers[i];
+        say(o, "layer %zu/%zu %s", i + 1, p->manifest.n_layers,
+            l->digest.str);
+        if (src->ops->fetch(src, bs, l, -1, err) < 0)
+            return xo_err_wrap(err, "layer %zu", i + 1);
+    }
+    return 0;
+}
+
+static int pull_locked(const char *root, const struct image_ref *r,
+                       const struct image_pull_opts *o,
+                       struct image_info *info_r, xo_err *err)
+{
+    struct blob_store bs;
+    struct image_source *src = NULL;
+    struct pulled p = {0};
+    int rc = -1;
+    if (blobstore_open(&bs, root, err) < 0)
+        return -1;
+    if (open_source(&src, r, o, err) < 0 || fetch_all(src, &bs, &p, o, err) < 0)
+        goto out;
+    if (o && o->verify_key) {
+        xo_err_set(err, ENOTSUP, "signature verification is not supported "
+                   "yet: refusing to pull with a verify key");
+        goto out;
+    }
+    struct unpack_opts uo = {0};
+    if (o) {
+        uo.allow_devices = o->allow_devices;
+        uo.max_entries = o->max_entries;
+        uo.max_bytes = o->max_bytes;
+    }
+    struct volume_src vs = {
+        .manifest_digest = &p.manifest_digest,
+        .manifest = &p.manifest,
+        .manifest_buf = p.manifest_buf,
+        .manifest_len = p.manifest_len,
+        .config_buf = p.config_buf,
+        .config_len = p.config_len,
+    };
+    if (volume_build(root, &bs, &vs, &uo, o ? o->progress : NULL,
+                     o ? o->progress_arg : NULL, err) < 0)
+        goto out;
+    struct ref_entry e = {
+        .name = r->canonical,
+        .manifest = p.manifest_digest,
+        .has_index = p.has_index,
+        .index = p.top.digest,
+        .pulled = (int64_t)time(NULL),
+    };
+    if (refstore_put(root, &e, err) < 0)
+        goto out;
+    if (info_r) {
+        memset(info_r, 0, sizeof(*info_r));
+        info_r->name = strdup(r->canonical);
+        info_r->manifest = p.manifest_digest;
+        info_r->has_index = p.has_index;
+        info_r->index = p.top.digest;
+        info_r->volume_dir = volume_path(root, &p.manifest_digest);
+        info_r->rootfs_size = -1;
+        info_r->pulled = e.pulled;
+        if (!info_r->name || !info_r->volume_dir) {
+            image_info_dispose(info_r);
+            xo_err_set(err, ENOMEM, "out of memory");
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    pulled_dispose(&p);
+    if (src)
+        src->ops->free(src);
+    blobstore_dispose(&bs);
+    return rc;
+}
+
+int image_pull(const char *root, const char *ref,
+               const struct image_pull_opts *o, struct image_info *info_r,
+               xo_err *err)
+{
+    struct image_ref r;
+    if (image_ref_parse(&r, ref, err) < 0)
+        return -1;
+    if (r.kind == IMAGE_REF_DIGEST) {
+        image_ref_dispose(&r);
+        return xo_err_set(err, EINVAL, "cannot pull \"%s\": a bare digest "
+                          "names no source (use docker://HOST/REPO@%s)", ref,
+                          ref);
+    }
+    int lock = -1;
+    int rc = store_lock(&lock, root, false, err);
+    if (rc == 0) {
+        rc = pull_locked(root, &r, o, info_r, err);
+        close(lock);
+    }
+    if (rc < 0)
+        xo_err_wrap(err, "pulling %s", r.canonical);
+    image_ref_dispose(&r);
+    return rc;
+}
+
+int image_resolve_root_volume(const char *root, const char *ref,
+                              char **dir_r, xo_err *err)
+{
+    struct image_ref r;
+    if (image_ref_parse(&r, ref, err) < 0)
+        return -1;
+    int rc = 0;
+    struct digest d;
+    if (r.kind == IMAGE_REF_DIGEST) {
+        d = r.digest;
+        if (!volume_exists(root, &d))
+            rc = xo_err_set(err, ENOENT, "image %s is not in the store %s",
+                            d.str, root);
+    } else {
+        struct ref_entry e;
+        int found = refstore_get(root, r.canonical, &e, err);
+        if (found == 1 && volume_exists(root, &e.manifest)) {
+            d = e.manifest;
+        } else if (found >= 0) {
+            struct image_info info;
+            rc = image_pull(root, ref, NULL, &info, err);
+            if (rc == 0) {
+                d = info.manifest;
+                image_info_dispose(&info);
+            }
+        } else {
+            rc = -1;
+        }
+        if (found == 1)
+            ref_entry_dispose(&e);
+    }
+    if (rc == 0 && !(*dir_r = volume_path(root, &d)))
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+    image_ref_dispose(&r);
+    return rc;
+}

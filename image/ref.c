@@ -1,0 +1,231 @@
+/* ref.c: parsing image references (see ref.h). */
+#include "ref.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TAG_MAX_LEN 128
+#define REPO_MAX_LEN 255
+
+void image_ref_dispose(struct image_ref *r)
+{
+    free(r->dir);
+    free(r->host);
+    free(r->repo);
+    free(r->tag);
+    free(r->canonical);
+    memset(r, 0, sizeof(*r));
+}
+
+/* [A-Za-z0-9_][A-Za-z0-9._-]{0,127} */
+static bool tag_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > TAG_MAX_LEN || !(isalnum((unsigned char)t[0]) ||
+                                       t[0] == '_'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)t[i]) && !strchr("._-", t[i]))
+            return false;
+    return true;
+}
+
+/* Components of [a-z0-9]+ joined by ".", "_", "__" or "-"+, split by "/". */
+static bool repo_ok(const char *r)
+{
+    size_t n = strlen(r);
+    if (n == 0 || n > REPO_MAX_LEN)
+        return false;
+    for (size_t i = 0; i < n;) {
+        char c = r[i];
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !((r[j] >= 'a' && r[j] <= 'z') ||
+                          (r[j] >= '0' && r[j] <= '9')))
+            j++;
+        size_t len = j - i;
+        if (i == 0 || j == n)
+            return false;
+        bool dashes = strspn(r + i, "-") == len;
+        if (!(dashes || (len == 1 && strchr("._/", c)) ||
+              (len == 2 && r[i] == '_' && r[i + 1] == '_')))
+            return false;
+        i = j;
+    }
+    return true;
+}
+
+/* host[:port]: letters, digits, '-', '.', or an IPv4 address; port digits. */
+static bool host_ok(const char *h)
+{
+    size_t n = strlen(h);
+    if (n == 0 || n > 255)
+        return false;
+    const char *colon = strchr(h, ':');
+    for (const char *p = h; p < (colon ? colon : h + n); p++)
+        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+            return false;
+    if (colon) {
+        if (!colon[1] || strlen(colon + 1) > 5)
+            return false;
+        for (const char *p = colon + 1; *p; p++)
+            if (!isdigit((unsigned char)*p))
+                return false;
+    }
+    return true;
+}
+
+static int set_canonical(struct image_ref *r, xo_err *err)
+{
+    int n = -1;
+    if (r->kind == IMAGE_REF_LAYOUT)
+        n = asprintf(&r->canonical, "oci:%s:%s", r->dir, r->tag);
+    else if (r->kind == IMAGE_REF_DIGEST)
+        n = asprintf(&r->canonical, "%s", r->digest.str);
+    else if (r->has_digest)
+        n = asprintf(&r->canonical, "docker://%s/%s@%s", r->host, r->repo,
+                     r->digest.str);
+    else
+        n = asprintf(&r->canonical, "docker://%s/%s:%s", r->host, r->repo,
+                     r->tag);
+    if (n < 0) {
+        r->canonical = NULL;
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+static int parse_layout(struct image_ref *r, const char *s, const char *orig,
+                        xo_err *err)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    char *slash = strrchr(copy, '/');
+    char *colon = strrchr(slash ? slash : copy, ':');
+    const char *tag = "latest";
+    if (colon) {
+        *colon = '\0';
+        tag = colon + 1;
+    }
+    int rc = 0;
+    if (!*copy)
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": no directory",
+                        orig);
+    else if (!tag_ok(tag))
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid tag "
+                        "\"%s\"", orig, tag);
+    if (rc == 0) {
+        char abs[PATH_MAX];
+        r->kind = IMAGE_REF_LAYOUT;
+        /* A directory that does not exist yet keeps the name given; the
+         * pull then fails naming it. */
+        r->dir = strdup(realpath(copy, abs) ? abs : copy);
+        r->tag = strdup(tag);
+        if (!r->dir || !r->tag)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    }
+    free(copy);
+    return rc;
+}
+
+static int parse_registry(struct image_ref *r, const char *s,
+                          const char *orig, xo_err *err)
+{
+    char *copy = strdup(s);
+    if (!copy)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = 0;
+    char *at = strchr(copy, '@');
+    if (at) {
+        *at = '\0';
+        if (digest_parse(&r->digest, at + 1, err) < 0) {
+            rc = xo_err_wrap(err, "image reference \"%s\"", orig);
+            goto out;
+        }
+        r->has_digest = true;
+    }
+    char *slash = strchr(copy, '/');
+    const char *host = REF_DEFAULT_REGISTRY;
+    char *path = copy;
+    /* The first component is a host when it looks like one (as docker). */
+    if (slash && (memchr(copy, '.', (size_t)(slash - copy)) ||
+                  memchr(copy, ':', (size_t)(slash - copy)) ||
+                  !strncmp(copy, "localhost/", 10))) {
+        *slash = '\0';
+        host = copy;
+        path = slash + 1;
+    }
+    char *colon = strrchr(path, ':');
+    const char *tag = NULL;
+    if (colon) {
+        *colon = '\0';
+        tag = colon + 1;
+    } else if (!r->has_digest) {
+        tag = "latest";
+    }
+    if (!host_ok(host)) {
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid "
+                        "registry host \"%s\"", orig, host);
+        goto out;
+    }
+    if (!repo_ok(path)) {
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid "
+                        "repository \"%s\"", orig, path);
+        goto out;
+    }
+    if (tag && !tag_ok(tag)) {
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid tag "
+                        "\"%s\"", orig, tag);
+        goto out;
+    }
+    r->kind = IMAGE_REF_REGISTRY;
+    r->host = strdup(host);
+    if (!strcmp(host, REF_DEFAULT_REGISTRY) && !strchr(path, '/')) {
+        if (asprintf(&r->repo, "library/%s", path) < 0)
+            r->repo = NULL;
+    } else {
+        r->repo = strdup(path);
+    }
+    r->tag = tag && !r->has_digest ? strdup(tag) : NULL;
+    if (!r->host || !r->repo || (tag && !r->has_digest && !r->tag))
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+out:
+    free(copy);
+    return rc;
+}
+
+int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
+{
+    memset(r, 0, sizeof(*r));
+    if (strnlen(s, REF_MAX_LEN + 1) > REF_MAX_LEN)
+        return xo_err_set(err, EINVAL, "image reference \"%.64s...\": longer "
+                          "than %d bytes", s, REF_MAX_LEN);
+    int rc;
+    if (!strncmp(s, "oci:", 4)) {
+        rc = parse_layout(r, s + 4, s, err);
+    } else if (!strncmp(s, "docker://", 9)) {
+        rc = parse_registry(r, s + 9, s, err);
+    } else if (!strncmp(s, DIGEST_ALGO ":", sizeof(DIGEST_ALGO))) {
+        rc = digest_parse(&r->digest, s, err);
+        r->kind = IMAGE_REF_DIGEST;
+        r->has_digest = true;
+    } else if (strstr(s, "://")) {
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": unsupported "
+                        "transport (use oci: or docker://)", s);
+    } else {
+        rc = parse_registry(r, s, s, err);
+    }
+    if (rc == 0)
+        rc = set_canonical(r, err);
+    if (rc < 0)
+        image_ref_dispose(r);
+    return rc;
+}

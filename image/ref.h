@@ -1,0 +1,40 @@
+/*
+ * ref.h: image references as users write them.
+ *
+ *   oci:DIR[:TAG]                         an OCI image layout directory
+ *   docker://HOST[:PORT]/REPO[:TAG]       a registry (OCI distribution API)
+ *   docker://HOST[:PORT]/REPO@sha256:HEX  ... pinned by manifest digest
+ *   sha256:HEX                            an image already in the store
+ *
+ * A reference without a scheme is a registry reference.  Every part is
+ * checked against the distribution spec's grammar, so a reference can be
+ * put into a URL or a file without escaping surprises.
+ */
+#ifndef XL_OCI_IMAGE_REF_H
+#define XL_OCI_IMAGE_REF_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "verifier/digest.h"
+
+#define REF_MAX_LEN 1024
+#define REF_DEFAULT_REGISTRY "registry-1.docker.io"
+
+enum image_ref_kind { IMAGE_REF_LAYOUT, IMAGE_REF_REGISTRY, IMAGE_REF_DIGEST };
+
+struct image_ref {
+    enum image_ref_kind kind;
+    char *dir;       /* layout: absolute directory */
+    char *host;      /* registry: host[:port] */
+    char *repo;      /* registry: repository path */
+    char *tag;       /* layout or registry; NULL when pinned by digest */
+    bool has_digest; /* registry pinned, or IMAGE_REF_DIGEST */
+    struct digest digest;
+    char *canonical; /* the normalised reference, used as the image name */
+};
+
+int image_ref_parse(struct image_ref *r, const char *s, xo_err *err);
+void image_ref_dispose(struct image_ref *r);
+
+#endif

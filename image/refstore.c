@@ -1,0 +1,206 @@
+/* refstore.c: the name -> digest table (see refstore.h). */
+#include "refstore.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "json.h"
+
+/* More names than this in one store is not a real deployment. */
+#define REFSTORE_MAX_ENTRIES 100000
+
+void ref_entry_dispose(struct ref_entry *e)
+{
+    free(e->name);
+    memset(e, 0, sizeof(*e));
+}
+
+static int ref_path(char **path_r, const char *root, const char *name,
+                    xo_err *err)
+{
+    struct digest d;
+    if (digest_buffer(&d, name, strlen(name), err) < 0)
+        return -1;
+    if (asprintf(path_r, "%s/refs/%s.json", root, digest_hex(&d)) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+int refstore_put(const char *root, const struct ref_entry *e, xo_err *err)
+{
+    char *dir = NULL, *path = NULL, *text = NULL;
+    json_object *o = json_object_new_object();
+    int rc = -1;
+    if (!o || asprintf(&dir, "%s/refs", root) < 0) {
+        dir = NULL;
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (xo_mkdir_p(dir, 0755, err) < 0 || ref_path(&path, root, e->name,
+                                                    err) < 0)
+        goto out;
+    json_object_object_add(o, "name", json_object_new_string(e->name));
+    json_object_object_add(o, "manifest",
+                           json_object_new_string(e->manifest.str));
+    if (e->has_index)
+        json_object_object_add(o, "index",
+                               json_object_new_string(e->index.str));
+    json_object_object_add(o, "pulled", json_object_new_int64(e->pulled));
+    text = xo_json_to_string(o);
+    if (!text) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = xo_write_file_atomic(path, text, strlen(text), 0644, err);
+out:
+    json_object_put(o);
+    free(text);
+    free(dir);
+    free(path);
+    return rc;
+}
+
+static int parse_entry(struct ref_entry *e, const char *path, xo_err *err)
+{
+    json_object *o = NULL, *v = NULL;
+    const char *name = NULL, *man = NULL, *ix = NULL;
+    memset(e, 0, sizeof(*e));
+    if (xo_json_parse_file(&o, path, REFSTORE_FILE_MAX, err) < 0)
+        return -1;
+    int rc = -1;
+    if (!json_object_is_type(o, json_type_object)) {
+        xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
+        goto out;
+    }
+    if (xo_json_get_string(&name, o, "name", true, path, err) < 0 ||
+        xo_json_get_string(&man, o, "manifest", true, path, err) < 0 ||
+        xo_json_get_string(&ix, o, "index", false, path, err) < 0)
+        goto out;
+    if (digest_parse(&e->manifest, man, err) < 0 ||
+        (ix && digest_parse(&e->index, ix, err) < 0)) {
+        xo_err_wrap(err, "%s", path);
+        goto out;
+    }
+    e->has_index = ix != NULL;
+    if (json_object_object_get_ex(o, "pulled", &v) &&
+        json_object_is_type(v, json_type_int))
+        e->pulled = json_object_get_int64(v);
+    if (!(e->name = strdup(name))) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_object_put(o);
+    return rc;
+}
+
+int refstore_get(const char *root, const char *name, struct ref_entry *e_r,
+                 xo_err *err)
+{
+    char *path = NULL;
+    if (ref_path(&path, root, name, err) < 0)
+        return -1;
+    if (access(path, F_OK) < 0) {
+        free(path);
+        return 0;
+    }
+    int rc = parse_entry(e_r, path, err);
+    if (rc == 0 && strcmp(e_r->name, name) != 0) {
+        rc = xo_err_set(err, EINVAL, "%s: names \"%s\", not \"%s\"", path,
+                        e_r->name, name);
+        ref_entry_dispose(e_r);
+    }
+    free(path);
+    return rc < 0 ? -1 : 1;
+}
+
+int refstore_remove(const char *root, const char *name, xo_err *err)
+{
+    char *path = NULL;
+    if (ref_path(&path, root, name, err) < 0)
+        return -1;
+    int rc = 0;
+    if (unlink(path) < 0 && errno != ENOENT)
+        rc = xo_err_sys(err, "cannot remove %s", path);
+    free(path);
+    return rc;
+}
+
+void refstore_list_free(struct ref_entry *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        ref_entry_dispose(&list[i]);
+    free(list);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(((const struct ref_entry *)a)->name,
+                  ((const struct ref_entry *)b)->name);
+}
+
+int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
+                  xo_err *err)
+{
+    char *dir = NULL;
+    if (asprintf(&dir, "%s/refs", root) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    struct ref_entry *list = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        if (errno != ENOENT)
+            rc = xo_err_sys(err, "cannot read %s", dir);
+        goto out;
+    }
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        size_t len = strlen(de->d_name);
+        if (len != DIGEST_HEX_LEN + 5 ||
+            strcmp(de->d_name + DIGEST_HEX_LEN, ".json"))
+            continue; /* temporaries and strangers */
+        if (n == REFSTORE_MAX_ENTRIES) {
+            rc = xo_err_set(err, E2BIG, "%s: more than %d names", dir,
+                            REFSTORE_MAX_ENTRIES);
+            break;
+        }
+        if (n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct ref_entry *nl = realloc(list, cap * sizeof(*nl));
+            if (!nl) {
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+                break;
+            }
+            list = nl;
+        }
+        char *path = NULL;
+        if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+            break;
+        }
+        rc = parse_entry(&list[n], path, err);
+        free(path);
+        if (rc < 0)
+            break;
+        n++;
+    }
+    closedir(d);
+out:
+    free(dir);
+    if (rc < 0) {
+        refstore_list_free(list, n);
+        return -1;
+    }
+    if (n)
+        qsort(list, n, sizeof(*list), cmp_name);
+    *list_r = list;
+    *n_r = n;
+    return 0;
+}

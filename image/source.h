@@ -1,0 +1,50 @@
+/*
+ * source.h: where blobs come from.  A source knows how to find the
+ * top-level document a reference names and how to fetch a blob by
+ * descriptor; the blob store verifies everything it is given, so a source
+ * never needs to be trusted.  Implementations: layout.c (OCI image layout
+ * directory) and registry.c (OCI distribution API).
+ */
+#ifndef XL_OCI_IMAGE_SOURCE_H
+#define XL_OCI_IMAGE_SOURCE_H
+
+#include <stdint.h>
+
+#include "blobstore.h"
+#include "error.h"
+#include "manifest.h"
+
+struct image_source;
+
+struct image_source_ops {
+    /*
+     * Stores the document the reference names (an image manifest or an
+     * index) and describes it in *top_r (media type, digest, size).
+     */
+    int (*resolve)(struct image_source *src, const struct blob_store *bs,
+                   struct oci_descriptor *top_r, xo_err *err);
+    /* Stores the blob `d` (verified), at most `max` bytes (-1: d->size). */
+    int (*fetch)(struct image_source *src, const struct blob_store *bs,
+                 const struct oci_descriptor *d, int64_t max, xo_err *err);
+    void (*free)(struct image_source *src);
+};
+
+struct image_source {
+    const struct image_source_ops *ops;
+    void (*progress)(void *arg, const char *line);
+    void *progress_arg;
+};
+
+/* oci:DIR[:TAG] */
+int layout_source_new(struct image_source **src_r, const char *dir,
+                      const char *tag, xo_err *err);
+
+struct image_pull_opts;
+
+/* docker://HOST/REPO[:TAG|@DIGEST] (ref.h); opts for transport and auth. */
+int registry_source_new(struct image_source **src_r, const char *host,
+                        const char *repo, const char *tag,
+                        const struct digest *pinned,
+                        const struct image_pull_opts *opts, xo_err *err);
+
+#endif

@@ -1,0 +1,276 @@
+/* volume.c: root volume assembly (see volume.h). */
+#include "volume.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "erofs.h"
+#include "fileio.h"
+#include "fsat.h"
+#include "image.h"
+
+/* Mount points a read-only rootfs must already have (lab/images.md: runc
+ * and the loader cannot mkdir them on EROFS). */
+static const char *const mountpoints[] = {"proc", "sys", "dev"};
+
+char *volume_path(const char *root, const struct digest *manifest)
+{
+    char *p = NULL;
+    if (asprintf(&p, "%s/volumes/sha256/%s", root, digest_hex(manifest)) < 0)
+        return NULL;
+    return p;
+}
+
+bool volume_exists(const char *root, const struct digest *manifest)
+{
+    char *p = volume_path(root, manifest);
+    struct stat st;
+    bool ok = p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return ok;
+}
+
+static void say(void (*progress)(void *, const char *), void *arg,
+                const char *fmt, ...) XO_PRINTF(3, 4);
+
+static void say(void (*progress)(void *, const char *), void *arg,
+                const char *fmt, ...)
+{
+    if (!progress)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    progress(arg, line);
+}
+
+/* Copies etc/NAME of the unpacked tree (a regular file, not followed
+ * through symlinks) to dest; absent is fine. */
+static int copy_etc_file(int rootfd, const char *name, const char *dest,
+                         xo_err *err)
+{
+    int etc = fsat_open_dir_beneath(rootfd, "etc");
+    if (etc < 0)
+        return 0;
+    int fd = openat(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+                                   O_CLOEXEC);
+    close(etc);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    int rc = 0;
+    char *buf = NULL;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+        goto out;
+    if (st.st_size > VOLUME_ETC_FILE_MAX) {
+        rc = xo_err_set(err, EFBIG, "/etc/%s in the image is larger than %d "
+                        "bytes", name, VOLUME_ETC_FILE_MAX);
+        goto out;
+    }
+    buf = malloc((size_t)st.st_size + 1);
+    if (!buf) {
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            rc = xo_err_sys(err, "cannot read /etc/%s of the image", name);
+            goto out;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    rc = xo_write_file_atomic(dest, buf, got, 0644, err);
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+static int unpack_all(const struct blob_store *bs, const char *scratch,
+                      const struct volume_src *src,
+                      const struct unpack_opts *uo,
+                      void (*progress)(void *, const char *), void *parg,
+                      xo_err *err)
+{
+    struct unpack_ctx *ctx = NULL;
+    if (unpack_begin(&ctx, scratch, uo, err) < 0)
+        return -1;
+    int rc = 0;
+    size_t n = src->manifest->n_layers;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct oci_descriptor *l = &src->manifest->layers[i];
+        char what[128];
+        snprintf(what, sizeof(what), "layer %zu/%zu (%s)", i + 1, n,
+                 l->digest.str);
+        say(progress, parg, "unpacking %s", what);
+        int fd = -1;
+        if ((rc = blobstore_open_blob(&fd, bs, &l->digest, err)) < 0)
+            break;
+        rc = unpack_layer(ctx, fd, what, err);
+        close(fd);
+    }
+    if (rc == 0)
+        rc = unpack_finish(ctx, err);
+    unpack_free(ctx);
+    return rc;
+}
+
+static int finish_tree(const char *scratch, const char *vol, xo_err *err)
+{
+    int rootfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return xo_err_sys(err, "cannot open %s", scratch);
+    for (size_t i = 0; i < sizeof(mountpoints) / sizeof(*mountpoints); i++)
+        if (mkdirat(rootfd, mountpoints[i], 0755) < 0 && errno != EEXIST) {
+            int rc = xo_err_sys(err, "cannot create /%s in the rootfs",
+                                mountpoints[i]);
+            close(rootfd);
+            return rc;
+        }
+    char *pw = NULL, *gr = NULL;
+    int rc = -1;
+    if (asprintf(&pw, "%s/%s", vol, IMAGE_VOLUME_PASSWD) < 0 ||
+        asprintf(&gr, "%s/%s", vol, IMAGE_VOLUME_GROUP) < 0)
+        xo_err_set(err, ENOMEM, "out of memory");
+    else if (copy_etc_file(rootfd, "passwd", pw, err) == 0 &&
+             copy_etc_file(rootfd, "group", gr, err) == 0)
+        rc = 0;
+    free(pw);
+    free(gr);
+    close(rootfd);
+    return rc;
+}
+
+static int write_docs(const char *vol, const struct volume_src *src,
+                      xo_err *err)
+{
+    char *cfg = NULL, *man = NULL;
+    int rc = -1;
+    if (asprintf(&cfg, "%s/%s", vol, IMAGE_VOLUME_CONFIG) < 0 ||
+        asprintf(&man, "%s/%s", vol, IMAGE_VOLUME_MANIFEST) < 0)
+        xo_err_set(err, ENOMEM, "out of memory");
+    else if (xo_write_file_atomic(cfg, src->config_buf, src->config_len,
+                                  0644, err) == 0 &&
+             xo_write_file_atomic(man, src->manifest_buf, src->manifest_len,
+                                  0644, err) == 0)
+        rc = 0;
+    free(cfg);
+    free(man);
+    return rc;
+}
+
+static int sync_dir(const char *dir, xo_err *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0) {
+        int rc = xo_err_sys(err, "cannot sync %s", dir);
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Renames the finished volume into place; losing a race to another pull
+ * of the same image is success (its volume is as good as ours). */
+static int publish(const char *root, const char *vol, const char *final,
+                   xo_err *err)
+{
+    char *parent = NULL;
+    if (asprintf(&parent, "%s/volumes/sha256", root) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = xo_mkdir_p(parent, 0755, err);
+    if (rc == 0 && rename(vol, final) < 0) {
+        if (errno == EEXIST || errno == ENOTEMPTY)
+            rc = fsat_remove_path(vol, err);
+        else
+            rc = xo_err_sys(err, "cannot rename %s to %s", vol, final);
+    }
+    if (rc == 0)
+        rc = sync_dir(parent, err);
+    free(parent);
+    return rc;
+}
+
+int volume_build(const char *root, const struct blob_store *bs,
+                 const struct volume_src *src, const struct unpack_opts *uo,
+                 void (*progress)(void *arg, const char *line),
+                 void *progress_arg, xo_err *err)
+{
+    const struct digest *md = src->manifest_digest;
+    if (volume_exists(root, md))
+        return 0;
+    char *scratch = NULL, *vol = NULL, *final = volume_path(root, md);
+    char *image = NULL;
+    int rc = -1;
+    if (!final ||
+        asprintf(&scratch, "%s/unpack-%.12s-XXXXXX", bs->tmpdir,
+                 digest_hex(md)) < 0 ||
+        asprintf(&vol, "%s/vol-%.12s-XXXXXX", bs->tmpdir, digest_hex(md)) <
+            0) {
+        scratch = vol = NULL;
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (!mkdtemp(scratch)) {
+        free(scratch);
+        scratch = NULL;
+        xo_err_sys(err, "cannot create a directory in %s", bs->tmpdir);
+        goto out;
+    }
+    if (!mkdtemp(vol)) {
+        free(vol);
+        vol = NULL;
+        xo_err_sys(err, "cannot create a directory in %s", bs->tmpdir);
+        goto out;
+    }
+    if (asprintf(&image, "%s/%s", vol, IMAGE_VOLUME_ROOTFS) < 0) {
+        image = NULL;
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (unpack_all(bs, scratch, src, uo, progress, progress_arg, err) < 0 ||
+        finish_tree(scratch, vol, err) < 0)
+        goto out;
+    say(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
+    if (erofs_build(image, scratch, err) < 0 || write_docs(vol, src, err) < 0)
+        goto out;
+    if (chmod(vol, 0755) < 0) {
+        xo_err_sys(err, "cannot chmod %s", vol);
+        goto out;
+    }
+    if (sync_dir(vol, err) < 0 || publish(root, vol, final, err) < 0)
+        goto out;
+    free(vol);
+    vol = NULL;
+    rc = 0;
+out:
+    if (rc < 0)
+        xo_err_wrap(err, "building root volume for %s", md->str);
+    xo_err dummy = XO_ERR_INIT;
+    if (scratch)
+        fsat_remove_path(scratch, &dummy);
+    if (vol)
+        fsat_remove_path(vol, &dummy);
+    xo_err_clear(&dummy);
+    free(scratch);
+    free(vol);
+    free(final);
+    free(image);
+    return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * volume.h: building a root volume (see image.h for its layout) from
+ * verified blobs: unpack the layers into a scratch tree, mkfs.erofs it,
+ * add the exact config and manifest bytes and the passwd/group copies,
+ * then rename the finished directory into volumes/sha256/<hex>.  A crash
+ * leaves only scratch under tmp/, never a volume that looks complete.
+ */
+#ifndef XL_OCI_IMAGE_VOLUME_H
+#define XL_OCI_IMAGE_VOLUME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "blobstore.h"
+#include "error.h"
+#include "manifest.h"
+#include "unpack.h"
+
+/* Caps on the passwd/group copies the host reads without mounting. */
+#define VOLUME_ETC_FILE_MAX (1 << 20)
+
+/* <root>/volumes/sha256/<hex>, owned by the caller. */
+char *volume_path(const char *root, const struct digest *manifest);
+
+bool volume_exists(const char *root, const struct digest *manifest);
+
+struct volume_src {
+    const struct digest *manifest_digest;
+    const struct oci_manifest *manifest;
+    const char *manifest_buf;
+    size_t manifest_len;
+    const char *config_buf;
+    size_t config_len;
+};
+
+/* Builds the volume unless it exists; progress as in image_pull_opts. */
+int volume_build(const char *root, const struct blob_store *bs,
+                 const struct volume_src *src, const struct unpack_opts *uo,
+                 void (*progress)(void *arg, const char *line),
+                 void *progress_arg, xo_err *err);
+
+#endif

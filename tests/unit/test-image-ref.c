@@ -1,0 +1,92 @@
+/* test-image-ref.c: image reference grammar (image/ref.c). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "image/ref.h"
+
+#define HEX "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+
+static void ok(const char *s, const char *canonical)
+{
+    struct image_ref r;
+    xo_err err = XO_ERR_INIT;
+    if (image_ref_parse(&r, s, &err) < 0)
+        fail_msg("%s: %s", s, xo_err_msg(&err));
+    assert_string_equal(r.canonical, canonical);
+    image_ref_dispose(&r);
+}
+
+static void bad(const char *s, const char *why)
+{
+    struct image_ref r;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(image_ref_parse(&r, s, &err), -1);
+    if (!strstr(xo_err_msg(&err), why))
+        fail_msg("%s: error \"%s\" lacks \"%s\"", s, xo_err_msg(&err), why);
+    xo_err_clear(&err);
+}
+
+static void test_layout(void **state)
+{
+    (void)state;
+    ok("oci:/nonexistent/dir:1", "oci:/nonexistent/dir:1");
+    ok("oci:/nonexistent/dir", "oci:/nonexistent/dir:latest");
+    ok("oci:/nonexistent/a:b/dir:v2", "oci:/nonexistent/a:b/dir:v2");
+    ok("oci:/", "oci:/:latest");
+    bad("oci:", "no directory");
+    bad("oci:/x:ba$d", "invalid tag");
+    bad("oci:/x:-tag", "invalid tag");
+}
+
+static void test_registry(void **state)
+{
+    (void)state;
+    ok("docker://127.0.0.1:5000/small:1", "docker://127.0.0.1:5000/small:1");
+    ok("docker://127.0.0.1:5000/a/b-c/d__e", "docker://127.0.0.1:5000/a/b-c/d__e:latest");
+    ok("docker://localhost/x@sha256:" HEX,
+       "docker://localhost/x@sha256:" HEX);
+    ok("busybox", "docker://registry-1.docker.io/library/busybox:latest");
+    ok("example.com/team/app:v1", "docker://example.com/team/app:v1");
+    bad("docker://127.0.0.1:5000/Upper:1", "invalid repository");
+    bad("docker://127.0.0.1:5000/a//b", "invalid repository");
+    bad("docker://127.0.0.1:5000/-a", "invalid repository");
+    bad("docker://127.0.0.1:5000/a-", "invalid repository");
+    bad("docker://127.0.0.1:5000/a/../b", "invalid repository");
+    bad("docker://bad_host!:5000/a", "invalid registry host");
+    bad("docker://h:99999999/a", "invalid registry host");
+    bad("docker://127.0.0.1:5000/a@sha256:xyz", "invalid digest");
+    bad("docker://127.0.0.1:5000/a:t@g", "invalid digest");
+    bad("http://x/y", "unsupported transport");
+}
+
+static void test_digest(void **state)
+{
+    (void)state;
+    ok("sha256:" HEX, "sha256:" HEX);
+    bad("sha256:abc", "invalid digest");
+}
+
+static void test_too_long(void **state)
+{
+    (void)state;
+    char big[3000];
+    memset(big, 'a', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    bad(big, "longer than");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_too_long),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
