@@ -41,7 +41,7 @@ int signal_from_string(const char *s)
         if (strcasecmp(n, sigs[i].name) == 0)
             return sigs[i].num;
     /* Real-time signals: RTMIN+N, as docker accepts them. */
-    if (strncasecmp(n, "RTMIN+", 6) == 0) {
+    if (strncasecmp(n, "RTMIN+", 6) == 0 && n[6] >= '0' && n[6] <= '9') {
         char *end;
         long v = strtol(n + 6, &end, 10);
         if (!*end && v >= 0 && v <= 30)

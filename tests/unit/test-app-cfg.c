@@ -1,0 +1,265 @@
+/*
+ * test-app-cfg.c: reading app.cfg through libxlutil (domcfg/app_cfg.c).
+ * Every message that names file, line and key is asserted exactly: that
+ * naming is the contract users see.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "domcfg/app_cfg.h"
+
+static struct app_cfg *read_ok(const char *text)
+{
+    struct app_cfg *ac = NULL;
+    xo_err err = XO_ERR_INIT;
+    if (app_cfg_read_data(&ac, "t.cfg", text, strlen(text), &err) < 0)
+        fail_msg("unexpected error: %s", xo_err_msg(&err));
+    assert_non_null(ac);
+    return ac;
+}
+
+static void expect_read_error(const char *text, size_t len, const char *msg)
+{
+    struct app_cfg *ac = (struct app_cfg *)0x1;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(app_cfg_read_data(&ac, "t.cfg", text, len, &err), -1);
+    assert_string_equal(xo_err_msg(&err), msg);
+    assert_ptr_equal(ac, (struct app_cfg *)0x1);
+    xo_err_clear(&err);
+}
+
+static void expect_read_error_s(const char *text, const char *msg)
+{
+    expect_read_error(text, strlen(text), msg);
+}
+
+static void test_getters(void **state)
+{
+    (void)state;
+    struct app_cfg *ac = read_ok("# comment\n"
+                                 "name = \"web\"\n"
+                                 "memory = 256\n"
+                                 "maxmem = \"0x200\"\n"
+                                 "oci_cmd = [ \"/bin/sh\", \"-c\", \"\" ]\n"
+                                 "oci_env = []\n");
+    xo_err err = XO_ERR_INIT;
+    assert_string_equal(app_cfg_path(ac), "t.cfg");
+    assert_non_null(app_cfg_xlu(ac));
+
+    const char *s = "untouched";
+    assert_int_equal(app_cfg_string(ac, "name", &s, &err), 1);
+    assert_string_equal(s, "web");
+    s = "untouched";
+    assert_int_equal(app_cfg_string(ac, "uuid", &s, &err), 0);
+    assert_string_equal(s, "untouched");
+
+    long l = -1;
+    assert_int_equal(app_cfg_long(ac, "memory", 16, 1024, &l, &err), 1);
+    assert_int_equal(l, 256);
+    assert_int_equal(app_cfg_long(ac, "maxmem", 16, 1024, &l, &err), 1);
+    assert_int_equal(l, 512);
+    l = -1;
+    assert_int_equal(app_cfg_long(ac, "vcpus", 1, 8, &l, &err), 0);
+    assert_int_equal(l, -1);
+
+    char **v = NULL;
+    size_t n = 0;
+    assert_int_equal(app_cfg_list(ac, "oci_cmd", 3, &v, &n, &err), 1);
+    assert_int_equal(n, 3);
+    assert_string_equal(v[0], "/bin/sh");
+    assert_string_equal(v[1], "-c");
+    assert_string_equal(v[2], "");
+    assert_null(v[3]);
+    xo_strv_free(v);
+    v = NULL;
+    assert_int_equal(app_cfg_list(ac, "oci_env", 3, &v, &n, &err), 1);
+    assert_int_equal(n, 0);
+    assert_null(v[0]);
+    xo_strv_free(v);
+    v = NULL;
+    assert_int_equal(app_cfg_list(ac, "vif", 3, &v, &n, &err), 0);
+    assert_null(v);
+    assert_null(err.msg);
+    app_cfg_free(ac);
+    app_cfg_free(NULL);
+}
+
+static void test_bounds(void **state)
+{
+    (void)state;
+    struct app_cfg *ac = read_ok("memory = 8\n"
+                                 "vcpus = \"lots\"\n"
+                                 "maxmem = \"99999999999999999999\"\n"
+                                 "oci_cmd = [ \"a\", \"b\", \"c\" ]\n"
+                                 "disk = [ \"x\", [ \"nested\" ] ]\n");
+    xo_err err = XO_ERR_INIT;
+    long l = 77;
+    assert_int_equal(app_cfg_long(ac, "memory", 16, 1024, &l, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:1: memory: 8 is out of range [16, 1024]");
+    assert_int_equal(err.errnum, EINVAL);
+    assert_int_equal(app_cfg_long(ac, "memory", 1, 7, &l, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:1: memory: 8 is out of range [1, 7]");
+    assert_int_equal(app_cfg_long(ac, "memory", 8, 8, &l, &err), 1);
+    assert_int_equal(l, 8);
+    l = 77;
+    assert_int_equal(app_cfg_long(ac, "vcpus", 1, 8, &l, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:2: vcpus: must be a number, not \"lots\"");
+    assert_int_equal(app_cfg_long(ac, "maxmem", 0, 1L << 40, &l, &err), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg:3: maxmem: must be a "
+                                          "number, not "
+                                          "\"99999999999999999999\"");
+    assert_int_equal(l, 77);
+
+    char **v = NULL;
+    size_t n = 0;
+    assert_int_equal(app_cfg_list(ac, "oci_cmd", 2, &v, &n, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:4: oci_cmd: 3 items, at most 2 allowed");
+    assert_int_equal(app_cfg_list(ac, "disk", 8, &v, &n, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:5: disk: item 1 must be a string");
+    assert_null(v);
+
+    /* A value found bad later names the line of the key, or just the key. */
+    assert_int_equal(app_cfg_bad_value(ac, "oci_cmd", &err, "bad %d", 7), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg:4: oci_cmd: bad 7");
+    assert_int_equal(app_cfg_bad_value(ac, "name", &err, "unset"), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg: name: unset");
+    xo_err_clear(&err);
+    app_cfg_free(ac);
+}
+
+static void test_long_values(void **state)
+{
+    (void)state;
+    char big[5000 + 64];
+    int k = snprintf(big, sizeof(big), "name = \"");
+    memset(big + k, 'a', 4097);
+    big[k + 4097] = '"';
+    big[k + 4098] = '\n';
+    big[k + 4099] = '\0';
+    struct app_cfg *ac = read_ok(big);
+    xo_err err = XO_ERR_INIT;
+    const char *s = NULL;
+    assert_int_equal(app_cfg_string(ac, "name", &s, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:1: name: value longer than 4096 bytes");
+    app_cfg_free(ac);
+
+    k = snprintf(big, sizeof(big), "oci_cmd = [ \"x\", \"");
+    memset(big + k, 'b', 4097);
+    snprintf(big + k + 4097, 10, "\" ]\n");
+    ac = read_ok(big);
+    char **v = NULL;
+    assert_int_equal(app_cfg_list(ac, "oci_cmd", 8, &v, NULL, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:1: oci_cmd: item 1 longer than 4096 bytes");
+    xo_err_clear(&err);
+    app_cfg_free(ac);
+}
+
+static void test_unknown_and_wrong_type(void **state)
+{
+    (void)state;
+    expect_read_error_s("name = \"a\"\n\n\nbogus = 1\n",
+                        "t.cfg:4: unknown key \"bogus\"");
+    /* xl keys we do not support are unknown too, not silently ignored. */
+    expect_read_error_s("name = \"a\"\nbootloader = \"pygrub\"\n",
+                        "t.cfg:2: unknown key \"bootloader\"");
+    expect_read_error_s("oci_entrypiont = [ \"/bin/sh\" ]\n",
+                        "t.cfg:1: unknown key \"oci_entrypiont\"");
+    expect_read_error_s("name = [ \"a\" ]\n", "t.cfg:1: name: must be a string");
+    expect_read_error_s("\noci_cmd = \"/bin/sh\"\n",
+                        "t.cfg:2: oci_cmd: must be a list");
+    expect_read_error_s("memory = [ 1 ]\n", "t.cfg:1: memory: must be a number");
+    /* The setting libxlutil uses (the last) is the one checked. */
+    expect_read_error_s("memory = 1\nmemory = [ 1 ]\n",
+                        "t.cfg:2: memory: must be a number");
+    expect_read_error("name = \"a\"\0x\n", 12, "t.cfg: contains a NUL byte");
+}
+
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    struct app_cfg *ac = NULL;
+    xo_err err = XO_ERR_INIT;
+    const char *t = "name = \"a\"\noci_cmd = [ \"unterminated\n";
+    assert_int_equal(app_cfg_read_data(&ac, "t.cfg", t, strlen(t), &err), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg:2: config parsing error "
+                                          "near `\"unterminated': lexical "
+                                          "error");
+    t = "memory = 1.5\n";
+    assert_int_equal(app_cfg_read_data(&ac, "t.cfg", t, strlen(t), &err), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg:1: config parsing error "
+                                          "near `.5': lexical error");
+    assert_null(ac);
+    xo_err_clear(&err);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    /* 257 settings: more than any app.cfg needs. */
+    size_t cap = 257 * 16 + 1;
+    char *t = malloc(cap), *p = t;
+    for (int i = 0; i < 257; i++)
+        p += sprintf(p, "memory = %d\n", i + 16);
+    expect_read_error_s(t, "t.cfg: more than 256 settings");
+    free(t);
+
+    size_t big = 1024 * 1024 + 1;
+    t = malloc(big);
+    memset(t, '\n', big);
+    expect_read_error(t, big, "t.cfg: larger than 1048576 bytes");
+    free(t);
+}
+
+static void test_read_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test-app-cfg.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *t = "name = \"f\"\nnope = 1\n";
+    assert_int_equal(write(fd, t, strlen(t)), (ssize_t)strlen(t));
+    close(fd);
+    struct app_cfg *ac = NULL;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(app_cfg_read(&ac, path, &err), -1);
+    char want[256];
+    snprintf(want, sizeof(want), "%s:2: unknown key \"nope\"", path);
+    assert_string_equal(xo_err_msg(&err), want);
+    unlink(path);
+    assert_int_equal(app_cfg_read(&ac, path, &err), -1);
+    snprintf(want, sizeof(want), "cannot open %s: No such file or directory",
+             path);
+    assert_string_equal(xo_err_msg(&err), want);
+    xo_err_clear(&err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_getters),
+        cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_long_values),
+        cmocka_unit_test(test_unknown_and_wrong_type),
+        cmocka_unit_test(test_syntax_errors),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_read_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
