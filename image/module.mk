@@ -13,3 +13,15 @@ LIB_SRCS += image/refstore.c
 LIB_SRCS += image/erofs.c image/volume.c
 LIB_SRCS += image/layout.c
 LIB_SRCS += image/lock.c image/pull.c image/registry.c
+LIB_SRCS += image/admin.c
+XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
+
+# A stand-in xl-oci holding only the image commands, for the image tier
+# while they are not yet in the main command table.
+IMAGE_TOOL_OBJS := $(OBJ)/tests/image/image-tool.o \
+	$(OBJ)/xl-plugin/cmd_image.o $(OBJ)/xl-plugin/cmd_util.o
+$(B)/tests/xl-oci-image: $(IMAGE_TOOL_OBJS) $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $(IMAGE_TOOL_OBJS) $(B)/libxloci.a $(DEPS_LIBS) \
+		$(LDFLAGS)
+BIN_TARGETS += $(B)/tests/xl-oci-image

@@ -1,0 +1,436 @@
+/*
+ * admin.c: image_list(), image_remove(), image_prune(): the store seen as
+ * names, root volumes and blobs.  Removal takes the store lock exclusively
+ * (lock.h), so it never races a pull; a volume is retired by renaming it
+ * into tmp/ first, so it disappears from volumes/ in one step.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "blobstore.h"
+#include "fileio.h"
+#include "fsat.h"
+#include "image.h"
+#include "lock.h"
+#include "manifest.h"
+#include "ref.h"
+#include "refstore.h"
+#include "strset.h"
+#include "volume.h"
+
+#define DOMAIN_USE_FILE "root-volume"
+#define DOMAIN_USE_MAX 4096
+
+void image_list_free(struct image_info *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        image_info_dispose(&list[i]);
+    free(list);
+}
+
+static int64_t file_size(const char *dir, const char *name)
+{
+    char *p = NULL;
+    struct stat st;
+    if (asprintf(&p, "%s/%s", dir, name) < 0)
+        return -1;
+    int64_t size = lstat(p, &st) == 0 ? (int64_t)st.st_size : -1;
+    free(p);
+    return size;
+}
+
+int image_list(const char *root, struct image_info **list_r, size_t *n_r,
+               xo_err *err)
+{
+    struct ref_entry *refs = NULL;
+    size_t n = 0;
+    if (refstore_list(root, &refs, &n, err) < 0)
+        return -1;
+    struct image_info *list = calloc(n ? n : 1, sizeof(*list));
+    if (!list) {
+        refstore_list_free(refs, n);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct image_info *in = &list[i];
+        in->name = refs[i].name;
+        refs[i].name = NULL;
+        in->manifest = refs[i].manifest;
+        in->has_index = refs[i].has_index;
+        in->index = refs[i].index;
+        in->pulled = refs[i].pulled;
+        in->volume_dir = volume_path(root, &in->manifest);
+        in->rootfs_size = in->volume_dir
+                              ? file_size(in->volume_dir, IMAGE_VOLUME_ROOTFS)
+                              : -1;
+        if (!in->volume_dir) {
+            image_list_free(list, n);
+            refstore_list_free(refs, n);
+            return xo_err_set(err, ENOMEM, "out of memory");
+        }
+    }
+    refstore_list_free(refs, n);
+    *list_r = list;
+    *n_r = n;
+    return 0;
+}
+
+/* The manifest digests (and volume paths) domains under <root>/domains use. */
+static int domain_uses(struct strset *used, const char *root, xo_err *err)
+{
+    char *dir = NULL;
+    if (asprintf(&dir, "%s/domains", root) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        int rc = errno == ENOENT ? 0 : xo_err_sys(err, "cannot read %s", dir);
+        free(dir);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = NULL, *buf = NULL;
+        if (asprintf(&p, "%s/%s/%s", dir, e->d_name, DOMAIN_USE_FILE) < 0) {
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+            break;
+        }
+        if (access(p, F_OK) == 0 &&
+            xo_read_file(&buf, NULL, p, DOMAIN_USE_MAX, err) == 0) {
+            buf[strcspn(buf, "\n")] = '\0';
+            /* A path ends in the hex digest; keep just that. */
+            const char *slash = strrchr(buf, '/');
+            const char *v = slash ? slash + 1 : buf;
+            if (!strncmp(v, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)))
+                v += sizeof(DIGEST_ALGO);
+            if (strset_add(used, v) < 0)
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+        } else if (access(p, F_OK) == 0) {
+            rc = -1;
+        }
+        free(buf);
+        free(p);
+    }
+    closedir(d);
+    free(dir);
+    return rc;
+}
+
+/* Hex digests of manifests some name points at. */
+static int named_manifests(struct strset *named, const char *root,
+                           xo_err *err)
+{
+    struct ref_entry *refs = NULL;
+    size_t n = 0;
+    if (refstore_list(root, &refs, &n, err) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (strset_add(named, digest_hex(&refs[i].manifest)) < 0)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    refstore_list_free(refs, n);
+    return rc;
+}
+
+/* Size of the files directly in a volume directory. */
+static uint64_t dir_bytes(const char *dir)
+{
+    uint64_t total = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    struct stat st;
+    while ((e = readdir(d)))
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_size;
+    closedir(d);
+    return total;
+}
+
+/* Moves volumes/sha256/<hex> into tmp/ (one atomic step), then deletes it. */
+static int retire_volume(const char *root, const char *hex,
+                         struct image_prune_stats *st, xo_err *err)
+{
+    char *vol = NULL, *tmp = NULL;
+    int rc = 0;
+    if (asprintf(&vol, "%s/volumes/sha256/%s", root, hex) < 0 ||
+        asprintf(&tmp, "%s/tmp/rm-%.12s-XXXXXX", root, hex) < 0) {
+        free(vol);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    uint64_t bytes = dir_bytes(vol);
+    if (!mkdtemp(tmp)) {
+        rc = xo_err_sys(err, "cannot create a directory under %s/tmp", root);
+    } else if (rename(vol, tmp) < 0 && errno != ENOENT) {
+        rc = xo_err_sys(err, "cannot retire volume %s", vol);
+        rmdir(tmp);
+    } else {
+        rc = fsat_remove_path(tmp, err);
+        if (rc == 0 && st) {
+            st->volumes_removed++;
+            st->bytes_freed += bytes;
+        }
+    }
+    free(vol);
+    free(tmp);
+    return rc;
+}
+
+/* Adds the manifest, config and layers a volume was built from. */
+static int keep_volume_blobs(struct strset *keep, const char *root,
+                             const char *hex, xo_err *err)
+{
+    char *path = NULL, *buf = NULL;
+    size_t len = 0;
+    struct oci_manifest m = {0};
+    if (strset_add(keep, hex) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    if (asprintf(&path, "%s/volumes/sha256/%s/%s", root, hex,
+                 IMAGE_VOLUME_MANIFEST) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = 0;
+    if (access(path, F_OK) == 0 &&
+        (rc = xo_read_file(&buf, &len, path, MANIFEST_MAX_BYTES, err)) == 0 &&
+        (rc = oci_manifest_parse(&m, buf, len, path, err)) == 0) {
+        if (strset_add(keep, digest_hex(&m.config.digest)) < 0)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+        for (size_t i = 0; rc == 0 && i < m.n_layers; i++)
+            if (strset_add(keep, digest_hex(&m.layers[i].digest)) < 0)
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+        oci_manifest_dispose(&m);
+    }
+    free(buf);
+    free(path);
+    return rc;
+}
+
+/* Lists the hex names in a directory of digests into `out`. */
+static int list_hex_dir(struct strset *out, const char *dir, xo_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0 : xo_err_sys(err, "cannot read %s", dir);
+    struct dirent *e;
+    struct digest tmp;
+    xo_err ignore = XO_ERR_INIT;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)))
+        if (digest_from_hex(&tmp, e->d_name, &ignore) == 0 &&
+            strset_add(out, e->d_name) < 0)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    xo_err_clear(&ignore);
+    closedir(d);
+    return rc;
+}
+
+/* Removes blobs no name and no volume refers to. */
+static int gc_blobs(const char *root, struct image_prune_stats *st,
+                    xo_err *err)
+{
+    struct strset keep = {0}, vols = {0}, blobs = {0};
+    struct ref_entry *refs = NULL;
+    size_t n = 0;
+    char *vdir = NULL, *bdir = NULL;
+    int rc = -1;
+    if (asprintf(&vdir, "%s/volumes/sha256", root) < 0 ||
+        asprintf(&bdir, "%s/blobs/sha256", root) < 0) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (refstore_list(root, &refs, &n, err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++)
+        if (strset_add(&keep, digest_hex(&refs[i].manifest)) < 0 ||
+            (refs[i].has_index &&
+             strset_add(&keep, digest_hex(&refs[i].index)) < 0)) {
+            xo_err_set(err, ENOMEM, "out of memory");
+            goto out;
+        }
+    if (list_hex_dir(&vols, vdir, err) < 0)
+        goto out;
+    for (size_t i = 0; i < vols.cap; i++)
+        if (vols.slots[i] &&
+            keep_volume_blobs(&keep, root, vols.slots[i], err) < 0)
+            goto out;
+    if (list_hex_dir(&blobs, bdir, err) < 0)
+        goto out;
+    rc = 0;
+    for (size_t i = 0; rc == 0 && i < blobs.cap; i++) {
+        const char *hex = blobs.slots[i];
+        if (!hex || strset_has(&keep, hex))
+            continue;
+        uint64_t size = (uint64_t)(file_size(bdir, hex) > 0
+                                       ? file_size(bdir, hex) : 0);
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", bdir, hex) < 0) {
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+            break;
+        }
+        if (unlink(p) < 0 && errno != ENOENT)
+            rc = xo_err_sys(err, "cannot remove blob %s", p);
+        else if (st) {
+            st->blobs_removed++;
+            st->bytes_freed += size;
+        }
+        free(p);
+    }
+out:
+    refstore_list_free(refs, n);
+    strset_clear(&keep);
+    strset_clear(&vols);
+    strset_clear(&blobs);
+    free(vdir);
+    free(bdir);
+    return rc;
+}
+
+/* Removes volumes in `candidates` that no name and no domain uses. */
+static int retire_unused(const char *root, const struct strset *candidates,
+                         struct image_prune_stats *st, xo_err *err)
+{
+    struct strset named = {0}, used = {0};
+    int rc = named_manifests(&named, root, err);
+    if (rc == 0)
+        rc = domain_uses(&used, root, err);
+    for (size_t i = 0; rc == 0 && i < candidates->cap; i++) {
+        const char *hex = candidates->slots[i];
+        if (hex && !strset_has(&named, hex) && !strset_has(&used, hex))
+            rc = retire_volume(root, hex, st, err);
+    }
+    strset_clear(&named);
+    strset_clear(&used);
+    return rc;
+}
+
+static int remove_locked(const char *root, const struct image_ref *r,
+                         xo_err *err)
+{
+    struct strset affected = {0};
+    int rc = 0;
+    if (r->kind == IMAGE_REF_DIGEST) {
+        struct ref_entry *refs = NULL;
+        size_t n = 0;
+        if (refstore_list(root, &refs, &n, err) < 0)
+            return -1;
+        for (size_t i = 0; i < n && rc == 0; i++)
+            if (digest_equal(&refs[i].manifest, &r->digest) ||
+                (refs[i].has_index && digest_equal(&refs[i].index,
+                                                   &r->digest)))
+                rc = refstore_remove(root, refs[i].name, err);
+        refstore_list_free(refs, n);
+        if (rc == 0 && !volume_exists(root, &r->digest))
+            rc = xo_err_set(err, ENOENT, "no image %s in %s", r->digest.str,
+                            root);
+        if (rc == 0 && strset_add(&affected, digest_hex(&r->digest)) < 0)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    } else {
+        struct ref_entry e;
+        int found = refstore_get(root, r->canonical, &e, err);
+        if (found == 0)
+            rc = xo_err_set(err, ENOENT, "no image named %s in %s",
+                            r->canonical, root);
+        else if (found < 0)
+            rc = -1;
+        if (found == 1) {
+            rc = refstore_remove(root, r->canonical, err);
+            if (rc == 0 &&
+                strset_add(&affected, digest_hex(&e.manifest)) < 0)
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+            ref_entry_dispose(&e);
+        }
+    }
+    if (rc == 0)
+        rc = retire_unused(root, &affected, NULL, err);
+    if (rc == 0)
+        rc = gc_blobs(root, NULL, err);
+    strset_clear(&affected);
+    return rc;
+}
+
+int image_remove(const char *root, const char *ref, xo_err *err)
+{
+    struct image_ref r;
+    if (image_ref_parse(&r, ref, err) < 0)
+        return -1;
+    int lock = -1;
+    int rc = store_lock(&lock, root, true, err);
+    if (rc == 0) {
+        rc = remove_locked(root, &r, err);
+        close(lock);
+    }
+    if (rc < 0)
+        xo_err_wrap(err, "removing %s", ref);
+    image_ref_dispose(&r);
+    return rc;
+}
+
+/* Everything in tmp/: with the lock held exclusively no pull is running,
+ * so these are leftovers of crashed or interrupted ones. */
+static int clean_tmp(const char *root, xo_err *err)
+{
+    char *dir = NULL;
+    if (asprintf(&dir, "%s/tmp", root) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        int rc = errno == ENOENT ? 0 : xo_err_sys(err, "cannot open %s", dir);
+        free(dir);
+        return rc;
+    }
+    struct strset names = {0};
+    DIR *d = fdopendir(dup(fd));
+    struct dirent *e;
+    int rc = 0;
+    while (d && rc == 0 && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+            strset_add(&names, e->d_name) < 0)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    if (d)
+        closedir(d);
+    for (size_t i = 0; rc == 0 && i < names.cap; i++)
+        if (names.slots[i] && fsat_remove_tree(fd, names.slots[i]) < 0)
+            rc = xo_err_sys(err, "cannot remove %s/%s", dir, names.slots[i]);
+    strset_clear(&names);
+    close(fd);
+    free(dir);
+    return rc;
+}
+
+int image_prune(const char *root, struct image_prune_stats *stats_r,
+                xo_err *err)
+{
+    struct image_prune_stats st = {0};
+    struct strset vols = {0};
+    char *vdir = NULL;
+    int lock = -1;
+    if (asprintf(&vdir, "%s/volumes/sha256", root) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = store_lock(&lock, root, true, err);
+    if (rc == 0) {
+        rc = list_hex_dir(&vols, vdir, err);
+        if (rc == 0)
+            rc = retire_unused(root, &vols, &st, err);
+        if (rc == 0)
+            rc = gc_blobs(root, &st, err);
+        if (rc == 0)
+            rc = clean_tmp(root, err);
+        close(lock);
+    }
+    strset_clear(&vols);
+    free(vdir);
+    if (rc < 0)
+        return xo_err_wrap(err, "pruning %s", root);
+    if (stats_r)
+        *stats_r = st;
+    return 0;
+}

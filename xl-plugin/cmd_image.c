@@ -1,0 +1,212 @@
+/*
+ * cmd_image.c: `xl-oci pull`, `images`, `rmi`, `prune` -- thin handlers
+ * over image/image.h.  They work on a host where no Xen runs and honour
+ * the global --root.
+ *
+ * Suggested cmdtable.c rows:
+ *   {"pull", main_pull, false, "Pull an image and build its root volume",
+ *    "[options] <REF>", PULL_OPTIONS}
+ *   {"images", main_images, false, "List pulled images", "[--json]",
+ *    "  --json  print a JSON array\n"}
+ *   {"rmi", main_rmi, false, "Remove images", "<REF|sha256:DIGEST>...", NULL}
+ *   {"prune", main_prune, false,
+ *    "Remove root volumes and blobs no image or domain uses", "", NULL}
+ */
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "image/image.h"
+#include "xl_oci.h"
+
+struct progress {
+    bool tty;
+    bool shown; /* a TTY line is on screen */
+};
+
+/* On a TTY one status line rewritten in place; otherwise one line each. */
+static void show_progress(void *arg, const char *line)
+{
+    struct progress *p = arg;
+    if (p->tty) {
+        fprintf(stderr, "\r\033[K%.*s", 120, line);
+        p->shown = true;
+    } else {
+        fprintf(stderr, "%s\n", line);
+    }
+    fflush(stderr);
+}
+
+static void end_progress(struct progress *p)
+{
+    if (p->shown)
+        fprintf(stderr, "\r\033[K");
+    p->shown = false;
+}
+
+int main_pull(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"quiet", 0, NULL, 'q'},
+        {"plain-http", 0, NULL, 'P'},
+        {"tls-no-verify", 0, NULL, 'K'},
+        {"cert-dir", 1, NULL, 'C'},
+        {"authfile", 1, NULL, 'A'},
+        {"creds", 1, NULL, 'c'},
+        {"verify-key", 1, NULL, 'k'},
+        {"allow-devices", 0, NULL, 'D'},
+        {NULL, 0, NULL, 0},
+    };
+    struct image_pull_opts o = {0};
+    struct progress pr = {.tty = isatty(STDERR_FILENO) == 1};
+    bool quiet = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "q", longopts, "pull", 1)) != -1) {
+        switch (opt) {
+        case 'q': quiet = true; break;
+        case 'P': o.plain_http = true; break;
+        case 'K': o.tls_no_verify = true; break;
+        case 'C': o.cert_dir = optarg; break;
+        case 'A': o.auth_file = optarg; break;
+        case 'c': o.creds = optarg; break;
+        case 'k': o.verify_key = optarg; break;
+        case 'D': o.allow_devices = true; break;
+        }
+    }
+    if (argc - optind != 1) {
+        fprintf(stderr, "xl-oci pull: exactly one image reference expected\n");
+        return XO_EXIT_USAGE;
+    }
+    if (!quiet) {
+        o.progress = show_progress;
+        o.progress_arg = &pr;
+    }
+    xo_err err = XO_ERR_INIT;
+    struct image_info info;
+    int rc = image_pull(xo_state_root(), argv[optind], &o, &info, &err);
+    end_progress(&pr);
+    if (rc < 0)
+        return xo_fail(&err);
+    if (quiet)
+        printf("%s\n", info.manifest.str);
+    else
+        printf("%s %s\n%s\n", info.manifest.str, info.name, info.volume_dir);
+    image_info_dispose(&info);
+    return XO_EXIT_OK;
+}
+
+static void human_size(char *buf, size_t len, int64_t size)
+{
+    if (size < 0)
+        snprintf(buf, len, "-");
+    else if (size < 1000 * 1000)
+        snprintf(buf, len, "%.1f kB", (double)size / 1000);
+    else
+        snprintf(buf, len, "%.1f MB", (double)size / 1000 / 1000);
+}
+
+static int print_json(const struct image_info *list, size_t n)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "name", json_object_new_string(list[i].name));
+        json_object_object_add(o, "digest",
+                               json_object_new_string(list[i].manifest.str));
+        if (list[i].has_index)
+            json_object_object_add(o, "index", json_object_new_string(
+                                                   list[i].index.str));
+        json_object_object_add(o, "root_volume",
+                               json_object_new_string(list[i].volume_dir));
+        json_object_object_add(o, "rootfs_size",
+                               json_object_new_int64(list[i].rootfs_size));
+        json_object_object_add(o, "pulled",
+                               json_object_new_int64(list[i].pulled));
+        json_object_array_add(arr, o);
+    }
+    char *s = xo_json_to_string(arr);
+    json_object_put(arr);
+    if (!s)
+        return XO_EXIT_FAIL;
+    fputs(s, stdout);
+    free(s);
+    return XO_EXIT_OK;
+}
+
+int main_images(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", longopts, "images", 0)) != -1)
+        if (opt == 'j')
+            json = true;
+    if (argc != optind) {
+        fprintf(stderr, "xl-oci images: no arguments expected\n");
+        return XO_EXIT_USAGE;
+    }
+    xo_err err = XO_ERR_INIT;
+    struct image_info *list = NULL;
+    size_t n = 0;
+    if (image_list(xo_state_root(), &list, &n, &err) < 0)
+        return xo_fail(&err);
+    int rc = XO_EXIT_OK;
+    if (json) {
+        rc = print_json(list, n);
+    } else {
+        printf("%-50s %-19s %10s  %s\n", "NAME", "DIGEST", "SIZE", "PULLED");
+        for (size_t i = 0; i < n; i++) {
+            char size[32], when[32] = "-";
+            human_size(size, sizeof(size), list[i].rootfs_size);
+            time_t t = (time_t)list[i].pulled;
+            struct tm tm;
+            if (t > 0 && gmtime_r(&t, &tm))
+                strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
+            printf("%-50s sha256:%.12s %10s  %s\n", list[i].name,
+                   digest_hex(&list[i].manifest), size, when);
+        }
+    }
+    image_list_free(list, n);
+    return rc;
+}
+
+int main_rmi(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "rmi", 1)) != -1)
+        ;
+    int rc = XO_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        xo_err err = XO_ERR_INIT;
+        if (image_remove(xo_state_root(), argv[i], &err) < 0)
+            rc = xo_fail(&err);
+        else
+            printf("removed %s\n", argv[i]);
+    }
+    return rc;
+}
+
+int main_prune(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "prune", 0)) != -1)
+        ;
+    if (argc != optind) {
+        fprintf(stderr, "xl-oci prune: no arguments expected\n");
+        return XO_EXIT_USAGE;
+    }
+    xo_err err = XO_ERR_INIT;
+    struct image_prune_stats st;
+    if (image_prune(xo_state_root(), &st, &err) < 0)
+        return xo_fail(&err);
+    printf("removed %zu root volumes and %zu blobs, %.1f MB freed\n",
+           st.volumes_removed, st.blobs_removed,
+           (double)st.bytes_freed / 1000 / 1000);
+    return XO_EXIT_OK;
+}
