@@ -2,9 +2,13 @@
  * cmd_create.c: `xl-oci create`.  With -N (like `xl -N create`) it prints
  * the libxl domain config as libxl's own JSON and can write the OCI
  * runtime spec and the boot spec to files, touching no Xen at all.
+ * Without -N it creates the domain through libxl (paused, devices
+ * attached, then unpaused), writes its state dir, publishes DomainStatus
+ * and forks the monitor, as `xl create` forks its daemon.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,12 +18,68 @@
 #include "common/json.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
+#include "loader/loader.h"
+#include "monitor.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include <libxl_utils.h>
 #include "xl_oci.h"
 
-struct create_outputs {
+struct create_opts {
+    const char *cfg_path;
     const char *runtime_spec; /* file, or NULL */
     const char *boot_spec;
+    bool dryrun, foreground, paused, keep_broken, console;
+    char name[128]; /* set by a successful create */
 };
+
+/* Everything domcfg renders for one app.cfg. */
+struct rendered {
+    struct app_cfg *ac;
+    struct domain_config dc;
+    libxl_domain_config d;
+    char *libxl_json, *spec_text;
+    void *blob;
+    size_t blob_len;
+};
+
+static void rendered_init(struct rendered *r)
+{
+    memset(r, 0, sizeof(*r));
+    domain_config_init(&r->dc);
+    libxl_domain_config_init(&r->d);
+}
+
+static void rendered_dispose(struct rendered *r)
+{
+    free(r->libxl_json);
+    free(r->spec_text);
+    free(r->blob);
+    libxl_domain_config_dispose(&r->d);
+    domain_config_dispose(&r->dc);
+    app_cfg_free(r->ac);
+    rendered_init(r);
+}
+
+static int render_all(struct rendered *r, const char *cfg_path, xo_err *err)
+{
+    struct domcfg_opts opts = {
+        .state_root = xo_state_root(),
+        .default_loader = xo_default_loader(),
+    };
+    json_object *spec = NULL;
+    if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
+        domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0 ||
+        domcfg_to_libxl(&r->d, &r->dc, r->ac, err) < 0 ||
+        domcfg_libxl_json(&r->libxl_json, &r->d, err) < 0 ||
+        domcfg_to_runtime_spec(&spec, &r->dc, err) < 0 ||
+        domcfg_to_boot_spec(&r->blob, &r->blob_len, &r->dc, err) < 0)
+        return -1;
+    r->spec_text = xo_json_to_string(spec);
+    json_object_put(spec);
+    return r->spec_text ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+}
 
 static int write_out(const char *path, const void *data, size_t len,
                      xo_err *err)
@@ -31,54 +91,217 @@ static int write_out(const char *path, const void *data, size_t len,
     return xo_write_file_atomic(path, data, len, 0644, err);
 }
 
-/* Renders everything for app.cfg; prints libxl JSON when `print_json`. */
-static int dry_run(const char *cfg_path, const struct create_outputs *o,
-                   xo_err *err)
+static int write_requested(const struct rendered *r,
+                           const struct create_opts *o, xo_err *err)
 {
-    struct domcfg_opts opts = {
-        .state_root = xo_state_root(),
-        .default_loader = xo_default_loader(),
-    };
-    struct app_cfg *ac = NULL;
-    struct domain_config dc;
-    libxl_domain_config d;
-    json_object *spec = NULL;
-    char *json = NULL, *spec_text = NULL;
-    void *blob = NULL;
-    size_t blob_len = 0;
-    int rc = -1;
+    if (o->runtime_spec && write_out(o->runtime_spec, r->spec_text,
+                                     strlen(r->spec_text), err) < 0)
+        return -1;
+    if (o->boot_spec && write_out(o->boot_spec, r->blob, r->blob_len, err) < 0)
+        return -1;
+    return 0;
+}
 
-    domain_config_init(&dc);
-    libxl_domain_config_init(&d);
-    if (app_cfg_read(&ac, cfg_path, err) < 0 ||
-        domcfg_from_app_cfg(&dc, ac, &opts, err) < 0 ||
-        domcfg_to_libxl(&d, &dc, ac, err) < 0 ||
-        domcfg_libxl_json(&json, &d, err) < 0 ||
-        domcfg_to_runtime_spec(&spec, &dc, err) < 0 ||
-        domcfg_to_boot_spec(&blob, &blob_len, &dc, err) < 0)
+static int dry_run(const struct create_opts *o, xo_err *err)
+{
+    struct rendered r;
+    rendered_init(&r);
+    int rc = -1;
+    if (render_all(&r, o->cfg_path, err) < 0 || write_requested(&r, o, err) < 0)
         goto out;
-    if (!(spec_text = xo_json_to_string(spec))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
-    if (o->runtime_spec &&
-        write_out(o->runtime_spec, spec_text, strlen(spec_text), err) < 0)
-        goto out;
-    if (o->boot_spec && write_out(o->boot_spec, blob, blob_len, err) < 0)
-        goto out;
-    if (fputs(json, stdout) == EOF || fflush(stdout) == EOF) {
+    if (fputs(r.libxl_json, stdout) == EOF || fflush(stdout) == EOF) {
         xo_err_sys(err, "cannot write to stdout");
         goto out;
     }
     rc = 0;
 out:
-    free(json);
-    free(spec_text);
-    free(blob);
-    json_object_put(spec);
-    libxl_domain_config_dispose(&d);
-    domain_config_dispose(&dc);
-    app_cfg_free(ac);
+    rendered_dispose(&r);
+    return rc;
+}
+
+/* "sha256:<hex>" when the root volume is <store>/sha256/<hex>, else "". */
+static void image_digest(char *buf, size_t len, const char *root_volume)
+{
+    char copy[4096];
+    snprintf(copy, sizeof(copy), "%s", root_volume);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    char *hex = strrchr(copy, '/');
+    buf[0] = '\0';
+    if (!hex || strlen(hex + 1) != 64 ||
+        strspn(hex + 1, "0123456789abcdef") != 64)
+        return;
+    *hex++ = '\0';
+    char *algo = strrchr(copy, '/');
+    if (algo && strcmp(algo + 1, "sha256") == 0)
+        snprintf(buf, len, "sha256:%s", hex);
+}
+
+/* Writes the domain's state dir: a temporary dir, then one rename. */
+static int write_state_dir(const struct rendered *r, const char *cfg_path,
+                           const struct loader_files *lf, xo_err *err)
+{
+    const char *root = xo_state_root();
+    char tmp[4096], path[4200];
+    char *cfg = NULL;
+    size_t cfg_len = 0;
+    if (state_domain_tmpdir(tmp, sizeof(tmp), root, r->dc.name, err) < 0)
+        return -1;
+    int rc = -1;
+    if (xo_read_file(&cfg, &cfg_len, cfg_path, 1024 * 1024, err) < 0)
+        goto out;
+    struct {
+        const char *file;
+        const void *data;
+        size_t len;
+    } files[] = {
+        {"app.cfg", cfg, cfg_len},
+        {"domain-config.json", r->libxl_json, strlen(r->libxl_json)},
+        {"runtime-spec.json", r->spec_text, strlen(r->spec_text)},
+        {"boot-spec.dtb", r->blob, r->blob_len},
+    };
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", tmp, files[i].file);
+        if (xo_write_file_atomic(path, files[i].data, files[i].len, 0600,
+                                 err) < 0)
+            goto out;
+    }
+    snprintf(path, sizeof(path), "%s/ramdisk", tmp);
+    if (loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path,
+                             err) < 0 ||
+        state_domain_commit(tmp, root, r->dc.name, err) < 0)
+        goto out;
+    rc = 0;
+out:
+    free(cfg);
+    if (rc < 0) {
+        xo_err cleanup = XO_ERR_INIT;
+        state_remove_dir(tmp, &cleanup);
+        xo_err_clear(&cleanup);
+    }
+    return rc;
+}
+
+static int check_name_free(struct xen_handles *h, const char *name,
+                           xo_err *err)
+{
+    uint32_t domid;
+    struct domain_status st;
+    xo_err ignore = XO_ERR_INIT;
+    if (status_read(h->xs, name, &st, &ignore) == 0)
+        return xo_err_set(err, EEXIST, "a container domain named %s already "
+                          "exists (state %s); destroy it first", name,
+                          st.state);
+    xo_err_clear(&ignore);
+    if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
+        return xo_err_set(err, EEXIST, "a Xen domain named %s already exists "
+                          "(domid %u)", name, domid);
+    if (state_domain_exists(xo_state_root(), name))
+        return xo_err_set(err, EEXIST, "state for a domain named %s exists in "
+                          "%s/domains; run 'xl-oci destroy %s'", name,
+                          xo_state_root(), name);
+    return 0;
+}
+
+/* Undoes a failed create: domain, state dir and (unless kept) status. */
+static void undo_create(struct xen_handles *h, const char *name,
+                        uint32_t domid, bool have_domid, bool keep_broken,
+                        const char *why)
+{
+    xo_err e = XO_ERR_INIT;
+    char dir[4096];
+    if (have_domid)
+        libxl_domain_destroy(h->ctx, domid, NULL);
+    state_domain_dir(dir, sizeof(dir), xo_state_root(), name);
+    if (keep_broken) {
+        status_set(h->xs, name, "state", "broken", &e);
+        status_set(h->xs, name, "error", why, &e);
+    } else {
+        state_remove_dir(dir, &e);
+        status_remove(h->xs, name, &e);
+    }
+    xo_err_clear(&e);
+}
+
+static int create_domain(struct create_opts *o, xo_err *err)
+{
+    struct rendered r;
+    struct loader_files lf = {0};
+    struct xen_handles h = {0};
+    int lock = -1, rc = -1;
+    uint32_t domid = 0;
+    bool have_domid = false, have_status = false;
+    rendered_init(&r);
+
+    if (render_all(&r, o->cfg_path, err) < 0 ||
+        write_requested(&r, o, err) < 0 ||
+        loader_locate(&lf, r.dc.loader_dir, err) < 0 || xen_open(&h, err) < 0)
+        goto out;
+    const char *name = r.dc.name;
+    if ((lock = state_lock(xo_state_root(), err)) < 0 ||
+        check_name_free(&h, name, err) < 0)
+        goto out;
+
+    char now[32], image[80];
+    status_now(now, sizeof(now));
+    image_digest(image, sizeof(image), r.dc.root_volume);
+    if (status_create(h.xs, name, err) < 0)
+        goto fail;
+    have_status = true;
+    if (status_set(h.xs, name, "state", "creating", err) < 0 ||
+        status_set(h.xs, name, "created", now, err) < 0 ||
+        status_set(h.xs, name, "image", image, err) < 0 ||
+        status_set(h.xs, name, "restarts", "0", err) < 0 ||
+        write_state_dir(&r, o->cfg_path, &lf, err) < 0)
+        goto fail;
+
+    if (libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL)) {
+        xo_err_set(err, EIO, "libxl could not create domain %s (see the "
+                   "messages above)", name);
+        goto fail;
+    }
+    have_domid = true;
+    libxl_dominfo info;
+    libxl_dominfo_init(&info);
+    char uuid[40] = "";
+    if (libxl_domain_info(h.ctx, &info, domid) == 0)
+        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+                 LIBXL_UUID_BYTES(info.uuid));
+    libxl_dominfo_dispose(&info);
+    if (status_setf(h.xs, name, "domid", err, "%u", domid) < 0 ||
+        status_set(h.xs, name, "uuid", uuid, err) < 0 ||
+        status_set(h.xs, name, "state", o->paused ? "paused" : "booting",
+                   err) < 0)
+        goto fail;
+    if (!o->foreground && monitor_spawn(&h, xo_state_root(), name, err) < 0)
+        goto fail;
+    if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
+        xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
+                   domid);
+        goto fail;
+    }
+    close(lock);
+    lock = -1;
+    snprintf(o->name, sizeof(o->name), "%s", name);
+    printf("Created %s (domid %u)\n", name, domid);
+    fflush(stdout);
+    if (o->foreground)
+        rc = monitor_run(xo_state_root(), name, err);
+    else
+        rc = 0;
+    goto out;
+
+fail:
+    if (have_status)
+        undo_create(&h, name, domid, have_domid, o->keep_broken,
+                    xo_err_msg(err));
+out:
+    if (lock >= 0)
+        close(lock);
+    loader_files_dispose(&lf);
+    xen_close(&h);
+    rendered_dispose(&r);
     return rc;
 }
 
@@ -88,15 +311,28 @@ int main_create(int argc, char **argv)
         {"dryrun", 0, NULL, 'N'},
         {"runtime-spec", 1, NULL, 'R'},
         {"boot-spec", 1, NULL, 'B'},
+        {"keep-broken", 0, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
-    struct create_outputs o = {0};
-    bool dryrun = xo_dryrun;
+    struct create_opts o = {.dryrun = xo_dryrun};
     int opt;
-    while ((opt = xo_getopt(argc, argv, "N", longopts, "create", 1)) != -1) {
+    while ((opt = xo_getopt(argc, argv, "NFpck", longopts, "create", 1)) !=
+           -1) {
         switch (opt) {
         case 'N':
-            dryrun = true;
+            o.dryrun = true;
+            break;
+        case 'F':
+            o.foreground = true;
+            break;
+        case 'p':
+            o.paused = true;
+            break;
+        case 'c':
+            o.console = true;
+            break;
+        case 'k':
+            o.keep_broken = true;
             break;
         case 'R':
             o.runtime_spec = optarg;
@@ -110,13 +346,16 @@ int main_create(int argc, char **argv)
         fprintf(stderr, "xl-oci create: exactly one config file expected\n");
         return XO_EXIT_USAGE;
     }
+    o.cfg_path = argv[optind];
     xo_err err = XO_ERR_INIT;
-    if (!dryrun) {
-        xo_err_set(&err, ENOSYS, "create: this build can only do a dry run "
-                   "(-N); creating the domain is not available yet");
+    if (o.dryrun)
+        return dry_run(&o, &err) < 0 ? xo_fail(&err) : XO_EXIT_OK;
+    if (create_domain(&o, &err) < 0)
         return xo_fail(&err);
+    if (o.console && !o.foreground) {
+        char *args[] = {"console", o.name, NULL};
+        optind = 0;
+        return main_console(2, args);
     }
-    if (dry_run(argv[optind], &o, &err) < 0)
-        return xo_fail(&err);
     return XO_EXIT_OK;
 }

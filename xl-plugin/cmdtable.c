@@ -6,9 +6,37 @@ const struct cmd_spec cmd_table[] = {
      "Create a container domain from a config file",
      "[options] <ConfigFile>",
      "  -N, --dryrun           print the libxl domain config (JSON) and stop\n"
+     "  -F                     stay in the foreground as the domain's monitor\n"
+     "  -p                     leave the domain paused\n"
+     "  -c                     attach to the console after creating\n"
+     "  -k, --keep-broken      on failure keep DomainStatus (state broken)\n"
      "  --runtime-spec FILE    also write the OCI runtime spec (\"-\" = "
      "stdout)\n"
      "  --boot-spec FILE       also write the loader boot spec (FDT)\n"},
+    {"list", main_list, false, "List container domains",
+     "[--json]", "  --json   print a JSON array of DomainStatus objects\n"},
+    {"status", main_status, false, "Show the DomainStatus of a domain",
+     "[--json] <Name>", "  --json   print a JSON object\n"},
+    {"logs", main_logs, false, "Print the console log of a domain",
+     "[-f] [--tail N] <Name>",
+     "  -f, --follow   keep printing until the domain halts\n"
+     "  -n, --tail N   only the last N lines\n"},
+    {"console", main_console, false,
+     "Attach to a domain's console (Ctrl-] detaches)", "<Name>", NULL},
+    {"stop", main_stop, false,
+     "Stop a domain: its stop signal, grace, then force", "[-t SECONDS] "
+     "<Name>",
+     "  -t SECONDS   destroy the domain if it has not halted by then "
+     "(default 30)\n"},
+    {"destroy", main_destroy, false,
+     "Remove a domain, its DomainStatus and its state directory", "<Name>",
+     NULL},
+    {"wait", main_wait, false,
+     "Wait until a domain halts; exit with its container's exit code",
+     "<Name>", NULL},
+    {"monitor", main_monitor, false,
+     "Run the monitor of a domain in the foreground (for debugging)",
+     "<Name>", NULL},
     {"help", main_help, false, "Print help for xl-oci or one command",
      "[COMMAND]", NULL},
     {"version", main_version, false, "Print the version of xl-oci", "",

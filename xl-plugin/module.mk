@@ -1,7 +1,13 @@
 # xl-plugin/: the xl-oci command.  Command groups written next to other
 # components add their files to XLOCI_CMD_SRCS from their own module.mk.
 XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c \
-	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c
+	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c \
+	xl-plugin/cmd_domain.c xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
+	xl-plugin/monitor.c xl-plugin/state.c xl-plugin/status.c \
+	xl-plugin/xen.c
+# Pure parts the unit tests link.
+LIB_SRCS += xl-plugin/guest_report.c
+UNIT_TESTS += tests/unit/test-guest-report.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a

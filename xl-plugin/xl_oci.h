@@ -62,5 +62,13 @@ int xo_fail(xo_err *err);
 int main_help(int argc, char **argv);
 int main_version(int argc, char **argv);
 int main_create(int argc, char **argv);
+int main_list(int argc, char **argv);
+int main_status(int argc, char **argv);
+int main_logs(int argc, char **argv);
+int main_console(int argc, char **argv);
+int main_stop(int argc, char **argv);
+int main_destroy(int argc, char **argv);
+int main_wait(int argc, char **argv);
+int main_monitor(int argc, char **argv);
 
 #endif

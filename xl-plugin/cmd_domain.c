@@ -1,0 +1,324 @@
+/*
+ * cmd_domain.c: the commands on existing container domains: list, status,
+ * stop, destroy, wait.  Each reads DomainStatus from xenstore; the ones
+ * that report status first make sure every domain has a live monitor
+ * (monitor_recover), so what they show is the truth.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "monitor.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include <libxl_utils.h>
+#include "xl_oci.h"
+
+static bool state_final(const struct domain_status *st)
+{
+    return strcmp(st->state, "halted") == 0 ||
+           strcmp(st->state, "broken") == 0;
+}
+
+static int open_status(struct xen_handles *h, xo_err *err)
+{
+    if (xen_open_xs(h, err) < 0)
+        return -1;
+    monitor_recover(h, xo_state_root());
+    return 0;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        ;
+}
+
+static void format_uptime(char *buf, size_t len,
+                          const struct domain_status *st)
+{
+    struct tm tm = {0};
+    if (state_final(st) || !st->started[0] ||
+        !strptime(st->started, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+        snprintf(buf, len, "-");
+        return;
+    }
+    long s = (long)(time(NULL) - timegm(&tm));
+    if (s < 0)
+        s = 0;
+    snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+}
+
+static json_object *status_json(const struct domain_status *st)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(st->name));
+    json_object_object_add(o, "state", json_object_new_string(st->state));
+    json_object_object_add(o, "domid", st->domid >= 0
+                                           ? json_object_new_int64(st->domid)
+                                           : NULL);
+    json_object_object_add(o, "uuid", json_object_new_string(st->uuid));
+    json_object_object_add(o, "image", json_object_new_string(st->image));
+    json_object_object_add(o, "created", json_object_new_string(st->created));
+    json_object_object_add(o, "started", json_object_new_string(st->started));
+    json_object_object_add(o, "started_ms",
+                           st->started_ms >= 0
+                               ? json_object_new_int64(st->started_ms)
+                               : NULL);
+    json_object_object_add(o, "finished",
+                           json_object_new_string(st->finished));
+    json_object_object_add(o, "exit_code",
+                           st->exit_code >= 0
+                               ? json_object_new_int(st->exit_code)
+                               : NULL);
+    json_object_object_add(o, "error", json_object_new_string(st->error));
+    json_object_object_add(o, "restarts",
+                           json_object_new_int64(st->restarts));
+    return o;
+}
+
+static void print_json(json_object *o)
+{
+    char *s = xo_json_to_string(o);
+    if (s)
+        fputs(s, stdout);
+    free(s);
+}
+
+int main_list(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "j", longopts, "list", 0)) != -1)
+        if (opt == 'j')
+            json = true;
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    char **names = NULL;
+    if (open_status(&h, &err) < 0 || status_list(h.xs, &names, &err) < 0) {
+        xen_close(&h);
+        return xo_fail(&err);
+    }
+    json_object *arr = json ? json_object_new_array() : NULL;
+    if (!json)
+        printf("%-20s %5s %-8s %-19s %10s %4s\n", "NAME", "ID", "STATE",
+               "IMAGE", "UPTIME", "EXIT");
+    for (char **n = names; *n; n++) {
+        struct domain_status st;
+        if (status_read(h.xs, *n, &st, &err) < 0) {
+            xo_err_clear(&err);
+            continue;
+        }
+        if (json) {
+            json_object_array_add(arr, status_json(&st));
+            continue;
+        }
+        char id[24] = "-", code[16] = "-", up[32];
+        if (st.domid >= 0 && !state_final(&st))
+            snprintf(id, sizeof(id), "%ld", st.domid);
+        if (st.exit_code >= 0)
+            snprintf(code, sizeof(code), "%d", st.exit_code);
+        format_uptime(up, sizeof(up), &st);
+        printf("%-20s %5s %-8s %-19.19s %10s %4s\n", st.name, id, st.state,
+               st.image[0] ? st.image : "-", up, code);
+    }
+    if (json) {
+        print_json(arr);
+        json_object_put(arr);
+    }
+    xo_strv_free(names);
+    xen_close(&h);
+    return XO_EXIT_OK;
+}
+
+int main_status(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "j", longopts, "status", 1)) != -1)
+        if (opt == 'j')
+            json = true;
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    if (open_status(&h, &err) < 0 ||
+        status_read(h.xs, argv[optind], &st, &err) < 0) {
+        xen_close(&h);
+        return xo_fail(&err);
+    }
+    xen_close(&h);
+    if (json) {
+        json_object *o = status_json(&st);
+        print_json(o);
+        json_object_put(o);
+        return XO_EXIT_OK;
+    }
+    printf("name:       %s\nstate:      %s\n", st.name, st.state);
+    if (st.domid >= 0)
+        printf("domid:      %ld\n", st.domid);
+    printf("uuid:       %s\nimage:      %s\ncreated:    %s\n"
+           "started:    %s\n",
+           st.uuid, st.image, st.created, st.started);
+    if (st.started_ms >= 0)
+        printf("started-ms: %lld\n", st.started_ms);
+    printf("finished:   %s\n", st.finished);
+    if (st.exit_code >= 0)
+        printf("exit-code:  %d\n", st.exit_code);
+    printf("error:      %s\nrestarts:   %ld\n", st.error, st.restarts);
+    return XO_EXIT_OK;
+}
+
+/* Waits until DomainStatus is final; returns 0, or -1 after `ms`. */
+static int wait_final(struct xen_handles *h, const char *name, long ms,
+                      struct domain_status *st, xo_err *err)
+{
+    for (long waited = 0;; waited += 200) {
+        if (status_read(h->xs, name, st, err) < 0)
+            return -1;
+        if (state_final(st))
+            return 0;
+        if (ms >= 0 && waited >= ms)
+            return xo_err_set(err, ETIMEDOUT, "%s did not halt within %ld s",
+                              name, ms / 1000);
+        sleep_ms(200);
+    }
+}
+
+int main_wait(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "wait", 1)) != -1)
+        ;
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    if (open_status(&h, &err) < 0 ||
+        wait_final(&h, argv[optind], -1, &st, &err) < 0) {
+        xen_close(&h);
+        return xo_fail(&err);
+    }
+    xen_close(&h);
+    if (st.exit_code >= 0)
+        return st.exit_code;
+    xo_err_set(&err, EIO, "%s: %s", st.name,
+               st.error[0] ? st.error : "halted without an exit code");
+    return xo_fail(&err);
+}
+
+int main_stop(int argc, char **argv)
+{
+    long timeout = 30;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "t:", NULL, "stop", 1)) != -1) {
+        if (opt == 't') {
+            char *end;
+            timeout = strtol(optarg, &end, 10);
+            if (*end || timeout < 0 || timeout > 86400) {
+                fprintf(stderr, "xl-oci stop: -t needs seconds (0-86400)\n");
+                return XO_EXIT_USAGE;
+            }
+        }
+    }
+    const char *name = argv[optind];
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    if (open_status(&h, &err) < 0 || xen_open(&h, &err) < 0 ||
+        status_read(h.xs, name, &st, &err) < 0)
+        goto fail;
+    if (state_final(&st)) {
+        printf("%s is already %s\n", name, st.state);
+        xen_close(&h);
+        return XO_EXIT_OK;
+    }
+    /* The guest kernel's orderly poweroff reaches the loader, which sends
+     * the container its stop signal and escalates to SIGKILL after its
+     * grace period; after -t seconds we stop waiting and destroy. */
+    status_set(h.xs, name, "state", "halting", &err);
+    if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL)) {
+        xo_err_set(&err, EIO, "libxl could not shut down %s (domid %ld)", name,
+                   st.domid);
+        goto fail;
+    }
+    if (wait_final(&h, name, timeout * 1000, &st, &err) < 0) {
+        if (err.errnum != ETIMEDOUT)
+            goto fail;
+        xo_err_clear(&err);
+        libxl_domain_destroy(h.ctx, (uint32_t)st.domid, NULL);
+        wait_final(&h, name, 10000, &st, &err);
+        xo_err_clear(&err);
+        status_setf(h.xs, name, "error", &err,
+                    "destroyed after not stopping within %ld s", timeout);
+        status_set(h.xs, name, "state", "halted", &err);
+        xo_err_clear(&err);
+    }
+    xen_close(&h);
+    return XO_EXIT_OK;
+fail:
+    xen_close(&h);
+    return xo_fail(&err);
+}
+
+/* Stops the monitor of `name` so it cannot write status we remove. */
+static void stop_monitor(const char *root, const char *name)
+{
+    long pid = state_monitor_pid(root, name);
+    for (int i = 0; pid > 1 && i < 50 && state_monitor_alive(root, name);
+         i++) {
+        kill((pid_t)pid, i < 25 ? SIGTERM : SIGKILL);
+        sleep_ms(100);
+    }
+}
+
+int main_destroy(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "destroy", 1)) != -1)
+        ;
+    const char *name = argv[optind], *root = xo_state_root();
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    int lock = -1;
+    if (xen_open(&h, &err) < 0 || (lock = state_lock(root, &err)) < 0)
+        goto fail;
+    bool have_status = status_read(h.xs, name, &st, &err) == 0;
+    xo_err_clear(&err);
+    bool have_dir = state_domain_exists(root, name);
+    if (!have_status && !have_dir) {
+        xo_err_set(&err, ENOENT, "no container domain named %s", name);
+        goto fail;
+    }
+    /* Tolerant of a half-created domain: each part is removed if present. */
+    stop_monitor(root, name);
+    uint32_t domid;
+    if (libxl_name_to_domid(h.ctx, name, &domid) == 0 &&
+        libxl_domain_destroy(h.ctx, domid, NULL)) {
+        xo_err_set(&err, EIO, "libxl could not destroy %s (domid %u)", name,
+                   domid);
+        goto fail;
+    }
+    char dir[4096];
+    state_domain_dir(dir, sizeof(dir), root, name);
+    if (status_remove(h.xs, name, &err) < 0 || state_remove_dir(dir, &err) < 0)
+        goto fail;
+    close(lock);
+    xen_close(&h);
+    return XO_EXIT_OK;
+fail:
+    if (lock >= 0)
+        close(lock);
+    xen_close(&h);
+    return xo_fail(&err);
+}

@@ -1,0 +1,216 @@
+/*
+ * cmd_logs.c: `xl-oci logs` and `xl-oci console`.  The monitor is the one
+ * reader of a domain's console pty and keeps it in <logdir>/<name>.log;
+ * logs prints (and follows) that file, console follows it too and sends
+ * the terminal's input to the pty, so both can be used while the monitor
+ * keeps the log complete.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "monitor.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+#define TAIL_MAX_BYTES (4 * 1024 * 1024)
+
+/* Prints the last `lines` lines of the file (all when lines < 0). */
+static int print_tail(int fd, long lines, off_t *pos_r, xo_err *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return xo_err_sys(err, "cannot stat the log");
+    off_t start = st.st_size > TAIL_MAX_BYTES ? st.st_size - TAIL_MAX_BYTES
+                                              : 0;
+    size_t len = (size_t)(st.st_size - start);
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    ssize_t r = pread(fd, buf, len, start);
+    if (r < 0) {
+        free(buf);
+        return xo_err_sys(err, "cannot read the log");
+    }
+    len = (size_t)r;
+    size_t from = 0;
+    if (lines == 0) {
+        from = len;
+    } else if (lines > 0) {
+        /* A final newline ends the last line; it does not start one. */
+        size_t i = len > 0 && buf[len - 1] == '\n' ? len - 1 : len;
+        long seen = 0;
+        while (i > 0 && !(buf[i - 1] == '\n' && ++seen == lines))
+            i--;
+        from = i;
+    }
+    xo_write_all(STDOUT_FILENO, buf + from, len - from);
+    free(buf);
+    *pos_r = start + (off_t)len;
+    return 0;
+}
+
+/* Copies what was appended to the log since *pos; handles rotation. */
+static void follow_step(const char *path, int *fd, off_t *pos)
+{
+    struct stat st, cur;
+    if (stat(path, &st) == 0 && fstat(*fd, &cur) == 0 &&
+        st.st_ino != cur.st_ino) {
+        int nfd = open(path, O_RDONLY | O_CLOEXEC);
+        if (nfd >= 0) {
+            close(*fd);
+            *fd = nfd;
+            *pos = 0;
+        }
+    }
+    char buf[4096];
+    ssize_t r;
+    while ((r = pread(*fd, buf, sizeof(buf), *pos)) > 0) {
+        xo_write_all(STDOUT_FILENO, buf, (size_t)r);
+        *pos += r;
+    }
+}
+
+static int open_log(const char *name, char *path, size_t len, xo_err *err)
+{
+    state_log_path(path, len, name);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "no console log for %s (%s)", name, path);
+    return fd;
+}
+
+static bool domain_final(struct xen_handles *h, const char *name)
+{
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    bool final = status_read(h->xs, name, &st, &err) < 0 ||
+                 strcmp(st.state, "halted") == 0 ||
+                 strcmp(st.state, "broken") == 0;
+    xo_err_clear(&err);
+    return final;
+}
+
+int main_logs(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"follow", 0, NULL, 'f'},
+                                             {"tail", 1, NULL, 'n'},
+                                             {NULL, 0, NULL, 0}};
+    bool follow = false;
+    long tail = -1;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "fn:", longopts, "logs", 1)) != -1) {
+        if (opt == 'f') {
+            follow = true;
+        } else if (opt == 'n') {
+            char *end;
+            tail = strtol(optarg, &end, 10);
+            if (*end || tail < 0) {
+                fprintf(stderr, "xl-oci logs: --tail needs a number\n");
+                return XO_EXIT_USAGE;
+            }
+        }
+    }
+    const char *name = argv[optind];
+    char path[4096];
+    xo_err err = XO_ERR_INIT;
+    struct xen_handles h = {0};
+    off_t pos = 0;
+    int fd = open_log(name, path, sizeof(path), &err);
+    if (fd < 0 || print_tail(fd, tail, &pos, &err) < 0) {
+        if (fd >= 0)
+            close(fd);
+        return xo_fail(&err);
+    }
+    if (follow) {
+        if (xen_open_xs(&h, &err) < 0) {
+            close(fd);
+            return xo_fail(&err);
+        }
+        monitor_recover(&h, xo_state_root());
+        /* Until the domain is final and the monitor has written its last
+         * output (it exits after that). */
+        for (;;) {
+            follow_step(path, &fd, &pos);
+            if (domain_final(&h, name) &&
+                !state_monitor_alive(xo_state_root(), name)) {
+                follow_step(path, &fd, &pos);
+                break;
+            }
+            usleep(200000);
+        }
+        xen_close(&h);
+    }
+    close(fd);
+    return XO_EXIT_OK;
+}
+
+int main_console(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "console", 1)) != -1)
+        ;
+    const char *name = argv[optind];
+    char path[4096], key[128];
+    xo_err err = XO_ERR_INIT;
+    struct xen_handles h = {0};
+    struct domain_status st;
+    off_t pos = 0;
+    int fd = -1, tty = -1;
+    if (xen_open_xs(&h, &err) < 0 || status_read(h.xs, name, &st, &err) < 0 ||
+        (fd = open_log(name, path, sizeof(path), &err)) < 0 ||
+        print_tail(fd, 20, &pos, &err) < 0)
+        goto fail;
+    snprintf(key, sizeof(key), "/local/domain/%ld/console/tty", st.domid);
+    unsigned n = 0;
+    char *ttypath = xs_read(h.xs, XBT_NULL, key, &n);
+    if (ttypath && strncmp(ttypath, "/dev/pts/", 9) == 0)
+        tty = open(ttypath, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    free(ttypath);
+    if (tty < 0) {
+        xo_err_set(&err, ENODEV, "%s has no console to attach to", name);
+        goto fail;
+    }
+    struct termios saved, raw;
+    bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (is_tty) {
+        raw = saved;
+        cfmakeraw(&raw);
+        tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+        fprintf(stderr, "[attached to %s; Ctrl-] detaches]\r\n", name);
+    }
+    for (;;) {
+        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+        int r = poll(&p, 1, 200);
+        follow_step(path, &fd, &pos);
+        if (r > 0) {
+            char buf[256];
+            ssize_t k = read(STDIN_FILENO, buf, sizeof(buf));
+            if (k <= 0 || memchr(buf, 0x1d, (size_t)k))
+                break;
+            xo_write_all(tty, buf, (size_t)k);
+        }
+        if (domain_final(&h, name))
+            break;
+    }
+    if (is_tty)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    close(tty);
+    close(fd);
+    xen_close(&h);
+    return XO_EXIT_OK;
+fail:
+    if (fd >= 0)
+        close(fd);
+    xen_close(&h);
+    return xo_fail(&err);
+}

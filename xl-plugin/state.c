@@ -1,0 +1,155 @@
+/* state.c: state directories, the global lock, monitor liveness. */
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+
+const char *state_log_dir(void)
+{
+    const char *d = getenv("XL_OCI_LOG_DIR");
+    return d && *d ? d : "/var/log/xen/oci";
+}
+
+void state_log_path(char *buf, size_t len, const char *name)
+{
+    snprintf(buf, len, "%s/%s.log", state_log_dir(), name);
+}
+
+void state_domain_dir(char *buf, size_t len, const char *root,
+                      const char *name)
+{
+    snprintf(buf, len, "%s/domains/%s", root, name);
+}
+
+int state_lock(const char *root, xo_err *err)
+{
+    char path[4096];
+    if (xo_mkdir_p(root, 0700, err) < 0)
+        return -1;
+    snprintf(path, sizeof(path), "%s/lock", root);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open the lock %s", path);
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR) {
+            close(fd);
+            return xo_err_sys(err, "cannot lock %s", path);
+        }
+    }
+    return fd;
+}
+
+int state_domain_tmpdir(char *buf, size_t len, const char *root,
+                        const char *name, xo_err *err)
+{
+    char domains[4096];
+    snprintf(domains, sizeof(domains), "%s/domains", root);
+    if (xo_mkdir_p(domains, 0700, err) < 0)
+        return -1;
+    snprintf(buf, len, "%s/.new-%s-XXXXXX", domains, name);
+    if (!mkdtemp(buf))
+        return xo_err_sys(err, "cannot create a directory in %s", domains);
+    return 0;
+}
+
+int state_domain_commit(const char *tmpdir, const char *root,
+                        const char *name, xo_err *err)
+{
+    char dir[4096];
+    state_domain_dir(dir, sizeof(dir), root, name);
+    /* renameat2(RENAME_NOREPLACE) would be ideal; the global lock makes the
+     * exists-then-rename pair safe against other xl-oci processes. */
+    if (access(dir, F_OK) == 0)
+        return xo_err_set(err, EEXIST, "state directory %s already exists",
+                          dir);
+    if (rename(tmpdir, dir) < 0)
+        return xo_err_sys(err, "cannot rename %s to %s", tmpdir, dir);
+    return 0;
+}
+
+int state_remove_dir(const char *dir, xo_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return errno == ENOENT ? 0
+                               : xo_err_sys(err, "cannot open %s", dir);
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        /* Only plain files live here; never follow or recurse. */
+        if (unlinkat(dirfd(d), e->d_name, 0) < 0 && errno != ENOENT) {
+            rc = xo_err_sys(err, "cannot remove %s/%s", dir, e->d_name);
+            break;
+        }
+    }
+    closedir(d);
+    if (rc == 0 && rmdir(dir) < 0 && errno != ENOENT)
+        rc = xo_err_sys(err, "cannot remove %s", dir);
+    return rc;
+}
+
+bool state_domain_exists(const char *root, const char *name)
+{
+    char dir[4096];
+    state_domain_dir(dir, sizeof(dir), root, name);
+    return access(dir, F_OK) == 0;
+}
+
+int state_monitor_lock(const char *root, const char *name, xo_err *err)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/domains/%s/monitor.lock", root, name);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", path);
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int rc = xo_err_sys(err, "monitor lock %s", path);
+        close(fd);
+        return rc;
+    }
+    /* The holder's pid, so destroy can stop it before removing state. */
+    char pid[24];
+    int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
+    if (ftruncate(fd, 0) == 0)
+        (void)!pwrite(fd, pid, (size_t)n, 0);
+    return fd;
+}
+
+long state_monitor_pid(const char *root, const char *name)
+{
+    char path[4096], *buf = NULL;
+    xo_err err = XO_ERR_INIT;
+    snprintf(path, sizeof(path), "%s/domains/%s/monitor.lock", root, name);
+    long pid = -1;
+    if (xo_read_file(&buf, NULL, path, 64, &err) == 0) {
+        char *end;
+        pid = strtol(buf, &end, 10);
+        if (end == buf || pid <= 1)
+            pid = -1;
+    }
+    xo_err_clear(&err);
+    free(buf);
+    return pid;
+}
+
+bool state_monitor_alive(const char *root, const char *name)
+{
+    xo_err err = XO_ERR_INIT;
+    int fd = state_monitor_lock(root, name, &err);
+    bool alive = fd < 0 && err.errnum == EWOULDBLOCK;
+    xo_err_clear(&err);
+    if (fd >= 0)
+        close(fd);
+    return alive;
+}

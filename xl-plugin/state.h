@@ -1,0 +1,53 @@
+/*
+ * state.h: xl-oci's state on disk.  Under the state root (--root):
+ *   lock                     the global lock, held while a command changes
+ *                            domains (like xl's /var/lock/xl)
+ *   domains/<name>/          one dir per domain, made atomically:
+ *       app.cfg              the config as given
+ *       domain-config.json   the libxl config (libxl's JSON)
+ *       runtime-spec.json    the OCI runtime spec
+ *       boot-spec.dtb        the loader's boot spec
+ *       ramdisk              loader initramfs + boot spec archive
+ *       monitor.lock         flock'd by the live monitor
+ * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
+ */
+#ifndef XL_OCI_XL_PLUGIN_STATE_H
+#define XL_OCI_XL_PLUGIN_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+
+/* Takes the global lock (blocking); returns its fd, close it to release. */
+int state_lock(const char *root, xo_err *err);
+
+/* "<root>/domains/<name>" into buf. */
+void state_domain_dir(char *buf, size_t len, const char *root,
+                      const char *name);
+/* "<logdir>/<name>.log" into buf. */
+void state_log_path(char *buf, size_t len, const char *name);
+const char *state_log_dir(void);
+
+/* Makes a fresh temporary domain dir under <root>/domains; path in buf. */
+int state_domain_tmpdir(char *buf, size_t len, const char *root,
+                        const char *name, xo_err *err);
+/* Renames a finished temporary dir into place; fails if the name exists. */
+int state_domain_commit(const char *tmpdir, const char *root,
+                        const char *name, xo_err *err);
+/* Removes a domain dir (or a temporary one) and the files in it. */
+int state_remove_dir(const char *dir, xo_err *err);
+bool state_domain_exists(const char *root, const char *name);
+
+/*
+ * Monitor liveness: the monitor holds an exclusive flock on
+ * <dir>/monitor.lock for its whole life.  Returns true when one holds it.
+ */
+bool state_monitor_alive(const char *root, const char *name);
+/* Takes the monitor lock (non-blocking); returns the fd or -1 with err. */
+int state_monitor_lock(const char *root, const char *name, xo_err *err);
+
+/* The pid the live monitor wrote into its lock file, or -1. */
+long state_monitor_pid(const char *root, const char *name);
+
+#endif

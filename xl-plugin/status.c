@@ -1,0 +1,152 @@
+/* status.c: DomainStatus in xenstore (see status.h). */
+#include "status.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void status_now(char *buf, size_t len)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+long long status_monotonic_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void node_path(char *buf, size_t len, const char *name,
+                      const char *field)
+{
+    if (field)
+        snprintf(buf, len, STATUS_BASE "/%s/%s", name, field);
+    else
+        snprintf(buf, len, STATUS_BASE "/%s", name);
+}
+
+int status_create(struct xs_handle *xs, const char *name, xo_err *err)
+{
+    /* Owner dom0, and no access for anyone else: a guest can neither read
+     * another container's status nor forge its own. */
+    struct xs_permissions perms[1] = {{.id = 0, .perms = XS_PERM_NONE}};
+    char path[256];
+    const char *nodes[] = {STATUS_BASE, NULL};
+    node_path(path, sizeof(path), name, NULL);
+    nodes[1] = path;
+    for (int i = 0; i < 2; i++) {
+        if (!xs_mkdir(xs, XBT_NULL, nodes[i]))
+            return xo_err_sys(err, "xenstore: cannot create %s", nodes[i]);
+        if (!xs_set_permissions(xs, XBT_NULL, nodes[i], perms, 1))
+            return xo_err_sys(err, "xenstore: cannot set permissions of %s",
+                              nodes[i]);
+    }
+    return 0;
+}
+
+int status_set(struct xs_handle *xs, const char *name, const char *field,
+               const char *value, xo_err *err)
+{
+    char path[256];
+    node_path(path, sizeof(path), name, field);
+    if (!xs_write(xs, XBT_NULL, path, value, (unsigned)strlen(value)))
+        return xo_err_sys(err, "xenstore: cannot write %s", path);
+    return 0;
+}
+
+int status_setf(struct xs_handle *xs, const char *name, const char *field,
+                xo_err *err, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    return status_set(xs, name, field, buf, err);
+}
+
+/* Copies a field into buf ("" when absent). */
+static void read_field(struct xs_handle *xs, const char *name,
+                       const char *field, char *buf, size_t len)
+{
+    char path[256];
+    unsigned n = 0;
+    node_path(path, sizeof(path), name, field);
+    char *v = xs_read(xs, XBT_NULL, path, &n);
+    snprintf(buf, len, "%.*s", v ? (int)n : 0, v ? v : "");
+    free(v);
+}
+
+static long long read_number(struct xs_handle *xs, const char *name,
+                             const char *field)
+{
+    char buf[32];
+    read_field(xs, name, field, buf, sizeof(buf));
+    if (!buf[0])
+        return -1;
+    char *end;
+    long long v = strtoll(buf, &end, 10);
+    return *end ? -1 : v;
+}
+
+int status_read(struct xs_handle *xs, const char *name,
+                struct domain_status *st, xo_err *err)
+{
+    memset(st, 0, sizeof(*st));
+    char path[256];
+    unsigned n = 0;
+    node_path(path, sizeof(path), name, "state");
+    char *state = xs_read(xs, XBT_NULL, path, &n);
+    if (!state)
+        return xo_err_set(err, ENOENT, "no container domain named %s", name);
+    free(state);
+    snprintf(st->name, sizeof(st->name), "%s", name);
+    read_field(xs, name, "state", st->state, sizeof(st->state));
+    read_field(xs, name, "uuid", st->uuid, sizeof(st->uuid));
+    read_field(xs, name, "image", st->image, sizeof(st->image));
+    read_field(xs, name, "created", st->created, sizeof(st->created));
+    read_field(xs, name, "started", st->started, sizeof(st->started));
+    read_field(xs, name, "finished", st->finished, sizeof(st->finished));
+    read_field(xs, name, "error", st->error, sizeof(st->error));
+    st->domid = (long)read_number(xs, name, "domid");
+    st->started_ms = read_number(xs, name, "started-ms");
+    st->exit_code = (int)read_number(xs, name, "exit-code");
+    st->restarts = (long)read_number(xs, name, "restarts");
+    if (st->restarts < 0)
+        st->restarts = 0;
+    return 0;
+}
+
+int status_remove(struct xs_handle *xs, const char *name, xo_err *err)
+{
+    char path[256];
+    node_path(path, sizeof(path), name, NULL);
+    if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT)
+        return xo_err_sys(err, "xenstore: cannot remove %s", path);
+    return 0;
+}
+
+int status_list(struct xs_handle *xs, char ***names_r, xo_err *err)
+{
+    unsigned n = 0;
+    char **dir = xs_directory(xs, XBT_NULL, STATUS_BASE, &n);
+    if (!dir)
+        n = 0; /* no container domain yet */
+    char **v = calloc(n + 1, sizeof(*v));
+    if (!v) {
+        free(dir);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    for (unsigned i = 0; i < n; i++)
+        v[i] = strdup(dir[i]);
+    free(dir);
+    *names_r = v;
+    return 0;
+}

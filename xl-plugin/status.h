@@ -1,0 +1,49 @@
+/*
+ * status.h: DomainStatus, published by dom0 under /tool/xl-oci/<name>/ in
+ * xenstore with dom0-only permissions (DESIGN.md).  Fields are single
+ * xenstore keys so `xenstore-ls /tool/xl-oci` is readable by an admin.
+ */
+#ifndef XL_OCI_XL_PLUGIN_STATUS_H
+#define XL_OCI_XL_PLUGIN_STATUS_H
+
+#include <stdbool.h>
+#include <xenstore.h>
+
+#include "common/error.h"
+
+#define STATUS_BASE "/tool/xl-oci"
+
+struct domain_status {
+    char name[65];
+    char state[16];     /* creating booting running paused halting halted
+                           broken */
+    long domid;         /* -1 when none */
+    char uuid[40];
+    char image[80];
+    char created[32];   /* wall time, ISO 8601 UTC */
+    char started[32];
+    long long started_ms; /* dom0 CLOCK_MONOTONIC ms at exec, -1 if none */
+    char finished[32];
+    int exit_code;      /* -1 when none */
+    char error[512];
+    long restarts;
+};
+
+/* Creates /tool/xl-oci/<name> readable and writable by dom0 only. */
+int status_create(struct xs_handle *xs, const char *name, xo_err *err);
+int status_set(struct xs_handle *xs, const char *name, const char *field,
+               const char *value, xo_err *err);
+int status_setf(struct xs_handle *xs, const char *name, const char *field,
+                xo_err *err, const char *fmt, ...) XO_PRINTF(5, 6);
+/* Reads every field; fails when the domain has no DomainStatus. */
+int status_read(struct xs_handle *xs, const char *name,
+                struct domain_status *st, xo_err *err);
+int status_remove(struct xs_handle *xs, const char *name, xo_err *err);
+/* Names under /tool/xl-oci (malloc'd vector, NULL-terminated). */
+int status_list(struct xs_handle *xs, char ***names_r, xo_err *err);
+
+/* Now as ISO 8601 UTC ("2026-11-23T03:12:56Z"). */
+void status_now(char *buf, size_t len);
+long long status_monotonic_ms(void);
+
+#endif

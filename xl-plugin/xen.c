@@ -1,0 +1,48 @@
+/* xen.c: libxl and xenstore handles (see xen.h). */
+#include "xen.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "xl_oci.h"
+
+int xen_open_xs(struct xen_handles *h, xo_err *err)
+{
+    if (h->xs)
+        return 0;
+    h->xs = xs_open(0);
+    if (!h->xs)
+        return xo_err_sys(err, "cannot open xenstore (is this a Xen dom0 "
+                          "with xenstored running?)");
+    return 0;
+}
+
+int xen_open(struct xen_handles *h, xo_err *err)
+{
+    if (xen_open_xs(h, err) < 0)
+        return -1;
+    if (h->ctx)
+        return 0;
+    h->logger = xtl_createlogger_stdiostream(
+        stderr, xo_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
+    if (!h->logger)
+        return xo_err_set(err, ENOMEM, "cannot create the libxl logger");
+    if (libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
+                        (xentoollog_logger *)h->logger)) {
+        h->ctx = NULL;
+        return xo_err_set(err, ENODEV, "cannot open libxl (is this a Xen "
+                          "dom0?)");
+    }
+    return 0;
+}
+
+void xen_close(struct xen_handles *h)
+{
+    if (h->ctx)
+        libxl_ctx_free(h->ctx);
+    if (h->logger)
+        xtl_logger_destroy((xentoollog_logger *)h->logger);
+    if (h->xs)
+        xs_close(h->xs);
+    memset(h, 0, sizeof(*h));
+}

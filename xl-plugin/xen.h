@@ -1,0 +1,25 @@
+/*
+ * xen.h: opening libxl and xenstore, for the commands that touch domains
+ * (and only them: everything else must work where no Xen runs).
+ */
+#ifndef XL_OCI_XL_PLUGIN_XEN_H
+#define XL_OCI_XL_PLUGIN_XEN_H
+
+#include <libxl.h>
+#include <xenstore.h>
+
+#include "common/error.h"
+
+struct xen_handles {
+    libxl_ctx *ctx;
+    xentoollog_logger_stdiostream *logger;
+    struct xs_handle *xs;
+};
+
+/* Opens both; on failure says that Xen is not running here. */
+int xen_open(struct xen_handles *h, xo_err *err);
+/* Opens xenstore only (list, status, logs: no libxl needed). */
+int xen_open_xs(struct xen_handles *h, xo_err *err);
+void xen_close(struct xen_handles *h);
+
+#endif
