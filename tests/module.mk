@@ -4,3 +4,4 @@ UNIT_TESTS += tests/unit/test-common.c
 UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 	tests/unit/test-signals.c
 UNIT_TESTS += tests/unit/test-image-config.c
+UNIT_TESTS += tests/unit/test-domcfg.c

@@ -1,0 +1,499 @@
+/*
+ * test-domcfg.c: app.cfg + root volume -> struct domain_config
+ * (domcfg/build.c, domcfg/merge.c): the merge rule of image config and
+ * app.cfg, defaults, device numbering, and the errors users see.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "domcfg/app_cfg.h"
+#include "domcfg/domcfg.h"
+#include "domcfg/vif.h"
+
+struct fixture {
+    char dir[64]; /* the root volume */
+    struct app_cfg *ac;
+    struct domain_config dc;
+};
+
+static const struct domcfg_opts opts = {
+    .state_root = "/st",
+    .default_loader = "/ld",
+};
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char p[256];
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test-domcfg.XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    write_file(fx->dir, "rootfs.erofs", "");
+    domain_config_init(&fx->dc);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+    int r = system(cmd);
+    domain_config_dispose(&fx->dc);
+    app_cfg_free(fx->ac);
+    free(fx);
+    return r == 0 ? 0 : -1;
+}
+
+/* Runs domcfg on app.cfg text (@RV@ = the root volume) and image config. */
+static int build(struct fixture *fx, const char *image_config,
+                 const char *cfg, xo_err *err)
+{
+    write_file(fx->dir, "image-config.json", image_config);
+    char text[8192];
+    size_t o = 0;
+    for (const char *p = cfg; *p && o < sizeof(text) - 64;) {
+        if (strncmp(p, "@RV@", 4) == 0) {
+            o += (size_t)snprintf(text + o, sizeof(text) - o, "%s", fx->dir);
+            p += 4;
+        } else {
+            text[o++] = *p++;
+        }
+    }
+    text[o] = '\0';
+    app_cfg_free(fx->ac);
+    fx->ac = NULL;
+    domain_config_dispose(&fx->dc);
+    if (app_cfg_read_data(&fx->ac, "app.cfg", text, o, err) < 0)
+        return -1;
+    return domcfg_from_app_cfg(&fx->dc, fx->ac, &opts, err);
+}
+
+static void build_ok(struct fixture *fx, const char *ic, const char *cfg)
+{
+    xo_err err = XO_ERR_INIT;
+    if (build(fx, ic, cfg, &err) < 0)
+        fail_msg("unexpected error: %s", xo_err_msg(&err));
+}
+
+/* The error message, with the root volume's path replaced by @RV@. */
+static void build_fails(struct fixture *fx, const char *ic, const char *cfg,
+                        const char *want)
+{
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(build(fx, ic, cfg, &err), -1);
+    char got[1024];
+    size_t o = 0;
+    size_t dl = strlen(fx->dir);
+    for (const char *p = xo_err_msg(&err); *p && o < sizeof(got) - 8;) {
+        if (strncmp(p, fx->dir, dl) == 0) {
+            memcpy(got + o, "@RV@", 4);
+            o += 4;
+            p += dl;
+        } else {
+            got[o++] = *p++;
+        }
+    }
+    got[o] = '\0';
+    assert_string_equal(got, want);
+    xo_err_clear(&err);
+}
+
+static void assert_strv(char *const *v, size_t n, const char *const *want)
+{
+    size_t k = 0;
+    while (want[k])
+        k++;
+    if (n != k)
+        fail_msg("%zu entries, want %zu (first: %s)", n, k, n ? v[0] : "-");
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(v[i], want[i]);
+    assert_null(v[n]);
+}
+
+#define IC(cfg)                                                                \
+    "{\"os\": \"linux\", \"architecture\": \"amd64\", \"config\": {" cfg "}}"
+#define IC_EP_CMD                                                              \
+    IC("\"Entrypoint\": [\"/ep\", \"-x\"], \"Cmd\": [\"c1\", \"c2\"]")
+#define BASE "name = \"web\"\noci_root = \"@RV@\"\n"
+
+static void test_args_precedence(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC_EP_CMD, BASE);
+    assert_strv(fx->dc.args, fx->dc.n_args,
+                (const char *[]){"/ep", "-x", "c1", "c2", NULL});
+
+    /* oci_cmd replaces Cmd and keeps the image's Entrypoint. */
+    build_ok(fx, IC_EP_CMD, BASE "oci_cmd = [ \"n1\" ]\n");
+    assert_strv(fx->dc.args, fx->dc.n_args,
+                (const char *[]){"/ep", "-x", "n1", NULL});
+
+    /* oci_entrypoint replaces Entrypoint and drops the image's Cmd. */
+    build_ok(fx, IC_EP_CMD, BASE "oci_entrypoint = [ \"/new\" ]\n");
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/new", NULL});
+
+    build_ok(fx, IC_EP_CMD, BASE "oci_entrypoint = [ \"/new\" ]\n"
+                                 "oci_cmd = [ \"a\", \"b\" ]\n");
+    assert_strv(fx->dc.args, fx->dc.n_args,
+                (const char *[]){"/new", "a", "b", NULL});
+
+    /* Cmd alone runs; an empty oci_cmd empties it. */
+    build_ok(fx, IC("\"Cmd\": [\"/bin/sh\"]"), BASE);
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/bin/sh", NULL});
+    build_ok(fx, IC_EP_CMD, BASE "oci_cmd = [ ]\n");
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/ep", "-x",
+                                                             NULL});
+}
+
+static void test_nothing_to_run(void **state)
+{
+    struct fixture *fx = *state;
+    const char *want = "nothing to run: neither the image config "
+                       "(@RV@/image-config.json) nor app.cfg sets an "
+                       "entrypoint or cmd";
+    build_fails(fx, IC(""), BASE, want);
+    build_fails(fx, IC("\"Cmd\": []"), BASE, want);
+    build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE, want);
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n", want);
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"),
+                BASE "oci_entrypoint = [ \"\" ]\n", want);
+}
+
+static void test_env_merge(void **state)
+{
+    struct fixture *fx = *state;
+    /* Merged by name: a later KEY wins in the position of the first. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"PATH=/a\", \"A=1\", "
+                    "\"B=2\", \"A=0\"]"),
+             BASE "oci_env = [ \"B=3\", \"C=4\", \"A=5\", \"EMPTY=\" ]\n");
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"PATH=/a", "A=5", "B=3", "C=4", "EMPTY=",
+                                 NULL});
+    /* A=1 and AB=2 are different keys. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"AB=2\"]"),
+             BASE "oci_env = [ \"A=1\", \"PATH=/p\" ]\n");
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"AB=2", "A=1", "PATH=/p", NULL});
+    /* No PATH from either: the default comes last. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"X=y=z\" ]\n");
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"X=y=z",
+                                 "PATH=/usr/local/sbin:/usr/local/bin:"
+                                 "/usr/sbin:/usr/bin:/sbin:/bin",
+                                 NULL});
+
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"),
+                BASE "oci_env = [ \"A=1\", \"NOEQUALS\" ]\n",
+                "app.cfg:3: oci_env: \"NOEQUALS\" is not KEY=VALUE");
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"=v\" ]\n",
+                "app.cfg:3: oci_env: \"=v\" is not KEY=VALUE");
+    build_fails(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"BAD\"]"), BASE,
+                "@RV@/image-config.json: \"BAD\" is not KEY=VALUE");
+}
+
+static void test_process_fields(void **state)
+{
+    struct fixture *fx = *state;
+    const char *img = IC("\"Cmd\": [\"/x\"], \"WorkingDir\": \"/srv\", "
+                         "\"User\": \"www\", \"StopSignal\": \"SIGINT\", "
+                         "\"Labels\": {\"a\": \"b\"}");
+    build_ok(fx, img, BASE);
+    assert_string_equal(fx->dc.cwd, "/srv");
+    assert_string_equal(fx->dc.user, "www");
+    assert_int_equal(fx->dc.stop_signal, 2);
+    assert_int_equal(fx->dc.stop_timeout, 10);
+    assert_strv(fx->dc.labels, fx->dc.n_labels, (const char *[]){"a=b", NULL});
+
+    build_ok(fx, img, BASE "oci_workdir = \"/w\"\noci_user = \"1000:1000\"\n"
+                           "oci_stop_signal = \"KILL\"\n"
+                           "oci_stop_timeout = 3600\n");
+    assert_string_equal(fx->dc.cwd, "/w");
+    assert_string_equal(fx->dc.user, "1000:1000");
+    assert_int_equal(fx->dc.stop_signal, 9);
+    assert_int_equal(fx->dc.stop_timeout, 3600);
+
+    /* Defaults: "/", root (""), SIGTERM. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"WorkingDir\": \"\""), BASE);
+    assert_string_equal(fx->dc.cwd, "/");
+    assert_string_equal(fx->dc.user, "");
+    assert_int_equal(fx->dc.stop_signal, 15);
+    assert_int_equal(fx->dc.n_labels, 0);
+
+    build_fails(fx, img, BASE "oci_workdir = \"srv\"\n",
+                "app.cfg:3: oci_workdir: \"srv\" is not an absolute path");
+    build_fails(fx, IC("\"Cmd\": [\"/x\"], \"WorkingDir\": \"srv\""), BASE,
+                "@RV@/image-config.json: WorkingDir \"srv\" is not an "
+                "absolute path");
+    build_fails(fx, img, BASE "oci_user = \"a b\"\n",
+                "app.cfg:3: oci_user: \"a b\" is not a valid user[:group]");
+    build_fails(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"../u\""), BASE,
+                "@RV@/image-config.json: User \"../u\" is not a valid "
+                "user[:group]");
+    build_fails(fx, img, BASE "oci_stop_signal = \"SIGNOPE\"\n",
+                "app.cfg:3: oci_stop_signal: \"SIGNOPE\" is not a signal");
+    build_fails(fx, IC("\"Cmd\": [\"/x\"], \"StopSignal\": \"NOPE\""), BASE,
+                "@RV@/image-config.json: StopSignal \"NOPE\" is not a signal");
+    build_fails(fx, img, BASE "oci_stop_timeout = 3601\n",
+                "app.cfg:3: oci_stop_timeout: 3601 is out of range [0, 3600]");
+}
+
+static void test_identity_resources(void **state)
+{
+    struct fixture *fx = *state;
+    const char *img = IC("\"Cmd\": [\"/x\"]");
+    build_ok(fx, img, "name = \"my_app.1\"\noci_root = \"@RV@\"\n");
+    assert_string_equal(fx->dc.name, "my_app.1");
+    /* A host name may not hold '_'. */
+    assert_string_equal(fx->dc.hostname, "my-app.1");
+    assert_int_equal(fx->dc.type, DC_TYPE_PV);
+    assert_int_equal(fx->dc.memory_mb, 128);
+    assert_int_equal(fx->dc.maxmem_mb, 128);
+    assert_int_equal(fx->dc.vcpus, 1);
+    assert_int_equal(fx->dc.maxvcpus, 1);
+    assert_null(fx->dc.uuid);
+    assert_null(fx->dc.cpus);
+    assert_string_equal(fx->dc.on_poweroff, "destroy");
+    assert_string_equal(fx->dc.on_reboot, "restart");
+    assert_string_equal(fx->dc.on_crash, "destroy");
+    assert_string_equal(fx->dc.loader_dir, "/ld");
+    assert_string_equal(fx->dc.kernel, "/ld/kernel");
+    assert_string_equal(fx->dc.ramdisk, "/st/domains/my_app.1/ramdisk");
+    assert_string_equal(fx->dc.rootfs_fstype, "erofs");
+    assert_string_equal(fx->dc.os, "linux");
+
+    build_ok(fx, img, BASE "type = \"pvh\"\nmemory = 512\nmaxmem = 1024\n"
+                           "vcpus = 2\nmaxvcpus = 4\ncpus = \"0-3,^2\"\n"
+                           "uuid = \"0b0d7d7c-1b3a-4c1e-9d6a-2f4e5a6b7c8d\"\n"
+                           "on_crash = \"coredump-restart\"\n"
+                           "oci_hostname = \"app.example\"\n"
+                           "oci_loader = \"/opt/loader\"\n");
+    assert_int_equal(fx->dc.type, DC_TYPE_PVH);
+    assert_int_equal(fx->dc.memory_mb, 512);
+    assert_int_equal(fx->dc.maxmem_mb, 1024);
+    assert_int_equal(fx->dc.vcpus, 2);
+    assert_int_equal(fx->dc.maxvcpus, 4);
+    assert_string_equal(fx->dc.cpus, "0-3,^2");
+    assert_string_equal(fx->dc.uuid, "0b0d7d7c-1b3a-4c1e-9d6a-2f4e5a6b7c8d");
+    assert_string_equal(fx->dc.on_crash, "coredump-restart");
+    assert_string_equal(fx->dc.hostname, "app.example");
+    assert_string_equal(fx->dc.kernel, "/opt/loader/kernel");
+
+    build_fails(fx, img, "oci_root = \"@RV@\"\n",
+                "app.cfg: \"name\" is missing");
+    build_fails(fx, img, "name = \"-x\"\noci_root = \"@RV@\"\n",
+                "app.cfg:1: name: \"-x\" must be 1-64 of [A-Za-z0-9_.-], not "
+                "starting with '-' or '.'");
+    build_fails(fx, img, "name = \"a/b\"\noci_root = \"@RV@\"\n",
+                "app.cfg:1: name: \"a/b\" must be 1-64 of [A-Za-z0-9_.-], not "
+                "starting with '-' or '.'");
+    build_fails(fx, img, BASE "type = \"hvm\"\n",
+                "app.cfg:3: type: \"hvm\" is not \"pv\" or \"pvh\"");
+    build_fails(fx, img, BASE "uuid = \"nope\"\n",
+                "app.cfg:3: uuid: \"nope\" is not a UUID");
+    build_fails(fx, img, BASE "memory = 15\n",
+                "app.cfg:3: memory: 15 is out of range [16, 1048576]");
+    build_fails(fx, img, BASE "memory = 256\nmaxmem = 128\n",
+                "app.cfg:4: maxmem: 128 is below memory (256)");
+    build_fails(fx, img, BASE "vcpus = 129\n",
+                "app.cfg:3: vcpus: 129 is out of range [1, 128]");
+    build_fails(fx, img, BASE "vcpus = 4\nmaxvcpus = 2\n",
+                "app.cfg:4: maxvcpus: 2 is below vcpus (4)");
+    build_fails(fx, img, BASE "cpus = \"1-\"\n",
+                "app.cfg:3: cpus: \"1-\" is not \"all\" or a list of N, N-M, "
+                "^N");
+    build_fails(fx, img, BASE "cpus = \"3-1\"\n",
+                "app.cfg:3: cpus: \"3-1\" is not \"all\" or a list of N, N-M, "
+                "^N");
+    build_fails(fx, img, BASE "cpus = \"4096\"\n",
+                "app.cfg:3: cpus: \"4096\" is not \"all\" or a list of N, "
+                "N-M, ^N");
+    build_fails(fx, img, BASE "on_reboot = \"explode\"\n",
+                "app.cfg:3: on_reboot: \"explode\" is not a shutdown action "
+                "(destroy, restart, preserve, rename-restart, ...)");
+    build_fails(fx, img, BASE "oci_hostname = \"-bad\"\n",
+                "app.cfg:3: oci_hostname: \"-bad\" is not a valid host name");
+    build_fails(fx, img, BASE "oci_loader = \"rel\"\n",
+                "app.cfg:3: oci_loader: loader directory must be an absolute "
+                "path");
+}
+
+static void test_root_volume(void **state)
+{
+    struct fixture *fx = *state;
+    const char *img = IC("\"Cmd\": [\"/x\"]");
+    build_fails(fx, img, "name = \"a\"\n",
+                "app.cfg: no root volume: set oci_root (a root volume "
+                "directory) or oci_image (an image reference)");
+    build_fails(fx, img, BASE "oci_image = \"busybox\"\n",
+                "app.cfg:3: oci_image: set either oci_root or oci_image, not "
+                "both");
+    build_fails(fx, img, "name = \"a\"\noci_image = \"busybox\"\n",
+                "app.cfg:2: oci_image: image references cannot be resolved "
+                "here");
+    build_fails(fx, img, "name = \"a\"\noci_root = \"@RV@/nope\"\n",
+                "app.cfg:2: oci_root: root volume @RV@/nope is not a "
+                "directory");
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]") " ", BASE "oci_cmd = \"x\"\n",
+                "app.cfg:3: oci_cmd: must be a list");
+    build_fails(fx, "{\"os\": \"linux\", \"architecture\": \"arm64\"}", BASE,
+                "@RV@/image-config.json: image is for linux/arm64; only "
+                "linux/amd64 images run here");
+    build_fails(fx, "{\"os\": \"windows\", \"architecture\": \"amd64\"}", BASE,
+                "@RV@/image-config.json: image is for windows/amd64; only "
+                "linux/amd64 images run here");
+    build_fails(fx, "{\"os\": \"linux\"", BASE,
+                "@RV@/image-config.json: invalid JSON: unexpected end of "
+                "input at offset 14");
+
+    /* ext4 is found when there is no erofs image. */
+    char p[128];
+    snprintf(p, sizeof(p), "%s/rootfs.erofs", fx->dir);
+    assert_int_equal(unlink(p), 0);
+    build_fails(fx, img, BASE,
+                "root volume @RV@ has no rootfs image (rootfs.erofs, "
+                "rootfs.ext4 or rootfs.squashfs)");
+    write_file(fx->dir, "rootfs.ext4", "");
+    build_ok(fx, img, BASE);
+    assert_string_equal(fx->dc.rootfs_fstype, "ext4");
+    snprintf(p, sizeof(p), "%s/rootfs.ext4", fx->dir);
+    assert_string_equal(fx->dc.rootfs_image, p);
+}
+
+static void test_storage(void **state)
+{
+    struct fixture *fx = *state;
+    const char *img = IC("\"Cmd\": [\"/x\"]");
+    build_ok(fx, img, BASE);
+    assert_int_equal(fx->dc.writable, DC_WRITABLE_TMPFS);
+    assert_null(fx->dc.writable_size);
+    assert_int_equal(fx->dc.n_volumes, 0);
+
+    build_ok(fx, img, BASE "oci_writable = \"tmpfs:64m\"\n");
+    assert_string_equal(fx->dc.writable_size, "64m");
+
+    /* The writable disk takes xvdb; volumes follow; extra disks after. */
+    build_ok(fx, img, BASE "oci_writable = \"/w.img\"\n"
+                           "oci_volumes = [ \"/a.img:/data:ro\", "
+                           "\"/b.img:/logs\", \"/c.img:/c:rw\" ]\n"
+                           "disk = [ \"format=raw, vdev=xvdf, access=rw, "
+                           "target=/e.img\" ]\n");
+    assert_int_equal(fx->dc.writable, DC_WRITABLE_DISK);
+    assert_string_equal(fx->dc.writable_source, "/w.img");
+    assert_string_equal(fx->dc.writable_vdev, "xvdb");
+    assert_int_equal(fx->dc.n_volumes, 3);
+    assert_string_equal(fx->dc.volumes[0].source, "/a.img");
+    assert_string_equal(fx->dc.volumes[0].target, "/data");
+    assert_string_equal(fx->dc.volumes[0].vdev, "xvdc");
+    assert_true(fx->dc.volumes[0].read_only);
+    assert_string_equal(fx->dc.volumes[1].vdev, "xvdd");
+    assert_false(fx->dc.volumes[1].read_only);
+    assert_false(fx->dc.volumes[2].read_only);
+    assert_int_equal(fx->dc.n_disks, 1);
+
+    /* Without a writable disk the volumes start at xvdb. */
+    build_ok(fx, img, BASE "oci_volumes = [ \"/a.img:/data\" ]\n");
+    assert_string_equal(fx->dc.volumes[0].vdev, "xvdb");
+
+    build_fails(fx, img, BASE "oci_writable = \"tmpfs:lots\"\n",
+                "app.cfg:3: oci_writable: \"lots\" is not a tmpfs size (e.g. "
+                "64m)");
+    build_fails(fx, img, BASE "oci_writable = \"tmpfsx\"\n",
+                "app.cfg:3: oci_writable: \"tmpfsx\" is not tmpfs[:SIZE] or "
+                "a block image");
+    build_fails(fx, img, BASE "oci_writable = \"w.img\"\n",
+                "app.cfg:3: oci_writable: block image \"w.img\" must be an "
+                "absolute path");
+    const char *vol_err = "app.cfg:3: oci_volumes: item 0 must be "
+                          "/SOURCE:/TARGET[:ro|rw] with absolute paths";
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:rel\" ]\n", vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"a.img:/t\" ]\n", vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img\" ]\n", vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/\" ]\n", vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/t:rx\" ]\n",
+                vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/x/../../etc\" ]\n",
+                vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/..\" ]\n", vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a:/t\", \"/b:/t\" ]\n",
+                "app.cfg:3: oci_volumes: target /t is given twice");
+    /* "..." and "a..b" are names, not parent references. */
+    build_ok(fx, img, BASE "oci_volumes = [ \"/a:/x/.../a..b\" ]\n");
+    build_fails(fx, img, BASE "disk = [ \"vdev=xvda, target=/e.img\" ]\n",
+                "app.cfg:3: disk: vdev xvda is used by the container's own "
+                "disks (use xvdb or later)");
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a:/t\" ]\n"
+                              "disk = [ \"vdev=xvdb, target=/e.img\" ]\n",
+                "app.cfg:4: disk: vdev xvdb is used by the container's own "
+                "disks (use xvdc or later)");
+}
+
+static void test_network(void **state)
+{
+    struct fixture *fx = *state;
+    const char *img = IC("\"Cmd\": [\"/x\"]");
+    build_ok(fx, img, BASE "vif = [ \"bridge=xenbr0,ip=10.0.0.2/24\", "
+                           "\"mac=00:16:3e:00:00:09\", \"\" ]\n"
+                           "oci_gateway = \"10.0.0.1\"\n"
+                           "oci_dns = [ \"10.0.0.53\", \"9.9.9.9\" ]\n");
+    assert_int_equal(fx->dc.n_vifs, 3);
+    assert_string_equal(fx->dc.vifs[0].bridge, "xenbr0");
+    assert_string_equal(fx->dc.vifs[0].ip, "10.0.0.2/24");
+    assert_string_equal(fx->dc.vifs[1].mac, "00:16:3e:00:00:09");
+    /* A vif without mac= gets a stable one from the name and index. */
+    char m0[18], m2[18];
+    vif_default_mac(m0, "web", 0);
+    vif_default_mac(m2, "web", 2);
+    assert_string_equal(fx->dc.vifs[0].mac, m0);
+    assert_string_equal(fx->dc.vifs[2].mac, m2);
+    assert_string_equal(fx->dc.gateway, "10.0.0.1");
+    assert_int_equal(fx->dc.n_dns, 2);
+    assert_string_equal(fx->dc.dns[1], "9.9.9.9");
+
+    build_fails(fx, img, BASE "vif = [ \"bridge=xenbr0,colour=blue\" ]\n",
+                "app.cfg:3: vif: vif \"bridge=xenbr0,colour=blue\": unknown "
+                "key \"colour\"");
+    build_fails(fx, img, BASE "vif = [ \"mac=01:00:5e:00:00:01\" ]\n",
+                "app.cfg:3: vif: vif \"mac=01:00:5e:00:00:01\": "
+                "mac=01:00:5e:00:00:01 is not a unicast MAC address");
+    build_fails(fx, img, BASE "vif = [ \"\", \"\", \"\", \"\", \"\", \"\", "
+                              "\"\", \"\", \"\" ]\n",
+                "app.cfg:3: vif: 9 items, at most 8 allowed");
+    build_fails(fx, img, BASE "oci_gateway = \"10.0.0.1/24\"\n",
+                "app.cfg:3: oci_gateway: \"10.0.0.1/24\" is not an IPv4 "
+                "address");
+    build_fails(fx, img, BASE "oci_dns = [ \"dns.example\" ]\n",
+                "app.cfg:3: oci_dns: \"dns.example\" is not an IPv4 address");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_args_precedence), T(test_nothing_to_run), T(test_env_merge),
+        T(test_process_fields),  T(test_identity_resources),
+        T(test_root_volume),     T(test_storage),
+        T(test_network),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
