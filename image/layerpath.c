@@ -12,7 +12,9 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
     if (nlen > LAYERPATH_MAX_LEN)
         return xo_err_set(err, ENAMETOOLONG, "entry \"%.64s...\": name "
                           "longer than %d bytes", name, LAYERPATH_MAX_LEN);
-    if (name[0] == '/')
+    /* "/" alone names the rootfs (umoci insert writes it); any other
+     * absolute name is refused rather than silently re-rooted. */
+    if (name[0] == '/' && name[strspn(name, "/")] != '\0')
         return xo_err_set(err, EPERM, "entry \"%s\": absolute path would "
                           "land outside the rootfs", name);
 

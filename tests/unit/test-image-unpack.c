@@ -380,6 +380,7 @@ static void test_footerless_layer(void **state)
 {
     struct fx *f = *state;
     struct tarbuf t = {0};
+    tb_add(&t, (struct ent){.type = '5', .name = "/", .mode = 0755});
     tb_add(&t, (struct ent){.type = '5', .name = "etc"});
     tb_add(&t, (struct ent){.type = '0', .name = "etc/first", .data = "one"});
     struct ent last = {.type = '0', .name = "etc/last", .data = "the last file, unpadded"};

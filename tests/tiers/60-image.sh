@@ -1,0 +1,187 @@
+#!/bin/bash
+# Tier 60: images end to end -- pull from OCI layouts (and, once the
+# registry source lands, from Debian's docker-registry on 127.0.0.1), root
+# volumes compared with `umoci unpack` of the same image, refusals of
+# corrupt, truncated, oversized and hostile inputs, concurrent pulls,
+# images/rmi/prune.  Test images come from tools/mkimage/mkimage.sh (Debian
+# packages, built offline with umoci).  Needs root (mount, chown).
+set -u
+top=$(pwd)
+fails=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; fails=$((fails + 1)); }
+skip() { echo "ok - $1 # SKIP $2"; }
+# check DESC CMD...: ok when CMD succeeds.
+check() { local d=$1; shift; if "$@" >"$W/out" 2>&1; then ok "$d"; else sed 's/^/# /' "$W/out"; notok "$d"; fi; }
+# refuse DESC PATTERN CMD...: ok when CMD fails saying PATTERN.
+refuse() {
+    local d=$1 pat=$2; shift 2
+    if "$@" >"$W/out" 2>&1; then sed 's/^/# /' "$W/out"; notok "$d (succeeded)"; return; fi
+    if grep -q -- "$pat" "$W/out"; then ok "$d"; else sed 's/^/# /' "$W/out"; notok "$d (error lacks \"$pat\")"; fi
+}
+
+if [ "$(id -u)" != 0 ]; then
+    skip "image tier" "needs root"
+    exit 0
+fi
+
+# Tools from Debian's apt, installed once (CI is a fresh Debian 12).
+need=()
+for p in umoci:umoci skopeo:skopeo mkfs.erofs:erofs-utils \
+         docker-registry:docker-registry htpasswd:apache2-utils \
+         getfattr:attr openssl:openssl; do
+    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+              --no-install-recommends "${need[@]}" >/dev/null 2>&1; } ||
+        { notok "apt-get install ${need[*]}"; exit 1; }
+fi
+
+XO=build/xl-oci
+if ! "$XO" help 2>/dev/null | grep -qw pull; then
+    XO=build/tests/xl-oci-image
+fi
+[ -x "$XO" ] || { notok "no xl-oci binary with the image commands (run make)"; exit 1; }
+echo "# using $XO"
+
+W=$(mktemp -d /tmp/xl-oci-t60.XXXXXX)
+MNT=$W/mnt
+mkdir -p "$MNT"
+cleanup() {
+    mountpoint -q "$MNT" && umount "$MNT"
+    [ -n "${REG_PIDS:-}" ] && kill $REG_PIDS 2>/dev/null
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+IMG=${XL_OCI_CACHE:-/var/cache/xl-oci}/test-images
+if ! tools/mkimage/mkimage.sh build "$IMG" >"$W/mk.log" 2>&1; then
+    sed 's/^/# /' "$W/mk.log"
+    notok "build test images (tools/mkimage/mkimage.sh)"
+    exit 1
+fi
+L=$IMG/layout
+R=$W/root
+xo() { "$top/$XO" --root "$R" "$@"; }
+
+# vol_of REF: the root volume printed by pull (third line).
+pull_vol() { xo pull -q "$1" >/dev/null && xo images --json | tr -d ' \n' | grep -o "\"name\":\"$1\",\"digest\":\"sha256:[0-9a-f]*\"" | grep -o '[0-9a-f]\{64\}'; }
+
+# same_as_umoci DESC REF TAG: the erofs tree equals umoci unpack's.
+same_as_umoci() {
+    local d=$1 ref=$2 layout=$3 tag=$4 hex
+    if ! hex=$(pull_vol "$ref"); then notok "$d: pull"; return; fi
+    local v=$R/volumes/sha256/$hex
+    rm -rf "$W/u"
+    umoci unpack --image "$layout:$tag" "$W/u" >/dev/null 2>&1 || { notok "$d: umoci unpack"; return; }
+    mount -t erofs -o loop,ro "$v/rootfs.erofs" "$MNT" || { notok "$d: mount"; return; }
+    tests/image/treelist.sh "$MNT" > "$W/ours"
+    umount "$MNT"
+    tests/image/treelist.sh "$W/u/rootfs" > "$W/theirs"
+    # The mount points xl-oci adds when the image lacks them.
+    for m in dev proc sys; do
+        grep -q "^\./$m " "$W/theirs" || sed -i "\|^\./$m d 755 0:0 2 |d" "$W/ours"
+    done
+    if diff -u "$W/theirs" "$W/ours" > "$W/diff"; then
+        ok "$d ($(wc -l < "$W/ours") entries)"
+    else
+        sed 's/^/# /' "$W/diff" | head -40
+        notok "$d"
+    fi
+}
+
+# --- OCI layout pulls ------------------------------------------------------
+same_as_umoci "layout small: rootfs.erofs identical to umoci unpack" "oci:$L:small" "$L" small
+same_as_umoci "layout multi (3 layers, whiteouts): identical to umoci unpack" "oci:$L:multi" "$L" multi
+same_as_umoci "layout insert (footer-less umoci layer): identical to umoci unpack" "oci:$L:insert" "$L" insert
+
+hex=$(pull_vol "oci:$L:small")
+v=$R/volumes/sha256/$hex
+cfg_digest=$(grep -o '"config":{[^}]*}' "$v/manifest.json" | grep -o 'sha256:[0-9a-f]*')
+check "root volume: image-config.json is the exact config blob" \
+    test "sha256:$(sha256sum < "$v/image-config.json" | cut -d' ' -f1)" = "$cfg_digest"
+check "root volume: manifest.json hashes to the volume's digest" \
+    test "$(sha256sum < "$v/manifest.json" | cut -d' ' -f1)" = "$hex"
+check "root volume: passwd and group copied from the rootfs" \
+    grep -q '^user:x:1234:5678:' "$v/passwd" -a -f "$v/group"
+check "pull again: idempotent" xo pull -q "oci:$L:small"
+check "images lists the pulled names" sh -c "'$top/$XO' --root '$R' images | grep -q 'oci:$L:small'"
+check "images --json is JSON" sh -c "'$top/$XO' --root '$R' images --json | python3 -m json.tool >/dev/null || '$top/$XO' --root '$R' images --json | grep -q '\"root_volume\"'"
+
+out=$(xo pull "oci:$IMG/multiarch" 2>/dev/null | head -1)
+check "index: oci:multiarch resolves to linux/amd64 (the small manifest)" \
+    test "${out%% *}" = "sha256:$hex"
+
+# --- refused inputs --------------------------------------------------------
+# A copy of the layout with one layer byte flipped.
+bad=$W/bad
+cp -a "$L" "$bad"
+layer=$(grep -o '"layers":\[{[^}]*}' "$v/manifest.json" | grep -o '[0-9a-f]\{64\}')
+printf 'X' | dd of="$bad/blobs/sha256/$layer" bs=1 seek=100 conv=notrunc 2>/dev/null
+R2=$W/root2
+refuse "corrupt layer: digest mismatch names the digest" "digest mismatch: expected sha256:$layer" \
+    "$top/$XO" --root "$R2" pull -q "oci:$bad:small"
+check "corrupt layer: not stored, no volume, no temporaries" \
+    sh -c "! ls '$R2/blobs/sha256' | grep -q '$layer' && [ -z \"\$(ls -A '$R2/tmp')\" ] && [ -z \"\$(ls -A '$R2/volumes/sha256' 2>/dev/null)\" ]"
+
+cp "$L/blobs/sha256/$layer" "$bad/blobs/sha256/$layer"
+truncate -s 1000 "$bad/blobs/sha256/$layer"
+refuse "truncated layer: refused as short" "short: 1000 of" \
+    "$top/$XO" --root "$R2" pull -q "oci:$bad:small"
+cp "$L/blobs/sha256/$layer" "$bad/blobs/sha256/$layer"
+printf 'trailing' >> "$bad/blobs/sha256/$layer"
+refuse "oversized layer: cut off at its declared size" "more than the declared" \
+    "$top/$XO" --root "$R2" pull -q "oci:$bad:small"
+
+# An oversized manifest (5 MiB, declared as such).
+big=$W/bigmanifest
+mkdir -p "$big/blobs/sha256"
+head -c 5242880 /dev/zero | tr '\0' ' ' > "$W/m5"
+h=$(sha256sum < "$W/m5" | cut -d' ' -f1); cp "$W/m5" "$big/blobs/sha256/$h"
+printf '{"imageLayoutVersion":"1.0.0"}' > "$big/oci-layout"
+printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":5242880,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' "$h" > "$big/index.json"
+refuse "oversized manifest: refused before reading" "above the limit" \
+    "$top/$XO" --root "$R2" pull -q "oci:$big"
+check "refusals stored no bad blob" sh -c "for f in '$R2'/blobs/sha256/*; do [ -e \"\$f\" ] || continue; [ \"\$(sha256sum < \"\$f\" | cut -d' ' -f1)\" = \"\$(basename \"\$f\")\" ] || exit 1; done"
+
+# Hostile layers through the whole pull: the canary next to the store stays.
+hz=$W/hostile
+mkdir -p "$hz/src/sub"
+echo canary > "$W/canary"
+echo pwned > "$hz/src/sub/pwned"
+(cd "$hz/src" && tar --format=gnu -cf "$hz/dotdot.tar" --transform 's,^sub/,../../../../../../..'"$W"'/,' sub/pwned)
+(cd "$hz/src" && tar -cPf "$hz/abs.tar" --transform "s,^sub/pwned,$W/canary," sub/pwned)
+ln -s "$W" "$hz/src/evil"
+(cd "$hz/src" && tar -cf "$hz/symlink.tar" evil && tar -rf "$hz/symlink.tar" --transform 's,^sub/,evil/,' sub/pwned)
+for t in dotdot abs symlink; do
+    tools/mkimage/mkimage.sh layout "$hz/layout" "$t" "$hz/$t.tar" >/dev/null
+done
+refuse "hostile layer (..): refused" "outside the rootfs" "$top/$XO" --root "$R2" pull -q "oci:$hz/layout:dotdot"
+refuse "hostile layer (absolute path): refused" "absolute path" "$top/$XO" --root "$R2" pull -q "oci:$hz/layout:abs"
+refuse "hostile layer (write through symlink): refused" "symlink that leaves the rootfs" "$top/$XO" --root "$R2" pull -q "oci:$hz/layout:symlink"
+check "hostile layers: canary untouched, nothing written outside" \
+    sh -c "[ \"\$(cat '$W/canary')\" = canary ] && [ ! -e '$W/pwned' ] && [ -z \"\$(ls -A '$R2/tmp')\" ]"
+
+# --- concurrency, rmi, prune -----------------------------------------------
+R3=$W/root3
+( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c1" 2>&1; echo $? >"$W/c1.rc" ) &
+( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c2" 2>&1; echo $? >"$W/c2.rc" ) &
+( "$top/$XO" --root "$R3" pull -q "oci:$L:small" >"$W/c3" 2>&1; echo $? >"$W/c3.rc" ) &
+wait
+check "three concurrent pulls into one store all succeed" \
+    test "$(cat "$W/c1.rc" "$W/c2.rc" "$W/c3.rc" | tr -d '\n')" = 000
+check "concurrent pulls: two volumes, no temporaries" \
+    sh -c "[ \$(ls '$R3/volumes/sha256' | wc -l) = 2 ] && [ -z \"\$(ls -A '$R3/tmp')\" ]"
+
+check "rmi by name" xo rmi "oci:$L:multi"
+refuse "rmi of an unknown name fails clearly" "no image named" xo rmi "oci:$L:nope"
+check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
+xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" >/dev/null 2>&1
+check "after rmi of every name and prune, no volume and no blob remains" \
+    sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -z \"\$(ls -A '$R/volumes/sha256')\" ] && [ -z \"\$(ls -A '$R/blobs/sha256')\" ]"
+
+exit $((fails > 0))
