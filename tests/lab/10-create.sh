@@ -1,0 +1,127 @@
+# 10-create.sh: xl-oci create and the container lifecycle, for real in Xen.
+# The probe root volume (tests/images/mkprobe-volume.sh) runs under the
+# xen-tools loader; DomainStatus, the monitor, stop, wait and destroy are
+# checked through the lifecycle (issue 5).
+# lab-timeout: 900
+
+images=/usr/lib/xl-oci-lab/images
+export XL_OCI_ROOT=$LAB_WORK/state
+cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume in $images"; exit 1; }
+
+# mkcfg NAME EXTRA-LINES...: an app.cfg for the probe.
+mkcfg() {
+    local name=$1
+    shift
+    {
+        echo "name = \"$name\""
+        echo "memory = 128"
+        echo "oci_root = \"$LAB_WORK/probe\""
+        echo "vif = [ \"bridge=$LAB_BRIDGE\" ]"
+        printf '%s\n' "$@"
+    } >"$LAB_WORK/$name.cfg"
+}
+
+st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
+
+# wait_state NAME STATE TIMEOUT: until DomainStatus state is STATE.
+wait_state() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do
+        [ "$(st "$1" state)" = "$2" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# Two containers at once: exit codes 0 and 42 reach DomainStatus and wait.
+mkcfg c0
+mkcfg c42 'oci_cmd = [ "args", "exit", "42" ]'
+t0=$(lab_now)
+lab_check create-c0 xl-oci create "$LAB_WORK/c0.cfg"
+lab_check create-c42 xl-oci create "$LAB_WORK/c42.cfg"
+lab_log "created in $(lab_elapsed "$t0")s"
+if [ "$(st c0 state)" = booting ] || [ "$(st c0 state)" = running ] ||
+   [ "$(st c0 state)" = halted ]; then
+    lab_ok status-after-create "$(st c0 state)"
+else
+    lab_fail status-after-create "state is '$(st c0 state)'"
+fi
+xl-oci list
+xl-oci wait c0; rc0=$?
+xl-oci wait c42; rc42=$?
+[ $rc0 -eq 0 ] && lab_ok wait-exit-0 "in $(lab_elapsed "$t0")s" || lab_fail wait-exit-0 "wait returned $rc0"
+[ $rc42 -eq 42 ] && lab_ok wait-exit-42 || lab_fail wait-exit-42 "wait returned $rc42"
+[ "$(st c42 exit_code)" = 42 ] && [ "$(st c42 state)" = halted ] &&
+    lab_ok status-exit-42 || lab_fail status-exit-42 "$(xl-oci status c42 | tr '\n' ' ')"
+[ -n "$(st c0 started)" ] && [ -n "$(st c0 finished)" ] &&
+    lab_ok status-times || lab_fail status-times "started/finished missing"
+if xl-oci logs c0 | grep -q "probe: arg\[0\]=/bin/probe"; then
+    lab_ok logs-show-output
+else
+    xl-oci logs c0 | tail -20 >&2
+    lab_fail logs-show-output "no probe output in xl-oci logs c0"
+fi
+xl-oci logs c0 | grep -q "probe: env PROBE_IMAGE=1" &&
+    lab_ok logs-image-env || lab_fail logs-image-env "image env not seen"
+
+# destroy leaves no domain, xenstore node, loop device or state dir.
+xl-oci destroy c0 && xl-oci destroy c42
+left=""
+xl list | grep -qE '^c0 |^c42 ' && left="$left domain"
+xenstore-exists /tool/xl-oci/c0 2>/dev/null && left="$left xenstore"
+[ -n "$(losetup -a 2>/dev/null)" ] && left="$left loop:$(losetup -a | tr '\n' ' ')"
+[ -e "$XL_OCI_ROOT/domains/c0" ] && left="$left state-dir"
+[ -z "$left" ] && lab_ok destroy-leaves-nothing || lab_fail destroy-leaves-nothing "left:$left"
+
+# stop: the image's StopSignal (SIGUSR1 = 10) reaches the container.
+mkcfg cstop 'oci_cmd = [ "trap", "10", "7", "sleep", "600000" ]'
+lab_check create-cstop xl-oci create "$LAB_WORK/cstop.cfg"
+if wait_state cstop running 180; then
+    t1=$(lab_now)
+    xl-oci stop -t 60 cstop
+    [ "$(st cstop exit_code)" = 7 ] && lab_ok stop-signal "in $(lab_elapsed "$t1")s" ||
+        lab_fail stop-signal "exit code '$(st cstop exit_code)', state $(st cstop state)"
+else
+    lab_fail stop-signal "never running: $(xl-oci status cstop | tr '\n' ' ')"
+fi
+xl-oci destroy cstop
+
+# stop escalates: a container ignoring its stop signal is killed (137).
+mkcfg cignore 'oci_cmd = [ "ignore", "10", "sleep", "600000" ]' 'oci_stop_timeout = 2'
+lab_check create-cignore xl-oci create "$LAB_WORK/cignore.cfg"
+if wait_state cignore running 180; then
+    xl-oci stop -t 60 cignore
+    [ "$(st cignore exit_code)" = 137 ] && lab_ok stop-escalates ||
+        lab_fail stop-escalates "exit code '$(st cignore exit_code)'"
+else
+    lab_fail stop-escalates "never running"
+fi
+xl-oci destroy cignore
+
+# SIGKILL the monitor: the domain runs on, the next command starts a new
+# monitor; a container that exits while no monitor runs keeps its code.
+mkcfg cmon 'oci_cmd = [ "sleep", "25000", "exit", "5" ]'
+lab_check create-cmon xl-oci create "$LAB_WORK/cmon.cfg"
+if wait_state cmon running 180; then
+    pid=$(cat "$XL_OCI_ROOT/domains/cmon/monitor.lock")
+    kill -9 "$pid"
+    sleep 1
+    xl list cmon >/dev/null 2>&1 && lab_ok monitor-killed-domain-runs ||
+        lab_fail monitor-killed-domain-runs "domain gone"
+    [ "$(st cmon state)" = running ] && lab_ok status-after-monitor-kill ||
+        lab_fail status-after-monitor-kill "state $(st cmon state)"
+    sleep 1
+    pid2=$(cat "$XL_OCI_ROOT/domains/cmon/monitor.lock")
+    [ "$pid2" != "$pid" ] && kill -0 "$pid2" 2>/dev/null &&
+        lab_ok monitor-restarted || lab_fail monitor-restarted "no new monitor"
+    kill -9 "$pid2"
+    # Let the container exit while no monitor runs.
+    sleep 35
+    rc=0
+    xl-oci wait cmon || rc=$?
+    [ $rc -eq 5 ] && lab_ok exit-code-recovered || lab_fail exit-code-recovered "wait returned $rc"
+else
+    lab_fail monitor-killed-domain-runs "never running"
+fi
+xl-oci destroy cmon
+true
