@@ -1,0 +1,116 @@
+#!/bin/bash
+# mkloader.sh: builds the xen-tools loader: an uncompressed kernel and an
+# initramfs holding the init and only the kernel modules it loads.
+#
+# usage: mkloader.sh INIT MKCPIO OUTDIR
+#   INIT    the static init (build/loader/xen-tools/init)
+#   MKCPIO  the archive writer (build/loader/mkcpio)
+#   OUTDIR  receives kernel, initramfs, version (what `make install` copies)
+#
+# The kernel is Debian's current linux-image-amd64 ABI, fetched and
+# unpacked by tools/debcache.sh (apt, Debian mirror).  Modules come from the
+# same package, so their version always matches the kernel's; their load
+# order is resolved here from each module's own "depends=" (.modinfo), as
+# the package ships no modules.dep, and written to /xl-oci/modules for the
+# init, which loads them in that order with finit_module.
+#
+# environment:
+#   XL_OCI_KERNEL_PKG  kernel package to use instead of the current one
+#   XL_OCI_CACHE       see tools/debcache.sh
+set -euo pipefail
+[ $# -eq 3 ] || { echo "usage: mkloader.sh INIT MKCPIO OUTDIR" >&2; exit 2; }
+init=$1 mkcpio=$2 out=$3
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+die() { echo "mkloader: $*" >&2; exit 1; }
+
+# The modules the init needs: block and net frontends, the file systems a
+# rootfs, writable layer or volume may use, overlayfs to join them, and
+# crc32c first: libcrc32c (erofs, ext4) asks the crypto API for "crc32c"
+# when it loads (a softdep, not in depends=), which without a provider
+# already loaded would need modprobe, and the domain has none.
+wanted="crc32c_generic xen-blkfront xen-netfront erofs ext4 overlay squashfs"
+
+pkg=${XL_OCI_KERNEL_PKG:-$("$top/tools/debcache.sh" --kernel-package)}
+kdir=$("$top/tools/debcache.sh" "$pkg" | sed -n "s|^$pkg ||p")
+[ -d "$kdir" ] || die "debcache gave no directory for $pkg"
+kver=$(ls "$kdir/lib/modules" | head -n 1)
+[ -n "$kver" ] || die "$pkg has no /lib/modules"
+mdir=$kdir/lib/modules/$kver
+[ -f "$kdir/boot/vmlinuz-$kver" ] || die "$pkg has no boot/vmlinuz-$kver"
+
+mkdir -p "$out"
+work=$(mktemp -d "$out/.work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+"$here/extract-vmlinux.sh" "$kdir/boot/vmlinuz-$kver" "$work/kernel"
+chmod 0644 "$work/kernel"
+# Debug info is for the host; the domain's RAM holds the initramfs.
+objcopy --strip-all "$init" "$work/init"
+
+# name -> path relative to $mdir, from modules.order; names compare with
+# '-' and '_' as the same character, as the kernel does.
+norm() { echo "${1//-/_}"; }
+declare -A path_of
+while read -r rel; do
+    n=$(basename "$rel" .ko)
+    path_of[$(norm "$n")]=$rel
+done <"$mdir/modules.order"
+
+is_builtin() { grep -q "/$1.ko$" "$mdir/modules.builtin" ||
+               grep -q "/${1//_/-}.ko$" "$mdir/modules.builtin"; }
+
+deps_of() {
+    objcopy -O binary --only-section=.modinfo "$mdir/$1" /dev/stdout |
+        tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+declare -A seen
+order=()
+visit() { # depth-first, dependencies first
+    local n
+    n=$(norm "$1")
+    [ -n "${seen[$n]:-}" ] && return 0
+    seen[$n]=1
+    local rel=${path_of[$n]:-}
+    if [ -z "$rel" ]; then
+        is_builtin "$n" && return 0
+        die "module $1 is neither in modules.order nor built in ($kver)"
+    fi
+    local d
+    for d in $(deps_of "$rel"); do visit "$d"; done
+    order+=("$rel")
+}
+for m in $wanted; do visit "$m"; done
+
+list=$work/list
+{
+    echo "dir dev 0755"
+    echo "nod dev/console 0600 c 5 1"
+    echo "dir proc 0755"
+    echo "dir sys 0755"
+    echo "dir xl-oci 0755"
+    echo "file init $work/init 0755"
+    echo "file xl-oci/modules $work/modules 0644"
+    declare -A dirs
+    for rel in "${order[@]}"; do
+        d=lib/modules/$kver/$(dirname "$rel")
+        p=""
+        for c in ${d//\// }; do
+            p=${p:+$p/}$c
+            [ -n "${dirs[$p]:-}" ] && continue
+            dirs[$p]=1
+            echo "dir $p 0755"
+        done
+        echo "file lib/modules/$kver/$rel $mdir/$rel 0644"
+    done
+} >"$list"
+for rel in "${order[@]}"; do echo "/lib/modules/$kver/$rel"; done >"$work/modules"
+
+"$mkcpio" "$work/initramfs" <"$list"
+echo "$pkg $kver" >"$work/version"
+mv "$work/kernel" "$out/kernel"
+mv "$work/initramfs" "$out/initramfs"
+mv "$work/version" "$out/version"
+echo "mkloader: $out: kernel $kver ($(du -h "$out/kernel" | cut -f1)), initramfs with ${#order[@]} modules ($(du -h "$out/initramfs" | cut -f1))"
+printf '  %s\n' "${order[@]}"
