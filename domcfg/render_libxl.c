@@ -129,15 +129,29 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
 
 int domcfg_parse_action(const char *s, libxl_action_on_shutdown *a_r)
 {
-    /* libxl spells them with '_' where xl.cfg uses '-'. */
-    char buf[32];
-    if (strlen(s) >= sizeof(buf))
-        return -1;
-    size_t i = 0;
-    for (; s[i]; i++)
-        buf[i] = s[i] == '-' ? '_' : s[i];
-    buf[i] = '\0';
-    return libxl_action_on_shutdown_from_string(buf, a_r) ? -1 : 0;
+    /*
+     * xl.cfg's names, exactly as xl spells them (xl_parse.c): libxl's own
+     * differ ("restart_rename" for "rename-restart"), so they are not used.
+     */
+    static const struct {
+        const char *name;
+        libxl_action_on_shutdown action;
+    } names[] = {
+        {"destroy", LIBXL_ACTION_ON_SHUTDOWN_DESTROY},
+        {"restart", LIBXL_ACTION_ON_SHUTDOWN_RESTART},
+        {"rename-restart", LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME},
+        {"preserve", LIBXL_ACTION_ON_SHUTDOWN_PRESERVE},
+        {"coredump-destroy", LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY},
+        {"coredump-restart", LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART},
+        {"soft-reset", LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET},
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (strcmp(s, names[i].name) == 0) {
+            *a_r = names[i].action;
+            return 0;
+        }
+    }
+    return -1;
 }
 
 static int action(libxl_action_on_shutdown *a, const char *s)

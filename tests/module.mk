@@ -5,3 +5,4 @@ UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 	tests/unit/test-signals.c
 UNIT_TESTS += tests/unit/test-image-config.c
 UNIT_TESTS += tests/unit/test-domcfg.c
+UNIT_TESTS += tests/unit/test-domcfg-render.c

@@ -1,0 +1,534 @@
+/*
+ * test-domcfg-render.c: the three renderings of a domain_config
+ * (domcfg/render_*.c).  The boot spec blob is read back with libfdt and
+ * compared field by field with the domain_config; the libxl config is
+ * checked struct by struct; the runtime spec by its JSON.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "domcfg/app_cfg.h"
+#include "domcfg/domcfg.h"
+#include "domcfg/vif.h"
+
+#include <libfdt.h>
+
+struct fixture {
+    char dir[64]; /* the root volume */
+    struct app_cfg *ac;
+    struct domain_config dc;
+};
+
+static const struct domcfg_opts opts = {
+    .state_root = "/st",
+    .default_loader = "/ld",
+};
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char p[256];
+    snprintf(p, sizeof(p), "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    assert_int_equal(fclose(f), 0);
+}
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof(*fx));
+    snprintf(fx->dir, sizeof(fx->dir), "/tmp/test-domcfg.XXXXXX");
+    if (!mkdtemp(fx->dir))
+        return -1;
+    write_file(fx->dir, "rootfs.erofs", "");
+    domain_config_init(&fx->dc);
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+    int r = system(cmd);
+    domain_config_dispose(&fx->dc);
+    app_cfg_free(fx->ac);
+    free(fx);
+    return r == 0 ? 0 : -1;
+}
+
+/* Runs domcfg on app.cfg text (@RV@ = the root volume) and image config. */
+static int build(struct fixture *fx, const char *image_config,
+                 const char *cfg, xo_err *err)
+{
+    write_file(fx->dir, "image-config.json", image_config);
+    size_t cap = strlen(cfg) * (strlen(fx->dir) + 1) + 1;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t o = 0;
+    for (const char *p = cfg; *p;) {
+        if (strncmp(p, "@RV@", 4) == 0) {
+            o += (size_t)snprintf(text + o, cap - o, "%s", fx->dir);
+            p += 4;
+        } else {
+            text[o++] = *p++;
+        }
+    }
+    text[o] = '\0';
+    app_cfg_free(fx->ac);
+    fx->ac = NULL;
+    domain_config_dispose(&fx->dc);
+    int rc = app_cfg_read_data(&fx->ac, "app.cfg", text, o, err);
+    free(text);
+    if (rc < 0)
+        return -1;
+    return domcfg_from_app_cfg(&fx->dc, fx->ac, &opts, err);
+}
+
+static void build_ok(struct fixture *fx, const char *ic, const char *cfg)
+{
+    xo_err err = XO_ERR_INIT;
+    if (build(fx, ic, cfg, &err) < 0)
+        fail_msg("unexpected error: %s", xo_err_msg(&err));
+}
+
+#define IC(cfg)                                                                \
+    "{\"os\": \"linux\", \"architecture\": \"amd64\", \"config\": {" cfg "}}"
+
+#define BASE "name = \"web\"\noci_root = \"@RV@\"\n"
+
+#define FULL_CFG                                                               \
+    BASE "oci_writable = \"/w.img\"\n"                                         \
+         "oci_volumes = [ \"/a.img:/data:ro\", \"/b.img:/logs\" ]\n"          \
+         "disk = [ \"format=raw, vdev=xvdf, access=rw, target=/e.img\" ]\n"   \
+         "vif = [ \"bridge=xenbr0,ip=10.0.0.2/24,mtu=1400\", "                 \
+         "\"mac=00:16:3e:00:00:09,bridge=br1,vifname=v9\" ]\n"                 \
+         "oci_gateway = \"10.0.0.1\"\noci_dns = [ \"10.0.0.53\" ]\n"            \
+         "memory = 256\nmaxmem = 512\nvcpus = 2\nmaxvcpus = 3\n"               \
+         "cpus = \"0-3,^2\"\non_crash = \"rename-restart\"\n"                  \
+         "oci_user = \"1000:1001\"\noci_workdir = \"/srv\"\n"                   \
+         "oci_env = [ \"A=1\" ]\noci_stop_signal = \"SIGINT\"\n"
+
+#define FULL_IC                                                                \
+    IC("\"Entrypoint\": [\"/bin/sh\", \"-c\"], \"Cmd\": [\"echo hi\"], "       \
+       "\"Labels\": {\"org.example\": \"v\"}")
+
+/* ---- boot spec --------------------------------------------------------- */
+
+static const void *prop(const void *fdt, const char *path, const char *name,
+                        int *len_r)
+{
+    int node = fdt_path_offset(fdt, path);
+    if (node < 0)
+        fail_msg("no node %s", path);
+    const void *p = fdt_getprop(fdt, node, name, len_r);
+    if (!p)
+        fail_msg("no property %s in %s", name, path);
+    return p;
+}
+
+static const char *prop_str(const void *fdt, const char *path,
+                            const char *name)
+{
+    int len;
+    const char *s = prop(fdt, path, name, &len);
+    assert_true(len >= 1);
+    assert_int_equal(s[len - 1], '\0');
+    assert_int_equal(strlen(s), (size_t)len - 1); /* exactly one string */
+    return s;
+}
+
+static uint32_t prop_u32(const void *fdt, const char *path, const char *name)
+{
+    int len;
+    const fdt32_t *v = prop(fdt, path, name, &len);
+    assert_int_equal(len, 4);
+    return fdt32_to_cpu(*v);
+}
+
+static void check_stringlist(const void *fdt, const char *path,
+                             const char *name, char *const *want, size_t n)
+{
+    int node = fdt_path_offset(fdt, path);
+    assert_true(node >= 0);
+    int len = -1;
+    assert_non_null(fdt_getprop(fdt, node, name, &len));
+    assert_int_equal(fdt_stringlist_count(fdt, node, name), (int)n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(fdt_stringlist_get(fdt, node, name, (int)i, NULL),
+                            want[i]);
+}
+
+static void *boot_spec(struct fixture *fx, size_t *len_r)
+{
+    void *blob = NULL;
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_to_boot_spec(&blob, len_r, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(fdt_check_full(blob, *len_r), 0);
+    assert_int_equal(fdt_totalsize(blob), *len_r);
+    return blob;
+}
+
+static void test_boot_spec_full(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, FULL_IC, FULL_CFG);
+    size_t len;
+    void *fdt = boot_spec(fx, &len);
+    struct domain_config *dc = &fx->dc;
+
+    assert_string_equal(prop_str(fdt, "/", "compatible"), "xl-oci,boot-spec");
+    assert_int_equal(prop_u32(fdt, "/", "version"), 1);
+    assert_string_equal(prop_str(fdt, "/", "hostname"), dc->hostname);
+    check_stringlist(fdt, "/process", "args", dc->args, dc->n_args);
+    check_stringlist(fdt, "/process", "env", dc->env, dc->n_env);
+    assert_int_equal(dc->n_args, 3);
+    assert_string_equal(prop_str(fdt, "/process", "cwd"), "/srv");
+    assert_string_equal(prop_str(fdt, "/process", "user"), "1000:1001");
+    assert_int_equal(prop_u32(fdt, "/process", "stop-signal"), 2);
+    assert_int_equal(prop_u32(fdt, "/process", "stop-timeout"), 10);
+
+    assert_string_equal(prop_str(fdt, "/rootfs", "device"), "/dev/xvda");
+    assert_string_equal(prop_str(fdt, "/rootfs", "fstype"), "erofs");
+    assert_string_equal(prop_str(fdt, "/writable", "type"), "disk");
+    assert_string_equal(prop_str(fdt, "/writable", "device"), "/dev/xvdb");
+    assert_string_equal(prop_str(fdt, "/writable", "fstype"), "ext4");
+
+    int len0;
+    assert_int_equal(prop_u32(fdt, "/mounts/mount@0", "reg"), 0);
+    assert_string_equal(prop_str(fdt, "/mounts/mount@0", "device"),
+                        "/dev/xvdc");
+    assert_string_equal(prop_str(fdt, "/mounts/mount@0", "target"), "/data");
+    /* The image does not exist: the loader probes ("auto"). */
+    assert_string_equal(prop_str(fdt, "/mounts/mount@0", "fstype"), "auto");
+    assert_non_null(prop(fdt, "/mounts/mount@0", "read-only", &len0));
+    assert_int_equal(len0, 0);
+    assert_int_equal(prop_u32(fdt, "/mounts/mount@1", "reg"), 1);
+    assert_string_equal(prop_str(fdt, "/mounts/mount@1", "device"),
+                        "/dev/xvdd");
+    int m1 = fdt_path_offset(fdt, "/mounts/mount@1");
+    assert_null(fdt_getprop(fdt, m1, "read-only", NULL));
+    assert_true(fdt_path_offset(fdt, "/mounts/mount@2") < 0);
+
+    check_stringlist(fdt, "/network", "dns", dc->dns, dc->n_dns);
+    assert_string_equal(prop_str(fdt, "/network/interface@0", "mac"),
+                        dc->vifs[0].mac);
+    assert_string_equal(prop_str(fdt, "/network/interface@0", "address"),
+                        "10.0.0.2/24");
+    assert_string_equal(prop_str(fdt, "/network/interface@0", "gateway"),
+                        "10.0.0.1");
+    assert_string_equal(prop_str(fdt, "/network/interface@1", "mac"),
+                        "00:16:3e:00:00:09");
+    int i1 = fdt_path_offset(fdt, "/network/interface@1");
+    /* Only the first interface carries the default route. */
+    assert_null(fdt_getprop(fdt, i1, "gateway", NULL));
+    assert_null(fdt_getprop(fdt, i1, "address", NULL));
+    free(fdt);
+}
+
+static void test_boot_spec_minimal(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_writable = \"tmpfs:1g\"\n");
+    size_t len;
+    void *fdt = boot_spec(fx, &len);
+    assert_string_equal(prop_str(fdt, "/writable", "type"), "tmpfs");
+    assert_string_equal(prop_str(fdt, "/writable", "size"), "1g");
+    int w = fdt_path_offset(fdt, "/writable");
+    assert_null(fdt_getprop(fdt, w, "device", NULL));
+    /* No volumes, no vifs: no nodes at all (not empty ones). */
+    assert_int_equal(fdt_path_offset(fdt, "/mounts"), -FDT_ERR_NOTFOUND);
+    assert_int_equal(fdt_path_offset(fdt, "/network"), -FDT_ERR_NOTFOUND);
+    /* user "" is root: an empty string, not an absent property. */
+    assert_string_equal(prop_str(fdt, "/process", "user"), "");
+    free(fdt);
+}
+
+static void test_boot_spec_too_big(void **state)
+{
+    struct fixture *fx = *state;
+    /* 20 entries of 4000 bytes: more than the 64 KiB a boot spec may be. */
+    size_t cap = 20 * 4010 + 256;
+    char *cfg = malloc(cap);
+    size_t o = (size_t)snprintf(cfg, cap, BASE "oci_env = [ ");
+    for (int i = 0; i < 20; i++) {
+        o += (size_t)snprintf(cfg + o, cap - o, "%s\"K%02d=", i ? ", " : "", i);
+        memset(cfg + o, 'v', 3990);
+        o += 3990;
+        cfg[o++] = '"';
+    }
+    snprintf(cfg + o, cap - o, " ]\n");
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), cfg);
+    free(cfg);
+    void *blob = (void *)0x1;
+    size_t len = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "boot spec of domain web is larger than 65536 bytes");
+    assert_int_equal(err.errnum, E2BIG);
+    assert_ptr_equal(blob, (void *)0x1);
+    xo_err_clear(&err);
+}
+
+/* ---- libxl ------------------------------------------------------------- */
+
+static bool bit(const libxl_bitmap *bm, int i)
+{
+    return (uint32_t)i / 8 < bm->size && (bm->map[i / 8] >> (i % 8)) & 1;
+}
+
+static void test_libxl_full(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, FULL_IC, FULL_CFG);
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_to_libxl(&d, &fx->dc, fx->ac, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+
+    assert_int_equal(d.c_info.type, LIBXL_DOMAIN_TYPE_PV);
+    assert_string_equal(d.c_info.name, "web");
+    assert_int_equal(d.b_info.max_memkb, 512 * 1024);
+    assert_int_equal(d.b_info.target_memkb, 256 * 1024);
+    assert_int_equal(d.b_info.max_vcpus, 3);
+    assert_true(bit(&d.b_info.avail_vcpus, 0));
+    assert_true(bit(&d.b_info.avail_vcpus, 1));
+    assert_false(bit(&d.b_info.avail_vcpus, 2));
+    assert_int_equal(d.b_info.num_vcpu_hard_affinity, 3);
+    for (int v = 0; v < 3; v++) {
+        const libxl_bitmap *a = &d.b_info.vcpu_hard_affinity[v];
+        assert_true(bit(a, 0) && bit(a, 1) && bit(a, 3));
+        assert_false(bit(a, 2) || bit(a, 4));
+    }
+    assert_string_equal(d.b_info.kernel, "/ld/kernel");
+    assert_string_equal(d.b_info.ramdisk, "/st/domains/web/ramdisk");
+    assert_string_equal(d.b_info.cmdline, "console=hvc0 quiet");
+    assert_int_equal(d.on_poweroff, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+    assert_int_equal(d.on_reboot, LIBXL_ACTION_ON_SHUTDOWN_RESTART);
+    assert_int_equal(d.on_crash, LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME);
+
+    /* rootfs (ro) + writable (rw) + 2 volumes + 1 extra disk. */
+    assert_int_equal(d.num_disks, 5);
+    const struct {
+        const char *path, *vdev;
+        int rw;
+    } want[] = {{fx->dc.rootfs_image, "xvda", 0},
+                {"/w.img", "xvdb", 1},
+                {"/a.img", "xvdc", 0},
+                {"/b.img", "xvdd", 1},
+                {"/e.img", "xvdf", 1}};
+    for (int i = 0; i < 5; i++) {
+        assert_string_equal(d.disks[i].pdev_path, want[i].path);
+        assert_string_equal(d.disks[i].vdev, want[i].vdev);
+        assert_int_equal(d.disks[i].readwrite, want[i].rw);
+        assert_int_equal(d.disks[i].format, LIBXL_DISK_FORMAT_RAW);
+    }
+
+    assert_int_equal(d.num_nics, 2);
+    unsigned m[6];
+    sscanf(fx->dc.vifs[0].mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2],
+           &m[3], &m[4], &m[5]);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(d.nics[0].mac[i], m[i]);
+    assert_int_equal(d.nics[0].devid, 0);
+    assert_string_equal(d.nics[0].bridge, "xenbr0");
+    assert_string_equal(d.nics[0].ip, "10.0.0.2/24");
+    assert_int_equal(d.nics[0].mtu, 1400);
+    assert_int_equal(d.nics[1].devid, 1);
+    assert_int_equal(d.nics[1].mac[5], 9);
+    assert_string_equal(d.nics[1].bridge, "br1");
+    assert_string_equal(d.nics[1].ifname, "v9");
+    assert_null(d.nics[1].ip);
+
+    char *json = NULL;
+    assert_int_equal(domcfg_libxl_json(&json, &d, &err), 0);
+    assert_non_null(strstr(json, "\"name\": \"web\""));
+    assert_non_null(strstr(json, "\"vdev\": \"xvdf\""));
+    assert_non_null(strstr(json, "\"on_crash\": \"restart_rename\""));
+    assert_int_equal(json[strlen(json) - 1], '\n');
+    free(json);
+    libxl_domain_config_dispose(&d);
+}
+
+static void test_libxl_minimal(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "type = \"pvh\"\n"
+                                              "cpus = \"^1\"\n"
+                                              "vif = [ \"rate=10Mb/s\" ]\n");
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_to_libxl(&d, &fx->dc, fx->ac, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(d.c_info.type, LIBXL_DOMAIN_TYPE_PVH);
+    assert_int_equal(d.b_info.type, LIBXL_DOMAIN_TYPE_PVH);
+    assert_int_equal(d.num_disks, 1);
+    assert_int_equal(d.disks[0].readwrite, 0);
+    assert_int_equal(d.num_nics, 1);
+    assert_true(d.nics[0].rate_bytes_per_interval > 0);
+    /* Only exclusions: every CPU but 1. */
+    const libxl_bitmap *a = &d.b_info.vcpu_hard_affinity[0];
+    assert_true(bit(a, 0) && bit(a, 2) && bit(a, 4095));
+    assert_false(bit(a, 1));
+    libxl_domain_config_dispose(&d);
+
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "vif = [ \"rate=fast\" ]\n");
+    libxl_domain_config_init(&d);
+    assert_int_equal(domcfg_to_libxl(&d, &fx->dc, fx->ac, &err), -1);
+    assert_string_equal(xo_err_msg(&err), "app.cfg:3: vif: rate=fast is not "
+                                          "a valid rate (e.g. 10Mb/s)");
+    xo_err_clear(&err);
+    libxl_domain_config_dispose(&d);
+}
+
+static void test_parse_action(void **state)
+{
+    (void)state;
+    libxl_action_on_shutdown a;
+    assert_int_equal(domcfg_parse_action("destroy", &a), 0);
+    assert_int_equal(a, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
+    assert_int_equal(domcfg_parse_action("coredump-destroy", &a), 0);
+    assert_int_equal(a, LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_DESTROY);
+    assert_int_equal(domcfg_parse_action("preserve", &a), 0);
+    assert_int_equal(a, LIBXL_ACTION_ON_SHUTDOWN_PRESERVE);
+    assert_int_equal(domcfg_parse_action("rename-restart", &a), 0);
+    assert_int_equal(a, LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME);
+    assert_int_equal(domcfg_parse_action("soft-reset", &a), 0);
+    assert_int_equal(a, LIBXL_ACTION_ON_SHUTDOWN_SOFT_RESET);
+    /* libxl's spellings are not xl.cfg's. */
+    assert_int_equal(domcfg_parse_action("restart_rename", &a), -1);
+    assert_int_equal(domcfg_parse_action("coredump_destroy", &a), -1);
+    assert_int_equal(domcfg_parse_action("Destroy", &a), -1);
+    assert_int_equal(domcfg_parse_action("explode", &a), -1);
+    assert_int_equal(domcfg_parse_action("", &a), -1);
+    assert_int_equal(domcfg_parse_action("rename-restart-rename-restart-"
+                                         "rename-restart", &a), -1);
+}
+
+/* ---- runtime spec ------------------------------------------------------ */
+
+static json_object *path(json_object *o, const char *a, const char *b)
+{
+    json_object *v = NULL;
+    if (!json_object_object_get_ex(o, a, &v))
+        fail_msg("no %s", a);
+    if (b && !json_object_object_get_ex(v, b, &v))
+        fail_msg("no %s.%s", a, b);
+    return v;
+}
+
+static void check_json_strv(json_object *a, char *const *want, size_t n)
+{
+    assert_true(json_object_is_type(a, json_type_array));
+    assert_int_equal(json_object_array_length(a), n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(
+            json_object_get_string(json_object_array_get_idx(a, i)), want[i]);
+}
+
+static void test_runtime_spec(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, FULL_IC, FULL_CFG);
+    json_object *s = NULL;
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_to_runtime_spec(&s, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_string_equal(json_object_get_string(path(s, "ociVersion", NULL)),
+                        "1.0.2");
+    json_object *p = path(s, "process", NULL);
+    check_json_strv(path(p, "args", NULL), fx->dc.args, fx->dc.n_args);
+    check_json_strv(path(p, "env", NULL), fx->dc.env, fx->dc.n_env);
+    assert_string_equal(json_object_get_string(path(p, "cwd", NULL)), "/srv");
+    assert_int_equal(json_object_get_int64(path(p, "user", "uid")), 1000);
+    assert_int_equal(json_object_get_int64(path(p, "user", "gid")), 1001);
+    assert_true(json_object_get_boolean(path(p, "noNewPrivileges", NULL)));
+    assert_false(json_object_get_boolean(path(p, "terminal", NULL)));
+    assert_string_equal(json_object_get_string(path(s, "root", "path")),
+                        "rootfs");
+    assert_true(json_object_get_boolean(path(s, "root", "readonly")));
+    assert_string_equal(json_object_get_string(path(s, "hostname", NULL)),
+                        "web");
+    json_object *ann = path(s, "annotations", NULL);
+    assert_string_equal(json_object_get_string(path(ann, "org.example", NULL)),
+                        "v");
+    assert_string_equal(
+        json_object_get_string(path(ann, "org.xl-oci.stop-signal", NULL)),
+        "2");
+    /* The 6 standard mounts, then each volume with its mode. */
+    json_object *m = path(s, "mounts", NULL);
+    assert_int_equal(json_object_array_length(m), 8);
+    json_object *v0 = json_object_array_get_idx(m, 6);
+    assert_string_equal(json_object_get_string(path(v0, "destination", NULL)),
+                        "/data");
+    assert_string_equal(json_object_get_string(path(v0, "source", NULL)),
+                        "/a.img");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(
+                            path(v0, "options", NULL), 0)),
+                        "ro");
+    json_object *v1 = json_object_array_get_idx(m, 7);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(
+                            path(v1, "options", NULL), 0)),
+                        "rw");
+    json_object *ns = path(s, "linux", "namespaces");
+    assert_int_equal(json_object_array_length(ns), 5);
+    json_object_put(s);
+}
+
+static void test_runtime_spec_users(void **state)
+{
+    struct fixture *fx = *state;
+    write_file(fx->dir, "passwd", "root:x:0:0::/root:/bin/sh\n"
+                                  "www:x:33:34::/var/www:/bin/sh\n");
+    write_file(fx->dir, "group", "root:x:0:\nwww:x:34:\nadm:x:4:www\n");
+    json_object *s = NULL;
+    xo_err err = XO_ERR_INIT;
+
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"www\""), BASE);
+    assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), 0);
+    json_object *u = path(path(s, "process", NULL), "user", NULL);
+    assert_int_equal(json_object_get_int64(path(u, "uid", NULL)), 33);
+    assert_int_equal(json_object_get_int64(path(u, "gid", NULL)), 34);
+    json_object *g = path(u, "additionalGids", NULL);
+    assert_int_equal(json_object_array_length(g), 1);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 0)),
+                     4);
+    json_object_put(s);
+
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_user = \"nobody\"\n");
+    s = (json_object *)0x1;
+    assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), -1);
+    assert_ptr_equal(s, (json_object *)0x1);
+    char want[256];
+    snprintf(want, sizeof(want), "root volume %s: user nobody: no such user "
+             "in %s/passwd", fx->dir, fx->dir);
+    assert_string_equal(xo_err_msg(&err), want);
+    xo_err_clear(&err);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_boot_spec_full),   T(test_boot_spec_minimal),
+        T(test_boot_spec_too_big), T(test_libxl_full),
+        T(test_libxl_minimal),    cmocka_unit_test(test_parse_action),
+        T(test_runtime_spec),     T(test_runtime_spec_users),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
