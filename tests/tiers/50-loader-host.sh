@@ -338,4 +338,40 @@ echo $? >"$T/nodev.rc"
 check "missing rootfs device: phase failed naming it" failed nodev "rootfs device /dev/xvda"
 defaults; spec gone && run gone --dev /dev/xvda=/dev/nonexistent-disk 
 check "rootfs device absent: cause named" failed gone "rootfs device /dev/nonexistent-disk: No such file or directory"
+# --- the built loader (make loader): ramdisk assembly, a boot without Xen ---
+out=$top/build/loader/xen-tools/out
+bench=$top/build/loader/ramdisk-bench
+if [ ! -f "$out/initramfs" ] || [ ! -x "$bench" ]; then
+    ok "loader artifacts # SKIP not built (make loader)"
+    exit 0
+fi
+defaults; spec boot
+mkdir -p "$T/rd"
+"$bench" "$out/initramfs" "$T/boot.dtb" "$T/rd" 1 | sed 's/^/# /'
+rd=$T/rd/ramdisk-0
+isize=$(stat -c %s "$out/initramfs")
+tail -c +$((isize + 1)) "$rd" | (cd "$T/rd" && cpio -id --quiet 2>/dev/null)
+check "ramdisk = loader initramfs + archive with /xl-oci/boot-spec.dtb" \
+    cmp -s "$T/rd/xl-oci/boot-spec.dtb" "$T/boot.dtb"
+check "ramdisk starts with the loader initramfs unchanged" \
+    cmp -s -n "$isize" "$out/initramfs" "$rd"
+if ! command -v qemu-system-x86_64 >/dev/null; then
+    ok "loader boots without Xen # SKIP no qemu-system-x86_64"
+    exit 0
+fi
+# Outside Xen the frontends refuse to load (ENODEV): the init must say so
+# and power the machine off -- the "fatal error ends in power off" path of
+# the real kernel, initramfs and init, in a few seconds of TCG.
+t0=$(date +%s%N)
+timeout 120 qemu-system-x86_64 -M pc -accel tcg -cpu max -m 256 \
+    -kernel "$out/kernel" -initrd "$rd" -append "console=ttyS0 panic=-1" \
+    -nographic -no-reboot -display none >"$T/qemu.log" 2>&1
+qrc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+check "loader kernel boots the init under QEMU ($ms ms to power off)" \
+    grep -q "Run /init as init process" "$T/qemu.log"
+check "init reports the fatal error on the console" \
+    grep -q "xl-oci-loader: failed: loading module .*xen-blkfront.ko: No such device" "$T/qemu.log"
+check "fatal error ends in power off, not a panic (qemu rc $qrc)" \
+    eval 'grep -q "reboot: Power down" "$T/qemu.log" && ! grep -q "Kernel panic" "$T/qemu.log" && [ $qrc -eq 0 ]'
 exit 0
