@@ -265,6 +265,19 @@ uint64_t blob_writer_offset(const struct blob_writer *w)
     return w->offset;
 }
 
+int blob_writer_reset(struct blob_writer *w, xo_err *err)
+{
+    digest_hasher_free(w->h);
+    w->h = NULL;
+    w->offset = 0;
+    if (digest_hasher_new(&w->h, err) < 0)
+        return xo_err_wrap(err, "blob %s", w->expected.str);
+    if (ftruncate(w->fd, 0) < 0 || lseek(w->fd, 0, SEEK_SET) < 0)
+        return xo_err_sys(err, "blob %s: cannot truncate %s", w->expected.str,
+                          w->tmp);
+    return 0;
+}
+
 int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
                       xo_err *err)
 {

@@ -74,6 +74,12 @@ int blob_writer_begin(struct blob_writer **w_r, const struct blob_store *bs,
 /* Bytes already held (non-zero only when resuming a partial file). */
 uint64_t blob_writer_offset(const struct blob_writer *w);
 
+/*
+ * Drops the bytes held so far and starts the blob again from byte 0 (a
+ * server that ignored a Range request sends the whole blob).
+ */
+int blob_writer_reset(struct blob_writer *w, xo_err *err);
+
 /* Hashes and writes; fails as soon as the declared size is exceeded. */
 int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
                       xo_err *err);

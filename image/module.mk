@@ -12,7 +12,8 @@ UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
 LIB_SRCS += image/erofs.c image/volume.c
 LIB_SRCS += image/layout.c
-LIB_SRCS += image/lock.c image/pull.c image/registry.c
+LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
+	image/auth.c
 LIB_SRCS += image/admin.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
 

@@ -5,6 +5,7 @@
  * needs is in the store under its checked digest.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,6 +144,73 @@ static int fetch_manifest(struct image_source *src,
                               err);
 }
 
+/* Layers are fetched by up to PULL_PARALLEL threads when the source
+ * allows it; each thread takes the next layer not yet claimed. */
+#define PULL_PARALLEL 4
+
+struct layer_jobs {
+    struct image_source *src;
+    const struct blob_store *bs;
+    const struct oci_manifest *m;
+    pthread_mutex_t lock;
+    size_t next;
+    bool failed;
+    xo_err err; /* the first failure */
+};
+
+static void *layer_worker(void *arg)
+{
+    struct layer_jobs *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t i = j->next++;
+        bool stop = j->failed || i >= j->m->n_layers;
+        pthread_mutex_unlock(&j->lock);
+        if (stop)
+            return NULL;
+        xo_err e = XO_ERR_INIT;
+        if (j->src->ops->fetch(j->src, j->bs, &j->m->layers[i], -1, &e) < 0) {
+            xo_err_wrap(&e, "layer %zu", i + 1);
+            pthread_mutex_lock(&j->lock);
+            if (!j->failed) {
+                j->failed = true;
+                j->err = e;
+            } else {
+                xo_err_clear(&e);
+            }
+            pthread_mutex_unlock(&j->lock);
+            return NULL;
+        }
+    }
+}
+
+static int fetch_layers(struct image_source *src, const struct blob_store *bs,
+                        const struct oci_manifest *m, xo_err *err)
+{
+    struct layer_jobs j = {.src = src, .bs = bs, .m = m};
+    pthread_mutex_init(&j.lock, NULL);
+    size_t n = src->parallel ? PULL_PARALLEL : 1;
+    if (n > m->n_layers)
+        n = m->n_layers;
+    pthread_t th[PULL_PARALLEL];
+    size_t started = 0;
+    for (size_t i = 1; i < n; i++) {
+        if (pthread_create(&th[started], NULL, layer_worker, &j) != 0)
+            break;
+        started++;
+    }
+    layer_worker(&j);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(th[i], NULL);
+    pthread_mutex_destroy(&j.lock);
+    if (j.failed) {
+        xo_err_clear(err);
+        *err = j.err;
+        return -1;
+    }
+    return 0;
+}
+
 static int fetch_all(struct image_source *src, const struct blob_store *bs,
                      struct pulled *p, const struct image_pull_opts *o,
                      xo_err *err)
@@ -155,14 +223,9 @@ static int fetch_all(struct image_source *src, const struct blob_store *bs,
                        CONFIG_MAX_BYTES, err) < 0 ||
         check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
         return -1;
-    for (size_t i = 0; i < p->manifest.n_layers; i++) {
-        const struct oci_descriptor *l = &p->manifest.layers[i];
-        say(o, "layer %zu/%zu %s", i + 1, p->manifest.n_layers,
-            l->digest.str);
-        if (src->ops->fetch(src, bs, l, -1, err) < 0)
-            return xo_err_wrap(err, "layer %zu", i + 1);
-    }
-    return 0;
+    say(o, "image %s: %zu layers", p->manifest_digest.str,
+        p->manifest.n_layers);
+    return fetch_layers(src, bs, &p->manifest, err);
 }
 
 static int pull_locked(const char *root, const struct image_ref *r,

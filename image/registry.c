@@ -1,18 +1,421 @@
-/* registry.c: the OCI distribution API source (see source.h). */
+/*
+ * registry.c: the OCI distribution API as a source (see source.h).
+ *
+ * GET /v2/REPO/manifests/REF and /v2/REPO/blobs/DIGEST over libcurl
+ * (http.h).  A 401 is answered once per challenge: Basic with the
+ * configured credentials, or Bearer by fetching a token from the realm
+ * (with the credentials, when any).  Manifests are capped and their
+ * digest checked against the pinned digest and the registry's own
+ * Docker-Content-Digest; blobs stream into a resumable blob_writer and a
+ * dropped transfer is retried from where it stopped.  fetch() may run in
+ * several threads at once (pull.c downloads layers in parallel): the
+ * shared auth header is guarded by a mutex.
+ */
 #include <errno.h>
+#include <stdarg.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "auth.h"
+#include "http.h"
 #include "image.h"
+#include "json.h"
 #include "source.h"
+
+#define REGISTRY_TOKEN_MAX (64 * 1024)
+#define REGISTRY_ERROR_BODY_MAX (64 * 1024)
+#define REGISTRY_TRIES 3
+
+static const char accept_manifests[] =
+    "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST
+    ", " MT_DOCKER_LIST;
+
+struct registry_source {
+    struct image_source base;
+    char *host, *repo, *tag;
+    bool pinned;
+    struct digest digest;
+    char *base_url;        /* scheme://host/v2/repo */
+    char *userpass;        /* credentials, or NULL */
+    struct http_client http;
+    pthread_mutex_t lock;  /* guards auth */
+    char *auth;            /* "Authorization: ..." or NULL */
+    bool sent_creds;       /* the last auth carried the credentials */
+};
+
+static void say(struct registry_source *rs, const char *fmt, ...)
+    XO_PRINTF(2, 3);
+
+static void say(struct registry_source *rs, const char *fmt, ...)
+{
+    if (!rs->base.progress)
+        return;
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    rs->base.progress(rs->base.progress_arg, line);
+}
+
+static char *auth_copy(struct registry_source *rs)
+{
+    pthread_mutex_lock(&rs->lock);
+    char *a = rs->auth ? strdup(rs->auth) : NULL;
+    pthread_mutex_unlock(&rs->lock);
+    return a;
+}
+
+static int fetch_token(struct registry_source *rs,
+                       const struct auth_challenge *ch, char **hdr_r,
+                       xo_err *err)
+{
+    char *svc = http_escape(ch->service), *scope = NULL, *url = NULL;
+    char *body = NULL, *basic = NULL;
+    size_t len = 0;
+    json_object *o = NULL;
+    const char *tok = NULL;
+    int rc = -1;
+    if (asprintf(&scope, "repository:%s:pull", rs->repo) < 0)
+        scope = NULL;
+    char *escope = scope ? http_escape(ch->scope[0] ? ch->scope : scope)
+                         : NULL;
+    if (!svc || !escope ||
+        asprintf(&url, "%s%sservice=%s&scope=%s", ch->realm,
+                 strchr(ch->realm, '?') ? "&" : "?", svc, escope) < 0) {
+        url = NULL;
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (rs->userpass && !(basic = auth_basic_header(rs->userpass))) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    const char *hdrs[] = {basic, NULL};
+    struct http_resp resp;
+    if (http_get_mem(&rs->http, url, hdrs, REGISTRY_TOKEN_MAX, &body, &len,
+                     &resp, err) < 0)
+        goto out;
+    if (resp.status == 401 || resp.status == 403) {
+        if (rs->userpass)
+            xo_err_set(err, EACCES, "%s: authentication failed for user "
+                       "\"%.*s\" (HTTP %ld)", rs->host,
+                       (int)strcspn(rs->userpass, ":"), rs->userpass,
+                       resp.status);
+        else
+            xo_err_set(err, EACCES, "%s: authentication required (HTTP %ld; "
+                       "give --creds or an auth file)", rs->host,
+                       resp.status);
+        goto out;
+    }
+    if (resp.status != 200) {
+        xo_err_set(err, EIO, "token service %s: HTTP %ld", ch->realm,
+                   resp.status);
+        goto out;
+    }
+    if (xo_json_parse(&o, body, len, REGISTRY_TOKEN_MAX, "token response",
+                      err) < 0)
+        goto out;
+    if (!json_object_is_type(o, json_type_object) ||
+        (xo_json_get_string(&tok, o, "token", false, "token response",
+                            err) <= 0 &&
+         xo_json_get_string(&tok, o, "access_token", false, "token response",
+                            err) <= 0) ||
+        strlen(tok) > REGISTRY_TOKEN_MAX || strpbrk(tok, "\r\n")) {
+        xo_err_set(err, EINVAL, "token service %s: no usable token",
+                   ch->realm);
+        goto out;
+    }
+    if (asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    rc = 0;
+out:
+    json_object_put(o);
+    free(svc);
+    free(scope);
+    free(escope);
+    free(url);
+    free(body);
+    free(basic);
+    return rc;
+}
+
+/* Answers a 401 challenge; fails when it cannot do better than last time. */
+static int authenticate(struct registry_source *rs, const char *challenge,
+                        const char *used, xo_err *err)
+{
+    struct auth_challenge ch;
+    if (!challenge[0])
+        return xo_err_set(err, EACCES, "%s/%s: unauthorized (HTTP 401 "
+                          "without a challenge)", rs->host, rs->repo);
+    if (auth_parse_challenge(&ch, challenge, err) < 0)
+        return xo_err_wrap(err, "%s", rs->host);
+    char *hdr = NULL;
+    pthread_mutex_lock(&rs->lock);
+    int rc = 0;
+    /* Another thread may have refreshed it already. */
+    if (rs->auth && (!used || strcmp(rs->auth, used) != 0))
+        goto out;
+    if (ch.scheme == AUTH_BASIC) {
+        if (!rs->userpass)
+            rc = xo_err_set(err, EACCES, "%s requires authentication (give "
+                            "--creds or an auth file)", rs->host);
+        else if (used)
+            rc = xo_err_set(err, EACCES, "%s: authentication failed for user "
+                            "\"%.*s\" (HTTP 401)", rs->host,
+                            (int)strcspn(rs->userpass, ":"), rs->userpass);
+        else if (!(hdr = auth_basic_header(rs->userpass)))
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    } else {
+        rc = fetch_token(rs, &ch, &hdr, err);
+        if (rc == 0 && used && !strcmp(hdr, used))
+            rc = xo_err_set(err, EACCES, "%s/%s: access denied with a fresh "
+                            "token", rs->host, rs->repo);
+    }
+    if (rc == 0) {
+        free(rs->auth);
+        rs->auth = hdr;
+        hdr = NULL;
+    }
+out:
+    pthread_mutex_unlock(&rs->lock);
+    free(hdr);
+    return rc;
+}
+
+static int status_err(struct registry_source *rs, const char *what,
+                      long status, xo_err *err)
+{
+    if (status == 404)
+        return xo_err_set(err, ENOENT, "%s/%s: %s not found", rs->host,
+                          rs->repo, what);
+    if (status == 401 || status == 403)
+        return xo_err_set(err, EACCES, "%s/%s: %s: access denied (HTTP %ld)",
+                          rs->host, rs->repo, what, status);
+    return xo_err_set(err, EIO, "%s/%s: %s: HTTP %ld", rs->host, rs->repo,
+                      what, status);
+}
+
+/* GET a manifest into memory, authenticating as asked. */
+static int get_manifest(struct registry_source *rs, const char *ref,
+                        char **body_r, size_t *len_r, struct http_resp *resp,
+                        xo_err *err)
+{
+    char *url = NULL;
+    if (asprintf(&url, "%s/manifests/%s", rs->base_url, ref) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = -1;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        char *auth = auth_copy(rs);
+        const char *hdrs[] = {accept_manifests, auth, NULL};
+        char *body = NULL;
+        size_t len = 0;
+        rc = http_get_mem(&rs->http, url, hdrs, MANIFEST_MAX_BYTES, &body,
+                          &len, resp, err);
+        if (rc == 0 && resp->status == 401) {
+            free(body);
+            rc = authenticate(rs, resp->www_auth, auth, err);
+            free(auth);
+            if (rc < 0)
+                break;
+            rc = -1;
+            continue;
+        }
+        free(auth);
+        if (rc == 0 && resp->status != 200) {
+            free(body);
+            rc = status_err(rs, ref, resp->status, err);
+        } else if (rc == 0) {
+            *body_r = body;
+            *len_r = len;
+        }
+        break;
+    }
+    if (rc < 0 && !err->msg)
+        xo_err_set(err, EACCES, "%s/%s: %s: unauthorized", rs->host, rs->repo,
+                   ref);
+    free(url);
+    return rc;
+}
+
+/* Stores a manifest fetched by reference; checks every digest we know. */
+static int store_manifest(struct registry_source *rs,
+                          const struct blob_store *bs, const char *ref,
+                          const struct digest *expect, int64_t expect_size,
+                          struct oci_descriptor *d_r, xo_err *err)
+{
+    char *body = NULL;
+    size_t len = 0;
+    struct http_resp resp;
+    struct digest got, header;
+    if (get_manifest(rs, ref, &body, &len, &resp, err) < 0)
+        return -1;
+    int rc = digest_buffer(&got, body, len, err);
+    if (rc == 0 && expect)
+        rc = digest_check(expect, &got, "manifest", err);
+    if (rc == 0 && expect_size >= 0 && (int64_t)len != expect_size)
+        rc = xo_err_set(err, EBADMSG, "manifest %s: %zu bytes, %lld "
+                        "declared", got.str, len, (long long)expect_size);
+    if (rc == 0 && resp.docker_digest[0]) {
+        xo_err ignore = XO_ERR_INIT;
+        if (digest_parse(&header, resp.docker_digest, &ignore) == 0)
+            rc = digest_check(&header, &got, "manifest (registry's "
+                              "Docker-Content-Digest)", err);
+        xo_err_clear(&ignore);
+    }
+    if (rc == 0 && !blobstore_has(bs, &got, (int64_t)len))
+        rc = blobstore_put(bs, &got, body, len, err);
+    if (rc == 0 && d_r) {
+        memset(d_r, 0, sizeof(*d_r));
+        d_r->digest = got;
+        d_r->size = (int64_t)len;
+        resp.content_type[strcspn(resp.content_type, "; ")] = '\0';
+        if (!(d_r->media_type = strdup(resp.content_type)))
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+    }
+    free(body);
+    if (rc < 0)
+        xo_err_wrap(err, "%s/%s:%s", rs->host, rs->repo, ref);
+    return rc;
+}
+
+static int reg_resolve(struct image_source *base, const struct blob_store *bs,
+                       struct oci_descriptor *top_r, xo_err *err)
+{
+    struct registry_source *rs = (struct registry_source *)base;
+    say(rs, "resolving %s/%s%s%s", rs->host, rs->repo, rs->pinned ? "@" : ":",
+        rs->pinned ? rs->digest.str : rs->tag);
+    return store_manifest(rs, bs, rs->pinned ? rs->digest.str : rs->tag,
+                          rs->pinned ? &rs->digest : NULL, -1, top_r, err);
+}
+
+/* One attempt at a blob; *retry_r when worth another (partial kept). */
+static int blob_attempt(struct registry_source *rs, const char *url,
+                        const struct oci_descriptor *d, struct blob_writer *w,
+                        bool *retry_r, xo_err *err)
+{
+    for (int attempt = 0; attempt < 3; attempt++) {
+        char *auth = auth_copy(rs);
+        const char *hdrs[] = {auth, NULL};
+        struct http_resp resp;
+        int rc = http_get_blob(&rs->http, url, hdrs, w, &resp, retry_r, err);
+        if (rc == 0 && resp.status == 401) {
+            rc = authenticate(rs, resp.www_auth, auth, err);
+            free(auth);
+            if (rc < 0)
+                return -1;
+            continue;
+        }
+        free(auth);
+        if (rc < 0)
+            return -1;
+        if (resp.status != 200 && resp.status != 206)
+            return status_err(rs, d->digest.str, resp.status, err);
+        return 0;
+    }
+    return xo_err_set(err, EACCES, "%s/%s: %s: unauthorized", rs->host,
+                      rs->repo, d->digest.str);
+}
+
+static int reg_fetch(struct image_source *base, const struct blob_store *bs,
+                     const struct oci_descriptor *d, int64_t max, xo_err *err)
+{
+    struct registry_source *rs = (struct registry_source *)base;
+    if (blobstore_has(bs, &d->digest, d->size))
+        return 0;
+    if (oci_media_kind(d->media_type) != OCI_KIND_UNKNOWN)
+        return store_manifest(rs, bs, d->digest.str, &d->digest, d->size,
+                              NULL, err);
+    char *url = NULL;
+    if (asprintf(&url, "%s/blobs/%s", rs->base_url, d->digest.str) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = -1;
+    for (int t = 0; t < REGISTRY_TRIES; t++) {
+        struct blob_writer *w = NULL;
+        if (blob_writer_begin(&w, bs, &d->digest, d->size, max,
+                              BLOB_WRITER_RESUME, err) < 0)
+            break;
+        uint64_t off = blob_writer_offset(w);
+        if (off)
+            say(rs, "resuming %s at byte %llu of %lld", d->digest.str,
+                (unsigned long long)off, (long long)d->size);
+        else
+            say(rs, "fetching %s (%lld bytes)", d->digest.str,
+                (long long)d->size);
+        bool retry = false;
+        rc = blob_attempt(rs, url, d, w, &retry, err);
+        if (rc < 0) {
+            blob_writer_abort(w, retry);
+            if (!retry)
+                break;
+            continue;
+        }
+        rc = blob_writer_commit(w, err);
+        break;
+    }
+    free(url);
+    if (rc < 0)
+        xo_err_wrap(err, "%s/%s", rs->host, rs->repo);
+    return rc;
+}
+
+static void reg_free(struct image_source *base)
+{
+    struct registry_source *rs = (struct registry_source *)base;
+    free(rs->host);
+    free(rs->repo);
+    free(rs->tag);
+    free(rs->base_url);
+    free(rs->userpass);
+    free(rs->auth);
+    http_client_dispose(&rs->http);
+    pthread_mutex_destroy(&rs->lock);
+    free(rs);
+}
+
+static const struct image_source_ops registry_ops = {
+    .resolve = reg_resolve,
+    .fetch = reg_fetch,
+    .free = reg_free,
+};
 
 int registry_source_new(struct image_source **src_r, const char *host,
                         const char *repo, const char *tag,
                         const struct digest *pinned,
-                        const struct image_pull_opts *opts, xo_err *err)
+                        const struct image_pull_opts *o, xo_err *err)
 {
-    (void)src_r;
-    (void)tag;
-    (void)pinned;
-    (void)opts;
-    return xo_err_set(err, ENOTSUP, "registry %s/%s: not supported yet",
-                      host, repo);
+    struct registry_source *rs = calloc(1, sizeof(*rs));
+    if (!rs)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    pthread_mutex_init(&rs->lock, NULL);
+    rs->base.ops = &registry_ops;
+    rs->base.parallel = true;
+    rs->host = strdup(host);
+    rs->repo = strdup(repo);
+    rs->tag = tag ? strdup(tag) : NULL;
+    if (pinned) {
+        rs->pinned = true;
+        rs->digest = *pinned;
+    }
+    bool plain = o && o->plain_http;
+    if (!rs->host || !rs->repo || (tag && !rs->tag) ||
+        asprintf(&rs->base_url, "%s://%s/v2/%s", plain ? "http" : "https",
+                 host, repo) < 0) {
+        rs->base_url = NULL;
+        reg_free(&rs->base);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    if (http_client_init(&rs->http, o ? o->cert_dir : NULL,
+                         o && o->tls_no_verify, err) < 0 ||
+        auth_lookup(&rs->userpass, host, o ? o->auth_file : NULL,
+                    o ? o->creds : NULL, err) < 0) {
+        reg_free(&rs->base);
+        return -1;
+    }
+    *src_r = &rs->base;
+    return 0;
 }

@@ -8,6 +8,7 @@
 #ifndef XL_OCI_IMAGE_SOURCE_H
 #define XL_OCI_IMAGE_SOURCE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "blobstore.h"
@@ -31,6 +32,7 @@ struct image_source_ops {
 
 struct image_source {
     const struct image_source_ops *ops;
+    bool parallel; /* fetch() may run in several threads at once */
     void (*progress)(void *arg, const char *line);
     void *progress_arg;
 };

@@ -1,0 +1,188 @@
+/* auth.c: registry credentials and WWW-Authenticate parsing (see auth.h). */
+#include "auth.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "json.h"
+
+static char *b64_decode(const char *in)
+{
+    size_t n = strlen(in);
+    if (n == 0 || n % 4 || n > AUTH_FIELD_MAX * 2)
+        return NULL;
+    unsigned char *out = malloc(n / 4 * 3 + 1);
+    if (!out)
+        return NULL;
+    int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
+    if (len < 0) {
+        free(out);
+        return NULL;
+    }
+    /* EVP_DecodeBlock counts padding as zero bytes. */
+    if (n >= 1 && in[n - 1] == '=')
+        len--;
+    if (n >= 2 && in[n - 2] == '=')
+        len--;
+    out[len] = '\0';
+    if (memchr(out, '\0', (size_t)len) || !strchr((char *)out, ':')) {
+        free(out);
+        return NULL;
+    }
+    return (char *)out;
+}
+
+char *auth_basic_header(const char *userpass)
+{
+    size_t n = strlen(userpass);
+    char *b64 = malloc(4 * ((n + 2) / 3) + 1);
+    char *h = NULL;
+    if (!b64)
+        return NULL;
+    EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)userpass,
+                    (int)n);
+    if (asprintf(&h, "Authorization: Basic %s", b64) < 0)
+        h = NULL;
+    free(b64);
+    return h;
+}
+
+static int default_auth_file(char **path_r)
+{
+    const char *env = getenv("REGISTRY_AUTH_FILE");
+    if (env && *env)
+        return (*path_r = strdup(env)) ? 0 : -1;
+    const char *xdg = getenv("XDG_RUNTIME_DIR");
+    if (xdg && *xdg) {
+        if (asprintf(path_r, "%s/containers/auth.json", xdg) < 0)
+            return -1;
+        if (access(*path_r, F_OK) == 0)
+            return 0;
+        free(*path_r);
+    }
+    const char *home = getenv("HOME");
+    if (asprintf(path_r, "%s/.docker/config.json", home ? home : "/root") < 0)
+        return -1;
+    return 0;
+}
+
+int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
+                const char *creds, xo_err *err)
+{
+    *userpass_r = NULL;
+    if (creds) {
+        if (!strchr(creds, ':') || strlen(creds) > AUTH_FIELD_MAX)
+            return xo_err_set(err, EINVAL, "--creds must be USER:PASSWORD");
+        return (*userpass_r = strdup(creds)) ? 0
+                                              : xo_err_set(err, ENOMEM,
+                                                           "out of memory");
+    }
+    char *path = NULL;
+    bool explicit_file = auth_file != NULL;
+    if (explicit_file)
+        path = strdup(auth_file);
+    else if (default_auth_file(&path) < 0)
+        path = NULL;
+    if (!path)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    if (!explicit_file && access(path, F_OK) < 0) {
+        free(path);
+        return 0;
+    }
+    json_object *o = NULL, *auths = NULL, *entry = NULL;
+    const char *b64 = NULL;
+    int rc = xo_json_parse_file(&o, path, AUTH_FILE_MAX, err);
+    if (rc == 0 && !json_object_is_type(o, json_type_object))
+        rc = xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
+    if (rc == 0)
+        rc = xo_json_get_object(&auths, o, "auths", false, path, err);
+    if (rc == 1) {
+        /* Docker writes some hosts with a scheme. */
+        char alt[600];
+        snprintf(alt, sizeof(alt), "https://%s", host);
+        rc = xo_json_get_object(&entry, auths, host, false, path, err);
+        if (rc == 0)
+            rc = xo_json_get_object(&entry, auths, alt, false, path, err);
+        if (rc == 1)
+            rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
+        if (rc == 1 && !(*userpass_r = b64_decode(b64)))
+            rc = xo_err_set(err, EINVAL, "%s: the \"auth\" of %s is not "
+                            "base64 of USER:PASSWORD", path, host);
+    }
+    json_object_put(o);
+    free(path);
+    return rc < 0 ? -1 : 0;
+}
+
+/* Copies a quoted or bare parameter value; returns the end of it. */
+static const char *param_value(const char *p, char *out, size_t cap)
+{
+    size_t n = 0;
+    if (*p == '"') {
+        p++;
+        while (*p && *p != '"') {
+            if (*p == '\\' && p[1])
+                p++;
+            if (n + 1 < cap)
+                out[n++] = *p;
+            p++;
+        }
+        if (*p == '"')
+            p++;
+    } else {
+        while (*p && *p != ',' && *p != ' ') {
+            if (n + 1 < cap)
+                out[n++] = *p;
+            p++;
+        }
+    }
+    out[n] = '\0';
+    return p;
+}
+
+int auth_parse_challenge(struct auth_challenge *ch, const char *v,
+                         xo_err *err)
+{
+    memset(ch, 0, sizeof(*ch));
+    while (*v == ' ')
+        v++;
+    if (!strncasecmp(v, "Basic", 5) && (v[5] == ' ' || !v[5])) {
+        ch->scheme = AUTH_BASIC;
+        v += 5;
+    } else if (!strncasecmp(v, "Bearer", 6) && (v[6] == ' ' || !v[6])) {
+        ch->scheme = AUTH_BEARER;
+        v += 6;
+    } else {
+        return xo_err_set(err, EINVAL, "unsupported authentication challenge "
+                          "\"%.64s\"", v);
+    }
+    while (*v) {
+        while (*v == ' ' || *v == ',')
+            v++;
+        const char *eq = strchr(v, '=');
+        if (!eq)
+            break;
+        size_t klen = (size_t)(eq - v);
+        char tmp[AUTH_FIELD_MAX];
+        char *dst = tmp;
+        size_t cap = sizeof(tmp);
+        if (klen == 5 && !strncasecmp(v, "realm", 5))
+            dst = ch->realm, cap = sizeof(ch->realm);
+        else if (klen == 7 && !strncasecmp(v, "service", 7))
+            dst = ch->service, cap = sizeof(ch->service);
+        else if (klen == 5 && !strncasecmp(v, "scope", 5))
+            dst = ch->scope, cap = sizeof(ch->scope);
+        v = param_value(eq + 1, dst, cap);
+    }
+    if (ch->scheme == AUTH_BEARER &&
+        strncmp(ch->realm, "https://", 8) && strncmp(ch->realm, "http://", 7))
+        return xo_err_set(err, EINVAL, "bearer challenge without an http(s) "
+                          "realm");
+    return 0;
+}

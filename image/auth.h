@@ -1,0 +1,43 @@
+/*
+ * auth.h: registry credentials and challenges.
+ *
+ * Credentials come from --creds USER:PASS, or from a containers auth file
+ * (auth.json) or docker config.json -- both {"auths": {"HOST": {"auth":
+ * base64("user:pass")}}}.  The file is --authfile, else
+ * $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json, else
+ * ~/.docker/config.json; a missing default file means no credentials.
+ */
+#ifndef XL_OCI_IMAGE_AUTH_H
+#define XL_OCI_IMAGE_AUTH_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+#define AUTH_FILE_MAX (1 << 20)
+#define AUTH_FIELD_MAX 1024
+
+/*
+ * "user:pass" for host (owned, NULL when none is configured).  An explicit
+ * auth_file that cannot be read or parsed is an error.
+ */
+int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
+                const char *creds, xo_err *err);
+
+/* "Authorization: Basic base64(userpass)", owned. */
+char *auth_basic_header(const char *userpass);
+
+enum auth_scheme { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
+
+struct auth_challenge {
+    enum auth_scheme scheme;
+    char realm[AUTH_FIELD_MAX];
+    char service[AUTH_FIELD_MAX];
+    char scope[AUTH_FIELD_MAX];
+};
+
+/* Parses a WWW-Authenticate value (Basic or Bearer with k="v" params). */
+int auth_parse_challenge(struct auth_challenge *ch, const char *value,
+                         xo_err *err);
+
+#endif

@@ -1,0 +1,319 @@
+/* http.c: capped libcurl GETs (see http.h). */
+#include "http.h"
+
+#include <ctype.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+
+#define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
+#define HTTP_CONNECT_TIMEOUT 30L
+/* A transfer slower than 1 kB/s for 60 s is dead. */
+#define HTTP_LOW_SPEED 1024L
+#define HTTP_LOW_TIME 60L
+#define HTTP_MAX_REDIRS 5L
+
+static int ca_append(struct http_client *c, const char *path, xo_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    if (xo_read_file(&buf, &len, path, HTTP_CA_MAX, err) < 0)
+        return -1;
+    if (c->ca_len + len + 1 > HTTP_CA_MAX) {
+        free(buf);
+        return xo_err_set(err, EFBIG, "CA certificates: more than %d bytes "
+                          "at %s", HTTP_CA_MAX, path);
+    }
+    char *n = realloc(c->ca, c->ca_len + len + 2);
+    if (!n) {
+        free(buf);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    c->ca = n;
+    memcpy(c->ca + c->ca_len, buf, len);
+    c->ca_len += len;
+    c->ca[c->ca_len++] = '\n';
+    c->ca[c->ca_len] = '\0';
+    free(buf);
+    return 0;
+}
+
+int http_client_init(struct http_client *c, const char *cert_dir,
+                     bool tls_no_verify, xo_err *err)
+{
+    memset(c, 0, sizeof(*c));
+    c->tls_no_verify = tls_no_verify;
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (!cert_dir)
+        return 0;
+    /* Like skopeo's --cert-dir: every *.crt is a CA, added to the system
+     * bundle rather than replacing it. */
+    xo_err ignore = XO_ERR_INIT;
+    if (ca_append(c, HTTP_SYSTEM_CA, &ignore) < 0)
+        xo_err_clear(&ignore);
+    DIR *d = opendir(cert_dir);
+    if (!d)
+        return xo_err_sys(err, "cannot read certificate directory %s",
+                          cert_dir);
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".crt"))
+            continue;
+        char *p = NULL;
+        if (asprintf(&p, "%s/%s", cert_dir, e->d_name) < 0)
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+        else
+            rc = ca_append(c, p, err);
+        free(p);
+    }
+    closedir(d);
+    if (rc < 0)
+        http_client_dispose(c);
+    return rc;
+}
+
+void http_client_dispose(struct http_client *c)
+{
+    free(c->ca);
+    memset(c, 0, sizeof(*c));
+}
+
+char *http_escape(const char *s)
+{
+    size_t n = strlen(s);
+    char *out = malloc(n * 3 + 1), *o = out;
+    if (!out)
+        return NULL;
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (isalnum(ch) || strchr("-._~", ch))
+            *o++ = (char)ch;
+        else
+            o += sprintf(o, "%%%02X", ch);
+    }
+    *o = '\0';
+    return out;
+}
+
+static void copy_value(char *dst, size_t cap, const char *v, size_t len)
+{
+    while (len > 0 && (*v == ' ' || *v == '\t')) {
+        v++;
+        len--;
+    }
+    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' ||
+                       v[len - 1] == ' '))
+        len--;
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+}
+
+/* Keeps the headers we use; a new status line (after a redirect or a 100)
+ * starts over. */
+static size_t on_header(char *buf, size_t size, size_t n, void *arg)
+{
+    struct http_resp *r = arg;
+    size_t len = size * n;
+    if (len >= 5 && !strncmp(buf, "HTTP/", 5)) {
+        r->content_type[0] = r->www_auth[0] = r->docker_digest[0] = '\0';
+        return len;
+    }
+    const char *colon = memchr(buf, ':', len);
+    if (!colon)
+        return len;
+    size_t klen = (size_t)(colon - buf);
+    const char *v = colon + 1;
+    size_t vlen = len - klen - 1;
+    if (klen == 12 && !strncasecmp(buf, "Content-Type", 12))
+        copy_value(r->content_type, sizeof(r->content_type), v, vlen);
+    else if (klen == 16 && !strncasecmp(buf, "WWW-Authenticate", 16))
+        copy_value(r->www_auth, sizeof(r->www_auth), v, vlen);
+    else if (klen == 21 && !strncasecmp(buf, "Docker-Content-Digest", 21))
+        copy_value(r->docker_digest, sizeof(r->docker_digest), v, vlen);
+    return len;
+}
+
+static CURL *easy_new(const struct http_client *c, const char *url,
+                      struct curl_slist *hdrs, struct http_resp *resp)
+{
+    CURL *h = curl_easy_init();
+    if (!h)
+        return NULL;
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(h, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS);
+    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_TIMEOUT);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, HTTP_LOW_SPEED);
+    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_TIME);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "xl-oci/" XO_VERSION);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
+    if (c->tls_no_verify) {
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    if (c->ca) {
+        struct curl_blob blob = {.data = c->ca, .len = c->ca_len,
+                                 .flags = CURL_BLOB_COPY};
+        curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+    }
+    return h;
+}
+
+static struct curl_slist *make_headers(const char *const *headers)
+{
+    struct curl_slist *l = NULL;
+    for (const char *const *p = headers; p && *p; p++) {
+        struct curl_slist *n = curl_slist_append(l, *p);
+        if (!n) {
+            curl_slist_free_all(l);
+            return NULL;
+        }
+        l = n;
+    }
+    /* An empty list would still be a valid "no extra headers". */
+    return l ? l : curl_slist_append(NULL, "Accept-Encoding: identity");
+}
+
+struct membuf {
+    char *p;
+    size_t len, max;
+    bool over;
+};
+
+static size_t on_mem(char *buf, size_t size, size_t n, void *arg)
+{
+    struct membuf *m = arg;
+    size_t len = size * n;
+    if (len > m->max - m->len) {
+        m->over = true;
+        return 0;
+    }
+    char *np = realloc(m->p, m->len + len + 1);
+    if (!np)
+        return 0;
+    m->p = np;
+    memcpy(m->p + m->len, buf, len);
+    m->len += len;
+    m->p[m->len] = '\0';
+    return len;
+}
+
+int http_get_mem(const struct http_client *c, const char *url,
+                 const char *const *headers, size_t max, char **body_r,
+                 size_t *len_r, struct http_resp *resp, xo_err *err)
+{
+    memset(resp, 0, sizeof(*resp));
+    struct membuf m = {.max = max};
+    struct curl_slist *hl = make_headers(headers);
+    CURL *h = hl ? easy_new(c, url, hl, resp) : NULL;
+    if (!h) {
+        curl_slist_free_all(hl);
+        return xo_err_set(err, ENOMEM, "%s: out of memory", url);
+    }
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_mem);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
+    CURLcode cc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hl);
+    if (m.over) {
+        free(m.p);
+        return xo_err_set(err, EFBIG, "%s: response larger than %zu bytes",
+                          url, max);
+    }
+    if (cc != CURLE_OK) {
+        free(m.p);
+        return xo_err_set(err, EIO, "%s: %s", url, curl_easy_strerror(cc));
+    }
+    if (!m.p && !(m.p = calloc(1, 1)))
+        return xo_err_set(err, ENOMEM, "%s: out of memory", url);
+    *body_r = m.p;
+    *len_r = m.len;
+    return 0;
+}
+
+struct blobsink {
+    CURL *h;
+    struct blob_writer *w;
+    xo_err *err;
+    bool checked;   /* status looked at before the first byte */
+    bool failed;    /* the writer refused: not retryable */
+    bool ignore;    /* non-2xx body: drop it */
+};
+
+static size_t on_blob(char *buf, size_t size, size_t n, void *arg)
+{
+    struct blobsink *s = arg;
+    size_t len = size * n;
+    if (!s->checked) {
+        long st = 0;
+        curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &st);
+        s->checked = true;
+        if (st < 200 || st > 299)
+            s->ignore = true;
+        else if (st == 200 && blob_writer_offset(s->w) > 0 &&
+                 blob_writer_reset(s->w, s->err) < 0) {
+            s->failed = true;
+            return 0;
+        }
+    }
+    if (s->ignore)
+        return len;
+    if (blob_writer_write(s->w, buf, len, s->err) < 0) {
+        s->failed = true;
+        return 0;
+    }
+    return len;
+}
+
+int http_get_blob(const struct http_client *c, const char *url,
+                  const char *const *headers, struct blob_writer *w,
+                  struct http_resp *resp, bool *retryable_r, xo_err *err)
+{
+    memset(resp, 0, sizeof(*resp));
+    *retryable_r = false;
+    struct curl_slist *hl = make_headers(headers);
+    CURL *h = hl ? easy_new(c, url, hl, resp) : NULL;
+    if (!h) {
+        curl_slist_free_all(hl);
+        return xo_err_set(err, ENOMEM, "%s: out of memory", url);
+    }
+    struct blobsink s = {.h = h, .w = w, .err = err};
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_blob);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    uint64_t off = blob_writer_offset(w);
+    if (off > 0)
+        curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
+    CURLcode cc = curl_easy_perform(h);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    curl_easy_cleanup(h);
+    curl_slist_free_all(hl);
+    if (s.failed)
+        return -1; /* err filled by the writer */
+    if (cc == CURLE_RANGE_ERROR || resp->status == 416) {
+        /* The server will not resume: start over next time. */
+        *retryable_r = true;
+        if (blob_writer_reset(w, err) < 0)
+            return -1;
+        return xo_err_set(err, EIO, "%s: server refused to resume", url);
+    }
+    if (cc != CURLE_OK) {
+        *retryable_r = true;
+        return xo_err_set(err, EIO, "%s: %s", url, curl_easy_strerror(cc));
+    }
+    return 0;
+}

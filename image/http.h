@@ -1,0 +1,62 @@
+/*
+ * http.h: the few HTTP GETs the registry source needs, over libcurl.
+ * Bodies go either to a capped memory buffer (manifests, tokens) or
+ * straight into a blob_writer (layers), which hashes while it writes and
+ * cuts the transfer off at the declared size.  A blob_writer holding a
+ * partial file resumes with a Range request.
+ */
+#ifndef XL_OCI_IMAGE_HTTP_H
+#define XL_OCI_IMAGE_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "blobstore.h"
+#include "error.h"
+
+/* Response headers kept are capped at this length. */
+#define HTTP_HEADER_MAX 4096
+/* The combined CA bundle (system bundle + --cert-dir) is capped. */
+#define HTTP_CA_MAX (8 << 20)
+
+struct http_client {
+    bool tls_no_verify;
+    char *ca;    /* PEM bundle, or NULL for curl's default */
+    size_t ca_len;
+};
+
+struct http_resp {
+    long status;
+    char content_type[256];
+    char www_auth[HTTP_HEADER_MAX];
+    char docker_digest[128];
+};
+
+/* Loads the system CA bundle plus every *.crt in cert_dir (if given). */
+int http_client_init(struct http_client *c, const char *cert_dir,
+                     bool tls_no_verify, xo_err *err);
+void http_client_dispose(struct http_client *c);
+
+/*
+ * GET url into memory (at most max bytes; more fails).  `headers` is a
+ * NULL-terminated list of extra request headers ("Name: value").  A
+ * non-2xx status is not an error here: look at resp->status.
+ */
+int http_get_mem(const struct http_client *c, const char *url,
+                 const char *const *headers, size_t max, char **body_r,
+                 size_t *len_r, struct http_resp *resp, xo_err *err);
+
+/*
+ * GET url into w, resuming from blob_writer_offset(w).  Returns 0 with
+ * resp->status set when the transfer completed (any status), -1 on a
+ * transport or write error; *retryable_r says whether trying again (with
+ * the partial kept) makes sense.
+ */
+int http_get_blob(const struct http_client *c, const char *url,
+                  const char *const *headers, struct blob_writer *w,
+                  struct http_resp *resp, bool *retryable_r, xo_err *err);
+
+/* URL-encodes s (RFC 3986 unreserved kept); owned by the caller. */
+char *http_escape(const char *s);
+
+#endif
