@@ -338,6 +338,27 @@ echo $? >"$T/nodev.rc"
 check "missing rootfs device: phase failed naming it" failed nodev "rootfs device /dev/xvda"
 defaults; spec gone && run gone --dev /dev/xvda=/dev/nonexistent-disk 
 check "rootfs device absent: cause named" failed gone "rootfs device /dev/nonexistent-disk: No such file or directory"
+# --- domcfg's own boot spec (xl-oci create -N --boot-spec) -----------------
+xloci=$top/build/xl-oci
+vol=$top/build/test-images/probe
+if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
+    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "exit", "42" ]\n' \
+        "$vol" >"$T/t50.cfg"
+    if "$xloci" create -N --boot-spec "$T/domcfg.dtb" "$T/t50.cfg" >"$T/t50.json" 2>"$T/t50.err"; then
+        ploop=$(losetup -f --show -r "$vol/rootfs.erofs") && loops+=("$ploop")
+        mkdir -p "$T/domcfg.rep"
+        "$init" --host-test --spec "$T/domcfg.dtb" --report "$T/domcfg.rep" \
+            --dev /dev/xvda="$ploop" >"$T/domcfg.out" 2>&1
+        echo $? >"$T/domcfg.rc"
+        check "domcfg's boot spec runs the probe volume (exit 42)" exited domcfg 42
+        check "domcfg's boot spec: image WorkingDir honoured" has domcfg "probe: cwd /srv"
+    else
+        nok "xl-oci create -N --boot-spec: $(cat "$T/t50.err")"
+    fi
+else
+    ok "domcfg boot spec # SKIP build/xl-oci or the probe volume (make test-images) missing"
+fi
+
 # --- the built loader (make loader): ramdisk assembly, a boot without Xen ---
 out=$top/build/loader/xen-tools/out
 bench=$top/build/loader/ramdisk-bench
