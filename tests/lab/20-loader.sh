@@ -1,0 +1,123 @@
+# 20-loader.sh: the xen-tools loader in Xen, started with plain `xl create`
+# (no xl-oci create, no monitor): the installed kernel + initramfs, a
+# ramdisk = initramfs + boot spec archive made here with busybox cpio, the
+# boot spec written by domcfg (xl-oci create -N --boot-spec).  Checks the
+# guest's own reports under /local/domain/<domid>/data/xl-oci/, the console
+# markers, the stop path (xl shutdown -> poweroff_cmd -> stop signal) and a
+# fatal error (no rootfs disk) ending in power off.
+# lab-timeout: 900
+
+ldir=/usr/lib/xl-oci/loader/xen-tools
+vol=/usr/lib/xl-oci-lab/images/probe
+if [ ! -f "$ldir/initramfs" ] || [ ! -f "$ldir/kernel" ]; then
+    lab_fail loader-installed "no $ldir/{kernel,initramfs}: run 'make loader' before the lab stages the project"
+    exit 0
+fi
+lab_ok loader-installed "$(cat "$ldir/version" 2>/dev/null)"
+cp "$vol/rootfs.erofs" "$LAB_WORK/rootfs.erofs" || { lab_fail setup "no probe volume in $vol"; exit 1; }
+# libxenguest mmaps the kernel: keep it on tmpfs (see docs/lab.md).
+cp "$ldir/kernel" "$LAB_WORK/kernel"
+
+# ramdisk NAME CMD-LIST [EXTRA-CFG-LINES]: boot spec by domcfg, then the
+# ramdisk the way loader_ramdisk_build lays it out.
+ramdisk() {
+    local name=$1 cmd=$2
+    printf 'name = "%s"\nmemory = 128\noci_root = "%s"\noci_cmd = %s\n' \
+        "$name" "$vol" "$cmd" >"$LAB_WORK/$name.cfg"
+    xl-oci create -N --boot-spec "$LAB_WORK/$name.dtb" "$LAB_WORK/$name.cfg" \
+        >/dev/null || return 1
+    local d=$LAB_WORK/$name.tail
+    mkdir -p "$d/xl-oci"
+    cp "$LAB_WORK/$name.dtb" "$d/xl-oci/boot-spec.dtb"
+    # The initramfs is padded to 512 bytes, so the next archive is aligned.
+    { cat "$ldir/initramfs"
+      (cd "$d" && printf 'xl-oci\nxl-oci/boot-spec.dtb\n' | cpio -o -H newc 2>/dev/null)
+    } >"$LAB_WORK/$name.ramdisk"
+}
+
+# boot NAME [DISK-LINE]: xl create with the loader kernel; prints the domid.
+boot() {
+    local name=$1 disk=${2-"disk = [ \"format=raw,vdev=xvda,access=ro,target=$LAB_WORK/rootfs.erofs\" ]"}
+    lab_pv_config "$LAB_WORK/$name.xl" "$name" "$LAB_WORK/$name.ramdisk" \
+        "kernel = \"$LAB_WORK/kernel\"" "extra = \"console=hvc0 quiet\"" "$disk"
+    xl create "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
+    xl domid "$name"
+}
+
+xs() { xenstore-read "/local/domain/$1/data/xl-oci/$2" 2>/dev/null; }
+# halted NAME TIMEOUT: the domain shut itself down (on_poweroff=preserve).
+halted() {
+    local i
+    for ((i = 0; i < $2 * 5; i++)); do
+        xl list "$1" 2>/dev/null | awk 'NR == 2 { exit !($5 ~ /s/) }' && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# Exit codes 0 and 42 reach xenstore; markers reach the console.
+for code in 0 42; do
+    name=ld$code
+    ramdisk "$name" "[ \"args\", \"exit\", \"$code\" ]" || { lab_fail "spec-$code" "xl-oci create -N failed"; continue; }
+    t0=$(lab_now)
+    domid=$(boot "$name") || { lab_fail "boot-$code" "xl create failed"; continue; }
+    if v=$(lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exited); then
+        lab_ok "phase-exited-$code" "in $(lab_elapsed "$t0")s"
+    else
+        lab_guest_console "$name" | tail -20 >&2
+        lab_fail "phase-exited-$code" "phase '$(xs "$domid" phase)' error '$(xs "$domid" error)'"
+    fi
+    [ "$(xs "$domid" exit-code)" = "$code" ] && lab_ok "exit-code-$code" ||
+        lab_fail "exit-code-$code" "exit-code '$(xs "$domid" exit-code)'"
+    halted "$name" 60 && lab_ok "powers-off-$code" || lab_fail "powers-off-$code" "domain still running"
+    con=$(lab_guest_console "$name")
+    grep -q "xl-oci-loader: exec /bin/probe args exit $code" <<<"$con" &&
+        grep -q "probe: arg\[2\]=exit" <<<"$con" &&
+        grep -q "xl-oci-loader: exited $code" <<<"$con" &&
+        lab_ok "console-markers-$code" || lab_fail "console-markers-$code" "markers missing"
+    grep -q "Kernel panic" <<<"$con" && lab_fail "no-panic-$code" "kernel panic on the console"
+    xl destroy "$name" 2>/dev/null
+done
+
+# xl shutdown: orderly poweroff -> /proc/1/exe xl-oci-stop -> SIGUSR1
+# (the probe image's StopSignal) -> the probe exits 7.
+name=ldstop
+if ramdisk "$name" '[ "trap", "10", "7", "sleep", "600000" ]' && domid=$(boot "$name"); then
+    if lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exec >/dev/null; then
+        sleep 2 # let the probe install its handler after the exec marker
+        t1=$(lab_now)
+        xl shutdown "$name" >/dev/null 2>&1
+        if lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 60 exited >/dev/null &&
+           [ "$(xs "$domid" exit-code)" = 7 ]; then
+            lab_ok shutdown-stop-signal "in $(lab_elapsed "$t1")s"
+        else
+            lab_guest_console "$name" | tail -20 >&2
+            lab_fail shutdown-stop-signal "phase '$(xs "$domid" phase)' exit-code '$(xs "$domid" exit-code)'"
+        fi
+        halted "$name" 60 && lab_ok shutdown-powers-off || lab_fail shutdown-powers-off "still running"
+    else
+        lab_fail shutdown-stop-signal "never reached exec: $(xs "$domid" error)"
+    fi
+else
+    lab_fail shutdown-stop-signal "could not boot"
+fi
+xl destroy "$name" 2>/dev/null
+
+# No rootfs disk: phase failed with the cause, and the domain powers off.
+name=ldnodisk
+if ramdisk "$name" '[ "exit", "0" ]' && domid=$(boot "$name" "disk = [ ]"); then
+    if lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 failed >/dev/null; then
+        err=$(xs "$domid" error)
+        case $err in
+            *"rootfs device /dev/xvda"*) lab_ok missing-disk-failed "$err" ;;
+            *) lab_fail missing-disk-failed "error '$err'" ;;
+        esac
+    else
+        lab_fail missing-disk-failed "phase '$(xs "$domid" phase)'"
+    fi
+    halted "$name" 60 && lab_ok missing-disk-powers-off || lab_fail missing-disk-powers-off "still running"
+else
+    lab_fail missing-disk-failed "could not boot"
+fi
+xl destroy "$name" 2>/dev/null
+true
