@@ -6,3 +6,19 @@ UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 UNIT_TESTS += tests/unit/test-image-config.c
 UNIT_TESTS += tests/unit/test-domcfg.c
 UNIT_TESTS += tests/unit/test-domcfg-render.c
+
+# Fuzz targets (tests/fuzz/fuzz-NAME.c).  Built here without libFuzzer, with
+# ASan+UBSan, as replayers of their corpus (tests/fuzz/corpus/NAME/), which
+# tests/tiers/40-fuzz.sh runs; `make fuzz` (tools/fuzz.sh) builds them with
+# clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
+FUZZ_TARGETS := image-config app-cfg
+FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
+
+$(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \
+		$(B)/libxloci-san.a
+	@mkdir -p $(@D)
+	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN_FLAGS) \
+		$(DEPS_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libxloci-san.a \
+		$(DEPS_LIBS) $(LDFLAGS)
+
+unit-tests: $(FUZZ_REPLAY_BINS)
