@@ -1,0 +1,90 @@
+#!/bin/bash
+# Tier 45: the command-line paths the other tiers use, under valgrind:
+# `create -N` on every golden case (as tier 20 sets it up), --help,
+# help create, version and bad usage.  One result per path; a path fails on
+# any memory error or a definite/indirect leak, or when its exit status is
+# not what the path should give (0, 1 for a golden error case, 2 for bad
+# usage).  valgrind's own error status is 97 so it cannot be mistaken for
+# xl-oci's 1.  Runs two at a time: each run takes about a second.
+set -u
+top=$(pwd)
+export XLOCI=$top/build/xl-oci
+export XL_OCI_LOADER_DIR=/golden/loader
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "not ok - valgrind is not installed (apt-get install valgrind)"
+    exit 1
+fi
+scratch=$(mktemp -d /tmp/xl-oci-valgrind.XXXXXX)
+export SCRATCH=$scratch
+trap 'rm -rf "$scratch"' EXIT
+
+# vg N WANT_STATUS DESCRIPTION DIR ARGS...: writes result file N.
+vg() {
+    local n=$1 want=$2 desc=$3 dir=$4
+    shift 4
+    local log=$SCRATCH/$n.log
+    (cd "$dir" && valgrind -q --error-exitcode=97 --leak-check=full \
+        --errors-for-leak-kinds=definite,indirect --log-file="$log.vg" \
+        "$XLOCI" "$@" >"$log.out" 2>&1)
+    local rc=$?
+    if [ "$rc" = "$want" ] && [ ! -s "$log.vg" ]; then
+        echo "ok - valgrind $desc" >"$SCRATCH/$n.res"
+    else
+        {
+            echo "# exit status $rc, want $want"
+            sed 's/^/# /' "$log.vg" | head -40
+            sed 's/^/# out: /' "$log.out" | head -5
+            echo "not ok - valgrind $desc"
+        } >"$SCRATCH/$n.res"
+    fi
+}
+export -f vg
+
+jobs=$scratch/jobs
+: >"$jobs"
+n=0
+add() {
+    n=$((n + 1))
+    printf '%q ' vg "$n" "$@" >>"$jobs"
+    echo >>"$jobs"
+}
+
+add 0 "--help" "$scratch" --help
+add 0 "help create" "$scratch" help create
+add 0 "create --help" "$scratch" create --help
+add 0 "version" "$scratch" version
+add 2 "bad usage: no command" "$scratch"
+add 2 "bad usage: unknown command" "$scratch" frobnicate
+add 2 "bad usage: create without a file" "$scratch" create -N
+add 2 "bad usage: bad option" "$scratch" create -N --bogus app.cfg
+add 1 "create -N on a missing file" "$scratch" create -N "$scratch/nope.cfg"
+
+for case in tests/golden/*/; do
+    name=$(basename "$case")
+    work=$scratch/golden/$name
+    mkdir -p "$work/rv" "$work/out"
+    for f in image-config.json passwd group; do
+        [ -f "$case/$f" ] && cp "$case/$f" "$work/rv/$f"
+    done
+    [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
+    sed -e "s|@RV@|$work/rv|g" -e "s|@WORK@|$work|g" "$case/app.cfg" \
+        >"$work/app.cfg"
+    want=0
+    [ -f "$case/error.txt" ] && want=1
+    add "$want" "create -N golden/$name" "$work" --root /golden/state \
+        create -N app.cfg --runtime-spec out/runtime.json \
+        --boot-spec out/boot-spec.dtb
+done
+
+xargs -d '\n' -P 2 -n 1 bash -c 'eval "$1"' _ <"$jobs"
+status=0
+for i in $(seq 1 "$n"); do
+    if [ -f "$scratch/$i.res" ]; then
+        cat "$scratch/$i.res"
+        grep -q '^not ok' "$scratch/$i.res" && status=1
+    else
+        echo "not ok - valgrind job $i produced no result"
+        status=1
+    fi
+done
+exit $status
