@@ -3,7 +3,8 @@
 # scenarios and the demo, from the project's own static probe and Debian's
 # busybox-static, with nothing downloaded.
 #
-# usage: tests/images/mkprobe-volume.sh PROBE_BINARY OUT_DIR
+# usage: tests/images/mkprobe-volume.sh PROBE_BINARY OUT_DIR [EXTRA_BINARY...]
+#   EXTRA_BINARY files (static) are installed in /bin too.
 #   OUT_DIR gets rootfs.erofs, image-config.json, passwd and group: a root
 #   volume as DESIGN.md describes it (what `xl-oci pull` makes).  It is
 #   built in a temporary directory and renamed into place, so a half-built
@@ -26,6 +27,9 @@ mkdir -p "$root"/{bin,etc,tmp,data,srv,proc,sys,dev,run,var/log}
 chmod 1777 "$root/tmp"
 install -m 0755 "$busybox" "$root/bin/busybox"
 install -m 0755 "$probe" "$root/bin/probe"
+for extra in "${@:3}"; do
+    install -m 0755 "$extra" "$root/bin/$(basename "$extra")"
+done
 for app in sh cat ls echo sleep id env hostname mount ps kill true false; do
     ln -s busybox "$root/bin/$app"
 done

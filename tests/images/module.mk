@@ -3,8 +3,9 @@
 TEST_IMAGES := $(B)/test-images/probe/rootfs.erofs
 
 $(B)/test-images/probe/rootfs.erofs: $(B)/tests/probe/probe \
-		tests/images/mkprobe-volume.sh
-	tests/images/mkprobe-volume.sh $(B)/tests/probe/probe $(B)/test-images/probe
+		$(B)/tests/hostile/hostile tests/images/mkprobe-volume.sh
+	tests/images/mkprobe-volume.sh $(B)/tests/probe/probe \
+		$(B)/test-images/probe $(B)/tests/hostile/hostile
 
 .PHONY: test-images
 test-images: $(TEST_IMAGES)

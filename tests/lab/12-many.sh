@@ -1,0 +1,26 @@
+# 12-many.sh: eight container domains created back to back, then destroyed:
+# every create succeeds and nothing leaks (domains, xenstore nodes, loop
+# devices, state dirs, monitors).
+# lab-timeout: 600
+
+export XL_OCI_ROOT=$LAB_WORK/state
+cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe"
+ok=0
+t0=$(lab_now)
+for i in 1 2 3 4 5 6 7 8; do
+    printf 'name = "m%s"\nmemory = 96\noci_root = "%s"\noci_cmd = [ "sleep", "600000" ]\n' \
+        "$i" "$LAB_WORK/probe" >"$LAB_WORK/m$i.cfg"
+    xl-oci create "$LAB_WORK/m$i.cfg" >/dev/null && ok=$((ok + 1))
+done
+[ $ok -eq 8 ] && lab_ok eight-creates "in $(lab_elapsed "$t0")s" || lab_fail eight-creates "$ok of 8 succeeded"
+n=$(xl-oci list | tail -n +2 | wc -l)
+[ "$n" -eq 8 ] && lab_ok list-shows-eight || lab_fail list-shows-eight "list shows $n"
+for i in 1 2 3 4 5 6 7 8; do xl-oci destroy "m$i"; done
+sleep 1
+left=""
+[ "$(xl list | tail -n +3 | wc -l)" -eq 0 ] || left="$left domains:$(xl list | tail -n +3 | awk '{print $1}' | tr '\n' ,)"
+xenstore-list /tool/xl-oci 2>/dev/null | grep -q . && left="$left xenstore"
+[ -n "$(losetup -a 2>/dev/null)" ] && left="$left loops"
+ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
+pgrep -x xl-oci >/dev/null && left="$left monitors"
+[ -z "$left" ] && lab_ok nothing-leaks || lab_fail nothing-leaks "left:$left"
