@@ -18,6 +18,7 @@
 #include "common/json.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
+#include "image/image.h"
 #include "loader/loader.h"
 #include "monitor.h"
 #include "state.h"
@@ -62,11 +63,20 @@ static void rendered_dispose(struct rendered *r)
     rendered_init(r);
 }
 
+/* oci_image = "REF": the root volume of a pulled image (pulling it first
+ * when it is not in the store). */
+static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
+{
+    (void)ctx;
+    return image_resolve_root_volume(xo_state_root(), ref, dir_r, err);
+}
+
 static int render_all(struct rendered *r, const char *cfg_path, xo_err *err)
 {
     struct domcfg_opts opts = {
         .state_root = xo_state_root(),
         .default_loader = xo_default_loader(),
+        .resolve_image = resolve_image,
     };
     json_object *spec = NULL;
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
@@ -94,8 +104,8 @@ static int write_out(const char *path, const void *data, size_t len,
 static int write_requested(const struct rendered *r,
                            const struct create_opts *o, xo_err *err)
 {
-    if (o->runtime_spec && write_out(o->runtime_spec, r->spec_text,
-                                     strlen(r->spec_text), err) < 0)
+    if (o->runtime_spec &&
+        write_out(o->runtime_spec, r->spec_text, strlen(r->spec_text), err) < 0)
         return -1;
     if (o->boot_spec && write_out(o->boot_spec, r->blob, r->blob_len, err) < 0)
         return -1;
@@ -163,13 +173,13 @@ static int write_state_dir(const struct rendered *r, const char *cfg_path,
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", tmp, files[i].file);
-        if (xo_write_file_atomic(path, files[i].data, files[i].len, 0600,
-                                 err) < 0)
+        if (xo_write_file_atomic(path, files[i].data, files[i].len, 0600, err) <
+            0)
             goto out;
     }
     snprintf(path, sizeof(path), "%s/ramdisk", tmp);
-    if (loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path,
-                             err) < 0 ||
+    if (loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path, err) <
+            0 ||
         state_domain_commit(tmp, root, r->dc.name, err) < 0)
         goto out;
     rc = 0;
@@ -183,31 +193,33 @@ out:
     return rc;
 }
 
-static int check_name_free(struct xen_handles *h, const char *name,
-                           xo_err *err)
+static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
 {
     uint32_t domid;
     struct domain_status st;
     xo_err ignore = XO_ERR_INIT;
     if (status_read(h->xs, name, &st, &ignore) == 0)
-        return xo_err_set(err, EEXIST, "a container domain named %s already "
-                          "exists (state %s); destroy it first", name,
-                          st.state);
+        return xo_err_set(err, EEXIST,
+                          "a container domain named %s already "
+                          "exists (state %s); destroy it first",
+                          name, st.state);
     xo_err_clear(&ignore);
     if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
-        return xo_err_set(err, EEXIST, "a Xen domain named %s already exists "
-                          "(domid %u)", name, domid);
+        return xo_err_set(err, EEXIST,
+                          "a Xen domain named %s already exists "
+                          "(domid %u)",
+                          name, domid);
     if (state_domain_exists(xo_state_root(), name))
-        return xo_err_set(err, EEXIST, "state for a domain named %s exists in "
-                          "%s/domains; run 'xl-oci destroy %s'", name,
-                          xo_state_root(), name);
+        return xo_err_set(err, EEXIST,
+                          "state for a domain named %s exists in "
+                          "%s/domains; run 'xl-oci destroy %s'",
+                          name, xo_state_root(), name);
     return 0;
 }
 
 /* Undoes a failed create: domain, state dir and (unless kept) status. */
-static void undo_create(struct xen_handles *h, const char *name,
-                        uint32_t domid, bool have_domid, bool keep_broken,
-                        const char *why)
+static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
+                        bool have_domid, bool keep_broken, const char *why)
 {
     xo_err e = XO_ERR_INIT;
     char dir[4096];
@@ -257,8 +269,10 @@ static int create_domain(struct create_opts *o, xo_err *err)
         goto fail;
 
     if (libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL)) {
-        xo_err_set(err, EIO, "libxl could not create domain %s (see the "
-                   "messages above)", name);
+        xo_err_set(err, EIO,
+                   "libxl could not create domain %s (see the "
+                   "messages above)",
+                   name);
         goto fail;
     }
     have_domid = true;
@@ -271,8 +285,8 @@ static int create_domain(struct create_opts *o, xo_err *err)
     libxl_dominfo_dispose(&info);
     if (status_setf(h.xs, name, "domid", err, "%u", domid) < 0 ||
         status_set(h.xs, name, "uuid", uuid, err) < 0 ||
-        status_set(h.xs, name, "state", o->paused ? "paused" : "booting",
-                   err) < 0)
+        status_set(h.xs, name, "state", o->paused ? "paused" : "booting", err) <
+            0)
         goto fail;
     if (!o->foreground && monitor_spawn(&h, xo_state_root(), name, err) < 0)
         goto fail;
@@ -308,10 +322,8 @@ out:
 int main_create(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"dryrun", 0, NULL, 'N'},
-        {"runtime-spec", 1, NULL, 'R'},
-        {"boot-spec", 1, NULL, 'B'},
-        {"keep-broken", 0, NULL, 'k'},
+        {"dryrun", 0, NULL, 'N'},    {"runtime-spec", 1, NULL, 'R'},
+        {"boot-spec", 1, NULL, 'B'}, {"keep-broken", 0, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
     struct create_opts o = {.dryrun = xo_dryrun};

@@ -3,8 +3,7 @@
 
 const struct cmd_spec cmd_table[] = {
     {"create", main_create, true,
-     "Create a container domain from a config file",
-     "[options] <ConfigFile>",
+     "Create a container domain from a config file", "[options] <ConfigFile>",
      "  -N, --dryrun           print the libxl domain config (JSON) and stop\n"
      "  -F                     stay in the foreground as the domain's monitor\n"
      "  -p                     leave the domain paused\n"
@@ -13,8 +12,8 @@ const struct cmd_spec cmd_table[] = {
      "  --runtime-spec FILE    also write the OCI runtime spec (\"-\" = "
      "stdout)\n"
      "  --boot-spec FILE       also write the loader boot spec (FDT)\n"},
-    {"list", main_list, false, "List container domains",
-     "[--json]", "  --json   print a JSON array of DomainStatus objects\n"},
+    {"list", main_list, false, "List container domains", "[--json]",
+     "  --json   print a JSON array of DomainStatus objects\n"},
     {"status", main_status, false, "Show the DomainStatus of a domain",
      "[--json] <Name>", "  --json   print a JSON object\n"},
     {"logs", main_logs, false, "Print the console log of a domain",
@@ -24,7 +23,8 @@ const struct cmd_spec cmd_table[] = {
     {"console", main_console, false,
      "Attach to a domain's console (Ctrl-] detaches)", "<Name>", NULL},
     {"stop", main_stop, false,
-     "Stop a domain: its stop signal, grace, then force", "[-t SECONDS] "
+     "Stop a domain: its stop signal, grace, then force",
+     "[-t SECONDS] "
      "<Name>",
      "  -t SECONDS   destroy the domain if it has not halted by then "
      "(default 30)\n"},
@@ -32,15 +32,32 @@ const struct cmd_spec cmd_table[] = {
      "Remove a domain, its DomainStatus and its state directory", "<Name>",
      NULL},
     {"wait", main_wait, false,
-     "Wait until a domain halts; exit with its container's exit code",
-     "<Name>", NULL},
+     "Wait until a domain halts; exit with its container's exit code", "<Name>",
+     NULL},
     {"monitor", main_monitor, false,
-     "Run the monitor of a domain in the foreground (for debugging)",
-     "<Name>", NULL},
+     "Run the monitor of a domain in the foreground (for debugging)", "<Name>",
+     NULL},
+    {"pull", main_pull, false, "Pull an image and build its root volume",
+     "[options] <REF>",
+     "  REF is oci:DIR[:TAG] (an OCI image layout) or\n"
+     "  docker://HOST[:PORT]/REPO[:TAG|@sha256:HEX] (a registry)\n"
+     "  -q, --quiet          no progress output\n"
+     "  --plain-http         talk HTTP, not HTTPS, to the registry\n"
+     "  --tls-no-verify      do not verify the registry's certificate\n"
+     "  --cert-dir DIR       extra CA certificates (*.crt) in DIR\n"
+     "  --authfile FILE      credentials (auth.json / docker config.json)\n"
+     "  --creds USER:PASS    credentials for this pull\n"
+     "  --verify-key PEM     require a cosign signature by this key\n"
+     "  --allow-devices      unpack device nodes from layers\n"},
+    {"images", main_images, false, "List pulled images", "[--json]",
+     "  --json   print a JSON array\n"},
+    {"rmi", main_rmi, false, "Remove images", "<REF|sha256:DIGEST>...",
+     NULL},
+    {"prune", main_prune, false,
+     "Remove root volumes and blobs no image or domain uses", "", NULL},
     {"help", main_help, false, "Print help for xl-oci or one command",
      "[COMMAND]", NULL},
-    {"version", main_version, false, "Print the version of xl-oci", "",
-     NULL},
+    {"version", main_version, false, "Print the version of xl-oci", "", NULL},
 };
 
 const int cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
