@@ -3,7 +3,8 @@
 #   build/loader/xen-tools/init   static init, PID 1 of every xl-oci domain
 #                                 (also the host test mode, tests/tiers/50-*)
 #   make loader                   the loader itself: uncompressed kernel and
-#                                 initramfs in build/loader/xen-tools/out/,
+#                                 initramfs in $(LOADER_OUT) (default
+#                                 build/loader/xen-tools/out/),
 #                                 built by mkloader.sh from Debian's current
 #                                 kernel package (needs the Debian mirror, so
 #                                 plain `make` does not build it)
@@ -12,6 +13,7 @@
 
 XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
+LOADER_OUT ?= $(XT_OUT)/out
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/report.c \
 	$(XT)/mounts.c $(XT)/safepath.c $(XT)/user.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c
@@ -31,17 +33,17 @@ UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-user.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio
-	$(XT)/mkloader.sh $(XT_OUT)/init $(B)/loader/mkcpio $(XT_OUT)/out
+	$(XT)/mkloader.sh $(XT_OUT)/init $(B)/loader/mkcpio $(LOADER_OUT)
 
 # Installs what `make loader` built; says so instead of failing the whole
 # install when it has not been run (offline builds).
 install-loader:
-	@if [ -f $(XT_OUT)/out/kernel ] && [ -f $(XT_OUT)/out/initramfs ]; then \
+	@if [ -f $(LOADER_OUT)/kernel ] && [ -f $(LOADER_OUT)/initramfs ]; then \
 		install -d $(DESTDIR)$(loaderdir) && \
-		install -m 0644 $(XT_OUT)/out/kernel $(DESTDIR)$(loaderdir)/kernel && \
-		install -m 0644 $(XT_OUT)/out/initramfs \
+		install -m 0644 $(LOADER_OUT)/kernel $(DESTDIR)$(loaderdir)/kernel && \
+		install -m 0644 $(LOADER_OUT)/initramfs \
 			$(DESTDIR)$(loaderdir)/initramfs && \
-		install -m 0644 $(XT_OUT)/out/version \
+		install -m 0644 $(LOADER_OUT)/version \
 			$(DESTDIR)$(loaderdir)/version; \
 	else \
 		echo "install: loader not built (run 'make loader'); skipped"; \

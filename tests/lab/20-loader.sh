@@ -35,12 +35,13 @@ ramdisk() {
     } >"$LAB_WORK/$name.ramdisk"
 }
 
-# boot NAME [DISK-LINE]: xl create with the loader kernel; prints the domid.
+# boot NAME [DISK-LINE [XL-CREATE-OPTION]]: xl create with the loader
+# kernel; prints the domid.
 boot() {
     local name=$1 disk=${2-"disk = [ \"format=raw,vdev=xvda,access=ro,target=$LAB_WORK/rootfs.erofs\" ]"}
     lab_pv_config "$LAB_WORK/$name.xl" "$name" "$LAB_WORK/$name.ramdisk" \
         "kernel = \"$LAB_WORK/kernel\"" "extra = \"console=hvc0 quiet\"" "$disk"
-    xl create "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
+    xl create ${3-} "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
     xl domid "$name"
 }
 
@@ -120,4 +121,38 @@ else
     lab_fail missing-disk-failed "could not boot"
 fi
 xl destroy "$name" 2>/dev/null
+# Benchmark (BENCHMARKS.md, "Loader"): unpause -> exec marker in xenstore
+# for the loader, against the floor: the same kernel with a one-file
+# initramfs whose static /init writes one key (dom0 clock, 0.2 s polling).
+bench_loader() {
+    local name=ldb$1 domid t0
+    ramdisk "$name" '[ "exit", "0" ]' && domid=$(boot "$name" "" -p) || return 1
+    t0=$(lab_now)
+    xl unpause "$name"
+    lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exec >/dev/null || return 1
+    lab_elapsed "$t0"
+    xl destroy "$name" 2>/dev/null
+}
+bench_floor() {
+    local name=ldf$1 domid t0
+    lab_mkinitrd "$LAB_WORK/floor.cpio" "$LAB_GUEST_INIT" || return 1
+    lab_pv_config "$LAB_WORK/$name.xl" "$name" "$LAB_WORK/floor.cpio" \
+        "kernel = \"$LAB_WORK/kernel\"" "extra = \"console=hvc0 quiet\"" \
+        "disk = [ \"format=raw,vdev=xvda,access=ro,target=$LAB_WORK/rootfs.erofs\" ]"
+    xl create -p "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
+    domid=$(xl domid "$name")
+    t0=$(lab_now)
+    xl unpause "$name"
+    lab_wait_xs "/local/domain/$domid/data/lab" 240 ok >/dev/null || return 1
+    lab_elapsed "$t0"
+    xl destroy "$name" 2>/dev/null
+}
+for i in 1 2 3; do
+    if f=$(bench_floor $i) && l=$(bench_loader $i); then
+        echo "BENCH loader_unpause_to_exec $l floor_unpause_to_init $f"
+        lab_ok "bench-$i" "loader ${l}s, floor ${f}s"
+    else
+        lab_fail "bench-$i" "a bench guest did not report"
+    fi
+done
 true

@@ -360,7 +360,7 @@ else
 fi
 
 # --- the built loader (make loader): ramdisk assembly, a boot without Xen ---
-out=$top/build/loader/xen-tools/out
+out=${LOADER_OUT:-$top/build/loader/xen-tools/out}
 bench=$top/build/loader/ramdisk-bench
 if [ ! -f "$out/initramfs" ] || [ ! -x "$bench" ]; then
     ok "loader artifacts # SKIP not built (make loader)"
