@@ -13,11 +13,14 @@
 #include <stdio.h>
 
 typedef struct xo_err {
-    int errnum;   /* errno value, 0 when none applies */
-    char *msg;    /* owned, NULL when no error is held */
+    int errnum; /* errno value, 0 when none applies */
+    char *msg;  /* owned, NULL when no error is held */
 } xo_err;
 
+/* clang-format would lay this initializer out as a block. */
+/* clang-format off */
 #define XO_ERR_INIT { 0, NULL }
+/* clang-format on */
 
 #if defined(__GNUC__)
 #define XO_PRINTF(a, b) __attribute__((format(printf, a, b)))

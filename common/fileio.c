@@ -44,8 +44,8 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
             if (cap > max) {
                 free(buf);
                 close(fd);
-                return xo_err_set(err, EFBIG, "%s: larger than %zu bytes",
-                                  path, max);
+                return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", path,
+                                  max);
             }
             size_t ncap = cap * 2;
             char *nbuf = realloc(buf, ncap + 1);
@@ -120,7 +120,7 @@ int xo_mkdir_p(const char *path, mode_t mode, xo_err *err)
     if (len == 0 || len >= sizeof(buf))
         return xo_err_set(err, ENAMETOOLONG, "bad directory path '%s'", path);
     memcpy(buf, path, len + 1);
-    for (char *p = buf + 1; ; p++) {
+    for (char *p = buf + 1;; p++) {
         if (*p == '/' || *p == '\0') {
             char c = *p;
             *p = '\0';

@@ -10,8 +10,8 @@
 /* Deep nesting is never legitimate in the documents we read. */
 #define XO_JSON_MAX_DEPTH 32
 
-int xo_json_parse(json_object **out_r, const char *buf, size_t len,
-                  size_t max, const char *where, xo_err *err)
+int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
+                  const char *where, xo_err *err)
 {
     if (len > max)
         return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", where, max);
@@ -21,15 +21,17 @@ int xo_json_parse(json_object **out_r, const char *buf, size_t len,
     json_tokener *tok = json_tokener_new_ex(XO_JSON_MAX_DEPTH);
     if (!tok)
         return xo_err_set(err, ENOMEM, "%s: out of memory", where);
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT |
-                                    JSON_TOKENER_VALIDATE_UTF8);
+    json_tokener_set_flags(tok,
+                           JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     json_object *obj = json_tokener_parse_ex(tok, buf, (int)len);
     enum json_tokener_error jerr = json_tokener_get_error(tok);
     size_t off = json_tokener_get_parse_end(tok);
     int rc = 0;
     if (jerr == json_tokener_continue)
-        rc = xo_err_set(err, EINVAL, "%s: invalid JSON: unexpected end of "
-                        "input at offset %zu", where, len);
+        rc = xo_err_set(err, EINVAL,
+                        "%s: invalid JSON: unexpected end of "
+                        "input at offset %zu",
+                        where, len);
     else if (jerr != json_tokener_success)
         rc = xo_err_set(err, EINVAL, "%s: invalid JSON at offset %zu: %s",
                         where, off, json_tokener_error_desc(jerr));
@@ -37,8 +39,10 @@ int xo_json_parse(json_object **out_r, const char *buf, size_t len,
         /* Only whitespace may follow the document. */
         for (size_t i = off; i < len; i++) {
             if (!strchr(" \t\r\n", buf[i])) {
-                rc = xo_err_set(err, EINVAL, "%s: invalid JSON at offset "
-                                "%zu: trailing data", where, i);
+                rc = xo_err_set(err, EINVAL,
+                                "%s: invalid JSON at offset "
+                                "%zu: trailing data",
+                                where, i);
                 break;
             }
         }
@@ -71,8 +75,7 @@ static int get_typed(json_object **out_r, json_object *obj, const char *key,
     json_object *v = NULL;
     if (!json_object_object_get_ex(obj, key, &v) || v == NULL) {
         if (required)
-            return xo_err_set(err, EINVAL, "%s: \"%s\" is missing", where,
-                              key);
+            return xo_err_set(err, EINVAL, "%s: \"%s\" is missing", where, key);
         return 0;
     }
     if (!json_object_is_type(v, type))
@@ -96,8 +99,8 @@ int xo_json_get_string(const char **out_r, json_object *obj, const char *key,
 int xo_json_get_object(json_object **out_r, json_object *obj, const char *key,
                        bool required, const char *where, xo_err *err)
 {
-    return get_typed(out_r, obj, key, json_type_object, "an object",
-                     required, where, err);
+    return get_typed(out_r, obj, key, json_type_object, "an object", required,
+                     where, err);
 }
 
 int xo_json_get_array(json_object **out_r, json_object *obj, const char *key,
@@ -126,8 +129,10 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
         return rc;
     size_t n = json_object_array_length(arr);
     if (n > max_items)
-        return xo_err_set(err, E2BIG, "%s: \"%s\" has %zu items, at most %zu "
-                          "allowed", where, key, n, max_items);
+        return xo_err_set(err, E2BIG,
+                          "%s: \"%s\" has %zu items, at most %zu "
+                          "allowed",
+                          where, key, n, max_items);
     char **v = calloc(n + 1, sizeof(*v));
     if (!v)
         return xo_err_set(err, ENOMEM, "%s: out of memory", where);

@@ -15,8 +15,8 @@
 #include "error.h"
 
 /* Parses `len` bytes of `buf`; refuses more than `max` bytes. */
-int xo_json_parse(json_object **out_r, const char *buf, size_t len,
-                  size_t max, const char *where, xo_err *err);
+int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
+                  const char *where, xo_err *err);
 
 /* Reads and parses the file `path` (at most `max` bytes). */
 int xo_json_parse_file(json_object **out_r, const char *path, size_t max,

@@ -44,20 +44,34 @@ struct key_def {
 
 /* Every key app.cfg may set; anything else is an error. */
 static const struct key_def known_keys[] = {
-    {"name", KEY_STRING},        {"uuid", KEY_STRING},
-    {"type", KEY_STRING},        {"memory", KEY_LONG},
-    {"maxmem", KEY_LONG},        {"vcpus", KEY_LONG},
-    {"maxvcpus", KEY_LONG},      {"cpus", KEY_STRING},
-    {"vif", KEY_LIST},           {"disk", KEY_LIST},
-    {"on_poweroff", KEY_STRING}, {"on_reboot", KEY_STRING},
-    {"on_crash", KEY_STRING},    {"oci_root", KEY_STRING},
-    {"oci_image", KEY_STRING},   {"oci_entrypoint", KEY_LIST},
-    {"oci_cmd", KEY_LIST},       {"oci_env", KEY_LIST},
-    {"oci_workdir", KEY_STRING}, {"oci_user", KEY_STRING},
-    {"oci_hostname", KEY_STRING}, {"oci_volumes", KEY_LIST},
-    {"oci_writable", KEY_STRING}, {"oci_stop_signal", KEY_STRING},
-    {"oci_stop_timeout", KEY_LONG}, {"oci_loader", KEY_STRING},
-    {"oci_gateway", KEY_STRING}, {"oci_dns", KEY_LIST},
+    {"name", KEY_STRING},
+    {"uuid", KEY_STRING},
+    {"type", KEY_STRING},
+    {"memory", KEY_LONG},
+    {"maxmem", KEY_LONG},
+    {"vcpus", KEY_LONG},
+    {"maxvcpus", KEY_LONG},
+    {"cpus", KEY_STRING},
+    {"vif", KEY_LIST},
+    {"disk", KEY_LIST},
+    {"on_poweroff", KEY_STRING},
+    {"on_reboot", KEY_STRING},
+    {"on_crash", KEY_STRING},
+    {"oci_root", KEY_STRING},
+    {"oci_image", KEY_STRING},
+    {"oci_entrypoint", KEY_LIST},
+    {"oci_cmd", KEY_LIST},
+    {"oci_env", KEY_LIST},
+    {"oci_workdir", KEY_STRING},
+    {"oci_user", KEY_STRING},
+    {"oci_hostname", KEY_STRING},
+    {"oci_volumes", KEY_LIST},
+    {"oci_writable", KEY_STRING},
+    {"oci_stop_signal", KEY_STRING},
+    {"oci_stop_timeout", KEY_LONG},
+    {"oci_loader", KEY_STRING},
+    {"oci_gateway", KEY_STRING},
+    {"oci_dns", KEY_LIST},
 };
 
 #define MAX_SETTINGS 256
@@ -66,7 +80,7 @@ static const struct key_def known_keys[] = {
 struct app_cfg {
     XLU_Config *xlu;
     char *path;
-    char *report_buf;   /* libxlutil's diagnostics, for syntax errors */
+    char *report_buf; /* libxlutil's diagnostics, for syntax errors */
     size_t report_len;
     FILE *report;
 };
@@ -146,14 +160,16 @@ static int check_keys(struct app_cfg *ac, xo_err *err)
     size_t n = 0;
     for (const struct xlu417_setting *s = c->settings; s; s = s->next) {
         if (++n > MAX_SETTINGS)
-            return xo_err_set(err, E2BIG, "%s: more than %d settings",
-                              ac->path, MAX_SETTINGS);
+            return xo_err_set(err, E2BIG, "%s: more than %d settings", ac->path,
+                              MAX_SETTINGS);
         const char *s_any;
         XLU_ConfigList *l_any;
         if (!s->name || (xlu_cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
                          xlu_cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
-            return xo_err_set(err, EPROTO, "%s: cannot walk libxlutil's "
-                              "settings (libxlutil is not 4.17?)", ac->path);
+            return xo_err_set(err, EPROTO,
+                              "%s: cannot walk libxlutil's "
+                              "settings (libxlutil is not 4.17?)",
+                              ac->path);
         const struct key_def *k = find_key(s->name);
         if (!k)
             return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"",
@@ -276,8 +292,10 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
     if (xlu_cfg_get_list(ac->xlu, key, &l, &n, 1))
         return 0;
     if ((size_t)n > max)
-        return app_cfg_bad_value(ac, key, err, "%d items, at most %zu "
-                                 "allowed", n, max);
+        return app_cfg_bad_value(ac, key, err,
+                                 "%d items, at most %zu "
+                                 "allowed",
+                                 n, max);
     char **v = calloc((size_t)n + 1, sizeof(*v));
     if (!v)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -290,8 +308,10 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
         }
         if (strlen(item) > 4096) {
             xo_strv_free(v);
-            return app_cfg_bad_value(ac, key, err, "item %d longer than 4096 "
-                                     "bytes", i);
+            return app_cfg_bad_value(ac, key, err,
+                                     "item %d longer than 4096 "
+                                     "bytes",
+                                     i);
         }
         v[i] = strdup(item);
         if (!v[i]) {
@@ -305,8 +325,8 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
     return 1;
 }
 
-int app_cfg_long(const struct app_cfg *ac, const char *key, long min,
-                 long max, long *out_r, xo_err *err)
+int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
+                 long *out_r, xo_err *err)
 {
     const char *s;
     if (xlu_cfg_get_string(ac->xlu, key, &s, 1))
@@ -315,11 +335,15 @@ int app_cfg_long(const struct app_cfg *ac, const char *key, long min,
     errno = 0;
     long v = strtol(s, &end, 0);
     if (errno || end == s || *end)
-        return app_cfg_bad_value(ac, key, err, "must be a number, not "
-                                 "\"%s\"", s);
+        return app_cfg_bad_value(ac, key, err,
+                                 "must be a number, not "
+                                 "\"%s\"",
+                                 s);
     if (v < min || v > max)
-        return app_cfg_bad_value(ac, key, err, "%ld is out of range "
-                                 "[%ld, %ld]", v, min, max);
+        return app_cfg_bad_value(ac, key, err,
+                                 "%ld is out of range "
+                                 "[%ld, %ld]",
+                                 v, min, max);
     *out_r = v;
     return 1;
 }

@@ -32,8 +32,8 @@ int app_cfg_string(const struct app_cfg *ac, const char *key,
                    const char **out_r, xo_err *err);
 int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
                  char ***out_r, size_t *n_r, xo_err *err);
-int app_cfg_long(const struct app_cfg *ac, const char *key, long min,
-                 long max, long *out_r, xo_err *err);
+int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
+                 long *out_r, xo_err *err);
 
 /* Fails with "FILE:LINE: KEY: <message>" for a value found bad later on. */
 int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,

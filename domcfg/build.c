@@ -124,9 +124,11 @@ static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
         return xo_err_set(err, EINVAL, "%s: \"name\" is missing",
                           app_cfg_path(ac));
     if (!valid_name(s))
-        return app_cfg_bad_value(ac, "name", err, "\"%s\" must be 1-%d of "
+        return app_cfg_bad_value(ac, "name", err,
+                                 "\"%s\" must be 1-%d of "
                                  "[A-Za-z0-9_.-], not starting with '-' or "
-                                 "'.'", s, DC_MAX_NAME);
+                                 "'.'",
+                                 s, DC_MAX_NAME);
     if (get_dup(&dc->name, ac, "name", NULL, err) < 0)
         return -1;
 
@@ -147,8 +149,10 @@ static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
     if (r && strcmp(s, "pvh") == 0)
         dc->type = DC_TYPE_PVH;
     else if (r && strcmp(s, "pv") != 0)
-        return app_cfg_bad_value(ac, "type", err, "\"%s\" is not \"pv\" or "
-                                 "\"pvh\"", s);
+        return app_cfg_bad_value(ac, "type", err,
+                                 "\"%s\" is not \"pv\" or "
+                                 "\"pvh\"",
+                                 s);
     return 0;
 }
 
@@ -163,8 +167,10 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
     if (r < 0)
         return -1;
     if (r && dc->maxmem_mb < dc->memory_mb)
-        return app_cfg_bad_value(ac, "maxmem", err, "%ld is below memory "
-                                 "(%ld)", dc->maxmem_mb, dc->memory_mb);
+        return app_cfg_bad_value(ac, "maxmem", err,
+                                 "%ld is below memory "
+                                 "(%ld)",
+                                 dc->maxmem_mb, dc->memory_mb);
     dc->vcpus = 1;
     if (app_cfg_long(ac, "vcpus", 1, 128, &dc->vcpus, err) < 0)
         return -1;
@@ -172,14 +178,18 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
     if ((r = app_cfg_long(ac, "maxvcpus", 1, 128, &dc->maxvcpus, err)) < 0)
         return -1;
     if (r && dc->maxvcpus < dc->vcpus)
-        return app_cfg_bad_value(ac, "maxvcpus", err, "%ld is below vcpus "
-                                 "(%ld)", dc->maxvcpus, dc->vcpus);
+        return app_cfg_bad_value(ac, "maxvcpus", err,
+                                 "%ld is below vcpus "
+                                 "(%ld)",
+                                 dc->maxvcpus, dc->vcpus);
     const char *s;
     if ((r = app_cfg_string(ac, "cpus", &s, err)) < 0)
         return -1;
     if (r && !valid_cpus(s))
-        return app_cfg_bad_value(ac, "cpus", err, "\"%s\" is not \"all\" or "
-                                 "a list of N, N-M, ^N", s);
+        return app_cfg_bad_value(ac, "cpus", err,
+                                 "\"%s\" is not \"all\" or "
+                                 "a list of N, N-M, ^N",
+                                 s);
     if (r && get_dup(&dc->cpus, ac, "cpus", NULL, err) < 0)
         return -1;
 
@@ -192,7 +202,8 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
             return -1;
         libxl_action_on_shutdown a;
         if (domcfg_parse_action(*slots[i], &a) < 0)
-            return app_cfg_bad_value(ac, actions[i], err, "\"%s\" is not a "
+            return app_cfg_bad_value(ac, actions[i], err,
+                                     "\"%s\" is not a "
                                      "shutdown action (destroy, restart, "
                                      "preserve, rename-restart, ...)",
                                      *slots[i]);
@@ -244,17 +255,20 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
         libxl_device_disk_init(&disk);
         const char *spec = disks[i];
         if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
-            rc = app_cfg_bad_value(ac, "disk", err, "\"%s\" is not a valid "
-                                   "xl disk spec", spec);
+            rc = app_cfg_bad_value(ac, "disk", err,
+                                   "\"%s\" is not a valid "
+                                   "xl disk spec",
+                                   spec);
         } else {
             /* Our own disks take xvda.. in order; refuse a clash. */
             for (size_t k = 0; k < first_free && rc == 0; k++) {
                 char *ours = vdev_name(k);
                 if (ours && disk.vdev && strcmp(disk.vdev, ours) == 0)
-                    rc = app_cfg_bad_value(ac, "disk", err, "vdev %s is used "
+                    rc = app_cfg_bad_value(ac, "disk", err,
+                                           "vdev %s is used "
                                            "by the container's own disks "
-                                           "(use xvd%c or later)", ours,
-                                           (char)('a' + first_free));
+                                           "(use xvd%c or later)",
+                                           ours, (char)('a' + first_free));
                 free(ours);
             }
             if (rc == 0 && !(dc->disks[dc->n_disks++] = strdup(spec)))
@@ -273,29 +287,32 @@ static bool is_file(const char *p)
 }
 
 /* Finds the rootfs image and image config in the root volume directory. */
-static int build_root_volume(struct domain_config *dc,
-                             const struct app_cfg *ac,
+static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
                              const struct domcfg_opts *opts, xo_err *err)
 {
     const char *root = NULL, *ref = NULL;
     int has_root = app_cfg_string(ac, "oci_root", &root, err);
-    int has_image = has_root < 0 ? -1
-                                 : app_cfg_string(ac, "oci_image", &ref, err);
+    int has_image =
+        has_root < 0 ? -1 : app_cfg_string(ac, "oci_image", &ref, err);
     if (has_root < 0 || has_image < 0)
         return -1;
     if (has_root && has_image)
-        return app_cfg_bad_value(ac, "oci_image", err, "set either oci_root "
+        return app_cfg_bad_value(ac, "oci_image", err,
+                                 "set either oci_root "
                                  "or oci_image, not both");
     if (!has_root && !has_image)
-        return xo_err_set(err, EINVAL, "%s: no root volume: set oci_root "
+        return xo_err_set(err, EINVAL,
+                          "%s: no root volume: set oci_root "
                           "(a root volume directory) or oci_image (an image "
-                          "reference)", app_cfg_path(ac));
+                          "reference)",
+                          app_cfg_path(ac));
     if (has_image) {
         if (!opts->resolve_image)
-            return app_cfg_bad_value(ac, "oci_image", err, "image references "
+            return app_cfg_bad_value(ac, "oci_image", err,
+                                     "image references "
                                      "cannot be resolved here");
-        if (opts->resolve_image(opts->resolve_ctx, ref, &dc->root_volume,
-                                err) < 0)
+        if (opts->resolve_image(opts->resolve_ctx, ref, &dc->root_volume, err) <
+            0)
             return xo_err_wrap(err, "%s: oci_image", app_cfg_path(ac));
     } else if (!(dc->root_volume = strdup(root))) {
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -303,8 +320,8 @@ static int build_root_volume(struct domain_config *dc,
 
     struct stat st;
     if (stat(dc->root_volume, &st) < 0 || !S_ISDIR(st.st_mode))
-        return app_cfg_bad_value(ac, has_root ? "oci_root" : "oci_image",
-                                 err, "root volume %s is not a directory",
+        return app_cfg_bad_value(ac, has_root ? "oci_root" : "oci_image", err,
+                                 "root volume %s is not a directory",
                                  dc->root_volume);
     static const char *const images[][2] = {{"rootfs.erofs", "erofs"},
                                             {"rootfs.ext4", "ext4"},
@@ -321,7 +338,8 @@ static int build_root_volume(struct domain_config *dc,
         }
     }
     if (!dc->rootfs_image)
-        return xo_err_set(err, ENOENT, "root volume %s has no rootfs image "
+        return xo_err_set(err, ENOENT,
+                          "root volume %s has no rootfs image "
                           "(rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
                           dc->root_volume);
     dc->image_config_path = path_join(dc->root_volume, "image-config.json");
@@ -330,13 +348,14 @@ static int build_root_volume(struct domain_config *dc,
     return 0;
 }
 
-static int load_image_config(struct domain_config *dc,
-                             struct image_config *ic, xo_err *err)
+static int load_image_config(struct domain_config *dc, struct image_config *ic,
+                             xo_err *err)
 {
     if (image_config_load(ic, dc->image_config_path, err) < 0)
         return -1;
     if (strcmp(ic->os, "linux") != 0 || strcmp(ic->architecture, "amd64"))
-        return xo_err_set(err, EINVAL, "%s: image is for %s/%s; only "
+        return xo_err_set(err, EINVAL,
+                          "%s: image is for %s/%s; only "
                           "linux/amd64 images run here",
                           dc->image_config_path, ic->os, ic->architecture);
     if (!(dc->os = strdup(ic->os)) ||
@@ -378,18 +397,23 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
         dc->writable = DC_WRITABLE_TMPFS;
         if (r && w[5] == ':') {
             if (!valid_size(w + 6))
-                return app_cfg_bad_value(ac, "oci_writable", err, "\"%s\" "
+                return app_cfg_bad_value(ac, "oci_writable", err,
+                                         "\"%s\" "
                                          "is not a tmpfs size (e.g. 64m)",
                                          w + 6);
             dc->writable_size = strdup(w + 6);
         } else if (r && w[5] != '\0') {
-            return app_cfg_bad_value(ac, "oci_writable", err, "\"%s\" is "
-                                     "not tmpfs[:SIZE] or a block image", w);
+            return app_cfg_bad_value(ac, "oci_writable", err,
+                                     "\"%s\" is "
+                                     "not tmpfs[:SIZE] or a block image",
+                                     w);
         }
     } else {
         if (w[0] != '/')
-            return app_cfg_bad_value(ac, "oci_writable", err, "block image "
-                                     "\"%s\" must be an absolute path", w);
+            return app_cfg_bad_value(ac, "oci_writable", err,
+                                     "block image "
+                                     "\"%s\" must be an absolute path",
+                                     w);
         dc->writable = DC_WRITABLE_DISK;
         dc->writable_source = strdup(w);
         dc->writable_vdev = vdev_name((*next_vdev)++);
@@ -399,8 +423,8 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
 
     char **vols = NULL;
     size_t n = 0;
-    if ((r = app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n,
-                          err)) < 0)
+    if ((r = app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n, err)) <
+        0)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -413,15 +437,19 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
             *mode++ = '\0';
         if (!target || spec[0] != '/' || !valid_guest_path(target) ||
             (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))) {
-            rc = app_cfg_bad_value(ac, "oci_volumes", err, "item %zu must "
+            rc = app_cfg_bad_value(ac, "oci_volumes", err,
+                                   "item %zu must "
                                    "be /SOURCE:/TARGET[:ro|rw] with "
-                                   "absolute paths", i);
+                                   "absolute paths",
+                                   i);
             break;
         }
         for (size_t k = 0; k < dc->n_volumes && rc == 0; k++)
             if (strcmp(dc->volumes[k].target, target) == 0)
-                rc = app_cfg_bad_value(ac, "oci_volumes", err, "target %s "
-                                       "is given twice", target);
+                rc = app_cfg_bad_value(ac, "oci_volumes", err,
+                                       "target %s "
+                                       "is given twice",
+                                       target);
         if (rc)
             break;
         struct dc_volume *v = &dc->volumes[dc->n_volumes++];
@@ -444,8 +472,10 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
     if (r < 0)
         return -1;
     if (r && !vif_valid_ipv4(s, false))
-        return app_cfg_bad_value(ac, "oci_gateway", err, "\"%s\" is not an "
-                                 "IPv4 address", s);
+        return app_cfg_bad_value(ac, "oci_gateway", err,
+                                 "\"%s\" is not an "
+                                 "IPv4 address",
+                                 s);
     if (r && !(dc->gateway = strdup(s)))
         return xo_err_set(err, ENOMEM, "out of memory");
     char **dns = NULL;
@@ -455,8 +485,10 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (!vif_valid_ipv4(dns[i], false))
-            rc = app_cfg_bad_value(ac, "oci_dns", err, "\"%s\" is not an "
-                                   "IPv4 address", dns[i]);
+            rc = app_cfg_bad_value(ac, "oci_dns", err,
+                                   "\"%s\" is not an "
+                                   "IPv4 address",
+                                   dns[i]);
         else if (!(dc->dns[dc->n_dns++] = strdup(dns[i])))
             rc = xo_err_set(err, ENOMEM, "out of memory");
     }
@@ -467,11 +499,12 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
 static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
                         const struct domcfg_opts *opts, xo_err *err)
 {
-    if (get_dup(&dc->loader_dir, ac, "oci_loader", opts->default_loader,
-                err) < 0)
+    if (get_dup(&dc->loader_dir, ac, "oci_loader", opts->default_loader, err) <
+        0)
         return -1;
     if (!dc->loader_dir || dc->loader_dir[0] != '/')
-        return app_cfg_bad_value(ac, "oci_loader", err, "loader directory "
+        return app_cfg_bad_value(ac, "oci_loader", err,
+                                 "loader directory "
                                  "must be an absolute path");
     dc->kernel = path_join(dc->loader_dir, "kernel");
     char *ddir = path_join(opts->state_root, "domains");
@@ -509,8 +542,10 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
     if (r < 0)
         goto out;
     if (r && !valid_hostname(h)) {
-        app_cfg_bad_value(ac, "oci_hostname", err, "\"%s\" is not a valid "
-                          "host name", h);
+        app_cfg_bad_value(ac, "oci_hostname", err,
+                          "\"%s\" is not a valid "
+                          "host name",
+                          h);
         goto out;
     }
     /* A domain name may hold '_' or '.', which a host name may not. */
@@ -519,8 +554,10 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         if (*p == '_')
             *p = '-';
     if (!dc->hostname || !valid_hostname(dc->hostname)) {
-        xo_err_set(err, EINVAL, "%s: cannot derive a host name from name "
-                   "\"%s\"; set oci_hostname", app_cfg_path(ac), dc->name);
+        xo_err_set(err, EINVAL,
+                   "%s: cannot derive a host name from name "
+                   "\"%s\"; set oci_hostname",
+                   app_cfg_path(ac), dc->name);
         goto out;
     }
     rc = 0;

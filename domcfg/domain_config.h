@@ -30,35 +30,35 @@ enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
 
 /* A volume: a block image attached as an xvd disk, mounted at `target`. */
 struct dc_volume {
-    char *source;  /* block image path on the host */
-    char *target;  /* absolute path inside the container */
-    char *vdev;    /* xvdN it is attached as */
+    char *source; /* block image path on the host */
+    char *target; /* absolute path inside the container */
+    char *vdev;   /* xvdN it is attached as */
     bool read_only;
 };
 
 /* One vif, kept both as parsed fields and as what the guest needs. */
 struct dc_vif {
-    char mac[18];      /* "00:16:3e:xx:xx:xx", always set */
-    char *bridge;      /* NULL = libxl default (xenbr0) */
-    char *ip;          /* "ADDR[/PREFIX]" or NULL */
+    char mac[18]; /* "00:16:3e:xx:xx:xx", always set */
+    char *bridge; /* NULL = libxl default (xenbr0) */
+    char *ip;     /* "ADDR[/PREFIX]" or NULL */
     char *script;
     char *vifname;
     char *backend;
     char *model;
     char *rate;
-    long mtu;          /* 0 = default */
+    long mtu; /* 0 = default */
 };
 
 struct domain_config {
     /* Identity and resources (xl keys). */
     char *name;
-    char *uuid;           /* canonical text, or NULL for libxl to choose */
+    char *uuid; /* canonical text, or NULL for libxl to choose */
     enum dc_domain_type type;
     long memory_mb;
     long maxmem_mb;
     long vcpus;
     long maxvcpus;
-    char *cpus;           /* xl "cpus" text, NULL = any */
+    char *cpus; /* xl "cpus" text, NULL = any */
     char *on_poweroff, *on_reboot, *on_crash;
 
     struct dc_vif vifs[DC_MAX_VIFS];
@@ -67,33 +67,33 @@ struct domain_config {
     size_t n_disks;
 
     /* Root volume and loader. */
-    char *root_volume;        /* directory */
-    char *rootfs_image;       /* file in it */
-    char *rootfs_fstype;      /* erofs | ext4 | squashfs */
+    char *root_volume;   /* directory */
+    char *rootfs_image;  /* file in it */
+    char *rootfs_fstype; /* erofs | ext4 | squashfs */
     char *image_config_path;
-    char *os, *architecture;  /* from the image config */
+    char *os, *architecture; /* from the image config */
     char *loader_dir;
-    char *kernel;             /* loader_dir/kernel */
-    char *ramdisk;            /* per-domain ramdisk under the state dir */
+    char *kernel;  /* loader_dir/kernel */
+    char *ramdisk; /* per-domain ramdisk under the state dir */
     char *cmdline;
 
     /* The process (image config seeded, app.cfg overridden). */
-    char **args;              /* NULL-terminated */
+    char **args; /* NULL-terminated */
     size_t n_args;
-    char **env;               /* NULL-terminated, KEY=VALUE, unique keys */
+    char **env; /* NULL-terminated, KEY=VALUE, unique keys */
     size_t n_env;
     char *cwd;
-    char *user;               /* OCI User text, "" = root */
+    char *user; /* OCI User text, "" = root */
     char *hostname;
     int stop_signal;
     long stop_timeout;
-    char **labels;            /* NULL-terminated KEY=VALUE pairs */
+    char **labels; /* NULL-terminated KEY=VALUE pairs */
     size_t n_labels;
 
     /* Storage seen by the guest. */
     enum dc_writable_kind writable;
-    char *writable_size;      /* tmpfs size, NULL = kernel default */
-    char *writable_source;    /* block image for DC_WRITABLE_DISK */
+    char *writable_size;   /* tmpfs size, NULL = kernel default */
+    char *writable_source; /* block image for DC_WRITABLE_DISK */
     char *writable_vdev;
     struct dc_volume volumes[DC_MAX_VOLUMES];
     size_t n_volumes;

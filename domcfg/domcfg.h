@@ -21,8 +21,8 @@ typedef int (*domcfg_image_resolver)(void *ctx, const char *ref,
                                      char **root_volume_r, xo_err *err);
 
 struct domcfg_opts {
-    const char *state_root;     /* per-domain ramdisk lives under it */
-    const char *default_loader; /* oci_loader default */
+    const char *state_root;              /* per-domain ramdisk lives under it */
+    const char *default_loader;          /* oci_loader default */
     domcfg_image_resolver resolve_image; /* NULL: oci_image is an error */
     void *resolve_ctx;
 };
@@ -40,12 +40,11 @@ int domcfg_from_file(struct domain_config *dc, const char *path,
  * by the caller, who disposes it).  Needs no libxl ctx.
  */
 int domcfg_to_libxl(libxl_domain_config *d_config,
-                    const struct domain_config *dc,
-                    const struct app_cfg *ac, xo_err *err);
+                    const struct domain_config *dc, const struct app_cfg *ac,
+                    xo_err *err);
 
 /* libxl's own JSON for a libxl config (libxl_domain_config_gen_json). */
-int domcfg_libxl_json(char **out_r, libxl_domain_config *d_config,
-                      xo_err *err);
+int domcfg_libxl_json(char **out_r, libxl_domain_config *d_config, xo_err *err);
 
 /*
  * xl's names of shutdown actions ("destroy", "rename-restart",

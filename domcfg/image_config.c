@@ -37,8 +37,8 @@ static int dup_string(char **out_r, json_object *obj, const char *key,
     if (rc <= 0)
         return rc;
     if (strlen(s) > DC_MAX_STRING)
-        return xo_err_set(err, EINVAL, "%s: \"%s\" longer than %d bytes",
-                          where, key, DC_MAX_STRING);
+        return xo_err_set(err, EINVAL, "%s: \"%s\" longer than %d bytes", where,
+                          key, DC_MAX_STRING);
     *out_r = strdup(s);
     if (!*out_r)
         return xo_err_set(err, ENOMEM, "%s: out of memory", where);
@@ -56,24 +56,29 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
         return rc;
     size_t n = (size_t)json_object_object_length(m), i = 0;
     if (n > max)
-        return xo_err_set(err, E2BIG, "%s: \"%s\" has %zu entries, at most "
-                          "%zu allowed", where, key, n, max);
+        return xo_err_set(err, E2BIG,
+                          "%s: \"%s\" has %zu entries, at most "
+                          "%zu allowed",
+                          where, key, n, max);
     char **v = calloc(n + 1, sizeof(*v));
     if (!v)
         return xo_err_set(err, ENOMEM, "%s: out of memory", where);
-    json_object_object_foreach(m, k, val)
-    {
+    json_object_object_foreach (m, k, val) {
         if (with_values && !json_object_is_type(val, json_type_string)) {
             xo_strv_free(v);
-            return xo_err_set(err, EINVAL, "%s: \"%s\".\"%s\" must be a "
-                              "string", where, key, k);
+            return xo_err_set(err, EINVAL,
+                              "%s: \"%s\".\"%s\" must be a "
+                              "string",
+                              where, key, k);
         }
         const char *sv = with_values ? json_object_get_string(val) : NULL;
         size_t len = strlen(k) + (sv ? strlen(sv) + 1 : 0) + 1;
         if (len > DC_MAX_STRING) {
             xo_strv_free(v);
-            return xo_err_set(err, EINVAL, "%s: \"%s\" entry longer than %d "
-                              "bytes", where, key, DC_MAX_STRING);
+            return xo_err_set(err, EINVAL,
+                              "%s: \"%s\" entry longer than %d "
+                              "bytes",
+                              where, key, DC_MAX_STRING);
         }
         v[i] = malloc(len);
         if (!v[i]) {
@@ -96,8 +101,8 @@ static int parse_fields(struct image_config *ic, json_object *root,
     if (!json_object_is_type(root, json_type_object))
         return xo_err_set(err, EINVAL, "%s: must be a JSON object", where);
     if (dup_string(&ic->os, root, "os", true, where, err) < 0 ||
-        dup_string(&ic->architecture, root, "architecture", true, where,
-                   err) < 0)
+        dup_string(&ic->architecture, root, "architecture", true, where, err) <
+            0)
         return -1;
 
     json_object *cfg = NULL;
@@ -111,10 +116,10 @@ static int parse_fields(struct image_config *ic, json_object *root,
             0 ||
         xo_json_get_strv(&ic->env, NULL, cfg, "Env", DC_MAX_ENV, where, err) <
             0 ||
-        xo_json_get_strv(&ic->entrypoint, NULL, cfg, "Entrypoint",
-                         DC_MAX_ARGS, where, err) < 0 ||
-        xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_ARGS, where,
-                         err) < 0 ||
+        xo_json_get_strv(&ic->entrypoint, NULL, cfg, "Entrypoint", DC_MAX_ARGS,
+                         where, err) < 0 ||
+        xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_ARGS, where, err) <
+            0 ||
         map_to_strv(&ic->volumes, cfg, "Volumes", false, DC_MAX_VOLUMES * 4,
                     where, err) < 0 ||
         map_to_strv(&ic->labels, cfg, "Labels", true, 256, where, err) < 0)
@@ -126,8 +131,7 @@ int image_config_parse(struct image_config *ic, const char *buf, size_t len,
                        const char *where, xo_err *err)
 {
     json_object *root = NULL;
-    if (xo_json_parse(&root, buf, len, IMAGE_CONFIG_MAX_BYTES, where, err) <
-        0)
+    if (xo_json_parse(&root, buf, len, IMAGE_CONFIG_MAX_BYTES, where, err) < 0)
         return -1;
     int rc = parse_fields(ic, root, where, err);
     json_object_put(root);

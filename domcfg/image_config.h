@@ -16,13 +16,13 @@
 struct image_config {
     char *os, *architecture;
     char *user;
-    char **env;          /* NULL-terminated, or NULL when absent */
+    char **env; /* NULL-terminated, or NULL when absent */
     char **entrypoint;
     char **cmd;
     char *working_dir;
     char *stop_signal;
-    char **volumes;      /* keys of Volumes */
-    char **labels;       /* KEY=VALUE */
+    char **volumes; /* keys of Volumes */
+    char **labels;  /* KEY=VALUE */
 };
 
 void image_config_init(struct image_config *ic);

@@ -62,8 +62,7 @@ static int env_set(struct domain_config *dc, const char *kv, const char *what,
 {
     size_t klen;
     if (env_key_len(kv, &klen) < 0)
-        return xo_err_set(err, EINVAL, "%s: \"%s\" is not KEY=VALUE", what,
-                          kv);
+        return xo_err_set(err, EINVAL, "%s: \"%s\" is not KEY=VALUE", what, kv);
     for (size_t i = 0; i < dc->n_env; i++) {
         size_t l2;
         if (env_key_len(dc->env[i], &l2) == 0 && l2 == klen &&
@@ -92,8 +91,8 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
                       const struct image_config *ic, xo_err *err)
 {
     char **ep = NULL, **cmd = NULL;
-    int has_ep = app_cfg_list(ac, "oci_entrypoint", DC_MAX_ARGS, &ep, NULL,
-                              err);
+    int has_ep =
+        app_cfg_list(ac, "oci_entrypoint", DC_MAX_ARGS, &ep, NULL, err);
     if (has_ep < 0)
         return -1;
     int has_cmd = app_cfg_list(ac, "oci_cmd", DC_MAX_ARGS, &cmd, NULL, err);
@@ -115,7 +114,8 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
     if (rc < 0)
         return -1;
     if (dc->n_args == 0 || dc->args[0][0] == '\0')
-        return xo_err_set(err, EINVAL, "nothing to run: neither the image "
+        return xo_err_set(err, EINVAL,
+                          "nothing to run: neither the image "
                           "config (%s) nor %s sets an entrypoint or cmd",
                           dc->image_config_path, app_cfg_path(ac));
     return 0;
@@ -135,8 +135,10 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
     for (size_t i = 0; rc == 0 && has && env[i]; i++) {
         size_t klen;
         if (env_key_len(env[i], &klen) < 0)
-            rc = app_cfg_bad_value(ac, "oci_env", err, "\"%s\" is not "
-                                   "KEY=VALUE", env[i]);
+            rc = app_cfg_bad_value(ac, "oci_env", err,
+                                   "\"%s\" is not "
+                                   "KEY=VALUE",
+                                   env[i]);
         else
             rc = env_set(dc, env[i], "oci_env", err);
     }
@@ -175,14 +177,18 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
     int r = app_cfg_string(ac, "oci_workdir", &s, err);
     if (r < 0)
         return -1;
-    const char *cwd = r ? s : (ic->working_dir && *ic->working_dir
-                                   ? ic->working_dir : "/");
+    const char *cwd =
+        r ? s : (ic->working_dir && *ic->working_dir ? ic->working_dir : "/");
     if (cwd[0] != '/') {
         if (r)
-            return app_cfg_bad_value(ac, "oci_workdir", err, "\"%s\" is not "
-                                     "an absolute path", cwd);
-        return xo_err_set(err, EINVAL, "%s: WorkingDir \"%s\" is not an "
-                          "absolute path", dc->image_config_path, cwd);
+            return app_cfg_bad_value(ac, "oci_workdir", err,
+                                     "\"%s\" is not "
+                                     "an absolute path",
+                                     cwd);
+        return xo_err_set(err, EINVAL,
+                          "%s: WorkingDir \"%s\" is not an "
+                          "absolute path",
+                          dc->image_config_path, cwd);
     }
     if (dup_into(&dc->cwd, cwd, err) < 0)
         return -1;
@@ -192,10 +198,14 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
     const char *user = r ? s : (ic->user ? ic->user : "");
     if (!valid_user(user)) {
         if (r)
-            return app_cfg_bad_value(ac, "oci_user", err, "\"%s\" is not a "
-                                     "valid user[:group]", user);
-        return xo_err_set(err, EINVAL, "%s: User \"%s\" is not a valid "
-                          "user[:group]", dc->image_config_path, user);
+            return app_cfg_bad_value(ac, "oci_user", err,
+                                     "\"%s\" is not a "
+                                     "valid user[:group]",
+                                     user);
+        return xo_err_set(err, EINVAL,
+                          "%s: User \"%s\" is not a valid "
+                          "user[:group]",
+                          dc->image_config_path, user);
     }
     if (dup_into(&dc->user, user, err) < 0)
         return -1;
@@ -210,14 +220,16 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
             if (r)
                 return app_cfg_bad_value(ac, "oci_stop_signal", err,
                                          "\"%s\" is not a signal", sig);
-            return xo_err_set(err, EINVAL, "%s: StopSignal \"%s\" is not a "
-                              "signal", dc->image_config_path, sig);
+            return xo_err_set(err, EINVAL,
+                              "%s: StopSignal \"%s\" is not a "
+                              "signal",
+                              dc->image_config_path, sig);
         }
         dc->stop_signal = n;
     }
     dc->stop_timeout = 10;
-    if (app_cfg_long(ac, "oci_stop_timeout", 0, 3600, &dc->stop_timeout,
-                     err) < 0)
+    if (app_cfg_long(ac, "oci_stop_timeout", 0, 3600, &dc->stop_timeout, err) <
+        0)
         return -1;
 
     size_t n = strv_len(ic->labels);

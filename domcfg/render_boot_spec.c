@@ -55,8 +55,7 @@ static int write_process(void *fdt, const struct domain_config *dc)
         (r = fdt_property_string(fdt, "cwd", dc->cwd)) ||
         (r = fdt_property_string(fdt, "user", dc->user)) ||
         (r = fdt_property_u32(fdt, "stop-signal", (uint32_t)dc->stop_signal)) ||
-        (r = fdt_property_u32(fdt, "stop-timeout",
-                              (uint32_t)dc->stop_timeout)))
+        (r = fdt_property_u32(fdt, "stop-timeout", (uint32_t)dc->stop_timeout)))
         return r;
     return fdt_end_node(fdt);
 }
@@ -151,20 +150,23 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         return xo_err_set(err, ENOMEM, "out of memory");
     int r;
     if ((r = fdt_create(fdt, BOOT_SPEC_MAX)) ||
-        (r = fdt_finish_reservemap(fdt)) ||
-        (r = fdt_begin_node(fdt, "")) ||
+        (r = fdt_finish_reservemap(fdt)) || (r = fdt_begin_node(fdt, "")) ||
         (r = fdt_property_string(fdt, "compatible", "xl-oci,boot-spec")) ||
         (r = fdt_property_u32(fdt, "version", BOOT_SPEC_VERSION)) ||
         (r = fdt_property_string(fdt, "hostname", dc->hostname)) ||
-        (r = write_process(fdt, dc)) ||
-        (r = write_storage(fdt, dc)) || (r = write_network(fdt, dc)) ||
-        (r = fdt_end_node(fdt)) || (r = fdt_finish(fdt))) {
+        (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
+        (r = write_network(fdt, dc)) || (r = fdt_end_node(fdt)) ||
+        (r = fdt_finish(fdt))) {
         free(fdt);
         if (r == -FDT_ERR_NOSPACE)
-            return xo_err_set(err, E2BIG, "boot spec of domain %s is larger "
-                              "than %d bytes", dc->name, BOOT_SPEC_MAX);
-        return xo_err_set(err, EINVAL, "cannot build the boot spec of "
-                          "domain %s: %s", dc->name, fdt_strerror(r));
+            return xo_err_set(err, E2BIG,
+                              "boot spec of domain %s is larger "
+                              "than %d bytes",
+                              dc->name, BOOT_SPEC_MAX);
+        return xo_err_set(err, EINVAL,
+                          "cannot build the boot spec of "
+                          "domain %s: %s",
+                          dc->name, fdt_strerror(r));
     }
     size_t len = fdt_totalsize(fdt);
     void *small = realloc(fdt, len);

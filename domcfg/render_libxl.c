@@ -113,17 +113,19 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
     struct {
         char **dst;
         const char *src;
-    } f[] = {{&nic->bridge, v->bridge},  {&nic->ip, v->ip},
-             {&nic->script, v->script},  {&nic->ifname, v->vifname},
-             {&nic->model, v->model},    {&nic->backend_domname, v->backend}};
+    } f[] = {{&nic->bridge, v->bridge}, {&nic->ip, v->ip},
+             {&nic->script, v->script}, {&nic->ifname, v->vifname},
+             {&nic->model, v->model},   {&nic->backend_domname, v->backend}};
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
         if (f[i].src && !(*f[i].dst = strdup(f[i].src)))
             return xo_err_set(err, ENOMEM, "out of memory");
     if (v->mtu)
         nic->mtu = (int)v->mtu;
     if (v->rate && xlu_vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
-        return app_cfg_bad_value(ac, "vif", err, "rate=%s is not a valid "
-                                 "rate (e.g. 10Mb/s)", v->rate);
+        return app_cfg_bad_value(ac, "vif", err,
+                                 "rate=%s is not a valid "
+                                 "rate (e.g. 10Mb/s)",
+                                 v->rate);
     return 0;
 }
 
@@ -208,8 +210,7 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     if (add_raw_disk(d, dc->rootfs_image, "xvda", false, err) < 0)
         return -1;
     if (dc->writable == DC_WRITABLE_DISK &&
-        add_raw_disk(d, dc->writable_source, dc->writable_vdev, true, err) <
-            0)
+        add_raw_disk(d, dc->writable_source, dc->writable_vdev, true, err) < 0)
         return -1;
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (add_raw_disk(d, dc->volumes[i].source, dc->volumes[i].vdev,
@@ -221,8 +222,10 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
             return xo_err_set(err, ENOMEM, "out of memory");
         const char *spec = dc->disks[i];
         if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
-            return app_cfg_bad_value(ac, "disk", err, "\"%s\" is not a valid "
-                                     "xl disk spec", spec);
+            return app_cfg_bad_value(ac, "disk", err,
+                                     "\"%s\" is not a valid "
+                                     "xl disk spec",
+                                     spec);
     }
     for (size_t i = 0; i < dc->n_vifs; i++)
         if (add_nic(d, &dc->vifs[i], (int)i, ac, err) < 0)
@@ -238,7 +241,8 @@ int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
     yajl_gen_config(g, yajl_gen_beautify, 1);
     int rc = 0;
     if (libxl_domain_config_gen_json(g, d) != yajl_gen_status_ok) {
-        rc = xo_err_set(err, EINVAL, "libxl could not render the domain "
+        rc = xo_err_set(err, EINVAL,
+                        "libxl could not render the domain "
                         "config as JSON");
     } else {
         const unsigned char *buf;

@@ -16,22 +16,21 @@
 
 /* Docker's default capability set: what a container process may keep. */
 static const char *const default_caps[] = {
-    "CAP_CHOWN",       "CAP_DAC_OVERRIDE", "CAP_FSETID",
-    "CAP_FOWNER",      "CAP_MKNOD",        "CAP_NET_RAW",
-    "CAP_SETGID",      "CAP_SETUID",       "CAP_SETFCAP",
-    "CAP_SETPCAP",     "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-    "CAP_KILL",        "CAP_AUDIT_WRITE",
+    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+    "CAP_KILL",    "CAP_AUDIT_WRITE",
 };
 
 static const char *const masked_paths[] = {
-    "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
-    "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/proc/scsi", "/sys/firmware",
+    "/proc/acpi",          "/proc/kcore",      "/proc/keys",
+    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
+    "/proc/sched_debug",   "/proc/scsi",       "/sys/firmware",
 };
 
 static const char *const readonly_paths[] = {
-    "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-    "/proc/sysrq-trigger",
+    "/proc/asound", "/proc/bus", "/proc/fs",
+    "/proc/irq",    "/proc/sys", "/proc/sysrq-trigger",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -22,8 +22,7 @@
 
 static bool state_final(const struct domain_status *st)
 {
-    return strcmp(st->state, "halted") == 0 ||
-           strcmp(st->state, "broken") == 0;
+    return strcmp(st->state, "halted") == 0 || strcmp(st->state, "broken") == 0;
 }
 
 static int open_status(struct xen_handles *h, xo_err *err)
@@ -41,8 +40,7 @@ static void sleep_ms(long ms)
         ;
 }
 
-static void format_uptime(char *buf, size_t len,
-                          const struct domain_status *st)
+static void format_uptime(char *buf, size_t len, const struct domain_status *st)
 {
     struct tm tm = {0};
     if (state_final(st) || !st->started[0] ||
@@ -61,26 +59,21 @@ static json_object *status_json(const struct domain_status *st)
     json_object *o = json_object_new_object();
     json_object_object_add(o, "name", json_object_new_string(st->name));
     json_object_object_add(o, "state", json_object_new_string(st->state));
-    json_object_object_add(o, "domid", st->domid >= 0
-                                           ? json_object_new_int64(st->domid)
-                                           : NULL);
+    json_object_object_add(
+        o, "domid", st->domid >= 0 ? json_object_new_int64(st->domid) : NULL);
     json_object_object_add(o, "uuid", json_object_new_string(st->uuid));
     json_object_object_add(o, "image", json_object_new_string(st->image));
     json_object_object_add(o, "created", json_object_new_string(st->created));
     json_object_object_add(o, "started", json_object_new_string(st->started));
-    json_object_object_add(o, "started_ms",
-                           st->started_ms >= 0
-                               ? json_object_new_int64(st->started_ms)
-                               : NULL);
-    json_object_object_add(o, "finished",
-                           json_object_new_string(st->finished));
-    json_object_object_add(o, "exit_code",
-                           st->exit_code >= 0
-                               ? json_object_new_int(st->exit_code)
-                               : NULL);
+    json_object_object_add(
+        o, "started_ms",
+        st->started_ms >= 0 ? json_object_new_int64(st->started_ms) : NULL);
+    json_object_object_add(o, "finished", json_object_new_string(st->finished));
+    json_object_object_add(
+        o, "exit_code",
+        st->exit_code >= 0 ? json_object_new_int(st->exit_code) : NULL);
     json_object_object_add(o, "error", json_object_new_string(st->error));
-    json_object_object_add(o, "restarts",
-                           json_object_new_int64(st->restarts));
+    json_object_object_add(o, "restarts", json_object_new_int64(st->restarts));
     return o;
 }
 
@@ -274,8 +267,7 @@ fail:
 static void stop_monitor(const char *root, const char *name)
 {
     long pid = state_monitor_pid(root, name);
-    for (int i = 0; pid > 1 && i < 50 && state_monitor_alive(root, name);
-         i++) {
+    for (int i = 0; pid > 1 && i < 50 && state_monitor_alive(root, name); i++) {
         kill((pid_t)pid, i < 25 ? SIGTERM : SIGKILL);
         sleep_ms(100);
     }

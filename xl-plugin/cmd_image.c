@@ -68,14 +68,30 @@ int main_pull(int argc, char **argv)
     int opt;
     while ((opt = xo_getopt(argc, argv, "q", longopts, "pull", 1)) != -1) {
         switch (opt) {
-        case 'q': quiet = true; break;
-        case 'P': o.plain_http = true; break;
-        case 'K': o.tls_no_verify = true; break;
-        case 'C': o.cert_dir = optarg; break;
-        case 'A': o.auth_file = optarg; break;
-        case 'c': o.creds = optarg; break;
-        case 'k': o.verify_key = optarg; break;
-        case 'D': o.allow_devices = true; break;
+        case 'q':
+            quiet = true;
+            break;
+        case 'P':
+            o.plain_http = true;
+            break;
+        case 'K':
+            o.tls_no_verify = true;
+            break;
+        case 'C':
+            o.cert_dir = optarg;
+            break;
+        case 'A':
+            o.auth_file = optarg;
+            break;
+        case 'c':
+            o.creds = optarg;
+            break;
+        case 'k':
+            o.verify_key = optarg;
+            break;
+        case 'D':
+            o.allow_devices = true;
+            break;
         }
     }
     if (argc - optind != 1) {
@@ -119,8 +135,8 @@ static int print_json(const struct image_info *list, size_t n)
         json_object_object_add(o, "digest",
                                json_object_new_string(list[i].manifest.str));
         if (list[i].has_index)
-            json_object_object_add(o, "index", json_object_new_string(
-                                                   list[i].index.str));
+            json_object_object_add(o, "index",
+                                   json_object_new_string(list[i].index.str));
         json_object_object_add(o, "root_volume",
                                json_object_new_string(list[i].volume_dir));
         json_object_object_add(o, "rootfs_size",

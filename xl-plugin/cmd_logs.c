@@ -30,8 +30,7 @@ static int print_tail(int fd, long lines, off_t *pos_r, xo_err *err)
     struct stat st;
     if (fstat(fd, &st) < 0)
         return xo_err_sys(err, "cannot stat the log");
-    off_t start = st.st_size > TAIL_MAX_BYTES ? st.st_size - TAIL_MAX_BYTES
-                                              : 0;
+    off_t start = st.st_size > TAIL_MAX_BYTES ? st.st_size - TAIL_MAX_BYTES : 0;
     size_t len = (size_t)(st.st_size - start);
     char *buf = malloc(len + 1);
     if (!buf)
@@ -102,9 +101,8 @@ static bool domain_final(struct xen_handles *h, const char *name)
 
 int main_logs(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"follow", 0, NULL, 'f'},
-                                             {"tail", 1, NULL, 'n'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"follow", 0, NULL, 'f'}, {"tail", 1, NULL, 'n'}, {NULL, 0, NULL, 0}};
     bool follow = false;
     long tail = -1;
     int opt;

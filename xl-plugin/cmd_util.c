@@ -59,8 +59,8 @@ const struct cmd_spec *cmd_find(const char *name)
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr)
 {
     FILE *f = to_stderr ? stderr : stdout;
-    fprintf(f, "Usage: xl-oci [-v] [-N] [--root DIR] %s %s\n\n%s.\n",
-            cmd->name, cmd->usage, cmd->desc);
+    fprintf(f, "Usage: xl-oci [-v] [-N] [--root DIR] %s %s\n\n%s.\n", cmd->name,
+            cmd->usage, cmd->desc);
     if (cmd->options)
         fprintf(f, "\nOptions:\n\n%s", cmd->options);
 }

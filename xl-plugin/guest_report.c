@@ -5,8 +5,8 @@
 #include <string.h>
 
 static const char *const phase_names[] = {
-    [GUEST_PHASE_NONE] = "",          [GUEST_PHASE_MOUNTING] = "mounting",
-    [GUEST_PHASE_EXEC] = "exec",      [GUEST_PHASE_EXITED] = "exited",
+    [GUEST_PHASE_NONE] = "",         [GUEST_PHASE_MOUNTING] = "mounting",
+    [GUEST_PHASE_EXEC] = "exec",     [GUEST_PHASE_EXITED] = "exited",
     [GUEST_PHASE_FAILED] = "failed",
 };
 
@@ -28,12 +28,13 @@ static bool printable(const char *v, size_t len)
 }
 
 int guest_report_accept(struct guest_report *r, const char *key,
-                        const char *value, size_t len, char *why,
-                        size_t whylen)
+                        const char *value, size_t len, char *why, size_t whylen)
 {
     if (len > GUEST_VALUE_MAX) {
-        snprintf(why, whylen, "%s: value of %zu bytes is over the limit of "
-                 "%d", key, len, GUEST_VALUE_MAX);
+        snprintf(why, whylen,
+                 "%s: value of %zu bytes is over the limit of "
+                 "%d",
+                 key, len, GUEST_VALUE_MAX);
         return -1;
     }
     if (memchr(value, '\0', len) || !printable(value, len)) {
@@ -63,8 +64,10 @@ int guest_report_accept(struct guest_report *r, const char *key,
                 v = v * 10 + (value[i] - '0');
         }
         if (!ok || v > 255) {
-            snprintf(why, whylen, "exit-code: \"%.*s\" is not a number in "
-                     "0..255", (int)(len > 32 ? 32 : len), value);
+            snprintf(why, whylen,
+                     "exit-code: \"%.*s\" is not a number in "
+                     "0..255",
+                     (int)(len > 32 ? 32 : len), value);
             return -1;
         }
         r->exit_code = v;

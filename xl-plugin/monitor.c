@@ -55,9 +55,8 @@ static void log_open(struct monitor *m)
     state_log_path(path, sizeof(path), m->name);
     m->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     struct stat st;
-    m->log_size = m->log_fd >= 0 && fstat(m->log_fd, &st) == 0
-                      ? (size_t)st.st_size
-                      : 0;
+    m->log_size =
+        m->log_fd >= 0 && fstat(m->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
 }
 
 /* Appends console bytes; rotates NAME.log to NAME.log.1 past the cap. */
@@ -137,8 +136,8 @@ static void read_guest(struct monitor *m)
         char *v = xs_read(m->h.xs, XBT_NULL, path, &len);
         if (!v)
             continue;
-        if (guest_report_accept(&m->report, keys[i], v, len, why,
-                                sizeof(why)) < 0)
+        if (guest_report_accept(&m->report, keys[i], v, len, why, sizeof(why)) <
+            0)
             xo_warn("domain %s (%u): ignoring guest value: %s", m->name,
                     m->domid, why);
         free(v);
@@ -172,8 +171,8 @@ static void read_guest(struct monitor *m)
 
 static int watch_domain(struct monitor *m)
 {
-    snprintf(m->guest_dir, sizeof(m->guest_dir),
-             "/local/domain/%u/data/xl-oci", m->domid);
+    snprintf(m->guest_dir, sizeof(m->guest_dir), "/local/domain/%u/data/xl-oci",
+             m->domid);
     snprintf(m->tty_key, sizeof(m->tty_key), "/local/domain/%u/console/tty",
              m->domid);
     memset(&m->report, 0, sizeof(m->report));
@@ -248,9 +247,10 @@ static int domain_ended(struct monitor *m, bool vanished,
                reason != LIBXL_SHUTDOWN_REASON_REBOOT &&
                r->phase != GUEST_PHASE_EXITED) {
         set_status(m, "state", "broken");
-        set_status(m, "error", reason == LIBXL_SHUTDOWN_REASON_CRASH
-                                   ? "the domain crashed"
-                                   : "the domain shut down unexpectedly");
+        set_status(m, "error",
+                   reason == LIBXL_SHUTDOWN_REASON_CRASH
+                       ? "the domain crashed"
+                       : "the domain shut down unexpectedly");
     } else {
         set_status(m, "state", "halted");
     }
@@ -315,8 +315,7 @@ static int load_config(struct monitor *m, xo_err *err)
 
 int monitor_run(const char *root, const char *name, xo_err *err)
 {
-    struct monitor m = {.root = root, .name = name, .tty_fd = -1,
-                        .log_fd = -1};
+    struct monitor m = {.root = root, .name = name, .tty_fd = -1, .log_fd = -1};
     int lock_fd = state_monitor_lock(root, name, err);
     if (lock_fd < 0)
         return -1; /* another monitor holds it: nothing to do */
@@ -434,8 +433,7 @@ int monitor_spawn(struct xen_handles *h, const char *root, const char *name,
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return xo_err_set(err, ECHILD, "the monitor of %s did not start",
-                          name);
+        return xo_err_set(err, ECHILD, "the monitor of %s did not start", name);
     return 0;
 }
 

@@ -24,8 +24,7 @@ void state_log_path(char *buf, size_t len, const char *name)
     snprintf(buf, len, "%s/%s.log", state_log_dir(), name);
 }
 
-void state_domain_dir(char *buf, size_t len, const char *root,
-                      const char *name)
+void state_domain_dir(char *buf, size_t len, const char *root, const char *name)
 {
     snprintf(buf, len, "%s/domains/%s", root, name);
 }
@@ -61,8 +60,8 @@ int state_domain_tmpdir(char *buf, size_t len, const char *root,
     return 0;
 }
 
-int state_domain_commit(const char *tmpdir, const char *root,
-                        const char *name, xo_err *err)
+int state_domain_commit(const char *tmpdir, const char *root, const char *name,
+                        xo_err *err)
 {
     char dir[4096];
     state_domain_dir(dir, sizeof(dir), root, name);
@@ -80,8 +79,7 @@ int state_remove_dir(const char *dir, xo_err *err)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return errno == ENOENT ? 0
-                               : xo_err_sys(err, "cannot open %s", dir);
+        return errno == ENOENT ? 0 : xo_err_sys(err, "cannot open %s", dir);
     struct dirent *e;
     int rc = 0;
     while ((e = readdir(d))) {

@@ -33,8 +33,8 @@ const char *state_log_dir(void);
 int state_domain_tmpdir(char *buf, size_t len, const char *root,
                         const char *name, xo_err *err);
 /* Renames a finished temporary dir into place; fails if the name exists. */
-int state_domain_commit(const char *tmpdir, const char *root,
-                        const char *name, xo_err *err);
+int state_domain_commit(const char *tmpdir, const char *root, const char *name,
+                        xo_err *err);
 /* Removes a domain dir (or a temporary one) and the files in it. */
 int state_remove_dir(const char *dir, xo_err *err);
 bool state_domain_exists(const char *root, const char *name);

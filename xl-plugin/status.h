@@ -15,16 +15,16 @@
 
 struct domain_status {
     char name[65];
-    char state[16];     /* creating booting running paused halting halted
+    char state[16]; /* creating booting running paused halting halted
                            broken */
-    long domid;         /* -1 when none */
+    long domid;     /* -1 when none */
     char uuid[40];
     char image[80];
-    char created[32];   /* wall time, ISO 8601 UTC */
+    char created[32]; /* wall time, ISO 8601 UTC */
     char started[32];
     long long started_ms; /* dom0 CLOCK_MONOTONIC ms at exec, -1 if none */
     char finished[32];
-    int exit_code;      /* -1 when none */
+    int exit_code; /* -1 when none */
     char error[512];
     long restarts;
 };

@@ -13,7 +13,7 @@ int xen_open_xs(struct xen_handles *h, xo_err *err)
     h->xs = xs_open(0);
     if (!h->xs)
         return xo_err_sys(err, "cannot open xenstore (is this a Xen dom0 "
-                          "with xenstored running?)");
+                               "with xenstored running?)");
     return 0;
 }
 
@@ -30,7 +30,8 @@ int xen_open(struct xen_handles *h, xo_err *err)
     if (libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
                         (xentoollog_logger *)h->logger)) {
         h->ctx = NULL;
-        return xo_err_set(err, ENODEV, "cannot open libxl (is this a Xen "
+        return xo_err_set(err, ENODEV,
+                          "cannot open libxl (is this a Xen "
                           "dom0?)");
     }
     return 0;

@@ -181,10 +181,12 @@ static void test_unknown_and_wrong_type(void **state)
                         "t.cfg:2: unknown key \"bootloader\"");
     expect_read_error_s("oci_entrypiont = [ \"/bin/sh\" ]\n",
                         "t.cfg:1: unknown key \"oci_entrypiont\"");
-    expect_read_error_s("name = [ \"a\" ]\n", "t.cfg:1: name: must be a string");
+    expect_read_error_s("name = [ \"a\" ]\n",
+                        "t.cfg:1: name: must be a string");
     expect_read_error_s("\noci_cmd = \"/bin/sh\"\n",
                         "t.cfg:2: oci_cmd: must be a list");
-    expect_read_error_s("memory = [ 1 ]\n", "t.cfg:1: memory: must be a number");
+    expect_read_error_s("memory = [ 1 ]\n",
+                        "t.cfg:1: memory: must be a number");
     /* The setting libxlutil uses (the last) is the one checked. */
     expect_read_error_s("memory = 1\nmemory = [ 1 ]\n",
                         "t.cfg:2: memory: must be a number");

@@ -107,8 +107,8 @@ static void test_err_wrap(void **state)
     (void)state;
     xo_err err = XO_ERR_INIT;
     xo_err_set(&err, EBADMSG, "digest mismatch");
-    assert_int_equal(xo_err_wrap(&err, "loading image config: %s",
-                                 "sha256:ab"), -1);
+    assert_int_equal(xo_err_wrap(&err, "loading image config: %s", "sha256:ab"),
+                     -1);
     assert_int_equal(xo_err_wrap(&err, "create"), -1);
     assert_string_equal(xo_err_msg(&err), "create: loading image config: "
                                           "sha256:ab: digest mismatch");
@@ -201,8 +201,8 @@ static void test_json_parse_errors(void **state)
                          "offset 6");
     expect_parse_error_s("", "cfg.json: invalid JSON: unexpected end of "
                              "input at offset 0");
-    expect_parse_error("{\"a\": 1}\0", 9, 1024,
-                       "cfg.json: contains a NUL byte", EINVAL);
+    expect_parse_error("{\"a\": 1}\0", 9, 1024, "cfg.json: contains a NUL byte",
+                       EINVAL);
     expect_parse_error("{\"a\": \"x\0y\"}", 12, 1024,
                        "cfg.json: contains a NUL byte", EINVAL);
     expect_parse_error("[1, 2]", 6, 5, "cfg.json: larger than 5 bytes", EFBIG);
@@ -237,7 +237,7 @@ static void test_json_strict(void **state)
     expect_parse_error_at("[01]", 3);
     expect_parse_error_at("[1, 2,]", 6);
     expect_parse_error_at("{\"a\": tru}", 9);
-    expect_parse_error_at("[\"\xff\"]", 2);        /* invalid UTF-8 */
+    expect_parse_error_at("[\"\xff\"]", 2); /* invalid UTF-8 */
     expect_parse_error_at("{\"a\": 1, }", 9);
     /* Depth is capped at 32: 40 nested arrays are refused, 31 are not. */
     char deep[128];
@@ -480,8 +480,10 @@ static void test_write_atomic(void **state)
     char *nodir = join(d, "nodir/file");
     assert_int_equal(xo_write_file_atomic(nodir, "x", 1, 0644, &err), -1);
     char want[512];
-    snprintf(want, sizeof(want), "cannot create a temporary file for %s: No "
-             "such file or directory", nodir);
+    snprintf(want, sizeof(want),
+             "cannot create a temporary file for %s: No "
+             "such file or directory",
+             nodir);
     assert_string_equal(xo_err_msg(&err), want);
     assert_int_equal(err.errnum, ENOENT);
     xo_err_clear(&err);

@@ -69,8 +69,8 @@ static int teardown(void **state)
 }
 
 /* Runs domcfg on app.cfg text (@RV@ = the root volume) and image config. */
-static int build(struct fixture *fx, const char *image_config,
-                 const char *cfg, xo_err *err)
+static int build(struct fixture *fx, const char *image_config, const char *cfg,
+                 xo_err *err)
 {
     write_file(fx->dir, "image-config.json", image_config);
     size_t cap = strlen(cfg) * (strlen(fx->dir) + 1) + 1;
@@ -110,14 +110,14 @@ static void build_ok(struct fixture *fx, const char *ic, const char *cfg)
 
 #define FULL_CFG                                                               \
     BASE "oci_writable = \"/w.img\"\n"                                         \
-         "oci_volumes = [ \"/a.img:/data:ro\", \"/b.img:/logs\" ]\n"          \
-         "disk = [ \"format=raw, vdev=xvdf, access=rw, target=/e.img\" ]\n"   \
+         "oci_volumes = [ \"/a.img:/data:ro\", \"/b.img:/logs\" ]\n"           \
+         "disk = [ \"format=raw, vdev=xvdf, access=rw, target=/e.img\" ]\n"    \
          "vif = [ \"bridge=xenbr0,ip=10.0.0.2/24,mtu=1400\", "                 \
          "\"mac=00:16:3e:00:00:09,bridge=br1,vifname=v9\" ]\n"                 \
-         "oci_gateway = \"10.0.0.1\"\noci_dns = [ \"10.0.0.53\" ]\n"            \
+         "oci_gateway = \"10.0.0.1\"\noci_dns = [ \"10.0.0.53\" ]\n"           \
          "memory = 256\nmaxmem = 512\nvcpus = 2\nmaxvcpus = 3\n"               \
          "cpus = \"0-3,^2\"\non_crash = \"rename-restart\"\n"                  \
-         "oci_user = \"1000:1001\"\noci_workdir = \"/srv\"\n"                   \
+         "oci_user = \"1000:1001\"\noci_workdir = \"/srv\"\n"                  \
          "oci_env = [ \"A=1\" ]\noci_stop_signal = \"SIGINT\"\n"
 
 #define FULL_IC                                                                \
@@ -138,8 +138,7 @@ static const void *prop(const void *fdt, const char *path, const char *name,
     return p;
 }
 
-static const char *prop_str(const void *fdt, const char *path,
-                            const char *name)
+static const char *prop_str(const void *fdt, const char *path, const char *name)
 {
     int len;
     const char *s = prop(fdt, path, name, &len);
@@ -340,8 +339,8 @@ static void test_libxl_full(void **state)
 
     assert_int_equal(d.num_nics, 2);
     unsigned m[6];
-    sscanf(fx->dc.vifs[0].mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2],
-           &m[3], &m[4], &m[5]);
+    sscanf(fx->dc.vifs[0].mac, "%x:%x:%x:%x:%x:%x", &m[0], &m[1], &m[2], &m[3],
+           &m[4], &m[5]);
     for (int i = 0; i < 6; i++)
         assert_int_equal(d.nics[0].mac[i], m[i]);
     assert_int_equal(d.nics[0].devid, 0);
@@ -367,9 +366,10 @@ static void test_libxl_full(void **state)
 static void test_libxl_minimal(void **state)
 {
     struct fixture *fx = *state;
-    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "type = \"pvh\"\n"
-                                              "cpus = \"^1\"\n"
-                                              "vif = [ \"rate=10Mb/s\" ]\n");
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"),
+             BASE "type = \"pvh\"\n"
+                  "cpus = \"^1\"\n"
+                  "vif = [ \"rate=10Mb/s\" ]\n");
     libxl_domain_config d;
     libxl_domain_config_init(&d);
     xo_err err = XO_ERR_INIT;
@@ -417,7 +417,9 @@ static void test_parse_action(void **state)
     assert_int_equal(domcfg_parse_action("explode", &a), -1);
     assert_int_equal(domcfg_parse_action("", &a), -1);
     assert_int_equal(domcfg_parse_action("rename-restart-rename-restart-"
-                                         "rename-restart", &a), -1);
+                                         "rename-restart",
+                                         &a),
+                     -1);
 }
 
 /* ---- runtime spec ------------------------------------------------------ */
@@ -468,8 +470,7 @@ static void test_runtime_spec(void **state)
     assert_string_equal(json_object_get_string(path(ann, "org.example", NULL)),
                         "v");
     assert_string_equal(
-        json_object_get_string(path(ann, "org.xl-oci.stop-signal", NULL)),
-        "2");
+        json_object_get_string(path(ann, "org.xl-oci.stop-signal", NULL)), "2");
     /* The 6 standard mounts, then each volume with its mode. */
     json_object *m = path(s, "mounts", NULL);
     assert_int_equal(json_object_array_length(m), 8);
@@ -493,8 +494,9 @@ static void test_runtime_spec(void **state)
 static void test_runtime_spec_users(void **state)
 {
     struct fixture *fx = *state;
-    write_file(fx->dir, "passwd", "root:x:0:0::/root:/bin/sh\n"
-                                  "www:x:33:34::/var/www:/bin/sh\n");
+    write_file(fx->dir, "passwd",
+               "root:x:0:0::/root:/bin/sh\n"
+               "www:x:33:34::/var/www:/bin/sh\n");
     write_file(fx->dir, "group", "root:x:0:\nwww:x:34:\nadm:x:4:www\n");
     json_object *s = NULL;
     xo_err err = XO_ERR_INIT;
@@ -506,8 +508,7 @@ static void test_runtime_spec_users(void **state)
     assert_int_equal(json_object_get_int64(path(u, "gid", NULL)), 34);
     json_object *g = path(u, "additionalGids", NULL);
     assert_int_equal(json_object_array_length(g), 1);
-    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 0)),
-                     4);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 0)), 4);
     json_object_put(s);
 
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_user = \"nobody\"\n");
@@ -515,8 +516,10 @@ static void test_runtime_spec_users(void **state)
     assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), -1);
     assert_ptr_equal(s, (json_object *)0x1);
     char want[256];
-    snprintf(want, sizeof(want), "root volume %s: user nobody: no such user "
-             "in %s/passwd", fx->dir, fx->dir);
+    snprintf(want, sizeof(want),
+             "root volume %s: user nobody: no such user "
+             "in %s/passwd",
+             fx->dir, fx->dir);
     assert_string_equal(xo_err_msg(&err), want);
     xo_err_clear(&err);
 }
@@ -525,10 +528,10 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_boot_spec_full),   T(test_boot_spec_minimal),
+        T(test_boot_spec_full),    T(test_boot_spec_minimal),
         T(test_boot_spec_too_big), T(test_libxl_full),
-        T(test_libxl_minimal),    cmocka_unit_test(test_parse_action),
-        T(test_runtime_spec),     T(test_runtime_spec_users),
+        T(test_libxl_minimal),     cmocka_unit_test(test_parse_action),
+        T(test_runtime_spec),      T(test_runtime_spec_users),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -66,8 +66,8 @@ static int teardown(void **state)
 }
 
 /* Runs domcfg on app.cfg text (@RV@ = the root volume) and image config. */
-static int build(struct fixture *fx, const char *image_config,
-                 const char *cfg, xo_err *err)
+static int build(struct fixture *fx, const char *image_config, const char *cfg,
+                 xo_err *err)
 {
     write_file(fx->dir, "image-config.json", image_config);
     char text[8192];
@@ -153,8 +153,9 @@ static void test_args_precedence(void **state)
     build_ok(fx, IC_EP_CMD, BASE "oci_entrypoint = [ \"/new\" ]\n");
     assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/new", NULL});
 
-    build_ok(fx, IC_EP_CMD, BASE "oci_entrypoint = [ \"/new\" ]\n"
-                                 "oci_cmd = [ \"a\", \"b\" ]\n");
+    build_ok(fx, IC_EP_CMD,
+             BASE "oci_entrypoint = [ \"/new\" ]\n"
+                  "oci_cmd = [ \"a\", \"b\" ]\n");
     assert_strv(fx->dc.args, fx->dc.n_args,
                 (const char *[]){"/new", "a", "b", NULL});
 
@@ -162,8 +163,8 @@ static void test_args_precedence(void **state)
     build_ok(fx, IC("\"Cmd\": [\"/bin/sh\"]"), BASE);
     assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/bin/sh", NULL});
     build_ok(fx, IC_EP_CMD, BASE "oci_cmd = [ ]\n");
-    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/ep", "-x",
-                                                             NULL});
+    assert_strv(fx->dc.args, fx->dc.n_args,
+                (const char *[]){"/ep", "-x", NULL});
 }
 
 static void test_nothing_to_run(void **state)
@@ -176,20 +177,21 @@ static void test_nothing_to_run(void **state)
     build_fails(fx, IC("\"Cmd\": []"), BASE, want);
     build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE, want);
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n", want);
-    build_fails(fx, IC("\"Cmd\": [\"/x\"]"),
-                BASE "oci_entrypoint = [ \"\" ]\n", want);
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_entrypoint = [ \"\" ]\n",
+                want);
 }
 
 static void test_env_merge(void **state)
 {
     struct fixture *fx = *state;
     /* Merged by name: a later KEY wins in the position of the first. */
-    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"PATH=/a\", \"A=1\", "
-                    "\"B=2\", \"A=0\"]"),
+    build_ok(fx,
+             IC("\"Cmd\": [\"/x\"], \"Env\": [\"PATH=/a\", \"A=1\", "
+                "\"B=2\", \"A=0\"]"),
              BASE "oci_env = [ \"B=3\", \"C=4\", \"A=5\", \"EMPTY=\" ]\n");
-    assert_strv(fx->dc.env, fx->dc.n_env,
-                (const char *[]){"PATH=/a", "A=5", "B=3", "C=4", "EMPTY=",
-                                 NULL});
+    assert_strv(
+        fx->dc.env, fx->dc.n_env,
+        (const char *[]){"PATH=/a", "A=5", "B=3", "C=4", "EMPTY=", NULL});
     /* A=1 and AB=2 are different keys. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"AB=2\"]"),
              BASE "oci_env = [ \"A=1\", \"PATH=/p\" ]\n");
@@ -225,9 +227,10 @@ static void test_process_fields(void **state)
     assert_int_equal(fx->dc.stop_timeout, 10);
     assert_strv(fx->dc.labels, fx->dc.n_labels, (const char *[]){"a=b", NULL});
 
-    build_ok(fx, img, BASE "oci_workdir = \"/w\"\noci_user = \"1000:1000\"\n"
-                           "oci_stop_signal = \"KILL\"\n"
-                           "oci_stop_timeout = 3600\n");
+    build_ok(fx, img,
+             BASE "oci_workdir = \"/w\"\noci_user = \"1000:1000\"\n"
+                  "oci_stop_signal = \"KILL\"\n"
+                  "oci_stop_timeout = 3600\n");
     assert_string_equal(fx->dc.cwd, "/w");
     assert_string_equal(fx->dc.user, "1000:1000");
     assert_int_equal(fx->dc.stop_signal, 9);
@@ -282,12 +285,13 @@ static void test_identity_resources(void **state)
     assert_string_equal(fx->dc.rootfs_fstype, "erofs");
     assert_string_equal(fx->dc.os, "linux");
 
-    build_ok(fx, img, BASE "type = \"pvh\"\nmemory = 512\nmaxmem = 1024\n"
-                           "vcpus = 2\nmaxvcpus = 4\ncpus = \"0-3,^2\"\n"
-                           "uuid = \"0b0d7d7c-1b3a-4c1e-9d6a-2f4e5a6b7c8d\"\n"
-                           "on_crash = \"coredump-restart\"\n"
-                           "oci_hostname = \"app.example\"\n"
-                           "oci_loader = \"/opt/loader\"\n");
+    build_ok(fx, img,
+             BASE "type = \"pvh\"\nmemory = 512\nmaxmem = 1024\n"
+                  "vcpus = 2\nmaxvcpus = 4\ncpus = \"0-3,^2\"\n"
+                  "uuid = \"0b0d7d7c-1b3a-4c1e-9d6a-2f4e5a6b7c8d\"\n"
+                  "on_crash = \"coredump-restart\"\n"
+                  "oci_hostname = \"app.example\"\n"
+                  "oci_loader = \"/opt/loader\"\n");
     assert_int_equal(fx->dc.type, DC_TYPE_PVH);
     assert_int_equal(fx->dc.memory_mb, 512);
     assert_int_equal(fx->dc.maxmem_mb, 1024);
@@ -393,11 +397,12 @@ static void test_storage(void **state)
     assert_string_equal(fx->dc.writable_size, "64m");
 
     /* The writable disk takes xvdb; volumes follow; extra disks after. */
-    build_ok(fx, img, BASE "oci_writable = \"/w.img\"\n"
-                           "oci_volumes = [ \"/a.img:/data:ro\", "
-                           "\"/b.img:/logs\", \"/c.img:/c:rw\" ]\n"
-                           "disk = [ \"format=raw, vdev=xvdf, access=rw, "
-                           "target=/e.img\" ]\n");
+    build_ok(fx, img,
+             BASE "oci_writable = \"/w.img\"\n"
+                  "oci_volumes = [ \"/a.img:/data:ro\", "
+                  "\"/b.img:/logs\", \"/c.img:/c:rw\" ]\n"
+                  "disk = [ \"format=raw, vdev=xvdf, access=rw, "
+                  "target=/e.img\" ]\n");
     assert_int_equal(fx->dc.writable, DC_WRITABLE_DISK);
     assert_string_equal(fx->dc.writable_source, "/w.img");
     assert_string_equal(fx->dc.writable_vdev, "xvdb");
@@ -430,8 +435,7 @@ static void test_storage(void **state)
     build_fails(fx, img, BASE "oci_volumes = [ \"a.img:/t\" ]\n", vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img\" ]\n", vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/\" ]\n", vol_err);
-    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/t:rx\" ]\n",
-                vol_err);
+    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/t:rx\" ]\n", vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/x/../../etc\" ]\n",
                 vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/..\" ]\n", vol_err);
@@ -442,8 +446,9 @@ static void test_storage(void **state)
     build_fails(fx, img, BASE "disk = [ \"vdev=xvda, target=/e.img\" ]\n",
                 "app.cfg:3: disk: vdev xvda is used by the container's own "
                 "disks (use xvdb or later)");
-    build_fails(fx, img, BASE "oci_volumes = [ \"/a:/t\" ]\n"
-                              "disk = [ \"vdev=xvdb, target=/e.img\" ]\n",
+    build_fails(fx, img,
+                BASE "oci_volumes = [ \"/a:/t\" ]\n"
+                     "disk = [ \"vdev=xvdb, target=/e.img\" ]\n",
                 "app.cfg:4: disk: vdev xvdb is used by the container's own "
                 "disks (use xvdc or later)");
 }
@@ -452,10 +457,11 @@ static void test_network(void **state)
 {
     struct fixture *fx = *state;
     const char *img = IC("\"Cmd\": [\"/x\"]");
-    build_ok(fx, img, BASE "vif = [ \"bridge=xenbr0,ip=10.0.0.2/24\", "
-                           "\"mac=00:16:3e:00:00:09\", \"\" ]\n"
-                           "oci_gateway = \"10.0.0.1\"\n"
-                           "oci_dns = [ \"10.0.0.53\", \"9.9.9.9\" ]\n");
+    build_ok(fx, img,
+             BASE "vif = [ \"bridge=xenbr0,ip=10.0.0.2/24\", "
+                  "\"mac=00:16:3e:00:00:09\", \"\" ]\n"
+                  "oci_gateway = \"10.0.0.1\"\n"
+                  "oci_dns = [ \"10.0.0.53\", \"9.9.9.9\" ]\n");
     assert_int_equal(fx->dc.n_vifs, 3);
     assert_string_equal(fx->dc.vifs[0].bridge, "xenbr0");
     assert_string_equal(fx->dc.vifs[0].ip, "10.0.0.2/24");
@@ -476,8 +482,9 @@ static void test_network(void **state)
     build_fails(fx, img, BASE "vif = [ \"mac=01:00:5e:00:00:01\" ]\n",
                 "app.cfg:3: vif: vif \"mac=01:00:5e:00:00:01\": "
                 "mac=01:00:5e:00:00:01 is not a unicast MAC address");
-    build_fails(fx, img, BASE "vif = [ \"\", \"\", \"\", \"\", \"\", \"\", "
-                              "\"\", \"\", \"\" ]\n",
+    build_fails(fx, img,
+                BASE "vif = [ \"\", \"\", \"\", \"\", \"\", \"\", "
+                     "\"\", \"\", \"\" ]\n",
                 "app.cfg:3: vif: 9 items, at most 8 allowed");
     build_fails(fx, img, BASE "oci_gateway = \"10.0.0.1/24\"\n",
                 "app.cfg:3: oci_gateway: \"10.0.0.1/24\" is not an IPv4 "
@@ -490,9 +497,13 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_args_precedence), T(test_nothing_to_run), T(test_env_merge),
-        T(test_process_fields),  T(test_identity_resources),
-        T(test_root_volume),     T(test_storage),
+        T(test_args_precedence),
+        T(test_nothing_to_run),
+        T(test_env_merge),
+        T(test_process_fields),
+        T(test_identity_resources),
+        T(test_root_volume),
+        T(test_storage),
         T(test_network),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

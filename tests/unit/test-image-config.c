@@ -143,8 +143,10 @@ static char *many(const char *key, size_t n, bool map)
     size_t cap = n * 24 + 256;
     char *t = malloc(cap);
     assert_non_null(t);
-    size_t off = (size_t)snprintf(t, cap, "{" OSARCH ", \"config\": "
-                                  "{\"%s\": %c", key, map ? '{' : '[');
+    size_t off = (size_t)snprintf(t, cap,
+                                  "{" OSARCH ", \"config\": "
+                                  "{\"%s\": %c",
+                                  key, map ? '{' : '[');
     for (size_t i = 0; i < n; i++)
         off += (size_t)snprintf(t + off, cap - off, "%s\"/k%zu\"%s",
                                 i ? ", " : "", i, map ? ": {}" : "");
@@ -206,11 +208,9 @@ static void test_hostile_syntax(void **state)
     expect_error("", "ic: invalid JSON: unexpected end of input at offset 0",
                  EINVAL);
     expect_error("{" OSARCH "} {}",
-                 "ic: invalid JSON at offset 41: unexpected character",
-                 EINVAL);
+                 "ic: invalid JSON at offset 41: unexpected character", EINVAL);
     expect_error("{" OSARCH ", \"config\": {\"Env\": [\"\xff\"]}}",
-                 "ic: invalid JSON at offset 61: invalid utf-8 string",
-                 EINVAL);
+                 "ic: invalid JSON at offset 61: invalid utf-8 string", EINVAL);
     char deep[200];
     int k = snprintf(deep, sizeof(deep), "{" OSARCH ", \"config\": ");
     for (int i = 0; i < 40; i++)
@@ -225,8 +225,7 @@ static void test_hostile_syntax(void **state)
     xo_err_clear(&err);
     /* Embedded NUL in the text (not as \u0000) is refused outright. */
     const char nul[] = "{\"os\": \"linux\0\", \"architecture\": \"amd64\"}";
-    assert_int_equal(image_config_parse(&ic, nul, sizeof(nul) - 1, "ic",
-                                        &err),
+    assert_int_equal(image_config_parse(&ic, nul, sizeof(nul) - 1, "ic", &err),
                      -1);
     assert_string_equal(xo_err_msg(&err), "ic: contains a NUL byte");
     xo_err_clear(&err);
@@ -257,12 +256,9 @@ static void test_load(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full),
-        cmocka_unit_test(test_optional),
-        cmocka_unit_test(test_type_errors),
-        cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_hostile_syntax),
-        cmocka_unit_test(test_load),
+        cmocka_unit_test(test_full),           cmocka_unit_test(test_optional),
+        cmocka_unit_test(test_type_errors),    cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_hostile_syntax), cmocka_unit_test(test_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

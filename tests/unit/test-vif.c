@@ -34,7 +34,8 @@ static void test_full_spec(void **state)
     (void)state;
     struct dc_vif v;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(vif_parse(&v, " mac=00:16:3E:Aa:bB:0c, bridge=xenbr1 ,"
+    assert_int_equal(vif_parse(&v,
+                               " mac=00:16:3E:Aa:bB:0c, bridge=xenbr1 ,"
                                "ip=10.0.0.2/24,mtu=1400,script=vif-bridge,"
                                "vifname=web0,backend=dom0,model=e1000,"
                                "rate=10Mb/s,,",
@@ -174,10 +175,8 @@ static void test_ipv4(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_spec),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_mtu_edges),
-        cmocka_unit_test(test_default_mac),
+        cmocka_unit_test(test_full_spec), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_mtu_edges), cmocka_unit_test(test_default_mac),
         cmocka_unit_test(test_ipv4),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
