@@ -124,7 +124,8 @@ static _Noreturn void loader_main(const struct loader_env *env,
         safepath_dir(rootfd, spec.cwd, true, &err) < 0)
         fail(&err);
     close(rootfd);
-    if (net_setup(&spec, &err) < 0 || mounts_switch_root(root, &err) < 0)
+    if (net_setup(&spec, env->host ? 0 : env->device_wait_ms, &err) < 0 ||
+        mounts_switch_root(root, &err) < 0)
         fail(&err);
 
     struct user_ids ids;

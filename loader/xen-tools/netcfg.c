@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "safepath.h"
@@ -87,7 +88,25 @@ static int find_by_mac(int sk, const unsigned char mac[6], char *name)
     return found;
 }
 
-static int setup_iface(int sk, const struct bs_iface *f, xo_err *err)
+/*
+ * xen-netfront creates its interfaces when it connects to the backend,
+ * after the module is loaded: wait for the MAC to show up.
+ */
+static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
+                       unsigned wait_ms)
+{
+    struct timespec step = { 0, 5 * 1000 * 1000 };
+    for (unsigned waited = 0;; waited += 5) {
+        if (find_by_mac(sk, mac, name) == 0)
+            return 0;
+        if (waited >= wait_ms)
+            return -1;
+        nanosleep(&step, NULL);
+    }
+}
+
+static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
+                       xo_err *err)
 {
     unsigned char mac[6];
     char name[IFNAMSIZ];
@@ -103,7 +122,7 @@ static int setup_iface(int sk, const struct bs_iface *f, xo_err *err)
         return xo_err_set(err, EINVAL,
                           "interface %s: gateway %s: not an IPv4 address",
                           f->mac, f->gateway);
-    if (find_by_mac(sk, mac, name) < 0)
+    if (wait_by_mac(sk, mac, name, wait_ms) < 0)
         return xo_err_set(err, ENODEV, "no network interface with MAC %s",
                           f->mac);
     if (f->address) {
@@ -134,7 +153,7 @@ static int setup_iface(int sk, const struct bs_iface *f, xo_err *err)
     return 0;
 }
 
-int net_setup(const struct boot_spec *spec, xo_err *err)
+int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
 {
     if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
         return xo_err_sys(err, "sethostname %s", spec->hostname);
@@ -143,7 +162,7 @@ int net_setup(const struct boot_spec *spec, xo_err *err)
         return xo_err_sys(err, "socket");
     int rc = if_up(sk, "lo", err);
     for (size_t i = 0; i < spec->nifaces && rc == 0; i++)
-        rc = setup_iface(sk, &spec->ifaces[i], err);
+        rc = setup_iface(sk, &spec->ifaces[i], wait_ms, err);
     close(sk);
     return rc;
 }

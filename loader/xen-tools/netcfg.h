@@ -11,8 +11,11 @@
 #include "bootspec.h"
 #include "error.h"
 
-/* Sets the hostname, brings lo up and configures every interface. */
-int net_setup(const struct boot_spec *spec, xo_err *err);
+/*
+ * Sets the hostname, brings lo up and configures every interface, waiting
+ * up to `wait_ms` for each to appear.
+ */
+int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err);
 
 /* Writes the /etc files into the root open as `rootfd`, when the spec has
  * a network node. */
