@@ -46,11 +46,12 @@ static bool valid_name(const char *s)
     return true;
 }
 
-/* RFC 1123 host name: labels of [a-z0-9-], not starting/ending with '-'. */
+/* RFC 1123 host name: labels of [a-z0-9-], not starting/ending with '-';
+ * at most 64 bytes, the kernel's HOST_NAME_MAX (and the boot spec's). */
 static bool valid_hostname(const char *s)
 {
     size_t n = strlen(s), label = 0;
-    if (n == 0 || n > 253)
+    if (n == 0 || n > 64)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];

@@ -4,18 +4,24 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 const char *fstype_detect(const char *path)
 {
     unsigned char sb[2048];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO named as a volume must not hang us; only regular
+     * files and block devices are read. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
-        return "auto";
-    ssize_t n = pread(fd, sb, sizeof(sb), 0);
+        return FSTYPE_DEFAULT;
+    struct stat st;
+    ssize_t n = -1;
+    if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+        n = pread(fd, sb, sizeof(sb), 0);
     close(fd);
     if (n < (ssize_t)sizeof(sb))
-        return "auto";
+        return FSTYPE_DEFAULT;
     if (memcmp(sb, "hsqs", 4) == 0)
         return "squashfs";
     /* EROFS: little-endian 0xE0F5E1E2 at 1024. */
@@ -25,5 +31,5 @@ const char *fstype_detect(const char *path)
     /* ext2/3/4: little-endian 0xEF53 at 1024 + 56. */
     if (sb[1080] == 0x53 && sb[1081] == 0xef)
         return "ext4";
-    return "auto";
+    return FSTYPE_DEFAULT;
 }

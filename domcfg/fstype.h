@@ -3,9 +3,15 @@
 #define XL_OCI_DOMCFG_FSTYPE_H
 
 /*
+ * What a volume is taken to hold when its image cannot be read (a dry run
+ * on another machine) or has no known magic: volumes are normally ext4
+ * images, and the loader's mount error names the device when not.
+ */
+#define FSTYPE_DEFAULT "ext4"
+
+/*
  * Returns "ext4", "erofs" or "squashfs" when the image at `path` carries
- * that superblock magic, else "auto" (unreadable or unknown: the loader
- * then tries each file system it knows).
+ * that superblock magic, else FSTYPE_DEFAULT.
  */
 const char *fstype_detect(const char *path);
 

@@ -210,8 +210,8 @@ static void test_boot_spec_full(void **state)
     assert_string_equal(prop_str(fdt, "/mounts/mount@0", "device"),
                         "/dev/xvdc");
     assert_string_equal(prop_str(fdt, "/mounts/mount@0", "target"), "/data");
-    /* The image does not exist: the loader probes ("auto"). */
-    assert_string_equal(prop_str(fdt, "/mounts/mount@0", "fstype"), "auto");
+    /* The image does not exist: volumes default to ext4. */
+    assert_string_equal(prop_str(fdt, "/mounts/mount@0", "fstype"), "ext4");
     assert_non_null(prop(fdt, "/mounts/mount@0", "read-only", &len0));
     assert_int_equal(len0, 0);
     assert_int_equal(prop_u32(fdt, "/mounts/mount@1", "reg"), 1);

@@ -45,8 +45,9 @@ static void test_exit_codes(void **state)
     assert_int_equal(r.exit_code, 42);
     assert_int_equal(accept(&r, "exit-code", "255"), 0);
     assert_int_equal(r.exit_code, 255);
-    const char *bad[] = {"256", "-1", "+1", "007", "", "4x", "0x10",
-                         "99999999999999999999", " 1", "1\n"};
+    const char *bad[] = {"256", "-1", "+1",   "007",
+                         "",    "4x", "0x10", "99999999999999999999",
+                         " 1",  "1\n"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(accept(&r, "exit-code", bad[i]), -1);
         assert_int_equal(r.exit_code, 255);
@@ -61,9 +62,9 @@ static void test_hostile_values(void **state)
     memset(big, 'A', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
     char why[160];
-    assert_int_equal(guest_report_accept(&r, "error", big, strlen(big), why,
-                                         sizeof(why)),
-                     -1);
+    assert_int_equal(
+        guest_report_accept(&r, "error", big, strlen(big), why, sizeof(why)),
+        -1);
     assert_non_null(strstr(why, "over the limit"));
     assert_string_equal(r.error, "");
     big[GUEST_VALUE_MAX] = '\0';
@@ -71,9 +72,8 @@ static void test_hostile_values(void **state)
     assert_int_equal(strlen(r.error), GUEST_VALUE_MAX);
 
     assert_int_equal(accept(&r, "error", "bad\x1b[2Jterminal"), -1);
-    assert_int_equal(guest_report_accept(&r, "error", "a\0b", 3, why,
-                                         sizeof(why)),
-                     -1);
+    assert_int_equal(
+        guest_report_accept(&r, "error", "a\0b", 3, why, sizeof(why)), -1);
     assert_int_equal(accept(&r, "state", "running"), -1);
     assert_int_equal(accept(&r, "../../tool/xl-oci/x", "1"), -1);
     assert_int_equal(accept(&r, "exit-code-2", "1"), -1);
