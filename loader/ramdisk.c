@@ -60,12 +60,21 @@ int loader_locate(struct loader_files *out, const char *dir, xo_err *err)
 /* Copies all of `in` to `out`, in the kernel when it can. */
 static int copy_all(int in, int out, const char *src, xo_err *err)
 {
-    for (;;) {
-        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+    /* Ask for exactly what is left: tmpfs (dom0's rootfs in the lab) fails
+     * a copy_file_range larger than its free space with ENOSPC, even when
+     * the source is far smaller. */
+    struct stat st;
+    if (fstat(in, &st) < 0)
+        return xo_err_sys(err, "cannot stat %s", src);
+    off_t left = st.st_size;
+    while (left > 0) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, (size_t)left, 0);
         if (n == 0)
             return 0;
-        if (n > 0)
+        if (n > 0) {
+            left -= n;
             continue;
+        }
         if (errno == EINTR)
             continue;
         if (errno != EXDEV && errno != ENOSYS && errno != EINVAL &&
@@ -73,6 +82,8 @@ static int copy_all(int in, int out, const char *src, xo_err *err)
             return xo_err_sys(err, "copying %s", src);
         break;
     }
+    if (left == 0)
+        return 0;
     /* File systems or kernels without copy_file_range: plain copy. */
     char buf[1 << 16];
     for (;;) {
