@@ -355,6 +355,12 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
             continue;
         }
         rc = blob_writer_commit(w, err);
+        /* A bad resumed partial (left by a crash mid-write, or by a server
+         * that changed the blob) is gone now: try once more from byte 0. */
+        if (rc < 0 && off > 0 && t + 1 < REGISTRY_TRIES) {
+            xo_err_clear(err);
+            continue;
+        }
         break;
     }
     free(url);

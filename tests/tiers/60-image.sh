@@ -69,7 +69,7 @@ R=$W/root
 xo() { "$top/$XO" --root "$R" "$@"; }
 
 # vol_of REF: the root volume printed by pull (third line).
-pull_vol() { xo pull -q "$1" >/dev/null && xo images --json | tr -d ' \n' | grep -o "\"name\":\"$1\",\"digest\":\"sha256:[0-9a-f]*\"" | grep -o '[0-9a-f]\{64\}'; }
+pull_vol() { xo pull -q ${PULL_ARGS:-} "$1" >/dev/null && xo images --json | tr -d ' \n' | grep -o "\"name\":\"$1\",\"digest\":\"sha256:[0-9a-f]*\"" | grep -o '[0-9a-f]\{64\}'; }
 
 # same_as_umoci DESC REF TAG: the erofs tree equals umoci unpack's.
 same_as_umoci() {
@@ -166,12 +166,120 @@ refuse "hostile layer (write through symlink): refused" "symlink that leaves the
 check "hostile layers: canary untouched, nothing written outside" \
     sh -c "[ \"\$(cat '$W/canary')\" = canary ] && [ ! -e '$W/pwned' ] && [ -z \"\$(ls -A '$R2/tmp')\" ]"
 
+# --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
+# start_registry NAME CONFIG-EXTRA: starts one on a free port, sets PORT.
+start_registry() {
+    local name=$1 extra=$2 try
+    for try in 1 2 3 4 5; do
+        PORT=$(shuf -i 20000-60000 -n 1)
+        mkdir -p "$W/$name"
+        printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp:\n  addr: 127.0.0.1:%s\n  secret: xl-oci-test\n%s' \
+            "$W/$name/data" "$PORT" "$extra" > "$W/$name/config.yml"
+        docker-registry serve "$W/$name/config.yml" >"$W/$name/log" 2>&1 &
+        local pid=$!
+        REG_PIDS="${REG_PIDS:-} $pid"
+        for _ in $(seq 50); do
+            kill -0 $pid 2>/dev/null || break
+            curl -sk -o /dev/null "http${3:-}://127.0.0.1:$PORT/v2/" && return 0
+            sleep 0.1
+        done
+        kill $pid 2>/dev/null
+    done
+    return 1
+}
+
+# PKI as in lab/images.md: a test CA and a server certificate for 127.0.0.1.
+pki=$W/pki
+mkdir -p "$pki" "$W/certdir" "$W/auth"
+(
+    cd "$pki" &&
+    openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 30 \
+        -subj "/CN=xl-oci test CA" -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" &&
+    openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" &&
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > server.ext &&
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 30 -extfile server.ext
+) >"$W/pki.log" 2>&1
+cp "$pki/ca.crt" "$W/certdir/ca.crt"
+htpasswd -Bbn tester s3cret > "$W/auth/htpasswd"   # bcrypt: the only kind it accepts
+
+if start_registry reg-http "" && HP=127.0.0.1:$PORT &&
+   start_registry reg-tls "  tls: {certificate: $pki/server.crt, key: $pki/server.key}
+auth:
+  htpasswd: {realm: xl-oci-test, path: $W/auth/htpasswd}
+" s && TP=127.0.0.1:$PORT; then
+    ok "docker-registry: plain HTTP on $HP, TLS + basic auth on $TP"
+    push() { skopeo copy -q "$@" >>"$W/push.log" 2>&1; }
+    push "oci:$L:small" "docker://$HP/small:1" --dest-tls-verify=false &&
+    push "oci:$L:multi" "docker://$HP/multi:1" --dest-tls-verify=false &&
+    push --all "oci:$IMG/multiarch:latest" "docker://$HP/ma:1" --dest-tls-verify=false &&
+    push "oci:$L:small" "docker://$TP/small:1" --dest-cert-dir "$W/certdir" --dest-creds tester:s3cret ||
+        { sed 's/^/# /' "$W/push.log"; notok "skopeo push of the test images"; }
+
+    small=sha256:$hex
+    RR=$W/rootreg
+    xr() { "$top/$XO" --root "$RR" "$@"; }
+    out=$(xr pull -q --plain-http "docker://$HP/small:1" 2>"$W/err")
+    check "registry: pull by tag gives the layout's manifest digest" test "$out" = "$small"
+    check "registry: pull by digest" xr pull -q --plain-http "docker://$HP/small@$small"
+    out=$(xr pull -q --plain-http "docker://$HP/ma:1" 2>"$W/err")
+    check "registry: index resolved to linux/amd64" test "$out" = "$small"
+    PULL_ARGS=--plain-http same_as_umoci "registry: multi identical to umoci unpack" "docker://$HP/multi:1" "$L" multi
+
+    RT=$W/roottls
+    check "registry TLS + auth: pull with --cert-dir and --creds" \
+        "$top/$XO" --root "$RT" pull -q --cert-dir "$W/certdir" --creds tester:s3cret "docker://$TP/small:1"
+    printf '{"auths":{"%s":{"auth":"%s"}}}' "$TP" "$(printf tester:s3cret | base64)" > "$W/auth.json"
+    check "registry TLS + auth: credentials from an auth.json" \
+        "$top/$XO" --root "$W/rootaf" pull -q --cert-dir "$W/certdir" --authfile "$W/auth.json" "docker://$TP/small:1"
+    refuse "registry TLS + auth: wrong password refused clearly" 'authentication failed for user "tester"' \
+        "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" --creds tester:wrong "docker://$TP/small:1"
+    refuse "registry TLS + auth: no credentials refused clearly" "requires authentication" \
+        "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" "docker://$TP/small:1"
+    refuse "registry TLS: unknown CA refused" "certificate" \
+        "$top/$XO" --root "$W/rootbad" pull -q --creds tester:s3cret "docker://$TP/small:1"
+
+    # The registry serves a corrupted layer: refused, nothing stored.
+    data=$(echo "$W"/reg-http/data/docker/registry/v2/blobs/sha256/*/"$layer"/data)
+    cp "$data" "$W/layer.orig"
+    printf 'X' | dd of="$data" bs=1 seek=100 conv=notrunc 2>/dev/null
+    RC=$W/rootcorrupt
+    refuse "registry: corrupted blob served: digest mismatch names it" "digest mismatch: expected sha256:$layer" \
+        "$top/$XO" --root "$RC" pull -q --plain-http "docker://$HP/small:1"
+    check "registry: corrupted blob not stored, nothing left in tmp" \
+        sh -c "[ ! -e '$RC/blobs/sha256/$layer' ] && [ -z \"\$(ls -A '$RC/tmp')\" ] && [ -z \"\$(ls -A '$RC/volumes/sha256' 2>/dev/null)\" ]"
+
+    # Resume: an interrupted transfer left the first half as a partial.
+    # The registry's copy is still corrupt in that first half, so only a
+    # download resumed at the partial's end (a Range request) verifies.
+    RP=$W/rootresume
+    mkdir -p "$RP/tmp"
+    half=$(( $(stat -c %s "$W/layer.orig") / 2 ))
+    head -c "$half" "$W/layer.orig" > "$RP/tmp/$layer.partial"
+    "$top/$XO" --root "$RP" pull --plain-http "docker://$HP/small:1" >"$W/out" 2>&1
+    if grep -q "resuming sha256:$layer at byte $half" "$W/out" && [ -f "$RP/blobs/sha256/$layer" ]; then
+        ok "registry: truncated transfer resumed with a Range request and verified"
+    else
+        sed 's/^/# /' "$W/out"; notok "registry: truncated transfer resumed with a Range request and verified"
+    fi
+    cp "$W/layer.orig" "$data"
+    # A partial holding garbage: caught by the digest, then fetched afresh.
+    RG=$W/rootgarbage
+    mkdir -p "$RG/tmp"
+    head -c "$half" /dev/urandom > "$RG/tmp/$layer.partial"
+    check "registry: a corrupt partial is discarded and the blob fetched again" \
+        sh -c "'$top/$XO' --root '$RG' pull -q --plain-http 'docker://$HP/small:1' && [ \"\$(sha256sum < '$RG/blobs/sha256/$layer' | cut -d' ' -f1)\" = '$layer' ]"
+else
+    sed 's/^/# /' "$W"/reg-*/log 2>/dev/null
+    notok "docker-registry did not start"
+fi
+
 # --- concurrency, rmi, prune -----------------------------------------------
 R3=$W/root3
-( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c1" 2>&1; echo $? >"$W/c1.rc" ) &
-( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c2" 2>&1; echo $? >"$W/c2.rc" ) &
-( "$top/$XO" --root "$R3" pull -q "oci:$L:small" >"$W/c3" 2>&1; echo $? >"$W/c3.rc" ) &
-wait
+( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c1" 2>&1; echo $? >"$W/c1.rc" ) & c1=$!
+( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c2" 2>&1; echo $? >"$W/c2.rc" ) & c2=$!
+( "$top/$XO" --root "$R3" pull -q "oci:$L:small" >"$W/c3" 2>&1; echo $? >"$W/c3.rc" ) & c3=$!
+wait $c1 $c2 $c3
 check "three concurrent pulls into one store all succeed" \
     test "$(cat "$W/c1.rc" "$W/c2.rc" "$W/c3.rc" | tr -d '\n')" = 000
 check "concurrent pulls: two volumes, no temporaries" \
@@ -180,7 +288,8 @@ check "concurrent pulls: two volumes, no temporaries" \
 check "rmi by name" xo rmi "oci:$L:multi"
 refuse "rmi of an unknown name fails clearly" "no image named" xo rmi "oci:$L:nope"
 check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
-xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" >/dev/null 2>&1
+xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" \
+    "docker://${HP:-none}/multi:1" >/dev/null 2>&1
 check "after rmi of every name and prune, no volume and no blob remains" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -z \"\$(ls -A '$R/volumes/sha256')\" ] && [ -z \"\$(ls -A '$R/blobs/sha256')\" ]"
 

@@ -13,8 +13,8 @@
 #              replaces a file with a symlink
 #     insert   one layer written by `umoci insert`, which in 0.4.7 lacks
 #              the tar end-of-archive footer (umoci#436)
-#   and OUT/multiarch, a layout whose "latest" is an OCI index with a
-#   linux/arm64 entry and a linux/amd64 entry pointing at "small".
+#   and OUT/multiarch, a layout whose "latest" is an OCI index: linux/amd64
+#   is "small", linux/arm64 is "insert" (labelled so, to tell them apart).
 #   Skipped when OUT/.done exists.
 #
 # usage: tools/mkimage/mkimage.sh layout DIR TAG LAYER...
@@ -22,9 +22,10 @@
 #   possibly hostile) into the OCI layout DIR (created if needed), tagged
 #   TAG; other tags made this way are kept.  Prints the manifest digest.
 #
-# usage: tools/mkimage/mkimage.sh index DIR TAG SRCDIR SRCTAG
-#   Makes DIR:TAG an OCI index (linux/arm64 placeholder, linux/amd64 =
-#   SRCDIR:SRCTAG's manifest), copying SRCDIR's blobs.
+# usage: tools/mkimage/mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]
+#   Makes DIR:TAG an OCI index whose linux/amd64 entry is SRCDIR:AMD64TAG's
+#   manifest and whose linux/arm64 entry is ARM64TAG's (a dangling
+#   placeholder without it), copying SRCDIR's blobs.
 #
 # usage: tools/mkimage/mkimage.sh big OUT [MB]
 #   A multi-layer image of about MB (default 200) megabytes of Debian
@@ -103,14 +104,20 @@ cmd_layout() {
 }
 
 cmd_index() {
-    local dir=$1 tag=$2 src=$3 srctag=$4 tmp h s
+    local dir=$1 tag=$2 src=$3 srctag=$4 armtag=${5:-} tmp h s ah as
     mkdir -p "$dir/blobs/sha256"
     cp -a "$src/blobs/sha256/." "$dir/blobs/sha256/"
     tmp=$(mktemp -d)
     skopeo inspect --raw "oci:$src:$srctag" > "$tmp/manifest"
     h=$(sha "$tmp/manifest"); s=$(size "$tmp/manifest")
+    if [ -n "$armtag" ]; then
+        skopeo inspect --raw "oci:$src:$armtag" > "$tmp/arm"
+        ah=$(sha "$tmp/arm"); as=$(size "$tmp/arm")
+    else
+        ah=$(printf '%064d' 0 | tr 0 a); as=1234
+    fi
     printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"arm64","os":"linux","variant":"v8"}},{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"architecture":"amd64","os":"linux"}}]}' \
-        "$(printf '%064d' 0 | tr 0 a)" 1234 "$h" "$s" > "$tmp/index"
+        "$ah" "$as" "$h" "$s" > "$tmp/index"
     read -r h s < <(blob_put "$dir" "$tmp/index")
     set_tag "$dir" "$tag" application/vnd.oci.image.index.v1+json "$h" "$s"
     rm -rf "$tmp"
@@ -182,7 +189,7 @@ cmd_build() {
         --architecture amd64 --os linux
 
     umoci gc --layout "$L"
-    cmd_index "$out/multiarch" latest "$L" small >/dev/null
+    cmd_index "$out/multiarch" latest "$L" small insert >/dev/null
     rm -rf "$w"
     touch "$out/.done"
 }
@@ -218,7 +225,7 @@ cmd_big() {
 case "${1:-}" in
 build) shift; [ $# = 1 ] || die "usage: mkimage.sh build OUT"; cmd_build "$@" ;;
 layout) shift; [ $# -ge 2 ] || die "usage: mkimage.sh layout DIR TAG LAYER..."; cmd_layout "$@" ;;
-index) shift; [ $# = 4 ] || die "usage: mkimage.sh index DIR TAG SRCDIR SRCTAG"; cmd_index "$@" ;;
+index) shift; [ $# -ge 4 ] || die "usage: mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]"; cmd_index "$@" ;;
 big) shift; [ $# -ge 1 ] || die "usage: mkimage.sh big OUT [MB]"; cmd_big "$@" ;;
 *) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;$d' >&2; exit 2 ;;
 esac
