@@ -1,0 +1,74 @@
+# create-bench.sh: issue 5's benchmark, in the lab's dom0 (run by
+# tools/bench.sh, not by the test tiers).  Prints BENCH lines:
+#   BENCH xloci-create S      `xl-oci create` until it returns (unpaused)
+#   BENCH xl-create S         `xl create` of the same domain (same kernel,
+#                             ramdisk, disk, vif, memory)
+#   BENCH xloci-create-busy1 S / -busy12 S   with 1 / 12 other domains up
+#   BENCH monitor-rss-kb KB   resident memory of one monitor
+# lab-timeout: 1500
+
+export XL_OCI_ROOT=$LAB_WORK/state
+cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe"
+runs=${BENCH_RUNS:-5}
+
+cfg() { # NAME MEMORY
+    printf 'name = "%s"\nmemory = %s\noci_root = "%s"\nvif = [ "bridge=%s" ]\noci_cmd = [ "sleep", "600000" ]\n' \
+        "$1" "$2" "$LAB_WORK/probe" "$LAB_BRIDGE" >"$LAB_WORK/$1.cfg"
+}
+
+time_xloci() { # NAME -> seconds
+    local t
+    t=$(lab_now)
+    xl-oci create "$LAB_WORK/$1.cfg" >/dev/null || { echo fail; return; }
+    lab_elapsed "$t"
+}
+
+# xl-oci create, N times.
+cfg b 128
+for i in $(seq "$runs"); do
+    echo "BENCH xloci-create $(time_xloci b)"
+    rss=$(awk '/VmRSS/ {print $2}' "/proc/$(cat "$XL_OCI_ROOT/domains/b/monitor.lock")/status" 2>/dev/null)
+    [ -n "$rss" ] && echo "BENCH monitor-rss-kb $rss"
+    cp "$XL_OCI_ROOT/domains/b/ramdisk" "$LAB_WORK/ramdisk"
+    xl-oci destroy b
+done
+
+# xl create of the same domain: the config xl-oci renders, in xl syntax.
+cat >"$LAB_WORK/xl.cfg" <<CFG
+name = "bx"
+type = "pv"
+memory = 128
+vcpus = 1
+kernel = "/usr/lib/xl-oci/loader/xen-tools/kernel"
+ramdisk = "$LAB_WORK/ramdisk"
+extra = "console=hvc0 quiet"
+disk = [ "format=raw,vdev=xvda,access=ro,target=$LAB_WORK/probe/rootfs.erofs" ]
+vif = [ "bridge=$LAB_BRIDGE" ]
+CFG
+for i in $(seq "$runs"); do
+    t=$(lab_now)
+    xl create "$LAB_WORK/xl.cfg" >/dev/null 2>&1 && echo "BENCH xl-create $(lab_elapsed "$t")"
+    xl destroy bx
+done
+
+# With 1, then 12, other domains running.
+cfg o1 64
+xl-oci create "$LAB_WORK/o1.cfg" >/dev/null
+for i in $(seq "$runs"); do
+    echo "BENCH xloci-create-busy1 $(time_xloci b)"
+    xl-oci destroy b
+done
+for n in $(seq 2 12); do
+    cfg "o$n" 64
+    xl-oci create "$LAB_WORK/o$n.cfg" >/dev/null || echo "BENCH note: o$n failed"
+done
+echo "BENCH others-running $(xl list | tail -n +3 | wc -l)"
+for i in $(seq "$runs"); do
+    echo "BENCH xloci-create-busy12 $(time_xloci b)"
+    xl-oci destroy b
+done
+for p in $(pgrep -x xl-oci); do
+    echo "BENCH monitor-rss-kb-busy $(awk '/VmRSS/ {print $2}' /proc/$p/status)"
+done
+for n in $(seq 1 12); do xl-oci destroy "o$n"; done
+lab_ok create-bench

@@ -1,0 +1,96 @@
+#!/bin/bash
+# bench.sh: `make bench`.  Runs every benchmark and writes its numbers,
+# method and date into BENCHMARKS.md (each in its own marked section):
+#   1. the lab floor: Xen boot and a plain PV guest (tools/lab/lab bench)
+#   2. the loader: ramdisk assembly and boot to exec (loader's own bench,
+#      when present)
+#   3. xl-oci create against xl create, idle and busy, and monitor RSS
+#      (tests/lab/bench/create-bench.sh in one lab boot)
+# BENCH_ONLY=floor|loader|create runs one of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+only=${BENCH_ONLY:-}
+
+want() { [ -z "$only" ] || [ "$only" = "$1" ]; }
+
+# replace_section NAME FILE: put FILE's content between NAME's markers.
+replace_section() {
+    local name=$1 body=$2 begin="<!-- $1: begin" end="<!-- $1: end -->"
+    [ -f BENCHMARKS.md ] || printf '# Benchmarks\n' >BENCHMARKS.md
+    python3 - "$begin" "$end" "$body" <<'PY'
+import sys, re
+begin, end, body = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
+text = open("BENCHMARKS.md").read()
+i = text.find(begin)
+if i >= 0:
+    j = text.find(end, i)
+    text = text[:i] + body.rstrip("\n") + "\n" + text[j + len(end):].lstrip("\n")
+else:
+    text = text.rstrip("\n") + "\n\n" + body
+open("BENCHMARKS.md", "w").write(text)
+PY
+}
+
+# stats NAME LOG: "min / median / max (n)" of the BENCH NAME values.
+stats() {
+    awk -v k="$1" '$1 == "BENCH" && $2 == k && $3 ~ /^[0-9.]+$/ { v[n++] = $3 }
+        END { if (!n) { print "n/a"; exit }
+              for (i = 0; i < n; i++) for (j = i + 1; j < n; j++)
+                  if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+              m = n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
+              printf "%s / %s / %s (n=%d)", v[0], m, v[n - 1], n }' "$2"
+}
+median() { stats "$1" "$2" | awk '{print $3}'; }
+
+if want floor; then
+    tools/lab/lab bench 3
+fi
+
+if want loader && [ -x loader/xen-tools/bench.sh ]; then
+    loader/xen-tools/bench.sh
+fi
+
+if want create; then
+    make -s all loader test-images
+    tools/lab/lab run tests/lab/bench/create-bench.sh || true
+    log=build/lab/share/out/create-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    xo=$(median xloci-create "$log") xl=$(median xl-create "$log")
+    b1=$(median xloci-create-busy1 "$log") b12=$(median xloci-create-busy12 "$log")
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- create-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## xl-oci create against xl create (\`make bench\`, issue 5)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
+
+| measure | min / median / max | goal |
+|---|---|---|
+| \`xl-oci create\` until it returns (domain unpaused), s | $(stats xloci-create "$log") | |
+| \`xl create\` of the same domain, s | $(stats xl-create "$log") | |
+| ratio of medians xl-oci / xl | $(ratio "$xo" "$xl") | <= 1.05 |
+| \`xl-oci create\` with 1 other domain running, s | $(stats xloci-create-busy1 "$log") | |
+| \`xl-oci create\` with 12 other domains running, s | $(stats xloci-create-busy12 "$log") | |
+| ratio of medians 12 others / 1 other | $(ratio "$b12" "$b1") | <= 1.2 |
+| monitor RSS, one domain, KiB | $(stats monitor-rss-kb "$log") | <= 2048 |
+| monitor RSS with 13 domains, KiB | $(stats monitor-rss-kb-busy "$log") | <= 2048 |
+
+Method: \`tools/bench.sh\` boots the lab once and runs
+\`tests/lab/bench/create-bench.sh\` in dom0.  Times are dom0's /proc/uptime
+around each command.  xl-oci creates the probe container (loader kernel and
+per-domain ramdisk, the probe's erofs root volume as xvda, one vif on
+xenbr0, 128 MB, one vCPU) and returns once the domain is unpaused and its
+monitor forked; it is destroyed after each run.  xl creates the same domain
+from an xl.cfg with the same kernel, ramdisk, disk, vif and memory (xl
+cannot read libxl JSON, so the config is written in xl syntax with the
+values \`xl-oci create -N\` shows).  The busy runs first start 1, then 12
+other probe containers (64 MB each, sleeping).  RSS is VmRSS of the
+monitor processes.  Runs per measure: ${BENCH_RUNS:-5}.
+<!-- create-bench: end -->
+MD
+    replace_section create-bench "$body"
+    rm -f "$body"
+    cat "$log" | grep '^BENCH' >&2
+fi
