@@ -125,8 +125,7 @@ static int domain_uses(struct strset *used, const char *root, xo_err *err)
 }
 
 /* Hex digests of manifests some name points at. */
-static int named_manifests(struct strset *named, const char *root,
-                           xo_err *err)
+static int named_manifests(struct strset *named, const char *root, xo_err *err)
 {
     struct ref_entry *refs = NULL;
     size_t n = 0;
@@ -234,8 +233,7 @@ static int list_hex_dir(struct strset *out, const char *dir, xo_err *err)
 }
 
 /* Removes blobs no name and no volume refers to. */
-static int gc_blobs(const char *root, struct image_prune_stats *st,
-                    xo_err *err)
+static int gc_blobs(const char *root, struct image_prune_stats *st, xo_err *err)
 {
     struct strset keep = {0}, vols = {0}, blobs = {0};
     struct ref_entry *refs = NULL;
@@ -269,8 +267,8 @@ static int gc_blobs(const char *root, struct image_prune_stats *st,
         const char *hex = blobs.slots[i];
         if (!hex || strset_has(&keep, hex))
             continue;
-        uint64_t size = (uint64_t)(file_size(bdir, hex) > 0
-                                       ? file_size(bdir, hex) : 0);
+        uint64_t size =
+            (uint64_t)(file_size(bdir, hex) > 0 ? file_size(bdir, hex) : 0);
         char *p = NULL;
         if (asprintf(&p, "%s/%s", bdir, hex) < 0) {
             rc = xo_err_set(err, ENOMEM, "out of memory");
@@ -324,8 +322,7 @@ static int remove_locked(const char *root, const struct image_ref *r,
             return -1;
         for (size_t i = 0; i < n && rc == 0; i++)
             if (digest_equal(&refs[i].manifest, &r->digest) ||
-                (refs[i].has_index && digest_equal(&refs[i].index,
-                                                   &r->digest)))
+                (refs[i].has_index && digest_equal(&refs[i].index, &r->digest)))
                 rc = refstore_remove(root, refs[i].name, err);
         refstore_list_free(refs, n);
         if (rc == 0 && !volume_exists(root, &r->digest))
@@ -343,8 +340,7 @@ static int remove_locked(const char *root, const struct image_ref *r,
             rc = -1;
         if (found == 1) {
             rc = refstore_remove(root, r->canonical, err);
-            if (rc == 0 &&
-                strset_add(&affected, digest_hex(&e.manifest)) < 0)
+            if (rc == 0 && strset_add(&affected, digest_hex(&e.manifest)) < 0)
                 rc = xo_err_set(err, ENOMEM, "out of memory");
             ref_entry_dispose(&e);
         }

@@ -79,9 +79,9 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
     if (creds) {
         if (!strchr(creds, ':') || strlen(creds) > AUTH_FIELD_MAX)
             return xo_err_set(err, EINVAL, "--creds must be USER:PASSWORD");
-        return (*userpass_r = strdup(creds)) ? 0
-                                              : xo_err_set(err, ENOMEM,
-                                                           "out of memory");
+        return (*userpass_r = strdup(creds))
+                   ? 0
+                   : xo_err_set(err, ENOMEM, "out of memory");
     }
     char *path = NULL;
     bool explicit_file = auth_file != NULL;
@@ -112,8 +112,10 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
         if (rc == 1)
             rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
         if (rc == 1 && !(*userpass_r = b64_decode(b64)))
-            rc = xo_err_set(err, EINVAL, "%s: the \"auth\" of %s is not "
-                            "base64 of USER:PASSWORD", path, host);
+            rc = xo_err_set(err, EINVAL,
+                            "%s: the \"auth\" of %s is not "
+                            "base64 of USER:PASSWORD",
+                            path, host);
     }
     json_object_put(o);
     free(path);
@@ -146,8 +148,7 @@ static const char *param_value(const char *p, char *out, size_t cap)
     return p;
 }
 
-int auth_parse_challenge(struct auth_challenge *ch, const char *v,
-                         xo_err *err)
+int auth_parse_challenge(struct auth_challenge *ch, const char *v, xo_err *err)
 {
     memset(ch, 0, sizeof(*ch));
     while (*v == ' ')
@@ -159,8 +160,10 @@ int auth_parse_challenge(struct auth_challenge *ch, const char *v,
         ch->scheme = AUTH_BEARER;
         v += 6;
     } else {
-        return xo_err_set(err, EINVAL, "unsupported authentication challenge "
-                          "\"%.64s\"", v);
+        return xo_err_set(err, EINVAL,
+                          "unsupported authentication challenge "
+                          "\"%.64s\"",
+                          v);
     }
     while (*v) {
         while (*v == ' ' || *v == ',')
@@ -180,9 +183,10 @@ int auth_parse_challenge(struct auth_challenge *ch, const char *v,
             dst = ch->scope, cap = sizeof(ch->scope);
         v = param_value(eq + 1, dst, cap);
     }
-    if (ch->scheme == AUTH_BEARER &&
-        strncmp(ch->realm, "https://", 8) && strncmp(ch->realm, "http://", 7))
-        return xo_err_set(err, EINVAL, "bearer challenge without an http(s) "
+    if (ch->scheme == AUTH_BEARER && strncmp(ch->realm, "https://", 8) &&
+        strncmp(ch->realm, "http://", 7))
+        return xo_err_set(err, EINVAL,
+                          "bearer challenge without an http(s) "
                           "realm");
     return 0;
 }

@@ -17,12 +17,12 @@
 struct blob_writer {
     const struct blob_store *bs;
     struct digest expected;
-    int64_t size;       /* declared size, or -1 */
-    int64_t max;        /* cap when size is unknown */
+    int64_t size; /* declared size, or -1 */
+    int64_t max;  /* cap when size is unknown */
     int fd;
-    char *tmp;          /* temporary file name */
-    bool resumable;     /* tmp is <hex>.partial */
-    uint64_t offset;    /* bytes present when begun */
+    char *tmp;       /* temporary file name */
+    bool resumable;  /* tmp is <hex>.partial */
+    uint64_t offset; /* bytes present when begun */
     struct digest_hasher *h;
 };
 
@@ -84,10 +84,10 @@ int blobstore_open_blob(int *fd_r, const struct blob_store *bs,
         return xo_err_set(err, ENOMEM, "blob %s: out of memory", d->str);
     int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
-        int rc = errno == ENOENT
-                     ? xo_err_set(err, ENOENT, "blob %s is not in the store",
-                                  d->str)
-                     : xo_err_sys(err, "cannot open blob %s", p);
+        int rc =
+            errno == ENOENT
+                ? xo_err_set(err, ENOENT, "blob %s is not in the store", d->str)
+                : xo_err_sys(err, "cannot open blob %s", p);
         free(p);
         return rc;
     }
@@ -227,17 +227,17 @@ static int writer_open_private(struct blob_writer *w, xo_err *err)
 }
 
 int blob_writer_begin(struct blob_writer **w_r, const struct blob_store *bs,
-                      const struct digest *expected, int64_t size,
-                      int64_t max, unsigned flags, xo_err *err)
+                      const struct digest *expected, int64_t size, int64_t max,
+                      unsigned flags, xo_err *err)
 {
     if (size >= 0 && max >= 0 && size > max)
-        return xo_err_set(err, EFBIG, "blob %s: declared size %lld is above "
-                          "the limit of %lld bytes", expected->str,
-                          (long long)size, (long long)max);
+        return xo_err_set(err, EFBIG,
+                          "blob %s: declared size %lld is above "
+                          "the limit of %lld bytes",
+                          expected->str, (long long)size, (long long)max);
     struct blob_writer *w = calloc(1, sizeof(*w));
     if (!w)
-        return xo_err_set(err, ENOMEM, "blob %s: out of memory",
-                          expected->str);
+        return xo_err_set(err, ENOMEM, "blob %s: out of memory", expected->str);
     w->bs = bs;
     w->expected = *expected;
     w->size = size;
@@ -284,10 +284,9 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
     uint64_t have = digest_hasher_size(w->h);
     int64_t limit = w->size >= 0 ? w->size : w->max;
     if (limit >= 0 && (uint64_t)limit - have < len)
-        return xo_err_set(err, EFBIG, "blob %s: more than the %s %lld bytes",
-                          w->expected.str,
-                          w->size >= 0 ? "declared" : "allowed",
-                          (long long)limit);
+        return xo_err_set(
+            err, EFBIG, "blob %s: more than the %s %lld bytes", w->expected.str,
+            w->size >= 0 ? "declared" : "allowed", (long long)limit);
     if (digest_hasher_update(w->h, buf, len, err) < 0)
         return xo_err_wrap(err, "blob %s", w->expected.str);
     if (xo_write_all(w->fd, buf, len) < 0)
@@ -321,8 +320,8 @@ int blob_writer_commit(struct blob_writer *w, xo_err *err)
         (rc = digest_check(&w->expected, &got, "blob", err)) < 0)
         goto out;
     if (fchmod(w->fd, 0444) < 0 || fsync(w->fd) < 0) {
-        rc = xo_err_sys(err, "blob %s: cannot sync %s", w->expected.str,
-                        w->tmp);
+        rc =
+            xo_err_sys(err, "blob %s: cannot sync %s", w->expected.str, w->tmp);
         goto out;
     }
     final = blobstore_path(w->bs, &w->expected);
@@ -331,8 +330,8 @@ int blob_writer_commit(struct blob_writer *w, xo_err *err)
         goto out;
     }
     if (rename(w->tmp, final) < 0) {
-        rc = xo_err_sys(err, "blob %s: cannot rename %s to %s",
-                        w->expected.str, w->tmp, final);
+        rc = xo_err_sys(err, "blob %s: cannot rename %s to %s", w->expected.str,
+                        w->tmp, final);
         goto out;
     }
     free(w->tmp);

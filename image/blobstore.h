@@ -68,8 +68,8 @@ enum blob_writer_flags {
  * bytes (size < 0: unknown, then at most `max` bytes).
  */
 int blob_writer_begin(struct blob_writer **w_r, const struct blob_store *bs,
-                      const struct digest *expected, int64_t size,
-                      int64_t max, unsigned flags, xo_err *err);
+                      const struct digest *expected, int64_t size, int64_t max,
+                      unsigned flags, xo_err *err);
 
 /* Bytes already held (non-zero only when resuming a partial file). */
 uint64_t blob_writer_offset(const struct blob_writer *w);

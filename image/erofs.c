@@ -39,13 +39,13 @@ int erofs_build(const char *image, const char *dir, xo_err *err)
     const char *prog = getenv("XL_OCI_MKFS_EROFS");
     if (!prog || !*prog)
         prog = EROFS_MKFS;
-    char *const argv[] = {(char *)prog, "--quiet", "-zlz4", (char *)image,
-                          (char *)dir, NULL};
+    char *const argv[] = {(char *)prog,  "--quiet",   "-zlz4",
+                          (char *)image, (char *)dir, NULL};
     char diag_path[] = "/tmp/xl-oci-mkfs.XXXXXX";
     int diag = mkostemp(diag_path, O_CLOEXEC);
     if (diag < 0)
         return xo_err_sys(err, "mkfs.erofs: cannot create a diagnostics "
-                          "file");
+                               "file");
     unlink(diag_path);
 
     posix_spawn_file_actions_t fa;

@@ -84,8 +84,8 @@ static int remove_one(int dfd, const char *name, int depth)
         errno = ELOOP;
         return -1;
     }
-    int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                    O_CLOEXEC);
+    int cfd =
+        openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (cfd < 0)
         return -1;
     /* A read-only directory (mode 0555 from a layer) must be emptied. */

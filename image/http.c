@@ -26,8 +26,10 @@ static int ca_append(struct http_client *c, const char *path, xo_err *err)
         return -1;
     if (c->ca_len + len + 1 > HTTP_CA_MAX) {
         free(buf);
-        return xo_err_set(err, EFBIG, "CA certificates: more than %d bytes "
-                          "at %s", HTTP_CA_MAX, path);
+        return xo_err_set(err, EFBIG,
+                          "CA certificates: more than %d bytes "
+                          "at %s",
+                          HTTP_CA_MAX, path);
     }
     char *n = realloc(c->ca, c->ca_len + len + 2);
     if (!n) {
@@ -108,8 +110,8 @@ static void copy_value(char *dst, size_t cap, const char *v, size_t len)
         v++;
         len--;
     }
-    while (len > 0 && (v[len - 1] == '\r' || v[len - 1] == '\n' ||
-                       v[len - 1] == ' '))
+    while (len > 0 &&
+           (v[len - 1] == '\r' || v[len - 1] == '\n' || v[len - 1] == ' '))
         len--;
     if (len >= cap)
         len = cap - 1;
@@ -166,8 +168,8 @@ static CURL *easy_new(const struct http_client *c, const char *url,
         curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (c->ca) {
-        struct curl_blob blob = {.data = c->ca, .len = c->ca_len,
-                                 .flags = CURL_BLOB_COPY};
+        struct curl_blob blob = {
+            .data = c->ca, .len = c->ca_len, .flags = CURL_BLOB_COPY};
         curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
     }
     return h;
@@ -232,8 +234,8 @@ int http_get_mem(const struct http_client *c, const char *url,
     curl_slist_free_all(hl);
     if (m.over) {
         free(m.p);
-        return xo_err_set(err, EFBIG, "%s: response larger than %zu bytes",
-                          url, max);
+        return xo_err_set(err, EFBIG, "%s: response larger than %zu bytes", url,
+                          max);
     }
     if (cc != CURLE_OK) {
         free(m.p);
@@ -250,9 +252,9 @@ struct blobsink {
     CURL *h;
     struct blob_writer *w;
     xo_err *err;
-    bool checked;   /* status looked at before the first byte */
-    bool failed;    /* the writer refused: not retryable */
-    bool ignore;    /* non-2xx body: drop it */
+    bool checked; /* status looked at before the first byte */
+    bool failed;  /* the writer refused: not retryable */
+    bool ignore;  /* non-2xx body: drop it */
 };
 
 static size_t on_blob(char *buf, size_t size, size_t n, void *arg)

@@ -21,7 +21,7 @@
 
 struct http_client {
     bool tls_no_verify;
-    char *ca;    /* PEM bundle, or NULL for curl's default */
+    char *ca; /* PEM bundle, or NULL for curl's default */
     size_t ca_len;
 };
 

@@ -11,6 +11,7 @@
  *       rootfs.erofs             the read-only rootfs (mkfs.erofs)
  *       passwd, group            copies of the rootfs's /etc/passwd, group
  *   refs/<sha256 of the name>.json  image name -> manifest digest
+ *   policy.json                  optional signature policy (signature.h)
  *   tmp/                         work in progress, partial downloads
  *   lock                         flock: shared while pulling, exclusive
  *                                while removing or pruning
@@ -31,33 +32,35 @@
 #define IMAGE_VOLUME_ROOTFS "rootfs.erofs"
 #define IMAGE_VOLUME_PASSWD "passwd"
 #define IMAGE_VOLUME_GROUP "group"
+#define IMAGE_POLICY_FILE "policy.json"
 
 struct image_pull_opts {
     /* registry transport */
-    bool plain_http;        /* http:// instead of https:// */
-    bool tls_no_verify;     /* accept any certificate (tests only) */
-    const char *cert_dir;   /* extra CA certificates (*.crt) */
-    const char *auth_file;  /* containers auth.json / docker config.json */
-    const char *creds;      /* "user:password", overrides auth_file */
-    /* signatures */
-    const char *verify_key; /* PEM public key: require a cosign signature */
+    bool plain_http;       /* http:// instead of https:// */
+    bool tls_no_verify;    /* accept any certificate (tests only) */
+    const char *cert_dir;  /* extra CA certificates (*.crt) */
+    const char *auth_file; /* containers auth.json / docker config.json */
+    const char *creds;     /* "user:password", overrides auth_file */
+    /* signatures (image/signature.h) */
+    const char *verify_key;  /* PEM public key: require a cosign signature */
+    const char *policy_file; /* else <root>/policy.json when present */
     /* unpack */
     bool allow_devices;
-    uint64_t max_entries;   /* 0: default */
-    uint64_t max_bytes;     /* 0: default */
+    uint64_t max_entries; /* 0: default */
+    uint64_t max_bytes;   /* 0: default */
     /* progress lines ("fetching sha256:.. 12.3 MB"), NULL for none */
     void (*progress)(void *arg, const char *line);
     void *progress_arg;
 };
 
 struct image_info {
-    char *name;              /* canonical reference */
-    struct digest manifest;  /* the image manifest */
-    bool has_index;          /* resolved through an index / manifest list */
+    char *name;             /* canonical reference */
+    struct digest manifest; /* the image manifest */
+    bool has_index;         /* resolved through an index / manifest list */
     struct digest index;
-    char *volume_dir;        /* root volume directory */
-    int64_t rootfs_size;     /* bytes of rootfs.erofs, -1 if unknown */
-    int64_t pulled;          /* seconds since the epoch */
+    char *volume_dir;    /* root volume directory */
+    int64_t rootfs_size; /* bytes of rootfs.erofs, -1 if unknown */
+    int64_t pulled;      /* seconds since the epoch */
 };
 
 void image_info_dispose(struct image_info *info);
@@ -102,7 +105,7 @@ int image_prune(const char *root, struct image_prune_stats *stats_r,
  * with default options when the name is not in the store.  *dir_r is
  * owned by the caller.
  */
-int image_resolve_root_volume(const char *root, const char *ref,
-                              char **dir_r, xo_err *err);
+int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
+                              xo_err *err);
 
 #endif

@@ -10,13 +10,17 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
     if (nlen == 0)
         return xo_err_set(err, EINVAL, "entry with an empty name");
     if (nlen > LAYERPATH_MAX_LEN)
-        return xo_err_set(err, ENAMETOOLONG, "entry \"%.64s...\": name "
-                          "longer than %d bytes", name, LAYERPATH_MAX_LEN);
+        return xo_err_set(err, ENAMETOOLONG,
+                          "entry \"%.64s...\": name "
+                          "longer than %d bytes",
+                          name, LAYERPATH_MAX_LEN);
     /* "/" alone names the rootfs (umoci insert writes it); any other
      * absolute name is refused rather than silently re-rooted. */
     if (name[0] == '/' && name[strspn(name, "/")] != '\0')
-        return xo_err_set(err, EPERM, "entry \"%s\": absolute path would "
-                          "land outside the rootfs", name);
+        return xo_err_set(err, EPERM,
+                          "entry \"%s\": absolute path would "
+                          "land outside the rootfs",
+                          name);
 
     size_t o = 0;
     int depth = 0;
@@ -33,15 +37,20 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
             continue;
         }
         if (clen == 2 && p[0] == '.' && p[1] == '.')
-            return xo_err_set(err, EPERM, "entry \"%s\": \"..\" would land "
-                              "outside the rootfs", name);
+            return xo_err_set(err, EPERM,
+                              "entry \"%s\": \"..\" would land "
+                              "outside the rootfs",
+                              name);
         if (clen > NAME_MAX)
-            return xo_err_set(err, ENAMETOOLONG, "entry \"%s\": a component "
-                              "is longer than %d bytes", name, NAME_MAX);
+            return xo_err_set(err, ENAMETOOLONG,
+                              "entry \"%s\": a component "
+                              "is longer than %d bytes",
+                              name, NAME_MAX);
         if (++depth > LAYERPATH_MAX_DEPTH)
-            return xo_err_set(err, ENAMETOOLONG, "entry \"%.64s...\": deeper "
-                              "than %d directories", name,
-                              LAYERPATH_MAX_DEPTH);
+            return xo_err_set(err, ENAMETOOLONG,
+                              "entry \"%.64s...\": deeper "
+                              "than %d directories",
+                              name, LAYERPATH_MAX_DEPTH);
         if (o)
             out[o++] = '/';
         memcpy(out + o, p, clen);

@@ -38,8 +38,10 @@ static int check_marker(const char *dir, xo_err *err)
     if (rc == 0)
         rc = xo_json_get_string(&v, o, "imageLayoutVersion", true, path, err);
     if (rc >= 0 && strcmp(v, "1.0.0") != 0)
-        rc = xo_err_set(err, EINVAL, "%s: unsupported imageLayoutVersion "
-                        "\"%s\"", path, v);
+        rc = xo_err_set(err, EINVAL,
+                        "%s: unsupported imageLayoutVersion "
+                        "\"%s\"",
+                        path, v);
     json_object_put(o);
     free(path);
     if (rc < 0)
@@ -76,9 +78,9 @@ static int layout_fetch(struct image_source *base, const struct blob_store *bs,
     return rc;
 }
 
-static int layout_resolve(struct image_source *base,
-                          const struct blob_store *bs,
-                          struct oci_descriptor *top_r, xo_err *err)
+static int layout_resolve_tag(struct image_source *base,
+                              const struct blob_store *bs, const char *tag,
+                              struct oci_descriptor *top_r, xo_err *err)
 {
     struct layout_source *ls = (struct layout_source *)base;
     if (check_marker(ls->dir, err) < 0)
@@ -95,11 +97,11 @@ static int layout_resolve(struct image_source *base,
     }
     if (xo_read_file(&buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
         oci_index_parse(&ix, buf, len, path, err) < 0 ||
-        oci_index_find_tag(&d, &ix, ls->tag, path, err) < 0)
+        oci_index_find_tag(&d, &ix, tag, path, err) < 0)
         goto out;
     if (oci_media_kind(d->media_type) == OCI_KIND_UNKNOWN) {
-        xo_err_set(err, EINVAL, "%s: \"%s\" names a \"%s\", not an image",
-                   path, ls->tag ? ls->tag : "latest", d->media_type);
+        xo_err_set(err, EINVAL, "%s: \"%s\" names a \"%s\", not an image", path,
+                   tag ? tag : "latest", d->media_type);
         goto out;
     }
     if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, err) < 0 ||
@@ -113,6 +115,14 @@ out:
     return rc;
 }
 
+static int layout_resolve(struct image_source *base,
+                          const struct blob_store *bs,
+                          struct oci_descriptor *top_r, xo_err *err)
+{
+    struct layout_source *ls = (struct layout_source *)base;
+    return layout_resolve_tag(base, bs, ls->tag, top_r, err);
+}
+
 static void layout_free(struct image_source *base)
 {
     struct layout_source *ls = (struct layout_source *)base;
@@ -123,6 +133,7 @@ static void layout_free(struct image_source *base)
 
 static const struct image_source_ops layout_ops = {
     .resolve = layout_resolve,
+    .resolve_tag = layout_resolve_tag,
     .fetch = layout_fetch,
     .free = layout_free,
 };

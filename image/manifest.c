@@ -132,8 +132,10 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
     }
     if (!json_object_is_type(size, json_type_int) ||
         json_object_get_int64(size) < 0) {
-        xo_err_set(err, EINVAL, "%s: \"size\" must be a non-negative "
-                   "integer", where);
+        xo_err_set(err, EINVAL,
+                   "%s: \"size\" must be a non-negative "
+                   "integer",
+                   where);
         goto out;
     }
     d->size = json_object_get_int64(size);
@@ -145,8 +147,8 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
         goto out;
     if (xo_json_get_object(&ann, o, "annotations", false, where, err) < 0)
         goto out;
-    if (ann && get_opt_str(&d->ref_name, ann, ANNOTATION_REF_NAME, where,
-                           err) < 0)
+    if (ann &&
+        get_opt_str(&d->ref_name, ann, ANNOTATION_REF_NAME, where, err) < 0)
         goto out;
     rc = 0;
 out:
@@ -161,8 +163,7 @@ static int check_schema(json_object *o, const char *where, xo_err *err)
     if (!json_object_object_get_ex(o, "schemaVersion", &v) || !v)
         return xo_err_set(err, EINVAL, "%s: \"schemaVersion\" is missing",
                           where);
-    if (!json_object_is_type(v, json_type_int) ||
-        json_object_get_int64(v) != 2)
+    if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) != 2)
         return xo_err_set(err, EINVAL, "%s: \"schemaVersion\" must be 2",
                           where);
     return 0;
@@ -196,19 +197,23 @@ int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
                             where, mt);
         else if (hint && oci_media_kind(hint) != OCI_KIND_UNKNOWN &&
                  oci_media_kind(hint) != kind)
-            rc = xo_err_set(err, EINVAL, "%s: is a \"%s\" but was referred "
-                            "to as a \"%s\"", where, mt, hint);
+            rc = xo_err_set(err, EINVAL,
+                            "%s: is a \"%s\" but was referred "
+                            "to as a \"%s\"",
+                            where, mt, hint);
     } else if (rc == 0) {
         kind = oci_media_kind(hint);
         if (kind == OCI_KIND_UNKNOWN)
             kind = json_object_object_get_ex(o, "manifests", NULL)
                        ? OCI_KIND_INDEX
-                       : json_object_object_get_ex(o, "layers", NULL)
-                             ? OCI_KIND_MANIFEST
-                             : OCI_KIND_UNKNOWN;
+                   : json_object_object_get_ex(o, "layers", NULL)
+                       ? OCI_KIND_MANIFEST
+                       : OCI_KIND_UNKNOWN;
         if (kind == OCI_KIND_UNKNOWN)
-            rc = xo_err_set(err, EINVAL, "%s: neither an image manifest nor "
-                            "an index", where);
+            rc = xo_err_set(err, EINVAL,
+                            "%s: neither an image manifest nor "
+                            "an index",
+                            where);
     }
     json_object_put(o);
     if (rc < 0)
@@ -281,14 +286,16 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
     }
     if (strcmp(m.config.media_type, MT_OCI_CONFIG) &&
         strcmp(m.config.media_type, MT_DOCKER_CONFIG)) {
-        rc = xo_err_set(err, EINVAL, "%s: config has media type \"%s\", not "
-                        "an image config", where, m.config.media_type);
+        rc = xo_err_set(err, EINVAL,
+                        "%s: config has media type \"%s\", not "
+                        "an image config",
+                        where, m.config.media_type);
         goto out;
     }
     size_t n = json_object_array_length(arr);
     if (n > MANIFEST_MAX_LAYERS) {
-        rc = xo_err_set(err, E2BIG, "%s: %zu layers, at most %d allowed",
-                        where, n, MANIFEST_MAX_LAYERS);
+        rc = xo_err_set(err, E2BIG, "%s: %zu layers, at most %d allowed", where,
+                        n, MANIFEST_MAX_LAYERS);
         goto out;
     }
     m.layers = calloc(n ? n : 1, sizeof(*m.layers));
@@ -304,9 +311,11 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
         }
         m.n_layers++;
         if (!oci_layer_media_ok(m.layers[i].media_type)) {
-            rc = xo_err_set(err, EINVAL, "%s: layer %zu (%s) has unsupported "
-                            "media type \"%s\"", where, i,
-                            m.layers[i].digest.str, m.layers[i].media_type);
+            rc = xo_err_set(err, EINVAL,
+                            "%s: layer %zu (%s) has unsupported "
+                            "media type \"%s\"",
+                            where, i, m.layers[i].digest.str,
+                            m.layers[i].media_type);
             goto out;
         }
     }
@@ -321,8 +330,8 @@ out:
 }
 
 int oci_index_pick(const struct oci_descriptor **d_r,
-                   const struct oci_index *ix, const char *os,
-                   const char *arch, const char *where, xo_err *err)
+                   const struct oci_index *ix, const char *os, const char *arch,
+                   const char *where, xo_err *err)
 {
     for (size_t i = 0; i < ix->n; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
@@ -337,9 +346,9 @@ int oci_index_pick(const struct oci_descriptor **d_r,
     size_t o = 0;
     for (size_t i = 0; i < ix->n && o < sizeof(have) - 40; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
-        int r = snprintf(have + o, sizeof(have) - o, "%s%.16s/%.16s",
-                         o ? ", " : "", d->os ? d->os : "?",
-                         d->arch ? d->arch : "?");
+        int r =
+            snprintf(have + o, sizeof(have) - o, "%s%.16s/%.16s", o ? ", " : "",
+                     d->os ? d->os : "?", d->arch ? d->arch : "?");
         if (r > 0)
             o += (size_t)r;
     }

@@ -23,9 +23,9 @@
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
 #define MT_OCI_CONFIG "application/vnd.oci.image.config.v1+json"
-#define MT_DOCKER_LIST \
+#define MT_DOCKER_LIST                                                         \
     "application/vnd.docker.distribution.manifest.list.v2+json"
-#define MT_DOCKER_MANIFEST \
+#define MT_DOCKER_MANIFEST                                                     \
     "application/vnd.docker.distribution.manifest.v2+json"
 #define MT_DOCKER_CONFIG "application/vnd.docker.container.image.v1+json"
 
@@ -78,8 +78,8 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
 
 /* The entry for os/arch (e.g. linux/amd64); the error lists what there is. */
 int oci_index_pick(const struct oci_descriptor **d_r,
-                   const struct oci_index *ix, const char *os,
-                   const char *arch, const char *where, xo_err *err);
+                   const struct oci_index *ix, const char *os, const char *arch,
+                   const char *where, xo_err *err);
 
 /* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
  * tag NULL: the only entry, or "latest". */

@@ -14,7 +14,7 @@ LIB_SRCS += image/erofs.c image/volume.c
 LIB_SRCS += image/layout.c
 LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
 	image/auth.c
-LIB_SRCS += image/admin.c
+LIB_SRCS += image/admin.c image/signature.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
 
 # A stand-in xl-oci holding only the image commands, for the image tier

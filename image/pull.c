@@ -19,6 +19,7 @@
 #include "manifest.h"
 #include "ref.h"
 #include "refstore.h"
+#include "signature.h"
 #include "source.h"
 #include "volume.h"
 
@@ -99,9 +100,8 @@ static void pulled_dispose(struct pulled *p)
 }
 
 /* Top document -> (index ->) manifest, both stored and parsed. */
-static int fetch_manifest(struct image_source *src,
-                          const struct blob_store *bs, struct pulled *p,
-                          xo_err *err)
+static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
+                          struct pulled *p, xo_err *err)
 {
     if (src->ops->resolve(src, bs, &p->top, err) < 0)
         return -1;
@@ -123,13 +123,13 @@ static int fetch_manifest(struct image_source *src,
         free(buf);
         buf = NULL;
         if (rc == 0)
-            rc = oci_index_pick(&md, &ix, PULL_OS, PULL_ARCH,
-                                p->top.digest.str, err);
+            rc = oci_index_pick(&md, &ix, PULL_OS, PULL_ARCH, p->top.digest.str,
+                                err);
         if (rc == 0)
             rc = src->ops->fetch(src, bs, md, MANIFEST_MAX_BYTES, err);
         if (rc == 0)
-            rc = blobstore_read(&buf, &len, bs, &md->digest,
-                                MANIFEST_MAX_BYTES, err);
+            rc = blobstore_read(&buf, &len, bs, &md->digest, MANIFEST_MAX_BYTES,
+                                err);
         if (rc < 0) {
             oci_index_dispose(&ix);
             return -1;
@@ -211,12 +211,11 @@ static int fetch_layers(struct image_source *src, const struct blob_store *bs,
     return 0;
 }
 
-static int fetch_all(struct image_source *src, const struct blob_store *bs,
-                     struct pulled *p, const struct image_pull_opts *o,
-                     xo_err *err)
+/* Config and layers, once the manifest is known (and trusted). */
+static int fetch_content(struct image_source *src, const struct blob_store *bs,
+                         struct pulled *p, const struct image_pull_opts *o,
+                         xo_err *err)
 {
-    if (fetch_manifest(src, bs, p, err) < 0)
-        return -1;
     const struct oci_descriptor *c = &p->manifest.config;
     if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, err) < 0 ||
         blobstore_read(&p->config_buf, &p->config_len, bs, &c->digest,
@@ -226,6 +225,38 @@ static int fetch_all(struct image_source *src, const struct blob_store *bs,
     say(o, "image %s: %zu layers", p->manifest_digest.str,
         p->manifest.n_layers);
     return fetch_layers(src, bs, &p->manifest, err);
+}
+
+/* The key --verify-key names, else the one the policy asks for. */
+static int check_signature(const char *root, const struct image_ref *r,
+                           struct image_source *src,
+                           const struct blob_store *bs,
+                           const struct digest *signed_digest,
+                           const struct image_pull_opts *o, xo_err *err)
+{
+    char *key = NULL, *policy = NULL;
+    int rc = 0;
+    if (o && o->verify_key) {
+        key = strdup(o->verify_key);
+    } else {
+        if (o && o->policy_file)
+            policy = strdup(o->policy_file);
+        else if (asprintf(&policy, "%s/%s", root, IMAGE_POLICY_FILE) < 0)
+            policy = NULL;
+        if (!policy)
+            return xo_err_set(err, ENOMEM, "out of memory");
+        if ((o && o->policy_file) || access(policy, F_OK) == 0)
+            rc = signature_policy_key(&key, policy, r->canonical, err);
+        free(policy);
+        if (rc < 0 || !key)
+            return rc;
+    }
+    if (!key)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    say(o, "verifying the signature of %s", signed_digest->str);
+    rc = signature_check(src, bs, signed_digest, key, err);
+    free(key);
+    return rc;
 }
 
 static int pull_locked(const char *root, const struct image_ref *r,
@@ -238,13 +269,12 @@ static int pull_locked(const char *root, const struct image_ref *r,
     int rc = -1;
     if (blobstore_open(&bs, root, err) < 0)
         return -1;
-    if (open_source(&src, r, o, err) < 0 || fetch_all(src, &bs, &p, o, err) < 0)
+    /* The signature is checked before any layer is downloaded. */
+    if (open_source(&src, r, o, err) < 0 ||
+        fetch_manifest(src, &bs, &p, err) < 0 ||
+        check_signature(root, r, src, &bs, &p.top.digest, o, err) < 0 ||
+        fetch_content(src, &bs, &p, o, err) < 0)
         goto out;
-    if (o && o->verify_key) {
-        xo_err_set(err, ENOTSUP, "signature verification is not supported "
-                   "yet: refusing to pull with a verify key");
-        goto out;
-    }
     struct unpack_opts uo = {0};
     if (o) {
         uo.allow_devices = o->allow_devices;
@@ -304,9 +334,10 @@ int image_pull(const char *root, const char *ref,
         return -1;
     if (r.kind == IMAGE_REF_DIGEST) {
         image_ref_dispose(&r);
-        return xo_err_set(err, EINVAL, "cannot pull \"%s\": a bare digest "
-                          "names no source (use docker://HOST/REPO@%s)", ref,
-                          ref);
+        return xo_err_set(err, EINVAL,
+                          "cannot pull \"%s\": a bare digest "
+                          "names no source (use docker://HOST/REPO@%s)",
+                          ref, ref);
     }
     int lock = -1;
     int rc = store_lock(&lock, root, false, err);
@@ -320,8 +351,8 @@ int image_pull(const char *root, const char *ref,
     return rc;
 }
 
-int image_resolve_root_volume(const char *root, const char *ref,
-                              char **dir_r, xo_err *err)
+int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
+                              xo_err *err)
 {
     struct image_ref r;
     if (image_ref_parse(&r, ref, err) < 0)

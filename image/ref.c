@@ -25,8 +25,8 @@ void image_ref_dispose(struct image_ref *r)
 static bool tag_ok(const char *t)
 {
     size_t n = strlen(t);
-    if (n == 0 || n > TAG_MAX_LEN || !(isalnum((unsigned char)t[0]) ||
-                                       t[0] == '_'))
+    if (n == 0 || n > TAG_MAX_LEN ||
+        !(isalnum((unsigned char)t[0]) || t[0] == '_'))
         return false;
     for (size_t i = 0; i < n; i++)
         if (!isalnum((unsigned char)t[i]) && !strchr("._-", t[i]))
@@ -47,8 +47,8 @@ static bool repo_ok(const char *r)
             continue;
         }
         size_t j = i;
-        while (j < n && !((r[j] >= 'a' && r[j] <= 'z') ||
-                          (r[j] >= '0' && r[j] <= '9')))
+        while (j < n &&
+               !((r[j] >= 'a' && r[j] <= 'z') || (r[j] >= '0' && r[j] <= '9')))
             j++;
         size_t len = j - i;
         if (i == 0 || j == n)
@@ -120,8 +120,10 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
         rc = xo_err_set(err, EINVAL, "image reference \"%s\": no directory",
                         orig);
     else if (!tag_ok(tag))
-        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid tag "
-                        "\"%s\"", orig, tag);
+        rc = xo_err_set(err, EINVAL,
+                        "image reference \"%s\": invalid tag "
+                        "\"%s\"",
+                        orig, tag);
     if (rc == 0) {
         char abs[PATH_MAX];
         r->kind = IMAGE_REF_LAYOUT;
@@ -136,8 +138,8 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
     return rc;
 }
 
-static int parse_registry(struct image_ref *r, const char *s,
-                          const char *orig, xo_err *err)
+static int parse_registry(struct image_ref *r, const char *s, const char *orig,
+                          xo_err *err)
 {
     char *copy = strdup(s);
     if (!copy)
@@ -172,18 +174,24 @@ static int parse_registry(struct image_ref *r, const char *s,
         tag = "latest";
     }
     if (!host_ok(host)) {
-        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid "
-                        "registry host \"%s\"", orig, host);
+        rc = xo_err_set(err, EINVAL,
+                        "image reference \"%s\": invalid "
+                        "registry host \"%s\"",
+                        orig, host);
         goto out;
     }
     if (!repo_ok(path)) {
-        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid "
-                        "repository \"%s\"", orig, path);
+        rc = xo_err_set(err, EINVAL,
+                        "image reference \"%s\": invalid "
+                        "repository \"%s\"",
+                        orig, path);
         goto out;
     }
     if (tag && !tag_ok(tag)) {
-        rc = xo_err_set(err, EINVAL, "image reference \"%s\": invalid tag "
-                        "\"%s\"", orig, tag);
+        rc = xo_err_set(err, EINVAL,
+                        "image reference \"%s\": invalid tag "
+                        "\"%s\"",
+                        orig, tag);
         goto out;
     }
     r->kind = IMAGE_REF_REGISTRY;
@@ -206,8 +214,10 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
 {
     memset(r, 0, sizeof(*r));
     if (strnlen(s, REF_MAX_LEN + 1) > REF_MAX_LEN)
-        return xo_err_set(err, EINVAL, "image reference \"%.64s...\": longer "
-                          "than %d bytes", s, REF_MAX_LEN);
+        return xo_err_set(err, EINVAL,
+                          "image reference \"%.64s...\": longer "
+                          "than %d bytes",
+                          s, REF_MAX_LEN);
     int rc;
     if (!strncmp(s, "oci:", 4)) {
         rc = parse_layout(r, s + 4, s, err);
@@ -218,8 +228,10 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
         r->kind = IMAGE_REF_DIGEST;
         r->has_digest = true;
     } else if (strstr(s, "://")) {
-        rc = xo_err_set(err, EINVAL, "image reference \"%s\": unsupported "
-                        "transport (use oci: or docker://)", s);
+        rc = xo_err_set(err, EINVAL,
+                        "image reference \"%s\": unsupported "
+                        "transport (use oci: or docker://)",
+                        s);
     } else {
         rc = parse_registry(r, s, s, err);
     }

@@ -41,8 +41,8 @@ int refstore_put(const char *root, const struct ref_entry *e, xo_err *err)
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
     }
-    if (xo_mkdir_p(dir, 0755, err) < 0 || ref_path(&path, root, e->name,
-                                                    err) < 0)
+    if (xo_mkdir_p(dir, 0755, err) < 0 ||
+        ref_path(&path, root, e->name, err) < 0)
         goto out;
     json_object_object_add(o, "name", json_object_new_string(e->name));
     json_object_object_add(o, "manifest",

@@ -37,12 +37,12 @@ struct registry_source {
     char *host, *repo, *tag;
     bool pinned;
     struct digest digest;
-    char *base_url;        /* scheme://host/v2/repo */
-    char *userpass;        /* credentials, or NULL */
+    char *base_url; /* scheme://host/v2/repo */
+    char *userpass; /* credentials, or NULL */
     struct http_client http;
-    pthread_mutex_t lock;  /* guards auth */
-    char *auth;            /* "Authorization: ..." or NULL */
-    bool sent_creds;       /* the last auth carried the credentials */
+    pthread_mutex_t lock; /* guards auth */
+    char *auth;           /* "Authorization: ..." or NULL */
+    bool sent_creds;      /* the last auth carried the credentials */
 };
 
 static void say(struct registry_source *rs, const char *fmt, ...)
@@ -80,8 +80,7 @@ static int fetch_token(struct registry_source *rs,
     int rc = -1;
     if (asprintf(&scope, "repository:%s:pull", rs->repo) < 0)
         scope = NULL;
-    char *escope = scope ? http_escape(ch->scope[0] ? ch->scope : scope)
-                         : NULL;
+    char *escope = scope ? http_escape(ch->scope[0] ? ch->scope : scope) : NULL;
     if (!svc || !escope ||
         asprintf(&url, "%s%sservice=%s&scope=%s", ch->realm,
                  strchr(ch->realm, '?') ? "&" : "?", svc, escope) < 0) {
@@ -100,14 +99,16 @@ static int fetch_token(struct registry_source *rs,
         goto out;
     if (resp.status == 401 || resp.status == 403) {
         if (rs->userpass)
-            xo_err_set(err, EACCES, "%s: authentication failed for user "
-                       "\"%.*s\" (HTTP %ld)", rs->host,
-                       (int)strcspn(rs->userpass, ":"), rs->userpass,
+            xo_err_set(err, EACCES,
+                       "%s: authentication failed for user "
+                       "\"%.*s\" (HTTP %ld)",
+                       rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass,
                        resp.status);
         else
-            xo_err_set(err, EACCES, "%s: authentication required (HTTP %ld; "
-                       "give --creds or an auth file)", rs->host,
-                       resp.status);
+            xo_err_set(err, EACCES,
+                       "%s: authentication required (HTTP %ld; "
+                       "give --creds or an auth file)",
+                       rs->host, resp.status);
         goto out;
     }
     if (resp.status != 200) {
@@ -119,13 +120,12 @@ static int fetch_token(struct registry_source *rs,
                       err) < 0)
         goto out;
     if (!json_object_is_type(o, json_type_object) ||
-        (xo_json_get_string(&tok, o, "token", false, "token response",
-                            err) <= 0 &&
+        (xo_json_get_string(&tok, o, "token", false, "token response", err) <=
+             0 &&
          xo_json_get_string(&tok, o, "access_token", false, "token response",
                             err) <= 0) ||
         strlen(tok) > REGISTRY_TOKEN_MAX || strpbrk(tok, "\r\n")) {
-        xo_err_set(err, EINVAL, "token service %s: no usable token",
-                   ch->realm);
+        xo_err_set(err, EINVAL, "token service %s: no usable token", ch->realm);
         goto out;
     }
     if (asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0) {
@@ -150,8 +150,10 @@ static int authenticate(struct registry_source *rs, const char *challenge,
 {
     struct auth_challenge ch;
     if (!challenge[0])
-        return xo_err_set(err, EACCES, "%s/%s: unauthorized (HTTP 401 "
-                          "without a challenge)", rs->host, rs->repo);
+        return xo_err_set(err, EACCES,
+                          "%s/%s: unauthorized (HTTP 401 "
+                          "without a challenge)",
+                          rs->host, rs->repo);
     if (auth_parse_challenge(&ch, challenge, err) < 0)
         return xo_err_wrap(err, "%s", rs->host);
     char *hdr = NULL;
@@ -162,19 +164,25 @@ static int authenticate(struct registry_source *rs, const char *challenge,
         goto out;
     if (ch.scheme == AUTH_BASIC) {
         if (!rs->userpass)
-            rc = xo_err_set(err, EACCES, "%s requires authentication (give "
-                            "--creds or an auth file)", rs->host);
+            rc = xo_err_set(err, EACCES,
+                            "%s requires authentication (give "
+                            "--creds or an auth file)",
+                            rs->host);
         else if (used)
-            rc = xo_err_set(err, EACCES, "%s: authentication failed for user "
-                            "\"%.*s\" (HTTP 401)", rs->host,
-                            (int)strcspn(rs->userpass, ":"), rs->userpass);
+            rc = xo_err_set(err, EACCES,
+                            "%s: authentication failed for user "
+                            "\"%.*s\" (HTTP 401)",
+                            rs->host, (int)strcspn(rs->userpass, ":"),
+                            rs->userpass);
         else if (!(hdr = auth_basic_header(rs->userpass)))
             rc = xo_err_set(err, ENOMEM, "out of memory");
     } else {
         rc = fetch_token(rs, &ch, &hdr, err);
         if (rc == 0 && used && !strcmp(hdr, used))
-            rc = xo_err_set(err, EACCES, "%s/%s: access denied with a fresh "
-                            "token", rs->host, rs->repo);
+            rc = xo_err_set(err, EACCES,
+                            "%s/%s: access denied with a fresh "
+                            "token",
+                            rs->host, rs->repo);
     }
     if (rc == 0) {
         free(rs->auth);
@@ -187,8 +195,8 @@ out:
     return rc;
 }
 
-static int status_err(struct registry_source *rs, const char *what,
-                      long status, xo_err *err)
+static int status_err(struct registry_source *rs, const char *what, long status,
+                      xo_err *err)
 {
     if (status == 404)
         return xo_err_set(err, ENOENT, "%s/%s: %s not found", rs->host,
@@ -196,8 +204,8 @@ static int status_err(struct registry_source *rs, const char *what,
     if (status == 401 || status == 403)
         return xo_err_set(err, EACCES, "%s/%s: %s: access denied (HTTP %ld)",
                           rs->host, rs->repo, what, status);
-    return xo_err_set(err, EIO, "%s/%s: %s: HTTP %ld", rs->host, rs->repo,
-                      what, status);
+    return xo_err_set(err, EIO, "%s/%s: %s: HTTP %ld", rs->host, rs->repo, what,
+                      status);
 }
 
 /* GET a manifest into memory, authenticating as asked. */
@@ -214,8 +222,8 @@ static int get_manifest(struct registry_source *rs, const char *ref,
         const char *hdrs[] = {accept_manifests, auth, NULL};
         char *body = NULL;
         size_t len = 0;
-        rc = http_get_mem(&rs->http, url, hdrs, MANIFEST_MAX_BYTES, &body,
-                          &len, resp, err);
+        rc = http_get_mem(&rs->http, url, hdrs, MANIFEST_MAX_BYTES, &body, &len,
+                          resp, err);
         if (rc == 0 && resp->status == 401) {
             free(body);
             rc = authenticate(rs, resp->www_auth, auth, err);
@@ -258,13 +266,17 @@ static int store_manifest(struct registry_source *rs,
     if (rc == 0 && expect)
         rc = digest_check(expect, &got, "manifest", err);
     if (rc == 0 && expect_size >= 0 && (int64_t)len != expect_size)
-        rc = xo_err_set(err, EBADMSG, "manifest %s: %zu bytes, %lld "
-                        "declared", got.str, len, (long long)expect_size);
+        rc = xo_err_set(err, EBADMSG,
+                        "manifest %s: %zu bytes, %lld "
+                        "declared",
+                        got.str, len, (long long)expect_size);
     if (rc == 0 && resp.docker_digest[0]) {
         xo_err ignore = XO_ERR_INIT;
         if (digest_parse(&header, resp.docker_digest, &ignore) == 0)
-            rc = digest_check(&header, &got, "manifest (registry's "
-                              "Docker-Content-Digest)", err);
+            rc = digest_check(&header, &got,
+                              "manifest (registry's "
+                              "Docker-Content-Digest)",
+                              err);
         xo_err_clear(&ignore);
     }
     if (rc == 0 && !blobstore_has(bs, &got, (int64_t)len))
@@ -291,6 +303,14 @@ static int reg_resolve(struct image_source *base, const struct blob_store *bs,
         rs->pinned ? rs->digest.str : rs->tag);
     return store_manifest(rs, bs, rs->pinned ? rs->digest.str : rs->tag,
                           rs->pinned ? &rs->digest : NULL, -1, top_r, err);
+}
+
+static int reg_resolve_tag(struct image_source *base,
+                           const struct blob_store *bs, const char *tag,
+                           struct oci_descriptor *top_r, xo_err *err)
+{
+    struct registry_source *rs = (struct registry_source *)base;
+    return store_manifest(rs, bs, tag, NULL, -1, top_r, err);
 }
 
 /* One attempt at a blob; *retry_r when worth another (partial kept). */
@@ -328,8 +348,8 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
     if (blobstore_has(bs, &d->digest, d->size))
         return 0;
     if (oci_media_kind(d->media_type) != OCI_KIND_UNKNOWN)
-        return store_manifest(rs, bs, d->digest.str, &d->digest, d->size,
-                              NULL, err);
+        return store_manifest(rs, bs, d->digest.str, &d->digest, d->size, NULL,
+                              err);
     char *url = NULL;
     if (asprintf(&url, "%s/blobs/%s", rs->base_url, d->digest.str) < 0)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -385,6 +405,7 @@ static void reg_free(struct image_source *base)
 
 static const struct image_source_ops registry_ops = {
     .resolve = reg_resolve,
+    .resolve_tag = reg_resolve_tag,
     .fetch = reg_fetch,
     .free = reg_free,
 };
@@ -409,8 +430,8 @@ int registry_source_new(struct image_source **src_r, const char *host,
     }
     bool plain = o && o->plain_http;
     if (!rs->host || !rs->repo || (tag && !rs->tag) ||
-        asprintf(&rs->base_url, "%s://%s/v2/%s", plain ? "http" : "https",
-                 host, repo) < 0) {
+        asprintf(&rs->base_url, "%s://%s/v2/%s", plain ? "http" : "https", host,
+                 repo) < 0) {
         rs->base_url = NULL;
         reg_free(&rs->base);
         return xo_err_set(err, ENOMEM, "out of memory");

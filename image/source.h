@@ -24,6 +24,13 @@ struct image_source_ops {
      */
     int (*resolve)(struct image_source *src, const struct blob_store *bs,
                    struct oci_descriptor *top_r, xo_err *err);
+    /*
+     * Like resolve, for another tag of the same repository or layout (the
+     * cosign signature tag); a missing tag fails with errno ENOENT.
+     */
+    int (*resolve_tag)(struct image_source *src, const struct blob_store *bs,
+                       const char *tag, struct oci_descriptor *top_r,
+                       xo_err *err);
     /* Stores the blob `d` (verified), at most `max` bytes (-1: d->size). */
     int (*fetch)(struct image_source *src, const struct blob_store *bs,
                  const struct oci_descriptor *d, int64_t max, xo_err *err);

@@ -29,7 +29,7 @@ struct unpack_ctx {
     char *dir;
     int rootfd;
     struct unpack_opts o;
-    bool as_root;       /* may chown and create device nodes */
+    bool as_root; /* may chown and create device nodes */
     uint64_t entries;
     uint64_t bytes;
     struct strset layer_paths; /* entries of the current layer */
@@ -39,8 +39,8 @@ struct unpack_ctx {
 
 /* What one entry is being applied as; names it in every error. */
 struct entry {
-    const char *what;  /* the layer */
-    const char *raw;   /* the name as written in the tarball */
+    const char *what; /* the layer */
+    const char *raw;  /* the name as written in the tarball */
     char path[LAYERPATH_MAX_LEN + 1];
     struct archive_entry *ae;
 };
@@ -119,9 +119,8 @@ static int meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
                    bool is_dir, xo_err *err)
 {
     struct archive_entry *ae = en->ae;
-    if (c->as_root &&
-        fchown(fd, (uid_t)archive_entry_uid(ae),
-               (gid_t)archive_entry_gid(ae)) < 0)
+    if (c->as_root && fchown(fd, (uid_t)archive_entry_uid(ae),
+                             (gid_t)archive_entry_gid(ae)) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
                           en->raw);
     if (fchmod(fd, archive_entry_perm(ae) & 07777) < 0)
@@ -132,8 +131,7 @@ static int meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
     size_t size;
     archive_entry_xattr_reset(ae);
     while (archive_entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
-        if (fsetxattr(fd, name, val, size, 0) < 0 &&
-            !xattr_ignorable(c, errno))
+        if (fsetxattr(fd, name, val, size, 0) < 0 && !xattr_ignorable(c, errno))
             return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
                               en->what, en->raw, name);
     }
@@ -142,8 +140,8 @@ static int meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
     struct timespec ts[2];
     entry_times(ae, ts);
     if (futimens(fd, ts) < 0)
-        return xo_err_sys(err, "%s: entry \"%s\": cannot set times",
-                          en->what, en->raw);
+        return xo_err_sys(err, "%s: entry \"%s\": cannot set times", en->what,
+                          en->raw);
     return 0;
 }
 
@@ -176,20 +174,23 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
     struct timespec ts[2];
     entry_times(ae, ts);
     if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
-        return xo_err_sys(err, "%s: entry \"%s\": cannot set times",
-                          en->what, en->raw);
+        return xo_err_sys(err, "%s: entry \"%s\": cannot set times", en->what,
+                          en->raw);
     return 0;
 }
 
 static int parent_err(const struct entry *en, const char *parent, xo_err *err)
 {
     if (errno == EXDEV || errno == ELOOP)
-        return xo_err_set(err, EPERM, "%s: entry \"%s\": parent \"%s\" is "
+        return xo_err_set(err, EPERM,
+                          "%s: entry \"%s\": parent \"%s\" is "
                           "reached through a symlink that leaves the rootfs",
                           en->what, en->raw, parent);
     if (errno == ENOTDIR)
-        return xo_err_set(err, ENOTDIR, "%s: entry \"%s\": parent \"%s\" is "
-                          "not a directory", en->what, en->raw, parent);
+        return xo_err_set(err, ENOTDIR,
+                          "%s: entry \"%s\": parent \"%s\" is "
+                          "not a directory",
+                          en->what, en->raw, parent);
     return xo_err_sys(err, "%s: entry \"%s\": cannot open parent \"%s\"",
                       en->what, en->raw, parent);
 }
@@ -203,19 +204,20 @@ static bool footerless_end(struct archive *a)
 }
 
 static int write_file(struct unpack_ctx *c, const struct entry *en,
-                      struct archive *a, int pfd, const char *base,
-                      bool *ended, xo_err *err)
+                      struct archive *a, int pfd, const char *base, bool *ended,
+                      xo_err *err)
 {
-    int64_t size = archive_entry_size_is_set(en->ae)
-                       ? archive_entry_size(en->ae) : 0;
+    int64_t size =
+        archive_entry_size_is_set(en->ae) ? archive_entry_size(en->ae) : 0;
     if (size < 0 || (uint64_t)size > c->o.max_bytes - c->bytes)
-        return xo_err_set(err, EFBIG, "%s: entry \"%s\" declares %lld bytes: "
+        return xo_err_set(err, EFBIG,
+                          "%s: entry \"%s\" declares %lld bytes: "
                           "the image would exceed the limit of %llu bytes",
                           en->what, en->raw, (long long)size,
                           (unsigned long long)c->o.max_bytes);
     c->bytes += (uint64_t)size;
-    int fd = openat(pfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-                                   O_CLOEXEC, 0600);
+    int fd = openat(pfd, base,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot create", en->what,
                           en->raw);
@@ -233,14 +235,16 @@ static int write_file(struct unpack_ctx *c, const struct entry *en,
                 *ended = true;
                 break;
             }
-            rc = xo_err_set(err, EIO, "%s: entry \"%s\": %s", en->what,
-                            en->raw, archive_error_string(a));
+            rc = xo_err_set(err, EIO, "%s: entry \"%s\": %s", en->what, en->raw,
+                            archive_error_string(a));
             break;
         }
         if (off < 0 || (uint64_t)off > (uint64_t)size ||
             len > (uint64_t)(size - off)) {
-            rc = xo_err_set(err, EFBIG, "%s: entry \"%s\": data beyond its "
-                            "declared size", en->what, en->raw);
+            rc = xo_err_set(err, EFBIG,
+                            "%s: entry \"%s\": data beyond its "
+                            "declared size",
+                            en->what, en->raw);
             break;
         }
         const char *p = buf;
@@ -250,8 +254,8 @@ static int write_file(struct unpack_ctx *c, const struct entry *en,
             if (w < 0 && errno == EINTR)
                 continue;
             if (w < 0) {
-                rc = xo_err_sys(err, "%s: entry \"%s\": cannot write",
-                                en->what, en->raw);
+                rc = xo_err_sys(err, "%s: entry \"%s\": cannot write", en->what,
+                                en->raw);
                 break;
             }
             p += w;
@@ -298,8 +302,7 @@ static int make_dir(struct unpack_ctx *c, const struct entry *en, int pfd,
     if (mkdirat(pfd, base, 0700) < 0 && errno != EEXIST)
         return xo_err_sys(err, "%s: entry \"%s\": cannot create directory",
                           en->what, en->raw);
-    int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-                                   O_CLOEXEC);
+    int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot open directory",
                           en->what, en->raw);
@@ -310,8 +313,8 @@ static int make_dir(struct unpack_ctx *c, const struct entry *en, int pfd,
     return rc;
 }
 
-static int make_hardlink(struct unpack_ctx *c, const struct entry *en,
-                         int pfd, const char *base, xo_err *err)
+static int make_hardlink(struct unpack_ctx *c, const struct entry *en, int pfd,
+                         const char *base, xo_err *err)
 {
     const char *raw = archive_entry_hardlink(en->ae);
     char target[LAYERPATH_MAX_LEN + 1];
@@ -319,18 +322,22 @@ static int make_hardlink(struct unpack_ctx *c, const struct entry *en,
         return xo_err_wrap(err, "%s: hardlink \"%s\" target", en->what,
                            en->raw);
     if (!*target)
-        return xo_err_set(err, EPERM, "%s: hardlink \"%s\" to the rootfs "
-                          "itself", en->what, en->raw);
+        return xo_err_set(err, EPERM,
+                          "%s: hardlink \"%s\" to the rootfs "
+                          "itself",
+                          en->what, en->raw);
     const char *tparent, *tbase;
     layerpath_split(target, &tparent, &tbase);
     int tfd = fsat_open_dir_beneath(c->rootfd, tparent);
     if (tfd < 0) {
         if (errno == EXDEV || errno == ELOOP)
-            return xo_err_set(err, EPERM, "%s: hardlink \"%s\" to \"%s\" "
+            return xo_err_set(err, EPERM,
+                              "%s: hardlink \"%s\" to \"%s\" "
                               "would land outside the rootfs through a "
-                              "symlink", en->what, en->raw, raw);
-        return xo_err_sys(err, "%s: hardlink \"%s\": target \"%s\"",
-                          en->what, en->raw, raw);
+                              "symlink",
+                              en->what, en->raw, raw);
+        return xo_err_sys(err, "%s: hardlink \"%s\": target \"%s\"", en->what,
+                          en->raw, raw);
     }
     struct stat st;
     int rc = 0;
@@ -338,11 +345,13 @@ static int make_hardlink(struct unpack_ctx *c, const struct entry *en,
         rc = xo_err_sys(err, "%s: hardlink \"%s\": target \"%s\"", en->what,
                         en->raw, raw);
     else if (S_ISDIR(st.st_mode))
-        rc = xo_err_set(err, EPERM, "%s: hardlink \"%s\": target \"%s\" is "
-                        "a directory", en->what, en->raw, raw);
+        rc = xo_err_set(err, EPERM,
+                        "%s: hardlink \"%s\": target \"%s\" is "
+                        "a directory",
+                        en->what, en->raw, raw);
     else if (linkat(tfd, tbase, pfd, base, 0) < 0)
-        rc = xo_err_sys(err, "%s: hardlink \"%s\" to \"%s\"", en->what,
-                        en->raw, raw);
+        rc = xo_err_sys(err, "%s: hardlink \"%s\" to \"%s\"", en->what, en->raw,
+                        raw);
     close(tfd);
     return rc;
 }
@@ -351,16 +360,19 @@ static int make_node(struct unpack_ctx *c, const struct entry *en, int pfd,
                      const char *base, mode_t type, xo_err *err)
 {
     if (type != AE_IFIFO && !c->o.allow_devices)
-        return xo_err_set(err, EPERM, "%s: entry \"%s\": device node "
-                          "refused (allow it with --allow-devices)", en->what,
-                          en->raw);
+        return xo_err_set(err, EPERM,
+                          "%s: entry \"%s\": device node "
+                          "refused (allow it with --allow-devices)",
+                          en->what, en->raw);
     if (type != AE_IFIFO && !c->as_root)
-        return xo_err_set(err, EPERM, "%s: entry \"%s\": creating a device "
-                          "node needs root", en->what, en->raw);
+        return xo_err_set(err, EPERM,
+                          "%s: entry \"%s\": creating a device "
+                          "node needs root",
+                          en->what, en->raw);
     dev_t dev = type == AE_IFIFO ? 0 : archive_entry_rdev(en->ae);
     if (mknodat(pfd, base, type | 0600, dev) < 0)
-        return xo_err_sys(err, "%s: entry \"%s\": cannot create node",
-                          en->what, en->raw);
+        return xo_err_sys(err, "%s: entry \"%s\": cannot create node", en->what,
+                          en->raw);
     return meta_at(c, en, pfd, base, false, err);
 }
 
@@ -369,8 +381,10 @@ static int make_symlink(struct unpack_ctx *c, const struct entry *en, int pfd,
 {
     const char *target = archive_entry_symlink(en->ae);
     if (!target || !*target || strlen(target) > LAYERPATH_MAX_LEN)
-        return xo_err_set(err, EINVAL, "%s: symlink \"%s\": empty or "
-                          "oversized target", en->what, en->raw);
+        return xo_err_set(err, EINVAL,
+                          "%s: symlink \"%s\": empty or "
+                          "oversized target",
+                          en->what, en->raw);
     /* The target is stored as given: nothing here ever follows it. */
     if (symlinkat(target, pfd, base) < 0)
         return xo_err_sys(err, "%s: symlink \"%s\"", en->what, en->raw);
@@ -391,8 +405,7 @@ static int apply_opaque(struct unpack_ctx *c, const struct entry *en,
         if (dfd >= 0)
             close(dfd);
         close(pfd);
-        return xo_err_sys(err, "%s: opaque whiteout \"%s\"", en->what,
-                          en->raw);
+        return xo_err_sys(err, "%s: opaque whiteout \"%s\"", en->what, en->raw);
     }
     struct strset doomed = {0};
     char full[LAYERPATH_MAX_LEN + NAME_MAX + 2];
@@ -410,8 +423,10 @@ static int apply_opaque(struct unpack_ctx *c, const struct entry *en,
     closedir(d);
     for (size_t i = 0; rc == 0 && i < doomed.cap; i++) {
         if (doomed.slots[i] && fsat_remove_tree(pfd, doomed.slots[i]) < 0)
-            rc = xo_err_sys(err, "%s: opaque whiteout \"%s\": cannot remove "
-                            "\"%s\"", en->what, en->raw, doomed.slots[i]);
+            rc = xo_err_sys(err,
+                            "%s: opaque whiteout \"%s\": cannot remove "
+                            "\"%s\"",
+                            en->what, en->raw, doomed.slots[i]);
     }
     strset_clear(&doomed);
     close(pfd);
@@ -425,8 +440,10 @@ static int apply_whiteout(struct unpack_ctx *c, const struct entry *en,
         return apply_opaque(c, en, parent, err);
     const char *victim = base + strlen(WHITEOUT_PREFIX);
     if (!*victim || !strcmp(victim, ".") || !strcmp(victim, ".."))
-        return xo_err_set(err, EPERM, "%s: whiteout \"%s\" names \"%s\": "
-                          "refused", en->what, en->raw, victim);
+        return xo_err_set(err, EPERM,
+                          "%s: whiteout \"%s\" names \"%s\": "
+                          "refused",
+                          en->what, en->raw, victim);
     int pfd = fsat_open_dir_beneath(c->rootfd, parent);
     if (pfd < 0)
         return errno == ENOENT ? 0 : parent_err(en, parent, err);
@@ -443,8 +460,10 @@ static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
 {
     if (archive_entry_filetype(en->ae) != AE_IFDIR ||
         archive_entry_hardlink(en->ae))
-        return xo_err_set(err, EPERM, "%s: entry \"%s\" names the rootfs "
-                          "itself but is not a directory", en->what, en->raw);
+        return xo_err_set(err, EPERM,
+                          "%s: entry \"%s\" names the rootfs "
+                          "itself but is not a directory",
+                          en->what, en->raw);
     int rc = meta_fd(c, en, c->rootfd, true, err);
     if (rc == 0)
         rc = record_dir_time(c, en, err);
@@ -497,8 +516,10 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO)
         rc = make_node(c, en, pfd, base, type, err);
     else
-        rc = xo_err_set(err, EINVAL, "%s: entry \"%s\": unsupported type "
-                        "0%o", en->what, en->raw, (unsigned)type);
+        rc = xo_err_set(err, EINVAL,
+                        "%s: entry \"%s\": unsupported type "
+                        "0%o",
+                        en->what, en->raw, (unsigned)type);
     close(pfd);
     return rc;
 }
@@ -531,14 +552,14 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
             break;
         }
         if (++c->entries > c->o.max_entries) {
-            rc = xo_err_set(err, E2BIG, "%s: more than %llu entries in the "
-                            "image", what,
-                            (unsigned long long)c->o.max_entries);
+            rc = xo_err_set(err, E2BIG,
+                            "%s: more than %llu entries in the "
+                            "image",
+                            what, (unsigned long long)c->o.max_entries);
             break;
         }
-        struct entry en = {.what = what,
-                           .raw = archive_entry_pathname(ae),
-                           .ae = ae};
+        struct entry en = {
+            .what = what, .raw = archive_entry_pathname(ae), .ae = ae};
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)
             break;
     }

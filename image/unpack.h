@@ -39,8 +39,7 @@ int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
                  const struct unpack_opts *opts, xo_err *err);
 
 /* Applies one layer read from `fd`; `what` names it in errors. */
-int unpack_layer(struct unpack_ctx *ctx, int fd, const char *what,
-                 xo_err *err);
+int unpack_layer(struct unpack_ctx *ctx, int fd, const char *what, xo_err *err);
 
 /* Sets directory times last (creating children changes them). */
 int unpack_finish(struct unpack_ctx *ctx, xo_err *err);

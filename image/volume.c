@@ -60,8 +60,7 @@ static int copy_etc_file(int rootfd, const char *name, const char *dest,
     int etc = fsat_open_dir_beneath(rootfd, "etc");
     if (etc < 0)
         return 0;
-    int fd = openat(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-                                   O_CLOEXEC);
+    int fd = openat(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     close(etc);
     if (fd < 0)
         return 0;
@@ -71,8 +70,10 @@ static int copy_etc_file(int rootfd, const char *name, const char *dest,
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
         goto out;
     if (st.st_size > VOLUME_ETC_FILE_MAX) {
-        rc = xo_err_set(err, EFBIG, "/etc/%s in the image is larger than %d "
-                        "bytes", name, VOLUME_ETC_FILE_MAX);
+        rc = xo_err_set(err, EFBIG,
+                        "/etc/%s in the image is larger than %d "
+                        "bytes",
+                        name, VOLUME_ETC_FILE_MAX);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);
@@ -163,8 +164,8 @@ static int write_docs(const char *vol, const struct volume_src *src,
     if (asprintf(&cfg, "%s/%s", vol, IMAGE_VOLUME_CONFIG) < 0 ||
         asprintf(&man, "%s/%s", vol, IMAGE_VOLUME_MANIFEST) < 0)
         xo_err_set(err, ENOMEM, "out of memory");
-    else if (xo_write_file_atomic(cfg, src->config_buf, src->config_len,
-                                  0644, err) == 0 &&
+    else if (xo_write_file_atomic(cfg, src->config_buf, src->config_len, 0644,
+                                  err) == 0 &&
              xo_write_file_atomic(man, src->manifest_buf, src->manifest_len,
                                   0644, err) == 0)
         rc = 0;
@@ -221,8 +222,7 @@ int volume_build(const char *root, const struct blob_store *bs,
     if (!final ||
         asprintf(&scratch, "%s/unpack-%.12s-XXXXXX", bs->tmpdir,
                  digest_hex(md)) < 0 ||
-        asprintf(&vol, "%s/vol-%.12s-XXXXXX", bs->tmpdir, digest_hex(md)) <
-            0) {
+        asprintf(&vol, "%s/vol-%.12s-XXXXXX", bs->tmpdir, digest_hex(md)) < 0) {
         scratch = vol = NULL;
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;

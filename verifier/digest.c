@@ -77,7 +77,8 @@ int digest_hasher_new(struct digest_hasher **h_r, xo_err *err)
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
         digest_hasher_free(h);
-        return xo_err_set(err, EIO, "sha256: cannot initialise OpenSSL "
+        return xo_err_set(err, EIO,
+                          "sha256: cannot initialise OpenSSL "
                           "digest");
     }
     *h_r = h;
@@ -145,8 +146,8 @@ int digest_buffer(struct digest *out_r, const void *buf, size_t len,
     return rc;
 }
 
-int digest_fd(struct digest *out_r, uint64_t *size_r, int fd,
-              const char *what, xo_err *err)
+int digest_fd(struct digest *out_r, uint64_t *size_r, int fd, const char *what,
+              xo_err *err)
 {
     struct digest_hasher *h = NULL;
     int rc = -1;

@@ -72,7 +72,7 @@ int digest_buffer(struct digest *out_r, const void *buf, size_t len,
  * Digest of everything readable from `fd` (read until EOF); `what` names
  * the file in errors.  *size_r (optional) receives the byte count.
  */
-int digest_fd(struct digest *out_r, uint64_t *size_r, int fd,
-              const char *what, xo_err *err);
+int digest_fd(struct digest *out_r, uint64_t *size_r, int fd, const char *what,
+              xo_err *err);
 
 #endif

@@ -52,15 +52,11 @@ static void end_progress(struct progress *p)
 int main_pull(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"quiet", 0, NULL, 'q'},
-        {"plain-http", 0, NULL, 'P'},
-        {"tls-no-verify", 0, NULL, 'K'},
-        {"cert-dir", 1, NULL, 'C'},
-        {"authfile", 1, NULL, 'A'},
-        {"creds", 1, NULL, 'c'},
-        {"verify-key", 1, NULL, 'k'},
-        {"allow-devices", 0, NULL, 'D'},
-        {NULL, 0, NULL, 0},
+        {"quiet", 0, NULL, 'q'},         {"plain-http", 0, NULL, 'P'},
+        {"tls-no-verify", 0, NULL, 'K'}, {"cert-dir", 1, NULL, 'C'},
+        {"authfile", 1, NULL, 'A'},      {"creds", 1, NULL, 'c'},
+        {"verify-key", 1, NULL, 'k'},    {"policy", 1, NULL, 'p'},
+        {"allow-devices", 0, NULL, 'D'}, {NULL, 0, NULL, 0},
     };
     struct image_pull_opts o = {0};
     struct progress pr = {.tty = isatty(STDERR_FILENO) == 1};
@@ -88,6 +84,9 @@ int main_pull(int argc, char **argv)
             break;
         case 'k':
             o.verify_key = optarg;
+            break;
+        case 'p':
+            o.policy_file = optarg;
             break;
         case 'D':
             o.allow_devices = true;

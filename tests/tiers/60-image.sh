@@ -274,6 +274,41 @@ else
     notok "docker-registry did not start"
 fi
 
+# --- cosign signatures ------------------------------------------------------
+sg=$W/sign
+mkdir -p "$sg"
+cp -a "$L" "$sg/lay"
+(
+    cd "$sg" &&
+    openssl ecparam -genkey -name prime256v1 -noout -out key.pem &&
+    openssl ec -in key.pem -pubout -out pub.pem &&
+    openssl ecparam -genkey -name prime256v1 -noout -out other.pem &&
+    openssl ec -in other.pem -pubout -out other.pub.pem
+) >"$W/keys.log" 2>&1
+sigtag=$(tools/mkimage/mkimage.sh sign "$sg/lay" "sha256:$hex" "$sg/key.pem")
+check "signed image (layout): accepted with the right key" \
+    "$top/$XO" --root "$W/rs1" pull -q --verify-key "$sg/pub.pem" "oci:$sg/lay:small"
+refuse "signed image (layout): refused with another key" "does not verify with key $sg/other.pub.pem" \
+    "$top/$XO" --root "$W/rs2" pull -q --verify-key "$sg/other.pub.pem" "oci:$sg/lay:small"
+check "refused signature: no root volume, no name" \
+    sh -c "[ -z \"\$(ls -A '$W/rs2/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$(ls -A '$W/rs2/refs' 2>/dev/null)\" ]"
+printf '{"signatures":[{"prefix":"oci:%s:","verify_key":"%s"}]}' "$sg/lay" "$sg/pub.pem" > "$W/policy.json"
+refuse "unsigned image refused under a policy" "is not signed (no sha256-" \
+    "$top/$XO" --root "$W/rs3" pull -q --policy "$W/policy.json" "oci:$sg/lay:multi"
+mkdir -p "$W/rs4" && cp "$W/policy.json" "$W/rs4/policy.json"
+check "signed image accepted under <root>/policy.json" \
+    "$top/$XO" --root "$W/rs4" pull -q "oci:$sg/lay:small"
+if [ -n "${HP:-}" ]; then
+    skopeo copy -q "oci:$sg/lay:small" "docker://$HP/signed:1" --dest-tls-verify=false &&
+    skopeo copy -q "oci:$sg/lay:$sigtag" "docker://$HP/signed:$sigtag" --dest-tls-verify=false
+    check "signed image (registry): accepted with the right key" \
+        "$top/$XO" --root "$W/rs5" pull -q --plain-http --verify-key "$sg/pub.pem" "docker://$HP/signed:1"
+    refuse "signed image (registry): refused with another key" "does not verify" \
+        "$top/$XO" --root "$W/rs6" pull -q --plain-http --verify-key "$sg/other.pub.pem" "docker://$HP/signed:1"
+    refuse "unsigned image (registry): refused with a key" "is not signed" \
+        "$top/$XO" --root "$W/rs6" pull -q --plain-http --verify-key "$sg/pub.pem" "docker://$HP/multi:1"
+fi
+
 # --- concurrency, rmi, prune -----------------------------------------------
 R3=$W/root3
 ( "$top/$XO" --root "$R3" pull -q "oci:$L:multi" >"$W/c1" 2>&1; echo $? >"$W/c1.rc" ) & c1=$!

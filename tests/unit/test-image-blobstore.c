@@ -158,23 +158,24 @@ static void test_resume_partial(void **state)
     xo_err err = XO_ERR_INIT;
     digest_of(&d, "0123456789");
     struct blob_writer *w = NULL;
-    assert_int_equal(blob_writer_begin(&w, &f->bs, &d, 10, -1,
-                                       BLOB_WRITER_RESUME, &err), 0);
+    assert_int_equal(
+        blob_writer_begin(&w, &f->bs, &d, 10, -1, BLOB_WRITER_RESUME, &err), 0);
     assert_int_equal(blob_writer_offset(w), 0);
     assert_int_equal(blob_writer_write(w, "012345", 6, &err), 0);
 
     /* While held, a second writer gets a private temporary file. */
     struct blob_writer *w2 = NULL;
-    assert_int_equal(blob_writer_begin(&w2, &f->bs, &d, 10, -1,
-                                       BLOB_WRITER_RESUME, &err), 0);
+    assert_int_equal(
+        blob_writer_begin(&w2, &f->bs, &d, 10, -1, BLOB_WRITER_RESUME, &err),
+        0);
     assert_int_equal(blob_writer_offset(w2), 0);
     blob_writer_abort(w2, true);
 
     blob_writer_abort(w, true); /* interrupted: keep the partial */
     assert_int_equal(count_dir(f->bs.tmpdir), 1);
 
-    assert_int_equal(blob_writer_begin(&w, &f->bs, &d, 10, -1,
-                                       BLOB_WRITER_RESUME, &err), 0);
+    assert_int_equal(
+        blob_writer_begin(&w, &f->bs, &d, 10, -1, BLOB_WRITER_RESUME, &err), 0);
     assert_int_equal(blob_writer_offset(w), 6);
     assert_int_equal(blob_writer_write(w, "6789", 4, &err), 0);
     assert_int_equal(blob_writer_commit(w, &err), 0);
@@ -196,8 +197,8 @@ static void test_corrupt_partial_removed(void **state)
     fputs("XXXXXX", fp);
     fclose(fp);
     struct blob_writer *w = NULL;
-    assert_int_equal(blob_writer_begin(&w, &f->bs, &d, 10, -1,
-                                       BLOB_WRITER_RESUME, &err), 0);
+    assert_int_equal(
+        blob_writer_begin(&w, &f->bs, &d, 10, -1, BLOB_WRITER_RESUME, &err), 0);
     assert_int_equal(blob_writer_offset(w), 6);
     assert_int_equal(blob_writer_write(w, "6789", 4, &err), 0);
     assert_int_equal(blob_writer_commit(w, &err), -1);
@@ -219,16 +220,16 @@ static void test_import_fd(void **state)
     fputs("file content", fp);
     fclose(fp);
     int fd = open(path, O_RDONLY);
-    assert_int_equal(blobstore_import_fd(&f->bs, fd, &d, 12, -1, "layer x",
-                                         &err), 0);
+    assert_int_equal(
+        blobstore_import_fd(&f->bs, fd, &d, 12, -1, "layer x", &err), 0);
     close(fd);
     assert_true(blobstore_has(&f->bs, &d, 12));
     /* Declared size 11: cut off, error names the source. */
     struct digest d2;
     digest_of(&d2, "file conten");
     fd = open(path, O_RDONLY);
-    assert_int_equal(blobstore_import_fd(&f->bs, fd, &d2, 11, -1, "layer x",
-                                         &err), -1);
+    assert_int_equal(
+        blobstore_import_fd(&f->bs, fd, &d2, 11, -1, "layer x", &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "layer x"));
     xo_err_clear(&err);
     close(fd);

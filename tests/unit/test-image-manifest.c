@@ -11,9 +11,12 @@
 
 #include "image/manifest.h"
 
-#define D1 "sha256:1111111111111111111111111111111111111111111111111111111111111111"
-#define D2 "sha256:2222222222222222222222222222222222222222222222222222222222222222"
-#define D3 "sha256:3333333333333333333333333333333333333333333333333333333333333333"
+#define D1                                                                     \
+    "sha256:1111111111111111111111111111111111111111111111111111111111111111"
+#define D2                                                                     \
+    "sha256:2222222222222222222222222222222222222222222222222222222222222222"
+#define D3                                                                     \
+    "sha256:3333333333333333333333333333333333333333333333333333333333333333"
 
 static const char manifest[] =
     "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\","
@@ -28,7 +31,8 @@ static const char index_doc[] =
     "{\"schemaVersion\":2,\"manifests\":["
     "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D1 "\",\"size\":1,"
     "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
-    "{\"mediaType\":\"" MT_DOCKER_MANIFEST "\",\"digest\":\"" D2 "\",\"size\":2,"
+    "{\"mediaType\":\"" MT_DOCKER_MANIFEST "\",\"digest\":\"" D2
+    "\",\"size\":2,"
     "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"},"
     "\"annotations\":{\"" ANNOTATION_REF_NAME "\":\"v1\"}}]}";
 
@@ -37,16 +41,16 @@ static void test_manifest_ok(void **state)
     (void)state;
     struct oci_manifest m;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(oci_manifest_parse(&m, manifest, strlen(manifest), "m",
-                                        &err), 0);
+    assert_int_equal(
+        oci_manifest_parse(&m, manifest, strlen(manifest), "m", &err), 0);
     assert_string_equal(m.config.digest.str, D1);
     assert_int_equal(m.config.size, 123);
     assert_int_equal(m.n_layers, 2);
     assert_string_equal(m.layers[1].digest.str, D3);
     oci_manifest_dispose(&m);
     enum oci_kind k;
-    assert_int_equal(oci_doc_kind(&k, manifest, strlen(manifest), NULL, "m",
-                                  &err), 0);
+    assert_int_equal(
+        oci_doc_kind(&k, manifest, strlen(manifest), NULL, "m", &err), 0);
     assert_int_equal(k, OCI_KIND_MANIFEST);
 }
 
@@ -54,8 +58,8 @@ static void expect_manifest_bad(const char *doc, const char *why)
 {
     struct oci_manifest m;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(oci_manifest_parse(&m, doc, strlen(doc), "sha256:doc",
-                                        &err), -1);
+    assert_int_equal(
+        oci_manifest_parse(&m, doc, strlen(doc), "sha256:doc", &err), -1);
     if (!strstr(xo_err_msg(&err), why))
         fail_msg("error \"%s\" lacks \"%s\"", xo_err_msg(&err), why);
     assert_non_null(strstr(xo_err_msg(&err), "sha256:doc"));
@@ -77,8 +81,9 @@ static void test_manifest_bad(void **state)
     (void)state;
     expect_manifest_bad("[]", "must be a JSON object");
     expect_manifest_bad("{", "invalid JSON");
-    expect_manifest_bad(replace(manifest, "\"schemaVersion\":2",
-                                "\"schemaVersion\":1"), "must be 2");
+    expect_manifest_bad(
+        replace(manifest, "\"schemaVersion\":2", "\"schemaVersion\":1"),
+        "must be 2");
     expect_manifest_bad(replace(manifest, "\"size\":123", "\"size\":-1"),
                         "non-negative");
     expect_manifest_bad(replace(manifest, "\"size\":123", "\"size\":\"1\""),
@@ -98,7 +103,8 @@ static void test_too_many_layers(void **state)
     (void)state;
     size_t cap = 1 << 20;
     char *doc = malloc(cap);
-    size_t o = (size_t)snprintf(doc, cap, "{\"schemaVersion\":2,\"config\":"
+    size_t o = (size_t)snprintf(doc, cap,
+                                "{\"schemaVersion\":2,\"config\":"
                                 "{\"mediaType\":\"" MT_OCI_CONFIG "\","
                                 "\"digest\":\"" D1 "\",\"size\":1},"
                                 "\"layers\":[");
@@ -106,7 +112,8 @@ static void test_too_many_layers(void **state)
         o += (size_t)snprintf(doc + o, cap - o,
                               "%s{\"mediaType\":\"application/vnd.oci.image."
                               "layer.v1.tar\",\"digest\":\"" D2 "\","
-                              "\"size\":1}", i ? "," : "");
+                              "\"size\":1}",
+                              i ? "," : "");
     snprintf(doc + o, cap - o, "]}");
     expect_manifest_bad(doc, "at most 512 allowed");
     free(doc);
@@ -117,13 +124,12 @@ static void test_index_pick(void **state)
     (void)state;
     struct oci_index ix;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(oci_index_parse(&ix, index_doc, strlen(index_doc), "ix",
-                                     &err), 0);
+    assert_int_equal(
+        oci_index_parse(&ix, index_doc, strlen(index_doc), "ix", &err), 0);
     const struct oci_descriptor *d = NULL;
     assert_int_equal(oci_index_pick(&d, &ix, "linux", "amd64", "ix", &err), 0);
     assert_string_equal(d->digest.str, D2);
-    assert_int_equal(oci_index_pick(&d, &ix, "linux", "s390x", "ix", &err),
-                     -1);
+    assert_int_equal(oci_index_pick(&d, &ix, "linux", "s390x", "ix", &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "no image for linux/s390x"));
     assert_non_null(strstr(xo_err_msg(&err), "linux/arm64, linux/amd64"));
     xo_err_clear(&err);
@@ -134,14 +140,15 @@ static void test_index_pick(void **state)
     xo_err_clear(&err);
     oci_index_dispose(&ix);
     enum oci_kind k;
-    assert_int_equal(oci_doc_kind(&k, index_doc, strlen(index_doc), NULL,
-                                  "ix", &err), 0);
+    assert_int_equal(
+        oci_doc_kind(&k, index_doc, strlen(index_doc), NULL, "ix", &err), 0);
     assert_int_equal(k, OCI_KIND_INDEX);
     /* Fetched as a manifest but says it is an index: refused. */
     const char *lying = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX
                         "\",\"manifests\":[]}";
-    assert_int_equal(oci_doc_kind(&k, lying, strlen(lying), MT_OCI_MANIFEST,
-                                  "ix", &err), -1);
+    assert_int_equal(
+        oci_doc_kind(&k, lying, strlen(lying), MT_OCI_MANIFEST, "ix", &err),
+        -1);
     xo_err_clear(&err);
 }
 

@@ -47,9 +47,9 @@ static void test_registry(void **state)
 {
     (void)state;
     ok("docker://127.0.0.1:5000/small:1", "docker://127.0.0.1:5000/small:1");
-    ok("docker://127.0.0.1:5000/a/b-c/d__e", "docker://127.0.0.1:5000/a/b-c/d__e:latest");
-    ok("docker://localhost/x@sha256:" HEX,
-       "docker://localhost/x@sha256:" HEX);
+    ok("docker://127.0.0.1:5000/a/b-c/d__e",
+       "docker://127.0.0.1:5000/a/b-c/d__e:latest");
+    ok("docker://localhost/x@sha256:" HEX, "docker://localhost/x@sha256:" HEX);
     ok("busybox", "docker://registry-1.docker.io/library/busybox:latest");
     ok("example.com/team/app:v1", "docker://example.com/team/app:v1");
     bad("docker://127.0.0.1:5000/Upper:1", "invalid repository");

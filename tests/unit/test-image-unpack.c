@@ -49,11 +49,11 @@ static void tb_pad(struct tarbuf *t)
 }
 
 struct ent {
-    char type;            /* '0' file, '5' dir, '2' symlink, '1' hardlink,
+    char type; /* '0' file, '5' dir, '2' symlink, '1' hardlink,
                              '3' char, '6' fifo */
     const char *name;
-    const char *link;     /* symlink/hardlink target */
-    const char *data;     /* file content */
+    const char *link; /* symlink/hardlink target */
+    const char *data; /* file content */
     unsigned mode;
     unsigned uid, gid;
     unsigned long long size; /* declared size; 0: strlen(data) */
@@ -271,16 +271,27 @@ static void test_basic_tree(void **state)
     struct tarbuf t = {0};
     tb_add(&t, (struct ent){.type = '5', .name = "./", .mode = 0755});
     tb_add(&t, (struct ent){.type = '5', .name = "./bin/", .mode = 0755});
-    tb_add(&t, (struct ent){.type = '0', .name = "./bin/busybox", .data = "#!busybox",
+    tb_add(&t, (struct ent){.type = '0',
+                            .name = "./bin/busybox",
+                            .data = "#!busybox",
                             .mode = 0755});
-    tb_add(&t, (struct ent){.type = '2', .name = "./bin/sh", .link = "busybox",
+    tb_add(&t, (struct ent){.type = '2',
+                            .name = "./bin/sh",
+                            .link = "busybox",
                             .mode = 0777});
-    tb_add(&t, (struct ent){.type = '0', .name = "./home/user/f", .data = "secret",
-                            .mode = 04750, .uid = 1234, .gid = 5678});
-    tb_add(&t, (struct ent){.type = '1', .name = "./home/user/g", .link = "./home/user/f"});
+    tb_add(&t, (struct ent){.type = '0',
+                            .name = "./home/user/f",
+                            .data = "secret",
+                            .mode = 04750,
+                            .uid = 1234,
+                            .gid = 5678});
+    tb_add(&t, (struct ent){.type = '1',
+                            .name = "./home/user/g",
+                            .link = "./home/user/f"});
     tb_add(&t, (struct ent){.type = '5', .name = "./tmp", .mode = 01777});
     tb_add(&t, (struct ent){.type = '6', .name = "./fifo", .mode = 0600});
-    tb_add(&t, (struct ent){.type = '2', .name = "./abs", .link = "/etc/passwd"});
+    tb_add(&t,
+           (struct ent){.type = '2', .name = "./abs", .link = "/etc/passwd"});
     tb_footer(&t);
     xo_err err = XO_ERR_INIT;
     assert_int_equal(unpack_one(f, &t, &err), 0);
@@ -383,7 +394,8 @@ static void test_footerless_layer(void **state)
     tb_add(&t, (struct ent){.type = '5', .name = "/", .mode = 0755});
     tb_add(&t, (struct ent){.type = '5', .name = "etc"});
     tb_add(&t, (struct ent){.type = '0', .name = "etc/first", .data = "one"});
-    struct ent last = {.type = '0', .name = "etc/last", .data = "the last file, unpadded"};
+    struct ent last = {
+        .type = '0', .name = "etc/last", .data = "the last file, unpadded"};
     tb_header(&t, &last);
     tb_put(&t, last.data, strlen(last.data));
     xo_err err = XO_ERR_INIT;
@@ -419,7 +431,8 @@ static void test_dotdot_refused(void **state)
     tb_footer(&t);
     expect_refused(f, &t, "\"..\" would land outside the rootfs");
     struct tarbuf t2 = {0};
-    tb_add(&t2, (struct ent){.type = '0', .name = "a/../../outside/pwned", .data = "x"});
+    tb_add(&t2, (struct ent){
+                    .type = '0', .name = "a/../../outside/pwned", .data = "x"});
     tb_footer(&t2);
     expect_refused(f, &t2, "outside the rootfs");
 }
@@ -440,13 +453,15 @@ static void test_symlink_write_through_refused(void **state)
     struct fx *f = *state;
     struct tarbuf t = {0};
     tb_add(&t, (struct ent){.type = '2', .name = "evil", .link = f->outside});
-    tb_add(&t, (struct ent){.type = '0', .name = "evil/pwned", .data = "pwned"});
+    tb_add(&t,
+           (struct ent){.type = '0', .name = "evil/pwned", .data = "pwned"});
     tb_footer(&t);
     expect_refused(f, &t, "symlink that leaves the rootfs");
 
     struct tarbuf t2 = {0};
     tb_add(&t2, (struct ent){.type = '2', .name = "rel", .link = "../outside"});
-    tb_add(&t2, (struct ent){.type = '0', .name = "rel/pwned", .data = "pwned"});
+    tb_add(&t2,
+           (struct ent){.type = '0', .name = "rel/pwned", .data = "pwned"});
     tb_footer(&t2);
     expect_refused(f, &t2, "symlink that leaves the rootfs");
 

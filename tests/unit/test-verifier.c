@@ -11,6 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include "verifier/cosign.h"
 #include "verifier/digest.h"
 
 #define EMPTY_SHA                                                              \
@@ -52,15 +56,19 @@ static void test_parse_invalid(void **state)
     expect_bad("SHA256:" ABC_SHA, "only sha256");
     expect_bad("sha256:", "exactly 64");
     expect_bad("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
-               "61f20015a", "exactly 64");
+               "61f20015a",
+               "exactly 64");
     expect_bad(ABC_SHA "0", "exactly 64");
     expect_bad("sha256:BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF"
-               "61F20015AD", "lowercase");
+               "61F20015AD",
+               "lowercase");
     /* 64 bytes, but a path: must never become a blob file name. */
     expect_bad("sha256:../../../etc/passwd/ba7816bf8f01cfea414140de5dae2223b0"
-               "0361a39617", "lowercase");
+               "0361a39617",
+               "lowercase");
     expect_bad("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
-               "61f20015a\n", "lowercase");
+               "61f20015a\n",
+               "lowercase");
 }
 
 static void test_long_input_quoted_bounded(void **state)
@@ -153,6 +161,108 @@ static void test_digest_fd(void **state)
     xo_err_clear(&err);
 }
 
+/* ---- cosign ---- */
+
+static EVP_PKEY *gen_key(const char *pub_path)
+{
+    EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+    assert_non_null(k);
+    FILE *f = fopen(pub_path, "w");
+    assert_non_null(f);
+    assert_int_equal(PEM_write_PUBKEY(f, k), 1);
+    fclose(f);
+    return k;
+}
+
+static char *sign_b64(EVP_PKEY *k, const char *payload)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char sig[256];
+    size_t len = sizeof(sig);
+    assert_int_equal(EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, k), 1);
+    assert_int_equal(EVP_DigestSign(ctx, sig, &len,
+                                    (const unsigned char *)payload,
+                                    strlen(payload)),
+                     1);
+    EVP_MD_CTX_free(ctx);
+    char *b64 = malloc(4 * ((len + 2) / 3) + 1);
+    EVP_EncodeBlock((unsigned char *)b64, sig, (int)len);
+    return b64;
+}
+
+static char *payload_for(const char *digest)
+{
+    char *p = NULL;
+    assert_true(
+        asprintf(&p,
+                 "{\"critical\":{\"identity\":{\"docker-reference\""
+                 ":\"x\"},\"image\":{\"docker-manifest-digest\":\"%s\"},"
+                 "\"type\":\"cosign container image signature\"},"
+                 "\"optional\":null}",
+                 digest) > 0);
+    return p;
+}
+
+static void test_cosign(void **state)
+{
+    (void)state;
+    char pub[] = "/tmp/test-cosign-pub.XXXXXX",
+         pub2[] = "/tmp/test-cosign-pub2.XXXXXX";
+    close(mkstemp(pub));
+    close(mkstemp(pub2));
+    EVP_PKEY *k = gen_key(pub), *k2 = gen_key(pub2);
+    struct digest d, other;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(digest_parse(&d, ABC_SHA, &err), 0);
+    assert_int_equal(digest_parse(&other, EMPTY_SHA, &err), 0);
+    struct cosign_key *key = NULL;
+    assert_int_equal(cosign_key_load(&key, pub, &err), 0);
+
+    char *payload = payload_for(ABC_SHA);
+    char *sig = sign_b64(k, payload);
+    assert_int_equal(
+        cosign_verify(key, payload, strlen(payload), sig, &d, &err), 0);
+    /* Signed, but for another image. */
+    assert_int_equal(
+        cosign_verify(key, payload, strlen(payload), sig, &other, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "signs " ABC_SHA ", not"));
+    xo_err_clear(&err);
+    /* Another key's signature. */
+    char *sig2 = sign_b64(k2, payload);
+    assert_int_equal(
+        cosign_verify(key, payload, strlen(payload), sig2, &d, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "does not verify with key"));
+    xo_err_clear(&err);
+    /* Payload changed after signing. */
+    payload[strlen(payload) - 2] = 'X';
+    assert_int_equal(
+        cosign_verify(key, payload, strlen(payload), sig, &d, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "does not verify"));
+    xo_err_clear(&err);
+    /* Garbage signature. */
+    assert_int_equal(
+        cosign_verify(key, payload, strlen(payload), "!!!!", &d, &err), -1);
+    xo_err_clear(&err);
+    /* A non-P-256 key file is refused. */
+    FILE *f = fopen(pub2, "w");
+    fputs("-----BEGIN PUBLIC KEY-----\nnot a key\n-----END PUBLIC KEY-----\n",
+          f);
+    fclose(f);
+    struct cosign_key *bad = NULL;
+    assert_int_equal(cosign_key_load(&bad, pub2, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), pub2));
+    xo_err_clear(&err);
+
+    cosign_key_free(key);
+    free(payload);
+    free(sig);
+    free(sig2);
+    EVP_PKEY_free(k);
+    EVP_PKEY_free(k2);
+    unlink(pub);
+    unlink(pub2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -163,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_streaming_chunks),
         cmocka_unit_test(test_check_mismatch_names_both),
         cmocka_unit_test(test_digest_fd),
+        cmocka_unit_test(test_cosign),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,11 @@
 #   manifest and whose linux/arm64 entry is ARM64TAG's (a dangling
 #   placeholder without it), copying SRCDIR's blobs.
 #
+# usage: tools/mkimage/mkimage.sh sign DIR DIGEST KEY.pem [DOCKER-REFERENCE]
+#   Adds a cosign-format signature of DIGEST (sha256:...) made with the
+#   EC private key KEY.pem to the layout DIR, as tag sha256-<hex>.sig
+#   (what `cosign sign --key` pushes), using only openssl.
+#
 # usage: tools/mkimage/mkimage.sh big OUT [MB]
 #   A multi-layer image of about MB (default 200) megabytes of Debian
 #   package content (for `make bench`), as OUT/big-layout:big.
@@ -68,6 +73,13 @@ write_index() {
 }
 
 set_tag() { # DIR TAG MEDIATYPE HEX SIZE
+    # A layout written by another tool (umoci): take over its tags first.
+    if [ ! -f "$1/.tags" ] && [ -f "$1/index.json" ]; then
+        grep -o '{"mediaType":"[^"]*","digest":"sha256:[0-9a-f]*","size":[0-9]*,"annotations":{"org.opencontainers.image.ref.name":"[^"]*"}}' \
+            "$1/index.json" |
+        sed 's/.*"mediaType":"\([^"]*\)","digest":"sha256:\([0-9a-f]*\)","size":\([0-9]*\).*ref.name":"\([^"]*\)".*/\4 \1 \2 \3/' \
+            > "$1/.tags"
+    fi
     touch "$1/.tags"
     grep -v "^$2 " "$1/.tags" > "$1/.tags.new" || true
     echo "$2 $3 $4 $5" >> "$1/.tags.new"
@@ -122,6 +134,23 @@ cmd_index() {
     set_tag "$dir" "$tag" application/vnd.oci.image.index.v1+json "$h" "$s"
     rm -rf "$tmp"
     echo "sha256:$h"
+}
+
+cmd_sign() {
+    local dir=$1 digest=$2 key=$3 ref=${4:-xl-oci/test} tmp h s ph ps sig
+    tmp=$(mktemp -d)
+    printf '{"critical":{"identity":{"docker-reference":"%s"},"image":{"docker-manifest-digest":"%s"},"type":"cosign container image signature"},"optional":null}' \
+        "$ref" "$digest" > "$tmp/payload"
+    sig=$(openssl dgst -sha256 -sign "$key" "$tmp/payload" | base64 -w0)
+    read -r ph ps < <(blob_put "$dir" "$tmp/payload")
+    printf '{}' > "$tmp/config"
+    read -r h s < <(blob_put "$dir" "$tmp/config")
+    printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","digest":"sha256:%s","size":%s,"annotations":{"dev.cosignproject.cosign/signature":"%s"}}]}' \
+        "$h" "$s" "$ph" "$ps" "$sig" > "$tmp/manifest"
+    read -r h s < <(blob_put "$dir" "$tmp/manifest")
+    set_tag "$dir" "sha256-${digest#sha256:}.sig" application/vnd.oci.image.manifest.v1+json "$h" "$s"
+    rm -rf "$tmp"
+    echo "sha256-${digest#sha256:}.sig"
 }
 
 # small_rootfs DIR: the "small" tree.
@@ -226,6 +255,7 @@ case "${1:-}" in
 build) shift; [ $# = 1 ] || die "usage: mkimage.sh build OUT"; cmd_build "$@" ;;
 layout) shift; [ $# -ge 2 ] || die "usage: mkimage.sh layout DIR TAG LAYER..."; cmd_layout "$@" ;;
 index) shift; [ $# -ge 4 ] || die "usage: mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]"; cmd_index "$@" ;;
+sign) shift; [ $# -ge 3 ] || die "usage: mkimage.sh sign DIR DIGEST KEY.pem [REF]"; cmd_sign "$@" ;;
 big) shift; [ $# -ge 1 ] || die "usage: mkimage.sh big OUT [MB]"; cmd_big "$@" ;;
 *) sed -n '2,/^set -e/p' "$0" | sed 's/^# \{0,1\}//;$d' >&2; exit 2 ;;
 esac

@@ -1,0 +1,142 @@
+/* cosign.c: ECDSA P-256 verification of cosign payloads (see cosign.h). */
+#include "cosign.h"
+
+#include <errno.h>
+#include <openssl/bio.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "json.h"
+
+struct cosign_key {
+    EVP_PKEY *pkey;
+    char *path;
+};
+
+void cosign_key_free(struct cosign_key *k)
+{
+    if (!k)
+        return;
+    EVP_PKEY_free(k->pkey);
+    free(k->path);
+    free(k);
+}
+
+int cosign_key_load(struct cosign_key **key_r, const char *path, xo_err *err)
+{
+    char *pem = NULL;
+    size_t len = 0;
+    if (xo_read_file(&pem, &len, path, COSIGN_KEY_MAX, err) < 0)
+        return xo_err_wrap(err, "verify key");
+    BIO *bio = BIO_new_mem_buf(pem, (int)len);
+    EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    BIO_free(bio);
+    free(pem);
+    if (!pkey)
+        return xo_err_set(err, EINVAL, "verify key %s: not a PEM public key",
+                          path);
+    char group[64] = "";
+    size_t glen = 0;
+    if (!EVP_PKEY_is_a(pkey, "EC") ||
+        !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
+                                        sizeof(group), &glen) ||
+        strcmp(group, "prime256v1") != 0) {
+        EVP_PKEY_free(pkey);
+        return xo_err_set(err, EINVAL,
+                          "verify key %s: only ECDSA P-256 keys "
+                          "are supported",
+                          path);
+    }
+    struct cosign_key *k = calloc(1, sizeof(*k));
+    if (!k || !(k->path = strdup(path))) {
+        free(k);
+        EVP_PKEY_free(pkey);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    k->pkey = pkey;
+    *key_r = k;
+    return 0;
+}
+
+static int check_signature(const struct cosign_key *k, const char *payload,
+                           size_t len, const char *sig_b64, xo_err *err)
+{
+    size_t n = strnlen(sig_b64, COSIGN_SIG_B64_MAX + 1);
+    if (n == 0 || n > COSIGN_SIG_B64_MAX || n % 4)
+        return xo_err_set(err, EINVAL,
+                          "signature is not base64 of a DER "
+                          "ECDSA signature");
+    unsigned char sig[COSIGN_SIG_B64_MAX];
+    int slen = EVP_DecodeBlock(sig, (const unsigned char *)sig_b64, (int)n);
+    if (slen <= 0)
+        return xo_err_set(err, EINVAL, "signature is not valid base64");
+    if (sig_b64[n - 1] == '=')
+        slen--;
+    if (n >= 2 && sig_b64[n - 2] == '=')
+        slen--;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok =
+        ctx &&
+        EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1 &&
+        EVP_DigestVerify(ctx, sig, (size_t)slen, (const unsigned char *)payload,
+                         len) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!ok)
+        return xo_err_set(err, EBADMSG,
+                          "signature does not verify with key "
+                          "%s",
+                          k->path);
+    return 0;
+}
+
+static int check_payload(const char *payload, size_t len,
+                         const struct digest *signed_digest, xo_err *err)
+{
+    json_object *o = NULL, *crit = NULL, *img = NULL;
+    const char *type = NULL, *dg = NULL;
+    const char *where = "signature payload";
+    if (xo_json_parse(&o, payload, len, COSIGN_PAYLOAD_MAX, where, err) < 0)
+        return -1;
+    int rc = -1;
+    if (!json_object_is_type(o, json_type_object)) {
+        xo_err_set(err, EINVAL, "%s: must be a JSON object", where);
+        goto out;
+    }
+    if (xo_json_get_object(&crit, o, "critical", true, where, err) < 0 ||
+        xo_json_get_string(&type, crit, "type", true, where, err) < 0 ||
+        xo_json_get_object(&img, crit, "image", true, where, err) < 0 ||
+        xo_json_get_string(&dg, img, "docker-manifest-digest", true, where,
+                           err) < 0)
+        goto out;
+    if (strcmp(type, COSIGN_PAYLOAD_TYPE) != 0) {
+        xo_err_set(err, EINVAL,
+                   "%s: type \"%s\" is not a cosign image "
+                   "signature",
+                   where, type);
+        goto out;
+    }
+    if (strcmp(dg, signed_digest->str) != 0) {
+        xo_err_set(err, EBADMSG, "%s: signs %.80s, not %s", where, dg,
+                   signed_digest->str);
+        goto out;
+    }
+    rc = 0;
+out:
+    json_object_put(o);
+    return rc;
+}
+
+int cosign_verify(const struct cosign_key *key, const char *payload, size_t len,
+                  const char *sig_b64, const struct digest *signed_digest,
+                  xo_err *err)
+{
+    /* The signature first: never interpret unauthenticated JSON further
+     * than needed to say why it was refused. */
+    if (check_signature(key, payload, len, sig_b64, err) < 0)
+        return -1;
+    return check_payload(payload, len, signed_digest, err);
+}
