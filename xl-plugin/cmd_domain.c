@@ -292,6 +292,12 @@ int main_destroy(int argc, char **argv)
         xo_err_set(&err, ENOENT, "no container domain named %s", name);
         goto fail;
     }
+    /* A monitor applying on_poweroff is let finish: killed in the middle of
+     * a destroy it would leave hotplug work (loop devices) undone. */
+    if (have_status && strcmp(st.state, "halting") == 0 &&
+        state_monitor_alive(root, name))
+        wait_final(&h, name, 120000, &st, &err);
+    xo_err_clear(&err);
     /* Tolerant of a half-created domain: each part is removed if present. */
     stop_monitor(root, name);
     uint32_t domid;

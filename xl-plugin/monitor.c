@@ -239,23 +239,22 @@ static int domain_ended(struct monitor *m, bool vanished,
     const struct guest_report *r = &m->report;
     if (!r->has_exit_code || r->phase != GUEST_PHASE_EXITED)
         set_status(m, "finished", now);
+    const char *final = "halted";
     if (r->phase == GUEST_PHASE_FAILED) {
-        set_status(m, "state", "broken");
-    } else if (vanished && r->phase != GUEST_PHASE_EXITED) {
-        set_status(m, "state", "halted");
+        final = "broken";
     } else if (!vanished && reason != LIBXL_SHUTDOWN_REASON_POWEROFF &&
                reason != LIBXL_SHUTDOWN_REASON_REBOOT &&
                r->phase != GUEST_PHASE_EXITED) {
-        set_status(m, "state", "broken");
+        final = "broken";
         set_status(m, "error",
                    reason == LIBXL_SHUTDOWN_REASON_CRASH
                        ? "the domain crashed"
                        : "the domain shut down unexpectedly");
-    } else {
-        set_status(m, "state", "halted");
     }
-    if (vanished || !m->have_config)
+    if (vanished || !m->have_config) {
+        set_status(m, "state", final);
         return 0;
+    }
 
     libxl_action_on_shutdown a = m->d_config.on_poweroff;
     if (reason == LIBXL_SHUTDOWN_REASON_REBOOT)
@@ -264,6 +263,10 @@ static int domain_ended(struct monitor *m, bool vanished,
         a = m->d_config.on_crash;
     xo_info("domain %s (%u) shut down (%s): %s", m->name, m->domid,
             libxl_shutdown_reason_to_string(reason), action_name(a));
+    /* The final state is written only once the action is done, so `wait`
+     * and `destroy` never race a destroy (and its hotplug scripts, which
+     * detach loop devices) still in progress here. */
+    set_status(m, "state", "halting");
     switch (a) {
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
@@ -274,11 +277,13 @@ static int domain_ended(struct monitor *m, bool vanished,
         set_status(m, "error", "restart failed");
         return 0;
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
-        return 0;
+        break;
     default:
         libxl_domain_destroy(m->h.ctx, m->domid, NULL);
-        return 0;
+        break;
     }
+    set_status(m, "state", final);
+    return 0;
 }
 
 /* Checks the domain after @releaseDomain; returns 1 while it runs. */
