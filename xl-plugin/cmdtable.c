@@ -48,6 +48,7 @@ const struct cmd_spec cmd_table[] = {
      "  --authfile FILE      credentials (auth.json / docker config.json)\n"
      "  --creds USER:PASS    credentials for this pull\n"
      "  --verify-key PEM     require a cosign signature by this key\n"
+     "  --policy FILE        signature policy (keys per image name)\n"
      "  --allow-devices      unpack device nodes from layers\n"},
     {"images", main_images, false, "List pulled images", "[--json]",
      "  --json   print a JSON array\n"},
