@@ -26,3 +26,9 @@ $(B)/tests/xl-oci-image: $(IMAGE_TOOL_OBJS) $(B)/libxloci.a
 	$(CC) -pie -o $@ $(IMAGE_TOOL_OBJS) $(B)/libxloci.a $(DEPS_LIBS) \
 		$(LDFLAGS)
 BIN_TARGETS += $(B)/tests/xl-oci-image
+
+# The verifier's hasher as a command, for the image benchmark.
+$(B)/tests/xl-oci-sha256: $(OBJ)/tests/image/sha256-tool.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/xl-oci-sha256
