@@ -269,6 +269,40 @@ auth:
     head -c "$half" /dev/urandom > "$RG/tmp/$layer.partial"
     check "registry: a corrupt partial is discarded and the blob fetched again" \
         sh -c "'$top/$XO' --root '$RG' pull -q --plain-http 'docker://$HP/small:1' && [ \"\$(sha256sum < '$RG/blobs/sha256/$layer' | cut -d' ' -f1)\" = '$layer' ]"
+
+    # Bearer tokens: a registry with token auth whose realm is busybox
+    # httpd (from Debian's busybox-static) serving a JWT we sign here
+    # (RS256, x5c = the issuer certificate the registry trusts).
+    tk=$W/token
+    mkdir -p "$tk/www"
+    b64u() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+    if openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tk/key" -out "$tk/crt" \
+           -days 30 -subj "/CN=xl-oci token issuer" >/dev/null 2>&1 &&
+       bb=$(tools/debcache.sh busybox-static | cut -d' ' -f2)/bin/busybox; then
+        now=$(date +%s)
+        jh=$(printf '{"alg":"RS256","typ":"JWT","x5c":["%s"]}' "$(openssl x509 -in "$tk/crt" -outform DER | base64 -w0)" | b64u)
+        jc=$(printf '{"iss":"xl-oci-issuer","sub":"tester","aud":"xl-oci-registry","exp":%d,"nbf":%d,"iat":%d,"jti":"t1","access":[{"type":"repository","name":"small","actions":["pull","push"]}]}' \
+             $((now + 3600)) $((now - 60)) "$now" | b64u)
+        js=$(printf '%s.%s' "$jh" "$jc" | openssl dgst -sha256 -sign "$tk/key" | b64u)
+        printf '{"token":"%s.%s.%s"}' "$jh" "$jc" "$js" > "$tk/www/token"
+        TKP=$(shuf -i 20000-60000 -n 1)
+        "$bb" httpd -f -p "127.0.0.1:$TKP" -h "$tk/www" & REG_PIDS="$REG_PIDS $!"
+        if start_registry reg-token "auth:
+  token: {realm: \"http://127.0.0.1:$TKP/token\", service: xl-oci-registry, issuer: xl-oci-issuer, rootcertbundle: $tk/crt}
+"; then
+            BP=127.0.0.1:$PORT
+            skopeo copy -q "oci:$L:small" "docker://$BP/small:1" --dest-tls-verify=false >>"$W/push.log" 2>&1
+            out=$("$top/$XO" --root "$W/rootbearer" pull -q --plain-http "docker://$BP/small:1" 2>"$W/err")
+            if [ "$out" = "$small" ]; then ok "registry bearer token: pull with a token from the realm"
+            else sed 's/^/# /' "$W/err"; notok "registry bearer token: pull with a token from the realm"; fi
+            refuse "registry bearer token: a token without access to the repository is refused" "access denied" \
+                "$top/$XO" --root "$W/rootbearer" pull -q --plain-http "docker://$BP/other:1"
+        else
+            notok "docker-registry with token auth did not start"
+        fi
+    else
+        notok "token issuer setup (openssl, busybox-static)"
+    fi
 else
     sed 's/^/# /' "$W"/reg-*/log 2>/dev/null
     notok "docker-registry did not start"
