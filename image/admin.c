@@ -25,7 +25,7 @@
 #include "volume.h"
 
 #define DOMAIN_USE_FILE "root-volume"
-#define DOMAIN_USE_MAX 4096
+#define DOMAIN_USE_MAX (4 << 20)
 
 void image_list_free(struct image_info *list, size_t n)
 {
@@ -81,7 +81,34 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
     return 0;
 }
 
-/* The manifest digests (and volume paths) domains under <root>/domains use. */
+/*
+ * Adds every "volumes/sha256/<hex>" a domain file mentions.  Scanning the
+ * domain's own state (its libxl config names the rootfs image by path)
+ * keeps a running domain's volume even when no root-volume file was
+ * written.
+ */
+static int scan_volume_refs(struct strset *used, const char *buf)
+{
+    static const char needle[] = "volumes/sha256/";
+    for (const char *p = strstr(buf, needle); p; p = strstr(p + 1, needle)) {
+        const char *hex = p + sizeof(needle) - 1;
+        if (strspn(hex, "0123456789abcdef") < DIGEST_HEX_LEN)
+            continue;
+        char h[DIGEST_HEX_LEN + 1];
+        memcpy(h, hex, DIGEST_HEX_LEN);
+        h[DIGEST_HEX_LEN] = '\0';
+        if (strset_add(used, h) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The manifest digests domains under <root>/domains use: named in
+ * DOMAIN_USE_FILE (a volume path or a digest) or in any of its state
+ * files listed in domain_files. */
+static const char *const domain_files[] = {
+    DOMAIN_USE_FILE, "domain-config.json", "runtime-spec.json"};
+
 static int domain_uses(struct strset *used, const char *root, xo_err *err)
 {
     char *dir = NULL;
@@ -96,28 +123,36 @@ static int domain_uses(struct strset *used, const char *root, xo_err *err)
     int rc = 0;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' && strncmp(e->d_name, ".new-", 5) != 0)
             continue;
-        char *p = NULL, *buf = NULL;
-        if (asprintf(&p, "%s/%s/%s", dir, e->d_name, DOMAIN_USE_FILE) < 0) {
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-            break;
-        }
-        if (access(p, F_OK) == 0 &&
-            xo_read_file(&buf, NULL, p, DOMAIN_USE_MAX, err) == 0) {
-            buf[strcspn(buf, "\n")] = '\0';
-            /* A path ends in the hex digest; keep just that. */
-            const char *slash = strrchr(buf, '/');
-            const char *v = slash ? slash + 1 : buf;
-            if (!strncmp(v, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)))
-                v += sizeof(DIGEST_ALGO);
-            if (strset_add(used, v) < 0)
+        for (size_t i = 0;
+             rc == 0 && i < sizeof(domain_files) / sizeof(*domain_files); i++) {
+            char *p = NULL, *buf = NULL;
+            if (asprintf(&p, "%s/%s/%s", dir, e->d_name, domain_files[i]) < 0) {
                 rc = xo_err_set(err, ENOMEM, "out of memory");
-        } else if (access(p, F_OK) == 0) {
-            rc = -1;
+                break;
+            }
+            if (access(p, F_OK) == 0) {
+                if (xo_read_file(&buf, NULL, p, DOMAIN_USE_MAX, err) < 0) {
+                    rc = -1;
+                } else {
+                    /* A bare digest or hex (root-volume) counts too. */
+                    const char *v = buf + strspn(buf, " \n");
+                    if (!strncmp(v, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)))
+                        v += sizeof(DIGEST_ALGO);
+                    char h[DIGEST_HEX_LEN + 1] = "";
+                    if (strspn(v, "0123456789abcdef") == DIGEST_HEX_LEN) {
+                        memcpy(h, v, DIGEST_HEX_LEN);
+                        h[DIGEST_HEX_LEN] = '\0';
+                    }
+                    if ((h[0] && strset_add(used, h) < 0) ||
+                        scan_volume_refs(used, buf) < 0)
+                        rc = xo_err_set(err, ENOMEM, "out of memory");
+                }
+            }
+            free(buf);
+            free(p);
         }
-        free(buf);
-        free(p);
     }
     closedir(d);
     free(dir);

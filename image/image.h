@@ -93,9 +93,10 @@ struct image_prune_stats {
 
 /*
  * Removes root volumes no name and no domain uses, then blobs no remaining
- * volume or name refers to, then stale temporary files.  A domain uses a
- * volume when <root>/domains/<name>/root-volume holds its directory path
- * or its manifest digest.
+ * volume or name refers to, then leftovers in tmp/.  A domain uses a
+ * volume when a file in <root>/domains/<name>/ -- root-volume (a volume
+ * path or digest), domain-config.json or runtime-spec.json -- mentions
+ * "volumes/sha256/<hex>" (or, for root-volume, the digest).
  */
 int image_prune(const char *root, struct image_prune_stats *stats_r,
                 xo_err *err);

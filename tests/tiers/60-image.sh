@@ -357,6 +357,14 @@ check "concurrent pulls: two volumes, no temporaries" \
 check "rmi by name" xo rmi "oci:$L:multi"
 refuse "rmi of an unknown name fails clearly" "no image named" xo rmi "oci:$L:nope"
 check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
+# A domain whose state names a volume keeps it through rmi and prune.
+hex_multi=$(pull_vol "oci:$L:multi")
+mkdir -p "$R/domains/web"
+printf '{"disks":[{"pdev_path":"%s/volumes/sha256/%s/rootfs.erofs"}]}\n' "$R" "$hex_multi" > "$R/domains/web/domain-config.json"
+xo rmi "oci:$L:multi" >/dev/null 2>&1
+check "a volume a domain uses survives rmi and prune" \
+    sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -f '$R/volumes/sha256/$hex_multi/rootfs.erofs' ]"
+rm -rf "$R/domains/web"
 xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" \
     "docker://${HP:-none}/multi:1" >/dev/null 2>&1
 check "after rmi of every name and prune, no volume and no blob remains" \
