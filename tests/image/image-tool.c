@@ -5,7 +5,10 @@
  *   usage: xl-oci-image [--root DIR] COMMAND [ARGS]
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "image/image.h"
 
 #include "xl-plugin/xl_oci.h"
 
@@ -14,6 +17,22 @@ int main_images(int argc, char **argv);
 int main_rmi(int argc, char **argv);
 int main_prune(int argc, char **argv);
 
+/* resolve REF: image_resolve_root_volume(), as `oci_image = "REF"` does. */
+static int main_resolve(int argc, char **argv)
+{
+    if (argc != 2) {
+        fprintf(stderr, "usage: xl-oci-image resolve REF\n");
+        return XO_EXIT_USAGE;
+    }
+    xo_err err = XO_ERR_INIT;
+    char *dir = NULL;
+    if (image_resolve_root_volume(xo_state_root(), argv[1], &dir, &err) < 0)
+        return xo_fail(&err);
+    printf("%s\n", dir);
+    free(dir);
+    return XO_EXIT_OK;
+}
+
 const struct cmd_spec cmd_table[] = {
     {"pull", main_pull, false, "Pull an image and build its root volume",
      "[options] <REF>", NULL},
@@ -21,6 +40,8 @@ const struct cmd_spec cmd_table[] = {
     {"rmi", main_rmi, false, "Remove images", "<REF>...", NULL},
     {"prune", main_prune, false,
      "Remove root volumes and blobs no image or domain uses", "", NULL},
+    {"resolve", main_resolve, false,
+     "Print the root volume of an image, pulling it if needed", "<REF>", NULL},
 };
 const int cmd_table_size = sizeof(cmd_table) / sizeof(cmd_table[0]);
 

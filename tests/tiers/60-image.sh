@@ -116,6 +116,17 @@ out=$(xo pull "oci:$IMG/multiarch" 2>/dev/null | head -1)
 check "index: oci:multiarch resolves to linux/amd64 (the small manifest)" \
     test "${out%% *}" = "sha256:$hex"
 
+# oci_image = "REF": image_resolve_root_volume() pulls when needed.
+RV=$W/rootresolve
+TOOL=build/tests/xl-oci-image
+d1=$("$TOOL" --root "$RV" resolve "oci:$L:small" 2>/dev/null)
+check "resolve: an image not yet pulled is pulled, its volume returned" \
+    test "$d1" = "$RV/volumes/sha256/$hex" -a -f "$d1/rootfs.erofs"
+d2=$("$TOOL" --root "$RV" resolve "sha256:$hex" 2>/dev/null)
+check "resolve: by manifest digest" test "$d2" = "$d1"
+refuse "resolve: an unknown digest fails clearly" "is not in the store" \
+    "$TOOL" --root "$RV" resolve "sha256:$(printf '%064d' 0)"
+
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
 bad=$W/bad
