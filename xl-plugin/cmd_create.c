@@ -268,6 +268,9 @@ static int create_domain(struct create_opts *o, xo_err *err)
         write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
 
+    /* libxl leaves a nil UUID alone; xl generates one, and so do we. */
+    if (libxl_uuid_is_nil(&r.d.c_info.uuid))
+        libxl_uuid_generate(&r.d.c_info.uuid);
     if (libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL)) {
         xo_err_set(err, EIO,
                    "libxl could not create domain %s (see the "
