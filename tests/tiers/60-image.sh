@@ -224,6 +224,8 @@ auth:
     push "oci:$L:small" "docker://$HP/small:1" --dest-tls-verify=false &&
     push "oci:$L:multi" "docker://$HP/multi:1" --dest-tls-verify=false &&
     push --all "oci:$IMG/multiarch:latest" "docker://$HP/ma:1" --dest-tls-verify=false &&
+    push --format v2s2 "oci:$L:multi" "docker://$HP/multi:v2s2" --dest-tls-verify=false &&
+    push --all --format v2s2 "oci:$IMG/multiarch:latest" "docker://$HP/ma:v2s2" --dest-tls-verify=false &&
     push "oci:$L:small" "docker://$TP/small:1" --dest-cert-dir "$W/certdir" --dest-creds tester:s3cret ||
         { sed 's/^/# /' "$W/push.log"; notok "skopeo push of the test images"; }
 
@@ -236,6 +238,9 @@ auth:
     out=$(xr pull -q --plain-http "docker://$HP/ma:1" 2>"$W/err")
     check "registry: index resolved to linux/amd64" test "$out" = "$small"
     PULL_ARGS=--plain-http same_as_umoci "registry: multi identical to umoci unpack" "docker://$HP/multi:1" "$L" multi
+    PULL_ARGS=--plain-http same_as_umoci "registry: Docker schema2 manifest, identical to umoci unpack" "docker://$HP/multi:v2s2" "$L" multi
+    check "registry: Docker manifest list resolved to linux/amd64" \
+        sh -c "'$top/$XO' --root '$RR' pull -q --plain-http 'docker://$HP/ma:v2s2' && skopeo inspect --raw --tls-verify=false 'docker://$HP/ma:v2s2' | grep -q 'manifest.list.v2'"
 
     RT=$W/roottls
     check "registry TLS + auth: pull with --cert-dir and --creds" \
@@ -377,7 +382,7 @@ check "a volume a domain uses survives rmi and prune" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -f '$R/volumes/sha256/$hex_multi/rootfs.erofs' ]"
 rm -rf "$R/domains/web"
 xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" \
-    "docker://${HP:-none}/multi:1" >/dev/null 2>&1
+    "docker://${HP:-none}/multi:1" "docker://${HP:-none}/multi:v2s2" >/dev/null 2>&1
 check "after rmi of every name and prune, no volume and no blob remains" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -z \"\$(ls -A '$R/volumes/sha256')\" ] && [ -z \"\$(ls -A '$R/blobs/sha256')\" ]"
 

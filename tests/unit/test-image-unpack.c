@@ -206,6 +206,22 @@ static void write_layer_gz(struct fx *f, const struct tarbuf *t)
     archive_write_free(a);
 }
 
+/* Compresses the tarball with zstd (libarchive's raw format). */
+static void write_layer_zstd(struct fx *f, const struct tarbuf *t)
+{
+    struct archive *a = archive_write_new();
+    assert_int_equal(archive_write_add_filter_zstd(a), ARCHIVE_OK);
+    archive_write_set_format_raw(a);
+    assert_int_equal(archive_write_open_filename(a, f->layer), ARCHIVE_OK);
+    struct archive_entry *e = archive_entry_new();
+    archive_entry_set_filetype(e, AE_IFREG);
+    assert_int_equal(archive_write_header(a, e), ARCHIVE_OK);
+    assert_int_equal(archive_write_data(a, t->p, t->len), (ssize_t)t->len);
+    archive_entry_free(e);
+    archive_write_close(a);
+    archive_write_free(a);
+}
+
 /* Unpacks the layers in order; returns the result, err kept for checks. */
 static int unpack_layers(struct fx *f, struct tarbuf *layers, int n,
                          const struct unpack_opts *o, bool gz, xo_err *err)
@@ -332,6 +348,24 @@ static void test_gzip_layer(void **state)
     xo_err err = XO_ERR_INIT;
     assert_int_equal(unpack_layers(f, &t, 1, NULL, true, &err), 0);
     assert_content(f, "hello", "hi there");
+}
+
+static void test_zstd_layer(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf t = {0};
+    tb_add(&t, (struct ent){.type = '0', .name = "z", .data = "zstd data"});
+    tb_footer(&t);
+    write_layer_zstd(f, &t);
+    free(t.p);
+    struct unpack_ctx *c = NULL;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_begin(&c, f->root, NULL, &err), 0);
+    int fd = open(f->layer, O_RDONLY);
+    assert_int_equal(unpack_layer(c, fd, "layer", &err), 0);
+    close(fd);
+    unpack_free(c);
+    assert_content(f, "z", "zstd data");
 }
 
 static void test_whiteouts(void **state)
@@ -583,6 +617,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_basic_tree),
         T(test_gzip_layer),
+        T(test_zstd_layer),
         T(test_whiteouts),
         T(test_replace_symlink_with_file),
         T(test_footerless_layer),
