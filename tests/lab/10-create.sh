@@ -55,6 +55,9 @@ xl-oci wait c42; rc42=$?
     lab_ok status-exit-42 || lab_fail status-exit-42 "$(xl-oci status c42 | tr '\n' ' ')"
 [ -n "$(st c0 started)" ] && [ -n "$(st c0 finished)" ] &&
     lab_ok status-times || lab_fail status-times "started/finished missing"
+u=$(st c0 uuid)
+[ -n "$u" ] && [ "$u" != 00000000-0000-0000-0000-000000000000 ] &&
+    lab_ok status-uuid "$u" || lab_fail status-uuid "uuid '$u'"
 if xl-oci logs c0 | grep -q "probe: arg\[0\]=/bin/probe"; then
     lab_ok logs-show-output
 else
