@@ -316,6 +316,16 @@ auth:
         else
             notok "docker-registry with token auth did not start"
         fi
+        # A hostile "registry" (static files) serving a 5 MiB manifest.
+        mkdir -p "$tk/fake/v2/big/manifests"
+        cp "$W/m5" "$tk/fake/v2/big/manifests/1"
+        FKP=$(shuf -i 20000-60000 -n 1)
+        "$bb" httpd -f -p "127.0.0.1:$FKP" -h "$tk/fake" & REG_PIDS="$REG_PIDS $!"
+        sleep 0.3
+        refuse "registry: oversized manifest refused at the cap" "larger than 4194304 bytes" \
+            "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
+        check "registry: oversized manifest stored nothing" \
+            sh -c "[ -z \"\$(ls -A '$W/rootfake/blobs/sha256' 2>/dev/null)\" ]"
     else
         notok "token issuer setup (openssl, busybox-static)"
     fi
