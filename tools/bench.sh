@@ -6,7 +6,9 @@
 #      when present)
 #   3. xl-oci create against xl create, idle and busy, and monitor RSS
 #      (tests/lab/bench/create-bench.sh in one lab boot)
-# BENCH_ONLY=floor|loader|create runs one of them.
+#   4. images: pull + unpack + root volume against skopeo + umoci, and the
+#      verifier's SHA-256 against openssl (tools/mkimage/bench-image.sh)
+# BENCH_ONLY=floor|loader|create|image runs one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-}
@@ -93,4 +95,16 @@ MD
     replace_section create-bench "$body"
     rm -f "$body"
     cat "$log" | grep '^BENCH' >&2
+fi
+
+if want image; then
+    make -s all
+    body=$(mktemp)
+    {
+        echo "<!-- image-bench: begin (written by tools/bench.sh; edit the script, not this) -->"
+        tools/mkimage/bench-image.sh build/xl-oci
+        echo "<!-- image-bench: end -->"
+    } >"$body"
+    replace_section image-bench "$body"
+    rm -f "$body"
 fi
