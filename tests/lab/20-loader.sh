@@ -129,7 +129,11 @@ bench_loader() {
     ramdisk "$name" '[ "exit", "0" ]' && domid=$(boot "$name" "" -p) || return 1
     t0=$(lab_now)
     xl unpause "$name"
-    lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exec >/dev/null || return 1
+    if ! lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exec >/dev/null; then
+        lab_log "$name: phase '$(xs "$domid" phase)' error '$(xs "$domid" error)'"
+        lab_guest_console "$name" | tail -15 >&2
+        return 1
+    fi
     lab_elapsed "$t0"
     xl destroy "$name" 2>/dev/null
 }
@@ -143,7 +147,11 @@ bench_floor() {
     domid=$(xl domid "$name")
     t0=$(lab_now)
     xl unpause "$name"
-    lab_wait_xs "/local/domain/$domid/data/lab" 240 ok >/dev/null || return 1
+    if ! lab_wait_xs "/local/domain/$domid/data/lab" 240 ok >/dev/null; then
+        lab_log "$name: floor guest wrote no key; xl list: $(xl list "$name" 2>&1 | tail -1)"
+        lab_guest_console "$name" | tail -15 >&2
+        return 1
+    fi
     lab_elapsed "$t0"
     xl destroy "$name" 2>/dev/null
 }
