@@ -16,6 +16,11 @@
  *     read PATH        print PATH's first line ("probe: read PATH: ...")
  *     zombies N        leave N orphans that exit at once (PID 1 must reap)
  *     count-zombies    print the number of zombie processes it can see
+ *     hostile          act as a hostile guest towards dom0's xenstore: try
+ *                      to write /tool/xl-oci/x and garbage under
+ *                      data/xl-oci/ (unknown key, bad phase, huge error,
+ *                      non-numeric and overflowing exit codes); prints
+ *                      "probe: hostile KEY: ok|denied (...)" for each
  *
  * Invoked under another name (a symlink), that name is the first command.
  */
@@ -26,12 +31,14 @@
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <xenstore.h>
 
 extern char **environ;
 
@@ -140,6 +147,41 @@ static void count_zombies(void)
     printf("probe: zombies %ld\n", z);
 }
 
+/*
+ * What a compromised container could write.  The monitor (issue 5) must
+ * ignore or reject all of it, and xenstored must refuse the /tool write.
+ */
+static void hostile(void)
+{
+    static char huge[8192];
+    memset(huge, 'A', sizeof(huge) - 1);
+    static const struct {
+        const char *key, *value;
+    } tries[] = {
+        { "/tool/xl-oci/x", "pwned" },
+        { "/tool/xl-oci/probe/state", "running" },
+        { "data/xl-oci/evil", "unknown key" },
+        { "data/xl-oci/phase", "bogus-phase" },
+        { "data/xl-oci/exit-code", "99999999999999999999" },
+        { "data/xl-oci/exit-code", "-1; rm -rf /" },
+        { "data/xl-oci/error", huge },
+        { "data/xl-oci/phase/nested", "x" },
+    };
+    struct xs_handle *xs = xs_open(0);
+    if (!xs) {
+        printf("probe: hostile: no xenstore: %s\n", strerror(errno));
+        return;
+    }
+    for (size_t i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
+        bool ok = xs_write(xs, XBT_NULL, tries[i].key, tries[i].value,
+                           (unsigned)strlen(tries[i].value));
+        printf("probe: hostile %s: %s%s%s\n", tries[i].key,
+               ok ? "ok" : "denied (", ok ? "" : strerror(errno),
+               ok ? "" : ")");
+    }
+    xs_close(xs);
+}
+
 static int run(char **argv, int argc, int i)
 {
     const char *c = argv[i];
@@ -204,6 +246,8 @@ static int run(char **argv, int argc, int i)
         return 2;
     } else if (!strcmp(c, "count-zombies")) {
         count_zombies();
+    } else if (!strcmp(c, "hostile")) {
+        hostile();
     } else {
         printf("probe: unknown command %s\n", c);
         exit(2);

@@ -235,6 +235,12 @@ defaults; ARGS='"probe", "zombies", "5", "sleep", "300", "count-zombies", "exit"
 spec zombies && run zombies
 check "orphans are reaped by PID 1" has zombies "probe: zombies 0"
 
+# The probe's hostile mode needs xenstore; without it, it must say so.
+defaults; ARGS='"probe", "hostile", "exit", "0"'
+spec hostile && run hostile
+check "probe hostile without xenstore reports it and goes on" \
+    eval 'has hostile "probe: hostile: no xenstore" && exited hostile 0'
+
 # --- read-only rootfs, writable overlay, volumes --------------------------
 defaults
 ARGS='"probe", "write", "/newfile", "upper", "read", "/newfile", "read", "/etc/marker", "write", "/data/f", "rw-data", "write", "/ro/f", "x", "read", "/dir/hello", "write", "/dir/new", "y", "mounts", "exit", "0"'
