@@ -424,6 +424,10 @@ int monitor_spawn(struct xen_handles *h, const char *root, const char *name,
         /* The parent's libxl and xenstore handles are not ours to use. */
         if (h && h->ctx)
             libxl_postfork_child_noexec(h->ctx);
+        /* Nothing of the parent's may live on in the monitor: above all
+         * not the global lock's fd, whose flock the monitor would hold for
+         * the domain's whole life and so block every later create. */
+        close_range(3, ~0U, 0);
         pid_t grandchild = fork();
         if (grandchild != 0)
             _exit(grandchild < 0 ? 1 : 0);
