@@ -21,8 +21,7 @@ void cpio_init(struct cpio_writer *w, int fd, const char *path)
     w->off = 0;
 }
 
-static int put(struct cpio_writer *w, const void *buf, size_t len,
-               xo_err *err)
+static int put(struct cpio_writer *w, const void *buf, size_t len, xo_err *err)
 {
     if (xo_write_all(w->fd, buf, len) < 0)
         return xo_err_sys(err, "%s: write", w->path);
@@ -84,8 +83,8 @@ int cpio_add_file(struct cpio_writer *w, const char *name, mode_t perm,
         close(fd);
         return xo_err_set(err, EINVAL, "%s: not a regular file", src);
     }
-    int rc = header(w, name, S_IFREG | (perm & 07777), (uint64_t)st.st_size,
-                    0, 0, err);
+    int rc = header(w, name, S_IFREG | (perm & 07777), (uint64_t)st.st_size, 0,
+                    0, err);
     char buf[65536];
     uint64_t left = (uint64_t)st.st_size;
     while (rc == 0 && left > 0) {

@@ -15,10 +15,10 @@
 #include "error.h"
 
 struct cpio_writer {
-    int fd;             /* not owned */
-    const char *path;   /* for error messages */
+    int fd;           /* not owned */
+    const char *path; /* for error messages */
     uint32_t ino;
-    uint64_t off;       /* bytes written so far */
+    uint64_t off; /* bytes written so far */
 };
 
 /* Starts writing to `fd` (at its current position, assumed aligned). */

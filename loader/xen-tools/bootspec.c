@@ -54,8 +54,8 @@ static int get_stringlist(const char **out, size_t *n_r, size_t max,
     }
     if (len > 0 && p[len - 1] != '\0')
         return xo_err_set(err, EINVAL,
-                          "boot spec: %s/%s: last string not terminated",
-                          where, name);
+                          "boot spec: %s/%s: last string not terminated", where,
+                          name);
     size_t n = 0;
     for (int off = 0; off < len;) {
         size_t sl = strlen(p + off); /* safe: p[len-1] is NUL */
@@ -66,8 +66,8 @@ static int get_stringlist(const char **out, size_t *n_r, size_t max,
                               where, name, n, BS_MAX_STR);
         if (n == max)
             return xo_err_set(err, EINVAL,
-                              "boot spec: %s/%s: more than %zu entries",
-                              where, name, max);
+                              "boot spec: %s/%s: more than %zu entries", where,
+                              name, max);
         out[n++] = p + off;
         off += (int)sl + 1;
     }
@@ -76,8 +76,8 @@ static int get_stringlist(const char **out, size_t *n_r, size_t max,
     return 0;
 }
 
-static int get_u32(uint32_t *out, const void *fdt, int node,
-                   const char *where, const char *name, xo_err *err)
+static int get_u32(uint32_t *out, const void *fdt, int node, const char *where,
+                   const char *name, xo_err *err)
 {
     int len = 0;
     const fdt32_t *p = fdt_getprop(fdt, node, name, &len);
@@ -139,8 +139,8 @@ static int index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
                               "(at most %zu entries)",
                               where, name, max);
         if (offs[idx] >= 0)
-            return xo_err_set(err, EINVAL, "boot spec: %s: duplicate %s",
-                              where, name);
+            return xo_err_set(err, EINVAL, "boot spec: %s: duplicate %s", where,
+                              name);
         offs[idx] = child;
         n++;
     }
@@ -171,8 +171,7 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
         return xo_err_set(err, EINVAL, "boot spec: process/args: empty");
     if (s->cwd[0] != '/')
         return xo_err_set(err, EINVAL,
-                          "boot spec: process/cwd: %s is not absolute",
-                          s->cwd);
+                          "boot spec: process/cwd: %s is not absolute", s->cwd);
     for (size_t i = 0; i < s->nenv; i++)
         if (!strchr(s->env[i], '=') || s->env[i][0] == '=')
             return xo_err_set(err, EINVAL,
@@ -191,20 +190,19 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
     if (get_node(&node, fdt, 0, "rootfs", false, err) < 0 ||
-        get_string(&s->root_device, fdt, node, "rootfs", "device", false,
-                   err) < 0 ||
-        get_string(&s->root_fstype, fdt, node, "rootfs", "fstype", false,
-                   err) < 0)
+        get_string(&s->root_device, fdt, node, "rootfs", "device", false, err) <
+            0 ||
+        get_string(&s->root_fstype, fdt, node, "rootfs", "fstype", false, err) <
+            0)
         return -1;
     if (get_node(&node, fdt, 0, "writable", false, err) < 0 ||
         get_string(&s->wr_type, fdt, node, "writable", "type", false, err) <
             0 ||
-        get_string(&s->wr_size, fdt, node, "writable", "size", true, err) <
+        get_string(&s->wr_size, fdt, node, "writable", "size", true, err) < 0 ||
+        get_string(&s->wr_device, fdt, node, "writable", "device", true, err) <
             0 ||
-        get_string(&s->wr_device, fdt, node, "writable", "device", true,
-                   err) < 0 ||
-        get_string(&s->wr_fstype, fdt, node, "writable", "fstype", true,
-                   err) < 0)
+        get_string(&s->wr_fstype, fdt, node, "writable", "fstype", true, err) <
+            0)
         return -1;
     if (strcmp(s->wr_type, "tmpfs") != 0 && strcmp(s->wr_type, "disk") != 0)
         return xo_err_set(err, EINVAL,
@@ -227,19 +225,19 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
         struct bs_mount *m = &s->mounts[i];
         char where[48];
         snprintf(where, sizeof(where), "mounts/mount@%zu", i);
-        if (get_string(&m->device, fdt, offs[i], where, "device", false,
-                       err) < 0 ||
-            get_string(&m->target, fdt, offs[i], where, "target", false,
-                       err) < 0 ||
-            get_string(&m->fstype, fdt, offs[i], where, "fstype", false,
-                       err) < 0 ||
+        if (get_string(&m->device, fdt, offs[i], where, "device", false, err) <
+                0 ||
+            get_string(&m->target, fdt, offs[i], where, "target", false, err) <
+                0 ||
+            get_string(&m->fstype, fdt, offs[i], where, "fstype", false, err) <
+                0 ||
             get_string(&m->options, fdt, offs[i], where, "options", false,
                        err) < 0)
             return -1;
         if (m->target[0] != '/')
             return xo_err_set(err, EINVAL,
-                              "boot spec: %s/target: %s is not absolute",
-                              where, m->target);
+                              "boot spec: %s/target: %s is not absolute", where,
+                              m->target);
         m->read_only = fdt_getprop(fdt, offs[i], "read-only", NULL) != NULL;
     }
     return 0;
@@ -253,22 +251,22 @@ static int parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
     s->has_network = node >= 0;
     if (node < 0)
         return 0;
-    if (get_stringlist(s->dns, &s->ndns, BS_MAX_DNS - 1, fdt, node,
-                       "network", "dns", true, err) < 0)
+    if (get_stringlist(s->dns, &s->ndns, BS_MAX_DNS - 1, fdt, node, "network",
+                       "dns", true, err) < 0)
         return -1;
     int offs[BS_MAX_IFACES];
-    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node,
-                       "network", "interface", err) < 0)
+    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node, "network",
+                       "interface", err) < 0)
         return -1;
     for (size_t i = 0; i < s->nifaces; i++) {
         struct bs_iface *f = &s->ifaces[i];
         char where[56];
         snprintf(where, sizeof(where), "network/interface@%zu", i);
         if (get_string(&f->mac, fdt, offs[i], where, "mac", false, err) < 0 ||
-            get_string(&f->address, fdt, offs[i], where, "address", true,
-                       err) < 0 ||
-            get_string(&f->gateway, fdt, offs[i], where, "gateway", true,
-                       err) < 0)
+            get_string(&f->address, fdt, offs[i], where, "address", true, err) <
+                0 ||
+            get_string(&f->gateway, fdt, offs[i], where, "gateway", true, err) <
+                0)
             return -1;
     }
     return 0;
@@ -279,8 +277,8 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
 {
     memset(s, 0, sizeof(*s));
     if (len > BS_MAX_BLOB)
-        return xo_err_set(err, EFBIG, "boot spec: %zu bytes, limit is %d",
-                          len, BS_MAX_BLOB);
+        return xo_err_set(err, EFBIG, "boot spec: %zu bytes, limit is %d", len,
+                          BS_MAX_BLOB);
     s->blob = malloc(len ? len : 1);
     if (!s->blob)
         return xo_err_set(err, ENOMEM, "boot spec: out of memory");
@@ -288,7 +286,7 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     const void *fdt = s->blob;
 
     int r = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
-                                              : fdt_check_full(fdt, len);
+                                            : fdt_check_full(fdt, len);
     if (r != 0) {
         xo_err_set(err, EINVAL, "boot spec: not a valid FDT: %s",
                    fdt_strerror(r));
@@ -300,8 +298,10 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
         get_u32(&version, fdt, 0, "", "version", err) < 0)
         goto fail;
     if (strcmp(compat, "xl-oci,boot-spec") != 0) {
-        xo_err_set(err, EINVAL, "boot spec: compatible is %s, expected "
-                                "xl-oci,boot-spec", compat);
+        xo_err_set(err, EINVAL,
+                   "boot spec: compatible is %s, expected "
+                   "xl-oci,boot-spec",
+                   compat);
         goto fail;
     }
     if (version != BOOT_SPEC_VERSION) {
@@ -317,8 +317,9 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     if (hl == 0 || hl > 64 ||
         strspn(s->hostname, "abcdefghijklmnopqrstuvwxyz"
                             "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl) {
-        xo_err_set(err, EINVAL, "boot spec: hostname: not 1-64 letters, "
-                                "digits, '-' or '.'");
+        xo_err_set(err, EINVAL,
+                   "boot spec: hostname: not 1-64 letters, "
+                   "digits, '-' or '.'");
         goto fail;
     }
     return 0;

@@ -95,8 +95,7 @@ static int guest_early(xo_err *err)
 
 /* Everything from the boot spec to the entrypoint's exit. */
 static _Noreturn void loader_main(const struct loader_env *env,
-                                  const char *spec_path,
-                                  const char *report_dir)
+                                  const char *spec_path, const char *report_dir)
 {
     xo_err err = XO_ERR_INIT;
     sigset_t set;
@@ -180,8 +179,8 @@ static int host_test(struct loader_env *env, const char *spec_path,
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         xo_err err = XO_ERR_INIT;
-        if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
-                    CLONE_NEWNET) < 0 ||
+        if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) <
+                0 ||
             mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
             mount("tmpfs", staging, "tmpfs", 0, "mode=0700") < 0) {
             xo_err_sys(&err, "host test namespaces");
@@ -222,18 +221,18 @@ int main(int argc, char **argv)
             return 1;
         return kill(1, SIGPWR) < 0 ? 1 : 0;
     }
-    static struct loader_env env = { .staging = GUEST_STAGING,
-                                     .device_wait_ms = 10000 };
+    static struct loader_env env = {.staging = GUEST_STAGING,
+                                    .device_wait_ms = 10000};
     if (getpid() == 1 && argc == 1)
         loader_main(&env, GUEST_SPEC, NULL);
 
     static const struct option opts[] = {
-        { "host-test", no_argument, NULL, 'H' },
-        { "spec", required_argument, NULL, 's' },
-        { "report", required_argument, NULL, 'r' },
-        { "dev", required_argument, NULL, 'd' },
-        { "help", no_argument, NULL, 'h' },
-        { NULL, 0, NULL, 0 },
+        {"host-test", no_argument, NULL, 'H'},
+        {"spec", required_argument, NULL, 's'},
+        {"report", required_argument, NULL, 'r'},
+        {"dev", required_argument, NULL, 'd'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
     };
     const char *spec_path = NULL, *report_dir = NULL;
     int c;

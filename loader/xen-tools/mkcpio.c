@@ -21,7 +21,7 @@
 
 static int add_line(struct cpio_writer *w, char *line, xo_err *err)
 {
-    char *f[7] = { 0 };
+    char *f[7] = {0};
     int n = 0;
     char *save = NULL;
     for (char *t = strtok_r(line, " \t\n", &save); t && n < 7;

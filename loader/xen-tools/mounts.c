@@ -25,14 +25,13 @@ static int do_mount(const char *src, const char *target, const char *fstype,
                     unsigned long flags, const char *data, xo_err *err)
 {
     if (mount(src, target, fstype, flags, data) < 0)
-        return xo_err_sys(err, "mount %s on %s (%s)", src ? src : "-",
-                          target, fstype ? fstype : "bind");
+        return xo_err_sys(err, "mount %s on %s (%s)", src ? src : "-", target,
+                          fstype ? fstype : "bind");
     return 0;
 }
 
 /* out = a + b; a path that does not fit is an error, never truncated. */
-static int join(char *out, size_t sz, const char *a, const char *b,
-                xo_err *err)
+static int join(char *out, size_t sz, const char *a, const char *b, xo_err *err)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la + lb + 1 > sz)
@@ -59,8 +58,7 @@ int mounts_early(xo_err *err)
     return 0;
 }
 
-static const char *devmap_lookup(const struct loader_env *env,
-                                 const char *dev)
+static const char *devmap_lookup(const struct loader_env *env, const char *dev)
 {
     /* The last mapping of a device wins, as later options usually do. */
     for (size_t i = env->ndevmap; i-- > 0;)
@@ -75,7 +73,7 @@ static const char *devmap_lookup(const struct loader_env *env,
  */
 static int wait_device(const char *dev, unsigned ms, struct stat *st)
 {
-    struct timespec step = { 0, 5 * 1000 * 1000 };
+    struct timespec step = {0, 5 * 1000 * 1000};
     for (unsigned waited = 0;; waited += 5) {
         if (stat(dev, st) == 0)
             return 0;
@@ -91,17 +89,16 @@ static int wait_device(const char *dev, unsigned ms, struct stat *st)
  * second, remounting call, as bind mounts ignore MS_RDONLY at first).
  */
 static int mount_device(const struct loader_env *env, const char *what,
-                        const char *dev, const char *target,
-                        const char *fstype, unsigned long flags,
-                        const char *data, xo_err *err)
+                        const char *dev, const char *target, const char *fstype,
+                        unsigned long flags, const char *data, xo_err *err)
 {
     const char *src = dev;
     if (env->host) {
         src = devmap_lookup(env, dev);
         if (!src)
             return xo_err_set(err, ENODEV,
-                              "%s device %s: not mapped (--dev %s=PATH)",
-                              what, dev, dev);
+                              "%s device %s: not mapped (--dev %s=PATH)", what,
+                              dev, dev);
     }
     struct stat st;
     if (wait_device(src, env->host ? 0 : env->device_wait_ms, &st) < 0)
@@ -110,8 +107,8 @@ static int mount_device(const struct loader_env *env, const char *what,
         if (do_mount(src, target, NULL, MS_BIND | MS_REC, NULL, err) < 0)
             return xo_err_wrap(err, "%s", what);
         unsigned long ro = flags & MS_RDONLY;
-        if (ro && do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | ro,
-                           NULL, err) < 0)
+        if (ro && do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | ro, NULL,
+                           err) < 0)
             return xo_err_wrap(err, "%s", what);
         return 0;
     }
@@ -126,8 +123,8 @@ static int mount_device(const struct loader_env *env, const char *what,
 /* Only these file systems are ever mounted from boot spec devices. */
 static int check_fstype(const char *what, const char *fstype, xo_err *err)
 {
-    static const char *const ok[] = { "erofs", "ext4", "squashfs", "xfs",
-                                      "vfat", "btrfs", NULL };
+    static const char *const ok[] = {"erofs", "ext4",  "squashfs", "xfs",
+                                     "vfat",  "btrfs", NULL};
     for (size_t i = 0; ok[i]; i++)
         if (!strcmp(ok[i], fstype))
             return 0;
@@ -146,19 +143,20 @@ static int parse_options(const char *opts, unsigned long *flags, char *data,
         const char *name;
         unsigned long set, clear;
     } words[] = {
-        { "ro", MS_RDONLY, 0 },       { "rw", 0, MS_RDONLY },
-        { "nosuid", MS_NOSUID, 0 },   { "suid", 0, MS_NOSUID },
-        { "nodev", MS_NODEV, 0 },     { "dev", 0, MS_NODEV },
-        { "noexec", MS_NOEXEC, 0 },   { "exec", 0, MS_NOEXEC },
-        { "noatime", MS_NOATIME, 0 }, { "relatime", MS_RELATIME, 0 },
-        { "sync", MS_SYNCHRONOUS, 0 }, { "defaults", 0, 0 },
+        {"ro", MS_RDONLY, 0},        {"rw", 0, MS_RDONLY},
+        {"nosuid", MS_NOSUID, 0},    {"suid", 0, MS_NOSUID},
+        {"nodev", MS_NODEV, 0},      {"dev", 0, MS_NODEV},
+        {"noexec", MS_NOEXEC, 0},    {"exec", 0, MS_NOEXEC},
+        {"noatime", MS_NOATIME, 0},  {"relatime", MS_RELATIME, 0},
+        {"sync", MS_SYNCHRONOUS, 0}, {"defaults", 0, 0},
     };
     char buf[BS_MAX_STR];
     size_t dlen = 0;
     snprintf(buf, sizeof(buf), "%s", opts);
     data[0] = '\0';
     char *save = NULL;
-    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+    for (char *w = strtok_r(buf, ",", &save); w;
+         w = strtok_r(NULL, ",", &save)) {
         size_t i;
         for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
             if (!strcmp(words[i].name, w))
@@ -198,8 +196,7 @@ static int mount_writable(const struct loader_env *env,
                                   spec->wr_size);
             snprintf(data, sizeof(data), "mode=0755,size=%s", spec->wr_size);
         }
-        return do_mount("tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, data,
-                        err);
+        return do_mount("tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, data, err);
     }
     if (check_fstype("writable layer", spec->wr_fstype, err) < 0)
         return -1;
@@ -208,8 +205,7 @@ static int mount_writable(const struct loader_env *env,
 }
 
 static int mount_volume(const struct loader_env *env, int rootfd,
-                        const char *root, const struct bs_mount *m,
-                        xo_err *err)
+                        const char *root, const struct bs_mount *m, xo_err *err)
 {
     char data[BS_MAX_STR], target[PATH_MAX];
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
@@ -236,13 +232,13 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
         unsigned long flags;
         const char *data;
     } fs[] = {
-        { "/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
-        { "/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL },
-        { "/dev", "devtmpfs", "devtmpfs", MS_NOSUID, "mode=0755" },
-        { "/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
-          "newinstance,ptmxmode=0666,mode=0620,gid=5" },
-        { "/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV,
-          "mode=1777,size=50%" },
+        {"/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
+        {"/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
+        {"/dev", "devtmpfs", "devtmpfs", MS_NOSUID, "mode=0755"},
+        {"/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
+         "newinstance,ptmxmode=0666,mode=0620,gid=5"},
+        {"/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV,
+         "mode=1777,size=50%"},
     };
     char target[PATH_MAX];
     for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
@@ -260,9 +256,8 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
             if (do_mount("tmpfs", target, "tmpfs", MS_NOSUID, "mode=0755",
                          err) < 0)
                 return -1;
-            static const char *const nodes[] = { "null", "zero", "full",
-                                                 "random", "urandom", "tty",
-                                                 NULL };
+            static const char *const nodes[] = {
+                "null", "zero", "full", "random", "urandom", "tty", NULL};
             for (size_t n = 0; nodes[n]; n++) {
                 char src[64], dst[PATH_MAX];
                 snprintf(src, sizeof(src), "/dev/%s", nodes[n]);
@@ -280,8 +275,8 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
                 return xo_err_sys(err, "symlink %s", target);
             continue;
         }
-        if (do_mount(fs[i].src, target, fs[i].fstype, fs[i].flags,
-                     fs[i].data, err) < 0)
+        if (do_mount(fs[i].src, target, fs[i].fstype, fs[i].flags, fs[i].data,
+                     err) < 0)
             return -1;
     }
     return 0;
@@ -304,8 +299,8 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
         return -1;
 
     if (check_fstype("rootfs", spec->root_fstype, err) < 0 ||
-        mount_device(env, "rootfs", spec->root_device, lower,
-                     spec->root_fstype, MS_RDONLY, NULL, err) < 0 ||
+        mount_device(env, "rootfs", spec->root_device, lower, spec->root_fstype,
+                     MS_RDONLY, NULL, err) < 0 ||
         mount_writable(env, spec, rw, err) < 0)
         return -1;
     if (mkdir_one(upper, err) < 0 || mkdir_one(work, err) < 0)

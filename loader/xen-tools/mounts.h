@@ -27,11 +27,11 @@ struct devmap {
 };
 
 struct loader_env {
-    bool host;                /* host test mode */
-    const char *staging;      /* where lower/, rw/, root/ are made */
+    bool host;           /* host test mode */
+    const char *staging; /* where lower/, rw/, root/ are made */
     struct devmap devmap[LOADER_MAX_DEVMAP];
     size_t ndevmap;
-    unsigned device_wait_ms;  /* how long a boot spec device may take */
+    unsigned device_wait_ms; /* how long a boot spec device may take */
 };
 
 /* In a domain: /proc, /sys and /dev (devtmpfs) in the initramfs. */

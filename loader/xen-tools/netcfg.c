@@ -21,9 +21,8 @@ static int parse_mac(const char *s, unsigned char mac[6])
 {
     unsigned v[6];
     char tail;
-    if (strlen(s) != 17 ||
-        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-               &v[4], &v[5], &tail) != 6)
+    if (strlen(s) != 17 || sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1],
+                                  &v[2], &v[3], &v[4], &v[5], &tail) != 6)
         return -1;
     for (int i = 0; i < 6; i++)
         mac[i] = (unsigned char)v[i];
@@ -31,8 +30,7 @@ static int parse_mac(const char *s, unsigned char mac[6])
 }
 
 /* "a.b.c.d/N" -> address and netmask. */
-static int parse_cidr(const char *s, struct in_addr *addr,
-                      struct in_addr *mask)
+static int parse_cidr(const char *s, struct in_addr *addr, struct in_addr *mask)
 {
     char buf[32];
     const char *slash = strchr(s, '/');
@@ -52,13 +50,13 @@ static int parse_cidr(const char *s, struct in_addr *addr,
 
 static void set_sin(struct sockaddr *sa, struct in_addr a)
 {
-    struct sockaddr_in sin = { .sin_family = AF_INET, .sin_addr = a };
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_addr = a};
     memcpy(sa, &sin, sizeof(sin));
 }
 
 static int if_up(int sk, const char *name, xo_err *err)
 {
-    struct ifreq ifr = { 0 };
+    struct ifreq ifr = {0};
     snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
     if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
         return xo_err_sys(err, "interface %s: get flags", name);
@@ -76,7 +74,7 @@ static int find_by_mac(int sk, const unsigned char mac[6], char *name)
         return -1;
     int found = -1;
     for (struct if_nameindex *i = ifs; i->if_index && found < 0; i++) {
-        struct ifreq ifr = { 0 };
+        struct ifreq ifr = {0};
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", i->if_name);
         if (ioctl(sk, SIOCGIFHWADDR, &ifr) == 0 &&
             !memcmp(ifr.ifr_hwaddr.sa_data, mac, 6)) {
@@ -95,7 +93,7 @@ static int find_by_mac(int sk, const unsigned char mac[6], char *name)
 static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
                        unsigned wait_ms)
 {
-    struct timespec step = { 0, 5 * 1000 * 1000 };
+    struct timespec step = {0, 5 * 1000 * 1000};
     for (unsigned waited = 0;; waited += 5) {
         if (find_by_mac(sk, mac, name) == 0)
             return 0;
@@ -110,7 +108,7 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
 {
     unsigned char mac[6];
     char name[IFNAMSIZ];
-    struct in_addr addr = { 0 }, mask = { 0 }, gw = { 0 };
+    struct in_addr addr = {0}, mask = {0}, gw = {0};
     if (parse_mac(f->mac, mac) < 0)
         return xo_err_set(err, EINVAL, "interface mac %s: not a MAC address",
                           f->mac);
@@ -126,7 +124,7 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
         return xo_err_set(err, ENODEV, "no network interface with MAC %s",
                           f->mac);
     if (f->address) {
-        struct ifreq ifr = { 0 };
+        struct ifreq ifr = {0};
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
         set_sin(&ifr.ifr_addr, addr);
         if (ioctl(sk, SIOCSIFADDR, &ifr) < 0)
@@ -139,16 +137,16 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
     if (if_up(sk, name, err) < 0)
         return -1;
     if (f->gateway) {
-        struct rtentry rt = { 0 };
-        struct in_addr any = { 0 };
+        struct rtentry rt = {0};
+        struct in_addr any = {0};
         set_sin(&rt.rt_dst, any);
         set_sin(&rt.rt_genmask, any);
         set_sin(&rt.rt_gateway, gw);
         rt.rt_flags = RTF_UP | RTF_GATEWAY;
         rt.rt_dev = name;
         if (ioctl(sk, SIOCADDRT, &rt) < 0 && errno != EEXIST)
-            return xo_err_sys(err, "interface %s: default route via %s",
-                              name, f->gateway);
+            return xo_err_sys(err, "interface %s: default route via %s", name,
+                              f->gateway);
     }
     return 0;
 }
@@ -173,8 +171,7 @@ int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
         return 0;
     char buf[BS_MAX_STR * 2];
     int n = snprintf(buf, sizeof(buf), "%s\n", spec->hostname);
-    if (safepath_write(rootfd, "/etc/hostname", buf, (size_t)n, 0644, err) <
-        0)
+    if (safepath_write(rootfd, "/etc/hostname", buf, (size_t)n, 0644, err) < 0)
         return -1;
 
     /* The first interface with an address names this host in /etc/hosts. */
@@ -205,8 +202,8 @@ int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
             inet_pton(AF_INET6, spec->dns[i], &tmp) != 1)
             return xo_err_set(err, EINVAL, "dns %s: not an IP address",
                               spec->dns[i]);
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len,
-                                "nameserver %s\n", spec->dns[i]);
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "nameserver %s\n",
+                                spec->dns[i]);
     }
     return safepath_write(rootfd, "/etc/resolv.conf", buf, len, 0644, err);
 }

@@ -53,9 +53,9 @@ static void put(const char *key, const char *value)
         if (!xs_write(xsh, XBT_NULL, path, value, (unsigned)len))
             report_marker("warning: xenstore write %s failed: %m", path);
     } else if (dirfd_ >= 0) {
-        int fd = openat(dirfd_, key,
-                        O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                        0644);
+        int fd =
+            openat(dirfd_, key,
+                   O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0 || xo_write_all(fd, value, len) < 0)
             report_marker("warning: cannot write report %s: %m", key);
         if (fd >= 0)

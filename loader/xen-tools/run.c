@@ -14,7 +14,8 @@
 
 #include "report.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH                                                           \
+    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define MAX_ENV (BS_MAX_ENV + 2)
 
 /* What a child that failed before or at exec tells its parent. */
@@ -52,7 +53,7 @@ static const char *env_get(char *const *env, const char *key)
 
 static _Noreturn void child_fail(int fd, int errnum, const char *what)
 {
-    struct child_error ce = { errnum, "" };
+    struct child_error ce = {errnum, ""};
     snprintf(ce.what, sizeof(ce.what), "%s", what);
     if (write(fd, &ce, sizeof(ce)) < 0) {
         /* Nothing left to tell it with; the exit code still says 127. */
@@ -74,8 +75,8 @@ static void exec_path(const char *file, char *const *argv, char *const *env)
     char buf[BS_MAX_STR * 2];
     while (*path) {
         size_t dl = strcspn(path, ":");
-        if ((size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, path,
-                             file) < sizeof(buf)) {
+        if ((size_t)snprintf(buf, sizeof(buf), "%.*s/%s", (int)dl, path, file) <
+            sizeof(buf)) {
             execve(buf, argv, env);
             if (errno == EACCES)
                 saved = EACCES;
@@ -156,8 +157,8 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
         if (stopping && !killed) {
             uint64_t now = now_ms();
             uint64_t left = deadline > now ? deadline - now : 0;
-            struct timespec ts = { (time_t)(left / 1000),
-                                   (long)(left % 1000) * 1000000 };
+            struct timespec ts = {(time_t)(left / 1000),
+                                  (long)(left % 1000) * 1000000};
             sig = sigtimedwait(set, &si, &ts);
         } else {
             sig = sigwaitinfo(set, &si);
@@ -233,7 +234,7 @@ void run_kill_all(unsigned ms)
 {
     kill(-1, SIGKILL);
     uint64_t end = now_ms() + ms;
-    struct timespec step = { 0, 2 * 1000 * 1000 };
+    struct timespec step = {0, 2 * 1000 * 1000};
     while (now_ms() < end) {
         pid_t r = waitpid(-1, NULL, WNOHANG);
         if (r < 0 && errno == ECHILD)

@@ -22,7 +22,8 @@ int safepath_dir(int rootfd, const char *path, bool create, xo_err *err)
     if (fd < 0)
         return xo_err_sys(err, "%s: dup", path);
     char *save = NULL;
-    for (char *c = strtok_r(buf, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+    for (char *c = strtok_r(buf, "/", &save); c;
+         c = strtok_r(NULL, "/", &save)) {
         if (!strcmp(c, "."))
             continue;
         if (!strcmp(c, "..")) {
@@ -55,8 +56,8 @@ int safepath_dir(int rootfd, const char *path, bool create, xo_err *err)
     return fd;
 }
 
-int safepath_write(int rootfd, const char *path, const void *data,
-                   size_t len, mode_t mode, xo_err *err)
+int safepath_write(int rootfd, const char *path, const void *data, size_t len,
+                   mode_t mode, xo_err *err)
 {
     const char *slash = strrchr(path, '/');
     if (!slash || !slash[1] || strlen(path) >= PATH_MAX)

@@ -25,7 +25,7 @@ int safepath_dir(int rootfd, const char *path, bool create, xo_err *err);
  * Replaces the file `path` under `rootfd` with `len` bytes of `data`
  * (an existing file or symlink of that name is removed first).
  */
-int safepath_write(int rootfd, const char *path, const void *data,
-                   size_t len, mode_t mode, xo_err *err);
+int safepath_write(int rootfd, const char *path, const void *data, size_t len,
+                   mode_t mode, xo_err *err);
 
 #endif

@@ -35,8 +35,7 @@ static size_t split(char *line, char **f, size_t max)
 }
 
 /* Reads `etc`/`name`; a missing file is an empty file. */
-static int read_db(char **buf, const char *etc, const char *name,
-                   xo_err *err)
+static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
 {
     char path[512];
     size_t len;
@@ -127,8 +126,8 @@ int user_resolve(struct user_ids *out, const char *user, const char *etc,
     unsigned id;
     char name[256] = "";
     bool numeric = parse_id(spec, &id);
-    bool found = find_passwd(passwd, spec, numeric ? id : 0, numeric, out,
-                             name, sizeof(name));
+    bool found = find_passwd(passwd, spec, numeric ? id : 0, numeric, out, name,
+                             sizeof(name));
     if (!found && !numeric) {
         xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", spec,
                    etc);

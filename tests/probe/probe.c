@@ -67,7 +67,7 @@ static void on_trap(int sig)
 
 static void sleep_ms(long ms)
 {
-    struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
     while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
         ;
 }
@@ -158,14 +158,14 @@ static void hostile(void)
     static const struct {
         const char *key, *value;
     } tries[] = {
-        { "/tool/xl-oci/x", "pwned" },
-        { "/tool/xl-oci/probe/state", "running" },
-        { "data/xl-oci/evil", "unknown key" },
-        { "data/xl-oci/phase", "bogus-phase" },
-        { "data/xl-oci/exit-code", "99999999999999999999" },
-        { "data/xl-oci/exit-code", "-1; rm -rf /" },
-        { "data/xl-oci/error", huge },
-        { "data/xl-oci/phase/nested", "x" },
+        {"/tool/xl-oci/x", "pwned"},
+        {"/tool/xl-oci/probe/state", "running"},
+        {"data/xl-oci/evil", "unknown key"},
+        {"data/xl-oci/phase", "bogus-phase"},
+        {"data/xl-oci/exit-code", "99999999999999999999"},
+        {"data/xl-oci/exit-code", "-1; rm -rf /"},
+        {"data/xl-oci/error", huge},
+        {"data/xl-oci/phase/nested", "x"},
     };
     struct xs_handle *xs = xs_open(0);
     if (!xs) {

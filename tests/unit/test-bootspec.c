@@ -18,11 +18,11 @@
 
 /* Knobs for one generated blob; zero values give a valid spec. */
 struct gen {
-    uint32_t version;       /* 0 = 1 */
-    int args_len;           /* >0: raw args property of that many bytes */
+    uint32_t version; /* 0 = 1 */
+    int args_len;     /* >0: raw args property of that many bytes */
     int nmounts;
-    int first_mount;        /* index of the first mount node */
-    bool short_signal;      /* stop-signal as 2 bytes */
+    int first_mount;   /* index of the first mount node */
+    bool short_signal; /* stop-signal as 2 bytes */
     bool network;
 };
 
@@ -103,7 +103,7 @@ static char blob[BS_MAX_BLOB];
 static void test_valid(void **state)
 {
     (void)state;
-    struct gen g = { .nmounts = 3, .network = true };
+    struct gen g = {.nmounts = 3, .network = true};
     size_t len = gen_blob(blob, sizeof(blob), &g);
     struct boot_spec s;
     xo_err err = XO_ERR_INIT;
@@ -149,19 +149,18 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){ .version = 2 },
-               "unsupported boot spec version 2");
-    expect_bad(&(struct gen){ .args_len = 10 }, "last string not terminated");
-    expect_bad(&(struct gen){ .short_signal = true }, "expected one u32 cell");
-    expect_bad(&(struct gen){ .nmounts = 2, .first_mount = 1 },
+    expect_bad(&(struct gen){.version = 2}, "unsupported boot spec version 2");
+    expect_bad(&(struct gen){.args_len = 10}, "last string not terminated");
+    expect_bad(&(struct gen){.short_signal = true}, "expected one u32 cell");
+    expect_bad(&(struct gen){.nmounts = 2, .first_mount = 1},
                "mount@0 missing");
-    expect_bad(&(struct gen){ .nmounts = 17 }, "at most 16 entries");
+    expect_bad(&(struct gen){.nmounts = 17}, "at most 16 entries");
 }
 
 static void test_truncated(void **state)
 {
     (void)state;
-    struct gen g = { .nmounts = 2 };
+    struct gen g = {.nmounts = 2};
     size_t len = gen_blob(blob, sizeof(blob), &g);
     struct boot_spec s;
     xo_err err = XO_ERR_INIT;
@@ -178,7 +177,7 @@ static void test_truncated(void **state)
 static void test_mutations(void **state)
 {
     (void)state;
-    struct gen g = { .nmounts = 2, .network = true };
+    struct gen g = {.nmounts = 2, .network = true};
     size_t len = gen_blob(blob, sizeof(blob), &g);
     static char copy[BS_MAX_BLOB];
     srand(42);

@@ -61,8 +61,8 @@ static void test_build(void **state)
     (void)state;
     static const char spec[] = "\xd0\x0d\xfe\xed fake blob";
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(loader_ramdisk_build(initramfs, spec, sizeof(spec), out,
-                                          &err), 0);
+    assert_int_equal(
+        loader_ramdisk_build(initramfs, spec, sizeof(spec), out, &err), 0);
     char *got, *orig;
     size_t len, olen;
     assert_int_equal(xo_read_file(&got, &len, out, 1 << 20, &err), 0);
@@ -111,15 +111,15 @@ static void test_errors(void **state)
     (void)state;
     xo_err err = XO_ERR_INIT;
     unlink(out);
-    assert_int_equal(loader_ramdisk_build("/nonexistent/initramfs", "x", 1,
-                                          out, &err), -1);
+    assert_int_equal(
+        loader_ramdisk_build("/nonexistent/initramfs", "x", 1, out, &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "/nonexistent/initramfs"));
     xo_err_clear(&err);
     assert_int_equal(count_files(), 1); /* no temp file left behind */
 
     static char big[LOADER_MAX_SPEC + 1];
-    assert_int_equal(loader_ramdisk_build(initramfs, big, sizeof(big), out,
-                                          &err), -1);
+    assert_int_equal(
+        loader_ramdisk_build(initramfs, big, sizeof(big), out, &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "limit"));
     xo_err_clear(&err);
 

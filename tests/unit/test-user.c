@@ -51,8 +51,8 @@ static int teardown(void **state)
     return 0;
 }
 
-static void expect(const char *user, unsigned uid, unsigned gid,
-                   size_t ngroups, const char *home)
+static void expect(const char *user, unsigned uid, unsigned gid, size_t ngroups,
+                   const char *home)
 {
     struct user_ids ids;
     xo_err err = XO_ERR_INIT;
