@@ -335,27 +335,34 @@ int boot_spec_load(struct boot_spec *s, const char *path, xo_err *err)
     if (fd < 0)
         return xo_err_sys(err, "boot spec: %s", path);
     /* One byte more than the limit tells "too large" from "exactly 64K". */
-    static char buf[BS_MAX_BLOB + 1];
-    size_t len = 0;
+    size_t cap = BS_MAX_BLOB + 1, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        close(fd);
+        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
+    }
     for (;;) {
-        ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+        ssize_t n = read(fd, buf + len, cap - len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
             xo_err_sys(err, "boot spec: reading %s", path);
             close(fd);
+            free(buf);
             return -1;
         }
-        if (n == 0 || (len += (size_t)n) == sizeof(buf))
+        if (n == 0 || (len += (size_t)n) == cap)
             break;
     }
     close(fd);
+    int rc = 0;
     if (len > BS_MAX_BLOB)
-        return xo_err_set(err, EFBIG, "boot spec: %s: larger than %d bytes",
-                          path, BS_MAX_BLOB);
-    if (boot_spec_parse(s, buf, len, err) < 0)
-        return xo_err_wrap(err, "%s", path);
-    return 0;
+        rc = xo_err_set(err, EFBIG, "boot spec: %s: larger than %d bytes", path,
+                        BS_MAX_BLOB);
+    else if (boot_spec_parse(s, buf, len, err) < 0)
+        rc = xo_err_wrap(err, "%s", path);
+    free(buf);
+    return rc;
 }
 
 void boot_spec_free(struct boot_spec *s)
