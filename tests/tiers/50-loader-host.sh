@@ -344,6 +344,21 @@ echo $? >"$T/nodev.rc"
 check "missing rootfs device: phase failed naming it" failed nodev "rootfs device /dev/xvda"
 defaults; spec gone && run gone --dev /dev/xvda=/dev/nonexistent-disk 
 check "rootfs device absent: cause named" failed gone "rootfs device /dev/nonexistent-disk: No such file or directory"
+# --- domcfg's golden boot specs, read by the loader's own reader ----------
+n=0 bad=""
+for g in tests/golden/*/boot-spec.dts; do
+    [ -f "$g" ] || continue
+    n=$((n + 1))
+    dtc -q -I dts -O dtb -o "$T/golden.dtb" "$g" 2>/dev/null &&
+        "$init" --check-spec "$T/golden.dtb" >/dev/null 2>"$T/golden.err" ||
+        bad="$bad $(basename "$(dirname "$g")"):$(cat "$T/golden.err")"
+done
+if [ "$n" -eq 0 ]; then
+    ok "golden boot specs # SKIP none in tests/golden"
+else
+    check "all $n golden boot specs pass the loader's checks${bad:+:$bad}" test -z "$bad"
+fi
+
 # --- domcfg's own boot spec (xl-oci create -N --boot-spec) -----------------
 xloci=$top/build/xl-oci
 vol=$top/build/test-images/probe
