@@ -94,6 +94,27 @@ static int guest_early(xo_err *err)
     return 0;
 }
 
+/*
+ * The module groups (see mkloader.sh) this boot spec needs: always the
+ * block frontend and overlayfs, the file systems it mounts, the network
+ * frontend when it configures interfaces.  Returns how many.
+ */
+static size_t module_groups(const char **g, const struct boot_spec *s)
+{
+    size_t n = 0;
+    g[n++] = "base";
+    g[n++] = "block";
+    g[n++] = "overlay";
+    g[n++] = s->root_fstype;
+    if (s->wr_fstype)
+        g[n++] = s->wr_fstype;
+    for (size_t i = 0; i < s->nmounts; i++)
+        g[n++] = s->mounts[i].fstype;
+    if (s->nifaces > 0)
+        g[n++] = "net";
+    return n;
+}
+
 /* Everything from the boot spec to the entrypoint's exit. */
 static _Noreturn void loader_main(const struct loader_env *env,
                                   const char *spec_path, const char *report_dir)
@@ -109,7 +130,10 @@ static _Noreturn void loader_main(const struct loader_env *env,
     if (boot_spec_load(&spec, spec_path, &err) < 0)
         fail(&err);
     report_phase("mounting");
-    if (!env->host && modules_load(MODULES_LIST, true, &err) < 0)
+    const char *groups[6 + BS_MAX_MOUNTS];
+    size_t ngroups = module_groups(groups, &spec);
+    if (!env->host &&
+        modules_load(MODULES_LIST, groups, ngroups, true, &err) < 0)
         fail(&err);
 
     const char *root;

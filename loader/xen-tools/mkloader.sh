@@ -29,7 +29,12 @@ die() { echo "mkloader: $*" >&2; exit 1; }
 # crc32c first: libcrc32c (erofs, ext4) asks the crypto API for "crc32c"
 # when it loads (a softdep, not in depends=), which without a provider
 # already loaded would need modprobe, and the domain has none.
-wanted="crc32c_generic xen-blkfront xen-netfront erofs ext4 overlay squashfs"
+# Each module is tagged with a group; the init loads only the groups its
+# boot spec needs (base, block and overlay always; the file system types
+# it mounts; net when it has interfaces), since every module costs boot
+# time (relocation, signature check) and the ext4 family is the largest.
+wanted="base:crc32c_generic block:xen-blkfront net:xen-netfront erofs:erofs
+        ext4:ext4 overlay:overlay squashfs:squashfs"
 
 pkg=${XL_OCI_KERNEL_PKG:-$("$top/tools/debcache.sh" --kernel-package)}
 kdir=$("$top/tools/debcache.sh" "$pkg" | sed -n "s|^$pkg ||p")
@@ -65,23 +70,30 @@ deps_of() {
         tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
 }
 
-declare -A seen
-order=()
-visit() { # depth-first, dependencies first
-    local n
-    n=$(norm "$1")
+declare -A seen in_order
+order=()   # every module file, once, for the archive
+lines=()   # "GROUP /lib/modules/..." for /xl-oci/modules, per group closure
+visit() { # GROUP NAME: depth-first, dependencies first
+    local g=$1 n
+    n=$(norm "$2")
     [ -n "${seen[$n]:-}" ] && return 0
     seen[$n]=1
     local rel=${path_of[$n]:-}
     if [ -z "$rel" ]; then
         is_builtin "$n" && return 0
-        die "module $1 is neither in modules.order nor built in ($kver)"
+        die "module $2 is neither in modules.order nor built in ($kver)"
     fi
     local d
-    for d in $(deps_of "$rel"); do visit "$d"; done
-    order+=("$rel")
+    for d in $(deps_of "$rel"); do visit "$g" "$d"; done
+    lines+=("$g /lib/modules/$kver/$rel")
+    [ -n "${in_order[$rel]:-}" ] || { in_order[$rel]=1; order+=("$rel"); }
 }
-for m in $wanted; do visit "$m"; done
+for gm in $wanted; do
+    # A group lists its whole closure: a dependency shared with a group
+    # that is not loaded must still be loaded for this one.
+    seen=()
+    visit "${gm%%:*}" "${gm#*:}"
+done
 
 list=$work/list
 {
@@ -105,7 +117,7 @@ list=$work/list
         echo "file lib/modules/$kver/$rel $mdir/$rel 0644"
     done
 } >"$list"
-for rel in "${order[@]}"; do echo "/lib/modules/$kver/$rel"; done >"$work/modules"
+printf '%s\n' "${lines[@]}" >"$work/modules"
 
 "$mkcpio" "$work/initramfs" <"$list"
 echo "$pkg $kver" >"$work/version"
@@ -113,4 +125,4 @@ mv "$work/kernel" "$out/kernel"
 mv "$work/initramfs" "$out/initramfs"
 mv "$work/version" "$out/version"
 echo "mkloader: $out: kernel $kver ($(du -h "$out/kernel" | cut -f1)), initramfs with ${#order[@]} modules ($(du -h "$out/initramfs" | cut -f1))"
-printf '  %s\n' "${order[@]}"
+printf '  %s\n' "${lines[@]}"
