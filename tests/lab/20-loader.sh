@@ -126,7 +126,9 @@ xl destroy "$name" 2>/dev/null
 # initramfs whose static /init writes one key (dom0 clock, 0.2 s polling).
 bench_loader() {
     local name=ldb$1 domid t0
-    ramdisk "$name" '[ "exit", "0" ]' && domid=$(boot "$name" "" -p) || return 1
+    # The probe sleeps: with `exit 0`, phase can pass from exec to exited
+    # between two polls and the wait would miss it.
+    ramdisk "$name" '[ "sleep", "600000" ]' && domid=$(boot "$name" "" -p) || return 1
     t0=$(lab_now)
     xl unpause "$name"
     if ! lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exec >/dev/null; then
