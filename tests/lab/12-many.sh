@@ -25,7 +25,9 @@ sleep 1
 left=""
 [ "$(xl list | tail -n +3 | wc -l)" -eq 0 ] || left="$left domains:$(xl list | tail -n +3 | awk '{print $1}' | tr '\n' ,)"
 xenstore-list /tool/xl-oci 2>/dev/null | grep -q . && left="$left xenstore"
-[ -n "$(losetup -a 2>/dev/null)" ] && left="$left loops"
+[ -n "$(losetup -a 2>/dev/null)" ] && left="$left loops:$(losetup -a | tr '\n' ' ')"
 ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
-pgrep -x xl-oci >/dev/null && left="$left monitors"
+for c in /proc/[0-9]*/comm; do
+    [ "$(cat "$c" 2>/dev/null)" = xl-oci ] && { left="$left monitors"; break; }
+done
 [ -z "$left" ] && lab_ok nothing-leaks || lab_fail nothing-leaks "left:$left"
