@@ -20,6 +20,7 @@
 #include "domcfg/domcfg.h"
 #include "image/image.h"
 #include "loader/loader.h"
+#include "loopdev.h"
 #include "monitor.h"
 #include "state.h"
 #include "status.h"
@@ -271,7 +272,14 @@ static int create_domain(struct create_opts *o, xo_err *err)
     /* libxl leaves a nil UUID alone; xl generates one, and so do we. */
     if (libxl_uuid_is_nil(&r.d.c_info.uuid))
         libxl_uuid_generate(&r.d.c_info.uuid);
-    if (libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL)) {
+    struct loop_holds loops;
+    if (loop_attach_disks(&r.d, &loops, err) < 0)
+        goto fail;
+    int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
+    /* blkback holds the devices now; autoclear frees them with the domain
+     * (or right here, if the create failed). */
+    loop_holds_release(&loops);
+    if (create_rc) {
         xo_err_set(err, EIO,
                    "libxl could not create domain %s (see the "
                    "messages above)",

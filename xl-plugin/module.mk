@@ -3,7 +3,7 @@
 XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c \
 	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c \
 	xl-plugin/cmd_domain.c xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
-	xl-plugin/monitor.c xl-plugin/state.c xl-plugin/status.c \
+	xl-plugin/monitor.c xl-plugin/loopdev.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/xen.c
 # Pure parts the unit tests link.
 LIB_SRCS += xl-plugin/guest_report.c

@@ -24,6 +24,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "guest_report.h"
+#include "loopdev.h"
 #include "state.h"
 #include "status.h"
 
@@ -204,7 +205,22 @@ static int restart_domain(struct monitor *m)
 {
     uint32_t domid = 0;
     libxl_domain_destroy(m->h.ctx, m->domid, NULL);
-    if (libxl_domain_create_new(m->h.ctx, &m->d_config, &domid, NULL, NULL))
+    /* The saved config names files; attach them afresh, as create does. */
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    libxl_domain_config_copy(m->h.ctx, &d, &m->d_config);
+    struct loop_holds loops;
+    xo_err err = XO_ERR_INIT;
+    int rc = loop_attach_disks(&d, &loops, &err);
+    if (rc == 0) {
+        rc = libxl_domain_create_new(m->h.ctx, &d, &domid, NULL, NULL);
+        loop_holds_release(&loops);
+    } else {
+        xo_warn("restart of %s: %s", m->name, xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
+    libxl_domain_config_dispose(&d);
+    if (rc)
         return -1;
     if (libxl_domain_unpause(m->h.ctx, domid, NULL)) {
         libxl_domain_destroy(m->h.ctx, domid, NULL);

@@ -1,0 +1,109 @@
+/* loopdev.c: autoclear loop devices for file-backed disks (loopdev.h). */
+#include "loopdev.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/loop.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Attaches `file`; returns the open loop fd and its path in `dev`. */
+static int attach_one(const char *file, bool read_only, char *dev,
+                      size_t devlen, xo_err *err)
+{
+    int backing = open(file, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (backing < 0)
+        return xo_err_sys(err, "cannot open disk image %s", file);
+    int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
+    if (ctl < 0) {
+        close(backing);
+        return xo_err_sys(err, "cannot open /dev/loop-control (is the loop "
+                               "module loaded?)");
+    }
+    int fd = -1;
+    /* Another process may take the free device between our two calls. */
+    for (int tries = 0; tries < 16 && fd < 0; tries++) {
+        int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+        if (n < 0) {
+            xo_err_sys(err, "no free loop device for %s", file);
+            break;
+        }
+        snprintf(dev, devlen, "/dev/loop%d", n);
+        int lfd = open(dev, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+        if (lfd < 0) {
+            xo_err_sys(err, "cannot open %s", dev);
+            break;
+        }
+        struct loop_config cfg;
+        memset(&cfg, 0, sizeof(cfg));
+        cfg.fd = (unsigned)backing;
+        cfg.info.lo_flags =
+            LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0);
+        snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", file);
+        if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0) {
+            fd = lfd;
+        } else {
+            int e = errno;
+            close(lfd);
+            if (e != EBUSY) {
+                errno = e;
+                xo_err_sys(err, "cannot attach %s to %s", file, dev);
+                break;
+            }
+        }
+    }
+    close(ctl);
+    close(backing);
+    if (fd < 0 && !err->msg)
+        xo_err_set(err, EBUSY, "no free loop device for %s", file);
+    return fd;
+}
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h, xo_err *err)
+{
+    h->n = 0;
+    for (int i = 0; i < d->num_disks; i++) {
+        libxl_device_disk *disk = &d->disks[i];
+        if (disk->format != LIBXL_DISK_FORMAT_RAW ||
+            (disk->backend != LIBXL_DISK_BACKEND_UNKNOWN &&
+             disk->backend != LIBXL_DISK_BACKEND_PHY) ||
+            disk->script || !is_regular_file(disk->pdev_path))
+            continue;
+        if (h->n >= (int)(sizeof(h->fds) / sizeof(h->fds[0]))) {
+            loop_holds_release(h);
+            return xo_err_set(err, E2BIG, "too many file-backed disks");
+        }
+        char dev[32];
+        int fd = attach_one(disk->pdev_path, !disk->readwrite, dev, sizeof(dev),
+                            err);
+        char *path = fd >= 0 ? strdup(dev) : NULL;
+        if (fd < 0 || !path) {
+            if (fd >= 0)
+                close(fd);
+            loop_holds_release(h);
+            return fd < 0 ? -1 : xo_err_set(err, ENOMEM, "out of memory");
+        }
+        h->fds[h->n++] = fd;
+        free(disk->pdev_path);
+        disk->pdev_path = path;
+        disk->backend = LIBXL_DISK_BACKEND_PHY;
+    }
+    return 0;
+}
+
+void loop_holds_release(struct loop_holds *h)
+{
+    for (int i = 0; i < h->n; i++)
+        close(h->fds[i]);
+    h->n = 0;
+}

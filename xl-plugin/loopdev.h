@@ -1,0 +1,38 @@
+/*
+ * loopdev.h: loop devices for a domain's file-backed disks.
+ *
+ * Xen's block hotplug script can attach files itself, but it runs
+ * `losetup` and a sharing check over every vbd for each disk, in bash,
+ * under a global lock; that is most of a create's time and, under load,
+ * can exceed libxl's hotplug timeout, after which the killed script leaves
+ * its loop device behind.  So create attaches each raw file disk itself,
+ * with LO_FLAGS_AUTOCLEAR, and hands libxl the loop device (phy backend).
+ * The loop device then lives exactly as long as its users: create holds it
+ * open until libxl has created the domain (blkback has opened it), and it
+ * detaches by itself when the domain is destroyed, or at once if the
+ * create failed.  Nothing needs cleaning up later, by anyone.
+ */
+#ifndef XL_OCI_XL_PLUGIN_LOOPDEV_H
+#define XL_OCI_XL_PLUGIN_LOOPDEV_H
+
+#include <libxl.h>
+
+#include "common/error.h"
+
+struct loop_holds {
+    int fds[32]; /* open loop devices, closed by loop_holds_release */
+    int n;
+};
+
+/*
+ * For every raw, file-backed disk of `d`: attaches a loop device (read-only
+ * when the disk is) and rewrites the disk to use it through the phy
+ * backend.  On failure everything attached so far is released.
+ */
+int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h,
+                      xo_err *err);
+
+/* Closes the held devices; autoclear detaches those no domain opened. */
+void loop_holds_release(struct loop_holds *h);
+
+#endif
