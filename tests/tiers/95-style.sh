@@ -1,17 +1,11 @@
 #!/bin/bash
 # Tier 95: formatting and man pages.  clang-format --dry-run --Werror (with
-# the repository's .clang-format, libxl style) over the C files of the
-# folders that have been brought to it, one result per folder; podchecker
-# over every man/*.pod, one result per page.
-#
-# Folders are added to STYLE_PATHS once they are clang-formatted; the
-# others (image/, loader/, verifier/, tools/, other components' unit tests)
-# are not checked yet.
+# the repository's .clang-format, libxl style) over every tracked C file,
+# one result per top folder; podchecker over every man/*.pod, one result
+# per page.
 set -u
-STYLE_PATHS=(common domcfg xl-plugin tests/fuzz
-    tests/unit/test-common.c tests/unit/test-app-cfg.c tests/unit/test-vif.c
-    tests/unit/test-signals.c tests/unit/test-image-config.c
-    tests/unit/test-domcfg.c tests/unit/test-domcfg-render.c)
+mapfile -t STYLE_PATHS < <(git ls-files '*.c' '*.h' |
+    awk -F/ '{ print (NF > 2 && $1 == "tests") ? $1 "/" $2 : $1 }' | sort -u)
 status=0
 
 if ! command -v clang-format >/dev/null 2>&1; then
