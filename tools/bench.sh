@@ -48,8 +48,35 @@ if want floor; then
     tools/lab/lab bench 3
 fi
 
-if want loader && [ -x loader/xen-tools/bench.sh ]; then
-    loader/xen-tools/bench.sh
+if want loader; then
+    make -s all loader test-images
+    tools/lab/lab run tests/lab/bench/loader-bench.sh || true
+    log=build/lab/share/out/loader-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    pairs=$(awk '$1 == "BENCH" && $2 == "loader_unpause_to_exec" {
+                 l += $3; f += $5; n++; printf "%s / %s; ", $3, $5 }
+                 END { if (n && f > 0) printf "sum %.1f vs %.1f: %+.0f %%", l, f, (l / f - 1) * 100 }' "$log")
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- loader-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## Loader against the floor (\`make bench\`, issue 4)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
+
+Unpause -> \`phase=exec\` of the loader / unpause -> key of the floor, seconds,
+per pair: ${pairs:-n/a}.  Goal: the loader adds at most 20 %.
+
+Method: \`tests/lab/bench/loader-bench.sh\` in dom0, pairs run one after the
+other: the floor is the same Debian kernel with a one-file initramfs whose
+static /init writes one xenstore key; the loader boots the probe root volume
+(erofs, tmpfs upper) and its init reports \`phase=exec\` just before it
+executes the entrypoint.  Both are created paused with \`xl create -p\` and
+timed from \`xl unpause\` to the key, polled every 0.2 s in dom0.
+<!-- loader-bench: end -->
+MD
+    replace_section loader-bench "$body"
+    rm -f "$body"
 fi
 
 if want create; then

@@ -4,7 +4,9 @@
 # boot spec written by domcfg (xl-oci create -N --boot-spec).  Checks the
 # guest's own reports under /local/domain/<domid>/data/xl-oci/, the console
 # markers, the stop path (xl shutdown -> poweroff_cmd -> stop signal) and a
-# fatal error (no rootfs disk) ending in power off.
+# fatal error (no rootfs disk) ending in power off.  Its benchmark (loader
+# against a bare-kernel floor) is tests/lab/bench/loader-bench.sh, run by
+# `make bench`.
 # lab-timeout: 1200
 
 ldir=/usr/lib/xl-oci/loader/xen-tools
@@ -17,33 +19,6 @@ lab_ok loader-installed "$(cat "$ldir/version" 2>/dev/null)"
 cp "$vol/rootfs.erofs" "$LAB_WORK/rootfs.erofs" || { lab_fail setup "no probe volume in $vol"; exit 1; }
 # libxenguest mmaps the kernel: keep it on tmpfs (see docs/lab.md).
 cp "$ldir/kernel" "$LAB_WORK/kernel"
-
-# ramdisk NAME CMD-LIST [EXTRA-CFG-LINES]: boot spec by domcfg, then the
-# ramdisk the way loader_ramdisk_build lays it out.
-ramdisk() {
-    local name=$1 cmd=$2
-    printf 'name = "%s"\nmemory = 128\noci_root = "%s"\noci_cmd = %s\n' \
-        "$name" "$vol" "$cmd" >"$LAB_WORK/$name.cfg"
-    xl-oci create -N --boot-spec "$LAB_WORK/$name.dtb" "$LAB_WORK/$name.cfg" \
-        >/dev/null || return 1
-    local d=$LAB_WORK/$name.tail
-    mkdir -p "$d/xl-oci"
-    cp "$LAB_WORK/$name.dtb" "$d/xl-oci/boot-spec.dtb"
-    # The initramfs is padded to 512 bytes, so the next archive is aligned.
-    { cat "$ldir/initramfs"
-      (cd "$d" && printf 'xl-oci\nxl-oci/boot-spec.dtb\n' | cpio -o -H newc 2>/dev/null)
-    } >"$LAB_WORK/$name.ramdisk"
-}
-
-# boot NAME [DISK-LINE [XL-CREATE-OPTION]]: xl create with the loader
-# kernel; prints the domid.
-boot() {
-    local name=$1 disk=${2:-"disk = [ \"format=raw,vdev=xvda,access=ro,target=$LAB_WORK/rootfs.erofs\" ]"}
-    lab_pv_config "$LAB_WORK/$name.xl" "$name" "$LAB_WORK/$name.ramdisk" \
-        "kernel = \"$LAB_WORK/kernel\"" "extra = \"console=hvc0 quiet\"" "$disk"
-    xl create ${3-} "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
-    xl domid "$name"
-}
 
 xs() { xenstore-read "/local/domain/$1/data/xl-oci/$2" 2>/dev/null; }
 # halted NAME TIMEOUT: the domain shut itself down (on_poweroff=preserve).
@@ -121,48 +96,4 @@ else
     lab_fail missing-disk-failed "could not boot"
 fi
 xl destroy "$name" 2>/dev/null
-# Benchmark (BENCHMARKS.md, "Loader"): unpause -> exec marker in xenstore
-# for the loader, against the floor: the same kernel with a one-file
-# initramfs whose static /init writes one key (dom0 clock, 0.2 s polling).
-bench_loader() {
-    local name=ldb$1 domid t0
-    # The probe sleeps: with `exit 0`, phase can pass from exec to exited
-    # between two polls and the wait would miss it.
-    ramdisk "$name" '[ "sleep", "600000" ]' && domid=$(boot "$name" "" -p) || return 1
-    t0=$(lab_now)
-    xl unpause "$name"
-    if ! lab_wait_xs "/local/domain/$domid/data/xl-oci/phase" 240 exec >/dev/null; then
-        lab_log "$name: phase '$(xs "$domid" phase)' error '$(xs "$domid" error)'"
-        lab_guest_console "$name" | tail -15 >&2
-        return 1
-    fi
-    lab_elapsed "$t0"
-    xl destroy "$name" 2>/dev/null
-}
-bench_floor() {
-    local name=ldf$1 domid t0
-    lab_mkinitrd "$LAB_WORK/floor.cpio" "$LAB_GUEST_INIT" || return 1
-    lab_pv_config "$LAB_WORK/$name.xl" "$name" "$LAB_WORK/floor.cpio" \
-        "kernel = \"$LAB_WORK/kernel\"" "extra = \"console=hvc0 quiet\"" \
-        "disk = [ \"format=raw,vdev=xvda,access=ro,target=$LAB_WORK/rootfs.erofs\" ]"
-    xl create -p "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
-    domid=$(xl domid "$name")
-    t0=$(lab_now)
-    xl unpause "$name"
-    if ! lab_wait_xs "/local/domain/$domid/data/lab" 240 ok >/dev/null; then
-        lab_log "$name: floor guest wrote no key; xl list: $(xl list "$name" 2>&1 | tail -1)"
-        lab_guest_console "$name" | tail -15 >&2
-        return 1
-    fi
-    lab_elapsed "$t0"
-    xl destroy "$name" 2>/dev/null
-}
-for i in 1 2; do
-    if f=$(bench_floor $i) && l=$(bench_loader $i); then
-        echo "BENCH loader_unpause_to_exec $l floor_unpause_to_init $f"
-        lab_ok "bench-$i" "loader ${l}s, floor ${f}s"
-    else
-        lab_fail "bench-$i" "a bench guest did not report"
-    fi
-done
 true

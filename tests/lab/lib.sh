@@ -111,3 +111,35 @@ lab_pv_config() {
 lab_guest_console() {
     cat "/var/log/xen/guest-$1.log" 2>/dev/null
 }
+
+# The loader's helpers, for scenarios that boot it with plain `xl create`
+# (20-loader and the loader benchmark).  They expect ldir (the installed
+# loader), vol (the probe root volume) and $LAB_WORK/kernel and
+# $LAB_WORK/rootfs.erofs (copies on tmpfs) to be set up by the caller.
+
+# ramdisk NAME CMD-LIST [EXTRA-CFG-LINES]: boot spec by domcfg, then the
+# ramdisk the way loader_ramdisk_build lays it out.
+ramdisk() {
+    local name=$1 cmd=$2
+    printf 'name = "%s"\nmemory = 128\noci_root = "%s"\noci_cmd = %s\n' \
+        "$name" "$vol" "$cmd" >"$LAB_WORK/$name.cfg"
+    xl-oci create -N --boot-spec "$LAB_WORK/$name.dtb" "$LAB_WORK/$name.cfg" \
+        >/dev/null || return 1
+    local d=$LAB_WORK/$name.tail
+    mkdir -p "$d/xl-oci"
+    cp "$LAB_WORK/$name.dtb" "$d/xl-oci/boot-spec.dtb"
+    # The initramfs is padded to 512 bytes, so the next archive is aligned.
+    { cat "$ldir/initramfs"
+      (cd "$d" && printf 'xl-oci\nxl-oci/boot-spec.dtb\n' | cpio -o -H newc 2>/dev/null)
+    } >"$LAB_WORK/$name.ramdisk"
+}
+
+# boot NAME [DISK-LINE [XL-CREATE-OPTION]]: xl create with the loader
+# kernel; prints the domid.
+boot() {
+    local name=$1 disk=${2:-"disk = [ \"format=raw,vdev=xvda,access=ro,target=$LAB_WORK/rootfs.erofs\" ]"}
+    lab_pv_config "$LAB_WORK/$name.xl" "$name" "$LAB_WORK/$name.ramdisk" \
+        "kernel = \"$LAB_WORK/kernel\"" "extra = \"console=hvc0 quiet\"" "$disk"
+    xl create ${3-} "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
+    xl domid "$name"
+}
