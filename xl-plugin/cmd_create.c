@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -194,6 +195,33 @@ out:
     return rc;
 }
 
+/*
+ * A PV domain must hold the loader's kernel and ramdisk in its own memory
+ * while it boots (the kernel is an uncompressed vmlinux for speed); below
+ * that libxenguest fails with a cryptic "segment kernel too large".  Say
+ * what to set instead.
+ */
+#define LOADER_HEADROOM_MB 24
+
+static int check_memory(const struct domain_config *dc,
+                        const struct loader_files *lf, const char *cfg_path,
+                        xo_err *err)
+{
+    struct stat k, i;
+    if (stat(lf->kernel, &k) < 0 || stat(lf->initramfs, &i) < 0)
+        return xo_err_sys(err, "loader %s", dc->loader_dir);
+    long need = (long)((k.st_size + i.st_size + (1 << 20) - 1) >> 20) +
+                LOADER_HEADROOM_MB;
+    if (dc->memory_mb < need)
+        return xo_err_set(err, EINVAL,
+                          "%s: memory = %ld is too small for the loader in "
+                          "%s (kernel and initramfs %ld MiB): set memory to "
+                          "at least %ld",
+                          cfg_path, dc->memory_mb, dc->loader_dir,
+                          need - LOADER_HEADROOM_MB, need);
+    return 0;
+}
+
 static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
 {
     uint32_t domid;
@@ -249,7 +277,8 @@ static int create_domain(struct create_opts *o, xo_err *err)
 
     if (render_all(&r, o->cfg_path, err) < 0 ||
         write_requested(&r, o, err) < 0 ||
-        loader_locate(&lf, r.dc.loader_dir, err) < 0 || xen_open(&h, err) < 0)
+        loader_locate(&lf, r.dc.loader_dir, err) < 0 ||
+        check_memory(&r.dc, &lf, o->cfg_path, err) < 0 || xen_open(&h, err) < 0)
         goto out;
     const char *name = r.dc.name;
     if ((lock = state_lock(xo_state_root(), err)) < 0 ||

@@ -52,14 +52,14 @@ for i in $(seq "$runs"); do
 done
 
 # With 1, then 12, other domains running.
-cfg o1 64
+cfg o1 128
 xl-oci create "$LAB_WORK/o1.cfg" >/dev/null
 for i in $(seq "$runs"); do
     echo "BENCH xloci-create-busy1 $(time_xloci b)"
     xl-oci destroy b
 done
 for n in $(seq 2 12); do
-    cfg "o$n" 64
+    cfg "o$n" 128
     xl-oci create "$LAB_WORK/o$n.cfg" >/dev/null || echo "BENCH note: o$n failed"
 done
 echo "BENCH others-running $(xl list | tail -n +3 | wc -l)"
