@@ -172,6 +172,8 @@ static int write_state_dir(const struct rendered *r, const char *cfg_path,
         {"domain-config.json", r->libxl_json, strlen(r->libxl_json)},
         {"runtime-spec.json", r->spec_text, strlen(r->spec_text)},
         {"boot-spec.dtb", r->blob, r->blob_len},
+        /* What `xl-oci prune` must keep while this domain exists. */
+        {"root-volume", r->dc.root_volume, strlen(r->dc.root_volume)},
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", tmp, files[i].file);

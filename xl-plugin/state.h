@@ -7,6 +7,7 @@
  *       domain-config.json   the libxl config (libxl's JSON)
  *       runtime-spec.json    the OCI runtime spec
  *       boot-spec.dtb        the loader's boot spec
+ *       root-volume          the root volume's path (prune keeps it)
  *       ramdisk              loader initramfs + boot spec archive
  *       monitor.lock         flock'd by the live monitor
  * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
