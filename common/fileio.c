@@ -139,3 +139,12 @@ int xo_mkdir_p(const char *path, mode_t mode, xo_err *err)
                           path);
     return 0;
 }
+
+char *xo_path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}

@@ -26,6 +26,9 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
 /* Creates `path` and its missing parents with `mode` (like mkdir -p). */
 int xo_mkdir_p(const char *path, mode_t mode, xo_err *err);
 
+/* "dir/name", malloc'd; NULL when out of memory. */
+char *xo_path_join(const char *dir, const char *name);
+
 /* Writes all of buf to fd, retrying on EINTR and short writes. */
 int xo_write_all(int fd, const void *buf, size_t len);
 

@@ -16,6 +16,7 @@
 #include <libxlutil.h>
 
 #include "app_cfg.h"
+#include "common/fileio.h"
 #include "common/json.h"
 #include "image_config.h"
 #include "merge.h"
@@ -24,15 +25,6 @@
 static char *xstrdup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
-}
-
-static char *path_join(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", a, b);
-    return p;
 }
 
 static bool valid_name(const char *s)
@@ -328,7 +320,7 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
                                             {"rootfs.ext4", "ext4"},
                                             {"rootfs.squashfs", "squashfs"}};
     for (size_t i = 0; i < 3 && !dc->rootfs_image; i++) {
-        char *p = path_join(dc->root_volume, images[i][0]);
+        char *p = xo_path_join(dc->root_volume, images[i][0]);
         if (!p)
             return xo_err_set(err, ENOMEM, "out of memory");
         if (is_file(p)) {
@@ -343,7 +335,7 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
                           "root volume %s has no rootfs image "
                           "(rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
                           dc->root_volume);
-    dc->image_config_path = path_join(dc->root_volume, "image-config.json");
+    dc->image_config_path = xo_path_join(dc->root_volume, "image-config.json");
     if (!dc->image_config_path || !dc->rootfs_fstype)
         return xo_err_set(err, ENOMEM, "out of memory");
     return 0;
@@ -507,10 +499,10 @@ static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
         return app_cfg_bad_value(ac, "oci_loader", err,
                                  "loader directory "
                                  "must be an absolute path");
-    dc->kernel = path_join(dc->loader_dir, "kernel");
-    char *ddir = path_join(opts->state_root, "domains");
-    char *dom = ddir ? path_join(ddir, dc->name) : NULL;
-    dc->ramdisk = dom ? path_join(dom, "ramdisk") : NULL;
+    dc->kernel = xo_path_join(dc->loader_dir, "kernel");
+    char *ddir = xo_path_join(opts->state_root, "domains");
+    char *dom = ddir ? xo_path_join(ddir, dc->name) : NULL;
+    dc->ramdisk = dom ? xo_path_join(dom, "ramdisk") : NULL;
     free(ddir);
     free(dom);
     /* The loader's init finds its boot spec in the ramdisk; the kernel

@@ -16,15 +16,6 @@
 #define XO_LOADER_DIR "/usr/local/lib/xl-oci/loader/xen-tools"
 #endif
 
-static char *join(const char *dir, const char *name)
-{
-    size_t len = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(len);
-    if (p)
-        snprintf(p, len, "%s/%s", dir, name);
-    return p;
-}
-
 void loader_files_dispose(struct loader_files *f)
 {
     free(f->kernel);
@@ -37,8 +28,8 @@ int loader_locate(struct loader_files *out, const char *dir, xo_err *err)
     out->kernel = out->initramfs = NULL;
     if (!dir)
         dir = XO_LOADER_DIR;
-    out->kernel = join(dir, "kernel");
-    out->initramfs = join(dir, "initramfs");
+    out->kernel = xo_path_join(dir, "kernel");
+    out->initramfs = xo_path_join(dir, "initramfs");
     if (!out->kernel || !out->initramfs) {
         loader_files_dispose(out);
         return xo_err_set(err, ENOMEM, "out of memory");
