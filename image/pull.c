@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "image.h"
 #include "json.h"
 #include "lock.h"
@@ -31,21 +32,6 @@ void image_info_dispose(struct image_info *info)
     free(info->name);
     free(info->volume_dir);
     memset(info, 0, sizeof(*info));
-}
-
-static void say(const struct image_pull_opts *o, const char *fmt, ...)
-    XO_PRINTF(2, 3);
-
-static void say(const struct image_pull_opts *o, const char *fmt, ...)
-{
-    if (!o || !o->progress)
-        return;
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    o->progress(o->progress_arg, line);
 }
 
 static int open_source(struct image_source **src_r, const struct image_ref *r,
@@ -222,8 +208,9 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
                        CONFIG_MAX_BYTES, err) < 0 ||
         check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
         return -1;
-    say(o, "image %s: %zu layers", p->manifest_digest.str,
-        p->manifest.n_layers);
+    image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
+                   "image %s: %zu layers", p->manifest_digest.str,
+                   p->manifest.n_layers);
     return fetch_layers(src, bs, &p->manifest, err);
 }
 
@@ -253,7 +240,8 @@ static int check_signature(const char *root, const struct image_ref *r,
     }
     if (!key)
         return xo_err_set(err, ENOMEM, "out of memory");
-    say(o, "verifying the signature of %s", signed_digest->str);
+    image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
+                   "verifying the signature of %s", signed_digest->str);
     rc = signature_check(src, bs, signed_digest, key, err);
     free(key);
     return rc;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "auth.h"
 #include "http.h"
 #include "image.h"
@@ -44,21 +45,6 @@ struct registry_source {
     char *auth;           /* "Authorization: ..." or NULL */
     bool sent_creds;      /* the last auth carried the credentials */
 };
-
-static void say(struct registry_source *rs, const char *fmt, ...)
-    XO_PRINTF(2, 3);
-
-static void say(struct registry_source *rs, const char *fmt, ...)
-{
-    if (!rs->base.progress)
-        return;
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    rs->base.progress(rs->base.progress_arg, line);
-}
 
 static char *auth_copy(struct registry_source *rs)
 {
@@ -299,8 +285,10 @@ static int reg_resolve(struct image_source *base, const struct blob_store *bs,
                        struct oci_descriptor *top_r, xo_err *err)
 {
     struct registry_source *rs = (struct registry_source *)base;
-    say(rs, "resolving %s/%s%s%s", rs->host, rs->repo, rs->pinned ? "@" : ":",
-        rs->pinned ? rs->digest.str : rs->tag);
+    image_progress(rs->base.progress, rs->base.progress_arg,
+                   "resolving %s/%s%s%s", rs->host, rs->repo,
+                   rs->pinned ? "@" : ":",
+                   rs->pinned ? rs->digest.str : rs->tag);
     return store_manifest(rs, bs, rs->pinned ? rs->digest.str : rs->tag,
                           rs->pinned ? &rs->digest : NULL, -1, top_r, err);
 }
@@ -361,11 +349,13 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
             break;
         uint64_t off = blob_writer_offset(w);
         if (off)
-            say(rs, "resuming %s at byte %llu of %lld", d->digest.str,
-                (unsigned long long)off, (long long)d->size);
+            image_progress(rs->base.progress, rs->base.progress_arg,
+                           "resuming %s at byte %llu of %lld", d->digest.str,
+                           (unsigned long long)off, (long long)d->size);
         else
-            say(rs, "fetching %s (%lld bytes)", d->digest.str,
-                (long long)d->size);
+            image_progress(rs->base.progress, rs->base.progress_arg,
+                           "fetching %s (%lld bytes)", d->digest.str,
+                           (long long)d->size);
         bool retry = false;
         rc = blob_attempt(rs, url, d, w, &retry, err);
         if (rc < 0) {

@@ -1,4 +1,5 @@
 /* volume.c: root volume assembly (see volume.h). */
+#include "progress.h"
 #include "volume.h"
 
 #include <errno.h>
@@ -34,22 +35,6 @@ bool volume_exists(const char *root, const struct digest *manifest)
     bool ok = p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
     free(p);
     return ok;
-}
-
-static void say(void (*progress)(void *, const char *), void *arg,
-                const char *fmt, ...) XO_PRINTF(3, 4);
-
-static void say(void (*progress)(void *, const char *), void *arg,
-                const char *fmt, ...)
-{
-    if (!progress)
-        return;
-    char line[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    progress(arg, line);
 }
 
 /* Copies etc/NAME of the unpacked tree (a regular file, not followed
@@ -117,7 +102,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
         char what[128];
         snprintf(what, sizeof(what), "layer %zu/%zu (%s)", i + 1, n,
                  l->digest.str);
-        say(progress, parg, "unpacking %s", what);
+        image_progress(progress, parg, "unpacking %s", what);
         int fd = -1;
         if ((rc = blobstore_open_blob(&fd, bs, &l->digest, err)) < 0)
             break;
@@ -247,7 +232,7 @@ int volume_build(const char *root, const struct blob_store *bs,
     if (unpack_all(bs, scratch, src, uo, progress, progress_arg, err) < 0 ||
         finish_tree(scratch, vol, err) < 0)
         goto out;
-    say(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
+    image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     if (erofs_build(image, scratch, err) < 0 || write_docs(vol, src, err) < 0)
         goto out;
     if (chmod(vol, 0755) < 0) {
