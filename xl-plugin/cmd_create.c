@@ -22,7 +22,7 @@
 #include "image/image.h"
 #include "loader/loader.h"
 #include "loopdev.h"
-#include "monitor.h"
+#include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -330,7 +330,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
         status_set(h.xs, name, "state", o->paused ? "paused" : "booting", err) <
             0)
         goto fail;
-    if (!o->foreground && monitor_spawn(&h, xo_state_root(), name, err) < 0)
+    if (!o->foreground && monitor_spawn(xo_state_root(), name, err) < 0)
         goto fail;
     if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
@@ -343,7 +343,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     printf("Created %s (domid %u)\n", name, domid);
     fflush(stdout);
     if (o->foreground)
-        rc = monitor_run(xo_state_root(), name, err);
+        rc = monitor_exec(xo_state_root(), name, err);
     else
         rc = 0;
     goto out;

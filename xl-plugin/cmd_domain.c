@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
-#include "monitor.h"
+#include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -29,7 +29,7 @@ static int open_status(struct xen_handles *h, xo_err *err)
 {
     if (xen_open_xs(h, err) < 0)
         return -1;
-    monitor_recover(h, xo_state_root());
+    monitor_recover(h->xs, xo_state_root());
     return 0;
 }
 
@@ -293,10 +293,16 @@ int main_destroy(int argc, char **argv)
         goto fail;
     }
     /* A monitor applying on_poweroff is let finish: killed in the middle of
-     * a destroy it would leave hotplug work (loop devices) undone. */
-    if (have_status && strcmp(st.state, "halting") == 0 &&
-        state_monitor_alive(root, name))
-        wait_final(&h, name, 120000, &st, &err);
+     * a destroy it would leave hotplug work (loop devices) undone.  The
+     * action ends in a final state, or in "booting" after a restart. */
+    for (int i = 0;
+         have_status && i < 600 && strcmp(st.state, "halting") == 0 &&
+         state_monitor_alive(root, name);
+         i++) {
+        sleep_ms(200);
+        if (status_read(h.xs, name, &st, &err) < 0)
+            break;
+    }
     xo_err_clear(&err);
     /* Tolerant of a half-created domain: each part is removed if present. */
     stop_monitor(root, name);

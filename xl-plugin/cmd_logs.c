@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
-#include "monitor.h"
+#include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -134,7 +134,7 @@ int main_logs(int argc, char **argv)
             close(fd);
             return xo_fail(&err);
         }
-        monitor_recover(&h, xo_state_root());
+        monitor_recover(h.xs, xo_state_root());
         /* Until the domain is final and the monitor has written its last
          * output (it exits after that). */
         for (;;) {

@@ -1,5 +1,5 @@
 /* cmd_monitor.c: `xl-oci monitor NAME`, the monitor in the foreground. */
-#include "monitor.h"
+#include "monitor_spawn.h"
 #include "xl_oci.h"
 
 int main_monitor(int argc, char **argv)
@@ -8,7 +8,6 @@ int main_monitor(int argc, char **argv)
     while ((opt = xo_getopt(argc, argv, "", NULL, "monitor", 1)) != -1)
         ;
     xo_err err = XO_ERR_INIT;
-    if (monitor_run(xo_state_root(), argv[optind], &err) < 0)
-        return xo_fail(&err);
-    return XO_EXIT_OK;
+    monitor_exec(xo_state_root(), argv[optind], &err);
+    return xo_fail(&err);
 }

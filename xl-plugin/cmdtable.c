@@ -37,6 +37,11 @@ const struct cmd_spec cmd_table[] = {
     {"monitor", main_monitor, false,
      "Run the monitor of a domain in the foreground (for debugging)", "<Name>",
      NULL},
+    {"shutdown-action", main_shutdown_action, false,
+     "Apply on_poweroff/on_reboot/on_crash to a domain that shut down (run "
+     "by its monitor)",
+     "<Name> <Domid> <Reason>",
+     "  Reason is libxl's: poweroff, reboot, crash, watchdog, soft_reset\n"},
     {"pull", main_pull, false, "Pull an image and build its root volume",
      "[options] <REF>",
      "  REF is oci:DIR[:TAG] (an OCI image layout) or\n"

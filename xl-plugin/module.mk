@@ -1,16 +1,34 @@
-# xl-plugin/: the xl-oci command.  Command groups written next to other
-# components add their files to XLOCI_CMD_SRCS from their own module.mk.
+# xl-plugin/: the xl-oci command and its per-domain monitor.  Command
+# groups written next to other components add their files to
+# XLOCI_CMD_SRCS from their own module.mk.
 XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c \
 	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c \
 	xl-plugin/cmd_domain.c xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
-	xl-plugin/monitor.c xl-plugin/loopdev.c xl-plugin/state.c xl-plugin/status.c \
-	xl-plugin/xen.c
-# Pure parts the unit tests link.
-LIB_SRCS += xl-plugin/guest_report.c
-UNIT_TESTS += tests/unit/test-guest-report.c
+	xl-plugin/cmd_shutdown_action.c \
+	xl-plugin/loopdev.c xl-plugin/xen.c
+# Pure parts the unit tests link, and the parts the monitor shares.
+LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
+	xl-plugin/monitor_spawn.c
+UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
+	tests/unit/test-xs-lite.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 	$(CC) -pie -o $@ $(XLOCI_CMD_OBJS) $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 
-BIN_TARGETS += $(B)/xl-oci
+# xl-oci-monitor runs for a domain's whole life, one per domain, so it
+# links only its own xenstore client (xs_lite.h says why not libxenstore.a)
+# and libxenctrl, statically: no shared library pages (libc's included)
+# count against its resident memory (BENCHMARKS.md).
+MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
+	xl-plugin/xs_lite.c \
+	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
+	common/error.c common/fileio.c common/log.c
+MONITOR_OBJS := $(MONITOR_SRCS:%.c=$(OBJ)/%.o)
+
+$(B)/xl-oci-monitor: $(MONITOR_OBJS)
+	$(CC) -static -Wl,--gc-sections -o $@ $(MONITOR_OBJS) \
+		-Wl,--start-group $(MONITOR_STATIC_LIBS) -Wl,--end-group \
+		-lpthread $(LDFLAGS)
+
+BIN_TARGETS += $(B)/xl-oci $(B)/xl-oci-monitor

@@ -1,17 +1,20 @@
 /*
- * monitor.c: the per-domain monitor (see monitor.h).
+ * monitor.c: the per-domain monitor, the body of xl-oci-monitor (see
+ * monitor.h).
  *
  * One poll loop over two fds: xenstore (watches on the guest's
  * data/xl-oci/, on @releaseDomain and on the console tty key) and the
  * console pty.  Domain death is seen through @releaseDomain plus
- * libxl_domain_info, which avoids a second event loop.
+ * xc_domain_getinfo.  Nothing here links libxl: the monitor lives as long
+ * as its domain, one per domain, so it stays small; the one thing that
+ * needs libxl, the on_poweroff/on_reboot/on_crash action, is run by
+ * `xl-oci shutdown-action` in a short-lived child.
  */
 #include "monitor.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,30 +22,32 @@
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
+#include <xenctrl.h>
+#include <xenstore.h>
+/* After xenctrl.h, which defines the integer types it needs. */
+#include <xen/sched.h>
 
 #include "common/fileio.h"
-#include "common/json.h"
 #include "common/log.h"
 #include "guest_report.h"
-#include "loopdev.h"
 #include "state.h"
 #include "status.h"
+#include "xs_lite.h"
 
 #define LOG_MAX_DEFAULT (1024 * 1024)
 
 struct monitor {
-    const char *root, *name;
-    struct xen_handles h;
+    const struct monitor_opts *o;
+    struct xs_handle *xs;
+    xc_interface *xc;
     uint32_t domid;
+    char uuid[40]; /* the domain's, from DomainStatus: guards domid reuse */
     char guest_dir[128];
     char tty_key[128];
     struct guest_report report;
     enum guest_phase published; /* last phase copied into the status */
     int tty_fd, log_fd;
     size_t log_size, log_max;
-    libxl_domain_config d_config;
-    bool have_config;
-    long restarts;
 };
 
 static void log_open(struct monitor *m)
@@ -53,7 +58,7 @@ static void log_open(struct monitor *m)
         xo_warn("%s", xo_err_msg(&err));
         xo_err_clear(&err);
     }
-    state_log_path(path, sizeof(path), m->name);
+    state_log_path(path, sizeof(path), m->o->name);
     m->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     struct stat st;
     m->log_size =
@@ -67,7 +72,7 @@ static void log_write(struct monitor *m, const char *buf, size_t len)
         return;
     if (m->log_size + len > m->log_max) {
         char path[4096], old[4200];
-        state_log_path(path, sizeof(path), m->name);
+        state_log_path(path, sizeof(path), m->o->name);
         snprintf(old, sizeof(old), "%s.1", path);
         rename(path, old);
         close(m->log_fd);
@@ -82,7 +87,7 @@ static void tty_try_open(struct monitor *m)
     if (m->tty_fd >= 0)
         return;
     unsigned n = 0;
-    char *tty = xs_read(m->h.xs, XBT_NULL, m->tty_key, &n);
+    char *tty = xs_read(m->xs, XBT_NULL, m->tty_key, &n);
     if (!tty)
         return;
     /* The key is written by xenconsoled in dom0, but check it anyway. */
@@ -118,7 +123,7 @@ static void tty_drain(struct monitor *m)
 static void set_status(struct monitor *m, const char *field, const char *v)
 {
     xo_err err = XO_ERR_INIT;
-    if (status_set(m->h.xs, m->name, field, v, &err) < 0) {
+    if (status_set(m->xs, m->o->name, field, v, &err) < 0) {
         xo_warn("%s", xo_err_msg(&err));
         xo_err_clear(&err);
     }
@@ -128,18 +133,18 @@ static void set_status(struct monitor *m, const char *field, const char *v)
 static void read_guest(struct monitor *m)
 {
     unsigned n = 0;
-    char **keys = xs_directory(m->h.xs, XBT_NULL, m->guest_dir, &n);
+    char **keys = xs_directory(m->xs, XBT_NULL, m->guest_dir, &n);
     /* A guest could create thousands of keys; look at a bounded few. */
     for (unsigned i = 0; keys && i < n && i < 16; i++) {
         char path[256], why[160];
         snprintf(path, sizeof(path), "%s/%s", m->guest_dir, keys[i]);
         unsigned len = 0;
-        char *v = xs_read(m->h.xs, XBT_NULL, path, &len);
+        char *v = xs_read(m->xs, XBT_NULL, path, &len);
         if (!v)
             continue;
         if (guest_report_accept(&m->report, keys[i], v, len, why, sizeof(why)) <
             0)
-            xo_warn("domain %s (%u): ignoring guest value: %s", m->name,
+            xo_warn("domain %s (%u): ignoring guest value: %s", m->o->name,
                     m->domid, why);
         free(v);
     }
@@ -178,74 +183,80 @@ static int watch_domain(struct monitor *m)
              m->domid);
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
-    if (!xs_watch(m->h.xs, m->guest_dir, "guest") ||
-        !xs_watch(m->h.xs, m->tty_key, "tty"))
+    if (!xs_watch(m->xs, m->guest_dir, "guest") ||
+        !xs_watch(m->xs, m->tty_key, "tty"))
         return -1;
     return 0;
 }
 
 static void unwatch_domain(struct monitor *m)
 {
-    xs_unwatch(m->h.xs, m->guest_dir, "guest");
-    xs_unwatch(m->h.xs, m->tty_key, "tty");
+    xs_unwatch(m->xs, m->guest_dir, "guest");
+    xs_unwatch(m->xs, m->tty_key, "tty");
     if (m->tty_fd >= 0) {
         tty_drain(m);
-        close(m->tty_fd);
+        if (m->tty_fd >= 0)
+            close(m->tty_fd);
         m->tty_fd = -1;
     }
 }
 
-static const char *action_name(libxl_action_on_shutdown a)
+/* Xen's SHUTDOWN_* codes under the names libxl gives them. */
+static const char *reason_name(unsigned reason)
 {
-    return libxl_action_on_shutdown_to_string(a);
-}
-
-/* Creates the domain again from the saved config (on_*=restart). */
-static int restart_domain(struct monitor *m)
-{
-    uint32_t domid = 0;
-    libxl_domain_destroy(m->h.ctx, m->domid, NULL);
-    /* The saved config names files; attach them afresh, as create does. */
-    libxl_domain_config d;
-    libxl_domain_config_init(&d);
-    libxl_domain_config_copy(m->h.ctx, &d, &m->d_config);
-    struct loop_holds loops;
-    xo_err err = XO_ERR_INIT;
-    int rc = loop_attach_disks(&d, &loops, &err);
-    if (rc == 0) {
-        rc = libxl_domain_create_new(m->h.ctx, &d, &domid, NULL, NULL);
-        loop_holds_release(&loops);
-    } else {
-        xo_warn("restart of %s: %s", m->name, xo_err_msg(&err));
-        xo_err_clear(&err);
-    }
-    libxl_domain_config_dispose(&d);
-    if (rc)
-        return -1;
-    if (libxl_domain_unpause(m->h.ctx, domid, NULL)) {
-        libxl_domain_destroy(m->h.ctx, domid, NULL);
-        return -1;
-    }
-    m->domid = domid;
-    m->restarts++;
-    char buf[32];
-    snprintf(buf, sizeof(buf), "%u", domid);
-    set_status(m, "domid", buf);
-    snprintf(buf, sizeof(buf), "%ld", m->restarts);
-    set_status(m, "restarts", buf);
-    set_status(m, "state", "booting");
-    set_status(m, "exit-code", "");
-    set_status(m, "error", "");
-    return 0;
+    static const char *const names[] = {
+        [SHUTDOWN_poweroff] = "poweroff", [SHUTDOWN_reboot] = "reboot",
+        [SHUTDOWN_suspend] = "suspend",   [SHUTDOWN_crash] = "crash",
+        [SHUTDOWN_watchdog] = "watchdog", [SHUTDOWN_soft_reset] = "soft_reset",
+    };
+    if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+        return names[reason];
+    return "unknown";
 }
 
 /*
- * The domain shut down or vanished.  Records the outcome, then applies
- * the configured action.  Returns 1 to keep monitoring (restarted), 0 when
- * the monitor's job is done.
+ * Runs `xl-oci --root ROOT shutdown-action NAME DOMID REASON`, which
+ * applies the configured action with libxl.  Its messages go where ours
+ * go (the monitor's log).  Returns its exit status, or -1.
  */
-static int domain_ended(struct monitor *m, bool vanished,
-                        libxl_shutdown_reason reason)
+static int run_action(struct monitor *m, unsigned reason)
+{
+    char domid[16];
+    snprintf(domid, sizeof(domid), "%u", m->domid);
+    char *argv[] = {(char *)m->o->xl_oci,
+                    "-v",
+                    "--root",
+                    (char *)m->o->root,
+                    "shutdown-action",
+                    (char *)m->o->name,
+                    domid,
+                    (char *)reason_name(reason),
+                    NULL};
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        xo_warn("cannot fork for the shutdown action: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        execv(argv[0], argv);
+        fprintf(stderr, "xl-oci-monitor: cannot run %s: %s\n", argv[0],
+                strerror(errno));
+        _exit(127);
+    }
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * The domain shut down (reason is a SHUTDOWN_* code) or vanished.
+ * Records the outcome, then has the configured action applied.  Returns
+ * 1 to keep monitoring (the domain was restarted), 0 when done.
+ */
+static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
 {
     if (!vanished)
         read_guest(m); /* the last words, before anything is destroyed */
@@ -258,235 +269,174 @@ static int domain_ended(struct monitor *m, bool vanished,
     const char *final = "halted";
     if (r->phase == GUEST_PHASE_FAILED) {
         final = "broken";
-    } else if (!vanished && reason != LIBXL_SHUTDOWN_REASON_POWEROFF &&
-               reason != LIBXL_SHUTDOWN_REASON_REBOOT &&
-               r->phase != GUEST_PHASE_EXITED) {
+    } else if (!vanished && reason != SHUTDOWN_poweroff &&
+               reason != SHUTDOWN_reboot && r->phase != GUEST_PHASE_EXITED) {
         final = "broken";
         set_status(m, "error",
-                   reason == LIBXL_SHUTDOWN_REASON_CRASH
+                   reason == SHUTDOWN_crash
                        ? "the domain crashed"
                        : "the domain shut down unexpectedly");
     }
-    if (vanished || !m->have_config) {
+    if (vanished) {
         set_status(m, "state", final);
         return 0;
     }
 
-    libxl_action_on_shutdown a = m->d_config.on_poweroff;
-    if (reason == LIBXL_SHUTDOWN_REASON_REBOOT)
-        a = m->d_config.on_reboot;
-    else if (reason == LIBXL_SHUTDOWN_REASON_CRASH)
-        a = m->d_config.on_crash;
-    xo_info("domain %s (%u) shut down (%s): %s", m->name, m->domid,
-            libxl_shutdown_reason_to_string(reason), action_name(a));
+    xo_info("domain %s (%u) shut down (%s)", m->o->name, m->domid,
+            reason_name(reason));
     /* The final state is written only once the action is done, so `wait`
      * and `destroy` never race a destroy (and its hotplug scripts, which
-     * detach loop devices) still in progress here. */
+     * detach loop devices) still in progress. */
     set_status(m, "state", "halting");
-    switch (a) {
-    case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
-    case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
-    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
-        if (restart_domain(m) == 0 && watch_domain(m) == 0)
-            return 1;
-        set_status(m, "state", "broken");
-        set_status(m, "error", "restart failed");
+    int rc = run_action(m, reason);
+
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+        /* Removed meanwhile (destroy): nothing left to report to. */
+        xo_err_clear(&err);
         return 0;
-    case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
-        break;
-    default:
-        libxl_domain_destroy(m->h.ctx, m->domid, NULL);
-        break;
+    }
+    if (rc == 0 && st.domid >= 0 && (uint32_t)st.domid != m->domid &&
+        strcmp(st.state, "booting") == 0) {
+        m->domid = (uint32_t)st.domid;
+        snprintf(m->uuid, sizeof(m->uuid), "%s", st.uuid);
+        if (watch_domain(m) == 0)
+            return 1;
+        xo_warn("xenstore: cannot watch restarted domain %u", m->domid);
+        return 0;
+    }
+    if (strcmp(st.state, "halting") != 0)
+        return 0; /* the action wrote the outcome (restart failed) */
+    if (rc != 0) {
+        final = "broken";
+        set_status(m, "error",
+                   "the shutdown action failed (see the "
+                   "monitor's log)");
     }
     set_status(m, "state", final);
     return 0;
 }
 
+/* Xen's domain handle as the text DomainStatus stores it. */
+static void handle_text(char *buf, size_t len, const xen_domain_handle_t h)
+{
+    snprintf(buf, len,
+             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+             "%02x%02x%02x%02x%02x%02x",
+             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10],
+             h[11], h[12], h[13], h[14], h[15]);
+}
+
 /* Checks the domain after @releaseDomain; returns 1 while it runs. */
 static int check_domain(struct monitor *m)
 {
-    libxl_dominfo info;
-    libxl_dominfo_init(&info);
-    int rc = libxl_domain_info(m->h.ctx, &info, m->domid);
-    int alive = 1;
-    if (rc == ERROR_DOMAIN_NOTFOUND || (rc == 0 && info.dying)) {
-        alive = domain_ended(m, true, LIBXL_SHUTDOWN_REASON_UNKNOWN);
-    } else if (rc == 0 && info.shutdown) {
-        alive = domain_ended(m, false, info.shutdown_reason);
+    xc_dominfo_t info;
+    int n = xc_domain_getinfo(m->xc, m->domid, 1, &info);
+    if (n < 0) {
+        xo_warn("cannot get the info of domain %u: %s", m->domid,
+                strerror(errno));
+        return 1; /* try again at the next event */
     }
-    libxl_dominfo_dispose(&info);
-    return alive;
+    bool gone = n == 0 || info.domid != m->domid;
+    if (!gone && m->uuid[0]) {
+        /* A domid reused by another domain is not ours. */
+        char uuid[40];
+        handle_text(uuid, sizeof(uuid), info.handle);
+        gone = strcmp(uuid, m->uuid) != 0;
+    }
+    if (gone || info.dying)
+        return domain_ended(m, true, 0);
+    if (info.shutdown)
+        return domain_ended(m, false, info.shutdown_reason);
+    return 1;
 }
 
-static int load_config(struct monitor *m, xo_err *err)
+static int monitor_loop(struct monitor *m, xo_err *err)
 {
-    char path[4096];
-    char *json = NULL;
-    snprintf(path, sizeof(path), "%s/domains/%s/domain-config.json", m->root,
-             m->name);
-    if (xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
-        return -1;
-    int rc = libxl_domain_config_from_json(m->h.ctx, &m->d_config, json);
-    free(json);
-    if (rc)
-        return xo_err_set(err, EINVAL, "%s: libxl cannot read it", path);
-    m->have_config = true;
+    if (watch_domain(m) < 0 || !xs_watch(m->xs, "@releaseDomain", "rel"))
+        return xo_err_sys(err, "xenstore: cannot watch domain %u", m->domid);
+    /* The domain may have ended while no monitor ran. */
+    int alive = check_domain(m);
+    while (alive) {
+        struct pollfd p[2] = {{.fd = xs_fileno(m->xs), .events = POLLIN},
+                              {.fd = m->tty_fd, .events = POLLIN}};
+        /* Events read while waiting for a reply are already queued. */
+        int timeout = xs_lite_pending(m->xs) ? 0 : -1;
+        if (poll(p, m->tty_fd >= 0 ? 2 : 1, timeout) < 0) {
+            if (errno == EINTR)
+                continue;
+            return xo_err_sys(err, "poll");
+        }
+        if (m->tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            tty_drain(m);
+        if (xs_lite_lost(m->xs)) {
+            /* Some events were dropped: look at everything again. */
+            read_guest(m);
+            tty_try_open(m);
+            alive = check_domain(m);
+            continue;
+        }
+        if (!xs_lite_pending(m->xs) && !(p[0].revents & (POLLIN | POLLHUP)))
+            continue;
+        unsigned n = 0;
+        char **ev = xs_read_watch(m->xs, &n);
+        if (!ev) {
+            if (errno == EIO || errno == E2BIG || errno == EBADMSG)
+                return xo_err_sys(err, "xenstore connection");
+            continue;
+        }
+        const char *token = ev[XS_WATCH_TOKEN];
+        if (strcmp(token, "guest") == 0)
+            read_guest(m);
+        else if (strcmp(token, "tty") == 0)
+            tty_try_open(m);
+        else if (strcmp(token, "rel") == 0)
+            alive = check_domain(m);
+        free(ev);
+    }
     return 0;
 }
 
-int monitor_run(const char *root, const char *name, xo_err *err)
+int monitor_run(const struct monitor_opts *o, xo_err *err)
 {
-    struct monitor m = {.root = root, .name = name, .tty_fd = -1, .log_fd = -1};
-    int lock_fd = state_monitor_lock(root, name, err);
+    struct monitor m = {.o = o, .tty_fd = -1, .log_fd = -1};
+    int lock_fd = state_monitor_lock(o->root, o->name, err);
     if (lock_fd < 0)
         return -1; /* another monitor holds it: nothing to do */
-    libxl_domain_config_init(&m.d_config);
     const char *cap = getenv("XL_OCI_LOG_MAX");
     m.log_max = cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
     int rc = -1;
     struct domain_status st;
-    if (xen_open(&m.h, err) < 0 || status_read(m.h.xs, name, &st, err) < 0)
+    m.xs = xs_open(0);
+    if (!m.xs) {
+        xo_err_sys(err, "cannot open xenstore");
+        goto out;
+    }
+    m.xc = xc_interface_open(NULL, NULL, 0);
+    if (!m.xc) {
+        xo_err_sys(err, "cannot open the Xen control interface");
+        goto out;
+    }
+    if (status_read(m.xs, o->name, &st, err) < 0)
         goto out;
     if (st.domid < 0) {
-        xo_err_set(err, ENOENT, "domain %s has no domid", name);
+        xo_err_set(err, ENOENT, "domain %s has no domid", o->name);
         goto out;
     }
     m.domid = (uint32_t)st.domid;
-    m.restarts = st.restarts;
-    if (load_config(&m, err) < 0) {
-        xo_warn("%s; restart actions disabled", xo_err_msg(err));
-        xo_err_clear(err);
-    }
+    snprintf(m.uuid, sizeof(m.uuid), "%s", st.uuid);
     log_open(&m);
-    if (watch_domain(&m) < 0 || !xs_watch(m.h.xs, "@releaseDomain", "rel")) {
-        xo_err_sys(err, "xenstore: cannot watch domain %u", m.domid);
-        goto out;
-    }
-    /* The domain may have ended while no monitor ran. */
-    int alive = check_domain(&m);
-    while (alive) {
-        struct pollfd p[2] = {{.fd = xs_fileno(m.h.xs), .events = POLLIN},
-                              {.fd = m.tty_fd, .events = POLLIN}};
-        if (poll(p, m.tty_fd >= 0 ? 2 : 1, -1) < 0) {
-            if (errno == EINTR)
-                continue;
-            xo_err_sys(err, "poll");
-            goto out;
-        }
-        if (m.tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-            tty_drain(&m);
-        if (!(p[0].revents & POLLIN))
-            continue;
-        unsigned n = 0;
-        char **ev = xs_read_watch(m.h.xs, &n);
-        if (!ev)
-            continue;
-        const char *token = ev[XS_WATCH_TOKEN];
-        if (strcmp(token, "guest") == 0)
-            read_guest(&m);
-        else if (strcmp(token, "tty") == 0)
-            tty_try_open(&m);
-        else if (strcmp(token, "rel") == 0)
-            alive = check_domain(&m);
-        free(ev);
-    }
-    rc = 0;
+    rc = monitor_loop(&m, err);
 out:
     if (m.tty_fd >= 0)
         close(m.tty_fd);
     if (m.log_fd >= 0)
         close(m.log_fd);
-    libxl_domain_config_dispose(&m.d_config);
-    xen_close(&m.h);
+    if (m.xc)
+        xc_interface_close(m.xc);
+    if (m.xs)
+        xs_close(m.xs);
     close(lock_fd);
     return rc;
-}
-
-/* The monitor's own diagnostics go to <logdir>/<name>.monitor.log. */
-static void monitor_daemonize(const char *name)
-{
-    char path[4096];
-    xo_err err = XO_ERR_INIT;
-    xo_mkdir_p(state_log_dir(), 0750, &err);
-    xo_err_clear(&err);
-    snprintf(path, sizeof(path), "%s/%s.monitor.log", state_log_dir(), name);
-    int null = open("/dev/null", O_RDWR);
-    int log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
-    if (null >= 0) {
-        dup2(null, 0);
-        dup2(log >= 0 ? log : null, 1);
-        dup2(log >= 0 ? log : null, 2);
-    }
-    if (null > 2)
-        close(null);
-    if (log > 2)
-        close(log);
-    setsid();
-    if (chdir("/") < 0)
-        _exit(1);
-    signal(SIGHUP, SIG_IGN);
-    xo_log_set_prefix("xl-oci-monitor");
-    xo_log_set_level(XO_LOG_INFO);
-}
-
-int monitor_spawn(struct xen_handles *h, const char *root, const char *name,
-                  xo_err *err)
-{
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid < 0)
-        return xo_err_sys(err, "cannot fork the monitor");
-    if (pid == 0) {
-        /* The parent's libxl and xenstore handles are not ours to use. */
-        if (h && h->ctx)
-            libxl_postfork_child_noexec(h->ctx);
-        /* Nothing of the parent's may live on in the monitor: above all
-         * not the global lock's fd, whose flock the monitor would hold for
-         * the domain's whole life and so block every later create. */
-        close_range(3, ~0U, 0);
-        pid_t grandchild = fork();
-        if (grandchild != 0)
-            _exit(grandchild < 0 ? 1 : 0);
-        monitor_daemonize(name);
-        xo_err merr = XO_ERR_INIT;
-        if (monitor_run(root, name, &merr) < 0 && merr.msg)
-            xo_log(XO_LOG_ERROR, "%s: %s", name, xo_err_msg(&merr));
-        xo_err_clear(&merr);
-        _exit(0);
-    }
-    int status;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return xo_err_set(err, ECHILD, "the monitor of %s did not start", name);
-    return 0;
-}
-
-void monitor_recover(struct xen_handles *h, const char *root)
-{
-    char **names = NULL;
-    xo_err err = XO_ERR_INIT;
-    if (status_list(h->xs, &names, &err) < 0) {
-        xo_err_clear(&err);
-        return;
-    }
-    for (char **n = names; *n; n++) {
-        struct domain_status st;
-        if (status_read(h->xs, *n, &st, &err) < 0) {
-            xo_err_clear(&err);
-            continue;
-        }
-        bool final = strcmp(st.state, "halted") == 0 ||
-                     strcmp(st.state, "broken") == 0 ||
-                     strcmp(st.state, "creating") == 0;
-        if (final || st.domid < 0 || !state_domain_exists(root, *n) ||
-            state_monitor_alive(root, *n))
-            continue;
-        xo_info("no monitor for %s: starting one", *n);
-        if (monitor_spawn(h, root, *n, &err) < 0) {
-            xo_warn("%s", xo_err_msg(&err));
-            xo_err_clear(&err);
-        }
-    }
-    xo_strv_free(names);
 }

@@ -70,6 +70,7 @@ int main_stop(int argc, char **argv);
 int main_destroy(int argc, char **argv);
 int main_wait(int argc, char **argv);
 int main_monitor(int argc, char **argv);
+int main_shutdown_action(int argc, char **argv);
 int main_pull(int argc, char **argv);
 int main_images(int argc, char **argv);
 int main_rmi(int argc, char **argv);

@@ -2,7 +2,7 @@
 # The probe root volume (tests/images/mkprobe-volume.sh) runs under the
 # xen-tools loader; DomainStatus, the monitor, stop, wait and destroy are
 # checked through the lifecycle (issue 5).
-# lab-timeout: 900
+# lab-timeout: 1100
 
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
@@ -127,4 +127,32 @@ else
     lab_fail monitor-killed-domain-runs "never running"
 fi
 xl-oci destroy cmon
+
+# on_poweroff = "restart": the monitor has xl-oci create the domain again
+# and keeps watching it; destroy stops the loop.
+mkcfg crst 'oci_cmd = [ "sleep", "20", "exit", "7" ]' 'on_poweroff = "restart"'
+lab_check create-crst xl-oci create "$LAB_WORK/crst.cfg"
+d1=$(st crst domid)
+mpid=$(cat "$XL_OCI_ROOT/domains/crst/monitor.lock")
+restarted=false
+for ((i = 0; i < 900; i++)); do
+    [ "$(st crst restarts)" = 1 ] && [ "$(st crst state)" = running ] && { restarted=true; break; }
+    sleep 0.2
+done
+d2=$(st crst domid)
+if $restarted && [ -n "$d2" ] && [ "$d2" != "$d1" ] && xl list "$d2" >/dev/null 2>&1 &&
+   ! xl list "$d1" >/dev/null 2>&1; then
+    lab_ok restart-on-poweroff "domid $d1 -> $d2"
+else
+    lab_fail restart-on-poweroff "restarts '$(st crst restarts)' state '$(st crst state)' domid $d1 -> '$d2'"
+fi
+[ "$(cat "$XL_OCI_ROOT/domains/crst/monitor.lock")" = "$mpid" ] && kill -0 "$mpid" 2>/dev/null &&
+    lab_ok restart-same-monitor || lab_fail restart-same-monitor "monitor $mpid gone"
+case "$(st crst exit_code)" in
+"" | null) lab_ok restart-clears-exit-code ;;
+*) lab_fail restart-clears-exit-code "exit code '$(st crst exit_code)'" ;;
+esac
+lab_check destroy-crst xl-oci destroy crst
+! xl list crst >/dev/null 2>&1 && ! xenstore-exists /tool/xl-oci/crst 2>/dev/null &&
+    lab_ok restart-destroyed || lab_fail restart-destroyed "domain or status left"
 true

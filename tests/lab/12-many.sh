@@ -28,6 +28,8 @@ xenstore-list /tool/xl-oci 2>/dev/null | grep -q . && left="$left xenstore"
 [ -n "$(losetup -a 2>/dev/null)" ] && left="$left loops:$(losetup -a | tr '\n' ' ')"
 ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
 for c in /proc/[0-9]*/comm; do
-    [ "$(cat "$c" 2>/dev/null)" = xl-oci ] && { left="$left monitors"; break; }
+    case "$(cat "$c" 2>/dev/null)" in
+    xl-oci | xl-oci-monitor) left="$left monitors"; break ;;
+    esac
 done
 [ -z "$left" ] && lab_ok nothing-leaks || lab_fail nothing-leaks "left:$left"

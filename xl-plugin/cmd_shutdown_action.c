@@ -1,0 +1,179 @@
+/*
+ * cmd_shutdown_action.c: `xl-oci shutdown-action NAME DOMID REASON`, run
+ * by the domain's monitor (which links no libxl) when the domain has shut
+ * down: applies on_poweroff, on_reboot or on_crash from the domain's saved
+ * libxl config.  A restart creates the domain again and records the new
+ * domid in DomainStatus, where the monitor picks it up.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/fileio.h"
+#include "common/log.h"
+#include "loopdev.h"
+#include "status.h"
+#include "xen.h"
+#include <libxl_utils.h>
+#include "xl_oci.h"
+
+static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
+                       xo_err *err)
+{
+    char path[4096];
+    char *json = NULL;
+    snprintf(path, sizeof(path), "%s/domains/%s/domain-config.json",
+             xo_state_root(), name);
+    if (xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
+        return -1;
+    int rc = libxl_domain_config_from_json(ctx, d, json);
+    free(json);
+    if (rc)
+        return xo_err_set(err, EINVAL, "%s: libxl cannot read it", path);
+    return 0;
+}
+
+/* Creates the domain again from its saved config; the new domid in *r. */
+static int recreate(libxl_ctx *ctx, const libxl_domain_config *saved,
+                    uint32_t *domid_r, xo_err *err)
+{
+    /* The saved config names files; attach them afresh, as create does. */
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    libxl_domain_config_copy(ctx, &d, saved);
+    struct loop_holds loops;
+    int rc = loop_attach_disks(&d, &loops, err);
+    if (rc == 0) {
+        rc = libxl_domain_create_new(ctx, &d, domid_r, NULL, NULL);
+        loop_holds_release(&loops);
+        if (rc)
+            xo_err_set(err, EIO, "libxl could not create the domain again");
+    }
+    libxl_domain_config_dispose(&d);
+    if (rc)
+        return -1;
+    if (libxl_domain_unpause(ctx, *domid_r, NULL)) {
+        libxl_domain_destroy(ctx, *domid_r, NULL);
+        return xo_err_set(err, EIO, "libxl could not unpause domain %u",
+                          *domid_r);
+    }
+    return 0;
+}
+
+static int restart(struct xen_handles *h, const char *name, uint32_t domid,
+                   const libxl_domain_config *saved, xo_err *err)
+{
+    struct domain_status st;
+    if (status_read(h->xs, name, &st, err) < 0)
+        return -1;
+    libxl_domain_destroy(h->ctx, domid, NULL);
+    uint32_t newid = 0;
+    if (recreate(h->ctx, saved, &newid, err) < 0)
+        return -1;
+    if (status_setf(h->xs, name, "domid", err, "%u", newid) < 0 ||
+        status_setf(h->xs, name, "restarts", err, "%ld", st.restarts + 1) < 0 ||
+        status_set(h->xs, name, "exit-code", "", err) < 0 ||
+        status_set(h->xs, name, "error", "", err) < 0 ||
+        status_set(h->xs, name, "started", "", err) < 0 ||
+        status_set(h->xs, name, "finished", "", err) < 0 ||
+        status_set(h->xs, name, "state", "booting", err) < 0)
+        return -1;
+    xo_info("domain %s restarted as domid %u", name, newid);
+    return 0;
+}
+
+/* The action the config gives for a shutdown `reason` (libxl's names). */
+static libxl_action_on_shutdown pick_action(const libxl_domain_config *d,
+                                            const char *reason)
+{
+    libxl_shutdown_reason r = LIBXL_SHUTDOWN_REASON_UNKNOWN;
+    libxl_shutdown_reason_from_string(reason, &r);
+    switch (r) {
+    case LIBXL_SHUTDOWN_REASON_REBOOT:
+        return d->on_reboot;
+    case LIBXL_SHUTDOWN_REASON_CRASH:
+        return d->on_crash;
+    case LIBXL_SHUTDOWN_REASON_WATCHDOG:
+        return d->on_watchdog;
+    case LIBXL_SHUTDOWN_REASON_SOFT_RESET:
+        return d->on_soft_reset;
+    default:
+        return d->on_poweroff;
+    }
+}
+
+static int apply(struct xen_handles *h, const char *name, uint32_t domid,
+                 const char *reason, xo_err *err)
+{
+    /* Only a domain that still carries this name is ours to act on. */
+    char *owner = libxl_domid_to_name(h->ctx, domid);
+    bool ours = owner && strcmp(owner, name) == 0;
+    free(owner);
+    if (!ours)
+        return 0;
+
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    libxl_action_on_shutdown a = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
+    if (load_config(h->ctx, name, &d, err) == 0) {
+        a = pick_action(&d, reason);
+    } else {
+        /* Without its config the domain cannot be restarted; destroying
+         * it, xl's default, frees its memory and devices. */
+        xo_warn("%s; destroying %s", xo_err_msg(err), name);
+        xo_err_clear(err);
+    }
+    xo_info("domain %s (%u) shut down (%s): %s", name, domid, reason,
+            libxl_action_on_shutdown_to_string(a));
+    int rc = 0;
+    switch (a) {
+    case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
+    case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
+    case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
+        rc = restart(h, name, domid, &d, err);
+        if (rc < 0) {
+            xo_err e = XO_ERR_INIT;
+            status_set(h->xs, name, "state", "broken", &e);
+            xo_err_clear(&e);
+            status_setf(h->xs, name, "error", &e, "restart failed: %s",
+                        xo_err_msg(err));
+            xo_err_clear(&e);
+        }
+        break;
+    case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
+        break;
+    default:
+        if (libxl_domain_destroy(h->ctx, domid, NULL))
+            rc = xo_err_set(err, EIO, "libxl could not destroy %s (%u)", name,
+                            domid);
+        break;
+    }
+    libxl_domain_config_dispose(&d);
+    return rc;
+}
+
+int main_shutdown_action(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "shutdown-action", 3)) != -1)
+        ;
+    const char *name = argv[optind], *reason = argv[optind + 2];
+    char *end;
+    errno = 0;
+    unsigned long domid = strtoul(argv[optind + 1], &end, 10);
+    if (errno || *end || end == argv[optind + 1] || domid == 0 ||
+        domid >= 0x7ff0) {
+        fprintf(stderr, "xl-oci shutdown-action: bad domid '%s'\n",
+                argv[optind + 1]);
+        return XO_EXIT_USAGE;
+    }
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    int rc = xen_open(&h, &err) < 0 ||
+                     apply(&h, name, (uint32_t)domid, reason, &err) < 0
+                 ? xo_fail(&err)
+                 : XO_EXIT_OK;
+    xen_close(&h);
+    return rc;
+}

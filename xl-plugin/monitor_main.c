@@ -1,0 +1,78 @@
+/*
+ * monitor_main.c: xl-oci-monitor, one per container domain.  xl-oci
+ * starts it detached (monitor_spawn.c), with its stdio on the domain's
+ * monitor log; run by hand it stays in the foreground of the terminal.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "monitor.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\n"
+            "Watch the container domain NAME: copy what its loader reports "
+            "into\n"
+            "DomainStatus, keep its console log, and run `xl-oci "
+            "shutdown-action`\n"
+            "when it shuts down.  Started by xl-oci; see xl-oci(1).\n"
+            "  --root DIR      xl-oci's state root (as xl-oci --root)\n"
+            "  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n"
+            "  -v              log debug messages too\n"
+            "  -h, --help      this help\n");
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"root", 1, NULL, 'r'},
+        {"xl-oci", 1, NULL, 'x'},
+        {"help", 0, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    struct monitor_opts o = {0};
+    int opt, verbose = 0;
+    while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'r':
+            o.root = optarg;
+            break;
+        case 'x':
+            o.xl_oci = optarg;
+            break;
+        case 'v':
+            verbose++;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (argc - optind != 1 || !o.root || !*o.root || !o.xl_oci || !*o.xl_oci) {
+        usage(stderr);
+        return 2;
+    }
+    o.name = argv[optind];
+    /* The name becomes part of paths: refuse what could leave them. */
+    if (!*o.name || strlen(o.name) > 64 || o.name[0] == '.' ||
+        strchr(o.name, '/')) {
+        fprintf(stderr, "xl-oci-monitor: bad domain name '%s'\n", o.name);
+        return 2;
+    }
+    xo_log_set_prefix("xl-oci-monitor");
+    xo_log_set_level(verbose ? XO_LOG_DEBUG : XO_LOG_INFO);
+    xo_err err = XO_ERR_INIT;
+    if (monitor_run(&o, &err) < 0) {
+        xo_log(XO_LOG_ERROR, "%s: %s", o.name, xo_err_msg(&err));
+        xo_err_clear(&err);
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,203 @@
+/* monitor_spawn.c: starting xl-oci-monitor (see monitor_spawn.h). */
+#include "monitor_spawn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/close_range.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/json.h"
+#include "common/log.h"
+#include "state.h"
+#include "status.h"
+
+/* This binary, which the monitor runs for shutdown actions. */
+static int self_path(char *buf, size_t len, xo_err *err)
+{
+    ssize_t n = readlink("/proc/self/exe", buf, len - 1);
+    if (n <= 0 || (size_t)n >= len - 1)
+        return xo_err_sys(err, "cannot read /proc/self/exe");
+    buf[n] = '\0';
+    return 0;
+}
+
+/* $XL_OCI_MONITOR, else xl-oci-monitor beside this binary (both are
+ * installed to bindir, and both are in build/ in the build tree). */
+static int monitor_path(char *buf, size_t len, xo_err *err)
+{
+    const char *env = getenv("XL_OCI_MONITOR");
+    if (env && *env) {
+        snprintf(buf, len, "%s", env);
+    } else {
+        if (self_path(buf, len, err) < 0)
+            return -1;
+        char *slash = strrchr(buf, '/');
+        size_t dir = slash ? (size_t)(slash - buf) + 1 : 0;
+        snprintf(buf + dir, len - dir, "xl-oci-monitor");
+    }
+    if (access(buf, X_OK) < 0)
+        return xo_err_sys(err, "cannot run the monitor %s", buf);
+    return 0;
+}
+
+struct monitor_argv {
+    char monitor[4096], self[4096], root[4096], name[128];
+    char *argv[8];
+};
+
+static int build_argv(struct monitor_argv *a, const char *root,
+                      const char *name, xo_err *err)
+{
+    if (monitor_path(a->monitor, sizeof(a->monitor), err) < 0 ||
+        self_path(a->self, sizeof(a->self), err) < 0)
+        return -1;
+    snprintf(a->root, sizeof(a->root), "%s", root);
+    snprintf(a->name, sizeof(a->name), "%s", name);
+    char **v = a->argv;
+    *v++ = a->monitor;
+    *v++ = "--root";
+    *v++ = a->root;
+    *v++ = "--xl-oci";
+    *v++ = a->self;
+    *v++ = a->name;
+    *v = NULL;
+    return 0;
+}
+
+int monitor_exec(const char *root, const char *name, xo_err *err)
+{
+    static struct monitor_argv a;
+    if (build_argv(&a, root, name, err) < 0)
+        return -1;
+    fflush(NULL);
+    /* The monitor gets no handle of ours (xenstore socket, locks). */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    execv(a.argv[0], a.argv);
+    return xo_err_sys(err, "cannot run %s", a.argv[0]);
+}
+
+/* In the detached child: stdio on the monitor log, a session of its own. */
+static void detach(const char *name)
+{
+    char path[4096];
+    xo_err err = XO_ERR_INIT;
+    xo_mkdir_p(state_log_dir(), 0750, &err);
+    xo_err_clear(&err);
+    snprintf(path, sizeof(path), "%s/%s.monitor.log", state_log_dir(), name);
+    int null = open("/dev/null", O_RDWR);
+    int log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
+    if (null >= 0) {
+        dup2(null, 0);
+        dup2(log >= 0 ? log : null, 1);
+        dup2(log >= 0 ? log : null, 2);
+    }
+    if (null > 2)
+        close(null);
+    if (log > 2)
+        close(log);
+    setsid();
+    if (chdir("/") < 0)
+        _exit(1);
+    signal(SIGHUP, SIG_IGN);
+}
+
+int monitor_spawn(const char *root, const char *name, xo_err *err)
+{
+    struct monitor_argv *a = malloc(sizeof(*a));
+    if (!a)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = -1, pfd[2] = {-1, -1};
+    if (build_argv(a, root, name, err) < 0)
+        goto out;
+    /* exec's outcome comes back through a close-on-exec pipe: EOF when
+     * the monitor runs, an errno when it could not be started. */
+    if (pipe2(pfd, O_CLOEXEC) < 0) {
+        xo_err_sys(err, "pipe");
+        goto out;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        xo_err_sys(err, "cannot fork the monitor");
+        goto out;
+    }
+    if (pid == 0) {
+        /* Nothing of the parent's may live on in the monitor: above all
+         * not the global lock's fd, whose flock the monitor would hold for
+         * the domain's whole life and so block every later create. */
+        int keep = pfd[1] > 3 ? dup2(pfd[1], 3) : pfd[1];
+        if (keep < 0)
+            _exit(1);
+        fcntl(keep, F_SETFD, FD_CLOEXEC);
+        close_range(keep + 1, ~0U, 0);
+        pid_t grandchild = fork();
+        if (grandchild != 0)
+            _exit(grandchild < 0 ? 1 : 0);
+        detach(name);
+        execv(a->argv[0], a->argv);
+        int e = errno;
+        (void)!write(keep, &e, sizeof(e));
+        _exit(127);
+    }
+    close(pfd[1]);
+    pfd[1] = -1;
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        xo_err_set(err, ECHILD, "the monitor of %s did not start", name);
+        goto out;
+    }
+    int e = 0;
+    ssize_t n;
+    while ((n = read(pfd[0], &e, sizeof(e))) < 0 && errno == EINTR)
+        ;
+    if (n == (ssize_t)sizeof(e)) {
+        errno = e;
+        xo_err_sys(err, "cannot run the monitor %s", a->argv[0]);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (pfd[0] >= 0)
+        close(pfd[0]);
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    free(a);
+    return rc;
+}
+
+void monitor_recover(struct xs_handle *xs, const char *root)
+{
+    char **names = NULL;
+    xo_err err = XO_ERR_INIT;
+    if (status_list(xs, &names, &err) < 0) {
+        xo_err_clear(&err);
+        return;
+    }
+    for (char **n = names; *n; n++) {
+        struct domain_status st;
+        if (status_read(xs, *n, &st, &err) < 0) {
+            xo_err_clear(&err);
+            continue;
+        }
+        bool final = strcmp(st.state, "halted") == 0 ||
+                     strcmp(st.state, "broken") == 0 ||
+                     strcmp(st.state, "creating") == 0;
+        if (final || st.domid < 0 || !state_domain_exists(root, *n) ||
+            state_monitor_alive(root, *n))
+            continue;
+        xo_info("no monitor for %s: starting one", *n);
+        if (monitor_spawn(root, *n, &err) < 0) {
+            xo_warn("%s", xo_err_msg(&err));
+            xo_err_clear(&err);
+        }
+    }
+    xo_strv_free(names);
+}
