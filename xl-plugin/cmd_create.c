@@ -293,6 +293,16 @@ static int create_domain(struct create_opts *o, xo_err *err)
     if (status_create(h.xs, name, err) < 0)
         goto fail;
     have_status = true;
+    /* libxl leaves a nil UUID alone; xl generates one, and so do we,
+     * before the config is saved: a restart re-creates the domain from
+     * the saved config, and the monitor knows its domain by this UUID. */
+    if (libxl_uuid_is_nil(&r.d.c_info.uuid)) {
+        libxl_uuid_generate(&r.d.c_info.uuid);
+        free(r.libxl_json);
+        r.libxl_json = NULL;
+        if (domcfg_libxl_json(&r.libxl_json, &r.d, err) < 0)
+            goto fail;
+    }
     if (status_set(h.xs, name, "state", "creating", err) < 0 ||
         status_set(h.xs, name, "created", now, err) < 0 ||
         status_set(h.xs, name, "image", image, err) < 0 ||
@@ -300,9 +310,6 @@ static int create_domain(struct create_opts *o, xo_err *err)
         write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
 
-    /* libxl leaves a nil UUID alone; xl generates one, and so do we. */
-    if (libxl_uuid_is_nil(&r.d.c_info.uuid))
-        libxl_uuid_generate(&r.d.c_info.uuid);
     struct loop_holds loops;
     if (loop_attach_disks(&r.d, &loops, err) < 0)
         goto fail;

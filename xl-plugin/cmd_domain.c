@@ -283,7 +283,20 @@ int main_destroy(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
     int lock = -1;
-    if (xen_open(&h, &err) < 0 || (lock = state_lock(root, &err)) < 0)
+    if (xen_open(&h, &err) < 0)
+        goto fail;
+    /* A monitor applying on_poweroff is let finish: killed in the middle of
+     * a destroy it would leave hotplug work (loop devices) undone.  The
+     * action (xl-oci shutdown-action) takes the global lock itself, so
+     * this waits without holding it; the action ends in a final state, or
+     * in "booting" after a restart. */
+    for (int i = 0;
+         i < 600 && status_read(h.xs, name, &st, &err) == 0 &&
+         strcmp(st.state, "halting") == 0 && state_monitor_alive(root, name);
+         i++)
+        sleep_ms(200);
+    xo_err_clear(&err);
+    if ((lock = state_lock(root, &err)) < 0)
         goto fail;
     bool have_status = status_read(h.xs, name, &st, &err) == 0;
     xo_err_clear(&err);
@@ -291,17 +304,6 @@ int main_destroy(int argc, char **argv)
     if (!have_status && !have_dir) {
         xo_err_set(&err, ENOENT, "no container domain named %s", name);
         goto fail;
-    }
-    /* A monitor applying on_poweroff is let finish: killed in the middle of
-     * a destroy it would leave hotplug work (loop devices) undone.  The
-     * action ends in a final state, or in "booting" after a restart. */
-    for (int i = 0;
-         have_status && i < 600 && strcmp(st.state, "halting") == 0 &&
-         state_monitor_alive(root, name);
-         i++) {
-        sleep_ms(200);
-        if (status_read(h.xs, name, &st, &err) < 0)
-            break;
     }
     xo_err_clear(&err);
     /* Tolerant of a half-created domain: each part is removed if present. */

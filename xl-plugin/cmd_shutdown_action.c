@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
 #include "loopdev.h"
+#include "state.h"
 #include "status.h"
 #include "xen.h"
 #include <libxl_utils.h>
@@ -71,7 +73,16 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     uint32_t newid = 0;
     if (recreate(h->ctx, saved, &newid, err) < 0)
         return -1;
+    /* The monitor tells its domain from a reused domid by this UUID. */
+    char uuid[40] = "";
+    libxl_dominfo info;
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(h->ctx, &info, newid) == 0)
+        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+                 LIBXL_UUID_BYTES(info.uuid));
+    libxl_dominfo_dispose(&info);
     if (status_setf(h->xs, name, "domid", err, "%u", newid) < 0 ||
+        status_set(h->xs, name, "uuid", uuid, err) < 0 ||
         status_setf(h->xs, name, "restarts", err, "%ld", st.restarts + 1) < 0 ||
         status_set(h->xs, name, "exit-code", "", err) < 0 ||
         status_set(h->xs, name, "error", "", err) < 0 ||
@@ -170,10 +181,17 @@ int main_shutdown_action(int argc, char **argv)
     }
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
+    /* Under the global lock, like every command that changes domains: a
+     * destroy of this domain runs either wholly before (then the domain
+     * is no longer NAME's and nothing is done) or wholly after. */
+    int lock = -1;
     int rc = xen_open(&h, &err) < 0 ||
+                     (lock = state_lock(xo_state_root(), &err)) < 0 ||
                      apply(&h, name, (uint32_t)domid, reason, &err) < 0
                  ? xo_fail(&err)
                  : XO_EXIT_OK;
+    if (lock >= 0)
+        close(lock);
     xen_close(&h);
     return rc;
 }
