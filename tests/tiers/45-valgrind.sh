@@ -57,6 +57,8 @@ add 2 "bad usage: no command" "$scratch"
 add 2 "bad usage: unknown command" "$scratch" frobnicate
 add 2 "bad usage: create without a file" "$scratch" create -N
 add 2 "bad usage: bad option" "$scratch" create -N --bogus app.cfg
+add 2 "bad usage: shutdown-action with a bad domid" "$scratch" shutdown-action web1 1x poweroff
+add 0 "help shutdown-action" "$scratch" help shutdown-action
 add 1 "create -N on a missing file" "$scratch" create -N "$scratch/nope.cfg"
 
 for case in tests/golden/*/; do
