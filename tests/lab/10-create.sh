@@ -129,8 +129,9 @@ fi
 xl-oci destroy cmon
 
 # on_poweroff = "restart": the monitor has xl-oci create the domain again
+# (the probe sleeps 15 s so the second run is still running when checked)
 # and keeps watching it; destroy stops the loop.
-mkcfg crst 'oci_cmd = [ "sleep", "20", "exit", "7" ]' 'on_poweroff = "restart"'
+mkcfg crst 'oci_cmd = [ "sleep", "15000", "exit", "7" ]' 'on_poweroff = "restart"'
 lab_check create-crst xl-oci create "$LAB_WORK/crst.cfg"
 d1=$(st crst domid)
 mpid=$(cat "$XL_OCI_ROOT/domains/crst/monitor.lock")
