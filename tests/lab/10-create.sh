@@ -129,8 +129,8 @@ fi
 xl-oci destroy cmon
 
 # on_poweroff = "restart": the monitor has xl-oci create the domain again
-# (the probe sleeps 15 s so the second run is still running when checked)
-# and keeps watching it; destroy stops the loop.
+# and keeps watching it; destroy stops the loop.  The probe sleeps 15 s so
+# that its second run is still running when it is checked.
 mkcfg crst 'oci_cmd = [ "sleep", "15000", "exit", "7" ]' 'on_poweroff = "restart"'
 lab_check create-crst xl-oci create "$LAB_WORK/crst.cfg"
 d1=$(st crst domid)
