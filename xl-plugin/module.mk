@@ -14,3 +14,12 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 	$(CC) -pie -o $@ $(XLOCI_CMD_OBJS) $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 
 BIN_TARGETS += $(B)/xl-oci
+
+# hotplug/block-loop: libxl's hotplug script for the loop devices create
+# attaches (xo_block_script finds it beside the installed binary).
+.PHONY: install-hotplug
+install-hotplug:
+	install -d $(DESTDIR)$(hotplugdir)
+	install -m 0755 xl-plugin/hotplug/block-loop $(DESTDIR)$(hotplugdir)/block-loop
+
+INSTALL_HOOKS += install-hotplug
