@@ -24,6 +24,22 @@ void xo_set_state_root(const char *dir)
     state_root = dir;
 }
 
+/* PREFIX/lib/xl-oci/SUB for the PREFIX/bin/xl-oci running, if it exists. */
+static const char *beside_binary(char *buf, size_t len, const char *sub)
+{
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash || slash - exe < 4 || strncmp(slash - 4, "/bin", 4) != 0)
+        return NULL;
+    slash[-4] = '\0';
+    snprintf(buf, len, "%s/lib/xl-oci/%s", exe, sub);
+    return access(buf, F_OK) == 0 ? buf : NULL;
+}
+
 const char *xo_default_loader(void)
 {
     static char buf[4096];
@@ -33,19 +49,24 @@ const char *xo_default_loader(void)
     /* An installed xl-oci finds the loader installed beside it
      * (PREFIX/bin/xl-oci -> PREFIX/lib/xl-oci/loader/xen-tools), so a
      * `make install prefix=...` or DESTDIR copy stays consistent. */
-    char exe[2048];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n > 0) {
-        exe[n] = '\0';
-        char *slash = strrchr(exe, '/');
-        if (slash && slash - exe >= 4 && strncmp(slash - 4, "/bin", 4) == 0) {
-            slash[-4] = '\0';
-            snprintf(buf, sizeof(buf), "%s/lib/xl-oci/loader/xen-tools", exe);
-            if (access(buf, F_OK) == 0)
-                return buf;
-        }
+    const char *dir = beside_binary(buf, sizeof(buf), "loader/xen-tools");
+    return dir ? dir : XO_LOADER_DIR;
+}
+
+const char *xo_block_script(void)
+{
+    static char buf[4096];
+    const char *env = getenv("XL_OCI_HOTPLUG_DIR");
+    const char *path;
+    if (env && *env) {
+        snprintf(buf, sizeof(buf), "%s/block-loop", env);
+        path = buf;
+    } else {
+        path = beside_binary(buf, sizeof(buf), "hotplug/block-loop");
+        if (!path)
+            path = XO_HOTPLUG_DIR "/block-loop";
     }
-    return XO_LOADER_DIR;
+    return access(path, X_OK) == 0 ? path : NULL;
 }
 
 const struct cmd_spec *cmd_find(const char *name)

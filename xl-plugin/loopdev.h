@@ -11,6 +11,12 @@
  * open until libxl has created the domain (blkback has opened it), and it
  * detaches by itself when the domain is destroyed, or at once if the
  * create failed.  Nothing needs cleaning up later, by anyone.
+ *
+ * Those devices also get their own hotplug script, hotplug/block-loop:
+ * Xen's block script, even for a phy device, walks every vbd of every
+ * domain for its sharing check (one xenstore process per step), which
+ * makes each create slower the more domains run, and cannot match a
+ * device create has just taken free and still holds.
  */
 #ifndef XL_OCI_XL_PLUGIN_LOOPDEV_H
 #define XL_OCI_XL_PLUGIN_LOOPDEV_H
@@ -27,7 +33,8 @@ struct loop_holds {
 /*
  * For every raw, file-backed disk of `d`: attaches a loop device (read-only
  * when the disk is) and rewrites the disk to use it through the phy
- * backend.  On failure everything attached so far is released.
+ * backend, with xo_block_script() as its hotplug script when there is one.
+ * On failure everything attached so far is released.
  */
 int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h,
                       xo_err *err);

@@ -43,6 +43,14 @@ void xo_set_state_root(const char *dir);
  */
 const char *xo_default_loader(void);
 
+/*
+ * libxl's hotplug script for the loop devices create attaches
+ * (hotplug/block-loop): $XL_OCI_HOTPLUG_DIR/block-loop, else the one
+ * installed beside this binary, else the configured $(hotplugdir); NULL
+ * when none of them is executable (libxl then runs Xen's block script).
+ */
+const char *xo_block_script(void);
+
 /* Prints the command's usage to stdout (help) or stderr (usage error). */
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
 
