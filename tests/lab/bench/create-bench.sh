@@ -12,8 +12,10 @@ export XL_OCI_ROOT=$LAB_WORK/state
 cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe"
 runs=${BENCH_RUNS:-5}
 
+# The probe sleeps in milliseconds: a day, so the 12 others outlive even a
+# slow run (with 600000 they halted after 10 minutes, mid-bench).
 cfg() { # NAME MEMORY
-    printf 'name = "%s"\nmemory = %s\noci_root = "%s"\nvif = [ "bridge=%s" ]\noci_cmd = [ "sleep", "600000" ]\n' \
+    printf 'name = "%s"\nmemory = %s\noci_root = "%s"\nvif = [ "bridge=%s" ]\noci_cmd = [ "sleep", "86400000" ]\n' \
         "$1" "$2" "$LAB_WORK/probe" "$LAB_BRIDGE" >"$LAB_WORK/$1.cfg"
 }
 
