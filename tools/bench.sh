@@ -114,10 +114,13 @@ Method: \`tools/bench.sh\` boots the lab once and runs
 around each command.  xl-oci creates the probe container (loader kernel and
 per-domain ramdisk, the probe's erofs root volume as xvda, one vif on
 xenbr0, 128 MB, one vCPU) and returns once the domain is unpaused and its
-monitor forked; it is destroyed after each run.  xl creates the same domain
+monitor started; it is destroyed after each run.  xl creates the same domain
 from an xl.cfg with the same kernel, ramdisk, disk, vif and memory (xl
 cannot read libxl JSON, so the config is written in xl syntax with the
-values \`xl-oci create -N\` shows).  The busy runs first start 1, then 12
+values \`xl-oci create -N\` shows).  The difference is the disk's way in: xl
+hands the file to Xen's \`block\` script (losetup and a sharing check over
+every vbd, under a lock), xl-oci attaches its own autoclear loop device and
+gives it the \`block-loop\` script (docs/decisions.md).  The busy runs first start 1, then 12
 other probe containers (128 MB each, sleeping; Xen gets 4 GiB).  RSS and
 PSS are the Rss and Pss lines of /proc/PID/smaps_rollup of the monitor
 processes (xl-oci-monitor, one per domain); PSS splits the pages the
