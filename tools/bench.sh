@@ -121,7 +121,9 @@ values \`xl-oci create -N\` shows).  The difference is the disk's way in: xl
 hands the file to Xen's \`block\` script (losetup and a sharing check over
 every vbd, under a lock), xl-oci attaches its own autoclear loop device and
 gives it the \`block-loop\` script (docs/decisions.md).  The busy runs first start 1, then 12
-other probe containers (128 MB each, sleeping; Xen gets 4 GiB).  RSS and
+other probe containers (128 MB each, sleeping; Xen gets 4 GiB) and waits
+until their entrypoints run, so the busy creates run beside running
+domains, not beside domains still booting.  RSS and
 PSS are the Rss and Pss lines of /proc/PID/smaps_rollup of the monitor
 processes (xl-oci-monitor, one per domain); PSS splits the pages the
 monitors share between them.  (VmRSS in /proc/PID/status is not used: Linux
@@ -129,7 +131,7 @@ monitors share between them.  (VmRSS in /proc/PID/status is not used: Linux
 for a process this small.)  The "just started" figures are taken right after each
 create returns; the "running" ones once all 13 containers run, after the
 monitors have opened the consoles and copied the guests' reports.  Runs per
-measure: ${BENCH_RUNS:-5}.
+measure: 7.
 <!-- create-bench: end -->
 MD
     replace_section create-bench "$body"

@@ -52,9 +52,11 @@ static _Noreturn void finish(int code)
     mounts_teardown(&spec);
     if (cur_env->host)
         _exit(code);
-    reboot(RB_POWER_OFF);
+    /* After `xl reboot` the domain reboots, so on_reboot applies. */
+    bool again = run_reboot_requested();
+    reboot(again ? RB_AUTOBOOT : RB_POWER_OFF);
     /* Not reached for root; say so rather than let the kernel panic. */
-    report_marker("power off failed: %m");
+    report_marker("%s failed: %m", again ? "reboot" : "power off");
     for (;;)
         pause();
 }
@@ -83,7 +85,8 @@ static int guest_early(xo_err *err)
         if (fd > 2)
             close(fd);
     }
-    /* ctrl-alt-del becomes SIGINT to us: a stop request like any other. */
+    /* ctrl-alt-del, which is how Xen's "reboot" request arrives, becomes
+     * SIGINT to us: the container is stopped, then the domain reboots. */
     reboot(RB_DISABLE_CAD);
     static const char cmd[] = POWEROFF_CMD "\n";
     int fd = open("/proc/sys/kernel/poweroff_cmd", O_WRONLY | O_CLOEXEC);

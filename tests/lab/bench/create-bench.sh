@@ -10,7 +10,7 @@
 
 export XL_OCI_ROOT=$LAB_WORK/state
 cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe"
-runs=${BENCH_RUNS:-5}
+runs=7
 
 # The probe sleeps in milliseconds: a day, so the 12 others outlive even a
 # slow run (with 600000 they halted after 10 minutes, mid-bench).
@@ -65,9 +65,23 @@ for i in $(seq "$runs"); do
     xl destroy bx
 done
 
+# wait_running NAME...: until each container runs (its kernel has booted
+# and the entrypoint is exec'd), so that the busy runs measure creates
+# beside running domains, not beside domains still booting.
+wait_running() {
+    local n i
+    for n in "$@"; do
+        for ((i = 0; i < 1500; i++)); do
+            xl-oci status "$n" 2>/dev/null | grep -q '^state: *running' && break
+            sleep 0.2
+        done
+    done
+}
+
 # With 1, then 12, other domains running.
 cfg o1 128
 xl-oci create "$LAB_WORK/o1.cfg" >/dev/null
+wait_running o1
 for i in $(seq "$runs"); do
     echo "BENCH xloci-create-busy1 $(time_xloci b)"
     xl-oci destroy b
@@ -76,6 +90,7 @@ for n in $(seq 2 12); do
     cfg "o$n" 128
     xl-oci create "$LAB_WORK/o$n.cfg" >/dev/null || echo "BENCH note: o$n failed"
 done
+wait_running $(seq -f 'o%g' 2 12)
 echo "BENCH others-running $(xl list | tail -n +3 | wc -l)"
 for i in $(seq "$runs"); do
     echo "BENCH xloci-create-busy12 $(time_xloci b)"
