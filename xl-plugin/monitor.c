@@ -189,12 +189,32 @@ static int watch_domain(struct monitor *m)
     return 0;
 }
 
+/*
+ * The guest's last words (a container's output just before it exits) may
+ * still be on their way through xenconsoled when the domain shuts down:
+ * keep reading until the console has been quiet for 200 ms (at most 2 s),
+ * or has closed.
+ */
+static void tty_final_drain(struct monitor *m)
+{
+    for (int waited = 0; m->tty_fd >= 0 && waited < 2000; waited += 200) {
+        struct pollfd p = {.fd = m->tty_fd, .events = POLLIN};
+        int n = poll(&p, 1, 200);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        tty_drain(m);
+    }
+}
+
 static void unwatch_domain(struct monitor *m)
 {
     xs_unwatch(m->xs, m->guest_dir, "guest");
     xs_unwatch(m->xs, m->tty_key, "tty");
     if (m->tty_fd >= 0) {
         tty_drain(m);
+        tty_final_drain(m);
         if (m->tty_fd >= 0)
             close(m->tty_fd);
         m->tty_fd = -1;

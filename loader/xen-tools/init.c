@@ -52,11 +52,9 @@ static _Noreturn void finish(int code)
     mounts_teardown(&spec);
     if (cur_env->host)
         _exit(code);
-    /* After `xl reboot` the domain reboots, so on_reboot applies. */
-    bool again = run_reboot_requested();
-    reboot(again ? RB_AUTOBOOT : RB_POWER_OFF);
+    reboot(RB_POWER_OFF);
     /* Not reached for root; say so rather than let the kernel panic. */
-    report_marker("%s failed: %m", again ? "reboot" : "power off");
+    report_marker("power off failed: %m");
     for (;;)
         pause();
 }
@@ -85,8 +83,7 @@ static int guest_early(xo_err *err)
         if (fd > 2)
             close(fd);
     }
-    /* ctrl-alt-del, which is how Xen's "reboot" request arrives, becomes
-     * SIGINT to us: the container is stopped, then the domain reboots. */
+    /* ctrl-alt-del becomes SIGINT to us: a stop request like any other. */
     reboot(RB_DISABLE_CAD);
     static const char cmd[] = POWEROFF_CMD "\n";
     int fd = open("/proc/sys/kernel/poweroff_cmd", O_WRONLY | O_CLOEXEC);

@@ -145,14 +145,6 @@ static int status_code(int st)
     return 255;
 }
 
-/* Set when the stop request was a reboot request (see run.h). */
-static bool reboot_requested;
-
-bool run_reboot_requested(void)
-{
-    return reboot_requested;
-}
-
 /* Waits for `pid`, reaping every other child, honouring stop requests. */
 static int supervise(pid_t pid, const struct boot_spec *spec,
                      const sigset_t *set)
@@ -190,10 +182,7 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
         if (sig == SIGHUP || stopping)
             continue;
         stopping = true;
-        /* Xen's "reboot" request reaches PID 1 as ctrl-alt-del: SIGINT. */
-        reboot_requested = sig == SIGINT;
-        report_marker("stopping%s: signal %u, grace %us",
-                      reboot_requested ? " for reboot" : "", spec->stop_signal,
+        report_marker("stopping: signal %u, grace %us", spec->stop_signal,
                       spec->stop_timeout);
         kill(pid, (int)spec->stop_signal);
         deadline = now_ms() + (uint64_t)spec->stop_timeout * 1000;

@@ -3,7 +3,7 @@
  *
  * The init stays PID 1: it reaps every process that is reparented to it,
  * turns a stop request (SIGPWR from the poweroff helper, SIGTERM, SIGINT
- * from ctrl-alt-del, i.e. a reboot request) into the container's stop signal, waits the grace
+ * from ctrl-alt-del) into the container's stop signal, waits the grace
  * period, then SIGKILLs everything.  When the entrypoint exits, the rest of
  * the container is killed, as a container runtime does.
  */
@@ -11,7 +11,6 @@
 #define XL_OCI_LOADER_RUN_H
 
 #include <signal.h>
-#include <stdbool.h>
 
 #include "bootspec.h"
 #include "error.h"
@@ -27,13 +26,6 @@ void run_block_signals(sigset_t *set_r);
  */
 int run_container(const struct boot_spec *spec, const struct user_ids *ids,
                   const sigset_t *set, int *code_r, xo_err *err);
-
-/*
- * True when the container was stopped for a reboot request (`xl reboot`:
- * Xen's "reboot" reaches PID 1 as ctrl-alt-del, SIGINT), so the domain
- * reboots rather than powers off and its on_reboot action applies.
- */
-bool run_reboot_requested(void);
 
 /*
  * Kills whatever is left (SIGKILL to all but PID 1) and reaps it, waiting

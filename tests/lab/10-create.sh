@@ -158,9 +158,10 @@ lab_check destroy-crst xl-oci destroy crst
 ! xl list crst >/dev/null 2>&1 && ! xenstore-exists /tool/xl-oci/crst 2>/dev/null &&
     lab_ok restart-destroyed || lab_fail restart-destroyed "domain or status left"
 
-# `xl reboot`: the loader stops the container (its stop signal) and reboots
-# the domain; on_reboot (default "restart") creates it again.
-mkcfg crb 'oci_cmd = [ "trap", "10", "7", "sleep", "600000" ]'
+# `xl reboot`: the guest kernel restarts at once (it finds no /sbin/reboot
+# in the container), and on_reboot (default "restart") has the monitor
+# create the domain again; the same monitor follows the new domid.
+mkcfg crb 'oci_cmd = [ "sleep", "600000" ]'
 lab_check create-crb xl-oci create "$LAB_WORK/crb.cfg"
 if wait_state crb running 180; then
     d1=$(st crb domid)
@@ -174,8 +175,6 @@ if wait_state crb running 180; then
     $rebooted && [ "$d2" != "$d1" ] && xl list "$d2" >/dev/null 2>&1 &&
         lab_ok xl-reboot-restarts "domid $d1 -> $d2" ||
         lab_fail xl-reboot-restarts "restarts '$(st crb restarts)' state '$(st crb state)' domid $d1 -> '$d2'"
-    grep -q "caught 10" /var/log/xen/oci/crb.log &&
-        lab_ok xl-reboot-stop-signal || lab_fail xl-reboot-stop-signal "the probe never caught its stop signal"
 else
     lab_fail xl-reboot-restarts "never running"
 fi
