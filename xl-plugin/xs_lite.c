@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
+#include "common/fileio.h"
+
 struct event {
     struct event *next;
     uint32_t len;
@@ -126,21 +128,6 @@ static int read_full(int fd, void *buf, size_t len)
     return 0;
 }
 
-static int write_full(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len) {
-        ssize_t r = write(fd, p, len);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return -1;
-        p += r;
-        len -= (size_t)r;
-    }
-    return 0;
-}
-
 /* Reads one message; its payload (NUL-terminated, malloc'd) in *body. */
 static int read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr, char **body)
 {
@@ -215,8 +202,8 @@ static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
         memcpy(buf + hdr.len, parts[i].iov_base, parts[i].iov_len);
         hdr.len += (uint32_t)parts[i].iov_len;
     }
-    if (write_full(h->fd, &hdr, sizeof(hdr)) < 0 ||
-        write_full(h->fd, buf, hdr.len) < 0)
+    if (xo_write_all(h->fd, &hdr, sizeof(hdr)) < 0 ||
+        xo_write_all(h->fd, buf, hdr.len) < 0)
         return NULL;
     for (;;) {
         struct xsd_sockmsg reply;

@@ -25,7 +25,7 @@ static pid_t server;
 static void send_msg(int fd, uint32_t type, const void *body, uint32_t len)
 {
     struct xsd_sockmsg h = {.type = type, .len = len};
-    if (write_full(fd, &h, sizeof(h)) < 0 || write_full(fd, body, len) < 0)
+    if (xo_write_all(fd, &h, sizeof(h)) < 0 || xo_write_all(fd, body, len) < 0)
         _exit(3);
 }
 
@@ -60,7 +60,7 @@ static void serve(int lfd)
             send_msg(fd, XS_READ, "value-a", 7);
         } else if (h.type == XS_READ && strcmp(body, "/huge") == 0) {
             struct xsd_sockmsg big = {.type = XS_READ, .len = 100000};
-            write_full(fd, &big, sizeof(big));
+            xo_write_all(fd, &big, sizeof(big));
         } else if (h.type == XS_READ) {
             send_msg(fd, XS_ERROR, "ENOENT", 7);
         } else if (h.type == XS_DIRECTORY) {
