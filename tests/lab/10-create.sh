@@ -33,6 +33,16 @@ wait_state() {
     return 1
 }
 
+# wait_restarted NAME: until NAME has been created again once and runs.
+wait_restarted() {
+    local i
+    for ((i = 0; i < 900; i++)); do
+        [ "$(st "$1" restarts)" = 1 ] && [ "$(st "$1" state)" = running ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 # Two containers at once: exit codes 0 and 42 reach DomainStatus and wait.
 mkcfg c0
 mkcfg c42 'oci_cmd = [ "args", "exit", "42" ]'
@@ -137,10 +147,7 @@ lab_check create-crst xl-oci create "$LAB_WORK/crst.cfg"
 d1=$(st crst domid)
 mpid=$(cat "$XL_OCI_ROOT/domains/crst/monitor.lock")
 restarted=false
-for ((i = 0; i < 900; i++)); do
-    [ "$(st crst restarts)" = 1 ] && [ "$(st crst state)" = running ] && { restarted=true; break; }
-    sleep 0.2
-done
+wait_restarted crst && restarted=true
 d2=$(st crst domid)
 if $restarted && [ -n "$d2" ] && [ "$d2" != "$d1" ] && xl list "$d2" >/dev/null 2>&1 &&
    ! xl list "$d1" >/dev/null 2>&1; then
@@ -167,10 +174,7 @@ if wait_state crb running 180; then
     d1=$(st crb domid)
     xl reboot crb
     rebooted=false
-    for ((i = 0; i < 600; i++)); do
-        [ "$(st crb restarts)" = 1 ] && [ "$(st crb state)" = running ] && { rebooted=true; break; }
-        sleep 0.2
-    done
+    wait_restarted crb && rebooted=true
     d2=$(st crb domid)
     $rebooted && [ "$d2" != "$d1" ] && xl list "$d2" >/dev/null 2>&1 &&
         lab_ok xl-reboot-restarts "domid $d1 -> $d2" ||
