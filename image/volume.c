@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "fsat.h"
 #include "image.h"
+#include "common/fault.h"
 
 /* Mount points a read-only rootfs must already have (lab/images.md: runc
  * and the loader cannot mkdir them on EROFS). */
@@ -108,6 +109,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
             break;
         rc = unpack_layer(ctx, fd, what, err);
         close(fd);
+        XO_FAULT_POINT("pull.unpack-layer");
     }
     if (rc == 0)
         rc = unpack_finish(ctx, err);
@@ -239,8 +241,10 @@ int volume_build(const char *root, const struct blob_store *bs,
         xo_err_sys(err, "cannot chmod %s", vol);
         goto out;
     }
+    XO_FAULT_POINT("pull.volume-before-publish");
     if (sync_dir(vol, err) < 0 || publish(root, vol, final, err) < 0)
         goto out;
+    XO_FAULT_POINT("pull.volume-after-publish");
     free(vol);
     vol = NULL;
     rc = 0;
