@@ -39,6 +39,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     if (strnlen(r.error, sizeof(r.error)) == sizeof(r.error))
         __builtin_trap();
-    (void)guest_phase_name(r.phase);
+    (void)guest_phase_to_string(r.phase);
     return 0;
 }
