@@ -28,6 +28,7 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 struct create_opts {
     const char *cfg_path;
@@ -293,6 +294,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     if (status_create(h.xs, name, err) < 0)
         goto fail;
     have_status = true;
+    XO_FAULT_POINT("create.status-created");
     /* libxl leaves a nil UUID alone; xl generates one, and so do we,
      * before the config is saved: a restart re-creates the domain from
      * the saved config, and the monitor knows its domain by this UUID. */
@@ -309,10 +311,12 @@ static int create_domain(struct create_opts *o, xo_err *err)
         status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
         write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.state-dir-written");
 
     struct loop_holds loops;
     if (loop_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.loops-attached");
     int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
@@ -325,6 +329,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
         goto fail;
     }
     have_domid = true;
+    XO_FAULT_POINT("create.domain-created");
     libxl_dominfo info;
     libxl_dominfo_init(&info);
     char uuid[40] = "";
@@ -341,11 +346,13 @@ static int create_domain(struct create_opts *o, xo_err *err)
         goto fail;
     if (!o->foreground && monitor_spawn(xo_state_root(), name, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.monitor-spawned");
     if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
                    domid);
         goto fail;
     }
+    XO_FAULT_POINT("create.unpaused");
     close(lock);
     lock = -1;
     snprintf(o->name, sizeof(o->name), "%s", name);

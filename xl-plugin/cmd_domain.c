@@ -19,6 +19,7 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 static bool state_final(const struct domain_status *st)
 {
@@ -311,6 +312,7 @@ int main_destroy(int argc, char **argv)
     xo_err_clear(&err);
     /* Tolerant of a half-created domain: each part is removed if present. */
     stop_monitor(root, name);
+    XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
     if (libxl_name_to_domid(h.ctx, name, &domid) == 0 &&
         libxl_domain_destroy(h.ctx, domid, NULL)) {
@@ -318,9 +320,13 @@ int main_destroy(int argc, char **argv)
                    domid);
         goto fail;
     }
+    XO_FAULT_POINT("destroy.domain-destroyed");
     char dir[4096];
     state_domain_dir(dir, sizeof(dir), root, name);
-    if (status_remove(h.xs, name, &err) < 0 || state_remove_dir(dir, &err) < 0)
+    if (status_remove(h.xs, name, &err) < 0)
+        goto fail;
+    XO_FAULT_POINT("destroy.status-removed");
+    if (state_remove_dir(dir, &err) < 0)
         goto fail;
     close(lock);
     xen_close(&h);

@@ -19,6 +19,7 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
                        xo_err *err)
@@ -70,9 +71,11 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     if (status_read(h->xs, name, &st, err) < 0)
         return -1;
     libxl_domain_destroy(h->ctx, domid, NULL);
+    XO_FAULT_POINT("shutdown-action.destroyed");
     uint32_t newid = 0;
     if (recreate(h->ctx, saved, &newid, err) < 0)
         return -1;
+    XO_FAULT_POINT("shutdown-action.recreated");
     /* The monitor tells its domain from a reused domid by this UUID. */
     char uuid[40] = "";
     libxl_dominfo info;

@@ -33,6 +33,7 @@
 #include "state.h"
 #include "status.h"
 #include "xs_lite.h"
+#include "common/fault.h"
 
 #define LOG_MAX_DEFAULT (1024 * 1024)
 
@@ -127,6 +128,7 @@ static void tty_drain(struct monitor *m)
 static void set_status(struct monitor *m, const char *field, const char *v)
 {
     xo_err err = XO_ERR_INIT;
+    XO_FAULT_POINT("monitor.status-write");
     if (status_set(m->xs, m->o->name, field, v, &err) < 0) {
         xo_warn("%s", xo_err_msg(&err));
         xo_err_clear(&err);
