@@ -3,8 +3,11 @@
 # build/xl-oci through XLOCI_CMD_SRCS.
 LIB_SRCS += image/blobstore.c image/progress.c
 UNIT_TESTS += tests/unit/test-image-blobstore.c
-LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c image/unpack.c
-UNIT_TESTS += tests/unit/test-image-unpack.c
+LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c image/inoset.c \
+	image/whiteout.c image/unpack.c
+UNIT_TESTS += tests/unit/test-image-unpack.c \
+	tests/unit/test-image-unpack-paths.c \
+	tests/unit/test-image-unpack-whiteout.c
 LIB_SRCS += image/manifest.c
 UNIT_TESTS += tests/unit/test-image-manifest.c
 LIB_SRCS += image/ref.c
