@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "json.h"
+#include "ref.h"
 
 static char *b64_decode(const char *in)
 {
@@ -103,12 +104,21 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
     if (rc == 0)
         rc = xo_json_get_object(&auths, o, "auths", false, path, err);
     if (rc == 1) {
-        /* Docker writes some hosts with a scheme. */
+        /* Docker writes some hosts with a scheme, and Docker Hub's
+         * credentials under its v1 index URL. */
         char alt[600];
         snprintf(alt, sizeof(alt), "https://%s", host);
-        rc = xo_json_get_object(&entry, auths, host, false, path, err);
-        if (rc == 0)
-            rc = xo_json_get_object(&entry, auths, alt, false, path, err);
+        const char *keys[] = {host, alt, NULL, NULL, NULL};
+        if (!strcmp(host, REF_DEFAULT_REGISTRY)) {
+            keys[2] = "https://index.docker.io/v1/";
+            keys[3] = "index.docker.io";
+            keys[4] = "docker.io";
+        }
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < sizeof(keys) / sizeof(*keys); i++)
+            if (keys[i])
+                rc = xo_json_get_object(&entry, auths, keys[i], false, path,
+                                        err);
         if (rc == 1)
             rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
         if (rc == 1 && !(*userpass_r = b64_decode(b64)))
