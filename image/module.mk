@@ -15,6 +15,7 @@ UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
 LIB_SRCS += image/erofs.c image/volume.c
 LIB_SRCS += image/layout.c
+UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
 	image/auth.c
 LIB_SRCS += image/admin.c image/signature.c

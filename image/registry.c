@@ -58,7 +58,7 @@ static int fetch_token(struct registry_source *rs,
                        const struct auth_challenge *ch, char **hdr_r,
                        xo_err *err)
 {
-    char *svc = http_escape(ch->service), *scope = NULL, *url = NULL;
+    char *scope = NULL, *url = NULL;
     char *body = NULL, *basic = NULL;
     size_t len = 0;
     json_object *o = NULL;
@@ -66,11 +66,7 @@ static int fetch_token(struct registry_source *rs,
     int rc = -1;
     if (asprintf(&scope, "repository:%s:pull", rs->repo) < 0)
         scope = NULL;
-    char *escope = scope ? http_escape(ch->scope[0] ? ch->scope : scope) : NULL;
-    if (!svc || !escope ||
-        asprintf(&url, "%s%sservice=%s&scope=%s", ch->realm,
-                 strchr(ch->realm, '?') ? "&" : "?", svc, escope) < 0) {
-        url = NULL;
+    if (!scope || !(url = auth_token_url(ch, scope))) {
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
     }
@@ -121,9 +117,7 @@ static int fetch_token(struct registry_source *rs,
     rc = 0;
 out:
     json_object_put(o);
-    free(svc);
     free(scope);
-    free(escope);
     free(url);
     free(body);
     free(basic);
@@ -276,8 +270,11 @@ static int store_manifest(struct registry_source *rs,
             rc = xo_err_set(err, ENOMEM, "out of memory");
     }
     free(body);
+    /* A tag never holds ':', a digest always does: name it as the user
+     * would write it, repo:tag or repo@sha256:HEX. */
     if (rc < 0)
-        xo_err_wrap(err, "%s/%s:%s", rs->host, rs->repo, ref);
+        xo_err_wrap(err, "%s/%s%s%s", rs->host, rs->repo,
+                    strchr(ref, ':') ? "@" : ":", ref);
     return rc;
 }
 

@@ -401,6 +401,14 @@ auth:
             "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
         check "registry: oversized manifest stored nothing" \
             sh -c "[ -z \"\$(ls -A '$W/rootfake/blobs/sha256' 2>/dev/null)\" ]"
+        # A manifest fetched by digest that hashes otherwise: the message
+        # names it as written, repo@sha256:HEX (issue 11 case 12).
+        zd=sha256:$(printf '%064d' 7)
+        mkdir -p "$tk/fake/v2/mm/manifests"
+        printf '{"schemaVersion":2}' > "$tk/fake/v2/mm/manifests/$zd"
+        refuse "registry: manifest digest mismatch names repo@sha256:HEX" \
+            "127.0.0.1:$FKP/mm@$zd: manifest: digest mismatch: expected $zd" \
+            "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/mm@$zd"
     else
         notok "token issuer setup (openssl, busybox-static)"
     fi
