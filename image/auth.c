@@ -257,3 +257,27 @@ char *auth_token_url(const struct auth_challenge *ch, const char *scope)
     free(esc);
     return url;
 }
+
+int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
+                      const char *realm, xo_err *err)
+{
+    json_object *o = NULL;
+    const char *tok = NULL;
+    char where[AUTH_FIELD_MAX + 32];
+    snprintf(where, sizeof(where), "token response from %s", realm);
+    if (xo_json_parse(&o, body, len, max, where, err) < 0)
+        return -1;
+    int rc = json_object_is_type(o, json_type_object)
+                 ? xo_json_get_string(&tok, o, "token", false, where, err)
+                 : 0;
+    if (rc == 0 && json_object_is_type(o, json_type_object))
+        rc = xo_json_get_string(&tok, o, "access_token", false, where, err);
+    if (rc == 1 && (!*tok || strlen(tok) > max || strpbrk(tok, "\r\n ")))
+        rc = 0;
+    if (rc == 0)
+        rc = xo_err_set(err, EINVAL, "%s: no usable token", where);
+    if (rc == 1 && asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0)
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+    json_object_put(o);
+    return rc < 0 ? -1 : 0;
+}

@@ -53,4 +53,13 @@ int auth_parse_challenge(struct auth_challenge *ch, const char *value,
  */
 char *auth_token_url(const struct auth_challenge *ch, const char *scope);
 
+/*
+ * "Authorization: Bearer TOKEN" (owned, *hdr_r) from a token service's
+ * JSON response ({"token": ...} or {"access_token": ...}, at most `max`
+ * bytes).  Fails naming `realm` when the response is not JSON, holds a
+ * NUL in any string, or has no usable token.
+ */
+int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
+                      const char *realm, xo_err *err);
+
 #endif

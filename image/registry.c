@@ -61,8 +61,6 @@ static int fetch_token(struct registry_source *rs,
     char *scope = NULL, *url = NULL;
     char *body = NULL, *basic = NULL;
     size_t len = 0;
-    json_object *o = NULL;
-    const char *tok = NULL;
     int rc = -1;
     if (asprintf(&scope, "repository:%s:pull", rs->repo) < 0)
         scope = NULL;
@@ -98,25 +96,11 @@ static int fetch_token(struct registry_source *rs,
                    resp.status);
         goto out;
     }
-    if (xo_json_parse(&o, body, len, REGISTRY_TOKEN_MAX, "token response",
-                      err) < 0)
+    if (auth_token_header(hdr_r, body, len, REGISTRY_TOKEN_MAX, ch->realm,
+                          err) < 0)
         goto out;
-    if (!json_object_is_type(o, json_type_object) ||
-        (xo_json_get_string(&tok, o, "token", false, "token response", err) <=
-             0 &&
-         xo_json_get_string(&tok, o, "access_token", false, "token response",
-                            err) <= 0) ||
-        strlen(tok) > REGISTRY_TOKEN_MAX || strpbrk(tok, "\r\n")) {
-        xo_err_set(err, EINVAL, "token service %s: no usable token", ch->realm);
-        goto out;
-    }
-    if (asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
     rc = 0;
 out:
-    json_object_put(o);
     free(scope);
     free(url);
     free(body);

@@ -100,6 +100,42 @@ static void test_token_url(void **state)
     free(u);
 }
 
+/* Token responses: the token, or an error naming the realm and field;
+ * a NUL in any string is refused (issue 13). */
+static void test_token_response(void **state)
+{
+    (void)state;
+    char *h = NULL;
+    xo_err err = XO_ERR_INIT;
+    const char *ok1 = "{\"token\":\"abc.def\",\"expires_in\":300}";
+    assert_int_equal(
+        auth_token_header(&h, ok1, strlen(ok1), 4096, "https://t", &err), 0);
+    assert_string_equal(h, "Authorization: Bearer abc.def");
+    free(h);
+    const char *ok2 = "{\"access_token\":\"xyz\"}";
+    assert_int_equal(
+        auth_token_header(&h, ok2, strlen(ok2), 4096, "https://t", &err), 0);
+    assert_string_equal(h, "Authorization: Bearer xyz");
+    free(h);
+    const char *nul = "{\"token\":\"abc\\u0000\\r\\nX-Evil: 1\"}";
+    assert_int_equal(
+        auth_token_header(&h, nul, strlen(nul), 4096, "https://t", &err), -1);
+    assert_string_equal(xo_err_msg(&err), "token response from https://t: "
+                                          "\"token\" holds a NUL character "
+                                          "(\\u0000)");
+    xo_err_clear(&err);
+    const char *crlf = "{\"token\":\"abc\\r\\nX-Evil: 1\"}";
+    assert_int_equal(
+        auth_token_header(&h, crlf, strlen(crlf), 4096, "https://t", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "no usable token"));
+    xo_err_clear(&err);
+    const char *none = "{\"other\":1}";
+    assert_int_equal(
+        auth_token_header(&h, none, strlen(none), 4096, "https://t", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "no usable token"));
+    xo_err_clear(&err);
+}
+
 /* Docker Hub credentials as `docker login` writes them. */
 static void test_docker_hub_credentials(void **state)
 {
@@ -134,6 +170,7 @@ int main(void)
         cmocka_unit_test(test_bearer_preferred),
         cmocka_unit_test(test_challenge_refused),
         cmocka_unit_test(test_token_url),
+        cmocka_unit_test(test_token_response),
         cmocka_unit_test(test_docker_hub_credentials),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
