@@ -15,8 +15,9 @@
 #include <unistd.h>
 
 #include "fsat.h"
+#include "inoset.h"
 #include "layerpath.h"
-#include "strset.h"
+#include "whiteout.h"
 
 #define UNPACK_READ_BLOCK (128 * 1024)
 
@@ -32,7 +33,8 @@ struct unpack_ctx {
     bool as_root; /* may chown and create device nodes */
     uint64_t entries;
     uint64_t bytes;
-    struct strset layer_paths; /* entries of the current layer */
+    uint64_t skipped_devices;
+    struct inoset made; /* objects the current layer has made */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
 };
@@ -66,6 +68,15 @@ int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
         unpack_free(c);
         return rc;
     }
+    /* The rootfs "/" is 0755 root:root unless a layer's "./" entry says
+     * otherwise; the scratch directory's own 0700 must not leak into the
+     * image. */
+    if (fchmod(c->rootfd, 0755) < 0 ||
+        (c->as_root && fchown(c->rootfd, 0, 0) < 0)) {
+        int rc = xo_err_sys(err, "cannot set the owner and mode of %s", dir);
+        unpack_free(c);
+        return rc;
+    }
     *ctx_r = c;
     return 0;
 }
@@ -76,7 +87,7 @@ void unpack_free(struct unpack_ctx *c)
         return;
     if (c->rootfd >= 0)
         close(c->rootfd);
-    strset_clear(&c->layer_paths);
+    inoset_clear(&c->made);
     for (size_t i = 0; i < c->n_dirs; i++)
         free(c->dirs[i].path);
     free(c->dirs);
@@ -92,6 +103,11 @@ uint64_t unpack_entries(const struct unpack_ctx *c)
 uint64_t unpack_bytes(const struct unpack_ctx *c)
 {
     return c->bytes;
+}
+
+uint64_t unpack_skipped_devices(const struct unpack_ctx *c)
+{
+    return c->skipped_devices;
 }
 
 static void entry_times(struct archive_entry *ae, struct timespec ts[2])
@@ -181,11 +197,6 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
 
 static int parent_err(const struct entry *en, const char *parent, xo_err *err)
 {
-    if (errno == EXDEV || errno == ELOOP)
-        return xo_err_set(err, EPERM,
-                          "%s: entry \"%s\": parent \"%s\" is "
-                          "reached through a symlink that leaves the rootfs",
-                          en->what, en->raw, parent);
     if (errno == ENOTDIR)
         return xo_err_set(err, ENOTDIR,
                           "%s: entry \"%s\": parent \"%s\" is "
@@ -326,19 +337,15 @@ static int make_hardlink(struct unpack_ctx *c, const struct entry *en, int pfd,
                           "%s: hardlink \"%s\" to the rootfs "
                           "itself",
                           en->what, en->raw);
+    /* The target's parents resolve in the rootfs; its last component is
+     * linked itself, never followed (a hardlink to a symlink links the
+     * symlink, as tar does). */
     const char *tparent, *tbase;
     layerpath_split(target, &tparent, &tbase);
-    int tfd = fsat_open_dir_beneath(c->rootfd, tparent);
-    if (tfd < 0) {
-        if (errno == EXDEV || errno == ELOOP)
-            return xo_err_set(err, EPERM,
-                              "%s: hardlink \"%s\" to \"%s\" "
-                              "would land outside the rootfs through a "
-                              "symlink",
-                              en->what, en->raw, raw);
+    int tfd = fsat_dir_in_root(c->rootfd, tparent, false);
+    if (tfd < 0)
         return xo_err_sys(err, "%s: hardlink \"%s\": target \"%s\"", en->what,
                           en->raw, raw);
-    }
     struct stat st;
     int rc = 0;
     if (fstatat(tfd, tbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -391,70 +398,6 @@ static int make_symlink(struct unpack_ctx *c, const struct entry *en, int pfd,
     return meta_at(c, en, pfd, base, true, err);
 }
 
-/* ".wh..wh..opq": everything in parent that this layer did not create
- * comes from lower layers and goes. */
-static int apply_opaque(struct unpack_ctx *c, const struct entry *en,
-                        const char *parent, xo_err *err)
-{
-    int pfd = fsat_mkdir_beneath(c->rootfd, parent);
-    if (pfd < 0)
-        return parent_err(en, parent, err);
-    int dfd = dup(pfd);
-    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
-    if (!d) {
-        if (dfd >= 0)
-            close(dfd);
-        close(pfd);
-        return xo_err_sys(err, "%s: opaque whiteout \"%s\"", en->what, en->raw);
-    }
-    struct strset doomed = {0};
-    char full[LAYERPATH_MAX_LEN + NAME_MAX + 2];
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        snprintf(full, sizeof(full), "%s%s%s", parent, *parent ? "/" : "",
-                 e->d_name);
-        if (!strset_has(&c->layer_paths, full) &&
-            strset_add(&doomed, e->d_name) < 0)
-            rc = xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
-    }
-    closedir(d);
-    for (size_t i = 0; rc == 0 && i < doomed.cap; i++) {
-        if (doomed.slots[i] && fsat_remove_tree(pfd, doomed.slots[i]) < 0)
-            rc = xo_err_sys(err,
-                            "%s: opaque whiteout \"%s\": cannot remove "
-                            "\"%s\"",
-                            en->what, en->raw, doomed.slots[i]);
-    }
-    strset_clear(&doomed);
-    close(pfd);
-    return rc;
-}
-
-static int apply_whiteout(struct unpack_ctx *c, const struct entry *en,
-                          const char *parent, const char *base, xo_err *err)
-{
-    if (!strcmp(base, WHITEOUT_OPAQUE))
-        return apply_opaque(c, en, parent, err);
-    const char *victim = base + strlen(WHITEOUT_PREFIX);
-    if (!*victim || !strcmp(victim, ".") || !strcmp(victim, ".."))
-        return xo_err_set(err, EPERM,
-                          "%s: whiteout \"%s\" names \"%s\": "
-                          "refused",
-                          en->what, en->raw, victim);
-    int pfd = fsat_open_dir_beneath(c->rootfd, parent);
-    if (pfd < 0)
-        return errno == ENOENT ? 0 : parent_err(en, parent, err);
-    int rc = 0;
-    if (fsat_remove_tree(pfd, victim) < 0)
-        rc = xo_err_sys(err, "%s: whiteout \"%s\": cannot remove", en->what,
-                        en->raw);
-    close(pfd);
-    return rc;
-}
-
 /* The rootfs directory's own entry ("./"): metadata only. */
 static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
 {
@@ -464,10 +407,55 @@ static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
                           "%s: entry \"%s\" names the rootfs "
                           "itself but is not a directory",
                           en->what, en->raw);
+    struct stat st;
     int rc = meta_fd(c, en, c->rootfd, true, err);
     if (rc == 0)
         rc = record_dir_time(c, en, err);
+    if (rc == 0 && (fstat(c->rootfd, &st) < 0 || inoset_add(&c->made, &st) < 0))
+        rc = xo_err_sys(err, "%s: entry \"%s\"", en->what, en->raw);
     return rc;
+}
+
+/* True when the directory pfd is the rootfs's /dev or below it (chroot
+ * semantics: where "/dev" resolves), where the loader and runc mount a
+ * /dev of their own over whatever the image holds. */
+static bool in_dev(const struct unpack_ctx *c, int pfd)
+{
+    int dev = fsat_dir_in_root(c->rootfd, "dev", false);
+    if (dev < 0)
+        return false;
+    bool in = fsat_dir_is_within(pfd, dev, LAYERPATH_MAX_DEPTH);
+    close(dev);
+    return in;
+}
+
+/* Creates the object an entry names at pfd/base, replacing what an earlier
+ * entry or layer left there; the last component is never followed. */
+static int make_object(struct unpack_ctx *c, struct archive *a,
+                       struct entry *en, int pfd, const char *base, bool *ended,
+                       xo_err *err)
+{
+    mode_t type = archive_entry_filetype(en->ae);
+    bool hard = archive_entry_hardlink(en->ae) != NULL;
+    struct stat st;
+    /* A directory over a directory keeps its contents. */
+    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+        !(type == AE_IFDIR && !hard && S_ISDIR(st.st_mode)) &&
+        fsat_remove_tree(pfd, base) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot replace", en->what,
+                          en->raw);
+    if (hard)
+        return make_hardlink(c, en, pfd, base, err);
+    if (type == AE_IFREG)
+        return write_file(c, en, a, pfd, base, ended, err);
+    if (type == AE_IFDIR)
+        return make_dir(c, en, pfd, base, err);
+    if (type == AE_IFLNK)
+        return make_symlink(c, en, pfd, base, err);
+    if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO)
+        return make_node(c, en, pfd, base, type, err);
+    return xo_err_set(err, EINVAL, "%s: entry \"%s\": unsupported type 0%o",
+                      en->what, en->raw, (unsigned)type);
 }
 
 static int apply_entry(struct unpack_ctx *c, struct archive *a,
@@ -486,40 +474,23 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     memcpy(buf, en->path, strlen(en->path) + 1);
     layerpath_split(buf, &parent, &base);
     if (!strncmp(base, WHITEOUT_PREFIX, strlen(WHITEOUT_PREFIX)))
-        return apply_whiteout(c, en, parent, base, err);
+        return whiteout_apply(c->rootfd, parent, base, &c->made, en->what,
+                              en->raw, err);
 
-    if (strset_add(&c->layer_paths, en->path) < 0)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
-    int pfd = fsat_mkdir_beneath(c->rootfd, parent);
+    int pfd = fsat_dir_in_root(c->rootfd, parent, true);
     if (pfd < 0)
         return parent_err(en, parent, err);
-
     mode_t type = archive_entry_filetype(en->ae);
-    bool hard = archive_entry_hardlink(en->ae) != NULL;
     int rc = 0;
     struct stat st;
-    /* Replace what an earlier entry or layer left, except that a directory
-     * over a directory keeps its contents. */
-    if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-        !(type == AE_IFDIR && !hard && S_ISDIR(st.st_mode)) &&
-        fsat_remove_tree(pfd, base) < 0)
-        rc = xo_err_sys(err, "%s: entry \"%s\": cannot replace", en->what,
-                        en->raw);
-    else if (hard)
-        rc = make_hardlink(c, en, pfd, base, err);
-    else if (type == AE_IFREG)
-        rc = write_file(c, en, a, pfd, base, ended, err);
-    else if (type == AE_IFDIR)
-        rc = make_dir(c, en, pfd, base, err);
-    else if (type == AE_IFLNK)
-        rc = make_symlink(c, en, pfd, base, err);
-    else if (type == AE_IFCHR || type == AE_IFBLK || type == AE_IFIFO)
-        rc = make_node(c, en, pfd, base, type, err);
-    else
-        rc = xo_err_set(err, EINVAL,
-                        "%s: entry \"%s\": unsupported type "
-                        "0%o",
-                        en->what, en->raw, (unsigned)type);
+    if ((type == AE_IFCHR || type == AE_IFBLK) &&
+        !archive_entry_hardlink(en->ae) && !c->o.allow_devices &&
+        in_dev(c, pfd))
+        c->skipped_devices++;
+    else if ((rc = make_object(c, a, en, pfd, base, ended, err)) == 0 &&
+             (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+              inoset_add(&c->made, &st) < 0))
+        rc = xo_err_sys(err, "%s: entry \"%s\"", en->what, en->raw);
     close(pfd);
     return rc;
 }
@@ -533,7 +504,7 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
     archive_read_support_filter_zstd(a);
     archive_read_support_format_tar(a);
     archive_read_support_format_empty(a);
-    strset_clear(&c->layer_paths);
+    inoset_clear(&c->made);
     int rc = 0;
     if (archive_read_open_fd(a, fd, UNPACK_READ_BLOCK) != ARCHIVE_OK) {
         rc = xo_err_set(err, EINVAL, "%s: not a tar layer: %s", what,
@@ -565,16 +536,29 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
     }
 out:
     archive_read_free(a);
-    strset_clear(&c->layer_paths);
+    inoset_clear(&c->made);
     return rc;
 }
 
 int unpack_finish(struct unpack_ctx *c, xo_err *err)
 {
     for (size_t i = 0; i < c->n_dirs; i++) {
-        int fd = fsat_open_dir_beneath(c->rootfd, c->dirs[i].path);
+        /* By the entry's own name: its parents resolve in the rootfs, the
+         * directory itself is not followed if a symlink replaced it. */
+        char buf[LAYERPATH_MAX_LEN + 1];
+        const char *parent = "", *base = ".";
+        strcpy(buf, c->dirs[i].path);
+        if (*buf)
+            layerpath_split(buf, &parent, &base);
+        int pfd = fsat_dir_in_root(c->rootfd, parent, false);
+        int fd = pfd < 0
+                     ? -1
+                     : openat(pfd, base,
+                              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (pfd >= 0)
+            close(pfd);
         if (fd < 0)
-            continue; /* removed by a later whiteout */
+            continue; /* removed or replaced later */
         int r = futimens(fd, c->dirs[i].ts);
         close(fd);
         if (r < 0)

@@ -1,0 +1,167 @@
+/* whiteout.c: whiteouts that hide only lower layers (see whiteout.h). */
+#include "whiteout.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsat.h"
+#include "layerpath.h"
+
+static int prune(int dfd, const char *name, const struct inoset *made,
+                 int depth);
+
+/* The names in directory dfd, read before any is removed. */
+static int list_names(char ***names_r, size_t *n_r, int dfd)
+{
+    int dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0);
+    DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+    if (!d) {
+        if (dup_fd >= 0)
+            close(dup_fd);
+        return -1;
+    }
+    char **v = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            char **nv = realloc(v, cap * sizeof(*nv));
+            if (!nv) {
+                rc = -1;
+                break;
+            }
+            v = nv;
+        }
+        if (!(v[n] = strdup(e->d_name))) {
+            rc = -1;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc < 0) {
+        for (size_t i = 0; i < n; i++)
+            free(v[i]);
+        free(v);
+        errno = ENOMEM;
+        return -1;
+    }
+    *names_r = v;
+    *n_r = n;
+    return 0;
+}
+
+/* Prunes every child of dfd; returns how many were kept, or -1. */
+static int prune_children(int dfd, const struct inoset *made, int depth)
+{
+    char **names = NULL;
+    size_t n = 0;
+    if (list_names(&names, &n, dfd) < 0)
+        return -1;
+    int kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int r = kept >= 0 ? prune(dfd, names[i], made, depth) : 0;
+        if (r < 0)
+            kept = -1;
+        else if (kept >= 0)
+            kept += r;
+        free(names[i]);
+    }
+    free(names);
+    return kept;
+}
+
+/*
+ * Removes what lower layers left at dfd/name, never following symlinks:
+ * returns 1 when something there was kept (an object of `made`, or a
+ * directory leading to one), 0 when it is gone, -1 with errno set.
+ */
+static int prune(int dfd, const char *name, const struct inoset *made,
+                 int depth)
+{
+    struct stat st;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : -1;
+    bool ours = inoset_has(made, &st);
+    if (ours && !S_ISDIR(st.st_mode))
+        return 1;
+    if (!S_ISDIR(st.st_mode) || made->n == 0)
+        return fsat_remove_tree(dfd, name) < 0 ? -1 : 0;
+    if (depth >= LAYERPATH_MAX_DEPTH * 2) {
+        errno = ELOOP;
+        return -1;
+    }
+    int cfd =
+        openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (cfd < 0)
+        return -1;
+    /* Unprivileged, a read-only directory (0555 from a layer) must be
+     * made writable to be emptied; its mode is restored if it stays. */
+    bool rootless = geteuid() != 0;
+    if (rootless)
+        (void)fchmod(cfd, 0700);
+    int kept = prune_children(cfd, made, depth + 1);
+    int saved = errno;
+    if (rootless && (kept != 0 || ours))
+        (void)fchmod(cfd, st.st_mode & 07777);
+    close(cfd);
+    if (kept < 0) {
+        errno = saved;
+        return -1;
+    }
+    if (kept > 0 || ours)
+        return 1;
+    return unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static int apply_opaque(int rootfd, const char *parent, struct inoset *made,
+                        const char *what, const char *raw, xo_err *err)
+{
+    int pfd = fsat_dir_in_root(rootfd, parent, true);
+    if (pfd < 0)
+        return xo_err_sys(err, "%s: opaque whiteout \"%s\": directory \"%s\"",
+                          what, raw, parent);
+    struct stat st;
+    int rc = 0;
+    if (fstat(pfd, &st) < 0 || inoset_add(made, &st) < 0)
+        rc = xo_err_sys(err, "%s: opaque whiteout \"%s\"", what, raw);
+    else if (prune_children(pfd, made, 0) < 0)
+        rc = xo_err_sys(err, "%s: opaque whiteout \"%s\": cannot remove", what,
+                        raw);
+    close(pfd);
+    return rc;
+}
+
+int whiteout_apply(int rootfd, const char *parent, const char *base,
+                   struct inoset *made, const char *what, const char *raw,
+                   xo_err *err)
+{
+    if (!strcmp(base, WHITEOUT_OPAQUE))
+        return apply_opaque(rootfd, parent, made, what, raw, err);
+    const char *victim = base + strlen(WHITEOUT_PREFIX);
+    if (!*victim || !strcmp(victim, ".") || !strcmp(victim, ".."))
+        return xo_err_set(err, EPERM,
+                          "%s: whiteout \"%s\" names \"%s\": refused", what,
+                          raw, victim);
+    int pfd = fsat_dir_in_root(rootfd, parent, false);
+    if (pfd < 0) {
+        /* Nothing below a missing directory or a non-directory to hide. */
+        if (errno == ENOENT || errno == ENOTDIR)
+            return 0;
+        return xo_err_sys(err, "%s: whiteout \"%s\": cannot open \"%s\"", what,
+                          raw, parent);
+    }
+    int rc = 0;
+    if (prune(pfd, victim, made, 0) < 0)
+        rc = xo_err_sys(err, "%s: whiteout \"%s\": cannot remove", what, raw);
+    close(pfd);
+    return rc;
+}
