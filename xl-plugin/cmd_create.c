@@ -291,9 +291,9 @@ static int create_domain(struct create_opts *o, xo_err *err)
     char now[32], image[80];
     status_now(now, sizeof(now));
     image_digest(image, sizeof(image), r.dc.root_volume);
+    have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
-    have_status = true;
     XO_FAULT_POINT("create.status-created");
     /* libxl leaves a nil UUID alone; xl generates one, and so do we,
      * before the config is saved: a restart re-creates the domain from

@@ -38,17 +38,31 @@ int status_create(struct xs_handle *xs, const char *name, xo_err *err)
      * another container's status nor forge its own. */
     struct xs_permissions perms[1] = {{.id = 0, .perms = XS_PERM_NONE}};
     char path[256];
-    const char *nodes[] = {DOMAIN_STATUS_BASE, NULL};
+    if (!xs_mkdir(xs, XBT_NULL, DOMAIN_STATUS_BASE))
+        return xo_err_sys(err, "xenstore: cannot create %s",
+                          DOMAIN_STATUS_BASE);
+    if (!xs_set_permissions(xs, XBT_NULL, DOMAIN_STATUS_BASE, perms, 1))
+        return xo_err_sys(err, "xenstore: cannot set permissions of %s",
+                          DOMAIN_STATUS_BASE);
+    /* Writing the state creates the node (inheriting the base's dom0-only
+     * permissions) together with its state: whenever create dies, the node
+     * either does not exist or says "creating", never nothing. */
+    if (status_set_state(xs, name, DOMAIN_STATE_CREATING, err) < 0)
+        return -1;
     node_path(path, sizeof(path), name, NULL);
-    nodes[1] = path;
-    for (int i = 0; i < 2; i++) {
-        if (!xs_mkdir(xs, XBT_NULL, nodes[i]))
-            return xo_err_sys(err, "xenstore: cannot create %s", nodes[i]);
-        if (!xs_set_permissions(xs, XBT_NULL, nodes[i], perms, 1))
-            return xo_err_sys(err, "xenstore: cannot set permissions of %s",
-                              nodes[i]);
-    }
+    if (!xs_set_permissions(xs, XBT_NULL, path, perms, 1))
+        return xo_err_sys(err, "xenstore: cannot set permissions of %s", path);
     return 0;
+}
+
+bool status_exists(struct xs_handle *xs, const char *name)
+{
+    char path[256];
+    unsigned n = 0;
+    node_path(path, sizeof(path), name, NULL);
+    char **ents = xs_directory(xs, XBT_NULL, path, &n);
+    free(ents);
+    return ents != NULL;
 }
 
 int status_set(struct xs_handle *xs, const char *name, const char *field,

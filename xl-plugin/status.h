@@ -28,9 +28,14 @@ struct domain_status {
     long restarts;
 };
 
-/* Creates /tool/xl-oci/<name> readable and writable by dom0 only.
- * `field` below is one of the DOMAIN_STATUS_KEY_ names. */
+/* Creates /tool/xl-oci/<name> readable and writable by dom0 only, with
+ * state "creating" from its first moment.  `field` below is one of the
+ * DOMAIN_STATUS_KEY_ names. */
 int status_create(struct xs_handle *xs, const char *name, xo_err *err);
+
+/* True when /tool/xl-oci/<name> exists, whatever it holds (destroy
+ * removes even a node a dying command left without a state). */
+bool status_exists(struct xs_handle *xs, const char *name);
 int status_set(struct xs_handle *xs, const char *name, const char *field,
                const char *value, xo_err *err);
 int status_set_state(struct xs_handle *xs, const char *name,

@@ -32,6 +32,9 @@ mkcfg() {
     } >"$LAB_WORK/$name.cfg"
 }
 
+# has_monitor NAME: an xl-oci-monitor process for NAME runs (dom0 has no pgrep).
+has_monitor() { ps -o args 2>/dev/null | grep -q "^[^ ]*xl-oci-monitor .* $1\$"; }
+
 st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
 
 # leaks NAME: prints what is left of NAME anywhere; empty when nothing.
@@ -40,7 +43,7 @@ leaks() {
     xl list 2>/dev/null | awk -v n="$n" '$1 == n { print "domain " $2 }'
     xenstore-exists "/tool/xl-oci/$n" 2>/dev/null && echo "xenstore /tool/xl-oci/$n"
     losetup -a 2>/dev/null | grep -q "$LAB_WORK/" && echo "loop devices: $(losetup -a | grep -c "$LAB_WORK/")"
-    pgrep -f "xl-oci-monitor .* $n\$" >/dev/null && echo "monitor process"
+    has_monitor "$n" && echo "monitor process"
     [ -e "$XL_OCI_ROOT/domains/$n" ] && echo "state dir"
     true
 }
@@ -91,7 +94,7 @@ done
 
 # --- destroy killed at each point: the next destroy finishes the job --------
 for p in "${destroy_points[@]}"; do
-    xl-oci create "$LAB_WORK/fx.cfg" >/dev/null 2>&1 || { lab_fail "kill-$p" "create failed"; continue; }
+    xl-oci create "$LAB_WORK/fx.cfg" >"$LAB_WORK/out" 2>&1 || { lab_fail "kill-$p" "create failed: $(tail -1 "$LAB_WORK/out")"; continue; }
     { XL_OCI_FAULT=$p "$FX" destroy fx >/dev/null 2>&1; } 2>/dev/null
     rc=$?
     [ $rc -eq 137 ] || { lab_fail "kill-$p" "destroy exited $rc, not by SIGKILL"; continue; }
@@ -102,12 +105,12 @@ done
 # Its first write is "running" (at exec); killed there, the domain runs on,
 # the next command starts a new monitor, and the exit code still arrives.
 mkcfg fm 'oci_cmd = [ "sleep", "8000", "exit", "7" ]'
-if XL_OCI_FAULT=monitor.status-write "$FX" create "$LAB_WORK/fm.cfg" >/dev/null 2>&1; then
+if XL_OCI_FAULT=monitor.status-write "$FX" create "$LAB_WORK/fm.cfg" >"$LAB_WORK/out" 2>&1; then
     for _ in $(seq 150); do
-        pgrep -f "xl-oci-monitor .* fm\$" >/dev/null || break
+        has_monitor fm || break
         sleep 0.2
     done
-    if pgrep -f "xl-oci-monitor .* fm\$" >/dev/null; then
+    if has_monitor fm; then
         lab_fail monitor-killed "the monitor did not reach its kill point"
     elif ! xl list fm >/dev/null 2>&1; then
         lab_fail monitor-killed-domain-runs "the domain died with its monitor"
@@ -122,13 +125,13 @@ if XL_OCI_FAULT=monitor.status-write "$FX" create "$LAB_WORK/fm.cfg" >/dev/null 
         fi
     fi
 else
-    lab_fail monitor-killed "create failed"
+    lab_fail monitor-killed "create failed: $(tail -1 "$LAB_WORK/out")"
 fi
 repaired monitor-killed-destroy fm
 
 # --- shutdown-action killed between destroying and re-creating ---------------
 mkcfg fr 'oci_cmd = [ "exit", "0" ]' 'on_poweroff = "restart"'
-if XL_OCI_FAULT=shutdown-action.destroyed "$FX" create "$LAB_WORK/fr.cfg" >/dev/null 2>&1; then
+if timeout 300 env XL_OCI_FAULT=shutdown-action.destroyed "$FX" create "$LAB_WORK/fr.cfg" >"$LAB_WORK/out" 2>&1; then
     s=
     for _ in $(seq 300); do
         s=$(st fr state)
@@ -141,7 +144,7 @@ if XL_OCI_FAULT=shutdown-action.destroyed "$FX" create "$LAB_WORK/fr.cfg" >/dev/
         lab_fail shutdown-action-killed-status "state stays '$s'"
     fi
 else
-    lab_fail shutdown-action-killed "create failed"
+    lab_fail shutdown-action-killed "create failed: $(tail -1 "$LAB_WORK/out")"
 fi
 repaired shutdown-action-killed-destroy fr
 
