@@ -302,8 +302,8 @@ int main_destroy(int argc, char **argv)
     xo_err_clear(&err);
     if ((lock = state_lock(root, &err)) < 0)
         goto fail;
-    bool have_status = status_read(h.xs, name, &st, &err) == 0 ||
-                       status_exists(h.xs, name);
+    bool have_status =
+        status_read(h.xs, name, &st, &err) == 0 || status_exists(h.xs, name);
     xo_err_clear(&err);
     bool have_dir = state_domain_exists(root, name);
     if (!have_status && !have_dir) {
