@@ -10,7 +10,8 @@ UNIT_TESTS += tests/unit/test-image-manifest.c
 LIB_SRCS += image/ref.c
 UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
-LIB_SRCS += image/erofs.c image/volume.c
+LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c
+UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
 	image/auth.c

@@ -32,6 +32,7 @@ struct unpack_ctx {
     bool as_root; /* may chown and create device nodes */
     uint64_t entries;
     uint64_t bytes;
+    int64_t newest;            /* latest entry mtime seen, seconds */
     struct strset layer_paths; /* entries of the current layer */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
@@ -92,6 +93,11 @@ uint64_t unpack_entries(const struct unpack_ctx *c)
 uint64_t unpack_bytes(const struct unpack_ctx *c)
 {
     return c->bytes;
+}
+
+int64_t unpack_newest_mtime(const struct unpack_ctx *c)
+{
+    return c->newest;
 }
 
 static void entry_times(struct archive_entry *ae, struct timespec ts[2])
@@ -558,6 +564,8 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
                             what, (unsigned long long)c->o.max_entries);
             break;
         }
+        if (archive_entry_mtime(ae) > c->newest)
+            c->newest = archive_entry_mtime(ae);
         struct entry en = {
             .what = what, .raw = archive_entry_pathname(ae), .ae = ae};
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)

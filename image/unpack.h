@@ -50,4 +50,9 @@ void unpack_free(struct unpack_ctx *ctx);
 uint64_t unpack_entries(const struct unpack_ctx *ctx);
 uint64_t unpack_bytes(const struct unpack_ctx *ctx);
 
+/* The latest mtime (seconds since the epoch, >= 0) of any entry applied
+ * so far: a time derived from the image alone, for reproducible builds
+ * (volume.c). */
+int64_t unpack_newest_mtime(const struct unpack_ctx *ctx);
+
 #endif
