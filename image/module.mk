@@ -33,3 +33,9 @@ $(B)/tests/xl-oci-sha256: $(OBJ)/tests/image/sha256-tool.o $(B)/libxloci.a
 	@mkdir -p $(@D)
 	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/xl-oci-sha256
+
+# One line per entry of a tree, for comparing unpacks (tier 65).
+$(B)/tests/xl-oci-treedump: $(OBJ)/tests/image/treedump.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/xl-oci-treedump
