@@ -35,6 +35,7 @@ struct unpack_ctx {
     uint64_t bytes;
     uint64_t skipped_devices;
     struct inoset made; /* objects the current layer has made */
+    int64_t newest;     /* latest entry mtime seen, seconds */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
 };
@@ -108,6 +109,11 @@ uint64_t unpack_bytes(const struct unpack_ctx *c)
 uint64_t unpack_skipped_devices(const struct unpack_ctx *c)
 {
     return c->skipped_devices;
+}
+
+int64_t unpack_newest_mtime(const struct unpack_ctx *c)
+{
+    return c->newest;
 }
 
 static void entry_times(struct archive_entry *ae, struct timespec ts[2])
@@ -529,6 +535,8 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
                             what, (unsigned long long)c->o.max_entries);
             break;
         }
+        if (archive_entry_mtime(ae) > c->newest)
+            c->newest = archive_entry_mtime(ae);
         struct entry en = {
             .what = what, .raw = archive_entry_pathname(ae), .ae = ae};
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)

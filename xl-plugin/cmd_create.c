@@ -20,6 +20,7 @@
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
 #include "image/image.h"
+#include "image/volume_record.h"
 #include "loader/loader.h"
 #include "loopdev.h"
 #include "monitor_spawn.h"
@@ -132,23 +133,17 @@ out:
     return rc;
 }
 
-/* "sha256:<hex>" when the root volume is <store>/sha256/<hex>, else "". */
-static void image_digest(char *buf, size_t len, const char *root_volume)
+/* The image digest the root volume records (volume_record.h), or "" for
+ * a volume that names no image (made by hand). */
+static int image_digest(char *buf, size_t len, const char *root_volume,
+                        xo_err *err)
 {
-    char copy[4096];
-    snprintf(copy, sizeof(copy), "%s", root_volume);
-    size_t n = strlen(copy);
-    while (n > 1 && copy[n - 1] == '/')
-        copy[--n] = '\0';
-    char *hex = strrchr(copy, '/');
-    buf[0] = '\0';
-    if (!hex || strlen(hex + 1) != 64 ||
-        strspn(hex + 1, "0123456789abcdef") != 64)
-        return;
-    *hex++ = '\0';
-    char *algo = strrchr(copy, '/');
-    if (algo && strcmp(algo + 1, "sha256") == 0)
-        snprintf(buf, len, "sha256:%s", hex);
+    struct digest d;
+    int rc = volume_image_digest(&d, root_volume, err);
+    if (rc < 0)
+        return xo_err_wrap(err, "root volume %s", root_volume);
+    snprintf(buf, len, "%s", rc == 1 ? d.str : "");
+    return 0;
 }
 
 /* Writes the domain's state dir: a temporary dir, then one rename. */
@@ -276,21 +271,23 @@ static int create_domain(struct create_opts *o, xo_err *err)
     int lock = -1, rc = -1;
     uint32_t domid = 0;
     bool have_domid = false, have_status = false;
+    char image[DIGEST_STR_LEN + 1];
     rendered_init(&r);
 
     if (render_all(&r, o->cfg_path, err) < 0 ||
         write_requested(&r, o, err) < 0 ||
         loader_locate(&lf, r.dc.loader_dir, err) < 0 ||
-        check_memory(&r.dc, &lf, o->cfg_path, err) < 0 || xen_open(&h, err) < 0)
+        check_memory(&r.dc, &lf, o->cfg_path, err) < 0 ||
+        image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
+        xen_open(&h, err) < 0)
         goto out;
     const char *name = r.dc.name;
     if ((lock = state_lock(xo_state_root(), err)) < 0 ||
         check_name_free(&h, name, err) < 0)
         goto out;
 
-    char now[32], image[80];
+    char now[32];
     status_now(now, sizeof(now));
-    image_digest(image, sizeof(image), r.dc.root_volume);
     have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
