@@ -4,7 +4,12 @@
  *
  *   args    = Entrypoint + Cmd.  oci_entrypoint replaces the image's
  *             Entrypoint and, as `docker run --entrypoint` does, drops the
- *             image's Cmd; oci_cmd replaces Cmd.
+ *             image's Cmd; oci_cmd replaces Cmd.  An Entrypoint of exactly
+ *             one empty string ([""], what `--entrypoint ""` and a
+ *             Dockerfile's `ENTRYPOINT [""]` leave) means no entrypoint,
+ *             as podman and Docker run it: Cmd alone is the command.  An
+ *             empty string anywhere else is an argument like any other,
+ *             but never the program.
  *   env     = image Env, then oci_env merged by name (a later KEY wins, in
  *             the position of its first appearance).  PATH gets a default
  *             when neither sets it.
@@ -102,6 +107,14 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
     }
     char *const *use_ep = has_ep ? ep : ic->entrypoint;
     char *const *use_cmd = has_cmd ? cmd : (has_ep ? NULL : ic->cmd);
+    if (strv_len(use_ep) == 1 && use_ep[0][0] == '\0')
+        use_ep = NULL;
+    /* Which field the program comes from, for the message below. */
+    const char *prog_from =
+        strv_len(use_ep)
+            ? (has_ep ? "oci_entrypoint" : "the image's Entrypoint")
+        : has_cmd ? "oci_cmd"
+                  : "the image's Cmd";
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < strv_len(use_ep); i++)
         rc = strv_append(&dc->args, &dc->n_args, use_ep[i], DC_MAX_ARGS,
@@ -113,11 +126,16 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
     xo_strv_free(cmd);
     if (rc < 0)
         return -1;
-    if (dc->n_args == 0 || dc->args[0][0] == '\0')
-        return xo_err_set(err, EINVAL,
-                          "nothing to run: neither the image "
-                          "config (%s) nor %s sets an entrypoint or cmd",
-                          dc->image_config_path, app_cfg_path(ac));
+    if (dc->n_args == 0)
+        return xo_err_set(
+            err, EINVAL,
+            "nothing to run: neither the image config (%s) nor %s sets an entrypoint or cmd",
+            dc->image_config_path, app_cfg_path(ac));
+    if (dc->args[0][0] == '\0')
+        return xo_err_set(
+            err, EINVAL,
+            "nothing to run: the program (first word of %s) is an empty string",
+            prog_from);
     return 0;
 }
 

@@ -109,6 +109,8 @@ run "numeric user, no passwd entry" "4321 4322" 0 \
     'oci_user = "4321:4322"' 'oci_cmd = [ "echo $(id -u) $(id -g)" ]'
 run "named user from passwd" "1234 1235 50" 0 \
     'oci_user = "app"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G | tr \" \" \"\n\" | grep -x 50)" ]'
+run "oci_entrypoint [\"\"] means no entrypoint: the cmd runs" "no-entrypoint" 0 \
+    'oci_entrypoint = [ "" ]' 'oci_cmd = [ "/bin/echo", "no-entrypoint" ]'
 run "host name" "web-1" 0 'oci_hostname = "web-1"' 'oci_cmd = [ "hostname" ]'
 run "exit status" "" 42 'oci_cmd = [ "exit 42" ]'
 run "read-only root" "ro" 0 \
