@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "fstype.h"
-#include "loader/xen-tools/user.h"
+#include "common/user.h"
 
 /* Docker's default capability set: what a container process may keep. */
 static const char *const default_caps[] = {
@@ -66,7 +66,7 @@ static void add_mount(json_object *mounts, const char *dst, const char *type,
 }
 
 static json_object *process_json(const struct domain_config *dc,
-                                 const struct user_ids *ids)
+                                 const struct xo_user_ids *ids)
 {
     json_object *p = json_object_new_object();
     json_object_object_add(p, "terminal", json_object_new_boolean(0));
@@ -74,6 +74,7 @@ static json_object *process_json(const struct domain_config *dc,
     json_object_object_add(u, "uid", json_object_new_int64(ids->uid));
     json_object_object_add(u, "gid", json_object_new_int64(ids->gid));
     if (ids->ngroups) {
+        /* containerd and Docker list the primary gid here too. */
         json_object *g = json_object_new_array();
         for (size_t i = 0; i < ids->ngroups; i++)
             json_object_array_add(g, json_object_new_int64(ids->groups[i]));
@@ -143,8 +144,8 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
 {
     /* The root volume keeps copies of the image's /etc/passwd and
      * /etc/group at its top, so names resolve without mounting it. */
-    struct user_ids ids;
-    if (user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
+    struct xo_user_ids ids;
+    if (xo_user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
         return xo_err_wrap(err, "root volume %s", dc->root_volume);
 
     json_object *s = json_object_new_object();
@@ -152,6 +153,7 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
         return xo_err_set(err, ENOMEM, "out of memory");
     json_object_object_add(s, "ociVersion", json_object_new_string("1.0.2"));
     json_object_object_add(s, "process", process_json(dc, &ids));
+    xo_user_ids_dispose(&ids);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
     json_object_object_add(root, "readonly", json_object_new_boolean(1));

@@ -31,7 +31,7 @@
 #include "report.h"
 #include "run.h"
 #include "safepath.h"
-#include "user.h"
+#include "common/user.h"
 
 #define GUEST_SPEC "/xl-oci/boot-spec.dtb"
 #define GUEST_STAGING "/xl-oci"
@@ -155,8 +155,8 @@ static _Noreturn void loader_main(const struct loader_env *env,
         mounts_switch_root(root, &err) < 0)
         fail(&err);
 
-    struct user_ids ids;
-    if (user_resolve(&ids, spec.user, "/etc", &err) < 0)
+    struct xo_user_ids ids;
+    if (xo_user_resolve(&ids, spec.user, "/etc", &err) < 0)
         fail(&err);
     int code = 0;
     if (run_container(&spec, &ids, &set, &code, &err) < 0) {

@@ -15,13 +15,14 @@ XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/report.c \
-	$(XT)/mounts.c $(XT)/safepath.c $(XT)/user.c $(XT)/run.c \
-	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c
+	$(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
+	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
+	common/user.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
-# The boot spec reader and user resolution are also in the host library so
+# The boot spec reader and safe paths are also in the host library so
 # unit tests (and domcfg's writer tests) run them against real blobs.
-LIB_SRCS += $(XT)/bootspec.c $(XT)/user.c $(XT)/safepath.c
+LIB_SRCS += $(XT)/bootspec.c $(XT)/safepath.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)
@@ -29,7 +30,7 @@ $(XT_OUT)/init: $(XT_INIT_OBJS)
 	$(CC) -static -o $@ $^ -lxenstore -lxentoolcore -lfdt $(LDFLAGS)
 
 BIN_TARGETS += $(XT_OUT)/init
-UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-user.c
+UNIT_TESTS += tests/unit/test-bootspec.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio

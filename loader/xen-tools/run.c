@@ -91,7 +91,7 @@ static void exec_path(const char *file, char *const *argv, char *const *env)
 }
 
 static _Noreturn void child(const struct boot_spec *spec,
-                            const struct user_ids *ids, char *const *env,
+                            const struct xo_user_ids *ids, char *const *env,
                             int errfd)
 {
     sigset_t none;
@@ -112,7 +112,8 @@ static _Noreturn void child(const struct boot_spec *spec,
 
 /* Builds the environment: the spec's, plus HOME when it has none. */
 static void build_env(char **env, char *home, size_t homesz,
-                      const struct boot_spec *spec, const struct user_ids *ids)
+                      const struct boot_spec *spec,
+                      const struct xo_user_ids *ids)
 {
     size_t n = 0;
     for (size_t i = 0; i < spec->nenv; i++)
@@ -189,7 +190,7 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
     }
 }
 
-int run_container(const struct boot_spec *spec, const struct user_ids *ids,
+int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
                   const sigset_t *set, int *code_r, xo_err *err)
 {
     static char *env[MAX_ENV];

@@ -111,6 +111,10 @@ run "named user from passwd" "1234 1235 50" 0 \
     'oci_user = "app"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G | tr \" \" \"\n\" | grep -x 50)" ]'
 run "oci_entrypoint [\"\"] means no entrypoint: the cmd runs" "no-entrypoint" 0 \
     'oci_entrypoint = [ "" ]' 'oci_cmd = [ "/bin/echo", "no-entrypoint" ]'
+run "numeric user: primary gid and /etc/group memberships" "1234 1235 1235 50" 0 \
+    'oci_user = "1234"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G)" ]'
+run "explicit group: no /etc/group memberships" "1234 50 50" 0 \
+    'oci_user = "app:staff"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G)" ]'
 run "host name" "web-1" 0 'oci_hostname = "web-1"' 'oci_cmd = [ "hostname" ]'
 run "exit status" "" 42 'oci_cmd = [ "exit 42" ]'
 run "read-only root" "ro" 0 \

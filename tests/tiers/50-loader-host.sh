@@ -38,7 +38,7 @@ mkimage() {
     cp "$probe" "$r/bin/probe"
     ln -s /tmp "$r/escape"
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
-    printf 'root:x:0:\napp:x:1000:\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
+    printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
     echo "from-image" >"$r/etc/marker"
     mkfs.erofs --quiet "$T/root.erofs" "$r" >/dev/null || return 1
     truncate -s 16M "$T/vol-rw.ext4" "$T/vol-ro.ext4"
@@ -148,12 +148,17 @@ user_case() { # USER EXPECTED-IDS-LINE
     spec user && run user
     check "user '$1' -> $2" has user "probe: $2"
 }
-user_case "" "uid=0 gid=0 groups="
-user_case "1234" "uid=1234 gid=0 groups="
-user_case "1234:55" "uid=1234 gid=55 groups="
-user_case "app" "uid=1000 gid=1000 groups=2000,3000"
-user_case "app:extra" "uid=1000 gid=2000 groups=2000,3000"
-user_case "1000:other" "uid=1000 gid=3000 groups=2000,3000"
+# The primary gid is always a supplementary group (CVE-2022-36109,
+# CVE-2023-25173); an explicit group adds no /etc/group memberships.  The
+# kernel keeps the list sorted.
+user_case "" "uid=0 gid=0 groups=0,3000"
+user_case "1234" "uid=1234 gid=0 groups=0"
+user_case "1234:55" "uid=1234 gid=55 groups=55"
+user_case "app" "uid=1000 gid=1000 groups=50,1000,2000,3000"
+user_case "1000" "uid=1000 gid=1000 groups=50,1000,2000,3000"
+user_case "app:staff" "uid=1000 gid=50 groups=50"
+user_case "app:extra" "uid=1000 gid=2000 groups=2000"
+user_case "1000:other" "uid=1000 gid=3000 groups=3000"
 defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
 spec userhome && run userhome
 check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"

@@ -418,19 +418,38 @@ static void test_runtime_spec_users(void **state)
     struct fixture *fx = *state;
     write_file(fx->dir, "passwd",
                "root:x:0:0::/root:/bin/sh\n"
-               "www:x:33:34::/var/www:/bin/sh\n");
-    write_file(fx->dir, "group", "root:x:0:\nwww:x:34:\nadm:x:4:www\n");
+               "app:x:1000:1000::/home/app:/bin/sh\n");
+    write_file(fx->dir, "group",
+               "root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\n");
     json_object *s = NULL;
     xo_err err = XO_ERR_INIT;
 
-    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"www\""), BASE);
+    /* The primary gid heads additionalGids (CVE-2022-36109,
+     * CVE-2023-25173); /etc/group memberships follow. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"1000\""), BASE);
     assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), 0);
     json_object *u = path(path(s, "process", NULL), "user", NULL);
-    assert_int_equal(json_object_get_int64(path(u, "uid", NULL)), 33);
-    assert_int_equal(json_object_get_int64(path(u, "gid", NULL)), 34);
+    assert_int_equal(json_object_get_int64(path(u, "uid", NULL)), 1000);
+    assert_int_equal(json_object_get_int64(path(u, "gid", NULL)), 1000);
     json_object *g = path(u, "additionalGids", NULL);
+    assert_int_equal(json_object_array_length(g), 3);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 0)),
+                     1000);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 1)),
+                     50);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 2)),
+                     2000);
+    json_object_put(s);
+
+    /* An explicit group adds no memberships from /etc/group. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"app:staff\""), BASE);
+    assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), 0);
+    u = path(path(s, "process", NULL), "user", NULL);
+    assert_int_equal(json_object_get_int64(path(u, "gid", NULL)), 50);
+    g = path(u, "additionalGids", NULL);
     assert_int_equal(json_object_array_length(g), 1);
-    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 0)), 4);
+    assert_int_equal(json_object_get_int64(json_object_array_get_idx(g, 0)),
+                     50);
     json_object_put(s);
 
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_user = \"nobody\"\n");

@@ -91,6 +91,14 @@ static void test_args_precedence(void **state)
     build_ok(fx, IC_EP_CMD, BASE "oci_cmd = [ ]\n");
     assert_strv(fx->dc.args, fx->dc.n_args,
                 (const char *[]){"/ep", "-x", NULL});
+
+    /* Entrypoint [""] is no entrypoint (image or app.cfg); an empty
+     * string later on is an argument. */
+    build_ok(fx, IC("\"Entrypoint\": [\"\"], \"Cmd\": [\"/c\", \"\"]"), BASE);
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/c", "", NULL});
+    build_ok(fx, IC_EP_CMD,
+             BASE "oci_entrypoint = [ \"\" ]\noci_cmd = [ \"/n\" ]\n");
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/n", NULL});
 }
 
 static void test_nothing_to_run(void **state)
@@ -101,10 +109,15 @@ static void test_nothing_to_run(void **state)
                        "entrypoint or cmd";
     build_fails(fx, IC(""), BASE, want);
     build_fails(fx, IC("\"Cmd\": []"), BASE, want);
-    build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE, want);
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n", want);
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_entrypoint = [ \"\" ]\n",
                 want);
+    build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE,
+                "nothing to run: the program (first word of the image's Cmd) "
+                "is an empty string");
+    build_fails(fx, IC("\"Entrypoint\": [\"\", \"-c\"]"), BASE,
+                "nothing to run: the program (first word of the image's "
+                "Entrypoint) is an empty string");
 }
 
 static void test_env_merge(void **state)
