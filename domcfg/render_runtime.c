@@ -2,8 +2,12 @@
  * render_runtime.c: struct domain_config -> OCI runtime-spec 1.0
  * config.json, the same container as a bundle `runc` can run (EVE's
  * NOHYPER path).  The bundle's rootfs is the directory "rootfs" beside it,
- * read-only; volumes are listed with their block images as sources, for
- * whoever prepares the bundle to attach.
+ * writable, laid out as the loader lays out a domain's root: the root
+ * volume's image read-only below, the container's writable layer above
+ * (an overlay).  runc, like the loader, then creates a WorkingDir the image
+ * lacks in that layer (mkdir -p, mode 0755, owned by root), and the
+ * container can write to / as it can under Docker.  Volumes are listed with
+ * their block images as sources, for whoever prepares the bundle to attach.
  */
 #include "domcfg.h"
 
@@ -156,7 +160,7 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     xo_user_ids_dispose(&ids);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
-    json_object_object_add(root, "readonly", json_object_new_boolean(1));
+    json_object_object_add(root, "readonly", json_object_new_boolean(0));
     json_object_object_add(s, "root", root);
     json_object_object_add(s, "hostname", json_object_new_string(dc->hostname));
     json_object_object_add(s, "mounts", mounts_json(dc));

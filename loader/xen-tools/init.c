@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -122,6 +123,10 @@ static _Noreturn void loader_main(const struct loader_env *env,
     xo_err err = XO_ERR_INIT;
     sigset_t set;
     run_block_signals(&set);
+    /* A domain's PID 1 starts with the kernel's 022; the host test mode
+     * must not inherit a shell's, or directories made for the container
+     * (a missing WorkingDir, mount points) get other modes. */
+    umask(022);
     cur_env = env;
     if (!env->host && guest_early(&err) < 0)
         fail(&err);

@@ -136,6 +136,16 @@ check "cwd created and entered" has basic "probe: cwd /work/dir"
 check "hostname set" has basic "probe: hostname app1"
 check "exit 0 reported (phase, exit-code, marker)" exited basic 0
 
+# A WorkingDir the image lacks is made as runc makes it: mkdir -p as root,
+# mode 0755, in the writable layer, before the user is switched.
+defaults
+ARGS='"probe", "cwd", "stat", "/home/op", "stat", "/home/op/deep", "exit", "0"'
+CWD=/home/op/deep; USERSPEC=app
+spec workdir && (umask 077 && run workdir)
+check "missing WorkingDir entered by a non-root user" has workdir "probe: cwd /home/op/deep"
+check "missing WorkingDir made root-owned 0755 (runc's mkdir -p)" \
+    eval 'has workdir "probe: stat /home/op: 0:0 755 dir" && has workdir "probe: stat /home/op/deep: 0:0 755 dir"'
+
 defaults
 ARGS='"/bin/probe", "env", "exit", "0"'
 ENV='"PATH=/nowhere", "HOME=/custom"'
