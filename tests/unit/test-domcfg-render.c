@@ -385,7 +385,8 @@ static void test_runtime_spec(void **state)
     assert_false(json_object_get_boolean(path(p, "terminal", NULL)));
     assert_string_equal(json_object_get_string(path(s, "root", "path")),
                         "rootfs");
-    assert_true(json_object_get_boolean(path(s, "root", "readonly")));
+    /* Writable, as a domain's root is (the image under the writable layer). */
+    assert_false(json_object_get_boolean(path(s, "root", "readonly")));
     assert_string_equal(json_object_get_string(path(s, "hostname", NULL)),
                         "web");
     json_object *ann = path(s, "annotations", NULL);
