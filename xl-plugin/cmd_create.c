@@ -257,10 +257,10 @@ static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
     struct domain_status st;
     xo_err ignore = XO_ERR_INIT;
     if (status_read(h->xs, name, &st, &ignore) == 0)
-        return xo_err_set(err, EEXIST,
-                          "a container domain named %s already "
-                          "exists (state %s); destroy it first",
-                          name, st.state);
+        return xo_err_set(
+            err, EEXIST,
+            "a container domain named %s already exists (state %s); destroy it first",
+            name, domain_state_to_string(st.state));
     xo_err_clear(&ignore);
     if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
         return xo_err_set(err, EEXIST,
@@ -285,8 +285,8 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
         libxl_domain_destroy(h->ctx, domid, NULL);
     state_domain_dir(dir, sizeof(dir), xo_state_root(), name);
     if (keep_broken) {
-        status_set(h->xs, name, "state", "broken", &e);
-        status_set(h->xs, name, "error", why, &e);
+        status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
     } else {
         state_remove_dir(dir, &e);
         status_remove(h->xs, name, &e);
@@ -329,10 +329,10 @@ static int create_domain(struct create_opts *o, xo_err *err)
         if (domcfg_libxl_json(&r.libxl_json, &r.d, err) < 0)
             goto fail;
     }
-    if (status_set(h.xs, name, "state", "creating", err) < 0 ||
-        status_set(h.xs, name, "created", now, err) < 0 ||
-        status_set(h.xs, name, "image", image, err) < 0 ||
-        status_set(h.xs, name, "restarts", "0", err) < 0 ||
+    if (status_set_state(h.xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
         write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
 
@@ -358,10 +358,12 @@ static int create_domain(struct create_opts *o, xo_err *err)
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
     libxl_dominfo_dispose(&info);
-    if (status_setf(h.xs, name, "domid", err, "%u", domid) < 0 ||
-        status_set(h.xs, name, "uuid", uuid, err) < 0 ||
-        status_set(h.xs, name, "state", o->paused ? "paused" : "booting", err) <
-            0)
+    if (status_setf(h.xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
+            0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
+        status_set_state(h.xs, name,
+                         o->paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_BOOTING,
+                         err) < 0)
         goto fail;
     if (!o->foreground && monitor_spawn(xo_state_root(), name, err) < 0)
         goto fail;

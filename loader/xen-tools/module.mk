@@ -17,7 +17,7 @@ LOADER_OUT ?= $(XT_OUT)/out
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/report.c \
 	$(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
-	common/user.c
+	common/user.c common/abi/guest_report.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and safe paths are also in the host library so
@@ -30,7 +30,7 @@ $(XT_OUT)/init: $(XT_INIT_OBJS)
 	$(CC) -static -o $@ $^ -lxenstore -lxentoolcore -lfdt $(LDFLAGS)
 
 BIN_TARGETS += $(XT_OUT)/init
-UNIT_TESTS += tests/unit/test-bootspec.c
+UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-report-chain.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio
