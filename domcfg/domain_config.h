@@ -23,8 +23,11 @@
  * reaches the guest is bounded by the boot spec's own limits, so a config
  * domcfg accepts is one the loader accepts.
  */
-#define DC_MAX_ARGS BOOT_SPEC_MAX_ARGS
-#define DC_MAX_ENV BOOT_SPEC_MAX_ENV
+/* args and env: bounded by bytes as execve() bounds them (boot_spec.h). */
+#define DC_MAX_EXEC_BYTES BOOT_SPEC_MAX_EXEC_BYTES
+#define DC_MAX_ARG_STRLEN (BOOT_SPEC_MAX_ARG_STRLEN - 1) /* NUL excluded */
+/* The most strings DC_MAX_EXEC_BYTES can hold (each "" costs NUL + ptr). */
+#define DC_MAX_EXEC_STRINGS (DC_MAX_EXEC_BYTES / (1 + BOOT_SPEC_EXEC_PTR))
 #define DC_MAX_STRING (BOOT_SPEC_MAX_STR - 1) /* bytes, NUL excluded */
 #define DC_MAX_VOLUMES BOOT_SPEC_MAX_MOUNTS
 #define DC_MAX_VIFS BOOT_SPEC_MAX_IFACES

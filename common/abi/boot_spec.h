@@ -28,11 +28,25 @@
 /* The same file as the guest's init sees it. */
 #define BOOT_SPEC_GUEST_PATH "/" BOOT_SPEC_INITRAMFS_PATH
 
-/* Limits.  The whole blob bounds the total bytes of args and env. */
-#define BOOT_SPEC_MAX_BLOB (64 * 1024) /* bytes */
-#define BOOT_SPEC_MAX_STR 4096         /* bytes of one string, NUL included */
-#define BOOT_SPEC_MAX_ARGS 256         /* entries of process/args */
-#define BOOT_SPEC_MAX_ENV 1024         /* entries of process/env */
+/*
+ * Limits.  args and env are bounded as the kernel bounds execve(), by
+ * bytes, not by count: each string with its NUL plus one pointer, all of
+ * them together at most a quarter of the stack rlimit (2 MiB at the
+ * default 8 MiB, fs/exec.c), each string at most MAX_ARG_STRLEN (32 pages)
+ * with its NUL.  BOOT_SPEC_EXEC_RESERVE of that is kept for what the
+ * loader adds (HOME=, from /etc/passwd, at most 256 bytes), so that what
+ * domcfg accepts always execs.  The blob has room for all of it and the
+ * rest of the spec.
+ */
+#define BOOT_SPEC_MAX_BLOB (4 * 1024 * 1024) /* bytes */
+#define BOOT_SPEC_MAX_STR 4096 /* bytes of one other string, NUL included */
+#define BOOT_SPEC_EXEC_LIMIT (2 * 1024 * 1024) /* bytes, as execve counts */
+#define BOOT_SPEC_EXEC_RESERVE 4096            /* bytes kept for the loader */
+#define BOOT_SPEC_EXEC_PTR 8 /* bytes execve counts per string (a pointer) */
+/* args + env, counted as execve counts them. */
+#define BOOT_SPEC_MAX_EXEC_BYTES (BOOT_SPEC_EXEC_LIMIT - BOOT_SPEC_EXEC_RESERVE)
+/* One entry of process/args or process/env, NUL included (MAX_ARG_STRLEN). */
+#define BOOT_SPEC_MAX_ARG_STRLEN (32 * 4096)
 #define BOOT_SPEC_MAX_HOSTNAME 64      /* bytes, letters digits '-' '.' */
 #define BOOT_SPEC_MAX_MOUNTS 16        /* mount@N children */
 #define BOOT_SPEC_MAX_IFACES 8         /* interface@N children */

@@ -75,6 +75,49 @@ static int get_stringlist(const char **out, size_t *n_r, size_t max,
     return 0;
 }
 
+/*
+ * Reads a stringlist of process strings (args, env) into a new vector
+ * (*out_r, NULL-terminated, pointing into the blob), each string at most
+ * BOOT_SPEC_MAX_ARG_STRLEN with its NUL, and adds what execve() counts for
+ * them to *bytes.
+ */
+static int get_exec_strings(const char ***out_r, size_t *n_r, size_t *bytes,
+                            const void *fdt, int node, const char *name,
+                            xo_err *err)
+{
+    int len = 0;
+    const char *p = fdt_getprop(fdt, node, name, &len);
+    if (!p)
+        return xo_err_set(err, EINVAL, "boot spec: %s/%s: missing",
+                          BOOT_SPEC_NODE_PROCESS, name);
+    if (len > 0 && p[len - 1] != '\0')
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: last string not terminated",
+                          BOOT_SPEC_NODE_PROCESS, name);
+    size_t n = 0;
+    for (int off = 0; off < len; off += (int)strlen(p + off) + 1)
+        n++;
+    const char **v = calloc(n + 1, sizeof(*v));
+    if (!v)
+        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
+    n = 0;
+    for (int off = 0; off < len;) {
+        size_t sl = strlen(p + off); /* safe: p[len-1] is NUL */
+        if (sl + 1 > BOOT_SPEC_MAX_ARG_STRLEN) {
+            free(v);
+            return xo_err_set(
+                err, EINVAL, "boot spec: %s/%s: entry %zu longer than %d bytes",
+                BOOT_SPEC_NODE_PROCESS, name, n, BOOT_SPEC_MAX_ARG_STRLEN);
+        }
+        v[n++] = p + off;
+        *bytes += sl + 1 + BOOT_SPEC_EXEC_PTR;
+        off += (int)sl + 1;
+    }
+    *out_r = v;
+    *n_r = n;
+    return 0;
+}
+
 static int get_u32(uint32_t *out, const void *fdt, int node, const char *where,
                    const char *name, xo_err *err)
 {
@@ -154,13 +197,12 @@ static int index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
 static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
+    size_t bytes = 0;
     if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_PROCESS, false, err) < 0 ||
-        get_stringlist(s->args, &s->nargs, BS_MAX_ARGS, fdt, node,
-                       BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_ARGS, false,
-                       err) < 0 ||
-        get_stringlist(s->env, &s->nenv, BS_MAX_ENV, fdt, node,
-                       BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_ENV, false,
-                       err) < 0 ||
+        get_exec_strings(&s->args, &s->nargs, &bytes, fdt, node,
+                         BOOT_SPEC_PROP_ARGS, err) < 0 ||
+        get_exec_strings(&s->env, &s->nenv, &bytes, fdt, node,
+                         BOOT_SPEC_PROP_ENV, err) < 0 ||
         get_string(&s->cwd, fdt, node, BOOT_SPEC_NODE_PROCESS,
                    BOOT_SPEC_PROP_CWD, false, err) < 0 ||
         get_string(&s->user, fdt, node, BOOT_SPEC_NODE_PROCESS,
@@ -170,6 +212,11 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
         get_u32(&s->stop_timeout, fdt, node, BOOT_SPEC_NODE_PROCESS,
                 BOOT_SPEC_PROP_STOP_TIMEOUT, err) < 0)
         return -1;
+    if (bytes > BOOT_SPEC_MAX_EXEC_BYTES)
+        return xo_err_set(
+            err, E2BIG,
+            "boot spec: process: args and env take %zu bytes as execve() counts them, more than %d",
+            bytes, BOOT_SPEC_MAX_EXEC_BYTES);
     if (s->nargs == 0 || s->args[0][0] == '\0')
         return xo_err_set(err, EINVAL, "boot spec: process/args: empty");
     if (s->cwd[0] != '/')
@@ -381,6 +428,8 @@ int boot_spec_load(struct boot_spec *s, const char *path, xo_err *err)
 
 void boot_spec_free(struct boot_spec *s)
 {
+    free(s->args);
+    free(s->env);
     free(s->blob);
     memset(s, 0, sizeof(*s));
 }

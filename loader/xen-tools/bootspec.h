@@ -19,8 +19,6 @@
 
 /* The format's limits (common/abi/boot_spec.h) under the reader's names. */
 #define BS_MAX_BLOB BOOT_SPEC_MAX_BLOB
-#define BS_MAX_ARGS BOOT_SPEC_MAX_ARGS
-#define BS_MAX_ENV BOOT_SPEC_MAX_ENV
 #define BS_MAX_STR BOOT_SPEC_MAX_STR
 #define BS_MAX_MOUNTS BOOT_SPEC_MAX_MOUNTS
 #define BS_MAX_IFACES BOOT_SPEC_MAX_IFACES
@@ -42,9 +40,11 @@ struct bs_iface {
 
 struct boot_spec {
     void *blob; /* owned; every pointer below points into it */
-    const char *args[BS_MAX_ARGS + 1]; /* NULL-terminated */
+    /* NULL-terminated, owned (the strings are in the blob); bounded by
+     * bytes as execve() bounds them, not by count. */
+    const char **args;
     size_t nargs;
-    const char *env[BS_MAX_ENV + 1]; /* NULL-terminated */
+    const char **env;
     size_t nenv;
     const char *cwd;
     const char *user;

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -16,7 +17,6 @@
 
 #define DEFAULT_PATH                                                           \
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define MAX_ENV (BS_MAX_ENV + 2)
 
 /* What a child that failed before or at exec tells its parent. */
 struct child_error {
@@ -193,8 +193,13 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
 int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
                   const sigset_t *set, int *code_r, xo_err *err)
 {
-    static char *env[MAX_ENV];
-    char home[300];
+    /* The spec's env, HOME and the NULL: freed by the exit of PID 1. */
+    char **env = calloc(spec->nenv + 2, sizeof(*env));
+    if (!env) {
+        *code_r = 127;
+        return xo_err_set(err, ENOMEM, "out of memory for the environment");
+    }
+    static char home[300];
     build_env(env, home, sizeof(home), spec, ids);
 
     int pfd[2];

@@ -323,7 +323,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 }
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
-head -c 70000 /dev/zero >"$T/huge.dtb"; bad huge "larger than 65536 bytes"
+head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
 defaults; VERSION=2; spec v2; bad v2 "unsupported boot spec version 2"
 defaults; ARGS='[70 72 6f 62 65]'; spec unterminated
 bad unterminated "process/args: last string not terminated"
@@ -347,11 +347,18 @@ spec dotdot; bad dotdot '".." is not allowed'
 defaults
 m=''; for i in $(seq 0 16); do m="$m mount@$i { device = \"/dev/xvdc\"; target = \"/m$i\"; fstype = \"ext4\"; options = \"\"; };"; done
 EXTRA="mounts { $m };"; spec manymounts; bad manymounts "at most 16 entries"
+# args and env are bounded by bytes as execve() bounds them, not by count.
 defaults
-ARGS=$(python3 -c 'print(", ".join(["\"x\""] * 257))'); spec manyargs
-bad manyargs "process/args: more than 256 entries"
-defaults; ARGS="\"$(head -c 5000 /dev/zero | tr '\0' a)\""; spec longarg
-bad longarg "entry 0 longer than 4096 bytes"
+ARGS='"probe", "env", "exit", "0"'
+ENV=$(python3 -c 'print(", ".join(["\"K%04d=vvvv\"" % i for i in range(5000)]))')
+spec manyenv && run manyenv
+check "5000 env entries of 10 bytes reach the entrypoint" \
+    eval 'has manyenv "probe: env K4999=vvvv" && exited manyenv 0'
+defaults
+ARGS=$(python3 -c 'print(", ".join(["\"%s\"" % ("x" * 130000)] * 17))'); spec manyargs
+bad manyargs "process: args and env take 2210200 bytes as execve() counts them, more than 2093056"
+defaults; ARGS="\"$(head -c 131072 /dev/zero | tr '\0' a)\""; spec longarg
+bad longarg "process/args: entry 0 longer than 131072 bytes"
 defaults; spec nodev
 mkdir -p "$T/nodev.rep"
 "$init" --host-test --spec "$T/nodev.dtb" --report "$T/nodev.rep" >"$T/nodev.out" 2>&1

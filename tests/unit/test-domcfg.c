@@ -18,6 +18,7 @@
 #include "common/json.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
+#include "domcfg/exec_size.h"
 #include "domcfg/vif.h"
 
 #include "domcfg_fixture.h"
@@ -150,7 +151,112 @@ static void test_env_merge(void **state)
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"=v\" ]\n",
                 "app.cfg:3: oci_env: \"=v\" is not KEY=VALUE");
     build_fails(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"BAD\"]"), BASE,
-                "@RV@/image-config.json: \"BAD\" is not KEY=VALUE");
+                "@RV@/image-config.json: Env[0] \"BAD\" is not KEY=VALUE");
+}
+
+/* An image config with `n` Env entries "Knnnnn=vvvv" (10 bytes). */
+static char *env_image(size_t n, const char *extra)
+{
+    size_t cap = n * 16 + 256;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    size_t o =
+        (size_t)snprintf(t, cap,
+                         "{\"os\": \"linux\", \"architecture\": \"amd64\", "
+                         "\"config\": {\"Cmd\": [\"/x\"]%s, \"Env\": [",
+                         extra);
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(t + o, cap - o, "%s\"K%04zu=vvvv\"", i ? "," : "",
+                              i % 10000);
+    snprintf(t + o, cap - o, "]}}");
+    return t;
+}
+
+/*
+ * Limits follow the kernel: 5000 environment entries of 10 bytes run under
+ * Docker and here; what bounds args and env is execve()'s byte count.
+ */
+static void test_exec_limits(void **state)
+{
+    struct fixture *fx = *state;
+    char *t = env_image(5000, "");
+    build_ok(fx, t, BASE "oci_env = [ \"K0007=cfg\" ]\n");
+    free(t);
+    assert_int_equal(fx->dc.n_env, 5001); /* and the default PATH */
+    assert_string_equal(fx->dc.env[4999], "K4999=vvvv");
+    assert_string_equal(fx->dc.env[7], "K0007=cfg");
+
+    /* 20000 entries with every key set twice: merged by name, quickly. */
+    t = env_image(20000, "");
+    build_ok(fx, t, BASE);
+    free(t);
+    assert_int_equal(fx->dc.n_env, 10001);
+    assert_string_equal(fx->dc.env[0], "K0000=vvvv");
+
+    /* One string: MAX_ARG_STRLEN (131072) with its NUL, not one more. */
+    size_t big = BOOT_SPEC_MAX_ARG_STRLEN - 1;
+    char *cfg = malloc(big + 128);
+    assert_non_null(cfg);
+    int o = snprintf(cfg, 128, BASE "oci_cmd = [ \"");
+    memset(cfg + o, 'a', big);
+    snprintf(cfg + o + big, 128, "\" ]\n");
+    build_ok(fx, IC("\"Entrypoint\": [\"/e\"]"), cfg);
+    assert_int_equal(strlen(fx->dc.args[1]), big);
+    memset(cfg + o, 'a', big + 1);
+    snprintf(cfg + o + big + 1, 128, "\" ]\n");
+    build_fails(fx, IC("\"Entrypoint\": [\"/e\"]"), cfg,
+                "app.cfg:3: oci_cmd: item 0 longer than 131071 bytes");
+    /* The same string from the image config: execve()'s rule says no. */
+    size_t icap = big + 256;
+    char *img = malloc(icap);
+    assert_non_null(img);
+    int io = snprintf(img, icap,
+                      "{\"os\": \"linux\", \"architecture\": \"amd64\", "
+                      "\"config\": {\"Cmd\": [\"/x\", \"");
+    memset(img + io, 'a', big + 1);
+    snprintf(img + io + big + 1, icap - (size_t)io - big - 1, "\"]}}");
+    build_fails(fx, img, BASE,
+                "args[1] (aaaaaaaaaaaaaaaaaaaa...) is 131073 bytes; the kernel "
+                "takes at most 131072 per string (MAX_ARG_STRLEN, NUL "
+                "included)");
+    free(img);
+    free(cfg);
+}
+
+/* The total, by exec_size_check() itself (no input file holds 2 MiB). */
+static void test_exec_total(void **state)
+{
+    (void)state;
+    struct domain_config dc;
+    domain_config_init(&dc);
+    /* 16 strings of 130000 bytes + "/x" fit in 2 MiB less 4096. */
+    size_t n = 16;
+    dc.args = calloc(2, sizeof(char *));
+    dc.args[0] = strdup("/x");
+    dc.n_args = 1;
+    dc.env = calloc(n + 2, sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        dc.env[i] = malloc(130001);
+        memset(dc.env[i], 'v', 130000);
+        dc.env[i][0] = 'K';
+        dc.env[i][1] = '=';
+        dc.env[i][130000] = '\0';
+    }
+    dc.n_env = n;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(exec_size_check(&dc, &err), 0);
+    dc.env[n] = strdup(dc.env[0]);
+    dc.n_env = n + 1;
+    assert_int_equal(exec_size_check(&dc, &err), -1);
+    assert_int_equal(err.errnum, E2BIG);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "args and env take 2210164 bytes as execve() counts them (18 strings, "
+        "each with its NUL and a 8-byte pointer); at most 2093056 fit: the "
+        "kernel's 2097152 (a quarter of the default 8 MiB stack limit) less "
+        "4096 kept for the loader's HOME");
+    xo_err_clear(&err);
+    domain_config_dispose(&dc);
 }
 
 static void test_process_fields(void **state)
@@ -439,6 +545,8 @@ int main(void)
         T(test_args_precedence),
         T(test_nothing_to_run),
         T(test_env_merge),
+        T(test_exec_limits),
+        cmocka_unit_test(test_exec_total),
         T(test_process_fields),
         T(test_identity_resources),
         T(test_root_volume),
