@@ -47,11 +47,11 @@
 #define BOOT_SPEC_MAX_EXEC_BYTES (BOOT_SPEC_EXEC_LIMIT - BOOT_SPEC_EXEC_RESERVE)
 /* One entry of process/args or process/env, NUL included (MAX_ARG_STRLEN). */
 #define BOOT_SPEC_MAX_ARG_STRLEN (32 * 4096)
-#define BOOT_SPEC_MAX_HOSTNAME 64      /* bytes, letters digits '-' '.' */
-#define BOOT_SPEC_MAX_MOUNTS 16        /* mount@N children */
-#define BOOT_SPEC_MAX_IFACES 8         /* interface@N children */
-#define BOOT_SPEC_MAX_DNS 4            /* entries of network/dns */
-#define BOOT_SPEC_MAX_SIGNAL 64        /* SIGRTMAX on Linux */
+#define BOOT_SPEC_MAX_HOSTNAME 64 /* bytes, letters digits '-' '.' */
+#define BOOT_SPEC_MAX_MOUNTS 16   /* mount@N children */
+#define BOOT_SPEC_MAX_IFACES 8    /* interface@N children */
+#define BOOT_SPEC_MAX_DNS 4       /* entries of network/dns */
+#define BOOT_SPEC_MAX_SIGNAL 64   /* SIGRTMAX on Linux */
 
 /* Property names used in several nodes. */
 #define BOOT_SPEC_PROP_COMPATIBLE "compatible"
