@@ -140,6 +140,9 @@ else
     echo "not ok - runc: the missing WorkingDir was made in the writable layer"
     status=1
 fi
+run "5000 env entries of 10 bytes" "5000 vvvv" 0 \
+    "oci_env = [ $(python3 -c 'print(", ".join(["\"K%04d=vvvv\"" % i for i in range(5000)]))') ]" \
+    'oci_cmd = [ "echo $(env | grep -c ^K) $K4999" ]'
 run "host name" "web-1" 0 'oci_hostname = "web-1"' 'oci_cmd = [ "hostname" ]'
 run "exit status" "" 42 'oci_cmd = [ "exit 42" ]'
 run "writable root, as in a domain" "rw" 0 \
