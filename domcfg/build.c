@@ -521,7 +521,10 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
     size_t next_vdev = 0;
     int rc = -1;
     if (build_identity(dc, ac, err) < 0 || build_resources(dc, ac, err) < 0 ||
-        build_vifs(dc, ac, err) < 0 || build_network(dc, ac, err) < 0 ||
+        build_vifs(dc, ac, err) < 0 ||
+        net_request_parse_networks(dc, ac, err) < 0 ||
+        net_request_parse_ports(dc, ac, err) < 0 ||
+        build_network(dc, ac, err) < 0 ||
         build_root_volume(dc, ac, opts, err) < 0 ||
         load_image_config(dc, &ic, err) < 0 ||
         merge_process(dc, ac, &ic, err) < 0 ||

@@ -34,6 +34,10 @@
 #define DC_MAX_DISKS 16
 #define DC_MAX_DNS BOOT_SPEC_MAX_DNS
 #define DC_MAX_NAME DOMAIN_STATUS_NAME_MAX
+#define DC_MAX_SEARCH BOOT_SPEC_MAX_SEARCH
+#define DC_MAX_PORTS 64
+/* Managed network names: a DNS label, as netback/ takes them. */
+#define DC_MAX_NETWORK_NAME 31
 
 enum dc_domain_type { DC_TYPE_PV, DC_TYPE_PVH };
 enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
@@ -46,7 +50,12 @@ struct dc_volume {
     bool read_only;
 };
 
-/* One vif, kept both as parsed fields and as what the guest needs. */
+/*
+ * One vif, kept both as parsed fields and as what the guest needs.  A
+ * vif= line fills the xl fields; an oci_network entry fills `network`
+ * and, once the command layer has attached it (domcfg_attach_network),
+ * the addresses, gateways and MTU the guest configures.
+ */
 struct dc_vif {
     char mac[18]; /* "00:16:3e:xx:xx:xx", always set */
     char *bridge; /* NULL = libxl default (xenbr0) */
@@ -57,6 +66,22 @@ struct dc_vif {
     char *model;
     char *rate;
     long mtu; /* 0 = default */
+    /* Managed networks (oci_network) only; NULL / 0 otherwise. */
+    char *network;   /* the network's name */
+    char *static_ip; /* the "NAME:ip=ADDR" asked for, or NULL */
+    bool attached;   /* domcfg_attach_network() has filled what follows */
+    char *gateway;   /* IPv4 default route via it, or NULL */
+    char *ip6;       /* "ADDR/PREFIX" or NULL */
+    char *gateway6;  /* IPv6 default route via it, or NULL */
+};
+
+/* One oci_ports entry: HOSTIP:HOSTPORT -> CONTAINERPORT. */
+enum dc_proto { DC_PROTO_TCP, DC_PROTO_UDP };
+struct dc_port {
+    char host_ip[16];        /* dotted quad, "" = every host address */
+    unsigned host_port;      /* 1..65535 */
+    unsigned container_port; /* 1..65535 */
+    enum dc_proto proto;
 };
 
 struct domain_config {
@@ -112,6 +137,11 @@ struct domain_config {
     char *gateway;
     char *dns[DC_MAX_DNS];
     size_t n_dns;
+    char *search[DC_MAX_SEARCH]; /* resolv.conf search domains */
+    size_t n_search;
+    /* oci_ports: published on the first managed network's vif. */
+    struct dc_port ports[DC_MAX_PORTS];
+    size_t n_ports;
 };
 
 void domain_config_init(struct domain_config *dc);

@@ -118,6 +118,66 @@ static int write_storage(void *fdt, const struct domain_config *dc)
     return fdt_end_node(fdt);
 }
 
+/*
+ * Version 2 properties (search, address6, gateway6, mtu) appear only for
+ * managed networks, so a config of vif= lines keeps its version 1 spec.
+ */
+static bool needs_v2(const struct domain_config *dc)
+{
+    if (dc->n_search)
+        return true;
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        if (dc->vifs[i].ip6 || (dc->vifs[i].network && dc->vifs[i].mtu))
+            return true;
+    return false;
+}
+
+/*
+ * Which interface carries the default route of each family: oci_gateway
+ * goes through the first interface, as it always did; otherwise the first
+ * managed vif whose network has a gateway.  -1: none.
+ */
+static void default_routes(const struct domain_config *dc, long *v4, long *v6)
+{
+    *v4 = dc->gateway && dc->n_vifs ? 0 : -1;
+    *v6 = -1;
+    for (size_t i = 0; i < dc->n_vifs; i++) {
+        if (*v4 < 0 && dc->vifs[i].gateway)
+            *v4 = (long)i;
+        if (*v6 < 0 && dc->vifs[i].gateway6)
+            *v6 = (long)i;
+    }
+}
+
+static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
+                           long gw4, long gw6)
+{
+    const struct dc_vif *v = &dc->vifs[i];
+    char node[32];
+    int r;
+    snprintf(node, sizeof(node), BOOT_SPEC_NODE_INTERFACE "@%zu", i);
+    if ((r = fdt_begin_node(fdt, node)) ||
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_MAC, v->mac)))
+        return r;
+    if (v->ip && (r = fdt_property_string(fdt, BOOT_SPEC_PROP_ADDRESS, v->ip)))
+        return r;
+    if ((long)i == gw4 &&
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY,
+                                 dc->gateway ? dc->gateway : v->gateway)))
+        return r;
+    if (v->ip6 &&
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_ADDRESS6, v->ip6)))
+        return r;
+    if ((long)i == gw6 &&
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY6, v->gateway6)))
+        return r;
+    if (v->network && v->mtu &&
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_MTU, (uint32_t)v->mtu)))
+        return r;
+    return fdt_end_node(fdt);
+}
+
 static int write_network(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -128,30 +188,22 @@ static int write_network(void *fdt, const struct domain_config *dc)
     if (dc->n_dns &&
         (r = prop_strv(fdt, BOOT_SPEC_PROP_DNS, dc->dns, dc->n_dns)))
         return r;
-    for (size_t i = 0; i < dc->n_vifs; i++) {
-        const struct dc_vif *v = &dc->vifs[i];
-        char node[32];
-        snprintf(node, sizeof(node), BOOT_SPEC_NODE_INTERFACE "@%zu", i);
-        if ((r = fdt_begin_node(fdt, node)) ||
-            (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_MAC, v->mac)))
+    if (dc->n_search &&
+        (r = prop_strv(fdt, BOOT_SPEC_PROP_SEARCH, dc->search, dc->n_search)))
+        return r;
+    long gw4, gw6;
+    default_routes(dc, &gw4, &gw6);
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        if ((r = write_interface(fdt, dc, i, gw4, gw6)))
             return r;
-        if (v->ip &&
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_ADDRESS, v->ip)))
-            return r;
-        /* The default route goes through the first interface. */
-        if (i == 0 && dc->gateway &&
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY, dc->gateway)))
-            return r;
-        if ((r = fdt_end_node(fdt)))
-            return r;
-    }
     return fdt_end_node(fdt);
 }
 
 int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
                         const struct domain_config *dc, xo_err *err)
 {
+    if (net_request_check_attached(dc, err) < 0)
+        return -1;
     void *fdt = malloc(BOOT_SPEC_MAX_BLOB);
     if (!fdt)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -161,7 +213,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION,
-                              BOOT_SPEC_VERSION)) ||
+                              needs_v2(dc) ? 2 : 1)) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_HOSTNAME, dc->hostname)) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
         (r = write_network(fdt, dc)) || (r = fdt_end_node(fdt)) ||

@@ -18,9 +18,17 @@
 #ifndef XL_OCI_COMMON_ABI_BOOT_SPEC_H
 #define XL_OCI_COMMON_ABI_BOOT_SPEC_H
 
-/* Root properties. */
+/*
+ * Root properties.  Version 2 added network/search and, per interface,
+ * address6, gateway6 and mtu.  A writer writes the lowest version that
+ * holds what it has to say (a spec without version 2 properties is
+ * version 1, byte for byte as before); a reader takes every version from
+ * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION and refuses version 2
+ * properties in a version 1 spec.
+ */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 1 /* a reader refuses any version it does not know */
+#define BOOT_SPEC_VERSION 2
+#define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
 #define BOOT_SPEC_INITRAMFS_DIR "xl-oci"
@@ -51,7 +59,12 @@
 #define BOOT_SPEC_MAX_MOUNTS 16   /* mount@N children */
 #define BOOT_SPEC_MAX_IFACES 8    /* interface@N children */
 #define BOOT_SPEC_MAX_DNS 4       /* entries of network/dns */
+#define BOOT_SPEC_MAX_SEARCH 4    /* entries of network/search (v2) */
 #define BOOT_SPEC_MAX_SIGNAL 64   /* SIGRTMAX on Linux */
+#define BOOT_SPEC_MAX_DOMAIN 253  /* bytes of a search domain */
+#define BOOT_SPEC_MIN_MTU 68      /* IPv4's minimum (RFC 791) */
+#define BOOT_SPEC_MIN_MTU6 1280   /* IPv6's minimum (RFC 8200) */
+#define BOOT_SPEC_MAX_MTU 65535
 
 /* Property names used in several nodes. */
 #define BOOT_SPEC_PROP_COMPATIBLE "compatible"
@@ -89,12 +102,20 @@
 #define BOOT_SPEC_PROP_OPTIONS "options"
 #define BOOT_SPEC_PROP_READ_ONLY "read-only" /* empty property */
 
-/* /network: DNS and interface@N, each found by its MAC in the guest. */
+/*
+ * /network: DNS and interface@N, each found by its MAC in the guest.  At
+ * most one interface has a gateway, and at most one a gateway6: the
+ * default route of each family.
+ */
 #define BOOT_SPEC_NODE_NETWORK "network"
-#define BOOT_SPEC_PROP_DNS "dns" /* stringlist of IP addresses */
+#define BOOT_SPEC_PROP_DNS "dns"       /* stringlist of IPv4/IPv6 addresses */
+#define BOOT_SPEC_PROP_SEARCH "search" /* v2: stringlist of domains */
 #define BOOT_SPEC_NODE_INTERFACE "interface"
-#define BOOT_SPEC_PROP_MAC "mac"         /* "xx:xx:xx:xx:xx:xx" */
-#define BOOT_SPEC_PROP_ADDRESS "address" /* "A.B.C.D/N" */
-#define BOOT_SPEC_PROP_GATEWAY "gateway" /* "A.B.C.D" */
+#define BOOT_SPEC_PROP_MAC "mac"           /* "xx:xx:xx:xx:xx:xx" */
+#define BOOT_SPEC_PROP_ADDRESS "address"   /* "A.B.C.D/N" */
+#define BOOT_SPEC_PROP_GATEWAY "gateway"   /* "A.B.C.D" */
+#define BOOT_SPEC_PROP_ADDRESS6 "address6" /* v2: "X:..:Y/N", 1 <= N <= 128 */
+#define BOOT_SPEC_PROP_GATEWAY6 "gateway6" /* v2: "X:..:Y" */
+#define BOOT_SPEC_PROP_MTU "mtu"           /* v2: u32, MIN_MTU(6)..MAX_MTU */
 
 #endif

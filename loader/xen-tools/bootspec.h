@@ -32,10 +32,14 @@ struct bs_mount {
     bool read_only;
 };
 
+/* One interface; every address was checked with inet_pton(). */
 struct bs_iface {
-    const char *mac;
-    const char *address; /* NULL: link up only */
-    const char *gateway; /* NULL: no default route */
+    const char *mac;      /* "xx:xx:xx:xx:xx:xx" */
+    const char *address;  /* "A.B.C.D/N", NULL: no IPv4 address */
+    const char *gateway;  /* NULL: no IPv4 default route through it */
+    const char *address6; /* "X::Y/N", NULL: none (v2) */
+    const char *gateway6; /* NULL: no IPv6 default route through it (v2) */
+    uint32_t mtu;         /* 0: the kernel's default (v2) */
 };
 
 struct boot_spec {
@@ -60,8 +64,11 @@ struct boot_spec {
     struct bs_mount mounts[BS_MAX_MOUNTS];
     size_t nmounts;
     bool has_network;
-    const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated */
+    uint32_t version;
+    const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated, IP addresses */
     size_t ndns;
+    const char *search[BOOT_SPEC_MAX_SEARCH + 1]; /* NULL-terminated (v2) */
+    size_t nsearch;
     struct bs_iface ifaces[BS_MAX_IFACES];
     size_t nifaces;
 };

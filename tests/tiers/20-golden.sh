@@ -8,7 +8,10 @@
 # checks memory against it).  In app.cfg, @RV@ stands for the
 # root volume directory and @WORK@ for the case's scratch directory.  The
 # expected results are libxl.json, runtime.json, boot-spec.dts, or, for an
-# error case, error.txt (stderr) with exit status 1.
+# error case, error.txt (stderr) with exit status 1.  A case holding a
+# net-fixture (managed networks, oci_network) runs build/netfix/golden-net
+# instead, which renders through the same domcfg calls with the networks
+# resolved from the fixture rather than netback (see its source).
 #
 # UPDATE_GOLDEN=1 rewrites the expected files from the current output; read
 # the diff before committing it.
@@ -38,9 +41,15 @@ for case in ${GOLDEN_CASES:-tests/golden/*/}; do
     fi
     sed -e "s|@RV@|$work/rv|g" -e "s|@WORK@|$work|g" "$case/app.cfg" \
         >"$work/app.cfg"
-    (cd "$work" && "$xloci" --root /golden/state create -N app.cfg \
-        --runtime-spec out/runtime.json --boot-spec out/boot-spec.dtb \
-        >out/libxl.json 2>out/error.txt)
+    if [ -f "$case/net-fixture" ]; then
+        (cd "$work" && "$top/build/netfix/golden-net" "$top/$case/net-fixture" \
+            app.cfg out/runtime.json out/boot-spec.dtb \
+            >out/libxl.json 2>out/error.txt)
+    else
+        (cd "$work" && "$xloci" --root /golden/state create -N app.cfg \
+            --runtime-spec out/runtime.json --boot-spec out/boot-spec.dtb \
+            >out/libxl.json 2>out/error.txt)
+    fi
     rc=$?
     if [ $rc -eq 0 ]; then
         dtc -q -I dtb -O dts "$work/out/boot-spec.dtb" >"$work/out/boot-spec.dts"
