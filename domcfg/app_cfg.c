@@ -73,6 +73,8 @@ static const struct key_def known_keys[] = {
     {"oci_loader", KEY_STRING},
     {"oci_gateway", KEY_STRING},
     {"oci_dns", KEY_LIST},
+    {"oci_privileged", KEY_LONG},
+    {"oci_rlimits", KEY_LIST},
     {"oci_network", KEY_LIST},
     {"oci_ports", KEY_LIST},
 };

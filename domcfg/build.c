@@ -19,7 +19,9 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "image_config.h"
+#include "exec_size.h"
 #include "merge.h"
+#include "process_limits.h"
 #include "vif.h"
 
 static char *xstrdup_or_null(const char *s)
@@ -530,7 +532,8 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         merge_process(dc, ac, &ic, err) < 0 ||
         build_storage(dc, ac, &next_vdev, err) < 0 ||
         build_disks(dc, ac, next_vdev, err) < 0 ||
-        build_loader(dc, ac, opts, err) < 0)
+        build_loader(dc, ac, opts, err) < 0 ||
+        process_limits_build(dc, ac, err) < 0)
         goto out;
 
     const char *h = NULL;
@@ -556,6 +559,10 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
                    app_cfg_path(ac), dc->name);
         goto out;
     }
+    /* Docker sets HOSTNAME in the environment; then what execve() takes. */
+    if (merge_env_default(dc, "HOSTNAME", dc->hostname, err) < 0 ||
+        exec_size_check(dc, err) < 0)
+        goto out;
     rc = 0;
 out:
     image_config_dispose(&ic);

@@ -17,6 +17,7 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/domain_status.h"
+#include "common/abi/rlimits.h"
 
 /*
  * Hard limits: every list a config can make us allocate is bounded.  What
@@ -122,6 +123,14 @@ struct domain_config {
     char *hostname;
     int stop_signal;
     long stop_timeout;
+    /* What the process may do: oci_privileged gives every capability,
+     * else Docker's default 14; limits by RLIMIT number. */
+    bool privileged;
+    struct dc_rlimit {
+        int resource; /* RLIMIT_* number (common/abi/rlimits.h) */
+        uint64_t soft, hard;
+    } rlimits[OCI_RLIMIT_COUNT];
+    size_t n_rlimits;
     char **labels; /* NULL-terminated KEY=VALUE pairs */
     size_t n_labels;
 

@@ -18,6 +18,7 @@
 #include "merge.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,6 @@
 #include "app_cfg.h"
 #include "common/json.h"
 #include "env_merge.h"
-#include "exec_size.h"
 #include "signals.h"
 
 #define DEFAULT_PATH                                                           \
@@ -65,6 +65,21 @@ static bool env_has(const struct domain_config *dc, const char *key)
         if (strncmp(dc->env[i], key, klen) == 0 && dc->env[i][klen] == '=')
             return true;
     return false;
+}
+
+int merge_env_default(struct domain_config *dc, const char *key,
+                      const char *value, xo_err *err)
+{
+    if (env_has(dc, key))
+        return 0;
+    size_t len = strlen(key) + strlen(value) + 2;
+    char *kv = malloc(len);
+    if (!kv)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    snprintf(kv, len, "%s=%s", key, value);
+    int rc = strv_append(&dc->env, &dc->n_env, kv, err);
+    free(kv);
+    return rc;
 }
 
 static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
@@ -173,8 +188,7 @@ static bool valid_user(const char *u)
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                   const struct image_config *ic, xo_err *err)
 {
-    if (merge_args(dc, ac, ic, err) < 0 || merge_env(dc, ac, ic, err) < 0 ||
-        exec_size_check(dc, err) < 0)
+    if (merge_args(dc, ac, ic, err) < 0 || merge_env(dc, ac, ic, err) < 0)
         return -1;
 
     const char *s = NULL;

@@ -14,7 +14,10 @@
 #include <libfdt.h>
 
 #include "common/abi/boot_spec.h"
+#include "common/abi/capabilities.h"
+#include "common/abi/rlimits.h"
 #include "fstype.h"
+#include "process_limits.h"
 
 /* A property holding NUL-terminated strings back to back. */
 static int prop_strv(void *fdt, const char *name, char *const *v, size_t n)
@@ -44,6 +47,42 @@ static int cells(void *fdt)
     return r ? r : fdt_property_u32(fdt, BOOT_SPEC_PROP_SIZE_CELLS, 0);
 }
 
+/* A stringlist of the capability names in `mask` (may be empty). */
+static int prop_caps(void *fdt, const char *name, uint64_t mask)
+{
+    char *names[OCI_CAP_LAST + 1];
+    size_t n = 0;
+    for (int c = 0; c <= OCI_CAP_LAST; c++)
+        if (mask & (UINT64_C(1) << c))
+            names[n++] = (char *)oci_cap_name(c);
+    return prop_strv(fdt, name, names, n);
+}
+
+/* Version 3: capabilities, rlimits, no-new-privileges (as the runtime
+ * spec has them: inheritable and ambient empty). */
+static int write_privileges(void *fdt, const struct domain_config *dc)
+{
+    uint64_t caps = process_caps(dc);
+    int r;
+    if ((r = fdt_property(fdt, BOOT_SPEC_PROP_NO_NEW_PRIVILEGES, NULL, 0)) ||
+        (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_CAPABILITIES)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_BOUNDING, caps)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_EFFECTIVE, caps)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_PERMITTED, caps)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_INHERITABLE, 0)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_AMBIENT, 0)) ||
+        (r = fdt_end_node(fdt)) ||
+        (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_RLIMITS)))
+        return r;
+    for (size_t i = 0; i < dc->n_rlimits; i++) {
+        const struct dc_rlimit *l = &dc->rlimits[i];
+        fdt64_t v[2] = {cpu_to_fdt64(l->soft), cpu_to_fdt64(l->hard)};
+        if ((r = fdt_property(fdt, oci_rlimit_name(l->resource), v, sizeof(v))))
+            return r;
+    }
+    return fdt_end_node(fdt);
+}
+
 static int write_process(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -55,7 +94,8 @@ static int write_process(void *fdt, const struct domain_config *dc)
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_STOP_SIGNAL,
                               (uint32_t)dc->stop_signal)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_STOP_TIMEOUT,
-                              (uint32_t)dc->stop_timeout)))
+                              (uint32_t)dc->stop_timeout)) ||
+        (r = write_privileges(fdt, dc)))
         return r;
     return fdt_end_node(fdt);
 }
@@ -116,20 +156,6 @@ static int write_storage(void *fdt, const struct domain_config *dc)
             return r;
     }
     return fdt_end_node(fdt);
-}
-
-/*
- * Version 2 properties (search, address6, gateway6, mtu) appear only for
- * managed networks, so a config of vif= lines keeps its version 1 spec.
- */
-static bool needs_v2(const struct domain_config *dc)
-{
-    if (dc->n_search)
-        return true;
-    for (size_t i = 0; i < dc->n_vifs; i++)
-        if (dc->vifs[i].ip6 || (dc->vifs[i].network && dc->vifs[i].mtu))
-            return true;
-    return false;
 }
 
 /*
@@ -213,7 +239,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION,
-                              needs_v2(dc) ? 2 : 1)) ||
+                              BOOT_SPEC_VERSION)) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_HOSTNAME, dc->hostname)) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
         (r = write_network(fdt, dc)) || (r = fdt_end_node(fdt)) ||

@@ -15,16 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/abi/capabilities.h"
+#include "common/abi/rlimits.h"
 #include "fstype.h"
+#include "process_limits.h"
 #include "common/user.h"
-
-/* Docker's default capability set: what a container process may keep. */
-static const char *const default_caps[] = {
-    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
-    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
-    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-    "CAP_KILL",    "CAP_AUDIT_WRITE",
-};
 
 static const char *const masked_paths[] = {
     "/proc/acpi",          "/proc/kcore",      "/proc/keys",
@@ -88,18 +83,30 @@ static json_object *process_json(const struct domain_config *dc,
     json_object_object_add(p, "args", strv_json(dc->args, dc->n_args));
     json_object_object_add(p, "env", strv_json(dc->env, dc->n_env));
     json_object_object_add(p, "cwd", json_object_new_string(dc->cwd));
+    /* Inheritable and ambient stay empty, as Docker has them since
+     * CVE-2022-24769. */
     json_object *caps = json_object_new_object();
     const char *sets[] = {"bounding", "effective", "permitted"};
-    for (size_t i = 0; i < N(sets); i++)
-        json_object_object_add(caps, sets[i],
-                               cstrv_json(default_caps, N(default_caps)));
+    uint64_t mask = process_caps(dc);
+    for (size_t i = 0; i < N(sets); i++) {
+        json_object *a = json_object_new_array();
+        for (int c = 0; c <= OCI_CAP_LAST; c++)
+            if (mask & (UINT64_C(1) << c))
+                json_object_array_add(a,
+                                      json_object_new_string(oci_cap_name(c)));
+        json_object_object_add(caps, sets[i], a);
+    }
     json_object_object_add(p, "capabilities", caps);
-    json_object *rl = json_object_new_object();
-    json_object_object_add(rl, "type", json_object_new_string("RLIMIT_NOFILE"));
-    json_object_object_add(rl, "hard", json_object_new_int64(1024));
-    json_object_object_add(rl, "soft", json_object_new_int64(1024));
     json_object *rls = json_object_new_array();
-    json_object_array_add(rls, rl);
+    for (size_t i = 0; i < dc->n_rlimits; i++) {
+        const struct dc_rlimit *r = &dc->rlimits[i];
+        json_object *rl = json_object_new_object();
+        json_object_object_add(
+            rl, "type", json_object_new_string(oci_rlimit_name(r->resource)));
+        json_object_object_add(rl, "hard", json_object_new_uint64(r->hard));
+        json_object_object_add(rl, "soft", json_object_new_uint64(r->soft));
+        json_object_array_add(rls, rl);
+    }
     json_object_object_add(p, "rlimits", rls);
     json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(1));
     return p;
@@ -117,6 +124,8 @@ static json_object *mounts_json(const struct domain_config *dc)
               "nosuid,noexec,nodev,mode=1777,size=65536k");
     add_mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
     add_mount(m, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
+    add_mount(m, "/sys/fs/cgroup", "cgroup", "cgroup",
+              "nosuid,noexec,nodev,relatime,ro");
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
         add_mount(m, v->target, fstype_detect(v->source), v->source,

@@ -20,14 +20,16 @@
 
 /*
  * Root properties.  Version 2 added network/search and, per interface,
- * address6, gateway6 and mtu.  A writer writes the lowest version that
+ * address6, gateway6 and mtu.  Version 3 added process/capabilities (then
+ * required), process/rlimits and process/no-new-privileges; a reader given
+ * an older spec keeps the old behaviour: every capability, no limits set.  A writer writes the lowest version that
  * holds what it has to say (a spec without version 2 properties is
  * version 1, byte for byte as before); a reader takes every version from
  * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION and refuses version 2
  * properties in a version 1 spec.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 2
+#define BOOT_SPEC_VERSION 3
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -84,6 +86,22 @@
 #define BOOT_SPEC_PROP_USER "user"                 /* OCI User, "" = root */
 #define BOOT_SPEC_PROP_STOP_SIGNAL "stop-signal"   /* u32, 1..MAX_SIGNAL */
 #define BOOT_SPEC_PROP_STOP_TIMEOUT "stop-timeout" /* u32, seconds */
+/* v3: empty property; the entrypoint runs with PR_SET_NO_NEW_PRIVS. */
+#define BOOT_SPEC_PROP_NO_NEW_PRIVILEGES "no-new-privileges"
+
+/* v3 /process/capabilities: the runtime spec's five sets, each a
+ * stringlist of names of common/abi/capabilities.h (may be empty). */
+#define BOOT_SPEC_NODE_CAPABILITIES "capabilities"
+#define BOOT_SPEC_PROP_CAP_BOUNDING "bounding"
+#define BOOT_SPEC_PROP_CAP_EFFECTIVE "effective"
+#define BOOT_SPEC_PROP_CAP_PERMITTED "permitted"
+#define BOOT_SPEC_PROP_CAP_INHERITABLE "inheritable"
+#define BOOT_SPEC_PROP_CAP_AMBIENT "ambient"
+
+/* v3 /process/rlimits: one property per limit set, named as
+ * common/abi/rlimits.h names it ("RLIMIT_NOFILE"), holding two 64-bit
+ * cells <soft hard> (dtc: /bits/ 64 <1024 1024>); UINT64_MAX = unlimited. */
+#define BOOT_SPEC_NODE_RLIMITS "rlimits"
 
 /* /rootfs: the read-only image (device, fstype). */
 #define BOOT_SPEC_NODE_ROOTFS "rootfs"

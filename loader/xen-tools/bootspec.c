@@ -214,6 +214,8 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
         get_u32(&s->stop_timeout, fdt, node, BOOT_SPEC_NODE_PROCESS,
                 BOOT_SPEC_PROP_STOP_TIMEOUT, err) < 0)
         return -1;
+    if (boot_spec_parse_privileges(s, fdt, node, err) < 0)
+        return -1;
     if (bytes > BOOT_SPEC_MAX_EXEC_BYTES)
         return xo_err_set(
             err, E2BIG,

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "common/abi/boot_spec.h"
+#include "common/abi/rlimits.h"
 #include "common/error.h"
 
 /* The format's limits (common/abi/boot_spec.h) under the reader's names. */
@@ -65,6 +66,17 @@ struct boot_spec {
     size_t nmounts;
     bool has_network;
     uint32_t version;
+    /* Version 3 (bootspec_privileges.c); an older spec has has_caps false
+     * and the entrypoint keeps every capability, as it used to. */
+    bool has_caps;
+    bool no_new_privs;
+    uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable,
+        cap_ambient;
+    struct bs_rlimit {
+        int resource;
+        uint64_t soft, hard;
+    } rlimits[OCI_RLIMIT_COUNT];
+    size_t nrlimits;
     const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated, IP addresses */
     size_t ndns;
     const char *search[BOOT_SPEC_MAX_SEARCH + 1]; /* NULL-terminated (v2) */
@@ -79,6 +91,14 @@ int boot_spec_load(struct boot_spec *spec, const char *path, xo_err *err);
 /* Parses `len` bytes (copied); for tests and boot_spec_load(). */
 int boot_spec_parse(struct boot_spec *spec, const void *buf, size_t len,
                     xo_err *err);
+
+/*
+ * Reads process/no-new-privileges, process/capabilities and
+ * process/rlimits (version 3) of the process node at `node`; for
+ * bootspec.c.
+ */
+int boot_spec_parse_privileges(struct boot_spec *spec, const void *fdt,
+                               int node, xo_err *err);
 
 /* Frees what *spec owns; safe on a zeroed or already freed spec. */
 void boot_spec_free(struct boot_spec *spec);

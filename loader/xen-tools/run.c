@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "privileges.h"
 #include "report.h"
 
 #define DEFAULT_PATH                                                           \
@@ -98,12 +99,17 @@ static _Noreturn void child(const struct boot_spec *spec,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
+    const char *what = "";
+    if (priv_before_user(spec, ids, &what) < 0)
+        child_fail(errfd, errno, what);
     if (setgroups(ids->ngroups, ids->groups) < 0)
         child_fail(errfd, errno, "setgroups");
     if (setgid(ids->gid) < 0)
         child_fail(errfd, errno, "setgid");
     if (setuid(ids->uid) < 0)
         child_fail(errfd, errno, "setuid");
+    if (priv_after_user(spec, &what) < 0)
+        child_fail(errfd, errno, what);
     if (chdir(spec->cwd) < 0)
         child_fail(errfd, errno, spec->cwd);
     exec_path(spec->args[0], (char *const *)spec->args, env);

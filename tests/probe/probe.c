@@ -20,7 +20,7 @@
  *     ls DIR           "probe: ls DIR: NAME NAME ..." sorted, without . and ..
  *     open PATH        open PATH for writing, as a logger opens /dev/stdout
  *                      ("probe: open PATH: ok|error")
- *     caps             the Cap* lines of /proc/self/status
+ *     caps             the Cap* and NoNewPrivs lines of /proc/self/status
  *     rlimits          "probe: rlimit NAME SOFT:HARD" for nofile and nproc
  *     zombies N        leave N orphans that exit at once (PID 1 must reap)
  *     count-zombies    print the number of zombie processes it can see
@@ -184,7 +184,7 @@ static void print_caps(void)
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
     while (f && fgets(line, sizeof(line), f))
-        if (!strncmp(line, "Cap", 3))
+        if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10))
             printf("probe: %s", line);
     if (f)
         fclose(f);

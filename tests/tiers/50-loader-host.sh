@@ -68,7 +68,11 @@ defaults() {
     USERSPEC=''
     SIG=15
     TMO=10
-    VERSION=1
+    VERSION=3
+    CAPS='"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"'
+    PRIV="no-new-privileges;
+        capabilities { bounding = $CAPS; effective = $CAPS; permitted = $CAPS; inheritable; ambient; };
+        rlimits { RLIMIT_NOFILE = /bits/ 64 <1024 1024>; };"
     HOST=app1
     ROOTFS='rootfs { device = "/dev/xvda"; fstype = "erofs"; };'
     WRITABLE='writable { type = "tmpfs"; size = "16m"; };'
@@ -91,6 +95,7 @@ spec() {
         stop-signal = ${SIGRAW:-<$SIG>};
         stop-timeout = <$TMO>;
         $PROCEXTRA
+        $PRIV
     };
     $ROOTFS
     $WRITABLE
@@ -178,6 +183,45 @@ check "unknown user name fails naming it" failed baduser "user nosuchuser: no su
 defaults; USERSPEC=app:nosuchgroup
 spec badgroup && run badgroup
 check "unknown group name fails naming it" failed badgroup "group nosuchgroup: no such group"
+
+# --- privileges: Docker's 14 capabilities, rlimits, no_new_privs ------------
+# 0xa80425fb is Docker's default set; inheritable and ambient stay empty.
+defaults; ARGS='"probe", "caps", "rlimits", "exit", "0"'
+spec caps && run caps
+check "root: bounding set is Docker's 14" has caps "probe: CapBnd:	00000000a80425fb"
+check "root: effective and permitted are the 14" \
+    eval 'has caps "probe: CapEff:	00000000a80425fb" && has caps "probe: CapPrm:	00000000a80425fb"'
+check "inheritable and ambient empty" \
+    eval 'has caps "probe: CapInh:	0000000000000000" && has caps "probe: CapAmb:	0000000000000000"'
+check "no_new_privs set" has caps "probe: NoNewPrivs:	1"
+check "RLIMIT_NOFILE 1024:1024 from the spec" has caps "probe: rlimit nofile 1024:1024"
+defaults; ARGS='"probe", "caps", "exit", "0"'; USERSPEC=app
+spec capsuser && run capsuser
+check "non-root user: no effective capabilities, bounding kept" \
+    eval 'has capsuser "probe: CapEff:	0000000000000000" && has capsuser "probe: CapBnd:	00000000a80425fb"'
+defaults; ARGS='"probe", "caps", "rlimits", "exit", "0"'
+hostbnd=$(sed -n 's/^CapBnd:\t//p' /proc/self/status)
+# Every capability this host lets us hold (a privileged domain gets all).
+ALLCAPS=$(python3 -c 'import sys; m=int(sys.argv[1], 16); n=["CHOWN","DAC_OVERRIDE","DAC_READ_SEARCH","FOWNER","FSETID","KILL","SETGID","SETUID","SETPCAP","LINUX_IMMUTABLE","NET_BIND_SERVICE","NET_BROADCAST","NET_ADMIN","NET_RAW","IPC_LOCK","IPC_OWNER","SYS_MODULE","SYS_RAWIO","SYS_CHROOT","SYS_PTRACE","SYS_PACCT","SYS_ADMIN","SYS_BOOT","SYS_NICE","SYS_RESOURCE","SYS_TIME","SYS_TTY_CONFIG","MKNOD","LEASE","AUDIT_WRITE","AUDIT_CONTROL","SETFCAP","MAC_OVERRIDE","MAC_ADMIN","SYSLOG","WAKE_ALARM","BLOCK_SUSPEND","AUDIT_READ","PERFMON","BPF","CHECKPOINT_RESTORE"]; print(", ".join("\"CAP_%s\"" % x for i, x in enumerate(n) if m >> i & 1))' "$hostbnd")
+PRIV="capabilities { bounding = $ALLCAPS; effective = $ALLCAPS; permitted = $ALLCAPS; inheritable; ambient; };
+        rlimits { RLIMIT_NOFILE = /bits/ 64 <4096 8192>; RLIMIT_NPROC = /bits/ 64 <500 500>; };"
+spec privileged && run privileged
+check "privileged: every capability there is ($hostbnd), no no_new_privs" \
+    eval 'has privileged "probe: CapEff:	$hostbnd" && has privileged "probe: NoNewPrivs:	0"'
+check "rlimits as the spec says (nofile 4096:8192, nproc 500:500)" \
+    eval 'has privileged "probe: rlimit nofile 4096:8192" && has privileged "probe: rlimit nproc 500:500"'
+defaults; VERSION=1; PRIV=''; ARGS='"probe", "caps", "exit", "0"'
+spec capsv1 && run capsv1
+check "a version 1 spec (no capabilities) keeps the old behaviour" \
+    has capsv1 "probe: CapBnd:	$hostbnd"
+# fds 0-2 belong to the container's user: it can reopen its stdout.
+defaults; ARGS='"probe", "open", "/proc/self/fd/1", "exit", "0"'; USERSPEC=app
+spec stdio
+mkdir -p "$T/stdio.rep"
+timeout 60 "$init" --host-test --spec "$T/stdio.dtb" --report "$T/stdio.rep" \
+    --dev /dev/xvda="$loop_root" 2>&1 | cat >"$T/stdio.out"
+check "a non-root entrypoint reopens its stdout (a pipe here)" \
+    has stdio "probe: open /proc/self/fd/1: ok"
 
 # --- exit codes -----------------------------------------------------------
 for c in 1 42; do
@@ -321,7 +365,6 @@ check "network: missing interface fails naming the MAC" \
 # from that namespace after it exits, and resolv.conf from the writable
 # layer on disk.
 defaults
-VERSION=2
 ARGS='"probe", "read", "/etc/hosts", "exit", "0"'
 WRITABLE='writable { type = "disk"; device = "/dev/xvdb"; fstype = "ext4"; };'
 EXTRA='network {
@@ -390,9 +433,18 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=3; spec v3; bad v3 "unsupported boot spec version 3"
+defaults; VERSION=4; spec v4; bad v4 "unsupported boot spec version 4"
+defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
+defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
+spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"
+defaults; PRIV='rlimits { RLIMIT_NOFILE = <1024 1024>; };'
+spec nocaps; bad nocaps "process/capabilities: missing"
+defaults; PRIV=${PRIV/\/bits\/ 64 <1024 1024>/<1 2>}
+spec rlsize; bad rlsize "process/rlimits/RLIMIT_NOFILE: 8 bytes, expected two 64-bit cells"
+defaults; PRIV=${PRIV/<1024 1024>/<2048 1024>}
+spec rlsoft; bad rlsoft "process/rlimits/RLIMIT_NOFILE: soft limit above the hard one"
 # A version 1 spec may not carry version 2 properties.
-defaults; EXTRA='network { search = "x"; };'; spec v1net
+defaults; VERSION=1; PRIV=''; EXTRA='network { search = "x"; };'; spec v1net
 bad v1net "network/search: not in boot spec version 1"
 defaults; ARGS='[70 72 6f 62 65]'; spec unterminated
 bad unterminated "process/args: last string not terminated"

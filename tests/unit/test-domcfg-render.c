@@ -112,7 +112,7 @@ static void test_boot_spec_full(void **state)
     struct domain_config *dc = &fx->dc;
 
     assert_string_equal(prop_str(fdt, "/", "compatible"), "xl-oci,boot-spec");
-    assert_int_equal(prop_u32(fdt, "/", "version"), 1);
+    assert_int_equal(prop_u32(fdt, "/", "version"), 3);
     assert_string_equal(prop_str(fdt, "/", "hostname"), dc->hostname);
     check_stringlist(fdt, "/process", "args", dc->args, dc->n_args);
     check_stringlist(fdt, "/process", "env", dc->env, dc->n_env);
@@ -412,10 +412,10 @@ static void test_runtime_spec(void **state)
                         "v");
     assert_string_equal(
         json_object_get_string(path(ann, "org.xl-oci.stop-signal", NULL)), "2");
-    /* The 6 standard mounts, then each volume with its mode. */
+    /* The 7 standard mounts, then each volume with its mode. */
     json_object *m = path(s, "mounts", NULL);
-    assert_int_equal(json_object_array_length(m), 8);
-    json_object *v0 = json_object_array_get_idx(m, 6);
+    assert_int_equal(json_object_array_length(m), 9);
+    json_object *v0 = json_object_array_get_idx(m, 7);
     assert_string_equal(json_object_get_string(path(v0, "destination", NULL)),
                         "/data");
     assert_string_equal(json_object_get_string(path(v0, "source", NULL)),
@@ -423,7 +423,7 @@ static void test_runtime_spec(void **state)
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
                             path(v0, "options", NULL), 0)),
                         "ro");
-    json_object *v1 = json_object_array_get_idx(m, 7);
+    json_object *v1 = json_object_array_get_idx(m, 8);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
                             path(v1, "options", NULL), 0)),
                         "rw");

@@ -129,21 +129,22 @@ static void test_env_merge(void **state)
              IC("\"Cmd\": [\"/x\"], \"Env\": [\"PATH=/a\", \"A=1\", "
                 "\"B=2\", \"A=0\"]"),
              BASE "oci_env = [ \"B=3\", \"C=4\", \"A=5\", \"EMPTY=\" ]\n");
-    assert_strv(
-        fx->dc.env, fx->dc.n_env,
-        (const char *[]){"PATH=/a", "A=5", "B=3", "C=4", "EMPTY=", NULL});
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"PATH=/a", "A=5", "B=3", "C=4",
+                                 "EMPTY=", "HOSTNAME=web", NULL});
     /* A=1 and AB=2 are different keys. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"AB=2\"]"),
              BASE "oci_env = [ \"A=1\", \"PATH=/p\" ]\n");
-    assert_strv(fx->dc.env, fx->dc.n_env,
-                (const char *[]){"AB=2", "A=1", "PATH=/p", NULL});
+    assert_strv(
+        fx->dc.env, fx->dc.n_env,
+        (const char *[]){"AB=2", "A=1", "PATH=/p", "HOSTNAME=web", NULL});
     /* No PATH from either: the default comes last. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"X=y=z\" ]\n");
     assert_strv(fx->dc.env, fx->dc.n_env,
                 (const char *[]){"X=y=z",
                                  "PATH=/usr/local/sbin:/usr/local/bin:"
                                  "/usr/sbin:/usr/bin:/sbin:/bin",
-                                 NULL});
+                                 "HOSTNAME=web", NULL});
 
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"),
                 BASE "oci_env = [ \"A=1\", \"NOEQUALS\" ]\n",
@@ -182,7 +183,8 @@ static void test_exec_limits(void **state)
     char *t = env_image(5000, "");
     build_ok(fx, t, BASE "oci_env = [ \"K0007=cfg\" ]\n");
     free(t);
-    assert_int_equal(fx->dc.n_env, 5001); /* and the default PATH */
+    /* and the default PATH, and HOSTNAME as Docker sets it */
+    assert_int_equal(fx->dc.n_env, 5002);
     assert_string_equal(fx->dc.env[4999], "K4999=vvvv");
     assert_string_equal(fx->dc.env[7], "K0007=cfg");
 
@@ -190,7 +192,7 @@ static void test_exec_limits(void **state)
     t = env_image(20000, "");
     build_ok(fx, t, BASE);
     free(t);
-    assert_int_equal(fx->dc.n_env, 10001);
+    assert_int_equal(fx->dc.n_env, 10002);
     assert_string_equal(fx->dc.env[0], "K0000=vvvv");
 
     /* One string: MAX_ARG_STRLEN (131072) with its NUL, not one more. */
