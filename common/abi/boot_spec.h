@@ -21,12 +21,11 @@
 /*
  * Root properties.  Version 2 added network/search and, per interface,
  * address6, gateway6 and mtu.  Version 3 added process/capabilities (then
- * required), process/rlimits and process/no-new-privileges; a reader given
- * an older spec keeps the old behaviour: every capability, no limits set.  A writer writes the lowest version that
- * holds what it has to say (a spec without version 2 properties is
- * version 1, byte for byte as before); a reader takes every version from
- * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION and refuses version 2
- * properties in a version 1 spec.
+ * required), process/rlimits and process/no-new-privileges; domcfg always
+ * writes them, so it writes version 3.  A reader takes every version from
+ * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION, refuses a property in a spec
+ * older than the property, and runs an older spec's entrypoint as before:
+ * every capability, no limits set.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
 #define BOOT_SPEC_VERSION 3
