@@ -1,8 +1,10 @@
 # common/: helpers every component uses.
 LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c \
-	common/fault.c
+	common/fault.c common/user.c
+UNIT_TESTS += tests/unit/test-user.c
 # common/abi/: the contracts between host and guest, one header each (the
 # boot spec, the guest report, DomainStatus) and their to/from string
 # functions; the guest's init and the monitor link them too.
-ABI_SRCS := common/abi/guest_report.c common/abi/domain_status.c
+ABI_SRCS := common/abi/guest_report.c common/abi/domain_status.c \
+	common/abi/capabilities.c common/abi/rlimits.c
 LIB_SRCS += $(ABI_SRCS)

@@ -73,6 +73,10 @@ static const struct key_def known_keys[] = {
     {"oci_loader", KEY_STRING},
     {"oci_gateway", KEY_STRING},
     {"oci_dns", KEY_LIST},
+    {"oci_privileged", KEY_LONG},
+    {"oci_rlimits", KEY_LIST},
+    {"oci_network", KEY_LIST},
+    {"oci_ports", KEY_LIST},
 };
 
 #define MAX_SETTINGS 256
@@ -286,8 +290,8 @@ int app_cfg_string(const struct app_cfg *ac, const char *key,
     return 1;
 }
 
-int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
-                 char ***out_r, size_t *n_r, xo_err *err)
+static int get_list(const struct app_cfg *ac, const char *key, size_t max,
+                    size_t item_max, char ***out_r, size_t *n_r, xo_err *err)
 {
     XLU_ConfigList *l;
     int n = 0;
@@ -306,10 +310,10 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
             return app_cfg_bad_value(ac, key, err, "item %d must be a string",
                                      i);
         }
-        if (strlen(item) > DC_MAX_STRING) {
+        if (strlen(item) > item_max) {
             xo_strv_free(v);
             return app_cfg_bad_value(
-                ac, key, err, "item %d longer than %d bytes", i, DC_MAX_STRING);
+                ac, key, err, "item %d longer than %zu bytes", i, item_max);
         }
         v[i] = strdup(item);
         if (!v[i]) {
@@ -321,6 +325,19 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
     if (n_r)
         *n_r = (size_t)n;
     return 1;
+}
+
+int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
+                 char ***out_r, size_t *n_r, xo_err *err)
+{
+    return get_list(ac, key, max, DC_MAX_STRING, out_r, n_r, err);
+}
+
+int app_cfg_exec_list(const struct app_cfg *ac, const char *key, char ***out_r,
+                      size_t *n_r, xo_err *err)
+{
+    return get_list(ac, key, DC_MAX_EXEC_STRINGS, DC_MAX_ARG_STRLEN, out_r, n_r,
+                    err);
 }
 
 int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,

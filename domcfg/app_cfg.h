@@ -32,6 +32,13 @@ int app_cfg_string(const struct app_cfg *ac, const char *key,
                    const char **out_r, xo_err *err);
 int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
                  char ***out_r, size_t *n_r, xo_err *err);
+/*
+ * A list that becomes part of execve()'s args or env: items up to
+ * DC_MAX_ARG_STRLEN bytes, as many as could ever fit DC_MAX_EXEC_BYTES;
+ * the bytes of the whole are checked once args and env are merged.
+ */
+int app_cfg_exec_list(const struct app_cfg *ac, const char *key, char ***out_r,
+                      size_t *n_r, xo_err *err);
 int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
                  long *out_r, xo_err *err);
 

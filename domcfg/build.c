@@ -19,7 +19,9 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "image_config.h"
+#include "exec_size.h"
 #include "merge.h"
+#include "process_limits.h"
 #include "vif.h"
 
 static char *xstrdup_or_null(const char *s)
@@ -521,13 +523,17 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
     size_t next_vdev = 0;
     int rc = -1;
     if (build_identity(dc, ac, err) < 0 || build_resources(dc, ac, err) < 0 ||
-        build_vifs(dc, ac, err) < 0 || build_network(dc, ac, err) < 0 ||
+        build_vifs(dc, ac, err) < 0 ||
+        net_request_parse_networks(dc, ac, err) < 0 ||
+        net_request_parse_ports(dc, ac, err) < 0 ||
+        build_network(dc, ac, err) < 0 ||
         build_root_volume(dc, ac, opts, err) < 0 ||
         load_image_config(dc, &ic, err) < 0 ||
         merge_process(dc, ac, &ic, err) < 0 ||
         build_storage(dc, ac, &next_vdev, err) < 0 ||
         build_disks(dc, ac, next_vdev, err) < 0 ||
-        build_loader(dc, ac, opts, err) < 0)
+        build_loader(dc, ac, opts, err) < 0 ||
+        process_limits_build(dc, ac, err) < 0)
         goto out;
 
     const char *h = NULL;
@@ -553,6 +559,10 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
                    app_cfg_path(ac), dc->name);
         goto out;
     }
+    /* Docker sets HOSTNAME in the environment; then what execve() takes. */
+    if (merge_env_default(dc, "HOSTNAME", dc->hostname, err) < 0 ||
+        exec_size_check(dc, err) < 0)
+        goto out;
     rc = 0;
 out:
     image_config_dispose(&ic);

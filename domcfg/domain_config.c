@@ -52,6 +52,8 @@ void domain_config_dispose(struct domain_config *dc)
     }
     for (size_t i = 0; i < dc->n_dns; i++)
         free(dc->dns[i]);
+    for (size_t i = 0; i < dc->n_search; i++)
+        free(dc->search[i]);
     xo_strv_free(dc->args);
     xo_strv_free(dc->env);
     xo_strv_free(dc->labels);

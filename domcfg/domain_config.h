@@ -17,20 +17,28 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/domain_status.h"
+#include "common/abi/rlimits.h"
 
 /*
  * Hard limits: every list a config can make us allocate is bounded.  What
  * reaches the guest is bounded by the boot spec's own limits, so a config
  * domcfg accepts is one the loader accepts.
  */
-#define DC_MAX_ARGS BOOT_SPEC_MAX_ARGS
-#define DC_MAX_ENV BOOT_SPEC_MAX_ENV
+/* args and env: bounded by bytes as execve() bounds them (boot_spec.h). */
+#define DC_MAX_EXEC_BYTES BOOT_SPEC_MAX_EXEC_BYTES
+#define DC_MAX_ARG_STRLEN (BOOT_SPEC_MAX_ARG_STRLEN - 1) /* NUL excluded */
+/* The most strings DC_MAX_EXEC_BYTES can hold (each "" costs NUL + ptr). */
+#define DC_MAX_EXEC_STRINGS (DC_MAX_EXEC_BYTES / (1 + BOOT_SPEC_EXEC_PTR))
 #define DC_MAX_STRING (BOOT_SPEC_MAX_STR - 1) /* bytes, NUL excluded */
 #define DC_MAX_VOLUMES BOOT_SPEC_MAX_MOUNTS
 #define DC_MAX_VIFS BOOT_SPEC_MAX_IFACES
 #define DC_MAX_DISKS 16
 #define DC_MAX_DNS BOOT_SPEC_MAX_DNS
 #define DC_MAX_NAME DOMAIN_STATUS_NAME_MAX
+#define DC_MAX_SEARCH BOOT_SPEC_MAX_SEARCH
+#define DC_MAX_PORTS 64
+/* Managed network names: a DNS label, as netback/ takes them. */
+#define DC_MAX_NETWORK_NAME 31
 
 enum dc_domain_type { DC_TYPE_PV, DC_TYPE_PVH };
 enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
@@ -43,7 +51,12 @@ struct dc_volume {
     bool read_only;
 };
 
-/* One vif, kept both as parsed fields and as what the guest needs. */
+/*
+ * One vif, kept both as parsed fields and as what the guest needs.  A
+ * vif= line fills the xl fields; an oci_network entry fills `network`
+ * and, once the command layer has attached it (domcfg_attach_network),
+ * the addresses, gateways and MTU the guest configures.
+ */
 struct dc_vif {
     char mac[18]; /* "00:16:3e:xx:xx:xx", always set */
     char *bridge; /* NULL = libxl default (xenbr0) */
@@ -54,6 +67,22 @@ struct dc_vif {
     char *model;
     char *rate;
     long mtu; /* 0 = default */
+    /* Managed networks (oci_network) only; NULL / 0 otherwise. */
+    char *network;   /* the network's name */
+    char *static_ip; /* the "NAME:ip=ADDR" asked for, or NULL */
+    bool attached;   /* domcfg_attach_network() has filled what follows */
+    char *gateway;   /* IPv4 default route via it, or NULL */
+    char *ip6;       /* "ADDR/PREFIX" or NULL */
+    char *gateway6;  /* IPv6 default route via it, or NULL */
+};
+
+/* One oci_ports entry: HOSTIP:HOSTPORT -> CONTAINERPORT. */
+enum dc_proto { DC_PROTO_TCP, DC_PROTO_UDP };
+struct dc_port {
+    char host_ip[16];        /* dotted quad, "" = every host address */
+    unsigned host_port;      /* 1..65535 */
+    unsigned container_port; /* 1..65535 */
+    enum dc_proto proto;
 };
 
 struct domain_config {
@@ -94,6 +123,14 @@ struct domain_config {
     char *hostname;
     int stop_signal;
     long stop_timeout;
+    /* What the process may do: oci_privileged gives every capability,
+     * else Docker's default 14; limits by RLIMIT number. */
+    bool privileged;
+    struct dc_rlimit {
+        int resource; /* RLIMIT_* number (common/abi/rlimits.h) */
+        uint64_t soft, hard;
+    } rlimits[OCI_RLIMIT_COUNT];
+    size_t n_rlimits;
     char **labels; /* NULL-terminated KEY=VALUE pairs */
     size_t n_labels;
 
@@ -109,6 +146,11 @@ struct domain_config {
     char *gateway;
     char *dns[DC_MAX_DNS];
     size_t n_dns;
+    char *search[DC_MAX_SEARCH]; /* resolv.conf search domains */
+    size_t n_search;
+    /* oci_ports: published on the first managed network's vif. */
+    struct dc_port ports[DC_MAX_PORTS];
+    size_t n_ports;
 };
 
 void domain_config_init(struct domain_config *dc);

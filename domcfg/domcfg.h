@@ -13,6 +13,7 @@
 
 #include "common/error.h"
 #include "domain_config.h"
+#include "domcfg/net_request.h"
 
 struct app_cfg;
 

@@ -118,12 +118,12 @@ static int parse_fields(struct image_config *ic, json_object *root,
             0 ||
         dup_string(&ic->stop_signal, cfg, "StopSignal", false, where, err) <
             0 ||
-        xo_json_get_strv(&ic->env, NULL, cfg, "Env", DC_MAX_ENV, where, err) <
-            0 ||
-        xo_json_get_strv(&ic->entrypoint, NULL, cfg, "Entrypoint", DC_MAX_ARGS,
-                         where, err) < 0 ||
-        xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_ARGS, where, err) <
-            0 ||
+        xo_json_get_strv(&ic->env, NULL, cfg, "Env", DC_MAX_EXEC_STRINGS, where,
+                         err) < 0 ||
+        xo_json_get_strv(&ic->entrypoint, NULL, cfg, "Entrypoint",
+                         DC_MAX_EXEC_STRINGS, where, err) < 0 ||
+        xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_EXEC_STRINGS, where,
+                         err) < 0 ||
         map_to_strv(&ic->volumes, cfg, "Volumes", false, DC_MAX_VOLUMES * 4,
                     where, err) < 0 ||
         map_to_strv(&ic->labels, cfg, "Labels", true, 256, where, err) < 0)

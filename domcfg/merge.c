@@ -4,7 +4,12 @@
  *
  *   args    = Entrypoint + Cmd.  oci_entrypoint replaces the image's
  *             Entrypoint and, as `docker run --entrypoint` does, drops the
- *             image's Cmd; oci_cmd replaces Cmd.
+ *             image's Cmd; oci_cmd replaces Cmd.  An Entrypoint of exactly
+ *             one empty string ([""], what `--entrypoint ""` and a
+ *             Dockerfile's `ENTRYPOINT [""]` leave) means no entrypoint,
+ *             as podman and Docker run it: Cmd alone is the command.  An
+ *             empty string anywhere else is an argument like any other,
+ *             but never the program.
  *   env     = image Env, then oci_env merged by name (a later KEY wins, in
  *             the position of its first appearance).  PATH gets a default
  *             when neither sets it.
@@ -13,11 +18,14 @@
 #include "merge.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app_cfg.h"
 #include "common/json.h"
+#include "env_merge.h"
 #include "signals.h"
 
 #define DEFAULT_PATH                                                           \
@@ -31,11 +39,8 @@ static size_t strv_len(char *const *v)
     return n;
 }
 
-static int strv_append(char ***v, size_t *n, const char *s, size_t max,
-                       const char *what, xo_err *err)
+static int strv_append(char ***v, size_t *n, const char *s, xo_err *err)
 {
-    if (*n >= max)
-        return xo_err_set(err, E2BIG, "%s: more than %zu entries", what, max);
     char **nv = realloc(*v, (*n + 2) * sizeof(**v));
     if (!nv)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -47,35 +52,10 @@ static int strv_append(char ***v, size_t *n, const char *s, size_t max,
     return 0;
 }
 
-static int env_key_len(const char *kv, size_t *len_r)
+static bool is_key_value(const char *kv)
 {
     const char *eq = strchr(kv, '=');
-    if (!eq || eq == kv)
-        return -1;
-    *len_r = (size_t)(eq - kv);
-    return 0;
-}
-
-/* Sets KEY=VALUE in env, replacing an entry with the same key. */
-static int env_set(struct domain_config *dc, const char *kv, const char *what,
-                   xo_err *err)
-{
-    size_t klen;
-    if (env_key_len(kv, &klen) < 0)
-        return xo_err_set(err, EINVAL, "%s: \"%s\" is not KEY=VALUE", what, kv);
-    for (size_t i = 0; i < dc->n_env; i++) {
-        size_t l2;
-        if (env_key_len(dc->env[i], &l2) == 0 && l2 == klen &&
-            strncmp(dc->env[i], kv, klen) == 0) {
-            char *d = strdup(kv);
-            if (!d)
-                return xo_err_set(err, ENOMEM, "out of memory");
-            free(dc->env[i]);
-            dc->env[i] = d;
-            return 0;
-        }
-    }
-    return strv_append(&dc->env, &dc->n_env, kv, DC_MAX_ENV, what, err);
+    return eq && eq != kv;
 }
 
 static bool env_has(const struct domain_config *dc, const char *key)
@@ -87,66 +67,104 @@ static bool env_has(const struct domain_config *dc, const char *key)
     return false;
 }
 
+int merge_env_default(struct domain_config *dc, const char *key,
+                      const char *value, xo_err *err)
+{
+    if (env_has(dc, key))
+        return 0;
+    size_t len = strlen(key) + strlen(value) + 2;
+    char *kv = malloc(len);
+    if (!kv)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    snprintf(kv, len, "%s=%s", key, value);
+    int rc = strv_append(&dc->env, &dc->n_env, kv, err);
+    free(kv);
+    return rc;
+}
+
 static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
                       const struct image_config *ic, xo_err *err)
 {
     char **ep = NULL, **cmd = NULL;
-    int has_ep =
-        app_cfg_list(ac, "oci_entrypoint", DC_MAX_ARGS, &ep, NULL, err);
+    int has_ep = app_cfg_exec_list(ac, "oci_entrypoint", &ep, NULL, err);
     if (has_ep < 0)
         return -1;
-    int has_cmd = app_cfg_list(ac, "oci_cmd", DC_MAX_ARGS, &cmd, NULL, err);
+    int has_cmd = app_cfg_exec_list(ac, "oci_cmd", &cmd, NULL, err);
     if (has_cmd < 0) {
         xo_strv_free(ep);
         return -1;
     }
     char *const *use_ep = has_ep ? ep : ic->entrypoint;
     char *const *use_cmd = has_cmd ? cmd : (has_ep ? NULL : ic->cmd);
+    if (strv_len(use_ep) == 1 && use_ep[0][0] == '\0')
+        use_ep = NULL;
+    /* Which field the program comes from, for the message below. */
+    const char *prog_from =
+        strv_len(use_ep)
+            ? (has_ep ? "oci_entrypoint" : "the image's Entrypoint")
+        : has_cmd ? "oci_cmd"
+                  : "the image's Cmd";
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < strv_len(use_ep); i++)
-        rc = strv_append(&dc->args, &dc->n_args, use_ep[i], DC_MAX_ARGS,
-                         "entrypoint and cmd", err);
+        rc = strv_append(&dc->args, &dc->n_args, use_ep[i], err);
     for (size_t i = 0; rc == 0 && i < strv_len(use_cmd); i++)
-        rc = strv_append(&dc->args, &dc->n_args, use_cmd[i], DC_MAX_ARGS,
-                         "entrypoint and cmd", err);
+        rc = strv_append(&dc->args, &dc->n_args, use_cmd[i], err);
     xo_strv_free(ep);
     xo_strv_free(cmd);
     if (rc < 0)
         return -1;
-    if (dc->n_args == 0 || dc->args[0][0] == '\0')
-        return xo_err_set(err, EINVAL,
-                          "nothing to run: neither the image "
-                          "config (%s) nor %s sets an entrypoint or cmd",
-                          dc->image_config_path, app_cfg_path(ac));
+    if (dc->n_args == 0)
+        return xo_err_set(
+            err, EINVAL,
+            "nothing to run: neither the image config (%s) nor %s sets an entrypoint or cmd",
+            dc->image_config_path, app_cfg_path(ac));
+    if (dc->args[0][0] == '\0')
+        return xo_err_set(
+            err, EINVAL,
+            "nothing to run: the program (first word of %s) is an empty string",
+            prog_from);
     return 0;
 }
 
 static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
                      const struct image_config *ic, xo_err *err)
 {
-    for (size_t i = 0; i < strv_len(ic->env); i++)
-        if (env_set(dc, ic->env[i], dc->image_config_path, err) < 0)
-            return -1;
     char **env = NULL;
-    int has = app_cfg_list(ac, "oci_env", DC_MAX_ENV, &env, NULL, err);
-    if (has < 0)
+    size_t n_cfg = 0, n_img = strv_len(ic->env);
+    if (app_cfg_exec_list(ac, "oci_env", &env, &n_cfg, err) < 0)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && has && env[i]; i++) {
-        size_t klen;
-        if (env_key_len(env[i], &klen) < 0)
-            rc = app_cfg_bad_value(ac, "oci_env", err,
-                                   "\"%s\" is not "
-                                   "KEY=VALUE",
-                                   env[i]);
-        else
-            rc = env_set(dc, env[i], "oci_env", err);
+    for (size_t i = 0; i < n_img; i++)
+        if (!is_key_value(ic->env[i])) {
+            xo_strv_free(env);
+            return xo_err_set(err, EINVAL,
+                              "%s: Env[%zu] \"%s\" is not KEY=VALUE",
+                              dc->image_config_path, i, ic->env[i]);
+        }
+    for (size_t i = 0; i < n_cfg; i++)
+        if (!is_key_value(env[i])) {
+            int rc = app_cfg_bad_value(ac, "oci_env", err,
+                                       "\"%s\" is not KEY=VALUE", env[i]);
+            xo_strv_free(env);
+            return rc;
+        }
+    /* The image's Env first, then oci_env: a later KEY wins. */
+    const char **all = calloc(n_img + n_cfg + 2, sizeof(*all));
+    if (!all) {
+        xo_strv_free(env);
+        return xo_err_set(err, ENOMEM, "out of memory");
     }
+    size_t n = 0;
+    for (size_t i = 0; i < n_img; i++)
+        all[n++] = ic->env[i];
+    for (size_t i = 0; i < n_cfg; i++)
+        all[n++] = env[i];
+    int rc = env_merge(&dc->env, &dc->n_env, all, n, err);
+    free(all);
     xo_strv_free(env);
     if (rc < 0)
         return -1;
     if (!env_has(dc, "PATH"))
-        return env_set(dc, DEFAULT_PATH, "PATH", err);
+        return strv_append(&dc->env, &dc->n_env, DEFAULT_PATH, err);
     return 0;
 }
 
@@ -234,8 +252,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
 
     size_t n = strv_len(ic->labels);
     for (size_t i = 0; i < n; i++)
-        if (strv_append(&dc->labels, &dc->n_labels, ic->labels[i], 256,
-                        "Labels", err) < 0)
+        if (strv_append(&dc->labels, &dc->n_labels, ic->labels[i], err) < 0)
             return -1;
     return 0;
 }

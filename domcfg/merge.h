@@ -12,4 +12,9 @@ struct app_cfg;
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                   const struct image_config *ic, xo_err *err);
 
+/* Adds KEY=VALUE to dc->env unless KEY is set (HOSTNAME, as Docker adds
+ * it: the image or app.cfg may set their own). */
+int merge_env_default(struct domain_config *dc, const char *key,
+                      const char *value, xo_err *err);
+
 #endif

@@ -14,7 +14,10 @@
 #include <libfdt.h>
 
 #include "common/abi/boot_spec.h"
+#include "common/abi/capabilities.h"
+#include "common/abi/rlimits.h"
 #include "fstype.h"
+#include "process_limits.h"
 
 /* A property holding NUL-terminated strings back to back. */
 static int prop_strv(void *fdt, const char *name, char *const *v, size_t n)
@@ -44,6 +47,42 @@ static int cells(void *fdt)
     return r ? r : fdt_property_u32(fdt, BOOT_SPEC_PROP_SIZE_CELLS, 0);
 }
 
+/* A stringlist of the capability names in `mask` (may be empty). */
+static int prop_caps(void *fdt, const char *name, uint64_t mask)
+{
+    char *names[OCI_CAP_LAST + 1];
+    size_t n = 0;
+    for (int c = 0; c <= OCI_CAP_LAST; c++)
+        if (mask & (UINT64_C(1) << c))
+            names[n++] = (char *)oci_cap_name(c);
+    return prop_strv(fdt, name, names, n);
+}
+
+/* Version 3: capabilities, rlimits, no-new-privileges (as the runtime
+ * spec has them: inheritable and ambient empty). */
+static int write_privileges(void *fdt, const struct domain_config *dc)
+{
+    uint64_t caps = process_caps(dc);
+    int r;
+    if ((r = fdt_property(fdt, BOOT_SPEC_PROP_NO_NEW_PRIVILEGES, NULL, 0)) ||
+        (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_CAPABILITIES)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_BOUNDING, caps)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_EFFECTIVE, caps)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_PERMITTED, caps)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_INHERITABLE, 0)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_AMBIENT, 0)) ||
+        (r = fdt_end_node(fdt)) ||
+        (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_RLIMITS)))
+        return r;
+    for (size_t i = 0; i < dc->n_rlimits; i++) {
+        const struct dc_rlimit *l = &dc->rlimits[i];
+        fdt64_t v[2] = {cpu_to_fdt64(l->soft), cpu_to_fdt64(l->hard)};
+        if ((r = fdt_property(fdt, oci_rlimit_name(l->resource), v, sizeof(v))))
+            return r;
+    }
+    return fdt_end_node(fdt);
+}
+
 static int write_process(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -55,7 +94,8 @@ static int write_process(void *fdt, const struct domain_config *dc)
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_STOP_SIGNAL,
                               (uint32_t)dc->stop_signal)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_STOP_TIMEOUT,
-                              (uint32_t)dc->stop_timeout)))
+                              (uint32_t)dc->stop_timeout)) ||
+        (r = write_privileges(fdt, dc)))
         return r;
     return fdt_end_node(fdt);
 }
@@ -118,6 +158,52 @@ static int write_storage(void *fdt, const struct domain_config *dc)
     return fdt_end_node(fdt);
 }
 
+/*
+ * Which interface carries the default route of each family: oci_gateway
+ * goes through the first interface, as it always did; otherwise the first
+ * managed vif whose network has a gateway.  -1: none.
+ */
+static void default_routes(const struct domain_config *dc, long *v4, long *v6)
+{
+    *v4 = dc->gateway && dc->n_vifs ? 0 : -1;
+    *v6 = -1;
+    for (size_t i = 0; i < dc->n_vifs; i++) {
+        if (*v4 < 0 && dc->vifs[i].gateway)
+            *v4 = (long)i;
+        if (*v6 < 0 && dc->vifs[i].gateway6)
+            *v6 = (long)i;
+    }
+}
+
+static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
+                           long gw4, long gw6)
+{
+    const struct dc_vif *v = &dc->vifs[i];
+    char node[32];
+    int r;
+    snprintf(node, sizeof(node), BOOT_SPEC_NODE_INTERFACE "@%zu", i);
+    if ((r = fdt_begin_node(fdt, node)) ||
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_MAC, v->mac)))
+        return r;
+    if (v->ip && (r = fdt_property_string(fdt, BOOT_SPEC_PROP_ADDRESS, v->ip)))
+        return r;
+    if ((long)i == gw4 &&
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY,
+                                 dc->gateway ? dc->gateway : v->gateway)))
+        return r;
+    if (v->ip6 &&
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_ADDRESS6, v->ip6)))
+        return r;
+    if ((long)i == gw6 &&
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY6, v->gateway6)))
+        return r;
+    if (v->network && v->mtu &&
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_MTU, (uint32_t)v->mtu)))
+        return r;
+    return fdt_end_node(fdt);
+}
+
 static int write_network(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -128,30 +214,22 @@ static int write_network(void *fdt, const struct domain_config *dc)
     if (dc->n_dns &&
         (r = prop_strv(fdt, BOOT_SPEC_PROP_DNS, dc->dns, dc->n_dns)))
         return r;
-    for (size_t i = 0; i < dc->n_vifs; i++) {
-        const struct dc_vif *v = &dc->vifs[i];
-        char node[32];
-        snprintf(node, sizeof(node), BOOT_SPEC_NODE_INTERFACE "@%zu", i);
-        if ((r = fdt_begin_node(fdt, node)) ||
-            (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_MAC, v->mac)))
+    if (dc->n_search &&
+        (r = prop_strv(fdt, BOOT_SPEC_PROP_SEARCH, dc->search, dc->n_search)))
+        return r;
+    long gw4, gw6;
+    default_routes(dc, &gw4, &gw6);
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        if ((r = write_interface(fdt, dc, i, gw4, gw6)))
             return r;
-        if (v->ip &&
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_ADDRESS, v->ip)))
-            return r;
-        /* The default route goes through the first interface. */
-        if (i == 0 && dc->gateway &&
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY, dc->gateway)))
-            return r;
-        if ((r = fdt_end_node(fdt)))
-            return r;
-    }
     return fdt_end_node(fdt);
 }
 
 int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
                         const struct domain_config *dc, xo_err *err)
 {
+    if (net_request_check_attached(dc, err) < 0)
+        return -1;
     void *fdt = malloc(BOOT_SPEC_MAX_BLOB);
     if (!fdt)
         return xo_err_set(err, ENOMEM, "out of memory");

@@ -169,6 +169,8 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     libxl_domain_type type =
         dc->type == DC_TYPE_PVH ? LIBXL_DOMAIN_TYPE_PVH : LIBXL_DOMAIN_TYPE_PV;
 
+    if (net_request_check_attached(dc, err) < 0)
+        return -1;
     c->type = type;
     c->name = strdup(dc->name);
     if (!c->name)

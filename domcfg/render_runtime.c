@@ -2,8 +2,12 @@
  * render_runtime.c: struct domain_config -> OCI runtime-spec 1.0
  * config.json, the same container as a bundle `runc` can run (EVE's
  * NOHYPER path).  The bundle's rootfs is the directory "rootfs" beside it,
- * read-only; volumes are listed with their block images as sources, for
- * whoever prepares the bundle to attach.
+ * writable, laid out as the loader lays out a domain's root: the root
+ * volume's image read-only below, the container's writable layer above
+ * (an overlay).  runc, like the loader, then creates a WorkingDir the image
+ * lacks in that layer (mkdir -p, mode 0755, owned by root), and the
+ * container can write to / as it can under Docker.  Volumes are listed with
+ * their block images as sources, for whoever prepares the bundle to attach.
  */
 #include "domcfg.h"
 
@@ -11,16 +15,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/abi/capabilities.h"
+#include "common/abi/rlimits.h"
 #include "fstype.h"
-#include "loader/xen-tools/user.h"
-
-/* Docker's default capability set: what a container process may keep. */
-static const char *const default_caps[] = {
-    "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
-    "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
-    "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-    "CAP_KILL",    "CAP_AUDIT_WRITE",
-};
+#include "process_limits.h"
+#include "common/user.h"
 
 static const char *const masked_paths[] = {
     "/proc/acpi",          "/proc/kcore",      "/proc/keys",
@@ -66,7 +65,7 @@ static void add_mount(json_object *mounts, const char *dst, const char *type,
 }
 
 static json_object *process_json(const struct domain_config *dc,
-                                 const struct user_ids *ids)
+                                 const struct xo_user_ids *ids)
 {
     json_object *p = json_object_new_object();
     json_object_object_add(p, "terminal", json_object_new_boolean(0));
@@ -74,6 +73,7 @@ static json_object *process_json(const struct domain_config *dc,
     json_object_object_add(u, "uid", json_object_new_int64(ids->uid));
     json_object_object_add(u, "gid", json_object_new_int64(ids->gid));
     if (ids->ngroups) {
+        /* containerd and Docker list the primary gid here too. */
         json_object *g = json_object_new_array();
         for (size_t i = 0; i < ids->ngroups; i++)
             json_object_array_add(g, json_object_new_int64(ids->groups[i]));
@@ -83,18 +83,30 @@ static json_object *process_json(const struct domain_config *dc,
     json_object_object_add(p, "args", strv_json(dc->args, dc->n_args));
     json_object_object_add(p, "env", strv_json(dc->env, dc->n_env));
     json_object_object_add(p, "cwd", json_object_new_string(dc->cwd));
+    /* Inheritable and ambient stay empty, as Docker has them since
+     * CVE-2022-24769. */
     json_object *caps = json_object_new_object();
     const char *sets[] = {"bounding", "effective", "permitted"};
-    for (size_t i = 0; i < N(sets); i++)
-        json_object_object_add(caps, sets[i],
-                               cstrv_json(default_caps, N(default_caps)));
+    uint64_t mask = process_caps(dc);
+    for (size_t i = 0; i < N(sets); i++) {
+        json_object *a = json_object_new_array();
+        for (int c = 0; c <= OCI_CAP_LAST; c++)
+            if (mask & (UINT64_C(1) << c))
+                json_object_array_add(a,
+                                      json_object_new_string(oci_cap_name(c)));
+        json_object_object_add(caps, sets[i], a);
+    }
     json_object_object_add(p, "capabilities", caps);
-    json_object *rl = json_object_new_object();
-    json_object_object_add(rl, "type", json_object_new_string("RLIMIT_NOFILE"));
-    json_object_object_add(rl, "hard", json_object_new_int64(1024));
-    json_object_object_add(rl, "soft", json_object_new_int64(1024));
     json_object *rls = json_object_new_array();
-    json_object_array_add(rls, rl);
+    for (size_t i = 0; i < dc->n_rlimits; i++) {
+        const struct dc_rlimit *r = &dc->rlimits[i];
+        json_object *rl = json_object_new_object();
+        json_object_object_add(
+            rl, "type", json_object_new_string(oci_rlimit_name(r->resource)));
+        json_object_object_add(rl, "hard", json_object_new_uint64(r->hard));
+        json_object_object_add(rl, "soft", json_object_new_uint64(r->soft));
+        json_object_array_add(rls, rl);
+    }
     json_object_object_add(p, "rlimits", rls);
     json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(1));
     return p;
@@ -112,6 +124,8 @@ static json_object *mounts_json(const struct domain_config *dc)
               "nosuid,noexec,nodev,mode=1777,size=65536k");
     add_mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
     add_mount(m, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
+    add_mount(m, "/sys/fs/cgroup", "cgroup", "cgroup",
+              "nosuid,noexec,nodev,relatime,ro");
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
         add_mount(m, v->target, fstype_detect(v->source), v->source,
@@ -143,8 +157,8 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
 {
     /* The root volume keeps copies of the image's /etc/passwd and
      * /etc/group at its top, so names resolve without mounting it. */
-    struct user_ids ids;
-    if (user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
+    struct xo_user_ids ids;
+    if (xo_user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
         return xo_err_wrap(err, "root volume %s", dc->root_volume);
 
     json_object *s = json_object_new_object();
@@ -152,9 +166,10 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
         return xo_err_set(err, ENOMEM, "out of memory");
     json_object_object_add(s, "ociVersion", json_object_new_string("1.0.2"));
     json_object_object_add(s, "process", process_json(dc, &ids));
+    xo_user_ids_dispose(&ids);
     json_object *root = json_object_new_object();
     json_object_object_add(root, "path", json_object_new_string("rootfs"));
-    json_object_object_add(root, "readonly", json_object_new_boolean(1));
+    json_object_object_add(root, "readonly", json_object_new_boolean(0));
     json_object_object_add(s, "root", root);
     json_object_object_add(s, "hostname", json_object_new_string(dc->hostname));
     json_object_object_add(s, "mounts", mounts_json(dc));

@@ -19,6 +19,11 @@ void vif_dispose(struct dc_vif *vif)
     free(vif->backend);
     free(vif->model);
     free(vif->rate);
+    free(vif->network);
+    free(vif->static_ip);
+    free(vif->gateway);
+    free(vif->ip6);
+    free(vif->gateway6);
     memset(vif, 0, sizeof(*vif));
 }
 
@@ -43,7 +48,7 @@ bool vif_valid_ipv4(const char *s, bool allow_prefix)
     return inet_pton(AF_INET, buf, &a) == 1;
 }
 
-static bool valid_mac(const char *s)
+bool vif_valid_mac(const char *s)
 {
     if (strlen(s) != 17)
         return false;
@@ -86,7 +91,7 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
 {
     char **slot = NULL;
     if (strcmp(key, "mac") == 0) {
-        if (!valid_mac(val))
+        if (!vif_valid_mac(val))
             return xo_err_set(err, EINVAL,
                               "vif \"%s\": mac=%s is not a "
                               "unicast MAC address",

@@ -116,12 +116,65 @@ static int write_requested(const struct rendered *r,
     return 0;
 }
 
+/*
+ * A PV domain must hold the loader's kernel and ramdisk in its own memory
+ * while it boots (the kernel is an uncompressed vmlinux for speed); below
+ * that libxenguest fails with a cryptic "segment kernel too large".  Say
+ * what to set instead.
+ */
+#define LOADER_HEADROOM_MB 24
+
+static int check_memory(const struct domain_config *dc,
+                        const struct loader_files *lf, const char *cfg_path,
+                        xo_err *err)
+{
+    struct stat k, i;
+    if (stat(lf->kernel, &k) < 0 || stat(lf->initramfs, &i) < 0)
+        return xo_err_sys(err, "loader %s", dc->loader_dir);
+    long need = (long)((k.st_size + i.st_size + (1 << 20) - 1) >> 20) +
+                LOADER_HEADROOM_MB;
+    if (dc->memory_mb < need)
+        return xo_err_set(err, EINVAL,
+                          "%s: memory = %ld is too small for the loader in "
+                          "%s (kernel and initramfs %ld MiB): set memory to "
+                          "at least %ld",
+                          cfg_path, dc->memory_mb, dc->loader_dir,
+                          need - LOADER_HEADROOM_MB, need);
+    return 0;
+}
+
+/*
+ * What create refuses before it touches Xen, in one place so that the dry
+ * run refuses the same: a missing loader, a memory too small for it.  A
+ * dry run on a host without the loader (a NOHYPER host that only wants the
+ * runtime spec, a test) cannot know the loader's size; it says so and goes
+ * on.  Fills *lf (the caller disposes it).
+ */
+static int preflight(const struct rendered *r, const char *cfg_path, bool dry,
+                     struct loader_files *lf, xo_err *err)
+{
+    if (loader_locate(lf, r->dc.loader_dir, err) < 0) {
+        if (!dry || err->errnum != ENOENT)
+            return -1;
+        fprintf(
+            stderr,
+            "xl-oci: warning: %s; memory is not checked against the loader\n",
+            xo_err_msg(err));
+        xo_err_clear(err);
+        return 0;
+    }
+    return check_memory(&r->dc, lf, cfg_path, err);
+}
+
 static int dry_run(const struct create_opts *o, xo_err *err)
 {
     struct rendered r;
+    struct loader_files lf = {0};
     rendered_init(&r);
     int rc = -1;
-    if (render_all(&r, o->cfg_path, err) < 0 || write_requested(&r, o, err) < 0)
+    if (render_all(&r, o->cfg_path, err) < 0 ||
+        preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
+        write_requested(&r, o, err) < 0)
         goto out;
     if (fputs(r.libxl_json, stdout) == EOF || fflush(stdout) == EOF) {
         xo_err_sys(err, "cannot write to stdout");
@@ -129,6 +182,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     }
     rc = 0;
 out:
+    loader_files_dispose(&lf);
     rendered_dispose(&r);
     return rc;
 }
@@ -193,33 +247,6 @@ out:
     return rc;
 }
 
-/*
- * A PV domain must hold the loader's kernel and ramdisk in its own memory
- * while it boots (the kernel is an uncompressed vmlinux for speed); below
- * that libxenguest fails with a cryptic "segment kernel too large".  Say
- * what to set instead.
- */
-#define LOADER_HEADROOM_MB 24
-
-static int check_memory(const struct domain_config *dc,
-                        const struct loader_files *lf, const char *cfg_path,
-                        xo_err *err)
-{
-    struct stat k, i;
-    if (stat(lf->kernel, &k) < 0 || stat(lf->initramfs, &i) < 0)
-        return xo_err_sys(err, "loader %s", dc->loader_dir);
-    long need = (long)((k.st_size + i.st_size + (1 << 20) - 1) >> 20) +
-                LOADER_HEADROOM_MB;
-    if (dc->memory_mb < need)
-        return xo_err_set(err, EINVAL,
-                          "%s: memory = %ld is too small for the loader in "
-                          "%s (kernel and initramfs %ld MiB): set memory to "
-                          "at least %ld",
-                          cfg_path, dc->memory_mb, dc->loader_dir,
-                          need - LOADER_HEADROOM_MB, need);
-    return 0;
-}
-
 static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
 {
     uint32_t domid;
@@ -275,9 +302,8 @@ static int create_domain(struct create_opts *o, xo_err *err)
     rendered_init(&r);
 
     if (render_all(&r, o->cfg_path, err) < 0 ||
+        preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
         write_requested(&r, o, err) < 0 ||
-        loader_locate(&lf, r.dc.loader_dir, err) < 0 ||
-        check_memory(&r.dc, &lf, o->cfg_path, err) < 0 ||
         image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
         xen_open(&h, err) < 0)
         goto out;

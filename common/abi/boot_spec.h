@@ -18,9 +18,18 @@
 #ifndef XL_OCI_COMMON_ABI_BOOT_SPEC_H
 #define XL_OCI_COMMON_ABI_BOOT_SPEC_H
 
-/* Root properties. */
+/*
+ * Root properties.  Version 2 added network/search and, per interface,
+ * address6, gateway6 and mtu.  Version 3 added process/capabilities (then
+ * required), process/rlimits and process/no-new-privileges; domcfg always
+ * writes them, so it writes version 3.  A reader takes every version from
+ * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION, refuses a property in a spec
+ * older than the property, and runs an older spec's entrypoint as before:
+ * every capability, no limits set.
+ */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 1 /* a reader refuses any version it does not know */
+#define BOOT_SPEC_VERSION 3
+#define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
 #define BOOT_SPEC_INITRAMFS_DIR "xl-oci"
@@ -28,16 +37,35 @@
 /* The same file as the guest's init sees it. */
 #define BOOT_SPEC_GUEST_PATH "/" BOOT_SPEC_INITRAMFS_PATH
 
-/* Limits.  The whole blob bounds the total bytes of args and env. */
-#define BOOT_SPEC_MAX_BLOB (64 * 1024) /* bytes */
-#define BOOT_SPEC_MAX_STR 4096         /* bytes of one string, NUL included */
-#define BOOT_SPEC_MAX_ARGS 256         /* entries of process/args */
-#define BOOT_SPEC_MAX_ENV 1024         /* entries of process/env */
-#define BOOT_SPEC_MAX_HOSTNAME 64      /* bytes, letters digits '-' '.' */
-#define BOOT_SPEC_MAX_MOUNTS 16        /* mount@N children */
-#define BOOT_SPEC_MAX_IFACES 8         /* interface@N children */
-#define BOOT_SPEC_MAX_DNS 4            /* entries of network/dns */
-#define BOOT_SPEC_MAX_SIGNAL 64        /* SIGRTMAX on Linux */
+/*
+ * Limits.  args and env are bounded as the kernel bounds execve(), by
+ * bytes, not by count: each string with its NUL plus one pointer, all of
+ * them together at most a quarter of the stack rlimit (2 MiB at the
+ * default 8 MiB, fs/exec.c), each string at most MAX_ARG_STRLEN (32 pages)
+ * with its NUL.  BOOT_SPEC_EXEC_RESERVE of that is kept for what the
+ * loader adds (HOME=, from /etc/passwd, at most 256 bytes), so that what
+ * domcfg accepts always execs.  The blob has room for all of it and the
+ * rest of the spec.
+ */
+#define BOOT_SPEC_MAX_BLOB (4 * 1024 * 1024) /* bytes */
+#define BOOT_SPEC_MAX_STR 4096 /* bytes of one other string, NUL included */
+#define BOOT_SPEC_EXEC_LIMIT (2 * 1024 * 1024) /* bytes, as execve counts */
+#define BOOT_SPEC_EXEC_RESERVE 4096            /* bytes kept for the loader */
+#define BOOT_SPEC_EXEC_PTR 8 /* bytes execve counts per string (a pointer) */
+/* args + env, counted as execve counts them. */
+#define BOOT_SPEC_MAX_EXEC_BYTES (BOOT_SPEC_EXEC_LIMIT - BOOT_SPEC_EXEC_RESERVE)
+/* One entry of process/args or process/env, NUL included (MAX_ARG_STRLEN). */
+#define BOOT_SPEC_MAX_ARG_STRLEN (32 * 4096)
+#define BOOT_SPEC_MAX_HOSTNAME 64 /* bytes, letters digits '-' '.' */
+#define BOOT_SPEC_MAX_MOUNTS 16   /* mount@N children */
+#define BOOT_SPEC_MAX_IFACES 8    /* interface@N children */
+#define BOOT_SPEC_MAX_DNS 4       /* entries of network/dns */
+#define BOOT_SPEC_MAX_SEARCH 4    /* entries of network/search (v2) */
+#define BOOT_SPEC_MAX_SIGNAL 64   /* SIGRTMAX on Linux */
+#define BOOT_SPEC_MAX_DOMAIN 253  /* bytes of a search domain */
+#define BOOT_SPEC_MIN_MTU 68      /* IPv4's minimum (RFC 791) */
+#define BOOT_SPEC_MIN_MTU6 1280   /* IPv6's minimum (RFC 8200) */
+#define BOOT_SPEC_MAX_MTU 65535
 
 /* Property names used in several nodes. */
 #define BOOT_SPEC_PROP_COMPATIBLE "compatible"
@@ -57,6 +85,22 @@
 #define BOOT_SPEC_PROP_USER "user"                 /* OCI User, "" = root */
 #define BOOT_SPEC_PROP_STOP_SIGNAL "stop-signal"   /* u32, 1..MAX_SIGNAL */
 #define BOOT_SPEC_PROP_STOP_TIMEOUT "stop-timeout" /* u32, seconds */
+/* v3: empty property; the entrypoint runs with PR_SET_NO_NEW_PRIVS. */
+#define BOOT_SPEC_PROP_NO_NEW_PRIVILEGES "no-new-privileges"
+
+/* v3 /process/capabilities: the runtime spec's five sets, each a
+ * stringlist of names of common/abi/capabilities.h (may be empty). */
+#define BOOT_SPEC_NODE_CAPABILITIES "capabilities"
+#define BOOT_SPEC_PROP_CAP_BOUNDING "bounding"
+#define BOOT_SPEC_PROP_CAP_EFFECTIVE "effective"
+#define BOOT_SPEC_PROP_CAP_PERMITTED "permitted"
+#define BOOT_SPEC_PROP_CAP_INHERITABLE "inheritable"
+#define BOOT_SPEC_PROP_CAP_AMBIENT "ambient"
+
+/* v3 /process/rlimits: one property per limit set, named as
+ * common/abi/rlimits.h names it ("RLIMIT_NOFILE"), holding two 64-bit
+ * cells <soft hard> (dtc: /bits/ 64 <1024 1024>); UINT64_MAX = unlimited. */
+#define BOOT_SPEC_NODE_RLIMITS "rlimits"
 
 /* /rootfs: the read-only image (device, fstype). */
 #define BOOT_SPEC_NODE_ROOTFS "rootfs"
@@ -75,12 +119,20 @@
 #define BOOT_SPEC_PROP_OPTIONS "options"
 #define BOOT_SPEC_PROP_READ_ONLY "read-only" /* empty property */
 
-/* /network: DNS and interface@N, each found by its MAC in the guest. */
+/*
+ * /network: DNS and interface@N, each found by its MAC in the guest.  At
+ * most one interface has a gateway, and at most one a gateway6: the
+ * default route of each family.
+ */
 #define BOOT_SPEC_NODE_NETWORK "network"
-#define BOOT_SPEC_PROP_DNS "dns" /* stringlist of IP addresses */
+#define BOOT_SPEC_PROP_DNS "dns"       /* stringlist of IPv4/IPv6 addresses */
+#define BOOT_SPEC_PROP_SEARCH "search" /* v2: stringlist of domains */
 #define BOOT_SPEC_NODE_INTERFACE "interface"
-#define BOOT_SPEC_PROP_MAC "mac"         /* "xx:xx:xx:xx:xx:xx" */
-#define BOOT_SPEC_PROP_ADDRESS "address" /* "A.B.C.D/N" */
-#define BOOT_SPEC_PROP_GATEWAY "gateway" /* "A.B.C.D" */
+#define BOOT_SPEC_PROP_MAC "mac"           /* "xx:xx:xx:xx:xx:xx" */
+#define BOOT_SPEC_PROP_ADDRESS "address"   /* "A.B.C.D/N" */
+#define BOOT_SPEC_PROP_GATEWAY "gateway"   /* "A.B.C.D" */
+#define BOOT_SPEC_PROP_ADDRESS6 "address6" /* v2: "X:..:Y/N", 1 <= N <= 128 */
+#define BOOT_SPEC_PROP_GATEWAY6 "gateway6" /* v2: "X:..:Y" */
+#define BOOT_SPEC_PROP_MTU "mtu"           /* v2: u32, MIN_MTU(6)..MAX_MTU */
 
 #endif

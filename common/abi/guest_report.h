@@ -24,6 +24,23 @@
 #define GUEST_REPORT_KEY_EXIT_CODE "exit-code" /* "0".."255" */
 #define GUEST_REPORT_KEY_ERROR "error"         /* text, why it failed */
 
+/*
+ * The addresses the loader configured, per interface N (the boot spec's
+ * interface@N, 0 <= N < GUEST_REPORT_NET_MAX_IFACES, written as plain
+ * decimal) under GUEST_REPORT_DIR/net/N/:
+ *   mac   "xx:xx:xx:xx:xx:xx" (lower case hex)
+ *   ipv4  "A.B.C.D/N" entries separated by one space, "" for none
+ *   ipv6  "X:..:Y/N" entries (inet_ntop form) separated by one space
+ * at most GUEST_REPORT_NET_MAX_ADDRS entries each.  Written before the
+ * phase becomes exec; dom0 publishes them with the running state.
+ */
+#define GUEST_REPORT_NET_DIR "net"
+#define GUEST_REPORT_NET_KEY_MAC "mac"
+#define GUEST_REPORT_NET_KEY_IPV4 "ipv4"
+#define GUEST_REPORT_NET_KEY_IPV6 "ipv6"
+#define GUEST_REPORT_NET_MAX_IFACES 8 /* = BOOT_SPEC_MAX_IFACES */
+#define GUEST_REPORT_NET_MAX_ADDRS 4
+
 /* Bytes of one value, without a terminating NUL (none is written). */
 #define GUEST_REPORT_VALUE_MAX 512
 /* Entries of GUEST_REPORT_DIR dom0 looks at; a guest may make more. */

@@ -5,6 +5,8 @@
  */
 #include "loader/xen-tools/bootspec.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libfdt.h>
@@ -71,6 +73,49 @@ static int get_stringlist(const char **out, size_t *n_r, size_t max,
         off += (int)sl + 1;
     }
     out[n] = NULL;
+    *n_r = n;
+    return 0;
+}
+
+/*
+ * Reads a stringlist of process strings (args, env) into a new vector
+ * (*out_r, NULL-terminated, pointing into the blob), each string at most
+ * BOOT_SPEC_MAX_ARG_STRLEN with its NUL, and adds what execve() counts for
+ * them to *bytes.
+ */
+static int get_exec_strings(const char ***out_r, size_t *n_r, size_t *bytes,
+                            const void *fdt, int node, const char *name,
+                            xo_err *err)
+{
+    int len = 0;
+    const char *p = fdt_getprop(fdt, node, name, &len);
+    if (!p)
+        return xo_err_set(err, EINVAL, "boot spec: %s/%s: missing",
+                          BOOT_SPEC_NODE_PROCESS, name);
+    if (len > 0 && p[len - 1] != '\0')
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: last string not terminated",
+                          BOOT_SPEC_NODE_PROCESS, name);
+    size_t n = 0;
+    for (int off = 0; off < len; off += (int)strlen(p + off) + 1)
+        n++;
+    const char **v = calloc(n + 1, sizeof(*v));
+    if (!v)
+        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
+    n = 0;
+    for (int off = 0; off < len;) {
+        size_t sl = strlen(p + off); /* safe: p[len-1] is NUL */
+        if (sl + 1 > BOOT_SPEC_MAX_ARG_STRLEN) {
+            free(v);
+            return xo_err_set(
+                err, EINVAL, "boot spec: %s/%s: entry %zu longer than %d bytes",
+                BOOT_SPEC_NODE_PROCESS, name, n, BOOT_SPEC_MAX_ARG_STRLEN);
+        }
+        v[n++] = p + off;
+        *bytes += sl + 1 + BOOT_SPEC_EXEC_PTR;
+        off += (int)sl + 1;
+    }
+    *out_r = v;
     *n_r = n;
     return 0;
 }
@@ -154,13 +199,12 @@ static int index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
 static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
+    size_t bytes = 0;
     if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_PROCESS, false, err) < 0 ||
-        get_stringlist(s->args, &s->nargs, BS_MAX_ARGS, fdt, node,
-                       BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_ARGS, false,
-                       err) < 0 ||
-        get_stringlist(s->env, &s->nenv, BS_MAX_ENV, fdt, node,
-                       BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_ENV, false,
-                       err) < 0 ||
+        get_exec_strings(&s->args, &s->nargs, &bytes, fdt, node,
+                         BOOT_SPEC_PROP_ARGS, err) < 0 ||
+        get_exec_strings(&s->env, &s->nenv, &bytes, fdt, node,
+                         BOOT_SPEC_PROP_ENV, err) < 0 ||
         get_string(&s->cwd, fdt, node, BOOT_SPEC_NODE_PROCESS,
                    BOOT_SPEC_PROP_CWD, false, err) < 0 ||
         get_string(&s->user, fdt, node, BOOT_SPEC_NODE_PROCESS,
@@ -170,6 +214,13 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
         get_u32(&s->stop_timeout, fdt, node, BOOT_SPEC_NODE_PROCESS,
                 BOOT_SPEC_PROP_STOP_TIMEOUT, err) < 0)
         return -1;
+    if (boot_spec_parse_privileges(s, fdt, node, err) < 0)
+        return -1;
+    if (bytes > BOOT_SPEC_MAX_EXEC_BYTES)
+        return xo_err_set(
+            err, E2BIG,
+            "boot spec: process: args and env take %zu bytes as execve() counts them, more than %d",
+            bytes, BOOT_SPEC_MAX_EXEC_BYTES);
     if (s->nargs == 0 || s->args[0][0] == '\0')
         return xo_err_set(err, EINVAL, "boot spec: process/args: empty");
     if (s->cwd[0] != '/')
@@ -249,36 +300,171 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
     return 0;
 }
 
+/* "A.B.C.D/N" (family AF_INET) or "X::Y/N" (AF_INET6), N in range. */
+static bool valid_cidr(const char *s, int family)
+{
+    char buf[INET6_ADDRSTRLEN + 8];
+    const char *slash = strchr(s, '/');
+    size_t n = slash ? (size_t)(slash - s) : 0;
+    if (!slash || n == 0 || n >= sizeof(buf))
+        return false;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    unsigned char a[sizeof(struct in6_addr)];
+    unsigned max = family == AF_INET ? 32 : 128, plen = 0;
+    const char *p = slash + 1;
+    if (!*p || strlen(p) > 3 || (p[0] == '0' && p[1]))
+        return false;
+    for (; *p; p++) {
+        if (*p < '0' || *p > '9')
+            return false;
+        plen = plen * 10 + (unsigned)(*p - '0');
+    }
+    return plen >= 1 && plen <= max && inet_pton(family, buf, a) == 1;
+}
+
+static bool valid_ip(const char *s, int family)
+{
+    unsigned char a[sizeof(struct in6_addr)];
+    return inet_pton(family, s, a) == 1;
+}
+
+static bool valid_mac(const char *s)
+{
+    if (strlen(s) != 17)
+        return false;
+    for (int i = 0; i < 17; i++)
+        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
+            return false;
+    return true;
+}
+
+/* Dot-separated labels of [A-Za-z0-9-], as resolv.conf's search takes. */
+static bool valid_domain(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > BOOT_SPEC_MAX_DOMAIN)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)s[i]) || s[i] == '-') {
+            label++;
+        } else {
+            return false;
+        }
+    }
+    return label > 0;
+}
+
+static int bad_value(xo_err *err, const char *where, const char *name,
+                     const char *value, const char *what)
+{
+    return xo_err_set(err, EINVAL, "boot spec: %s/%s: %s is not %s", where,
+                      name, value, what);
+}
+
+/* Properties a version 1 spec must not have. */
+static int refuse_v2(const struct boot_spec *s, const void *fdt, int node,
+                     const char *where, const char *name, xo_err *err)
+{
+    if (s->version >= 2 || !fdt_getprop(fdt, node, name, NULL))
+        return 0;
+    return xo_err_set(err, EINVAL,
+                      "boot spec: %s/%s: not in boot spec version %u", where,
+                      name, s->version);
+}
+
+static int parse_iface(struct boot_spec *s, struct bs_iface *f, const void *fdt,
+                       int node, const char *where, xo_err *err)
+{
+    if (refuse_v2(s, fdt, node, where, BOOT_SPEC_PROP_ADDRESS6, err) < 0 ||
+        refuse_v2(s, fdt, node, where, BOOT_SPEC_PROP_GATEWAY6, err) < 0 ||
+        refuse_v2(s, fdt, node, where, BOOT_SPEC_PROP_MTU, err) < 0 ||
+        get_string(&f->mac, fdt, node, where, BOOT_SPEC_PROP_MAC, false, err) <
+            0 ||
+        get_string(&f->address, fdt, node, where, BOOT_SPEC_PROP_ADDRESS, true,
+                   err) < 0 ||
+        get_string(&f->gateway, fdt, node, where, BOOT_SPEC_PROP_GATEWAY, true,
+                   err) < 0 ||
+        get_string(&f->address6, fdt, node, where, BOOT_SPEC_PROP_ADDRESS6,
+                   true, err) < 0 ||
+        get_string(&f->gateway6, fdt, node, where, BOOT_SPEC_PROP_GATEWAY6,
+                   true, err) < 0)
+        return -1;
+    if (!valid_mac(f->mac))
+        return bad_value(err, where, BOOT_SPEC_PROP_MAC, f->mac,
+                         "a MAC address");
+    if (f->address && !valid_cidr(f->address, AF_INET))
+        return bad_value(err, where, BOOT_SPEC_PROP_ADDRESS, f->address,
+                         "IPv4/prefix");
+    if (f->gateway && !valid_ip(f->gateway, AF_INET))
+        return bad_value(err, where, BOOT_SPEC_PROP_GATEWAY, f->gateway,
+                         "an IPv4 address");
+    if (f->address6 && !valid_cidr(f->address6, AF_INET6))
+        return bad_value(err, where, BOOT_SPEC_PROP_ADDRESS6, f->address6,
+                         "IPv6/prefix");
+    if (f->gateway6 && !valid_ip(f->gateway6, AF_INET6))
+        return bad_value(err, where, BOOT_SPEC_PROP_GATEWAY6, f->gateway6,
+                         "an IPv6 address");
+    f->mtu = 0;
+    if (fdt_getprop(fdt, node, BOOT_SPEC_PROP_MTU, NULL)) {
+        if (get_u32(&f->mtu, fdt, node, where, BOOT_SPEC_PROP_MTU, err) < 0)
+            return -1;
+        uint32_t min = f->address6 ? BOOT_SPEC_MIN_MTU6 : BOOT_SPEC_MIN_MTU;
+        if (f->mtu < min || f->mtu > BOOT_SPEC_MAX_MTU)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/mtu: %u not in %u..%u", where,
+                              f->mtu, min, BOOT_SPEC_MAX_MTU);
+    }
+    return 0;
+}
+
 static int parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
+    const char *where = BOOT_SPEC_NODE_NETWORK;
     if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_NETWORK, true, err) < 0)
         return -1;
     s->has_network = node >= 0;
     if (node < 0)
         return 0;
-    if (get_stringlist(s->dns, &s->ndns, BS_MAX_DNS, fdt, node,
-                       BOOT_SPEC_NODE_NETWORK, BOOT_SPEC_PROP_DNS, true,
-                       err) < 0)
+    if (refuse_v2(s, fdt, node, where, BOOT_SPEC_PROP_SEARCH, err) < 0 ||
+        get_stringlist(s->dns, &s->ndns, BS_MAX_DNS, fdt, node, where,
+                       BOOT_SPEC_PROP_DNS, true, err) < 0 ||
+        get_stringlist(s->search, &s->nsearch, BOOT_SPEC_MAX_SEARCH, fdt, node,
+                       where, BOOT_SPEC_PROP_SEARCH, true, err) < 0)
         return -1;
+    for (size_t i = 0; i < s->ndns; i++)
+        if (!valid_ip(s->dns[i], AF_INET) && !valid_ip(s->dns[i], AF_INET6))
+            return bad_value(err, where, BOOT_SPEC_PROP_DNS, s->dns[i],
+                             "an IP address");
+    for (size_t i = 0; i < s->nsearch; i++)
+        if (!valid_domain(s->search[i]))
+            return bad_value(err, where, BOOT_SPEC_PROP_SEARCH, s->search[i],
+                             "a domain name");
     int offs[BS_MAX_IFACES];
-    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node,
-                       BOOT_SPEC_NODE_NETWORK, BOOT_SPEC_NODE_INTERFACE,
-                       err) < 0)
+    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node, where,
+                       BOOT_SPEC_NODE_INTERFACE, err) < 0)
         return -1;
+    size_t gw4 = 0, gw6 = 0;
     for (size_t i = 0; i < s->nifaces; i++) {
         struct bs_iface *f = &s->ifaces[i];
-        char where[56];
-        snprintf(where, sizeof(where),
+        char at[56];
+        snprintf(at, sizeof(at),
                  BOOT_SPEC_NODE_NETWORK "/" BOOT_SPEC_NODE_INTERFACE "@%zu", i);
-        if (get_string(&f->mac, fdt, offs[i], where, BOOT_SPEC_PROP_MAC, false,
-                       err) < 0 ||
-            get_string(&f->address, fdt, offs[i], where, BOOT_SPEC_PROP_ADDRESS,
-                       true, err) < 0 ||
-            get_string(&f->gateway, fdt, offs[i], where, BOOT_SPEC_PROP_GATEWAY,
-                       true, err) < 0)
+        if (parse_iface(s, f, fdt, offs[i], at, err) < 0)
             return -1;
+        gw4 += f->gateway != NULL;
+        gw6 += f->gateway6 != NULL;
     }
+    /* One default route per family: two would fight over it. */
+    if (gw4 > 1 || gw6 > 1)
+        return xo_err_set(
+            err, EINVAL, "boot spec: network: more than one interface has a %s",
+            gw4 > 1 ? "gateway" : "gateway6");
     return 0;
 }
 
@@ -315,7 +501,8 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
             compat);
         goto fail;
     }
-    if (version != BOOT_SPEC_VERSION) {
+    s->version = version;
+    if (version < BOOT_SPEC_VERSION_MIN || version > BOOT_SPEC_VERSION) {
         xo_err_set(err, EINVAL, "unsupported boot spec version %u", version);
         goto fail;
     }
@@ -381,6 +568,8 @@ int boot_spec_load(struct boot_spec *s, const char *path, xo_err *err)
 
 void boot_spec_free(struct boot_spec *s)
 {
+    free(s->args);
+    free(s->env);
     free(s->blob);
     memset(s, 0, sizeof(*s));
 }

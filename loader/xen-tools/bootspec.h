@@ -15,12 +15,11 @@
 #include <stdint.h>
 
 #include "common/abi/boot_spec.h"
+#include "common/abi/rlimits.h"
 #include "common/error.h"
 
 /* The format's limits (common/abi/boot_spec.h) under the reader's names. */
 #define BS_MAX_BLOB BOOT_SPEC_MAX_BLOB
-#define BS_MAX_ARGS BOOT_SPEC_MAX_ARGS
-#define BS_MAX_ENV BOOT_SPEC_MAX_ENV
 #define BS_MAX_STR BOOT_SPEC_MAX_STR
 #define BS_MAX_MOUNTS BOOT_SPEC_MAX_MOUNTS
 #define BS_MAX_IFACES BOOT_SPEC_MAX_IFACES
@@ -34,17 +33,23 @@ struct bs_mount {
     bool read_only;
 };
 
+/* One interface; every address was checked with inet_pton(). */
 struct bs_iface {
-    const char *mac;
-    const char *address; /* NULL: link up only */
-    const char *gateway; /* NULL: no default route */
+    const char *mac;      /* "xx:xx:xx:xx:xx:xx" */
+    const char *address;  /* "A.B.C.D/N", NULL: no IPv4 address */
+    const char *gateway;  /* NULL: no IPv4 default route through it */
+    const char *address6; /* "X::Y/N", NULL: none (v2) */
+    const char *gateway6; /* NULL: no IPv6 default route through it (v2) */
+    uint32_t mtu;         /* 0: the kernel's default (v2) */
 };
 
 struct boot_spec {
     void *blob; /* owned; every pointer below points into it */
-    const char *args[BS_MAX_ARGS + 1]; /* NULL-terminated */
+    /* NULL-terminated, owned (the strings are in the blob); bounded by
+     * bytes as execve() bounds them, not by count. */
+    const char **args;
     size_t nargs;
-    const char *env[BS_MAX_ENV + 1]; /* NULL-terminated */
+    const char **env;
     size_t nenv;
     const char *cwd;
     const char *user;
@@ -60,8 +65,22 @@ struct boot_spec {
     struct bs_mount mounts[BS_MAX_MOUNTS];
     size_t nmounts;
     bool has_network;
-    const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated */
+    uint32_t version;
+    /* Version 3 (bootspec_privileges.c); an older spec has has_caps false
+     * and the entrypoint keeps every capability, as it used to. */
+    bool has_caps;
+    bool no_new_privs;
+    uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable,
+        cap_ambient;
+    struct bs_rlimit {
+        int resource;
+        uint64_t soft, hard;
+    } rlimits[OCI_RLIMIT_COUNT];
+    size_t nrlimits;
+    const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated, IP addresses */
     size_t ndns;
+    const char *search[BOOT_SPEC_MAX_SEARCH + 1]; /* NULL-terminated (v2) */
+    size_t nsearch;
     struct bs_iface ifaces[BS_MAX_IFACES];
     size_t nifaces;
 };
@@ -72,6 +91,14 @@ int boot_spec_load(struct boot_spec *spec, const char *path, xo_err *err);
 /* Parses `len` bytes (copied); for tests and boot_spec_load(). */
 int boot_spec_parse(struct boot_spec *spec, const void *buf, size_t len,
                     xo_err *err);
+
+/*
+ * Reads process/no-new-privileges, process/capabilities and
+ * process/rlimits (version 3) of the process node at `node`; for
+ * bootspec.c.
+ */
+int boot_spec_parse_privileges(struct boot_spec *spec, const void *fdt,
+                               int node, xo_err *err);
 
 /* Frees what *spec owns; safe on a zeroed or already freed spec. */
 void boot_spec_free(struct boot_spec *spec);

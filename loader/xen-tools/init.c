@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,7 +32,7 @@
 #include "report.h"
 #include "run.h"
 #include "safepath.h"
-#include "user.h"
+#include "common/user.h"
 
 #define GUEST_STAGING "/xl-oci"
 #define STOP_ARG "xl-oci-stop"
@@ -121,6 +122,10 @@ static _Noreturn void loader_main(const struct loader_env *env,
     xo_err err = XO_ERR_INIT;
     sigset_t set;
     run_block_signals(&set);
+    /* A domain's PID 1 starts with the kernel's 022; the host test mode
+     * must not inherit a shell's, or directories made for the container
+     * (a missing WorkingDir, mount points) get other modes. */
+    umask(022);
     cur_env = env;
     if (!env->host && guest_early(&err) < 0)
         fail(&err);
@@ -150,12 +155,13 @@ static _Noreturn void loader_main(const struct loader_env *env,
         fail(&err);
     close(cwdfd);
     close(rootfd);
-    if (net_setup(&spec, env->host ? 0 : env->device_wait_ms, &err) < 0 ||
+    if (net_setup(&spec, env->host && !env->host_net ? 0 : env->device_wait_ms,
+                  &err) < 0 ||
         mounts_switch_root(root, &err) < 0)
         fail(&err);
 
-    struct user_ids ids;
-    if (user_resolve(&ids, spec.user, "/etc", &err) < 0)
+    struct xo_user_ids ids;
+    if (xo_user_resolve(&ids, spec.user, "/etc", &err) < 0)
         fail(&err);
     int code = 0;
     if (run_container(&spec, &ids, &set, &code, &err) < 0) {
@@ -171,13 +177,13 @@ static _Noreturn void loader_main(const struct loader_env *env,
 
 static _Noreturn void usage(int code)
 {
-    fprintf(code ? stderr : stdout,
-            "usage: init --host-test --spec FILE [--report DIR] "
-            "[--dev DEV=PATH]...\n"
-            "       init --check-spec FILE\n"
-            "       init " STOP_ARG "\n"
-            "As PID 1 of a domain it takes no arguments; see "
-            "xl-oci-loader(7).\n");
+    fprintf(
+        code ? stderr : stdout,
+        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]...\n"
+        "       init --check-spec FILE\n"
+        "       init " STOP_ARG "\n"
+        "As PID 1 of a domain it takes no arguments; see "
+        "xl-oci-loader(7).\n");
     exit(code);
 }
 
@@ -207,8 +213,11 @@ static int host_test(struct loader_env *env, const char *spec_path,
     if (pid == 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         xo_err err = XO_ERR_INIT;
-        if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) <
-                0 ||
+        /* --host-net keeps the caller's network namespace (a test's own
+         * `unshare -n`), where a veth with the vif's MAC stands in. */
+        int ns = CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |
+                 (env->host_net ? 0 : CLONE_NEWNET);
+        if (unshare(ns) < 0 ||
             mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
             mount("tmpfs", staging, "tmpfs", 0, "mode=0700") < 0) {
             xo_err_sys(&err, "host test namespaces");
@@ -271,6 +280,7 @@ int main(int argc, char **argv)
 
     static const struct option opts[] = {
         {"host-test", no_argument, NULL, 'H'},
+        {"host-net", no_argument, NULL, 'N'},
         {"spec", required_argument, NULL, 's'},
         {"report", required_argument, NULL, 'r'},
         {"dev", required_argument, NULL, 'd'},
@@ -284,6 +294,9 @@ int main(int argc, char **argv)
         switch (c) {
         case 'H':
             env.host = true;
+            break;
+        case 'N':
+            env.host_net = true;
             break;
         case 's':
             spec_path = optarg;

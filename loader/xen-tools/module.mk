@@ -14,15 +14,17 @@
 XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
-XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/report.c \
-	$(XT)/mounts.c $(XT)/safepath.c $(XT)/user.c $(XT)/run.c \
+XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/bootspec_privileges.c \
+	$(XT)/report.c $(XT)/privileges.c \
+	$(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
-	common/abi/guest_report.c
+	common/user.c common/abi/guest_report.c common/abi/capabilities.c \
+	common/abi/rlimits.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
-# The boot spec reader and user resolution are also in the host library so
+# The boot spec reader and safe paths are also in the host library so
 # unit tests (and domcfg's writer tests) run them against real blobs.
-LIB_SRCS += $(XT)/bootspec.c $(XT)/user.c $(XT)/safepath.c
+LIB_SRCS += $(XT)/bootspec.c $(XT)/bootspec_privileges.c $(XT)/safepath.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)
@@ -30,8 +32,7 @@ $(XT_OUT)/init: $(XT_INIT_OBJS)
 	$(CC) -static -o $@ $^ -lxenstore -lxentoolcore -lfdt $(LDFLAGS)
 
 BIN_TARGETS += $(XT_OUT)/init
-UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-user.c \
-	tests/unit/test-report-chain.c
+UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-report-chain.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio

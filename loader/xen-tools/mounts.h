@@ -28,6 +28,7 @@ struct devmap {
 
 struct loader_env {
     bool host;           /* host test mode */
+    bool host_net;       /* host test mode in the caller's net namespace */
     const char *staging; /* where lower/, rw/, root/ are made */
     struct devmap devmap[LOADER_MAX_DEVMAP];
     size_t ndevmap;

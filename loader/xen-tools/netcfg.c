@@ -1,8 +1,10 @@
 /* netcfg.c: interfaces, routes and /etc files (see netcfg.h). */
-#include "netcfg.h"
+#include "loader/xen-tools/netcfg.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <net/route.h>
 #include <netinet/in.h>
@@ -14,8 +16,12 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+/* After netinet/in.h, which it defers to for the common definitions. */
+#include <linux/ipv6.h>
 
-#include "safepath.h"
+#include "common/fileio.h"
+#include "loader/xen-tools/report.h"
+#include "loader/xen-tools/safepath.h"
 
 static int parse_mac(const char *s, unsigned char mac[6])
 {
@@ -45,6 +51,25 @@ static int parse_cidr(const char *s, struct in_addr *addr, struct in_addr *mask)
         inet_pton(AF_INET, buf, addr) != 1)
         return -1;
     mask->s_addr = plen ? htonl(0xffffffffU << (32 - plen)) : 0;
+    return 0;
+}
+
+/* "X::Y/N" -> address and prefix length (the reader checked the syntax). */
+static int parse_cidr6(const char *s, struct in6_addr *addr, unsigned *plen)
+{
+    char buf[INET6_ADDRSTRLEN + 1];
+    const char *slash = strchr(s, '/');
+    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+        return -1;
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    char *end;
+    errno = 0;
+    long n = strtol(slash + 1, &end, 10);
+    if (!slash[1] || *end || errno || n < 1 || n > 128 ||
+        inet_pton(AF_INET6, buf, addr) != 1)
+        return -1;
+    *plen = (unsigned)n;
     return 0;
 }
 
@@ -103,11 +128,66 @@ static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
     }
 }
 
+/*
+ * Duplicate address detection would keep a new IPv6 address tentative
+ * (unusable) for a second or more; the host hands out every address, so
+ * none can be duplicate on the network: turn it off for this interface,
+ * which is what `ip addr add ... nodad` does per address.
+ */
+static int no_dad(const char *name, xo_err *err)
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "interface %s: IPv6 not available (%s)", name,
+                          path);
+    int r = xo_write_all(fd, "0\n", 2);
+    close(fd);
+    return r < 0 ? xo_err_sys(err, "interface %s: write %s", name, path) : 0;
+}
+
+static int setup_ipv6(const char *name, const struct bs_iface *f, xo_err *err)
+{
+    struct in6_addr addr, gw;
+    unsigned plen;
+    if (parse_cidr6(f->address6, &addr, &plen) < 0)
+        return xo_err_set(err, EINVAL,
+                          "interface %s: address6 %s: not IPv6/prefix", f->mac,
+                          f->address6);
+    if (f->gateway6 && inet_pton(AF_INET6, f->gateway6, &gw) != 1)
+        return xo_err_set(err, EINVAL,
+                          "interface %s: gateway6 %s: not an IPv6 address",
+                          f->mac, f->gateway6);
+    int sk = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (sk < 0)
+        return xo_err_sys(err, "interface %s: IPv6 socket", name);
+    int rc = 0;
+    struct in6_ifreq ifr6 = {.ifr6_addr = addr,
+                             .ifr6_prefixlen = plen,
+                             .ifr6_ifindex = (int)if_nametoindex(name)};
+    if (no_dad(name, err) < 0)
+        rc = -1;
+    else if (ioctl(sk, SIOCSIFADDR, &ifr6) < 0 && errno != EEXIST)
+        rc =
+            xo_err_sys(err, "interface %s: set address6 %s", name, f->address6);
+    if (rc == 0 && f->gateway6) {
+        struct in6_rtmsg rt = {.rtmsg_gateway = gw,
+                               .rtmsg_flags = RTF_UP | RTF_GATEWAY,
+                               .rtmsg_metric = 1,
+                               .rtmsg_ifindex = ifr6.ifr6_ifindex};
+        if (ioctl(sk, SIOCADDRT, &rt) < 0 && errno != EEXIST)
+            rc = xo_err_sys(err, "interface %s: IPv6 default route via %s",
+                            name, f->gateway6);
+    }
+    close(sk);
+    return rc;
+}
+
 static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
-                       xo_err *err)
+                       char name[IFNAMSIZ], xo_err *err)
 {
     unsigned char mac[6];
-    char name[IFNAMSIZ];
     struct in_addr addr = {0}, mask = {0}, gw = {0};
     if (parse_mac(f->mac, mac) < 0)
         return xo_err_set(err, EINVAL, "interface mac %s: not a MAC address",
@@ -123,6 +203,13 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
     if (wait_by_mac(sk, mac, name, wait_ms) < 0)
         return xo_err_set(err, ENODEV, "no network interface with MAC %s",
                           f->mac);
+    if (f->mtu) {
+        struct ifreq ifr = {0};
+        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+        ifr.ifr_mtu = (int)f->mtu;
+        if (ioctl(sk, SIOCSIFMTU, &ifr) < 0)
+            return xo_err_sys(err, "interface %s: set MTU %u", name, f->mtu);
+    }
     if (f->address) {
         struct ifreq ifr = {0};
         snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
@@ -148,7 +235,71 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
             return xo_err_sys(err, "interface %s: default route via %s", name,
                               f->gateway);
     }
+    if (f->address6 && setup_ipv6(name, f, err) < 0)
+        return -1;
     return 0;
+}
+
+/* Appends "ADDR/PREFIX" to a space-separated list, at most `max` items. */
+static void list_add(char *list, size_t len, unsigned *n, unsigned max,
+                     int family, const void *addr, unsigned plen)
+{
+    char a[INET6_ADDRSTRLEN];
+    if (*n >= max || !inet_ntop(family, addr, a, sizeof(a)))
+        return;
+    size_t used = strlen(list);
+    snprintf(list + used, len - used, "%s%s/%u", used ? " " : "", a, plen);
+    (*n)++;
+}
+
+static unsigned mask_len(const struct sockaddr *sa)
+{
+    unsigned n = 0;
+    if (sa->sa_family == AF_INET) {
+        uint32_t m = ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr);
+        for (; m & 0x80000000U; m <<= 1)
+            n++;
+    } else {
+        const uint8_t *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+        for (int i = 0; i < 16 && b[i] == 0xff; i++)
+            n += 8;
+        for (uint8_t c = n < 128 ? b[n / 8] : 0; c & 0x80; c <<= 1)
+            n++;
+    }
+    return n;
+}
+
+/*
+ * Reports what the kernel now holds on interface `index` (name): its
+ * IPv4 and global IPv6 addresses, read back with getifaddrs(), so the
+ * report says what was configured, not what was asked for.
+ */
+static void report_iface(size_t index, const char *name, const char *mac)
+{
+    char v4[GUEST_REPORT_VALUE_MAX + 1] = "",
+                                     v6[GUEST_REPORT_VALUE_MAX + 1] = "";
+    unsigned n4 = 0, n6 = 0;
+    struct ifaddrs *ifs = NULL;
+    if (getifaddrs(&ifs) == 0) {
+        for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
+            if (!i->ifa_addr || !i->ifa_netmask || strcmp(i->ifa_name, name))
+                continue;
+            if (i->ifa_addr->sa_family == AF_INET) {
+                const struct sockaddr_in *a = (void *)i->ifa_addr;
+                list_add(v4, sizeof(v4), &n4, GUEST_REPORT_NET_MAX_ADDRS,
+                         AF_INET, &a->sin_addr, mask_len(i->ifa_netmask));
+            } else if (i->ifa_addr->sa_family == AF_INET6) {
+                const struct sockaddr_in6 *a = (void *)i->ifa_addr;
+                /* fe80::/10 is the kernel's own, not configured by us. */
+                if (IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr))
+                    continue;
+                list_add(v6, sizeof(v6), &n6, GUEST_REPORT_NET_MAX_ADDRS,
+                         AF_INET6, &a->sin6_addr, mask_len(i->ifa_netmask));
+            }
+        }
+        freeifaddrs(ifs);
+    }
+    report_net(index, mac, v4, v6);
 }
 
 int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
@@ -159,9 +310,12 @@ int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
     if (sk < 0)
         return xo_err_sys(err, "socket");
     int rc = if_up(sk, "lo", err);
+    char names[BS_MAX_IFACES][IFNAMSIZ];
     for (size_t i = 0; i < spec->nifaces && rc == 0; i++)
-        rc = setup_iface(sk, &spec->ifaces[i], wait_ms, err);
+        rc = setup_iface(sk, &spec->ifaces[i], wait_ms, names[i], err);
     close(sk);
+    for (size_t i = 0; i < spec->nifaces && rc == 0; i++)
+        report_iface(i, names[i], spec->ifaces[i].mac);
     return rc;
 }
 
@@ -193,7 +347,7 @@ int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
     if (safepath_write(rootfd, "/etc/hosts", buf, (size_t)n, 0644, err) < 0)
         return -1;
 
-    if (spec->ndns == 0)
+    if (spec->ndns == 0 && spec->nsearch == 0)
         return 0;
     size_t len = 0;
     for (size_t i = 0; i < spec->ndns; i++) {
@@ -205,5 +359,9 @@ int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
         len += (size_t)snprintf(buf + len, sizeof(buf) - len, "nameserver %s\n",
                                 spec->dns[i]);
     }
+    for (size_t i = 0; i < spec->nsearch; i++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s%s",
+                                i ? " " : "search ", spec->search[i],
+                                i + 1 == spec->nsearch ? "\n" : "");
     return safepath_write(rootfd, "/etc/resolv.conf", buf, len, 0644, err);
 }

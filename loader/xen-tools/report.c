@@ -4,7 +4,9 @@
  */
 #include "loader/xen-tools/report.h"
 
+#include <ctype.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -62,6 +64,31 @@ static void put(const char *key, const char *value)
         if (fd >= 0)
             close(fd);
     }
+}
+
+void report_net(size_t index, const char *mac, const char *ipv4,
+                const char *ipv6)
+{
+    if (index >= GUEST_REPORT_NET_MAX_IFACES)
+        return;
+    char dir[32], key[48];
+    snprintf(dir, sizeof(dir), GUEST_REPORT_NET_DIR "/%zu", index);
+    if (dirfd_ >= 0) {
+        /* The test directory needs the nodes xenstore makes by itself. */
+        mkdirat(dirfd_, GUEST_REPORT_NET_DIR, 0755);
+        mkdirat(dirfd_, dir, 0755);
+    }
+    char lower[18];
+    snprintf(lower, sizeof(lower), "%s", mac);
+    for (char *p = lower; *p; p++)
+        *p = (char)tolower((unsigned char)*p);
+    snprintf(key, sizeof(key), "%s/" GUEST_REPORT_NET_KEY_MAC, dir);
+    put(key, lower);
+    snprintf(key, sizeof(key), "%s/" GUEST_REPORT_NET_KEY_IPV4, dir);
+    put(key, ipv4);
+    snprintf(key, sizeof(key), "%s/" GUEST_REPORT_NET_KEY_IPV6, dir);
+    put(key, ipv6);
+    report_marker("net %zu %s ipv4 [%s] ipv6 [%s]", index, lower, ipv4, ipv6);
 }
 
 void report_phase(enum guest_phase phase)

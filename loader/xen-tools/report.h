@@ -11,6 +11,8 @@
 #ifndef XL_OCI_LOADER_REPORT_H
 #define XL_OCI_LOADER_REPORT_H
 
+#include <stddef.h>
+
 #include "common/abi/guest_report.h"
 #include "common/error.h"
 
@@ -26,6 +28,11 @@ void report_marker(const char *fmt, ...) XO_PRINTF(1, 2);
 
 void report_phase(enum guest_phase phase);
 void report_exit_code(int code);
+
+/* Writes net/<index>/{mac,ipv4,ipv6} (common/abi/guest_report.h); the
+ * lists are space-separated "ADDR/PREFIX" entries. */
+void report_net(size_t index, const char *mac, const char *ipv4,
+                const char *ipv6);
 
 /*
  * Writes error (cut to GUEST_REPORT_VALUE_MAX bytes, which dom0 always

@@ -7,16 +7,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "privileges.h"
 #include "report.h"
 
 #define DEFAULT_PATH                                                           \
     "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define MAX_ENV (BS_MAX_ENV + 2)
 
 /* What a child that failed before or at exec tells its parent. */
 struct child_error {
@@ -91,19 +92,24 @@ static void exec_path(const char *file, char *const *argv, char *const *env)
 }
 
 static _Noreturn void child(const struct boot_spec *spec,
-                            const struct user_ids *ids, char *const *env,
+                            const struct xo_user_ids *ids, char *const *env,
                             int errfd)
 {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
+    const char *what = "";
+    if (priv_before_user(spec, ids, &what) < 0)
+        child_fail(errfd, errno, what);
     if (setgroups(ids->ngroups, ids->groups) < 0)
         child_fail(errfd, errno, "setgroups");
     if (setgid(ids->gid) < 0)
         child_fail(errfd, errno, "setgid");
     if (setuid(ids->uid) < 0)
         child_fail(errfd, errno, "setuid");
+    if (priv_after_user(spec, &what) < 0)
+        child_fail(errfd, errno, what);
     if (chdir(spec->cwd) < 0)
         child_fail(errfd, errno, spec->cwd);
     exec_path(spec->args[0], (char *const *)spec->args, env);
@@ -112,7 +118,8 @@ static _Noreturn void child(const struct boot_spec *spec,
 
 /* Builds the environment: the spec's, plus HOME when it has none. */
 static void build_env(char **env, char *home, size_t homesz,
-                      const struct boot_spec *spec, const struct user_ids *ids)
+                      const struct boot_spec *spec,
+                      const struct xo_user_ids *ids)
 {
     size_t n = 0;
     for (size_t i = 0; i < spec->nenv; i++)
@@ -189,11 +196,16 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
     }
 }
 
-int run_container(const struct boot_spec *spec, const struct user_ids *ids,
+int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
                   const sigset_t *set, int *code_r, xo_err *err)
 {
-    static char *env[MAX_ENV];
-    char home[300];
+    /* The spec's env, HOME and the NULL: freed by the exit of PID 1. */
+    char **env = calloc(spec->nenv + 2, sizeof(*env));
+    if (!env) {
+        *code_r = 127;
+        return xo_err_set(err, ENOMEM, "out of memory for the environment");
+    }
+    static char home[300];
     build_env(env, home, sizeof(home), spec, ids);
 
     int pfd[2];

@@ -14,7 +14,7 @@
 
 #include "bootspec.h"
 #include "error.h"
-#include "user.h"
+#include "common/user.h"
 
 /* The signals PID 1 waits for; blocked from the start of main(). */
 void run_block_signals(sigset_t *set_r);
@@ -24,7 +24,7 @@ void run_block_signals(sigset_t *set_r);
  * the shell convention (128+N for signal N).  Returns -1 with *err set when
  * it could not be started (then *code_r is 126 or 127 like a shell's).
  */
-int run_container(const struct boot_spec *spec, const struct user_ids *ids,
+int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
                   const sigset_t *set, int *code_r, xo_err *err);
 
 /*

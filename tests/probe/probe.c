@@ -14,6 +14,14 @@
  *     raise SIG        send SIG to itself (default action)
  *     write PATH TEXT  write TEXT to PATH ("probe: write PATH: ok|error")
  *     read PATH        print PATH's first line ("probe: read PATH: ...")
+ *     cat PATH         print every line of PATH ("probe: cat PATH: ...")
+ *     stat PATH        "probe: stat PATH: UID:GID MODE TYPE" (lstat; MODE in
+ *                      octal, TYPE one of file dir link char block fifo sock)
+ *     ls DIR           "probe: ls DIR: NAME NAME ..." sorted, without . and ..
+ *     open PATH        open PATH for writing, as a logger opens /dev/stdout
+ *                      ("probe: open PATH: ok|error")
+ *     caps             the Cap* and NoNewPrivs lines of /proc/self/status
+ *     rlimits          "probe: rlimit NAME SOFT:HARD" for nofile and nproc
  *     zombies N        leave N orphans that exit at once (PID 1 must reap)
  *     count-zombies    print the number of zombie processes it can see
  *     hostile          act as a hostile guest towards dom0's xenstore: try
@@ -28,6 +36,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <signal.h>
@@ -35,6 +44,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,6 +113,81 @@ static void print_file(const char *prefix, const char *path, int all)
         }
     }
     fclose(f);
+}
+
+static void print_stat(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0) {
+        printf("probe: stat %s: error: %s\n", path, strerror(errno));
+        return;
+    }
+    const char *type = S_ISREG(st.st_mode)    ? "file"
+                       : S_ISDIR(st.st_mode)  ? "dir"
+                       : S_ISLNK(st.st_mode)  ? "link"
+                       : S_ISCHR(st.st_mode)  ? "char"
+                       : S_ISBLK(st.st_mode)  ? "block"
+                       : S_ISFIFO(st.st_mode) ? "fifo"
+                                              : "sock";
+    printf("probe: stat %s: %u:%u %o %s\n", path, (unsigned)st.st_uid,
+           (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777), type);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void print_ls(const char *path)
+{
+    DIR *d = opendir(path);
+    if (!d) {
+        printf("probe: ls %s: error: %s\n", path, strerror(errno));
+        return;
+    }
+    char *names[1024];
+    size_t n = 0;
+    struct dirent *e;
+    while (n < 1024 && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            names[n++] = strdup(e->d_name);
+    closedir(d);
+    qsort(names, n, sizeof(names[0]), cmp_names);
+    printf("probe: ls %s:", path);
+    for (size_t i = 0; i < n; i++) {
+        printf(" %s", names[i]);
+        free(names[i]);
+    }
+    printf("\n");
+}
+
+static void print_rlimits(void)
+{
+    static const struct {
+        const char *name;
+        int res;
+    } rl[] = {{"nofile", RLIMIT_NOFILE}, {"nproc", RLIMIT_NPROC}};
+    for (size_t i = 0; i < sizeof(rl) / sizeof(rl[0]); i++) {
+        struct rlimit r;
+        getrlimit(rl[i].res, &r);
+        char soft[32], hard[32];
+        snprintf(soft, sizeof(soft), "%llu", (unsigned long long)r.rlim_cur);
+        snprintf(hard, sizeof(hard), "%llu", (unsigned long long)r.rlim_max);
+        printf("probe: rlimit %s %s:%s\n", rl[i].name,
+               r.rlim_cur == RLIM_INFINITY ? "unlimited" : soft,
+               r.rlim_max == RLIM_INFINITY ? "unlimited" : hard);
+    }
+}
+
+static void print_caps(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    while (f && fgets(line, sizeof(line), f))
+        if (!strncmp(line, "Cap", 3) || !strncmp(line, "NoNewPrivs", 10))
+            printf("probe: %s", line);
+    if (f)
+        fclose(f);
 }
 
 static void zombies(long n)
@@ -241,6 +327,28 @@ static int run(char **argv, int argc, int i)
     } else if (!strcmp(c, "read")) {
         print_file("read ", a1 ? a1 : "", 0);
         return 2;
+    } else if (!strcmp(c, "cat")) {
+        char prefix[300];
+        snprintf(prefix, sizeof(prefix), "cat %s: ", a1 ? a1 : "");
+        print_file(prefix, a1 ? a1 : "", 1);
+        return 2;
+    } else if (!strcmp(c, "stat")) {
+        print_stat(a1 ? a1 : "");
+        return 2;
+    } else if (!strcmp(c, "ls")) {
+        print_ls(a1 ? a1 : "");
+        return 2;
+    } else if (!strcmp(c, "open")) {
+        int fd = a1 ? open(a1, O_WRONLY | O_CLOEXEC) : -1;
+        printf("probe: open %s: %s\n", a1 ? a1 : "?",
+               fd >= 0 ? "ok" : strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return 2;
+    } else if (!strcmp(c, "caps")) {
+        print_caps();
+    } else if (!strcmp(c, "rlimits")) {
+        print_rlimits();
     } else if (!strcmp(c, "zombies")) {
         zombies(num(a1, "count"));
         return 2;

@@ -3,10 +3,15 @@
 #
 # Each tests/golden/CASE/ holds app.cfg and the root volume's files
 # (image-config.json, optional passwd/group; a rootfs.erofs is made empty
-# unless the case has a file "no-rootfs").  In app.cfg, @RV@ stands for the
+# unless the case has a file "no-rootfs"; a file "loader-sizes" with lines
+# "FILE SIZE" makes a loader of sparse files in @WORK@/loader, as create
+# checks memory against it).  In app.cfg, @RV@ stands for the
 # root volume directory and @WORK@ for the case's scratch directory.  The
 # expected results are libxl.json, runtime.json, boot-spec.dts, or, for an
-# error case, error.txt (stderr) with exit status 1.
+# error case, error.txt (stderr) with exit status 1.  A case holding a
+# net-fixture (managed networks, oci_network) runs build/netfix/golden-net
+# instead, which renders through the same domcfg calls with the networks
+# resolved from the fixture rather than netback (see its source).
 #
 # UPDATE_GOLDEN=1 rewrites the expected files from the current output; read
 # the diff before committing it.
@@ -20,7 +25,7 @@ trap 'rm -rf "$scratch"' EXIT
 
 normalize() { sed "s|$1|@WORK@|g"; }
 
-for case in tests/golden/*/; do
+for case in ${GOLDEN_CASES:-tests/golden/*/}; do
     name=$(basename "$case")
     work=$scratch/$name
     mkdir -p "$work/rv" "$work/out"
@@ -28,11 +33,23 @@ for case in tests/golden/*/; do
         [ -f "$case/$f" ] && cp "$case/$f" "$work/rv/$f"
     done
     [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
+    if [ -f "$case/loader-sizes" ]; then
+        mkdir -p "$work/loader"
+        while read -r f size; do
+            truncate -s "$size" "$work/loader/$f"
+        done <"$case/loader-sizes"
+    fi
     sed -e "s|@RV@|$work/rv|g" -e "s|@WORK@|$work|g" "$case/app.cfg" \
         >"$work/app.cfg"
-    (cd "$work" && "$xloci" --root /golden/state create -N app.cfg \
-        --runtime-spec out/runtime.json --boot-spec out/boot-spec.dtb \
-        >out/libxl.json 2>out/error.txt)
+    if [ -f "$case/net-fixture" ]; then
+        (cd "$work" && "$top/build/netfix/golden-net" "$top/$case/net-fixture" \
+            app.cfg out/runtime.json out/boot-spec.dtb \
+            >out/libxl.json 2>out/error.txt)
+    else
+        (cd "$work" && "$xloci" --root /golden/state create -N app.cfg \
+            --runtime-spec out/runtime.json --boot-spec out/boot-spec.dtb \
+            >out/libxl.json 2>out/error.txt)
+    fi
     rc=$?
     if [ $rc -eq 0 ]; then
         dtc -q -I dtb -O dts "$work/out/boot-spec.dtb" >"$work/out/boot-spec.dts"

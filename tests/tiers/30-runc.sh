@@ -3,7 +3,9 @@
 # valid OCI bundle: runc (Debian's 1.1.5; crun 1.8.1 refuses these machines'
 # hybrid cgroup layout) runs it for real on a tiny busybox rootfs, and what
 # the process sees (args, env, cwd, uid/gid, host name, exit status) is what
-# app.cfg and the image config said.
+# app.cfg and the image config said.  The bundle's rootfs is laid out as the
+# loader lays out a domain's root: the image as a read-only EROFS mount,
+# under an overlay whose upper layer is a tmpfs.
 #
 # Needs root (runc creates namespaces) and installs runc and busybox-static
 # with apt-get when they are missing.
@@ -31,15 +33,16 @@ scratch=$(mktemp -d /tmp/xl-oci-runc.XXXXXX)
 ids=()
 cleanup() {
     for id in "${ids[@]}"; do runc delete -f "$id" >/dev/null 2>&1; done
+    umount -q "$scratch/bundle/rootfs" "$scratch/rw" "$scratch/lower" 2>/dev/null
     rm -rf "$scratch"
 }
 trap cleanup EXIT
 
-# The rootfs: static busybox and its applets, a passwd/group, a few dirs.
-rootfs=$scratch/bundle/rootfs
+# The image: static busybox and its applets, a passwd/group, a few dirs.
+rootfs=$scratch/tree
 mkdir -p "$rootfs"/{bin,etc,srv,proc,sys,dev,tmp}
 cp /bin/busybox "$rootfs/bin/busybox"
-for a in sh echo id pwd hostname cat env ls; do
+for a in sh echo id pwd hostname cat env ls stat; do
     ln -s busybox "$rootfs/bin/$a"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' \
@@ -47,11 +50,24 @@ printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' \
 printf 'root:x:0:\napp:x:1235:\nstaff:x:50:app\n' >"$rootfs/etc/group"
 
 # The root volume: the image's passwd/group copies beside the image config
-# (names resolve without mounting the rootfs) and an empty rootfs image.
+# (names resolve without mounting the rootfs) and the rootfs image.
 rv=$scratch/rv
 mkdir -p "$rv"
 cp "$rootfs/etc/passwd" "$rootfs/etc/group" "$rv/"
-: >"$rv/rootfs.erofs"
+mkfs.erofs --quiet "$rv/rootfs.erofs" "$rootfs" >/dev/null || {
+    echo "not ok - mkfs.erofs of the test image"
+    exit 1
+}
+# The bundle's rootfs, as the loader builds a domain's root.
+mkdir -p "$scratch/lower" "$scratch/rw" "$scratch/bundle/rootfs"
+if ! mount -t erofs -o ro,loop "$rv/rootfs.erofs" "$scratch/lower" ||
+    ! mount -t tmpfs -o mode=0755 tmpfs "$scratch/rw" ||
+    ! mkdir -p "$scratch/rw/upper" "$scratch/rw/work" ||
+    ! mount -t overlay overlay -o "lowerdir=$scratch/lower,upperdir=$scratch/rw/upper,workdir=$scratch/rw/work" \
+        "$scratch/bundle/rootfs"; then
+    echo "not ok - bundle rootfs (erofs under an overlay)"
+    exit 1
+fi
 cat >"$rv/image-config.json" <<'JSON'
 {"architecture": "amd64", "os": "linux",
  "config": {"Env": ["PATH=/bin", "FOO=image", "BAR=keep"],
@@ -109,8 +125,32 @@ run "numeric user, no passwd entry" "4321 4322" 0 \
     'oci_user = "4321:4322"' 'oci_cmd = [ "echo $(id -u) $(id -g)" ]'
 run "named user from passwd" "1234 1235 50" 0 \
     'oci_user = "app"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G | tr \" \" \"\n\" | grep -x 50)" ]'
+run "oci_entrypoint [\"\"] means no entrypoint: the cmd runs" "no-entrypoint" 0 \
+    'oci_entrypoint = [ "" ]' 'oci_cmd = [ "/bin/echo", "no-entrypoint" ]'
+run "numeric user: primary gid and /etc/group memberships" "1234 1235 1235 50" 0 \
+    'oci_user = "1234"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G)" ]'
+run "explicit group: no /etc/group memberships" "1234 50 50" 0 \
+    'oci_user = "app:staff"' 'oci_cmd = [ "echo $(id -u) $(id -g) $(id -G)" ]'
+run "missing WorkingDir is created, owned by root, 0755" "/home/op 0:0 755" 0 \
+    'oci_workdir = "/home/op"' 'oci_user = "app"' \
+    'oci_cmd = [ "echo $(pwd) $(stat -c %u:%g /home/op) $(stat -c %a /home/op)" ]'
+if [ -d "$scratch/rw/upper/home/op" ]; then
+    echo "ok - runc: the missing WorkingDir was made in the writable layer"
+else
+    echo "not ok - runc: the missing WorkingDir was made in the writable layer"
+    status=1
+fi
+run "5000 env entries of 10 bytes" "5000 vvvv" 0 \
+    "oci_env = [ $(python3 -c 'print(", ".join(["\"K%04d=vvvv\"" % i for i in range(5000)]))') ]" \
+    'oci_cmd = [ "echo $(env | grep -c ^K) $K4999" ]'
 run "host name" "web-1" 0 'oci_hostname = "web-1"' 'oci_cmd = [ "hostname" ]'
 run "exit status" "" 42 'oci_cmd = [ "exit 42" ]'
-run "read-only root" "ro" 0 \
+run "writable root, as in a domain" "rw" 0 \
     'oci_cmd = [ "touch /x 2>/dev/null && echo rw || echo ro" ]'
+if [ -f "$scratch/rw/upper/x" ]; then
+    echo "ok - runc: a write to / lands in the writable layer"
+else
+    echo "not ok - runc: a write to / lands in the writable layer"
+    status=1
+fi
 exit $status

@@ -38,7 +38,7 @@ mkimage() {
     cp "$probe" "$r/bin/probe"
     ln -s /tmp "$r/escape"
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
-    printf 'root:x:0:\napp:x:1000:\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
+    printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
     echo "from-image" >"$r/etc/marker"
     mkfs.erofs --quiet "$T/root.erofs" "$r" >/dev/null || return 1
     truncate -s 16M "$T/vol-rw.ext4" "$T/vol-ro.ext4"
@@ -68,7 +68,11 @@ defaults() {
     USERSPEC=''
     SIG=15
     TMO=10
-    VERSION=1
+    VERSION=3
+    CAPS='"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE"'
+    PRIV="no-new-privileges;
+        capabilities { bounding = $CAPS; effective = $CAPS; permitted = $CAPS; inheritable; ambient; };
+        rlimits { RLIMIT_NOFILE = /bits/ 64 <1024 1024>; };"
     HOST=app1
     ROOTFS='rootfs { device = "/dev/xvda"; fstype = "erofs"; };'
     WRITABLE='writable { type = "tmpfs"; size = "16m"; };'
@@ -91,6 +95,7 @@ spec() {
         stop-signal = ${SIGRAW:-<$SIG>};
         stop-timeout = <$TMO>;
         $PROCEXTRA
+        $PRIV
     };
     $ROOTFS
     $WRITABLE
@@ -136,6 +141,16 @@ check "cwd created and entered" has basic "probe: cwd /work/dir"
 check "hostname set" has basic "probe: hostname app1"
 check "exit 0 reported (phase, exit-code, marker)" exited basic 0
 
+# A WorkingDir the image lacks is made as runc makes it: mkdir -p as root,
+# mode 0755, in the writable layer, before the user is switched.
+defaults
+ARGS='"probe", "cwd", "stat", "/home/op", "stat", "/home/op/deep", "exit", "0"'
+CWD=/home/op/deep; USERSPEC=app
+spec workdir && (umask 077 && run workdir)
+check "missing WorkingDir entered by a non-root user" has workdir "probe: cwd /home/op/deep"
+check "missing WorkingDir made root-owned 0755 (runc's mkdir -p)" \
+    eval 'has workdir "probe: stat /home/op: 0:0 755 dir" && has workdir "probe: stat /home/op/deep: 0:0 755 dir"'
+
 defaults
 ARGS='"/bin/probe", "env", "exit", "0"'
 ENV='"PATH=/nowhere", "HOME=/custom"'
@@ -148,12 +163,17 @@ user_case() { # USER EXPECTED-IDS-LINE
     spec user && run user
     check "user '$1' -> $2" has user "probe: $2"
 }
-user_case "" "uid=0 gid=0 groups="
-user_case "1234" "uid=1234 gid=0 groups="
-user_case "1234:55" "uid=1234 gid=55 groups="
-user_case "app" "uid=1000 gid=1000 groups=2000,3000"
-user_case "app:extra" "uid=1000 gid=2000 groups=2000,3000"
-user_case "1000:other" "uid=1000 gid=3000 groups=2000,3000"
+# The primary gid is always a supplementary group (CVE-2022-36109,
+# CVE-2023-25173); an explicit group adds no /etc/group memberships.  The
+# kernel keeps the list sorted.
+user_case "" "uid=0 gid=0 groups=0,3000"
+user_case "1234" "uid=1234 gid=0 groups=0"
+user_case "1234:55" "uid=1234 gid=55 groups=55"
+user_case "app" "uid=1000 gid=1000 groups=50,1000,2000,3000"
+user_case "1000" "uid=1000 gid=1000 groups=50,1000,2000,3000"
+user_case "app:staff" "uid=1000 gid=50 groups=50"
+user_case "app:extra" "uid=1000 gid=2000 groups=2000"
+user_case "1000:other" "uid=1000 gid=3000 groups=3000"
 defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
 spec userhome && run userhome
 check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"
@@ -163,6 +183,45 @@ check "unknown user name fails naming it" failed baduser "user nosuchuser: no su
 defaults; USERSPEC=app:nosuchgroup
 spec badgroup && run badgroup
 check "unknown group name fails naming it" failed badgroup "group nosuchgroup: no such group"
+
+# --- privileges: Docker's 14 capabilities, rlimits, no_new_privs ------------
+# 0xa80425fb is Docker's default set; inheritable and ambient stay empty.
+defaults; ARGS='"probe", "caps", "rlimits", "exit", "0"'
+spec caps && run caps
+check "root: bounding set is Docker's 14" has caps "probe: CapBnd:	00000000a80425fb"
+check "root: effective and permitted are the 14" \
+    eval 'has caps "probe: CapEff:	00000000a80425fb" && has caps "probe: CapPrm:	00000000a80425fb"'
+check "inheritable and ambient empty" \
+    eval 'has caps "probe: CapInh:	0000000000000000" && has caps "probe: CapAmb:	0000000000000000"'
+check "no_new_privs set" has caps "probe: NoNewPrivs:	1"
+check "RLIMIT_NOFILE 1024:1024 from the spec" has caps "probe: rlimit nofile 1024:1024"
+defaults; ARGS='"probe", "caps", "exit", "0"'; USERSPEC=app
+spec capsuser && run capsuser
+check "non-root user: no effective capabilities, bounding kept" \
+    eval 'has capsuser "probe: CapEff:	0000000000000000" && has capsuser "probe: CapBnd:	00000000a80425fb"'
+defaults; ARGS='"probe", "caps", "rlimits", "exit", "0"'
+hostbnd=$(sed -n 's/^CapBnd:\t//p' /proc/self/status)
+# Every capability this host lets us hold (a privileged domain gets all).
+ALLCAPS=$(python3 -c 'import sys; m=int(sys.argv[1], 16); n=["CHOWN","DAC_OVERRIDE","DAC_READ_SEARCH","FOWNER","FSETID","KILL","SETGID","SETUID","SETPCAP","LINUX_IMMUTABLE","NET_BIND_SERVICE","NET_BROADCAST","NET_ADMIN","NET_RAW","IPC_LOCK","IPC_OWNER","SYS_MODULE","SYS_RAWIO","SYS_CHROOT","SYS_PTRACE","SYS_PACCT","SYS_ADMIN","SYS_BOOT","SYS_NICE","SYS_RESOURCE","SYS_TIME","SYS_TTY_CONFIG","MKNOD","LEASE","AUDIT_WRITE","AUDIT_CONTROL","SETFCAP","MAC_OVERRIDE","MAC_ADMIN","SYSLOG","WAKE_ALARM","BLOCK_SUSPEND","AUDIT_READ","PERFMON","BPF","CHECKPOINT_RESTORE"]; print(", ".join("\"CAP_%s\"" % x for i, x in enumerate(n) if m >> i & 1))' "$hostbnd")
+PRIV="capabilities { bounding = $ALLCAPS; effective = $ALLCAPS; permitted = $ALLCAPS; inheritable; ambient; };
+        rlimits { RLIMIT_NOFILE = /bits/ 64 <4096 8192>; RLIMIT_NPROC = /bits/ 64 <500 500>; };"
+spec privileged && run privileged
+check "privileged: every capability there is ($hostbnd), no no_new_privs" \
+    eval 'has privileged "probe: CapEff:	$hostbnd" && has privileged "probe: NoNewPrivs:	0"'
+check "rlimits as the spec says (nofile 4096:8192, nproc 500:500)" \
+    eval 'has privileged "probe: rlimit nofile 4096:8192" && has privileged "probe: rlimit nproc 500:500"'
+defaults; VERSION=1; PRIV=''; ARGS='"probe", "caps", "exit", "0"'
+spec capsv1 && run capsv1
+check "a version 1 spec (no capabilities) keeps the old behaviour" \
+    has capsv1 "probe: CapBnd:	$hostbnd"
+# fds 0-2 belong to the container's user: it can reopen its stdout.
+defaults; ARGS='"probe", "open", "/proc/self/fd/1", "exit", "0"'; USERSPEC=app
+spec stdio
+mkdir -p "$T/stdio.rep"
+timeout 60 "$init" --host-test --spec "$T/stdio.dtb" --report "$T/stdio.rep" \
+    --dev /dev/xvda="$loop_root" 2>&1 | cat >"$T/stdio.out"
+check "a non-root entrypoint reopens its stdout (a pipe here)" \
+    has stdio "probe: open /proc/self/fd/1: ok"
 
 # --- exit codes -----------------------------------------------------------
 for c in 1 42; do
@@ -299,6 +358,71 @@ spec nonic && run nonic
 check "network: missing interface fails naming the MAC" \
     failed nonic "no network interface with MAC 00:16:3e:00:00:01"
 
+# --- managed network: a veth stands in for the vif ---------------------------
+# The loader runs with --host-net inside this test's own network namespace
+# (unshare -n), where one end of a veth pair has the vif's MAC; the other
+# end, up, is the "bridge" side.  What the loader configured is read back
+# from that namespace after it exits, and resolv.conf from the writable
+# layer on disk.
+defaults
+ARGS='"probe", "read", "/etc/hosts", "exit", "0"'
+WRITABLE='writable { type = "disk"; device = "/dev/xvdb"; fstype = "ext4"; };'
+EXTRA='network {
+        #address-cells = <1>; #size-cells = <0>;
+        dns = "10.88.0.1", "fd00:88::1";
+        search = "default", "corp.example";
+        interface@0 {
+            reg = <0>;
+            mac = "00:16:3e:0a:0b:0c";
+            address = "10.88.0.12/24";
+            gateway = "10.88.0.1";
+            address6 = "fd00:88::c/64";
+            gateway6 = "fd00:88::1";
+            mtu = <1400>;
+        };
+    };'
+spec vethnet
+mkdir -p "$T/vethnet.rep"
+unshare -n bash -c '
+    ip link add xo-guest type veth peer name xo-host &&
+    ip link set xo-guest address 00:16:3E:0A:0B:0C &&
+    ip link set xo-host up || exit 99
+    timeout 60 "$1" --host-test --host-net --spec "$2/vethnet.dtb" \
+        --report "$2/vethnet.rep" --dev /dev/xvda="$3" --dev /dev/xvdb="$4" \
+        >"$2/vethnet.out" 2>&1
+    echo $? >"$2/vethnet.rc"
+    ip -o -4 addr show dev xo-guest >"$2/vethnet.addr4"
+    ip -o -6 addr show dev xo-guest scope global >"$2/vethnet.addr6"
+    ip -4 route show default >"$2/vethnet.route4"
+    ip -6 route show default >"$2/vethnet.route6"
+    ip -o link show dev xo-guest | sed -n "s/.* mtu \([0-9]*\) .*/\1/p" >"$2/vethnet.mtu"
+' veth "$init" "$T" "$loop_root" "$loop_rw"
+showfile() { echo "# $1: $(tr '\n' '|' <"$T/vethnet.$1" 2>/dev/null)"; }
+check "veth: loader exits 0 with the vif's MAC present" exited vethnet 0
+check "veth: IPv4 address 10.88.0.12/24" \
+    eval 'grep -q "inet 10.88.0.12/24 " "$T/vethnet.addr4" || { showfile addr4; false; }'
+check "veth: IPv6 address fd00:88::c/64, not tentative (nodad)" \
+    eval 'grep -q "inet6 fd00:88::c/64 " "$T/vethnet.addr6" && ! grep -q tentative "$T/vethnet.addr6" || { showfile addr6; false; }'
+check "veth: IPv4 default route via 10.88.0.1" \
+    eval 'grep -q "^default via 10.88.0.1 dev xo-guest" "$T/vethnet.route4" || { showfile route4; false; }'
+check "veth: IPv6 default route via fd00:88::1" \
+    eval 'grep -q "^default via fd00:88::1 dev xo-guest" "$T/vethnet.route6" || { showfile route6; false; }'
+check "veth: MTU 1400" eval 'test "$(cat "$T/vethnet.mtu")" = 1400 || { showfile mtu; false; }'
+check "veth: /etc/hosts names the container by its address" \
+    has vethnet "probe: read /etc/hosts: 127.0.0.1"
+mount -o ro "$T/vol-rw.ext4" "$T/check"
+printf 'nameserver 10.88.0.1\nnameserver fd00:88::1\nsearch default corp.example\n' >"$T/resolv.want"
+check "veth: resolv.conf (nameservers, search) in the writable layer" \
+    cmp -s "$T/check/upper/etc/resolv.conf" "$T/resolv.want"
+check "veth: /etc/hosts in the writable layer names 10.88.0.12" \
+    grep -q "^10.88.0.12	app1$" "$T/check/upper/etc/hosts"
+umount -q "$T/check"
+check "veth: reported net/0/mac in lower case" test "$(rep vethnet net/0/mac)" = 00:16:3e:0a:0b:0c
+check "veth: reported net/0/ipv4 is what the kernel holds" test "$(rep vethnet net/0/ipv4)" = 10.88.0.12/24
+check "veth: reported net/0/ipv6 (global only)" test "$(rep vethnet net/0/ipv6)" = fd00:88::c/64
+check "veth: net report marker on the console" \
+    has vethnet "xl-oci-loader: net 0 00:16:3e:0a:0b:0c ipv4 [10.88.0.12/24] ipv6 [fd00:88::c/64]"
+
 # --- hostile and broken boot specs ----------------------------------------
 bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
     run "$1"
@@ -308,8 +432,20 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 }
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
-head -c 70000 /dev/zero >"$T/huge.dtb"; bad huge "larger than 65536 bytes"
-defaults; VERSION=2; spec v2; bad v2 "unsupported boot spec version 2"
+head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
+defaults; VERSION=4; spec v4; bad v4 "unsupported boot spec version 4"
+defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
+defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
+spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"
+defaults; PRIV='rlimits { RLIMIT_NOFILE = <1024 1024>; };'
+spec nocaps; bad nocaps "process/capabilities: missing"
+defaults; PRIV=${PRIV/\/bits\/ 64 <1024 1024>/<1 2>}
+spec rlsize; bad rlsize "process/rlimits/RLIMIT_NOFILE: 8 bytes, expected two 64-bit cells"
+defaults; PRIV=${PRIV/<1024 1024>/<2048 1024>}
+spec rlsoft; bad rlsoft "process/rlimits/RLIMIT_NOFILE: soft limit above the hard one"
+# A version 1 spec may not carry version 2 properties.
+defaults; VERSION=1; PRIV=''; EXTRA='network { search = "x"; };'; spec v1net
+bad v1net "network/search: not in boot spec version 1"
 defaults; ARGS='[70 72 6f 62 65]'; spec unterminated
 bad unterminated "process/args: last string not terminated"
 defaults; SIGRAW='[00 0f]'; spec u32size
@@ -332,11 +468,18 @@ spec dotdot; bad dotdot '".." is not allowed'
 defaults
 m=''; for i in $(seq 0 16); do m="$m mount@$i { device = \"/dev/xvdc\"; target = \"/m$i\"; fstype = \"ext4\"; options = \"\"; };"; done
 EXTRA="mounts { $m };"; spec manymounts; bad manymounts "at most 16 entries"
+# args and env are bounded by bytes as execve() bounds them, not by count.
 defaults
-ARGS=$(python3 -c 'print(", ".join(["\"x\""] * 257))'); spec manyargs
-bad manyargs "process/args: more than 256 entries"
-defaults; ARGS="\"$(head -c 5000 /dev/zero | tr '\0' a)\""; spec longarg
-bad longarg "entry 0 longer than 4096 bytes"
+ARGS='"probe", "env", "exit", "0"'
+ENV=$(python3 -c 'print(", ".join(["\"K%04d=vvvv\"" % i for i in range(5000)]))')
+spec manyenv && run manyenv
+check "5000 env entries of 10 bytes reach the entrypoint" \
+    eval 'has manyenv "probe: env K4999=vvvv" && exited manyenv 0'
+defaults
+ARGS=$(python3 -c 'print(", ".join(["\"%s\"" % ("x" * 130000)] * 17))'); spec manyargs
+bad manyargs "process: args and env take 2210200 bytes as execve() counts them, more than 2093056"
+defaults; ARGS="\"$(head -c 131072 /dev/zero | tr '\0' a)\""; spec longarg
+bad longarg "process/args: entry 0 longer than 131072 bytes"
 defaults; spec nodev
 mkdir -p "$T/nodev.rep"
 "$init" --host-test --spec "$T/nodev.dtb" --report "$T/nodev.rep" >"$T/nodev.out" 2>&1
@@ -349,7 +492,11 @@ n=0 bad=""
 for g in tests/golden/*/boot-spec.dts; do
     [ -f "$g" ] || continue
     n=$((n + 1))
-    dtc -q -I dts -O dtb -o "$T/golden.dtb" "$g" 2>/dev/null &&
+    # dtc 1.6 prints a stringlist as "a\0b", which it reads back as an octal
+    # escape when b starts with a digit ("1.1.1.1\010.0.0.1"): write every
+    # unescaped \0 as the equivalent "a", "b" before compiling.
+    perl -pe 's/(?<!\\)((?:\\\\)*)\\0/$1", "/g' "$g" >"$T/golden.dts"
+    dtc -q -I dts -O dtb -o "$T/golden.dtb" "$T/golden.dts" 2>/dev/null &&
         "$init" --check-spec "$T/golden.dtb" >/dev/null 2>"$T/golden.err" ||
         bad="$bad $(basename "$(dirname "$g")"):$(cat "$T/golden.err")"
 done

@@ -81,8 +81,11 @@ static void test_limits_agree(void **state)
     assert_true(sizeof(st.name) > DC_MAX_NAME);
     /* A string domcfg accepts fits the loader's bound with its NUL. */
     assert_int_equal(DC_MAX_STRING + 1, BOOT_SPEC_MAX_STR);
-    assert_int_equal(DC_MAX_ARGS, BOOT_SPEC_MAX_ARGS);
-    assert_int_equal(DC_MAX_ENV, BOOT_SPEC_MAX_ENV);
+    assert_int_equal(DC_MAX_EXEC_BYTES + BOOT_SPEC_EXEC_RESERVE,
+                     BOOT_SPEC_EXEC_LIMIT);
+    assert_int_equal(DC_MAX_ARG_STRLEN + 1, BOOT_SPEC_MAX_ARG_STRLEN);
+    /* Everything domcfg lets through fits the blob with room to spare. */
+    assert_true(BOOT_SPEC_MAX_BLOB >= 2 * BOOT_SPEC_EXEC_LIMIT);
     assert_int_equal(DC_MAX_VIFS, BOOT_SPEC_MAX_IFACES);
     assert_int_equal(DC_MAX_VOLUMES, BOOT_SPEC_MAX_MOUNTS);
     assert_int_equal(DC_MAX_DNS, BOOT_SPEC_MAX_DNS);

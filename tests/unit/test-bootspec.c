@@ -24,6 +24,12 @@ struct gen {
     int first_mount;   /* index of the first mount node */
     bool short_signal; /* stop-signal as 2 bytes */
     bool network;
+    /* Version 2 network properties: two interfaces, IPv6, MTU, search. */
+    bool v2net;
+    const char *address6; /* interface@1's, "" = none */
+    uint32_t mtu;         /* interface@1's, 0 = none */
+    bool second_gateway;  /* a gateway on interface@1 too */
+    const char *dns2;     /* a second DNS entry instead of fd00::1 */
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -90,6 +96,35 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
         fdt_begin_node(buf, "interface@0");
         fdt_property_string(buf, "mac", "00:16:3e:00:00:01");
         fdt_property_string(buf, "address", "10.0.0.2/24");
+        if (g->v2net)
+            fdt_property_string(buf, "gateway", "10.0.0.1");
+        fdt_end_node(buf);
+        fdt_end_node(buf);
+    }
+    if (g->v2net) {
+        fdt_begin_node(buf, "network");
+        char dns[64];
+        const char *d2 = g->dns2 ? g->dns2 : "fd00::1";
+        size_t dl = (size_t)snprintf(dns, sizeof(dns), "10.0.0.1%c%s", 0, d2);
+        fdt_property(buf, "dns", dns, (int)dl + 1);
+        static const char search[] = "default\0corp.example";
+        fdt_property(buf, "search", search, sizeof(search));
+        fdt_begin_node(buf, "interface@0");
+        fdt_property_string(buf, "mac", "00:16:3e:00:00:01");
+        fdt_property_string(buf, "address", "10.0.0.2/24");
+        fdt_property_string(buf, "gateway", "10.0.0.1");
+        fdt_end_node(buf);
+        fdt_begin_node(buf, "interface@1");
+        fdt_property_string(buf, "mac", "00:16:3e:00:00:02");
+        fdt_property_string(buf, "address", "10.1.0.2/16");
+        if (g->second_gateway)
+            fdt_property_string(buf, "gateway", "10.1.0.1");
+        const char *a6 = g->address6 ? g->address6 : "fd00:1::5/64";
+        if (*a6)
+            fdt_property_string(buf, "address6", a6);
+        fdt_property_string(buf, "gateway6", "fd00:1::1");
+        if (g->mtu)
+            fdt_property_u32(buf, "mtu", g->mtu);
         fdt_end_node(buf);
         fdt_end_node(buf);
     }
@@ -134,6 +169,32 @@ static void test_valid(void **state)
     boot_spec_free(&s); /* idempotent */
 }
 
+static void test_valid_v2(void **state)
+{
+    (void)state;
+    struct gen g = {.version = 2, .v2net = true, .mtu = 1400};
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(s.version, 2);
+    assert_int_equal(s.ndns, 2);
+    assert_string_equal(s.dns[1], "fd00::1");
+    assert_int_equal(s.nsearch, 2);
+    assert_string_equal(s.search[1], "corp.example");
+    assert_null(s.search[2]);
+    assert_int_equal(s.nifaces, 2);
+    assert_string_equal(s.ifaces[0].gateway, "10.0.0.1");
+    assert_null(s.ifaces[0].address6);
+    assert_int_equal(s.ifaces[0].mtu, 0);
+    assert_null(s.ifaces[1].gateway);
+    assert_string_equal(s.ifaces[1].address6, "fd00:1::5/64");
+    assert_string_equal(s.ifaces[1].gateway6, "fd00:1::1");
+    assert_int_equal(s.ifaces[1].mtu, 1400);
+    boot_spec_free(&s);
+}
+
 static void expect_bad(const struct gen *g, const char *why)
 {
     size_t len = gen_blob(blob, sizeof(blob), g);
@@ -149,7 +210,25 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 2}, "unsupported boot spec version 2");
+    expect_bad(&(struct gen){.version = 4}, "unsupported boot spec version 4");
+    expect_bad(&(struct gen){.version = 1, .v2net = true},
+               "network/search: not in boot spec version 1");
+    struct gen v2 = {.version = 2, .v2net = true, .mtu = 1400};
+    v2.address6 = "fd00:1::5";
+    expect_bad(&v2, "address6: fd00:1::5 is not IPv6/prefix");
+    v2.address6 = "fd00:1::5/129";
+    expect_bad(&v2, "address6: fd00:1::5/129 is not IPv6/prefix");
+    v2.address6 = "10.0.0.9/24";
+    expect_bad(&v2, "is not IPv6/prefix");
+    v2.address6 = NULL;
+    v2.mtu = 1279; /* IPv6 needs 1280 */
+    expect_bad(&v2, "interface@1/mtu: 1279 not in 1280..65535");
+    v2.mtu = 1400;
+    v2.second_gateway = true;
+    expect_bad(&v2, "more than one interface has a gateway");
+    v2.second_gateway = false;
+    v2.dns2 = "not-an-ip";
+    expect_bad(&v2, "network/dns: not-an-ip is not an IP address");
     expect_bad(&(struct gen){.args_len = 10}, "last string not terminated");
     expect_bad(&(struct gen){.short_signal = true}, "expected one u32 cell");
     expect_bad(&(struct gen){.nmounts = 2, .first_mount = 1},
@@ -203,9 +282,8 @@ static void test_mutations(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),
-        cmocka_unit_test(test_invalid),
-        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_valid),     cmocka_unit_test(test_valid_v2),
+        cmocka_unit_test(test_invalid),   cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

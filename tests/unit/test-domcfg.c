@@ -18,6 +18,7 @@
 #include "common/json.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
+#include "domcfg/exec_size.h"
 #include "domcfg/vif.h"
 
 #include "domcfg_fixture.h"
@@ -91,6 +92,14 @@ static void test_args_precedence(void **state)
     build_ok(fx, IC_EP_CMD, BASE "oci_cmd = [ ]\n");
     assert_strv(fx->dc.args, fx->dc.n_args,
                 (const char *[]){"/ep", "-x", NULL});
+
+    /* Entrypoint [""] is no entrypoint (image or app.cfg); an empty
+     * string later on is an argument. */
+    build_ok(fx, IC("\"Entrypoint\": [\"\"], \"Cmd\": [\"/c\", \"\"]"), BASE);
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/c", "", NULL});
+    build_ok(fx, IC_EP_CMD,
+             BASE "oci_entrypoint = [ \"\" ]\noci_cmd = [ \"/n\" ]\n");
+    assert_strv(fx->dc.args, fx->dc.n_args, (const char *[]){"/n", NULL});
 }
 
 static void test_nothing_to_run(void **state)
@@ -101,10 +110,15 @@ static void test_nothing_to_run(void **state)
                        "entrypoint or cmd";
     build_fails(fx, IC(""), BASE, want);
     build_fails(fx, IC("\"Cmd\": []"), BASE, want);
-    build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE, want);
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n", want);
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_entrypoint = [ \"\" ]\n",
                 want);
+    build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE,
+                "nothing to run: the program (first word of the image's Cmd) "
+                "is an empty string");
+    build_fails(fx, IC("\"Entrypoint\": [\"\", \"-c\"]"), BASE,
+                "nothing to run: the program (first word of the image's "
+                "Entrypoint) is an empty string");
 }
 
 static void test_env_merge(void **state)
@@ -115,21 +129,22 @@ static void test_env_merge(void **state)
              IC("\"Cmd\": [\"/x\"], \"Env\": [\"PATH=/a\", \"A=1\", "
                 "\"B=2\", \"A=0\"]"),
              BASE "oci_env = [ \"B=3\", \"C=4\", \"A=5\", \"EMPTY=\" ]\n");
-    assert_strv(
-        fx->dc.env, fx->dc.n_env,
-        (const char *[]){"PATH=/a", "A=5", "B=3", "C=4", "EMPTY=", NULL});
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"PATH=/a", "A=5", "B=3", "C=4",
+                                 "EMPTY=", "HOSTNAME=web", NULL});
     /* A=1 and AB=2 are different keys. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"AB=2\"]"),
              BASE "oci_env = [ \"A=1\", \"PATH=/p\" ]\n");
-    assert_strv(fx->dc.env, fx->dc.n_env,
-                (const char *[]){"AB=2", "A=1", "PATH=/p", NULL});
+    assert_strv(
+        fx->dc.env, fx->dc.n_env,
+        (const char *[]){"AB=2", "A=1", "PATH=/p", "HOSTNAME=web", NULL});
     /* No PATH from either: the default comes last. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"X=y=z\" ]\n");
     assert_strv(fx->dc.env, fx->dc.n_env,
                 (const char *[]){"X=y=z",
                                  "PATH=/usr/local/sbin:/usr/local/bin:"
                                  "/usr/sbin:/usr/bin:/sbin:/bin",
-                                 NULL});
+                                 "HOSTNAME=web", NULL});
 
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"),
                 BASE "oci_env = [ \"A=1\", \"NOEQUALS\" ]\n",
@@ -137,7 +152,113 @@ static void test_env_merge(void **state)
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"=v\" ]\n",
                 "app.cfg:3: oci_env: \"=v\" is not KEY=VALUE");
     build_fails(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"BAD\"]"), BASE,
-                "@RV@/image-config.json: \"BAD\" is not KEY=VALUE");
+                "@RV@/image-config.json: Env[0] \"BAD\" is not KEY=VALUE");
+}
+
+/* An image config with `n` Env entries "Knnnnn=vvvv" (10 bytes). */
+static char *env_image(size_t n, const char *extra)
+{
+    size_t cap = n * 16 + 256;
+    char *t = malloc(cap);
+    assert_non_null(t);
+    size_t o =
+        (size_t)snprintf(t, cap,
+                         "{\"os\": \"linux\", \"architecture\": \"amd64\", "
+                         "\"config\": {\"Cmd\": [\"/x\"]%s, \"Env\": [",
+                         extra);
+    for (size_t i = 0; i < n; i++)
+        o += (size_t)snprintf(t + o, cap - o, "%s\"K%04zu=vvvv\"", i ? "," : "",
+                              i % 10000);
+    snprintf(t + o, cap - o, "]}}");
+    return t;
+}
+
+/*
+ * Limits follow the kernel: 5000 environment entries of 10 bytes run under
+ * Docker and here; what bounds args and env is execve()'s byte count.
+ */
+static void test_exec_limits(void **state)
+{
+    struct fixture *fx = *state;
+    char *t = env_image(5000, "");
+    build_ok(fx, t, BASE "oci_env = [ \"K0007=cfg\" ]\n");
+    free(t);
+    /* and the default PATH, and HOSTNAME as Docker sets it */
+    assert_int_equal(fx->dc.n_env, 5002);
+    assert_string_equal(fx->dc.env[4999], "K4999=vvvv");
+    assert_string_equal(fx->dc.env[7], "K0007=cfg");
+
+    /* 20000 entries with every key set twice: merged by name, quickly. */
+    t = env_image(20000, "");
+    build_ok(fx, t, BASE);
+    free(t);
+    assert_int_equal(fx->dc.n_env, 10002);
+    assert_string_equal(fx->dc.env[0], "K0000=vvvv");
+
+    /* One string: MAX_ARG_STRLEN (131072) with its NUL, not one more. */
+    size_t big = BOOT_SPEC_MAX_ARG_STRLEN - 1;
+    char *cfg = malloc(big + 128);
+    assert_non_null(cfg);
+    int o = snprintf(cfg, 128, BASE "oci_cmd = [ \"");
+    memset(cfg + o, 'a', big);
+    snprintf(cfg + o + big, 128, "\" ]\n");
+    build_ok(fx, IC("\"Entrypoint\": [\"/e\"]"), cfg);
+    assert_int_equal(strlen(fx->dc.args[1]), big);
+    memset(cfg + o, 'a', big + 1);
+    snprintf(cfg + o + big + 1, 128, "\" ]\n");
+    build_fails(fx, IC("\"Entrypoint\": [\"/e\"]"), cfg,
+                "app.cfg:3: oci_cmd: item 0 longer than 131071 bytes");
+    /* The same string from the image config: execve()'s rule says no. */
+    size_t icap = big + 256;
+    char *img = malloc(icap);
+    assert_non_null(img);
+    int io = snprintf(img, icap,
+                      "{\"os\": \"linux\", \"architecture\": \"amd64\", "
+                      "\"config\": {\"Cmd\": [\"/x\", \"");
+    memset(img + io, 'a', big + 1);
+    snprintf(img + io + big + 1, icap - (size_t)io - big - 1, "\"]}}");
+    build_fails(fx, img, BASE,
+                "args[1] (aaaaaaaaaaaaaaaaaaaa...) is 131073 bytes; the kernel "
+                "takes at most 131072 per string (MAX_ARG_STRLEN, NUL "
+                "included)");
+    free(img);
+    free(cfg);
+}
+
+/* The total, by exec_size_check() itself (no input file holds 2 MiB). */
+static void test_exec_total(void **state)
+{
+    (void)state;
+    struct domain_config dc;
+    domain_config_init(&dc);
+    /* 16 strings of 130000 bytes + "/x" fit in 2 MiB less 4096. */
+    size_t n = 16;
+    dc.args = calloc(2, sizeof(char *));
+    dc.args[0] = strdup("/x");
+    dc.n_args = 1;
+    dc.env = calloc(n + 2, sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        dc.env[i] = malloc(130001);
+        memset(dc.env[i], 'v', 130000);
+        dc.env[i][0] = 'K';
+        dc.env[i][1] = '=';
+        dc.env[i][130000] = '\0';
+    }
+    dc.n_env = n;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(exec_size_check(&dc, &err), 0);
+    dc.env[n] = strdup(dc.env[0]);
+    dc.n_env = n + 1;
+    assert_int_equal(exec_size_check(&dc, &err), -1);
+    assert_int_equal(err.errnum, E2BIG);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "args and env take 2210164 bytes as execve() counts them (18 strings, "
+        "each with its NUL and a 8-byte pointer); at most 2093056 fit: the "
+        "kernel's 2097152 (a quarter of the default 8 MiB stack limit) less "
+        "4096 kept for the loader's HOME");
+    xo_err_clear(&err);
+    domain_config_dispose(&dc);
 }
 
 static void test_process_fields(void **state)
@@ -426,6 +547,8 @@ int main(void)
         T(test_args_precedence),
         T(test_nothing_to_run),
         T(test_env_merge),
+        T(test_exec_limits),
+        cmocka_unit_test(test_exec_total),
         T(test_process_fields),
         T(test_identity_resources),
         T(test_root_volume),

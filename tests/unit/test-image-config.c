@@ -158,16 +158,17 @@ static void test_limits(void **state)
 {
     (void)state;
     struct image_config ic;
-    char *t = many("Entrypoint", 256, false);
+    /* Args and env have no count limit of their own: 5000 entries run
+     * under Docker, and domcfg bounds them by bytes as execve() does. */
+    char *t = many("Entrypoint", 5000, false);
     parse_ok(&ic, t);
+    assert_string_equal(ic.entrypoint[4999], "/k4999");
     image_config_dispose(&ic);
     free(t);
-    t = many("Entrypoint", 257, false);
-    expect_error(t, "ic: \"Entrypoint\" has 257 items, at most 256 allowed",
-                 E2BIG);
-    free(t);
-    t = many("Env", 1025, false);
-    expect_error(t, "ic: \"Env\" has 1025 items, at most 1024 allowed", E2BIG);
+    t = many("Env", 5000, false);
+    parse_ok(&ic, t);
+    assert_string_equal(ic.env[4999], "/k4999");
+    image_config_dispose(&ic);
     free(t);
     t = many("Volumes", 65, true);
     expect_error(t, "ic: \"Volumes\" has 65 entries, at most 64 allowed",

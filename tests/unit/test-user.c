@@ -1,4 +1,4 @@
-/* test-user.c: OCI User resolution (loader/xen-tools/user.c). */
+/* test-user.c: OCI User resolution (common/user.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "loader/xen-tools/user.h"
+#include "common/user.h"
 
 static char dir[] = "/tmp/xl-oci-test-user.XXXXXX";
 
@@ -33,8 +33,10 @@ static int setup(void **state)
                   "# a comment line is just not an entry\n"
                   "broken line without fields\n"
                   "app:x:1000:1000:App:/home/app:/bin/sh\n"
+                  "dup:x:1500:50::/:/bin/sh\n"
                   "big:x:4294967295:1:overflow:/:/bin/sh\n");
-    put("group", "root:x:0:\napp:x:1000:\nextra:x:2000:app,root\n"
+    put("group", "root:x:0:\napp:x:1000:\nstaff:x:50:app,dup\n"
+                 "extra:x:2000:app,root,dup,dup\n"
                  "other:x:3000:nobody,app\n");
     return 0;
 }
@@ -51,39 +53,57 @@ static int teardown(void **state)
     return 0;
 }
 
-static void expect(const char *user, unsigned uid, unsigned gid, size_t ngroups,
-                   const char *home)
+/* GROUPS: the expected supplementary list, e.g. "1000,2000,3000". */
+static void expect(const char *user, unsigned uid, unsigned gid,
+                   const char *groups, const char *home)
 {
-    struct user_ids ids;
+    struct xo_user_ids ids;
     xo_err err = XO_ERR_INIT;
-    if (user_resolve(&ids, user, dir, &err) < 0)
+    if (xo_user_resolve(&ids, user, dir, &err) < 0)
         fail_msg("%s: %s", user, xo_err_msg(&err));
     assert_int_equal(ids.uid, uid);
     assert_int_equal(ids.gid, gid);
-    assert_int_equal(ids.ngroups, ngroups);
+    char got[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; i < ids.ngroups; i++)
+        len += (size_t)snprintf(got + len, sizeof(got) - len, "%s%u",
+                                i ? "," : "", (unsigned)ids.groups[i]);
+    if (strcmp(got, groups) != 0)
+        fail_msg("user '%s': groups %s, want %s", user, got, groups);
     assert_string_equal(ids.home, home);
+    xo_user_ids_dispose(&ids);
+    xo_user_ids_dispose(&ids); /* idempotent */
 }
 
 static void expect_fail(const char *user, const char *why)
 {
-    struct user_ids ids;
+    struct xo_user_ids ids;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(user_resolve(&ids, user, dir, &err), -1);
+    assert_int_equal(xo_user_resolve(&ids, user, dir, &err), -1);
     if (!strstr(xo_err_msg(&err), why))
         fail_msg("expected '%s' in '%s'", why, xo_err_msg(&err));
     xo_err_clear(&err);
+    xo_user_ids_dispose(&ids);
 }
 
+/*
+ * The primary gid always heads the list (CVE-2022-36109, CVE-2023-25173);
+ * an explicit group adds no memberships from /etc/group, as runc does.
+ */
 static void test_resolve(void **state)
 {
     (void)state;
-    expect("", 0, 0, 1, "/root");
-    expect("app", 1000, 1000, 2, "/home/app");
-    expect("1000", 1000, 1000, 2, "/home/app");
-    expect("app:extra", 1000, 2000, 2, "/home/app");
-    expect("app:5", 1000, 5, 2, "/home/app");
-    expect("77", 77, 0, 0, "");
-    expect("77:88", 77, 88, 0, "");
+    expect("", 0, 0, "0,2000", "/root");
+    expect("app", 1000, 1000, "1000,50,2000,3000", "/home/app");
+    expect("1000", 1000, 1000, "1000,50,2000,3000", "/home/app");
+    expect("app:staff", 1000, 50, "50", "/home/app");
+    expect("app:extra", 1000, 2000, "2000", "/home/app");
+    expect("app:5", 1000, 5, "5", "/home/app");
+    expect("1000:1000", 1000, 1000, "1000", "/home/app");
+    expect("77", 77, 0, "0", "");
+    expect("77:88", 77, 88, "88", "");
+    /* A member listed twice, or in its own primary group, counts once. */
+    expect("dup", 1500, 50, "50,2000", "/");
 }
 
 static void test_errors(void **state)

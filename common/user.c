@@ -1,5 +1,5 @@
-/* user.c: OCI User -> uid, gid, groups, home (see user.h). */
-#include "user.h"
+/* user.c: OCI User -> uid, gid, groups, home (see user.h for the rules). */
+#include "common/user.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 /* A decimal id below 2^32-1 ((uid_t)-1 means "no change" to setuid). */
 static bool parse_id(const char *s, unsigned *out)
@@ -39,8 +39,10 @@ static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
 {
     char path[512];
     size_t len;
-    snprintf(path, sizeof(path), "%s/%s", etc, name);
-    if (xo_read_file(buf, &len, path, USER_MAX_FILE, err) == 0)
+    if ((size_t)snprintf(path, sizeof(path), "%s/%s", etc, name) >=
+        sizeof(path))
+        return xo_err_set(err, ENAMETOOLONG, "%s/%s: path too long", etc, name);
+    if (xo_read_file(buf, &len, path, XO_USER_MAX_FILE, err) == 0)
         return 0;
     if (err->errnum == ENOENT) {
         xo_err_clear(err);
@@ -52,7 +54,7 @@ static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
 
 /* Finds the passwd entry whose name (or uid, when by_id) matches. */
 static bool find_passwd(char *db, const char *name, unsigned id, bool by_id,
-                        struct user_ids *out, char *name_r, size_t namesz)
+                        struct xo_user_ids *out, char *name_r, size_t namesz)
 {
     char *save = NULL;
     for (char *l = db ? strtok_r(db, "\n", &save) : NULL; l;
@@ -73,12 +75,38 @@ static bool find_passwd(char *db, const char *name, unsigned id, bool by_id,
     return false;
 }
 
+/* Appends `gid` unless the list holds it already. */
+static int add_group(struct xo_user_ids *out, gid_t gid, size_t *cap,
+                     xo_err *err)
+{
+    for (size_t i = 0; i < out->ngroups; i++)
+        if (out->groups[i] == gid)
+            return 0;
+    if (out->ngroups == XO_USER_MAX_GROUPS)
+        return xo_err_set(
+            err, E2BIG,
+            "more than %d supplementary groups (the kernel's NGROUPS_MAX)",
+            XO_USER_MAX_GROUPS);
+    if (out->ngroups == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 8;
+        gid_t *g = realloc(out->groups, ncap * sizeof(*g));
+        if (!g)
+            return xo_err_set(err, ENOMEM, "out of memory");
+        out->groups = g;
+        *cap = ncap;
+    }
+    out->groups[out->ngroups++] = gid;
+    return 0;
+}
+
 /*
- * Walks /etc/group: resolves `group` (when non-NULL) to *gid_r and collects
- * the groups listing `member` as supplementary groups.
+ * Walks /etc/group: resolves `group` (when non-NULL) to *gid_r, and, when
+ * `member` is non-NULL, appends the groups listing it to out->groups.
+ * Returns 1 when `group` was found (or not asked for), 0 when not, -1.
  */
-static bool scan_groups(char *db, const char *group, gid_t *gid_r,
-                        const char *member, struct user_ids *out)
+static int scan_groups(char *db, const char *group, gid_t *gid_r,
+                       const char *member, struct xo_user_ids *out, size_t *cap,
+                       xo_err *err)
 {
     bool found = group == NULL;
     char *save = NULL;
@@ -97,14 +125,14 @@ static bool scan_groups(char *db, const char *group, gid_t *gid_r,
         char *msave = NULL;
         for (char *m = strtok_r(f[3], ",", &msave); m;
              m = strtok_r(NULL, ",", &msave))
-            if (!strcmp(m, member) && out->ngroups < USER_MAX_GROUPS)
-                out->groups[out->ngroups++] = gid;
+            if (!strcmp(m, member) && add_group(out, gid, cap, err) < 0)
+                return -1;
     }
     return found;
 }
 
-int user_resolve(struct user_ids *out, const char *user, const char *etc,
-                 xo_err *err)
+int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
+                    xo_err *err)
 {
     memset(out, 0, sizeof(*out));
     if (!*user)
@@ -118,6 +146,7 @@ int user_resolve(struct user_ids *out, const char *user, const char *etc,
         *grp++ = '\0';
 
     char *passwd = NULL, *group = NULL;
+    size_t cap = 0;
     int rc = -1;
     if (read_db(&passwd, etc, "passwd", err) < 0 ||
         read_db(&group, etc, "group", err) < 0)
@@ -137,22 +166,42 @@ int user_resolve(struct user_ids *out, const char *user, const char *etc,
         out->uid = id;
         out->gid = 0;
     }
-    unsigned gid;
-    if (grp && parse_id(grp, &gid)) {
-        out->gid = gid;
-        grp = NULL; /* numeric: no lookup needed */
+    if (grp) {
+        /* An explicit group: the gid, and no memberships from the file. */
+        unsigned gid;
+        gid_t named = 0;
+        int r = parse_id(grp, &gid)
+                    ? 1
+                    : scan_groups(group, grp, &named, NULL, out, &cap, err);
+        if (r < 0)
+            goto out;
+        if (r == 0) {
+            xo_err_set(err, ENOENT, "group %s: no such group in %s/group", grp,
+                       etc);
+            goto out;
+        }
+        out->gid = parse_id(grp, &gid) ? gid : named;
+        if (add_group(out, out->gid, &cap, err) < 0)
+            goto out;
+    } else {
+        gid_t unused;
+        if (add_group(out, out->gid, &cap, err) < 0 ||
+            (name[0] &&
+             scan_groups(group, NULL, &unused, name, out, &cap, err) < 0))
+            goto out;
     }
-    gid_t named = 0;
-    if (!scan_groups(group, grp, &named, name[0] ? name : NULL, out)) {
-        xo_err_set(err, ENOENT, "group %s: no such group in %s/group", grp,
-                   etc);
-        goto out;
-    }
-    if (grp)
-        out->gid = named;
     rc = 0;
 out:
     free(passwd);
     free(group);
+    if (rc < 0)
+        xo_user_ids_dispose(out);
     return rc;
+}
+
+void xo_user_ids_dispose(struct xo_user_ids *ids)
+{
+    free(ids->groups);
+    ids->groups = NULL;
+    ids->ngroups = 0;
 }

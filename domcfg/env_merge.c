@@ -1,0 +1,79 @@
+/* env_merge.c: environment lists merged by name (see env_merge.h). */
+#include "env_merge.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+    const char *kv;
+    size_t klen;
+    size_t pos;
+};
+
+/* By KEY, then by position, so each KEY's entries end up together and in
+ * the order they were set. */
+static int cmp_entry(const void *a, const void *b)
+{
+    const struct entry *x = a, *y = b;
+    size_t l = x->klen < y->klen ? x->klen : y->klen;
+    int c = memcmp(x->kv, y->kv, l);
+    if (c == 0 && x->klen != y->klen)
+        c = x->klen < y->klen ? -1 : 1;
+    if (c == 0)
+        c = x->pos < y->pos ? -1 : 1;
+    return c;
+}
+
+int env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n,
+              xo_err *err)
+{
+    struct entry *e = calloc(n ? n : 1, sizeof(*e));
+    const char **slot = calloc(n ? n : 1, sizeof(*slot));
+    char **out = NULL;
+    int rc = -1;
+    if (!e || !slot) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(in[i], '=');
+        e[i] = (struct entry){in[i], eq ? (size_t)(eq - in[i]) : 0, i};
+    }
+    qsort(e, n, sizeof(*e), cmp_entry);
+    /* Each KEY: the last value set, in the slot of the first. */
+    size_t kept = 0;
+    for (size_t a = 0, b; a < n; a = b) {
+        for (b = a + 1; b < n && e[b].klen == e[a].klen &&
+                        memcmp(e[b].kv, e[a].kv, e[a].klen) == 0;
+             b++)
+            ;
+        slot[e[a].pos] = e[b - 1].kv;
+        kept++;
+    }
+    out = calloc(kept + 1, sizeof(*out));
+    if (!out) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!slot[i])
+            continue;
+        if (!(out[k++] = strdup(slot[i]))) {
+            xo_err_set(err, ENOMEM, "out of memory");
+            goto done;
+        }
+    }
+    *out_r = out;
+    *n_r = kept;
+    out = NULL;
+    rc = 0;
+done:
+    for (size_t i = 0; out && out[i]; i++)
+        free(out[i]);
+    free(out);
+    free(slot);
+    free(e);
+    return rc;
+}

@@ -1,0 +1,23 @@
+/*
+ * env_merge.h: merging environment lists by name, as Docker merges an
+ * image's Env with `docker run -e`: a later KEY=VALUE replaces an earlier
+ * one of the same KEY, in the position of the first.  O(n log n), so an
+ * image config with a hundred thousand entries costs milliseconds, not
+ * minutes.
+ */
+#ifndef XL_OCI_DOMCFG_ENV_MERGE_H
+#define XL_OCI_DOMCFG_ENV_MERGE_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+/*
+ * `in` holds `n` KEY=VALUE strings (each with a non-empty KEY), in the
+ * order they were set.  *out_r receives a new NULL-terminated vector of
+ * copies, one per KEY, and *n_r its length.
+ */
+int env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n,
+              xo_err *err);
+
+#endif

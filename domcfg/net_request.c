@@ -1,0 +1,393 @@
+/*
+ * net_request.c: app.cfg's managed network keys (see net_request.h).
+ *
+ *   oci_network = [ "NAME", "NAME:ip=A.B.C.D", ... ]   one vif each
+ *   oci_ports   = [ "HOSTPORT:CONTAINERPORT[/tcp|/udp]",
+ *                   "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]", ... ]
+ *
+ * Parsing only fills requests into struct domain_config; the command layer
+ * resolves each oci_network vif (netback gives bridge, MAC, addresses) and
+ * hands the result back through domcfg_attach_network(), so domcfg stays
+ * pure.  Every error names the key and the entry at fault.
+ */
+#include "domcfg/net_request.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "domcfg/vif.h"
+
+/* [a-z0-9][a-z0-9-]*, no trailing '-', at most DC_MAX_NETWORK_NAME. */
+static bool valid_network_name(const char *s, size_t n)
+{
+    if (n == 0 || n > DC_MAX_NETWORK_NAME || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!islower((unsigned char)s[i]) && !isdigit((unsigned char)s[i]) &&
+            s[i] != '-')
+            return false;
+    return true;
+}
+
+static bool valid_ipv4(const char *s)
+{
+    struct in_addr a;
+    return inet_pton(AF_INET, s, &a) == 1;
+}
+
+static bool valid_ipv6(const char *s)
+{
+    struct in6_addr a;
+    return inet_pton(AF_INET6, s, &a) == 1;
+}
+
+/* One oci_network entry into a new vif `v` (zeroed by the caller). */
+static int parse_network(struct dc_vif *v, const struct app_cfg *ac,
+                         const char *entry, xo_err *err)
+{
+    const char *colon = strchr(entry, ':');
+    size_t nlen = colon ? (size_t)(colon - entry) : strlen(entry);
+    if (!valid_network_name(entry, nlen))
+        return app_cfg_bad_value(
+            ac, "oci_network", err,
+            "\"%s\": network name must be 1-%d of [a-z0-9-], not starting or ending with '-'",
+            entry, DC_MAX_NETWORK_NAME);
+    if (!(v->network = strndup(entry, nlen)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    if (!colon)
+        return 0;
+    const char *opt = colon + 1;
+    if (strncmp(opt, "ip=", 3) != 0)
+        return app_cfg_bad_value(ac, "oci_network", err,
+                                 "\"%s\": unknown option \"%s\" (only ip=ADDR)",
+                                 entry, opt);
+    if (!valid_ipv4(opt + 3))
+        return app_cfg_bad_value(ac, "oci_network", err,
+                                 "\"%s\": ip=%s is not an IPv4 address", entry,
+                                 opt + 3);
+    if (!(v->static_ip = strdup(opt + 3)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
+}
+
+int net_request_parse_networks(struct domain_config *dc,
+                               const struct app_cfg *ac, xo_err *err)
+{
+    char **nets = NULL;
+    size_t n = 0;
+    int r = app_cfg_list(ac, "oci_network", DC_MAX_VIFS, &nets, &n, err);
+    if (r <= 0)
+        return r;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        if (dc->n_vifs == DC_MAX_VIFS) {
+            rc = app_cfg_bad_value(
+                ac, "oci_network", err,
+                "\"%s\": more than %d vifs in all (vif and oci_network)",
+                nets[i], DC_MAX_VIFS);
+            break;
+        }
+        struct dc_vif *v = &dc->vifs[dc->n_vifs];
+        memset(v, 0, sizeof(*v));
+        dc->n_vifs++; /* disposed with the others even when half made */
+        if ((rc = parse_network(v, ac, nets[i], err)) < 0)
+            break;
+        for (size_t j = 0; j + 1 < dc->n_vifs; j++)
+            if (dc->vifs[j].network &&
+                strcmp(dc->vifs[j].network, v->network) == 0)
+                rc = app_cfg_bad_value(
+                    ac, "oci_network", err,
+                    "\"%s\": network %s is listed twice (one vif per network)",
+                    nets[i], v->network);
+    }
+    xo_strv_free(nets);
+    return rc;
+}
+
+/* 1..65535, decimal digits only, no leading zero; -1 otherwise. */
+static long parse_port(const char *s, size_t n)
+{
+    if (n == 0 || n > 5 || s[0] == '0')
+        return -1;
+    long v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!isdigit((unsigned char)s[i]))
+            return -1;
+        v = v * 10 + (s[i] - '0');
+    }
+    return v <= 65535 ? v : -1;
+}
+
+int net_request_parse_port(struct dc_port *p, const char *entry,
+                           const char **why_r)
+{
+    memset(p, 0, sizeof(*p));
+    char buf[64];
+    if (strlen(entry) >= sizeof(buf)) {
+        *why_r = "too long";
+        return -1;
+    }
+    strcpy(buf, entry);
+    char *slash = strchr(buf, '/');
+    if (slash) {
+        *slash++ = '\0';
+        if (strcmp(slash, "tcp") == 0) {
+            p->proto = DC_PROTO_TCP;
+        } else if (strcmp(slash, "udp") == 0) {
+            p->proto = DC_PROTO_UDP;
+        } else {
+            *why_r = "protocol must be tcp or udp";
+            return -1;
+        }
+    }
+    /* One or two colons: [HOSTIP:]HOSTPORT:CONTAINERPORT. */
+    char *last = strrchr(buf, ':');
+    if (!last) {
+        *why_r = "not HOSTPORT:CONTAINERPORT";
+        return -1;
+    }
+    *last = '\0';
+    char *hostport = strrchr(buf, ':');
+    if (hostport) {
+        *hostport++ = '\0';
+        struct in_addr a;
+        if (inet_pton(AF_INET, buf, &a) != 1) {
+            *why_r = "host address is not an IPv4 address";
+            return -1;
+        }
+        inet_ntop(AF_INET, &a, p->host_ip, sizeof(p->host_ip));
+    } else {
+        hostport = buf;
+    }
+    long hp = parse_port(hostport, strlen(hostport));
+    long cp = parse_port(last + 1, strlen(last + 1));
+    if (hp < 0 || cp < 0) {
+        *why_r = "ports must be numbers in 1..65535";
+        return -1;
+    }
+    p->host_port = (unsigned)hp;
+    p->container_port = (unsigned)cp;
+    return 0;
+}
+
+const char *net_request_proto_name(enum dc_proto proto)
+{
+    return proto == DC_PROTO_UDP ? "udp" : "tcp";
+}
+
+/* Both would take the same packets: same port and protocol, and the same
+ * host address or either one every address. */
+static bool ports_clash(const struct dc_port *a, const struct dc_port *b)
+{
+    return a->host_port == b->host_port && a->proto == b->proto &&
+           (!a->host_ip[0] || !b->host_ip[0] ||
+            strcmp(a->host_ip, b->host_ip) == 0);
+}
+
+int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
+                            xo_err *err)
+{
+    char **ports = NULL;
+    size_t n = 0;
+    int r = app_cfg_list(ac, "oci_ports", DC_MAX_PORTS, &ports, &n, err);
+    if (r <= 0)
+        return r;
+    int rc = 0;
+    bool managed = false;
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        managed = managed || dc->vifs[i].network;
+    if (n > 0 && !managed)
+        rc = app_cfg_bad_value(
+            ac, "oci_ports", err,
+            "ports are published on a managed network: set oci_network too");
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const char *why = NULL;
+        struct dc_port *p = &dc->ports[dc->n_ports];
+        if (net_request_parse_port(p, ports[i], &why) < 0) {
+            rc = app_cfg_bad_value(ac, "oci_ports", err, "\"%s\": %s", ports[i],
+                                   why);
+            break;
+        }
+        for (size_t j = 0; j < dc->n_ports && rc == 0; j++)
+            if (ports_clash(&dc->ports[j], p))
+                rc = app_cfg_bad_value(
+                    ac, "oci_ports", err,
+                    "\"%s\": host port %u/%s is published twice", ports[i],
+                    p->host_port, net_request_proto_name(p->proto));
+        if (rc == 0)
+            dc->n_ports++;
+    }
+    xo_strv_free(ports);
+    return rc;
+}
+
+/* The vif of the index-th oci_network entry, or NULL. */
+static struct dc_vif *managed_vif(struct domain_config *dc, size_t index)
+{
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        if (dc->vifs[i].network && index-- == 0)
+            return &dc->vifs[i];
+    return NULL;
+}
+
+size_t domcfg_network_count(const struct domain_config *dc)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        n += dc->vifs[i].network != NULL;
+    return n;
+}
+
+static bool set(const char *s)
+{
+    return s && *s;
+}
+
+/* A search domain: dot-separated labels of [A-Za-z0-9-]. */
+static bool valid_domain(const char *s)
+{
+    size_t n = strlen(s), label = 0;
+    if (n == 0 || n > BOOT_SPEC_MAX_DOMAIN)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)s[i]) || s[i] == '-') {
+            if (++label > 63)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return label > 0;
+}
+
+static int check_attachment(const struct dc_vif *v,
+                            const struct dc_net_attachment *a, xo_err *err)
+{
+    const char *net = v->network;
+    if (!a->network || strcmp(a->network, net) != 0)
+        return xo_err_set(err, EINVAL,
+                          "network %s: attachment is for network %s", net,
+                          a->network ? a->network : "(none)");
+    if (!set(a->bridge) || strlen(a->bridge) > 15 || strchr(a->bridge, '/') ||
+        strchr(a->bridge, ' '))
+        return xo_err_set(err, EINVAL, "network %s: bad bridge name \"%s\"",
+                          net, a->bridge ? a->bridge : "");
+    if (!a->mac || !vif_valid_mac(a->mac))
+        return xo_err_set(err, EINVAL, "network %s: bad MAC \"%s\"", net,
+                          a->mac ? a->mac : "");
+    if (!set(a->ipv4) || !valid_ipv4(a->ipv4) || a->prefix4 < 1 ||
+        a->prefix4 > 32)
+        return xo_err_set(err, EINVAL, "network %s: bad IPv4 address \"%s/%u\"",
+                          net, a->ipv4 ? a->ipv4 : "", a->prefix4);
+    if (v->static_ip && strcmp(v->static_ip, a->ipv4) != 0)
+        return xo_err_set(err, EINVAL,
+                          "network %s: asked for ip=%s, attached with %s", net,
+                          v->static_ip, a->ipv4);
+    if (set(a->gateway4) && !valid_ipv4(a->gateway4))
+        return xo_err_set(err, EINVAL, "network %s: bad IPv4 gateway \"%s\"",
+                          net, a->gateway4);
+    if (set(a->ipv6) &&
+        (!valid_ipv6(a->ipv6) || a->prefix6 < 1 || a->prefix6 > 128))
+        return xo_err_set(err, EINVAL, "network %s: bad IPv6 address \"%s/%u\"",
+                          net, a->ipv6, a->prefix6);
+    if (set(a->gateway6) && (!set(a->ipv6) || !valid_ipv6(a->gateway6)))
+        return xo_err_set(err, EINVAL, "network %s: bad IPv6 gateway \"%s\"",
+                          net, a->gateway6);
+    unsigned min = set(a->ipv6) ? BOOT_SPEC_MIN_MTU6 : BOOT_SPEC_MIN_MTU;
+    if (a->mtu && (a->mtu < min || a->mtu > BOOT_SPEC_MAX_MTU))
+        return xo_err_set(err, EINVAL, "network %s: MTU %u not in %u..%u", net,
+                          a->mtu, min, BOOT_SPEC_MAX_MTU);
+    if (a->n_dns > DC_MAX_DNS)
+        return xo_err_set(err, EINVAL, "network %s: more than %d DNS servers",
+                          net, DC_MAX_DNS);
+    for (size_t i = 0; i < a->n_dns; i++)
+        if (!a->dns[i] || (!valid_ipv4(a->dns[i]) && !valid_ipv6(a->dns[i])))
+            return xo_err_set(
+                err, EINVAL,
+                "network %s: DNS server \"%s\" is not an IP address", net,
+                a->dns[i] ? a->dns[i] : "");
+    if (set(a->search) && !valid_domain(a->search))
+        return xo_err_set(err, EINVAL, "network %s: bad search domain \"%s\"",
+                          net, a->search);
+    return 0;
+}
+
+static int dup_opt(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = NULL;
+    return set(s) && !(*dst = strdup(s)) ? -1 : 0;
+}
+
+/* Appends `s` to a bounded list of unique strings. */
+static int add_unique(char **list, size_t *n, size_t max, const char *s,
+                      const char *what, const char *net, xo_err *err)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp(list[i], s) == 0)
+            return 0;
+    if (*n == max)
+        return xo_err_set(err, E2BIG, "network %s: more than %zu %s in all",
+                          net, max, what);
+    if (!(list[*n] = strdup(s)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    (*n)++;
+    return 0;
+}
+
+int domcfg_attach_network(struct domain_config *dc, size_t index,
+                          const struct dc_net_attachment *a, xo_err *err)
+{
+    struct dc_vif *v = managed_vif(dc, index);
+    if (!v)
+        return xo_err_set(err, EINVAL, "oci_network has no entry %zu to attach",
+                          index);
+    if (v->attached)
+        return xo_err_set(err, EINVAL, "network %s: attached twice",
+                          v->network);
+    if (check_attachment(v, a, err) < 0)
+        return -1;
+    char ip[INET_ADDRSTRLEN + 4], ip6[INET6_ADDRSTRLEN + 5];
+    snprintf(ip, sizeof(ip), "%s/%u", a->ipv4, a->prefix4);
+    snprintf(ip6, sizeof(ip6), "%s/%u", a->ipv6 ? a->ipv6 : "", a->prefix6);
+    memcpy(v->mac, a->mac, 18);
+    for (size_t i = 0; i < 17; i++)
+        v->mac[i] = (char)tolower((unsigned char)v->mac[i]);
+    v->mtu = a->mtu;
+    if (dup_opt(&v->bridge, a->bridge) < 0 || dup_opt(&v->ip, ip) < 0 ||
+        dup_opt(&v->script, a->script) < 0 ||
+        dup_opt(&v->gateway, a->gateway4) < 0 ||
+        dup_opt(&v->ip6, set(a->ipv6) ? ip6 : NULL) < 0 ||
+        dup_opt(&v->gateway6, a->gateway6) < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < a->n_dns; i++)
+        if (add_unique(dc->dns, &dc->n_dns, DC_MAX_DNS, a->dns[i],
+                       "DNS servers", v->network, err) < 0)
+            return -1;
+    if (set(a->search) &&
+        add_unique(dc->search, &dc->n_search, DC_MAX_SEARCH, a->search,
+                   "search domains", v->network, err) < 0)
+        return -1;
+    v->attached = true;
+    return 0;
+}
+
+int net_request_check_attached(const struct domain_config *dc, xo_err *err)
+{
+    for (size_t i = 0; i < dc->n_vifs; i++)
+        if (dc->vifs[i].network && !dc->vifs[i].attached)
+            return xo_err_set(
+                err, EINVAL,
+                "oci_network %s (vif %zu) was not attached to its network",
+                dc->vifs[i].network, i);
+    return 0;
+}

@@ -1,0 +1,29 @@
+/*
+ * process_limits.h: what the container's process may do, from app.cfg:
+ * privileged or not (oci_privileged), resource limits (oci_rlimits, in
+ * Docker's --ulimit syntax), and the capability sets both renderings
+ * carry.  The defaults are Docker's: its 14 capabilities in the bounding,
+ * effective and permitted sets, none inheritable or ambient; RLIMIT_NOFILE
+ * 1024:1024 as runc's default spec has it.  Other limits are inherited
+ * (from runc's caller, or the kernel's defaults in a domain), as under
+ * runc: a runtime may not raise a hard limit above its own.
+ */
+#ifndef XL_OCI_DOMCFG_PROCESS_LIMITS_H
+#define XL_OCI_DOMCFG_PROCESS_LIMITS_H
+
+#include <stdint.h>
+
+#include "common/error.h"
+#include "domain_config.h"
+
+struct app_cfg;
+
+/* Fills dc->privileged and dc->rlimits from app.cfg and the defaults. */
+int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
+                         xo_err *err);
+
+/* The capability mask of the bounding, effective and permitted sets (the
+ * inheritable and ambient sets are empty). */
+uint64_t process_caps(const struct domain_config *dc);
+
+#endif
