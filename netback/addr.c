@@ -98,35 +98,34 @@ bool nb_cidr4_is_host(const struct nb_cidr4 *c, uint32_t addr)
            addr != nb_cidr4_broadcast(c);
 }
 
-int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s,
-                     const char *what, xo_err *err)
+int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s, const char *what,
+                     xo_err *err)
 {
     char buf[INET6_ADDRSTRLEN];
     const char *slash = s ? strchr(s, '/') : NULL;
     if (!slash || (size_t)(slash - s) >= sizeof(buf))
         return xo_err_set(err, EINVAL,
-                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)",
-                          what, s ? s : "");
+                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)", what,
+                          s ? s : "");
     memcpy(buf, s, (size_t)(slash - s));
     buf[slash - s] = '\0';
     struct in6_addr a;
     if (inet_pton(AF_INET6, buf, &a) != 1)
         return xo_err_set(err, EINVAL,
-                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)",
-                          what, s);
-    if (strcmp(slash + 1, "64") != 0)
-        return xo_err_set(err, EINVAL,
-                          "%s \"%s\": only /64 prefixes are supported", what,
+                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)", what,
                           s);
+    if (strcmp(slash + 1, "64") != 0)
+        return xo_err_set(
+            err, EINVAL, "%s \"%s\": only /64 prefixes are supported", what, s);
     for (int i = 8; i < 16; i++)
         if (a.s6_addr[i])
-            return xo_err_set(err, EINVAL, "%s \"%s\" has host bits set",
-                              what, s);
-    if (a.s6_addr[0] == 0xff || (a.s6_addr[0] == 0xfe &&
-                                 (a.s6_addr[1] & 0xc0) == 0x80))
+            return xo_err_set(err, EINVAL, "%s \"%s\" has host bits set", what,
+                              s);
+    if (a.s6_addr[0] == 0xff ||
+        (a.s6_addr[0] == 0xfe && (a.s6_addr[1] & 0xc0) == 0x80))
         return xo_err_set(err, EINVAL,
-                          "%s \"%s\" is a multicast or link-local prefix",
-                          what, s);
+                          "%s \"%s\" is a multicast or link-local prefix", what,
+                          s);
     *prefix_r = a;
     return 0;
 }
@@ -169,8 +168,8 @@ void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     char seed[NETBACK_NAME_MAX + NETBACK_CONTAINER_MAX + 16];
-    int n = snprintf(seed, sizeof(seed), "%s/%s/%u", network, container,
-                     attempt);
+    int n =
+        snprintf(seed, sizeof(seed), "%s/%s/%u", network, container, attempt);
     EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
     mac[0] = 0x00;
     mac[1] = 0x16;

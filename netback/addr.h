@@ -39,8 +39,8 @@ bool nb_cidr4_overlap(const struct nb_cidr4 *a, const struct nb_cidr4 *b);
 bool nb_cidr4_is_host(const struct nb_cidr4 *c, uint32_t addr);
 
 /* "PREFIX::/64" with the low 64 bits zero; `what` as above. */
-int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s,
-                     const char *what, xo_err *err);
+int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s, const char *what,
+                     xo_err *err);
 /* The address PREFIX::HOST (host in the low 32 bits). */
 void nb_ipv6_host(struct in6_addr *out, const struct in6_addr *prefix,
                   uint32_t host);

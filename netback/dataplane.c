@@ -59,9 +59,9 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
     if (nb_link_bridge_ensure(n->bridge, n->mtu, mac, err) < 0 ||
         nb_addr4_add(n->bridge, st->gw4, st->subnet.prefix, err) < 0)
         goto fail;
-    if (n->has_ipv6 && (nb_sysctl_dev("ipv6", n->bridge, "disable_ipv6", "0",
-                                      err) < 0 ||
-                        nb_addr6_add(n->bridge, &st->gw6, 64, err) < 0))
+    if (n->has_ipv6 &&
+        (nb_sysctl_dev("ipv6", n->bridge, "disable_ipv6", "0", err) < 0 ||
+         nb_addr6_add(n->bridge, &st->gw6, 64, err) < 0))
         goto fail;
     if (sysctls(st, err) < 0)
         goto fail;
@@ -74,8 +74,7 @@ fail:
     return xo_err_wrap(err, "network %s", n->name);
 }
 
-int nb_dataplane_down(const char *root, const struct nb_state *st,
-                      xo_err *err)
+int nb_dataplane_down(const char *root, const struct nb_state *st, xo_err *err)
 {
     if (nb_dns_stop(root, st->net.name, err) < 0 ||
         nb_nft_network(st, false, err) < 0 ||

@@ -15,7 +15,6 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
                     xo_err *err);
 
 /* dnsmasq, nft elements, bridge: everything up made, in reverse. */
-int nb_dataplane_down(const char *root, const struct nb_state *st,
-                      xo_err *err);
+int nb_dataplane_down(const char *root, const struct nb_state *st, xo_err *err);
 
 #endif

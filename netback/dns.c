@@ -22,12 +22,10 @@ const char *nb_dns_program(void)
     return env && *env ? env : "/usr/sbin/dnsmasq";
 }
 
-int nb_dns_write_hosts(const char *root, const struct nb_state *st,
-                       xo_err *err)
+int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
 {
     char path[4096];
-    if (nb_store_path(path, sizeof(path), root, st->net.name, "hosts", err) <
-        0)
+    if (nb_store_path(path, sizeof(path), root, st->net.name, "hosts", err) < 0)
         return -1;
     size_t cap = (st->n_leases + 1) * HOSTS_LINE_MAX, len = 0;
     char *buf = malloc(cap);
@@ -36,13 +34,12 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st,
     buf[0] = '\0';
     for (size_t i = 0; i < st->n_leases; i++) {
         const struct netback_lease *l = &st->leases[i];
-        len += (size_t)snprintf(buf + len, cap - len, "%s %s %s.%s\n",
-                                l->ipv4, l->container, l->container,
-                                st->net.name);
+        len += (size_t)snprintf(buf + len, cap - len, "%s %s %s.%s\n", l->ipv4,
+                                l->container, l->container, st->net.name);
         if (l->ipv6[0])
-            len += (size_t)snprintf(buf + len, cap - len, "%s %s %s.%s\n",
-                                    l->ipv6, l->container, l->container,
-                                    st->net.name);
+            len +=
+                (size_t)snprintf(buf + len, cap - len, "%s %s %s.%s\n", l->ipv6,
+                                 l->container, l->container, st->net.name);
     }
     int rc = xo_write_file_atomic(path, buf, len, 0644, err);
     free(buf);
@@ -101,10 +98,20 @@ static int start(const char *root, const struct nb_state *st, xo_err *err)
     snprintf(a_local, sizeof(a_local), "--local=/%s/", st->net.name);
     snprintf(errpath, sizeof(errpath), "%s/dnsmasq.err", dir);
     const char *prog = nb_dns_program();
-    char *argv[] = {
-        (char *)prog, "--conf-file=/dev/null", a_pid, "--bind-interfaces",
-        a_if, "--except-interface=lo", "--no-hosts", a_hosts, a_dom, a_local,
-        "--domain-needed", "--user=nobody", "--group=nogroup", NULL};
+    char *argv[] = {(char *)prog,
+                    "--conf-file=/dev/null",
+                    a_pid,
+                    "--bind-interfaces",
+                    a_if,
+                    "--except-interface=lo",
+                    "--no-hosts",
+                    a_hosts,
+                    a_dom,
+                    a_local,
+                    "--domain-needed",
+                    "--user=nobody",
+                    "--group=nogroup",
+                    NULL};
     int efd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (efd < 0)
         return xo_err_sys(err, "cannot create %s", errpath);

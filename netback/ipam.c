@@ -66,9 +66,8 @@ static int check_static(const struct nb_state *st, const char *container,
                           "address of %s",
                           net, ip, st->net.subnet);
     if (a == st->gw4)
-        return xo_err_set(err, EINVAL,
-                          "network %s: ip=%s is the gateway's address", net,
-                          ip);
+        return xo_err_set(
+            err, EINVAL, "network %s: ip=%s is the gateway's address", net, ip);
     const struct netback_lease *h = holder(st, a);
     if (h && strcmp(h->container, container) != 0)
         return xo_err_set(err, EADDRINUSE,
@@ -79,8 +78,7 @@ static int check_static(const struct nb_state *st, const char *container,
 }
 
 /* The next free host address after st->last, wrapping once round. */
-static int next_free(const struct nb_state *st, uint32_t *addr_r,
-                     xo_err *err)
+static int next_free(const struct nb_state *st, uint32_t *addr_r, xo_err *err)
 {
     uint32_t first = st->subnet.addr + 1;
     uint32_t last = nb_cidr4_broadcast(&st->subnet) - 1;

@@ -98,9 +98,8 @@ out:
     return rc;
 }
 
-int netback_attach(const char *root, const char *network,
-                   const char *container, unsigned vif_index,
-                   const char *static_ip, unsigned flags,
+int netback_attach(const char *root, const char *network, const char *container,
+                   unsigned vif_index, const char *static_ip, unsigned flags,
                    struct netback_attachment *out, xo_err *err)
 {
     int lock;
@@ -122,8 +121,8 @@ typedef int (*network_fn)(const char *root, struct nb_state *st,
 
 /* Calls fn on every network, saving those it changed (fn returns 1);
  * stops at the first error.  The caller holds the store lock. */
-static int each_network_locked(const char *root, const void *arg,
-                               network_fn fn, xo_err *err)
+static int each_network_locked(const char *root, const void *arg, network_fn fn,
+                               xo_err *err)
 {
     char **names = NULL;
     size_t n = 0;
@@ -163,8 +162,8 @@ static int lease_unhook(struct nb_state *st, struct netback_lease *l,
     return nb_nft_ports(l, false, err);
 }
 
-static int release_one(const char *root, struct nb_state *st,
-                       const void *arg, xo_err *err)
+static int release_one(const char *root, struct nb_state *st, const void *arg,
+                       xo_err *err)
 {
     const char *container = arg;
     struct netback_lease *l = nb_ipam_find(st, container);
@@ -193,8 +192,8 @@ int netback_release(const char *root, const char *container, xo_err *err)
     return 0;
 }
 
-static int unpublish_one(const char *root, struct nb_state *st,
-                         const void *arg, xo_err *err)
+static int unpublish_one(const char *root, struct nb_state *st, const void *arg,
+                         xo_err *err)
 {
     (void)root;
     struct netback_lease *l = nb_ipam_find(st, arg);
@@ -284,8 +283,7 @@ static int publish_locked(const char *root, const char *network,
     struct netback_lease old = *l;
     l->ports = copy;
     l->n_ports = c->n;
-    if (nb_nft_ports(&old, false, err) < 0 ||
-        nb_nft_ports(l, true, err) < 0 ||
+    if (nb_nft_ports(&old, false, err) < 0 || nb_nft_ports(l, true, err) < 0 ||
         nb_store_save_leases(root, &st, err) < 0) {
         xo_err ignore = XO_ERR_INIT;
         nb_nft_ports(l, false, &ignore);

@@ -36,8 +36,8 @@ bool nb_link_is_bridge(const char *name)
 
 /* Sends one request and reads until its ACK or error; `cb` (may be NULL)
  * sees the messages of a dump.  `what` opens the error message. */
-static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data,
-                const char *what, xo_err *err)
+static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
+                xo_err *err)
 {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
     if (!nl)
@@ -146,8 +146,8 @@ int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
     return 0;
 }
 
-static int addr_add(const char *name, int family, const void *addr,
-                    size_t len, unsigned prefix, uint32_t flags, xo_err *err)
+static int addr_add(const char *name, int family, const void *addr, size_t len,
+                    unsigned prefix, uint32_t flags, xo_err *err)
 {
     unsigned index = nb_link_index(name);
     if (!index)
@@ -170,15 +170,14 @@ static int addr_add(const char *name, int family, const void *addr,
     return 0;
 }
 
-int nb_addr4_add(const char *name, uint32_t addr, unsigned prefix,
-                 xo_err *err)
+int nb_addr4_add(const char *name, uint32_t addr, unsigned prefix, xo_err *err)
 {
     uint32_t be = htonl(addr);
     return addr_add(name, AF_INET, &be, 4, prefix, 0, err);
 }
 
-int nb_addr6_add(const char *name, const struct in6_addr *addr,
-                 unsigned prefix, xo_err *err)
+int nb_addr6_add(const char *name, const struct in6_addr *addr, unsigned prefix,
+                 xo_err *err)
 {
     return addr_add(name, AF_INET6, addr, 16, prefix, IFA_F_NODAD, err);
 }

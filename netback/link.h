@@ -40,10 +40,9 @@ int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
 
 /* Adds addr/prefix to `name` (replacing the same address; IPv6 without
  * duplicate address detection, so it is usable at once). */
-int nb_addr4_add(const char *name, uint32_t addr, unsigned prefix,
+int nb_addr4_add(const char *name, uint32_t addr, unsigned prefix, xo_err *err);
+int nb_addr6_add(const char *name, const struct in6_addr *addr, unsigned prefix,
                  xo_err *err);
-int nb_addr6_add(const char *name, const struct in6_addr *addr,
-                 unsigned prefix, xo_err *err);
 
 /*
  * Looks for an IPv4 route of the host, in any table, overlapping `c`,

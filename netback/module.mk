@@ -8,3 +8,4 @@ LIB_SRCS += netback/dataplane.c
 LIB_SRCS += netback/network.c
 LIB_SRCS += netback/lease.c
 LIB_SRCS += netback/vif.c netback/up.c
+XLOCI_CMD_SRCS += xl-plugin/cmd_network.c

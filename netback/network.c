@@ -31,15 +31,13 @@ int netback_mode_from_string(enum netback_mode *mode_r, const char *s,
     else if (strcmp(s, "isolated") == 0)
         *mode_r = NETBACK_MODE_ISOLATED;
     else
-        return xo_err_set(err, EINVAL, "mode \"%s\" is not nat or isolated",
-                          s);
+        return xo_err_set(err, EINVAL, "mode \"%s\" is not nat or isolated", s);
     return 0;
 }
 
 /* Fills st from spec, checking each field on its own. */
 static int state_from_spec(struct nb_state *st,
-                           const struct netback_network_spec *spec,
-                           xo_err *err)
+                           const struct netback_network_spec *spec, xo_err *err)
 {
     struct netback_network *n = &st->net;
     memset(st, 0, sizeof(*st));
@@ -79,8 +77,8 @@ static int state_from_spec(struct nb_state *st,
     n->mode = spec->mode;
     n->mtu = spec->mtu ? spec->mtu : NETBACK_MTU_DEFAULT;
     if (n->mtu < NETBACK_MTU_MIN || n->mtu > NETBACK_MTU_MAX)
-        return xo_err_set(err, EINVAL, "--mtu %u is not from %d to %d",
-                          n->mtu, NETBACK_MTU_MIN, NETBACK_MTU_MAX);
+        return xo_err_set(err, EINVAL, "--mtu %u is not from %d to %d", n->mtu,
+                          NETBACK_MTU_MIN, NETBACK_MTU_MAX);
     if (spec->bridge) {
         if (!nb_valid_ifname(spec->bridge))
             return xo_err_set(err, EINVAL,
@@ -112,8 +110,7 @@ static int check_conflicts(const char *root, const struct nb_state *st,
             break;
         }
         if (nb_cidr4_overlap(&o.subnet, &st->subnet))
-            rc = xo_err_set(err, EEXIST,
-                            "--subnet %s overlaps network %s (%s)",
+            rc = xo_err_set(err, EEXIST, "--subnet %s overlaps network %s (%s)",
                             net->subnet, o.net.name, o.net.subnet);
         else if (net->has_ipv6 && o.net.has_ipv6 &&
                  nb_prefix6_contains(&o.prefix6, &st->prefix6))
@@ -220,8 +217,7 @@ int nb_default_spec(const char *root, struct netback_network_spec *spec,
 }
 
 int netback_network_ensure_default(const char *root,
-                                   struct netback_network *net_r,
-                                   xo_err *err)
+                                   struct netback_network *net_r, xo_err *err)
 {
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
@@ -293,8 +289,7 @@ int netback_network_rm(const char *root, const char *name, xo_err *err)
                    "network %s is in use by %zu container%s (first: %s); "
                    "destroy %s first",
                    name, st.n_leases, st.n_leases == 1 ? "" : "s",
-                   st.leases[0].container,
-                   st.n_leases == 1 ? "it" : "them");
+                   st.leases[0].container, st.n_leases == 1 ? "it" : "them");
         goto dispose;
     }
     if (nb_dataplane_down(root, &st, err) < 0 ||

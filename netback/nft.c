@@ -29,8 +29,8 @@ static int run(json_object *cmds, const char *what, xo_err *err)
 {
     json_object *root = json_object_new_object();
     json_object_object_add(root, "nftables", cmds);
-    const char *text = json_object_to_json_string_ext(root,
-                                                      JSON_C_TO_STRING_PLAIN);
+    const char *text =
+        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
     int rc = -1;
     if (!nft) {
@@ -222,7 +222,8 @@ static void vif_elems(json_object *cmds, const struct netback_lease *l,
      * any of its frames is checked; on delete it leaves first. */
     if (!add)
         elem(cmds, add, "bridge", "xl_oci", "vifs", str(vif));
-    elem(cmds, add, "bridge", "xl_oci", "vif_mac", concat(str(vif), str(l->mac)));
+    elem(cmds, add, "bridge", "xl_oci", "vif_mac",
+         concat(str(vif), str(l->mac)));
     elem(cmds, add, "bridge", "xl_oci", "vif_ip4",
          concat(str(vif), str(l->ipv4)));
     elem(cmds, add, "bridge", "xl_oci", "vif_ip6", concat(str(vif), str(lls)));
@@ -250,9 +251,9 @@ static void port_elems(json_object *cmds, const struct netback_lease *l,
                 any ? json_object_new_int((int)p->host_port)
                     : concat(str(p->host_ip),
                              json_object_new_int((int)p->host_port));
-            json_object *val = m == 0
-                                   ? str(l->ipv4)
-                                   : json_object_new_int((int)p->container_port);
+            json_object *val =
+                m == 0 ? str(l->ipv4)
+                       : json_object_new_int((int)p->container_port);
             elem(cmds, add, "ip", "xl_oci_nat", m == 0 ? addr_map : port_map,
                  add ? map_elem(key, val) : (json_object_put(val), key));
         }
@@ -264,8 +265,7 @@ static void port_elems(json_object *cmds, const struct netback_lease *l,
  * one command at a time, ignoring the ones that fail, so removal is
  * idempotent and never leaves the rest behind.
  */
-static int run_elems(json_object *cmds, bool add, const char *what,
-                     xo_err *err)
+static int run_elems(json_object *cmds, bool add, const char *what, xo_err *err)
 {
     if (json_object_array_length(cmds) == 0) {
         json_object_put(cmds);

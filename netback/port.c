@@ -87,10 +87,9 @@ int netback_port_parse(struct netback_port *port_r, const char *spec,
     return 0;
 }
 
-void netback_port_format(char *buf, size_t len,
-                         const struct netback_port *port)
+void netback_port_format(char *buf, size_t len, const struct netback_port *port)
 {
     snprintf(buf, len, "%s%s%u:%u/%s", port->host_ip,
-             port->host_ip[0] ? ":" : "", port->host_port,
-             port->container_port, port->udp ? "udp" : "tcp");
+             port->host_ip[0] ? ":" : "", port->host_port, port->container_port,
+             port->udp ? "udp" : "tcp");
 }

@@ -101,8 +101,7 @@ static int get_uint(unsigned *out, json_object *obj, const char *key,
     if (!json_object_object_get_ex(obj, key, &v))
         return xo_err_set(err, EINVAL, "%s: %s missing", where, key);
     if (!json_object_is_type(v, json_type_int))
-        return xo_err_set(err, EINVAL, "%s: %s must be an integer", where,
-                          key);
+        return xo_err_set(err, EINVAL, "%s: %s must be an integer", where, key);
     int64_t i = json_object_get_int64(v);
     if (i < 0 || i > max)
         return xo_err_set(err, EINVAL, "%s: %s out of range", where, key);
@@ -130,8 +129,8 @@ int nb_state_derive(struct nb_state *st, xo_err *err)
     return 0;
 }
 
-static int load_network(struct nb_state *st, const char *path,
-                        const char *name, xo_err *err)
+static int load_network(struct nb_state *st, const char *path, const char *name,
+                        xo_err *err)
 {
     json_object *o = NULL;
     if (xo_json_parse_file(&o, path, NB_NETWORK_JSON_MAX, err) < 0)
@@ -154,8 +153,8 @@ static int load_network(struct nb_state *st, const char *path,
             0 ||
         get_str(n->gateway4, sizeof(n->gateway4), o, "gateway", true, path,
                 err) < 0 ||
-        get_str(n->subnet6, sizeof(n->subnet6), o, "ipv6", false, path,
-                err) < 0 ||
+        get_str(n->subnet6, sizeof(n->subnet6), o, "ipv6", false, path, err) <
+            0 ||
         get_str(n->gateway6, sizeof(n->gateway6), o, "gateway6", false, path,
                 err) < 0 ||
         get_str(mode, sizeof(mode), o, "mode", true, path, err) < 0 ||
@@ -179,14 +178,13 @@ out:
 }
 
 static int load_lease(struct netback_lease *l, json_object *o,
-                      const struct nb_state *st, const char *where,
-                      xo_err *err)
+                      const struct nb_state *st, const char *where, xo_err *err)
 {
     json_object *ports = NULL, *v;
     uint8_t mac[6];
     uint32_t a;
-    if (get_str(l->container, sizeof(l->container), o, "container", true,
-                where, err) < 0 ||
+    if (get_str(l->container, sizeof(l->container), o, "container", true, where,
+                err) < 0 ||
         get_uint(&l->vif_index, o, "vif_index", 1u << 20, where, err) < 0 ||
         get_str(l->mac, sizeof(l->mac), o, "mac", true, where, err) < 0 ||
         get_str(l->ipv4, sizeof(l->ipv4), o, "ipv4", true, where, err) < 0 ||
@@ -213,8 +211,8 @@ static int load_lease(struct netback_lease *l, json_object *o,
     for (size_t i = 0; i < n; i++) {
         json_object *p = json_object_array_get_idx(ports, i);
         if (!json_object_is_type(p, json_type_string) ||
-            netback_port_parse(&l->ports[i], json_object_get_string(p),
-                               "ports", err) < 0)
+            netback_port_parse(&l->ports[i], json_object_get_string(p), "ports",
+                               err) < 0)
             return xo_err_set(err, EINVAL, "%s: a port of \"%s\" is malformed",
                               where, l->container);
         l->n_ports++;
@@ -277,8 +275,7 @@ int nb_store_load(struct nb_state *st, const char *root, const char *name,
             0 ||
         load_network(st, path, name, err) < 0)
         return -1;
-    if (nb_store_path(path, sizeof(path), root, name, "leases.json", err) <
-            0 ||
+    if (nb_store_path(path, sizeof(path), root, name, "leases.json", err) < 0 ||
         load_leases(st, path, err) < 0) {
         nb_state_dispose(st);
         return -1;
@@ -385,8 +382,7 @@ static int remove_dir(const char *dir, xo_err *err)
     return 0;
 }
 
-int nb_store_create(const char *root, const struct nb_state *st,
-                    xo_err *err)
+int nb_store_create(const char *root, const struct nb_state *st, xo_err *err)
 {
     char base[4096], tmp[4096], dst[4096], file[4200];
     if (nb_store_path(base, sizeof(base), root, NULL, NULL, err) < 0 ||
@@ -437,8 +433,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int nb_store_list(char ***names_r, size_t *n_r, const char *root,
-                  xo_err *err)
+int nb_store_list(char ***names_r, size_t *n_r, const char *root, xo_err *err)
 {
     char dir[4096];
     if (nb_store_path(dir, sizeof(dir), root, NULL, NULL, err) < 0)

@@ -61,7 +61,6 @@ int nb_store_save_leases(const char *root, const struct nb_state *st,
 int nb_store_remove(const char *root, const char *name, xo_err *err);
 
 /* Sorted names of all networks (directories with a network.json). */
-int nb_store_list(char ***names_r, size_t *n_r, const char *root,
-                  xo_err *err);
+int nb_store_list(char ***names_r, size_t *n_r, const char *root, xo_err *err);
 
 #endif

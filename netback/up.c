@@ -22,8 +22,8 @@
 /* Drops leases of containers `exists` says are gone; records of vifs
  * that no longer exist are cleared, live ones re-join the bridge.
  * Returns 1 when st changed. */
-static int repair(struct nb_state *st, netback_exists_fn exists,
-                  void *opaque, unsigned *released, xo_err *err)
+static int repair(struct nb_state *st, netback_exists_fn exists, void *opaque,
+                  unsigned *released, xo_err *err)
 {
     int changed = 0;
     for (size_t i = 0; i < st->n_leases;) {

@@ -39,9 +39,8 @@ static int load_by_bridge(struct nb_state *st, const char *root,
     return rc;
 }
 
-static int online_locked(const char *root, const char *bridge,
-                         const char *mac, const char *vif, unsigned *mtu_r,
-                         xo_err *err)
+static int online_locked(const char *root, const char *bridge, const char *mac,
+                         const char *vif, unsigned *mtu_r, xo_err *err)
 {
     struct nb_state st;
     if (load_by_bridge(&st, root, bridge, err) < 0)
@@ -96,8 +95,7 @@ int netback_vif_online(const char *root, const char *bridge, const char *mac,
         return xo_err_set(err, EINVAL, "bridge name \"%s\" is not valid",
                           bridge);
     if (nb_parse_mac(m, mac) < 0)
-        return xo_err_set(err, EINVAL, "mac \"%s\" is not a MAC address",
-                          mac);
+        return xo_err_set(err, EINVAL, "mac \"%s\" is not a MAC address", mac);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
         return -1;

@@ -53,20 +53,37 @@ const char *xo_default_loader(void)
     return dir ? dir : XO_LOADER_DIR;
 }
 
+/* $XL_OCI_HOTPLUG_DIR/NAME, else beside the binary, else $(hotplugdir);
+ * NULL unless executable.  `buf` holds the result. */
+static const char *hotplug_script(char *buf, size_t len, const char *name)
+{
+    const char *env = getenv("XL_OCI_HOTPLUG_DIR");
+    const char *path;
+    char sub[64];
+    if (env && *env) {
+        snprintf(buf, len, "%s/%s", env, name);
+        path = buf;
+    } else {
+        snprintf(sub, sizeof(sub), "hotplug/%s", name);
+        path = beside_binary(buf, len, sub);
+        if (!path) {
+            snprintf(buf, len, "%s/%s", XO_HOTPLUG_DIR, name);
+            path = buf;
+        }
+    }
+    return access(path, X_OK) == 0 ? path : NULL;
+}
+
 const char *xo_block_script(void)
 {
     static char buf[4096];
-    const char *env = getenv("XL_OCI_HOTPLUG_DIR");
-    const char *path;
-    if (env && *env) {
-        snprintf(buf, sizeof(buf), "%s/block-loop", env);
-        path = buf;
-    } else {
-        path = beside_binary(buf, sizeof(buf), "hotplug/block-loop");
-        if (!path)
-            path = XO_HOTPLUG_DIR "/block-loop";
-    }
-    return access(path, X_OK) == 0 ? path : NULL;
+    return hotplug_script(buf, sizeof(buf), "block-loop");
+}
+
+const char *xo_vif_script(void)
+{
+    static char buf[4096];
+    return hotplug_script(buf, sizeof(buf), "vif-xl-oci");
 }
 
 const struct cmd_spec *cmd_find(const char *name)

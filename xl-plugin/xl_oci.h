@@ -51,6 +51,14 @@ const char *xo_default_loader(void);
  */
 const char *xo_block_script(void);
 
+/*
+ * The hotplug program for vifs on xl-oci networks (hotplug/vif-xl-oci),
+ * looked for as xo_block_script() looks for block-loop; NULL when none is
+ * executable.  libxl runs it with the caller's environment, so a command
+ * given --root must export XL_OCI_ROOT before libxl runs it.
+ */
+const char *xo_vif_script(void);
+
 /* Prints the command's usage to stdout (help) or stderr (usage error). */
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
 
@@ -83,5 +91,11 @@ int main_pull(int argc, char **argv);
 int main_images(int argc, char **argv);
 int main_rmi(int argc, char **argv);
 int main_prune(int argc, char **argv);
+int main_network(int argc, char **argv);
+int main_network_create(int argc, char **argv);
+int main_network_ls(int argc, char **argv);
+int main_network_inspect(int argc, char **argv);
+int main_network_rm(int argc, char **argv);
+int main_network_up(int argc, char **argv);
 
 #endif
