@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -84,10 +85,37 @@ pid_t nb_dns_pid(const char *root, const char *name)
     return 0;
 }
 
+/* dnsmasq drops to "nobody" before it reads the hosts file (also on every
+ * SIGHUP), so each directory above it must be searchable by others;
+ * otherwise names would silently never resolve. */
+static int check_reachable(const char *file, xo_err *err)
+{
+    char path[4400];
+    snprintf(path, sizeof(path), "%s", file);
+    /* The directories above `file`, from the innermost up to "/". */
+    for (char *p = strrchr(path, '/'); p; p = strrchr(path, '/')) {
+        *p = '\0';
+        struct stat sb;
+        const char *d = path[0] ? path : "/";
+        if (stat(d, &sb) == 0 && !(sb.st_mode & S_IXOTH))
+            return xo_err_set(err, EACCES,
+                              "dnsmasq runs as nobody and cannot reach %s "
+                              "(mode %04o): make it searchable (chmod o+x)",
+                              d, (unsigned)(sb.st_mode & 07777));
+        if (!path[0])
+            break;
+    }
+    return 0;
+}
+
 static int start(const char *root, const struct nb_state *st, xo_err *err)
 {
     char dir[4096];
     if (nb_store_path(dir, sizeof(dir), root, st->net.name, NULL, err) < 0)
+        return -1;
+    char hosts[4200];
+    snprintf(hosts, sizeof(hosts), "%s/hosts", dir);
+    if (check_reachable(hosts, err) < 0)
         return -1;
     char a_pid[4200], a_hosts[4200], a_if[64], a_dom[64], a_local[64],
         errpath[4200];

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,14 +23,6 @@
 unsigned nb_link_index(const char *name)
 {
     return if_nametoindex(name);
-}
-
-bool nb_link_is_bridge(const char *name)
-{
-    char path[128];
-    struct stat sb;
-    snprintf(path, sizeof(path), "/sys/class/net/%s/bridge", name);
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
 /* Sends one request and reads until its ACK or error; `cb` (may be NULL)
@@ -82,6 +73,48 @@ static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
     ifi->ifi_family = AF_UNSPEC;
     ifi->ifi_index = (int)index;
     return nlh;
+}
+
+struct kind_walk {
+    char kind[32];
+};
+
+static int linkinfo_cb(const struct nlattr *attr, void *data)
+{
+    struct kind_walk *w = data;
+    if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+        mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+        snprintf(w->kind, sizeof(w->kind), "%s", mnl_attr_get_str(attr));
+    return MNL_CB_OK;
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+    if (mnl_attr_get_type(attr) == IFLA_LINKINFO)
+        mnl_attr_parse_nested(attr, linkinfo_cb, data);
+    return MNL_CB_OK;
+}
+
+static int link_kind_cb(const struct nlmsghdr *nlh, void *data)
+{
+    mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
+    return MNL_CB_OK;
+}
+
+/* Asked of the kernel, not of /sys/class/net, which shows the devices of
+ * the namespace sysfs was mounted in, not necessarily ours. */
+bool nb_link_is_bridge(const char *name)
+{
+    unsigned index = nb_link_index(name);
+    char buf[NB_NL_BUF];
+    struct kind_walk w = {""};
+    xo_err ignore = XO_ERR_INIT;
+    if (!index)
+        return false;
+    struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, index);
+    int r = talk(nlh, link_kind_cb, &w, "reading device", &ignore);
+    xo_err_clear(&ignore);
+    return r == 0 && strcmp(w.kind, "bridge") == 0;
 }
 
 int nb_link_bridge_ensure(const char *name, unsigned mtu, const uint8_t mac[6],

@@ -18,7 +18,7 @@
 /* ifindex of `name`, 0 when there is no such device. */
 unsigned nb_link_index(const char *name);
 
-/* True if `name` exists and is a bridge (its sysfs "bridge" directory). */
+/* True if `name` exists and is a bridge (asked by rtnetlink). */
 bool nb_link_is_bridge(const char *name);
 
 /* Creates bridge `name` with `mtu` and the fixed MAC `mac` (so it never
