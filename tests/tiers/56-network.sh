@@ -193,13 +193,21 @@ mkdir -p "$T/xs"
 "$top/build/tests/xs-standin" "$T/xs.sock" "$T/xs" &
 xs_pid=$!
 sleep 0.2
-be=/local/domain/0/backend/vif/5/0
+# libxl gives XENBUS_PATH relative to dom0's home, /local/domain/0.
+be_rel=backend/vif/5/0
+be=/local/domain/0/$be_rel
 key() { printf '%s' "$2" >"$T/xs/$(echo "$be/$1" | tr / _)"; }
 getkey() { cat "$T/xs/$(echo "$be/$1" | tr / _)" 2>/dev/null; }
 key mac "$mac"
 key bridge xloci-t1
-hp() { XENSTORED_PATH=$T/xs.sock XENBUS_PATH=$be vif=vif5.0 "$HOTPLUG" "$@"; }
+hp() { XENSTORED_PATH=$T/xs.sock XENBUS_PATH=$be_rel vif=vif5.0 "$HOTPLUG" "$@"; }
+fails_with "hotplug refuses to run without XENBUS_PATH" "XENBUS_PATH unset" \
+    env vif=vif5.0 XENSTORED_PATH="$T/xs.sock" "$HOTPLUG" online
+fails_with "hotplug refuses an unknown command" "unknown command 'frob'" hp frob
+check "and says so in hotplug-status" bash -c "[ '$(getkey hotplug-status)' = error ]"
+start=$(date +%s%N)
 check "hotplug online succeeds" hp online type_if=vif
+echo "# vif-xl-oci online took $((($(date +%s%N) - start) / 1000000)) ms"
 check "hotplug-status is connected" bash -c "[ '$(getkey hotplug-status)' = connected ]"
 check "vif5.0 is a port of xloci-t1, up, MTU 1400" bash -c \
     'ip -o link show vif5.0 | grep -q "mtu 1400 .*master xloci-t1 state UP"'
