@@ -81,6 +81,8 @@ static int attach_locked(const char *root, const char *network,
     if (!nb_link_index(st.net.bridge) &&
         nb_dataplane_up(root, &st, true, err) < 0)
         goto undo;
+    if (nb_nft_heal_locked(root, err) < 0)
+        goto undo;
     if (nb_dns_update(root, &st, err) < 0)
         goto undo;
     rc = 0;

@@ -45,7 +45,7 @@ static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
         xo_err_sys(err, "%s: rtnetlink send", what);
         goto out;
     }
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     ssize_t n;
     int r = MNL_CB_OK;
     while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
@@ -106,7 +106,7 @@ static int link_kind_cb(const struct nlmsghdr *nlh, void *data)
 bool nb_link_is_bridge(const char *name)
 {
     unsigned index = nb_link_index(name);
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     struct kind_walk w = {""};
     xo_err ignore = XO_ERR_INIT;
     if (!index)
@@ -126,7 +126,7 @@ int nb_link_bridge_ensure(const char *name, unsigned mtu, const uint8_t mac[6],
                               "device %s exists and is not a bridge", name);
         return nb_link_set(name, mtu, 0, true, err);
     }
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     struct nlmsghdr *nlh =
         link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
     mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -145,7 +145,7 @@ int nb_link_delete(const char *name, xo_err *err)
     unsigned index = nb_link_index(name);
     if (!index)
         return 0;
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, index);
     if (talk(nlh, NULL, NULL, "deleting device", err) < 0) {
         if (err->errnum == ENODEV) {
@@ -163,7 +163,7 @@ int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
     unsigned index = nb_link_index(name);
     if (!index)
         return xo_err_set(err, ENODEV, "no device %s", name);
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, index);
     struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
     ifi->ifi_change = IFF_UP;
@@ -185,7 +185,7 @@ static int addr_add(const char *name, int family, const void *addr, size_t len,
     unsigned index = nb_link_index(name);
     if (!index)
         return xo_err_set(err, ENODEV, "no device %s", name);
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = RTM_NEWADDR;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
@@ -273,7 +273,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
 
 static int route_dump(struct route_walk *w, xo_err *err)
 {
-    char buf[NB_NL_BUF];
+    char buf[NB_NL_BUF] = {0};
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
     nlh->nlmsg_type = RTM_GETROUTE;
     nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;

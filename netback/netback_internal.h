@@ -21,6 +21,13 @@ int nb_ensure_default_locked(const char *root, struct netback_network *net_r,
 int nb_default_spec(const char *root, struct netback_network_spec *spec,
                     char *subnet, size_t len, xo_err *err);
 
+/*
+ * When any of our nftables tables is missing (an admin's `nft flush
+ * ruleset`, nftables.service reloading), rebuilds them all from the state
+ * on disk, as `network up` does; nothing when they are all there.
+ */
+int nb_nft_heal_locked(const char *root, xo_err *err);
+
 /* Deletes our nftables tables once no network is left. */
 int nb_nft_drop_if_unused(const char *root, xo_err *err);
 

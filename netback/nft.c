@@ -111,22 +111,30 @@ static bool table_exists(const struct nb_nft_table *t)
     return ok;
 }
 
+bool nb_nft_present(void)
+{
+    /* One transaction listing every table fails if any one is missing. */
+    json_object *cmds = cmds_new();
+    for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++)
+        table_cmd(cmds, "list", t);
+    xo_err ignore = XO_ERR_INIT;
+    bool ok = run(cmds, "listing", &ignore) == 0;
+    xo_err_clear(&ignore);
+    return ok;
+}
+
 int nb_nft_ensure(xo_err *err)
 {
+    if (nb_nft_present())
+        return 0;
     json_object *cmds = cmds_new();
-    int missing = 0;
     for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
         if (table_exists(t))
             continue;
-        missing++;
         if (table_define(cmds, t, err) < 0) {
             json_object_put(cmds);
             return -1;
         }
-    }
-    if (!missing) {
-        json_object_put(cmds);
-        return 0;
     }
     return run(cmds, "making xl-oci's nftables tables", err);
 }

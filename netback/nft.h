@@ -21,6 +21,9 @@
 #include "common/error.h"
 #include "netback/store.h"
 
+/* True when all our tables exist (one libnftables call). */
+bool nb_nft_present(void);
+
 /* Makes our tables if they are missing; leaves existing ones alone. */
 int nb_nft_ensure(xo_err *err);
 

@@ -48,6 +48,32 @@ static int repair(struct nb_state *st, netback_exists_fn exists, void *opaque,
     return changed;
 }
 
+int nb_nft_heal_locked(const char *root, xo_err *err)
+{
+    if (nb_nft_present())
+        return 0;
+    char **names = NULL;
+    size_t n = 0, loaded = 0;
+    if (nb_store_list(&names, &n, root, err) < 0)
+        return -1;
+    struct nb_state *nets = calloc(n ? n : 1, sizeof(*nets));
+    int rc = -1;
+    if (!nets) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    for (; loaded < n; loaded++)
+        if (nb_store_load(&nets[loaded], root, names[loaded], err) < 0)
+            goto out;
+    rc = nb_nft_rebuild(nets, n, err);
+out:
+    for (size_t i = 0; nets && i < loaded; i++)
+        nb_state_dispose(&nets[i]);
+    free(nets);
+    xo_strv_free(names);
+    return rc;
+}
+
 int netback_network_up(const char *root, const char *name,
                        netback_exists_fn exists, void *opaque,
                        unsigned *released_r, xo_err *err)

@@ -13,6 +13,7 @@
 #include "common/json.h"
 #include "netback/ipam.h"
 #include "netback/link.h"
+#include "netback/netback_internal.h"
 #include "netback/nft.h"
 
 /* Loads the network whose bridge is `bridge` into st. */
@@ -66,20 +67,31 @@ static int online_locked(const char *root, const char *bridge, const char *mac,
         nb_nft_vif(&st, l, l->vif, false, &ignore);
         xo_err_clear(&ignore);
     }
-    if (nb_nft_vif(&st, l, vif, true, err) < 0)
-        goto out;
     snprintf(l->vif, sizeof(l->vif), "%s", vif);
-    if (nb_link_set(vif, st.net.mtu, master, true, err) < 0 ||
-        nb_store_save_leases(root, &st, err) < 0) {
-        xo_err ignore = XO_ERR_INIT;
-        nb_nft_vif(&st, l, vif, false, &ignore);
-        nb_link_set(vif, 0, NB_LINK_NOMASTER, false, &ignore);
-        xo_err_clear(&ignore);
-        goto out;
+    if (nb_nft_vif(&st, l, vif, true, err) < 0) {
+        /* Our tables gone (a flushed ruleset) are rebuilt whole from the
+         * state, this vif included, rather than failing the create. */
+        if (nb_nft_present())
+            goto out;
+        xo_err_clear(err);
+        if (nb_store_save_leases(root, &st, err) < 0 ||
+            nb_nft_heal_locked(root, err) < 0)
+            goto undo;
     }
+    if (nb_link_set(vif, st.net.mtu, master, true, err) < 0 ||
+        nb_store_save_leases(root, &st, err) < 0)
+        goto undo;
     if (mtu_r)
         *mtu_r = st.net.mtu;
     rc = 0;
+    goto out;
+undo:;
+    xo_err ignore = XO_ERR_INIT;
+    nb_nft_vif(&st, l, vif, false, &ignore);
+    nb_link_set(vif, 0, NB_LINK_NOMASTER, false, &ignore);
+    l->vif[0] = '\0';
+    nb_store_save_leases(root, &st, &ignore);
+    xo_err_clear(&ignore);
 out:
     nb_state_dispose(&st);
     return rc;

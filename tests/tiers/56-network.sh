@@ -295,6 +295,16 @@ nft list ruleset >"$T/rules.2"
 check "network up twice gives the same ruleset" cmp "$T/rules.1" "$T/rules.2"
 check "the guest still reaches its gateway" g ping -c1 -W2 10.50.0.1
 
+# An admin's `nft flush ruleset` (or nftables.service reloading) removes our
+# tables too; the next online rebuilds them from the state.
+hp offline >/dev/null 2>&1
+nft flush ruleset
+check "online after a flushed ruleset succeeds" hp online
+check "and rebuilt our tables: this vif's elements, masquerade, ports" bash -c \
+    'nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]" &&
+     nft -j list set ip xl_oci_nat masq4 | grep -qF "\"addr\": \"10.50.0.0\"" &&
+     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "[8080, \"10.50.0.2\"]"'
+
 # --- offline, release, up's repair, rm ---------------------------------------
 check "hotplug offline succeeds" hp offline
 check "offline removed the vif's elements and left the bridge" bash -c \
