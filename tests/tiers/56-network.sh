@@ -239,6 +239,19 @@ g ip link set eth0 address "$mac"
 g ip neigh flush all
 check "the guest's own address works again" g ping -c1 -W2 10.50.0.1
 
+# IPv6: the lease's address passes, another one in the prefix does not.
+g ip -6 addr add fd00:50::2/64 dev eth0 nodad
+check "the guest reaches its IPv6 gateway from its lease's address" \
+    g ping -6 -c1 -W2 -I fd00:50::2 fd00:50::1
+g ip -6 addr add fd00:50::77/64 dev eth0 nodad
+before=$(spoofed)
+if ! g ping -6 -c1 -W1 -I fd00:50::77 fd00:50::1 >/dev/null 2>&1 && [ "$(spoofed)" -gt "$before" ]; then
+    ok "a spoofed IPv6 source gets nothing through"
+else
+    nok "spoofed IPv6 source: counter $before -> $(spoofed)"
+fi
+g ip -6 addr del fd00:50::77/64 dev eth0
+
 # Published port, from outside the host: a third namespace on the uplink
 # reaches 192.0.2.1:8080 -> web:80; and dom0 itself through 127.0.0.1.
 g "$PROBE" serve 10.50.0.2 80 >"$T/serve1" &
