@@ -108,11 +108,15 @@ int netback_attach(const char *root, const char *network, const char *container,
     if (!nb_valid_network_name(network))
         return xo_err_set(err, EINVAL, "network name \"%s\" is not valid",
                           network);
-    if (nb_store_lock(&lock, root, err) < 0)
+    /* A dry run only reads, and every state file is replaced by rename,
+     * so it needs no lock (and creates nothing, not even the lock file). */
+    bool dry = flags & NETBACK_ATTACH_DRY_RUN;
+    if (!dry && nb_store_lock(&lock, root, err) < 0)
         return -1;
     int rc = attach_locked(root, network, container, vif_index, static_ip,
                            flags, out, err);
-    close(lock);
+    if (!dry)
+        close(lock);
     if (rc < 0)
         xo_err_wrap(err, "container %s on network %s", container, network);
     return rc;
@@ -320,8 +324,8 @@ int netback_publish(const char *root, const char *network,
                                   a);
             }
     struct publish_check c = {container, ports, n_ports};
-    if (flags & NETBACK_ATTACH_DRY_RUN)
-        return each_network(root, &c, check_one, err);
+    if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */
+        return each_network_locked(root, &c, check_one, err);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
         return -1;

@@ -343,6 +343,9 @@ check "nothing is left: bridges, tables, dnsmasq, state" bash -c \
 
 # --- the default network ------------------------------------------------------
 ip route add 10.88.0.0/16 dev rt0
+check "create -N's dry run of default writes nothing, not even a lock" bash -c \
+    'XL_OCI_ROOT=$1/dry "$0" attach -n default app | grep -q "ipv4=10.89.0.2/24" &&
+     [ ! -e "$1/dry" ] && ! ip link show xloci-default 2>/dev/null' "$NT" "$T"
 check "default is made on first use, avoiding a host route over 10.88/16" bash -c \
     '"$0" attach default app | grep -q "network=default bridge=xloci-default mac=.* ipv4=10.89.0.2/24"' "$NT"
 check "default is a nat network" bash -c '"$0" network ls --json | jq -e ".[0].mode == \"nat\""' "$X"
