@@ -209,6 +209,9 @@ bool nb_valid_network_name(const char *s)
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > NETBACK_NAME_MAX || s[0] == '-' || s[n - 1] == '-')
         return false;
+    /* <root>/networks/lock is the store's lock file (store.c). */
+    if (strcmp(s, "lock") == 0)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
               s[i] == '-'))

@@ -62,7 +62,7 @@ int nb_parse_mac(uint8_t mac[6], const char *s);
 void nb_format_mac(char out[18], const uint8_t mac[6]);
 
 /* Network names: [a-z0-9][a-z0-9-]*, at most NETBACK_NAME_MAX, no trailing
- * '-' (a DNS label). */
+ * '-' (a DNS label); not "lock", the name of the store's lock file. */
 bool nb_valid_network_name(const char *s);
 /* Container names as domcfg accepts them: [A-Za-z0-9][A-Za-z0-9_.-]*. */
 bool nb_valid_container_name(const char *s);

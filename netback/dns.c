@@ -14,8 +14,9 @@
 
 #include "common/fileio.h"
 
-/* The hosts file holds two short lines per lease. */
-#define HOSTS_LINE_MAX (2 * NETBACK_CONTAINER_MAX + NETBACK_NAME_MAX + 64)
+/* The longest line: "ADDRESS NAME NAME.NETWORK\n". */
+#define HOSTS_LINE_MAX                                                         \
+    (INET6_ADDRSTRLEN + 2 * NETBACK_CONTAINER_MAX + NETBACK_NAME_MAX + 4)
 
 const char *nb_dns_program(void)
 {
@@ -28,7 +29,8 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
     char path[4096];
     if (nb_store_path(path, sizeof(path), root, st->net.name, "hosts", err) < 0)
         return -1;
-    size_t cap = (st->n_leases + 1) * HOSTS_LINE_MAX, len = 0;
+    /* Two lines per lease (IPv4, IPv6), so no line is ever cut off. */
+    size_t cap = (2 * st->n_leases + 1) * HOSTS_LINE_MAX, len = 0;
     char *buf = malloc(cap);
     if (!buf)
         return xo_err_set(err, ENOMEM, "out of memory");

@@ -50,7 +50,7 @@
 #include "common/error.h"
 
 /* Network names: [a-z0-9][a-z0-9-]*, a DNS label (names resolve as
- * CONTAINER.NETWORK), at most this long. */
+ * CONTAINER.NETWORK), at most this long, and not "lock". */
 #define NETBACK_NAME_MAX 31
 /* Container names as domcfg accepts them (DC_MAX_NAME). */
 #define NETBACK_CONTAINER_MAX 64

@@ -43,10 +43,11 @@ int nb_store_path(char *buf, size_t len, const char *root, const char *name,
 int nb_store_lock(int *fd_r, const char *root, xo_err *err)
 {
     char dir[4096], path[4096];
+    /* "<root>/networks/lock": spelt as a network dir named "lock", which
+     * no network can be (nb_store_exists wants a network.json in it). */
     if (nb_store_path(dir, sizeof(dir), root, NULL, NULL, err) < 0 ||
-        nb_store_path(path, sizeof(path), root, NULL, NULL, err) < 0)
+        nb_store_path(path, sizeof(path), root, "lock", NULL, err) < 0)
         return -1;
-    strcat(path, "/lock");
     if (xo_mkdir_p(dir, 0755, err) < 0)
         return -1;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -141,6 +141,8 @@ static void test_names(void **state)
     assert_false(nb_valid_network_name("-lan"));
     assert_false(nb_valid_network_name("lan-"));
     assert_false(nb_valid_network_name("a.b"));
+    assert_false(nb_valid_network_name("lock"));
+    assert_true(nb_valid_network_name("locks"));
     assert_false(nb_valid_network_name("../x"));
     assert_false(nb_valid_network_name(""));
     assert_false(nb_valid_network_name("abcdefghijabcdefghijabcdefghijab"));
