@@ -12,6 +12,8 @@ packages=(
     libyajl-dev libarchive-dev libmnl-dev libnftables-dev
     # managed networks: nft (tests read rules back), dnsmasq per network
     nftables dnsmasq-base
+    # the network tier (56): ping through the stand-in vif, JSON of inspect
+    iputils-ping jq
     # unit tests, sanitizers, fuzzing, formatting, man pages
     libcmocka-dev clang libclang-rt-14-dev clang-format valgrind perl
     device-tree-compiler

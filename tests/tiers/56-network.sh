@@ -11,11 +11,14 @@ set -u
 top=$(pwd)
 if [ -z "${XLOCI_T56_INNER:-}" ]; then
     skip() { echo "ok - network tier # SKIP $*"; exit 0; }
+    missing() { echo "not ok - network tier: $1 is not installed (apt-get install $2)"; exit 1; }
     [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
-    command -v nft >/dev/null || skip "nft missing (apt-get install nftables)"
-    [ -x /usr/sbin/dnsmasq ] || skip "dnsmasq missing (apt-get install dnsmasq-base)"
-    command -v ping >/dev/null || skip "ping missing (apt-get install iputils-ping)"
     unshare -n true 2>/dev/null || skip "unshare -n is not allowed here"
+    # tools/install-deps.sh installs these, so their absence is a failure.
+    command -v nft >/dev/null || missing nft nftables
+    [ -x /usr/sbin/dnsmasq ] || missing dnsmasq dnsmasq-base
+    command -v ping >/dev/null || missing ping iputils-ping
+    command -v jq >/dev/null || missing jq jq
     exec unshare -n env XLOCI_T56_INNER=1 "$0" "$@"
 fi
 
