@@ -18,23 +18,6 @@
 #include "netback/netback_internal.h"
 #include "netback/nft.h"
 
-const char *netback_mode_to_string(enum netback_mode mode)
-{
-    return mode == NETBACK_MODE_ISOLATED ? "isolated" : "nat";
-}
-
-int netback_mode_from_string(enum netback_mode *mode_r, const char *s,
-                             xo_err *err)
-{
-    if (strcmp(s, "nat") == 0)
-        *mode_r = NETBACK_MODE_NAT;
-    else if (strcmp(s, "isolated") == 0)
-        *mode_r = NETBACK_MODE_ISOLATED;
-    else
-        return xo_err_set(err, EINVAL, "mode \"%s\" is not nat or isolated", s);
-    return 0;
-}
-
 /* Fills st from spec, checking each field on its own. */
 static int state_from_spec(struct nb_state *st,
                            const struct netback_network_spec *spec, xo_err *err)

@@ -17,6 +17,23 @@
 
 #define STORE_VERSION 1
 
+const char *netback_mode_to_string(enum netback_mode mode)
+{
+    return mode == NETBACK_MODE_ISOLATED ? "isolated" : "nat";
+}
+
+int netback_mode_from_string(enum netback_mode *mode_r, const char *s,
+                             xo_err *err)
+{
+    if (strcmp(s, "nat") == 0)
+        *mode_r = NETBACK_MODE_NAT;
+    else if (strcmp(s, "isolated") == 0)
+        *mode_r = NETBACK_MODE_ISOLATED;
+    else
+        return xo_err_set(err, EINVAL, "mode \"%s\" is not nat or isolated", s);
+    return 0;
+}
+
 void nb_state_dispose(struct nb_state *st)
 {
     netback_leases_free(st->leases, st->n_leases);

@@ -11,7 +11,7 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c
 # ASan+UBSan, as replayers of their corpus (tests/fuzz/corpus/NAME/), which
 # tests/tiers/40-fuzz.sh runs; `make fuzz` (tools/fuzz.sh) builds them with
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
-FUZZ_TARGETS := image-config app-cfg
+FUZZ_TARGETS := image-config app-cfg netback
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 
 $(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \

@@ -22,7 +22,8 @@ command -v "$CLANG" >/dev/null || {
 # The library code the targets reach, compiled with the fuzzer's
 # instrumentation (gcc-built objects would not link with clang's runtimes).
 srcs=(common/error.c common/fileio.c common/json.c common/log.c
-    domcfg/*.c loader/xen-tools/user.c)
+    domcfg/*.c loader/xen-tools/user.c netback/addr.c netback/port.c
+    netback/store.c netback/ipam.c)
 # Debian 12's libfdt-dev has no .pc file (configure.ac says the same).
 pkgs="xenlight xlutil json-c yajl openssl"
 cflags="-std=gnu11 -g -O1 -I. -Icommon -D_GNU_SOURCE \
