@@ -65,8 +65,10 @@ static int attach_locked(const char *root, const char *network,
     struct nb_state st;
     if (nb_store_load(&st, root, network, err) < 0)
         return -1;
-    struct netback_lease *l;
-    bool existed = nb_ipam_find(&st, container) != NULL;
+    struct netback_lease *l = nb_ipam_find(&st, container), before;
+    bool existed = l != NULL;
+    if (existed)
+        before = *l; /* the fields assign may change, for undo */
     int rc = -1;
     if (nb_ipam_assign(&st, container, vif_index, static_ip, &l, err) < 0)
         goto out;
@@ -74,6 +76,17 @@ static int attach_locked(const char *root, const char *network,
     if (dry) {
         rc = 0;
         goto out;
+    }
+    /* A lease whose address moves (a new static ip=) moves its published
+     * ports along, and a vif still attached loses its elements now, as
+     * its offline would look for the new address. */
+    if (existed && strcmp(before.ipv4, l->ipv4) != 0) {
+        if ((before.vif[0] &&
+             nb_nft_vif(&st, &before, before.vif, false, err) < 0) ||
+            nb_nft_ports(&before, false, err) < 0 ||
+            nb_nft_ports(l, true, err) < 0)
+            goto out;
+        l->vif[0] = '\0';
     }
     if (nb_store_save_leases(root, &st, err) < 0)
         goto out;
@@ -87,14 +100,19 @@ static int attach_locked(const char *root, const char *network,
         goto undo;
     rc = 0;
     goto out;
-undo:
-    if (!existed) {
-        xo_err ignore = XO_ERR_INIT;
+undo:;
+    xo_err ignore = XO_ERR_INIT;
+    if (existed) {
+        memcpy(l->ipv4, before.ipv4, sizeof(l->ipv4));
+        memcpy(l->ipv6, before.ipv6, sizeof(l->ipv6));
+        l->is_static = before.is_static;
+        l->vif_index = before.vif_index;
+    } else {
         nb_ipam_remove(&st, container);
-        nb_store_save_leases(root, &st, &ignore);
-        nb_dns_write_hosts(root, &st, &ignore);
-        xo_err_clear(&ignore);
     }
+    nb_store_save_leases(root, &st, &ignore);
+    nb_dns_write_hosts(root, &st, &ignore);
+    xo_err_clear(&ignore);
 out:
     nb_state_dispose(&st);
     return rc;

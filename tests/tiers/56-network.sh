@@ -179,6 +179,11 @@ fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
     "$NT" publish t1 db 80:80/sctp
 check "unpublish removes the elements" bash -c \
     '"$0" unpublish web && ! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\""' "$NT"
+"$NT" publish t4 p1-1 7777:77 >/dev/null
+"$NT" attach t4 p1-1 10.52.0.200 >/dev/null
+check "a lease moved to a new static address takes its published port along" bash -c \
+    'nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[7777, \"10.52.0.200\"]]"'
+"$NT" unpublish p1-1
 "$NT" publish t1 web 8080:80 >/dev/null
 
 # --- the vif: hotplug against the stand-in xenstore --------------------------
