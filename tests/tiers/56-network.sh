@@ -359,3 +359,36 @@ check "default is made on first use, avoiding a host route over 10.88/16" bash -
 check "default is a nat network" bash -c '"$0" network ls --json | jq -e ".[0].mode == \"nat\""' "$X"
 "$NT" release app
 "$X" network rm default
+
+# --- valgrind: the same paths, checked for memory errors and leaks ------------
+if command -v valgrind >/dev/null; then
+    vg() { # vg WANT DESCRIPTION COMMAND...
+        local want=$1 d=$2
+        shift 2
+        valgrind -q --error-exitcode=97 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect \
+            --suppressions="$top/tests/net/valgrind.supp" "$@" >"$T/vg" 2>&1
+        local rc=$?
+        if [ "$rc" = "$want" ]; then ok "valgrind: $d"; else
+            nok "valgrind: $d (status $rc, want $want)"
+            sed 's/^/# /' "$T/vg" | head -30
+        fi
+    }
+    vg 0 "network create" "$X" network create t9 --subnet 10.59.0.0/24 --ipv6 fd00:59::/64
+    vg 0 "attach" "$NT" attach t9 web
+    vg 1 "attach refused" "$NT" attach t9 other 10.60.0.1
+    vg 0 "publish" "$NT" publish t9 web 8080:80 127.0.0.1:53:53/udp
+    vg 0 "network inspect --json" "$X" network inspect --json t9
+    vg 0 "network ls" "$X" network ls
+    vg 0 "network up" "$X" network up --keep-leases
+    ip link del vif5.0 2>/dev/null
+    ip link add vif5.0 type veth peer name eth9
+    key mac "$(lease t9 web mac)"
+    key bridge xloci-t9
+    vg 0 "hotplug online" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be_rel vif=vif5.0 "$HOTPLUG" online
+    vg 0 "hotplug offline" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be_rel vif=vif5.0 "$HOTPLUG" offline
+    vg 0 "release" "$NT" release web
+    vg 0 "network rm" "$X" network rm t9
+else
+    nok "valgrind is not installed (apt-get install valgrind)"
+fi
