@@ -21,9 +21,10 @@ command -v "$CLANG" >/dev/null || {
 
 # The library code the targets reach, compiled with the fuzzer's
 # instrumentation (gcc-built objects would not link with clang's runtimes).
-srcs=(common/*.c domcfg/*.c image/*.c verifier/*.c xl-plugin/guest_report.c
-    loader/xen-tools/bootspec.c loader/xen-tools/user.c
-    loader/xen-tools/safepath.c)
+srcs=(common/*.c common/abi/*.c domcfg/*.c image/*.c verifier/*.c
+    xl-plugin/guest_report.c loader/xen-tools/bootspec.c
+    loader/xen-tools/user.c loader/xen-tools/safepath.c netback/addr.c
+    netback/port.c netback/store.c netback/ipam.c)
 # Debian 12's libfdt-dev has no .pc file (configure.ac says the same).
 pkgs="xenlight xlutil json-c yajl openssl libcurl libarchive"
 cflags="-std=gnu11 -g -O1 -I. -Icommon -D_GNU_SOURCE \

@@ -18,7 +18,7 @@ void xo_print_help(FILE *f)
             "  --version   print the version\n\n"
             "Commands:\n");
     for (int i = 0; i < cmd_table_size; i++)
-        fprintf(f, "  %-10s %s\n", cmd_table[i].name, cmd_table[i].desc);
+        fprintf(f, "  %-16s %s\n", cmd_table[i].name, cmd_table[i].desc);
     fprintf(f, "\nRun 'xl-oci help COMMAND' for a command's options.\n");
 }
 
@@ -31,9 +31,14 @@ int main_help(int argc, char **argv)
         xo_print_help(stdout);
         return XO_EXIT_OK;
     }
-    const struct cmd_spec *c = cmd_find(argv[optind]);
+    /* Two words name a subcommand: "help network create". */
+    char name[64];
+    snprintf(name, sizeof(name), "%s%s%s", argv[optind],
+             optind + 1 < argc ? " " : "",
+             optind + 1 < argc ? argv[optind + 1] : "");
+    const struct cmd_spec *c = cmd_find(name);
     if (!c) {
-        fprintf(stderr, "xl-oci: unknown command '%s'\n", argv[optind]);
+        fprintf(stderr, "xl-oci: unknown command '%s'\n", name);
         return XO_EXIT_USAGE;
     }
     cmd_print_usage(c, false);

@@ -61,6 +61,29 @@ const struct cmd_spec cmd_table[] = {
     {"rmi", main_rmi, false, "Remove images", "<REF|sha256:DIGEST>...", NULL},
     {"prune", main_prune, false,
      "Remove root volumes and blobs no image or domain uses", "", NULL},
+    {"network", main_network, false, "Manage container networks",
+     "create|ls|inspect|rm|up [ARGS]", NULL},
+    {"network create", main_network_create, false,
+     "Create a network: bridge, subnet, NAT or isolated, DNS",
+     "--subnet CIDR [options] <Name>",
+     "  --subnet CIDR      IPv4 subnet, e.g. 10.88.0.0/24 (/8 to /30)\n"
+     "  --gateway IP       the bridge's address (default: first host)\n"
+     "  --ipv6 PREFIX/64   also an IPv6 prefix, e.g. fd00:88::/64\n"
+     "  --mode nat|isolated  masquerade to the uplinks, or host only "
+     "(default nat)\n"
+     "  --mtu N            MTU of bridge and vifs (default 1500)\n"
+     "  --bridge NAME      bridge device (default xloci-<Name>)\n"},
+    {"network ls", main_network_ls, false, "List networks", "[--json]",
+     "  --json   print a JSON array\n"},
+    {"network inspect", main_network_inspect, false,
+     "Show a network's settings and leases", "[--json] <Name>",
+     "  --json   print a JSON object\n"},
+    {"network rm", main_network_rm, false, "Remove networks no container uses",
+     "<Name>...", NULL},
+    {"network up", main_network_up, false,
+     "Rebuild bridges, firewall and DNS of networks from their state",
+     "[--keep-leases] [<Name>]",
+     "  --keep-leases   keep leases of containers that no longer exist\n"},
     {"help", main_help, false, "Print help for xl-oci or one command",
      "[COMMAND]", NULL},
     {"version", main_version, false, "Print the version of xl-oci", "", NULL},

@@ -32,12 +32,3 @@ $(B)/xl-oci-monitor: $(MONITOR_OBJS)
 		-lpthread $(LDFLAGS)
 
 BIN_TARGETS += $(B)/xl-oci $(B)/xl-oci-monitor
-
-# hotplug/block-loop: libxl's hotplug script for the loop devices create
-# attaches (xo_block_script finds it beside the installed binary).
-.PHONY: install-hotplug
-install-hotplug:
-	install -d $(DESTDIR)$(hotplugdir)
-	install -m 0755 xl-plugin/hotplug/block-loop $(DESTDIR)$(hotplugdir)/block-loop
-
-INSTALL_HOOKS += install-hotplug

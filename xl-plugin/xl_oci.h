@@ -52,10 +52,12 @@ const char *xo_default_loader(void);
 const char *xo_block_script(void);
 
 /*
- * The hotplug script of managed vifs (hotplug/vif-xl-oci), found like
- * block-loop's, for struct dc_net_attachment's script.  Always a path:
- * unlike block-loop it has no stand-in, so create must check that it is
- * executable (a dry run only shows it).
+ * The hotplug program for vifs on xl-oci networks (hotplug/vif-xl-oci),
+ * found like block-loop's, for struct dc_net_attachment's script.  Always
+ * a path: unlike block-loop it has no stand-in, so create must check that
+ * it is executable (a dry run only shows it).  libxl runs it with the
+ * caller's environment, so a command given --root must export XL_OCI_ROOT
+ * before libxl runs it.
  */
 const char *xo_vif_script(void);
 
@@ -91,5 +93,11 @@ int main_pull(int argc, char **argv);
 int main_images(int argc, char **argv);
 int main_rmi(int argc, char **argv);
 int main_prune(int argc, char **argv);
+int main_network(int argc, char **argv);
+int main_network_create(int argc, char **argv);
+int main_network_ls(int argc, char **argv);
+int main_network_inspect(int argc, char **argv);
+int main_network_rm(int argc, char **argv);
+int main_network_up(int argc, char **argv);
 
 #endif

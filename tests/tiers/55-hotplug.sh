@@ -1,11 +1,11 @@
 #!/bin/bash
-# 55-hotplug: xl-plugin/hotplug/block-loop, the hotplug script libxl runs
+# 55-hotplug: hotplug/block-loop, the hotplug script libxl runs
 # for the loop devices create attaches, against a stand-in xenstore (a
 # directory of files, read and written by xenstore-read/-write shims first
 # in PATH).  The lab runs it for real on every create.  Prints TAP lines.
 set -u
 top=$(pwd)
-script=$top/xl-plugin/hotplug/block-loop
+script=$top/hotplug/block-loop
 T=$(mktemp -d /tmp/xl-oci-t55.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 ok() { echo "ok - block-loop: $*"; }

@@ -1,0 +1,37 @@
+# hotplug/: the scripts libxl runs for our devices, installed in
+# $(hotplugdir) (PREFIX/lib/xl-oci/hotplug):
+#   block-loop   for the loop devices create attaches (a shell script)
+#   vif-xl-oci   for vifs on xl-oci networks (a program: netback/)
+# and the boot unit of the networks, tools/systemd/xl-oci-network.service.
+# Both are also put in build/hotplug/, so XL_OCI_HOTPLUG_DIR=build/hotplug
+# runs the in-tree ones (tests, the lab).
+$(B)/hotplug/vif-xl-oci: $(OBJ)/hotplug/vif-xl-oci.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+
+$(B)/hotplug/block-loop: hotplug/block-loop
+	@mkdir -p $(@D)
+	cp $< $@
+
+BIN_TARGETS += $(B)/hotplug/vif-xl-oci $(B)/hotplug/block-loop
+
+.PHONY: install-hotplug
+install-hotplug: $(B)/hotplug/vif-xl-oci
+	install -d $(DESTDIR)$(hotplugdir)
+	install -m 0755 hotplug/block-loop $(DESTDIR)$(hotplugdir)/block-loop
+	install -m 0755 $(B)/hotplug/vif-xl-oci $(DESTDIR)$(hotplugdir)/vif-xl-oci
+
+INSTALL_HOOKS += install-hotplug
+
+# The systemd unit that runs `xl-oci network up` at boot.
+systemdunitdir ?= $(libdir)/systemd/system
+$(B)/xl-oci-network.service: tools/systemd/xl-oci-network.service.in
+	@mkdir -p $(@D)
+	sed 's|@bindir@|$(bindir)|g' $< >$@
+BIN_TARGETS += $(B)/xl-oci-network.service
+
+.PHONY: install-network-unit
+install-network-unit: $(B)/xl-oci-network.service
+	install -d $(DESTDIR)$(systemdunitdir)
+	install -m 0644 $< $(DESTDIR)$(systemdunitdir)/xl-oci-network.service
+INSTALL_HOOKS += install-network-unit

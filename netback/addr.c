@@ -1,0 +1,255 @@
+/* addr.c: address arithmetic and names for netback (see addr.h). */
+#include "netback/addr.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netback/netback.h"
+
+int nb_parse_ipv4(uint32_t *addr_r, const char *s)
+{
+    struct in_addr a;
+    if (!s || strlen(s) >= INET_ADDRSTRLEN || inet_pton(AF_INET, s, &a) != 1)
+        return -1;
+    *addr_r = ntohl(a.s_addr);
+    return 0;
+}
+
+void nb_format_ipv4(char out[INET_ADDRSTRLEN], uint32_t addr)
+{
+    struct in_addr a = {.s_addr = htonl(addr)};
+    inet_ntop(AF_INET, &a, out, INET_ADDRSTRLEN);
+}
+
+uint32_t nb_cidr4_mask(unsigned prefix)
+{
+    return prefix == 0 ? 0 : (uint32_t)(0xffffffffu << (32 - prefix));
+}
+
+int nb_parse_cidr4(struct nb_cidr4 *c_r, const char *s, unsigned min_prefix,
+                   unsigned max_prefix, const char *what, xo_err *err)
+{
+    char buf[INET_ADDRSTRLEN + 4];
+    const char *slash = s ? strchr(s, '/') : NULL;
+    if (!slash || (size_t)(slash - s) >= INET_ADDRSTRLEN)
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\" is not an IPv4 subnet (A.B.C.D/N)", what,
+                          s ? s : "");
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    uint32_t addr;
+    char *end = NULL;
+    errno = 0;
+    unsigned long prefix = strtoul(slash + 1, &end, 10);
+    if (nb_parse_ipv4(&addr, buf) < 0 || !isdigit((unsigned char)slash[1]) ||
+        *end || errno || prefix > 32)
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\" is not an IPv4 subnet (A.B.C.D/N)", what,
+                          s);
+    if (prefix < min_prefix || prefix > max_prefix)
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\": the prefix length must be %u to %u", what,
+                          s, min_prefix, max_prefix);
+    uint32_t mask = nb_cidr4_mask((unsigned)prefix);
+    if (addr & ~mask) {
+        char net[INET_ADDRSTRLEN];
+        nb_format_ipv4(net, addr & mask);
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\" has host bits set (the subnet is %s/%lu)",
+                          what, s, net, prefix);
+    }
+    c_r->addr = addr;
+    c_r->prefix = (unsigned)prefix;
+    return 0;
+}
+
+void nb_format_cidr4(char out[INET_ADDRSTRLEN + 3], const struct nb_cidr4 *c)
+{
+    char a[INET_ADDRSTRLEN];
+    nb_format_ipv4(a, c->addr);
+    snprintf(out, INET_ADDRSTRLEN + 3, "%s/%u", a, c->prefix);
+}
+
+uint32_t nb_cidr4_broadcast(const struct nb_cidr4 *c)
+{
+    return c->addr | ~nb_cidr4_mask(c->prefix);
+}
+
+bool nb_cidr4_contains(const struct nb_cidr4 *c, uint32_t addr)
+{
+    return (addr & nb_cidr4_mask(c->prefix)) == c->addr;
+}
+
+bool nb_cidr4_overlap(const struct nb_cidr4 *a, const struct nb_cidr4 *b)
+{
+    unsigned p = a->prefix < b->prefix ? a->prefix : b->prefix;
+    uint32_t m = nb_cidr4_mask(p);
+    return (a->addr & m) == (b->addr & m);
+}
+
+bool nb_cidr4_is_host(const struct nb_cidr4 *c, uint32_t addr)
+{
+    return nb_cidr4_contains(c, addr) && addr != c->addr &&
+           addr != nb_cidr4_broadcast(c);
+}
+
+int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s, const char *what,
+                     xo_err *err)
+{
+    char buf[INET6_ADDRSTRLEN];
+    const char *slash = s ? strchr(s, '/') : NULL;
+    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)", what,
+                          s ? s : "");
+    memcpy(buf, s, (size_t)(slash - s));
+    buf[slash - s] = '\0';
+    struct in6_addr a;
+    if (inet_pton(AF_INET6, buf, &a) != 1)
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)", what,
+                          s);
+    if (strcmp(slash + 1, "64") != 0)
+        return xo_err_set(
+            err, EINVAL, "%s \"%s\": only /64 prefixes are supported", what, s);
+    for (int i = 8; i < 16; i++)
+        if (a.s6_addr[i])
+            return xo_err_set(err, EINVAL, "%s \"%s\" has host bits set", what,
+                              s);
+    if (a.s6_addr[0] == 0xff ||
+        (a.s6_addr[0] == 0xfe && (a.s6_addr[1] & 0xc0) == 0x80))
+        return xo_err_set(err, EINVAL,
+                          "%s \"%s\" is a multicast or link-local prefix", what,
+                          s);
+    *prefix_r = a;
+    return 0;
+}
+
+void nb_ipv6_host(struct in6_addr *out, const struct in6_addr *prefix,
+                  uint32_t host)
+{
+    *out = *prefix;
+    memset(out->s6_addr + 8, 0, 8);
+    out->s6_addr[12] = (uint8_t)(host >> 24);
+    out->s6_addr[13] = (uint8_t)(host >> 16);
+    out->s6_addr[14] = (uint8_t)(host >> 8);
+    out->s6_addr[15] = (uint8_t)host;
+}
+
+void nb_ipv6_link_local(struct in6_addr *out, const uint8_t mac[6])
+{
+    memset(out, 0, sizeof(*out));
+    out->s6_addr[0] = 0xfe;
+    out->s6_addr[1] = 0x80;
+    out->s6_addr[8] = mac[0] ^ 0x02;
+    out->s6_addr[9] = mac[1];
+    out->s6_addr[10] = mac[2];
+    out->s6_addr[11] = 0xff;
+    out->s6_addr[12] = 0xfe;
+    out->s6_addr[13] = mac[3];
+    out->s6_addr[14] = mac[4];
+    out->s6_addr[15] = mac[5];
+}
+
+bool nb_prefix6_contains(const struct in6_addr *prefix,
+                         const struct in6_addr *addr)
+{
+    return memcmp(prefix->s6_addr, addr->s6_addr, 8) == 0;
+}
+
+void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
+                   unsigned attempt)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char seed[NETBACK_NAME_MAX + NETBACK_CONTAINER_MAX + 16];
+    int n =
+        snprintf(seed, sizeof(seed), "%s/%s/%u", network, container, attempt);
+    EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    mac[0] = 0x00;
+    mac[1] = 0x16;
+    mac[2] = 0x3e;
+    /* The top bit clear, as libxl's random MACs keep it (xl leaves the
+     * upper half of 00:16:3e:80.. to other Xen tools). */
+    mac[3] = md[0] & 0x7f;
+    mac[4] = md[1];
+    mac[5] = md[2];
+}
+
+int nb_parse_mac(uint8_t mac[6], const char *s)
+{
+    unsigned v[6];
+    char tail;
+    if (!s || strlen(s) != 17 ||
+        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5], &tail) != 6)
+        return -1;
+    for (int i = 0; i < 6; i++) {
+        if (!isxdigit((unsigned char)s[i * 3]) ||
+            !isxdigit((unsigned char)s[i * 3 + 1]))
+            return -1;
+        mac[i] = (uint8_t)v[i];
+    }
+    return 0;
+}
+
+void nb_format_mac(char out[18], const uint8_t mac[6])
+{
+    snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+             mac[3], mac[4], mac[5]);
+}
+
+bool nb_valid_network_name(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > NETBACK_NAME_MAX || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    /* <root>/networks/lock is the store's lock file (store.c). */
+    if (strcmp(s, "lock") == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)s[i]) || isdigit((unsigned char)s[i]) ||
+              s[i] == '-'))
+            return false;
+    return true;
+}
+
+bool nb_valid_container_name(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > NETBACK_CONTAINER_MAX || s[0] == '-' || s[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && !strchr("-_.", s[i]))
+            return false;
+    return true;
+}
+
+bool nb_valid_ifname(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || n > NETBACK_IFNAME_MAX || strcmp(s, ".") == 0 ||
+        strcmp(s, "..") == 0)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!isgraph((unsigned char)s[i]) || s[i] == '/' || s[i] == ':')
+            return false;
+    return true;
+}
+
+void nb_default_bridge(char out[16], const char *network)
+{
+    if (strlen(network) <= NETBACK_IFNAME_MAX - 6) {
+        snprintf(out, 16, "xloci-%s", network);
+        return;
+    }
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    EVP_Digest(network, strlen(network), md, &mdlen, EVP_sha256(), NULL);
+    snprintf(out, 16, "xloci-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+}

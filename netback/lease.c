@@ -1,0 +1,355 @@
+/*
+ * lease.c: attach, release, publish and unpublish (netback.h): the store
+ * lock, IPAM on the loaded network, then DNS and nft elements.  When a
+ * later step fails the earlier ones are undone, so a failed call leaves
+ * state and kernel as they were.
+ */
+#include "netback/netback.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "netback/dataplane.h"
+#include "netback/dns.h"
+#include "netback/ipam.h"
+#include "netback/link.h"
+#include "netback/netback_internal.h"
+#include "netback/nft.h"
+
+/* What create -N shows for a "default" network that does not exist yet. */
+static int attach_dry_default(const char *root, const char *container,
+                              unsigned vif_index, const char *static_ip,
+                              struct netback_attachment *out, xo_err *err)
+{
+    struct netback_network_spec spec;
+    char subnet[INET_ADDRSTRLEN + 3];
+    struct nb_state st;
+    if (nb_default_spec(root, &spec, subnet, sizeof(subnet), err) < 0)
+        return -1;
+    memset(&st, 0, sizeof(st));
+    snprintf(st.net.name, sizeof(st.net.name), "%s", spec.name);
+    nb_default_bridge(st.net.bridge, spec.name);
+    snprintf(st.net.subnet, sizeof(st.net.subnet), "%s", subnet);
+    nb_parse_cidr4(&st.subnet, subnet, 8, 30, "subnet", err);
+    st.gw4 = st.subnet.addr + 1;
+    nb_format_ipv4(st.net.gateway4, st.gw4);
+    st.net.prefix4 = st.subnet.prefix;
+    st.net.mode = NETBACK_MODE_NAT;
+    st.net.mtu = NETBACK_MTU_DEFAULT;
+    struct netback_lease *l;
+    int rc = nb_ipam_assign(&st, container, vif_index, static_ip, &l, err);
+    if (rc == 0)
+        nb_ipam_attachment(&st, l, out);
+    nb_state_dispose(&st);
+    return rc;
+}
+
+static int attach_locked(const char *root, const char *network,
+                         const char *container, unsigned vif_index,
+                         const char *static_ip, unsigned flags,
+                         struct netback_attachment *out, xo_err *err)
+{
+    bool dry = flags & NETBACK_ATTACH_DRY_RUN;
+    bool is_default = strcmp(network, NETBACK_DEFAULT_NETWORK) == 0;
+    if (is_default && !nb_store_exists(root, network)) {
+        if (dry)
+            return attach_dry_default(root, container, vif_index, static_ip,
+                                      out, err);
+        if (nb_ensure_default_locked(root, NULL, err) < 0)
+            return -1;
+    }
+    struct nb_state st;
+    if (nb_store_load(&st, root, network, err) < 0)
+        return -1;
+    struct netback_lease *l = nb_ipam_find(&st, container), before;
+    bool existed = l != NULL;
+    if (existed)
+        before = *l; /* the fields assign may change, for undo */
+    int rc = -1;
+    if (nb_ipam_assign(&st, container, vif_index, static_ip, &l, err) < 0)
+        goto out;
+    nb_ipam_attachment(&st, l, out);
+    if (dry) {
+        rc = 0;
+        goto out;
+    }
+    /* A lease whose address moves (a new static ip=) moves its published
+     * ports along, and a vif still attached loses its elements now, as
+     * its offline would look for the new address. */
+    if (existed && strcmp(before.ipv4, l->ipv4) != 0) {
+        if ((before.vif[0] &&
+             nb_nft_vif(&st, &before, before.vif, false, err) < 0) ||
+            nb_nft_ports(&before, false, err) < 0 ||
+            nb_nft_ports(l, true, err) < 0)
+            goto out;
+        l->vif[0] = '\0';
+    }
+    if (nb_store_save_leases(root, &st, err) < 0)
+        goto out;
+    /* The bridge may be gone (a host rebooted without `network up`). */
+    if (!nb_link_index(st.net.bridge) &&
+        nb_dataplane_up(root, &st, true, err) < 0)
+        goto undo;
+    if (nb_nft_heal_locked(root, err) < 0)
+        goto undo;
+    if (nb_dns_update(root, &st, err) < 0)
+        goto undo;
+    rc = 0;
+    goto out;
+undo:;
+    xo_err ignore = XO_ERR_INIT;
+    if (existed) {
+        memcpy(l->ipv4, before.ipv4, sizeof(l->ipv4));
+        memcpy(l->ipv6, before.ipv6, sizeof(l->ipv6));
+        l->is_static = before.is_static;
+        l->vif_index = before.vif_index;
+    } else {
+        nb_ipam_remove(&st, container);
+    }
+    nb_store_save_leases(root, &st, &ignore);
+    nb_dns_write_hosts(root, &st, &ignore);
+    xo_err_clear(&ignore);
+out:
+    nb_state_dispose(&st);
+    return rc;
+}
+
+int netback_attach(const char *root, const char *network, const char *container,
+                   unsigned vif_index, const char *static_ip, unsigned flags,
+                   struct netback_attachment *out, xo_err *err)
+{
+    int lock;
+    if (!nb_valid_network_name(network))
+        return xo_err_set(err, EINVAL, "network name \"%s\" is not valid",
+                          network);
+    /* A dry run only reads, and every state file is replaced by rename,
+     * so it needs no lock (and creates nothing, not even the lock file). */
+    bool dry = flags & NETBACK_ATTACH_DRY_RUN;
+    if (!dry && nb_store_lock(&lock, root, err) < 0)
+        return -1;
+    int rc = attach_locked(root, network, container, vif_index, static_ip,
+                           flags, out, err);
+    if (!dry)
+        close(lock);
+    if (rc < 0)
+        xo_err_wrap(err, "container %s on network %s", container, network);
+    return rc;
+}
+
+typedef int (*network_fn)(const char *root, struct nb_state *st,
+                          const void *arg, xo_err *err);
+
+/* Calls fn on every network, saving those it changed (fn returns 1);
+ * stops at the first error.  The caller holds the store lock. */
+static int each_network_locked(const char *root, const void *arg, network_fn fn,
+                               xo_err *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc = nb_store_list(&names, &n, root, err);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        struct nb_state st;
+        if (nb_store_load(&st, root, names[i], err) < 0) {
+            rc = -1;
+            break;
+        }
+        int r = fn(root, &st, arg, err);
+        if (r < 0 || (r > 0 && nb_store_save_leases(root, &st, err) < 0))
+            rc = -1;
+        nb_state_dispose(&st);
+    }
+    xo_strv_free(names);
+    return rc;
+}
+
+static int each_network(const char *root, const void *arg, network_fn fn,
+                        xo_err *err)
+{
+    int lock;
+    if (nb_store_lock(&lock, root, err) < 0)
+        return -1;
+    int rc = each_network_locked(root, arg, fn, err);
+    close(lock);
+    return rc;
+}
+
+/* Removes the kernel side of lease l (vif elements, ports). */
+static int lease_unhook(struct nb_state *st, struct netback_lease *l,
+                        xo_err *err)
+{
+    if (l->vif[0] && nb_nft_vif(st, l, l->vif, false, err) < 0)
+        return -1;
+    return nb_nft_ports(l, false, err);
+}
+
+static int release_one(const char *root, struct nb_state *st, const void *arg,
+                       xo_err *err)
+{
+    const char *container = arg;
+    struct netback_lease *l = nb_ipam_find(st, container);
+    if (!l)
+        return 0;
+    if (lease_unhook(st, l, err) < 0)
+        return -1;
+    nb_ipam_remove(st, container);
+    if (nb_store_save_leases(root, st, err) < 0)
+        return -1;
+    /* The lease is gone; a dnsmasq that cannot be told only keeps
+     * answering the old name until the next update or `network up`. */
+    xo_err ignore = XO_ERR_INIT;
+    if (nb_dns_pid(root, st->net.name))
+        nb_dns_update(root, st, &ignore);
+    else
+        nb_dns_write_hosts(root, st, &ignore);
+    xo_err_clear(&ignore);
+    return 0;
+}
+
+int netback_release(const char *root, const char *container, xo_err *err)
+{
+    if (each_network(root, container, release_one, err) < 0)
+        return xo_err_wrap(err, "releasing container %s", container);
+    return 0;
+}
+
+static int unpublish_one(const char *root, struct nb_state *st, const void *arg,
+                         xo_err *err)
+{
+    (void)root;
+    struct netback_lease *l = nb_ipam_find(st, arg);
+    if (!l || !l->n_ports)
+        return 0;
+    if (nb_nft_ports(l, false, err) < 0)
+        return -1;
+    netback_lease_dispose(l);
+    return 1;
+}
+
+int netback_unpublish(const char *root, const char *container, xo_err *err)
+{
+    if (each_network(root, container, unpublish_one, err) < 0)
+        return xo_err_wrap(err, "unpublishing ports of %s", container);
+    return 0;
+}
+
+/* True when a and b would catch the same packets. */
+static bool ports_clash(const struct netback_port *a,
+                        const struct netback_port *b)
+{
+    return a->udp == b->udp && a->host_port == b->host_port &&
+           (!a->host_ip[0] || !b->host_ip[0] ||
+            strcmp(a->host_ip, b->host_ip) == 0);
+}
+
+struct publish_check {
+    const char *container;
+    const struct netback_port *ports;
+    size_t n;
+};
+
+static int check_one(const char *root, struct nb_state *st, const void *arg,
+                     xo_err *err)
+{
+    (void)root;
+    const struct publish_check *c = arg;
+    char a[64];
+    for (size_t i = 0; i < st->n_leases; i++) {
+        const struct netback_lease *l = &st->leases[i];
+        if (strcmp(l->container, c->container) == 0)
+            continue;
+        for (size_t j = 0; j < l->n_ports; j++)
+            for (size_t k = 0; k < c->n; k++)
+                if (ports_clash(&l->ports[j], &c->ports[k])) {
+                    netback_port_format(a, sizeof(a), &c->ports[k]);
+                    return xo_err_set(err, EADDRINUSE,
+                                      "oci_ports \"%s\": the host port is "
+                                      "published by container %s",
+                                      a, l->container);
+                }
+    }
+    return 0;
+}
+
+/* Under the lock: checks `c` against every other container's ports,
+ * then replaces the ports of c->container's lease on `network`. */
+static int publish_locked(const char *root, const char *network,
+                          const struct publish_check *c, xo_err *err)
+{
+    struct nb_state st;
+    if (each_network_locked(root, c, check_one, err) < 0 ||
+        nb_store_load(&st, root, network, err) < 0)
+        return -1;
+    int rc = -1;
+    struct netback_lease *l = nb_ipam_find(&st, c->container);
+    struct netback_port *copy = NULL;
+    if (!l) {
+        xo_err_set(err, ENOENT, "container %s has no lease on network %s",
+                   c->container, network);
+        goto out;
+    }
+    if (c->n && st.net.mode == NETBACK_MODE_ISOLATED) {
+        xo_err_set(err, EINVAL,
+                   "oci_ports: network %s is isolated; ports are published "
+                   "only from nat networks",
+                   network);
+        goto out;
+    }
+    if (c->n && !(copy = calloc(c->n, sizeof(*copy)))) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (c->n)
+        memcpy(copy, c->ports, c->n * sizeof(*copy));
+    struct netback_lease old = *l;
+    l->ports = copy;
+    l->n_ports = c->n;
+    if (nb_nft_ports(&old, false, err) < 0 || nb_nft_ports(l, true, err) < 0 ||
+        nb_store_save_leases(root, &st, err) < 0) {
+        xo_err ignore = XO_ERR_INIT;
+        nb_nft_ports(l, false, &ignore);
+        nb_nft_ports(&old, true, &ignore);
+        xo_err_clear(&ignore);
+        free(copy);
+        *l = old;
+        goto out;
+    }
+    free(old.ports);
+    rc = 0;
+out:
+    nb_state_dispose(&st);
+    return rc;
+}
+
+int netback_publish(const char *root, const char *network,
+                    const char *container, const struct netback_port *ports,
+                    size_t n_ports, unsigned flags, xo_err *err)
+{
+    char a[64];
+    if (n_ports > NETBACK_PORTS_MAX)
+        return xo_err_set(err, EINVAL, "oci_ports: more than %d entries",
+                          NETBACK_PORTS_MAX);
+    for (size_t i = 0; i < n_ports; i++)
+        for (size_t j = 0; j < i; j++)
+            if (ports_clash(&ports[i], &ports[j])) {
+                netback_port_format(a, sizeof(a), &ports[i]);
+                return xo_err_set(err, EINVAL,
+                                  "oci_ports \"%s\": the host port is given "
+                                  "twice",
+                                  a);
+            }
+    struct publish_check c = {container, ports, n_ports};
+    if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */
+        return each_network_locked(root, &c, check_one, err);
+    int lock;
+    if (nb_store_lock(&lock, root, err) < 0)
+        return -1;
+    int rc = publish_locked(root, network, &c, err);
+    close(lock);
+    if (rc < 0)
+        xo_err_wrap(err, "publishing ports of %s", container);
+    return rc;
+}

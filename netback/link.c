@@ -1,0 +1,323 @@
+/* link.c: bridges, addresses, ports and routes through libmnl (link.h). */
+#include "netback/link.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libmnl/libmnl.h>
+#include <net/if.h>
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+
+/* Requests are small; a dump reply is read in chunks of at most this. */
+#define NB_NL_BUF 8192
+
+unsigned nb_link_index(const char *name)
+{
+    return if_nametoindex(name);
+}
+
+/* Sends one request and reads until its ACK or error; `cb` (may be NULL)
+ * sees the messages of a dump.  `what` opens the error message. */
+static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
+                xo_err *err)
+{
+    struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+    if (!nl)
+        return xo_err_sys(err, "%s: cannot open rtnetlink", what);
+    int rc = -1;
+    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+        xo_err_sys(err, "%s: cannot bind rtnetlink", what);
+        goto out;
+    }
+    unsigned portid = mnl_socket_get_portid(nl);
+    nlh->nlmsg_seq = (unsigned)time(NULL);
+    nlh->nlmsg_flags |= NLM_F_ACK;
+    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
+        xo_err_sys(err, "%s: rtnetlink send", what);
+        goto out;
+    }
+    char buf[NB_NL_BUF] = {0};
+    ssize_t n;
+    int r = MNL_CB_OK;
+    while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+        r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
+        if (r <= MNL_CB_STOP)
+            break;
+    }
+    if (n < 0 || r < 0) {
+        xo_err_sys(err, "%s", what);
+        goto out;
+    }
+    rc = 0;
+out:
+    mnl_socket_close(nl);
+    return rc;
+}
+
+static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
+                                 unsigned index)
+{
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = type;
+    nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+    struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+    ifi->ifi_family = AF_UNSPEC;
+    ifi->ifi_index = (int)index;
+    return nlh;
+}
+
+struct kind_walk {
+    char kind[32];
+};
+
+static int linkinfo_cb(const struct nlattr *attr, void *data)
+{
+    struct kind_walk *w = data;
+    if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
+        mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
+        snprintf(w->kind, sizeof(w->kind), "%s", mnl_attr_get_str(attr));
+    return MNL_CB_OK;
+}
+
+static int link_attr_cb(const struct nlattr *attr, void *data)
+{
+    if (mnl_attr_get_type(attr) == IFLA_LINKINFO)
+        mnl_attr_parse_nested(attr, linkinfo_cb, data);
+    return MNL_CB_OK;
+}
+
+static int link_kind_cb(const struct nlmsghdr *nlh, void *data)
+{
+    mnl_attr_parse(nlh, sizeof(struct ifinfomsg), link_attr_cb, data);
+    return MNL_CB_OK;
+}
+
+/* Asked of the kernel, not of /sys/class/net, which shows the devices of
+ * the namespace sysfs was mounted in, not necessarily ours. */
+bool nb_link_is_bridge(const char *name)
+{
+    unsigned index = nb_link_index(name);
+    char buf[NB_NL_BUF] = {0};
+    struct kind_walk w = {""};
+    xo_err ignore = XO_ERR_INIT;
+    if (!index)
+        return false;
+    struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, index);
+    int r = talk(nlh, link_kind_cb, &w, "reading device", &ignore);
+    xo_err_clear(&ignore);
+    return r == 0 && strcmp(w.kind, "bridge") == 0;
+}
+
+int nb_link_bridge_ensure(const char *name, unsigned mtu, const uint8_t mac[6],
+                          xo_err *err)
+{
+    if (nb_link_index(name)) {
+        if (!nb_link_is_bridge(name))
+            return xo_err_set(err, EEXIST,
+                              "device %s exists and is not a bridge", name);
+        return nb_link_set(name, mtu, 0, true, err);
+    }
+    char buf[NB_NL_BUF] = {0};
+    struct nlmsghdr *nlh =
+        link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+    mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+    mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+    mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+    struct nlattr *info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+    mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "bridge");
+    mnl_attr_nest_end(nlh, info);
+    if (talk(nlh, NULL, NULL, "creating bridge", err) < 0)
+        return xo_err_wrap(err, "bridge %s", name);
+    return nb_link_set(name, 0, 0, true, err);
+}
+
+int nb_link_delete(const char *name, xo_err *err)
+{
+    unsigned index = nb_link_index(name);
+    if (!index)
+        return 0;
+    char buf[NB_NL_BUF] = {0};
+    struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, index);
+    if (talk(nlh, NULL, NULL, "deleting device", err) < 0) {
+        if (err->errnum == ENODEV) {
+            xo_err_clear(err);
+            return 0;
+        }
+        return xo_err_wrap(err, "%s", name);
+    }
+    return 0;
+}
+
+int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
+                xo_err *err)
+{
+    unsigned index = nb_link_index(name);
+    if (!index)
+        return xo_err_set(err, ENODEV, "no device %s", name);
+    char buf[NB_NL_BUF] = {0};
+    struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, index);
+    struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+    ifi->ifi_change = IFF_UP;
+    ifi->ifi_flags = up ? IFF_UP : 0;
+    if (mtu)
+        mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+    if (master == NB_LINK_NOMASTER)
+        mnl_attr_put_u32(nlh, IFLA_MASTER, 0);
+    else if (master)
+        mnl_attr_put_u32(nlh, IFLA_MASTER, master);
+    if (talk(nlh, NULL, NULL, "setting device", err) < 0)
+        return xo_err_wrap(err, "%s", name);
+    return 0;
+}
+
+static int addr_add(const char *name, int family, const void *addr, size_t len,
+                    unsigned prefix, uint32_t flags, xo_err *err)
+{
+    unsigned index = nb_link_index(name);
+    if (!index)
+        return xo_err_set(err, ENODEV, "no device %s", name);
+    char buf[NB_NL_BUF] = {0};
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = RTM_NEWADDR;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
+    struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+    ifa->ifa_family = (uint8_t)family;
+    ifa->ifa_prefixlen = (uint8_t)prefix;
+    ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+    ifa->ifa_index = index;
+    mnl_attr_put(nlh, IFA_LOCAL, len, addr);
+    mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
+    if (flags)
+        mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
+    if (talk(nlh, NULL, NULL, "adding address", err) < 0)
+        return xo_err_wrap(err, "%s", name);
+    return 0;
+}
+
+int nb_addr4_add(const char *name, uint32_t addr, unsigned prefix, xo_err *err)
+{
+    uint32_t be = htonl(addr);
+    return addr_add(name, AF_INET, &be, 4, prefix, 0, err);
+}
+
+int nb_addr6_add(const char *name, const struct in6_addr *addr, unsigned prefix,
+                 xo_err *err)
+{
+    return addr_add(name, AF_INET6, addr, 16, prefix, IFA_F_NODAD, err);
+}
+
+/* One IPv4 route of a dump: destination, length, output device. */
+struct route_walk {
+    const struct nb_cidr4 *c; /* overlap search, or NULL */
+    unsigned skip_index;
+    char *what;
+    size_t what_len;
+    int found;
+    char (*defaults)[16]; /* default-route devices, or NULL */
+    int max, n;
+};
+
+static int route_attr_cb(const struct nlattr *attr, void *data)
+{
+    const struct nlattr **tb = data;
+    int type = mnl_attr_get_type(attr);
+    if (type <= RTA_MAX)
+        tb[type] = attr;
+    return MNL_CB_OK;
+}
+
+static int route_cb(const struct nlmsghdr *nlh, void *data)
+{
+    struct route_walk *w = data;
+    struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+    const struct nlattr *tb[RTA_MAX + 1] = {NULL};
+    if (rtm->rtm_family != AF_INET || rtm->rtm_type == RTN_LOCAL ||
+        rtm->rtm_type == RTN_BROADCAST || rtm->rtm_type == RTN_MULTICAST)
+        return MNL_CB_OK;
+    mnl_attr_parse(nlh, sizeof(*rtm), route_attr_cb, tb);
+    unsigned oif = tb[RTA_OIF] ? mnl_attr_get_u32(tb[RTA_OIF]) : 0;
+    char dev[IF_NAMESIZE] = "?";
+    if (oif)
+        if_indextoname(oif, dev);
+    if (rtm->rtm_dst_len == 0) {
+        if (w->defaults && oif && w->n < w->max) {
+            for (int i = 0; i < w->n; i++)
+                if (strcmp(w->defaults[i], dev) == 0)
+                    return MNL_CB_OK;
+            snprintf(w->defaults[w->n++], 16, "%s", dev);
+        }
+        return MNL_CB_OK;
+    }
+    if (!w->c || w->found || (w->skip_index && oif == w->skip_index))
+        return MNL_CB_OK;
+    struct nb_cidr4 r = {0, rtm->rtm_dst_len};
+    if (tb[RTA_DST])
+        r.addr = ntohl(mnl_attr_get_u32(tb[RTA_DST]));
+    if (nb_cidr4_overlap(&r, w->c)) {
+        char a[INET_ADDRSTRLEN + 3];
+        nb_format_cidr4(a, &r);
+        snprintf(w->what, w->what_len, "%s dev %s", a, dev);
+        w->found = 1;
+    }
+    return MNL_CB_OK;
+}
+
+static int route_dump(struct route_walk *w, xo_err *err)
+{
+    char buf[NB_NL_BUF] = {0};
+    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+    nlh->nlmsg_type = RTM_GETROUTE;
+    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+    rtm->rtm_family = AF_INET;
+    /* rtnetlink's route dump ignores NLM_F_ACK and ends with NLMSG_DONE;
+     * talk() adds the flag, which the kernel accepts. */
+    return talk(nlh, route_cb, w, "reading the host's routes", err);
+}
+
+int nb_route4_overlap(const struct nb_cidr4 *c, const char *skip_dev,
+                      char *what, size_t what_len, xo_err *err)
+{
+    struct route_walk w = {.c = c, .what = what, .what_len = what_len};
+    if (skip_dev)
+        w.skip_index = nb_link_index(skip_dev);
+    if (route_dump(&w, err) < 0)
+        return -1;
+    return w.found;
+}
+
+int nb_route4_default_devs(char (*names)[16], int max, xo_err *err)
+{
+    struct route_walk w = {.defaults = names, .max = max};
+    if (route_dump(&w, err) < 0)
+        return -1;
+    return w.n;
+}
+
+int nb_sysctl_dev(const char *family, const char *dev, const char *key,
+                  const char *value, xo_err *err)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, dev,
+             key);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", path);
+    int r = xo_write_all(fd, value, strlen(value));
+    int saved = errno;
+    close(fd);
+    if (r < 0) {
+        errno = saved;
+        return xo_err_sys(err, "cannot write %s to %s", value, path);
+    }
+    return 0;
+}

@@ -1,0 +1,25 @@
+# netback/: dom0 networking (netback.h): state and IPAM, the dataplane
+# (libmnl, libnftables), dnsmasq per network.  Linked into libxloci.a.
+LIB_SRCS += netback/addr.c netback/port.c netback/store.c netback/ipam.c
+UNIT_TESTS += tests/unit/test-netback-addr.c tests/unit/test-netback-ipam.c
+LIB_SRCS += netback/link.c
+LIB_SRCS += netback/nft_rules.c netback/nft.c
+LIB_SRCS += netback/dns.c
+LIB_SRCS += netback/dataplane.c
+LIB_SRCS += netback/network.c
+LIB_SRCS += netback/lease.c
+LIB_SRCS += netback/vif.c netback/up.c
+XLOCI_CMD_SRCS += xl-plugin/cmd_network.c
+
+# Test helpers of the network tier (tests/tiers/56-network.sh).
+$(B)/tests/netback-tool: $(OBJ)/tests/net/netback-tool.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+$(B)/tests/xs-standin: $(OBJ)/tests/net/xs-standin.o
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/netback-tool $(B)/tests/xs-standin
+$(B)/tests/net-probe: $(OBJ)/tests/net/net-probe.o
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< -lresolv $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/net-probe

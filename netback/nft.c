@@ -1,0 +1,349 @@
+/*
+ * nft.c: runs libnftables JSON transactions on xl-oci's own tables
+ * (nft.h).  Commands are built with json-c and handed to
+ * nft_run_cmd_from_buffer, which parses them as JSON because the context
+ * has NFT_CTX_OUTPUT_JSON (libnftables 1.0.6 has no input flag).
+ */
+#include "netback/nft.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <nftables/libnftables.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netback/nft_rules.h"
+
+/* libnftables' error text can be long; this much names the fault. */
+#define NFT_ERR_SHOWN 400
+
+static json_object *cmds_new(void)
+{
+    return json_object_new_array();
+}
+
+/* Runs the commands in `cmds` (consumed) as one transaction. */
+static int run(json_object *cmds, const char *what, xo_err *err)
+{
+    json_object *root = json_object_new_object();
+    json_object_object_add(root, "nftables", cmds);
+    const char *text =
+        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    int rc = -1;
+    if (!nft) {
+        xo_err_set(err, ENOMEM, "%s: cannot make a libnftables context", what);
+        goto out;
+    }
+    nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
+    nft_ctx_buffer_output(nft);
+    nft_ctx_buffer_error(nft);
+    if (nft_run_cmd_from_buffer(nft, text) != 0) {
+        const char *e = nft_ctx_get_error_buffer(nft);
+        char msg[NFT_ERR_SHOWN + 1];
+        snprintf(msg, sizeof(msg), "%s", e ? e : "");
+        for (char *p = msg; *p; p++)
+            if (*p == '\n')
+                *p = ' ';
+        xo_err_set(err, EINVAL, "%s: nftables: %s", what, msg);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (nft)
+        nft_ctx_free(nft);
+    json_object_put(root);
+    return rc;
+}
+
+/* {"VERB": {"KIND": obj}} appended to cmds; obj gets family and table. */
+static void cmd(json_object *cmds, const char *verb, const char *kind,
+                const char *family, const char *table, json_object *obj)
+{
+    json_object_object_add(obj, "family", json_object_new_string(family));
+    if (table)
+        json_object_object_add(obj, "table", json_object_new_string(table));
+    json_object *inner = json_object_new_object();
+    json_object_object_add(inner, kind, obj);
+    json_object *outer = json_object_new_object();
+    json_object_object_add(outer, verb, inner);
+    json_object_array_add(cmds, outer);
+}
+
+static void table_cmd(json_object *cmds, const char *verb,
+                      const struct nb_nft_table *t)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(t->name));
+    cmd(cmds, verb, "table", t->family, NULL, o);
+}
+
+/* Adds table t with all its objects to cmds. */
+static int table_define(json_object *cmds, const struct nb_nft_table *t,
+                        xo_err *err)
+{
+    table_cmd(cmds, "add", t);
+    for (const char *const *s = t->objs; *s; s++) {
+        json_object *o = json_tokener_parse(*s);
+        json_object_iter it;
+        if (!o || json_object_object_length(o) != 1)
+            return xo_err_set(err, EINVAL, "nft rules of %s %s: bad JSON: %s",
+                              t->family, t->name, *s);
+        json_object_object_foreachC(o, it)
+        {
+            cmd(cmds, "add", it.key, t->family, t->name,
+                json_object_get(it.val));
+        }
+        json_object_put(o);
+    }
+    return 0;
+}
+
+static bool table_exists(const struct nb_nft_table *t)
+{
+    json_object *cmds = cmds_new();
+    table_cmd(cmds, "list", t);
+    xo_err ignore = XO_ERR_INIT;
+    bool ok = run(cmds, "listing", &ignore) == 0;
+    xo_err_clear(&ignore);
+    return ok;
+}
+
+bool nb_nft_present(void)
+{
+    /* One transaction listing every table fails if any one is missing. */
+    json_object *cmds = cmds_new();
+    for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++)
+        table_cmd(cmds, "list", t);
+    xo_err ignore = XO_ERR_INIT;
+    bool ok = run(cmds, "listing", &ignore) == 0;
+    xo_err_clear(&ignore);
+    return ok;
+}
+
+int nb_nft_ensure(xo_err *err)
+{
+    if (nb_nft_present())
+        return 0;
+    json_object *cmds = cmds_new();
+    for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
+        if (table_exists(t))
+            continue;
+        if (table_define(cmds, t, err) < 0) {
+            json_object_put(cmds);
+            return -1;
+        }
+    }
+    return run(cmds, "making xl-oci's nftables tables", err);
+}
+
+int nb_nft_delete(xo_err *err)
+{
+    json_object *cmds = cmds_new();
+    for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
+        /* "add" first makes "delete" succeed when the table is absent. */
+        table_cmd(cmds, "add", t);
+        table_cmd(cmds, "delete", t);
+    }
+    return run(cmds, "deleting xl-oci's nftables tables", err);
+}
+
+/* An element command on set `set` of table FAMILY NAME. */
+static void elem(json_object *cmds, bool add, const char *family,
+                 const char *table, const char *set, json_object *e)
+{
+    json_object *o = json_object_new_object();
+    json_object *arr = json_object_new_array();
+    json_object_array_add(arr, e);
+    json_object_object_add(o, "name", json_object_new_string(set));
+    json_object_object_add(o, "elem", arr);
+    cmd(cmds, add ? "add" : "delete", "element", family, table, o);
+}
+
+static json_object *concat(json_object *a, json_object *b)
+{
+    json_object *arr = json_object_new_array(), *o = json_object_new_object();
+    json_object_array_add(arr, a);
+    json_object_array_add(arr, b);
+    json_object_object_add(o, "concat", arr);
+    return o;
+}
+
+static json_object *prefix(const char *addr, unsigned len)
+{
+    json_object *p = json_object_new_object(), *o = json_object_new_object();
+    json_object_object_add(p, "addr", json_object_new_string(addr));
+    json_object_object_add(p, "len", json_object_new_int((int)len));
+    json_object_object_add(o, "prefix", p);
+    return o;
+}
+
+static json_object *str(const char *s)
+{
+    return json_object_new_string(s);
+}
+
+static json_object *map_elem(json_object *key, json_object *val)
+{
+    json_object *arr = json_object_new_array();
+    json_object_array_add(arr, key);
+    json_object_array_add(arr, val);
+    return arr;
+}
+
+static void network_elems(json_object *cmds, const struct nb_state *st,
+                          bool add)
+{
+    const struct netback_network *n = &st->net;
+    char net4[INET_ADDRSTRLEN];
+    nb_format_ipv4(net4, st->subnet.addr);
+    elem(cmds, add, "inet", "xl_oci", "bridges", str(n->bridge));
+    elem(cmds, add, "inet", "xl_oci", "same",
+         concat(str(n->bridge), str(n->bridge)));
+    elem(cmds, add, "ip", "xl_oci_nat", "subnets4",
+         prefix(net4, st->subnet.prefix));
+    if (n->mode == NETBACK_MODE_ISOLATED) {
+        elem(cmds, add, "inet", "xl_oci", "isolated", str(n->bridge));
+        return;
+    }
+    elem(cmds, add, "ip", "xl_oci_nat", "masq4",
+         prefix(net4, st->subnet.prefix));
+    if (n->has_ipv6) {
+        char p6[INET6_ADDRSTRLEN];
+        inet_ntop(AF_INET6, &st->prefix6, p6, sizeof(p6));
+        elem(cmds, add, "ip6", "xl_oci_nat", "masq6", prefix(p6, 64));
+    }
+}
+
+static void vif_elems(json_object *cmds, const struct netback_lease *l,
+                      const char *vif, bool add)
+{
+    uint8_t mac[6];
+    struct in6_addr ll;
+    char lls[INET6_ADDRSTRLEN];
+    nb_parse_mac(mac, l->mac);
+    nb_ipv6_link_local(&ll, mac);
+    inet_ntop(AF_INET6, &ll, lls, sizeof(lls));
+    /* On add the vif joins @vifs last, so its checks are complete before
+     * any of its frames is checked; on delete it leaves first. */
+    if (!add)
+        elem(cmds, add, "bridge", "xl_oci", "vifs", str(vif));
+    elem(cmds, add, "bridge", "xl_oci", "vif_mac",
+         concat(str(vif), str(l->mac)));
+    elem(cmds, add, "bridge", "xl_oci", "vif_ip4",
+         concat(str(vif), str(l->ipv4)));
+    elem(cmds, add, "bridge", "xl_oci", "vif_ip6", concat(str(vif), str(lls)));
+    if (l->ipv6[0])
+        elem(cmds, add, "bridge", "xl_oci", "vif_ip6",
+             concat(str(vif), str(l->ipv6)));
+    if (add)
+        elem(cmds, add, "bridge", "xl_oci", "vifs", str(vif));
+}
+
+static void port_elems(json_object *cmds, const struct netback_lease *l,
+                       bool add)
+{
+    for (size_t i = 0; i < l->n_ports; i++) {
+        const struct netback_port *p = &l->ports[i];
+        const char *proto = p->udp ? "udp" : "tcp";
+        char addr_map[32], port_map[32];
+        bool any = p->host_ip[0] == '\0';
+        snprintf(addr_map, sizeof(addr_map), "%s_%s_addr", proto,
+                 any ? "any" : "ip");
+        snprintf(port_map, sizeof(port_map), "%s_%s_port", proto,
+                 any ? "any" : "ip");
+        for (int m = 0; m < 2; m++) {
+            json_object *key =
+                any ? json_object_new_int((int)p->host_port)
+                    : concat(str(p->host_ip),
+                             json_object_new_int((int)p->host_port));
+            json_object *val =
+                m == 0 ? str(l->ipv4)
+                       : json_object_new_int((int)p->container_port);
+            elem(cmds, add, "ip", "xl_oci_nat", m == 0 ? addr_map : port_map,
+                 add ? map_elem(key, val) : (json_object_put(val), key));
+        }
+    }
+}
+
+/*
+ * Runs `cmds`; a delete that fails (an element already gone) is retried
+ * one command at a time, ignoring the ones that fail, so removal is
+ * idempotent and never leaves the rest behind.
+ */
+static int run_elems(json_object *cmds, bool add, const char *what, xo_err *err)
+{
+    if (json_object_array_length(cmds) == 0) {
+        json_object_put(cmds);
+        return 0;
+    }
+    if (add)
+        return run(cmds, what, err);
+    json_object *copy = NULL;
+    json_object_deep_copy(cmds, &copy, NULL);
+    xo_err first = XO_ERR_INIT;
+    if (run(cmds, what, &first) == 0) {
+        json_object_put(copy);
+        return 0;
+    }
+    xo_err_clear(&first);
+    size_t n = copy ? json_object_array_length(copy) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *one = cmds_new();
+        json_object_array_add(
+            one, json_object_get(json_object_array_get_idx(copy, i)));
+        xo_err ignore = XO_ERR_INIT;
+        run(one, what, &ignore);
+        xo_err_clear(&ignore);
+    }
+    json_object_put(copy);
+    return 0;
+}
+
+int nb_nft_network(const struct nb_state *st, bool add, xo_err *err)
+{
+    json_object *cmds = cmds_new();
+    network_elems(cmds, st, add);
+    return run_elems(cmds, add, st->net.name, err);
+}
+
+int nb_nft_vif(const struct nb_state *st, const struct netback_lease *l,
+               const char *vif, bool add, xo_err *err)
+{
+    (void)st;
+    json_object *cmds = cmds_new();
+    vif_elems(cmds, l, vif, add);
+    return run_elems(cmds, add, vif, err);
+}
+
+int nb_nft_ports(const struct netback_lease *l, bool add, xo_err *err)
+{
+    json_object *cmds = cmds_new();
+    port_elems(cmds, l, add);
+    return run_elems(cmds, add, l->container, err);
+}
+
+int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
+{
+    json_object *cmds = cmds_new();
+    for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
+        table_cmd(cmds, "add", t);
+        table_cmd(cmds, "delete", t);
+        if (table_define(cmds, t, err) < 0) {
+            json_object_put(cmds);
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        network_elems(cmds, &nets[i], true);
+        for (size_t j = 0; j < nets[i].n_leases; j++) {
+            const struct netback_lease *l = &nets[i].leases[j];
+            if (l->vif[0])
+                vif_elems(cmds, l, l->vif, true);
+            port_elems(cmds, l, true);
+        }
+    }
+    return run(cmds, "rebuilding xl-oci's nftables tables", err);
+}

@@ -1,0 +1,50 @@
+/*
+ * nft.h: xl-oci's own nftables tables, through libnftables' JSON API (one
+ * atomic transaction per call).  The tables (rules in nft.c):
+ *   bridge xl_oci      per-vif anti-spoofing at the bridge's prerouting
+ *                      hook: source MAC, IPv4, ARP sender, IPv6, ND target;
+ *                      named counter "spoofed" counts the drops.  Needs no
+ *                      br_netfilter and holds whatever FORWARD's policy is.
+ *   inet xl_oci        no forwarding off isolated bridges nor between two
+ *                      networks; no 127/8 from a bridge (route_localnet)
+ *   ip xl_oci_nat      masquerade of nat subnets; DNAT of published ports
+ *                      (prerouting, and output for dom0 itself); hairpin
+ *   ip6 xl_oci_nat     masquerade of nat IPv6 prefixes
+ * Containers and networks change only set and map elements; the rules are
+ * written once, when the tables are made (or rebuilt by `network up`).
+ */
+#ifndef XL_OCI_NETBACK_NFT_H
+#define XL_OCI_NETBACK_NFT_H
+
+#include <stdbool.h>
+
+#include "common/error.h"
+#include "netback/store.h"
+
+/* True when all our tables exist (one libnftables call). */
+bool nb_nft_present(void);
+
+/* Makes our tables if they are missing; leaves existing ones alone. */
+int nb_nft_ensure(xo_err *err);
+
+/* Deletes our tables and everything in them (no error when absent). */
+int nb_nft_delete(xo_err *err);
+
+/*
+ * Replaces our tables in one transaction with fresh ones holding the
+ * elements of every network in `nets` (bridges, subnets, and each lease's
+ * published ports and, when attached, its vif's anti-spoof elements).
+ */
+int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err);
+
+/* Adds or deletes a network's elements (bridge, subnets). */
+int nb_nft_network(const struct nb_state *st, bool add, xo_err *err);
+
+/* Adds or deletes the anti-spoof elements of lease `l` on device `vif`. */
+int nb_nft_vif(const struct nb_state *st, const struct netback_lease *l,
+               const char *vif, bool add, xo_err *err);
+
+/* Adds or deletes the DNAT elements of lease `l`'s published ports. */
+int nb_nft_ports(const struct netback_lease *l, bool add, xo_err *err);
+
+#endif

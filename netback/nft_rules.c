@@ -1,0 +1,288 @@
+/*
+ * nft_rules.c: the rules of xl-oci's nftables tables (nft.h says what each
+ * table is for), as libnftables JSON objects without their "family" and
+ * "table" keys, which nft.c adds.  J() turns the JSON written here into a
+ * C string, so the rules read as the JSON that libnftables gets.
+ *
+ * nftables 1.0.6 JSON cannot declare a map with concatenated data, so a
+ * published port is two maps with the same key: its container address and
+ * its container port.  Nor can it declare a set keyed on a raw payload, so
+ * the target of a neighbour advertisement is not checked against the vif
+ * (its source address, MAC and link-layer sender are).
+ */
+#include "netback/nft_rules.h"
+
+#include <stddef.h>
+
+#define J(...) #__VA_ARGS__
+
+/* The JSON below is laid out by hand: clang-format would spread every
+ * object over many lines. */
+/* clang-format off */
+
+/* table bridge xl_oci: per-vif anti-spoofing.  A frame from a vif in
+ * @vifs passes only with the vif's MAC, and for ARP/IPv4/IPv6 with the
+ * vif's addresses; anything else (VLAN tags, router advertisements, other
+ * ethertypes) is dropped and counted in "spoofed". */
+static const char *const bridge_objs[] = {
+    J({"counter" : {"name" : "spoofed"}}),
+    J({"set" : {"name" : "vifs", "type" : "ifname"}}),
+    J({"set" : {"name" : "vif_mac", "type" : [ "ifname", "ether_addr" ]}}),
+    J({"set" : {"name" : "vif_ip4", "type" : [ "ifname", "ipv4_addr" ]}}),
+    J({"set" : {"name" : "vif_ip6", "type" : [ "ifname", "ipv6_addr" ]}}),
+    J({"chain" : {
+        "name" : "prerouting",
+        "type" : "filter",
+        "hook" : "prerouting",
+        "prio" : -300,
+        "policy" : "accept"
+    }}),
+    J({"chain" : {"name" : "antispoof"}}),
+    J({"rule" : {"chain" : "prerouting", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@vifs"}},
+        {"jump" : {"target" : "antispoof"}}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}},
+            {"payload" : {"protocol" : "ether", "field" : "saddr"}}
+        ]}, "right" : "@vif_mac"}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}},
+            {"payload" : {"protocol" : "arp", "field" : "saddr ether"}}
+        ]}, "right" : "@vif_mac"}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    /* ARP probes (RFC 5227) have sender 0.0.0.0. */
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "arp", "field" : "saddr ip"}}, "right" : "0.0.0.0"}},
+        {"return" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}},
+            {"payload" : {"protocol" : "arp", "field" : "saddr ip"}}
+        ]}, "right" : "@vif_ip4"}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ether", "field" : "type"}}, "right" : "arp"}},
+        {"return" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}},
+            {"payload" : {"protocol" : "ip", "field" : "saddr"}}
+        ]}, "right" : "@vif_ip4"}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ether", "field" : "type"}}, "right" : "ip"}},
+        {"return" : null}
+    ]}}),
+    /* A guest is never a router on our bridges. */
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "icmpv6", "field" : "type"}},
+            "right" : {"set" : ["nd-router-advert", "nd-redirect"]}}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    /* Duplicate address detection and MLD reports come from "::". */
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ip6", "field" : "saddr"}}, "right" : "::"}},
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "icmpv6", "field" : "type"}},
+            "right" : {"set" : ["nd-neighbor-solicit",
+                                "mld2-listener-report"]}}},
+        {"return" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}},
+            {"payload" : {"protocol" : "ip6", "field" : "saddr"}}
+        ]}, "right" : "@vif_ip6"}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ether", "field" : "type"}}, "right" : "ip6"}},
+        {"return" : null}
+    ]}}),
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    NULL,
+};
+
+/* table inet xl_oci: what may be routed to and from our bridges. */
+static const char *const inet_objs[] = {
+    J({"set" : {"name" : "bridges", "type" : "ifname"}}),
+    J({"set" : {"name" : "isolated", "type" : "ifname"}}),
+    J({"set" : {"name" : "same", "type" : [ "ifname", "ifname" ]}}),
+    J({"chain" : {
+        "name" : "prerouting",
+        "type" : "filter",
+        "hook" : "prerouting",
+        "prio" : -300,
+        "policy" : "accept"
+    }}),
+    J({"chain" : {
+        "name" : "forward",
+        "type" : "filter",
+        "hook" : "forward",
+        "prio" : 0,
+        "policy" : "accept"
+    }}),
+    /* Bridges have route_localnet (for DNAT from dom0's 127.0.0.1), so a
+     * guest must not reach dom0's loopback services through them. */
+    J({"rule" : {"chain" : "prerouting", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ip", "field" : "daddr"}},
+            "right" : {"prefix" : {"addr" : "127.0.0.0", "len" : 8}}}},
+        {"drop" : null}
+    ]}}),
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@isolated"}},
+        {"drop" : null}
+    ]}}),
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "oifname"}},
+                    "right" : "@isolated"}},
+        {"drop" : null}
+    ]}}),
+    /* Published ports are reachable from every network. */
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},
+                    "right" : "dnat"}},
+        {"accept" : null}
+    ]}}),
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "oifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}}, {"meta" : {"key" : "oifname"}}
+        ]}, "right" : "@same"}},
+        {"drop" : null}
+    ]}}),
+    NULL,
+};
+
+/* One published-port lookup: DNAT when KEY is in the address map. */
+#define PORT_RULE(KEY, ADDR, PORT)                                             \
+    J({"rule" : {"chain" : "ports", "expr" : [{"dnat" : {"family" : "ip",    \
+        "addr" : {"map" : {"key" : KEY, "data" : ADDR}},                       \
+        "port" : {"map" : {"key" : KEY, "data" : PORT}}}}]}})
+#define IP_PORT(P)                                                             \
+    {"concat" : [ {"payload" : {"protocol" : "ip", "field" : "daddr"}},       \
+                  {"payload" : {"protocol" : P, "field" : "dport"}} ]}
+#define ANY_PORT(P) {"payload" : {"protocol" : P, "field" : "dport"}}
+
+/* table ip xl_oci_nat: masquerade and published ports. */
+static const char *const nat4_objs[] = {
+    J({"set" : {"name" : "masq4", "type" : "ipv4_addr",
+                "flags" : ["interval"]}}),
+    J({"set" : {"name" : "subnets4", "type" : "ipv4_addr",
+                "flags" : ["interval"]}}),
+    J({"map" : {"name" : "tcp_ip_addr", "type" : ["ipv4_addr", "inet_service"],
+                "map" : "ipv4_addr"}}),
+    J({"map" : {"name" : "tcp_ip_port", "type" : ["ipv4_addr", "inet_service"],
+                "map" : "inet_service"}}),
+    J({"map" : {"name" : "tcp_any_addr", "type" : "inet_service",
+                "map" : "ipv4_addr"}}),
+    J({"map" : {"name" : "tcp_any_port", "type" : "inet_service",
+                "map" : "inet_service"}}),
+    J({"map" : {"name" : "udp_ip_addr", "type" : ["ipv4_addr", "inet_service"],
+                "map" : "ipv4_addr"}}),
+    J({"map" : {"name" : "udp_ip_port", "type" : ["ipv4_addr", "inet_service"],
+                "map" : "inet_service"}}),
+    J({"map" : {"name" : "udp_any_addr", "type" : "inet_service",
+                "map" : "ipv4_addr"}}),
+    J({"map" : {"name" : "udp_any_port", "type" : "inet_service",
+                "map" : "inet_service"}}),
+    J({"chain" : {"name" : "prerouting", "type" : "nat", "hook" : "prerouting",
+                  "prio" : -100, "policy" : "accept"}}),
+    J({"chain" : {"name" : "output", "type" : "nat", "hook" : "output",
+                  "prio" : -100, "policy" : "accept"}}),
+    J({"chain" : {"name" : "postrouting", "type" : "nat",
+                  "hook" : "postrouting", "prio" : 100, "policy" : "accept"}}),
+    J({"chain" : {"name" : "ports"}}),
+    J({"rule" : {"chain" : "prerouting", "expr" : [
+        {"match" : {"op" : "==", "left" : {"fib" : {
+            "result" : "type", "flags" : ["daddr"]}}, "right" : "local"}},
+        {"jump" : {"target" : "ports"}}
+    ]}}),
+    J({"rule" : {"chain" : "output", "expr" : [
+        {"match" : {"op" : "==", "left" : {"fib" : {
+            "result" : "type", "flags" : ["daddr"]}}, "right" : "local"}},
+        {"jump" : {"target" : "ports"}}
+    ]}}),
+    PORT_RULE(IP_PORT("tcp"), "@tcp_ip_addr", "@tcp_ip_port"),
+    PORT_RULE(ANY_PORT("tcp"), "@tcp_any_addr", "@tcp_any_port"),
+    PORT_RULE(IP_PORT("udp"), "@udp_ip_addr", "@udp_ip_port"),
+    PORT_RULE(ANY_PORT("udp"), "@udp_any_addr", "@udp_any_port"),
+    J({"rule" : {"chain" : "postrouting", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ip", "field" : "saddr"}}, "right" : "@masq4"}},
+        {"match" : {"op" : "!=", "left" : {"payload" : {
+            "protocol" : "ip", "field" : "daddr"}}, "right" : "@subnets4"}},
+        {"masquerade" : null}
+    ]}}),
+    /* Hairpin: a container reaching a published port through a host
+     * address gets the answer back through dom0, not straight. */
+    J({"rule" : {"chain" : "postrouting", "expr" : [
+        {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},
+                    "right" : "dnat"}},
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ip", "field" : "saddr"}}, "right" : "@subnets4"}},
+        {"masquerade" : null}
+    ]}}),
+    /* dom0 reaching a published port on 127.0.0.1. */
+    J({"rule" : {"chain" : "postrouting", "expr" : [
+        {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},
+                    "right" : "dnat"}},
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ip", "field" : "saddr"}},
+            "right" : {"prefix" : {"addr" : "127.0.0.0", "len" : 8}}}},
+        {"masquerade" : null}
+    ]}}),
+    NULL,
+};
+
+/* table ip6 xl_oci_nat: masquerade of nat networks' IPv6 prefixes. */
+static const char *const nat6_objs[] = {
+    J({"set" : {"name" : "masq6", "type" : "ipv6_addr",
+                "flags" : ["interval"]}}),
+    J({"chain" : {"name" : "postrouting", "type" : "nat",
+                  "hook" : "postrouting", "prio" : 100, "policy" : "accept"}}),
+    J({"rule" : {"chain" : "postrouting", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "ip6", "field" : "saddr"}}, "right" : "@masq6"}},
+        {"match" : {"op" : "!=", "left" : {"payload" : {
+            "protocol" : "ip6", "field" : "daddr"}}, "right" : "@masq6"}},
+        {"masquerade" : null}
+    ]}}),
+    NULL,
+};
+
+/* clang-format on */
+
+const struct nb_nft_table nb_nft_tables[] = {
+    {"bridge", "xl_oci", bridge_objs},
+    {"inet", "xl_oci", inet_objs},
+    {"ip", "xl_oci_nat", nat4_objs},
+    {"ip6", "xl_oci_nat", nat6_objs},
+    {NULL, NULL, NULL},
+};

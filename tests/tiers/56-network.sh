@@ -1,0 +1,394 @@
+#!/bin/bash
+# 56-network: managed networks without Xen.  The whole tier runs in a
+# private network namespace (unshare -n) it makes itself, so it never
+# touches the host's interfaces, routes or firewall.  A veth pair stands in
+# for a vif: vif5.0 in the tier's namespace, its peer "eth0" in a second
+# namespace (the "guest"); the vif hotplug program runs against the
+# stand-in xenstore (tests/net/xs-standin.c, the key files of tier 55).
+# Leases are made with build/tests/netback-tool, as create/destroy would.
+# Prints TAP lines.
+set -u
+top=$(pwd)
+if [ -z "${XLOCI_T56_INNER:-}" ]; then
+    skip() { echo "ok - network tier # SKIP $*"; exit 0; }
+    missing() { echo "not ok - network tier: $1 is not installed (apt-get install $2)"; exit 1; }
+    [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
+    unshare -n true 2>/dev/null || skip "unshare -n is not allowed here"
+    # tools/install-deps.sh installs these, so their absence is a failure.
+    command -v nft >/dev/null || missing nft nftables
+    [ -x /usr/sbin/dnsmasq ] || missing dnsmasq dnsmasq-base
+    command -v ping >/dev/null || missing ping iputils-ping
+    command -v jq >/dev/null || missing jq jq
+    exec unshare -n env XLOCI_T56_INNER=1 "$0" "$@"
+fi
+
+X=$top/build/xl-oci
+NT=$top/build/tests/netback-tool
+PROBE=$top/build/tests/net-probe
+HOTPLUG=$top/build/hotplug/vif-xl-oci
+T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
+chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
+export XL_OCI_ROOT=$T/root
+guest_pid= xs_pid=
+cleanup() {
+    # Whatever a failed check left: dnsmasq processes outlive the namespace.
+    for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
+        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+    done
+    [ -n "$guest_pid" ] && kill "$guest_pid" 2>/dev/null
+    [ -n "$xs_pid" ] && kill "$xs_pid" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+ok() { echo "ok - network: $*"; }
+nok() { echo "not ok - network: $*"; }
+check() { # check DESCRIPTION COMMAND...
+    local d=$1
+    shift
+    if "$@" >"$T/out" 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' "$T/out"; fi
+}
+fails_with() { # fails_with DESCRIPTION TEXT COMMAND...: must fail saying TEXT
+    local d=$1 text=$2
+    shift 2
+    if "$@" >"$T/out" 2>&1; then
+        nok "$d (succeeded)"
+    elif grep -qF -- "$text" "$T/out"; then
+        ok "$d"
+    else
+        nok "$d (no \"$text\")"
+        sed 's/^/# /' "$T/out"
+    fi
+}
+lease() { # lease NETWORK CONTAINER FIELD
+    "$X" network inspect --json "$1" | jq -r --arg c "$2" \
+        ".leases[] | select(.container == \$c) | .$3 // empty"
+}
+dnsmasq_pid() { cat "$XL_OCI_ROOT/networks/$1/dnsmasq.pid" 2>/dev/null; }
+ip link set lo up
+
+# --- create, inspect, rm -------------------------------------------------
+check "create t1 (nat, IPv6)" "$X" network create t1 --subnet 10.50.0.0/24 \
+    --ipv6 fd00:50::/64 --mtu 1400
+check "bridge xloci-t1 is up with 10.50.0.1/24, fd00:50::1/64, MTU 1400" \
+    bash -c 'ip -o addr show dev xloci-t1 | grep -q "inet 10.50.0.1/24" &&
+             ip -o addr show dev xloci-t1 | grep -q "inet6 fd00:50::1/64" &&
+             ip -o link show dev xloci-t1 | grep -q "mtu 1400"'
+check "forwarding on for the bridge" \
+    grep -qx 1 /proc/sys/net/ipv4/conf/xloci-t1/forwarding
+check "our four tables exist" bash -c \
+    'nft list tables | grep -qx "table bridge xl_oci" &&
+     nft list tables | grep -qx "table inet xl_oci" &&
+     nft list tables | grep -qx "table ip xl_oci_nat" &&
+     nft list tables | grep -qx "table ip6 xl_oci_nat"'
+check "masquerade: 10.50.0.0/24 in masq4, fd00:50::/64 in masq6" bash -c \
+    'nft -j list set ip xl_oci_nat masq4 | grep -qF "\"prefix\": {\"addr\": \"10.50.0.0\", \"len\": 24}" &&
+     nft -j list set ip6 xl_oci_nat masq6 | grep -qF "\"prefix\": {\"addr\": \"fd00:50::\", \"len\": 64}" &&
+     nft -j list chain ip xl_oci_nat postrouting | grep -qF "\"right\": \"@masq4\"}}, {\"match\": {\"op\": \"!=\", \"left\": {\"payload\": {\"protocol\": \"ip\", \"field\": \"daddr\"}}, \"right\": \"@subnets4\"}}, {\"masquerade\": null}"'
+pid=$(dnsmasq_pid t1)
+check "dnsmasq runs for t1, bound to xloci-t1" bash -c \
+    "[ -n '$pid' ] && tr '\0' ' ' </proc/$pid/cmdline | grep -q -- '--interface=xloci-t1'"
+fails_with "an overlapping subnet is refused" "overlaps network t1" \
+    "$X" network create t2 --subnet 10.50.0.128/25
+fails_with "host bits in --subnet are refused" "has host bits set" \
+    "$X" network create t2 --subnet 10.60.0.1/24
+fails_with "a malformed --subnet is refused" '--subnet "10.60/24" is not an IPv4 subnet' \
+    "$X" network create t2 --subnet 10.60/24
+fails_with "a gateway outside the subnet is refused" "is not a host address" \
+    "$X" network create t2 --subnet 10.60.0.0/24 --gateway 10.61.0.1
+fails_with "a name taken is refused" "already exists" \
+    "$X" network create t1 --subnet 10.70.0.0/24
+fails_with "a bad mode is refused" '"bridge" is not nat or isolated' \
+    "$X" network create t2 --subnet 10.60.0.0/24 --mode bridge
+ip link add rt0 type veth peer name rt1 && ip link set rt0 up &&
+    ip route add 10.80.0.0/16 dev rt0
+fails_with "a subnet a host route covers is refused" "overlaps the host's route 10.80.0.0/16" \
+    "$X" network create t2 --subnet 10.80.1.0/24
+check "a failed create leaves no state and no bridge" bash -c \
+    '[ ! -e "$XL_OCI_ROOT/networks/t2" ] && ! ip link show xloci-t2 2>/dev/null'
+check "create t2 (isolated) and rm it" bash -c \
+    '"$0" network create t2 --subnet 10.60.0.0/24 --mode isolated &&
+     nft list set inet xl_oci isolated | grep -q xloci-t2 &&
+     "$0" network rm t2 && ! ip link show xloci-t2 2>/dev/null &&
+     ! nft list set inet xl_oci isolated | grep -q xloci-t2 &&
+     [ ! -e "$XL_OCI_ROOT/networks/t2" ]' "$X"
+
+# --- leases ----------------------------------------------------------------
+check "attach web: first pool address" bash -c \
+    '"$0" attach t1 web | grep -q "ipv4=10.50.0.2/24 gateway4=10.50.0.1 ipv6=fd00:50::2/64 gateway6=fd00:50::1 mtu=1400 dns=10.50.0.1 search=t1"' "$NT"
+mac=$(lease t1 web mac)
+check "web's MAC is in 00:16:3e" bash -c "[[ '$mac' == 00:16:3e:* ]]"
+check "attaching again keeps address and MAC (a restart)" bash -c \
+    '"$0" attach t1 web | grep -q "mac='"$mac"' ipv4=10.50.0.2/24"' "$NT"
+check "a dry run reserves nothing" bash -c \
+    '"$0" attach -n t1 dry | grep -q "ipv4=10.50.0.3/24" && [ -z "$(lease t1 dry ipv4)" ]' "$NT"
+export -f lease
+export X
+check "static address" bash -c '"$0" attach t1 db 10.50.0.9 | grep -q ipv4=10.50.0.9/24' "$NT"
+fails_with "a static address in use is refused" "ip=10.50.0.9 is in use by container db" \
+    "$NT" attach t1 other 10.50.0.9
+fails_with "a static address outside the subnet is refused" "ip=10.60.0.9 is outside 10.50.0.0/24" \
+    "$NT" attach t1 other 10.60.0.9
+fails_with "the gateway's address is refused" "is the gateway's address" \
+    "$NT" attach t1 other 10.50.0.1
+fails_with "the broadcast address is refused" "network or broadcast" \
+    "$NT" attach t1 other 10.50.0.255
+check "released and attached again: same MAC" bash -c \
+    '"$0" release db && "$0" attach t1 db | grep -q "mac='"$(lease t1 db mac)"'"' "$NT"
+fails_with "rm is refused while containers use the network" "in use by 2 containers" \
+    "$X" network rm t1
+
+check "create t3 (a /29: five addresses)" "$X" network create t3 --subnet 10.51.0.0/29
+for i in 1 2 3 4 5; do "$NT" attach t3 c$i >/dev/null || nok "attach c$i to t3"; done
+fails_with "the sixth lease of a /29 is refused" "no free address left in 10.51.0.0/29" \
+    "$NT" attach t3 c6
+check "release of every lease of a container, then the pool has room" bash -c \
+    '"$0" release c3 && "$0" attach t3 c6 | grep -q "ipv4=10.51.0.4/29"' "$NT"
+for i in 1 2 4 5 6; do "$NT" release c$i; done
+
+check "create t4 (for 8 concurrent allocations)" "$X" network create t4 --subnet 10.52.0.0/24
+for i in 1 2 3 4 5 6 7 8; do
+    (for j in 1 2 3 4; do "$NT" attach t4 p$i-$j >/dev/null || echo fail >>"$T/conc"; done) &
+done
+wait
+n_leases=$("$X" network inspect --json t4 | jq '.leases | length')
+n_addrs=$("$X" network inspect --json t4 | jq -r '.leases[].ipv4' | sort -u | wc -l)
+n_macs=$("$X" network inspect --json t4 | jq -r '.leases[].mac' | sort -u | wc -l)
+if [ ! -e "$T/conc" ] && [ "$n_leases" = 32 ] && [ "$n_addrs" = 32 ] && [ "$n_macs" = 32 ]; then
+    ok "8 processes allocating at once: 32 leases, 32 addresses, 32 MACs"
+else
+    nok "concurrent: $n_leases leases, $n_addrs addresses, $n_macs MACs, failures: $(cat "$T/conc" 2>/dev/null | wc -l)"
+fi
+check "the hosts file has a line per address" bash -c \
+    '[ "$(grep -c " p" "$XL_OCI_ROOT/networks/t4/hosts")" = 32 ]'
+
+# --- published ports ---------------------------------------------------------
+check "publish 8080:80 and 127.0.0.1:9090:90/udp to web" \
+    "$NT" publish t1 web 8080:80 127.0.0.1:9090:90/udp
+check "DNAT maps hold the ports (nft -j)" bash -c \
+    'nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[8080, \"10.50.0.2\"]]" &&
+     nft -j list map ip xl_oci_nat tcp_any_port | grep -qF "\"elem\": [[8080, 80]]" &&
+     nft -j list map ip xl_oci_nat udp_ip_addr | grep -qF "[{\"concat\": [\"127.0.0.1\", 9090]}, \"10.50.0.2\"]"'
+check "prerouting and output both jump to the port maps" bash -c \
+    'nft -j list chain ip xl_oci_nat prerouting | grep -qF "\"jump\": {\"target\": \"ports\"}" &&
+     nft -j list chain ip xl_oci_nat output | grep -qF "\"jump\": {\"target\": \"ports\"}"'
+fails_with "a host port published by another container is refused" \
+    "the host port is published by container web" "$NT" publish t1 db 8080:81
+fails_with "a malformed port is refused" 'oci_ports "80:99999": container port "99999"' \
+    "$NT" publish t1 db 80:99999
+fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
+    "$NT" publish t1 db 80:80/sctp
+check "unpublish removes the elements" bash -c \
+    '"$0" unpublish web && ! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\""' "$NT"
+"$NT" publish t4 p1-1 7777:77 >/dev/null
+"$NT" attach t4 p1-1 10.52.0.200 >/dev/null
+check "a lease moved to a new static address takes its published port along" bash -c \
+    'nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[7777, \"10.52.0.200\"]]"'
+"$NT" unpublish p1-1
+"$NT" publish t1 web 8080:80 >/dev/null
+
+# --- the vif: hotplug against the stand-in xenstore --------------------------
+unshare -n sleep 600 &
+guest_pid=$!
+sleep 0.2
+g() { nsenter -t "$guest_pid" -n "$@"; }
+ip link add vif5.0 type veth peer name eth0
+ip link set eth0 netns "$guest_pid"
+g ip link set lo up
+g ip link set eth0 address "$mac"
+g ip addr add 10.50.0.2/24 dev eth0
+g ip link set eth0 up
+mkdir -p "$T/xs"
+"$top/build/tests/xs-standin" "$T/xs.sock" "$T/xs" &
+xs_pid=$!
+sleep 0.2
+# libxl gives XENBUS_PATH relative to dom0's home, /local/domain/0.
+be_rel=backend/vif/5/0
+be=/local/domain/0/$be_rel
+key() { printf '%s' "$2" >"$T/xs/$(echo "$be/$1" | tr / _)"; }
+getkey() { cat "$T/xs/$(echo "$be/$1" | tr / _)" 2>/dev/null; }
+key mac "$mac"
+key bridge xloci-t1
+hp() { XENSTORED_PATH=$T/xs.sock XENBUS_PATH=$be_rel vif=vif5.0 "$HOTPLUG" "$@"; }
+fails_with "hotplug refuses to run without XENBUS_PATH" "XENBUS_PATH unset" \
+    env vif=vif5.0 XENSTORED_PATH="$T/xs.sock" "$HOTPLUG" online
+fails_with "hotplug refuses an unknown command" "unknown command 'frob'" hp frob
+check "and says so in hotplug-status" bash -c "[ '$(getkey hotplug-status)' = error ]"
+start=$(date +%s%N)
+check "hotplug online succeeds" hp online type_if=vif
+echo "# vif-xl-oci online took $((($(date +%s%N) - start) / 1000000)) ms"
+check "hotplug-status is connected" bash -c "[ '$(getkey hotplug-status)' = connected ]"
+check "vif5.0 is a port of xloci-t1, up, MTU 1400" bash -c \
+    'ip -o link show vif5.0 | grep -q "mtu 1400 .*master xloci-t1 state UP"'
+check "the vif's anti-spoof elements are in (MAC, IPv4, IPv6)" bash -c \
+    'nft -j list set bridge xl_oci vif_mac | grep -qF "[\"vif5.0\", \"'"$mac"'\"]" &&
+     nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]" &&
+     nft -j list set bridge xl_oci vif_ip6 | grep -qF "[\"vif5.0\", \"fd00:50::2\"]" &&
+     nft -j list set bridge xl_oci vifs | grep -qF "\"vif5.0\""'
+check "the lease records vif5.0" bash -c '[ "$(lease t1 web vif)" = vif5.0 ]'
+check "the guest reaches its gateway" g ping -c1 -W2 10.50.0.1
+spoofed() { nft -j list counter bridge xl_oci spoofed | jq '.nftables[1].counter.packets'; }
+before=$(spoofed)
+g ip addr add 10.50.0.77/24 dev eth0
+if ! g ping -c1 -W1 -I 10.50.0.77 10.50.0.1 >/dev/null 2>&1 && [ "$(spoofed)" -gt "$before" ]; then
+    ok "a spoofed source address gets nothing through (spoofed counter $before -> $(spoofed))"
+else
+    nok "spoofed source: counter $before -> $(spoofed)"
+fi
+g ip addr del 10.50.0.77/24 dev eth0
+g ip neigh flush all
+g ip link set eth0 address 00:16:3e:00:00:99
+before=$(spoofed)
+if ! g ping -c1 -W1 10.50.0.1 >/dev/null 2>&1 && [ "$(spoofed)" -gt "$before" ]; then
+    ok "a spoofed MAC gets nothing through"
+else
+    nok "spoofed MAC: counter $before -> $(spoofed)"
+fi
+g ip link set eth0 address "$mac"
+g ip neigh flush all
+check "the guest's own address works again" g ping -c1 -W2 10.50.0.1
+
+# IPv6: the lease's address passes, another one in the prefix does not.
+g ip -6 addr add fd00:50::2/64 dev eth0 nodad
+check "the guest reaches its IPv6 gateway from its lease's address" \
+    g ping -6 -c1 -W2 -I fd00:50::2 fd00:50::1
+g ip -6 addr add fd00:50::77/64 dev eth0 nodad
+before=$(spoofed)
+if ! g ping -6 -c1 -W1 -I fd00:50::77 fd00:50::1 >/dev/null 2>&1 && [ "$(spoofed)" -gt "$before" ]; then
+    ok "a spoofed IPv6 source gets nothing through"
+else
+    nok "spoofed IPv6 source: counter $before -> $(spoofed)"
+fi
+g ip -6 addr del fd00:50::77/64 dev eth0
+
+# Published port, from outside the host: a third namespace on the uplink
+# reaches 192.0.2.1:8080 -> web:80; and dom0 itself through 127.0.0.1.
+g "$PROBE" serve 10.50.0.2 80 >"$T/serve1" &
+sleep 0.3
+check "dom0 reaches the published port on 127.0.0.1:8080" bash -c \
+    '"$0" fetch 127.0.0.1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $! 2>/dev/null
+unshare -n sleep 600 &
+out_pid=$!
+sleep 0.2
+o() { nsenter -t "$out_pid" -n "$@"; }
+ip link add uplink0 type veth peer name ext0
+ip link set ext0 netns "$out_pid"
+ip addr add 192.0.2.1/24 dev uplink0 && ip link set uplink0 up
+o ip link set lo up
+o ip addr add 192.0.2.2/24 dev ext0
+o ip link set ext0 up
+ip route add default via 192.0.2.2 dev uplink0
+g ip route add default via 10.50.0.1
+"$X" network up --keep-leases >/dev/null # forwarding on the new uplink
+g "$PROBE" serve 10.50.0.2 80 >"$T/serve2" &
+sleep 0.3
+check "the outside reaches the published port on 192.0.2.1:8080" bash -c \
+    'nsenter -t '"$out_pid"' -n "$0" fetch 192.0.2.1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $! 2>/dev/null
+check "the server saw the outside client (no masquerade inbound)" grep -q "peer 192.0.2.2" "$T/serve2"
+o "$PROBE" serve 192.0.2.2 7000 >"$T/serve3" &
+sleep 0.3
+check "the guest reaches the outside through NAT" bash -c \
+    'nsenter -t '"$guest_pid"' -n "$0" fetch 192.0.2.2 7000 | grep -q xl-oci-probe' "$PROBE"
+wait $! 2>/dev/null
+check "the outside saw dom0's uplink address (masquerade)" grep -q "peer 192.0.2.1" "$T/serve3"
+kill "$out_pid" 2>/dev/null
+
+# --- DNS ---------------------------------------------------------------------
+check "dnsmasq answers web.t1" bash -c \
+    '"$0" dns 10.50.0.1 web.t1 | grep -qx 10.50.0.2' "$PROBE"
+check "dnsmasq answers web" bash -c '"$0" dns 10.50.0.1 web | grep -qx 10.50.0.2' "$PROBE"
+check "the guest resolves db.t1 through its DNS server" bash -c \
+    'nsenter -t '"$guest_pid"' -n "$0" dns 10.50.0.1 db.t1 | grep -qx "$1"' "$PROBE" "$(lease t1 db ipv4)"
+
+# --- network up -------------------------------------------------------------
+kill "$(dnsmasq_pid t1)"
+nft delete table bridge xl_oci
+nft list ruleset >"$T/rules.before"
+check "network up (keeping leases) succeeds" "$X" network up --keep-leases
+check "network up restored dnsmasq and the anti-spoof elements" bash -c \
+    '[ -n "$(cat "$XL_OCI_ROOT/networks/t1/dnsmasq.pid")" ] &&
+     kill -0 "$(cat "$XL_OCI_ROOT/networks/t1/dnsmasq.pid")" &&
+     nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]"'
+nft list ruleset >"$T/rules.1"
+"$X" network up --keep-leases >/dev/null
+nft list ruleset >"$T/rules.2"
+check "network up twice gives the same ruleset" cmp "$T/rules.1" "$T/rules.2"
+check "the guest still reaches its gateway" g ping -c1 -W2 10.50.0.1
+
+# An admin's `nft flush ruleset` (or nftables.service reloading) removes our
+# tables too; the next online rebuilds them from the state.
+hp offline >/dev/null 2>&1
+nft flush ruleset
+check "online after a flushed ruleset succeeds" hp online
+check "and rebuilt our tables: this vif's elements, masquerade, ports" bash -c \
+    'nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]" &&
+     nft -j list set ip xl_oci_nat masq4 | grep -qF "\"addr\": \"10.50.0.0\"" &&
+     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "[8080, \"10.50.0.2\"]"'
+
+# --- offline, release, up's repair, rm ---------------------------------------
+check "hotplug offline succeeds" hp offline
+check "offline removed the vif's elements and left the bridge" bash -c \
+    '! nft list set bridge xl_oci vif_ip4 | grep -q vif5.0 &&
+     ! nft list set bridge xl_oci vifs | grep -q vif5.0 &&
+     ! ip -o link show vif5.0 | grep -q master && [ -z "$(lease t1 web vif)" ]'
+key mac 00:16:3e:00:00:01
+fails_with "online with a MAC no lease has fails" "has no lease with MAC 00:16:3e:00:00:01" hp online
+check "and says so in hotplug-status and hotplug-error" bash -c \
+    "[ '$(getkey hotplug-status)' = error ] && grep -q 'no lease' '$T/xs/$(echo "$be/hotplug-error" | tr / _)'"
+check "network up releases leases of containers that do not exist" bash -c \
+    '"$0" network up | grep -q "released" && [ "$("$0" network inspect --json t1 | jq ".leases | length")" = 0 ]' "$X"
+check "their ports and names are gone" bash -c \
+    '! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\"" &&
+     ! grep -q web "$XL_OCI_ROOT/networks/t1/hosts" &&
+     ! "$0" dns 10.50.0.1 web.t1 2>/dev/null' "$PROBE"
+pids="$(dnsmasq_pid t1) $(dnsmasq_pid t3) $(dnsmasq_pid t4)"
+check "rm of every network" "$X" network rm t1 t3 t4
+check "nothing is left: bridges, tables, dnsmasq, state" bash -c \
+    '! ip -o link | grep -q xloci- && [ -z "$(nft list ruleset)" ] &&
+     for p in '"$pids"'; do ! kill -0 $p 2>/dev/null || exit 1; done &&
+     [ -z "$(ls "$XL_OCI_ROOT/networks")" ] || [ "$(ls "$XL_OCI_ROOT/networks")" = lock ]'
+
+# --- the default network ------------------------------------------------------
+ip route add 10.88.0.0/16 dev rt0
+check "create -N's dry run of default writes nothing, not even a lock" bash -c \
+    'XL_OCI_ROOT=$1/dry "$0" attach -n default app | grep -q "ipv4=10.89.0.2/24" &&
+     [ ! -e "$1/dry" ] && ! ip link show xloci-default 2>/dev/null' "$NT" "$T"
+check "default is made on first use, avoiding a host route over 10.88/16" bash -c \
+    '"$0" attach default app | grep -q "network=default bridge=xloci-default mac=.* ipv4=10.89.0.2/24"' "$NT"
+check "default is a nat network" bash -c '"$0" network ls --json | jq -e ".[0].mode == \"nat\""' "$X"
+"$NT" release app
+"$X" network rm default
+
+# --- valgrind: the same paths, checked for memory errors and leaks ------------
+if command -v valgrind >/dev/null; then
+    vg() { # vg WANT DESCRIPTION COMMAND...
+        local want=$1 d=$2
+        shift 2
+        valgrind -q --error-exitcode=97 --leak-check=full \
+            --errors-for-leak-kinds=definite,indirect \
+            --suppressions="$top/tests/net/valgrind.supp" "$@" >"$T/vg" 2>&1
+        local rc=$?
+        if [ "$rc" = "$want" ]; then ok "valgrind: $d"; else
+            nok "valgrind: $d (status $rc, want $want)"
+            sed 's/^/# /' "$T/vg" | head -30
+        fi
+    }
+    vg 0 "network create" "$X" network create t9 --subnet 10.59.0.0/24 --ipv6 fd00:59::/64
+    vg 0 "attach" "$NT" attach t9 web
+    vg 1 "attach refused" "$NT" attach t9 other 10.60.0.1
+    vg 0 "publish" "$NT" publish t9 web 8080:80 127.0.0.1:53:53/udp
+    vg 0 "network inspect --json" "$X" network inspect --json t9
+    vg 0 "network ls" "$X" network ls
+    vg 0 "network up" "$X" network up --keep-leases
+    ip link del vif5.0 2>/dev/null
+    ip link add vif5.0 type veth peer name eth9
+    key mac "$(lease t9 web mac)"
+    key bridge xloci-t9
+    vg 0 "hotplug online" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be_rel vif=vif5.0 "$HOTPLUG" online
+    vg 0 "hotplug offline" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be_rel vif=vif5.0 "$HOTPLUG" offline
+    vg 0 "release" "$NT" release web
+    vg 0 "network rm" "$X" network rm t9
+else
+    nok "valgrind is not installed (apt-get install valgrind)"
+fi

@@ -1,0 +1,284 @@
+/*
+ * cmd_network.c: `xl-oci network create|ls|inspect|rm|up`, thin commands
+ * over netback/ (netback.h).  `network` alone dispatches to the rows
+ * "network SUB" of the command table, so each has its own usage and help.
+ */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+#include "netback/netback.h"
+#include "xl_oci.h"
+#include "xl-plugin/state.h"
+
+int main_network(int argc, char **argv)
+{
+    char name[64];
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "--help") == 0) {
+        printf("Usage: xl-oci network create|ls|inspect|rm|up [ARGS]\n\n"
+               "Manage container networks.  'xl-oci network SUB --help' for "
+               "a subcommand's options.\n");
+        return argc < 2 ? XO_EXIT_USAGE : XO_EXIT_OK;
+    }
+    snprintf(name, sizeof(name), "network %s", argv[1]);
+    const struct cmd_spec *cmd = cmd_find(name);
+    if (!cmd || cmd->fn == main_network) {
+        fprintf(stderr, "xl-oci: unknown network command '%s'\n", argv[1]);
+        return XO_EXIT_USAGE;
+    }
+    optind = 0;
+    return cmd->fn(argc - 1, argv + 1);
+}
+
+static void print_json(json_object *o)
+{
+    char *s = xo_json_to_string(o);
+    if (s)
+        fputs(s, stdout);
+    free(s);
+}
+
+int main_network_create(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"subnet", 1, NULL, 's'}, {"gateway", 1, NULL, 'g'},
+        {"ipv6", 1, NULL, '6'},   {"mode", 1, NULL, 'm'},
+        {"mtu", 1, NULL, 'M'},    {"bridge", 1, NULL, 'b'},
+        {NULL, 0, NULL, 0}};
+    struct netback_network_spec spec = {.mode = NETBACK_MODE_NAT};
+    xo_err err = XO_ERR_INIT;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", longopts, "network create", 1)) !=
+           -1) {
+        char *end = NULL;
+        switch (opt) {
+        case 's':
+            spec.subnet = optarg;
+            break;
+        case 'g':
+            spec.gateway = optarg;
+            break;
+        case '6':
+            spec.ipv6 = optarg;
+            break;
+        case 'm':
+            if (netback_mode_from_string(&spec.mode, optarg, &err) < 0)
+                return xo_fail(&err);
+            break;
+        case 'M':
+            spec.mtu = (unsigned)strtoul(optarg, &end, 10);
+            if (!*optarg || *end || spec.mtu == 0) {
+                fprintf(stderr, "xl-oci: --mtu \"%s\" is not a number\n",
+                        optarg);
+                return XO_EXIT_USAGE;
+            }
+            break;
+        case 'b':
+            spec.bridge = optarg;
+            break;
+        }
+    }
+    if (argc - optind != 1 || !spec.subnet) {
+        cmd_print_usage(cmd_find("network create"), true);
+        return XO_EXIT_USAGE;
+    }
+    spec.name = argv[optind];
+    struct netback_network net;
+    if (netback_network_create(xo_state_root(), &spec, &net, &err) < 0)
+        return xo_fail(&err);
+    printf("%s\n", net.name);
+    return XO_EXIT_OK;
+}
+
+static json_object *network_json(const struct netback_network *n)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(n->name));
+    json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
+    json_object_object_add(o, "subnet", json_object_new_string(n->subnet));
+    json_object_object_add(o, "gateway", json_object_new_string(n->gateway4));
+    if (n->has_ipv6) {
+        json_object_object_add(o, "ipv6", json_object_new_string(n->subnet6));
+        json_object_object_add(o, "gateway6",
+                               json_object_new_string(n->gateway6));
+    }
+    json_object_object_add(
+        o, "mode", json_object_new_string(netback_mode_to_string(n->mode)));
+    json_object_object_add(o, "mtu", json_object_new_int((int)n->mtu));
+    return o;
+}
+
+int main_network_ls(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", longopts, "network ls", 0)) != -1)
+        if (opt == 'j')
+            json = true;
+    if (argc != optind) {
+        fprintf(stderr, "xl-oci network ls: no arguments expected\n");
+        return XO_EXIT_USAGE;
+    }
+    xo_err err = XO_ERR_INIT;
+    char **names = NULL;
+    size_t n = 0;
+    if (netback_network_list(&names, &n, xo_state_root(), &err) < 0)
+        return xo_fail(&err);
+    json_object *arr = json ? json_object_new_array() : NULL;
+    if (!json)
+        printf("%-16s %-15s %-18s %-8s %5s %6s\n", "NAME", "BRIDGE", "SUBNET",
+               "MODE", "MTU", "LEASES");
+    int rc = XO_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        struct netback_network net;
+        struct netback_lease *leases = NULL;
+        size_t nl = 0;
+        if (netback_network_inspect(&net, &leases, &nl, xo_state_root(),
+                                    names[i], &err) < 0) {
+            rc = xo_fail(&err);
+            continue;
+        }
+        if (json) {
+            json_object *o = network_json(&net);
+            json_object_object_add(o, "leases", json_object_new_int((int)nl));
+            json_object_array_add(arr, o);
+        } else {
+            printf("%-16s %-15s %-18s %-8s %5u %6zu\n", net.name, net.bridge,
+                   net.subnet, netback_mode_to_string(net.mode), net.mtu, nl);
+        }
+        netback_leases_free(leases, nl);
+    }
+    if (json) {
+        print_json(arr);
+        json_object_put(arr);
+    }
+    xo_strv_free(names);
+    return rc;
+}
+
+static json_object *lease_json(const struct netback_lease *l)
+{
+    json_object *o = json_object_new_object(), *ports;
+    char p[64];
+    json_object_object_add(o, "container",
+                           json_object_new_string(l->container));
+    json_object_object_add(o, "mac", json_object_new_string(l->mac));
+    json_object_object_add(o, "ipv4", json_object_new_string(l->ipv4));
+    if (l->ipv6[0])
+        json_object_object_add(o, "ipv6", json_object_new_string(l->ipv6));
+    json_object_object_add(o, "static", json_object_new_boolean(l->is_static));
+    json_object_object_add(o, "vif_index",
+                           json_object_new_int((int)l->vif_index));
+    if (l->vif[0])
+        json_object_object_add(o, "vif", json_object_new_string(l->vif));
+    ports = json_object_new_array();
+    for (size_t i = 0; i < l->n_ports; i++) {
+        netback_port_format(p, sizeof(p), &l->ports[i]);
+        json_object_array_add(ports, json_object_new_string(p));
+    }
+    json_object_object_add(o, "ports", ports);
+    return o;
+}
+
+int main_network_inspect(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", longopts, "network inspect", 1)) !=
+           -1)
+        if (opt == 'j')
+            json = true;
+    if (argc - optind != 1) {
+        cmd_print_usage(cmd_find("network inspect"), true);
+        return XO_EXIT_USAGE;
+    }
+    xo_err err = XO_ERR_INIT;
+    struct netback_network net;
+    struct netback_lease *leases = NULL;
+    size_t n = 0;
+    if (netback_network_inspect(&net, &leases, &n, xo_state_root(),
+                                argv[optind], &err) < 0)
+        return xo_fail(&err);
+    if (json) {
+        json_object *o = network_json(&net), *arr = json_object_new_array();
+        for (size_t i = 0; i < n; i++)
+            json_object_array_add(arr, lease_json(&leases[i]));
+        json_object_object_add(o, "leases", arr);
+        print_json(o);
+        json_object_put(o);
+    } else {
+        printf("name:     %s\nbridge:   %s\nsubnet:   %s\ngateway:  %s\n",
+               net.name, net.bridge, net.subnet, net.gateway4);
+        if (net.has_ipv6)
+            printf("ipv6:     %s\ngateway6: %s\n", net.subnet6, net.gateway6);
+        printf("mode:     %s\nmtu:      %u\n\n",
+               netback_mode_to_string(net.mode), net.mtu);
+        printf("%-20s %-17s %-15s %-24s %s\n", "CONTAINER", "MAC", "IPV4",
+               "IPV6", "PORTS");
+        for (size_t i = 0; i < n; i++) {
+            const struct netback_lease *l = &leases[i];
+            char ports[256] = "", p[64];
+            for (size_t j = 0; j < l->n_ports; j++) {
+                netback_port_format(p, sizeof(p), &l->ports[j]);
+                if (strlen(ports) + strlen(p) + 2 < sizeof(ports))
+                    strcat(strcat(ports, j ? "," : ""), p);
+            }
+            printf("%-20s %-17s %-15s %-24s %s\n", l->container, l->mac,
+                   l->ipv4, l->ipv6[0] ? l->ipv6 : "-", ports);
+        }
+    }
+    netback_leases_free(leases, n);
+    return XO_EXIT_OK;
+}
+
+int main_network_rm(int argc, char **argv)
+{
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", NULL, "network rm", 1)) != -1)
+        ;
+    xo_err err = XO_ERR_INIT;
+    int rc = XO_EXIT_OK;
+    for (int i = optind; i < argc; i++)
+        if (netback_network_rm(xo_state_root(), argv[i], &err) < 0)
+            rc = xo_fail(&err);
+    return rc;
+}
+
+/* netback_exists_fn: a container exists while its state dir does. */
+static int container_exists(void *opaque, const char *name)
+{
+    return state_domain_exists(opaque, name) ? 1 : 0;
+}
+
+int main_network_up(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"keep-leases", 0, NULL, 'k'},
+                                             {NULL, 0, NULL, 0}};
+    bool keep = false;
+    int opt;
+    while ((opt = xo_getopt(argc, argv, "", longopts, "network up", 0)) != -1)
+        if (opt == 'k')
+            keep = true;
+    if (argc - optind > 1) {
+        cmd_print_usage(cmd_find("network up"), true);
+        return XO_EXIT_USAGE;
+    }
+    xo_err err = XO_ERR_INIT;
+    unsigned released = 0;
+    const char *root = xo_state_root();
+    if (netback_network_up(root, optind < argc ? argv[optind] : NULL,
+                           keep ? NULL : container_exists, (void *)root,
+                           &released, &err) < 0)
+        return xo_fail(&err);
+    if (released)
+        printf("released %u lease%s of containers that no longer exist\n",
+               released, released == 1 ? "" : "s");
+    return XO_EXIT_OK;
+}
