@@ -24,6 +24,8 @@
 #include "loader/loader.h"
 #include "loopdev.h"
 #include "monitor_spawn.h"
+#include "netattach.h"
+#include "netback/netback.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -75,17 +77,25 @@ static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
     return image_resolve_root_volume(xo_state_root(), ref, dir_r, err);
 }
 
-static int render_all(struct rendered *r, const char *cfg_path, xo_err *err)
+/* app.cfg + image config -> r->dc, managed networks not yet attached. */
+static int parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 {
     struct domcfg_opts opts = {
         .state_root = xo_state_root(),
         .default_loader = xo_default_loader(),
         .resolve_image = resolve_image,
     };
-    json_object *spec = NULL;
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
-        domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0 ||
-        domcfg_to_libxl(&r->d, &r->dc, r->ac, err) < 0 ||
+        domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* r->dc (networks attached) -> libxl config, runtime spec, boot spec. */
+static int render_all(struct rendered *r, xo_err *err)
+{
+    json_object *spec = NULL;
+    if (domcfg_to_libxl(&r->d, &r->dc, r->ac, err) < 0 ||
         domcfg_libxl_json(&r->libxl_json, &r->d, err) < 0 ||
         domcfg_to_runtime_spec(&spec, &r->dc, err) < 0 ||
         domcfg_to_boot_spec(&r->blob, &r->blob_len, &r->dc, err) < 0)
@@ -172,7 +182,12 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     struct loader_files lf = {0};
     rendered_init(&r);
     int rc = -1;
-    if (render_all(&r, o->cfg_path, err) < 0 ||
+    /* The vifs show the MAC and address a create would lease now,
+     * without reserving anything. */
+    if (parse_cfg(&r, o->cfg_path, err) < 0 ||
+        netattach_resolve(&r.dc, xo_state_root(), NETBACK_ATTACH_DRY_RUN, err) <
+            0 ||
+        render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         write_requested(&r, o, err) < 0)
         goto out;
@@ -297,13 +312,12 @@ static int create_domain(struct create_opts *o, xo_err *err)
     struct xen_handles h = {0};
     int lock = -1, rc = -1;
     uint32_t domid = 0;
-    bool have_domid = false, have_status = false;
+    bool have_domid = false, have_status = false, have_leases = false;
     char image[DIGEST_STR_LEN + 1];
     rendered_init(&r);
 
-    if (render_all(&r, o->cfg_path, err) < 0 ||
+    if (parse_cfg(&r, o->cfg_path, err) < 0 ||
         preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
-        write_requested(&r, o, err) < 0 ||
         image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
         xen_open(&h, err) < 0)
         goto out;
@@ -311,6 +325,13 @@ static int create_domain(struct create_opts *o, xo_err *err)
     if ((lock = state_lock(xo_state_root(), err)) < 0 ||
         check_name_free(&h, name, err) < 0)
         goto out;
+    /* Leases only once the name is known to be ours: a failed create
+     * releases them, which must never touch another container's. */
+    have_leases = domcfg_network_count(&r.dc) > 0;
+    if (netattach_resolve(&r.dc, xo_state_root(), 0, err) < 0 ||
+        render_all(&r, err) < 0 || write_requested(&r, o, err) < 0)
+        goto fail;
+    XO_FAULT_POINT("create.network-attached");
 
     char now[32];
     status_now(now, sizeof(now));
@@ -391,6 +412,12 @@ fail:
     if (have_status)
         undo_create(&h, name, domid, have_domid, o->keep_broken,
                     xo_err_msg(err));
+    if (have_leases && !o->keep_broken) {
+        xo_err e = XO_ERR_INIT;
+        if (netattach_release(xo_state_root(), name, &e) < 0)
+            fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&e));
+        xo_err_clear(&e);
+    }
 out:
     if (lock >= 0)
         close(lock);

@@ -20,6 +20,7 @@
 #include <libxl_utils.h>
 #include "xl_oci.h"
 #include "common/fault.h"
+#include "netattach.h"
 
 static bool state_final(const struct domain_status *st)
 {
@@ -368,6 +369,9 @@ int main_destroy(int argc, char **argv)
     xo_err_clear(&err);
     bool have_dir = state_domain_exists(root, name);
     if (!have_status && !have_dir) {
+        /* A create killed after leasing left only leases: release them. */
+        if (netattach_release(root, name, &err) < 0)
+            xo_err_clear(&err);
         xo_err_set(&err, ENOENT, "no container domain named %s", name);
         goto fail;
     }
@@ -383,6 +387,11 @@ int main_destroy(int argc, char **argv)
         goto fail;
     }
     XO_FAULT_POINT("destroy.domain-destroyed");
+    /* The vif is gone (its hotplug offline ran): release the leases, the
+     * published ports and DNS names, so the addresses can be reused. */
+    if (netattach_release(root, name, &err) < 0)
+        goto fail;
+    XO_FAULT_POINT("destroy.network-released");
     char dir[4096];
     state_domain_dir(dir, sizeof(dir), root, name);
     if (status_remove(h.xs, name, &err) < 0)

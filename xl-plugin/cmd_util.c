@@ -22,6 +22,9 @@ const char *xo_state_root(void)
 void xo_set_state_root(const char *dir)
 {
     state_root = dir;
+    /* Programs libxl runs for us (vif-xl-oci, the monitor's actions) find
+     * the same state root through the environment they inherit. */
+    setenv("XL_OCI_ROOT", dir, 1);
 }
 
 /* PREFIX/lib/xl-oci/SUB for the PREFIX/bin/xl-oci running, if it exists. */

@@ -1,7 +1,7 @@
 # xl-plugin/: the xl-oci command and its per-domain monitor.  Command
 # groups written next to other components add their files to
 # XLOCI_CMD_SRCS from their own module.mk.
-XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c \
+XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c \
 	xl-plugin/cmd_domain.c xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \

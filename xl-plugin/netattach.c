@@ -1,0 +1,99 @@
+/* netattach.c: oci_network/oci_ports requests -> netback leases (see
+ * netattach.h). */
+#include "netattach.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domcfg/net_request.h"
+#include "netback/netback.h"
+#include "xl_oci.h"
+
+static const char *or_null(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* The vif of dc holding the index-th oci_network request, and its devid. */
+static struct dc_vif *managed_vif(struct domain_config *dc, size_t index,
+                                  unsigned *devid_r)
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < dc->n_vifs; i++) {
+        if (!dc->vifs[i].network)
+            continue;
+        if (seen++ == index) {
+            *devid_r = (unsigned)i;
+            return &dc->vifs[i];
+        }
+    }
+    return NULL;
+}
+
+static int publish_ports(const struct domain_config *dc, const char *root,
+                         const char *network, unsigned flags, xo_err *err)
+{
+    if (dc->n_ports == 0)
+        return 0;
+    struct netback_port ports[DC_MAX_PORTS];
+    memset(ports, 0, sizeof(ports));
+    for (size_t i = 0; i < dc->n_ports; i++) {
+        snprintf(ports[i].host_ip, sizeof(ports[i].host_ip), "%s",
+                 dc->ports[i].host_ip);
+        ports[i].host_port = dc->ports[i].host_port;
+        ports[i].container_port = dc->ports[i].container_port;
+        ports[i].udp = dc->ports[i].proto == DC_PROTO_UDP;
+    }
+    if (netback_publish(root, network, dc->name, ports, dc->n_ports, flags,
+                        err) < 0)
+        return xo_err_wrap(err, "oci_ports");
+    return 0;
+}
+
+int netattach_resolve(struct domain_config *dc, const char *root,
+                      unsigned flags, xo_err *err)
+{
+    size_t n = domcfg_network_count(dc);
+    const char *first_network = NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned devid = 0;
+        struct dc_vif *v = managed_vif(dc, i, &devid);
+        if (!v)
+            return xo_err_set(err, EINVAL, "oci_network: entry %zu is lost",
+                              i + 1);
+        struct netback_attachment att;
+        memset(&att, 0, sizeof(att));
+        if (netback_attach(root, v->network, dc->name, devid, v->static_ip,
+                           flags, &att, err) < 0)
+            return xo_err_wrap(err, "oci_network \"%s\"", v->network);
+        struct dc_net_attachment a = {
+            .network = v->network,
+            .bridge = att.bridge,
+            .mac = att.mac,
+            .script = xo_vif_script(),
+            .ipv4 = att.ipv4,
+            .prefix4 = att.prefix4,
+            .gateway4 = or_null(att.gateway4),
+            .ipv6 = or_null(att.ipv6),
+            .prefix6 = att.prefix6,
+            .gateway6 = or_null(att.gateway6),
+            .mtu = att.mtu,
+            .search = or_null(att.search),
+        };
+        if (att.dns[0])
+            a.dns[a.n_dns++] = att.dns;
+        if (domcfg_attach_network(dc, i, &a, err) < 0)
+            return xo_err_wrap(err, "oci_network \"%s\"", v->network);
+        if (!first_network)
+            first_network = v->network;
+    }
+    if (first_network)
+        return publish_ports(dc, root, first_network, flags, err);
+    return 0;
+}
+
+int netattach_release(const char *root, const char *name, xo_err *err)
+{
+    return netback_release(root, name, err);
+}
