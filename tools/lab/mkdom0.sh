@@ -30,11 +30,12 @@ done
 # modules.dep.  Keep in sync with docs/lab.md.
 dom0_modules="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     xen-blkback xen-netback loop bridge ext4 crc32c_generic overlay squashfs
-    erofs 9p 9pnet_virtio virtio_pci"
+    erofs 9p 9pnet_virtio virtio_pci veth nf_tables nft_chain_nat nft_masq
+    nft_nat nft_ct nft_fib_inet nft_fib_ipv4 nft_fib_ipv6 nft_meta_bridge"
 
 # Host programs copied with their ldd closure (paths as on Debian 12).
 host_bins="/bin/bash /usr/bin/flock /usr/sbin/losetup /usr/bin/getopt
-    /sbin/ip /sbin/mke2fs /usr/bin/stat"
+    /sbin/ip /sbin/mke2fs /usr/bin/stat /usr/sbin/dnsmasq /usr/sbin/nft"
 
 die() { echo "mkdom0: $*" >&2; exit 1; }
 
@@ -159,8 +160,8 @@ head -c 4 "$root/usr/lib/xl-oci-lab/vmlinux" | grep -q ELF ||
 install -m 0755 "$here/dom0-init" "$root/init"
 mkdir -p "$root"/{dev,proc,sys,run,tmp,mnt/share,root,var/lib/xen,var/log/xen,var/lock}
 ln -s ../run "$root/var/run"
-echo "root:x:0:0:root:/root:/bin/bash" > "$root/etc/passwd"
-echo "root:x:0:" > "$root/etc/group"
+printf "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n" > "$root/etc/passwd"
+printf "root:x:0:\nnogroup:x:65534:\n" > "$root/etc/group"
 
 (cd "$root" && find . -print0 | LC_ALL=C sort -z |
     cpio --quiet -o -0 -H newc -R 0:0) > "$out.tmp"

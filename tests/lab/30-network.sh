@@ -1,0 +1,141 @@
+# 30-network.sh: managed networks in Xen (issue 10).  Containers on the
+# "default" network (made on first use) get addresses from netback, reach
+# each other by address and by name (dnsmasq), reach a server in an
+# "outside" network namespace of dom0 through NAT, and publish a port that
+# dom0 and the outside namespace reach.  A privileged container that
+# changes its own address or MAC gets nothing through.  destroy and
+# network rm leave no vif, nft table or element, lease or dnsmasq behind.
+# The workloads are busybox applets of the probe root volume.
+# lab-timeout: 1200
+
+images=/usr/lib/xl-oci-lab/images
+export XL_OCI_ROOT=$LAB_WORK/state
+cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume in $images"; exit 1; }
+
+# mkcfg NAME SCRIPT EXTRA-LINES...: a container running SCRIPT with sh.
+mkcfg() {
+    local name=$1 script=$2
+    shift 2
+    {
+        echo "name = \"$name\""
+        echo "memory = 128"
+        echo "oci_root = \"$LAB_WORK/probe\""
+        echo 'oci_network = [ "default" ]'
+        echo 'oci_entrypoint = [ "/bin/busybox", "sh", "-c" ]'
+        echo "oci_cmd = [ \"$script\" ]"
+        printf '%s\n' "$@"
+    } >"$LAB_WORK/$name.cfg"
+}
+
+st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
+
+# ipv4_of NAME: the address the loader reported (first IPv4, no prefix).
+ipv4_of() {
+    xl-oci status --json "$1" 2>/dev/null | tr -d ' \n' |
+        grep -o '"ipv4":\["[0-9.]*' | head -1 | grep -o '[0-9.]*$'
+}
+
+wait_state() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do
+        [ "$(st "$1" state)" = "$2" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# wait_log NAME PATTERN SECONDS: until NAME's console log has PATTERN.
+wait_log() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do
+        xl-oci logs "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# --- the outside world: a namespace behind a veth, with a web server ------
+ip netns add outside
+ip link add xo-out0 type veth peer name xo-out1
+ip link set xo-out1 netns outside
+ip addr add 192.0.2.1/24 dev xo-out0
+ip link set xo-out0 up
+ip netns exec outside ip addr add 192.0.2.2/24 dev xo-out1
+ip netns exec outside ip link set xo-out1 up
+ip netns exec outside ip link set lo up
+mkdir -p "$LAB_WORK/www"
+echo "outside-ok" >"$LAB_WORK/www/index.html"
+ip netns exec outside busybox httpd -p 8000 -h "$LAB_WORK/www"
+# Only dom0's own address is routed back: replies to a container's
+# address reach it only if NAT rewrote the source.
+
+# --- c1 serves, c2 is its client --------------------------------------------
+mkcfg c1 'echo serving; exec busybox httpd -f -p 80 -h /etc' 'oci_ports = [ "8080:80" ]'
+t0=$(lab_now)
+lab_check create-c1 xl-oci create "$LAB_WORK/c1.cfg"
+lab_log "c1 created in $(lab_elapsed "$t0")s"
+wait_log c1 serving 120 || lab_fail c1-runs "state $(st c1 state)"
+ip1=$(ipv4_of c1)
+case "$ip1" in
+10.* | 172.* | 192.168.*) lab_ok c1-address "$ip1 reported by the loader, shown by status" ;;
+*) lab_fail c1-address "status shows '$ip1'"; xl-oci status c1 >&2 ;;
+esac
+xl-oci list | grep -q "$ip1" && lab_ok list-shows-address || lab_fail list-shows-address "$(xl-oci list)"
+gw=$(xl-oci network inspect --json default 2>/dev/null | tr -d ' \n' | grep -o '"gateway":"[0-9.]*' | grep -o '[0-9.]*$')
+
+mkcfg c2 "sleep 3; echo by-ip:\$(busybox wget -q -O- http://$ip1/probe-release); busybox nslookup c1 $gw | sed 's/^/dns1: /'; busybox nslookup c1.default $gw | sed 's/^/dns2: /'; echo outside:\$(busybox wget -q -T 10 -O- http://192.0.2.2:8000/); echo client-done"
+lab_check create-c2 xl-oci create "$LAB_WORK/c2.cfg"
+if wait_log c2 client-done 180; then
+    xl-oci logs c2 >"$LAB_WORK/c2.log" 2>&1
+    grep -q "by-ip:probe rootfs built" "$LAB_WORK/c2.log" && lab_ok c2-reaches-c1-by-ip ||
+        lab_fail c2-reaches-c1-by-ip "$(grep by-ip "$LAB_WORK/c2.log")"
+    grep -q "dns1: .*$ip1" "$LAB_WORK/c2.log" && lab_ok c2-resolves-c1 ||
+        lab_fail c2-resolves-c1 "$(grep dns1 "$LAB_WORK/c2.log" | tr '\n' ' ')"
+    grep -q "dns2: .*$ip1" "$LAB_WORK/c2.log" && lab_ok c2-resolves-c1.default ||
+        lab_fail c2-resolves-c1.default "$(grep dns2 "$LAB_WORK/c2.log" | tr '\n' ' ')"
+    grep -q "outside:outside-ok" "$LAB_WORK/c2.log" && lab_ok c2-reaches-outside-through-nat ||
+        lab_fail c2-reaches-outside-through-nat "$(grep outside: "$LAB_WORK/c2.log")"
+else
+    lab_fail c2-runs "state $(st c2 state): $(xl-oci logs c2 2>&1 | tail -3 | tr '\n' ' ')"
+fi
+
+# --- the published port, from dom0 and from outside -------------------------
+out=$(busybox wget -q -T 10 -O- http://127.0.0.1:8080/probe-release 2>&1)
+case "$out" in *"probe rootfs"*) lab_ok port-from-dom0-loopback ;; *) lab_fail port-from-dom0-loopback "$out" ;; esac
+out=$(busybox wget -q -T 10 -O- http://10.99.0.1:8080/probe-release 2>&1)
+case "$out" in *"probe rootfs"*) lab_ok port-from-dom0-address ;; *) lab_fail port-from-dom0-address "$out" ;; esac
+out=$(ip netns exec outside busybox wget -q -T 10 -O- http://192.0.2.1:8080/probe-release 2>&1)
+case "$out" in *"probe rootfs"*) lab_ok port-from-outside ;; *) lab_fail port-from-outside "$out" ;; esac
+
+# --- spoofing: a container that takes another address or MAC ----------------
+mkcfg c3 "sleep 2; MYIP=\$(busybox ip -o -4 addr show dev eth0 | busybox awk '{print \$4}'); busybox ping -c 2 -W 2 $ip1 >/dev/null && echo own-ok || echo own-fail; busybox ip addr flush dev eth0; busybox ip addr add 10.88.0.250/24 dev eth0; busybox ping -c 3 -W 2 $ip1 >/dev/null && echo spoof-ip-passed || echo spoof-ip-blocked; busybox ip addr flush dev eth0; busybox ip link set eth0 down; busybox ip link set eth0 address 00:16:3e:ee:ee:ee; busybox ip link set eth0 up; busybox ip addr add \$MYIP dev eth0; busybox ping -c 3 -W 2 $ip1 >/dev/null && echo spoof-mac-passed || echo spoof-mac-blocked; echo spoof-done" 'oci_privileged = 1'
+lab_check create-c3 xl-oci create "$LAB_WORK/c3.cfg"
+wait_state c3 running 120
+ip3=$(ipv4_of c3)
+if wait_log c3 spoof-done 240; then
+    xl-oci logs c3 >"$LAB_WORK/c3.log" 2>&1
+    grep -q own-ok "$LAB_WORK/c3.log" && lab_ok c3-own-address-works ||
+        lab_fail c3-own-address-works "$(grep own- "$LAB_WORK/c3.log")"
+    grep -q spoof-ip-blocked "$LAB_WORK/c3.log" && lab_ok spoofed-ip-gets-nothing-through ||
+        lab_fail spoofed-ip-gets-nothing-through "$(grep spoof-ip "$LAB_WORK/c3.log")"
+    grep -q spoof-mac-blocked "$LAB_WORK/c3.log" && lab_ok spoofed-mac-gets-nothing-through ||
+        lab_fail spoofed-mac-gets-nothing-through "$(grep spoof-mac "$LAB_WORK/c3.log")"
+else
+    lab_fail c3-runs "state $(st c3 state) ($ip3): $(xl-oci logs c3 2>&1 | tail -3 | tr '\n' ' ')"
+fi
+
+# --- destroy and network rm leave nothing ----------------------------------
+for c in c1 c2 c3; do xl-oci destroy "$c" >/dev/null 2>&1; done
+left=$(xl-oci network inspect --json default 2>/dev/null | tr -d ' \n' | grep -o '"container":"[^"]*"')
+[ -z "$left" ] && lab_ok destroy-releases-leases || lab_fail destroy-releases-leases "$left"
+ip -o link | grep -q ' vif[0-9]' && lab_fail destroy-removes-vifs "$(ip -o link | grep ' vif' | cut -d: -f2)" || lab_ok destroy-removes-vifs
+lab_check network-rm xl-oci network rm default
+ip -o link | grep -q xloci- && lab_fail network-rm-removes-bridge "$(ip -o link | grep xloci | cut -d: -f2)" || lab_ok network-rm-removes-bridge
+nft list tables 2>/dev/null | grep -q xl_oci && lab_fail network-rm-empties-nft "$(nft list tables)" || lab_ok network-rm-empties-nft
+ps -o args | grep -q '^[^ ]*dnsmasq' && lab_fail network-rm-stops-dnsmasq "$(ps -o args | grep dnsmasq)" || lab_ok network-rm-stops-dnsmasq
+[ -e "$XL_OCI_ROOT/networks/default" ] && lab_fail network-rm-removes-state "$(ls "$XL_OCI_ROOT/networks/default")" || lab_ok network-rm-removes-state
+
+ip netns exec outside busybox pkill httpd 2>/dev/null
+ip netns del outside
+ip link del xo-out0 2>/dev/null
+true
