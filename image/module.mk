@@ -13,6 +13,7 @@ UNIT_TESTS += tests/unit/test-image-manifest.c
 LIB_SRCS += image/ref.c
 UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
+UNIT_TESTS += tests/unit/test-image-refstore.c
 LIB_SRCS += image/erofs.c image/volume.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
