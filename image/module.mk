@@ -3,7 +3,7 @@
 # build/xl-oci through XLOCI_CMD_SRCS.
 LIB_SRCS += image/blobstore.c image/progress.c
 UNIT_TESTS += tests/unit/test-image-blobstore.c
-LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c image/inoset.c \
+LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c \
 	image/whiteout.c image/unpack.c image/unpack_obj.c
 UNIT_TESTS += tests/unit/test-image-unpack.c \
 	tests/unit/test-image-unpack-paths.c \

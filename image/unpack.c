@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "fsat.h"
-#include "inoset.h"
 #include "layerpath.h"
 #include "strset.h"
 #include "whiteout.h"
@@ -59,7 +58,7 @@ void unpack_free(struct unpack_ctx *c)
         return;
     if (c->rootfd >= 0)
         close(c->rootfd);
-    inoset_clear(&c->made);
+    strset_clear(&c->made);
     strset_clear(&c->skipped);
     for (size_t i = 0; i < c->n_dirs; i++)
         free(c->dirs[i].path);
@@ -103,12 +102,9 @@ static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
                           "%s: entry \"%s\" names the rootfs "
                           "itself but is not a directory",
                           en->what, en->raw);
-    struct stat st;
     int rc = unpack_meta_fd(c, en, c->rootfd, true, err);
     if (rc == 0)
         rc = unpack_record_dir_time(c, en, err);
-    if (rc == 0 && (fstat(c->rootfd, &st) < 0 || inoset_add(&c->made, &st) < 0))
-        rc = xo_err_sys(err, "%s: entry \"%s\"", en->what, en->raw);
     return rc;
 }
 
@@ -202,15 +198,13 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     if (pfd < 0)
         return parent_err(en, parent, err);
     int rc = 0;
-    struct stat st;
     int skip = skip_device(c, en, pfd);
     if (skip < 0)
         rc = xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
     else if (skip)
         c->skipped_devices++;
     else if ((rc = make_object(c, a, en, pfd, base, ended, err)) == 0 &&
-             (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-              inoset_add(&c->made, &st) < 0))
+             whiteout_made_add(&c->made, pfd, base) < 0)
         rc = xo_err_sys(err, "%s: entry \"%s\"", en->what, en->raw);
     close(pfd);
     return rc;
@@ -225,7 +219,7 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
     archive_read_support_filter_zstd(a);
     archive_read_support_format_tar(a);
     archive_read_support_format_empty(a);
-    inoset_clear(&c->made);
+    strset_clear(&c->made);
     int rc = 0;
     if (archive_read_open_fd(a, fd, UNPACK_READ_BLOCK) != ARCHIVE_OK) {
         rc = xo_err_set(err, EINVAL, "%s: not a tar layer: %s", what,
@@ -257,7 +251,7 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
     }
 out:
     archive_read_free(a);
-    inoset_clear(&c->made);
+    strset_clear(&c->made);
     return rc;
 }
 

@@ -11,7 +11,6 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "inoset.h"
 #include "layerpath.h"
 #include "strset.h"
 #include "unpack.h"
@@ -33,7 +32,7 @@ struct unpack_ctx {
     uint64_t bytes;
     uint64_t skipped_devices;
     struct strset skipped; /* paths of device nodes skipped in /dev */
-    struct inoset made;    /* objects the current layer has made */
+    struct strset made;    /* what the current layer made (whiteout.h) */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
 };
