@@ -23,6 +23,7 @@
 #include "refstore.h"
 #include "strset.h"
 #include "volume.h"
+#include "image/volume_record.h"
 
 #define DOMAIN_USE_FILE "root-volume"
 #define DOMAIN_USE_MAX (4 << 20)
@@ -69,6 +70,14 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
         in->rootfs_size = in->volume_dir
                               ? file_size(in->volume_dir, IMAGE_VOLUME_ROOTFS)
                               : -1;
+        struct volume_record vr;
+        xo_err ignored = XO_ERR_INIT;
+        if (in->volume_dir &&
+            volume_record_read(&vr, in->volume_dir, &ignored) == 1) {
+            in->has_rootfs_digest = true;
+            in->rootfs_digest = vr.rootfs_digest;
+        }
+        xo_err_clear(&ignored);
         if (!in->volume_dir) {
             image_list_free(list, n);
             refstore_list_free(refs, n);

@@ -1,5 +1,6 @@
 /* erofs.c: running mkfs.erofs (see erofs.h). */
 #include "erofs.h"
+#include "common/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,18 +35,57 @@ static void read_tail(int fd, char *buf, size_t cap)
             buf[i] = ' ';
 }
 
-int erofs_build(const char *image, const char *dir, xo_err *err)
+/* environ without any SOURCE_DATE_EPOCH, plus ours; owned (free the
+ * array and its last string). */
+static char **build_env(long long epoch)
+{
+    size_t n = 0;
+    while (environ[n])
+        n++;
+    char **env = calloc(n + 2, sizeof(*env));
+    char *ours = NULL;
+    if (!env || asprintf(&ours, "SOURCE_DATE_EPOCH=%lld", epoch) < 0) {
+        free(env);
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "SOURCE_DATE_EPOCH=", 18) != 0)
+            env[k++] = environ[i];
+    env[k] = ours;
+    return env;
+}
+
+static void free_env(char **env)
+{
+    size_t k = 0;
+    while (env[k + 1])
+        k++;
+    free(env[k]);
+    free(env);
+}
+
+int erofs_build(const char *image, const char *dir,
+                const struct erofs_params *p, xo_err *err)
 {
     const char *prog = getenv("XL_OCI_MKFS_EROFS");
     if (!prog || !*prog)
         prog = EROFS_MKFS;
-    char *const argv[] = {(char *)prog,  "--quiet",   "-zlz4",
-                          (char *)image, (char *)dir, NULL};
+    if (p->epoch < 0)
+        return xo_err_set(err, EINVAL, "mkfs.erofs: negative build time %lld",
+                          p->epoch);
+    char *const argv[] = {(char *)prog,    "--quiet",     "-zlz4",     "-U",
+                          (char *)p->uuid, (char *)image, (char *)dir, NULL};
+    char **env = build_env(p->epoch);
+    if (!env)
+        return xo_err_set(err, ENOMEM, "out of memory");
     char diag_path[] = "/tmp/xl-oci-mkfs.XXXXXX";
     int diag = mkostemp(diag_path, O_CLOEXEC);
-    if (diag < 0)
+    if (diag < 0) {
+        free_env(env);
         return xo_err_sys(err, "mkfs.erofs: cannot create a diagnostics "
                                "file");
+    }
     unlink(diag_path);
 
     posix_spawn_file_actions_t fa;
@@ -54,13 +94,16 @@ int erofs_build(const char *image, const char *dir, xo_err *err)
     posix_spawn_file_actions_adddup2(&fa, diag, 1);
     posix_spawn_file_actions_adddup2(&fa, diag, 2);
     pid_t pid;
-    int r = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
+    int r = posix_spawnp(&pid, prog, &fa, NULL, argv, env);
     posix_spawn_file_actions_destroy(&fa);
+    free_env(env);
     if (r != 0) {
         close(diag);
         errno = r;
         return xo_err_sys(err, "cannot run %s (install erofs-utils)", prog);
     }
+    /* Dying here leaves mkfs.erofs running, writing under tmp/. */
+    XO_FAULT_POINT("pull.mkfs-running");
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {

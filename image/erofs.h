@@ -12,10 +12,27 @@
 /* The program run; XL_OCI_MKFS_EROFS in the environment overrides it. */
 #define EROFS_MKFS "mkfs.erofs"
 
+/* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" and its NUL. */
+#define EROFS_UUID_BUF 37
+
 /*
- * Builds `image` from the tree at `dir` and fsyncs it.  On failure the
- * error carries the tail of mkfs.erofs's own diagnostics.
+ * What makes two builds of the same tree byte-identical: mkfs.erofs
+ * otherwise writes a random UUID and the current time into the
+ * superblock.  `uuid` is given as -U; `epoch` (seconds, >= 0) as
+ * SOURCE_DATE_EPOCH, which erofs-utils 1.5 takes as the build time and
+ * as a clamp: files newer than it get it as their mtime (older ones keep
+ * theirs, in extended inodes).
  */
-int erofs_build(const char *image, const char *dir, xo_err *err);
+struct erofs_params {
+    char uuid[EROFS_UUID_BUF];
+    long long epoch;
+};
+
+/*
+ * Builds `image` from the tree at `dir` with `p` and fsyncs it.  On
+ * failure the error carries the tail of mkfs.erofs's own diagnostics.
+ */
+int erofs_build(const char *image, const char *dir,
+                const struct erofs_params *p, xo_err *err);
 
 #endif

@@ -8,7 +8,12 @@
  *   volumes/sha256/<hex>/        one root volume per manifest digest:
  *       image-config.json        exact bytes of the config blob
  *       manifest.json            exact bytes of the image manifest
- *       rootfs.erofs             the read-only rootfs (mkfs.erofs)
+ *       rootfs.erofs             the read-only rootfs (mkfs.erofs), the
+ *                                same bytes for the same manifest on
+ *                                any host
+ *       volume.json              the volume's record: manifest digest,
+ *                                sha256 and size of rootfs.erofs
+ *                                (volume_record.h)
  *       passwd, group            copies of the rootfs's /etc/passwd, group
  *   refs/<sha256 of the name>.json  image name -> manifest digest
  *   policy.json                  optional signature policy (signature.h)
@@ -61,9 +66,11 @@ struct image_info {
     struct digest manifest; /* the image manifest */
     bool has_index;         /* resolved through an index / manifest list */
     struct digest index;
-    char *volume_dir;    /* root volume directory */
-    int64_t rootfs_size; /* bytes of rootfs.erofs, -1 if unknown */
-    int64_t pulled;      /* seconds since the epoch */
+    char *volume_dir;            /* root volume directory */
+    int64_t rootfs_size;         /* bytes of rootfs.erofs, -1 if unknown */
+    bool has_rootfs_digest;      /* the volume records it (volume_record.h) */
+    struct digest rootfs_digest; /* sha256 of rootfs.erofs */
+    int64_t pulled;              /* seconds since the epoch */
 };
 
 void image_info_dispose(struct image_info *info);

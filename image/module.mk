@@ -14,7 +14,8 @@ LIB_SRCS += image/ref.c
 UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
 UNIT_TESTS += tests/unit/test-image-refstore.c
-LIB_SRCS += image/erofs.c image/volume.c
+LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c
+UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
@@ -37,3 +38,9 @@ $(B)/tests/xl-oci-sha256: $(OBJ)/tests/image/sha256-tool.o $(B)/libxloci.a
 	@mkdir -p $(@D)
 	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/xl-oci-sha256
+
+# One line per entry of a tree, for comparing unpacks (tier 65).
+$(B)/tests/xl-oci-treedump: $(OBJ)/tests/image/treedump.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/xl-oci-treedump

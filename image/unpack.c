@@ -82,6 +82,11 @@ uint64_t unpack_skipped_devices(const struct unpack_ctx *c)
     return c->skipped_devices;
 }
 
+int64_t unpack_newest_mtime(const struct unpack_ctx *c)
+{
+    return c->newest;
+}
+
 static int parent_err(const struct entry *en, const char *parent, xo_err *err)
 {
     if (errno == ENOTDIR)
@@ -244,6 +249,8 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
                             what, (unsigned long long)c->o.max_entries);
             break;
         }
+        if (archive_entry_mtime(ae) > c->newest)
+            c->newest = archive_entry_mtime(ae);
         struct entry en = {
             .what = what, .raw = archive_entry_pathname(ae), .ae = ae};
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)

@@ -58,4 +58,9 @@ uint64_t unpack_bytes(const struct unpack_ctx *ctx);
 /* Device nodes skipped because they were in /dev. */
 uint64_t unpack_skipped_devices(const struct unpack_ctx *ctx);
 
+/* The latest mtime (seconds since the epoch, >= 0) of any entry applied
+ * so far: a time derived from the image alone, for reproducible builds
+ * (volume.c). */
+int64_t unpack_newest_mtime(const struct unpack_ctx *ctx);
+
 #endif

@@ -33,6 +33,7 @@ struct unpack_ctx {
     uint64_t skipped_devices;
     struct strset skipped; /* paths of device nodes skipped in /dev */
     struct strset made;    /* what the current layer made (whiteout.h) */
+    int64_t newest;        /* latest entry mtime seen, seconds */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
 };

@@ -15,6 +15,8 @@
 #include "fileio.h"
 #include "fsat.h"
 #include "image.h"
+#include "common/fault.h"
+#include "image/volume_record.h"
 
 /* Mount points a read-only rootfs must already have (lab/images.md: runc
  * and the loader cannot mkdir them on EROFS). */
@@ -89,10 +91,35 @@ out:
     return rc;
 }
 
+/*
+ * The mkfs.erofs parameters that make the image a function of the
+ * manifest digest alone (docs/decisions.md, "Reproducible root volumes"):
+ * the UUID is the digest's first 128 bits marked as an RFC 9562 version 8
+ * (vendor-defined) UUID, and the build time is one second after the
+ * newest entry of the layers, so clamping never changes a file of the
+ * image, only what the unpack made itself (missing parents, /proc, /sys,
+ * /dev and the root), which would otherwise carry the time of the pull.
+ */
+static void erofs_params_for(struct erofs_params *p, const struct digest *md,
+                             int64_t newest)
+{
+    const char *h = digest_hex(md);
+    char v[33];
+    memcpy(v, h, 32);
+    v[32] = '\0';
+    v[12] = '8';
+    int nibble = v[16] <= '9' ? v[16] - '0' : v[16] - 'a' + 10;
+    v[16] = "89ab"[nibble & 3];
+    snprintf(p->uuid, sizeof(p->uuid), "%.8s-%.4s-%.4s-%.4s-%.12s", v, v + 8,
+             v + 12, v + 16, v + 20);
+    p->epoch = newest < 0 ? 0 : (long long)newest + 1;
+}
+
 static int unpack_all(const struct blob_store *bs, const char *scratch,
                       const struct volume_src *src,
                       const struct unpack_opts *uo,
-                      const struct volume_report *rep, xo_err *err)
+                      const struct volume_report *rep, int64_t *newest_r,
+                      xo_err *err)
 {
     void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
     void *parg = rep ? rep->arg : NULL;
@@ -112,6 +139,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
             break;
         rc = unpack_layer(ctx, fd, what, err);
         close(fd);
+        XO_FAULT_POINT("pull.unpack-layer");
     }
     if (rc == 0)
         rc = unpack_finish(ctx, err);
@@ -121,6 +149,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
                        "skipped %llu device node%s in /dev of the image "
                        "(the container gets its own /dev)",
                        (unsigned long long)skipped, skipped == 1 ? "" : "s");
+    *newest_r = unpack_newest_mtime(ctx);
     unpack_free(ctx);
     return rc;
 }
@@ -169,6 +198,17 @@ static int write_docs(const char *vol, const struct volume_src *src,
     return rc;
 }
 
+/* Hashes the rootfs image into the volume's record (volume_record.h). */
+static int write_record(const char *vol, const struct digest *md, xo_err *err)
+{
+    struct volume_record r;
+    memset(&r, 0, sizeof(r));
+    r.manifest = *md;
+    if (volume_record_hash_rootfs(&r, vol, IMAGE_VOLUME_ROOTFS, err) < 0)
+        return -1;
+    return volume_record_write(vol, &r, err);
+}
+
 static int sync_dir(const char *dir, xo_err *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -215,6 +255,10 @@ int volume_build(const char *root, const struct blob_store *bs,
     char *scratch = NULL, *vol = NULL, *final = volume_path(root, md);
     char *image = NULL;
     int rc = -1;
+    /* Directories the unpack creates for missing parents get 0755 whatever
+     * the caller's umask, so the image does not depend on the shell that
+     * pulled it. */
+    mode_t saved_umask = umask(022);
     if (!final ||
         asprintf(&scratch, "%s/unpack-%.12s-XXXXXX", bs->tmpdir,
                  digest_hex(md)) < 0 ||
@@ -240,18 +284,24 @@ int volume_build(const char *root, const struct blob_store *bs,
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
     }
-    if (unpack_all(bs, scratch, src, uo, rep, err) < 0 ||
+    int64_t newest = 0;
+    if (unpack_all(bs, scratch, src, uo, rep, &newest, err) < 0 ||
         finish_tree(scratch, vol, err) < 0)
         goto out;
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
-    if (erofs_build(image, scratch, err) < 0 || write_docs(vol, src, err) < 0)
+    struct erofs_params ep;
+    erofs_params_for(&ep, md, newest);
+    if (erofs_build(image, scratch, &ep, err) < 0 ||
+        write_docs(vol, src, err) < 0 || write_record(vol, md, err) < 0)
         goto out;
     if (chmod(vol, 0755) < 0) {
         xo_err_sys(err, "cannot chmod %s", vol);
         goto out;
     }
+    XO_FAULT_POINT("pull.volume-before-publish");
     if (sync_dir(vol, err) < 0 || publish(root, vol, final, err) < 0)
         goto out;
+    XO_FAULT_POINT("pull.volume-after-publish");
     free(vol);
     vol = NULL;
     rc = 0;
@@ -268,5 +318,6 @@ out:
     free(vol);
     free(final);
     free(image);
+    umask(saved_umask);
     return rc;
 }

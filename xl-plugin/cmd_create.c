@@ -20,6 +20,7 @@
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
 #include "image/image.h"
+#include "image/volume_record.h"
 #include "loader/loader.h"
 #include "loopdev.h"
 #include "monitor_spawn.h"
@@ -28,6 +29,7 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 struct create_opts {
     const char *cfg_path;
@@ -131,23 +133,17 @@ out:
     return rc;
 }
 
-/* "sha256:<hex>" when the root volume is <store>/sha256/<hex>, else "". */
-static void image_digest(char *buf, size_t len, const char *root_volume)
+/* The image digest the root volume records (volume_record.h), or "" for
+ * a volume that names no image (made by hand). */
+static int image_digest(char *buf, size_t len, const char *root_volume,
+                        xo_err *err)
 {
-    char copy[4096];
-    snprintf(copy, sizeof(copy), "%s", root_volume);
-    size_t n = strlen(copy);
-    while (n > 1 && copy[n - 1] == '/')
-        copy[--n] = '\0';
-    char *hex = strrchr(copy, '/');
-    buf[0] = '\0';
-    if (!hex || strlen(hex + 1) != 64 ||
-        strspn(hex + 1, "0123456789abcdef") != 64)
-        return;
-    *hex++ = '\0';
-    char *algo = strrchr(copy, '/');
-    if (algo && strcmp(algo + 1, "sha256") == 0)
-        snprintf(buf, len, "sha256:%s", hex);
+    struct digest d;
+    int rc = volume_image_digest(&d, root_volume, err);
+    if (rc < 0)
+        return xo_err_wrap(err, "root volume %s", root_volume);
+    snprintf(buf, len, "%s", rc == 1 ? d.str : "");
+    return 0;
 }
 
 /* Writes the domain's state dir: a temporary dir, then one rename. */
@@ -230,10 +226,10 @@ static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
     struct domain_status st;
     xo_err ignore = XO_ERR_INIT;
     if (status_read(h->xs, name, &st, &ignore) == 0)
-        return xo_err_set(err, EEXIST,
-                          "a container domain named %s already "
-                          "exists (state %s); destroy it first",
-                          name, st.state);
+        return xo_err_set(
+            err, EEXIST,
+            "a container domain named %s already exists (state %s); destroy it first",
+            name, domain_state_to_string(st.state));
     xo_err_clear(&ignore);
     if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
         return xo_err_set(err, EEXIST,
@@ -258,8 +254,8 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
         libxl_domain_destroy(h->ctx, domid, NULL);
     state_domain_dir(dir, sizeof(dir), xo_state_root(), name);
     if (keep_broken) {
-        status_set(h->xs, name, "state", "broken", &e);
-        status_set(h->xs, name, "error", why, &e);
+        status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
     } else {
         state_remove_dir(dir, &e);
         status_remove(h->xs, name, &e);
@@ -275,24 +271,27 @@ static int create_domain(struct create_opts *o, xo_err *err)
     int lock = -1, rc = -1;
     uint32_t domid = 0;
     bool have_domid = false, have_status = false;
+    char image[DIGEST_STR_LEN + 1];
     rendered_init(&r);
 
     if (render_all(&r, o->cfg_path, err) < 0 ||
         write_requested(&r, o, err) < 0 ||
         loader_locate(&lf, r.dc.loader_dir, err) < 0 ||
-        check_memory(&r.dc, &lf, o->cfg_path, err) < 0 || xen_open(&h, err) < 0)
+        check_memory(&r.dc, &lf, o->cfg_path, err) < 0 ||
+        image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
+        xen_open(&h, err) < 0)
         goto out;
     const char *name = r.dc.name;
     if ((lock = state_lock(xo_state_root(), err)) < 0 ||
         check_name_free(&h, name, err) < 0)
         goto out;
 
-    char now[32], image[80];
+    char now[32];
     status_now(now, sizeof(now));
-    image_digest(image, sizeof(image), r.dc.root_volume);
+    have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
-    have_status = true;
+    XO_FAULT_POINT("create.status-created");
     /* libxl leaves a nil UUID alone; xl generates one, and so do we,
      * before the config is saved: a restart re-creates the domain from
      * the saved config, and the monitor knows its domain by this UUID. */
@@ -303,16 +302,18 @@ static int create_domain(struct create_opts *o, xo_err *err)
         if (domcfg_libxl_json(&r.libxl_json, &r.d, err) < 0)
             goto fail;
     }
-    if (status_set(h.xs, name, "state", "creating", err) < 0 ||
-        status_set(h.xs, name, "created", now, err) < 0 ||
-        status_set(h.xs, name, "image", image, err) < 0 ||
-        status_set(h.xs, name, "restarts", "0", err) < 0 ||
+    if (status_set_state(h.xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
         write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.state-dir-written");
 
     struct loop_holds loops;
     if (loop_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.loops-attached");
     int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
@@ -325,6 +326,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
         goto fail;
     }
     have_domid = true;
+    XO_FAULT_POINT("create.domain-created");
     libxl_dominfo info;
     libxl_dominfo_init(&info);
     char uuid[40] = "";
@@ -332,18 +334,22 @@ static int create_domain(struct create_opts *o, xo_err *err)
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
     libxl_dominfo_dispose(&info);
-    if (status_setf(h.xs, name, "domid", err, "%u", domid) < 0 ||
-        status_set(h.xs, name, "uuid", uuid, err) < 0 ||
-        status_set(h.xs, name, "state", o->paused ? "paused" : "booting", err) <
-            0)
+    if (status_setf(h.xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
+            0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
+        status_set_state(h.xs, name,
+                         o->paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_BOOTING,
+                         err) < 0)
         goto fail;
     if (!o->foreground && monitor_spawn(xo_state_root(), name, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.monitor-spawned");
     if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
                    domid);
         goto fail;
     }
+    XO_FAULT_POINT("create.unpaused");
     close(lock);
     lock = -1;
     snprintf(o->name, sizeof(o->name), "%s", name);

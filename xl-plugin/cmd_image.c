@@ -151,6 +151,10 @@ static int print_json(const struct image_info *list, size_t n)
                                json_object_new_string(list[i].volume_dir));
         json_object_object_add(o, "rootfs_size",
                                json_object_new_int64(list[i].rootfs_size));
+        if (list[i].has_rootfs_digest)
+            json_object_object_add(
+                o, "rootfs_digest",
+                json_object_new_string(list[i].rootfs_digest.str));
         json_object_object_add(o, "pulled",
                                json_object_new_int64(list[i].pulled));
         json_object_array_add(arr, o);

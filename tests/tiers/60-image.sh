@@ -122,6 +122,25 @@ check "root volume: manifest.json hashes to the volume's digest" \
     test "$(sha256sum < "$v/manifest.json" | cut -d' ' -f1)" = "$hex"
 check "root volume: passwd and group copied from the rootfs" \
     grep -q '^user:x:1234:5678:' "$v/passwd" -a -f "$v/group"
+rec_digest=$(grep -o '"rootfs_digest": "sha256:[0-9a-f]*"' "$v/volume.json" | grep -o '[0-9a-f]\{64\}')
+check "root volume: volume.json records the manifest and the rootfs image's sha256" \
+    sh -c "grep -q '\"manifest\": \"sha256:$hex\"' '$v/volume.json' && [ \"\$(sha256sum < '$v/rootfs.erofs' | cut -d' ' -f1)\" = '$rec_digest' ]"
+check "root volume: erofs UUID is the manifest digest's first 128 bits (version 8)" \
+    sh -c "dump.erofs -s '$v/rootfs.erofs' | grep -q 'UUID: *${hex:0:8}-${hex:8:4}-8${hex:13:3}-'"
+
+# Reproducible: the same digest pulled into another root -- on a tmpfs
+# (another file system, other inode numbers and xattr order) and under
+# umask 077 -- gives the same bytes.
+hexm=$(pull_vol "oci:$L:multi")
+mkdir -p "$W/other"
+if mount -t tmpfs xl-oci-t60 "$W/other" 2>/dev/null; then other_fs=tmpfs; else other_fs=$(stat -f -c %T "$W"); fi
+for t in small multi; do
+    (umask 077 && "$top/$XO" --root "$W/other/root" pull -q "oci:$L:$t" >/dev/null 2>&1)
+    h=$hex; [ $t = multi ] && h=$hexm
+    check "reproducible: $t pulled twice ($other_fs, umask 077) gives byte-identical rootfs.erofs" \
+        cmp "$R/volumes/sha256/$h/rootfs.erofs" "$W/other/root/volumes/sha256/$h/rootfs.erofs"
+done
+mountpoint -q "$W/other" && umount "$W/other"
 check "pull again: idempotent" xo pull -q "oci:$L:small"
 check "images lists the pulled names" sh -c "'$top/$XO' --root '$R' images | grep -q 'oci:$L:small'"
 check "images --json is JSON" sh -c "'$top/$XO' --root '$R' images --json | python3 -m json.tool >/dev/null || '$top/$XO' --root '$R' images --json | grep -q '\"root_volume\"'"

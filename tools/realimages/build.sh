@@ -1,0 +1,254 @@
+#!/bin/bash
+# build.sh: real OCI images built from Debian packages only, for the
+# real-image tier (tests/tiers/65-real-images.sh), the demo and the
+# benchmarks.
+#
+# usage: tools/realimages/build.sh
+#   Prints the path of an OCI image layout holding three images, building
+#   it first unless the cache has it:
+#     py     python3-minimal; /app/show.py prints argv, env, uid/gid/groups
+#            and cwd, then exits 3; User 1234:1234 (no passwd entry),
+#            WorkingDir /work.  Two layers (umoci repack).
+#     web    nginx-light serving /srv/www on 8080; User www-data, StopSignal
+#            SIGQUIT, logs to stdout/stderr.  Three layers: Debian's tree;
+#            one that deletes a file (sites-available/default) and
+#            directories (sites-enabled, /var/www/html), replaces
+#            nginx.conf and gives /var/lib/nginx to www-data; one written
+#            by hand whose only entries are under /var/run (a symlink to
+#            /run in the first layer).
+#     kinds  busybox-static plus layers that exercise what unpackers get
+#            wrong: absolute symlinks written through, whiteouts before and
+#            after a same-layer entry of that name, opaque whiteouts before
+#            and after new entries, a file replacing a directory,
+#            hardlinks within and across layers, file capabilities
+#            (security.capability) and a user.* xattr, setuid; User
+#            "kinds", resolved from the image's /etc/passwd.
+#
+# The root trees are `mmdebstrap --variant=extract` (only the named
+# packages and their dependencies, no maintainer scripts, like distroless
+# images; the hooks do what base-passwd's, base-files' and python3's
+# scripts would: passwd/group, /var/run -> /run, .pyc files), made into
+# layers with umoci (init, new, raw add-layer, unpack, repack, config).
+#
+# Cache: $XL_OCI_CACHE/real-images/KEY/layout (XL_OCI_CACHE defaults to
+# /var/cache/xl-oci), KEY a hash of this folder's files, umoci's version
+# and the candidate versions of the packages the images hold, so a new
+# Debian point release or an edit here rebuilds, and nothing else does.
+# Downloaded .debs are kept in $XL_OCI_CACHE/real-images/debs.  The
+# first build takes a few minutes (apt indices and packages); a cached
+# one a second.  Needs root (mmdebstrap root mode, chown), network access
+# to the Debian mirror for the first build, and installs mmdebstrap,
+# umoci and libcap2-bin with apt-get when missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${XL_OCI_CACHE:-/var/cache/xl-oci}/real-images
+suite=bookworm
+
+die() { echo "realimages: $*" >&2; exit 1; }
+say() { echo "realimages: $*" >&2; }
+
+[ "$(id -u)" = 0 ] || die "needs root (mmdebstrap, chown)"
+
+need=()
+for p in mmdebstrap:mmdebstrap umoci:umoci setcap:libcap2-bin \
+         setfattr:attr; do
+    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+        { apt-get update -qq >/dev/null 2>&1 &&
+          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+              --no-install-recommends "${need[@]}" >/dev/null 2>&1; } ||
+        die "apt-get install ${need[*]} failed"
+fi
+
+# The packages the images are made of (their dependencies follow these).
+pkgs_py="python3-minimal base-passwd base-files"
+pkgs_web="nginx-light base-passwd base-files"
+pkgs_kinds="busybox-static"
+# What the key covers: those, plus the libraries every image carries.
+key_pkgs="$pkgs_py $pkgs_web $pkgs_kinds python3.11-minimal
+    libpython3.11-minimal nginx-common libc6 libssl3 libpcre2-8-0 zlib1g
+    libexpat1"
+
+# "PACKAGE=VERSION" lines, one apt-cache call (each call reads apt's
+# whole cache: a few seconds on a loaded machine).
+candidates() {
+    # shellcheck disable=SC2086
+    apt-cache policy $key_pkgs 2>/dev/null | awk '
+        /^[^ ].*:$/ { p = substr($0, 1, length($0) - 1) }
+        /^  Candidate:/ { if ($2 == "(none)") exit 1; print p "=" $2; n++ }
+        END { exit n != '"$(echo $key_pkgs | wc -w)"' }'
+}
+vers=$(candidates) || { apt-get update -qq >/dev/null 2>&1 || true; vers=$(candidates); } ||
+    die "no candidate versions for the image packages (apt-get update?)"
+key=$({ echo "$vers"; umoci --version; cd "$here" && cat build.sh customize.sh show.py nginx.conf index.html; } | sha256sum | cut -c1-16)
+out=$cache/$key
+if [ -f "$out/.done" ]; then
+    echo "$out/layout"
+    exit 0
+fi
+
+mkdir -p "$cache/debs"
+exec 9>"$cache/.lock"
+flock 9
+if [ -f "$out/.done" ]; then
+    echo "$out/layout"
+    exit 0
+fi
+tmp=$(mktemp -d "$cache/.tmp.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+L=$tmp/layout
+
+# rootfs_tar OUT PACKAGES CUSTOMIZE: an mmdebstrap extract tree as a tar
+# (no device nodes: the image's /dev stays empty, as runtimes mount
+# their own), CUSTOMIZE run as a hook on it.  Trees are cached apart from
+# the layouts (by the package versions and customize.sh), and so are the
+# .debs, so an edit of the later layers does not run mmdebstrap again.
+rootfs_tar() {
+    local tar=$1 pkgs=$2 hook=$3 tkey
+    tkey=$({ echo "$vers $pkgs $hook"; cat "$here/customize.sh"; } | sha256sum | cut -c1-16)
+    if [ ! -f "$cache/trees/$hook-$tkey.tar" ]; then
+        say "mmdebstrap $suite: $pkgs"
+        mkdir -p "$cache/trees"
+        mmdebstrap --quiet --mode=root --variant=extract --format=tar \
+            --skip=output/dev --include="${pkgs// /,}" \
+            --dpkgopt='path-exclude=/usr/share/doc/*' \
+            --dpkgopt='path-exclude=/usr/share/man/*' \
+            --dpkgopt='path-exclude=/usr/share/info/*' \
+            --dpkgopt='path-exclude=/usr/share/locale/*' \
+            --dpkgopt='path-exclude=/usr/share/lintian/*' \
+            --setup-hook='mkdir -p "$1"/var/cache/apt/archives' \
+            --setup-hook="sync-in $cache/debs /var/cache/apt/archives/" \
+            --extract-hook="sync-out /var/cache/apt/archives $cache/debs" \
+            --extract-hook="$here/customize.sh $hook \"\$1\"" \
+            "$suite" "$tmp/tree.tar" >"$tmp/mmdebstrap.log" 2>&1 ||
+            { tail -n 20 "$tmp/mmdebstrap.log" >&2; die "mmdebstrap failed"; }
+        rm -f "$cache/trees/$hook-"*.tar
+        mv "$tmp/tree.tar" "$cache/trees/$hook-$tkey.tar"
+    fi
+    ln -s "$cache/trees/$hook-$tkey.tar" "$tar"
+}
+
+# hand_layer TAG STAGE NAME...: a layer made by GNU tar of the names under
+# STAGE exactly in the order given (umoci repack would sort them and
+# never write a whiteout before an entry), appended to L:TAG.
+hand_layer() {
+    local tag=$1 stage=$2
+    shift 2
+    tar -C "$stage" --numeric-owner --xattrs --xattrs-include='*' \
+        --no-recursion -cf "$tmp/hand.tar" "$@"
+    umoci raw add-layer --image "$L:$tag" "$tmp/hand.tar"
+}
+
+umoci init --layout "$L"
+
+# --- py ----------------------------------------------------------------
+rootfs_tar "$tmp/py.tar" "$pkgs_py" py
+umoci new --image "$L:py"
+umoci raw add-layer --image "$L:py" "$tmp/py.tar"
+umoci unpack --image "$L:py" "$tmp/b" >/dev/null
+install -D -m 0755 "$here/show.py" "$tmp/b/rootfs/app/show.py"
+install -d -m 0750 -o 1234 -g 1234 "$tmp/b/rootfs/work"
+umoci repack --image "$L:py" "$tmp/b"
+rm -rf "$tmp/b"
+umoci config --image "$L:py" --author "xl-oci tools/realimages" \
+    --config.user 1234:1234 --config.workingdir /work \
+    --config.entrypoint /usr/bin/python3 --config.entrypoint /app/show.py \
+    --config.cmd hello --config.cmd "two words" \
+    --config.env PATH=/usr/local/bin:/usr/bin:/bin \
+    --config.env "GREETING=hello from py"
+
+# --- web ---------------------------------------------------------------
+rootfs_tar "$tmp/web.tar" "$pkgs_web" web
+umoci new --image "$L:web"
+umoci raw add-layer --image "$L:web" "$tmp/web.tar"
+umoci unpack --image "$L:web" "$tmp/b" >/dev/null
+r=$tmp/b/rootfs
+[ -f "$r/etc/nginx/sites-available/default" ] && [ -d "$r/var/www/html" ] &&
+    [ -d "$r/etc/nginx/sites-enabled" ] || die "nginx-light's tree changed: update build.sh"
+rm -f "$r/etc/nginx/sites-available/default"
+rm -rf "$r/etc/nginx/sites-enabled" "$r/var/www/html"
+install -m 0644 "$here/nginx.conf" "$r/etc/nginx/nginx.conf"
+install -D -m 0644 "$here/index.html" "$r/srv/www/index.html"
+chown 33:33 "$r/var/lib/nginx"
+umoci repack --image "$L:web" "$tmp/b"
+rm -rf "$tmp/b"
+mkdir -p "$tmp/s/var/run/nginx"
+chown 33:33 "$tmp/s/var/run/nginx"
+hand_layer web "$tmp/s" var/run/nginx
+rm -rf "$tmp/s"
+umoci config --image "$L:web" --author "xl-oci tools/realimages" \
+    --config.user www-data --config.stopsignal SIGQUIT \
+    --config.exposedports 8080/tcp \
+    --config.entrypoint /usr/sbin/nginx --config.entrypoint -e \
+    --config.entrypoint stderr \
+    --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# --- kinds -------------------------------------------------------------
+rootfs_tar "$tmp/kinds.tar" "$pkgs_kinds" kinds
+umoci new --image "$L:kinds"
+umoci raw add-layer --image "$L:kinds" "$tmp/kinds.tar"
+s=$tmp/s
+mkdir -p "$s/data/opq-before" "$s/data/opq-after" "$s/etc/alt" "$s/var/run/kinds"
+: > "$s/data/.wh.gone-file"
+: > "$s/data/.wh.gone-dir"
+: > "$s/data/.wh.redo"
+echo "redone in layer 2" > "$s/data/redo"
+echo "kept: its whiteout follows it in the same layer" > "$s/data/fresh"
+: > "$s/data/.wh.fresh"
+: > "$s/data/opq-before/.wh..wh..opq"
+echo new > "$s/data/opq-before/n1"
+echo new > "$s/data/opq-after/n2"
+: > "$s/data/opq-after/.wh..wh..opq"
+echo "a file where a directory was" > "$s/data/dir-to-file"
+echo "written through the absolute symlink /etc/alt" > "$s/etc/alt/through-abs"
+echo 1 > "$s/var/run/kinds/pid"
+echo "one inode, two names" > "$s/data/l2-hard-x"
+ln "$s/data/l2-hard-x" "$s/data/l2-hard-y"
+ln -s /bin/busybox "$s/data/abs-link"
+hand_layer kinds "$s" \
+    data/.wh.gone-file data/.wh.gone-dir data/.wh.redo data/redo \
+    data/fresh data/.wh.fresh \
+    data/opq-before data/opq-before/.wh..wh..opq data/opq-before/n1 \
+    data/opq-after/n2 data/opq-after/.wh..wh..opq \
+    data/dir-to-file etc/alt/through-abs var/run/kinds/pid \
+    data/l2-hard-x data/l2-hard-y data/abs-link
+# A layer whose only entry is a hardlink to a file of the first layer:
+# GNU tar writes hard-c as a link to hard-a, then hard-a is deleted from
+# the archive, leaving the link to a name in the layer below.
+rm -rf "$s" && mkdir -p "$s/data"
+echo "lower" > "$s/data/hard-a"
+ln "$s/data/hard-a" "$s/data/hard-c"
+tar -C "$s" --numeric-owner --no-recursion -cf "$tmp/hand.tar" \
+    data/hard-a data/hard-c
+tar --delete -f "$tmp/hand.tar" data/hard-a
+umoci raw add-layer --image "$L:kinds" "$tmp/hand.tar"
+rm -rf "$s"
+# Capabilities, a user.* xattr and a setuid file, through umoci repack.
+umoci unpack --image "$L:kinds" "$tmp/b" >/dev/null
+r=$tmp/b/rootfs
+cp "$r/bin/busybox" "$r/data/caps"
+setcap cap_net_bind_service,cap_net_raw+ep "$r/data/caps"
+setfattr -n user.xl-oci -v kinds "$r/data/keep"
+install -m 4755 -o 4321 -g 4321 /dev/null "$r/data/setuid"
+umoci repack --image "$L:kinds" "$tmp/b"
+rm -rf "$tmp/b"
+umoci config --image "$L:kinds" --author "xl-oci tools/realimages" \
+    --config.user kinds --config.workingdir /data \
+    --config.entrypoint /bin/sh --config.entrypoint -c \
+    --config.cmd 'id; ls -ln /data' \
+    --config.env PATH=/usr/bin:/bin
+
+umoci gc --layout "$L"
+printf '%s\n' "$vers" > "$tmp/packages"
+# Layouts of older keys are stale: remove them (the trees and .debs stay).
+find "$cache" -mindepth 1 -maxdepth 1 -name '????????????????' -type d \
+    -exec rm -rf {} +
+mv "$tmp" "$out"
+trap - EXIT
+touch "$out/.done"
+say "built $out/layout (py, web, kinds)"
+echo "$out/layout"
