@@ -40,6 +40,10 @@ static int open_in_root_kernel(int rootfd, const char *path, int oflags)
     for (int i = 0;; i++) {
         int fd = (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how,
                               sizeof(how));
+        /* Seccomp profiles that predate openat2 answer EPERM: fall back
+         * as for a kernel without it (a real EPERM recurs in the walk). */
+        if (fd < 0 && errno == EPERM)
+            errno = ENOSYS;
         if (fd >= 0 || errno != EAGAIN || i == 8)
             return fd;
     }

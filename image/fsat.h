@@ -7,7 +7,8 @@
  * and reads of an unpacked tree through these.
  *
  * The kernel does it with openat2(RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
- * (Linux >= 5.6).  Where openat2 is missing (ENOSYS), a walker resolves
+ * (Linux >= 5.6).  Where openat2 is missing (ENOSYS, or EPERM from a
+ * seccomp profile that predates it), a walker resolves
  * one component at a time itself, opening each with O_NOFOLLOW and reading
  * symlinks with readlinkat, to the same result.  The walker also creates
  * missing directories, including the target of a dangling symlink on the

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,8 +13,38 @@
 #include "fsat.h"
 #include "layerpath.h"
 
-static int prune(int dfd, const char *name, const struct inoset *made,
-                 int depth);
+static int prune(int dfd, const struct stat *dst, const char *name,
+                 const struct strset *made, int depth);
+
+/* The key of `name` in the directory whose identity is dst. */
+static void made_key(char *key, size_t cap, const struct stat *dst,
+                     const char *name)
+{
+    snprintf(key, cap, "%llx:%llx/%s", (unsigned long long)dst->st_dev,
+             (unsigned long long)dst->st_ino, name);
+}
+
+static bool made_has(const struct strset *made, const struct stat *dst,
+                     const char *name)
+{
+    char key[64 + NAME_MAX];
+    made_key(key, sizeof(key), dst, name);
+    return strset_has(made, key);
+}
+
+int whiteout_made_add(struct strset *made, int dfd, const char *name)
+{
+    struct stat dst;
+    if (fstat(dfd, &dst) < 0)
+        return -1;
+    char key[64 + NAME_MAX];
+    made_key(key, sizeof(key), &dst, name);
+    if (strset_add(made, key) < 0) {
+        errno = ENOMEM;
+        return -1;
+    }
+    return 0;
+}
 
 /* The names in directory dfd, read before any is removed. */
 static int list_names(char ***names_r, size_t *n_r, int dfd)
@@ -60,15 +92,16 @@ static int list_names(char ***names_r, size_t *n_r, int dfd)
 }
 
 /* Prunes every child of dfd; returns how many were kept, or -1. */
-static int prune_children(int dfd, const struct inoset *made, int depth)
+static int prune_children(int dfd, const struct strset *made, int depth)
 {
     char **names = NULL;
     size_t n = 0;
-    if (list_names(&names, &n, dfd) < 0)
+    struct stat dst;
+    if (fstat(dfd, &dst) < 0 || list_names(&names, &n, dfd) < 0)
         return -1;
     int kept = 0;
     for (size_t i = 0; i < n; i++) {
-        int r = kept >= 0 ? prune(dfd, names[i], made, depth) : 0;
+        int r = kept >= 0 ? prune(dfd, &dst, names[i], made, depth) : 0;
         if (r < 0)
             kept = -1;
         else if (kept >= 0)
@@ -84,13 +117,13 @@ static int prune_children(int dfd, const struct inoset *made, int depth)
  * returns 1 when something there was kept (an object of `made`, or a
  * directory leading to one), 0 when it is gone, -1 with errno set.
  */
-static int prune(int dfd, const char *name, const struct inoset *made,
-                 int depth)
+static int prune(int dfd, const struct stat *dst, const char *name,
+                 const struct strset *made, int depth)
 {
     struct stat st;
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return errno == ENOENT ? 0 : -1;
-    bool ours = inoset_has(made, &st);
+    bool ours = made_has(made, dst, name);
     if (ours && !S_ISDIR(st.st_mode))
         return 1;
     if (!S_ISDIR(st.st_mode) || made->n == 0)
@@ -122,26 +155,23 @@ static int prune(int dfd, const char *name, const struct inoset *made,
     return unlinkat(dfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
 }
 
-static int apply_opaque(int rootfd, const char *parent, struct inoset *made,
+static int apply_opaque(int rootfd, const char *parent, struct strset *made,
                         const char *what, const char *raw, xo_err *err)
 {
     int pfd = fsat_dir_in_root(rootfd, parent, true);
     if (pfd < 0)
         return xo_err_sys(err, "%s: opaque whiteout \"%s\": directory \"%s\"",
                           what, raw, parent);
-    struct stat st;
-    int rc = 0;
-    if (fstat(pfd, &st) < 0 || inoset_add(made, &st) < 0)
-        rc = xo_err_sys(err, "%s: opaque whiteout \"%s\"", what, raw);
-    else if (prune_children(pfd, made, 0) < 0)
-        rc = xo_err_sys(err, "%s: opaque whiteout \"%s\": cannot remove", what,
-                        raw);
+    int rc = prune_children(pfd, made, 0) < 0
+                 ? xo_err_sys(err, "%s: opaque whiteout \"%s\": cannot remove",
+                              what, raw)
+                 : 0;
     close(pfd);
     return rc;
 }
 
 int whiteout_apply(int rootfd, const char *parent, const char *base,
-                   struct inoset *made, const char *what, const char *raw,
+                   struct strset *made, const char *what, const char *raw,
                    xo_err *err)
 {
     if (!strcmp(base, WHITEOUT_OPAQUE))
@@ -160,7 +190,8 @@ int whiteout_apply(int rootfd, const char *parent, const char *base,
                           raw, parent);
     }
     int rc = 0;
-    if (prune(pfd, victim, made, 0) < 0)
+    struct stat dst;
+    if (fstat(pfd, &dst) < 0 || prune(pfd, &dst, victim, made, 0) < 0)
         rc = xo_err_sys(err, "%s: whiteout \"%s\": cannot remove", what, raw);
     close(pfd);
     return rc;

@@ -6,27 +6,31 @@
  * ".wh..wh..opq" empties its directory of lower content, as if every
  * whiteout of a layer were applied before its other entries.  In one pass
  * over the layer that means: keep what the layer has already made (the
- * identities in `made`) and the directories leading to it, remove the rest.
- * Later entries of the layer are applied after the removal, as they would
- * be anyway.  The one difference from applying whiteouts first: a hardlink
- * the layer made to a lower file keeps that file under its lower name
- * (applied first, the hardlink would have had no target).
+ * names in `made`, recorded by whiteout_made_add() as the identity of
+ * their directory and their name, so that symlinked parents cannot hide
+ * them and a hardlink to a lower file does not protect the lower name)
+ * and the directories leading to it; remove the rest.  Later entries of
+ * the layer are applied after the removal, as they would be anyway.
  */
 #ifndef XL_OCI_IMAGE_WHITEOUT_H
 #define XL_OCI_IMAGE_WHITEOUT_H
 
 #include "common/error.h"
-#include "inoset.h"
+#include "strset.h"
 
 /*
  * Applies the whiteout named `base` (it starts with WHITEOUT_PREFIX) in
  * directory `parent` (normalised, "" for the root) of the tree at rootfd,
  * with chroot semantics for the parent (fsat.h).  The parent of an opaque
- * marker is created when missing and counts as made by the layer.  `what`
- * and `raw` (the layer, the entry as written) name it in errors.
+ * marker is created when missing.  `what` and `raw` (the layer, the entry
+ * as written) name it in errors.
  */
 int whiteout_apply(int rootfd, const char *parent, const char *base,
-                   struct inoset *made, const char *what, const char *raw,
+                   struct strset *made, const char *what, const char *raw,
                    xo_err *err);
+
+/* Records that the current layer made `name` in directory dfd; -1 with
+ * errno set on failure. */
+int whiteout_made_add(struct strset *made, int dfd, const char *name);
 
 #endif

@@ -254,10 +254,13 @@ static void test_devices_in_dev_skipped(void **state)
     tb_add(&t, (struct ent){.type = '2', .name = "d", .link = "/dev"});
     tb_add(&t, (struct ent){.type = '3', .name = "d/zero"});
     tb_add(&t, (struct ent){.type = '6', .name = "dev/initctl"});
+    /* A hardlink to a skipped node is skipped with it. */
+    tb_add(&t,
+           (struct ent){.type = '1', .name = "dev/null2", .link = "dev/null"});
     tb_footer(&t);
     xo_err err = XO_ERR_INIT;
     int rc;
-    assert_int_equal(unpack_count_skipped(f, &t, NULL, &rc, &err), 4);
+    assert_int_equal(unpack_count_skipped(f, &t, NULL, &rc, &err), 5);
     assert_int_equal(rc, 0);
     assert_int_equal(access(rootpath(f, "dev/null"), F_OK), -1);
     assert_int_equal(access(rootpath(f, "dev/console"), F_OK), -1);

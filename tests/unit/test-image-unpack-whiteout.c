@@ -130,6 +130,47 @@ static void test_whiteout_keeps_implicit_parents(void **state)
     assert_content(f, "g/f", "new");
 }
 
+/* A hardlink the layer makes to a lower file does not protect the lower
+ * name from the layer's whiteout: the name goes, the link stays. */
+static void test_whiteout_hardlinked_lower_file(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf l[2] = {{0}, {0}};
+    tb_add(&l[0], (struct ent){.type = '0', .name = "d/lower", .data = "L"});
+    tb_add(&l[0], (struct ent){.type = '0', .name = "o/lower2", .data = "M"});
+    tb_footer(&l[0]);
+    tb_add(&l[1], (struct ent){.type = '1', .name = "keep", .link = "d/lower"});
+    tb_add(&l[1],
+           (struct ent){.type = '1', .name = "o/own", .link = "o/lower2"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = "d/.wh.lower"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = "o/.wh..wh..opq"});
+    tb_footer(&l[1]);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_layers(f, l, 2, NULL, false, &err), 0);
+    assert_string_equal(listing(f, "d"), "");
+    assert_content(f, "keep", "L");
+    assert_string_equal(listing(f, "o"), "own");
+    assert_content(f, "o/own", "M");
+}
+
+/* What the layer wrote through a symlinked parent (var/run/new is
+ * /run/new) is its own under the real name too: ".wh.run" keeps it. */
+static void test_whiteout_keeps_own_through_symlink(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf l[2] = {{0}, {0}};
+    tb_add(&l[0], (struct ent){.type = '0', .name = "run/old", .data = "o"});
+    tb_add(&l[0], (struct ent){.type = '2', .name = "var/run", .link = "/run"});
+    tb_footer(&l[0]);
+    tb_add(&l[1],
+           (struct ent){.type = '0', .name = "var/run/new", .data = "n"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = ".wh.run"});
+    tb_footer(&l[1]);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_layers(f, l, 2, NULL, false, &err), 0);
+    assert_string_equal(listing(f, "run"), "new");
+}
+
 /* A whiteout's parent resolves in the rootfs like any entry's. */
 static void test_whiteout_through_symlink(void **state)
 {
@@ -187,6 +228,8 @@ int main(void)
         T(test_opaque_after_own_entries),
         T(test_whiteout_keeps_own_layer),
         T(test_whiteout_keeps_implicit_parents),
+        T(test_whiteout_hardlinked_lower_file),
+        T(test_whiteout_keeps_own_through_symlink),
         T(test_whiteout_through_symlink),
         T(test_whiteout_names_refused_or_inside),
     };
