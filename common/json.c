@@ -10,6 +10,86 @@
 /* Deep nesting is never legitimate in the documents we read. */
 #define XO_JSON_MAX_DEPTH 32
 
+/* Appends ".key" or "[i]" to a JSON path for messages (cut when long). */
+static void path_push(char *path, size_t cap, const char *key, size_t idx)
+{
+    size_t n = strlen(path);
+    if (n + 1 >= cap)
+        return;
+    if (key)
+        snprintf(path + n, cap - n, "%s%s", n ? "." : "", key);
+    else
+        snprintf(path + n, cap - n, "[%zu]", idx);
+}
+
+/*
+ * json-c keeps a string's length, so "A=b\u0000c" parses to 5 bytes that
+ * C code would read as "A=b".  Finds the first string value holding a NUL
+ * byte, depth first; returns true with its path in `path`.
+ */
+static bool find_nul(json_object *o, char *path, size_t cap)
+{
+    size_t mark = strlen(path);
+    switch (json_object_get_type(o)) {
+    case json_type_string:
+        return strlen(json_object_get_string(o)) !=
+               (size_t)json_object_get_string_len(o);
+    case json_type_array:
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            path_push(path, cap, NULL, i);
+            if (find_nul(json_object_array_get_idx(o, i), path, cap))
+                return true;
+            path[mark] = '\0';
+        }
+        return false;
+    case json_type_object: {
+        json_object_object_foreach (o, k, v) {
+            path_push(path, cap, k, 0);
+            if (v && find_nul(v, path, cap))
+                return true;
+            path[mark] = '\0';
+        }
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+/* The offset of the first "\u0000" escape in the text, or -1. */
+static long raw_nul_escape(const char *buf, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (buf[i] != '\\')
+            continue;
+        if (buf[i + 1] == 'u' && i + 6 <= len &&
+            !memcmp(buf + i + 2, "0000", 4))
+            return (long)i;
+        i++; /* the escaped character */
+    }
+    return -1;
+}
+
+/* Refuses a document holding a NUL in any string: in a value, naming its
+ * path; in an object key (json-c cuts keys at the NUL, so only the text
+ * can tell), naming the offset. */
+static int check_nul(json_object *obj, const char *buf, size_t len,
+                     const char *where, xo_err *err)
+{
+    char path[256] = "";
+    if (obj && find_nul(obj, path, sizeof(path)))
+        return xo_err_set(err, EINVAL,
+                          "%s: \"%s\" holds a NUL character (\\u0000)", where,
+                          path[0] ? path : "(the document)");
+    long off = raw_nul_escape(buf, len);
+    if (off >= 0)
+        return xo_err_set(err, EINVAL,
+                          "%s: an object key at offset %ld holds a NUL "
+                          "character (\\u0000)",
+                          where, off);
+    return 0;
+}
+
 int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
                   const char *where, xo_err *err)
 {
@@ -48,6 +128,8 @@ int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
         }
     }
     json_tokener_free(tok);
+    if (rc == 0)
+        rc = check_nul(obj, buf, len, where, err);
     if (rc < 0) {
         json_object_put(obj);
         return rc;
@@ -91,9 +173,21 @@ int xo_json_get_string(const char **out_r, json_object *obj, const char *key,
     json_object *v = NULL;
     int rc = get_typed(&v, obj, key, json_type_string, "a string", required,
                        where, err);
-    if (rc == 1)
-        *out_r = json_object_get_string(v);
+    if (rc == 1 && (rc = xo_json_string(out_r, v, key, where, err)) == 0)
+        rc = 1;
     return rc;
+}
+
+int xo_json_string(const char **out_r, json_object *v, const char *field,
+                   const char *where, xo_err *err)
+{
+    const char *s = json_object_get_string(v);
+    if (strlen(s) != (size_t)json_object_get_string_len(v))
+        return xo_err_set(err, EINVAL,
+                          "%s: \"%s\" holds a NUL character (\\u0000)", where,
+                          field);
+    *out_r = s;
+    return 0;
 }
 
 int xo_json_get_object(json_object **out_r, json_object *obj, const char *key,
@@ -143,7 +237,14 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
             return xo_err_set(err, EINVAL, "%s: \"%s\"[%zu] must be a string",
                               where, key, i);
         }
-        v[i] = strdup(json_object_get_string(e));
+        char field[300];
+        const char *sv = NULL;
+        snprintf(field, sizeof(field), "%s[%zu]", key, i);
+        if (xo_json_string(&sv, e, field, where, err) < 0) {
+            xo_strv_free(v);
+            return -1;
+        }
+        v[i] = strdup(sv);
         if (!v[i]) {
             xo_strv_free(v);
             return xo_err_set(err, ENOMEM, "%s: out of memory", where);

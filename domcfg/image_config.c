@@ -71,7 +71,11 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
                               "string",
                               where, key, k);
         }
-        const char *sv = with_values ? json_object_get_string(val) : NULL;
+        const char *sv = NULL;
+        if (with_values && xo_json_string(&sv, val, k, where, err) < 0) {
+            xo_strv_free(v);
+            return -1;
+        }
         size_t len = strlen(k) + (sv ? strlen(sv) + 1 : 0) + 1;
         if (len > DC_MAX_STRING) {
             xo_strv_free(v);

@@ -10,7 +10,9 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "json.h"
+#include "ref.h"
 
 static char *b64_decode(const char *in)
 {
@@ -103,12 +105,21 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
     if (rc == 0)
         rc = xo_json_get_object(&auths, o, "auths", false, path, err);
     if (rc == 1) {
-        /* Docker writes some hosts with a scheme. */
+        /* Docker writes some hosts with a scheme, and Docker Hub's
+         * credentials under its v1 index URL. */
         char alt[600];
         snprintf(alt, sizeof(alt), "https://%s", host);
-        rc = xo_json_get_object(&entry, auths, host, false, path, err);
-        if (rc == 0)
-            rc = xo_json_get_object(&entry, auths, alt, false, path, err);
+        const char *keys[] = {host, alt, NULL, NULL, NULL};
+        if (!strcmp(host, REF_DEFAULT_REGISTRY)) {
+            keys[2] = "https://index.docker.io/v1/";
+            keys[3] = "index.docker.io";
+            keys[4] = "docker.io";
+        }
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < sizeof(keys) / sizeof(*keys); i++)
+            if (keys[i])
+                rc = xo_json_get_object(&entry, auths, keys[i], false, path,
+                                        err);
         if (rc == 1)
             rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
         if (rc == 1 && !(*userpass_r = b64_decode(b64)))
@@ -148,45 +159,125 @@ static const char *param_value(const char *p, char *out, size_t cap)
     return p;
 }
 
-int auth_parse_challenge(struct auth_challenge *ch, const char *v, xo_err *err)
+/* The length of the token at p (RFC 7235: an auth-scheme or a parameter
+ * name): anything up to a space, '=', ',' or the end. */
+static size_t token_len(const char *p)
 {
-    memset(ch, 0, sizeof(*ch));
-    while (*v == ' ')
-        v++;
-    if (!strncasecmp(v, "Basic", 5) && (v[5] == ' ' || !v[5])) {
-        ch->scheme = AUTH_BASIC;
-        v += 5;
-    } else if (!strncasecmp(v, "Bearer", 6) && (v[6] == ' ' || !v[6])) {
-        ch->scheme = AUTH_BEARER;
-        v += 6;
-    } else {
-        return xo_err_set(err, EINVAL,
-                          "unsupported authentication challenge "
-                          "\"%.64s\"",
-                          v);
-    }
-    while (*v) {
-        while (*v == ' ' || *v == ',')
+    return strcspn(p, " \t=,");
+}
+
+/* Parses the parameters of one challenge at v into ch (when non-NULL)
+ * until the next scheme; returns where that scheme (or the end) is. */
+static const char *parse_params(const char *v, struct auth_challenge *ch)
+{
+    for (;;) {
+        while (*v == ' ' || *v == '\t' || *v == ',')
             v++;
-        const char *eq = strchr(v, '=');
-        if (!eq)
-            break;
-        size_t klen = (size_t)(eq - v);
+        size_t klen = token_len(v);
+        const char *eq = v + klen;
+        while (*eq == ' ' || *eq == '\t')
+            eq++;
+        if (!*v || klen == 0 || *eq != '=')
+            return v; /* the end, or the next challenge's scheme */
         char tmp[AUTH_FIELD_MAX];
         char *dst = tmp;
         size_t cap = sizeof(tmp);
-        if (klen == 5 && !strncasecmp(v, "realm", 5))
+        if (ch && klen == 5 && !strncasecmp(v, "realm", 5))
             dst = ch->realm, cap = sizeof(ch->realm);
-        else if (klen == 7 && !strncasecmp(v, "service", 7))
+        else if (ch && klen == 7 && !strncasecmp(v, "service", 7))
             dst = ch->service, cap = sizeof(ch->service);
-        else if (klen == 5 && !strncasecmp(v, "scope", 5))
+        else if (ch && klen == 5 && !strncasecmp(v, "scope", 5))
             dst = ch->scope, cap = sizeof(ch->scope);
-        v = param_value(eq + 1, dst, cap);
+        eq++;
+        while (*eq == ' ' || *eq == '\t')
+            eq++;
+        v = param_value(eq, dst, cap);
     }
-    if (ch->scheme == AUTH_BEARER && strncmp(ch->realm, "https://", 8) &&
-        strncmp(ch->realm, "http://", 7))
-        return xo_err_set(err, EINVAL,
-                          "bearer challenge without an http(s) "
-                          "realm");
-    return 0;
+}
+
+int auth_parse_challenge(struct auth_challenge *ch, const char *v, xo_err *err)
+{
+    memset(ch, 0, sizeof(*ch));
+    const char *first = v;
+    /* One header may offer several challenges ("Basic realm=..., Bearer
+     * realm=..."), as may several headers joined with ", ".  Bearer is
+     * preferred: it is what registries mean for pulls; else Basic. */
+    struct auth_challenge basic;
+    bool have_basic = false, have_bearer = false;
+    while (*v && !have_bearer) {
+        while (*v == ' ' || *v == '\t' || *v == ',')
+            v++;
+        size_t slen = token_len(v);
+        if (slen == 0)
+            break;
+        struct auth_challenge *dst = NULL;
+        if (slen == 6 && !strncasecmp(v, "Bearer", 6)) {
+            dst = ch;
+            have_bearer = true;
+        } else if (slen == 5 && !strncasecmp(v, "Basic", 5) && !have_basic) {
+            memset(&basic, 0, sizeof(basic));
+            dst = &basic;
+            have_basic = true;
+        }
+        const char *next = parse_params(v + slen, dst);
+        if (next == v + slen && *next && !strchr(" \t,", *next))
+            break; /* a token68 or garbage: nothing more to read */
+        v = next;
+    }
+    if (have_bearer) {
+        ch->scheme = AUTH_BEARER;
+        if (strncmp(ch->realm, "https://", 8) &&
+            strncmp(ch->realm, "http://", 7))
+            return xo_err_set(err, EINVAL,
+                              "bearer challenge without an http(s) realm");
+        return 0;
+    }
+    if (have_basic) {
+        *ch = basic;
+        ch->scheme = AUTH_BASIC;
+        return 0;
+    }
+    return xo_err_set(err, EINVAL,
+                      "unsupported authentication challenge \"%.64s\"", first);
+}
+
+char *auth_token_url(const struct auth_challenge *ch, const char *scope)
+{
+    char *svc = ch->service[0] ? http_escape(ch->service) : NULL;
+    char *esc = http_escape(ch->scope[0] ? ch->scope : scope);
+    char *url = NULL;
+    /* No empty service= when the challenge has none: token servers may
+     * refuse a service they do not know, and "" is not theirs. */
+    if ((ch->service[0] && !svc) || !esc ||
+        asprintf(&url, "%s%s%s%s%sscope=%s", ch->realm,
+                 strchr(ch->realm, '?') ? "&" : "?", svc ? "service=" : "",
+                 svc ? svc : "", svc ? "&" : "", esc) < 0)
+        url = NULL;
+    free(svc);
+    free(esc);
+    return url;
+}
+
+int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
+                      const char *realm, xo_err *err)
+{
+    json_object *o = NULL;
+    const char *tok = NULL;
+    char where[AUTH_FIELD_MAX + 32];
+    snprintf(where, sizeof(where), "token response from %s", realm);
+    if (xo_json_parse(&o, body, len, max, where, err) < 0)
+        return -1;
+    int rc = json_object_is_type(o, json_type_object)
+                 ? xo_json_get_string(&tok, o, "token", false, where, err)
+                 : 0;
+    if (rc == 0 && json_object_is_type(o, json_type_object))
+        rc = xo_json_get_string(&tok, o, "access_token", false, where, err);
+    if (rc == 1 && (!*tok || strlen(tok) > max || strpbrk(tok, "\r\n ")))
+        rc = 0;
+    if (rc == 0)
+        rc = xo_err_set(err, EINVAL, "%s: no usable token", where);
+    if (rc == 1 && asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0)
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+    json_object_put(o);
+    return rc < 0 ? -1 : 0;
 }

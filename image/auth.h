@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 
 #define AUTH_FILE_MAX (1 << 20)
 #define AUTH_FIELD_MAX 1024
@@ -36,8 +36,30 @@ struct auth_challenge {
     char scope[AUTH_FIELD_MAX];
 };
 
-/* Parses a WWW-Authenticate value (Basic or Bearer with k="v" params). */
+/*
+ * Parses a WWW-Authenticate value (RFC 7235: one or more challenges, each
+ * a scheme and k=v or k="v" params, separated by commas).  Bearer is
+ * chosen when offered, else Basic; a Bearer challenge needs an http(s)
+ * realm.  Fails naming the value when neither is offered.
+ */
 int auth_parse_challenge(struct auth_challenge *ch, const char *value,
                          xo_err *err);
+
+/*
+ * The token request URL for a Bearer challenge (distribution's token
+ * spec): realm?service=S&scope=SC, with the challenge's scope or else
+ * `scope` ("repository:REPO:pull"), values escaped; no service parameter
+ * when the challenge names none.  Owned; NULL when out of memory.
+ */
+char *auth_token_url(const struct auth_challenge *ch, const char *scope);
+
+/*
+ * "Authorization: Bearer TOKEN" (owned, *hdr_r) from a token service's
+ * JSON response ({"token": ...} or {"access_token": ...}, at most `max`
+ * bytes).  Fails naming `realm` when the response is not JSON, holds a
+ * NUL in any string, or has no usable token.
+ */
+int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
+                      const char *realm, xo_err *err);
 
 #endif

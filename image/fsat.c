@@ -1,10 +1,12 @@
-/* fsat.c: symlink-safe directory helpers (see fsat.h). */
+/* fsat.c: chroot-semantics path resolution and removal (see fsat.h). */
 #include "fsat.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,62 +17,212 @@
 
 static int remove_children(int dfd, int depth);
 
-int fsat_open_dir_beneath(int rootfd, const char *path)
+static bool use_openat2 = true;
+
+void fsat_set_use_openat2(bool use)
 {
-    struct open_how how = {
-        .flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-        .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-    };
-    return (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how,
-                        sizeof(how));
+    use_openat2 = use;
 }
 
-int fsat_mkdir_beneath(int rootfd, const char *path)
+/* openat2 in the root; -1 with errno ENOSYS when not to be used. */
+static int open_in_root_kernel(int rootfd, const char *path, int oflags)
 {
-    int fd = fsat_open_dir_beneath(rootfd, path);
-    if (fd >= 0 || errno != ENOENT)
-        return fd;
-    /* Walk from the top, creating what is missing; each step is checked
-     * against rootfd again, so a symlink planted on the way is caught. */
-    char buf[LAYERPATH_MAX_LEN + 1];
-    size_t len = strlen(path);
-    if (len > LAYERPATH_MAX_LEN) {
-        errno = ENAMETOOLONG;
+    if (!use_openat2) {
+        errno = ENOSYS;
         return -1;
     }
-    memcpy(buf, path, len + 1);
-    for (size_t i = 0; i <= len; i++) {
-        if (buf[i] != '/' && buf[i] != '\0')
-            continue;
-        char c = buf[i];
-        buf[i] = '\0';
-        fd = fsat_open_dir_beneath(rootfd, buf);
-        if (fd < 0 && errno == ENOENT) {
-            char *slash = strrchr(buf, '/');
-            const char *base = slash ? slash + 1 : buf;
-            if (slash)
-                *slash = '\0';
-            int pfd = fsat_open_dir_beneath(rootfd, slash ? buf : "");
-            if (slash)
-                *slash = '/';
-            if (pfd < 0)
-                return -1;
-            int r = mkdirat(pfd, base, 0755);
-            int saved = errno;
-            close(pfd);
-            if (r < 0 && saved != EEXIST) {
-                errno = saved;
-                return -1;
-            }
-            fd = fsat_open_dir_beneath(rootfd, buf);
-        }
-        buf[i] = c;
-        if (fd < 0)
-            return -1;
-        if (c != '\0')
-            close(fd);
+    struct open_how how = {
+        .flags = (uint64_t)(oflags | O_CLOEXEC),
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    /* RESOLVE_IN_ROOT may fail with EAGAIN when a rename races a ".."
+     * lookup; nothing renames in our trees, but retry a few times. */
+    for (int i = 0;; i++) {
+        int fd = (int)syscall(SYS_openat2, rootfd, *path ? path : ".", &how,
+                              sizeof(how));
+        /* Seccomp profiles that predate openat2 answer EPERM: fall back
+         * as for a kernel without it (a real EPERM recurs in the walk). */
+        if (fd < 0 && errno == EPERM)
+            errno = ENOSYS;
+        if (fd >= 0 || errno != EAGAIN || i == 8)
+            return fd;
     }
+}
+
+/*
+ * The walker: resolves `path` one component at a time from rootfd, as the
+ * kernel does for RESOLVE_IN_ROOT.  `cur` is the directory reached and
+ * `depth` how far below the root it is, so ".." at depth 0 stays at the
+ * root.  A symlink's target is spliced in front of what is left of the
+ * path; an absolute one restarts at the root.  Each object is opened with
+ * O_NOFOLLOW after lstat said what it is, so nothing is followed except
+ * by this code.  Missing directories are made when `create`; the last
+ * component is opened with `oflags`.
+ */
+static int walk(int rootfd, const char *path, bool create, int oflags)
+{
+    /* Room for the path and what symlinks splice in (each <= PATH_MAX). */
+    size_t cap = 2 * PATH_MAX + 2;
+    char *buf = malloc(cap), *tmp = malloc(cap);
+    int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+    int fd = -1, hops = 0, saved = 0;
+    size_t depth = 0;
+    if (!buf || !tmp || cur < 0) {
+        saved = cur < 0 ? errno : ENOMEM;
+        goto out;
+    }
+    if (strlen(path) >= cap) {
+        saved = ENAMETOOLONG;
+        goto out;
+    }
+    strcpy(buf, path);
+    char *p = buf;
+    for (;;) {
+        while (*p == '/')
+            p++;
+        if (!*p) { /* the path named the directory reached */
+            fd = openat(cur, ".", oflags | O_CLOEXEC);
+            saved = errno;
+            break;
+        }
+        char *end = strchrnul(p, '/');
+        char *next = end + strspn(end, "/");
+        bool last = *next == '\0';
+        size_t clen = (size_t)(end - p);
+        if (clen > NAME_MAX) {
+            saved = ENAMETOOLONG;
+            break;
+        }
+        char name[NAME_MAX + 1];
+        memcpy(name, p, clen);
+        name[clen] = '\0';
+        p = next;
+        if (!strcmp(name, "."))
+            continue;
+        if (!strcmp(name, "..")) {
+            if (depth == 0)
+                continue;
+            int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+            if (up < 0) {
+                saved = errno;
+                break;
+            }
+            close(cur);
+            cur = up;
+            depth--;
+            continue;
+        }
+        struct stat st;
+        if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+            if (errno != ENOENT || !create) {
+                saved = errno;
+                break;
+            }
+            if (mkdirat(cur, name, 0755) < 0 && errno != EEXIST) {
+                saved = errno;
+                break;
+            }
+            st.st_mode = S_IFDIR;
+        }
+        if (S_ISLNK(st.st_mode)) {
+            if (++hops > FSAT_MAX_SYMLINKS) {
+                saved = ELOOP;
+                break;
+            }
+            ssize_t n = readlinkat(cur, name, tmp, PATH_MAX);
+            if (n < 0 || n >= PATH_MAX) {
+                saved = n < 0 ? errno : ENAMETOOLONG;
+                break;
+            }
+            size_t rest = strlen(p);
+            if ((size_t)n + 1 + rest + 1 > cap) {
+                saved = ENAMETOOLONG;
+                break;
+            }
+            tmp[n] = '/';
+            memcpy(tmp + n + 1, p, rest + 1);
+            memcpy(buf, tmp, (size_t)n + 1 + rest + 1);
+            p = buf;
+            if (tmp[0] == '/') {
+                close(cur);
+                cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
+                depth = 0;
+                if (cur < 0) {
+                    saved = errno;
+                    break;
+                }
+            }
+            continue;
+        }
+        if (last) {
+            fd = openat(cur, name, oflags | O_NOFOLLOW | O_CLOEXEC);
+            saved = errno;
+            break;
+        }
+        int nfd =
+            openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (nfd < 0) {
+            saved = errno;
+            break;
+        }
+        close(cur);
+        cur = nfd;
+        depth++;
+    }
+out:
+    if (cur >= 0)
+        close(cur);
+    free(buf);
+    free(tmp);
+    if (fd < 0)
+        errno = saved;
     return fd;
+}
+
+int fsat_dir_in_root(int rootfd, const char *path, bool create)
+{
+    int oflags = O_RDONLY | O_DIRECTORY;
+    int fd = open_in_root_kernel(rootfd, path, oflags);
+    if (fd >= 0 || (errno != ENOSYS && !(errno == ENOENT && create)))
+        return fd;
+    return walk(rootfd, path, create, oflags);
+}
+
+int fsat_open_in_root(int rootfd, const char *path, int oflags)
+{
+    int fd = open_in_root_kernel(rootfd, path, oflags);
+    if (fd >= 0 || errno != ENOSYS)
+        return fd;
+    return walk(rootfd, path, false, oflags);
+}
+
+bool fsat_dir_is_within(int dirfd, int ancestorfd, int max_up)
+{
+    struct stat a, st;
+    if (fstat(ancestorfd, &a) < 0)
+        return false;
+    int cur = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+    bool within = false;
+    for (int i = 0; cur >= 0 && i <= max_up; i++) {
+        if (fstat(cur, &st) < 0)
+            break;
+        if (st.st_dev == a.st_dev && st.st_ino == a.st_ino) {
+            within = true;
+            break;
+        }
+        int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct stat ust;
+        /* "/" is its own parent: the top was passed without a match. */
+        bool top = up >= 0 && fstat(up, &ust) == 0 && ust.st_dev == st.st_dev &&
+                   ust.st_ino == st.st_ino;
+        close(cur);
+        cur = top ? -1 : up;
+        if (top)
+            close(up);
+    }
+    if (cur >= 0)
+        close(cur);
+    return within;
 }
 
 static int remove_one(int dfd, const char *name, int depth)

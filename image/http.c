@@ -137,9 +137,15 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     size_t vlen = len - klen - 1;
     if (klen == 12 && !strncasecmp(buf, "Content-Type", 12))
         copy_value(r->content_type, sizeof(r->content_type), v, vlen);
-    else if (klen == 16 && !strncasecmp(buf, "WWW-Authenticate", 16))
-        copy_value(r->www_auth, sizeof(r->www_auth), v, vlen);
-    else if (klen == 21 && !strncasecmp(buf, "Docker-Content-Digest", 21))
+    else if (klen == 16 && !strncasecmp(buf, "WWW-Authenticate", 16)) {
+        /* Several headers are one list of challenges (RFC 7230 3.2.2). */
+        size_t have = strlen(r->www_auth);
+        if (have > 0 && have + 2 < sizeof(r->www_auth)) {
+            memcpy(r->www_auth + have, ", ", 3);
+            have += 2;
+        }
+        copy_value(r->www_auth + have, sizeof(r->www_auth) - have, v, vlen);
+    } else if (klen == 21 && !strncasecmp(buf, "Docker-Content-Digest", 21))
         copy_value(r->docker_digest, sizeof(r->docker_digest), v, vlen);
     return len;
 }

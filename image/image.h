@@ -55,6 +55,9 @@ struct image_pull_opts {
     uint64_t max_bytes;   /* 0: default */
     /* progress lines ("fetching sha256:.. 12.3 MB"), NULL for none */
     void (*progress)(void *arg, const char *line);
+    /* warnings worth a line even when quiet (device nodes skipped in the
+     * image's /dev), NULL for none; both get progress_arg */
+    void (*warn)(void *arg, const char *line);
     void *progress_arg;
 };
 

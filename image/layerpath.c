@@ -14,14 +14,9 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
                           "entry \"%.64s...\": name "
                           "longer than %d bytes",
                           name, LAYERPATH_MAX_LEN);
-    /* "/" alone names the rootfs (umoci insert writes it); any other
-     * absolute name is refused rather than silently re-rooted. */
-    if (name[0] == '/' && name[strspn(name, "/")] != '\0')
-        return xo_err_set(err, EPERM,
-                          "entry \"%s\": absolute path would "
-                          "land outside the rootfs",
-                          name);
-
+    /* Chroot semantics, as containerd and umoci read layers: a name is a
+     * path in the rootfs taken as "/", so a leading "/" changes nothing
+     * and ".." stops at the root. */
     size_t o = 0;
     int depth = 0;
     const char *p = name;
@@ -36,11 +31,14 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
             p = e;
             continue;
         }
-        if (clen == 2 && p[0] == '.' && p[1] == '.')
-            return xo_err_set(err, EPERM,
-                              "entry \"%s\": \"..\" would land "
-                              "outside the rootfs",
-                              name);
+        if (clen == 2 && p[0] == '.' && p[1] == '.') {
+            char *slash = memrchr(out, '/', o);
+            o = slash ? (size_t)(slash - out) : 0;
+            if (depth > 0)
+                depth--;
+            p = e;
+            continue;
+        }
         if (clen > NAME_MAX)
             return xo_err_set(err, ENAMETOOLONG,
                               "entry \"%s\": a component "

@@ -1,18 +1,19 @@
 /*
  * layerpath.h: the names inside a layer tarball, made safe.
  *
- * A layer names its entries with relative paths.  Before anything touches
- * the file system a name is normalised ("./a//b/" -> "a/b") and refused if
- * it is absolute, contains "..", is too long or too deep.  Whether a parent
- * directory is reached through a symlink that leaves the rootfs is checked
- * later, by the kernel (openat2 RESOLVE_BENEATH), in unpack.c.
+ * A layer names its entries with paths inside the rootfs.  Before anything
+ * touches the file system a name is normalised lexically with chroot
+ * semantics, as containerd and umoci do: "./a//b/" -> "a/b", "/etc/x" ->
+ * "etc/x", "a/../../b" -> "b" (".." stops at the root).  Too long or too
+ * deep names are refused.  Symlinks met while resolving the parent are
+ * followed inside the rootfs by fsat.h, never out of it.
  */
 #ifndef XL_OCI_IMAGE_LAYERPATH_H
 #define XL_OCI_IMAGE_LAYERPATH_H
 
 #include <limits.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* Deeper paths are refused; it also bounds recursion when removing. */
 #define LAYERPATH_MAX_DEPTH 256
@@ -24,7 +25,9 @@
 
 /*
  * Normalises `name` into `out` (LAYERPATH_MAX_LEN + 1 bytes).  The root
- * itself ("." or "./") normalises to "".  Fails naming the entry.
+ * itself (".", "./", "/", "..") normalises to "".  Fails naming the entry
+ * when it is empty, too long, has a component over NAME_MAX or is deeper
+ * than LAYERPATH_MAX_DEPTH.
  */
 int layerpath_normalize(char *out, const char *name, xo_err *err);
 

@@ -3,16 +3,21 @@
 # build/xl-oci through XLOCI_CMD_SRCS.
 LIB_SRCS += image/blobstore.c image/progress.c
 UNIT_TESTS += tests/unit/test-image-blobstore.c
-LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c image/unpack.c
-UNIT_TESTS += tests/unit/test-image-unpack.c
+LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c \
+	image/whiteout.c image/unpack.c image/unpack_obj.c
+UNIT_TESTS += tests/unit/test-image-unpack.c \
+	tests/unit/test-image-unpack-paths.c \
+	tests/unit/test-image-unpack-whiteout.c
 LIB_SRCS += image/manifest.c
 UNIT_TESTS += tests/unit/test-image-manifest.c
 LIB_SRCS += image/ref.c
 UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
+UNIT_TESTS += tests/unit/test-image-refstore.c
 LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c
 UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
+UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
 	image/auth.c
 LIB_SRCS += image/admin.c image/signature.c

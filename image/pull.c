@@ -277,8 +277,13 @@ static int pull_locked(const char *root, const struct image_ref *r,
         .config_buf = p.config_buf,
         .config_len = p.config_len,
     };
-    if (volume_build(root, &bs, &vs, &uo, o ? o->progress : NULL,
-                     o ? o->progress_arg : NULL, err) < 0)
+    struct volume_report rep = {0};
+    if (o) {
+        rep.progress = o->progress;
+        rep.warn = o->warn;
+        rep.arg = o->progress_arg;
+    }
+    if (volume_build(root, &bs, &vs, &uo, &rep, err) < 0)
         goto out;
     struct ref_entry e = {
         .name = r->canonical,

@@ -82,6 +82,18 @@ static bool host_ok(const char *h)
     return true;
 }
 
+/* Docker Hub's names; all mean its registry endpoint. */
+static bool docker_hub(const char *host)
+{
+    static const char *const names[] = {"docker.io", "index.docker.io",
+                                        "registry-1.docker.io",
+                                        "registry.hub.docker.com"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (!strcmp(host, names[i]))
+            return true;
+    return false;
+}
+
 static int set_canonical(struct image_ref *r, xo_err *err)
 {
     int n = -1;
@@ -157,12 +169,13 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
     char *slash = strchr(copy, '/');
     const char *host = REF_DEFAULT_REGISTRY;
     char *path = copy;
-    /* The first component is a host when it looks like one (as docker). */
+    /* The first component is a host when it holds a "." or ":" or is
+     * "localhost" (Docker's rule); otherwise the name is on Docker Hub. */
     if (slash && (memchr(copy, '.', (size_t)(slash - copy)) ||
                   memchr(copy, ':', (size_t)(slash - copy)) ||
                   !strncmp(copy, "localhost/", 10))) {
         *slash = '\0';
-        host = copy;
+        host = docker_hub(copy) ? REF_DEFAULT_REGISTRY : copy;
         path = slash + 1;
     }
     char *colon = strrchr(path, ':');

@@ -6,7 +6,14 @@
  *   docker://HOST[:PORT]/REPO@sha256:HEX  ... pinned by manifest digest
  *   sha256:HEX                            an image already in the store
  *
- * A reference without a scheme is a registry reference.  Every part is
+ * A reference without a scheme is a registry reference.  Its first
+ * component is a registry host only when it holds a "." or ":" or is
+ * "localhost"; otherwise the name is on Docker Hub.  Docker Hub's names
+ * (docker.io, index.docker.io, registry-1.docker.io,
+ * registry.hub.docker.com) all mean its endpoint REF_DEFAULT_REGISTRY, and
+ * a one-component repository there is in "library/": "ubuntu",
+ * "docker.io/ubuntu" and "index.docker.io/library/ubuntu" are one image,
+ * docker://registry-1.docker.io/library/ubuntu:latest.  Every part is
  * checked against the distribution spec's grammar, so a reference can be
  * put into a URL or a file without escaping surprises.
  */
@@ -15,7 +22,7 @@
 
 #include <stdbool.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "verifier/digest.h"
 
 #define REF_MAX_LEN 1024

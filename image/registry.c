@@ -58,19 +58,13 @@ static int fetch_token(struct registry_source *rs,
                        const struct auth_challenge *ch, char **hdr_r,
                        xo_err *err)
 {
-    char *svc = http_escape(ch->service), *scope = NULL, *url = NULL;
+    char *scope = NULL, *url = NULL;
     char *body = NULL, *basic = NULL;
     size_t len = 0;
-    json_object *o = NULL;
-    const char *tok = NULL;
     int rc = -1;
     if (asprintf(&scope, "repository:%s:pull", rs->repo) < 0)
         scope = NULL;
-    char *escope = scope ? http_escape(ch->scope[0] ? ch->scope : scope) : NULL;
-    if (!svc || !escope ||
-        asprintf(&url, "%s%sservice=%s&scope=%s", ch->realm,
-                 strchr(ch->realm, '?') ? "&" : "?", svc, escope) < 0) {
-        url = NULL;
+    if (!scope || !(url = auth_token_url(ch, scope))) {
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
     }
@@ -102,28 +96,12 @@ static int fetch_token(struct registry_source *rs,
                    resp.status);
         goto out;
     }
-    if (xo_json_parse(&o, body, len, REGISTRY_TOKEN_MAX, "token response",
-                      err) < 0)
+    if (auth_token_header(hdr_r, body, len, REGISTRY_TOKEN_MAX, ch->realm,
+                          err) < 0)
         goto out;
-    if (!json_object_is_type(o, json_type_object) ||
-        (xo_json_get_string(&tok, o, "token", false, "token response", err) <=
-             0 &&
-         xo_json_get_string(&tok, o, "access_token", false, "token response",
-                            err) <= 0) ||
-        strlen(tok) > REGISTRY_TOKEN_MAX || strpbrk(tok, "\r\n")) {
-        xo_err_set(err, EINVAL, "token service %s: no usable token", ch->realm);
-        goto out;
-    }
-    if (asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
     rc = 0;
 out:
-    json_object_put(o);
-    free(svc);
     free(scope);
-    free(escope);
     free(url);
     free(body);
     free(basic);
@@ -276,8 +254,11 @@ static int store_manifest(struct registry_source *rs,
             rc = xo_err_set(err, ENOMEM, "out of memory");
     }
     free(body);
+    /* A tag never holds ':', a digest always does: name it as the user
+     * would write it, repo:tag or repo@sha256:HEX. */
     if (rc < 0)
-        xo_err_wrap(err, "%s/%s:%s", rs->host, rs->repo, ref);
+        xo_err_wrap(err, "%s/%s%s%s", rs->host, rs->repo,
+                    strchr(ref, ':') ? "@" : ":", ref);
     return rc;
 }
 

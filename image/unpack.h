@@ -1,15 +1,21 @@
 /*
  * unpack.h: applying OCI layers (tar, gzip or zstd) to a rootfs directory.
  *
- * Every layer is hostile.  Entry names are normalised and refused when
- * absolute or containing ".." (layerpath.h); every parent directory is
- * opened with openat2(RESOLVE_BENEATH), so a symlink planted by an earlier
- * entry can never carry a write outside the rootfs; files are created with
- * O_EXCL | O_NOFOLLOW after removing what was there; hardlink targets are
- * resolved the same way.  Whiteouts (".wh.NAME", opaque ".wh..wh..opq")
- * remove lower-layer content.  Entry count and total size are bounded over
- * the whole image.  Any refusal fails the unpack with a message naming the
- * layer and entry; the caller discards the half-built tree.
+ * Every layer is hostile.  Paths resolve with chroot semantics, as
+ * containerd and umoci do: entry names are normalised lexically ("/etc/x"
+ * is "etc/x", ".." stops at the root; layerpath.h) and every parent is
+ * resolved inside the rootfs as if it were "/" (fsat.h: openat2
+ * RESOLVE_IN_ROOT), so a Debian "var/run -> /run" makes "var/run/x" land
+ * in /run and no symlink ever carries a write outside.  The last component
+ * of an entry is never followed: what is there is removed and the new
+ * object created with O_EXCL | O_NOFOLLOW.  Hardlink targets resolve the
+ * same way.  Whiteouts hide only lower layers, wherever they stand in the
+ * tarball (whiteout.h).  Device nodes inside /dev are skipped and counted
+ * (the loader and runc mount their own /dev); elsewhere they are refused
+ * unless allowed.  Entry count and total size are bounded over the whole
+ * image.  Any refusal fails the unpack with a message naming the layer and
+ * entry; the caller discards the half-built tree.  The rootfs itself is
+ * made 0755 root:root before the first layer; a "./" entry sets it.
  *
  * Layers from `umoci insert` 0.4.7 end without the tar end-of-archive
  * blocks and without the last entry's padding; a layer that ends cleanly
@@ -21,7 +27,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 
 #define UNPACK_DEFAULT_MAX_ENTRIES 1000000ULL
 #define UNPACK_DEFAULT_MAX_BYTES (64ULL << 30)
@@ -29,7 +35,7 @@
 struct unpack_opts {
     uint64_t max_entries; /* over all layers; 0: the default */
     uint64_t max_bytes;   /* sum of regular file sizes; 0: the default */
-    bool allow_devices;   /* create char/block nodes instead of refusing */
+    bool allow_devices;   /* create char/block nodes, even in /dev */
 };
 
 struct unpack_ctx;
@@ -49,6 +55,8 @@ void unpack_free(struct unpack_ctx *ctx);
 /* Counters, for progress and tests. */
 uint64_t unpack_entries(const struct unpack_ctx *ctx);
 uint64_t unpack_bytes(const struct unpack_ctx *ctx);
+/* Device nodes skipped because they were in /dev. */
+uint64_t unpack_skipped_devices(const struct unpack_ctx *ctx);
 
 /* The latest mtime (seconds since the epoch, >= 0) of any entry applied
  * so far: a time derived from the image alone, for reproducible builds

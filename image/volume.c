@@ -38,18 +38,21 @@ bool volume_exists(const char *root, const struct digest *manifest)
     return ok;
 }
 
-/* Copies etc/NAME of the unpacked tree (a regular file, not followed
- * through symlinks) to dest; absent is fine. */
+/* Copies /etc/NAME of the unpacked tree (a regular file) to dest; absent
+ * is fine. */
 static int copy_etc_file(int rootfd, const char *name, const char *dest,
                          xo_err *err)
 {
-    int etc = fsat_open_dir_beneath(rootfd, "etc");
-    if (etc < 0)
-        return 0;
-    int fd = openat(etc, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    close(etc);
-    if (fd < 0)
-        return 0;
+    /* As the container will see it: symlinks (an /etc/passwd that points
+     * elsewhere in the image) followed inside the rootfs only. */
+    char path[64];
+    snprintf(path, sizeof(path), "etc/%s", name);
+    int fd = fsat_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
+            return 0;
+        return xo_err_sys(err, "cannot open /etc/%s of the image", name);
+    }
     struct stat st;
     int rc = 0;
     char *buf = NULL;
@@ -114,9 +117,11 @@ static void erofs_params_for(struct erofs_params *p, const struct digest *md,
 static int unpack_all(const struct blob_store *bs, const char *scratch,
                       const struct volume_src *src,
                       const struct unpack_opts *uo,
-                      void (*progress)(void *, const char *), void *parg,
-                      int64_t *newest_r, xo_err *err)
+                      const struct volume_report *rep, int64_t *newest_r,
+                      xo_err *err)
 {
+    void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
+    void *parg = rep ? rep->arg : NULL;
     struct unpack_ctx *ctx = NULL;
     if (unpack_begin(&ctx, scratch, uo, err) < 0)
         return -1;
@@ -137,6 +142,12 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
     if (rc == 0)
         rc = unpack_finish(ctx, err);
     *newest_r = unpack_newest_mtime(ctx);
+    uint64_t skipped = unpack_skipped_devices(ctx);
+    if (rc == 0 && skipped && rep)
+        image_progress(rep->warn, parg,
+                       "skipped %llu device node%s in /dev of the image "
+                       "(the container gets its own /dev)",
+                       (unsigned long long)skipped, skipped == 1 ? "" : "s");
     unpack_free(ctx);
     return rc;
 }
@@ -232,9 +243,10 @@ static int publish(const char *root, const char *vol, const char *final,
 
 int volume_build(const char *root, const struct blob_store *bs,
                  const struct volume_src *src, const struct unpack_opts *uo,
-                 void (*progress)(void *arg, const char *line),
-                 void *progress_arg, xo_err *err)
+                 const struct volume_report *rep, xo_err *err)
 {
+    void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
+    void *progress_arg = rep ? rep->arg : NULL;
     const struct digest *md = src->manifest_digest;
     if (volume_exists(root, md))
         return 0;
@@ -271,8 +283,7 @@ int volume_build(const char *root, const struct blob_store *bs,
         goto out;
     }
     int64_t newest = 0;
-    if (unpack_all(bs, scratch, src, uo, progress, progress_arg, &newest, err) <
-            0 ||
+    if (unpack_all(bs, scratch, src, uo, rep, &newest, err) < 0 ||
         finish_tree(scratch, vol, err) < 0)
         goto out;
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);

@@ -33,10 +33,16 @@ struct volume_src {
     size_t config_len;
 };
 
-/* Builds the volume unless it exists; progress as in image_pull_opts. */
+/* Where volume_build reports, as in image_pull_opts (each may be NULL). */
+struct volume_report {
+    void (*progress)(void *arg, const char *line);
+    void (*warn)(void *arg, const char *line);
+    void *arg;
+};
+
+/* Builds the volume unless it exists; `rep` may be NULL. */
 int volume_build(const char *root, const struct blob_store *bs,
                  const struct volume_src *src, const struct unpack_opts *uo,
-                 void (*progress)(void *arg, const char *line),
-                 void *progress_arg, xo_err *err);
+                 const struct volume_report *rep, xo_err *err);
 
 #endif

@@ -42,6 +42,17 @@ static void show_progress(void *arg, const char *line)
     fflush(stderr);
 }
 
+/* Warnings are printed even with -q, after any progress line. */
+static void show_warning(void *arg, const char *line)
+{
+    struct progress *p = arg;
+    if (p->shown)
+        fprintf(stderr, "\r\033[K");
+    p->shown = false;
+    fprintf(stderr, "xl-oci pull: warning: %s\n", line);
+    fflush(stderr);
+}
+
 static void end_progress(struct progress *p)
 {
     if (p->shown)
@@ -97,10 +108,10 @@ int main_pull(int argc, char **argv)
         fprintf(stderr, "xl-oci pull: exactly one image reference expected\n");
         return XO_EXIT_USAGE;
     }
-    if (!quiet) {
+    o.warn = show_warning;
+    o.progress_arg = &pr;
+    if (!quiet)
         o.progress = show_progress;
-        o.progress_arg = &pr;
-    }
     xo_err err = XO_ERR_INIT;
     struct image_info info;
     int rc = image_pull(xo_state_root(), argv[optind], &o, &info, &err);

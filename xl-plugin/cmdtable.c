@@ -54,7 +54,8 @@ const struct cmd_spec cmd_table[] = {
      "  --creds USER:PASS    credentials for this pull\n"
      "  --verify-key PEM     require a cosign signature by this key\n"
      "  --policy FILE        signature policy (keys per image name)\n"
-     "  --allow-devices      unpack device nodes from layers\n"},
+     "  --allow-devices      create device nodes from layers (else: skip\n"
+     "                       those in /dev, refuse the image for others)\n"},
     {"images", main_images, false, "List pulled images", "[--json]",
      "  --json   print a JSON array\n"},
     {"rmi", main_rmi, false, "Remove images", "<REF|sha256:DIGEST>...", NULL},

@@ -94,6 +94,20 @@ same_as_umoci() {
     fi
 }
 
+# vol_check DESC REF SCRIPT: pulls REF and runs SCRIPT (sh) in its mounted
+# rootfs.
+# Its own store, so the checks of $R's names at the end are unaffected.
+RF=$W/rootfield
+vol_check() {
+    local d=$1 ref=$2 script=$3 hex
+    if ! hex=$("$top/$XO" --root "$RF" pull -q ${PULL_ARGS:-} "$ref" 2>"$W/out"); then
+        sed 's/^/# /' "$W/out"; notok "$d: pull"; return
+    fi
+    mount -t erofs -o loop,ro "$RF/volumes/sha256/${hex#sha256:}/rootfs.erofs" "$MNT" || { notok "$d: mount"; return; }
+    if (cd "$MNT" && sh -c "$script") >"$W/out" 2>&1; then ok "$d"; else sed 's/^/# /' "$W/out"; notok "$d"; fi
+    umount "$MNT"
+}
+
 # --- OCI layout pulls ------------------------------------------------------
 same_as_umoci "layout small: rootfs.erofs identical to umoci unpack" "oci:$L:small" "$L" small
 same_as_umoci "layout multi (3 layers, whiteouts): identical to umoci unpack" "oci:$L:multi" "$L" multi
@@ -190,11 +204,72 @@ ln -s "$W" "$hz/src/evil"
 for t in dotdot abs symlink; do
     tools/mkimage/mkimage.sh layout "$hz/layout" "$t" "$hz/$t.tar" >/dev/null
 done
-refuse "hostile layer (..): refused" "outside the rootfs" "$top/$XO" --root "$R2" pull -q "oci:$hz/layout:dotdot"
-refuse "hostile layer (absolute path): refused" "absolute path" "$top/$XO" --root "$R2" pull -q "oci:$hz/layout:abs"
-refuse "hostile layer (write through symlink): refused" "symlink that leaves the rootfs" "$top/$XO" --root "$R2" pull -q "oci:$hz/layout:symlink"
+# Paths resolve in the rootfs as if it were "/" (chroot semantics, as
+# containerd and umoci): each lands inside, nothing outside is touched.
+vol_check "hostile layer (..): clamped at the rootfs's /" "oci:$hz/layout:dotdot" \
+    "test \"\$(cat ./$W/pwned)\" = pwned"
+vol_check "hostile layer (absolute path): lands in the rootfs" "oci:$hz/layout:abs" \
+    "test \"\$(cat ./$W/canary)\" = pwned"
+vol_check "hostile layer (write through symlink to the host): lands in the rootfs" \
+    "oci:$hz/layout:symlink" "test -L evil && test \"\$(cat ./$W/pwned)\" = pwned"
 check "hostile layers: canary untouched, nothing written outside" \
-    sh -c "[ \"\$(cat '$W/canary')\" = canary ] && [ ! -e '$W/pwned' ] && [ -z \"\$(ls -A '$R2/tmp')\" ]"
+    sh -c "[ \"\$(cat '$W/canary')\" = canary ] && [ ! -e '$W/pwned' ] && [ -z \"\$(ls -A '$RF/tmp')\" ]"
+
+# --- issue 11: field cases of real images -----------------------------------
+fc=$W/field
+# mk NAME ENTRY...: $fc/NAME.tar of $fc/NAME/ holding exactly ENTRY... in order.
+mk() { local n=$1; shift; (cd "$fc/$n" && tar --no-recursion --format=gnu -cf "$fc/$n.tar" "$@"); }
+mkdir -p "$fc"/varrun1/{bin,run,var} "$fc"/varrun2/var/run
+ln -s /run "$fc/varrun1/var/run"; echo 42 > "$fc/varrun2/var/run/app.pid"
+mk varrun1 bin run var var/run; mk varrun2 var/run/app.pid
+mkdir -p "$fc"/opq1/a/sub "$fc"/opq2/a/sub
+touch "$fc"/opq1/a/old "$fc"/opq1/a/sub/oldx "$fc"/opq2/a/new "$fc"/opq2/a/sub/x "$fc"/opq2/a/.wh..wh..opq
+mk opq1 a/old a/sub/oldx; mk opq2 a/ a/new a/sub/ a/sub/x a/.wh..wh..opq
+mkdir -p "$fc"/own1/foo/bar "$fc"/own2/foo/bar
+touch "$fc"/own1/foo/bar/old "$fc"/own2/foo/bar/data "$fc"/own2/foo/.wh.bar
+mk own1 foo/bar/old; mk own2 foo/bar/ foo/bar/data foo/.wh.bar
+mkdir -p "$fc"/dev/{dev,etc} "$fc"/devbad/lib
+mknod "$fc/dev/dev/null" c 1 3; mknod "$fc/dev/dev/console" c 5 1; touch "$fc/dev/etc/x"
+mknod "$fc/devbad/lib/null" c 1 3
+mk dev dev/ dev/null dev/console etc/x; mk devbad lib/null
+# /etc/passwd an absolute symlink: the copy at the volume's top (what
+# create reads for the user) is what the container sees.
+mkdir -p "$fc"/pw/{etc,usr/lib}
+echo 'app:x:1000:1000::/home/app:/bin/sh' > "$fc/pw/usr/lib/passwd"
+ln -s /usr/lib/passwd "$fc/pw/etc/passwd"
+mk pw etc/ usr/ usr/lib/ usr/lib/passwd etc/passwd
+FL=$fc/layout
+tools/mkimage/mkimage.sh layout "$FL" pw "$fc/pw.tar" >/dev/null
+tools/mkimage/mkimage.sh layout "$FL" varrun "$fc/varrun1.tar" "$fc/varrun2.tar" >/dev/null
+tools/mkimage/mkimage.sh layout "$FL" opq "$fc/opq1.tar" "$fc/opq2.tar" >/dev/null
+tools/mkimage/mkimage.sh layout "$FL" own "$fc/own1.tar" "$fc/own2.tar" >/dev/null
+tools/mkimage/mkimage.sh layout "$FL" dev "$fc/dev.tar" >/dev/null
+tools/mkimage/mkimage.sh layout "$FL" devbad "$fc/devbad.tar" >/dev/null
+vol_check "var/run -> /run, a later layer writes var/run/app.pid: it is /run/app.pid" \
+    "oci:$FL:varrun" 'test "$(cat run/app.pid)" = 42 && test "$(readlink var/run)" = /run'
+vol_check "opaque whiteout last in its layer: /a holds new and sub, /a/sub only x" \
+    "oci:$FL:opq" 'test "$(ls -A a | tr "\n" " ")" = "new sub " && test "$(ls -A a/sub)" = x'
+vol_check "a whiteout keeps what its own layer adds: foo/bar holds only data" \
+    "oci:$FL:own" 'test "$(ls -A foo/bar)" = data'
+vol_check "rootfs / is 0755 root:root without a ./ entry" \
+    "oci:$FL:own" 'test "$(stat -c %a:%u:%g .)" = 755:0:0'
+if phex=$("$top/$XO" --root "$RF" pull -q "oci:$FL:pw" 2>"$W/out") &&
+   grep -q "^app:x:1000:1000:" "$RF/volumes/sha256/${phex#sha256:}/passwd"; then
+    ok "passwd copy: /etc/passwd -> /usr/lib/passwd followed inside the rootfs"
+else
+    sed 's/^/# /' "$W/out"; notok "passwd copy: /etc/passwd -> /usr/lib/passwd followed inside the rootfs"
+fi
+"$top/$XO" --root "$W/rootdev" pull -q "oci:$FL:dev" >"$W/out" 2>"$W/err"
+if [ "$(grep -c warning "$W/err")" = 1 ] && grep -q "skipped 2 device nodes in /dev" "$W/err"; then
+    ok "device nodes in /dev: skipped with one warning line counting them"
+else
+    sed 's/^/# /' "$W/err"; notok "device nodes in /dev: skipped with one warning line counting them"
+fi
+vol_check "device nodes in /dev: not in the rootfs" "oci:$FL:dev" '[ -f etc/x ] && [ ! -e dev/null ]'
+refuse "device node outside /dev: refused" "device node refused (allow it with --allow-devices)" \
+    "$top/$XO" --root "$RF" pull -q "oci:$FL:devbad"
+PULL_ARGS=--allow-devices vol_check "device node outside /dev: created with --allow-devices" \
+    "oci:$FL:devbad" '[ -c lib/null ]'
 
 # --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
 # start_registry NAME CONFIG-EXTRA: starts one on a free port, sets PORT.
@@ -345,6 +420,14 @@ auth:
             "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
         check "registry: oversized manifest stored nothing" \
             sh -c "[ -z \"\$(ls -A '$W/rootfake/blobs/sha256' 2>/dev/null)\" ]"
+        # A manifest fetched by digest that hashes otherwise: the message
+        # names it as written, repo@sha256:HEX (issue 11 case 12).
+        zd=sha256:$(printf '%064d' 7)
+        mkdir -p "$tk/fake/v2/mm/manifests"
+        printf '{"schemaVersion":2}' > "$tk/fake/v2/mm/manifests/$zd"
+        refuse "registry: manifest digest mismatch names repo@sha256:HEX" \
+            "127.0.0.1:$FKP/mm@$zd: manifest: digest mismatch: expected $zd" \
+            "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/mm@$zd"
     else
         notok "token issuer setup (openssl, busybox-static)"
     fi

@@ -345,6 +345,54 @@ static void test_json_strv(void **state)
     json_object_put(o);
 }
 
+/* Issue 13: a NUL escaped as \u0000 is refused wherever it is, naming
+ * the value's path, or the offset of a key (json-c cuts keys at it). */
+static void test_json_nul(void **state)
+{
+    (void)state;
+    json_object *o = NULL;
+    xo_err err = XO_ERR_INIT;
+    const char *v = "{\"a\": {\"b\": [\"x\", \"y\\u0000z\"]}}";
+    assert_int_equal(xo_json_parse(&o, v, strlen(v), 1024, "w", &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "w: \"a.b[1]\" holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+    const char *k = "{\"ok\": 1, \"k\\u0000x\": 1}";
+    assert_int_equal(xo_json_parse(&o, k, strlen(k), 1024, "w", &err), -1);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "w: an object key at offset 12 holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+    const char *top = "\"\\u0000\"";
+    assert_int_equal(xo_json_parse(&o, top, strlen(top), 1024, "w", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "(the document)"));
+    xo_err_clear(&err);
+    /* An escaped backslash followed by "u0000" is text, not a NUL. */
+    const char *fine = "{\"a\": \"\\\\u0000\"}";
+    assert_int_equal(xo_json_parse(&o, fine, strlen(fine), 1024, "w", &err), 0);
+    const char *s = NULL;
+    assert_int_equal(xo_json_get_string(&s, o, "a", true, "w", &err), 1);
+    assert_string_equal(s, "\\u0000");
+    json_object_put(o);
+    /* The getters refuse it too, for objects not made by xo_json_parse. */
+    o = json_object_new_object();
+    json_object_object_add(o, "s", json_object_new_string_len("a\0b", 3));
+    json_object *arr = json_object_new_array();
+    json_object_array_add(arr, json_object_new_string("ok"));
+    json_object_array_add(arr, json_object_new_string_len("c\0d", 3));
+    json_object_object_add(o, "v", arr);
+    assert_int_equal(xo_json_get_string(&s, o, "s", true, "w", &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "w: \"s\" holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+    char **sv = NULL;
+    assert_int_equal(xo_json_get_strv(&sv, NULL, o, "v", 10, "w", &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "w: \"v[1]\" holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+    json_object_put(o);
+}
+
 static void test_json_to_string(void **state)
 {
     (void)state;
@@ -551,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_json_strict),
         cmocka_unit_test(test_json_getters),
         cmocka_unit_test(test_json_strv),
+        cmocka_unit_test(test_json_nul),
         cmocka_unit_test(test_json_to_string),
         cmocka_unit_test(test_json_parse_file),
         cmocka_unit_test(test_read_file_cap),

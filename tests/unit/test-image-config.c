@@ -231,6 +231,25 @@ static void test_hostile_syntax(void **state)
     xo_err_clear(&err);
 }
 
+/* Issue 13: a NUL escaped in a string is refused naming the field, not
+ * silently cut ("A=b\u0000c" would be "A=b"). */
+static void test_nul_in_strings(void **state)
+{
+    (void)state;
+    expect_error("{" OSARCH ", \"config\": {\"Env\": [\"A=b\\u0000c\"]}}",
+                 "ic: \"config.Env[0]\" holds a NUL character (\\u0000)",
+                 EINVAL);
+    expect_error("{" OSARCH ", \"config\": {\"Labels\": {\"l\": \"\\u0000\"}}}",
+                 "ic: \"config.Labels.l\" holds a NUL character (\\u0000)",
+                 EINVAL);
+    expect_error("{" OSARCH ", \"config\": {\"User\": \"root\\u0000x\"}}",
+                 "ic: \"config.User\" holds a NUL character (\\u0000)", EINVAL);
+    expect_error(
+        "{" OSARCH ", \"config\": {\"Volumes\": {\"/d\\u0000\": {}}}}",
+        "ic: an object key at offset 67 holds a NUL character (\\u0000)",
+        EINVAL);
+}
+
 static void test_load(void **state)
 {
     (void)state;
@@ -259,6 +278,7 @@ int main(void)
         cmocka_unit_test(test_full),           cmocka_unit_test(test_optional),
         cmocka_unit_test(test_type_errors),    cmocka_unit_test(test_limits),
         cmocka_unit_test(test_hostile_syntax), cmocka_unit_test(test_load),
+        cmocka_unit_test(test_nul_in_strings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

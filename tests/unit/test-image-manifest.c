@@ -119,6 +119,41 @@ static void test_too_many_layers(void **state)
     free(doc);
 }
 
+/* Issue 13: NULs in a manifest's or an index's strings name the field. */
+static void test_nul_in_strings(void **state)
+{
+    (void)state;
+    struct oci_manifest m;
+    struct oci_index ix;
+    xo_err err = XO_ERR_INIT;
+    const char *md =
+        "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\\u0000x\","
+        "\"config\":{\"mediaType\":\"" MT_OCI_CONFIG "\",\"digest\":\"" D1
+        "\",\"size\":1},\"layers\":[]}";
+    assert_int_equal(oci_manifest_parse(&m, md, strlen(md), "m", &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "m: \"mediaType\" holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+    const char *ld =
+        "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" MT_OCI_CONFIG
+        "\",\"digest\":\"" D1 "\",\"size\":1},\"layers\":[{\"mediaType\":"
+        "\"a\",\"digest\":\"" D2 "\",\"size\":1,\"urls\":[\"\\u0000\"]}]}";
+    assert_int_equal(oci_manifest_parse(&m, ld, strlen(ld), "m", &err), -1);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "m: \"layers[0].urls[0]\" holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+    const char *id =
+        "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" MT_OCI_MANIFEST
+        "\",\"digest\":\"" D1 "\",\"size\":1,\"platform\":{\"os\":"
+        "\"linux\\u0000\",\"architecture\":\"amd64\"}}]}";
+    assert_int_equal(oci_index_parse(&ix, id, strlen(id), "ix", &err), -1);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "ix: \"manifests[0].platform.os\" holds a NUL character (\\u0000)");
+    xo_err_clear(&err);
+}
+
 static void test_index_pick(void **state)
 {
     (void)state;
@@ -158,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_manifest_ok),
         cmocka_unit_test(test_manifest_bad),
         cmocka_unit_test(test_too_many_layers),
+        cmocka_unit_test(test_nul_in_strings),
         cmocka_unit_test(test_index_pick),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

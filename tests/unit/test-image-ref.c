@@ -64,6 +64,43 @@ static void test_registry(void **state)
     bad("http://x/y", "unsupported transport");
 }
 
+/* Issue 11 case 6: every spelling of a Docker Hub name is one image on
+ * its registry endpoint; only "."/":"/localhost make a first component a
+ * host. */
+static void test_docker_hub(void **state)
+{
+    (void)state;
+    const char *want = "docker://registry-1.docker.io/library/ubuntu:latest";
+    const char *same[] = {
+        "ubuntu",
+        "docker.io/ubuntu",
+        "docker.io/library/ubuntu",
+        "index.docker.io/ubuntu",
+        "index.docker.io/library/ubuntu:latest",
+        "registry-1.docker.io/ubuntu",
+        "registry.hub.docker.com/library/ubuntu",
+        "docker://docker.io/ubuntu",
+        "docker://index.docker.io/library/ubuntu",
+        "library/ubuntu",
+    };
+    for (size_t i = 0; i < sizeof(same) / sizeof(*same); i++)
+        ok(same[i], want);
+    ok("docker.io/ubuntu:22.04",
+       "docker://registry-1.docker.io/library/ubuntu:22.04");
+    ok("docker.io/ubuntu@sha256:" HEX,
+       "docker://registry-1.docker.io/library/ubuntu@sha256:" HEX);
+    ok("docker.io/bitnami/redis:7",
+       "docker://registry-1.docker.io/bitnami/redis:7");
+    ok("bitnami/redis", "docker://registry-1.docker.io/bitnami/redis:latest");
+    ok("localhost/app", "docker://localhost/app:latest");
+    ok("localhost:5000/app", "docker://localhost:5000/app:latest");
+    ok("myregistry.local/app", "docker://myregistry.local/app:latest");
+    ok("team/sub/app", "docker://registry-1.docker.io/team/sub/app:latest");
+    /* A dotted name that only looks like Docker Hub is its own host. */
+    ok("docker.io.example.com/ubuntu",
+       "docker://docker.io.example.com/ubuntu:latest");
+}
+
 static void test_digest(void **state)
 {
     (void)state;
@@ -83,9 +120,8 @@ static void test_too_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout),
-        cmocka_unit_test(test_registry),
-        cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_layout),     cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_docker_hub), cmocka_unit_test(test_digest),
         cmocka_unit_test(test_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,294 @@
+/* unpack_obj.c: making the objects a layer entry names, with their
+ * metadata (see unpack_int.h). */
+#include "unpack_int.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "fsat.h"
+#include "layerpath.h"
+
+static void entry_times(struct archive_entry *ae, struct timespec ts[2])
+{
+    ts[1].tv_sec = archive_entry_mtime(ae);
+    ts[1].tv_nsec = archive_entry_mtime_nsec(ae);
+    if (archive_entry_atime_is_set(ae)) {
+        ts[0].tv_sec = archive_entry_atime(ae);
+        ts[0].tv_nsec = archive_entry_atime_nsec(ae);
+    } else {
+        ts[0] = ts[1];
+    }
+}
+
+/* Errors from setting xattrs a file system or an unprivileged user cannot
+ * hold are not worth failing a rootless unpack for. */
+static bool xattr_ignorable(const struct unpack_ctx *c, int e)
+{
+    return !c->as_root && (e == EPERM || e == ENOTSUP);
+}
+
+/* Owner, mode, xattrs, times of an object open as fd.  chown comes first
+ * because it clears set-id bits and file capabilities. */
+int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
+                   bool is_dir, xo_err *err)
+{
+    struct archive_entry *ae = en->ae;
+    if (c->as_root && fchown(fd, (uid_t)archive_entry_uid(ae),
+                             (gid_t)archive_entry_gid(ae)) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
+                          en->raw);
+    if (fchmod(fd, archive_entry_perm(ae) & 07777) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot chmod", en->what,
+                          en->raw);
+    const char *name;
+    const void *val;
+    size_t size;
+    archive_entry_xattr_reset(ae);
+    while (archive_entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
+        if (fsetxattr(fd, name, val, size, 0) < 0 && !xattr_ignorable(c, errno))
+            return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
+                              en->what, en->raw, name);
+    }
+    if (is_dir)
+        return 0;
+    struct timespec ts[2];
+    entry_times(ae, ts);
+    if (futimens(fd, ts) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot set times", en->what,
+                          en->raw);
+    return 0;
+}
+
+/* The same for objects that cannot be opened for writing (symlinks,
+ * devices, fifos): by name under their parent, never following. */
+static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
+                   const char *base, bool is_link, xo_err *err)
+{
+    struct archive_entry *ae = en->ae;
+    if (c->as_root &&
+        fchownat(pfd, base, (uid_t)archive_entry_uid(ae),
+                 (gid_t)archive_entry_gid(ae), AT_SYMLINK_NOFOLLOW) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
+                          en->raw);
+    if (!is_link && fchmodat(pfd, base, archive_entry_perm(ae) & 07777, 0) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot chmod", en->what,
+                          en->raw);
+    const char *name;
+    const void *val;
+    size_t size;
+    char proc[64 + NAME_MAX];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", pfd, base);
+    archive_entry_xattr_reset(ae);
+    while (archive_entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
+        if (lsetxattr(proc, name, val, size, 0) < 0 &&
+            !xattr_ignorable(c, errno))
+            return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
+                              en->what, en->raw, name);
+    }
+    struct timespec ts[2];
+    entry_times(ae, ts);
+    if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot set times", en->what,
+                          en->raw);
+    return 0;
+}
+
+/* True when the data stream ended right after the last complete entry, the
+ * way umoci insert 0.4.7 writes layers (no padding, no footer). */
+static bool footerless_end(struct archive *a)
+{
+    const char *m = archive_error_string(a);
+    return m && strstr(m, "Truncated input file") != NULL;
+}
+
+int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
+                      struct archive *a, int pfd, const char *base, bool *ended,
+                      xo_err *err)
+{
+    int64_t size =
+        archive_entry_size_is_set(en->ae) ? archive_entry_size(en->ae) : 0;
+    if (size < 0 || (uint64_t)size > c->o.max_bytes - c->bytes)
+        return xo_err_set(err, EFBIG,
+                          "%s: entry \"%s\" declares %lld bytes: "
+                          "the image would exceed the limit of %llu bytes",
+                          en->what, en->raw, (long long)size,
+                          (unsigned long long)c->o.max_bytes);
+    c->bytes += (uint64_t)size;
+    int fd = openat(pfd, base,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot create", en->what,
+                          en->raw);
+    int rc = 0;
+    int64_t end = 0;
+    for (;;) {
+        const void *buf;
+        size_t len;
+        la_int64_t off;
+        int r = archive_read_data_block(a, &buf, &len, &off);
+        if (r == ARCHIVE_EOF)
+            break;
+        if (r < ARCHIVE_WARN) {
+            if (end == size && footerless_end(a)) {
+                *ended = true;
+                break;
+            }
+            rc = xo_err_set(err, EIO, "%s: entry \"%s\": %s", en->what, en->raw,
+                            archive_error_string(a));
+            break;
+        }
+        if (off < 0 || (uint64_t)off > (uint64_t)size ||
+            len > (uint64_t)(size - off)) {
+            rc = xo_err_set(err, EFBIG,
+                            "%s: entry \"%s\": data beyond its "
+                            "declared size",
+                            en->what, en->raw);
+            break;
+        }
+        const char *p = buf;
+        size_t left = len;
+        while (left > 0) {
+            ssize_t w = pwrite(fd, p, left, off);
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0) {
+                rc = xo_err_sys(err, "%s: entry \"%s\": cannot write", en->what,
+                                en->raw);
+                break;
+            }
+            p += w;
+            off += w;
+            left -= (size_t)w;
+        }
+        if (rc < 0)
+            break;
+        if (off > end)
+            end = off;
+    }
+    if (rc == 0 && ftruncate(fd, size) < 0)
+        rc = xo_err_sys(err, "%s: entry \"%s\": cannot set size", en->what,
+                        en->raw);
+    if (rc == 0)
+        rc = unpack_meta_fd(c, en, fd, false, err);
+    close(fd);
+    return rc;
+}
+
+int unpack_record_dir_time(struct unpack_ctx *c, const struct entry *en,
+                           xo_err *err)
+{
+    if (c->n_dirs == c->cap_dirs) {
+        size_t ncap = c->cap_dirs ? c->cap_dirs * 2 : 256;
+        struct dir_time *nd = realloc(c->dirs, ncap * sizeof(*nd));
+        if (!nd)
+            return xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
+        c->dirs = nd;
+        c->cap_dirs = ncap;
+    }
+    struct dir_time *d = &c->dirs[c->n_dirs];
+    d->path = strdup(en->path);
+    if (!d->path)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
+    entry_times(en->ae, d->ts);
+    c->n_dirs++;
+    return 0;
+}
+
+int unpack_make_dir(struct unpack_ctx *c, const struct entry *en, int pfd,
+                    const char *base, xo_err *err)
+{
+    if (mkdirat(pfd, base, 0700) < 0 && errno != EEXIST)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot create directory",
+                          en->what, en->raw);
+    int fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot open directory",
+                          en->what, en->raw);
+    int rc = unpack_meta_fd(c, en, fd, true, err);
+    close(fd);
+    if (rc == 0)
+        rc = unpack_record_dir_time(c, en, err);
+    return rc;
+}
+
+int unpack_make_hardlink(struct unpack_ctx *c, const struct entry *en, int pfd,
+                         const char *base, xo_err *err)
+{
+    const char *raw = archive_entry_hardlink(en->ae);
+    char target[LAYERPATH_MAX_LEN + 1];
+    if (layerpath_normalize(target, raw, err) < 0)
+        return xo_err_wrap(err, "%s: hardlink \"%s\" target", en->what,
+                           en->raw);
+    if (!*target)
+        return xo_err_set(err, EPERM,
+                          "%s: hardlink \"%s\" to the rootfs "
+                          "itself",
+                          en->what, en->raw);
+    /* The target's parents resolve in the rootfs; its last component is
+     * linked itself, never followed (a hardlink to a symlink links the
+     * symlink, as tar does). */
+    const char *tparent, *tbase;
+    layerpath_split(target, &tparent, &tbase);
+    int tfd = fsat_dir_in_root(c->rootfd, tparent, false);
+    if (tfd < 0)
+        return xo_err_sys(err, "%s: hardlink \"%s\": target \"%s\"", en->what,
+                          en->raw, raw);
+    struct stat st;
+    int rc = 0;
+    if (fstatat(tfd, tbase, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        rc = xo_err_sys(err, "%s: hardlink \"%s\": target \"%s\"", en->what,
+                        en->raw, raw);
+    else if (S_ISDIR(st.st_mode))
+        rc = xo_err_set(err, EPERM,
+                        "%s: hardlink \"%s\": target \"%s\" is "
+                        "a directory",
+                        en->what, en->raw, raw);
+    else if (linkat(tfd, tbase, pfd, base, 0) < 0)
+        rc = xo_err_sys(err, "%s: hardlink \"%s\" to \"%s\"", en->what, en->raw,
+                        raw);
+    close(tfd);
+    return rc;
+}
+
+int unpack_make_node(struct unpack_ctx *c, const struct entry *en, int pfd,
+                     const char *base, mode_t type, xo_err *err)
+{
+    if (type != AE_IFIFO && !c->o.allow_devices)
+        return xo_err_set(err, EPERM,
+                          "%s: entry \"%s\": device node "
+                          "refused (allow it with --allow-devices)",
+                          en->what, en->raw);
+    if (type != AE_IFIFO && !c->as_root)
+        return xo_err_set(err, EPERM,
+                          "%s: entry \"%s\": creating a device "
+                          "node needs root",
+                          en->what, en->raw);
+    dev_t dev = type == AE_IFIFO ? 0 : archive_entry_rdev(en->ae);
+    if (mknodat(pfd, base, type | 0600, dev) < 0)
+        return xo_err_sys(err, "%s: entry \"%s\": cannot create node", en->what,
+                          en->raw);
+    return meta_at(c, en, pfd, base, false, err);
+}
+
+int unpack_make_symlink(struct unpack_ctx *c, const struct entry *en, int pfd,
+                        const char *base, xo_err *err)
+{
+    const char *target = archive_entry_symlink(en->ae);
+    if (!target || !*target || strlen(target) > LAYERPATH_MAX_LEN)
+        return xo_err_set(err, EINVAL,
+                          "%s: symlink \"%s\": empty or "
+                          "oversized target",
+                          en->what, en->raw);
+    /* The target is stored as given: nothing here ever follows it. */
+    if (symlinkat(target, pfd, base) < 0)
+        return xo_err_sys(err, "%s: symlink \"%s\"", en->what, en->raw);
+    return meta_at(c, en, pfd, base, true, err);
+}
