@@ -213,6 +213,18 @@ static int writer_open_partial(struct blob_writer *w, xo_err *err)
     return 1;
 }
 
+int64_t blobstore_partial_size(const struct blob_store *bs,
+                               const struct digest *d)
+{
+    char name[DIGEST_HEX_LEN + 16];
+    snprintf(name, sizeof(name), "%s.partial", digest_hex(d));
+    char *path = path_join(bs->tmpdir, name);
+    struct stat st;
+    int64_t n = path && stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+    free(path);
+    return n;
+}
+
 static int writer_open_private(struct blob_writer *w, xo_err *err)
 {
     char name[DIGEST_HEX_LEN + 16];

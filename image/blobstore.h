@@ -96,6 +96,14 @@ int blob_writer_commit(struct blob_writer *w, xo_err *err);
  */
 void blob_writer_abort(struct blob_writer *w, bool keep_partial);
 
+/*
+ * Bytes a download of `d` holds so far in its resumable partial file
+ * (<hex>.partial), 0 when there is none: for progress displays, which
+ * read it while another thread writes.
+ */
+int64_t blobstore_partial_size(const struct blob_store *bs,
+                               const struct digest *d);
+
 /* Streams all of `fd` into the store as `expected` (size as above). */
 int blobstore_import_fd(const struct blob_store *bs, int fd,
                         const struct digest *expected, int64_t size,

@@ -39,6 +39,20 @@
 #define IMAGE_VOLUME_GROUP "group"
 #define IMAGE_POLICY_FILE "policy.json"
 
+/* One layer's download, as image_pull_opts.bytes reports it. */
+struct image_pull_blob {
+    struct digest digest;
+    int64_t size; /* bytes the manifest declares */
+    int64_t done; /* bytes stored so far (size once stored) */
+};
+
+struct image_pull_bytes {
+    size_t n; /* layers, in manifest order */
+    const struct image_pull_blob *blobs;
+    int64_t size, done; /* over all layers */
+    bool final;         /* the last report: every layer is stored */
+};
+
 struct image_pull_opts {
     /* registry transport */
     bool plain_http;       /* http:// instead of https:// */
@@ -58,6 +72,9 @@ struct image_pull_opts {
     /* warnings worth a line even when quiet (device nodes skipped in the
      * image's /dev), NULL for none; both get progress_arg */
     void (*warn)(void *arg, const char *line);
+    /* byte counts per layer and overall while layers download, about five
+     * times a second from one thread, NULL for none; gets progress_arg */
+    void (*bytes)(void *arg, const struct image_pull_bytes *b);
     void *progress_arg;
 };
 

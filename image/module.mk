@@ -18,8 +18,8 @@ LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c
 UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
-LIB_SRCS += image/lock.c image/pull.c image/registry.c image/http.c \
-	image/auth.c
+LIB_SRCS += image/lock.c image/pull.c image/pull_meter.c image/registry.c \
+	image/http.c image/auth.c
 LIB_SRCS += image/admin.c image/signature.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "image/pull_meter.h"
 #include "image.h"
 #include "json.h"
 #include "lock.h"
@@ -212,7 +213,12 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
     image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
                    "image %s: %zu layers", p->manifest_digest.str,
                    p->manifest.n_layers);
-    return fetch_layers(src, bs, &p->manifest, err);
+    struct pull_meter pm;
+    pull_meter_start(&pm, bs, &p->manifest, o ? o->bytes : NULL,
+                     o ? o->progress_arg : NULL);
+    int rc = fetch_layers(src, bs, &p->manifest, err);
+    pull_meter_stop(&pm, rc == 0);
+    return rc;
 }
 
 /* The key --verify-key names, else the one the policy asks for. */

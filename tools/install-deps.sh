@@ -19,7 +19,9 @@ packages=(
     device-tree-compiler
     # runtime spec check, images and root volumes
     runc erofs-utils e2fsprogs util-linux cpio xz-utils zstd
-    docker-registry skopeo umoci apache2-utils openssl curl
+    docker-registry skopeo umoci apache2-utils openssl curl jq
+    # the real images (tools/realimages/)
+    mmdebstrap libcap2-bin attr
     # the QEMU lab
     qemu-system-x86 busybox-static bash iproute2 kmod file time
 )

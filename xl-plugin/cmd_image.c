@@ -13,6 +13,7 @@
  *    "Remove root volumes and blobs no image or domain uses", "", NULL}
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,15 +25,29 @@
 #include "image/image.h"
 #include "xl_oci.h"
 
+/* Most layer lines the byte display shows at once. */
+#define BYTES_MAX_LINES 12
+
 struct progress {
     bool tty;
-    bool shown; /* a TTY line is on screen */
+    bool shown;           /* a TTY status line is on screen */
+    size_t block;         /* lines of the byte display on screen */
+    bool downloading;     /* the byte display is live */
+    pthread_mutex_t lock; /* layers report from several threads */
 };
 
-/* On a TTY one status line rewritten in place; otherwise one line each. */
+static void human_size(char *buf, size_t len, int64_t size);
+
+/* On a TTY one status line rewritten in place; otherwise one line each.
+ * While the byte display is live it says more than these lines. */
 static void show_progress(void *arg, const char *line)
 {
     struct progress *p = arg;
+    pthread_mutex_lock(&p->lock);
+    if (p->downloading) {
+        pthread_mutex_unlock(&p->lock);
+        return;
+    }
     if (p->tty) {
         fprintf(stderr, "\r\033[K%.*s", 120, line);
         p->shown = true;
@@ -40,17 +55,66 @@ static void show_progress(void *arg, const char *line)
         fprintf(stderr, "%s\n", line);
     }
     fflush(stderr);
+    pthread_mutex_unlock(&p->lock);
+}
+
+static void bytes_line(const char *what, int64_t done, int64_t size)
+{
+    char d[32], s[32];
+    human_size(d, sizeof(d), done);
+    human_size(s, sizeof(s), size);
+    fprintf(stderr, "\r\033[K%-32s %10s / %-10s %3d%%\n", what,
+            done >= size ? "done" : d, s,
+            size > 0 ? (int)(done * 100 / size) : 100);
+}
+
+/* The byte display (TTY only): a line per layer still downloading (all of
+ * them when they fit) and a total, redrawn in place; the last one stays. */
+static void show_bytes(void *arg, const struct image_pull_bytes *b)
+{
+    struct progress *p = arg;
+    pthread_mutex_lock(&p->lock);
+    if (p->shown)
+        fputs("\r\033[K", stderr);
+    p->shown = false;
+    if (p->block)
+        fprintf(stderr, "\033[%zuA\r\033[J", p->block);
+    size_t lines = 0, hidden = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct image_pull_blob *x = &b->blobs[i];
+        bool fits = b->n <= BYTES_MAX_LINES;
+        if (!fits && (x->done >= x->size || lines >= BYTES_MAX_LINES - 1)) {
+            hidden++;
+            continue;
+        }
+        char what[96];
+        snprintf(what, sizeof(what), "layer %zu/%zu sha256:%.12s", i + 1, b->n,
+                 digest_hex(&x->digest));
+        bytes_line(what, x->done, x->size);
+        lines++;
+    }
+    if (hidden) {
+        fprintf(stderr, "\r\033[K%zu more layers\n", hidden);
+        lines++;
+    }
+    bytes_line("total", b->done, b->size);
+    fflush(stderr);
+    p->block = b->final ? 0 : lines + 1;
+    p->downloading = !b->final;
+    pthread_mutex_unlock(&p->lock);
 }
 
 /* Warnings are printed even with -q, after any progress line. */
 static void show_warning(void *arg, const char *line)
 {
     struct progress *p = arg;
+    pthread_mutex_lock(&p->lock);
     if (p->shown)
         fprintf(stderr, "\r\033[K");
     p->shown = false;
     fprintf(stderr, "xl-oci pull: warning: %s\n", line);
     fflush(stderr);
+    pthread_mutex_unlock(&p->lock);
 }
 
 static void end_progress(struct progress *p)
@@ -70,7 +134,8 @@ int main_pull(int argc, char **argv)
         {"allow-devices", 0, NULL, 'D'}, {NULL, 0, NULL, 0},
     };
     struct image_pull_opts o = {0};
-    struct progress pr = {.tty = isatty(STDERR_FILENO) == 1};
+    struct progress pr = {.tty = isatty(STDERR_FILENO) == 1,
+                          .lock = PTHREAD_MUTEX_INITIALIZER};
     bool quiet = false;
     int opt;
     while ((opt = xo_getopt(argc, argv, "q", longopts, "pull", 1)) != -1) {
@@ -112,6 +177,9 @@ int main_pull(int argc, char **argv)
     o.progress_arg = &pr;
     if (!quiet)
         o.progress = show_progress;
+    /* Byte counts only where they can be redrawn (skopeo does the same). */
+    if (!quiet && pr.tty)
+        o.bytes = show_bytes;
     xo_err err = XO_ERR_INIT;
     struct image_info info;
     int rc = image_pull(xo_state_root(), argv[optind], &o, &info, &err);

@@ -200,6 +200,23 @@ else
     notok "kinds config: create -N"
 fi
 
+# --- pull progress ---------------------------------------------------------
+# Byte counts per layer and in total on a terminal (script(1) gives the
+# pull one), none in a pipe, nothing at all with -q.
+if command -v script >/dev/null; then
+    script -qec "'$XO' --root '$W/rootp1' pull --plain-http docker://$HP/web:1" "$W/tty.log" >/dev/null 2>&1
+    check "pull progress on a terminal: bytes per layer and in total" \
+        sh -c "grep -aq 'layer 1/3 sha256:[0-9a-f]\{12\} .* / ' '$W/tty.log' && grep -aq 'total  *done / .* 100%' '$W/tty.log'"
+    script -qec "'$XO' --root '$W/rootp2' pull -q --plain-http docker://$HP/web:1" "$W/ttyq.log" >/dev/null 2>&1
+    check "pull -q on a terminal: only the digest" \
+        sh -c "! grep -aq 'total\|fetching\|unpacking' '$W/ttyq.log' && grep -aq '^sha256:[0-9a-f]\{64\}' '$W/ttyq.log'"
+else
+    skip "pull progress on a terminal" "no script(1)"
+fi
+"$XO" --root "$W/rootp3" pull --plain-http "docker://$HP/web:1" > "$W/pipe.log" 2>&1
+check "pull progress in a pipe: event lines, no byte counts" \
+    sh -c "grep -q '^unpacking layer 1/3' '$W/pipe.log' && ! grep -q 'total' '$W/pipe.log'"
+
 # --- reproducible root volumes ---------------------------------------------
 if [ -f "$W/web.vol" ]; then
     v=$(cat "$W/web.vol")
