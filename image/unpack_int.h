@@ -34,7 +34,6 @@ struct unpack_ctx {
     int64_t newest;        /* latest entry mtime seen, seconds */
     struct strset skipped; /* paths of device nodes skipped in /dev */
     struct strset made;    /* what the current layer made (whiteout.h) */
-    int64_t newest;        /* latest entry mtime seen, seconds */
     struct dir_time *dirs;
     size_t n_dirs, cap_dirs;
 };
