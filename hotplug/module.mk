@@ -23,15 +23,15 @@ install-hotplug: $(B)/hotplug/vif-xl-oci
 
 INSTALL_HOOKS += install-hotplug
 
-# The systemd unit that runs `xl-oci network up` at boot.
+# The systemd unit that runs `xl-oci network up` at boot, filled in at
+# install time so it names the bindir of that install (prefix=... given to
+# `make install` only, as the lab does).
 systemdunitdir ?= $(libdir)/systemd/system
-$(B)/xl-oci-network.service: tools/systemd/xl-oci-network.service.in
-	@mkdir -p $(@D)
-	sed 's|@bindir@|$(bindir)|g' $< >$@
-BIN_TARGETS += $(B)/xl-oci-network.service
 
 .PHONY: install-network-unit
-install-network-unit: $(B)/xl-oci-network.service
+install-network-unit:
 	install -d $(DESTDIR)$(systemdunitdir)
-	install -m 0644 $< $(DESTDIR)$(systemdunitdir)/xl-oci-network.service
+	sed 's|@bindir@|$(bindir)|g' tools/systemd/xl-oci-network.service.in \
+		>$(DESTDIR)$(systemdunitdir)/xl-oci-network.service
+	chmod 0644 $(DESTDIR)$(systemdunitdir)/xl-oci-network.service
 INSTALL_HOOKS += install-network-unit

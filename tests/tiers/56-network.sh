@@ -29,7 +29,7 @@ HOTPLUG=$top/build/hotplug/vif-xl-oci
 T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
 chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
 export XL_OCI_ROOT=$T/root
-guest_pid= xs_pid=
+guest_pid= xs_pid= out_pid= iso_pid=
 cleanup() {
     # Whatever a failed check left: dnsmasq processes outlive the namespace.
     for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
@@ -37,6 +37,8 @@ cleanup() {
     done
     [ -n "$guest_pid" ] && kill "$guest_pid" 2>/dev/null
     [ -n "$xs_pid" ] && kill "$xs_pid" 2>/dev/null
+    [ -n "$out_pid" ] && kill "$out_pid" 2>/dev/null
+    [ -n "$iso_pid" ] && kill "$iso_pid" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -292,7 +294,43 @@ check "the guest reaches the outside through NAT" bash -c \
     'nsenter -t '"$guest_pid"' -n "$0" fetch 192.0.2.2 7000 | grep -q xl-oci-probe' "$PROBE"
 wait $! 2>/dev/null
 check "the outside saw dom0's uplink address (masquerade)" grep -q "peer 192.0.2.1" "$T/serve3"
-kill "$out_pid" 2>/dev/null
+# An isolated network: its guest reaches its bridge, not the outside and
+# not the other network; the other network's guest does not reach it.
+"$X" network create t5 --subnet 10.55.0.0/24 --mode isolated >/dev/null
+iso_mac=$("$NT" attach t5 iso | sed 's/.* mac=\([^ ]*\) .*/\1/')
+unshare -n sleep 600 &
+iso_pid=$!
+sleep 0.2
+i() { nsenter -t "$iso_pid" -n "$@"; }
+ip link add vif6.0 type veth peer name eth0
+ip link set eth0 netns "$iso_pid"
+i ip link set eth0 address "$iso_mac"
+i ip addr add 10.55.0.2/24 dev eth0
+i ip link set eth0 up
+i ip route add default via 10.55.0.1
+be6=backend/vif/6/0
+printf '%s' "$iso_mac" >"$T/xs/$(echo "/local/domain/0/$be6/mac" | tr / _)"
+printf xloci-t5 >"$T/xs/$(echo "/local/domain/0/$be6/bridge" | tr / _)"
+check "isolated: hotplug online" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be6 vif=vif6.0 "$HOTPLUG" online
+check "isolated: the guest reaches its bridge" i ping -c1 -W2 10.55.0.1
+o "$PROBE" serve 192.0.2.2 7001 >/dev/null &
+sleep 0.3
+if ! i "$PROBE" fetch 192.0.2.2 7001 >/dev/null 2>&1; then
+    ok "isolated: the guest does not reach the outside"
+else
+    nok "isolated: the guest reached the outside"
+fi
+kill $! 2>/dev/null
+if ! i ping -c1 -W1 10.50.0.2 >/dev/null 2>&1 && ! g ping -c1 -W1 10.55.0.2 >/dev/null 2>&1; then
+    ok "no traffic between two networks"
+else
+    nok "traffic passed between t1 and t5"
+fi
+check "isolated: hotplug offline, release, rm" bash -c \
+    'env XENSTORED_PATH="$1/xs.sock" XENBUS_PATH=$2 vif=vif6.0 "$0" offline &&
+     "$3" release iso && "$4" network rm t5' "$HOTPLUG" "$T" "$be6" "$NT" "$X"
+kill "$iso_pid" 2>/dev/null
+iso_pid=
 
 # --- DNS ---------------------------------------------------------------------
 check "dnsmasq answers web.t1" bash -c \
