@@ -214,14 +214,28 @@ defaults; VERSION=1; PRIV=''; ARGS='"probe", "caps", "exit", "0"'
 spec capsv1 && run capsv1
 check "a version 1 spec (no capabilities) keeps the old behaviour" \
     has capsv1 "probe: CapBnd:	$hostbnd"
-# fds 0-2 belong to the container's user: it can reopen its stdout.
-defaults; ARGS='"probe", "open", "/proc/self/fd/1", "exit", "0"'; USERSPEC=app
+# fds 0-2 belong to the container's user: it can reopen its stdout, as
+# nginx running as www-data opens /dev/stdout.
+defaults; ARGS='"probe", "open", "/proc/self/fd/1", "open", "/dev/stdout", "exit", "0"'; USERSPEC=app
 spec stdio
 mkdir -p "$T/stdio.rep"
 timeout 60 "$init" --host-test --spec "$T/stdio.dtb" --report "$T/stdio.rep" \
     --dev /dev/xvda="$loop_root" 2>&1 | cat >"$T/stdio.out"
 check "a non-root entrypoint reopens its stdout (a pipe here)" \
-    has stdio "probe: open /proc/self/fd/1: ok"
+    eval 'has stdio "probe: open /proc/self/fd/1: ok" && has stdio "probe: open /dev/stdout: ok"'
+
+# --- /dev as runc builds it, and the other mounts of runc's spec -----------
+defaults; ARGS='"probe", "ls", "/dev", "stat", "/dev/null", "stat", "/dev/fd", "stat", "/dev/stdout", "stat", "/dev/ptmx", "mounts", "exit", "0"'
+spec devfs && run devfs
+check "/dev holds runc's devices and links, not the host's devtmpfs" \
+    has devfs "probe: ls /dev: core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero"
+check "/dev/null is a 0666 char device" has devfs "probe: stat /dev/null: 0:0 666 char"
+check "/dev/fd and /dev/stdout link into /proc/self/fd" \
+    eval 'has devfs "probe: stat /dev/fd: 0:0 777 link" && has devfs "probe: stat /dev/stdout: 0:0 777 link"'
+check "/dev is a tmpfs (mode 755)" grep -q "probe: mount tmpfs /dev tmpfs rw,nosuid,.*mode=755" "$T/devfs.out"
+check "/dev/mqueue, /dev/shm, /dev/pts mounted" \
+    eval 'grep -q " /dev/mqueue mqueue " "$T/devfs.out" && grep -q " /dev/shm tmpfs " "$T/devfs.out" && grep -q " /dev/pts devpts " "$T/devfs.out"'
+check "cgroup2 read-only at /sys/fs/cgroup" grep -q "probe: mount cgroup /sys/fs/cgroup cgroup2 ro," "$T/devfs.out"
 
 # --- exit codes -----------------------------------------------------------
 for c in 1 42; do
