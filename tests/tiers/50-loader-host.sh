@@ -40,6 +40,8 @@ mkimage() {
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
     printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
     echo "from-image" >"$r/etc/marker"
+    # What an image's build host leaves behind; the runtime replaces it.
+    echo "nameserver 192.0.2.99" >"$r/etc/resolv.conf"
     mkfs.erofs --quiet "$T/root.erofs" "$r" >/dev/null || return 1
     truncate -s 16M "$T/vol-rw.ext4" "$T/vol-ro.ext4"
     mkfs.ext4 -q -F "$T/vol-rw.ext4" && mkfs.ext4 -q -F "$T/vol-ro.ext4" || return 1
@@ -357,6 +359,16 @@ umount -q "$T/check"
 defaults; ARGS='"probe", "read", "/etc/marker", "exit", "0"'
 spec dirroot && run dirroot --dev /dev/xvda="$T/root"
 check "directory root (host mode) works" has dirroot "probe: read /etc/marker: from-image"
+
+# --- /etc files the runtime owns, with no network at all --------------------
+defaults
+ARGS='"probe", "cat", "/etc/hosts", "cat", "/etc/hostname", "cat", "/etc/resolv.conf", "exit", "0"'
+spec etcnonet && run etcnonet
+check "no network: /etc/hosts names localhost and the host" \
+    eval 'has etcnonet "probe: cat /etc/hosts: 127.0.0.1	localhost" && has etcnonet "probe: cat /etc/hosts: 127.0.1.1	app1"'
+check "no network: /etc/hostname written" has etcnonet "probe: cat /etc/hostname: app1"
+check "no network: the image's /etc/resolv.conf is replaced" \
+    eval 'hasnt etcnonet "192.0.2.99" && has etcnonet "probe: cat /etc/resolv.conf: # no name servers configured"'
 
 # --- network files --------------------------------------------------------
 defaults
