@@ -12,6 +12,7 @@
 #include <libxl.h>
 
 #include "common/error.h"
+#include "common/etc_files.h"
 #include "domain_config.h"
 #include "domcfg/net_request.h"
 
@@ -56,6 +57,21 @@ int domcfg_parse_action(const char *s, libxl_action_on_shutdown *a_r);
 /* OCI runtime-spec 1.0 config.json for the same container. */
 int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
                            xo_err *err);
+
+/*
+ * The runtime's /etc files (hostname, hosts, resolv.conf) as the loader
+ * writes them in a domain.  The runtime spec bind-mounts files of these
+ * names from the bundle directory, beside config.json, as Docker
+ * bind-mounts its own copies; whoever writes the spec writes them there.
+ */
+#define DOMCFG_ETC_FILES 3
+struct domcfg_etc_file {
+    const char *name; /* XO_ETC_HOSTNAME, ... */
+    char text[XO_ETC_MAX];
+    size_t len;
+};
+int domcfg_etc_files(struct domcfg_etc_file out[DOMCFG_ETC_FILES],
+                     const struct domain_config *dc, xo_err *err);
 
 /* The boot spec FDT blob (docs/boot-spec.md); *blob_r is malloc'd. */
 int domcfg_to_boot_spec(void **blob_r, size_t *len_r,

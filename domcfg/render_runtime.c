@@ -126,6 +126,14 @@ static json_object *mounts_json(const struct domain_config *dc)
     add_mount(m, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
     add_mount(m, "/sys/fs/cgroup", "cgroup", "cgroup",
               "nosuid,noexec,nodev,relatime,ro");
+    /* The runtime's /etc files, from the bundle directory (domcfg.h). */
+    static const char *const etc[] = {XO_ETC_HOSTNAME, XO_ETC_HOSTS,
+                                      XO_ETC_RESOLV_CONF};
+    for (size_t i = 0; i < N(etc); i++) {
+        char dst[64];
+        snprintf(dst, sizeof(dst), "/etc/%s", etc[i]);
+        add_mount(m, dst, "bind", etc[i], "rbind,rprivate");
+    }
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
         add_mount(m, v->target, fstype_detect(v->source), v->source,

@@ -49,6 +49,7 @@ struct rendered {
     char *libxl_json, *spec_text;
     void *blob;
     size_t blob_len;
+    struct domcfg_etc_file etc[DOMCFG_ETC_FILES]; /* beside the runtime spec */
 };
 
 static void rendered_init(struct rendered *r)
@@ -98,7 +99,8 @@ static int render_all(struct rendered *r, xo_err *err)
     if (domcfg_to_libxl(&r->d, &r->dc, r->ac, err) < 0 ||
         domcfg_libxl_json(&r->libxl_json, &r->d, err) < 0 ||
         domcfg_to_runtime_spec(&spec, &r->dc, err) < 0 ||
-        domcfg_to_boot_spec(&r->blob, &r->blob_len, &r->dc, err) < 0)
+        domcfg_to_boot_spec(&r->blob, &r->blob_len, &r->dc, err) < 0 ||
+        domcfg_etc_files(r->etc, &r->dc, err) < 0)
         return -1;
     r->spec_text = xo_json_to_string(spec);
     json_object_put(spec);
@@ -115,11 +117,34 @@ static int write_out(const char *path, const void *data, size_t len,
     return xo_write_file_atomic(path, data, len, 0644, err);
 }
 
+/* The runtime spec bind-mounts /etc files from its own directory. */
+static int write_etc_beside(const struct rendered *r, const char *spec_path,
+                            xo_err *err)
+{
+    char *copy = strdup(spec_path);
+    if (!copy)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    const char *dir = dirname(copy);
+    int rc = 0;
+    for (int i = 0; i < DOMCFG_ETC_FILES && rc == 0; i++) {
+        char *p = xo_path_join(dir, r->etc[i].name);
+        rc = p ? xo_write_file_atomic(p, r->etc[i].text, r->etc[i].len, 0644,
+                                      err)
+               : xo_err_set(err, ENOMEM, "out of memory");
+        free(p);
+    }
+    free(copy);
+    return rc;
+}
+
 static int write_requested(const struct rendered *r,
                            const struct create_opts *o, xo_err *err)
 {
     if (o->runtime_spec &&
         write_out(o->runtime_spec, r->spec_text, strlen(r->spec_text), err) < 0)
+        return -1;
+    if (o->runtime_spec && strcmp(o->runtime_spec, "-") != 0 &&
+        write_etc_beside(r, o->runtime_spec, err) < 0)
         return -1;
     if (o->boot_spec && write_out(o->boot_spec, r->blob, r->blob_len, err) < 0)
         return -1;
@@ -237,6 +262,10 @@ static int write_state_dir(const struct rendered *r, const char *cfg_path,
         {"domain-config.json", r->libxl_json, strlen(r->libxl_json)},
         {"runtime-spec.json", r->spec_text, strlen(r->spec_text)},
         {"boot-spec.dtb", r->blob, r->blob_len},
+        /* What runtime-spec.json bind-mounts on /etc. */
+        {r->etc[0].name, r->etc[0].text, r->etc[0].len},
+        {r->etc[1].name, r->etc[1].text, r->etc[1].len},
+        {r->etc[2].name, r->etc[2].text, r->etc[2].len},
         /* What `xl-oci prune` must keep while this domain exists. */
         {"root-volume", r->dc.root_volume, strlen(r->dc.root_volume)},
     };

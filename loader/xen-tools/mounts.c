@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "devfs.h"
 #include "safepath.h"
 
 static int mkdir_one(const char *path, xo_err *err)
@@ -227,6 +228,7 @@ static int mount_volume(const struct loader_env *env, int rootfd,
 static int mount_pseudo(const struct loader_env *env, int rootfd,
                         const char *root, xo_err *err)
 {
+    /* runc's mounts (its default spec), /dev built by devfs.c. */
     static const struct {
         const char *path, *src, *fstype;
         unsigned long flags;
@@ -234,11 +236,15 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
     } fs[] = {
         {"/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
         {"/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
-        {"/dev", "devtmpfs", "devtmpfs", MS_NOSUID, "mode=0755"},
+        {"/dev", NULL, NULL, 0, NULL},
         {"/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
          "newinstance,ptmxmode=0666,mode=0620,gid=5"},
-        {"/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV,
-         "mode=1777,size=50%"},
+        {"/dev/shm", "shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+         "mode=1777,size=65536k"},
+        {"/dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+         NULL},
+        {"/sys/fs/cgroup", "cgroup", "cgroup2",
+         MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY, NULL},
     };
     char target[PATH_MAX];
     for (size_t i = 0; i < sizeof(fs) / sizeof(fs[0]); i++) {
@@ -248,31 +254,9 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
         close(fd);
         if (join(target, sizeof(target), root, fs[i].path, err) < 0)
             return -1;
-        /*
-         * The host's devtmpfs holds the host's disks: the test mode gives
-         * the container a tmpfs /dev with only the harmless nodes.
-         */
-        if (env->host && !strcmp(fs[i].path, "/dev")) {
-            if (do_mount("tmpfs", target, "tmpfs", MS_NOSUID, "mode=0755",
-                         err) < 0)
+        if (!fs[i].src) {
+            if (devfs_build(env, target, err) < 0)
                 return -1;
-            static const char *const nodes[] = {
-                "null", "zero", "full", "random", "urandom", "tty", NULL};
-            for (size_t n = 0; nodes[n]; n++) {
-                char src[64], dst[PATH_MAX];
-                snprintf(src, sizeof(src), "/dev/%s", nodes[n]);
-                if (join(dst, sizeof(dst), target, src + 4, err) < 0)
-                    return -1;
-                int nf = open(dst, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
-                if (nf >= 0)
-                    close(nf);
-                if (do_mount(src, dst, NULL, MS_BIND, NULL, err) < 0)
-                    return -1;
-            }
-            if (join(target, sizeof(target), root, "/dev/ptmx", err) < 0)
-                return -1;
-            if (symlink("pts/ptmx", target) < 0)
-                return xo_err_sys(err, "symlink %s", target);
             continue;
         }
         if (do_mount(fs[i].src, target, fs[i].fstype, fs[i].flags, fs[i].data,

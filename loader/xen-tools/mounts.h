@@ -3,8 +3,10 @@
  *
  *   STAGING/lower   the read-only rootfs (xvda)
  *   STAGING/rw      the writable layer (tmpfs or a disk): upper/ and work/
- *   STAGING/root    overlayfs of the two, then volumes, /proc, /sys, /dev,
- *                   /dev/pts, /dev/shm; it becomes "/" by switch root
+ *   STAGING/root    overlayfs of the two, then volumes, /proc, /sys, /dev
+ *                   (devfs.c), /dev/pts, /dev/shm, /dev/mqueue and a
+ *                   read-only cgroup2 on /sys/fs/cgroup, as runc mounts
+ *                   them; it becomes "/" by switch root
  *
  * STAGING is /xl-oci in the initramfs, or a private tmpfs in the host test
  * mode, where boot spec devices may also be mapped to loop devices or

@@ -19,6 +19,7 @@
 /* After netinet/in.h, which it defers to for the common definitions. */
 #include <linux/ipv6.h>
 
+#include "common/etc_files.h"
 #include "common/fileio.h"
 #include "loader/xen-tools/report.h"
 #include "loader/xen-tools/safepath.h"
@@ -321,47 +322,34 @@ int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
 
 int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
 {
-    if (!spec->has_network)
-        return 0;
-    char buf[BS_MAX_STR * 2];
-    int n = snprintf(buf, sizeof(buf), "%s\n", spec->hostname);
-    if (safepath_write(rootfd, "/etc/hostname", buf, (size_t)n, 0644, err) < 0)
-        return -1;
+    /* Written with or without a network, so that the runtime, not the
+     * image's build host, owns them (common/etc_files.h). */
+    char buf[XO_ETC_MAX];
+    int n = xo_etc_hostname(buf, sizeof(buf), spec->hostname);
+    if (n < 0 || safepath_write(rootfd, "/etc/" XO_ETC_HOSTNAME, buf, (size_t)n,
+                                0644, err) < 0)
+        return n < 0 ? xo_err_set(err, E2BIG, "/etc/hostname: too long") : -1;
 
     /* The first interface with an address names this host in /etc/hosts. */
-    const char *self = "127.0.1.1";
-    char addr[32];
-    for (size_t i = 0; i < spec->nifaces; i++)
-        if (spec->ifaces[i].address) {
-            snprintf(addr, sizeof(addr), "%.*s",
-                     (int)strcspn(spec->ifaces[i].address, "/"),
-                     spec->ifaces[i].address);
-            self = addr;
-            break;
-        }
-    n = snprintf(buf, sizeof(buf),
-                 "127.0.0.1\tlocalhost\n"
-                 "::1\tlocalhost ip6-localhost ip6-loopback\n"
-                 "%s\t%s\n",
-                 self, spec->hostname);
-    if (safepath_write(rootfd, "/etc/hosts", buf, (size_t)n, 0644, err) < 0)
-        return -1;
+    const char *self = NULL;
+    for (size_t i = 0; i < spec->nifaces && !self; i++)
+        self = spec->ifaces[i].address;
+    n = xo_etc_hosts(buf, sizeof(buf), spec->hostname, self);
+    if (n < 0 || safepath_write(rootfd, "/etc/" XO_ETC_HOSTS, buf, (size_t)n,
+                                0644, err) < 0)
+        return n < 0 ? xo_err_set(err, E2BIG, "/etc/hosts: too long") : -1;
 
-    if (spec->ndns == 0 && spec->nsearch == 0)
-        return 0;
-    size_t len = 0;
     for (size_t i = 0; i < spec->ndns; i++) {
         struct in6_addr tmp;
         if (inet_pton(AF_INET, spec->dns[i], &tmp) != 1 &&
             inet_pton(AF_INET6, spec->dns[i], &tmp) != 1)
             return xo_err_set(err, EINVAL, "dns %s: not an IP address",
                               spec->dns[i]);
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "nameserver %s\n",
-                                spec->dns[i]);
     }
-    for (size_t i = 0; i < spec->nsearch; i++)
-        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s%s",
-                                i ? " " : "search ", spec->search[i],
-                                i + 1 == spec->nsearch ? "\n" : "");
-    return safepath_write(rootfd, "/etc/resolv.conf", buf, len, 0644, err);
+    n = xo_etc_resolv_conf(buf, sizeof(buf), spec->dns, spec->ndns,
+                           spec->search, spec->nsearch);
+    if (n < 0)
+        return xo_err_set(err, E2BIG, "/etc/resolv.conf: too long");
+    return safepath_write(rootfd, "/etc/" XO_ETC_RESOLV_CONF, buf, (size_t)n,
+                          0644, err);
 }

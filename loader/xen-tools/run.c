@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +101,18 @@ static _Noreturn void child(const struct boot_spec *spec,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
+    /*
+     * PID 1 of its own PID namespace (run_container made it) needs a /proc
+     * of that namespace, mounted in a mount namespace of its own: the
+     * loader keeps the domain's /proc, where the kernel's poweroff helper
+     * finds /proc/1/exe.
+     */
+    if (unshare(CLONE_NEWNS) < 0)
+        child_fail(errfd, errno, "unshare(CLONE_NEWNS)");
+    if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
+            0)
+        child_fail(errfd, errno, "mount /proc for the PID namespace");
     const char *what = "";
     if (priv_before_user(spec, ids, &what) < 0)
         child_fail(errfd, errno, what);
@@ -211,6 +225,14 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return xo_err_sys(err, "pipe");
+    /* The entrypoint is PID 1 of its own PID namespace, as under runc; the
+     * loader stays PID 1 of the domain, reaps and relays stop requests. */
+    if (unshare(CLONE_NEWPID) < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        *code_r = 127;
+        return xo_err_sys(err, "unshare(CLONE_NEWPID)");
+    }
     print_exec_marker(spec);
     report_phase(GUEST_PHASE_EXEC);
     pid_t pid = fork();

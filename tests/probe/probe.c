@@ -12,6 +12,7 @@
  *     trap SIG CODE    on signal SIG print "probe: caught SIG", exit CODE
  *     ignore SIG       ignore signal SIG (to test the grace period)
  *     raise SIG        send SIG to itself (default action)
+ *     crash            write through a null pointer (a forced SIGSEGV)
  *     write PATH TEXT  write TEXT to PATH ("probe: write PATH: ok|error")
  *     read PATH        print PATH's first line ("probe: read PATH: ...")
  *     cat PATH         print every line of PATH ("probe: cat PATH: ...")
@@ -41,6 +42,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -315,7 +317,11 @@ static int run(char **argv, int argc, int i)
     } else if (!strcmp(c, "raise")) {
         fflush(stdout);
         raise((int)num(a1, "signal"));
+        printf("probe: raise %s: still running\n", a1);
         return 2;
+    } else if (!strcmp(c, "crash")) {
+        fflush(stdout);
+        *(volatile int *)(uintptr_t)0 = 1;
     } else if (!strcmp(c, "write")) {
         FILE *f = a1 && a2 ? fopen(a1, "w") : NULL;
         int ok = f && fputs(a2, f) >= 0;

@@ -42,7 +42,7 @@ trap cleanup EXIT
 rootfs=$scratch/tree
 mkdir -p "$rootfs"/{bin,etc,srv,proc,sys,dev,tmp}
 cp /bin/busybox "$rootfs/bin/busybox"
-for a in sh echo id pwd hostname cat env ls stat; do
+for a in sh echo id pwd hostname cat env ls stat grep; do
     ln -s busybox "$rootfs/bin/$a"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' \
@@ -143,6 +143,15 @@ fi
 run "5000 env entries of 10 bytes" "5000 vvvv" 0 \
     "oci_env = [ $(python3 -c 'print(", ".join(["\"K%04d=vvvv\"" % i for i in range(5000)]))') ]" \
     'oci_cmd = [ "echo $(env | grep -c ^K) $K4999" ]'
+# What the entrypoint sees is what the loader gives it in a domain.
+run "/etc files owned by the runtime" "web-1 127.0.1.1 nameserver 10.9.8.7" 0 \
+    'oci_hostname = "web-1"' 'oci_dns = [ "10.9.8.7" ]' \
+    'oci_cmd = [ "echo $(cat /etc/hostname) $(while read a b; do [ \"$b\" = web-1 ] && echo $a; done </etc/hosts) $(cat /etc/resolv.conf)" ]'
+run "HOSTNAME in the env, Docker's 14 capabilities, nofile 1024" \
+    "web-1 CapBnd: 00000000a80425fb 1024" 0 'oci_hostname = "web-1"' \
+    'oci_cmd = [ "echo $HOSTNAME $(grep CapBnd /proc/self/status) $(ulimit -n)" ]'
+run "/dev as runc builds it" "/proc/self/fd/1" 0 \
+    'oci_cmd = [ "echo $(stat -c %N /dev/stdout | grep -o /proc/self/fd/1)" ]'
 run "host name" "web-1" 0 'oci_hostname = "web-1"' 'oci_cmd = [ "hostname" ]'
 run "exit status" "" 42 'oci_cmd = [ "exit 42" ]'
 run "writable root, as in a domain" "rw" 0 \

@@ -40,6 +40,8 @@ mkimage() {
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
     printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
     echo "from-image" >"$r/etc/marker"
+    # What an image's build host leaves behind; the runtime replaces it.
+    echo "nameserver 192.0.2.99" >"$r/etc/resolv.conf"
     mkfs.erofs --quiet "$T/root.erofs" "$r" >/dev/null || return 1
     truncate -s 16M "$T/vol-rw.ext4" "$T/vol-ro.ext4"
     mkfs.ext4 -q -F "$T/vol-rw.ext4" && mkfs.ext4 -q -F "$T/vol-ro.ext4" || return 1
@@ -214,14 +216,28 @@ defaults; VERSION=1; PRIV=''; ARGS='"probe", "caps", "exit", "0"'
 spec capsv1 && run capsv1
 check "a version 1 spec (no capabilities) keeps the old behaviour" \
     has capsv1 "probe: CapBnd:	$hostbnd"
-# fds 0-2 belong to the container's user: it can reopen its stdout.
-defaults; ARGS='"probe", "open", "/proc/self/fd/1", "exit", "0"'; USERSPEC=app
+# fds 0-2 belong to the container's user: it can reopen its stdout, as
+# nginx running as www-data opens /dev/stdout.
+defaults; ARGS='"probe", "open", "/proc/self/fd/1", "open", "/dev/stdout", "exit", "0"'; USERSPEC=app
 spec stdio
 mkdir -p "$T/stdio.rep"
 timeout 60 "$init" --host-test --spec "$T/stdio.dtb" --report "$T/stdio.rep" \
     --dev /dev/xvda="$loop_root" 2>&1 | cat >"$T/stdio.out"
 check "a non-root entrypoint reopens its stdout (a pipe here)" \
-    has stdio "probe: open /proc/self/fd/1: ok"
+    eval 'has stdio "probe: open /proc/self/fd/1: ok" && has stdio "probe: open /dev/stdout: ok"'
+
+# --- /dev as runc builds it, and the other mounts of runc's spec -----------
+defaults; ARGS='"probe", "ls", "/dev", "stat", "/dev/null", "stat", "/dev/fd", "stat", "/dev/stdout", "stat", "/dev/ptmx", "mounts", "exit", "0"'
+spec devfs && run devfs
+check "/dev holds runc's devices and links, not the host's devtmpfs" \
+    has devfs "probe: ls /dev: core fd full mqueue null ptmx pts random shm stderr stdin stdout tty urandom zero"
+check "/dev/null is a 0666 char device" has devfs "probe: stat /dev/null: 0:0 666 char"
+check "/dev/fd and /dev/stdout link into /proc/self/fd" \
+    eval 'has devfs "probe: stat /dev/fd: 0:0 777 link" && has devfs "probe: stat /dev/stdout: 0:0 777 link"'
+check "/dev is a tmpfs (mode 755)" grep -q "probe: mount tmpfs /dev tmpfs rw,nosuid,.*mode=755" "$T/devfs.out"
+check "/dev/mqueue, /dev/shm, /dev/pts mounted" \
+    eval 'grep -q " /dev/mqueue mqueue " "$T/devfs.out" && grep -q " /dev/shm tmpfs " "$T/devfs.out" && grep -q " /dev/pts devpts " "$T/devfs.out"'
+check "cgroup2 read-only at /sys/fs/cgroup" grep -q "probe: mount cgroup /sys/fs/cgroup cgroup2 ro," "$T/devfs.out"
 
 # --- exit codes -----------------------------------------------------------
 for c in 1 42; do
@@ -229,12 +245,16 @@ for c in 1 42; do
     spec "exit$c" && run "exit$c"
     check "exit code $c reported" exited "exit$c" "$c"
 done
-defaults; ARGS='"probe", "raise", "9"'
-spec sig9 && run sig9
-check "death by SIGKILL reported as 137" exited sig9 137
-defaults; ARGS='"probe", "raise", "15"'
-spec sig15 && run sig15
-check "death by SIGTERM reported as 143" exited sig15 143
+defaults; ARGS='"probe", "crash"'
+spec segv && run segv
+check "death by a signal (SIGSEGV) reported as 139" exited segv 139
+# PID 1 of its own PID namespace, as under runc and Docker: the kernel
+# drops the signals it sends itself with no handler (tini's reason to be).
+defaults; ARGS='"probe", "pid", "raise", "15", "raise", "9", "exit", "3"'
+spec pidns && run pidns
+check "the entrypoint is PID 1 of its own PID namespace" has pidns "probe: pid 1 ppid 0"
+check "as PID 1 it survives its own SIGTERM and SIGKILL" \
+    eval 'has pidns "probe: raise 9: still running" && exited pidns 3'
 defaults; ARGS='"nosuchprog"'
 spec noexec && run noexec
 check "missing program: phase failed, 127, cause named" \
@@ -292,7 +312,10 @@ check "poweroff_cmd helper (/proc/1/exe xl-oci-stop) stops the container" exited
 # --- zombies --------------------------------------------------------------
 defaults; ARGS='"probe", "zombies", "5", "sleep", "300", "count-zombies", "exit", "0"'
 spec zombies && run zombies
-check "orphans are reaped by PID 1" has zombies "probe: zombies 0"
+# Orphans go to the entrypoint, PID 1 of its namespace, as under Docker
+# without --init; the loader stays PID 1 of the domain and ends them all.
+check "orphans are the entrypoint's (PID 1 of its namespace)" \
+    eval 'has zombies "probe: zombies 5" && exited zombies 0'
 
 # The probe's hostile mode needs xenstore; without it, it must say so.
 defaults; ARGS='"probe", "hostile", "exit", "0"'
@@ -343,6 +366,16 @@ umount -q "$T/check"
 defaults; ARGS='"probe", "read", "/etc/marker", "exit", "0"'
 spec dirroot && run dirroot --dev /dev/xvda="$T/root"
 check "directory root (host mode) works" has dirroot "probe: read /etc/marker: from-image"
+
+# --- /etc files the runtime owns, with no network at all --------------------
+defaults
+ARGS='"probe", "cat", "/etc/hosts", "cat", "/etc/hostname", "cat", "/etc/resolv.conf", "exit", "0"'
+spec etcnonet && run etcnonet
+check "no network: /etc/hosts names localhost and the host" \
+    eval 'has etcnonet "probe: cat /etc/hosts: 127.0.0.1	localhost" && has etcnonet "probe: cat /etc/hosts: 127.0.1.1	app1"'
+check "no network: /etc/hostname written" has etcnonet "probe: cat /etc/hostname: app1"
+check "no network: the image's /etc/resolv.conf is replaced" \
+    eval 'hasnt etcnonet "192.0.2.99" && has etcnonet "probe: cat /etc/resolv.conf: # no name servers configured"'
 
 # --- network files --------------------------------------------------------
 defaults

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/etc_files.h"
 #include "common/fileio.h"
 #include "common/json.h"
 
@@ -587,9 +588,34 @@ static void test_write_all(void **state)
     assert_int_equal(errno, EBADF);
 }
 
+/* The runtime's /etc files: one text for the loader and the runtime spec. */
+static void test_etc_files(void **state)
+{
+    (void)state;
+    char buf[XO_ETC_MAX];
+    assert_int_equal(xo_etc_hostname(buf, sizeof(buf), "web"), 4);
+    assert_string_equal(buf, "web\n");
+    int n = xo_etc_hosts(buf, sizeof(buf), "web", "10.0.0.2/24");
+    assert_string_equal(buf, "127.0.0.1\tlocalhost\n"
+                             "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                             "10.0.0.2\tweb\n");
+    assert_int_equal(n, (int)strlen(buf));
+    xo_etc_hosts(buf, sizeof(buf), "web", NULL);
+    assert_non_null(strstr(buf, "\n127.0.1.1\tweb\n"));
+    const char *dns[] = {"10.0.0.1", "fd00::1"}, *search[] = {"a.b", "c"};
+    xo_etc_resolv_conf(buf, sizeof(buf), dns, 2, search, 2);
+    assert_string_equal(
+        buf, "nameserver 10.0.0.1\nnameserver fd00::1\nsearch a.b c\n");
+    xo_etc_resolv_conf(buf, sizeof(buf), NULL, 0, NULL, 0);
+    assert_string_equal(buf, "# no name servers configured (oci_dns)\n");
+    /* What does not fit is an error, never a cut file. */
+    assert_int_equal(xo_etc_hosts(buf, 20, "web", NULL), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_etc_files),
         cmocka_unit_test(test_err_set_and_clear),
         cmocka_unit_test(test_err_wrap),
         cmocka_unit_test(test_err_sys),

@@ -412,10 +412,15 @@ static void test_runtime_spec(void **state)
                         "v");
     assert_string_equal(
         json_object_get_string(path(ann, "org.xl-oci.stop-signal", NULL)), "2");
-    /* The 7 standard mounts, then each volume with its mode. */
+    /* The 7 standard mounts, the 3 /etc files, then each volume. */
     json_object *m = path(s, "mounts", NULL);
-    assert_int_equal(json_object_array_length(m), 9);
-    json_object *v0 = json_object_array_get_idx(m, 7);
+    assert_int_equal(json_object_array_length(m), 12);
+    json_object *hosts = json_object_array_get_idx(m, 8);
+    assert_string_equal(
+        json_object_get_string(path(hosts, "destination", NULL)), "/etc/hosts");
+    assert_string_equal(json_object_get_string(path(hosts, "source", NULL)),
+                        "hosts");
+    json_object *v0 = json_object_array_get_idx(m, 10);
     assert_string_equal(json_object_get_string(path(v0, "destination", NULL)),
                         "/data");
     assert_string_equal(json_object_get_string(path(v0, "source", NULL)),
@@ -423,7 +428,7 @@ static void test_runtime_spec(void **state)
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
                             path(v0, "options", NULL), 0)),
                         "ro");
-    json_object *v1 = json_object_array_get_idx(m, 8);
+    json_object *v1 = json_object_array_get_idx(m, 11);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
                             path(v1, "options", NULL), 0)),
                         "rw");

@@ -1,0 +1,34 @@
+/*
+ * render_etc.c: the runtime's /etc files for the runtime spec, with the
+ * text the loader writes in a domain (common/etc_files.h) from the same
+ * facts: the host name, the first interface's address, the name servers
+ * and search domains.
+ */
+#include "domcfg.h"
+
+#include <errno.h>
+
+int domcfg_etc_files(struct domcfg_etc_file out[DOMCFG_ETC_FILES],
+                     const struct domain_config *dc, xo_err *err)
+{
+    const char *self = NULL;
+    for (size_t i = 0; i < dc->n_vifs && !self; i++)
+        self = dc->vifs[i].ip;
+    out[0].name = XO_ETC_HOSTNAME;
+    out[1].name = XO_ETC_HOSTS;
+    out[2].name = XO_ETC_RESOLV_CONF;
+    int n[DOMCFG_ETC_FILES] = {
+        xo_etc_hostname(out[0].text, sizeof(out[0].text), dc->hostname),
+        xo_etc_hosts(out[1].text, sizeof(out[1].text), dc->hostname, self),
+        xo_etc_resolv_conf(out[2].text, sizeof(out[2].text),
+                           (const char *const *)dc->dns, dc->n_dns,
+                           (const char *const *)dc->search, dc->n_search),
+    };
+    for (int i = 0; i < DOMCFG_ETC_FILES; i++) {
+        if (n[i] < 0)
+            return xo_err_set(err, E2BIG, "/etc/%s of domain %s: too long",
+                              out[i].name, dc->name);
+        out[i].len = (size_t)n[i];
+    }
+    return 0;
+}
