@@ -29,7 +29,7 @@ HOTPLUG=$top/build/hotplug/vif-xl-oci
 T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
 chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
 export XL_OCI_ROOT=$T/root
-guest_pid= xs_pid= out_pid= iso_pid=
+guest_pid= xs_pid= out_pid= iso_pid= cli_pid=
 cleanup() {
     # Whatever a failed check left: dnsmasq processes outlive the namespace.
     for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
@@ -39,6 +39,7 @@ cleanup() {
     [ -n "$xs_pid" ] && kill "$xs_pid" 2>/dev/null
     [ -n "$out_pid" ] && kill "$out_pid" 2>/dev/null
     [ -n "$iso_pid" ] && kill "$iso_pid" 2>/dev/null
+    [ -n "$cli_pid" ] && kill "$cli_pid" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -344,14 +345,16 @@ printf '%s' "$iso_mac" >"$T/xs/$(echo "/local/domain/0/$be6/mac" | tr / _)"
 printf xloci-t5 >"$T/xs/$(echo "/local/domain/0/$be6/bridge" | tr / _)"
 check "isolated: hotplug online" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be6 vif=vif6.0 "$HOTPLUG" online
 check "isolated: the guest reaches its bridge" i ping -c1 -W2 10.55.0.1
-o "$PROBE" serve 192.0.2.2 7001 >/dev/null &
+nsenter -t "$out_pid" -n "$PROBE" serve 192.0.2.2 7001 >/dev/null &
+srv=$!
 sleep 0.3
 if ! i "$PROBE" fetch 192.0.2.2 7001 >/dev/null 2>&1; then
     ok "isolated: the guest does not reach the outside"
 else
     nok "isolated: the guest reached the outside"
 fi
-kill $! 2>/dev/null
+kill "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
 if ! i ping -c1 -W1 10.50.0.2 >/dev/null 2>&1 && ! g ping -c1 -W1 10.55.0.2 >/dev/null 2>&1; then
     ok "no traffic between two networks"
 else
