@@ -29,7 +29,7 @@ HOTPLUG=$top/build/hotplug/vif-xl-oci
 T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
 chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
 export XL_OCI_ROOT=$T/root
-guest_pid= xs_pid= out_pid= iso_pid=
+guest_pid= xs_pid= out_pid= iso_pid= cli_pid=
 cleanup() {
     # Whatever a failed check left: dnsmasq processes outlive the namespace.
     for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
@@ -39,6 +39,7 @@ cleanup() {
     [ -n "$xs_pid" ] && kill "$xs_pid" 2>/dev/null
     [ -n "$out_pid" ] && kill "$out_pid" 2>/dev/null
     [ -n "$iso_pid" ] && kill "$iso_pid" 2>/dev/null
+    [ -n "$cli_pid" ] && kill "$cli_pid" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -288,6 +289,37 @@ check "the outside reaches the published port on 192.0.2.1:8080" bash -c \
     'nsenter -t '"$out_pid"' -n "$0" fetch 192.0.2.1 8080 | grep -q xl-oci-probe' "$PROBE"
 wait $! 2>/dev/null
 check "the server saw the outside client (no masquerade inbound)" grep -q "peer 192.0.2.2" "$T/serve2"
+# Hairpin: another container on the same network reaches web's published
+# port through the host's address, answered through dom0.  (A container
+# reaching its own published port that way is not routed by Linux: a
+# packet DNATed back to its own source address is dropped.)
+cli_mac=$("$NT" attach t1 cli | sed 's/.* mac=\([^ ]*\) .*/\1/')
+cli_ip=$(lease t1 cli ipv4)
+unshare -n sleep 600 &
+cli_pid=$!
+sleep 0.2
+cl() { nsenter -t "$cli_pid" -n "$@"; }
+ip link add vif7.0 type veth peer name eth0
+ip link set eth0 netns "$cli_pid"
+cl ip link set eth0 address "$cli_mac"
+cl ip addr add "$cli_ip/24" dev eth0
+cl ip link set eth0 up
+cl ip route add default via 10.50.0.1
+be7=backend/vif/7/0
+printf '%s' "$cli_mac" >"$T/xs/$(echo "/local/domain/0/$be7/mac" | tr / _)"
+printf xloci-t1 >"$T/xs/$(echo "/local/domain/0/$be7/bridge" | tr / _)"
+env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be7 vif=vif7.0 "$HOTPLUG" online ||
+    nok "hotplug online of cli"
+g "$PROBE" serve 10.50.0.2 80 >"$T/serve4" &
+sleep 0.3
+check "hairpin: another container reaches web's published port on 192.0.2.1" bash -c \
+    'nsenter -t '"$cli_pid"' -n "$0" fetch 192.0.2.1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $! 2>/dev/null
+check "hairpin: masqueraded to the bridge address" grep -q "peer 10.50.0.1" "$T/serve4"
+env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be7 vif=vif7.0 "$HOTPLUG" offline
+"$NT" release cli
+kill "$cli_pid" 2>/dev/null
+ip link del vif7.0 2>/dev/null
 o "$PROBE" serve 192.0.2.2 7000 >"$T/serve3" &
 sleep 0.3
 check "the guest reaches the outside through NAT" bash -c \
@@ -313,14 +345,16 @@ printf '%s' "$iso_mac" >"$T/xs/$(echo "/local/domain/0/$be6/mac" | tr / _)"
 printf xloci-t5 >"$T/xs/$(echo "/local/domain/0/$be6/bridge" | tr / _)"
 check "isolated: hotplug online" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be6 vif=vif6.0 "$HOTPLUG" online
 check "isolated: the guest reaches its bridge" i ping -c1 -W2 10.55.0.1
-o "$PROBE" serve 192.0.2.2 7001 >/dev/null &
+nsenter -t "$out_pid" -n "$PROBE" serve 192.0.2.2 7001 >/dev/null &
+srv=$!
 sleep 0.3
 if ! i "$PROBE" fetch 192.0.2.2 7001 >/dev/null 2>&1; then
     ok "isolated: the guest does not reach the outside"
 else
     nok "isolated: the guest reached the outside"
 fi
-kill $! 2>/dev/null
+kill "$srv" 2>/dev/null
+wait "$srv" 2>/dev/null
 if ! i ping -c1 -W1 10.50.0.2 >/dev/null 2>&1 && ! g ping -c1 -W1 10.55.0.2 >/dev/null 2>&1; then
     ok "no traffic between two networks"
 else
