@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "blobstore.h"
-#include "fileio.h"
+#include "common/fileio.h"
 #include "fsat.h"
 #include "image.h"
 #include "lock.h"

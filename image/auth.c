@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "http.h"
-#include "json.h"
+#include "common/json.h"
 #include "ref.h"
 
 static char *b64_decode(const char *in)

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 #include "common/fault.h"
 
 #define BLOB_COPY_CHUNK (256 * 1024)

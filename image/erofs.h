@@ -7,7 +7,7 @@
 #ifndef XL_OCI_IMAGE_EROFS_H
 #define XL_OCI_IMAGE_EROFS_H
 
-#include "error.h"
+#include "common/error.h"
 
 /* The program run; XL_OCI_MKFS_EROFS in the environment overrides it. */
 #define EROFS_MKFS "mkfs.erofs"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
 #define HTTP_CONNECT_TIMEOUT 30L

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "blobstore.h"
-#include "error.h"
+#include "common/error.h"
 
 /* Response headers kept are capped at this length. */
 #define HTTP_HEADER_MAX 4096

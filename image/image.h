@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "verifier/digest.h"
 
 #define IMAGE_VOLUME_CONFIG "image-config.json"

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "json.h"
+#include "common/fileio.h"
+#include "common/json.h"
 #include "source.h"
 
 #define LAYOUT_INDEX_MAX (4 << 20)

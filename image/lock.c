@@ -8,7 +8,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 int store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
 {

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /* Creates root if needed; returns the lock fd (close it to unlock). */
 int store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err);

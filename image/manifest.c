@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "common/json.h"
 
 /* Media types are short; anything longer is garbage. */
 #define MEDIA_TYPE_MAX 255

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "verifier/digest.h"
 
 /* Size caps on the small documents everything else trusts. */

@@ -16,7 +16,7 @@
 #include "progress.h"
 #include "image/pull_meter.h"
 #include "image.h"
-#include "json.h"
+#include "common/json.h"
 #include "lock.h"
 #include "manifest.h"
 #include "ref.h"

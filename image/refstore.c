@@ -8,8 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
-#include "json.h"
+#include "common/fileio.h"
+#include "common/json.h"
 
 /* More names than this in one store is not a real deployment. */
 #define REFSTORE_MAX_ENTRIES 100000

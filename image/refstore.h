@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 #include "verifier/digest.h"
 
 #define REFSTORE_FILE_MAX (64 * 1024)

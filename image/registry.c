@@ -22,7 +22,7 @@
 #include "auth.h"
 #include "http.h"
 #include "image.h"
-#include "json.h"
+#include "common/json.h"
 #include "source.h"
 
 #define REGISTRY_TOKEN_MAX (64 * 1024)

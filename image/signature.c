@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
+#include "common/json.h"
 #include "verifier/cosign.h"
 
 int signature_policy_key(char **key_r, const char *policy_file,

@@ -13,7 +13,7 @@
 #define XL_OCI_IMAGE_SIGNATURE_H
 
 #include "blobstore.h"
-#include "error.h"
+#include "common/error.h"
 #include "source.h"
 
 #define POLICY_FILE_MAX (1 << 20)

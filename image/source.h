@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "blobstore.h"
-#include "error.h"
+#include "common/error.h"
 #include "manifest.h"
 
 struct image_source;

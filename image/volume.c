@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "erofs.h"
-#include "fileio.h"
+#include "common/fileio.h"
 #include "fsat.h"
 #include "image.h"
 #include "common/fault.h"

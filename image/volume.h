@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "blobstore.h"
-#include "error.h"
+#include "common/error.h"
 #include "manifest.h"
 #include "unpack.h"
 

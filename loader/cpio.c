@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 /* The kernel's own limit for a name in an initramfs (PATH_MAX). */
 #define CPIO_MAX_NAME 4096

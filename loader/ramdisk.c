@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
-#include "fileio.h"
+#include "common/fileio.h"
 
 #ifndef XO_LOADER_DIR
 #define XO_LOADER_DIR "/usr/local/lib/xl-oci/loader/xen-tools"

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
-#include "json.h"
+#include "common/fileio.h"
+#include "common/json.h"
 
 struct cosign_key {
     EVP_PKEY *pkey;

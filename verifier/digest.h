@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/error.h"
 
 #define DIGEST_ALGO "sha256"
 #define DIGEST_BIN_LEN 32

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "bootspec.h"
-#include "fileio.h"
+#include "common/fileio.h"
 #include "modules.h"
 #include "mounts.h"
 #include "netcfg.h"

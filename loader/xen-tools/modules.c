@@ -8,7 +8,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 static bool wanted(const char *group, const char *const *groups, size_t n)
 {

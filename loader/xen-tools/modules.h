@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "error.h"
+#include "common/error.h"
 
 #define MODULES_LIST "/xl-oci/modules"
 #define MODULES_MAX 64

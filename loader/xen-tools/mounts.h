@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "bootspec.h"
-#include "error.h"
+#include "common/error.h"
 
 #define LOADER_MAX_DEVMAP 24
 

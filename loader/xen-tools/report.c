@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 static struct xs_handle *xsh;
 static int dirfd_ = -1;

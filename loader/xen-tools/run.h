@@ -13,7 +13,7 @@
 #include <signal.h>
 
 #include "bootspec.h"
-#include "error.h"
+#include "common/error.h"
 #include "common/user.h"
 
 /* The signals PID 1 waits for; blocked from the start of main(). */

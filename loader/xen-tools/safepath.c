@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "common/fileio.h"
 
 int safepath_dir(int rootfd, const char *path, bool create, xo_err *err)
 {

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "error.h"
+#include "common/error.h"
 
 /*
  * Opens (O_PATH) the directory `path` (absolute, relative to `rootfd`),

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Tier 95: formatting and man pages.  clang-format --dry-run --Werror (with
+# Tier 95: formatting, the include graph and man pages.  clang-format --dry-run --Werror (with
 # the repository's .clang-format, libxl style) over every tracked C file,
 # one result per top folder; podchecker over every man/*.pod, one result
 # per page.
@@ -26,6 +26,16 @@ else
             status=1
         fi
     done
+fi
+
+# The include graph: forbidden edges between folders, bare includes of
+# another folder's header (tools/check-includes.sh says which).
+if out=$(tools/check-includes.sh 2>&1); then
+    echo "ok - include edges between folders (tools/check-includes.sh)"
+else
+    echo "$out" | sed 's/^/# /' | head -20
+    echo "not ok - include edges between folders (tools/check-includes.sh)"
+    status=1
 fi
 
 shopt -s nullglob
