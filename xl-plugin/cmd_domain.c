@@ -54,6 +54,61 @@ static void format_uptime(char *buf, size_t len, const struct domain_status *st)
     snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
 }
 
+/* "A B" address list -> JSON array of "A", "B". */
+static json_object *addr_array(const char *list)
+{
+    json_object *a = json_object_new_array();
+    char buf[GUEST_REPORT_NET_LIST_MAX + 1];
+    snprintf(buf, sizeof(buf), "%s", list);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        json_object_array_add(a, json_object_new_string(t));
+    return a;
+}
+
+static json_object *networks_json(const struct domain_status *st)
+{
+    json_object *arr = json_object_new_array();
+    for (size_t i = 0; i < st->n_net; i++) {
+        const struct domain_status_net *n = &st->net[i];
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "interface", json_object_new_int64(n->index));
+        json_object_object_add(o, "mac", json_object_new_string(n->mac));
+        json_object_object_add(o, "ipv4", addr_array(n->ipv4));
+        json_object_object_add(o, "ipv6", addr_array(n->ipv6));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+/*
+ * The container's addresses for `list`: every IPv4 then IPv6 address of
+ * every interface, without prefix, comma-separated; "-" for none.
+ */
+static void format_addresses(char *buf, size_t len,
+                             const struct domain_status *st)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int v6 = 0; v6 < 2; v6++)
+        for (size_t i = 0; i < st->n_net; i++) {
+            char list[GUEST_REPORT_NET_LIST_MAX + 1], *save = NULL;
+            snprintf(list, sizeof(list), "%s",
+                     v6 ? st->net[i].ipv6 : st->net[i].ipv4);
+            for (char *t = strtok_r(list, " ", &save); t;
+                 t = strtok_r(NULL, " ", &save)) {
+                t[strcspn(t, "/")] = '\0';
+                int n = snprintf(buf + used, len - used, "%s%s",
+                                 used ? "," : "", t);
+                if (n < 0 || (size_t)n >= len - used)
+                    return;
+                used += (size_t)n;
+            }
+        }
+    if (!used || state_final(st))
+        snprintf(buf, len, "-");
+}
+
 static json_object *status_json(const struct domain_status *st)
 {
     json_object *o = json_object_new_object();
@@ -75,6 +130,7 @@ static json_object *status_json(const struct domain_status *st)
         st->exit_code >= 0 ? json_object_new_int(st->exit_code) : NULL);
     json_object_object_add(o, "error", json_object_new_string(st->error));
     json_object_object_add(o, "restarts", json_object_new_int64(st->restarts));
+    json_object_object_add(o, "networks", networks_json(st));
     return o;
 }
 
@@ -104,8 +160,8 @@ int main_list(int argc, char **argv)
     }
     json_object *arr = json ? json_object_new_array() : NULL;
     if (!json)
-        printf("%-20s %5s %-8s %-19s %10s %4s\n", "NAME", "ID", "STATE",
-               "IMAGE", "UPTIME", "EXIT");
+        printf("%-20s %5s %-8s %-19s %10s %4s %s\n", "NAME", "ID", "STATE",
+               "IMAGE", "UPTIME", "EXIT", "ADDRESSES");
     for (char **n = names; *n; n++) {
         struct domain_status st;
         if (status_read(h.xs, *n, &st, &err) < 0) {
@@ -116,15 +172,16 @@ int main_list(int argc, char **argv)
             json_object_array_add(arr, status_json(&st));
             continue;
         }
-        char id[24] = "-", code[16] = "-", up[32];
+        char id[24] = "-", code[16] = "-", up[32], addrs[512];
         if (st.domid >= 0 && !state_final(&st))
             snprintf(id, sizeof(id), "%ld", st.domid);
         if (st.exit_code >= 0)
             snprintf(code, sizeof(code), "%d", st.exit_code);
         format_uptime(up, sizeof(up), &st);
-        printf("%-20s %5s %-8s %-19.19s %10s %4s\n", st.name, id,
+        format_addresses(addrs, sizeof(addrs), &st);
+        printf("%-20s %5s %-8s %-19.19s %10s %4s %s\n", st.name, id,
                domain_state_to_string(st.state), st.image[0] ? st.image : "-",
-               up, code);
+               up, code, addrs);
     }
     if (json) {
         print_json(arr);
@@ -172,6 +229,10 @@ int main_status(int argc, char **argv)
     if (st.exit_code >= 0)
         printf("exit-code:  %d\n", st.exit_code);
     printf("error:      %s\nrestarts:   %ld\n", st.error, st.restarts);
+    for (size_t i = 0; i < st.n_net; i++)
+        printf("net%u:       %s ipv4 %s ipv6 %s\n", st.net[i].index,
+               st.net[i].mac, st.net[i].ipv4[0] ? st.net[i].ipv4 : "-",
+               st.net[i].ipv6[0] ? st.net[i].ipv6 : "-");
     return XO_EXIT_OK;
 }
 

@@ -53,20 +53,34 @@ const char *xo_default_loader(void)
     return dir ? dir : XO_LOADER_DIR;
 }
 
+/* $XL_OCI_HOTPLUG_DIR/NAME, else beside the binary, else the configured
+ * $(hotplugdir)/NAME; `buf` holds the result when it is not a literal. */
+static const char *hotplug_path(char *buf, size_t len, const char *name)
+{
+    const char *env = getenv("XL_OCI_HOTPLUG_DIR");
+    if (env && *env) {
+        snprintf(buf, len, "%s/%s", env, name);
+        return buf;
+    }
+    char sub[64];
+    snprintf(sub, sizeof(sub), "hotplug/%s", name);
+    if (beside_binary(buf, len, sub))
+        return buf;
+    snprintf(buf, len, "%s/%s", XO_HOTPLUG_DIR, name);
+    return buf;
+}
+
 const char *xo_block_script(void)
 {
     static char buf[4096];
-    const char *env = getenv("XL_OCI_HOTPLUG_DIR");
-    const char *path;
-    if (env && *env) {
-        snprintf(buf, sizeof(buf), "%s/block-loop", env);
-        path = buf;
-    } else {
-        path = beside_binary(buf, sizeof(buf), "hotplug/block-loop");
-        if (!path)
-            path = XO_HOTPLUG_DIR "/block-loop";
-    }
+    const char *path = hotplug_path(buf, sizeof(buf), "block-loop");
     return access(path, X_OK) == 0 ? path : NULL;
+}
+
+const char *xo_vif_script(void)
+{
+    static char buf[4096];
+    return hotplug_path(buf, sizeof(buf), "vif-xl-oci");
 }
 
 const struct cmd_spec *cmd_find(const char *name)

@@ -1,7 +1,9 @@
 /* guest_report.c: validation of guest-written values (see header). */
 #include "guest_report.h"
 
+#include <arpa/inet.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/abi/domain_status.h"
@@ -18,6 +20,95 @@ static bool printable(const char *v, size_t len)
 
 /* At most 32 bytes of a refused value or key, for the monitor's log. */
 #define SHOWN(len) ((int)((len) > 32 ? 32 : (len)))
+
+/* "ADDR/PLEN" of `family`, PLEN plain decimal within the family's range. */
+static bool valid_cidr(const char *s, size_t n, int family)
+{
+    char buf[INET6_ADDRSTRLEN + 1];
+    const char *slash = memchr(s, '/', n);
+    size_t alen = slash ? (size_t)(slash - s) : 0;
+    size_t plen_len = slash ? n - alen - 1 : 0;
+    if (!slash || alen == 0 || alen >= sizeof(buf) || plen_len == 0 ||
+        plen_len > 3 || (slash[1] == '0' && plen_len > 1))
+        return false;
+    unsigned plen = 0;
+    for (size_t i = 1; i <= plen_len; i++) {
+        if (slash[i] < '0' || slash[i] > '9')
+            return false;
+        plen = plen * 10 + (unsigned)(slash[i] - '0');
+    }
+    memcpy(buf, s, alen);
+    buf[alen] = '\0';
+    unsigned char a[sizeof(struct in6_addr)];
+    return plen <= (family == AF_INET ? 32U : 128U) &&
+           inet_pton(family, buf, a) == 1;
+}
+
+/* "" or up to GUEST_REPORT_NET_MAX_ADDRS entries, one space apart. */
+static bool valid_list(const char *v, size_t len, int family)
+{
+    if (len > GUEST_REPORT_NET_LIST_MAX)
+        return false;
+    size_t count = 0;
+    for (size_t at = 0; at < len;) {
+        const char *sp = memchr(v + at, ' ', len - at);
+        size_t n = sp ? (size_t)(sp - (v + at)) : len - at;
+        if (++count > GUEST_REPORT_NET_MAX_ADDRS ||
+            !valid_cidr(v + at, n, family) || (sp && at + n + 1 == len))
+            return false;
+        at += n + (sp ? 1 : 0);
+    }
+    return true;
+}
+
+static bool valid_mac(const char *v, size_t len)
+{
+    if (len != 17)
+        return false;
+    for (size_t i = 0; i < 17; i++)
+        if (i % 3 == 2 ? v[i] != ':'
+                       : !((v[i] >= '0' && v[i] <= '9') ||
+                           (v[i] >= 'a' && v[i] <= 'f')))
+            return false;
+    return true;
+}
+
+/* net/N/KEY: N one decimal digit below the interface limit. */
+static int accept_net(struct guest_report *r, const char *key, const char *v,
+                      size_t len, char *why, size_t whylen)
+{
+    const char *p = key + strlen(GUEST_REPORT_NET_DIR "/");
+    if (p[0] < '0' || p[0] > '9' || p[1] != '/' ||
+        (unsigned)(p[0] - '0') >= GUEST_REPORT_NET_MAX_IFACES) {
+        snprintf(why, whylen, "unknown key \"%.32s\"", key);
+        return -1;
+    }
+    struct guest_net *net = &r->net[p[0] - '0'];
+    const char *leaf = p + 2;
+    bool ok;
+    char *dst;
+    if (strcmp(leaf, GUEST_REPORT_NET_KEY_MAC) == 0) {
+        ok = valid_mac(v, len);
+        dst = net->mac;
+    } else if (strcmp(leaf, GUEST_REPORT_NET_KEY_IPV4) == 0) {
+        ok = valid_list(v, len, AF_INET);
+        dst = net->ipv4;
+    } else if (strcmp(leaf, GUEST_REPORT_NET_KEY_IPV6) == 0) {
+        ok = valid_list(v, len, AF_INET6);
+        dst = net->ipv6;
+    } else {
+        snprintf(why, whylen, "unknown key \"%.32s\"", key);
+        return -1;
+    }
+    if (!ok) {
+        snprintf(why, whylen, "%.32s: \"%.*s\" is not well-formed", key,
+                 SHOWN(len), v);
+        return -1;
+    }
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+    return 0;
+}
 
 int guest_report_accept(struct guest_report *r, const char *key,
                         const char *value, size_t len, char *why, size_t whylen)
@@ -69,8 +160,18 @@ int guest_report_accept(struct guest_report *r, const char *key,
         memcpy(r->error, v, len + 1);
         return 0;
     }
+    if (strncmp(key, GUEST_REPORT_NET_DIR "/",
+                strlen(GUEST_REPORT_NET_DIR "/")) == 0)
+        return accept_net(r, key, v, len, why, whylen);
     snprintf(why, whylen, "unknown key \"%.*s\"", SHOWN(strlen(key)), key);
     return -1;
+}
+
+static void field(struct guest_status_field *out, size_t *n, const char *key,
+                  const char *value)
+{
+    snprintf(out[*n].key, sizeof(out[*n].key), "%s", key);
+    out[(*n)++].value = value;
 }
 
 size_t guest_report_status_fields(
@@ -82,23 +183,35 @@ size_t guest_report_status_fields(
     if (r->phase == published)
         return 0;
     if (r->phase == GUEST_PHASE_EXEC && published < GUEST_PHASE_EXEC) {
-        out[n++] = (struct guest_status_field){DOMAIN_STATUS_KEY_STARTED, now};
-        out[n++] =
-            (struct guest_status_field){DOMAIN_STATUS_KEY_STARTED_MS, now_ms};
-        out[n++] = (struct guest_status_field){
-            DOMAIN_STATUS_KEY_STATE,
-            domain_state_to_string(DOMAIN_STATE_RUNNING)};
+        field(out, &n, DOMAIN_STATUS_KEY_STARTED, now);
+        field(out, &n, DOMAIN_STATUS_KEY_STARTED_MS, now_ms);
+        for (unsigned i = 0; i < GUEST_REPORT_NET_MAX_IFACES; i++) {
+            const struct guest_net *g = &r->net[i];
+            if (!g->mac[0])
+                continue;
+            char key[32];
+            const char *leaf[3] = {GUEST_REPORT_NET_KEY_MAC,
+                                   GUEST_REPORT_NET_KEY_IPV4,
+                                   GUEST_REPORT_NET_KEY_IPV6};
+            const char *val[3] = {g->mac, g->ipv4, g->ipv6};
+            for (int k = 0; k < 3; k++) {
+                snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
+                         leaf[k]);
+                field(out, &n, key, val[k]);
+            }
+        }
+        field(out, &n, DOMAIN_STATUS_KEY_STATE,
+              domain_state_to_string(DOMAIN_STATE_RUNNING));
     }
     if (r->phase == GUEST_PHASE_EXITED && r->has_exit_code) {
         snprintf(code, 8, "%d", r->exit_code);
-        out[n++] =
-            (struct guest_status_field){DOMAIN_STATUS_KEY_EXIT_CODE, code};
-        out[n++] = (struct guest_status_field){DOMAIN_STATUS_KEY_FINISHED, now};
+        field(out, &n, DOMAIN_STATUS_KEY_EXIT_CODE, code);
+        field(out, &n, DOMAIN_STATUS_KEY_FINISHED, now);
     }
     if (r->phase == GUEST_PHASE_FAILED) {
-        out[n++] = (struct guest_status_field){
-            DOMAIN_STATUS_KEY_ERROR, r->error[0] ? r->error : "loader failed"};
-        out[n++] = (struct guest_status_field){DOMAIN_STATUS_KEY_FINISHED, now};
+        field(out, &n, DOMAIN_STATUS_KEY_ERROR,
+              r->error[0] ? r->error : "loader failed");
+        field(out, &n, DOMAIN_STATUS_KEY_FINISHED, now);
     }
     return n;
 }

@@ -13,16 +13,27 @@
 
 #include "common/abi/guest_report.h"
 
+/* What the guest reported about its interface N (net/N/). */
+struct guest_net {
+    char mac[18];                             /* "" until reported */
+    char ipv4[GUEST_REPORT_NET_LIST_MAX + 1]; /* "A.B.C.D/N ..." */
+    char ipv6[GUEST_REPORT_NET_LIST_MAX + 1];
+};
+
 struct guest_report {
     enum guest_phase phase;
     bool has_exit_code;
     int exit_code;                          /* 0..255 */
     char error[GUEST_REPORT_VALUE_MAX + 1]; /* "" when none */
+    struct guest_net net[GUEST_REPORT_NET_MAX_IFACES];
 };
 
 /*
- * Validates one key/value the guest wrote and folds it into `r`.  Values
- * longer than GUEST_REPORT_VALUE_MAX are refused, not truncated.
+ * Validates one key/value the guest wrote and folds it into `r`.  `key`
+ * is relative to the report directory: "phase", "exit-code", "error" or
+ * "net/N/mac|ipv4|ipv6".  Values longer than GUEST_REPORT_VALUE_MAX are
+ * refused, not truncated; addresses must be inet_pton-valid with a prefix
+ * in range, at most GUEST_REPORT_NET_MAX_ADDRS, one space apart.
  * Returns 0 when accepted, -1 when refused, with the reason in `why`
  * (for the monitor's log; never shown as the domain's status).
  */
@@ -30,16 +41,18 @@ int guest_report_accept(struct guest_report *r, const char *key,
                         const char *value, size_t len, char *why,
                         size_t whylen);
 
-/* One DomainStatus key (DOMAIN_STATUS_KEY_*) and the value to write. */
+/* One DomainStatus key (DOMAIN_STATUS_KEY_*, or net/N/...) and value. */
 struct guest_status_field {
-    const char *key;
+    char key[32];
     const char *value;
 };
-#define GUEST_STATUS_MAX_FIELDS 4
+#define GUEST_STATUS_MAX_FIELDS (4 + 3 * GUEST_REPORT_NET_MAX_IFACES)
 
 /*
  * What DomainStatus must say once the report `r` has moved on from the
- * phase last published: at exec started, started-ms and state running;
+ * phase last published: at exec started, started-ms, the net/N/ keys of
+ * every interface reported, and state running (last, so a reader that
+ * sees running sees the addresses);
  * at exit exit-code and finished; at failure error (the guest's, whole)
  * and finished.  `now` is ISO 8601 UTC, `now_ms` dom0 monotonic ms as
  * text; `code` is scratch space for the exit code.  Values point into

@@ -138,6 +138,45 @@ static void set_state(struct monitor *m, enum domain_state s)
     set_status(m, DOMAIN_STATUS_KEY_STATE, domain_state_to_string(s));
 }
 
+/* Reads the guest's value at `rel` (under guest_dir) into the report. */
+static void read_guest_key(struct monitor *m, const char *rel)
+{
+    char path[256], why[160];
+    snprintf(path, sizeof(path), "%s/%s", m->guest_dir, rel);
+    unsigned len = 0;
+    char *v = xs_read(m->xs, XBT_NULL, path, &len);
+    if (!v)
+        return;
+    if (guest_report_accept(&m->report, rel, v, len, why, sizeof(why)) < 0)
+        xo_warn("domain %s (%u): ignoring guest value: %s", m->o->name,
+                m->domid, why);
+    free(v);
+}
+
+/* net/N/{mac,ipv4,ipv6}: at most GUEST_REPORT_NET_MAX_IFACES interfaces
+ * with their three keys; any other name is refused by the validator. */
+static void read_guest_net(struct monitor *m)
+{
+    static const char *const leaves[] = {GUEST_REPORT_NET_KEY_MAC,
+                                         GUEST_REPORT_NET_KEY_IPV4,
+                                         GUEST_REPORT_NET_KEY_IPV6};
+    char path[256];
+    snprintf(path, sizeof(path), "%s/" GUEST_REPORT_NET_DIR, m->guest_dir);
+    unsigned n = 0;
+    char **ifs = xs_directory(m->xs, XBT_NULL, path, &n);
+    for (unsigned i = 0; ifs && i < n && i < GUEST_REPORT_NET_MAX_IFACES; i++) {
+        if (strlen(ifs[i]) > 2)
+            continue; /* not an index; the validator would say so too */
+        for (size_t k = 0; k < sizeof(leaves) / sizeof(leaves[0]); k++) {
+            char rel[32];
+            snprintf(rel, sizeof(rel), GUEST_REPORT_NET_DIR "/%s/%s", ifs[i],
+                     leaves[k]);
+            read_guest_key(m, rel);
+        }
+    }
+    free(ifs);
+}
+
 /* Reads every key the guest wrote, refusing anything not well-formed. */
 static void read_guest(struct monitor *m)
 {
@@ -145,17 +184,10 @@ static void read_guest(struct monitor *m)
     char **keys = xs_directory(m->xs, XBT_NULL, m->guest_dir, &n);
     /* A guest could create thousands of keys; look at a bounded few. */
     for (unsigned i = 0; keys && i < n && i < GUEST_REPORT_MAX_KEYS; i++) {
-        char path[256], why[160];
-        snprintf(path, sizeof(path), "%s/%s", m->guest_dir, keys[i]);
-        unsigned len = 0;
-        char *v = xs_read(m->xs, XBT_NULL, path, &len);
-        if (!v)
-            continue;
-        if (guest_report_accept(&m->report, keys[i], v, len, why, sizeof(why)) <
-            0)
-            xo_warn("domain %s (%u): ignoring guest value: %s", m->o->name,
-                    m->domid, why);
-        free(v);
+        if (strcmp(keys[i], GUEST_REPORT_NET_DIR) == 0)
+            read_guest_net(m);
+        else
+            read_guest_key(m, keys[i]);
     }
     free(keys);
 

@@ -103,6 +103,29 @@ static long long read_number(struct xs_handle *xs, const char *name,
     return *end ? -1 : v;
 }
 
+/* net/<N>/{mac,ipv4,ipv6}, N in index order, as the monitor wrote them. */
+static void read_net(struct xs_handle *xs, const char *name,
+                     struct domain_status *st)
+{
+    for (unsigned i = 0; i < GUEST_REPORT_NET_MAX_IFACES; i++) {
+        struct domain_status_net *n = &st->net[st->n_net];
+        char key[64];
+        snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
+                 GUEST_REPORT_NET_KEY_MAC);
+        read_field(xs, name, key, n->mac, sizeof(n->mac));
+        if (!n->mac[0])
+            continue;
+        n->index = i;
+        snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
+                 GUEST_REPORT_NET_KEY_IPV4);
+        read_field(xs, name, key, n->ipv4, sizeof(n->ipv4));
+        snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
+                 GUEST_REPORT_NET_KEY_IPV6);
+        read_field(xs, name, key, n->ipv6, sizeof(n->ipv6));
+        st->n_net++;
+    }
+}
+
 int status_read(struct xs_handle *xs, const char *name,
                 struct domain_status *st, xo_err *err)
 {
@@ -133,6 +156,23 @@ int status_read(struct xs_handle *xs, const char *name,
     st->restarts = (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTARTS);
     if (st->restarts < 0)
         st->restarts = 0;
+    /* Most containers have no interface: one directory read says so. */
+    unsigned n_net = 0;
+    node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET);
+    char **net = xs_directory(xs, XBT_NULL, path, &n_net);
+    if (net && n_net > 0)
+        read_net(xs, name, st);
+    free(net);
+    return 0;
+}
+
+int status_remove_field(struct xs_handle *xs, const char *name,
+                        const char *field, xo_err *err)
+{
+    char path[256];
+    node_path(path, sizeof(path), name, field);
+    if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT)
+        return xo_err_sys(err, "xenstore: cannot remove %s", path);
     return 0;
 }
 

@@ -11,7 +11,16 @@
 #include <xenstore.h>
 
 #include "common/abi/domain_status.h"
+#include "common/abi/guest_report.h"
 #include "common/error.h"
+
+/* One interface's addresses as published (DOMAIN_STATUS_KEY_NET). */
+struct domain_status_net {
+    unsigned index; /* the boot spec's interface@N */
+    char mac[18];
+    char ipv4[GUEST_REPORT_NET_LIST_MAX + 1]; /* "A.B.C.D/N ...", "" */
+    char ipv6[GUEST_REPORT_NET_LIST_MAX + 1];
+};
 
 struct domain_status {
     char name[DOMAIN_STATUS_NAME_MAX + 1];
@@ -26,6 +35,8 @@ struct domain_status {
     int exit_code; /* -1 when none */
     char error[DOMAIN_STATUS_ERROR_MAX + 1];
     long restarts;
+    struct domain_status_net net[GUEST_REPORT_NET_MAX_IFACES];
+    size_t n_net; /* interfaces with a published MAC, by index */
 };
 
 /* Creates /tool/xl-oci/<name> readable and writable by dom0 only.
@@ -41,6 +52,10 @@ int status_setf(struct xs_handle *xs, const char *name, const char *field,
 int status_read(struct xs_handle *xs, const char *name,
                 struct domain_status *st, xo_err *err);
 int status_remove(struct xs_handle *xs, const char *name, xo_err *err);
+/* Removes one key or subtree (e.g. DOMAIN_STATUS_KEY_NET); no error when
+ * it is absent. */
+int status_remove_field(struct xs_handle *xs, const char *name,
+                        const char *field, xo_err *err);
 /* Names under /tool/xl-oci (malloc'd vector, NULL-terminated). */
 int status_list(struct xs_handle *xs, char ***names_r, xo_err *err);
 

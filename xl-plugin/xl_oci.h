@@ -51,6 +51,14 @@ const char *xo_default_loader(void);
  */
 const char *xo_block_script(void);
 
+/*
+ * The hotplug script of managed vifs (hotplug/vif-xl-oci), found like
+ * block-loop's, for struct dc_net_attachment's script.  Always a path:
+ * unlike block-loop it has no stand-in, so create must check that it is
+ * executable (a dry run only shows it).
+ */
+const char *xo_vif_script(void);
+
 /* Prints the command's usage to stdout (help) or stderr (usage error). */
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
 

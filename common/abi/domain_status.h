@@ -27,6 +27,12 @@
 #define DOMAIN_STATUS_KEY_EXIT_CODE "exit-code"   /* 0..255 */
 #define DOMAIN_STATUS_KEY_ERROR "error"           /* text */
 #define DOMAIN_STATUS_KEY_RESTARTS "restarts"     /* decimal */
+/*
+ * net/<N>/{mac,ipv4,ipv6}: the addresses the guest reported for its
+ * interface N (common/abi/guest_report.h, same grammar), once checked;
+ * written when the container starts running, removed on restart.
+ */
+#define DOMAIN_STATUS_KEY_NET "net"
 
 /* Bytes of `error`, NUL excluded; holds any guest report value. */
 #define DOMAIN_STATUS_ERROR_MAX 1024

@@ -40,6 +40,8 @@
 #define GUEST_REPORT_NET_KEY_IPV6 "ipv6"
 #define GUEST_REPORT_NET_MAX_IFACES 8 /* = BOOT_SPEC_MAX_IFACES */
 #define GUEST_REPORT_NET_MAX_ADDRS 4
+/* Bytes of an address list: 4 entries of at most 45 + "/128", 3 spaces. */
+#define GUEST_REPORT_NET_LIST_MAX (GUEST_REPORT_NET_MAX_ADDRS * 50)
 
 /* Bytes of one value, without a terminating NUL (none is written). */
 #define GUEST_REPORT_VALUE_MAX 512

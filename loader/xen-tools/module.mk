@@ -14,9 +14,9 @@
 XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
-XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/bootspec_privileges.c \
-	$(XT)/report.c $(XT)/privileges.c $(XT)/devfs.c \
-	$(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
+XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/bootspec_net.c \
+	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
+	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/capabilities.c \
@@ -25,7 +25,8 @@ XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and safe paths are also in the host library so
 # unit tests (and domcfg's writer tests) run them against real blobs.
-LIB_SRCS += $(XT)/bootspec.c $(XT)/bootspec_privileges.c $(XT)/safepath.c
+LIB_SRCS += $(XT)/bootspec.c $(XT)/bootspec_net.c \
+	$(XT)/bootspec_privileges.c $(XT)/safepath.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Tier 45: the command-line paths the other tiers use, under valgrind:
-# `create -N` on every golden case (as tier 20 sets it up), --help,
+# `create -N` on every golden case (as tier 20 sets it up; golden-net for
+# the cases with a net-fixture), --help,
 # help create, version and bad usage.  One result per path; a path fails on
 # any memory error or a definite/indirect leak, or when its exit status is
 # not what the path should give (0, 1 for a golden error case, 2 for bad
@@ -9,6 +10,7 @@
 set -u
 top=$(pwd)
 export XLOCI=$top/build/xl-oci
+export GOLDEN_NET=$top/build/netfix/golden-net
 export XL_OCI_LOADER_DIR=/golden/loader
 if ! command -v valgrind >/dev/null 2>&1; then
     echo "not ok - valgrind is not installed (apt-get install valgrind)"
@@ -18,14 +20,20 @@ scratch=$(mktemp -d /tmp/xl-oci-valgrind.XXXXXX)
 export SCRATCH=$scratch
 trap 'rm -rf "$scratch"' EXIT
 
-# vg N WANT_STATUS DESCRIPTION DIR ARGS...: writes result file N.
+# vg N WANT_STATUS DESCRIPTION DIR ARGS...: runs xl-oci ARGS (or, when
+# ARGS starts with --golden-net, build/netfix/golden-net with the rest);
+# writes result file N.
 vg() {
     local n=$1 want=$2 desc=$3 dir=$4
     shift 4
-    local log=$SCRATCH/$n.log
+    local log=$SCRATCH/$n.log prog=$XLOCI
+    if [ "${1:-}" = --golden-net ]; then
+        prog=$GOLDEN_NET
+        shift
+    fi
     (cd "$dir" && valgrind -q --error-exitcode=97 --leak-check=full \
         --errors-for-leak-kinds=definite,indirect --log-file="$log.vg" \
-        "$XLOCI" "$@" >"$log.out" 2>&1)
+        "$prog" "$@" >"$log.out" 2>&1)
     local rc=$?
     if [ "$rc" = "$want" ] && [ ! -s "$log.vg" ]; then
         echo "ok - valgrind $desc" >"$SCRATCH/$n.res"
@@ -69,8 +77,6 @@ for case in tests/golden/*/; do
         [ -f "$case/$f" ] && cp "$case/$f" "$work/rv/$f"
     done
     [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
-    # Managed-network cases render through build/netfix, not create -N.
-    [ -f "$case/net-fixture" ] && continue
     if [ -f "$case/loader-sizes" ]; then
         mkdir -p "$work/loader"
         while read -r f size; do
@@ -81,9 +87,14 @@ for case in tests/golden/*/; do
         >"$work/app.cfg"
     want=0
     [ -f "$case/error.txt" ] && want=1
-    add "$want" "create -N golden/$name" "$work" --root /golden/state \
-        create -N app.cfg --runtime-spec out/runtime.json \
-        --boot-spec out/boot-spec.dtb
+    if [ -f "$case/net-fixture" ]; then
+        add "$want" "golden-net golden/$name" "$work" --golden-net \
+            "$top/$case/net-fixture" app.cfg out/runtime.json out/boot-spec.dtb
+    else
+        add "$want" "create -N golden/$name" "$work" --root /golden/state \
+            create -N app.cfg --runtime-spec out/runtime.json \
+            --boot-spec out/boot-spec.dtb
+    fi
 done
 
 xargs -d '\n' -P 2 -n 1 bash -c 'eval "$1"' _ <"$jobs"

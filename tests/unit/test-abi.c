@@ -90,6 +90,13 @@ static void test_limits_agree(void **state)
     assert_int_equal(DC_MAX_VOLUMES, BOOT_SPEC_MAX_MOUNTS);
     assert_int_equal(DC_MAX_DNS, BOOT_SPEC_MAX_DNS);
     assert_string_equal(BOOT_SPEC_GUEST_PATH, "/xl-oci/boot-spec.dtb");
+    /* The guest reports on every interface the boot spec can hold, and an
+     * address list always fits one value. */
+    assert_int_equal(GUEST_REPORT_NET_MAX_IFACES, BOOT_SPEC_MAX_IFACES);
+    assert_true(GUEST_REPORT_NET_LIST_MAX <= GUEST_REPORT_VALUE_MAX);
+    assert_true(sizeof(st.net[0].ipv6) > GUEST_REPORT_NET_LIST_MAX);
+    assert_int_equal(sizeof(st.net) / sizeof(st.net[0]),
+                     GUEST_REPORT_NET_MAX_IFACES);
 }
 
 int main(void)

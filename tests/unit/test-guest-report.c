@@ -100,6 +100,80 @@ static void test_value_limit(void **state)
     assert_true(GUEST_REPORT_VALUE_MAX >= 400);
 }
 
+static void test_net_addresses(void **state)
+{
+    (void)state;
+    struct guest_report r = {0};
+    assert_int_equal(accept(&r, "net/0/mac", "00:16:3e:0a:0b:0c"), 0);
+    assert_string_equal(r.net[0].mac, "00:16:3e:0a:0b:0c");
+    assert_int_equal(accept(&r, "net/0/ipv4", "10.88.0.12/24"), 0);
+    assert_int_equal(accept(&r, "net/7/ipv4", "10.0.0.1/8 192.168.1.2/32"), 0);
+    assert_string_equal(r.net[7].ipv4, "10.0.0.1/8 192.168.1.2/32");
+    assert_int_equal(accept(&r, "net/0/ipv6", "fd00:88::c/64 2001:db8::1/128"),
+                     0);
+    assert_int_equal(accept(&r, "net/1/ipv6", ""), 0); /* none configured */
+    assert_int_equal(
+        accept(&r, "net/2/ipv4", "1.1.1.1/1 2.2.2.2/2 3.3.3.3/3 4.4.4.4/4"), 0);
+
+    const struct {
+        const char *key, *value;
+    } bad[] = {
+        {"net/0/mac", "00:16:3E:0A:0B:0C"}, /* upper case */
+        {"net/0/mac", "00:16:3e:0a:0b"},
+        {"net/0/mac", "00-16-3e-0a-0b-0c"},
+        {"net/0/ipv4", "10.88.0.12"},     /* no prefix */
+        {"net/0/ipv4", "10.88.0.300/24"}, /* not inet_pton-valid */
+        {"net/0/ipv4", "10.88.0.12/33"},
+        {"net/0/ipv4", "10.88.0.12/024"},
+        {"net/0/ipv4", "10.88.0.12/"},
+        {"net/0/ipv4", "fd00::1/64"}, /* wrong family */
+        {"net/0/ipv4", "10.0.0.1/8  10.0.0.2/8"},
+        {"net/0/ipv4", "10.0.0.1/8 "},
+        {"net/0/ipv4", " 10.0.0.1/8"},
+        {"net/0/ipv4", "1.1.1.1/1 2.2.2.2/2 3.3.3.3/3 4.4.4.4/4 5.5.5.5/5"},
+        {"net/0/ipv6", "fd00::1/129"},
+        {"net/0/ipv6", "fd00:::1/64"},
+        {"net/0/ipv6", "10.0.0.1/8"},
+        {"net/8/mac", "00:16:3e:0a:0b:0c"}, /* beyond the interfaces */
+        {"net/9/ipv4", "10.0.0.1/8"},
+        {"net/x/mac", "00:16:3e:0a:0b:0c"},
+        {"net/00/mac", "00:16:3e:0a:0b:0c"},
+        {"net/0/gateway", "10.0.0.1"},
+        {"net/0", ""},
+        {"net", ""},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (accept(&r, bad[i].key, bad[i].value) != -1)
+            fail_msg("accepted %s = \"%s\"", bad[i].key, bad[i].value);
+    }
+    /* Nothing refused changed what was accepted before. */
+    assert_string_equal(r.net[0].mac, "00:16:3e:0a:0b:0c");
+    assert_string_equal(r.net[0].ipv4, "10.88.0.12/24");
+}
+
+/* At exec the addresses go to DomainStatus, before the running state. */
+static void test_net_status_fields(void **state)
+{
+    (void)state;
+    struct guest_report r = {0};
+    assert_int_equal(accept(&r, "net/1/mac", "00:16:3e:00:00:02"), 0);
+    assert_int_equal(accept(&r, "net/1/ipv4", "10.0.0.2/24"), 0);
+    assert_int_equal(accept(&r, "net/1/ipv6", "fd00::2/64"), 0);
+    assert_int_equal(accept(&r, "phase", "exec"), 0);
+    struct guest_status_field f[GUEST_STATUS_MAX_FIELDS];
+    char code[8];
+    size_t n = guest_report_status_fields(f, &r, GUEST_PHASE_MOUNTING, "now",
+                                          "5", code);
+    assert_int_equal(n, 6);
+    assert_string_equal(f[2].key, "net/1/mac");
+    assert_string_equal(f[2].value, "00:16:3e:00:00:02");
+    assert_string_equal(f[3].key, "net/1/ipv4");
+    assert_string_equal(f[3].value, "10.0.0.2/24");
+    assert_string_equal(f[4].key, "net/1/ipv6");
+    assert_string_equal(f[5].key, "state");
+    assert_string_equal(f[5].value, "running");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +181,8 @@ int main(void)
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_hostile_values),
         cmocka_unit_test(test_value_limit),
+        cmocka_unit_test(test_net_addresses),
+        cmocka_unit_test(test_net_status_fields),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

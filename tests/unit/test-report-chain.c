@@ -16,7 +16,7 @@
 /* The loader's reporter, compiled in: it is not part of the host library. */
 #include "loader/xen-tools/report.c"
 
-#include <dirent.h>
+#include <ftw.h>
 #include <stdlib.h>
 
 #include "common/abi/domain_status.h"
@@ -33,17 +33,19 @@ static int setup(void **state)
     return 0;
 }
 
+static int rm_one(const char *path, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
 static int teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (e->d_name[0] != '.')
-            unlinkat(dirfd(d), e->d_name, 0);
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS);
     return 0;
 }
 
@@ -51,8 +53,9 @@ static int teardown(void **state)
 static void monitor_reads(struct guest_report *r)
 {
     const char *keys[] = {GUEST_REPORT_KEY_PHASE, GUEST_REPORT_KEY_EXIT_CODE,
-                          GUEST_REPORT_KEY_ERROR};
-    for (size_t i = 0; i < 3; i++) {
+                          GUEST_REPORT_KEY_ERROR, "net/0/mac",
+                          "net/0/ipv4",           "net/0/ipv6"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         char path[128], *buf = NULL;
         size_t len = 0;
         xo_err err = XO_ERR_INIT;
@@ -128,7 +131,17 @@ static void test_exit_reaches_status(void **state)
     (void)state;
     teardown(state);
     setup(state);
+    report_net(0, "00:16:3E:0A:0B:0C", "10.88.0.12/24", "fd00:88::c/64");
     report_phase(GUEST_PHASE_EXEC);
+    struct guest_report early = {0};
+    monitor_reads(&early);
+    struct guest_status_field f0[GUEST_STATUS_MAX_FIELDS];
+    char code0[8];
+    size_t n0 = guest_report_status_fields(f0, &early, GUEST_PHASE_MOUNTING,
+                                           "t", "1", code0);
+    assert_string_equal(status_value(f0, n0, "net/0/mac"), "00:16:3e:0a:0b:0c");
+    assert_string_equal(status_value(f0, n0, "net/0/ipv4"), "10.88.0.12/24");
+    assert_string_equal(status_value(f0, n0, "net/0/ipv6"), "fd00:88::c/64");
     report_exit_code(42);
     report_phase(GUEST_PHASE_EXITED);
     struct guest_report r = {0};

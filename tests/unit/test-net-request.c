@@ -1,0 +1,203 @@
+/*
+ * test-net-request.c: managed network requests in domcfg: oci_ports
+ * entries, and domcfg_attach_network() taking what the command layer
+ * resolved (and refusing what it must not render).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "domcfg/domcfg.h"
+#include "domcfg/net_request.h"
+
+static void test_ports(void **state)
+{
+    (void)state;
+    struct dc_port p;
+    const char *why = NULL;
+    assert_int_equal(net_request_parse_port(&p, "8080:80", &why), 0);
+    assert_string_equal(p.host_ip, "");
+    assert_int_equal(p.host_port, 8080);
+    assert_int_equal(p.container_port, 80);
+    assert_int_equal(p.proto, DC_PROTO_TCP);
+    assert_int_equal(net_request_parse_port(&p, "127.0.0.1:53:5353/udp", &why),
+                     0);
+    assert_string_equal(p.host_ip, "127.0.0.1");
+    assert_int_equal(p.host_port, 53);
+    assert_int_equal(p.container_port, 5353);
+    assert_int_equal(p.proto, DC_PROTO_UDP);
+    assert_int_equal(net_request_parse_port(&p, "65535:1/tcp", &why), 0);
+
+    const char *bad[] = {"",
+                         "80",
+                         ":80",
+                         "80:",
+                         "0:80",
+                         "80:0",
+                         "65536:80",
+                         "080:80",
+                         "+80:80",
+                         "8 0:80",
+                         "80:80/",
+                         "80:80/TCP",
+                         "80:80/sctp",
+                         "1.2.3:80:80",
+                         "::1:80:80",
+                         "a.b.c.d:80:80",
+                         "1.2.3.4:80:80:80",
+                         "1.2.3.4::80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        why = NULL;
+        if (net_request_parse_port(&p, bad[i], &why) != -1)
+            fail_msg("accepted port \"%s\"", bad[i]);
+        assert_non_null(why);
+    }
+}
+
+/* A domain with one vif= line and two oci_network vifs. */
+static void setup_dc(struct domain_config *dc)
+{
+    domain_config_init(dc);
+    dc->name = strdup("c1");
+    /* Just enough of the rest for a boot spec. */
+    dc->hostname = strdup("c1");
+    dc->args = calloc(2, sizeof(char *));
+    dc->args[0] = strdup("/bin/true");
+    dc->n_args = 1;
+    dc->cwd = strdup("/");
+    dc->user = strdup("");
+    dc->rootfs_fstype = strdup("erofs");
+    dc->stop_signal = 15;
+    strcpy(dc->vifs[0].mac, "00:16:3e:00:00:01");
+    dc->vifs[0].bridge = strdup("xenbr0");
+    dc->vifs[1].network = strdup("front");
+    dc->vifs[2].network = strdup("back");
+    dc->vifs[2].static_ip = strdup("10.90.0.50");
+    dc->n_vifs = 3;
+}
+
+static struct dc_net_attachment front(void)
+{
+    return (struct dc_net_attachment){
+        .network = "front",
+        .bridge = "xloci-front",
+        .mac = "00:16:3E:AA:BB:CC",
+        .script = "/usr/lib/xl-oci/hotplug/vif-xl-oci",
+        .ipv4 = "10.89.0.5",
+        .prefix4 = 24,
+        .gateway4 = "10.89.0.1",
+        .ipv6 = "fd00:89::5",
+        .prefix6 = 64,
+        .gateway6 = "fd00:89::1",
+        .mtu = 1400,
+        .dns = {"10.89.0.1"},
+        .n_dns = 1,
+        .search = "front",
+    };
+}
+
+static void expect_refused(struct domain_config *dc, size_t index,
+                           const struct dc_net_attachment *a, const char *why)
+{
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_attach_network(dc, index, a, &err), -1);
+    if (!strstr(xo_err_msg(&err), why))
+        fail_msg("expected '%s' in '%s'", why, xo_err_msg(&err));
+    xo_err_clear(&err);
+}
+
+static void test_attach(void **state)
+{
+    (void)state;
+    struct domain_config dc;
+    setup_dc(&dc);
+    assert_int_equal(domcfg_network_count(&dc), 2);
+
+    /* Before attaching, nothing renders. */
+    void *blob = NULL;
+    size_t len = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &dc, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "oci_network front (vif 1)"));
+    xo_err_clear(&err);
+
+    struct dc_net_attachment a = front();
+    a.network = "back";
+    expect_refused(&dc, 0, &a, "attachment is for network back");
+    a = front();
+    a.mac = "01:16:3e:aa:bb:cc"; /* multicast */
+    expect_refused(&dc, 0, &a, "bad MAC");
+    a = front();
+    a.ipv4 = "10.89.0.300";
+    expect_refused(&dc, 0, &a, "bad IPv4 address");
+    a = front();
+    a.prefix4 = 33;
+    expect_refused(&dc, 0, &a, "bad IPv4 address");
+    a = front();
+    a.ipv6 = "fd00:89::5/64";
+    expect_refused(&dc, 0, &a, "bad IPv6 address");
+    a = front();
+    a.mtu = 1000; /* below IPv6's 1280 */
+    expect_refused(&dc, 0, &a, "MTU 1000 not in 1280..65535");
+    a = front();
+    a.bridge = "a-bridge-name-too-long";
+    expect_refused(&dc, 0, &a, "bad bridge name");
+    a = front();
+    a.dns[0] = "dns.example";
+    expect_refused(&dc, 0, &a, "is not an IP address");
+    a = front();
+    a.search = "bad domain";
+    expect_refused(&dc, 0, &a, "bad search domain");
+    a = front();
+    expect_refused(&dc, 2, &a, "no entry 2");
+    /* Refusals left the vif as it was. */
+    assert_false(dc.vifs[1].attached);
+    assert_null(dc.vifs[1].bridge);
+
+    a = front();
+    assert_int_equal(domcfg_attach_network(&dc, 0, &a, &err), 0);
+    expect_refused(&dc, 0, &a, "attached twice");
+    const struct dc_vif *v = &dc.vifs[1];
+    assert_string_equal(v->mac, "00:16:3e:aa:bb:cc");
+    assert_string_equal(v->bridge, "xloci-front");
+    assert_string_equal(v->ip, "10.89.0.5/24");
+    assert_string_equal(v->ip6, "fd00:89::5/64");
+    assert_string_equal(v->gateway6, "fd00:89::1");
+    assert_int_equal(v->mtu, 1400);
+
+    struct dc_net_attachment b = {
+        .network = "back",
+        .bridge = "xloci-back",
+        .mac = "00:16:3e:aa:bb:cd",
+        .ipv4 = "10.90.0.51", /* not what ip= asked for */
+        .prefix4 = 24,
+        .dns = {"10.90.0.1", "10.89.0.1"},
+        .n_dns = 2,
+        .search = "back",
+    };
+    expect_refused(&dc, 1, &b, "asked for ip=10.90.0.50, attached with");
+    b.ipv4 = "10.90.0.50";
+    assert_int_equal(domcfg_attach_network(&dc, 1, &b, &err), 0);
+    /* DNS servers and search domains merged, each once. */
+    assert_int_equal(dc.n_dns, 2);
+    assert_string_equal(dc.dns[1], "10.90.0.1");
+    assert_int_equal(dc.n_search, 2);
+    assert_string_equal(dc.search[1], "back");
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &dc, &err), 0);
+    free(blob);
+    domain_config_dispose(&dc);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_attach),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
