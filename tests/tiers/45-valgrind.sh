@@ -77,8 +77,6 @@ for case in tests/golden/*/; do
         [ -f "$case/$f" ] && cp "$case/$f" "$work/rv/$f"
     done
     [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
-    # Managed-network cases render through build/netfix, not create -N.
-    [ -f "$case/net-fixture" ] && continue
     if [ -f "$case/loader-sizes" ]; then
         mkdir -p "$work/loader"
         while read -r f size; do
