@@ -3,6 +3,7 @@
 # DomainStatus, xl-oci status, list and --json (net/N/ channel, issue 10);
 # a loader error longer than 256 bytes reaches DomainStatus whole (issue
 # 13: the loader wrote up to 511 bytes, the monitor refused over 256).
+# Passed 11/11 on 2026-11-30 (scenario 176 s under TCG).
 # lab-timeout: 600
 
 images=/usr/lib/xl-oci-lab/images
