@@ -1,2 +1,8 @@
 # common/: helpers every component uses.
-LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c
+LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c \
+	common/fault.c
+# common/abi/: the contracts between host and guest, one header each (the
+# boot spec, the guest report, DomainStatus) and their to/from string
+# functions; the guest's init and the monitor link them too.
+ABI_SRCS := common/abi/guest_report.c common/abi/domain_status.c
+LIB_SRCS += $(ABI_SRCS)

@@ -20,6 +20,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
+#include "domcfg/domain_config.h"
 
 struct xlu417_setting {
     struct xlu417_setting *next;
@@ -278,8 +279,9 @@ int app_cfg_string(const struct app_cfg *ac, const char *key,
     const char *s;
     if (xlu_cfg_get_string(ac->xlu, key, &s, 1))
         return 0; /* absent: types were checked at read time */
-    if (strlen(s) > 4096)
-        return app_cfg_bad_value(ac, key, err, "value longer than 4096 bytes");
+    if (strlen(s) > DC_MAX_STRING)
+        return app_cfg_bad_value(ac, key, err, "value longer than %d bytes",
+                                 DC_MAX_STRING);
     *out_r = s;
     return 1;
 }
@@ -292,9 +294,7 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
     if (xlu_cfg_get_list(ac->xlu, key, &l, &n, 1))
         return 0;
     if ((size_t)n > max)
-        return app_cfg_bad_value(ac, key, err,
-                                 "%d items, at most %zu "
-                                 "allowed",
+        return app_cfg_bad_value(ac, key, err, "%d items, at most %zu allowed",
                                  n, max);
     char **v = calloc((size_t)n + 1, sizeof(*v));
     if (!v)
@@ -306,12 +306,10 @@ int app_cfg_list(const struct app_cfg *ac, const char *key, size_t max,
             return app_cfg_bad_value(ac, key, err, "item %d must be a string",
                                      i);
         }
-        if (strlen(item) > 4096) {
+        if (strlen(item) > DC_MAX_STRING) {
             xo_strv_free(v);
-            return app_cfg_bad_value(ac, key, err,
-                                     "item %d longer than 4096 "
-                                     "bytes",
-                                     i);
+            return app_cfg_bad_value(
+                ac, key, err, "item %d longer than %d bytes", i, DC_MAX_STRING);
         }
         v[i] = strdup(item);
         if (!v[i]) {

@@ -43,7 +43,7 @@ static bool valid_name(const char *s)
 static bool valid_hostname(const char *s)
 {
     size_t n = strlen(s), label = 0;
-    if (n == 0 || n > 64)
+    if (n == 0 || n > BOOT_SPEC_MAX_HOSTNAME)
         return false;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];

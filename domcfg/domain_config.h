@@ -15,15 +15,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Hard limits: every list a config can make us allocate is bounded. */
-#define DC_MAX_ARGS 256
-#define DC_MAX_ENV 1024
-#define DC_MAX_STRING 4096
-#define DC_MAX_VOLUMES 16
-#define DC_MAX_VIFS 8
+#include "common/abi/boot_spec.h"
+#include "common/abi/domain_status.h"
+
+/*
+ * Hard limits: every list a config can make us allocate is bounded.  What
+ * reaches the guest is bounded by the boot spec's own limits, so a config
+ * domcfg accepts is one the loader accepts.
+ */
+#define DC_MAX_ARGS BOOT_SPEC_MAX_ARGS
+#define DC_MAX_ENV BOOT_SPEC_MAX_ENV
+#define DC_MAX_STRING (BOOT_SPEC_MAX_STR - 1) /* bytes, NUL excluded */
+#define DC_MAX_VOLUMES BOOT_SPEC_MAX_MOUNTS
+#define DC_MAX_VIFS BOOT_SPEC_MAX_IFACES
 #define DC_MAX_DISKS 16
-#define DC_MAX_DNS 4
-#define DC_MAX_NAME 64
+#define DC_MAX_DNS BOOT_SPEC_MAX_DNS
+#define DC_MAX_NAME DOMAIN_STATUS_NAME_MAX
 
 enum dc_domain_type { DC_TYPE_PV, DC_TYPE_PVH };
 enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };

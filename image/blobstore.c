@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "fileio.h"
+#include "common/fault.h"
 
 #define BLOB_COPY_CHUNK (256 * 1024)
 
@@ -304,6 +305,7 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
     if (xo_write_all(w->fd, buf, len) < 0)
         return xo_err_sys(err, "blob %s: cannot write %s", w->expected.str,
                           w->tmp);
+    XO_FAULT_POINT("pull.blob-write");
     return 0;
 }
 
@@ -341,11 +343,13 @@ int blob_writer_commit(struct blob_writer *w, xo_err *err)
         rc = xo_err_set(err, ENOMEM, "out of memory");
         goto out;
     }
+    XO_FAULT_POINT("pull.blob-before-rename");
     if (rename(w->tmp, final) < 0) {
         rc = xo_err_sys(err, "blob %s: cannot rename %s to %s", w->expected.str,
                         w->tmp, final);
         goto out;
     }
+    XO_FAULT_POINT("pull.blob-after-rename");
     free(w->tmp);
     w->tmp = NULL;
 out:

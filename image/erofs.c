@@ -1,5 +1,6 @@
 /* erofs.c: running mkfs.erofs (see erofs.h). */
 #include "erofs.h"
+#include "common/fault.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -101,6 +102,8 @@ int erofs_build(const char *image, const char *dir,
         errno = r;
         return xo_err_sys(err, "cannot run %s (install erofs-utils)", prog);
     }
+    /* Dying here leaves mkfs.erofs running, writing under tmp/. */
+    XO_FAULT_POINT("pull.mkfs-running");
     int status = 0;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {

@@ -7,7 +7,7 @@ LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c \
 	image/whiteout.c image/unpack.c image/unpack_obj.c
 UNIT_TESTS += tests/unit/test-image-unpack.c \
 	tests/unit/test-image-unpack-paths.c \
-	tests/unit/test-image-unpack-whiteout.c
+	tests/unit/test-image-unpack-whiteout.c tests/unit/test-image-fsat.c
 LIB_SRCS += image/manifest.c
 UNIT_TESTS += tests/unit/test-image-manifest.c
 LIB_SRCS += image/ref.c

@@ -24,6 +24,7 @@
 #include "signature.h"
 #include "source.h"
 #include "volume.h"
+#include "common/fault.h"
 
 #define PULL_OS "linux"
 #define PULL_ARCH "amd64"
@@ -298,6 +299,7 @@ static int pull_locked(const char *root, const struct image_ref *r,
         .index = p.top.digest,
         .pulled = (int64_t)time(NULL),
     };
+    XO_FAULT_POINT("pull.ref-before-write");
     if (refstore_put(root, &e, err) < 0)
         goto out;
     if (info_r) {

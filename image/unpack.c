@@ -77,14 +77,14 @@ uint64_t unpack_bytes(const struct unpack_ctx *c)
     return c->bytes;
 }
 
-int64_t unpack_newest_mtime(const struct unpack_ctx *c)
-{
-    return c->newest;
-}
-
 uint64_t unpack_skipped_devices(const struct unpack_ctx *c)
 {
     return c->skipped_devices;
+}
+
+int64_t unpack_newest_mtime(const struct unpack_ctx *c)
+{
+    return c->newest;
 }
 
 static int parent_err(const struct entry *en, const char *parent, xo_err *err)

@@ -15,6 +15,7 @@
 #include "fileio.h"
 #include "fsat.h"
 #include "image.h"
+#include "common/fault.h"
 #include "image/volume_record.h"
 
 /* Mount points a read-only rootfs must already have (lab/images.md: runc
@@ -138,16 +139,17 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
             break;
         rc = unpack_layer(ctx, fd, what, err);
         close(fd);
+        XO_FAULT_POINT("pull.unpack-layer");
     }
     if (rc == 0)
         rc = unpack_finish(ctx, err);
-    *newest_r = unpack_newest_mtime(ctx);
     uint64_t skipped = unpack_skipped_devices(ctx);
     if (rc == 0 && skipped && rep)
         image_progress(rep->warn, parg,
                        "skipped %llu device node%s in /dev of the image "
                        "(the container gets its own /dev)",
                        (unsigned long long)skipped, skipped == 1 ? "" : "s");
+    *newest_r = unpack_newest_mtime(ctx);
     unpack_free(ctx);
     return rc;
 }
@@ -296,8 +298,10 @@ int volume_build(const char *root, const struct blob_store *bs,
         xo_err_sys(err, "cannot chmod %s", vol);
         goto out;
     }
+    XO_FAULT_POINT("pull.volume-before-publish");
     if (sync_dir(vol, err) < 0 || publish(root, vol, final, err) < 0)
         goto out;
+    XO_FAULT_POINT("pull.volume-after-publish");
     free(vol);
     vol = NULL;
     rc = 0;

@@ -13,10 +13,8 @@
 
 #include <stddef.h>
 
-#include "error.h"
-
-#define LOADER_SPEC_PATH "xl-oci/boot-spec.dtb"
-#define LOADER_MAX_SPEC (64 * 1024)
+#include "common/abi/boot_spec.h" /* where the spec goes, its size limit */
+#include "common/error.h"
 
 struct loader_files {
     char *kernel;    /* owned: DIR/kernel */

@@ -106,8 +106,8 @@ static int append_spec(int fd, off_t at, const void *spec, size_t len,
         return xo_err_sys(err, "%s: write", path);
     struct cpio_writer w;
     cpio_init(&w, fd, path);
-    if (cpio_add_dir(&w, "xl-oci", 0755, err) < 0 ||
-        cpio_add_data(&w, LOADER_SPEC_PATH, 0400, spec, len, err) < 0 ||
+    if (cpio_add_dir(&w, BOOT_SPEC_INITRAMFS_DIR, 0755, err) < 0 ||
+        cpio_add_data(&w, BOOT_SPEC_INITRAMFS_PATH, 0400, spec, len, err) < 0 ||
         cpio_finish(&w, err) < 0)
         return -1;
     return 0;
@@ -116,9 +116,9 @@ static int append_spec(int fd, off_t at, const void *spec, size_t len,
 int loader_ramdisk_build(const char *loader_initramfs, const void *boot_spec,
                          size_t len, const char *out_path, xo_err *err)
 {
-    if (len == 0 || len > LOADER_MAX_SPEC)
+    if (len == 0 || len > BOOT_SPEC_MAX_BLOB)
         return xo_err_set(err, EINVAL, "boot spec for %s: %zu bytes (limit %d)",
-                          out_path, len, LOADER_MAX_SPEC);
+                          out_path, len, BOOT_SPEC_MAX_BLOB);
     size_t pl = strlen(out_path);
     char *tmp = malloc(pl + 16);
     if (!tmp)

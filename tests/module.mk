@@ -1,6 +1,6 @@
 # tests/: unit tests of common/ and domcfg/, fuzz targets (tests/fuzz/).
 # The other components list their own unit tests in their module.mk.
-UNIT_TESTS += tests/unit/test-common.c
+UNIT_TESTS += tests/unit/test-common.c tests/unit/test-abi.c
 UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 	tests/unit/test-signals.c
 UNIT_TESTS += tests/unit/test-image-config.c
@@ -11,7 +11,8 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c
 # ASan+UBSan, as replayers of their corpus (tests/fuzz/corpus/NAME/), which
 # tests/tiers/40-fuzz.sh runs; `make fuzz` (tools/fuzz.sh) builds them with
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
-FUZZ_TARGETS := image-config app-cfg
+FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
+	image-ref bootspec
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 
 $(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \

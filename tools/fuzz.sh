@@ -21,12 +21,14 @@ command -v "$CLANG" >/dev/null || {
 
 # The library code the targets reach, compiled with the fuzzer's
 # instrumentation (gcc-built objects would not link with clang's runtimes).
-srcs=(common/error.c common/fileio.c common/json.c common/log.c
-    domcfg/*.c loader/xen-tools/user.c)
+srcs=(common/*.c domcfg/*.c image/*.c verifier/*.c xl-plugin/guest_report.c
+    loader/xen-tools/bootspec.c loader/xen-tools/user.c
+    loader/xen-tools/safepath.c)
 # Debian 12's libfdt-dev has no .pc file (configure.ac says the same).
-pkgs="xenlight xlutil json-c yajl openssl"
+pkgs="xenlight xlutil json-c yajl openssl libcurl libarchive"
 cflags="-std=gnu11 -g -O1 -I. -Icommon -D_GNU_SOURCE \
-    -DHAVE_YAJL_YAJL_VERSION_H -DXO_LIBFUZZER \
+    -DHAVE_YAJL_YAJL_VERSION_H -DXO_LIBFUZZER -DXO_VERSION=\"fuzz\" \
+    -DXO_STATE_ROOT=\"/nonexistent\" -DXO_LOADER_DIR=\"/nonexistent\" \
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lfdt"

@@ -29,6 +29,7 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 struct create_opts {
     const char *cfg_path;
@@ -225,10 +226,10 @@ static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
     struct domain_status st;
     xo_err ignore = XO_ERR_INIT;
     if (status_read(h->xs, name, &st, &ignore) == 0)
-        return xo_err_set(err, EEXIST,
-                          "a container domain named %s already "
-                          "exists (state %s); destroy it first",
-                          name, st.state);
+        return xo_err_set(
+            err, EEXIST,
+            "a container domain named %s already exists (state %s); destroy it first",
+            name, domain_state_to_string(st.state));
     xo_err_clear(&ignore);
     if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
         return xo_err_set(err, EEXIST,
@@ -253,8 +254,8 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
         libxl_domain_destroy(h->ctx, domid, NULL);
     state_domain_dir(dir, sizeof(dir), xo_state_root(), name);
     if (keep_broken) {
-        status_set(h->xs, name, "state", "broken", &e);
-        status_set(h->xs, name, "error", why, &e);
+        status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
     } else {
         state_remove_dir(dir, &e);
         status_remove(h->xs, name, &e);
@@ -287,9 +288,10 @@ static int create_domain(struct create_opts *o, xo_err *err)
 
     char now[32];
     status_now(now, sizeof(now));
+    have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
-    have_status = true;
+    XO_FAULT_POINT("create.status-created");
     /* libxl leaves a nil UUID alone; xl generates one, and so do we,
      * before the config is saved: a restart re-creates the domain from
      * the saved config, and the monitor knows its domain by this UUID. */
@@ -300,16 +302,18 @@ static int create_domain(struct create_opts *o, xo_err *err)
         if (domcfg_libxl_json(&r.libxl_json, &r.d, err) < 0)
             goto fail;
     }
-    if (status_set(h.xs, name, "state", "creating", err) < 0 ||
-        status_set(h.xs, name, "created", now, err) < 0 ||
-        status_set(h.xs, name, "image", image, err) < 0 ||
-        status_set(h.xs, name, "restarts", "0", err) < 0 ||
+    if (status_set_state(h.xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
         write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.state-dir-written");
 
     struct loop_holds loops;
     if (loop_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.loops-attached");
     int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
@@ -322,6 +326,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
         goto fail;
     }
     have_domid = true;
+    XO_FAULT_POINT("create.domain-created");
     libxl_dominfo info;
     libxl_dominfo_init(&info);
     char uuid[40] = "";
@@ -329,18 +334,22 @@ static int create_domain(struct create_opts *o, xo_err *err)
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
     libxl_dominfo_dispose(&info);
-    if (status_setf(h.xs, name, "domid", err, "%u", domid) < 0 ||
-        status_set(h.xs, name, "uuid", uuid, err) < 0 ||
-        status_set(h.xs, name, "state", o->paused ? "paused" : "booting", err) <
-            0)
+    if (status_setf(h.xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
+            0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
+        status_set_state(h.xs, name,
+                         o->paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_BOOTING,
+                         err) < 0)
         goto fail;
     if (!o->foreground && monitor_spawn(xo_state_root(), name, err) < 0)
         goto fail;
+    XO_FAULT_POINT("create.monitor-spawned");
     if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
                    domid);
         goto fail;
     }
+    XO_FAULT_POINT("create.unpaused");
     close(lock);
     lock = -1;
     snprintf(o->name, sizeof(o->name), "%s", name);

@@ -19,10 +19,11 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 static bool state_final(const struct domain_status *st)
 {
-    return strcmp(st->state, "halted") == 0 || strcmp(st->state, "broken") == 0;
+    return domain_state_is_final(st->state);
 }
 
 static int open_status(struct xen_handles *h, xo_err *err)
@@ -58,7 +59,8 @@ static json_object *status_json(const struct domain_status *st)
 {
     json_object *o = json_object_new_object();
     json_object_object_add(o, "name", json_object_new_string(st->name));
-    json_object_object_add(o, "state", json_object_new_string(st->state));
+    json_object_object_add(
+        o, "state", json_object_new_string(domain_state_to_string(st->state)));
     json_object_object_add(
         o, "domid", st->domid >= 0 ? json_object_new_int64(st->domid) : NULL);
     json_object_object_add(o, "uuid", json_object_new_string(st->uuid));
@@ -121,8 +123,9 @@ int main_list(int argc, char **argv)
         if (st.exit_code >= 0)
             snprintf(code, sizeof(code), "%d", st.exit_code);
         format_uptime(up, sizeof(up), &st);
-        printf("%-20s %5s %-8s %-19.19s %10s %4s\n", st.name, id, st.state,
-               st.image[0] ? st.image : "-", up, code);
+        printf("%-20s %5s %-8s %-19.19s %10s %4s\n", st.name, id,
+               domain_state_to_string(st.state), st.image[0] ? st.image : "-",
+               up, code);
     }
     if (json) {
         print_json(arr);
@@ -157,7 +160,8 @@ int main_status(int argc, char **argv)
         json_object_put(o);
         return XO_EXIT_OK;
     }
-    printf("name:       %s\nstate:      %s\n", st.name, st.state);
+    printf("name:       %s\nstate:      %s\n", st.name,
+           domain_state_to_string(st.state));
     if (st.domid >= 0)
         printf("domid:      %ld\n", st.domid);
     printf("uuid:       %s\nimage:      %s\ncreated:    %s\n"
@@ -231,14 +235,14 @@ int main_stop(int argc, char **argv)
         status_read(h.xs, name, &st, &err) < 0)
         goto fail;
     if (state_final(&st)) {
-        printf("%s is already %s\n", name, st.state);
+        printf("%s is already %s\n", name, domain_state_to_string(st.state));
         xen_close(&h);
         return XO_EXIT_OK;
     }
     /* The guest kernel's orderly poweroff reaches the loader, which sends
      * the container its stop signal and escalates to SIGKILL after its
      * grace period; after -t seconds we stop waiting and destroy. */
-    status_set(h.xs, name, "state", "halting", &err);
+    status_set_state(h.xs, name, DOMAIN_STATE_HALTING, &err);
     if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL)) {
         xo_err_set(&err, EIO, "libxl could not shut down %s (domid %ld)", name,
                    st.domid);
@@ -251,9 +255,9 @@ int main_stop(int argc, char **argv)
         libxl_domain_destroy(h.ctx, (uint32_t)st.domid, NULL);
         wait_final(&h, name, 10000, &st, &err);
         xo_err_clear(&err);
-        status_setf(h.xs, name, "error", &err,
+        status_setf(h.xs, name, DOMAIN_STATUS_KEY_ERROR, &err,
                     "destroyed after not stopping within %ld s", timeout);
-        status_set(h.xs, name, "state", "halted", &err);
+        status_set_state(h.xs, name, DOMAIN_STATE_HALTED, &err);
         xo_err_clear(&err);
     }
     xen_close(&h);
@@ -292,13 +296,14 @@ int main_destroy(int argc, char **argv)
      * in "booting" after a restart. */
     for (int i = 0;
          i < 600 && status_read(h.xs, name, &st, &err) == 0 &&
-         strcmp(st.state, "halting") == 0 && state_monitor_alive(root, name);
+         st.state == DOMAIN_STATE_HALTING && state_monitor_alive(root, name);
          i++)
         sleep_ms(200);
     xo_err_clear(&err);
     if ((lock = state_lock(root, &err)) < 0)
         goto fail;
-    bool have_status = status_read(h.xs, name, &st, &err) == 0;
+    bool have_status =
+        status_read(h.xs, name, &st, &err) == 0 || status_exists(h.xs, name);
     xo_err_clear(&err);
     bool have_dir = state_domain_exists(root, name);
     if (!have_status && !have_dir) {
@@ -308,6 +313,7 @@ int main_destroy(int argc, char **argv)
     xo_err_clear(&err);
     /* Tolerant of a half-created domain: each part is removed if present. */
     stop_monitor(root, name);
+    XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
     if (libxl_name_to_domid(h.ctx, name, &domid) == 0 &&
         libxl_domain_destroy(h.ctx, domid, NULL)) {
@@ -315,9 +321,13 @@ int main_destroy(int argc, char **argv)
                    domid);
         goto fail;
     }
+    XO_FAULT_POINT("destroy.domain-destroyed");
     char dir[4096];
     state_domain_dir(dir, sizeof(dir), root, name);
-    if (status_remove(h.xs, name, &err) < 0 || state_remove_dir(dir, &err) < 0)
+    if (status_remove(h.xs, name, &err) < 0)
+        goto fail;
+    XO_FAULT_POINT("destroy.status-removed");
+    if (state_remove_dir(dir, &err) < 0)
         goto fail;
     close(lock);
     xen_close(&h);

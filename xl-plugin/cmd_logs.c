@@ -93,8 +93,7 @@ static bool domain_final(struct xen_handles *h, const char *name)
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
     bool final = status_read(h->xs, name, &st, &err) < 0 ||
-                 strcmp(st.state, "halted") == 0 ||
-                 strcmp(st.state, "broken") == 0;
+                 domain_state_is_final(st.state);
     xo_err_clear(&err);
     return final;
 }

@@ -19,6 +19,7 @@
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
+#include "common/fault.h"
 
 static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
                        xo_err *err)
@@ -70,9 +71,11 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     if (status_read(h->xs, name, &st, err) < 0)
         return -1;
     libxl_domain_destroy(h->ctx, domid, NULL);
+    XO_FAULT_POINT("shutdown-action.destroyed");
     uint32_t newid = 0;
     if (recreate(h->ctx, saved, &newid, err) < 0)
         return -1;
+    XO_FAULT_POINT("shutdown-action.recreated");
     /* The monitor tells its domain from a reused domid by this UUID. */
     char uuid[40] = "";
     libxl_dominfo info;
@@ -81,14 +84,16 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
     libxl_dominfo_dispose(&info);
-    if (status_setf(h->xs, name, "domid", err, "%u", newid) < 0 ||
-        status_set(h->xs, name, "uuid", uuid, err) < 0 ||
-        status_setf(h->xs, name, "restarts", err, "%ld", st.restarts + 1) < 0 ||
-        status_set(h->xs, name, "exit-code", "", err) < 0 ||
-        status_set(h->xs, name, "error", "", err) < 0 ||
-        status_set(h->xs, name, "started", "", err) < 0 ||
-        status_set(h->xs, name, "finished", "", err) < 0 ||
-        status_set(h->xs, name, "state", "booting", err) < 0)
+    if (status_setf(h->xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", newid) <
+            0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
+        status_setf(h->xs, name, DOMAIN_STATUS_KEY_RESTARTS, err, "%ld",
+                    st.restarts + 1) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, "", err) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, "", err) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_STARTED, "", err) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
+        status_set_state(h->xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         return -1;
     xo_info("domain %s restarted as domid %u", name, newid);
     return 0;
@@ -145,10 +150,10 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
         rc = restart(h, name, domid, &d, err);
         if (rc < 0) {
             xo_err e = XO_ERR_INIT;
-            status_set(h->xs, name, "state", "broken", &e);
+            status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
             xo_err_clear(&e);
-            status_setf(h->xs, name, "error", &e, "restart failed: %s",
-                        xo_err_msg(err));
+            status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,
+                        "restart failed: %s", xo_err_msg(err));
             xo_err_clear(&e);
         }
         break;

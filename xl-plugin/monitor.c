@@ -33,8 +33,13 @@
 #include "state.h"
 #include "status.h"
 #include "xs_lite.h"
+#include "common/fault.h"
 
 #define LOG_MAX_DEFAULT (1024 * 1024)
+
+/* Whatever error a guest may report fits DomainStatus's error. */
+_Static_assert(GUEST_REPORT_VALUE_MAX <= DOMAIN_STATUS_ERROR_MAX,
+               "guest error does not fit DomainStatus");
 
 struct monitor {
     const struct monitor_opts *o;
@@ -123,10 +128,16 @@ static void tty_drain(struct monitor *m)
 static void set_status(struct monitor *m, const char *field, const char *v)
 {
     xo_err err = XO_ERR_INIT;
+    XO_FAULT_POINT("monitor.status-write");
     if (status_set(m->xs, m->o->name, field, v, &err) < 0) {
         xo_warn("%s", xo_err_msg(&err));
         xo_err_clear(&err);
     }
+}
+
+static void set_state(struct monitor *m, enum domain_state s)
+{
+    set_status(m, DOMAIN_STATUS_KEY_STATE, domain_state_to_string(s));
 }
 
 /* Reads every key the guest wrote, refusing anything not well-formed. */
@@ -135,7 +146,7 @@ static void read_guest(struct monitor *m)
     unsigned n = 0;
     char **keys = xs_directory(m->xs, XBT_NULL, m->guest_dir, &n);
     /* A guest could create thousands of keys; look at a bounded few. */
-    for (unsigned i = 0; keys && i < n && i < 16; i++) {
+    for (unsigned i = 0; keys && i < n && i < GUEST_REPORT_MAX_KEYS; i++) {
         char path[256], why[160];
         snprintf(path, sizeof(path), "%s/%s", m->guest_dir, keys[i]);
         unsigned len = 0;
@@ -153,32 +164,20 @@ static void read_guest(struct monitor *m)
     struct guest_report *r = &m->report;
     if (r->phase == m->published)
         return;
-    char now[32];
+    char now[32], ms[32], code[8];
     status_now(now, sizeof(now));
-    if (r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC) {
-        char ms[32];
-        snprintf(ms, sizeof(ms), "%lld", status_monotonic_ms());
-        set_status(m, "started", now);
-        set_status(m, "started-ms", ms);
-        set_status(m, "state", "running");
-    }
-    if (r->phase == GUEST_PHASE_EXITED && r->has_exit_code) {
-        char code[8];
-        snprintf(code, sizeof(code), "%d", r->exit_code);
-        set_status(m, "exit-code", code);
-        set_status(m, "finished", now);
-    }
-    if (r->phase == GUEST_PHASE_FAILED) {
-        set_status(m, "error", r->error[0] ? r->error : "loader failed");
-        set_status(m, "finished", now);
-    }
+    snprintf(ms, sizeof(ms), "%lld", status_monotonic_ms());
+    struct guest_status_field f[GUEST_STATUS_MAX_FIELDS];
+    size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
+    for (size_t i = 0; i < nf; i++)
+        set_status(m, f[i].key, f[i].value);
     m->published = r->phase;
 }
 
 static int watch_domain(struct monitor *m)
 {
-    snprintf(m->guest_dir, sizeof(m->guest_dir), "/local/domain/%u/data/xl-oci",
-             m->domid);
+    snprintf(m->guest_dir, sizeof(m->guest_dir),
+             "/local/domain/%u/" GUEST_REPORT_DIR, m->domid);
     snprintf(m->tty_key, sizeof(m->tty_key), "/local/domain/%u/console/tty",
              m->domid);
     memset(&m->report, 0, sizeof(m->report));
@@ -285,20 +284,20 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     status_now(now, sizeof(now));
     const struct guest_report *r = &m->report;
     if (!r->has_exit_code || r->phase != GUEST_PHASE_EXITED)
-        set_status(m, "finished", now);
-    const char *final = "halted";
+        set_status(m, DOMAIN_STATUS_KEY_FINISHED, now);
+    enum domain_state final = DOMAIN_STATE_HALTED;
     if (r->phase == GUEST_PHASE_FAILED) {
-        final = "broken";
+        final = DOMAIN_STATE_BROKEN;
     } else if (!vanished && reason != SHUTDOWN_poweroff &&
                reason != SHUTDOWN_reboot && r->phase != GUEST_PHASE_EXITED) {
-        final = "broken";
-        set_status(m, "error",
+        final = DOMAIN_STATE_BROKEN;
+        set_status(m, DOMAIN_STATUS_KEY_ERROR,
                    reason == SHUTDOWN_crash
                        ? "the domain crashed"
                        : "the domain shut down unexpectedly");
     }
     if (vanished) {
-        set_status(m, "state", final);
+        set_state(m, final);
         return 0;
     }
 
@@ -307,7 +306,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     /* The final state is written only once the action is done, so `wait`
      * and `destroy` never race a destroy (and its hotplug scripts, which
      * detach loop devices) still in progress. */
-    set_status(m, "state", "halting");
+    set_state(m, DOMAIN_STATE_HALTING);
     int rc = run_action(m, reason);
 
     struct domain_status st;
@@ -318,7 +317,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
         return 0;
     }
     if (rc == 0 && st.domid >= 0 && (uint32_t)st.domid != m->domid &&
-        strcmp(st.state, "booting") == 0) {
+        st.state == DOMAIN_STATE_BOOTING) {
         m->domid = (uint32_t)st.domid;
         snprintf(m->uuid, sizeof(m->uuid), "%s", st.uuid);
         if (watch_domain(m) == 0)
@@ -326,15 +325,15 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
         xo_warn("xenstore: cannot watch restarted domain %u", m->domid);
         return 0;
     }
-    if (strcmp(st.state, "halting") != 0)
+    if (st.state != DOMAIN_STATE_HALTING)
         return 0; /* the action wrote the outcome (restart failed) */
     if (rc != 0) {
-        final = "broken";
-        set_status(m, "error",
+        final = DOMAIN_STATE_BROKEN;
+        set_status(m, DOMAIN_STATUS_KEY_ERROR,
                    "the shutdown action failed (see the "
                    "monitor's log)");
     }
-    set_status(m, "state", final);
+    set_state(m, final);
     return 0;
 }
 

@@ -187,9 +187,8 @@ void monitor_recover(struct xs_handle *xs, const char *root)
             xo_err_clear(&err);
             continue;
         }
-        bool final = strcmp(st.state, "halted") == 0 ||
-                     strcmp(st.state, "broken") == 0 ||
-                     strcmp(st.state, "creating") == 0;
+        bool final = domain_state_is_final(st.state) ||
+                     st.state == DOMAIN_STATE_CREATING;
         if (final || st.domid < 0 || !state_domain_exists(root, *n) ||
             state_monitor_alive(root, *n))
             continue;

@@ -27,9 +27,9 @@ static void node_path(char *buf, size_t len, const char *name,
                       const char *field)
 {
     if (field)
-        snprintf(buf, len, STATUS_BASE "/%s/%s", name, field);
+        snprintf(buf, len, DOMAIN_STATUS_BASE "/%s/%s", name, field);
     else
-        snprintf(buf, len, STATUS_BASE "/%s", name);
+        snprintf(buf, len, DOMAIN_STATUS_BASE "/%s", name);
 }
 
 int status_create(struct xs_handle *xs, const char *name, xo_err *err)
@@ -38,17 +38,31 @@ int status_create(struct xs_handle *xs, const char *name, xo_err *err)
      * another container's status nor forge its own. */
     struct xs_permissions perms[1] = {{.id = 0, .perms = XS_PERM_NONE}};
     char path[256];
-    const char *nodes[] = {STATUS_BASE, NULL};
+    if (!xs_mkdir(xs, XBT_NULL, DOMAIN_STATUS_BASE))
+        return xo_err_sys(err, "xenstore: cannot create %s",
+                          DOMAIN_STATUS_BASE);
+    if (!xs_set_permissions(xs, XBT_NULL, DOMAIN_STATUS_BASE, perms, 1))
+        return xo_err_sys(err, "xenstore: cannot set permissions of %s",
+                          DOMAIN_STATUS_BASE);
+    /* Writing the state creates the node (inheriting the base's dom0-only
+     * permissions) together with its state: whenever create dies, the node
+     * either does not exist or says "creating", never nothing. */
+    if (status_set_state(xs, name, DOMAIN_STATE_CREATING, err) < 0)
+        return -1;
     node_path(path, sizeof(path), name, NULL);
-    nodes[1] = path;
-    for (int i = 0; i < 2; i++) {
-        if (!xs_mkdir(xs, XBT_NULL, nodes[i]))
-            return xo_err_sys(err, "xenstore: cannot create %s", nodes[i]);
-        if (!xs_set_permissions(xs, XBT_NULL, nodes[i], perms, 1))
-            return xo_err_sys(err, "xenstore: cannot set permissions of %s",
-                              nodes[i]);
-    }
+    if (!xs_set_permissions(xs, XBT_NULL, path, perms, 1))
+        return xo_err_sys(err, "xenstore: cannot set permissions of %s", path);
     return 0;
+}
+
+bool status_exists(struct xs_handle *xs, const char *name)
+{
+    char path[256];
+    unsigned n = 0;
+    node_path(path, sizeof(path), name, NULL);
+    char **ents = xs_directory(xs, XBT_NULL, path, &n);
+    free(ents);
+    return ents != NULL;
 }
 
 int status_set(struct xs_handle *xs, const char *name, const char *field,
@@ -61,10 +75,17 @@ int status_set(struct xs_handle *xs, const char *name, const char *field,
     return 0;
 }
 
+int status_set_state(struct xs_handle *xs, const char *name,
+                     enum domain_state state, xo_err *err)
+{
+    return status_set(xs, name, DOMAIN_STATUS_KEY_STATE,
+                      domain_state_to_string(state), err);
+}
+
 int status_setf(struct xs_handle *xs, const char *name, const char *field,
                 xo_err *err, const char *fmt, ...)
 {
-    char buf[1024];
+    char buf[DOMAIN_STATUS_ERROR_MAX + 1];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, sizeof(buf), fmt, ap);
@@ -102,23 +123,28 @@ int status_read(struct xs_handle *xs, const char *name,
     memset(st, 0, sizeof(*st));
     char path[256];
     unsigned n = 0;
-    node_path(path, sizeof(path), name, "state");
+    node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE);
     char *state = xs_read(xs, XBT_NULL, path, &n);
     if (!state)
         return xo_err_set(err, ENOENT, "no container domain named %s", name);
+    /* xs_read NUL-terminates; a value with a NUL inside is no state. */
+    if (strlen(state) != n || domain_state_from_string(state, &st->state) < 0)
+        st->state = DOMAIN_STATE_UNKNOWN;
     free(state);
     snprintf(st->name, sizeof(st->name), "%s", name);
-    read_field(xs, name, "state", st->state, sizeof(st->state));
-    read_field(xs, name, "uuid", st->uuid, sizeof(st->uuid));
-    read_field(xs, name, "image", st->image, sizeof(st->image));
-    read_field(xs, name, "created", st->created, sizeof(st->created));
-    read_field(xs, name, "started", st->started, sizeof(st->started));
-    read_field(xs, name, "finished", st->finished, sizeof(st->finished));
-    read_field(xs, name, "error", st->error, sizeof(st->error));
-    st->domid = (long)read_number(xs, name, "domid");
-    st->started_ms = read_number(xs, name, "started-ms");
-    st->exit_code = (int)read_number(xs, name, "exit-code");
-    st->restarts = (long)read_number(xs, name, "restarts");
+    read_field(xs, name, DOMAIN_STATUS_KEY_UUID, st->uuid, sizeof(st->uuid));
+    read_field(xs, name, DOMAIN_STATUS_KEY_IMAGE, st->image, sizeof(st->image));
+    read_field(xs, name, DOMAIN_STATUS_KEY_CREATED, st->created,
+               sizeof(st->created));
+    read_field(xs, name, DOMAIN_STATUS_KEY_STARTED, st->started,
+               sizeof(st->started));
+    read_field(xs, name, DOMAIN_STATUS_KEY_FINISHED, st->finished,
+               sizeof(st->finished));
+    read_field(xs, name, DOMAIN_STATUS_KEY_ERROR, st->error, sizeof(st->error));
+    st->domid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_DOMID);
+    st->started_ms = read_number(xs, name, DOMAIN_STATUS_KEY_STARTED_MS);
+    st->exit_code = (int)read_number(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE);
+    st->restarts = (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTARTS);
     if (st->restarts < 0)
         st->restarts = 0;
     return 0;
@@ -136,7 +162,7 @@ int status_remove(struct xs_handle *xs, const char *name, xo_err *err)
 int status_list(struct xs_handle *xs, char ***names_r, xo_err *err)
 {
     unsigned n = 0;
-    char **dir = xs_directory(xs, XBT_NULL, STATUS_BASE, &n);
+    char **dir = xs_directory(xs, XBT_NULL, DOMAIN_STATUS_BASE, &n);
     if (!dir)
         n = 0; /* no container domain yet */
     char **v = calloc(n + 1, sizeof(*v));

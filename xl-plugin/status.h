@@ -1,7 +1,8 @@
 /*
  * status.h: DomainStatus, published by dom0 under /tool/xl-oci/<name>/ in
- * xenstore with dom0-only permissions (DESIGN.md).  Fields are single
- * xenstore keys so `xenstore-ls /tool/xl-oci` is readable by an admin.
+ * xenstore with dom0-only permissions (keys, states and limits are
+ * common/abi/domain_status.h).  Fields are single xenstore keys so
+ * `xenstore-ls /tool/xl-oci` is readable by an admin.
  */
 #ifndef XL_OCI_XL_PLUGIN_STATUS_H
 #define XL_OCI_XL_PLUGIN_STATUS_H
@@ -9,15 +10,13 @@
 #include <stdbool.h>
 #include <xenstore.h>
 
+#include "common/abi/domain_status.h"
 #include "common/error.h"
 
-#define STATUS_BASE "/tool/xl-oci"
-
 struct domain_status {
-    char name[65];
-    char state[16]; /* creating booting running paused halting halted
-                           broken */
-    long domid;     /* -1 when none */
+    char name[DOMAIN_STATUS_NAME_MAX + 1];
+    enum domain_state state; /* DOMAIN_STATE_UNKNOWN when unreadable */
+    long domid;              /* -1 when none */
     char uuid[40];
     char image[80];
     char created[32]; /* wall time, ISO 8601 UTC */
@@ -25,14 +24,22 @@ struct domain_status {
     long long started_ms; /* dom0 CLOCK_MONOTONIC ms at exec, -1 if none */
     char finished[32];
     int exit_code; /* -1 when none */
-    char error[512];
+    char error[DOMAIN_STATUS_ERROR_MAX + 1];
     long restarts;
 };
 
-/* Creates /tool/xl-oci/<name> readable and writable by dom0 only. */
+/* Creates /tool/xl-oci/<name> readable and writable by dom0 only, with
+ * state "creating" from its first moment.  `field` below is one of the
+ * DOMAIN_STATUS_KEY_ names. */
 int status_create(struct xs_handle *xs, const char *name, xo_err *err);
+
+/* True when /tool/xl-oci/<name> exists, whatever it holds (destroy
+ * removes even a node a dying command left without a state). */
+bool status_exists(struct xs_handle *xs, const char *name);
 int status_set(struct xs_handle *xs, const char *name, const char *field,
                const char *value, xo_err *err);
+int status_set_state(struct xs_handle *xs, const char *name,
+                     enum domain_state state, xo_err *err);
 int status_setf(struct xs_handle *xs, const char *name, const char *field,
                 xo_err *err, const char *fmt, ...) XO_PRINTF(5, 6);
 /* Reads every field; fails when the domain has no DomainStatus. */

@@ -3,7 +3,7 @@
  * boot_spec.  Every accessor here checks the property's length before
  * trusting a byte of it, because the blob is written outside the domain.
  */
-#include "bootspec.h"
+#include "loader/xen-tools/bootspec.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -29,10 +29,10 @@ static int get_string(const char **out, const void *fdt, int node,
     }
     if (len < 1 || len > BS_MAX_STR || p[len - 1] != '\0' ||
         strnlen(p, (size_t)len) != (size_t)len - 1)
-        return xo_err_set(err, EINVAL,
-                          "boot spec: %s/%s: not one NUL-terminated string "
-                          "of at most %d bytes",
-                          where, name, BS_MAX_STR);
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: %s/%s: not one NUL-terminated string of at most %d bytes",
+            where, name, BS_MAX_STR);
     *out = p;
     return 0;
 }
@@ -60,10 +60,9 @@ static int get_stringlist(const char **out, size_t *n_r, size_t max,
     for (int off = 0; off < len;) {
         size_t sl = strlen(p + off); /* safe: p[len-1] is NUL */
         if (sl + 1 > BS_MAX_STR)
-            return xo_err_set(err, EINVAL,
-                              "boot spec: %s/%s: entry %zu longer than %d "
-                              "bytes",
-                              where, name, n, BS_MAX_STR);
+            return xo_err_set(
+                err, EINVAL, "boot spec: %s/%s: entry %zu longer than %d bytes",
+                where, name, n, BS_MAX_STR);
         if (n == max)
             return xo_err_set(err, EINVAL,
                               "boot spec: %s/%s: more than %zu entries", where,
@@ -134,10 +133,10 @@ static int index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
         unsigned long idx = strtoul(num, &end, 10);
         if (!*num || *end || errno || idx >= max ||
             (num[0] == '0' && num[1] != '\0'))
-            return xo_err_set(err, EINVAL,
-                              "boot spec: %s: bad or too large index in %s "
-                              "(at most %zu entries)",
-                              where, name, max);
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: %s: bad or too large index in %s (at most %zu entries)",
+                where, name, max);
         if (offs[idx] >= 0)
             return xo_err_set(err, EINVAL, "boot spec: %s: duplicate %s", where,
                               name);
@@ -155,17 +154,21 @@ static int index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
 static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
-    if (get_node(&node, fdt, 0, "process", false, err) < 0 ||
-        get_stringlist(s->args, &s->nargs, BS_MAX_ARGS, fdt, node, "process",
-                       "args", false, err) < 0 ||
-        get_stringlist(s->env, &s->nenv, BS_MAX_ENV, fdt, node, "process",
-                       "env", false, err) < 0 ||
-        get_string(&s->cwd, fdt, node, "process", "cwd", false, err) < 0 ||
-        get_string(&s->user, fdt, node, "process", "user", false, err) < 0 ||
-        get_u32(&s->stop_signal, fdt, node, "process", "stop-signal", err) <
-            0 ||
-        get_u32(&s->stop_timeout, fdt, node, "process", "stop-timeout", err) <
-            0)
+    if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_PROCESS, false, err) < 0 ||
+        get_stringlist(s->args, &s->nargs, BS_MAX_ARGS, fdt, node,
+                       BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_ARGS, false,
+                       err) < 0 ||
+        get_stringlist(s->env, &s->nenv, BS_MAX_ENV, fdt, node,
+                       BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_ENV, false,
+                       err) < 0 ||
+        get_string(&s->cwd, fdt, node, BOOT_SPEC_NODE_PROCESS,
+                   BOOT_SPEC_PROP_CWD, false, err) < 0 ||
+        get_string(&s->user, fdt, node, BOOT_SPEC_NODE_PROCESS,
+                   BOOT_SPEC_PROP_USER, false, err) < 0 ||
+        get_u32(&s->stop_signal, fdt, node, BOOT_SPEC_NODE_PROCESS,
+                BOOT_SPEC_PROP_STOP_SIGNAL, err) < 0 ||
+        get_u32(&s->stop_timeout, fdt, node, BOOT_SPEC_NODE_PROCESS,
+                BOOT_SPEC_PROP_STOP_TIMEOUT, err) < 0)
         return -1;
     if (s->nargs == 0 || s->args[0][0] == '\0')
         return xo_err_set(err, EINVAL, "boot spec: process/args: empty");
@@ -174,12 +177,10 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
                           "boot spec: process/cwd: %s is not absolute", s->cwd);
     for (size_t i = 0; i < s->nenv; i++)
         if (!strchr(s->env[i], '=') || s->env[i][0] == '=')
-            return xo_err_set(err, EINVAL,
-                              "boot spec: process/env: entry %zu is not "
-                              "KEY=VALUE",
-                              i);
-    /* 64 is the largest signal number Linux knows (SIGRTMAX). */
-    if (s->stop_signal < 1 || s->stop_signal > 64)
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: process/env: entry %zu is not KEY=VALUE", i);
+    if (s->stop_signal < 1 || s->stop_signal > BOOT_SPEC_MAX_SIGNAL)
         return xo_err_set(err, EINVAL,
                           "boot spec: process/stop-signal: %u is no signal",
                           s->stop_signal);
@@ -189,56 +190,61 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
 static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
-    if (get_node(&node, fdt, 0, "rootfs", false, err) < 0 ||
-        get_string(&s->root_device, fdt, node, "rootfs", "device", false, err) <
-            0 ||
-        get_string(&s->root_fstype, fdt, node, "rootfs", "fstype", false, err) <
-            0)
+    if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_ROOTFS, false, err) < 0 ||
+        get_string(&s->root_device, fdt, node, BOOT_SPEC_NODE_ROOTFS,
+                   BOOT_SPEC_PROP_DEVICE, false, err) < 0 ||
+        get_string(&s->root_fstype, fdt, node, BOOT_SPEC_NODE_ROOTFS,
+                   BOOT_SPEC_PROP_FSTYPE, false, err) < 0)
         return -1;
-    if (get_node(&node, fdt, 0, "writable", false, err) < 0 ||
-        get_string(&s->wr_type, fdt, node, "writable", "type", false, err) <
-            0 ||
-        get_string(&s->wr_size, fdt, node, "writable", "size", true, err) < 0 ||
-        get_string(&s->wr_device, fdt, node, "writable", "device", true, err) <
-            0 ||
-        get_string(&s->wr_fstype, fdt, node, "writable", "fstype", true, err) <
-            0)
+    if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_WRITABLE, false, err) < 0 ||
+        get_string(&s->wr_type, fdt, node, BOOT_SPEC_NODE_WRITABLE,
+                   BOOT_SPEC_PROP_TYPE, false, err) < 0 ||
+        get_string(&s->wr_size, fdt, node, BOOT_SPEC_NODE_WRITABLE,
+                   BOOT_SPEC_PROP_SIZE, true, err) < 0 ||
+        get_string(&s->wr_device, fdt, node, BOOT_SPEC_NODE_WRITABLE,
+                   BOOT_SPEC_PROP_DEVICE, true, err) < 0 ||
+        get_string(&s->wr_fstype, fdt, node, BOOT_SPEC_NODE_WRITABLE,
+                   BOOT_SPEC_PROP_FSTYPE, true, err) < 0)
         return -1;
-    if (strcmp(s->wr_type, "tmpfs") != 0 && strcmp(s->wr_type, "disk") != 0)
+    if (strcmp(s->wr_type, BOOT_SPEC_WRITABLE_TMPFS) != 0 &&
+        strcmp(s->wr_type, BOOT_SPEC_WRITABLE_DISK) != 0)
         return xo_err_set(err, EINVAL,
                           "boot spec: writable/type: unknown type %s",
                           s->wr_type);
-    if (!strcmp(s->wr_type, "disk") && (!s->wr_device || !s->wr_fstype))
-        return xo_err_set(err, EINVAL,
-                          "boot spec: writable: type disk needs device and "
-                          "fstype");
+    if (!strcmp(s->wr_type, BOOT_SPEC_WRITABLE_DISK) &&
+        (!s->wr_device || !s->wr_fstype))
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: writable: type disk needs device and fstype");
 
-    if (get_node(&node, fdt, 0, "mounts", true, err) < 0)
+    if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_MOUNTS, true, err) < 0)
         return -1;
     if (node < 0)
         return 0;
     int offs[BS_MAX_MOUNTS];
-    if (index_children(offs, &s->nmounts, BS_MAX_MOUNTS, fdt, node, "mounts",
-                       "mount", err) < 0)
+    if (index_children(offs, &s->nmounts, BS_MAX_MOUNTS, fdt, node,
+                       BOOT_SPEC_NODE_MOUNTS, BOOT_SPEC_NODE_MOUNT, err) < 0)
         return -1;
     for (size_t i = 0; i < s->nmounts; i++) {
         struct bs_mount *m = &s->mounts[i];
         char where[48];
-        snprintf(where, sizeof(where), "mounts/mount@%zu", i);
-        if (get_string(&m->device, fdt, offs[i], where, "device", false, err) <
-                0 ||
-            get_string(&m->target, fdt, offs[i], where, "target", false, err) <
-                0 ||
-            get_string(&m->fstype, fdt, offs[i], where, "fstype", false, err) <
-                0 ||
-            get_string(&m->options, fdt, offs[i], where, "options", false,
-                       err) < 0)
+        snprintf(where, sizeof(where),
+                 BOOT_SPEC_NODE_MOUNTS "/" BOOT_SPEC_NODE_MOUNT "@%zu", i);
+        if (get_string(&m->device, fdt, offs[i], where, BOOT_SPEC_PROP_DEVICE,
+                       false, err) < 0 ||
+            get_string(&m->target, fdt, offs[i], where, BOOT_SPEC_PROP_TARGET,
+                       false, err) < 0 ||
+            get_string(&m->fstype, fdt, offs[i], where, BOOT_SPEC_PROP_FSTYPE,
+                       false, err) < 0 ||
+            get_string(&m->options, fdt, offs[i], where, BOOT_SPEC_PROP_OPTIONS,
+                       false, err) < 0)
             return -1;
         if (m->target[0] != '/')
             return xo_err_set(err, EINVAL,
                               "boot spec: %s/target: %s is not absolute", where,
                               m->target);
-        m->read_only = fdt_getprop(fdt, offs[i], "read-only", NULL) != NULL;
+        m->read_only =
+            fdt_getprop(fdt, offs[i], BOOT_SPEC_PROP_READ_ONLY, NULL) != NULL;
     }
     return 0;
 }
@@ -246,27 +252,31 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 static int parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
-    if (get_node(&node, fdt, 0, "network", true, err) < 0)
+    if (get_node(&node, fdt, 0, BOOT_SPEC_NODE_NETWORK, true, err) < 0)
         return -1;
     s->has_network = node >= 0;
     if (node < 0)
         return 0;
-    if (get_stringlist(s->dns, &s->ndns, BS_MAX_DNS - 1, fdt, node, "network",
-                       "dns", true, err) < 0)
+    if (get_stringlist(s->dns, &s->ndns, BS_MAX_DNS, fdt, node,
+                       BOOT_SPEC_NODE_NETWORK, BOOT_SPEC_PROP_DNS, true,
+                       err) < 0)
         return -1;
     int offs[BS_MAX_IFACES];
-    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node, "network",
-                       "interface", err) < 0)
+    if (index_children(offs, &s->nifaces, BS_MAX_IFACES, fdt, node,
+                       BOOT_SPEC_NODE_NETWORK, BOOT_SPEC_NODE_INTERFACE,
+                       err) < 0)
         return -1;
     for (size_t i = 0; i < s->nifaces; i++) {
         struct bs_iface *f = &s->ifaces[i];
         char where[56];
-        snprintf(where, sizeof(where), "network/interface@%zu", i);
-        if (get_string(&f->mac, fdt, offs[i], where, "mac", false, err) < 0 ||
-            get_string(&f->address, fdt, offs[i], where, "address", true, err) <
-                0 ||
-            get_string(&f->gateway, fdt, offs[i], where, "gateway", true, err) <
-                0)
+        snprintf(where, sizeof(where),
+                 BOOT_SPEC_NODE_NETWORK "/" BOOT_SPEC_NODE_INTERFACE "@%zu", i);
+        if (get_string(&f->mac, fdt, offs[i], where, BOOT_SPEC_PROP_MAC, false,
+                       err) < 0 ||
+            get_string(&f->address, fdt, offs[i], where, BOOT_SPEC_PROP_ADDRESS,
+                       true, err) < 0 ||
+            get_string(&f->gateway, fdt, offs[i], where, BOOT_SPEC_PROP_GATEWAY,
+                       true, err) < 0)
             return -1;
     }
     return 0;
@@ -294,14 +304,15 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     }
     const char *compat = NULL;
     uint32_t version = 0;
-    if (get_string(&compat, fdt, 0, "", "compatible", false, err) < 0 ||
-        get_u32(&version, fdt, 0, "", "version", err) < 0)
+    if (get_string(&compat, fdt, 0, "", BOOT_SPEC_PROP_COMPATIBLE, false, err) <
+            0 ||
+        get_u32(&version, fdt, 0, "", BOOT_SPEC_PROP_VERSION, err) < 0)
         goto fail;
-    if (strcmp(compat, "xl-oci,boot-spec") != 0) {
-        xo_err_set(err, EINVAL,
-                   "boot spec: compatible is %s, expected "
-                   "xl-oci,boot-spec",
-                   compat);
+    if (strcmp(compat, BOOT_SPEC_COMPATIBLE) != 0) {
+        xo_err_set(
+            err, EINVAL,
+            "boot spec: compatible is %s, expected " BOOT_SPEC_COMPATIBLE,
+            compat);
         goto fail;
     }
     if (version != BOOT_SPEC_VERSION) {
@@ -309,17 +320,20 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
         goto fail;
     }
     if (parse_process(s, fdt, err) < 0 ||
-        get_string(&s->hostname, fdt, 0, "", "hostname", false, err) < 0 ||
+        get_string(&s->hostname, fdt, 0, "", BOOT_SPEC_PROP_HOSTNAME, false,
+                   err) < 0 ||
         parse_disks(s, fdt, err) < 0 || parse_network(s, fdt, err) < 0)
         goto fail;
     /* It lands in /etc/hosts: letters, digits, '-' and '.' only. */
     size_t hl = strlen(s->hostname);
-    if (hl == 0 || hl > 64 ||
-        strspn(s->hostname, "abcdefghijklmnopqrstuvwxyz"
-                            "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") != hl) {
+    if (hl == 0 || hl > BOOT_SPEC_MAX_HOSTNAME ||
+        strspn(
+            s->hostname,
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+            hl) {
         xo_err_set(err, EINVAL,
-                   "boot spec: hostname: not 1-64 letters, "
-                   "digits, '-' or '.'");
+                   "boot spec: hostname: not 1-%d letters, digits, '-' or '.'",
+                   BOOT_SPEC_MAX_HOSTNAME);
         goto fail;
     }
     return 0;

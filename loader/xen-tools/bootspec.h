@@ -14,16 +14,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "error.h"
+#include "common/abi/boot_spec.h"
+#include "common/error.h"
 
-#define BOOT_SPEC_VERSION 1
-#define BS_MAX_BLOB (64 * 1024)
-#define BS_MAX_ARGS 256
-#define BS_MAX_ENV 1024
-#define BS_MAX_STR 4096
-#define BS_MAX_MOUNTS 16
-#define BS_MAX_IFACES 8
-#define BS_MAX_DNS 8
+/* The format's limits (common/abi/boot_spec.h) under the reader's names. */
+#define BS_MAX_BLOB BOOT_SPEC_MAX_BLOB
+#define BS_MAX_ARGS BOOT_SPEC_MAX_ARGS
+#define BS_MAX_ENV BOOT_SPEC_MAX_ENV
+#define BS_MAX_STR BOOT_SPEC_MAX_STR
+#define BS_MAX_MOUNTS BOOT_SPEC_MAX_MOUNTS
+#define BS_MAX_IFACES BOOT_SPEC_MAX_IFACES
+#define BS_MAX_DNS BOOT_SPEC_MAX_DNS
 
 struct bs_mount {
     const char *device;
@@ -59,7 +60,7 @@ struct boot_spec {
     struct bs_mount mounts[BS_MAX_MOUNTS];
     size_t nmounts;
     bool has_network;
-    const char *dns[BS_MAX_DNS];
+    const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated */
     size_t ndns;
     struct bs_iface ifaces[BS_MAX_IFACES];
     size_t nifaces;

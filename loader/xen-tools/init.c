@@ -33,7 +33,6 @@
 #include "safepath.h"
 #include "user.h"
 
-#define GUEST_SPEC "/xl-oci/boot-spec.dtb"
 #define GUEST_STAGING "/xl-oci"
 #define STOP_ARG "xl-oci-stop"
 /*
@@ -129,7 +128,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
 
     if (boot_spec_load(&spec, spec_path, &err) < 0)
         fail(&err);
-    report_phase("mounting");
+    report_phase(GUEST_PHASE_MOUNTING);
     const char *groups[6 + BS_MAX_MOUNTS];
     size_t ngroups = module_groups(groups, &spec);
     if (!env->host &&
@@ -164,7 +163,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
         fail(&err);
     }
     report_exit_code(code);
-    report_phase("exited");
+    report_phase(GUEST_PHASE_EXITED);
     report_marker("exited %d", code);
     run_kill_all(2000);
     finish(code);
@@ -268,7 +267,7 @@ int main(int argc, char **argv)
     static struct loader_env env = {.staging = GUEST_STAGING,
                                     .device_wait_ms = 10000};
     if (getpid() == 1 && argc == 1)
-        loader_main(&env, GUEST_SPEC, NULL);
+        loader_main(&env, BOOT_SPEC_GUEST_PATH, NULL);
 
     static const struct option opts[] = {
         {"host-test", no_argument, NULL, 'H'},

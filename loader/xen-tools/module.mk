@@ -16,7 +16,8 @@ XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/report.c \
 	$(XT)/mounts.c $(XT)/safepath.c $(XT)/user.c $(XT)/run.c \
-	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c
+	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
+	common/abi/guest_report.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and user resolution are also in the host library so
@@ -29,7 +30,8 @@ $(XT_OUT)/init: $(XT_INIT_OBJS)
 	$(CC) -static -o $@ $^ -lxenstore -lxentoolcore -lfdt $(LDFLAGS)
 
 BIN_TARGETS += $(XT_OUT)/init
-UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-user.c
+UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-user.c \
+	tests/unit/test-report-chain.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio

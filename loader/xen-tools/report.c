@@ -1,5 +1,8 @@
-/* report.c: data/xl-oci/ keys in xenstore or in a test directory. */
-#include "report.h"
+/*
+ * report.c: the guest report (common/abi/guest_report.h) in xenstore, or
+ * in a test directory.
+ */
+#include "loader/xen-tools/report.h"
 
 #include <fcntl.h>
 #include <stdarg.h>
@@ -10,8 +13,6 @@
 #include <xenstore.h>
 
 #include "fileio.h"
-
-#define KEY_PREFIX "data/xl-oci/"
 
 static struct xs_handle *xsh;
 static int dirfd_ = -1;
@@ -48,8 +49,8 @@ static void put(const char *key, const char *value)
 {
     size_t len = strlen(value);
     if (xsh) {
-        char path[64];
-        snprintf(path, sizeof(path), KEY_PREFIX "%s", key);
+        char path[96];
+        snprintf(path, sizeof(path), GUEST_REPORT_DIR "/%s", key);
         if (!xs_write(xsh, XBT_NULL, path, value, (unsigned)len))
             report_marker("warning: xenstore write %s failed: %m", path);
     } else if (dirfd_ >= 0) {
@@ -63,24 +64,30 @@ static void put(const char *key, const char *value)
     }
 }
 
-void report_phase(const char *phase)
+void report_phase(enum guest_phase phase)
 {
-    put("phase", phase);
+    const char *name = guest_phase_to_string(phase);
+    if (name)
+        put(GUEST_REPORT_KEY_PHASE, name);
 }
 
 void report_exit_code(int code)
 {
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", code);
-    put("exit-code", buf);
+    put(GUEST_REPORT_KEY_EXIT_CODE, buf);
 }
 
 void report_failure(const char *msg)
 {
-    /* The monitor bounds what it accepts; keep the error well inside. */
-    char buf[512];
+    char buf[GUEST_REPORT_VALUE_MAX + 1];
     snprintf(buf, sizeof(buf), "%s", msg);
-    put("error", buf);
-    put("phase", "failed");
+    /* dom0 refuses control characters: a message holding one (a newline
+     * from a library) would otherwise be lost whole. */
+    for (char *p = buf; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = ' ';
+    put(GUEST_REPORT_KEY_ERROR, buf);
+    report_phase(GUEST_PHASE_FAILED);
     report_marker("failed: %s", buf);
 }

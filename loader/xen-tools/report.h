@@ -11,7 +11,8 @@
 #ifndef XL_OCI_LOADER_REPORT_H
 #define XL_OCI_LOADER_REPORT_H
 
-#include "error.h"
+#include "common/abi/guest_report.h"
+#include "common/error.h"
 
 /*
  * Opens the channel: `dir` non-NULL selects the host test mode.  Must be
@@ -23,11 +24,13 @@ void report_open(const char *dir);
 /* Prints "xl-oci-loader: MESSAGE" on the console. */
 void report_marker(const char *fmt, ...) XO_PRINTF(1, 2);
 
-/* phase is one of mounting, exec, exited, failed. */
-void report_phase(const char *phase);
+void report_phase(enum guest_phase phase);
 void report_exit_code(int code);
 
-/* Writes error, then phase=failed, and prints the failure marker. */
+/*
+ * Writes error (cut to GUEST_REPORT_VALUE_MAX bytes, which dom0 always
+ * accepts), then phase=failed, and prints the failure marker.
+ */
 void report_failure(const char *msg);
 
 #endif

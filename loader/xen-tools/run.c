@@ -200,7 +200,7 @@ int run_container(const struct boot_spec *spec, const struct user_ids *ids,
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return xo_err_sys(err, "pipe");
     print_exec_marker(spec);
-    report_phase("exec");
+    report_phase(GUEST_PHASE_EXEC);
     pid_t pid = fork();
     if (pid < 0) {
         close(pfd[0]);

@@ -21,7 +21,7 @@ int main(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     char *spec;
     size_t len;
-    if (xo_read_file(&spec, &len, argv[2], LOADER_MAX_SPEC, &err) < 0) {
+    if (xo_read_file(&spec, &len, argv[2], BOOT_SPEC_MAX_BLOB, &err) < 0) {
         xo_err_print(&err, "ramdisk-bench", stderr);
         return 1;
     }

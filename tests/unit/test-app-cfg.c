@@ -156,7 +156,7 @@ static void test_long_values(void **state)
     const char *s = NULL;
     assert_int_equal(app_cfg_string(ac, "name", &s, &err), -1);
     assert_string_equal(xo_err_msg(&err),
-                        "t.cfg:1: name: value longer than 4096 bytes");
+                        "t.cfg:1: name: value longer than 4095 bytes");
     app_cfg_free(ac);
 
     k = snprintf(big, sizeof(big), "oci_cmd = [ \"x\", \"");
@@ -166,7 +166,7 @@ static void test_long_values(void **state)
     char **v = NULL;
     assert_int_equal(app_cfg_list(ac, "oci_cmd", 8, &v, NULL, &err), -1);
     assert_string_equal(xo_err_msg(&err),
-                        "t.cfg:1: oci_cmd: item 1 longer than 4096 bytes");
+                        "t.cfg:1: oci_cmd: item 1 longer than 4095 bytes");
     xo_err_clear(&err);
     app_cfg_free(ac);
 }

@@ -58,7 +58,7 @@ static void test_hostile_values(void **state)
 {
     (void)state;
     struct guest_report r = {0};
-    char big[GUEST_VALUE_MAX + 2];
+    char big[GUEST_REPORT_VALUE_MAX + 2];
     memset(big, 'A', sizeof(big) - 1);
     big[sizeof(big) - 1] = '\0';
     char why[160];
@@ -67,9 +67,9 @@ static void test_hostile_values(void **state)
         -1);
     assert_non_null(strstr(why, "over the limit"));
     assert_string_equal(r.error, "");
-    big[GUEST_VALUE_MAX] = '\0';
+    big[GUEST_REPORT_VALUE_MAX] = '\0';
     assert_int_equal(accept(&r, "error", big), 0);
-    assert_int_equal(strlen(r.error), GUEST_VALUE_MAX);
+    assert_int_equal(strlen(r.error), GUEST_REPORT_VALUE_MAX);
 
     assert_int_equal(accept(&r, "error", "bad\x1b[2Jterminal"), -1);
     assert_int_equal(
@@ -79,12 +79,34 @@ static void test_hostile_values(void **state)
     assert_int_equal(accept(&r, "exit-code-2", "1"), -1);
 }
 
+/* The monitor accepts exactly what the contract allows: the loader's
+ * longest message (GUEST_REPORT_VALUE_MAX) and not one byte more. */
+static void test_value_limit(void **state)
+{
+    (void)state;
+    static char v[GUEST_REPORT_VALUE_MAX + 2];
+    memset(v, 'e', sizeof(v) - 1);
+    struct guest_report r = {0};
+    char why[160];
+    assert_int_equal(guest_report_accept(&r, GUEST_REPORT_KEY_ERROR, v,
+                                         GUEST_REPORT_VALUE_MAX, why,
+                                         sizeof(why)),
+                     0);
+    assert_int_equal(strlen(r.error), GUEST_REPORT_VALUE_MAX);
+    assert_int_equal(guest_report_accept(&r, GUEST_REPORT_KEY_ERROR, v,
+                                         GUEST_REPORT_VALUE_MAX + 1, why,
+                                         sizeof(why)),
+                     -1);
+    assert_true(GUEST_REPORT_VALUE_MAX >= 400);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_phases),
         cmocka_unit_test(test_exit_codes),
         cmocka_unit_test(test_hostile_values),
+        cmocka_unit_test(test_value_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

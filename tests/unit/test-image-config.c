@@ -179,17 +179,18 @@ static void test_limits(void **state)
                  E2BIG);
     free(t);
 
-    /* One string over 4096 bytes. */
+    /* One string of 4096 bytes: with its NUL over the boot spec's 4096
+     * (BOOT_SPEC_MAX_STR), so the loader would refuse it; domcfg must. */
     size_t cap = 8192;
     t = malloc(cap);
     int k = snprintf(t, cap, "{" OSARCH ", \"config\": {\"User\": \"");
-    memset(t + k, 'u', 4097);
-    snprintf(t + k + 4097, cap - (size_t)k - 4097, "\"}}");
-    expect_error(t, "ic: \"User\" longer than 4096 bytes", EINVAL);
+    memset(t + k, 'u', 4096);
+    snprintf(t + k + 4096, cap - (size_t)k - 4096, "\"}}");
+    expect_error(t, "ic: \"User\" longer than 4095 bytes", EINVAL);
     k = snprintf(t, cap, "{" OSARCH ", \"config\": {\"Volumes\": {\"");
-    memset(t + k, 'v', 4097);
-    snprintf(t + k + 4097, cap - (size_t)k - 4097, "\": {}}}}");
-    expect_error(t, "ic: \"Volumes\" entry longer than 4096 bytes", EINVAL);
+    memset(t + k, 'v', 4096);
+    snprintf(t + k + 4096, cap - (size_t)k - 4096, "\": {}}}}");
+    expect_error(t, "ic: \"Volumes\" entry longer than 4095 bytes", EINVAL);
     free(t);
 
     /* The whole document is capped at 1 MiB. */

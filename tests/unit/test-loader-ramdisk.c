@@ -83,7 +83,7 @@ static void test_build(void **state)
     assert_int_equal(hexfield(h, 1), 0100400);
     assert_int_equal(hexfield(h, 6), sizeof(spec));
     nl = hexfield(h, 11);
-    assert_string_equal(h + 110, LOADER_SPEC_PATH);
+    assert_string_equal(h + 110, BOOT_SPEC_INITRAMFS_PATH);
     const char *data = h + ((110 + nl + 3) & ~(size_t)3);
     assert_memory_equal(data, spec, sizeof(spec));
     assert_non_null(memmem(data, len - (size_t)(data - got), "TRAILER!!!", 10));
@@ -117,7 +117,7 @@ static void test_errors(void **state)
     xo_err_clear(&err);
     assert_int_equal(count_files(), 1); /* no temp file left behind */
 
-    static char big[LOADER_MAX_SPEC + 1];
+    static char big[BOOT_SPEC_MAX_BLOB + 1];
     assert_int_equal(
         loader_ramdisk_build(initramfs, big, sizeof(big), out, &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "limit"));

@@ -1,0 +1,57 @@
+/*
+ * common/abi/domain_status.h: DomainStatus, what dom0 publishes about each
+ * container domain under DOMAIN_STATUS_BASE/<name>/ in xenstore (dom0-only
+ * permissions).  Written by `xl-oci create`, shutdown-action, stop and the
+ * per-domain monitor (xl-plugin/status.c, monitor.c); read by every
+ * command that shows or waits for a domain.  One definition of keys,
+ * states and limits for all of them, after Xen's public/io/xs_wire.h.
+ *
+ * Plain C, no includes of ours.
+ */
+#ifndef XL_OCI_COMMON_ABI_DOMAIN_STATUS_H
+#define XL_OCI_COMMON_ABI_DOMAIN_STATUS_H
+
+#include <stdbool.h>
+
+#define DOMAIN_STATUS_BASE "/tool/xl-oci"
+
+/* Keys under DOMAIN_STATUS_BASE/<name>/; absent or "" means unknown. */
+#define DOMAIN_STATUS_KEY_STATE "state"           /* enum domain_state */
+#define DOMAIN_STATUS_KEY_DOMID "domid"           /* decimal */
+#define DOMAIN_STATUS_KEY_UUID "uuid"             /* canonical text */
+#define DOMAIN_STATUS_KEY_IMAGE "image"           /* manifest digest */
+#define DOMAIN_STATUS_KEY_CREATED "created"       /* ISO 8601 UTC */
+#define DOMAIN_STATUS_KEY_STARTED "started"       /* ISO 8601 UTC, at exec */
+#define DOMAIN_STATUS_KEY_STARTED_MS "started-ms" /* dom0 monotonic ms */
+#define DOMAIN_STATUS_KEY_FINISHED "finished"     /* ISO 8601 UTC */
+#define DOMAIN_STATUS_KEY_EXIT_CODE "exit-code"   /* 0..255 */
+#define DOMAIN_STATUS_KEY_ERROR "error"           /* text */
+#define DOMAIN_STATUS_KEY_RESTARTS "restarts"     /* decimal */
+
+/* Bytes of `error`, NUL excluded; holds any guest report value. */
+#define DOMAIN_STATUS_ERROR_MAX 1024
+/* Bytes of a name under DOMAIN_STATUS_BASE (xl's domain names). */
+#define DOMAIN_STATUS_NAME_MAX 64
+
+enum domain_state {
+    DOMAIN_STATE_UNKNOWN = 0, /* absent or unreadable; never written */
+    DOMAIN_STATE_CREATING,    /* "creating": create has not finished */
+    DOMAIN_STATE_BOOTING,     /* "booting": the loader sets up */
+    DOMAIN_STATE_RUNNING,     /* "running": the entrypoint runs */
+    DOMAIN_STATE_PAUSED,      /* "paused": created paused (create -p) */
+    DOMAIN_STATE_HALTING,     /* "halting": stopping, action not done */
+    DOMAIN_STATE_HALTED,      /* "halted": over (final) */
+    DOMAIN_STATE_BROKEN,      /* "broken": failed (final) */
+};
+
+/* The wire name; "unknown" for DOMAIN_STATE_UNKNOWN or no state, which
+ * domain_state_from_string() never accepts. */
+const char *domain_state_to_string(enum domain_state s);
+
+/* Parses a wire name; 0 and *s_r set, or -1 for anything else. */
+int domain_state_from_string(const char *str, enum domain_state *s_r);
+
+/* halted and broken: nothing will change any more. */
+bool domain_state_is_final(enum domain_state s);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * common/abi/guest_report.h: the guest report, what the loader's init
+ * inside a domain (loader/xen-tools/report.c) tells dom0, and what the
+ * per-domain monitor (xl-plugin/guest_report.c, monitor.c) accepts.  One
+ * definition for both sides, after Xen's public/io/xs_wire.h.
+ *
+ * The guest writes, relative to its own xenstore home
+ * /local/domain/<domid>/, the keys below under GUEST_REPORT_DIR.  The
+ * guest is untrusted: dom0 accepts only these keys, values of at most
+ * GUEST_REPORT_VALUE_MAX bytes without control characters, phases by
+ * their names and exit codes as 0..255 in plain decimal.  The loader cuts
+ * longer messages to GUEST_REPORT_VALUE_MAX so that what it writes is
+ * always accepted.
+ *
+ * Plain C, no includes of ours: host and guest code include it alike.
+ */
+#ifndef XL_OCI_COMMON_ABI_GUEST_REPORT_H
+#define XL_OCI_COMMON_ABI_GUEST_REPORT_H
+
+/* Relative to /local/domain/<domid>/. */
+#define GUEST_REPORT_DIR "data/xl-oci"
+
+#define GUEST_REPORT_KEY_PHASE "phase"         /* enum guest_phase */
+#define GUEST_REPORT_KEY_EXIT_CODE "exit-code" /* "0".."255" */
+#define GUEST_REPORT_KEY_ERROR "error"         /* text, why it failed */
+
+/* Bytes of one value, without a terminating NUL (none is written). */
+#define GUEST_REPORT_VALUE_MAX 512
+/* Entries of GUEST_REPORT_DIR dom0 looks at; a guest may make more. */
+#define GUEST_REPORT_MAX_KEYS 16
+
+/* The loader's progress, in the order it goes through them. */
+enum guest_phase {
+    GUEST_PHASE_NONE = 0, /* nothing reported yet; never written */
+    GUEST_PHASE_MOUNTING, /* "mounting": setting up the root and volumes */
+    GUEST_PHASE_EXEC,     /* "exec": the entrypoint runs */
+    GUEST_PHASE_EXITED,   /* "exited": it ended, exit-code is set */
+    GUEST_PHASE_FAILED,   /* "failed": the loader failed, error is set */
+};
+
+/* The wire name of a phase; NULL for GUEST_PHASE_NONE or no phase. */
+const char *guest_phase_to_string(enum guest_phase p);
+
+/* Parses a wire name; 0 and *p_r set, or -1 for anything else. */
+int guest_phase_from_string(const char *s, enum guest_phase *p_r);
+
+#endif

@@ -1,0 +1,159 @@
+# 15-faults.sh: fault injection in Xen.  A copy of xl-oci built with the
+# kill points of common/fault.h (installed by the lab under
+# /usr/lib/xl-oci/fault/) is killed with SIGKILL at every point create and
+# destroy pass, in the monitor while it writes DomainStatus, and in
+# shutdown-action between destroying and re-creating a domain.  After each
+# kill: `list` and `status` still answer, the next ordinary command
+# (`destroy`, or any command for a lost monitor) repairs, and nothing leaks:
+# no domain, no xenstore node under /tool/xl-oci, no loop device, no
+# monitor process, no state dir.  The point lists come from the programs
+# themselves (XL_OCI_FAULT_LOG), so a new point is walked without editing
+# this file.
+# lab-timeout: 1200
+
+images=/usr/lib/xl-oci-lab/images
+export XL_OCI_ROOT=$LAB_WORK/state
+export XL_OCI_LOADER_DIR=/usr/lib/xl-oci/loader/xen-tools
+export XL_OCI_HOTPLUG_DIR=/usr/lib/xl-oci/hotplug
+FX=/usr/lib/xl-oci/fault/xl-oci
+[ -x "$FX" ] || { lab_fail setup "no fault-injection build at $FX"; exit 1; }
+cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume in $images"; exit 1; }
+
+# mkcfg NAME EXTRA-LINES...: an app.cfg for the probe.
+mkcfg() {
+    local name=$1
+    shift
+    {
+        echo "name = \"$name\""
+        echo "memory = 128"
+        echo "oci_root = \"$LAB_WORK/probe\""
+        echo "vif = [ \"bridge=$LAB_BRIDGE\" ]"
+        printf '%s\n' "$@"
+    } >"$LAB_WORK/$name.cfg"
+}
+
+# has_monitor NAME: an xl-oci-monitor process for NAME runs (dom0 has no pgrep).
+has_monitor() { ps -o args 2>/dev/null | grep -q "^[^ ]*xl-oci-monitor .* $1\$"; }
+
+st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
+
+# leaks NAME: prints what is left of NAME anywhere; empty when nothing.
+leaks() {
+    local n=$1
+    xl list 2>/dev/null | awk -v n="$n" '$1 == n { print "domain " $2 }'
+    xenstore-exists "/tool/xl-oci/$n" 2>/dev/null && echo "xenstore /tool/xl-oci/$n"
+    losetup -a 2>/dev/null | grep -q "$LAB_WORK/" && echo "loop devices: $(losetup -a | grep -c "$LAB_WORK/")"
+    has_monitor "$n" && echo "monitor process"
+    [ -e "$XL_OCI_ROOT/domains/$n" ] && echo "state dir"
+    true
+}
+
+# repaired DESC NAME: `list` answers, then the ordinary destroy leaves no trace.
+repaired() {
+    local d=$1 n=$2 left
+    if ! xl-oci list >/dev/null 2>&1; then
+        lab_fail "$d" "list fails after the kill"
+        return
+    fi
+    xl-oci destroy "$n" >"$LAB_WORK/out" 2>&1
+    left=$(leaks "$n")
+    if [ -n "$left" ]; then
+        lab_fail "$d" "left after destroy: $(echo $left) ($(tail -1 "$LAB_WORK/out"))"
+    else
+        lab_ok "$d"
+    fi
+}
+
+# --- the points, from one clean create and destroy --------------------------
+mkcfg fx 'oci_cmd = [ "sleep", "600000" ]'
+: >"$LAB_WORK/points"
+XL_OCI_FAULT_LOG=$LAB_WORK/points "$FX" create "$LAB_WORK/fx.cfg" >/dev/null 2>&1 &&
+    XL_OCI_FAULT_LOG=$LAB_WORK/points "$FX" destroy fx >/dev/null 2>&1
+mapfile -t create_points < <(grep '^create\.' "$LAB_WORK/points" | sort -u)
+mapfile -t destroy_points < <(grep '^destroy\.' "$LAB_WORK/points" | sort -u)
+if [ ${#create_points[@]} -ge 5 ] && [ ${#destroy_points[@]} -ge 2 ]; then
+    lab_ok points-listed "create: ${create_points[*]}; destroy: ${destroy_points[*]}"
+else
+    lab_fail points-listed "create: ${create_points[*]}; destroy: ${destroy_points[*]}"
+fi
+left=$(leaks fx)
+[ -z "$left" ] || lab_fail clean-baseline "left: $left"
+
+# --- create killed at each point: status truthful, destroy repairs ----------
+for p in "${create_points[@]}"; do
+    { XL_OCI_FAULT=$p "$FX" create "$LAB_WORK/fx.cfg" >/dev/null 2>&1; } 2>/dev/null
+    rc=$?
+    [ $rc -eq 137 ] || { lab_fail "kill-$p" "create exited $rc, not by SIGKILL"; continue; }
+    s=$(st fx state)
+    case "$s" in
+    creating | booting | running | paused | broken) ;;
+    *) lab_fail "kill-$p-status" "state after the kill is '$s'" ;;
+    esac
+    repaired "kill-$p" fx
+done
+
+# --- destroy killed at each point: the next destroy finishes the job --------
+for p in "${destroy_points[@]}"; do
+    xl-oci create "$LAB_WORK/fx.cfg" >"$LAB_WORK/out" 2>&1 || { lab_fail "kill-$p" "create failed: $(tail -1 "$LAB_WORK/out")"; continue; }
+    { XL_OCI_FAULT=$p "$FX" destroy fx >/dev/null 2>&1; } 2>/dev/null
+    rc=$?
+    [ $rc -eq 137 ] || { lab_fail "kill-$p" "destroy exited $rc, not by SIGKILL"; continue; }
+    repaired "kill-$p" fx
+done
+
+# --- the monitor killed while it writes DomainStatus -------------------------
+# Its first write is "running" (at exec); killed there, the domain runs on,
+# the next command starts a new monitor, and the exit code still arrives.
+mkcfg fm 'oci_cmd = [ "sleep", "8000", "exit", "7" ]'
+if XL_OCI_FAULT=monitor.status-write "$FX" create "$LAB_WORK/fm.cfg" >"$LAB_WORK/out" 2>&1; then
+    for _ in $(seq 150); do
+        has_monitor fm || break
+        sleep 0.2
+    done
+    if has_monitor fm; then
+        lab_fail monitor-killed "the monitor did not reach its kill point"
+    elif ! xl list fm >/dev/null 2>&1; then
+        lab_fail monitor-killed-domain-runs "the domain died with its monitor"
+    else
+        lab_ok monitor-killed-domain-runs
+        xl-oci status fm >/dev/null 2>&1
+        code=$(timeout 120 xl-oci wait fm 2>/dev/null)
+        if [ "$(st fm exit-code)" = 7 ]; then
+            lab_ok monitor-killed-exit-code-arrives "wait printed '$code'"
+        else
+            lab_fail monitor-killed-exit-code-arrives "exit-code '$(st fm exit-code)', state '$(st fm state)'"
+        fi
+    fi
+else
+    lab_fail monitor-killed "create failed: $(tail -1 "$LAB_WORK/out")"
+fi
+repaired monitor-killed-destroy fm
+
+# --- shutdown-action killed between destroying and re-creating ---------------
+mkcfg fr 'oci_cmd = [ "exit", "0" ]' 'on_poweroff = "restart"'
+if timeout 300 env XL_OCI_FAULT=shutdown-action.destroyed "$FX" create "$LAB_WORK/fr.cfg" >"$LAB_WORK/out" 2>&1; then
+    s=
+    for _ in $(seq 300); do
+        s=$(st fr state)
+        case "$s" in broken | halted) break ;; esac
+        sleep 0.2
+    done
+    if [ "$s" = broken ] || [ "$s" = halted ]; then
+        lab_ok shutdown-action-killed-status "state '$s', error '$(st fr error)'"
+    else
+        lab_fail shutdown-action-killed-status "state stays '$s'"
+    fi
+else
+    lab_fail shutdown-action-killed "create failed: $(tail -1 "$LAB_WORK/out")"
+fi
+repaired shutdown-action-killed-destroy fr
+
+# --- and afterwards an ordinary create of the same name works ---------------
+mkcfg fx 'oci_cmd = [ "exit", "5" ]'
+if xl-oci create "$LAB_WORK/fx.cfg" >/dev/null 2>&1 &&
+    timeout 120 xl-oci wait fx >/dev/null 2>&1; [ "$(st fx exit-code)" = 5 ]; then
+    lab_ok create-after-faults
+else
+    lab_fail create-after-faults "exit-code '$(st fx exit-code)', state '$(st fx state)'"
+fi
+repaired create-after-faults-destroy fx

@@ -1,0 +1,164 @@
+#!/bin/bash
+# Tier 57: fault injection on the host side.  A copy of xl-oci built with
+# the kill points of common/fault.h (make fault) pulls a test image once
+# to list the points it passes (XL_OCI_FAULT_LOG), then again into a fresh
+# state root for every point, killed there with SIGKILL.  After each kill:
+#   - `images` tells the truth: it exits 0, and lists the image only if its
+#     root volume is complete;
+#   - nothing half-made is visible: every blob in the store hashes to its
+#     name, every volume in volumes/ has all of its files;
+#   - the next ordinary pull repairs: it succeeds and gives the same root
+#     volume as an uninterrupted pull;
+#   - prune then leaves tmp/ empty (no temp files, half blobs or scratch
+#     trees left behind).
+# A disk-full pull into a small tmpfs state root fails clearly and leaves
+# nothing half-written.  Needs root (tmpfs mounts, the test images).
+set -u
+top=$(pwd)
+fails=0
+ok() { echo "ok - $*"; }
+notok() { echo "not ok - $*"; fails=$((fails + 1)); }
+skip() { echo "ok - $1 # SKIP $2"; }
+
+if [ "$(id -u)" != 0 ]; then
+    skip "fault tier" "needs root"
+    exit 0
+fi
+if ! make -s fault >/tmp/xl-oci-fault-build.log 2>&1; then
+    sed 's/^/# /' /tmp/xl-oci-fault-build.log
+    notok "build the fault-injection copy (make fault)"
+    exit 1
+fi
+XO=$top/build/fault/xl-oci
+IMG=${XL_OCI_CACHE:-/var/cache/xl-oci}/test-images
+if ! tools/mkimage/mkimage.sh build "$IMG" >/tmp/xl-oci-fault-mk.log 2>&1; then
+    sed 's/^/# /' /tmp/xl-oci-fault-mk.log
+    notok "build test images (tools/mkimage/mkimage.sh)"
+    exit 1
+fi
+REF="oci:$IMG/layout:multi"
+
+W=$(mktemp -d /tmp/xl-oci-t57.XXXXXX)
+cleanup() {
+    mountpoint -q "$W/full" && umount "$W/full"
+    rm -rf "$W"
+}
+trap cleanup EXIT
+
+# volume_sum ROOT: the manifest digest and the sha256 of the rootfs tree
+# (treelist: names, types, modes, owners, sizes, content hashes), so two
+# root volumes compare equal when they hold the same files.
+volume_sum() {
+    local root=$1 v
+    v=$(ls -d "$root"/volumes/sha256/* 2>/dev/null | head -1)
+    [ -n "$v" ] && [ -f "$v/rootfs.erofs" ] || return 1
+    rm -rf "$W/x"
+    fsck.erofs --extract="$W/x" "$v/rootfs.erofs" >/dev/null 2>&1 || return 1
+    echo "$(basename "$v") $(tests/image/treelist.sh "$W/x" | sha256sum | cut -c1-64)"
+}
+
+# store_is_whole ROOT: every blob hashes to its name; every volume has its
+# rootfs image, image config and manifest.
+store_is_whole() {
+    local root=$1 f v
+    for f in "$root"/blobs/sha256/*; do
+        [ -e "$f" ] || continue
+        [ "$(sha256sum < "$f" | cut -c1-64)" = "$(basename "$f")" ] ||
+            { echo "# blob $f does not hash to its name"; return 1; }
+    done
+    for v in "$root"/volumes/sha256/*; do
+        [ -e "$v" ] || continue
+        for f in rootfs.erofs image-config.json manifest.json; do
+            [ -s "$v/$f" ] || { echo "# volume $v lacks $f"; return 1; }
+        done
+    done
+}
+
+# --- the reference pull, which also lists the points ----------------------
+: >"$W/points.log"
+if ! XL_OCI_FAULT_LOG=$W/points.log "$XO" --root "$W/ref" pull -q "$REF" \
+    >"$W/out" 2>&1; then
+    sed 's/^/# /' "$W/out"
+    notok "reference pull of $REF"
+    exit 1
+fi
+want=$(volume_sum "$W/ref")
+mapfile -t points < <(sort "$W/points.log" | uniq -c | awk '{print $2 "=" $1}')
+if [ ${#points[@]} -lt 5 ]; then
+    notok "the pull passes at least 5 kill points (saw ${#points[@]}: ${points[*]})"
+fi
+
+for p in "${points[@]}"; do
+    name=${p%=*} count=${p#*=}
+    # A point passed many times (one per write) is killed half-way.
+    target=$name
+    [ "$count" -gt 2 ] && target="$name@$((count / 2))"
+    R=$W/r-$name
+    # (The braces keep bash's "Killed" notice out of the log.)
+    { XL_OCI_FAULT=$target "$XO" --root "$R" pull -q "$REF" >"$W/out" 2>&1; } 2>/dev/null
+    rc=$?
+    if [ "$rc" -ne 137 ]; then
+        sed 's/^/# /' "$W/out"
+        notok "kill at $target: the pull died by SIGKILL (exit $rc)"
+        continue
+    fi
+    # An orphaned mkfs.erofs may still be writing under tmp/.
+    for _ in $(seq 100); do
+        pgrep -f "mkfs.erofs.*$R/" >/dev/null || break
+        sleep 0.1
+    done
+    if ! "$XO" --root "$R" images --json >"$W/images" 2>"$W/out"; then
+        sed 's/^/# /' "$W/out"
+        notok "kill at $target: images still works"
+        continue
+    fi
+    if grep -q '"sha256:' "$W/images" && [ -z "$(volume_sum "$R")" ]; then
+        notok "kill at $target: images lists an image whose volume is not whole"
+        continue
+    fi
+    if ! store_is_whole "$R"; then
+        notok "kill at $target: no half-made blob or volume is visible"
+        continue
+    fi
+    if ! "$XO" --root "$R" pull -q "$REF" >"$W/out" 2>&1; then
+        sed 's/^/# /' "$W/out"
+        notok "kill at $target: the next pull repairs"
+        continue
+    fi
+    got=$(volume_sum "$R")
+    if [ "$got" != "$want" ]; then
+        notok "kill at $target: the repaired volume equals an uninterrupted pull's ($got vs $want)"
+        continue
+    fi
+    "$XO" --root "$R" prune >/dev/null 2>&1
+    left=$(ls -A "$R/tmp" 2>/dev/null)
+    if [ -n "$left" ]; then
+        notok "kill at $target: prune leaves tmp/ empty (left: $left)"
+        continue
+    fi
+    ok "kill at $target: images truthful, store whole, next pull repairs, prune leaves no temporaries"
+done
+
+# --- disk full ---------------------------------------------------------------
+# A state root on a tmpfs too small for the image: the pull fails naming
+# the cause, and leaves no blob or volume under a real name, nor temporaries.
+mkdir -p "$W/full"
+if mount -t tmpfs -o size=600k tmpfs "$W/full"; then
+    if "$XO" --root "$W/full/root" pull -q "$REF" >"$W/out" 2>&1; then
+        notok "disk full: the pull fails (it succeeded in 600 KiB)"
+    elif ! grep -qi "no space left" "$W/out"; then
+        sed 's/^/# /' "$W/out"
+        notok "disk full: the error says the disk is full"
+    elif ! store_is_whole "$W/full/root"; then
+        notok "disk full: no half-written blob or volume is visible"
+    elif [ -n "$(ls -A "$W/full/root/tmp" 2>/dev/null)" ]; then
+        notok "disk full: no temporaries are left ($(ls -A "$W/full/root/tmp"))"
+    else
+        ok "disk full: pull fails saying so and leaves nothing half-written"
+    fi
+    umount "$W/full"
+else
+    notok "disk full: mount a tmpfs"
+fi
+
+exit $((fails > 0))
