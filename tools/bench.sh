@@ -8,7 +8,10 @@
 #      (tests/lab/bench/create-bench.sh in one lab boot)
 #   4. images: pull + unpack + root volume against skopeo + umoci, and the
 #      verifier's SHA-256 against openssl (tools/mkimage/bench-image.sh)
-# BENCH_ONLY=floor|loader|create|image runs one of them.
+#   5. real images (web, py from Debian packages): pull + root volume
+#      against skopeo copy + umoci unpack (+ mkfs.erofs), median of 5
+#      (tools/realimages/bench.sh)
+# BENCH_ONLY=floor|loader|create|image|real runs one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-}
@@ -149,4 +152,15 @@ if want image; then
     } >"$body"
     replace_section image-bench "$body"
     rm -f "$body"
+fi
+
+if want real; then
+    make -s all
+    body=$(mktemp)
+    {
+        echo "<!-- real-image-bench: begin (written by tools/bench.sh; edit the script, not this) -->"
+        tools/realimages/bench.sh build/xl-oci
+        echo "<!-- real-image-bench: end -->"
+    } >"$body"
+    replace_section real-image-bench "$body"
 fi

@@ -7,6 +7,7 @@
 # lab-timeout: 600
 
 export XL_OCI_ROOT=$LAB_WORK/state
+export PATH=/usr/lib/xl-oci-lab/extra/bin:$PATH   # mkfs.erofs
 reg=/usr/lib/xl-oci-lab/extra/registry
 ref=docker://127.0.0.1:5000/web:1
 
