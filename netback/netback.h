@@ -167,6 +167,12 @@ int netback_network_create(const char *root,
 int netback_network_ensure_default(const char *root,
                                    struct netback_network *net_r, xo_err *err);
 
+/* A network's settings as JSON (name, bridge, subnet, gateway, ipv6,
+ * gateway6, mode, mtu): the body of network.json and of
+ * `network ls/inspect --json`.  New reference; NULL only without memory. */
+struct json_object;
+struct json_object *netback_network_to_json(const struct netback_network *n);
+
 /* Names of all networks, sorted; *names_r is NULL-terminated, free with
  * xo_strv_free (common/json.h). */
 int netback_network_list(char ***names_r, size_t *n_r, const char *root,

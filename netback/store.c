@@ -312,10 +312,9 @@ static int write_json(const char *path, json_object *o, xo_err *err)
     return rc;
 }
 
-static json_object *network_json(const struct netback_network *n)
+json_object *netback_network_to_json(const struct netback_network *n)
 {
     json_object *o = json_object_new_object();
-    json_object_object_add(o, "version", json_object_new_int(STORE_VERSION));
     json_object_object_add(o, "name", json_object_new_string(n->name));
     json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
     json_object_object_add(o, "subnet", json_object_new_string(n->subnet));
@@ -328,6 +327,14 @@ static json_object *network_json(const struct netback_network *n)
     json_object_object_add(
         o, "mode", json_object_new_string(netback_mode_to_string(n->mode)));
     json_object_object_add(o, "mtu", json_object_new_int((int)n->mtu));
+    return o;
+}
+
+/* network.json: the settings, and the format's version. */
+static json_object *network_json(const struct netback_network *n)
+{
+    json_object *o = netback_network_to_json(n);
+    json_object_object_add(o, "version", json_object_new_int(STORE_VERSION));
     return o;
 }
 

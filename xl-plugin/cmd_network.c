@@ -93,24 +93,6 @@ int main_network_create(int argc, char **argv)
     return XO_EXIT_OK;
 }
 
-static json_object *network_json(const struct netback_network *n)
-{
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "name", json_object_new_string(n->name));
-    json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
-    json_object_object_add(o, "subnet", json_object_new_string(n->subnet));
-    json_object_object_add(o, "gateway", json_object_new_string(n->gateway4));
-    if (n->has_ipv6) {
-        json_object_object_add(o, "ipv6", json_object_new_string(n->subnet6));
-        json_object_object_add(o, "gateway6",
-                               json_object_new_string(n->gateway6));
-    }
-    json_object_object_add(
-        o, "mode", json_object_new_string(netback_mode_to_string(n->mode)));
-    json_object_object_add(o, "mtu", json_object_new_int((int)n->mtu));
-    return o;
-}
-
 int main_network_ls(int argc, char **argv)
 {
     static const struct option longopts[] = {{"json", 0, NULL, 'j'},
@@ -144,7 +126,7 @@ int main_network_ls(int argc, char **argv)
             continue;
         }
         if (json) {
-            json_object *o = network_json(&net);
+            json_object *o = netback_network_to_json(&net);
             json_object_object_add(o, "leases", json_object_new_int((int)nl));
             json_object_array_add(arr, o);
         } else {
@@ -207,7 +189,8 @@ int main_network_inspect(int argc, char **argv)
                                 argv[optind], &err) < 0)
         return xo_fail(&err);
     if (json) {
-        json_object *o = network_json(&net), *arr = json_object_new_array();
+        json_object *o = netback_network_to_json(&net),
+                    *arr = json_object_new_array();
         for (size_t i = 0; i < n; i++)
             json_object_array_add(arr, lease_json(&leases[i]));
         json_object_object_add(o, "leases", arr);

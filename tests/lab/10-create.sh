@@ -21,17 +21,7 @@ mkcfg() {
     } >"$LAB_WORK/$name.cfg"
 }
 
-st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
 
-# wait_state NAME STATE TIMEOUT: until DomainStatus state is STATE.
-wait_state() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do
-        [ "$(st "$1" state)" = "$2" ] && return 0
-        sleep 0.2
-    done
-    return 1
-}
 
 # wait_restarted NAME: until NAME has been created again once and runs.
 wait_restarted() {

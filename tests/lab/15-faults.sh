@@ -35,7 +35,6 @@ mkcfg() {
 # has_monitor NAME: an xl-oci-monitor process for NAME runs (dom0 has no pgrep).
 has_monitor() { ps -o args 2>/dev/null | grep -q "^[^ ]*xl-oci-monitor .* $1\$"; }
 
-st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
 
 # leaks NAME: prints what is left of NAME anywhere; empty when nothing.
 leaks() {

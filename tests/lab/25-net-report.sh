@@ -10,15 +10,6 @@ images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
 cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume in $images"; exit 1; }
 
-st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
-wait_state() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do
-        [ "$(st "$1" state)" = "$2" ] && return 0
-        sleep 0.2
-    done
-    return 1
-}
 
 # A failure message of ~480 bytes (the working directory under a file).
 long=$(head -c 420 /dev/zero | tr '\0' a)

@@ -27,7 +27,6 @@ mkcfg() {
     } >"$LAB_WORK/$name.cfg"
 }
 
-st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
 
 # ipv4_of NAME: the address the loader reported (first IPv4, no prefix).
 ipv4_of() {
@@ -35,14 +34,6 @@ ipv4_of() {
         grep -o '"ipv4":\["[0-9.]*' | head -1 | grep -o '[0-9.]*$'
 }
 
-wait_state() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do
-        [ "$(st "$1" state)" = "$2" ] && return 0
-        sleep 0.2
-    done
-    return 1
-}
 
 # wait_log NAME PATTERN SECONDS: until NAME's console log has PATTERN.
 wait_log() {

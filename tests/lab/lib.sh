@@ -143,3 +143,16 @@ boot() {
     xl create ${3-} "$LAB_WORK/$name.xl" >/dev/null 2>&1 || return 1
     xl domid "$name"
 }
+
+# st NAME FIELD: one DomainStatus field of container NAME ("" if none).
+st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
+
+# wait_state NAME STATE TIMEOUT: until NAME's DomainStatus state is STATE.
+wait_state() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do
+        [ "$(st "$1" state)" = "$2" ] && return 0
+        sleep 0.2
+    done
+    return 1
+}
