@@ -8,7 +8,7 @@
 # no domain, no xenstore node under /tool/xl-oci, no loop device, no
 # monitor process, no state dir.  The point lists come from the programs
 # themselves (XL_OCI_FAULT_LOG), so a new point is walked without editing
-# this file.
+# this file.  Two creates of one name at once: exactly one wins.
 # lab-timeout: 1200
 
 images=/usr/lib/xl-oci-lab/images
@@ -146,6 +146,21 @@ else
     lab_fail shutdown-action-killed "create failed: $(tail -1 "$LAB_WORK/out")"
 fi
 repaired shutdown-action-killed-destroy fr
+
+# --- two creates of one name at once: exactly one wins ----------------------
+mkcfg fz 'oci_cmd = [ "sleep", "600000" ]'
+xl-oci create "$LAB_WORK/fz.cfg" >"$LAB_WORK/z1" 2>&1 &
+p1=$!
+xl-oci create "$LAB_WORK/fz.cfg" >"$LAB_WORK/z2" 2>&1 &
+p2=$!
+wait $p1; r1=$?
+wait $p2; r2=$?
+if [ $((r1 == 0)) -ne $((r2 == 0)) ] && [ "$(xl list 2>/dev/null | awk '$1 == "fz"' | wc -l)" = 1 ]; then
+    lab_ok same-name-creates-one-wins "loser: $(cat "$LAB_WORK/z1" "$LAB_WORK/z2" | grep -m1 -i 'exists\|in use\|already')"
+else
+    lab_fail same-name-creates-one-wins "exit codes $r1 and $r2: $(tail -1 "$LAB_WORK/z1") / $(tail -1 "$LAB_WORK/z2")"
+fi
+repaired same-name-creates-destroy fz
 
 # --- and afterwards an ordinary create of the same name works ---------------
 mkcfg fx 'oci_cmd = [ "exit", "5" ]'
