@@ -83,10 +83,10 @@ static int check_nul(json_object *obj, const char *buf, size_t len,
                           path[0] ? path : "(the document)");
     long off = raw_nul_escape(buf, len);
     if (off >= 0)
-        return xo_err_set(err, EINVAL,
-                          "%s: an object key at offset %ld holds a NUL "
-                          "character (\\u0000)",
-                          where, off);
+        return xo_err_set(
+            err, EINVAL,
+            "%s: an object key at offset %ld holds a NUL character (\\u0000)",
+            where, off);
     return 0;
 }
 
@@ -108,10 +108,10 @@ int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
     size_t off = json_tokener_get_parse_end(tok);
     int rc = 0;
     if (jerr == json_tokener_continue)
-        rc = xo_err_set(err, EINVAL,
-                        "%s: invalid JSON: unexpected end of "
-                        "input at offset %zu",
-                        where, len);
+        rc = xo_err_set(
+            err, EINVAL,
+            "%s: invalid JSON: unexpected end of input at offset %zu", where,
+            len);
     else if (jerr != json_tokener_success)
         rc = xo_err_set(err, EINVAL, "%s: invalid JSON at offset %zu: %s",
                         where, off, json_tokener_error_desc(jerr));
@@ -120,8 +120,7 @@ int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
         for (size_t i = off; i < len; i++) {
             if (!strchr(" \t\r\n", buf[i])) {
                 rc = xo_err_set(err, EINVAL,
-                                "%s: invalid JSON at offset "
-                                "%zu: trailing data",
+                                "%s: invalid JSON at offset %zu: trailing data",
                                 where, i);
                 break;
             }
@@ -224,8 +223,7 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
     size_t n = json_object_array_length(arr);
     if (n > max_items)
         return xo_err_set(err, E2BIG,
-                          "%s: \"%s\" has %zu items, at most %zu "
-                          "allowed",
+                          "%s: \"%s\" has %zu items, at most %zu allowed",
                           where, key, n, max_items);
     char **v = calloc(n + 1, sizeof(*v));
     if (!v)

@@ -171,10 +171,10 @@ static int check_keys(struct app_cfg *ac, xo_err *err)
         XLU_ConfigList *l_any;
         if (!s->name || (xlu_cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
                          xlu_cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
-            return xo_err_set(err, EPROTO,
-                              "%s: cannot walk libxlutil's "
-                              "settings (libxlutil is not 4.17?)",
-                              ac->path);
+            return xo_err_set(
+                err, EPROTO,
+                "%s: cannot walk libxlutil's settings (libxlutil is not 4.17?)",
+                ac->path);
         const struct key_def *k = find_key(s->name);
         if (!k)
             return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"",
@@ -350,14 +350,10 @@ int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
     errno = 0;
     long v = strtol(s, &end, 0);
     if (errno || end == s || *end)
-        return app_cfg_bad_value(ac, key, err,
-                                 "must be a number, not "
-                                 "\"%s\"",
+        return app_cfg_bad_value(ac, key, err, "must be a number, not \"%s\"",
                                  s);
     if (v < min || v > max)
-        return app_cfg_bad_value(ac, key, err,
-                                 "%ld is out of range "
-                                 "[%ld, %ld]",
+        return app_cfg_bad_value(ac, key, err, "%ld is out of range [%ld, %ld]",
                                  v, min, max);
     *out_r = v;
     return 1;

@@ -119,11 +119,10 @@ static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
         return xo_err_set(err, EINVAL, "%s: \"name\" is missing",
                           app_cfg_path(ac));
     if (!valid_name(s))
-        return app_cfg_bad_value(ac, "name", err,
-                                 "\"%s\" must be 1-%d of "
-                                 "[A-Za-z0-9_.-], not starting with '-' or "
-                                 "'.'",
-                                 s, DC_MAX_NAME);
+        return app_cfg_bad_value(
+            ac, "name", err,
+            "\"%s\" must be 1-%d of [A-Za-z0-9_.-], not starting with '-' or '.'",
+            s, DC_MAX_NAME);
     if (get_dup(&dc->name, ac, "name", NULL, err) < 0)
         return -1;
 
@@ -145,9 +144,7 @@ static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
         dc->type = DC_TYPE_PVH;
     else if (r && strcmp(s, "pv") != 0)
         return app_cfg_bad_value(ac, "type", err,
-                                 "\"%s\" is not \"pv\" or "
-                                 "\"pvh\"",
-                                 s);
+                                 "\"%s\" is not \"pv\" or \"pvh\"", s);
     return 0;
 }
 
@@ -162,9 +159,7 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
     if (r < 0)
         return -1;
     if (r && dc->maxmem_mb < dc->memory_mb)
-        return app_cfg_bad_value(ac, "maxmem", err,
-                                 "%ld is below memory "
-                                 "(%ld)",
+        return app_cfg_bad_value(ac, "maxmem", err, "%ld is below memory (%ld)",
                                  dc->maxmem_mb, dc->memory_mb);
     dc->vcpus = 1;
     if (app_cfg_long(ac, "vcpus", 1, 128, &dc->vcpus, err) < 0)
@@ -174,17 +169,15 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     if (r && dc->maxvcpus < dc->vcpus)
         return app_cfg_bad_value(ac, "maxvcpus", err,
-                                 "%ld is below vcpus "
-                                 "(%ld)",
-                                 dc->maxvcpus, dc->vcpus);
+                                 "%ld is below vcpus (%ld)", dc->maxvcpus,
+                                 dc->vcpus);
     const char *s;
     if ((r = app_cfg_string(ac, "cpus", &s, err)) < 0)
         return -1;
     if (r && !valid_cpus(s))
-        return app_cfg_bad_value(ac, "cpus", err,
-                                 "\"%s\" is not \"all\" or "
-                                 "a list of N, N-M, ^N",
-                                 s);
+        return app_cfg_bad_value(
+            ac, "cpus", err, "\"%s\" is not \"all\" or a list of N, N-M, ^N",
+            s);
     if (r && get_dup(&dc->cpus, ac, "cpus", NULL, err) < 0)
         return -1;
 
@@ -197,11 +190,10 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
             return -1;
         libxl_action_on_shutdown a;
         if (domcfg_parse_action(*slots[i], &a) < 0)
-            return app_cfg_bad_value(ac, actions[i], err,
-                                     "\"%s\" is not a "
-                                     "shutdown action (destroy, restart, "
-                                     "preserve, rename-restart, ...)",
-                                     *slots[i]);
+            return app_cfg_bad_value(
+                ac, actions[i], err,
+                "\"%s\" is not a shutdown action (destroy, restart, preserve, rename-restart, ...)",
+                *slots[i]);
     }
     return 0;
 }
@@ -251,19 +243,16 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
         const char *spec = disks[i];
         if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
             rc = app_cfg_bad_value(ac, "disk", err,
-                                   "\"%s\" is not a valid "
-                                   "xl disk spec",
-                                   spec);
+                                   "\"%s\" is not a valid xl disk spec", spec);
         } else {
             /* Our own disks take xvda.. in order; refuse a clash. */
             for (size_t k = 0; k < first_free && rc == 0; k++) {
                 char *ours = vdev_name(k);
                 if (ours && disk.vdev && strcmp(disk.vdev, ours) == 0)
-                    rc = app_cfg_bad_value(ac, "disk", err,
-                                           "vdev %s is used "
-                                           "by the container's own disks "
-                                           "(use xvd%c or later)",
-                                           ours, (char)('a' + first_free));
+                    rc = app_cfg_bad_value(
+                        ac, "disk", err,
+                        "vdev %s is used by the container's own disks (use xvd%c or later)",
+                        ours, (char)('a' + first_free));
                 free(ours);
             }
             if (rc == 0 && !(dc->disks[dc->n_disks++] = strdup(spec)))
@@ -293,19 +282,17 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     if (has_root && has_image)
         return app_cfg_bad_value(ac, "oci_image", err,
-                                 "set either oci_root "
-                                 "or oci_image, not both");
+                                 "set either oci_root or oci_image, not both");
     if (!has_root && !has_image)
-        return xo_err_set(err, EINVAL,
-                          "%s: no root volume: set oci_root "
-                          "(a root volume directory) or oci_image (an image "
-                          "reference)",
-                          app_cfg_path(ac));
+        return xo_err_set(
+            err, EINVAL,
+            "%s: no root volume: set oci_root (a root volume directory) or oci_image (an image reference)",
+            app_cfg_path(ac));
     if (has_image) {
         if (!opts->resolve_image)
-            return app_cfg_bad_value(ac, "oci_image", err,
-                                     "image references "
-                                     "cannot be resolved here");
+            return app_cfg_bad_value(
+                ac, "oci_image", err,
+                "image references cannot be resolved here");
         if (opts->resolve_image(opts->resolve_ctx, ref, &dc->root_volume, err) <
             0)
             return xo_err_wrap(err, "%s: oci_image", app_cfg_path(ac));
@@ -333,10 +320,10 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
         }
     }
     if (!dc->rootfs_image)
-        return xo_err_set(err, ENOENT,
-                          "root volume %s has no rootfs image "
-                          "(rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
-                          dc->root_volume);
+        return xo_err_set(
+            err, ENOENT,
+            "root volume %s has no rootfs image (rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
+            dc->root_volume);
     dc->image_config_path = xo_path_join(dc->root_volume, "image-config.json");
     if (!dc->image_config_path || !dc->rootfs_fstype)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -349,10 +336,10 @@ static int load_image_config(struct domain_config *dc, struct image_config *ic,
     if (image_config_load(ic, dc->image_config_path, err) < 0)
         return -1;
     if (strcmp(ic->os, "linux") != 0 || strcmp(ic->architecture, "amd64"))
-        return xo_err_set(err, EINVAL,
-                          "%s: image is for %s/%s; only "
-                          "linux/amd64 images run here",
-                          dc->image_config_path, ic->os, ic->architecture);
+        return xo_err_set(
+            err, EINVAL,
+            "%s: image is for %s/%s; only linux/amd64 images run here",
+            dc->image_config_path, ic->os, ic->architecture);
     if (!(dc->os = strdup(ic->os)) ||
         !(dc->architecture = strdup(ic->architecture)))
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -392,23 +379,20 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
         dc->writable = DC_WRITABLE_TMPFS;
         if (r && w[5] == ':') {
             if (!valid_size(w + 6))
-                return app_cfg_bad_value(ac, "oci_writable", err,
-                                         "\"%s\" "
-                                         "is not a tmpfs size (e.g. 64m)",
-                                         w + 6);
+                return app_cfg_bad_value(
+                    ac, "oci_writable", err,
+                    "\"%s\" is not a tmpfs size (e.g. 64m)", w + 6);
             dc->writable_size = strdup(w + 6);
         } else if (r && w[5] != '\0') {
-            return app_cfg_bad_value(ac, "oci_writable", err,
-                                     "\"%s\" is "
-                                     "not tmpfs[:SIZE] or a block image",
-                                     w);
+            return app_cfg_bad_value(
+                ac, "oci_writable", err,
+                "\"%s\" is not tmpfs[:SIZE] or a block image", w);
         }
     } else {
         if (w[0] != '/')
-            return app_cfg_bad_value(ac, "oci_writable", err,
-                                     "block image "
-                                     "\"%s\" must be an absolute path",
-                                     w);
+            return app_cfg_bad_value(
+                ac, "oci_writable", err,
+                "block image \"%s\" must be an absolute path", w);
         dc->writable = DC_WRITABLE_DISK;
         dc->writable_source = strdup(w);
         dc->writable_vdev = vdev_name((*next_vdev)++);
@@ -432,19 +416,16 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
             *mode++ = '\0';
         if (!target || spec[0] != '/' || !valid_guest_path(target) ||
             (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))) {
-            rc = app_cfg_bad_value(ac, "oci_volumes", err,
-                                   "item %zu must "
-                                   "be /SOURCE:/TARGET[:ro|rw] with "
-                                   "absolute paths",
-                                   i);
+            rc = app_cfg_bad_value(
+                ac, "oci_volumes", err,
+                "item %zu must be /SOURCE:/TARGET[:ro|rw] with absolute paths",
+                i);
             break;
         }
         for (size_t k = 0; k < dc->n_volumes && rc == 0; k++)
             if (strcmp(dc->volumes[k].target, target) == 0)
                 rc = app_cfg_bad_value(ac, "oci_volumes", err,
-                                       "target %s "
-                                       "is given twice",
-                                       target);
+                                       "target %s is given twice", target);
         if (rc)
             break;
         struct dc_volume *v = &dc->volumes[dc->n_volumes++];
@@ -468,9 +449,7 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     if (r && !vif_valid_ipv4(s, false))
         return app_cfg_bad_value(ac, "oci_gateway", err,
-                                 "\"%s\" is not an "
-                                 "IPv4 address",
-                                 s);
+                                 "\"%s\" is not an IPv4 address", s);
     if (r && !(dc->gateway = strdup(s)))
         return xo_err_set(err, ENOMEM, "out of memory");
     char **dns = NULL;
@@ -481,9 +460,7 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (!vif_valid_ipv4(dns[i], false))
             rc = app_cfg_bad_value(ac, "oci_dns", err,
-                                   "\"%s\" is not an "
-                                   "IPv4 address",
-                                   dns[i]);
+                                   "\"%s\" is not an IPv4 address", dns[i]);
         else if (!(dc->dns[dc->n_dns++] = strdup(dns[i])))
             rc = xo_err_set(err, ENOMEM, "out of memory");
     }
@@ -499,8 +476,7 @@ static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     if (!dc->loader_dir || dc->loader_dir[0] != '/')
         return app_cfg_bad_value(ac, "oci_loader", err,
-                                 "loader directory "
-                                 "must be an absolute path");
+                                 "loader directory must be an absolute path");
     dc->kernel = xo_path_join(dc->loader_dir, "kernel");
     char *ddir = xo_path_join(opts->state_root, "domains");
     char *dom = ddir ? xo_path_join(ddir, dc->name) : NULL;
@@ -542,9 +518,7 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         goto out;
     if (r && !valid_hostname(h)) {
         app_cfg_bad_value(ac, "oci_hostname", err,
-                          "\"%s\" is not a valid "
-                          "host name",
-                          h);
+                          "\"%s\" is not a valid host name", h);
         goto out;
     }
     /* A domain name may hold '_' or '.', which a host name may not. */
@@ -553,10 +527,10 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         if (*p == '_')
             *p = '-';
     if (!dc->hostname || !valid_hostname(dc->hostname)) {
-        xo_err_set(err, EINVAL,
-                   "%s: cannot derive a host name from name "
-                   "\"%s\"; set oci_hostname",
-                   app_cfg_path(ac), dc->name);
+        xo_err_set(
+            err, EINVAL,
+            "%s: cannot derive a host name from name \"%s\"; set oci_hostname",
+            app_cfg_path(ac), dc->name);
         goto out;
     }
     /* Docker sets HOSTNAME in the environment; then what execve() takes. */

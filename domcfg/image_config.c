@@ -57,8 +57,7 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
     size_t n = (size_t)json_object_object_length(m), i = 0;
     if (n > max)
         return xo_err_set(err, E2BIG,
-                          "%s: \"%s\" has %zu entries, at most "
-                          "%zu allowed",
+                          "%s: \"%s\" has %zu entries, at most %zu allowed",
                           where, key, n, max);
     char **v = calloc(n + 1, sizeof(*v));
     if (!v)
@@ -66,9 +65,7 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
     json_object_object_foreach (m, k, val) {
         if (with_values && !json_object_is_type(val, json_type_string)) {
             xo_strv_free(v);
-            return xo_err_set(err, EINVAL,
-                              "%s: \"%s\".\"%s\" must be a "
-                              "string",
+            return xo_err_set(err, EINVAL, "%s: \"%s\".\"%s\" must be a string",
                               where, key, k);
         }
         const char *sv = NULL;
@@ -80,9 +77,8 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
         if (len > DC_MAX_STRING) {
             xo_strv_free(v);
             return xo_err_set(err, EINVAL,
-                              "%s: \"%s\" entry longer than %d "
-                              "bytes",
-                              where, key, DC_MAX_STRING);
+                              "%s: \"%s\" entry longer than %d bytes", where,
+                              key, DC_MAX_STRING);
         }
         v[i] = malloc(len);
         if (!v[i]) {

@@ -200,12 +200,9 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
     if (cwd[0] != '/') {
         if (r)
             return app_cfg_bad_value(ac, "oci_workdir", err,
-                                     "\"%s\" is not "
-                                     "an absolute path",
-                                     cwd);
+                                     "\"%s\" is not an absolute path", cwd);
         return xo_err_set(err, EINVAL,
-                          "%s: WorkingDir \"%s\" is not an "
-                          "absolute path",
+                          "%s: WorkingDir \"%s\" is not an absolute path",
                           dc->image_config_path, cwd);
     }
     if (dup_into(&dc->cwd, cwd, err) < 0)
@@ -217,12 +214,10 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
     if (!valid_user(user)) {
         if (r)
             return app_cfg_bad_value(ac, "oci_user", err,
-                                     "\"%s\" is not a "
-                                     "valid user[:group]",
+                                     "\"%s\" is not a valid user[:group]",
                                      user);
         return xo_err_set(err, EINVAL,
-                          "%s: User \"%s\" is not a valid "
-                          "user[:group]",
+                          "%s: User \"%s\" is not a valid user[:group]",
                           dc->image_config_path, user);
     }
     if (dup_into(&dc->user, user, err) < 0)
@@ -239,8 +234,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                 return app_cfg_bad_value(ac, "oci_stop_signal", err,
                                          "\"%s\" is not a signal", sig);
             return xo_err_set(err, EINVAL,
-                              "%s: StopSignal \"%s\" is not a "
-                              "signal",
+                              "%s: StopSignal \"%s\" is not a signal",
                               dc->image_config_path, sig);
         }
         dc->stop_signal = n;

@@ -123,8 +123,7 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
         nic->mtu = (int)v->mtu;
     if (v->rate && xlu_vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
         return app_cfg_bad_value(ac, "vif", err,
-                                 "rate=%s is not a valid "
-                                 "rate (e.g. 10Mb/s)",
+                                 "rate=%s is not a valid rate (e.g. 10Mb/s)",
                                  v->rate);
     return 0;
 }
@@ -224,10 +223,8 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
             return xo_err_set(err, ENOMEM, "out of memory");
         const char *spec = dc->disks[i];
         if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
-            return app_cfg_bad_value(ac, "disk", err,
-                                     "\"%s\" is not a valid "
-                                     "xl disk spec",
-                                     spec);
+            return app_cfg_bad_value(
+                ac, "disk", err, "\"%s\" is not a valid xl disk spec", spec);
     }
     for (size_t i = 0; i < dc->n_vifs; i++)
         if (add_nic(d, &dc->vifs[i], (int)i, ac, err) < 0)
@@ -244,8 +241,7 @@ int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
     int rc = 0;
     if (libxl_domain_config_gen_json(g, d) != yajl_gen_status_ok) {
         rc = xo_err_set(err, EINVAL,
-                        "libxl could not render the domain "
-                        "config as JSON");
+                        "libxl could not render the domain config as JSON");
     } else {
         const unsigned char *buf;
         size_t len;

@@ -93,8 +93,7 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
     if (strcmp(key, "mac") == 0) {
         if (!vif_valid_mac(val))
             return xo_err_set(err, EINVAL,
-                              "vif \"%s\": mac=%s is not a "
-                              "unicast MAC address",
+                              "vif \"%s\": mac=%s is not a unicast MAC address",
                               spec, val);
         snprintf(vif->mac, sizeof(vif->mac), "%s", val);
         for (char *p = vif->mac; *p; p++)
@@ -102,20 +101,19 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
         return 0;
     } else if (strcmp(key, "ip") == 0) {
         if (!vif_valid_ipv4(val, true))
-            return xo_err_set(err, EINVAL,
-                              "vif \"%s\": ip=%s is not an IPv4 "
-                              "address[/prefix]",
-                              spec, val);
+            return xo_err_set(
+                err, EINVAL,
+                "vif \"%s\": ip=%s is not an IPv4 address[/prefix]", spec, val);
         slot = &vif->ip;
     } else if (strcmp(key, "mtu") == 0) {
         char *end;
         errno = 0;
         long m = strtol(val, &end, 10);
         if (errno || end == val || *end || m < 68 || m > 65535)
-            return xo_err_set(err, EINVAL,
-                              "vif \"%s\": mtu=%s must be a "
-                              "number in [68, 65535]",
-                              spec, val);
+            return xo_err_set(
+                err, EINVAL,
+                "vif \"%s\": mtu=%s must be a number in [68, 65535]", spec,
+                val);
         vif->mtu = m;
         return 0;
     } else if (strcmp(key, "bridge") == 0) {

@@ -84,10 +84,10 @@ static int online(const char *dev, xo_err *err)
         goto out;
     vifname = xs_get("vifname", false, err);
     if (vifname && *vifname && strcmp(vifname, dev) != 0) {
-        xo_err_set(err, EINVAL,
-                   "vifname=%s: renaming vifs is not supported with xl-oci "
-                   "networks",
-                   vifname);
+        xo_err_set(
+            err, EINVAL,
+            "vifname=%s: renaming vifs is not supported with xl-oci networks",
+            vifname);
         goto out;
     }
     if (netback_vif_online(state_root(), bridge, mac, dev, NULL, err) < 0)

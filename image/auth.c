@@ -123,10 +123,10 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
         if (rc == 1)
             rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
         if (rc == 1 && !(*userpass_r = b64_decode(b64)))
-            rc = xo_err_set(err, EINVAL,
-                            "%s: the \"auth\" of %s is not "
-                            "base64 of USER:PASSWORD",
-                            path, host);
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: the \"auth\" of %s is not base64 of USER:PASSWORD", path,
+                host);
     }
     json_object_put(o);
     free(path);

@@ -244,10 +244,10 @@ int blob_writer_begin(struct blob_writer **w_r, const struct blob_store *bs,
                       unsigned flags, xo_err *err)
 {
     if (size >= 0 && max >= 0 && size > max)
-        return xo_err_set(err, EFBIG,
-                          "blob %s: declared size %lld is above "
-                          "the limit of %lld bytes",
-                          expected->str, (long long)size, (long long)max);
+        return xo_err_set(
+            err, EFBIG,
+            "blob %s: declared size %lld is above the limit of %lld bytes",
+            expected->str, (long long)size, (long long)max);
     struct blob_writer *w = calloc(1, sizeof(*w));
     if (!w)
         return xo_err_set(err, ENOMEM, "blob %s: out of memory", expected->str);

@@ -83,8 +83,7 @@ int erofs_build(const char *image, const char *dir,
     int diag = mkostemp(diag_path, O_CLOEXEC);
     if (diag < 0) {
         free_env(env);
-        return xo_err_sys(err, "mkfs.erofs: cannot create a diagnostics "
-                               "file");
+        return xo_err_sys(err, "mkfs.erofs: cannot create a diagnostics file");
     }
     unlink(diag_path);
 

@@ -27,8 +27,7 @@ static int ca_append(struct http_client *c, const char *path, xo_err *err)
     if (c->ca_len + len + 1 > HTTP_CA_MAX) {
         free(buf);
         return xo_err_set(err, EFBIG,
-                          "CA certificates: more than %d bytes "
-                          "at %s",
+                          "CA certificates: more than %d bytes at %s",
                           HTTP_CA_MAX, path);
     }
     char *n = realloc(c->ca, c->ca_len + len + 2);

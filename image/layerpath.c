@@ -11,9 +11,8 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
         return xo_err_set(err, EINVAL, "entry with an empty name");
     if (nlen > LAYERPATH_MAX_LEN)
         return xo_err_set(err, ENAMETOOLONG,
-                          "entry \"%.64s...\": name "
-                          "longer than %d bytes",
-                          name, LAYERPATH_MAX_LEN);
+                          "entry \"%.64s...\": name longer than %d bytes", name,
+                          LAYERPATH_MAX_LEN);
     /* Chroot semantics, as containerd and umoci read layers: a name is a
      * path in the rootfs taken as "/", so a leading "/" changes nothing
      * and ".." stops at the root. */
@@ -40,14 +39,13 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
             continue;
         }
         if (clen > NAME_MAX)
-            return xo_err_set(err, ENAMETOOLONG,
-                              "entry \"%s\": a component "
-                              "is longer than %d bytes",
-                              name, NAME_MAX);
+            return xo_err_set(
+                err, ENAMETOOLONG,
+                "entry \"%s\": a component is longer than %d bytes", name,
+                NAME_MAX);
         if (++depth > LAYERPATH_MAX_DEPTH)
             return xo_err_set(err, ENAMETOOLONG,
-                              "entry \"%.64s...\": deeper "
-                              "than %d directories",
+                              "entry \"%.64s...\": deeper than %d directories",
                               name, LAYERPATH_MAX_DEPTH);
         if (o)
             out[o++] = '/';

@@ -39,9 +39,7 @@ static int check_marker(const char *dir, xo_err *err)
         rc = xo_json_get_string(&v, o, "imageLayoutVersion", true, path, err);
     if (rc >= 0 && strcmp(v, "1.0.0") != 0)
         rc = xo_err_set(err, EINVAL,
-                        "%s: unsupported imageLayoutVersion "
-                        "\"%s\"",
-                        path, v);
+                        "%s: unsupported imageLayoutVersion \"%s\"", path, v);
     json_object_put(o);
     free(path);
     if (rc < 0)

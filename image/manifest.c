@@ -132,9 +132,7 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
     }
     if (!json_object_is_type(size, json_type_int) ||
         json_object_get_int64(size) < 0) {
-        xo_err_set(err, EINVAL,
-                   "%s: \"size\" must be a non-negative "
-                   "integer",
+        xo_err_set(err, EINVAL, "%s: \"size\" must be a non-negative integer",
                    where);
         goto out;
     }
@@ -198,8 +196,7 @@ int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
         else if (hint && oci_media_kind(hint) != OCI_KIND_UNKNOWN &&
                  oci_media_kind(hint) != kind)
             rc = xo_err_set(err, EINVAL,
-                            "%s: is a \"%s\" but was referred "
-                            "to as a \"%s\"",
+                            "%s: is a \"%s\" but was referred to as a \"%s\"",
                             where, mt, hint);
     } else if (rc == 0) {
         kind = oci_media_kind(hint);
@@ -210,10 +207,9 @@ int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
                        ? OCI_KIND_MANIFEST
                        : OCI_KIND_UNKNOWN;
         if (kind == OCI_KIND_UNKNOWN)
-            rc = xo_err_set(err, EINVAL,
-                            "%s: neither an image manifest nor "
-                            "an index",
-                            where);
+            rc =
+                xo_err_set(err, EINVAL,
+                           "%s: neither an image manifest nor an index", where);
     }
     json_object_put(o);
     if (rc < 0)
@@ -287,8 +283,7 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
     if (strcmp(m.config.media_type, MT_OCI_CONFIG) &&
         strcmp(m.config.media_type, MT_DOCKER_CONFIG)) {
         rc = xo_err_set(err, EINVAL,
-                        "%s: config has media type \"%s\", not "
-                        "an image config",
+                        "%s: config has media type \"%s\", not an image config",
                         where, m.config.media_type);
         goto out;
     }
@@ -311,11 +306,10 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
         }
         m.n_layers++;
         if (!oci_layer_media_ok(m.layers[i].media_type)) {
-            rc = xo_err_set(err, EINVAL,
-                            "%s: layer %zu (%s) has unsupported "
-                            "media type \"%s\"",
-                            where, i, m.layers[i].digest.str,
-                            m.layers[i].media_type);
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: layer %zu (%s) has unsupported media type \"%s\"", where,
+                i, m.layers[i].digest.str, m.layers[i].media_type);
             goto out;
         }
     }

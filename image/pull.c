@@ -335,10 +335,10 @@ int image_pull(const char *root, const char *ref,
         return -1;
     if (r.kind == IMAGE_REF_DIGEST) {
         image_ref_dispose(&r);
-        return xo_err_set(err, EINVAL,
-                          "cannot pull \"%s\": a bare digest "
-                          "names no source (use docker://HOST/REPO@%s)",
-                          ref, ref);
+        return xo_err_set(
+            err, EINVAL,
+            "cannot pull \"%s\": a bare digest names no source (use docker://HOST/REPO@%s)",
+            ref, ref);
     }
     int lock = -1;
     int rc = store_lock(&lock, root, false, err);

@@ -132,10 +132,9 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
         rc = xo_err_set(err, EINVAL, "image reference \"%s\": no directory",
                         orig);
     else if (!tag_ok(tag))
-        rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": invalid tag "
-                        "\"%s\"",
-                        orig, tag);
+        rc =
+            xo_err_set(err, EINVAL,
+                       "image reference \"%s\": invalid tag \"%s\"", orig, tag);
     if (rc == 0) {
         char abs[PATH_MAX];
         r->kind = IMAGE_REF_LAYOUT;
@@ -188,23 +187,20 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
     }
     if (!host_ok(host)) {
         rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": invalid "
-                        "registry host \"%s\"",
+                        "image reference \"%s\": invalid registry host \"%s\"",
                         orig, host);
         goto out;
     }
     if (!repo_ok(path)) {
         rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": invalid "
-                        "repository \"%s\"",
+                        "image reference \"%s\": invalid repository \"%s\"",
                         orig, path);
         goto out;
     }
     if (tag && !tag_ok(tag)) {
-        rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": invalid tag "
-                        "\"%s\"",
-                        orig, tag);
+        rc =
+            xo_err_set(err, EINVAL,
+                       "image reference \"%s\": invalid tag \"%s\"", orig, tag);
         goto out;
     }
     r->kind = IMAGE_REF_REGISTRY;
@@ -228,8 +224,7 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
     memset(r, 0, sizeof(*r));
     if (strnlen(s, REF_MAX_LEN + 1) > REF_MAX_LEN)
         return xo_err_set(err, EINVAL,
-                          "image reference \"%.64s...\": longer "
-                          "than %d bytes",
+                          "image reference \"%.64s...\": longer than %d bytes",
                           s, REF_MAX_LEN);
     int rc;
     if (!strncmp(s, "oci:", 4)) {
@@ -241,10 +236,10 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
         r->kind = IMAGE_REF_DIGEST;
         r->has_digest = true;
     } else if (strstr(s, "://")) {
-        rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": unsupported "
-                        "transport (use oci: or docker://)",
-                        s);
+        rc = xo_err_set(
+            err, EINVAL,
+            "image reference \"%s\": unsupported transport (use oci: or docker://)",
+            s);
     } else {
         rc = parse_registry(r, s, s, err);
     }

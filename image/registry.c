@@ -80,15 +80,14 @@ static int fetch_token(struct registry_source *rs,
     if (resp.status == 401 || resp.status == 403) {
         if (rs->userpass)
             xo_err_set(err, EACCES,
-                       "%s: authentication failed for user "
-                       "\"%.*s\" (HTTP %ld)",
+                       "%s: authentication failed for user \"%.*s\" (HTTP %ld)",
                        rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass,
                        resp.status);
         else
-            xo_err_set(err, EACCES,
-                       "%s: authentication required (HTTP %ld; "
-                       "give --creds or an auth file)",
-                       rs->host, resp.status);
+            xo_err_set(
+                err, EACCES,
+                "%s: authentication required (HTTP %ld; give --creds or an auth file)",
+                rs->host, resp.status);
         goto out;
     }
     if (resp.status != 200) {
@@ -115,8 +114,7 @@ static int authenticate(struct registry_source *rs, const char *challenge,
     struct auth_challenge ch;
     if (!challenge[0])
         return xo_err_set(err, EACCES,
-                          "%s/%s: unauthorized (HTTP 401 "
-                          "without a challenge)",
+                          "%s/%s: unauthorized (HTTP 401 without a challenge)",
                           rs->host, rs->repo);
     if (auth_parse_challenge(&ch, challenge, err) < 0)
         return xo_err_wrap(err, "%s", rs->host);
@@ -128,25 +126,23 @@ static int authenticate(struct registry_source *rs, const char *challenge,
         goto out;
     if (ch.scheme == AUTH_BASIC) {
         if (!rs->userpass)
-            rc = xo_err_set(err, EACCES,
-                            "%s requires authentication (give "
-                            "--creds or an auth file)",
-                            rs->host);
+            rc = xo_err_set(
+                err, EACCES,
+                "%s requires authentication (give --creds or an auth file)",
+                rs->host);
         else if (used)
-            rc = xo_err_set(err, EACCES,
-                            "%s: authentication failed for user "
-                            "\"%.*s\" (HTTP 401)",
-                            rs->host, (int)strcspn(rs->userpass, ":"),
-                            rs->userpass);
+            rc = xo_err_set(
+                err, EACCES,
+                "%s: authentication failed for user \"%.*s\" (HTTP 401)",
+                rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass);
         else if (!(hdr = auth_basic_header(rs->userpass)))
             rc = xo_err_set(err, ENOMEM, "out of memory");
     } else {
         rc = fetch_token(rs, &ch, &hdr, err);
         if (rc == 0 && used && !strcmp(hdr, used))
             rc = xo_err_set(err, EACCES,
-                            "%s/%s: access denied with a fresh "
-                            "token",
-                            rs->host, rs->repo);
+                            "%s/%s: access denied with a fresh token", rs->host,
+                            rs->repo);
     }
     if (rc == 0) {
         free(rs->auth);
@@ -230,16 +226,13 @@ static int store_manifest(struct registry_source *rs,
     if (rc == 0 && expect)
         rc = digest_check(expect, &got, "manifest", err);
     if (rc == 0 && expect_size >= 0 && (int64_t)len != expect_size)
-        rc = xo_err_set(err, EBADMSG,
-                        "manifest %s: %zu bytes, %lld "
-                        "declared",
+        rc = xo_err_set(err, EBADMSG, "manifest %s: %zu bytes, %lld declared",
                         got.str, len, (long long)expect_size);
     if (rc == 0 && resp.docker_digest[0]) {
         xo_err ignore = XO_ERR_INIT;
         if (digest_parse(&header, resp.docker_digest, &ignore) == 0)
             rc = digest_check(&header, &got,
-                              "manifest (registry's "
-                              "Docker-Content-Digest)",
+                              "manifest (registry's Docker-Content-Digest)",
                               err);
         xo_err_clear(&ignore);
     }

@@ -28,10 +28,9 @@ int signature_policy_key(char **key_r, const char *policy_file,
         json_object *e = json_object_array_get_idx(arr, i);
         const char *prefix = NULL, *k = NULL;
         if (!json_object_is_type(e, json_type_object)) {
-            rc = xo_err_set(err, EINVAL,
-                            "%s: signatures[%zu] must be an "
-                            "object",
-                            policy_file, i);
+            rc =
+                xo_err_set(err, EINVAL, "%s: signatures[%zu] must be an object",
+                           policy_file, i);
             break;
         }
         if (xo_json_get_string(&prefix, e, "prefix", true, policy_file, err) <
@@ -73,18 +72,17 @@ static int check_layer(struct image_source *src, const struct blob_store *bs,
             0)
         return -1;
     if (strcmp(mt, COSIGN_SIG_MEDIA_TYPE) != 0)
-        return xo_err_set(err, EINVAL,
-                          "%s: layer is a \"%.80s\", not a "
-                          "simple signing payload",
-                          where, mt);
+        return xo_err_set(
+            err, EINVAL,
+            "%s: layer is a \"%.80s\", not a simple signing payload", where,
+            mt);
     if (!json_object_object_get_ex(l, "size", &size) ||
         !json_object_is_type(size, json_type_int) ||
         json_object_get_int64(size) < 0 ||
         json_object_get_int64(size) > COSIGN_PAYLOAD_MAX)
         return xo_err_set(err, EINVAL,
-                          "%s: payload size missing or above "
-                          "%d bytes",
-                          where, COSIGN_PAYLOAD_MAX);
+                          "%s: payload size missing or above %d bytes", where,
+                          COSIGN_PAYLOAD_MAX);
     if (digest_parse(&d.digest, dg, err) < 0)
         return xo_err_wrap(err, "%s", where);
     d.size = json_object_get_int64(size);

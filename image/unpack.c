@@ -91,8 +91,7 @@ static int parent_err(const struct entry *en, const char *parent, xo_err *err)
 {
     if (errno == ENOTDIR)
         return xo_err_set(err, ENOTDIR,
-                          "%s: entry \"%s\": parent \"%s\" is "
-                          "not a directory",
+                          "%s: entry \"%s\": parent \"%s\" is not a directory",
                           en->what, en->raw, parent);
     return xo_err_sys(err, "%s: entry \"%s\": cannot open parent \"%s\"",
                       en->what, en->raw, parent);
@@ -103,10 +102,10 @@ static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
 {
     if (archive_entry_filetype(en->ae) != AE_IFDIR ||
         archive_entry_hardlink(en->ae))
-        return xo_err_set(err, EPERM,
-                          "%s: entry \"%s\" names the rootfs "
-                          "itself but is not a directory",
-                          en->what, en->raw);
+        return xo_err_set(
+            err, EPERM,
+            "%s: entry \"%s\" names the rootfs itself but is not a directory",
+            en->what, en->raw);
     int rc = unpack_meta_fd(c, en, c->rootfd, true, err);
     if (rc == 0)
         rc = unpack_record_dir_time(c, en, err);
@@ -244,9 +243,8 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
         }
         if (++c->entries > c->o.max_entries) {
             rc = xo_err_set(err, E2BIG,
-                            "%s: more than %llu entries in the "
-                            "image",
-                            what, (unsigned long long)c->o.max_entries);
+                            "%s: more than %llu entries in the image", what,
+                            (unsigned long long)c->o.max_entries);
             break;
         }
         if (archive_entry_mtime(ae) > c->newest)

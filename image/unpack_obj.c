@@ -116,11 +116,11 @@ int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
     int64_t size =
         archive_entry_size_is_set(en->ae) ? archive_entry_size(en->ae) : 0;
     if (size < 0 || (uint64_t)size > c->o.max_bytes - c->bytes)
-        return xo_err_set(err, EFBIG,
-                          "%s: entry \"%s\" declares %lld bytes: "
-                          "the image would exceed the limit of %llu bytes",
-                          en->what, en->raw, (long long)size,
-                          (unsigned long long)c->o.max_bytes);
+        return xo_err_set(
+            err, EFBIG,
+            "%s: entry \"%s\" declares %lld bytes: the image would exceed the limit of %llu bytes",
+            en->what, en->raw, (long long)size,
+            (unsigned long long)c->o.max_bytes);
     c->bytes += (uint64_t)size;
     int fd = openat(pfd, base,
                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -148,8 +148,7 @@ int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
         if (off < 0 || (uint64_t)off > (uint64_t)size ||
             len > (uint64_t)(size - off)) {
             rc = xo_err_set(err, EFBIG,
-                            "%s: entry \"%s\": data beyond its "
-                            "declared size",
+                            "%s: entry \"%s\": data beyond its declared size",
                             en->what, en->raw);
             break;
         }
@@ -229,9 +228,8 @@ int unpack_make_hardlink(struct unpack_ctx *c, const struct entry *en, int pfd,
                            en->raw);
     if (!*target)
         return xo_err_set(err, EPERM,
-                          "%s: hardlink \"%s\" to the rootfs "
-                          "itself",
-                          en->what, en->raw);
+                          "%s: hardlink \"%s\" to the rootfs itself", en->what,
+                          en->raw);
     /* The target's parents resolve in the rootfs; its last component is
      * linked itself, never followed (a hardlink to a symlink links the
      * symlink, as tar does). */
@@ -248,8 +246,7 @@ int unpack_make_hardlink(struct unpack_ctx *c, const struct entry *en, int pfd,
                         en->raw, raw);
     else if (S_ISDIR(st.st_mode))
         rc = xo_err_set(err, EPERM,
-                        "%s: hardlink \"%s\": target \"%s\" is "
-                        "a directory",
+                        "%s: hardlink \"%s\": target \"%s\" is a directory",
                         en->what, en->raw, raw);
     else if (linkat(tfd, tbase, pfd, base, 0) < 0)
         rc = xo_err_sys(err, "%s: hardlink \"%s\" to \"%s\"", en->what, en->raw,
@@ -262,14 +259,13 @@ int unpack_make_node(struct unpack_ctx *c, const struct entry *en, int pfd,
                      const char *base, mode_t type, xo_err *err)
 {
     if (type != AE_IFIFO && !c->o.allow_devices)
-        return xo_err_set(err, EPERM,
-                          "%s: entry \"%s\": device node "
-                          "refused (allow it with --allow-devices)",
-                          en->what, en->raw);
+        return xo_err_set(
+            err, EPERM,
+            "%s: entry \"%s\": device node refused (allow it with --allow-devices)",
+            en->what, en->raw);
     if (type != AE_IFIFO && !c->as_root)
         return xo_err_set(err, EPERM,
-                          "%s: entry \"%s\": creating a device "
-                          "node needs root",
+                          "%s: entry \"%s\": creating a device node needs root",
                           en->what, en->raw);
     dev_t dev = type == AE_IFIFO ? 0 : archive_entry_rdev(en->ae);
     if (mknodat(pfd, base, type | 0600, dev) < 0)
@@ -284,8 +280,7 @@ int unpack_make_symlink(struct unpack_ctx *c, const struct entry *en, int pfd,
     const char *target = archive_entry_symlink(en->ae);
     if (!target || !*target || strlen(target) > LAYERPATH_MAX_LEN)
         return xo_err_set(err, EINVAL,
-                          "%s: symlink \"%s\": empty or "
-                          "oversized target",
+                          "%s: symlink \"%s\": empty or oversized target",
                           en->what, en->raw);
     /* The target is stored as given: nothing here ever follows it. */
     if (symlinkat(target, pfd, base) < 0)

@@ -61,9 +61,8 @@ static int copy_etc_file(int rootfd, const char *name, const char *dest,
         goto out;
     if (st.st_size > VOLUME_ETC_FILE_MAX) {
         rc = xo_err_set(err, EFBIG,
-                        "/etc/%s in the image is larger than %d "
-                        "bytes",
-                        name, VOLUME_ETC_FILE_MAX);
+                        "/etc/%s in the image is larger than %d bytes", name,
+                        VOLUME_ETC_FILE_MAX);
         goto out;
     }
     buf = malloc((size_t)st.st_size + 1);
@@ -145,10 +144,10 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
         rc = unpack_finish(ctx, err);
     uint64_t skipped = unpack_skipped_devices(ctx);
     if (rc == 0 && skipped && rep)
-        image_progress(rep->warn, parg,
-                       "skipped %llu device node%s in /dev of the image "
-                       "(the container gets its own /dev)",
-                       (unsigned long long)skipped, skipped == 1 ? "" : "s");
+        image_progress(
+            rep->warn, parg,
+            "skipped %llu device node%s in /dev of the image (the container gets its own /dev)",
+            (unsigned long long)skipped, skipped == 1 ? "" : "s");
     *newest_r = unpack_newest_mtime(ctx);
     unpack_free(ctx);
     return rc;

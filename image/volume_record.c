@@ -49,12 +49,11 @@ int volume_record_write(const char *dir, const struct volume_record *r,
                         xo_err *err)
 {
     char buf[VOLUME_RECORD_MAX_BYTES];
-    int n = snprintf(buf, sizeof(buf),
-                     "{\n  \"version\": %d,\n  \"manifest\": \"%s\",\n"
-                     "  \"rootfs\": \"%s\",\n  \"rootfs_digest\": \"%s\",\n"
-                     "  \"rootfs_size\": %llu\n}\n",
-                     VOLUME_RECORD_VERSION, r->manifest.str, r->rootfs,
-                     r->rootfs_digest.str, (unsigned long long)r->rootfs_size);
+    int n = snprintf(
+        buf, sizeof(buf),
+        "{\n  \"version\": %d,\n  \"manifest\": \"%s\",\n  \"rootfs\": \"%s\",\n  \"rootfs_digest\": \"%s\",\n  \"rootfs_size\": %llu\n}\n",
+        VOLUME_RECORD_VERSION, r->manifest.str, r->rootfs, r->rootfs_digest.str,
+        (unsigned long long)r->rootfs_size);
     /* Digests are hex and the name was checked: nothing needs escaping. */
     if (n < 0 || (size_t)n >= sizeof(buf) || !name_ok(r->rootfs))
         return xo_err_set(err, EINVAL, "%s: cannot format the volume record",
@@ -86,8 +85,7 @@ static int parse_record(struct volume_record *r, json_object *o,
         return -1;
     if (!name_ok(s))
         return xo_err_set(err, EINVAL,
-                          "%s: \"rootfs\" must be a file name of the "
-                          "volume",
+                          "%s: \"rootfs\" must be a file name of the volume",
                           where);
     snprintf(r->rootfs, sizeof(r->rootfs), "%s", s);
     if (xo_json_get_string(&s, o, "rootfs_digest", true, where, err) < 0 ||

@@ -38,10 +38,10 @@ int loader_locate(struct loader_files *out, const char *dir, xo_err *err)
     for (int i = 0; i < 2; i++) {
         struct stat st;
         if (stat(files[i], &st) < 0 || !S_ISREG(st.st_mode)) {
-            xo_err_sys(err,
-                       "loader %s: %s (build it with 'make loader', "
-                       "install with 'make install')",
-                       dir, files[i]);
+            xo_err_sys(
+                err,
+                "loader %s: %s (build it with 'make loader', install with 'make install')",
+                dir, files[i]);
             loader_files_dispose(out);
             return -1;
         }

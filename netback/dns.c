@@ -100,10 +100,10 @@ static int check_reachable(const char *file, xo_err *err)
         struct stat sb;
         const char *d = path[0] ? path : "/";
         if (stat(d, &sb) == 0 && !(sb.st_mode & S_IXOTH))
-            return xo_err_set(err, EACCES,
-                              "dnsmasq runs as nobody and cannot reach %s "
-                              "(mode %04o): make it searchable (chmod o+x)",
-                              d, (unsigned)(sb.st_mode & 07777));
+            return xo_err_set(
+                err, EACCES,
+                "dnsmasq runs as nobody and cannot reach %s (mode %04o): make it searchable (chmod o+x)",
+                d, (unsigned)(sb.st_mode & 07777));
         if (!path[0])
             break;
     }

@@ -61,10 +61,10 @@ static int check_static(const struct nb_state *st, const char *container,
         return xo_err_set(err, EINVAL, "network %s: ip=%s is outside %s", net,
                           ip, st->net.subnet);
     if (a == st->subnet.addr || a == nb_cidr4_broadcast(&st->subnet))
-        return xo_err_set(err, EINVAL,
-                          "network %s: ip=%s is the network or broadcast "
-                          "address of %s",
-                          net, ip, st->net.subnet);
+        return xo_err_set(
+            err, EINVAL,
+            "network %s: ip=%s is the network or broadcast address of %s", net,
+            ip, st->net.subnet);
     if (a == st->gw4)
         return xo_err_set(
             err, EINVAL, "network %s: ip=%s is the gateway's address", net, ip);

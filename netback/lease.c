@@ -265,10 +265,10 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
             for (size_t k = 0; k < c->n; k++)
                 if (ports_clash(&l->ports[j], &c->ports[k])) {
                     netback_port_format(a, sizeof(a), &c->ports[k]);
-                    return xo_err_set(err, EADDRINUSE,
-                                      "oci_ports \"%s\": the host port is "
-                                      "published by container %s",
-                                      a, l->container);
+                    return xo_err_set(
+                        err, EADDRINUSE,
+                        "oci_ports \"%s\": the host port is published by container %s",
+                        a, l->container);
                 }
     }
     return 0;
@@ -292,10 +292,10 @@ static int publish_locked(const char *root, const char *network,
         goto out;
     }
     if (c->n && st.net.mode == NETBACK_MODE_ISOLATED) {
-        xo_err_set(err, EINVAL,
-                   "oci_ports: network %s is isolated; ports are published "
-                   "only from nat networks",
-                   network);
+        xo_err_set(
+            err, EINVAL,
+            "oci_ports: network %s is isolated; ports are published only from nat networks",
+            network);
         goto out;
     }
     if (c->n && !(copy = calloc(c->n, sizeof(*copy)))) {
@@ -336,10 +336,9 @@ int netback_publish(const char *root, const char *network,
         for (size_t j = 0; j < i; j++)
             if (ports_clash(&ports[i], &ports[j])) {
                 netback_port_format(a, sizeof(a), &ports[i]);
-                return xo_err_set(err, EINVAL,
-                                  "oci_ports \"%s\": the host port is given "
-                                  "twice",
-                                  a);
+                return xo_err_set(
+                    err, EINVAL,
+                    "oci_ports \"%s\": the host port is given twice", a);
             }
     struct publish_check c = {container, ports, n_ports};
     if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */

@@ -25,10 +25,10 @@ static int state_from_spec(struct nb_state *st,
     struct netback_network *n = &st->net;
     memset(st, 0, sizeof(*st));
     if (!nb_valid_network_name(spec->name))
-        return xo_err_set(err, EINVAL,
-                          "network name \"%s\" is not valid (a-z, 0-9 and '-', "
-                          "at most %d)",
-                          spec->name ? spec->name : "", NETBACK_NAME_MAX);
+        return xo_err_set(
+            err, EINVAL,
+            "network name \"%s\" is not valid (a-z, 0-9 and '-', at most %d)",
+            spec->name ? spec->name : "", NETBACK_NAME_MAX);
     snprintf(n->name, sizeof(n->name), "%s", spec->name);
     if (nb_parse_cidr4(&st->subnet, spec->subnet, 8, 30, "--subnet", err) < 0)
         return -1;
@@ -64,10 +64,10 @@ static int state_from_spec(struct nb_state *st,
                           NETBACK_MTU_MIN, NETBACK_MTU_MAX);
     if (spec->bridge) {
         if (!nb_valid_ifname(spec->bridge))
-            return xo_err_set(err, EINVAL,
-                              "--bridge \"%s\" is not an interface name (1 to "
-                              "15 bytes, no '/', ':' or spaces)",
-                              spec->bridge);
+            return xo_err_set(
+                err, EINVAL,
+                "--bridge \"%s\" is not an interface name (1 to 15 bytes, no '/', ':' or spaces)",
+                spec->bridge);
         snprintf(n->bridge, sizeof(n->bridge), "%s", spec->bridge);
     } else {
         nb_default_bridge(n->bridge, n->name);
@@ -108,10 +108,10 @@ static int check_conflicts(const char *root, const struct nb_state *st,
     if (rc < 0)
         return -1;
     if (nb_link_index(net->bridge))
-        return xo_err_set(err, EEXIST,
-                          "a device named %s exists already (choose another "
-                          "with --bridge)",
-                          net->bridge);
+        return xo_err_set(
+            err, EEXIST,
+            "a device named %s exists already (choose another with --bridge)",
+            net->bridge);
     char what[128];
     int r = nb_route4_overlap(&st->subnet, NULL, what, sizeof(what), err);
     if (r < 0)
@@ -192,11 +192,10 @@ int nb_default_spec(const char *root, struct netback_network_spec *spec,
     char first[32], last[32];
     default_candidate(first, sizeof(first), 0);
     default_candidate(last, sizeof(last), DEFAULT_CANDIDATES - 1);
-    return xo_err_set(err, EEXIST,
-                      "no free subnet for network default (%s to %s all "
-                      "overlap host routes or networks): make it with "
-                      "`xl-oci network create default --subnet CIDR`",
-                      first, last);
+    return xo_err_set(
+        err, EEXIST,
+        "no free subnet for network default (%s to %s all overlap host routes or networks): make it with `xl-oci network create default --subnet CIDR`",
+        first, last);
 }
 
 int netback_network_ensure_default(const char *root,
@@ -268,11 +267,11 @@ int netback_network_rm(const char *root, const char *name, xo_err *err)
     if (nb_store_load(&st, root, name, err) < 0)
         goto out;
     if (st.n_leases) {
-        xo_err_set(err, EBUSY,
-                   "network %s is in use by %zu container%s (first: %s); "
-                   "destroy %s first",
-                   name, st.n_leases, st.n_leases == 1 ? "" : "s",
-                   st.leases[0].container, st.n_leases == 1 ? "it" : "them");
+        xo_err_set(
+            err, EBUSY,
+            "network %s is in use by %zu container%s (first: %s); destroy %s first",
+            name, st.n_leases, st.n_leases == 1 ? "" : "s",
+            st.leases[0].container, st.n_leases == 1 ? "it" : "them");
         goto dispose;
     }
     if (nb_dataplane_down(root, &st, err) < 0 ||

@@ -60,29 +60,29 @@ int netback_port_parse(struct netback_port *port_r, const char *spec,
         *c = '\0';
     }
     if (n < 2 || n > 3)
-        return xo_err_set(err, EINVAL,
-                          "%s \"%s\" is not HOSTPORT:CONTAINERPORT[/tcp|/udp] "
-                          "or HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]",
-                          key, spec);
+        return xo_err_set(
+            err, EINVAL,
+            "%s \"%s\" is not HOSTPORT:CONTAINERPORT[/tcp|/udp] or HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]",
+            key, spec);
     if (n == 3) {
         uint32_t a;
         if (nb_parse_ipv4(&a, fields[0]) < 0)
-            return xo_err_set(err, EINVAL,
-                              "%s \"%s\": host address \"%s\" is not an IPv4 "
-                              "address",
-                              key, spec, fields[0]);
+            return xo_err_set(
+                err, EINVAL,
+                "%s \"%s\": host address \"%s\" is not an IPv4 address", key,
+                spec, fields[0]);
         nb_format_ipv4(p.host_ip, a);
     }
     if (parse_port(&p.host_port, fields[n - 2]) < 0)
-        return xo_err_set(err, EINVAL,
-                          "%s \"%s\": host port \"%s\" is not a number from 1 "
-                          "to 65535",
-                          key, spec, fields[n - 2]);
+        return xo_err_set(
+            err, EINVAL,
+            "%s \"%s\": host port \"%s\" is not a number from 1 to 65535", key,
+            spec, fields[n - 2]);
     if (parse_port(&p.container_port, fields[n - 1]) < 0)
-        return xo_err_set(err, EINVAL,
-                          "%s \"%s\": container port \"%s\" is not a number "
-                          "from 1 to 65535",
-                          key, spec, fields[n - 1]);
+        return xo_err_set(
+            err, EINVAL,
+            "%s \"%s\": container port \"%s\" is not a number from 1 to 65535",
+            key, spec, fields[n - 1]);
     *port_r = p;
     return 0;
 }

@@ -283,10 +283,10 @@ int nb_store_load(struct nb_state *st, const char *root, const char *name,
     char path[4096];
     memset(st, 0, sizeof(*st));
     if (!nb_valid_network_name(name))
-        return xo_err_set(err, EINVAL,
-                          "network name \"%s\" is not valid (a-z, 0-9 and '-', "
-                          "at most %d)",
-                          name, NETBACK_NAME_MAX);
+        return xo_err_set(
+            err, EINVAL,
+            "network name \"%s\" is not valid (a-z, 0-9 and '-', at most %d)",
+            name, NETBACK_NAME_MAX);
     if (!nb_store_exists(root, name))
         return xo_err_set(err, ENOENT, "no network %s", name);
     if (nb_store_path(path, sizeof(path), root, name, "network.json", err) <

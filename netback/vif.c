@@ -55,10 +55,10 @@ static int online_locked(const char *root, const char *bridge, const char *mac,
     }
     unsigned master = nb_link_index(bridge);
     if (!master) {
-        xo_err_set(err, ENODEV,
-                   "bridge %s of network %s is missing (run `xl-oci network "
-                   "up`)",
-                   bridge, st.net.name);
+        xo_err_set(
+            err, ENODEV,
+            "bridge %s of network %s is missing (run `xl-oci network up`)",
+            bridge, st.net.name);
         goto out;
     }
     /* A vif name reused by a new domain replaces a stale record. */

@@ -47,8 +47,7 @@ int cosign_key_load(struct cosign_key **key_r, const char *path, xo_err *err)
         strcmp(group, "prime256v1") != 0) {
         EVP_PKEY_free(pkey);
         return xo_err_set(err, EINVAL,
-                          "verify key %s: only ECDSA P-256 keys "
-                          "are supported",
+                          "verify key %s: only ECDSA P-256 keys are supported",
                           path);
     }
     struct cosign_key *k = calloc(1, sizeof(*k));
@@ -68,8 +67,7 @@ static int check_signature(const struct cosign_key *k, const char *payload,
     size_t n = strnlen(sig_b64, COSIGN_SIG_B64_MAX + 1);
     if (n == 0 || n > COSIGN_SIG_B64_MAX || n % 4)
         return xo_err_set(err, EINVAL,
-                          "signature is not base64 of a DER "
-                          "ECDSA signature");
+                          "signature is not base64 of a DER ECDSA signature");
     unsigned char sig[COSIGN_SIG_B64_MAX];
     int slen = EVP_DecodeBlock(sig, (const unsigned char *)sig_b64, (int)n);
     if (slen <= 0)
@@ -86,9 +84,7 @@ static int check_signature(const struct cosign_key *k, const char *payload,
                          len) == 1;
     EVP_MD_CTX_free(ctx);
     if (!ok)
-        return xo_err_set(err, EBADMSG,
-                          "signature does not verify with key "
-                          "%s",
+        return xo_err_set(err, EBADMSG, "signature does not verify with key %s",
                           k->path);
     return 0;
 }
@@ -114,9 +110,8 @@ static int check_payload(const char *payload, size_t len,
         goto out;
     if (strcmp(type, COSIGN_PAYLOAD_TYPE) != 0) {
         xo_err_set(err, EINVAL,
-                   "%s: type \"%s\" is not a cosign image "
-                   "signature",
-                   where, type);
+                   "%s: type \"%s\" is not a cosign image signature", where,
+                   type);
         goto out;
     }
     if (strcmp(dg, signed_digest->str) != 0) {

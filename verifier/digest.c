@@ -77,9 +77,7 @@ int digest_hasher_new(struct digest_hasher **h_r, xo_err *err)
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
         digest_hasher_free(h);
-        return xo_err_set(err, EIO,
-                          "sha256: cannot initialise OpenSSL "
-                          "digest");
+        return xo_err_set(err, EIO, "sha256: cannot initialise OpenSSL digest");
     }
     *h_r = h;
     return 0;

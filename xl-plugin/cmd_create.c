@@ -169,12 +169,11 @@ static int check_memory(const struct domain_config *dc,
     long need = (long)((k.st_size + i.st_size + (1 << 20) - 1) >> 20) +
                 LOADER_HEADROOM_MB;
     if (dc->memory_mb < need)
-        return xo_err_set(err, EINVAL,
-                          "%s: memory = %ld is too small for the loader in "
-                          "%s (kernel and initramfs %ld MiB): set memory to "
-                          "at least %ld",
-                          cfg_path, dc->memory_mb, dc->loader_dir,
-                          need - LOADER_HEADROOM_MB, need);
+        return xo_err_set(
+            err, EINVAL,
+            "%s: memory = %ld is too small for the loader in %s (kernel and initramfs %ld MiB): set memory to at least %ld",
+            cfg_path, dc->memory_mb, dc->loader_dir, need - LOADER_HEADROOM_MB,
+            need);
     return 0;
 }
 
@@ -304,14 +303,13 @@ static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
     xo_err_clear(&ignore);
     if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
         return xo_err_set(err, EEXIST,
-                          "a Xen domain named %s already exists "
-                          "(domid %u)",
+                          "a Xen domain named %s already exists (domid %u)",
                           name, domid);
     if (state_domain_exists(xo_state_root(), name))
-        return xo_err_set(err, EEXIST,
-                          "state for a domain named %s exists in "
-                          "%s/domains; run 'xl-oci destroy %s'",
-                          name, xo_state_root(), name);
+        return xo_err_set(
+            err, EEXIST,
+            "state for a domain named %s exists in %s/domains; run 'xl-oci destroy %s'",
+            name, xo_state_root(), name);
     return 0;
 }
 
@@ -396,8 +394,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     loop_holds_release(&loops);
     if (create_rc) {
         xo_err_set(err, EIO,
-                   "libxl could not create domain %s (see the "
-                   "messages above)",
+                   "libxl could not create domain %s (see the messages above)",
                    name);
         goto fail;
     }

@@ -222,8 +222,7 @@ int main_status(int argc, char **argv)
            domain_state_to_string(st.state));
     if (st.domid >= 0)
         printf("domid:      %ld\n", st.domid);
-    printf("uuid:       %s\nimage:      %s\ncreated:    %s\n"
-           "started:    %s\n",
+    printf("uuid:       %s\nimage:      %s\ncreated:    %s\nstarted:    %s\n",
            st.uuid, st.image, st.created, st.started);
     if (st.started_ms >= 0)
         printf("started-ms: %lld\n", st.started_ms);

@@ -23,8 +23,8 @@ static int attach_one(const char *file, bool read_only, char *dev,
     int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
     if (ctl < 0) {
         close(backing);
-        return xo_err_sys(err, "cannot open /dev/loop-control (is the loop "
-                               "module loaded?)");
+        return xo_err_sys(
+            err, "cannot open /dev/loop-control (is the loop module loaded?)");
     }
     int fd = -1;
     /* Another process may take the free device between our two calls. */

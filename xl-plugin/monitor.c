@@ -362,8 +362,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     if (rc != 0) {
         final = DOMAIN_STATE_BROKEN;
         set_status(m, DOMAIN_STATUS_KEY_ERROR,
-                   "the shutdown action failed (see the "
-                   "monitor's log)");
+                   "the shutdown action failed (see the monitor's log)");
     }
     set_state(m, final);
     return 0;
@@ -372,11 +371,11 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
 /* Xen's domain handle as the text DomainStatus stores it. */
 static void handle_text(char *buf, size_t len, const xen_domain_handle_t h)
 {
-    snprintf(buf, len,
-             "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-             "%02x%02x%02x%02x%02x%02x",
-             h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10],
-             h[11], h[12], h[13], h[14], h[15]);
+    snprintf(
+        buf, len,
+        "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+        h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7], h[8], h[9], h[10],
+        h[11], h[12], h[13], h[14], h[15]);
 }
 
 /* Checks the domain after @releaseDomain; returns 1 while it runs. */

@@ -13,17 +13,9 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\n"
-            "Watch the container domain NAME: copy what its loader reports "
-            "into\n"
-            "DomainStatus, keep its console log, and run `xl-oci "
-            "shutdown-action`\n"
-            "when it shuts down.  Started by xl-oci; see xl-oci(1).\n"
-            "  --root DIR      xl-oci's state root (as xl-oci --root)\n"
-            "  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n"
-            "  -v              log debug messages too\n"
-            "  -h, --help      this help\n");
+    fprintf(
+        f,
+        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  -v              log debug messages too\n  -h, --help      this help\n");
 }
 
 int main(int argc, char **argv)

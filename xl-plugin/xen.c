@@ -12,8 +12,9 @@ int xen_open_xs(struct xen_handles *h, xo_err *err)
         return 0;
     h->xs = xs_open(0);
     if (!h->xs)
-        return xo_err_sys(err, "cannot open xenstore (is this a Xen dom0 "
-                               "with xenstored running?)");
+        return xo_err_sys(
+            err,
+            "cannot open xenstore (is this a Xen dom0 with xenstored running?)");
     return 0;
 }
 
@@ -31,8 +32,7 @@ int xen_open(struct xen_handles *h, xo_err *err)
                         (xentoollog_logger *)h->logger)) {
         h->ctx = NULL;
         return xo_err_set(err, ENODEV,
-                          "cannot open libxl (is this a Xen "
-                          "dom0?)");
+                          "cannot open libxl (is this a Xen dom0?)");
     }
     return 0;
 }

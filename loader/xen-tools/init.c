@@ -179,11 +179,8 @@ static _Noreturn void usage(int code)
 {
     fprintf(
         code ? stderr : stdout,
-        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]...\n"
-        "       init --check-spec FILE\n"
-        "       init " STOP_ARG "\n"
-        "As PID 1 of a domain it takes no arguments; see "
-        "xl-oci-loader(7).\n");
+        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]...\n       init --check-spec FILE\n       init " STOP_ARG
+        "\nAs PID 1 of a domain it takes no arguments; see xl-oci-loader(7).\n");
     exit(code);
 }
 

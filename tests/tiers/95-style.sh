@@ -1,5 +1,5 @@
 #!/bin/bash
-# Tier 95: formatting, the include graph and man pages.  clang-format --dry-run --Werror (with
+# Tier 95: formatting, the include graph, unsplit messages and man pages.  clang-format --dry-run --Werror (with
 # the repository's .clang-format, libxl style) over every tracked C file,
 # one result per top folder; podchecker over every man/*.pod, one result
 # per page.
@@ -35,6 +35,15 @@ if out=$(tools/check-includes.sh 2>&1); then
 else
     echo "$out" | sed 's/^/# /' | head -20
     echo "not ok - include edges between folders (tools/check-includes.sh)"
+    status=1
+fi
+
+# Messages stay greppable: no literal continued on the next line.
+if out=$(tools/check-split-strings.sh 2>&1); then
+    echo "ok - no message split across string literals (tools/check-split-strings.sh)"
+else
+    echo "$out" | sed 's/^/# /' | head -20
+    echo "not ok - no message split across string literals (tools/check-split-strings.sh)"
     status=1
 fi
 
