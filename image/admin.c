@@ -25,9 +25,6 @@
 #include "volume.h"
 #include "image/volume_record.h"
 
-#define DOMAIN_USE_FILE "root-volume"
-#define DOMAIN_USE_MAX (4 << 20)
-
 void image_list_free(struct image_info *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
@@ -112,60 +109,31 @@ static int scan_volume_refs(struct strset *used, const char *buf)
     return 0;
 }
 
-/* The manifest digests domains under <root>/domains use: named in
- * DOMAIN_USE_FILE (a volume path or a digest) or in any of its state
- * files listed in domain_files. */
-static const char *const domain_files[] = {
-    DOMAIN_USE_FILE, "domain-config.json", "runtime-spec.json"};
-
-static int domain_uses(struct strset *used, const char *root, xo_err *err)
+/* image_note_fn: a state file's text names the volumes in it; a bare
+ * digest or hex (a volume's own record) counts too. */
+static int note_use(void *ctx, const char *text)
 {
-    char *dir = NULL;
-    if (asprintf(&dir, "%s/domains", root) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    DIR *d = opendir(dir);
-    if (!d) {
-        int rc = errno == ENOENT ? 0 : xo_err_sys(err, "cannot read %s", dir);
-        free(dir);
-        return rc;
+    struct strset *used = ctx;
+    const char *v = text + strspn(text, " \n");
+    if (!strncmp(v, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)))
+        v += sizeof(DIGEST_ALGO);
+    char h[DIGEST_HEX_LEN + 1] = "";
+    if (strspn(v, "0123456789abcdef") == DIGEST_HEX_LEN) {
+        memcpy(h, v, DIGEST_HEX_LEN);
+        h[DIGEST_HEX_LEN] = '\0';
     }
-    int rc = 0;
-    struct dirent *e;
-    while (rc == 0 && (e = readdir(d))) {
-        if (e->d_name[0] == '.' && strncmp(e->d_name, ".new-", 5) != 0)
-            continue;
-        for (size_t i = 0;
-             rc == 0 && i < sizeof(domain_files) / sizeof(*domain_files); i++) {
-            char *p = NULL, *buf = NULL;
-            if (asprintf(&p, "%s/%s/%s", dir, e->d_name, domain_files[i]) < 0) {
-                rc = xo_err_set(err, ENOMEM, "out of memory");
-                break;
-            }
-            if (access(p, F_OK) == 0) {
-                if (xo_read_file(&buf, NULL, p, DOMAIN_USE_MAX, err) < 0) {
-                    rc = -1;
-                } else {
-                    /* A bare digest or hex (root-volume) counts too. */
-                    const char *v = buf + strspn(buf, " \n");
-                    if (!strncmp(v, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)))
-                        v += sizeof(DIGEST_ALGO);
-                    char h[DIGEST_HEX_LEN + 1] = "";
-                    if (strspn(v, "0123456789abcdef") == DIGEST_HEX_LEN) {
-                        memcpy(h, v, DIGEST_HEX_LEN);
-                        h[DIGEST_HEX_LEN] = '\0';
-                    }
-                    if ((h[0] && strset_add(used, h) < 0) ||
-                        scan_volume_refs(used, buf) < 0)
-                        rc = xo_err_set(err, ENOMEM, "out of memory");
-                }
-            }
-            free(buf);
-            free(p);
-        }
-    }
-    closedir(d);
-    free(dir);
-    return rc;
+    if ((h[0] && strset_add(used, h) < 0) || scan_volume_refs(used, text) < 0)
+        return -1;
+    return 0;
+}
+
+/* The manifest digests the caller's domains use, as `users` tells. */
+static int domain_uses(struct strset *used, const struct image_users *users,
+                       xo_err *err)
+{
+    if (!users || !users->in_use)
+        return 0;
+    return users->in_use(users->opaque, note_use, used, err);
 }
 
 /* Hex digests of manifests some name points at. */
@@ -338,12 +306,13 @@ out:
 
 /* Removes volumes in `candidates` that no name and no domain uses. */
 static int retire_unused(const char *root, const struct strset *candidates,
+                         const struct image_users *users,
                          struct image_prune_stats *st, xo_err *err)
 {
     struct strset named = {0}, used = {0};
     int rc = named_manifests(&named, root, err);
     if (rc == 0)
-        rc = domain_uses(&used, root, err);
+        rc = domain_uses(&used, users, err);
     for (size_t i = 0; rc == 0 && i < candidates->cap; i++) {
         const char *hex = candidates->slots[i];
         if (hex && !strset_has(&named, hex) && !strset_has(&used, hex))
@@ -355,7 +324,7 @@ static int retire_unused(const char *root, const struct strset *candidates,
 }
 
 static int remove_locked(const char *root, const struct image_ref *r,
-                         xo_err *err)
+                         const struct image_users *users, xo_err *err)
 {
     struct strset affected = {0};
     int rc = 0;
@@ -390,14 +359,15 @@ static int remove_locked(const char *root, const struct image_ref *r,
         }
     }
     if (rc == 0)
-        rc = retire_unused(root, &affected, NULL, err);
+        rc = retire_unused(root, &affected, users, NULL, err);
     if (rc == 0)
         rc = gc_blobs(root, NULL, err);
     strset_clear(&affected);
     return rc;
 }
 
-int image_remove(const char *root, const char *ref, xo_err *err)
+int image_remove(const char *root, const char *ref,
+                 const struct image_users *users, xo_err *err)
 {
     struct image_ref r;
     if (image_ref_parse(&r, ref, err) < 0)
@@ -405,7 +375,7 @@ int image_remove(const char *root, const char *ref, xo_err *err)
     int lock = -1;
     int rc = store_lock(&lock, root, true, err);
     if (rc == 0) {
-        rc = remove_locked(root, &r, err);
+        rc = remove_locked(root, &r, users, err);
         close(lock);
     }
     if (rc < 0)
@@ -446,8 +416,8 @@ static int clean_tmp(const char *root, xo_err *err)
     return rc;
 }
 
-int image_prune(const char *root, struct image_prune_stats *stats_r,
-                xo_err *err)
+int image_prune(const char *root, const struct image_users *users,
+                struct image_prune_stats *stats_r, xo_err *err)
 {
     struct image_prune_stats st = {0};
     struct strset vols = {0};
@@ -459,7 +429,7 @@ int image_prune(const char *root, struct image_prune_stats *stats_r,
     if (rc == 0) {
         rc = list_hex_dir(&vols, vdir, err);
         if (rc == 0)
-            rc = retire_unused(root, &vols, &st, err);
+            rc = retire_unused(root, &vols, users, &st, err);
         if (rc == 0)
             rc = gc_blobs(root, &st, err);
         if (rc == 0)

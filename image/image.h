@@ -106,11 +106,28 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
 void image_list_free(struct image_info *list, size_t n);
 
 /*
- * Removes the name `ref` (or, for "sha256:HEX", every name of that image)
- * and the root volume when no name is left.  A volume a domain uses is
- * kept (see image_prune).
+ * Which root volumes the caller's domains use.  The image library does not
+ * know how domains keep their state; whoever owns that layout (xl-oci's
+ * state.c) hands each state file that may name a volume to `note` as text
+ * (a volume path, "volumes/sha256/<hex>" anywhere in it, or a bare digest),
+ * and returns 0, or -1 with err set.  NULL: no domain uses anything.
  */
-int image_remove(const char *root, const char *ref, xo_err *err);
+typedef int (*image_note_fn)(void *note_ctx, const char *text);
+typedef int (*image_in_use_fn)(void *opaque, image_note_fn note, void *note_ctx,
+                               xo_err *err);
+
+struct image_users {
+    image_in_use_fn in_use;
+    void *opaque;
+};
+
+/*
+ * Removes the name `ref` (or, for "sha256:HEX", every name of that image)
+ * and the root volume when no name is left.  A volume `users` says a
+ * domain uses is kept (see image_prune).
+ */
+int image_remove(const char *root, const char *ref,
+                 const struct image_users *users, xo_err *err);
 
 struct image_prune_stats {
     size_t volumes_removed;
@@ -119,14 +136,12 @@ struct image_prune_stats {
 };
 
 /*
- * Removes root volumes no name and no domain uses, then blobs no remaining
- * volume or name refers to, then leftovers in tmp/.  A domain uses a
- * volume when a file in <root>/domains/<name>/ -- root-volume (a volume
- * path or digest), domain-config.json or runtime-spec.json -- mentions
- * "volumes/sha256/<hex>" (or, for root-volume, the digest).
+ * Removes root volumes no name and no domain uses (as `users` tells; NULL:
+ * none), then blobs no remaining volume or name refers to, then leftovers
+ * in tmp/.
  */
-int image_prune(const char *root, struct image_prune_stats *stats_r,
-                xo_err *err);
+int image_prune(const char *root, const struct image_users *users,
+                struct image_prune_stats *stats_r, xo_err *err);
 
 /*
  * The root volume for `ref` (a name, or "sha256:HEX"), pulling it first

@@ -24,6 +24,7 @@
 #include "common/json.h"
 #include "image/image.h"
 #include "xl_oci.h"
+#include "xl-plugin/state.h"
 
 /* Most layer lines the byte display shows at once. */
 #define BYTES_MAX_LINES 12
@@ -274,15 +275,24 @@ int main_images(int argc, char **argv)
     return rc;
 }
 
+/* Volumes the domains in the state root use are kept (state.c knows). */
+static struct image_users domain_users(void)
+{
+    struct image_users u = {.in_use = state_domain_volume_texts,
+                            .opaque = (void *)xo_state_root()};
+    return u;
+}
+
 int main_rmi(int argc, char **argv)
 {
     int opt;
     while ((opt = xo_getopt(argc, argv, "", NULL, "rmi", 1)) != -1)
         ;
     int rc = XO_EXIT_OK;
+    struct image_users users = domain_users();
     for (int i = optind; i < argc; i++) {
         xo_err err = XO_ERR_INIT;
-        if (image_remove(xo_state_root(), argv[i], &err) < 0)
+        if (image_remove(xo_state_root(), argv[i], &users, &err) < 0)
             rc = xo_fail(&err);
         else
             printf("removed %s\n", argv[i]);
@@ -301,7 +311,8 @@ int main_prune(int argc, char **argv)
     }
     xo_err err = XO_ERR_INIT;
     struct image_prune_stats st;
-    if (image_prune(xo_state_root(), &st, &err) < 0)
+    struct image_users users = domain_users();
+    if (image_prune(xo_state_root(), &users, &st, &err) < 0)
         return xo_fail(&err);
     printf("removed %zu root volumes and %zu blobs, %.1f MB freed\n",
            st.volumes_removed, st.blobs_removed,

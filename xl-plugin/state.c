@@ -151,3 +151,46 @@ bool state_monitor_alive(const char *root, const char *name)
         close(fd);
     return alive;
 }
+
+/* State files that name a domain's root volume; each at most this long. */
+static const char *const volume_files[] = {"root-volume", "domain-config.json",
+                                           "runtime-spec.json"};
+#define VOLUME_FILE_MAX (4 << 20)
+
+int state_domain_volume_texts(void *opaque, int (*note)(void *, const char *),
+                              void *note_ctx, xo_err *err)
+{
+    const char *root = opaque;
+    char *dir = xo_path_join(root, "domains");
+    if (!dir)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    DIR *d = opendir(dir);
+    if (!d) {
+        int rc = errno == ENOENT ? 0 : xo_err_sys(err, "cannot read %s", dir);
+        free(dir);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        /* Skip . and .., not a create's temporary .new-NAME dir. */
+        if (e->d_name[0] == '.' && strncmp(e->d_name, ".new-", 5) != 0)
+            continue;
+        for (size_t i = 0;
+             rc == 0 && i < sizeof(volume_files) / sizeof(*volume_files); i++) {
+            char *p = NULL, *buf = NULL;
+            if (asprintf(&p, "%s/%s/%s", dir, e->d_name, volume_files[i]) < 0)
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+            else if (access(p, F_OK) == 0 &&
+                     xo_read_file(&buf, NULL, p, VOLUME_FILE_MAX, err) < 0)
+                rc = -1;
+            else if (buf && note(note_ctx, buf) < 0)
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+            free(buf);
+            free(p);
+        }
+    }
+    closedir(d);
+    free(dir);
+    return rc;
+}

@@ -51,4 +51,15 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err);
 /* The pid the live monitor wrote into its lock file, or -1. */
 long state_monitor_pid(const char *root, const char *name);
 
+/*
+ * image_in_use_fn (image/image.h) for `xl-oci prune` and `rmi`: hands the
+ * image library, as text, every state file of every domain under
+ * `opaque` (the state root, a const char *) that names its root volume:
+ * root-volume, domain-config.json, runtime-spec.json, also of a create
+ * still writing its temporary dir.  This module owns that layout; the
+ * image library only reads the texts.
+ */
+int state_domain_volume_texts(void *opaque, int (*note)(void *, const char *),
+                              void *note_ctx, xo_err *err);
+
 #endif
