@@ -4,7 +4,7 @@
 # its page from dom0, show list, status and logs, stop it (SIGQUIT, the
 # image's StopSignal) and show its exit code.  Not part of the test tiers:
 # tools/demo.sh runs it, with LAB_EXTRA holding the registry and its data.
-# lab-timeout: 600
+# lab-timeout: 1200
 
 export XL_OCI_ROOT=$LAB_WORK/state
 export PATH=/usr/lib/xl-oci-lab/extra/bin:$PATH   # mkfs.erofs
@@ -12,10 +12,11 @@ reg=/usr/lib/xl-oci-lab/extra/registry
 ref=docker://127.0.0.1:5000/web:1
 
 # The container's network, in one place: the app.cfg lines that connect
-# it and the address dom0 fetches the page from.  A vif on the lab's
-# bridge with a fixed address.
-net_cfg() { echo "vif = [ \"bridge=$LAB_BRIDGE,ip=10.99.0.2/24\" ]"; }
-net_addr() { echo 10.99.0.2; }
+# it and the address dom0 fetches the page from.  The "default" managed
+# network (made on first use: address, DNS, NAT, anti-spoofing) with the
+# container's port 8080 published on dom0's port 8080.
+net_cfg() { printf '%s\n' 'oci_network = [ "default" ]' 'oci_ports = [ "8080:8080" ]'; }
+net_addr() { echo 127.0.0.1; }
 
 show() { echo; echo "dom0# $*"; "$@"; }
 fetch() { busybox wget -q -T 5 -O - "$1"; }
@@ -58,6 +59,7 @@ case $page in
 *) lab_fail demo-page "no page from $url within 240 s" ;;
 esac
 show xl-oci list
+show xl-oci network inspect default
 show xl-oci status web
 show xl-oci logs web
 xl-oci logs web 2>/dev/null | grep -q '"GET / HTTP/1.1" 200' &&
