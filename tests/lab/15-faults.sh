@@ -83,9 +83,13 @@ for p in "${create_points[@]}"; do
     { XL_OCI_FAULT=$p "$FX" create "$LAB_WORK/fx.cfg" >/dev/null 2>&1; } 2>/dev/null
     rc=$?
     [ $rc -eq 137 ] || { lab_fail "kill-$p" "create exited $rc, not by SIGKILL"; continue; }
+    # Killed before DomainStatus exists there is no container to show
+    # (""); after, the state is one a create can leave.
     s=$(st fx state)
     case "$s" in
     creating | booting | running | paused | broken) ;;
+    "") xenstore-exists /tool/xl-oci/fx 2>/dev/null &&
+        lab_fail "kill-$p-status" "a DomainStatus node without a state" ;;
     *) lab_fail "kill-$p-status" "state after the kill is '$s'" ;;
     esac
     repaired "kill-$p" fx
@@ -117,10 +121,10 @@ if XL_OCI_FAULT=monitor.status-write "$FX" create "$LAB_WORK/fm.cfg" >"$LAB_WORK
         lab_ok monitor-killed-domain-runs
         xl-oci status fm >/dev/null 2>&1
         code=$(timeout 120 xl-oci wait fm 2>/dev/null)
-        if [ "$(st fm exit-code)" = 7 ]; then
+        if [ "$(st fm exit_code)" = 7 ]; then
             lab_ok monitor-killed-exit-code-arrives "wait printed '$code'"
         else
-            lab_fail monitor-killed-exit-code-arrives "exit-code '$(st fm exit-code)', state '$(st fm state)'"
+            lab_fail monitor-killed-exit-code-arrives "exit-code '$(st fm exit_code)', state '$(st fm state)'"
         fi
     fi
 else
@@ -165,9 +169,9 @@ repaired same-name-creates-destroy fz
 # --- and afterwards an ordinary create of the same name works ---------------
 mkcfg fx 'oci_cmd = [ "exit", "5" ]'
 if xl-oci create "$LAB_WORK/fx.cfg" >/dev/null 2>&1 &&
-    timeout 120 xl-oci wait fx >/dev/null 2>&1; [ "$(st fx exit-code)" = 5 ]; then
+    timeout 120 xl-oci wait fx >/dev/null 2>&1; [ "$(st fx exit_code)" = 5 ]; then
     lab_ok create-after-faults
 else
-    lab_fail create-after-faults "exit-code '$(st fx exit-code)', state '$(st fx state)'"
+    lab_fail create-after-faults "exit-code '$(st fx exit_code)', state '$(st fx state)'"
 fi
 repaired create-after-faults-destroy fx
