@@ -10,6 +10,9 @@
 
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
+# dnsmasq runs as nobody and reads its hosts file under the state root,
+# which must be reachable as it is under /var/lib/xl-oci.
+chmod 755 "$LAB_WORK" "$(dirname "$LAB_WORK")"
 cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume in $images"; exit 1; }
 
 # mkcfg NAME SCRIPT EXTRA-LINES...: a container running SCRIPT with sh.

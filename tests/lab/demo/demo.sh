@@ -7,6 +7,9 @@
 # lab-timeout: 1200
 
 export XL_OCI_ROOT=$LAB_WORK/state
+# dnsmasq runs as nobody and reads its hosts file under the state root,
+# which must be reachable as it is under /var/lib/xl-oci.
+chmod 755 "$LAB_WORK" "$(dirname "$LAB_WORK")"
 export PATH=/usr/lib/xl-oci-lab/extra/bin:$PATH   # mkfs.erofs
 reg=/usr/lib/xl-oci-lab/extra/registry
 ref=docker://127.0.0.1:5000/web:1
