@@ -32,7 +32,10 @@ void state_domain_dir(char *buf, size_t len, const char *root, const char *name)
 int state_lock(const char *root, xo_err *err)
 {
     char path[4096];
-    if (xo_mkdir_p(root, 0700, err) < 0)
+    /* 0755 like image/lock.c's: what must stay private (domains/, tmp/)
+     * is 0700 itself, and dnsmasq, running as nobody, must reach each
+     * network's hosts file under networks/. */
+    if (xo_mkdir_p(root, 0755, err) < 0)
         return -1;
     snprintf(path, sizeof(path), "%s/lock", root);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
