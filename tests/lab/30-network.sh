@@ -81,7 +81,9 @@ mkcfg c2 "sleep 3; echo by-ip:\$(busybox wget -q -O- http://$ip1/probe-release);
 lab_check create-c2 xl-oci create "$LAB_WORK/c2.cfg"
 if wait_log c2 client-done 180; then
     xl-oci logs c2 >"$LAB_WORK/c2.log" 2>&1
-    grep -q "by-ip:probe rootfs built" "$LAB_WORK/c2.log" && lab_ok c2-reaches-c1-by-ip ||
+    grep -v '^xl-oci-loader: exec' "$LAB_WORK/c2.log" | sed 's/^/  c2: /' >&2
+    xl-oci logs c1 2>&1 | tail -5 | sed 's/^/  c1: /' >&2
+    grep -q "^by-ip:probe rootfs built" "$LAB_WORK/c2.log" && lab_ok c2-reaches-c1-by-ip ||
         lab_fail c2-reaches-c1-by-ip "$(grep by-ip "$LAB_WORK/c2.log")"
     grep -q "dns1: .*$ip1" "$LAB_WORK/c2.log" && lab_ok c2-resolves-c1 ||
         lab_fail c2-resolves-c1 "$(grep dns1 "$LAB_WORK/c2.log" | tr '\n' ' ')"
