@@ -42,7 +42,9 @@ ipv4_of() {
 wait_log() {
     local i
     for ((i = 0; i < $3 * 5; i++)); do
-        xl-oci logs "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        # At the start of a line: the loader's exec marker quotes the
+        # whole command, markers included.
+        xl-oci logs "$1" 2>/dev/null | grep -q -- "^$2" && return 0
         sleep 0.2
     done
     return 1
