@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "netback/dns.h"
+#include "netback/forwarding.h"
 #include "netback/link.h"
 #include "netback/nft.h"
 
@@ -20,8 +21,8 @@ static void bridge_mac(uint8_t mac[6], const char *name)
     memcpy(mac + 1, md, 5);
 }
 
-/* Per-bridge sysctls: forwarding on this bridge only (and the uplinks a
- * nat network leaves by), route_localnet for DNAT from dom0's loopback
+/* Per-bridge sysctls: forwarding on this bridge (host-wide forwarding is
+ * forwarding.h's), route_localnet for DNAT from dom0's loopback
  * (our inet table drops 127/8 arriving on a bridge), no router
  * advertisements accepted from guests. */
 static int sysctls(const struct nb_state *st, xo_err *err)
@@ -36,17 +37,6 @@ static int sysctls(const struct nb_state *st, xo_err *err)
          nb_sysctl_dev("ipv6", br, "accept_ra", "0", err) < 0 ||
          nb_sysctl_dev("ipv6", br, "forwarding", nat ? "1" : "0", err) < 0))
         return -1;
-    if (!nat)
-        return 0;
-    /* IPv4 forwards a packet only if its *input* device forwards: the
-     * replies coming back through the uplinks need it there too. */
-    char devs[8][16];
-    int n = nb_route4_default_devs(devs, 8, err);
-    if (n < 0)
-        return -1;
-    for (int i = 0; i < n; i++)
-        if (nb_sysctl_dev("ipv4", devs[i], "forwarding", "1", err) < 0)
-            return -1;
     return 0;
 }
 
@@ -66,6 +56,11 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
     if (sysctls(st, err) < 0)
         goto fail;
     if (nft && (nb_nft_ensure(err) < 0 || nb_nft_network(st, true, err) < 0))
+        goto fail;
+    /* After the tables: the guard lives in them.  `network up` passes
+     * nft=false and turns forwarding on after its rebuild. */
+    if (nft && n->mode == NETBACK_MODE_NAT &&
+        nb_forwarding_on(n->has_ipv6, err) < 0)
         goto fail;
     if (nb_dns_update(root, st, err) < 0)
         goto fail;

@@ -222,8 +222,6 @@ struct route_walk {
     char *what;
     size_t what_len;
     int found;
-    char (*defaults)[16]; /* default-route devices, or NULL */
-    int max, n;
 };
 
 static int route_attr_cb(const struct nlattr *attr, void *data)
@@ -248,15 +246,9 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
     char dev[IF_NAMESIZE] = "?";
     if (oif)
         if_indextoname(oif, dev);
-    if (rtm->rtm_dst_len == 0) {
-        if (w->defaults && oif && w->n < w->max) {
-            for (int i = 0; i < w->n; i++)
-                if (strcmp(w->defaults[i], dev) == 0)
-                    return MNL_CB_OK;
-            snprintf(w->defaults[w->n++], 16, "%s", dev);
-        }
+    /* A default route overlaps everything; it is not a subnet in use. */
+    if (rtm->rtm_dst_len == 0)
         return MNL_CB_OK;
-    }
     if (!w->c || w->found || (w->skip_index && oif == w->skip_index))
         return MNL_CB_OK;
     struct nb_cidr4 r = {0, rtm->rtm_dst_len};
@@ -295,20 +287,8 @@ int nb_route4_overlap(const struct nb_cidr4 *c, const char *skip_dev,
     return w.found;
 }
 
-int nb_route4_default_devs(char (*names)[16], int max, xo_err *err)
+int nb_sysctl_write(const char *path, const char *value, xo_err *err)
 {
-    struct route_walk w = {.defaults = names, .max = max};
-    if (route_dump(&w, err) < 0)
-        return -1;
-    return w.n;
-}
-
-int nb_sysctl_dev(const char *family, const char *dev, const char *key,
-                  const char *value, xo_err *err)
-{
-    char path[256];
-    snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", family, dev,
-             key);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return xo_err_sys(err, "cannot open %s", path);
@@ -320,4 +300,39 @@ int nb_sysctl_dev(const char *family, const char *dev, const char *key,
         return xo_err_sys(err, "cannot write %s to %s", value, path);
     }
     return 0;
+}
+
+int nb_sysctl_read1(const char *path, char *c, xo_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", path);
+    ssize_t n = read(fd, c, 1);
+    int saved = errno;
+    close(fd);
+    if (n != 1) {
+        errno = n < 0 ? saved : EIO;
+        return xo_err_sys(err, "cannot read %s", path);
+    }
+    return 0;
+}
+
+int nb_sysctl_dev_path(char *path, size_t size, const char *family,
+                       const char *dev, const char *key, xo_err *err)
+{
+    int n =
+        snprintf(path, size, "/proc/sys/net/%s/conf/%s/%s", family, dev, key);
+    if (n < 0 || (size_t)n >= size)
+        return xo_err_set(err, ENAMETOOLONG, "sysctl path of %s %s is too long",
+                          dev, key);
+    return 0;
+}
+
+int nb_sysctl_dev(const char *family, const char *dev, const char *key,
+                  const char *value, xo_err *err)
+{
+    char path[256];
+    if (nb_sysctl_dev_path(path, sizeof(path), family, dev, key, err) < 0)
+        return -1;
+    return nb_sysctl_write(path, value, err);
 }

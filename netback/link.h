@@ -52,9 +52,16 @@ int nb_addr6_add(const char *name, const struct in6_addr *addr, unsigned prefix,
 int nb_route4_overlap(const struct nb_cidr4 *c, const char *skip_dev,
                       char *what, size_t what_len, xo_err *err);
 
-/* Names of the devices holding IPv4 default routes (the uplinks NAT
- * leaves by), at most `max`, into names[][IFNAMSIZ]; returns the count. */
-int nb_route4_default_devs(char (*names)[16], int max, xo_err *err);
+/* Writes `value` to sysctl file `path` (under /proc/sys). */
+int nb_sysctl_write(const char *path, const char *value, xo_err *err);
+
+/* Reads the first character of sysctl file `path` into *c ("0", "1"...). */
+int nb_sysctl_read1(const char *path, char *c, xo_err *err);
+
+/* /proc/sys/net/<family>/conf/<dev>/<key> into path[size]; ENAMETOOLONG
+ * when it does not fit. */
+int nb_sysctl_dev_path(char *path, size_t size, const char *family,
+                       const char *dev, const char *key, xo_err *err);
 
 /* Writes `value` to /proc/sys/net/<family>/conf/<dev>/<key>. */
 int nb_sysctl_dev(const char *family, const char *dev, const char *key,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netback/forwarding.h"
 #include "netback/nft_rules.h"
 
 /* libnftables' error text can be long; this much names the fault. */
@@ -80,25 +81,78 @@ static void table_cmd(json_object *cmds, const char *verb,
     cmd(cmds, verb, "table", t->family, NULL, o);
 }
 
+/* Adds objects `objs` (nft_rules.c) of table FAMILY TABLE to cmds. */
+static int objs_define(json_object *cmds, const char *family, const char *table,
+                       const char *const *objs, xo_err *err)
+{
+    for (const char *const *s = objs; *s; s++) {
+        json_object *o = json_tokener_parse(*s);
+        json_object_iter it;
+        if (!o || json_object_object_length(o) != 1) {
+            json_object_put(o);
+            return xo_err_set(err, EINVAL, "nft rules of %s %s: bad JSON: %s",
+                              family, table, *s);
+        }
+        json_object_object_foreachC(o, it)
+        {
+            cmd(cmds, "add", it.key, family, table, json_object_get(it.val));
+        }
+        json_object_put(o);
+    }
+    return 0;
+}
+
 /* Adds table t with all its objects to cmds. */
 static int table_define(json_object *cmds, const struct nb_nft_table *t,
                         xo_err *err)
 {
     table_cmd(cmds, "add", t);
-    for (const char *const *s = t->objs; *s; s++) {
-        json_object *o = json_tokener_parse(*s);
-        json_object_iter it;
-        if (!o || json_object_object_length(o) != 1)
-            return xo_err_set(err, EINVAL, "nft rules of %s %s: bad JSON: %s",
-                              t->family, t->name, *s);
-        json_object_object_foreachC(o, it)
-        {
-            cmd(cmds, "add", it.key, t->family, t->name,
-                json_object_get(it.val));
-        }
-        json_object_put(o);
-    }
+    return objs_define(cmds, t->family, t->name, t->objs, err);
+}
+
+/* The forwarding guards (forwarding.h) live in table inet xl_oci. */
+static const char *const *guard_objs(unsigned bit)
+{
+    return bit == NB_GUARD4 ? nb_nft_guard4 : nb_nft_guard6;
+}
+
+static int guards_define(json_object *cmds, unsigned guards, xo_err *err)
+{
+    for (unsigned bit = NB_GUARD4; bit <= NB_GUARD6; bit <<= 1)
+        if ((guards & bit) &&
+            objs_define(cmds, "inet", "xl_oci", guard_objs(bit), err) < 0)
+            return -1;
     return 0;
+}
+
+unsigned nb_nft_guards(void)
+{
+    unsigned guards = 0;
+    for (unsigned bit = NB_GUARD4; bit <= NB_GUARD6; bit <<= 1) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(
+            o, "name",
+            json_object_new_string(bit == NB_GUARD4 ? "guard4" : "guard6"));
+        json_object *cmds = cmds_new();
+        cmd(cmds, "list", "counter", "inet", "xl_oci", o);
+        xo_err ignore = XO_ERR_INIT;
+        if (run(cmds, "listing", &ignore) == 0)
+            guards |= bit;
+        xo_err_clear(&ignore);
+    }
+    return guards;
+}
+
+int nb_nft_guard_add(unsigned bit, xo_err *err)
+{
+    if (nb_nft_guards() & bit)
+        return 0;
+    json_object *cmds = cmds_new();
+    if (guards_define(cmds, bit, err) < 0) {
+        json_object_put(cmds);
+        return -1;
+    }
+    return run(cmds, "adding xl-oci's forwarding guard", err);
 }
 
 static bool table_exists(const struct nb_nft_table *t)
@@ -141,13 +195,16 @@ int nb_nft_ensure(xo_err *err)
 
 int nb_nft_delete(xo_err *err)
 {
+    unsigned guards = nb_nft_guards();
     json_object *cmds = cmds_new();
     for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
         /* "add" first makes "delete" succeed when the table is absent. */
         table_cmd(cmds, "add", t);
         table_cmd(cmds, "delete", t);
     }
-    return run(cmds, "deleting xl-oci's nftables tables", err);
+    if (run(cmds, "deleting xl-oci's nftables tables", err) < 0)
+        return -1;
+    return nb_forwarding_off(guards, err);
 }
 
 /* An element command on set `set` of table FAMILY NAME. */
@@ -327,6 +384,7 @@ int nb_nft_ports(const struct netback_lease *l, bool add, xo_err *err)
 
 int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
 {
+    unsigned guards = nb_nft_guards(); /* what forwarding we turned on */
     json_object *cmds = cmds_new();
     for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
         table_cmd(cmds, "add", t);
@@ -335,6 +393,10 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
             json_object_put(cmds);
             return -1;
         }
+    }
+    if (guards_define(cmds, guards, err) < 0) {
+        json_object_put(cmds);
+        return -1;
     }
     for (size_t i = 0; i < n; i++) {
         network_elems(cmds, &nets[i], true);

@@ -6,7 +6,8 @@
  *                      named counter "spoofed" counts the drops.  Needs no
  *                      br_netfilter and holds whatever FORWARD's policy is.
  *   inet xl_oci        no forwarding off isolated bridges nor between two
- *                      networks; no 127/8 from a bridge (route_localnet)
+ *                      networks; no 127/8 from a bridge (route_localnet);
+ *                      the forwarding guards (forwarding.h)
  *   ip xl_oci_nat      masquerade of nat subnets; DNAT of published ports
  *                      (prerouting, and output for dom0 itself); hairpin
  *   ip6 xl_oci_nat     masquerade of nat IPv6 prefixes
@@ -27,13 +28,21 @@ bool nb_nft_present(void);
 /* Makes our tables if they are missing; leaves existing ones alone. */
 int nb_nft_ensure(xo_err *err);
 
-/* Deletes our tables and everything in them (no error when absent). */
+/* Deletes our tables and everything in them (no error when absent), and
+ * turns off the forwarding their guards say we turned on (forwarding.h). */
 int nb_nft_delete(xo_err *err);
+
+/* Which forwarding guards (NB_GUARD4/NB_GUARD6 bits) our tables hold. */
+unsigned nb_nft_guards(void);
+
+/* Adds forwarding guard `bit` to table inet xl_oci unless present. */
+int nb_nft_guard_add(unsigned bit, xo_err *err);
 
 /*
  * Replaces our tables in one transaction with fresh ones holding the
  * elements of every network in `nets` (bridges, subnets, and each lease's
- * published ports and, when attached, its vif's anti-spoof elements).
+ * published ports and, when attached, its vif's anti-spoof elements) and
+ * the forwarding guards the old ones held.
  */
 int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err);
 

@@ -277,6 +277,39 @@ static const char *const nat6_objs[] = {
     NULL,
 };
 
+/* The guards in table inet xl_oci (forwarding.h): when dom0 did not
+ * forward before a nat network needed it, forwarded packets that neither
+ * come from nor go to one of our bridges are dropped, so dom0 routes for
+ * its containers and for nothing else.  The named counter records that we
+ * turned forwarding on and counts what the guard dropped. */
+const char *const nb_nft_guard4[] = {
+    J({"counter" : {"name" : "guard4"}}),
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "nfproto"}},
+                    "right" : "ipv4"}},
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "oifname"}},
+                    "right" : "@bridges"}},
+        {"counter" : "guard4"}, {"drop" : null}
+    ]}}),
+    NULL,
+};
+
+const char *const nb_nft_guard6[] = {
+    J({"counter" : {"name" : "guard6"}}),
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "nfproto"}},
+                    "right" : "ipv6"}},
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "oifname"}},
+                    "right" : "@bridges"}},
+        {"counter" : "guard6"}, {"drop" : null}
+    ]}}),
+    NULL,
+};
+
 /* clang-format on */
 
 const struct nb_nft_table nb_nft_tables[] = {

@@ -15,4 +15,9 @@ struct nb_nft_table {
 /* Every table we own, terminated by an entry with family NULL. */
 extern const struct nb_nft_table nb_nft_tables[];
 
+/* The forwarding guards of table inet xl_oci (counter guard4/guard6 and
+ * its rule), NULL-terminated; forwarding.h says when they exist. */
+extern const char *const nb_nft_guard4[];
+extern const char *const nb_nft_guard6[];
+
 #endif

@@ -15,6 +15,7 @@
 #include "common/json.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
+#include "netback/forwarding.h"
 #include "netback/ipam.h"
 #include "netback/link.h"
 #include "netback/nft.h"
@@ -116,6 +117,10 @@ int netback_network_up(const char *root, const char *name,
      * whole even when only one network was named. */
     if (n ? nb_nft_rebuild(nets, n, err) : nb_nft_delete(err))
         goto out;
+    for (size_t i = 0; i < n; i++)
+        if (nets[i].net.mode == NETBACK_MODE_NAT &&
+            nb_forwarding_on(nets[i].net.has_ipv6, err) < 0)
+            goto out;
     rc = 0;
 out:
     for (size_t i = 0; nets && i < loaded; i++)

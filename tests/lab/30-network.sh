@@ -79,7 +79,7 @@ esac
 xl-oci list | grep -q "$ip1" && lab_ok list-shows-address || lab_fail list-shows-address "$(xl-oci list)"
 gw=$(xl-oci network inspect --json default 2>/dev/null | tr -d ' \n' | grep -o '"gateway":"[0-9.]*' | grep -o '[0-9.]*$')
 
-mkcfg c2 "sleep 3; echo by-ip:\$(busybox wget -q -O- http://$ip1/probe-release); busybox nslookup c1 $gw | sed 's/^/dns1: /'; busybox nslookup c1.default $gw | sed 's/^/dns2: /'; echo outside:\$(busybox wget -q -T 10 -O- http://192.0.2.2:8000/); echo client-done"
+mkcfg c2 "sleep 3; echo by-ip:\$(busybox wget -q -O- http://$ip1/probe-release); busybox nslookup c1 $gw | sed 's/^/dns1: /'; busybox nslookup c1.default $gw | sed 's/^/dns2: /'; echo outside:\$(busybox timeout 10 busybox wget -q -O- http://192.0.2.2:8000/); echo client-done"
 lab_check create-c2 xl-oci create "$LAB_WORK/c2.cfg"
 if wait_log c2 client-done 180; then
     xl-oci logs c2 >"$LAB_WORK/c2.log" 2>&1
@@ -97,12 +97,17 @@ else
     lab_fail c2-runs "state $(st c2 state): $(xl-oci logs c2 2>&1 | tail -3 | tr '\n' ' ')"
 fi
 
+# dom0 has no default route here: the replies come back on xo-out0, which
+# forwards because the nat network turned forwarding on host-wide, guarded.
+[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] && nft list counter inet xl_oci guard4 >/dev/null 2>&1 &&
+    lab_ok forwarding-on-with-guard || lab_fail forwarding-on-with-guard "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)"
+
 # --- the published port, from dom0 and from outside -------------------------
-out=$(busybox wget -q -T 10 -O- http://127.0.0.1:8080/probe-release 2>&1)
+out=$(fetch http://127.0.0.1:8080/probe-release 2>&1)
 case "$out" in *"probe rootfs"*) lab_ok port-from-dom0-loopback ;; *) lab_fail port-from-dom0-loopback "$out" ;; esac
-out=$(busybox wget -q -T 10 -O- http://10.99.0.1:8080/probe-release 2>&1)
+out=$(fetch http://10.99.0.1:8080/probe-release 2>&1)
 case "$out" in *"probe rootfs"*) lab_ok port-from-dom0-address ;; *) lab_fail port-from-dom0-address "$out" ;; esac
-out=$(ip netns exec outside busybox wget -q -T 10 -O- http://192.0.2.1:8080/probe-release 2>&1)
+out=$(ip netns exec outside busybox timeout 10 busybox wget -q -O- http://192.0.2.1:8080/probe-release 2>&1)
 case "$out" in *"probe rootfs"*) lab_ok port-from-outside ;; *) lab_fail port-from-outside "$out" ;; esac
 
 # --- spoofing: a container that takes another address or MAC ----------------
@@ -131,6 +136,8 @@ lab_check network-rm xl-oci network rm default
 ip -o link | grep -q xloci- && lab_fail network-rm-removes-bridge "$(ip -o link | grep xloci | cut -d: -f2)" || lab_ok network-rm-removes-bridge
 nft list tables 2>/dev/null | grep -q xl_oci && lab_fail network-rm-empties-nft "$(nft list tables)" || lab_ok network-rm-empties-nft
 ps -o args | grep -q '^[^ ]*dnsmasq' && lab_fail network-rm-stops-dnsmasq "$(ps -o args | grep dnsmasq)" || lab_ok network-rm-stops-dnsmasq
+[ "$(cat /proc/sys/net/ipv4/ip_forward)" = 0 ] && lab_ok network-rm-restores-forwarding ||
+    lab_fail network-rm-restores-forwarding "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)"
 [ -e "$XL_OCI_ROOT/networks/default" ] && lab_fail network-rm-removes-state "$(ls "$XL_OCI_ROOT/networks/default")" || lab_ok network-rm-removes-state
 
 ip netns exec outside busybox pkill httpd 2>/dev/null

@@ -144,6 +144,10 @@ boot() {
     xl domid "$name"
 }
 
+# fetch URL [SECONDS]: the body at URL, within SECONDS (10).  Not wget's
+# -T: Debian 12's busybox-static wget segfaults with it.
+fetch() { busybox timeout "${2:-10}" busybox wget -q -O- "$1"; }
+
 # st NAME FIELD: one DomainStatus field of container NAME ("" if none).
 st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
 

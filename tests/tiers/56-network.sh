@@ -29,7 +29,7 @@ HOTPLUG=$top/build/hotplug/vif-xl-oci
 T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
 chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
 export XL_OCI_ROOT=$T/root
-guest_pid= xs_pid= out_pid= iso_pid= cli_pid=
+guest_pid= xs_pid= out_pid= iso_pid= cli_pid= lan_pid=
 cleanup() {
     # Whatever a failed check left: dnsmasq processes outlive the namespace.
     for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
@@ -40,6 +40,7 @@ cleanup() {
     [ -n "$out_pid" ] && kill "$out_pid" 2>/dev/null
     [ -n "$iso_pid" ] && kill "$iso_pid" 2>/dev/null
     [ -n "$cli_pid" ] && kill "$cli_pid" 2>/dev/null
+    [ -n "$lan_pid" ] && kill "$lan_pid" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -78,6 +79,14 @@ check "bridge xloci-t1 is up with 10.50.0.1/24, fd00:50::1/64, MTU 1400" \
              ip -o link show dev xloci-t1 | grep -q "mtu 1400"'
 check "forwarding on for the bridge" \
     grep -qx 1 /proc/sys/net/ipv4/conf/xloci-t1/forwarding
+# The namespace did not forward before: t1 turns it on host-wide (replies
+# come back on any device) with the guard that records it.
+check "a nat network turns on forwarding, IPv4 and IPv6, with its guards" bash -c \
+    'grep -qx 1 /proc/sys/net/ipv4/ip_forward &&
+     grep -qx 1 /proc/sys/net/ipv6/conf/all/forwarding &&
+     nft list counter inet xl_oci guard4 >/dev/null &&
+     nft list counter inet xl_oci guard6 >/dev/null &&
+     nft -j list chain inet xl_oci forward | grep -qF "{\"counter\": \"guard4\"}, {\"drop\": null}"'
 check "our four tables exist" bash -c \
     'nft list tables | grep -qx "table bridge xl_oci" &&
      nft list tables | grep -qx "table inet xl_oci" &&
@@ -282,7 +291,7 @@ o ip addr add 192.0.2.2/24 dev ext0
 o ip link set ext0 up
 ip route add default via 192.0.2.2 dev uplink0
 g ip route add default via 10.50.0.1
-"$X" network up --keep-leases >/dev/null # forwarding on the new uplink
+# No `network up`: the uplink, made after the network, forwards already.
 g "$PROBE" serve 10.50.0.2 80 >"$T/serve2" &
 sleep 0.3
 check "the outside reaches the published port on 192.0.2.1:8080" bash -c \
@@ -326,6 +335,33 @@ check "the guest reaches the outside through NAT" bash -c \
     'nsenter -t '"$guest_pid"' -n "$0" fetch 192.0.2.2 7000 | grep -q xl-oci-probe' "$PROBE"
 wait $! 2>/dev/null
 check "the outside saw dom0's uplink address (masquerade)" grep -q "peer 192.0.2.1" "$T/serve3"
+# The guard: dom0 forwards for its containers, not between two other
+# devices.  A "lan" namespace on a device made after the network, reached
+# by a route that is not the default one, is not reachable from outside.
+unshare -n sleep 600 &
+lan_pid=$!
+sleep 0.2
+ip link add lan0 type veth peer name lan1
+ip link set lan1 netns "$lan_pid"
+ip addr add 198.51.100.1/24 dev lan0 && ip link set lan0 up
+nsenter -t "$lan_pid" -n ip addr add 198.51.100.2/24 dev lan1
+nsenter -t "$lan_pid" -n ip link set lan1 up
+nsenter -t "$lan_pid" -n ip route add default via 198.51.100.1
+o ip route add 198.51.100.0/24 via 192.0.2.1
+guard_before=$(nft -j list counter inet xl_oci guard4 | jq '.nftables[1].counter.packets')
+if o ping -c 1 -W 1 198.51.100.2 >/dev/null 2>&1; then
+    nok "the guard: the outside reached a namespace behind another device"
+else
+    check "the guard drops forwarding between two devices that are not ours" bash -c \
+        '[ "$(nft -j list counter inet xl_oci guard4 | jq ".nftables[1].counter.packets")" -gt '"$guard_before"' ]'
+fi
+nsenter -t "$lan_pid" -n "$PROBE" serve 198.51.100.2 7002 >"$T/serve5" &
+sleep 0.3
+check "the guest reaches a peer behind a device that is not the default route" bash -c \
+    'nsenter -t '"$guest_pid"' -n "$0" fetch 198.51.100.2 7002 | grep -q xl-oci-probe' "$PROBE"
+wait $! 2>/dev/null
+kill "$lan_pid" 2>/dev/null
+ip link del lan0 2>/dev/null
 # An isolated network: its guest reaches its bridge, not the outside and
 # not the other network; the other network's guest does not reach it.
 "$X" network create t5 --subnet 10.55.0.0/24 --mode isolated >/dev/null
@@ -416,8 +452,10 @@ check "their ports and names are gone" bash -c \
      ! "$0" dns 10.50.0.1 web.t1 2>/dev/null' "$PROBE"
 pids="$(dnsmasq_pid t1) $(dnsmasq_pid t3) $(dnsmasq_pid t4)"
 check "rm of every network" "$X" network rm t1 t3 t4
-check "nothing is left: bridges, tables, dnsmasq, state" bash -c \
+check "nothing is left: bridges, tables, dnsmasq, state, forwarding" bash -c \
     '! ip -o link | grep -q xloci- && [ -z "$(nft list ruleset)" ] &&
+     grep -qx 0 /proc/sys/net/ipv4/ip_forward &&
+     grep -qx 0 /proc/sys/net/ipv6/conf/all/forwarding &&
      for p in '"$pids"'; do ! kill -0 $p 2>/dev/null || exit 1; done &&
      [ -z "$(ls "$XL_OCI_ROOT/networks")" ] || [ "$(ls "$XL_OCI_ROOT/networks")" = lock ]'
 

@@ -22,7 +22,7 @@ net_cfg() { printf '%s\n' 'oci_network = [ "default" ]' 'oci_ports = [ "8080:808
 net_addr() { echo 127.0.0.1; }
 
 show() { echo; echo "dom0# $*"; "$@"; }
-fetch() { busybox wget -q -T 5 -O - "$1"; }
+fetch() { busybox timeout 5 busybox wget -q -O - "$1"; }
 
 [ -x "$reg/docker-registry" ] ||
     { lab_fail demo-registry "no registry in $reg (run tools/demo.sh)"; exit 1; }
