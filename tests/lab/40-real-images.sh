@@ -39,6 +39,10 @@ xl-oci wait py >/dev/null 2>&1
 rc=$?
 xl-oci logs py >"$LAB_WORK/py.log" 2>&1
 sed 's/^/  py: /' "$LAB_WORK/py.log" | grep -v 'xl-oci-loader: exec' >&2
+# The console is a tty, the program's stdout is not a terminal: its lines
+# reach the log as written, without the tty's "\r\n".
+grep '^argv:' "$LAB_WORK/py.log" | grep -q $'\r' && lab_fail logs-hold-the-bytes-written "CR added to the program's lines" ||
+    lab_ok logs-hold-the-bytes-written
 [ $rc -eq 3 ] && lab_ok py-exit-code-3 || lab_fail py-exit-code-3 "wait returned $rc"
 [ "$(st py exit_code)" = 3 ] && lab_ok py-status-exit-code || lab_fail py-status-exit-code "status: $(st py exit_code)"
 grep -qx "argv: '/app/show.py' 'hello' 'two words'" "$LAB_WORK/py.log" && lab_ok py-argv ||
