@@ -135,6 +135,8 @@ for p in "${points[@]}"; do
     fi
     "$XO" --root "$R" prune >/dev/null 2>&1
     left=$(ls -A "$R/tmp" 2>/dev/null)
+    # A scratch tmpfs (image/scratch.h) of the killed pull is unmounted.
+    grep -q " $R/" /proc/mounts && left="$left (mounted: $(grep " $R/" /proc/mounts | cut -d' ' -f2))"
     if [ -n "$left" ]; then
         notok "kill at $target: prune leaves tmp/ empty (left: $left)"
         continue
@@ -171,6 +173,7 @@ elif ! command -v nft >/dev/null || [ ! -x /usr/sbin/dnsmasq ] || ! command -v j
     notok "network kill points: nft, dnsmasq and jq are needed (tools/install-deps.sh)"
 else
     mkdir -p "$W/net"
+    chmod 0755 "$W" # dnsmasq, running as nobody, reads the hosts files below
     unshare -n tests/faults/net-faults.sh "$XO" "$top/build/fault/tests/netback-tool" "$W/net" ||
         fails=$((fails + 1))
 fi
