@@ -7,9 +7,11 @@
  * a NULL member, silently writes null).  So allocations that cannot fail
  * usefully go through these helpers, which never return NULL: on failure
  * they call the OOM handler, which by default prints "PROG: out of memory"
- * to stderr and aborts; the guest's init (PID 1, where aborting would
- * panic the domain with no word to the host) installs one that reports
- * the failure through the guest report and powers the domain off.
+ * to stderr and aborts.  The guest's init (PID 1, where aborting would
+ * panic the domain with no word to the host) does not use them: its few
+ * allocations return errors, and every error there is reported through
+ * the guest report before the domain powers off; a program that must do
+ * the same with these helpers installs a handler that does.
  * Code whose allocation size comes from outside (a layer, a registry
  * response) keeps checking and returns an error instead.
  */
