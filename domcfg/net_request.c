@@ -357,7 +357,9 @@ int domcfg_attach_network(struct domain_config *dc, size_t index,
     if (check_attachment(v, a, err) < 0)
         return -1;
     char ip[INET_ADDRSTRLEN + 4], ip6[INET6_ADDRSTRLEN + 5];
+    /* cannot truncate: check_attachment() took the addresses and prefixes */
     snprintf(ip, sizeof(ip), "%s/%u", a->ipv4, a->prefix4);
+    /* cannot truncate: as above */
     snprintf(ip6, sizeof(ip6), "%s/%u", a->ipv6 ? a->ipv6 : "", a->prefix6);
     memcpy(v->mac, a->mac, 18);
     for (size_t i = 0; i < 17; i++)

@@ -81,8 +81,13 @@ void vif_default_mac(char out[18], const char *domain_name, unsigned index)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     char seed[DC_MAX_NAME + 16];
+    /* The name was checked against DC_MAX_NAME; were it longer, the seed
+     * would be its first bytes, never read past the buffer. */
     int n = snprintf(seed, sizeof(seed), "%s/%u", domain_name, index);
+    if (n < 0 || (size_t)n >= sizeof(seed))
+        n = n < 0 ? 0 : (int)sizeof(seed) - 1;
     EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    /* cannot truncate: 17 bytes and the NUL */
     snprintf(out, 18, "00:16:3e:%02x:%02x:%02x", md[0] & 0x7f, md[1], md[2]);
 }
 
@@ -95,6 +100,7 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
             return xo_err_set(err, EINVAL,
                               "vif \"%s\": mac=%s is not a unicast MAC address",
                               spec, val);
+        /* cannot truncate: vif_valid_mac() took 17 bytes */
         snprintf(vif->mac, sizeof(vif->mac), "%s", val);
         for (char *p = vif->mac; *p; p++)
             *p = (char)tolower((unsigned char)*p);

@@ -72,6 +72,7 @@ void nb_format_cidr4(char out[INET_ADDRSTRLEN + 3], const struct nb_cidr4 *c)
 {
     char a[INET_ADDRSTRLEN];
     nb_format_ipv4(a, c->addr);
+    /* cannot truncate: 15 bytes, '/', at most 2 digits and the NUL */
     snprintf(out, INET_ADDRSTRLEN + 3, "%s/%u", a, c->prefix);
 }
 
@@ -168,8 +169,12 @@ void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     char seed[NETBACK_NAME_MAX + NETBACK_CONTAINER_MAX + 16];
+    /* Callers checked both names' lengths; were one longer, the seed would
+     * be its first bytes, never read past the buffer. */
     int n =
         snprintf(seed, sizeof(seed), "%s/%s/%u", network, container, attempt);
+    if (n < 0 || (size_t)n >= sizeof(seed))
+        n = n < 0 ? 0 : (int)sizeof(seed) - 1;
     EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
     mac[0] = 0x00;
     mac[1] = 0x16;
@@ -200,6 +205,7 @@ int nb_parse_mac(uint8_t mac[6], const char *s)
 
 void nb_format_mac(char out[18], const uint8_t mac[6])
 {
+    /* cannot truncate: 17 bytes and the NUL */
     snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
              mac[3], mac[4], mac[5]);
 }
@@ -245,11 +251,13 @@ bool nb_valid_ifname(const char *s)
 void nb_default_bridge(char out[16], const char *network)
 {
     if (strlen(network) <= NETBACK_IFNAME_MAX - 6) {
+        /* cannot truncate: the length was checked just above */
         snprintf(out, 16, "xloci-%s", network);
         return;
     }
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     EVP_Digest(network, strlen(network), md, &mdlen, EVP_sha256(), NULL);
+    /* cannot truncate: 14 bytes and the NUL */
     snprintf(out, 16, "xloci-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
 }

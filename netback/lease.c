@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
 #include "netback/ipam.h"
@@ -31,9 +32,10 @@ static int attach_dry_default(const char *root, const char *container,
     if (nb_default_spec(root, &spec, subnet, sizeof(subnet), err) < 0)
         return -1;
     memset(&st, 0, sizeof(st));
-    snprintf(st.net.name, sizeof(st.net.name), "%s", spec.name);
+    if (xo_path_fmt(st.net.name, sizeof(st.net.name), err, "%s", spec.name) < 0)
+        return -1;
     nb_default_bridge(st.net.bridge, spec.name);
-    snprintf(st.net.subnet, sizeof(st.net.subnet), "%s", subnet);
+    XO_COPY_STR(st.net.subnet, subnet);
     nb_parse_cidr4(&st.subnet, subnet, 8, 30, "subnet", err);
     st.gw4 = st.subnet.addr + 1;
     nb_format_ipv4(st.net.gateway4, st.gw4);

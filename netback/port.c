@@ -37,6 +37,7 @@ int netback_port_parse(struct netback_port *port_r, const char *spec,
     if (!spec || strlen(spec) > PORT_SPEC_MAX)
         return xo_err_set(err, EINVAL, "%s: entry longer than %d bytes", key,
                           PORT_SPEC_MAX);
+    /* cannot truncate: the length was checked just above */
     snprintf(buf, sizeof(buf), "%s", spec);
     struct netback_port p = {.udp = false};
 
@@ -89,6 +90,7 @@ int netback_port_parse(struct netback_port *port_r, const char *spec,
 
 void netback_port_format(char *buf, size_t len, const struct netback_port *port)
 {
+    /* cannot truncate: at most 31 bytes, callers give 64 */
     snprintf(buf, len, "%s%s%u:%u/%s", port->host_ip,
              port->host_ip[0] ? ":" : "", port->host_port, port->container_port,
              port->udp ? "udp" : "tcp");

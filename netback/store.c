@@ -14,6 +14,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 
 #define STORE_VERSION 1
 
@@ -46,15 +47,12 @@ int nb_store_path(char *buf, size_t len, const char *root, const char *name,
 {
     int n;
     if (!name)
-        n = snprintf(buf, len, "%s/networks", root);
+        n = xo_path_fmt(buf, len, err, "%s/networks", root);
     else if (!file)
-        n = snprintf(buf, len, "%s/networks/%s", root, name);
+        n = xo_path_fmt(buf, len, err, "%s/networks/%s", root, name);
     else
-        n = snprintf(buf, len, "%s/networks/%s/%s", root, name, file);
-    if (n < 0 || (size_t)n >= len)
-        return xo_err_set(err, ENAMETOOLONG, "state root path too long: %s",
-                          root);
-    return 0;
+        n = xo_path_fmt(buf, len, err, "%s/networks/%s/%s", root, name, file);
+    return n < 0 ? -1 : 0;
 }
 
 int nb_store_lock(int *fd_r, const char *root, xo_err *err)
@@ -108,6 +106,7 @@ static int get_str(char *out, size_t len, json_object *obj, const char *key,
     }
     if (strlen(s) >= len)
         return xo_err_set(err, EINVAL, "%s: %s is too long", where, key);
+    /* cannot truncate: the length was checked just above */
     snprintf(out, len, "%s", s);
     return 1;
 }
@@ -413,19 +412,18 @@ int nb_store_create(const char *root, const struct nb_state *st, xo_err *err)
     if (nb_store_path(base, sizeof(base), root, NULL, NULL, err) < 0 ||
         nb_store_path(dst, sizeof(dst), root, st->net.name, NULL, err) < 0)
         return -1;
-    if (snprintf(tmp, sizeof(tmp), "%s/.new-%s.XXXXXX", base, st->net.name) >=
-        (int)sizeof(tmp))
-        return xo_err_set(err, ENAMETOOLONG, "path too long: %s", base);
-    if (xo_mkdir_p(base, 0755, err) < 0)
+    if (xo_path_fmt(tmp, sizeof(tmp), err, "%s/.new-%s.XXXXXX", base,
+                    st->net.name) < 0 ||
+        xo_mkdir_p(base, 0755, err) < 0)
         return -1;
     if (!mkdtemp(tmp))
         return xo_err_sys(err, "cannot create %s", tmp);
     chmod(tmp, 0755);
-    snprintf(file, sizeof(file), "%s/network.json", tmp);
-    if (write_json(file, network_json(&st->net), err) < 0)
+    if (xo_path_fmt(file, sizeof(file), err, "%s/network.json", tmp) < 0 ||
+        write_json(file, network_json(&st->net), err) < 0)
         goto fail;
-    snprintf(file, sizeof(file), "%s/leases.json", tmp);
-    if (write_json(file, leases_json(st), err) < 0)
+    if (xo_path_fmt(file, sizeof(file), err, "%s/leases.json", tmp) < 0 ||
+        write_json(file, leases_json(st), err) < 0)
         goto fail;
     /* rename() of a directory onto an existing empty one would succeed:
      * refuse an existing name explicitly (we hold the store lock). */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "netback/netback.h"
 #include "xl_oci.h"
 #include "xl-plugin/state.h"
@@ -22,8 +23,11 @@ int main_network(int argc, char **argv)
             "Usage: xl-oci network create|ls|inspect|rm|up [ARGS]\n\nManage container networks.  'xl-oci network SUB --help' for a subcommand's options.\n");
         return argc < 2 ? XO_EXIT_USAGE : XO_EXIT_OK;
     }
-    snprintf(name, sizeof(name), "network %s", argv[1]);
-    const struct cmd_spec *cmd = cmd_find(name);
+    /* A sub-command name that does not fit matches no command. */
+    const struct cmd_spec *cmd =
+        xo_path_fmt(name, sizeof(name), NULL, "network %s", argv[1]) < 0
+            ? NULL
+            : cmd_find(name);
     if (!cmd || cmd->fn == main_network) {
         fprintf(stderr, "xl-oci: unknown network command '%s'\n", argv[1]);
         return XO_EXIT_USAGE;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/abi/domain_status.h"
+#include "common/pathfmt.h"
 
 static bool printable(const char *v, size_t len)
 {
@@ -80,6 +81,7 @@ static int accept_net(struct guest_report *r, const char *key, const char *v,
     const char *p = key + strlen(GUEST_REPORT_NET_DIR "/");
     if (p[0] < '0' || p[0] > '9' || p[1] != '/' ||
         (unsigned)(p[0] - '0') >= GUEST_REPORT_NET_MAX_IFACES) {
+        /* may truncate: a message */
         snprintf(why, whylen, "unknown key \"%.32s\"", key);
         return -1;
     }
@@ -97,10 +99,12 @@ static int accept_net(struct guest_report *r, const char *key, const char *v,
         ok = valid_list(v, len, AF_INET6);
         dst = net->ipv6;
     } else {
+        /* may truncate: a message */
         snprintf(why, whylen, "unknown key \"%.32s\"", key);
         return -1;
     }
     if (!ok) {
+        /* may truncate: a message */
         snprintf(why, whylen, "%.32s: \"%.*s\" is not well-formed", key,
                  SHOWN(len), v);
         return -1;
@@ -114,11 +118,13 @@ int guest_report_accept(struct guest_report *r, const char *key,
                         const char *value, size_t len, char *why, size_t whylen)
 {
     if (len > GUEST_REPORT_VALUE_MAX) {
+        /* may truncate: a message */
         snprintf(why, whylen, "%s: value of %zu bytes is over the limit of %d",
                  key, len, GUEST_REPORT_VALUE_MAX);
         return -1;
     }
     if (memchr(value, '\0', len) || !printable(value, len)) {
+        /* may truncate: a message */
         snprintf(why, whylen, "%s: value holds control characters", key);
         return -1;
     }
@@ -129,6 +135,7 @@ int guest_report_accept(struct guest_report *r, const char *key,
     if (strcmp(key, GUEST_REPORT_KEY_PHASE) == 0) {
         enum guest_phase p;
         if (guest_phase_from_string(v, &p) < 0) {
+            /* may truncate: a message */
             snprintf(why, whylen, "phase: unknown phase \"%.*s\"", SHOWN(len),
                      v);
             return -1;
@@ -147,6 +154,7 @@ int guest_report_accept(struct guest_report *r, const char *key,
                 n = n * 10 + (v[i] - '0');
         }
         if (!ok || n > 255) {
+            /* may truncate: a message */
             snprintf(why, whylen,
                      "exit-code: \"%.*s\" is not a number in 0..255",
                      SHOWN(len), v);
@@ -163,14 +171,18 @@ int guest_report_accept(struct guest_report *r, const char *key,
     if (strncmp(key, GUEST_REPORT_NET_DIR "/",
                 strlen(GUEST_REPORT_NET_DIR "/")) == 0)
         return accept_net(r, key, v, len, why, whylen);
+    /* may truncate: a message */
     snprintf(why, whylen, "unknown key \"%.*s\"", SHOWN(strlen(key)), key);
     return -1;
 }
 
+/* A DomainStatus key: every caller gives a literal or net/N/LEAF, which
+ * fit; one that did not would be dropped, never cut into another key. */
 static void field(struct guest_status_field *out, size_t *n, const char *key,
                   const char *value)
 {
-    snprintf(out[*n].key, sizeof(out[*n].key), "%s", key);
+    if (xo_path_fmt(out[*n].key, sizeof(out[*n].key), NULL, "%s", key) < 0)
+        return;
     out[(*n)++].value = value;
 }
 
@@ -195,16 +207,17 @@ size_t guest_report_status_fields(
                                    GUEST_REPORT_NET_KEY_IPV6};
             const char *val[3] = {g->mac, g->ipv4, g->ipv6};
             for (int k = 0; k < 3; k++) {
-                snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
-                         leaf[k]);
-                field(out, &n, key, val[k]);
+                if (xo_path_fmt(key, sizeof(key), NULL,
+                                DOMAIN_STATUS_KEY_NET "/%u/%s", i,
+                                leaf[k]) >= 0)
+                    field(out, &n, key, val[k]);
             }
         }
         field(out, &n, DOMAIN_STATUS_KEY_STATE,
               domain_state_to_string(DOMAIN_STATE_RUNNING));
     }
     if (r->phase == GUEST_PHASE_EXITED && r->has_exit_code) {
-        snprintf(code, 8, "%d", r->exit_code);
+        snprintf(code, 8, "%d", r->exit_code); /* cannot truncate: 0..255 */
         field(out, &n, DOMAIN_STATUS_KEY_EXIT_CODE, code);
         field(out, &n, DOMAIN_STATUS_KEY_FINISHED, now);
     }

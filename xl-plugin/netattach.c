@@ -39,6 +39,7 @@ static int publish_ports(const struct domain_config *dc, const char *root,
     struct netback_port ports[DC_MAX_PORTS];
     memset(ports, 0, sizeof(ports));
     for (size_t i = 0; i < dc->n_ports; i++) {
+        /* cannot truncate: both are INET_ADDRSTRLEN bytes */
         snprintf(ports[i].host_ip, sizeof(ports[i].host_ip), "%s",
                  dc->ports[i].host_ip);
         ports[i].host_port = dc->ports[i].host_port;
@@ -62,6 +63,9 @@ int netattach_resolve(struct domain_config *dc, const char *root,
         if (!v)
             return xo_err_set(err, EINVAL, "oci_network: entry %zu is lost",
                               i + 1);
+        const char *script = xo_vif_script(err);
+        if (!script)
+            return -1;
         struct netback_attachment att;
         memset(&att, 0, sizeof(att));
         if (netback_attach(root, v->network, dc->name, devid, v->static_ip,
@@ -71,7 +75,7 @@ int netattach_resolve(struct domain_config *dc, const char *root,
             .network = v->network,
             .bridge = att.bridge,
             .mac = att.mac,
-            .script = xo_vif_script(),
+            .script = script,
             .ipv4 = att.ipv4,
             .prefix4 = att.prefix4,
             .gateway4 = or_null(att.gateway4),

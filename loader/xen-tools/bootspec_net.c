@@ -15,6 +15,8 @@
 #include "loader/xen-tools/bootspec.h"
 #include "loader/xen-tools/bootspec_fdt.h"
 
+#include "common/pathfmt.h"
+
 /* "A.B.C.D/N" (family AF_INET) or "X::Y/N" (AF_INET6), N in range. */
 static bool valid_cidr(const char *s, int family)
 {
@@ -168,9 +170,11 @@ int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
     for (size_t i = 0; i < s->nifaces; i++) {
         struct bs_iface *f = &s->ifaces[i];
         char at[56];
-        snprintf(at, sizeof(at),
-                 BOOT_SPEC_NODE_NETWORK "/" BOOT_SPEC_NODE_INTERFACE "@%zu", i);
-        if (parse_iface(s, f, fdt, offs[i], at, err) < 0)
+        if (xo_path_fmt(at, sizeof(at), err,
+                        BOOT_SPEC_NODE_NETWORK "/" BOOT_SPEC_NODE_INTERFACE
+                                               "@%zu",
+                        i) < 0 ||
+            parse_iface(s, f, fdt, offs[i], at, err) < 0)
             return -1;
         gw4 += f->gateway != NULL;
         gw6 += f->gateway6 != NULL;

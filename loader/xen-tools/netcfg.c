@@ -21,6 +21,7 @@
 
 #include "common/etc_files.h"
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 #include "loader/xen-tools/report.h"
 #include "loader/xen-tools/safepath.h"
 
@@ -83,7 +84,8 @@ static void set_sin(struct sockaddr *sa, struct in_addr a)
 static int if_up(int sk, const char *name, xo_err *err)
 {
     struct ifreq ifr = {0};
-    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, err, "%s", name) < 0)
+        return xo_err_wrap(err, "interface name");
     if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
         return xo_err_sys(err, "interface %s: get flags", name);
     ifr.ifr_flags |= IFF_UP;
@@ -101,12 +103,12 @@ static int find_by_mac(int sk, const unsigned char mac[6], char *name)
     int found = -1;
     for (struct if_nameindex *i = ifs; i->if_index && found < 0; i++) {
         struct ifreq ifr = {0};
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", i->if_name);
-        if (ioctl(sk, SIOCGIFHWADDR, &ifr) == 0 &&
-            !memcmp(ifr.ifr_hwaddr.sa_data, mac, 6)) {
-            snprintf(name, IFNAMSIZ, "%s", i->if_name);
+        /* The kernel's names fit IFNAMSIZ; one that did not is skipped. */
+        if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, NULL, "%s", i->if_name) >= 0 &&
+            ioctl(sk, SIOCGIFHWADDR, &ifr) == 0 &&
+            !memcmp(ifr.ifr_hwaddr.sa_data, mac, 6) &&
+            xo_path_fmt(name, IFNAMSIZ, NULL, "%s", i->if_name) >= 0)
             found = 0;
-        }
     }
     if_freenameindex(ifs);
     return found;
@@ -138,7 +140,9 @@ static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
 static int no_dad(const char *name, xo_err *err)
 {
     char path[96];
-    snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
+    if (xo_path_fmt(path, sizeof(path), err,
+                    "/proc/sys/net/ipv6/conf/%s/accept_dad", name) < 0)
+        return xo_err_wrap(err, "interface %s", name);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return xo_err_sys(err, "interface %s: IPv6 not available (%s)", name,
@@ -206,14 +210,16 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
                           f->mac);
     if (f->mtu) {
         struct ifreq ifr = {0};
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+        if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, err, "%s", name) < 0)
+            return -1;
         ifr.ifr_mtu = (int)f->mtu;
         if (ioctl(sk, SIOCSIFMTU, &ifr) < 0)
             return xo_err_sys(err, "interface %s: set MTU %u", name, f->mtu);
     }
     if (f->address) {
         struct ifreq ifr = {0};
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+        if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, err, "%s", name) < 0)
+            return -1;
         set_sin(&ifr.ifr_addr, addr);
         if (ioctl(sk, SIOCSIFADDR, &ifr) < 0)
             return xo_err_sys(err, "interface %s: set address %s", name,
@@ -249,8 +255,10 @@ static void list_add(char *list, size_t len, unsigned *n, unsigned max,
     if (*n >= max || !inet_ntop(family, addr, a, sizeof(a)))
         return;
     size_t used = strlen(list);
-    snprintf(list + used, len - used, "%s%s/%u", used ? " " : "", a, plen);
-    (*n)++;
+    /* An entry that does not fit is left out whole, never cut. */
+    if (xo_path_fmt(list + used, len - used, NULL, "%s%s/%u", used ? " " : "",
+                    a, plen) >= 0)
+        (*n)++;
 }
 
 static unsigned mask_len(const struct sockaddr *sa)
