@@ -239,8 +239,8 @@ int netback_unpublish(const char *root, const char *container, xo_err *err)
 }
 
 /* True when a and b would catch the same packets. */
-static bool ports_clash(const struct netback_port *a,
-                        const struct netback_port *b)
+static bool ports_clash(const struct xo_port_spec *a,
+                        const struct xo_port_spec *b)
 {
     return a->udp == b->udp && a->host_port == b->host_port &&
            (!a->host_ip[0] || !b->host_ip[0] ||
@@ -249,7 +249,7 @@ static bool ports_clash(const struct netback_port *a,
 
 struct publish_check {
     const char *container;
-    const struct netback_port *ports;
+    const struct xo_port_spec *ports;
     size_t n;
 };
 
@@ -266,7 +266,7 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
         for (size_t j = 0; j < l->n_ports; j++)
             for (size_t k = 0; k < c->n; k++)
                 if (ports_clash(&l->ports[j], &c->ports[k])) {
-                    netback_port_format(a, sizeof(a), &c->ports[k]);
+                    xo_port_spec_format(a, &c->ports[k]);
                     return xo_err_set(
                         err, EADDRINUSE,
                         "oci_ports \"%s\": the host port is published by container %s",
@@ -287,7 +287,7 @@ static int publish_locked(const char *root, const char *network,
         return -1;
     int rc = -1;
     struct netback_lease *l = nb_ipam_find(&st, c->container);
-    struct netback_port *copy = NULL;
+    struct xo_port_spec *copy = NULL;
     if (!l) {
         xo_err_set(err, ENOENT, "container %s has no lease on network %s",
                    c->container, network);
@@ -327,7 +327,7 @@ out:
 }
 
 int netback_publish(const char *root, const char *network,
-                    const char *container, const struct netback_port *ports,
+                    const char *container, const struct xo_port_spec *ports,
                     size_t n_ports, unsigned flags, xo_err *err)
 {
     char a[64];
@@ -337,7 +337,7 @@ int netback_publish(const char *root, const char *network,
     for (size_t i = 0; i < n_ports; i++)
         for (size_t j = 0; j < i; j++)
             if (ports_clash(&ports[i], &ports[j])) {
-                netback_port_format(a, sizeof(a), &ports[i]);
+                xo_port_spec_format(a, &ports[i]);
                 return xo_err_set(
                     err, EINVAL,
                     "oci_ports \"%s\": the host port is given twice", a);

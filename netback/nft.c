@@ -304,7 +304,7 @@ static void port_elems(json_object *cmds, const struct netback_lease *l,
                        bool add)
 {
     for (size_t i = 0; i < l->n_ports; i++) {
-        const struct netback_port *p = &l->ports[i];
+        const struct xo_port_spec *p = &l->ports[i];
         const char *proto = p->udp ? "udp" : "tcp";
         char addr_map[32], port_map[32];
         bool any = p->host_ip[0] == '\0';

@@ -228,8 +228,8 @@ static int load_lease(struct netback_lease *l, json_object *o,
     for (size_t i = 0; i < n; i++) {
         json_object *p = json_object_array_get_idx(ports, i);
         if (!json_object_is_type(p, json_type_string) ||
-            netback_port_parse(&l->ports[i], json_object_get_string(p), "ports",
-                               err) < 0)
+            xo_port_spec_parse(&l->ports[i], json_object_get_string(p), err) <
+                0)
             return xo_err_set(err, EINVAL, "%s: a port of \"%s\" is malformed",
                               where, l->container);
         l->n_ports++;
@@ -363,7 +363,7 @@ static json_object *leases_json(const struct nb_state *st)
         if (l->n_ports) {
             ports = json_object_new_array();
             for (size_t j = 0; j < l->n_ports; j++) {
-                netback_port_format(port, sizeof(port), &l->ports[j]);
+                xo_port_spec_format(port, &l->ports[j]);
                 json_object_array_add(ports, json_object_new_string(port));
             }
             json_object_object_add(e, "ports", ports);

@@ -163,7 +163,7 @@ static json_object *lease_json(const struct netback_lease *l)
         json_object_object_add(o, "vif", json_object_new_string(l->vif));
     ports = json_object_new_array();
     for (size_t i = 0; i < l->n_ports; i++) {
-        netback_port_format(p, sizeof(p), &l->ports[i]);
+        xo_port_spec_format(p, &l->ports[i]);
         json_object_array_add(ports, json_object_new_string(p));
     }
     json_object_object_add(o, "ports", ports);
@@ -212,7 +212,7 @@ int main_network_inspect(int argc, char **argv)
             const struct netback_lease *l = &leases[i];
             char ports[256] = "", p[64];
             for (size_t j = 0; j < l->n_ports; j++) {
-                netback_port_format(p, sizeof(p), &l->ports[j]);
+                xo_port_spec_format(p, &l->ports[j]);
                 if (strlen(ports) + strlen(p) + 2 < sizeof(ports))
                     strcat(strcat(ports, j ? "," : ""), p);
             }

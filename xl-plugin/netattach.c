@@ -36,17 +36,9 @@ static int publish_ports(const struct domain_config *dc, const char *root,
 {
     if (dc->n_ports == 0)
         return 0;
-    struct netback_port ports[DC_MAX_PORTS];
-    memset(ports, 0, sizeof(ports));
-    for (size_t i = 0; i < dc->n_ports; i++) {
-        /* cannot truncate: both are INET_ADDRSTRLEN bytes */
-        snprintf(ports[i].host_ip, sizeof(ports[i].host_ip), "%s",
-                 dc->ports[i].host_ip);
-        ports[i].host_port = dc->ports[i].host_port;
-        ports[i].container_port = dc->ports[i].container_port;
-        ports[i].udp = dc->ports[i].proto == DC_PROTO_UDP;
-    }
-    if (netback_publish(root, network, dc->name, ports, dc->n_ports, flags,
+    /* domcfg parsed them with the same parser netback uses: handed on as
+     * they are (common/port_spec.h). */
+    if (netback_publish(root, network, dc->name, dc->ports, dc->n_ports, flags,
                         err) < 0)
         return xo_err_wrap(err, "oci_ports");
     return 0;

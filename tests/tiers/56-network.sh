@@ -196,7 +196,7 @@ check "prerouting and output both jump to the port maps" bash -c \
      nft -j list chain ip xl_oci_nat output | grep -qF "\"jump\": {\"target\": \"ports\"}"'
 fails_with "a host port published by another container is refused" \
     "the host port is published by container web" "$NT" publish t1 db 8080:81
-fails_with "a malformed port is refused" 'oci_ports "80:99999": container port "99999"' \
+fails_with "a malformed port is refused" 'oci_ports: "80:99999": container port "99999"' \
     "$NT" publish t1 db 80:99999
 fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
     "$NT" publish t1 db 80:80/sctp
