@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/inet.h"
+
 void vif_dispose(struct dc_vif *vif)
 {
     free(vif->bridge);
@@ -29,23 +31,12 @@ void vif_dispose(struct dc_vif *vif)
 
 bool vif_valid_ipv4(const char *s, bool allow_prefix)
 {
-    char buf[32];
-    if (strlen(s) >= sizeof(buf))
-        return false;
-    strcpy(buf, s);
-    char *slash = strchr(buf, '/');
-    if (slash) {
-        if (!allow_prefix)
-            return false;
-        *slash = '\0';
-        char *end;
-        errno = 0;
-        long p = strtol(slash + 1, &end, 10);
-        if (errno || end == slash + 1 || *end || p < 0 || p > 32)
-            return false;
-    }
-    struct in_addr a;
-    return inet_pton(AF_INET, buf, &a) == 1;
+    if (!strchr(s, '/'))
+        return xo_inet_valid(AF_INET, s);
+    /* With a prefix, the grammar the loader reads it back with
+     * (common/inet.h): a /0 would be written here and refused at boot. */
+    return allow_prefix &&
+           xo_inet_parse_cidr(NULL, NULL, AF_INET, s, 1, NULL) == 0;
 }
 
 bool vif_valid_mac(const char *s)
@@ -106,10 +97,14 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
             *p = (char)tolower((unsigned char)*p);
         return 0;
     } else if (strcmp(key, "ip") == 0) {
-        if (!vif_valid_ipv4(val, true))
+        /* The loader configures it inside the container, which needs the
+         * prefix, and reads it back in the one grammar (common/inet.h): an
+         * address without one was taken here and refused at boot. */
+        if (!strchr(val, '/') || !vif_valid_ipv4(val, true))
             return xo_err_set(
                 err, EINVAL,
-                "vif \"%s\": ip=%s is not an IPv4 address[/prefix]", spec, val);
+                "vif \"%s\": ip=%s is not an IPv4 address/prefix (A.B.C.D/N)",
+                spec, val);
         slot = &vif->ip;
     } else if (strcmp(key, "mtu") == 0) {
         char *end;

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/inet.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
 
@@ -138,7 +139,7 @@ int nb_state_derive(struct nb_state *st, xo_err *err)
     if (n->has_ipv6) {
         if (nb_parse_prefix6(&st->prefix6, n->subnet6, "ipv6", err) < 0)
             return -1;
-        if (inet_pton(AF_INET6, n->gateway6, &st->gw6) != 1 ||
+        if (xo_inet_parse(&st->gw6, AF_INET6, n->gateway6, NULL) < 0 ||
             !nb_prefix6_contains(&st->prefix6, &st->gw6))
             return xo_err_set(err, EINVAL, "network %s: bad gateway6 %s",
                               n->name, n->gateway6);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/abi/domain_status.h"
+#include "common/inet.h"
 #include "common/pathfmt.h"
 
 static bool printable(const char *v, size_t len)
@@ -25,24 +26,8 @@ static bool printable(const char *v, size_t len)
 /* "ADDR/PLEN" of `family`, PLEN plain decimal within the family's range. */
 static bool valid_cidr(const char *s, size_t n, int family)
 {
-    char buf[INET6_ADDRSTRLEN + 1];
-    const char *slash = memchr(s, '/', n);
-    size_t alen = slash ? (size_t)(slash - s) : 0;
-    size_t plen_len = slash ? n - alen - 1 : 0;
-    if (!slash || alen == 0 || alen >= sizeof(buf) || plen_len == 0 ||
-        plen_len > 3 || (slash[1] == '0' && plen_len > 1))
-        return false;
-    unsigned plen = 0;
-    for (size_t i = 1; i <= plen_len; i++) {
-        if (slash[i] < '0' || slash[i] > '9')
-            return false;
-        plen = plen * 10 + (unsigned)(slash[i] - '0');
-    }
-    memcpy(buf, s, alen);
-    buf[alen] = '\0';
-    unsigned char a[sizeof(struct in6_addr)];
-    return plen <= (family == AF_INET ? 32U : 128U) &&
-           inet_pton(family, buf, a) == 1;
+    /* The kernel may hold any prefix length, 0 included. */
+    return xo_inet_parse_cidrn(NULL, NULL, family, s, n, 0, NULL) == 0;
 }
 
 /* "" or up to GUEST_REPORT_NET_MAX_ADDRS entries, one space apart. */

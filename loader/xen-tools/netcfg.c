@@ -21,6 +21,7 @@
 
 #include "common/etc_files.h"
 #include "common/fileio.h"
+#include "common/inet.h"
 #include "common/pathfmt.h"
 #include "loader/xen-tools/report.h"
 #include "loader/xen-tools/safepath.h"
@@ -37,42 +38,21 @@ static int parse_mac(const char *s, unsigned char mac[6])
     return 0;
 }
 
-/* "a.b.c.d/N" -> address and netmask. */
+/* "a.b.c.d/N" -> address and netmask (common/inet.h's grammar, which the
+ * boot spec reader already checked). */
 static int parse_cidr(const char *s, struct in_addr *addr, struct in_addr *mask)
 {
-    char buf[32];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+    unsigned plen;
+    if (xo_inet_parse_cidr(addr, &plen, AF_INET, s, 1, NULL) < 0)
         return -1;
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    char *end;
-    errno = 0;
-    long plen = strtol(slash + 1, &end, 10);
-    if (!slash[1] || *end || errno || plen < 0 || plen > 32 ||
-        inet_pton(AF_INET, buf, addr) != 1)
-        return -1;
-    mask->s_addr = plen ? htonl(0xffffffffU << (32 - plen)) : 0;
+    mask->s_addr = htonl(0xffffffffU << (32 - plen));
     return 0;
 }
 
 /* "X::Y/N" -> address and prefix length (the reader checked the syntax). */
 static int parse_cidr6(const char *s, struct in6_addr *addr, unsigned *plen)
 {
-    char buf[INET6_ADDRSTRLEN + 1];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof(buf))
-        return -1;
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    char *end;
-    errno = 0;
-    long n = strtol(slash + 1, &end, 10);
-    if (!slash[1] || *end || errno || n < 1 || n > 128 ||
-        inet_pton(AF_INET6, buf, addr) != 1)
-        return -1;
-    *plen = (unsigned)n;
-    return 0;
+    return xo_inet_parse_cidr(addr, plen, AF_INET6, s, 1, NULL);
 }
 
 static void set_sin(struct sockaddr *sa, struct in_addr a)
@@ -160,7 +140,7 @@ static int setup_ipv6(const char *name, const struct bs_iface *f, xo_err *err)
         return xo_err_set(err, EINVAL,
                           "interface %s: address6 %s: not IPv6/prefix", f->mac,
                           f->address6);
-    if (f->gateway6 && inet_pton(AF_INET6, f->gateway6, &gw) != 1)
+    if (f->gateway6 && xo_inet_parse(&gw, AF_INET6, f->gateway6, NULL) < 0)
         return xo_err_set(err, EINVAL,
                           "interface %s: gateway6 %s: not an IPv6 address",
                           f->mac, f->gateway6);
@@ -201,7 +181,7 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
         return xo_err_set(err, EINVAL,
                           "interface %s: address %s: not IPv4/prefix", f->mac,
                           f->address);
-    if (f->gateway && inet_pton(AF_INET, f->gateway, &gw) != 1)
+    if (f->gateway && xo_inet_parse(&gw, AF_INET, f->gateway, NULL) < 0)
         return xo_err_set(err, EINVAL,
                           "interface %s: gateway %s: not an IPv4 address",
                           f->mac, f->gateway);
@@ -348,9 +328,8 @@ int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
         return n < 0 ? xo_err_set(err, E2BIG, "/etc/hosts: too long") : -1;
 
     for (size_t i = 0; i < spec->ndns; i++) {
-        struct in6_addr tmp;
-        if (inet_pton(AF_INET, spec->dns[i], &tmp) != 1 &&
-            inet_pton(AF_INET6, spec->dns[i], &tmp) != 1)
+        if (!xo_inet_valid(AF_INET, spec->dns[i]) &&
+            !xo_inet_valid(AF_INET6, spec->dns[i]))
             return xo_err_set(err, EINVAL, "dns %s: not an IP address",
                               spec->dns[i]);
     }
