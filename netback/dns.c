@@ -41,8 +41,8 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
         const struct netback_lease *l = &st->leases[i];
         for (int v6 = 0; v6 < 2 && rc == 0; v6++) {
             const char *a = v6 ? l->ipv6 : l->ipv4;
-            if (!a[0])
-                continue;
+            if (v6 && !a[0])
+                continue; /* a network without IPv6 */
             /* A line that does not fit is an error, never a cut name. */
             int n = xo_path_fmt(buf + len, cap - len, err, "%s %s %s.%s\n", a,
                                 l->container, l->container, st->net.name);

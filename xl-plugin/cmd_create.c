@@ -428,7 +428,9 @@ static int create_domain(struct create_opts *o, xo_err *err)
     XO_FAULT_POINT("create.unpaused");
     close(lock);
     lock = -1;
-    /* cannot truncate: create refused a name over DOMAIN_STATUS_NAME_MAX */
+    _Static_assert(sizeof(o->name) > DOMAIN_STATUS_NAME_MAX,
+                   "create_opts.name holds any domain name");
+    /* cannot truncate: domcfg refused a name over DOMAIN_STATUS_NAME_MAX */
     snprintf(o->name, sizeof(o->name), "%s", name);
     printf("Created %s (domid %u)\n", name, domid);
     fflush(stdout);

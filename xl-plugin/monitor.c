@@ -365,8 +365,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     if (rc == 0 && st.domid >= 0 && (uint32_t)st.domid != m->domid &&
         st.state == DOMAIN_STATE_BOOTING) {
         m->domid = (uint32_t)st.domid;
-        /* cannot truncate: both are char[40] */
-        snprintf(m->uuid, sizeof(m->uuid), "%s", st.uuid);
+        XO_COPY_STR(m->uuid, st.uuid);
         if (watch_domain(m) == 0)
             return 1;
         xo_warn("xenstore: cannot watch restarted domain %u", m->domid);
@@ -491,8 +490,7 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
         goto out;
     }
     m.domid = (uint32_t)st.domid;
-    /* cannot truncate: both are char[40] */
-    snprintf(m.uuid, sizeof(m.uuid), "%s", st.uuid);
+    XO_COPY_STR(m.uuid, st.uuid);
     log_open(&m);
     rc = monitor_loop(&m, err);
 out:
