@@ -132,6 +132,7 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err)
     }
     /* The holder's pid, so destroy can stop it before removing state. */
     char pid[24];
+    /* cannot truncate: a long and a newline fit in 24 bytes */
     int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) == 0)
         (void)!pwrite(fd, pid, (size_t)n, 0);

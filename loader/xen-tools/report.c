@@ -37,6 +37,7 @@ void report_open(const char *dir)
 void report_marker(const char *fmt, ...)
 {
     char line[1024];
+    /* cannot truncate: a short literal into 1024 bytes */
     int n = snprintf(line, sizeof(line), "xl-oci-loader: ");
     va_list ap;
     va_start(ap, fmt);

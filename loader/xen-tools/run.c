@@ -155,6 +155,7 @@ static void print_exec_marker(const struct boot_spec *spec)
     size_t len = 0;
     line[0] = '\0';
     for (size_t i = 0; i < spec->nargs && len < sizeof(line) - 1; i++)
+        /* may truncate: a console marker; len past the end stops the loop */
         len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
                                 i ? " " : "", spec->args[i]);
     report_marker("exec %s", line);
