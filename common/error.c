@@ -16,7 +16,7 @@ static char *vformat(const char *fmt, va_list ap)
         return NULL;
     char *s = malloc((size_t)n + 1);
     if (s)
-        vsnprintf(s, (size_t)n + 1, fmt, ap);
+        vsnprintf(s, (size_t)n + 1, fmt, ap); /* cannot truncate: n counted */
     return s;
 }
 
@@ -57,7 +57,7 @@ int xo_err_sys(xo_err *err, const char *fmt, ...)
         size_t len = strlen(m) + strlen(e) + 3;
         full = malloc(len);
         if (full)
-            snprintf(full, len, "%s: %s", m, e);
+            snprintf(full, len, "%s: %s", m, e); /* cannot truncate: len */
         free(m);
     }
     set_msg(err, full);
@@ -80,7 +80,7 @@ int xo_err_wrap(xo_err *err, const char *fmt, ...)
         size_t len = strlen(ctx) + strlen(old) + 3;
         full = malloc(len);
         if (full)
-            snprintf(full, len, "%s: %s", ctx, old);
+            snprintf(full, len, "%s: %s", ctx, old); /* cannot truncate: len */
         free(ctx);
     }
     int errnum = err->errnum;

@@ -89,6 +89,7 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
     char *tmp = malloc(plen + 16);
     if (!tmp)
         return xo_err_set(err, ENOMEM, "%s: out of memory", path);
+    /* cannot truncate: 11 bytes and the NUL added to the path */
     snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
@@ -145,6 +146,6 @@ char *xo_path_join(const char *dir, const char *name)
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
     if (p)
-        snprintf(p, n, "%s/%s", dir, name);
+        snprintf(p, n, "%s/%s", dir, name); /* cannot truncate: n counted */
     return p;
 }

@@ -17,8 +17,10 @@ static void path_push(char *path, size_t cap, const char *key, size_t idx)
     if (n + 1 >= cap)
         return;
     if (key)
+        /* may truncate: a path for messages, cut when long */
         snprintf(path + n, cap - n, "%s%s", n ? "." : "", key);
     else
+        /* may truncate: as above */
         snprintf(path + n, cap - n, "[%zu]", idx);
 }
 
@@ -237,6 +239,7 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
         }
         char field[300];
         const char *sv = NULL;
+        /* may truncate: names the entry in messages only */
         snprintf(field, sizeof(field), "%s[%zu]", key, i);
         if (xo_json_string(&sv, e, field, where, err) < 0) {
             xo_strv_free(v);

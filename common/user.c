@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 /* A decimal id below 2^32-1 ((uid_t)-1 means "no change" to setuid). */
 static bool parse_id(const char *s, unsigned *out)
@@ -39,9 +40,8 @@ static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
 {
     char path[512];
     size_t len;
-    if ((size_t)snprintf(path, sizeof(path), "%s/%s", etc, name) >=
-        sizeof(path))
-        return xo_err_set(err, ENAMETOOLONG, "%s/%s: path too long", etc, name);
+    if (xo_path_fmt(path, sizeof(path), err, "%s/%s", etc, name) < 0)
+        return -1;
     if (xo_read_file(buf, &len, path, XO_USER_MAX_FILE, err) == 0)
         return 0;
     if (err->errnum == ENOENT) {
@@ -52,9 +52,12 @@ static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
     return -1;
 }
 
-/* Finds the passwd entry whose name (or uid, when by_id) matches. */
-static bool find_passwd(char *db, const char *name, unsigned id, bool by_id,
-                        struct xo_user_ids *out, char *name_r, size_t namesz)
+/* Finds the passwd entry whose name (or uid, when by_id) matches: 1, 0
+ * when none does, -1 when its name or home does not fit (a cut home is
+ * another directory, a cut name another user's group memberships). */
+static int find_passwd(char *db, const char *name, unsigned id, bool by_id,
+                       struct xo_user_ids *out, char *name_r, size_t namesz,
+                       xo_err *err)
 {
     char *save = NULL;
     for (char *l = db ? strtok_r(db, "\n", &save) : NULL; l;
@@ -68,11 +71,13 @@ static bool find_passwd(char *db, const char *name, unsigned id, bool by_id,
             continue;
         out->uid = uid;
         out->gid = gid;
-        snprintf(out->home, sizeof(out->home), "%s", f[5]);
-        snprintf(name_r, namesz, "%s", f[0]);
-        return true;
+        if (xo_path_fmt(out->home, sizeof(out->home), err, "%s", f[5]) < 0)
+            return xo_err_wrap(err, "user %s: home directory", f[0]);
+        if (xo_path_fmt(name_r, namesz, err, "%s", f[0]) < 0)
+            return xo_err_wrap(err, "user name");
+        return 1;
     }
-    return false;
+    return 0;
 }
 
 /* Appends `gid` unless the list holds it already. */
@@ -155,8 +160,10 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
     unsigned id;
     char name[256] = "";
     bool numeric = parse_id(spec, &id);
-    bool found = find_passwd(passwd, spec, numeric ? id : 0, numeric, out, name,
-                             sizeof(name));
+    int found = find_passwd(passwd, spec, numeric ? id : 0, numeric, out, name,
+                            sizeof(name), err);
+    if (found < 0)
+        goto out;
     if (!found && !numeric) {
         xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", spec,
                    etc);

@@ -125,7 +125,7 @@ static int verr(const struct app_cfg *ac, const char *key, xo_err *err,
                 const char *fmt, va_list ap)
 {
     char msg[512];
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    vsnprintf(msg, sizeof(msg), fmt, ap); /* may truncate: a message */
     int line = key_line(ac, key);
     if (line > 0)
         return xo_err_set(err, EINVAL, "%s:%d: %s: %s", ac->path, line, key,

@@ -224,6 +224,7 @@ static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
 static char *vdev_name(size_t index)
 {
     char buf[8];
+    /* cannot truncate: 4 bytes */
     snprintf(buf, sizeof(buf), "xvd%c", (char)('a' + index));
     return strdup(buf);
 }

@@ -18,6 +18,7 @@
 #include "common/abi/boot_spec.h"
 #include "common/abi/domain_status.h"
 #include "common/abi/rlimits.h"
+#include "common/port_spec.h"
 
 /*
  * Hard limits: every list a config can make us allocate is bounded.  What
@@ -74,15 +75,6 @@ struct dc_vif {
     char *gateway;   /* IPv4 default route via it, or NULL */
     char *ip6;       /* "ADDR/PREFIX" or NULL */
     char *gateway6;  /* IPv6 default route via it, or NULL */
-};
-
-/* One oci_ports entry: HOSTIP:HOSTPORT -> CONTAINERPORT. */
-enum dc_proto { DC_PROTO_TCP, DC_PROTO_UDP };
-struct dc_port {
-    char host_ip[16];        /* dotted quad, "" = every host address */
-    unsigned host_port;      /* 1..65535 */
-    unsigned container_port; /* 1..65535 */
-    enum dc_proto proto;
 };
 
 struct domain_config {
@@ -149,7 +141,7 @@ struct domain_config {
     char *search[DC_MAX_SEARCH]; /* resolv.conf search domains */
     size_t n_search;
     /* oci_ports: published on the first managed network's vif. */
-    struct dc_port ports[DC_MAX_PORTS];
+    struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;
 };
 

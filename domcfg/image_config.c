@@ -86,9 +86,9 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
             return xo_err_set(err, ENOMEM, "%s: out of memory", where);
         }
         if (sv)
-            snprintf(v[i], len, "%s=%s", k, sv);
+            snprintf(v[i], len, "%s=%s", k, sv); /* cannot truncate: len */
         else
-            snprintf(v[i], len, "%s", k);
+            snprintf(v[i], len, "%s", k); /* cannot truncate: len */
         i++;
     }
     *out_r = v;

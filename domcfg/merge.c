@@ -76,7 +76,7 @@ int merge_env_default(struct domain_config *dc, const char *key,
     char *kv = malloc(len);
     if (!kv)
         return xo_err_set(err, ENOMEM, "out of memory");
-    snprintf(kv, len, "%s=%s", key, value);
+    snprintf(kv, len, "%s=%s", key, value); /* cannot truncate: len fits */
     int rc = strv_append(&dc->env, &dc->n_env, kv, err);
     free(kv);
     return rc;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/inet.h"
 #include "common/json.h"
 #include "domcfg/vif.h"
 
@@ -36,14 +37,12 @@ static bool valid_network_name(const char *s, size_t n)
 
 static bool valid_ipv4(const char *s)
 {
-    struct in_addr a;
-    return inet_pton(AF_INET, s, &a) == 1;
+    return xo_inet_valid(AF_INET, s);
 }
 
 static bool valid_ipv6(const char *s)
 {
-    struct in6_addr a;
-    return inet_pton(AF_INET6, s, &a) == 1;
+    return xo_inet_valid(AF_INET6, s);
 }
 
 /* One oci_network entry into a new vif `v` (zeroed by the caller). */
@@ -109,82 +108,12 @@ int net_request_parse_networks(struct domain_config *dc,
     return rc;
 }
 
-/* 1..65535, decimal digits only, no leading zero; -1 otherwise. */
-static long parse_port(const char *s, size_t n)
-{
-    if (n == 0 || n > 5 || s[0] == '0')
-        return -1;
-    long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v <= 65535 ? v : -1;
-}
-
-int net_request_parse_port(struct dc_port *p, const char *entry,
-                           const char **why_r)
-{
-    memset(p, 0, sizeof(*p));
-    char buf[64];
-    if (strlen(entry) >= sizeof(buf)) {
-        *why_r = "too long";
-        return -1;
-    }
-    strcpy(buf, entry);
-    char *slash = strchr(buf, '/');
-    if (slash) {
-        *slash++ = '\0';
-        if (strcmp(slash, "tcp") == 0) {
-            p->proto = DC_PROTO_TCP;
-        } else if (strcmp(slash, "udp") == 0) {
-            p->proto = DC_PROTO_UDP;
-        } else {
-            *why_r = "protocol must be tcp or udp";
-            return -1;
-        }
-    }
-    /* One or two colons: [HOSTIP:]HOSTPORT:CONTAINERPORT. */
-    char *last = strrchr(buf, ':');
-    if (!last) {
-        *why_r = "not HOSTPORT:CONTAINERPORT";
-        return -1;
-    }
-    *last = '\0';
-    char *hostport = strrchr(buf, ':');
-    if (hostport) {
-        *hostport++ = '\0';
-        struct in_addr a;
-        if (inet_pton(AF_INET, buf, &a) != 1) {
-            *why_r = "host address is not an IPv4 address";
-            return -1;
-        }
-        inet_ntop(AF_INET, &a, p->host_ip, sizeof(p->host_ip));
-    } else {
-        hostport = buf;
-    }
-    long hp = parse_port(hostport, strlen(hostport));
-    long cp = parse_port(last + 1, strlen(last + 1));
-    if (hp < 0 || cp < 0) {
-        *why_r = "ports must be numbers in 1..65535";
-        return -1;
-    }
-    p->host_port = (unsigned)hp;
-    p->container_port = (unsigned)cp;
-    return 0;
-}
-
-const char *net_request_proto_name(enum dc_proto proto)
-{
-    return proto == DC_PROTO_UDP ? "udp" : "tcp";
-}
-
 /* Both would take the same packets: same port and protocol, and the same
  * host address or either one every address. */
-static bool ports_clash(const struct dc_port *a, const struct dc_port *b)
+static bool ports_clash(const struct xo_port_spec *a,
+                        const struct xo_port_spec *b)
 {
-    return a->host_port == b->host_port && a->proto == b->proto &&
+    return a->host_port == b->host_port && a->udp == b->udp &&
            (!a->host_ip[0] || !b->host_ip[0] ||
             strcmp(a->host_ip, b->host_ip) == 0);
 }
@@ -206,11 +135,12 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
             ac, "oci_ports", err,
             "ports are published on a managed network: set oci_network too");
     for (size_t i = 0; i < n && rc == 0; i++) {
-        const char *why = NULL;
-        struct dc_port *p = &dc->ports[dc->n_ports];
-        if (net_request_parse_port(p, ports[i], &why) < 0) {
-            rc = app_cfg_bad_value(ac, "oci_ports", err, "\"%s\": %s", ports[i],
-                                   why);
+        struct xo_port_spec *p = &dc->ports[dc->n_ports];
+        xo_err why = XO_ERR_INIT;
+        if (xo_port_spec_parse(p, ports[i], &why) < 0) {
+            rc =
+                app_cfg_bad_value(ac, "oci_ports", err, "%s", xo_err_msg(&why));
+            xo_err_clear(&why);
             break;
         }
         for (size_t j = 0; j < dc->n_ports && rc == 0; j++)
@@ -218,7 +148,7 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
                 rc = app_cfg_bad_value(
                     ac, "oci_ports", err,
                     "\"%s\": host port %u/%s is published twice", ports[i],
-                    p->host_port, net_request_proto_name(p->proto));
+                    p->host_port, xo_port_spec_proto(p));
         if (rc == 0)
             dc->n_ports++;
     }
@@ -357,7 +287,9 @@ int domcfg_attach_network(struct domain_config *dc, size_t index,
     if (check_attachment(v, a, err) < 0)
         return -1;
     char ip[INET_ADDRSTRLEN + 4], ip6[INET6_ADDRSTRLEN + 5];
+    /* cannot truncate: check_attachment() took the addresses and prefixes */
     snprintf(ip, sizeof(ip), "%s/%u", a->ipv4, a->prefix4);
+    /* cannot truncate: as above */
     snprintf(ip6, sizeof(ip6), "%s/%u", a->ipv6 ? a->ipv6 : "", a->prefix6);
     memcpy(v->mac, a->mac, 18);
     for (size_t i = 0; i < 17; i++)

@@ -59,15 +59,6 @@ int net_request_parse_networks(struct domain_config *dc,
 int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
                             xo_err *err);
 
-/*
- * One oci_ports entry: "HOSTPORT:CONTAINERPORT[/tcp|/udp]" or
- * "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]" (IPv4 HOSTIP; ports 1..65535
- * in plain decimal; tcp by default).  On failure *why_r says what is wrong.
- */
-int net_request_parse_port(struct dc_port *p, const char *entry,
-                           const char **why_r);
-const char *net_request_proto_name(enum dc_proto proto);
-
 /* Fails naming the first oci_network vif not attached yet. */
 int net_request_check_attached(const struct domain_config *dc, xo_err *err);
 

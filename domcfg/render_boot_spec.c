@@ -16,6 +16,7 @@
 #include "common/abi/boot_spec.h"
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
+#include "common/pathfmt.h"
 #include "fstype.h"
 #include "process_limits.h"
 
@@ -114,7 +115,9 @@ static int write_storage(void *fdt, const struct domain_config *dc)
         return r;
     if (dc->writable == DC_WRITABLE_DISK) {
         char dev[32];
-        snprintf(dev, sizeof(dev), "/dev/%s", dc->writable_vdev);
+        if (xo_path_fmt(dev, sizeof(dev), NULL, "/dev/%s", dc->writable_vdev) <
+            0)
+            return -FDT_ERR_BADVALUE; /* vdev_name() makes xvdX: cannot be */
         if ((r = fdt_property_string(fdt, BOOT_SPEC_PROP_TYPE,
                                      BOOT_SPEC_WRITABLE_DISK)) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, dev)) ||
@@ -139,8 +142,10 @@ static int write_storage(void *fdt, const struct domain_config *dc)
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
         char node[32], dev[32];
-        snprintf(node, sizeof(node), BOOT_SPEC_NODE_MOUNT "@%zu", i);
-        snprintf(dev, sizeof(dev), "/dev/%s", v->vdev);
+        if (xo_path_fmt(node, sizeof(node), NULL, BOOT_SPEC_NODE_MOUNT "@%zu",
+                        i) < 0 ||
+            xo_path_fmt(dev, sizeof(dev), NULL, "/dev/%s", v->vdev) < 0)
+            return -FDT_ERR_BADVALUE; /* an index and xvdX: cannot be */
         if ((r = fdt_begin_node(fdt, node)) ||
             (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, dev)) ||
@@ -181,7 +186,9 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
     const struct dc_vif *v = &dc->vifs[i];
     char node[32];
     int r;
-    snprintf(node, sizeof(node), BOOT_SPEC_NODE_INTERFACE "@%zu", i);
+    if (xo_path_fmt(node, sizeof(node), NULL, BOOT_SPEC_NODE_INTERFACE "@%zu",
+                    i) < 0)
+        return -FDT_ERR_BADVALUE; /* an index: cannot be */
     if ((r = fdt_begin_node(fdt, node)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_MAC, v->mac)))

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/abi/capabilities.h"
@@ -56,6 +57,7 @@ static void add_mount(json_object *mounts, const char *dst, const char *type,
     json_object_object_add(m, "source", json_object_new_string(src));
     json_object *o = json_object_new_array();
     char buf[256];
+    /* cannot truncate: every caller gives a literal under 64 bytes */
     snprintf(buf, sizeof(buf), "%s", opts_csv);
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
@@ -131,6 +133,7 @@ static json_object *mounts_json(const struct domain_config *dc)
                                       XO_ETC_RESOLV_CONF};
     for (size_t i = 0; i < N(etc); i++) {
         char dst[64];
+        /* cannot truncate: the names are short literals (etc_files.h) */
         snprintf(dst, sizeof(dst), "/etc/%s", etc[i]);
         add_mount(m, dst, "bind", etc[i], "rbind,rprivate");
     }
@@ -186,12 +189,18 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
         const char *eq = strchr(dc->labels[i], '=');
         if (!eq)
             continue;
-        char key[256];
-        snprintf(key, sizeof(key), "%.*s", (int)(eq - dc->labels[i]),
-                 dc->labels[i]);
+        /* The whole key, however long: a cut one would be another label. */
+        char *key = strndup(dc->labels[i], (size_t)(eq - dc->labels[i]));
+        if (!key) {
+            json_object_put(ann);
+            json_object_put(s);
+            return xo_err_set(err, ENOMEM, "out of memory");
+        }
         json_object_object_add(ann, key, json_object_new_string(eq + 1));
+        free(key);
     }
     char sig[16];
+    /* cannot truncate: an int is at most 11 bytes */
     snprintf(sig, sizeof(sig), "%d", dc->stop_signal);
     json_object_object_add(ann, "org.xl-oci.stop-signal",
                            json_object_new_string(sig));

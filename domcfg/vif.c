@@ -10,6 +10,8 @@
 
 #include <openssl/evp.h>
 
+#include "common/inet.h"
+
 void vif_dispose(struct dc_vif *vif)
 {
     free(vif->bridge);
@@ -29,23 +31,12 @@ void vif_dispose(struct dc_vif *vif)
 
 bool vif_valid_ipv4(const char *s, bool allow_prefix)
 {
-    char buf[32];
-    if (strlen(s) >= sizeof(buf))
-        return false;
-    strcpy(buf, s);
-    char *slash = strchr(buf, '/');
-    if (slash) {
-        if (!allow_prefix)
-            return false;
-        *slash = '\0';
-        char *end;
-        errno = 0;
-        long p = strtol(slash + 1, &end, 10);
-        if (errno || end == slash + 1 || *end || p < 0 || p > 32)
-            return false;
-    }
-    struct in_addr a;
-    return inet_pton(AF_INET, buf, &a) == 1;
+    if (!strchr(s, '/'))
+        return xo_inet_valid(AF_INET, s);
+    /* With a prefix, the grammar the loader reads it back with
+     * (common/inet.h): a /0 would be written here and refused at boot. */
+    return allow_prefix &&
+           xo_inet_parse_cidr(NULL, NULL, AF_INET, s, 1, NULL) == 0;
 }
 
 bool vif_valid_mac(const char *s)
@@ -81,8 +72,13 @@ void vif_default_mac(char out[18], const char *domain_name, unsigned index)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     char seed[DC_MAX_NAME + 16];
+    /* The name was checked against DC_MAX_NAME; were it longer, the seed
+     * would be its first bytes, never read past the buffer. */
     int n = snprintf(seed, sizeof(seed), "%s/%u", domain_name, index);
+    if (n < 0 || (size_t)n >= sizeof(seed))
+        n = n < 0 ? 0 : (int)sizeof(seed) - 1;
     EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    /* cannot truncate: 17 bytes and the NUL */
     snprintf(out, 18, "00:16:3e:%02x:%02x:%02x", md[0] & 0x7f, md[1], md[2]);
 }
 
@@ -95,15 +91,20 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
             return xo_err_set(err, EINVAL,
                               "vif \"%s\": mac=%s is not a unicast MAC address",
                               spec, val);
+        /* cannot truncate: vif_valid_mac() took 17 bytes */
         snprintf(vif->mac, sizeof(vif->mac), "%s", val);
         for (char *p = vif->mac; *p; p++)
             *p = (char)tolower((unsigned char)*p);
         return 0;
     } else if (strcmp(key, "ip") == 0) {
-        if (!vif_valid_ipv4(val, true))
+        /* The loader configures it inside the container, which needs the
+         * prefix, and reads it back in the one grammar (common/inet.h): an
+         * address without one was taken here and refused at boot. */
+        if (!strchr(val, '/') || !vif_valid_ipv4(val, true))
             return xo_err_set(
                 err, EINVAL,
-                "vif \"%s\": ip=%s is not an IPv4 address[/prefix]", spec, val);
+                "vif \"%s\": ip=%s is not an IPv4 address/prefix (A.B.C.D/N)",
+                spec, val);
         slot = &vif->ip;
     } else if (strcmp(key, "mtu") == 0) {
         char *end;

@@ -28,6 +28,7 @@
 #include <xenstore.h>
 
 #include "common/error.h"
+#include "common/pathfmt.h"
 #include "netback/netback.h"
 
 #define PROG "vif-xl-oci"
@@ -42,7 +43,8 @@ static char *xs_get(const char *key, bool required, xo_err *err)
 {
     char path[XS_PATH_MAX];
     unsigned len = 0;
-    snprintf(path, sizeof(path), "%s/%s", be, key);
+    if (xo_path_fmt(path, sizeof(path), err, "%s/%s", be, key) < 0)
+        return NULL;
     char *v = xs_read(xs, XBT_NULL, path, &len);
     if (!v && required)
         xo_err_sys(err, "cannot read %s", path);
@@ -52,7 +54,11 @@ static char *xs_get(const char *key, bool required, xo_err *err)
 static void xs_put(const char *key, const char *val)
 {
     char path[XS_PATH_MAX];
-    snprintf(path, sizeof(path), "%s/%s", be, key);
+    xo_err err = XO_ERR_INIT;
+    if (xo_path_fmt(path, sizeof(path), &err, "%s/%s", be, key) < 0) {
+        xo_err_print(&err, PROG, stderr);
+        return;
+    }
     if (!xs_write(xs, XBT_NULL, path, val, (unsigned)strlen(val)))
         fprintf(stderr, PROG ": cannot write %s: %s\n", path, strerror(errno));
 }

@@ -12,6 +12,7 @@
 
 #include "http.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "ref.h"
 
 static char *b64_decode(const char *in)
@@ -108,14 +109,15 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
         /* Docker writes some hosts with a scheme, and Docker Hub's
          * credentials under its v1 index URL. */
         char alt[600];
-        snprintf(alt, sizeof(alt), "https://%s", host);
+        /* A key cut short could be another host's credentials. */
+        rc =
+            xo_path_fmt(alt, sizeof(alt), err, "https://%s", host) < 0 ? -1 : 0;
         const char *keys[] = {host, alt, NULL, NULL, NULL};
         if (!strcmp(host, REF_DEFAULT_REGISTRY)) {
             keys[2] = "https://index.docker.io/v1/";
             keys[3] = "index.docker.io";
             keys[4] = "docker.io";
         }
-        rc = 0;
         for (size_t i = 0; rc == 0 && i < sizeof(keys) / sizeof(*keys); i++)
             if (keys[i])
                 rc = xo_json_get_object(&entry, auths, keys[i], false, path,
@@ -264,6 +266,7 @@ int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
     json_object *o = NULL;
     const char *tok = NULL;
     char where[AUTH_FIELD_MAX + 32];
+    /* may truncate: names the source in messages (realm is bounded) */
     snprintf(where, sizeof(where), "token response from %s", realm);
     if (xo_json_parse(&o, body, len, max, where, err) < 0)
         return -1;

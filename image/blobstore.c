@@ -12,6 +12,7 @@
 
 #include "common/fileio.h"
 #include "common/fault.h"
+#include "common/pathfmt.h"
 
 #define BLOB_COPY_CHUNK (256 * 1024)
 
@@ -195,7 +196,9 @@ static int writer_load_partial(struct blob_writer *w, xo_err *err)
 static int writer_open_partial(struct blob_writer *w, xo_err *err)
 {
     char name[DIGEST_HEX_LEN + 16];
-    snprintf(name, sizeof(name), "%s.partial", digest_hex(&w->expected));
+    if (xo_path_fmt(name, sizeof(name), err, "%s.partial",
+                    digest_hex(&w->expected)) < 0)
+        return -1;
     w->tmp = path_join(w->bs->tmpdir, name);
     if (!w->tmp)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -217,7 +220,9 @@ int64_t blobstore_partial_size(const struct blob_store *bs,
                                const struct digest *d)
 {
     char name[DIGEST_HEX_LEN + 16];
-    snprintf(name, sizeof(name), "%s.partial", digest_hex(d));
+    /* A digest's hex is DIGEST_HEX_LEN bytes: this cannot fail. */
+    if (xo_path_fmt(name, sizeof(name), NULL, "%s.partial", digest_hex(d)) < 0)
+        return 0;
     char *path = path_join(bs->tmpdir, name);
     struct stat st;
     int64_t n = path && stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
@@ -228,7 +233,9 @@ int64_t blobstore_partial_size(const struct blob_store *bs,
 static int writer_open_private(struct blob_writer *w, xo_err *err)
 {
     char name[DIGEST_HEX_LEN + 16];
-    snprintf(name, sizeof(name), "%s.XXXXXX", digest_hex(&w->expected));
+    if (xo_path_fmt(name, sizeof(name), err, "%s.XXXXXX",
+                    digest_hex(&w->expected)) < 0)
+        return -1;
     w->tmp = path_join(w->bs->tmpdir, name);
     if (!w->tmp)
         return xo_err_set(err, ENOMEM, "out of memory");

@@ -65,6 +65,7 @@ static int layout_fetch(struct image_source *base, const struct blob_store *bs,
     } else {
         if (base->progress) {
             char line[160];
+            /* may truncate: a progress line */
             snprintf(line, sizeof(line), "copying %s (%lld bytes)",
                      d->digest.str, (long long)d->size);
             base->progress(base->progress_arg, line);

@@ -340,6 +340,7 @@ int oci_index_pick(const struct oci_descriptor **d_r,
     size_t o = 0;
     for (size_t i = 0; i < ix->n && o < sizeof(have) - 40; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
+        /* may truncate: a message; o past the end stops the loop */
         int r =
             snprintf(have + o, sizeof(have) - o, "%s%.16s/%.16s", o ? ", " : "",
                      d->os ? d->os : "?", d->arch ? d->arch : "?");

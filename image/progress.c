@@ -11,7 +11,7 @@ void image_progress(image_progress_fn fn, void *arg, const char *fmt, ...)
     char line[256];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    vsnprintf(line, sizeof(line), fmt, ap); /* may truncate: a progress line */
     va_end(ap);
     fn(arg, line);
 }

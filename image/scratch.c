@@ -72,6 +72,7 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
     if (size) {
         /* mode=0700 like mkdtemp's; unpack sets the root's own mode. */
         char opts[64];
+        /* cannot truncate: 22 bytes of text and one 20-digit number */
         snprintf(opts, sizeof(opts), "size=%" PRIu64 ",mode=0700", size);
         s->tmpfs = mount("xl-oci-scratch", s->path, "tmpfs",
                          MS_NOSUID | MS_NODEV, opts) == 0;

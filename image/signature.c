@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "verifier/cosign.h"
 
 int signature_policy_key(char **key_r, const char *policy_file,
@@ -102,7 +103,9 @@ int signature_check(struct image_source *src, const struct blob_store *bs,
                     xo_err *err)
 {
     char tag[DIGEST_HEX_LEN + 16];
-    snprintf(tag, sizeof(tag), "sha256-%s.sig", digest_hex(signed_digest));
+    if (xo_path_fmt(tag, sizeof(tag), err, "sha256-%s.sig",
+                    digest_hex(signed_digest)) < 0)
+        return -1;
     struct cosign_key *key = NULL;
     struct oci_descriptor top = {0};
     char *buf = NULL;

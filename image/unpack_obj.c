@@ -16,6 +16,8 @@
 #include "fsat.h"
 #include "layerpath.h"
 
+#include "common/pathfmt.h"
+
 static void entry_times(struct archive_entry *ae, struct timespec ts[2])
 {
     ts[1].tv_sec = archive_entry_mtime(ae);
@@ -85,7 +87,9 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
     const void *val;
     size_t size;
     char proc[64 + NAME_MAX];
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", pfd, base);
+    if (xo_path_fmt(proc, sizeof(proc), err, "/proc/self/fd/%d/%s", pfd, base) <
+        0)
+        return xo_err_wrap(err, "%s: entry \"%s\"", en->what, en->raw);
     archive_entry_xattr_reset(ae);
     while (archive_entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
         if (lsetxattr(proc, name, val, size, 0) < 0 &&

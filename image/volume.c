@@ -16,6 +16,7 @@
 #include "fsat.h"
 #include "image.h"
 #include "common/fault.h"
+#include "common/pathfmt.h"
 #include "image/scratch.h"
 #include "image/volume_record.h"
 
@@ -48,7 +49,8 @@ static int copy_etc_file(int rootfd, const char *name, const char *dest,
     /* As the container will see it: symlinks (an /etc/passwd that points
      * elsewhere in the image) followed inside the rootfs only. */
     char path[64];
-    snprintf(path, sizeof(path), "etc/%s", name);
+    if (xo_path_fmt(path, sizeof(path), err, "etc/%s", name) < 0)
+        return -1;
     int fd = fsat_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
@@ -110,6 +112,7 @@ static void erofs_params_for(struct erofs_params *p, const struct digest *md,
     v[12] = '8';
     int nibble = v[16] <= '9' ? v[16] - '0' : v[16] - 'a' + 10;
     v[16] = "89ab"[nibble & 3];
+    /* cannot truncate: 36 bytes, p->uuid holds 37 */
     snprintf(p->uuid, sizeof(p->uuid), "%.8s-%.4s-%.4s-%.4s-%.12s", v, v + 8,
              v + 12, v + 16, v + 20);
     p->epoch = newest < 0 ? 0 : (long long)newest + 1;
@@ -131,6 +134,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
     for (size_t i = 0; i < n && rc == 0; i++) {
         const struct oci_descriptor *l = &src->manifest->layers[i];
         char what[128];
+        /* may truncate: a progress line */
         snprintf(what, sizeof(what), "layer %zu/%zu (%s)", i + 1, n,
                  l->digest.str);
         image_progress(progress, parg, "unpacking %s", what);

@@ -11,6 +11,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "image/image.h"
 #include "image/manifest.h"
 
@@ -40,7 +41,9 @@ int volume_record_hash_rootfs(struct volume_record *r, const char *dir,
         close(fd);
     }
     if (rc == 0)
-        snprintf(r->rootfs, sizeof(r->rootfs), "%s", rootfs);
+        rc = xo_path_fmt(r->rootfs, sizeof(r->rootfs), err, "%s", rootfs) < 0
+                 ? -1
+                 : 0;
     free(path);
     return rc;
 }
@@ -87,7 +90,8 @@ static int parse_record(struct volume_record *r, json_object *o,
         return xo_err_set(err, EINVAL,
                           "%s: \"rootfs\" must be a file name of the volume",
                           where);
-    snprintf(r->rootfs, sizeof(r->rootfs), "%s", s);
+    if (xo_path_fmt(r->rootfs, sizeof(r->rootfs), err, "%s", s) < 0)
+        return xo_err_wrap(err, "%s: \"rootfs\"", where);
     if (xo_json_get_string(&s, o, "rootfs_digest", true, where, err) < 0 ||
         digest_parse(&r->rootfs_digest, s, err) < 0)
         return xo_err_wrap(err, "%s: \"rootfs_digest\"", where);

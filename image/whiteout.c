@@ -13,23 +13,27 @@
 #include "fsat.h"
 #include "layerpath.h"
 
+#include "common/pathfmt.h"
+
 static int prune(int dfd, const struct stat *dst, const char *name,
                  const struct strset *made, int depth);
 
-/* The key of `name` in the directory whose identity is dst. */
-static void made_key(char *key, size_t cap, const struct stat *dst,
-                     const char *name)
+/* The key of `name` in the directory whose identity is dst; -1
+ * (ENAMETOOLONG) for a name longer than any a directory can hold. */
+static int made_key(char *key, size_t cap, const struct stat *dst,
+                    const char *name)
 {
-    snprintf(key, cap, "%llx:%llx/%s", (unsigned long long)dst->st_dev,
-             (unsigned long long)dst->st_ino, name);
+    return xo_path_fmt(key, cap, NULL, "%llx:%llx/%s",
+                       (unsigned long long)dst->st_dev,
+                       (unsigned long long)dst->st_ino, name);
 }
 
 static bool made_has(const struct strset *made, const struct stat *dst,
                      const char *name)
 {
     char key[64 + NAME_MAX];
-    made_key(key, sizeof(key), dst, name);
-    return strset_has(made, key);
+    /* No object of this layer can have a name that does not fit. */
+    return made_key(key, sizeof(key), dst, name) >= 0 && strset_has(made, key);
 }
 
 int whiteout_made_add(struct strset *made, int dfd, const char *name)
@@ -38,7 +42,8 @@ int whiteout_made_add(struct strset *made, int dfd, const char *name)
     if (fstat(dfd, &dst) < 0)
         return -1;
     char key[64 + NAME_MAX];
-    made_key(key, sizeof(key), &dst, name);
+    if (made_key(key, sizeof(key), &dst, name) < 0)
+        return -1; /* errno ENAMETOOLONG */
     if (strset_add(made, key) < 0) {
         errno = ENOMEM;
         return -1;

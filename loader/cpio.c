@@ -48,6 +48,7 @@ static int header(struct cpio_writer *w, const char *name, mode_t mode,
         return xo_err_set(err, EFBIG, "%s: %s: larger than 4 GiB (newc limit)",
                           w->path, name);
     char h[111];
+    /* cannot truncate: a newc header is 110 bytes */
     snprintf(h, sizeof(h),
              "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
              w->ino++, (unsigned)mode, 0u, 0u, S_ISDIR(mode) ? 2u : 1u, 0u,

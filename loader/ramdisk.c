@@ -123,6 +123,7 @@ int loader_ramdisk_build(const char *loader_initramfs, const void *boot_spec,
     char *tmp = malloc(pl + 16);
     if (!tmp)
         return xo_err_set(err, ENOMEM, "out of memory");
+    /* cannot truncate: 11 bytes and the NUL added to the path */
     snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", out_path);
 
     int in = -1, out = -1, rc = -1;

@@ -9,12 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/inet.h"
 #include "netback/netback.h"
 
 int nb_parse_ipv4(uint32_t *addr_r, const char *s)
 {
     struct in_addr a;
-    if (!s || strlen(s) >= INET_ADDRSTRLEN || inet_pton(AF_INET, s, &a) != 1)
+    if (xo_inet_parse(&a, AF_INET, s, NULL) < 0)
         return -1;
     *addr_r = ntohl(a.s_addr);
     return 0;
@@ -34,37 +35,29 @@ uint32_t nb_cidr4_mask(unsigned prefix)
 int nb_parse_cidr4(struct nb_cidr4 *c_r, const char *s, unsigned min_prefix,
                    unsigned max_prefix, const char *what, xo_err *err)
 {
-    char buf[INET_ADDRSTRLEN + 4];
-    const char *slash = s ? strchr(s, '/') : NULL;
-    if (!slash || (size_t)(slash - s) >= INET_ADDRSTRLEN)
+    /* The grammar every side shares (common/inet.h); the message is
+     * netback's own, naming the option. */
+    struct in_addr a;
+    unsigned prefix;
+    if (!s || xo_inet_parse_cidr(&a, &prefix, AF_INET, s, 0, NULL) < 0)
         return xo_err_set(err, EINVAL,
                           "%s \"%s\" is not an IPv4 subnet (A.B.C.D/N)", what,
                           s ? s : "");
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    uint32_t addr;
-    char *end = NULL;
-    errno = 0;
-    unsigned long prefix = strtoul(slash + 1, &end, 10);
-    if (nb_parse_ipv4(&addr, buf) < 0 || !isdigit((unsigned char)slash[1]) ||
-        *end || errno || prefix > 32)
-        return xo_err_set(err, EINVAL,
-                          "%s \"%s\" is not an IPv4 subnet (A.B.C.D/N)", what,
-                          s);
+    uint32_t addr = ntohl(a.s_addr);
     if (prefix < min_prefix || prefix > max_prefix)
         return xo_err_set(err, EINVAL,
                           "%s \"%s\": the prefix length must be %u to %u", what,
                           s, min_prefix, max_prefix);
-    uint32_t mask = nb_cidr4_mask((unsigned)prefix);
+    uint32_t mask = nb_cidr4_mask(prefix);
     if (addr & ~mask) {
         char net[INET_ADDRSTRLEN];
         nb_format_ipv4(net, addr & mask);
         return xo_err_set(err, EINVAL,
-                          "%s \"%s\" has host bits set (the subnet is %s/%lu)",
+                          "%s \"%s\" has host bits set (the subnet is %s/%u)",
                           what, s, net, prefix);
     }
     c_r->addr = addr;
-    c_r->prefix = (unsigned)prefix;
+    c_r->prefix = prefix;
     return 0;
 }
 
@@ -72,6 +65,7 @@ void nb_format_cidr4(char out[INET_ADDRSTRLEN + 3], const struct nb_cidr4 *c)
 {
     char a[INET_ADDRSTRLEN];
     nb_format_ipv4(a, c->addr);
+    /* cannot truncate: 15 bytes, '/', at most 2 digits and the NUL */
     snprintf(out, INET_ADDRSTRLEN + 3, "%s/%u", a, c->prefix);
 }
 
@@ -101,20 +95,13 @@ bool nb_cidr4_is_host(const struct nb_cidr4 *c, uint32_t addr)
 int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s, const char *what,
                      xo_err *err)
 {
-    char buf[INET6_ADDRSTRLEN];
-    const char *slash = s ? strchr(s, '/') : NULL;
-    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+    struct in6_addr a;
+    unsigned plen;
+    if (!s || xo_inet_parse_cidr(&a, &plen, AF_INET6, s, 0, NULL) < 0)
         return xo_err_set(err, EINVAL,
                           "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)", what,
                           s ? s : "");
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    struct in6_addr a;
-    if (inet_pton(AF_INET6, buf, &a) != 1)
-        return xo_err_set(err, EINVAL,
-                          "%s \"%s\" is not an IPv6 prefix (PREFIX::/64)", what,
-                          s);
-    if (strcmp(slash + 1, "64") != 0)
+    if (plen != 64)
         return xo_err_set(
             err, EINVAL, "%s \"%s\": only /64 prefixes are supported", what, s);
     for (int i = 8; i < 16; i++)
@@ -168,8 +155,12 @@ void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     char seed[NETBACK_NAME_MAX + NETBACK_CONTAINER_MAX + 16];
+    /* Callers checked both names' lengths; were one longer, the seed would
+     * be its first bytes, never read past the buffer. */
     int n =
         snprintf(seed, sizeof(seed), "%s/%s/%u", network, container, attempt);
+    if (n < 0 || (size_t)n >= sizeof(seed))
+        n = n < 0 ? 0 : (int)sizeof(seed) - 1;
     EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
     mac[0] = 0x00;
     mac[1] = 0x16;
@@ -200,6 +191,7 @@ int nb_parse_mac(uint8_t mac[6], const char *s)
 
 void nb_format_mac(char out[18], const uint8_t mac[6])
 {
+    /* cannot truncate: 17 bytes and the NUL */
     snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
              mac[3], mac[4], mac[5]);
 }
@@ -245,11 +237,13 @@ bool nb_valid_ifname(const char *s)
 void nb_default_bridge(char out[16], const char *network)
 {
     if (strlen(network) <= NETBACK_IFNAME_MAX - 6) {
+        /* cannot truncate: the length was checked just above */
         snprintf(out, 16, "xloci-%s", network);
         return;
     }
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
     EVP_Digest(network, strlen(network), md, &mdlen, EVP_sha256(), NULL);
+    /* cannot truncate: 14 bytes and the NUL */
     snprintf(out, 16, "xloci-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 /* The longest line: "ADDRESS NAME NAME.NETWORK\n". */
 #define HOSTS_LINE_MAX                                                         \
@@ -35,16 +36,24 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
     if (!buf)
         return xo_err_set(err, ENOMEM, "out of memory");
     buf[0] = '\0';
-    for (size_t i = 0; i < st->n_leases; i++) {
+    int rc = 0;
+    for (size_t i = 0; i < st->n_leases && rc == 0; i++) {
         const struct netback_lease *l = &st->leases[i];
-        len += (size_t)snprintf(buf + len, cap - len, "%s %s %s.%s\n", l->ipv4,
+        for (int v6 = 0; v6 < 2 && rc == 0; v6++) {
+            const char *a = v6 ? l->ipv6 : l->ipv4;
+            if (v6 && !a[0])
+                continue; /* a network without IPv6 */
+            /* A line that does not fit is an error, never a cut name. */
+            int n = xo_path_fmt(buf + len, cap - len, err, "%s %s %s.%s\n", a,
                                 l->container, l->container, st->net.name);
-        if (l->ipv6[0])
-            len +=
-                (size_t)snprintf(buf + len, cap - len, "%s %s %s.%s\n", l->ipv6,
-                                 l->container, l->container, st->net.name);
+            if (n < 0)
+                rc = xo_err_wrap(err, "%s", path);
+            else
+                len += (size_t)n;
+        }
     }
-    int rc = xo_write_file_atomic(path, buf, len, 0644, err);
+    if (rc == 0)
+        rc = xo_write_file_atomic(path, buf, len, 0644, err);
     free(buf);
     return rc;
 }
@@ -70,7 +79,8 @@ pid_t nb_dns_pid(const char *root, const char *name)
     /* The pid may have been reused: it is ours only if that process is a
      * dnsmasq given this very pid file. */
     char proc[64];
-    snprintf(proc, sizeof(proc), "/proc/%ld/cmdline", pid);
+    if (xo_path_fmt(proc, sizeof(proc), NULL, "/proc/%ld/cmdline", pid) < 0)
+        return 0; /* a long: cannot be */
     int fd = open(proc, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
@@ -80,7 +90,8 @@ pid_t nb_dns_pid(const char *root, const char *name)
         return 0;
     cmdline[n] = '\0';
     char want[4200];
-    snprintf(want, sizeof(want), "--pid-file=%s", path);
+    if (xo_path_fmt(want, sizeof(want), NULL, "--pid-file=%s", path) < 0)
+        return 0; /* no dnsmasq of ours was given a longer one */
     for (char *p = cmdline; p < cmdline + n; p += strlen(p) + 1)
         if (strcmp(p, want) == 0)
             return (pid_t)pid;
@@ -93,7 +104,8 @@ pid_t nb_dns_pid(const char *root, const char *name)
 static int check_reachable(const char *file, xo_err *err)
 {
     char path[4400];
-    snprintf(path, sizeof(path), "%s", file);
+    if (xo_path_fmt(path, sizeof(path), err, "%s", file) < 0)
+        return -1;
     /* The directories above `file`, from the innermost up to "/". */
     for (char *p = strrchr(path, '/'); p; p = strrchr(path, '/')) {
         *p = '\0';
@@ -116,17 +128,23 @@ static int start(const char *root, const struct nb_state *st, xo_err *err)
     if (nb_store_path(dir, sizeof(dir), root, st->net.name, NULL, err) < 0)
         return -1;
     char hosts[4200];
-    snprintf(hosts, sizeof(hosts), "%s/hosts", dir);
-    if (check_reachable(hosts, err) < 0)
+    if (xo_path_fmt(hosts, sizeof(hosts), err, "%s/hosts", dir) < 0 ||
+        check_reachable(hosts, err) < 0)
         return -1;
     char a_pid[4200], a_hosts[4200], a_if[64], a_dom[64], a_local[64],
         errpath[4200];
-    snprintf(a_pid, sizeof(a_pid), "--pid-file=%s/dnsmasq.pid", dir);
-    snprintf(a_hosts, sizeof(a_hosts), "--addn-hosts=%s/hosts", dir);
-    snprintf(a_if, sizeof(a_if), "--interface=%s", st->net.bridge);
-    snprintf(a_dom, sizeof(a_dom), "--domain=%s", st->net.name);
-    snprintf(a_local, sizeof(a_local), "--local=/%s/", st->net.name);
-    snprintf(errpath, sizeof(errpath), "%s/dnsmasq.err", dir);
+    if (xo_path_fmt(a_pid, sizeof(a_pid), err, "--pid-file=%s/dnsmasq.pid",
+                    dir) < 0 ||
+        xo_path_fmt(a_hosts, sizeof(a_hosts), err, "--addn-hosts=%s/hosts",
+                    dir) < 0 ||
+        xo_path_fmt(a_if, sizeof(a_if), err, "--interface=%s", st->net.bridge) <
+            0 ||
+        xo_path_fmt(a_dom, sizeof(a_dom), err, "--domain=%s", st->net.name) <
+            0 ||
+        xo_path_fmt(a_local, sizeof(a_local), err, "--local=/%s/",
+                    st->net.name) < 0 ||
+        xo_path_fmt(errpath, sizeof(errpath), err, "%s/dnsmasq.err", dir) < 0)
+        return xo_err_wrap(err, "dnsmasq of network %s", st->net.name);
     const char *prog = nb_dns_program();
     char *argv[] = {(char *)prog,
                     "--conf-file=/dev/null",

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/pathfmt.h"
+
 void netback_lease_dispose(struct netback_lease *lease)
 {
     free(lease->ports);
@@ -140,7 +142,9 @@ int nb_ipam_assign(struct nb_state *st, const char *container,
     st->leases = v;
     l = &v[st->n_leases];
     memset(l, 0, sizeof(*l));
-    snprintf(l->container, sizeof(l->container), "%s", container);
+    if (xo_path_fmt(l->container, sizeof(l->container), err, "%s", container) <
+        0)
+        return xo_err_wrap(err, "container name");
     l->vif_index = vif_index;
     l->is_static = static_ip != NULL;
     uint8_t mac[6];
@@ -177,20 +181,20 @@ void nb_ipam_attachment(const struct nb_state *st,
 {
     const struct netback_network *n = &st->net;
     memset(out, 0, sizeof(*out));
-    snprintf(out->network, sizeof(out->network), "%s", n->name);
-    snprintf(out->bridge, sizeof(out->bridge), "%s", n->bridge);
-    snprintf(out->mac, sizeof(out->mac), "%s", l->mac);
-    snprintf(out->ipv4, sizeof(out->ipv4), "%s", l->ipv4);
+    XO_COPY_STR(out->network, n->name);
+    XO_COPY_STR(out->bridge, n->bridge);
+    XO_COPY_STR(out->mac, l->mac);
+    XO_COPY_STR(out->ipv4, l->ipv4);
     out->prefix4 = n->prefix4;
     if (n->mode == NETBACK_MODE_NAT)
-        snprintf(out->gateway4, sizeof(out->gateway4), "%s", n->gateway4);
+        XO_COPY_STR(out->gateway4, n->gateway4);
     if (n->has_ipv6 && l->ipv6[0]) {
-        snprintf(out->ipv6, sizeof(out->ipv6), "%s", l->ipv6);
+        XO_COPY_STR(out->ipv6, l->ipv6);
         out->prefix6 = 64;
         if (n->mode == NETBACK_MODE_NAT)
-            snprintf(out->gateway6, sizeof(out->gateway6), "%s", n->gateway6);
+            XO_COPY_STR(out->gateway6, n->gateway6);
     }
     out->mtu = n->mtu;
-    snprintf(out->dns, sizeof(out->dns), "%s", n->gateway4);
-    snprintf(out->search, sizeof(out->search), "%s", n->name);
+    XO_COPY_STR(out->dns, n->gateway4);
+    XO_COPY_STR(out->search, n->name);
 }

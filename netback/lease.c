@@ -14,6 +14,7 @@
 
 #include "common/fault.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
 #include "netback/ipam.h"
@@ -32,9 +33,10 @@ static int attach_dry_default(const char *root, const char *container,
     if (nb_default_spec(root, &spec, subnet, sizeof(subnet), err) < 0)
         return -1;
     memset(&st, 0, sizeof(st));
-    snprintf(st.net.name, sizeof(st.net.name), "%s", spec.name);
+    if (xo_path_fmt(st.net.name, sizeof(st.net.name), err, "%s", spec.name) < 0)
+        return -1;
     nb_default_bridge(st.net.bridge, spec.name);
-    snprintf(st.net.subnet, sizeof(st.net.subnet), "%s", subnet);
+    XO_COPY_STR(st.net.subnet, subnet);
     nb_parse_cidr4(&st.subnet, subnet, 8, 30, "subnet", err);
     st.gw4 = st.subnet.addr + 1;
     nb_format_ipv4(st.net.gateway4, st.gw4);
@@ -240,8 +242,8 @@ int netback_unpublish(const char *root, const char *container, xo_err *err)
 }
 
 /* True when a and b would catch the same packets. */
-static bool ports_clash(const struct netback_port *a,
-                        const struct netback_port *b)
+static bool ports_clash(const struct xo_port_spec *a,
+                        const struct xo_port_spec *b)
 {
     return a->udp == b->udp && a->host_port == b->host_port &&
            (!a->host_ip[0] || !b->host_ip[0] ||
@@ -250,7 +252,7 @@ static bool ports_clash(const struct netback_port *a,
 
 struct publish_check {
     const char *container;
-    const struct netback_port *ports;
+    const struct xo_port_spec *ports;
     size_t n;
 };
 
@@ -267,7 +269,7 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
         for (size_t j = 0; j < l->n_ports; j++)
             for (size_t k = 0; k < c->n; k++)
                 if (ports_clash(&l->ports[j], &c->ports[k])) {
-                    netback_port_format(a, sizeof(a), &c->ports[k]);
+                    xo_port_spec_format(a, &c->ports[k]);
                     return xo_err_set(
                         err, EADDRINUSE,
                         "oci_ports \"%s\": the host port is published by container %s",
@@ -288,7 +290,7 @@ static int publish_locked(const char *root, const char *network,
         return -1;
     int rc = -1;
     struct netback_lease *l = nb_ipam_find(&st, c->container);
-    struct netback_port *copy = NULL;
+    struct xo_port_spec *copy = NULL;
     if (!l) {
         xo_err_set(err, ENOENT, "container %s has no lease on network %s",
                    c->container, network);
@@ -328,7 +330,7 @@ out:
 }
 
 int netback_publish(const char *root, const char *network,
-                    const char *container, const struct netback_port *ports,
+                    const char *container, const struct xo_port_spec *ports,
                     size_t n_ports, unsigned flags, xo_err *err)
 {
     char a[64];
@@ -338,7 +340,7 @@ int netback_publish(const char *root, const char *network,
     for (size_t i = 0; i < n_ports; i++)
         for (size_t j = 0; j < i; j++)
             if (ports_clash(&ports[i], &ports[j])) {
-                netback_port_format(a, sizeof(a), &ports[i]);
+                xo_port_spec_format(a, &ports[i]);
                 return xo_err_set(
                     err, EINVAL,
                     "oci_ports \"%s\": the host port is given twice", a);

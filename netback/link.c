@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 /* Requests are small; a dump reply is read in chunks of at most this. */
 #define NB_NL_BUF 8192
@@ -84,7 +85,9 @@ static int linkinfo_cb(const struct nlattr *attr, void *data)
     struct kind_walk *w = data;
     if (mnl_attr_get_type(attr) == IFLA_INFO_KIND &&
         mnl_attr_validate(attr, MNL_TYPE_STRING) == 0)
-        snprintf(w->kind, sizeof(w->kind), "%s", mnl_attr_get_str(attr));
+        /* A kind that does not fit is none we know: "" */
+        xo_path_fmt(w->kind, sizeof(w->kind), NULL, "%s",
+                    mnl_attr_get_str(attr));
     return MNL_CB_OK;
 }
 
@@ -257,6 +260,7 @@ static int route_cb(const struct nlmsghdr *nlh, void *data)
     if (nb_cidr4_overlap(&r, w->c)) {
         char a[INET_ADDRSTRLEN + 3];
         nb_format_cidr4(a, &r);
+        /* may truncate: names the route in a message */
         snprintf(w->what, w->what_len, "%s dev %s", a, dev);
         w->found = 1;
     }
@@ -320,11 +324,9 @@ int nb_sysctl_read1(const char *path, char *c, xo_err *err)
 int nb_sysctl_dev_path(char *path, size_t size, const char *family,
                        const char *dev, const char *key, xo_err *err)
 {
-    int n =
-        snprintf(path, size, "/proc/sys/net/%s/conf/%s/%s", family, dev, key);
-    if (n < 0 || (size_t)n >= size)
-        return xo_err_set(err, ENAMETOOLONG, "sysctl path of %s %s is too long",
-                          dev, key);
+    if (xo_path_fmt(path, size, err, "/proc/sys/net/%s/conf/%s/%s", family, dev,
+                    key) < 0)
+        return xo_err_wrap(err, "sysctl %s of %s", key, dev);
     return 0;
 }
 

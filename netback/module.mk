@@ -1,6 +1,6 @@
 # netback/: dom0 networking (netback.h): state and IPAM, the dataplane
 # (libmnl, libnftables), dnsmasq per network.  Linked into libxloci.a.
-LIB_SRCS += netback/addr.c netback/port.c netback/store.c netback/ipam.c
+LIB_SRCS += netback/addr.c netback/store.c netback/ipam.c
 UNIT_TESTS += tests/unit/test-netback-addr.c tests/unit/test-netback-ipam.c
 LIB_SRCS += netback/link.c
 LIB_SRCS += netback/nft_rules.c netback/nft.c netback/forwarding.c

@@ -48,6 +48,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "common/port_spec.h" /* published ports, parsed and formatted */
 
 /* Network names: [a-z0-9][a-z0-9-]*, a DNS label (names resolve as
  * CONTAINER.NETWORK), at most this long, and not "lock". */
@@ -102,14 +103,6 @@ struct netback_network {
     unsigned mtu;
 };
 
-/* One published port: HOSTIP:HOSTPORT -> CONTAINERPORT, tcp or udp. */
-struct netback_port {
-    char host_ip[INET_ADDRSTRLEN]; /* "" = every host address */
-    unsigned host_port;            /* 1..65535 */
-    unsigned container_port;       /* 1..65535 */
-    bool udp;                      /* false: tcp */
-};
-
 /* A lease as stored and shown by `network inspect`. */
 struct netback_lease {
     char container[NETBACK_CONTAINER_MAX + 1];
@@ -119,7 +112,7 @@ struct netback_lease {
     char ipv6[INET6_ADDRSTRLEN]; /* "" when the network has no IPv6 */
     bool is_static;              /* address asked for by the config */
     char vif[IFNAMSIZ];          /* "vif5.0" while hotplugged, else "" */
-    struct netback_port *ports;  /* published to this lease, owned */
+    struct xo_port_spec *ports;  /* published to this lease, owned */
     size_t n_ports;
 };
 
@@ -235,17 +228,7 @@ int netback_release(const char *root, const char *container, xo_err *err);
 
 /* ---- published ports ---------------------------------------------------- */
 
-/*
- * Parses one oci_ports entry: "HOSTPORT:CONTAINERPORT[/tcp|/udp]" or
- * "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]" (IPv4 host address).  `key`
- * names the config key for the message ("oci_ports").
- */
-int netback_port_parse(struct netback_port *port_r, const char *spec,
-                       const char *key, xo_err *err);
-
-/* "HOSTIP:HOSTPORT:CONTAINERPORT/PROTO" (or without HOSTIP) into buf. */
-void netback_port_format(char *buf, size_t len,
-                         const struct netback_port *port);
+/* Ports are parsed and formatted by common/port_spec.h (oci_ports). */
 
 /*
  * Publishes `ports` to the lease `container` holds on `network`: DNAT from
@@ -254,7 +237,7 @@ void netback_port_format(char *buf, size_t len,
  * replace any the lease had.  With NETBACK_ATTACH_DRY_RUN only checks.
  */
 int netback_publish(const char *root, const char *network,
-                    const char *container, const struct netback_port *ports,
+                    const char *container, const struct xo_port_spec *ports,
                     size_t n_ports, unsigned flags, xo_err *err);
 
 /* Removes every port `container` published, on every network. */

@@ -14,6 +14,7 @@
 
 #include "common/fault.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "netback/dataplane.h"
 #include "netback/link.h"
 #include "netback/netback_internal.h"
@@ -30,7 +31,8 @@ static int state_from_spec(struct nb_state *st,
             err, EINVAL,
             "network name \"%s\" is not valid (a-z, 0-9 and '-', at most %d)",
             spec->name ? spec->name : "", NETBACK_NAME_MAX);
-    snprintf(n->name, sizeof(n->name), "%s", spec->name);
+    if (xo_path_fmt(n->name, sizeof(n->name), err, "%s", spec->name) < 0)
+        return -1;
     if (nb_parse_cidr4(&st->subnet, spec->subnet, 8, 30, "--subnet", err) < 0)
         return -1;
     nb_format_cidr4(n->subnet, &st->subnet);
@@ -55,6 +57,7 @@ static int state_from_spec(struct nb_state *st,
         nb_ipv6_host(&st->gw6, &st->prefix6, 1);
         char p[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &st->prefix6, p, sizeof(p));
+        /* cannot truncate: n->subnet6 has room for INET6_ADDRSTRLEN + 3 */
         snprintf(n->subnet6, sizeof(n->subnet6), "%s/64", p);
         inet_ntop(AF_INET6, &st->gw6, n->gateway6, sizeof(n->gateway6));
     }
@@ -69,7 +72,9 @@ static int state_from_spec(struct nb_state *st,
                 err, EINVAL,
                 "--bridge \"%s\" is not an interface name (1 to 15 bytes, no '/', ':' or spaces)",
                 spec->bridge);
-        snprintf(n->bridge, sizeof(n->bridge), "%s", spec->bridge);
+        if (xo_path_fmt(n->bridge, sizeof(n->bridge), err, "%s", spec->bridge) <
+            0)
+            return -1;
     } else {
         nb_default_bridge(n->bridge, n->name);
     }
@@ -167,8 +172,10 @@ int netback_network_create(const char *root,
 static void default_candidate(char *buf, size_t len, unsigned i)
 {
     if (i < 12)
+        /* cannot truncate: callers give INET_ADDRSTRLEN + 3 bytes */
         snprintf(buf, len, "10.%u.0.0/24", 88 + i);
     else
+        /* cannot truncate: as above */
         snprintf(buf, len, "172.30.%u.0/24", i - 12);
 }
 #define DEFAULT_CANDIDATES (12 + 16)

@@ -44,6 +44,7 @@ static int run(json_object *cmds, const char *what, xo_err *err)
     if (nft_run_cmd_from_buffer(nft, text) != 0) {
         const char *e = nft_ctx_get_error_buffer(nft);
         char msg[NFT_ERR_SHOWN + 1];
+        /* may truncate: the first of nft's message */
         snprintf(msg, sizeof(msg), "%s", e ? e : "");
         for (char *p = msg; *p; p++)
             if (*p == '\n')
@@ -303,12 +304,14 @@ static void port_elems(json_object *cmds, const struct netback_lease *l,
                        bool add)
 {
     for (size_t i = 0; i < l->n_ports; i++) {
-        const struct netback_port *p = &l->ports[i];
+        const struct xo_port_spec *p = &l->ports[i];
         const char *proto = p->udp ? "udp" : "tcp";
         char addr_map[32], port_map[32];
         bool any = p->host_ip[0] == '\0';
+        /* cannot truncate: "udp_any_addr" is the longest */
         snprintf(addr_map, sizeof(addr_map), "%s_%s_addr", proto,
                  any ? "any" : "ip");
+        /* cannot truncate: as above */
         snprintf(port_map, sizeof(port_map), "%s_%s_port", proto,
                  any ? "any" : "ip");
         for (int m = 0; m < 2; m++) {

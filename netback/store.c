@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/inet.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 
 #define STORE_VERSION 1
 
@@ -46,15 +48,12 @@ int nb_store_path(char *buf, size_t len, const char *root, const char *name,
 {
     int n;
     if (!name)
-        n = snprintf(buf, len, "%s/networks", root);
+        n = xo_path_fmt(buf, len, err, "%s/networks", root);
     else if (!file)
-        n = snprintf(buf, len, "%s/networks/%s", root, name);
+        n = xo_path_fmt(buf, len, err, "%s/networks/%s", root, name);
     else
-        n = snprintf(buf, len, "%s/networks/%s/%s", root, name, file);
-    if (n < 0 || (size_t)n >= len)
-        return xo_err_set(err, ENAMETOOLONG, "state root path too long: %s",
-                          root);
-    return 0;
+        n = xo_path_fmt(buf, len, err, "%s/networks/%s/%s", root, name, file);
+    return n < 0 ? -1 : 0;
 }
 
 int nb_store_lock(int *fd_r, const char *root, xo_err *err)
@@ -108,6 +107,7 @@ static int get_str(char *out, size_t len, json_object *obj, const char *key,
     }
     if (strlen(s) >= len)
         return xo_err_set(err, EINVAL, "%s: %s is too long", where, key);
+    /* cannot truncate: the length was checked just above */
     snprintf(out, len, "%s", s);
     return 1;
 }
@@ -139,7 +139,7 @@ int nb_state_derive(struct nb_state *st, xo_err *err)
     if (n->has_ipv6) {
         if (nb_parse_prefix6(&st->prefix6, n->subnet6, "ipv6", err) < 0)
             return -1;
-        if (inet_pton(AF_INET6, n->gateway6, &st->gw6) != 1 ||
+        if (xo_inet_parse(&st->gw6, AF_INET6, n->gateway6, NULL) < 0 ||
             !nb_prefix6_contains(&st->prefix6, &st->gw6))
             return xo_err_set(err, EINVAL, "network %s: bad gateway6 %s",
                               n->name, n->gateway6);
@@ -229,8 +229,8 @@ static int load_lease(struct netback_lease *l, json_object *o,
     for (size_t i = 0; i < n; i++) {
         json_object *p = json_object_array_get_idx(ports, i);
         if (!json_object_is_type(p, json_type_string) ||
-            netback_port_parse(&l->ports[i], json_object_get_string(p), "ports",
-                               err) < 0)
+            xo_port_spec_parse(&l->ports[i], json_object_get_string(p), err) <
+                0)
             return xo_err_set(err, EINVAL, "%s: a port of \"%s\" is malformed",
                               where, l->container);
         l->n_ports++;
@@ -364,7 +364,7 @@ static json_object *leases_json(const struct nb_state *st)
         if (l->n_ports) {
             ports = json_object_new_array();
             for (size_t j = 0; j < l->n_ports; j++) {
-                netback_port_format(port, sizeof(port), &l->ports[j]);
+                xo_port_spec_format(port, &l->ports[j]);
                 json_object_array_add(ports, json_object_new_string(port));
             }
             json_object_object_add(e, "ports", ports);
@@ -413,19 +413,18 @@ int nb_store_create(const char *root, const struct nb_state *st, xo_err *err)
     if (nb_store_path(base, sizeof(base), root, NULL, NULL, err) < 0 ||
         nb_store_path(dst, sizeof(dst), root, st->net.name, NULL, err) < 0)
         return -1;
-    if (snprintf(tmp, sizeof(tmp), "%s/.new-%s.XXXXXX", base, st->net.name) >=
-        (int)sizeof(tmp))
-        return xo_err_set(err, ENAMETOOLONG, "path too long: %s", base);
-    if (xo_mkdir_p(base, 0755, err) < 0)
+    if (xo_path_fmt(tmp, sizeof(tmp), err, "%s/.new-%s.XXXXXX", base,
+                    st->net.name) < 0 ||
+        xo_mkdir_p(base, 0755, err) < 0)
         return -1;
     if (!mkdtemp(tmp))
         return xo_err_sys(err, "cannot create %s", tmp);
     chmod(tmp, 0755);
-    snprintf(file, sizeof(file), "%s/network.json", tmp);
-    if (write_json(file, network_json(&st->net), err) < 0)
+    if (xo_path_fmt(file, sizeof(file), err, "%s/network.json", tmp) < 0 ||
+        write_json(file, network_json(&st->net), err) < 0)
         goto fail;
-    snprintf(file, sizeof(file), "%s/leases.json", tmp);
-    if (write_json(file, leases_json(st), err) < 0)
+    if (xo_path_fmt(file, sizeof(file), err, "%s/leases.json", tmp) < 0 ||
+        write_json(file, leases_json(st), err) < 0)
         goto fail;
     /* rename() of a directory onto an existing empty one would succeed:
      * refuse an existing name explicitly (we hold the store lock). */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "netback/ipam.h"
 #include "netback/link.h"
 #include "netback/netback_internal.h"
@@ -67,7 +68,10 @@ static int online_locked(const char *root, const char *bridge, const char *mac,
         nb_nft_vif(&st, l, l->vif, false, &ignore);
         xo_err_clear(&ignore);
     }
-    snprintf(l->vif, sizeof(l->vif), "%s", vif);
+    if (xo_path_fmt(l->vif, sizeof(l->vif), err, "%s", vif) < 0) {
+        xo_err_wrap(err, "vif name");
+        goto out;
+    }
     if (nb_nft_vif(&st, l, vif, true, err) < 0) {
         /* Our tables gone (a flushed ruleset) are rebuilt whole from the
          * state, this vif included, rather than failing the create. */

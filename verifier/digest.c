@@ -40,6 +40,7 @@ int digest_from_hex(struct digest *out_r, const char *hex, xo_err *err)
     for (size_t i = 0; i < n; i++)
         if (!is_lower_hex(hex[i]))
             return bad_digest(err, hex, "only lowercase hex digits allowed");
+    /* cannot truncate: str holds "sha256:" and 64 digits */
     snprintf(out_r->str, sizeof(out_r->str), "%s:%s", DIGEST_ALGO, hex);
     return 0;
 }

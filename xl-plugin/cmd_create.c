@@ -32,6 +32,7 @@
 #include <libxl_utils.h>
 #include "xl_oci.h"
 #include "common/fault.h"
+#include "common/pathfmt.h"
 
 struct create_opts {
     const char *cfg_path;
@@ -235,8 +236,7 @@ static int image_digest(char *buf, size_t len, const char *root_volume,
     int rc = volume_image_digest(&d, root_volume, err);
     if (rc < 0)
         return xo_err_wrap(err, "root volume %s", root_volume);
-    snprintf(buf, len, "%s", rc == 1 ? d.str : "");
-    return 0;
+    return xo_path_fmt(buf, len, err, "%s", rc == 1 ? d.str : "") < 0 ? -1 : 0;
 }
 
 /* Writes the domain's state dir: a temporary dir, then one rename. */
@@ -269,13 +269,14 @@ static int write_state_dir(const struct rendered *r, const char *cfg_path,
         {"root-volume", r->dc.root_volume, strlen(r->dc.root_volume)},
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        snprintf(path, sizeof(path), "%s/%s", tmp, files[i].file);
-        if (xo_write_file_atomic(path, files[i].data, files[i].len, 0600, err) <
-            0)
+        if (xo_path_fmt(path, sizeof(path), err, "%s/%s", tmp, files[i].file) <
+                0 ||
+            xo_write_file_atomic(path, files[i].data, files[i].len, 0600, err) <
+                0)
             goto out;
     }
-    snprintf(path, sizeof(path), "%s/ramdisk", tmp);
-    if (loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path, err) <
+    if (xo_path_fmt(path, sizeof(path), err, "%s/ramdisk", tmp) < 0 ||
+        loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path, err) <
             0 ||
         state_domain_commit(tmp, root, r->dc.name, err) < 0)
         goto out;
@@ -321,12 +322,13 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
     char dir[4096];
     if (have_domid)
         libxl_domain_destroy(h->ctx, domid, NULL);
-    state_domain_dir(dir, sizeof(dir), xo_state_root(), name);
     if (keep_broken) {
         status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
     } else {
-        state_remove_dir(dir, &e);
+        /* A path that does not fit was never made: nothing to remove. */
+        if (state_domain_dir(dir, sizeof(dir), xo_state_root(), name, &e) == 0)
+            state_remove_dir(dir, &e);
         status_remove(h->xs, name, &e);
     }
     xo_err_clear(&e);
@@ -404,6 +406,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     libxl_dominfo_init(&info);
     char uuid[40] = "";
     if (libxl_domain_info(h.ctx, &info, domid) == 0)
+        /* cannot truncate: a UUID's text is 36 bytes */
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
     libxl_dominfo_dispose(&info);
@@ -425,6 +428,9 @@ static int create_domain(struct create_opts *o, xo_err *err)
     XO_FAULT_POINT("create.unpaused");
     close(lock);
     lock = -1;
+    _Static_assert(sizeof(o->name) > DOMAIN_STATUS_NAME_MAX,
+                   "create_opts.name holds any domain name");
+    /* cannot truncate: domcfg refused a name over DOMAIN_STATUS_NAME_MAX */
     snprintf(o->name, sizeof(o->name), "%s", name);
     printf("Created %s (domid %u)\n", name, domid);
     fflush(stdout);

@@ -47,12 +47,13 @@ static void format_uptime(char *buf, size_t len, const struct domain_status *st)
     struct tm tm = {0};
     if (state_final(st) || !st->started[0] ||
         !strptime(st->started, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
-        snprintf(buf, len, "-");
+        snprintf(buf, len, "-"); /* may truncate: a column of list */
         return;
     }
     long s = (long)(time(NULL) - timegm(&tm));
     if (s < 0)
         s = 0;
+    /* may truncate: a column of list */
     snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
 }
 
@@ -61,6 +62,7 @@ static json_object *addr_array(const char *list)
 {
     json_object *a = json_object_new_array();
     char buf[GUEST_REPORT_NET_LIST_MAX + 1];
+    /* cannot truncate: DomainStatus keeps lists to the same limit */
     snprintf(buf, sizeof(buf), "%s", list);
     char *save = NULL;
     for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
@@ -95,6 +97,7 @@ static void format_addresses(char *buf, size_t len,
     for (int v6 = 0; v6 < 2; v6++)
         for (size_t i = 0; i < st->n_net; i++) {
             char list[GUEST_REPORT_NET_LIST_MAX + 1], *save = NULL;
+            /* cannot truncate: DomainStatus keeps lists to this limit */
             snprintf(list, sizeof(list), "%s",
                      v6 ? st->net[i].ipv6 : st->net[i].ipv4);
             for (char *t = strtok_r(list, " ", &save); t;
@@ -108,7 +111,7 @@ static void format_addresses(char *buf, size_t len,
             }
         }
     if (!used || state_final(st))
-        snprintf(buf, len, "-");
+        snprintf(buf, len, "-"); /* may truncate: a column of list */
 }
 
 static json_object *status_json(const struct domain_status *st)
@@ -176,8 +179,10 @@ int main_list(int argc, char **argv)
         }
         char id[24] = "-", code[16] = "-", up[32], addrs[512];
         if (st.domid >= 0 && !state_final(&st))
+            /* cannot truncate: a long is at most 20 digits and a sign */
             snprintf(id, sizeof(id), "%ld", st.domid);
         if (st.exit_code >= 0)
+            /* cannot truncate: an int is at most 10 digits and a sign */
             snprintf(code, sizeof(code), "%d", st.exit_code);
         format_uptime(up, sizeof(up), &st);
         format_addresses(addrs, sizeof(addrs), &st);
@@ -392,7 +397,8 @@ int main_destroy(int argc, char **argv)
         goto fail;
     XO_FAULT_POINT("destroy.network-released");
     char dir[4096];
-    state_domain_dir(dir, sizeof(dir), root, name);
+    if (state_domain_dir(dir, sizeof(dir), root, name, &err) < 0)
+        goto fail;
     if (status_remove(h.xs, name, &err) < 0)
         goto fail;
     XO_FAULT_POINT("destroy.status-removed");

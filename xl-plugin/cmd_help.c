@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "xl_oci.h"
+#include "common/pathfmt.h"
 
 void xo_print_help(FILE *f);
 
@@ -27,12 +28,16 @@ int main_help(int argc, char **argv)
     }
     /* Two words name a subcommand: "help network create". */
     char name[64];
-    snprintf(name, sizeof(name), "%s%s%s", argv[optind],
-             optind + 1 < argc ? " " : "",
-             optind + 1 < argc ? argv[optind + 1] : "");
-    const struct cmd_spec *c = cmd_find(name);
+    const char *sep = optind + 1 < argc ? " " : "";
+    const char *sub = optind + 1 < argc ? argv[optind + 1] : "";
+    /* No command has a name this long; a cut one must not match one. */
+    const struct cmd_spec *c = xo_path_fmt(name, sizeof(name), NULL, "%s%s%s",
+                                           argv[optind], sep, sub) < 0
+                                   ? NULL
+                                   : cmd_find(name);
     if (!c) {
-        fprintf(stderr, "xl-oci: unknown command '%s'\n", name);
+        fprintf(stderr, "xl-oci: unknown command '%s%s%s'\n", argv[optind], sep,
+                sub);
         return XO_EXIT_USAGE;
     }
     cmd_print_usage(c, false);

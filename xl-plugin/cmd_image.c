@@ -89,6 +89,7 @@ static void show_bytes(void *arg, const struct image_pull_bytes *b)
             continue;
         }
         char what[96];
+        /* may truncate: a progress line */
         snprintf(what, sizeof(what), "layer %zu/%zu sha256:%.12s", i + 1, b->n,
                  digest_hex(&x->digest));
         bytes_line(what, x->done, x->size);
@@ -195,14 +196,15 @@ int main_pull(int argc, char **argv)
     return XO_EXIT_OK;
 }
 
+/* A column of `images`; a size too wide for buf is cut (display only). */
 static void human_size(char *buf, size_t len, int64_t size)
 {
     if (size < 0)
-        snprintf(buf, len, "-");
+        snprintf(buf, len, "-"); /* may truncate: display */
     else if (size < 1000 * 1000)
-        snprintf(buf, len, "%.1f kB", (double)size / 1000);
+        snprintf(buf, len, "%.1f kB", size / 1e3); /* may truncate: display */
     else
-        snprintf(buf, len, "%.1f MB", (double)size / 1000 / 1000);
+        snprintf(buf, len, "%.1f MB", size / 1e6); /* may truncate: display */
 }
 
 static int print_json(const struct image_info *list, size_t n)

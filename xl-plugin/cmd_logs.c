@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 #include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
@@ -81,7 +82,8 @@ static void follow_step(const char *path, int *fd, off_t *pos)
 
 static int open_log(const char *name, char *path, size_t len, xo_err *err)
 {
-    state_log_path(path, len, name);
+    if (state_log_path(path, len, name, err) < 0)
+        return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return xo_err_sys(err, "no console log for %s (%s)", name, path);
@@ -167,7 +169,9 @@ int main_console(int argc, char **argv)
         (fd = open_log(name, path, sizeof(path), &err)) < 0 ||
         print_tail(fd, 20, &pos, &err) < 0)
         goto fail;
-    snprintf(key, sizeof(key), "/local/domain/%ld/console/tty", st.domid);
+    if (xo_path_fmt(key, sizeof(key), &err, "/local/domain/%ld/console/tty",
+                    st.domid) < 0)
+        goto fail;
     unsigned n = 0;
     char *ttypath = xs_read(h.xs, XBT_NULL, key, &n);
     if (ttypath && strncmp(ttypath, "/dev/pts/", 9) == 0)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "netback/netback.h"
 #include "xl_oci.h"
 #include "xl-plugin/state.h"
@@ -22,8 +23,11 @@ int main_network(int argc, char **argv)
             "Usage: xl-oci network create|ls|inspect|rm|up [ARGS]\n\nManage container networks.  'xl-oci network SUB --help' for a subcommand's options.\n");
         return argc < 2 ? XO_EXIT_USAGE : XO_EXIT_OK;
     }
-    snprintf(name, sizeof(name), "network %s", argv[1]);
-    const struct cmd_spec *cmd = cmd_find(name);
+    /* A sub-command name that does not fit matches no command. */
+    const struct cmd_spec *cmd =
+        xo_path_fmt(name, sizeof(name), NULL, "network %s", argv[1]) < 0
+            ? NULL
+            : cmd_find(name);
     if (!cmd || cmd->fn == main_network) {
         fprintf(stderr, "xl-oci: unknown network command '%s'\n", argv[1]);
         return XO_EXIT_USAGE;
@@ -159,7 +163,7 @@ static json_object *lease_json(const struct netback_lease *l)
         json_object_object_add(o, "vif", json_object_new_string(l->vif));
     ports = json_object_new_array();
     for (size_t i = 0; i < l->n_ports; i++) {
-        netback_port_format(p, sizeof(p), &l->ports[i]);
+        xo_port_spec_format(p, &l->ports[i]);
         json_object_array_add(ports, json_object_new_string(p));
     }
     json_object_object_add(o, "ports", ports);
@@ -208,7 +212,7 @@ int main_network_inspect(int argc, char **argv)
             const struct netback_lease *l = &leases[i];
             char ports[256] = "", p[64];
             for (size_t j = 0; j < l->n_ports; j++) {
-                netback_port_format(p, sizeof(p), &l->ports[j]);
+                xo_port_spec_format(p, &l->ports[j]);
                 if (strlen(ports) + strlen(p) + 2 < sizeof(ports))
                     strcat(strcat(ports, j ? "," : ""), p);
             }

@@ -13,6 +13,7 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "common/pathfmt.h"
 #include "loopdev.h"
 #include "state.h"
 #include "status.h"
@@ -24,11 +25,12 @@
 static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
                        xo_err *err)
 {
-    char path[4096];
+    char dir[4096], path[4096];
     char *json = NULL;
-    snprintf(path, sizeof(path), "%s/domains/%s/domain-config.json",
-             xo_state_root(), name);
-    if (xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
+    if (state_domain_dir(dir, sizeof(dir), xo_state_root(), name, err) < 0 ||
+        xo_path_fmt(path, sizeof(path), err, "%s/domain-config.json", dir) <
+            0 ||
+        xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
         return -1;
     int rc = libxl_domain_config_from_json(ctx, d, json);
     free(json);
@@ -81,6 +83,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     libxl_dominfo info;
     libxl_dominfo_init(&info);
     if (libxl_domain_info(h->ctx, &info, newid) == 0)
+        /* cannot truncate: a UUID's text is 36 bytes */
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
     libxl_dominfo_dispose(&info);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/pathfmt.h"
+
 bool xo_dryrun;
 int xo_verbose;
 
@@ -39,7 +41,9 @@ static const char *beside_binary(char *buf, size_t len, const char *sub)
     if (!slash || slash - exe < 4 || strncmp(slash - 4, "/bin", 4) != 0)
         return NULL;
     slash[-4] = '\0';
-    snprintf(buf, len, "%s/lib/xl-oci/%s", exe, sub);
+    /* exe is under 2048 bytes and sub a short literal: fits in 4096. */
+    if (xo_path_fmt(buf, len, NULL, "%s/lib/xl-oci/%s", exe, sub) < 0)
+        return NULL;
     return access(buf, F_OK) == 0 ? buf : NULL;
 }
 
@@ -57,33 +61,39 @@ const char *xo_default_loader(void)
 }
 
 /* $XL_OCI_HOTPLUG_DIR/NAME, else beside the binary, else the configured
- * $(hotplugdir)/NAME; `buf` holds the result when it is not a literal. */
-static const char *hotplug_path(char *buf, size_t len, const char *name)
+ * $(hotplugdir)/NAME, into buf; NULL when that path does not fit. */
+static const char *hotplug_path(char *buf, size_t len, const char *name,
+                                xo_err *err)
 {
     const char *env = getenv("XL_OCI_HOTPLUG_DIR");
-    if (env && *env) {
-        snprintf(buf, len, "%s/%s", env, name);
-        return buf;
-    }
+    if (env && *env)
+        return xo_path_fmt(buf, len, err, "%s/%s", env, name) < 0 ? NULL : buf;
     char sub[64];
-    snprintf(sub, sizeof(sub), "hotplug/%s", name);
+    if (xo_path_fmt(sub, sizeof(sub), err, "hotplug/%s", name) < 0)
+        return NULL;
     if (beside_binary(buf, len, sub))
         return buf;
-    snprintf(buf, len, "%s/%s", XO_HOTPLUG_DIR, name);
-    return buf;
+    return xo_path_fmt(buf, len, err, "%s/%s", XO_HOTPLUG_DIR, name) < 0 ? NULL
+                                                                         : buf;
 }
 
-const char *xo_block_script(void)
+int xo_block_script(const char **script_r, xo_err *err)
 {
     static char buf[4096];
-    const char *path = hotplug_path(buf, sizeof(buf), "block-loop");
-    return access(path, X_OK) == 0 ? path : NULL;
+    const char *path = hotplug_path(buf, sizeof(buf), "block-loop", err);
+    if (!path)
+        return xo_err_wrap(err, "block-loop hotplug script");
+    *script_r = access(path, X_OK) == 0 ? path : NULL;
+    return 0;
 }
 
-const char *xo_vif_script(void)
+const char *xo_vif_script(xo_err *err)
 {
     static char buf[4096];
-    return hotplug_path(buf, sizeof(buf), "vif-xl-oci");
+    const char *path = hotplug_path(buf, sizeof(buf), "vif-xl-oci", err);
+    if (!path)
+        xo_err_wrap(err, "vif-xl-oci hotplug script");
+    return path;
 }
 
 const struct cmd_spec *cmd_find(const char *name)
@@ -116,7 +126,9 @@ int xo_getopt(int argc, char **argv, const char *shortopts,
     all[n] = help_only[1];
 
     char opts[64];
-    snprintf(opts, sizeof(opts), "h%s", shortopts);
+    /* The command table's short options, a literal of a few letters. */
+    if (xo_path_fmt(opts, sizeof(opts), NULL, "h%s", shortopts) < 0)
+        abort();
     const struct cmd_spec *spec = cmd_find(cmd);
     int opt = getopt_long(argc, argv, opts, all, NULL);
     if (opt == 'h') {

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "common/abi/domain_status.h"
+#include "common/inet.h"
+#include "common/pathfmt.h"
 
 static bool printable(const char *v, size_t len)
 {
@@ -24,24 +26,8 @@ static bool printable(const char *v, size_t len)
 /* "ADDR/PLEN" of `family`, PLEN plain decimal within the family's range. */
 static bool valid_cidr(const char *s, size_t n, int family)
 {
-    char buf[INET6_ADDRSTRLEN + 1];
-    const char *slash = memchr(s, '/', n);
-    size_t alen = slash ? (size_t)(slash - s) : 0;
-    size_t plen_len = slash ? n - alen - 1 : 0;
-    if (!slash || alen == 0 || alen >= sizeof(buf) || plen_len == 0 ||
-        plen_len > 3 || (slash[1] == '0' && plen_len > 1))
-        return false;
-    unsigned plen = 0;
-    for (size_t i = 1; i <= plen_len; i++) {
-        if (slash[i] < '0' || slash[i] > '9')
-            return false;
-        plen = plen * 10 + (unsigned)(slash[i] - '0');
-    }
-    memcpy(buf, s, alen);
-    buf[alen] = '\0';
-    unsigned char a[sizeof(struct in6_addr)];
-    return plen <= (family == AF_INET ? 32U : 128U) &&
-           inet_pton(family, buf, a) == 1;
+    /* The kernel may hold any prefix length, 0 included. */
+    return xo_inet_parse_cidrn(NULL, NULL, family, s, n, 0, NULL) == 0;
 }
 
 /* "" or up to GUEST_REPORT_NET_MAX_ADDRS entries, one space apart. */
@@ -80,6 +66,7 @@ static int accept_net(struct guest_report *r, const char *key, const char *v,
     const char *p = key + strlen(GUEST_REPORT_NET_DIR "/");
     if (p[0] < '0' || p[0] > '9' || p[1] != '/' ||
         (unsigned)(p[0] - '0') >= GUEST_REPORT_NET_MAX_IFACES) {
+        /* may truncate: a message */
         snprintf(why, whylen, "unknown key \"%.32s\"", key);
         return -1;
     }
@@ -97,10 +84,12 @@ static int accept_net(struct guest_report *r, const char *key, const char *v,
         ok = valid_list(v, len, AF_INET6);
         dst = net->ipv6;
     } else {
+        /* may truncate: a message */
         snprintf(why, whylen, "unknown key \"%.32s\"", key);
         return -1;
     }
     if (!ok) {
+        /* may truncate: a message */
         snprintf(why, whylen, "%.32s: \"%.*s\" is not well-formed", key,
                  SHOWN(len), v);
         return -1;
@@ -114,11 +103,13 @@ int guest_report_accept(struct guest_report *r, const char *key,
                         const char *value, size_t len, char *why, size_t whylen)
 {
     if (len > GUEST_REPORT_VALUE_MAX) {
+        /* may truncate: a message */
         snprintf(why, whylen, "%s: value of %zu bytes is over the limit of %d",
                  key, len, GUEST_REPORT_VALUE_MAX);
         return -1;
     }
     if (memchr(value, '\0', len) || !printable(value, len)) {
+        /* may truncate: a message */
         snprintf(why, whylen, "%s: value holds control characters", key);
         return -1;
     }
@@ -129,6 +120,7 @@ int guest_report_accept(struct guest_report *r, const char *key,
     if (strcmp(key, GUEST_REPORT_KEY_PHASE) == 0) {
         enum guest_phase p;
         if (guest_phase_from_string(v, &p) < 0) {
+            /* may truncate: a message */
             snprintf(why, whylen, "phase: unknown phase \"%.*s\"", SHOWN(len),
                      v);
             return -1;
@@ -147,6 +139,7 @@ int guest_report_accept(struct guest_report *r, const char *key,
                 n = n * 10 + (v[i] - '0');
         }
         if (!ok || n > 255) {
+            /* may truncate: a message */
             snprintf(why, whylen,
                      "exit-code: \"%.*s\" is not a number in 0..255",
                      SHOWN(len), v);
@@ -163,14 +156,18 @@ int guest_report_accept(struct guest_report *r, const char *key,
     if (strncmp(key, GUEST_REPORT_NET_DIR "/",
                 strlen(GUEST_REPORT_NET_DIR "/")) == 0)
         return accept_net(r, key, v, len, why, whylen);
+    /* may truncate: a message */
     snprintf(why, whylen, "unknown key \"%.*s\"", SHOWN(strlen(key)), key);
     return -1;
 }
 
+/* A DomainStatus key: every caller gives a literal or net/N/LEAF, which
+ * fit; one that did not would be dropped, never cut into another key. */
 static void field(struct guest_status_field *out, size_t *n, const char *key,
                   const char *value)
 {
-    snprintf(out[*n].key, sizeof(out[*n].key), "%s", key);
+    if (xo_path_fmt(out[*n].key, sizeof(out[*n].key), NULL, "%s", key) < 0)
+        return;
     out[(*n)++].value = value;
 }
 
@@ -195,16 +192,17 @@ size_t guest_report_status_fields(
                                    GUEST_REPORT_NET_KEY_IPV6};
             const char *val[3] = {g->mac, g->ipv4, g->ipv6};
             for (int k = 0; k < 3; k++) {
-                snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
-                         leaf[k]);
-                field(out, &n, key, val[k]);
+                if (xo_path_fmt(key, sizeof(key), NULL,
+                                DOMAIN_STATUS_KEY_NET "/%u/%s", i,
+                                leaf[k]) >= 0)
+                    field(out, &n, key, val[k]);
             }
         }
         field(out, &n, DOMAIN_STATUS_KEY_STATE,
               domain_state_to_string(DOMAIN_STATE_RUNNING));
     }
     if (r->phase == GUEST_PHASE_EXITED && r->has_exit_code) {
-        snprintf(code, 8, "%d", r->exit_code);
+        snprintf(code, 8, "%d", r->exit_code); /* cannot truncate: 0..255 */
         field(out, &n, DOMAIN_STATUS_KEY_EXIT_CODE, code);
         field(out, &n, DOMAIN_STATUS_KEY_FINISHED, now);
     }

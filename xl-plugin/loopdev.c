@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xl_oci.h"
+#include "common/pathfmt.h"
 
 /* Attaches `file`; returns the open loop fd and its path in `dev`. */
 static int attach_one(const char *file, bool read_only, char *dev,
@@ -34,7 +35,8 @@ static int attach_one(const char *file, bool read_only, char *dev,
             xo_err_sys(err, "no free loop device for %s", file);
             break;
         }
-        snprintf(dev, devlen, "/dev/loop%d", n);
+        if (xo_path_fmt(dev, devlen, err, "/dev/loop%d", n) < 0)
+            break;
         int lfd = open(dev, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
         if (lfd < 0) {
             xo_err_sys(err, "cannot open %s", dev);
@@ -45,6 +47,8 @@ static int attach_one(const char *file, bool read_only, char *dev,
         cfg.fd = (unsigned)backing;
         cfg.info.lo_flags =
             LO_FLAGS_AUTOCLEAR | (read_only ? LO_FLAGS_READ_ONLY : 0);
+        /* may truncate: lo_file_name is the kernel's 64-byte label for
+         * losetup -l; the device is bound to the fd, not to this name. */
         snprintf((char *)cfg.info.lo_file_name, LO_NAME_SIZE, "%s", file);
         if (ioctl(lfd, LOOP_CONFIGURE, &cfg) == 0) {
             fd = lfd;
@@ -73,8 +77,10 @@ static bool is_regular_file(const char *path)
 
 int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h, xo_err *err)
 {
-    const char *script = xo_block_script();
+    const char *script = NULL;
     h->n = 0;
+    if (xo_block_script(&script, err) < 0)
+        return -1;
     for (int i = 0; i < d->num_disks; i++) {
         libxl_device_disk *disk = &d->disks[i];
         if (disk->format != LIBXL_DISK_FORMAT_RAW ||

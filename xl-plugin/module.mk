@@ -23,7 +23,8 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/xs_lite.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
-	common/error.c common/fileio.c common/log.c common/fault.c $(ABI_SRCS)
+	common/error.c common/fileio.c common/log.c common/fault.c \
+	common/pathfmt.c common/inet.c $(ABI_SRCS)
 MONITOR_OBJS := $(MONITOR_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci-monitor: $(MONITOR_OBJS)

@@ -35,6 +35,7 @@
 #include "status.h"
 #include "xs_lite.h"
 #include "common/fault.h"
+#include "common/pathfmt.h"
 
 #define LOG_MAX_DEFAULT (1024 * 1024)
 
@@ -64,7 +65,12 @@ static void log_open(struct monitor *m)
         xo_warn("%s", xo_err_msg(&err));
         xo_err_clear(&err);
     }
-    state_log_path(path, sizeof(path), m->o->name);
+    m->log_fd = -1;
+    if (state_log_path(path, sizeof(path), m->o->name, &err) < 0) {
+        xo_warn("console log: %s", xo_err_msg(&err));
+        xo_err_clear(&err);
+        return;
+    }
     m->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     struct stat st;
     m->log_size =
@@ -78,9 +84,10 @@ static void log_write(struct monitor *m, const char *buf, size_t len)
         return;
     if (m->log_size + len > m->log_max) {
         char path[4096], old[4200];
-        state_log_path(path, sizeof(path), m->o->name);
-        snprintf(old, sizeof(old), "%s.1", path);
-        rename(path, old);
+        /* log_open() built the same path, so both fit. */
+        if (state_log_path(path, sizeof(path), m->o->name, NULL) == 0 &&
+            xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0)
+            rename(path, old);
         close(m->log_fd);
         log_open(m);
     }
@@ -145,7 +152,8 @@ static void set_state(struct monitor *m, enum domain_state s)
 static void read_guest_key(struct monitor *m, const char *rel)
 {
     char path[256], why[160];
-    snprintf(path, sizeof(path), "%s/%s", m->guest_dir, rel);
+    if (xo_path_fmt(path, sizeof(path), NULL, "%s/%s", m->guest_dir, rel) < 0)
+        return; /* rel is one of the report's short keys: cannot happen */
     unsigned len = 0;
     char *v = xs_read(m->xs, XBT_NULL, path, &len);
     if (!v)
@@ -164,7 +172,9 @@ static void read_guest_net(struct monitor *m)
                                          GUEST_REPORT_NET_KEY_IPV4,
                                          GUEST_REPORT_NET_KEY_IPV6};
     char path[256];
-    snprintf(path, sizeof(path), "%s/" GUEST_REPORT_NET_DIR, m->guest_dir);
+    if (xo_path_fmt(path, sizeof(path), NULL, "%s/" GUEST_REPORT_NET_DIR,
+                    m->guest_dir) < 0)
+        return;
     unsigned n = 0;
     char **ifs = xs_directory(m->xs, XBT_NULL, path, &n);
     for (unsigned i = 0; ifs && i < n && i < GUEST_REPORT_NET_MAX_IFACES; i++) {
@@ -172,9 +182,10 @@ static void read_guest_net(struct monitor *m)
             continue; /* not an index; the validator would say so too */
         for (size_t k = 0; k < sizeof(leaves) / sizeof(leaves[0]); k++) {
             char rel[32];
-            snprintf(rel, sizeof(rel), GUEST_REPORT_NET_DIR "/%s/%s", ifs[i],
-                     leaves[k]);
-            read_guest_key(m, rel);
+            if (xo_path_fmt(rel, sizeof(rel), NULL,
+                            GUEST_REPORT_NET_DIR "/%s/%s", ifs[i],
+                            leaves[k]) >= 0)
+                read_guest_key(m, rel);
         }
     }
     free(ifs);
@@ -199,6 +210,7 @@ static void read_guest(struct monitor *m)
         return;
     char now[32], ms[32], code[8];
     status_now(now, sizeof(now));
+    /* cannot truncate: a long long is at most 20 digits */
     snprintf(ms, sizeof(ms), "%lld", status_monotonic_ms());
     struct guest_status_field f[GUEST_STATUS_MAX_FIELDS];
     size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
@@ -209,10 +221,11 @@ static void read_guest(struct monitor *m)
 
 static int watch_domain(struct monitor *m)
 {
-    snprintf(m->guest_dir, sizeof(m->guest_dir),
-             "/local/domain/%u/" GUEST_REPORT_DIR, m->domid);
-    snprintf(m->tty_key, sizeof(m->tty_key), "/local/domain/%u/console/tty",
-             m->domid);
+    if (xo_path_fmt(m->guest_dir, sizeof(m->guest_dir), NULL,
+                    "/local/domain/%u/" GUEST_REPORT_DIR, m->domid) < 0 ||
+        xo_path_fmt(m->tty_key, sizeof(m->tty_key), NULL,
+                    "/local/domain/%u/console/tty", m->domid) < 0)
+        return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
     if (!xs_watch(m->xs, m->guest_dir, "guest") ||
@@ -274,6 +287,7 @@ static const char *reason_name(unsigned reason)
 static int run_action(struct monitor *m, unsigned reason)
 {
     char domid[16];
+    /* cannot truncate: a 32-bit domid is at most 10 digits */
     snprintf(domid, sizeof(domid), "%u", m->domid);
     char *argv[] = {(char *)m->o->xl_oci,
                     "-v",
@@ -352,7 +366,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     if (rc == 0 && st.domid >= 0 && (uint32_t)st.domid != m->domid &&
         st.state == DOMAIN_STATE_BOOTING) {
         m->domid = (uint32_t)st.domid;
-        snprintf(m->uuid, sizeof(m->uuid), "%s", st.uuid);
+        XO_COPY_STR(m->uuid, st.uuid);
         if (watch_domain(m) == 0)
             return 1;
         xo_warn("xenstore: cannot watch restarted domain %u", m->domid);
@@ -372,6 +386,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
 /* Xen's domain handle as the text DomainStatus stores it. */
 static void handle_text(char *buf, size_t len, const xen_domain_handle_t h)
 {
+    /* cannot truncate: callers give 37 bytes or more */
     snprintf(
         buf, len,
         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
@@ -485,7 +500,7 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
         goto out;
     }
     m.domid = (uint32_t)st.domid;
-    snprintf(m.uuid, sizeof(m.uuid), "%s", st.uuid);
+    XO_COPY_STR(m.uuid, st.uuid);
     log_open(&m);
     rc = monitor_loop(&m, err);
 out:

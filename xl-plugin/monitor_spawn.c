@@ -14,6 +14,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
+#include "common/pathfmt.h"
 #include "state.h"
 #include "status.h"
 
@@ -33,13 +34,15 @@ static int monitor_path(char *buf, size_t len, xo_err *err)
 {
     const char *env = getenv("XL_OCI_MONITOR");
     if (env && *env) {
-        snprintf(buf, len, "%s", env);
+        if (xo_path_fmt(buf, len, err, "%s", env) < 0)
+            return xo_err_wrap(err, "XL_OCI_MONITOR");
     } else {
         if (self_path(buf, len, err) < 0)
             return -1;
         char *slash = strrchr(buf, '/');
         size_t dir = slash ? (size_t)(slash - buf) + 1 : 0;
-        snprintf(buf + dir, len - dir, "xl-oci-monitor");
+        if (xo_path_fmt(buf + dir, len - dir, err, "xl-oci-monitor") < 0)
+            return -1;
     }
     if (access(buf, X_OK) < 0)
         return xo_err_sys(err, "cannot run the monitor %s", buf);
@@ -57,8 +60,9 @@ static int build_argv(struct monitor_argv *a, const char *root,
     if (monitor_path(a->monitor, sizeof(a->monitor), err) < 0 ||
         self_path(a->self, sizeof(a->self), err) < 0)
         return -1;
-    snprintf(a->root, sizeof(a->root), "%s", root);
-    snprintf(a->name, sizeof(a->name), "%s", name);
+    if (xo_path_fmt(a->root, sizeof(a->root), err, "%s", root) < 0 ||
+        xo_path_fmt(a->name, sizeof(a->name), err, "%s", name) < 0)
+        return xo_err_wrap(err, "monitor arguments");
     char **v = a->argv;
     *v++ = a->monitor;
     *v++ = "--root";
@@ -77,6 +81,7 @@ static void add_ready_fd(struct monitor_argv *a, char fdbuf[16], int fd)
     while (a->argv[n])
         n++;
     char *name = a->argv[n - 1];
+    /* cannot truncate: an int has at most 11 characters */
     snprintf(fdbuf, 16, "%d", fd);
     a->argv[n - 1] = "--ready-fd";
     a->argv[n] = fdbuf;
@@ -103,9 +108,13 @@ static void detach(const char *name)
     xo_err err = XO_ERR_INIT;
     xo_mkdir_p(state_log_dir(), 0750, &err);
     xo_err_clear(&err);
-    snprintf(path, sizeof(path), "%s/%s.monitor.log", state_log_dir(), name);
     int null = open("/dev/null", O_RDWR);
-    int log = open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
+    /* No one to tell here: a log path that does not fit means no log (the
+     * monitor's own log_open() reports it). */
+    int log = xo_path_fmt(path, sizeof(path), NULL, "%s/%s.monitor.log",
+                          state_log_dir(), name) < 0
+                  ? -1
+                  : open(path, O_WRONLY | O_CREAT | O_APPEND, 0640);
     if (null >= 0) {
         dup2(null, 0);
         dup2(log >= 0 ? log : null, 1);

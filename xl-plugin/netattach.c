@@ -36,16 +36,9 @@ static int publish_ports(const struct domain_config *dc, const char *root,
 {
     if (dc->n_ports == 0)
         return 0;
-    struct netback_port ports[DC_MAX_PORTS];
-    memset(ports, 0, sizeof(ports));
-    for (size_t i = 0; i < dc->n_ports; i++) {
-        snprintf(ports[i].host_ip, sizeof(ports[i].host_ip), "%s",
-                 dc->ports[i].host_ip);
-        ports[i].host_port = dc->ports[i].host_port;
-        ports[i].container_port = dc->ports[i].container_port;
-        ports[i].udp = dc->ports[i].proto == DC_PROTO_UDP;
-    }
-    if (netback_publish(root, network, dc->name, ports, dc->n_ports, flags,
+    /* domcfg parsed them with the same parser netback uses: handed on as
+     * they are (common/port_spec.h). */
+    if (netback_publish(root, network, dc->name, dc->ports, dc->n_ports, flags,
                         err) < 0)
         return xo_err_wrap(err, "oci_ports");
     return 0;
@@ -62,6 +55,9 @@ int netattach_resolve(struct domain_config *dc, const char *root,
         if (!v)
             return xo_err_set(err, EINVAL, "oci_network: entry %zu is lost",
                               i + 1);
+        const char *script = xo_vif_script(err);
+        if (!script)
+            return -1;
         struct netback_attachment att;
         memset(&att, 0, sizeof(att));
         if (netback_attach(root, v->network, dc->name, devid, v->static_ip,
@@ -71,7 +67,7 @@ int netattach_resolve(struct domain_config *dc, const char *root,
             .network = v->network,
             .bridge = att.bridge,
             .mac = att.mac,
-            .script = xo_vif_script(),
+            .script = script,
             .ipv4 = att.ipv4,
             .prefix4 = att.prefix4,
             .gateway4 = or_null(att.gateway4),

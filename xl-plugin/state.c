@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 const char *state_log_dir(void)
 {
@@ -19,14 +20,17 @@ const char *state_log_dir(void)
     return d && *d ? d : "/var/log/xen/oci";
 }
 
-void state_log_path(char *buf, size_t len, const char *name)
+int state_log_path(char *buf, size_t len, const char *name, xo_err *err)
 {
-    snprintf(buf, len, "%s/%s.log", state_log_dir(), name);
+    return xo_path_fmt(buf, len, err, "%s/%s.log", state_log_dir(), name) < 0
+               ? -1
+               : 0;
 }
 
-void state_domain_dir(char *buf, size_t len, const char *root, const char *name)
+int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
+                     xo_err *err)
 {
-    snprintf(buf, len, "%s/domains/%s", root, name);
+    return xo_path_fmt(buf, len, err, "%s/domains/%s", root, name) < 0 ? -1 : 0;
 }
 
 int state_lock(const char *root, xo_err *err)
@@ -37,7 +41,8 @@ int state_lock(const char *root, xo_err *err)
      * network's hosts file under networks/. */
     if (xo_mkdir_p(root, 0755, err) < 0)
         return -1;
-    snprintf(path, sizeof(path), "%s/lock", root);
+    if (xo_path_fmt(path, sizeof(path), err, "%s/lock", root) < 0)
+        return -1;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return xo_err_sys(err, "cannot open the lock %s", path);
@@ -54,10 +59,10 @@ int state_domain_tmpdir(char *buf, size_t len, const char *root,
                         const char *name, xo_err *err)
 {
     char domains[4096];
-    snprintf(domains, sizeof(domains), "%s/domains", root);
-    if (xo_mkdir_p(domains, 0700, err) < 0)
+    if (xo_path_fmt(domains, sizeof(domains), err, "%s/domains", root) < 0 ||
+        xo_mkdir_p(domains, 0700, err) < 0 ||
+        xo_path_fmt(buf, len, err, "%s/.new-%s-XXXXXX", domains, name) < 0)
         return -1;
-    snprintf(buf, len, "%s/.new-%s-XXXXXX", domains, name);
     if (!mkdtemp(buf))
         return xo_err_sys(err, "cannot create a directory in %s", domains);
     return 0;
@@ -67,7 +72,8 @@ int state_domain_commit(const char *tmpdir, const char *root, const char *name,
                         xo_err *err)
 {
     char dir[4096];
-    state_domain_dir(dir, sizeof(dir), root, name);
+    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0)
+        return -1;
     /* renameat2(RENAME_NOREPLACE) would be ideal; the global lock makes the
      * exists-then-rename pair safe against other xl-oci processes. */
     if (access(dir, F_OK) == 0)
@@ -103,14 +109,19 @@ int state_remove_dir(const char *dir, xo_err *err)
 bool state_domain_exists(const char *root, const char *name)
 {
     char dir[4096];
-    state_domain_dir(dir, sizeof(dir), root, name);
+    /* A path that does not fit names no domain's directory; the caller's
+     * next step that needs it (create, destroy) reports the error. */
+    if (state_domain_dir(dir, sizeof(dir), root, name, NULL) < 0)
+        return false;
     return access(dir, F_OK) == 0;
 }
 
 int state_monitor_lock(const char *root, const char *name, xo_err *err)
 {
     char path[4096];
-    snprintf(path, sizeof(path), "%s/domains/%s/monitor.lock", root, name);
+    if (xo_path_fmt(path, sizeof(path), err, "%s/domains/%s/monitor.lock", root,
+                    name) < 0)
+        return -1;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return xo_err_sys(err, "cannot open %s", path);
@@ -121,6 +132,7 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err)
     }
     /* The holder's pid, so destroy can stop it before removing state. */
     char pid[24];
+    /* cannot truncate: a long and a newline fit in 24 bytes */
     int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
     if (ftruncate(fd, 0) == 0)
         (void)!pwrite(fd, pid, (size_t)n, 0);
@@ -131,9 +143,10 @@ long state_monitor_pid(const char *root, const char *name)
 {
     char path[4096], *buf = NULL;
     xo_err err = XO_ERR_INIT;
-    snprintf(path, sizeof(path), "%s/domains/%s/monitor.lock", root, name);
     long pid = -1;
-    if (xo_read_file(&buf, NULL, path, 64, &err) == 0) {
+    if (xo_path_fmt(path, sizeof(path), &err, "%s/domains/%s/monitor.lock",
+                    root, name) >= 0 &&
+        xo_read_file(&buf, NULL, path, 64, &err) == 0) {
         char *end;
         pid = strtol(buf, &end, 10);
         if (end == buf || pid <= 1)

@@ -23,11 +23,12 @@
 /* Takes the global lock (blocking); returns its fd, close it to release. */
 int state_lock(const char *root, xo_err *err);
 
-/* "<root>/domains/<name>" into buf. */
-void state_domain_dir(char *buf, size_t len, const char *root,
-                      const char *name);
-/* "<logdir>/<name>.log" into buf. */
-void state_log_path(char *buf, size_t len, const char *name);
+/* "<root>/domains/<name>" into buf[len]; ENAMETOOLONG when it does not
+ * fit (common/pathfmt.h). */
+int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
+                     xo_err *err);
+/* "<logdir>/<name>.log" into buf[len]; ENAMETOOLONG when it does not fit. */
+int state_log_path(char *buf, size_t len, const char *name, xo_err *err);
 const char *state_log_dir(void);
 
 /* Makes a fresh temporary domain dir under <root>/domains; path in buf. */

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/pathfmt.h"
+
 void status_now(char *buf, size_t len)
 {
     time_t t = time(NULL);
@@ -23,13 +25,15 @@ long long status_monotonic_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void node_path(char *buf, size_t len, const char *name,
-                      const char *field)
+/* DOMAIN_STATUS_BASE/NAME[/FIELD]; a name too long for it is an error, never
+ * a cut path that could be another domain's node. */
+static int node_path(char *buf, size_t len, const char *name, const char *field,
+                     xo_err *err)
 {
     if (field)
-        snprintf(buf, len, DOMAIN_STATUS_BASE "/%s/%s", name, field);
-    else
-        snprintf(buf, len, DOMAIN_STATUS_BASE "/%s", name);
+        return xo_path_fmt(buf, len, err, DOMAIN_STATUS_BASE "/%s/%s", name,
+                           field);
+    return xo_path_fmt(buf, len, err, DOMAIN_STATUS_BASE "/%s", name);
 }
 
 int status_create(struct xs_handle *xs, const char *name, xo_err *err)
@@ -47,9 +51,9 @@ int status_create(struct xs_handle *xs, const char *name, xo_err *err)
     /* Writing the state creates the node (inheriting the base's dom0-only
      * permissions) together with its state: whenever create dies, the node
      * either does not exist or says "creating", never nothing. */
-    if (status_set_state(xs, name, DOMAIN_STATE_CREATING, err) < 0)
+    if (status_set_state(xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
+        node_path(path, sizeof(path), name, NULL, err) < 0)
         return -1;
-    node_path(path, sizeof(path), name, NULL);
     if (!xs_set_permissions(xs, XBT_NULL, path, perms, 1))
         return xo_err_sys(err, "xenstore: cannot set permissions of %s", path);
     return 0;
@@ -59,7 +63,8 @@ bool status_exists(struct xs_handle *xs, const char *name)
 {
     char path[256];
     unsigned n = 0;
-    node_path(path, sizeof(path), name, NULL);
+    if (node_path(path, sizeof(path), name, NULL, NULL) < 0)
+        return false; /* no node can have that name */
     char **ents = xs_directory(xs, XBT_NULL, path, &n);
     free(ents);
     return ents != NULL;
@@ -69,7 +74,8 @@ int status_set(struct xs_handle *xs, const char *name, const char *field,
                const char *value, xo_err *err)
 {
     char path[256];
-    node_path(path, sizeof(path), name, field);
+    if (node_path(path, sizeof(path), name, field, err) < 0)
+        return -1;
     if (!xs_write(xs, XBT_NULL, path, value, (unsigned)strlen(value)))
         return xo_err_sys(err, "xenstore: cannot write %s", path);
     return 0;
@@ -88,6 +94,7 @@ int status_setf(struct xs_handle *xs, const char *name, const char *field,
     char buf[DOMAIN_STATUS_ERROR_MAX + 1];
     va_list ap;
     va_start(ap, fmt);
+    /* may truncate: a value, cut to what DomainStatus keeps */
     vsnprintf(buf, sizeof(buf), fmt, ap);
     va_end(ap);
     return status_set(xs, name, field, buf, err);
@@ -99,8 +106,12 @@ static void read_field(struct xs_handle *xs, const char *name,
 {
     char path[256];
     unsigned n = 0;
-    node_path(path, sizeof(path), name, field);
+    buf[0] = '\0';
+    /* status_read() checked that the longest field's path fits. */
+    if (node_path(path, sizeof(path), name, field, NULL) < 0)
+        return;
     char *v = xs_read(xs, XBT_NULL, path, &n);
+    /* may truncate: only dom0 writes these, each within its limit */
     snprintf(buf, len, "%.*s", v ? (int)n : 0, v ? v : "");
     free(v);
 }
@@ -123,19 +134,20 @@ static void read_net(struct xs_handle *xs, const char *name,
 {
     for (unsigned i = 0; i < GUEST_REPORT_NET_MAX_IFACES; i++) {
         struct domain_status_net *n = &st->net[st->n_net];
-        char key[64];
-        snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
-                 GUEST_REPORT_NET_KEY_MAC);
-        read_field(xs, name, key, n->mac, sizeof(n->mac));
+        char key[3][64];
+        const char *leaf[3] = {GUEST_REPORT_NET_KEY_MAC,
+                               GUEST_REPORT_NET_KEY_IPV4,
+                               GUEST_REPORT_NET_KEY_IPV6};
+        for (int k = 0; k < 3; k++)
+            if (xo_path_fmt(key[k], sizeof(key[k]), NULL,
+                            DOMAIN_STATUS_KEY_NET "/%u/%s", i, leaf[k]) < 0)
+                return; /* a short literal and an index: cannot happen */
+        read_field(xs, name, key[0], n->mac, sizeof(n->mac));
         if (!n->mac[0])
             continue;
         n->index = i;
-        snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
-                 GUEST_REPORT_NET_KEY_IPV4);
-        read_field(xs, name, key, n->ipv4, sizeof(n->ipv4));
-        snprintf(key, sizeof(key), DOMAIN_STATUS_KEY_NET "/%u/%s", i,
-                 GUEST_REPORT_NET_KEY_IPV6);
-        read_field(xs, name, key, n->ipv6, sizeof(n->ipv6));
+        read_field(xs, name, key[1], n->ipv4, sizeof(n->ipv4));
+        read_field(xs, name, key[2], n->ipv6, sizeof(n->ipv6));
         st->n_net++;
     }
 }
@@ -146,7 +158,12 @@ int status_read(struct xs_handle *xs, const char *name,
     memset(st, 0, sizeof(*st));
     char path[256];
     unsigned n = 0;
-    node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE);
+    /* The longest field's path must fit, or some fields would be lost. */
+    if (node_path(path, sizeof(path), name,
+                  DOMAIN_STATUS_KEY_NET "/9/" GUEST_REPORT_NET_KEY_IPV6,
+                  err) < 0 ||
+        node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE, err) < 0)
+        return xo_err_wrap(err, "container domain name");
     char *state = xs_read(xs, XBT_NULL, path, &n);
     if (!state)
         return xo_err_set(err, ENOENT, "no container domain named %s", name);
@@ -154,7 +171,8 @@ int status_read(struct xs_handle *xs, const char *name,
     if (strlen(state) != n || domain_state_from_string(state, &st->state) < 0)
         st->state = DOMAIN_STATE_UNKNOWN;
     free(state);
-    snprintf(st->name, sizeof(st->name), "%s", name);
+    if (xo_path_fmt(st->name, sizeof(st->name), err, "%s", name) < 0)
+        return xo_err_wrap(err, "container domain name");
     read_field(xs, name, DOMAIN_STATUS_KEY_UUID, st->uuid, sizeof(st->uuid));
     read_field(xs, name, DOMAIN_STATUS_KEY_IMAGE, st->image, sizeof(st->image));
     read_field(xs, name, DOMAIN_STATUS_KEY_CREATED, st->created,
@@ -172,7 +190,8 @@ int status_read(struct xs_handle *xs, const char *name,
         st->restarts = 0;
     /* Most containers have no interface: one directory read says so. */
     unsigned n_net = 0;
-    node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET);
+    if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET, err) < 0)
+        return -1;
     char **net = xs_directory(xs, XBT_NULL, path, &n_net);
     if (net && n_net > 0)
         read_net(xs, name, st);
@@ -184,7 +203,8 @@ int status_remove_field(struct xs_handle *xs, const char *name,
                         const char *field, xo_err *err)
 {
     char path[256];
-    node_path(path, sizeof(path), name, field);
+    if (node_path(path, sizeof(path), name, field, err) < 0)
+        return -1;
     if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT)
         return xo_err_sys(err, "xenstore: cannot remove %s", path);
     return 0;
@@ -193,7 +213,8 @@ int status_remove_field(struct xs_handle *xs, const char *name,
 int status_remove(struct xs_handle *xs, const char *name, xo_err *err)
 {
     char path[256];
-    node_path(path, sizeof(path), name, NULL);
+    if (node_path(path, sizeof(path), name, NULL, err) < 0)
+        return -1;
     if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT)
         return xo_err_sys(err, "xenstore: cannot remove %s", path);
     return 0;

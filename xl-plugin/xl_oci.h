@@ -46,10 +46,11 @@ const char *xo_default_loader(void);
 /*
  * libxl's hotplug script for the loop devices create attaches
  * (hotplug/block-loop): $XL_OCI_HOTPLUG_DIR/block-loop, else the one
- * installed beside this binary, else the configured $(hotplugdir); NULL
- * when none of them is executable (libxl then runs Xen's block script).
+ * installed beside this binary, else the configured $(hotplugdir), into
+ * *script_r; NULL there when none of them is executable (libxl then runs
+ * Xen's block script).  Fails (ENAMETOOLONG) when the path does not fit.
  */
-const char *xo_block_script(void);
+int xo_block_script(const char **script_r, xo_err *err);
 
 /*
  * The hotplug program for vifs on xl-oci networks (hotplug/vif-xl-oci),
@@ -57,9 +58,9 @@ const char *xo_block_script(void);
  * a path: unlike block-loop it has no stand-in, so create must check that
  * it is executable (a dry run only shows it).  libxl runs it with the
  * caller's environment, so a command given --root must export XL_OCI_ROOT
- * before libxl runs it.
+ * before libxl runs it.  NULL with err when the path does not fit.
  */
-const char *xo_vif_script(void);
+const char *xo_vif_script(xo_err *err);
 
 /* Prints the command's usage to stdout (help) or stderr (usage error). */
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/pathfmt.h"
+
 /* Checks one NUL-terminated string of at most BS_MAX_STR bytes. */
 int bs_get_string(const char **out, const void *fdt, int node,
                   const char *where, const char *name, bool optional,
@@ -278,9 +280,10 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
     for (size_t i = 0; i < s->nmounts; i++) {
         struct bs_mount *m = &s->mounts[i];
         char where[48];
-        snprintf(where, sizeof(where),
-                 BOOT_SPEC_NODE_MOUNTS "/" BOOT_SPEC_NODE_MOUNT "@%zu", i);
-        if (bs_get_string(&m->device, fdt, offs[i], where,
+        if (xo_path_fmt(where, sizeof(where), err,
+                        BOOT_SPEC_NODE_MOUNTS "/" BOOT_SPEC_NODE_MOUNT "@%zu",
+                        i) < 0 ||
+            bs_get_string(&m->device, fdt, offs[i], where,
                           BOOT_SPEC_PROP_DEVICE, false, err) < 0 ||
             bs_get_string(&m->target, fdt, offs[i], where,
                           BOOT_SPEC_PROP_TARGET, false, err) < 0 ||

@@ -2,7 +2,7 @@
  * bootspec_net.c: the boot spec's network node (docs/boot-spec.md): DNS
  * servers, search domains and interface@N with their addresses, gateways
  * and MTU.  Every value is checked here, before netcfg.c configures
- * anything: addresses with inet_pton() and a prefix in range, one default
+ * anything: addresses and prefixes in common/inet.h's grammar, one default
  * route per family, version 2 properties refused in a version 1 spec.
  */
 #include <arpa/inet.h>
@@ -12,36 +12,22 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/inet.h"
 #include "loader/xen-tools/bootspec.h"
 #include "loader/xen-tools/bootspec_fdt.h"
 
-/* "A.B.C.D/N" (family AF_INET) or "X::Y/N" (AF_INET6), N in range. */
+#include "common/pathfmt.h"
+
+/* "A.B.C.D/N" (family AF_INET) or "X::Y/N" (AF_INET6), N from 1: the
+ * grammar domcfg wrote them in (common/inet.h). */
 static bool valid_cidr(const char *s, int family)
 {
-    char buf[INET6_ADDRSTRLEN + 8];
-    const char *slash = strchr(s, '/');
-    size_t n = slash ? (size_t)(slash - s) : 0;
-    if (!slash || n == 0 || n >= sizeof(buf))
-        return false;
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    unsigned char a[sizeof(struct in6_addr)];
-    unsigned max = family == AF_INET ? 32 : 128, plen = 0;
-    const char *p = slash + 1;
-    if (!*p || strlen(p) > 3 || (p[0] == '0' && p[1]))
-        return false;
-    for (; *p; p++) {
-        if (*p < '0' || *p > '9')
-            return false;
-        plen = plen * 10 + (unsigned)(*p - '0');
-    }
-    return plen >= 1 && plen <= max && inet_pton(family, buf, a) == 1;
+    return xo_inet_parse_cidr(NULL, NULL, family, s, 1, NULL) == 0;
 }
 
 static bool valid_ip(const char *s, int family)
 {
-    unsigned char a[sizeof(struct in6_addr)];
-    return inet_pton(family, s, a) == 1;
+    return xo_inet_valid(family, s);
 }
 
 static bool valid_mac(const char *s)
@@ -168,9 +154,11 @@ int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
     for (size_t i = 0; i < s->nifaces; i++) {
         struct bs_iface *f = &s->ifaces[i];
         char at[56];
-        snprintf(at, sizeof(at),
-                 BOOT_SPEC_NODE_NETWORK "/" BOOT_SPEC_NODE_INTERFACE "@%zu", i);
-        if (parse_iface(s, f, fdt, offs[i], at, err) < 0)
+        if (xo_path_fmt(at, sizeof(at), err,
+                        BOOT_SPEC_NODE_NETWORK "/" BOOT_SPEC_NODE_INTERFACE
+                                               "@%zu",
+                        i) < 0 ||
+            parse_iface(s, f, fdt, offs[i], at, err) < 0)
             return -1;
         gw4 += f->gateway != NULL;
         gw6 += f->gateway6 != NULL;

@@ -18,6 +18,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/bootspec_net.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
+	common/pathfmt.c common/inet.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/capabilities.c \
 	common/abi/rlimits.c

@@ -15,6 +15,8 @@
 #include "devfs.h"
 #include "safepath.h"
 
+#include "common/pathfmt.h"
+
 static int mkdir_one(const char *path, xo_err *err)
 {
     if (mkdir(path, 0755) < 0 && errno != EEXIST)
@@ -153,7 +155,9 @@ static int parse_options(const char *opts, unsigned long *flags, char *data,
     };
     char buf[BS_MAX_STR];
     size_t dlen = 0;
-    snprintf(buf, sizeof(buf), "%s", opts);
+    /* Options cut short could drop "ro" or "nosuid": refuse instead. */
+    if (xo_path_fmt(buf, sizeof(buf), err, "%s", opts) < 0)
+        return xo_err_wrap(err, "mount options");
     data[0] = '\0';
     char *save = NULL;
     for (char *w = strtok_r(buf, ",", &save); w;
@@ -195,7 +199,9 @@ static int mount_writable(const struct loader_env *env,
             if (!size_ok(spec->wr_size))
                 return xo_err_set(err, EINVAL, "writable size %s: bad size",
                                   spec->wr_size);
-            snprintf(data, sizeof(data), "mode=0755,size=%s", spec->wr_size);
+            if (xo_path_fmt(data, sizeof(data), err, "mode=0755,size=%s",
+                            spec->wr_size) < 0)
+                return xo_err_wrap(err, "writable size");
         }
         return do_mount("tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, data, err);
     }
@@ -289,9 +295,9 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
         return -1;
     if (mkdir_one(upper, err) < 0 || mkdir_one(work, err) < 0)
         return -1;
-    snprintf(ovl, sizeof(ovl), "lowerdir=%s,upperdir=%s,workdir=%s", lower,
-             upper, work);
-    if (do_mount("overlay", root, "overlay", 0, ovl, err) < 0)
+    if (xo_path_fmt(ovl, sizeof(ovl), err, "lowerdir=%s,upperdir=%s,workdir=%s",
+                    lower, upper, work) < 0 ||
+        do_mount("overlay", root, "overlay", 0, ovl, err) < 0)
         return -1;
 
     int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -21,6 +21,8 @@
 
 #include "common/etc_files.h"
 #include "common/fileio.h"
+#include "common/inet.h"
+#include "common/pathfmt.h"
 #include "loader/xen-tools/report.h"
 #include "loader/xen-tools/safepath.h"
 
@@ -36,42 +38,21 @@ static int parse_mac(const char *s, unsigned char mac[6])
     return 0;
 }
 
-/* "a.b.c.d/N" -> address and netmask. */
+/* "a.b.c.d/N" -> address and netmask (common/inet.h's grammar, which the
+ * boot spec reader already checked). */
 static int parse_cidr(const char *s, struct in_addr *addr, struct in_addr *mask)
 {
-    char buf[32];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof(buf))
+    unsigned plen;
+    if (xo_inet_parse_cidr(addr, &plen, AF_INET, s, 1, NULL) < 0)
         return -1;
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    char *end;
-    errno = 0;
-    long plen = strtol(slash + 1, &end, 10);
-    if (!slash[1] || *end || errno || plen < 0 || plen > 32 ||
-        inet_pton(AF_INET, buf, addr) != 1)
-        return -1;
-    mask->s_addr = plen ? htonl(0xffffffffU << (32 - plen)) : 0;
+    mask->s_addr = htonl(0xffffffffU << (32 - plen));
     return 0;
 }
 
 /* "X::Y/N" -> address and prefix length (the reader checked the syntax). */
 static int parse_cidr6(const char *s, struct in6_addr *addr, unsigned *plen)
 {
-    char buf[INET6_ADDRSTRLEN + 1];
-    const char *slash = strchr(s, '/');
-    if (!slash || (size_t)(slash - s) >= sizeof(buf))
-        return -1;
-    memcpy(buf, s, (size_t)(slash - s));
-    buf[slash - s] = '\0';
-    char *end;
-    errno = 0;
-    long n = strtol(slash + 1, &end, 10);
-    if (!slash[1] || *end || errno || n < 1 || n > 128 ||
-        inet_pton(AF_INET6, buf, addr) != 1)
-        return -1;
-    *plen = (unsigned)n;
-    return 0;
+    return xo_inet_parse_cidr(addr, plen, AF_INET6, s, 1, NULL);
 }
 
 static void set_sin(struct sockaddr *sa, struct in_addr a)
@@ -83,7 +64,8 @@ static void set_sin(struct sockaddr *sa, struct in_addr a)
 static int if_up(int sk, const char *name, xo_err *err)
 {
     struct ifreq ifr = {0};
-    snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+    if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, err, "%s", name) < 0)
+        return xo_err_wrap(err, "interface name");
     if (ioctl(sk, SIOCGIFFLAGS, &ifr) < 0)
         return xo_err_sys(err, "interface %s: get flags", name);
     ifr.ifr_flags |= IFF_UP;
@@ -101,12 +83,12 @@ static int find_by_mac(int sk, const unsigned char mac[6], char *name)
     int found = -1;
     for (struct if_nameindex *i = ifs; i->if_index && found < 0; i++) {
         struct ifreq ifr = {0};
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", i->if_name);
-        if (ioctl(sk, SIOCGIFHWADDR, &ifr) == 0 &&
-            !memcmp(ifr.ifr_hwaddr.sa_data, mac, 6)) {
-            snprintf(name, IFNAMSIZ, "%s", i->if_name);
+        /* The kernel's names fit IFNAMSIZ; one that did not is skipped. */
+        if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, NULL, "%s", i->if_name) >= 0 &&
+            ioctl(sk, SIOCGIFHWADDR, &ifr) == 0 &&
+            !memcmp(ifr.ifr_hwaddr.sa_data, mac, 6) &&
+            xo_path_fmt(name, IFNAMSIZ, NULL, "%s", i->if_name) >= 0)
             found = 0;
-        }
     }
     if_freenameindex(ifs);
     return found;
@@ -138,7 +120,9 @@ static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
 static int no_dad(const char *name, xo_err *err)
 {
     char path[96];
-    snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad", name);
+    if (xo_path_fmt(path, sizeof(path), err,
+                    "/proc/sys/net/ipv6/conf/%s/accept_dad", name) < 0)
+        return xo_err_wrap(err, "interface %s", name);
     int fd = open(path, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
         return xo_err_sys(err, "interface %s: IPv6 not available (%s)", name,
@@ -156,7 +140,7 @@ static int setup_ipv6(const char *name, const struct bs_iface *f, xo_err *err)
         return xo_err_set(err, EINVAL,
                           "interface %s: address6 %s: not IPv6/prefix", f->mac,
                           f->address6);
-    if (f->gateway6 && inet_pton(AF_INET6, f->gateway6, &gw) != 1)
+    if (f->gateway6 && xo_inet_parse(&gw, AF_INET6, f->gateway6, NULL) < 0)
         return xo_err_set(err, EINVAL,
                           "interface %s: gateway6 %s: not an IPv6 address",
                           f->mac, f->gateway6);
@@ -197,7 +181,7 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
         return xo_err_set(err, EINVAL,
                           "interface %s: address %s: not IPv4/prefix", f->mac,
                           f->address);
-    if (f->gateway && inet_pton(AF_INET, f->gateway, &gw) != 1)
+    if (f->gateway && xo_inet_parse(&gw, AF_INET, f->gateway, NULL) < 0)
         return xo_err_set(err, EINVAL,
                           "interface %s: gateway %s: not an IPv4 address",
                           f->mac, f->gateway);
@@ -206,14 +190,16 @@ static int setup_iface(int sk, const struct bs_iface *f, unsigned wait_ms,
                           f->mac);
     if (f->mtu) {
         struct ifreq ifr = {0};
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+        if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, err, "%s", name) < 0)
+            return -1;
         ifr.ifr_mtu = (int)f->mtu;
         if (ioctl(sk, SIOCSIFMTU, &ifr) < 0)
             return xo_err_sys(err, "interface %s: set MTU %u", name, f->mtu);
     }
     if (f->address) {
         struct ifreq ifr = {0};
-        snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
+        if (xo_path_fmt(ifr.ifr_name, IFNAMSIZ, err, "%s", name) < 0)
+            return -1;
         set_sin(&ifr.ifr_addr, addr);
         if (ioctl(sk, SIOCSIFADDR, &ifr) < 0)
             return xo_err_sys(err, "interface %s: set address %s", name,
@@ -249,8 +235,10 @@ static void list_add(char *list, size_t len, unsigned *n, unsigned max,
     if (*n >= max || !inet_ntop(family, addr, a, sizeof(a)))
         return;
     size_t used = strlen(list);
-    snprintf(list + used, len - used, "%s%s/%u", used ? " " : "", a, plen);
-    (*n)++;
+    /* An entry that does not fit is left out whole, never cut. */
+    if (xo_path_fmt(list + used, len - used, NULL, "%s%s/%u", used ? " " : "",
+                    a, plen) >= 0)
+        (*n)++;
 }
 
 static unsigned mask_len(const struct sockaddr *sa)
@@ -340,9 +328,8 @@ int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
         return n < 0 ? xo_err_set(err, E2BIG, "/etc/hosts: too long") : -1;
 
     for (size_t i = 0; i < spec->ndns; i++) {
-        struct in6_addr tmp;
-        if (inet_pton(AF_INET, spec->dns[i], &tmp) != 1 &&
-            inet_pton(AF_INET6, spec->dns[i], &tmp) != 1)
+        if (!xo_inet_valid(AF_INET, spec->dns[i]) &&
+            !xo_inet_valid(AF_INET6, spec->dns[i]))
             return xo_err_set(err, EINVAL, "dns %s: not an IP address",
                               spec->dns[i]);
     }

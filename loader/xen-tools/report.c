@@ -15,6 +15,7 @@
 #include <xenstore.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 static struct xs_handle *xsh;
 static int dirfd_ = -1;
@@ -36,9 +37,11 @@ void report_open(const char *dir)
 void report_marker(const char *fmt, ...)
 {
     char line[1024];
+    /* cannot truncate: a short literal into 1024 bytes */
     int n = snprintf(line, sizeof(line), "xl-oci-loader: ");
     va_list ap;
     va_start(ap, fmt);
+    /* may truncate: a console line, kept whole in one write */
     vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
     va_end(ap);
     /* One write per line keeps markers whole among the container's output. */
@@ -52,8 +55,10 @@ static void put(const char *key, const char *value)
     size_t len = strlen(value);
     if (xsh) {
         char path[96];
-        snprintf(path, sizeof(path), GUEST_REPORT_DIR "/%s", key);
-        if (!xs_write(xsh, XBT_NULL, path, value, (unsigned)len))
+        if (xo_path_fmt(path, sizeof(path), NULL, GUEST_REPORT_DIR "/%s", key) <
+            0)
+            report_marker("warning: report key %.32s...: path too long", key);
+        else if (!xs_write(xsh, XBT_NULL, path, value, (unsigned)len))
             report_marker("warning: xenstore write %s failed: %m", path);
     } else if (dirfd_ >= 0) {
         int fd =
@@ -71,23 +76,33 @@ void report_net(size_t index, const char *mac, const char *ipv4,
 {
     if (index >= GUEST_REPORT_NET_MAX_IFACES)
         return;
-    char dir[32], key[48];
-    snprintf(dir, sizeof(dir), GUEST_REPORT_NET_DIR "/%zu", index);
+    char dir[32], key[3][48];
+    /* Keys cut short would be other keys: refuse them (none can be: the
+     * index is under GUEST_REPORT_NET_MAX_IFACES, the leaves literals). */
+    if (xo_path_fmt(dir, sizeof(dir), NULL, GUEST_REPORT_NET_DIR "/%zu",
+                    index) < 0 ||
+        xo_path_fmt(key[0], sizeof(key[0]), NULL,
+                    "%s/" GUEST_REPORT_NET_KEY_MAC, dir) < 0 ||
+        xo_path_fmt(key[1], sizeof(key[1]), NULL,
+                    "%s/" GUEST_REPORT_NET_KEY_IPV4, dir) < 0 ||
+        xo_path_fmt(key[2], sizeof(key[2]), NULL,
+                    "%s/" GUEST_REPORT_NET_KEY_IPV6, dir) < 0) {
+        report_marker("warning: net %zu: report key too long", index);
+        return;
+    }
     if (dirfd_ >= 0) {
         /* The test directory needs the nodes xenstore makes by itself. */
         mkdirat(dirfd_, GUEST_REPORT_NET_DIR, 0755);
         mkdirat(dirfd_, dir, 0755);
     }
     char lower[18];
+    /* may truncate: the boot spec reader took 17 bytes; a MAC is no more */
     snprintf(lower, sizeof(lower), "%s", mac);
     for (char *p = lower; *p; p++)
         *p = (char)tolower((unsigned char)*p);
-    snprintf(key, sizeof(key), "%s/" GUEST_REPORT_NET_KEY_MAC, dir);
-    put(key, lower);
-    snprintf(key, sizeof(key), "%s/" GUEST_REPORT_NET_KEY_IPV4, dir);
-    put(key, ipv4);
-    snprintf(key, sizeof(key), "%s/" GUEST_REPORT_NET_KEY_IPV6, dir);
-    put(key, ipv6);
+    put(key[0], lower);
+    put(key[1], ipv4);
+    put(key[2], ipv6);
     report_marker("net %zu %s ipv4 [%s] ipv6 [%s]", index, lower, ipv4, ipv6);
 }
 
@@ -101,13 +116,15 @@ void report_phase(enum guest_phase phase)
 void report_exit_code(int code)
 {
     char buf[16];
-    snprintf(buf, sizeof(buf), "%d", code);
+    snprintf(buf, sizeof(buf), "%d", code); /* cannot truncate: an int */
     put(GUEST_REPORT_KEY_EXIT_CODE, buf);
 }
 
 void report_failure(const char *msg)
 {
     char buf[GUEST_REPORT_VALUE_MAX + 1];
+    /* may truncate: the message is cut to what dom0 takes, as the guest
+     * report's contract says (common/abi/guest_report.h) */
     snprintf(buf, sizeof(buf), "%s", msg);
     /* dom0 refuses control characters: a message holding one (a newline
      * from a library) would otherwise be lost whole. */

@@ -57,6 +57,7 @@ static const char *env_get(char *const *env, const char *key)
 static _Noreturn void child_fail(int fd, int errnum, const char *what)
 {
     struct child_error ce = {errnum, ""};
+    /* may truncate: a message for the parent */
     snprintf(ce.what, sizeof(ce.what), "%s", what);
     if (write(fd, &ce, sizeof(ce)) < 0) {
         /* Nothing left to tell it with; the exit code still says 127. */
@@ -140,6 +141,8 @@ static void build_env(char **env, char *home, size_t homesz,
         env[n++] = (char *)spec->env[i];
     env[n] = NULL;
     if (!env_get(env, "HOME")) {
+        /* cannot truncate: home[300] holds "HOME=" and xo_user_ids' home,
+         * which xo_user_resolve() filled checked */
         snprintf(home, homesz, "HOME=%s", ids->home[0] ? ids->home : "/");
         env[n++] = home;
     }
@@ -152,6 +155,7 @@ static void print_exec_marker(const struct boot_spec *spec)
     size_t len = 0;
     line[0] = '\0';
     for (size_t i = 0; i < spec->nargs && len < sizeof(line) - 1; i++)
+        /* may truncate: a console marker; len past the end stops the loop */
         len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
                                 i ? " " : "", spec->args[i]);
     report_marker("exec %s", line);

@@ -68,14 +68,14 @@ static void parse_lines(const uint8_t *data, size_t size)
             line[n++] = (char)data[i++];
         line[n] = '\0';
         i++;
-        struct netback_port port;
+        struct xo_port_spec port;
         struct nb_cidr4 c;
         struct in6_addr p6;
         uint8_t mac[6];
         xo_err err = XO_ERR_INIT;
         char out[64];
-        if (netback_port_parse(&port, line, "oci_ports", &err) == 0)
-            netback_port_format(out, sizeof(out), &port);
+        if (xo_port_spec_parse(&port, line, &err) == 0)
+            xo_port_spec_format(out, &port);
         nb_parse_cidr4(&c, line, 8, 30, "--subnet", &err);
         nb_parse_prefix6(&p6, line, "--ipv6", &err);
         nb_parse_mac(mac, line);

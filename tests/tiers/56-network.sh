@@ -71,6 +71,17 @@ dnsmasq_pid() { cat "$XL_OCI_ROOT/networks/$1/dnsmasq.pid" 2>/dev/null; }
 ip link set lo up
 
 # --- create, inspect, rm -------------------------------------------------
+# A state root too long for the store's paths (over PATH_MAX with its
+# networks/NAME/FILE tail) is an error naming the path's start; nothing is
+# made.  A cut path would name another directory.
+long=$T/long
+for i in $(seq 1 22); do long=$long/$(printf 'd%.0s' $(seq 1 190)); done
+fails_with "a state root too long for its paths is refused, naming it" \
+    "path too long: \"$T/long/ddd" \
+    "$X" --root "$long" network create t9 --subnet 10.59.0.0/24
+check "nothing was made for a state root too long" test ! -e "$T/long"
+fails_with "network ls refuses a state root too long, naming it" \
+    "path too long: \"$T/long/ddd" "$X" --root "$long" network ls
 check "create t1 (nat, IPv6)" "$X" network create t1 --subnet 10.50.0.0/24 \
     --ipv6 fd00:50::/64 --mtu 1400
 check "bridge xloci-t1 is up with 10.50.0.1/24, fd00:50::1/64, MTU 1400" \
@@ -185,7 +196,7 @@ check "prerouting and output both jump to the port maps" bash -c \
      nft -j list chain ip xl_oci_nat output | grep -qF "\"jump\": {\"target\": \"ports\"}"'
 fails_with "a host port published by another container is refused" \
     "the host port is published by container web" "$NT" publish t1 db 8080:81
-fails_with "a malformed port is refused" 'oci_ports "80:99999": container port "99999"' \
+fails_with "a malformed port is refused" 'oci_ports: "80:99999": container port "99999"' \
     "$NT" publish t1 db 80:99999
 fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
     "$NT" publish t1 db 80:80/sctp

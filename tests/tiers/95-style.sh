@@ -1,5 +1,6 @@
 #!/bin/bash
-# Tier 95: formatting, the include graph, unsplit messages and man pages.  clang-format --dry-run --Werror (with
+# Tier 95: formatting, the include graph, unsplit messages, checked
+# snprintf and man pages.  clang-format --dry-run --Werror (with
 # the repository's .clang-format, libxl style) over every tracked C file,
 # one result per top folder; podchecker over every man/*.pod, one result
 # per page.
@@ -44,6 +45,17 @@ if out=$(tools/check-split-strings.sh 2>&1); then
 else
     echo "$out" | sed 's/^/# /' | head -20
     echo "not ok - no message split across string literals (tools/check-split-strings.sh)"
+    status=1
+fi
+
+# A path cut short names something else: no snprintf() whose result is
+# ignored fills a buffer unless a comment says why it may (or cannot)
+# truncate (tools/check-snprintf.sh; paths go through xo_path_fmt()).
+if out=$(tools/check-snprintf.sh 2>&1); then
+    echo "ok - no unchecked snprintf into a fixed buffer (tools/check-snprintf.sh)"
+else
+    echo "$out" | sed 's/^/# /' | head -20
+    echo "not ok - no unchecked snprintf into a fixed buffer (tools/check-snprintf.sh)"
     status=1
 fi
 

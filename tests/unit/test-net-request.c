@@ -1,6 +1,6 @@
 /*
- * test-net-request.c: managed network requests in domcfg: oci_ports
- * entries, and domcfg_attach_network() taking what the command layer
+ * test-net-request.c: managed network requests in domcfg:
+ * domcfg_attach_network() taking what the command layer
  * resolved (and refusing what it must not render).
  */
 #include <setjmp.h>
@@ -14,50 +14,6 @@
 
 #include "domcfg/domcfg.h"
 #include "domcfg/net_request.h"
-
-static void test_ports(void **state)
-{
-    (void)state;
-    struct dc_port p;
-    const char *why = NULL;
-    assert_int_equal(net_request_parse_port(&p, "8080:80", &why), 0);
-    assert_string_equal(p.host_ip, "");
-    assert_int_equal(p.host_port, 8080);
-    assert_int_equal(p.container_port, 80);
-    assert_int_equal(p.proto, DC_PROTO_TCP);
-    assert_int_equal(net_request_parse_port(&p, "127.0.0.1:53:5353/udp", &why),
-                     0);
-    assert_string_equal(p.host_ip, "127.0.0.1");
-    assert_int_equal(p.host_port, 53);
-    assert_int_equal(p.container_port, 5353);
-    assert_int_equal(p.proto, DC_PROTO_UDP);
-    assert_int_equal(net_request_parse_port(&p, "65535:1/tcp", &why), 0);
-
-    const char *bad[] = {"",
-                         "80",
-                         ":80",
-                         "80:",
-                         "0:80",
-                         "80:0",
-                         "65536:80",
-                         "080:80",
-                         "+80:80",
-                         "8 0:80",
-                         "80:80/",
-                         "80:80/TCP",
-                         "80:80/sctp",
-                         "1.2.3:80:80",
-                         "::1:80:80",
-                         "a.b.c.d:80:80",
-                         "1.2.3.4:80:80:80",
-                         "1.2.3.4::80"};
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        why = NULL;
-        if (net_request_parse_port(&p, bad[i], &why) != -1)
-            fail_msg("accepted port \"%s\"", bad[i]);
-        assert_non_null(why);
-    }
-}
 
 /* A domain with one vif= line and two oci_network vifs. */
 static void setup_dc(struct domain_config *dc)
@@ -196,7 +152,6 @@ static void test_attach(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ports),
         cmocka_unit_test(test_attach),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

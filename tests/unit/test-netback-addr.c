@@ -1,6 +1,7 @@
 /*
- * test-netback-addr.c: netback's address arithmetic, names and published
- * port specs (netback/addr.c, netback/port.c).  The expected MACs and
+ * test-netback-addr.c: netback's address arithmetic and names
+ * (netback/addr.c); published port specs are common/port_spec.c's
+ * (test-netspec.c).  The expected MACs and
  * bridge names were computed apart from the code under test, with
  * `printf 'default/web/0' | sha256sum` and the like.
  */
@@ -160,75 +161,13 @@ static void test_names(void **state)
     assert_string_equal(br, "xloci-4634f375");
 }
 
-static void expect_port(const char *spec, const char *formatted)
-{
-    struct netback_port p;
-    char buf[64];
-    xo_err err = XO_ERR_INIT;
-    assert_int_equal(netback_port_parse(&p, spec, "oci_ports", &err), 0);
-    netback_port_format(buf, sizeof(buf), &p);
-    assert_string_equal(buf, formatted);
-}
-
-static void expect_port_error(const char *spec, const char *msg)
-{
-    struct netback_port p;
-    xo_err err = XO_ERR_INIT;
-    assert_int_equal(netback_port_parse(&p, spec, "oci_ports", &err), -1);
-    assert_string_equal(xo_err_msg(&err), msg);
-    xo_err_clear(&err);
-}
-
-static void test_ports(void **state)
-{
-    (void)state;
-    struct netback_port p;
-    xo_err err = XO_ERR_INIT;
-    assert_int_equal(
-        netback_port_parse(&p, "127.0.0.1:8080:80/udp", "oci_ports", &err), 0);
-    assert_string_equal(p.host_ip, "127.0.0.1");
-    assert_int_equal(p.host_port, 8080);
-    assert_int_equal(p.container_port, 80);
-    assert_true(p.udp);
-    expect_port("8080:80", "8080:80/tcp");
-    expect_port("1:65535/tcp", "1:65535/tcp");
-    expect_port("10.0.0.1:53:53/udp", "10.0.0.1:53:53/udp");
-    expect_port_error("8080", "oci_ports \"8080\" is not "
-                              "HOSTPORT:CONTAINERPORT[/tcp|/udp] or "
-                              "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]");
-    expect_port_error("1:2:3:4", "oci_ports \"1:2:3:4\" is not "
-                                 "HOSTPORT:CONTAINERPORT[/tcp|/udp] or "
-                                 "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]");
-    expect_port_error("0:80", "oci_ports \"0:80\": host port \"0\" is not a "
-                              "number from 1 to 65535");
-    expect_port_error("80:65536", "oci_ports \"80:65536\": container port "
-                                  "\"65536\" is not a number from 1 to "
-                                  "65535");
-    expect_port_error("80:-1", "oci_ports \"80:-1\": container port \"-1\" is "
-                               "not a number from 1 to 65535");
-    expect_port_error("80: 1", "oci_ports \"80: 1\": container port \" 1\" is "
-                               "not a number from 1 to 65535");
-    expect_port_error("80:80/sctp", "oci_ports \"80:80/sctp\": protocol "
-                                    "\"sctp\" is not tcp or udp");
-    expect_port_error("::1:80:80", "oci_ports \"::1:80:80\" is not "
-                                   "HOSTPORT:CONTAINERPORT[/tcp|/udp] or "
-                                   "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]");
-    expect_port_error("host:80:80", "oci_ports \"host:80:80\": host address "
-                                    "\"host\" is not an IPv4 address");
-    expect_port_error("80:80/", "oci_ports \"80:80/\": protocol \"\" is not "
-                                "tcp or udp");
-    char longspec[100];
-    memset(longspec, '1', sizeof(longspec) - 1);
-    longspec[99] = '\0';
-    expect_port_error(longspec, "oci_ports: entry longer than 64 bytes");
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cidr4), cmocka_unit_test(test_ipv6),
-        cmocka_unit_test(test_mac),   cmocka_unit_test(test_names),
-        cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_cidr4),
+        cmocka_unit_test(test_ipv6),
+        cmocka_unit_test(test_mac),
+        cmocka_unit_test(test_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

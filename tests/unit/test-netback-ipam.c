@@ -177,10 +177,9 @@ static void test_store_roundtrip(void **state)
     assert_string_equal(xo_err_msg(&err), "network lan already exists");
     assign(&st, "web", NULL);
     assign(&st, "db", "10.1.0.9");
-    st.leases[0].ports = calloc(1, sizeof(struct netback_port));
-    assert_int_equal(
-        netback_port_parse(st.leases[0].ports, "8080:80", "oci_ports", &err),
-        0);
+    st.leases[0].ports = calloc(1, sizeof(struct xo_port_spec));
+    assert_int_equal(xo_port_spec_parse(st.leases[0].ports, "8080:80", &err),
+                     0);
     st.leases[0].n_ports = 1;
     snprintf(st.leases[0].vif, sizeof(st.leases[0].vif), "vif3.0");
     assert_int_equal(nb_store_save_leases(root, &st, &err), 0);

@@ -29,12 +29,19 @@ static int setup(void **state)
     (void)state;
     if (!mkdtemp(dir))
         return -1;
-    put("passwd", "root:x:0:0:root:/root:/bin/sh\n"
-                  "# a comment line is just not an entry\n"
-                  "broken line without fields\n"
-                  "app:x:1000:1000:App:/home/app:/bin/sh\n"
-                  "dup:x:1500:50::/:/bin/sh\n"
-                  "big:x:4294967295:1:overflow:/:/bin/sh\n");
+    put("passwd",
+        "root:x:0:0:root:/root:/bin/sh\n"
+        "# a comment line is just not an entry\n"
+        "broken line without fields\n"
+        "app:x:1000:1000:App:/home/app:/bin/sh\n"
+        "dup:x:1500:50::/:/bin/sh\n"
+        "big:x:4294967295:1:overflow:/:/bin/sh\n"
+        "longhome:x:1600:1600::/"
+        "0123456789012345678901234567890123456789012345678901234567890123"
+        "0123456789012345678901234567890123456789012345678901234567890123"
+        "0123456789012345678901234567890123456789012345678901234567890123"
+        "0123456789012345678901234567890123456789012345678901234567890123"
+        ":/bin/sh\n");
     put("group", "root:x:0:\napp:x:1000:\nstaff:x:50:app,dup\n"
                  "extra:x:2000:app,root,dup,dup\n"
                  "other:x:3000:nobody,app\n");
@@ -113,6 +120,11 @@ static void test_errors(void **state)
     expect_fail("app:nogroup", "group nogroup: no such group");
     expect_fail("4294967295", "no such user"); /* (uid_t)-1 is no uid */
     expect_fail("-1", "no such user");
+    /* A home of 257 bytes does not fit xo_user_ids' 256: refused, naming
+     * the user and the start of the path. */
+    expect_fail("longhome",
+                "user longhome: home directory: path too long: \"/0123");
+    expect_fail("1600", "user longhome: home directory: path too long");
 }
 
 int main(void)

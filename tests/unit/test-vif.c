@@ -101,10 +101,16 @@ static void test_errors(void **state)
     expect_bad("mtu=1500x", "vif \"mtu=1500x\": mtu=1500x must be a number "
                             "in [68, 65535]");
     expect_bad("mtu=", "vif \"mtu=\": mtu= must be a number in [68, 65535]");
-    expect_bad("ip=10.0.0.256", "vif \"ip=10.0.0.256\": ip=10.0.0.256 is not "
-                                "an IPv4 address[/prefix]");
+    expect_bad("ip=10.0.0.256/24", "vif \"ip=10.0.0.256/24\": "
+                                   "ip=10.0.0.256/24 is not an IPv4 "
+                                   "address/prefix (A.B.C.D/N)");
     expect_bad("ip=10.0.0.1/33", "vif \"ip=10.0.0.1/33\": ip=10.0.0.1/33 is "
-                                 "not an IPv4 address[/prefix]");
+                                 "not an IPv4 address/prefix (A.B.C.D/N)");
+    expect_bad("ip=10.0.0.1/0", "vif \"ip=10.0.0.1/0\": ip=10.0.0.1/0 is "
+                                "not an IPv4 address/prefix (A.B.C.D/N)");
+    /* The loader needs the prefix to configure the interface. */
+    expect_bad("ip=10.0.0.1", "vif \"ip=10.0.0.1\": ip=10.0.0.1 is not an "
+                              "IPv4 address/prefix (A.B.C.D/N)");
     /* Values end up in xenstore and hotplug scripts' arguments. */
     expect_bad("bridge=xenbr0,script=a b",
                "vif \"bridge=xenbr0,script=a b\": bad value for script: "
@@ -159,7 +165,11 @@ static void test_ipv4(void **state)
     (void)state;
     assert_true(vif_valid_ipv4("10.0.0.1", false));
     assert_true(vif_valid_ipv4("10.0.0.1/24", true));
-    assert_true(vif_valid_ipv4("10.0.0.1/0", true));
+    /* The loader refuses a /0 (and a leading zero or a sign), so domcfg
+     * must not write one into the boot spec (common/inet.h). */
+    assert_false(vif_valid_ipv4("10.0.0.1/0", true));
+    assert_false(vif_valid_ipv4("10.0.0.1/024", true));
+    assert_false(vif_valid_ipv4("10.0.0.1/+24", true));
     assert_true(vif_valid_ipv4("10.0.0.1/32", true));
     assert_false(vif_valid_ipv4("10.0.0.1/24", false));
     assert_false(vif_valid_ipv4("10.0.0.1/33", true));

@@ -1,0 +1,243 @@
+/*
+ * test-netspec.c: the one grammar of IP addresses, ADDR/PREFIX
+ * (common/inet.c) and oci_ports entries (common/port_spec.c) that domcfg,
+ * netback, the guest's boot spec reader and dom0's guest report
+ * validator share.  Every refused value must be named in the message.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/inet.h"
+#include "common/port_spec.h"
+
+/* ---- addresses -------------------------------------------------------- */
+
+static void test_addresses(void **state)
+{
+    (void)state;
+    struct in_addr a4;
+    struct in6_addr a6;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(xo_inet_parse(&a4, AF_INET, "10.0.0.1", &err), 0);
+    assert_int_equal(ntohl(a4.s_addr), 0x0a000001);
+    assert_int_equal(xo_inet_parse(&a6, AF_INET6, "fd00::1", &err), 0);
+    assert_int_equal(a6.s6_addr[0], 0xfd);
+    assert_int_equal(a6.s6_addr[15], 1);
+    assert_true(xo_inet_valid(AF_INET, "255.255.255.255"));
+    assert_true(xo_inet_valid(AF_INET6, "::ffff:10.0.0.1"));
+
+    static const struct {
+        int family;
+        const char *s;
+    } bad[] = {
+        {AF_INET, ""},           {AF_INET, "10.0.0"},
+        {AF_INET, "10.0.0.256"}, {AF_INET, "010.0.0.1"},
+        {AF_INET, " 10.0.0.1"},  {AF_INET, "10.0.0.1/24"},
+        {AF_INET, "fd00::1"},    {AF_INET6, "10.0.0.1"},
+        {AF_INET6, "fd00:::1"},  {AF_INET6, "fd00::1%eth0"},
+        {AF_INET6, "g::1"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (xo_inet_parse(NULL, bad[i].family, bad[i].s, &err) != -1)
+            fail_msg("accepted address \"%s\"", bad[i].s);
+        char want[96];
+        snprintf(want, sizeof(want), "\"%s\" is not an %s address", bad[i].s,
+                 bad[i].family == AF_INET ? "IPv4" : "IPv6");
+        assert_string_equal(xo_err_msg(&err), want);
+        assert_int_equal(err.errnum, EINVAL);
+        assert_false(xo_inet_valid(bad[i].family, bad[i].s));
+    }
+    xo_err_clear(&err);
+}
+
+static void expect_cidr(int family, const char *s, unsigned min,
+                        unsigned prefix)
+{
+    unsigned char a[16];
+    unsigned p = 999;
+    xo_err err = XO_ERR_INIT;
+    if (xo_inet_parse_cidr(a, &p, family, s, min, &err) < 0)
+        fail_msg("\"%s\": %s", s, xo_err_msg(&err));
+    assert_int_equal(p, prefix);
+}
+
+static void expect_cidr_error(int family, const char *s, unsigned min,
+                              const char *msg)
+{
+    xo_err err = XO_ERR_INIT;
+    unsigned p = 999;
+    assert_int_equal(xo_inet_parse_cidr(NULL, &p, family, s, min, &err), -1);
+    assert_int_equal(p, 999); /* untouched */
+    assert_string_equal(xo_err_msg(&err), msg);
+    xo_err_clear(&err);
+}
+
+static void test_cidr(void **state)
+{
+    (void)state;
+    expect_cidr(AF_INET, "10.0.0.2/24", 1, 24);
+    expect_cidr(AF_INET, "10.0.0.2/32", 1, 32);
+    expect_cidr(AF_INET, "0.0.0.0/0", 0, 0);
+    expect_cidr(AF_INET6, "fd00::2/64", 1, 64);
+    expect_cidr(AF_INET6, "::/128", 1, 128);
+    expect_cidr_error(AF_INET, "10.0.0.2", 1, "\"10.0.0.2\" has no /PREFIX");
+    expect_cidr_error(AF_INET, "10.0.0/24", 1,
+                      "\"10.0.0/24\": \"10.0.0\" is not an IPv4 address");
+    expect_cidr_error(AF_INET, "/24", 1,
+                      "\"/24\": \"\" is not an IPv4 address");
+    expect_cidr_error(AF_INET, "10.0.0.2/33", 1,
+                      "\"10.0.0.2/33\": prefix \"33\" is not a number from 1 "
+                      "to 32");
+    expect_cidr_error(AF_INET, "10.0.0.2/0", 1,
+                      "\"10.0.0.2/0\": prefix \"0\" is not a number from 1 to "
+                      "32");
+    expect_cidr_error(AF_INET, "10.0.0.2/024", 1,
+                      "\"10.0.0.2/024\": prefix \"024\" is not a number from "
+                      "1 to 32");
+    expect_cidr_error(AF_INET, "10.0.0.2/+24", 1,
+                      "\"10.0.0.2/+24\": prefix \"+24\" is not a number from "
+                      "1 to 32");
+    expect_cidr_error(AF_INET, "10.0.0.2/", 1,
+                      "\"10.0.0.2/\": prefix \"\" is not a number from 1 to "
+                      "32");
+    expect_cidr_error(AF_INET, "10.0.0.2/24/", 1,
+                      "\"10.0.0.2/24/\": prefix \"24/\" is not a number from "
+                      "1 to 32");
+    expect_cidr_error(AF_INET6, "fd00::2/129", 1,
+                      "\"fd00::2/129\": prefix \"129\" is not a number from 1 "
+                      "to 128");
+    expect_cidr_error(AF_INET6, "10.0.0.2/24", 1,
+                      "\"10.0.0.2/24\": \"10.0.0.2\" is not an IPv6 address");
+    /* Longer than any address/prefix: refused before anything is copied. */
+    char lng[80];
+    memset(lng, '1', sizeof(lng) - 1);
+    lng[sizeof(lng) - 1] = '\0';
+    char want[160];
+    snprintf(want, sizeof(want),
+             "\"%.49s...\" is longer than an IPv6 address/prefix", lng);
+    expect_cidr_error(AF_INET6, lng, 1, want);
+
+    /* The length-bounded form reads only its `len` bytes. */
+    unsigned p = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(
+        xo_inet_parse_cidrn(NULL, &p, AF_INET, "10.0.0.1/8 x", 10, 1, &err), 0);
+    assert_int_equal(p, 8);
+    assert_int_equal(
+        xo_inet_parse_cidrn(NULL, &p, AF_INET, "10.0.0.1/8\0/9", 13, 1, &err),
+        -1);
+    assert_string_equal(xo_err_msg(&err), "\"10.0.0.1/8\" holds a NUL");
+    xo_err_clear(&err);
+}
+
+/* ---- oci_ports ------------------------------------------------------- */
+
+static void expect_port(const char *spec, const char *formatted)
+{
+    struct xo_port_spec p;
+    char buf[XO_PORT_SPEC_TEXT];
+    xo_err err = XO_ERR_INIT;
+    if (xo_port_spec_parse(&p, spec, &err) < 0)
+        fail_msg("\"%s\": %s", spec, xo_err_msg(&err));
+    xo_port_spec_format(buf, &p);
+    assert_string_equal(buf, formatted);
+}
+
+static void expect_port_error(const char *spec, const char *msg)
+{
+    struct xo_port_spec p = {.host_port = 7};
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(xo_port_spec_parse(&p, spec, &err), -1);
+    assert_int_equal(p.host_port, 7); /* untouched */
+    assert_int_equal(err.errnum, EINVAL);
+    assert_string_equal(xo_err_msg(&err), msg);
+    xo_err_clear(&err);
+}
+
+static void test_ports(void **state)
+{
+    (void)state;
+    struct xo_port_spec p;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(xo_port_spec_parse(&p, "127.0.0.1:8080:80/udp", &err), 0);
+    assert_string_equal(p.host_ip, "127.0.0.1");
+    assert_int_equal(p.host_port, 8080);
+    assert_int_equal(p.container_port, 80);
+    assert_true(p.udp);
+    assert_string_equal(xo_port_spec_proto(&p), "udp");
+    assert_int_equal(xo_port_spec_parse(&p, "8080:80", &err), 0);
+    assert_string_equal(p.host_ip, "");
+    assert_false(p.udp);
+    assert_string_equal(xo_port_spec_proto(&p), "tcp");
+    expect_port("8080:80", "8080:80/tcp");
+    expect_port("1:65535/tcp", "1:65535/tcp");
+    expect_port("65535:1/udp", "65535:1/udp");
+    expect_port("10.0.0.1:53:53/udp", "10.0.0.1:53:53/udp");
+    expect_port("255.255.255.255:65535:65535/tcp",
+                "255.255.255.255:65535:65535/tcp");
+
+#define NOT_SPEC(s)                                                            \
+    "\"" s "\" is not HOSTPORT:CONTAINERPORT[/tcp|/udp] or "                   \
+    "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]"
+    expect_port_error("", NOT_SPEC(""));
+    expect_port_error("8080", NOT_SPEC("8080"));
+    expect_port_error("1:2:3:4", NOT_SPEC("1:2:3:4"));
+    expect_port_error("1.2.3.4:80:80:80", NOT_SPEC("1.2.3.4:80:80:80"));
+    expect_port_error("::1:80:80", NOT_SPEC("::1:80:80"));
+    expect_port_error(":80", "\":80\": host port \"\" is not a number from 1 "
+                             "to 65535");
+    expect_port_error("80:", "\"80:\": container port \"\" is not a number "
+                             "from 1 to 65535");
+    expect_port_error("0:80", "\"0:80\": host port \"0\" is not a number from "
+                              "1 to 65535");
+    expect_port_error("80:0", "\"80:0\": container port \"0\" is not a number "
+                              "from 1 to 65535");
+    expect_port_error("65536:80", "\"65536:80\": host port \"65536\" is not a "
+                                  "number from 1 to 65535");
+    expect_port_error("080:80", "\"080:80\": host port \"080\" is not a "
+                                "number from 1 to 65535");
+    expect_port_error("+80:80", "\"+80:80\": host port \"+80\" is not a "
+                                "number from 1 to 65535");
+    expect_port_error("8 0:80", "\"8 0:80\": host port \"8 0\" is not a "
+                                "number from 1 to 65535");
+    expect_port_error("80:-1", "\"80:-1\": container port \"-1\" is not a "
+                               "number from 1 to 65535");
+    expect_port_error("80: 1", "\"80: 1\": container port \" 1\" is not a "
+                               "number from 1 to 65535");
+    expect_port_error("80:80/", "\"80:80/\": protocol \"\" is not tcp or udp");
+    expect_port_error("80:80/TCP",
+                      "\"80:80/TCP\": protocol \"TCP\" is not tcp or udp");
+    expect_port_error("80:80/sctp",
+                      "\"80:80/sctp\": protocol \"sctp\" is not tcp or udp");
+    expect_port_error("1.2.3:80:80", "\"1.2.3:80:80\": host address \"1.2.3\" "
+                                     "is not an IPv4 address");
+    expect_port_error("a.b.c.d:80:80", "\"a.b.c.d:80:80\": host address "
+                                       "\"a.b.c.d\" is not an IPv4 address");
+    expect_port_error("1.2.3.4::80", "\"1.2.3.4::80\": host port \"\" is not a "
+                                     "number from 1 to 65535");
+    char lng[100];
+    memset(lng, '1', sizeof(lng) - 1);
+    lng[sizeof(lng) - 1] = '\0';
+    char want[160];
+    snprintf(want, sizeof(want), "\"%.64s...\": longer than 64 bytes", lng);
+    expect_port_error(lng, want);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_addresses),
+        cmocka_unit_test(test_cidr),
+        cmocka_unit_test(test_ports),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
