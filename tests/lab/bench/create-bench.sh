@@ -6,6 +6,13 @@
 #   BENCH xloci-create-busy1 S / -busy12 S   with 1 / 12 other domains up
 #   BENCH monitor-rss-kb KB   resident memory of one monitor
 #   BENCH monitor-pss-kb KB   its proportional share (shared pages split)
+# and for managed networks (issue 10):
+#   BENCH xloci-create-net S  `xl-oci create` with one vif on a managed
+#                             network (lease, nft elements, DNS, hotplug)
+#   BENCH xl-create-vifbridge S  `xl create` of the same domain, its vif on
+#                             the same bridge through Xen's vif-bridge
+#   BENCH xloci-create-net-busy1 S / -busy12 S  with 1 / 12 other
+#                             containers on the same network
 # lab-timeout: 1500
 
 export XL_OCI_ROOT=$LAB_WORK/state
@@ -102,4 +109,48 @@ for c in /proc/[0-9]*/comm; do
     mem_of "${p#/proc/}" -busy
 done
 for n in $(seq 1 12); do xl-oci destroy "o$n"; done
+
+# --- managed networks: one vif on network "bench" -----------------------------
+xl-oci network create bench --subnet 10.77.0.0/24 >/dev/null ||
+    { lab_fail create-bench "network create bench failed"; exit 1; }
+netcfg() { # NAME: the probe on network bench
+    printf 'name = "%s"\nmemory = 128\noci_root = "%s"\noci_network = [ "bench" ]\noci_cmd = [ "sleep", "86400000" ]\n' \
+        "$1" "$LAB_WORK/probe" >"$LAB_WORK/$1.cfg"
+}
+netcfg bn
+for i in $(seq "$runs"); do
+    echo "BENCH xloci-create-net $(time_xloci bn)"
+    cp "$XL_OCI_ROOT/domains/bn/ramdisk" "$LAB_WORK/ramdisk-net"
+    mac=$(xl-oci network inspect --json bench | tr -d ' \n' | grep -o '"mac":"[0-9a-f:]*' | head -1 | cut -d'"' -f4)
+    xl-oci destroy bn
+done
+# The same domain through xl: same kernel, ramdisk, disk and MAC, its vif
+# on the network's bridge by Xen's own vif-bridge script.
+sed -e "s|^ramdisk = .*|ramdisk = \"$LAB_WORK/ramdisk-net\"|" \
+    -e "s|^vif = .*|vif = [ \"bridge=xloci-bench,mac=$mac\" ]|" \
+    "$LAB_WORK/xl.cfg" >"$LAB_WORK/xl-net.cfg"
+for i in $(seq "$runs"); do
+    t=$(lab_now)
+    xl create "$LAB_WORK/xl-net.cfg" >/dev/null 2>&1 && echo "BENCH xl-create-vifbridge $(lab_elapsed "$t")"
+    xl destroy bx
+done
+netcfg n1
+xl-oci create "$LAB_WORK/n1.cfg" >/dev/null
+wait_running n1
+for i in $(seq "$runs"); do
+    echo "BENCH xloci-create-net-busy1 $(time_xloci bn)"
+    xl-oci destroy bn
+done
+for n in $(seq 2 12); do
+    netcfg "n$n"
+    xl-oci create "$LAB_WORK/n$n.cfg" >/dev/null || echo "BENCH note: n$n failed"
+done
+wait_running $(seq -f 'n%g' 2 12)
+echo "BENCH others-on-network $(xl-oci network inspect --json bench | grep -c '"container"')"
+for i in $(seq "$runs"); do
+    echo "BENCH xloci-create-net-busy12 $(time_xloci bn)"
+    xl-oci destroy bn
+done
+for n in $(seq 1 12); do xl-oci destroy "n$n"; done
+xl-oci network rm bench
 lab_ok create-bench
