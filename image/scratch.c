@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "common/pathfmt.h"
 #include "image/fsat.h"
 
 /* gzip'ed layers of file trees unpack to about 2-3 times their size; 4
@@ -72,9 +73,11 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
     if (size) {
         /* mode=0700 like mkdtemp's; unpack sets the root's own mode. */
         char opts[64];
-        /* cannot truncate: 22 bytes of text and one 20-digit number */
-        snprintf(opts, sizeof(opts), "size=%" PRIu64 ",mode=0700", size);
-        s->tmpfs = mount("xl-oci-scratch", s->path, "tmpfs",
+        /* Options cut short would drop mode=0700: then no tmpfs (it fits:
+         * a 64-bit size is at most 20 digits). */
+        s->tmpfs = xo_path_fmt(opts, sizeof(opts), NULL,
+                               "size=%" PRIu64 ",mode=0700", size) >= 0 &&
+                   mount("xl-oci-scratch", s->path, "tmpfs",
                          MS_NOSUID | MS_NODEV, opts) == 0;
     }
     return 0;
