@@ -20,6 +20,7 @@
 #include "common/abi/rlimits.h"
 #include "fstype.h"
 #include "process_limits.h"
+#include "common/json_build.h"
 #include "common/user.h"
 
 static const char *const masked_paths[] = {
@@ -37,9 +38,9 @@ static const char *const readonly_paths[] = {
 
 static json_object *strv_json(char *const *v, size_t n)
 {
-    json_object *a = json_object_new_array();
+    json_object *a = xo_jarr();
     for (size_t i = 0; a && i < n; i++)
-        json_object_array_add(a, json_object_new_string(v[i]));
+        xo_jpush(a, xo_jstr(v[i]));
     return a;
 }
 
@@ -51,72 +52,70 @@ static json_object *cstrv_json(const char *const *v, size_t n)
 static void add_mount(json_object *mounts, const char *dst, const char *type,
                       const char *src, const char *opts_csv)
 {
-    json_object *m = json_object_new_object();
-    json_object_object_add(m, "destination", json_object_new_string(dst));
-    json_object_object_add(m, "type", json_object_new_string(type));
-    json_object_object_add(m, "source", json_object_new_string(src));
-    json_object *o = json_object_new_array();
+    json_object *m = xo_jobj();
+    xo_jset(m, "destination", xo_jstr(dst));
+    xo_jset(m, "type", xo_jstr(type));
+    xo_jset(m, "source", xo_jstr(src));
+    json_object *o = xo_jarr();
     char buf[256];
     /* cannot truncate: every caller gives a literal under 64 bytes */
     snprintf(buf, sizeof(buf), "%s", opts_csv);
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-        json_object_array_add(o, json_object_new_string(t));
-    json_object_object_add(m, "options", o);
-    json_object_array_add(mounts, m);
+        xo_jpush(o, xo_jstr(t));
+    xo_jset(m, "options", o);
+    xo_jpush(mounts, m);
 }
 
 static json_object *process_json(const struct domain_config *dc,
                                  const struct xo_user_ids *ids)
 {
-    json_object *p = json_object_new_object();
-    json_object_object_add(p, "terminal", json_object_new_boolean(0));
-    json_object *u = json_object_new_object();
-    json_object_object_add(u, "uid", json_object_new_int64(ids->uid));
-    json_object_object_add(u, "gid", json_object_new_int64(ids->gid));
+    json_object *p = xo_jobj();
+    xo_jset(p, "terminal", xo_jbool(0));
+    json_object *u = xo_jobj();
+    xo_jset(u, "uid", xo_jint64(ids->uid));
+    xo_jset(u, "gid", xo_jint64(ids->gid));
     if (ids->ngroups) {
         /* containerd and Docker list the primary gid here too. */
-        json_object *g = json_object_new_array();
+        json_object *g = xo_jarr();
         for (size_t i = 0; i < ids->ngroups; i++)
-            json_object_array_add(g, json_object_new_int64(ids->groups[i]));
-        json_object_object_add(u, "additionalGids", g);
+            xo_jpush(g, xo_jint64(ids->groups[i]));
+        xo_jset(u, "additionalGids", g);
     }
-    json_object_object_add(p, "user", u);
-    json_object_object_add(p, "args", strv_json(dc->args, dc->n_args));
-    json_object_object_add(p, "env", strv_json(dc->env, dc->n_env));
-    json_object_object_add(p, "cwd", json_object_new_string(dc->cwd));
+    xo_jset(p, "user", u);
+    xo_jset(p, "args", strv_json(dc->args, dc->n_args));
+    xo_jset(p, "env", strv_json(dc->env, dc->n_env));
+    xo_jset(p, "cwd", xo_jstr(dc->cwd));
     /* Inheritable and ambient stay empty, as Docker has them since
      * CVE-2022-24769. */
-    json_object *caps = json_object_new_object();
+    json_object *caps = xo_jobj();
     const char *sets[] = {"bounding", "effective", "permitted"};
     uint64_t mask = process_caps(dc);
     for (size_t i = 0; i < N(sets); i++) {
-        json_object *a = json_object_new_array();
+        json_object *a = xo_jarr();
         for (int c = 0; c <= OCI_CAP_LAST; c++)
             if (mask & (UINT64_C(1) << c))
-                json_object_array_add(a,
-                                      json_object_new_string(oci_cap_name(c)));
-        json_object_object_add(caps, sets[i], a);
+                xo_jpush(a, xo_jstr(oci_cap_name(c)));
+        xo_jset(caps, sets[i], a);
     }
-    json_object_object_add(p, "capabilities", caps);
-    json_object *rls = json_object_new_array();
+    xo_jset(p, "capabilities", caps);
+    json_object *rls = xo_jarr();
     for (size_t i = 0; i < dc->n_rlimits; i++) {
         const struct dc_rlimit *r = &dc->rlimits[i];
-        json_object *rl = json_object_new_object();
-        json_object_object_add(
-            rl, "type", json_object_new_string(oci_rlimit_name(r->resource)));
-        json_object_object_add(rl, "hard", json_object_new_uint64(r->hard));
-        json_object_object_add(rl, "soft", json_object_new_uint64(r->soft));
-        json_object_array_add(rls, rl);
+        json_object *rl = xo_jobj();
+        xo_jset(rl, "type", xo_jstr(oci_rlimit_name(r->resource)));
+        xo_jset(rl, "hard", xo_juint64(r->hard));
+        xo_jset(rl, "soft", xo_juint64(r->soft));
+        xo_jpush(rls, rl);
     }
-    json_object_object_add(p, "rlimits", rls);
-    json_object_object_add(p, "noNewPrivileges", json_object_new_boolean(1));
+    xo_jset(p, "rlimits", rls);
+    xo_jset(p, "noNewPrivileges", xo_jbool(1));
     return p;
 }
 
 static json_object *mounts_json(const struct domain_config *dc)
 {
-    json_object *m = json_object_new_array();
+    json_object *m = xo_jarr();
     add_mount(m, "/proc", "proc", "proc", "nosuid,noexec,nodev");
     add_mount(m, "/dev", "tmpfs", "tmpfs",
               "nosuid,strictatime,mode=755,size=65536k");
@@ -147,19 +146,17 @@ static json_object *mounts_json(const struct domain_config *dc)
 
 static json_object *linux_json(void)
 {
-    json_object *l = json_object_new_object();
-    json_object *ns = json_object_new_array();
+    json_object *l = xo_jobj();
+    json_object *ns = xo_jarr();
     const char *types[] = {"pid", "network", "ipc", "uts", "mount"};
     for (size_t i = 0; i < N(types); i++) {
-        json_object *n = json_object_new_object();
-        json_object_object_add(n, "type", json_object_new_string(types[i]));
-        json_object_array_add(ns, n);
+        json_object *n = xo_jobj();
+        xo_jset(n, "type", xo_jstr(types[i]));
+        xo_jpush(ns, n);
     }
-    json_object_object_add(l, "namespaces", ns);
-    json_object_object_add(l, "maskedPaths",
-                           cstrv_json(masked_paths, N(masked_paths)));
-    json_object_object_add(l, "readonlyPaths",
-                           cstrv_json(readonly_paths, N(readonly_paths)));
+    xo_jset(l, "namespaces", ns);
+    xo_jset(l, "maskedPaths", cstrv_json(masked_paths, N(masked_paths)));
+    xo_jset(l, "readonlyPaths", cstrv_json(readonly_paths, N(readonly_paths)));
     return l;
 }
 
@@ -172,19 +169,17 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     if (xo_user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
         return xo_err_wrap(err, "root volume %s", dc->root_volume);
 
-    json_object *s = json_object_new_object();
-    if (!s)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    json_object_object_add(s, "ociVersion", json_object_new_string("1.0.2"));
-    json_object_object_add(s, "process", process_json(dc, &ids));
+    json_object *s = xo_jobj();
+    xo_jset(s, "ociVersion", xo_jstr("1.0.2"));
+    xo_jset(s, "process", process_json(dc, &ids));
     xo_user_ids_dispose(&ids);
-    json_object *root = json_object_new_object();
-    json_object_object_add(root, "path", json_object_new_string("rootfs"));
-    json_object_object_add(root, "readonly", json_object_new_boolean(0));
-    json_object_object_add(s, "root", root);
-    json_object_object_add(s, "hostname", json_object_new_string(dc->hostname));
-    json_object_object_add(s, "mounts", mounts_json(dc));
-    json_object *ann = json_object_new_object();
+    json_object *root = xo_jobj();
+    xo_jset(root, "path", xo_jstr("rootfs"));
+    xo_jset(root, "readonly", xo_jbool(0));
+    xo_jset(s, "root", root);
+    xo_jset(s, "hostname", xo_jstr(dc->hostname));
+    xo_jset(s, "mounts", mounts_json(dc));
+    json_object *ann = xo_jobj();
     for (size_t i = 0; i < dc->n_labels; i++) {
         const char *eq = strchr(dc->labels[i], '=');
         if (!eq)
@@ -196,16 +191,15 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
             json_object_put(s);
             return xo_err_set(err, ENOMEM, "out of memory");
         }
-        json_object_object_add(ann, key, json_object_new_string(eq + 1));
+        xo_jset(ann, key, xo_jstr(eq + 1));
         free(key);
     }
     char sig[16];
     /* cannot truncate: an int is at most 11 bytes */
     snprintf(sig, sizeof(sig), "%d", dc->stop_signal);
-    json_object_object_add(ann, "org.xl-oci.stop-signal",
-                           json_object_new_string(sig));
-    json_object_object_add(s, "annotations", ann);
-    json_object_object_add(s, "linux", linux_json());
+    xo_jset(ann, "org.xl-oci.stop-signal", xo_jstr(sig));
+    xo_jset(s, "annotations", ann);
+    xo_jset(s, "linux", linux_json());
     *out_r = s;
     return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/json_build.h"
 
 /* More names than this in one store is not a real deployment. */
 #define REFSTORE_MAX_ENTRIES 100000
@@ -34,9 +35,9 @@ static int ref_path(char **path_r, const char *root, const char *name,
 int refstore_put(const char *root, const struct ref_entry *e, xo_err *err)
 {
     char *dir = NULL, *path = NULL, *text = NULL;
-    json_object *o = json_object_new_object();
+    json_object *o = xo_jobj();
     int rc = -1;
-    if (!o || asprintf(&dir, "%s/refs", root) < 0) {
+    if (asprintf(&dir, "%s/refs", root) < 0) {
         dir = NULL;
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
@@ -44,13 +45,11 @@ int refstore_put(const char *root, const struct ref_entry *e, xo_err *err)
     if (xo_mkdir_p(dir, 0755, err) < 0 ||
         ref_path(&path, root, e->name, err) < 0)
         goto out;
-    json_object_object_add(o, "name", json_object_new_string(e->name));
-    json_object_object_add(o, "manifest",
-                           json_object_new_string(e->manifest.str));
+    xo_jset(o, "name", xo_jstr(e->name));
+    xo_jset(o, "manifest", xo_jstr(e->manifest.str));
     if (e->has_index)
-        json_object_object_add(o, "index",
-                               json_object_new_string(e->index.str));
-    json_object_object_add(o, "pulled", json_object_new_int64(e->pulled));
+        xo_jset(o, "index", xo_jstr(e->index.str));
+    xo_jset(o, "pulled", xo_jint64(e->pulled));
     text = xo_json_to_string(o);
     if (!text) {
         xo_err_set(err, ENOMEM, "out of memory");

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json_build.h"
+
 #include "netback/forwarding.h"
 #include "netback/nft_rules.h"
 
@@ -22,14 +24,14 @@
 
 static json_object *cmds_new(void)
 {
-    return json_object_new_array();
+    return xo_jarr();
 }
 
 /* Runs the commands in `cmds` (consumed) as one transaction. */
 static int run(json_object *cmds, const char *what, xo_err *err)
 {
-    json_object *root = json_object_new_object();
-    json_object_object_add(root, "nftables", cmds);
+    json_object *root = xo_jobj();
+    xo_jset(root, "nftables", cmds);
     const char *text =
         json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
@@ -64,21 +66,21 @@ out:
 static void cmd(json_object *cmds, const char *verb, const char *kind,
                 const char *family, const char *table, json_object *obj)
 {
-    json_object_object_add(obj, "family", json_object_new_string(family));
+    xo_jset(obj, "family", xo_jstr(family));
     if (table)
-        json_object_object_add(obj, "table", json_object_new_string(table));
-    json_object *inner = json_object_new_object();
-    json_object_object_add(inner, kind, obj);
-    json_object *outer = json_object_new_object();
-    json_object_object_add(outer, verb, inner);
-    json_object_array_add(cmds, outer);
+        xo_jset(obj, "table", xo_jstr(table));
+    json_object *inner = xo_jobj();
+    xo_jset(inner, kind, obj);
+    json_object *outer = xo_jobj();
+    xo_jset(outer, verb, inner);
+    xo_jpush(cmds, outer);
 }
 
 static void table_cmd(json_object *cmds, const char *verb,
                       const struct nb_nft_table *t)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "name", json_object_new_string(t->name));
+    json_object *o = xo_jobj();
+    xo_jset(o, "name", xo_jstr(t->name));
     cmd(cmds, verb, "table", t->family, NULL, o);
 }
 
@@ -130,10 +132,8 @@ unsigned nb_nft_guards(void)
 {
     unsigned guards = 0;
     for (unsigned bit = NB_GUARD4; bit <= NB_GUARD6; bit <<= 1) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(
-            o, "name",
-            json_object_new_string(bit == NB_GUARD4 ? "guard4" : "guard6"));
+        json_object *o = xo_jobj();
+        xo_jset(o, "name", xo_jstr(bit == NB_GUARD4 ? "guard4" : "guard6"));
         json_object *cmds = cmds_new();
         cmd(cmds, "list", "counter", "inet", "xl_oci", o);
         xo_err ignore = XO_ERR_INIT;
@@ -212,42 +212,42 @@ int nb_nft_delete(xo_err *err)
 static void elem(json_object *cmds, bool add, const char *family,
                  const char *table, const char *set, json_object *e)
 {
-    json_object *o = json_object_new_object();
-    json_object *arr = json_object_new_array();
-    json_object_array_add(arr, e);
-    json_object_object_add(o, "name", json_object_new_string(set));
-    json_object_object_add(o, "elem", arr);
+    json_object *o = xo_jobj();
+    json_object *arr = xo_jarr();
+    xo_jpush(arr, e);
+    xo_jset(o, "name", xo_jstr(set));
+    xo_jset(o, "elem", arr);
     cmd(cmds, add ? "add" : "delete", "element", family, table, o);
 }
 
 static json_object *concat(json_object *a, json_object *b)
 {
-    json_object *arr = json_object_new_array(), *o = json_object_new_object();
-    json_object_array_add(arr, a);
-    json_object_array_add(arr, b);
-    json_object_object_add(o, "concat", arr);
+    json_object *arr = xo_jarr(), *o = xo_jobj();
+    xo_jpush(arr, a);
+    xo_jpush(arr, b);
+    xo_jset(o, "concat", arr);
     return o;
 }
 
 static json_object *prefix(const char *addr, unsigned len)
 {
-    json_object *p = json_object_new_object(), *o = json_object_new_object();
-    json_object_object_add(p, "addr", json_object_new_string(addr));
-    json_object_object_add(p, "len", json_object_new_int((int)len));
-    json_object_object_add(o, "prefix", p);
+    json_object *p = xo_jobj(), *o = xo_jobj();
+    xo_jset(p, "addr", xo_jstr(addr));
+    xo_jset(p, "len", xo_jint((int)len));
+    xo_jset(o, "prefix", p);
     return o;
 }
 
 static json_object *str(const char *s)
 {
-    return json_object_new_string(s);
+    return xo_jstr(s);
 }
 
 static json_object *map_elem(json_object *key, json_object *val)
 {
-    json_object *arr = json_object_new_array();
-    json_object_array_add(arr, key);
-    json_object_array_add(arr, val);
+    json_object *arr = xo_jarr();
+    xo_jpush(arr, key);
+    xo_jpush(arr, val);
     return arr;
 }
 
@@ -316,12 +316,10 @@ static void port_elems(json_object *cmds, const struct netback_lease *l,
                  any ? "any" : "ip");
         for (int m = 0; m < 2; m++) {
             json_object *key =
-                any ? json_object_new_int((int)p->host_port)
-                    : concat(str(p->host_ip),
-                             json_object_new_int((int)p->host_port));
+                any ? xo_jint((int)p->host_port)
+                    : concat(str(p->host_ip), xo_jint((int)p->host_port));
             json_object *val =
-                m == 0 ? str(l->ipv4)
-                       : json_object_new_int((int)p->container_port);
+                m == 0 ? str(l->ipv4) : xo_jint((int)p->container_port);
             elem(cmds, add, "ip", "xl_oci_nat", m == 0 ? addr_map : port_map,
                  add ? map_elem(key, val) : (json_object_put(val), key));
         }
@@ -352,8 +350,7 @@ static int run_elems(json_object *cmds, bool add, const char *what, xo_err *err)
     size_t n = copy ? json_object_array_length(copy) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *one = cmds_new();
-        json_object_array_add(
-            one, json_object_get(json_object_array_get_idx(copy, i)));
+        xo_jpush(one, json_object_get(json_object_array_get_idx(copy, i)));
         xo_err ignore = XO_ERR_INIT;
         run(one, what, &ignore);
         xo_err_clear(&ignore);

@@ -15,6 +15,7 @@
 #include "common/fileio.h"
 #include "common/inet.h"
 #include "common/json.h"
+#include "common/json_build.h"
 #include "common/pathfmt.h"
 
 #define STORE_VERSION 1
@@ -314,19 +315,17 @@ static int write_json(const char *path, json_object *o, xo_err *err)
 
 json_object *netback_network_to_json(const struct netback_network *n)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "name", json_object_new_string(n->name));
-    json_object_object_add(o, "bridge", json_object_new_string(n->bridge));
-    json_object_object_add(o, "subnet", json_object_new_string(n->subnet));
-    json_object_object_add(o, "gateway", json_object_new_string(n->gateway4));
+    json_object *o = xo_jobj();
+    xo_jset(o, "name", xo_jstr(n->name));
+    xo_jset(o, "bridge", xo_jstr(n->bridge));
+    xo_jset(o, "subnet", xo_jstr(n->subnet));
+    xo_jset(o, "gateway", xo_jstr(n->gateway4));
     if (n->has_ipv6) {
-        json_object_object_add(o, "ipv6", json_object_new_string(n->subnet6));
-        json_object_object_add(o, "gateway6",
-                               json_object_new_string(n->gateway6));
+        xo_jset(o, "ipv6", xo_jstr(n->subnet6));
+        xo_jset(o, "gateway6", xo_jstr(n->gateway6));
     }
-    json_object_object_add(
-        o, "mode", json_object_new_string(netback_mode_to_string(n->mode)));
-    json_object_object_add(o, "mtu", json_object_new_int((int)n->mtu));
+    xo_jset(o, "mode", xo_jstr(netback_mode_to_string(n->mode)));
+    xo_jset(o, "mtu", xo_jint((int)n->mtu));
     return o;
 }
 
@@ -334,44 +333,41 @@ json_object *netback_network_to_json(const struct netback_network *n)
 static json_object *network_json(const struct netback_network *n)
 {
     json_object *o = netback_network_to_json(n);
-    json_object_object_add(o, "version", json_object_new_int(STORE_VERSION));
+    xo_jset(o, "version", xo_jint(STORE_VERSION));
     return o;
 }
 
 static json_object *leases_json(const struct nb_state *st)
 {
-    json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    json_object *o = xo_jobj(), *arr = xo_jarr();
     char last[INET_ADDRSTRLEN], port[64];
     nb_format_ipv4(last, st->last);
-    json_object_object_add(o, "version", json_object_new_int(STORE_VERSION));
+    xo_jset(o, "version", xo_jint(STORE_VERSION));
     if (st->last)
-        json_object_object_add(o, "last", json_object_new_string(last));
+        xo_jset(o, "last", xo_jstr(last));
     for (size_t i = 0; i < st->n_leases; i++) {
         const struct netback_lease *l = &st->leases[i];
-        json_object *e = json_object_new_object(), *ports;
-        json_object_object_add(e, "container",
-                               json_object_new_string(l->container));
-        json_object_object_add(e, "vif_index",
-                               json_object_new_int((int)l->vif_index));
-        json_object_object_add(e, "mac", json_object_new_string(l->mac));
-        json_object_object_add(e, "ipv4", json_object_new_string(l->ipv4));
+        json_object *e = xo_jobj(), *ports;
+        xo_jset(e, "container", xo_jstr(l->container));
+        xo_jset(e, "vif_index", xo_jint((int)l->vif_index));
+        xo_jset(e, "mac", xo_jstr(l->mac));
+        xo_jset(e, "ipv4", xo_jstr(l->ipv4));
         if (l->ipv6[0])
-            json_object_object_add(e, "ipv6", json_object_new_string(l->ipv6));
-        json_object_object_add(e, "static",
-                               json_object_new_boolean(l->is_static));
+            xo_jset(e, "ipv6", xo_jstr(l->ipv6));
+        xo_jset(e, "static", xo_jbool(l->is_static));
         if (l->vif[0])
-            json_object_object_add(e, "vif", json_object_new_string(l->vif));
+            xo_jset(e, "vif", xo_jstr(l->vif));
         if (l->n_ports) {
-            ports = json_object_new_array();
+            ports = xo_jarr();
             for (size_t j = 0; j < l->n_ports; j++) {
                 xo_port_spec_format(port, &l->ports[j]);
-                json_object_array_add(ports, json_object_new_string(port));
+                xo_jpush(ports, xo_jstr(port));
             }
-            json_object_object_add(e, "ports", ports);
+            xo_jset(e, "ports", ports);
         }
-        json_object_array_add(arr, e);
+        xo_jpush(arr, e);
     }
-    json_object_object_add(o, "leases", arr);
+    xo_jset(o, "leases", arr);
     return o;
 }
 

@@ -20,6 +20,7 @@
 #include <libxl_utils.h>
 #include "xl_oci.h"
 #include "common/fault.h"
+#include "common/json_build.h"
 #include "netattach.h"
 
 static bool state_final(const struct domain_status *st)
@@ -60,27 +61,27 @@ static void format_uptime(char *buf, size_t len, const struct domain_status *st)
 /* "A B" address list -> JSON array of "A", "B". */
 static json_object *addr_array(const char *list)
 {
-    json_object *a = json_object_new_array();
+    json_object *a = xo_jarr();
     char buf[GUEST_REPORT_NET_LIST_MAX + 1];
     /* cannot truncate: DomainStatus keeps lists to the same limit */
     snprintf(buf, sizeof(buf), "%s", list);
     char *save = NULL;
     for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-        json_object_array_add(a, json_object_new_string(t));
+        xo_jpush(a, xo_jstr(t));
     return a;
 }
 
 static json_object *networks_json(const struct domain_status *st)
 {
-    json_object *arr = json_object_new_array();
+    json_object *arr = xo_jarr();
     for (size_t i = 0; i < st->n_net; i++) {
         const struct domain_status_net *n = &st->net[i];
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "interface", json_object_new_int64(n->index));
-        json_object_object_add(o, "mac", json_object_new_string(n->mac));
-        json_object_object_add(o, "ipv4", addr_array(n->ipv4));
-        json_object_object_add(o, "ipv6", addr_array(n->ipv6));
-        json_object_array_add(arr, o);
+        json_object *o = xo_jobj();
+        xo_jset(o, "interface", xo_jint64(n->index));
+        xo_jset(o, "mac", xo_jstr(n->mac));
+        xo_jset(o, "ipv4", addr_array(n->ipv4));
+        xo_jset(o, "ipv6", addr_array(n->ipv6));
+        xo_jpush(arr, o);
     }
     return arr;
 }
@@ -116,26 +117,21 @@ static void format_addresses(char *buf, size_t len,
 
 static json_object *status_json(const struct domain_status *st)
 {
-    json_object *o = json_object_new_object();
-    json_object_object_add(o, "name", json_object_new_string(st->name));
-    json_object_object_add(
-        o, "state", json_object_new_string(domain_state_to_string(st->state)));
-    json_object_object_add(
-        o, "domid", st->domid >= 0 ? json_object_new_int64(st->domid) : NULL);
-    json_object_object_add(o, "uuid", json_object_new_string(st->uuid));
-    json_object_object_add(o, "image", json_object_new_string(st->image));
-    json_object_object_add(o, "created", json_object_new_string(st->created));
-    json_object_object_add(o, "started", json_object_new_string(st->started));
-    json_object_object_add(
-        o, "started_ms",
-        st->started_ms >= 0 ? json_object_new_int64(st->started_ms) : NULL);
-    json_object_object_add(o, "finished", json_object_new_string(st->finished));
-    json_object_object_add(
-        o, "exit_code",
-        st->exit_code >= 0 ? json_object_new_int(st->exit_code) : NULL);
-    json_object_object_add(o, "error", json_object_new_string(st->error));
-    json_object_object_add(o, "restarts", json_object_new_int64(st->restarts));
-    json_object_object_add(o, "networks", networks_json(st));
+    json_object *o = xo_jobj();
+    xo_jset(o, "name", xo_jstr(st->name));
+    xo_jset(o, "state", xo_jstr(domain_state_to_string(st->state)));
+    xo_jset(o, "domid", st->domid >= 0 ? xo_jint64(st->domid) : NULL);
+    xo_jset(o, "uuid", xo_jstr(st->uuid));
+    xo_jset(o, "image", xo_jstr(st->image));
+    xo_jset(o, "created", xo_jstr(st->created));
+    xo_jset(o, "started", xo_jstr(st->started));
+    xo_jset(o, "started_ms",
+            st->started_ms >= 0 ? xo_jint64(st->started_ms) : NULL);
+    xo_jset(o, "finished", xo_jstr(st->finished));
+    xo_jset(o, "exit_code", st->exit_code >= 0 ? xo_jint(st->exit_code) : NULL);
+    xo_jset(o, "error", xo_jstr(st->error));
+    xo_jset(o, "restarts", xo_jint64(st->restarts));
+    xo_jset(o, "networks", networks_json(st));
     return o;
 }
 
@@ -163,7 +159,7 @@ int main_list(int argc, char **argv)
         xen_close(&h);
         return xo_fail(&err);
     }
-    json_object *arr = json ? json_object_new_array() : NULL;
+    json_object *arr = json ? xo_jarr() : NULL;
     if (!json)
         printf("%-20s %5s %-8s %-19s %10s %4s %s\n", "NAME", "ID", "STATE",
                "IMAGE", "UPTIME", "EXIT", "ADDRESSES");
@@ -174,7 +170,7 @@ int main_list(int argc, char **argv)
             continue;
         }
         if (json) {
-            json_object_array_add(arr, status_json(&st));
+            xo_jpush(arr, status_json(&st));
             continue;
         }
         char id[24] = "-", code[16] = "-", up[32], addrs[512];

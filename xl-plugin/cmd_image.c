@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/json_build.h"
 #include "image/image.h"
 #include "xl_oci.h"
 #include "xl-plugin/state.h"
@@ -209,26 +210,19 @@ static void human_size(char *buf, size_t len, int64_t size)
 
 static int print_json(const struct image_info *list, size_t n)
 {
-    json_object *arr = json_object_new_array();
+    json_object *arr = xo_jarr();
     for (size_t i = 0; i < n; i++) {
-        json_object *o = json_object_new_object();
-        json_object_object_add(o, "name", json_object_new_string(list[i].name));
-        json_object_object_add(o, "digest",
-                               json_object_new_string(list[i].manifest.str));
+        json_object *o = xo_jobj();
+        xo_jset(o, "name", xo_jstr(list[i].name));
+        xo_jset(o, "digest", xo_jstr(list[i].manifest.str));
         if (list[i].has_index)
-            json_object_object_add(o, "index",
-                                   json_object_new_string(list[i].index.str));
-        json_object_object_add(o, "root_volume",
-                               json_object_new_string(list[i].volume_dir));
-        json_object_object_add(o, "rootfs_size",
-                               json_object_new_int64(list[i].rootfs_size));
+            xo_jset(o, "index", xo_jstr(list[i].index.str));
+        xo_jset(o, "root_volume", xo_jstr(list[i].volume_dir));
+        xo_jset(o, "rootfs_size", xo_jint64(list[i].rootfs_size));
         if (list[i].has_rootfs_digest)
-            json_object_object_add(
-                o, "rootfs_digest",
-                json_object_new_string(list[i].rootfs_digest.str));
-        json_object_object_add(o, "pulled",
-                               json_object_new_int64(list[i].pulled));
-        json_object_array_add(arr, o);
+            xo_jset(o, "rootfs_digest", xo_jstr(list[i].rootfs_digest.str));
+        xo_jset(o, "pulled", xo_jint64(list[i].pulled));
+        xo_jpush(arr, o);
     }
     char *s = xo_json_to_string(arr);
     json_object_put(arr);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/json.h"
+#include "common/json_build.h"
 #include "common/pathfmt.h"
 #include "netback/netback.h"
 #include "xl_oci.h"
@@ -114,7 +115,7 @@ int main_network_ls(int argc, char **argv)
     size_t n = 0;
     if (netback_network_list(&names, &n, xo_state_root(), &err) < 0)
         return xo_fail(&err);
-    json_object *arr = json ? json_object_new_array() : NULL;
+    json_object *arr = json ? xo_jarr() : NULL;
     if (!json)
         printf("%-16s %-15s %-18s %-8s %5s %6s\n", "NAME", "BRIDGE", "SUBNET",
                "MODE", "MTU", "LEASES");
@@ -130,8 +131,8 @@ int main_network_ls(int argc, char **argv)
         }
         if (json) {
             json_object *o = netback_network_to_json(&net);
-            json_object_object_add(o, "leases", json_object_new_int((int)nl));
-            json_object_array_add(arr, o);
+            xo_jset(o, "leases", xo_jint((int)nl));
+            xo_jpush(arr, o);
         } else {
             printf("%-16s %-15s %-18s %-8s %5u %6zu\n", net.name, net.bridge,
                    net.subnet, netback_mode_to_string(net.mode), net.mtu, nl);
@@ -148,25 +149,23 @@ int main_network_ls(int argc, char **argv)
 
 static json_object *lease_json(const struct netback_lease *l)
 {
-    json_object *o = json_object_new_object(), *ports;
+    json_object *o = xo_jobj(), *ports;
     char p[64];
-    json_object_object_add(o, "container",
-                           json_object_new_string(l->container));
-    json_object_object_add(o, "mac", json_object_new_string(l->mac));
-    json_object_object_add(o, "ipv4", json_object_new_string(l->ipv4));
+    xo_jset(o, "container", xo_jstr(l->container));
+    xo_jset(o, "mac", xo_jstr(l->mac));
+    xo_jset(o, "ipv4", xo_jstr(l->ipv4));
     if (l->ipv6[0])
-        json_object_object_add(o, "ipv6", json_object_new_string(l->ipv6));
-    json_object_object_add(o, "static", json_object_new_boolean(l->is_static));
-    json_object_object_add(o, "vif_index",
-                           json_object_new_int((int)l->vif_index));
+        xo_jset(o, "ipv6", xo_jstr(l->ipv6));
+    xo_jset(o, "static", xo_jbool(l->is_static));
+    xo_jset(o, "vif_index", xo_jint((int)l->vif_index));
     if (l->vif[0])
-        json_object_object_add(o, "vif", json_object_new_string(l->vif));
-    ports = json_object_new_array();
+        xo_jset(o, "vif", xo_jstr(l->vif));
+    ports = xo_jarr();
     for (size_t i = 0; i < l->n_ports; i++) {
         xo_port_spec_format(p, &l->ports[i]);
-        json_object_array_add(ports, json_object_new_string(p));
+        xo_jpush(ports, xo_jstr(p));
     }
-    json_object_object_add(o, "ports", ports);
+    xo_jset(o, "ports", ports);
     return o;
 }
 
@@ -192,11 +191,10 @@ int main_network_inspect(int argc, char **argv)
                                 argv[optind], &err) < 0)
         return xo_fail(&err);
     if (json) {
-        json_object *o = netback_network_to_json(&net),
-                    *arr = json_object_new_array();
+        json_object *o = netback_network_to_json(&net), *arr = xo_jarr();
         for (size_t i = 0; i < n; i++)
-            json_object_array_add(arr, lease_json(&leases[i]));
-        json_object_object_add(o, "leases", arr);
+            xo_jpush(arr, lease_json(&leases[i]));
+        xo_jset(o, "leases", arr);
         print_json(o);
         json_object_put(o);
     } else {

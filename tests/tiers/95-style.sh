@@ -59,6 +59,16 @@ else
     status=1
 fi
 
+# One allocation policy (common/alloc.h): JSON is built through
+# common/json_build.h, never json-c's constructors that may return NULL.
+if out=$(tools/check-json-build.sh 2>&1); then
+    echo "ok - JSON built only through common/json_build.h (tools/check-json-build.sh)"
+else
+    echo "$out" | head -20
+    echo "not ok - JSON built only through common/json_build.h (tools/check-json-build.sh)"
+    status=1
+fi
+
 shopt -s nullglob
 pods=(man/*.pod)
 if [ ${#pods[@]} -eq 0 ]; then
