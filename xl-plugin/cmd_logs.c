@@ -169,7 +169,7 @@ int main_console(int argc, char **argv)
         goto fail;
     snprintf(key, sizeof(key), "/local/domain/%ld/console/tty", st.domid);
     unsigned n = 0;
-    char *ttypath = xs_read(h.xs, XBT_NULL, key, &n);
+    char *ttypath = xo_xs_read(h.xs, key, &n);
     if (ttypath && strncmp(ttypath, "/dev/pts/", 9) == 0)
         tty = open(ttypath, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     free(ttypath);
