@@ -385,13 +385,13 @@ static int create_domain(struct create_opts *o, xo_err *err)
     XO_FAULT_POINT("create.state-dir-written");
 
     struct loop_holds loops;
-    if (loop_attach_disks(&r.d, &loops, err) < 0)
+    if (loopdev_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.loops-attached");
     int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
-    loop_holds_release(&loops);
+    loopdev_holds_release(&loops);
     if (create_rc) {
         xo_err_set(err, EIO,
                    "libxl could not create domain %s (see the messages above)",

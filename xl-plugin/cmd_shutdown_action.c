@@ -46,10 +46,10 @@ static int recreate(libxl_ctx *ctx, const libxl_domain_config *saved,
     libxl_domain_config_init(&d);
     libxl_domain_config_copy(ctx, &d, saved);
     struct loop_holds loops;
-    int rc = loop_attach_disks(&d, &loops, err);
+    int rc = loopdev_attach_disks(&d, &loops, err);
     if (rc == 0) {
         rc = libxl_domain_create_new(ctx, &d, domid_r, NULL, NULL);
-        loop_holds_release(&loops);
+        loopdev_holds_release(&loops);
         if (rc)
             xo_err_set(err, EIO, "libxl could not create the domain again");
     }
