@@ -27,7 +27,7 @@ static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
     char path[4096];
     char *json = NULL;
     snprintf(path, sizeof(path), "%s/domains/%s/domain-config.json",
-             xo_state_root(), name);
+             cmd_state_root(), name);
     if (xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
         return -1;
     int rc = libxl_domain_config_from_json(ctx, d, json);
@@ -173,7 +173,7 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
 int main_shutdown_action(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "shutdown-action", 3)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "shutdown-action", 3)) != -1)
         ;
     const char *name = argv[optind], *reason = argv[optind + 2];
     char *end;
@@ -192,9 +192,9 @@ int main_shutdown_action(int argc, char **argv)
      * is no longer NAME's and nothing is done) or wholly after. */
     int lock = -1;
     int rc = xen_open(&h, &err) < 0 ||
-                     (lock = state_lock(xo_state_root(), &err)) < 0 ||
+                     (lock = state_lock(cmd_state_root(), &err)) < 0 ||
                      apply(&h, name, (uint32_t)domid, reason, &err) < 0
-                 ? xo_fail(&err)
+                 ? cmd_fail(&err)
                  : XO_EXIT_OK;
     if (lock >= 0)
         close(lock);

@@ -74,7 +74,7 @@ static bool is_regular_file(const char *path)
 int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
                          xo_err *err)
 {
-    const char *script = xo_block_script();
+    const char *script = cmd_block_script();
     h->n = 0;
     for (int i = 0; i < d->num_disks; i++) {
         libxl_device_disk *disk = &d->disks[i];

@@ -33,7 +33,7 @@ struct loop_holds {
 /*
  * For every raw, file-backed disk of `d`: attaches a loop device (read-only
  * when the disk is) and rewrites the disk to use it through the phy
- * backend, with xo_block_script() as its hotplug script when there is one.
+ * backend, with cmd_block_script() as its hotplug script when there is one.
  * On failure everything attached so far is released.
  */
 int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,

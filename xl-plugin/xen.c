@@ -25,7 +25,7 @@ int xen_open(struct xen_handles *h, xo_err *err)
     if (h->ctx)
         return 0;
     h->logger = xtl_createlogger_stdiostream(
-        stderr, xo_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
+        stderr, cmd_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
     if (!h->logger)
         return xo_err_set(err, ENOMEM, "cannot create the libxl logger");
     if (libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
