@@ -23,6 +23,7 @@
 #include "refstore.h"
 #include "strset.h"
 #include "volume.h"
+#include "image/scratch.h"
 #include "image/volume_record.h"
 
 void image_list_free(struct image_info *list, size_t n)
@@ -407,9 +408,20 @@ static int clean_tmp(const char *root, xo_err *err)
             rc = xo_err_set(err, ENOMEM, "out of memory");
     if (d)
         closedir(d);
-    for (size_t i = 0; rc == 0 && i < names.cap; i++)
-        if (names.slots[i] && fsat_remove_tree(fd, names.slots[i]) < 0)
+    for (size_t i = 0; rc == 0 && i < names.cap; i++) {
+        if (!names.slots[i])
+            continue;
+        /* A killed pull's scratch tmpfs (scratch.h) is still mounted. */
+        char *path = NULL;
+        if (asprintf(&path, "%s/%s", dir, names.slots[i]) < 0) {
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+            break;
+        }
+        scratch_unmount_leftover(path);
+        free(path);
+        if (fsat_remove_tree(fd, names.slots[i]) < 0)
             rc = xo_err_sys(err, "cannot remove %s/%s", dir, names.slots[i]);
+    }
     strset_clear(&names);
     close(fd);
     free(dir);

@@ -16,6 +16,7 @@
 #include "fsat.h"
 #include "image.h"
 #include "common/fault.h"
+#include "image/scratch.h"
 #include "image/volume_record.h"
 
 /* Mount points a read-only rootfs must already have (lab/images.md: runc
@@ -251,7 +252,8 @@ int volume_build(const char *root, const struct blob_store *bs,
     const struct digest *md = src->manifest_digest;
     if (volume_exists(root, md))
         return 0;
-    char *scratch = NULL, *vol = NULL, *final = volume_path(root, md);
+    struct scratch scr = {NULL, false};
+    char *vol = NULL, *final = volume_path(root, md);
     char *image = NULL;
     int rc = -1;
     /* Directories the unpack creates for missing parents get 0755 whatever
@@ -259,19 +261,17 @@ int volume_build(const char *root, const struct blob_store *bs,
      * pulled it. */
     mode_t saved_umask = umask(022);
     if (!final ||
-        asprintf(&scratch, "%s/unpack-%.12s-XXXXXX", bs->tmpdir,
-                 digest_hex(md)) < 0 ||
         asprintf(&vol, "%s/vol-%.12s-XXXXXX", bs->tmpdir, digest_hex(md)) < 0) {
-        scratch = vol = NULL;
+        vol = NULL;
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
     }
-    if (!mkdtemp(scratch)) {
-        free(scratch);
-        scratch = NULL;
-        xo_err_sys(err, "cannot create a directory in %s", bs->tmpdir);
+    uint64_t compressed = 0;
+    for (size_t i = 0; i < src->manifest->n_layers; i++)
+        if (src->manifest->layers[i].size > 0)
+            compressed += (uint64_t)src->manifest->layers[i].size;
+    if (scratch_make(&scr, bs->tmpdir, digest_hex(md), compressed, err) < 0)
         goto out;
-    }
     if (!mkdtemp(vol)) {
         free(vol);
         vol = NULL;
@@ -284,13 +284,28 @@ int volume_build(const char *root, const struct blob_store *bs,
         goto out;
     }
     int64_t newest = 0;
-    if (unpack_all(bs, scratch, src, uo, rep, &newest, err) < 0 ||
-        finish_tree(scratch, vol, err) < 0)
+    if (unpack_all(bs, scr.path, src, uo, rep, &newest, err) < 0) {
+        /* A tmpfs too small, or without user.* xattrs (before Linux 6.6):
+         * the same unpack again, on disk. */
+        if (!scratch_retry_on_disk(&scr, err->errnum))
+            goto out;
+        image_progress(progress, progress_arg,
+                       "the scratch tmpfs failed (%s): unpacking on disk",
+                       strerror(err->errnum));
+        xo_err_clear(err);
+        xo_err ignore = XO_ERR_INIT;
+        fsat_remove_path(scr.path, &ignore); /* the tmpfs's files */
+        xo_err_clear(&ignore);
+        if (scratch_to_disk(&scr, err) < 0 ||
+            unpack_all(bs, scr.path, src, uo, rep, &newest, err) < 0)
+            goto out;
+    }
+    if (finish_tree(scr.path, vol, err) < 0)
         goto out;
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     struct erofs_params ep;
     erofs_params_for(&ep, md, newest);
-    if (erofs_build(image, scratch, &ep, err) < 0 ||
+    if (erofs_build(image, scr.path, &ep, err) < 0 ||
         write_docs(vol, src, err) < 0 || write_record(vol, md, err) < 0)
         goto out;
     if (chmod(vol, 0755) < 0) {
@@ -307,13 +322,11 @@ int volume_build(const char *root, const struct blob_store *bs,
 out:
     if (rc < 0)
         xo_err_wrap(err, "building root volume for %s", md->str);
+    scratch_remove(&scr);
     xo_err dummy = XO_ERR_INIT;
-    if (scratch)
-        fsat_remove_path(scratch, &dummy);
     if (vol)
         fsat_remove_path(vol, &dummy);
     xo_err_clear(&dummy);
-    free(scratch);
     free(vol);
     free(final);
     free(image);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/fault.h"
 #include "netback/dns.h"
 #include "netback/forwarding.h"
 #include "netback/link.h"
@@ -55,6 +56,7 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
         goto fail;
     if (sysctls(st, err) < 0)
         goto fail;
+    XO_FAULT_POINT("network.bridge-up");
     if (nft && (nb_nft_ensure(err) < 0 || nb_nft_network(st, true, err) < 0))
         goto fail;
     /* After the tables: the guard lives in them.  `network up` passes
@@ -62,6 +64,7 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
     if (nft && n->mode == NETBACK_MODE_NAT &&
         nb_forwarding_on(n->has_ipv6, err) < 0)
         goto fail;
+    XO_FAULT_POINT("network.nft-added");
     if (nb_dns_update(root, st, err) < 0)
         goto fail;
     return 0;

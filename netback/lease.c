@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "common/json.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
@@ -90,6 +91,7 @@ static int attach_locked(const char *root, const char *network,
     }
     if (nb_store_save_leases(root, &st, err) < 0)
         goto out;
+    XO_FAULT_POINT("lease.saved");
     /* The bridge may be gone (a host rebooted without `network up`). */
     if (!nb_link_index(st.net.bridge) &&
         nb_dataplane_up(root, &st, true, err) < 0)
@@ -98,6 +100,7 @@ static int attach_locked(const char *root, const char *network,
         goto undo;
     if (nb_dns_update(root, &st, err) < 0)
         goto undo;
+    XO_FAULT_POINT("lease.dns-updated");
     rc = 0;
     goto out;
 undo:;

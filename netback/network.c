@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/fault.h"
 #include "common/json.h"
 #include "netback/dataplane.h"
 #include "netback/link.h"
@@ -136,6 +137,7 @@ int nb_network_create_locked(const char *root,
     if (check_conflicts(root, &st, err) < 0 ||
         nb_store_create(root, &st, err) < 0)
         return -1;
+    XO_FAULT_POINT("network.state-written");
     if (nb_dataplane_up(root, &st, true, err) < 0) {
         xo_err ignore = XO_ERR_INIT;
         nb_dataplane_down(root, &st, &ignore);
@@ -274,9 +276,13 @@ int netback_network_rm(const char *root, const char *name, xo_err *err)
             st.leases[0].container, st.n_leases == 1 ? "it" : "them");
         goto dispose;
     }
-    if (nb_dataplane_down(root, &st, err) < 0 ||
-        nb_store_remove(root, name, err) < 0 ||
-        nb_nft_drop_if_unused(root, err) < 0)
+    if (nb_dataplane_down(root, &st, err) < 0)
+        goto dispose;
+    XO_FAULT_POINT("network-rm.dataplane-down");
+    if (nb_store_remove(root, name, err) < 0)
+        goto dispose;
+    XO_FAULT_POINT("network-rm.state-removed");
+    if (nb_nft_drop_if_unused(root, err) < 0)
         goto dispose;
     rc = 0;
 dispose:

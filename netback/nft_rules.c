@@ -282,31 +282,26 @@ static const char *const nat6_objs[] = {
  * come from nor go to one of our bridges are dropped, so dom0 routes for
  * its containers and for nothing else.  The named counter records that we
  * turned forwarding on and counts what the guard dropped. */
+#define GUARD_RULE(NFPROTO, COUNTER)                                          \
+    J({"rule" : {"chain" : "forward", "expr" : [                               \
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "nfproto"}},      \
+                    "right" : NFPROTO}},                                       \
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},      \
+                    "right" : "@bridges"}},                                    \
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "oifname"}},      \
+                    "right" : "@bridges"}},                                    \
+        {"counter" : COUNTER}, {"drop" : null}                                 \
+    ]}})
+
 const char *const nb_nft_guard4[] = {
     J({"counter" : {"name" : "guard4"}}),
-    J({"rule" : {"chain" : "forward", "expr" : [
-        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "nfproto"}},
-                    "right" : "ipv4"}},
-        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},
-                    "right" : "@bridges"}},
-        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "oifname"}},
-                    "right" : "@bridges"}},
-        {"counter" : "guard4"}, {"drop" : null}
-    ]}}),
+    GUARD_RULE("ipv4", "guard4"),
     NULL,
 };
 
 const char *const nb_nft_guard6[] = {
     J({"counter" : {"name" : "guard6"}}),
-    J({"rule" : {"chain" : "forward", "expr" : [
-        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "nfproto"}},
-                    "right" : "ipv6"}},
-        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},
-                    "right" : "@bridges"}},
-        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "oifname"}},
-                    "right" : "@bridges"}},
-        {"counter" : "guard6"}, {"drop" : null}
-    ]}}),
+    GUARD_RULE("ipv6", "guard6"),
     NULL,
 };
 

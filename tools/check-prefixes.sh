@@ -24,8 +24,8 @@ declare -A PREFIXES=(
         net_request process_limits signal vif"
     [hotplug]=""
     [image]="image auth blob_writer blobstore erofs fsat http layerpath
-        layout manifest pull_meter refstore registry signature strset unpack
-        volume whiteout"
+        layout manifest pull_meter refstore registry scratch signature strset
+        unpack volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath"

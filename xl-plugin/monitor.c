@@ -11,6 +11,7 @@
  * `xl-oci shutdown-action` in a short-lived child.
  */
 #include "monitor.h"
+#include "monitor_spawn.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -450,6 +451,15 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
 {
     struct monitor m = {.o = o, .tty_fd = -1, .log_fd = -1};
     int lock_fd = state_monitor_lock(o->root, o->name, err);
+    bool other = lock_fd < 0 && err->errnum == EWOULDBLOCK;
+    if (o->ready_fd >= 0) {
+        /* Held, or held by another monitor: stop_monitor will find us. */
+        if (lock_fd >= 0 || other) {
+            static const char ready = MONITOR_READY;
+            (void)!write(o->ready_fd, &ready, 1);
+        }
+        close(o->ready_fd);
+    }
     if (lock_fd < 0)
         return -1; /* another monitor holds it: nothing to do */
     const char *cap = getenv("XL_OCI_LOG_MAX");

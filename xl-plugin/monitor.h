@@ -15,6 +15,7 @@ struct monitor_opts {
     const char *root;   /* xl-oci's state root */
     const char *name;   /* the container domain */
     const char *xl_oci; /* the xl-oci binary, run for shutdown actions */
+    int ready_fd;       /* monitor_spawn.h's handshake, or -1 */
 };
 
 /* Runs the monitor in this process until the domain is gone for good. */

@@ -15,18 +15,17 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  -v              log debug messages too\n  -h, --help      this help\n");
+        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching (xl-oci's handshake)\n  -v              log debug messages too\n  -h, --help      this help\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"root", 1, NULL, 'r'},
-        {"xl-oci", 1, NULL, 'x'},
-        {"help", 0, NULL, 'h'},
+        {"root", 1, NULL, 'r'},     {"xl-oci", 1, NULL, 'x'},
+        {"ready-fd", 1, NULL, 'f'}, {"help", 0, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    struct monitor_opts o = {0};
+    struct monitor_opts o = {.ready_fd = -1};
     int opt, verbose = 0;
     while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (opt) {
@@ -36,6 +35,17 @@ int main(int argc, char **argv)
         case 'x':
             o.xl_oci = optarg;
             break;
+        case 'f': {
+            char *end;
+            long fd = strtol(optarg, &end, 10);
+            if (*end || end == optarg || fd < 3 || fd > 1024) {
+                fprintf(stderr, "xl-oci-monitor: bad --ready-fd '%s'\n",
+                        optarg);
+                return 2;
+            }
+            o.ready_fd = (int)fd;
+            break;
+        }
         case 'v':
             verbose++;
             break;

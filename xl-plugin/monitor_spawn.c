@@ -48,7 +48,7 @@ static int monitor_path(char *buf, size_t len, xo_err *err)
 
 struct monitor_argv {
     char monitor[4096], self[4096], root[4096], name[128];
-    char *argv[8];
+    char *argv[10];
 };
 
 static int build_argv(struct monitor_argv *a, const char *root,
@@ -68,6 +68,20 @@ static int build_argv(struct monitor_argv *a, const char *root,
     *v++ = a->name;
     *v = NULL;
     return 0;
+}
+
+/* argv with `--ready-fd FD` before the name (monitor_spawn.h). */
+static void add_ready_fd(struct monitor_argv *a, char fdbuf[16], int fd)
+{
+    size_t n = 0;
+    while (a->argv[n])
+        n++;
+    char *name = a->argv[n - 1];
+    snprintf(fdbuf, 16, "%d", fd);
+    a->argv[n - 1] = "--ready-fd";
+    a->argv[n] = fdbuf;
+    a->argv[n + 1] = name;
+    a->argv[n + 2] = NULL;
 }
 
 int monitor_exec(const char *root, const char *name, xo_err *err)
@@ -113,10 +127,12 @@ int monitor_spawn(const char *root, const char *name, xo_err *err)
     if (!a)
         return xo_err_set(err, ENOMEM, "out of memory");
     int rc = -1, pfd[2] = {-1, -1};
+    char fdbuf[16];
     if (build_argv(a, root, name, err) < 0)
         goto out;
-    /* exec's outcome comes back through a close-on-exec pipe: EOF when
-     * the monitor runs, an errno when it could not be started. */
+    /* The readiness handshake of monitor_spawn.h: the write end is fd 3
+     * in the monitor. */
+    add_ready_fd(a, fdbuf, 3);
     if (pipe2(pfd, O_CLOEXEC) < 0) {
         xo_err_sys(err, "pipe");
         goto out;
@@ -131,10 +147,10 @@ int monitor_spawn(const char *root, const char *name, xo_err *err)
         /* Nothing of the parent's may live on in the monitor: above all
          * not the global lock's fd, whose flock the monitor would hold for
          * the domain's whole life and so block every later create. */
-        int keep = pfd[1] > 3 ? dup2(pfd[1], 3) : pfd[1];
-        if (keep < 0)
+        int keep = pfd[1] != 3 ? dup2(pfd[1], 3) : pfd[1];
+        if (keep != 3)
             _exit(1);
-        fcntl(keep, F_SETFD, FD_CLOEXEC);
+        fcntl(keep, F_SETFD, 0); /* the monitor's --ready-fd */
         close_range(keep + 1, ~0U, 0);
         pid_t grandchild = fork();
         if (grandchild != 0)
@@ -154,16 +170,31 @@ int monitor_spawn(const char *root, const char *name, xo_err *err)
         xo_err_set(err, ECHILD, "the monitor of %s did not start", name);
         goto out;
     }
-    int e = 0;
+    /* MONITOR_READY (one byte), exec's errno (an int), or EOF. */
+    unsigned char buf[sizeof(int)];
+    size_t got = 0;
     ssize_t n;
-    while ((n = read(pfd[0], &e, sizeof(e))) < 0 && errno == EINTR)
-        ;
-    if (n == (ssize_t)sizeof(e)) {
+    while (got < sizeof(buf) &&
+           ((n = read(pfd[0], buf + got, sizeof(buf) - got)) > 0 ||
+            (n < 0 && errno == EINTR)))
+        if (n > 0) {
+            got += (size_t)n;
+            if (got == 1 && buf[0] == MONITOR_READY)
+                break;
+        }
+    if (got == 1 && buf[0] == MONITOR_READY) {
+        rc = 0;
+    } else if (got == sizeof(int)) {
+        int e;
+        memcpy(&e, buf, sizeof(e));
         errno = e;
         xo_err_sys(err, "cannot run the monitor %s", a->argv[0]);
-        goto out;
+    } else {
+        xo_err_set(
+            err, ECHILD,
+            "the monitor of %s exited before it was ready (see %s/%s.monitor.log)",
+            name, state_log_dir(), name);
     }
-    rc = 0;
 out:
     if (pfd[0] >= 0)
         close(pfd[0]);

@@ -9,8 +9,20 @@
 #include "common/error.h"
 #include "common/xs_client.h"
 
+/*
+ * The readiness handshake between monitor_spawn() and the monitor: the
+ * monitor is given a pipe's write end as `--ready-fd N` and writes
+ * MONITOR_READY to it once it holds its lock (or has found that another
+ * monitor of the domain holds it), then closes it.  Before that, a
+ * `destroy` could find no monitor to stop and remove DomainStatus, which
+ * the late monitor would then write again (lab 16-loops under load).
+ * If exec fails, the child writes its errno (an int) instead; EOF with
+ * nothing written means the monitor died before it was ready.
+ */
+#define MONITOR_READY 'R'
+
 /* Starts a detached monitor of `name` (double fork, new session, stdio on
- * <logdir>/<name>.monitor.log); returns 0 once it has been exec'd. */
+ * <logdir>/<name>.monitor.log); returns 0 once it holds its lock. */
 int monitor_spawn(const char *root, const char *name, xo_err *err);
 
 /* Becomes the monitor of `name` in the foreground (create -F, `xl-oci

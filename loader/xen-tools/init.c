@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
+#include <termios.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,6 +83,14 @@ static int guest_early(xo_err *err)
         dup2(fd, 2);
         if (fd > 2)
             close(fd);
+    }
+    /* The console is a tty, the container's stdout is not a terminal
+     * (the runtime spec's "terminal": false): no "\n" -> "\r\n", so the
+     * console log holds the bytes the program wrote, as runc's pipes do. */
+    struct termios t;
+    if (tcgetattr(STDOUT_FILENO, &t) == 0) {
+        t.c_oflag &= ~(tcflag_t)ONLCR;
+        tcsetattr(STDOUT_FILENO, TCSANOW, &t);
     }
     /* ctrl-alt-del becomes SIGINT to us: a stop request like any other. */
     reboot(RB_DISABLE_CAD);

@@ -175,3 +175,26 @@ else
     lab_fail create-after-faults "exit-code '$(st fx exit_code)', state '$(st fx state)'"
 fi
 repaired create-after-faults-destroy fx
+
+# --- disk full: a state root too small for the per-domain ramdisk ------------
+# create fails naming the cause and leaves no domain, status, loop device,
+# monitor or state dir; the root volume lives outside the small root.
+mkdir -p "$LAB_WORK/full"
+if mount -t tmpfs -o size=512k tmpfs "$LAB_WORK/full"; then
+    mkcfg fd 'oci_cmd = [ "sleep", "600000" ]'
+    if XL_OCI_ROOT=$LAB_WORK/full/root xl-oci create "$LAB_WORK/fd.cfg" >"$LAB_WORK/out" 2>&1; then
+        lab_fail disk-full-create-fails "create succeeded in a 512 KiB state root"
+        XL_OCI_ROOT=$LAB_WORK/full/root xl-oci destroy fd >/dev/null 2>&1
+    elif ! grep -qi "no space left" "$LAB_WORK/out"; then
+        lab_fail disk-full-create-fails "the error does not say the disk is full: $(tail -1 "$LAB_WORK/out")"
+    else
+        left=$(XL_OCI_ROOT=$LAB_WORK/full/root leaks fd)
+        [ -e "$LAB_WORK/full/root/domains/fd" ] && left="$left state dir"
+        [ -n "$(ls -A "$LAB_WORK/full/root/tmp" 2>/dev/null)" ] && left="$left tmp/"
+        [ -z "$left" ] && lab_ok disk-full-create-fails "$(tail -1 "$LAB_WORK/out")" ||
+            lab_fail disk-full-create-fails "left: $left"
+    fi
+    umount "$LAB_WORK/full"
+else
+    lab_fail disk-full-create-fails "cannot mount a tmpfs"
+fi

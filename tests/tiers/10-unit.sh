@@ -12,7 +12,7 @@ fi
 for t in "${bins[@]}"; do
     name=$(basename "$t")
     log=$(mktemp)
-    if CMOCKA_MESSAGE_OUTPUT=stdout ASAN_OPTIONS=detect_leaks=1 \
+    if CMOCKA_MESSAGE_OUTPUT=stdout ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$t" >"$log" 2>&1; then
         n=$(grep -c '^\[       OK \]' "$log")
         echo "ok - $name ($n cases)"

@@ -13,6 +13,9 @@
 #     trees left behind).
 # A disk-full pull into a small tmpfs state root fails clearly and leaves
 # nothing half-written.  Needs root (tmpfs mounts, the test images).
+# Then network create, a lease allocation and network rm are killed at
+# each of their points, in a private network namespace
+# (tests/faults/net-faults.sh).
 set -u
 top=$(pwd)
 fails=0
@@ -132,6 +135,8 @@ for p in "${points[@]}"; do
     fi
     "$XO" --root "$R" prune >/dev/null 2>&1
     left=$(ls -A "$R/tmp" 2>/dev/null)
+    # A scratch tmpfs (image/scratch.h) of the killed pull is unmounted.
+    grep -q " $R/" /proc/mounts && left="$left (mounted: $(grep " $R/" /proc/mounts | cut -d' ' -f2))"
     if [ -n "$left" ]; then
         notok "kill at $target: prune leaves tmp/ empty (left: $left)"
         continue
@@ -159,6 +164,18 @@ if mount -t tmpfs -o size=600k tmpfs "$W/full"; then
     umount "$W/full"
 else
     notok "disk full: mount a tmpfs"
+fi
+
+# --- networks: create, lease allocation, rm (in a private namespace) ------
+if ! unshare -n true 2>/dev/null; then
+    skip "network kill points" "unshare -n is not allowed here"
+elif ! command -v nft >/dev/null || [ ! -x /usr/sbin/dnsmasq ] || ! command -v jq >/dev/null; then
+    notok "network kill points: nft, dnsmasq and jq are needed (tools/install-deps.sh)"
+else
+    mkdir -p "$W/net"
+    chmod 0755 "$W" # dnsmasq, running as nobody, reads the hosts files below
+    unshare -n tests/faults/net-faults.sh "$XO" "$top/build/fault/tests/netback-tool" "$W/net" ||
+        fails=$((fails + 1))
 fi
 
 exit $((fails > 0))

@@ -223,6 +223,16 @@ if [ -f "$W/web.vol" ]; then
     (umask 077 && "$XO" --root "$W/root2" pull -q --plain-http "docker://$HP/web:1" >/dev/null 2>&1)
     check "web: a second pull into another root gives byte-identical rootfs.erofs" \
         cmp "$v/rootfs.erofs" "$W/root2/volumes/sha256/$(basename "$v")/rootfs.erofs"
+    # The scratch tree: on disk, and on a tmpfs too small for it (the pull
+    # says so and unpacks again on disk); same bytes either way.
+    XL_OCI_SCRATCH=disk "$XO" --root "$W/root3" pull -q --plain-http "docker://$HP/web:1" >/dev/null 2>&1
+    check "web: a pull with its scratch tree on disk gives the same rootfs.erofs" \
+        cmp "$v/rootfs.erofs" "$W/root3/volumes/sha256/$(basename "$v")/rootfs.erofs"
+    XL_OCI_SCRATCH=tmpfs:200000 "$XO" --root "$W/root4" pull --plain-http "docker://$HP/web:1" >"$W/small.log" 2>&1
+    check "web: a scratch tmpfs too small: the pull says so, unpacks on disk, same bytes, nothing mounted or left" \
+        sh -c "grep -q 'scratch tmpfs failed (No space left on device): unpacking on disk' '$W/small.log' &&
+               cmp '$v/rootfs.erofs' '$W/root4/volumes/sha256/$(basename "$v")/rootfs.erofs' &&
+               ! grep -q '$W/root4' /proc/mounts && [ -z \"\$(ls -A '$W/root4/tmp')\" ]"
     check "web: volume.json records the rootfs image's sha256" \
         test "$(jq -r .rootfs_digest "$W/web.volume.json")" = "sha256:$(sha256sum < "$v/rootfs.erofs" | cut -d' ' -f1)"
 fi

@@ -5,6 +5,35 @@
 # TAP line per RESULT a scenario reports, plus a "not ok" for a scenario that
 # times out, exits non-zero or never runs.  It never skips: the lab needs only
 # apt and QEMU TCG, which CI has.  Serial log: build/lab/serial.log.
+#
+# The real-image scenario (40-real-images) runs root volumes pulled here, on
+# the host, from the layouts tools/realimages/build.sh makes (cached; the
+# real-image tier built them): they reach dom0 as the lab's extra directory,
+# /usr/lib/xl-oci-lab/extra/volumes/{py,web}.
 top=$(cd "$(dirname "$0")/../.." && pwd)
+
+real_volumes() {
+    local extra=$top/build/lab-extra layout img d
+    rm -rf "$extra"
+    mkdir -p "$extra/volumes"
+    layout=$("$top/tools/realimages/build.sh") || return 1
+    for img in py web; do
+        d=$("$top/build/xl-oci" --root "$extra/state" pull -q "oci:$layout:$img") || return 1
+        cp -a "$extra/state/volumes/sha256/${d#sha256:}" "$extra/volumes/$img" || return 1
+    done
+    rm -rf "$extra/state"
+    echo "$extra"
+}
+
+case " ${LAB_SCENARIOS:-40} " in
+*" 40"* | *"40-real-images"*)
+    if extra=$(real_volumes 2>"$top/build/lab-extra.log"); then
+        export LAB_EXTRA=$extra
+    else
+        echo "# lab: the real images' root volumes could not be made (build/lab-extra.log):"
+        sed 's/^/# /' "$top/build/lab-extra.log" | tail -5
+    fi
+    ;;
+esac
 # shellcheck disable=SC2086 # LAB_SCENARIOS is a list of names
 exec "$top/tools/lab/lab" run ${LAB_SCENARIOS:-}

@@ -56,7 +56,7 @@ static void test_spawn_runs_monitor_detached(void **state)
     snprintf(script, sizeof(script), "%s/monitor", dir);
     snprintf(text, sizeof(text),
              "#!/bin/sh\necho \"$@\" >%s/args.tmp && mv %s/args.tmp "
-             "%s/args\necho monitor-says-hello >&2\n",
+             "%s/args\necho monitor-says-hello >&2\nprintf R >&3\n",
              dir, dir, dir);
     write_exe(script, text);
     setenv("XL_OCI_MONITOR", script, 1);
@@ -65,7 +65,8 @@ static void test_spawn_runs_monitor_detached(void **state)
     ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
     assert_true(n > 0);
     self[n] = '\0';
-    snprintf(want, sizeof(want), "--root /state/root --xl-oci %s web1\n", self);
+    snprintf(want, sizeof(want),
+             "--root /state/root --xl-oci %s --ready-fd 3 web1\n", self);
     snprintf(path, sizeof(path), "%s/args", dir);
     char *args = wait_file(path);
     assert_string_equal(args, want);
@@ -75,6 +76,21 @@ static void test_spawn_runs_monitor_detached(void **state)
     char *log = wait_file(path);
     assert_non_null(strstr(log, "monitor-says-hello"));
     free(log);
+}
+
+/* A monitor that exits without the ready byte (monitor_spawn.h) fails the
+ * spawn: create must not return before the monitor holds its lock. */
+static void test_monitor_dead_before_ready_fails(void **state)
+{
+    (void)state;
+    char script[128];
+    snprintf(script, sizeof(script), "%s/quitter", dir);
+    write_exe(script, "#!/bin/sh\nexit 0\n");
+    setenv("XL_OCI_MONITOR", script, 1);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(monitor_spawn("/state/root", "web1", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "exited before it was ready"));
+    xo_err_clear(&err);
 }
 
 static void test_missing_monitor_is_named(void **state)
@@ -115,6 +131,7 @@ int main(void)
     setenv("XL_OCI_LOG_DIR", logdir, 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spawn_runs_monitor_detached),
+        cmocka_unit_test(test_monitor_dead_before_ready_fails),
         cmocka_unit_test(test_missing_monitor_is_named),
         cmocka_unit_test(test_exec_failure_reaches_caller),
     };

@@ -26,12 +26,12 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.2f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-ours() { # IMG: prints seconds
+ours() { # IMG [SCRATCH]: prints seconds (XL_OCI_SCRATCH=SCRATCH when given)
     rm -rf "$W/root"
     sync
     local t
     t=$(now)
-    "$XO" --root "$W/root" pull -q --plain-http "docker://$HP/$1:1" >/dev/null
+    env ${2:+XL_OCI_SCRATCH=$2} "$XO" --root "$W/root" pull -q --plain-http "docker://$HP/$1:1" >/dev/null
     secs "$t"
 }
 peer() { # IMG: prints "copy+unpack-seconds mkfs-seconds"
@@ -49,13 +49,14 @@ peer() { # IMG: prints "copy+unpack-seconds mkfs-seconds"
 
 echo "### Real images: pull + root volume (issue 12), $(date -u +%F), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 echo
-echo "Images from \`tools/realimages/build.sh\` (Debian bookworm packages), served by docker-registry on 127.0.0.1 (plain HTTP). $RUNS runs of each pipeline, alternating, \`sync\` and a fresh store/layout/bundle before each; medians in seconds. Ours: \`xl-oci pull\` (fetch, verify, unpack, \`mkfs.erofs -zlz4\`, record). Peers: \`skopeo copy\` + \`umoci unpack\`, then \`mkfs.erofs -zlz4\` of the bundle's rootfs."
+echo "Images from \`tools/realimages/build.sh\` (Debian bookworm packages), served by docker-registry on 127.0.0.1 (plain HTTP). $RUNS runs of each pipeline, alternating, \`sync\` and a fresh store/layout/bundle before each; medians in seconds. Ours: \`xl-oci pull\` (fetch, verify, unpack, \`mkfs.erofs -zlz4\`, record), with its scratch tree on a private tmpfs (the default as root, image/scratch.h) and, in the column before, on the store's disk (\`XL_OCI_SCRATCH=disk\`, the pull before that change). Peers: \`skopeo copy\` + \`umoci unpack\`, then \`mkfs.erofs -zlz4\` of the bundle's rootfs."
 echo
-echo "| image | entries | compressed | xl-oci pull | skopeo + umoci | + mkfs.erofs | speed-up without / with the peers' erofs step |"
-echo "|---|---|---|---|---|---|---|"
+echo "| image | entries | compressed | xl-oci pull, scratch on disk | xl-oci pull | skopeo + umoci | + mkfs.erofs | speed-up without / with the peers' erofs step |"
+echo "|---|---|---|---|---|---|---|---|"
 for img in web py; do
-    o=() a=() m=() b=()
+    o=() d=() a=() m=() b=()
     for _ in $(seq "$RUNS"); do
+        d+=("$(ours "$img" disk)")
         o+=("$(ours "$img")")
         read -r x y < <(peer "$img")
         a+=("$x")
@@ -63,9 +64,10 @@ for img in web py; do
         b+=("$(awk -v x="$x" -v y="$y" 'BEGIN { printf "%.3f", x + y }')")
     done
     om=$(printf '%s\n' "${o[@]}" | median)
+    dm=$(printf '%s\n' "${d[@]}" | median)
     am=$(printf '%s\n' "${a[@]}" | median)
     bm=$(printf '%s\n' "${b[@]}" | median)
     n=$(find "$W/bundle/rootfs" | wc -l)
     size=$(skopeo inspect --raw "oci:$L:$img" | jq '[.layers[].size] | add')
-    echo "| $img | $n | $((size / 1000000)) MB | $om | $am | $bm | $(awk -v o="$om" -v a="$am" -v b="$bm" 'BEGIN { printf "%.2fx / %.2fx", a / o, b / o }') |"
+    echo "| $img | $n | $((size / 1000000)) MB | $dm | $om | $am | $bm | $(awk -v o="$om" -v a="$am" -v b="$bm" 'BEGIN { printf "%.2fx / %.2fx", a / o, b / o }') |"
 done

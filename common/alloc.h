@@ -1,0 +1,38 @@
+/*
+ * alloc.h: the one policy for a failed allocation.
+ *
+ * A host tool that cannot allocate a few hundred bytes can do nothing
+ * useful, and a hundred hand-written "out of memory" branches each risk
+ * leaving a half-built JSON document or state file behind (json-c, given
+ * a NULL member, silently writes null).  So allocations that cannot fail
+ * usefully go through these helpers, which never return NULL: on failure
+ * they call the OOM handler, which by default prints "PROG: out of memory"
+ * to stderr and aborts.  The guest's init (PID 1, where aborting would
+ * panic the domain with no word to the host) does not use them: its few
+ * allocations return errors, and every error there is reported through
+ * the guest report before the domain powers off; a program that must do
+ * the same with these helpers installs a handler that does.
+ * Code whose allocation size comes from outside (a layer, a registry
+ * response) keeps checking and returns an error instead.
+ */
+#ifndef XL_OCI_COMMON_ALLOC_H
+#define XL_OCI_COMMON_ALLOC_H
+
+#include <stddef.h>
+
+#include "common/error.h"
+
+/* Calls the OOM handler; never returns. */
+_Noreturn void xo_oom(void);
+
+/* Replaces the OOM handler; `fn` must not return (it is followed by
+ * abort() if it does).  NULL restores the default. */
+void xo_oom_set_handler(void (*fn)(void));
+
+/* malloc, calloc, strdup and asprintf that never return NULL. */
+void *xo_xmalloc(size_t size);
+void *xo_xcalloc(size_t n, size_t size);
+char *xo_xstrdup(const char *s);
+char *xo_xasprintf(const char *fmt, ...) XO_PRINTF(1, 2);
+
+#endif

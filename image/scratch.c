@@ -1,0 +1,117 @@
+/* scratch.c: the unpack's scratch tree, on a tmpfs when it fits (scratch.h). */
+#include "image/scratch.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include "image/fsat.h"
+
+/* gzip'ed layers of file trees unpack to about 2-3 times their size; 4
+ * leaves room, and a tree that still outgrows the tmpfs is redone on disk. */
+#define SCRATCH_EXPANSION 4
+/* The tmpfs is used when the estimate is at most this fraction of the
+ * memory available, and may grow to twice that. */
+#define SCRATCH_MEM_DIVISOR 4
+
+/* MemAvailable of /proc/meminfo in bytes, 0 when unknown. */
+static uint64_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "re");
+    if (!f)
+        return 0;
+    char line[128];
+    uint64_t kb = 0;
+    while (fgets(line, sizeof(line), f))
+        if (sscanf(line, "MemAvailable: %" SCNu64 " kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb * 1024;
+}
+
+/* The tmpfs size for `compressed` bytes of layers, 0 for "use the disk". */
+static uint64_t tmpfs_size(uint64_t compressed)
+{
+    const char *force = getenv("XL_OCI_SCRATCH");
+    if (force && strcmp(force, "disk") == 0)
+        return 0;
+    if (geteuid() != 0)
+        return 0;
+    uint64_t avail = mem_available() / SCRATCH_MEM_DIVISOR;
+    bool forced = force && strncmp(force, "tmpfs", 5) == 0;
+    if (forced && force[5] == ':') {
+        char *end;
+        unsigned long long n = strtoull(force + 6, &end, 10);
+        if (end != force + 6 && !*end && n > 0)
+            return n; /* a size for tests of the fallback */
+    }
+    if (!forced && (avail == 0 || compressed > avail / SCRATCH_EXPANSION))
+        return 0;
+    return avail ? 2 * avail : (uint64_t)256 << 20;
+}
+
+int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
+                 uint64_t compressed, xo_err *err)
+{
+    s->tmpfs = false;
+    if (asprintf(&s->path, "%s/unpack-%.12s-XXXXXX", tmpdir, tag) < 0) {
+        s->path = NULL;
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    if (!mkdtemp(s->path)) {
+        xo_err_sys(err, "cannot create a directory in %s", tmpdir);
+        free(s->path);
+        s->path = NULL;
+        return -1;
+    }
+    uint64_t size = tmpfs_size(compressed);
+    if (size) {
+        /* mode=0700 like mkdtemp's; unpack sets the root's own mode. */
+        char opts[64];
+        snprintf(opts, sizeof(opts), "size=%" PRIu64 ",mode=0700", size);
+        s->tmpfs = mount("xl-oci-scratch", s->path, "tmpfs",
+                         MS_NOSUID | MS_NODEV, opts) == 0;
+    }
+    return 0;
+}
+
+bool scratch_retry_on_disk(const struct scratch *s, int errnum)
+{
+    return s->tmpfs && (errnum == ENOSPC || errnum == EOPNOTSUPP ||
+                        errnum == ENOTSUP || errnum == EDQUOT);
+}
+
+int scratch_to_disk(struct scratch *s, xo_err *err)
+{
+    if (!s->tmpfs)
+        return 0;
+    if (umount2(s->path, MNT_DETACH) < 0)
+        return xo_err_sys(err, "cannot unmount the scratch tmpfs %s", s->path);
+    s->tmpfs = false;
+    return 0;
+}
+
+void scratch_remove(struct scratch *s)
+{
+    if (!s->path)
+        return;
+    xo_err ignore = XO_ERR_INIT;
+    if (s->tmpfs && umount2(s->path, MNT_DETACH) == 0)
+        rmdir(s->path);
+    else
+        fsat_remove_path(s->path, &ignore);
+    xo_err_clear(&ignore);
+    free(s->path);
+    s->path = NULL;
+}
+
+void scratch_unmount_leftover(const char *path)
+{
+    /* EINVAL: not a mount point, which is the usual case. */
+    while (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) == 0)
+        ;
+}
