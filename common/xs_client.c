@@ -1,6 +1,6 @@
 /*
  * xs_client.c: the xenstore wrapper (common/xs_client.h) forwarding to
- * libxenstore, for xl-oci, vif-xl-oci and the unit tests.  Every call is
+ * libxenstore, for xl-oci and the unit tests.  Every call is
  * made outside a transaction (XBT_NULL).
  */
 #include "common/xs_client.h"

@@ -6,15 +6,17 @@
  * call is made outside one, as XBT_NULL; no open flags).  Two
  * implementations, one linked into each program:
  *
- *   common/xs_client.c  forwards to libxenstore; in libxloci.a, so xl-oci,
- *                       vif-xl-oci and the unit tests use it;
+ *   common/xs_client.c  forwards to libxenstore; in libxloci.a, linked
+ *                       into xl-oci and the unit tests;
  *   common/xs_lite.c    our own thread-free client over xenstored's wire
  *                       protocol, linked into the static xl-oci-monitor
  *                       only (that file says why the monitor cannot use a
  *                       static libxenstore).
  *
  * Our names are not libxenstore's so that the two can never be mistaken
- * for one another, at link time or by a reader.
+ * for one another, at link time or by a reader.  Programs that share no
+ * code with the monitor (hotplug/vif-xl-oci, the guest's init) call
+ * libxenstore itself.
  *
  * Results follow libxenstore: values and vectors are malloc'd (a vector is
  * one block: free() it once), values NUL-terminated, NULL or false with

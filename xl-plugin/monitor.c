@@ -29,6 +29,7 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "common/xs_client.h"
 #include "guest_report.h"
 #include "state.h"
 #include "status.h"
