@@ -334,7 +334,7 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
 static int load_image_config(struct domain_config *dc, struct image_config *ic,
                              xo_err *err)
 {
-    if (image_config_load(ic, dc->image_config_path, err) < 0)
+    if (domcfg_image_config_load(ic, dc->image_config_path, err) < 0)
         return -1;
     if (strcmp(ic->os, "linux") != 0 || strcmp(ic->architecture, "amd64"))
         return xo_err_set(
@@ -496,7 +496,7 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
                         const struct domcfg_opts *opts, xo_err *err)
 {
     struct image_config ic;
-    image_config_init(&ic);
+    domcfg_image_config_init(&ic);
     size_t next_vdev = 0;
     int rc = -1;
     if (build_identity(dc, ac, err) < 0 || build_resources(dc, ac, err) < 0 ||
@@ -540,7 +540,7 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         goto out;
     rc = 0;
 out:
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     return rc;
 }
 

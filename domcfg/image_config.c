@@ -9,12 +9,12 @@
 #include "common/json.h"
 #include "domain_config.h"
 
-void image_config_init(struct image_config *ic)
+void domcfg_image_config_init(struct image_config *ic)
 {
     memset(ic, 0, sizeof(*ic));
 }
 
-void image_config_dispose(struct image_config *ic)
+void domcfg_image_config_dispose(struct image_config *ic)
 {
     free(ic->os);
     free(ic->architecture);
@@ -26,7 +26,7 @@ void image_config_dispose(struct image_config *ic)
     free(ic->stop_signal);
     xo_strv_free(ic->volumes);
     xo_strv_free(ic->labels);
-    image_config_init(ic);
+    domcfg_image_config_init(ic);
 }
 
 static int dup_string(char **out_r, json_object *obj, const char *key,
@@ -127,8 +127,8 @@ static int parse_fields(struct image_config *ic, json_object *root,
     return 0;
 }
 
-int image_config_parse(struct image_config *ic, const char *buf, size_t len,
-                       const char *where, xo_err *err)
+int domcfg_image_config_parse(struct image_config *ic, const char *buf,
+                              size_t len, const char *where, xo_err *err)
 {
     json_object *root = NULL;
     if (xo_json_parse(&root, buf, len, IMAGE_CONFIG_MAX_BYTES, where, err) < 0)
@@ -136,17 +136,18 @@ int image_config_parse(struct image_config *ic, const char *buf, size_t len,
     int rc = parse_fields(ic, root, where, err);
     json_object_put(root);
     if (rc < 0)
-        image_config_dispose(ic);
+        domcfg_image_config_dispose(ic);
     return rc;
 }
 
-int image_config_load(struct image_config *ic, const char *path, xo_err *err)
+int domcfg_image_config_load(struct image_config *ic, const char *path,
+                             xo_err *err)
 {
     char *buf = NULL;
     size_t len = 0;
     if (xo_read_file(&buf, &len, path, IMAGE_CONFIG_MAX_BYTES, err) < 0)
         return -1;
-    int rc = image_config_parse(ic, buf, len, path, err);
+    int rc = domcfg_image_config_parse(ic, buf, len, path, err);
     free(buf);
     return rc;
 }

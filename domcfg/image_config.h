@@ -25,12 +25,13 @@ struct image_config {
     char **labels;  /* KEY=VALUE */
 };
 
-void image_config_init(struct image_config *ic);
-void image_config_dispose(struct image_config *ic);
+void domcfg_image_config_init(struct image_config *ic);
+void domcfg_image_config_dispose(struct image_config *ic);
 
 /* Parses JSON text; `where` (file name or digest) opens every message. */
-int image_config_parse(struct image_config *ic, const char *buf, size_t len,
-                       const char *where, xo_err *err);
-int image_config_load(struct image_config *ic, const char *path, xo_err *err);
+int domcfg_image_config_parse(struct image_config *ic, const char *buf,
+                              size_t len, const char *where, xo_err *err);
+int domcfg_image_config_load(struct image_config *ic, const char *path,
+                             xo_err *err);
 
 #endif

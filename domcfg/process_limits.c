@@ -19,7 +19,7 @@ static const char *const docker_caps[] = {
     "CAP_KILL",    "CAP_AUDIT_WRITE",
 };
 
-uint64_t process_caps(const struct domain_config *dc)
+uint64_t process_limits_caps(const struct domain_config *dc)
 {
     if (dc->privileged)
         return OCI_CAP_ALL;

@@ -24,6 +24,6 @@ int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
 
 /* The capability mask of the bounding, effective and permitted sets (the
  * inheritable and ambient sets are empty). */
-uint64_t process_caps(const struct domain_config *dc);
+uint64_t process_limits_caps(const struct domain_config *dc);
 
 #endif

@@ -63,7 +63,7 @@ static int prop_caps(void *fdt, const char *name, uint64_t mask)
  * spec has them: inheritable and ambient empty). */
 static int write_privileges(void *fdt, const struct domain_config *dc)
 {
-    uint64_t caps = process_caps(dc);
+    uint64_t caps = process_limits_caps(dc);
     int r;
     if ((r = fdt_property(fdt, BOOT_SPEC_PROP_NO_NEW_PRIVILEGES, NULL, 0)) ||
         (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_CAPABILITIES)) ||

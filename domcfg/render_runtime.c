@@ -90,7 +90,7 @@ static json_object *process_json(const struct domain_config *dc,
      * CVE-2022-24769. */
     json_object *caps = xo_jobj();
     const char *sets[] = {"bounding", "effective", "permitted"};
-    uint64_t mask = process_caps(dc);
+    uint64_t mask = process_limits_caps(dc);
     for (size_t i = 0; i < N(sets); i++) {
         json_object *a = xo_jarr();
         for (int c = 0; c <= OCI_CAP_LAST; c++)

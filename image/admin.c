@@ -213,13 +213,13 @@ static int keep_volume_blobs(struct strset *keep, const char *root,
     int rc = 0;
     if (access(path, F_OK) == 0 &&
         (rc = xo_read_file(&buf, &len, path, MANIFEST_MAX_BYTES, err)) == 0 &&
-        (rc = oci_manifest_parse(&m, buf, len, path, err)) == 0) {
+        (rc = manifest_parse(&m, buf, len, path, err)) == 0) {
         if (strset_add(keep, digest_hex(&m.config.digest)) < 0)
             rc = xo_err_set(err, ENOMEM, "out of memory");
         for (size_t i = 0; rc == 0 && i < m.n_layers; i++)
             if (strset_add(keep, digest_hex(&m.layers[i].digest)) < 0)
                 rc = xo_err_set(err, ENOMEM, "out of memory");
-        oci_manifest_dispose(&m);
+        manifest_dispose(&m);
     }
     free(buf);
     free(path);
@@ -356,7 +356,7 @@ static int remove_locked(const char *root, const struct image_ref *r,
             rc = refstore_remove(root, r->canonical, err);
             if (rc == 0 && strset_add(&affected, digest_hex(&e.manifest)) < 0)
                 rc = xo_err_set(err, ENOMEM, "out of memory");
-            ref_entry_dispose(&e);
+            refstore_entry_dispose(&e);
         }
     }
     if (rc == 0)
@@ -374,7 +374,7 @@ int image_remove(const char *root, const char *ref,
     if (image_ref_parse(&r, ref, err) < 0)
         return -1;
     int lock = -1;
-    int rc = store_lock(&lock, root, true, err);
+    int rc = image_store_lock(&lock, root, true, err);
     if (rc == 0) {
         rc = remove_locked(root, &r, users, err);
         close(lock);
@@ -437,7 +437,7 @@ int image_prune(const char *root, const struct image_users *users,
     int lock = -1;
     if (asprintf(&vdir, "%s/volumes/sha256", root) < 0)
         return xo_err_set(err, ENOMEM, "out of memory");
-    int rc = store_lock(&lock, root, true, err);
+    int rc = image_store_lock(&lock, root, true, err);
     if (rc == 0) {
         rc = list_hex_dir(&vols, vdir, err);
         if (rc == 0)

@@ -95,20 +95,20 @@ static int layout_resolve_tag(struct image_source *base,
         goto out;
     }
     if (xo_read_file(&buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
-        oci_index_parse(&ix, buf, len, path, err) < 0 ||
-        oci_index_find_tag(&d, &ix, tag, path, err) < 0)
+        manifest_index_parse(&ix, buf, len, path, err) < 0 ||
+        manifest_index_find_tag(&d, &ix, tag, path, err) < 0)
         goto out;
-    if (oci_media_kind(d->media_type) == OCI_KIND_UNKNOWN) {
+    if (manifest_media_kind(d->media_type) == OCI_KIND_UNKNOWN) {
         xo_err_set(err, EINVAL, "%s: \"%s\" names a \"%s\", not an image", path,
                    tag ? tag : "latest", d->media_type);
         goto out;
     }
     if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, err) < 0 ||
-        oci_descriptor_copy(top_r, d, err) < 0)
+        manifest_descriptor_copy(top_r, d, err) < 0)
         goto out;
     rc = 0;
 out:
-    oci_index_dispose(&ix);
+    manifest_index_dispose(&ix);
     free(buf);
     free(path);
     return rc;

@@ -10,7 +10,7 @@
 
 #include "common/fileio.h"
 
-int store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
+int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
 {
     if (xo_mkdir_p(root, 0755, err) < 0)
         return -1;

@@ -12,6 +12,6 @@
 #include "common/error.h"
 
 /* Creates root if needed; returns the lock fd (close it to unlock). */
-int store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err);
+int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err);
 
 #endif

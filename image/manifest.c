@@ -10,7 +10,7 @@
 /* Media types are short; anything longer is garbage. */
 #define MEDIA_TYPE_MAX 255
 
-enum oci_kind oci_media_kind(const char *mt)
+enum oci_kind manifest_media_kind(const char *mt)
 {
     if (!mt)
         return OCI_KIND_UNKNOWN;
@@ -21,7 +21,7 @@ enum oci_kind oci_media_kind(const char *mt)
     return OCI_KIND_UNKNOWN;
 }
 
-bool oci_layer_media_ok(const char *mt)
+bool manifest_layer_media_ok(const char *mt)
 {
     static const char *const ok[] = {
         "application/vnd.oci.image.layer.v1.tar",
@@ -39,7 +39,7 @@ bool oci_layer_media_ok(const char *mt)
     return false;
 }
 
-void oci_descriptor_dispose(struct oci_descriptor *d)
+void manifest_descriptor_dispose(struct oci_descriptor *d)
 {
     free(d->media_type);
     free(d->os);
@@ -57,8 +57,8 @@ static int dup_opt(char **dst, const char *src, xo_err *err)
     return 0;
 }
 
-int oci_descriptor_copy(struct oci_descriptor *dst,
-                        const struct oci_descriptor *src, xo_err *err)
+int manifest_descriptor_copy(struct oci_descriptor *dst,
+                             const struct oci_descriptor *src, xo_err *err)
 {
     memset(dst, 0, sizeof(*dst));
     dst->digest = src->digest;
@@ -68,26 +68,26 @@ int oci_descriptor_copy(struct oci_descriptor *dst,
         dup_opt(&dst->arch, src->arch, err) < 0 ||
         dup_opt(&dst->variant, src->variant, err) < 0 ||
         dup_opt(&dst->ref_name, src->ref_name, err) < 0) {
-        oci_descriptor_dispose(dst);
+        manifest_descriptor_dispose(dst);
         return -1;
     }
     return 0;
 }
 
-void oci_index_dispose(struct oci_index *ix)
+void manifest_index_dispose(struct oci_index *ix)
 {
     for (size_t i = 0; i < ix->n; i++)
-        oci_descriptor_dispose(&ix->manifests[i]);
+        manifest_descriptor_dispose(&ix->manifests[i]);
     free(ix->manifests);
     memset(ix, 0, sizeof(*ix));
 }
 
-void oci_manifest_dispose(struct oci_manifest *m)
+void manifest_dispose(struct oci_manifest *m)
 {
     free(m->media_type);
-    oci_descriptor_dispose(&m->config);
+    manifest_descriptor_dispose(&m->config);
     for (size_t i = 0; i < m->n_layers; i++)
-        oci_descriptor_dispose(&m->layers[i]);
+        manifest_descriptor_dispose(&m->layers[i]);
     free(m->layers);
     memset(m, 0, sizeof(*m));
 }
@@ -151,7 +151,7 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
     rc = 0;
 out:
     if (rc < 0)
-        oci_descriptor_dispose(d);
+        manifest_descriptor_dispose(d);
     return rc;
 }
 
@@ -179,8 +179,8 @@ static int parse_doc(json_object **o_r, const char *buf, size_t len,
     return 0;
 }
 
-int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
-                 const char *hint, const char *where, xo_err *err)
+int manifest_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
+                      const char *hint, const char *where, xo_err *err)
 {
     json_object *o = NULL;
     if (parse_doc(&o, buf, len, where, err) < 0)
@@ -189,17 +189,17 @@ int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
     int rc = xo_json_get_string(&mt, o, "mediaType", false, where, err);
     enum oci_kind kind = OCI_KIND_UNKNOWN;
     if (rc == 1) {
-        kind = oci_media_kind(mt);
+        kind = manifest_media_kind(mt);
         if (kind == OCI_KIND_UNKNOWN)
             rc = xo_err_set(err, EINVAL, "%s: unsupported media type \"%s\"",
                             where, mt);
-        else if (hint && oci_media_kind(hint) != OCI_KIND_UNKNOWN &&
-                 oci_media_kind(hint) != kind)
+        else if (hint && manifest_media_kind(hint) != OCI_KIND_UNKNOWN &&
+                 manifest_media_kind(hint) != kind)
             rc = xo_err_set(err, EINVAL,
                             "%s: is a \"%s\" but was referred to as a \"%s\"",
                             where, mt, hint);
     } else if (rc == 0) {
-        kind = oci_media_kind(hint);
+        kind = manifest_media_kind(hint);
         if (kind == OCI_KIND_UNKNOWN)
             kind = json_object_object_get_ex(o, "manifests", NULL)
                        ? OCI_KIND_INDEX
@@ -218,8 +218,8 @@ int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
     return 0;
 }
 
-int oci_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
-                    const char *where, xo_err *err)
+int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
+                         const char *where, xo_err *err)
 {
     json_object *o = NULL, *arr = NULL;
     struct oci_index ix = {0};
@@ -254,14 +254,14 @@ int oci_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
 out:
     json_object_put(o);
     if (rc < 0)
-        oci_index_dispose(&ix);
+        manifest_index_dispose(&ix);
     else
         *ix_r = ix;
     return rc < 0 ? -1 : 0;
 }
 
-int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
-                       const char *where, xo_err *err)
+int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
+                   const char *where, xo_err *err)
 {
     json_object *o = NULL, *cfg = NULL, *arr = NULL;
     struct oci_manifest m = {0};
@@ -305,7 +305,7 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
             goto out;
         }
         m.n_layers++;
-        if (!oci_layer_media_ok(m.layers[i].media_type)) {
+        if (!manifest_layer_media_ok(m.layers[i].media_type)) {
             rc = xo_err_set(
                 err, EINVAL,
                 "%s: layer %zu (%s) has unsupported media type \"%s\"", where,
@@ -317,20 +317,20 @@ int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
 out:
     json_object_put(o);
     if (rc < 0)
-        oci_manifest_dispose(&m);
+        manifest_dispose(&m);
     else
         *m_r = m;
     return rc < 0 ? -1 : 0;
 }
 
-int oci_index_pick(const struct oci_descriptor **d_r,
-                   const struct oci_index *ix, const char *os, const char *arch,
-                   const char *where, xo_err *err)
+int manifest_index_pick(const struct oci_descriptor **d_r,
+                        const struct oci_index *ix, const char *os,
+                        const char *arch, const char *where, xo_err *err)
 {
     for (size_t i = 0; i < ix->n; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
         if (d->os && d->arch && !strcmp(d->os, os) && !strcmp(d->arch, arch) &&
-            oci_media_kind(d->media_type) == OCI_KIND_MANIFEST) {
+            manifest_media_kind(d->media_type) == OCI_KIND_MANIFEST) {
             *d_r = d;
             return 0;
         }
@@ -351,9 +351,9 @@ int oci_index_pick(const struct oci_descriptor **d_r,
                       os, arch, o ? have : "nothing");
 }
 
-int oci_index_find_tag(const struct oci_descriptor **d_r,
-                       const struct oci_index *ix, const char *tag,
-                       const char *where, xo_err *err)
+int manifest_index_find_tag(const struct oci_descriptor **d_r,
+                            const struct oci_index *ix, const char *tag,
+                            const char *where, xo_err *err)
 {
     if (!tag && ix->n == 1) {
         *d_r = &ix->manifests[0];

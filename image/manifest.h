@@ -54,37 +54,37 @@ struct oci_manifest {
 
 enum oci_kind { OCI_KIND_UNKNOWN, OCI_KIND_INDEX, OCI_KIND_MANIFEST };
 
-enum oci_kind oci_media_kind(const char *media_type);
-bool oci_layer_media_ok(const char *media_type);
+enum oci_kind manifest_media_kind(const char *media_type);
+bool manifest_layer_media_ok(const char *media_type);
 
-void oci_descriptor_dispose(struct oci_descriptor *d);
-int oci_descriptor_copy(struct oci_descriptor *dst,
-                        const struct oci_descriptor *src, xo_err *err);
-void oci_index_dispose(struct oci_index *ix);
-void oci_manifest_dispose(struct oci_manifest *m);
+void manifest_descriptor_dispose(struct oci_descriptor *d);
+int manifest_descriptor_copy(struct oci_descriptor *dst,
+                             const struct oci_descriptor *src, xo_err *err);
+void manifest_index_dispose(struct oci_index *ix);
+void manifest_dispose(struct oci_manifest *m);
 
 /*
  * Which kind of document `buf` is: its own mediaType when present (which
  * must then agree with `hint`, the media type it was fetched as), else
  * `hint`, else its shape.
  */
-int oci_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
-                 const char *hint, const char *where, xo_err *err);
+int manifest_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
+                      const char *hint, const char *where, xo_err *err);
 
-int oci_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
-                    const char *where, xo_err *err);
-int oci_manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
-                       const char *where, xo_err *err);
+int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
+                         const char *where, xo_err *err);
+int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
+                   const char *where, xo_err *err);
 
 /* The entry for os/arch (e.g. linux/amd64); the error lists what there is. */
-int oci_index_pick(const struct oci_descriptor **d_r,
-                   const struct oci_index *ix, const char *os, const char *arch,
-                   const char *where, xo_err *err);
+int manifest_index_pick(const struct oci_descriptor **d_r,
+                        const struct oci_index *ix, const char *os,
+                        const char *arch, const char *where, xo_err *err);
 
 /* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
  * tag NULL: the only entry, or "latest". */
-int oci_index_find_tag(const struct oci_descriptor **d_r,
-                       const struct oci_index *ix, const char *tag,
-                       const char *where, xo_err *err);
+int manifest_index_find_tag(const struct oci_descriptor **d_r,
+                            const struct oci_index *ix, const char *tag,
+                            const char *where, xo_err *err);
 
 #endif

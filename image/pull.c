@@ -80,9 +80,9 @@ struct pulled {
 
 static void pulled_dispose(struct pulled *p)
 {
-    oci_descriptor_dispose(&p->top);
+    manifest_descriptor_dispose(&p->top);
     free(p->manifest_buf);
-    oci_manifest_dispose(&p->manifest);
+    manifest_dispose(&p->manifest);
     free(p->config_buf);
     memset(p, 0, sizeof(*p));
 }
@@ -99,37 +99,36 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
     if (blobstore_read(&buf, &len, bs, &p->top.digest, MANIFEST_MAX_BYTES,
                        err) < 0)
         return -1;
-    if (oci_doc_kind(&kind, buf, len, p->top.media_type, p->top.digest.str,
-                     err) < 0) {
+    if (manifest_doc_kind(&kind, buf, len, p->top.media_type, p->top.digest.str,
+                          err) < 0) {
         free(buf);
         return -1;
     }
     const struct oci_descriptor *md = &p->top;
     struct oci_index ix = {0};
     if (kind == OCI_KIND_INDEX) {
-        int rc = oci_index_parse(&ix, buf, len, p->top.digest.str, err);
+        int rc = manifest_index_parse(&ix, buf, len, p->top.digest.str, err);
         free(buf);
         buf = NULL;
         if (rc == 0)
-            rc = oci_index_pick(&md, &ix, PULL_OS, PULL_ARCH, p->top.digest.str,
-                                err);
+            rc = manifest_index_pick(&md, &ix, PULL_OS, PULL_ARCH,
+                                     p->top.digest.str, err);
         if (rc == 0)
             rc = src->ops->fetch(src, bs, md, MANIFEST_MAX_BYTES, err);
         if (rc == 0)
             rc = blobstore_read(&buf, &len, bs, &md->digest, MANIFEST_MAX_BYTES,
                                 err);
         if (rc < 0) {
-            oci_index_dispose(&ix);
+            manifest_index_dispose(&ix);
             return -1;
         }
         p->has_index = true;
     }
     p->manifest_digest = md->digest;
-    oci_index_dispose(&ix);
+    manifest_index_dispose(&ix);
     p->manifest_buf = buf;
     p->manifest_len = len;
-    return oci_manifest_parse(&p->manifest, buf, len, p->manifest_digest.str,
-                              err);
+    return manifest_parse(&p->manifest, buf, len, p->manifest_digest.str, err);
 }
 
 /* Layers are fetched by up to PULL_PARALLEL threads when the source
@@ -341,7 +340,7 @@ int image_pull(const char *root, const char *ref,
             ref, ref);
     }
     int lock = -1;
-    int rc = store_lock(&lock, root, false, err);
+    int rc = image_store_lock(&lock, root, false, err);
     if (rc == 0) {
         rc = pull_locked(root, &r, o, info_r, err);
         close(lock);
@@ -381,7 +380,7 @@ int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
             rc = -1;
         }
         if (found == 1)
-            ref_entry_dispose(&e);
+            refstore_entry_dispose(&e);
     }
     if (rc == 0 && !(*dir_r = volume_path(root, &d)))
         rc = xo_err_set(err, ENOMEM, "out of memory");

@@ -15,7 +15,7 @@
 /* More names than this in one store is not a real deployment. */
 #define REFSTORE_MAX_ENTRIES 100000
 
-void ref_entry_dispose(struct ref_entry *e)
+void refstore_entry_dispose(struct ref_entry *e)
 {
     free(e->name);
     memset(e, 0, sizeof(*e));
@@ -113,7 +113,7 @@ int refstore_get(const char *root, const char *name, struct ref_entry *e_r,
     if (rc == 0 && strcmp(e_r->name, name) != 0) {
         rc = xo_err_set(err, EINVAL, "%s: names \"%s\", not \"%s\"", path,
                         e_r->name, name);
-        ref_entry_dispose(e_r);
+        refstore_entry_dispose(e_r);
     }
     free(path);
     return rc < 0 ? -1 : 1;
@@ -134,7 +134,7 @@ int refstore_remove(const char *root, const char *name, xo_err *err)
 void refstore_list_free(struct ref_entry *list, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        ref_entry_dispose(&list[i]);
+        refstore_entry_dispose(&list[i]);
     free(list);
 }
 

@@ -23,7 +23,7 @@ struct ref_entry {
     int64_t pulled;
 };
 
-void ref_entry_dispose(struct ref_entry *e);
+void refstore_entry_dispose(struct ref_entry *e);
 
 int refstore_put(const char *root, const struct ref_entry *e, xo_err *err);
 

@@ -309,7 +309,7 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
     struct registry_source *rs = (struct registry_source *)base;
     if (blobstore_has(bs, &d->digest, d->size))
         return 0;
-    if (oci_media_kind(d->media_type) != OCI_KIND_UNKNOWN)
+    if (manifest_media_kind(d->media_type) != OCI_KIND_UNKNOWN)
         return store_manifest(rs, bs, d->digest.str, &d->digest, d->size, NULL,
                               err);
     char *url = NULL;

@@ -150,7 +150,7 @@ out:
         xo_err_wrap(err, "signature check of %s", signed_digest->str);
     json_object_put(o);
     free(buf);
-    oci_descriptor_dispose(&top);
+    manifest_descriptor_dispose(&top);
     cosign_key_free(key);
     return rc;
 }

@@ -30,7 +30,7 @@
  * How the domain commands use it: create calls netback_attach() once per
  * oci_network entry (vif_index = its position; NETBACK_ATTACH_DRY_RUN for
  * create -N), renders the vif with the attachment's bridge and MAC and
- * script xo_vif_script() (xl-plugin/xl_oci.h), exports XL_OCI_ROOT for
+ * script cmd_vif_script() (xl-plugin/xl_oci.h), exports XL_OCI_ROOT for
  * that script when --root was given, and calls netback_publish() for
  * oci_ports; a failed create and destroy call netback_release().
  *

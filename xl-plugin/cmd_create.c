@@ -76,15 +76,15 @@ static void rendered_dispose(struct rendered *r)
 static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 {
     (void)ctx;
-    return image_resolve_root_volume(xo_state_root(), ref, dir_r, err);
+    return image_resolve_root_volume(cmd_state_root(), ref, dir_r, err);
 }
 
 /* app.cfg + image config -> r->dc, managed networks not yet attached. */
 static int parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 {
     struct domcfg_opts opts = {
-        .state_root = xo_state_root(),
-        .default_loader = xo_default_loader(),
+        .state_root = cmd_state_root(),
+        .default_loader = cmd_default_loader(),
         .resolve_image = resolve_image,
     };
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
@@ -210,8 +210,8 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     /* The vifs show the MAC and address a create would lease now,
      * without reserving anything. */
     if (parse_cfg(&r, o->cfg_path, err) < 0 ||
-        netattach_resolve(&r.dc, xo_state_root(), NETBACK_ATTACH_DRY_RUN, err) <
-            0 ||
+        netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
+                          err) < 0 ||
         render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         write_requested(&r, o, err) < 0)
@@ -243,7 +243,7 @@ static int image_digest(char *buf, size_t len, const char *root_volume,
 static int write_state_dir(const struct rendered *r, const char *cfg_path,
                            const struct loader_files *lf, xo_err *err)
 {
-    const char *root = xo_state_root();
+    const char *root = cmd_state_root();
     char tmp[4096], path[4200];
     char *cfg = NULL;
     size_t cfg_len = 0;
@@ -306,11 +306,11 @@ static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
         return xo_err_set(err, EEXIST,
                           "a Xen domain named %s already exists (domid %u)",
                           name, domid);
-    if (state_domain_exists(xo_state_root(), name))
+    if (state_domain_exists(cmd_state_root(), name))
         return xo_err_set(
             err, EEXIST,
             "state for a domain named %s exists in %s/domains; run 'xl-oci destroy %s'",
-            name, xo_state_root(), name);
+            name, cmd_state_root(), name);
     return 0;
 }
 
@@ -327,7 +327,7 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
     } else {
         /* A path that does not fit was never made: nothing to remove. */
-        if (state_domain_dir(dir, sizeof(dir), xo_state_root(), name, &e) == 0)
+        if (state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, &e) == 0)
             state_remove_dir(dir, &e);
         status_remove(h->xs, name, &e);
     }
@@ -351,13 +351,13 @@ static int create_domain(struct create_opts *o, xo_err *err)
         xen_open(&h, err) < 0)
         goto out;
     const char *name = r.dc.name;
-    if ((lock = state_lock(xo_state_root(), err)) < 0 ||
+    if ((lock = state_lock(cmd_state_root(), err)) < 0 ||
         check_name_free(&h, name, err) < 0)
         goto out;
     /* Leases only once the name is known to be ours: a failed create
      * releases them, which must never touch another container's. */
     have_leases = domcfg_network_count(&r.dc) > 0;
-    if (netattach_resolve(&r.dc, xo_state_root(), 0, err) < 0 ||
+    if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0 ||
         render_all(&r, err) < 0 || write_requested(&r, o, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
@@ -387,13 +387,13 @@ static int create_domain(struct create_opts *o, xo_err *err)
     XO_FAULT_POINT("create.state-dir-written");
 
     struct loop_holds loops;
-    if (loop_attach_disks(&r.d, &loops, err) < 0)
+    if (loopdev_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.loops-attached");
     int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
-    loop_holds_release(&loops);
+    loopdev_holds_release(&loops);
     if (create_rc) {
         xo_err_set(err, EIO,
                    "libxl could not create domain %s (see the messages above)",
@@ -417,7 +417,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
                          o->paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_BOOTING,
                          err) < 0)
         goto fail;
-    if (!o->foreground && monitor_spawn(xo_state_root(), name, err) < 0)
+    if (!o->foreground && monitor_spawn(cmd_state_root(), name, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.monitor-spawned");
     if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
@@ -435,7 +435,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     printf("Created %s (domid %u)\n", name, domid);
     fflush(stdout);
     if (o->foreground)
-        rc = monitor_exec(xo_state_root(), name, err);
+        rc = monitor_exec(cmd_state_root(), name, err);
     else
         rc = 0;
     goto out;
@@ -446,7 +446,7 @@ fail:
                     xo_err_msg(err));
     if (have_leases && !o->keep_broken) {
         xo_err e = XO_ERR_INIT;
-        if (netattach_release(xo_state_root(), name, &e) < 0)
+        if (netattach_release(cmd_state_root(), name, &e) < 0)
             fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&e));
         xo_err_clear(&e);
     }
@@ -466,9 +466,9 @@ int main_create(int argc, char **argv)
         {"boot-spec", 1, NULL, 'B'}, {"keep-broken", 0, NULL, 'k'},
         {NULL, 0, NULL, 0},
     };
-    struct create_opts o = {.dryrun = xo_dryrun};
+    struct create_opts o = {.dryrun = cmd_dryrun};
     int opt;
-    while ((opt = xo_getopt(argc, argv, "NFpck", longopts, "create", 1)) !=
+    while ((opt = cmd_getopt(argc, argv, "NFpck", longopts, "create", 1)) !=
            -1) {
         switch (opt) {
         case 'N':
@@ -501,9 +501,9 @@ int main_create(int argc, char **argv)
     o.cfg_path = argv[optind];
     xo_err err = XO_ERR_INIT;
     if (o.dryrun)
-        return dry_run(&o, &err) < 0 ? xo_fail(&err) : XO_EXIT_OK;
+        return dry_run(&o, &err) < 0 ? cmd_fail(&err) : XO_EXIT_OK;
     if (create_domain(&o, &err) < 0)
-        return xo_fail(&err);
+        return cmd_fail(&err);
     if (o.console && !o.foreground) {
         char *args[] = {"console", o.name, NULL};
         optind = 0;

@@ -32,7 +32,7 @@ static int open_status(struct xen_handles *h, xo_err *err)
 {
     if (xen_open_xs(h, err) < 0)
         return -1;
-    monitor_recover(h->xs, xo_state_root());
+    monitor_recover(h->xs, cmd_state_root());
     return 0;
 }
 
@@ -149,7 +149,7 @@ int main_list(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool json = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "j", longopts, "list", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "j", longopts, "list", 0)) != -1)
         if (opt == 'j')
             json = true;
     struct xen_handles h = {0};
@@ -157,7 +157,7 @@ int main_list(int argc, char **argv)
     char **names = NULL;
     if (open_status(&h, &err) < 0 || status_list(h.xs, &names, &err) < 0) {
         xen_close(&h);
-        return xo_fail(&err);
+        return cmd_fail(&err);
     }
     json_object *arr = json ? xo_jarr() : NULL;
     if (!json)
@@ -201,7 +201,7 @@ int main_status(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool json = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "j", longopts, "status", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "j", longopts, "status", 1)) != -1)
         if (opt == 'j')
             json = true;
     struct xen_handles h = {0};
@@ -210,7 +210,7 @@ int main_status(int argc, char **argv)
     if (open_status(&h, &err) < 0 ||
         status_read(h.xs, argv[optind], &st, &err) < 0) {
         xen_close(&h);
-        return xo_fail(&err);
+        return cmd_fail(&err);
     }
     xen_close(&h);
     if (json) {
@@ -257,7 +257,7 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
 int main_wait(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "wait", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "wait", 1)) != -1)
         ;
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
@@ -265,21 +265,21 @@ int main_wait(int argc, char **argv)
     if (open_status(&h, &err) < 0 ||
         wait_final(&h, argv[optind], -1, &st, &err) < 0) {
         xen_close(&h);
-        return xo_fail(&err);
+        return cmd_fail(&err);
     }
     xen_close(&h);
     if (st.exit_code >= 0)
         return st.exit_code;
     xo_err_set(&err, EIO, "%s: %s", st.name,
                st.error[0] ? st.error : "halted without an exit code");
-    return xo_fail(&err);
+    return cmd_fail(&err);
 }
 
 int main_stop(int argc, char **argv)
 {
     long timeout = 30;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "t:", NULL, "stop", 1)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "t:", NULL, "stop", 1)) != -1) {
         if (opt == 't') {
             char *end;
             timeout = strtol(optarg, &end, 10);
@@ -326,7 +326,7 @@ int main_stop(int argc, char **argv)
     return XO_EXIT_OK;
 fail:
     xen_close(&h);
-    return xo_fail(&err);
+    return cmd_fail(&err);
 }
 
 /* Stops the monitor of `name` so it cannot write status we remove. */
@@ -342,9 +342,9 @@ static void stop_monitor(const char *root, const char *name)
 int main_destroy(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "destroy", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "destroy", 1)) != -1)
         ;
-    const char *name = argv[optind], *root = xo_state_root();
+    const char *name = argv[optind], *root = cmd_state_root();
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
@@ -407,5 +407,5 @@ fail:
     if (lock >= 0)
         close(lock);
     xen_close(&h);
-    return xo_fail(&err);
+    return cmd_fail(&err);
 }

@@ -4,9 +4,9 @@
 #include "xl_oci.h"
 #include "common/pathfmt.h"
 
-void xo_print_help(FILE *f);
+void cmd_print_help(FILE *f);
 
-void xo_print_help(FILE *f)
+void cmd_print_help(FILE *f)
 {
     fprintf(
         f,
@@ -20,10 +20,10 @@ void xo_print_help(FILE *f)
 int main_help(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "help", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "help", 0)) != -1)
         ;
     if (optind >= argc) {
-        xo_print_help(stdout);
+        cmd_print_help(stdout);
         return XO_EXIT_OK;
     }
     /* Two words name a subcommand: "help network create". */
@@ -47,7 +47,7 @@ int main_help(int argc, char **argv)
 int main_version(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "version", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "version", 0)) != -1)
         ;
     printf("xl-oci %s\n", XO_VERSION);
     return XO_EXIT_OK;

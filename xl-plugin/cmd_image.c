@@ -141,7 +141,7 @@ int main_pull(int argc, char **argv)
                           .lock = PTHREAD_MUTEX_INITIALIZER};
     bool quiet = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "q", longopts, "pull", 1)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "q", longopts, "pull", 1)) != -1) {
         switch (opt) {
         case 'q':
             quiet = true;
@@ -185,10 +185,10 @@ int main_pull(int argc, char **argv)
         o.bytes = show_bytes;
     xo_err err = XO_ERR_INIT;
     struct image_info info;
-    int rc = image_pull(xo_state_root(), argv[optind], &o, &info, &err);
+    int rc = image_pull(cmd_state_root(), argv[optind], &o, &info, &err);
     end_progress(&pr);
     if (rc < 0)
-        return xo_fail(&err);
+        return cmd_fail(&err);
     if (quiet)
         printf("%s\n", info.manifest.str);
     else
@@ -239,7 +239,7 @@ int main_images(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool json = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", longopts, "images", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "images", 0)) != -1)
         if (opt == 'j')
             json = true;
     if (argc != optind) {
@@ -249,8 +249,8 @@ int main_images(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct image_info *list = NULL;
     size_t n = 0;
-    if (image_list(xo_state_root(), &list, &n, &err) < 0)
-        return xo_fail(&err);
+    if (image_list(cmd_state_root(), &list, &n, &err) < 0)
+        return cmd_fail(&err);
     int rc = XO_EXIT_OK;
     if (json) {
         rc = print_json(list, n);
@@ -275,21 +275,21 @@ int main_images(int argc, char **argv)
 static struct image_users domain_users(void)
 {
     struct image_users u = {.in_use = state_domain_volume_texts,
-                            .opaque = (void *)xo_state_root()};
+                            .opaque = (void *)cmd_state_root()};
     return u;
 }
 
 int main_rmi(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "rmi", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "rmi", 1)) != -1)
         ;
     int rc = XO_EXIT_OK;
     struct image_users users = domain_users();
     for (int i = optind; i < argc; i++) {
         xo_err err = XO_ERR_INIT;
-        if (image_remove(xo_state_root(), argv[i], &users, &err) < 0)
-            rc = xo_fail(&err);
+        if (image_remove(cmd_state_root(), argv[i], &users, &err) < 0)
+            rc = cmd_fail(&err);
         else
             printf("removed %s\n", argv[i]);
     }
@@ -299,7 +299,7 @@ int main_rmi(int argc, char **argv)
 int main_prune(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "prune", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "prune", 0)) != -1)
         ;
     if (argc != optind) {
         fprintf(stderr, "xl-oci prune: no arguments expected\n");
@@ -308,8 +308,8 @@ int main_prune(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct image_prune_stats st;
     struct image_users users = domain_users();
-    if (image_prune(xo_state_root(), &users, &st, &err) < 0)
-        return xo_fail(&err);
+    if (image_prune(cmd_state_root(), &users, &st, &err) < 0)
+        return cmd_fail(&err);
     printf("removed %zu root volumes and %zu blobs, %.1f MB freed\n",
            st.volumes_removed, st.blobs_removed,
            (double)st.bytes_freed / 1000 / 1000);

@@ -107,7 +107,7 @@ int main_logs(int argc, char **argv)
     bool follow = false;
     long tail = -1;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "fn:", longopts, "logs", 1)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "fn:", longopts, "logs", 1)) != -1) {
         if (opt == 'f') {
             follow = true;
         } else if (opt == 'n') {
@@ -128,20 +128,20 @@ int main_logs(int argc, char **argv)
     if (fd < 0 || print_tail(fd, tail, &pos, &err) < 0) {
         if (fd >= 0)
             close(fd);
-        return xo_fail(&err);
+        return cmd_fail(&err);
     }
     if (follow) {
         if (xen_open_xs(&h, &err) < 0) {
             close(fd);
-            return xo_fail(&err);
+            return cmd_fail(&err);
         }
-        monitor_recover(h.xs, xo_state_root());
+        monitor_recover(h.xs, cmd_state_root());
         /* Until the domain is final and the monitor has written its last
          * output (it exits after that). */
         for (;;) {
             follow_step(path, &fd, &pos);
             if (domain_final(&h, name) &&
-                !state_monitor_alive(xo_state_root(), name)) {
+                !state_monitor_alive(cmd_state_root(), name)) {
                 follow_step(path, &fd, &pos);
                 break;
             }
@@ -156,7 +156,7 @@ int main_logs(int argc, char **argv)
 int main_console(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "console", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "console", 1)) != -1)
         ;
     const char *name = argv[optind];
     char path[4096], key[128];
@@ -173,7 +173,7 @@ int main_console(int argc, char **argv)
                     st.domid) < 0)
         goto fail;
     unsigned n = 0;
-    char *ttypath = xs_read(h.xs, XBT_NULL, key, &n);
+    char *ttypath = xo_xs_read(h.xs, key, &n);
     if (ttypath && strncmp(ttypath, "/dev/pts/", 9) == 0)
         tty = open(ttypath, O_WRONLY | O_NOCTTY | O_CLOEXEC);
     free(ttypath);
@@ -213,5 +213,5 @@ fail:
     if (fd >= 0)
         close(fd);
     xen_close(&h);
-    return xo_fail(&err);
+    return cmd_fail(&err);
 }

@@ -5,9 +5,9 @@
 int main_monitor(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "monitor", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "monitor", 1)) != -1)
         ;
     xo_err err = XO_ERR_INIT;
-    monitor_exec(xo_state_root(), argv[optind], &err);
-    return xo_fail(&err);
+    monitor_exec(cmd_state_root(), argv[optind], &err);
+    return cmd_fail(&err);
 }

@@ -55,7 +55,7 @@ int main_network_create(int argc, char **argv)
     struct netback_network_spec spec = {.mode = NETBACK_MODE_NAT};
     xo_err err = XO_ERR_INIT;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", longopts, "network create", 1)) !=
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "network create", 1)) !=
            -1) {
         char *end = NULL;
         switch (opt) {
@@ -70,7 +70,7 @@ int main_network_create(int argc, char **argv)
             break;
         case 'm':
             if (netback_mode_from_string(&spec.mode, optarg, &err) < 0)
-                return xo_fail(&err);
+                return cmd_fail(&err);
             break;
         case 'M':
             spec.mtu = (unsigned)strtoul(optarg, &end, 10);
@@ -91,8 +91,8 @@ int main_network_create(int argc, char **argv)
     }
     spec.name = argv[optind];
     struct netback_network net;
-    if (netback_network_create(xo_state_root(), &spec, &net, &err) < 0)
-        return xo_fail(&err);
+    if (netback_network_create(cmd_state_root(), &spec, &net, &err) < 0)
+        return cmd_fail(&err);
     printf("%s\n", net.name);
     return XO_EXIT_OK;
 }
@@ -103,7 +103,7 @@ int main_network_ls(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool json = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", longopts, "network ls", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "network ls", 0)) != -1)
         if (opt == 'j')
             json = true;
     if (argc != optind) {
@@ -113,8 +113,8 @@ int main_network_ls(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     char **names = NULL;
     size_t n = 0;
-    if (netback_network_list(&names, &n, xo_state_root(), &err) < 0)
-        return xo_fail(&err);
+    if (netback_network_list(&names, &n, cmd_state_root(), &err) < 0)
+        return cmd_fail(&err);
     json_object *arr = json ? xo_jarr() : NULL;
     if (!json)
         printf("%-16s %-15s %-18s %-8s %5s %6s\n", "NAME", "BRIDGE", "SUBNET",
@@ -124,9 +124,9 @@ int main_network_ls(int argc, char **argv)
         struct netback_network net;
         struct netback_lease *leases = NULL;
         size_t nl = 0;
-        if (netback_network_inspect(&net, &leases, &nl, xo_state_root(),
+        if (netback_network_inspect(&net, &leases, &nl, cmd_state_root(),
                                     names[i], &err) < 0) {
-            rc = xo_fail(&err);
+            rc = cmd_fail(&err);
             continue;
         }
         if (json) {
@@ -175,7 +175,7 @@ int main_network_inspect(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool json = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", longopts, "network inspect", 1)) !=
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "network inspect", 1)) !=
            -1)
         if (opt == 'j')
             json = true;
@@ -187,9 +187,9 @@ int main_network_inspect(int argc, char **argv)
     struct netback_network net;
     struct netback_lease *leases = NULL;
     size_t n = 0;
-    if (netback_network_inspect(&net, &leases, &n, xo_state_root(),
+    if (netback_network_inspect(&net, &leases, &n, cmd_state_root(),
                                 argv[optind], &err) < 0)
-        return xo_fail(&err);
+        return cmd_fail(&err);
     if (json) {
         json_object *o = netback_network_to_json(&net), *arr = xo_jarr();
         for (size_t i = 0; i < n; i++)
@@ -225,13 +225,13 @@ int main_network_inspect(int argc, char **argv)
 int main_network_rm(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "network rm", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "network rm", 1)) != -1)
         ;
     xo_err err = XO_ERR_INIT;
     int rc = XO_EXIT_OK;
     for (int i = optind; i < argc; i++)
-        if (netback_network_rm(xo_state_root(), argv[i], &err) < 0)
-            rc = xo_fail(&err);
+        if (netback_network_rm(cmd_state_root(), argv[i], &err) < 0)
+            rc = cmd_fail(&err);
     return rc;
 }
 
@@ -247,7 +247,7 @@ int main_network_up(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool keep = false;
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", longopts, "network up", 0)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "network up", 0)) != -1)
         if (opt == 'k')
             keep = true;
     if (argc - optind > 1) {
@@ -256,11 +256,11 @@ int main_network_up(int argc, char **argv)
     }
     xo_err err = XO_ERR_INIT;
     unsigned released = 0;
-    const char *root = xo_state_root();
+    const char *root = cmd_state_root();
     if (netback_network_up(root, optind < argc ? argv[optind] : NULL,
                            keep ? NULL : container_exists, (void *)root,
                            &released, &err) < 0)
-        return xo_fail(&err);
+        return cmd_fail(&err);
     if (released)
         printf("released %u lease%s of containers that no longer exist\n",
                released, released == 1 ? "" : "s");

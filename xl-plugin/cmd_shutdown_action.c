@@ -27,7 +27,7 @@ static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
 {
     char dir[4096], path[4096];
     char *json = NULL;
-    if (state_domain_dir(dir, sizeof(dir), xo_state_root(), name, err) < 0 ||
+    if (state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0 ||
         xo_path_fmt(path, sizeof(path), err, "%s/domain-config.json", dir) <
             0 ||
         xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
@@ -48,10 +48,10 @@ static int recreate(libxl_ctx *ctx, const libxl_domain_config *saved,
     libxl_domain_config_init(&d);
     libxl_domain_config_copy(ctx, &d, saved);
     struct loop_holds loops;
-    int rc = loop_attach_disks(&d, &loops, err);
+    int rc = loopdev_attach_disks(&d, &loops, err);
     if (rc == 0) {
         rc = libxl_domain_create_new(ctx, &d, domid_r, NULL, NULL);
-        loop_holds_release(&loops);
+        loopdev_holds_release(&loops);
         if (rc)
             xo_err_set(err, EIO, "libxl could not create the domain again");
     }
@@ -176,7 +176,7 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
 int main_shutdown_action(int argc, char **argv)
 {
     int opt;
-    while ((opt = xo_getopt(argc, argv, "", NULL, "shutdown-action", 3)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "shutdown-action", 3)) != -1)
         ;
     const char *name = argv[optind], *reason = argv[optind + 2];
     char *end;
@@ -195,9 +195,9 @@ int main_shutdown_action(int argc, char **argv)
      * is no longer NAME's and nothing is done) or wholly after. */
     int lock = -1;
     int rc = xen_open(&h, &err) < 0 ||
-                     (lock = state_lock(xo_state_root(), &err)) < 0 ||
+                     (lock = state_lock(cmd_state_root(), &err)) < 0 ||
                      apply(&h, name, (uint32_t)domid, reason, &err) < 0
-                 ? xo_fail(&err)
+                 ? cmd_fail(&err)
                  : XO_EXIT_OK;
     if (lock >= 0)
         close(lock);

@@ -8,12 +8,12 @@
 
 #include "common/pathfmt.h"
 
-bool xo_dryrun;
-int xo_verbose;
+bool cmd_dryrun;
+int cmd_verbose;
 
 static const char *state_root;
 
-const char *xo_state_root(void)
+const char *cmd_state_root(void)
 {
     if (state_root)
         return state_root;
@@ -21,7 +21,7 @@ const char *xo_state_root(void)
     return env && *env ? env : XO_STATE_ROOT;
 }
 
-void xo_set_state_root(const char *dir)
+void cmd_set_state_root(const char *dir)
 {
     state_root = dir;
     /* Programs libxl runs for us (vif-xl-oci, the monitor's actions) find
@@ -47,7 +47,7 @@ static const char *beside_binary(char *buf, size_t len, const char *sub)
     return access(buf, F_OK) == 0 ? buf : NULL;
 }
 
-const char *xo_default_loader(void)
+const char *cmd_default_loader(void)
 {
     static char buf[4096];
     const char *env = getenv("XL_OCI_LOADER_DIR");
@@ -77,7 +77,7 @@ static const char *hotplug_path(char *buf, size_t len, const char *name,
                                                                          : buf;
 }
 
-int xo_block_script(const char **script_r, xo_err *err)
+int cmd_block_script(const char **script_r, xo_err *err)
 {
     static char buf[4096];
     const char *path = hotplug_path(buf, sizeof(buf), "block-loop", err);
@@ -87,7 +87,7 @@ int xo_block_script(const char **script_r, xo_err *err)
     return 0;
 }
 
-const char *xo_vif_script(xo_err *err)
+const char *cmd_vif_script(xo_err *err)
 {
     static char buf[4096];
     const char *path = hotplug_path(buf, sizeof(buf), "vif-xl-oci", err);
@@ -113,8 +113,8 @@ void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr)
         fprintf(f, "\nOptions:\n\n%s", cmd->options);
 }
 
-int xo_getopt(int argc, char **argv, const char *shortopts,
-              const struct option *longopts, const char *cmd, int min_args)
+int cmd_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts, const char *cmd, int min_args)
 {
     static const struct option help_only[] = {{"help", 0, NULL, 'h'},
                                               {NULL, 0, NULL, 0}};
@@ -151,7 +151,7 @@ int xo_getopt(int argc, char **argv, const char *shortopts,
     return opt;
 }
 
-int xo_fail(xo_err *err)
+int cmd_fail(xo_err *err)
 {
     xo_err_print(err, "xl-oci", stderr);
     return XO_EXIT_FAIL;

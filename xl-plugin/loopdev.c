@@ -75,11 +75,12 @@ static bool is_regular_file(const char *path)
     return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h, xo_err *err)
+int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
+                         xo_err *err)
 {
     const char *script = NULL;
     h->n = 0;
-    if (xo_block_script(&script, err) < 0)
+    if (cmd_block_script(&script, err) < 0)
         return -1;
     for (int i = 0; i < d->num_disks; i++) {
         libxl_device_disk *disk = &d->disks[i];
@@ -89,7 +90,7 @@ int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h, xo_err *err)
             disk->script || !is_regular_file(disk->pdev_path))
             continue;
         if (h->n >= (int)(sizeof(h->fds) / sizeof(h->fds[0]))) {
-            loop_holds_release(h);
+            loopdev_holds_release(h);
             return xo_err_set(err, E2BIG, "too many file-backed disks");
         }
         char dev[32];
@@ -102,7 +103,7 @@ int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h, xo_err *err)
                 close(fd);
             free(path);
             free(hotplug);
-            loop_holds_release(h);
+            loopdev_holds_release(h);
             return fd < 0 ? -1 : xo_err_set(err, ENOMEM, "out of memory");
         }
         h->fds[h->n++] = fd;
@@ -115,7 +116,7 @@ int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h, xo_err *err)
     return 0;
 }
 
-void loop_holds_release(struct loop_holds *h)
+void loopdev_holds_release(struct loop_holds *h)
 {
     for (int i = 0; i < h->n; i++)
         close(h->fds[i]);

@@ -26,20 +26,20 @@
 #include "common/error.h"
 
 struct loop_holds {
-    int fds[32]; /* open loop devices, closed by loop_holds_release */
+    int fds[32]; /* open loop devices, closed by loopdev_holds_release */
     int n;
 };
 
 /*
  * For every raw, file-backed disk of `d`: attaches a loop device (read-only
  * when the disk is) and rewrites the disk to use it through the phy
- * backend, with xo_block_script() as its hotplug script when there is one.
+ * backend, with cmd_block_script() as its hotplug script when there is one.
  * On failure everything attached so far is released.
  */
-int loop_attach_disks(libxl_domain_config *d, struct loop_holds *h,
-                      xo_err *err);
+int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
+                         xo_err *err);
 
 /* Closes the held devices; autoclear detaches those no domain opened. */
-void loop_holds_release(struct loop_holds *h);
+void loopdev_holds_release(struct loop_holds *h);
 
 #endif

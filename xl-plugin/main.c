@@ -10,7 +10,7 @@
 #include "common/log.h"
 #include "xl_oci.h"
 
-void xo_print_help(FILE *f);
+void cmd_print_help(FILE *f);
 
 int main(int argc, char **argv)
 {
@@ -25,43 +25,43 @@ int main(int argc, char **argv)
     while ((opt = getopt_long(argc, argv, "+vNh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'v':
-            xo_verbose++;
+            cmd_verbose++;
             break;
         case 'N':
-            xo_dryrun = true;
+            cmd_dryrun = true;
             break;
         case 'r':
             if (!*optarg) {
                 fprintf(stderr, "xl-oci: --root needs a directory\n");
                 return XO_EXIT_USAGE;
             }
-            xo_set_state_root(optarg);
+            cmd_set_state_root(optarg);
             break;
         case 'h':
-            xo_print_help(stdout);
+            cmd_print_help(stdout);
             return XO_EXIT_OK;
         case 'V':
             printf("xl-oci %s\n", XO_VERSION);
             return XO_EXIT_OK;
         default:
-            xo_print_help(stderr);
+            cmd_print_help(stderr);
             return XO_EXIT_USAGE;
         }
     }
     if (optind >= argc) {
-        xo_print_help(stderr);
+        cmd_print_help(stderr);
         return XO_EXIT_USAGE;
     }
-    xo_log_set_level(xo_verbose >= 2   ? XO_LOG_DEBUG
-                     : xo_verbose == 1 ? XO_LOG_INFO
-                                       : XO_LOG_WARN);
+    xo_log_set_level(cmd_verbose >= 2   ? XO_LOG_DEBUG
+                     : cmd_verbose == 1 ? XO_LOG_INFO
+                                        : XO_LOG_WARN);
     const struct cmd_spec *cmd = cmd_find(argv[optind]);
     if (!cmd) {
         fprintf(stderr, "xl-oci: unknown command '%s'\n\n", argv[optind]);
-        xo_print_help(stderr);
+        cmd_print_help(stderr);
         return XO_EXIT_USAGE;
     }
-    if (xo_dryrun && !cmd->can_dryrun) {
+    if (cmd_dryrun && !cmd->can_dryrun) {
         fprintf(stderr, "xl-oci: command '%s' does not support -N\n",
                 cmd->name);
         return XO_EXIT_USAGE;

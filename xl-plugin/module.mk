@@ -9,22 +9,21 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c
-UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
-	tests/unit/test-xs-lite.c
+UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 	$(CC) -pie -o $@ $(XLOCI_CMD_OBJS) $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 
 # xl-oci-monitor runs for a domain's whole life, one per domain, so it
-# links only its own xenstore client (xs_lite.h says why not libxenstore.a)
-# and libxenctrl, statically: no shared library pages (libc's included)
-# count against its resident memory (BENCHMARKS.md).
+# links only libxenctrl and its own xenstore client, common/xs_lite.c
+# (which says why not libxenstore.a; status.c reaches either through
+# common/xs_client.h), statically: no shared library pages (libc's
+# included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
-	xl-plugin/xs_lite.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
-	common/pathfmt.c common/inet.c $(ABI_SRCS)
+	common/pathfmt.c common/inet.c common/xs_lite.c $(ABI_SRCS)
 MONITOR_OBJS := $(MONITOR_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci-monitor: $(MONITOR_OBJS)

@@ -24,16 +24,15 @@
 #include <termios.h>
 #include <unistd.h>
 #include <xenctrl.h>
-#include <xenstore.h>
 /* After xenctrl.h, which defines the integer types it needs. */
 #include <xen/sched.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "common/xs_client.h"
 #include "guest_report.h"
 #include "state.h"
 #include "status.h"
-#include "xs_lite.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
 
@@ -45,7 +44,7 @@ _Static_assert(GUEST_REPORT_VALUE_MAX <= DOMAIN_STATUS_ERROR_MAX,
 
 struct monitor {
     const struct monitor_opts *o;
-    struct xs_handle *xs;
+    struct xo_xs *xs;
     xc_interface *xc;
     uint32_t domid;
     char uuid[40]; /* the domain's, from DomainStatus: guards domid reuse */
@@ -100,7 +99,7 @@ static void tty_try_open(struct monitor *m)
     if (m->tty_fd >= 0)
         return;
     unsigned n = 0;
-    char *tty = xs_read(m->xs, XBT_NULL, m->tty_key, &n);
+    char *tty = xo_xs_read(m->xs, m->tty_key, &n);
     if (!tty)
         return;
     /* The key is written by xenconsoled in dom0, but check it anyway. */
@@ -155,7 +154,7 @@ static void read_guest_key(struct monitor *m, const char *rel)
     if (xo_path_fmt(path, sizeof(path), NULL, "%s/%s", m->guest_dir, rel) < 0)
         return; /* rel is one of the report's short keys: cannot happen */
     unsigned len = 0;
-    char *v = xs_read(m->xs, XBT_NULL, path, &len);
+    char *v = xo_xs_read(m->xs, path, &len);
     if (!v)
         return;
     if (guest_report_accept(&m->report, rel, v, len, why, sizeof(why)) < 0)
@@ -176,7 +175,7 @@ static void read_guest_net(struct monitor *m)
                     m->guest_dir) < 0)
         return;
     unsigned n = 0;
-    char **ifs = xs_directory(m->xs, XBT_NULL, path, &n);
+    char **ifs = xo_xs_directory(m->xs, path, &n);
     for (unsigned i = 0; ifs && i < n && i < GUEST_REPORT_NET_MAX_IFACES; i++) {
         if (strlen(ifs[i]) > 2)
             continue; /* not an index; the validator would say so too */
@@ -195,7 +194,7 @@ static void read_guest_net(struct monitor *m)
 static void read_guest(struct monitor *m)
 {
     unsigned n = 0;
-    char **keys = xs_directory(m->xs, XBT_NULL, m->guest_dir, &n);
+    char **keys = xo_xs_directory(m->xs, m->guest_dir, &n);
     /* A guest could create thousands of keys; look at a bounded few. */
     for (unsigned i = 0; keys && i < n && i < GUEST_REPORT_MAX_KEYS; i++) {
         if (strcmp(keys[i], GUEST_REPORT_NET_DIR) == 0)
@@ -228,8 +227,8 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
-    if (!xs_watch(m->xs, m->guest_dir, "guest") ||
-        !xs_watch(m->xs, m->tty_key, "tty"))
+    if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
+        !xo_xs_watch(m->xs, m->tty_key, "tty"))
         return -1;
     return 0;
 }
@@ -255,8 +254,8 @@ static void tty_final_drain(struct monitor *m)
 
 static void unwatch_domain(struct monitor *m)
 {
-    xs_unwatch(m->xs, m->guest_dir, "guest");
-    xs_unwatch(m->xs, m->tty_key, "tty");
+    xo_xs_unwatch(m->xs, m->guest_dir, "guest");
+    xo_xs_unwatch(m->xs, m->tty_key, "tty");
     if (m->tty_fd >= 0) {
         tty_drain(m);
         tty_final_drain(m);
@@ -420,15 +419,15 @@ static int check_domain(struct monitor *m)
 
 static int monitor_loop(struct monitor *m, xo_err *err)
 {
-    if (watch_domain(m) < 0 || !xs_watch(m->xs, "@releaseDomain", "rel"))
+    if (watch_domain(m) < 0 || !xo_xs_watch(m->xs, "@releaseDomain", "rel"))
         return xo_err_sys(err, "xenstore: cannot watch domain %u", m->domid);
     /* The domain may have ended while no monitor ran. */
     int alive = check_domain(m);
     while (alive) {
-        struct pollfd p[2] = {{.fd = xs_fileno(m->xs), .events = POLLIN},
+        struct pollfd p[2] = {{.fd = xo_xs_fileno(m->xs), .events = POLLIN},
                               {.fd = m->tty_fd, .events = POLLIN}};
         /* Events read while waiting for a reply are already queued. */
-        int timeout = xs_lite_pending(m->xs) ? 0 : -1;
+        int timeout = xo_xs_pending(m->xs) ? 0 : -1;
         if (poll(p, m->tty_fd >= 0 ? 2 : 1, timeout) < 0) {
             if (errno == EINTR)
                 continue;
@@ -436,17 +435,17 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         }
         if (m->tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
             tty_drain(m);
-        if (xs_lite_lost(m->xs)) {
+        if (xo_xs_lost(m->xs)) {
             /* Some events were dropped: look at everything again. */
             read_guest(m);
             tty_try_open(m);
             alive = check_domain(m);
             continue;
         }
-        if (!xs_lite_pending(m->xs) && !(p[0].revents & (POLLIN | POLLHUP)))
+        if (!xo_xs_pending(m->xs) && !(p[0].revents & (POLLIN | POLLHUP)))
             continue;
         unsigned n = 0;
-        char **ev = xs_read_watch(m->xs, &n);
+        char **ev = xo_xs_read_watch(m->xs, &n);
         if (!ev) {
             if (errno == EIO || errno == E2BIG || errno == EBADMSG)
                 return xo_err_sys(err, "xenstore connection");
@@ -483,7 +482,7 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     m.log_max = cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
     int rc = -1;
     struct domain_status st;
-    m.xs = xs_open(0);
+    m.xs = xo_xs_open();
     if (!m.xs) {
         xo_err_sys(err, "cannot open xenstore");
         goto out;
@@ -511,7 +510,7 @@ out:
     if (m.xc)
         xc_interface_close(m.xc);
     if (m.xs)
-        xs_close(m.xs);
+        xo_xs_close(m.xs);
     close(lock_fd);
     return rc;
 }

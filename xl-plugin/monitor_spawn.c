@@ -213,7 +213,7 @@ out:
     return rc;
 }
 
-void monitor_recover(struct xs_handle *xs, const char *root)
+void monitor_recover(struct xo_xs *xs, const char *root)
 {
     char **names = NULL;
     xo_err err = XO_ERR_INIT;

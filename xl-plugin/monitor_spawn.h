@@ -6,9 +6,8 @@
 #ifndef XL_OCI_XL_PLUGIN_MONITOR_SPAWN_H
 #define XL_OCI_XL_PLUGIN_MONITOR_SPAWN_H
 
-#include <xenstore.h>
-
 #include "common/error.h"
+#include "common/xs_client.h"
 
 /*
  * The readiness handshake between monitor_spawn() and the monitor: the
@@ -35,6 +34,6 @@ int monitor_exec(const char *root, const char *name, xo_err *err);
  * its domain may still exist.  Called by every command that reads
  * DomainStatus, so the status they show is the truth.
  */
-void monitor_recover(struct xs_handle *xs, const char *root);
+void monitor_recover(struct xo_xs *xs, const char *root);
 
 #endif

@@ -55,7 +55,7 @@ int netattach_resolve(struct domain_config *dc, const char *root,
         if (!v)
             return xo_err_set(err, EINVAL, "oci_network: entry %zu is lost",
                               i + 1);
-        const char *script = xo_vif_script(err);
+        const char *script = cmd_vif_script(err);
         if (!script)
             return -1;
         struct netback_attachment att;

@@ -36,16 +36,16 @@ static int node_path(char *buf, size_t len, const char *name, const char *field,
     return xo_path_fmt(buf, len, err, DOMAIN_STATUS_BASE "/%s", name);
 }
 
-int status_create(struct xs_handle *xs, const char *name, xo_err *err)
+int status_create(struct xo_xs *xs, const char *name, xo_err *err)
 {
     /* Owner dom0, and no access for anyone else: a guest can neither read
      * another container's status nor forge its own. */
     struct xs_permissions perms[1] = {{.id = 0, .perms = XS_PERM_NONE}};
     char path[256];
-    if (!xs_mkdir(xs, XBT_NULL, DOMAIN_STATUS_BASE))
+    if (!xo_xs_mkdir(xs, DOMAIN_STATUS_BASE))
         return xo_err_sys(err, "xenstore: cannot create %s",
                           DOMAIN_STATUS_BASE);
-    if (!xs_set_permissions(xs, XBT_NULL, DOMAIN_STATUS_BASE, perms, 1))
+    if (!xo_xs_set_permissions(xs, DOMAIN_STATUS_BASE, perms, 1))
         return xo_err_sys(err, "xenstore: cannot set permissions of %s",
                           DOMAIN_STATUS_BASE);
     /* Writing the state creates the node (inheriting the base's dom0-only
@@ -54,41 +54,41 @@ int status_create(struct xs_handle *xs, const char *name, xo_err *err)
     if (status_set_state(xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
         node_path(path, sizeof(path), name, NULL, err) < 0)
         return -1;
-    if (!xs_set_permissions(xs, XBT_NULL, path, perms, 1))
+    if (!xo_xs_set_permissions(xs, path, perms, 1))
         return xo_err_sys(err, "xenstore: cannot set permissions of %s", path);
     return 0;
 }
 
-bool status_exists(struct xs_handle *xs, const char *name)
+bool status_exists(struct xo_xs *xs, const char *name)
 {
     char path[256];
     unsigned n = 0;
     if (node_path(path, sizeof(path), name, NULL, NULL) < 0)
         return false; /* no node can have that name */
-    char **ents = xs_directory(xs, XBT_NULL, path, &n);
+    char **ents = xo_xs_directory(xs, path, &n);
     free(ents);
     return ents != NULL;
 }
 
-int status_set(struct xs_handle *xs, const char *name, const char *field,
+int status_set(struct xo_xs *xs, const char *name, const char *field,
                const char *value, xo_err *err)
 {
     char path[256];
     if (node_path(path, sizeof(path), name, field, err) < 0)
         return -1;
-    if (!xs_write(xs, XBT_NULL, path, value, (unsigned)strlen(value)))
+    if (!xo_xs_write(xs, path, value, (unsigned)strlen(value)))
         return xo_err_sys(err, "xenstore: cannot write %s", path);
     return 0;
 }
 
-int status_set_state(struct xs_handle *xs, const char *name,
+int status_set_state(struct xo_xs *xs, const char *name,
                      enum domain_state state, xo_err *err)
 {
     return status_set(xs, name, DOMAIN_STATUS_KEY_STATE,
                       domain_state_to_string(state), err);
 }
 
-int status_setf(struct xs_handle *xs, const char *name, const char *field,
+int status_setf(struct xo_xs *xs, const char *name, const char *field,
                 xo_err *err, const char *fmt, ...)
 {
     char buf[DOMAIN_STATUS_ERROR_MAX + 1];
@@ -101,8 +101,8 @@ int status_setf(struct xs_handle *xs, const char *name, const char *field,
 }
 
 /* Copies a field into buf ("" when absent). */
-static void read_field(struct xs_handle *xs, const char *name,
-                       const char *field, char *buf, size_t len)
+static void read_field(struct xo_xs *xs, const char *name, const char *field,
+                       char *buf, size_t len)
 {
     char path[256];
     unsigned n = 0;
@@ -110,13 +110,13 @@ static void read_field(struct xs_handle *xs, const char *name,
     /* status_read() checked that the longest field's path fits. */
     if (node_path(path, sizeof(path), name, field, NULL) < 0)
         return;
-    char *v = xs_read(xs, XBT_NULL, path, &n);
+    char *v = xo_xs_read(xs, path, &n);
     /* may truncate: only dom0 writes these, each within its limit */
     snprintf(buf, len, "%.*s", v ? (int)n : 0, v ? v : "");
     free(v);
 }
 
-static long long read_number(struct xs_handle *xs, const char *name,
+static long long read_number(struct xo_xs *xs, const char *name,
                              const char *field)
 {
     char buf[32];
@@ -129,7 +129,7 @@ static long long read_number(struct xs_handle *xs, const char *name,
 }
 
 /* net/<N>/{mac,ipv4,ipv6}, N in index order, as the monitor wrote them. */
-static void read_net(struct xs_handle *xs, const char *name,
+static void read_net(struct xo_xs *xs, const char *name,
                      struct domain_status *st)
 {
     for (unsigned i = 0; i < GUEST_REPORT_NET_MAX_IFACES; i++) {
@@ -152,8 +152,8 @@ static void read_net(struct xs_handle *xs, const char *name,
     }
 }
 
-int status_read(struct xs_handle *xs, const char *name,
-                struct domain_status *st, xo_err *err)
+int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
+                xo_err *err)
 {
     memset(st, 0, sizeof(*st));
     char path[256];
@@ -164,10 +164,10 @@ int status_read(struct xs_handle *xs, const char *name,
                   err) < 0 ||
         node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE, err) < 0)
         return xo_err_wrap(err, "container domain name");
-    char *state = xs_read(xs, XBT_NULL, path, &n);
+    char *state = xo_xs_read(xs, path, &n);
     if (!state)
         return xo_err_set(err, ENOENT, "no container domain named %s", name);
-    /* xs_read NUL-terminates; a value with a NUL inside is no state. */
+    /* xo_xs_read NUL-terminates; a value with a NUL inside is no state. */
     if (strlen(state) != n || domain_state_from_string(state, &st->state) < 0)
         st->state = DOMAIN_STATE_UNKNOWN;
     free(state);
@@ -192,38 +192,38 @@ int status_read(struct xs_handle *xs, const char *name,
     unsigned n_net = 0;
     if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET, err) < 0)
         return -1;
-    char **net = xs_directory(xs, XBT_NULL, path, &n_net);
+    char **net = xo_xs_directory(xs, path, &n_net);
     if (net && n_net > 0)
         read_net(xs, name, st);
     free(net);
     return 0;
 }
 
-int status_remove_field(struct xs_handle *xs, const char *name,
-                        const char *field, xo_err *err)
+int status_remove_field(struct xo_xs *xs, const char *name, const char *field,
+                        xo_err *err)
 {
     char path[256];
     if (node_path(path, sizeof(path), name, field, err) < 0)
         return -1;
-    if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT)
+    if (!xo_xs_rm(xs, path) && errno != ENOENT)
         return xo_err_sys(err, "xenstore: cannot remove %s", path);
     return 0;
 }
 
-int status_remove(struct xs_handle *xs, const char *name, xo_err *err)
+int status_remove(struct xo_xs *xs, const char *name, xo_err *err)
 {
     char path[256];
     if (node_path(path, sizeof(path), name, NULL, err) < 0)
         return -1;
-    if (!xs_rm(xs, XBT_NULL, path) && errno != ENOENT)
+    if (!xo_xs_rm(xs, path) && errno != ENOENT)
         return xo_err_sys(err, "xenstore: cannot remove %s", path);
     return 0;
 }
 
-int status_list(struct xs_handle *xs, char ***names_r, xo_err *err)
+int status_list(struct xo_xs *xs, char ***names_r, xo_err *err)
 {
     unsigned n = 0;
-    char **dir = xs_directory(xs, XBT_NULL, DOMAIN_STATUS_BASE, &n);
+    char **dir = xo_xs_directory(xs, DOMAIN_STATUS_BASE, &n);
     if (!dir)
         n = 0; /* no container domain yet */
     char **v = calloc(n + 1, sizeof(*v));

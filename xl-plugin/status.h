@@ -8,11 +8,11 @@
 #define XL_OCI_XL_PLUGIN_STATUS_H
 
 #include <stdbool.h>
-#include <xenstore.h>
 
 #include "common/abi/domain_status.h"
 #include "common/abi/guest_report.h"
 #include "common/error.h"
+#include "common/xs_client.h"
 
 /* One interface's addresses as published (DOMAIN_STATUS_KEY_NET). */
 struct domain_status_net {
@@ -42,27 +42,27 @@ struct domain_status {
 /* Creates /tool/xl-oci/<name> readable and writable by dom0 only, with
  * state "creating" from its first moment.  `field` below is one of the
  * DOMAIN_STATUS_KEY_ names. */
-int status_create(struct xs_handle *xs, const char *name, xo_err *err);
+int status_create(struct xo_xs *xs, const char *name, xo_err *err);
 
 /* True when /tool/xl-oci/<name> exists, whatever it holds (destroy
  * removes even a node a dying command left without a state). */
-bool status_exists(struct xs_handle *xs, const char *name);
-int status_set(struct xs_handle *xs, const char *name, const char *field,
+bool status_exists(struct xo_xs *xs, const char *name);
+int status_set(struct xo_xs *xs, const char *name, const char *field,
                const char *value, xo_err *err);
-int status_set_state(struct xs_handle *xs, const char *name,
+int status_set_state(struct xo_xs *xs, const char *name,
                      enum domain_state state, xo_err *err);
-int status_setf(struct xs_handle *xs, const char *name, const char *field,
+int status_setf(struct xo_xs *xs, const char *name, const char *field,
                 xo_err *err, const char *fmt, ...) XO_PRINTF(5, 6);
 /* Reads every field; fails when the domain has no DomainStatus. */
-int status_read(struct xs_handle *xs, const char *name,
-                struct domain_status *st, xo_err *err);
-int status_remove(struct xs_handle *xs, const char *name, xo_err *err);
+int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
+                xo_err *err);
+int status_remove(struct xo_xs *xs, const char *name, xo_err *err);
 /* Removes one key or subtree (e.g. DOMAIN_STATUS_KEY_NET); no error when
  * it is absent. */
-int status_remove_field(struct xs_handle *xs, const char *name,
-                        const char *field, xo_err *err);
+int status_remove_field(struct xo_xs *xs, const char *name, const char *field,
+                        xo_err *err);
 /* Names under /tool/xl-oci (malloc'd vector, NULL-terminated). */
-int status_list(struct xs_handle *xs, char ***names_r, xo_err *err);
+int status_list(struct xo_xs *xs, char ***names_r, xo_err *err);
 
 /* Now as ISO 8601 UTC ("2026-11-23T03:12:56Z"). */
 void status_now(char *buf, size_t len);

@@ -10,7 +10,7 @@ int xen_open_xs(struct xen_handles *h, xo_err *err)
 {
     if (h->xs)
         return 0;
-    h->xs = xs_open(0);
+    h->xs = xo_xs_open();
     if (!h->xs)
         return xo_err_sys(
             err,
@@ -25,7 +25,7 @@ int xen_open(struct xen_handles *h, xo_err *err)
     if (h->ctx)
         return 0;
     h->logger = xtl_createlogger_stdiostream(
-        stderr, xo_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
+        stderr, cmd_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
     if (!h->logger)
         return xo_err_set(err, ENOMEM, "cannot create the libxl logger");
     if (libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
@@ -44,6 +44,6 @@ void xen_close(struct xen_handles *h)
     if (h->logger)
         xtl_logger_destroy((xentoollog_logger *)h->logger);
     if (h->xs)
-        xs_close(h->xs);
+        xo_xs_close(h->xs);
     memset(h, 0, sizeof(*h));
 }

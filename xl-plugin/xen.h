@@ -6,14 +6,14 @@
 #define XL_OCI_XL_PLUGIN_XEN_H
 
 #include <libxl.h>
-#include <xenstore.h>
 
 #include "common/error.h"
+#include "common/xs_client.h"
 
 struct xen_handles {
     libxl_ctx *ctx;
     xentoollog_logger_stdiostream *logger;
-    struct xs_handle *xs;
+    struct xo_xs *xs;
 };
 
 /* Opens both; on failure says that Xen is not running here. */

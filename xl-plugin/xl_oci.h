@@ -1,7 +1,7 @@
 /*
  * xl_oci.h: the command layer of xl-oci, shaped like xl's: one command
  * table, handlers `int main_foo(int argc, char **argv)` that open with
- * xo_getopt(), exit codes 0 success, 1 failure, 2 usage error.  Only this
+ * cmd_getopt(), exit codes 0 success, 1 failure, 2 usage error.  Only this
  * layer prints errors (once) and only it may exit.
  */
 #ifndef XL_OCI_XL_PLUGIN_XL_OCI_H
@@ -30,18 +30,18 @@ extern const int cmd_table_size;
 const struct cmd_spec *cmd_find(const char *name);
 
 /* Global options, set by main() before a handler runs. */
-extern bool xo_dryrun;
-extern int xo_verbose;
+extern bool cmd_dryrun;
+extern int cmd_verbose;
 
 /* The state root: --root DIR, else $XL_OCI_ROOT, else /var/lib/xl-oci. */
-const char *xo_state_root(void);
-void xo_set_state_root(const char *dir);
+const char *cmd_state_root(void);
+void cmd_set_state_root(const char *dir);
 
 /*
  * The loader oci_loader defaults to: $XL_OCI_LOADER_DIR, else the one
  * installed beside this binary, else the configured $(loaderdir).
  */
-const char *xo_default_loader(void);
+const char *cmd_default_loader(void);
 
 /*
  * libxl's hotplug script for the loop devices create attaches
@@ -50,7 +50,7 @@ const char *xo_default_loader(void);
  * *script_r; NULL there when none of them is executable (libxl then runs
  * Xen's block script).  Fails (ENAMETOOLONG) when the path does not fit.
  */
-int xo_block_script(const char **script_r, xo_err *err);
+int cmd_block_script(const char **script_r, xo_err *err);
 
 /*
  * The hotplug program for vifs on xl-oci networks (hotplug/vif-xl-oci),
@@ -60,7 +60,7 @@ int xo_block_script(const char **script_r, xo_err *err);
  * caller's environment, so a command given --root must export XL_OCI_ROOT
  * before libxl runs it.  NULL with err when the path does not fit.
  */
-const char *xo_vif_script(xo_err *err);
+const char *cmd_vif_script(xo_err *err);
 
 /* Prints the command's usage to stdout (help) or stderr (usage error). */
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
@@ -71,11 +71,11 @@ void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
  * arguments remain.  Prints help and exits 0 on -h; prints the usage and
  * exits 2 on a bad option or too few arguments (as xl does).
  */
-int xo_getopt(int argc, char **argv, const char *shortopts,
-              const struct option *longopts, const char *cmd, int min_args);
+int cmd_getopt(int argc, char **argv, const char *shortopts,
+               const struct option *longopts, const char *cmd, int min_args);
 
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
-int xo_fail(xo_err *err);
+int cmd_fail(xo_err *err);
 
 /* Command handlers (one file per command group). */
 int main_help(int argc, char **argv);

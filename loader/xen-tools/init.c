@@ -159,13 +159,14 @@ static _Noreturn void loader_main(const struct loader_env *env,
     }
     /* The working directory is created as runc does, before the switch. */
     int cwdfd = -1;
-    if (net_write_files(&spec, rootfd, &err) < 0 ||
+    if (netcfg_write_files(&spec, rootfd, &err) < 0 ||
         (cwdfd = safepath_dir(rootfd, spec.cwd, true, &err)) < 0)
         fail(&err);
     close(cwdfd);
     close(rootfd);
-    if (net_setup(&spec, env->host && !env->host_net ? 0 : env->device_wait_ms,
-                  &err) < 0 ||
+    if (netcfg_setup(&spec,
+                     env->host && !env->host_net ? 0 : env->device_wait_ms,
+                     &err) < 0 ||
         mounts_switch_root(root, &err) < 0)
         fail(&err);
 

@@ -291,7 +291,7 @@ static void report_iface(size_t index, const char *name, const char *mac)
     report_net(index, mac, v4, v6);
 }
 
-int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
+int netcfg_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
 {
     if (sethostname(spec->hostname, strlen(spec->hostname)) < 0)
         return xo_err_sys(err, "sethostname %s", spec->hostname);
@@ -308,7 +308,7 @@ int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err)
     return rc;
 }
 
-int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
+int netcfg_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
 {
     /* Written with or without a network, so that the runtime, not the
      * image's build host, owns them (common/etc_files.h). */

@@ -19,10 +19,10 @@
  * Sets the hostname, brings lo up and configures every interface, waiting
  * up to `wait_ms` for each to appear; then reports each one's addresses.
  */
-int net_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err);
+int netcfg_setup(const struct boot_spec *spec, unsigned wait_ms, xo_err *err);
 
 /* Writes the /etc files into the root open as `rootfd`, when the spec has
  * a network node. */
-int net_write_files(const struct boot_spec *spec, int rootfd, xo_err *err);
+int netcfg_write_files(const struct boot_spec *spec, int rootfd, xo_err *err);
 
 #endif

@@ -31,8 +31,8 @@ static int give_stdio(const struct xo_user_ids *ids)
     return 0;
 }
 
-int priv_before_user(const struct boot_spec *spec,
-                     const struct xo_user_ids *ids, const char **what)
+int privileges_before_user(const struct boot_spec *spec,
+                           const struct xo_user_ids *ids, const char **what)
 {
     for (size_t i = 0; i < spec->nrlimits; i++) {
         const struct bs_rlimit *l = &spec->rlimits[i];
@@ -55,7 +55,7 @@ int priv_before_user(const struct boot_spec *spec,
     return prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0);
 }
 
-int priv_after_user(const struct boot_spec *spec, const char **what)
+int privileges_after_user(const struct boot_spec *spec, const char **what)
 {
     if (spec->has_caps) {
         struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};

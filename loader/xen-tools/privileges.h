@@ -14,10 +14,10 @@
 #include "common/user.h"
 
 /* Before the user switch.  -1 with errno set and *what naming the step. */
-int priv_before_user(const struct boot_spec *spec,
-                     const struct xo_user_ids *ids, const char **what);
+int privileges_before_user(const struct boot_spec *spec,
+                           const struct xo_user_ids *ids, const char **what);
 
 /* After the user switch, just before exec. */
-int priv_after_user(const struct boot_spec *spec, const char **what);
+int privileges_after_user(const struct boot_spec *spec, const char **what);
 
 #endif

@@ -115,7 +115,7 @@ static _Noreturn void child(const struct boot_spec *spec,
             0)
         child_fail(errfd, errno, "mount /proc for the PID namespace");
     const char *what = "";
-    if (priv_before_user(spec, ids, &what) < 0)
+    if (privileges_before_user(spec, ids, &what) < 0)
         child_fail(errfd, errno, what);
     if (setgroups(ids->ngroups, ids->groups) < 0)
         child_fail(errfd, errno, "setgroups");
@@ -123,7 +123,7 @@ static _Noreturn void child(const struct boot_spec *spec,
         child_fail(errfd, errno, "setgid");
     if (setuid(ids->uid) < 0)
         child_fail(errfd, errno, "setuid");
-    if (priv_after_user(spec, &what) < 0)
+    if (privileges_after_user(spec, &what) < 0)
         child_fail(errfd, errno, what);
     if (chdir(spec->cwd) < 0)
         child_fail(errfd, errno, spec->cwd);

@@ -1,5 +1,5 @@
 /*
- * fuzz-image-config.c: libFuzzer target for image_config_parse(), the
+ * fuzz-image-config.c: libFuzzer target for domcfg_image_config_parse(), the
  * reader of a root volume's image-config.json (untrusted: it comes from an
  * image).  Built without libFuzzer, main() replays corpus files.
  */
@@ -13,9 +13,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct image_config ic;
     xo_err err = XO_ERR_INIT;
-    image_config_init(&ic);
-    if (image_config_parse(&ic, (const char *)data, size, "fuzz", &err) == 0)
-        image_config_dispose(&ic);
+    domcfg_image_config_init(&ic);
+    if (domcfg_image_config_parse(&ic, (const char *)data, size, "fuzz",
+                                  &err) == 0)
+        domcfg_image_config_dispose(&ic);
     else if (!err.msg)
         __builtin_trap(); /* every failure must say why */
     xo_err_clear(&err);

@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t len = size - 1;
     xo_err err = XO_ERR_INIT;
     enum oci_kind kind;
-    if (oci_doc_kind(&kind, buf, len, hint, "fuzz", &err) < 0) {
+    if (manifest_doc_kind(&kind, buf, len, hint, "fuzz", &err) < 0) {
         if (!err.msg)
             __builtin_trap(); /* every failure must say why */
         xo_err_clear(&err);
@@ -36,20 +36,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (kind == OCI_KIND_INDEX) {
         struct oci_index ix;
-        if (oci_index_parse(&ix, buf, len, "fuzz", &err) == 0) {
+        if (manifest_index_parse(&ix, buf, len, "fuzz", &err) == 0) {
             const struct oci_descriptor *d;
-            if (oci_index_pick(&d, &ix, "linux", "amd64", "fuzz", &err) < 0)
+            if (manifest_index_pick(&d, &ix, "linux", "amd64", "fuzz", &err) <
+                0)
                 xo_err_clear(&err);
-            if (oci_index_find_tag(&d, &ix, NULL, "fuzz", &err) < 0)
+            if (manifest_index_find_tag(&d, &ix, NULL, "fuzz", &err) < 0)
                 xo_err_clear(&err);
-            oci_index_dispose(&ix);
+            manifest_index_dispose(&ix);
         } else if (!err.msg) {
             __builtin_trap();
         }
     } else {
         struct oci_manifest m;
-        if (oci_manifest_parse(&m, buf, len, "fuzz", &err) == 0)
-            oci_manifest_dispose(&m);
+        if (manifest_parse(&m, buf, len, "fuzz", &err) == 0)
+            manifest_dispose(&m);
         else if (!err.msg)
             __builtin_trap();
     }

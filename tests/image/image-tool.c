@@ -26,8 +26,8 @@ static int main_resolve(int argc, char **argv)
     }
     xo_err err = XO_ERR_INIT;
     char *dir = NULL;
-    if (image_resolve_root_volume(xo_state_root(), argv[1], &dir, &err) < 0)
-        return xo_fail(&err);
+    if (image_resolve_root_volume(cmd_state_root(), argv[1], &dir, &err) < 0)
+        return cmd_fail(&err);
     printf("%s\n", dir);
     free(dir);
     return XO_EXIT_OK;
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 {
     int i = 1;
     if (i + 1 < argc && !strcmp(argv[i], "--root")) {
-        xo_set_state_root(argv[i + 1]);
+        cmd_set_state_root(argv[i + 1]);
         i += 2;
     }
     if (i >= argc) {

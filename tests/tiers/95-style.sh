@@ -1,6 +1,7 @@
 #!/bin/bash
-# Tier 95: formatting, the include graph, unsplit messages, checked
-# snprintf and man pages.  clang-format --dry-run --Werror (with
+# Tier 95: formatting, the include graph, exported names' prefixes,
+# unsplit messages, checked snprintf, JSON built under the allocation
+# policy and man pages.  clang-format --dry-run --Werror (with
 # the repository's .clang-format, libxl style) over every tracked C file,
 # one result per top folder; podchecker over every man/*.pod, one result
 # per page.
@@ -36,6 +37,16 @@ if out=$(tools/check-includes.sh 2>&1); then
 else
     echo "$out" | sed 's/^/# /' | head -20
     echo "not ok - include edges between folders (tools/check-includes.sh)"
+    status=1
+fi
+
+# Exported names carry a prefix of their folder, never a library's
+# (tools/check-prefixes.sh holds the table; it reads the built objects).
+if out=$(tools/check-prefixes.sh 2>&1); then
+    echo "ok - exported names carry their folder's prefix (tools/check-prefixes.sh)"
+else
+    echo "$out" | sed 's/^/# /' | head -20
+    echo "not ok - exported names carry their folder's prefix (tools/check-prefixes.sh)"
     status=1
 fi
 

@@ -21,8 +21,8 @@
 static void parse_ok(struct image_config *ic, const char *text)
 {
     xo_err err = XO_ERR_INIT;
-    image_config_init(ic);
-    if (image_config_parse(ic, text, strlen(text), "ic", &err) < 0)
+    domcfg_image_config_init(ic);
+    if (domcfg_image_config_parse(ic, text, strlen(text), "ic", &err) < 0)
         fail_msg("unexpected error: %s", xo_err_msg(&err));
 }
 
@@ -30,9 +30,9 @@ static void expect_error(const char *text, const char *msg, int errnum)
 {
     struct image_config ic;
     xo_err err = XO_ERR_INIT;
-    image_config_init(&ic);
-    assert_int_equal(image_config_parse(&ic, text, strlen(text), "ic", &err),
-                     -1);
+    domcfg_image_config_init(&ic);
+    assert_int_equal(
+        domcfg_image_config_parse(&ic, text, strlen(text), "ic", &err), -1);
     assert_string_equal(xo_err_msg(&err), msg);
     assert_int_equal(err.errnum, errnum);
     assert_null(ic.os);
@@ -73,9 +73,9 @@ static void test_full(void **state)
     assert_null(ic.volumes[1]);
     assert_string_equal(ic.labels[0], "org.x=y=z");
     assert_null(ic.labels[1]);
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     assert_null(ic.os);
-    image_config_dispose(&ic); /* idempotent */
+    domcfg_image_config_dispose(&ic); /* idempotent */
 }
 
 static void test_optional(void **state)
@@ -86,7 +86,7 @@ static void test_optional(void **state)
     parse_ok(&ic, "{" OSARCH "}");
     assert_null(ic.user);
     assert_null(ic.cmd);
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     parse_ok(&ic, "{" OSARCH ", \"config\": {\"User\": null, \"Env\": null, "
                   "\"Entrypoint\": null, \"Cmd\": null, \"Volumes\": null, "
                   "\"Labels\": null, \"WorkingDir\": null}}");
@@ -95,14 +95,14 @@ static void test_optional(void **state)
     assert_null(ic.entrypoint);
     assert_null(ic.volumes);
     assert_null(ic.labels);
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     parse_ok(&ic, "{" OSARCH ", \"config\": null}");
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     /* Empty arrays are kept as empty vectors (Cmd [] overrides nothing). */
     parse_ok(&ic, "{" OSARCH ", \"config\": {\"Cmd\": []}}");
     assert_non_null(ic.cmd);
     assert_null(ic.cmd[0]);
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
 }
 
 static void test_type_errors(void **state)
@@ -163,12 +163,12 @@ static void test_limits(void **state)
     char *t = many("Entrypoint", 5000, false);
     parse_ok(&ic, t);
     assert_string_equal(ic.entrypoint[4999], "/k4999");
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     free(t);
     t = many("Env", 5000, false);
     parse_ok(&ic, t);
     assert_string_equal(ic.env[4999], "/k4999");
-    image_config_dispose(&ic);
+    domcfg_image_config_dispose(&ic);
     free(t);
     t = many("Volumes", 65, true);
     expect_error(t, "ic: \"Volumes\" has 65 entries, at most 64 allowed",
@@ -220,15 +220,15 @@ static void test_hostile_syntax(void **state)
     deep[k] = '\0';
     struct image_config ic;
     xo_err err = XO_ERR_INIT;
-    image_config_init(&ic);
-    assert_int_equal(image_config_parse(&ic, deep, strlen(deep), "ic", &err),
-                     -1);
+    domcfg_image_config_init(&ic);
+    assert_int_equal(
+        domcfg_image_config_parse(&ic, deep, strlen(deep), "ic", &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "nesting too deep"));
     xo_err_clear(&err);
     /* Embedded NUL in the text (not as \u0000) is refused outright. */
     const char nul[] = "{\"os\": \"linux\0\", \"architecture\": \"amd64\"}";
-    assert_int_equal(image_config_parse(&ic, nul, sizeof(nul) - 1, "ic", &err),
-                     -1);
+    assert_int_equal(
+        domcfg_image_config_parse(&ic, nul, sizeof(nul) - 1, "ic", &err), -1);
     assert_string_equal(xo_err_msg(&err), "ic: contains a NUL byte");
     xo_err_clear(&err);
 }
@@ -263,13 +263,13 @@ static void test_load(void **state)
     close(fd);
     struct image_config ic;
     xo_err err = XO_ERR_INIT;
-    image_config_init(&ic);
-    assert_int_equal(image_config_load(&ic, path, &err), -1);
+    domcfg_image_config_init(&ic);
+    assert_int_equal(domcfg_image_config_load(&ic, path, &err), -1);
     char want[256];
     snprintf(want, sizeof(want), "%s: \"architecture\" is missing", path);
     assert_string_equal(xo_err_msg(&err), want);
     unlink(path);
-    assert_int_equal(image_config_load(&ic, path, &err), -1);
+    assert_int_equal(domcfg_image_config_load(&ic, path, &err), -1);
     assert_int_equal(err.errnum, ENOENT);
     xo_err_clear(&err);
 }

@@ -41,16 +41,16 @@ static void test_manifest_ok(void **state)
     (void)state;
     struct oci_manifest m;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(
-        oci_manifest_parse(&m, manifest, strlen(manifest), "m", &err), 0);
+    assert_int_equal(manifest_parse(&m, manifest, strlen(manifest), "m", &err),
+                     0);
     assert_string_equal(m.config.digest.str, D1);
     assert_int_equal(m.config.size, 123);
     assert_int_equal(m.n_layers, 2);
     assert_string_equal(m.layers[1].digest.str, D3);
-    oci_manifest_dispose(&m);
+    manifest_dispose(&m);
     enum oci_kind k;
     assert_int_equal(
-        oci_doc_kind(&k, manifest, strlen(manifest), NULL, "m", &err), 0);
+        manifest_doc_kind(&k, manifest, strlen(manifest), NULL, "m", &err), 0);
     assert_int_equal(k, OCI_KIND_MANIFEST);
 }
 
@@ -58,8 +58,8 @@ static void expect_manifest_bad(const char *doc, const char *why)
 {
     struct oci_manifest m;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(
-        oci_manifest_parse(&m, doc, strlen(doc), "sha256:doc", &err), -1);
+    assert_int_equal(manifest_parse(&m, doc, strlen(doc), "sha256:doc", &err),
+                     -1);
     if (!strstr(xo_err_msg(&err), why))
         fail_msg("error \"%s\" lacks \"%s\"", xo_err_msg(&err), why);
     assert_non_null(strstr(xo_err_msg(&err), "sha256:doc"));
@@ -130,7 +130,7 @@ static void test_nul_in_strings(void **state)
         "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\\u0000x\","
         "\"config\":{\"mediaType\":\"" MT_OCI_CONFIG "\",\"digest\":\"" D1
         "\",\"size\":1},\"layers\":[]}";
-    assert_int_equal(oci_manifest_parse(&m, md, strlen(md), "m", &err), -1);
+    assert_int_equal(manifest_parse(&m, md, strlen(md), "m", &err), -1);
     assert_string_equal(xo_err_msg(&err),
                         "m: \"mediaType\" holds a NUL character (\\u0000)");
     xo_err_clear(&err);
@@ -138,7 +138,7 @@ static void test_nul_in_strings(void **state)
         "{\"schemaVersion\":2,\"config\":{\"mediaType\":\"" MT_OCI_CONFIG
         "\",\"digest\":\"" D1 "\",\"size\":1},\"layers\":[{\"mediaType\":"
         "\"a\",\"digest\":\"" D2 "\",\"size\":1,\"urls\":[\"\\u0000\"]}]}";
-    assert_int_equal(oci_manifest_parse(&m, ld, strlen(ld), "m", &err), -1);
+    assert_int_equal(manifest_parse(&m, ld, strlen(ld), "m", &err), -1);
     assert_string_equal(
         xo_err_msg(&err),
         "m: \"layers[0].urls[0]\" holds a NUL character (\\u0000)");
@@ -147,7 +147,7 @@ static void test_nul_in_strings(void **state)
         "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"" MT_OCI_MANIFEST
         "\",\"digest\":\"" D1 "\",\"size\":1,\"platform\":{\"os\":"
         "\"linux\\u0000\",\"architecture\":\"amd64\"}}]}";
-    assert_int_equal(oci_index_parse(&ix, id, strlen(id), "ix", &err), -1);
+    assert_int_equal(manifest_index_parse(&ix, id, strlen(id), "ix", &err), -1);
     assert_string_equal(
         xo_err_msg(&err),
         "ix: \"manifests[0].platform.os\" holds a NUL character (\\u0000)");
@@ -160,30 +160,33 @@ static void test_index_pick(void **state)
     struct oci_index ix;
     xo_err err = XO_ERR_INIT;
     assert_int_equal(
-        oci_index_parse(&ix, index_doc, strlen(index_doc), "ix", &err), 0);
+        manifest_index_parse(&ix, index_doc, strlen(index_doc), "ix", &err), 0);
     const struct oci_descriptor *d = NULL;
-    assert_int_equal(oci_index_pick(&d, &ix, "linux", "amd64", "ix", &err), 0);
+    assert_int_equal(manifest_index_pick(&d, &ix, "linux", "amd64", "ix", &err),
+                     0);
     assert_string_equal(d->digest.str, D2);
-    assert_int_equal(oci_index_pick(&d, &ix, "linux", "s390x", "ix", &err), -1);
+    assert_int_equal(manifest_index_pick(&d, &ix, "linux", "s390x", "ix", &err),
+                     -1);
     assert_non_null(strstr(xo_err_msg(&err), "no image for linux/s390x"));
     assert_non_null(strstr(xo_err_msg(&err), "linux/arm64, linux/amd64"));
     xo_err_clear(&err);
-    assert_int_equal(oci_index_find_tag(&d, &ix, "v1", "ix", &err), 0);
+    assert_int_equal(manifest_index_find_tag(&d, &ix, "v1", "ix", &err), 0);
     assert_string_equal(d->digest.str, D2);
-    assert_int_equal(oci_index_find_tag(&d, &ix, "v2", "ix", &err), -1);
+    assert_int_equal(manifest_index_find_tag(&d, &ix, "v2", "ix", &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "no image tagged \"v2\""));
     xo_err_clear(&err);
-    oci_index_dispose(&ix);
+    manifest_index_dispose(&ix);
     enum oci_kind k;
     assert_int_equal(
-        oci_doc_kind(&k, index_doc, strlen(index_doc), NULL, "ix", &err), 0);
+        manifest_doc_kind(&k, index_doc, strlen(index_doc), NULL, "ix", &err),
+        0);
     assert_int_equal(k, OCI_KIND_INDEX);
     /* Fetched as a manifest but says it is an index: refused. */
     const char *lying = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX
                         "\",\"manifests\":[]}";
-    assert_int_equal(
-        oci_doc_kind(&k, lying, strlen(lying), MT_OCI_MANIFEST, "ix", &err),
-        -1);
+    assert_int_equal(manifest_doc_kind(&k, lying, strlen(lying),
+                                       MT_OCI_MANIFEST, "ix", &err),
+                     -1);
     xo_err_clear(&err);
 }
 

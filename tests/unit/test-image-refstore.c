@@ -31,7 +31,7 @@ static void test_round_trip_and_nul(void **state)
     assert_int_equal(refstore_get(root, "docker://h/r:1", &got, &err), 1);
     assert_string_equal(got.name, "docker://h/r:1");
     assert_string_equal(got.manifest.str, "sha256:" HEX);
-    ref_entry_dispose(&got);
+    refstore_entry_dispose(&got);
 
     /* The same file, its name now holding "\u0000". */
     struct digest d;

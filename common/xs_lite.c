@@ -1,11 +1,25 @@
 /*
- * xs_lite.c: the monitor's xenstore client (see xs_lite.h).  The wire
- * protocol is xen/io/xs_wire.h: a 16-byte header (type, request id,
- * transaction id, payload length) and at most XENSTORE_PAYLOAD_MAX bytes
- * of payload, over xenstored's Unix socket or /dev/xen/xenbus.  Replies
- * come in request order; watch events may come at any time in between.
+ * xs_lite.c: xl-oci-monitor's own xenstore client, one of the two
+ * implementations of common/xs_client.h (the other forwards to
+ * libxenstore).  The wire protocol is xen/io/xs_wire.h: a 16-byte header
+ * (type, request id, transaction id, payload length) and at most
+ * XENSTORE_PAYLOAD_MAX bytes of payload, over xenstored's Unix socket or
+ * /dev/xen/xenbus.  Replies come in request order; watch events may come
+ * at any time in between.
+ *
+ * Why: the monitor is linked statically to stay small, and Debian's
+ * static libxenstore.a is built without its reader thread; without it a
+ * watch event that arrives while a request waits for its reply makes the
+ * request fail (EINVAL) and leaves the reply unread, so watches and
+ * requests cannot be mixed.  This client reads replies and events from
+ * the one connection itself, queueing events for xo_xs_read_watch().
+ *
+ * Differences from libxenstore: xo_xs_fileno() is the connection itself,
+ * and events may already be queued when it is not readable
+ * (xo_xs_pending()).  At most XS_LITE_QUEUE_MAX events are queued; past
+ * that new ones are dropped and xo_xs_lost() says so.
  */
-#include "xs_lite.h"
+#include "common/xs_client.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,13 +34,15 @@
 
 #include "common/fileio.h"
 
+#define XS_LITE_QUEUE_MAX 256
+
 struct event {
     struct event *next;
     uint32_t len;
     char body[]; /* "path\0token\0" */
 };
 
-struct xs_handle {
+struct xo_xs {
     int fd;
     struct event *head, *tail;
     unsigned queued;
@@ -55,9 +71,8 @@ static int connect_socket(const char *path)
 
 /* As libxenstore: $XENSTORED_PATH, xenstored's socket, else the xenbus
  * device (xenstored in a stub domain). */
-struct xs_handle *xs_open(unsigned long flags)
+struct xo_xs *xo_xs_open(void)
 {
-    (void)flags;
     const char *env = getenv("XENSTORED_PATH");
     int fd = -1;
     if (env && *env) {
@@ -71,7 +86,7 @@ struct xs_handle *xs_open(unsigned long flags)
     }
     if (fd < 0)
         return NULL;
-    struct xs_handle *h = calloc(1, sizeof(*h));
+    struct xo_xs *h = calloc(1, sizeof(*h));
     if (!h) {
         close(fd);
         errno = ENOMEM;
@@ -81,7 +96,7 @@ struct xs_handle *xs_open(unsigned long flags)
     return h;
 }
 
-void xs_close(struct xs_handle *h)
+void xo_xs_close(struct xo_xs *h)
 {
     if (!h)
         return;
@@ -93,17 +108,17 @@ void xs_close(struct xs_handle *h)
     free(h);
 }
 
-int xs_fileno(struct xs_handle *h)
+int xo_xs_fileno(struct xo_xs *h)
 {
     return h->fd;
 }
 
-unsigned xs_lite_pending(struct xs_handle *h)
+unsigned xo_xs_pending(struct xo_xs *h)
 {
     return h->queued;
 }
 
-bool xs_lite_lost(struct xs_handle *h)
+bool xo_xs_lost(struct xo_xs *h)
 {
     bool lost = h->lost;
     h->lost = false;
@@ -129,7 +144,7 @@ static int read_full(int fd, void *buf, size_t len)
 }
 
 /* Reads one message; its payload (NUL-terminated, malloc'd) in *body. */
-static int read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr, char **body)
+static int read_msg(struct xo_xs *h, struct xsd_sockmsg *hdr, char **body)
 {
     if (read_full(h->fd, hdr, sizeof(*hdr)) < 0)
         return -1;
@@ -151,7 +166,7 @@ static int read_msg(struct xs_handle *h, struct xsd_sockmsg *hdr, char **body)
 }
 
 /* Queues a watch event; drops it (and says so) when the queue is full. */
-static void queue_event(struct xs_handle *h, const char *body, uint32_t len)
+static void queue_event(struct xo_xs *h, const char *body, uint32_t len)
 {
     struct event *e = NULL;
     if (h->queued < XS_LITE_QUEUE_MAX)
@@ -185,13 +200,9 @@ static int error_errno(const char *s)
  * (malloc'd, NUL-terminated, length in *len), queueing the watch events
  * read before it.  NULL with errno on failure or an XS_ERROR reply.
  */
-static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
-                  const struct iovec *parts, unsigned n, unsigned *len)
+static char *talk(struct xo_xs *h, uint32_t type, const struct iovec *parts,
+                  unsigned n, unsigned *len)
 {
-    if (t != XBT_NULL) {
-        errno = EINVAL;
-        return NULL;
-    }
     struct xsd_sockmsg hdr = {.type = type};
     char buf[XENSTORE_PAYLOAD_MAX];
     for (unsigned i = 0; i < n; i++) {
@@ -231,10 +242,10 @@ static char *talk(struct xs_handle *h, xs_transaction_t t, uint32_t type,
     }
 }
 
-static bool talk_ok(struct xs_handle *h, xs_transaction_t t, uint32_t type,
-                    const struct iovec *parts, unsigned n)
+static bool talk_ok(struct xo_xs *h, uint32_t type, const struct iovec *parts,
+                    unsigned n)
 {
-    char *r = talk(h, t, type, parts, n, NULL);
+    char *r = talk(h, type, parts, n, NULL);
     free(r);
     return r != NULL;
 }
@@ -244,35 +255,33 @@ static bool talk_ok(struct xs_handle *h, xs_transaction_t t, uint32_t type,
         (void *)(s), strlen(s) + 1                                             \
     }
 
-void *xs_read(struct xs_handle *h, xs_transaction_t t, const char *path,
-              unsigned *len)
+void *xo_xs_read(struct xo_xs *h, const char *path, unsigned *len)
 {
     struct iovec p[] = {STR(path)};
-    return talk(h, t, XS_READ, p, 1, len);
+    return talk(h, XS_READ, p, 1, len);
 }
 
-bool xs_write(struct xs_handle *h, xs_transaction_t t, const char *path,
-              const void *data, unsigned len)
+bool xo_xs_write(struct xo_xs *h, const char *path, const void *data,
+                 unsigned len)
 {
     struct iovec p[] = {STR(path), {(void *)data, len}};
-    return talk_ok(h, t, XS_WRITE, p, 2);
+    return talk_ok(h, XS_WRITE, p, 2);
 }
 
-bool xs_mkdir(struct xs_handle *h, xs_transaction_t t, const char *path)
+bool xo_xs_mkdir(struct xo_xs *h, const char *path)
 {
     struct iovec p[] = {STR(path)};
-    return talk_ok(h, t, XS_MKDIR, p, 1);
+    return talk_ok(h, XS_MKDIR, p, 1);
 }
 
-bool xs_rm(struct xs_handle *h, xs_transaction_t t, const char *path)
+bool xo_xs_rm(struct xo_xs *h, const char *path)
 {
     struct iovec p[] = {STR(path)};
-    return talk_ok(h, t, XS_RM, p, 1);
+    return talk_ok(h, XS_RM, p, 1);
 }
 
-bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
-                        const char *path, struct xs_permissions *perms,
-                        unsigned num)
+bool xo_xs_set_permissions(struct xo_xs *h, const char *path,
+                           struct xs_permissions *perms, unsigned num)
 {
     /* Each permission is a letter (n, r, w, b) and a domid. */
     char text[XENSTORE_PAYLOAD_MAX];
@@ -292,7 +301,7 @@ bool xs_set_permissions(struct xs_handle *h, xs_transaction_t t,
         used += (size_t)n + 1; /* keep the NUL between entries */
     }
     struct iovec p[] = {STR(path), {text, used}};
-    return talk_ok(h, t, XS_SET_PERMS, p, 2);
+    return talk_ok(h, XS_SET_PERMS, p, 2);
 }
 
 /* Splits "a\0b\0...\0" (len bytes) into one malloc'd vector + strings. */
@@ -318,12 +327,11 @@ static char **split(const char *body, unsigned len, unsigned *num)
     return v;
 }
 
-char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
-                    unsigned *num)
+char **xo_xs_directory(struct xo_xs *h, const char *path, unsigned *num)
 {
     unsigned len = 0;
     struct iovec p[] = {STR(path)};
-    char *body = talk(h, t, XS_DIRECTORY, p, 1, &len);
+    char *body = talk(h, XS_DIRECTORY, p, 1, &len);
     if (!body)
         return NULL;
     char **v = split(body, len, num);
@@ -331,20 +339,20 @@ char **xs_directory(struct xs_handle *h, xs_transaction_t t, const char *path,
     return v;
 }
 
-bool xs_watch(struct xs_handle *h, const char *path, const char *token)
+bool xo_xs_watch(struct xo_xs *h, const char *path, const char *token)
 {
     struct iovec p[] = {STR(path), STR(token)};
-    return talk_ok(h, XBT_NULL, XS_WATCH, p, 2);
+    return talk_ok(h, XS_WATCH, p, 2);
 }
 
-bool xs_unwatch(struct xs_handle *h, const char *path, const char *token)
+bool xo_xs_unwatch(struct xo_xs *h, const char *path, const char *token)
 {
     struct iovec p[] = {STR(path), STR(token)};
-    return talk_ok(h, XBT_NULL, XS_UNWATCH, p, 2);
+    return talk_ok(h, XS_UNWATCH, p, 2);
 }
 
 /* The next event: queued, else read (blocking) from the connection. */
-char **xs_read_watch(struct xs_handle *h, unsigned *num)
+char **xo_xs_read_watch(struct xo_xs *h, unsigned *num)
 {
     char **v = NULL;
     if (h->head) {

@@ -1,0 +1,106 @@
+/*
+ * xs_client.c: the xenstore wrapper (common/xs_client.h) forwarding to
+ * libxenstore, for xl-oci and the unit tests.  Every call is
+ * made outside a transaction (XBT_NULL).
+ */
+#include "common/xs_client.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <xenstore.h>
+
+struct xo_xs {
+    struct xs_handle *h;
+};
+
+struct xo_xs *xo_xs_open(void)
+{
+    struct xo_xs *xs = calloc(1, sizeof(*xs));
+    if (!xs) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    xs->h = xs_open(0);
+    if (!xs->h) {
+        int e = errno;
+        free(xs);
+        errno = e;
+        return NULL;
+    }
+    return xs;
+}
+
+void xo_xs_close(struct xo_xs *xs)
+{
+    if (!xs)
+        return;
+    xs_close(xs->h);
+    free(xs);
+}
+
+void *xo_xs_read(struct xo_xs *xs, const char *path, unsigned *len)
+{
+    return xs_read(xs->h, XBT_NULL, path, len);
+}
+
+bool xo_xs_write(struct xo_xs *xs, const char *path, const void *data,
+                 unsigned len)
+{
+    return xs_write(xs->h, XBT_NULL, path, data, len);
+}
+
+bool xo_xs_mkdir(struct xo_xs *xs, const char *path)
+{
+    return xs_mkdir(xs->h, XBT_NULL, path);
+}
+
+bool xo_xs_rm(struct xo_xs *xs, const char *path)
+{
+    return xs_rm(xs->h, XBT_NULL, path);
+}
+
+bool xo_xs_set_permissions(struct xo_xs *xs, const char *path,
+                           struct xs_permissions *perms, unsigned num)
+{
+    return xs_set_permissions(xs->h, XBT_NULL, path, perms, num);
+}
+
+char **xo_xs_directory(struct xo_xs *xs, const char *path, unsigned *num)
+{
+    return xs_directory(xs->h, XBT_NULL, path, num);
+}
+
+bool xo_xs_watch(struct xo_xs *xs, const char *path, const char *token)
+{
+    return xs_watch(xs->h, path, token);
+}
+
+bool xo_xs_unwatch(struct xo_xs *xs, const char *path, const char *token)
+{
+    return xs_unwatch(xs->h, path, token);
+}
+
+int xo_xs_fileno(struct xo_xs *xs)
+{
+    return xs_fileno(xs->h);
+}
+
+/* libxenstore's reader thread queues events and keeps its fd readable
+ * while any waits, so polling the fd is enough. */
+unsigned xo_xs_pending(struct xo_xs *xs)
+{
+    (void)xs;
+    return 0;
+}
+
+/* libxenstore's event queue is unbounded: nothing is dropped. */
+bool xo_xs_lost(struct xo_xs *xs)
+{
+    (void)xs;
+    return false;
+}
+
+char **xo_xs_read_watch(struct xo_xs *xs, unsigned *num)
+{
+    return xs_read_watch(xs->h, num);
+}
