@@ -217,8 +217,19 @@ void monitor_recover(struct xo_xs *xs, const char *root)
 {
     char **names = NULL;
     xo_err err = XO_ERR_INIT;
+    /* Only while no create, destroy or shutdown action runs: a destroy
+     * stops the monitor before it removes the domain and DomainStatus, and
+     * a monitor started in between would write "halted" back after it
+     * (lab 16-loops: a parallel loop's `status` did).  Busy: the next
+     * command recovers. */
+    int lock = state_trylock(root, &err);
+    if (lock < 0) {
+        xo_err_clear(&err);
+        return;
+    }
     if (status_list(xs, &names, &err) < 0) {
         xo_err_clear(&err);
+        close(lock);
         return;
     }
     for (char **n = names; *n; n++) {
@@ -239,4 +250,5 @@ void monitor_recover(struct xo_xs *xs, const char *root)
         }
     }
     xo_strv_free(names);
+    close(lock);
 }

@@ -32,7 +32,9 @@ int monitor_exec(const char *root, const char *name, xo_err *err);
 /*
  * For every container domain whose monitor is gone: start a new one if
  * its domain may still exist.  Called by every command that reads
- * DomainStatus, so the status they show is the truth.
+ * DomainStatus, so the status they show is the truth.  Does nothing while
+ * another command holds the global lock (a destroy in progress has
+ * stopped the monitor on purpose).
  */
 void monitor_recover(struct xo_xs *xs, const char *root);
 

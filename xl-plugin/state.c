@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,19 @@ int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
     return xo_path_fmt(buf, len, err, "%s/domains/%s", root, name) < 0 ? -1 : 0;
 }
 
+static int lock_root(const char *root, bool wait, xo_err *err);
+
 int state_lock(const char *root, xo_err *err)
+{
+    return lock_root(root, true, err);
+}
+
+int state_trylock(const char *root, xo_err *err)
+{
+    return lock_root(root, false, err);
+}
+
+static int lock_root(const char *root, bool wait, xo_err *err)
 {
     char path[4096];
     /* 0755 like image/lock.c's: what must stay private (domains/, tmp/)
@@ -46,7 +59,7 @@ int state_lock(const char *root, xo_err *err)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return xo_err_sys(err, "cannot open the lock %s", path);
-    while (flock(fd, LOCK_EX) < 0) {
+    while (flock(fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) < 0) {
         if (errno != EINTR) {
             close(fd);
             return xo_err_sys(err, "cannot lock %s", path);

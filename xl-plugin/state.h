@@ -23,6 +23,10 @@
 /* Takes the global lock (blocking); returns its fd, close it to release. */
 int state_lock(const char *root, xo_err *err);
 
+/* The same without waiting: -1 with EWOULDBLOCK while a create, destroy
+ * or shutdown action holds it. */
+int state_trylock(const char *root, xo_err *err);
+
 /* "<root>/domains/<name>" into buf[len]; ENAMETOOLONG when it does not
  * fit (common/pathfmt.h). */
 int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
