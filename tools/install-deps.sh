@@ -14,6 +14,9 @@ packages=(
     nftables dnsmasq-base
     # the network tier (56): ping through the stand-in vif, JSON of inspect
     iputils-ping jq
+    # the fault tier (57) looks for orphans with pgrep; tier 95's prefix
+    # check reads symbols with nm
+    procps binutils
     # unit tests, sanitizers, fuzzing, formatting, man pages
     libcmocka-dev clang libclang-rt-14-dev clang-format valgrind perl
     device-tree-compiler
