@@ -38,18 +38,6 @@ ipv4_of() {
 }
 
 
-# wait_log NAME PATTERN SECONDS: until NAME's console log has PATTERN.
-wait_log() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do
-        # At the start of a line: the loader's exec marker quotes the
-        # whole command, markers included.
-        xl-oci logs "$1" 2>/dev/null | grep -q -- "^$2" && return 0
-        sleep 0.2
-    done
-    return 1
-}
-
 # --- the outside world: a namespace behind a veth, with a web server ------
 ip netns add outside
 ip link add xo-out0 type veth peer name xo-out1
@@ -70,7 +58,7 @@ mkcfg c1 'echo serving; exec busybox httpd -f -p 80 -h /etc' 'oci_ports = [ "808
 t0=$(lab_now)
 lab_check create-c1 xl-oci create "$LAB_WORK/c1.cfg"
 lab_log "c1 created in $(lab_elapsed "$t0")s"
-wait_log c1 serving 120 || lab_fail c1-runs "state $(st c1 state)"
+wait_log c1 "^serving" 120 || lab_fail c1-runs "state $(st c1 state)"
 ip1=$(ipv4_of c1)
 case "$ip1" in
 10.* | 172.* | 192.168.*) lab_ok c1-address "$ip1 reported by the loader, shown by status" ;;
@@ -81,7 +69,7 @@ gw=$(xl-oci network inspect --json default 2>/dev/null | tr -d ' \n' | grep -o '
 
 mkcfg c2 "sleep 3; echo by-ip:\$(busybox wget -q -O- http://$ip1/probe-release); busybox nslookup c1 $gw | sed 's/^/dns1: /'; busybox nslookup c1.default $gw | sed 's/^/dns2: /'; echo outside:\$(busybox timeout 10 busybox wget -q -O- http://192.0.2.2:8000/); echo client-done"
 lab_check create-c2 xl-oci create "$LAB_WORK/c2.cfg"
-if wait_log c2 client-done 180; then
+if wait_log c2 "^client-done" 180; then
     xl-oci logs c2 >"$LAB_WORK/c2.log" 2>&1
     grep -v '^xl-oci-loader: exec' "$LAB_WORK/c2.log" | sed 's/^/  c2: /' >&2
     xl-oci logs c1 2>&1 | tail -5 | sed 's/^/  c1: /' >&2
@@ -115,7 +103,7 @@ mkcfg c3 "sleep 2; MYIP=\$(busybox ip -o -4 addr show dev eth0 | busybox awk '{p
 lab_check create-c3 xl-oci create "$LAB_WORK/c3.cfg"
 wait_state c3 running 120
 ip3=$(ipv4_of c3)
-if wait_log c3 spoof-done 240; then
+if wait_log c3 "^spoof-done" 240; then
     xl-oci logs c3 >"$LAB_WORK/c3.log" 2>&1
     grep -q own-ok "$LAB_WORK/c3.log" && lab_ok c3-own-address-works ||
         lab_fail c3-own-address-works "$(grep own- "$LAB_WORK/c3.log")"

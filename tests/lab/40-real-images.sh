@@ -22,16 +22,6 @@ for v in py web; do
         { lab_fail setup "no $v root volume in $vols (tests/tiers/90-lab.sh makes them)"; exit 1; }
 done
 
-# logs_until NAME PATTERN SECONDS: until NAME's log has a line matching.
-logs_until() {
-    local i
-    for ((i = 0; i < $3 * 5; i++)); do
-        xl-oci logs "$1" 2>/dev/null | grep -q -- "$2" && return 0
-        sleep 0.2
-    done
-    return 1
-}
-
 # --- py: what the image says, and its exit code -----------------------------
 printf 'name = "py"\nmemory = 128\noci_root = "%s"\n' "$vols/py" >"$LAB_WORK/py.cfg"
 lab_check create-py xl-oci create "$LAB_WORK/py.cfg"
@@ -99,7 +89,7 @@ case $page in
 *"Hello from nginx in a Xen domain"*) lab_ok web-serves-dom0-through-published-port ;;
 *) lab_fail web-serves-dom0-through-published-port "state $(st web state): $(xl-oci logs web 2>&1 | tail -3 | tr '\n' ' ')" ;;
 esac
-logs_until web '"GET / HTTP/1.1" 200' 20 && lab_ok web-access-log-reaches-logs ||
+wait_log web '"GET / HTTP/1.1" 200' 20 && lab_ok web-access-log-reaches-logs ||
     lab_fail web-access-log-reaches-logs "$(xl-oci logs web 2>&1 | tail -3 | tr '\n' ' ')"
 lab_check stop-web xl-oci stop web
 xl-oci wait web >/dev/null 2>&1

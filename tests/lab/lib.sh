@@ -148,6 +148,18 @@ boot() {
 # -T: Debian 12's busybox-static wget segfaults with it.
 fetch() { busybox timeout "${2:-10}" busybox wget -q -O- "$1"; }
 
+# wait_log NAME PATTERN SECONDS: until NAME's console log has a line
+# matching the grep pattern PATTERN (anchor it with ^: the loader's exec
+# marker quotes the whole command, markers included).
+wait_log() {
+    local i
+    for ((i = 0; i < $3 * 5; i++)); do
+        xl-oci logs "$1" 2>/dev/null | grep -q -- "$2" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
 # st NAME FIELD: one DomainStatus field of container NAME ("" if none).
 st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
 
