@@ -30,55 +30,34 @@ else
     done
 fi
 
+# run_check SCRIPT DESCRIPTION: one TAP line for a tools/check-*.sh script,
+# with what it printed when it fails.
+run_check() {
+    local out
+    if out=$("$1" 2>&1); then
+        echo "ok - $2 ($1)"
+    else
+        echo "$out" | sed 's/^#* \{0,1\}/# /' | head -20
+        echo "not ok - $2 ($1)"
+        status=1
+    fi
+}
+
 # The include graph: forbidden edges between folders, bare includes of
-# another folder's header (tools/check-includes.sh says which).
-if out=$(tools/check-includes.sh 2>&1); then
-    echo "ok - include edges between folders (tools/check-includes.sh)"
-else
-    echo "$out" | sed 's/^/# /' | head -20
-    echo "not ok - include edges between folders (tools/check-includes.sh)"
-    status=1
-fi
-
-# Exported names carry a prefix of their folder, never a library's
-# (tools/check-prefixes.sh holds the table; it reads the built objects).
-if out=$(tools/check-prefixes.sh 2>&1); then
-    echo "ok - exported names carry their folder's prefix (tools/check-prefixes.sh)"
-else
-    echo "$out" | sed 's/^/# /' | head -20
-    echo "not ok - exported names carry their folder's prefix (tools/check-prefixes.sh)"
-    status=1
-fi
-
+# another folder's header.
+run_check tools/check-includes.sh "include edges between folders"
+# Exported names carry a prefix of their folder, never a library's (the
+# script holds the table; it reads the built objects).
+run_check tools/check-prefixes.sh "exported names carry their folder's prefix"
 # Messages stay greppable: no literal continued on the next line.
-if out=$(tools/check-split-strings.sh 2>&1); then
-    echo "ok - no message split across string literals (tools/check-split-strings.sh)"
-else
-    echo "$out" | sed 's/^/# /' | head -20
-    echo "not ok - no message split across string literals (tools/check-split-strings.sh)"
-    status=1
-fi
-
+run_check tools/check-split-strings.sh "no message split across string literals"
 # A path cut short names something else: no snprintf() whose result is
 # ignored fills a buffer unless a comment says why it may (or cannot)
-# truncate (tools/check-snprintf.sh; paths go through xo_path_fmt()).
-if out=$(tools/check-snprintf.sh 2>&1); then
-    echo "ok - no unchecked snprintf into a fixed buffer (tools/check-snprintf.sh)"
-else
-    echo "$out" | sed 's/^/# /' | head -20
-    echo "not ok - no unchecked snprintf into a fixed buffer (tools/check-snprintf.sh)"
-    status=1
-fi
-
+# truncate (paths go through xo_path_fmt()).
+run_check tools/check-snprintf.sh "no unchecked snprintf into a fixed buffer"
 # One allocation policy (common/alloc.h): JSON is built through
 # common/json_build.h, never json-c's constructors that may return NULL.
-if out=$(tools/check-json-build.sh 2>&1); then
-    echo "ok - JSON built only through common/json_build.h (tools/check-json-build.sh)"
-else
-    echo "$out" | head -20
-    echo "not ok - JSON built only through common/json_build.h (tools/check-json-build.sh)"
-    status=1
-fi
+run_check tools/check-json-build.sh "JSON built only through common/json_build.h"
 
 shopt -s nullglob
 pods=(man/*.pod)
