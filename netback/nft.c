@@ -27,20 +27,18 @@ static json_object *cmds_new(void)
     return xo_jarr();
 }
 
-/* Runs the commands in `cmds` (consumed) as one transaction. */
-static int run(json_object *cmds, const char *what, xo_err *err)
+/* Runs `text`, libnftables JSON when `json`, else nft's own syntax, as
+ * one transaction. */
+static int run_buffer(const char *text, bool json, const char *what,
+                      xo_err *err)
 {
-    json_object *root = xo_jobj();
-    xo_jset(root, "nftables", cmds);
-    const char *text =
-        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
     struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
     int rc = -1;
-    if (!nft) {
-        xo_err_set(err, ENOMEM, "%s: cannot make a libnftables context", what);
-        goto out;
-    }
-    nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
+    if (!nft)
+        return xo_err_set(err, ENOMEM, "%s: cannot make a libnftables context",
+                          what);
+    if (json)
+        nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
     nft_ctx_buffer_output(nft);
     nft_ctx_buffer_error(nft);
     if (nft_run_cmd_from_buffer(nft, text) != 0) {
@@ -56,8 +54,18 @@ static int run(json_object *cmds, const char *what, xo_err *err)
     }
     rc = 0;
 out:
-    if (nft)
-        nft_ctx_free(nft);
+    nft_ctx_free(nft);
+    return rc;
+}
+
+/* Runs the commands in `cmds` (consumed) as one transaction. */
+static int run(json_object *cmds, const char *what, xo_err *err)
+{
+    json_object *root = xo_jobj();
+    xo_jset(root, "nftables", cmds);
+    int rc = run_buffer(
+        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN), true,
+        what, err);
     json_object_put(root);
     return rc;
 }
@@ -166,12 +174,49 @@ static bool table_exists(const struct nb_nft_table *t)
     return ok;
 }
 
+/* Lists set vif_nd_target into cmds (fails when it is missing). */
+static void nd_set_list(json_object *cmds)
+{
+    json_object *o = xo_jobj();
+    xo_jset(o, "name", xo_jstr("vif_nd_target"));
+    cmd(cmds, "list", "set", "bridge", "xl_oci", o);
+}
+
+static bool nd_set_exists(void)
+{
+    json_object *cmds = cmds_new();
+    nd_set_list(cmds);
+    xo_err ignore = XO_ERR_INIT;
+    bool ok = run(cmds, "listing", &ignore) == 0;
+    xo_err_clear(&ignore);
+    return ok;
+}
+
+/*
+ * Makes the ND target check in table bridge xl_oci, which must exist
+ * with an empty chain nd_target: the set (nft text, one transaction),
+ * then the set's elements in `elems` (consumed) with the rule (JSON, one
+ * transaction).  Until the rule is in, an advertisement's target is not
+ * checked; its source, MAC and sender still are.
+ */
+static int nd_define(json_object *elems, xo_err *err)
+{
+    if (run_buffer(nb_nft_nd_set_text, false,
+                   "making xl-oci's ND target set", err) < 0 ||
+        objs_define(elems, "bridge", "xl_oci", nb_nft_nd_objs, err) < 0) {
+        json_object_put(elems);
+        return -1;
+    }
+    return run(elems, "making xl-oci's ND target rule", err);
+}
+
 bool nb_nft_present(void)
 {
     /* One transaction listing every table fails if any one is missing. */
     json_object *cmds = cmds_new();
     for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++)
         table_cmd(cmds, "list", t);
+    nd_set_list(cmds);
     xo_err ignore = XO_ERR_INIT;
     bool ok = run(cmds, "listing", &ignore) == 0;
     xo_err_clear(&ignore);
@@ -191,7 +236,11 @@ int nb_nft_ensure(xo_err *err)
             return -1;
         }
     }
-    return run(cmds, "making xl-oci's nftables tables", err);
+    if (json_object_array_length(cmds) > 0 &&
+        run(cmds, "making xl-oci's nftables tables", err) < 0)
+        return -1;
+    /* A set can only go with its rule, so a missing set means both are. */
+    return nd_set_exists() ? 0 : nd_define(cmds_new(), err);
 }
 
 int nb_nft_delete(xo_err *err)
@@ -275,6 +324,32 @@ static void network_elems(json_object *cmds, const struct nb_state *st,
     }
 }
 
+/* Set vif_nd_target's key for `a` on `vif`: the address as one 128-bit
+ * integer, "0x" and 32 hex digits in network byte order. */
+static json_object *nd_key(const char *vif, const struct in6_addr *a)
+{
+    char hex[2 + 32 + 1] = "0x";
+    for (int i = 0; i < 16; i++)
+        /* cannot truncate: 2 digits and the NUL in the remaining space */
+        snprintf(hex + 2 + 2 * i, sizeof(hex) - 2 - 2 * (size_t)i, "%02x",
+                 a->s6_addr[i]);
+    return concat(str(vif), str(hex));
+}
+
+/* The vif's addresses as vif_nd_target elements (nft_rules.h). */
+static void nd_elems(json_object *cmds, const struct netback_lease *l,
+                     const char *vif, bool add)
+{
+    uint8_t mac[6];
+    struct in6_addr a;
+    nb_parse_mac(mac, l->mac);
+    nb_ipv6_link_local(&a, mac);
+    elem(cmds, add, "bridge", "xl_oci", "vif_nd_target", nd_key(vif, &a));
+    if (l->ipv6[0] && inet_pton(AF_INET6, l->ipv6, &a) == 1)
+        elem(cmds, add, "bridge", "xl_oci", "vif_nd_target", nd_key(vif, &a));
+}
+
+/* The vif's anti-spoof elements but vif_nd_target's (nd_elems). */
 static void vif_elems(json_object *cmds, const struct netback_lease *l,
                       const char *vif, bool add)
 {
@@ -371,7 +446,13 @@ int nb_nft_vif(const struct nb_state *st, const struct netback_lease *l,
 {
     (void)st;
     json_object *cmds = cmds_new();
+    /* In before the vif joins @vifs (vif_elems adds it last), out after
+     * it has left. */
+    if (add)
+        nd_elems(cmds, l, vif, add);
     vif_elems(cmds, l, vif, add);
+    if (!add)
+        nd_elems(cmds, l, vif, add);
     return run_elems(cmds, add, vif, err);
 }
 
@@ -407,5 +488,15 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
             port_elems(cmds, l, true);
         }
     }
-    return run(cmds, "rebuilding xl-oci's nftables tables", err);
+    if (run(cmds, "rebuilding xl-oci's nftables tables", err) < 0)
+        return -1;
+    /* The fresh table has no ND target set yet (nd_define says why that
+     * is a second transaction). */
+    cmds = cmds_new();
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < nets[i].n_leases; j++)
+            if (nets[i].leases[j].vif[0])
+                nd_elems(cmds, &nets[i].leases[j], nets[i].leases[j].vif,
+                         true);
+    return nd_define(cmds, err);
 }

@@ -39,10 +39,12 @@ unsigned nb_nft_guards(void);
 int nb_nft_guard_add(unsigned bit, xo_err *err);
 
 /*
- * Replaces our tables in one transaction with fresh ones holding the
+ * Replaces our tables with fresh ones holding the
  * elements of every network in `nets` (bridges, subnets, and each lease's
  * published ports and, when attached, its vif's anti-spoof elements) and
- * the forwarding guards the old ones held.
+ * the forwarding guards the old ones held: one transaction, then a
+ * second for the ND target check (nft_rules.h), whose absence in between
+ * leaves only advertisements' targets unchecked.
  */
 int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err);
 

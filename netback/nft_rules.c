@@ -6,9 +6,10 @@
  *
  * nftables 1.0.6 JSON cannot declare a map with concatenated data, so a
  * published port is two maps with the same key: its container address and
- * its container port.  Nor can it declare a set keyed on a raw payload, so
- * the target of a neighbour advertisement is not checked against the vif
- * (its source address, MAC and link-layer sender are).
+ * its container port.  Nor can it declare a set keyed on a raw payload
+ * (nor has it `icmpv6 taddr`), so the one set that checks the target of a
+ * neighbour advertisement, vif_nd_target, is declared by the only nft text
+ * xl-oci hands libnftables, nb_nft_nd_set_text: a constant, no value in it.
  */
 #include "netback/nft_rules.h"
 
@@ -38,6 +39,7 @@ static const char *const bridge_objs[] = {
         "policy" : "accept"
     }}),
     J({"chain" : {"name" : "antispoof"}}),
+    J({"chain" : {"name" : "nd_target"}}),
     J({"rule" : {"chain" : "prerouting", "expr" : [
         {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
                     "right" : "@vifs"}},
@@ -110,6 +112,15 @@ static const char *const bridge_objs[] = {
             {"payload" : {"protocol" : "ip6", "field" : "saddr"}}
         ]}, "right" : "@vif_ip6"}},
         {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
+    /* A neighbour advertisement speaks for its target address, which must
+     * be the vif's too (else a guest takes over another's IPv6 address,
+     * as with ARP); nd_target holds the check (nb_nft_nd_objs). */
+    J({"rule" : {"chain" : "antispoof", "expr" : [
+        {"match" : {"op" : "==", "left" : {"payload" : {
+            "protocol" : "icmpv6", "field" : "type"}},
+            "right" : "nd-neighbor-advert"}},
+        {"jump" : {"target" : "nd_target"}}
     ]}}),
     J({"rule" : {"chain" : "antispoof", "expr" : [
         {"match" : {"op" : "==", "left" : {"payload" : {
@@ -302,6 +313,23 @@ const char *const nb_nft_guard4[] = {
 const char *const nb_nft_guard6[] = {
     J({"counter" : {"name" : "guard6"}}),
     GUARD_RULE("ipv6", "guard6"),
+    NULL,
+};
+
+/* The target address is the 16 bytes after the ICMPv6 header's first 8
+ * (RFC 4861 4.4); the set's key is (ifname, those bytes as an integer). */
+const char nb_nft_nd_set_text[] =
+    "add set bridge xl_oci vif_nd_target "
+    "{ typeof iifname . @th,64,128; }";
+
+const char *const nb_nft_nd_objs[] = {
+    J({"rule" : {"chain" : "nd_target", "expr" : [
+        {"match" : {"op" : "!=", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}},
+            {"payload" : {"base" : "th", "offset" : 64, "len" : 128}}
+        ]}, "right" : "@vif_nd_target"}},
+        {"counter" : "spoofed"}, {"drop" : null}
+    ]}}),
     NULL,
 };
 

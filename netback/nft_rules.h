@@ -20,4 +20,11 @@ extern const struct nb_nft_table nb_nft_tables[];
 extern const char *const nb_nft_guard4[];
 extern const char *const nb_nft_guard6[];
 
+/* The ND target check in table bridge xl_oci: the declaration of set
+ * vif_nd_target (nft text: libnftables 1.0.6's JSON cannot declare it)
+ * and the rule of chain nd_target that uses it (JSON, NULL-terminated).
+ * Made after the table, as nft.c says. */
+extern const char nb_nft_nd_set_text[];
+extern const char *const nb_nft_nd_objs[];
+
 #endif

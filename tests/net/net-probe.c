@@ -7,10 +7,15 @@
  *   net-probe dns SERVER NAME      ask SERVER (IPv4) for NAME's A record
  *                                  through libresolv; print the addresses,
  *                                  exit 1 when there is none
+ *   net-probe na IFACE SOURCE TARGET  send one unsolicited neighbour
+ *                                  advertisement (RFC 4861 4.4) for
+ *                                  TARGET from SOURCE to ff02::1 on IFACE
  * Every probe gives up after 10 s (alarm), so a tier never hangs.
  */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <resolv.h>
 #include <stdio.h>
@@ -104,6 +109,39 @@ static int dns(const char *server, const char *name)
     return found ? 0 : 1;
 }
 
+static int advertise(const char *iface, const char *src, const char *target)
+{
+    struct sockaddr_in6 from = {.sin6_family = AF_INET6};
+    struct sockaddr_in6 to = {.sin6_family = AF_INET6};
+    struct nd_neighbor_advert na = {0};
+    unsigned idx = if_nametoindex(iface);
+    int hops = 255; /* RFC 4861 7.1.2: receivers drop anything else */
+    if (!idx || inet_pton(AF_INET6, src, &from.sin6_addr) != 1 ||
+        inet_pton(AF_INET6, target, &na.nd_na_target) != 1 ||
+        inet_pton(AF_INET6, "ff02::1", &to.sin6_addr) != 1) {
+        fprintf(stderr, "net-probe: bad interface or address\n");
+        return 2;
+    }
+    from.sin6_scope_id = idx;
+    to.sin6_scope_id = idx;
+    na.nd_na_type = ND_NEIGHBOR_ADVERT;
+    na.nd_na_flags_reserved = ND_NA_FLAG_OVERRIDE;
+    /* The kernel fills in the ICMPv6 checksum of a raw ICMPv6 socket. */
+    int fd = socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) <
+            0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
+                   sizeof(hops)) < 0 ||
+        sendto(fd, &na, sizeof(na), 0, (struct sockaddr *)&to, sizeof(to)) !=
+            (ssize_t)sizeof(na)) {
+        perror("net-probe: na");
+        return 1;
+    }
+    close(fd);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     alarm(10);
@@ -113,7 +151,9 @@ int main(int argc, char **argv)
         return fetch(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "dns") == 0)
         return dns(argv[2], argv[3]);
+    if (argc == 5 && strcmp(argv[1], "na") == 0)
+        return advertise(argv[2], argv[3], argv[4]);
     fprintf(stderr, "usage: net-probe serve|fetch ADDR PORT | dns SERVER "
-                    "NAME\n");
+                    "NAME | na IFACE SOURCE TARGET\n");
     return 2;
 }

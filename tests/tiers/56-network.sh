@@ -282,6 +282,18 @@ else
     nok "spoofed IPv6 source: counter $before -> $(spoofed)"
 fi
 g ip -6 addr del fd00:50::77/64 dev eth0
+check "the vif's ND targets are in (link-local and lease)" bash -c \
+    'nft -j list set bridge xl_oci vif_nd_target | grep -qF "[\"vif5.0\", \"0xfd000050000000000000000000000002\"]"'
+before=$(spoofed)
+check "an advertisement for the guest's own address passes" \
+    g "$PROBE" na eth0 fd00:50::2 fd00:50::2
+check "and is not counted as spoofed" bash -c "[ \"\$(nft -j list counter bridge xl_oci spoofed | jq '.nftables[1].counter.packets')\" = $before ]"
+g "$PROBE" na eth0 fd00:50::2 fd00:50::78
+if [ "$(spoofed)" -gt "$before" ]; then
+    ok "an advertisement for another address, from the guest's own, is dropped"
+else
+    nok "advertisement for fd00:50::78 passed: counter $before -> $(spoofed)"
+fi
 
 # Published port, from outside the host: a third namespace on the uplink
 # reaches 192.0.2.1:8080 -> web:80; and dom0 itself through 127.0.0.1.
@@ -428,11 +440,15 @@ check "network up (keeping leases) succeeds" "$X" network up --keep-leases
 check "network up restored dnsmasq and the anti-spoof elements" bash -c \
     '[ -n "$(cat "$XL_OCI_ROOT/networks/t1/dnsmasq.pid")" ] &&
      kill -0 "$(cat "$XL_OCI_ROOT/networks/t1/dnsmasq.pid")" &&
-     nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]"'
+     nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]" &&
+     nft -j list set bridge xl_oci vif_nd_target | grep -qF "0xfd000050000000000000000000000002"'
 nft list ruleset >"$T/rules.1"
 "$X" network up --keep-leases >/dev/null
 nft list ruleset >"$T/rules.2"
 check "network up twice gives the same ruleset" cmp "$T/rules.1" "$T/rules.2"
+before=$(spoofed)
+g "$PROBE" na eth0 fd00:50::2 fd00:50::78
+check "and the rebuilt ND target check drops a foreign target" bash -c "[ \"\$(nft -j list counter bridge xl_oci spoofed | jq '.nftables[1].counter.packets')\" -gt $before ]"
 check "the guest still reaches its gateway" g ping -c1 -W2 10.50.0.1
 
 # An admin's `nft flush ruleset` (or nftables.service reloading) removes our
@@ -450,6 +466,7 @@ check "hotplug offline succeeds" hp offline
 check "offline removed the vif's elements and left the bridge" bash -c \
     '! nft list set bridge xl_oci vif_ip4 | grep -q vif5.0 &&
      ! nft list set bridge xl_oci vifs | grep -q vif5.0 &&
+     ! nft list set bridge xl_oci vif_nd_target | grep -q vif5.0 &&
      ! ip -o link show vif5.0 | grep -q master && [ -z "$(lease t1 web vif)" ]'
 key mac 00:16:3e:00:00:01
 fails_with "online with a MAC no lease has fails" "has no lease with MAC 00:16:3e:00:00:01" hp online
