@@ -7,11 +7,39 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <xenstore.h>
 
+#include "common/xs_dir.h"
+
+/* Either a libxenstore handle or, for hosts without Xen, the directory
+ * of the file store (xs_dir.h). */
 struct xo_xs {
     struct xs_handle *h;
+    char *dir;
 };
+
+struct xo_xs *xo_xs_open_dir(const char *dir)
+{
+    struct xo_xs *xs = calloc(1, sizeof(*xs));
+    if (!xs || !(xs->dir = strdup(dir))) {
+        free(xs);
+        errno = ENOMEM;
+        return NULL;
+    }
+    if (!xs_dir_mkdir(dir, "/tool")) {
+        int e = errno;
+        xo_xs_close(xs);
+        errno = e;
+        return NULL;
+    }
+    return xs;
+}
+
+bool xo_xs_is_dir(const struct xo_xs *xs)
+{
+    return xs->dir != NULL;
+}
 
 struct xo_xs *xo_xs_open(void)
 {
@@ -34,55 +62,71 @@ void xo_xs_close(struct xo_xs *xs)
 {
     if (!xs)
         return;
-    xs_close(xs->h);
+    if (xs->h)
+        xs_close(xs->h);
+    free(xs->dir);
     free(xs);
 }
 
 void *xo_xs_read(struct xo_xs *xs, const char *path, unsigned *len)
 {
-    return xs_read(xs->h, XBT_NULL, path, len);
+    return xs->dir ? xs_dir_read(xs->dir, path, len)
+                   : xs_read(xs->h, XBT_NULL, path, len);
 }
 
 bool xo_xs_write(struct xo_xs *xs, const char *path, const void *data,
                  unsigned len)
 {
-    return xs_write(xs->h, XBT_NULL, path, data, len);
+    return xs->dir ? xs_dir_write(xs->dir, path, data, len)
+                   : xs_write(xs->h, XBT_NULL, path, data, len);
 }
 
 bool xo_xs_mkdir(struct xo_xs *xs, const char *path)
 {
-    return xs_mkdir(xs->h, XBT_NULL, path);
+    return xs->dir ? xs_dir_mkdir(xs->dir, path)
+                   : xs_mkdir(xs->h, XBT_NULL, path);
 }
 
 bool xo_xs_rm(struct xo_xs *xs, const char *path)
 {
-    return xs_rm(xs->h, XBT_NULL, path);
+    return xs->dir ? xs_dir_rm(xs->dir, path) : xs_rm(xs->h, XBT_NULL, path);
 }
 
 bool xo_xs_set_permissions(struct xo_xs *xs, const char *path,
                            struct xs_permissions *perms, unsigned num)
 {
-    return xs_set_permissions(xs->h, XBT_NULL, path, perms, num);
+    /* The file store's directory is root's, 0700. */
+    return xs->dir ? true
+                   : xs_set_permissions(xs->h, XBT_NULL, path, perms, num);
 }
 
 char **xo_xs_directory(struct xo_xs *xs, const char *path, unsigned *num)
 {
-    return xs_directory(xs->h, XBT_NULL, path, num);
+    return xs->dir ? xs_dir_directory(xs->dir, path, num)
+                   : xs_directory(xs->h, XBT_NULL, path, num);
 }
 
 bool xo_xs_watch(struct xo_xs *xs, const char *path, const char *token)
 {
+    if (xs->dir) {
+        errno = ENOSYS;
+        return false;
+    }
     return xs_watch(xs->h, path, token);
 }
 
 bool xo_xs_unwatch(struct xo_xs *xs, const char *path, const char *token)
 {
+    if (xs->dir) {
+        errno = ENOSYS;
+        return false;
+    }
     return xs_unwatch(xs->h, path, token);
 }
 
 int xo_xs_fileno(struct xo_xs *xs)
 {
-    return xs_fileno(xs->h);
+    return xs->dir ? -1 : xs_fileno(xs->h);
 }
 
 /* libxenstore's reader thread queues events and keeps its fd readable
@@ -102,5 +146,9 @@ bool xo_xs_lost(struct xo_xs *xs)
 
 char **xo_xs_read_watch(struct xo_xs *xs, unsigned *num)
 {
+    if (xs->dir) {
+        errno = ENOSYS;
+        return NULL;
+    }
     return xs_read_watch(xs->h, num);
 }

@@ -18,6 +18,9 @@
  * code with the monitor (hotplug/vif-xl-oci, the guest's init) call
  * libxenstore itself.
  *
+ * xs_client.c can also keep the same nodes as files (xo_xs_open_dir, for
+ * hosts without Xen: NOHYPER's DomainStatus).
+ *
  * Results follow libxenstore: values and vectors are malloc'd (a vector is
  * one block: free() it once), values NUL-terminated, NULL or false with
  * errno on failure (ENOENT for a missing node).
@@ -36,6 +39,13 @@ struct xo_xs;
  * the xenbus device.  NULL with errno. */
 struct xo_xs *xo_xs_open(void);
 void xo_xs_close(struct xo_xs *xs);
+
+/* The file store of a host without Xen (common/xs_dir.h) at `dir`, made
+ * if missing; only in xs_client.c (the monitor never needs it).  Watches
+ * fail with ENOSYS there.  NULL with errno. */
+struct xo_xs *xo_xs_open_dir(const char *dir);
+/* True for a store opened by xo_xs_open_dir(). */
+bool xo_xs_is_dir(const struct xo_xs *xs);
 
 /* Value of `path` (*len its length, without the NUL added after it). */
 void *xo_xs_read(struct xo_xs *xs, const char *path, unsigned *len);

@@ -513,8 +513,22 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         process_limits_build(dc, ac, err) < 0)
         goto out;
 
+    const char *mode = NULL;
+    int r = app_cfg_string(ac, "oci_mode", &mode, err);
+    if (r < 0)
+        goto out;
+    if (r && strcmp(mode, "xen") == 0) {
+        dc->mode = DC_MODE_XEN;
+    } else if (r && strcmp(mode, "nohyper") == 0) {
+        dc->mode = DC_MODE_NOHYPER;
+    } else if (r) {
+        app_cfg_bad_value(ac, "oci_mode", err,
+                          "\"%s\" is not \"xen\" or \"nohyper\"", mode);
+        goto out;
+    }
+
     const char *h = NULL;
-    int r = app_cfg_string(ac, "oci_hostname", &h, err);
+    r = app_cfg_string(ac, "oci_hostname", &h, err);
     if (r < 0)
         goto out;
     if (r && !valid_hostname(h)) {

@@ -77,7 +77,13 @@ struct dc_vif {
     char *gateway6;  /* IPv6 default route via it, or NULL */
 };
 
+/* Where the container runs (oci_mode): a Xen domain booting the loader,
+ * or NOHYPER, the runtime spec run by runc on the host; AUTO (no key)
+ * leaves the choice to create, which takes NOHYPER where Xen is not. */
+enum dc_mode { DC_MODE_AUTO, DC_MODE_XEN, DC_MODE_NOHYPER };
+
 struct domain_config {
+    enum dc_mode mode;
     /* Identity and resources (xl keys). */
     char *name;
     char *uuid; /* canonical text, or NULL for libxl to choose */

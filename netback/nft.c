@@ -63,9 +63,9 @@ static int run(json_object *cmds, const char *what, xo_err *err)
 {
     json_object *root = xo_jobj();
     xo_jset(root, "nftables", cmds);
-    int rc = run_buffer(
-        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN), true,
-        what, err);
+    int rc =
+        run_buffer(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN),
+                   true, what, err);
     json_object_put(root);
     return rc;
 }
@@ -201,8 +201,8 @@ static bool nd_set_exists(void)
  */
 static int nd_define(json_object *elems, xo_err *err)
 {
-    if (run_buffer(nb_nft_nd_set_text, false,
-                   "making xl-oci's ND target set", err) < 0 ||
+    if (run_buffer(nb_nft_nd_set_text, false, "making xl-oci's ND target set",
+                   err) < 0 ||
         objs_define(elems, "bridge", "xl_oci", nb_nft_nd_objs, err) < 0) {
         json_object_put(elems);
         return -1;
@@ -496,7 +496,6 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < nets[i].n_leases; j++)
             if (nets[i].leases[j].vif[0])
-                nd_elems(cmds, &nets[i].leases[j], nets[i].leases[j].vif,
-                         true);
+                nd_elems(cmds, &nets[i].leases[j], nets[i].leases[j].vif, true);
     return nd_define(cmds, err);
 }

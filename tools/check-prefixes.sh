@@ -31,8 +31,8 @@ declare -A PREFIXES=(
         report run safepath"
     [netback]="nb netback"
     [verifier]="digest cosign"
-    [xl-plugin]="main cmd guest_report loopdev monitor netattach state status
-        xen"
+    [xl-plugin]="main cmd create guest_report loopdev monitor netattach
+        nohyper state status xen"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

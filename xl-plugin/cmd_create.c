@@ -33,34 +33,16 @@
 #include "xl_oci.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
+#include "create.h"
 
-struct create_opts {
-    const char *cfg_path;
-    const char *runtime_spec; /* file, or NULL */
-    const char *boot_spec;
-    bool dryrun, foreground, paused, keep_broken, console;
-    char name[128]; /* set by a successful create */
-};
-
-/* Everything domcfg renders for one app.cfg. */
-struct rendered {
-    struct app_cfg *ac;
-    struct domain_config dc;
-    libxl_domain_config d;
-    char *libxl_json, *spec_text;
-    void *blob;
-    size_t blob_len;
-    struct domcfg_etc_file etc[DOMCFG_ETC_FILES]; /* beside the runtime spec */
-};
-
-static void rendered_init(struct rendered *r)
+void create_rendered_init(struct rendered *r)
 {
     memset(r, 0, sizeof(*r));
     domain_config_init(&r->dc);
     libxl_domain_config_init(&r->d);
 }
 
-static void rendered_dispose(struct rendered *r)
+void create_rendered_dispose(struct rendered *r)
 {
     free(r->libxl_json);
     free(r->spec_text);
@@ -68,7 +50,7 @@ static void rendered_dispose(struct rendered *r)
     libxl_domain_config_dispose(&r->d);
     domain_config_dispose(&r->dc);
     app_cfg_free(r->ac);
-    rendered_init(r);
+    create_rendered_init(r);
 }
 
 /* oci_image = "REF": the root volume of a pulled image (pulling it first
@@ -94,7 +76,7 @@ static int parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 }
 
 /* r->dc (networks attached) -> libxl config, runtime spec, boot spec. */
-static int render_all(struct rendered *r, xo_err *err)
+int create_render_all(struct rendered *r, xo_err *err)
 {
     json_object *spec = NULL;
     if (domcfg_to_libxl(&r->d, &r->dc, r->ac, err) < 0 ||
@@ -138,7 +120,7 @@ static int write_etc_beside(const struct rendered *r, const char *spec_path,
     return rc;
 }
 
-static int write_requested(const struct rendered *r,
+int create_write_requested(const struct rendered *r,
                            const struct create_opts *o, xo_err *err)
 {
     if (o->runtime_spec &&
@@ -205,16 +187,16 @@ static int dry_run(const struct create_opts *o, xo_err *err)
 {
     struct rendered r;
     struct loader_files lf = {0};
-    rendered_init(&r);
+    create_rendered_init(&r);
     int rc = -1;
     /* The vifs show the MAC and address a create would lease now,
      * without reserving anything. */
     if (parse_cfg(&r, o->cfg_path, err) < 0 ||
         netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
-        render_all(&r, err) < 0 ||
+        create_render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
-        write_requested(&r, o, err) < 0)
+        create_write_requested(&r, o, err) < 0)
         goto out;
     if (fputs(r.libxl_json, stdout) == EOF || fflush(stdout) == EOF) {
         xo_err_sys(err, "cannot write to stdout");
@@ -223,13 +205,13 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     rc = 0;
 out:
     loader_files_dispose(&lf);
-    rendered_dispose(&r);
+    create_rendered_dispose(&r);
     return rc;
 }
 
 /* The image digest the root volume records (volume_record.h), or "" for
  * a volume that names no image (made by hand). */
-static int image_digest(char *buf, size_t len, const char *root_volume,
+int create_image_digest(char *buf, size_t len, const char *root_volume,
                         xo_err *err)
 {
     struct digest d;
@@ -240,7 +222,7 @@ static int image_digest(char *buf, size_t len, const char *root_volume,
 }
 
 /* Writes the domain's state dir: a temporary dir, then one rename. */
-static int write_state_dir(const struct rendered *r, const char *cfg_path,
+int create_write_state_dir(const struct rendered *r, const char *cfg_path,
                            const struct loader_files *lf, xo_err *err)
 {
     const char *root = cmd_state_root();
@@ -275,10 +257,19 @@ static int write_state_dir(const struct rendered *r, const char *cfg_path,
                 0)
             goto out;
     }
-    if (xo_path_fmt(path, sizeof(path), err, "%s/ramdisk", tmp) < 0 ||
-        loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path, err) <
-            0 ||
-        state_domain_commit(tmp, root, r->dc.name, err) < 0)
+    if (lf && (xo_path_fmt(path, sizeof(path), err, "%s/ramdisk", tmp) < 0 ||
+               loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path,
+                                    err) < 0))
+        goto out;
+    /* runc reads a bundle's spec as config.json. */
+    if (!lf &&
+        (xo_path_fmt(path, sizeof(path), err, "%s/config.json", tmp) < 0 ||
+         symlink("runtime-spec.json", path) < 0)) {
+        if (!err->msg)
+            xo_err_sys(err, "cannot link %s", path);
+        goto out;
+    }
+    if (state_domain_commit(tmp, root, r->dc.name, err) < 0)
         goto out;
     rc = 0;
 out:
@@ -343,11 +334,29 @@ static int create_domain(struct create_opts *o, xo_err *err)
     uint32_t domid = 0;
     bool have_domid = false, have_status = false, have_leases = false;
     char image[DIGEST_STR_LEN + 1];
-    rendered_init(&r);
+    create_rendered_init(&r);
 
-    if (parse_cfg(&r, o->cfg_path, err) < 0 ||
-        preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
-        image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
+    if (parse_cfg(&r, o->cfg_path, err) < 0)
+        goto out;
+    if (r.dc.mode == DC_MODE_NOHYPER ||
+        (r.dc.mode == DC_MODE_AUTO && !xen_host_present())) {
+        if (r.dc.mode == DC_MODE_AUTO)
+            fprintf(
+                stderr,
+                "xl-oci: no Xen on this host: %s runs through runc (oci_mode = \"nohyper\")\n",
+                r.dc.name);
+        rc = create_nohyper(o, &r, err);
+        goto out;
+    }
+    if (!xen_host_present()) {
+        xo_err_set(
+            err, ENODEV,
+            "%s: oci_mode = \"xen\": Xen is not running on this host (no /dev/xen/privcmd)",
+            o->cfg_path);
+        goto out;
+    }
+    if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
+        create_image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
         xen_open(&h, err) < 0)
         goto out;
     const char *name = r.dc.name;
@@ -358,7 +367,8 @@ static int create_domain(struct create_opts *o, xo_err *err)
      * releases them, which must never touch another container's. */
     have_leases = domcfg_network_count(&r.dc) > 0;
     if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0 ||
-        render_all(&r, err) < 0 || write_requested(&r, o, err) < 0)
+        create_render_all(&r, err) < 0 ||
+        create_write_requested(&r, o, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
 
@@ -382,7 +392,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
-        write_state_dir(&r, o->cfg_path, &lf, err) < 0)
+        create_write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.state-dir-written");
 
@@ -455,7 +465,7 @@ out:
         close(lock);
     loader_files_dispose(&lf);
     xen_close(&h);
-    rendered_dispose(&r);
+    create_rendered_dispose(&r);
     return rc;
 }
 

@@ -22,6 +22,7 @@
 #include "common/fault.h"
 #include "common/json_build.h"
 #include "netattach.h"
+#include "nohyper.h"
 
 static bool state_final(const struct domain_status *st)
 {
@@ -120,7 +121,10 @@ static json_object *status_json(const struct domain_status *st)
     json_object *o = xo_jobj();
     xo_jset(o, "name", xo_jstr(st->name));
     xo_jset(o, "state", xo_jstr(domain_state_to_string(st->state)));
+    xo_jset(o, "mode",
+            xo_jstr(st->nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN));
     xo_jset(o, "domid", st->domid >= 0 ? xo_jint64(st->domid) : NULL);
+    xo_jset(o, "pid", st->pid > 0 ? xo_jint64(st->pid) : NULL);
     xo_jset(o, "uuid", xo_jstr(st->uuid));
     xo_jset(o, "image", xo_jstr(st->image));
     xo_jset(o, "created", xo_jstr(st->created));
@@ -275,6 +279,42 @@ int main_wait(int argc, char **argv)
     return cmd_fail(&err);
 }
 
+/*
+ * Stops a NOHYPER container the way the loader stops a domain's: its stop
+ * signal, then SIGKILL after its grace period; after `timeout` seconds
+ * we stop waiting (its monitor records the exit, 137 for the kill).
+ */
+static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
+                        xo_err *err)
+{
+    const char *root = cmd_state_root();
+    char dir[4096];
+    int sig;
+    long grace;
+    struct domain_status st;
+    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
+        nohyper_stop_params(dir, &sig, &grace, err) < 0 ||
+        status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err) < 0)
+        return -1;
+    if (nohyper_kill(root, name, sig, err) < 0) {
+        /* It may have exited in between: then its status says so. */
+        xo_err_clear(err);
+        if (wait_final(h, name, 2000, &st, err) == 0)
+            return 0;
+        return xo_err_set(err, ESRCH, "cannot signal %s", name);
+    }
+    long first = grace < timeout ? grace : timeout;
+    if (wait_final(h, name, first * 1000, &st, err) == 0)
+        return 0;
+    if (err->errnum != ETIMEDOUT)
+        return -1;
+    xo_err_clear(err);
+    if (nohyper_kill(root, name, SIGKILL, err) < 0)
+        xo_err_clear(err);
+    long rest = timeout - first > 10 ? timeout - first : 10;
+    return wait_final(h, name, rest * 1000, &st, err);
+}
+
 int main_stop(int argc, char **argv)
 {
     long timeout = 30;
@@ -293,14 +333,21 @@ int main_stop(int argc, char **argv)
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
-    if (open_status(&h, &err) < 0 || xen_open(&h, &err) < 0 ||
-        status_read(h.xs, name, &st, &err) < 0)
+    if (open_status(&h, &err) < 0 || status_read(h.xs, name, &st, &err) < 0)
         goto fail;
     if (state_final(&st)) {
         printf("%s is already %s\n", name, domain_state_to_string(st.state));
         xen_close(&h);
         return XO_EXIT_OK;
     }
+    if (st.nohyper) {
+        if (stop_nohyper(&h, name, timeout, &err) < 0)
+            goto fail;
+        xen_close(&h);
+        return XO_EXIT_OK;
+    }
+    if (xen_open(&h, &err) < 0)
+        goto fail;
     /* The guest kernel's orderly poweroff reaches the loader, which sends
      * the container its stop signal and escalates to SIGKILL after its
      * grace period; after -t seconds we stop waiting and destroy. */
@@ -339,6 +386,24 @@ static void stop_monitor(const char *root, const char *name)
     }
 }
 
+/* destroy of a NOHYPER container (or of anything on a host without Xen):
+ * its monitor stopped, runc's container deleted, its root unmounted, its
+ * DomainStatus and state removed; tolerant of a half-created one. */
+static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
+{
+    const char *root = cmd_state_root();
+    char dir[4096];
+    stop_monitor(root, name);
+    XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
+    if (nohyper_teardown(root, name, err) < 0)
+        return -1;
+    XO_FAULT_POINT("destroy-nohyper.torn-down");
+    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
+        status_remove(h->xs, name, err) < 0 || state_remove_dir(dir, err) < 0)
+        return -1;
+    return 0;
+}
+
 int main_destroy(int argc, char **argv)
 {
     int opt;
@@ -349,7 +414,14 @@ int main_destroy(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
     int lock = -1;
-    if (xen_open(&h, &err) < 0)
+    if (xen_open_xs(&h, &err) < 0)
+        goto fail;
+    /* Without Xen, everything here is NOHYPER; with it, DomainStatus says
+     * which a container is. */
+    bool nohyper = !xen_host_present() ||
+                   (status_read(h.xs, name, &st, &err) == 0 && st.nohyper);
+    xo_err_clear(&err);
+    if (!nohyper && xen_open(&h, &err) < 0)
         goto fail;
     /* A monitor applying on_poweroff is let finish: killed in the middle of
      * a destroy it would leave hotplug work (loop devices) undone.  The
@@ -376,6 +448,13 @@ int main_destroy(int argc, char **argv)
         goto fail;
     }
     xo_err_clear(&err);
+    if (nohyper) {
+        if (destroy_nohyper(&h, name, &err) < 0)
+            goto fail;
+        close(lock);
+        xen_close(&h);
+        return XO_EXIT_OK;
+    }
     /* Tolerant of a half-created domain: each part is removed if present. */
     stop_monitor(root, name);
     XO_FAULT_POINT("destroy.monitor-stopped");

@@ -14,9 +14,8 @@
 #include "xl_oci.h"
 #include "common/pathfmt.h"
 
-/* Attaches `file`; returns the open loop fd and its path in `dev`. */
-static int attach_one(const char *file, bool read_only, char *dev,
-                      size_t devlen, xo_err *err)
+int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
+                   xo_err *err)
 {
     int backing = open(file, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
     if (backing < 0)
@@ -94,8 +93,8 @@ int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
             return xo_err_set(err, E2BIG, "too many file-backed disks");
         }
         char dev[32];
-        int fd = attach_one(disk->pdev_path, !disk->readwrite, dev, sizeof(dev),
-                            err);
+        int fd = loopdev_attach(disk->pdev_path, !disk->readwrite, dev,
+                                sizeof(dev), err);
         char *path = fd >= 0 ? strdup(dev) : NULL;
         char *hotplug = fd >= 0 && script ? strdup(script) : NULL;
         if (fd < 0 || !path || (script && !hotplug)) {

@@ -39,6 +39,12 @@ struct loop_holds {
 int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
                          xo_err *err);
 
+/* Attaches `file` to a free loop device with autoclear (read-only when
+ * asked); returns the open loop fd (the device lives while it, or a
+ * mount of it, does) with its path in dev[devlen], or -1 with err. */
+int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
+                   xo_err *err);
+
 /* Closes the held devices; autoclear detaches those no domain opened. */
 void loopdev_holds_release(struct loop_holds *h);
 

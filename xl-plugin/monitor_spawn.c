@@ -2,6 +2,7 @@
 #include "monitor_spawn.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -54,16 +55,27 @@ struct monitor_argv {
     char *argv[10];
 };
 
+/* xl-oci-monitor --root ROOT --xl-oci SELF NAME, or for a NOHYPER
+ * container this binary's `--root ROOT nohyper-monitor NAME`. */
 static int build_argv(struct monitor_argv *a, const char *root,
-                      const char *name, xo_err *err)
+                      const char *name, bool nohyper, xo_err *err)
 {
-    if (monitor_path(a->monitor, sizeof(a->monitor), err) < 0 ||
-        self_path(a->self, sizeof(a->self), err) < 0)
+    if (self_path(a->self, sizeof(a->self), err) < 0 ||
+        (!nohyper && monitor_path(a->monitor, sizeof(a->monitor), err) < 0))
         return -1;
     if (xo_path_fmt(a->root, sizeof(a->root), err, "%s", root) < 0 ||
         xo_path_fmt(a->name, sizeof(a->name), err, "%s", name) < 0)
         return xo_err_wrap(err, "monitor arguments");
     char **v = a->argv;
+    if (nohyper) {
+        *v++ = a->self;
+        *v++ = "--root";
+        *v++ = a->root;
+        *v++ = "nohyper-monitor";
+        *v++ = a->name;
+        *v = NULL;
+        return 0;
+    }
     *v++ = a->monitor;
     *v++ = "--root";
     *v++ = a->root;
@@ -92,7 +104,7 @@ static void add_ready_fd(struct monitor_argv *a, char fdbuf[16], int fd)
 int monitor_exec(const char *root, const char *name, xo_err *err)
 {
     static struct monitor_argv a;
-    if (build_argv(&a, root, name, err) < 0)
+    if (build_argv(&a, root, name, false, err) < 0)
         return -1;
     fflush(NULL);
     /* The monitor gets no handle of ours (xenstore socket, locks). */
@@ -130,14 +142,14 @@ static void detach(const char *name)
     signal(SIGHUP, SIG_IGN);
 }
 
-int monitor_spawn(const char *root, const char *name, xo_err *err)
+static int spawn(const char *root, const char *name, bool nohyper, xo_err *err)
 {
     struct monitor_argv *a = malloc(sizeof(*a));
     if (!a)
         return xo_err_set(err, ENOMEM, "out of memory");
     int rc = -1, pfd[2] = {-1, -1};
     char fdbuf[16];
-    if (build_argv(a, root, name, err) < 0)
+    if (build_argv(a, root, name, nohyper, err) < 0)
         goto out;
     /* The readiness handshake of monitor_spawn.h: the write end is fd 3
      * in the monitor. */
@@ -211,6 +223,16 @@ out:
         close(pfd[1]);
     free(a);
     return rc;
+}
+
+int monitor_spawn(const char *root, const char *name, xo_err *err)
+{
+    return spawn(root, name, false, err);
+}
+
+int monitor_spawn_nohyper(const char *root, const char *name, xo_err *err)
+{
+    return spawn(root, name, true, err);
 }
 
 void monitor_recover(struct xo_xs *xs, const char *root)

@@ -25,6 +25,11 @@
  * <logdir>/<name>.monitor.log); returns 0 once it holds its lock. */
 int monitor_spawn(const char *root, const char *name, xo_err *err);
 
+/* The same for a NOHYPER container: its monitor is `xl-oci
+ * nohyper-monitor` (nohyper.h), which is ready once the container's
+ * process runs, or has failed to start and said why in DomainStatus. */
+int monitor_spawn_nohyper(const char *root, const char *name, xo_err *err);
+
 /* Becomes the monitor of `name` in the foreground (create -F, `xl-oci
  * monitor`); returns only on failure. */
 int monitor_exec(const char *root, const char *name, xo_err *err);

@@ -188,6 +188,10 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
     st->restarts = (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTARTS);
     if (st->restarts < 0)
         st->restarts = 0;
+    char mode[16];
+    read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
+    st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;
+    st->pid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_PID);
     /* Most containers have no interface: one directory read says so. */
     unsigned n_net = 0;
     if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET, err) < 0)

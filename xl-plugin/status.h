@@ -35,6 +35,8 @@ struct domain_status {
     int exit_code; /* -1 when none */
     char error[DOMAIN_STATUS_ERROR_MAX + 1];
     long restarts;
+    bool nohyper; /* DOMAIN_STATUS_KEY_MODE is DOMAIN_MODE_NOHYPER */
+    long pid;     /* nohyper: the container's pid 1 on the host, or -1 */
     struct domain_status_net net[GUEST_REPORT_NET_MAX_IFACES];
     size_t n_net; /* interfaces with a published MAC, by index */
 };

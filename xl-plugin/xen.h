@@ -6,6 +6,7 @@
 #define XL_OCI_XL_PLUGIN_XEN_H
 
 #include <libxl.h>
+#include <stdbool.h>
 
 #include "common/error.h"
 #include "common/xs_client.h"
@@ -16,9 +17,15 @@ struct xen_handles {
     struct xo_xs *xs;
 };
 
+/* True when this host runs Xen (a dom0, or where a test points
+ * XENSTORED_PATH); XL_OCI_NO_XEN=1 says no, for tests.  Without Xen,
+ * containers run NOHYPER and DomainStatus lives in <root>/status. */
+bool xen_host_present(void);
+
 /* Opens both; on failure says that Xen is not running here. */
 int xen_open(struct xen_handles *h, xo_err *err);
-/* Opens xenstore only (list, status, logs: no libxl needed). */
+/* Opens xenstore only (list, status, logs: no libxl needed); on a host
+ * without Xen, the file store under the state root (common/xs_dir.h). */
 int xen_open_xs(struct xen_handles *h, xo_err *err);
 void xen_close(struct xen_handles *h);
 

@@ -81,6 +81,7 @@ int cmd_fail(xo_err *err);
 int main_help(int argc, char **argv);
 int main_version(int argc, char **argv);
 int main_create(int argc, char **argv);
+int main_nohyper_monitor(int argc, char **argv);
 int main_list(int argc, char **argv);
 int main_status(int argc, char **argv);
 int main_logs(int argc, char **argv);

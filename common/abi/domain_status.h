@@ -27,6 +27,12 @@
 #define DOMAIN_STATUS_KEY_EXIT_CODE "exit-code"   /* 0..255 */
 #define DOMAIN_STATUS_KEY_ERROR "error"           /* text */
 #define DOMAIN_STATUS_KEY_RESTARTS "restarts"     /* decimal */
+#define DOMAIN_STATUS_KEY_MODE "mode" /* DOMAIN_MODE_*; absent: xen */
+#define DOMAIN_STATUS_KEY_PID "pid"   /* nohyper: the container's pid 1 */
+
+/* Values of DOMAIN_STATUS_KEY_MODE (app.cfg's oci_mode). */
+#define DOMAIN_MODE_XEN "xen"
+#define DOMAIN_MODE_NOHYPER "nohyper"
 /*
  * net/<N>/{mac,ipv4,ipv6}: the addresses the guest reported for its
  * interface N (common/abi/guest_report.h, same grammar), once checked;

@@ -131,8 +131,8 @@ static int advertise(const char *iface, const char *src, const char *target)
     if (fd < 0 || bind(fd, (struct sockaddr *)&from, sizeof(from)) < 0 ||
         setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx)) <
             0 ||
-        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops,
-                   sizeof(hops)) < 0 ||
+        setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops)) <
+            0 ||
         sendto(fd, &na, sizeof(na), 0, (struct sockaddr *)&to, sizeof(to)) !=
             (ssize_t)sizeof(na)) {
         perror("net-probe: na");

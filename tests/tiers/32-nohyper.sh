@@ -1,0 +1,170 @@
+#!/bin/bash
+# Tier 32: NOHYPER containers on this host, which has no Xen: `xl-oci
+# create` runs the container through runc (Debian's), with the commands
+# and DomainStatus of a domain (kept in the state root's file store).  A
+# tiny busybox image as tier 30's; what the process sees, exit codes
+# through wait and status, the console log, stop (signal, then SIGKILL
+# after the grace period), destroy leaving nothing (mounts, loop devices,
+# runc state, state dir, status), and the errors for what NOHYPER lacks.
+#
+# Needs root (runc, mounts); installs runc and busybox-static when missing.
+set -u
+top=$(pwd)
+X=$top/build/xl-oci
+
+if [ "$(id -u)" != 0 ]; then
+    echo "ok - nohyper # SKIP needs root"
+    exit 0
+fi
+need=()
+command -v runc >/dev/null 2>&1 || need+=(runc)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
+        echo "not ok - nohyper: install ${need[*]}"
+        exit 1
+    }
+fi
+
+T=$(mktemp -d /tmp/xl-oci-t32.XXXXXX)
+export XL_OCI_ROOT=$T/state XL_OCI_LOG_DIR=$T/log XL_OCI_NO_XEN=1
+cleanup() {
+    for c in $(runc --root "$T/state/runc" list -q 2>/dev/null); do
+        runc --root "$T/state/runc" delete -f "$c" >/dev/null 2>&1
+    done
+    for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do
+        umount -l "$m" 2>/dev/null
+    done
+    rm -rf "$T"
+}
+trap cleanup EXIT
+status=0
+ok() { echo "ok - nohyper: $*"; }
+nok() {
+    echo "not ok - nohyper: $*"
+    status=1
+}
+check() { # check DESCRIPTION COMMAND...
+    local d=$1
+    shift
+    if "$@" >"$T/out" 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' "$T/out"; fi
+}
+fails_with() { # fails_with DESCRIPTION TEXT COMMAND...: must fail saying TEXT
+    local d=$1 text=$2
+    shift 2
+    if "$@" >"$T/out" 2>&1; then
+        nok "$d (succeeded)"
+    elif grep -qF -- "$text" "$T/out"; then
+        ok "$d"
+    else
+        nok "$d (no \"$text\")"
+        sed 's/^/# /' "$T/out"
+    fi
+}
+# Nothing of container NAME left anywhere.
+nothing_left() {
+    ! grep -q " $T/state/domains/$1/" /proc/self/mounts &&
+        [ ! -e "$T/state/domains/$1" ] &&
+        [ ! -e "$T/state/status/tool/xl-oci/$1" ] &&
+        ! runc --root "$T/state/runc" list -q 2>/dev/null | grep -qx "$1" &&
+        [ -z "$(losetup -j "$rv/rootfs.erofs")" ] &&
+        ! pgrep -f "[n]ohyper-monitor.* $1\$" >/dev/null
+}
+
+# The image: static busybox, a passwd/group, a few dirs (tier 30's).
+tree=$T/tree
+mkdir -p "$tree"/{bin,etc,srv,proc,sys,dev,tmp}
+cp /bin/busybox "$tree/bin/busybox"
+for a in sh echo id pwd hostname cat env ls touch sleep mkdir; do
+    ln -s busybox "$tree/bin/$a"
+done
+printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' >"$tree/etc/passwd"
+printf 'root:x:0:\napp:x:1235:\n' >"$tree/etc/group"
+rv=$T/rv
+mkdir -p "$rv"
+cp "$tree/etc/passwd" "$tree/etc/group" "$rv/"
+mkfs.erofs --quiet "$rv/rootfs.erofs" "$tree" >/dev/null
+cat >"$rv/image-config.json" <<'JSON'
+{"architecture": "amd64", "os": "linux",
+ "config": {"Env": ["PATH=/bin", "FOO=image"],
+            "Entrypoint": ["/bin/sh", "-c"], "Cmd": ["echo from-image"],
+            "WorkingDir": "/"},
+ "rootfs": {"type": "layers", "diff_ids": []}}
+JSON
+cfg() { # cfg NAME LINES...: writes $T/NAME.cfg
+    local n=$1
+    shift
+    { echo "name = \"$n\""; echo "oci_root = \"$rv\""; printf '%s\n' "$@"; } >"$T/$n.cfg"
+}
+
+# --- run to completion -------------------------------------------------------
+cfg p1 'oci_user = "app"' 'oci_workdir = "/srv"' 'oci_env = [ "BAR=cfg" ]' \
+    'oci_cmd = [ "echo $(id -u):$(id -g) $(pwd) $FOO $BAR; exit 42" ]'
+"$X" create "$T/p1.cfg" >"$T/create.out" 2>"$T/create.err"
+check "create succeeds on a host without Xen" grep -q "^Created p1 (nohyper, pid [0-9]*)" "$T/create.out"
+check "and says once that the container runs through runc" \
+    grep -qx 'xl-oci: no Xen on this host: p1 runs through runc (oci_mode = "nohyper")' "$T/create.err"
+"$X" wait p1 >/dev/null 2>&1
+rc=$?
+if [ "$rc" = 42 ]; then ok "wait exits with the container's exit code (42)"; else nok "wait gave $rc, not 42"; fi
+check "logs: user, cwd and env as app.cfg says" bash -c \
+    '"$0" logs p1 | grep -qx "1234:1235 /srv image cfg"' "$X"
+check "status --json: nohyper, halted, exit code 42, a pid" bash -c \
+    '"$0" status --json p1 | jq -e ".mode == \"nohyper\" and .state == \"halted\" and .exit_code == 42 and .pid > 1 and .domid == null" >/dev/null' "$X"
+check "list --json shows it" bash -c \
+    '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
+check "its root is unmounted once it exited" bash -c "! grep -q ' $T/state/domains/p1/' /proc/self/mounts"
+fails_with "a second create of the same name is refused" "a container named p1 already exists" \
+    "$X" create "$T/p1.cfg"
+check "destroy succeeds" "$X" destroy p1
+check "and leaves nothing" nothing_left p1
+fails_with "status of a destroyed container" "no container domain named p1" "$X" status p1
+
+# A writable root as in a domain (a read-only one made Debian's nginx fail:
+# mkdir() "/tmp/nginx-body" failed (30: Read-only file system)).
+cfg w1 'oci_cmd = [ "touch /x && mkdir -p /var/run/app /tmp/nginx-body && echo rw" ]'
+"$X" create "$T/w1.cfg" >/dev/null 2>&1
+"$X" wait w1 >/dev/null 2>&1
+check "the root is writable (a file in /, directories in /var/run and /tmp)" bash -c \
+    '"$0" logs w1 | grep -qx rw' "$X"
+"$X" destroy w1 >/dev/null 2>&1
+
+# --- stop ------------------------------------------------------------------
+cfg s1 'oci_cmd = [ "trap \"echo got-TERM; exit 7\" TERM; echo up; while :; do sleep 1; done" ]'
+check "create a long-running container" "$X" create "$T/s1.cfg"
+check "status: running" bash -c '"$0" status --json s1 | jq -e ".state == \"running\"" >/dev/null' "$X"
+check "stop succeeds" "$X" stop s1
+check "the stop signal reached it: its trap ran, exit code 7" bash -c \
+    '"$0" logs s1 | grep -qx got-TERM && "$0" status --json s1 | jq -e ".exit_code == 7 and .state == \"halted\"" >/dev/null' "$X"
+check "stop of a halted container says so" bash -c '"$0" stop s1 | grep -q "already halted"' "$X"
+"$X" destroy s1 >/dev/null 2>&1
+cfg s2 'oci_stop_signal = "SIGUSR1"' 'oci_stop_timeout = 1' \
+    'oci_cmd = [ "trap \"echo ignoring-USR1\" USR1; while :; do sleep 1; done" ]'
+"$X" create "$T/s2.cfg" >/dev/null 2>&1
+"$X" stop s2 >/dev/null 2>&1
+check "a container ignoring its stop signal (SIGUSR1) is killed after oci_stop_timeout: 137" bash -c \
+    '"$0" logs s2 | grep -q ignoring-USR1 && "$0" status --json s2 | jq -e ".exit_code == 137" >/dev/null' "$X"
+"$X" destroy s2 >/dev/null 2>&1
+cfg d1 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/d1.cfg" >/dev/null 2>&1
+check "destroy of a running container" "$X" destroy d1
+check "kills it and leaves nothing" nothing_left d1
+
+# --- what NOHYPER refuses, leaving nothing ---------------------------------------
+cfg e1 'oci_network = [ "default" ]'
+fails_with "oci_network is refused, naming the key" "network interfaces (vif, oci_network): not available for a NOHYPER container" \
+    "$X" create "$T/e1.cfg"
+check "and leaves nothing" nothing_left e1
+cfg e2 'oci_mode = "xen"'
+fails_with "oci_mode = \"xen\" on a host without Xen" "Xen is not running on this host" "$X" create "$T/e2.cfg"
+cfg e3 'oci_entrypoint = [ "/bin/no-such-program" ]'
+fails_with "an entrypoint that does not exist: create fails with runc's reason" "did not start" \
+    "$X" create "$T/e3.cfg"
+check "and leaves nothing" nothing_left e3
+cfg e4
+fails_with "no runc: create says what to install" "install Debian's runc" \
+    env XL_OCI_RUNC=/nonexistent/runc "$X" create "$T/e4.cfg"
+check "and leaves nothing" nothing_left e4
+check "no monitor of any container is left" bash -c "! pgrep -f '[n]ohyper-monitor' >/dev/null"
+exit $status

@@ -1,0 +1,63 @@
+/*
+ * create.h: what `xl-oci create` (cmd_create.c) shares with the NOHYPER
+ * create (create_nohyper.c): the options, everything domcfg renders for
+ * one app.cfg, and the state directory they are written to.
+ */
+#ifndef XL_OCI_XL_PLUGIN_CREATE_H
+#define XL_OCI_XL_PLUGIN_CREATE_H
+
+#include <libxl.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+#include "domcfg/app_cfg.h"
+#include "domcfg/domcfg.h"
+#include "loader/loader.h"
+
+struct create_opts {
+    const char *cfg_path;
+    const char *runtime_spec; /* file, or NULL */
+    const char *boot_spec;
+    bool dryrun, foreground, paused, keep_broken, console;
+    char name[128]; /* set by a successful create */
+};
+
+/* Everything domcfg renders for one app.cfg. */
+struct rendered {
+    struct app_cfg *ac;
+    struct domain_config dc;
+    libxl_domain_config d;
+    char *libxl_json, *spec_text;
+    void *blob;
+    size_t blob_len;
+    struct domcfg_etc_file etc[DOMCFG_ETC_FILES]; /* beside the runtime spec */
+};
+
+void create_rendered_init(struct rendered *r);
+void create_rendered_dispose(struct rendered *r);
+
+/* r->dc (networks attached) -> libxl config, runtime spec, boot spec. */
+int create_render_all(struct rendered *r, xo_err *err);
+
+/* Writes what --runtime-spec and --boot-spec asked for. */
+int create_write_requested(const struct rendered *r,
+                           const struct create_opts *o, xo_err *err);
+
+/* The image digest the root volume records, or "" (volume_record.h). */
+int create_image_digest(char *buf, size_t len, const char *root_volume,
+                        xo_err *err);
+
+/*
+ * Writes the domain's state dir (a temporary dir, then one rename): the
+ * app.cfg, every rendering, the /etc files, and with `lf` the domain's
+ * ramdisk; without it (NOHYPER) config.json, so the dir is a bundle.
+ */
+int create_write_state_dir(const struct rendered *r, const char *cfg_path,
+                           const struct loader_files *lf, xo_err *err);
+
+/* Creates r's container NOHYPER (nohyper.h); prints what a create
+ * prints. */
+int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err);
+
+#endif

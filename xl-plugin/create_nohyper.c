@@ -1,0 +1,135 @@
+/*
+ * create_nohyper.c: `xl-oci create` of a NOHYPER container (nohyper.h):
+ * DomainStatus and the state dir as for a domain, the bundle's root
+ * mounted, then the NOHYPER monitor, which runs it through runc and is
+ * ready once the container's process runs.  A failure undoes all of it
+ * (or, with -k, keeps DomainStatus as "broken").
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/fault.h"
+#include "create.h"
+#include "image/image.h"
+#include "monitor_spawn.h"
+#include "netback/netback.h"
+#include "nohyper.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+/* What only a Xen domain has today. */
+static int check_supported(const struct create_opts *o,
+                           const struct domain_config *dc, xo_err *err)
+{
+    const char *what = NULL;
+    if (dc->n_vifs > 0 || domcfg_network_count(dc) > 0)
+        what = "network interfaces (vif, oci_network)";
+    else if (dc->n_volumes > 0)
+        what = "volumes (oci_volumes)";
+    else if (o->paused)
+        what = "create -p";
+    else if (o->foreground)
+        what = "create -F";
+    else if (o->console)
+        what = "create -c (use xl-oci logs -f)";
+    if (what)
+        return xo_err_set(
+            err, ENOTSUP,
+            "%s: %s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
+            o->cfg_path, what);
+    return 0;
+}
+
+static int check_name_free(struct xo_xs *xs, const char *name, xo_err *err)
+{
+    struct domain_status st;
+    xo_err ignore = XO_ERR_INIT;
+    if (status_read(xs, name, &st, &ignore) == 0)
+        return xo_err_set(
+            err, EEXIST,
+            "a container named %s already exists (state %s); destroy it first",
+            name, domain_state_to_string(st.state));
+    xo_err_clear(&ignore);
+    if (state_domain_exists(cmd_state_root(), name))
+        return xo_err_set(
+            err, EEXIST,
+            "state for a container named %s exists in %s/domains; run 'xl-oci destroy %s'",
+            name, cmd_state_root(), name);
+    return 0;
+}
+
+static void undo(struct xo_xs *xs, const char *name, bool keep_broken,
+                 const char *why)
+{
+    xo_err e = XO_ERR_INIT;
+    char dir[4096];
+    nohyper_teardown(cmd_state_root(), name, &e);
+    xo_err_clear(&e);
+    if (keep_broken) {
+        status_set_state(xs, name, DOMAIN_STATE_BROKEN, &e);
+        status_set(xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
+    } else {
+        if (state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, &e) == 0)
+            state_remove_dir(dir, &e);
+        status_remove(xs, name, &e);
+    }
+    xo_err_clear(&e);
+}
+
+int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
+{
+    struct xen_handles h = {0};
+    const char *name = r->dc.name;
+    char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
+    int lock = -1, rc = -1;
+    bool have_status = false;
+    if (check_supported(o, &r->dc, err) < 0 ||
+        create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
+        xen_open_xs(&h, err) < 0 ||
+        (lock = state_lock(cmd_state_root(), err)) < 0 ||
+        check_name_free(h.xs, name, err) < 0 || create_render_all(r, err) < 0 ||
+        create_write_requested(r, o, err) < 0)
+        goto out;
+    status_now(now, sizeof(now));
+    have_status = true;
+    if (status_create(h.xs, name, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_MODE, DOMAIN_MODE_NOHYPER,
+                   err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
+        create_write_state_dir(r, o->cfg_path, NULL, err) < 0 ||
+        state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
+        goto out;
+    XO_FAULT_POINT("create-nohyper.state-dir-written");
+    if (nohyper_mount(dir, &r->dc, err) < 0 ||
+        status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
+        goto out;
+    XO_FAULT_POINT("create-nohyper.mounted");
+    if (monitor_spawn_nohyper(cmd_state_root(), name, err) < 0)
+        goto out;
+    struct domain_status st;
+    if (status_read(h.xs, name, &st, err) < 0)
+        goto out;
+    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_HALTED) {
+        xo_err_set(err, EIO, "%s did not start: %s", name,
+                   st.error[0] ? st.error : domain_state_to_string(st.state));
+        goto out;
+    }
+    /* cannot truncate: domcfg refused a name over DOMAIN_STATUS_NAME_MAX */
+    snprintf(o->name, sizeof(o->name), "%s", name);
+    printf("Created %s (nohyper, pid %ld)\n", name, st.pid);
+    fflush(stdout);
+    rc = 0;
+out:
+    if (rc < 0 && have_status)
+        undo(h.xs, name, o->keep_broken, xo_err_msg(err));
+    if (lock >= 0)
+        close(lock);
+    xen_close(&h);
+    return rc;
+}

@@ -1,0 +1,248 @@
+/* nohyper.c: a NOHYPER container's root and runc (see nohyper.h). */
+#include "nohyper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "common/fileio.h"
+#include "common/pathfmt.h"
+#include "domcfg/fstype.h"
+#include "loopdev.h"
+#include "state.h"
+
+/* Mounts the image `file` (read-only when asked) on `dir` through an
+ * autoclear loop device, which goes away with the mount. */
+static int mount_image(const char *file, const char *fstype, bool ro,
+                       const char *dir, xo_err *err)
+{
+    char dev[64];
+    int fd = loopdev_attach(file, ro, dev, sizeof(dev), err);
+    if (fd < 0)
+        return -1;
+    int rc = mount(dev, dir, fstype, ro ? MS_RDONLY : 0, NULL) < 0
+                 ? xo_err_sys(err, "cannot mount %s (%s, %s) on %s", file,
+                              fstype, dev, dir)
+                 : 0;
+    close(fd);
+    return rc;
+}
+
+static int sub(char *buf, size_t len, const char *dir, const char *name,
+               xo_err *err)
+{
+    return xo_path_fmt(buf, len, err, "%s/%s", dir, name);
+}
+
+static int mkdir_new(const char *path, xo_err *err)
+{
+    if (mkdir(path, 0755) < 0 && errno != EEXIST)
+        return xo_err_sys(err, "cannot create %s", path);
+    return 0;
+}
+
+int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err)
+{
+    char lower[4096], rw[4096], root[4096], upper[4200], work[4200];
+    char opts[3 * 4200 + 64];
+    if (sub(lower, sizeof(lower), dir, "lower", err) < 0 ||
+        sub(rw, sizeof(rw), dir, "rw", err) < 0 ||
+        sub(root, sizeof(root), dir, "rootfs", err) < 0 ||
+        sub(upper, sizeof(upper), rw, "upper", err) < 0 ||
+        sub(work, sizeof(work), rw, "work", err) < 0)
+        return -1;
+    if (mkdir_new(lower, err) < 0 || mkdir_new(rw, err) < 0 ||
+        mkdir_new(root, err) < 0 ||
+        mount_image(dc->rootfs_image, dc->rootfs_fstype, true, lower, err) < 0)
+        goto fail;
+    if (dc->writable == DC_WRITABLE_DISK) {
+        if (mount_image(dc->writable_source, fstype_detect(dc->writable_source),
+                        false, rw, err) < 0)
+            goto fail;
+    } else {
+        char tmpfs[128];
+        if (xo_path_fmt(tmpfs, sizeof(tmpfs), err, "mode=0755%s%s",
+                        dc->writable_size ? ",size=" : "",
+                        dc->writable_size ? dc->writable_size : "") < 0)
+            goto fail;
+        if (mount("tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, tmpfs) < 0) {
+            xo_err_sys(err, "cannot mount the writable tmpfs on %s", rw);
+            goto fail;
+        }
+    }
+    if (mkdir_new(upper, err) < 0 || mkdir_new(work, err) < 0 ||
+        xo_path_fmt(opts, sizeof(opts), err,
+                    "lowerdir=%s,upperdir=%s,workdir=%s", lower, upper,
+                    work) < 0)
+        goto fail;
+    if (mount("overlay", root, "overlay", 0, opts) < 0) {
+        xo_err_sys(err, "cannot mount the overlay root on %s", root);
+        goto fail;
+    }
+    return 0;
+fail:;
+    xo_err e = XO_ERR_INIT;
+    nohyper_unmount(dir, &e);
+    xo_err_clear(&e);
+    return -1;
+}
+
+int nohyper_unmount(const char *dir, xo_err *err)
+{
+    static const char *const points[] = {"rootfs", "rw", "lower"};
+    char path[4096];
+    for (size_t i = 0; i < 3; i++) {
+        if (sub(path, sizeof(path), dir, points[i], err) < 0)
+            return -1;
+        /* EINVAL: not a mount point (any more); ENOENT: never made. */
+        if (umount2(path, UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
+            errno != ENOENT)
+            return xo_err_sys(err, "cannot unmount %s", path);
+    }
+    for (size_t i = 0; i < 3; i++) {
+        if (sub(path, sizeof(path), dir, points[i], err) < 0)
+            return -1;
+        /* Empty once unmounted (rw's upper/work were in the mount). */
+        if (rmdir(path) < 0 && errno != ENOENT)
+            return xo_err_sys(err, "cannot remove %s", path);
+    }
+    return 0;
+}
+
+int nohyper_runc(const char *root, const char *const args[], int out_fd,
+                 xo_err *err)
+{
+    const char *runc = getenv("XL_OCI_RUNC");
+    if (!runc || !*runc)
+        runc = "runc";
+    char state[4096];
+    if (xo_path_fmt(state, sizeof(state), err, "%s/runc", root) < 0)
+        return -1;
+    const char *argv[16];
+    size_t n = 0;
+    argv[n++] = runc;
+    argv[n++] = "--root";
+    argv[n++] = state;
+    for (size_t i = 0; args[i]; i++) {
+        if (n + 1 >= sizeof(argv) / sizeof(argv[0]))
+            return xo_err_set(err, E2BIG, "runc: too many arguments");
+        argv[n++] = args[i];
+    }
+    argv[n] = NULL;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return xo_err_sys(err, "cannot fork for %s", runc);
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null < 0)
+            _exit(127);
+        int out = out_fd >= 0 ? out_fd : null;
+        if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+            _exit(127);
+        signal(SIGPIPE, SIG_DFL);
+        execvp(runc, (char *const *)argv);
+        dprintf(2, "xl-oci: cannot run %s: %s\n", runc, strerror(errno));
+        _exit(127);
+    }
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return xo_err_sys(err, "waiting for %s", runc);
+    if (!WIFEXITED(ws))
+        return xo_err_set(err, EIO, "%s %s was killed by signal %d", runc,
+                          args[0], WTERMSIG(ws));
+    if (WEXITSTATUS(ws) == 127)
+        return xo_err_set(
+            err, ENOENT,
+            "cannot run %s (install Debian's runc, or set XL_OCI_RUNC)", runc);
+    return WEXITSTATUS(ws);
+}
+
+int nohyper_kill(const char *root, const char *name, int sig, xo_err *err)
+{
+    char signum[16];
+    /* cannot truncate: a signal number has at most 2 digits */
+    snprintf(signum, sizeof(signum), "%d", sig);
+    const char *args[] = {"kill", name, signum, NULL};
+    int rc = nohyper_runc(root, args, -1, err);
+    if (rc > 0)
+        return xo_err_set(err, ESRCH, "runc kill %s %s failed (exit %d)", name,
+                          signum, rc);
+    return rc;
+}
+
+/* annotations.KEY of spec as a number in [lo, hi]. */
+static int annotation_long(json_object *spec, const char *key, long lo, long hi,
+                           long *out, const char *path, xo_err *err)
+{
+    json_object *ann, *v;
+    const char *text;
+    char *end;
+    if (!json_object_object_get_ex(spec, "annotations", &ann) ||
+        !json_object_object_get_ex(ann, key, &v) ||
+        !(text = json_object_get_string(v)))
+        return xo_err_set(err, EINVAL, "%s: no annotations.%s", path, key);
+    errno = 0;
+    long n = strtol(text, &end, 10);
+    if (errno || end == text || *end || n < lo || n > hi)
+        return xo_err_set(err, EINVAL, "%s: annotations.%s: bad value \"%s\"",
+                          path, key, text);
+    *out = n;
+    return 0;
+}
+
+int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r, xo_err *err)
+{
+    char path[4096], *text = NULL;
+    if (xo_path_fmt(path, sizeof(path), err, "%s/runtime-spec.json", dir) < 0 ||
+        xo_read_file(&text, NULL, path, 64 * 1024 * 1024, err) < 0)
+        return -1;
+    json_object *spec = json_tokener_parse(text);
+    free(text);
+    long sig = 0;
+    int rc = !spec ? xo_err_set(err, EINVAL, "%s: not JSON", path)
+             : annotation_long(spec, "org.xl-oci.stop-signal", 1, 64, &sig,
+                               path, err) < 0 ||
+                     annotation_long(spec, "org.xl-oci.stop-timeout", 0, 3600,
+                                     grace_r, path, err) < 0
+                 ? -1
+                 : 0;
+    *sig_r = (int)sig;
+    json_object_put(spec);
+    return rc;
+}
+
+int nohyper_teardown(const char *root, const char *name, xo_err *err)
+{
+    char dir[4096];
+    const char *args[] = {"delete", "--force", name, NULL};
+    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0)
+        return -1;
+    /* runc delete --force of an unknown ID fails: nothing to delete.  When
+     * runc cannot run at all there is no container of it either, and the
+     * root is unmounted all the same. */
+    xo_err runc_err = XO_ERR_INIT;
+    int rc = nohyper_runc(root, args, -1, &runc_err);
+    if (nohyper_unmount(dir, err) < 0) {
+        xo_err_clear(&runc_err);
+        return -1;
+    }
+    if (rc < 0 && runc_err.errnum != ENOENT) {
+        xo_err_set(err, runc_err.errnum, "%s", xo_err_msg(&runc_err));
+        rc = -1;
+    } else {
+        rc = 0;
+    }
+    xo_err_clear(&runc_err);
+    return rc;
+}

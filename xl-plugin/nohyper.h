@@ -1,0 +1,57 @@
+/*
+ * nohyper.h: NOHYPER containers, which run on the host through runc
+ * instead of in a Xen domain (app.cfg's oci_mode = "nohyper", or any
+ * create on a host without Xen), with the same commands and DomainStatus
+ * (kept in the state root's file store where there is no xenstore).
+ *
+ * The domain's state directory is the OCI bundle: config.json (a link to
+ * runtime-spec.json, which domcfg renders for both modes), the /etc files
+ * it bind-mounts, and the root laid out as the loader lays out a
+ * domain's: the root volume's image read-only at lower/, the writable
+ * layer at rw/ (a tmpfs, or the oci_writable disk, with upper/ and work/
+ * in it, so one disk serves both modes), and their overlay at rootfs/.
+ * runc keeps its own state under <root>/runc.
+ */
+#ifndef XL_OCI_XL_PLUGIN_NOHYPER_H
+#define XL_OCI_XL_PLUGIN_NOHYPER_H
+
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "domcfg/domcfg.h"
+
+/* Mounts the bundle's root in state dir `dir` for `dc`; on failure
+ * nothing stays mounted. */
+int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err);
+
+/* Unmounts what nohyper_mount mounted in `dir` and removes its mount
+ * points; no error for what is not there.  Fails (and removes nothing
+ * below) while something stays mounted, so no later removal can reach
+ * into a container's files. */
+int nohyper_unmount(const char *dir, xo_err *err);
+
+/*
+ * Runs `runc --root <root>/runc ARGS...` ($XL_OCI_RUNC, else runc from
+ * PATH) with stdin on /dev/null and stdout and stderr on `out_fd` (or
+ * /dev/null when -1) and waits for it.  Returns its exit status (0-255),
+ * or -1 with err when it could not run or was killed.
+ */
+int nohyper_runc(const char *root, const char *const args[], int out_fd,
+                 xo_err *err);
+
+/* Sends `sig` to the container's process 1 (runc kill), as a Xen
+ * domain's loader does with the stop signal. */
+int nohyper_kill(const char *root, const char *name, int sig, xo_err *err);
+
+/* The stop signal and grace period (seconds) create recorded in the
+ * bundle's runtime spec (annotations org.xl-oci.stop-signal and
+ * org.xl-oci.stop-timeout, domcfg/render_runtime.c) in state dir `dir`. */
+int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r,
+                        xo_err *err);
+
+/* What destroy does for a NOHYPER container whatever state it is in:
+ * kills and deletes it in runc (runc delete --force) and unmounts its
+ * root. */
+int nohyper_teardown(const char *root, const char *name, xo_err *err);
+
+#endif

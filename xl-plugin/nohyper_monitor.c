@@ -1,0 +1,194 @@
+/*
+ * nohyper_monitor.c: `xl-oci nohyper-monitor NAME`, the monitor of a
+ * NOHYPER container (nohyper.h), started detached by create as
+ * xl-oci-monitor is for a domain.  It is the container's subreaper: runc
+ * create leaves the container's process 1 behind and exits, the process
+ * is reparented here, and its exit status is the container's, as under
+ * containerd's shim.  It runs `runc create` and `runc start` with the
+ * container's stdio on the console log, publishes DomainStatus (running,
+ * then halted with the exit code), then deletes the container in runc
+ * and unmounts its root.  The state stays until `xl-oci destroy`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/log.h"
+#include "common/pathfmt.h"
+#include "monitor_spawn.h"
+#include "nohyper.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+#define PID_FILE "container.pid"
+
+/* Tells create that we are done starting (monitor_spawn.h). */
+static void ready(int *fd)
+{
+    if (*fd < 0)
+        return;
+    char c = MONITOR_READY;
+    (void)!write(*fd, &c, 1);
+    close(*fd);
+    *fd = -1;
+}
+
+static long read_pid(const char *dir, xo_err *err)
+{
+    char path[4096], *text = NULL;
+    if (xo_path_fmt(path, sizeof(path), err, "%s/" PID_FILE, dir) < 0 ||
+        xo_read_file(&text, NULL, path, 64, err) < 0)
+        return -1;
+    char *end;
+    long pid = strtol(text, &end, 10);
+    bool ok = end != text && (*end == '\0' || *end == '\n') && pid > 1;
+    free(text);
+    if (!ok)
+        return xo_err_set(err, EINVAL, "%s: not a pid", path);
+    return pid;
+}
+
+/* runc create + start; the container's pid, or -1 with err. */
+static long start(const char *root, const char *name, const char *dir, int log,
+                  xo_err *err)
+{
+    char pidfile[4096];
+    if (xo_path_fmt(pidfile, sizeof(pidfile), err, "%s/" PID_FILE, dir) < 0)
+        return -1;
+    const char *create[] = {"create", "--bundle", dir, "--pid-file",
+                            pidfile,  name,       NULL};
+    int rc = nohyper_runc(root, create, log, err);
+    if (rc > 0)
+        return xo_err_set(
+            err, EIO,
+            "runc create failed (exit %d; its message is in the log: xl-oci logs %s)",
+            rc, name);
+    long pid = rc < 0 ? -1 : read_pid(dir, err);
+    if (pid < 0)
+        return -1;
+    const char *go[] = {"start", name, NULL};
+    rc = nohyper_runc(root, go, log, err);
+    if (rc > 0)
+        return xo_err_set(err, EIO, "runc start failed (exit %d)", rc);
+    return rc < 0 ? -1 : pid;
+}
+
+/* Reaps until `pid` exits; its exit code the way a shell gives it. */
+static int wait_container(pid_t pid)
+{
+    for (;;) {
+        int ws;
+        pid_t p = waitpid(-1, &ws, 0);
+        if (p < 0 && errno == EINTR)
+            continue;
+        if (p < 0) /* ECHILD: it was never ours to wait for */
+            return -1;
+        if (p != pid)
+            continue; /* a leftover of runc's, reparented to us */
+        return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+    }
+}
+
+static int run(const char *root, const char *name, int ready_fd, xo_err *err)
+{
+    struct xen_handles h = {0};
+    char dir[4096], logpath[4096], now[32];
+    int lock = -1, log = -1, rc = -1;
+    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
+        state_log_path(logpath, sizeof(logpath), name, err) < 0 ||
+        xen_open_xs(&h, err) < 0)
+        goto out;
+    if ((lock = state_monitor_lock(root, name, err)) < 0) {
+        ready(&ready_fd); /* another monitor has it: nothing to do */
+        goto out;
+    }
+    /* Our children's orphans, above all the container, become ours. */
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+        xo_err_sys(err, "cannot become a subreaper");
+        goto broken;
+    }
+    log = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (log < 0) {
+        xo_err_sys(err, "cannot open %s", logpath);
+        goto broken;
+    }
+    long pid = start(root, name, dir, log, err);
+    if (pid < 0)
+        goto broken;
+    status_now(now, sizeof(now));
+    if (status_setf(h.xs, name, DOMAIN_STATUS_KEY_PID, err, "%ld", pid) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_STARTED, now, err) < 0 ||
+        status_setf(h.xs, name, DOMAIN_STATUS_KEY_STARTED_MS, err, "%lld",
+                    status_monotonic_ms()) < 0 ||
+        status_set_state(h.xs, name, DOMAIN_STATE_RUNNING, err) < 0)
+        goto broken;
+    xo_info("%s runs as pid %ld", name, pid);
+    ready(&ready_fd);
+    int code = wait_container((pid_t)pid);
+    status_now(now, sizeof(now));
+    xo_info("%s exited with %d", name, code);
+    if ((code >= 0 && status_setf(h.xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
+                                  "%d", code) < 0) ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_FINISHED, now, err) < 0)
+        goto out;
+    rc = nohyper_teardown(root, name, err);
+    xo_err e = XO_ERR_INIT;
+    status_set_state(h.xs, name,
+                     rc == 0 ? DOMAIN_STATE_HALTED : DOMAIN_STATE_BROKEN, &e);
+    if (rc < 0)
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err), &e);
+    xo_err_clear(&e);
+    goto out;
+broken:;
+    /* Create waits for us and reads what went wrong from DomainStatus. */
+    xo_err be = XO_ERR_INIT;
+    status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err), &be);
+    status_set_state(h.xs, name, DOMAIN_STATE_BROKEN, &be);
+    xo_err_clear(&be);
+    nohyper_teardown(root, name, &be);
+    xo_err_clear(&be);
+out:
+    ready(&ready_fd);
+    if (log >= 0)
+        close(log);
+    if (lock >= 0)
+        close(lock);
+    xen_close(&h);
+    return rc;
+}
+
+int main_nohyper_monitor(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"ready-fd", 1, NULL, 'f'},
+                                             {NULL, 0, NULL, 0}};
+    int opt, ready_fd = -1;
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "nohyper-monitor", 1)) !=
+           -1) {
+        if (opt == 'f') {
+            char *end;
+            long fd = strtol(optarg, &end, 10);
+            if (*end || end == optarg || fd < 3 || fd > 1024) {
+                fprintf(stderr, "xl-oci nohyper-monitor: bad --ready-fd\n");
+                return XO_EXIT_USAGE;
+            }
+            ready_fd = (int)fd;
+        }
+    }
+    xo_log_set_prefix("xl-oci nohyper-monitor");
+    xo_err err = XO_ERR_INIT;
+    if (run(cmd_state_root(), argv[optind], ready_fd, &err) < 0) {
+        xo_log(XO_LOG_ERROR, "%s: %s", argv[optind], xo_err_msg(&err));
+        xo_err_clear(&err);
+        return XO_EXIT_FAIL;
+    }
+    return XO_EXIT_OK;
+}
