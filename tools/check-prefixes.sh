@@ -25,7 +25,7 @@ declare -A PREFIXES=(
     [hotplug]=""
     [image]="image auth blob_writer blobstore erofs fsat http layerpath
         layout manifest pull_meter refstore registry scratch signature strset
-        unpack volume whiteout bundle_rootfs"
+        unpack volume whiteout bundle mountinfo"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath"
