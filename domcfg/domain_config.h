@@ -122,8 +122,16 @@ struct domain_config {
     int stop_signal;
     long stop_timeout;
     /* What the process may do: oci_privileged gives every capability,
-     * else Docker's default 14; limits by RLIMIT number. */
+     * else Docker's default 14 (in `caps`); limits by RLIMIT number. */
     bool privileged;
+    /* The capability sets (bit n: capability n, common/abi/capabilities.h)
+     * and PR_SET_NO_NEW_PRIVS, as both renderings carry them.  app.cfg
+     * gets Docker's defaults (process_limits.h); an OCI runtime spec, its
+     * own (from_runtime_spec.h). */
+    struct dc_caps {
+        uint64_t bounding, effective, permitted, inheritable, ambient;
+    } caps;
+    bool no_new_privileges;
     struct dc_rlimit {
         int resource; /* RLIMIT_* number (common/abi/rlimits.h) */
         uint64_t soft, hard;

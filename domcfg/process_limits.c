@@ -104,6 +104,9 @@ int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
     if (app_cfg_long(ac, "oci_privileged", 0, 1, &priv, err) < 0)
         return -1;
     dc->privileged = priv == 1;
+    uint64_t caps = process_limits_caps(dc);
+    dc->caps = (struct dc_caps){caps, caps, caps, 0, 0};
+    dc->no_new_privileges = true;
     dc->n_rlimits = 0;
     set_limit(dc, oci_rlimit_from_name("RLIMIT_NOFILE"), 1024, 1024);
     char **items = NULL;

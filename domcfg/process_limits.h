@@ -18,12 +18,13 @@
 
 struct app_cfg;
 
-/* Fills dc->privileged and dc->rlimits from app.cfg and the defaults. */
+/* Fills dc->privileged, dc->caps, dc->no_new_privileges and dc->rlimits
+ * from app.cfg and the defaults. */
 int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
                          xo_err *err);
 
-/* The capability mask of the bounding, effective and permitted sets (the
- * inheritable and ambient sets are empty). */
+/* The capability mask app.cfg gives the bounding, effective and
+ * permitted sets (the inheritable and ambient sets are empty). */
 uint64_t process_limits_caps(const struct domain_config *dc);
 
 #endif

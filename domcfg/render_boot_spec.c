@@ -18,7 +18,6 @@
 #include "common/abi/rlimits.h"
 #include "common/pathfmt.h"
 #include "fstype.h"
-#include "process_limits.h"
 
 /* A property holding NUL-terminated strings back to back. */
 static int prop_strv(void *fdt, const char *name, char *const *v, size_t n)
@@ -59,19 +58,20 @@ static int prop_caps(void *fdt, const char *name, uint64_t mask)
     return prop_strv(fdt, name, names, n);
 }
 
-/* Version 3: capabilities, rlimits, no-new-privileges (as the runtime
- * spec has them: inheritable and ambient empty). */
+/* Version 3: capabilities, rlimits, no-new-privileges, as the runtime
+ * spec has them (dc->caps; app.cfg leaves inheritable and ambient empty). */
 static int write_privileges(void *fdt, const struct domain_config *dc)
 {
-    uint64_t caps = process_limits_caps(dc);
-    int r;
-    if ((r = fdt_property(fdt, BOOT_SPEC_PROP_NO_NEW_PRIVILEGES, NULL, 0)) ||
+    const struct dc_caps *c = &dc->caps;
+    int r = 0;
+    if ((dc->no_new_privileges &&
+         (r = fdt_property(fdt, BOOT_SPEC_PROP_NO_NEW_PRIVILEGES, NULL, 0))) ||
         (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_CAPABILITIES)) ||
-        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_BOUNDING, caps)) ||
-        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_EFFECTIVE, caps)) ||
-        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_PERMITTED, caps)) ||
-        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_INHERITABLE, 0)) ||
-        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_AMBIENT, 0)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_BOUNDING, c->bounding)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_EFFECTIVE, c->effective)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_PERMITTED, c->permitted)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_INHERITABLE, c->inheritable)) ||
+        (r = prop_caps(fdt, BOOT_SPEC_PROP_CAP_AMBIENT, c->ambient)) ||
         (r = fdt_end_node(fdt)) ||
         (r = fdt_begin_node(fdt, BOOT_SPEC_NODE_RLIMITS)))
         return r;

@@ -19,7 +19,6 @@
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
 #include "fstype.h"
-#include "process_limits.h"
 #include "common/json_build.h"
 #include "common/user.h"
 
@@ -86,15 +85,20 @@ static json_object *process_json(const struct domain_config *dc,
     xo_jset(p, "args", strv_json(dc->args, dc->n_args));
     xo_jset(p, "env", strv_json(dc->env, dc->n_env));
     xo_jset(p, "cwd", xo_jstr(dc->cwd));
-    /* Inheritable and ambient stay empty, as Docker has them since
-     * CVE-2022-24769. */
+    /* Inheritable and ambient are left out when empty, as Docker has
+     * them since CVE-2022-24769. */
     json_object *caps = xo_jobj();
-    const char *sets[] = {"bounding", "effective", "permitted"};
-    uint64_t mask = process_limits_caps(dc);
+    const char *sets[] = {"bounding", "effective", "permitted", "inheritable",
+                          "ambient"};
+    const uint64_t masks[] = {dc->caps.bounding, dc->caps.effective,
+                              dc->caps.permitted, dc->caps.inheritable,
+                              dc->caps.ambient};
     for (size_t i = 0; i < N(sets); i++) {
+        if (i >= 3 && !masks[i])
+            continue;
         json_object *a = xo_jarr();
         for (int c = 0; c <= OCI_CAP_LAST; c++)
-            if (mask & (UINT64_C(1) << c))
+            if (masks[i] & (UINT64_C(1) << c))
                 xo_jpush(a, xo_jstr(oci_cap_name(c)));
         xo_jset(caps, sets[i], a);
     }
@@ -109,7 +113,7 @@ static json_object *process_json(const struct domain_config *dc,
         xo_jpush(rls, rl);
     }
     xo_jset(p, "rlimits", rls);
-    xo_jset(p, "noNewPrivileges", xo_jbool(1));
+    xo_jset(p, "noNewPrivileges", xo_jbool(dc->no_new_privileges));
     return p;
 }
 

@@ -21,6 +21,7 @@ UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/pull_meter.c image/registry.c \
 	image/http.c image/auth.c
 LIB_SRCS += image/admin.c image/signature.c
+LIB_SRCS += image/mountinfo.c image/bundle_source.c image/bundle_rootfs.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
 
 # A stand-in xl-oci holding only the image commands, for the image tier
@@ -44,3 +45,9 @@ $(B)/tests/xl-oci-treedump: $(OBJ)/tests/image/treedump.o $(B)/libxloci.a
 	@mkdir -p $(@D)
 	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/xl-oci-treedump
+
+# image/bundle_rootfs.h as a command, for tier 61 and the benchmark.
+$(B)/tests/xl-oci-bundle: $(OBJ)/tests/image/bundle-tool.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/xl-oci-bundle

@@ -102,8 +102,8 @@ out:
  * image, only what the unpack made itself (missing parents, /proc, /sys,
  * /dev and the root), which would otherwise carry the time of the pull.
  */
-static void erofs_params_for(struct erofs_params *p, const struct digest *md,
-                             int64_t newest)
+void volume_erofs_params(struct erofs_params *p, const struct digest *md,
+                         int64_t newest)
 {
     const char *h = digest_hex(md);
     char v[33];
@@ -158,18 +158,11 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
     return rc;
 }
 
-static int finish_tree(const char *scratch, const char *vol, xo_err *err)
+int volume_copy_etc(const char *tree, const char *vol, xo_err *err)
 {
-    int rootfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int rootfd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
-        return xo_err_sys(err, "cannot open %s", scratch);
-    for (size_t i = 0; i < sizeof(mountpoints) / sizeof(*mountpoints); i++)
-        if (mkdirat(rootfd, mountpoints[i], 0755) < 0 && errno != EEXIST) {
-            int rc = xo_err_sys(err, "cannot create /%s in the rootfs",
-                                mountpoints[i]);
-            close(rootfd);
-            return rc;
-        }
+        return xo_err_sys(err, "cannot open %s", tree);
     char *pw = NULL, *gr = NULL;
     int rc = -1;
     if (asprintf(&pw, "%s/%s", vol, IMAGE_VOLUME_PASSWD) < 0 ||
@@ -182,6 +175,22 @@ static int finish_tree(const char *scratch, const char *vol, xo_err *err)
     free(gr);
     close(rootfd);
     return rc;
+}
+
+static int finish_tree(const char *scratch, const char *vol, xo_err *err)
+{
+    int rootfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return xo_err_sys(err, "cannot open %s", scratch);
+    for (size_t i = 0; i < sizeof(mountpoints) / sizeof(*mountpoints); i++)
+        if (mkdirat(rootfd, mountpoints[i], 0755) < 0 && errno != EEXIST) {
+            int rc = xo_err_sys(err, "cannot create /%s in the rootfs",
+                                mountpoints[i]);
+            close(rootfd);
+            return rc;
+        }
+    close(rootfd);
+    return volume_copy_etc(scratch, vol, err);
 }
 
 static int write_docs(const char *vol, const struct volume_src *src,
@@ -226,9 +235,7 @@ static int sync_dir(const char *dir, xo_err *err)
     return 0;
 }
 
-/* Renames the finished volume into place; losing a race to another pull
- * of the same image is success (its volume is as good as ours). */
-static int publish(const char *root, const char *vol, const char *final,
+int volume_publish(const char *root, const char *vol, const char *final,
                    xo_err *err)
 {
     char *parent = NULL;
@@ -308,7 +315,7 @@ int volume_build(const char *root, const struct blob_store *bs,
         goto out;
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     struct erofs_params ep;
-    erofs_params_for(&ep, md, newest);
+    volume_erofs_params(&ep, md, newest);
     if (erofs_build(image, scr.path, &ep, err) < 0 ||
         write_docs(vol, src, err) < 0 || write_record(vol, md, err) < 0)
         goto out;
@@ -317,7 +324,7 @@ int volume_build(const char *root, const struct blob_store *bs,
         goto out;
     }
     XO_FAULT_POINT("pull.volume-before-publish");
-    if (sync_dir(vol, err) < 0 || publish(root, vol, final, err) < 0)
+    if (sync_dir(vol, err) < 0 || volume_publish(root, vol, final, err) < 0)
         goto out;
     XO_FAULT_POINT("pull.volume-after-publish");
     free(vol);

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "blobstore.h"
+#include "erofs.h"
 #include "common/error.h"
 #include "manifest.h"
 #include "unpack.h"
@@ -44,5 +45,31 @@ struct volume_report {
 int volume_build(const char *root, const struct blob_store *bs,
                  const struct volume_src *src, const struct unpack_opts *uo,
                  const struct volume_report *rep, xo_err *err);
+
+/*
+ * The mkfs.erofs parameters of the volume named `md`: its UUID is md's
+ * first 128 bits (an RFC 9562 version 8 UUID), its build time `newest` +
+ * 1 (seconds; files newer than that are clamped to it).
+ */
+void volume_erofs_params(struct erofs_params *p, const struct digest *md,
+                         int64_t newest);
+
+/*
+ * Copies /etc/passwd and /etc/group of the tree at `tree` (as the
+ * container sees them: symlinks followed inside the tree only, regular
+ * files only, at most VOLUME_ETC_FILE_MAX bytes) into the volume
+ * directory `vol` as IMAGE_VOLUME_PASSWD and IMAGE_VOLUME_GROUP; an
+ * absent file is skipped.
+ */
+int volume_copy_etc(const char *tree, const char *vol, xo_err *err);
+
+/*
+ * Renames the finished volume directory `vol` (under the store's tmp/)
+ * to `final` (under <root>/volumes/sha256/) and syncs the parent.
+ * Losing a race to another build of the same volume is success: `vol` is
+ * removed and `final`, as good as ours, stays.
+ */
+int volume_publish(const char *root, const char *vol, const char *final,
+                   xo_err *err);
 
 #endif

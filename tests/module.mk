@@ -5,7 +5,8 @@ UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 	tests/unit/test-signals.c
 UNIT_TESTS += tests/unit/test-image-config.c
 UNIT_TESTS += tests/unit/test-domcfg.c
-UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c
+UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
+	tests/unit/test-runtime-spec.c
 
 # Fuzz targets (tests/fuzz/fuzz-NAME.c).  Built here without libFuzzer, with
 # ASan+UBSan, as replayers of their corpus (tests/fuzz/corpus/NAME/), which

@@ -21,11 +21,11 @@ declare -A PREFIXES=(
     [common]="xo"
     [common/abi]="domain_state guest_phase oci_cap oci_rlimit"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
-        net_request process_limits signal vif"
+        net_request process_limits runtime_spec signal vif"
     [hotplug]=""
     [image]="image auth blob_writer blobstore erofs fsat http layerpath
         layout manifest pull_meter refstore registry scratch signature strset
-        unpack volume whiteout"
+        unpack volume whiteout bundle mountinfo"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath"

@@ -1,0 +1,193 @@
+/* from_runtime_spec.c: runtime spec -> domain_config (see the header). */
+#include "domcfg/from_runtime_spec.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/abi/boot_spec.h"
+#include "common/abi/capabilities.h"
+#include "common/json.h"
+#include "common/user.h"
+#include "domcfg/env_merge.h"
+#include "domcfg/exec_size.h"
+#include "domcfg/signals.h"
+
+static char **strv_copy(char *const *v, size_t n)
+{
+    char **out = calloc(n + 1, sizeof(*out));
+    for (size_t i = 0; out && i < n; i++)
+        if (!(out[i] = strdup(v[i]))) {
+            xo_strv_free(out);
+            return NULL;
+        }
+    return out;
+}
+
+static int cmp_gid(const void *a, const void *b)
+{
+    gid_t x = *(const gid_t *)a, y = *(const gid_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Sorts and deduplicates `v` in place; returns the new length. */
+static size_t gid_set(gid_t *v, size_t n)
+{
+    qsort(v, n, sizeof(*v), cmp_gid);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || v[k - 1] != v[i])
+            v[k++] = v[i];
+    return k;
+}
+
+/* Does `user` resolve to the uid, gid and group set `want` (a set of n)? */
+static int resolves_to(bool *match_r, const char *user, const char *etc,
+                       const struct runtime_process *pr, const gid_t *want,
+                       size_t n, xo_err *err)
+{
+    struct xo_user_ids ids;
+    memset(&ids, 0, sizeof(ids));
+    if (etc && xo_user_resolve(&ids, user, etc, err) < 0)
+        return -1;
+    if (!etc) { /* no files: "UID:GID" resolves to its own numbers alone */
+        ids.uid = pr->uid;
+        ids.gid = pr->gid;
+    }
+    gid_t own = ids.gid;
+    gid_t *got = ids.ngroups ? ids.groups : &own;
+    size_t ng = gid_set(got, ids.ngroups ? ids.ngroups : 1);
+    *match_r = ids.uid == pr->uid && ids.gid == pr->gid && ng == n &&
+               memcmp(got, want, n * sizeof(*want)) == 0;
+    xo_user_ids_dispose(&ids);
+    return 0;
+}
+
+static int map_user(struct domain_config *dc, const struct runtime_process *pr,
+                    const char *where, xo_err *err)
+{
+    size_t n = pr->n_additional_gids + 1;
+    gid_t *want = calloc(n, sizeof(*want));
+    if (!want)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    want[0] = pr->gid; /* the primary group always heads the list */
+    for (size_t i = 0; i < pr->n_additional_gids; i++)
+        want[i + 1] = pr->additional_gids[i];
+    n = gid_set(want, n);
+    char forms[2][32];
+    /* cannot truncate: two 10-digit numbers and a colon */
+    snprintf(forms[0], sizeof(forms[0]), "%u:%u", pr->uid, pr->gid);
+    /* cannot truncate: one 10-digit number */
+    snprintf(forms[1], sizeof(forms[1]), "%u", pr->uid);
+    const char *etc = dc->root_volume;
+    int rc = 0;
+    bool match = false;
+    for (size_t f = 0; f < (etc ? 2 : 1) && !match && rc == 0; f++) {
+        rc = resolves_to(&match, forms[f], etc, pr, want, n, err);
+        if (rc == 0 && match) {
+            free(dc->user);
+            if (!(dc->user = strdup(forms[f])))
+                rc = xo_err_set(err, ENOMEM, "out of memory");
+        }
+    }
+    free(want);
+    if (rc < 0)
+        return xo_err_wrap(err, "%s: process.user", where);
+    if (!match)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: process.user: uid %u, gid %u and additionalGids are not what the image's /etc/passwd and /etc/group give that uid, and the loader takes groups from there",
+            where, pr->uid, pr->gid);
+    return 0;
+}
+
+/* A host name the boot spec carries: 1-64 bytes of letters, digits, '-'
+ * and '.' (boot_spec.h). */
+static bool hostname_ok(const char *s)
+{
+    size_t n = strlen(s);
+    return n > 0 && n <= BOOT_SPEC_MAX_HOSTNAME &&
+           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789-.") == n;
+}
+
+static int map_annotations(struct domain_config *dc,
+                           const struct runtime_spec *rs, const char *where,
+                           xo_err *err)
+{
+    dc->stop_signal = 15;
+    xo_strv_free(dc->labels);
+    dc->n_labels = 0;
+    if (!(dc->labels = calloc(rs->n_annotations + 1, sizeof(char *))))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < rs->n_annotations; i++) {
+        const struct runtime_annotation *a = &rs->annotations[i];
+        if (strcmp(a->key, DOMCFG_STOP_SIGNAL_ANNOTATION) == 0) {
+            int sig = signal_from_string(a->value);
+            if (sig < 0)
+                return xo_err_set(
+                    err, EINVAL,
+                    "%s: annotations[\"%s\"]: \"%.32s\" is not a signal", where,
+                    a->key, a->value);
+            dc->stop_signal = sig;
+            continue;
+        }
+        if (asprintf(&dc->labels[dc->n_labels], "%s=%s", a->key, a->value) < 0)
+            return xo_err_set(err, ENOMEM, "out of memory");
+        dc->n_labels++;
+    }
+    return 0;
+}
+
+static int map_process(struct domain_config *dc, const struct runtime_spec *rs,
+                       xo_err *err)
+{
+    const struct runtime_process *pr = &rs->process;
+    xo_strv_free(dc->args);
+    xo_strv_free(dc->env);
+    dc->env = NULL;
+    free(dc->cwd);
+    dc->n_args = pr->n_args;
+    if (!(dc->args = strv_copy(pr->args, pr->n_args)) ||
+        !(dc->cwd = strdup(pr->cwd)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    /* A later KEY=VALUE replaces an earlier one, as containerd's WithEnv
+     * does; the loader takes unique keys. */
+    if (env_merge(&dc->env, &dc->n_env, (const char *const *)pr->env, pr->n_env,
+                  err) < 0)
+        return -1;
+    dc->n_rlimits = 0;
+    for (size_t i = 0; i < pr->n_rlimits; i++)
+        dc->rlimits[dc->n_rlimits++] = (struct dc_rlimit){
+            pr->rlimits[i].resource, pr->rlimits[i].soft, pr->rlimits[i].hard};
+    /* No capabilities object: no capabilities, as runc reads it. */
+    dc->caps = (struct dc_caps){
+        pr->caps[RUNTIME_CAP_BOUNDING], pr->caps[RUNTIME_CAP_EFFECTIVE],
+        pr->caps[RUNTIME_CAP_PERMITTED], pr->caps[RUNTIME_CAP_INHERITABLE],
+        pr->caps[RUNTIME_CAP_AMBIENT]};
+    dc->privileged = dc->caps.bounding == OCI_CAP_ALL;
+    dc->no_new_privileges = pr->no_new_privileges;
+    return 0;
+}
+
+int domcfg_from_runtime_spec(struct domain_config *dc,
+                             const struct runtime_spec *rs, const char *where,
+                             xo_err *err)
+{
+    if (map_process(dc, rs, err) < 0 || exec_size_check(dc, err) < 0)
+        return xo_err_wrap(err, "%s: process", where);
+    if (map_user(dc, &rs->process, where, err) < 0)
+        return -1;
+    if (rs->hostname && rs->hostname[0]) {
+        if (!hostname_ok(rs->hostname))
+            return xo_err_set(
+                err, EINVAL,
+                "%s: hostname: \"%.64s\" is not 1 to %d letters, digits, '-' or '.'",
+                where, rs->hostname, BOOT_SPEC_MAX_HOSTNAME);
+        free(dc->hostname);
+        if (!(dc->hostname = strdup(rs->hostname)))
+            return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    return map_annotations(dc, rs, where, err);
+}

@@ -1,0 +1,420 @@
+/*
+ * bundle_rootfs.c: a bundle's rootfs directory to a cached root volume
+ * (see bundle_rootfs.h): lookup under the store lock, one build per key,
+ * mkfs.erofs straight from the rootfs (or from a read-only overlay that
+ * adds missing mount points), publish by rename.
+ */
+#include "image/bundle_rootfs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/json.h"
+#include "common/json_build.h"
+#include "image/erofs.h"
+#include "image/fsat.h"
+#include "image/image.h"
+#include "image/lock.h"
+#include "image/progress.h"
+#include "image/volume.h"
+
+static const char *const mountpoints[] = {"proc", "sys", "dev"};
+#define N_MOUNTPOINTS (sizeof(mountpoints) / sizeof(*mountpoints))
+
+/* What a bundle volume's image config says: nothing but the platform. */
+static const char image_config[] =
+    "{\"architecture\": \"amd64\", \"os\": \"linux\", \"config\": {}}\n";
+
+void bundle_volume_dispose(struct bundle_volume *v)
+{
+    free(v->dir);
+    if (v->lock_fd >= 0)
+        close(v->lock_fd);
+    bundle_source_dispose(&v->src);
+    v->dir = NULL;
+    v->lock_fd = -1;
+}
+
+/* Work in progress for one build, all under <root>/tmp. */
+struct build {
+    char *tmp;   /* <root>/tmp */
+    char *vol;   /* the volume being filled */
+    char *extra; /* a layer holding the missing mount points */
+    char *mnt;   /* where the read-only overlay is mounted */
+    bool mounted;
+};
+
+static void build_cleanup(struct build *b)
+{
+    xo_err ignore = XO_ERR_INIT;
+    if (b->mounted)
+        umount2(b->mnt, MNT_DETACH);
+    char *dirs[] = {b->mnt, b->extra, b->vol};
+    for (size_t i = 0; i < 3; i++)
+        if (dirs[i])
+            fsat_remove_path(dirs[i], &ignore);
+    xo_err_clear(&ignore);
+    free(b->tmp);
+    free(b->vol);
+    free(b->extra);
+    free(b->mnt);
+}
+
+static int make_tmp(char **out_r, const char *tmp, const char *what,
+                    const struct digest *key, xo_err *err)
+{
+    if (asprintf(out_r, "%s/%s-%.12s-XXXXXX", tmp, what, digest_hex(key)) < 0) {
+        *out_r = NULL;
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    if (!mkdtemp(*out_r)) {
+        int rc = xo_err_sys(err, "cannot create a directory in %s", tmp);
+        free(*out_r);
+        *out_r = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+/* Which of /proc, /sys, /dev the tree lacks as directories (a bit each). */
+static int missing_mountpoints(const char *tree, unsigned *mask_r, xo_err *err)
+{
+    int fd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", tree);
+    *mask_r = 0;
+    for (size_t i = 0; i < N_MOUNTPOINTS; i++) {
+        struct stat st;
+        if (fstatat(fd, mountpoints[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+            !S_ISDIR(st.st_mode))
+            *mask_r |= 1U << i;
+    }
+    close(fd);
+    return 0;
+}
+
+/* A layer path as overlay's lowerdir takes it: ':' escaped; ',' cannot
+ * be (the options are comma-separated), so it is refused. */
+static int append_layer(char **opts, const char *path, xo_err *err)
+{
+    if (strchr(path, ',') || strchr(path, '\\'))
+        return xo_err_set(err, EINVAL,
+                          "cannot mount an overlay of %s: ',' or '\\' in it",
+                          path);
+    size_t len = strlen(*opts), add = strlen(path);
+    char *n = realloc(*opts, len + 2 * add + 2);
+    if (!n)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    *opts = n;
+    n += len;
+    *n++ = ':';
+    for (const char *p = path; *p; p++) {
+        if (*p == ':')
+            *n++ = '\\';
+        *n++ = *p;
+    }
+    *n = '\0';
+    return 0;
+}
+
+/*
+ * A read-only overlay of the source with a layer on top holding the mount
+ * points it lacks, whose root carries the source root's mode, owner and
+ * times (overlay shows the top layer's root).  A cached overlay's lowers
+ * are stacked directly, so the image is exactly what the key names.
+ */
+static int mount_staging(struct build *b, const struct bundle_source *s,
+                         unsigned missing, xo_err *err)
+{
+    if (make_tmp(&b->extra, b->tmp, "bextra", &s->key, err) < 0 ||
+        make_tmp(&b->mnt, b->tmp, "bmnt", &s->key, err) < 0)
+        return -1;
+    struct stat st;
+    if (stat(s->rootfs, &st) < 0)
+        return xo_err_sys(err, "cannot stat %s", s->rootfs);
+    for (size_t i = 0; i < N_MOUNTPOINTS; i++) {
+        char *p = xo_path_join(b->extra, mountpoints[i]);
+        int r = p && (missing & (1U << i)) ? mkdir(p, 0755) : 0;
+        free(p);
+        if (!p || r < 0)
+            return p ? xo_err_sys(err, "cannot create a mount point in %s",
+                                  b->extra)
+                     : xo_err_set(err, ENOMEM, "out of memory");
+    }
+    struct timespec t[2] = {st.st_atim, st.st_mtim};
+    if (chown(b->extra, st.st_uid, st.st_gid) < 0 ||
+        chmod(b->extra, st.st_mode & 07777) < 0 ||
+        utimensat(AT_FDCWD, b->extra, t, 0) < 0)
+        return xo_err_sys(err, "cannot set the attributes of %s", b->extra);
+    /* The layers joined by ':' (each append adds one before it). */
+    char *layers = strdup("");
+    if (!layers)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = append_layer(&layers, b->extra, err);
+    if (s->kind == BUNDLE_SOURCE_OVERLAY)
+        for (size_t i = 0; rc == 0 && i < s->n_lowers; i++)
+            rc = append_layer(&layers, s->lowers[i], err);
+    else if (rc == 0)
+        rc = append_layer(&layers, s->rootfs, err);
+    char *opts = NULL;
+    if (rc == 0 && asprintf(&opts, "lowerdir=%s", layers + 1) < 0) {
+        opts = NULL;
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+    }
+    free(layers);
+    if (rc == 0) {
+        if (mount("overlay", b->mnt, "overlay",
+                  MS_RDONLY | MS_NOSUID | MS_NODEV, opts) < 0)
+            rc = xo_err_sys(err, "cannot mount an overlay on %s", b->mnt);
+        else
+            b->mounted = true;
+    }
+    free(opts);
+    return rc;
+}
+
+static int write_record(const char *vol, const struct bundle_source *s,
+                        xo_err *err)
+{
+    json_object *o = xo_jobj(), *lowers = xo_jarr();
+    xo_jset(o, "version", xo_jint(1));
+    xo_jset(o, "kind", xo_jstr(bundle_source_kind_name(s->kind)));
+    xo_jset(o, "cached", xo_jbool(s->kind == BUNDLE_SOURCE_OVERLAY));
+    xo_jset(o, "key", xo_jstr(s->key.str));
+    for (size_t i = 0; i < s->n_lowers; i++)
+        xo_jpush(lowers, xo_jstr(s->lowers[i]));
+    xo_jset(o, "lowerdirs", lowers);
+    char *text = xo_json_to_string(o);
+    json_object_put(o);
+    char *rec = xo_path_join(vol, BUNDLE_RECORD);
+    char *cfg = xo_path_join(vol, IMAGE_VOLUME_CONFIG);
+    int rc = !text || !rec || !cfg
+                 ? xo_err_set(err, ENOMEM, "out of memory")
+                 : xo_write_file_atomic(rec, text, strlen(text), 0644, err);
+    if (rc == 0)
+        rc = xo_write_file_atomic(cfg, image_config, strlen(image_config), 0644,
+                                  err);
+    free(text);
+    free(rec);
+    free(cfg);
+    return rc;
+}
+
+static int sync_path(const char *dir, xo_err *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || fsync(fd) < 0) {
+        int rc = xo_err_sys(err, "cannot sync %s", dir);
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    close(fd);
+    return 0;
+}
+
+/* Builds the volume for `s` and renames it to `final`. */
+static int build_volume(const char *root, const struct bundle_source *s,
+                        const char *final, const struct bundle_report *rep,
+                        xo_err *err)
+{
+    struct build b = {NULL, NULL, NULL, NULL, false};
+    int rc = -1;
+    unsigned missing = 0;
+    char *image = NULL;
+    if (!(b.tmp = xo_path_join(root, "tmp"))) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    if (xo_mkdir_p(b.tmp, 0755, err) < 0 ||
+        make_tmp(&b.vol, b.tmp, "bvol", &s->key, err) < 0 ||
+        missing_mountpoints(s->rootfs, &missing, err) < 0)
+        goto out;
+    const char *tree = s->rootfs;
+    if (missing) {
+        if (mount_staging(&b, s, missing, err) < 0)
+            goto out;
+        tree = b.mnt;
+    }
+    if (!(image = xo_path_join(b.vol, IMAGE_VOLUME_ROOTFS))) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    image_progress(rep ? rep->progress : NULL, rep ? rep->arg : NULL,
+                   "building %s from %s (%s)", IMAGE_VOLUME_ROOTFS, s->rootfs,
+                   bundle_source_kind_name(s->kind));
+    struct erofs_params ep;
+    volume_erofs_params(&ep, &s->key, (int64_t)time(NULL));
+    if (erofs_build(image, tree, &ep, err) < 0 ||
+        volume_copy_etc(tree, b.vol, err) < 0 ||
+        write_record(b.vol, s, err) < 0)
+        goto out;
+    if (chmod(b.vol, 0755) < 0) {
+        xo_err_sys(err, "cannot chmod %s", b.vol);
+        goto out;
+    }
+    if (sync_path(b.vol, err) < 0 ||
+        volume_publish(root, b.vol, final, err) < 0)
+        goto out;
+    free(b.vol);
+    b.vol = NULL;
+    rc = 0;
+out:
+    free(image);
+    build_cleanup(&b);
+    return rc;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Serializes builds of one key: tmp/bundle-<hex>.lock, held exclusive. */
+static int key_lock(int *fd_r, const char *root, const struct digest *key,
+                    xo_err *err)
+{
+    char *tmp = xo_path_join(root, "tmp"), *path = NULL;
+    if (!tmp ||
+        asprintf(&path, "%s/bundle-%s.lock", tmp, digest_hex(key)) < 0) {
+        free(tmp);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    int rc = xo_mkdir_p(tmp, 0755, err), fd = -1;
+    if (rc == 0 &&
+        (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
+        rc = xo_err_sys(err, "cannot open %s", path);
+    while (rc == 0 && flock(fd, LOCK_EX) < 0)
+        if (errno != EINTR)
+            rc = xo_err_sys(err, "cannot lock %s", path);
+    if (rc < 0 && fd >= 0)
+        close(fd);
+    if (rc == 0)
+        *fd_r = fd;
+    free(tmp);
+    free(path);
+    return rc;
+}
+
+int bundle_rootfs_volume(struct bundle_volume *v_r, const char *root,
+                         const char *rootfs, const struct bundle_report *rep,
+                         xo_err *err)
+{
+    struct bundle_volume v = {NULL, false, -1, {0}};
+    int klock = -1, rc = -1;
+    /* Mount points and copied files get their modes whatever the caller's
+     * umask, as a pull's do. */
+    mode_t saved_umask = umask(022);
+    if (bundle_source_probe(&v.src, rootfs, NULL, err) < 0)
+        goto out;
+    if (v.src.why[0])
+        image_progress(rep ? rep->progress : NULL, rep ? rep->arg : NULL,
+                       "not cached: %s", v.src.why);
+    if (image_store_lock(&v.lock_fd, root, false, err) < 0)
+        goto out;
+    if (!(v.dir = volume_path(root, &v.src.key))) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        goto out;
+    }
+    bool cached = v.src.kind == BUNDLE_SOURCE_OVERLAY;
+    if (cached && is_dir(v.dir)) {
+        v.hit = true;
+    } else {
+        if (cached && key_lock(&klock, root, &v.src.key, err) < 0)
+            goto out;
+        if (cached && is_dir(v.dir))
+            v.hit = true; /* a build that held the key lock made it */
+        else if (build_volume(root, &v.src, v.dir, rep, err) < 0)
+            goto out;
+    }
+    rc = 0;
+out:
+    if (klock >= 0)
+        close(klock);
+    umask(saved_umask);
+    if (rc < 0) {
+        bundle_volume_dispose(&v);
+        return xo_err_wrap(err, "bundle rootfs %s", rootfs);
+    }
+    *v_r = v;
+    return 0;
+}
+
+/* The record of a bundle volume, checked against the directory's name. */
+static int read_record(bool *cached_r, const char *dir, xo_err *err)
+{
+    char *path = xo_path_join(dir, BUNDLE_RECORD);
+    if (!path)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    json_object *o = NULL, *v = NULL;
+    const char *key = NULL;
+    int rc = xo_json_parse_file(&o, path, BUNDLE_RECORD_MAX_BYTES, err);
+    if (rc == 0 && (!json_object_is_type(o, json_type_object) ||
+                    !json_object_object_get_ex(o, "cached", &v) ||
+                    !json_object_is_type(v, json_type_boolean)))
+        rc = xo_err_set(err, EINVAL, "%s: \"cached\" must be true or false",
+                        path);
+    if (rc == 0)
+        rc = xo_json_get_string(&key, o, "key", true, path, err);
+    const char *base = strrchr(dir, '/');
+    if (rc == 0 && (strncmp(key, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)) ||
+                    !base || strcmp(base + 1, key + sizeof(DIGEST_ALGO))))
+        rc = xo_err_set(err, EINVAL, "%s: \"key\" is not the volume's name",
+                        path);
+    if (rc == 0)
+        *cached_r = json_object_get_boolean(v);
+    json_object_put(o);
+    free(path);
+    return rc;
+}
+
+int bundle_rootfs_release(const char *root, const char *volume_dir, xo_err *err)
+{
+    char *parent = NULL, *real = realpath(volume_dir, NULL);
+    char *vols = xo_path_join(root, "volumes/sha256");
+    char *rp = vols ? realpath(vols, NULL) : NULL;
+    int rc = 0;
+    if (!real || !rp || asprintf(&parent, "%s/", rp) < 0) {
+        parent = NULL;
+        rc = xo_err_sys(err, "bundle volume %s", volume_dir);
+    } else if (strncmp(real, parent, strlen(parent)) != 0 ||
+               strchr(real + strlen(parent), '/')) {
+        rc = xo_err_set(err, EINVAL, "%s is not a volume of the store %s",
+                        volume_dir, root);
+    }
+    bool cached = true;
+    int lock = -1;
+    if (rc == 0)
+        rc = read_record(&cached, real, err);
+    /* Exclusive, as image_remove: no build or lookup is under way. */
+    if (rc == 0 && !cached &&
+        (rc = image_store_lock(&lock, root, true, err)) == 0) {
+        char *tmp = xo_path_join(root, "tmp"), *dest = NULL;
+        if (!tmp || asprintf(&dest, "%s/rm-bvol-XXXXXX", tmp) < 0) {
+            dest = NULL;
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+        } else if (!mkdtemp(dest) || rename(real, dest) < 0) {
+            rc = xo_err_sys(err, "cannot retire %s", real);
+        } else {
+            rc = fsat_remove_path(dest, err);
+        }
+        free(tmp);
+        free(dest);
+        close(lock);
+    }
+    free(real);
+    free(vols);
+    free(rp);
+    free(parent);
+    return rc;
+}

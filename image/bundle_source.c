@@ -1,0 +1,175 @@
+/* bundle_source.c: a bundle rootfs's layers and cache key (see header). */
+#include "image/bundle_source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "image/mountinfo.h"
+
+/* Changing how keys are made changes this, so old entries are not hit. */
+#define KEY_TAG "xl-oci bundle rootfs key 1 (erofs lz4)\n"
+
+void bundle_source_dispose(struct bundle_source *s)
+{
+    free(s->rootfs);
+    xo_strv_free(s->lowers);
+    free(s->upper);
+    memset(s, 0, sizeof(*s));
+}
+
+const char *bundle_source_kind_name(enum bundle_source_kind k)
+{
+    switch (k) {
+    case BUNDLE_SOURCE_OVERLAY:
+        return "overlay";
+    case BUNDLE_SOURCE_OVERLAY_UPPER:
+        return "overlay-upper";
+    default:
+        return "directory";
+    }
+}
+
+/* One line of the key per layer: path and identity. */
+static int hash_layer(struct digest_hasher *h, size_t i, const char *path,
+                      xo_err *err)
+{
+    struct statx stx;
+    if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW,
+              STATX_BASIC_STATS | STATX_BTIME, &stx) < 0)
+        return xo_err_sys(err, "cannot stat overlay layer %s", path);
+    if (!S_ISDIR(stx.stx_mode))
+        return xo_err_set(err, ENOTDIR, "overlay layer %s is not a directory",
+                          path);
+    /* A file system without birth times: the change time and inode still
+     * tell a new directory from the old one. */
+    bool bt = stx.stx_mask & STATX_BTIME;
+    char *line = NULL;
+    int n = asprintf(
+        &line,
+        "lower %zu %zu:%s dev %u:%u ino %llu ctime %lld.%09u btime %lld.%09u\n",
+        i, strlen(path), path, stx.stx_dev_major, stx.stx_dev_minor,
+        (unsigned long long)stx.stx_ino, (long long)stx.stx_ctime.tv_sec,
+        stx.stx_ctime.tv_nsec, bt ? (long long)stx.stx_btime.tv_sec : 0LL,
+        bt ? stx.stx_btime.tv_nsec : 0U);
+    if (n < 0)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    int rc = digest_hasher_update(h, line, (size_t)n, err);
+    free(line);
+    return rc;
+}
+
+static int key_of_lowers(struct bundle_source *s, xo_err *err)
+{
+    struct digest_hasher *h = NULL;
+    if (digest_hasher_new(&h, err) < 0)
+        return -1;
+    int rc = digest_hasher_update(h, KEY_TAG, strlen(KEY_TAG), err);
+    for (size_t i = 0; rc == 0 && i < s->n_lowers; i++)
+        rc = hash_layer(h, i, s->lowers[i], err);
+    if (rc == 0)
+        rc = digest_hasher_final(h, &s->key, err);
+    digest_hasher_free(h);
+    return rc;
+}
+
+/* A key no other volume has: the volume belongs to one container. */
+static int key_random(struct bundle_source *s, xo_err *err)
+{
+    unsigned char r[32];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return xo_err_sys(err, "getrandom");
+    char buf[9 + sizeof(r)] = "uncached ";
+    memcpy(buf + 9, r, sizeof(r));
+    return digest_buffer(&s->key, buf, 9 + sizeof(r), err);
+}
+
+/* 1 when `dir` holds any entry, 0 when empty, -1. */
+static int has_entries(const char *dir, xo_err *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return xo_err_sys(err, "cannot read overlay upper layer %s", dir);
+    struct dirent *e;
+    int any = 0;
+    while (!any && (e = readdir(d)))
+        any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    closedir(d);
+    return any;
+}
+
+/* Fills the overlay fields and the kind; returns 1 when keyed, 0 when
+ * not (s->why says why), -1 when out of memory. */
+static int probe_overlay(struct bundle_source *s,
+                         const struct mountinfo_entry *e, xo_err *err)
+{
+    xo_err why = XO_ERR_INIT;
+    int rc = 0, full = 0;
+    if (strcmp(e->root, "/") != 0)
+        xo_err_set(&why, EINVAL,
+                   "the overlay is mounted from %.64s, not its root", e->root);
+    else if (mountinfo_overlay_layers(&s->lowers, &s->n_lowers, &s->upper,
+                                      e->super_opts, &why) < 0)
+        ;
+    else if (s->upper && (full = has_entries(s->upper, &why)) != 0)
+        s->kind = full == 1 ? BUNDLE_SOURCE_OVERLAY_UPPER : s->kind;
+    else if (key_of_lowers(s, &why) == 0)
+        rc = 1;
+    if (rc == 1)
+        s->kind = BUNDLE_SOURCE_OVERLAY;
+    else if (why.errnum == ENOMEM)
+        rc = xo_err_set(err, ENOMEM, "out of memory");
+    else if (full == 1)
+        /* may truncate: display text */
+        snprintf(s->why, sizeof(s->why), "its overlay upper layer holds files");
+    else
+        /* may truncate: display text */
+        snprintf(s->why, sizeof(s->why), "%s", xo_err_msg(&why));
+    xo_err_clear(&why);
+    return rc;
+}
+
+int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
+                        const char *mountinfo, xo_err *err)
+{
+    struct bundle_source s;
+    memset(&s, 0, sizeof(s));
+    s.kind = BUNDLE_SOURCE_DIRECTORY;
+    struct stat st;
+    if (!(s.rootfs = realpath(rootfs, NULL)))
+        return xo_err_sys(err, "bundle rootfs %s", rootfs);
+    if (stat(s.rootfs, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        bundle_source_dispose(&s);
+        return xo_err_set(err, ENOTDIR, "bundle rootfs %s is not a directory",
+                          rootfs);
+    }
+    struct mountinfo_entry e = {NULL, NULL, NULL};
+    int r = mountinfo_find(&e, mountinfo, s.rootfs, err);
+    int keyed = 0;
+    if (r == 1 && strcmp(e.fstype, "overlay") == 0)
+        keyed = probe_overlay(&s, &e, err);
+    else if (r == 1)
+        /* may truncate: display text */
+        snprintf(s.why, sizeof(s.why), "it is a %.32s mount, not an overlay",
+                 e.fstype);
+    else if (r == 0)
+        /* may truncate: display text */
+        snprintf(s.why, sizeof(s.why), "it is a directory, not a mount");
+    mountinfo_entry_dispose(&e);
+    if (r < 0 || keyed < 0 || (keyed == 0 && key_random(&s, err) < 0)) {
+        bundle_source_dispose(&s);
+        return -1;
+    }
+    if (keyed == 0 && s.kind == BUNDLE_SOURCE_OVERLAY)
+        s.kind = BUNDLE_SOURCE_DIRECTORY;
+    *s_r = s;
+    return 0;
+}

@@ -1,0 +1,162 @@
+/* mountinfo.c: reading /proc/self/mountinfo (see mountinfo.h). */
+#include "image/mountinfo.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/json.h"
+
+void mountinfo_entry_dispose(struct mountinfo_entry *e)
+{
+    free(e->root);
+    free(e->fstype);
+    free(e->super_opts);
+    e->root = e->fstype = e->super_opts = NULL;
+}
+
+/* Undoes the kernel's \NNN octal escapes (of space, tab, newline, '\\',
+ * and in options ',' and '=') in place. */
+static void unescape(char *s)
+{
+    char *o = s;
+    for (char *p = s; *p; p++) {
+        if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' &&
+            p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+            *o++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+            p += 3;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+}
+
+/* Splits a line into its space-separated fields (at most max). */
+static size_t split(char *line, char **f, size_t max)
+{
+    size_t n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, " \n", &save); t && n < max;
+         t = strtok_r(NULL, " \n", &save))
+        f[n++] = t;
+    return n;
+}
+
+int mountinfo_find(struct mountinfo_entry *e_r, const char *table,
+                   const char *path, xo_err *err)
+{
+    const char *file = table ? table : "/proc/self/mountinfo";
+    FILE *f = fopen(file, "re");
+    if (!f)
+        return xo_err_sys(err, "cannot open %s", file);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int found = 0;
+    struct mountinfo_entry e = {NULL, NULL, NULL};
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        if (len > MOUNTINFO_LINE_MAX)
+            continue; /* not an overlay we could key anyway */
+        char *fld[64];
+        size_t n = split(line, fld, 64);
+        /* id parent maj:min root mountpoint opts [optional...] - type src
+         * superopts */
+        size_t dash = 6;
+        while (dash < n && strcmp(fld[dash], "-") != 0)
+            dash++;
+        if (dash + 3 >= n)
+            continue;
+        unescape(fld[4]);
+        if (strcmp(fld[4], path) != 0)
+            continue;
+        mountinfo_entry_dispose(&e);
+        unescape(fld[3]);
+        unescape(fld[dash + 3]);
+        if (!(e.root = strdup(fld[3])) || !(e.fstype = strdup(fld[dash + 1])) ||
+            !(e.super_opts = strdup(fld[dash + 3]))) {
+            mountinfo_entry_dispose(&e);
+            free(line);
+            fclose(f);
+            return xo_err_set(err, ENOMEM, "out of memory");
+        }
+        found = 1;
+    }
+    bool failed = ferror(f);
+    free(line);
+    fclose(f);
+    if (failed) {
+        mountinfo_entry_dispose(&e);
+        return xo_err_set(err, EIO, "cannot read %s", file);
+    }
+    if (found)
+        *e_r = e;
+    return found;
+}
+
+/* The value of option `key` in a comma-separated list (owned), or NULL. */
+static char *option(const char *opts, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = opts; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=')
+            return strndup(p + kl + 1, len - kl - 1);
+        p = end ? end + 1 : NULL;
+    }
+    return NULL;
+}
+
+int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
+                             const char *super_opts, xo_err *err)
+{
+    char *lower = option(super_opts, "lowerdir");
+    if (!lower)
+        return xo_err_set(err, EINVAL, "overlay without lowerdir");
+    char **v = calloc(MOUNTINFO_MAX_LOWERS + 1, sizeof(*v));
+    if (!v) {
+        free(lower);
+        return xo_err_set(err, ENOMEM, "out of memory");
+    }
+    size_t n = 0;
+    int rc = 0;
+    /* overlayfs escapes ':' in a layer path as "\:". */
+    for (char *p = lower; rc == 0;) {
+        char *o = p, *q = p;
+        while (*q && *q != ':') {
+            if (q[0] == '\\' && q[1])
+                q++;
+            *o++ = *q++;
+        }
+        bool last = *q == '\0';
+        *o = '\0';
+        if (n == MOUNTINFO_MAX_LOWERS)
+            rc = xo_err_set(err, E2BIG, "overlay with more than %d layers",
+                            MOUNTINFO_MAX_LOWERS);
+        else if (p[0] != '/')
+            rc = xo_err_set(err, EINVAL,
+                            "overlay layer \"%.64s\" is not an absolute path",
+                            p);
+        else if (!(v[n++] = strdup(p)))
+            rc = xo_err_set(err, ENOMEM, "out of memory");
+        if (last)
+            break;
+        p = q + 1;
+    }
+    free(lower);
+    char *upper = rc == 0 ? option(super_opts, "upperdir") : NULL;
+    if (rc == 0 && upper && upper[0] != '/')
+        rc =
+            xo_err_set(err, EINVAL, "overlay upperdir is not an absolute path");
+    if (rc < 0) {
+        xo_strv_free(v);
+        free(upper);
+        return -1;
+    }
+    *lowers_r = v;
+    *n_r = n;
+    *upper_r = upper;
+    return 0;
+}

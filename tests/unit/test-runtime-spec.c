@@ -1,0 +1,494 @@
+/*
+ * test-runtime-spec.c: reading OCI runtime spec config.json files
+ * (domcfg/runtime_spec.h) and mapping them onto domain_config
+ * (domcfg/from_runtime_spec.h).  Samples shaped as containerd 1.6 writes
+ * them (ctr run, a CRI app container, a CRI sandbox) live in
+ * tests/unit/runtime_spec/; malformed specs are variations of a minimal
+ * one, each checked for the JSON path its error names.  The round trip
+ * renders a domain_config with domcfg_to_runtime_spec() and reads it back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/abi/capabilities.h"
+#include "common/abi/rlimits.h"
+#include "common/json.h"
+#include "common/user.h"
+#include "domcfg/app_cfg.h"
+#include "domcfg/domcfg.h"
+#include "domcfg/from_runtime_spec.h"
+#include "domcfg/runtime_spec.h"
+
+#include "domcfg_fixture.h"
+
+#define SAMPLES "tests/unit/runtime_spec/"
+
+static uint64_t cap(const char *name)
+{
+    int c = oci_cap_from_name(name);
+    assert_true(c >= 0);
+    return UINT64_C(1) << c;
+}
+
+static void load_ok(struct runtime_spec *rs, const char *file)
+{
+    xo_err err = XO_ERR_INIT;
+    runtime_spec_init(rs);
+    if (runtime_spec_load(rs, file, &err) < 0)
+        fail_msg("%s: %s", file, xo_err_msg(&err));
+}
+
+static const struct runtime_mount *mount_at(const struct runtime_spec *rs,
+                                            const char *dst)
+{
+    for (size_t i = 0; i < rs->n_mounts; i++)
+        if (strcmp(rs->mounts[i].destination, dst) == 0)
+            return &rs->mounts[i];
+    fail_msg("no mount at %s", dst);
+    return NULL;
+}
+
+static void test_ctr_run(void **state)
+{
+    (void)state;
+    struct runtime_spec rs;
+    load_ok(&rs, SAMPLES "ctr-run.json");
+    const struct runtime_process *p = &rs.process;
+    assert_string_equal(rs.oci_version, "1.0.2-dev");
+    assert_string_equal(rs.root_path, "rootfs");
+    assert_false(rs.root_readonly);
+    assert_string_equal(rs.hostname, "probe");
+    assert_int_equal(p->n_args, 3);
+    assert_string_equal(p->args[2], "echo hi; exit 42");
+    assert_int_equal(p->n_env, 3);
+    assert_string_equal(p->cwd, "/");
+    assert_int_equal(p->uid, 0);
+    assert_int_equal(p->n_additional_gids, 2);
+    assert_int_equal(p->additional_gids[1], 10);
+    assert_false(p->terminal);
+    assert_true(p->no_new_privileges);
+    assert_true(p->has_capabilities);
+    assert_int_equal(__builtin_popcountll(p->caps[RUNTIME_CAP_BOUNDING]), 14);
+    assert_true(p->caps[RUNTIME_CAP_EFFECTIVE] ==
+                (cap("CAP_CHOWN") | cap("CAP_KILL")));
+    assert_true(p->caps[RUNTIME_CAP_AMBIENT] == 0);
+    assert_int_equal(p->n_rlimits, 2);
+    assert_int_equal(p->rlimits[1].resource,
+                     oci_rlimit_from_name("RLIMIT_CORE"));
+    assert_true(p->rlimits[1].hard == OCI_RLIM_INFINITY);
+    assert_true(p->rlimits[1].soft == 0);
+    assert_int_equal(rs.n_mounts, 9);
+    assert_int_equal(mount_at(&rs, "/proc")->kind, RUNTIME_MOUNT_PROVIDED);
+    assert_int_equal(mount_at(&rs, "/dev")->kind, RUNTIME_MOUNT_PROVIDED);
+    assert_int_equal(mount_at(&rs, "/dev/shm")->kind, RUNTIME_MOUNT_PROVIDED);
+    assert_int_equal(mount_at(&rs, "/run")->kind, RUNTIME_MOUNT_TMPFS);
+    const struct runtime_mount *r = mount_at(&rs, "/etc/resolv.conf");
+    assert_int_equal(r->kind, RUNTIME_MOUNT_BIND);
+    assert_true(r->read_only);
+    assert_true(r->recursive);
+    /* No type, a "bind" option: a bind mount; "rw" after "ro" wins. */
+    const struct runtime_mount *d = mount_at(&rs, "/data");
+    assert_int_equal(d->kind, RUNTIME_MOUNT_BIND);
+    assert_string_equal(d->type, "");
+    assert_false(d->read_only);
+    assert_int_equal(rs.container_type, RUNTIME_CONTAINER_PLAIN);
+    assert_null(rs.sandbox_id);
+    /* A network entry without a path: a new namespace. */
+    const struct runtime_namespace *ns = runtime_spec_namespace(&rs, "network");
+    assert_non_null(ns);
+    assert_null(ns->path);
+    assert_null(runtime_spec_namespace(&rs, "user"));
+    runtime_spec_dispose(&rs);
+    runtime_spec_dispose(&rs); /* idempotent */
+}
+
+static void test_cri(void **state)
+{
+    (void)state;
+    struct runtime_spec rs;
+    load_ok(&rs, SAMPLES "cri-app.json");
+    assert_int_equal(rs.container_type, RUNTIME_CONTAINER_CRI);
+    assert_string_equal(rs.sandbox_id, "f00");
+    assert_true(rs.process.terminal);
+    assert_true(rs.process.has_umask);
+    assert_int_equal(rs.process.umask, 022);
+    assert_false(rs.process.no_new_privileges);
+    assert_true(rs.process.caps[RUNTIME_CAP_AMBIENT] ==
+                cap("CAP_NET_BIND_SERVICE"));
+    assert_true(rs.root_readonly);
+    assert_null(rs.hostname);
+    assert_string_equal(runtime_spec_namespace(&rs, "network")->path,
+                        "/var/run/netns/cni-1234");
+    assert_string_equal(runtime_spec_namespace(&rs, "ipc")->path,
+                        "/proc/4242/ns/ipc");
+    assert_null(runtime_spec_namespace(&rs, "uts")->path); /* "" */
+    assert_int_equal(mount_at(&rs, "/cache")->kind, RUNTIME_MOUNT_TMPFS);
+    assert_int_equal(mount_at(&rs, "/sys/fs/cgroup")->kind,
+                     RUNTIME_MOUNT_PROVIDED);
+    assert_string_equal(
+        runtime_spec_annotation(&rs, "io.kubernetes.cri.container-name"),
+        "web");
+    runtime_spec_dispose(&rs);
+
+    load_ok(&rs, SAMPLES "cri-sandbox.json");
+    assert_int_equal(rs.container_type, RUNTIME_CONTAINER_SANDBOX);
+    assert_int_equal(rs.process.uid, 65535);
+    assert_false(rs.process.has_capabilities);
+    assert_int_equal(rs.n_mounts, 0);
+    assert_int_equal(rs.process.n_env, 0);
+    assert_non_null(rs.process.env);
+    runtime_spec_dispose(&rs);
+}
+
+/* A minimal valid spec with room for changes: P adds to "process", T to
+ * the top, U replaces "user". */
+#define SPEC(U, P, T)                                                          \
+    "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "           \
+    "\"process\": {\"user\": " U ", \"args\": [\"/bin/true\"], "               \
+    "\"cwd\": \"/\"" P "}" T "}"
+#define USER0 "{\"uid\": 0, \"gid\": 0}"
+
+static const struct bad {
+    const char *json;
+    const char *want; /* in the message */
+} bad[] = {
+    {"[]", "not a JSON object"},
+    {"{\"ociVersion\": ", "invalid JSON"},
+    {SPEC(USER0, "", ", \"ociVersion\": \"2.0.0\""), "ociVersion: \"2.0.0\""},
+    {"{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}}",
+     "process: is missing"},
+    {"{\"ociVersion\": \"1.0.0\", \"process\": {}}", "root: is missing"},
+    {SPEC(USER0, "", ", \"root\": {\"path\": \"\"}"), "root.path: is empty"},
+    {SPEC(USER0, "", ", \"root\": {\"path\": 3}"),
+     "root.path: must be a string"},
+    {SPEC(USER0, ", \"args\": [\"/bin/sh\", \"-c\", 7]", ""),
+     "process.args[2]: must be a string"},
+    {SPEC(USER0, ", \"args\": []", ""), "process.args: must name a program"},
+    {SPEC(USER0, ", \"args\": \"/bin/sh\"", ""),
+     "process.args: must be an array"},
+    {SPEC(USER0, ", \"env\": [\"A=1\", \"NOVALUE\"]", ""),
+     "process.env[1]: \"NOVALUE\" is not KEY=VALUE"},
+    {SPEC(USER0, ", \"env\": [\"=x\"]", ""), "process.env[0]"},
+    {SPEC(USER0, ", \"cwd\": \"srv\"", ""), "process.cwd: \"srv\" is not"},
+    {SPEC(USER0, ", \"cwd\": \"/srv/../..\"", ""), "process.cwd"},
+    {SPEC("{\"uid\": -1, \"gid\": 0}", "", ""),
+     "process.user.uid: must not be negative"},
+    {SPEC("{\"uid\": 4294967296, \"gid\": 0}", "", ""),
+     "process.user.uid: must be at most"},
+    {SPEC("{\"uid\": 1.5, \"gid\": 0}", "", ""),
+     "process.user.uid: must be an integer"},
+    {SPEC("{\"uid\": 0}", "", ""), "process.user.gid: is missing"},
+    {SPEC("{\"uid\": 0, \"gid\": 0, \"additionalGids\": [1, \"2\"]}", "", ""),
+     "process.user.additionalGids[1]: must be an integer"},
+    {SPEC("{\"uid\": 0, \"gid\": 0, \"umask\": 512}", "", ""),
+     "process.user.umask: must be at most 511"},
+    {SPEC(USER0, ", \"terminal\": \"yes\"", ""),
+     "process.terminal: must be true or false"},
+    {SPEC(USER0,
+          ", \"rlimits\": [{\"type\": \"RLIMIT_BOGUS\", \"hard\": 1, "
+          "\"soft\": 1}]",
+          ""),
+     "process.rlimits[0].type: \"RLIMIT_BOGUS\""},
+    {SPEC(USER0,
+          ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1, "
+          "\"soft\": 2}]",
+          ""),
+     "process.rlimits[0]: soft limit above"},
+    {SPEC(USER0, ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 2}]",
+          ""),
+     "process.rlimits[0].hard: is missing"},
+    {SPEC(USER0,
+          ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1, "
+          "\"soft\": 1}, {\"type\": \"RLIMIT_NOFILE\", \"hard\": 1, "
+          "\"soft\": 1}]",
+          ""),
+     "process.rlimits[1].type: RLIMIT_NOFILE is listed twice"},
+    {SPEC(USER0,
+          ", \"capabilities\": {\"bounding\": [\"CAP_CHOWN\", "
+          "\"CAP_FLY\"]}",
+          ""),
+     "process.capabilities.bounding[1]: \"CAP_FLY\" is not a capability"},
+    {SPEC(USER0, ", \"capabilities\": {\"ambient\": \"CAP_CHOWN\"}", ""),
+     "process.capabilities.ambient: must be an array"},
+    {SPEC(USER0, "", ", \"mounts\": [{\"type\": \"tmpfs\"}]"),
+     "mounts[0].destination: is missing"},
+    {SPEC(USER0, "", ", \"mounts\": [{\"destination\": \"tmp\"}]"),
+     "mounts[0].destination: \"tmp\" is not an absolute path"},
+    {SPEC(
+         USER0, "",
+         ", \"mounts\": [{\"destination\": \"/a/../../etc\", \"type\": \"tmpfs\"}]"),
+     "mounts[0].destination"},
+    {SPEC(USER0, "",
+          ", \"mounts\": [{\"destination\": \"/a\", \"type\": \"bind\"}]"),
+     "mounts[0]: a bind mount needs a source"},
+    {SPEC(USER0, "",
+          ", \"mounts\": [{\"destination\": \"/a\", \"source\": \"../x\", "
+          "\"options\": [\"rbind\"]}]"),
+     "mounts[0]: bind source \"../x\" holds .."},
+    {SPEC(USER0, "",
+          ", \"mounts\": [{\"destination\": \"/a\", \"options\": [1]}]"),
+     "mounts[0].options[0]: must be a string"},
+    {SPEC(USER0, "", ", \"annotations\": {\"a\": 1}"),
+     "annotations[\"a\"]: must be a string"},
+    {SPEC(USER0, "", ", \"annotations\": {\"a=b\": \"c\"}"),
+     "annotations[\"a=b\"]: key holds '='"},
+    {SPEC(USER0, "",
+          ", \"annotations\": {\"io.kubernetes.cri.container-type\": \"pod\"}"),
+     "\"pod\" is neither sandbox nor container"},
+    {SPEC(USER0, "", ", \"linux\": {\"namespaces\": [{\"type\": \"net\"}]}"),
+     "linux.namespaces[0].type: \"net\" is not a namespace type"},
+    {SPEC(USER0, "",
+          ", \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": "
+          "\"pid\"}]}"),
+     "linux.namespaces[1].type: \"pid\" is listed twice"},
+    {SPEC(USER0, "",
+          ", \"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": "
+          "\"netns\"}]}"),
+     "linux.namespaces[0].path: \"netns\" is not an absolute path"},
+    {SPEC(USER0, "", ", \"linux\": {\"namespaces\": {}}"),
+     "linux.namespaces: must be an array"},
+    {SPEC(USER0, "", ", \"hostname\": 5"), "hostname: must be a string"},
+};
+
+static void test_malformed(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct runtime_spec rs;
+        runtime_spec_init(&rs);
+        xo_err err = XO_ERR_INIT;
+        int rc = runtime_spec_parse(&rs, bad[i].json, strlen(bad[i].json),
+                                    "config.json", &err);
+        if (rc != -1 || !strstr(xo_err_msg(&err), bad[i].want) ||
+            strncmp(xo_err_msg(&err), "config.json: ", 13) != 0)
+            fail_msg("case %zu: rc %d, \"%s\", wanted \"%s\"", i, rc,
+                     xo_err_msg(&err), bad[i].want);
+        xo_err_clear(&err);
+        runtime_spec_dispose(&rs);
+    }
+}
+
+/* Bounds: too many mounts, a string past the limit, a file too large. */
+static void test_bounds(void **state)
+{
+    (void)state;
+    size_t cap = 64 * (RUNTIME_SPEC_MAX_MOUNTS + 2) + 256;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t o =
+        (size_t)snprintf(buf, cap, "%s", SPEC(USER0, "", ", \"mounts\": ["));
+    o -= 1; /* drop SPEC's closing brace */
+    for (int i = 0; i <= RUNTIME_SPEC_MAX_MOUNTS; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s{\"destination\": \"/m%d\"}",
+                              i ? "," : "", i);
+    o += (size_t)snprintf(buf + o, cap - o, "]}");
+    struct runtime_spec rs;
+    runtime_spec_init(&rs);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(runtime_spec_parse(&rs, buf, o, "c.json", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "mounts: has more than 256"));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+    free(buf);
+
+    size_t big = RUNTIME_SPEC_MAX_PATH + 1;
+    buf = malloc(big + 256);
+    assert_non_null(buf);
+    memset(buf, 'a', big + 256);
+    int n = snprintf(buf, 256, "%s", SPEC(USER0, ", \"cwd\": \"/", ""));
+    n -= 2; /* drop "}}" to continue the cwd string */
+    memset(buf + n, 'a', big);
+    memcpy(buf + n + big, "\"}}", 4);
+    runtime_spec_init(&rs);
+    assert_int_equal(runtime_spec_parse(&rs, buf, strlen(buf), "c.json", &err),
+                     -1);
+    assert_non_null(strstr(xo_err_msg(&err), "process.cwd: is longer than"));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+
+    assert_int_equal(runtime_spec_parse(&rs, buf, RUNTIME_SPEC_MAX_BYTES + 1,
+                                        "c.json", &err),
+                     -1);
+    assert_non_null(strstr(xo_err_msg(&err), "larger than"));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+    free(buf);
+}
+
+/* ---- onto domain_config --------------------------------------------- */
+
+static void map_ok(struct domain_config *dc, const struct runtime_spec *rs)
+{
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_from_runtime_spec(dc, rs, "config.json", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+}
+
+static void test_map(void **state)
+{
+    struct fixture *fx = *state;
+    write_file(fx->dir, "passwd", "root:x:0:0:root:/root:/bin/sh\n");
+    write_file(fx->dir, "group", "root:x:0:\nwheel:x:10:root\n");
+    struct runtime_spec rs;
+    load_ok(&rs, SAMPLES "ctr-run.json");
+    struct domain_config dc;
+    domain_config_init(&dc);
+    dc.root_volume = strdup(fx->dir);
+    map_ok(&dc, &rs);
+    /* gid 0 with groups {0, 10}: what "0" gives with this /etc/group. */
+    assert_string_equal(dc.user, "0");
+    assert_int_equal(dc.n_env, 2);
+    assert_string_equal(dc.env[1], "A=2"); /* the later one wins */
+    assert_string_equal(dc.hostname, "probe");
+    assert_false(dc.privileged);
+    assert_true(dc.no_new_privileges);
+    assert_true(dc.caps.permitted == (cap("CAP_CHOWN") | cap("CAP_KILL")));
+    assert_int_equal(dc.n_rlimits, 2);
+    assert_int_equal(dc.n_labels, 1);
+    assert_string_equal(dc.labels[0], "org.example.team=web");
+    assert_int_equal(dc.stop_signal, 15);
+
+    /* The same groups are not what /etc/group gives any more: refused,
+     * not run with other groups. */
+    write_file(fx->dir, "group", "root:x:0:\n");
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_from_runtime_spec(&dc, &rs, "config.json", &err),
+                     -1);
+    assert_non_null(
+        strstr(xo_err_msg(&err), "config.json: process.user: uid 0"));
+    xo_err_clear(&err);
+    /* Without a root volume only "UID:GID" is possible. */
+    free(dc.root_volume);
+    dc.root_volume = NULL;
+    assert_int_equal(domcfg_from_runtime_spec(&dc, &rs, "config.json", &err),
+                     -1);
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+
+    load_ok(&rs, SAMPLES "cri-sandbox.json");
+    map_ok(&dc, &rs);
+    assert_string_equal(dc.user, "65535:65535");
+    assert_true(dc.caps.bounding == 0 && dc.caps.effective == 0);
+    runtime_spec_dispose(&rs);
+
+    const char *badhost = SPEC(USER0, "", ", \"hostname\": \"a/b\"");
+    runtime_spec_init(&rs);
+    assert_int_equal(
+        runtime_spec_parse(&rs, badhost, strlen(badhost), "c", &err), 0);
+    assert_int_equal(domcfg_from_runtime_spec(&dc, &rs, "c", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "c: hostname: \"a/b\""));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+    domain_config_dispose(&dc);
+}
+
+#define IC(cfg)                                                                \
+    "{\"os\": \"linux\", \"architecture\": \"amd64\", \"config\": {" cfg "}}"
+
+static void same_ids(const char *etc, const char *a, const char *b)
+{
+    struct xo_user_ids x, y;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(xo_user_resolve(&x, a, etc, &err), 0);
+    assert_int_equal(xo_user_resolve(&y, b, etc, &err), 0);
+    assert_int_equal(x.uid, y.uid);
+    assert_int_equal(x.gid, y.gid);
+    assert_int_equal(x.ngroups, y.ngroups);
+    assert_memory_equal(x.groups, y.groups, x.ngroups * sizeof(gid_t));
+    xo_user_ids_dispose(&x);
+    xo_user_ids_dispose(&y);
+}
+
+static void strv_equal(char **a, size_t na, char **b, size_t nb)
+{
+    assert_int_equal(na, nb);
+    for (size_t i = 0; i < na; i++)
+        assert_string_equal(a[i], b[i]);
+}
+
+/* domcfg_to_runtime_spec, serialized, read back: the same fields. */
+static void round_trip(struct fixture *fx, const char *ic, const char *cfg)
+{
+    build_ok(fx, ic, cfg);
+    const struct domain_config *dc = &fx->dc;
+    json_object *s = NULL;
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_to_runtime_spec(&s, dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    char *text = xo_json_to_string(s);
+    json_object_put(s);
+    struct runtime_spec rs;
+    runtime_spec_init(&rs);
+    if (runtime_spec_parse(&rs, text, strlen(text), "rendered", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    free(text);
+    struct domain_config back;
+    domain_config_init(&back);
+    back.root_volume = strdup(dc->root_volume);
+    map_ok(&back, &rs);
+    strv_equal(back.args, back.n_args, dc->args, dc->n_args);
+    strv_equal(back.env, back.n_env, dc->env, dc->n_env);
+    assert_string_equal(back.cwd, dc->cwd);
+    assert_string_equal(back.hostname, dc->hostname);
+    same_ids(dc->root_volume, back.user, dc->user);
+    assert_int_equal(back.privileged, dc->privileged);
+    assert_memory_equal(&back.caps, &dc->caps, sizeof(dc->caps));
+    assert_int_equal(back.no_new_privileges, dc->no_new_privileges);
+    assert_int_equal(back.n_rlimits, dc->n_rlimits);
+    assert_memory_equal(back.rlimits, dc->rlimits,
+                        dc->n_rlimits * sizeof(dc->rlimits[0]));
+    strv_equal(back.labels, back.n_labels, dc->labels, dc->n_labels);
+    assert_int_equal(back.stop_signal, dc->stop_signal);
+    /* What the runtime provides, found as such. */
+    assert_int_equal(mount_at(&rs, "/proc")->kind, RUNTIME_MOUNT_PROVIDED);
+    assert_int_equal(mount_at(&rs, "/etc/hosts")->kind, RUNTIME_MOUNT_BIND);
+    runtime_spec_dispose(&rs);
+    domain_config_dispose(&back);
+}
+
+static void test_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    write_file(fx->dir, "passwd",
+               "root:x:0:0:root:/root:/bin/sh\n"
+               "www-data:x:33:33:www:/var/www:/usr/sbin/nologin\n");
+    write_file(fx->dir, "group",
+               "root:x:0:\nwww-data:x:33:\nweb:x:500:www-data\n"
+               "log:x:501:www-data\n");
+    round_trip(fx,
+               IC("\"Entrypoint\": [\"/bin/sh\", \"-c\"], \"Cmd\": [\"echo "
+                  "hi\"], \"Env\": [\"PATH=/bin\", \"B=2\"], "
+                  "\"WorkingDir\": \"/srv\", \"User\": \"www-data\", "
+                  "\"Labels\": {\"org.example\": \"v\", \"b\": \"x=y\"}"),
+               "name = \"web\"\noci_root = \"@RV@\"\n"
+               "oci_env = [ \"A=1\" ]\noci_stop_signal = \"SIGINT\"\n"
+               "oci_rlimits = [ \"nproc=10:20\", \"core=unlimited\" ]\n");
+    round_trip(fx, IC("\"Cmd\": [\"/x\"]"),
+               "name = \"p\"\noci_root = \"@RV@\"\noci_privileged = 1\n"
+               "oci_user = \"1000:1001\"\noci_hostname = \"box.local\"\n");
+    round_trip(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"33\""),
+               "name = \"u\"\noci_root = \"@RV@\"\n");
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ctr_run),
+        cmocka_unit_test(test_cri),
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_bounds),
+        T(test_map),
+        T(test_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
