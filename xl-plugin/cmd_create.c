@@ -328,14 +328,8 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
 static int create_domain(struct create_opts *o, xo_err *err)
 {
     struct rendered r;
-    struct loader_files lf = {0};
-    struct xen_handles h = {0};
-    int lock = -1, rc = -1;
-    uint32_t domid = 0;
-    bool have_domid = false, have_status = false, have_leases = false;
-    char image[DIGEST_STR_LEN + 1];
     create_rendered_init(&r);
-
+    int rc = -1;
     if (parse_cfg(&r, o->cfg_path, err) < 0)
         goto out;
     if (r.dc.mode == DC_MODE_NOHYPER ||
@@ -355,6 +349,22 @@ static int create_domain(struct create_opts *o, xo_err *err)
             o->cfg_path);
         goto out;
     }
+    rc = create_xen(o, &r, err);
+out:
+    create_rendered_dispose(&r);
+    return rc;
+}
+
+int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
+{
+    struct rendered r = *rp; /* given back below */
+    struct loader_files lf = {0};
+    struct xen_handles h = {0};
+    int lock = -1, rc = -1;
+    uint32_t domid = 0;
+    bool have_domid = false, have_status = false, have_leases = false;
+    char image[DIGEST_STR_LEN + 1];
+
     if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
         create_image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
         xen_open(&h, err) < 0)
@@ -442,8 +452,10 @@ static int create_domain(struct create_opts *o, xo_err *err)
                    "create_opts.name holds any domain name");
     /* cannot truncate: domcfg refused a name over DOMAIN_STATUS_NAME_MAX */
     snprintf(o->name, sizeof(o->name), "%s", name);
-    printf("Created %s (domid %u)\n", name, domid);
-    fflush(stdout);
+    if (!o->quiet) {
+        printf("Created %s (domid %u)\n", name, domid);
+        fflush(stdout);
+    }
     if (o->foreground)
         rc = monitor_exec(cmd_state_root(), name, err);
     else
@@ -465,7 +477,7 @@ out:
         close(lock);
     loader_files_dispose(&lf);
     xen_close(&h);
-    create_rendered_dispose(&r);
+    *rp = r;
     return rc;
 }
 

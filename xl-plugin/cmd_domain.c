@@ -404,12 +404,9 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
     return 0;
 }
 
-int main_destroy(int argc, char **argv)
+int cmd_destroy(const char *name, xo_err *errp)
 {
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", NULL, "destroy", 1)) != -1)
-        ;
-    const char *name = argv[optind], *root = cmd_state_root();
+    const char *root = cmd_state_root();
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
@@ -453,7 +450,7 @@ int main_destroy(int argc, char **argv)
             goto fail;
         close(lock);
         xen_close(&h);
-        return XO_EXIT_OK;
+        return 0;
     }
     /* Tolerant of a half-created domain: each part is removed if present. */
     stop_monitor(root, name);
@@ -481,10 +478,20 @@ int main_destroy(int argc, char **argv)
         goto fail;
     close(lock);
     xen_close(&h);
-    return XO_EXIT_OK;
+    return 0;
 fail:
     if (lock >= 0)
         close(lock);
     xen_close(&h);
-    return cmd_fail(&err);
+    *errp = err;
+    return -1;
+}
+
+int main_destroy(int argc, char **argv)
+{
+    int opt;
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "destroy", 1)) != -1)
+        ;
+    xo_err err = XO_ERR_INIT;
+    return cmd_destroy(argv[optind], &err) < 0 ? cmd_fail(&err) : XO_EXIT_OK;
 }

@@ -20,6 +20,8 @@ struct create_opts {
     const char *runtime_spec; /* file, or NULL */
     const char *boot_spec;
     bool dryrun, foreground, paused, keep_broken, console;
+    bool quiet;     /* print nothing on stdout (xl-oci-runc: it is the
+                       container's) */
     char name[128]; /* set by a successful create */
 };
 
@@ -55,6 +57,15 @@ int create_image_digest(char *buf, size_t len, const char *root_volume,
  */
 int create_write_state_dir(const struct rendered *r, const char *cfg_path,
                            const struct loader_files *lf, xo_err *err);
+
+/*
+ * Creates r's container (r->dc built from o->cfg_path, not yet attached
+ * to its networks) as a Xen domain: preflight, DomainStatus, leases,
+ * state dir, loop devices, libxl, the monitor; unpaused unless
+ * o->paused.  A failure undoes all of it (with o->keep_broken, keeps
+ * DomainStatus as "broken").  o->name gets the name.
+ */
+int create_xen(struct create_opts *o, struct rendered *r, xo_err *err);
 
 /* Creates r's container NOHYPER (nohyper.h); prints what a create
  * prints. */

@@ -13,6 +13,17 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
+# xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
+# same command objects as xl-oci but its own main.
+RUNC_SRCS := xl-plugin/runc_main.c xl-plugin/runc_state.c \
+	xl-plugin/runc_create.c xl-plugin/runc_verbs.c
+RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
+	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
+
+
+$(B)/xl-oci-runc: $(RUNC_OBJS) $(B)/libxloci.a
+	$(CC) -pie -o $@ $(RUNC_OBJS) $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+
 $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 	$(CC) -pie -o $@ $(XLOCI_CMD_OBJS) $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
 
@@ -32,4 +43,10 @@ $(B)/xl-oci-monitor: $(MONITOR_OBJS)
 		-Wl,--start-group $(MONITOR_STATIC_LIBS) -Wl,--end-group \
 		-lpthread $(LDFLAGS)
 
-BIN_TARGETS += $(B)/xl-oci $(B)/xl-oci-monitor
+BIN_TARGETS += $(B)/xl-oci $(B)/xl-oci-monitor $(B)/xl-oci-runc
+
+# tests/runc/subreaper: containerd's shim's part in tests (lab 35-runc).
+$(B)/tests/subreaper: tests/runc/subreaper.c
+	@mkdir -p $(@D)
+	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/subreaper

@@ -19,13 +19,20 @@
 #include "state.h"
 #include "status.h"
 
-/* This binary, which the monitor runs for shutdown actions. */
+/* The xl-oci binary, which the monitor runs for shutdown actions: this
+ * one, or when this is another program of ours (xl-oci-runc) the xl-oci
+ * beside it (they are built and installed side by side). */
 static int self_path(char *buf, size_t len, xo_err *err)
 {
     ssize_t n = readlink("/proc/self/exe", buf, len - 1);
     if (n <= 0 || (size_t)n >= len - 1)
         return xo_err_sys(err, "cannot read /proc/self/exe");
     buf[n] = '\0';
+    char *slash = strrchr(buf, '/');
+    char *base = slash ? slash + 1 : buf;
+    if (strcmp(base, "xl-oci") != 0 &&
+        xo_path_fmt(base, len - (size_t)(base - buf), err, "xl-oci") < 0)
+        return -1;
     return 0;
 }
 

@@ -74,6 +74,10 @@ void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
 int cmd_getopt(int argc, char **argv, const char *shortopts,
                const struct option *longopts, const char *cmd, int min_args);
 
+/* What `xl-oci destroy NAME` does (its monitor, the domain or NOHYPER
+ * container, leases, DomainStatus, state dir), for other commands. */
+int cmd_destroy(const char *name, xo_err *err);
+
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);
 

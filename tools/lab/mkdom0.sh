@@ -36,7 +36,8 @@ dom0_modules="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 
 # Host programs copied with their ldd closure (paths as on Debian 12).
 host_bins="/bin/bash /usr/bin/flock /usr/sbin/losetup /usr/bin/getopt
-    /sbin/ip /sbin/mke2fs /usr/bin/stat /usr/sbin/dnsmasq /usr/sbin/nft"
+    /sbin/ip /sbin/mke2fs /usr/bin/stat /usr/sbin/dnsmasq /usr/sbin/nft
+    /usr/bin/mkfs.erofs"
 
 die() { echo "mkdom0: $*" >&2; exit 1; }
 

@@ -1,0 +1,85 @@
+/*
+ * runc.h: xl-oci-runc, a runc-compatible command line for containerd's
+ * runc shim (io.containerd.runc.v2 with BinaryName = xl-oci-runc): every
+ * container of that runtime becomes a Xen domain, built by the same
+ * library path as `xl-oci create` (a bundle's rootfs directory made into a
+ * cached root volume, its config.json read into the domain config).  On a
+ * host without Xen it passes everything through to runc.
+ *
+ * The contract it follows (docs/lab facts of containerd 1.6/1.7 and
+ * go-runc): global flags --root, --log, --log-format json,
+ * --systemd-cgroup; verbs create, start, state, kill, delete, ps, pause,
+ * resume, features; errors appended to --log as JSON lines with "level",
+ * "msg" and an RFC 3339 "time", which the shim reports.
+ *
+ * Per container, under --root/<id>/: state.json (runc_state below) and
+ * app.cfg, the xl config create generated (name, root volume), which the
+ * domain's state keeps too.
+ */
+#ifndef XL_OCI_XL_PLUGIN_RUNC_H
+#define XL_OCI_XL_PLUGIN_RUNC_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/* Bytes of a container ID (runc: [A-Za-z0-9_+.-]+; containerd's are at
+ * most 76). */
+#define RUNC_ID_MAX 128
+
+struct runc_global {
+    const char *root; /* --root: runc's state directory */
+    const char *log;  /* --log FILE, or NULL */
+    bool log_json;    /* --log-format json */
+};
+
+/* What --root/<id>/state.json holds. */
+struct runc_state {
+    char id[RUNC_ID_MAX + 1];
+    char name[65];      /* the domain's name (runc_domain_name) */
+    char bundle[4096];  /* absolute */
+    char volume[4096];  /* the root volume (bundle_rootfs.h) */
+    char created[32];   /* ISO 8601 UTC */
+    long pid;           /* the placeholder's */
+};
+
+/* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."
+ * or "..". */
+int runc_check_id(const char *id, xo_err *err);
+
+/* The domain name for container `id`: the ID itself when it is a valid
+ * name of at most 64 bytes, else "oci-" and 60 hex digits of its
+ * sha256. */
+int runc_domain_name(char out[65], const char *id, xo_err *err);
+
+/* <root>/<id> into buf. */
+int runc_state_dir(char *buf, size_t len, const struct runc_global *g,
+                   const char *id, xo_err *err);
+int runc_state_write(const struct runc_global *g, const struct runc_state *s,
+                     xo_err *err);
+/* ENOENT "container ID does not exist" when there is none. */
+int runc_state_read(const struct runc_global *g, const char *id,
+                    struct runc_state *s, xo_err *err);
+
+/* The verbs (argc/argv from the verb on); 0 or -1 with err. */
+int runc_create(const struct runc_global *g, int argc, char **argv,
+                xo_err *err);
+int runc_start(const struct runc_global *g, int argc, char **argv,
+               xo_err *err);
+int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
+                   xo_err *err);
+int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err);
+int runc_delete(const struct runc_global *g, int argc, char **argv,
+                xo_err *err);
+int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err);
+int runc_pause(const struct runc_global *g, int argc, char **argv,
+               xo_err *err);
+int runc_features(const struct runc_global *g, int argc, char **argv,
+                  xo_err *err);
+
+/* Signal names and numbers as runc takes them ("KILL", "SIGKILL", "9");
+ * -1 when none. */
+int runc_signal(const char *s);
+
+#endif

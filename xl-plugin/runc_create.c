@@ -1,0 +1,283 @@
+/*
+ * runc_create.c: `xl-oci-runc create --bundle B --pid-file F ID`.
+ *
+ * The bundle's rootfs directory becomes a root volume (cached per image,
+ * image/bundle_rootfs.h), an app.cfg naming only what create chose (the
+ * domain name and that volume; no value from the bundle is written into
+ * it) gives the domain its defaults, and the bundle's config.json
+ * overrides the process (domcfg/from_runtime_spec.h), as a domain's own
+ * keys override an image's.  The domain is created paused by the same
+ * path as `xl-oci create -p`; `start` unpauses it.
+ *
+ * Then the placeholder: a process forked here, left behind as a child of
+ * the shim (its subreaper), whose pid goes into the pid file.  It copies
+ * the domain's console log to its stdout (the container's stdio the shim
+ * gave create) until DomainStatus is final, then exits with the
+ * container's exit code.  Create itself exits with nothing of the
+ * placeholder's left on its own stdio.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/pathfmt.h"
+#include "create.h"
+#include "domcfg/from_runtime_spec.h"
+#include "domcfg/runtime_spec.h"
+#include "image/bundle_rootfs.h"
+#include "runc.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+struct create_args {
+    const char *bundle, *pid_file, *console_socket, *id;
+};
+
+static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
+{
+    static const struct option longopts[] = {
+        {"bundle", 1, NULL, 'b'},         {"pid-file", 1, NULL, 'p'},
+        {"console-socket", 1, NULL, 'c'}, {"no-pivot", 0, NULL, 'n'},
+        {"no-new-keyring", 0, NULL, 'k'}, {"preserve-fds", 1, NULL, 'f'},
+        {NULL, 0, NULL, 0},
+    };
+    int opt;
+    optind = 1;
+    opterr = 0;
+    memset(a, 0, sizeof(*a));
+    a->bundle = ".";
+    while ((opt = getopt_long(argc, argv, "+b:", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'b':
+            a->bundle = optarg;
+            break;
+        case 'p':
+            a->pid_file = optarg;
+            break;
+        case 'c':
+            a->console_socket = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "0") != 0)
+                return xo_err_set(err, ENOTSUP,
+                                  "create: --preserve-fds: a domain cannot "
+                                  "inherit file descriptors");
+            break;
+        case 'n':
+        case 'k':
+            break; /* a domain has no pivot_root nor session keyring */
+        default:
+            return xo_err_set(err, EINVAL, "create: unknown option %s",
+                              argv[optind - 1]);
+        }
+    }
+    if (argc - optind != 1)
+        return xo_err_set(err, EINVAL, "create: exactly one container ID");
+    a->id = argv[optind];
+    if (a->console_socket)
+        return xo_err_set(err, ENOTSUP,
+                          "create: --console-socket: a terminal is not "
+                          "supported yet (run without -t)");
+    return runc_check_id(a->id, err);
+}
+
+/* Writes the bare pid, no newline (containerd's ReadPidFile). */
+static int write_pid_file(const char *path, long pid, xo_err *err)
+{
+    char text[24];
+    int n = snprintf(text, sizeof(text), "%ld", pid);
+    return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
+}
+
+/* The placeholder's life (never returns): follow the console log into
+ * stdout until DomainStatus is final, exit with the exit code. */
+static void placeholder(const char *name)
+{
+    char path[4096];
+    xo_err err = XO_ERR_INIT;
+    struct xen_handles h = {0};
+    signal(SIGPIPE, SIG_IGN); /* the shim closing our stdout is no reason
+                                 to give up reporting the exit code */
+    if (state_log_path(path, sizeof(path), name, &err) < 0 ||
+        xen_open_xs(&h, &err) < 0)
+        _exit(255);
+    int fd = -1;
+    ino_t ino = 0;
+    char buf[16384];
+    for (;;) {
+        struct domain_status st;
+        bool have = status_read(h.xs, name, &st, &err) == 0;
+        xo_err_clear(&err);
+        bool final = !have || domain_state_is_final(st.state);
+        struct stat now;
+        if (stat(path, &now) == 0 && (fd < 0 || now.st_ino != ino)) {
+            /* First sight, or the monitor rotated it: drain the old one. */
+            ssize_t r;
+            while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
+                (void)!write(1, buf, (size_t)r);
+            if (fd >= 0)
+                close(fd);
+            fd = open(path, O_RDONLY | O_CLOEXEC);
+            ino = now.st_ino;
+        }
+        ssize_t r;
+        while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
+            (void)!write(1, buf, (size_t)r);
+        if (final) {
+            /* Gone before it halted (deleted): as if killed. */
+            int code = !have ? 137 : st.exit_code >= 0 ? st.exit_code : 255;
+            _exit(code);
+        }
+        struct timespec ts = {0, 100 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+}
+
+/* Forks the placeholder; its pid, or -1. */
+static long spawn_placeholder(const char *name, xo_err *err)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return xo_err_sys(err, "cannot fork the placeholder");
+    if (pid == 0) {
+        /* stdin is not the container's input: a domain has none yet. */
+        int null = open("/dev/null", O_RDONLY);
+        if (null >= 0 && null != 0) {
+            dup2(null, 0);
+            close(null);
+        }
+        close_range(3, ~0U, 0);
+        placeholder(name);
+    }
+    return pid;
+}
+
+/* The app.cfg of the domain: only the name and the root volume, both of
+ * our own making (runc_domain_name, the store's volume path). */
+static int write_app_cfg(const char *path, const char *name,
+                         const char *volume, xo_err *err)
+{
+    char text[8400];
+    int n = snprintf(text, sizeof(text),
+                     "# made by xl-oci-runc create for a containerd bundle\n"
+                     "name = \"%s\"\noci_root = \"%s\"\n",
+                     name, volume);
+    if (n < 0 || (size_t)n >= sizeof(text) || strchr(volume, '"'))
+        return xo_err_set(err, EINVAL, "root volume path %s", volume);
+    return xo_write_file_atomic(path, text, (size_t)n, 0600, err);
+}
+
+int runc_create(const struct runc_global *g, int argc, char **argv,
+                xo_err *err)
+{
+    struct create_args a;
+    struct runc_state s;
+    struct runtime_spec rs;
+    struct bundle_volume vol = {0};
+    struct rendered r;
+    char dir[4096], spec_path[4096], rootfs[4096], cfg_path[4200];
+    bool have_dir = false;
+    int rc = -1;
+    runtime_spec_init(&rs);
+    create_rendered_init(&r);
+    memset(&s, 0, sizeof(s));
+    if (parse(argc, argv, &a, err) < 0 ||
+        runc_state_dir(dir, sizeof(dir), g, a.id, err) < 0)
+        goto out;
+    if (mkdir(g->root, 0711) < 0 && errno != EEXIST) {
+        xo_err_sys(err, "cannot create %s", g->root);
+        goto out;
+    }
+    if (mkdir(dir, 0700) < 0) {
+        if (errno == EEXIST)
+            xo_err_set(err, EEXIST, "container \"%s\" already exists", a.id);
+        else
+            xo_err_sys(err, "cannot create %s", dir);
+        goto out;
+    }
+    have_dir = true;
+    if (!realpath(a.bundle, s.bundle)) {
+        xo_err_sys(err, "bundle %s", a.bundle);
+        goto out;
+    }
+    if (xo_path_fmt(spec_path, sizeof(spec_path), err, "%s/config.json",
+                    s.bundle) < 0 ||
+        runtime_spec_load(&rs, spec_path, err) < 0)
+        goto out;
+    if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
+        xo_err_set(err, ENOTSUP,
+                   "%s: a Kubernetes sandbox (pause) container is not "
+                   "supported yet",
+                   spec_path);
+        goto out;
+    }
+    if (rs.root_path[0] == '/'
+            ? xo_path_fmt(rootfs, sizeof(rootfs), err, "%s", rs.root_path) < 0
+            : xo_path_fmt(rootfs, sizeof(rootfs), err, "%s/%s", s.bundle,
+                          rs.root_path) < 0)
+        goto out;
+    if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
+        goto out;
+    status_now(s.created, sizeof(s.created));
+    if (xo_path_fmt(s.id, sizeof(s.id), err, "%s", a.id) < 0 ||
+        xo_path_fmt(s.volume, sizeof(s.volume), err, "%s", vol.dir) < 0 ||
+        runc_domain_name(s.name, a.id, err) < 0 ||
+        xo_path_fmt(cfg_path, sizeof(cfg_path), err, "%s/app.cfg", dir) < 0 ||
+        write_app_cfg(cfg_path, s.name, vol.dir, err) < 0 ||
+        runc_state_write(g, &s, err) < 0 ||
+        app_cfg_read(&r.ac, cfg_path, err) < 0)
+        goto out;
+    struct domcfg_opts opts = {
+        .state_root = cmd_state_root(),
+        .default_loader = cmd_default_loader(),
+    };
+    struct create_opts o = {
+        .cfg_path = cfg_path, .paused = true, .quiet = true};
+    if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0 ||
+        domcfg_from_runtime_spec(&r.dc, &rs, spec_path, err) < 0 ||
+        create_xen(&o, &r, err) < 0)
+        goto out;
+    /* The domain's state names the volume now: prune keeps it. */
+    bundle_volume_dispose(&vol);
+    s.pid = spawn_placeholder(s.name, err);
+    if (s.pid < 0 || runc_state_write(g, &s, err) < 0 ||
+        (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0)) {
+        xo_err e = XO_ERR_INIT;
+        if (s.pid > 0)
+            kill((pid_t)s.pid, SIGKILL);
+        cmd_destroy(s.name, &e);
+        xo_err_clear(&e);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc < 0 && have_dir) {
+        xo_err e = XO_ERR_INIT;
+        if (vol.dir)
+            bundle_rootfs_release(cmd_state_root(), vol.dir, &e);
+        xo_err_clear(&e);
+        char p[4200];
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/state.json", dir) == 0)
+            unlink(p);
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/app.cfg", dir) == 0)
+            unlink(p);
+        rmdir(dir);
+        xo_err_clear(&e);
+    }
+    bundle_volume_dispose(&vol);
+    runtime_spec_dispose(&rs);
+    create_rendered_dispose(&r);
+    return rc;
+}

@@ -1,0 +1,170 @@
+/*
+ * runc_main.c: xl-oci-runc's command line (runc.h): runc's global flags,
+ * then a verb.  Errors are printed once: as a JSON line in the --log file
+ * when one is given (where containerd's shim reads them back), else on
+ * stderr.  On a host without Xen every call is handed to runc unchanged.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/json_build.h"
+#include "common/log.h"
+#include "runc.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+#define RUNC_DEFAULT_ROOT "/run/xl-oci-runc"
+
+static void usage(FILE *f)
+{
+    fprintf(
+        f,
+        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\n"
+        "A runc-compatible runtime for containerd's runc shim that runs each container\n"
+        "as a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\n"
+        "Verbs: create --bundle DIR [--pid-file FILE] ID, start ID, state ID,\n"
+        "  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n"
+        "  pause ID, resume ID, features; exec, update, checkpoint and restore\n"
+        "  are not supported.\n"
+        "  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT ")\n"
+        "  --log FILE         append errors to FILE\n"
+        "  --log-format json  write them as JSON lines (what the shim reads)\n"
+        "  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
+}
+
+/* Appends the error to the --log file (JSON, as runc's logrus writes it),
+ * or prints it. */
+static int fail(const struct runc_global *g, xo_err *err)
+{
+    const char *msg = xo_err_msg(err);
+    int fd = g->log ? open(g->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+                           0644)
+                    : -1;
+    if (fd < 0) {
+        fprintf(stderr, "xl-oci-runc: %s\n", msg);
+    } else if (g->log_json) {
+        char now[40];
+        time_t t = time(NULL);
+        struct tm tm;
+        gmtime_r(&t, &tm);
+        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        json_object *o = xo_jobj();
+        xo_jset(o, "level", xo_jstr("error"));
+        xo_jset(o, "msg", xo_jstr(msg));
+        xo_jset(o, "time", xo_jstr(now));
+        dprintf(fd, "%s\n",
+                json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        json_object_put(o);
+    } else {
+        dprintf(fd, "xl-oci-runc: %s\n", msg);
+    }
+    if (fd >= 0)
+        close(fd);
+    xo_err_clear(err);
+    return 1;
+}
+
+/* Without Xen: runc itself, with our arguments ($XL_OCI_RUNC, else runc
+ * from PATH). */
+static int pass_through(int argc, char **argv)
+{
+    (void)argc;
+    const char *runc = getenv("XL_OCI_RUNC");
+    if (!runc || !*runc)
+        runc = "runc";
+    argv[0] = (char *)runc;
+    execvp(runc, argv);
+    fprintf(stderr,
+            "xl-oci-runc: no Xen on this host and cannot run %s: %s\n", runc,
+            strerror(errno));
+    return 127;
+}
+
+static const struct verb {
+    const char *name;
+    int (*run)(const struct runc_global *g, int argc, char **argv,
+               xo_err *err);
+} verbs[] = {
+    {"create", runc_create}, {"start", runc_start},
+    {"state", runc_state_cmd}, {"kill", runc_kill},
+    {"delete", runc_delete}, {"ps", runc_ps},
+    {"pause", runc_pause}, {"resume", runc_pause},
+    {"features", runc_features},
+};
+
+/* The value of global flag `name` at argv[*i] ("--name V" or
+ * "--name=V"), advancing *i; NULL when argv[*i] is not that flag. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] || *i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+    struct runc_global g = {.root = RUNC_DEFAULT_ROOT};
+    xo_log_set_prefix("xl-oci-runc");
+    if (!xen_host_present())
+        return pass_through(argc, argv);
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *v;
+        if ((v = flag_value(argc, argv, &i, "--root"))) {
+            g.root = v;
+        } else if ((v = flag_value(argc, argv, &i, "--log"))) {
+            g.log = v;
+        } else if ((v = flag_value(argc, argv, &i, "--log-format"))) {
+            g.log_json = strcmp(v, "json") == 0;
+        } else if ((v = flag_value(argc, argv, &i, "--criu")) ||
+                   (v = flag_value(argc, argv, &i, "--rootless"))) {
+            /* accepted, as runc does, and of no use to a domain */
+        } else if (strcmp(argv[i], "--systemd-cgroup") == 0 ||
+                   strcmp(argv[i], "--debug") == 0) {
+        } else if (strcmp(argv[i], "--help") == 0 ||
+                   strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0 ||
+                   strcmp(argv[i], "-v") == 0) {
+            printf("xl-oci-runc version %s\nspec: 1.0.2\n", XO_VERSION);
+            return 0;
+        } else {
+            fprintf(stderr, "xl-oci-runc: unknown global option %s\n",
+                    argv[i]);
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    xo_err err = XO_ERR_INIT;
+    for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
+        if (strcmp(argv[i], verbs[k].name) == 0)
+            return verbs[k].run(&g, argc - i, argv + i, &err) < 0
+                       ? fail(&g, &err)
+                       : 0;
+    if (strcmp(argv[i], "exec") == 0 || strcmp(argv[i], "update") == 0 ||
+        strcmp(argv[i], "checkpoint") == 0 ||
+        strcmp(argv[i], "restore") == 0) {
+        xo_err_set(&err, ENOTSUP,
+                   "%s is not supported for containers run as Xen domains",
+                   argv[i]);
+        return fail(&g, &err);
+    }
+    xo_err_set(&err, EINVAL, "unknown command \"%s\"", argv[i]);
+    return fail(&g, &err);
+}

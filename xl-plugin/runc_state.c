@@ -1,0 +1,141 @@
+/* runc_state.c: xl-oci-runc's per-container state (runc.h). */
+#include "runc.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/fileio.h"
+#include "common/json_build.h"
+#include "common/pathfmt.h"
+#include "verifier/digest.h"
+
+#define STATE_FILE "state.json"
+#define STATE_MAX_BYTES (64 * 1024)
+
+int runc_check_id(const char *id, xo_err *err)
+{
+    size_t n = strlen(id);
+    bool ok = n > 0 && n <= RUNC_ID_MAX && strcmp(id, ".") != 0 &&
+              strcmp(id, "..") != 0 &&
+              strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                         "0123456789_+.-") == n;
+    return ok ? 0
+              : xo_err_set(err, EINVAL,
+                           "invalid container ID \"%.*s\" (1 to %d of "
+                           "A-Z a-z 0-9 _ + . -)",
+                           64, id, RUNC_ID_MAX);
+}
+
+int runc_domain_name(char out[65], const char *id, xo_err *err)
+{
+    size_t n = strlen(id);
+    /* xl's names: no '+'; at most 64 bytes (DOMAIN_STATUS_NAME_MAX). */
+    if (n <= 64 && !strchr(id, '+') && id[0] != '.' && id[0] != '-') {
+        memcpy(out, id, n + 1);
+        return 0;
+    }
+    struct digest d;
+    if (digest_buffer(&d, id, n, err) < 0)
+        return -1;
+    /* cannot truncate: d.str is "sha256:" and 64 hex digits */
+    snprintf(out, 65, "oci-%.60s", d.str + strlen(DIGEST_ALGO) + 1);
+    return 0;
+}
+
+int runc_state_dir(char *buf, size_t len, const struct runc_global *g,
+                   const char *id, xo_err *err)
+{
+    return xo_path_fmt(buf, len, err, "%s/%s", g->root, id);
+}
+
+int runc_state_write(const struct runc_global *g, const struct runc_state *s,
+                     xo_err *err)
+{
+    char path[4200], dir[4096];
+    if (runc_state_dir(dir, sizeof(dir), g, s->id, err) < 0 ||
+        xo_path_fmt(path, sizeof(path), err, "%s/" STATE_FILE, dir) < 0)
+        return -1;
+    json_object *o = xo_jobj();
+    xo_jset(o, "id", xo_jstr(s->id));
+    xo_jset(o, "name", xo_jstr(s->name));
+    xo_jset(o, "bundle", xo_jstr(s->bundle));
+    xo_jset(o, "volume", xo_jstr(s->volume));
+    xo_jset(o, "created", xo_jstr(s->created));
+    xo_jset(o, "pid", xo_jint64(s->pid));
+    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    int rc = xo_write_file_atomic(path, text, strlen(text), 0600, err);
+    json_object_put(o);
+    return rc;
+}
+
+/* Copies the string member `key` of `o` into buf (refusing what does not
+ * fit or is missing). */
+static int get_str(json_object *o, const char *key, char *buf, size_t len,
+                   const char *path, xo_err *err)
+{
+    json_object *v;
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string) ||
+        (size_t)json_object_get_string_len(v) >= len)
+        return xo_err_set(err, EINVAL, "%s: bad or missing \"%s\"", path, key);
+    memcpy(buf, json_object_get_string(v),
+           (size_t)json_object_get_string_len(v) + 1);
+    return 0;
+}
+
+int runc_state_read(const struct runc_global *g, const char *id,
+                    struct runc_state *s, xo_err *err)
+{
+    char path[4200], dir[4096], *text = NULL;
+    if (runc_check_id(id, err) < 0 ||
+        runc_state_dir(dir, sizeof(dir), g, id, err) < 0 ||
+        xo_path_fmt(path, sizeof(path), err, "%s/" STATE_FILE, dir) < 0)
+        return -1;
+    struct stat st;
+    if (stat(path, &st) < 0 && errno == ENOENT)
+        return xo_err_set(err, ENOENT, "container \"%s\" does not exist", id);
+    if (xo_read_file(&text, NULL, path, STATE_MAX_BYTES, err) < 0)
+        return -1;
+    json_object *o = json_tokener_parse(text);
+    free(text);
+    memset(s, 0, sizeof(*s));
+    json_object *pid;
+    int rc = !o ? xo_err_set(err, EINVAL, "%s: not JSON", path)
+             : get_str(o, "id", s->id, sizeof(s->id), path, err) < 0 ||
+                     get_str(o, "name", s->name, sizeof(s->name), path, err) <
+                         0 ||
+                     get_str(o, "bundle", s->bundle, sizeof(s->bundle), path,
+                             err) < 0 ||
+                     get_str(o, "volume", s->volume, sizeof(s->volume), path,
+                             err) < 0 ||
+                     get_str(o, "created", s->created, sizeof(s->created),
+                             path, err) < 0
+                 ? -1
+                 : 0;
+    if (rc == 0 && json_object_object_get_ex(o, "pid", &pid) &&
+        json_object_is_type(pid, json_type_int))
+        s->pid = (long)json_object_get_int64(pid);
+    json_object_put(o);
+    return rc;
+}
+
+int runc_signal(const char *s)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    if (end != s && !*end)
+        return n > 0 && n < NSIG ? (int)n : -1;
+    if (strncmp(s, "SIG", 3) == 0)
+        s += 3;
+    for (int i = 1; i < NSIG; i++) {
+        const char *abbrev = sigabbrev_np(i);
+        if (abbrev && strcmp(abbrev, s) == 0)
+            return i;
+    }
+    return -1;
+}

@@ -1,0 +1,341 @@
+/*
+ * runc_verbs.c: xl-oci-runc's verbs on an existing container (runc.h):
+ * start, state, kill, delete, ps, pause/resume, features.  Each finds the
+ * domain by the name create recorded and acts on it through libxl and
+ * DomainStatus, as the xl-oci commands do.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/json.h"
+#include "common/json_build.h"
+#include "common/pathfmt.h"
+#include "image/bundle_rootfs.h"
+#include "runc.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+/* The verb's options: the ones in `flags` (each "--name" taking no
+ * value) are accepted and reported in *set (bit i for flags[i]); the
+ * operands follow.  Returns the index of the first operand. */
+static int operands(int argc, char **argv, const char *const *flags,
+                    unsigned *set, int want, xo_err *err)
+{
+    int i = 1;
+    *set = 0;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        unsigned bit = 0;
+        for (; flags && flags[bit]; bit++)
+            if (strcmp(argv[i], flags[bit]) == 0)
+                break;
+        if (!flags || !flags[bit])
+            return xo_err_set(err, EINVAL, "%s: unknown option %s", argv[0],
+                              argv[i]);
+        *set |= 1u << bit;
+    }
+    if (argc - i < want || argc - i > want + 1)
+        return xo_err_set(err, EINVAL, "%s: expected a container ID%s",
+                          argv[0], want > 1 ? " and a signal" : "");
+    return i;
+}
+
+/* The container's state, DomainStatus and domain handles. */
+struct target {
+    struct runc_state s;
+    struct domain_status st;
+    bool have_status;
+    struct xen_handles h;
+};
+
+static int find(const struct runc_global *g, const char *id, struct target *t,
+                bool libxl, xo_err *err)
+{
+    memset(t, 0, sizeof(*t));
+    if (runc_state_read(g, id, &t->s, err) < 0 ||
+        (libxl ? xen_open(&t->h, err) : xen_open_xs(&t->h, err)) < 0)
+        return -1;
+    xo_err e = XO_ERR_INIT;
+    t->have_status = status_read(t->h.xs, t->s.name, &t->st, &e) == 0;
+    xo_err_clear(&e);
+    return 0;
+}
+
+/* OCI runtime status of a container: created, running or stopped. */
+static const char *oci_status(const struct target *t)
+{
+    if (!t->have_status)
+        return "stopped";
+    switch (t->st.state) {
+    case DOMAIN_STATE_CREATING:
+        return "creating";
+    case DOMAIN_STATE_PAUSED:
+        /* Created and not yet started, or paused by `pause` (which runc
+         * also reports as "paused"): start clears this. */
+        return t->st.started[0] ? "paused" : "created";
+    case DOMAIN_STATE_BOOTING:
+    case DOMAIN_STATE_RUNNING:
+    case DOMAIN_STATE_HALTING:
+        return "running";
+    default:
+        return "stopped";
+    }
+}
+
+static bool placeholder_alive(const struct target *t)
+{
+    return t->s.pid > 1 && kill((pid_t)t->s.pid, 0) == 0;
+}
+
+int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
+{
+    unsigned set;
+    struct target t;
+    int i = operands(argc, argv, NULL, &set, 1, err);
+    if (i < 0 || find(g, argv[i], &t, true, err) < 0)
+        goto fail;
+    if (strcmp(oci_status(&t), "created") != 0) {
+        xo_err_set(err, EINVAL, "cannot start a container that is %s",
+                   oci_status(&t));
+        goto fail;
+    }
+    if (status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
+        goto fail;
+    if (libxl_domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
+        xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)",
+                   t.s.name, t.st.domid);
+        goto fail;
+    }
+    xen_close(&t.h);
+    return 0;
+fail:
+    xen_close(&t.h);
+    return -1;
+}
+
+int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
+                   xo_err *err)
+{
+    unsigned set;
+    struct target t;
+    int i = operands(argc, argv, NULL, &set, 1, err);
+    if (i < 0 || find(g, argv[i], &t, false, err) < 0) {
+        xen_close(&t.h);
+        return -1;
+    }
+    const char *status = oci_status(&t);
+    json_object *o = xo_jobj();
+    xo_jset(o, "ociVersion", xo_jstr("1.0.2"));
+    xo_jset(o, "id", xo_jstr(t.s.id));
+    xo_jset(o, "pid", xo_jint64(strcmp(status, "stopped") != 0 &&
+                                        placeholder_alive(&t)
+                                    ? t.s.pid
+                                    : 0));
+    xo_jset(o, "status", xo_jstr(status));
+    xo_jset(o, "bundle", xo_jstr(t.s.bundle));
+    xo_jset(o, "rootfs", xo_jstr(t.s.volume));
+    xo_jset(o, "created", xo_jstr(t.s.created));
+    json_object *ann = xo_jobj();
+    xo_jset(ann, "org.xl-oci.domain", xo_jstr(t.s.name));
+    if (t.have_status && t.st.domid >= 0)
+        xo_jset(ann, "org.xl-oci.domid", xo_jint64(t.st.domid));
+    xo_jset(o, "annotations", ann);
+    char *text = xo_json_to_string(o);
+    json_object_put(o);
+    xen_close(&t.h);
+    if (!text)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
+
+int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
+{
+    static const char *const flags[] = {"--all", "-a", NULL};
+    unsigned set;
+    struct target t;
+    int i = operands(argc, argv, flags, &set, 1, err);
+    if (i < 0 || find(g, argv[i], &t, true, err) < 0)
+        goto fail;
+    int sig = i + 1 < argc ? runc_signal(argv[i + 1]) : SIGTERM;
+    if (sig < 0) {
+        xo_err_set(err, EINVAL, "kill: unknown signal \"%s\"", argv[i + 1]);
+        goto fail;
+    }
+    const char *status = oci_status(&t);
+    if (strcmp(status, "stopped") == 0) {
+        /* The words the shim checks for (checkKillError). */
+        xo_err_set(err, ESRCH, "container not running");
+        goto fail;
+    }
+    uint32_t domid = (uint32_t)t.st.domid;
+    /* SIGKILL, or any signal to a container whose process has not
+     * started: the domain goes at once, and its exit code is the
+     * signal's.  Any other signal is the domain's orderly poweroff, on
+     * which its loader sends the container its stop signal. */
+    if (sig == SIGKILL || strcmp(status, "running") != 0) {
+        if (status_setf(t.h.xs, t.s.name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
+                        "%d", 128 + sig) < 0)
+            goto fail;
+        if (libxl_domain_destroy(t.h.ctx, domid, NULL)) {
+            xo_err_set(err, EIO, "libxl could not destroy %s (domid %u)",
+                       t.s.name, domid);
+            goto fail;
+        }
+    } else if (libxl_domain_shutdown(t.h.ctx, domid, NULL)) {
+        xo_err_set(err, EIO, "libxl could not shut down %s (domid %u)",
+                   t.s.name, domid);
+        goto fail;
+    }
+    xen_close(&t.h);
+    return 0;
+fail:
+    xen_close(&t.h);
+    return -1;
+}
+
+int runc_delete(const struct runc_global *g, int argc, char **argv,
+                xo_err *err)
+{
+    static const char *const flags[] = {"--force", "-f", NULL};
+    unsigned set;
+    struct target t;
+    char dir[4096], p[4200];
+    int i = operands(argc, argv, flags, &set, 1, err);
+    if (i < 0 || find(g, argv[i], &t, false, err) < 0)
+        goto fail;
+    const char *status = oci_status(&t);
+    if (!(set & 3u) && strcmp(status, "stopped") != 0 &&
+        strcmp(status, "created") != 0) {
+        xo_err_set(err, EBUSY,
+                   "cannot delete container %s that is not stopped: %s",
+                   t.s.id, status);
+        goto fail;
+    }
+    if (placeholder_alive(&t))
+        kill((pid_t)t.s.pid, SIGKILL); /* the shim reaps it */
+    xo_err e = XO_ERR_INIT;
+    if (cmd_destroy(t.s.name, &e) < 0 && e.errnum != ENOENT) {
+        *err = e;
+        goto fail;
+    }
+    xo_err_clear(&e);
+    if (bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0 ||
+        runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0)
+        goto fail;
+    static const char *const files[] = {"state.json", "app.cfg"};
+    for (size_t k = 0; k < 2; k++)
+        if (xo_path_fmt(p, sizeof(p), err, "%s/%s", dir, files[k]) < 0 ||
+            (unlink(p) < 0 && errno != ENOENT)) {
+            if (!err->msg)
+                xo_err_sys(err, "cannot remove %s", p);
+            goto fail;
+        }
+    if (rmdir(dir) < 0) {
+        xo_err_sys(err, "cannot remove %s", dir);
+        goto fail;
+    }
+    xen_close(&t.h);
+    return 0;
+fail:
+    xen_close(&t.h);
+    return -1;
+}
+
+int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err)
+{
+    /* "--format json" or "--format=json" (go-runc), or "-f json". */
+    bool json = false;
+    int k = 1;
+    for (; k < argc && argv[k][0] == '-'; k++) {
+        if ((strcmp(argv[k], "--format") == 0 || strcmp(argv[k], "-f") == 0) &&
+            k + 1 < argc) {
+            json = strcmp(argv[++k], "json") == 0;
+        } else if (strncmp(argv[k], "--format=", 9) == 0) {
+            json = strcmp(argv[k] + 9, "json") == 0;
+        } else {
+            return xo_err_set(err, EINVAL, "ps: unknown option %s", argv[k]);
+        }
+    }
+    if (argc - k != 1)
+        return xo_err_set(err, EINVAL, "ps: expected a container ID");
+    struct target t;
+    if (find(g, argv[k], &t, false, err) < 0) {
+        xen_close(&t.h);
+        return -1;
+    }
+    /* The one host process a domain has: its placeholder. */
+    bool alive = strcmp(oci_status(&t), "stopped") != 0 && placeholder_alive(&t);
+    if (json)
+        printf(alive ? "[%ld]\n" : "[]\n", t.s.pid);
+    else if (alive)
+        printf("PID\n%ld\n", t.s.pid);
+    else
+        printf("PID\n");
+    xen_close(&t.h);
+    return 0;
+}
+
+/* pause and resume (argv[0] says which): libxl's, as `xl pause`. */
+int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
+{
+    bool pause = strcmp(argv[0], "pause") == 0;
+    unsigned set;
+    struct target t;
+    int i = operands(argc, argv, NULL, &set, 1, err);
+    if (i < 0 || find(g, argv[i], &t, true, err) < 0)
+        goto fail;
+    const char *want = pause ? "running" : "paused";
+    if (strcmp(oci_status(&t), want) != 0) {
+        xo_err_set(err, EINVAL, "container %s is %s, not %s", t.s.id,
+                   oci_status(&t), want);
+        goto fail;
+    }
+    uint32_t domid = (uint32_t)t.st.domid;
+    if (pause ? libxl_domain_pause(t.h.ctx, domid, NULL)
+              : libxl_domain_unpause(t.h.ctx, domid, NULL)) {
+        xo_err_set(err, EIO, "libxl could not %s %s (domid %u)", argv[0],
+                   t.s.name, domid);
+        goto fail;
+    }
+    if (status_set_state(t.h.xs, t.s.name,
+                         pause ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_RUNNING,
+                         err) < 0)
+        goto fail;
+    xen_close(&t.h);
+    return 0;
+fail:
+    xen_close(&t.h);
+    return -1;
+}
+
+int runc_features(const struct runc_global *g, int argc, char **argv,
+                  xo_err *err)
+{
+    (void)g;
+    (void)argv;
+    if (argc != 1)
+        return xo_err_set(err, EINVAL, "features: takes no arguments");
+    json_object *o = xo_jobj();
+    xo_jset(o, "ociVersionMin", xo_jstr("1.0.0"));
+    xo_jset(o, "ociVersionMax", xo_jstr("1.1.0"));
+    xo_jset(o, "hooks", xo_jarr());
+    xo_jset(o, "mountOptions", xo_jarr());
+    json_object *ann = xo_jobj();
+    xo_jset(ann, "org.xl-oci.runtime", xo_jstr("xen-domain"));
+    xo_jset(o, "annotations", ann);
+    char *text = xo_json_to_string(o);
+    json_object_put(o);
+    if (!text)
+        return xo_err_set(err, ENOMEM, "out of memory");
+    fputs(text, stdout);
+    free(text);
+    return 0;
+}
