@@ -37,11 +37,11 @@ struct runc_global {
 /* What --root/<id>/state.json holds. */
 struct runc_state {
     char id[RUNC_ID_MAX + 1];
-    char name[65];      /* the domain's name (runc_domain_name) */
-    char bundle[4096];  /* absolute */
-    char volume[4096];  /* the root volume (bundle_rootfs.h) */
-    char created[32];   /* ISO 8601 UTC */
-    long pid;           /* the placeholder's */
+    char name[65];     /* the domain's name (runc_domain_name) */
+    char bundle[4096]; /* absolute */
+    char volume[4096]; /* the root volume (bundle_rootfs.h) */
+    char created[32];  /* ISO 8601 UTC */
+    long pid;          /* the placeholder's */
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."
@@ -65,16 +65,14 @@ int runc_state_read(const struct runc_global *g, const char *id,
 /* The verbs (argc/argv from the verb on); 0 or -1 with err. */
 int runc_create(const struct runc_global *g, int argc, char **argv,
                 xo_err *err);
-int runc_start(const struct runc_global *g, int argc, char **argv,
-               xo_err *err);
+int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
                    xo_err *err);
 int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_delete(const struct runc_global *g, int argc, char **argv,
                 xo_err *err);
 int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err);
-int runc_pause(const struct runc_global *g, int argc, char **argv,
-               xo_err *err);
+int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_features(const struct runc_global *g, int argc, char **argv,
                   xo_err *err);
 

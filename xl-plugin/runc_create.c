@@ -47,9 +47,12 @@ struct create_args {
 static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
 {
     static const struct option longopts[] = {
-        {"bundle", 1, NULL, 'b'},         {"pid-file", 1, NULL, 'p'},
-        {"console-socket", 1, NULL, 'c'}, {"no-pivot", 0, NULL, 'n'},
-        {"no-new-keyring", 0, NULL, 'k'}, {"preserve-fds", 1, NULL, 'f'},
+        {"bundle", 1, NULL, 'b'},
+        {"pid-file", 1, NULL, 'p'},
+        {"console-socket", 1, NULL, 'c'},
+        {"no-pivot", 0, NULL, 'n'},
+        {"no-new-keyring", 0, NULL, 'k'},
+        {"preserve-fds", 1, NULL, 'f'},
         {NULL, 0, NULL, 0},
     };
     int opt;
@@ -166,8 +169,8 @@ static long spawn_placeholder(const char *name, xo_err *err)
 
 /* The app.cfg of the domain: only the name and the root volume, both of
  * our own making (runc_domain_name, the store's volume path). */
-static int write_app_cfg(const char *path, const char *name,
-                         const char *volume, xo_err *err)
+static int write_app_cfg(const char *path, const char *name, const char *volume,
+                         xo_err *err)
 {
     char text[8400];
     int n = snprintf(text, sizeof(text),
@@ -179,8 +182,7 @@ static int write_app_cfg(const char *path, const char *name,
     return xo_write_file_atomic(path, text, (size_t)n, 0600, err);
 }
 
-int runc_create(const struct runc_global *g, int argc, char **argv,
-                xo_err *err)
+int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     struct create_args a;
     struct runc_state s;

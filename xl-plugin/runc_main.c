@@ -32,7 +32,8 @@ static void usage(FILE *f)
         "  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n"
         "  pause ID, resume ID, features; exec, update, checkpoint and restore\n"
         "  are not supported.\n"
-        "  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT ")\n"
+        "  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
+        ")\n"
         "  --log FILE         append errors to FILE\n"
         "  --log-format json  write them as JSON lines (what the shim reads)\n"
         "  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
@@ -43,9 +44,9 @@ static void usage(FILE *f)
 static int fail(const struct runc_global *g, xo_err *err)
 {
     const char *msg = xo_err_msg(err);
-    int fd = g->log ? open(g->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-                           0644)
-                    : -1;
+    int fd = g->log
+                 ? open(g->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)
+                 : -1;
     if (fd < 0) {
         fprintf(stderr, "xl-oci-runc: %s\n", msg);
     } else if (g->log_json) {
@@ -80,21 +81,19 @@ static int pass_through(int argc, char **argv)
         runc = "runc";
     argv[0] = (char *)runc;
     execvp(runc, argv);
-    fprintf(stderr,
-            "xl-oci-runc: no Xen on this host and cannot run %s: %s\n", runc,
-            strerror(errno));
+    fprintf(stderr, "xl-oci-runc: no Xen on this host and cannot run %s: %s\n",
+            runc, strerror(errno));
     return 127;
 }
 
 static const struct verb {
     const char *name;
-    int (*run)(const struct runc_global *g, int argc, char **argv,
-               xo_err *err);
+    int (*run)(const struct runc_global *g, int argc, char **argv, xo_err *err);
 } verbs[] = {
-    {"create", runc_create}, {"start", runc_start},
-    {"state", runc_state_cmd}, {"kill", runc_kill},
-    {"delete", runc_delete}, {"ps", runc_ps},
-    {"pause", runc_pause}, {"resume", runc_pause},
+    {"create", runc_create},     {"start", runc_start},
+    {"state", runc_state_cmd},   {"kill", runc_kill},
+    {"delete", runc_delete},     {"ps", runc_ps},
+    {"pause", runc_pause},       {"resume", runc_pause},
     {"features", runc_features},
 };
 
@@ -116,6 +115,11 @@ int main(int argc, char **argv)
 {
     struct runc_global g = {.root = RUNC_DEFAULT_ROOT};
     xo_log_set_prefix("xl-oci-runc");
+    if (argc == 2 &&
+        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
     if (!xen_host_present())
         return pass_through(argc, argv);
     int i = 1;
@@ -141,8 +145,7 @@ int main(int argc, char **argv)
             printf("xl-oci-runc version %s\nspec: 1.0.2\n", XO_VERSION);
             return 0;
         } else {
-            fprintf(stderr, "xl-oci-runc: unknown global option %s\n",
-                    argv[i]);
+            fprintf(stderr, "xl-oci-runc: unknown global option %s\n", argv[i]);
             usage(stderr);
             return 2;
         }
@@ -158,8 +161,7 @@ int main(int argc, char **argv)
                        ? fail(&g, &err)
                        : 0;
     if (strcmp(argv[i], "exec") == 0 || strcmp(argv[i], "update") == 0 ||
-        strcmp(argv[i], "checkpoint") == 0 ||
-        strcmp(argv[i], "restore") == 0) {
+        strcmp(argv[i], "checkpoint") == 0 || strcmp(argv[i], "restore") == 0) {
         xo_err_set(&err, ENOTSUP,
                    "%s is not supported for containers run as Xen domains",
                    argv[i]);

@@ -67,7 +67,8 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     xo_jset(o, "volume", xo_jstr(s->volume));
     xo_jset(o, "created", xo_jstr(s->created));
     xo_jset(o, "pid", xo_jint64(s->pid));
-    const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    const char *text =
+        json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     int rc = xo_write_file_atomic(path, text, strlen(text), 0600, err);
     json_object_put(o);
     return rc;
@@ -105,18 +106,18 @@ int runc_state_read(const struct runc_global *g, const char *id,
     free(text);
     memset(s, 0, sizeof(*s));
     json_object *pid;
-    int rc = !o ? xo_err_set(err, EINVAL, "%s: not JSON", path)
-             : get_str(o, "id", s->id, sizeof(s->id), path, err) < 0 ||
-                     get_str(o, "name", s->name, sizeof(s->name), path, err) <
-                         0 ||
-                     get_str(o, "bundle", s->bundle, sizeof(s->bundle), path,
-                             err) < 0 ||
-                     get_str(o, "volume", s->volume, sizeof(s->volume), path,
-                             err) < 0 ||
-                     get_str(o, "created", s->created, sizeof(s->created),
-                             path, err) < 0
-                 ? -1
-                 : 0;
+    int rc =
+        !o ? xo_err_set(err, EINVAL, "%s: not JSON", path)
+        : get_str(o, "id", s->id, sizeof(s->id), path, err) < 0 ||
+                get_str(o, "name", s->name, sizeof(s->name), path, err) < 0 ||
+                get_str(o, "bundle", s->bundle, sizeof(s->bundle), path, err) <
+                    0 ||
+                get_str(o, "volume", s->volume, sizeof(s->volume), path, err) <
+                    0 ||
+                get_str(o, "created", s->created, sizeof(s->created), path,
+                        err) < 0
+            ? -1
+            : 0;
     if (rc == 0 && json_object_object_get_ex(o, "pid", &pid) &&
         json_object_is_type(pid, json_type_int))
         s->pid = (long)json_object_get_int64(pid);

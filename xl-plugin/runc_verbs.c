@@ -41,8 +41,8 @@ static int operands(int argc, char **argv, const char *const *flags,
         *set |= 1u << bit;
     }
     if (argc - i < want || argc - i > want + 1)
-        return xo_err_set(err, EINVAL, "%s: expected a container ID%s",
-                          argv[0], want > 1 ? " and a signal" : "");
+        return xo_err_set(err, EINVAL, "%s: expected a container ID%s", argv[0],
+                          want > 1 ? " and a signal" : "");
     return i;
 }
 
@@ -108,8 +108,8 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
         goto fail;
     if (libxl_domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
-        xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)",
-                   t.s.name, t.st.domid);
+        xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)", t.s.name,
+                   t.st.domid);
         goto fail;
     }
     xen_close(&t.h);
@@ -133,10 +133,10 @@ int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
     json_object *o = xo_jobj();
     xo_jset(o, "ociVersion", xo_jstr("1.0.2"));
     xo_jset(o, "id", xo_jstr(t.s.id));
-    xo_jset(o, "pid", xo_jint64(strcmp(status, "stopped") != 0 &&
-                                        placeholder_alive(&t)
-                                    ? t.s.pid
-                                    : 0));
+    xo_jset(o, "pid",
+            xo_jint64(strcmp(status, "stopped") != 0 && placeholder_alive(&t)
+                          ? t.s.pid
+                          : 0));
     xo_jset(o, "status", xo_jstr(status));
     xo_jset(o, "bundle", xo_jstr(t.s.bundle));
     xo_jset(o, "rootfs", xo_jstr(t.s.volume));
@@ -201,8 +201,7 @@ fail:
     return -1;
 }
 
-int runc_delete(const struct runc_global *g, int argc, char **argv,
-                xo_err *err)
+int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     static const char *const flags[] = {"--force", "-f", NULL};
     unsigned set;
@@ -215,8 +214,8 @@ int runc_delete(const struct runc_global *g, int argc, char **argv,
     if (!(set & 3u) && strcmp(status, "stopped") != 0 &&
         strcmp(status, "created") != 0) {
         xo_err_set(err, EBUSY,
-                   "cannot delete container %s that is not stopped: %s",
-                   t.s.id, status);
+                   "cannot delete container %s that is not stopped: %s", t.s.id,
+                   status);
         goto fail;
     }
     if (placeholder_alive(&t))
@@ -272,7 +271,8 @@ int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err)
         return -1;
     }
     /* The one host process a domain has: its placeholder. */
-    bool alive = strcmp(oci_status(&t), "stopped") != 0 && placeholder_alive(&t);
+    bool alive =
+        strcmp(oci_status(&t), "stopped") != 0 && placeholder_alive(&t);
     if (json)
         printf(alive ? "[%ld]\n" : "[]\n", t.s.pid);
     else if (alive)

@@ -1,0 +1,119 @@
+#!/bin/bash
+# Tier 33: xl-oci-runc under Debian's containerd on a host without Xen,
+# where it hands every call to runc (NOHYPER): containerd started by the
+# test on a private socket, root and state, in a namespace of its own; a
+# busybox image the test builds with umoci and imports with `ctr image
+# import`; `ctr run --runtime io.containerd.runc.v2 --runc-binary
+# xl-oci-runc`: output reaches ctr, exit codes 0 and 42 are ctr's exit
+# status, `ctr task kill` delivers SIGTERM, `ctr task ps`, delete leaves
+# nothing.  The same cases run as Xen domains in lab 35-runc.
+#
+# Needs root; installs containerd, runc, umoci and busybox-static when
+# missing.
+set -u
+top=$(pwd)
+RUNC_BIN=$top/build/xl-oci-runc
+
+if [ "$(id -u)" != 0 ]; then
+    echo "ok - containerd # SKIP needs root"
+    exit 0
+fi
+need=()
+for p in containerd runc umoci busybox-static; do
+    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+        --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
+        echo "not ok - containerd: install ${need[*]}"
+        exit 1
+    }
+fi
+
+T=$(mktemp -d /tmp/xl-oci-t33.XXXXXX)
+NS=xloci-t33-$$
+export XL_OCI_NO_XEN=1
+C() { ctr -a "$T/c.sock" -n "$NS" "$@"; }
+cpid=
+cleanup() {
+    for t in $(C task ls -q 2>/dev/null); do
+        C task kill -s SIGKILL "$t" >/dev/null 2>&1
+        C task delete -f "$t" >/dev/null 2>&1
+    done
+    for c in $(C container ls -q 2>/dev/null); do C container rm "$c" >/dev/null 2>&1; done
+    [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
+    for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
+    rm -rf "$T" "/run/containerd/runc/$NS"
+}
+trap cleanup EXIT
+status=0
+ok() { echo "ok - containerd: $*"; }
+nok() {
+    echo "not ok - containerd: $*"
+    status=1
+}
+check() { # check DESCRIPTION COMMAND...
+    local d=$1
+    shift
+    if "$@" >"$T/out" 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' "$T/out"; fi
+}
+
+# The image: busybox in one layer, made with umoci, as an OCI archive.
+(
+    cd "$T" && umoci init --layout img && umoci new --image img:latest &&
+        umoci unpack --image img:latest b >/dev/null &&
+        mkdir -p b/rootfs/bin && cp /bin/busybox b/rootfs/bin/ &&
+        for a in sh echo sleep cat; do ln -s busybox "b/rootfs/bin/$a"; done &&
+        umoci repack --image img:latest b &&
+        umoci config --image img:latest --config.cmd /bin/sh &&
+        cd img && tar -cf ../img.tar .
+) >"$T/umoci.log" 2>&1 || {
+    echo "not ok - containerd: build the test image with umoci"
+    sed 's/^/# /' "$T/umoci.log"
+    exit 1
+}
+
+cat >"$T/config.toml" <<TOML
+version = 2
+root = "$T/root"
+state = "$T/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$T/c.sock"
+[ttrpc]
+  address = "$T/c.sock.ttrpc"
+TOML
+containerd --config "$T/config.toml" >"$T/containerd.log" 2>&1 &
+cpid=$!
+for ((i = 0; i < 100; i++)); do C version >/dev/null 2>&1 && break; sleep 0.1; done
+check "containerd runs on the test's own socket" C version
+check "ctr image import of the test image" C image import --base-name localhost/xloci-bb "$T/img.tar"
+IMG=localhost/xloci-bb:latest
+RUN=(C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC_BIN")
+
+out=$("${RUN[@]}" --rm "$IMG" t1 /bin/sh -c 'echo hello from a container; exit 42' 2>"$T/err")
+rc=$?
+[ "$out" = "hello from a container" ] && ok "the container's output reaches ctr" ||
+    { nok "output: '$out'"; sed 's/^/# /' "$T/err"; }
+[ $rc = 42 ] && ok "exit code 42 is ctr's exit status" || nok "ctr run exited $rc, not 42"
+"${RUN[@]}" --rm "$IMG" t0 /bin/sh -c 'exit 0' >/dev/null 2>&1
+rc=$?
+[ $rc = 0 ] && ok "exit code 0 is ctr's exit status" || nok "ctr run exited $rc, not 0"
+
+check "ctr run -d of a long-running task" "${RUN[@]}" -d "$IMG" t2 \
+    /bin/sh -c 'trap "echo got-TERM; exit 7" TERM; echo up; while :; do sleep 1; done'
+for ((i = 0; i < 50; i++)); do C task ls | grep -q '^t2 .*RUNNING' && break; sleep 0.1; done
+check "ctr task ps lists its processes" bash -c \
+    "ctr -a '$T/c.sock' -n '$NS' task ps t2 | awk 'NR > 1 { n++ } END { exit !(n >= 1) }'"
+check "ctr task kill (SIGTERM)" C task kill t2
+for ((i = 0; i < 50; i++)); do C task ls | grep -q '^t2 .*STOPPED' && break; sleep 0.1; done
+check "the task stopped" bash -c "ctr -a '$T/c.sock' -n '$NS' task ls | grep -q '^t2 .*STOPPED'"
+check "SIGTERM reached the entrypoint: exit code 7" bash -c \
+    "ctr -a '$T/c.sock' -n '$NS' task delete t2 2>&1 | grep -q 'exit code 7'"
+check "ctr container rm" C container rm t2
+check "nothing left: no task, no container, no runc state" bash -c \
+    "[ -z \"\$(ctr -a '$T/c.sock' -n '$NS' task ls -q)\" ] &&
+     [ -z \"\$(ctr -a '$T/c.sock' -n '$NS' container ls -q)\" ] &&
+     [ -z \"\$(ls /run/containerd/runc/$NS 2>/dev/null)\" ]"
+check "xl-oci-runc --help" bash -c "XL_OCI_NO_XEN= '$RUNC_BIN' --help | grep -q 'runc-compatible'"
+exit $status
