@@ -27,7 +27,7 @@ struct xo_xs *xo_xs_open_dir(const char *dir)
         errno = ENOMEM;
         return NULL;
     }
-    if (!xs_dir_mkdir(dir, "/tool")) {
+    if (!xo_xsdir_mkdir(dir, "/tool")) {
         int e = errno;
         xo_xs_close(xs);
         errno = e;
@@ -70,26 +70,26 @@ void xo_xs_close(struct xo_xs *xs)
 
 void *xo_xs_read(struct xo_xs *xs, const char *path, unsigned *len)
 {
-    return xs->dir ? xs_dir_read(xs->dir, path, len)
+    return xs->dir ? xo_xsdir_read(xs->dir, path, len)
                    : xs_read(xs->h, XBT_NULL, path, len);
 }
 
 bool xo_xs_write(struct xo_xs *xs, const char *path, const void *data,
                  unsigned len)
 {
-    return xs->dir ? xs_dir_write(xs->dir, path, data, len)
+    return xs->dir ? xo_xsdir_write(xs->dir, path, data, len)
                    : xs_write(xs->h, XBT_NULL, path, data, len);
 }
 
 bool xo_xs_mkdir(struct xo_xs *xs, const char *path)
 {
-    return xs->dir ? xs_dir_mkdir(xs->dir, path)
+    return xs->dir ? xo_xsdir_mkdir(xs->dir, path)
                    : xs_mkdir(xs->h, XBT_NULL, path);
 }
 
 bool xo_xs_rm(struct xo_xs *xs, const char *path)
 {
-    return xs->dir ? xs_dir_rm(xs->dir, path) : xs_rm(xs->h, XBT_NULL, path);
+    return xs->dir ? xo_xsdir_rm(xs->dir, path) : xs_rm(xs->h, XBT_NULL, path);
 }
 
 bool xo_xs_set_permissions(struct xo_xs *xs, const char *path,
@@ -102,7 +102,7 @@ bool xo_xs_set_permissions(struct xo_xs *xs, const char *path,
 
 char **xo_xs_directory(struct xo_xs *xs, const char *path, unsigned *num)
 {
-    return xs->dir ? xs_dir_directory(xs->dir, path, num)
+    return xs->dir ? xo_xsdir_directory(xs->dir, path, num)
                    : xs_directory(xs->h, XBT_NULL, path, num);
 }
 

@@ -46,7 +46,7 @@ static bool errno_of(xo_err *e)
     return false;
 }
 
-void *xs_dir_read(const char *dir, const char *path, unsigned *len)
+void *xo_xsdir_read(const char *dir, const char *path, unsigned *len)
 {
     char file[PATH_MAX];
     if (!node_file(file, sizeof(file), dir, path))
@@ -73,7 +73,7 @@ void *xs_dir_read(const char *dir, const char *path, unsigned *len)
     return v;
 }
 
-bool xs_dir_mkdir(const char *dir, const char *path)
+bool xo_xsdir_mkdir(const char *dir, const char *path)
 {
     char file[PATH_MAX];
     xo_err e = XO_ERR_INIT;
@@ -82,8 +82,8 @@ bool xs_dir_mkdir(const char *dir, const char *path)
     return xo_mkdir_p(file, 0700, &e) < 0 ? errno_of(&e) : true;
 }
 
-bool xs_dir_write(const char *dir, const char *path, const void *data,
-                  unsigned len)
+bool xo_xsdir_write(const char *dir, const char *path, const void *data,
+                    unsigned len)
 {
     char file[PATH_MAX];
     xo_err e = XO_ERR_INIT;
@@ -147,7 +147,7 @@ static int remove_at(int fd, const char *name)
     return rc == 0 ? unlinkat(fd, name, AT_REMOVEDIR) : -1;
 }
 
-bool xs_dir_rm(const char *dir, const char *path)
+bool xo_xsdir_rm(const char *dir, const char *path)
 {
     char file[PATH_MAX];
     if (!node_file(file, sizeof(file), dir, path))
@@ -160,7 +160,7 @@ static int by_name(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **xs_dir_directory(const char *dir, const char *path, unsigned *num)
+char **xo_xsdir_directory(const char *dir, const char *path, unsigned *num)
 {
     char file[PATH_MAX];
     if (!node_file(file, sizeof(file), dir, path))

@@ -21,13 +21,13 @@
  * PAYLOAD_MAX, is 4096). */
 #define XS_DIR_VALUE_MAX 4096
 
-void *xs_dir_read(const char *dir, const char *path, unsigned *len);
-bool xs_dir_write(const char *dir, const char *path, const void *data,
-                  unsigned len);
-bool xs_dir_mkdir(const char *dir, const char *path);
+void *xo_xsdir_read(const char *dir, const char *path, unsigned *len);
+bool xo_xsdir_write(const char *dir, const char *path, const void *data,
+                    unsigned len);
+bool xo_xsdir_mkdir(const char *dir, const char *path);
 /* Removes the node and everything below it (ENOENT when absent). */
-bool xs_dir_rm(const char *dir, const char *path);
+bool xo_xsdir_rm(const char *dir, const char *path);
 /* Children of a node, sorted, with a NULL after the last. */
-char **xs_dir_directory(const char *dir, const char *path, unsigned *num);
+char **xo_xsdir_directory(const char *dir, const char *path, unsigned *num);
 
 #endif

@@ -108,8 +108,10 @@ static bool hostname_ok(const char *s)
 {
     size_t n = strlen(s);
     return n > 0 && n <= BOOT_SPEC_MAX_HOSTNAME &&
-           strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                     "0123456789-.") == n;
+           strspn(
+               s,
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
+               n;
 }
 
 static int map_annotations(struct domain_config *dc,

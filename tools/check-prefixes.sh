@@ -32,7 +32,7 @@ declare -A PREFIXES=(
     [netback]="nb netback"
     [verifier]="digest cosign"
     [xl-plugin]="main cmd create guest_report loopdev monitor netattach
-        nohyper state status xen"
+        nohyper runc state status xen"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

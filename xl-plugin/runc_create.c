@@ -73,9 +73,9 @@ static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
             break;
         case 'f':
             if (strcmp(optarg, "0") != 0)
-                return xo_err_set(err, ENOTSUP,
-                                  "create: --preserve-fds: a domain cannot "
-                                  "inherit file descriptors");
+                return xo_err_set(
+                    err, ENOTSUP,
+                    "create: --preserve-fds: a domain cannot inherit file descriptors");
             break;
         case 'n':
         case 'k':
@@ -89,9 +89,9 @@ static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
         return xo_err_set(err, EINVAL, "create: exactly one container ID");
     a->id = argv[optind];
     if (a->console_socket)
-        return xo_err_set(err, ENOTSUP,
-                          "create: --console-socket: a terminal is not "
-                          "supported yet (run without -t)");
+        return xo_err_set(
+            err, ENOTSUP,
+            "create: --console-socket: a terminal is not supported yet (run without -t)");
     return runc_check_id(a->id, err);
 }
 
@@ -99,6 +99,7 @@ static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
 static int write_pid_file(const char *path, long pid, xo_err *err)
 {
     char text[24];
+    /* cannot truncate: a long is at most 20 digits and a sign */
     int n = snprintf(text, sizeof(text), "%ld", pid);
     return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
 }
@@ -173,10 +174,10 @@ static int write_app_cfg(const char *path, const char *name, const char *volume,
                          xo_err *err)
 {
     char text[8400];
-    int n = snprintf(text, sizeof(text),
-                     "# made by xl-oci-runc create for a containerd bundle\n"
-                     "name = \"%s\"\noci_root = \"%s\"\n",
-                     name, volume);
+    int n = snprintf(
+        text, sizeof(text),
+        "# made by xl-oci-runc create for a containerd bundle\nname = \"%s\"\noci_root = \"%s\"\n",
+        name, volume);
     if (n < 0 || (size_t)n >= sizeof(text) || strchr(volume, '"'))
         return xo_err_set(err, EINVAL, "root volume path %s", volume);
     return xo_write_file_atomic(path, text, (size_t)n, 0600, err);
@@ -219,10 +220,10 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runtime_spec_load(&rs, spec_path, err) < 0)
         goto out;
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
-        xo_err_set(err, ENOTSUP,
-                   "%s: a Kubernetes sandbox (pause) container is not "
-                   "supported yet",
-                   spec_path);
+        xo_err_set(
+            err, ENOTSUP,
+            "%s: a Kubernetes sandbox (pause) container is not supported yet",
+            spec_path);
         goto out;
     }
     if (rs.root_path[0] == '/'

@@ -20,15 +20,18 @@
 int runc_check_id(const char *id, xo_err *err)
 {
     size_t n = strlen(id);
-    bool ok = n > 0 && n <= RUNC_ID_MAX && strcmp(id, ".") != 0 &&
-              strcmp(id, "..") != 0 &&
-              strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                         "0123456789_+.-") == n;
+    bool ok =
+        n > 0 && n <= RUNC_ID_MAX && strcmp(id, ".") != 0 &&
+        strcmp(id, "..") != 0 &&
+        strspn(
+            id,
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+.-") ==
+            n;
     return ok ? 0
-              : xo_err_set(err, EINVAL,
-                           "invalid container ID \"%.*s\" (1 to %d of "
-                           "A-Z a-z 0-9 _ + . -)",
-                           64, id, RUNC_ID_MAX);
+              : xo_err_set(
+                    err, EINVAL,
+                    "invalid container ID \"%.*s\" (1 to %d of A-Z a-z 0-9 _ + . -)",
+                    64, id, RUNC_ID_MAX);
 }
 
 int runc_domain_name(char out[65], const char *id, xo_err *err)
