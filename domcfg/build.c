@@ -506,7 +506,7 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         build_network(dc, ac, err) < 0 ||
         build_root_volume(dc, ac, opts, err) < 0 ||
         load_image_config(dc, &ic, err) < 0 ||
-        merge_process(dc, ac, &ic, err) < 0 ||
+        merge_process(dc, ac, &ic, opts->override_process != NULL, err) < 0 ||
         build_storage(dc, ac, &next_vdev, err) < 0 ||
         build_disks(dc, ac, next_vdev, err) < 0 ||
         build_loader(dc, ac, opts, err) < 0 ||
@@ -546,6 +546,16 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
             err, EINVAL,
             "%s: cannot derive a host name from name \"%s\"; set oci_hostname",
             app_cfg_path(ac), dc->name);
+        goto out;
+    }
+    /* Last, so that it wins over everything above (process, limits, host
+     * name); then what every process gets. */
+    if (opts->override_process &&
+        opts->override_process(dc, opts->override_ctx, err) < 0)
+        goto out;
+    if (dc->n_args == 0) {
+        xo_err_set(err, EINVAL, "nothing to run: %s sets no process",
+                   app_cfg_path(ac));
         goto out;
     }
     /* Docker sets HOSTNAME in the environment; then what execve() takes. */

@@ -27,6 +27,13 @@ struct domcfg_opts {
     const char *default_loader;          /* oci_loader default */
     domcfg_image_resolver resolve_image; /* NULL: oci_image is an error */
     void *resolve_ctx;
+    /* Called once the image config and app.cfg are merged into the
+     * process, before it is checked (args, exec size): xl-oci-runc puts
+     * a bundle's config.json over it.  NULL: none.  With it, an empty
+     * process after the merge is no error (the override fills it). */
+    int (*override_process)(struct domain_config *dc, void *ctx,
+                            xo_err *err);
+    void *override_ctx;
 };
 
 /* Builds `dc` (initialised by the caller) from a parsed app.cfg. */

@@ -83,7 +83,8 @@ int merge_env_default(struct domain_config *dc, const char *key,
 }
 
 static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
-                      const struct image_config *ic, xo_err *err)
+                      const struct image_config *ic, bool args_later,
+                      xo_err *err)
 {
     char **ep = NULL, **cmd = NULL;
     int has_ep = app_cfg_exec_list(ac, "oci_entrypoint", &ep, NULL, err);
@@ -113,6 +114,8 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
     xo_strv_free(cmd);
     if (rc < 0)
         return -1;
+    if (dc->n_args == 0 && args_later)
+        return 0;
     if (dc->n_args == 0)
         return xo_err_set(
             err, EINVAL,
@@ -186,9 +189,11 @@ static bool valid_user(const char *u)
 }
 
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
-                  const struct image_config *ic, xo_err *err)
+                  const struct image_config *ic, bool args_later,
+                  xo_err *err)
 {
-    if (merge_args(dc, ac, ic, err) < 0 || merge_env(dc, ac, ic, err) < 0)
+    if (merge_args(dc, ac, ic, args_later, err) < 0 ||
+        merge_env(dc, ac, ic, err) < 0)
         return -1;
 
     const char *s = NULL;

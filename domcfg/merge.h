@@ -2,6 +2,8 @@
 #ifndef XL_OCI_DOMCFG_MERGE_H
 #define XL_OCI_DOMCFG_MERGE_H
 
+#include <stdbool.h>
+
 #include "common/error.h"
 #include "domain_config.h"
 #include "image_config.h"
@@ -10,7 +12,8 @@ struct app_cfg;
 
 /* Fills args, env, cwd, user, stop signal/timeout and labels of `dc`. */
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
-                  const struct image_config *ic, xo_err *err);
+                  const struct image_config *ic, bool args_later,
+                  xo_err *err);
 
 /* Adds KEY=VALUE to dc->env unless KEY is set (HOSTNAME, as Docker adds
  * it: the image or app.cfg may set their own). */

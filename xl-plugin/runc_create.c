@@ -183,6 +183,19 @@ static int write_app_cfg(const char *path, const char *name, const char *volume,
     return xo_write_file_atomic(path, text, (size_t)n, 0600, err);
 }
 
+/* The bundle's config.json over what app.cfg and the (empty) image
+ * config gave the domain (domcfg_opts.override_process). */
+struct spec_override {
+    const struct runtime_spec *rs;
+    const char *path;
+};
+
+static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
+{
+    const struct spec_override *ov = ctx;
+    return domcfg_from_runtime_spec(dc, ov->rs, ov->path, err);
+}
+
 int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     struct create_args a;
@@ -242,14 +255,16 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runc_state_write(g, &s, err) < 0 ||
         app_cfg_read(&r.ac, cfg_path, err) < 0)
         goto out;
+    struct spec_override ov = {&rs, spec_path};
     struct domcfg_opts opts = {
         .state_root = cmd_state_root(),
         .default_loader = cmd_default_loader(),
+        .override_process = apply_spec,
+        .override_ctx = &ov,
     };
     struct create_opts o = {
         .cfg_path = cfg_path, .paused = true, .quiet = true};
     if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0 ||
-        domcfg_from_runtime_spec(&r.dc, &rs, spec_path, err) < 0 ||
         create_xen(&o, &r, err) < 0)
         goto out;
     /* The domain's state names the volume now: prune keeps it. */
@@ -272,9 +287,9 @@ out:
             bundle_rootfs_release(cmd_state_root(), vol.dir, &e);
         xo_err_clear(&e);
         char p[4200];
-        if (xo_path_fmt(p, sizeof(p), &e, "%s/state.json", dir) == 0)
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/state.json", dir) >= 0)
             unlink(p);
-        if (xo_path_fmt(p, sizeof(p), &e, "%s/app.cfg", dir) == 0)
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/app.cfg", dir) >= 0)
             unlink(p);
         rmdir(dir);
         xo_err_clear(&e);
