@@ -364,8 +364,8 @@ static int read_record(bool *cached_r, const char *dir, xo_err *err)
                     !json_object_is_type(v, json_type_boolean)))
         rc = xo_err_set(err, EINVAL, "%s: \"cached\" must be true or false",
                         path);
-    if (rc == 0)
-        rc = xo_json_get_string(&key, o, "key", true, path, err);
+    if (rc == 0 && xo_json_get_string(&key, o, "key", true, path, err) < 0)
+        rc = -1;
     const char *base = strrchr(dir, '/');
     if (rc == 0 && (strncmp(key, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)) ||
                     !base || strcmp(base + 1, key + sizeof(DIGEST_ALGO))))

@@ -2,8 +2,9 @@
  * test-runtime-spec.c: reading OCI runtime spec config.json files
  * (domcfg/runtime_spec.h) and mapping them onto domain_config
  * (domcfg/from_runtime_spec.h).  Samples shaped as containerd 1.6 writes
- * them (ctr run, a CRI app container, a CRI sandbox) live in
- * tests/unit/runtime_spec/; malformed specs are variations of a minimal
+ * them (ctr run, a CRI app container, a CRI sandbox), and one containerd
+ * 1.6.20 wrote for `ctr run --env A=1 IMAGE ID /usr/sbin/nginx -v` of the
+ * real-image tier's web image, live in tests/unit/runtime_spec/; malformed specs are variations of a minimal
  * one, each checked for the JSON path its error names.  The round trip
  * renders a domain_config with domcfg_to_runtime_spec() and reads it back.
  */
@@ -45,6 +46,13 @@ static void load_ok(struct runtime_spec *rs, const char *file)
     runtime_spec_init(rs);
     if (runtime_spec_load(rs, file, &err) < 0)
         fail_msg("%s: %s", file, xo_err_msg(&err));
+}
+
+static void map_ok(struct domain_config *dc, const struct runtime_spec *rs)
+{
+    xo_err err = XO_ERR_INIT;
+    if (domcfg_from_runtime_spec(dc, rs, "config.json", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
 }
 
 static const struct runtime_mount *mount_at(const struct runtime_spec *rs,
@@ -146,6 +154,39 @@ static void test_cri(void **state)
     assert_int_equal(rs.n_mounts, 0);
     assert_int_equal(rs.process.n_env, 0);
     assert_non_null(rs.process.env);
+    runtime_spec_dispose(&rs);
+}
+
+/* What containerd 1.6.20 itself wrote, read and mapped. */
+static void test_containerd_written(void **state)
+{
+    struct fixture *fx = *state;
+    write_file(fx->dir, "passwd",
+               "root:x:0:0:root:/root:/bin/sh\n"
+               "www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin\n");
+    write_file(fx->dir, "group", "root:x:0:\nwww-data:x:33:\n");
+    struct runtime_spec rs;
+    load_ok(&rs, SAMPLES "containerd-1.6-ctr-run.json");
+    assert_int_equal(rs.process.n_args, 2);
+    assert_string_equal(rs.process.args[0], "/usr/sbin/nginx");
+    assert_int_equal(rs.n_mounts, 7);
+    for (size_t i = 0; i < rs.n_mounts; i++)
+        if (strcmp(rs.mounts[i].destination, "/run") != 0)
+            assert_int_equal(rs.mounts[i].kind, RUNTIME_MOUNT_PROVIDED);
+    assert_int_equal(mount_at(&rs, "/run")->kind, RUNTIME_MOUNT_TMPFS);
+    assert_null(runtime_spec_namespace(&rs, "network")->path);
+    struct domain_config dc;
+    domain_config_init(&dc);
+    dc.root_volume = strdup(fx->dir);
+    map_ok(&dc, &rs);
+    assert_string_equal(dc.user, "33:33");
+    assert_string_equal(dc.env[1], "A=1");
+    assert_null(dc.hostname); /* ctr run sets none: the caller names it */
+    assert_int_equal(__builtin_popcountll(dc.caps.bounding), 14);
+    assert_true(dc.caps.bounding == dc.caps.effective);
+    assert_true(dc.caps.inheritable == 0 && dc.caps.ambient == 0);
+    assert_true(dc.no_new_privileges);
+    domain_config_dispose(&dc);
     runtime_spec_dispose(&rs);
 }
 
@@ -326,13 +367,6 @@ static void test_bounds(void **state)
 
 /* ---- onto domain_config --------------------------------------------- */
 
-static void map_ok(struct domain_config *dc, const struct runtime_spec *rs)
-{
-    xo_err err = XO_ERR_INIT;
-    if (domcfg_from_runtime_spec(dc, rs, "config.json", &err) < 0)
-        fail_msg("%s", xo_err_msg(&err));
-}
-
 static void test_map(void **state)
 {
     struct fixture *fx = *state;
@@ -489,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_bounds),
         T(test_map),
         T(test_round_trip),
+        T(test_containerd_written),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
