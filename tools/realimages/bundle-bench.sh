@@ -48,49 +48,58 @@ for i in "${!layers[@]}"; do
     lowers="$s${lowers:+:$lowers}"
 done
 n=0
-mount_ctr() { # a new container's rootfs: prints its path
+mount_ctr() { # a new container's rootfs, its path in $c
     n=$((n + 1))
-    local c=$W/ctr$n
+    c=$W/ctr$n
     mkdir -p "$c" "$W/up$n" "$W/work$n"
     mount -t overlay overlay -o "lowerdir=$lowers,upperdir=$W/up$n,workdir=$W/work$n" "$c"
-    echo "$c"
 }
 
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
 median() { sort -n | awk '{ a[NR] = $1 } END { printf "%.3f", NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-c0=$(mount_ctr)
+mount_ctr
+c0=$c
 entries=$(find "$c0" | wc -l)
 tar -cf /dev/null "$c0" 2>/dev/null || true # warm the page cache
-m=() cold=() hit=()
+m=() ms=() cold=() coldin=() hit=() hitin=()
 for _ in $(seq "$RUNS"); do
     rm -f "$W/peer.erofs"; sync
     t=$(now); mkfs.erofs --quiet -zlz4 "$W/peer.erofs" "$c0" >/dev/null; m+=("$(secs "$t")")
+    sync "$W/peer.erofs"; ms+=("$(secs "$t")")
     rm -rf "$W/store"; sync
-    c=$(mount_ctr)
+    mount_ctr
     t=$(now); out=$("$TOOL" --root "$W/store" volume "$c"); cold+=("$(secs "$t")")
     [ "$(echo "$out" | cut -d' ' -f2,3)" = "built overlay" ] || { echo "bench: cold run: $out" >&2; exit 1; }
-    c=$(mount_ctr)
+    coldin+=("$(echo "$out" | cut -d' ' -f4)")
+    mount_ctr
     t=$(now); out=$("$TOOL" --root "$W/store" volume "$c"); hit+=("$(secs "$t")")
     [ "$(echo "$out" | cut -d' ' -f2)" = hit ] || { echo "bench: second run: $out" >&2; exit 1; }
+    hitin+=("$(echo "$out" | cut -d' ' -f4)")
 done
+row() { # LABEL VALUES...: median and range
+    local l=$1; shift
+    echo "| $l | $(printf '%s\n' "$@" | median) | $(printf '%s\n' "$@" | sort -n | sed -n '1p;$p' | paste -sd' ' - | sed 's| | / |') |"
+}
 mm=$(printf '%s\n' "${m[@]}" | median)
-cm=$(printf '%s\n' "${cold[@]}" | median)
-hm=$(printf '%s\n' "${hit[@]}" | median)
+msm=$(printf '%s\n' "${ms[@]}" | median)
+cm=$(printf '%s\n' "${coldin[@]}" | median)
+cw=$(printf '%s\n' "${cold[@]}" | median)
+hm=$(printf '%s\n' "${hitin[@]}" | median)
 size=$(stat -c %s "$W/peer.erofs")
 
 echo "### Bundle rootfs to root volume (issue 14), $(date -u +%F), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 echo
-echo "The real-image tier's \`$IMG\` image (${#layers[@]} layers, $entries entries, rootfs.erofs $((size / 1000000)) MB) as containerd's overlay snapshotter mounts a container's rootfs: one directory per layer, OCI whiteouts made overlay whiteouts, an overlay of them with an empty upper. $RUNS runs, alternating, page cache warm; medians in seconds. Cold: \`build/tests/xl-oci-bundle volume ROOTFS\` on an empty store (probe the mount, key the layers, lock, \`mkfs.erofs -zlz4\`, /etc copies, record, rename). mkfs.erofs alone: \`mkfs.erofs -zlz4\` of the same overlay mount. Second container: another overlay mount of the same layers, the volume found by its key. \`tools/realimages/bundle-bench.sh\`."
+echo "The real-image tier's \`$IMG\` image (${#layers[@]} layers, $entries entries, rootfs.erofs $((size / 1000000)) MB) as containerd's overlay snapshotter mounts a container's rootfs: one directory per layer, OCI whiteouts made overlay whiteouts, an overlay of them with an empty upper. $RUNS runs, alternating, page cache warm; medians in seconds. Cold: \`build/tests/xl-oci-bundle volume ROOTFS\` on an empty store (probe the mount, key the layers, lock, \`mkfs.erofs -zlz4\`, fsync of the image, /etc copies, record, rename), timed inside the process around the library call (xl-oci-runc pays its own start either way) and as the process's wall time. mkfs.erofs alone: \`mkfs.erofs -zlz4\` of the same overlay mount. Second container: another overlay mount of the same layers, the volume found by its key. \`tools/realimages/bundle-bench.sh\`."
 echo
 echo "| | seconds (median) | min / max |"
 echo "|---|---|---|"
-mm_r=$(printf '%s\n' "${m[@]}" | sort -n | sed -n '1p;$p' | paste -sd/ -)
-cm_r=$(printf '%s\n' "${cold[@]}" | sort -n | sed -n '1p;$p' | paste -sd/ -)
-hm_r=$(printf '%s\n' "${hit[@]}" | sort -n | sed -n '1p;$p' | paste -sd/ -)
-echo "| mkfs.erofs alone | $mm | $mm_r |"
-echo "| bundle rootfs to root volume, cold | $cm | $cm_r |"
-echo "| the same, second container (cache hit, no mkfs.erofs) | $hm | $hm_r |"
+row "mkfs.erofs alone" "${m[@]}"
+row "mkfs.erofs, then \`sync FILE\` (the same durability as ours)" "${ms[@]}"
+row "bundle rootfs to root volume, cold (the library call)" "${coldin[@]}"
+row "the same, process wall time (process start included)" "${cold[@]}"
+row "second container: cache hit, no mkfs.erofs (the library call)" "${hitin[@]}"
+row "the same, process wall time" "${hit[@]}"
 echo
-echo "Cold against mkfs.erofs alone: $(awk -v c="$cm" -v m="$mm" 'BEGIN { printf "%.2fx", c / m }') (goal <= 1.1x); the second container costs $(awk -v h="$hm" -v c="$cm" 'BEGIN { printf "%.1f%%", 100 * h / c }') of a cold build."
+echo "Cold (the library call) against mkfs.erofs alone: $(awk -v c="$cm" -v m="$mm" 'BEGIN { printf "%.2fx", c / m }') (goal <= 1.1x), against mkfs.erofs with its output synced: $(awk -v c="$cm" -v m="$msm" 'BEGIN { printf "%.2fx", c / m }'); as a process: $(awk -v c="$cw" -v m="$mm" 'BEGIN { printf "%.2fx", c / m }'). The second container's library call costs $(awk -v h="$hm" -v c="$cm" 'BEGIN { printf "%.1f%%", 100 * h / c }') of a cold build and runs no mkfs.erofs (checked: the tool reports a hit)."
