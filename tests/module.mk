@@ -13,7 +13,7 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
 # tests/tiers/40-fuzz.sh runs; `make fuzz` (tools/fuzz.sh) builds them with
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
-	image-ref bootspec netback
+	image-ref bootspec netback runtime-spec
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 
 $(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \
