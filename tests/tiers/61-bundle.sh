@@ -15,7 +15,15 @@ ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; fails=$((fails + 1)); }
 skip() { echo "ok - $1 # SKIP $2"; }
 if [ "$(id -u)" != 0 ]; then skip "bundle tier" "needs root"; exit 0; fi
-command -v mkfs.erofs >/dev/null || { skip "bundle tier" "no mkfs.erofs (erofs-utils)"; exit 0; }
+# Tools from Debian's apt, installed once (CI is a fresh Debian 12).
+need=()
+for p in mkfs.erofs:erofs-utils setfattr:attr; do
+    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
+done
+if [ ${#need[@]} -gt 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
+        { notok "apt-get install ${need[*]}"; exit 1; }
+fi
 B=$top/build/tests/xl-oci-bundle
 DUMP=$top/build/tests/xl-oci-treedump
 [ -x "$B" ] && [ -x "$DUMP" ] || { notok "build/tests/xl-oci-bundle and xl-oci-treedump (run make)"; exit 1; }
@@ -23,7 +31,7 @@ DUMP=$top/build/tests/xl-oci-treedump
 W=$(mktemp -d /tmp/xl-oci-t61.XXXXXX)
 ST=$W/store
 cleanup() {
-    for m in "$W"/merged* "$W"/mc1 "$W"/mc2 "$W"/mnt "$ST"/tmp/*; do
+    for m in "$W"/merged* "$W"/mc1 "$W"/mc2 "$W"/mbare "$W"/mnt "$ST"/tmp/*; do
         mountpoint -q "$m" 2>/dev/null && umount -l "$m"
     done
     rm -rf "$W"
@@ -156,6 +164,13 @@ mount -t erofs -o ro,loop "$1/rootfs.erofs" "$W/mnt" && {
     [ "$(stat -c %a "$W/mnt")" = 750 ] && [ -d "$W/mnt/proc" ] && ok "the added layer keeps the root's mode" ||
         notok "the added layer keeps the root's mode ($(stat -c %a "$W/mnt"))"
     umount "$W/mnt"; }
+# The same for an overlay: the added layer goes on top of its lowers.
+mount_ovl mbare "$W/bare"
+out=$("$B" --root "$ST" volume "$W/mbare" 2>"$W/err"); set -- $out
+[ "${2:-}" = built ] && [ "${3:-}" = overlay ] && ok "an overlay without /proc /sys /dev: built, cached" ||
+    { cat "$W/err"; notok "bare overlay ($out)"; }
+same_tree "an overlay without /proc /sys /dev: they are added, the rest identical" "$1" "$W/mbare" proc sys dev
+umount "$W/mbare"
 [ -z "$(ls "$ST/tmp" | grep -v '\.lock$')" ] && ! grep -q " $ST/tmp" /proc/self/mountinfo &&
     ok "builds leave nothing in tmp/ but key locks" || { ls -la "$ST/tmp"; notok "builds leave nothing in tmp/"; }
 
