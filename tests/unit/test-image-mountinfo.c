@@ -21,7 +21,7 @@
 static const char table[] =
     "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
     "40 22 0:38 / /run/b\\040x/rootfs rw,relatime shared:5 master:2 - "
-    "overlay overlay rw,lowerdir=/s/5/fs:/s/4\\134:x/fs,upperdir=/s/8/fs,"
+    "overlay overlay rw,lowerdir=/s/5/fs:/s/4\\134:x/fs:/s/3\\054y,upperdir=/s/8/fs,"
     "workdir=/s/8/work\n"
     "41 22 0:39 / /run/c/rootfs rw - tmpfs tmpfs rw\n"
     "42 41 0:40 / /run/c/rootfs rw - overlay overlay ro,lowerdir=a/fs:b/fs\n"
@@ -57,10 +57,12 @@ static void test_find(void **state)
     size_t n = 0;
     assert_int_equal(
         mountinfo_overlay_layers(&lowers, &n, &upper, e.super_opts, &err), 0);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 3);
     assert_string_equal(lowers[0], "/s/5/fs");
     assert_string_equal(lowers[1], "/s/4:x/fs"); /* "\:" undone */
-    assert_null(lowers[2]);
+    /* A ',' in a path is not an option separator. */
+    assert_string_equal(lowers[2], "/s/3,y");
+    assert_null(lowers[3]);
     assert_string_equal(upper, "/s/8/fs");
     xo_strv_free(lowers);
     free(upper);
