@@ -1,6 +1,7 @@
 /* from_runtime_spec.c: runtime spec -> domain_config (see the header). */
 #include "domcfg/from_runtime_spec.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,11 +108,10 @@ static int map_user(struct domain_config *dc, const struct runtime_process *pr,
 static bool hostname_ok(const char *s)
 {
     size_t n = strlen(s);
-    return n > 0 && n <= BOOT_SPEC_MAX_HOSTNAME &&
-           strspn(
-               s,
-               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") ==
-               n;
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+            return false;
+    return n > 0 && n <= BOOT_SPEC_MAX_HOSTNAME;
 }
 
 static int map_annotations(struct domain_config *dc,

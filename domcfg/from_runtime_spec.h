@@ -5,7 +5,9 @@
  * annotations (as labels; "org.xl-oci.stop-signal" as the stop signal).
  *
  * What domain_config cannot hold stays in the runtime_spec for the
- * caller: terminal, mounts, namespaces, the CRI container type.
+ * caller: terminal, mounts, namespaces, the CRI container type.  A spec
+ * has no stop timeout (containerd sends SIGKILL itself when its own
+ * timeout ends), so dc->stop_timeout is left as the caller set it.
  */
 #ifndef XL_OCI_DOMCFG_FROM_RUNTIME_SPEC_H
 #define XL_OCI_DOMCFG_FROM_RUNTIME_SPEC_H

@@ -29,6 +29,8 @@
 
 static const char *const mountpoints[] = {"proc", "sys", "dev"};
 #define N_MOUNTPOINTS (sizeof(mountpoints) / sizeof(*mountpoints))
+/* Mount data is one page; "lowerdir=" and a margin off 4096. */
+#define OVERLAY_OPTS_MAX 4000
 
 /* What a bundle volume's image config says: nothing but the platform. */
 static const char image_config[] =
@@ -155,17 +157,24 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
         chmod(b->extra, st.st_mode & 07777) < 0 ||
         utimensat(AT_FDCWD, b->extra, t, 0) < 0)
         return xo_err_sys(err, "cannot set the attributes of %s", b->extra);
-    /* The layers joined by ':' (each append adds one before it). */
-    char *layers = strdup("");
-    if (!layers)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    int rc = append_layer(&layers, b->extra, err);
-    if (s->kind == BUNDLE_SOURCE_OVERLAY)
-        for (size_t i = 0; rc == 0 && i < s->n_lowers; i++)
+    /* The layers joined by ':' (each append adds one before it).  The
+     * mount data must fit in a page: a long lower chain is replaced by
+     * the rootfs mount itself, the same tree (its upper is empty). */
+    char *layers = NULL, *opts = NULL;
+    int rc = 0;
+    for (int whole = s->kind != BUNDLE_SOURCE_OVERLAY; rc == 0 && whole < 2;
+         whole++) {
+        free(layers);
+        if (!(layers = strdup("")))
+            return xo_err_set(err, ENOMEM, "out of memory");
+        rc = append_layer(&layers, b->extra, err);
+        for (size_t i = 0; !whole && rc == 0 && i < s->n_lowers; i++)
             rc = append_layer(&layers, s->lowers[i], err);
-    else if (rc == 0)
-        rc = append_layer(&layers, s->rootfs, err);
-    char *opts = NULL;
+        if (whole && rc == 0)
+            rc = append_layer(&layers, s->rootfs, err);
+        if (rc == 0 && strlen(layers) < OVERLAY_OPTS_MAX)
+            break;
+    }
     if (rc == 0 && asprintf(&opts, "lowerdir=%s", layers + 1) < 0) {
         opts = NULL;
         rc = xo_err_set(err, ENOMEM, "out of memory");
@@ -364,8 +373,8 @@ static int read_record(bool *cached_r, const char *dir, xo_err *err)
                     !json_object_is_type(v, json_type_boolean)))
         rc = xo_err_set(err, EINVAL, "%s: \"cached\" must be true or false",
                         path);
-    if (rc == 0)
-        rc = xo_json_get_string(&key, o, "key", true, path, err);
+    if (rc == 0 && xo_json_get_string(&key, o, "key", true, path, err) < 0)
+        rc = -1;
     const char *base = strrchr(dir, '/');
     if (rc == 0 && (strncmp(key, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)) ||
                     !base || strcmp(base + 1, key + sizeof(DIGEST_ALGO))))

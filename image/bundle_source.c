@@ -168,8 +168,6 @@ int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
         bundle_source_dispose(&s);
         return -1;
     }
-    if (keyed == 0 && s.kind == BUNDLE_SOURCE_OVERLAY)
-        s.kind = BUNDLE_SOURCE_DIRECTORY;
     *s_r = s;
     return 0;
 }

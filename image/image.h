@@ -5,7 +5,10 @@
  * State lives under a root directory (the global --root, default
  * /var/lib/xl-oci):
  *   blobs/sha256/<hex>           verified blobs (manifests, configs, layers)
- *   volumes/sha256/<hex>/        one root volume per manifest digest:
+ *   volumes/sha256/<hex>/        one root volume per manifest digest
+ *                                (or per bundle rootfs key,
+ *                                bundle_rootfs.h: bundle.json instead of
+ *                                manifest.json and volume.json):
  *       image-config.json        exact bytes of the config blob
  *       manifest.json            exact bytes of the image manifest
  *       rootfs.erofs             the read-only rootfs (mkfs.erofs), the

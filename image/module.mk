@@ -22,6 +22,7 @@ LIB_SRCS += image/lock.c image/pull.c image/pull_meter.c image/registry.c \
 	image/http.c image/auth.c
 LIB_SRCS += image/admin.c image/signature.c
 LIB_SRCS += image/mountinfo.c image/bundle_source.c image/bundle_rootfs.c
+UNIT_TESTS += tests/unit/test-image-mountinfo.c tests/unit/test-image-bundle-source.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
 
 # A stand-in xl-oci holding only the image commands, for the image tier

@@ -73,7 +73,8 @@ int mountinfo_find(struct mountinfo_entry *e_r, const char *table,
             continue;
         mountinfo_entry_dispose(&e);
         unescape(fld[3]);
-        unescape(fld[dash + 3]);
+        /* The options stay escaped: a ',' inside a value is \054 there,
+         * and only splitting first tells it from a separator. */
         if (!(e.root = strdup(fld[3])) || !(e.fstype = strdup(fld[dash + 1])) ||
             !(e.super_opts = strdup(fld[dash + 3]))) {
             mountinfo_entry_dispose(&e);
@@ -115,6 +116,7 @@ int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
     char *lower = option(super_opts, "lowerdir");
     if (!lower)
         return xo_err_set(err, EINVAL, "overlay without lowerdir");
+    unescape(lower);
     char **v = calloc(MOUNTINFO_MAX_LOWERS + 1, sizeof(*v));
     if (!v) {
         free(lower);
@@ -147,6 +149,8 @@ int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
     }
     free(lower);
     char *upper = rc == 0 ? option(super_opts, "upperdir") : NULL;
+    if (upper)
+        unescape(upper);
     if (rc == 0 && upper && upper[0] != '/')
         rc =
             xo_err_set(err, EINVAL, "overlay upperdir is not an absolute path");

@@ -20,7 +20,8 @@
 struct mountinfo_entry {
     char *root;       /* field 4: the mount's root in its file system */
     char *fstype;     /* "overlay", "ext4", ... */
-    char *super_opts; /* the last field, octal escapes undone */
+    char *super_opts; /* the last field, as the kernel escapes it (a ','
+                         in a value is \054: split, then unescape) */
 };
 
 void mountinfo_entry_dispose(struct mountinfo_entry *e);

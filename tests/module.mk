@@ -6,14 +6,14 @@ UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 UNIT_TESTS += tests/unit/test-image-config.c
 UNIT_TESTS += tests/unit/test-domcfg.c
 UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
-	tests/unit/test-runtime-spec.c
+	tests/unit/test-runtime-spec.c tests/unit/test-runtime-spec-errors.c
 
 # Fuzz targets (tests/fuzz/fuzz-NAME.c).  Built here without libFuzzer, with
 # ASan+UBSan, as replayers of their corpus (tests/fuzz/corpus/NAME/), which
 # tests/tiers/40-fuzz.sh runs; `make fuzz` (tools/fuzz.sh) builds them with
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
-	image-ref bootspec netback
+	image-ref bootspec netback runtime-spec
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 
 $(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \

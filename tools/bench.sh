@@ -11,7 +11,10 @@
 #   5. real images (web, py from Debian packages): pull + root volume
 #      against skopeo copy + umoci unpack (+ mkfs.erofs), median of 5
 #      (tools/realimages/bench.sh)
-# BENCH_ONLY=floor|loader|create|image|real runs one of them.
+#   6. bundles: an OCI bundle's overlay rootfs (the web image) to a root
+#      volume, cold and as a second container's cache hit, against
+#      mkfs.erofs alone (tools/realimages/bundle-bench.sh)
+# BENCH_ONLY=floor|loader|create|image|real|bundle runs one of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-}
@@ -192,4 +195,16 @@ if want real; then
         echo "<!-- real-image-bench: end -->"
     } >"$body"
     replace_section real-image-bench "$body"
+fi
+
+if want bundle; then
+    make -s all
+    body=$(mktemp)
+    {
+        echo "<!-- bundle-bench: begin (written by tools/bench.sh; edit the script, not this) -->"
+        tools/realimages/bundle-bench.sh build/tests/xl-oci-bundle
+        echo "<!-- bundle-bench: end -->"
+    } >"$body"
+    replace_section bundle-bench "$body"
+    rm -f "$body"
 fi

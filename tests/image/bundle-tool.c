@@ -1,7 +1,10 @@
 /*
  * bundle-tool.c: image/bundle_rootfs.h as a command, for the bundle tier
  * (tests/tiers/61-bundle.sh) and the benchmark until xl-oci-runc uses it.
- *   xl-oci-bundle [--root DIR] volume ROOTFS   prints "VOLUME hit|built KIND"
+ *   xl-oci-bundle [--root DIR] volume ROOTFS   prints "VOLUME hit|built KIND
+ *                                              SECONDS" (the library call's
+ *                                              own time, process start
+ *                                              excluded)
  *   xl-oci-bundle [--root DIR] release VOLUME
  *   xl-oci-bundle [--root DIR] prune [VOLUME-IN-USE...]
  *   xl-oci-bundle probe ROOTFS                 prints "KIND KEY [WHY]"
@@ -9,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "image/bundle_rootfs.h"
 #include "image/image.h"
@@ -45,10 +49,15 @@ int main(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     if (i + 1 < argc && !strcmp(argv[i], "volume")) {
         struct bundle_volume v;
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         if (bundle_rootfs_volume(&v, root, argv[i + 1], NULL, &err) < 0)
             return fail(&err);
-        printf("%s %s %s\n", v.dir, v.hit ? "hit" : "built",
-               bundle_source_kind_name(v.src.kind));
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        printf("%s %s %s %.3f\n", v.dir, v.hit ? "hit" : "built",
+               bundle_source_kind_name(v.src.kind),
+               (double)(t1.tv_sec - t0.tv_sec) +
+                   (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
         bundle_volume_dispose(&v);
         return 0;
     }

@@ -1,0 +1,200 @@
+/*
+ * test-runtime-spec-errors.c: config.json files domcfg/runtime_spec.h
+ * must refuse, each a variation of a minimal valid spec, checked for the
+ * file and JSON path its error names; and the bounds on sizes and counts.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domcfg/runtime_spec.h"
+
+/* A minimal valid spec with room for changes: P adds to "process", T to
+ * the top, U replaces "user". */
+#define SPEC(U, P, T)                                                          \
+    "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "           \
+    "\"process\": {\"user\": " U ", \"args\": [\"/bin/true\"], "               \
+    "\"cwd\": \"/\"" P "}" T "}"
+#define USER0 "{\"uid\": 0, \"gid\": 0}"
+
+static const struct bad {
+    const char *json;
+    const char *want; /* in the message */
+} bad[] = {
+    {"[]", "not a JSON object"},
+    {"{\"ociVersion\": ", "invalid JSON"},
+    {SPEC(USER0, "", ", \"ociVersion\": \"2.0.0\""), "ociVersion: \"2.0.0\""},
+    {"{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"r\"}}",
+     "process: is missing"},
+    {"{\"ociVersion\": \"1.0.0\", \"process\": {}}", "root: is missing"},
+    {SPEC(USER0, "", ", \"root\": {\"path\": \"\"}"), "root.path: is empty"},
+    {SPEC(USER0, "", ", \"root\": {\"path\": 3}"),
+     "root.path: must be a string"},
+    {SPEC(USER0, ", \"args\": [\"/bin/sh\", \"-c\", 7]", ""),
+     "process.args[2]: must be a string"},
+    {SPEC(USER0, ", \"args\": []", ""), "process.args: must name a program"},
+    {SPEC(USER0, ", \"args\": \"/bin/sh\"", ""),
+     "process.args: must be an array"},
+    {SPEC(USER0, ", \"env\": [\"A=1\", \"NOVALUE\"]", ""),
+     "process.env[1]: \"NOVALUE\" is not KEY=VALUE"},
+    {SPEC(USER0, ", \"env\": [\"=x\"]", ""), "process.env[0]"},
+    {SPEC(USER0, ", \"cwd\": \"srv\"", ""), "process.cwd: \"srv\" is not"},
+    {SPEC(USER0, ", \"cwd\": \"/srv/../..\"", ""), "process.cwd"},
+    {SPEC("{\"uid\": -1, \"gid\": 0}", "", ""),
+     "process.user.uid: must not be negative"},
+    {SPEC("{\"uid\": 4294967296, \"gid\": 0}", "", ""),
+     "process.user.uid: must be at most"},
+    {SPEC("{\"uid\": 1.5, \"gid\": 0}", "", ""),
+     "process.user.uid: must be an integer"},
+    {SPEC("{\"uid\": 0}", "", ""), "process.user.gid: is missing"},
+    {SPEC("{\"uid\": 0, \"gid\": 0, \"additionalGids\": [1, \"2\"]}", "", ""),
+     "process.user.additionalGids[1]: must be an integer"},
+    {SPEC("{\"uid\": 0, \"gid\": 0, \"umask\": 512}", "", ""),
+     "process.user.umask: must be at most 511"},
+    {SPEC(USER0, ", \"terminal\": \"yes\"", ""),
+     "process.terminal: must be true or false"},
+    {SPEC(USER0,
+          ", \"rlimits\": [{\"type\": \"RLIMIT_BOGUS\", \"hard\": 1, "
+          "\"soft\": 1}]",
+          ""),
+     "process.rlimits[0].type: \"RLIMIT_BOGUS\""},
+    {SPEC(USER0,
+          ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1, "
+          "\"soft\": 2}]",
+          ""),
+     "process.rlimits[0]: soft limit above"},
+    {SPEC(USER0, ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"soft\": 2}]",
+          ""),
+     "process.rlimits[0].hard: is missing"},
+    {SPEC(USER0,
+          ", \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1, "
+          "\"soft\": 1}, {\"type\": \"RLIMIT_NOFILE\", \"hard\": 1, "
+          "\"soft\": 1}]",
+          ""),
+     "process.rlimits[1].type: RLIMIT_NOFILE is listed twice"},
+    {SPEC(USER0,
+          ", \"capabilities\": {\"bounding\": [\"CAP_CHOWN\", "
+          "\"CAP_FLY\"]}",
+          ""),
+     "process.capabilities.bounding[1]: \"CAP_FLY\" is not a capability"},
+    {SPEC(USER0, ", \"capabilities\": {\"ambient\": \"CAP_CHOWN\"}", ""),
+     "process.capabilities.ambient: must be an array"},
+    {SPEC(USER0, "", ", \"mounts\": [{\"type\": \"tmpfs\"}]"),
+     "mounts[0].destination: is missing"},
+    {SPEC(USER0, "", ", \"mounts\": [{\"destination\": \"tmp\"}]"),
+     "mounts[0].destination: \"tmp\" is not an absolute path"},
+    {SPEC(
+         USER0, "",
+         ", \"mounts\": [{\"destination\": \"/a/../../etc\", \"type\": \"tmpfs\"}]"),
+     "mounts[0].destination"},
+    {SPEC(USER0, "",
+          ", \"mounts\": [{\"destination\": \"/a\", \"type\": \"bind\"}]"),
+     "mounts[0]: a bind mount needs a source"},
+    {SPEC(USER0, "",
+          ", \"mounts\": [{\"destination\": \"/a\", \"source\": \"../x\", "
+          "\"options\": [\"rbind\"]}]"),
+     "mounts[0]: bind source \"../x\" holds .."},
+    {SPEC(USER0, "",
+          ", \"mounts\": [{\"destination\": \"/a\", \"options\": [1]}]"),
+     "mounts[0].options[0]: must be a string"},
+    {SPEC(USER0, "", ", \"annotations\": {\"a\": 1}"),
+     "annotations[\"a\"]: must be a string"},
+    {SPEC(USER0, "", ", \"annotations\": {\"a=b\": \"c\"}"),
+     "annotations[\"a=b\"]: key holds '='"},
+    {SPEC(USER0, "",
+          ", \"annotations\": {\"io.kubernetes.cri.container-type\": \"pod\"}"),
+     "\"pod\" is neither sandbox nor container"},
+    {SPEC(USER0, "", ", \"linux\": {\"namespaces\": [{\"type\": \"net\"}]}"),
+     "linux.namespaces[0].type: \"net\" is not a namespace type"},
+    {SPEC(USER0, "",
+          ", \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": "
+          "\"pid\"}]}"),
+     "linux.namespaces[1].type: \"pid\" is listed twice"},
+    {SPEC(USER0, "",
+          ", \"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": "
+          "\"netns\"}]}"),
+     "linux.namespaces[0].path: \"netns\" is not an absolute path"},
+    {SPEC(USER0, "", ", \"linux\": {\"namespaces\": {}}"),
+     "linux.namespaces: must be an array"},
+    {SPEC(USER0, "", ", \"hostname\": 5"), "hostname: must be a string"},
+};
+
+static void test_malformed(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct runtime_spec rs;
+        runtime_spec_init(&rs);
+        xo_err err = XO_ERR_INIT;
+        int rc = runtime_spec_parse(&rs, bad[i].json, strlen(bad[i].json),
+                                    "config.json", &err);
+        if (rc != -1 || !strstr(xo_err_msg(&err), bad[i].want) ||
+            strncmp(xo_err_msg(&err), "config.json: ", 13) != 0)
+            fail_msg("case %zu: rc %d, \"%s\", wanted \"%s\"", i, rc,
+                     xo_err_msg(&err), bad[i].want);
+        xo_err_clear(&err);
+        runtime_spec_dispose(&rs);
+    }
+}
+
+/* Bounds: too many mounts, a string past the limit, a file too large. */
+static void test_bounds(void **state)
+{
+    (void)state;
+    size_t cap = 64 * (RUNTIME_SPEC_MAX_MOUNTS + 2) + 256;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t o =
+        (size_t)snprintf(buf, cap, "%s", SPEC(USER0, "", ", \"mounts\": ["));
+    o -= 1; /* drop SPEC's closing brace */
+    for (int i = 0; i <= RUNTIME_SPEC_MAX_MOUNTS; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s{\"destination\": \"/m%d\"}",
+                              i ? "," : "", i);
+    o += (size_t)snprintf(buf + o, cap - o, "]}");
+    struct runtime_spec rs;
+    runtime_spec_init(&rs);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(runtime_spec_parse(&rs, buf, o, "c.json", &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "mounts: has more than 256"));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+    free(buf);
+
+    size_t big = RUNTIME_SPEC_MAX_PATH + 1;
+    buf = malloc(big + 256);
+    assert_non_null(buf);
+    memset(buf, 'a', big + 256);
+    int n = snprintf(buf, 256, "%s", SPEC(USER0, ", \"cwd\": \"/", ""));
+    n -= 2; /* drop "}}" to continue the cwd string */
+    memset(buf + n, 'a', big);
+    memcpy(buf + n + big, "\"}}", 4);
+    runtime_spec_init(&rs);
+    assert_int_equal(runtime_spec_parse(&rs, buf, strlen(buf), "c.json", &err),
+                     -1);
+    assert_non_null(strstr(xo_err_msg(&err), "process.cwd: is longer than"));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+
+    assert_int_equal(runtime_spec_parse(&rs, buf, RUNTIME_SPEC_MAX_BYTES + 1,
+                                        "c.json", &err),
+                     -1);
+    assert_non_null(strstr(xo_err_msg(&err), "larger than"));
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_malformed),
+        cmocka_unit_test(test_bounds),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
