@@ -31,8 +31,7 @@ struct domcfg_opts {
      * process, before it is checked (args, exec size): xl-oci-runc puts
      * a bundle's config.json over it.  NULL: none.  With it, an empty
      * process after the merge is no error (the override fills it). */
-    int (*override_process)(struct domain_config *dc, void *ctx,
-                            xo_err *err);
+    int (*override_process)(struct domain_config *dc, void *ctx, xo_err *err);
     void *override_ctx;
 };
 

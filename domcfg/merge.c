@@ -189,8 +189,7 @@ static bool valid_user(const char *u)
 }
 
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
-                  const struct image_config *ic, bool args_later,
-                  xo_err *err)
+                  const struct image_config *ic, bool args_later, xo_err *err)
 {
     if (merge_args(dc, ac, ic, args_later, err) < 0 ||
         merge_env(dc, ac, ic, err) < 0)

@@ -12,8 +12,7 @@ struct app_cfg;
 
 /* Fills args, env, cwd, user, stop signal/timeout and labels of `dc`. */
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
-                  const struct image_config *ic, bool args_later,
-                  xo_err *err);
+                  const struct image_config *ic, bool args_later, xo_err *err);
 
 /* Adds KEY=VALUE to dc->env unless KEY is set (HOSTNAME, as Docker adds
  * it: the image or app.cfg may set their own). */
