@@ -135,6 +135,18 @@ static int map_annotations(struct domain_config *dc,
             dc->stop_signal = sig;
             continue;
         }
+        if (strcmp(a->key, DOMCFG_STOP_TIMEOUT_ANNOTATION) == 0) {
+            char *end;
+            errno = 0;
+            long t = strtol(a->value, &end, 10);
+            if (errno || end == a->value || *end || t < 0 || t > 3600)
+                return xo_err_set(
+                    err, EINVAL,
+                    "%s: annotations[\"%s\"]: \"%.32s\" is not 0-3600 seconds",
+                    where, a->key, a->value);
+            dc->stop_timeout = t;
+            continue;
+        }
         if (asprintf(&dc->labels[dc->n_labels], "%s=%s", a->key, a->value) < 0)
             return xo_err_set(err, ENOMEM, "out of memory");
         dc->n_labels++;

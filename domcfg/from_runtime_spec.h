@@ -18,6 +18,8 @@
 
 /* The annotation render_runtime.c writes the stop signal into. */
 #define DOMCFG_STOP_SIGNAL_ANNOTATION "org.xl-oci.stop-signal"
+/* And the grace period before SIGKILL (seconds, 0-3600). */
+#define DOMCFG_STOP_TIMEOUT_ANNOTATION "org.xl-oci.stop-timeout"
 
 /*
  * Fills the fields above of `dc` (initialised; any it already holds are

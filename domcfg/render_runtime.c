@@ -18,6 +18,7 @@
 
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
+#include "domcfg/from_runtime_spec.h"
 #include "fstype.h"
 #include "common/json_build.h"
 #include "common/user.h"
@@ -201,10 +202,10 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     char sig[16];
     /* cannot truncate: an int is at most 11 bytes */
     snprintf(sig, sizeof(sig), "%d", dc->stop_signal);
-    xo_jset(ann, "org.xl-oci.stop-signal", xo_jstr(sig));
+    xo_jset(ann, DOMCFG_STOP_SIGNAL_ANNOTATION, xo_jstr(sig));
     /* cannot truncate: domcfg bounds the timeout to 0-3600 */
     snprintf(sig, sizeof(sig), "%ld", dc->stop_timeout);
-    xo_jset(ann, "org.xl-oci.stop-timeout", xo_jstr(sig));
+    xo_jset(ann, DOMCFG_STOP_TIMEOUT_ANNOTATION, xo_jstr(sig));
     xo_jset(s, "annotations", ann);
     xo_jset(s, "linux", linux_json());
     *out_r = s;

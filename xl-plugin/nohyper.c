@@ -16,6 +16,7 @@
 
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "domcfg/from_runtime_spec.h"
 #include "domcfg/fstype.h"
 #include "loopdev.h"
 #include "state.h"
@@ -211,10 +212,10 @@ int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r, xo_err *err)
     free(text);
     long sig = 0;
     int rc = !spec ? xo_err_set(err, EINVAL, "%s: not JSON", path)
-             : annotation_long(spec, "org.xl-oci.stop-signal", 1, 64, &sig,
+             : annotation_long(spec, DOMCFG_STOP_SIGNAL_ANNOTATION, 1, 64, &sig,
                                path, err) < 0 ||
-                     annotation_long(spec, "org.xl-oci.stop-timeout", 0, 3600,
-                                     grace_r, path, err) < 0
+                     annotation_long(spec, DOMCFG_STOP_TIMEOUT_ANNOTATION, 0,
+                                     3600, grace_r, path, err) < 0
                  ? -1
                  : 0;
     *sig_r = (int)sig;
