@@ -69,8 +69,7 @@ static void test_spawn_runs_monitor_detached(void **state)
      * (here the test binary; in life xl-oci itself or xl-oci-runc). */
     *strrchr(self, '/') = '\0';
     snprintf(want, sizeof(want),
-             "--root /state/root --xl-oci %s/xl-oci --ready-fd 3 web1\n",
-             self);
+             "--root /state/root --xl-oci %s/xl-oci --ready-fd 3 web1\n", self);
     snprintf(path, sizeof(path), "%s/args", dir);
     char *args = wait_file(path);
     assert_string_equal(args, want);
