@@ -201,7 +201,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct create_args a;
     struct runc_state s;
     struct runtime_spec rs;
-    struct bundle_volume vol = {0};
+    struct bundle_volume vol = {.lock_fd = -1};
     struct rendered r;
     char dir[4096], spec_path[4096], rootfs[4096], cfg_path[4200];
     bool have_dir = false;
@@ -264,11 +264,16 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     };
     struct create_opts o = {
         .cfg_path = cfg_path, .paused = true, .quiet = true};
-    if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0 ||
-        create_xen(&o, &r, err) < 0)
+    if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0)
         goto out;
-    /* The domain's state names the volume now: prune keeps it. */
-    bundle_volume_dispose(&vol);
+    /* The store lock bundle_rootfs_volume() holds shared is the lock
+     * create takes exclusive (one file, <root>/lock): let it go first.  A
+     * prune in between could remove an unused cached volume; create then
+     * fails naming it, and the next create builds it again. */
+    close(vol.lock_fd);
+    vol.lock_fd = -1;
+    if (create_xen(&o, &r, err) < 0)
+        goto out;
     s.pid = spawn_placeholder(s.name, err);
     if (s.pid < 0 || runc_state_write(g, &s, err) < 0 ||
         (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0)) {
