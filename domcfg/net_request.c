@@ -108,16 +108,6 @@ int net_request_parse_networks(struct domain_config *dc,
     return rc;
 }
 
-/* Both would take the same packets: same port and protocol, and the same
- * host address or either one every address. */
-static bool ports_clash(const struct xo_port_spec *a,
-                        const struct xo_port_spec *b)
-{
-    return a->host_port == b->host_port && a->udp == b->udp &&
-           (!a->host_ip[0] || !b->host_ip[0] ||
-            strcmp(a->host_ip, b->host_ip) == 0);
-}
-
 int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
                             xo_err *err)
 {
@@ -144,7 +134,7 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
             break;
         }
         for (size_t j = 0; j < dc->n_ports && rc == 0; j++)
-            if (ports_clash(&dc->ports[j], p))
+            if (xo_port_spec_clash(&dc->ports[j], p))
                 rc = app_cfg_bad_value(
                     ac, "oci_ports", err,
                     "\"%s\": host port %u/%s is published twice", ports[i],

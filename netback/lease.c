@@ -241,15 +241,6 @@ int netback_unpublish(const char *root, const char *container, xo_err *err)
     return 0;
 }
 
-/* True when a and b would catch the same packets. */
-static bool ports_clash(const struct xo_port_spec *a,
-                        const struct xo_port_spec *b)
-{
-    return a->udp == b->udp && a->host_port == b->host_port &&
-           (!a->host_ip[0] || !b->host_ip[0] ||
-            strcmp(a->host_ip, b->host_ip) == 0);
-}
-
 struct publish_check {
     const char *container;
     const struct xo_port_spec *ports;
@@ -261,14 +252,14 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
 {
     (void)root;
     const struct publish_check *c = arg;
-    char a[64];
+    char a[XO_PORT_SPEC_TEXT];
     for (size_t i = 0; i < st->n_leases; i++) {
         const struct netback_lease *l = &st->leases[i];
         if (strcmp(l->container, c->container) == 0)
             continue;
         for (size_t j = 0; j < l->n_ports; j++)
             for (size_t k = 0; k < c->n; k++)
-                if (ports_clash(&l->ports[j], &c->ports[k])) {
+                if (xo_port_spec_clash(&l->ports[j], &c->ports[k])) {
                     xo_port_spec_format(a, &c->ports[k]);
                     return xo_err_set(
                         err, EADDRINUSE,
@@ -333,13 +324,13 @@ int netback_publish(const char *root, const char *network,
                     const char *container, const struct xo_port_spec *ports,
                     size_t n_ports, unsigned flags, xo_err *err)
 {
-    char a[64];
+    char a[XO_PORT_SPEC_TEXT];
     if (n_ports > NETBACK_PORTS_MAX)
         return xo_err_set(err, EINVAL, "oci_ports: more than %d entries",
                           NETBACK_PORTS_MAX);
     for (size_t i = 0; i < n_ports; i++)
         for (size_t j = 0; j < i; j++)
-            if (ports_clash(&ports[i], &ports[j])) {
+            if (xo_port_spec_clash(&ports[i], &ports[j])) {
                 xo_port_spec_format(a, &ports[i]);
                 return xo_err_set(
                     err, EINVAL,

@@ -63,9 +63,9 @@ static int run(json_object *cmds, const char *what, xo_err *err)
 {
     json_object *root = xo_jobj();
     xo_jset(root, "nftables", cmds);
-    int rc = run_buffer(
-        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN), true,
-        what, err);
+    int rc =
+        run_buffer(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN),
+                   true, what, err);
     json_object_put(root);
     return rc;
 }
@@ -201,8 +201,8 @@ static bool nd_set_exists(void)
  */
 static int nd_define(json_object *elems, xo_err *err)
 {
-    if (run_buffer(nb_nft_nd_set_text, false,
-                   "making xl-oci's ND target set", err) < 0 ||
+    if (run_buffer(nb_nft_nd_set_text, false, "making xl-oci's ND target set",
+                   err) < 0 ||
         objs_define(elems, "bridge", "xl_oci", nb_nft_nd_objs, err) < 0) {
         json_object_put(elems);
         return -1;
@@ -375,30 +375,45 @@ static void vif_elems(json_object *cmds, const struct netback_lease *l,
         elem(cmds, add, "bridge", "xl_oci", "vifs", str(vif));
 }
 
-static void port_elems(json_object *cmds, const struct netback_lease *l,
-                       bool add)
+/* The DNAT elements of lease l's ports published on host addresses of
+ * `family` (AF_INET: table ip xl_oci_nat, to its IPv4 address). */
+static void port_elems_family(json_object *cmds, const struct netback_lease *l,
+                              int family, bool add)
 {
+    const char *nft_family = "ip", *to = l->ipv4;
+    if (!to[0])
+        return;
     for (size_t i = 0; i < l->n_ports; i++) {
         const struct xo_port_spec *p = &l->ports[i];
-        const char *proto = p->udp ? "udp" : "tcp";
+        if (!xo_port_spec_has_family(p, family))
+            continue;
+        const char *proto = xo_port_spec_proto(p);
+        const char *host = xo_port_spec_host_addr(p);
         char addr_map[32], port_map[32];
-        bool any = p->host_ip[0] == '\0';
         /* cannot truncate: "udp_any_addr" is the longest */
         snprintf(addr_map, sizeof(addr_map), "%s_%s_addr", proto,
-                 any ? "any" : "ip");
+                 host ? "ip" : "any");
         /* cannot truncate: as above */
         snprintf(port_map, sizeof(port_map), "%s_%s_port", proto,
-                 any ? "any" : "ip");
+                 host ? "ip" : "any");
         for (int m = 0; m < 2; m++) {
             json_object *key =
-                any ? xo_jint((int)p->host_port)
-                    : concat(str(p->host_ip), xo_jint((int)p->host_port));
+                host ? concat(str(host), xo_jint((int)p->host_port))
+                     : xo_jint((int)p->host_port);
             json_object *val =
-                m == 0 ? str(l->ipv4) : xo_jint((int)p->container_port);
-            elem(cmds, add, "ip", "xl_oci_nat", m == 0 ? addr_map : port_map,
+                m == 0 ? str(to) : xo_jint((int)p->container_port);
+            elem(cmds, add, nft_family, "xl_oci_nat",
+                 m == 0 ? addr_map : port_map,
                  add ? map_elem(key, val) : (json_object_put(val), key));
         }
     }
+}
+
+/* Published on IPv4 only, so far. */
+static void port_elems(json_object *cmds, const struct netback_lease *l,
+                       bool add)
+{
+    port_elems_family(cmds, l, AF_INET, add);
 }
 
 /*
@@ -496,7 +511,6 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < nets[i].n_leases; j++)
             if (nets[i].leases[j].vif[0])
-                nd_elems(cmds, &nets[i].leases[j], nets[i].leases[j].vif,
-                         true);
+                nd_elems(cmds, &nets[i].leases[j], nets[i].leases[j].vif, true);
     return nd_define(cmds, err);
 }
