@@ -270,6 +270,41 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
     return 0;
 }
 
+/* A port on an IPv6 host address needs a network with IPv6. */
+static int check_families(const struct netback_network *net,
+                          const struct publish_check *c, xo_err *err)
+{
+    char a[XO_PORT_SPEC_TEXT];
+    for (size_t k = 0; k < c->n; k++)
+        if (c->ports[k].family == AF_INET6 && !net->has_ipv6) {
+            xo_port_spec_format(a, &c->ports[k]);
+            return xo_err_set(
+                err, EINVAL,
+                "oci_ports \"%s\": network %s has no IPv6 (networks get it with network create --ipv6)",
+                a, net->name);
+        }
+    return 0;
+}
+
+/* check_families() for a dry run, where `network` may not exist yet (a
+ * "default" made on first use, which has no IPv6). */
+static int check_families_dry(const char *root, const char *network,
+                              const struct publish_check *c, xo_err *err)
+{
+    struct nb_state st;
+    if (!nb_store_exists(root, network)) {
+        struct netback_network none = {.has_ipv6 = false};
+        if (xo_path_fmt(none.name, sizeof(none.name), err, "%s", network) < 0)
+            return -1;
+        return check_families(&none, c, err);
+    }
+    if (nb_store_load(&st, root, network, err) < 0)
+        return -1;
+    int rc = check_families(&st.net, c, err);
+    nb_state_dispose(&st);
+    return rc;
+}
+
 /* Under the lock: checks `c` against every other container's ports,
  * then replaces the ports of c->container's lease on `network`. */
 static int publish_locked(const char *root, const char *network,
@@ -287,6 +322,8 @@ static int publish_locked(const char *root, const char *network,
                    c->container, network);
         goto out;
     }
+    if (check_families(&st.net, c, err) < 0)
+        goto out;
     if (c->n && st.net.mode == NETBACK_MODE_ISOLATED) {
         xo_err_set(
             err, EINVAL,
@@ -338,7 +375,9 @@ int netback_publish(const char *root, const char *network,
             }
     struct publish_check c = {container, ports, n_ports};
     if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */
-        return each_network_locked(root, &c, check_one, err);
+        return each_network_locked(root, &c, check_one, err) < 0
+                   ? -1
+                   : check_families_dry(root, network, &c, err);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
         return -1;
