@@ -311,8 +311,7 @@ static int publish_locked(const char *root, const char *network,
                           const struct publish_check *c, xo_err *err)
 {
     struct nb_state st;
-    if (each_network_locked(root, c, check_one, err) < 0 ||
-        nb_store_load(&st, root, network, err) < 0)
+    if (nb_store_load(&st, root, network, err) < 0)
         return -1;
     int rc = -1;
     struct netback_lease *l = nb_ipam_find(&st, c->container);
@@ -331,6 +330,9 @@ static int publish_locked(const char *root, const char *network,
             network);
         goto out;
     }
+    /* What can never work is said before what is in use. */
+    if (each_network_locked(root, c, check_one, err) < 0)
+        goto out;
     if (c->n && !(copy = calloc(c->n, sizeof(*copy)))) {
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
@@ -375,9 +377,9 @@ int netback_publish(const char *root, const char *network,
             }
     struct publish_check c = {container, ports, n_ports};
     if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */
-        return each_network_locked(root, &c, check_one, err) < 0
+        return check_families_dry(root, network, &c, err) < 0
                    ? -1
-                   : check_families_dry(root, network, &c, err);
+                   : each_network_locked(root, &c, check_one, err);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
         return -1;
