@@ -29,7 +29,7 @@ HOTPLUG=$top/build/hotplug/vif-xl-oci
 T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
 chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
 export XL_OCI_ROOT=$T/root
-guest_pid= xs_pid= out_pid= iso_pid= cli_pid= lan_pid= srv=
+guest_pid= xs_pid= out_pid= iso_pid= cli_pid= lan_pid= srv= n6_pid=
 cleanup() {
     # Whatever a failed check left: dnsmasq processes outlive the namespace.
     for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
@@ -42,6 +42,7 @@ cleanup() {
     [ -n "$cli_pid" ] && kill "$cli_pid" 2>/dev/null
     [ -n "$lan_pid" ] && kill "$lan_pid" 2>/dev/null
     [ -n "$srv" ] && kill "$srv" 2>/dev/null
+    [ -n "$n6_pid" ] && kill "$n6_pid" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -445,6 +446,45 @@ env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be7 vif=vif7.0 "$HOTPLUG" offline
 "$NT" release cli
 kill "$cli_pid" 2>/dev/null
 ip link del vif7.0 2>/dev/null
+# Between two networks only published ports pass (inet xl_oci forward:
+# ct status dnat accept, before the rule that drops bridge-to-bridge
+# traffic), over IPv6 as over IPv4: n6 on t6 reaches web's published port
+# through a host address, but not web's own address.
+"$X" network create t6 --subnet 10.56.0.0/24 --ipv6 fd00:56::/64 >/dev/null
+n6_mac=$("$NT" attach t6 n6 | sed 's/.* mac=\([^ ]*\) .*/\1/')
+unshare -n sleep 600 &
+n6_pid=$!
+sleep 0.2
+n6() { nsenter -t "$n6_pid" -n "$@"; }
+ip link add vif8.0 type veth peer name eth0
+ip link set eth0 netns "$n6_pid"
+n6 ip link set eth0 address "$n6_mac"
+n6 ip -6 addr add "$(lease t6 n6 ipv6)/64" dev eth0 nodad
+n6 ip link set eth0 up
+n6 ip -6 route add default via fd00:56::1
+be8=backend/vif/8/0
+printf '%s' "$n6_mac" >"$T/xs/$(echo "/local/domain/0/$be8/mac" | tr / _)"
+printf xloci-t6 >"$T/xs/$(echo "/local/domain/0/$be8/bridge" | tr / _)"
+env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be8 vif=vif8.0 "$HOTPLUG" online ||
+    nok "hotplug online of n6"
+serve6 80 "$T/serve12"
+check "a container on another network reaches web's published port over IPv6" bash -c \
+    'nsenter -t '"$n6_pid"' -n "$0" fetch 2001:db8:2::1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+serve6 80 /dev/null
+if ! n6 timeout 3 "$PROBE" fetch fd00:50::2 80 >/dev/null 2>&1; then
+    ok "but not web's own IPv6 address (no forwarding between networks)"
+else
+    nok "n6 on t6 reached web's fd00:50::2 directly"
+fi
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be8 vif=vif8.0 "$HOTPLUG" offline
+"$NT" release n6
+kill "$n6_pid" 2>/dev/null
+n6_pid=
+ip link del vif8.0 2>/dev/null
+"$X" network rm t6 >/dev/null || nok "network rm t6"
 o "$PROBE" serve 192.0.2.2 7000 >"$T/serve3" &
 sleep 0.3
 check "the guest reaches the outside through NAT" bash -c \
