@@ -343,8 +343,7 @@ const char *const nb_nft_guard6[] = {
 /* The target address is the 16 bytes after the ICMPv6 header's first 8
  * (RFC 4861 4.4); the set's key is (ifname, those bytes as an integer). */
 const char nb_nft_nd_set_text[] =
-    "add set bridge xl_oci vif_nd_target "
-    "{ typeof iifname . @th,64,128; }";
+    "add set bridge xl_oci vif_nd_target { typeof iifname . @th,64,128; }";
 
 const char *const nb_nft_nd_objs[] = {
     J({"rule" : {"chain" : "nd_target", "expr" : [
