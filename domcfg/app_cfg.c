@@ -122,6 +122,15 @@ static int key_line(const struct app_cfg *ac, const char *key)
     return 0;
 }
 
+char *app_cfg_where(const struct app_cfg *ac, const char *key)
+{
+    char *s = NULL;
+    int line = key_line(ac, key);
+    int r = line > 0 ? asprintf(&s, "%s:%d: %s", ac->path, line, key)
+                     : asprintf(&s, "%s: %s", ac->path, key);
+    return r < 0 ? NULL : s;
+}
+
 static int verr(const struct app_cfg *ac, const char *key, xo_err *err,
                 const char *fmt, va_list ap)
 {

@@ -46,6 +46,11 @@ int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
 int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,
                       const char *fmt, ...) XO_PRINTF(4, 5);
 
+/* "FILE:LINE: KEY" (or "FILE: KEY"), the start of app_cfg_bad_value()'s
+ * message, for a value found bad once the app_cfg is gone; NULL without
+ * memory.  Free it. */
+char *app_cfg_where(const struct app_cfg *ac, const char *key);
+
 /* libxlutil's own handle, for xlu_disk_parse; borrowed. */
 struct XLU_Config *app_cfg_xlu(const struct app_cfg *ac);
 

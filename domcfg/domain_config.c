@@ -38,6 +38,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->writable_source,
         &dc->writable_vdev,
         &dc->gateway,
+        &dc->ports_where,
     };
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
         free(*strs[i]);

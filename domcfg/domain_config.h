@@ -157,6 +157,9 @@ struct domain_config {
     /* oci_ports: published on the first managed network's vif. */
     struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;
+    /* "app.cfg:LINE: oci_ports" for what is found wrong with them once
+     * their network is attached; NULL without ports. */
+    char *ports_where;
 };
 
 void domain_config_init(struct domain_config *dc);

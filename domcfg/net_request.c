@@ -108,16 +108,6 @@ int net_request_parse_networks(struct domain_config *dc,
     return rc;
 }
 
-/* Both would take the same packets: same port and protocol, and the same
- * host address or either one every address. */
-static bool ports_clash(const struct xo_port_spec *a,
-                        const struct xo_port_spec *b)
-{
-    return a->host_port == b->host_port && a->udp == b->udp &&
-           (!a->host_ip[0] || !b->host_ip[0] ||
-            strcmp(a->host_ip, b->host_ip) == 0);
-}
-
 int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
                             xo_err *err)
 {
@@ -134,6 +124,8 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
         rc = app_cfg_bad_value(
             ac, "oci_ports", err,
             "ports are published on a managed network: set oci_network too");
+    if (rc == 0 && n > 0 && !(dc->ports_where = app_cfg_where(ac, "oci_ports")))
+        rc = xo_err_set(err, ENOMEM, "out of memory");
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct xo_port_spec *p = &dc->ports[dc->n_ports];
         xo_err why = XO_ERR_INIT;
@@ -144,7 +136,7 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
             break;
         }
         for (size_t j = 0; j < dc->n_ports && rc == 0; j++)
-            if (ports_clash(&dc->ports[j], p))
+            if (xo_port_spec_clash(&dc->ports[j], p))
                 rc = app_cfg_bad_value(
                     ac, "oci_ports", err,
                     "\"%s\": host port %u/%s is published twice", ports[i],
@@ -274,6 +266,25 @@ static int add_unique(char **list, size_t *n, size_t max, const char *s,
     return 0;
 }
 
+/* The ports go to the first managed network: an IPv6 host address needs
+ * IPv6 there (the address would otherwise publish nothing). */
+static int check_port_families(const struct domain_config *dc,
+                               const struct dc_vif *v,
+                               const struct dc_net_attachment *a, xo_err *err)
+{
+    char text[XO_PORT_SPEC_TEXT];
+    for (size_t i = 0; !set(a->ipv6) && i < dc->n_ports; i++)
+        if (dc->ports[i].family == AF_INET6) {
+            xo_port_spec_format(text, &dc->ports[i]);
+            return xo_err_set(
+                err, EINVAL,
+                "%s: \"%s\": host address %s is IPv6, but network %s has no IPv6 (networks get it with network create --ipv6)",
+                dc->ports_where ? dc->ports_where : "oci_ports", text,
+                dc->ports[i].host_ip, v->network);
+        }
+    return 0;
+}
+
 int domcfg_attach_network(struct domain_config *dc, size_t index,
                           const struct dc_net_attachment *a, xo_err *err)
 {
@@ -284,7 +295,8 @@ int domcfg_attach_network(struct domain_config *dc, size_t index,
     if (v->attached)
         return xo_err_set(err, EINVAL, "network %s: attached twice",
                           v->network);
-    if (check_attachment(v, a, err) < 0)
+    if (check_attachment(v, a, err) < 0 ||
+        (index == 0 && check_port_families(dc, v, a, err) < 0))
         return -1;
     char ip[INET_ADDRSTRLEN + 4], ip6[INET6_ADDRSTRLEN + 5];
     /* cannot truncate: check_attachment() took the addresses and prefixes */

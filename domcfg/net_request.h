@@ -48,7 +48,9 @@ size_t domcfg_network_count(const struct domain_config *dc);
  * all networks are merged (duplicates once) into dc->dns / dc->search.
  * Errors (nothing of the vif changed): no such entry, already attached, a
  * field that is malformed, for another network, or a different address
- * than the ip= asked for.
+ * than the ip= asked for; for the first entry (where oci_ports are
+ * published), an oci_ports entry with an IPv6 host address when `a` has
+ * no IPv6 ("app.cfg:LINE: oci_ports: ..." as parsing errors read).
  */
 int domcfg_attach_network(struct domain_config *dc, size_t index,
                           const struct dc_net_attachment *a, xo_err *err);

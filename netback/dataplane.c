@@ -9,6 +9,7 @@
 #include "netback/dns.h"
 #include "netback/forwarding.h"
 #include "netback/link.h"
+#include "netback/netback_internal.h"
 #include "netback/nft.h"
 
 /* A locally administered unicast MAC from the network's name, so the
@@ -57,7 +58,10 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
     if (sysctls(st, err) < 0)
         goto fail;
     XO_FAULT_POINT("network.bridge-up");
-    if (nft && (nb_nft_ensure(err) < 0 || nb_nft_network(st, true, err) < 0))
+    /* Tables missing or of an older layout are rebuilt whole from the
+     * state (this network's included, as it is stored by now). */
+    if (nft && (nb_nft_heal_locked(root, err) < 0 ||
+                nb_nft_network(st, true, err) < 0))
         goto fail;
     /* After the tables: the guard lives in them.  `network up` passes
      * nft=false and turns forwarding on after its rebuild. */

@@ -29,7 +29,7 @@
 
 /*
  * Makes dom0 forward IPv4 (and IPv6 when `ipv6`), adding the guard first
- * when forwarding was off.  Needs our nft tables (nb_nft_ensure).  Errors:
+ * when forwarding was off.  Needs our nft tables (nb_nft_heal_locked).  Errors:
  * a sysctl that cannot be read or written, an nftables failure.
  */
 int nb_forwarding_on(bool ipv6, xo_err *err);

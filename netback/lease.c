@@ -241,15 +241,6 @@ int netback_unpublish(const char *root, const char *container, xo_err *err)
     return 0;
 }
 
-/* True when a and b would catch the same packets. */
-static bool ports_clash(const struct xo_port_spec *a,
-                        const struct xo_port_spec *b)
-{
-    return a->udp == b->udp && a->host_port == b->host_port &&
-           (!a->host_ip[0] || !b->host_ip[0] ||
-            strcmp(a->host_ip, b->host_ip) == 0);
-}
-
 struct publish_check {
     const char *container;
     const struct xo_port_spec *ports;
@@ -261,14 +252,14 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
 {
     (void)root;
     const struct publish_check *c = arg;
-    char a[64];
+    char a[XO_PORT_SPEC_TEXT];
     for (size_t i = 0; i < st->n_leases; i++) {
         const struct netback_lease *l = &st->leases[i];
         if (strcmp(l->container, c->container) == 0)
             continue;
         for (size_t j = 0; j < l->n_ports; j++)
             for (size_t k = 0; k < c->n; k++)
-                if (ports_clash(&l->ports[j], &c->ports[k])) {
+                if (xo_port_spec_clash(&l->ports[j], &c->ports[k])) {
                     xo_port_spec_format(a, &c->ports[k]);
                     return xo_err_set(
                         err, EADDRINUSE,
@@ -279,14 +270,48 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
     return 0;
 }
 
+/* A port on an IPv6 host address needs a network with IPv6. */
+static int check_families(const struct netback_network *net,
+                          const struct publish_check *c, xo_err *err)
+{
+    char a[XO_PORT_SPEC_TEXT];
+    for (size_t k = 0; k < c->n; k++)
+        if (c->ports[k].family == AF_INET6 && !net->has_ipv6) {
+            xo_port_spec_format(a, &c->ports[k]);
+            return xo_err_set(
+                err, EINVAL,
+                "oci_ports \"%s\": network %s has no IPv6 (networks get it with network create --ipv6)",
+                a, net->name);
+        }
+    return 0;
+}
+
+/* check_families() for a dry run, where `network` may not exist yet (a
+ * "default" made on first use, which has no IPv6). */
+static int check_families_dry(const char *root, const char *network,
+                              const struct publish_check *c, xo_err *err)
+{
+    struct nb_state st;
+    if (!nb_store_exists(root, network)) {
+        struct netback_network none = {.has_ipv6 = false};
+        if (xo_path_fmt(none.name, sizeof(none.name), err, "%s", network) < 0)
+            return -1;
+        return check_families(&none, c, err);
+    }
+    if (nb_store_load(&st, root, network, err) < 0)
+        return -1;
+    int rc = check_families(&st.net, c, err);
+    nb_state_dispose(&st);
+    return rc;
+}
+
 /* Under the lock: checks `c` against every other container's ports,
  * then replaces the ports of c->container's lease on `network`. */
 static int publish_locked(const char *root, const char *network,
                           const struct publish_check *c, xo_err *err)
 {
     struct nb_state st;
-    if (each_network_locked(root, c, check_one, err) < 0 ||
-        nb_store_load(&st, root, network, err) < 0)
+    if (nb_store_load(&st, root, network, err) < 0)
         return -1;
     int rc = -1;
     struct netback_lease *l = nb_ipam_find(&st, c->container);
@@ -296,6 +321,8 @@ static int publish_locked(const char *root, const char *network,
                    c->container, network);
         goto out;
     }
+    if (check_families(&st.net, c, err) < 0)
+        goto out;
     if (c->n && st.net.mode == NETBACK_MODE_ISOLATED) {
         xo_err_set(
             err, EINVAL,
@@ -303,6 +330,9 @@ static int publish_locked(const char *root, const char *network,
             network);
         goto out;
     }
+    /* What can never work is said before what is in use. */
+    if (each_network_locked(root, c, check_one, err) < 0)
+        goto out;
     if (c->n && !(copy = calloc(c->n, sizeof(*copy)))) {
         xo_err_set(err, ENOMEM, "out of memory");
         goto out;
@@ -333,13 +363,13 @@ int netback_publish(const char *root, const char *network,
                     const char *container, const struct xo_port_spec *ports,
                     size_t n_ports, unsigned flags, xo_err *err)
 {
-    char a[64];
+    char a[XO_PORT_SPEC_TEXT];
     if (n_ports > NETBACK_PORTS_MAX)
         return xo_err_set(err, EINVAL, "oci_ports: more than %d entries",
                           NETBACK_PORTS_MAX);
     for (size_t i = 0; i < n_ports; i++)
         for (size_t j = 0; j < i; j++)
-            if (ports_clash(&ports[i], &ports[j])) {
+            if (xo_port_spec_clash(&ports[i], &ports[j])) {
                 xo_port_spec_format(a, &ports[i]);
                 return xo_err_set(
                     err, EINVAL,
@@ -347,7 +377,9 @@ int netback_publish(const char *root, const char *network,
             }
     struct publish_check c = {container, ports, n_ports};
     if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */
-        return each_network_locked(root, &c, check_one, err);
+        return check_families_dry(root, network, &c, err) < 0
+                   ? -1
+                   : each_network_locked(root, &c, check_one, err);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
         return -1;

@@ -24,7 +24,7 @@
  *   bridge `xloci-<name>` (or --bridge), nftables `table bridge xl_oci`
  *   (per-vif anti-spoofing), `table inet xl_oci` (isolation, forwarding
  *   guards) and `table ip xl_oci_nat` / `table ip6 xl_oci_nat`
- *   (masquerade, published ports).  Containers change set and map
+ *   (masquerade, published ports, each for its family).  Containers change set and map
  *   elements only.
  *
  * How the domain commands use it: create calls netback_attach() once per
@@ -232,9 +232,12 @@ int netback_release(const char *root, const char *container, xo_err *err);
 
 /*
  * Publishes `ports` to the lease `container` holds on `network`: DNAT from
- * outside and from dom0 itself.  Refused, publishing none, when any host
- * address/port/protocol is already published by any container; the ports
- * replace any the lease had.  With NETBACK_ATTACH_DRY_RUN only checks.
+ * outside and from dom0 itself, to the lease's IPv4 address and, on a
+ * network with IPv6, its IPv6 address (port_spec.h says which host
+ * addresses each form takes).  Refused, publishing none, when any host
+ * address/port/protocol is already published by any container, or a port
+ * has an IPv6 host address and the network no IPv6; the ports replace any
+ * the lease had.  With NETBACK_ATTACH_DRY_RUN only checks.
  */
 int netback_publish(const char *root, const char *network,
                     const char *container, const struct xo_port_spec *ports,

@@ -164,32 +164,12 @@ int nb_nft_guard_add(unsigned bit, xo_err *err)
     return run(cmds, "adding xl-oci's forwarding guard", err);
 }
 
-static bool table_exists(const struct nb_nft_table *t)
-{
-    json_object *cmds = cmds_new();
-    table_cmd(cmds, "list", t);
-    xo_err ignore = XO_ERR_INIT;
-    bool ok = run(cmds, "listing", &ignore) == 0;
-    xo_err_clear(&ignore);
-    return ok;
-}
-
 /* Lists set vif_nd_target into cmds (fails when it is missing). */
 static void nd_set_list(json_object *cmds)
 {
     json_object *o = xo_jobj();
     xo_jset(o, "name", xo_jstr("vif_nd_target"));
     cmd(cmds, "list", "set", "bridge", "xl_oci", o);
-}
-
-static bool nd_set_exists(void)
-{
-    json_object *cmds = cmds_new();
-    nd_set_list(cmds);
-    xo_err ignore = XO_ERR_INIT;
-    bool ok = run(cmds, "listing", &ignore) == 0;
-    xo_err_clear(&ignore);
-    return ok;
 }
 
 /*
@@ -212,35 +192,21 @@ static int nd_define(json_object *elems, xo_err *err)
 
 bool nb_nft_present(void)
 {
-    /* One transaction listing every table fails if any one is missing. */
+    /* One transaction listing every table fails if any one is missing,
+     * or if it lacks the newest object of their layout (tables an older
+     * xl-oci made are then rebuilt, by nb_nft_heal_locked). */
     json_object *cmds = cmds_new();
     for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++)
         table_cmd(cmds, "list", t);
     nd_set_list(cmds);
+    json_object *o = xo_jobj();
+    xo_jset(o, "name", xo_jstr(nb_nft_newest.name));
+    cmd(cmds, "list", nb_nft_newest.kind, nb_nft_newest.family,
+        nb_nft_newest.table, o);
     xo_err ignore = XO_ERR_INIT;
     bool ok = run(cmds, "listing", &ignore) == 0;
     xo_err_clear(&ignore);
     return ok;
-}
-
-int nb_nft_ensure(xo_err *err)
-{
-    if (nb_nft_present())
-        return 0;
-    json_object *cmds = cmds_new();
-    for (const struct nb_nft_table *t = nb_nft_tables; t->family; t++) {
-        if (table_exists(t))
-            continue;
-        if (table_define(cmds, t, err) < 0) {
-            json_object_put(cmds);
-            return -1;
-        }
-    }
-    if (json_object_array_length(cmds) > 0 &&
-        run(cmds, "making xl-oci's nftables tables", err) < 0)
-        return -1;
-    /* A set can only go with its rule, so a missing set means both are. */
-    return nd_set_exists() ? 0 : nd_define(cmds_new(), err);
 }
 
 int nb_nft_delete(xo_err *err)
@@ -311,17 +277,19 @@ static void network_elems(json_object *cmds, const struct nb_state *st,
          concat(str(n->bridge), str(n->bridge)));
     elem(cmds, add, "ip", "xl_oci_nat", "subnets4",
          prefix(net4, st->subnet.prefix));
+    char p6[INET6_ADDRSTRLEN];
+    if (n->has_ipv6) {
+        inet_ntop(AF_INET6, &st->prefix6, p6, sizeof(p6));
+        elem(cmds, add, "ip6", "xl_oci_nat", "subnets6", prefix(p6, 64));
+    }
     if (n->mode == NETBACK_MODE_ISOLATED) {
         elem(cmds, add, "inet", "xl_oci", "isolated", str(n->bridge));
         return;
     }
     elem(cmds, add, "ip", "xl_oci_nat", "masq4",
          prefix(net4, st->subnet.prefix));
-    if (n->has_ipv6) {
-        char p6[INET6_ADDRSTRLEN];
-        inet_ntop(AF_INET6, &st->prefix6, p6, sizeof(p6));
+    if (n->has_ipv6)
         elem(cmds, add, "ip6", "xl_oci_nat", "masq6", prefix(p6, 64));
-    }
 }
 
 /* Set vif_nd_target's key for `a` on `vif`: the address as one 128-bit
@@ -375,30 +343,47 @@ static void vif_elems(json_object *cmds, const struct netback_lease *l,
         elem(cmds, add, "bridge", "xl_oci", "vifs", str(vif));
 }
 
-static void port_elems(json_object *cmds, const struct netback_lease *l,
-                       bool add)
+/* The DNAT elements of lease l's ports published on host addresses of
+ * `family`: in table ip xl_oci_nat to its IPv4 address, or in table ip6
+ * xl_oci_nat to its IPv6 address.  A port without HOSTIP goes to both. */
+static void port_elems_family(json_object *cmds, const struct netback_lease *l,
+                              int family, bool add)
 {
+    bool v6 = family == AF_INET6;
+    const char *nft_family = v6 ? "ip6" : "ip", *to = v6 ? l->ipv6 : l->ipv4;
+    if (!to[0]) /* no IPv6 on the network: netback_publish refused it */
+        return;
     for (size_t i = 0; i < l->n_ports; i++) {
         const struct xo_port_spec *p = &l->ports[i];
-        const char *proto = p->udp ? "udp" : "tcp";
+        if (!xo_port_spec_has_family(p, family))
+            continue;
+        const char *proto = xo_port_spec_proto(p);
+        const char *host = xo_port_spec_host_addr(p);
         char addr_map[32], port_map[32];
-        bool any = p->host_ip[0] == '\0';
         /* cannot truncate: "udp_any_addr" is the longest */
         snprintf(addr_map, sizeof(addr_map), "%s_%s_addr", proto,
-                 any ? "any" : "ip");
+                 host ? "ip" : "any");
         /* cannot truncate: as above */
         snprintf(port_map, sizeof(port_map), "%s_%s_port", proto,
-                 any ? "any" : "ip");
+                 host ? "ip" : "any");
         for (int m = 0; m < 2; m++) {
             json_object *key =
-                any ? xo_jint((int)p->host_port)
-                    : concat(str(p->host_ip), xo_jint((int)p->host_port));
+                host ? concat(str(host), xo_jint((int)p->host_port))
+                     : xo_jint((int)p->host_port);
             json_object *val =
-                m == 0 ? str(l->ipv4) : xo_jint((int)p->container_port);
-            elem(cmds, add, "ip", "xl_oci_nat", m == 0 ? addr_map : port_map,
+                m == 0 ? str(to) : xo_jint((int)p->container_port);
+            elem(cmds, add, nft_family, "xl_oci_nat",
+                 m == 0 ? addr_map : port_map,
                  add ? map_elem(key, val) : (json_object_put(val), key));
         }
     }
+}
+
+static void port_elems(json_object *cmds, const struct netback_lease *l,
+                       bool add)
+{
+    port_elems_family(cmds, l, AF_INET, add);
+    port_elems_family(cmds, l, AF_INET6, add);
 }
 
 /*

@@ -10,7 +10,8 @@
  *                      the forwarding guards (forwarding.h)
  *   ip xl_oci_nat      masquerade of nat subnets; DNAT of published ports
  *                      (prerouting, and output for dom0 itself); hairpin
- *   ip6 xl_oci_nat     masquerade of nat IPv6 prefixes
+ *   ip6 xl_oci_nat     the same for IPv6: masquerade of nat prefixes,
+ *                      DNAT of published ports (not from ::1), hairpin
  * Containers and networks change only set and map elements; the rules are
  * written once, when the tables are made (or rebuilt by `network up`).
  */
@@ -22,11 +23,10 @@
 #include "common/error.h"
 #include "netback/store.h"
 
-/* True when all our tables exist (one libnftables call). */
+/* True when all our tables exist, in this xl-oci's layout (one
+ * libnftables call); netback_internal.h's nb_nft_heal_locked() rebuilds
+ * them from the state when not. */
 bool nb_nft_present(void);
-
-/* Makes our tables if they are missing; leaves existing ones alone. */
-int nb_nft_ensure(xo_err *err);
 
 /* Deletes our tables and everything in them (no error when absent), and
  * turns off the forwarding their guards say we turned on (forwarding.h). */

@@ -191,15 +191,74 @@ static const char *const inet_objs[] = {
     NULL,
 };
 
-/* One published-port lookup: DNAT when KEY is in the address map. */
-#define PORT_RULE(KEY, ADDR, PORT)                                             \
-    J({"rule" : {"chain" : "ports", "expr" : [{"dnat" : {"family" : "ip",    \
+/* One published-port lookup in table FAM xl_oci_nat: DNAT when KEY is in
+ * the address map. */
+#define PORT_RULE(FAM, KEY, ADDR, PORT)                                        \
+    J({"rule" : {"chain" : "ports", "expr" : [{"dnat" : {"family" : FAM,     \
         "addr" : {"map" : {"key" : KEY, "data" : ADDR}},                       \
         "port" : {"map" : {"key" : KEY, "data" : PORT}}}}]}})
-#define IP_PORT(P)                                                             \
-    {"concat" : [ {"payload" : {"protocol" : "ip", "field" : "daddr"}},       \
+#define IP_PORT(L3, P)                                                         \
+    {"concat" : [ {"payload" : {"protocol" : L3, "field" : "daddr"}},         \
                   {"payload" : {"protocol" : P, "field" : "dport"}} ]}
 #define ANY_PORT(P) {"payload" : {"protocol" : P, "field" : "dport"}}
+/* The four lookups, tcp/udp x one host address/every host address. */
+#define PORT_RULES(FAM)                                                        \
+    PORT_RULE(FAM, IP_PORT(FAM, "tcp"), "@tcp_ip_addr", "@tcp_ip_port"),       \
+    PORT_RULE(FAM, ANY_PORT("tcp"), "@tcp_any_addr", "@tcp_any_port"),         \
+    PORT_RULE(FAM, IP_PORT(FAM, "udp"), "@udp_ip_addr", "@udp_ip_port"),       \
+    PORT_RULE(FAM, ANY_PORT("udp"), "@udp_any_addr", "@udp_any_port")
+
+/* Their maps, keyed (host address, port) or port, ADDR the address type;
+ * two maps per lookup because 1.0.6's JSON has no concatenated data. */
+#define PORT_MAP(NAME, DATA, ...)                                              \
+    J({"map" : {"name" : NAME, "type" : __VA_ARGS__, "map" : DATA}})
+#define PORT_MAPS(ADDR)                                                        \
+    PORT_MAP("tcp_ip_addr", ADDR, [ADDR, "inet_service"]),                     \
+    PORT_MAP("tcp_ip_port", "inet_service", [ADDR, "inet_service"]),          \
+    PORT_MAP("tcp_any_addr", ADDR, "inet_service"),                            \
+    PORT_MAP("tcp_any_port", "inet_service", "inet_service"),                  \
+    PORT_MAP("udp_ip_addr", ADDR, [ADDR, "inet_service"]),                     \
+    PORT_MAP("udp_ip_port", "inet_service", [ADDR, "inet_service"]),          \
+    PORT_MAP("udp_any_addr", ADDR, "inet_service"),                            \
+    PORT_MAP("udp_any_port", "inet_service", "inet_service")
+
+/* The nat chains: prerouting (from outside and from containers) and
+ * output (dom0 itself) look up published ports for packets to any of the
+ * host's addresses. */
+#define NAT_CHAINS                                                             \
+    J({"chain" : {"name" : "prerouting", "type" : "nat",                       \
+                  "hook" : "prerouting", "prio" : -100,                        \
+                  "policy" : "accept"}}),                                      \
+    J({"chain" : {"name" : "output", "type" : "nat", "hook" : "output",        \
+                  "prio" : -100, "policy" : "accept"}}),                       \
+    J({"chain" : {"name" : "postrouting", "type" : "nat",                      \
+                  "hook" : "postrouting", "prio" : 100,                        \
+                  "policy" : "accept"}}),                                      \
+    J({"chain" : {"name" : "ports"}}),                                         \
+    J({"rule" : {"chain" : "prerouting", "expr" : [                            \
+        {"match" : {"op" : "==", "left" : {"fib" : {                           \
+            "result" : "type", "flags" : ["daddr"]}}, "right" : "local"}},     \
+        {"jump" : {"target" : "ports"}}                                        \
+    ]}})
+
+/* Masquerade of nat networks' subnets leaving for anything but our
+ * subnets, and hairpin: a container reaching a published port through a
+ * host address gets the answer back through dom0, not straight. */
+#define MASQ_RULES(FAM, MASQ, SUBNETS)                                         \
+    J({"rule" : {"chain" : "postrouting", "expr" : [                           \
+        {"match" : {"op" : "==", "left" : {"payload" : {                       \
+            "protocol" : FAM, "field" : "saddr"}}, "right" : MASQ}},           \
+        {"match" : {"op" : "!=", "left" : {"payload" : {                       \
+            "protocol" : FAM, "field" : "daddr"}}, "right" : SUBNETS}},        \
+        {"masquerade" : null}                                                  \
+    ]}}),                                                                      \
+    J({"rule" : {"chain" : "postrouting", "expr" : [                           \
+        {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},         \
+                    "right" : "dnat"}},                                        \
+        {"match" : {"op" : "==", "left" : {"payload" : {                       \
+            "protocol" : FAM, "field" : "saddr"}}, "right" : SUBNETS}},        \
+        {"masquerade" : null}                                                  \
+    ]}})
 
 /* table ip xl_oci_nat: masquerade and published ports. */
 static const char *const nat4_objs[] = {
@@ -207,60 +266,17 @@ static const char *const nat4_objs[] = {
                 "flags" : ["interval"]}}),
     J({"set" : {"name" : "subnets4", "type" : "ipv4_addr",
                 "flags" : ["interval"]}}),
-    J({"map" : {"name" : "tcp_ip_addr", "type" : ["ipv4_addr", "inet_service"],
-                "map" : "ipv4_addr"}}),
-    J({"map" : {"name" : "tcp_ip_port", "type" : ["ipv4_addr", "inet_service"],
-                "map" : "inet_service"}}),
-    J({"map" : {"name" : "tcp_any_addr", "type" : "inet_service",
-                "map" : "ipv4_addr"}}),
-    J({"map" : {"name" : "tcp_any_port", "type" : "inet_service",
-                "map" : "inet_service"}}),
-    J({"map" : {"name" : "udp_ip_addr", "type" : ["ipv4_addr", "inet_service"],
-                "map" : "ipv4_addr"}}),
-    J({"map" : {"name" : "udp_ip_port", "type" : ["ipv4_addr", "inet_service"],
-                "map" : "inet_service"}}),
-    J({"map" : {"name" : "udp_any_addr", "type" : "inet_service",
-                "map" : "ipv4_addr"}}),
-    J({"map" : {"name" : "udp_any_port", "type" : "inet_service",
-                "map" : "inet_service"}}),
-    J({"chain" : {"name" : "prerouting", "type" : "nat", "hook" : "prerouting",
-                  "prio" : -100, "policy" : "accept"}}),
-    J({"chain" : {"name" : "output", "type" : "nat", "hook" : "output",
-                  "prio" : -100, "policy" : "accept"}}),
-    J({"chain" : {"name" : "postrouting", "type" : "nat",
-                  "hook" : "postrouting", "prio" : 100, "policy" : "accept"}}),
-    J({"chain" : {"name" : "ports"}}),
-    J({"rule" : {"chain" : "prerouting", "expr" : [
-        {"match" : {"op" : "==", "left" : {"fib" : {
-            "result" : "type", "flags" : ["daddr"]}}, "right" : "local"}},
-        {"jump" : {"target" : "ports"}}
-    ]}}),
+    PORT_MAPS("ipv4_addr"),
+    NAT_CHAINS,
     J({"rule" : {"chain" : "output", "expr" : [
         {"match" : {"op" : "==", "left" : {"fib" : {
             "result" : "type", "flags" : ["daddr"]}}, "right" : "local"}},
         {"jump" : {"target" : "ports"}}
     ]}}),
-    PORT_RULE(IP_PORT("tcp"), "@tcp_ip_addr", "@tcp_ip_port"),
-    PORT_RULE(ANY_PORT("tcp"), "@tcp_any_addr", "@tcp_any_port"),
-    PORT_RULE(IP_PORT("udp"), "@udp_ip_addr", "@udp_ip_port"),
-    PORT_RULE(ANY_PORT("udp"), "@udp_any_addr", "@udp_any_port"),
-    J({"rule" : {"chain" : "postrouting", "expr" : [
-        {"match" : {"op" : "==", "left" : {"payload" : {
-            "protocol" : "ip", "field" : "saddr"}}, "right" : "@masq4"}},
-        {"match" : {"op" : "!=", "left" : {"payload" : {
-            "protocol" : "ip", "field" : "daddr"}}, "right" : "@subnets4"}},
-        {"masquerade" : null}
-    ]}}),
-    /* Hairpin: a container reaching a published port through a host
-     * address gets the answer back through dom0, not straight. */
-    J({"rule" : {"chain" : "postrouting", "expr" : [
-        {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},
-                    "right" : "dnat"}},
-        {"match" : {"op" : "==", "left" : {"payload" : {
-            "protocol" : "ip", "field" : "saddr"}}, "right" : "@subnets4"}},
-        {"masquerade" : null}
-    ]}}),
-    /* dom0 reaching a published port on 127.0.0.1. */
+    PORT_RULES("ip"),
+    MASQ_RULES("ip", "@masq4", "@subnets4"),
+    /* dom0 reaching a published port on 127.0.0.1 (the bridges have
+     * route_localnet). */
     J({"rule" : {"chain" : "postrouting", "expr" : [
         {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},
                     "right" : "dnat"}},
@@ -272,19 +288,27 @@ static const char *const nat4_objs[] = {
     NULL,
 };
 
-/* table ip6 xl_oci_nat: masquerade of nat networks' IPv6 prefixes. */
+/* table ip6 xl_oci_nat: the same for nat networks' IPv6 prefixes.  dom0's
+ * own connections to ::1 are left alone: IPv6 has no route_localnet, so a
+ * reply translated back to ::1 would arrive on a bridge and be dropped;
+ * without the DNAT such a connection is refused at once (or reaches what
+ * listens on ::1) instead of hanging. */
 static const char *const nat6_objs[] = {
     J({"set" : {"name" : "masq6", "type" : "ipv6_addr",
                 "flags" : ["interval"]}}),
-    J({"chain" : {"name" : "postrouting", "type" : "nat",
-                  "hook" : "postrouting", "prio" : 100, "policy" : "accept"}}),
-    J({"rule" : {"chain" : "postrouting", "expr" : [
-        {"match" : {"op" : "==", "left" : {"payload" : {
-            "protocol" : "ip6", "field" : "saddr"}}, "right" : "@masq6"}},
+    J({"set" : {"name" : "subnets6", "type" : "ipv6_addr",
+                "flags" : ["interval"]}}),
+    PORT_MAPS("ipv6_addr"),
+    NAT_CHAINS,
+    J({"rule" : {"chain" : "output", "expr" : [
+        {"match" : {"op" : "==", "left" : {"fib" : {
+            "result" : "type", "flags" : ["daddr"]}}, "right" : "local"}},
         {"match" : {"op" : "!=", "left" : {"payload" : {
-            "protocol" : "ip6", "field" : "daddr"}}, "right" : "@masq6"}},
-        {"masquerade" : null}
+            "protocol" : "ip6", "field" : "daddr"}}, "right" : "::1"}},
+        {"jump" : {"target" : "ports"}}
     ]}}),
+    PORT_RULES("ip6"),
+    MASQ_RULES("ip6", "@masq6", "@subnets6"),
     NULL,
 };
 
@@ -333,6 +357,9 @@ const char *const nb_nft_nd_objs[] = {
 };
 
 /* clang-format on */
+
+const struct nb_nft_object nb_nft_newest = {"map", "ip6", "xl_oci_nat",
+                                            "udp_any_port"};
 
 const struct nb_nft_table nb_nft_tables[] = {
     {"bridge", "xl_oci", bridge_objs},

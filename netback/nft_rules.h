@@ -15,6 +15,13 @@ struct nb_nft_table {
 /* Every table we own, terminated by an entry with family NULL. */
 extern const struct nb_nft_table nb_nft_tables[];
 
+/* The object added last to the layout of our tables (kind "set" or
+ * "map"): tables without it were made by an older xl-oci. */
+struct nb_nft_object {
+    const char *kind, *family, *table, *name;
+};
+extern const struct nb_nft_object nb_nft_newest;
+
 /* The forwarding guards of table inet xl_oci (counter guard4/guard6 and
  * its rule), NULL-terminated; forwarding.h says when they exist. */
 extern const char *const nb_nft_guard4[];

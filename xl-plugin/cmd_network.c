@@ -150,7 +150,7 @@ int main_network_ls(int argc, char **argv)
 static json_object *lease_json(const struct netback_lease *l)
 {
     json_object *o = xo_jobj(), *ports;
-    char p[64];
+    char p[XO_PORT_SPEC_TEXT];
     xo_jset(o, "container", xo_jstr(l->container));
     xo_jset(o, "mac", xo_jstr(l->mac));
     xo_jset(o, "ipv4", xo_jstr(l->ipv4));
@@ -208,7 +208,7 @@ int main_network_inspect(int argc, char **argv)
                "IPV6", "PORTS");
         for (size_t i = 0; i < n; i++) {
             const struct netback_lease *l = &leases[i];
-            char ports[256] = "", p[64];
+            char ports[256] = "", p[XO_PORT_SPEC_TEXT];
             for (size_t j = 0; j < l->n_ports; j++) {
                 xo_port_spec_format(p, &l->ports[j]);
                 if (strlen(ports) + strlen(p) + 2 < sizeof(ports))

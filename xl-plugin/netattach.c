@@ -79,8 +79,9 @@ int netattach_resolve(struct domain_config *dc, const char *root,
         };
         if (att.dns[0])
             a.dns[a.n_dns++] = att.dns;
+        /* domcfg's messages name the network, or the oci_ports line. */
         if (domcfg_attach_network(dc, i, &a, err) < 0)
-            return xo_err_wrap(err, "oci_network \"%s\"", v->network);
+            return -1;
         if (!first_network)
             first_network = v->network;
     }

@@ -58,6 +58,19 @@ static void init_once(void)
     atexit(cleanup);
 }
 
+/* What format() writes, parse() reads back as the same port. */
+static void port_round_trip(const struct xo_port_spec *p)
+{
+    struct xo_port_spec q;
+    char out[XO_PORT_SPEC_TEXT];
+    xo_port_spec_format(out, p);
+    if (xo_port_spec_parse(&q, out, NULL) < 0 ||
+        strcmp(q.host_ip, p->host_ip) != 0 || q.family != p->family ||
+        q.host_port != p->host_port || q.container_port != p->container_port ||
+        q.udp != p->udp)
+        abort();
+}
+
 static void parse_lines(const uint8_t *data, size_t size)
 {
     char line[256];
@@ -73,9 +86,8 @@ static void parse_lines(const uint8_t *data, size_t size)
         struct in6_addr p6;
         uint8_t mac[6];
         xo_err err = XO_ERR_INIT;
-        char out[64];
         if (xo_port_spec_parse(&port, line, &err) == 0)
-            xo_port_spec_format(out, &port);
+            port_round_trip(&port);
         nb_parse_cidr4(&c, line, 8, 30, "--subnet", &err);
         nb_parse_prefix6(&p6, line, "--ipv6", &err);
         nb_parse_mac(mac, line);

@@ -4,6 +4,7 @@
  *   net-probe serve ADDR PORT      accept one TCP connection on ADDR:PORT,
  *                                  send "xl-oci-probe\n", print the peer
  *   net-probe fetch ADDR PORT      connect, print what the server sends
+ *                                  (ADDR IPv4, or IPv6 when it has a ':')
  *   net-probe dns SERVER NAME      ask SERVER (IPv4) for NAME's A record
  *                                  through libresolv; print the addresses,
  *                                  exit 1 when there is none
@@ -32,25 +33,49 @@ static int addr_of(struct sockaddr_in *sa, const char *ip, const char *port)
     return inet_pton(AF_INET, ip, &sa->sin_addr) == 1 ? 0 : -1;
 }
 
+/* IP:PORT of either family (an address with ':' is IPv6) into *ss. */
+static int sockaddr_of(struct sockaddr_storage *ss, socklen_t *len,
+                       const char *ip, const char *port)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (!strchr(ip, ':')) {
+        *len = sizeof(struct sockaddr_in);
+        return addr_of((struct sockaddr_in *)ss, ip, port);
+    }
+    struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+    *len = sizeof(*sa);
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = htons((uint16_t)atoi(port));
+    return inet_pton(AF_INET6, ip, &sa->sin6_addr) == 1 ? 0 : -1;
+}
+
 static int serve(const char *ip, const char *port)
 {
-    struct sockaddr_in sa, peer;
-    socklen_t len = sizeof(peer);
-    int one = 1, l = socket(AF_INET, SOCK_STREAM, 0);
-    if (addr_of(&sa, ip, port) < 0 || l < 0)
+    struct sockaddr_storage sa, peer;
+    socklen_t len, plen = sizeof(peer);
+    int one = 1;
+    if (sockaddr_of(&sa, &len, ip, port) < 0)
+        return 2;
+    int l = socket(sa.ss_family, SOCK_STREAM, 0);
+    if (l < 0)
         return 2;
     setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(l, 1) < 0) {
+    if (bind(l, (struct sockaddr *)&sa, len) < 0 || listen(l, 1) < 0) {
         perror("net-probe serve");
         return 1;
     }
     printf("listening\n");
     fflush(stdout);
-    int fd = accept(l, (struct sockaddr *)&peer, &len);
+    int fd = accept(l, (struct sockaddr *)&peer, &plen);
     if (fd < 0)
         return 1;
-    char p[INET_ADDRSTRLEN];
-    inet_ntop(AF_INET, &peer.sin_addr, p, sizeof(p));
+    char p[INET6_ADDRSTRLEN];
+    if (peer.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, p,
+                  sizeof(p));
+    else
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, p,
+                  sizeof(p));
     printf("peer %s\n", p);
     if (write(fd, "xl-oci-probe\n", 13) != 13)
         return 1;
@@ -60,12 +85,15 @@ static int serve(const char *ip, const char *port)
 
 static int fetch(const char *ip, const char *port)
 {
-    struct sockaddr_in sa;
+    struct sockaddr_storage sa;
+    socklen_t len;
     char buf[64];
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    if (addr_of(&sa, ip, port) < 0 || fd < 0)
+    if (sockaddr_of(&sa, &len, ip, port) < 0)
         return 2;
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+    int fd = socket(sa.ss_family, SOCK_STREAM, 0);
+    if (fd < 0)
+        return 2;
+    if (connect(fd, (struct sockaddr *)&sa, len) < 0) {
         perror("net-probe fetch");
         return 1;
     }

@@ -29,7 +29,7 @@ HOTPLUG=$top/build/hotplug/vif-xl-oci
 T=$(mktemp -d /tmp/xl-oci-t56.XXXXXX)
 chmod 0755 "$T" # dnsmasq, running as nobody, reads its hosts file below
 export XL_OCI_ROOT=$T/root
-guest_pid= xs_pid= out_pid= iso_pid= cli_pid= lan_pid=
+guest_pid= xs_pid= out_pid= iso_pid= cli_pid= lan_pid= srv= n6_pid=
 cleanup() {
     # Whatever a failed check left: dnsmasq processes outlive the namespace.
     for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
@@ -41,6 +41,8 @@ cleanup() {
     [ -n "$iso_pid" ] && kill "$iso_pid" 2>/dev/null
     [ -n "$cli_pid" ] && kill "$cli_pid" 2>/dev/null
     [ -n "$lan_pid" ] && kill "$lan_pid" 2>/dev/null
+    [ -n "$srv" ] && kill "$srv" 2>/dev/null
+    [ -n "$n6_pid" ] && kill "$n6_pid" 2>/dev/null
     rm -rf "$T"
 }
 trap cleanup EXIT
@@ -68,6 +70,14 @@ lease() { # lease NETWORK CONTAINER FIELD
         ".leases[] | select(.container == \$c) | .$3 // empty"
 }
 dnsmasq_pid() { cat "$XL_OCI_ROOT/networks/$1/dnsmasq.pid" 2>/dev/null; }
+no_ip6_port_elems() { # no element left in any DNAT map of table ip6 xl_oci_nat
+    local m
+    for m in tcp_ip_addr tcp_ip_port tcp_any_addr tcp_any_port \
+        udp_ip_addr udp_ip_port udp_any_addr udp_any_port; do
+        nft -j list map ip6 xl_oci_nat $m | grep -q '"elem"' && return 1
+    done
+    return 0
+}
 ip link set lo up
 
 # --- create, inspect, rm -------------------------------------------------
@@ -144,7 +154,7 @@ check "attaching again keeps address and MAC (a restart)" bash -c \
     '"$0" attach t1 web | grep -q "mac='"$mac"' ipv4=10.50.0.2/24"' "$NT"
 check "a dry run reserves nothing" bash -c \
     '"$0" attach -n t1 dry | grep -q "ipv4=10.50.0.3/24" && [ -z "$(lease t1 dry ipv4)" ]' "$NT"
-export -f lease
+export -f lease no_ip6_port_elems
 export X
 check "static address" bash -c '"$0" attach t1 db 10.50.0.9 | grep -q ipv4=10.50.0.9/24' "$NT"
 fails_with "a static address in use is refused" "ip=10.50.0.9 is in use by container db" \
@@ -194,14 +204,31 @@ check "DNAT maps hold the ports (nft -j)" bash -c \
 check "prerouting and output both jump to the port maps" bash -c \
     'nft -j list chain ip xl_oci_nat prerouting | grep -qF "\"jump\": {\"target\": \"ports\"}" &&
      nft -j list chain ip xl_oci_nat output | grep -qF "\"jump\": {\"target\": \"ports\"}"'
+# t1 has IPv6: a port without host address is published on IPv6 as well,
+# to web's IPv6 address; 127.0.0.1:9090 only on IPv4.
+check "8080:80 is in the ip6 maps too, to web's IPv6 address; 9090 is not" bash -c \
+    'nft -j list map ip6 xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[8080, \"fd00:50::2\"]]" &&
+     nft -j list map ip6 xl_oci_nat tcp_any_port | grep -qF "\"elem\": [[8080, 80]]" &&
+     ! nft list table ip6 xl_oci_nat | grep -q 9090'
+check "ip6 prerouting and output jump to the port maps, output not for ::1" bash -c \
+    'nft -j list chain ip6 xl_oci_nat prerouting | grep -qF "\"jump\": {\"target\": \"ports\"}" &&
+     nft list chain ip6 xl_oci_nat output | grep -qF "fib daddr type local ip6 daddr != ::1 jump ports"'
+fails_with "an IPv6 host address on a network without IPv6 is refused, naming key and value" \
+    'oci_ports "[2001:db8::1]:8080:80/tcp": network t4 has no IPv6' \
+    "$NT" publish t4 p2-1 '[2001:db8::1]:8080:80'
+fails_with "and by a dry run as well" 'network t4 has no IPv6' \
+    "$NT" publish -n t4 p2-1 '[2001:db8::1]:8080:80'
+fails_with "an IPv6 host port another container publishes on every address is refused" \
+    "the host port is published by container web" "$NT" publish t1 db '[fd00:50::1]:8080:80'
 fails_with "a host port published by another container is refused" \
     "the host port is published by container web" "$NT" publish t1 db 8080:81
 fails_with "a malformed port is refused" 'oci_ports: "80:99999": container port "99999"' \
     "$NT" publish t1 db 80:99999
 fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
     "$NT" publish t1 db 80:80/sctp
-check "unpublish removes the elements" bash -c \
-    '"$0" unpublish web && ! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\""' "$NT"
+check "unpublish removes the elements, IPv4 and IPv6" bash -c \
+    '"$0" unpublish web && ! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\"" &&
+     no_ip6_port_elems' "$NT"
 "$NT" publish t4 p1-1 7777:77 >/dev/null
 "$NT" attach t4 p1-1 10.52.0.200 >/dev/null
 check "a lease moved to a new static address takes its published port along" bash -c \
@@ -321,6 +348,66 @@ check "the outside reaches the published port on 192.0.2.1:8080" bash -c \
     'nsenter -t '"$out_pid"' -n "$0" fetch 192.0.2.1 8080 | grep -q xl-oci-probe' "$PROBE"
 wait $! 2>/dev/null
 check "the server saw the outside client (no masquerade inbound)" grep -q "peer 192.0.2.2" "$T/serve2"
+
+# The same over IPv6: the uplink has two host addresses, the guest its
+# lease's fd00:50::2 (configured above) and a default route.
+ip -6 addr add 2001:db8:2::1/64 dev uplink0 nodad
+ip -6 addr add 2001:db8:2::3/64 dev uplink0 nodad
+o ip -6 addr add 2001:db8:2::2/64 dev ext0 nodad
+g ip -6 route add default via fd00:50::1
+serve6() { # serve6 PORT OUT: the guest serves [fd00:50::2]:PORT once
+    g "$PROBE" serve fd00:50::2 "$1" >"$2" &
+    srv=$!
+    sleep 0.3
+}
+serve6 80 "$T/serve6"
+check "the outside reaches the published port on [2001:db8:2::1]:8080 over IPv6" bash -c \
+    'nsenter -t '"$out_pid"' -n "$0" fetch 2001:db8:2::1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+check "the server saw the outside client's IPv6 address (no masquerade inbound)" \
+    grep -q "peer 2001:db8:2::2" "$T/serve6"
+serve6 80 "$T/serve7"
+check "dom0 reaches the published port on its uplink address [2001:db8:2::1]:8080" bash -c \
+    '"$0" fetch 2001:db8:2::1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+serve6 80 "$T/serve8"
+check "dom0 reaches it on the bridge's address [fd00:50::1]:8080" bash -c \
+    '"$0" fetch fd00:50::1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+# ::1 is not DNATed (the reply, translated back to ::1, would arrive on the
+# bridge and be dropped): nothing listens on dom0's [::1]:8080, so the
+# connection is refused at once instead of hanging.
+start=$(date +%s%N)
+"$PROBE" fetch ::1 8080 >"$T/loop6" 2>&1
+rc=$? ms=$((($(date +%s%N) - start) / 1000000))
+if [ $rc -ne 0 ] && grep -q "refused" "$T/loop6" && [ $ms -lt 2000 ]; then
+    ok "dom0's [::1]:8080 is not DNATed: refused in $ms ms"
+else
+    nok "dom0's [::1]:8080: status $rc after $ms ms: $(cat "$T/loop6")"
+fi
+check "publish 8080:80 and [2001:db8:2::1]:8081:81 to web" \
+    "$NT" publish t1 web 8080:80 '[2001:db8:2::1]:8081:81'
+check "[2001:db8:2::1]:8081 is in ip6's per-address maps, not in table ip" bash -c \
+    'nft -j list map ip6 xl_oci_nat tcp_ip_addr | grep -qF "[{\"concat\": [\"2001:db8:2::1\", 8081]}, \"fd00:50::2\"]" &&
+     nft -j list map ip6 xl_oci_nat tcp_ip_port | grep -qF "[{\"concat\": [\"2001:db8:2::1\", 8081]}, 81]" &&
+     ! nft list table ip xl_oci_nat | grep -q 8081'
+serve6 81 "$T/serve9"
+check "the outside reaches [2001:db8:2::1]:8081" bash -c \
+    'nsenter -t '"$out_pid"' -n "$0" fetch 2001:db8:2::1 8081 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+serve6 81 /dev/null
+if ! o "$PROBE" fetch 2001:db8:2::3 8081 >/dev/null 2>&1 &&
+    ! o "$PROBE" fetch 192.0.2.1 8081 >/dev/null 2>&1; then
+    ok "but not the host's other IPv6 address [2001:db8:2::3]:8081, nor 192.0.2.1:8081"
+else
+    nok "[2001:db8:2::1]:8081 was published on another address too"
+fi
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+serve6 80 "$T/serve10"
+check "8080 without host address is on the other IPv6 address too" bash -c \
+    'nsenter -t '"$out_pid"' -n "$0" fetch 2001:db8:2::3 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
 # Hairpin: another container on the same network reaches web's published
 # port through the host's address, answered through dom0.  (A container
 # reaching its own published port that way is not routed by Linux: a
@@ -337,6 +424,8 @@ cl ip link set eth0 address "$cli_mac"
 cl ip addr add "$cli_ip/24" dev eth0
 cl ip link set eth0 up
 cl ip route add default via 10.50.0.1
+cl ip -6 addr add "$(lease t1 cli ipv6)/64" dev eth0 nodad
+cl ip -6 route add default via fd00:50::1
 be7=backend/vif/7/0
 printf '%s' "$cli_mac" >"$T/xs/$(echo "/local/domain/0/$be7/mac" | tr / _)"
 printf xloci-t1 >"$T/xs/$(echo "/local/domain/0/$be7/bridge" | tr / _)"
@@ -348,10 +437,54 @@ check "hairpin: another container reaches web's published port on 192.0.2.1" bas
     'nsenter -t '"$cli_pid"' -n "$0" fetch 192.0.2.1 8080 | grep -q xl-oci-probe' "$PROBE"
 wait $! 2>/dev/null
 check "hairpin: masqueraded to the bridge address" grep -q "peer 10.50.0.1" "$T/serve4"
+serve6 80 "$T/serve11"
+check "hairpin over IPv6: cli reaches web's published port on [2001:db8:2::1]:8080" bash -c \
+    'nsenter -t '"$cli_pid"' -n "$0" fetch 2001:db8:2::1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+check "hairpin over IPv6: masqueraded to the bridge address" grep -q "peer fd00:50::1" "$T/serve11"
 env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be7 vif=vif7.0 "$HOTPLUG" offline
 "$NT" release cli
 kill "$cli_pid" 2>/dev/null
 ip link del vif7.0 2>/dev/null
+# Between two networks only published ports pass (inet xl_oci forward:
+# ct status dnat accept, before the rule that drops bridge-to-bridge
+# traffic), over IPv6 as over IPv4: n6 on t6 reaches web's published port
+# through a host address, but not web's own address.
+"$X" network create t6 --subnet 10.56.0.0/24 --ipv6 fd00:56::/64 >/dev/null
+n6_mac=$("$NT" attach t6 n6 | sed 's/.* mac=\([^ ]*\) .*/\1/')
+unshare -n sleep 600 &
+n6_pid=$!
+sleep 0.2
+n6() { nsenter -t "$n6_pid" -n "$@"; }
+ip link add vif8.0 type veth peer name eth0
+ip link set eth0 netns "$n6_pid"
+n6 ip link set eth0 address "$n6_mac"
+n6 ip -6 addr add "$(lease t6 n6 ipv6)/64" dev eth0 nodad
+n6 ip link set eth0 up
+n6 ip -6 route add default via fd00:56::1
+be8=backend/vif/8/0
+printf '%s' "$n6_mac" >"$T/xs/$(echo "/local/domain/0/$be8/mac" | tr / _)"
+printf xloci-t6 >"$T/xs/$(echo "/local/domain/0/$be8/bridge" | tr / _)"
+env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be8 vif=vif8.0 "$HOTPLUG" online ||
+    nok "hotplug online of n6"
+serve6 80 "$T/serve12"
+check "a container on another network reaches web's published port over IPv6" bash -c \
+    'nsenter -t '"$n6_pid"' -n "$0" fetch 2001:db8:2::1 8080 | grep -q xl-oci-probe' "$PROBE"
+wait $srv 2>/dev/null
+serve6 80 /dev/null
+if ! n6 timeout 3 "$PROBE" fetch fd00:50::2 80 >/dev/null 2>&1; then
+    ok "but not web's own IPv6 address (no forwarding between networks)"
+else
+    nok "n6 on t6 reached web's fd00:50::2 directly"
+fi
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be8 vif=vif8.0 "$HOTPLUG" offline
+"$NT" release n6
+kill "$n6_pid" 2>/dev/null
+n6_pid=
+ip link del vif8.0 2>/dev/null
+"$X" network rm t6 >/dev/null || nok "network rm t6"
 o "$PROBE" serve 192.0.2.2 7000 >"$T/serve3" &
 sleep 0.3
 check "the guest reaches the outside through NAT" bash -c \
@@ -446,6 +579,17 @@ nft list ruleset >"$T/rules.1"
 "$X" network up --keep-leases >/dev/null
 nft list ruleset >"$T/rules.2"
 check "network up twice gives the same ruleset" cmp "$T/rules.1" "$T/rules.2"
+check "network up restored the IPv6 port elements" bash -c \
+    'nft -j list map ip6 xl_oci_nat tcp_ip_addr | grep -qF "\"2001:db8:2::1\", 8081]}, \"fd00:50::2\"]"'
+# An older xl-oci's table ip6 xl_oci_nat had masquerade only: the next
+# attach (a restart) finds the layout old and rebuilds from the state.
+nft delete table ip6 xl_oci_nat
+nft add table ip6 xl_oci_nat
+nft add set ip6 xl_oci_nat masq6 '{ type ipv6_addr; flags interval; }'
+check "tables of an older layout are rebuilt by the next attach" bash -c \
+    '"$0" attach t1 web >/dev/null &&
+     nft -j list map ip6 xl_oci_nat tcp_any_addr | grep -qF "[8080, \"fd00:50::2\"]" &&
+     nft -j list set ip6 xl_oci_nat subnets6 | grep -qF "\"addr\": \"fd00:50::\""' "$NT"
 before=$(spoofed)
 g "$PROBE" na eth0 fd00:50::2 fd00:50::78
 check "and the rebuilt ND target check drops a foreign target" bash -c "[ \"\$(nft -j list counter bridge xl_oci spoofed | jq '.nftables[1].counter.packets')\" -gt $before ]"
@@ -459,7 +603,8 @@ check "online after a flushed ruleset succeeds" hp online
 check "and rebuilt our tables: this vif's elements, masquerade, ports" bash -c \
     'nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]" &&
      nft -j list set ip xl_oci_nat masq4 | grep -qF "\"addr\": \"10.50.0.0\"" &&
-     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "[8080, \"10.50.0.2\"]"'
+     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "[8080, \"10.50.0.2\"]" &&
+     nft -j list map ip6 xl_oci_nat tcp_any_addr | grep -qF "[8080, \"fd00:50::2\"]"'
 
 # --- offline, release, up's repair, rm ---------------------------------------
 check "hotplug offline succeeds" hp offline
@@ -474,8 +619,8 @@ check "and says so in hotplug-status and hotplug-error" bash -c \
     "[ '$(getkey hotplug-status)' = error ] && grep -q 'no lease' '$T/xs/$(echo "$be/hotplug-error" | tr / _)'"
 check "network up releases leases of containers that do not exist" bash -c \
     '"$0" network up | grep -q "released" && [ "$("$0" network inspect --json t1 | jq ".leases | length")" = 0 ]' "$X"
-check "their ports and names are gone" bash -c \
-    '! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\"" &&
+check "their ports (IPv4 and IPv6) and names are gone" bash -c \
+    '! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\"" && no_ip6_port_elems &&
      ! grep -q web "$XL_OCI_ROOT/networks/t1/hosts" &&
      ! "$0" dns 10.50.0.1 web.t1 2>/dev/null' "$PROBE"
 pids="$(dnsmasq_pid t1) $(dnsmasq_pid t3) $(dnsmasq_pid t4)"
@@ -515,7 +660,7 @@ if command -v valgrind >/dev/null; then
     vg 0 "network create" "$X" network create t9 --subnet 10.59.0.0/24 --ipv6 fd00:59::/64
     vg 0 "attach" "$NT" attach t9 web
     vg 1 "attach refused" "$NT" attach t9 other 10.60.0.1
-    vg 0 "publish" "$NT" publish t9 web 8080:80 127.0.0.1:53:53/udp
+    vg 0 "publish" "$NT" publish t9 web 8080:80 127.0.0.1:53:53/udp '[2001:db8::1]:8443:443'
     vg 0 "network inspect --json" "$X" network inspect --json t9
     vg 0 "network ls" "$X" network ls
     vg 0 "network up" "$X" network up --keep-leases

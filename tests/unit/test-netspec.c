@@ -184,6 +184,15 @@ static void test_ports(void **state)
     expect_port("10.0.0.1:53:53/udp", "10.0.0.1:53:53/udp");
     expect_port("255.255.255.255:65535:65535/tcp",
                 "255.255.255.255:65535:65535/tcp");
+    /* IPv6 in brackets, written back in inet_ntop()'s form. */
+    expect_port("[2001:DB8:0::1]:8080:80", "[2001:db8::1]:8080:80/tcp");
+    expect_port("[::]:53:53/udp", "[::]:53:53/udp");
+    expect_port("0.0.0.0:8080:80", "0.0.0.0:8080:80/tcp");
+    expect_port("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535:65535/"
+                "tcp",
+                "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535:65535/tcp");
+    expect_port("[1111:2222:3333:4444:5555:6666:7777:8888]:65535:65535/udp",
+                "[1111:2222:3333:4444:5555:6666:7777:8888]:65535:65535/udp");
 
 #define NOT_SPEC(s)                                                            \
     "\"" s "\" is not HOSTPORT:CONTAINERPORT[/tcp|/udp] or "                   \
@@ -192,7 +201,36 @@ static void test_ports(void **state)
     expect_port_error("8080", NOT_SPEC("8080"));
     expect_port_error("1:2:3:4", NOT_SPEC("1:2:3:4"));
     expect_port_error("1.2.3.4:80:80:80", NOT_SPEC("1.2.3.4:80:80:80"));
-    expect_port_error("::1:80:80", NOT_SPEC("::1:80:80"));
+    expect_port_error("::1:80:80", "\"::1:80:80\": an IPv6 host address goes "
+                                   "in brackets: [HOSTIP]:HOSTPORT:"
+                                   "CONTAINERPORT");
+    expect_port_error("2001:db8::2:80:80/udp",
+                      "\"2001:db8::2:80:80/udp\": an IPv6 host address goes "
+                      "in brackets: [HOSTIP]:HOSTPORT:CONTAINERPORT");
+    expect_port_error("[2001:db8::1]:80:80:80",
+                      NOT_SPEC("[2001:db8::1]:80:80:80"));
+    expect_port_error("[2001:db8::1]:80", NOT_SPEC("[2001:db8::1]:80"));
+    expect_port_error("[2001:db8::1]80:80", NOT_SPEC("[2001:db8::1]80:80"));
+    expect_port_error("[2001:db8::1:80:80", "\"[2001:db8::1:80:80\": \"[\" "
+                                            "opens a host address no \"]\" "
+                                            "closes");
+    expect_port_error("[10.0.0.1]:80:80",
+                      "\"[10.0.0.1]:80:80\": host address \"10.0.0.1\" in "
+                      "brackets is not an IPv6 address");
+    expect_port_error("[]:80:80", "\"[]:80:80\": host address \"\" in "
+                                  "brackets is not an IPv6 address");
+    expect_port_error("[::1]:80:80",
+                      "\"[::1]:80:80\": host address ::1 cannot be "
+                      "published: Linux routes no packet between ::1 and "
+                      "another device (use 127.0.0.1 or one of the host's "
+                      "IPv6 addresses)");
+    expect_port_error("[::ffff:10.0.0.1]:80:80",
+                      "\"[::ffff:10.0.0.1]:80:80\": host address "
+                      "\"::ffff:10.0.0.1\" is IPv4-mapped: write the IPv4 "
+                      "address without brackets");
+    expect_port_error("[2001:db8::1]:0:80", "\"[2001:db8::1]:0:80\": host "
+                                            "port \"0\" is not a number from "
+                                            "1 to 65535");
     expect_port_error(":80", "\":80\": host port \"\" is not a number from 1 "
                              "to 65535");
     expect_port_error("80:", "\"80:\": container port \"\" is not a number "
@@ -232,12 +270,62 @@ static void test_ports(void **state)
     expect_port_error(lng, want);
 }
 
+static struct xo_port_spec port(const char *spec)
+{
+    struct xo_port_spec p;
+    xo_err err = XO_ERR_INIT;
+    if (xo_port_spec_parse(&p, spec, &err) < 0)
+        fail_msg("\"%s\": %s", spec, xo_err_msg(&err));
+    return p;
+}
+
+/* Where each form is published, and which pairs would take the same
+ * packets (Docker's rules: no HOSTIP is both families, 0.0.0.0 and [::]
+ * every address of one). */
+static void test_port_families(void **state)
+{
+    (void)state;
+    struct xo_port_spec any = port("8080:80"), v4 = port("10.0.0.1:8080:80"),
+                        all4 = port("0.0.0.0:8080:80"),
+                        v6 = port("[2001:db8::1]:8080:80"),
+                        all6 = port("[::]:8080:80"),
+                        other6 = port("[2001:db8::2]:8080:80"),
+                        v6udp = port("[2001:db8::1]:8080:80/udp");
+    assert_int_equal(any.family, AF_UNSPEC);
+    assert_int_equal(v4.family, AF_INET);
+    assert_int_equal(v6.family, AF_INET6);
+    assert_string_equal(v6.host_ip, "2001:db8::1");
+    assert_true(xo_port_spec_has_family(&any, AF_INET));
+    assert_true(xo_port_spec_has_family(&any, AF_INET6));
+    assert_true(xo_port_spec_has_family(&v4, AF_INET));
+    assert_false(xo_port_spec_has_family(&v4, AF_INET6));
+    assert_false(xo_port_spec_has_family(&v6, AF_INET));
+    assert_true(xo_port_spec_has_family(&all6, AF_INET6));
+    assert_null(xo_port_spec_host_addr(&any));
+    assert_null(xo_port_spec_host_addr(&all4));
+    assert_null(xo_port_spec_host_addr(&all6));
+    assert_string_equal(xo_port_spec_host_addr(&v4), "10.0.0.1");
+    assert_string_equal(xo_port_spec_host_addr(&v6), "2001:db8::1");
+
+    assert_true(xo_port_spec_clash(&any, &v6));
+    assert_true(xo_port_spec_clash(&v4, &any));
+    assert_true(xo_port_spec_clash(&all6, &v6));
+    assert_true(xo_port_spec_clash(&v6, &v6));
+    assert_true(xo_port_spec_clash(&all4, &v4));
+    assert_false(xo_port_spec_clash(&v4, &v6));
+    assert_false(xo_port_spec_clash(&all4, &all6));
+    assert_false(xo_port_spec_clash(&all4, &v6));
+    assert_false(xo_port_spec_clash(&v6, &other6));
+    assert_false(xo_port_spec_clash(&v6, &v6udp));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_port_families),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
