@@ -167,4 +167,19 @@ fails_with "no runc: create says what to install" "install Debian's runc" \
     env XL_OCI_RUNC=/nonexistent/runc "$X" create "$T/e4.cfg"
 check "and leaves nothing" nothing_left e4
 check "no monitor of any container is left" bash -c "! pgrep -f '[n]ohyper-monitor' >/dev/null"
+
+# --- valgrind: the commands on the file store, and the monitor's path -------
+if command -v valgrind >/dev/null; then
+    VG=(valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite)
+    cfg v1 'oci_cmd = [ "echo under-valgrind; exit 3" ]'
+    check "valgrind: create" "${VG[@]}" "$X" create "$T/v1.cfg"
+    "$X" wait v1 >/dev/null 2>&1
+    check "valgrind: list --json" "${VG[@]}" "$X" list --json
+    check "valgrind: status --json" "${VG[@]}" "$X" status --json v1
+    check "valgrind: logs" "${VG[@]}" "$X" logs v1
+    check "valgrind: destroy" "${VG[@]}" "$X" destroy v1
+    check "and it left nothing" nothing_left v1
+else
+    ok "valgrind # SKIP not installed"
+fi
 exit $status
