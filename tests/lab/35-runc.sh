@@ -101,7 +101,7 @@ done
 
 # --- a second container of the same layers: the cached volume --------------
 vols=$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)
-mkbundle b2 trap TERM 7 sleep 600000 || lab_fail setup "bundle b2"
+mkbundle b2 trap 15 7 sleep 600000 || lab_fail setup "bundle b2"
 "$SR" "$LAB_WORK/c2.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
     --log-format json create --bundle "$LAB_WORK/b2" --pid-file "$LAB_WORK/c2.pid" c2 \
     >"$LAB_WORK/c2.out" 2>&1 &
@@ -111,8 +111,8 @@ for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c2.report" 2>/dev/
 R create --bundle "$LAB_WORK/b2" c2 >/dev/null 2>&1 && lab_fail duplicate-id "succeeded" ||
     { last_error | grep -q 'already exists' && lab_ok duplicate-id || lab_fail duplicate-id "$(last_error)"; }
 lab_check start-c2 R start c2
-wait_state c2 running 120
-sleep 2 # the probe sets its trap right after the loader execs it
+wait_log c2 "^probe: trapping 15" 120 ||
+    lab_fail c2-runs "state $(st c2 state): $(xl-oci status c2 2>&1 | grep error) $(xl-oci logs c2 2>&1 | tail -n 3 | tr '\n' ' ')"
 R delete c2 >/dev/null 2>&1 && lab_fail delete-running-refused "succeeded" ||
     { last_error | grep -q 'not stopped' && lab_ok delete-running-refused || lab_fail delete-running-refused "$(last_error)"; }
 # What a container costs in dom0 besides its domain: the placeholder and
