@@ -101,7 +101,7 @@ done
 
 # --- a second container of the same layers: the cached volume --------------
 vols=$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)
-mkbundle b2 trap 15 7 sleep 600000 || lab_fail setup "bundle b2"
+mkbundle b2 trap 10 7 sleep 600000 || lab_fail setup "bundle b2"
 "$SR" "$LAB_WORK/c2.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
     --log-format json create --bundle "$LAB_WORK/b2" --pid-file "$LAB_WORK/c2.pid" c2 \
     >"$LAB_WORK/c2.out" 2>&1 &
@@ -111,7 +111,7 @@ for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c2.report" 2>/dev/
 R create --bundle "$LAB_WORK/b2" c2 >/dev/null 2>&1 && lab_fail duplicate-id "succeeded" ||
     { last_error | grep -q 'already exists' && lab_ok duplicate-id || lab_fail duplicate-id "$(last_error)"; }
 lab_check start-c2 R start c2
-wait_log c2 "^probe: trapping 15" 120 ||
+wait_log c2 "^probe: trapping 10" 120 ||
     lab_fail c2-runs "state $(st c2 state): $(xl-oci status c2 2>&1 | grep error) $(xl-oci logs c2 2>&1 | tail -n 3 | tr '\n' ' ')"
 R delete c2 >/dev/null 2>&1 && lab_fail delete-running-refused "succeeded" ||
     { last_error | grep -q 'not stopped' && lab_ok delete-running-refused || lab_fail delete-running-refused "$(last_error)"; }
@@ -126,6 +126,9 @@ lab_ok dom0-cost "placeholder ${ph:-?} kB, monitor ${mon:-?} kB RSS"
 lab_check pause R pause c2
 [ "$(ocistate c2 status)" = paused ] && lab_ok state-paused || lab_fail state-paused "$(ocistate c2 status)"
 lab_check resume R resume c2
+# Any signal but KILL is the domain's orderly poweroff, on which the loader
+# sends the container its stop signal: the probe image's SIGUSR1 (10),
+# which the bundle's spec carries (org.xl-oci.stop-signal).
 lab_check kill-term R kill c2 TERM
 if wait_exited "$LAB_WORK/c2.report" 120; then
     [ "$(exited "$LAB_WORK/c2.report")" = 7 ] && lab_ok term-reaches-the-entrypoint ||
