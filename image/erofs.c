@@ -74,8 +74,9 @@ int erofs_build(const char *image, const char *dir,
     if (p->epoch < 0)
         return xo_err_set(err, EINVAL, "mkfs.erofs: negative build time %lld",
                           p->epoch);
-    char *const argv[] = {(char *)prog,    "--quiet",     "-zlz4",     "-U",
-                          (char *)p->uuid, (char *)image, (char *)dir, NULL};
+    char *const argv[] = {(char *)prog,        "--quiet",   "-zlz4",
+                          "-C" EROFS_PCLUSTER, "-U",        (char *)p->uuid,
+                          (char *)image,       (char *)dir, NULL};
     char **env = build_env(p->epoch);
     if (!env)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -122,13 +123,12 @@ int erofs_build(const char *image, const char *dir,
                           *tail ? ": " : "", tail);
     }
     close(diag);
+    /* Only a hint (the caller's fsync is the barrier): its failure is
+     * ignored. */
     int fd = open(image, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) < 0) {
-        int rc = xo_err_sys(err, "cannot sync %s", image);
-        if (fd >= 0)
-            close(fd);
-        return rc;
+    if (fd >= 0) {
+        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        close(fd);
     }
-    close(fd);
     return 0;
 }
