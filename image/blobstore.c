@@ -317,6 +317,9 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
 {
     uint64_t have = digest_hasher_size(w->h);
     int64_t limit = w->size >= 0 ? w->size : w->max;
+    if (w->tap && blob_tap_cancelled(w->tap))
+        return xo_err_set(err, ECANCELED, "blob %s: the pull stopped",
+                          w->expected.str);
     if (limit >= 0 && (uint64_t)limit - have < len)
         return xo_err_set(
             err, EFBIG, "blob %s: more than the %s %lld bytes", w->expected.str,

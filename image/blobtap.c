@@ -133,6 +133,21 @@ void blob_tap_detach(struct blob_tap *t)
     pthread_mutex_unlock(&t->lock);
 }
 
+bool blob_tap_cancelled(struct blob_tap *t)
+{
+    pthread_mutex_lock(&t->lock);
+    bool c = t->cancelled;
+    pthread_mutex_unlock(&t->lock);
+    return c;
+}
+
+void blob_tap_cancel(struct blob_tap *t)
+{
+    pthread_mutex_lock(&t->lock);
+    t->cancelled = true;
+    pthread_mutex_unlock(&t->lock);
+}
+
 void blob_tap_fetched(struct blob_tap *t, int rc, xo_err *err)
 {
     pthread_mutex_lock(&t->lock);

@@ -25,6 +25,8 @@
  *   blob_tap_detach   the writer ends without a match (abort, failure)
  * Fetcher side: blob_tap_fetched() once the fetch has returned, stored or
  * failed, also when no writer ran because the blob was already stored.
+ * The pull may call blob_tap_cancel(): the writer then fails its next
+ * write (the download stops) instead of finishing a blob nobody needs.
  * Reader side: blob_tap_begin(), blob_tap_read(), blob_tap_end(), and
  * blob_tap_wait_fetched() for the fetch's outcome.
  * All of them may run in different threads.
@@ -56,6 +58,7 @@ struct blob_tap {
     int fd;         /* the file being written (opened by us), or -1 */
     uint64_t avail; /* bytes of the current pass hashed and written */
     uint64_t pos;   /* bytes handed to the reader */
+    bool cancelled; /* the pull gave up: stop writing */
     bool fetched;   /* the fetch has returned */
     int fetch_rc;
     xo_err fetch_err; /* its error, when fetch_rc < 0 */
@@ -74,6 +77,9 @@ void blob_tap_advance(struct blob_tap *t, size_t len);
 void blob_tap_restart(struct blob_tap *t);
 void blob_tap_verified(struct blob_tap *t);
 void blob_tap_detach(struct blob_tap *t);
+/* True once blob_tap_cancel() was called: the writer stops. */
+bool blob_tap_cancelled(struct blob_tap *t);
+void blob_tap_cancel(struct blob_tap *t);
 
 /* Fetcher side: the outcome of the fetch; takes over *err's message. */
 void blob_tap_fetched(struct blob_tap *t, int rc, xo_err *err);

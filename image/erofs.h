@@ -7,6 +7,8 @@
 #ifndef XL_OCI_IMAGE_EROFS_H
 #define XL_OCI_IMAGE_EROFS_H
 
+#include <sys/types.h>
+
 #include "common/error.h"
 
 /* The program run; XL_OCI_MKFS_EROFS in the environment overrides it. */
@@ -41,13 +43,31 @@ struct erofs_params {
     long long epoch;
 };
 
+/* A mkfs.erofs run (erofs_start .. erofs_wait or erofs_abort). */
+struct erofs_job {
+    pid_t pid; /* -1 once reaped */
+    int diag;  /* its stdout and stderr, or -1 */
+    const char *prog;
+    const char *image; /* borrowed */
+};
+
 /*
- * Builds `image` from the tree at `dir` with `p` and starts writing it
- * back to disk without waiting: the caller fsyncs it (after hashing it,
- * so the two overlap).  On failure the error carries the tail of
+ * Starts building `image` from the tree at `dir` with `p`; the caller may
+ * do other work meanwhile, then must call erofs_wait() or erofs_abort().
+ * `image` must stay valid until then.
+ */
+int erofs_start(struct erofs_job *j, const char *image, const char *dir,
+                const struct erofs_params *p, xo_err *err);
+
+/*
+ * Waits for the build and starts writing the image back to disk without
+ * waiting: the caller fsyncs it (after hashing it, so the two overlap).
+ * On failure the image is removed and the error carries the tail of
  * mkfs.erofs's own diagnostics.
  */
-int erofs_build(const char *image, const char *dir,
-                const struct erofs_params *p, xo_err *err);
+int erofs_wait(struct erofs_job *j, xo_err *err);
+
+/* Kills and reaps a build the caller no longer wants. */
+void erofs_abort(struct erofs_job *j);
 
 #endif

@@ -58,8 +58,10 @@ static void *feed_worker(void *arg)
             rc = f->src->ops->fetch(f->src, f->bs, d, -1, &j->tap, &e);
             if (rc < 0) {
                 xo_err_wrap(&e, "layer %zu", j->layer + 1);
+                /* A download stopped by layer_feed_cancel() is no
+                 * failure of its own. */
                 pthread_mutex_lock(&f->lock);
-                if (!f->failed) {
+                if (!f->failed && !f->stop) {
                     f->failed = true;
                     xo_err_set(&f->err, e.errnum, "%s", xo_err_msg(&e));
                 }
@@ -182,13 +184,20 @@ int layer_feed_wait(struct layer_feed *f, xo_err *err)
     return 0;
 }
 
+void layer_feed_cancel(struct layer_feed *f)
+{
+    pthread_mutex_lock(&f->lock);
+    f->stop = true;
+    pthread_mutex_unlock(&f->lock);
+    for (size_t k = 0; k < f->n_jobs; k++)
+        blob_tap_cancel(&f->jobs[k].tap);
+}
+
 void layer_feed_free(struct layer_feed *f)
 {
     if (!f)
         return;
-    pthread_mutex_lock(&f->lock);
-    f->stop = true;
-    pthread_mutex_unlock(&f->lock);
+    layer_feed_cancel(f);
     if (f->jobs) {
         xo_err ignore = XO_ERR_INIT;
         layer_feed_wait(f, &ignore);

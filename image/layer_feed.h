@@ -67,7 +67,14 @@ int layer_feed_unpack(struct layer_feed *f, size_t i, struct unpack_ctx *ctx,
  */
 int layer_feed_wait(struct layer_feed *f, xo_err *err);
 
-/* Stops starting downloads, waits for those under way, frees (NULL: no-op). */
+/*
+ * Stops the downloads: none starts any more, those under way fail at
+ * their next write (their partial files go).  What they fail with is not
+ * a failure of the feed: layer_feed_wait() reports only those before.
+ */
+void layer_feed_cancel(struct layer_feed *f);
+
+/* Cancels, waits for the downloads, frees (NULL: no-op). */
 void layer_feed_free(struct layer_feed *f);
 
 #endif

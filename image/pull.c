@@ -136,23 +136,31 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
     return manifest_parse(&p->manifest, buf, len, p->manifest_digest.str, err);
 }
 
-/* The config, once the manifest is known (and trusted); then the layers
- * start downloading. */
+/* Once the manifest is known (and trusted): the layers start
+ * downloading, and the config is fetched meanwhile when the source takes
+ * fetches from several threads at once (else first). */
 static int fetch_content(struct image_source *src, const struct blob_store *bs,
                          struct pulled *p, const struct image_pull_opts *o,
                          struct layer_feed **feed_r, xo_err *err)
 {
+    image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
+                   "image %s: %zu layers", p->manifest_digest.str,
+                   p->manifest.n_layers);
+    if (src->parallel &&
+        layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
+                         o ? o->progress_arg : NULL, err) < 0)
+        return -1;
     const struct oci_descriptor *c = &p->manifest.config;
     if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, NULL, err) < 0 ||
         blobstore_read(&p->config_buf, &p->config_len, bs, &c->digest,
                        CONFIG_MAX_BYTES, err) < 0 ||
         check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
         return -1;
-    image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
-                   "image %s: %zu layers", p->manifest_digest.str,
-                   p->manifest.n_layers);
-    return layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
-                            o ? o->progress_arg : NULL, err);
+    if (!src->parallel)
+        return layer_feed_start(feed_r, src, bs, &p->manifest,
+                                o ? o->bytes : NULL, o ? o->progress_arg : NULL,
+                                err);
+    return 0;
 }
 
 /* The key --verify-key names, else the one the policy asks for;
@@ -235,7 +243,10 @@ static int pull_locked(const char *root, const struct image_ref *r,
     }
     int built = volume_build(root, &bs, &vs, &uo, &rep, err);
     /* A failed download explains a failed build (the unpacker stopped at
-     * that layer); reported as it was before the two overlapped. */
+     * that layer); reported as it was before the two overlapped.  A build
+     * that failed by itself stops the downloads still under way. */
+    if (built < 0)
+        layer_feed_cancel(feed);
     xo_err fetch_err = XO_ERR_INIT;
     if (layer_feed_wait(feed, &fetch_err) < 0) {
         xo_err_clear(err);

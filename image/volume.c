@@ -352,13 +352,21 @@ int volume_build(const char *root, const struct blob_store *bs,
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     struct erofs_params ep;
     erofs_params_for(&ep, md, newest);
-    if (erofs_build(image, scr.path, &ep, err) < 0)
+    struct erofs_job job;
+    if (erofs_start(&job, image, scr.path, &ep, err) < 0)
+        goto out;
+    /* The config and manifest are written (and fsynced) while mkfs.erofs
+     * runs. */
+    if (write_docs(vol, src, err) < 0) {
+        erofs_abort(&job);
+        goto out;
+    }
+    if (erofs_wait(&job, err) < 0)
         goto out;
     image_progress(progress, progress_arg, "recording the volume");
-    /* The image's writeback, begun by erofs_build, runs while it is
+    /* The image's writeback, begun by erofs_wait, runs while it is
      * hashed; the fsync then waits only for what is left of it. */
-    if (write_docs(vol, src, err) < 0 || write_record(vol, md, err) < 0 ||
-        sync_file(image, err) < 0)
+    if (write_record(vol, md, err) < 0 || sync_file(image, err) < 0)
         goto out;
     if (chmod(vol, 0755) < 0) {
         xo_err_sys(err, "cannot chmod %s", vol);
