@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "image/blobtap.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
 
@@ -26,6 +27,8 @@ struct blob_writer {
     bool resumable;  /* tmp is <hex>.partial */
     uint64_t offset; /* bytes present when begun */
     struct digest_hasher *h;
+    struct blob_tap *tap; /* a reader following the bytes, or NULL */
+    bool verified;        /* the digest matched (commit) */
 };
 
 static char *path_join(const char *a, const char *b)
@@ -139,6 +142,8 @@ static void writer_free(struct blob_writer *w)
 {
     if (!w)
         return;
+    if (w->tap && !w->verified)
+        blob_tap_detach(w->tap);
     if (w->fd >= 0)
         close(w->fd); /* also drops the flock */
     digest_hasher_free(w->h);
@@ -285,8 +290,17 @@ uint64_t blob_writer_offset(const struct blob_writer *w)
     return w->offset;
 }
 
+void blob_writer_set_tap(struct blob_writer *w, struct blob_tap *tap)
+{
+    w->tap = tap;
+    if (tap)
+        blob_tap_attach(tap, w->tmp, w->fd, w->offset);
+}
+
 int blob_writer_reset(struct blob_writer *w, xo_err *err)
 {
+    if (w->tap)
+        blob_tap_restart(w->tap); /* before the bytes a reader follows go */
     digest_hasher_free(w->h);
     w->h = NULL;
     w->offset = 0;
@@ -303,6 +317,9 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
 {
     uint64_t have = digest_hasher_size(w->h);
     int64_t limit = w->size >= 0 ? w->size : w->max;
+    if (w->tap && blob_tap_cancelled(w->tap))
+        return xo_err_set(err, ECANCELED, "blob %s: the pull stopped",
+                          w->expected.str);
     if (limit >= 0 && (uint64_t)limit - have < len)
         return xo_err_set(
             err, EFBIG, "blob %s: more than the %s %lld bytes", w->expected.str,
@@ -312,6 +329,8 @@ int blob_writer_write(struct blob_writer *w, const void *buf, size_t len,
     if (xo_write_all(w->fd, buf, len) < 0)
         return xo_err_sys(err, "blob %s: cannot write %s", w->expected.str,
                           w->tmp);
+    if (w->tap)
+        blob_tap_advance(w->tap, len);
     XO_FAULT_POINT("pull.blob-write");
     return 0;
 }
@@ -340,6 +359,11 @@ int blob_writer_commit(struct blob_writer *w, xo_err *err)
     if ((rc = digest_hasher_final(w->h, &got, err)) < 0 ||
         (rc = digest_check(&w->expected, &got, "blob", err)) < 0)
         goto out;
+    /* A reader following the bytes may trust them from here on; the
+     * fsync and rename below only make the store's copy durable. */
+    w->verified = true;
+    if (w->tap)
+        blob_tap_verified(w->tap);
     if (fchmod(w->fd, 0444) < 0 || fsync(w->fd) < 0) {
         rc =
             xo_err_sys(err, "blob %s: cannot sync %s", w->expected.str, w->tmp);
@@ -369,11 +393,13 @@ out:
 
 int blobstore_import_fd(const struct blob_store *bs, int fd,
                         const struct digest *expected, int64_t size,
-                        int64_t max, const char *what, xo_err *err)
+                        int64_t max, const char *what, struct blob_tap *tap,
+                        xo_err *err)
 {
     struct blob_writer *w = NULL;
     if (blob_writer_begin(&w, bs, expected, size, max, 0, err) < 0)
         return xo_err_wrap(err, "%s", what);
+    blob_writer_set_tap(w, tap);
     char *buf = malloc(BLOB_COPY_CHUNK);
     if (!buf) {
         blob_writer_abort(w, false);

@@ -74,6 +74,15 @@ int blob_writer_begin(struct blob_writer **w_r, const struct blob_store *bs,
 /* Bytes already held (non-zero only when resuming a partial file). */
 uint64_t blob_writer_offset(const struct blob_writer *w);
 
+struct blob_tap;
+
+/*
+ * Lets `tap` (blobtap.h; NULL: none) follow the bytes this writer hashes
+ * and writes from now on, and tells it whether they matched.  A writer
+ * that resumed a partial file cannot be followed; the tap says so.
+ */
+void blob_writer_set_tap(struct blob_writer *w, struct blob_tap *tap);
+
 /*
  * Drops the bytes held so far and starts the blob again from byte 0 (a
  * server that ignored a Range request sends the whole blob).
@@ -104,10 +113,12 @@ void blob_writer_abort(struct blob_writer *w, bool keep_partial);
 int64_t blobstore_partial_size(const struct blob_store *bs,
                                const struct digest *d);
 
-/* Streams all of `fd` into the store as `expected` (size as above). */
+/* Streams all of `fd` into the store as `expected` (size as above),
+ * followed by `tap` (NULL: none). */
 int blobstore_import_fd(const struct blob_store *bs, int fd,
                         const struct digest *expected, int64_t size,
-                        int64_t max, const char *what, xo_err *err);
+                        int64_t max, const char *what, struct blob_tap *tap,
+                        xo_err *err);
 
 /* Stores an in-memory buffer whose digest the caller already computed. */
 int blobstore_put(const struct blob_store *bs, const struct digest *expected,

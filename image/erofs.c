@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,17 +66,23 @@ static void free_env(char **env)
     free(env);
 }
 
-int erofs_build(const char *image, const char *dir,
+int erofs_start(struct erofs_job *j, const char *image, const char *dir,
                 const struct erofs_params *p, xo_err *err)
 {
+    memset(j, 0, sizeof(*j));
+    j->pid = -1;
+    j->diag = -1;
     const char *prog = getenv("XL_OCI_MKFS_EROFS");
     if (!prog || !*prog)
         prog = EROFS_MKFS;
+    j->prog = prog;
+    j->image = image;
     if (p->epoch < 0)
         return xo_err_set(err, EINVAL, "mkfs.erofs: negative build time %lld",
                           p->epoch);
-    char *const argv[] = {(char *)prog,    "--quiet",     "-zlz4",     "-U",
-                          (char *)p->uuid, (char *)image, (char *)dir, NULL};
+    char *const argv[] = {(char *)prog,        "--quiet",   "-zlz4",
+                          "-C" EROFS_PCLUSTER, "-U",        (char *)p->uuid,
+                          (char *)image,       (char *)dir, NULL};
     char **env = build_env(p->epoch);
     if (!env)
         return xo_err_set(err, ENOMEM, "out of memory");
@@ -101,27 +108,75 @@ int erofs_build(const char *image, const char *dir,
         errno = r;
         return xo_err_sys(err, "cannot run %s (install erofs-utils)", prog);
     }
+    j->pid = pid;
+    j->diag = diag;
     /* Dying here leaves mkfs.erofs running, writing under tmp/. */
     XO_FAULT_POINT("pull.mkfs-running");
+    return 0;
+}
+
+/* Reaps the child; -1 with errno when waitpid fails. */
+static int reap(struct erofs_job *j, int *status)
+{
+    while (waitpid(j->pid, status, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    j->pid = -1;
+    return 0;
+}
+
+int erofs_wait(struct erofs_job *j, xo_err *err)
+{
     int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            close(diag);
-            return xo_err_sys(err, "waiting for %s", prog);
-        }
+    if (reap(j, &status) < 0) {
+        int rc = xo_err_sys(err, "waiting for %s", j->prog);
+        close(j->diag);
+        j->diag = -1;
+        return rc;
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char tail[EROFS_DIAG_MAX];
-        read_tail(diag, tail, sizeof(tail));
-        close(diag);
-        unlink(image);
-        return xo_err_set(err, EIO, "%s %s failed (%s %d)%s%s", prog, image,
-                          WIFEXITED(status) ? "exit status" : "signal",
-                          WIFEXITED(status) ? WEXITSTATUS(status)
-                                            : WTERMSIG(status),
-                          *tail ? ": " : "", tail);
+        read_tail(j->diag, tail, sizeof(tail));
+        close(j->diag);
+        j->diag = -1;
+        unlink(j->image);
+        return xo_err_set(
+            err, EIO, "%s %s failed (%s %d)%s%s", j->prog, j->image,
+            WIFEXITED(status) ? "exit status" : "signal",
+            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+            *tail ? ": " : "", tail);
     }
-    close(diag);
+    close(j->diag);
+    j->diag = -1;
+    /* Only a hint (the caller's fsync is the barrier): its failure is
+     * ignored. */
+    int fd = open(j->image, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+        close(fd);
+    }
+    return 0;
+}
+
+void erofs_abort(struct erofs_job *j)
+{
+    if (j->pid > 0) {
+        int status;
+        kill(j->pid, SIGKILL);
+        if (reap(j, &status) < 0)
+            j->pid = -1;
+    }
+    if (j->diag >= 0)
+        close(j->diag);
+    j->diag = -1;
+}
+
+int erofs_build(const char *image, const char *dir,
+                const struct erofs_params *p, xo_err *err)
+{
+    struct erofs_job job;
+    if (erofs_start(&job, image, dir, p, err) < 0 || erofs_wait(&job, err) < 0)
+        return -1;
     int fd = open(image, O_RDONLY | O_CLOEXEC);
     if (fd < 0 || fsync(fd) < 0) {
         int rc = xo_err_sys(err, "cannot sync %s", image);

@@ -49,7 +49,7 @@ static int check_marker(const char *dir, xo_err *err)
 
 static int layout_fetch(struct image_source *base, const struct blob_store *bs,
                         const struct oci_descriptor *d, int64_t max,
-                        xo_err *err)
+                        struct blob_tap *tap, xo_err *err)
 {
     struct layout_source *ls = (struct layout_source *)base;
     if (blobstore_has(bs, &d->digest, d->size))
@@ -70,7 +70,8 @@ static int layout_fetch(struct image_source *base, const struct blob_store *bs,
                      d->digest.str, (long long)d->size);
             base->progress(base->progress_arg, line);
         }
-        rc = blobstore_import_fd(bs, fd, &d->digest, d->size, max, path, err);
+        rc = blobstore_import_fd(bs, fd, &d->digest, d->size, max, path, tap,
+                                 err);
         close(fd);
     }
     free(path);
@@ -103,7 +104,7 @@ static int layout_resolve_tag(struct image_source *base,
                    tag ? tag : "latest", d->media_type);
         goto out;
     }
-    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, err) < 0 ||
+    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0 ||
         manifest_descriptor_copy(top_r, d, err) < 0)
         goto out;
     rc = 0;

@@ -1,8 +1,8 @@
 # image/: blob store, OCI layout and registry fetch, layer unpack, root
 # volumes.  The command handlers (xl-plugin/cmd_image.c) are linked into
 # build/xl-oci through XLOCI_CMD_SRCS.
-LIB_SRCS += image/blobstore.c image/progress.c
-UNIT_TESTS += tests/unit/test-image-blobstore.c
+LIB_SRCS += image/blobstore.c image/blobtap.c image/progress.c
+UNIT_TESTS += tests/unit/test-image-blobstore.c tests/unit/test-image-blobtap.c
 LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c \
 	image/whiteout.c image/unpack.c image/unpack_obj.c
 UNIT_TESTS += tests/unit/test-image-unpack.c \
@@ -18,8 +18,9 @@ LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c image/scratch.c
 UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
-LIB_SRCS += image/lock.c image/pull.c image/pull_meter.c image/registry.c \
-	image/http.c image/auth.c
+LIB_SRCS += image/lock.c image/pull.c image/layer_feed.c image/pull_meter.c \
+	image/registry.c image/http.c image/auth.c
+UNIT_TESTS += tests/unit/test-image-unpack-feed.c
 LIB_SRCS += image/admin.c image/signature.c
 LIB_SRCS += image/mountinfo.c image/bundle_source.c image/bundle_rootfs.c
 UNIT_TESTS += tests/unit/test-image-mountinfo.c tests/unit/test-image-bundle-source.c

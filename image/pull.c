@@ -1,8 +1,13 @@
 /*
  * pull.c: image_pull() and image_resolve_root_volume(): reference ->
- * source -> verified blobs -> root volume -> name.  Download, then verify,
- * then use (EVE's order): nothing is unpacked before every blob the image
- * needs is in the store under its checked digest.
+ * source -> verified blobs -> root volume -> name.  Manifest, signature
+ * and config are verified before any layer is downloaded; the layers
+ * download in the background (layer_feed.h) while the root volume is
+ * built, and nothing is published before every layer is in the store
+ * under its checked digest.  A layer may be unpacked while it downloads
+ * only when the image has no trust anchor beyond its source (neither
+ * pinned by digest nor signed): docs/decisions.md, "Unpacking while
+ * downloading".
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,7 +19,7 @@
 #include <unistd.h>
 
 #include "progress.h"
-#include "image/pull_meter.h"
+#include "image/layer_feed.h"
 #include "image.h"
 #include "common/json.h"
 #include "lock.h"
@@ -114,7 +119,7 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
             rc = manifest_index_pick(&md, &ix, PULL_OS, PULL_ARCH,
                                      p->top.digest.str, err);
         if (rc == 0)
-            rc = src->ops->fetch(src, bs, md, MANIFEST_MAX_BYTES, err);
+            rc = src->ops->fetch(src, bs, md, MANIFEST_MAX_BYTES, NULL, err);
         if (rc == 0)
             rc = blobstore_read(&buf, &len, bs, &md->digest, MANIFEST_MAX_BYTES,
                                 err);
@@ -131,104 +136,45 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
     return manifest_parse(&p->manifest, buf, len, p->manifest_digest.str, err);
 }
 
-/* Layers are fetched by up to PULL_PARALLEL threads when the source
- * allows it; each thread takes the next layer not yet claimed. */
-#define PULL_PARALLEL 4
-
-struct layer_jobs {
-    struct image_source *src;
-    const struct blob_store *bs;
-    const struct oci_manifest *m;
-    pthread_mutex_t lock;
-    size_t next;
-    bool failed;
-    xo_err err; /* the first failure */
-};
-
-static void *layer_worker(void *arg)
-{
-    struct layer_jobs *j = arg;
-    for (;;) {
-        pthread_mutex_lock(&j->lock);
-        size_t i = j->next++;
-        bool stop = j->failed || i >= j->m->n_layers;
-        pthread_mutex_unlock(&j->lock);
-        if (stop)
-            return NULL;
-        xo_err e = XO_ERR_INIT;
-        if (j->src->ops->fetch(j->src, j->bs, &j->m->layers[i], -1, &e) < 0) {
-            xo_err_wrap(&e, "layer %zu", i + 1);
-            pthread_mutex_lock(&j->lock);
-            if (!j->failed) {
-                j->failed = true;
-                j->err = e;
-            } else {
-                xo_err_clear(&e);
-            }
-            pthread_mutex_unlock(&j->lock);
-            return NULL;
-        }
-    }
-}
-
-static int fetch_layers(struct image_source *src, const struct blob_store *bs,
-                        const struct oci_manifest *m, xo_err *err)
-{
-    struct layer_jobs j = {.src = src, .bs = bs, .m = m};
-    pthread_mutex_init(&j.lock, NULL);
-    size_t n = src->parallel ? PULL_PARALLEL : 1;
-    if (n > m->n_layers)
-        n = m->n_layers;
-    pthread_t th[PULL_PARALLEL];
-    size_t started = 0;
-    for (size_t i = 1; i < n; i++) {
-        if (pthread_create(&th[started], NULL, layer_worker, &j) != 0)
-            break;
-        started++;
-    }
-    layer_worker(&j);
-    for (size_t i = 0; i < started; i++)
-        pthread_join(th[i], NULL);
-    pthread_mutex_destroy(&j.lock);
-    if (j.failed) {
-        xo_err_clear(err);
-        *err = j.err;
-        return -1;
-    }
-    return 0;
-}
-
-/* Config and layers, once the manifest is known (and trusted). */
+/* Once the manifest is known (and trusted): the layers start
+ * downloading, and the config is fetched meanwhile when the source takes
+ * fetches from several threads at once (else first). */
 static int fetch_content(struct image_source *src, const struct blob_store *bs,
                          struct pulled *p, const struct image_pull_opts *o,
-                         xo_err *err)
+                         struct layer_feed **feed_r, xo_err *err)
 {
+    image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
+                   "image %s: %zu layers", p->manifest_digest.str,
+                   p->manifest.n_layers);
+    if (src->parallel &&
+        layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
+                         o ? o->progress_arg : NULL, err) < 0)
+        return -1;
     const struct oci_descriptor *c = &p->manifest.config;
-    if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, err) < 0 ||
+    if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, NULL, err) < 0 ||
         blobstore_read(&p->config_buf, &p->config_len, bs, &c->digest,
                        CONFIG_MAX_BYTES, err) < 0 ||
         check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
         return -1;
-    image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
-                   "image %s: %zu layers", p->manifest_digest.str,
-                   p->manifest.n_layers);
-    struct pull_meter pm;
-    pull_meter_start(&pm, bs, &p->manifest, o ? o->bytes : NULL,
-                     o ? o->progress_arg : NULL);
-    int rc = fetch_layers(src, bs, &p->manifest, err);
-    pull_meter_stop(&pm, rc == 0);
-    return rc;
+    if (!src->parallel)
+        return layer_feed_start(feed_r, src, bs, &p->manifest,
+                                o ? o->bytes : NULL, o ? o->progress_arg : NULL,
+                                err);
+    return 0;
 }
 
-/* The key --verify-key names, else the one the policy asks for. */
+/* The key --verify-key names, else the one the policy asks for;
+ * *signed_r says whether a signature was required (and checked). */
 static int check_signature(const char *root, const struct image_ref *r,
                            struct image_source *src,
                            const struct blob_store *bs,
                            const struct digest *signed_digest,
-                           const struct image_pull_opts *o, xo_err *err)
+                           const struct image_pull_opts *o, bool *signed_r,
+                           xo_err *err)
 {
     char *key = NULL, *policy = NULL;
     int rc = 0;
+    *signed_r = false;
     if (o && o->verify_key) {
         key = strdup(o->verify_key);
     } else {
@@ -248,6 +194,7 @@ static int check_signature(const char *root, const struct image_ref *r,
         return xo_err_set(err, ENOMEM, "out of memory");
     image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
                    "verifying the signature of %s", signed_digest->str);
+    *signed_r = true;
     rc = signature_check(src, bs, signed_digest, key, err);
     free(key);
     return rc;
@@ -260,14 +207,17 @@ static int pull_locked(const char *root, const struct image_ref *r,
     struct blob_store bs;
     struct image_source *src = NULL;
     struct pulled p = {0};
+    struct layer_feed *feed = NULL;
+    bool is_signed = false;
     int rc = -1;
     if (blobstore_open(&bs, root, err) < 0)
         return -1;
     /* The signature is checked before any layer is downloaded. */
     if (open_source(&src, r, o, err) < 0 ||
         fetch_manifest(src, &bs, &p, err) < 0 ||
-        check_signature(root, r, src, &bs, &p.top.digest, o, err) < 0 ||
-        fetch_content(src, &bs, &p, o, err) < 0)
+        check_signature(root, r, src, &bs, &p.top.digest, o, &is_signed, err) <
+            0 ||
+        fetch_content(src, &bs, &p, o, &feed, err) < 0)
         goto out;
     struct unpack_opts uo = {0};
     if (o) {
@@ -282,6 +232,8 @@ static int pull_locked(const char *root, const struct image_ref *r,
         .manifest_len = p.manifest_len,
         .config_buf = p.config_buf,
         .config_len = p.config_len,
+        .feed = feed,
+        .follow = !r->has_digest && !is_signed,
     };
     struct volume_report rep = {0};
     if (o) {
@@ -289,7 +241,19 @@ static int pull_locked(const char *root, const struct image_ref *r,
         rep.warn = o->warn;
         rep.arg = o->progress_arg;
     }
-    if (volume_build(root, &bs, &vs, &uo, &rep, err) < 0)
+    int built = volume_build(root, &bs, &vs, &uo, &rep, err);
+    /* A failed download explains a failed build (the unpacker stopped at
+     * that layer); reported as it was before the two overlapped.  A build
+     * that failed by itself stops the downloads still under way. */
+    if (built < 0)
+        layer_feed_cancel(feed);
+    xo_err fetch_err = XO_ERR_INIT;
+    if (layer_feed_wait(feed, &fetch_err) < 0) {
+        xo_err_clear(err);
+        *err = fetch_err;
+        goto out;
+    }
+    if (built < 0)
         goto out;
     struct ref_entry e = {
         .name = r->canonical,
@@ -318,6 +282,7 @@ static int pull_locked(const char *root, const struct image_ref *r,
     }
     rc = 0;
 out:
+    layer_feed_free(feed);
     pulled_dispose(&p);
     if (src)
         src->ops->free(src);

@@ -304,7 +304,8 @@ static int blob_attempt(struct registry_source *rs, const char *url,
 }
 
 static int reg_fetch(struct image_source *base, const struct blob_store *bs,
-                     const struct oci_descriptor *d, int64_t max, xo_err *err)
+                     const struct oci_descriptor *d, int64_t max,
+                     struct blob_tap *tap, xo_err *err)
 {
     struct registry_source *rs = (struct registry_source *)base;
     if (blobstore_has(bs, &d->digest, d->size))
@@ -321,6 +322,7 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
         if (blob_writer_begin(&w, bs, &d->digest, d->size, max,
                               BLOB_WRITER_RESUME, err) < 0)
             break;
+        blob_writer_set_tap(w, tap);
         uint64_t off = blob_writer_offset(w);
         if (off)
             image_progress(rs->base.progress, rs->base.progress_arg,

@@ -88,7 +88,7 @@ static int check_layer(struct image_source *src, const struct blob_store *bs,
         return xo_err_wrap(err, "%s", where);
     d.size = json_object_get_int64(size);
     d.media_type = (char *)mt; /* borrowed; not disposed */
-    int rc = src->ops->fetch(src, bs, &d, COSIGN_PAYLOAD_MAX, err);
+    int rc = src->ops->fetch(src, bs, &d, COSIGN_PAYLOAD_MAX, NULL, err);
     if (rc == 0)
         rc = blobstore_read(&payload, &len, bs, &d.digest, COSIGN_PAYLOAD_MAX,
                             err);

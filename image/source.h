@@ -16,6 +16,7 @@
 #include "manifest.h"
 
 struct image_source;
+struct blob_tap;
 
 struct image_source_ops {
     /*
@@ -31,9 +32,14 @@ struct image_source_ops {
     int (*resolve_tag)(struct image_source *src, const struct blob_store *bs,
                        const char *tag, struct oci_descriptor *top_r,
                        xo_err *err);
-    /* Stores the blob `d` (verified), at most `max` bytes (-1: d->size). */
+    /*
+     * Stores the blob `d` (verified), at most `max` bytes (-1: d->size).
+     * `tap` (blobtap.h; NULL: none) follows the bytes as they are
+     * written; fetch may return without using it (the blob was stored).
+     */
     int (*fetch)(struct image_source *src, const struct blob_store *bs,
-                 const struct oci_descriptor *d, int64_t max, xo_err *err);
+                 const struct oci_descriptor *d, int64_t max,
+                 struct blob_tap *tap, xo_err *err);
     void (*free)(struct image_source *src);
 };
 

@@ -214,20 +214,54 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     return rc;
 }
 
-int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
+/* The reader of unpack_layer_from() as libarchive's read callback; its
+ * error is kept to be reported instead of libarchive's. */
+struct reader_state {
+    const struct unpack_reader *r;
+    char *buf;
+    xo_err err;
+};
+
+static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
+{
+    struct reader_state *s = arg;
+    ssize_t n = s->r->read(s->r->arg, s->buf, UNPACK_READ_BLOCK, &s->err);
+    if (n < 0) {
+        archive_set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
+                          xo_err_msg(&s->err));
+        return ARCHIVE_FATAL;
+    }
+    *buf = s->buf;
+    return n;
+}
+
+static struct archive *layer_archive(void)
 {
     struct archive *a = archive_read_new();
     if (!a)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
+        return NULL;
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_zstd(a);
     archive_read_support_format_tar(a);
     archive_read_support_format_empty(a);
+    return a;
+}
+
+/* Applies the entries of the opened layer `a`, then frees it.  `opened`
+ * is libarchive's answer to the open; `rs`, when not NULL, the reader
+ * whose own error explains a failure better than libarchive's. */
+static int apply_layer(struct unpack_ctx *c, struct archive *a, int opened,
+                       struct reader_state *rs, const char *what, xo_err *err)
+{
     strset_clear(&c->made);
     int rc = 0;
-    if (archive_read_open_fd(a, fd, UNPACK_READ_BLOCK) != ARCHIVE_OK) {
-        rc = xo_err_set(err, EINVAL, "%s: not a tar layer: %s", what,
-                        archive_error_string(a));
+    if (opened != ARCHIVE_OK) {
+        if (rs && rs->err.msg)
+            rc = xo_err_set(err, rs->err.errnum, "%s: %s", what,
+                            xo_err_msg(&rs->err));
+        else
+            rc = xo_err_set(err, EINVAL, "%s: not a tar layer: %s", what,
+                            archive_error_string(a));
         goto out;
     }
     for (bool ended = false; !ended;) {
@@ -254,9 +288,39 @@ int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)
             break;
     }
+    /* After the reader failed, libarchive fails too (a header or a file's
+     * data it could not read): the reader's error says why. */
+    if (rc < 0 && rs && rs->err.msg)
+        xo_err_set(err, rs->err.errnum, "%s: after %llu entries: %s", what,
+                   (unsigned long long)c->entries, xo_err_msg(&rs->err));
 out:
     archive_read_free(a);
     strset_clear(&c->made);
+    return rc;
+}
+
+int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
+{
+    struct archive *a = layer_archive();
+    if (!a)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
+    int opened = archive_read_open_fd(a, fd, UNPACK_READ_BLOCK);
+    return apply_layer(c, a, opened, NULL, what, err);
+}
+
+int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
+                      const char *what, xo_err *err)
+{
+    struct reader_state rs = {.r = r, .err = XO_ERR_INIT};
+    struct archive *a = layer_archive();
+    if (!a || !(rs.buf = malloc(UNPACK_READ_BLOCK))) {
+        archive_read_free(a);
+        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
+    }
+    int opened = archive_read_open(a, &rs, NULL, reader_read, NULL);
+    int rc = apply_layer(c, a, opened, &rs, what, err);
+    free(rs.buf);
+    xo_err_clear(&rs.err);
     return rc;
 }
 

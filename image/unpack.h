@@ -25,7 +25,9 @@
 #define XL_OCI_IMAGE_UNPACK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/error.h"
 
@@ -46,6 +48,20 @@ int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
 
 /* Applies one layer read from `fd`; `what` names it in errors. */
 int unpack_layer(struct unpack_ctx *ctx, int fd, const char *what, xo_err *err);
+
+/*
+ * Where unpack_layer_from() reads a layer: read() puts up to `cap` bytes
+ * into buf and returns the count, 0 at the end, -1 with err set (that
+ * error, not the tar reader's, is then reported).
+ */
+struct unpack_reader {
+    ssize_t (*read)(void *arg, void *buf, size_t cap, xo_err *err);
+    void *arg;
+};
+
+/* Like unpack_layer(), the bytes from `r` (a download, blobtap.h). */
+int unpack_layer_from(struct unpack_ctx *ctx, const struct unpack_reader *r,
+                      const char *what, xo_err *err);
 
 /* Sets directory times last (creating children changes them). */
 int unpack_finish(struct unpack_ctx *ctx, xo_err *err);

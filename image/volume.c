@@ -17,6 +17,7 @@
 #include "image.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
+#include "image/layer_feed.h"
 #include "image/scratch.h"
 #include "image/volume_record.h"
 
@@ -118,8 +119,23 @@ void volume_erofs_params(struct erofs_params *p, const struct digest *md,
     p->epoch = newest < 0 ? 0 : (long long)newest + 1;
 }
 
+/* Layer i from the feed, else from the store. */
+static int unpack_one(const struct blob_store *bs, const struct volume_src *src,
+                      size_t i, bool follow, struct unpack_ctx *ctx,
+                      const char *what, xo_err *err)
+{
+    if (src->feed)
+        return layer_feed_unpack(src->feed, i, ctx, follow, what, err);
+    int fd = -1;
+    if (blobstore_open_blob(&fd, bs, &src->manifest->layers[i].digest, err) < 0)
+        return -1;
+    int rc = unpack_layer(ctx, fd, what, err);
+    close(fd);
+    return rc;
+}
+
 static int unpack_all(const struct blob_store *bs, const char *scratch,
-                      const struct volume_src *src,
+                      const struct volume_src *src, bool follow,
                       const struct unpack_opts *uo,
                       const struct volume_report *rep, int64_t *newest_r,
                       xo_err *err)
@@ -138,11 +154,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
         snprintf(what, sizeof(what), "layer %zu/%zu (%s)", i + 1, n,
                  l->digest.str);
         image_progress(progress, parg, "unpacking %s", what);
-        int fd = -1;
-        if ((rc = blobstore_open_blob(&fd, bs, &l->digest, err)) < 0)
-            break;
-        rc = unpack_layer(ctx, fd, what, err);
-        close(fd);
+        rc = unpack_one(bs, src, i, follow, ctx, what, err);
         XO_FAULT_POINT("pull.unpack-layer");
     }
     if (rc == 0)
@@ -222,6 +234,20 @@ static int write_record(const char *vol, const struct digest *md, xo_err *err)
     return volume_record_write(vol, &r, err);
 }
 
+/* fsync of a file, by name. */
+static int sync_file(const char *path, xo_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || fsync(fd) < 0) {
+        int rc = xo_err_sys(err, "cannot sync %s", path);
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    close(fd);
+    return 0;
+}
+
 static int sync_dir(const char *dir, xo_err *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -295,29 +321,59 @@ int volume_build(const char *root, const struct blob_store *bs,
         goto out;
     }
     int64_t newest = 0;
-    if (unpack_all(bs, scr.path, src, uo, rep, &newest, err) < 0) {
+    bool follow = src->follow;
+    while (unpack_all(bs, scr.path, src, follow, uo, rep, &newest, err) < 0) {
         /* A tmpfs too small, or without user.* xattrs (before Linux 6.6):
-         * the same unpack again, on disk. */
-        if (!scratch_retry_on_disk(&scr, err->errnum))
+         * the same unpack again, on disk.  A download followed while it
+         * was unpacked started again: the same unpack again, from the
+         * verified blobs.  Each happens once at most. */
+        bool to_disk = scratch_retry_on_disk(&scr, err->errnum);
+        if (!to_disk && !(follow && err->errnum == LAYER_FEED_RESTART))
             goto out;
-        image_progress(progress, progress_arg,
-                       "the scratch tmpfs failed (%s): unpacking on disk",
-                       strerror(err->errnum));
+        if (to_disk)
+            image_progress(progress, progress_arg,
+                           "the scratch tmpfs failed (%s): unpacking on disk",
+                           strerror(err->errnum));
+        else
+            image_progress(progress, progress_arg, "%s: unpacking again",
+                           xo_err_msg(err));
         xo_err_clear(err);
         xo_err ignore = XO_ERR_INIT;
-        fsat_remove_path(scr.path, &ignore); /* the tmpfs's files */
+        fsat_remove_path(scr.path, &ignore); /* the half-made tree */
         xo_err_clear(&ignore);
-        if (scratch_to_disk(&scr, err) < 0 ||
-            unpack_all(bs, scr.path, src, uo, rep, &newest, err) < 0)
+        if (mkdir(scr.path, 0700) < 0 && errno != EEXIST) {
+            xo_err_sys(err, "cannot create %s", scr.path);
             goto out;
+        }
+        if (to_disk && scratch_to_disk(&scr, err) < 0)
+            goto out;
+        follow = false;
     }
+    /* Nothing is built from the tree before every layer is verified and
+     * stored (the unpack has seen each verified; the last may still be
+     * syncing into the store). */
+    if (src->feed && layer_feed_wait(src->feed, err) < 0)
+        goto out;
     if (finish_tree(scr.path, vol, err) < 0)
         goto out;
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     struct erofs_params ep;
     volume_erofs_params(&ep, md, newest);
-    if (erofs_build(image, scr.path, &ep, err) < 0 ||
-        write_docs(vol, src, err) < 0 || write_record(vol, md, err) < 0)
+    struct erofs_job job;
+    if (erofs_start(&job, image, scr.path, &ep, err) < 0)
+        goto out;
+    /* The config and manifest are written (and fsynced) while mkfs.erofs
+     * runs. */
+    if (write_docs(vol, src, err) < 0) {
+        erofs_abort(&job);
+        goto out;
+    }
+    if (erofs_wait(&job, err) < 0)
+        goto out;
+    image_progress(progress, progress_arg, "recording the volume");
+    /* The image's writeback, begun by erofs_wait, runs while it is
+     * hashed; the fsync then waits only for what is left of it. */
+    if (write_record(vol, md, err) < 0 || sync_file(image, err) < 0)
         goto out;
     if (chmod(vol, 0755) < 0) {
         xo_err_sys(err, "cannot chmod %s", vol);
@@ -327,6 +383,7 @@ int volume_build(const char *root, const struct blob_store *bs,
     if (sync_dir(vol, err) < 0 || volume_publish(root, vol, final, err) < 0)
         goto out;
     XO_FAULT_POINT("pull.volume-after-publish");
+    image_progress(progress, progress_arg, "root volume %s ready", final);
     free(vol);
     vol = NULL;
     rc = 0;

@@ -4,6 +4,9 @@
  * add the exact config and manifest bytes and the passwd/group copies,
  * then rename the finished directory into volumes/sha256/<hex>.  A crash
  * leaves only scratch under tmp/, never a volume that looks complete.
+ * The layers may still be downloading when the build starts (a
+ * layer_feed): each is unpacked once it is verified, or followed as it
+ * arrives, and nothing is built from the tree before all are verified.
  */
 #ifndef XL_OCI_IMAGE_VOLUME_H
 #define XL_OCI_IMAGE_VOLUME_H
@@ -32,6 +35,10 @@ struct volume_src {
     size_t manifest_len;
     const char *config_buf;
     size_t config_len;
+    /* Where the layers come from (layer_feed.h); NULL: all are stored. */
+    struct layer_feed *feed;
+    /* The feed's downloads may be followed as they arrive. */
+    bool follow;
 };
 
 /* Where volume_build reports, as in image_pull_opts (each may be NULL). */

@@ -23,9 +23,9 @@ declare -A PREFIXES=(
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
         net_request process_limits runtime_spec signal vif"
     [hotplug]=""
-    [image]="image auth blob_writer blobstore erofs fsat http layerpath
-        layout manifest pull_meter refstore registry scratch signature strset
-        unpack volume whiteout bundle mountinfo"
+    [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat http
+        layer_feed layerpath layout manifest mountinfo pull_meter refstore
+        registry scratch signature strset unpack volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath"

@@ -36,6 +36,8 @@ struct progress {
     size_t block;         /* lines of the byte display on screen */
     bool downloading;     /* the byte display is live */
     pthread_mutex_t lock; /* layers report from several threads */
+    bool stamp;           /* -v: each line says when, for finding slow steps */
+    struct timespec t0;   /* start of the pull (CLOCK_MONOTONIC) */
 };
 
 static void human_size(char *buf, size_t len, int64_t size);
@@ -50,11 +52,21 @@ static void show_progress(void *arg, const char *line)
         pthread_mutex_unlock(&p->lock);
         return;
     }
-    if (p->tty) {
+    char when[32] = "";
+    if (p->stamp) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double s = (double)(now.tv_sec - p->t0.tv_sec) +
+                   (double)(now.tv_nsec - p->t0.tv_nsec) / 1e9;
+        /* cannot truncate: at most 14 bytes for any pull shorter than a
+         * century */
+        snprintf(when, sizeof(when), "%8.3f s  ", s);
+    }
+    if (p->tty && !p->stamp) {
         fprintf(stderr, "\r\033[K%.*s", 120, line);
         p->shown = true;
     } else {
-        fprintf(stderr, "%s\n", line);
+        fprintf(stderr, "%s%s\n", when, line);
     }
     fflush(stderr);
     pthread_mutex_unlock(&p->lock);
@@ -138,7 +150,9 @@ int main_pull(int argc, char **argv)
     };
     struct image_pull_opts o = {0};
     struct progress pr = {.tty = isatty(STDERR_FILENO) == 1,
-                          .lock = PTHREAD_MUTEX_INITIALIZER};
+                          .lock = PTHREAD_MUTEX_INITIALIZER,
+                          .stamp = cmd_verbose > 0};
+    clock_gettime(CLOCK_MONOTONIC, &pr.t0);
     bool quiet = false;
     int opt;
     while ((opt = cmd_getopt(argc, argv, "q", longopts, "pull", 1)) != -1) {
@@ -181,7 +195,7 @@ int main_pull(int argc, char **argv)
     if (!quiet)
         o.progress = show_progress;
     /* Byte counts only where they can be redrawn (skopeo does the same). */
-    if (!quiet && pr.tty)
+    if (!quiet && pr.tty && !pr.stamp)
         o.bytes = show_bytes;
     xo_err err = XO_ERR_INIT;
     struct image_info info;

@@ -221,7 +221,7 @@ static void test_import_fd(void **state)
     fclose(fp);
     int fd = open(path, O_RDONLY);
     assert_int_equal(
-        blobstore_import_fd(&f->bs, fd, &d, 12, -1, "layer x", &err), 0);
+        blobstore_import_fd(&f->bs, fd, &d, 12, -1, "layer x", NULL, &err), 0);
     close(fd);
     assert_true(blobstore_has(&f->bs, &d, 12));
     /* Declared size 11: cut off, error names the source. */
@@ -229,7 +229,8 @@ static void test_import_fd(void **state)
     digest_of(&d2, "file conten");
     fd = open(path, O_RDONLY);
     assert_int_equal(
-        blobstore_import_fd(&f->bs, fd, &d2, 11, -1, "layer x", &err), -1);
+        blobstore_import_fd(&f->bs, fd, &d2, 11, -1, "layer x", NULL, &err),
+        -1);
     assert_non_null(strstr(xo_err_msg(&err), "layer x"));
     xo_err_clear(&err);
     close(fd);

@@ -47,7 +47,8 @@ peer() { # IMG: prints "copy+unpack-seconds mkfs-seconds"
     echo "$a $(secs "$t")"
 }
 
-echo "### Real images: pull + root volume (issue 12), $(date -u +%F), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "### Real images: pull + root volume (issue 12), $(date -u '+%F %H:%M UTC'), $(nproc) CPUs, load $load_before"
 echo
 echo "Images from \`tools/realimages/build.sh\` (Debian bookworm packages), served by docker-registry on 127.0.0.1 (plain HTTP). $RUNS runs of each pipeline, alternating, \`sync\` and a fresh store/layout/bundle before each; medians in seconds. Ours: \`xl-oci pull\` (fetch, verify, unpack, \`mkfs.erofs -zlz4\`, record), with its scratch tree on a private tmpfs (the default as root, image/scratch.h) and, in the column before, on the store's disk (\`XL_OCI_SCRATCH=disk\`, the pull before that change). Peers: \`skopeo copy\` + \`umoci unpack\`, then \`mkfs.erofs -zlz4\` of the bundle's rootfs."
 echo
@@ -71,3 +72,5 @@ for img in web py; do
     size=$(skopeo inspect --raw "oci:$L:$img" | jq '[.layers[].size] | add')
     echo "| $img | $n | $((size / 1000000)) MB | $dm | $om | $am | $bm | $(awk -v o="$om" -v a="$am" -v b="$bm" 'BEGIN { printf "%.2fx / %.2fx", a / o, b / o }') |"
 done
+echo
+echo "Load average (1, 5, 15 min) before the run: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg).  The machine is shared: the two pipelines run alternately in one run, so both see the same load."
