@@ -33,6 +33,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # common/xs_client.h), statically: no shared library pages (libc's
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
+	xl-plugin/monitor_placeholder.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/inet.c common/xs_lite.c $(ABI_SRCS)

@@ -5,28 +5,32 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
+#include "common/xs_client.h"
 #include "monitor.h"
+#include "monitor_placeholder.h"
 
 static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching (xl-oci's handshake)\n  -v              log debug messages too\n  -h, --help      this help\n");
+        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\n       xl-oci-monitor --root DIR --placeholder NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching (xl-oci's handshake)\n  --placeholder   be xl-oci-runc's placeholder: copy NAME's console to\n                  stdout until it halts, exit with its exit code\n  -v              log debug messages too\n  -h, --help      this help\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"root", 1, NULL, 'r'},     {"xl-oci", 1, NULL, 'x'},
-        {"ready-fd", 1, NULL, 'f'}, {"help", 0, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+        {"root", 1, NULL, 'r'},        {"xl-oci", 1, NULL, 'x'},
+        {"ready-fd", 1, NULL, 'f'},    {"help", 0, NULL, 'h'},
+        {"placeholder", 0, NULL, 'p'}, {NULL, 0, NULL, 0},
     };
     struct monitor_opts o = {.ready_fd = -1};
     int opt, verbose = 0;
+    bool placeholder = false;
     while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
         switch (opt) {
         case 'r':
@@ -49,6 +53,9 @@ int main(int argc, char **argv)
         case 'v':
             verbose++;
             break;
+        case 'p':
+            placeholder = true;
+            break;
         case 'h':
             usage(stdout);
             return 0;
@@ -57,7 +64,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind != 1 || !o.root || !*o.root || !o.xl_oci || !*o.xl_oci) {
+    if (argc - optind != 1 || !o.root || !*o.root ||
+        (!placeholder && (!o.xl_oci || !*o.xl_oci))) {
         usage(stderr);
         return 2;
     }
@@ -67,6 +75,16 @@ int main(int argc, char **argv)
         strchr(o.name, '/')) {
         fprintf(stderr, "xl-oci-monitor: bad domain name '%s'\n", o.name);
         return 2;
+    }
+    if (placeholder) {
+        struct xo_xs *xs = xo_xs_open();
+        if (!xs) {
+            fprintf(stderr, "xl-oci-monitor: cannot open xenstore\n");
+            return 255;
+        }
+        int code = monitor_placeholder_run(xs, o.name);
+        xo_xs_close(xs);
+        return code;
     }
     xo_log_set_prefix("xl-oci-monitor");
     xo_log_set_level(verbose ? XO_LOG_DEBUG : XO_LOG_INFO);

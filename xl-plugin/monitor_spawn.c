@@ -38,7 +38,7 @@ static int self_path(char *buf, size_t len, xo_err *err)
 
 /* $XL_OCI_MONITOR, else xl-oci-monitor beside this binary (both are
  * installed to bindir, and both are in build/ in the build tree). */
-static int monitor_path(char *buf, size_t len, xo_err *err)
+int monitor_program(char *buf, size_t len, xo_err *err)
 {
     const char *env = getenv("XL_OCI_MONITOR");
     if (env && *env) {
@@ -68,7 +68,7 @@ static int build_argv(struct monitor_argv *a, const char *root,
                       const char *name, bool nohyper, xo_err *err)
 {
     if (self_path(a->self, sizeof(a->self), err) < 0 ||
-        (!nohyper && monitor_path(a->monitor, sizeof(a->monitor), err) < 0))
+        (!nohyper && monitor_program(a->monitor, sizeof(a->monitor), err) < 0))
         return -1;
     if (xo_path_fmt(a->root, sizeof(a->root), err, "%s", root) < 0 ||
         xo_path_fmt(a->name, sizeof(a->name), err, "%s", name) < 0)

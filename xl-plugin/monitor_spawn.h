@@ -21,6 +21,10 @@
  */
 #define MONITOR_READY 'R'
 
+/* The xl-oci-monitor program: $XL_OCI_MONITOR, else the one beside this
+ * binary; an error when it cannot be run. */
+int monitor_program(char *buf, size_t len, xo_err *err);
+
 /* Starts a detached monitor of `name` (double fork, new session, stdio on
  * <logdir>/<name>.monitor.log); returns 0 once it holds its lock. */
 int monitor_spawn(const char *root, const char *name, xo_err *err);

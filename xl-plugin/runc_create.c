@@ -34,6 +34,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/runtime_spec.h"
 #include "image/bundle_rootfs.h"
+#include "monitor_spawn.h"
 #include "runc.h"
 #include "state.h"
 #include "status.h"
@@ -104,53 +105,17 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
     return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
 }
 
-/* The placeholder's life (never returns): follow the console log into
- * stdout until DomainStatus is final, exit with the exit code. */
-static void placeholder(const char *name)
-{
-    char path[4096];
-    xo_err err = XO_ERR_INIT;
-    struct xen_handles h = {0};
-    signal(SIGPIPE, SIG_IGN); /* the shim closing our stdout is no reason
-                                 to give up reporting the exit code */
-    if (state_log_path(path, sizeof(path), name, &err) < 0 ||
-        xen_open_xs(&h, &err) < 0)
-        _exit(255);
-    int fd = -1;
-    ino_t ino = 0;
-    char buf[16384];
-    for (;;) {
-        struct domain_status st;
-        bool have = status_read(h.xs, name, &st, &err) == 0;
-        xo_err_clear(&err);
-        bool final = !have || domain_state_is_final(st.state);
-        struct stat now;
-        if (stat(path, &now) == 0 && (fd < 0 || now.st_ino != ino)) {
-            /* First sight, or the monitor rotated it: drain the old one. */
-            ssize_t r;
-            while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
-                (void)!write(1, buf, (size_t)r);
-            if (fd >= 0)
-                close(fd);
-            fd = open(path, O_RDONLY | O_CLOEXEC);
-            ino = now.st_ino;
-        }
-        ssize_t r;
-        while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
-            (void)!write(1, buf, (size_t)r);
-        if (final) {
-            /* Gone before it halted (deleted): as if killed. */
-            int code = !have ? 137 : st.exit_code >= 0 ? st.exit_code : 255;
-            _exit(code);
-        }
-        struct timespec ts = {0, 100 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-}
-
-/* Forks the placeholder; its pid, or -1. */
+/* Forks the placeholder, `xl-oci-monitor --placeholder NAME`
+ * (monitor_placeholder.h: the static monitor costs less than a fork of
+ * this program); its pid, or -1. */
 static long spawn_placeholder(const char *name, xo_err *err)
 {
+    char prog[4096];
+    if (monitor_program(prog, sizeof(prog), err) < 0)
+        return -1;
+    char *argv[] = {
+        prog,         "--root", (char *)cmd_state_root(), "--placeholder",
+        (char *)name, NULL};
     fflush(NULL);
     pid_t pid = fork();
     if (pid < 0)
@@ -163,7 +128,8 @@ static long spawn_placeholder(const char *name, xo_err *err)
             close(null);
         }
         close_range(3, ~0U, 0);
-        placeholder(name);
+        execv(prog, argv);
+        _exit(255);
     }
     return pid;
 }

@@ -1,0 +1,17 @@
+/*
+ * monitor_placeholder.h: the placeholder xl-oci-runc leaves for
+ * containerd's shim (runc.h), run as `xl-oci-monitor --placeholder NAME`
+ * so that it costs what the static monitor costs in dom0 (no shared
+ * libraries, no libxl): it copies container NAME's console log to its
+ * stdout until DomainStatus is final, then returns the container's exit
+ * code (137 when the status went away first: a delete; 255 when the
+ * container ended without one).
+ */
+#ifndef XL_OCI_XL_PLUGIN_MONITOR_PLACEHOLDER_H
+#define XL_OCI_XL_PLUGIN_MONITOR_PLACEHOLDER_H
+
+#include "common/xs_client.h"
+
+int monitor_placeholder_run(struct xo_xs *xs, const char *name);
+
+#endif
