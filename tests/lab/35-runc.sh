@@ -117,7 +117,9 @@ R delete c2 >/dev/null 2>&1 && lab_fail delete-running-refused "succeeded" ||
     { last_error | grep -q 'not stopped' && lab_ok delete-running-refused || lab_fail delete-running-refused "$(last_error)"; }
 # What a container costs in dom0 besides its domain: the placeholder and
 # the monitor (the shim is containerd's).  Goal: <= 2 MiB together.
-rss() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$1/status" 2>/dev/null; }
+rss() { # RSS in kB from the page tables (VmRSS lags for small processes)
+    awk '/^Rss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null
+}
 ph=$(rss "$(cat "$LAB_WORK/c2.pid")")
 mon=$(rss "$(head -n 1 "$XL_OCI_ROOT/domains/c2/monitor.lock" 2>/dev/null)")
 lab_ok dom0-cost "placeholder ${ph:-?} kB, monitor ${mon:-?} kB RSS"
@@ -150,8 +152,15 @@ R start c3 >/dev/null 2>&1
 wait_oci c3 running 60
 lab_check kill-9 R kill c3 9
 wait_exited "$LAB_WORK/c3.report" 60
-[ "$(exited "$LAB_WORK/c3.report")" = 137 ] && lab_ok kill-exit-137 ||
+if [ "$(exited "$LAB_WORK/c3.report")" = 137 ]; then
+    lab_ok kill-exit-137
+else
     lab_fail kill-exit-137 "exit code '$(exited "$LAB_WORK/c3.report")'"
+    { echo "--- xl list"; xl list; echo "--- status c3"; xl-oci status c3
+      echo "--- c3's monitor log"; tail -n 20 "${XL_OCI_LOG_DIR:-/var/log/xen/oci}/c3.monitor.log"
+      echo "--- runc log"; tail -n 5 "$RLOG"; echo "--- processes"; ps -o pid,ppid,args | grep -v '\['
+    } >&2
+fi
 lab_check delete-c3 R delete c3
 R exec c3 >/dev/null 2>&1 && lab_fail exec-not-supported "succeeded" ||
     { last_error | grep -q 'exec is not supported' && lab_ok exec-not-supported || lab_fail exec-not-supported "$(last_error)"; }
