@@ -69,9 +69,10 @@ static int read_object(json_object **out_r, const char *path, xo_err *err)
     }
     json_object_object_foreach (obj, k, v) {
         if (!json_object_is_type(v, json_type_string)) {
+            /* The message first: the key dies with the object. */
+            xo_err_set(err, EINVAL, "%s: \"%.64s\" must be a string", path, k);
             json_object_put(obj);
-            return xo_err_set(err, EINVAL, "%s: \"%.64s\" must be a string",
-                              path, k);
+            return -1;
         }
     }
     *out_r = obj;

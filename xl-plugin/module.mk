@@ -12,7 +12,8 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c
-UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c
+UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
+	tests/unit/test-metadata.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
