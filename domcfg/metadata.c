@@ -13,9 +13,10 @@
 #include "domain_config.h"
 #include "image_config.h"
 
+/* An oci_labels entry of the longest key and value fits one app.cfg
+ * string. */
 _Static_assert(METADATA_KEY_MAX + 1 + METADATA_VALUE_MAX <= DC_MAX_STRING,
-               "an oci_labels entry of the longest key and value fits one "
-               "app.cfg string");
+               "METADATA_VALUE_MAX too large for app.cfg");
 
 static bool is_alnum(char c)
 {

@@ -6,6 +6,7 @@
  * the text shows as \t and \n (a backslash as \\), so each entry stays on
  * one line.
  */
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,10 +110,7 @@ static void print_args(json_object *args)
             json_object_get_string(json_object_array_get_idx(args, i));
         bool plain = *a != '\0';
         for (const char *p = a; *p && plain; p++)
-            plain =
-                strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                       "0123456789_./=:,@%+-",
-                       *p) != NULL;
+            plain = isalnum((unsigned char)*p) || strchr("_./=:,@%+-", *p);
         fputs(i ? " " : "", stdout);
         if (plain) {
             fputs(a, stdout);
