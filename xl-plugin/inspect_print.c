@@ -182,22 +182,36 @@ static void print_status(json_object *st)
     line("restarts", str(st, "restarts"));
 }
 
+/* An array of strings as "A,B" into buf[len], "-" when empty. */
+static const char *join(char *buf, size_t len, json_object *arr)
+{
+    size_t n = arr ? json_object_array_length(arr) : 0, used = 0;
+    /* may truncate: display text */
+    snprintf(buf, len, "-");
+    for (size_t i = 0; i < n && used < len; i++) {
+        /* may truncate: display text */
+        int w =
+            snprintf(buf + used, len - used, "%s%s", i ? "," : "",
+                     json_object_get_string(json_object_array_get_idx(arr, i)));
+        used += w > 0 ? (size_t)w : 0;
+    }
+    return buf;
+}
+
 static void print_leases(json_object *leases, json_object *st)
 {
+    /* Up to NETBACK_PORTS_MAX ports of up to XO_PORT_SPEC_TEXT bytes. */
+    char buf[8192], list[6144], list6[1024];
     size_t n = leases ? json_object_array_length(leases) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *l = json_object_array_get_idx(leases, i);
-        json_object *ports = member(l, "ports");
-        char buf[1024];
         /* may truncate: display text */
         snprintf(buf, sizeof(buf), "%s eth%s %s %s%s%s vif %s ports %s",
                  str(l, "network"), str(l, "interface"), str(l, "mac"),
                  str(l, "ipv4"), str(l, "ipv6") ? " " : "",
                  str(l, "ipv6") ? str(l, "ipv6") : "",
                  str(l, "vif") ? str(l, "vif") : "-",
-                 ports && json_object_array_length(ports)
-                     ? json_object_to_json_string(ports)
-                     : "-");
+                 join(list, sizeof(list), member(l, "ports")));
         list_line("leases", (int)i, buf);
     }
     if (n == 0)
@@ -206,12 +220,11 @@ static void print_leases(json_object *leases, json_object *st)
     n = nets ? json_object_array_length(nets) : 0;
     for (size_t i = 0; i < n; i++) {
         json_object *r = json_object_array_get_idx(nets, i);
-        char buf[1024];
         /* may truncate: display text */
         snprintf(buf, sizeof(buf), "eth%s %s ipv4 %s ipv6 %s",
                  str(r, "interface"), str(r, "mac"),
-                 json_object_to_json_string(member(r, "ipv4")),
-                 json_object_to_json_string(member(r, "ipv6")));
+                 join(list, sizeof(list), member(r, "ipv4")),
+                 join(list6, sizeof(list6), member(r, "ipv6")));
         list_line("reported", (int)i, buf);
     }
 }

@@ -208,6 +208,30 @@ check "inspect: annotations" grep -q '^annotations: [a-z0-9]*=' "$T/text"
 check "inspect: a newline and tab in a value stay on one line" \
     bash -c "\"\$0\" inspect m1 | grep -qxF '             multi=line1\\nline2\\tx'" "$X"
 check "and --json keeps them as they are" jqi m1 '.annotations.multi == "line1\nline2\tx"'
+# Leases: NOHYPER containers get none (no oci_network), so a network's
+# state is written here in netback's store format (netback/store.c), with
+# a lease of m1's and one of another container's; nothing is brought up.
+mkdir -p "$T/state/networks/t34"
+cat >"$T/state/networks/t34/network.json" <<'JSON'
+{"name": "t34", "bridge": "xloci-t34", "subnet": "10.234.0.0/24",
+ "gateway": "10.234.0.1", "ipv6": "fd00:234::/64", "gateway6": "fd00:234::1",
+ "mode": "nat", "mtu": 1500, "version": 1}
+JSON
+cat >"$T/state/networks/t34/leases.json" <<'JSON'
+{"version": 1, "last": "10.234.0.3", "leases": [
+ {"container": "other", "vif_index": 0, "mac": "00:16:3e:00:00:02",
+  "ipv4": "10.234.0.2", "static": false},
+ {"container": "m1", "vif_index": 1, "mac": "00:16:3e:00:00:03",
+  "ipv4": "10.234.0.3", "ipv6": "fd00:234::3", "static": true, "vif": "vif7.1",
+  "ports": ["8080:80/tcp", "127.0.0.1:5353:53/udp"]}]}
+JSON
+check "inspect --json: m1's lease only, with its ports" jqi m1 '.leases == [{"network": "t34",
+    "interface": 1, "mac": "00:16:3e:00:00:03", "ipv4": "10.234.0.3", "ipv6": "fd00:234::3",
+    "static": true, "vif": "vif7.1", "ports": ["8080:80/tcp", "127.0.0.1:5353:53/udp"]}]'
+"$X" inspect m1 >"$T/text" 2>&1
+check "inspect: the lease as text" in_text \
+    'leases:      t34 eth1 00:16:3e:00:00:03 10.234.0.3 fd00:234::3 vif vif7.1 ports 8080:80/tcp,127.0.0.1:5353:53/udp'
+# (kept: the valgrind runs below read it too)
 fails_with "inspect of a container that does not exist" "no container domain named nosuch" "$X" inspect nosuch
 
 # --- valgrind --------------------------------------------------------------------
