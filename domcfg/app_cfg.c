@@ -78,6 +78,7 @@ static const struct key_def known_keys[] = {
     {"oci_rlimits", KEY_LIST},
     {"oci_network", KEY_LIST},
     {"oci_ports", KEY_LIST},
+    {"oci_labels", KEY_LIST},
 };
 
 #define MAX_SETTINGS 256

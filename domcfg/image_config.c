@@ -8,6 +8,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "domain_config.h"
+#include "metadata.h"
 
 void domcfg_image_config_init(struct image_config *ic)
 {
@@ -47,8 +48,8 @@ static int dup_string(char **out_r, json_object *obj, const char *key,
 
 /* The keys of an object of empty objects (Volumes) or a string map (Labels). */
 static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
-                       bool with_values, size_t max, const char *where,
-                       xo_err *err)
+                       bool with_values, size_t max, size_t max_len,
+                       const char *where, xo_err *err)
 {
     json_object *m = NULL;
     int rc = xo_json_get_object(&m, cfg, key, false, where, err);
@@ -74,11 +75,11 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
             return -1;
         }
         size_t len = strlen(k) + (sv ? strlen(sv) + 1 : 0) + 1;
-        if (len > DC_MAX_STRING) {
+        if (len > max_len + 1) {
             xo_strv_free(v);
             return xo_err_set(err, EINVAL,
-                              "%s: \"%s\" entry longer than %d bytes", where,
-                              key, DC_MAX_STRING);
+                              "%s: \"%s\" entry longer than %zu bytes", where,
+                              key, max_len);
         }
         v[i] = malloc(len);
         if (!v[i]) {
@@ -121,8 +122,11 @@ static int parse_fields(struct image_config *ic, json_object *root,
         xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_EXEC_STRINGS, where,
                          err) < 0 ||
         map_to_strv(&ic->volumes, cfg, "Volumes", false, DC_MAX_VOLUMES * 4,
-                    where, err) < 0 ||
-        map_to_strv(&ic->labels, cfg, "Labels", true, 256, where, err) < 0)
+                    DC_MAX_STRING, where, err) < 0 ||
+        /* Labels are checked against the rules in metadata.c; here only
+         * what those rules could ever accept is read. */
+        map_to_strv(&ic->labels, cfg, "Labels", true, METADATA_MAX_ENTRIES,
+                    METADATA_KEY_MAX + 1 + METADATA_VALUE_MAX, where, err) < 0)
         return -1;
     return 0;
 }

@@ -14,6 +14,7 @@
  *             the position of its first appearance).  PATH gets a default
  *             when neither sets it.
  *   cwd, user, stop signal: app.cfg if set, else the image, else defaults.
+ *   labels  = image Labels, then oci_labels by key (metadata.h).
  */
 #include "merge.h"
 
@@ -26,6 +27,7 @@
 #include "app_cfg.h"
 #include "common/json.h"
 #include "env_merge.h"
+#include "metadata.h"
 #include "signals.h"
 
 #define DEFAULT_PATH                                                           \
@@ -248,9 +250,5 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
         0)
         return -1;
 
-    size_t n = strv_len(ic->labels);
-    for (size_t i = 0; i < n; i++)
-        if (strv_append(&dc->labels, &dc->n_labels, ic->labels[i], err) < 0)
-            return -1;
-    return 0;
+    return metadata_merge_labels(dc, ac, ic, err);
 }

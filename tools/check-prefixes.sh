@@ -21,7 +21,7 @@ declare -A PREFIXES=(
     [common]="xo"
     [common/abi]="domain_state guest_phase oci_cap oci_rlimit"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
-        net_request process_limits runtime_spec signal vif"
+        metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
     [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat http
         layer_feed layerpath layout manifest mountinfo pull_meter refstore
@@ -31,8 +31,8 @@ declare -A PREFIXES=(
         report run safepath"
     [netback]="nb netback"
     [verifier]="digest cosign"
-    [xl-plugin]="main cmd create guest_report loopdev monitor netattach
-        nohyper runc state status xen"
+    [xl-plugin]="main cmd create guest_report inspect loopdev metastore
+        monitor netattach nohyper runc state status xen"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

@@ -23,6 +23,7 @@
 #include "image/volume_record.h"
 #include "loader/loader.h"
 #include "loopdev.h"
+#include "metastore.h"
 #include "monitor_spawn.h"
 #include "netattach.h"
 #include "netback/netback.h"
@@ -239,16 +240,16 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
         const void *data;
         size_t len;
     } files[] = {
-        {"app.cfg", cfg, cfg_len},
+        {STATE_FILE_APP_CFG, cfg, cfg_len},
         {"domain-config.json", r->libxl_json, strlen(r->libxl_json)},
-        {"runtime-spec.json", r->spec_text, strlen(r->spec_text)},
+        {STATE_FILE_RUNTIME_SPEC, r->spec_text, strlen(r->spec_text)},
         {"boot-spec.dtb", r->blob, r->blob_len},
         /* What runtime-spec.json bind-mounts on /etc. */
         {r->etc[0].name, r->etc[0].text, r->etc[0].len},
         {r->etc[1].name, r->etc[1].text, r->etc[1].len},
         {r->etc[2].name, r->etc[2].text, r->etc[2].len},
         /* What `xl-oci prune` must keep while this domain exists. */
-        {"root-volume", r->dc.root_volume, strlen(r->dc.root_volume)},
+        {STATE_FILE_ROOT_VOLUME, r->dc.root_volume, strlen(r->dc.root_volume)},
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         if (xo_path_fmt(path, sizeof(path), err, "%s/%s", tmp, files[i].file) <
@@ -257,6 +258,9 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
                 0)
             goto out;
     }
+    /* The labels, read-only from here on (metastore.h). */
+    if (metastore_write_labels(tmp, r->dc.labels, r->dc.n_labels, err) < 0)
+        goto out;
     if (lf && (xo_path_fmt(path, sizeof(path), err, "%s/ramdisk", tmp) < 0 ||
                loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path,
                                     err) < 0))

@@ -16,6 +16,8 @@
 #include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
+#include "status_json.h"
+#include "metastore.h"
 #include "xen.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
@@ -59,34 +61,6 @@ static void format_uptime(char *buf, size_t len, const struct domain_status *st)
     snprintf(buf, len, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
 }
 
-/* "A B" address list -> JSON array of "A", "B". */
-static json_object *addr_array(const char *list)
-{
-    json_object *a = xo_jarr();
-    char buf[GUEST_REPORT_NET_LIST_MAX + 1];
-    /* cannot truncate: DomainStatus keeps lists to the same limit */
-    snprintf(buf, sizeof(buf), "%s", list);
-    char *save = NULL;
-    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
-        xo_jpush(a, xo_jstr(t));
-    return a;
-}
-
-static json_object *networks_json(const struct domain_status *st)
-{
-    json_object *arr = xo_jarr();
-    for (size_t i = 0; i < st->n_net; i++) {
-        const struct domain_status_net *n = &st->net[i];
-        json_object *o = xo_jobj();
-        xo_jset(o, "interface", xo_jint64(n->index));
-        xo_jset(o, "mac", xo_jstr(n->mac));
-        xo_jset(o, "ipv4", addr_array(n->ipv4));
-        xo_jset(o, "ipv6", addr_array(n->ipv6));
-        xo_jpush(arr, o);
-    }
-    return arr;
-}
-
 /*
  * The container's addresses for `list`: every IPv4 then IPv6 address of
  * every interface, without prefix, comma-separated; "-" for none.
@@ -114,29 +88,6 @@ static void format_addresses(char *buf, size_t len,
         }
     if (!used || state_final(st))
         snprintf(buf, len, "-"); /* may truncate: a column of list */
-}
-
-static json_object *status_json(const struct domain_status *st)
-{
-    json_object *o = xo_jobj();
-    xo_jset(o, "name", xo_jstr(st->name));
-    xo_jset(o, "state", xo_jstr(domain_state_to_string(st->state)));
-    xo_jset(o, "mode",
-            xo_jstr(st->nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN));
-    xo_jset(o, "domid", st->domid >= 0 ? xo_jint64(st->domid) : NULL);
-    xo_jset(o, "pid", st->pid > 0 ? xo_jint64(st->pid) : NULL);
-    xo_jset(o, "uuid", xo_jstr(st->uuid));
-    xo_jset(o, "image", xo_jstr(st->image));
-    xo_jset(o, "created", xo_jstr(st->created));
-    xo_jset(o, "started", xo_jstr(st->started));
-    xo_jset(o, "started_ms",
-            st->started_ms >= 0 ? xo_jint64(st->started_ms) : NULL);
-    xo_jset(o, "finished", xo_jstr(st->finished));
-    xo_jset(o, "exit_code", st->exit_code >= 0 ? xo_jint(st->exit_code) : NULL);
-    xo_jset(o, "error", xo_jstr(st->error));
-    xo_jset(o, "restarts", xo_jint64(st->restarts));
-    xo_jset(o, "networks", networks_json(st));
-    return o;
 }
 
 static void print_json(json_object *o)
@@ -174,7 +125,7 @@ int main_list(int argc, char **argv)
             continue;
         }
         if (json) {
-            xo_jpush(arr, status_json(&st));
+            xo_jpush(arr, status_to_json(&st));
             continue;
         }
         char id[24] = "-", code[16] = "-", up[32], addrs[512];
@@ -218,7 +169,7 @@ int main_status(int argc, char **argv)
     }
     xen_close(&h);
     if (json) {
-        json_object *o = status_json(&st);
+        json_object *o = status_to_json(&st);
         print_json(o);
         json_object_put(o);
         return XO_EXIT_OK;
@@ -386,6 +337,20 @@ static void stop_monitor(const char *root, const char *name)
     }
 }
 
+/* Removes a container's state dir holding its annotations lock, so that
+ * no annotate writes into the dir while it goes (metastore.h). */
+static int remove_state_dir(const char *root, const char *name, const char *dir,
+                            xo_err *err)
+{
+    xo_err ignore = XO_ERR_INIT;
+    int lock = metastore_lock(root, name, &ignore); /* none: no dir */
+    xo_err_clear(&ignore);
+    int rc = state_remove_dir(dir, err);
+    if (lock >= 0)
+        close(lock);
+    return rc;
+}
+
 /* destroy of a NOHYPER container (or of anything on a host without Xen):
  * its monitor stopped, runc's container deleted, its root unmounted, its
  * DomainStatus and state removed; tolerant of a half-created one. */
@@ -399,7 +364,8 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
         return -1;
     XO_FAULT_POINT("destroy-nohyper.torn-down");
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-        status_remove(h->xs, name, err) < 0 || state_remove_dir(dir, err) < 0)
+        status_remove(h->xs, name, err) < 0 ||
+        remove_state_dir(root, name, dir, err) < 0)
         return -1;
     return 0;
 }
@@ -474,7 +440,7 @@ int cmd_destroy(const char *name, xo_err *errp)
     if (status_remove(h.xs, name, &err) < 0)
         goto fail;
     XO_FAULT_POINT("destroy.status-removed");
-    if (state_remove_dir(dir, &err) < 0)
+    if (remove_state_dir(root, name, dir, &err) < 0)
         goto fail;
     close(lock);
     xen_close(&h);

@@ -3,14 +3,17 @@
 # XLOCI_CMD_SRCS from their own module.mk.
 XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c \
-	xl-plugin/cmd_domain.c xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
+	xl-plugin/cmd_domain.c xl-plugin/status_json.c \
+	xl-plugin/cmd_annotate.c xl-plugin/cmd_inspect.c xl-plugin/inspect_print.c \
+	xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/xen.c xl-plugin/create_nohyper.c \
 	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
-	xl-plugin/monitor_spawn.c
-UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c
+	xl-plugin/monitor_spawn.c xl-plugin/metastore.c
+UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
+	tests/unit/test-metadata.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the

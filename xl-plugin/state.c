@@ -34,6 +34,14 @@ int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
     return xo_path_fmt(buf, len, err, "%s/domains/%s", root, name) < 0 ? -1 : 0;
 }
 
+int state_domain_file(char *buf, size_t len, const char *root, const char *name,
+                      const char *file, xo_err *err)
+{
+    return xo_path_fmt(buf, len, err, "%s/domains/%s/%s", root, name, file) < 0
+               ? -1
+               : 0;
+}
+
 static int lock_root(const char *root, bool wait, xo_err *err);
 
 int state_lock(const char *root, xo_err *err)

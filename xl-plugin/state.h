@@ -10,6 +10,12 @@
  *       root-volume          the root volume's path (prune keeps it)
  *       ramdisk              loader initramfs + boot spec archive
  *       monitor.lock         flock'd by the live monitor
+ *       labels.json          read-only labels, a JSON object of strings,
+ *                            written once by create (metastore.h)
+ *       annotations.json     writable annotations, same shape, absent
+ *                            until the first `xl-oci annotate`
+ *       annotations.lock     flock'd by whoever changes annotations.json
+ *                            and by destroy before it removes the dir
  * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
  */
 #ifndef XL_OCI_XL_PLUGIN_STATE_H
@@ -31,6 +37,18 @@ int state_trylock(const char *root, xo_err *err);
  * fit (common/pathfmt.h). */
 int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
                      xo_err *err);
+/* The state dir's files other modules name (see the list above). */
+#define STATE_FILE_APP_CFG "app.cfg"
+#define STATE_FILE_RUNTIME_SPEC "runtime-spec.json"
+#define STATE_FILE_ROOT_VOLUME "root-volume"
+#define STATE_FILE_LABELS "labels.json"
+#define STATE_FILE_ANNOTATIONS "annotations.json"
+#define STATE_FILE_ANNOTATIONS_LOCK "annotations.lock"
+
+/* "<root>/domains/<name>/<file>" into buf[len], `file` one of the
+ * STATE_FILE_ names; ENAMETOOLONG when it does not fit. */
+int state_domain_file(char *buf, size_t len, const char *root, const char *name,
+                      const char *file, xo_err *err);
 /* "<logdir>/<name>.log" into buf[len]; ENAMETOOLONG when it does not fit. */
 int state_log_path(char *buf, size_t len, const char *name, xo_err *err);
 const char *state_log_dir(void);

@@ -88,6 +88,8 @@ int main_create(int argc, char **argv);
 int main_nohyper_monitor(int argc, char **argv);
 int main_list(int argc, char **argv);
 int main_status(int argc, char **argv);
+int main_inspect(int argc, char **argv);
+int main_annotate(int argc, char **argv);
 int main_logs(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_stop(int argc, char **argv);

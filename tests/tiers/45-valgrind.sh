@@ -2,7 +2,8 @@
 # Tier 45: the command-line paths the other tiers use, under valgrind:
 # `create -N` on every golden case (as tier 20 sets it up; golden-net for
 # the cases with a net-fixture), --help,
-# help create, version and bad usage.  One result per path; a path fails on
+# help create, version, bad usage, and the error paths of annotate and
+# inspect (tier 34 runs them on a container).  One result per path; a path fails on
 # any memory error or a definite/indirect leak, or when its exit status is
 # not what the path should give (0, 1 for a golden error case, 2 for bad
 # usage).  valgrind's own error status is 97 so it cannot be mistaken for
@@ -68,6 +69,13 @@ add 2 "bad usage: bad option" "$scratch" create -N --bogus app.cfg
 add 2 "bad usage: shutdown-action with a bad domid" "$scratch" shutdown-action web1 1x poweroff
 add 0 "help shutdown-action" "$scratch" help shutdown-action
 add 1 "create -N on a missing file" "$scratch" create -N "$scratch/nope.cfg"
+add 0 "inspect --help" "$scratch" inspect --help
+add 0 "annotate --help" "$scratch" annotate --help
+add 2 "bad usage: annotate without a change" "$scratch" annotate web1
+add 2 "bad usage: inspect with two names" "$scratch" inspect a b
+add 1 "annotate: bad key" "$scratch" --root "$scratch/state" annotate web1 "a b=1"
+add 1 "annotate: no such container" "$scratch" --root "$scratch/state" annotate web1 a=1 b-
+add 1 "inspect: no such container" "$scratch" --root "$scratch/state" inspect --json web1
 
 for case in tests/golden/*/; do
     name=$(basename "$case")

@@ -2,7 +2,7 @@
  * domcfg_fixture.h: the shared fixture of the domcfg unit tests: a root
  * volume in a temporary directory and a helper that runs domcfg on app.cfg
  * text ("@RV@" stands for the root volume) and an image config.  Included
- * by test-domcfg.c and test-domcfg-render.c only.
+ * by test-domcfg.c, test-domcfg-render.c and test-metadata.c only.
  */
 #ifndef XL_OCI_TESTS_DOMCFG_FIXTURE_H
 #define XL_OCI_TESTS_DOMCFG_FIXTURE_H

@@ -1,0 +1,58 @@
+/* status_json.c: DomainStatus as JSON (see status_json.h). */
+#include "status_json.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "common/json_build.h"
+
+/* "A B" address list -> JSON array of "A", "B". */
+static json_object *addr_array(const char *list)
+{
+    json_object *a = xo_jarr();
+    char buf[GUEST_REPORT_NET_LIST_MAX + 1];
+    /* cannot truncate: DomainStatus keeps lists to the same limit */
+    snprintf(buf, sizeof(buf), "%s", list);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, " ", &save); t; t = strtok_r(NULL, " ", &save))
+        xo_jpush(a, xo_jstr(t));
+    return a;
+}
+
+static json_object *networks_json(const struct domain_status *st)
+{
+    json_object *arr = xo_jarr();
+    for (size_t i = 0; i < st->n_net; i++) {
+        const struct domain_status_net *n = &st->net[i];
+        json_object *o = xo_jobj();
+        xo_jset(o, "interface", xo_jint64(n->index));
+        xo_jset(o, "mac", xo_jstr(n->mac));
+        xo_jset(o, "ipv4", addr_array(n->ipv4));
+        xo_jset(o, "ipv6", addr_array(n->ipv6));
+        xo_jpush(arr, o);
+    }
+    return arr;
+}
+
+json_object *status_to_json(const struct domain_status *st)
+{
+    json_object *o = xo_jobj();
+    xo_jset(o, "name", xo_jstr(st->name));
+    xo_jset(o, "state", xo_jstr(domain_state_to_string(st->state)));
+    xo_jset(o, "mode",
+            xo_jstr(st->nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN));
+    xo_jset(o, "domid", st->domid >= 0 ? xo_jint64(st->domid) : NULL);
+    xo_jset(o, "pid", st->pid > 0 ? xo_jint64(st->pid) : NULL);
+    xo_jset(o, "uuid", xo_jstr(st->uuid));
+    xo_jset(o, "image", xo_jstr(st->image));
+    xo_jset(o, "created", xo_jstr(st->created));
+    xo_jset(o, "started", xo_jstr(st->started));
+    xo_jset(o, "started_ms",
+            st->started_ms >= 0 ? xo_jint64(st->started_ms) : NULL);
+    xo_jset(o, "finished", xo_jstr(st->finished));
+    xo_jset(o, "exit_code", st->exit_code >= 0 ? xo_jint(st->exit_code) : NULL);
+    xo_jset(o, "error", xo_jstr(st->error));
+    xo_jset(o, "restarts", xo_jint64(st->restarts));
+    xo_jset(o, "networks", networks_json(st));
+    return o;
+}
