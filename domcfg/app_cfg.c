@@ -18,6 +18,7 @@
 
 #include <libxlutil.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "domcfg/domain_config.h"
@@ -311,9 +312,7 @@ static int get_list(const struct app_cfg *ac, const char *key, size_t max,
     if ((size_t)n > max)
         return app_cfg_bad_value(ac, key, err, "%d items, at most %zu allowed",
                                  n, max);
-    char **v = calloc((size_t)n + 1, sizeof(*v));
-    if (!v)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char **v = xo_xcalloc((size_t)n + 1, sizeof(*v));
     for (int i = 0; i < n; i++) {
         const char *item = xlu_cfg_get_listitem(l, i);
         if (!item) {
@@ -326,11 +325,7 @@ static int get_list(const struct app_cfg *ac, const char *key, size_t max,
             return app_cfg_bad_value(
                 ac, key, err, "item %d longer than %zu bytes", i, item_max);
         }
-        v[i] = strdup(item);
-        if (!v[i]) {
-            xo_strv_free(v);
-            return xo_err_set(err, ENOMEM, "out of memory");
-        }
+        v[i] = xo_xstrdup(item);
     }
     *out_r = v;
     if (n_r)

@@ -16,6 +16,7 @@
 #include <libxlutil.h>
 
 #include "app_cfg.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "image_config.h"
@@ -23,11 +24,6 @@
 #include "merge.h"
 #include "process_limits.h"
 #include "vif.h"
-
-static char *xstrdup_or_null(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
 
 static bool valid_name(const char *s)
 {
@@ -104,8 +100,8 @@ static int get_dup(char **dst, const struct app_cfg *ac, const char *key,
     const char *v = r ? s : def;
     if (!v)
         return 0;
-    *dst = strdup(v);
-    return *dst ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+    *dst = xo_xstrdup(v);
+    return 0;
 }
 
 static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
@@ -226,7 +222,7 @@ static char *vdev_name(size_t index)
     char buf[8];
     /* cannot truncate: 4 bytes */
     snprintf(buf, sizeof(buf), "xvd%c", (char)('a' + index));
-    return strdup(buf);
+    return xo_xstrdup(buf);
 }
 
 static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
@@ -249,15 +245,15 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
             /* Our own disks take xvda.. in order; refuse a clash. */
             for (size_t k = 0; k < first_free && rc == 0; k++) {
                 char *ours = vdev_name(k);
-                if (ours && disk.vdev && strcmp(disk.vdev, ours) == 0)
+                if (disk.vdev && strcmp(disk.vdev, ours) == 0)
                     rc = app_cfg_bad_value(
                         ac, "disk", err,
                         "vdev %s is used by the container's own disks (use xvd%c or later)",
                         ours, (char)('a' + first_free));
                 free(ours);
             }
-            if (rc == 0 && !(dc->disks[dc->n_disks++] = strdup(spec)))
-                rc = xo_err_set(err, ENOMEM, "out of memory");
+            if (rc == 0)
+                dc->disks[dc->n_disks++] = xo_xstrdup(spec);
         }
         libxl_device_disk_dispose(&disk);
     }
@@ -297,8 +293,8 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
         if (opts->resolve_image(opts->resolve_ctx, ref, &dc->root_volume, err) <
             0)
             return xo_err_wrap(err, "%s: oci_image", app_cfg_path(ac));
-    } else if (!(dc->root_volume = strdup(root))) {
-        return xo_err_set(err, ENOMEM, "out of memory");
+    } else {
+        dc->root_volume = xo_xstrdup(root);
     }
 
     struct stat st;
@@ -341,9 +337,8 @@ static int load_image_config(struct domain_config *dc, struct image_config *ic,
             err, EINVAL,
             "%s: image is for %s/%s; only linux/amd64 images run here",
             dc->image_config_path, ic->os, ic->architecture);
-    if (!(dc->os = strdup(ic->os)) ||
-        !(dc->architecture = strdup(ic->architecture)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    dc->os = xo_xstrdup(ic->os);
+    dc->architecture = xo_xstrdup(ic->architecture);
     return 0;
 }
 
@@ -395,10 +390,8 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
                 ac, "oci_writable", err,
                 "block image \"%s\" must be an absolute path", w);
         dc->writable = DC_WRITABLE_DISK;
-        dc->writable_source = strdup(w);
+        dc->writable_source = xo_xstrdup(w);
         dc->writable_vdev = vdev_name((*next_vdev)++);
-        if (!dc->writable_source || !dc->writable_vdev)
-            return xo_err_set(err, ENOMEM, "out of memory");
     }
 
     char **vols = NULL;
@@ -430,12 +423,10 @@ static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
         if (rc)
             break;
         struct dc_volume *v = &dc->volumes[dc->n_volumes++];
-        v->source = strdup(spec);
-        v->target = strdup(target);
+        v->source = xo_xstrdup(spec);
+        v->target = xo_xstrdup(target);
         v->vdev = vdev_name((*next_vdev)++);
         v->read_only = mode && strcmp(mode, "ro") == 0;
-        if (!v->source || !v->target || !v->vdev)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
     }
     xo_strv_free(vols);
     return rc;
@@ -451,8 +442,8 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
     if (r && !vif_valid_ipv4(s, false))
         return app_cfg_bad_value(ac, "oci_gateway", err,
                                  "\"%s\" is not an IPv4 address", s);
-    if (r && !(dc->gateway = strdup(s)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    if (r)
+        dc->gateway = xo_xstrdup(s);
     char **dns = NULL;
     size_t n = 0;
     if ((r = app_cfg_list(ac, "oci_dns", DC_MAX_DNS, &dns, &n, err)) < 0)
@@ -462,8 +453,8 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
         if (!vif_valid_ipv4(dns[i], false))
             rc = app_cfg_bad_value(ac, "oci_dns", err,
                                    "\"%s\" is not an IPv4 address", dns[i]);
-        else if (!(dc->dns[dc->n_dns++] = strdup(dns[i])))
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        else
+            dc->dns[dc->n_dns++] = xo_xstrdup(dns[i]);
     }
     xo_strv_free(dns);
     return rc;
@@ -486,8 +477,8 @@ static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
     free(dom);
     /* The loader's init finds its boot spec in the ramdisk; the kernel
      * needs only the console and quiet logging. */
-    dc->cmdline = strdup("console=hvc0 quiet");
-    if (!dc->kernel || !dc->ramdisk || !dc->cmdline)
+    dc->cmdline = xo_xstrdup("console=hvc0 quiet");
+    if (!dc->kernel || !dc->ramdisk)
         return xo_err_set(err, ENOMEM, "out of memory");
     return 0;
 }
@@ -537,11 +528,11 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         goto out;
     }
     /* A domain name may hold '_' or '.', which a host name may not. */
-    dc->hostname = xstrdup_or_null(r ? h : dc->name);
-    for (char *p = dc->hostname; p && *p; p++)
+    dc->hostname = xo_xstrdup(r ? h : dc->name);
+    for (char *p = dc->hostname; *p; p++)
         if (*p == '_')
             *p = '-';
-    if (!dc->hostname || !valid_hostname(dc->hostname)) {
+    if (!valid_hostname(dc->hostname)) {
         xo_err_set(
             err, EINVAL,
             "%s: cannot derive a host name from name \"%s\"; set oci_hostname",

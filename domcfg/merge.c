@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "app_cfg.h"
+#include "common/alloc.h"
 #include "common/json.h"
 #include "env_merge.h"
 #include "metadata.h"
@@ -47,9 +48,7 @@ static int strv_append(char ***v, size_t *n, const char *s, xo_err *err)
     if (!nv)
         return xo_err_set(err, ENOMEM, "out of memory");
     *v = nv;
-    nv[*n] = strdup(s);
-    if (!nv[*n])
-        return xo_err_set(err, ENOMEM, "out of memory");
+    nv[*n] = xo_xstrdup(s);
     nv[++*n] = NULL;
     return 0;
 }
@@ -74,11 +73,7 @@ int merge_env_default(struct domain_config *dc, const char *key,
 {
     if (env_has(dc, key))
         return 0;
-    size_t len = strlen(key) + strlen(value) + 2;
-    char *kv = malloc(len);
-    if (!kv)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    snprintf(kv, len, "%s=%s", key, value); /* cannot truncate: len fits */
+    char *kv = xo_xasprintf("%s=%s", key, value);
     int rc = strv_append(&dc->env, &dc->n_env, kv, err);
     free(kv);
     return rc;
@@ -175,9 +170,10 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
 
 static int dup_into(char **dst, const char *src, xo_err *err)
 {
+    (void)err; /* kept for the callers' chains of checks */
     free(*dst);
-    *dst = strdup(src);
-    return *dst ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+    *dst = xo_xstrdup(src);
+    return 0;
 }
 
 static bool valid_user(const char *u)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/inet.h"
 #include "common/json.h"
 #include "domcfg/vif.h"
@@ -69,8 +70,7 @@ static int parse_network(struct dc_vif *v, const struct app_cfg *ac,
         return app_cfg_bad_value(ac, "oci_network", err,
                                  "\"%s\": ip=%s is not an IPv4 address", entry,
                                  opt + 3);
-    if (!(v->static_ip = strdup(opt + 3)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    v->static_ip = xo_xstrdup(opt + 3);
     return 0;
 }
 
@@ -260,8 +260,7 @@ static int add_unique(char **list, size_t *n, size_t max, const char *s,
     if (*n == max)
         return xo_err_set(err, E2BIG, "network %s: more than %zu %s in all",
                           net, max, what);
-    if (!(list[*n] = strdup(s)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    list[*n] = xo_xstrdup(s);
     (*n)++;
     return 0;
 }

@@ -16,6 +16,7 @@
 #include "common/abi/boot_spec.h"
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "fstype.h"
 
@@ -237,9 +238,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
 {
     if (net_request_check_attached(dc, err) < 0)
         return -1;
-    void *fdt = malloc(BOOT_SPEC_MAX_BLOB);
-    if (!fdt)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    void *fdt = xo_xmalloc(BOOT_SPEC_MAX_BLOB);
     int r;
     if ((r = fdt_create(fdt, BOOT_SPEC_MAX_BLOB)) ||
         (r = fdt_finish_reservemap(fdt)) || (r = fdt_begin_node(fdt, "")) ||

@@ -17,12 +17,12 @@
 #include <yajl/yajl_gen.h>
 
 #include "app_cfg.h"
+#include "common/alloc.h"
 
-static int bitmap_alloc(libxl_bitmap *bm, int nbits, xo_err *err)
+static void bitmap_alloc(libxl_bitmap *bm, int nbits)
 {
     bm->size = (uint32_t)((nbits + 7) / 8);
-    bm->map = calloc(bm->size, 1);
-    return bm->map ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+    bm->map = xo_xcalloc(bm->size, 1);
 }
 
 static void bitmap_set(libxl_bitmap *bm, int bit)
@@ -35,10 +35,9 @@ static void bitmap_set(libxl_bitmap *bm, int bit)
  * Applies "cpus" (already validated) to a hard-affinity bitmap.  As in xl,
  * a list made only of "^N" exclusions starts from every CPU.
  */
-static int cpus_to_bitmap(libxl_bitmap *bm, const char *cpus, xo_err *err)
+static void cpus_to_bitmap(libxl_bitmap *bm, const char *cpus)
 {
-    if (bitmap_alloc(bm, 4096, err) < 0)
-        return -1;
+    bitmap_alloc(bm, 4096);
     if (!strpbrk(cpus, "0123456789") || cpus[0] == '^') {
         bool only_neg = true;
         for (const char *p = cpus; *p; p++)
@@ -63,7 +62,6 @@ static int cpus_to_bitmap(libxl_bitmap *bm, const char *cpus, xo_err *err)
                 bitmap_set(bm, (int)c);
         }
     }
-    return 0;
 }
 
 static libxl_device_disk *new_disk(libxl_domain_config *d)
@@ -84,12 +82,10 @@ static int add_raw_disk(libxl_domain_config *d, const char *path,
     libxl_device_disk *disk = new_disk(d);
     if (!disk)
         return xo_err_set(err, ENOMEM, "out of memory");
-    disk->pdev_path = strdup(path);
-    disk->vdev = strdup(vdev);
+    disk->pdev_path = xo_xstrdup(path);
+    disk->vdev = xo_xstrdup(vdev);
     disk->format = LIBXL_DISK_FORMAT_RAW;
     disk->readwrite = rw ? 1 : 0;
-    if (!disk->pdev_path || !disk->vdev)
-        return xo_err_set(err, ENOMEM, "out of memory");
     return 0;
 }
 
@@ -117,8 +113,8 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
              {&nic->script, v->script}, {&nic->ifname, v->vifname},
              {&nic->model, v->model},   {&nic->backend_domname, v->backend}};
     for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-        if (f[i].src && !(*f[i].dst = strdup(f[i].src)))
-            return xo_err_set(err, ENOMEM, "out of memory");
+        if (f[i].src)
+            *f[i].dst = xo_xstrdup(f[i].src);
     if (v->mtu)
         nic->mtu = (int)v->mtu;
     if (v->rate && xlu_vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
@@ -171,36 +167,29 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     if (net_request_check_attached(dc, err) < 0)
         return -1;
     c->type = type;
-    c->name = strdup(dc->name);
-    if (!c->name)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    c->name = xo_xstrdup(dc->name);
     if (dc->uuid && libxl_uuid_from_string(&c->uuid, dc->uuid))
         return xo_err_set(err, EINVAL, "bad uuid %s", dc->uuid);
 
     libxl_domain_build_info_init_type(b, type);
     b->max_vcpus = (int)dc->maxvcpus;
-    if (bitmap_alloc(&b->avail_vcpus, (int)dc->maxvcpus, err) < 0)
-        return -1;
+    bitmap_alloc(&b->avail_vcpus, (int)dc->maxvcpus);
     for (long i = 0; i < dc->vcpus; i++)
         bitmap_set(&b->avail_vcpus, (int)i);
     if (dc->cpus && strcmp(dc->cpus, "all") != 0) {
         b->vcpu_hard_affinity =
-            calloc((size_t)dc->maxvcpus, sizeof(*b->vcpu_hard_affinity));
-        if (!b->vcpu_hard_affinity)
-            return xo_err_set(err, ENOMEM, "out of memory");
+            xo_xcalloc((size_t)dc->maxvcpus, sizeof(*b->vcpu_hard_affinity));
         b->num_vcpu_hard_affinity = (int)dc->maxvcpus;
         for (long i = 0; i < dc->maxvcpus; i++) {
             libxl_bitmap_init(&b->vcpu_hard_affinity[i]);
-            if (cpus_to_bitmap(&b->vcpu_hard_affinity[i], dc->cpus, err) < 0)
-                return -1;
+            cpus_to_bitmap(&b->vcpu_hard_affinity[i], dc->cpus);
         }
     }
     b->max_memkb = (uint64_t)dc->maxmem_mb * 1024;
     b->target_memkb = (uint64_t)dc->memory_mb * 1024;
-    if (!(b->kernel = strdup(dc->kernel)) ||
-        !(b->ramdisk = strdup(dc->ramdisk)) ||
-        !(b->cmdline = strdup(dc->cmdline)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    b->kernel = xo_xstrdup(dc->kernel);
+    b->ramdisk = xo_xstrdup(dc->ramdisk);
+    b->cmdline = xo_xstrdup(dc->cmdline);
 
     if (action(&d->on_poweroff, dc->on_poweroff) ||
         action(&d->on_reboot, dc->on_reboot) ||
@@ -246,17 +235,13 @@ int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
         const unsigned char *buf;
         size_t len;
         yajl_gen_get_buf(g, &buf, &len);
-        char *s = malloc(len + 2);
-        if (!s) {
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-        } else {
-            memcpy(s, buf, len);
-            /* libxl's beautified output has no final newline. */
-            if (len == 0 || s[len - 1] != '\n')
-                s[len++] = '\n';
-            s[len] = '\0';
-            *out_r = s;
-        }
+        char *s = xo_xmalloc(len + 2);
+        memcpy(s, buf, len);
+        /* libxl's beautified output has no final newline. */
+        if (len == 0 || s[len - 1] != '\n')
+            s[len++] = '\n';
+        s[len] = '\0';
+        *out_r = s;
     }
     yajl_gen_free(g);
     return rc;

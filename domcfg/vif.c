@@ -10,6 +10,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/alloc.h"
 #include "common/inet.h"
 
 void vif_dispose(struct dc_vif *vif)
@@ -137,18 +138,14 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
         return xo_err_set(err, EINVAL, "vif \"%s\": bad value for %s: \"%s\"",
                           spec, key, val);
     free(*slot);
-    *slot = strdup(val);
-    if (!*slot)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    *slot = xo_xstrdup(val);
     return 0;
 }
 
 int vif_parse(struct dc_vif *vif, const char *spec, xo_err *err)
 {
     memset(vif, 0, sizeof(*vif));
-    char *copy = strdup(spec);
-    if (!copy)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *copy = xo_xstrdup(spec);
     int rc = 0;
     char *save = NULL;
     for (char *tok = strtok_r(copy, ",", &save); tok;

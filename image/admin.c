@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "blobstore.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "fsat.h"
 #include "image.h"
@@ -173,13 +174,9 @@ static uint64_t dir_bytes(const char *dir)
 static int retire_volume(const char *root, const char *hex,
                          struct image_prune_stats *st, xo_err *err)
 {
-    char *vol = NULL, *tmp = NULL;
     int rc = 0;
-    if (asprintf(&vol, "%s/volumes/sha256/%s", root, hex) < 0 ||
-        asprintf(&tmp, "%s/tmp/rm-%.12s-XXXXXX", root, hex) < 0) {
-        free(vol);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    char *vol = xo_xasprintf("%s/volumes/sha256/%s", root, hex);
+    char *tmp = xo_xasprintf("%s/tmp/rm-%.12s-XXXXXX", root, hex);
     uint64_t bytes = dir_bytes(vol);
     if (!mkdtemp(tmp)) {
         rc = xo_err_sys(err, "cannot create a directory under %s/tmp", root);
@@ -251,13 +248,9 @@ static int gc_blobs(const char *root, struct image_prune_stats *st, xo_err *err)
     struct strset keep = {0}, vols = {0}, blobs = {0};
     struct ref_entry *refs = NULL;
     size_t n = 0;
-    char *vdir = NULL, *bdir = NULL;
     int rc = -1;
-    if (asprintf(&vdir, "%s/volumes/sha256", root) < 0 ||
-        asprintf(&bdir, "%s/blobs/sha256", root) < 0) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    char *vdir = xo_xasprintf("%s/volumes/sha256", root);
+    char *bdir = xo_xasprintf("%s/blobs/sha256", root);
     if (refstore_list(root, &refs, &n, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++)
@@ -282,11 +275,7 @@ static int gc_blobs(const char *root, struct image_prune_stats *st, xo_err *err)
             continue;
         uint64_t size =
             (uint64_t)(file_size(bdir, hex) > 0 ? file_size(bdir, hex) : 0);
-        char *p = NULL;
-        if (asprintf(&p, "%s/%s", bdir, hex) < 0) {
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-            break;
-        }
+        char *p = xo_xasprintf("%s/%s", bdir, hex);
         if (unlink(p) < 0 && errno != ENOENT)
             rc = xo_err_sys(err, "cannot remove blob %s", p);
         else if (st) {
@@ -389,9 +378,7 @@ int image_remove(const char *root, const char *ref,
  * so these are leftovers of crashed or interrupted ones. */
 static int clean_tmp(const char *root, xo_err *err)
 {
-    char *dir = NULL;
-    if (asprintf(&dir, "%s/tmp", root) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *dir = xo_xasprintf("%s/tmp", root);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0) {
         int rc = errno == ENOENT ? 0 : xo_err_sys(err, "cannot open %s", dir);
@@ -412,11 +399,7 @@ static int clean_tmp(const char *root, xo_err *err)
         if (!names.slots[i])
             continue;
         /* A killed pull's scratch tmpfs (scratch.h) is still mounted. */
-        char *path = NULL;
-        if (asprintf(&path, "%s/%s", dir, names.slots[i]) < 0) {
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-            break;
-        }
+        char *path = xo_xasprintf("%s/%s", dir, names.slots[i]);
         scratch_unmount_leftover(path);
         free(path);
         if (fsat_remove_tree(fd, names.slots[i]) < 0)
@@ -433,10 +416,8 @@ int image_prune(const char *root, const struct image_users *users,
 {
     struct image_prune_stats st = {0};
     struct strset vols = {0};
-    char *vdir = NULL;
+    char *vdir = xo_xasprintf("%s/volumes/sha256", root);
     int lock = -1;
-    if (asprintf(&vdir, "%s/volumes/sha256", root) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
     int rc = image_store_lock(&lock, root, true, err);
     if (rc == 0) {
         rc = list_hex_dir(&vols, vdir, err);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "source.h"
@@ -27,9 +28,7 @@ struct layout_source {
 
 static int check_marker(const char *dir, xo_err *err)
 {
-    char *path = NULL;
-    if (asprintf(&path, "%s/oci-layout", dir) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *path = xo_xasprintf("%s/oci-layout", dir);
     json_object *o = NULL;
     const char *v = NULL;
     int rc = xo_json_parse_file(&o, path, LAYOUT_MARKER_MAX, err);
@@ -54,10 +53,8 @@ static int layout_fetch(struct image_source *base, const struct blob_store *bs,
     struct layout_source *ls = (struct layout_source *)base;
     if (blobstore_has(bs, &d->digest, d->size))
         return 0;
-    char *path = NULL;
-    if (asprintf(&path, "%s/blobs/sha256/%s", ls->dir, digest_hex(&d->digest)) <
-        0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *path =
+        xo_xasprintf("%s/blobs/sha256/%s", ls->dir, digest_hex(&d->digest));
     int rc = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -90,11 +87,7 @@ static int layout_resolve_tag(struct image_source *base,
     struct oci_index ix = {0};
     const struct oci_descriptor *d = NULL;
     int rc = -1;
-    if (asprintf(&path, "%s/index.json", ls->dir) < 0) {
-        path = NULL;
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    path = xo_xasprintf("%s/index.json", ls->dir);
     if (xo_read_file(&buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
         manifest_index_parse(&ix, buf, len, path, err) < 0 ||
         manifest_index_find_tag(&d, &ix, tag, path, err) < 0)
@@ -141,16 +134,11 @@ static const struct image_source_ops layout_ops = {
 int layout_source_new(struct image_source **src_r, const char *dir,
                       const char *tag, xo_err *err)
 {
-    struct layout_source *ls = calloc(1, sizeof(*ls));
-    if (!ls)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    (void)err; /* nothing here fails but allocation (alloc.h) */
+    struct layout_source *ls = xo_xcalloc(1, sizeof(*ls));
     ls->base.ops = &layout_ops;
-    ls->dir = strdup(dir);
-    ls->tag = tag ? strdup(tag) : NULL;
-    if (!ls->dir || (tag && !ls->tag)) {
-        layout_free(&ls->base);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    ls->dir = xo_xstrdup(dir);
+    ls->tag = tag ? xo_xstrdup(tag) : NULL;
     *src_r = &ls->base;
     return 0;
 }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
+
 #define TAG_MAX_LEN 128
 #define REPO_MAX_LEN 255
 
@@ -96,30 +98,24 @@ static bool docker_hub(const char *host)
 
 static int set_canonical(struct image_ref *r, xo_err *err)
 {
-    int n = -1;
+    (void)err; /* nothing here fails but allocation (alloc.h) */
     if (r->kind == IMAGE_REF_LAYOUT)
-        n = asprintf(&r->canonical, "oci:%s:%s", r->dir, r->tag);
+        r->canonical = xo_xasprintf("oci:%s:%s", r->dir, r->tag);
     else if (r->kind == IMAGE_REF_DIGEST)
-        n = asprintf(&r->canonical, "%s", r->digest.str);
+        r->canonical = xo_xstrdup(r->digest.str);
     else if (r->has_digest)
-        n = asprintf(&r->canonical, "docker://%s/%s@%s", r->host, r->repo,
-                     r->digest.str);
+        r->canonical =
+            xo_xasprintf("docker://%s/%s@%s", r->host, r->repo, r->digest.str);
     else
-        n = asprintf(&r->canonical, "docker://%s/%s:%s", r->host, r->repo,
-                     r->tag);
-    if (n < 0) {
-        r->canonical = NULL;
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+        r->canonical =
+            xo_xasprintf("docker://%s/%s:%s", r->host, r->repo, r->tag);
     return 0;
 }
 
 static int parse_layout(struct image_ref *r, const char *s, const char *orig,
                         xo_err *err)
 {
-    char *copy = strdup(s);
-    if (!copy)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *copy = xo_xstrdup(s);
     char *slash = strrchr(copy, '/');
     char *colon = strrchr(slash ? slash : copy, ':');
     const char *tag = "latest";
@@ -140,10 +136,8 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
         r->kind = IMAGE_REF_LAYOUT;
         /* A directory that does not exist yet keeps the name given; the
          * pull then fails naming it. */
-        r->dir = strdup(realpath(copy, abs) ? abs : copy);
-        r->tag = strdup(tag);
-        if (!r->dir || !r->tag)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        r->dir = xo_xstrdup(realpath(copy, abs) ? abs : copy);
+        r->tag = xo_xstrdup(tag);
     }
     free(copy);
     return rc;
@@ -152,9 +146,7 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
 static int parse_registry(struct image_ref *r, const char *s, const char *orig,
                           xo_err *err)
 {
-    char *copy = strdup(s);
-    if (!copy)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *copy = xo_xstrdup(s);
     int rc = 0;
     char *at = strchr(copy, '@');
     if (at) {
@@ -204,16 +196,12 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
         goto out;
     }
     r->kind = IMAGE_REF_REGISTRY;
-    r->host = strdup(host);
-    if (!strcmp(host, REF_DEFAULT_REGISTRY) && !strchr(path, '/')) {
-        if (asprintf(&r->repo, "library/%s", path) < 0)
-            r->repo = NULL;
-    } else {
-        r->repo = strdup(path);
-    }
-    r->tag = tag && !r->has_digest ? strdup(tag) : NULL;
-    if (!r->host || !r->repo || (tag && !r->has_digest && !r->tag))
-        rc = xo_err_set(err, ENOMEM, "out of memory");
+    r->host = xo_xstrdup(host);
+    if (!strcmp(host, REF_DEFAULT_REGISTRY) && !strchr(path, '/'))
+        r->repo = xo_xasprintf("library/%s", path);
+    else
+        r->repo = xo_xstrdup(path);
+    r->tag = tag && !r->has_digest ? xo_xstrdup(tag) : NULL;
 out:
     free(copy);
     return rc;

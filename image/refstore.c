@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -27,21 +28,15 @@ static int ref_path(char **path_r, const char *root, const char *name,
     struct digest d;
     if (digest_buffer(&d, name, strlen(name), err) < 0)
         return -1;
-    if (asprintf(path_r, "%s/refs/%s.json", root, digest_hex(&d)) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    *path_r = xo_xasprintf("%s/refs/%s.json", root, digest_hex(&d));
     return 0;
 }
 
 int refstore_put(const char *root, const struct ref_entry *e, xo_err *err)
 {
-    char *dir = NULL, *path = NULL, *text = NULL;
+    char *dir = xo_xasprintf("%s/refs", root), *path = NULL, *text = NULL;
     json_object *o = xo_jobj();
     int rc = -1;
-    if (asprintf(&dir, "%s/refs", root) < 0) {
-        dir = NULL;
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
     if (xo_mkdir_p(dir, 0755, err) < 0 ||
         ref_path(&path, root, e->name, err) < 0)
         goto out;
@@ -89,10 +84,7 @@ static int parse_entry(struct ref_entry *e, const char *path, xo_err *err)
     if (json_object_object_get_ex(o, "pulled", &v) &&
         json_object_is_type(v, json_type_int))
         e->pulled = json_object_get_int64(v);
-    if (!(e->name = strdup(name))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    e->name = xo_xstrdup(name);
     rc = 0;
 out:
     json_object_put(o);
@@ -147,9 +139,7 @@ static int cmp_name(const void *a, const void *b)
 int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
                   xo_err *err)
 {
-    char *dir = NULL;
-    if (asprintf(&dir, "%s/refs", root) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *dir = xo_xasprintf("%s/refs", root);
     struct ref_entry *list = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
@@ -179,11 +169,7 @@ int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
             }
             list = nl;
         }
-        char *path = NULL;
-        if (asprintf(&path, "%s/%s", dir, de->d_name) < 0) {
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-            break;
-        }
+        char *path = xo_xasprintf("%s/%s", dir, de->d_name);
         rc = parse_entry(&list[n], path, err);
         free(path);
         if (rc < 0)

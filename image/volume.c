@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "erofs.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "fsat.h"
 #include "image.h"
@@ -175,13 +176,11 @@ int volume_copy_etc(const char *tree, const char *vol, xo_err *err)
     int rootfd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return xo_err_sys(err, "cannot open %s", tree);
-    char *pw = NULL, *gr = NULL;
+    char *pw = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_PASSWD);
+    char *gr = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_GROUP);
     int rc = -1;
-    if (asprintf(&pw, "%s/%s", vol, IMAGE_VOLUME_PASSWD) < 0 ||
-        asprintf(&gr, "%s/%s", vol, IMAGE_VOLUME_GROUP) < 0)
-        xo_err_set(err, ENOMEM, "out of memory");
-    else if (copy_etc_file(rootfd, "passwd", pw, err) == 0 &&
-             copy_etc_file(rootfd, "group", gr, err) == 0)
+    if (copy_etc_file(rootfd, "passwd", pw, err) == 0 &&
+        copy_etc_file(rootfd, "group", gr, err) == 0)
         rc = 0;
     free(pw);
     free(gr);
@@ -208,15 +207,13 @@ static int finish_tree(const char *scratch, const char *vol, xo_err *err)
 static int write_docs(const char *vol, const struct volume_src *src,
                       xo_err *err)
 {
-    char *cfg = NULL, *man = NULL;
+    char *cfg = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_CONFIG);
+    char *man = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_MANIFEST);
     int rc = -1;
-    if (asprintf(&cfg, "%s/%s", vol, IMAGE_VOLUME_CONFIG) < 0 ||
-        asprintf(&man, "%s/%s", vol, IMAGE_VOLUME_MANIFEST) < 0)
-        xo_err_set(err, ENOMEM, "out of memory");
-    else if (xo_write_file_atomic(cfg, src->config_buf, src->config_len, 0644,
-                                  err) == 0 &&
-             xo_write_file_atomic(man, src->manifest_buf, src->manifest_len,
-                                  0644, err) == 0)
+    if (xo_write_file_atomic(cfg, src->config_buf, src->config_len, 0644,
+                             err) == 0 &&
+        xo_write_file_atomic(man, src->manifest_buf, src->manifest_len, 0644,
+                             err) == 0)
         rc = 0;
     free(cfg);
     free(man);
@@ -264,9 +261,7 @@ static int sync_dir(const char *dir, xo_err *err)
 int volume_publish(const char *root, const char *vol, const char *final,
                    xo_err *err)
 {
-    char *parent = NULL;
-    if (asprintf(&parent, "%s/volumes/sha256", root) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *parent = xo_xasprintf("%s/volumes/sha256", root);
     int rc = xo_mkdir_p(parent, 0755, err);
     if (rc == 0 && rename(vol, final) < 0) {
         if (errno == EEXIST || errno == ENOTEMPTY)
@@ -315,11 +310,7 @@ int volume_build(const char *root, const struct blob_store *bs,
         xo_err_sys(err, "cannot create a directory in %s", bs->tmpdir);
         goto out;
     }
-    if (asprintf(&image, "%s/%s", vol, IMAGE_VOLUME_ROOTFS) < 0) {
-        image = NULL;
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    image = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_ROOTFS);
     int64_t newest = 0;
     bool follow = src->follow;
     while (unpack_all(bs, scr.path, src, follow, uo, rep, &newest, err) < 0) {

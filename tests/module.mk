@@ -13,14 +13,19 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
 # tests/tiers/40-fuzz.sh runs; `make fuzz` (tools/fuzz.sh) builds them with
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
-	image-ref bootspec netback runtime-spec
+	image-ref bootspec netback runtime-spec netspec xs-dir \
+	runc-state
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
+# Sources outside libxloci.a that a target reaches (xl-oci-runc's state
+# reader); every replayer links their objects, tools/fuzz.sh compiles them.
+FUZZ_EXTRA_SRCS := xl-plugin/runc_state.c
+FUZZ_EXTRA_OBJS := $(FUZZ_EXTRA_SRCS:%.c=$(SAN)/%.o)
 
 $(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \
-		$(B)/libxloci-san.a
+		$(B)/libxloci-san.a $(FUZZ_EXTRA_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN_FLAGS) \
-		$(DEPS_CFLAGS) $(CFLAGS) -o $@ $< $(B)/libxloci-san.a \
-		$(DEPS_LIBS) $(LDFLAGS)
+		$(DEPS_CFLAGS) $(CFLAGS) -o $@ $< $(FUZZ_EXTRA_OBJS) \
+		$(B)/libxloci-san.a $(DEPS_LIBS) $(LDFLAGS)
 
 unit-tests: $(FUZZ_REPLAY_BINS)

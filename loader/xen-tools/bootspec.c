@@ -5,6 +5,7 @@
  */
 #include "loader/xen-tools/bootspec.h"
 #include "loader/xen-tools/bootspec_fdt.h"
+#include "loader/xen-tools/fdt_walk.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -315,8 +316,10 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     memcpy(s->blob, buf, len);
     const void *fdt = s->blob;
 
-    int r = len < sizeof(struct fdt_header) ? -FDT_ERR_TRUNCATED
-                                            : fdt_check_full(fdt, len);
+    /* The walk first: libfdt 1.6.1's own check can loop (fdt_walk.h). */
+    int r = bs_fdt_walk(fdt, len);
+    if (r == 0)
+        r = fdt_check_full(fdt, len);
     if (r != 0) {
         xo_err_set(err, EINVAL, "boot spec: not a valid FDT: %s",
                    fdt_strerror(r));

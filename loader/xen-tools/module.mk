@@ -14,7 +14,8 @@
 XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
-XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/bootspec_net.c \
+XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
+	$(XT)/bootspec_net.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
@@ -26,7 +27,7 @@ XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and safe paths are also in the host library so
 # unit tests (and domcfg's writer tests) run them against real blobs.
-LIB_SRCS += $(XT)/bootspec.c $(XT)/bootspec_net.c \
+LIB_SRCS += $(XT)/bootspec.c $(XT)/fdt_walk.c $(XT)/bootspec_net.c \
 	$(XT)/bootspec_privileges.c $(XT)/safepath.c
 
 # The init runs with no shared libraries beside it: link everything static.

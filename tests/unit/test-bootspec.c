@@ -13,6 +13,7 @@
 #include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loader/xen-tools/bootspec.h"
 
@@ -252,6 +253,38 @@ static void test_truncated(void **state)
     xo_err_clear(&err);
 }
 
+/*
+ * A property length that reads as negative or runs past the structure
+ * block: refused, not looped on (libfdt 1.6.1's fdt_check_full() loops
+ * for ever on a negative one; fuzz corpus timeout-negative-prop-len).  The
+ * alarm turns a hang into a failure.
+ */
+static void test_bad_prop_len(void **state)
+{
+    (void)state;
+    const uint32_t lens[] = {0xfffffff4u, 0xfffffffcu, 0x80000000u, 0xfffffff0u,
+                             0x00100000u};
+    alarm(20);
+    for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        struct gen g = {.nmounts = 1};
+        size_t len = gen_blob(blob, sizeof(blob), &g);
+        int node = fdt_path_offset(blob, "/process");
+        assert_true(node >= 0);
+        int plen = 0;
+        const char *args = fdt_getprop(blob, node, "args", &plen);
+        assert_non_null(args);
+        /* struct fdt_property: tag, len, nameoff, then the value */
+        uint32_t be = cpu_to_fdt32(lens[i]);
+        memcpy((char *)args - 8, &be, 4);
+        struct boot_spec s;
+        xo_err err = XO_ERR_INIT;
+        assert_int_equal(boot_spec_parse(&s, blob, len, &err), -1);
+        assert_non_null(strstr(xo_err_msg(&err), "not a valid FDT"));
+        xo_err_clear(&err);
+    }
+    alarm(0);
+}
+
 /* Random byte flips: every outcome is fine except a crash or a leak. */
 static void test_mutations(void **state)
 {
@@ -284,7 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_valid),     cmocka_unit_test(test_valid_v2),
         cmocka_unit_test(test_invalid),   cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_mutations), cmocka_unit_test(test_bad_prop_len),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
