@@ -85,7 +85,10 @@ static int get_str(json_object *o, const char *key, char *buf, size_t len,
     json_object *v;
     if (!json_object_object_get_ex(o, key, &v) ||
         !json_object_is_type(v, json_type_string) ||
-        (size_t)json_object_get_string_len(v) >= len)
+        (size_t)json_object_get_string_len(v) >= len ||
+        /* a NUL inside would cut the value short */
+        strlen(json_object_get_string(v)) !=
+            (size_t)json_object_get_string_len(v))
         return xo_err_set(err, EINVAL, "%s: bad or missing \"%s\"", path, key);
     memcpy(buf, json_object_get_string(v),
            (size_t)json_object_get_string_len(v) + 1);
