@@ -16,52 +16,11 @@ if [ "$(id -u)" != 0 ]; then
     echo "ok - nohyper # SKIP needs root"
     exit 0
 fi
-need=()
-command -v runc >/dev/null 2>&1 || need+=(runc)
-dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
-if [ ${#need[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
-        echo "not ok - nohyper: install ${need[*]}"
-        exit 1
-    }
-fi
+TIER=nohyper
+. "$top/tests/tiers/lib.sh"
+tier_need runc busybox-static
+tier_nohyper_scratch
 
-T=$(mktemp -d /tmp/xl-oci-t32.XXXXXX)
-export XL_OCI_ROOT=$T/state XL_OCI_LOG_DIR=$T/log XL_OCI_NO_XEN=1
-cleanup() {
-    for c in $(runc --root "$T/state/runc" list -q 2>/dev/null); do
-        runc --root "$T/state/runc" delete -f "$c" >/dev/null 2>&1
-    done
-    for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do
-        umount -l "$m" 2>/dev/null
-    done
-    rm -rf "$T"
-}
-trap cleanup EXIT
-status=0
-ok() { echo "ok - nohyper: $*"; }
-nok() {
-    echo "not ok - nohyper: $*"
-    status=1
-}
-check() { # check DESCRIPTION COMMAND...
-    local d=$1
-    shift
-    if "$@" >"$T/out" 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' "$T/out"; fi
-}
-fails_with() { # fails_with DESCRIPTION TEXT COMMAND...: must fail saying TEXT
-    local d=$1 text=$2
-    shift 2
-    if "$@" >"$T/out" 2>&1; then
-        nok "$d (succeeded)"
-    elif grep -qF -- "$text" "$T/out"; then
-        ok "$d"
-    else
-        nok "$d (no \"$text\")"
-        sed 's/^/# /' "$T/out"
-    fi
-}
 # Nothing of container NAME left anywhere.
 nothing_left() {
     ! grep -q " $T/state/domains/$1/" /proc/self/mounts &&

@@ -18,17 +18,9 @@ if [ "$(id -u)" != 0 ]; then
     echo "ok - containerd # SKIP needs root"
     exit 0
 fi
-need=()
-for p in containerd runc umoci busybox-static; do
-    dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
-        echo "not ok - containerd: install ${need[*]}"
-        exit 1
-    }
-fi
+TIER=containerd
+. "$top/tests/tiers/lib.sh"
+tier_need containerd runc umoci busybox-static
 
 T=$(mktemp -d /tmp/xl-oci-t33.XXXXXX)
 NS=xloci-t33-$$
@@ -46,18 +38,6 @@ cleanup() {
     rm -rf "$T" "/run/containerd/runc/$NS"
 }
 trap cleanup EXIT
-status=0
-ok() { echo "ok - containerd: $*"; }
-nok() {
-    echo "not ok - containerd: $*"
-    status=1
-}
-check() { # check DESCRIPTION COMMAND...
-    local d=$1
-    shift
-    if "$@" >"$T/out" 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' "$T/out"; fi
-}
-
 # The image: busybox in one layer, made with umoci, as an OCI archive.
 (
     cd "$T" && umoci init --layout img && umoci new --image img:latest &&

@@ -46,25 +46,8 @@ cleanup() {
     rm -rf "$T"
 }
 trap cleanup EXIT
-ok() { echo "ok - network: $*"; }
-nok() { echo "not ok - network: $*"; }
-check() { # check DESCRIPTION COMMAND...
-    local d=$1
-    shift
-    if "$@" >"$T/out" 2>&1; then ok "$d"; else nok "$d"; sed 's/^/# /' "$T/out"; fi
-}
-fails_with() { # fails_with DESCRIPTION TEXT COMMAND...: must fail saying TEXT
-    local d=$1 text=$2
-    shift 2
-    if "$@" >"$T/out" 2>&1; then
-        nok "$d (succeeded)"
-    elif grep -qF -- "$text" "$T/out"; then
-        ok "$d"
-    else
-        nok "$d (no \"$text\")"
-        sed 's/^/# /' "$T/out"
-    fi
-}
+TIER=network
+. "$top/tests/tiers/lib.sh"
 lease() { # lease NETWORK CONTAINER FIELD
     "$X" network inspect --json "$1" | jq -r --arg c "$2" \
         ".leases[] | select(.container == \$c) | .$3 // empty"
