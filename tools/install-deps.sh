@@ -23,6 +23,8 @@ packages=(
     # runtime spec check, images and root volumes
     runc erofs-utils e2fsprogs util-linux cpio xz-utils zstd
     docker-registry skopeo umoci apache2-utils openssl curl jq
+    # xl-oci-runc under containerd (tier 33: ctr run --runc-binary)
+    containerd
     # the real images (tools/realimages/)
     mmdebstrap libcap2-bin attr
     # the QEMU lab
