@@ -149,3 +149,16 @@ char *xo_path_join(const char *dir, const char *name)
         snprintf(p, n, "%s/%s", dir, name); /* cannot truncate: n counted */
     return p;
 }
+
+int xo_fsync_path(const char *path, xo_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0 || fsync(fd) < 0) {
+        int rc = xo_err_sys(err, "cannot sync %s", path);
+        if (fd >= 0)
+            close(fd);
+        return rc;
+    }
+    close(fd);
+    return 0;
+}

@@ -23,6 +23,10 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
 int xo_write_file_atomic(const char *path, const void *data, size_t len,
                          mode_t mode, xo_err *err);
 
+/* fsync of the file or directory at `path` (by name; symlinks are not
+ * followed).  An error names the path. */
+int xo_fsync_path(const char *path, xo_err *err);
+
 /* Creates `path` and its missing parents with `mode` (like mkdir -p). */
 int xo_mkdir_p(const char *path, mode_t mode, xo_err *err);
 

@@ -218,19 +218,6 @@ static int write_record(const char *vol, const struct bundle_source *s,
     return rc;
 }
 
-static int sync_path(const char *dir, xo_err *err)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) < 0) {
-        int rc = xo_err_sys(err, "cannot sync %s", dir);
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    close(fd);
-    return 0;
-}
-
 /* Builds the volume for `s` and renames it to `final`. */
 static int build_volume(const char *root, const struct bundle_source *s,
                         const char *final, const struct bundle_report *rep,
@@ -271,7 +258,7 @@ static int build_volume(const char *root, const struct bundle_source *s,
         xo_err_sys(err, "cannot chmod %s", b.vol);
         goto out;
     }
-    if (sync_path(b.vol, err) < 0 ||
+    if (xo_fsync_path(b.vol, err) < 0 ||
         volume_publish(root, b.vol, final, err) < 0)
         goto out;
     free(b.vol);

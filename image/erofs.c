@@ -1,6 +1,7 @@
 /* erofs.c: running mkfs.erofs (see erofs.h). */
 #include "erofs.h"
 #include "common/fault.h"
+#include "common/fileio.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -177,13 +178,5 @@ int erofs_build(const char *image, const char *dir,
     struct erofs_job job;
     if (erofs_start(&job, image, dir, p, err) < 0 || erofs_wait(&job, err) < 0)
         return -1;
-    int fd = open(image, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) < 0) {
-        int rc = xo_err_sys(err, "cannot sync %s", image);
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    close(fd);
-    return 0;
+    return xo_fsync_path(image, err);
 }

@@ -231,33 +231,6 @@ static int write_record(const char *vol, const struct digest *md, xo_err *err)
     return volume_record_write(vol, &r, err);
 }
 
-/* fsync of a file, by name. */
-static int sync_file(const char *path, xo_err *err)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0 || fsync(fd) < 0) {
-        int rc = xo_err_sys(err, "cannot sync %s", path);
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    close(fd);
-    return 0;
-}
-
-static int sync_dir(const char *dir, xo_err *err)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0 || fsync(fd) < 0) {
-        int rc = xo_err_sys(err, "cannot sync %s", dir);
-        if (fd >= 0)
-            close(fd);
-        return rc;
-    }
-    close(fd);
-    return 0;
-}
-
 int volume_publish(const char *root, const char *vol, const char *final,
                    xo_err *err)
 {
@@ -270,7 +243,7 @@ int volume_publish(const char *root, const char *vol, const char *final,
             rc = xo_err_sys(err, "cannot rename %s to %s", vol, final);
     }
     if (rc == 0)
-        rc = sync_dir(parent, err);
+        rc = xo_fsync_path(parent, err);
     free(parent);
     return rc;
 }
@@ -364,14 +337,15 @@ int volume_build(const char *root, const struct blob_store *bs,
     image_progress(progress, progress_arg, "recording the volume");
     /* The image's writeback, begun by erofs_wait, runs while it is
      * hashed; the fsync then waits only for what is left of it. */
-    if (write_record(vol, md, err) < 0 || sync_file(image, err) < 0)
+    if (write_record(vol, md, err) < 0 || xo_fsync_path(image, err) < 0)
         goto out;
     if (chmod(vol, 0755) < 0) {
         xo_err_sys(err, "cannot chmod %s", vol);
         goto out;
     }
     XO_FAULT_POINT("pull.volume-before-publish");
-    if (sync_dir(vol, err) < 0 || volume_publish(root, vol, final, err) < 0)
+    if (xo_fsync_path(vol, err) < 0 ||
+        volume_publish(root, vol, final, err) < 0)
         goto out;
     XO_FAULT_POINT("pull.volume-after-publish");
     image_progress(progress, progress_arg, "root volume %s ready", final);
