@@ -100,14 +100,19 @@ for verb in start state delete "kill"; do
 done
 
 # --- a second container of the same layers: the cached volume --------------
+# c1 is deleted: its cached volume stays, and c2 must use it as it is
+# (same directory, same rootfs.erofs inode and mtime: no mkfs ran).
 vols=$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)
+img_id() { stat -c '%i %Y' "$XL_OCI_ROOT"/volumes/sha256/*/rootfs.erofs 2>/dev/null; }
+before=$(img_id)
 mkbundle b2 trap 10 7 sleep 600000 || lab_fail setup "bundle b2"
 "$SR" "$LAB_WORK/c2.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
     --log-format json create --bundle "$LAB_WORK/b2" --pid-file "$LAB_WORK/c2.pid" c2 \
     >"$LAB_WORK/c2.out" 2>&1 &
 for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c2.report" 2>/dev/null && break; sleep 0.2; done
-[ "$(ls "$XL_OCI_ROOT/volumes/sha256" | wc -l)" = "$vols" ] && lab_ok same-layers-same-volume ||
-    lab_fail same-layers-same-volume "volumes $vols -> $(ls "$XL_OCI_ROOT/volumes/sha256" | wc -l)"
+[ "$vols" = 1 ] && [ -n "$before" ] && [ "$(img_id)" = "$before" ] &&
+    lab_ok same-layers-same-volume ||
+    lab_fail same-layers-same-volume "volumes $vols -> $(ls "$XL_OCI_ROOT/volumes/sha256" | wc -l), image '$before' -> '$(img_id)'"
 R create --bundle "$LAB_WORK/b2" c2 >/dev/null 2>&1 && lab_fail duplicate-id "succeeded" ||
     { last_error | grep -q 'already exists' && lab_ok duplicate-id || lab_fail duplicate-id "$(last_error)"; }
 lab_check start-c2 R start c2
