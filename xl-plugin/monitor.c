@@ -398,6 +398,10 @@ static int check_domain(struct monitor *m)
 {
     xc_dominfo_t info;
     int n = xc_domain_getinfo(m->xc, m->domid, 1, &info);
+    /* A domain destroyed meanwhile (by xl-oci-runc kill, xl destroy)
+     * gives ESRCH rather than no entry: it is gone, not unreadable. */
+    if (n < 0 && errno == ESRCH)
+        n = 0;
     if (n < 0) {
         xo_warn("cannot get the info of domain %u: %s", m->domid,
                 strerror(errno));

@@ -36,8 +36,10 @@ mkbundle() {
         "$name" "$LAB_WORK/probe" "${args%, }" >"$b/app.cfg"
     xl-oci create -N --runtime-spec "$b/config.json" "$b/app.cfg" >/dev/null
 }
-# exited REPORT: the placeholder's exit code from the subreaper's report.
-exited() { sed -n 's/^exited [0-9]* //p' "$1" | tail -n 1; }
+# exited REPORT: the placeholder's exit code from the subreaper's report
+# (REPORT's pid file says which child it is: the monitor is reaped there
+# too, with its own status).
+exited() { sed -n "s/^exited $(cat "${1%.report}.pid" 2>/dev/null) //p" "$1" | tail -n 1; }
 wait_exited() { # wait_exited REPORT SECONDS
     local i
     for ((i = 0; i < $2 * 5; i++)); do
@@ -151,7 +153,8 @@ lab_check delete-c2 R delete c2
 # --- SIGKILL: the domain goes at once, 137 ---------------------------------
 mkbundle b3 sleep 600000 || lab_fail setup "bundle b3"
 "$SR" "$LAB_WORK/c3.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/b3" c3 >"$LAB_WORK/c3.out" 2>&1 &
+    --log-format json create --bundle "$LAB_WORK/b3" --pid-file "$LAB_WORK/c3.pid" c3 \
+    >"$LAB_WORK/c3.out" 2>&1 &
 for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c3.report" 2>/dev/null && break; sleep 0.2; done
 R start c3 >/dev/null 2>&1
 wait_oci c3 running 60
