@@ -39,17 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 # The image: busybox in one layer, made with umoci, as an OCI archive.
-(
-    cd "$T" && umoci init --layout img && umoci new --image img:latest &&
-        umoci unpack --image img:latest b >/dev/null &&
-        mkdir -p b/rootfs/bin && cp /bin/busybox b/rootfs/bin/ &&
-        for a in sh echo sleep cat; do ln -s busybox "b/rootfs/bin/$a"; done &&
-        umoci repack --image img:latest b &&
-        umoci config --image img:latest --config.cmd /bin/sh &&
-        cd img && tar -cf ../img.tar .
-) >"$T/umoci.log" 2>&1 || {
+"$top/tests/runc/mkimage.sh" "$T" 2>"$T/mkimage.err" || {
     echo "not ok - containerd: build the test image with umoci"
-    sed 's/^/# /' "$T/umoci.log"
+    sed 's/^/# /' "$T/mkimage.err"
     exit 1
 }
 
