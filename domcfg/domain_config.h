@@ -154,6 +154,10 @@ struct domain_config {
     size_t n_dns;
     char *search[DC_MAX_SEARCH]; /* resolv.conf search domains */
     size_t n_search;
+    /* The network comes at start, not in the boot spec (its v4
+     * late-network): an OCI runtime spec with a network namespace, which
+     * containerd's CNI fills only after create (from_runtime_spec.h). */
+    bool late_network;
     /* oci_ports: published on the first managed network's vif. */
     struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;

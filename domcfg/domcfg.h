@@ -83,4 +83,14 @@ int domcfg_etc_files(struct domcfg_etc_file out[DOMCFG_ETC_FILES],
 int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
                         const struct domain_config *dc, xo_err *err);
 
+/*
+ * The late network of a spec with late-network (common/abi/boot_spec.h,
+ * version 4): compatible, version 4 and a network node with `n` interfaces
+ * (0 to DC_MAX_VIFS) made of vifs[i]'s mac and, when set, ip, gateway,
+ * ip6, gateway6 and mtu.  *blob_r is malloc'd, at most
+ * BOOT_SPEC_MAX_LATE_NETWORK bytes (E2BIG otherwise).
+ */
+int domcfg_late_network(void **blob_r, size_t *len_r, const struct dc_vif *vifs,
+                        size_t n, xo_err *err);
+
 #endif

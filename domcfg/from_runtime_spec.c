@@ -203,5 +203,13 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
         if (!(dc->hostname = strdup(rs->hostname)))
             return xo_err_set(err, ENOMEM, "out of memory");
     }
+    /* A network namespace (a path, or a new one the placeholder holds):
+     * whatever CNI puts there is spliced in at start (runc_start). */
+    dc->late_network = runtime_spec_namespace(rs, "network") != NULL;
+    if (dc->late_network && dc->n_vifs)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: linux.namespaces: a network namespace and vifs of the domain's own",
+            where);
     return map_annotations(dc, rs, where, err);
 }

@@ -206,7 +206,7 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
     if ((long)i == gw6 &&
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_GATEWAY6, v->gateway6)))
         return r;
-    if (v->network && v->mtu &&
+    if ((v->network || dc->late_network) && v->mtu &&
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_MTU, (uint32_t)v->mtu)))
         return r;
     return fdt_end_node(fdt);
@@ -215,7 +215,7 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
 static int write_network(void *fdt, const struct domain_config *dc)
 {
     int r;
-    if (dc->n_vifs == 0)
+    if (dc->n_vifs == 0 && !dc->late_network)
         return 0;
     if ((r = fdt_begin_node(fdt, BOOT_SPEC_NODE_NETWORK)) || (r = cells(fdt)))
         return r;
@@ -245,8 +245,10 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION,
-                              BOOT_SPEC_VERSION)) ||
+                              dc->late_network ? 4 : 3)) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_HOSTNAME, dc->hostname)) ||
+        (dc->late_network &&
+         (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
         (r = write_network(fdt, dc)) || (r = fdt_end_node(fdt)) ||
         (r = fdt_finish(fdt))) {
@@ -263,5 +265,37 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
     void *small = realloc(fdt, len);
     *blob_r = small ? small : fdt;
     *len_r = len;
+    return 0;
+}
+
+int domcfg_late_network(void **blob_r, size_t *len_r, const struct dc_vif *vifs,
+                        size_t n, xo_err *err)
+{
+    if (n > DC_MAX_VIFS)
+        return xo_err_set(err, E2BIG, "late network: %zu interfaces, limit %d",
+                          n, DC_MAX_VIFS);
+    /* A config holding only these vifs (borrowed: never disposed). */
+    struct domain_config dc;
+    memset(&dc, 0, sizeof(dc));
+    dc.late_network = true;
+    for (size_t i = 0; i < n; i++)
+        dc.vifs[i] = vifs[i];
+    dc.n_vifs = n;
+    void *fdt = xo_xmalloc(BOOT_SPEC_MAX_LATE_NETWORK);
+    int r;
+    if ((r = fdt_create(fdt, BOOT_SPEC_MAX_LATE_NETWORK)) ||
+        (r = fdt_finish_reservemap(fdt)) || (r = fdt_begin_node(fdt, "")) ||
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
+                                 BOOT_SPEC_COMPATIBLE)) ||
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION, 4)) ||
+        (r = write_network(fdt, &dc)) || (r = fdt_end_node(fdt)) ||
+        (r = fdt_finish(fdt))) {
+        free(fdt);
+        return xo_err_set(err, r == -FDT_ERR_NOSPACE ? E2BIG : EINVAL,
+                          "cannot build the late network blob: %s",
+                          fdt_strerror(r));
+    }
+    *blob_r = fdt;
+    *len_r = fdt_totalsize(fdt);
     return 0;
 }

@@ -17,7 +17,9 @@
  * the bridge with the network's MTU, and "hotplug-status" = "connected" is
  * written, as Xen's vif-bridge does.  On failure "hotplug-error" gets the
  * message and "hotplug-status" = "error" (xen-hotplug-common.sh's fatal),
- * and the exit status is 1.  offline/remove: everything online added is
+ * and the exit status is 1.  An empty bridge key is a vif xl-oci-runc
+ * splices into a container's network namespace itself (netback/netns.h):
+ * online only says "connected" and leaves the vif down in dom0.  offline/remove: everything online added is
  * removed; nothing is written (libxl removes the backend).
  */
 #include <errno.h>
@@ -88,6 +90,11 @@ static int online(const char *dev, xo_err *err)
     int rc = -1;
     if (!mac || !(bridge = xs_get("bridge", true, err)))
         goto out;
+    if (!*bridge) {
+        xs_put("hotplug-status", "connected");
+        rc = 0;
+        goto out;
+    }
     vifname = xs_get("vifname", false, err);
     if (vifname && *vifname && strcmp(vifname, dev) != 0) {
         xo_err_set(

@@ -42,6 +42,11 @@ struct runc_state {
     char volume[4096]; /* the root volume (bundle_rootfs.h) */
     char created[32];  /* ISO 8601 UTC */
     long pid;          /* the placeholder's */
+    /* The spec has a network namespace: start splices what CNI put there
+     * into the domain (boot spec late-network).  netns: the spec's path,
+     * or "" for a new one, which the placeholder holds. */
+    bool late_network;
+    char netns[4096];
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."

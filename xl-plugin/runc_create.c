@@ -24,7 +24,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -107,8 +109,11 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
 
 /* Forks the placeholder, `xl-oci-monitor --placeholder NAME`
  * (monitor_placeholder.h: the static monitor costs less than a fork of
- * this program); its pid, or -1. */
-static long spawn_placeholder(const char *name, xo_err *err)
+ * this program); its pid, or -1.  With `new_netns` it runs in a network
+ * namespace of its own, the container's, which `ctr run --cni` fills
+ * through /proc/PID/ns/net before start, as it would runc's container
+ * process. */
+static long spawn_placeholder(const char *name, bool new_netns, xo_err *err)
 {
     char prog[4096];
     if (monitor_program(prog, sizeof(prog), err) < 0)
@@ -116,20 +121,54 @@ static long spawn_placeholder(const char *name, xo_err *err)
     char *argv[] = {
         prog,         "--root", (char *)cmd_state_root(), "--placeholder",
         (char *)name, NULL};
+    /* The child's errno from unshare() or exec, or EOF once it exec'd. */
+    int pfd[2];
+    if (pipe2(pfd, O_CLOEXEC) < 0)
+        return xo_err_sys(err, "cannot make a pipe for the placeholder");
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
         return xo_err_sys(err, "cannot fork the placeholder");
+    }
     if (pid == 0) {
+        close(pfd[0]);
+        if (new_netns && unshare(CLONE_NEWNET) < 0) {
+            int e = errno;
+            (void)!write(pfd[1], &e, sizeof(e));
+            _exit(255);
+        }
+        if (pfd[1] != 3) {
+            dup2(pfd[1], 3); /* kept past close_range; CLOEXEC below */
+            close(pfd[1]);
+        }
+        fcntl(3, F_SETFD, FD_CLOEXEC);
         /* stdin is not the container's input: a domain has none yet. */
         int null = open("/dev/null", O_RDONLY);
         if (null >= 0 && null != 0) {
             dup2(null, 0);
             close(null);
         }
-        close_range(3, ~0U, 0);
+        close_range(4, ~0U, 0);
         execv(prog, argv);
+        int e = errno;
+        (void)!write(3, &e, sizeof(e));
         _exit(255);
+    }
+    close(pfd[1]);
+    int child_errno = 0;
+    ssize_t n;
+    while ((n = read(pfd[0], &child_errno, sizeof(child_errno))) < 0 &&
+           errno == EINTR)
+        ;
+    close(pfd[0]);
+    if (n > 0) {
+        waitpid(pid, NULL, 0);
+        errno = child_errno;
+        return xo_err_sys(err, "placeholder %s: %s", prog,
+                          new_netns ? "a network namespace of its own, or exec"
+                                    : "exec");
     }
     return pid;
 }
@@ -178,10 +217,10 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (parse(argc, argv, &a, err) < 0 ||
         runc_state_dir(dir, sizeof(dir), g, a.id, err) < 0)
         goto out;
-    if (mkdir(g->root, 0711) < 0 && errno != EEXIST) {
-        xo_err_sys(err, "cannot create %s", g->root);
+    /* As runc: the shim names --root /run/containerd/runc/<namespace>,
+     * which nobody made yet on a host's first container. */
+    if (xo_mkdir_p(g->root, 0711, err) < 0)
         goto out;
-    }
     if (mkdir(dir, 0700) < 0) {
         if (errno == EEXIST)
             xo_err_set(err, EEXIST, "container \"%s\" already exists", a.id);
@@ -210,6 +249,19 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
             : xo_path_fmt(rootfs, sizeof(rootfs), err, "%s/%s", s.bundle,
                           rs.root_path) < 0)
         goto out;
+    const struct runtime_namespace *netns = runtime_spec_namespace(&rs, "network");
+    if (netns) {
+        s.late_network = true;
+        if (netns->path && netns->path[0] != '/') {
+            xo_err_set(err, EINVAL,
+                       "%s: linux.namespaces: network path \"%.200s\" is not absolute",
+                       spec_path, netns->path);
+            goto out;
+        }
+        if (netns->path && xo_path_fmt(s.netns, sizeof(s.netns), err, "%s",
+                                       netns->path) < 0)
+            goto out;
+    }
     if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
         goto out;
     status_now(s.created, sizeof(s.created));
@@ -240,7 +292,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     vol.lock_fd = -1;
     if (create_xen(&o, &r, err) < 0)
         goto out;
-    s.pid = spawn_placeholder(s.name, err);
+    s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0], err);
     if (s.pid < 0 || runc_state_write(g, &s, err) < 0 ||
         (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0)) {
         xo_err e = XO_ERR_INIT;

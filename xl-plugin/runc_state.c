@@ -70,6 +70,10 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     xo_jset(o, "volume", xo_jstr(s->volume));
     xo_jset(o, "created", xo_jstr(s->created));
     xo_jset(o, "pid", xo_jint64(s->pid));
+    if (s->late_network) {
+        xo_jset(o, "late-network", json_object_new_boolean(1));
+        xo_jset(o, "netns", xo_jstr(s->netns));
+    }
     const char *text =
         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     int rc = xo_write_file_atomic(path, text, strlen(text), 0600, err);
@@ -127,6 +131,12 @@ int runc_state_read(const struct runc_global *g, const char *id,
     if (rc == 0 && json_object_object_get_ex(o, "pid", &pid) &&
         json_object_is_type(pid, json_type_int))
         s->pid = (long)json_object_get_int64(pid);
+    json_object *late;
+    if (rc == 0 && json_object_object_get_ex(o, "late-network", &late)) {
+        s->late_network = json_object_get_boolean(late);
+        if (s->late_network)
+            rc = get_str(o, "netns", s->netns, sizeof(s->netns), path, err);
+    }
     json_object_put(o);
     return rc;
 }

@@ -25,10 +25,11 @@
  * writes them, so it writes version 3.  A reader takes every version from
  * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION, refuses a property in a spec
  * older than the property, and runs an older spec's entrypoint as before:
- * every capability, no limits set.
+ * every capability, no limits set.  Version 4 added late-network (below);
+ * domcfg writes version 4 only for a spec that has it, else version 3.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 3
+#define BOOT_SPEC_VERSION 4
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -134,5 +135,23 @@
 #define BOOT_SPEC_PROP_ADDRESS6 "address6" /* v2: "X:..:Y/N", 1 <= N <= 128 */
 #define BOOT_SPEC_PROP_GATEWAY6 "gateway6" /* v2: "X:..:Y" */
 #define BOOT_SPEC_PROP_MTU "mtu"           /* v2: u32, MIN_MTU(6)..MAX_MTU */
+
+/*
+ * v4: the network, late.  A spec with the empty root property
+ * `late-network` has no network node: the toolstack writes that node,
+ * before it unpauses the domain, into the xenstore key
+ * BOOT_SPEC_LATE_NETWORK_KEY, relative to the domain's home
+ * /local/domain/<domid> (created by dom0, so the guest can read it and not
+ * write it).  Its value is a blob of this same format holding only the
+ * root's compatible and version (the spec's own) and one `network` node,
+ * at most BOOT_SPEC_MAX_LATE_NETWORK bytes.  xl-oci-runc uses it because
+ * the network namespace containerd's CNI fills is known only after create
+ * built the domain.  The key is always written (with no interface when
+ * the namespace has none); a guest that finds none fails.
+ */
+#define BOOT_SPEC_PROP_LATE_NETWORK "late-network" /* v4: empty property */
+#define BOOT_SPEC_LATE_NETWORK_KEY "xl-oci/network"
+/* One xenstore value: XENSTORE_PAYLOAD_MAX (4096) less room for the path. */
+#define BOOT_SPEC_MAX_LATE_NETWORK 3840
 
 #endif

@@ -348,6 +348,20 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
                       err) < 0 ||
         parse_disks(s, fdt, err) < 0 || bs_parse_network(s, fdt, err) < 0)
         goto fail;
+    s->late_network =
+        fdt_getprop(fdt, 0, BOOT_SPEC_PROP_LATE_NETWORK, NULL) != NULL;
+    if (s->late_network && version < 4) {
+        xo_err_set(err, EINVAL,
+                   "boot spec: " BOOT_SPEC_PROP_LATE_NETWORK
+                   ": not in boot spec version %u",
+                   version);
+        goto fail;
+    }
+    if (s->late_network && s->has_network) {
+        xo_err_set(err, EINVAL,
+                   "boot spec: both a network node and " BOOT_SPEC_PROP_LATE_NETWORK);
+        goto fail;
+    }
     /* It lands in /etc/hosts: letters, digits, '-' and '.' only. */
     size_t hl = strlen(s->hostname);
     if (hl == 0 || hl > BOOT_SPEC_MAX_HOSTNAME ||
@@ -408,5 +422,6 @@ void boot_spec_free(struct boot_spec *s)
     free(s->args);
     free(s->env);
     free(s->blob);
+    free(s->net_blob);
     memset(s, 0, sizeof(*s));
 }

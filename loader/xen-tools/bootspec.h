@@ -65,6 +65,10 @@ struct boot_spec {
     struct bs_mount mounts[BS_MAX_MOUNTS];
     size_t nmounts;
     bool has_network;
+    /* v4 late-network: the network node comes from xenstore (latenet.h)
+     * and is merged by bs_merge_late_network(), which keeps its blob. */
+    bool late_network;
+    void *net_blob;
     uint32_t version;
     /* Version 3 (bootspec_privileges.c); an older spec has has_caps false
      * and the entrypoint keeps every capability, as it used to. */
@@ -99,6 +103,17 @@ int boot_spec_parse(struct boot_spec *spec, const void *buf, size_t len,
  */
 int boot_spec_parse_privileges(struct boot_spec *spec, const void *fdt,
                                int node, xo_err *err);
+
+/*
+ * Merges the late network blob (common/abi/boot_spec.h, v4) of a spec
+ * with late-network: `len` bytes (copied), at most
+ * BOOT_SPEC_MAX_LATE_NETWORK, a valid FDT with the spec's compatible and
+ * version and nothing but a network node, checked as the spec's own
+ * network node is.  Errors name the blob; *spec's network is unchanged on
+ * error.
+ */
+int bs_merge_late_network(struct boot_spec *spec, const void *buf, size_t len,
+                          xo_err *err);
 
 /* Frees what *spec owns; safe on a zeroed or already freed spec. */
 void boot_spec_free(struct boot_spec *spec);

@@ -10,11 +10,13 @@
 #include <errno.h>
 #include <libfdt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/inet.h"
 #include "loader/xen-tools/bootspec.h"
 #include "loader/xen-tools/bootspec_fdt.h"
+#include "loader/xen-tools/fdt_walk.h"
 
 #include "common/pathfmt.h"
 
@@ -169,4 +171,68 @@ int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
             err, EINVAL, "boot spec: network: more than one interface has a %s",
             gw4 > 1 ? "gateway" : "gateway6");
     return 0;
+}
+
+int bs_merge_late_network(struct boot_spec *s, const void *buf, size_t len,
+                          xo_err *err)
+{
+    const char *what = "late network (xenstore " BOOT_SPEC_LATE_NETWORK_KEY ")";
+    if (!s->late_network)
+        return xo_err_set(err, EINVAL, "%s for a boot spec without " BOOT_SPEC_PROP_LATE_NETWORK, what);
+    if (len > BOOT_SPEC_MAX_LATE_NETWORK)
+        return xo_err_set(err, EFBIG, "%s: %zu bytes, limit is %d", what, len,
+                          BOOT_SPEC_MAX_LATE_NETWORK);
+    void *blob = malloc(len ? len : 1);
+    if (!blob)
+        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
+    memcpy(blob, buf, len);
+    /* The walk first: libfdt 1.6.1's own check can loop (fdt_walk.h). */
+    int r = bs_fdt_walk(blob, len);
+    if (r == 0)
+        r = fdt_check_full(blob, len);
+    const char *compat = NULL;
+    uint32_t version = 0;
+    if (r != 0) {
+        xo_err_set(err, EINVAL, "%s: not a valid FDT: %s", what,
+                   fdt_strerror(r));
+        goto fail;
+    }
+    if (bs_get_string(&compat, blob, 0, "", BOOT_SPEC_PROP_COMPATIBLE, false,
+                      err) < 0 ||
+        bs_get_u32(&version, blob, 0, "", BOOT_SPEC_PROP_VERSION, err) < 0) {
+        xo_err_wrap(err, "%s", what);
+        goto fail;
+    }
+    if (strcmp(compat, BOOT_SPEC_COMPATIBLE) != 0 || version != s->version) {
+        xo_err_set(err, EINVAL, "%s: %s version %u, not the boot spec's own",
+                   what, compat, version);
+        goto fail;
+    }
+    int child;
+    fdt_for_each_subnode(child, blob, 0)
+    {
+        const char *name = fdt_get_name(blob, child, NULL);
+        if (!name || strcmp(name, BOOT_SPEC_NODE_NETWORK) != 0) {
+            xo_err_set(err, EINVAL, "%s: node %.32s: only " BOOT_SPEC_NODE_NETWORK " is allowed",
+                       what, name ? name : "?");
+            goto fail;
+        }
+    }
+    /* Parse into a copy: *s stays as it was if anything is wrong. */
+    struct boot_spec tmp = *s;
+    if (bs_parse_network(&tmp, blob, err) < 0) {
+        xo_err_wrap(err, "%s", what);
+        goto fail;
+    }
+    if (!tmp.has_network) {
+        xo_err_set(err, EINVAL, "%s: no " BOOT_SPEC_NODE_NETWORK " node", what);
+        goto fail;
+    }
+    free(s->net_blob);
+    *s = tmp;
+    s->net_blob = blob;
+    return 0;
+fail:
+    free(blob);
+    return -1;
 }

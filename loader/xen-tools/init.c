@@ -3,7 +3,8 @@
  *
  * One binary, three ways to start it:
  *   - as the kernel's init (PID 1 in a domain): reads /xl-oci/boot-spec.dtb
- *   - `init --host-test --spec FILE [--report DIR] [--dev DEV=PATH]...`:
+ *   - `init --host-test --spec FILE [--report DIR] [--dev DEV=PATH]...
+ *     [--late-network FILE]`:
  *     the same sequence on a host, as PID 1 of fresh PID, mount, UTS, IPC
  *     and network namespaces, for tests without Xen
  *   - `init xl-oci-stop`: the kernel's poweroff_cmd; asks PID 1 to stop
@@ -29,6 +30,7 @@
 #include "common/fileio.h"
 #include "modules.h"
 #include "mounts.h"
+#include "latenet.h"
 #include "netcfg.h"
 #include "report.h"
 #include "run.h"
@@ -140,7 +142,9 @@ static _Noreturn void loader_main(const struct loader_env *env,
         fail(&err);
     report_open(report_dir);
 
-    if (boot_spec_load(&spec, spec_path, &err) < 0)
+    if (boot_spec_load(&spec, spec_path, &err) < 0 ||
+        (spec.late_network &&
+         latenet_load(&spec, env->host ? env->late_network : NULL, &err) < 0))
         fail(&err);
     report_phase(GUEST_PHASE_MOUNTING);
     const char *groups[6 + BS_MAX_MOUNTS];
@@ -189,7 +193,7 @@ static _Noreturn void usage(int code)
 {
     fprintf(
         code ? stderr : stdout,
-        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]...\n       init --check-spec FILE\n       init " STOP_ARG
+        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]... [--late-network FILE]\n       init --check-spec FILE\n       init " STOP_ARG
         "\nAs PID 1 of a domain it takes no arguments; see xl-oci-loader(7).\n");
     exit(code);
 }
@@ -291,6 +295,7 @@ int main(int argc, char **argv)
         {"spec", required_argument, NULL, 's'},
         {"report", required_argument, NULL, 'r'},
         {"dev", required_argument, NULL, 'd'},
+        {"late-network", required_argument, NULL, 'l'},
         {"check-spec", required_argument, NULL, 'c'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
@@ -310,6 +315,9 @@ int main(int argc, char **argv)
             break;
         case 'r':
             report_dir = optarg;
+            break;
+        case 'l':
+            env.late_network = optarg;
             break;
         case 'd': {
             char *eq = strchr(optarg, '=');

@@ -15,7 +15,7 @@ XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
-	$(XT)/bootspec_net.c \
+	$(XT)/bootspec_net.c $(XT)/latenet.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \

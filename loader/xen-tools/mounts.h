@@ -35,6 +35,7 @@ struct loader_env {
     struct devmap devmap[LOADER_MAX_DEVMAP];
     size_t ndevmap;
     unsigned device_wait_ms; /* how long a boot spec device may take */
+    const char *late_network; /* host test mode: the late network's file */
 };
 
 /* In a domain: /proc, /sys and /dev (devtmpfs) in the initramfs. */
