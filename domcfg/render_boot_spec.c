@@ -212,10 +212,12 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
     return fdt_end_node(fdt);
 }
 
-static int write_network(void *fdt, const struct domain_config *dc)
+/* The network node: absent without vifs, unless `always` (the late
+ * network, which always has one). */
+static int write_network(void *fdt, const struct domain_config *dc, bool always)
 {
     int r;
-    if (dc->n_vifs == 0 && !dc->late_network)
+    if (dc->n_vifs == 0 && !always)
         return 0;
     if ((r = fdt_begin_node(fdt, BOOT_SPEC_NODE_NETWORK)) || (r = cells(fdt)))
         return r;
@@ -250,7 +252,8 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (dc->late_network &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
-        (r = write_network(fdt, dc)) || (r = fdt_end_node(fdt)) ||
+        (!dc->late_network && (r = write_network(fdt, dc, false))) ||
+        (r = fdt_end_node(fdt)) ||
         (r = fdt_finish(fdt))) {
         free(fdt);
         if (r == -FDT_ERR_NOSPACE)
@@ -288,7 +291,7 @@ int domcfg_late_network(void **blob_r, size_t *len_r, const struct dc_vif *vifs,
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION, 4)) ||
-        (r = write_network(fdt, &dc)) || (r = fdt_end_node(fdt)) ||
+        (r = write_network(fdt, &dc, true)) || (r = fdt_end_node(fdt)) ||
         (r = fdt_finish(fdt))) {
         free(fdt);
         return xo_err_set(err, r == -FDT_ERR_NOSPACE ? E2BIG : EINVAL,

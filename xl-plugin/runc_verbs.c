@@ -18,6 +18,7 @@
 #include "common/pathfmt.h"
 #include "image/bundle_rootfs.h"
 #include "runc.h"
+#include "runc_network.h"
 #include "status.h"
 #include "xen.h"
 #include "xl_oci.h"
@@ -105,7 +106,8 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
                    oci_status(&t));
         goto fail;
     }
-    if (status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
+    if (runc_network_start(&t.h, &t.s, (uint32_t)t.st.domid, err) < 0 ||
+        status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
         goto fail;
     if (libxl_domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)", t.s.name,

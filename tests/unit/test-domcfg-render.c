@@ -24,6 +24,7 @@
 
 #include <libfdt.h>
 
+#include "common/abi/boot_spec.h"
 #include "domcfg_fixture.h"
 
 #define IC(cfg)                                                                \
@@ -271,6 +272,92 @@ static void test_boot_spec_addresses_read_back(void **state)
         boot_spec_free(&bs);
         free(blob);
     }
+}
+
+/*
+ * The late network (boot spec v4): a domain with late_network gets a
+ * version 4 spec with `late-network` and no network node; the blob
+ * domcfg_late_network() makes at start is what the loader merges, with the
+ * interface's address, gateway and MTU; the loader refuses a blob that
+ * holds more than a network node, another version, or one for a spec
+ * without late-network, and leaves the spec's network as it was.
+ */
+static void test_late_network_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    fx->dc.late_network = true;
+    void *blob = NULL, *net = NULL;
+    size_t len = 0, nlen = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), 0);
+    struct boot_spec bs;
+    if (boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs.version, 4);
+    assert_true(bs.late_network);
+    assert_false(bs.has_network);
+
+    struct dc_vif v = {.mac = "0a:58:0a:58:00:05",
+                       .ip = "10.88.0.5/16",
+                       .gateway = "10.88.0.1",
+                       .mtu = 1450};
+    assert_int_equal(domcfg_late_network(&net, &nlen, &v, 1, &err), 0);
+    assert_true(nlen <= BOOT_SPEC_MAX_LATE_NETWORK);
+    if (bs_merge_late_network(&bs, net, nlen, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_true(bs.has_network);
+    assert_int_equal(bs.nifaces, 1);
+    assert_string_equal(bs.ifaces[0].mac, "0a:58:0a:58:00:05");
+    assert_string_equal(bs.ifaces[0].address, "10.88.0.5/16");
+    assert_string_equal(bs.ifaces[0].gateway, "10.88.0.1");
+    assert_int_equal(bs.ifaces[0].mtu, 1450);
+    free(net);
+
+    /* No interface: a network node with none, still a valid merge. */
+    assert_int_equal(domcfg_late_network(&net, &nlen, NULL, 0, &err), 0);
+    struct boot_spec bs0;
+    assert_int_equal(boot_spec_parse(&bs0, blob, len, &err), 0);
+    assert_int_equal(bs_merge_late_network(&bs0, net, nlen, &err), 0);
+    assert_true(bs0.has_network);
+    assert_int_equal(bs0.nifaces, 0);
+    boot_spec_free(&bs0);
+
+    /* The spec's own blob is not a late network (it has process...). */
+    struct boot_spec bs1;
+    assert_int_equal(boot_spec_parse(&bs1, blob, len, &err), 0);
+    assert_int_equal(bs_merge_late_network(&bs1, blob, len, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "only network is allowed"));
+    xo_err_clear(&err);
+    assert_false(bs1.has_network);
+    /* Garbage and oversize blobs name the key. */
+    assert_int_equal(bs_merge_late_network(&bs1, "garbage", 7, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "xl-oci/network"));
+    xo_err_clear(&err);
+    assert_int_equal(bs_merge_late_network(&bs1, blob,
+                                           BOOT_SPEC_MAX_LATE_NETWORK + 1, &err),
+                     -1);
+    assert_non_null(strstr(xo_err_msg(&err), "limit"));
+    xo_err_clear(&err);
+    boot_spec_free(&bs1);
+    free(net);
+
+    /* A spec without late-network takes no late network. */
+    fx->dc.late_network = false;
+    void *plain = NULL;
+    size_t plen = 0;
+    assert_int_equal(domcfg_to_boot_spec(&plain, &plen, &fx->dc, &err), 0);
+    struct boot_spec bs2;
+    assert_int_equal(boot_spec_parse(&bs2, plain, plen, &err), 0);
+    assert_int_equal(bs2.version, 3);
+    assert_int_equal(domcfg_late_network(&net, &nlen, &v, 1, &err), 0);
+    assert_int_equal(bs_merge_late_network(&bs2, net, nlen, &err), -1);
+    xo_err_clear(&err);
+    free(net);
+    boot_spec_free(&bs2);
+    free(plain);
+    boot_spec_free(&bs);
+    free(blob);
 }
 
 /* ---- libxl ------------------------------------------------------------- */
@@ -551,6 +638,7 @@ int main(void)
         T(test_libxl_minimal),
         T(test_boot_spec_addresses_read_back),
         cmocka_unit_test(test_parse_action),
+        T(test_late_network_round_trip),
         T(test_runtime_spec),
         T(test_runtime_spec_users),
     };
