@@ -12,54 +12,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/pathfmt.h"
-
-/* Requests are small; a dump reply is read in chunks of at most this. */
-#define NB_NL_BUF 8192
+#include "netback/nl.h"
 
 unsigned nb_link_index(const char *name)
 {
     return if_nametoindex(name);
 }
 
-/* Sends one request and reads until its ACK or error; `cb` (may be NULL)
- * sees the messages of a dump.  `what` opens the error message. */
+/* One request on a socket of its own (nl.h); `cb` (may be NULL) sees the
+ * messages of a dump.  `what` opens the error message. */
 static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
                 xo_err *err)
 {
-    struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+    struct mnl_socket *nl = nb_nl_open(what, err);
     if (!nl)
-        return xo_err_sys(err, "%s: cannot open rtnetlink", what);
-    int rc = -1;
-    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        xo_err_sys(err, "%s: cannot bind rtnetlink", what);
-        goto out;
-    }
-    unsigned portid = mnl_socket_get_portid(nl);
-    nlh->nlmsg_seq = (unsigned)time(NULL);
-    nlh->nlmsg_flags |= NLM_F_ACK;
-    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-        xo_err_sys(err, "%s: rtnetlink send", what);
-        goto out;
-    }
-    char buf[NB_NL_BUF] = {0};
-    ssize_t n;
-    int r = MNL_CB_OK;
-    while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
-        r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, cb, data);
-        if (r <= MNL_CB_STOP)
-            break;
-    }
-    if (n < 0 || r < 0) {
-        xo_err_sys(err, "%s", what);
-        goto out;
-    }
-    rc = 0;
-out:
+        return -1;
+    int rc = nb_nl_talk(nl, nlh, cb, data, what, err);
     mnl_socket_close(nl);
     return rc;
 }

@@ -23,3 +23,10 @@ $(B)/tests/net-probe: $(OBJ)/tests/net/net-probe.o
 	@mkdir -p $(@D)
 	$(CC) -pie -o $@ $< -lresolv $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/net-probe
+LIB_SRCS += netback/nl.c netback/netns.c netback/netns_splice.c
+
+# The orchestrator tier's caller of netns.h (tests/tiers/58-netns-splice.sh).
+$(B)/tests/netns-tool: $(OBJ)/tests/net/netns-tool.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/netns-tool

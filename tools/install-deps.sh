@@ -14,6 +14,8 @@ packages=(
     nftables dnsmasq-base
     # the network tier (56): ping through the stand-in vif, JSON of inspect
     iputils-ping jq
+    # the netns splice tier (58): ip and tc build and read its namespaces
+    iproute2
     # the fault tier (57) looks for orphans with pgrep; tier 95's prefix
     # check reads symbols with nm
     procps binutils
@@ -28,7 +30,7 @@ packages=(
     # the real images (tools/realimages/)
     mmdebstrap libcap2-bin attr
     # the QEMU lab
-    qemu-system-x86 busybox-static bash iproute2 kmod file time
+    qemu-system-x86 busybox-static bash kmod file time
 )
 
 missing=()

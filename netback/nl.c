@@ -1,0 +1,148 @@
+/* nl.c: one rtnetlink request and its answer over libmnl (nl.h). */
+#include "netback/nl.h"
+
+#include <errno.h>
+#include <linux/netlink.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+/* What the kernel said beyond errno; longer words are cut (a message). */
+#define NB_NL_EXTACK 160
+
+struct talk {
+    mnl_cb_t cb;
+    void *data;
+    char extack[NB_NL_EXTACK];
+};
+
+struct mnl_socket *nb_nl_open(const char *what, xo_err *err)
+{
+    struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+    if (!nl) {
+        xo_err_sys(err, "%s: cannot open rtnetlink", what);
+        return NULL;
+    }
+    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+        xo_err_sys(err, "%s: cannot bind rtnetlink", what);
+        mnl_socket_close(nl);
+        return NULL;
+    }
+    /* Kernels before 4.12 lack these; errors then carry errno alone. */
+    int one = 1;
+    mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+    mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+    return nl;
+}
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+    struct talk *t = data;
+    if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG &&
+        mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) {
+        /* Cut words are still words: no error if they do not fit. */
+        const char *s = mnl_attr_get_str(attr);
+        size_t n = strnlen(s, sizeof(t->extack) - 1);
+        memcpy(t->extack, s, n);
+        t->extack[n] = '\0';
+    }
+    return MNL_CB_OK;
+}
+
+/* NLMSG_ERROR: struct nlmsgerr, then (NLM_F_ACK_TLVS) attributes after the
+ * echoed request, of which only the header when NLM_F_CAPPED. */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+    struct talk *t = data;
+    const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+    if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+        errno = EBADMSG;
+        return MNL_CB_ERROR;
+    }
+    if (e->error == 0)
+        return MNL_CB_STOP;
+    if (nlh->nlmsg_flags & NLM_F_ACK_TLVS) {
+        size_t off = sizeof(*e);
+        if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+            off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+        if (e->msg.nlmsg_len >= sizeof(struct nlmsghdr) &&
+            mnl_nlmsg_size(off) <= nlh->nlmsg_len)
+            mnl_attr_parse(nlh, (unsigned)off, extack_attr_cb, t);
+    }
+    errno = e->error < 0 ? -e->error : e->error;
+    return MNL_CB_ERROR;
+}
+
+/* NLMSG_DONE ends a dump; a dump that failed part-way puts the error
+ * (a negative int) in it. */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+    (void)data;
+    if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+        int e;
+        memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+        if (e < 0) {
+            errno = -e;
+            return MNL_CB_ERROR;
+        }
+    }
+    return MNL_CB_STOP;
+}
+
+static int noop_cb(const struct nlmsghdr *nlh, void *data)
+{
+    (void)nlh;
+    (void)data;
+    return MNL_CB_OK;
+}
+
+static int overrun_cb(const struct nlmsghdr *nlh, void *data)
+{
+    (void)nlh;
+    (void)data;
+    errno = ENOSPC;
+    return MNL_CB_ERROR;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+    struct talk *t = data;
+    return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+int nb_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
+               void *data, const char *what, xo_err *err)
+{
+    /* Each request its own number, so an answer left from an earlier one
+     * is refused by mnl_cb_run2 (ESRCH) rather than taken for this one's. */
+    static atomic_uint seq;
+    mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+        [NLMSG_NOOP] = noop_cb,
+        [NLMSG_ERROR] = error_cb,
+        [NLMSG_DONE] = done_cb,
+        [NLMSG_OVERRUN] = overrun_cb,
+    };
+    struct talk t = {cb, data, ""};
+    unsigned portid = mnl_socket_get_portid(nl);
+    nlh->nlmsg_seq = (unsigned)time(NULL) + atomic_fetch_add(&seq, 1);
+    nlh->nlmsg_flags |= NLM_F_ACK;
+    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+        return xo_err_sys(err, "%s: rtnetlink send", what);
+    char buf[NB_NL_BUF] = {0};
+    ssize_t n;
+    int r = MNL_CB_OK;
+    while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+        r = mnl_cb_run2(buf, (size_t)n, nlh->nlmsg_seq, portid, data_cb, &t,
+                        ctl, NLMSG_MIN_TYPE);
+        if (r <= MNL_CB_STOP)
+            break;
+    }
+    if (n >= 0 && r >= 0)
+        return 0;
+    if (t.extack[0]) {
+        int e = errno;
+        return xo_err_set(err, e, "%s: %s (%s)", what, strerror(e), t.extack);
+    }
+    return xo_err_sys(err, "%s", what);
+}
