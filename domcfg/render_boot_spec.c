@@ -253,8 +253,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
          (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
         (!dc->late_network && (r = write_network(fdt, dc, false))) ||
-        (r = fdt_end_node(fdt)) ||
-        (r = fdt_finish(fdt))) {
+        (r = fdt_end_node(fdt)) || (r = fdt_finish(fdt))) {
         free(fdt);
         if (r == -FDT_ERR_NOSPACE)
             return xo_err_set(err, E2BIG,

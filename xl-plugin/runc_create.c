@@ -249,17 +249,19 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
             : xo_path_fmt(rootfs, sizeof(rootfs), err, "%s/%s", s.bundle,
                           rs.root_path) < 0)
         goto out;
-    const struct runtime_namespace *netns = runtime_spec_namespace(&rs, "network");
+    const struct runtime_namespace *netns =
+        runtime_spec_namespace(&rs, "network");
     if (netns) {
         s.late_network = true;
         if (netns->path && netns->path[0] != '/') {
-            xo_err_set(err, EINVAL,
-                       "%s: linux.namespaces: network path \"%.200s\" is not absolute",
-                       spec_path, netns->path);
+            xo_err_set(
+                err, EINVAL,
+                "%s: linux.namespaces: network path \"%.200s\" is not absolute",
+                spec_path, netns->path);
             goto out;
         }
-        if (netns->path && xo_path_fmt(s.netns, sizeof(s.netns), err, "%s",
-                                       netns->path) < 0)
+        if (netns->path &&
+            xo_path_fmt(s.netns, sizeof(s.netns), err, "%s", netns->path) < 0)
             goto out;
     }
     if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)

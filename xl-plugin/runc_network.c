@@ -22,6 +22,9 @@
 #include "common/abi/boot_spec.h"
 #include "common/pathfmt.h"
 #include "domcfg/domcfg.h"
+#include "netback/addr.h"
+#include "netback/netns.h"
+#include "xl_oci.h"
 
 /* Writes the late network blob of `n` vifs into the domain's home. */
 static int write_late_network(struct xo_xs *xs, uint32_t domid,
@@ -32,7 +35,8 @@ static int write_late_network(struct xo_xs *xs, uint32_t domid,
     char path[96];
     if (domcfg_late_network(&blob, &len, vifs, n, err) < 0 ||
         xo_path_fmt(path, sizeof(path), err,
-                    "/local/domain/%u/" BOOT_SPEC_LATE_NETWORK_KEY, domid) < 0) {
+                    "/local/domain/%u/" BOOT_SPEC_LATE_NETWORK_KEY,
+                    domid) < 0) {
         free(blob);
         return -1;
     }
@@ -48,10 +52,64 @@ static int write_late_network(struct xo_xs *xs, uint32_t domid,
     return 0;
 }
 
+/* A vif of the paused domain with the interface's MAC, left to us by
+ * vif-xl-oci (an empty bridge); its backend device name into dev. */
+static int add_vif(struct xen_handles *h, uint32_t domid,
+                   const struct nb_netns_iface *ifc, libxl_device_nic *nic,
+                   char dev[IFNAMSIZ], xo_err *err)
+{
+    const char *script = cmd_vif_script(err);
+    if (!script)
+        return -1;
+    memcpy(nic->mac, ifc->mac, sizeof(nic->mac));
+    nic->nictype = LIBXL_NIC_TYPE_VIF;
+    if (!(nic->bridge = strdup("")) || !(nic->script = strdup(script)))
+        return xo_err_set(err, ENOMEM, "out of memory");
+    if (libxl_device_nic_add(h->ctx, domid, nic, NULL) != 0)
+        return xo_err_set(err, EIO,
+                          "libxl could not add a vif to domain %u for %s",
+                          domid, ifc->name);
+    return xo_path_fmt(dev, IFNAMSIZ, err, "vif%u.%d", domid, nic->devid);
+}
+
 int runc_network_start(struct xen_handles *h, const struct runc_state *s,
                        uint32_t domid, xo_err *err)
 {
     if (!s->late_network)
         return 0;
-    return write_late_network(h->xs, domid, NULL, 0, err);
+    char ns[4096];
+    if (s->netns[0]
+            ? xo_path_fmt(ns, sizeof(ns), err, "%s", s->netns) < 0
+            : xo_path_fmt(ns, sizeof(ns), err, "/proc/%ld/ns/net", s->pid) < 0)
+        return -1;
+    struct nb_netns_iface ifc;
+    int found = nb_netns_read(ns, &ifc, err);
+    if (found < 0)
+        return xo_err_wrap(err, "container %s", s->id);
+    if (!found)
+        return write_late_network(h->xs, domid, NULL, 0, err);
+
+    libxl_device_nic nic;
+    libxl_device_nic_init(&nic);
+    char dev[IFNAMSIZ];
+    struct dc_vif v;
+    memset(&v, 0, sizeof(v));
+    nb_format_mac(v.mac, ifc.mac);
+    v.ip = ifc.ipv4[0] ? ifc.ipv4 : NULL;
+    v.gateway = ifc.gateway4[0] ? ifc.gateway4 : NULL;
+    v.ip6 = ifc.ipv6[0] ? ifc.ipv6 : NULL;
+    v.gateway6 = ifc.gateway6[0] ? ifc.gateway6 : NULL;
+    v.mtu = ifc.mtu;
+    int rc = -1;
+    if (add_vif(h, domid, &ifc, &nic, dev, err) < 0)
+        goto out;
+    if (nb_netns_splice(ns, dev, &ifc, err) < 0 ||
+        write_late_network(h->xs, domid, &v, 1, err) < 0) {
+        libxl_device_nic_remove(h->ctx, domid, &nic, NULL);
+        goto out;
+    }
+    rc = 0;
+out:
+    libxl_device_nic_dispose(&nic);
+    return rc;
 }

@@ -358,8 +358,9 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
         goto fail;
     }
     if (s->late_network && s->has_network) {
-        xo_err_set(err, EINVAL,
-                   "boot spec: both a network node and " BOOT_SPEC_PROP_LATE_NETWORK);
+        xo_err_set(
+            err, EINVAL,
+            "boot spec: both a network node and " BOOT_SPEC_PROP_LATE_NETWORK);
         goto fail;
     }
     /* It lands in /etc/hosts: letters, digits, '-' and '.' only. */

@@ -178,7 +178,9 @@ int bs_merge_late_network(struct boot_spec *s, const void *buf, size_t len,
 {
     const char *what = "late network (xenstore " BOOT_SPEC_LATE_NETWORK_KEY ")";
     if (!s->late_network)
-        return xo_err_set(err, EINVAL, "%s for a boot spec without " BOOT_SPEC_PROP_LATE_NETWORK, what);
+        return xo_err_set(
+            err, EINVAL,
+            "%s for a boot spec without " BOOT_SPEC_PROP_LATE_NETWORK, what);
     if (len > BOOT_SPEC_MAX_LATE_NETWORK)
         return xo_err_set(err, EFBIG, "%s: %zu bytes, limit is %d", what, len,
                           BOOT_SPEC_MAX_LATE_NETWORK);
@@ -213,7 +215,9 @@ int bs_merge_late_network(struct boot_spec *s, const void *buf, size_t len,
     {
         const char *name = fdt_get_name(blob, child, NULL);
         if (!name || strcmp(name, BOOT_SPEC_NODE_NETWORK) != 0) {
-            xo_err_set(err, EINVAL, "%s: node %.32s: only " BOOT_SPEC_NODE_NETWORK " is allowed",
+            xo_err_set(err, EINVAL,
+                       "%s: node %.32s: only " BOOT_SPEC_NODE_NETWORK
+                       " is allowed",
                        what, name ? name : "?");
             goto fail;
         }

@@ -54,10 +54,11 @@ int latenet_load(struct boot_spec *spec, const char *file, xo_err *err)
     int saved = errno;
     xs_close(xs);
     if (!v)
-        return xo_err_set(err, saved ? saved : ENOENT,
-                          "late network: xenstore key " BOOT_SPEC_LATE_NETWORK_KEY
-                          " of this domain: %s (the toolstack writes it before it unpauses the domain)",
-                          strerror(saved ? saved : ENOENT));
+        return xo_err_set(
+            err, saved ? saved : ENOENT,
+            "late network: xenstore key " BOOT_SPEC_LATE_NETWORK_KEY
+            " of this domain: %s (the toolstack writes it before it unpauses the domain)",
+            strerror(saved ? saved : ENOENT));
     int rc = bs_merge_late_network(spec, v, n, err);
     free(v);
     return rc;

@@ -334,9 +334,9 @@ static void test_late_network_round_trip(void **state)
     assert_int_equal(bs_merge_late_network(&bs1, "garbage", 7, &err), -1);
     assert_non_null(strstr(xo_err_msg(&err), "xl-oci/network"));
     xo_err_clear(&err);
-    assert_int_equal(bs_merge_late_network(&bs1, blob,
-                                           BOOT_SPEC_MAX_LATE_NETWORK + 1, &err),
-                     -1);
+    assert_int_equal(
+        bs_merge_late_network(&bs1, blob, BOOT_SPEC_MAX_LATE_NETWORK + 1, &err),
+        -1);
     assert_non_null(strstr(xo_err_msg(&err), "limit"));
     xo_err_clear(&err);
     boot_spec_free(&bs1);
