@@ -24,6 +24,7 @@ struct mnl_socket *nb_netns_socket(const char *ns_path, int *nsfd_r,
                                    xo_err *err)
 {
     struct mnl_socket *nl = NULL;
+    xo_err open_err = XO_ERR_INIT;
     int target = open(ns_path, O_RDONLY | O_CLOEXEC);
     if (target < 0) {
         xo_err_sys(err, "cannot open network namespace %s", ns_path);
@@ -39,13 +40,14 @@ struct mnl_socket *nb_netns_socket(const char *ns_path, int *nsfd_r,
         xo_err_sys(err, "cannot enter network namespace %s", ns_path);
         goto out;
     }
-    xo_err open_err = XO_ERR_INIT;
     nl = nb_nl_open(ns_path, &open_err);
     if (setns(self, CLONE_NEWNET) < 0) {
         /* Cannot happen with the descriptor open and the privilege just
          * used; if it does the thread must not go on as if at home. */
+        int e = errno;
         xo_err_clear(&open_err);
-        xo_err_sys(err, "cannot return from network namespace %s", ns_path);
+        xo_err_set(err, e, "cannot return from network namespace %s: %s",
+                   ns_path, strerror(e));
         if (nl)
             mnl_socket_close(nl);
         nl = NULL;

@@ -56,9 +56,9 @@ int nb_netns_read(const char *ns_path, struct nb_netns_iface *out, xo_err *err);
  * iface (found by iface->name) up and redirects every frame between the
  * two in both directions: an ingress qdisc on each, holding one u32
  * match-all filter (what `tc filter add ... u32 match u32 0 0` makes, as
- * Kata does) whose mirred action redirects to the other's egress.  An
- * ingress qdisc an earlier splice left on iface (a pod's netns outlives
- * its containers) is replaced.  On failure the vif is moved back and
+ * Kata does) whose mirred action redirects to the other's egress.  The
+ * qdisc an earlier splice left on iface's ingress hook (a pod's netns
+ * outlives its containers), or a clsact, is replaced.  On failure the vif is moved back and
  * iface's ingress qdisc removed, so nothing is half spliced.
  */
 int nb_netns_splice(const char *ns_path, const char *dev,

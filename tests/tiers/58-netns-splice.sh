@@ -10,7 +10,8 @@
 #                 "eth0" sits in a guest ns with eth0's MAC and addresses,
 #                 as the domain's netfront would
 # build/tests/netns-tool (tests/net/netns-tool.c) calls nb_netns_read and
-# nb_netns_splice.  Prints TAP lines.
+# nb_netns_splice; build/tests/net-probe serves and fetches over TCP.
+# Prints TAP lines.
 set -u
 top=$(pwd)
 if [ -z "${XLOCI_T58_INNER:-}" ]; then
@@ -26,6 +27,7 @@ if [ -z "${XLOCI_T58_INNER:-}" ]; then
 fi
 
 NT=$top/build/tests/netns-tool
+PROBE=$top/build/tests/net-probe
 T=$(mktemp -d /tmp/xl-oci-t58.XXXXXX)
 pids=()
 cleanup() {
@@ -37,7 +39,7 @@ cleanup() {
 trap cleanup EXIT
 TIER=netns-splice
 . "$top/tests/tiers/lib.sh"
-export NT T
+export NT PROBE T
 # ns VAR: a new network namespace held by a sleeping process; VAR is its pid.
 ns() {
     unshare -n sleep 600 &
@@ -98,6 +100,12 @@ c ip -6 addr add fd00:88::2/64 dev eth0 nodad
 c ip -6 addr add fd00:99::2/64 dev tun0 nodad
 c ip route add default via 10.88.0.1
 c ip -6 route add default via fd00:88::1
+# Policy routing's other tables are not the container's default route,
+# nor is one out of another device (even if preferred).
+c ip link set tun0 up
+c ip -6 route add default via fd00:99::1 dev tun0 metric 10
+c ip route add default via 10.88.0.254 dev eth0 table 100
+c ip -6 route add default via fd00:88::254 dev eth0 table 100
 o ip link set cni0p mtu 1450 up
 o ip addr add 10.88.0.1/24 dev cni0p
 o ip -6 addr add fd00:88::1/64 dev cni0p nodad
@@ -109,6 +117,22 @@ check "read finds the same by /proc/PID/ns/net" \
     bash -c '[ "$("$NT" read "$0")" = "$1" ]' "/proc/$cpid/ns/net" "$want"
 check "read under valgrind" bash -c '[ "$(vg read read "$0")" = "$1" ]' \
     "$CNS" "$want"
+# IPv4 only, as most CNI configurations are: eth0's link-local address is
+# not the container's IPv6 address.
+ns v4pid
+sleep 0.2
+ip link add eth0 netns "$v4pid" type veth peer name v4peer
+nsenter -t "$v4pid" -n ip link set eth0 address $MAC up
+nsenter -t "$v4pid" -n ip addr add 10.89.0.2/16 dev eth0
+nsenter -t "$v4pid" -n ip route add default via 10.89.0.1
+ip link set v4peer up
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    nsenter -t "$v4pid" -n ip -6 -o addr show dev eth0 | grep -q fe80:: && break
+    sleep 0.1
+done
+check "IPv4 only: no IPv6 address or gateway (a link-local is not one)" bash -c \
+    'nsenter -t "$1" -n ip -6 -o addr show dev eth0 | grep -q "inet6 fe80::" &&
+     "$NT" read "/proc/$1/ns/net" | grep -q "mtu=1500 ipv4=10.89.0.2/16 gateway4=10.89.0.1 ipv6= gateway6=$"' _ "$v4pid"
 c ip link add eth1 type veth peer name eth2
 fails_with "two interfaces besides lo: an error naming them" \
     "has 3 interfaces besides lo (eth0, eth2, eth1): one vif per container" \
@@ -152,6 +176,24 @@ check "ping outside -> guest" o ping -c 1 -W 2 10.88.0.2
 check "ping guest -> outside" g ping -c 1 -W 2 10.88.0.1
 check "ping6 outside -> guest" o ping -6 -c 1 -W 2 fd00:88::2
 check "ping6 guest -> outside" g ping -6 -c 1 -W 2 fd00:88::1
+# eth0 keeps 10.88.0.2, so its own stack could answer a ping: a server
+# only the guest runs shows the frames reached the guest.
+# reach NSPID-SERVER NSPID-CLIENT ADDR PORT: ok when the client's TCP
+# connection to ADDR:PORT reaches the probe server in the server's ns.
+reach() {
+    nsenter -t "$1" -n "$PROBE" serve "$3" "$4" >"$T/serve" &
+    local srv=$!
+    sleep 0.3
+    nsenter -t "$2" -n "$PROBE" fetch "$3" "$4" | grep -q xl-oci-probe
+    local rc=$?
+    kill "$srv" 2>/dev/null
+    wait "$srv" 2>/dev/null
+    return $rc
+}
+export -f reach
+check "TCP outside -> the guest's own server" reach "$gpid" "$opid" 10.88.0.2 7000
+check "TCP6 outside -> the guest's own server" reach "$gpid" "$opid" fd00:88::2 7001
+check "TCP guest -> the outside's server" reach "$opid" "$gpid" 10.88.0.1 7002
 
 # A second container of the pod: the first domain's vif went with it.
 c ip link del vif5.0
@@ -164,6 +206,8 @@ check "a second splice (vif6.0) into the same ns, under valgrind" \
 check "eth0 has one ingress qdisc and one filter, to vif6.0" bash -c \
     'the_filter eth0 vif6.0 && the_filter vif6.0 eth0'
 check "ping outside -> second guest" o ping -c 1 -W 2 10.88.0.2
+check "TCP outside -> the second guest's own server" \
+    reach "$g2pid" "$opid" 10.88.0.2 7003
 check "ping second guest -> outside" \
     nsenter -t "$g2pid" -n ping -c 1 -W 2 10.88.0.1
 
