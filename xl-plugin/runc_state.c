@@ -71,7 +71,7 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     xo_jset(o, "created", xo_jstr(s->created));
     xo_jset(o, "pid", xo_jint64(s->pid));
     if (s->late_network) {
-        xo_jset(o, "late-network", json_object_new_boolean(1));
+        xo_jset(o, "late-network", xo_jbool(true));
         xo_jset(o, "netns", xo_jstr(s->netns));
     }
     const char *text =

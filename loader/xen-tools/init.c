@@ -144,7 +144,8 @@ static _Noreturn void loader_main(const struct loader_env *env,
 
     if (boot_spec_load(&spec, spec_path, &err) < 0 ||
         (spec.late_network &&
-         latenet_load(&spec, env->host ? env->late_network : NULL, &err) < 0))
+         bs_load_late_network(&spec, env->host ? env->late_network : NULL,
+                              &err) < 0))
         fail(&err);
     report_phase(GUEST_PHASE_MOUNTING);
     const char *groups[6 + BS_MAX_MOUNTS];

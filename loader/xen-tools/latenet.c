@@ -34,7 +34,7 @@ static int read_file(const char *path, char *buf, size_t cap, size_t *len_r,
     return 0;
 }
 
-int latenet_load(struct boot_spec *spec, const char *file, xo_err *err)
+int bs_load_late_network(struct boot_spec *spec, const char *file, xo_err *err)
 {
     char buf[BOOT_SPEC_MAX_LATE_NETWORK + 1];
     size_t len = 0;

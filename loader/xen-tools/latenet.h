@@ -14,6 +14,6 @@
 /* `file` NULL: from xenstore; else that file (host test mode).  Errors
  * name the key or file; a missing key is an error (dom0 always writes
  * one). */
-int latenet_load(struct boot_spec *spec, const char *file, xo_err *err);
+int bs_load_late_network(struct boot_spec *spec, const char *file, xo_err *err);
 
 #endif

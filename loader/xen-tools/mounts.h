@@ -34,7 +34,7 @@ struct loader_env {
     const char *staging; /* where lower/, rw/, root/ are made */
     struct devmap devmap[LOADER_MAX_DEVMAP];
     size_t ndevmap;
-    unsigned device_wait_ms; /* how long a boot spec device may take */
+    unsigned device_wait_ms;  /* how long a boot spec device may take */
     const char *late_network; /* host test mode: the late network's file */
 };
 
