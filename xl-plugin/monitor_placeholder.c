@@ -54,3 +54,16 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name)
         nanosleep(&ts, NULL);
     }
 }
+
+int monitor_sandbox_run(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    int sig = 0;
+    sigwait(&set, &sig);
+    return 0;
+}

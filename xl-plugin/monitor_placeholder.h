@@ -14,4 +14,12 @@
 
 int monitor_placeholder_run(struct xo_xs *xs, const char *name);
 
+/*
+ * A pod sandbox's placeholder (`xl-oci-monitor --sandbox NAME`): the pod's
+ * process where there is no domain; it holds the network namespace it was
+ * started in until SIGTERM, SIGINT or SIGHUP (returns 0, as Kubernetes'
+ * pause does) or SIGKILL.
+ */
+int monitor_sandbox_run(void);
+
 #endif

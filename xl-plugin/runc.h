@@ -47,6 +47,11 @@ struct runc_state {
      * or "" for a new one, which the placeholder holds. */
     bool late_network;
     char netns[4096];
+    /* A Kubernetes pod's sandbox (CRI's "pause" container): no domain,
+     * only the placeholder, which holds the pod's network namespace for
+     * the pod's containers; started once `start` ran. */
+    bool sandbox;
+    bool started;
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."

@@ -113,14 +113,18 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
  * namespace of its own, the container's, which `ctr run --cni` fills
  * through /proc/PID/ns/net before start, as it would runc's container
  * process. */
-static long spawn_placeholder(const char *name, bool new_netns, xo_err *err)
+static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
+                              xo_err *err)
 {
     char prog[4096];
     if (monitor_program(prog, sizeof(prog), err) < 0)
         return -1;
-    char *argv[] = {
-        prog,         "--root", (char *)cmd_state_root(), "--placeholder",
-        (char *)name, NULL};
+    char *argv[] = {prog,
+                    "--root",
+                    (char *)cmd_state_root(),
+                    sandbox ? "--sandbox" : "--placeholder",
+                    (char *)name,
+                    NULL};
     /* The child's errno from unshare() or exec, or EOF once it exec'd. */
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -201,6 +205,42 @@ static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
     return domcfg_from_runtime_spec(dc, ov->rs, ov->path, err);
 }
 
+/*
+ * A pod's sandbox (CRI's "pause" container): no domain and no root
+ * volume, only a placeholder (`xl-oci-monitor --sandbox`) that holds the
+ * pod's network namespace (a new one, when the spec names none) until it
+ * is killed; the pod's containers name that namespace and are spliced
+ * into it at their start.
+ */
+static int create_sandbox(const struct runc_global *g,
+                          const struct create_args *a, struct runc_state *s,
+                          const struct runtime_spec *rs, const char *spec_path,
+                          xo_err *err)
+{
+    const struct runtime_namespace *ns = runtime_spec_namespace(rs, "network");
+    s->sandbox = true;
+    status_now(s->created, sizeof(s->created));
+    if (ns && ns->path &&
+        (ns->path[0] != '/' ||
+         xo_path_fmt(s->netns, sizeof(s->netns), err, "%s", ns->path) < 0))
+        return xo_err_set(
+            err, EINVAL,
+            "%s: linux.namespaces: network path \"%.200s\" is not absolute",
+            spec_path, ns->path);
+    if (xo_path_fmt(s->id, sizeof(s->id), err, "%s", a->id) < 0 ||
+        runc_domain_name(s->name, a->id, err) < 0)
+        return -1;
+    s->pid = spawn_placeholder(s->name, ns && !ns->path, true, err);
+    if (s->pid < 0)
+        return -1;
+    if (runc_state_write(g, s, err) < 0 ||
+        (a->pid_file && write_pid_file(a->pid_file, s->pid, err) < 0)) {
+        kill((pid_t)s->pid, SIGKILL);
+        return -1;
+    }
+    return 0;
+}
+
 int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     struct create_args a;
@@ -238,10 +278,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runtime_spec_load(&rs, spec_path, err) < 0)
         goto out;
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
-        xo_err_set(
-            err, ENOTSUP,
-            "%s: a Kubernetes sandbox (pause) container is not supported yet",
-            spec_path);
+        rc = create_sandbox(g, &a, &s, &rs, spec_path, err);
         goto out;
     }
     if (rs.root_path[0] == '/'
@@ -294,7 +331,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     vol.lock_fd = -1;
     if (create_xen(&o, &r, err) < 0)
         goto out;
-    s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0], err);
+    s.pid =
+        spawn_placeholder(s.name, s.late_network && !s.netns[0], false, err);
     if (s.pid < 0 || runc_state_write(g, &s, err) < 0 ||
         (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0)) {
         xo_err e = XO_ERR_INIT;

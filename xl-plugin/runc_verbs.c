@@ -68,9 +68,18 @@ static int find(const struct runc_global *g, const char *id, struct target *t,
     return 0;
 }
 
+static bool placeholder_alive(const struct target *t)
+{
+    return t->s.pid > 1 && kill((pid_t)t->s.pid, 0) == 0;
+}
+
 /* OCI runtime status of a container: created, running or stopped. */
 static const char *oci_status(const struct target *t)
 {
+    if (t->s.sandbox) /* no domain: its placeholder is all it is */
+        return !placeholder_alive(t) ? "stopped"
+               : t->s.started        ? "running"
+                                     : "created";
     if (!t->have_status)
         return "stopped";
     switch (t->st.state) {
@@ -89,11 +98,6 @@ static const char *oci_status(const struct target *t)
     }
 }
 
-static bool placeholder_alive(const struct target *t)
-{
-    return t->s.pid > 1 && kill((pid_t)t->s.pid, 0) == 0;
-}
-
 int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     unsigned set;
@@ -105,6 +109,13 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_set(err, EINVAL, "cannot start a container that is %s",
                    oci_status(&t));
         goto fail;
+    }
+    if (t.s.sandbox) {
+        t.s.started = true;
+        if (runc_state_write(g, &t.s, err) < 0)
+            goto fail;
+        xen_close(&t.h);
+        return 0;
     }
     if (runc_network_start(&t.h, &t.s, (uint32_t)t.st.domid, err) < 0 ||
         status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
@@ -177,6 +188,14 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_set(err, ESRCH, "container not running");
         goto fail;
     }
+    if (t.s.sandbox) { /* the placeholder is the pod's process */
+        if (kill((pid_t)t.s.pid, sig) < 0) {
+            xo_err_sys(err, "kill %ld", t.s.pid);
+            goto fail;
+        }
+        xen_close(&t.h);
+        return 0;
+    }
     uint32_t domid = (uint32_t)t.st.domid;
     /* SIGKILL, or any signal to a container whose process has not
      * started: the domain goes at once, and its exit code is the
@@ -223,12 +242,13 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (placeholder_alive(&t))
         kill((pid_t)t.s.pid, SIGKILL); /* the shim reaps it */
     xo_err e = XO_ERR_INIT;
-    if (cmd_destroy(t.s.name, &e) < 0 && e.errnum != ENOENT) {
+    if (!t.s.sandbox && cmd_destroy(t.s.name, &e) < 0 && e.errnum != ENOENT) {
         *err = e;
         goto fail;
     }
     xo_err_clear(&e);
-    if (bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0 ||
+    if ((!t.s.sandbox &&
+         bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0) ||
         runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0)
         goto fail;
     static const char *const files[] = {"state.json", "app.cfg"};
@@ -294,6 +314,11 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
     int i = operands(argc, argv, NULL, &set, 1, err);
     if (i < 0 || find(g, argv[i], &t, true, err) < 0)
         goto fail;
+    if (t.s.sandbox) {
+        xo_err_set(err, ENOTSUP, "%s: a pod sandbox has no domain to %s",
+                   t.s.id, argv[0]);
+        goto fail;
+    }
     const char *want = pause ? "running" : "paused";
     if (strcmp(oci_status(&t), want) != 0) {
         xo_err_set(err, EINVAL, "container %s is %s, not %s", t.s.id,

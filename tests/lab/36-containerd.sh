@@ -146,6 +146,54 @@ for ((i = 0; i < 300; i++)); do C task ls | grep -q '^w1 .*STOPPED' && break; sl
 lab_check cni-task-delete C task delete w1
 lab_check cni-container-rm C container rm w1
 
+# --- a Kubernetes pod, as CRI makes one --------------------------------------
+# CRI makes the pod's namespace itself and runs CNI there (here: the
+# bridge plugin by hand, as CRI calls it), then the sandbox ("pause")
+# container with io.kubernetes.cri.container-type=sandbox naming that
+# namespace, then the pod's containers naming it too.  The sandbox runs no
+# domain (its placeholder is the pod's process); the app container is a
+# domain spliced into the pod's namespace.
+ip netns add pod1
+cni_pod() { # cni_pod ADD|DEL: the bridge plugin on pod1, as CRI calls it
+    printf '%s' '{ "cniVersion": "1.0.0", "name": "xloci-cni", "type": "bridge",
+      "bridge": "cni0", "isGateway": true, "ipMasq": false,
+      "ipam": { "type": "host-local", "ranges": [ [ { "subnet": "10.88.0.0/16" } ] ],
+                "routes": [ { "dst": "0.0.0.0/0" } ] } }' |
+        CNI_COMMAND=$1 CNI_CONTAINERID=pod1 CNI_NETNS=/run/netns/pod1 \
+        CNI_IFNAME=eth0 CNI_PATH=/opt/cni/bin /opt/cni/bin/bridge
+}
+pip=$(cni_pod ADD 2>"$LAB_WORK/cni.err" | sed -n 's/.*"address": *"\(10\.88\.[0-9.]*\)\/.*/\1/p' | head -n 1)
+[ -n "$pip" ] && lab_ok pod-cni-add "$pip" || lab_fail pod-cni-add "$(cat "$LAB_WORK/cni.err")"
+POD=(--with-ns network:/run/netns/pod1)
+lab_check pod-sandbox-runs "${RUN[@]}" -d "${POD[@]}" \
+    --annotation io.kubernetes.cri.container-type=sandbox "$IMG" pod1-sandbox /pause
+for ((i = 0; i < 100; i++)); do C task ls | grep -q '^pod1-sandbox .*RUNNING' && break; sleep 0.2; done
+C task ls | grep -q '^pod1-sandbox .*RUNNING' && lab_ok pod-sandbox-running || lab_fail pod-sandbox-running "$(C task ls)"
+xl list | grep -q '^pod1-sandbox ' && lab_fail pod-sandbox-has-no-domain "$(xl list)" ||
+    lab_ok pod-sandbox-has-no-domain
+lab_check pod-app-runs "${RUN[@]}" -d "${POD[@]}" \
+    --annotation io.kubernetes.cri.container-type=container "$IMG" pod1-web /bin/sh -c \
+    'mkdir -p /tmp/www && echo served-in-a-pod >/tmp/www/index.html && echo httpd-up && exec httpd -f -p 80 -h /tmp/www'
+wait_log pod1-web "^httpd-up" 180 || lab_fail pod1-web-runs "$(xl-oci logs pod1-web 2>&1 | tail -n 5 | tr '\n' ' ')"
+page=""
+for ((i = 0; i < 60; i++)); do
+    page=$(fetch "http://$pip/index.html" 5) && [ "$page" = served-in-a-pod ] && break
+    sleep 1
+done
+[ "$page" = served-in-a-pod ] && lab_ok pod-app-answers-on-pod-address "http://$pip/" ||
+    lab_fail pod-app-answers-on-pod-address "got '$page'"
+lab_check pod-app-kill C task kill -s SIGKILL pod1-web
+for ((i = 0; i < 300; i++)); do C task ls | grep -q '^pod1-web .*STOPPED' && break; sleep 0.2; done
+lab_check pod-app-delete C task delete pod1-web
+lab_check pod-sandbox-kill C task kill pod1-sandbox
+for ((i = 0; i < 100; i++)); do C task ls | grep -q '^pod1-sandbox .*STOPPED' && break; sleep 0.2; done
+C task delete pod1-sandbox >"$LAB_WORK/sb.del" 2>&1
+grep -q 'exit code 0\|^$' "$LAB_WORK/sb.del" && ! C task ls | grep -q pod1-sandbox &&
+    lab_ok pod-sandbox-stops-on-term || lab_fail pod-sandbox-stops-on-term "$(cat "$LAB_WORK/sb.del") $(C task ls)"
+C container rm pod1-web pod1-sandbox >/dev/null 2>&1
+cni_pod DEL >/dev/null 2>&1
+ip netns del pod1
+
 # --- nothing left ------------------------------------------------------------
 sleep 1
 left=""
