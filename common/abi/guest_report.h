@@ -20,6 +20,14 @@
 /* Relative to /local/domain/<domid>/. */
 #define GUEST_REPORT_DIR "data/xl-oci"
 
+/*
+ * The loader's lines on the domain's console (xl-oci-loader(7)'s
+ * markers) each start with this; a line of the container's own output
+ * never has it unless the container prints it.  xl-oci-runc's placeholder
+ * leaves these lines (and the kernel's) out of the container's stdout.
+ */
+#define GUEST_MARKER_PREFIX "xl-oci-loader: "
+
 #define GUEST_REPORT_KEY_PHASE "phase"         /* enum guest_phase */
 #define GUEST_REPORT_KEY_EXIT_CODE "exit-code" /* "0".."255" */
 #define GUEST_REPORT_KEY_ERROR "error"         /* text, why it failed */

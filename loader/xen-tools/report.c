@@ -38,7 +38,7 @@ void report_marker(const char *fmt, ...)
 {
     char line[1024];
     /* cannot truncate: a short literal into 1024 bytes */
-    int n = snprintf(line, sizeof(line), "xl-oci-loader: ");
+    int n = snprintf(line, sizeof(line), GUEST_MARKER_PREFIX);
     va_list ap;
     va_start(ap, fmt);
     /* may truncate: a console line, kept whole in one write */
