@@ -50,6 +50,7 @@ static int type_reader(unsigned type)
     case EXEC_MSG_EXIT:
     case EXEC_MSG_ERROR:
     case EXEC_MSG_OK:
+    case EXEC_MSG_STARTED:
         return EXEC_SIDE_DOM0;
     default:
         return -1;
@@ -67,6 +68,7 @@ static long type_fixed_len(unsigned type)
     case EXEC_MSG_EXIT:
         return 4;
     case EXEC_MSG_OK:
+    case EXEC_MSG_STARTED:
         return 0;
     default:
         return -1;
@@ -442,4 +444,9 @@ long exec_error_encode(uint8_t *buf, size_t cap, int errnum, const char *text,
 long exec_ok_encode(uint8_t *buf, size_t cap, const char **why_r)
 {
     return put_header(buf, cap, EXEC_MSG_OK, 0, why_r);
+}
+
+long exec_started_encode(uint8_t *buf, size_t cap, const char **why_r)
+{
+    return put_header(buf, cap, EXEC_MSG_STARTED, 0, why_r);
 }

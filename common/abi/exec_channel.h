@@ -44,6 +44,8 @@
  *                        <= EXEC_ERROR_MAX bytes): why the request was
  *                        refused or could not start; the last message.
  *   OK       (to dom0)  empty: the SIGNAL to the container was delivered.
+ *   STARTED  (to dom0)  empty: the REQUEST's process runs (its exec
+ *                        succeeded); sent before any of its output.
  *
  * Plain C, no includes of ours: host and guest code include it alike.
  */
@@ -88,12 +90,13 @@ enum exec_msg_type {
     EXEC_MSG_EXIT = 18,
     EXEC_MSG_ERROR = 19,
     EXEC_MSG_OK = 20,
+    EXEC_MSG_STARTED = 21,
 };
 
 /* Who reads a frame: the guest reads dom0's types, dom0 the guest's. */
 enum exec_reader_side {
     EXEC_SIDE_GUEST, /* accepts REQUEST STDIN RESIZE SIGNAL */
-    EXEC_SIDE_DOM0,  /* accepts STDOUT STDERR EXIT ERROR OK */
+    EXEC_SIDE_DOM0,  /* accepts STDOUT STDERR EXIT ERROR OK STARTED */
 };
 
 enum exec_signal_target {
@@ -189,5 +192,6 @@ long exec_exit_encode(uint8_t *buf, size_t cap, int code, const char **why_r);
 long exec_error_encode(uint8_t *buf, size_t cap, int errnum, const char *text,
                        const char **why_r);
 long exec_ok_encode(uint8_t *buf, size_t cap, const char **why_r);
+long exec_started_encode(uint8_t *buf, size_t cap, const char **why_r);
 
 #endif

@@ -136,6 +136,11 @@ static void test_small_messages(void **state)
     assert_int_equal(read_one(&d, frame, (size_t)n, 64, &f, &why), 1);
     assert_int_equal(f.type, EXEC_MSG_OK);
 
+    n = exec_started_encode(frame, sizeof(frame), &why);
+    assert_int_equal(n, EXEC_HDR_LEN);
+    assert_int_equal(read_one(&d, frame, (size_t)n, 64, &f, &why), 1);
+    assert_int_equal(f.type, EXEC_MSG_STARTED);
+
     n = exec_exit_encode(frame, sizeof(frame), 255, &why);
     assert_int_equal(read_one(&d, frame, (size_t)n, 64, &f, &why), 1);
     int code = 0;
@@ -237,6 +242,12 @@ static void test_bad_headers(void **state)
         {EXEC_SIDE_DOM0,
          {1, 20, 0, 0, 1, 0, 0, 0},
          "payload length wrong for its type"},
+        {EXEC_SIDE_DOM0,
+         {1, 21, 0, 0, 1, 0, 0, 0},
+         "payload length wrong for its type"},
+        {EXEC_SIDE_GUEST,
+         {1, 21, 0, 0, 0, 0, 0, 0},
+         "message type sent in the wrong direction"},
         {EXEC_SIDE_GUEST,
          {1, 4, 0, 0, 4, 0, 0, 0},
          "payload length wrong for its type"},
