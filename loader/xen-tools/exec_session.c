@@ -104,8 +104,8 @@ static _Noreturn void child_fail(int fd, int errnum, const char *what)
 }
 
 /* The process, after fork: into the container, then as the entrypoint. */
-static _Noreturn void child(struct session *s, int mntfd, int errfd,
-                            const char *slave, int fds[3])
+static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
+                            int fds[3])
 {
     const struct exec_request *req = &request;
     sigset_t none;
@@ -114,10 +114,12 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd,
     if (setns(mntfd, CLONE_NEWNS) < 0)
         child_fail(errfd, errno, "setns(mount namespace)");
     setsid();
-    if (slave) {
-        int t = open(slave, O_RDWR);
+    if (tty) {
+        /* The peer of the master, by the master (no path: the slave's
+         * name is the container's devpts', resolved in its namespace). */
+        int t = ioctl(s->pty, TIOCGPTPEER, O_RDWR | O_NOCTTY);
         if (t < 0 || ioctl(t, TIOCSCTTY, 0) < 0)
-            child_fail(errfd, errno, slave);
+            child_fail(errfd, errno, "the pty");
         fds[0] = fds[1] = fds[2] = t;
     }
     for (int i = 0; i < 3; i++)
@@ -131,6 +133,9 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd,
     const char *user = req->user[0] ? req->user : s->spec->user;
     if (xo_user_resolve(&ids, user, "/etc", &err) < 0)
         child_fail(errfd, err.errnum ? err.errnum : EINVAL, xo_err_msg(&err));
+    /* The terminal is the process's user's, as runc gives a console. */
+    if (tty && fchown(0, ids.uid, (gid_t)-1) < 0)
+        child_fail(errfd, errno, "chown the pty");
     char **env = calloc(s->spec->nenv + req->nenv + 2, sizeof(*env));
     if (!env)
         child_fail(errfd, ENOMEM, "environment");
@@ -145,15 +150,22 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd,
     child_fail(errfd, errno, req->args[0]);
 }
 
-/* Opens the pty pair's master; the slave's name goes to name. */
-static int open_pty(char *name, size_t size, uint16_t rows, uint16_t cols)
+/*
+ * Opens a pty master in the container's own devpts instance (its
+ * /dev/pts/ptmx, reached through its process 1's root), so that the
+ * process's /dev/pts/N exists where it runs; the window is rows x cols.
+ */
+static int open_pty(pid_t ctr, uint16_t rows, uint16_t cols)
 {
-    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    char path[64];
+    /* cannot truncate: a pid in 64 bytes */
+    snprintf(path, sizeof(path), "/proc/%d/root/dev/pts/ptmx", (int)ctr);
+    int m = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (m < 0)
         return -1;
+    int unlock = 0;
     struct winsize ws = {.ws_row = rows, .ws_col = cols};
-    if (grantpt(m) < 0 || unlockpt(m) < 0 || ptsname_r(m, name, size) != 0 ||
-        ioctl(m, TIOCSWINSZ, &ws) < 0) {
+    if (ioctl(m, TIOCSPTLCK, &unlock) < 0 || ioctl(m, TIOCSWINSZ, &ws) < 0) {
         close(m);
         return -1;
     }
@@ -171,7 +183,7 @@ static void close_fd(int *fd)
 static int spawn(struct session *s)
 {
     const struct exec_request *req = &request;
-    char path[64], slave[64];
+    char path[64];
     int pidns = -1, mntns = -1, ep[2] = {-1, -1};
     int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1};
     int rc = -1;
@@ -192,7 +204,7 @@ static int spawn(struct session *s)
     int fds[3];
     bool tty = req->flags & EXEC_FLAG_TTY;
     if (tty) {
-        s->pty = open_pty(slave, sizeof(slave), req->rows, req->cols);
+        s->pty = open_pty(s->ctr, req->rows, req->cols);
         if (s->pty < 0) {
             send_error(s, errno, "cannot open a pty");
             goto out;
@@ -224,7 +236,7 @@ static int spawn(struct session *s)
         goto out;
     }
     if (s->pid == 0)
-        child(s, mntns, ep[1], tty ? slave : NULL, fds);
+        child(s, mntns, ep[1], tty, fds);
     close_fd(&ep[1]);
     struct child_error ce;
     ssize_t n;
