@@ -176,10 +176,7 @@ void runtime_spec_dispose(struct runtime_spec *rs)
     free(rs->oci_version);
     free(rs->root_path);
     free(rs->hostname);
-    xo_strv_free(rs->process.args);
-    xo_strv_free(rs->process.env);
-    free(rs->process.cwd);
-    free(rs->process.additional_gids);
+    runtime_spec_process_dispose(&rs->process);
     for (size_t i = 0; i < rs->n_mounts; i++) {
         free(rs->mounts[i].destination);
         free(rs->mounts[i].type);
@@ -415,5 +412,37 @@ int runtime_spec_load(struct runtime_spec *rs, const char *path, xo_err *err)
         return -1;
     int rc = runtime_spec_parse(rs, buf, len, path, err);
     free(buf);
+    return rc;
+}
+
+void runtime_spec_process_dispose(struct runtime_process *pr)
+{
+    xo_strv_free(pr->args);
+    xo_strv_free(pr->env);
+    free(pr->cwd);
+    free(pr->additional_gids);
+    memset(pr, 0, sizeof(*pr));
+}
+
+int runtime_spec_process_load(struct runtime_process *pr, const char *path,
+                              xo_err *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    json_object *o = NULL;
+    memset(pr, 0, sizeof(*pr));
+    if (xo_read_file(&buf, &len, path, RUNTIME_SPEC_MAX_BYTES, err) < 0)
+        return -1;
+    int rc = xo_json_parse(&o, buf, len, RUNTIME_SPEC_MAX_BYTES, path, err);
+    free(buf);
+    if (rc < 0)
+        return -1;
+    struct rs_parse p = {path, err};
+    rc = json_object_is_type(o, json_type_object)
+             ? runtime_spec_parse_process(pr, o, &p)
+             : runtime_spec_fail(&p, "process", "must be an object");
+    json_object_put(o);
+    if (rc < 0)
+        runtime_spec_process_dispose(pr);
     return rc;
 }

@@ -129,6 +129,15 @@ struct runtime_spec {
     size_t n_namespaces;
 };
 
+/*
+ * Reads a lone process object, as `runc exec --process FILE` takes it,
+ * with the same rules as a spec's "process" (messages name
+ * "process.<field>").  On failure *pr holds nothing.
+ */
+int runtime_spec_process_load(struct runtime_process *pr, const char *path,
+                              xo_err *err);
+void runtime_spec_process_dispose(struct runtime_process *pr);
+
 /* libxl's contract: init always, dispose once (idempotent). */
 void runtime_spec_init(struct runtime_spec *rs);
 void runtime_spec_dispose(struct runtime_spec *rs);

@@ -1,6 +1,7 @@
 # tests/: unit tests of common/ and domcfg/, fuzz targets (tests/fuzz/).
 # The other components list their own unit tests in their module.mk.
-UNIT_TESTS += tests/unit/test-common.c tests/unit/test-abi.c
+UNIT_TESTS += tests/unit/test-common.c tests/unit/test-abi.c \
+	tests/unit/test-exec-channel.c
 UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 	tests/unit/test-signals.c
 UNIT_TESTS += tests/unit/test-image-config.c
@@ -14,7 +15,7 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
 	image-ref bootspec netback runtime-spec netspec xs-dir \
-	runc-state
+	runc-state exec-channel
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 # Sources outside libxloci.a that a target reaches (xl-oci-runc's state
 # reader); every replayer links their objects, tools/fuzz.sh compiles them.

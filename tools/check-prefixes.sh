@@ -19,7 +19,9 @@ OBJ=${OBJ:-build/obj}
 
 declare -A PREFIXES=(
     [common]="xo"
-    [common/abi]="domain_state guest_phase oci_cap oci_rlimit"
+    [common/abi]="domain_state guest_phase oci_cap oci_rlimit exec_reader
+        exec_request exec_resize exec_signal exec_exit exec_error exec_data
+        exec_ok exec_started"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
         metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
@@ -28,11 +30,11 @@ declare -A PREFIXES=(
         registry scratch signature strset unpack volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
-        report run safepath"
+        report run safepath exec_server exec_session"
     [netback]="nb netback"
     [verifier]="digest cosign"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore
-        monitor netattach nohyper runc state status xen"
+        monitor netattach nohyper runc state status xen exec_client"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

@@ -126,8 +126,11 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
     all[n] = help_only[1];
 
     char opts[64];
-    /* The command table's short options, a literal of a few letters. */
-    if (xo_path_fmt(opts, sizeof(opts), NULL, "h%s", shortopts) < 0)
+    /* The command table's short options, a literal of a few letters; a
+     * leading '+' (stop at the first operand) must stay first. */
+    bool plus = shortopts[0] == '+';
+    if (xo_path_fmt(opts, sizeof(opts), NULL, "%sh%s", plus ? "+" : "",
+                    shortopts + plus) < 0)
         abort();
     const struct cmd_spec *spec = cmd_find(cmd);
     int opt = getopt_long(argc, argv, opts, all, NULL);

@@ -8,7 +8,8 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/xen.c xl-plugin/create_nohyper.c \
-	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c
+	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c \
+	xl-plugin/cmd_exec.c xl-plugin/exec_client.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c
@@ -19,7 +20,8 @@ XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
 # same command objects as xl-oci but its own main.
 RUNC_SRCS := xl-plugin/runc_main.c xl-plugin/runc_state.c \
-	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c
+	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c \
+	xl-plugin/runc_exec.c
 RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
 	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,37 +120,59 @@ int nohyper_unmount(const char *dir, xo_err *err)
     return 0;
 }
 
-int nohyper_runc(const char *root, const char *const args[], int out_fd,
-                 xo_err *err)
+/* runc's argv: runc --root <root>/runc ARGS..., allocated (free it); the
+ * state path goes to state[4096]. */
+static const char **runc_argv(const char *root, const char *const args[],
+                              char *state, xo_err *err)
 {
     const char *runc = getenv("XL_OCI_RUNC");
     if (!runc || !*runc)
         runc = "runc";
-    char state[4096];
-    if (xo_path_fmt(state, sizeof(state), err, "%s/runc", root) < 0)
-        return -1;
-    const char *argv[16];
+    if (xo_path_fmt(state, 4096, err, "%s/runc", root) < 0)
+        return NULL;
+    size_t nargs = 0;
+    while (args[nargs])
+        nargs++;
+    const char **argv = calloc(nargs + 4, sizeof(*argv));
+    if (!argv) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        return NULL;
+    }
     size_t n = 0;
     argv[n++] = runc;
     argv[n++] = "--root";
     argv[n++] = state;
-    for (size_t i = 0; args[i]; i++) {
-        if (n + 1 >= sizeof(argv) / sizeof(argv[0]))
-            return xo_err_set(err, E2BIG, "runc: too many arguments");
+    for (size_t i = 0; i < nargs; i++)
         argv[n++] = args[i];
-    }
     argv[n] = NULL;
+    return argv;
+}
+
+/* Forks runc with stdin on /dev/null and stdout+stderr on out_fd (or
+ * /dev/null when -1), or with our own stdio when `inherit`; waits. */
+static int run_runc(const char *root, const char *const args[], int out_fd,
+                    bool inherit, xo_err *err)
+{
+    char state[4096];
+    const char **argv = runc_argv(root, args, state, err);
+    if (!argv)
+        return -1;
+    const char *runc = argv[0];
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0)
+    if (pid < 0) {
+        free(argv);
         return xo_err_sys(err, "cannot fork for %s", runc);
+    }
     if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        if (null < 0)
-            _exit(127);
-        int out = out_fd >= 0 ? out_fd : null;
-        if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-            _exit(127);
+        if (!inherit) {
+            int null = open("/dev/null", O_RDWR);
+            if (null < 0)
+                _exit(127);
+            int out = out_fd >= 0 ? out_fd : null;
+            if (dup2(null, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+                _exit(127);
+        }
         signal(SIGPIPE, SIG_DFL);
         execvp(runc, (char *const *)argv);
         dprintf(2, "xl-oci: cannot run %s: %s\n", runc, strerror(errno));
@@ -157,16 +180,33 @@ int nohyper_runc(const char *root, const char *const args[], int out_fd,
     }
     int ws;
     while (waitpid(pid, &ws, 0) < 0)
-        if (errno != EINTR)
+        if (errno != EINTR) {
+            free(argv);
             return xo_err_sys(err, "waiting for %s", runc);
+        }
+    int rc;
     if (!WIFEXITED(ws))
-        return xo_err_set(err, EIO, "%s %s was killed by signal %d", runc,
-                          args[0], WTERMSIG(ws));
-    if (WEXITSTATUS(ws) == 127)
-        return xo_err_set(
+        rc = xo_err_set(err, EIO, "%s %s was killed by signal %d", runc,
+                        args[0], WTERMSIG(ws));
+    else if (WEXITSTATUS(ws) == 127 && !inherit)
+        rc = xo_err_set(
             err, ENOENT,
             "cannot run %s (install Debian's runc, or set XL_OCI_RUNC)", runc);
-    return WEXITSTATUS(ws);
+    else
+        rc = WEXITSTATUS(ws);
+    free(argv);
+    return rc;
+}
+
+int nohyper_runc(const char *root, const char *const args[], int out_fd,
+                 xo_err *err)
+{
+    return run_runc(root, args, out_fd, false, err);
+}
+
+int nohyper_runc_stdio(const char *root, const char *const args[], xo_err *err)
+{
+    return run_runc(root, args, -1, true, err);
 }
 
 int nohyper_kill(const char *root, const char *name, int sig, xo_err *err)

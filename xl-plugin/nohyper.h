@@ -39,6 +39,11 @@ int nohyper_unmount(const char *dir, xo_err *err);
 int nohyper_runc(const char *root, const char *const args[], int out_fd,
                  xo_err *err);
 
+/* The same with our own stdin, stdout and stderr (runc exec), any
+ * number of arguments.  Its exit status (127 may be the exec'd command's
+ * own), or -1 with err. */
+int nohyper_runc_stdio(const char *root, const char *const args[], xo_err *err);
+
 /* Sends `sig` to the container's process 1 (runc kill), as a Xen
  * domain's loader does with the stop signal. */
 int nohyper_kill(const char *root, const char *name, int sig, xo_err *err);

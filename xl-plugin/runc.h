@@ -85,6 +85,8 @@ int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_features(const struct runc_global *g, int argc, char **argv,
                   xo_err *err);
+/* runc_exec.c; without --detach it exits with the process's exit code. */
+int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err);
 
 /* Signal names and numbers as runc takes them ("KILL", "SIGKILL", "9");
  * -1 when none. */

@@ -25,7 +25,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] ID, start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features; exec, update, checkpoint and restore\n  are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
+        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] ID, start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] ID [CMD ARG...];\n  update, checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
         ")\n  --log FILE         append errors to FILE\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
 }
 
@@ -84,7 +84,7 @@ static const struct verb {
     {"state", runc_state_cmd},   {"kill", runc_kill},
     {"delete", runc_delete},     {"ps", runc_ps},
     {"pause", runc_pause},       {"resume", runc_pause},
-    {"features", runc_features},
+    {"features", runc_features}, {"exec", runc_exec},
 };
 
 /* The value of global flag `name` at argv[*i] ("--name V" or
@@ -150,8 +150,8 @@ int main(int argc, char **argv)
             return verbs[k].run(&g, argc - i, argv + i, &err) < 0
                        ? fail(&g, &err)
                        : 0;
-    if (strcmp(argv[i], "exec") == 0 || strcmp(argv[i], "update") == 0 ||
-        strcmp(argv[i], "checkpoint") == 0 || strcmp(argv[i], "restore") == 0) {
+    if (strcmp(argv[i], "update") == 0 || strcmp(argv[i], "checkpoint") == 0 ||
+        strcmp(argv[i], "restore") == 0) {
         xo_err_set(&err, ENOTSUP,
                    "%s is not supported for containers run as Xen domains",
                    argv[i]);

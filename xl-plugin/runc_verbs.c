@@ -16,6 +16,7 @@
 #include "common/json.h"
 #include "common/json_build.h"
 #include "common/pathfmt.h"
+#include "exec_client.h"
 #include "image/bundle_rootfs.h"
 #include "runc.h"
 #include "runc_network.h"
@@ -199,8 +200,26 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
     uint32_t domid = (uint32_t)t.st.domid;
     /* SIGKILL, or any signal to a container whose process has not
      * started: the domain goes at once, and its exit code is the
-     * signal's.  Any other signal is the domain's orderly poweroff, on
-     * which its loader sends the container its stop signal. */
+     * signal's.  Any other signal goes to the container's process 1
+     * through the exec channel, as runc delivers it; a domain whose
+     * loader offers no channel (one older than exec) gets the orderly
+     * poweroff instead, on which its loader sends the stop signal. */
+    xo_err cerr = XO_ERR_INIT;
+    if (sig != SIGKILL && strcmp(status, "running") == 0 &&
+        t.st.state == DOMAIN_STATE_RUNNING) {
+        int r =
+            exec_client_signal(cmd_state_root(), t.s.name, domid, sig, &cerr);
+        if (r == 0 || cerr.errnum != ETIMEDOUT) {
+            if (r < 0) {
+                xo_err_set(err, cerr.errnum, "%s", xo_err_msg(&cerr));
+                xo_err_clear(&cerr);
+                goto fail;
+            }
+            xen_close(&t.h);
+            return 0;
+        }
+        xo_err_clear(&cerr);
+    }
     if (sig == SIGKILL || strcmp(status, "running") != 0) {
         if (status_setf(t.h.xs, t.s.name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
                         "%d", 128 + sig) < 0)

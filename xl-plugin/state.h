@@ -16,6 +16,9 @@
  *                            until the first `xl-oci annotate`
  *       annotations.lock     flock'd by whoever changes annotations.json
  *                            and by destroy before it removes the dir
+ *       exec.lock            flock'd by an exec or kill session on the
+ *                            domain's exec channel (the guest serves one
+ *                            at a time)
  * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
  */
 #ifndef XL_OCI_XL_PLUGIN_STATE_H
@@ -44,6 +47,7 @@ int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
 #define STATE_FILE_LABELS "labels.json"
 #define STATE_FILE_ANNOTATIONS "annotations.json"
 #define STATE_FILE_ANNOTATIONS_LOCK "annotations.lock"
+#define STATE_FILE_EXEC_LOCK "exec.lock"
 
 /* "<root>/domains/<name>/<file>" into buf[len], `file` one of the
  * STATE_FILE_ names; ENAMETOOLONG when it does not fit. */

@@ -92,6 +92,7 @@ int main_inspect(int argc, char **argv);
 int main_annotate(int argc, char **argv);
 int main_logs(int argc, char **argv);
 int main_console(int argc, char **argv);
+int main_exec(int argc, char **argv);
 int main_stop(int argc, char **argv);
 int main_destroy(int argc, char **argv);
 int main_wait(int argc, char **argv);

@@ -28,6 +28,7 @@
 
 #include "bootspec.h"
 #include "common/fileio.h"
+#include "exec_server.h"
 #include "modules.h"
 #include "mounts.h"
 #include "latenet.h"
@@ -116,6 +117,7 @@ static size_t module_groups(const char **g, const struct boot_spec *s)
     g[n++] = "base";
     g[n++] = "block";
     g[n++] = "overlay";
+    g[n++] = "exec";
     g[n++] = s->root_fstype;
     if (s->wr_fstype)
         g[n++] = s->wr_fstype;
@@ -148,7 +150,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
                               &err) < 0))
         fail(&err);
     report_phase(GUEST_PHASE_MOUNTING);
-    const char *groups[6 + BS_MAX_MOUNTS];
+    const char *groups[7 + BS_MAX_MOUNTS];
     size_t ngroups = module_groups(groups, &spec);
     if (!env->host &&
         modules_load(MODULES_LIST, groups, ngroups, true, &err) < 0)
@@ -178,8 +180,14 @@ static _Noreturn void loader_main(const struct loader_env *env,
     struct xo_user_ids ids;
     if (xo_user_resolve(&ids, spec.user, "/etc", &err) < 0)
         fail(&err);
+    /* The exec channel's server, forked before the entrypoint so that it
+     * is outside the container's PID namespace; not in the host test
+     * mode, which has no vchan. */
+    int pid_fd = -1;
+    if (!env->host)
+        exec_server_start(&spec, &pid_fd);
     int code = 0;
-    if (run_container(&spec, &ids, &set, &code, &err) < 0) {
+    if (run_container(&spec, &ids, &set, pid_fd, &code, &err) < 0) {
         report_exit_code(code);
         fail(&err);
     }

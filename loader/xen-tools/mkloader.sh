@@ -34,6 +34,7 @@ die() { echo "mkloader: $*" >&2; exit 1; }
 # it mounts; net when it has interfaces), since every module costs boot
 # time (relocation, signature check) and the ext4 family is the largest.
 wanted="base:crc32c_generic block:xen-blkfront net:xen-netfront erofs:erofs
+        exec:xen-evtchn exec:xen-gntalloc
         ext4:ext4 overlay:overlay squashfs:squashfs"
 
 pkg=${XL_OCI_KERNEL_PKG:-$("$top/tools/debcache.sh" --kernel-package)}

@@ -18,7 +18,9 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_net.c $(XT)/latenet.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
-	$(XT)/netcfg.c $(XT)/modules.c common/error.c common/fileio.c \
+	$(XT)/netcfg.c $(XT)/modules.c $(XT)/exec_server.c \
+	$(XT)/exec_session.c common/abi/exec_channel.c \
+	common/error.c common/fileio.c \
 	common/pathfmt.c common/inet.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/capabilities.c \
@@ -29,14 +31,20 @@ XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 # unit tests (and domcfg's writer tests) run them against real blobs.
 LIB_SRCS += $(XT)/bootspec.c $(XT)/fdt_walk.c $(XT)/bootspec_net.c \
 	$(XT)/bootspec_privileges.c $(XT)/safepath.c
+# The exec server's session runs in unit tests over a socketpair (its
+# transport, the vchan, needs Xen): it and what it calls.
+LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/privileges.c \
+	$(XT)/report.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -static -o $@ $^ -lxenstore -lxentoolcore -lfdt $(LDFLAGS)
+	$(CC) -static -o $@ $^ -lxenvchan -lxengnttab -lxenevtchn -lxenstore \
+		-lxentoolcore -lxentoollog -lfdt $(LDFLAGS)
 
 BIN_TARGETS += $(XT_OUT)/init
-UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-report-chain.c
+UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-report-chain.c \
+	tests/unit/test-exec-session.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "privileges.h"
 #include "report.h"
 
@@ -65,8 +66,7 @@ static _Noreturn void child_fail(int fd, int errnum, const char *what)
     _exit(errnum == EACCES ? 126 : 127);
 }
 
-/* execvpe() with the container's PATH, not the init's. */
-static void exec_path(const char *file, char *const *argv, char *const *env)
+void run_exec_path(const char *file, char *const *argv, char *const *env)
 {
     if (strchr(file, '/')) {
         execve(file, argv, env);
@@ -115,30 +115,48 @@ static _Noreturn void child(const struct boot_spec *spec,
             0)
         child_fail(errfd, errno, "mount /proc for the PID namespace");
     const char *what = "";
-    if (privileges_before_user(spec, ids, &what) < 0)
+    if (run_become(spec, ids, spec->cwd, &what) < 0)
         child_fail(errfd, errno, what);
-    if (setgroups(ids->ngroups, ids->groups) < 0)
-        child_fail(errfd, errno, "setgroups");
-    if (setgid(ids->gid) < 0)
-        child_fail(errfd, errno, "setgid");
-    if (setuid(ids->uid) < 0)
-        child_fail(errfd, errno, "setuid");
-    if (privileges_after_user(spec, &what) < 0)
-        child_fail(errfd, errno, what);
-    if (chdir(spec->cwd) < 0)
-        child_fail(errfd, errno, spec->cwd);
-    exec_path(spec->args[0], (char *const *)spec->args, env);
+    run_exec_path(spec->args[0], (char *const *)spec->args, env);
     child_fail(errfd, errno, spec->args[0]);
 }
 
-/* Builds the environment: the spec's, plus HOME when it has none. */
-static void build_env(char **env, char *home, size_t homesz,
-                      const struct boot_spec *spec,
-                      const struct xo_user_ids *ids)
+int run_become(const struct boot_spec *spec, const struct xo_user_ids *ids,
+               const char *cwd, const char **what_r)
+{
+    if (privileges_before_user(spec, ids, what_r) < 0)
+        return -1;
+    *what_r = "setgroups";
+    if (setgroups(ids->ngroups, ids->groups) < 0)
+        return -1;
+    *what_r = "setgid";
+    if (setgid(ids->gid) < 0)
+        return -1;
+    *what_r = "setuid";
+    if (setuid(ids->uid) < 0)
+        return -1;
+    if (privileges_after_user(spec, what_r) < 0)
+        return -1;
+    *what_r = cwd;
+    return chdir(cwd);
+}
+
+size_t run_env_build(char **env, const char *const *base, size_t nbase,
+                     const char *const *over, size_t nover, char *home,
+                     size_t homesz, const struct xo_user_ids *ids)
 {
     size_t n = 0;
-    for (size_t i = 0; i < spec->nenv; i++)
-        env[n++] = (char *)spec->env[i];
+    for (size_t i = 0; i < nbase; i++) {
+        /* An entry of `over` with the same KEY replaces this one. */
+        size_t kl = strcspn(base[i], "=");
+        bool replaced = false;
+        for (size_t j = 0; j < nover && !replaced; j++)
+            replaced = !strncmp(over[j], base[i], kl) && over[j][kl] == '=';
+        if (!replaced)
+            env[n++] = (char *)base[i];
+    }
+    for (size_t j = 0; j < nover; j++)
+        env[n++] = (char *)over[j];
     env[n] = NULL;
     if (!env_get(env, "HOME")) {
         /* cannot truncate: home[300] holds "HOME=" and xo_user_ids' home,
@@ -147,6 +165,7 @@ static void build_env(char **env, char *home, size_t homesz,
         env[n++] = home;
     }
     env[n] = NULL;
+    return n;
 }
 
 static void print_exec_marker(const struct boot_spec *spec)
@@ -215,7 +234,7 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
 }
 
 int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
-                  const sigset_t *set, int *code_r, xo_err *err)
+                  const sigset_t *set, int pid_fd, int *code_r, xo_err *err)
 {
     /* The spec's env, HOME and the NULL: freed by the exit of PID 1. */
     char **env = calloc(spec->nenv + 2, sizeof(*env));
@@ -224,7 +243,7 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         return xo_err_set(err, ENOMEM, "out of memory for the environment");
     }
     static char home[300];
-    build_env(env, home, sizeof(home), spec, ids);
+    run_env_build(env, spec->env, spec->nenv, NULL, 0, home, sizeof(home), ids);
 
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -251,6 +270,11 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         child(spec, ids, env, pfd[1]);
     }
     close(pfd[1]);
+    if (pid_fd >= 0) {
+        if (xo_write_all(pid_fd, &pid, sizeof(pid)) < 0)
+            report_marker("warning: exec server not told the pid: %m");
+        close(pid_fd);
+    }
     struct child_error ce;
     ssize_t n;
     do

@@ -20,12 +20,37 @@
 void run_block_signals(sigset_t *set_r);
 
 /*
- * Execs the entrypoint and waits for it.  *code_r receives its exit code in
- * the shell convention (128+N for signal N).  Returns -1 with *err set when
+ * Execs the entrypoint and waits for it.  pid_fd is -1 or a pipe's write
+ * end that receives the entrypoint's pid (a pid_t, as the domain's PID 1
+ * sees it) once it is forked, then is closed (the exec server's).
+ * *code_r receives its exit code in the shell convention (128+N for
+ * signal N).  Returns -1 with *err set when
  * it could not be started (then *code_r is 126 or 127 like a shell's).
  */
 int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
-                  const sigset_t *set, int *code_r, xo_err *err);
+                  const sigset_t *set, int pid_fd, int *code_r, xo_err *err);
+
+/*
+ * Shared with the exec server (exec_server.c), so that an exec'd process
+ * gets the entrypoint's rules:
+ * run_env_build: env (room for nbase + nover + 2 pointers) receives base
+ * with every KEY that `over` sets replaced, then `over`, then HOME from
+ * ids (in home, >= 300 bytes) when none is set; NULL-terminated.  Returns
+ * the number of entries.
+ */
+size_t run_env_build(char **env, const char *const *base, size_t nbase,
+                     const char *const *over, size_t nover, char *home,
+                     size_t homesz, const struct xo_user_ids *ids);
+
+/* In a forked child: the spec's limits, bounding set and capabilities
+ * around the switch to ids, then chdir(cwd).  -1 with errno set and
+ * *what_r naming the step. */
+int run_become(const struct boot_spec *spec, const struct xo_user_ids *ids,
+               const char *cwd, const char **what_r);
+
+/* execvpe() with the container's PATH (from env), not the init's; returns
+ * only on failure, errno set. */
+void run_exec_path(const char *file, char *const *argv, char *const *env);
 
 /*
  * Kills whatever is left (SIGKILL to all but PID 1) and reaps it, waiting

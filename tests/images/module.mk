@@ -3,9 +3,11 @@
 TEST_IMAGES := $(B)/test-images/probe/rootfs.erofs
 
 $(B)/test-images/probe/rootfs.erofs: $(B)/tests/probe/probe \
-		$(B)/tests/hostile/hostile tests/images/mkprobe-volume.sh
+		$(B)/tests/hostile/hostile $(B)/tests/hostile/exec-hostile \
+		tests/images/mkprobe-volume.sh
 	tests/images/mkprobe-volume.sh $(B)/tests/probe/probe \
-		$(B)/test-images/probe $(B)/tests/hostile/hostile
+		$(B)/test-images/probe $(B)/tests/hostile/hostile \
+		$(B)/tests/hostile/exec-hostile
 
 .PHONY: test-images
 test-images: $(TEST_IMAGES)

@@ -93,6 +93,19 @@ check "the root is writable (a file in /, directories in /var/run and /tmp)" bas
 cfg s1 'oci_cmd = [ "trap \"echo got-TERM; exit 7\" TERM; echo up; while :; do sleep 1; done" ]'
 check "create a long-running container" "$X" create "$T/s1.cfg"
 check "status: running" bash -c '"$0" status --json s1 | jq -e ".state == \"running\"" >/dev/null' "$X"
+# exec (issue 15): runc exec, with the rules of a domain's exec.
+rc=0
+"$X" exec s1 sh -c 'exit 7' || rc=$?
+if [ "$rc" = 7 ]; then ok "exec returns the command's exit code (7)"; else nok "exec gave $rc, not 7"; fi
+check "exec -u NAME -w DIR: that user (by the container's /etc/passwd), that cwd" bash -c \
+    '[ "$("$0" exec -u app -w /tmp s1 sh -c "id -u; id -g; pwd" | tr "\n" " ")" = "1234 1235 /tmp " ]' "$X"
+check "exec -e KEY=VALUE overrides the container's env" bash -c \
+    '[ "$("$0" exec -e FOO=exec s1 sh -c "echo \$FOO")" = exec ]' "$X"
+check "exec -i passes stdin on" bash -c '[ "$(echo piped | "$0" exec -i s1 cat)" = piped ]' "$X"
+check "exec without -i gives an empty stdin" bash -c '[ -z "$(echo piped | "$0" exec s1 cat)" ]' "$X"
+check "exec of an unknown container fails naming it" bash -c \
+    '! "$0" exec nosuch true 2>"$1" && grep -q nosuch "$1"' "$X" "$T/exec.err"
+check "exec --help" bash -c '"$0" exec --help | grep -q -- "--workdir"' "$X"
 check "stop succeeds" "$X" stop s1
 check "the stop signal reached it: its trap ran, exit code 7" bash -c \
     '"$0" logs s1 | grep -qx got-TERM && "$0" status --json s1 | jq -e ".exit_code == 7 and .state == \"halted\"" >/dev/null' "$X"

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "domcfg/runtime_spec.h"
 
@@ -190,11 +191,56 @@ static void test_bounds(void **state)
     free(buf);
 }
 
+/* A lone process object (runc exec --process FILE): read with the
+ * spec's process rules, refused the same way. */
+static void test_process_file(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test-process.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    static const char good[] =
+        "{\"args\": [\"sh\", \"-c\", \"exit 5\"], \"env\": [\"A=1\"], "
+        "\"cwd\": \"/tmp\", \"user\": {\"uid\": 1000, \"gid\": 1001}}";
+    assert_int_equal(write(fd, good, sizeof(good) - 1), sizeof(good) - 1);
+    struct runtime_process pr;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(runtime_spec_process_load(&pr, path, &err), 0);
+    assert_int_equal(pr.n_args, 3);
+    assert_string_equal(pr.args[2], "exit 5");
+    assert_string_equal(pr.env[0], "A=1");
+    assert_string_equal(pr.cwd, "/tmp");
+    assert_int_equal(pr.uid, 1000);
+    assert_int_equal(pr.gid, 1001);
+    runtime_spec_process_dispose(&pr);
+    static const char *const bad_files[][2] = {
+        {"{\"cwd\": \"/\", \"user\": {\"uid\": 0, \"gid\": 0}}",
+         "process.args: is missing"},
+        {"{\"args\": [\"\"], \"cwd\": \"/\", "
+         "\"user\": {\"uid\": 0, \"gid\": 0}}",
+         "must name a program"},
+        {"[1]", "process: must be an object"},
+    };
+    for (size_t i = 0; i < sizeof(bad_files) / sizeof(bad_files[0]); i++) {
+        assert_int_equal(ftruncate(fd, 0), 0);
+        assert_int_equal(
+            pwrite(fd, bad_files[i][0], strlen(bad_files[i][0]), 0),
+            (ssize_t)strlen(bad_files[i][0]));
+        assert_int_equal(runtime_spec_process_load(&pr, path, &err), -1);
+        if (!strstr(xo_err_msg(&err), bad_files[i][1]))
+            fail_msg("%s: got \"%s\"", bad_files[i][1], xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
+    close(fd);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_process_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

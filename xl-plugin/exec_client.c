@@ -1,0 +1,370 @@
+/*
+ * exec_client.c: dom0's end of the exec channel (see exec_client.h).
+ */
+#include "exec_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libxenvchan.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/abi/exec_channel.h"
+#include "common/fileio.h"
+#include "common/pathfmt.h"
+#include "state.h"
+
+/* How long dom0 waits for the guest to take a message, in ms: a guest
+ * that stops reading must not hold a command forever. */
+#define SEND_MS 30000
+
+struct client {
+    const char *name;
+    struct libxenvchan *vc;
+    int lock;
+    struct exec_reader rd;
+    uint8_t frame[EXEC_FRAME_MAX];
+};
+
+static uint64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void client_close(struct client *c)
+{
+    if (c->vc)
+        libxenvchan_close(c->vc);
+    if (c->lock >= 0)
+        close(c->lock);
+    free(c);
+}
+
+/* Takes exec.lock, then connects, retrying while the guest has no
+ * channel on offer (between sessions, or still booting). */
+static struct client *client_open(const char *root, const char *name,
+                                  uint32_t domid, xo_err *err)
+{
+    char path[4096], xs[96];
+    struct client *c = calloc(1, sizeof(*c));
+    if (!c) {
+        xo_err_set(err, ENOMEM, "out of memory");
+        return NULL;
+    }
+    c->name = name;
+    c->lock = -1;
+    exec_reader_init(&c->rd, EXEC_SIDE_DOM0);
+    if (state_domain_file(path, sizeof(path), root, name, STATE_FILE_EXEC_LOCK,
+                          err) < 0)
+        goto fail;
+    c->lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (c->lock < 0 || flock(c->lock, LOCK_EX) < 0) {
+        xo_err_sys(err, "%s", path);
+        goto fail;
+    }
+    if (xo_path_fmt(xs, sizeof(xs), err, "/local/domain/%u/%s", domid,
+                    EXEC_CHANNEL_XS_DIR) < 0)
+        goto fail;
+    uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
+    struct timespec step = {0, 20 * 1000 * 1000};
+    while (!(c->vc = libxenvchan_client_init(NULL, (int)domid, xs))) {
+        if (now_ms() >= end) {
+            xo_err_set(err, ETIMEDOUT,
+                       "%s (domid %u): no exec channel offered at %s within "
+                       "%d s (is its loader older than exec?)",
+                       name, domid, xs, EXEC_CLIENT_CONNECT_MS / 1000);
+            goto fail;
+        }
+        nanosleep(&step, NULL);
+    }
+    c->vc->blocking = 0;
+    return c;
+fail:
+    client_close(c);
+    return NULL;
+}
+
+/* Sends a frame whole, waiting for ring space at most SEND_MS. */
+static int send_frame(struct client *c, long n, const char *why, xo_err *err)
+{
+    if (n < 0)
+        return xo_err_set(err, EINVAL, "%s: exec request: %s", c->name, why);
+    uint64_t end = now_ms() + SEND_MS;
+    while (libxenvchan_buffer_space(c->vc) < (int)n) {
+        if (!libxenvchan_is_open(c->vc))
+            return xo_err_set(err, EPIPE, "%s: the exec channel closed",
+                              c->name);
+        if (now_ms() >= end)
+            return xo_err_set(err, ETIMEDOUT,
+                              "%s: the guest took no exec message for %d s",
+                              c->name, SEND_MS / 1000);
+        struct pollfd p = {libxenvchan_fd_for_select(c->vc), POLLIN, 0};
+        if (poll(&p, 1, 100) > 0)
+            libxenvchan_wait(c->vc);
+    }
+    if (libxenvchan_write(c->vc, c->frame, (size_t)n) != (int)n)
+        return xo_err_set(err, EPIPE, "%s: writing to the exec channel failed",
+                          c->name);
+    return 0;
+}
+
+/* Moves what the guest sent into the reader; -1 when the channel closed
+ * with nothing left to read. */
+static int pull(struct client *c)
+{
+    uint8_t buf[4096];
+    while (libxenvchan_data_ready(c->vc) > 0) {
+        size_t room = exec_reader_room(&c->rd);
+        if (!room)
+            return 0;
+        int n = libxenvchan_read(c->vc, buf,
+                                 room < sizeof(buf) ? room : sizeof(buf));
+        if (n <= 0)
+            break;
+        exec_reader_feed(&c->rd, buf, (size_t)n);
+    }
+    return libxenvchan_is_open(c->vc) ? 0 : -1;
+}
+
+static int bad_message(struct client *c, const char *why, xo_err *err)
+{
+    return xo_err_set(err, EPROTO,
+                      "%s: the guest sent a bad exec message: %s "
+                      "(session ended)",
+                      c->name, why);
+}
+
+/* The guest's ERROR as err, with the exit code a shell would give. */
+static int guest_error(struct client *c, const struct exec_frame *f,
+                       int *code_r, xo_err *err)
+{
+    char text[EXEC_ERROR_MAX + 1];
+    int errnum;
+    const char *why = "";
+    if (exec_error_decode(f->payload, f->len, &errnum, text, sizeof(text),
+                          &why) < 0)
+        return bad_message(c, why, err);
+    *code_r = errnum == ENOENT ? 127 : 126;
+    return xo_err_set(err, errnum ? errnum : EIO, "%s: %s", c->name, text);
+}
+
+int exec_client_signal(const char *root, const char *name, uint32_t domid,
+                       int sig, xo_err *err)
+{
+    struct client *c = client_open(root, name, domid, err);
+    if (!c)
+        return -1;
+    const char *why = "";
+    int rc = -1, code;
+    if (send_frame(c,
+                   exec_signal_encode(c->frame, sizeof(c->frame), sig,
+                                      EXEC_SIGNAL_CONTAINER, &why),
+                   why, err) < 0)
+        goto out;
+    uint64_t end = now_ms() + SEND_MS;
+    for (;;) {
+        int closed = pull(c);
+        struct exec_frame f;
+        int r = exec_reader_next(&c->rd, &f, &why);
+        if (r < 0) {
+            bad_message(c, why, err);
+            goto out;
+        }
+        if (r == 1) {
+            if (f.type == EXEC_MSG_OK)
+                rc = 0;
+            else if (f.type == EXEC_MSG_ERROR)
+                guest_error(c, &f, &code, err);
+            else
+                bad_message(c, "not an answer to a signal", err);
+            goto out;
+        }
+        if (closed < 0 || now_ms() >= end) {
+            xo_err_set(err, EIO,
+                       "%s: no answer to signal %d on the exec "
+                       "channel",
+                       name, sig);
+            goto out;
+        }
+        struct pollfd p = {libxenvchan_fd_for_select(c->vc), POLLIN, 0};
+        if (poll(&p, 1, 100) > 0)
+            libxenvchan_wait(c->vc);
+    }
+out:
+    client_close(c);
+    return rc;
+}
+
+/* The local terminal's window, or 24x80 when in_fd is no terminal. */
+static void window_size(int fd, uint16_t *rows, uint16_t *cols)
+{
+    struct winsize ws;
+    if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+        *rows = ws.ws_row;
+        *cols = ws.ws_col;
+    } else {
+        *rows = 24;
+        *cols = 80;
+    }
+}
+
+/* One frame from the guest during a session: 1 when it ended it (EXIT or
+ * ERROR), 0 to go on, -1 with err. */
+static int handle(struct client *c, const struct exec_client_opts *o,
+                  const struct exec_frame *f, int *code_r, xo_err *err)
+{
+    const char *why = "";
+    switch (f->type) {
+    case EXEC_MSG_STARTED:
+        if (o->started)
+            o->started(o->started_arg);
+        return 0;
+    case EXEC_MSG_STDOUT:
+    case EXEC_MSG_STDERR: {
+        int fd = f->type == EXEC_MSG_STDOUT ? o->out_fd : o->err_fd;
+        /* A reader that went away (EPIPE) loses the rest of the output;
+         * the process's exit code still comes. */
+        if (fd >= 0 && f->len)
+            (void)xo_write_all(fd, f->payload, f->len);
+        return 0;
+    }
+    case EXEC_MSG_EXIT:
+        if (exec_exit_decode(f->payload, f->len, code_r, &why) < 0)
+            return bad_message(c, why, err);
+        return 1;
+    case EXEC_MSG_ERROR:
+        guest_error(c, f, code_r, err);
+        return -1;
+    default:
+        return bad_message(c, "not valid in an exec session", err);
+    }
+}
+
+int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
+{
+    *code_r = 1;
+    struct client *c = client_open(o->root, o->name, o->domid, err);
+    if (!c)
+        return -1;
+    int rc = -1, sfd = -1;
+    bool raw = false, stdin_open = o->interactive;
+    struct termios saved;
+    sigset_t sigs, old;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGHUP);
+    sigaddset(&sigs, SIGQUIT);
+    sigaddset(&sigs, SIGWINCH);
+    sigprocmask(SIG_BLOCK, &sigs, &old);
+    sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+
+    uint16_t rows = 0, cols = 0;
+    if (o->tty)
+        window_size(o->in_fd, &rows, &cols);
+    uint32_t flags =
+        (o->tty ? EXEC_FLAG_TTY : 0) | (o->interactive ? EXEC_FLAG_STDIN : 0);
+    static const char *const noenv[] = {NULL};
+    const char *why = "";
+    if (send_frame(c,
+                   exec_request_encode(c->frame, sizeof(c->frame), flags, rows,
+                                       cols, o->user ? o->user : "",
+                                       o->cwd ? o->cwd : "", o->args,
+                                       o->env ? o->env : noenv, &why),
+                   why, err) < 0)
+        goto out;
+    if (o->tty && o->interactive && tcgetattr(o->in_fd, &saved) == 0) {
+        struct termios t = saved;
+        cfmakeraw(&t);
+        raw = tcsetattr(o->in_fd, TCSANOW, &t) == 0;
+    }
+    for (;;) {
+        int closed = pull(c);
+        struct exec_frame f;
+        int r;
+        while ((r = exec_reader_next(&c->rd, &f, &why)) == 1) {
+            int h = handle(c, o, &f, code_r, err);
+            if (h < 0)
+                goto out;
+            if (h == 1) {
+                rc = 0;
+                goto out;
+            }
+        }
+        if (r < 0) {
+            bad_message(c, why, err);
+            goto out;
+        }
+        if (closed < 0) {
+            xo_err_set(err, EPIPE,
+                       "%s: the exec channel closed before the process's "
+                       "exit status came",
+                       o->name);
+            goto out;
+        }
+        bool room = libxenvchan_buffer_space(c->vc) > EXEC_HDR_LEN;
+        struct pollfd p[3] = {
+            {libxenvchan_fd_for_select(c->vc), POLLIN, 0},
+            {stdin_open && room ? o->in_fd : -1, POLLIN, 0},
+            {sfd, POLLIN, 0},
+        };
+        if (poll(p, 3, 1000) < 0 && errno != EINTR) {
+            xo_err_sys(err, "poll");
+            goto out;
+        }
+        if (p[0].revents & POLLIN)
+            libxenvchan_wait(c->vc);
+        if (p[1].revents) {
+            size_t max = (size_t)libxenvchan_buffer_space(c->vc) - EXEC_HDR_LEN;
+            uint8_t buf[4096];
+            ssize_t n =
+                read(o->in_fd, buf, max < sizeof(buf) ? max : sizeof(buf));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                stdin_open = false;
+            if (send_frame(c,
+                           exec_data_encode(c->frame, sizeof(c->frame),
+                                            EXEC_MSG_STDIN, buf,
+                                            n > 0 ? (size_t)n : 0, &why),
+                           why, err) < 0)
+                goto out;
+        }
+        struct signalfd_siginfo si;
+        while (sfd >= 0 && read(sfd, &si, sizeof(si)) == sizeof(si)) {
+            long n;
+            if (si.ssi_signo == SIGWINCH) {
+                if (!o->tty)
+                    continue;
+                window_size(o->in_fd, &rows, &cols);
+                n = exec_resize_encode(c->frame, sizeof(c->frame), rows, cols,
+                                       &why);
+            } else {
+                n = exec_signal_encode(c->frame, sizeof(c->frame),
+                                       (int)si.ssi_signo, EXEC_SIGNAL_PROCESS,
+                                       &why);
+            }
+            if (send_frame(c, n, why, err) < 0)
+                goto out;
+        }
+    }
+out:
+    if (raw)
+        tcsetattr(o->in_fd, TCSANOW, &saved);
+    if (sfd >= 0)
+        close(sfd);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    client_close(c);
+    return rc;
+}

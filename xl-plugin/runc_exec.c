@@ -1,0 +1,219 @@
+/*
+ * runc_exec.c: `xl-oci-runc exec [--process FILE] [--detach] [--pid-file
+ * F] ID [CMD ARG...]`, as containerd's shim calls it (go-runc: --process
+ * with the process's JSON, --detach, --pid-file).  The process runs in
+ * the domain through the exec channel (exec_client.h); here a small
+ * process of ours carries its stdio and exits with its exit code, and
+ * with --detach that process's pid goes into the pid file, as runc's
+ * exec'd process's does: the shim (its subreaper) waits for it.  A
+ * terminal (--tty, --console-socket) is not supported yet, as in create.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "domcfg/runtime_spec.h"
+#include "exec_client.h"
+#include "runc.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+struct exec_cli {
+    const char *process, *pid_file, *id;
+    bool detach;
+    char **cmd; /* operands after ID, or NULL */
+};
+
+static int parse(struct exec_cli *a, int argc, char **argv, xo_err *err)
+{
+    static const struct option opts[] = {
+        {"process", 1, NULL, 'p'},  {"detach", 0, NULL, 'd'},
+        {"pid-file", 1, NULL, 'P'}, {"console-socket", 1, NULL, 'c'},
+        {"tty", 0, NULL, 't'},      {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 0;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+p:dtP:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'p':
+            a->process = optarg;
+            break;
+        case 'd':
+            a->detach = true;
+            break;
+        case 'P':
+            a->pid_file = optarg;
+            break;
+        case 'c':
+        case 't':
+            return xo_err_set(
+                err, ENOTSUP,
+                "exec: a terminal is not supported yet (run without -t)");
+        default:
+            return xo_err_set(err, EINVAL, "exec: unknown option %s",
+                              argv[optind - 1]);
+        }
+    }
+    if (optind >= argc)
+        return xo_err_set(err, EINVAL, "exec: expected a container ID");
+    a->id = argv[optind];
+    a->cmd = optind + 1 < argc ? argv + optind + 1 : NULL;
+    if (!a->process && !a->cmd)
+        return xo_err_set(err, EINVAL,
+                          "exec: --process FILE or a command is needed");
+    if (a->process && a->cmd)
+        return xo_err_set(err, EINVAL,
+                          "exec: --process FILE and a command both given");
+    return runc_check_id(a->id, err);
+}
+
+/* The STARTED byte for the parent of a detached exec. */
+static void started(void *arg)
+{
+    int fd = *(int *)arg;
+    if (fd >= 0) {
+        (void)xo_write_all(fd, "S", 1);
+        close(fd);
+        *(int *)arg = -1;
+    }
+}
+
+/* The detached process: runs the session, exits with the code.  An error
+ * before the start goes to the parent through `fd`. */
+static _Noreturn void detached(struct exec_client_opts *o, int fd)
+{
+    int code = 1;
+    xo_err err = XO_ERR_INIT;
+    o->started = started;
+    o->started_arg = &fd;
+    if (exec_client_run(o, &code, &err) < 0) {
+        if (fd >= 0) {
+            (void)xo_write_all(fd, "E", 1);
+            (void)xo_write_all(fd, xo_err_msg(&err), strlen(xo_err_msg(&err)));
+        } else {
+            xo_err_print(&err, "xl-oci-runc", stderr);
+        }
+    }
+    _exit(code);
+}
+
+/* Waits for the detached process to start; its pid, or -1 with err. */
+static int wait_started(pid_t pid, int fd, xo_err *err)
+{
+    char buf[1024];
+    size_t len = 0;
+    ssize_t n;
+    while (len < sizeof(buf) - 1 &&
+           ((n = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0 ||
+            (n < 0 && errno == EINTR)))
+        if (n > 0)
+            len += (size_t)n;
+    buf[len] = '\0';
+    if (len >= 1 && buf[0] == 'S')
+        return 0;
+    waitpid(pid, NULL, 0);
+    if (len > 1 && buf[0] == 'E')
+        return xo_err_set(err, EIO, "%s", buf + 1);
+    return xo_err_set(err, EIO, "exec: the process never started");
+}
+
+static int write_pid(const char *path, pid_t pid, xo_err *err)
+{
+    char text[24];
+    /* cannot truncate: a pid has at most 10 digits */
+    int n = snprintf(text, sizeof(text), "%d", (int)pid);
+    return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
+}
+
+int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
+{
+    struct exec_cli a = {0};
+    struct runc_state s;
+    struct xen_handles h = {0};
+    struct domain_status st;
+    struct runtime_process pr = {0};
+    char user[32] = "";
+    int rc = -1, pfd[2] = {-1, -1};
+    if (parse(&a, argc, argv, err) < 0 || runc_state_read(g, a.id, &s, err) < 0)
+        return -1;
+    if (xen_open_xs(&h, err) < 0 || status_read(h.xs, s.name, &st, err) < 0)
+        goto out;
+    if (st.state != DOMAIN_STATE_RUNNING || st.domid < 0) {
+        xo_err_set(err, EINVAL, "exec: container %s is not running", a.id);
+        goto out;
+    }
+    if (a.process) {
+        if (runtime_spec_process_load(&pr, a.process, err) < 0)
+            goto out;
+        if (pr.terminal) {
+            xo_err_set(err, ENOTSUP,
+                       "exec: a terminal is not supported yet (run without "
+                       "-t)");
+            goto out;
+        }
+        /* cannot truncate: two numbers of at most 10 digits */
+        snprintf(user, sizeof(user), "%u:%u", pr.uid, pr.gid);
+    }
+    struct exec_client_opts o = {
+        .root = cmd_state_root(),
+        .name = s.name,
+        .domid = (uint32_t)st.domid,
+        .args = (const char *const *)(a.process ? pr.args : a.cmd),
+        .env = a.process ? (const char *const *)pr.env : NULL,
+        .user = user,
+        .cwd = a.process ? pr.cwd : NULL,
+        .interactive = true,
+        .in_fd = STDIN_FILENO,
+        .out_fd = STDOUT_FILENO,
+        .err_fd = STDERR_FILENO,
+    };
+    if (!a.detach) {
+        int code = 1;
+        xen_close(&h);
+        rc = exec_client_run(&o, &code, err);
+        runtime_spec_process_dispose(&pr);
+        if (rc == 0)
+            exit(code); /* runc exec exits with the process's code */
+        return -1;
+    }
+    if (pipe2(pfd, O_CLOEXEC) < 0) {
+        xo_err_sys(err, "pipe");
+        goto out;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        xo_err_sys(err, "fork");
+        goto out;
+    }
+    if (pid == 0) {
+        close(pfd[0]);
+        xen_close(&h);
+        detached(&o, pfd[1]);
+    }
+    close(pfd[1]);
+    pfd[1] = -1;
+    if (wait_started(pid, pfd[0], err) < 0)
+        goto out;
+    if (a.pid_file && write_pid(a.pid_file, pid, err) < 0) {
+        kill(pid, SIGKILL);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (pfd[0] >= 0)
+        close(pfd[0]);
+    if (pfd[1] >= 0)
+        close(pfd[1]);
+    runtime_spec_process_dispose(&pr);
+    xen_close(&h);
+    return rc;
+}
