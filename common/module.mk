@@ -11,5 +11,6 @@ UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 # boot spec, the guest report, DomainStatus) and their to/from string
 # functions; the guest's init and the monitor link them too.
 ABI_SRCS := common/abi/guest_report.c common/abi/domain_status.c \
-	common/abi/capabilities.c common/abi/rlimits.c
+	common/abi/capabilities.c common/abi/rlimits.c \
+	common/abi/event_journal.c common/abi/restart_policy.c
 LIB_SRCS += $(ABI_SRCS)

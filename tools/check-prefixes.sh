@@ -19,7 +19,8 @@ OBJ=${OBJ:-build/obj}
 
 declare -A PREFIXES=(
     [common]="xo"
-    [common/abi]="domain_state guest_phase oci_cap oci_rlimit"
+    [common/abi]="domain_state guest_phase oci_cap oci_rlimit event_type
+        restart"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
         metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
@@ -32,7 +33,7 @@ declare -A PREFIXES=(
     [netback]="nb netback"
     [verifier]="digest cosign"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore
-        monitor netattach nohyper runc state status xen"
+        monitor netattach nohyper runc state status xen journal"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive
