@@ -59,7 +59,8 @@ struct monitor {
     enum guest_phase published; /* last phase copied into the status */
     int tty_fd, log_fd;
     size_t log_size, log_max;
-    bool paused; /* as Xen last said (sync_pause) */
+    bool paused;     /* as Xen last said (sync_pause) */
+    bool pause_seen; /* `paused` is known for this domain */
 };
 
 static void log_open(struct monitor *m)
@@ -235,6 +236,7 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
+    m->pause_seen = false; /* a new domain (sync_pause) */
     if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
         !xo_xs_watch(m->xs, m->tty_key, "tty"))
         return -1;
@@ -469,7 +471,6 @@ static int restart_after_backoff(struct monitor *m, long long due)
         (uint32_t)st.domid != m->domid) {
         m->domid = (uint32_t)st.domid;
         XO_COPY_STR(m->uuid, st.uuid);
-        m->paused = false;
         return 1;
     }
     if (st.state == DOMAIN_STATE_RESTARTING) {
@@ -491,8 +492,14 @@ static int restart_after_backoff(struct monitor *m, long long due)
  */
 static void sync_pause(struct monitor *m, bool paused)
 {
-    if (paused == m->paused)
+    /* A domain is born paused (create unpauses it once we watch): only
+     * a change after the first look is someone's pause. */
+    bool first = !m->pause_seen;
+    m->pause_seen = true;
+    if (first || paused == m->paused) {
+        m->paused = paused;
         return;
+    }
     m->paused = paused;
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
