@@ -429,6 +429,14 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     }
     if (rc == 0 && st.domid >= 0 && (uint32_t)st.domid != m->domid &&
         st.state == DOMAIN_STATE_BOOTING) {
+        /* Restarted by on_poweroff/on_reboot/on_crash: the run that
+         * ended is in the journal all the same. */
+        struct event_record ev;
+        journal_record_init(&ev, EVENT_EXITED, m->o->name);
+        ev.exit_code = r->has_exit_code && r->phase == GUEST_PHASE_EXITED
+                           ? r->exit_code
+                           : -1;
+        journal_emit(m->o->root, &ev);
         m->domid = (uint32_t)st.domid;
         XO_COPY_STR(m->uuid, st.uuid);
         if (watch_domain(m) == 0)
