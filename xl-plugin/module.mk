@@ -39,6 +39,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # common/xs_client.h), statically: no shared library pages (libc's
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
+	xl-plugin/monitor_console.c \
 	xl-plugin/monitor_placeholder.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \

@@ -33,6 +33,7 @@
 #include "common/xs_client.h"
 #include "guest_report.h"
 #include "journal.h"
+#include "monitor_console.h"
 #include "monitor_restart.h"
 #include "state.h"
 #include "status.h"
@@ -57,87 +58,10 @@ struct monitor {
     char tty_key[128];
     struct guest_report report;
     enum guest_phase published; /* last phase copied into the status */
-    int tty_fd, log_fd;
-    size_t log_size, log_max;
+    struct monitor_console con;
     bool paused;     /* as Xen last said (sync_pause) */
     bool pause_seen; /* `paused` is known for this domain */
 };
-
-static void log_open(struct monitor *m)
-{
-    char path[4096];
-    xo_err err = XO_ERR_INIT;
-    if (xo_mkdir_p(state_log_dir(), 0750, &err) < 0) {
-        xo_warn("%s", xo_err_msg(&err));
-        xo_err_clear(&err);
-    }
-    m->log_fd = -1;
-    if (state_log_path(path, sizeof(path), m->o->name, &err) < 0) {
-        xo_warn("console log: %s", xo_err_msg(&err));
-        xo_err_clear(&err);
-        return;
-    }
-    m->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    struct stat st;
-    m->log_size =
-        m->log_fd >= 0 && fstat(m->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
-}
-
-/* Appends console bytes; rotates NAME.log to NAME.log.1 past the cap. */
-static void log_write(struct monitor *m, const char *buf, size_t len)
-{
-    if (m->log_fd < 0)
-        return;
-    if (m->log_size + len > m->log_max) {
-        char path[4096], old[4200];
-        /* log_open() built the same path, so both fit. */
-        if (state_log_path(path, sizeof(path), m->o->name, NULL) == 0 &&
-            xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0)
-            rename(path, old);
-        close(m->log_fd);
-        log_open(m);
-    }
-    if (xo_write_all(m->log_fd, buf, len) == 0)
-        m->log_size += len;
-}
-
-static void tty_try_open(struct monitor *m)
-{
-    if (m->tty_fd >= 0)
-        return;
-    unsigned n = 0;
-    char *tty = xo_xs_read(m->xs, m->tty_key, &n);
-    if (!tty)
-        return;
-    /* The key is written by xenconsoled in dom0, but check it anyway. */
-    if (strncmp(tty, "/dev/pts/", 9) == 0 && !strstr(tty, "..")) {
-        m->tty_fd = open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-        struct termios t;
-        if (m->tty_fd >= 0 && tcgetattr(m->tty_fd, &t) == 0) {
-            cfmakeraw(&t);
-            tcsetattr(m->tty_fd, TCSANOW, &t);
-        }
-    }
-    free(tty);
-}
-
-static void tty_drain(struct monitor *m)
-{
-    char buf[4096];
-    for (;;) {
-        ssize_t r = read(m->tty_fd, buf, sizeof(buf));
-        if (r > 0) {
-            log_write(m, buf, (size_t)r);
-            continue;
-        }
-        if (r < 0 && (errno == EAGAIN || errno == EINTR))
-            return;
-        /* EOF or EIO: the console went away with the domain. */
-        close(m->tty_fd);
-        m->tty_fd = -1;
-        return;
-    }
-}
 
 static void set_status(struct monitor *m, const char *field, const char *v)
 {
@@ -243,35 +167,16 @@ static int watch_domain(struct monitor *m)
     return 0;
 }
 
-/*
- * The guest's last words (a container's output just before it exits) may
- * still be on their way through xenconsoled when the domain shuts down:
- * keep reading until the console has been quiet for 200 ms (at most 2 s),
- * or has closed.
- */
-static void tty_final_drain(struct monitor *m)
-{
-    for (int waited = 0; m->tty_fd >= 0 && waited < 2000; waited += 200) {
-        struct pollfd p = {.fd = m->tty_fd, .events = POLLIN};
-        int n = poll(&p, 1, 200);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        tty_drain(m);
-    }
-}
-
 static void unwatch_domain(struct monitor *m)
 {
     xo_xs_unwatch(m->xs, m->guest_dir, "guest");
     xo_xs_unwatch(m->xs, m->tty_key, "tty");
-    if (m->tty_fd >= 0) {
-        tty_drain(m);
-        tty_final_drain(m);
-        if (m->tty_fd >= 0)
-            close(m->tty_fd);
-        m->tty_fd = -1;
+    if (m->con.tty_fd >= 0) {
+        monitor_console_drain(&m->con);
+        monitor_console_final_drain(&m->con);
+        if (m->con.tty_fd >= 0)
+            close(m->con.tty_fd);
+        m->con.tty_fd = -1;
     }
 }
 
@@ -575,10 +480,10 @@ static int monitor_loop(struct monitor *m, xo_err *err)
     int alive = check_domain(m);
     while (alive) {
         struct pollfd p[2] = {{.fd = xo_xs_fileno(m->xs), .events = POLLIN},
-                              {.fd = m->tty_fd, .events = POLLIN}};
+                              {.fd = m->con.tty_fd, .events = POLLIN}};
         /* Events read while waiting for a reply are already queued. */
         int timeout = xo_xs_pending(m->xs) ? 0 : PAUSE_CHECK_MS;
-        int ready = poll(p, m->tty_fd >= 0 ? 2 : 1, timeout);
+        int ready = poll(p, m->con.tty_fd >= 0 ? 2 : 1, timeout);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;
@@ -588,12 +493,12 @@ static int monitor_loop(struct monitor *m, xo_err *err)
             alive = check_domain(m); /* sync_pause's look */
             continue;
         }
-        if (m->tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-            tty_drain(m);
+        if (m->con.tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            monitor_console_drain(&m->con);
         if (xo_xs_lost(m->xs)) {
             /* Some events were dropped: look at everything again. */
             read_guest(m);
-            tty_try_open(m);
+            monitor_console_tty_open(&m->con, m->xs, m->tty_key);
             alive = check_domain(m);
             continue;
         }
@@ -610,7 +515,7 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         if (strcmp(token, "guest") == 0)
             read_guest(m);
         else if (strcmp(token, "tty") == 0)
-            tty_try_open(m);
+            monitor_console_tty_open(&m->con, m->xs, m->tty_key);
         else if (strcmp(token, "rel") == 0)
             alive = check_domain(m);
         free(ev);
@@ -620,7 +525,8 @@ static int monitor_loop(struct monitor *m, xo_err *err)
 
 int monitor_run(const struct monitor_opts *o, xo_err *err)
 {
-    struct monitor m = {.o = o, .tty_fd = -1, .log_fd = -1};
+    struct monitor m = {.o = o,
+                        .con = {.name = o->name, .tty_fd = -1, .log_fd = -1}};
     int lock_fd = state_monitor_lock(o->root, o->name, err);
     bool other = lock_fd < 0 && err->errnum == EWOULDBLOCK;
     if (o->ready_fd >= 0) {
@@ -634,7 +540,8 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     if (lock_fd < 0)
         return -1; /* another monitor holds it: nothing to do */
     const char *cap = getenv("XL_OCI_LOG_MAX");
-    m.log_max = cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
+    m.con.log_max =
+        cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
     int rc = -1;
     struct domain_status st;
     m.xs = xo_xs_open();
@@ -655,7 +562,7 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     }
     m.domid = (uint32_t)st.domid;
     XO_COPY_STR(m.uuid, st.uuid);
-    log_open(&m);
+    monitor_console_open_log(&m.con);
     /* SIGUSR1 wakes us in a restart's backoff (monitor_restart.h). */
     sigset_t usr1;
     sigemptyset(&usr1);
@@ -671,10 +578,10 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     }
     rc = monitor_loop(&m, err);
 out:
-    if (m.tty_fd >= 0)
-        close(m.tty_fd);
-    if (m.log_fd >= 0)
-        close(m.log_fd);
+    if (m.con.tty_fd >= 0)
+        close(m.con.tty_fd);
+    if (m.con.log_fd >= 0)
+        close(m.con.log_fd);
     if (m.xc)
         xc_interface_close(m.xc);
     if (m.xs)
