@@ -4,7 +4,9 @@
  * edges; journal records (xl-plugin/journal.h) encoded and decoded, their
  * bounds (long and hostile text, overlong lines, unknown types), the
  * times --since/--until take; appending with rotation at the bound and
- * the reader going on across rotations, in order.
+ * the reader going on across rotations, in order; the restart state the
+ * monitors keep in DomainStatus (xl-plugin/monitor_restart.h) on the
+ * file store, as a successor monitor finds it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,9 @@
 #include <unistd.h>
 
 #include "common/abi/restart_policy.h"
+#include "common/xs_client.h"
+#include "xl-plugin/monitor_restart.h"
+#include "xl-plugin/status.h"
 #include "xl-plugin/journal.h"
 
 static void test_policy_grammar(void **state)
@@ -399,6 +404,92 @@ static void test_reader_skips(void **state)
     assert_int_equal(count, 3); /* n1, {}, n2: the long line skipped */
 }
 
+/* The count of `type` events in the journal under root. */
+static size_t count_events(enum event_type type, struct event_record *last)
+{
+    struct journal_reader r;
+    xo_err err = XO_ERR_INIT;
+    const char *line;
+    size_t n, count = 0;
+    assert_int_equal(journal_reader_open(&r, root, true, &err), 0);
+    while (journal_reader_next(&r, &line, &n, &err) == 1) {
+        struct event_record ev;
+        assert_int_equal(journal_decode(line, n, &ev, &err), 0);
+        if (ev.type == type) {
+            count++;
+            *last = ev;
+        }
+    }
+    journal_reader_close(&r);
+    return count;
+}
+
+static void test_restart_state(void **state)
+{
+    (void)state;
+    char dir[128];
+    snprintf(dir, sizeof(dir), "%s/status", root); /* cannot truncate */
+    assert_int_equal(mkdir(dir, 0700), 0);
+    struct xo_xs *xs = xo_xs_open_dir(dir);
+    assert_non_null(xs);
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    struct event_record ev;
+    long long due = 0, before = journal_now_ms();
+    assert_int_equal(status_create(xs, "c", &err), 0);
+    assert_int_equal(status_set(xs, "c", DOMAIN_STATUS_KEY_RESTART_POLICY,
+                                "on-failure:2", &err),
+                     0);
+    /* First failure: 1 s, restarting, journaled. */
+    assert_int_equal(monitor_restart_plan(xs, root, "c", 1, 5000, &due, &err),
+                     1);
+    assert_true(due >= before + 1000 && due <= journal_now_ms() + 1000);
+    assert_int_equal(status_read(xs, "c", &st, &err), 0);
+    assert_int_equal(st.state, DOMAIN_STATE_RESTARTING);
+    assert_int_equal(st.last_exit_code, 1);
+    assert_int_equal(st.restarts, 0);
+    long long again = monitor_restart_due(xs, "c");
+    assert_int_equal(again, due); /* what a successor reads */
+    assert_int_equal(count_events(EVENT_RESTARTING, &ev), 1);
+    assert_int_equal(ev.delay_ms, 1000);
+    assert_int_equal(ev.restarts, 1);
+    assert_int_equal(ev.exit_code, 1);
+    assert_int_equal(monitor_restart_done(xs, "c", &err), 0);
+    assert_int_equal(status_read(xs, "c", &st, &err), 0);
+    assert_int_equal(st.restarts, 1);
+    assert_string_equal(st.next_restart, "");
+    /* Second failure: 2 s; then MAX is reached. */
+    assert_int_equal(monitor_restart_plan(xs, root, "c", 2, 5000, &due, &err),
+                     1);
+    assert_int_equal(count_events(EVENT_RESTARTING, &ev), 2);
+    assert_int_equal(ev.delay_ms, 2000);
+    assert_int_equal(monitor_restart_done(xs, "c", &err), 0);
+    assert_int_equal(monitor_restart_plan(xs, root, "c", 3, 5000, &due, &err),
+                     0);
+    assert_int_equal(status_read(xs, "c", &st, &err), 0);
+    assert_int_equal(st.restarts, 2);
+    assert_int_equal(st.last_exit_code, 3);
+    /* always: a stop ends it. */
+    assert_int_equal(
+        status_set(xs, "c", DOMAIN_STATUS_KEY_RESTART_POLICY, "always", &err),
+        0);
+    assert_false(monitor_restart_stop_requested(xs, "c"));
+    assert_int_equal(monitor_restart_plan(xs, root, "c", 0, 5000, &due, &err),
+                     1);
+    assert_int_equal(count_events(EVENT_RESTARTING, &ev), 3);
+    assert_int_equal(ev.delay_ms, 4000); /* the loop's third */
+    assert_int_equal(
+        status_set(xs, "c", DOMAIN_STATUS_KEY_STOP_REQUESTED, "1", &err), 0);
+    assert_true(monitor_restart_stop_requested(xs, "c"));
+    assert_int_equal(monitor_restart_plan(xs, root, "c", 0, 5000, &due, &err),
+                     0);
+    /* No policy (an old container without the key): never. */
+    assert_int_equal(status_create(xs, "d", &err), 0);
+    assert_int_equal(monitor_restart_plan(xs, root, "d", 1, 0, &due, &err), 0);
+    assert_int_equal(monitor_restart_due(xs, "d") <= journal_now_ms(), 1);
+    xo_xs_close(xs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -411,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_times),
         cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_skips, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_state, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
