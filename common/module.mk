@@ -12,5 +12,6 @@ UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 # functions; the guest's init and the monitor link them too.
 ABI_SRCS := common/abi/guest_report.c common/abi/domain_status.c \
 	common/abi/exec_channel.c \
-	common/abi/capabilities.c common/abi/rlimits.c
+	common/abi/capabilities.c common/abi/rlimits.c \
+	common/abi/event_journal.c common/abi/restart_policy.c
 LIB_SRCS += $(ABI_SRCS)

@@ -73,6 +73,7 @@ static const struct key_def known_keys[] = {
     {"oci_stop_timeout", KEY_LONG},
     {"oci_loader", KEY_STRING},
     {"oci_mode", KEY_STRING},
+    {"oci_restart", KEY_STRING},
     {"oci_gateway", KEY_STRING},
     {"oci_dns", KEY_LIST},
     {"oci_privileged", KEY_LONG},

@@ -194,6 +194,38 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
     return 0;
 }
 
+/* oci_restart (common/abi/restart_policy.h).  The monitor restarts the
+ * container after it exits; a shutdown action that restarts the domain
+ * too would restart it twice, at once and without the backoff. */
+static int build_restart(struct domain_config *dc, const struct app_cfg *ac,
+                         xo_err *err)
+{
+    const char *text = NULL;
+    int r = app_cfg_string(ac, "oci_restart", &text, err);
+    if (r <= 0)
+        return r;
+    int pr = restart_policy_parse(text, &dc->restart);
+    if (pr == -2)
+        return app_cfg_bad_value(
+            ac, "oci_restart", err,
+            "\"%s\": only on-failure takes a maximum, a number of restarts from 1 to %ld",
+            text, RESTART_MAX_LIMIT);
+    if (pr < 0)
+        return app_cfg_bad_value(
+            ac, "oci_restart", err,
+            "\"%s\" is not \"no\", \"on-failure[:MAX]\", \"always\" or \"unless-stopped\"",
+            text);
+    const char *slots[] = {dc->on_poweroff, dc->on_crash};
+    const char *keys[] = {"on_poweroff", "on_crash"};
+    for (int i = 0; i < 2 && dc->restart.mode != RESTART_NO; i++)
+        if (slots[i] && strstr(slots[i], "restart"))
+            return app_cfg_bad_value(
+                ac, "oci_restart", err,
+                "\"%s\" and %s = \"%s\" would both restart the container: keep one",
+                text, keys[i], slots[i]);
+    return 0;
+}
+
 static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
                       xo_err *err)
 {
@@ -517,6 +549,9 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
                           "\"%s\" is not \"xen\" or \"nohyper\"", mode);
         goto out;
     }
+
+    if (build_restart(dc, ac, err) < 0)
+        goto out;
 
     const char *h = NULL;
     r = app_cfg_string(ac, "oci_hostname", &h, err);

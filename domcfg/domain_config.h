@@ -17,6 +17,7 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/domain_status.h"
+#include "common/abi/restart_policy.h"
 #include "common/abi/rlimits.h"
 #include "common/port_spec.h"
 
@@ -84,6 +85,8 @@ enum dc_mode { DC_MODE_AUTO, DC_MODE_XEN, DC_MODE_NOHYPER };
 
 struct domain_config {
     enum dc_mode mode;
+    /* oci_restart; applied by the monitor, not by any rendering. */
+    struct restart_policy restart;
     /* Identity and resources (xl keys). */
     char *name;
     char *uuid; /* canonical text, or NULL for libxl to choose */

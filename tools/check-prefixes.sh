@@ -21,7 +21,7 @@ declare -A PREFIXES=(
     [common]="xo"
     [common/abi]="domain_state guest_phase oci_cap oci_rlimit exec_reader
         exec_request exec_resize exec_signal exec_exit exec_error exec_data
-        exec_ok exec_started"
+        exec_ok exec_started event_type restart"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
         metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
@@ -34,7 +34,7 @@ declare -A PREFIXES=(
     [netback]="nb netback"
     [verifier]="digest cosign"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore
-        monitor netattach nohyper runc state status xen exec_client"
+        monitor netattach nohyper runc state status xen exec_client journal"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

@@ -21,6 +21,7 @@
 #include "domcfg/domcfg.h"
 #include "image/image.h"
 #include "image/volume_record.h"
+#include "journal.h"
 #include "loader/loader.h"
 #include "loopdev.h"
 #include "metastore.h"
@@ -367,6 +368,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     int lock = -1, rc = -1;
     uint32_t domid = 0;
     bool have_domid = false, have_status = false, have_leases = false;
+    bool announced = false; /* "created" is in the event journal */
     char image[DIGEST_STR_LEN + 1];
 
     if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
@@ -386,8 +388,9 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
 
-    char now[32];
+    char now[32], policy[RESTART_POLICY_TEXT_MAX + 1];
     status_now(now, sizeof(now));
+    restart_policy_format(policy, sizeof(policy), &r.dc.restart);
     have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
@@ -406,6 +409,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) <
+            0 ||
         create_write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.state-dir-written");
@@ -441,6 +446,9 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
                          o->paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_BOOTING,
                          err) < 0)
         goto fail;
+    /* Before the guest can run, so "started" cannot come first. */
+    journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
+    announced = true;
     if (!o->foreground && monitor_spawn(cmd_state_root(), name, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.monitor-spawned");
@@ -470,6 +478,10 @@ fail:
     if (have_status)
         undo_create(&h, name, domid, have_domid, o->keep_broken,
                     xo_err_msg(err));
+    if (announced || (have_status && o->keep_broken))
+        journal_note(cmd_state_root(),
+                     o->keep_broken ? EVENT_BROKEN : EVENT_DESTROYED, name,
+                     o->keep_broken ? xo_err_msg(err) : NULL);
     if (have_leases && !o->keep_broken) {
         xo_err e = XO_ERR_INIT;
         if (netattach_release(cmd_state_root(), name, &e) < 0)

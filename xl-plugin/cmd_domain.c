@@ -23,6 +23,7 @@
 #include "xl_oci.h"
 #include "common/fault.h"
 #include "common/json_build.h"
+#include "journal.h"
 #include "netattach.h"
 #include "nohyper.h"
 
@@ -186,6 +187,12 @@ int main_status(int argc, char **argv)
     if (st.exit_code >= 0)
         printf("exit-code:  %d\n", st.exit_code);
     printf("error:      %s\nrestarts:   %ld\n", st.error, st.restarts);
+    printf("restart-policy: %s\n",
+           st.restart_policy[0] ? st.restart_policy : "no");
+    if (st.last_exit_code >= 0)
+        printf("last-exit-code: %d\n", st.last_exit_code);
+    if (st.next_restart[0])
+        printf("next-restart: %s\n", st.next_restart);
     for (size_t i = 0; i < st.n_net; i++)
         printf("net%u:       %s ipv4 %s ipv6 %s\n", st.net[i].index,
                st.net[i].mac, st.net[i].ipv4[0] ? st.net[i].ipv4 : "-",
@@ -231,6 +238,43 @@ int main_wait(int argc, char **argv)
 }
 
 /*
+ * Ends the restart policy (stop-requested, under the global lock, which
+ * the monitor holds while it restarts: the restart is wholly before this
+ * or never).  A container waiting in the backoff has nothing to stop: its
+ * monitor is woken to finish it (or, with none alive, it is finished
+ * here).  Returns 1 when the container runs and must be stopped, 0 when
+ * it was in the backoff and is halted now, -1 with err.
+ */
+static int end_policy(struct xen_handles *h, const char *name, xo_err *err)
+{
+    const char *root = cmd_state_root();
+    struct domain_status st;
+    int lock = state_lock(root, err);
+    if (lock < 0)
+        return -1;
+    int rc = status_set(h->xs, name, DOMAIN_STATUS_KEY_STOP_REQUESTED, "1",
+                        err) < 0 ||
+                     status_read(h->xs, name, &st, err) < 0
+                 ? -1
+                 : 1;
+    close(lock);
+    if (rc < 0 || st.state != DOMAIN_STATE_RESTARTING)
+        return rc;
+    long pid = state_monitor_pid(root, name);
+    if (pid > 1 && state_monitor_alive(root, name) &&
+        kill((pid_t)pid, SIGUSR1) == 0 &&
+        wait_final(h, name, 10000, &st, err) == 0)
+        return 0;
+    xo_err_clear(err);
+    /* No monitor to do it: the container is not running, finish it. */
+    if (st.nohyper && nohyper_teardown(root, name, err) < 0)
+        return -1;
+    if (status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0)
+        return -1;
+    return 0;
+}
+
+/*
  * Stops a NOHYPER container the way the loader stops a domain's: its stop
  * signal, then SIGKILL after its grace period; after `timeout` seconds
  * we stop waiting (its monitor records the exit, 137 for the kill).
@@ -244,8 +288,12 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     long grace;
     struct domain_status st;
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-        nohyper_stop_params(dir, &sig, &grace, err) < 0 ||
-        status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err) < 0)
+        nohyper_stop_params(dir, &sig, &grace, err) < 0)
+        return -1;
+    int r = end_policy(h, name, err);
+    if (r <= 0)
+        return r;
+    if (status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err) < 0)
         return -1;
     if (nohyper_kill(root, name, sig, err) < 0) {
         /* It may have exited in between: then its status says so. */
@@ -291,9 +339,22 @@ int main_stop(int argc, char **argv)
         xen_close(&h);
         return XO_EXIT_OK;
     }
+    /* A paused container cannot act on its stop signal. */
+    if (st.state == DOMAIN_STATE_PAUSED &&
+        cmd_set_paused(name, false, &err) < 0)
+        goto fail;
     if (st.nohyper) {
         if (stop_nohyper(&h, name, timeout, &err) < 0)
             goto fail;
+        journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
+        xen_close(&h);
+        return XO_EXIT_OK;
+    }
+    int r = end_policy(&h, name, &err);
+    if (r < 0)
+        goto fail;
+    if (r == 0) {
+        journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
         xen_close(&h);
         return XO_EXIT_OK;
     }
@@ -320,6 +381,7 @@ int main_stop(int argc, char **argv)
         status_set_state(h.xs, name, DOMAIN_STATE_HALTED, &err);
         xo_err_clear(&err);
     }
+    journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
     xen_close(&h);
     return XO_EXIT_OK;
 fail:
@@ -414,6 +476,7 @@ int cmd_destroy(const char *name, xo_err *errp)
     if (nohyper) {
         if (destroy_nohyper(&h, name, &err) < 0)
             goto fail;
+        journal_note(root, EVENT_DESTROYED, name, NULL);
         close(lock);
         xen_close(&h);
         return 0;
@@ -442,6 +505,7 @@ int cmd_destroy(const char *name, xo_err *errp)
     XO_FAULT_POINT("destroy.status-removed");
     if (remove_state_dir(root, name, dir, &err) < 0)
         goto fail;
+    journal_note(root, EVENT_DESTROYED, name, NULL);
     close(lock);
     xen_close(&h);
     return 0;

@@ -3,7 +3,9 @@
  * by the domain's monitor (which links no libxl) when the domain has shut
  * down: applies on_poweroff, on_reboot or on_crash from the domain's saved
  * libxl config.  A restart creates the domain again and records the new
- * domid in DomainStatus, where the monitor picks it up.
+ * domid in DomainStatus, where the monitor picks it up.  With REASON
+ * "restart-policy" it is the restart policy's start after its backoff
+ * (monitor_restart.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +16,9 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
+#include "journal.h"
 #include "loopdev.h"
+#include "monitor_restart.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -72,7 +76,8 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     struct domain_status st;
     if (status_read(h->xs, name, &st, err) < 0)
         return -1;
-    libxl_domain_destroy(h->ctx, domid, NULL);
+    if (domid != (uint32_t)INVALID_DOMID)
+        libxl_domain_destroy(h->ctx, domid, NULL);
     XO_FAULT_POINT("shutdown-action.destroyed");
     uint32_t newid = 0;
     if (recreate(h->ctx, saved, &newid, err) < 0)
@@ -173,6 +178,46 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
     return rc;
 }
 
+/*
+ * The restart policy's start after its backoff (the monitor runs us with
+ * REASON MONITOR_RESTART_REASON): the container's domain was destroyed by
+ * its shutdown action (or, preserved, is destroyed now) and is created
+ * again from the saved config, unless a stop ended the policy meanwhile.
+ */
+static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
+{
+    if (monitor_restart_stop_requested(h->xs, name)) {
+        xo_info("domain %s: stopped in its restart backoff", name);
+        return status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err);
+    }
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    uint32_t old;
+    int rc = -1;
+    if (load_config(h->ctx, name, &d, err) < 0)
+        goto out;
+    /* restart() destroys the old domain first: one that a preserve
+     * action kept, or none (destroying a gone domid does nothing). */
+    if (libxl_name_to_domid(h->ctx, name, &old) != 0)
+        old = INVALID_DOMID;
+    if (restart(h, name, old, &d, err) < 0 ||
+        status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
+            0)
+        goto out;
+    rc = 0;
+out:
+    libxl_domain_config_dispose(&d);
+    if (rc < 0) {
+        xo_err e = XO_ERR_INIT;
+        status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,
+                    "restart failed: %s", xo_err_msg(err));
+        status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
+        xo_err_clear(&e);
+        journal_note(cmd_state_root(), EVENT_BROKEN, name, xo_err_msg(err));
+    }
+    return rc;
+}
+
 int main_shutdown_action(int argc, char **argv)
 {
     int opt;
@@ -194,11 +239,14 @@ int main_shutdown_action(int argc, char **argv)
      * destroy of this domain runs either wholly before (then the domain
      * is no longer NAME's and nothing is done) or wholly after. */
     int lock = -1;
-    int rc = xen_open(&h, &err) < 0 ||
-                     (lock = state_lock(cmd_state_root(), &err)) < 0 ||
-                     apply(&h, name, (uint32_t)domid, reason, &err) < 0
-                 ? cmd_fail(&err)
-                 : XO_EXIT_OK;
+    bool policy = strcmp(reason, MONITOR_RESTART_REASON) == 0;
+    int rc =
+        xen_open(&h, &err) < 0 ||
+                (lock = state_lock(cmd_state_root(), &err)) < 0 ||
+                (policy ? policy_restart(&h, name, &err)
+                        : apply(&h, name, (uint32_t)domid, reason, &err)) < 0
+            ? cmd_fail(&err)
+            : XO_EXIT_OK;
     if (lock >= 0)
         close(lock);
     xen_close(&h);

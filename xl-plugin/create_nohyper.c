@@ -13,6 +13,7 @@
 #include "common/fault.h"
 #include "create.h"
 #include "image/image.h"
+#include "journal.h"
 #include "monitor_spawn.h"
 #include "netback/netback.h"
 #include "nohyper.h"
@@ -86,7 +87,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     const char *name = r->dc.name;
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     int lock = -1, rc = -1;
-    bool have_status = false;
+    bool have_status = false, announced = false;
     if (check_supported(o, &r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         xen_open_xs(&h, err) < 0 ||
@@ -95,6 +96,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
+    char policy[RESTART_POLICY_TEXT_MAX + 1];
+    restart_policy_format(policy, sizeof(policy), &r->dc.restart);
     have_status = true;
     if (status_create(h.xs, name, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_MODE, DOMAIN_MODE_NOHYPER,
@@ -102,6 +105,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) <
+            0 ||
         create_write_state_dir(r, o->cfg_path, NULL, err) < 0 ||
         state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
         goto out;
@@ -110,12 +115,17 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.mounted");
+    /* Before the monitor, whose "started" must come after it. */
+    journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
+    announced = true;
     if (monitor_spawn_nohyper(cmd_state_root(), name, err) < 0)
         goto out;
     struct domain_status st;
     if (status_read(h.xs, name, &st, err) < 0)
         goto out;
-    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_HALTED) {
+    /* It ran: it may have exited already, and be waiting to restart. */
+    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_HALTED &&
+        st.state != DOMAIN_STATE_RESTARTING) {
         xo_err_set(err, EIO, "%s did not start: %s", name,
                    st.error[0] ? st.error : domain_state_to_string(st.state));
         goto out;
@@ -128,6 +138,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
 out:
     if (rc < 0 && have_status)
         undo(h.xs, name, o->keep_broken, xo_err_msg(err));
+    /* The monitor journaled what went wrong; the create ends it. */
+    if (rc < 0 && (announced || (have_status && o->keep_broken)))
+        journal_note(cmd_state_root(),
+                     o->keep_broken ? EVENT_BROKEN : EVENT_DESTROYED, name,
+                     o->keep_broken ? xo_err_msg(err) : NULL);
     if (lock >= 0)
         close(lock);
     xen_close(&h);

@@ -8,13 +8,15 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/xen.c xl-plugin/create_nohyper.c \
-	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c \
-	xl-plugin/cmd_exec.c xl-plugin/exec_client.c
+	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c xl-plugin/cmd_events.c \
+	xl-plugin/cmd_pause.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
-	xl-plugin/monitor_spawn.c xl-plugin/metastore.c
+	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
+	xl-plugin/monitor_restart.c \
+	xl-plugin/journal_time.c xl-plugin/journal_read.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
-	tests/unit/test-metadata.c
+	tests/unit/test-metadata.c tests/unit/test-journal.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
@@ -38,15 +40,19 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # common/xs_client.h), statically: no shared library pages (libc's
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
+	xl-plugin/monitor_console.c \
 	xl-plugin/monitor_placeholder.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
+	xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
-	common/pathfmt.c common/inet.c common/xs_lite.c $(ABI_SRCS)
+	common/pathfmt.c common/inet.c common/json.c common/json_build.c \
+	common/alloc.c common/xs_lite.c \
+	$(ABI_SRCS)
 MONITOR_OBJS := $(MONITOR_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci-monitor: $(MONITOR_OBJS)
 	$(CC) -static -Wl,--gc-sections -o $@ $(MONITOR_OBJS) \
-		-Wl,--start-group $(MONITOR_STATIC_LIBS) -Wl,--end-group \
+		-Wl,--start-group $(MONITOR_STATIC_LIBS) -ljson-c -Wl,--end-group \
 		-lpthread $(LDFLAGS)
 
 BIN_TARGETS += $(B)/xl-oci $(B)/xl-oci-monitor $(B)/xl-oci-runc

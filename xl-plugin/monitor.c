@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,12 +32,17 @@
 #include "common/log.h"
 #include "common/xs_client.h"
 #include "guest_report.h"
+#include "journal.h"
+#include "monitor_console.h"
+#include "monitor_restart.h"
 #include "state.h"
 #include "status.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
 
 #define LOG_MAX_DEFAULT (1024 * 1024)
+/* How often a plain `xl pause` is looked for (sync_pause). */
+#define PAUSE_CHECK_MS 2000
 
 /* Whatever error a guest may report fits DomainStatus's error. */
 _Static_assert(GUEST_REPORT_VALUE_MAX <= DOMAIN_STATUS_ERROR_MAX,
@@ -52,85 +58,10 @@ struct monitor {
     char tty_key[128];
     struct guest_report report;
     enum guest_phase published; /* last phase copied into the status */
-    int tty_fd, log_fd;
-    size_t log_size, log_max;
+    struct monitor_console con;
+    bool paused;     /* as Xen last said (sync_pause) */
+    bool pause_seen; /* `paused` is known for this domain */
 };
-
-static void log_open(struct monitor *m)
-{
-    char path[4096];
-    xo_err err = XO_ERR_INIT;
-    if (xo_mkdir_p(state_log_dir(), 0750, &err) < 0) {
-        xo_warn("%s", xo_err_msg(&err));
-        xo_err_clear(&err);
-    }
-    m->log_fd = -1;
-    if (state_log_path(path, sizeof(path), m->o->name, &err) < 0) {
-        xo_warn("console log: %s", xo_err_msg(&err));
-        xo_err_clear(&err);
-        return;
-    }
-    m->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    struct stat st;
-    m->log_size =
-        m->log_fd >= 0 && fstat(m->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
-}
-
-/* Appends console bytes; rotates NAME.log to NAME.log.1 past the cap. */
-static void log_write(struct monitor *m, const char *buf, size_t len)
-{
-    if (m->log_fd < 0)
-        return;
-    if (m->log_size + len > m->log_max) {
-        char path[4096], old[4200];
-        /* log_open() built the same path, so both fit. */
-        if (state_log_path(path, sizeof(path), m->o->name, NULL) == 0 &&
-            xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0)
-            rename(path, old);
-        close(m->log_fd);
-        log_open(m);
-    }
-    if (xo_write_all(m->log_fd, buf, len) == 0)
-        m->log_size += len;
-}
-
-static void tty_try_open(struct monitor *m)
-{
-    if (m->tty_fd >= 0)
-        return;
-    unsigned n = 0;
-    char *tty = xo_xs_read(m->xs, m->tty_key, &n);
-    if (!tty)
-        return;
-    /* The key is written by xenconsoled in dom0, but check it anyway. */
-    if (strncmp(tty, "/dev/pts/", 9) == 0 && !strstr(tty, "..")) {
-        m->tty_fd = open(tty, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-        struct termios t;
-        if (m->tty_fd >= 0 && tcgetattr(m->tty_fd, &t) == 0) {
-            cfmakeraw(&t);
-            tcsetattr(m->tty_fd, TCSANOW, &t);
-        }
-    }
-    free(tty);
-}
-
-static void tty_drain(struct monitor *m)
-{
-    char buf[4096];
-    for (;;) {
-        ssize_t r = read(m->tty_fd, buf, sizeof(buf));
-        if (r > 0) {
-            log_write(m, buf, (size_t)r);
-            continue;
-        }
-        if (r < 0 && (errno == EAGAIN || errno == EINTR))
-            return;
-        /* EOF or EIO: the console went away with the domain. */
-        close(m->tty_fd);
-        m->tty_fd = -1;
-        return;
-    }
-}
 
 static void set_status(struct monitor *m, const char *field, const char *v)
 {
@@ -215,6 +146,8 @@ static void read_guest(struct monitor *m)
     size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
     for (size_t i = 0; i < nf; i++)
         set_status(m, f[i].key, f[i].value);
+    if (r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC)
+        journal_note(m->o->root, EVENT_STARTED, m->o->name, NULL);
     m->published = r->phase;
 }
 
@@ -227,41 +160,23 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
+    m->pause_seen = false; /* a new domain (sync_pause) */
     if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
         !xo_xs_watch(m->xs, m->tty_key, "tty"))
         return -1;
     return 0;
 }
 
-/*
- * The guest's last words (a container's output just before it exits) may
- * still be on their way through xenconsoled when the domain shuts down:
- * keep reading until the console has been quiet for 200 ms (at most 2 s),
- * or has closed.
- */
-static void tty_final_drain(struct monitor *m)
-{
-    for (int waited = 0; m->tty_fd >= 0 && waited < 2000; waited += 200) {
-        struct pollfd p = {.fd = m->tty_fd, .events = POLLIN};
-        int n = poll(&p, 1, 200);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        tty_drain(m);
-    }
-}
-
 static void unwatch_domain(struct monitor *m)
 {
     xo_xs_unwatch(m->xs, m->guest_dir, "guest");
     xo_xs_unwatch(m->xs, m->tty_key, "tty");
-    if (m->tty_fd >= 0) {
-        tty_drain(m);
-        tty_final_drain(m);
-        if (m->tty_fd >= 0)
-            close(m->tty_fd);
-        m->tty_fd = -1;
+    if (m->con.tty_fd >= 0) {
+        monitor_console_drain(&m->con);
+        monitor_console_final_drain(&m->con);
+        if (m->con.tty_fd >= 0)
+            close(m->con.tty_fd);
+        m->con.tty_fd = -1;
     }
 }
 
@@ -283,7 +198,7 @@ static const char *reason_name(unsigned reason)
  * applies the configured action with libxl.  Its messages go where ours
  * go (the monitor's log).  Returns its exit status, or -1.
  */
-static int run_action(struct monitor *m, unsigned reason)
+static int run_action(struct monitor *m, const char *reason)
 {
     char domid[16];
     /* cannot truncate: a 32-bit domid is at most 10 digits */
@@ -295,7 +210,7 @@ static int run_action(struct monitor *m, unsigned reason)
                     "shutdown-action",
                     (char *)m->o->name,
                     domid,
-                    (char *)reason_name(reason),
+                    (char *)reason,
                     NULL};
     fflush(NULL);
     pid_t pid = fork();
@@ -304,6 +219,11 @@ static int run_action(struct monitor *m, unsigned reason)
         return -1;
     }
     if (pid == 0) {
+        /* Our blocked SIGUSR1 is no concern of the action's (libxl's
+         * children, the domain's hotplug scripts). */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         execv(argv[0], argv);
         fprintf(stderr, "xl-oci-monitor: cannot run %s: %s\n", argv[0],
                 strerror(errno));
@@ -314,6 +234,51 @@ static int run_action(struct monitor *m, unsigned reason)
         if (errno != EINTR)
             return -1;
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static int restart_after_backoff(struct monitor *m, long long due);
+
+/*
+ * The container is over (`final`, halted or broken; `st` its status now):
+ * journals it, then the restart policy (monitor_restart.h) either starts
+ * it again after the backoff, through `xl-oci shutdown-action NAME 0
+ * restart-policy`, or the final state is written.  Returns 1 to keep
+ * monitoring (a new domain), 0 when done.
+ */
+static int ended(struct monitor *m, enum domain_state final,
+                 const struct domain_status *st)
+{
+    const struct guest_report *r = &m->report;
+    int code =
+        r->has_exit_code && r->phase == GUEST_PHASE_EXITED ? r->exit_code : -1;
+    struct event_record ev;
+    journal_record_init(
+        &ev, final == DOMAIN_STATE_BROKEN ? EVENT_BROKEN : EVENT_EXITED,
+        m->o->name);
+    ev.exit_code = code;
+    if (final == DOMAIN_STATE_BROKEN)
+        journal_set_text(ev.error, st->error[0] ? st->error : "broken");
+    journal_emit(m->o->root, &ev);
+    long long ran =
+        st->started_ms >= 0 ? status_monotonic_ms() - st->started_ms : 0;
+    long long due;
+    xo_err err = XO_ERR_INIT;
+    int plan = monitor_restart_plan(m->xs, m->o->root, m->o->name, code, ran,
+                                    &due, &err);
+    if (plan < 0) {
+        xo_warn("restart policy: %s", xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
+    if (plan <= 0) {
+        set_state(m, final);
+        return 0;
+    }
+    if (!restart_after_backoff(m, due))
+        return 0;
+    if (watch_domain(m) == 0)
+        return 1;
+    xo_warn("xenstore: cannot watch restarted domain %u", m->domid);
+    return 0;
 }
 
 /*
@@ -343,8 +308,13 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
                        : "the domain shut down unexpectedly");
     }
     if (vanished) {
-        set_state(m, final);
-        return 0;
+        struct domain_status st;
+        xo_err err = XO_ERR_INIT;
+        if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+            xo_err_clear(&err);
+            return 0; /* removed meanwhile (destroy) */
+        }
+        return ended(m, final, &st);
     }
 
     xo_info("domain %s (%u) shut down (%s)", m->o->name, m->domid,
@@ -353,7 +323,7 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
      * and `destroy` never race a destroy (and its hotplug scripts, which
      * detach loop devices) still in progress. */
     set_state(m, DOMAIN_STATE_HALTING);
-    int rc = run_action(m, reason);
+    int rc = run_action(m, reason_name(reason));
 
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
@@ -364,6 +334,14 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     }
     if (rc == 0 && st.domid >= 0 && (uint32_t)st.domid != m->domid &&
         st.state == DOMAIN_STATE_BOOTING) {
+        /* Restarted by on_poweroff/on_reboot/on_crash: the run that
+         * ended is in the journal all the same. */
+        struct event_record ev;
+        journal_record_init(&ev, EVENT_EXITED, m->o->name);
+        ev.exit_code = r->has_exit_code && r->phase == GUEST_PHASE_EXITED
+                           ? r->exit_code
+                           : -1;
+        journal_emit(m->o->root, &ev);
         m->domid = (uint32_t)st.domid;
         XO_COPY_STR(m->uuid, st.uuid);
         if (watch_domain(m) == 0)
@@ -378,8 +356,80 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
         set_status(m, DOMAIN_STATUS_KEY_ERROR,
                    "the shutdown action failed (see the monitor's log)");
     }
-    set_state(m, final);
+    return ended(m, final, &st);
+}
+
+/*
+ * The restart policy's backoff, then the domain created again from its
+ * saved config by `xl-oci shutdown-action NAME DOMID restart-policy`
+ * (which takes the global lock and checks stop-requested under it, so a
+ * `stop` comes wholly before or after).  Returns 1 with m->domid the
+ * new domain's (not watched yet), 0 when none was made (stopped, or it
+ * failed: the action wrote the outcome).
+ */
+static int restart_after_backoff(struct monitor *m, long long due)
+{
+    while (!monitor_restart_stop_requested(m->xs, m->o->name) &&
+           monitor_restart_sleep(due))
+        ; /* woken by stop: look again */
+    xo_info("domain %s: restart policy: creating it again", m->o->name);
+    int rc = run_action(m, MONITOR_RESTART_REASON);
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+        xo_err_clear(&err);
+        return 0;
+    }
+    if (rc == 0 && st.state == DOMAIN_STATE_BOOTING && st.domid >= 0 &&
+        (uint32_t)st.domid != m->domid) {
+        m->domid = (uint32_t)st.domid;
+        XO_COPY_STR(m->uuid, st.uuid);
+        return 1;
+    }
+    if (st.state == DOMAIN_STATE_RESTARTING) {
+        /* The action could not run: nothing else will start it. */
+        set_status(m, DOMAIN_STATUS_KEY_ERROR,
+                   "the restart failed (see the monitor's log)");
+        set_state(m, DOMAIN_STATE_BROKEN);
+        journal_note(m->o->root, EVENT_BROKEN, m->o->name,
+                     "the restart failed");
+    }
     return 0;
+}
+
+/*
+ * Follows a pause or unpause made behind our back (`xl pause`): Xen
+ * sends no event for it, so the loop looks every PAUSE_CHECK_MS.  Only
+ * running (or booting) and paused change into each other; a change that
+ * `xl-oci pause` already wrote is not journaled twice.
+ */
+static void sync_pause(struct monitor *m, bool paused)
+{
+    /* A domain is born paused (create unpauses it once we watch): only
+     * a change after the first look is someone's pause. */
+    bool first = !m->pause_seen;
+    m->pause_seen = true;
+    if (first || paused == m->paused) {
+        m->paused = paused;
+        return;
+    }
+    m->paused = paused;
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+        xo_err_clear(&err);
+        return;
+    }
+    bool was_paused = st.state == DOMAIN_STATE_PAUSED;
+    if (paused == was_paused ||
+        (!was_paused && st.state != DOMAIN_STATE_RUNNING &&
+         st.state != DOMAIN_STATE_BOOTING))
+        return;
+    set_state(m, paused                             ? DOMAIN_STATE_PAUSED
+                 : m->published >= GUEST_PHASE_EXEC ? DOMAIN_STATE_RUNNING
+                                                    : DOMAIN_STATE_BOOTING);
+    journal_note(m->o->root, paused ? EVENT_PAUSED : EVENT_UNPAUSED, m->o->name,
+                 NULL);
 }
 
 /* Xen's domain handle as the text DomainStatus stores it. */
@@ -418,6 +468,7 @@ static int check_domain(struct monitor *m)
         return domain_ended(m, true, 0);
     if (info.shutdown)
         return domain_ended(m, false, info.shutdown_reason);
+    sync_pause(m, info.paused);
     return 1;
 }
 
@@ -429,20 +480,25 @@ static int monitor_loop(struct monitor *m, xo_err *err)
     int alive = check_domain(m);
     while (alive) {
         struct pollfd p[2] = {{.fd = xo_xs_fileno(m->xs), .events = POLLIN},
-                              {.fd = m->tty_fd, .events = POLLIN}};
+                              {.fd = m->con.tty_fd, .events = POLLIN}};
         /* Events read while waiting for a reply are already queued. */
-        int timeout = xo_xs_pending(m->xs) ? 0 : -1;
-        if (poll(p, m->tty_fd >= 0 ? 2 : 1, timeout) < 0) {
+        int timeout = xo_xs_pending(m->xs) ? 0 : PAUSE_CHECK_MS;
+        int ready = poll(p, m->con.tty_fd >= 0 ? 2 : 1, timeout);
+        if (ready < 0) {
             if (errno == EINTR)
                 continue;
             return xo_err_sys(err, "poll");
         }
-        if (m->tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
-            tty_drain(m);
+        if (ready == 0) {
+            alive = check_domain(m); /* sync_pause's look */
+            continue;
+        }
+        if (m->con.tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
+            monitor_console_drain(&m->con);
         if (xo_xs_lost(m->xs)) {
             /* Some events were dropped: look at everything again. */
             read_guest(m);
-            tty_try_open(m);
+            monitor_console_tty_open(&m->con, m->xs, m->tty_key);
             alive = check_domain(m);
             continue;
         }
@@ -459,7 +515,7 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         if (strcmp(token, "guest") == 0)
             read_guest(m);
         else if (strcmp(token, "tty") == 0)
-            tty_try_open(m);
+            monitor_console_tty_open(&m->con, m->xs, m->tty_key);
         else if (strcmp(token, "rel") == 0)
             alive = check_domain(m);
         free(ev);
@@ -469,7 +525,8 @@ static int monitor_loop(struct monitor *m, xo_err *err)
 
 int monitor_run(const struct monitor_opts *o, xo_err *err)
 {
-    struct monitor m = {.o = o, .tty_fd = -1, .log_fd = -1};
+    struct monitor m = {.o = o,
+                        .con = {.name = o->name, .tty_fd = -1, .log_fd = -1}};
     int lock_fd = state_monitor_lock(o->root, o->name, err);
     bool other = lock_fd < 0 && err->errnum == EWOULDBLOCK;
     if (o->ready_fd >= 0) {
@@ -483,7 +540,8 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     if (lock_fd < 0)
         return -1; /* another monitor holds it: nothing to do */
     const char *cap = getenv("XL_OCI_LOG_MAX");
-    m.log_max = cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
+    m.con.log_max =
+        cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
     int rc = -1;
     struct domain_status st;
     m.xs = xo_xs_open();
@@ -504,13 +562,26 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     }
     m.domid = (uint32_t)st.domid;
     XO_COPY_STR(m.uuid, st.uuid);
-    log_open(&m);
+    monitor_console_open_log(&m.con);
+    /* SIGUSR1 wakes us in a restart's backoff (monitor_restart.h). */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
+    if (st.state == DOMAIN_STATE_RESTARTING) {
+        /* A monitor killed in the backoff: go on where it was. */
+        xo_info("domain %s: continuing the restart backoff", o->name);
+        if (!restart_after_backoff(&m, monitor_restart_due(m.xs, o->name))) {
+            rc = 0;
+            goto out;
+        }
+    }
     rc = monitor_loop(&m, err);
 out:
-    if (m.tty_fd >= 0)
-        close(m.tty_fd);
-    if (m.log_fd >= 0)
-        close(m.log_fd);
+    if (m.con.tty_fd >= 0)
+        close(m.con.tty_fd);
+    if (m.con.log_fd >= 0)
+        close(m.con.log_fd);
     if (m.xc)
         xc_interface_close(m.xc);
     if (m.xs)

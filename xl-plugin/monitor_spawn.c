@@ -267,6 +267,19 @@ void monitor_recover(struct xo_xs *xs, const char *root)
             xo_err_clear(&err);
             continue;
         }
+        /* A NOHYPER monitor can take over only a container waiting in
+         * its restart backoff: a running one's process is not its child. */
+        if (st.nohyper) {
+            if (st.state != DOMAIN_STATE_RESTARTING ||
+                !state_domain_exists(root, *n) || state_monitor_alive(root, *n))
+                continue;
+            xo_info("no monitor for %s: starting one", *n);
+            if (monitor_spawn_nohyper(root, *n, &err) < 0) {
+                xo_warn("%s", xo_err_msg(&err));
+                xo_err_clear(&err);
+            }
+            continue;
+        }
         bool final = domain_state_is_final(st.state) ||
                      st.state == DOMAIN_STATE_CREATING;
         if (final || st.domid < 0 || !state_domain_exists(root, *n) ||

@@ -174,6 +174,12 @@ static int run_runc(const char *root, const char *const args[], int out_fd,
                 _exit(127);
         }
         signal(SIGPIPE, SIG_DFL);
+        /* The NOHYPER monitor blocks SIGUSR1 (its backoff's wake-up); a
+         * blocked mask is inherited through exec, and the container must
+         * get every signal its image expects. */
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
         execvp(runc, (char *const *)argv);
         dprintf(2, "xl-oci: cannot run %s: %s\n", runc, strerror(errno));
         _exit(127);
@@ -261,6 +267,13 @@ int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r, xo_err *err)
     *sig_r = (int)sig;
     json_object_put(spec);
     return rc;
+}
+
+int nohyper_delete(const char *root, const char *name, xo_err *err)
+{
+    const char *args[] = {"delete", "--force", name, NULL};
+    /* Non-zero: runc knows no such container, which is what we want. */
+    return nohyper_runc(root, args, -1, err) < 0 ? -1 : 0;
 }
 
 int nohyper_teardown(const char *root, const char *name, xo_err *err)

@@ -54,6 +54,11 @@ int nohyper_kill(const char *root, const char *name, int sig, xo_err *err);
 int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r,
                         xo_err *err);
 
+/* Deletes the exited container in runc (runc delete --force), leaving
+ * its root mounted for the restart policy to start it again; no error
+ * when runc has no such container. */
+int nohyper_delete(const char *root, const char *name, xo_err *err);
+
 /* What destroy does for a NOHYPER container whatever state it is in:
  * kills and deletes it in runc (runc delete --force) and unmounts its
  * root. */

@@ -7,7 +7,10 @@
  * containerd's shim.  It runs `runc create` and `runc start` with the
  * container's stdio on the console log, publishes DomainStatus (running,
  * then halted with the exit code), then deletes the container in runc
- * and unmounts its root.  The state stays until `xl-oci destroy`.
+ * and unmounts its root.  The state stays until `xl-oci destroy`.  Its
+ * restart policy (monitor_restart.h) starts the container again after
+ * the backoff, with the root still mounted, as Docker keeps a restarted
+ * container's writable layer.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,8 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
+#include "journal.h"
+#include "monitor_restart.h"
 #include "monitor_spawn.h"
 #include "nohyper.h"
 #include "state.h"
@@ -98,11 +103,80 @@ static int wait_container(pid_t pid)
     }
 }
 
+/* Marks the container running (its pid, start times) and journals it. */
+static int publish_running(struct xo_xs *xs, const char *root, const char *name,
+                           long pid, xo_err *err)
+{
+    char now[32];
+    status_now(now, sizeof(now));
+    if (status_setf(xs, name, DOMAIN_STATUS_KEY_PID, err, "%ld", pid) < 0 ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_STARTED, now, err) < 0 ||
+        status_setf(xs, name, DOMAIN_STATUS_KEY_STARTED_MS, err, "%lld",
+                    status_monotonic_ms()) < 0 ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, "", err) < 0 ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
+        status_set_state(xs, name, DOMAIN_STATE_RUNNING, err) < 0)
+        return -1;
+    journal_note(root, EVENT_STARTED, name, NULL);
+    xo_info("%s runs as pid %ld", name, pid);
+    return 0;
+}
+
+/* Records the exit; journals it. */
+static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
+                        int code, xo_err *err)
+{
+    char now[32];
+    status_now(now, sizeof(now));
+    xo_info("%s exited with %d", name, code);
+    if ((code >= 0 && status_setf(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
+                                  "%d", code) < 0) ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, now, err) < 0)
+        return -1;
+    struct event_record ev;
+    journal_record_init(&ev, EVENT_EXITED, name);
+    ev.exit_code = code;
+    journal_emit(root, &ev);
+    return 0;
+}
+
+/*
+ * The restart policy's wait, then the start again, under the global lock
+ * so that a `stop` (which sets stop-requested under it) comes wholly
+ * before (no start) or after (it stops what runs).  The new pid, 0 when
+ * a stop ended the policy, -1 with err.
+ */
+static long restart_after_backoff(struct xo_xs *xs, const char *root,
+                                  const char *name, const char *dir, int log,
+                                  long long due, xo_err *err)
+{
+    while (!monitor_restart_stop_requested(xs, name) &&
+           monitor_restart_sleep(due))
+        ; /* woken: look at stop-requested again */
+    int lock = state_lock(root, err);
+    if (lock < 0)
+        return -1;
+    long pid = 0;
+    if (!monitor_restart_stop_requested(xs, name)) {
+        xo_info("%s: restarting", name);
+        if (nohyper_delete(root, name, err) < 0 ||
+            (pid = start(root, name, dir, log, err)) < 0 ||
+            monitor_restart_done(xs, name, err) < 0 ||
+            publish_running(xs, root, name, pid, err) < 0)
+            pid = -1;
+    }
+    close(lock);
+    return pid;
+}
+
 static int run(const char *root, const char *name, int ready_fd, xo_err *err)
 {
     struct xen_handles h = {0};
-    char dir[4096], logpath[4096], now[32];
+    char dir[4096], logpath[4096];
     int lock = -1, log = -1, rc = -1;
+    long pid = 0;
+    long long due = 0;
+    struct domain_status st;
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
         state_log_path(logpath, sizeof(logpath), name, err) < 0 ||
         xen_open_xs(&h, err) < 0)
@@ -111,6 +185,11 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         ready(&ready_fd); /* another monitor has it: nothing to do */
         goto out;
     }
+    /* SIGUSR1 wakes us in a restart's backoff (monitor_restart.h). */
+    sigset_t usr1;
+    sigemptyset(&usr1);
+    sigaddset(&usr1, SIGUSR1);
+    sigprocmask(SIG_BLOCK, &usr1, NULL);
     /* Our children's orphans, above all the container, become ours. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
         xo_err_sys(err, "cannot become a subreaper");
@@ -121,31 +200,46 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         xo_err_sys(err, "cannot open %s", logpath);
         goto broken;
     }
-    long pid = start(root, name, dir, log, err);
-    if (pid < 0)
-        goto broken;
-    status_now(now, sizeof(now));
-    if (status_setf(h.xs, name, DOMAIN_STATUS_KEY_PID, err, "%ld", pid) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_STARTED, now, err) < 0 ||
-        status_setf(h.xs, name, DOMAIN_STATUS_KEY_STARTED_MS, err, "%lld",
-                    status_monotonic_ms()) < 0 ||
-        status_set_state(h.xs, name, DOMAIN_STATE_RUNNING, err) < 0)
-        goto broken;
-    xo_info("%s runs as pid %ld", name, pid);
-    ready(&ready_fd);
-    int code = wait_container((pid_t)pid);
-    status_now(now, sizeof(now));
-    xo_info("%s exited with %d", name, code);
-    if ((code >= 0 && status_setf(h.xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
-                                  "%d", code) < 0) ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_FINISHED, now, err) < 0)
+    if (status_read(h.xs, name, &st, err) < 0)
         goto out;
+    if (st.state == DOMAIN_STATE_RESTARTING) {
+        /* A monitor killed in the backoff: go on where it was. */
+        ready(&ready_fd);
+        due = monitor_restart_due(h.xs, name);
+        xo_info("%s: continuing the restart backoff", name);
+    } else {
+        if ((pid = start(root, name, dir, log, err)) < 0 ||
+            publish_running(h.xs, root, name, pid, err) < 0)
+            goto broken;
+        ready(&ready_fd);
+    }
+    for (;;) {
+        if (due) {
+            pid = restart_after_backoff(h.xs, root, name, dir, log, due, err);
+            if (pid < 0)
+                goto broken;
+            if (pid == 0)
+                break; /* stopped in the backoff */
+        }
+        long long started = status_monotonic_ms();
+        int code = wait_container((pid_t)pid);
+        if (publish_exit(h.xs, root, name, code, err) < 0)
+            goto out;
+        int plan = monitor_restart_plan(
+            h.xs, root, name, code, status_monotonic_ms() - started, &due, err);
+        if (plan < 0)
+            goto broken;
+        if (plan == 0)
+            break;
+    }
     rc = nohyper_teardown(root, name, err);
     xo_err e = XO_ERR_INIT;
     status_set_state(h.xs, name,
                      rc == 0 ? DOMAIN_STATE_HALTED : DOMAIN_STATE_BROKEN, &e);
-    if (rc < 0)
+    if (rc < 0) {
         status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err), &e);
+        journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
+    }
     xo_err_clear(&e);
     goto out;
 broken:;
@@ -153,6 +247,7 @@ broken:;
     xo_err be = XO_ERR_INIT;
     status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err), &be);
     status_set_state(h.xs, name, DOMAIN_STATE_BROKEN, &be);
+    journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
     xo_err_clear(&be);
     nohyper_teardown(root, name, &be);
     xo_err_clear(&be);

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/abi/event_journal.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
@@ -40,6 +41,15 @@ int state_domain_file(char *buf, size_t len, const char *root, const char *name,
     return xo_path_fmt(buf, len, err, "%s/domains/%s/%s", root, name, file) < 0
                ? -1
                : 0;
+}
+
+int state_events_path(char *buf, size_t len, const char *root, const char *file,
+                      xo_err *err)
+{
+    int r = file ? xo_path_fmt(buf, len, err, "%s/" EVENT_JOURNAL_DIR "/%s",
+                               root, file)
+                 : xo_path_fmt(buf, len, err, "%s/" EVENT_JOURNAL_DIR, root);
+    return r < 0 ? -1 : 0;
 }
 
 static int lock_root(const char *root, bool wait, xo_err *err);

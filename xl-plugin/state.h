@@ -19,6 +19,8 @@
  *       exec.lock            flock'd by an exec or kill session on the
  *                            domain's exec channel (the guest serves one
  *                            at a time)
+ *   events/                  the event journal (common/abi/event_journal.h):
+ *       journal, journal.1, lock
  * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
  */
 #ifndef XL_OCI_XL_PLUGIN_STATE_H
@@ -53,6 +55,11 @@ int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
  * STATE_FILE_ names; ENAMETOOLONG when it does not fit. */
 int state_domain_file(char *buf, size_t len, const char *root, const char *name,
                       const char *file, xo_err *err);
+/* "<root>/events", or with `file` (one of event_journal.h's
+ * EVENT_JOURNAL_ files) "<root>/events/<file>", into buf[len];
+ * ENAMETOOLONG when it does not fit. */
+int state_events_path(char *buf, size_t len, const char *root, const char *file,
+                      xo_err *err);
 /* "<logdir>/<name>.log" into buf[len]; ENAMETOOLONG when it does not fit. */
 int state_log_path(char *buf, size_t len, const char *name, xo_err *err);
 const char *state_log_dir(void);

@@ -188,6 +188,12 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
     st->restarts = (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTARTS);
     if (st->restarts < 0)
         st->restarts = 0;
+    read_field(xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, st->restart_policy,
+               sizeof(st->restart_policy));
+    read_field(xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, st->next_restart,
+               sizeof(st->next_restart));
+    st->last_exit_code =
+        (int)read_number(xs, name, DOMAIN_STATUS_KEY_LAST_EXIT_CODE);
     char mode[16];
     read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
     st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;

@@ -11,6 +11,7 @@
 
 #include "common/abi/domain_status.h"
 #include "common/abi/guest_report.h"
+#include "common/abi/restart_policy.h"
 #include "common/error.h"
 #include "common/xs_client.h"
 
@@ -35,8 +36,11 @@ struct domain_status {
     int exit_code; /* -1 when none */
     char error[DOMAIN_STATUS_ERROR_MAX + 1];
     long restarts;
-    bool nohyper; /* DOMAIN_STATUS_KEY_MODE is DOMAIN_MODE_NOHYPER */
-    long pid;     /* nohyper: the container's pid 1 on the host, or -1 */
+    char restart_policy[RESTART_POLICY_TEXT_MAX + 1]; /* "" before them */
+    int last_exit_code;                               /* -1 when none */
+    char next_restart[32]; /* while restarting, else "" */
+    bool nohyper;          /* DOMAIN_STATUS_KEY_MODE is DOMAIN_MODE_NOHYPER */
+    long pid; /* nohyper: the container's pid 1 on the host, or -1 */
     struct domain_status_net net[GUEST_REPORT_NET_MAX_IFACES];
     size_t n_net; /* interfaces with a published MAC, by index */
 };

@@ -53,6 +53,12 @@ json_object *status_to_json(const struct domain_status *st)
     xo_jset(o, "exit_code", st->exit_code >= 0 ? xo_jint(st->exit_code) : NULL);
     xo_jset(o, "error", xo_jstr(st->error));
     xo_jset(o, "restarts", xo_jint64(st->restarts));
+    xo_jset(o, "restart_policy",
+            xo_jstr(st->restart_policy[0] ? st->restart_policy : "no"));
+    xo_jset(o, "last_exit_code",
+            st->last_exit_code >= 0 ? xo_jint(st->last_exit_code) : NULL);
+    xo_jset(o, "next_restart",
+            st->next_restart[0] ? xo_jstr(st->next_restart) : NULL);
     xo_jset(o, "networks", networks_json(st));
     return o;
 }

@@ -78,6 +78,10 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
  * container, leases, DomainStatus, state dir), for other commands. */
 int cmd_destroy(const char *name, xo_err *err);
 
+/* What `xl-oci pause NAME` (pause) or `unpause NAME` does, for other
+ * commands (stop unpauses first). */
+int cmd_set_paused(const char *name, bool pause, xo_err *err);
+
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);
 
@@ -90,6 +94,9 @@ int main_list(int argc, char **argv);
 int main_status(int argc, char **argv);
 int main_inspect(int argc, char **argv);
 int main_annotate(int argc, char **argv);
+int main_events(int argc, char **argv);
+int main_pause(int argc, char **argv);
+int main_unpause(int argc, char **argv);
 int main_logs(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_exec(int argc, char **argv);

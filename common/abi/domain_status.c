@@ -5,10 +5,14 @@
 #include <string.h>
 
 static const char *const state_names[] = {
-    [DOMAIN_STATE_CREATING] = "creating", [DOMAIN_STATE_BOOTING] = "booting",
-    [DOMAIN_STATE_RUNNING] = "running",   [DOMAIN_STATE_PAUSED] = "paused",
-    [DOMAIN_STATE_HALTING] = "halting",   [DOMAIN_STATE_HALTED] = "halted",
+    [DOMAIN_STATE_CREATING] = "creating",
+    [DOMAIN_STATE_BOOTING] = "booting",
+    [DOMAIN_STATE_RUNNING] = "running",
+    [DOMAIN_STATE_PAUSED] = "paused",
+    [DOMAIN_STATE_HALTING] = "halting",
+    [DOMAIN_STATE_HALTED] = "halted",
     [DOMAIN_STATE_BROKEN] = "broken",
+    [DOMAIN_STATE_RESTARTING] = "restarting",
 };
 
 const char *domain_state_to_string(enum domain_state s)

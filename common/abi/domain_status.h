@@ -27,6 +27,21 @@
 #define DOMAIN_STATUS_KEY_EXIT_CODE "exit-code"   /* 0..255 */
 #define DOMAIN_STATUS_KEY_ERROR "error"           /* text */
 #define DOMAIN_STATUS_KEY_RESTARTS "restarts"     /* decimal */
+/*
+ * The restart policy (common/abi/restart_policy.h) and its state, kept
+ * here so that a monitor started after a killed one continues where it
+ * was: the policy's text as create wrote it; the exit code of the last
+ * exit the policy acted on; the number of restarts of the current crash
+ * loop (restart_backoff_ms's streak); while the state is "restarting",
+ * when the next start is due (ISO 8601 UTC with milliseconds).
+ * `stop-requested` is "1" once `xl-oci stop` (or destroy) ended the
+ * policy: no monitor starts the container again after that.
+ */
+#define DOMAIN_STATUS_KEY_RESTART_POLICY "restart-policy"
+#define DOMAIN_STATUS_KEY_LAST_EXIT_CODE "last-exit-code" /* 0..255 */
+#define DOMAIN_STATUS_KEY_RESTART_STREAK "restart-streak" /* decimal */
+#define DOMAIN_STATUS_KEY_NEXT_RESTART "next-restart"
+#define DOMAIN_STATUS_KEY_STOP_REQUESTED "stop-requested" /* "1" */
 #define DOMAIN_STATUS_KEY_MODE "mode" /* DOMAIN_MODE_*; absent: xen */
 #define DOMAIN_STATUS_KEY_PID "pid"   /* nohyper: the container's pid 1 */
 
@@ -50,10 +65,13 @@ enum domain_state {
     DOMAIN_STATE_CREATING,    /* "creating": create has not finished */
     DOMAIN_STATE_BOOTING,     /* "booting": the loader sets up */
     DOMAIN_STATE_RUNNING,     /* "running": the entrypoint runs */
-    DOMAIN_STATE_PAUSED,      /* "paused": created paused (create -p) */
+    DOMAIN_STATE_PAUSED,      /* "paused": created paused (create -p),
+                                 or paused (xl-oci pause, xl pause) */
     DOMAIN_STATE_HALTING,     /* "halting": stopping, action not done */
     DOMAIN_STATE_HALTED,      /* "halted": over (final) */
     DOMAIN_STATE_BROKEN,      /* "broken": failed (final) */
+    DOMAIN_STATE_RESTARTING,  /* "restarting": exited, the restart policy
+                                 starts it again at next-restart */
 };
 
 /* The wire name; "unknown" for DOMAIN_STATE_UNKNOWN or no state, which

@@ -76,6 +76,12 @@ add 2 "bad usage: inspect with two names" "$scratch" inspect a b
 add 1 "annotate: bad key" "$scratch" --root "$scratch/state" annotate web1 "a b=1"
 add 1 "annotate: no such container" "$scratch" --root "$scratch/state" annotate web1 a=1 b-
 add 1 "inspect: no such container" "$scratch" --root "$scratch/state" inspect --json web1
+add 0 "events --help" "$scratch" events --help
+add 2 "bad usage: events --since with a bad time" "$scratch" events --since yesterday
+add 2 "bad usage: events with a bad filter" "$scratch" events --filter colour=red
+add 0 "events --until on an empty journal" "$scratch" --root "$scratch/state" events --until 0s --since 1h --filter type=created --json
+add 2 "bad usage: pause without a name" "$scratch" pause
+add 0 "pause --help" "$scratch" pause --help
 
 for case in tests/golden/*/; do
     name=$(basename "$case")

@@ -1,0 +1,191 @@
+#!/bin/bash
+# Tier 36: a container's lifecycle on NOHYPER containers (this host has no
+# Xen): the restart policy (oci_restart: on-failure:2 restarts twice with
+# growing delays then stays halted; always survives its monitor being
+# SIGKILLed in the backoff, the next command's monitor going on; stop ends
+# it), the event journal (`xl-oci events`: --since lists a whole life in
+# order, --until, --filter, --json, rotation, a live follower seeing new
+# events across a rotation), pause and unpause, and events under valgrind.
+#
+# Needs root (runc, mounts); installs runc, busybox-static, jq, valgrind
+# and inotify-tools when missing.
+set -u
+top=$(pwd)
+X=$top/build/xl-oci
+
+if [ "$(id -u)" != 0 ]; then
+    echo "ok - lifecycle # SKIP needs root"
+    exit 0
+fi
+TIER=lifecycle
+. "$top/tests/tiers/lib.sh"
+tier_need runc busybox-static jq valgrind
+tier_nohyper_scratch
+
+tree=$T/tree
+mkdir -p "$tree"/{bin,etc,srv,proc,sys,dev,tmp}
+cp /bin/busybox "$tree/bin/busybox"
+for a in sh echo sleep cat; do ln -s busybox "$tree/bin/$a"; done
+printf 'root:x:0:0:root:/root:/bin/sh\n' >"$tree/etc/passwd"
+printf 'root:x:0:\n' >"$tree/etc/group"
+rv=$T/rv
+mkdir -p "$rv"
+cp "$tree/etc/passwd" "$tree/etc/group" "$rv/"
+mkfs.erofs --quiet "$rv/rootfs.erofs" "$tree" >/dev/null
+cat >"$rv/image-config.json" <<'JSON'
+{"architecture": "amd64", "os": "linux",
+ "config": {"Env": ["PATH=/bin"], "Entrypoint": ["/bin/sh", "-c"],
+            "Cmd": ["exit 1"], "WorkingDir": "/"},
+ "rootfs": {"type": "layers", "diff_ids": []}}
+JSON
+cfg() { # cfg NAME LINES...: writes $T/NAME.cfg
+    local n=$1
+    shift
+    { echo "name = \"$n\""; echo "oci_root = \"$rv\""; printf '%s\n' "$@"; } >"$T/$n.cfg"
+}
+# state NAME: its DomainStatus state.
+state() { "$X" status --json "$1" 2>/dev/null | jq -r .state; }
+# wait_state NAME STATE SECONDS
+wait_state() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        [ "$(state "$1")" = "$2" ] && return 0
+        sleep 0.1
+    done
+    echo "$1 is $(state "$1"), not $2"
+    return 1
+}
+# types NAME: the types of NAME's events, in order, on one line.
+types() { "$X" events --until 0s --json --filter "name=$1" | jq -r .type | paste -sd' '; }
+ms() { date -d "$1" +%s%3N; }
+
+t0=$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)
+
+# --- on-failure:2 -----------------------------------------------------------
+cfg of 'oci_restart = "on-failure:2"'
+check "create with oci_restart = on-failure:2" "$X" create "$T/of.cfg"
+check "on-failure:2: halted after its restarts" wait_state of halted 20
+check "on-failure:2: restarts 2, exit code 1, last-exit-code 1" \
+    sh -c "'$X' status --json of | jq -e '.restarts == 2 and .exit_code == 1 and .last_exit_code == 1 and .restart_policy == \"on-failure:2\" and .next_restart == null'"
+got=$(types of)
+want="created started exited restarting started exited restarting started exited"
+if [ "$got" = "$want" ]; then ok "on-failure:2: the whole life in order"; else nok "on-failure:2 events: $got"; fi
+"$X" events --until 0s --json --filter name=of --filter type=restarting >"$T/rs"
+d1=$(jq -s '.[0]["delay-ms"]' "$T/rs")
+d2=$(jq -s '.[1]["delay-ms"]' "$T/rs")
+if [ "$d1" = 1000 ] && [ "$d2" = 2000 ]; then ok "on-failure:2: backoff 1 s then 2 s"; else nok "backoff delays $d1 $d2"; fi
+# The delays as they happened: each start after its restarting event by
+# at least its delay.
+jq -s -r '[.[] | select(.type == "restarting" or .type == "started")] | .[1:] | .[] | .time' \
+    <("$X" events --until 0s --json --filter name=of) >"$T/times"
+r1=$(ms "$(sed -n 1p "$T/times")") s2=$(ms "$(sed -n 2p "$T/times")")
+r2=$(ms "$(sed -n 3p "$T/times")") s3=$(ms "$(sed -n 4p "$T/times")")
+if ((s2 - r1 >= 1000 && s3 - r2 >= 2000 && s3 - r2 > s2 - r1)); then
+    ok "on-failure:2: growing delays ($((s2 - r1)) ms, $((s3 - r2)) ms)"
+else
+    nok "on-failure:2 delays $((s2 - r1)) ms, $((s3 - r2)) ms"
+fi
+cfg ok0 'oci_restart = "on-failure"' 'oci_cmd = [ "exit 0" ]'
+"$X" create "$T/ok0.cfg" >/dev/null 2>&1
+wait_state ok0 halted 10 >/dev/null
+check "on-failure: an exit 0 is not restarted" \
+    sh -c "'$X' status --json ok0 | jq -e '.restarts == 0 and .exit_code == 0'"
+
+# --- always, its monitor SIGKILLed in the backoff ------------------------------
+cfg al 'oci_restart = "always"' 'oci_cmd = [ "sleep 1; exit 3" ]'
+"$X" create "$T/al.cfg" >/dev/null 2>&1
+check "always: restarting after the first exit" wait_state al restarting 10
+mon=$(cat "$T/state/domains/al/monitor.lock" 2>/dev/null)
+kill -9 "$mon" 2>/dev/null
+check "always: its monitor killed" \
+    sh -c "for i in \$(seq 50); do [ \"\$(ps -o stat= -p $mon)\" ] || exit 0; case \$(ps -o stat= -p $mon) in Z*) exit 0;; esac; sleep 0.1; done; exit 1"
+before=$("$X" events --until 0s --json --filter name=al --filter type=started | wc -l)
+sleep 4 # past the backoff: nothing restarts it without a monitor...
+"$X" list >/dev/null 2>&1 # ...until a command starts a new one
+check "always: the next command's monitor goes on" \
+    sh -c "for i in \$(seq 100); do n=\$('$X' events --until 0s --json --filter name=al --filter type=started | wc -l); [ \$n -gt $before ] && exit 0; sleep 0.1; done; exit 1"
+check "always: restarts counted on" sh -c "'$X' status --json al | jq -e '.restarts >= 1'"
+wait_state al restarting 10 >/dev/null
+check "stop in the backoff ends the policy" "$X" stop al
+check "always: halted after stop" wait_state al halted 5
+n=$("$X" status --json al | jq .restarts)
+sleep 3
+check "always: no restart after stop" sh -c "'$X' status --json al | jq -e '.restarts == $n and .state == \"halted\"'"
+cfg al2 'oci_restart = "always"' 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/al2.cfg" >/dev/null 2>&1
+check "stop of a running always container" "$X" stop -t 5 al2
+check "always: stopped stays halted" sh -c "sleep 2; '$X' status --json al2 | jq -e '.state == \"halted\" and .restarts == 0'"
+got=$(types al2)
+if [ "$got" = "created started exited stopped" ]; then ok "stop journaled after the exit"; else nok "stop events: $got"; fi
+
+# --- events: filters, times, destroy, annotate ----------------------------------
+"$X" annotate al2 owner=alice >/dev/null
+"$X" destroy al2 >/dev/null
+got=$(types al2)
+if [ "$got" = "created started exited stopped annotated destroyed" ]; then
+    ok "annotate and destroy journaled"
+else
+    nok "annotate and destroy events: $got"
+fi
+check "annotated names the keys, not the values" \
+    sh -c "'$X' events --until 0s --json --filter name=al2 --filter type=annotated | jq -e '.detail == \"owner=\"'"
+check "--filter type= alternatives" \
+    sh -c "[ \"\$('$X' events --until 0s --json --filter type=created --filter type=destroyed | jq -r .type | sort -u | paste -sd' ')\" = 'created destroyed' ]"
+check "--since in the future lists nothing" sh -c "[ -z \"\$('$X' events --since 2099-01-01 --until 2099-01-02)\" ]"
+check "--since TIME with --until 0s lists this tier's events" \
+    sh -c "'$X' events --since '$t0' --until 0s | grep -q ' created    of$'"
+check "--since 1h (relative) lists them too" sh -c "'$X' events --since 1h --until 0s | grep -q 'exited     of exit-code=1'"
+fails_with "a bad time is a usage error naming it" 'bad time "yesterday"' "$X" events --since yesterday
+fails_with "a bad filter" "bad --filter 'colour=red'" "$X" events --filter colour=red
+fails_with "an unknown type" "bad --filter 'type=exploded'" "$X" events --filter type=exploded
+check "events --help" sh -c "'$X' events --help | grep -q -- '--since TIME'"
+
+# --- live follow and rotation ------------------------------------------------
+"$X" events --json >"$T/follow" 2>&1 &
+fpid=$!
+sleep 0.5
+cfg lv 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/lv.cfg" >/dev/null 2>&1
+check "a live follower sees a new container" \
+    sh -c "for i in \$(seq 50); do grep -q '\"name\":\"lv\"' '$T/follow' && exit 0; sleep 0.1; done; exit 1"
+# Rotation: a small journal, then many annotations.
+export XL_OCI_EVENTS_MAX=4096
+for i in $(seq 60); do "$X" annotate lv "k$i=v" >/dev/null; done
+unset XL_OCI_EVENTS_MAX
+sz=$(stat -c %s "$T/state/events/journal")
+check "rotated: journal.1 exists, journal under the bound ($sz)" \
+    sh -c "[ -f '$T/state/events/journal.1' ] && [ $sz -le 4096 ]"
+"$X" annotate lv last=1 >/dev/null
+check "the follower saw every annotation across rotations, in order" \
+    sh -c "for i in \$(seq 50); do grep -q 'last=' '$T/follow' && break; sleep 0.1; done; [ \"\$(jq -r 'select(.type==\"annotated\" and .name==\"lv\") | .detail' '$T/follow' | paste -sd' ')\" = \"\$(for i in \$(seq 60); do printf 'k%s= ' \$i; done)last=\" ]"
+kill "$fpid" 2>/dev/null
+wait "$fpid" 2>/dev/null
+check "after rotation events reads journal.1 then journal in order" \
+    sh -c "'$X' events --until 0s --json --filter name=lv | jq -s -e '[.[].time] == ([.[].time] | sort) and (.[-1].detail == \"last=\")'"
+
+pid=$("$X" status --json lv | jq .pid)
+check "the container blocks no signal (the monitor's SIGUSR1 is its own)" \
+    grep -qx 'SigBlk:.0*' "/proc/$pid/status"
+
+# --- pause ------------------------------------------------------------------
+check "pause" "$X" pause lv
+check "paused in DomainStatus" sh -c "[ \"\$('$X' status --json lv | jq -r .state)\" = paused ]"
+check "runc sees it paused" sh -c "runc --root '$T/state/runc' state lv | jq -e '.status == \"paused\"'"
+fails_with "pause of a paused container" "is not running" "$X" pause lv
+check "unpause" "$X" unpause lv
+check "running again" sh -c "[ \"\$('$X' status --json lv | jq -r .state)\" = running ]"
+fails_with "unpause of a running container" "is not paused" "$X" unpause lv
+check "paused and unpaused journaled" \
+    sh -c "'$X' events --until 0s --filter name=lv --filter type=paused --filter type=unpaused | awk '{print \$2}' | paste -sd' ' | grep -qx 'paused unpaused'"
+"$X" pause lv >/dev/null
+check "stop of a paused container" "$X" stop -t 5 lv
+"$X" destroy lv >/dev/null 2>&1
+
+# --- valgrind on the CLI paths ----------------------------------------------------
+vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
+check "valgrind: events --until with filters" vg "$X" events --since 1h --until 0s --filter name=of --filter type=exited
+check "valgrind: events --json" vg "$X" events --until 0s --json
+check "valgrind: status of a restart-policy container" vg "$X" status of
+
+for c in of ok0 al; do "$X" destroy "$c" >/dev/null 2>&1; done
+exit $status
