@@ -25,7 +25,7 @@ declare -A PREFIXES=(
     [hotplug]=""
     [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat http
         layer_feed layerpath layout manifest mountinfo pull_meter refstore
-        registry scratch signature strset unpack volume whiteout"
+        registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath"

@@ -22,6 +22,8 @@ packages=(
     device-tree-compiler
     # runtime spec check, images and root volumes
     runc erofs-utils e2fsprogs util-linux cpio xz-utils zstd
+    # managed volumes: qcow2 (qemu-img, and qemu-io in tier 37), XFS
+    qemu-utils xfsprogs
     docker-registry skopeo umoci apache2-utils openssl curl jq
     # xl-oci-runc under containerd (tier 33: ctr run --runc-binary)
     containerd

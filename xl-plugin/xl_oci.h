@@ -107,5 +107,14 @@ int main_network_ls(int argc, char **argv);
 int main_network_inspect(int argc, char **argv);
 int main_network_rm(int argc, char **argv);
 int main_network_up(int argc, char **argv);
+int main_volume(int argc, char **argv);
+int main_volume_create(int argc, char **argv);
+int main_volume_ls(int argc, char **argv);
+int main_volume_inspect(int argc, char **argv);
+int main_volume_annotate(int argc, char **argv);
+int main_volume_resize(int argc, char **argv);
+int main_volume_rm(int argc, char **argv);
+int main_volume_import(int argc, char **argv);
+int main_volume_export(int argc, char **argv);
 
 #endif
