@@ -145,9 +145,11 @@ void volstore_join(char *buf, size_t len, char *const *names, size_t n)
     for (size_t i = 0; i < n; i++) {
         size_t need = strlen(names[i]) + (i ? 2 : 0);
         if (used + need + 4 >= len) {
+            /* may truncate: a list for a message, cut with "..." */
             snprintf(buf + used, len - used, "...");
             return;
         }
+        /* cannot truncate: room for the name and "..." checked above */
         used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? ", " : "",
                                  names[i]);
     }
@@ -166,6 +168,28 @@ int volstore_busy(const struct volstore_record *r, const char *what,
                       r->name, list, what);
 }
 
+int volstore_remove_files(const char *root, const struct volstore_record *r,
+                          xo_err *err)
+{
+    char dir[4096], data[4096], rec[4096];
+    /* The record goes first: a crash after it leaves a directory that
+     * get() reports as no volume, and that a create of the name finds
+     * taken (remove it by hand: rm -r). */
+    if (volstore_path(dir, sizeof(dir), root, r->name, NULL, err) < 0 ||
+        volstore_path(data, sizeof(data), root, r->name,
+                      volstore_data_name(r->format), err) < 0 ||
+        volstore_path(rec, sizeof(rec), root, r->name, VOLSTORE_RECORD, err) <
+            0)
+        return -1;
+    if (unlink(rec) < 0)
+        return xo_err_sys(err, "cannot remove %s", rec);
+    if (unlink(data) < 0 && errno != ENOENT)
+        return xo_err_sys(err, "cannot remove %s", data);
+    if (rmdir(dir) < 0)
+        return xo_err_sys(err, "cannot remove %s", dir);
+    return 0;
+}
+
 int volstore_remove(const char *root, const char *name, xo_err *err)
 {
     int lock = volstore_lock(root, true, err);
@@ -175,7 +199,7 @@ int volstore_remove(const char *root, const char *name, xo_err *err)
     volstore_record_init(&r);
     char **kids = NULL;
     size_t nk = 0;
-    char dir[4096], list[1024], data[4096], rec[4096];
+    char list[1024];
     int rc = volstore_get(&r, root, name, err);
     if (rc == 0 && r.n_users)
         rc = volstore_busy(&r, "remove it", err);
@@ -187,20 +211,8 @@ int volstore_remove(const char *root, const char *name, xo_err *err)
                         "volume \"%s\" is the parent of %s: remove %s first",
                         name, list, nk == 1 ? "it" : "them");
     }
-    /* The record goes last but one: a crash between leaves a directory
-     * that get() reports as no volume, and rm of it is retried. */
-    if (rc == 0 &&
-        (volstore_path(dir, sizeof(dir), root, name, NULL, err) < 0 ||
-         volstore_path(data, sizeof(data), root, name,
-                       volstore_data_name(r.format), err) < 0 ||
-         volstore_path(rec, sizeof(rec), root, name, VOLSTORE_RECORD, err) < 0))
-        rc = -1;
-    if (rc == 0 && unlink(rec) < 0)
-        rc = xo_err_sys(err, "cannot remove %s", rec);
-    if (rc == 0 && unlink(data) < 0 && errno != ENOENT)
-        rc = xo_err_sys(err, "cannot remove %s", data);
-    if (rc == 0 && rmdir(dir) < 0)
-        rc = xo_err_sys(err, "cannot remove %s", dir);
+    if (rc == 0)
+        rc = volstore_remove_files(root, &r, err);
     xo_strv_free(kids);
     volstore_record_dispose(&r);
     close(lock);
@@ -241,10 +253,10 @@ int volstore_annotate(const char *root, const char *name,
         xo_oom();
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (json_object_object_get_ex(r.labels, keys[i], NULL))
-            rc = xo_err_set(err, EPERM,
-                            "volume \"%s\": \"%s\" is a label, fixed at "
-                            "create; annotations cannot set or remove it",
-                            name, keys[i]);
+            rc = xo_err_set(
+                err, EPERM,
+                "volume \"%s\": \"%s\" is a label, fixed at create; annotations cannot set or remove it",
+                name, keys[i]);
         else if (values[i])
             xo_jset(next, keys[i], xo_jstr(values[i]));
         else
@@ -289,8 +301,7 @@ static int check_use(const struct volstore_record *r, const char *root,
         if (!u->read_only || !read_only)
             return xo_err_set(
                 err, EBUSY,
-                "volume \"%s\" is in use by %s%s: a block file system has one "
-                "writer or only readers",
+                "volume \"%s\" is in use by %s%s: a block file system has one writer or only readers",
                 r->name, u->container, u->read_only ? " (read-only)" : "");
     }
     if (read_only)
@@ -314,10 +325,10 @@ static int check_use(const struct volstore_record *r, const char *root,
     int rc = 0;
     if (backed) {
         volstore_join(list, sizeof(list), kids, backed);
-        rc = xo_err_set(err, EBUSY,
-                        "volume \"%s\" is the backing file of %s: use it "
-                        "read-only (\":ro\")",
-                        r->name, list);
+        rc = xo_err_set(
+            err, EBUSY,
+            "volume \"%s\" is the backing file of %s: use it read-only (\":ro\")",
+            r->name, list);
     }
     xo_strv_free(kids);
     return rc;

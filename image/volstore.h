@@ -90,7 +90,9 @@ struct volstore_user {
  *    "checksum": "sha256:<hex>" of the data's bytes as last imported or
  *    exported (absent: never), "modified": true once written since,
  *    "labels": {..}, "annotations": {..},
- *    "users": [{"container": "web", "read_only": false}, ..]}
+ *    "users": [{"container": "web", "read_only": false}, ..],
+ *    "owner": "web" (absent: none): the container an anonymous volume
+ *    was made for (the image's Volumes), removed with it}
  * Init before use, dispose once (idempotent).
  */
 struct volstore_record {
@@ -108,6 +110,7 @@ struct volstore_record {
     json_object *annotations; /* object of strings, owned */
     struct volstore_user *users;
     size_t n_users;
+    char *owner; /* an anonymous volume's container, or NULL */
 };
 
 void volstore_record_init(struct volstore_record *r);
@@ -174,6 +177,7 @@ struct volstore_create_opts {
     enum volstore_fs fs;
     bool fs_set;         /* else: none, or the parent's */
     const char *parent;  /* NULL: blank */
+    const char *owner;   /* an anonymous volume's container, or NULL */
     char *const *labels; /* "KEY=VALUE", n_labels of them */
     size_t n_labels;
     /* Progress and how the data was made ("reflink", "copied ..."), or
@@ -261,5 +265,25 @@ int volstore_user_add(const char *root, const char *name, const char *container,
                       bool read_only, xo_err *err);
 int volstore_user_remove(const char *root, const char *name,
                          const char *container, xo_err *err);
+
+/*
+ * `container` is gone (destroy, or a create that failed): it is removed
+ * from every volume's users, and the anonymous volumes it owned are
+ * removed, or with `keep` kept as ordinary volumes (their owner
+ * cleared).  One it owned that others use or have children of stays,
+ * owner cleared.  What is removed and kept is told through `say` (NULL
+ * for nothing).
+ */
+int volstore_release(const char *root, const char *container, bool keep,
+                     void (*say)(void *arg, const char *line), void *say_arg,
+                     xo_err *err);
+
+/*
+ * Formats blank volume `name` (file system none, raw, no other users) as
+ * ext4 and records it: the ":mkfs" of an oci_volumes entry, asked for in
+ * app.cfg.  EINVAL for a qcow2 (formatted at create: --fs) and for a
+ * volume that has a file system already.
+ */
+int volstore_mkfs(const char *root, const char *name, xo_err *err);
 
 #endif

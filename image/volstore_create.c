@@ -116,6 +116,7 @@ static void say(const struct volstore_create_opts *o, const char *fmt, ...)
     char line[512];
     va_list ap;
     va_start(ap, fmt);
+    /* may truncate: a line of progress text */
     vsnprintf(line, sizeof(line), fmt, ap);
     va_end(ap);
     o->say(o->say_arg, line);
@@ -128,6 +129,7 @@ static int make_blank(struct work *w, const struct volstore_record *r,
                       xo_err *err)
 {
     char size[32];
+    /* cannot truncate: a 64-bit number in 32 bytes */
     snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
     if (r->format == VOLSTORE_RAW)
         return volstore_data_blank(w->data, r->size, err) < 0 ||
@@ -166,6 +168,7 @@ static int make_child(struct work *w, const struct volstore_record *r,
                       const struct volstore_create_opts *o, xo_err *err)
 {
     char size[32], backing[4096], pdata[4096];
+    /* cannot truncate: a 64-bit number in 32 bytes */
     snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
     if (volstore_path(pdata, sizeof(pdata), root, p->name,
                       volstore_data_name(p->format), err) < 0 ||
@@ -186,8 +189,7 @@ static int make_child(struct work *w, const struct volstore_record *r,
             p->name);
         if (r->size > p->size && r->fs != VOLSTORE_FS_NONE)
             say(o,
-                "the %s file system stays at %llu bytes until grown in "
-                "the container",
+                "the %s file system stays at %llu bytes until grown in the container",
                 volstore_fs_to_string(r->fs), (unsigned long long)p->size);
         /* qemu-img makes it 0644 under umask 022; volumes are root's. */
         return chmod(w->data, 0600) < 0
@@ -220,8 +222,7 @@ static int make_child(struct work *w, const struct volstore_record *r,
             return -1;
         if (!grown && r->fs != VOLSTORE_FS_NONE)
             say(o,
-                "the %s file system stays at %llu bytes until grown in "
-                "the container",
+                "the %s file system stays at %llu bytes until grown in the container",
                 volstore_fs_to_string(r->fs), (unsigned long long)p->size);
     }
     return 0;
@@ -242,11 +243,9 @@ static int child_record(struct volstore_record *r,
     r->fs = p->fs;
     r->size = o->size ? o->size : p->size;
     if (r->size < p->size)
-        return xo_err_set(err, EINVAL,
-                          "size %llu is smaller than parent \"%s\"'s %llu "
-                          "bytes",
-                          (unsigned long long)r->size, p->name,
-                          (unsigned long long)p->size);
+        return xo_err_set(
+            err, EINVAL, "size %llu is smaller than parent \"%s\"'s %llu bytes",
+            (unsigned long long)r->size, p->name, (unsigned long long)p->size);
     XO_COPY_STR(r->parent, p->name);
     r->backed = r->format == VOLSTORE_QCOW2;
     return 0;
@@ -262,8 +261,7 @@ static int get_parent(struct volstore_record *p, const char *root,
         if (!p->users[i].read_only)
             return xo_err_set(
                 err, EBUSY,
-                "parent \"%s\" is not usable: container %s writes to it; "
-                "stop it or use the volume read-only",
+                "parent \"%s\" is not usable: container %s writes to it; stop it or use the volume read-only",
                 name, p->users[i].container);
     return 0;
 }
@@ -286,6 +284,8 @@ int volstore_create(struct volstore_record *r_r, const char *root,
         r.fs = o->fs;
     r.size = o->size;
     volstore_now(r.created);
+    if (o->owner)
+        r.owner = xo_xstrdup(o->owner);
     if ((lock = volstore_lock(root, true, err)) < 0)
         goto out;
     if (o->parent) {
@@ -352,11 +352,11 @@ int volstore_import(struct volstore_record *r_r, const char *root,
     } else {
         r.size = bytes;
         if (bytes == 0 || bytes % 512 || bytes > VOLSTORE_SIZE_MAX) {
-            xo_err_set(err, EINVAL,
-                       "%s: %llu bytes is not a disk image size (a multiple "
-                       "of 512, up to %llu TiB)",
-                       o->file, (unsigned long long)bytes,
-                       (unsigned long long)(VOLSTORE_SIZE_MAX >> 40));
+            xo_err_set(
+                err, EINVAL,
+                "%s: %llu bytes is not a disk image size (a multiple of 512, up to %llu TiB)",
+                o->file, (unsigned long long)bytes,
+                (unsigned long long)(VOLSTORE_SIZE_MAX >> 40));
             goto fail;
         }
     }

@@ -208,11 +208,10 @@ int volstore_qcow2_check(uint64_t *size_r, const char *path, xo_err *err)
     if (rc < 0)
         return xo_err_wrap(err, "%s", path);
     if (json_object_object_get_ex(o, "backing-filename", NULL))
-        rc = xo_err_set(err, EPERM,
-                        "%s: a qcow2 with a backing file is refused (it could "
-                        "name any file of the host); flatten it first "
-                        "(qemu-img convert -O qcow2)",
-                        path);
+        rc = xo_err_set(
+            err, EPERM,
+            "%s: a qcow2 with a backing file is refused (it could name any file of the host); flatten it first (qemu-img convert -O qcow2)",
+            path);
     else if (json_object_object_get_ex(o, "format-specific", &fs) &&
              json_object_object_get_ex(fs, "data", &data) &&
              json_object_object_get_ex(data, "data-file", NULL))
@@ -253,6 +252,7 @@ int volstore_data_grow(const char *path, enum volstore_format f, uint64_t size,
 {
     if (f == VOLSTORE_QCOW2) {
         char sz[32];
+        /* cannot truncate: a 64-bit number in 32 bytes */
         snprintf(sz, sizeof(sz), "%llu", (unsigned long long)size);
         const char *argv[] = {"qemu-img", "resize", "-q", "-f",
                               "qcow2",    path,     sz,   NULL};

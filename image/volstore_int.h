@@ -76,6 +76,11 @@ void volstore_now(char buf[32]);
 int volstore_busy(const struct volstore_record *r, const char *what,
                   xo_err *err);
 
+/* Removes r's record, data and directory (the caller holds the lock and
+ * has checked users and children). */
+int volstore_remove_files(const char *root, const struct volstore_record *r,
+                          xo_err *err);
+
 /* "a, b, c" of a NULL-terminated vector, into buf[len] (cut with "..."). */
 void volstore_join(char *buf, size_t len, char *const *names, size_t n);
 

@@ -73,9 +73,9 @@ int volstore_check_name(const char *name, xo_err *err)
                 name, (unsigned char)name[i], i);
     /* app.cfg's oci_volumes reads "tmpfs:/TARGET" as a tmpfs mount. */
     if (strcmp(name, "tmpfs") == 0)
-        return xo_err_set(err, EINVAL,
-                          "volume name \"tmpfs\" is reserved (oci_volumes' "
-                          "tmpfs mounts)");
+        return xo_err_set(
+            err, EINVAL,
+            "volume name \"tmpfs\" is reserved (oci_volumes' tmpfs mounts)");
     return 0;
 }
 
@@ -84,10 +84,9 @@ int volstore_size_parse(uint64_t *bytes_r, const char *s, xo_err *err)
     const char *p = s;
     uint64_t v = 0;
     if (*p < '0' || *p > '9')
-        return xo_err_set(err, EINVAL,
-                          "size \"%.32s\" is not a number with an optional "
-                          "K, M, G or T",
-                          s);
+        return xo_err_set(
+            err, EINVAL,
+            "size \"%.32s\" is not a number with an optional K, M, G or T", s);
     for (; *p >= '0' && *p <= '9'; p++) {
         if (v > VOLSTORE_SIZE_MAX)
             return xo_err_set(err, ERANGE, "size \"%.32s\" is too large", s);

@@ -28,6 +28,7 @@ void volstore_record_dispose(struct volstore_record *r)
     for (size_t i = 0; i < r->n_users; i++)
         free(r->users[i].container);
     free(r->users);
+    free(r->owner);
     volstore_record_init(r);
 }
 
@@ -57,6 +58,8 @@ json_object *volstore_record_to_json(const struct volstore_record *r)
         xo_jpush(users, u);
     }
     xo_jset(o, "users", users);
+    if (r->owner)
+        xo_jset(o, "owner", xo_jstr(r->owner));
     return o;
 }
 
@@ -207,7 +210,19 @@ static int parse(struct volstore_record *r, json_object *o, const char *where,
                               "%s: \"%s\" is both a label and an annotation",
                               where, k);
     }
-    return get_users(r, o, where, err);
+    if (get_users(r, o, where, err) < 0)
+        return -1;
+    char owner[VOLSTORE_NAME_MAX * 4 + 1];
+    has = get_str(owner, sizeof(owner), o, "owner", false, where, err);
+    if (has < 0)
+        return -1;
+    if (has && (!owner[0] || strchr(owner, '/')))
+        return xo_err_set(err, EINVAL,
+                          "%s: \"owner\": \"%s\" is not a container name",
+                          where, owner);
+    if (has)
+        r->owner = xo_xstrdup(owner);
+    return 0;
 }
 
 int volstore_record_from_json(struct volstore_record *r_r, json_object *o,

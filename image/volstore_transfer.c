@@ -72,10 +72,10 @@ int volstore_export(struct digest *sum_r, const char *root, const char *name,
         goto out;
     if (r.has_checksum && !r.modified && !r.backed &&
         !digest_equal(&sum, &r.checksum)) {
-        xo_err_set(err, EBADMSG,
-                   "volume \"%s\": its data (%s) does not match its recorded "
-                   "checksum %s",
-                   name, sum.str, r.checksum.str);
+        xo_err_set(
+            err, EBADMSG,
+            "volume \"%s\": its data (%s) does not match its recorded checksum %s",
+            name, sum.str, r.checksum.str);
         unlink(tmp);
         goto out;
     }
@@ -117,20 +117,20 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
         goto out;
     }
     if (size < r.size) {
-        xo_err_set(err, EINVAL,
-                   "volume \"%s\" is %llu bytes: it can grow, not shrink to "
-                   "%llu",
-                   name, (unsigned long long)r.size, (unsigned long long)size);
+        xo_err_set(
+            err, EINVAL,
+            "volume \"%s\" is %llu bytes: it can grow, not shrink to %llu",
+            name, (unsigned long long)r.size, (unsigned long long)size);
         goto out;
     }
     if (volstore_children(&kids, &nk, root, name, err) < 0)
         goto out;
     if (nk) {
         volstore_join(list, sizeof(list), kids, nk);
-        xo_err_set(err, EBUSY,
-                   "volume \"%s\" is the parent of %s: growing its file "
-                   "system would change what they were made from",
-                   name, list);
+        xo_err_set(
+            err, EBUSY,
+            "volume \"%s\" is the parent of %s: growing its file system would change what they were made from",
+            name, list);
         goto out;
     }
     if (size > r.size &&

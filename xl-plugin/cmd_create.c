@@ -23,6 +23,7 @@
 #include "image/volume_record.h"
 #include "loader/loader.h"
 #include "loopdev.h"
+#include "volattach.h"
 #include "metastore.h"
 #include "monitor_spawn.h"
 #include "netattach.h"
@@ -195,6 +196,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     if (parse_cfg(&r, o->cfg_path, err) < 0 ||
         netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
+        volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
         create_render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
@@ -367,6 +369,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     int lock = -1, rc = -1;
     uint32_t domid = 0;
     bool have_domid = false, have_status = false, have_leases = false;
+    bool have_volumes = false;
     char image[DIGEST_STR_LEN + 1];
 
     if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
@@ -380,8 +383,14 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     /* Leases only once the name is known to be ours: a failed create
      * releases them, which must never touch another container's. */
     have_leases = domcfg_network_count(&r.dc) > 0;
-    if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0 ||
-        create_render_all(&r, err) < 0 ||
+    if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0)
+        goto fail;
+    /* Volumes, like leases, once the name is ours: undoing them releases
+     * this container's uses and its anonymous volumes. */
+    if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0)
+        goto fail;
+    have_volumes = true;
+    if (create_render_all(&r, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
@@ -470,6 +479,12 @@ fail:
     if (have_status)
         undo_create(&h, name, domid, have_domid, o->keep_broken,
                     xo_err_msg(err));
+    if (have_volumes && !o->keep_broken) {
+        xo_err e = XO_ERR_INIT;
+        if (volattach_release(cmd_state_root(), name, false, &e) < 0)
+            fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&e));
+        xo_err_clear(&e);
+    }
     if (have_leases && !o->keep_broken) {
         xo_err e = XO_ERR_INIT;
         if (netattach_release(cmd_state_root(), name, &e) < 0)

@@ -116,8 +116,10 @@ static void print_json(json_object *o)
 static void users_text(char *buf, size_t len, const struct volstore_record *r)
 {
     size_t used = 0;
+    /* may truncate: display text, cut at the buffer */
     snprintf(buf, len, "-");
     for (size_t i = 0; i < r->n_users && used + 8 < len; i++)
+        /* may truncate: display text; the loop stops past the end */
         used += (size_t)snprintf(buf + used, len - used, "%s%s%s", i ? "," : "",
                                  r->users[i].container,
                                  r->users[i].read_only ? ":ro" : "");
@@ -216,16 +218,15 @@ int main_volume_inspect(int argc, char **argv)
     } else {
         char users[1024];
         users_text(users, sizeof(users), &r);
-        printf("name:        %s\nformat:      %s\nsize:        %llu\n"
-               "fs:          %s\nparent:      %s%s\ncreated:     %s\n"
-               "checksum:    %s%s\npath:        %s\nusers:       %s\n",
-               r.name, volstore_format_to_string(r.format),
-               (unsigned long long)r.size, volstore_fs_to_string(r.fs),
-               r.parent[0] ? r.parent : "-",
-               r.backed ? " (qcow2 backing file)" : "", r.created,
-               r.has_checksum ? r.checksum.str : "-",
-               r.has_checksum && r.modified ? " (written since)" : "", path,
-               users);
+        printf(
+            "name:        %s\nformat:      %s\nsize:        %llu\nfs:          %s\nparent:      %s%s\ncreated:     %s\nchecksum:    %s%s\npath:        %s\nusers:       %s\n",
+            r.name, volstore_format_to_string(r.format),
+            (unsigned long long)r.size, volstore_fs_to_string(r.fs),
+            r.parent[0] ? r.parent : "-",
+            r.backed ? " (qcow2 backing file)" : "", r.created,
+            r.has_checksum ? r.checksum.str : "-",
+            r.has_checksum && r.modified ? " (written since)" : "", path,
+            users);
         printf("children:    %s", nk ? "" : "-");
         for (size_t i = 0; i < nk; i++)
             printf("%s%s", i ? ", " : "", kids[i]);

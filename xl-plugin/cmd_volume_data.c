@@ -26,10 +26,11 @@ int main_volume_resize(int argc, char **argv)
     if (volstore_size_parse(&size, argv[optind + 1], &err) < 0 ||
         volstore_resize(cmd_state_root(), name, size, &grown, &err) < 0)
         return cmd_fail(&err);
-    printf("%s: %llu bytes%s\n", name, (unsigned long long)size,
-           grown ? ", file system grown"
-                 : "; a file system on it grows when grown in the container "
-                   "(resize2fs, xfs_growfs)");
+    printf(
+        "%s: %llu bytes%s\n", name, (unsigned long long)size,
+        grown
+            ? ", file system grown"
+            : "; a file system on it grows when grown in the container (resize2fs, xfs_growfs)");
     return XO_EXIT_OK;
 }
 

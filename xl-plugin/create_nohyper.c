@@ -21,6 +21,30 @@
 #include "xen.h"
 #include "xl_oci.h"
 
+/*
+ * The image's Volumes get anonymous volumes only in a Xen domain; a
+ * NOHYPER container keeps them in its writable layer, as before managed
+ * volumes, and says so.
+ */
+static void drop_anonymous(struct domain_config *dc)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < dc->n_volumes; i++) {
+        struct dc_volume *v = &dc->volumes[i];
+        if (v->kind == DC_VOLUME_NAMED && v->anonymous) {
+            fprintf(
+                stderr,
+                "xl-oci: %s: the image's volume %s stays in the writable layer (NOHYPER has no volumes)\n",
+                dc->name, v->target);
+            free(v->target);
+            free(v->vdev);
+            continue;
+        }
+        dc->volumes[k++] = *v;
+    }
+    dc->n_volumes = k;
+}
+
 /* What only a Xen domain has today. */
 static int check_supported(const struct create_opts *o,
                            const struct domain_config *dc, xo_err *err)
@@ -87,6 +111,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     int lock = -1, rc = -1;
     bool have_status = false;
+    drop_anonymous(&r->dc);
     if (check_supported(o, &r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         xen_open_xs(&h, err) < 0 ||

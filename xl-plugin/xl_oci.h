@@ -77,6 +77,9 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
 /* What `xl-oci destroy NAME` does (its monitor, the domain or NOHYPER
  * container, leases, DomainStatus, state dir), for other commands. */
 int cmd_destroy(const char *name, xo_err *err);
+/* The same; `keep_volumes` keeps the container's anonymous volumes as
+ * ordinary ones (destroy --keep-volumes) instead of removing them. */
+int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *err);
 
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);

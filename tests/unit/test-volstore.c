@@ -304,6 +304,59 @@ static void test_store_rules(void **state)
     volstore_record_dispose(&r);
 }
 
+static void test_release(void **state)
+{
+    const char *root = *state;
+    xo_err err = XO_ERR_INIT;
+    struct volstore_record r;
+    volstore_record_init(&r);
+    struct volstore_create_opts o = {.size = 1 << 20};
+    o.name = "c.anon0";
+    o.owner = "c";
+    assert_int_equal(volstore_create(&r, root, &o, &err), 0);
+    o.name = "k.anon0";
+    o.owner = "k";
+    assert_int_equal(volstore_create(&r, root, &o, &err), 0);
+    o.name = "shared";
+    o.owner = NULL;
+    assert_int_equal(volstore_create(&r, root, &o, &err), 0);
+    assert_int_equal(volstore_user_add(root, "c.anon0", "c", false, &err), 0);
+    assert_int_equal(volstore_user_add(root, "k.anon0", "k", false, &err), 0);
+    assert_int_equal(volstore_user_add(root, "shared", "c", true, &err), 0);
+    assert_int_equal(volstore_user_add(root, "shared", "k", true, &err), 0);
+    assert_int_equal(volstore_get(&r, root, "c.anon0", &err), 0);
+    assert_string_equal(r.owner, "c");
+
+    /* c goes: its anonymous volume with it, its use of shared too. */
+    assert_int_equal(volstore_release(root, "c", false, NULL, NULL, &err), 0);
+    expect_fail(volstore_get(&r, root, "c.anon0", &err), &err, ENOENT,
+                "no volume named");
+    assert_int_equal(volstore_get(&r, root, "shared", &err), 0);
+    assert_int_equal(r.n_users, 1);
+    assert_string_equal(r.users[0].container, "k");
+    /* k goes with --keep-volumes: its volume stays, owned by nobody. */
+    assert_int_equal(volstore_release(root, "k", true, NULL, NULL, &err), 0);
+    assert_int_equal(volstore_get(&r, root, "k.anon0", &err), 0);
+    assert_null(r.owner);
+    assert_int_equal(r.n_users, 0);
+    assert_int_equal(volstore_get(&r, root, "shared", &err), 0);
+    assert_int_equal(r.n_users, 0);
+    /* A second release finds nothing to do. */
+    assert_int_equal(volstore_release(root, "k", false, NULL, NULL, &err), 0);
+    assert_int_equal(volstore_get(&r, root, "k.anon0", &err), 0);
+
+    /* :mkfs formats a blank volume once, and nothing else. */
+    assert_int_equal(volstore_mkfs(root, "shared", &err), 0);
+    assert_int_equal(volstore_get(&r, root, "shared", &err), 0);
+    assert_int_equal(r.fs, VOLSTORE_FS_EXT4);
+    expect_fail(volstore_mkfs(root, "shared", &err), &err, EINVAL,
+                "holds ext4 already");
+    assert_int_equal(volstore_user_add(root, "k.anon0", "x", true, &err), 0);
+    expect_fail(volstore_mkfs(root, "k.anon0", &err), &err, EBUSY,
+                "in use by x");
+    volstore_record_dispose(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_record_roundtrip),
         cmocka_unit_test(test_record_refuses),
         cmocka_unit_test_setup_teardown(test_store_rules, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_release, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
