@@ -195,6 +195,30 @@ lost=$(grep -l 'volume "race" exists' "$T"/race.? | wc -l)
     { nok "concurrent creates: $wins won, $lost refused"; cat "$T"/race.?; }
 ! ls -a "$V" | grep -q '^\.new-' && ok "no work directory left" || nok "no work directory left"
 
+# --- app.cfg: create -N resolves volumes without changing the store -----------------
+mkdir -p "$T/rv"
+cp "$top/tests/golden/volumes-ro-rw/image-config.json" "$T/rv/"
+: >"$T/rv/rootfs.erofs"
+"$X" volume create --size 16M blank >/dev/null
+cat >"$T/app.cfg" <<CFG
+name = "dry"
+oci_root = "$T/rv"
+oci_volumes = [ "back:/back:ro", "blank:/blank:mkfs", "tmpfs:/t:4m" ]
+CFG
+cp "$V/blank/volume.json" "$T/blank.before"
+XL_OCI_LOADER_DIR=/nonexistent "$X" create -N "$T/app.cfg" >"$T/dry.json" 2>"$T/dry.err"
+jq -e --arg v "$V" --arg t "$T" '[.disks[].pdev_path] == ["\($t)/rv/rootfs.erofs",
+    "\($v)/back/data.raw", "\($v)/blank/data.raw"]' "$T/dry.json" >/dev/null &&
+    ok "create -N: named volumes are their disk images" ||
+    { nok "create -N: named volumes are their disk images"; cat "$T/dry.err" "$T/dry.json"; }
+cmp -s "$V/blank/volume.json" "$T/blank.before" && [ "$(head -c 1100 "$V/blank/data.raw" | tr -d '\0' | wc -c)" = 0 ] &&
+    "$X" volume inspect --json back | jq -e '.users == []' >/dev/null &&
+    ok "create -N formats nothing and records no user" || nok "create -N formats nothing and records no user"
+sed -i 's|"blank:/blank:mkfs"|"blank:/blank"|' "$T/app.cfg"
+fails_with "create -N: a blank volume needs :mkfs" 'volume "blank" has no file system (--fs none): add ":mkfs"' \
+    env XL_OCI_LOADER_DIR=/nonexistent "$X" create -N "$T/app.cfg"
+"$X" volume rm blank >/dev/null
+
 # --- rm --------------------------------------------------------------------------
 check "rm children, then the parent" "$X" volume rm qkid rawkid base
 fails_with "rm: unknown name" 'no volume named "base"' "$X" volume rm base
