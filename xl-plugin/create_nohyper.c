@@ -50,10 +50,15 @@ static int check_supported(const struct create_opts *o,
                            const struct domain_config *dc, xo_err *err)
 {
     const char *what = NULL;
+    /* tmpfs volumes are runc's own mounts; block images would need a
+     * loop device and a mount on the host per volume. */
+    size_t blocks = 0;
+    for (size_t i = 0; i < dc->n_volumes; i++)
+        blocks += dc->volumes[i].kind != DC_VOLUME_TMPFS;
     if (dc->n_vifs > 0 || domcfg_network_count(dc) > 0)
         what = "network interfaces (vif, oci_network)";
-    else if (dc->n_volumes > 0)
-        what = "volumes (oci_volumes)";
+    else if (blocks > 0 || dc->writable_volume)
+        what = "volumes other than tmpfs (oci_volumes, oci_writable)";
     else if (o->paused)
         what = "create -p";
     else if (o->foreground)
