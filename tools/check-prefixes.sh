@@ -32,7 +32,7 @@ declare -A PREFIXES=(
     [netback]="nb netback"
     [verifier]="digest cosign"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore
-        monitor netattach nohyper runc state status xen"
+        monitor netattach nohyper runc state status volattach xen"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

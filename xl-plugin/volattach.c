@@ -81,6 +81,13 @@ static int named(struct volstore_record *r, enum volstore_fs *fs_r,
             err, EINVAL,
             "volume \"%s\" has no file system (--fs none): add \":mkfs\" to its oci_volumes entry to format it as ext4 on first use",
             name);
+    /* The loader carries ext4, erofs and squashfs drivers only: xfs.ko
+     * is 4 MiB, which every domain would hold in its memory. */
+    if (r->fs == VOLSTORE_FS_XFS)
+        return xo_err_set(
+            err, ENOTSUP,
+            "volume \"%s\" holds xfs, which the loader cannot mount (it has no xfs driver); use an ext4 volume",
+            name);
     if (r->fs == VOLSTORE_FS_NONE) {
         *fs_r = VOLSTORE_FS_EXT4;
         if (!dry_run && (volstore_mkfs(root, name, err) < 0 ||
