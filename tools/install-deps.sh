@@ -31,6 +31,8 @@ packages=(
     mmdebstrap libcap2-bin attr
     # the QEMU lab
     qemu-system-x86 busybox-static bash iproute2 kmod file time
+    # the lab's dom0 QEMU (qdisk backend for qcow2 volumes)
+    qemu-system-xen
 )
 
 missing=()
