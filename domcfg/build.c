@@ -24,6 +24,7 @@
 #include "merge.h"
 #include "process_limits.h"
 #include "vif.h"
+#include "volumes.h"
 
 static bool valid_name(const char *s)
 {
@@ -248,15 +249,6 @@ static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
     return rc;
 }
 
-/* xvda, xvdb, ... as the guest sees them; our own disks come first. */
-static char *vdev_name(size_t index)
-{
-    char buf[8];
-    /* cannot truncate: 4 bytes */
-    snprintf(buf, sizeof(buf), "xvd%c", (char)('a' + index));
-    return xo_xstrdup(buf);
-}
-
 static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
                        size_t first_free, xo_err *err)
 {
@@ -276,7 +268,7 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
         } else {
             /* Our own disks take xvda.. in order; refuse a clash. */
             for (size_t k = 0; k < first_free && rc == 0; k++) {
-                char *ours = vdev_name(k);
+                char *ours = domcfg_vdev_name(k);
                 if (disk.vdev && strcmp(disk.vdev, ours) == 0)
                     rc = app_cfg_bad_value(
                         ac, "disk", err,
@@ -374,96 +366,6 @@ static int load_image_config(struct domain_config *dc, struct image_config *ic,
     return 0;
 }
 
-/* A tmpfs size: digits with an optional k/m/g suffix or a percentage. */
-static bool valid_size(const char *s)
-{
-    if (!isdigit((unsigned char)*s) || strlen(s) > 20)
-        return false;
-    while (isdigit((unsigned char)*s))
-        s++;
-    return *s == '\0' || (s[1] == '\0' && strchr("kKmMgG%", *s));
-}
-
-static bool valid_guest_path(const char *p)
-{
-    if (p[0] != '/' || strlen(p) > 1024)
-        return false;
-    /* No "..": a volume target must not climb out of the container root. */
-    for (const char *s = p; (s = strstr(s, "..")); s += 2)
-        if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
-            return false;
-    return strcmp(p, "/") != 0 && !strchr(p, ',');
-}
-
-static int build_storage(struct domain_config *dc, const struct app_cfg *ac,
-                         size_t *next_vdev, xo_err *err)
-{
-    const char *w = NULL;
-    int r = app_cfg_string(ac, "oci_writable", &w, err);
-    if (r < 0)
-        return -1;
-    *next_vdev = 1; /* xvda is the rootfs */
-    if (!r || strncmp(w, "tmpfs", 5) == 0) {
-        dc->writable = DC_WRITABLE_TMPFS;
-        if (r && w[5] == ':') {
-            if (!valid_size(w + 6))
-                return app_cfg_bad_value(
-                    ac, "oci_writable", err,
-                    "\"%s\" is not a tmpfs size (e.g. 64m)", w + 6);
-            dc->writable_size = strdup(w + 6);
-        } else if (r && w[5] != '\0') {
-            return app_cfg_bad_value(
-                ac, "oci_writable", err,
-                "\"%s\" is not tmpfs[:SIZE] or a block image", w);
-        }
-    } else {
-        if (w[0] != '/')
-            return app_cfg_bad_value(
-                ac, "oci_writable", err,
-                "block image \"%s\" must be an absolute path", w);
-        dc->writable = DC_WRITABLE_DISK;
-        dc->writable_source = xo_xstrdup(w);
-        dc->writable_vdev = vdev_name((*next_vdev)++);
-    }
-
-    char **vols = NULL;
-    size_t n = 0;
-    if ((r = app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n, err)) <
-        0)
-        return -1;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        char *spec = vols[i];
-        char *target = strchr(spec, ':');
-        char *mode = target ? strchr(target + 1, ':') : NULL;
-        if (target)
-            *target++ = '\0';
-        if (mode)
-            *mode++ = '\0';
-        if (!target || spec[0] != '/' || !valid_guest_path(target) ||
-            (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))) {
-            rc = app_cfg_bad_value(
-                ac, "oci_volumes", err,
-                "item %zu must be /SOURCE:/TARGET[:ro|rw] with absolute paths",
-                i);
-            break;
-        }
-        for (size_t k = 0; k < dc->n_volumes && rc == 0; k++)
-            if (strcmp(dc->volumes[k].target, target) == 0)
-                rc = app_cfg_bad_value(ac, "oci_volumes", err,
-                                       "target %s is given twice", target);
-        if (rc)
-            break;
-        struct dc_volume *v = &dc->volumes[dc->n_volumes++];
-        v->source = xo_xstrdup(spec);
-        v->target = xo_xstrdup(target);
-        v->vdev = vdev_name((*next_vdev)++);
-        v->read_only = mode && strcmp(mode, "ro") == 0;
-    }
-    xo_strv_free(vols);
-    return rc;
-}
-
 static int build_network(struct domain_config *dc, const struct app_cfg *ac,
                          xo_err *err)
 {
@@ -530,7 +432,7 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         build_root_volume(dc, ac, opts, err) < 0 ||
         load_image_config(dc, &ic, err) < 0 ||
         merge_process(dc, ac, &ic, opts->override_process != NULL, err) < 0 ||
-        build_storage(dc, ac, &next_vdev, err) < 0 ||
+        domcfg_build_storage(dc, ac, &ic, &next_vdev, err) < 0 ||
         build_disks(dc, ac, next_vdev, err) < 0 ||
         build_loader(dc, ac, opts, err) < 0 ||
         process_limits_build(dc, ac, err) < 0)

@@ -37,6 +37,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->writable_size,
         &dc->writable_source,
         &dc->writable_vdev,
+        &dc->writable_volume,
         &dc->gateway,
         &dc->ports_where,
     };
@@ -50,6 +51,9 @@ void domain_config_dispose(struct domain_config *dc)
         free(dc->volumes[i].source);
         free(dc->volumes[i].target);
         free(dc->volumes[i].vdev);
+        free(dc->volumes[i].name);
+        free(dc->volumes[i].size);
+        free(dc->volumes[i].fstype);
     }
     for (size_t i = 0; i < dc->n_dns; i++)
         free(dc->dns[i]);

@@ -45,12 +45,28 @@
 enum dc_domain_type { DC_TYPE_PV, DC_TYPE_PVH };
 enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
 
-/* A volume: a block image attached as an xvd disk, mounted at `target`. */
+/*
+ * A volume (oci_volumes, domcfg/volumes.h): a block image file, a managed
+ * volume by name (or an anonymous one for the image's Volumes), or a
+ * tmpfs.  Files and volumes are attached as xvd disks, mounted at
+ * `target`; a named volume's disk image, format and file system come from
+ * its record, given by the command layer (domcfg_attach_volume).
+ */
+enum dc_volume_kind { DC_VOLUME_FILE, DC_VOLUME_NAMED, DC_VOLUME_TMPFS };
 struct dc_volume {
-    char *source; /* block image path on the host */
+    enum dc_volume_kind kind;
+    char *source; /* FILE: the image; NAMED: its disk image once attached */
+    char *name;   /* NAMED: the volume's name; NULL for an anonymous one
+                     until the command layer names it */
     char *target; /* absolute path inside the container */
-    char *vdev;   /* xvdN it is attached as */
+    char *vdev;   /* xvdN it is attached as; NULL for a tmpfs */
+    char *size;   /* TMPFS: its size= value, NULL = the kernel's default */
+    char *fstype; /* NAMED: its file system once attached */
     bool read_only;
+    bool mkfs;      /* NAMED ":mkfs": a blank volume may be formatted */
+    bool anonymous; /* NAMED: made for the image's Volumes by create */
+    bool qcow2;     /* NAMED: a qcow2, served by QEMU (qdisk) */
+    bool attached;  /* NAMED: source, fstype and qcow2 are set */
 };
 
 /*
@@ -148,6 +164,10 @@ struct domain_config {
     char *writable_size;   /* tmpfs size, NULL = kernel default */
     char *writable_source; /* block image for DC_WRITABLE_DISK */
     char *writable_vdev;
+    char *writable_volume; /* a managed volume's name, else NULL; its
+                              writable_source is set by
+                              domcfg_attach_writable() */
+    bool writable_qcow2;
     struct dc_volume volumes[DC_MAX_VOLUMES];
     size_t n_volumes;
 

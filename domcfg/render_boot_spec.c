@@ -13,6 +13,7 @@
 
 #include <libfdt.h>
 
+#include "domcfg/volumes.h"
 #include "common/abi/boot_spec.h"
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
@@ -147,13 +148,23 @@ static int write_storage(void *fdt, const struct domain_config *dc)
                         i) < 0 ||
             xo_path_fmt(dev, sizeof(dev), NULL, "/dev/%s", v->vdev) < 0)
             return -FDT_ERR_BADVALUE; /* an index and xvdX: cannot be */
+        const char *fstype = v->kind == DC_VOLUME_TMPFS ? "tmpfs"
+                             : v->kind == DC_VOLUME_NAMED
+                                 ? v->fstype
+                                 : fstype_detect(v->source);
+        char opts[64] = "";
+        /* tmpfs: no device; its size, checked by domcfg, as an option. */
+        if (v->kind == DC_VOLUME_TMPFS &&
+            (xo_path_fmt(dev, sizeof(dev), NULL, "tmpfs") < 0 ||
+             (v->size &&
+              xo_path_fmt(opts, sizeof(opts), NULL, "size=%s", v->size) < 0)))
+            return -FDT_ERR_BADVALUE; /* sizes are at most 20 bytes */
         if ((r = fdt_begin_node(fdt, node)) ||
             (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, dev)) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_TARGET, v->target)) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE,
-                                     fstype_detect(v->source))) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_OPTIONS, "")))
+            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE, fstype)) ||
+            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_OPTIONS, opts)))
             return r;
         if (v->read_only &&
             (r = fdt_property(fdt, BOOT_SPEC_PROP_READ_ONLY, NULL, 0)))
@@ -238,7 +249,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
                         const struct domain_config *dc, xo_err *err)
 {
-    if (net_request_check_attached(dc, err) < 0)
+    if (net_request_check_attached(dc, err) < 0 ||
+        domcfg_volumes_check_attached(dc, err) < 0)
         return -1;
     void *fdt = xo_xmalloc(BOOT_SPEC_MAX_BLOB);
     int r;

@@ -17,6 +17,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "app_cfg.h"
+#include "domcfg/volumes.h"
 #include "common/alloc.h"
 
 static void bitmap_alloc(libxl_bitmap *bm, int nbits)
@@ -87,6 +88,29 @@ static int add_raw_disk(libxl_domain_config *d, const char *path,
     disk->format = LIBXL_DISK_FORMAT_RAW;
     disk->readwrite = rw ? 1 : 0;
     return 0;
+}
+
+/* A qcow2 disk image, served by QEMU in dom0 (libxl's qdisk backend):
+ * blkback takes only block devices and raw files (through a loop). */
+static int add_qcow2_disk(libxl_domain_config *d, const char *path,
+                          const char *vdev, bool rw, xo_err *err)
+{
+    if (add_raw_disk(d, path, vdev, rw, err) < 0)
+        return -1;
+    libxl_device_disk *disk = &d->disks[d->num_disks - 1];
+    disk->format = LIBXL_DISK_FORMAT_QCOW2;
+    disk->backend = LIBXL_DISK_BACKEND_QDISK;
+    return 0;
+}
+
+static int add_volume_disk(libxl_domain_config *d, const struct dc_volume *v,
+                           xo_err *err)
+{
+    if (v->kind == DC_VOLUME_TMPFS)
+        return 0;
+    if (v->qcow2)
+        return add_qcow2_disk(d, v->source, v->vdev, !v->read_only, err);
+    return add_raw_disk(d, v->source, v->vdev, !v->read_only, err);
 }
 
 static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
@@ -164,7 +188,8 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     libxl_domain_type type =
         dc->type == DC_TYPE_PVH ? LIBXL_DOMAIN_TYPE_PVH : LIBXL_DOMAIN_TYPE_PV;
 
-    if (net_request_check_attached(dc, err) < 0)
+    if (net_request_check_attached(dc, err) < 0 ||
+        domcfg_volumes_check_attached(dc, err) < 0)
         return -1;
     c->type = type;
     c->name = xo_xstrdup(dc->name);
@@ -200,11 +225,11 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     if (add_raw_disk(d, dc->rootfs_image, "xvda", false, err) < 0)
         return -1;
     if (dc->writable == DC_WRITABLE_DISK &&
-        add_raw_disk(d, dc->writable_source, dc->writable_vdev, true, err) < 0)
+        (dc->writable_qcow2 ? add_qcow2_disk : add_raw_disk)(
+            d, dc->writable_source, dc->writable_vdev, true, err) < 0)
         return -1;
     for (size_t i = 0; i < dc->n_volumes; i++)
-        if (add_raw_disk(d, dc->volumes[i].source, dc->volumes[i].vdev,
-                         !dc->volumes[i].read_only, err) < 0)
+        if (add_volume_disk(d, &dc->volumes[i], err) < 0)
             return -1;
     for (size_t i = 0; i < dc->n_disks; i++) {
         libxl_device_disk *disk = new_disk(d);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domcfg/volumes.h"
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
 #include "domcfg/from_runtime_spec.h"
@@ -143,8 +144,18 @@ static json_object *mounts_json(const struct domain_config *dc)
     }
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
-        add_mount(m, v->target, fstype_detect(v->source), v->source,
-                  v->read_only ? "ro,nosuid,nodev" : "rw,nosuid,nodev");
+        if (v->kind == DC_VOLUME_TMPFS) {
+            char opts[64];
+            /* cannot truncate: domcfg holds sizes to 20 bytes */
+            snprintf(opts, sizeof(opts), "nosuid,nodev%s%s",
+                     v->size ? ",size=" : "", v->size ? v->size : "");
+            add_mount(m, v->target, "tmpfs", "tmpfs", opts);
+            continue;
+        }
+        add_mount(
+            m, v->target,
+            v->kind == DC_VOLUME_NAMED ? v->fstype : fstype_detect(v->source),
+            v->source, v->read_only ? "ro,nosuid,nodev" : "rw,nosuid,nodev");
     }
     return m;
 }
@@ -171,6 +182,8 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     /* The root volume keeps copies of the image's /etc/passwd and
      * /etc/group at its top, so names resolve without mounting it. */
     struct xo_user_ids ids;
+    if (domcfg_volumes_check_attached(dc, err) < 0)
+        return -1;
     if (xo_user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
         return xo_err_wrap(err, "root volume %s", dc->root_volume);
 

@@ -27,14 +27,14 @@ declare -A PREFIXES=(
     [hotplug]=""
     [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat http
         layer_feed layerpath layout manifest mountinfo pull_meter refstore
-        registry scratch signature strset unpack volume whiteout"
+        registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath exec_server exec_session"
     [netback]="nb netback"
     [verifier]="digest cosign"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore
-        monitor netattach nohyper runc state status xen exec_client journal"
+        monitor netattach nohyper runc state status volattach xen exec_client journal"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive

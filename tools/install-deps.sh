@@ -24,13 +24,17 @@ packages=(
     device-tree-compiler
     # runtime spec check, images and root volumes
     runc erofs-utils e2fsprogs util-linux cpio xz-utils zstd
+    # managed volumes: qcow2 (qemu-img, and qemu-io in tier 37), XFS
+    qemu-utils xfsprogs
     docker-registry skopeo umoci apache2-utils openssl curl jq
     # xl-oci-runc under containerd (tier 33: ctr run --runc-binary)
     containerd
     # the real images (tools/realimages/)
     mmdebstrap libcap2-bin attr
     # the QEMU lab
-    qemu-system-x86 busybox-static bash kmod file time
+    qemu-system-x86 busybox-static bash iproute2 kmod file time
+    # the lab's dom0 QEMU (qdisk backend for qcow2 volumes)
+    qemu-system-xen
 )
 
 missing=()

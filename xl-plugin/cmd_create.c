@@ -24,6 +24,7 @@
 #include "journal.h"
 #include "loader/loader.h"
 #include "loopdev.h"
+#include "volattach.h"
 #include "metastore.h"
 #include "monitor_spawn.h"
 #include "netattach.h"
@@ -196,6 +197,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     if (parse_cfg(&r, o->cfg_path, err) < 0 ||
         netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
+        volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
         create_render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
@@ -369,6 +371,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     uint32_t domid = 0;
     bool have_domid = false, have_status = false, have_leases = false;
     bool announced = false; /* "created" is in the event journal */
+    bool have_volumes = false;
     char image[DIGEST_STR_LEN + 1];
 
     if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
@@ -382,8 +385,14 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     /* Leases only once the name is known to be ours: a failed create
      * releases them, which must never touch another container's. */
     have_leases = domcfg_network_count(&r.dc) > 0;
-    if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0 ||
-        create_render_all(&r, err) < 0 ||
+    if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0)
+        goto fail;
+    /* Volumes, like leases, once the name is ours: undoing them releases
+     * this container's uses and its anonymous volumes. */
+    if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0)
+        goto fail;
+    have_volumes = true;
+    if (create_render_all(&r, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
@@ -482,6 +491,12 @@ fail:
         journal_note(cmd_state_root(),
                      o->keep_broken ? EVENT_BROKEN : EVENT_DESTROYED, name,
                      o->keep_broken ? xo_err_msg(err) : NULL);
+    if (have_volumes && !o->keep_broken) {
+        xo_err e = XO_ERR_INIT;
+        if (volattach_release(cmd_state_root(), name, false, &e) < 0)
+            fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&e));
+        xo_err_clear(&e);
+    }
     if (have_leases && !o->keep_broken) {
         xo_err e = XO_ERR_INIT;
         if (netattach_release(cmd_state_root(), name, &e) < 0)

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "volattach.h"
 #include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
@@ -434,6 +435,11 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
 
 int cmd_destroy(const char *name, xo_err *errp)
 {
+    return cmd_destroy_keep(name, false, errp);
+}
+
+int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
+{
     const char *root = cmd_state_root();
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
@@ -497,6 +503,10 @@ int cmd_destroy(const char *name, xo_err *errp)
     if (netattach_release(root, name, &err) < 0)
         goto fail;
     XO_FAULT_POINT("destroy.network-released");
+    /* The disks are closed (the domain is gone): the container stops
+     * using its volumes, and its anonymous ones go unless kept. */
+    if (volattach_release(root, name, keep_volumes, &err) < 0)
+        goto fail;
     char dir[4096];
     if (state_domain_dir(dir, sizeof(dir), root, name, &err) < 0)
         goto fail;
@@ -520,8 +530,13 @@ fail:
 int main_destroy(int argc, char **argv)
 {
     int opt;
-    while ((opt = cmd_getopt(argc, argv, "", NULL, "destroy", 1)) != -1)
-        ;
+    static const struct option longopts[] = {{"keep-volumes", 0, NULL, 'k'},
+                                             {NULL, 0, NULL, 0}};
+    bool keep = false;
+    while ((opt = cmd_getopt(argc, argv, "", longopts, "destroy", 1)) != -1)
+        if (opt == 'k')
+            keep = true;
     xo_err err = XO_ERR_INIT;
-    return cmd_destroy(argv[optind], &err) < 0 ? cmd_fail(&err) : XO_EXIT_OK;
+    return cmd_destroy_keep(argv[optind], keep, &err) < 0 ? cmd_fail(&err)
+                                                          : XO_EXIT_OK;
 }

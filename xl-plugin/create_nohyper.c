@@ -22,15 +22,44 @@
 #include "xen.h"
 #include "xl_oci.h"
 
+/*
+ * The image's Volumes get anonymous volumes only in a Xen domain; a
+ * NOHYPER container keeps them in its writable layer, as before managed
+ * volumes, and says so.
+ */
+static void drop_anonymous(struct domain_config *dc)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < dc->n_volumes; i++) {
+        struct dc_volume *v = &dc->volumes[i];
+        if (v->kind == DC_VOLUME_NAMED && v->anonymous) {
+            fprintf(
+                stderr,
+                "xl-oci: %s: the image's volume %s stays in the writable layer (NOHYPER has no volumes)\n",
+                dc->name, v->target);
+            free(v->target);
+            free(v->vdev);
+            continue;
+        }
+        dc->volumes[k++] = *v;
+    }
+    dc->n_volumes = k;
+}
+
 /* What only a Xen domain has today. */
 static int check_supported(const struct create_opts *o,
                            const struct domain_config *dc, xo_err *err)
 {
     const char *what = NULL;
+    /* tmpfs volumes are runc's own mounts; block images would need a
+     * loop device and a mount on the host per volume. */
+    size_t blocks = 0;
+    for (size_t i = 0; i < dc->n_volumes; i++)
+        blocks += dc->volumes[i].kind != DC_VOLUME_TMPFS;
     if (dc->n_vifs > 0 || domcfg_network_count(dc) > 0)
         what = "network interfaces (vif, oci_network)";
-    else if (dc->n_volumes > 0)
-        what = "volumes (oci_volumes)";
+    else if (blocks > 0 || dc->writable_volume)
+        what = "volumes other than tmpfs (oci_volumes, oci_writable)";
     else if (o->paused)
         what = "create -p";
     else if (o->foreground)
@@ -88,6 +117,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     int lock = -1, rc = -1;
     bool have_status = false, announced = false;
+    drop_anonymous(&r->dc);
     if (check_supported(o, &r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         xen_open_xs(&h, err) < 0 ||

@@ -77,6 +77,9 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
 /* What `xl-oci destroy NAME` does (its monitor, the domain or NOHYPER
  * container, leases, DomainStatus, state dir), for other commands. */
 int cmd_destroy(const char *name, xo_err *err);
+/* The same; `keep_volumes` keeps the container's anonymous volumes as
+ * ordinary ones (destroy --keep-volumes) instead of removing them. */
+int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *err);
 
 /* What `xl-oci pause NAME` (pause) or `unpause NAME` does, for other
  * commands (stop unpauses first). */
@@ -115,5 +118,14 @@ int main_network_ls(int argc, char **argv);
 int main_network_inspect(int argc, char **argv);
 int main_network_rm(int argc, char **argv);
 int main_network_up(int argc, char **argv);
+int main_volume(int argc, char **argv);
+int main_volume_create(int argc, char **argv);
+int main_volume_ls(int argc, char **argv);
+int main_volume_inspect(int argc, char **argv);
+int main_volume_annotate(int argc, char **argv);
+int main_volume_resize(int argc, char **argv);
+int main_volume_rm(int argc, char **argv);
+int main_volume_import(int argc, char **argv);
+int main_volume_export(int argc, char **argv);
 
 #endif

@@ -216,8 +216,21 @@ static int mount_volume(const struct loader_env *env, int rootfd,
 {
     char data[BS_MAX_STR], target[PATH_MAX];
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
-    if (check_fstype("volume", m->fstype, err) < 0 ||
-        parse_options(m->options, &flags, data, sizeof(data), err) < 0)
+    /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]") has no device;
+     * its only option is the size domcfg checked, checked again here. */
+    bool tmpfs = strcmp(m->fstype, "tmpfs") == 0;
+    if (tmpfs) {
+        if (strcmp(m->device, "tmpfs") != 0 ||
+            (m->options[0] && (strncmp(m->options, "size=", 5) != 0 ||
+                               !size_ok(m->options + 5))))
+            return xo_err_set(err, EINVAL,
+                              "volume %s: a tmpfs takes only size=SIZE",
+                              m->target);
+        flags |= MS_NOSUID | MS_NODEV;
+        /* cannot truncate: "size=" and under 20 checked bytes */
+        snprintf(data, sizeof(data), "%s", m->options);
+    } else if (check_fstype("volume", m->fstype, err) < 0 ||
+               parse_options(m->options, &flags, data, sizeof(data), err) < 0)
         return xo_err_wrap(err, "volume %s", m->target);
     /* Nothing runs in the new root yet, so a checked path stays checked. */
     int fd = safepath_dir(rootfd, m->target, true, err);
@@ -226,6 +239,9 @@ static int mount_volume(const struct loader_env *env, int rootfd,
     close(fd);
     if (join(target, sizeof(target), root, m->target, err) < 0)
         return -1;
+    if (tmpfs)
+        return do_mount("tmpfs", target, "tmpfs", flags, data[0] ? data : NULL,
+                        err);
     return mount_device(env, "volume", m->device, target, m->fstype, flags,
                         data[0] ? data : NULL, err);
 }

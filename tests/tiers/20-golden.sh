@@ -11,7 +11,9 @@
 # error case, error.txt (stderr) with exit status 1.  A case holding a
 # net-fixture (managed networks, oci_network) runs build/netfix/golden-net
 # instead, which renders through the same domcfg calls with the networks
-# resolved from the fixture rather than netback (see its source).
+# resolved from the fixture rather than netback (see its source).  A case
+# holding a file "volumes" (lines of `xl-oci volume create` arguments)
+# gets those managed volumes made in @WORK@/state, its state root.
 #
 # UPDATE_GOLDEN=1 rewrites the expected files from the current output; read
 # the diff before committing it.
@@ -41,12 +43,21 @@ for case in ${GOLDEN_CASES:-tests/golden/*/}; do
     fi
     sed -e "s|@RV@|$work/rv|g" -e "s|@WORK@|$work|g" "$case/app.cfg" \
         >"$work/app.cfg"
+    state=/golden/state
+    if [ -f "$case/volumes" ]; then
+        state=$work/state
+        while read -r args; do
+            # shellcheck disable=SC2086 # the line is the arguments
+            "$xloci" --root "$state" volume create $args >/dev/null ||
+                echo "not ok - golden $name: volume create $args"
+        done <"$case/volumes"
+    fi
     if [ -f "$case/net-fixture" ]; then
         (cd "$work" && "$top/build/netfix/golden-net" "$top/$case/net-fixture" \
             app.cfg out/runtime.json out/boot-spec.dtb \
             >out/libxl.json 2>out/error.txt)
     else
-        (cd "$work" && "$xloci" --root /golden/state create -N app.cfg \
+        (cd "$work" && "$xloci" --root "$state" create -N app.cfg \
             --runtime-spec out/runtime.json --boot-spec out/boot-spec.dtb \
             >out/libxl.json 2>out/error.txt)
     fi

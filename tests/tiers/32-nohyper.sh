@@ -123,6 +123,18 @@ cfg d1 'oci_cmd = [ "sleep 600" ]'
 check "destroy of a running container" "$X" destroy d1
 check "kills it and leaves nothing" nothing_left d1
 
+# tmpfs volumes are runc's mounts, with their size; block volumes are refused.
+cfg t1 'oci_volumes = [ "tmpfs:/t:2m" ]' \
+    'oci_cmd = [ "echo tmp > /t/f && read l < /t/f && echo $l; while read a b c d e; do [ $b = /t ] && echo \"$a $b $c $d\"; done < /proc/mounts" ]'
+"$X" create "$T/t1.cfg" >/dev/null 2>&1
+"$X" wait t1 >/dev/null 2>&1
+check "a tmpfs volume is mounted with its size" bash -c \
+    '"$0" logs t1 | grep -qx tmp && "$0" logs t1 | grep -q " /t tmpfs rw,nosuid,nodev,.*size=2048k"' "$X"
+"$X" destroy t1 >/dev/null 2>&1
+cfg t2 'oci_volumes = [ "/nonexistent.img:/d" ]'
+fails_with "a block volume is refused" "volumes other than tmpfs (oci_volumes, oci_writable): not available for a NOHYPER container" \
+    "$X" create "$T/t2.cfg"
+
 # --- what NOHYPER refuses, leaving nothing ---------------------------------------
 cfg e1 'oci_network = [ "default" ]'
 fails_with "oci_network is refused, naming the key" "network interfaces (vif, oci_network): not available for a NOHYPER container" \

@@ -354,6 +354,19 @@ check "rootfs image untouched by container writes" test ! -e "$T/check/newfile"
 umount -q "$T/check"
 check "directory volume untouched" test ! -e "$T/voldir/new"
 
+# tmpfs volumes (oci_volumes "tmpfs:/TARGET[:SIZE]"): no device, size kept.
+defaults
+ARGS='"probe", "write", "/t1/f", "tmp", "read", "/t1/f", "mounts", "exit", "0"'
+EXTRA='mounts {
+        mount@0 { device = "tmpfs"; target = "/t1"; fstype = "tmpfs"; options = "size=2m"; };
+        mount@1 { device = "tmpfs"; target = "/t2"; fstype = "tmpfs"; options = ""; };
+    };'
+spec tmpvols && run tmpvols
+check "tmpfs volumes: exits 0" exited tmpvols 0
+check "tmpfs volume writable" has tmpvols "probe: read /t1/f: tmp"
+check "tmpfs volume has its size (2m)" grep -q "/t1 tmpfs rw,nosuid,nodev,.*size=2048k" "$T/tmpvols.out"
+check "tmpfs volume without a size" grep -q "/t2 tmpfs rw,nosuid,nodev" "$T/tmpvols.out"
+
 defaults
 ARGS='"probe", "write", "/persist", "kept", "exit", "0"'
 WRITABLE='writable { type = "disk"; device = "/dev/xvdb"; fstype = "ext4"; };'
@@ -494,6 +507,10 @@ bad badsize "writable size 1m,exec: bad size"
 defaults; EXTRA='mounts { mount@1 { device = "/dev/xvdc"; target = "/d"; fstype = "ext4"; options = ""; }; };'
 spec gap; bad gap "mounts: mount@0 missing"
 defaults; EXTRA='mounts { bogus { }; };'; spec bogus; bad bogus "mounts: unexpected node bogus"
+defaults; EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "size=1m,exec"; }; };'
+spec tmpopt; bad tmpopt "volume /t: a tmpfs takes only size=SIZE"
+defaults; EXTRA='mounts { mount@0 { device = "/dev/xvdc"; target = "/t"; fstype = "tmpfs"; options = ""; }; };'
+spec tmpdev; bad tmpdev "volume /t: a tmpfs takes only size=SIZE"
 defaults; EXTRA='mounts { mount@0 { device = "/dev/xvdc"; target = "/escape/x"; fstype = "ext4"; options = ""; }; };'
 spec escape; bad escape "/escape/x: component escape is a symlink or not a directory"
 defaults; EXTRA='mounts { mount@0 { device = "/dev/xvdc"; target = "/a/../../x"; fstype = "ext4"; options = ""; }; };'

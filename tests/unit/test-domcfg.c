@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "domcfg/volumes.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
 #include "domcfg/exec_size.h"
@@ -470,22 +471,90 @@ static void test_storage(void **state)
     build_fails(fx, img, BASE "oci_writable = \"tmpfs:lots\"\n",
                 "app.cfg:3: oci_writable: \"lots\" is not a tmpfs size (e.g. "
                 "64m)");
-    build_fails(fx, img, BASE "oci_writable = \"tmpfsx\"\n",
-                "app.cfg:3: oci_writable: \"tmpfsx\" is not tmpfs[:SIZE] or "
-                "a block image");
-    build_fails(fx, img, BASE "oci_writable = \"w.img\"\n",
-                "app.cfg:3: oci_writable: block image \"w.img\" must be an "
-                "absolute path");
-    const char *vol_err = "app.cfg:3: oci_volumes: item 0 must be "
-                          "/SOURCE:/TARGET[:ro|rw] with absolute paths";
+    build_fails(
+        fx, img, BASE "oci_writable = \"tmpfsx\"\n",
+        "app.cfg:3: oci_writable: \"tmpfsx\" is not tmpfs[:SIZE], a block image or a volume");
+    build_fails(
+        fx, img, BASE "oci_writable = \"w/img\"\n",
+        "app.cfg:3: oci_writable: \"w/img\" is not an absolute path to a block image or a volume name: volume name \"w/img\": byte 0x2f at 1 is not allowed (letters, digits, '_', '.', '-')");
+    /* A name is a managed volume, found by the command layer. */
+    build_ok(fx, img, BASE "oci_writable = \"w.img\"\n");
+    assert_string_equal(fx->dc.writable_volume, "w.img");
+    assert_null(fx->dc.writable_source);
+    assert_string_equal(fx->dc.writable_vdev, "xvdb");
+    const char *vol_err =
+        "app.cfg:3: oci_volumes: item 0: \"/a.img\" needs \":/TARGET\", an absolute path without \"..\", ':' or ','";
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:rel\" ]\n", vol_err);
-    build_fails(fx, img, BASE "oci_volumes = [ \"a.img:/t\" ]\n", vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img\" ]\n", vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/\" ]\n", vol_err);
-    build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/t:rx\" ]\n", vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/x/../../etc\" ]\n",
                 vol_err);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a.img:/..\" ]\n", vol_err);
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"/a.img:/t:rx\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: \"rx\" is not an option here (/FILE:/TARGET[:ro|rw])");
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"/a.img:/t:mkfs\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: \"mkfs\" is not an option here (/FILE:/TARGET[:ro|rw])");
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"v:/t:ro:ro\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: \"ro\" is not an option here (NAME:/TARGET[:ro|rw][:mkfs])");
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"v:/t:mkfs:ro\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: \":mkfs\" formats the volume, which \":ro\" forbids");
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"-v:/t\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: \"-v\" is neither an absolute path, tmpfs, nor a volume name: volume name \"-v\" must begin with a letter or digit");
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"tmpfs:/t:lots\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%");
+    build_fails(
+        fx, img, BASE "oci_volumes = [ \"tmpfs:/t:1m:ro\" ]\n",
+        "app.cfg:3: oci_volumes: item 0: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%");
+    /* Named, file and tmpfs entries: tmpfs takes no xvd. */
+    build_ok(
+        fx, img,
+        BASE
+        "oci_volumes = [ \"db:/db:mkfs\", \"tmpfs:/t:8m\", \"/f.img:/f:ro\", \"cfg:/etc/x:ro\" ]\n");
+    assert_int_equal(fx->dc.n_volumes, 4);
+    assert_int_equal(fx->dc.volumes[0].kind, DC_VOLUME_NAMED);
+    assert_string_equal(fx->dc.volumes[0].name, "db");
+    assert_true(fx->dc.volumes[0].mkfs);
+    assert_false(fx->dc.volumes[0].read_only);
+    assert_false(fx->dc.volumes[0].attached);
+    assert_string_equal(fx->dc.volumes[0].vdev, "xvdb");
+    assert_int_equal(fx->dc.volumes[1].kind, DC_VOLUME_TMPFS);
+    assert_string_equal(fx->dc.volumes[1].size, "8m");
+    assert_null(fx->dc.volumes[1].vdev);
+    assert_int_equal(fx->dc.volumes[2].kind, DC_VOLUME_FILE);
+    assert_string_equal(fx->dc.volumes[2].vdev, "xvdc");
+    assert_true(fx->dc.volumes[3].read_only);
+    assert_string_equal(fx->dc.volumes[3].vdev, "xvdd");
+    /* Rendering refuses a named volume the command layer left unattached;
+     * attaching checks what it is given. */
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_volumes_check_attached(&fx->dc, &err), -1);
+    assert_string_equal(xo_err_msg(&err), "volume db (/db) is not attached");
+    xo_err_clear(&err);
+    struct dc_volume_attachment a = {.source = "/s/db/data.raw",
+                                     .fstype = "ext4"};
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 1, NULL, &a, &err), -1);
+    xo_err_clear(&err);
+    struct dc_volume_attachment bad = {.source = "rel", .fstype = "ext4"};
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 0, NULL, &bad, &err), -1);
+    xo_err_clear(&err);
+    bad.source = "/x";
+    bad.fstype = "vfat";
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 0, NULL, &bad, &err), -1);
+    xo_err_clear(&err);
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 0, NULL, &a, &err), 0);
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 0, NULL, &a, &err), -1);
+    xo_err_clear(&err);
+    a.source = "/s/cfg/data.qcow2";
+    a.qcow2 = true;
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 3, NULL, &a, &err), 0);
+    assert_true(fx->dc.volumes[3].qcow2);
+    assert_int_equal(domcfg_volumes_check_attached(&fx->dc, &err), 0);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a:/t\", \"/b:/t\" ]\n",
                 "app.cfg:3: oci_volumes: target /t is given twice");
     /* "..." and "a..b" are names, not parent references. */

@@ -1,0 +1,296 @@
+/*
+ * volumes.c: oci_writable, oci_volumes and the image's Volumes into a
+ * domain_config, and the attachment of managed volumes (volumes.h).
+ */
+#include "domcfg/volumes.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/alloc.h"
+#include "common/json.h"
+#include "domcfg/app_cfg.h"
+#include "domcfg/domain_config.h"
+#include "domcfg/image_config.h"
+#include "image/volstore.h"
+
+char *domcfg_vdev_name(size_t index)
+{
+    char buf[8];
+    /* cannot truncate: 4 bytes */
+    snprintf(buf, sizeof(buf), "xvd%c", (char)('a' + index));
+    return xo_xstrdup(buf);
+}
+
+/* A tmpfs size: digits with an optional k/m/g suffix or a percentage. */
+static bool valid_size(const char *s)
+{
+    if (!isdigit((unsigned char)*s) || strlen(s) > 20)
+        return false;
+    while (isdigit((unsigned char)*s))
+        s++;
+    return *s == '\0' || (s[1] == '\0' && strchr("kKmMgG%", *s));
+}
+
+static bool valid_guest_path(const char *p)
+{
+    if (p[0] != '/' || strlen(p) > 1024)
+        return false;
+    /* No "..": a volume target must not climb out of the container root. */
+    for (const char *s = p; (s = strstr(s, "..")); s += 2)
+        if ((s == p || s[-1] == '/') && (s[2] == '/' || s[2] == '\0'))
+            return false;
+    return strcmp(p, "/") != 0 && !strchr(p, ',') && !strchr(p, ':');
+}
+
+static int build_writable(struct domain_config *dc, const struct app_cfg *ac,
+                          size_t *next_vdev, xo_err *err)
+{
+    const char *w = NULL;
+    int r = app_cfg_string(ac, "oci_writable", &w, err);
+    if (r < 0)
+        return -1;
+    if (!r || strncmp(w, "tmpfs", 5) == 0) {
+        dc->writable = DC_WRITABLE_TMPFS;
+        if (r && w[5] == ':') {
+            if (!valid_size(w + 6))
+                return app_cfg_bad_value(
+                    ac, "oci_writable", err,
+                    "\"%s\" is not a tmpfs size (e.g. 64m)", w + 6);
+            dc->writable_size = xo_xstrdup(w + 6);
+        } else if (r && w[5] != '\0') {
+            return app_cfg_bad_value(
+                ac, "oci_writable", err,
+                "\"%s\" is not tmpfs[:SIZE], a block image or a volume", w);
+        }
+        return 0;
+    }
+    xo_err why = XO_ERR_INIT;
+    if (w[0] != '/' && volstore_check_name(w, &why) < 0) {
+        r = app_cfg_bad_value(
+            ac, "oci_writable", err,
+            "\"%s\" is not an absolute path to a block image or a volume name: %s",
+            w, xo_err_msg(&why));
+        xo_err_clear(&why);
+        return r;
+    }
+    dc->writable = DC_WRITABLE_DISK;
+    if (w[0] == '/')
+        dc->writable_source = xo_xstrdup(w);
+    else
+        dc->writable_volume = xo_xstrdup(w);
+    dc->writable_vdev = domcfg_vdev_name((*next_vdev)++);
+    return 0;
+}
+
+/* Splits "A:B:C..." in place at ':' into at most `max` fields. */
+static size_t split(char *s, char **f, size_t max)
+{
+    size_t n = 0;
+    f[n++] = s;
+    for (char *p = s; *p && n <= max; p++)
+        if (*p == ':') {
+            *p = '\0';
+            f[n++] = p + 1;
+        }
+    return n;
+}
+
+/* One oci_volumes entry into v; -1 with err naming the item. */
+static int parse_entry(struct dc_volume *v, char *spec, size_t i,
+                       const struct app_cfg *ac, xo_err *err)
+{
+    char *f[5];
+    size_t n = split(spec, f, 4);
+    if (n < 2 || !valid_guest_path(f[1]))
+        return app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: \"%s\" needs \":/TARGET\", an absolute path without \"..\", ':' or ','",
+            i, f[0]);
+    v->target = xo_xstrdup(f[1]);
+    if (strcmp(f[0], "tmpfs") == 0) {
+        v->kind = DC_VOLUME_TMPFS;
+        if (n > 3 || (n == 3 && !valid_size(f[2])))
+            return app_cfg_bad_value(
+                ac, "oci_volumes", err,
+                "item %zu: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%%", i);
+        if (n == 3)
+            v->size = xo_xstrdup(f[2]);
+        return 0;
+    }
+    xo_err why = XO_ERR_INIT;
+    if (f[0][0] == '/') {
+        v->kind = DC_VOLUME_FILE;
+        v->source = xo_xstrdup(f[0]);
+    } else if (volstore_check_name(f[0], &why) == 0) {
+        v->kind = DC_VOLUME_NAMED;
+        v->name = xo_xstrdup(f[0]);
+    } else {
+        int rc = app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: \"%s\" is neither an absolute path, tmpfs, nor a volume name: %s",
+            i, f[0], xo_err_msg(&why));
+        xo_err_clear(&why);
+        return rc;
+    }
+    bool mode = false;
+    for (size_t k = 2; k < n; k++) {
+        if ((!strcmp(f[k], "ro") || !strcmp(f[k], "rw")) && !mode) {
+            v->read_only = f[k][1] == 'o';
+            mode = true;
+        } else if (!strcmp(f[k], "mkfs") && v->kind == DC_VOLUME_NAMED &&
+                   !v->mkfs) {
+            v->mkfs = true;
+        } else {
+            return app_cfg_bad_value(
+                ac, "oci_volumes", err,
+                "item %zu: \"%s\" is not an option here (%s)", i, f[k],
+                v->kind == DC_VOLUME_NAMED ? "NAME:/TARGET[:ro|rw][:mkfs]"
+                                           : "/FILE:/TARGET[:ro|rw]");
+        }
+    }
+    if (v->mkfs && v->read_only)
+        return app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: \":mkfs\" formats the volume, which \":ro\" forbids", i);
+    return 0;
+}
+
+static bool target_taken(const struct domain_config *dc, const char *t)
+{
+    for (size_t k = 0; k < dc->n_volumes; k++)
+        if (strcmp(dc->volumes[k].target, t) == 0)
+            return true;
+    return false;
+}
+
+int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
+                         const struct image_config *ic, size_t *next_vdev_r,
+                         xo_err *err)
+{
+    size_t next = 1; /* xvda is the rootfs */
+    if (build_writable(dc, ac, &next, err) < 0)
+        return -1;
+    char **vols = NULL;
+    size_t n = 0;
+    if (app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n, err) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct dc_volume v = {.kind = DC_VOLUME_FILE};
+        rc = parse_entry(&v, vols[i], i, ac, err);
+        if (rc == 0 && target_taken(dc, v.target))
+            rc = app_cfg_bad_value(ac, "oci_volumes", err,
+                                   "target %s is given twice", v.target);
+        if (rc == 0 && v.kind != DC_VOLUME_TMPFS)
+            v.vdev = domcfg_vdev_name(next++);
+        if (rc == 0) {
+            dc->volumes[dc->n_volumes++] = v;
+        } else {
+            free(v.source);
+            free(v.name);
+            free(v.target);
+            free(v.size);
+        }
+    }
+    xo_strv_free(vols);
+    /* The image's Volumes that no entry provides: anonymous volumes, as
+     * Docker makes them, rather than a directory of the writable layer
+     * that vanishes with it. */
+    for (size_t i = 0; rc == 0 && ic->volumes && ic->volumes[i]; i++) {
+        const char *t = ic->volumes[i];
+        if (target_taken(dc, t))
+            continue;
+        if (!valid_guest_path(t)) {
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: Volumes: \"%.64s\" is not a usable mount point (an absolute path without \"..\", ':' or ',')",
+                dc->image_config_path, t);
+            break;
+        }
+        if (dc->n_volumes == DC_MAX_VOLUMES) {
+            rc = xo_err_set(
+                err, E2BIG,
+                "%s: Volumes with oci_volumes make more than %d volumes",
+                dc->image_config_path, DC_MAX_VOLUMES);
+            break;
+        }
+        struct dc_volume *v = &dc->volumes[dc->n_volumes++];
+        memset(v, 0, sizeof(*v));
+        v->kind = DC_VOLUME_NAMED;
+        v->anonymous = true;
+        v->target = xo_xstrdup(t);
+        v->vdev = domcfg_vdev_name(next++);
+    }
+    *next_vdev_r = next;
+    return rc;
+}
+
+static bool fstype_ok(const char *s)
+{
+    return s && (strcmp(s, "ext4") == 0 || strcmp(s, "xfs") == 0);
+}
+
+int domcfg_attach_volume(struct domain_config *dc, size_t index,
+                         const char *name, const struct dc_volume_attachment *a,
+                         xo_err *err)
+{
+    if (index >= dc->n_volumes || dc->volumes[index].kind != DC_VOLUME_NAMED)
+        return xo_err_set(err, EINVAL, "volume %zu is not a named volume",
+                          index);
+    struct dc_volume *v = &dc->volumes[index];
+    if (v->attached)
+        return xo_err_set(err, EINVAL, "volume %s is attached already",
+                          v->target);
+    if (!a->source || a->source[0] != '/' || !fstype_ok(a->fstype))
+        return xo_err_set(
+            err, EINVAL,
+            "volume %s: needs an absolute disk image and ext4 or xfs",
+            v->target);
+    if (v->anonymous) {
+        if (!name || volstore_check_name(name, err) < 0)
+            return xo_err_set(err, EINVAL, "anonymous volume %s: no name",
+                              v->target);
+        v->name = xo_xstrdup(name);
+    }
+    v->source = xo_xstrdup(a->source);
+    v->fstype = xo_xstrdup(a->fstype);
+    v->qcow2 = a->qcow2;
+    v->attached = true;
+    return 0;
+}
+
+int domcfg_attach_writable(struct domain_config *dc,
+                           const struct dc_volume_attachment *a, xo_err *err)
+{
+    if (!dc->writable_volume || dc->writable_source)
+        return xo_err_set(err, EINVAL,
+                          "the writable layer is no volume, or attached");
+    if (!a->source || a->source[0] != '/' || !a->fstype ||
+        strcmp(a->fstype, "ext4") != 0)
+        return xo_err_set(
+            err, EINVAL,
+            "oci_writable: volume \"%s\" must hold ext4, the writable layer's file system",
+            dc->writable_volume);
+    dc->writable_source = xo_xstrdup(a->source);
+    dc->writable_qcow2 = a->qcow2;
+    return 0;
+}
+
+int domcfg_volumes_check_attached(const struct domain_config *dc, xo_err *err)
+{
+    if (dc->writable_volume && !dc->writable_source)
+        return xo_err_set(err, EINVAL,
+                          "oci_writable: volume \"%s\" is not attached",
+                          dc->writable_volume);
+    for (size_t i = 0; i < dc->n_volumes; i++) {
+        const struct dc_volume *v = &dc->volumes[i];
+        if (v->kind == DC_VOLUME_NAMED && !v->attached)
+            return xo_err_set(err, EINVAL, "volume %s (%s) is not attached",
+                              v->name ? v->name : "anonymous", v->target);
+    }
+    return 0;
+}

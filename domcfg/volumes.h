@@ -1,0 +1,65 @@
+/*
+ * volumes.h: a container's storage in app.cfg, oci_writable and
+ * oci_volumes (man/xl-oci.cfg.5.pod), and the image config's Volumes:
+ *   oci_writable = "tmpfs[:SIZE]" | "/PATH/FILE" | "NAME"
+ *   oci_volumes  = [ "/PATH/FILE:/TARGET[:ro|rw]",    a block image file
+ *                    "NAME:/TARGET[:ro|rw][:mkfs]",   a managed volume
+ *                    "tmpfs:/TARGET[:SIZE]" ]         a tmpfs
+ * A target the image declares in Volumes and no entry provides gets an
+ * anonymous managed volume (kind NAMED, `anonymous`, no name yet), which
+ * create makes and destroy removes.  Parsing stays pure: a named
+ * volume's disk image, format and file system are the command layer's to
+ * find (image/volstore.h) and give back with domcfg_attach_volume(), as
+ * networks are given with domcfg_attach_network(); rendering refuses a
+ * named volume left unattached.
+ */
+#ifndef XL_OCI_DOMCFG_VOLUMES_H
+#define XL_OCI_DOMCFG_VOLUMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/error.h"
+
+struct domain_config;
+struct app_cfg;
+struct image_config;
+
+/* "xvda", "xvdb", ... for our own disks, in order (owned). */
+char *domcfg_vdev_name(size_t index);
+
+/*
+ * Parses oci_writable and oci_volumes into dc and adds anonymous volumes
+ * for ic's Volumes; *next_vdev_r is the index of the first xvd left for
+ * app.cfg's disk= lines.  Errors name app.cfg's file, line and key.
+ */
+int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
+                         const struct image_config *ic, size_t *next_vdev_r,
+                         xo_err *err);
+
+/* What the command layer found of a managed volume (strings borrowed). */
+struct dc_volume_attachment {
+    const char *source; /* its disk image, an absolute path */
+    const char *fstype; /* "ext4" or "xfs" */
+    bool qcow2;         /* served by QEMU's qdisk backend, else a loop */
+};
+
+/*
+ * Fills volume `index` (of dc->volumes, a NAMED one) from `a`; `name`
+ * names an anonymous volume (ignored for others).  EINVAL for another
+ * kind, one attached already, a relative source or an unknown fstype.
+ */
+int domcfg_attach_volume(struct domain_config *dc, size_t index,
+                         const char *name, const struct dc_volume_attachment *a,
+                         xo_err *err);
+
+/* The same for a writable layer on a managed volume (oci_writable =
+ * "NAME"), which the loader mounts as ext4. */
+int domcfg_attach_writable(struct domain_config *dc,
+                           const struct dc_volume_attachment *a, xo_err *err);
+
+/* EINVAL naming the first managed volume (or writable layer) left
+ * unattached: the renderers' check. */
+int domcfg_volumes_check_attached(const struct domain_config *dc, xo_err *err);
+
+#endif

@@ -1,0 +1,95 @@
+# 45-volumes.sh: managed volumes in Xen (issue 16): a container writes to
+# a named raw volume, is destroyed, and a new one reads the data; a qcow2
+# child of that ext4 volume is mounted read-write through QEMU's qdisk
+# backend while its parent stays unchanged (and the dom0 memory of that
+# QEMU is measured); an anonymous volume for the image's Volumes exists
+# while its container does and is gone after destroy; a tmpfs volume has
+# its size; rm of a volume in use names the container.
+# lab-timeout: 1100
+
+images=/usr/lib/xl-oci-lab/images
+export XL_OCI_ROOT=$LAB_WORK/state
+cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume in $images"; exit 1; }
+
+# mkcfg NAME EXTRA-LINES...: an app.cfg for the probe.
+mkcfg() {
+    local name=$1
+    shift
+    {
+        echo "name = \"$name\""
+        echo "memory = 128"
+        echo "oci_root = \"${ROOTVOL:-$LAB_WORK/probe}\""
+        printf '%s\n' "$@"
+    } >"$LAB_WORK/$name.cfg"
+}
+logs() { xl-oci logs "$1" 2>&1; }
+
+lab_check create-volume xl-oci volume create --size 64M --fs ext4 data
+
+# A container writes to the named volume; destroyed, a new one reads it.
+mkcfg w 'oci_volumes = [ "data:/data", "tmpfs:/scratch:2m" ]' \
+    'oci_cmd = [ "write", "/data/f", "kept-across-containers", "mounts", "exit", "0" ]'
+lab_check create-writer xl-oci create "$LAB_WORK/w.cfg"
+xl-oci wait w
+xl-oci volume inspect --json data | grep -q '"container": "w"' &&
+    lab_ok user-recorded || lab_fail user-recorded "$(xl-oci volume inspect data | grep users)"
+out=$(xl-oci volume rm data 2>&1)
+echo "$out" | grep -q 'in use by w' && lab_ok rm-in-use-names-user || lab_fail rm-in-use-names-user "$out"
+logs w | grep -q 'probe: write /data/f: ok' && lab_ok writer-wrote || lab_fail writer-wrote "$(logs w | tail -3)"
+logs w | grep -q ' /scratch tmpfs rw,nosuid,nodev,.*size=2048k' &&
+    lab_ok tmpfs-size || lab_fail tmpfs-size "$(logs w | grep scratch)"
+lab_check destroy-writer xl-oci destroy w
+xl-oci volume inspect data | grep -q '^users: *-$' &&
+    lab_ok user-removed || lab_fail user-removed "$(xl-oci volume inspect data | grep users)"
+mkcfg r 'oci_volumes = [ "data:/data:ro" ]' 'oci_cmd = [ "read", "/data/f", "exit", "0" ]'
+lab_check create-reader xl-oci create "$LAB_WORK/r.cfg"
+xl-oci wait r
+logs r | grep -q 'probe: read /data/f: kept-across-containers' &&
+    lab_ok data-survives-destroy || lab_fail data-survives-destroy "$(logs r | tail -3)"
+lab_check destroy-reader xl-oci destroy r
+
+# A qcow2 child of the ext4 volume, read-write through QEMU; the parent
+# stays byte for byte what it was.
+before=$(sha256sum "$XL_OCI_ROOT/storage/volumes/data/data.raw" | cut -c1-64)
+lab_check create-child xl-oci volume create --from data --format qcow2 kid
+mkcfg q 'oci_volumes = [ "kid:/kid" ]' \
+    'oci_cmd = [ "read", "/kid/f", "write", "/kid/f", "child", "read", "/kid/f", "sleep", "20", "exit", "0" ]'
+t0=$(lab_now)
+if xl-oci create "$LAB_WORK/q.cfg" >"$LAB_WORK/q.out" 2>&1; then
+    lab_ok create-qcow2 "in $(lab_elapsed "$t0")s"
+    domid=$(st q domid)
+    sleep 5
+    pid=$(pgrep -f "xen-qemu-system-i386.*-xen-domid $domid" | head -1)
+    if [ -n "$pid" ]; then
+        rss=$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$pid/status")
+        lab_ok qdisk-qemu-rss "$rss"
+    else
+        lab_fail qdisk-qemu-rss "no QEMU for domid $domid: $(ps | grep -i qemu | head -3)"
+    fi
+    xl-oci wait q
+    logs q | grep -q 'probe: read /kid/f: kept-across-containers' &&
+        logs q | grep -q 'probe: read /kid/f: child' &&
+        lab_ok qcow2-child-rw || lab_fail qcow2-child-rw "$(logs q | tail -5)"
+    lab_check destroy-qcow2 xl-oci destroy q
+else
+    lab_fail create-qcow2 "$(tail -5 "$LAB_WORK/q.out")"
+    # libxl's log of the QEMU it started for the qdisk backend.
+    for f in /var/log/xen/qemu-dm-q*.log; do
+        [ -f "$f" ] && sed "s|^|$f: |" "$f" | tail -n 20
+    done
+fi
+after=$(sha256sum "$XL_OCI_ROOT/storage/volumes/data/data.raw" | cut -c1-64)
+[ "$before" = "$after" ] && lab_ok parent-unchanged || lab_fail parent-unchanged "$before -> $after"
+
+# An anonymous volume for the image's Volumes, while the container lives.
+rv=$LAB_WORK/probe-vols
+cp -a "$LAB_WORK/probe" "$rv"
+sed -i 's|"WorkingDir"|"Volumes":{"/cache":{}},"WorkingDir"|' "$rv/image-config.json"
+ROOTVOL=$rv mkcfg a 'oci_cmd = [ "write", "/cache/x", "y", "mounts", "sleep", "5", "exit", "0" ]'
+lab_check create-anon xl-oci create "$LAB_WORK/a.cfg"
+xl-oci volume ls | grep -q '^a.anon0 ' && lab_ok anon-exists || lab_fail anon-exists "$(xl-oci volume ls)"
+xl-oci wait a
+logs a | grep -q ' /cache ext4 rw' && lab_ok anon-mounted || lab_fail anon-mounted "$(logs a | grep cache)"
+lab_check destroy-anon xl-oci destroy a
+xl-oci volume ls | grep -q '^a.anon0 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
+lab_check rm-volumes xl-oci volume rm kid data

@@ -1,0 +1,162 @@
+/* volattach.c: managed volumes at create and destroy (volattach.h). */
+#include "xl-plugin/volattach.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/pathfmt.h"
+#include "domcfg/domain_config.h"
+#include "domcfg/volumes.h"
+#include "image/volstore.h"
+
+/* An anonymous volume's name: "<container>.anon<index>". */
+static int anon_name(char *buf, size_t len, const char *container, size_t i,
+                     xo_err *err)
+{
+    if (xo_path_fmt(buf, len, NULL, "%s.anon%zu", container, i) < 0 ||
+        volstore_check_name(buf, NULL) < 0)
+        return xo_err_set(
+            err, ENAMETOOLONG,
+            "container name %s is too long to name its anonymous volumes (%s.anonN, at most %d bytes); give the image's Volumes in oci_volumes",
+            container, container, VOLSTORE_NAME_MAX);
+    return 0;
+}
+
+/* The attachment of the volume `r` describes (its disk image's path in
+ * path[4096]). */
+static int attachment(struct dc_volume_attachment *a, char *path,
+                      const char *root, const struct volstore_record *r,
+                      enum volstore_fs fs, xo_err *err)
+{
+    if (volstore_path(path, 4096, root, r->name, volstore_data_name(r->format),
+                      err) < 0)
+        return -1;
+    a->source = path;
+    a->fstype = volstore_fs_to_string(fs);
+    a->qcow2 = r->format == VOLSTORE_QCOW2;
+    return 0;
+}
+
+static int anonymous(struct domain_config *dc, size_t i, const char *root,
+                     bool dry_run, xo_err *err)
+{
+    char name[VOLSTORE_NAME_MAX + 1], path[4096];
+    struct volstore_record r;
+    volstore_record_init(&r);
+    if (anon_name(name, sizeof(name), dc->name, i, err) < 0)
+        return -1;
+    struct volstore_create_opts o = {.name = name,
+                                     .size = VOLATTACH_ANON_SIZE,
+                                     .fs = VOLSTORE_FS_EXT4,
+                                     .fs_set = true,
+                                     .owner = dc->name};
+    int rc = 0;
+    if (dry_run) {
+        /* What create would make, without making it. */
+        memcpy(r.name, name, strlen(name) + 1);
+    } else if (volstore_create(&r, root, &o, err) < 0) {
+        rc = xo_err_wrap(err, "anonymous volume for %s", dc->volumes[i].target);
+    }
+    struct dc_volume_attachment a;
+    if (rc == 0 && (attachment(&a, path, root, &r, VOLSTORE_FS_EXT4, err) < 0 ||
+                    (!dry_run &&
+                     volstore_user_add(root, name, dc->name, false, err) < 0) ||
+                    domcfg_attach_volume(dc, i, name, &a, err) < 0))
+        rc = -1;
+    volstore_record_dispose(&r);
+    return rc;
+}
+
+/* Volume `name` for a use (read_only, mkfs asked), its record in *r. */
+static int named(struct volstore_record *r, enum volstore_fs *fs_r,
+                 const char *root, const char *name, const char *container,
+                 bool read_only, bool mkfs, bool dry_run, xo_err *err)
+{
+    if (volstore_get(r, root, name, err) < 0)
+        return -1;
+    *fs_r = r->fs;
+    if (r->fs == VOLSTORE_FS_NONE && !mkfs)
+        return xo_err_set(
+            err, EINVAL,
+            "volume \"%s\" has no file system (--fs none): add \":mkfs\" to its oci_volumes entry to format it as ext4 on first use",
+            name);
+    /* The loader carries ext4, erofs and squashfs drivers only: xfs.ko
+     * is 4 MiB, which every domain would hold in its memory. */
+    if (r->fs == VOLSTORE_FS_XFS)
+        return xo_err_set(
+            err, ENOTSUP,
+            "volume \"%s\" holds xfs, which the loader cannot mount (it has no xfs driver); use an ext4 volume",
+            name);
+    if (r->fs == VOLSTORE_FS_NONE) {
+        *fs_r = VOLSTORE_FS_EXT4;
+        if (!dry_run && (volstore_mkfs(root, name, err) < 0 ||
+                         volstore_get(r, root, name, err) < 0))
+            return -1;
+    }
+    if (!dry_run &&
+        volstore_user_add(root, name, container, read_only, err) < 0)
+        return -1;
+    return 0;
+}
+
+static int resolve(struct domain_config *dc, const char *root, bool dry_run,
+                   xo_err *err)
+{
+    char path[4096];
+    struct volstore_record r;
+    struct dc_volume_attachment a;
+    enum volstore_fs fs;
+    int rc = 0;
+    if (dc->writable_volume) {
+        volstore_record_init(&r);
+        if (named(&r, &fs, root, dc->writable_volume, dc->name, false, false,
+                  dry_run, err) < 0 ||
+            attachment(&a, path, root, &r, fs, err) < 0 ||
+            domcfg_attach_writable(dc, &a, err) < 0)
+            rc = xo_err_wrap(err, "oci_writable");
+        volstore_record_dispose(&r);
+    }
+    for (size_t i = 0; i < dc->n_volumes && rc == 0; i++) {
+        struct dc_volume *v = &dc->volumes[i];
+        if (v->kind != DC_VOLUME_NAMED)
+            continue;
+        if (v->anonymous) {
+            rc = anonymous(dc, i, root, dry_run, err);
+            continue;
+        }
+        volstore_record_init(&r);
+        if (named(&r, &fs, root, v->name, dc->name, v->read_only, v->mkfs,
+                  dry_run, err) < 0 ||
+            attachment(&a, path, root, &r, fs, err) < 0 ||
+            domcfg_attach_volume(dc, i, NULL, &a, err) < 0)
+            rc = xo_err_wrap(err, "oci_volumes %s", v->target);
+        volstore_record_dispose(&r);
+    }
+    return rc;
+}
+
+int volattach_resolve(struct domain_config *dc, const char *root, bool dry_run,
+                      xo_err *err)
+{
+    if (resolve(dc, root, dry_run, err) == 0)
+        return 0;
+    if (!dry_run) {
+        xo_err undo = XO_ERR_INIT;
+        if (volstore_release(root, dc->name, false, NULL, NULL, &undo) < 0)
+            fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&undo));
+        xo_err_clear(&undo);
+    }
+    return -1;
+}
+
+static void say(void *arg, const char *line)
+{
+    fprintf(stderr, "%s: %s\n", (const char *)arg, line);
+}
+
+int volattach_release(const char *root, const char *container, bool keep,
+                      xo_err *err)
+{
+    return volstore_release(root, container, keep, say, (void *)container, err);
+}
