@@ -14,7 +14,9 @@
 #   6. bundles: an OCI bundle's overlay rootfs (the web image) to a root
 #      volume, cold and as a second container's cache hit, against
 #      mkfs.erofs alone (tools/realimages/bundle-bench.sh)
-# BENCH_ONLY=floor|loader|create|image|real|bundle runs one of them.
+#   7. containerd: `ctr run` to the entrypoint's first output against
+#      `xl-oci create` of the same image (tests/lab/bench/containerd-bench.sh)
+# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-}
@@ -206,5 +208,36 @@ if want bundle; then
         echo "<!-- bundle-bench: end -->"
     } >"$body"
     replace_section bundle-bench "$body"
+    rm -f "$body"
+fi
+
+if want containerd; then
+    make -s all loader test-images
+    tools/lab/lab run tests/lab/bench/containerd-bench.sh || true
+    log=build/lab/share/out/containerd-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    c=$(median ctr-run-first-output "$log") x=$(median xloci-create-first-output "$log")
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- containerd-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## ctr run against xl-oci create (\`make bench\`, issue 14)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
+
+| measure | min / median / max | goal |
+|---|---|---|
+| \`ctr run --runc-binary xl-oci-runc\` to the first line on ctr's stdout, s | $(stats ctr-run-first-output "$log") | |
+| \`xl-oci create\` of the same image to the line in \`xl-oci logs\`, s | $(stats xloci-create-first-output "$log") | |
+| ratio of medians | $(awk -v a="$c" -v b="$x" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') | <= 1.2 |
+| first \`ctr run\` of the image (builds its root volume), s | $(stats ctr-first-run "$log") | |
+
+Method: \`tests/lab/bench/containerd-bench.sh\` starts Debian's containerd
+in dom0 (binaries on the lab's 9p share), imports the busybox test image
+(tests/runc/mkimage.sh) and pulls the same OCI layout with xl-oci; five
+runs of each, alternating, after one \`ctr run\` that built the root volume.
+<!-- containerd-bench: end -->
+MD
+    replace_section containerd-bench "$body"
     rm -f "$body"
 fi

@@ -2,41 +2,17 @@
 # domains through xl-oci-runc (`ctr run --runc-binary xl-oci-runc`): the
 # shim's real contract, end to end.  Output reaches ctr, exit codes 0 and 42
 # are ctr's exit status, `ctr task kill` reaches the entrypoint (exit 7),
-# `ctr task ps`, and `ctr task delete` leaves no domain, vif, loop device,
-# volume in use or placeholder.  Then the benchmark of issue 14: `ctr run`
-# to the entrypoint's first output against `xl-oci create` of the same
-# image, side by side in this boot.
+# `ctr task ps`; `ctr run --cni` and a Kubernetes pod made as CRI makes it
+# answer dom0 on their CNI addresses; `ctr task delete` leaves no domain,
+# vif, loop device, state or placeholder.  The ctr-run-to-first-output
+# benchmark is tests/lab/bench/containerd-bench.sh (make bench).
 #
 # containerd, ctr, the shim and the busybox test image come from the share
 # (tools/lab/lab stages them for scenarios that say so):
 # lab-needs: containerd
 # lab-timeout: 1200
 
-TOOLS=/mnt/share/tools
-export PATH=$TOOLS/bin:$PATH
-export XL_OCI_ROOT=$LAB_WORK/state
-CD=$LAB_WORK/containerd
-NS=xloci
-RUNC=$(command -v xl-oci-runc)
-C() { ctr -a "$CD/c.sock" -n "$NS" "$@"; }
-mkdir -p "$CD"
-cat >"$CD/config.toml" <<TOML
-version = 2
-root = "$CD/root"
-state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$CD/c.sock"
-[ttrpc]
-  address = "$CD/c.sock.ttrpc"
-TOML
-containerd --config "$CD/config.toml" >"$CD/containerd.log" 2>&1 &
-cpid=$!
-for ((i = 0; i < 300; i++)); do C version >/dev/null 2>&1 && break; sleep 0.2; done
-lab_check containerd-runs C version
-lab_check image-import C image import --base-name localhost/xloci-bb "$TOOLS/images/img.tar"
-IMG=localhost/xloci-bb:latest
-RUN=(C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC")
+ctrd_start || exit 1
 diag() {
     {
         echo "--- containerd log"; tail -n 15 "$CD/containerd.log"
@@ -72,43 +48,6 @@ C task delete t2 >"$LAB_WORK/t2.del" 2>&1
 grep -q 'exit code 7' "$LAB_WORK/t2.del" && lab_ok sigterm-reaches-entrypoint-exit-7 ||
     { lab_fail sigterm-reaches-entrypoint-exit-7 "$(cat "$LAB_WORK/t2.del") $(C task ls)"; diag; }
 lab_check container-rm C container rm t2
-
-# --- the benchmark: ctr run -> first output, against xl-oci create ---------
-# Both after a first run built the root volume (containerd's snapshot is
-# cached by xl-oci-runc; xl-oci's by the pull), each measured from the
-# command's start to the entrypoint's first line: on ctr's stdout, and in
-# `xl-oci logs` (polled every 0.1 s, as the placeholder polls the log);
-# the better of two runs of each, alternating.
-xl-oci pull -q "oci:$TOOLS/images/img:latest" >"$LAB_WORK/pull.out" 2>&1 ||
-    lab_fail pull-same-image "$(tail -n 3 "$LAB_WORK/pull.out")"
-ctr_s="" xl_s=""
-for n in 1 2; do
-    t0=$(lab_now)
-    first=$("${RUN[@]}" --rm "$IMG" "b$n" /bin/sh -c 'echo first-output' 2>/dev/null | head -n 1)
-    [ "$first" = first-output ] && ctr_s="$ctr_s $(lab_elapsed "$t0")"
-    printf 'name = "x%s"\noci_image = "oci:%s:latest"\noci_cmd = [ "/bin/sh", "-c", "echo first-output" ]\n' \
-        "$n" "$TOOLS/images/img" >"$LAB_WORK/x$n.cfg"
-    t0=$(lab_now)
-    if xl-oci create "$LAB_WORK/x$n.cfg" >"$LAB_WORK/x$n.out" 2>&1; then
-        for ((i = 0; i < 1200; i++)); do
-            xl-oci logs "x$n" 2>/dev/null | grep -q '^first-output' && break
-            sleep 0.1
-        done
-        xl-oci logs "x$n" 2>/dev/null | grep -q '^first-output' && xl_s="$xl_s $(lab_elapsed "$t0")"
-    else
-        lab_log "xl-oci create x$n: $(tail -n 2 "$LAB_WORK/x$n.out")"
-    fi
-    xl-oci destroy "x$n" >/dev/null 2>&1
-done
-med() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)] }'; }
-cm=$(echo "$ctr_s" | med) xm=$(echo "$xl_s" | med)
-if [ -n "$cm" ] && [ -n "$xm" ]; then
-    ratio=$(awk -v a="$cm" -v b="$xm" 'BEGIN { printf "%.2f", a / b }')
-    lab_ok bench-ctr-run-vs-create "ctr run ${cm}s (runs:$ctr_s), xl-oci create ${xm}s (runs:$xl_s): ${ratio}x (goal <= 1.2x)"
-    echo "BENCH ctr_run_first_output=$cm xl_oci_create_first_output=$xm ratio=$ratio" >>"$LAB_SHARE/out/bench-containerd.txt"
-else
-    lab_fail bench-ctr-run-vs-create "ctr:$ctr_s xl-oci:$xl_s"
-fi
 
 # --- ctr run --cni: the domain answers on the address CNI gave it ------------
 # Debian's bridge + host-local plugins, as a CNI user would set them up:

@@ -172,3 +172,35 @@ wait_state() {
     done
     return 1
 }
+
+# ctrd_start: Debian's containerd from the share (scenarios marked
+# "# lab-needs: containerd"), on a private socket, root and state under
+# $LAB_WORK, with the busybox test image imported.  Sets TOOLS, CD, NS,
+# C (ctr on that socket), IMG and RUN (ctr run with xl-oci-runc) and cpid.
+ctrd_start() {
+    TOOLS=/mnt/share/tools
+    export PATH=$TOOLS/bin:$PATH
+    export XL_OCI_ROOT=$LAB_WORK/state
+    CD=$LAB_WORK/containerd
+    NS=xloci
+    RUNC=$(command -v xl-oci-runc)
+    C() { ctr -a "$CD/c.sock" -n "$NS" "$@"; }
+    mkdir -p "$CD"
+    cat >"$CD/config.toml" <<TOML
+version = 2
+root = "$CD/root"
+state = "$CD/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$CD/c.sock"
+[ttrpc]
+  address = "$CD/c.sock.ttrpc"
+TOML
+    containerd --config "$CD/config.toml" >"$CD/containerd.log" 2>&1 &
+    cpid=$!
+    for ((i = 0; i < 300; i++)); do C version >/dev/null 2>&1 && break; sleep 0.2; done
+    lab_check containerd-runs C version || return 1
+    lab_check image-import C image import --base-name localhost/xloci-bb "$TOOLS/images/img.tar" || return 1
+    IMG=localhost/xloci-bb:latest
+    RUN=(C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC")
+}
