@@ -80,10 +80,10 @@ static struct client *client_open(const char *root, const char *name,
     struct timespec step = {0, 20 * 1000 * 1000};
     while (!(c->vc = libxenvchan_client_init(NULL, (int)domid, xs))) {
         if (now_ms() >= end) {
-            xo_err_set(err, ETIMEDOUT,
-                       "%s (domid %u): no exec channel offered at %s within "
-                       "%d s (is its loader older than exec?)",
-                       name, domid, xs, EXEC_CLIENT_CONNECT_MS / 1000);
+            xo_err_set(
+                err, ETIMEDOUT,
+                "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
+                name, domid, xs, EXEC_CLIENT_CONNECT_MS / 1000);
             goto fail;
         }
         nanosleep(&step, NULL);
@@ -139,10 +139,10 @@ static int pull(struct client *c)
 
 static int bad_message(struct client *c, const char *why, xo_err *err)
 {
-    return xo_err_set(err, EPROTO,
-                      "%s: the guest sent a bad exec message: %s "
-                      "(session ended)",
-                      c->name, why);
+    return xo_err_set(
+        err, EPROTO,
+        "%s: the guest sent a bad exec message: %s (session ended)", c->name,
+        why);
 }
 
 /* The guest's ERROR as err, with the exit code a shell would give. */
@@ -192,9 +192,8 @@ int exec_client_signal(const char *root, const char *name, uint32_t domid,
         }
         if (closed < 0 || now_ms() >= end) {
             xo_err_set(err, EIO,
-                       "%s: no answer to signal %d on the exec "
-                       "channel",
-                       name, sig);
+                       "%s: no answer to signal %d on the exec channel", name,
+                       sig);
             goto out;
         }
         struct pollfd p = {libxenvchan_fd_for_select(c->vc), POLLIN, 0};
@@ -307,10 +306,10 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
             goto out;
         }
         if (closed < 0) {
-            xo_err_set(err, EPIPE,
-                       "%s: the exec channel closed before the process's "
-                       "exit status came",
-                       o->name);
+            xo_err_set(
+                err, EPIPE,
+                "%s: the exec channel closed before the process's exit status came",
+                o->name);
             goto out;
         }
         bool room = libxenvchan_buffer_space(c->vc) > EXEC_HDR_LEN;

@@ -154,9 +154,9 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
         if (runtime_spec_process_load(&pr, a.process, err) < 0)
             goto out;
         if (pr.terminal) {
-            xo_err_set(err, ENOTSUP,
-                       "exec: a terminal is not supported yet (run without "
-                       "-t)");
+            xo_err_set(
+                err, ENOTSUP,
+                "exec: a terminal is not supported yet (run without -t)");
             goto out;
         }
         /* cannot truncate: two numbers of at most 10 digits */

@@ -115,8 +115,8 @@ static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
 {
     char path[128];
     if (own_dev() < 0) {
-        report_marker("exec: cannot mount the server's /dev: %m; exec "
-                      "disabled");
+        report_marker(
+            "exec: cannot mount the server's /dev: %m; exec disabled");
         _exit(1);
     }
     if (channel_path(path, sizeof(path)) < 0) {

@@ -190,6 +190,7 @@ static int spawn(struct session *s)
     /* cannot truncate: a pid in 64 bytes */
     snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)s->ctr);
     pidns = open(path, O_RDONLY | O_CLOEXEC);
+    /* cannot truncate: a pid in 64 bytes */
     snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)s->ctr);
     mntns = open(path, O_RDONLY | O_CLOEXEC);
     if (pidns < 0 || mntns < 0) {
