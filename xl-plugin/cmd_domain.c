@@ -365,7 +365,12 @@ int main_stop(int argc, char **argv)
      * the container its stop signal and escalates to SIGKILL after its
      * grace period; after -t seconds we stop waiting and destroy. */
     status_set_state(h.xs, name, DOMAIN_STATE_HALTING, &err);
-    if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL)) {
+    /* A domain already shutting down (a crash loop's exit, which the
+     * monitor ends as halted now that stop-requested is set) refuses the
+     * request: then waiting is all there is to do. */
+    if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL) &&
+        wait_final(&h, name, 10000, &st, &err) < 0) {
+        xo_err_clear(&err);
         xo_err_set(&err, EIO, "libxl could not shut down %s (domid %ld)", name,
                    st.domid);
         goto fail;

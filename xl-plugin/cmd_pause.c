@@ -58,17 +58,27 @@ int cmd_set_paused(const char *name, bool pause, xo_err *err)
         if (r != 0)
             goto out;
     } else {
-        if (xen_open(&h, err) < 0)
+        /* The state first: the monitor follows changes of Xen's paused
+         * flag (a plain xl pause), and finding the state already agreeing
+         * it neither writes it nor journals the change a second time. */
+        if (xen_open(&h, err) < 0 ||
+            status_set_state(h.xs, name,
+                             pause ? DOMAIN_STATE_PAUSED : resumed_state(&st),
+                             err) < 0)
             goto out;
         int r = pause ? libxl_domain_pause(h.ctx, (uint32_t)st.domid, NULL)
                       : libxl_domain_unpause(h.ctx, (uint32_t)st.domid, NULL);
         if (r) {
             xo_err_set(err, EIO, "libxl could not %s %s (domid %ld)", verb,
                        name, st.domid);
+            xo_err e = XO_ERR_INIT;
+            status_set_state(h.xs, name, st.state, &e);
+            xo_err_clear(&e);
             goto out;
         }
     }
-    if (status_set_state(h.xs, name,
+    if (st.nohyper &&
+        status_set_state(h.xs, name,
                          pause ? DOMAIN_STATE_PAUSED : resumed_state(&st),
                          err) < 0)
         goto out;
