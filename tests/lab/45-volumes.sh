@@ -59,7 +59,8 @@ if xl-oci create "$LAB_WORK/q.cfg" >"$LAB_WORK/q.out" 2>&1; then
     lab_ok create-qcow2 "in $(lab_elapsed "$t0")s"
     domid=$(st q domid)
     sleep 5
-    pid=$(pgrep -f "xen-qemu-system-i386.*-xen-domid $domid" | head -1)
+    # busybox pgrep -f did not match the long command line: ps does.
+    pid=$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid " | awk '{print $1}' | head -1)
     if [ -n "$pid" ]; then
         rss=$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$pid/status")
         lab_ok qdisk-qemu-rss "$rss"

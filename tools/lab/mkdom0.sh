@@ -95,6 +95,10 @@ for b in $host_bins; do
     copy_closure "$b"
 done
 ln -s mke2fs "$root/usr/sbin/mkfs.ext4"
+# libxl starts the qdisk QEMU with "-vnc none", for which QEMU 7.2 still
+# loads its default keymap and exits without it ("could not read keymap
+# file: 'en-us'", lab 45-volumes).
+copy_file /usr/share/qemu/keymaps/en-us /usr/share/qemu/keymaps/en-us
 
 # Xen userspace.  /usr/sbin/xl in the package is a wrapper script reading
 # /sys/hypervisor/version; link the real binaries instead.
