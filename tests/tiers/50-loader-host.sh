@@ -479,7 +479,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=4; spec v4; bad v4 "unsupported boot spec version 4"
+defaults; VERSION=5; spec v5; bad v5 "unsupported boot spec version 5"
 defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
 defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
 spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"
