@@ -162,3 +162,21 @@ int xo_fsync_path(const char *path, xo_err *err)
     close(fd);
     return 0;
 }
+
+void xo_fd_tail(int fd, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end <= 0)
+        return;
+    off_t start = end > (off_t)cap - 1 ? end - (off_t)cap + 1 : 0;
+    ssize_t n = pread(fd, buf, cap - 1, start);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+        buf[--n] = '\0';
+    for (ssize_t i = 0; i < n; i++)
+        if (buf[i] == '\n')
+            buf[i] = ' ';
+}

@@ -36,4 +36,10 @@ char *xo_path_join(const char *dir, const char *name);
 /* Writes all of buf to fd, retrying on EINTR and short writes. */
 int xo_write_all(int fd, const void *buf, size_t len);
 
+/* The last cap-1 bytes of file `fd` (a tool's captured stderr, say) into
+ * buf, NUL-terminated, trailing newlines and spaces dropped, other
+ * newlines made spaces: a one-line quote for an error message.  "" when
+ * the file is empty or unreadable. */
+void xo_fd_tail(int fd, char *buf, size_t cap);
+
 #endif

@@ -18,25 +18,6 @@
 
 extern char **environ;
 
-/* The last line-ish bytes of what the tool said, for the message. */
-static void read_tail(int fd, char *buf, size_t cap)
-{
-    buf[0] = '\0';
-    off_t end = lseek(fd, 0, SEEK_END);
-    if (end <= 0)
-        return;
-    off_t start = end > (off_t)cap - 1 ? end - (off_t)cap + 1 : 0;
-    ssize_t n = pread(fd, buf, cap - 1, start);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    for (ssize_t i = 0; i < n; i++)
-        if (buf[i] == '\n')
-            buf[i] = ' ';
-}
-
 /* environ without any SOURCE_DATE_EPOCH, plus ours; owned (free the
  * array and its last string). */
 static char **build_env(long long epoch)
@@ -137,7 +118,7 @@ int erofs_wait(struct erofs_job *j, xo_err *err)
     }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char tail[EROFS_DIAG_MAX];
-        read_tail(j->diag, tail, sizeof(tail));
+        xo_fd_tail(j->diag, tail, sizeof(tail));
         close(j->diag);
         j->diag = -1;
         unlink(j->image);

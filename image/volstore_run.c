@@ -15,26 +15,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "common/fileio.h"
 
-/* The last cap-1 bytes of fd, newlines made spaces. */
-static void read_tail(int fd, char *buf, size_t cap)
-{
-    buf[0] = '\0';
-    off_t end = lseek(fd, 0, SEEK_END);
-    if (end <= 0)
-        return;
-    off_t start = end > (off_t)cap - 1 ? end - (off_t)cap + 1 : 0;
-    ssize_t n = pread(fd, buf, cap - 1, start);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-        buf[--n] = '\0';
-    for (ssize_t i = 0; i < n; i++)
-        if (buf[i] == '\n')
-            buf[i] = ' ';
-}
+extern char **environ;
 
 int volstore_run(const char *const argv[], char *out, size_t out_len,
                  xo_err *err)
@@ -76,9 +59,9 @@ int volstore_run(const char *const argv[], char *out, size_t out_len,
         }
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char tail[512];
-        read_tail(fe, tail, sizeof(tail));
+        xo_fd_tail(fe, tail, sizeof(tail));
         if (!tail[0])
-            read_tail(fo, tail, sizeof(tail));
+            xo_fd_tail(fo, tail, sizeof(tail));
         rc = xo_err_set(err, EIO, "%s failed (%s %d)%s%s", argv[0],
                         WIFEXITED(status) ? "exit status" : "signal",
                         WIFEXITED(status) ? WEXITSTATUS(status)

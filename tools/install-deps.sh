@@ -28,7 +28,7 @@ packages=(
     qemu-utils xfsprogs
     docker-registry skopeo umoci apache2-utils openssl curl jq
     # xl-oci-runc under containerd (tier 33: ctr run --runc-binary)
-    containerd
+    containerd containernetworking-plugins
     # the real images (tools/realimages/)
     mmdebstrap libcap2-bin attr
     # the QEMU lab
