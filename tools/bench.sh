@@ -16,7 +16,9 @@
 #      mkfs.erofs alone (tools/realimages/bundle-bench.sh)
 #   7. containerd: `ctr run` to the entrypoint's first output against
 #      `xl-oci create` of the same image (tests/lab/bench/containerd-bench.sh)
-# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd runs one.
+#   8. volumes: create with a qcow2 volume (QEMU's qdisk) against a raw one
+#      of the same content, and QEMU's RSS (tests/lab/bench/volume-bench.sh)
+# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-}
@@ -239,5 +241,39 @@ runs of each, alternating, after one \`ctr run\` that built the root volume.
 <!-- containerd-bench: end -->
 MD
     replace_section containerd-bench "$body"
+    rm -f "$body"
+fi
+
+if want volume; then
+    make -s all loader test-images
+    tools/lab/lab run tests/lab/bench/volume-bench.sh || true
+    log=build/lab/share/out/volume-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+    cq=$(median create-qcow2 "$log") cr=$(median create-raw "$log")
+    rq=$(median read-qcow2 "$log") rr=$(median read-raw "$log")
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- volume-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## Create with a qcow2 volume against a raw one (\`make bench\`, issue 16)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
+
+| measure | raw (loop, blkback) | qcow2 (QEMU qdisk) | qcow2 / raw |
+|---|---|---|---|
+| \`xl-oci create\` returns, s | $(stats create-raw "$log") | $(stats create-qcow2 "$log") | $(ratio "$cq" "$cr") |
+| create -> the probe has read the volume, s | $(stats read-raw "$log") | $(stats read-qcow2 "$log") | $(ratio "$rq" "$rr") |
+| dom0 RSS of the backend per domain, kB | 0 (in-kernel blkback) | $(stats qemu-rss-kb "$log") | |
+
+Method: \`tests/lab/bench/volume-bench.sh\` in dom0: a 64 MiB ext4 volume
+written by one container, the same image converted with \`qemu-img convert
+-O qcow2\` and imported (no backing file on either side), then five
+alternating pairs of probe containers mounting it read-only, after one
+unmeasured pair.  When to choose which: docs/decisions.md ("Volumes: raw or
+qcow2").
+<!-- volume-bench: end -->
+MD
+    replace_section volume-bench "$body"
     rm -f "$body"
 fi

@@ -119,8 +119,13 @@ if wait_state cmon running 180; then
     [ "$pid2" != "$pid" ] && kill -0 "$pid2" 2>/dev/null &&
         lab_ok monitor-restarted || lab_fail monitor-restarted "no new monitor"
     kill -9 "$pid2"
-    # Let the container exit while no monitor runs.
-    sleep 35
+    # Let the container exit while no monitor runs: watch the domain with
+    # xl alone (any xl-oci command would start a monitor again) until Xen
+    # says it shut down or it is gone.
+    for ((i = 0; i < 300; i++)); do
+        xl list cmon 2>/dev/null | awk 'NR == 2 && $5 !~ /s/ { busy = 1 } END { exit !busy }' || break
+        sleep 0.2
+    done
     rc=0
     xl-oci wait cmon || rc=$?
     [ $rc -eq 5 ] && lab_ok exit-code-recovered || lab_fail exit-code-recovered "wait returned $rc"
