@@ -234,6 +234,14 @@ the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 | ratio of medians | $(awk -v a="$c" -v b="$x" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') | <= 1.2 |
 | first \`ctr run\` of the image (builds its root volume), s | $(stats ctr-first-run "$log") | |
 
+Where one more \`ctr run\` spends its time (seconds; a wrapper around
+xl-oci-runc stamps each call): containerd and the shim before \`create\`
+$(stats trace-before-create "$log" | awk '{print $3}'), \`create\`
+$(stats trace-create "$log" | awk '{print $3}'), the shim between create and
+\`start\` $(stats trace-between "$log" | awk '{print $3}'), \`start\`
+$(stats trace-start "$log" | awk '{print $3}'), start's end to the first line on
+ctr's stdout $(stats trace-to-output "$log" | awk '{print $3}').
+
 Method: \`tests/lab/bench/containerd-bench.sh\` starts Debian's containerd
 in dom0 (binaries on the lab's 9p share), imports the busybox test image
 (tests/runc/mkimage.sh) and pulls the same OCI layout with xl-oci; five

@@ -35,6 +35,42 @@ for n in 1 2 3 4 5; do
     fi
     xl-oci destroy "x$n" >/dev/null 2>&1
 done
+
+# Where ctr run's time goes: one more run (not in the medians) through a
+# wrapper that stamps each runtime call's start and end (uptime seconds),
+# so the gap splits into containerd + shim before create, create, the
+# shim between create and start, start, and start -> first output.
+trace=$LAB_WORK/runc-trace
+cat >"$LAB_WORK/traced-runc" <<SH
+#!/bin/sh
+verb=
+for a in "\$@"; do case "\$a" in create|start|state|kill|delete|features) verb=\$a; break;; esac; done
+echo "\$(cut -d' ' -f1 /proc/uptime) begin \$verb" >>"$trace"
+"$(command -v xl-oci-runc)" "\$@"
+rc=\$?
+echo "\$(cut -d' ' -f1 /proc/uptime) end \$verb" >>"$trace"
+exit \$rc
+SH
+chmod +x "$LAB_WORK/traced-runc"
+: >"$trace"
+t0=$(lab_now)
+first=$(C run --runtime io.containerd.runc.v2 --runc-binary "$LAB_WORK/traced-runc" --rm "$IMG" tr \
+    /bin/sh -c 'echo first-output' 2>/dev/null | head -n 1)
+t1=$(lab_now)
+if [ "$first" = first-output ]; then
+    awk -v t0="$t0" -v t1="$t1" '
+        $2 == "begin" && !($3 in b) { b[$3] = $1 }
+        $2 == "end" && !($3 in e) { e[$3] = $1 }
+        END {
+            printf "BENCH trace-before-create %.2f\n", b["create"] - t0
+            printf "BENCH trace-create %.2f\n", e["create"] - b["create"]
+            printf "BENCH trace-between %.2f\n", b["start"] - e["create"]
+            printf "BENCH trace-start %.2f\n", e["start"] - b["start"]
+            printf "BENCH trace-to-output %.2f\n", t1 - e["start"]
+        }' "$trace"
+else
+    lab_log "traced run: no first output: $(cat "$trace")"
+fi
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
 true

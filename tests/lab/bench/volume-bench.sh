@@ -16,9 +16,9 @@ printf 'name = "fill"\nmemory = 128\noci_root = "%s"\noci_volumes = [ "rawv:/dat
 echo 'oci_cmd = [ "write", "/data/f", "same-content", "exit", "0" ]' >>"$LAB_WORK/fill.cfg"
 xl-oci create "$LAB_WORK/fill.cfg" >/dev/null && xl-oci wait fill >/dev/null
 xl-oci destroy fill >/dev/null 2>&1
-qemu-img convert -f raw -O qcow2 "$XL_OCI_ROOT/storage/volumes/rawv/rawv.raw" "$LAB_WORK/q.qcow2" ||
+qemu-img convert -f raw -O qcow2 "$XL_OCI_ROOT/storage/volumes/rawv/data.raw" "$LAB_WORK/q.qcow2" ||
     { lab_fail setup "qemu-img convert"; exit 1; }
-xl-oci volume import qv "$LAB_WORK/q.qcow2" >/dev/null || { lab_fail setup "volume import"; exit 1; }
+xl-oci volume import --format qcow2 --fs ext4 qv "$LAB_WORK/q.qcow2" >/dev/null || { lab_fail setup "volume import"; exit 1; }
 
 # run KIND VOL N: create a probe that reads the file; BENCH lines for the
 # create command's time and create -> the probe's read line in the log.
