@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "common/fileio.h"
 
 static void (*oom_handler)(void);
 
@@ -14,7 +17,8 @@ _Noreturn void xo_oom(void)
 {
     if (oom_handler)
         oom_handler();
-    /* Not stdio: it may need memory itself. */
+    /* Not stdio: it may need memory itself.  (oom kept: the policy's own
+     * message.) */
     static const char msg[] = ": out of memory\n";
     extern char *program_invocation_short_name;
     const char *prog = program_invocation_short_name;
@@ -53,6 +57,41 @@ char *xo_xstrdup(const char *s)
     return p;
 }
 
+void *xo_xrealloc(void *p, size_t size)
+{
+    void *np = realloc(p, size ? size : 1);
+    if (!np)
+        xo_oom();
+    return np;
+}
+
+void *xo_xreallocarray(void *p, size_t n, size_t size)
+{
+    size_t total;
+    if (__builtin_mul_overflow(n, size, &total))
+        xo_oom();
+    return xo_xrealloc(p, total);
+}
+
+char *xo_xstrndup(const char *s, size_t n)
+{
+    char *p = strndup(s, n);
+    if (!p)
+        xo_oom();
+    return p;
+}
+
+void *xo_xmemdup(const void *p, size_t len)
+{
+    if (len == SIZE_MAX)
+        xo_oom();
+    char *q = xo_xmalloc(len + 1);
+    if (len)
+        memcpy(q, p, len);
+    q[len] = '\0';
+    return q;
+}
+
 char *xo_xasprintf(const char *fmt, ...)
 {
     va_list ap;
@@ -62,5 +101,17 @@ char *xo_xasprintf(const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         xo_oom();
+    return p;
+}
+
+/* fileio.h's, here rather than in fileio.c: the guest's init links
+ * fileio.c but not this file. */
+char *xo_path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    char *p = xo_xmalloc(dl + nl + 2);
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, name, nl + 1);
     return p;
 }

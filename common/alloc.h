@@ -35,4 +35,20 @@ void *xo_xcalloc(size_t n, size_t size);
 char *xo_xstrdup(const char *s);
 char *xo_xasprintf(const char *fmt, ...) XO_PRINTF(1, 2);
 
+/* realloc that never returns NULL; `p` stays owned by the caller until
+ * the call returns (on failure the process does not come back). */
+void *xo_xrealloc(void *p, size_t size);
+
+/* realloc of `n` elements of `size` bytes: an `n * size` that overflows
+ * size_t calls the OOM handler too, as calloc does.  The callers grow
+ * their arrays by doubling a count they bound themselves. */
+void *xo_xreallocarray(void *p, size_t n, size_t size);
+
+/* strndup (at most `n` bytes of `s`, then a NUL) that never returns NULL. */
+char *xo_xstrndup(const char *s, size_t n);
+
+/* A copy of `len` bytes of `p`, followed by a NUL byte so a copied
+ * string can be used as one. */
+void *xo_xmemdup(const void *p, size_t len);
+
 #endif

@@ -20,7 +20,8 @@ static char *vformat(const char *fmt, va_list ap)
     return s;
 }
 
-/* Out of memory while reporting: keep a static message rather than none. */
+/* Out of memory while reporting: keep a static message rather than none
+ * (oom kept: the guest's init links this file and returns its errors). */
 static char oom_msg[] = "out of memory while formatting an error";
 
 static void set_msg(xo_err *err, char *msg)

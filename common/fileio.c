@@ -37,6 +37,8 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
     char *buf = malloc(cap + 1);
     if (!buf) {
         close(fd);
+        /* oom kept: the guest's init links this file but not
+         * common/alloc.c, and reports the errors it returns. */
         return xo_err_set(err, ENOMEM, "%s: out of memory", path);
     }
     for (;;) {
@@ -48,11 +50,14 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
                                   max);
             }
             size_t ncap = cap * 2;
+            /* The file's size is outside input, bounded only by `max`. */
             char *nbuf = realloc(buf, ncap + 1);
             if (!nbuf) {
                 free(buf);
                 close(fd);
-                return xo_err_set(err, ENOMEM, "%s: out of memory", path);
+                return xo_err_set(err, ENOMEM,
+                                  "%s: cannot allocate %zu bytes to read it",
+                                  path, ncap + 1);
             }
             buf = nbuf;
             cap = ncap;
@@ -87,7 +92,7 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
 {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
-    if (!tmp)
+    if (!tmp) /* oom kept: the guest's init links this file */
         return xo_err_set(err, ENOMEM, "%s: out of memory", path);
     /* cannot truncate: 11 bytes and the NUL added to the path */
     snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
@@ -139,15 +144,6 @@ int xo_mkdir_p(const char *path, mode_t mode, xo_err *err)
         return xo_err_set(err, ENOTDIR, "%s exists and is not a directory",
                           path);
     return 0;
-}
-
-char *xo_path_join(const char *dir, const char *name)
-{
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name); /* cannot truncate: n counted */
-    return p;
 }
 
 int xo_fsync_path(const char *path, xo_err *err)

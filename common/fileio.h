@@ -30,7 +30,9 @@ int xo_fsync_path(const char *path, xo_err *err);
 /* Creates `path` and its missing parents with `mode` (like mkdir -p). */
 int xo_mkdir_p(const char *path, mode_t mode, xo_err *err);
 
-/* "dir/name", malloc'd; NULL when out of memory. */
+/* "dir/name", malloc'd, never NULL (alloc.h's policy).  Defined in
+ * alloc.c, which the host library and the monitor link: the guest's init
+ * links this file but not alloc.c, and does not call it. */
 char *xo_path_join(const char *dir, const char *name);
 
 /* Writes all of buf to fd, retrying on EINTR and short writes. */

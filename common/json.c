@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "fileio.h"
 
 /* Deep nesting is never legitimate in the documents we read. */
@@ -102,7 +103,7 @@ int xo_json_parse(json_object **out_r, const char *buf, size_t len, size_t max,
 
     json_tokener *tok = json_tokener_new_ex(XO_JSON_MAX_DEPTH);
     if (!tok)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+        xo_oom();
     json_tokener_set_flags(tok,
                            JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
     json_object *obj = json_tokener_parse_ex(tok, buf, (int)len);
@@ -227,9 +228,8 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
         return xo_err_set(err, E2BIG,
                           "%s: \"%s\" has %zu items, at most %zu allowed",
                           where, key, n, max_items);
-    char **v = calloc(n + 1, sizeof(*v));
-    if (!v)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+    /* Bounded by max_items and by the document already in memory. */
+    char **v = xo_xcalloc(n + 1, sizeof(*v));
     for (size_t i = 0; i < n; i++) {
         json_object *e = json_object_array_get_idx(arr, i);
         if (!json_object_is_type(e, json_type_string)) {
@@ -245,11 +245,7 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
             xo_strv_free(v);
             return -1;
         }
-        v[i] = strdup(sv);
-        if (!v[i]) {
-            xo_strv_free(v);
-            return xo_err_set(err, ENOMEM, "%s: out of memory", where);
-        }
+        v[i] = xo_xstrdup(sv);
     }
     *out_r = v;
     if (n_r)
@@ -262,10 +258,10 @@ char *xo_json_to_string(json_object *obj)
     const char *s = json_object_to_json_string_ext(
         obj, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                  JSON_C_TO_STRING_NOSLASHESCAPE);
+    if (!s)
+        xo_oom(); /* json-c's print buffer could not grow */
     size_t n = strlen(s);
-    char *out = malloc(n + 2);
-    if (!out)
-        return NULL;
+    char *out = xo_xmalloc(n + 2);
     memcpy(out, s, n);
     out[n] = '\n';
     out[n + 1] = '\0';

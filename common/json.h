@@ -59,7 +59,8 @@ int xo_json_get_strv(char ***out_r, size_t *n_r, json_object *obj,
 /* Frees a NULL-terminated vector of strings. */
 void xo_strv_free(char **v);
 
-/* Serializes pretty-printed, without escaping '/', ending in "\n"; owned. */
+/* Serializes pretty-printed, without escaping '/', ending in "\n"; owned,
+ * never NULL (a failed allocation calls xo_oom(), common/alloc.h). */
 char *xo_json_to_string(json_object *obj);
 
 #endif

@@ -95,7 +95,7 @@ static int add_group(struct xo_user_ids *out, gid_t gid, size_t *cap,
     if (out->ngroups == *cap) {
         size_t ncap = *cap ? *cap * 2 : 8;
         gid_t *g = realloc(out->groups, ncap * sizeof(*g));
-        if (!g)
+        if (!g) /* oom kept: the guest's init links this file */
             return xo_err_set(err, ENOMEM, "out of memory");
         out->groups = g;
         *cap = ncap;

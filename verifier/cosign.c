@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 
@@ -50,12 +51,8 @@ int cosign_key_load(struct cosign_key **key_r, const char *path, xo_err *err)
                           "verify key %s: only ECDSA P-256 keys are supported",
                           path);
     }
-    struct cosign_key *k = calloc(1, sizeof(*k));
-    if (!k || !(k->path = strdup(path))) {
-        free(k);
-        EVP_PKEY_free(pkey);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    struct cosign_key *k = xo_xcalloc(1, sizeof(*k));
+    k->path = xo_xstrdup(path);
     k->pkey = pkey;
     *key_r = k;
     return 0;

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
+
 /* Read size for digest_fd(); large enough for SHA-NI to run at full speed. */
 #define DIGEST_READ_CHUNK (256 * 1024)
 
@@ -72,9 +74,7 @@ int digest_check(const struct digest *expected, const struct digest *actual,
 
 int digest_hasher_new(struct digest_hasher **h_r, xo_err *err)
 {
-    struct digest_hasher *h = calloc(1, sizeof(*h));
-    if (!h)
-        return xo_err_set(err, ENOMEM, "sha256: out of memory");
+    struct digest_hasher *h = xo_xcalloc(1, sizeof(*h));
     h->ctx = EVP_MD_CTX_new();
     if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
         digest_hasher_free(h);
@@ -150,9 +150,7 @@ int digest_fd(struct digest *out_r, uint64_t *size_r, int fd, const char *what,
 {
     struct digest_hasher *h = NULL;
     int rc = -1;
-    char *buf = malloc(DIGEST_READ_CHUNK);
-    if (!buf)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
+    char *buf = xo_xmalloc(DIGEST_READ_CHUNK);
     if (digest_hasher_new(&h, err) < 0)
         goto out;
     for (;;) {

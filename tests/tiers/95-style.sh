@@ -1,10 +1,10 @@
 #!/bin/bash
 # Tier 95: formatting, the include graph, exported names' prefixes,
 # unsplit messages, checked snprintf, JSON built under the allocation
-# policy and man pages.  clang-format --dry-run --Werror (with
-# the repository's .clang-format, libxl style) over every tracked C file,
-# one result per top folder; podchecker over every man/*.pod, one result
-# per page.
+# policy, no hand-written out-of-memory branches and man pages.
+# clang-format --dry-run --Werror (with the repository's .clang-format,
+# libxl style) over every tracked C file, one result per top folder;
+# podchecker over every man/*.pod, one result per page.
 set -u
 mapfile -t STYLE_PATHS < <(git ls-files '*.c' '*.h' |
     awk -F/ '{ print (NF > 2 && $1 == "tests") ? $1 "/" $2 : $1 }' | sort -u)
@@ -58,6 +58,9 @@ run_check tools/check-snprintf.sh "no unchecked snprintf into a fixed buffer"
 # One allocation policy (common/alloc.h): JSON is built through
 # common/json_build.h, never json-c's constructors that may return NULL.
 run_check tools/check-json-build.sh "JSON built only through common/json_build.h"
+# ... and no hand-written "out of memory" branch in the folders converted
+# to that policy (the script lists them).
+run_check tools/check-oom.sh "no hand-written out-of-memory branch"
 
 shopt -s nullglob
 pods=(man/*.pod)

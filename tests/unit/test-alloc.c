@@ -36,6 +36,76 @@ static void test_failure_calls_the_handler(void **state)
     assert_ptr_equal((void *)p, (void *)1);
 }
 
+/* An element count whose product overflows size_t must not wrap to a
+ * small allocation: it reaches the handler, and the old block is kept. */
+static void test_reallocarray_overflow_calls_the_handler(void **state)
+{
+    (void)state;
+    char *old = xo_xstrdup("kept");
+    volatile void *p = (void *)1;
+    handled = 0;
+    xo_oom_set_handler(handler);
+    if (setjmp(back) == 0)
+        p = xo_xreallocarray(old, SIZE_MAX / 2 + 2, 2);
+    xo_oom_set_handler(NULL);
+    assert_int_equal(handled, 1);
+    assert_ptr_equal((void *)p, (void *)1);
+    assert_string_equal(old, "kept");
+    free(old);
+}
+
+/* A realloc the allocator refuses reaches the handler too. */
+static void test_realloc_failure_calls_the_handler(void **state)
+{
+    (void)state;
+    char *old = xo_xstrdup("kept");
+    volatile void *p = (void *)1;
+    handled = 0;
+    xo_oom_set_handler(handler);
+    if (setjmp(back) == 0)
+        p = xo_xrealloc(old, SIZE_MAX / 2);
+    xo_oom_set_handler(NULL);
+    assert_int_equal(handled, 1);
+    assert_ptr_equal((void *)p, (void *)1);
+    assert_string_equal(old, "kept");
+    free(old);
+}
+
+static void test_realloc_keeps_contents(void **state)
+{
+    (void)state;
+    int *v = xo_xreallocarray(NULL, 2, sizeof(*v));
+    v[0] = 1;
+    v[1] = 2;
+    v = xo_xreallocarray(v, 1000, sizeof(*v));
+    v[999] = 3;
+    assert_int_equal(v[0], 1);
+    assert_int_equal(v[1], 2);
+    v = xo_xrealloc(v, 2 * sizeof(*v));
+    assert_int_equal(v[1], 2);
+    /* A zero size still gives a block that free() takes. */
+    v = xo_xrealloc(v, 0);
+    assert_non_null(v);
+    free(v);
+}
+
+static void test_strndup_and_memdup(void **state)
+{
+    (void)state;
+    char *s = xo_xstrndup("abcdef", 3);
+    assert_string_equal(s, "abc");
+    free(s);
+    s = xo_xstrndup("ab", 10);
+    assert_string_equal(s, "ab");
+    free(s);
+    s = xo_xmemdup("a\0bc", 4);
+    assert_memory_equal(s, "a\0bc", 5);
+    free(s);
+    s = xo_xmemdup(NULL, 0);
+    assert_string_equal(s, "");
+    free(s);
+}
+
 static void test_success_returns_memory(void **state)
 {
     (void)state;
@@ -68,6 +138,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_failure_calls_the_handler),
+        cmocka_unit_test(test_reallocarray_overflow_calls_the_handler),
+        cmocka_unit_test(test_realloc_failure_calls_the_handler),
+        cmocka_unit_test(test_realloc_keeps_contents),
+        cmocka_unit_test(test_strndup_and_memdup),
         cmocka_unit_test(test_success_returns_memory),
         cmocka_unit_test(test_json_builders),
     };
