@@ -127,11 +127,9 @@ static int key_line(const struct app_cfg *ac, const char *key)
 
 char *app_cfg_where(const struct app_cfg *ac, const char *key)
 {
-    char *s = NULL;
     int line = key_line(ac, key);
-    int r = line > 0 ? asprintf(&s, "%s:%d: %s", ac->path, line, key)
-                     : asprintf(&s, "%s: %s", ac->path, key);
-    return r < 0 ? NULL : s;
+    return line > 0 ? xo_xasprintf("%s:%d: %s", ac->path, line, key)
+                    : xo_xasprintf("%s: %s", ac->path, key);
 }
 
 static int verr(const struct app_cfg *ac, const char *key, xo_err *err,
@@ -214,20 +212,15 @@ static const char *report_text(struct app_cfg *ac)
 
 static struct app_cfg *app_cfg_new(const char *path)
 {
-    struct app_cfg *ac = calloc(1, sizeof(*ac));
-    if (!ac)
-        return NULL;
-    ac->path = strdup(path);
+    struct app_cfg *ac = xo_xcalloc(1, sizeof(*ac));
+    ac->path = xo_xstrdup(path);
+    /* Both fail only when out of memory. */
     ac->report = open_memstream(&ac->report_buf, &ac->report_len);
-    if (!ac->path || !ac->report) {
-        app_cfg_free(ac);
-        return NULL;
-    }
+    if (!ac->report)
+        xo_oom();
     ac->xlu = xlu_cfg_init(ac->report, path);
-    if (!ac->xlu) {
-        app_cfg_free(ac);
-        return NULL;
-    }
+    if (!ac->xlu)
+        xo_oom();
     return ac;
 }
 
@@ -240,8 +233,6 @@ int app_cfg_read_data(struct app_cfg **out_r, const char *name,
     if (memchr(data, '\0', len))
         return xo_err_set(err, EINVAL, "%s: contains a NUL byte", name);
     struct app_cfg *ac = app_cfg_new(name);
-    if (!ac)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", name);
     if (xlu_cfg_readdata(ac->xlu, data, (int)len)) {
         /* libxlutil says where: "FILE:LINE: config parsing error ..." */
         int rc = xo_err_set(err, EINVAL, "%s", report_text(ac));

@@ -47,8 +47,8 @@ int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,
                       const char *fmt, ...) XO_PRINTF(4, 5);
 
 /* "FILE:LINE: KEY" (or "FILE: KEY"), the start of app_cfg_bad_value()'s
- * message, for a value found bad once the app_cfg is gone; NULL without
- * memory.  Free it. */
+ * message, for a value found bad once the app_cfg is gone; never NULL
+ * (common/alloc.h).  Free it. */
 char *app_cfg_where(const struct app_cfg *ac, const char *key);
 
 /* libxlutil's own handle, for xlu_disk_parse; borrowed. */

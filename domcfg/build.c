@@ -331,11 +331,9 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
                                             {"rootfs.squashfs", "squashfs"}};
     for (size_t i = 0; i < 3 && !dc->rootfs_image; i++) {
         char *p = xo_path_join(dc->root_volume, images[i][0]);
-        if (!p)
-            return xo_err_set(err, ENOMEM, "out of memory");
         if (is_file(p)) {
             dc->rootfs_image = p;
-            dc->rootfs_fstype = strdup(images[i][1]);
+            dc->rootfs_fstype = xo_xstrdup(images[i][1]);
         } else {
             free(p);
         }
@@ -346,8 +344,6 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
             "root volume %s has no rootfs image (rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
             dc->root_volume);
     dc->image_config_path = xo_path_join(dc->root_volume, "image-config.json");
-    if (!dc->image_config_path || !dc->rootfs_fstype)
-        return xo_err_set(err, ENOMEM, "out of memory");
     return 0;
 }
 
@@ -405,15 +401,13 @@ static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
                                  "loader directory must be an absolute path");
     dc->kernel = xo_path_join(dc->loader_dir, "kernel");
     char *ddir = xo_path_join(opts->state_root, "domains");
-    char *dom = ddir ? xo_path_join(ddir, dc->name) : NULL;
-    dc->ramdisk = dom ? xo_path_join(dom, "ramdisk") : NULL;
+    char *dom = xo_path_join(ddir, dc->name);
+    dc->ramdisk = xo_path_join(dom, "ramdisk");
     free(ddir);
     free(dom);
     /* The loader's init finds its boot spec in the ramdisk; the kernel
      * needs only the console and quiet logging. */
     dc->cmdline = xo_xstrdup("console=hvc0 quiet");
-    if (!dc->kernel || !dc->ramdisk)
-        return xo_err_set(err, ENOMEM, "out of memory");
     return 0;
 }
 
@@ -487,8 +481,8 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         goto out;
     }
     /* Docker sets HOSTNAME in the environment; then what execve() takes. */
-    if (merge_env_default(dc, "HOSTNAME", dc->hostname, err) < 0 ||
-        exec_size_check(dc, err) < 0)
+    merge_env_default(dc, "HOSTNAME", dc->hostname);
+    if (exec_size_check(dc, err) < 0)
         goto out;
     rc = 0;
 out:

@@ -1,9 +1,10 @@
 /* env_merge.c: environment lists merged by name (see env_merge.h). */
 #include "env_merge.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/alloc.h"
 
 struct entry {
     const char *kv;
@@ -25,17 +26,10 @@ static int cmp_entry(const void *a, const void *b)
     return c;
 }
 
-int env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n,
-              xo_err *err)
+void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n)
 {
-    struct entry *e = calloc(n ? n : 1, sizeof(*e));
-    const char **slot = calloc(n ? n : 1, sizeof(*slot));
-    char **out = NULL;
-    int rc = -1;
-    if (!e || !slot) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto done;
-    }
+    struct entry *e = xo_xcalloc(n, sizeof(*e));
+    const char **slot = xo_xcalloc(n, sizeof(*slot));
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(in[i], '=');
         e[i] = (struct entry){in[i], eq ? (size_t)(eq - in[i]) : 0, i};
@@ -51,29 +45,13 @@ int env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n,
         slot[e[a].pos] = e[b - 1].kv;
         kept++;
     }
-    out = calloc(kept + 1, sizeof(*out));
-    if (!out) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto done;
-    }
+    char **out = xo_xcalloc(kept + 1, sizeof(*out));
     size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!slot[i])
-            continue;
-        if (!(out[k++] = strdup(slot[i]))) {
-            xo_err_set(err, ENOMEM, "out of memory");
-            goto done;
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (slot[i])
+            out[k++] = xo_xstrdup(slot[i]);
     *out_r = out;
     *n_r = kept;
-    out = NULL;
-    rc = 0;
-done:
-    for (size_t i = 0; out && out[i]; i++)
-        free(out[i]);
-    free(out);
     free(slot);
     free(e);
-    return rc;
 }

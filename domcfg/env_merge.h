@@ -10,14 +10,12 @@
 
 #include <stddef.h>
 
-#include "common/error.h"
-
 /*
  * `in` holds `n` KEY=VALUE strings (each with a non-empty KEY), in the
  * order they were set.  *out_r receives a new NULL-terminated vector of
- * copies, one per KEY, and *n_r its length.
+ * copies, one per KEY, and *n_r its length.  Cannot fail: the caller
+ * bounded `n` (allocation failure follows common/alloc.h).
  */
-int env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n,
-              xo_err *err);
+void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/capabilities.h"
+#include "common/alloc.h"
 #include "common/json.h"
 #include "common/user.h"
 #include "domcfg/env_merge.h"
@@ -17,12 +18,9 @@
 
 static char **strv_copy(char *const *v, size_t n)
 {
-    char **out = calloc(n + 1, sizeof(*out));
-    for (size_t i = 0; out && i < n; i++)
-        if (!(out[i] = strdup(v[i]))) {
-            xo_strv_free(out);
-            return NULL;
-        }
+    char **out = xo_xcalloc(n + 1, sizeof(*out));
+    for (size_t i = 0; i < n; i++)
+        out[i] = xo_xstrdup(v[i]);
     return out;
 }
 
@@ -69,9 +67,7 @@ static int map_user(struct domain_config *dc, const struct runtime_process *pr,
                     const char *where, xo_err *err)
 {
     size_t n = pr->n_additional_gids + 1;
-    gid_t *want = calloc(n, sizeof(*want));
-    if (!want)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    gid_t *want = xo_xcalloc(n, sizeof(*want));
     want[0] = pr->gid; /* the primary group always heads the list */
     for (size_t i = 0; i < pr->n_additional_gids; i++)
         want[i + 1] = pr->additional_gids[i];
@@ -88,8 +84,7 @@ static int map_user(struct domain_config *dc, const struct runtime_process *pr,
         rc = resolves_to(&match, forms[f], etc, pr, want, n, err);
         if (rc == 0 && match) {
             free(dc->user);
-            if (!(dc->user = strdup(forms[f])))
-                rc = xo_err_set(err, ENOMEM, "out of memory");
+            dc->user = xo_xstrdup(forms[f]);
         }
     }
     free(want);
@@ -121,8 +116,7 @@ static int map_annotations(struct domain_config *dc,
     dc->stop_signal = 15;
     xo_strv_free(dc->labels);
     dc->n_labels = 0;
-    if (!(dc->labels = calloc(rs->n_annotations + 1, sizeof(char *))))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    dc->labels = xo_xcalloc(rs->n_annotations + 1, sizeof(char *));
     for (size_t i = 0; i < rs->n_annotations; i++) {
         const struct runtime_annotation *a = &rs->annotations[i];
         if (strcmp(a->key, DOMCFG_STOP_SIGNAL_ANNOTATION) == 0) {
@@ -147,15 +141,12 @@ static int map_annotations(struct domain_config *dc,
             dc->stop_timeout = t;
             continue;
         }
-        if (asprintf(&dc->labels[dc->n_labels], "%s=%s", a->key, a->value) < 0)
-            return xo_err_set(err, ENOMEM, "out of memory");
-        dc->n_labels++;
+        dc->labels[dc->n_labels++] = xo_xasprintf("%s=%s", a->key, a->value);
     }
     return 0;
 }
 
-static int map_process(struct domain_config *dc, const struct runtime_spec *rs,
-                       xo_err *err)
+static void map_process(struct domain_config *dc, const struct runtime_spec *rs)
 {
     const struct runtime_process *pr = &rs->process;
     xo_strv_free(dc->args);
@@ -163,14 +154,11 @@ static int map_process(struct domain_config *dc, const struct runtime_spec *rs,
     dc->env = NULL;
     free(dc->cwd);
     dc->n_args = pr->n_args;
-    if (!(dc->args = strv_copy(pr->args, pr->n_args)) ||
-        !(dc->cwd = strdup(pr->cwd)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    dc->args = strv_copy(pr->args, pr->n_args);
+    dc->cwd = xo_xstrdup(pr->cwd);
     /* A later KEY=VALUE replaces an earlier one, as containerd's WithEnv
      * does; the loader takes unique keys. */
-    if (env_merge(&dc->env, &dc->n_env, (const char *const *)pr->env, pr->n_env,
-                  err) < 0)
-        return -1;
+    env_merge(&dc->env, &dc->n_env, (const char *const *)pr->env, pr->n_env);
     dc->n_rlimits = 0;
     for (size_t i = 0; i < pr->n_rlimits; i++)
         dc->rlimits[dc->n_rlimits++] = (struct dc_rlimit){
@@ -182,14 +170,14 @@ static int map_process(struct domain_config *dc, const struct runtime_spec *rs,
         pr->caps[RUNTIME_CAP_AMBIENT]};
     dc->privileged = dc->caps.bounding == OCI_CAP_ALL;
     dc->no_new_privileges = pr->no_new_privileges;
-    return 0;
 }
 
 int domcfg_from_runtime_spec(struct domain_config *dc,
                              const struct runtime_spec *rs, const char *where,
                              xo_err *err)
 {
-    if (map_process(dc, rs, err) < 0 || exec_size_check(dc, err) < 0)
+    map_process(dc, rs);
+    if (exec_size_check(dc, err) < 0)
         return xo_err_wrap(err, "%s: process", where);
     if (map_user(dc, &rs->process, where, err) < 0)
         return -1;
@@ -200,8 +188,7 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
                 "%s: hostname: \"%.64s\" is not 1 to %d letters, digits, '-' or '.'",
                 where, rs->hostname, BOOT_SPEC_MAX_HOSTNAME);
         free(dc->hostname);
-        if (!(dc->hostname = strdup(rs->hostname)))
-            return xo_err_set(err, ENOMEM, "out of memory");
+        dc->hostname = xo_xstrdup(rs->hostname);
     }
     /* A network namespace (a path, or a new one the placeholder holds):
      * whatever CNI puts there is spliced in at start (runc_start). */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "domain_config.h"
@@ -40,9 +41,7 @@ static int dup_string(char **out_r, json_object *obj, const char *key,
     if (strlen(s) > DC_MAX_STRING)
         return xo_err_set(err, EINVAL, "%s: \"%s\" longer than %d bytes", where,
                           key, DC_MAX_STRING);
-    *out_r = strdup(s);
-    if (!*out_r)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+    *out_r = xo_xstrdup(s);
     return 1;
 }
 
@@ -60,9 +59,7 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
         return xo_err_set(err, E2BIG,
                           "%s: \"%s\" has %zu entries, at most %zu allowed",
                           where, key, n, max);
-    char **v = calloc(n + 1, sizeof(*v));
-    if (!v)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", where);
+    char **v = xo_xcalloc(n + 1, sizeof(*v));
     json_object_object_foreach (m, k, val) {
         if (with_values && !json_object_is_type(val, json_type_string)) {
             xo_strv_free(v);
@@ -81,16 +78,7 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
                               "%s: \"%s\" entry longer than %zu bytes", where,
                               key, max_len);
         }
-        v[i] = malloc(len);
-        if (!v[i]) {
-            xo_strv_free(v);
-            return xo_err_set(err, ENOMEM, "%s: out of memory", where);
-        }
-        if (sv)
-            snprintf(v[i], len, "%s=%s", k, sv); /* cannot truncate: len */
-        else
-            snprintf(v[i], len, "%s", k); /* cannot truncate: len */
-        i++;
+        v[i++] = sv ? xo_xasprintf("%s=%s", k, sv) : xo_xstrdup(k);
     }
     *out_r = v;
     return 1;

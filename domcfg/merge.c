@@ -42,15 +42,12 @@ static size_t strv_len(char *const *v)
     return n;
 }
 
-static int strv_append(char ***v, size_t *n, const char *s, xo_err *err)
+static void strv_append(char ***v, size_t *n, const char *s)
 {
-    char **nv = realloc(*v, (*n + 2) * sizeof(**v));
-    if (!nv)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char **nv = xo_xreallocarray(*v, *n + 2, sizeof(**v));
     *v = nv;
     nv[*n] = xo_xstrdup(s);
     nv[++*n] = NULL;
-    return 0;
 }
 
 static bool is_key_value(const char *kv)
@@ -68,15 +65,14 @@ static bool env_has(const struct domain_config *dc, const char *key)
     return false;
 }
 
-int merge_env_default(struct domain_config *dc, const char *key,
-                      const char *value, xo_err *err)
+void merge_env_default(struct domain_config *dc, const char *key,
+                       const char *value)
 {
     if (env_has(dc, key))
-        return 0;
+        return;
     char *kv = xo_xasprintf("%s=%s", key, value);
-    int rc = strv_append(&dc->env, &dc->n_env, kv, err);
+    strv_append(&dc->env, &dc->n_env, kv);
     free(kv);
-    return rc;
 }
 
 static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
@@ -102,15 +98,12 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
             ? (has_ep ? "oci_entrypoint" : "the image's Entrypoint")
         : has_cmd ? "oci_cmd"
                   : "the image's Cmd";
-    int rc = 0;
-    for (size_t i = 0; rc == 0 && i < strv_len(use_ep); i++)
-        rc = strv_append(&dc->args, &dc->n_args, use_ep[i], err);
-    for (size_t i = 0; rc == 0 && i < strv_len(use_cmd); i++)
-        rc = strv_append(&dc->args, &dc->n_args, use_cmd[i], err);
+    for (size_t i = 0; i < strv_len(use_ep); i++)
+        strv_append(&dc->args, &dc->n_args, use_ep[i]);
+    for (size_t i = 0; i < strv_len(use_cmd); i++)
+        strv_append(&dc->args, &dc->n_args, use_cmd[i]);
     xo_strv_free(ep);
     xo_strv_free(cmd);
-    if (rc < 0)
-        return -1;
     if (dc->n_args == 0 && args_later)
         return 0;
     if (dc->n_args == 0)
@@ -148,32 +141,24 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
             return rc;
         }
     /* The image's Env first, then oci_env: a later KEY wins. */
-    const char **all = calloc(n_img + n_cfg + 2, sizeof(*all));
-    if (!all) {
-        xo_strv_free(env);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    const char **all = xo_xcalloc(n_img + n_cfg + 2, sizeof(*all));
     size_t n = 0;
     for (size_t i = 0; i < n_img; i++)
         all[n++] = ic->env[i];
     for (size_t i = 0; i < n_cfg; i++)
         all[n++] = env[i];
-    int rc = env_merge(&dc->env, &dc->n_env, all, n, err);
+    env_merge(&dc->env, &dc->n_env, all, n);
     free(all);
     xo_strv_free(env);
-    if (rc < 0)
-        return -1;
     if (!env_has(dc, "PATH"))
-        return strv_append(&dc->env, &dc->n_env, DEFAULT_PATH, err);
+        strv_append(&dc->env, &dc->n_env, DEFAULT_PATH);
     return 0;
 }
 
-static int dup_into(char **dst, const char *src, xo_err *err)
+static void dup_into(char **dst, const char *src)
 {
-    (void)err; /* kept for the callers' chains of checks */
     free(*dst);
     *dst = xo_xstrdup(src);
-    return 0;
 }
 
 static bool valid_user(const char *u)
@@ -207,8 +192,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                           "%s: WorkingDir \"%s\" is not an absolute path",
                           dc->image_config_path, cwd);
     }
-    if (dup_into(&dc->cwd, cwd, err) < 0)
-        return -1;
+    dup_into(&dc->cwd, cwd);
 
     if ((r = app_cfg_string(ac, "oci_user", &s, err)) < 0)
         return -1;
@@ -222,8 +206,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                           "%s: User \"%s\" is not a valid user[:group]",
                           dc->image_config_path, user);
     }
-    if (dup_into(&dc->user, user, err) < 0)
-        return -1;
+    dup_into(&dc->user, user);
 
     if ((r = app_cfg_string(ac, "oci_stop_signal", &s, err)) < 0)
         return -1;

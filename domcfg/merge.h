@@ -16,7 +16,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
 
 /* Adds KEY=VALUE to dc->env unless KEY is set (HOSTNAME, as Docker adds
  * it: the image or app.cfg may set their own). */
-int merge_env_default(struct domain_config *dc, const char *key,
-                      const char *value, xo_err *err);
+void merge_env_default(struct domain_config *dc, const char *key,
+                       const char *value);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app_cfg.h"
+#include "common/alloc.h"
 #include "common/json.h"
 #include "domain_config.h"
 #include "image_config.h"
@@ -117,9 +118,7 @@ int metadata_split(char **key_r, const char **value_r, const char *kv,
     const char *eq = strchr(kv, '=');
     if (!eq)
         return xo_err_set(err, EINVAL, "\"%.64s\" is not KEY=VALUE", kv);
-    char *key = strndup(kv, (size_t)(eq - kv));
-    if (!key)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *key = xo_xstrndup(kv, (size_t)(eq - kv));
     if (metadata_check_key(key, err) < 0 ||
         metadata_check_value(key, eq + 1, err) < 0) {
         free(key);
@@ -155,27 +154,20 @@ static long find_label(const struct domain_config *dc, const char *key,
 }
 
 /* Sets key=value in dc->labels: replaced in place, or appended. */
-static int set_label(struct domain_config *dc, const char *key,
-                     const char *value, xo_err *err)
+static void set_label(struct domain_config *dc, const char *key,
+                      const char *value)
 {
-    char *kv = NULL;
-    if (asprintf(&kv, "%s=%s", key, value) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *kv = xo_xasprintf("%s=%s", key, value);
     long i = find_label(dc, key, strlen(key));
     if (i >= 0) {
         free(dc->labels[i]);
         dc->labels[i] = kv;
-        return 0;
+        return;
     }
-    char **nv = realloc(dc->labels, (dc->n_labels + 2) * sizeof(*nv));
-    if (!nv) {
-        free(kv);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    char **nv = xo_xreallocarray(dc->labels, dc->n_labels + 2, sizeof(*nv));
     dc->labels = nv;
     nv[dc->n_labels++] = kv;
     nv[dc->n_labels] = NULL;
-    return 0;
 }
 
 /* Adds one "KEY=VALUE" entry; the caller wraps the error. */
@@ -185,9 +177,9 @@ static int add_entry(struct domain_config *dc, const char *kv, xo_err *err)
     const char *value;
     if (metadata_split(&key, &value, kv, err) < 0)
         return -1;
-    int rc = set_label(dc, key, value, err);
+    set_label(dc, key, value);
     free(key);
-    return rc;
+    return 0;
 }
 
 static int merge_cfg_labels(struct domain_config *dc, const struct app_cfg *ac,
@@ -209,10 +201,9 @@ static int merge_cfg_labels(struct domain_config *dc, const struct app_cfg *ac,
                                        "key \"%.*s\" is given twice",
                                        (int)(klen > 64 ? 64 : klen), items[i]);
         if (rc == 0 && add_entry(dc, items[i], err) < 0) {
-            char *why = strdup(xo_err_msg(err));
+            char *why = xo_xstrdup(xo_err_msg(err));
             xo_err_clear(err);
-            rc = app_cfg_bad_value(ac, "oci_labels", err, "%s",
-                                   why ? why : "out of memory");
+            rc = app_cfg_bad_value(ac, "oci_labels", err, "%s", why);
             free(why);
         }
     }
@@ -232,11 +223,10 @@ int metadata_merge_labels(struct domain_config *dc, const struct app_cfg *ac,
     for (size_t i = 0; i < dc->n_labels; i++)
         bytes += strlen(dc->labels[i]) - 1; /* the '=' is not counted */
     if (metadata_check_bounds(dc->n_labels, bytes, "labels", err) < 0) {
-        char *why = strdup(xo_err_msg(err));
+        char *why = xo_xstrdup(xo_err_msg(err));
         xo_err_clear(err);
         int rc = app_cfg_bad_value(ac, "oci_labels", err,
-                                   "with the image's Labels: %s",
-                                   why ? why : "out of memory");
+                                   "with the image's Labels: %s", why);
         free(why);
         return rc;
     }

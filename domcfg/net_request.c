@@ -57,8 +57,7 @@ static int parse_network(struct dc_vif *v, const struct app_cfg *ac,
             ac, "oci_network", err,
             "\"%s\": network name must be 1-%d of [a-z0-9-], not starting or ending with '-'",
             entry, DC_MAX_NETWORK_NAME);
-    if (!(v->network = strndup(entry, nlen)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    v->network = xo_xstrndup(entry, nlen);
     if (!colon)
         return 0;
     const char *opt = colon + 1;
@@ -124,8 +123,8 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
         rc = app_cfg_bad_value(
             ac, "oci_ports", err,
             "ports are published on a managed network: set oci_network too");
-    if (rc == 0 && n > 0 && !(dc->ports_where = app_cfg_where(ac, "oci_ports")))
-        rc = xo_err_set(err, ENOMEM, "out of memory");
+    if (rc == 0 && n > 0)
+        dc->ports_where = app_cfg_where(ac, "oci_ports");
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct xo_port_spec *p = &dc->ports[dc->n_ports];
         xo_err why = XO_ERR_INIT;
@@ -243,11 +242,10 @@ static int check_attachment(const struct dc_vif *v,
     return 0;
 }
 
-static int dup_opt(char **dst, const char *s)
+static void dup_opt(char **dst, const char *s)
 {
     free(*dst);
-    *dst = NULL;
-    return set(s) && !(*dst = strdup(s)) ? -1 : 0;
+    *dst = set(s) ? xo_xstrdup(s) : NULL;
 }
 
 /* Appends `s` to a bounded list of unique strings. */
@@ -306,12 +304,12 @@ int domcfg_attach_network(struct domain_config *dc, size_t index,
     for (size_t i = 0; i < 17; i++)
         v->mac[i] = (char)tolower((unsigned char)v->mac[i]);
     v->mtu = a->mtu;
-    if (dup_opt(&v->bridge, a->bridge) < 0 || dup_opt(&v->ip, ip) < 0 ||
-        dup_opt(&v->script, a->script) < 0 ||
-        dup_opt(&v->gateway, a->gateway4) < 0 ||
-        dup_opt(&v->ip6, set(a->ipv6) ? ip6 : NULL) < 0 ||
-        dup_opt(&v->gateway6, a->gateway6) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    dup_opt(&v->bridge, a->bridge);
+    dup_opt(&v->ip, ip);
+    dup_opt(&v->script, a->script);
+    dup_opt(&v->gateway, a->gateway4);
+    dup_opt(&v->ip6, set(a->ipv6) ? ip6 : NULL);
+    dup_opt(&v->gateway6, a->gateway6);
     for (size_t i = 0; i < a->n_dns; i++)
         if (add_unique(dc->dns, &dc->n_dns, DC_MAX_DNS, a->dns[i],
                        "DNS servers", v->network, err) < 0)

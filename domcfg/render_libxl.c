@@ -67,60 +67,47 @@ static void cpus_to_bitmap(libxl_bitmap *bm, const char *cpus)
 
 static libxl_device_disk *new_disk(libxl_domain_config *d)
 {
-    libxl_device_disk *nd =
-        realloc(d->disks, sizeof(*d->disks) * (size_t)(d->num_disks + 1));
-    if (!nd)
-        return NULL;
-    d->disks = nd;
+    d->disks =
+        xo_xreallocarray(d->disks, (size_t)d->num_disks + 1, sizeof(*d->disks));
     libxl_device_disk *disk = &d->disks[d->num_disks++];
     libxl_device_disk_init(disk);
     return disk;
 }
 
-static int add_raw_disk(libxl_domain_config *d, const char *path,
-                        const char *vdev, bool rw, xo_err *err)
+static void add_raw_disk(libxl_domain_config *d, const char *path,
+                         const char *vdev, bool rw)
 {
     libxl_device_disk *disk = new_disk(d);
-    if (!disk)
-        return xo_err_set(err, ENOMEM, "out of memory");
     disk->pdev_path = xo_xstrdup(path);
     disk->vdev = xo_xstrdup(vdev);
     disk->format = LIBXL_DISK_FORMAT_RAW;
     disk->readwrite = rw ? 1 : 0;
-    return 0;
 }
 
 /* A qcow2 disk image, served by QEMU in dom0 (libxl's qdisk backend):
  * blkback takes only block devices and raw files (through a loop). */
-static int add_qcow2_disk(libxl_domain_config *d, const char *path,
-                          const char *vdev, bool rw, xo_err *err)
+static void add_qcow2_disk(libxl_domain_config *d, const char *path,
+                           const char *vdev, bool rw)
 {
-    if (add_raw_disk(d, path, vdev, rw, err) < 0)
-        return -1;
+    add_raw_disk(d, path, vdev, rw);
     libxl_device_disk *disk = &d->disks[d->num_disks - 1];
     disk->format = LIBXL_DISK_FORMAT_QCOW2;
     disk->backend = LIBXL_DISK_BACKEND_QDISK;
-    return 0;
 }
 
-static int add_volume_disk(libxl_domain_config *d, const struct dc_volume *v,
-                           xo_err *err)
+static void add_volume_disk(libxl_domain_config *d, const struct dc_volume *v)
 {
     if (v->kind == DC_VOLUME_TMPFS)
-        return 0;
-    if (v->qcow2)
-        return add_qcow2_disk(d, v->source, v->vdev, !v->read_only, err);
-    return add_raw_disk(d, v->source, v->vdev, !v->read_only, err);
+        return;
+    (v->qcow2 ? add_qcow2_disk : add_raw_disk)(d, v->source, v->vdev,
+                                               !v->read_only);
 }
 
 static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
                    const struct app_cfg *ac, xo_err *err)
 {
-    libxl_device_nic *nn =
-        realloc(d->nics, sizeof(*d->nics) * (size_t)(d->num_nics + 1));
-    if (!nn)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    d->nics = nn;
+    d->nics =
+        xo_xreallocarray(d->nics, (size_t)d->num_nics + 1, sizeof(*d->nics));
     libxl_device_nic *nic = &d->nics[d->num_nics++];
     libxl_device_nic_init(nic);
     nic->devid = devid;
@@ -222,19 +209,14 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
         return xo_err_set(err, EINVAL, "bad shutdown action");
 
     /* xvda: the shared read-only rootfs; then writable layer and volumes. */
-    if (add_raw_disk(d, dc->rootfs_image, "xvda", false, err) < 0)
-        return -1;
-    if (dc->writable == DC_WRITABLE_DISK &&
+    add_raw_disk(d, dc->rootfs_image, "xvda", false);
+    if (dc->writable == DC_WRITABLE_DISK)
         (dc->writable_qcow2 ? add_qcow2_disk : add_raw_disk)(
-            d, dc->writable_source, dc->writable_vdev, true, err) < 0)
-        return -1;
+            d, dc->writable_source, dc->writable_vdev, true);
     for (size_t i = 0; i < dc->n_volumes; i++)
-        if (add_volume_disk(d, &dc->volumes[i], err) < 0)
-            return -1;
+        add_volume_disk(d, &dc->volumes[i]);
     for (size_t i = 0; i < dc->n_disks; i++) {
         libxl_device_disk *disk = new_disk(d);
-        if (!disk)
-            return xo_err_set(err, ENOMEM, "out of memory");
         const char *spec = dc->disks[i];
         if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
             return app_cfg_bad_value(
@@ -250,7 +232,7 @@ int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     if (!g)
-        return xo_err_set(err, ENOMEM, "out of memory");
+        xo_oom();
     yajl_gen_config(g, yajl_gen_beautify, 1);
     int rc = 0;
     if (libxl_domain_config_gen_json(g, d) != yajl_gen_status_ok) {

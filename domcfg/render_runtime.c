@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "domcfg/volumes.h"
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
@@ -203,12 +204,7 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
         if (!eq)
             continue;
         /* The whole key, however long: a cut one would be another label. */
-        char *key = strndup(dc->labels[i], (size_t)(eq - dc->labels[i]));
-        if (!key) {
-            json_object_put(ann);
-            json_object_put(s);
-            return xo_err_set(err, ENOMEM, "out of memory");
-        }
+        char *key = xo_xstrndup(dc->labels[i], (size_t)(eq - dc->labels[i]));
         xo_jset(ann, key, xo_jstr(eq + 1));
         free(key);
     }

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 
@@ -107,10 +108,7 @@ int runtime_spec_str(char **out_r, json_object *v, size_t max, const char *path,
     size_t len = (size_t)json_object_get_string_len(v);
     if (len > max)
         return runtime_spec_fail(p, path, "is longer than %zu bytes", max);
-    char *s = strdup(json_object_get_string(v));
-    if (!s)
-        return xo_err_set(p->err, ENOMEM, "out of memory");
-    *out_r = s;
+    *out_r = xo_xstrdup(json_object_get_string(v));
     return 0;
 }
 
@@ -139,9 +137,7 @@ int runtime_spec_strv(char ***out_r, size_t *n_r, json_object *arr,
     if (n > max_items)
         return runtime_spec_fail(p, path, "has more than %zu entries",
                                  max_items);
-    char **v = calloc(n + 1, sizeof(*v));
-    if (!v)
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    char **v = xo_xcalloc(n + 1, sizeof(*v));
     for (size_t i = 0; i < n; i++) {
         char ip[RS_PATH_MAX];
         runtime_spec_index(ip, path, i);
@@ -257,9 +253,7 @@ static int parse_annotations(struct runtime_spec *rs, json_object *o,
     if (n > RUNTIME_SPEC_MAX_ANNOTATIONS)
         return runtime_spec_fail(p, "annotations", "has more than %d entries",
                                  RUNTIME_SPEC_MAX_ANNOTATIONS);
-    rs->annotations = calloc(n ? n : 1, sizeof(*rs->annotations));
-    if (!rs->annotations)
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    rs->annotations = xo_xcalloc(n, sizeof(*rs->annotations));
     json_object_object_foreach (ann, key, val) {
         char path[RS_PATH_MAX];
         /* may truncate: a path shown in messages */
@@ -274,8 +268,7 @@ static int parse_annotations(struct runtime_spec *rs, json_object *o,
         struct runtime_annotation *a = &rs->annotations[rs->n_annotations];
         if (!val)
             return runtime_spec_fail(p, path, "must be a string");
-        if (!(a->key = strdup(key)))
-            return xo_err_set(p->err, ENOMEM, "out of memory");
+        a->key = xo_xstrdup(key);
         rs->n_annotations++;
         if (runtime_spec_str(&a->value, val, RUNTIME_SPEC_MAX_ANNOTATION_VALUE,
                              path, p) < 0)
@@ -314,9 +307,7 @@ static int parse_namespaces(struct runtime_spec *rs, json_object *o,
         return runtime_spec_fail(p, "linux.namespaces",
                                  "has more than %d entries",
                                  RUNTIME_SPEC_MAX_NAMESPACES);
-    rs->namespaces = calloc(n ? n : 1, sizeof(*rs->namespaces));
-    if (!rs->namespaces)
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    rs->namespaces = xo_xcalloc(n, sizeof(*rs->namespaces));
     for (size_t i = 0; i < n; i++) {
         char path[RS_PATH_MAX], tp[RS_PATH_MAX], pp[RS_PATH_MAX];
         runtime_spec_index(path, "linux.namespaces", i);

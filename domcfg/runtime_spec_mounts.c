@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
+
 /* Kernel file systems the loader and runc mount by themselves. */
 static const char *const provided_types[] = {"proc",   "sysfs",  "devpts",
                                              "mqueue", "cgroup", "cgroup2"};
@@ -79,8 +81,8 @@ static int parse_mount(struct runtime_mount *m, json_object *e,
             (r == 1 &&
              runtime_spec_str(outs[k], v, RUNTIME_SPEC_MAX_PATH, fp, p) < 0))
             return -1;
-        if (r == 0 && !(*outs[k] = strdup("")))
-            return xo_err_set(p->err, ENOMEM, "out of memory");
+        if (r == 0)
+            *outs[k] = xo_xstrdup("");
     }
     runtime_spec_child(fp, path, "options");
     int r = runtime_spec_get(&v, e, "options", json_type_array, false, path, p);
@@ -88,8 +90,8 @@ static int parse_mount(struct runtime_mount *m, json_object *e,
                                               RUNTIME_SPEC_MAX_MOUNT_OPTS,
                                               RUNTIME_SPEC_MAX_OPT, fp, p) < 0))
         return -1;
-    if (!m->options && !(m->options = calloc(1, sizeof(char *))))
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    if (!m->options)
+        m->options = xo_xcalloc(1, sizeof(char *));
     classify(m);
     if (m->kind == RUNTIME_MOUNT_BIND && !m->source[0])
         return runtime_spec_fail(p, path, "a bind mount needs a source");
@@ -109,9 +111,7 @@ int runtime_spec_parse_mounts(struct runtime_spec *rs, json_object *arr,
     if (n > RUNTIME_SPEC_MAX_MOUNTS)
         return runtime_spec_fail(p, "mounts", "has more than %d entries",
                                  RUNTIME_SPEC_MAX_MOUNTS);
-    rs->mounts = calloc(n ? n : 1, sizeof(*rs->mounts));
-    if (!rs->mounts)
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    rs->mounts = xo_xcalloc(n, sizeof(*rs->mounts));
     for (size_t i = 0; i < n; i++) {
         char path[RS_PATH_MAX];
         runtime_spec_index(path, "mounts", i);

@@ -12,6 +12,7 @@
 
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
+#include "common/alloc.h"
 #include "common/json.h"
 #include "domcfg/domain_config.h"
 
@@ -44,8 +45,8 @@ static int parse_exec(struct runtime_process *pr, json_object *o,
                                 &pr->env, &pr->n_env, v, DC_MAX_EXEC_STRINGS,
                                 DC_MAX_ARG_STRLEN, "process.env", p) < 0))
         return -1;
-    if (!pr->env && !(pr->env = calloc(1, sizeof(char *))))
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    if (!pr->env)
+        pr->env = xo_xcalloc(1, sizeof(char *));
     for (size_t i = 0; i < pr->n_env; i++) {
         const char *eq = strchr(pr->env[i], '=');
         if (!eq || eq == pr->env[i]) {
@@ -99,9 +100,7 @@ static int parse_user(struct runtime_process *pr, json_object *o,
         return runtime_spec_fail(p, "process.user.additionalGids",
                                  "has more than %d entries",
                                  RUNTIME_SPEC_MAX_GIDS);
-    pr->additional_gids = calloc(n ? n : 1, sizeof(*pr->additional_gids));
-    if (!pr->additional_gids)
-        return xo_err_set(p->err, ENOMEM, "out of memory");
+    pr->additional_gids = xo_xcalloc(n, sizeof(*pr->additional_gids));
     for (size_t i = 0; i < n; i++) {
         char path[RS_PATH_MAX];
         runtime_spec_index(path, "process.user.additionalGids", i);
