@@ -27,9 +27,7 @@ static int prop_strv(void *fdt, const char *name, char *const *v, size_t n)
     size_t len = 0;
     for (size_t i = 0; i < n; i++)
         len += strlen(v[i]) + 1;
-    char *buf = malloc(len ? len : 1);
-    if (!buf)
-        return -FDT_ERR_NOSPACE;
+    char *buf = xo_xmalloc(len);
     size_t off = 0;
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(v[i]) + 1;

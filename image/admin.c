@@ -36,10 +36,8 @@ void image_list_free(struct image_info *list, size_t n)
 
 static int64_t file_size(const char *dir, const char *name)
 {
-    char *p = NULL;
+    char *p = xo_path_join(dir, name);
     struct stat st;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
-        return -1;
     int64_t size = lstat(p, &st) == 0 ? (int64_t)st.st_size : -1;
     free(p);
     return size;
@@ -52,11 +50,7 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
     size_t n = 0;
     if (refstore_list(root, &refs, &n, err) < 0)
         return -1;
-    struct image_info *list = calloc(n ? n : 1, sizeof(*list));
-    if (!list) {
-        refstore_list_free(refs, n);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    struct image_info *list = xo_xcalloc(n, sizeof(*list));
     for (size_t i = 0; i < n; i++) {
         struct image_info *in = &list[i];
         in->name = refs[i].name;
@@ -66,22 +60,14 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
         in->index = refs[i].index;
         in->pulled = refs[i].pulled;
         in->volume_dir = volume_path(root, &in->manifest);
-        in->rootfs_size = in->volume_dir
-                              ? file_size(in->volume_dir, IMAGE_VOLUME_ROOTFS)
-                              : -1;
+        in->rootfs_size = file_size(in->volume_dir, IMAGE_VOLUME_ROOTFS);
         struct volume_record vr;
         xo_err ignored = XO_ERR_INIT;
-        if (in->volume_dir &&
-            volume_record_read(&vr, in->volume_dir, &ignored) == 1) {
+        if (volume_record_read(&vr, in->volume_dir, &ignored) == 1) {
             in->has_rootfs_digest = true;
             in->rootfs_digest = vr.rootfs_digest;
         }
         xo_err_clear(&ignored);
-        if (!in->volume_dir) {
-            image_list_free(list, n);
-            refstore_list_free(refs, n);
-            return xo_err_set(err, ENOMEM, "out of memory");
-        }
     }
     refstore_list_free(refs, n);
     *list_r = list;
@@ -95,7 +81,7 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
  * keeps a running domain's volume even when no root-volume file was
  * written.
  */
-static int scan_volume_refs(struct strset *used, const char *buf)
+static void scan_volume_refs(struct strset *used, const char *buf)
 {
     static const char needle[] = "volumes/sha256/";
     for (const char *p = strstr(buf, needle); p; p = strstr(p + 1, needle)) {
@@ -105,10 +91,8 @@ static int scan_volume_refs(struct strset *used, const char *buf)
         char h[DIGEST_HEX_LEN + 1];
         memcpy(h, hex, DIGEST_HEX_LEN);
         h[DIGEST_HEX_LEN] = '\0';
-        if (strset_add(used, h) < 0)
-            return -1;
+        strset_add(used, h);
     }
-    return 0;
 }
 
 /* image_note_fn: a state file's text names the volumes in it; a bare
@@ -124,8 +108,9 @@ static int note_use(void *ctx, const char *text)
         memcpy(h, v, DIGEST_HEX_LEN);
         h[DIGEST_HEX_LEN] = '\0';
     }
-    if ((h[0] && strset_add(used, h) < 0) || scan_volume_refs(used, text) < 0)
-        return -1;
+    if (h[0])
+        strset_add(used, h);
+    scan_volume_refs(used, text);
     return 0;
 }
 
@@ -145,12 +130,10 @@ static int named_manifests(struct strset *named, const char *root, xo_err *err)
     size_t n = 0;
     if (refstore_list(root, &refs, &n, err) < 0)
         return -1;
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++)
-        if (strset_add(named, digest_hex(&refs[i].manifest)) < 0)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        strset_add(named, digest_hex(&refs[i].manifest));
     refstore_list_free(refs, n);
-    return rc;
+    return 0;
 }
 
 /* Size of the files directly in a volume directory. */
@@ -199,23 +182,19 @@ static int retire_volume(const char *root, const char *hex,
 static int keep_volume_blobs(struct strset *keep, const char *root,
                              const char *hex, xo_err *err)
 {
-    char *path = NULL, *buf = NULL;
+    char *buf = NULL;
     size_t len = 0;
     struct oci_manifest m = {0};
-    if (strset_add(keep, hex) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    if (asprintf(&path, "%s/volumes/sha256/%s/%s", root, hex,
-                 IMAGE_VOLUME_MANIFEST) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    strset_add(keep, hex);
+    char *path = xo_xasprintf("%s/volumes/sha256/%s/%s", root, hex,
+                              IMAGE_VOLUME_MANIFEST);
     int rc = 0;
     if (access(path, F_OK) == 0 &&
         (rc = xo_read_file(&buf, &len, path, MANIFEST_MAX_BYTES, err)) == 0 &&
         (rc = manifest_parse(&m, buf, len, path, err)) == 0) {
-        if (strset_add(keep, digest_hex(&m.config.digest)) < 0)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-        for (size_t i = 0; rc == 0 && i < m.n_layers; i++)
-            if (strset_add(keep, digest_hex(&m.layers[i].digest)) < 0)
-                rc = xo_err_set(err, ENOMEM, "out of memory");
+        strset_add(keep, digest_hex(&m.config.digest));
+        for (size_t i = 0; i < m.n_layers; i++)
+            strset_add(keep, digest_hex(&m.layers[i].digest));
         manifest_dispose(&m);
     }
     free(buf);
@@ -232,14 +211,12 @@ static int list_hex_dir(struct strset *out, const char *dir, xo_err *err)
     struct dirent *e;
     struct digest tmp;
     xo_err ignore = XO_ERR_INIT;
-    int rc = 0;
-    while (rc == 0 && (e = readdir(d)))
-        if (digest_from_hex(&tmp, e->d_name, &ignore) == 0 &&
-            strset_add(out, e->d_name) < 0)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+    while ((e = readdir(d)))
+        if (digest_from_hex(&tmp, e->d_name, &ignore) == 0)
+            strset_add(out, e->d_name);
     xo_err_clear(&ignore);
     closedir(d);
-    return rc;
+    return 0;
 }
 
 /* Removes blobs no name and no volume refers to. */
@@ -253,13 +230,11 @@ static int gc_blobs(const char *root, struct image_prune_stats *st, xo_err *err)
     char *bdir = xo_xasprintf("%s/blobs/sha256", root);
     if (refstore_list(root, &refs, &n, err) < 0)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        if (strset_add(&keep, digest_hex(&refs[i].manifest)) < 0 ||
-            (refs[i].has_index &&
-             strset_add(&keep, digest_hex(&refs[i].index)) < 0)) {
-            xo_err_set(err, ENOMEM, "out of memory");
-            goto out;
-        }
+    for (size_t i = 0; i < n; i++) {
+        strset_add(&keep, digest_hex(&refs[i].manifest));
+        if (refs[i].has_index)
+            strset_add(&keep, digest_hex(&refs[i].index));
+    }
     if (list_hex_dir(&vols, vdir, err) < 0)
         goto out;
     for (size_t i = 0; i < vols.cap; i++)
@@ -331,8 +306,8 @@ static int remove_locked(const char *root, const struct image_ref *r,
         if (rc == 0 && !volume_exists(root, &r->digest))
             rc = xo_err_set(err, ENOENT, "no image %s in %s", r->digest.str,
                             root);
-        if (rc == 0 && strset_add(&affected, digest_hex(&r->digest)) < 0)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        if (rc == 0)
+            strset_add(&affected, digest_hex(&r->digest));
     } else {
         struct ref_entry e;
         int found = refstore_get(root, r->canonical, &e, err);
@@ -343,8 +318,8 @@ static int remove_locked(const char *root, const struct image_ref *r,
             rc = -1;
         if (found == 1) {
             rc = refstore_remove(root, r->canonical, err);
-            if (rc == 0 && strset_add(&affected, digest_hex(&e.manifest)) < 0)
-                rc = xo_err_set(err, ENOMEM, "out of memory");
+            if (rc == 0)
+                strset_add(&affected, digest_hex(&e.manifest));
             refstore_entry_dispose(&e);
         }
     }
@@ -389,10 +364,9 @@ static int clean_tmp(const char *root, xo_err *err)
     DIR *d = fdopendir(dup(fd));
     struct dirent *e;
     int rc = 0;
-    while (d && rc == 0 && (e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
-            strset_add(&names, e->d_name) < 0)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+    while (d && (e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            strset_add(&names, e->d_name);
     if (d)
         closedir(d);
     for (size_t i = 0; rc == 0 && i < names.cap; i++) {

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
+#include "common/fileio.h"
 #include "http.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
@@ -20,9 +22,7 @@ static char *b64_decode(const char *in)
     size_t n = strlen(in);
     if (n == 0 || n % 4 || n > AUTH_FIELD_MAX * 2)
         return NULL;
-    unsigned char *out = malloc(n / 4 * 3 + 1);
-    if (!out)
-        return NULL;
+    unsigned char *out = xo_xmalloc(n / 4 * 3 + 1);
     int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
     if (len < 0) {
         free(out);
@@ -44,35 +44,28 @@ static char *b64_decode(const char *in)
 char *auth_basic_header(const char *userpass)
 {
     size_t n = strlen(userpass);
-    char *b64 = malloc(4 * ((n + 2) / 3) + 1);
-    char *h = NULL;
-    if (!b64)
-        return NULL;
+    char *b64 = xo_xmalloc(4 * ((n + 2) / 3) + 1);
     EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)userpass,
                     (int)n);
-    if (asprintf(&h, "Authorization: Basic %s", b64) < 0)
-        h = NULL;
+    char *h = xo_xasprintf("Authorization: Basic %s", b64);
     free(b64);
     return h;
 }
 
-static int default_auth_file(char **path_r)
+static char *default_auth_file(void)
 {
     const char *env = getenv("REGISTRY_AUTH_FILE");
     if (env && *env)
-        return (*path_r = strdup(env)) ? 0 : -1;
+        return xo_xstrdup(env);
     const char *xdg = getenv("XDG_RUNTIME_DIR");
     if (xdg && *xdg) {
-        if (asprintf(path_r, "%s/containers/auth.json", xdg) < 0)
-            return -1;
-        if (access(*path_r, F_OK) == 0)
-            return 0;
-        free(*path_r);
+        char *p = xo_path_join(xdg, "containers/auth.json");
+        if (access(p, F_OK) == 0)
+            return p;
+        free(p);
     }
     const char *home = getenv("HOME");
-    if (asprintf(path_r, "%s/.docker/config.json", home ? home : "/root") < 0)
-        return -1;
-    return 0;
+    return xo_path_join(home ? home : "/root", ".docker/config.json");
 }
 
 int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
@@ -82,18 +75,11 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
     if (creds) {
         if (!strchr(creds, ':') || strlen(creds) > AUTH_FIELD_MAX)
             return xo_err_set(err, EINVAL, "--creds must be USER:PASSWORD");
-        return (*userpass_r = strdup(creds))
-                   ? 0
-                   : xo_err_set(err, ENOMEM, "out of memory");
+        *userpass_r = xo_xstrdup(creds);
+        return 0;
     }
-    char *path = NULL;
     bool explicit_file = auth_file != NULL;
-    if (explicit_file)
-        path = strdup(auth_file);
-    else if (default_auth_file(&path) < 0)
-        path = NULL;
-    if (!path)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *path = explicit_file ? xo_xstrdup(auth_file) : default_auth_file();
     if (!explicit_file && access(path, F_OK) < 0) {
         free(path);
         return 0;
@@ -247,14 +233,11 @@ char *auth_token_url(const struct auth_challenge *ch, const char *scope)
 {
     char *svc = ch->service[0] ? http_escape(ch->service) : NULL;
     char *esc = http_escape(ch->scope[0] ? ch->scope : scope);
-    char *url = NULL;
     /* No empty service= when the challenge has none: token servers may
      * refuse a service they do not know, and "" is not theirs. */
-    if ((ch->service[0] && !svc) || !esc ||
-        asprintf(&url, "%s%s%s%s%sscope=%s", ch->realm,
-                 strchr(ch->realm, '?') ? "&" : "?", svc ? "service=" : "",
-                 svc ? svc : "", svc ? "&" : "", esc) < 0)
-        url = NULL;
+    char *url = xo_xasprintf(
+        "%s%s%s%s%sscope=%s", ch->realm, strchr(ch->realm, '?') ? "&" : "?",
+        svc ? "service=" : "", svc ? svc : "", svc ? "&" : "", esc);
     free(svc);
     free(esc);
     return url;
@@ -279,8 +262,8 @@ int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
         rc = 0;
     if (rc == 0)
         rc = xo_err_set(err, EINVAL, "%s: no usable token", where);
-    if (rc == 1 && asprintf(hdr_r, "Authorization: Bearer %s", tok) < 0)
-        rc = xo_err_set(err, ENOMEM, "out of memory");
+    if (rc == 1)
+        *hdr_r = xo_xasprintf("Authorization: Bearer %s", tok);
     json_object_put(o);
     return rc < 0 ? -1 : 0;
 }

@@ -24,7 +24,7 @@
 int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
                 const char *creds, xo_err *err);
 
-/* "Authorization: Basic base64(userpass)", owned. */
+/* "Authorization: Basic base64(userpass)", owned, never NULL. */
 char *auth_basic_header(const char *userpass);
 
 enum auth_scheme { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
@@ -49,7 +49,7 @@ int auth_parse_challenge(struct auth_challenge *ch, const char *value,
  * The token request URL for a Bearer challenge (distribution's token
  * spec): realm?service=S&scope=SC, with the challenge's scope or else
  * `scope` ("repository:REPO:pull"), values escaped; no service parameter
- * when the challenge names none.  Owned; NULL when out of memory.
+ * when the challenge names none.  Owned, never NULL.
  */
 char *auth_token_url(const struct auth_challenge *ch, const char *scope);
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "image/blobtap.h"
 #include "common/fault.h"
@@ -31,24 +32,12 @@ struct blob_writer {
     bool verified;        /* the digest matched (commit) */
 };
 
-static char *path_join(const char *a, const char *b)
-{
-    char *s = NULL;
-    if (asprintf(&s, "%s/%s", a, b) < 0)
-        return NULL;
-    return s;
-}
-
 int blobstore_open(struct blob_store *bs, const char *root, xo_err *err)
 {
     memset(bs, 0, sizeof(*bs));
-    bs->root = strdup(root);
-    bs->blobdir = path_join(root, "blobs/sha256");
-    bs->tmpdir = path_join(root, "tmp");
-    if (!bs->root || !bs->blobdir || !bs->tmpdir) {
-        blobstore_dispose(bs);
-        return xo_err_set(err, ENOMEM, "blob store %s: out of memory", root);
-    }
+    bs->root = xo_xstrdup(root);
+    bs->blobdir = xo_path_join(root, "blobs/sha256");
+    bs->tmpdir = xo_path_join(root, "tmp");
     if (xo_mkdir_p(bs->blobdir, 0755, err) < 0 ||
         xo_mkdir_p(bs->tmpdir, 0700, err) < 0) {
         blobstore_dispose(bs);
@@ -67,7 +56,7 @@ void blobstore_dispose(struct blob_store *bs)
 
 char *blobstore_path(const struct blob_store *bs, const struct digest *d)
 {
-    return path_join(bs->blobdir, digest_hex(d));
+    return xo_path_join(bs->blobdir, digest_hex(d));
 }
 
 bool blobstore_has(const struct blob_store *bs, const struct digest *d,
@@ -75,7 +64,7 @@ bool blobstore_has(const struct blob_store *bs, const struct digest *d,
 {
     char *p = blobstore_path(bs, d);
     struct stat st;
-    bool ok = p && lstat(p, &st) == 0 && S_ISREG(st.st_mode) &&
+    bool ok = lstat(p, &st) == 0 && S_ISREG(st.st_mode) &&
               (size < 0 || st.st_size == size);
     free(p);
     return ok;
@@ -85,8 +74,6 @@ int blobstore_open_blob(int *fd_r, const struct blob_store *bs,
                         const struct digest *d, xo_err *err)
 {
     char *p = blobstore_path(bs, d);
-    if (!p)
-        return xo_err_set(err, ENOMEM, "blob %s: out of memory", d->str);
     int fd = open(p, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) {
         int rc =
@@ -105,8 +92,6 @@ int blobstore_read(char **buf_r, size_t *len_r, const struct blob_store *bs,
                    const struct digest *d, size_t max, xo_err *err)
 {
     char *p = blobstore_path(bs, d);
-    if (!p)
-        return xo_err_set(err, ENOMEM, "blob %s: out of memory", d->str);
     char *buf = NULL;
     size_t len = 0;
     int rc = xo_read_file(&buf, &len, p, max, err);
@@ -129,8 +114,6 @@ int blobstore_remove(const struct blob_store *bs, const struct digest *d,
                      xo_err *err)
 {
     char *p = blobstore_path(bs, d);
-    if (!p)
-        return xo_err_set(err, ENOMEM, "blob %s: out of memory", d->str);
     int rc = 0;
     if (unlink(p) < 0 && errno != ENOENT)
         rc = xo_err_sys(err, "cannot remove blob %s", p);
@@ -169,9 +152,7 @@ static int writer_load_partial(struct blob_writer *w, xo_err *err)
     uint64_t n = 0;
     if (lseek(w->fd, 0, SEEK_SET) < 0)
         return xo_err_sys(err, "cannot seek %s", w->tmp);
-    char *buf = malloc(BLOB_COPY_CHUNK);
-    if (!buf)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", w->tmp);
+    char *buf = xo_xmalloc(BLOB_COPY_CHUNK);
     int rc = 0;
     while (n < (uint64_t)st.st_size) {
         ssize_t r = read(w->fd, buf, BLOB_COPY_CHUNK);
@@ -204,9 +185,7 @@ static int writer_open_partial(struct blob_writer *w, xo_err *err)
     if (xo_path_fmt(name, sizeof(name), err, "%s.partial",
                     digest_hex(&w->expected)) < 0)
         return -1;
-    w->tmp = path_join(w->bs->tmpdir, name);
-    if (!w->tmp)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    w->tmp = xo_path_join(w->bs->tmpdir, name);
     w->fd = open(w->tmp, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (w->fd < 0)
         return xo_err_sys(err, "cannot open %s", w->tmp);
@@ -228,9 +207,9 @@ int64_t blobstore_partial_size(const struct blob_store *bs,
     /* A digest's hex is DIGEST_HEX_LEN bytes: this cannot fail. */
     if (xo_path_fmt(name, sizeof(name), NULL, "%s.partial", digest_hex(d)) < 0)
         return 0;
-    char *path = path_join(bs->tmpdir, name);
+    char *path = xo_path_join(bs->tmpdir, name);
     struct stat st;
-    int64_t n = path && stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
+    int64_t n = stat(path, &st) == 0 ? (int64_t)st.st_size : 0;
     free(path);
     return n;
 }
@@ -241,9 +220,7 @@ static int writer_open_private(struct blob_writer *w, xo_err *err)
     if (xo_path_fmt(name, sizeof(name), err, "%s.XXXXXX",
                     digest_hex(&w->expected)) < 0)
         return -1;
-    w->tmp = path_join(w->bs->tmpdir, name);
-    if (!w->tmp)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    w->tmp = xo_path_join(w->bs->tmpdir, name);
     w->fd = mkostemp(w->tmp, O_CLOEXEC);
     if (w->fd < 0)
         return xo_err_sys(err, "cannot create a temporary file in %s",
@@ -260,9 +237,7 @@ int blob_writer_begin(struct blob_writer **w_r, const struct blob_store *bs,
             err, EFBIG,
             "blob %s: declared size %lld is above the limit of %lld bytes",
             expected->str, (long long)size, (long long)max);
-    struct blob_writer *w = calloc(1, sizeof(*w));
-    if (!w)
-        return xo_err_set(err, ENOMEM, "blob %s: out of memory", expected->str);
+    struct blob_writer *w = xo_xcalloc(1, sizeof(*w));
     w->bs = bs;
     w->expected = *expected;
     w->size = size;
@@ -370,10 +345,6 @@ int blob_writer_commit(struct blob_writer *w, xo_err *err)
         goto out;
     }
     final = blobstore_path(w->bs, &w->expected);
-    if (!final) {
-        rc = xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
     XO_FAULT_POINT("pull.blob-before-rename");
     if (rename(w->tmp, final) < 0) {
         rc = xo_err_sys(err, "blob %s: cannot rename %s to %s", w->expected.str,
@@ -400,11 +371,7 @@ int blobstore_import_fd(const struct blob_store *bs, int fd,
     if (blob_writer_begin(&w, bs, expected, size, max, 0, err) < 0)
         return xo_err_wrap(err, "%s", what);
     blob_writer_set_tap(w, tap);
-    char *buf = malloc(BLOB_COPY_CHUNK);
-    if (!buf) {
-        blob_writer_abort(w, false);
-        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
-    }
+    char *buf = xo_xmalloc(BLOB_COPY_CHUNK);
     int rc = 0;
     for (;;) {
         ssize_t r = read(fd, buf, BLOB_COPY_CHUNK);

@@ -33,7 +33,7 @@ struct blob_store {
 int blobstore_open(struct blob_store *bs, const char *root, xo_err *err);
 void blobstore_dispose(struct blob_store *bs);
 
-/* <blobdir>/<hex>, owned by the caller (NULL when out of memory). */
+/* <blobdir>/<hex>, owned by the caller; never NULL (common/alloc.h). */
 char *blobstore_path(const struct blob_store *bs, const struct digest *d);
 
 /* True when the blob is stored (and has `size` bytes, if size >= 0). */

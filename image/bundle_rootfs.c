@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -74,10 +75,7 @@ static void build_cleanup(struct build *b)
 static int make_tmp(char **out_r, const char *tmp, const char *what,
                     const struct digest *key, xo_err *err)
 {
-    if (asprintf(out_r, "%s/%s-%.12s-XXXXXX", tmp, what, digest_hex(key)) < 0) {
-        *out_r = NULL;
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    *out_r = xo_xasprintf("%s/%s-%.12s-XXXXXX", tmp, what, digest_hex(key));
     if (!mkdtemp(*out_r)) {
         int rc = xo_err_sys(err, "cannot create a directory in %s", tmp);
         free(*out_r);
@@ -113,9 +111,7 @@ static int append_layer(char **opts, const char *path, xo_err *err)
                           "cannot mount an overlay of %s: ',' or '\\' in it",
                           path);
     size_t len = strlen(*opts), add = strlen(path);
-    char *n = realloc(*opts, len + 2 * add + 2);
-    if (!n)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *n = xo_xrealloc(*opts, len + 2 * add + 2);
     *opts = n;
     n += len;
     *n++ = ':';
@@ -145,12 +141,11 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
         return xo_err_sys(err, "cannot stat %s", s->rootfs);
     for (size_t i = 0; i < N_MOUNTPOINTS; i++) {
         char *p = xo_path_join(b->extra, mountpoints[i]);
-        int r = p && (missing & (1U << i)) ? mkdir(p, 0755) : 0;
+        int r = missing & (1U << i) ? mkdir(p, 0755) : 0;
         free(p);
-        if (!p || r < 0)
-            return p ? xo_err_sys(err, "cannot create a mount point in %s",
-                                  b->extra)
-                     : xo_err_set(err, ENOMEM, "out of memory");
+        if (r < 0)
+            return xo_err_sys(err, "cannot create a mount point in %s",
+                              b->extra);
     }
     struct timespec t[2] = {st.st_atim, st.st_mtim};
     if (chown(b->extra, st.st_uid, st.st_gid) < 0 ||
@@ -165,8 +160,7 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
     for (int whole = s->kind != BUNDLE_SOURCE_OVERLAY; rc == 0 && whole < 2;
          whole++) {
         free(layers);
-        if (!(layers = strdup("")))
-            return xo_err_set(err, ENOMEM, "out of memory");
+        layers = xo_xstrdup("");
         rc = append_layer(&layers, b->extra, err);
         for (size_t i = 0; !whole && rc == 0 && i < s->n_lowers; i++)
             rc = append_layer(&layers, s->lowers[i], err);
@@ -175,10 +169,8 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
         if (rc == 0 && strlen(layers) < OVERLAY_OPTS_MAX)
             break;
     }
-    if (rc == 0 && asprintf(&opts, "lowerdir=%s", layers + 1) < 0) {
-        opts = NULL;
-        rc = xo_err_set(err, ENOMEM, "out of memory");
-    }
+    if (rc == 0)
+        opts = xo_xasprintf("lowerdir=%s", layers + 1);
     free(layers);
     if (rc == 0) {
         if (mount("overlay", b->mnt, "overlay",
@@ -206,9 +198,7 @@ static int write_record(const char *vol, const struct bundle_source *s,
     json_object_put(o);
     char *rec = xo_path_join(vol, BUNDLE_RECORD);
     char *cfg = xo_path_join(vol, IMAGE_VOLUME_CONFIG);
-    int rc = !text || !rec || !cfg
-                 ? xo_err_set(err, ENOMEM, "out of memory")
-                 : xo_write_file_atomic(rec, text, strlen(text), 0644, err);
+    int rc = xo_write_file_atomic(rec, text, strlen(text), 0644, err);
     if (rc == 0)
         rc = xo_write_file_atomic(cfg, image_config, strlen(image_config), 0644,
                                   err);
@@ -227,10 +217,7 @@ static int build_volume(const char *root, const struct bundle_source *s,
     int rc = -1;
     unsigned missing = 0;
     char *image = NULL;
-    if (!(b.tmp = xo_path_join(root, "tmp"))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    b.tmp = xo_path_join(root, "tmp");
     if (xo_mkdir_p(b.tmp, 0755, err) < 0 ||
         make_tmp(&b.vol, b.tmp, "bvol", &s->key, err) < 0 ||
         missing_mountpoints(s->rootfs, &missing, err) < 0)
@@ -241,10 +228,7 @@ static int build_volume(const char *root, const struct bundle_source *s,
             goto out;
         tree = b.mnt;
     }
-    if (!(image = xo_path_join(b.vol, IMAGE_VOLUME_ROOTFS))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    image = xo_path_join(b.vol, IMAGE_VOLUME_ROOTFS);
     image_progress(rep ? rep->progress : NULL, rep ? rep->arg : NULL,
                    "building %s from %s (%s)", IMAGE_VOLUME_ROOTFS, s->rootfs,
                    bundle_source_kind_name(s->kind));
@@ -280,12 +264,8 @@ static bool is_dir(const char *p)
 static int key_lock(int *fd_r, const char *root, const struct digest *key,
                     xo_err *err)
 {
-    char *tmp = xo_path_join(root, "tmp"), *path = NULL;
-    if (!tmp ||
-        asprintf(&path, "%s/bundle-%s.lock", tmp, digest_hex(key)) < 0) {
-        free(tmp);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    char *tmp = xo_path_join(root, "tmp");
+    char *path = xo_xasprintf("%s/bundle-%s.lock", tmp, digest_hex(key));
     int rc = xo_mkdir_p(tmp, 0755, err), fd = -1;
     if (rc == 0 &&
         (fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)) < 0)
@@ -318,10 +298,7 @@ int bundle_rootfs_volume(struct bundle_volume *v_r, const char *root,
                        "not cached: %s", v.src.why);
     if (image_store_lock(&v.lock_fd, root, false, err) < 0)
         goto out;
-    if (!(v.dir = volume_path(root, &v.src.key))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    v.dir = volume_path(root, &v.src.key);
     bool cached = v.src.kind == BUNDLE_SOURCE_OVERLAY;
     if (cached && is_dir(v.dir)) {
         v.hit = true;
@@ -350,8 +327,6 @@ out:
 static int read_record(bool *cached_r, const char *dir, xo_err *err)
 {
     char *path = xo_path_join(dir, BUNDLE_RECORD);
-    if (!path)
-        return xo_err_set(err, ENOMEM, "out of memory");
     json_object *o = NULL, *v = NULL;
     const char *key = NULL;
     int rc = xo_json_parse_file(&o, path, BUNDLE_RECORD_MAX_BYTES, err);
@@ -378,15 +353,16 @@ int bundle_rootfs_release(const char *root, const char *volume_dir, xo_err *err)
 {
     char *parent = NULL, *real = realpath(volume_dir, NULL);
     char *vols = xo_path_join(root, "volumes/sha256");
-    char *rp = vols ? realpath(vols, NULL) : NULL;
+    char *rp = realpath(vols, NULL);
     int rc = 0;
-    if (!real || !rp || asprintf(&parent, "%s/", rp) < 0) {
-        parent = NULL;
+    if (!real || !rp) {
         rc = xo_err_sys(err, "bundle volume %s", volume_dir);
-    } else if (strncmp(real, parent, strlen(parent)) != 0 ||
-               strchr(real + strlen(parent), '/')) {
-        rc = xo_err_set(err, EINVAL, "%s is not a volume of the store %s",
-                        volume_dir, root);
+    } else {
+        parent = xo_xasprintf("%s/", rp);
+        if (strncmp(real, parent, strlen(parent)) != 0 ||
+            strchr(real + strlen(parent), '/'))
+            rc = xo_err_set(err, EINVAL, "%s is not a volume of the store %s",
+                            volume_dir, root);
     }
     bool cached = true;
     int lock = -1;
@@ -395,16 +371,11 @@ int bundle_rootfs_release(const char *root, const char *volume_dir, xo_err *err)
     /* Exclusive, as image_remove: no build or lookup is under way. */
     if (rc == 0 && !cached &&
         (rc = image_store_lock(&lock, root, true, err)) == 0) {
-        char *tmp = xo_path_join(root, "tmp"), *dest = NULL;
-        if (!tmp || asprintf(&dest, "%s/rm-bvol-XXXXXX", tmp) < 0) {
-            dest = NULL;
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-        } else if (!mkdtemp(dest) || rename(real, dest) < 0) {
+        char *dest = xo_xasprintf("%s/tmp/rm-bvol-XXXXXX", root);
+        if (!mkdtemp(dest) || rename(real, dest) < 0)
             rc = xo_err_sys(err, "cannot retire %s", real);
-        } else {
+        else
             rc = fsat_remove_path(dest, err);
-        }
-        free(tmp);
         free(dest);
         close(lock);
     }

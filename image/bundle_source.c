@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 #include "image/mountinfo.h"
 
@@ -52,17 +53,13 @@ static int hash_layer(struct digest_hasher *h, size_t i, const char *path,
     /* A file system without birth times: the change time and inode still
      * tell a new directory from the old one. */
     bool bt = stx.stx_mask & STATX_BTIME;
-    char *line = NULL;
-    int n = asprintf(
-        &line,
+    char *line = xo_xasprintf(
         "lower %zu %zu:%s dev %u:%u ino %llu ctime %lld.%09u btime %lld.%09u\n",
         i, strlen(path), path, stx.stx_dev_major, stx.stx_dev_minor,
         (unsigned long long)stx.stx_ino, (long long)stx.stx_ctime.tv_sec,
         stx.stx_ctime.tv_nsec, bt ? (long long)stx.stx_btime.tv_sec : 0LL,
         bt ? stx.stx_btime.tv_nsec : 0U);
-    if (n < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    int rc = digest_hasher_update(h, line, (size_t)n, err);
+    int rc = digest_hasher_update(h, line, strlen(line), err);
     free(line);
     return rc;
 }
@@ -106,13 +103,14 @@ static int has_entries(const char *dir, xo_err *err)
     return any;
 }
 
-/* Fills the overlay fields and the kind; returns 1 when keyed, 0 when
- * not (s->why says why), -1 when out of memory. */
-static int probe_overlay(struct bundle_source *s,
-                         const struct mountinfo_entry *e, xo_err *err)
+/* Fills the overlay fields and the kind; returns whether it is keyed
+ * (s->why says why not). */
+static bool probe_overlay(struct bundle_source *s,
+                          const struct mountinfo_entry *e)
 {
     xo_err why = XO_ERR_INIT;
-    int rc = 0, full = 0;
+    bool keyed = false;
+    int full = 0;
     if (strcmp(e->root, "/") != 0)
         xo_err_set(&why, EINVAL,
                    "the overlay is mounted from %.64s, not its root", e->root);
@@ -122,11 +120,9 @@ static int probe_overlay(struct bundle_source *s,
     else if (s->upper && (full = has_entries(s->upper, &why)) != 0)
         s->kind = full == 1 ? BUNDLE_SOURCE_OVERLAY_UPPER : s->kind;
     else if (key_of_lowers(s, &why) == 0)
-        rc = 1;
-    if (rc == 1)
+        keyed = true;
+    if (keyed)
         s->kind = BUNDLE_SOURCE_OVERLAY;
-    else if (why.errnum == ENOMEM)
-        rc = xo_err_set(err, ENOMEM, "out of memory");
     else if (full == 1)
         /* may truncate: display text */
         snprintf(s->why, sizeof(s->why), "its overlay upper layer holds files");
@@ -134,7 +130,7 @@ static int probe_overlay(struct bundle_source *s,
         /* may truncate: display text */
         snprintf(s->why, sizeof(s->why), "%s", xo_err_msg(&why));
     xo_err_clear(&why);
-    return rc;
+    return keyed;
 }
 
 int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
@@ -153,9 +149,9 @@ int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
     }
     struct mountinfo_entry e = {NULL, NULL, NULL};
     int r = mountinfo_find(&e, mountinfo, s.rootfs, err);
-    int keyed = 0;
+    bool keyed = false;
     if (r == 1 && strcmp(e.fstype, "overlay") == 0)
-        keyed = probe_overlay(&s, &e, err);
+        keyed = probe_overlay(&s, &e);
     else if (r == 1)
         /* may truncate: display text */
         snprintf(s.why, sizeof(s.why), "it is a %.32s mount, not an overlay",
@@ -164,7 +160,7 @@ int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
         /* may truncate: display text */
         snprintf(s.why, sizeof(s.why), "it is a directory, not a mount");
     mountinfo_entry_dispose(&e);
-    if (r < 0 || keyed < 0 || (keyed == 0 && key_random(&s, err) < 0)) {
+    if (r < 0 || (!keyed && key_random(&s, err) < 0)) {
         bundle_source_dispose(&s);
         return -1;
     }

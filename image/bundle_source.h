@@ -51,7 +51,8 @@ const char *bundle_source_kind_name(enum bundle_source_kind k);
  * Finds what `rootfs` is, from `mountinfo` (NULL: /proc/self/mountinfo),
  * and its key.  An overlay that cannot be keyed (relative layer paths, a
  * layer that cannot be stat'ed) is treated as a directory, with `why`
- * saying so; errors are only those of rootfs itself and of memory.
+ * saying so; errors are only those of rootfs itself and of reading the
+ * mount table.
  */
 int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
                         const char *mountinfo, xo_err *err);

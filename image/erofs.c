@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
+
 /* How much of mkfs.erofs's stderr is quoted in an error. */
 #define EROFS_DIAG_MAX 512
 
@@ -25,12 +27,8 @@ static char **build_env(long long epoch)
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = calloc(n + 2, sizeof(*env));
-    char *ours = NULL;
-    if (!env || asprintf(&ours, "SOURCE_DATE_EPOCH=%lld", epoch) < 0) {
-        free(env);
-        return NULL;
-    }
+    char **env = xo_xcalloc(n + 2, sizeof(*env));
+    char *ours = xo_xasprintf("SOURCE_DATE_EPOCH=%lld", epoch);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "SOURCE_DATE_EPOCH=", 18) != 0)
@@ -66,8 +64,6 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
                           "-C" EROFS_PCLUSTER, "-U",        (char *)p->uuid,
                           (char *)image,       (char *)dir, NULL};
     char **env = build_env(p->epoch);
-    if (!env)
-        return xo_err_set(err, ENOMEM, "out of memory");
     char diag_path[] = "/tmp/xl-oci-mkfs.XXXXXX";
     int diag = mkostemp(diag_path, O_CLOEXEC);
     if (diag < 0) {

@@ -13,6 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "layerpath.h"
 
 static int remove_children(int dfd, int depth);
@@ -63,12 +64,12 @@ static int walk(int rootfd, const char *path, bool create, int oflags)
 {
     /* Room for the path and what symlinks splice in (each <= PATH_MAX). */
     size_t cap = 2 * PATH_MAX + 2;
-    char *buf = malloc(cap), *tmp = malloc(cap);
+    char *buf = xo_xmalloc(cap), *tmp = xo_xmalloc(cap);
     int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 0);
     int fd = -1, hops = 0, saved = 0;
     size_t depth = 0;
-    if (!buf || !tmp || cur < 0) {
-        saved = cur < 0 ? errno : ENOMEM;
+    if (cur < 0) {
+        saved = errno;
         goto out;
     }
     if (strlen(path) >= cap) {
@@ -284,9 +285,7 @@ int fsat_remove_tree(int dirfd, const char *name)
 
 int fsat_remove_path(const char *path, xo_err *err)
 {
-    char *copy = strdup(path);
-    if (!copy)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *copy = xo_xstrdup(path);
     char *slash = strrchr(copy, '/');
     const char *parent = "/", *base = copy;
     if (slash && slash != copy) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
@@ -34,12 +35,7 @@ static int ca_append(struct http_client *c, const char *path, xo_err *err)
                           "CA certificates: more than %d bytes at %s",
                           HTTP_CA_MAX, path);
     }
-    char *n = realloc(c->ca, c->ca_len + len + 2);
-    if (!n) {
-        free(buf);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
-    c->ca = n;
+    c->ca = xo_xrealloc(c->ca, c->ca_len + len + 2);
     memcpy(c->ca + c->ca_len, buf, len);
     c->ca_len += len;
     c->ca[c->ca_len++] = '\n';
@@ -71,11 +67,8 @@ int http_client_init(struct http_client *c, const char *cert_dir,
         size_t n = strlen(e->d_name);
         if (n < 5 || strcmp(e->d_name + n - 4, ".crt"))
             continue;
-        char *p = NULL;
-        if (asprintf(&p, "%s/%s", cert_dir, e->d_name) < 0)
-            rc = xo_err_set(err, ENOMEM, "out of memory");
-        else
-            rc = ca_append(c, p, err);
+        char *p = xo_path_join(cert_dir, e->d_name);
+        rc = ca_append(c, p, err);
         free(p);
     }
     closedir(d);
@@ -93,9 +86,7 @@ void http_client_dispose(struct http_client *c)
 char *http_escape(const char *s)
 {
     size_t n = strlen(s);
-    char *out = malloc(n * 3 + 1), *o = out;
-    if (!out)
-        return NULL;
+    char *out = xo_xmalloc(n * 3 + 1), *o = out;
     for (; *s; s++) {
         unsigned char ch = (unsigned char)*s;
         if (isalnum(ch) || strchr("-._~", ch))
@@ -157,7 +148,7 @@ static CURL *easy_new(const struct http_client *c, const char *url,
                       struct curl_slist *hdrs, struct http_resp *resp)
 {
     CURL *h = curl_easy_init();
-    if (!h)
+    if (!h) /* without memory, or libcurl's global init failed */
         return NULL;
     curl_easy_setopt(h, CURLOPT_URL, url);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -188,15 +179,16 @@ static struct curl_slist *make_headers(const char *const *headers)
 {
     struct curl_slist *l = NULL;
     for (const char *const *p = headers; p && *p; p++) {
+        /* curl_slist_append fails only without memory. */
         struct curl_slist *n = curl_slist_append(l, *p);
-        if (!n) {
-            curl_slist_free_all(l);
-            return NULL;
-        }
+        if (!n)
+            xo_oom();
         l = n;
     }
     /* An empty list would still be a valid "no extra headers". */
-    return l ? l : curl_slist_append(NULL, "Accept-Encoding: identity");
+    if (!l && !(l = curl_slist_append(NULL, "Accept-Encoding: identity")))
+        xo_oom();
+    return l;
 }
 
 struct membuf {
@@ -213,10 +205,8 @@ static size_t on_mem(char *buf, size_t size, size_t n, void *arg)
         m->over = true;
         return 0;
     }
-    char *np = realloc(m->p, m->len + len + 1);
-    if (!np)
-        return 0;
-    m->p = np;
+    /* Bounded by m->max, the caller's limit for this response. */
+    m->p = xo_xrealloc(m->p, m->len + len + 1);
     memcpy(m->p + m->len, buf, len);
     m->len += len;
     m->p[m->len] = '\0';
@@ -230,10 +220,10 @@ int http_get_mem(const struct http_client *c, const char *url,
     memset(resp, 0, sizeof(*resp));
     struct membuf m = {.max = max};
     struct curl_slist *hl = make_headers(headers);
-    CURL *h = hl ? easy_new(c, url, hl, resp) : NULL;
+    CURL *h = easy_new(c, url, hl, resp);
     if (!h) {
         curl_slist_free_all(hl);
-        return xo_err_set(err, ENOMEM, "%s: out of memory", url);
+        return xo_err_set(err, EIO, "%s: libcurl cannot start a transfer", url);
     }
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_mem);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
@@ -250,8 +240,8 @@ int http_get_mem(const struct http_client *c, const char *url,
         free(m.p);
         return xo_err_set(err, EIO, "%s: %s", url, curl_easy_strerror(cc));
     }
-    if (!m.p && !(m.p = calloc(1, 1)))
-        return xo_err_set(err, ENOMEM, "%s: out of memory", url);
+    if (!m.p)
+        m.p = xo_xcalloc(1, 1);
     *body_r = m.p;
     *len_r = m.len;
     return 0;
@@ -298,10 +288,10 @@ int http_get_blob(const struct http_client *c, const char *url,
     memset(resp, 0, sizeof(*resp));
     *retryable_r = false;
     struct curl_slist *hl = make_headers(headers);
-    CURL *h = hl ? easy_new(c, url, hl, resp) : NULL;
+    CURL *h = easy_new(c, url, hl, resp);
     if (!h) {
         curl_slist_free_all(hl);
-        return xo_err_set(err, ENOMEM, "%s: out of memory", url);
+        return xo_err_set(err, EIO, "%s: libcurl cannot start a transfer", url);
     }
     struct blobsink s = {.h = h, .w = w, .err = err};
     curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_BLOB_BUFFER);

@@ -56,7 +56,8 @@ int http_get_blob(const struct http_client *c, const char *url,
                   const char *const *headers, struct blob_writer *w,
                   struct http_resp *resp, bool *retryable_r, xo_err *err);
 
-/* URL-encodes s (RFC 3986 unreserved kept); owned by the caller. */
+/* URL-encodes s (RFC 3986 unreserved kept); owned by the caller, never
+ * NULL. */
 char *http_escape(const char *s);
 
 #endif

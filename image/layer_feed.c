@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "image/blobtap.h"
 #include "image/pull_meter.h"
 
@@ -75,13 +76,11 @@ static void *feed_worker(void *arg)
 }
 
 /* Each distinct digest once, in the order of its first layer. */
-static int plan_jobs(struct layer_feed *f, xo_err *err)
+static void plan_jobs(struct layer_feed *f)
 {
     size_t n = f->m->n_layers;
-    f->jobs = calloc(n ? n : 1, sizeof(*f->jobs));
-    f->job_of = calloc(n ? n : 1, sizeof(*f->job_of));
-    if (!f->jobs || !f->job_of)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    f->jobs = xo_xcalloc(n, sizeof(*f->jobs));
+    f->job_of = xo_xcalloc(n, sizeof(*f->job_of));
     for (size_t i = 0; i < n; i++) {
         size_t k = 0;
         while (k < f->n_jobs &&
@@ -95,25 +94,19 @@ static int plan_jobs(struct layer_feed *f, xo_err *err)
         }
         f->job_of[i] = k;
     }
-    return 0;
 }
 
-int layer_feed_start(struct layer_feed **f_r, struct image_source *src,
-                     const struct blob_store *bs, const struct oci_manifest *m,
-                     void (*bytes)(void *, const struct image_pull_bytes *),
-                     void *arg, xo_err *err)
+void layer_feed_start(struct layer_feed **f_r, struct image_source *src,
+                      const struct blob_store *bs, const struct oci_manifest *m,
+                      void (*bytes)(void *, const struct image_pull_bytes *),
+                      void *arg)
 {
-    struct layer_feed *f = calloc(1, sizeof(*f));
-    if (!f)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    struct layer_feed *f = xo_xcalloc(1, sizeof(*f));
     f->src = src;
     f->bs = bs;
     f->m = m;
     pthread_mutex_init(&f->lock, NULL);
-    if (plan_jobs(f, err) < 0) {
-        layer_feed_free(f);
-        return -1;
-    }
+    plan_jobs(f);
     pull_meter_start(&f->meter, bs, m, bytes, arg);
     size_t n = src->parallel ? LAYER_FEED_PARALLEL : 1;
     if (n > f->n_jobs)
@@ -126,7 +119,6 @@ int layer_feed_start(struct layer_feed **f_r, struct image_source *src,
     if (f->n_threads == 0)
         feed_worker(f);
     *f_r = f;
-    return 0;
 }
 
 /* The stream reader of unpack_layer_from(). */

@@ -41,14 +41,15 @@ struct layer_feed;
 /*
  * Starts downloading the layers of `m` from `src` into `bs`; `bytes`
  * and `arg` (may be NULL) get the byte counts (pull_meter.h).  src, bs
- * and m are borrowed until layer_feed_free().  Fails only when out of
- * memory; with no thread to spare, downloads everything before it
- * returns.
+ * and m are borrowed until layer_feed_free().  Cannot fail (allocation:
+ * common/alloc.h); the downloads' own failures are reported as each
+ * layer is read.  With no thread to spare, downloads everything before
+ * it returns.
  */
-int layer_feed_start(struct layer_feed **f_r, struct image_source *src,
-                     const struct blob_store *bs, const struct oci_manifest *m,
-                     void (*bytes)(void *, const struct image_pull_bytes *),
-                     void *arg, xo_err *err);
+void layer_feed_start(struct layer_feed **f_r, struct image_source *src,
+                      const struct blob_store *bs, const struct oci_manifest *m,
+                      void (*bytes)(void *, const struct image_pull_bytes *),
+                      void *arg);
 
 /*
  * Applies layer i (0-based, in manifest order) to ctx: with `follow`,

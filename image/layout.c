@@ -97,9 +97,9 @@ static int layout_resolve_tag(struct image_source *base,
                    tag ? tag : "latest", d->media_type);
         goto out;
     }
-    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0 ||
-        manifest_descriptor_copy(top_r, d, err) < 0)
+    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0)
         goto out;
+    manifest_descriptor_copy(top_r, d);
     rc = 0;
 out:
     manifest_index_dispose(&ix);

@@ -8,15 +8,14 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 
 int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
 {
     if (xo_mkdir_p(root, 0755, err) < 0)
         return -1;
-    char *path = NULL;
-    if (asprintf(&path, "%s/lock", root) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *path = xo_path_join(root, "lock");
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         int rc = xo_err_sys(err, "cannot open %s", path);

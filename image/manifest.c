@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 
 /* Media types are short; anything longer is garbage. */
@@ -49,29 +50,22 @@ void manifest_descriptor_dispose(struct oci_descriptor *d)
     memset(d, 0, sizeof(*d));
 }
 
-static int dup_opt(char **dst, const char *src, xo_err *err)
+static char *dup_opt(const char *src)
 {
-    *dst = NULL;
-    if (src && !(*dst = strdup(src)))
-        return xo_err_set(err, ENOMEM, "out of memory");
-    return 0;
+    return src ? xo_xstrdup(src) : NULL;
 }
 
-int manifest_descriptor_copy(struct oci_descriptor *dst,
-                             const struct oci_descriptor *src, xo_err *err)
+void manifest_descriptor_copy(struct oci_descriptor *dst,
+                              const struct oci_descriptor *src)
 {
     memset(dst, 0, sizeof(*dst));
     dst->digest = src->digest;
     dst->size = src->size;
-    if (dup_opt(&dst->media_type, src->media_type, err) < 0 ||
-        dup_opt(&dst->os, src->os, err) < 0 ||
-        dup_opt(&dst->arch, src->arch, err) < 0 ||
-        dup_opt(&dst->variant, src->variant, err) < 0 ||
-        dup_opt(&dst->ref_name, src->ref_name, err) < 0) {
-        manifest_descriptor_dispose(dst);
-        return -1;
-    }
-    return 0;
+    dst->media_type = dup_opt(src->media_type);
+    dst->os = dup_opt(src->os);
+    dst->arch = dup_opt(src->arch);
+    dst->variant = dup_opt(src->variant);
+    dst->ref_name = dup_opt(src->ref_name);
 }
 
 void manifest_index_dispose(struct oci_index *ix)
@@ -102,7 +96,8 @@ static int get_opt_str(char **dst, json_object *o, const char *key,
         return r;
     if (strlen(s) > MEDIA_TYPE_MAX)
         return xo_err_set(err, EINVAL, "%s: \"%s\" is too long", where, key);
-    return dup_opt(dst, s, err);
+    *dst = xo_xstrdup(s);
+    return 0;
 }
 
 static int descriptor_parse(struct oci_descriptor *d, json_object *o,
@@ -236,11 +231,7 @@ int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
                         where, n, INDEX_MAX_ENTRIES);
         goto out;
     }
-    ix.manifests = calloc(n ? n : 1, sizeof(*ix.manifests));
-    if (!ix.manifests) {
-        rc = xo_err_set(err, ENOMEM, "%s: out of memory", where);
-        goto out;
-    }
+    ix.manifests = xo_xcalloc(n, sizeof(*ix.manifests));
     for (size_t i = 0; i < n; i++) {
         if (descriptor_parse(&ix.manifests[i],
                              json_object_array_get_idx(arr, i), where,
@@ -293,11 +284,7 @@ int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
                         n, MANIFEST_MAX_LAYERS);
         goto out;
     }
-    m.layers = calloc(n ? n : 1, sizeof(*m.layers));
-    if (!m.layers) {
-        rc = xo_err_set(err, ENOMEM, "%s: out of memory", where);
-        goto out;
-    }
+    m.layers = xo_xcalloc(n, sizeof(*m.layers));
     for (size_t i = 0; i < n; i++) {
         if (descriptor_parse(&m.layers[i], json_object_array_get_idx(arr, i),
                              where, err) < 0) {

@@ -58,8 +58,8 @@ enum oci_kind manifest_media_kind(const char *media_type);
 bool manifest_layer_media_ok(const char *media_type);
 
 void manifest_descriptor_dispose(struct oci_descriptor *d);
-int manifest_descriptor_copy(struct oci_descriptor *dst,
-                             const struct oci_descriptor *src, xo_err *err);
+void manifest_descriptor_copy(struct oci_descriptor *dst,
+                              const struct oci_descriptor *src);
 void manifest_index_dispose(struct oci_index *ix);
 void manifest_dispose(struct oci_manifest *m);
 

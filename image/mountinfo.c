@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 
 void mountinfo_entry_dispose(struct mountinfo_entry *e)
@@ -75,13 +76,9 @@ int mountinfo_find(struct mountinfo_entry *e_r, const char *table,
         unescape(fld[3]);
         /* The options stay escaped: a ',' inside a value is \054 there,
          * and only splitting first tells it from a separator. */
-        if (!(e.root = strdup(fld[3])) || !(e.fstype = strdup(fld[dash + 1])) ||
-            !(e.super_opts = strdup(fld[dash + 3]))) {
-            mountinfo_entry_dispose(&e);
-            free(line);
-            fclose(f);
-            return xo_err_set(err, ENOMEM, "out of memory");
-        }
+        e.root = xo_xstrdup(fld[3]);
+        e.fstype = xo_xstrdup(fld[dash + 1]);
+        e.super_opts = xo_xstrdup(fld[dash + 3]);
         found = 1;
     }
     bool failed = ferror(f);
@@ -104,7 +101,7 @@ static char *option(const char *opts, const char *key)
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
         if (len > kl && strncmp(p, key, kl) == 0 && p[kl] == '=')
-            return strndup(p + kl + 1, len - kl - 1);
+            return xo_xstrndup(p + kl + 1, len - kl - 1);
         p = end ? end + 1 : NULL;
     }
     return NULL;
@@ -117,11 +114,7 @@ int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
     if (!lower)
         return xo_err_set(err, EINVAL, "overlay without lowerdir");
     unescape(lower);
-    char **v = calloc(MOUNTINFO_MAX_LOWERS + 1, sizeof(*v));
-    if (!v) {
-        free(lower);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    char **v = xo_xcalloc(MOUNTINFO_MAX_LOWERS + 1, sizeof(*v));
     size_t n = 0;
     int rc = 0;
     /* overlayfs escapes ':' in a layer path as "\:". */
@@ -141,8 +134,8 @@ int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
             rc = xo_err_set(err, EINVAL,
                             "overlay layer \"%.64s\" is not an absolute path",
                             p);
-        else if (!(v[n++] = strdup(p)))
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        else
+            v[n++] = xo_xstrdup(p);
         if (last)
             break;
         p = q + 1;

@@ -21,6 +21,8 @@
 #include "progress.h"
 #include "image/layer_feed.h"
 #include "image.h"
+#include "common/alloc.h"
+#include "common/fileio.h"
 #include "common/json.h"
 #include "lock.h"
 #include "manifest.h"
@@ -146,10 +148,9 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
     image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
                    "image %s: %zu layers", p->manifest_digest.str,
                    p->manifest.n_layers);
-    if (src->parallel &&
+    if (src->parallel)
         layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
-                         o ? o->progress_arg : NULL, err) < 0)
-        return -1;
+                         o ? o->progress_arg : NULL);
     const struct oci_descriptor *c = &p->manifest.config;
     if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, NULL, err) < 0 ||
         blobstore_read(&p->config_buf, &p->config_len, bs, &c->digest,
@@ -157,9 +158,8 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
         check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
         return -1;
     if (!src->parallel)
-        return layer_feed_start(feed_r, src, bs, &p->manifest,
-                                o ? o->bytes : NULL, o ? o->progress_arg : NULL,
-                                err);
+        layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
+                         o ? o->progress_arg : NULL);
     return 0;
 }
 
@@ -176,22 +176,18 @@ static int check_signature(const char *root, const struct image_ref *r,
     int rc = 0;
     *signed_r = false;
     if (o && o->verify_key) {
-        key = strdup(o->verify_key);
+        key = xo_xstrdup(o->verify_key);
     } else {
         if (o && o->policy_file)
-            policy = strdup(o->policy_file);
-        else if (asprintf(&policy, "%s/%s", root, IMAGE_POLICY_FILE) < 0)
-            policy = NULL;
-        if (!policy)
-            return xo_err_set(err, ENOMEM, "out of memory");
+            policy = xo_xstrdup(o->policy_file);
+        else
+            policy = xo_path_join(root, IMAGE_POLICY_FILE);
         if ((o && o->policy_file) || access(policy, F_OK) == 0)
             rc = signature_policy_key(&key, policy, r->canonical, err);
         free(policy);
         if (rc < 0 || !key)
             return rc;
     }
-    if (!key)
-        return xo_err_set(err, ENOMEM, "out of memory");
     image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
                    "verifying the signature of %s", signed_digest->str);
     *signed_r = true;
@@ -267,18 +263,13 @@ static int pull_locked(const char *root, const struct image_ref *r,
         goto out;
     if (info_r) {
         memset(info_r, 0, sizeof(*info_r));
-        info_r->name = strdup(r->canonical);
+        info_r->name = xo_xstrdup(r->canonical);
         info_r->manifest = p.manifest_digest;
         info_r->has_index = p.has_index;
         info_r->index = p.top.digest;
         info_r->volume_dir = volume_path(root, &p.manifest_digest);
         info_r->rootfs_size = -1;
         info_r->pulled = e.pulled;
-        if (!info_r->name || !info_r->volume_dir) {
-            image_info_dispose(info_r);
-            xo_err_set(err, ENOMEM, "out of memory");
-            goto out;
-        }
     }
     rc = 0;
 out:
@@ -347,8 +338,8 @@ int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
         if (found == 1)
             refstore_entry_dispose(&e);
     }
-    if (rc == 0 && !(*dir_r = volume_path(root, &d)))
-        rc = xo_err_set(err, ENOMEM, "out of memory");
+    if (rc == 0)
+        *dir_r = volume_path(root, &d);
     image_ref_dispose(&r);
     return rc;
 }

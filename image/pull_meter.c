@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/alloc.h"
+
 static void sample(struct pull_meter *pm, bool final)
 {
     struct image_pull_bytes b = {
@@ -55,9 +57,7 @@ void pull_meter_start(struct pull_meter *pm, const struct blob_store *bs,
     memset(pm, 0, sizeof(*pm));
     if (!cb || m->n_layers == 0)
         return;
-    pm->blobs = calloc(m->n_layers, sizeof(*pm->blobs));
-    if (!pm->blobs)
-        return;
+    pm->blobs = xo_xcalloc(m->n_layers, sizeof(*pm->blobs));
     pm->bs = bs;
     pm->cb = cb;
     pm->arg = arg;

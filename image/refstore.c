@@ -46,10 +46,6 @@ int refstore_put(const char *root, const struct ref_entry *e, xo_err *err)
         xo_jset(o, "index", xo_jstr(e->index.str));
     xo_jset(o, "pulled", xo_jint64(e->pulled));
     text = xo_json_to_string(o);
-    if (!text) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
     rc = xo_write_file_atomic(path, text, strlen(text), 0644, err);
 out:
     json_object_put(o);
@@ -162,12 +158,7 @@ int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
         }
         if (n == cap) {
             cap = cap ? cap * 2 : 16;
-            struct ref_entry *nl = realloc(list, cap * sizeof(*nl));
-            if (!nl) {
-                rc = xo_err_set(err, ENOMEM, "out of memory");
-                break;
-            }
-            list = nl;
+            list = xo_xreallocarray(list, cap, sizeof(*list));
         }
         char *path = xo_xasprintf("%s/%s", dir, de->d_name);
         rc = parse_entry(&list[n], path, err);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "progress.h"
 #include "auth.h"
 #include "http.h"
@@ -49,7 +50,7 @@ struct registry_source {
 static char *auth_copy(struct registry_source *rs)
 {
     pthread_mutex_lock(&rs->lock);
-    char *a = rs->auth ? strdup(rs->auth) : NULL;
+    char *a = rs->auth ? xo_xstrdup(rs->auth) : NULL;
     pthread_mutex_unlock(&rs->lock);
     return a;
 }
@@ -58,20 +59,12 @@ static int fetch_token(struct registry_source *rs,
                        const struct auth_challenge *ch, char **hdr_r,
                        xo_err *err)
 {
-    char *scope = NULL, *url = NULL;
-    char *body = NULL, *basic = NULL;
+    char *body = NULL;
     size_t len = 0;
     int rc = -1;
-    if (asprintf(&scope, "repository:%s:pull", rs->repo) < 0)
-        scope = NULL;
-    if (!scope || !(url = auth_token_url(ch, scope))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
-    if (rs->userpass && !(basic = auth_basic_header(rs->userpass))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    char *scope = xo_xasprintf("repository:%s:pull", rs->repo);
+    char *url = auth_token_url(ch, scope);
+    char *basic = rs->userpass ? auth_basic_header(rs->userpass) : NULL;
     const char *hdrs[] = {basic, NULL};
     struct http_resp resp;
     if (http_get_mem(&rs->http, url, hdrs, REGISTRY_TOKEN_MAX, &body, &len,
@@ -135,8 +128,8 @@ static int authenticate(struct registry_source *rs, const char *challenge,
                 err, EACCES,
                 "%s: authentication failed for user \"%.*s\" (HTTP 401)",
                 rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass);
-        else if (!(hdr = auth_basic_header(rs->userpass)))
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        else
+            hdr = auth_basic_header(rs->userpass);
     } else {
         rc = fetch_token(rs, &ch, &hdr, err);
         if (rc == 0 && used && !strcmp(hdr, used))
@@ -173,9 +166,7 @@ static int get_manifest(struct registry_source *rs, const char *ref,
                         char **body_r, size_t *len_r, struct http_resp *resp,
                         xo_err *err)
 {
-    char *url = NULL;
-    if (asprintf(&url, "%s/manifests/%s", rs->base_url, ref) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *url = xo_xasprintf("%s/manifests/%s", rs->base_url, ref);
     int rc = -1;
     for (int attempt = 0; attempt < 3; attempt++) {
         char *auth = auth_copy(rs);
@@ -243,8 +234,7 @@ static int store_manifest(struct registry_source *rs,
         d_r->digest = got;
         d_r->size = (int64_t)len;
         resp.content_type[strcspn(resp.content_type, "; ")] = '\0';
-        if (!(d_r->media_type = strdup(resp.content_type)))
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        d_r->media_type = xo_xstrdup(resp.content_type);
     }
     free(body);
     /* A tag never holds ':', a digest always does: name it as the user
@@ -313,9 +303,7 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
     if (manifest_media_kind(d->media_type) != OCI_KIND_UNKNOWN)
         return store_manifest(rs, bs, d->digest.str, &d->digest, d->size, NULL,
                               err);
-    char *url = NULL;
-    if (asprintf(&url, "%s/blobs/%s", rs->base_url, d->digest.str) < 0)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *url = xo_xasprintf("%s/blobs/%s", rs->base_url, d->digest.str);
     int rc = -1;
     for (int t = 0; t < REGISTRY_TRIES; t++) {
         struct blob_writer *w = NULL;
@@ -381,27 +369,20 @@ int registry_source_new(struct image_source **src_r, const char *host,
                         const struct digest *pinned,
                         const struct image_pull_opts *o, xo_err *err)
 {
-    struct registry_source *rs = calloc(1, sizeof(*rs));
-    if (!rs)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    struct registry_source *rs = xo_xcalloc(1, sizeof(*rs));
     pthread_mutex_init(&rs->lock, NULL);
     rs->base.ops = &registry_ops;
     rs->base.parallel = true;
-    rs->host = strdup(host);
-    rs->repo = strdup(repo);
-    rs->tag = tag ? strdup(tag) : NULL;
+    rs->host = xo_xstrdup(host);
+    rs->repo = xo_xstrdup(repo);
+    rs->tag = tag ? xo_xstrdup(tag) : NULL;
     if (pinned) {
         rs->pinned = true;
         rs->digest = *pinned;
     }
     bool plain = o && o->plain_http;
-    if (!rs->host || !rs->repo || (tag && !rs->tag) ||
-        asprintf(&rs->base_url, "%s://%s/v2/%s", plain ? "http" : "https", host,
-                 repo) < 0) {
-        rs->base_url = NULL;
-        reg_free(&rs->base);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    rs->base_url =
+        xo_xasprintf("%s://%s/v2/%s", plain ? "http" : "https", host, repo);
     if (http_client_init(&rs->http, o ? o->cert_dir : NULL,
                          o && o->tls_no_verify, err) < 0 ||
         auth_lookup(&rs->userpass, host, o ? o->auth_file : NULL,

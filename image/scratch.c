@@ -9,6 +9,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "image/fsat.h"
 
@@ -59,10 +60,7 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
                  uint64_t compressed, xo_err *err)
 {
     s->tmpfs = false;
-    if (asprintf(&s->path, "%s/unpack-%.12s-XXXXXX", tmpdir, tag) < 0) {
-        s->path = NULL;
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    s->path = xo_xasprintf("%s/unpack-%.12s-XXXXXX", tmpdir, tag);
     if (!mkdtemp(s->path)) {
         xo_err_sys(err, "cannot create a directory in %s", tmpdir);
         free(s->path);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
 #include "verifier/cosign.h"
@@ -47,8 +48,8 @@ int signature_policy_key(char **key_r, const char *policy_file,
             key = k;
         }
     }
-    if (rc >= 0 && key && !(*key_r = strdup(key)))
-        rc = xo_err_set(err, ENOMEM, "out of memory");
+    if (rc >= 0 && key)
+        *key_r = xo_xstrdup(key);
     json_object_put(o);
     return rc < 0 ? -1 : 0;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
+
 static uint64_t hash(const char *s)
 {
     uint64_t h = 1469598103934665603ULL; /* FNV-1a */
@@ -21,33 +23,27 @@ static size_t find(char **slots, size_t cap, const char *str)
     return i;
 }
 
-static int grow(struct strset *s)
+static void grow(struct strset *s)
 {
     size_t ncap = s->cap ? s->cap * 2 : 64;
-    char **ns = calloc(ncap, sizeof(*ns));
-    if (!ns)
-        return -1;
+    char **ns = xo_xcalloc(ncap, sizeof(*ns));
     for (size_t i = 0; i < s->cap; i++)
         if (s->slots[i])
             ns[find(ns, ncap, s->slots[i])] = s->slots[i];
     free(s->slots);
     s->slots = ns;
     s->cap = ncap;
-    return 0;
 }
 
-int strset_add(struct strset *s, const char *str)
+void strset_add(struct strset *s, const char *str)
 {
-    if ((s->n + 1) * 2 > s->cap && grow(s) < 0)
-        return -1;
+    if ((s->n + 1) * 2 > s->cap)
+        grow(s);
     size_t i = find(s->slots, s->cap, str);
     if (s->slots[i])
-        return 0;
-    s->slots[i] = strdup(str);
-    if (!s->slots[i])
-        return -1;
+        return;
+    s->slots[i] = xo_xstrdup(str);
     s->n++;
-    return 0;
 }
 
 bool strset_has(const struct strset *s, const char *str)

@@ -11,8 +11,9 @@ struct strset {
     size_t n;
 };
 
-/* Adds a copy of s; returns 0, or -1 when out of memory. */
-int strset_add(struct strset *s, const char *str);
+/* Adds a copy of s (allocation failure: common/alloc.h).  The callers
+ * bound how many they add (a layer's entries, the store's files). */
+void strset_add(struct strset *s, const char *str);
 bool strset_has(const struct strset *s, const char *str);
 /* Empties the set, keeping nothing. */
 void strset_clear(struct strset *s);

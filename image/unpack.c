@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "fsat.h"
 #include "layerpath.h"
 #include "strset.h"
@@ -21,9 +22,7 @@
 int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
                  const struct unpack_opts *opts, xo_err *err)
 {
-    struct unpack_ctx *c = calloc(1, sizeof(*c));
-    if (!c)
-        return xo_err_set(err, ENOMEM, "unpack %s: out of memory", dir);
+    struct unpack_ctx *c = xo_xcalloc(1, sizeof(*c));
     c->rootfd = -1;
     if (opts)
         c->o = *opts;
@@ -32,9 +31,9 @@ int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
     if (!c->o.max_bytes)
         c->o.max_bytes = UNPACK_DEFAULT_MAX_BYTES;
     c->as_root = geteuid() == 0;
-    c->dir = strdup(dir);
+    c->dir = xo_xstrdup(dir);
     c->rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (!c->dir || c->rootfd < 0) {
+    if (c->rootfd < 0) {
         int rc = xo_err_sys(err, "cannot open rootfs directory %s", dir);
         unpack_free(c);
         return rc;
@@ -108,7 +107,7 @@ static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
             en->what, en->raw);
     int rc = unpack_meta_fd(c, en, c->rootfd, true, err);
     if (rc == 0)
-        rc = unpack_record_dir_time(c, en, err);
+        unpack_record_dir_time(c, en);
     return rc;
 }
 
@@ -126,14 +125,13 @@ static bool in_dev(const struct unpack_ctx *c, int pfd)
 }
 
 /*
- * 1 when the entry is a device node to skip: in /dev, not allowed, or a
- * hardlink to one skipped before (its target does not exist); 0 when it
- * is to be made; -1 when out of memory.
+ * Whether the entry is a device node to skip: in /dev, not allowed, or a
+ * hardlink to one skipped before (its target does not exist).
  */
-static int skip_device(struct unpack_ctx *c, const struct entry *en, int pfd)
+static bool skip_device(struct unpack_ctx *c, const struct entry *en, int pfd)
 {
     if (c->o.allow_devices)
-        return 0;
+        return false;
     mode_t type = archive_entry_filetype(en->ae);
     const char *link = archive_entry_hardlink(en->ae);
     if (link) {
@@ -143,11 +141,12 @@ static int skip_device(struct unpack_ctx *c, const struct entry *en, int pfd)
                        strset_has(&c->skipped, target);
         xo_err_clear(&ignore);
         if (!skipped)
-            return 0;
+            return false;
     } else if ((type != AE_IFCHR && type != AE_IFBLK) || !in_dev(c, pfd)) {
-        return 0;
+        return false;
     }
-    return strset_add(&c->skipped, en->path) < 0 ? -1 : 1;
+    strset_add(&c->skipped, en->path);
+    return true;
 }
 
 /* Creates the object an entry names at pfd/base, replacing what an earlier
@@ -202,10 +201,7 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     if (pfd < 0)
         return parent_err(en, parent, err);
     int rc = 0;
-    int skip = skip_device(c, en, pfd);
-    if (skip < 0)
-        rc = xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
-    else if (skip)
+    if (skip_device(c, en, pfd))
         c->skipped_devices++;
     else if ((rc = make_object(c, a, en, pfd, base, ended, err)) == 0 &&
              whiteout_made_add(&c->made, pfd, base) < 0)
@@ -238,8 +234,8 @@ static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
 static struct archive *layer_archive(void)
 {
     struct archive *a = archive_read_new();
-    if (!a)
-        return NULL;
+    if (!a) /* libarchive's calloc failed */
+        xo_oom();
     archive_read_support_filter_gzip(a);
     archive_read_support_filter_zstd(a);
     archive_read_support_format_tar(a);
@@ -302,8 +298,6 @@ out:
 int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
 {
     struct archive *a = layer_archive();
-    if (!a)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
     int opened = archive_read_open_fd(a, fd, UNPACK_READ_BLOCK);
     return apply_layer(c, a, opened, NULL, what, err);
 }
@@ -313,10 +307,7 @@ int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
 {
     struct reader_state rs = {.r = r, .err = XO_ERR_INIT};
     struct archive *a = layer_archive();
-    if (!a || !(rs.buf = malloc(UNPACK_READ_BLOCK))) {
-        archive_read_free(a);
-        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
-    }
+    rs.buf = xo_xmalloc(UNPACK_READ_BLOCK);
     int opened = archive_read_open(a, &rs, NULL, reader_read, NULL);
     int rc = apply_layer(c, a, opened, &rs, what, err);
     free(rs.buf);

@@ -51,9 +51,8 @@ struct entry {
 int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
                    bool is_dir, xo_err *err);
 /* Keeps a directory's times, set by unpack_finish() once its children are
- * made. */
-int unpack_record_dir_time(struct unpack_ctx *c, const struct entry *en,
-                           xo_err *err);
+ * made (their number is bounded by the entry limit). */
+void unpack_record_dir_time(struct unpack_ctx *c, const struct entry *en);
 
 /*
  * Each makes the object of entry `en` as `base` in directory pfd, where

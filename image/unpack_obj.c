@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "fsat.h"
 #include "layerpath.h"
 
@@ -187,24 +188,15 @@ int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
     return rc;
 }
 
-int unpack_record_dir_time(struct unpack_ctx *c, const struct entry *en,
-                           xo_err *err)
+void unpack_record_dir_time(struct unpack_ctx *c, const struct entry *en)
 {
     if (c->n_dirs == c->cap_dirs) {
-        size_t ncap = c->cap_dirs ? c->cap_dirs * 2 : 256;
-        struct dir_time *nd = realloc(c->dirs, ncap * sizeof(*nd));
-        if (!nd)
-            return xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
-        c->dirs = nd;
-        c->cap_dirs = ncap;
+        c->cap_dirs = c->cap_dirs ? c->cap_dirs * 2 : 256;
+        c->dirs = xo_xreallocarray(c->dirs, c->cap_dirs, sizeof(*c->dirs));
     }
-    struct dir_time *d = &c->dirs[c->n_dirs];
-    d->path = strdup(en->path);
-    if (!d->path)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", en->what);
+    struct dir_time *d = &c->dirs[c->n_dirs++];
+    d->path = xo_xstrdup(en->path);
     entry_times(en->ae, d->ts);
-    c->n_dirs++;
-    return 0;
 }
 
 int unpack_make_dir(struct unpack_ctx *c, const struct entry *en, int pfd,
@@ -220,7 +212,7 @@ int unpack_make_dir(struct unpack_ctx *c, const struct entry *en, int pfd,
     int rc = unpack_meta_fd(c, en, fd, true, err);
     close(fd);
     if (rc == 0)
-        rc = unpack_record_dir_time(c, en, err);
+        unpack_record_dir_time(c, en);
     return rc;
 }
 

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 
@@ -66,9 +67,7 @@ static bool all_zero(const char *b, size_t n)
 static int copy_fd(int in, int out, uint64_t size, struct digest_hasher *h,
                    const char *src, const char *dst, xo_err *err)
 {
-    char *buf = malloc(CHUNK);
-    if (!buf)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *buf = xo_xmalloc(CHUNK);
     int rc = 0;
     uint64_t off = 0;
     while (off < size && rc == 0) {
@@ -193,9 +192,7 @@ int volstore_data_hash(struct digest *sum_r, uint64_t *size_r, const char *path,
 
 int volstore_qcow2_check(uint64_t *size_r, const char *path, xo_err *err)
 {
-    char *out = malloc(QEMU_INFO_MAX);
-    if (!out)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *out = xo_xmalloc(QEMU_INFO_MAX);
     /* -f qcow2: never probe the format of an outside file. */
     const char *argv[] = {"qemu-img",      "info", "-f", "qcow2",
                           "--output=json", path,   NULL};

@@ -28,17 +28,14 @@ static const char *const mountpoints[] = {"proc", "sys", "dev"};
 
 char *volume_path(const char *root, const struct digest *manifest)
 {
-    char *p = NULL;
-    if (asprintf(&p, "%s/volumes/sha256/%s", root, digest_hex(manifest)) < 0)
-        return NULL;
-    return p;
+    return xo_xasprintf("%s/volumes/sha256/%s", root, digest_hex(manifest));
 }
 
 bool volume_exists(const char *root, const struct digest *manifest)
 {
     char *p = volume_path(root, manifest);
     struct stat st;
-    bool ok = p && lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    bool ok = lstat(p, &st) == 0 && S_ISDIR(st.st_mode);
     free(p);
     return ok;
 }
@@ -70,11 +67,7 @@ static int copy_etc_file(int rootfd, const char *name, const char *dest,
                         VOLUME_ETC_FILE_MAX);
         goto out;
     }
-    buf = malloc((size_t)st.st_size + 1);
-    if (!buf) {
-        rc = xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    buf = xo_xmalloc((size_t)st.st_size + 1);
     size_t got = 0;
     while (got < (size_t)st.st_size) {
         ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
@@ -265,12 +258,7 @@ int volume_build(const char *root, const struct blob_store *bs,
      * the caller's umask, so the image does not depend on the shell that
      * pulled it. */
     mode_t saved_umask = umask(022);
-    if (!final ||
-        asprintf(&vol, "%s/vol-%.12s-XXXXXX", bs->tmpdir, digest_hex(md)) < 0) {
-        vol = NULL;
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    vol = xo_xasprintf("%s/vol-%.12s-XXXXXX", bs->tmpdir, digest_hex(md));
     uint64_t compressed = 0;
     for (size_t i = 0; i < src->manifest->n_layers; i++)
         if (src->manifest->layers[i].size > 0)

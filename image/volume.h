@@ -23,7 +23,7 @@
 /* Caps on the passwd/group copies the host reads without mounting. */
 #define VOLUME_ETC_FILE_MAX (1 << 20)
 
-/* <root>/volumes/sha256/<hex>, owned by the caller. */
+/* <root>/volumes/sha256/<hex>, owned by the caller; never NULL. */
 char *volume_path(const char *root, const struct digest *manifest);
 
 bool volume_exists(const char *root, const struct digest *manifest);

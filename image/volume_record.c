@@ -30,8 +30,6 @@ int volume_record_hash_rootfs(struct volume_record *r, const char *dir,
         return xo_err_set(err, EINVAL, "%s: bad rootfs file name \"%s\"", dir,
                           rootfs);
     char *path = xo_path_join(dir, rootfs);
-    if (!path)
-        return xo_err_set(err, ENOMEM, "out of memory");
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     int rc;
     if (fd < 0) {
@@ -62,8 +60,6 @@ int volume_record_write(const char *dir, const struct volume_record *r,
         return xo_err_set(err, EINVAL, "%s: cannot format the volume record",
                           dir);
     char *path = xo_path_join(dir, IMAGE_VOLUME_RECORD);
-    if (!path)
-        return xo_err_set(err, ENOMEM, "out of memory");
     int rc = xo_write_file_atomic(path, buf, (size_t)n, 0644, err);
     free(path);
     return rc;
@@ -106,8 +102,6 @@ static int parse_record(struct volume_record *r, json_object *o,
 int volume_record_read(struct volume_record *r_r, const char *dir, xo_err *err)
 {
     char *path = xo_path_join(dir, IMAGE_VOLUME_RECORD);
-    if (!path)
-        return xo_err_set(err, ENOMEM, "out of memory");
     if (access(path, F_OK) < 0 && errno == ENOENT) {
         free(path);
         return 0;
@@ -136,8 +130,6 @@ int volume_image_digest(struct digest *out_r, const char *dir, xo_err *err)
         return rc;
     }
     char *path = xo_path_join(dir, IMAGE_VOLUME_MANIFEST);
-    if (!path)
-        return xo_err_set(err, ENOMEM, "out of memory");
     if (access(path, F_OK) < 0 && errno == ENOENT) {
         free(path);
         return 0;

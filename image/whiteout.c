@@ -13,6 +13,7 @@
 #include "fsat.h"
 #include "layerpath.h"
 
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 
 static int prune(int dfd, const struct stat *dst, const char *name,
@@ -44,10 +45,7 @@ int whiteout_made_add(struct strset *made, int dfd, const char *name)
     char key[64 + NAME_MAX];
     if (made_key(key, sizeof(key), &dst, name) < 0)
         return -1; /* errno ENAMETOOLONG */
-    if (strset_add(made, key) < 0) {
-        errno = ENOMEM;
-        return -1;
-    }
+    strset_add(made, key);
     return 0;
 }
 
@@ -63,34 +61,17 @@ static int list_names(char ***names_r, size_t *n_r, int dfd)
     }
     char **v = NULL;
     size_t n = 0, cap = 0;
-    int rc = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
         if (n == cap) {
             cap = cap ? cap * 2 : 32;
-            char **nv = realloc(v, cap * sizeof(*nv));
-            if (!nv) {
-                rc = -1;
-                break;
-            }
-            v = nv;
+            v = xo_xreallocarray(v, cap, sizeof(*v));
         }
-        if (!(v[n] = strdup(e->d_name))) {
-            rc = -1;
-            break;
-        }
-        n++;
+        v[n++] = xo_xstrdup(e->d_name);
     }
     closedir(d);
-    if (rc < 0) {
-        for (size_t i = 0; i < n; i++)
-            free(v[i]);
-        free(v);
-        errno = ENOMEM;
-        return -1;
-    }
     *names_r = v;
     *n_r = n;
     return 0;

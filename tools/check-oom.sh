@@ -11,9 +11,9 @@
 # exits 1 when there is any.  Run by tier 95.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-# Folders still to convert (image, xl-plugin, netback, loader)
+# Folders still to convert (xl-plugin, netback, loader)
 # join this list when they are.
-CONVERTED=(common domcfg verifier)
+CONVERTED=(common domcfg image verifier)
 pats=()
 for d in "${CONVERTED[@]}"; do
     pats+=("$d/*.[ch]")
