@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,17 +78,6 @@ char *xo_xstrndup(const char *s, size_t n)
     if (!p)
         xo_oom();
     return p;
-}
-
-void *xo_xmemdup(const void *p, size_t len)
-{
-    if (len == SIZE_MAX)
-        xo_oom();
-    char *q = xo_xmalloc(len + 1);
-    if (len)
-        memcpy(q, p, len);
-    q[len] = '\0';
-    return q;
 }
 
 char *xo_xasprintf(const char *fmt, ...)

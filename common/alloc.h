@@ -8,12 +8,15 @@
  * usefully go through these helpers, which never return NULL: on failure
  * they call the OOM handler, which by default prints "PROG: out of memory"
  * to stderr and aborts.  The guest's init (PID 1, where aborting would
- * panic the domain with no word to the host) does not use them: its few
- * allocations return errors, and every error there is reported through
+ * panic the domain with no word to the host) does not link this file:
+ * its few allocations (and those of the common/ files it links, marked
+ * "oom kept") return errors, and every error there is reported through
  * the guest report before the domain powers off; a program that must do
- * the same with these helpers installs a handler that does.
- * Code whose allocation size comes from outside (a layer, a registry
- * response) keeps checking and returns an error instead.
+ * the same with these helpers installs a handler that does (see
+ * docs/decisions.md, "Allocation failure").
+ * A size that comes from outside (a layer, a registry response) is
+ * checked against a named limit first and refused with an error naming
+ * it; what is allocated under the limit follows this policy.
  */
 #ifndef XL_OCI_COMMON_ALLOC_H
 #define XL_OCI_COMMON_ALLOC_H
@@ -46,9 +49,5 @@ void *xo_xreallocarray(void *p, size_t n, size_t size);
 
 /* strndup (at most `n` bytes of `s`, then a NUL) that never returns NULL. */
 char *xo_xstrndup(const char *s, size_t n);
-
-/* A copy of `len` bytes of `p`, followed by a NUL byte so a copied
- * string can be used as one. */
-void *xo_xmemdup(const void *p, size_t len);
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "common/alloc.h"
 #include "common/xs_dir.h"
 
 /* Either a libxenstore handle or, for hosts without Xen, the directory
@@ -21,12 +22,8 @@ struct xo_xs {
 
 struct xo_xs *xo_xs_open_dir(const char *dir)
 {
-    struct xo_xs *xs = calloc(1, sizeof(*xs));
-    if (!xs || !(xs->dir = strdup(dir))) {
-        free(xs);
-        errno = ENOMEM;
-        return NULL;
-    }
+    struct xo_xs *xs = xo_xcalloc(1, sizeof(*xs));
+    xs->dir = xo_xstrdup(dir);
     if (!xo_xsdir_mkdir(dir, "/tool")) {
         int e = errno;
         xo_xs_close(xs);
@@ -43,11 +40,7 @@ bool xo_xs_is_dir(const struct xo_xs *xs)
 
 struct xo_xs *xo_xs_open(void)
 {
-    struct xo_xs *xs = calloc(1, sizeof(*xs));
-    if (!xs) {
-        errno = ENOMEM;
-        return NULL;
-    }
+    struct xo_xs *xs = xo_xcalloc(1, sizeof(*xs));
     xs->h = xs_open(0);
     if (!xs->h) {
         int e = errno;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 
 /* <dir><path> into buf, after checking `path`'s components. */
@@ -56,8 +57,8 @@ void *xo_xsdir_read(const char *dir, const char *path, unsigned *len)
         return NULL;
     if (S_ISDIR(st.st_mode)) {
         /* A node with children and no value of its own reads as "". */
-        char *v = calloc(1, 1);
-        if (v && len)
+        char *v = xo_xcalloc(1, 1);
+        if (len)
             *len = 0;
         return v;
     }
@@ -177,12 +178,7 @@ char **xo_xsdir_directory(const char *dir, const char *path, unsigned *num)
             n++;
             bytes += strlen(de->d_name) + 1;
         }
-    char **v = malloc((n + 1) * sizeof(char *) + bytes);
-    if (!v) {
-        closedir(d);
-        errno = ENOMEM;
-        return NULL;
-    }
+    char **v = xo_xmalloc((n + 1) * sizeof(char *) + bytes);
     rewinddir(d);
     char *p = (char *)(v + n + 1);
     size_t i = 0;

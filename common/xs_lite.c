@@ -32,6 +32,7 @@
 #include <unistd.h>
 #include <xen/io/xs_wire.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 
 #define XS_LITE_QUEUE_MAX 256
@@ -86,12 +87,7 @@ struct xo_xs *xo_xs_open(void)
     }
     if (fd < 0)
         return NULL;
-    struct xo_xs *h = calloc(1, sizeof(*h));
-    if (!h) {
-        close(fd);
-        errno = ENOMEM;
-        return NULL;
-    }
+    struct xo_xs *h = xo_xcalloc(1, sizeof(*h));
     h->fd = fd;
     return h;
 }
@@ -152,11 +148,7 @@ static int read_msg(struct xo_xs *h, struct xsd_sockmsg *hdr, char **body)
         errno = E2BIG;
         return -1;
     }
-    *body = malloc(hdr->len + 1);
-    if (!*body) {
-        errno = ENOMEM;
-        return -1;
-    }
+    *body = xo_xmalloc(hdr->len + 1);
     if (read_full(h->fd, *body, hdr->len) < 0) {
         free(*body);
         return -1;
@@ -310,11 +302,7 @@ static char **split(const char *body, unsigned len, unsigned *num)
     unsigned n = 0;
     for (unsigned i = 0; i < len; i++)
         n += body[i] == '\0';
-    char **v = malloc((n + 1) * sizeof(char *) + len + 1);
-    if (!v) {
-        errno = ENOMEM;
-        return NULL;
-    }
+    char **v = xo_xmalloc((n + 1) * sizeof(char *) + len + 1);
     char *s = (char *)(v + n + 1);
     memcpy(s, body, len);
     s[len] = '\0';
