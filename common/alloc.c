@@ -8,8 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/fileio.h"
-
 static void (*oom_handler)(void);
 
 _Noreturn void xo_oom(void)
@@ -89,17 +87,5 @@ char *xo_xasprintf(const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         xo_oom();
-    return p;
-}
-
-/* fileio.h's, here rather than in fileio.c: the guest's init links
- * fileio.c but not this file. */
-char *xo_path_join(const char *dir, const char *name)
-{
-    size_t dl = strlen(dir), nl = strlen(name);
-    char *p = xo_xmalloc(dl + nl + 2);
-    memcpy(p, dir, dl);
-    p[dl] = '/';
-    memcpy(p + dl + 1, name, nl + 1);
     return p;
 }

@@ -8,12 +8,10 @@
  * usefully go through these helpers, which never return NULL: on failure
  * they call the OOM handler, which by default prints "PROG: out of memory"
  * to stderr and aborts.  The guest's init (PID 1, where aborting would
- * panic the domain with no word to the host) does not link this file:
- * its few allocations (and those of the common/ files it links, marked
- * "oom kept") return errors, and every error there is reported through
- * the guest report before the domain powers off; a program that must do
- * the same with these helpers installs a handler that does (see
- * docs/decisions.md, "Allocation failure").
+ * panic the domain with no word to the host) installs a handler that
+ * reports the failure through the guest report and powers the domain off,
+ * as for any other failure (loader/xen-tools/init.c; its children just
+ * exit 127); see docs/decisions.md, "Allocation failure".
  * A size that comes from outside (a layer, a registry response) is
  * checked against a named limit first and refused with an error naming
  * it; what is allocated under the limit follows this policy.

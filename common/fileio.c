@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
+
 int xo_write_all(int fd, const void *buf, size_t len)
 {
     const char *p = buf;
@@ -34,13 +36,7 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
         return xo_err_sys(err, "cannot open %s", path);
 
     size_t cap = 4096, len = 0;
-    char *buf = malloc(cap + 1);
-    if (!buf) {
-        close(fd);
-        /* oom kept: the guest's init links this file but not
-         * common/alloc.c, and reports the errors it returns. */
-        return xo_err_set(err, ENOMEM, "%s: out of memory", path);
-    }
+    char *buf = xo_xmalloc(cap + 1);
     for (;;) {
         if (len == cap) {
             if (cap > max) {
@@ -91,9 +87,7 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
                          mode_t mode, xo_err *err)
 {
     size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) /* oom kept: the guest's init links this file */
-        return xo_err_set(err, ENOMEM, "%s: out of memory", path);
+    char *tmp = xo_xmalloc(plen + 16);
     /* cannot truncate: 11 bytes and the NUL added to the path */
     snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
     int fd = mkostemp(tmp, O_CLOEXEC);
@@ -175,4 +169,14 @@ void xo_fd_tail(int fd, char *buf, size_t cap)
     for (ssize_t i = 0; i < n; i++)
         if (buf[i] == '\n')
             buf[i] = ' ';
+}
+
+char *xo_path_join(const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name);
+    char *p = xo_xmalloc(dl + nl + 2);
+    memcpy(p, dir, dl);
+    p[dl] = '/';
+    memcpy(p + dl + 1, name, nl + 1);
+    return p;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
@@ -94,9 +95,7 @@ static int add_group(struct xo_user_ids *out, gid_t gid, size_t *cap,
             XO_USER_MAX_GROUPS);
     if (out->ngroups == *cap) {
         size_t ncap = *cap ? *cap * 2 : 8;
-        gid_t *g = realloc(out->groups, ncap * sizeof(*g));
-        if (!g) /* oom kept: the guest's init links this file */
-            return xo_err_set(err, ENOMEM, "out of memory");
+        gid_t *g = xo_xreallocarray(out->groups, ncap, sizeof(*g));
         out->groups = g;
         *cap = ncap;
     }

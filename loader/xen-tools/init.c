@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bootspec.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "exec_server.h"
 #include "modules.h"
@@ -128,6 +129,25 @@ static size_t module_groups(const char **g, const struct boot_spec *s)
     return n;
 }
 
+/* The loader's own process: its children (the exec server, sessions and
+ * the entrypoint before exec) must not report or power off for it. */
+static pid_t loader_pid;
+
+/*
+ * common/alloc.h's policy in PID 1: aborting would panic the domain with no
+ * word to the host, so the loader reports the failure (best effort: the
+ * xenstore write may need memory itself) and powers off the way every
+ * other failure does; a child just ends with 127, as a failed exec does.
+ */
+static void loader_oom(void)
+{
+    if (getpid() != loader_pid)
+        _exit(127);
+    report_failure("out of memory");
+    run_kill_all(2000);
+    finish(HOST_FAIL_CODE);
+}
+
 /* Everything from the boot spec to the entrypoint's exit. */
 static _Noreturn void loader_main(const struct loader_env *env,
                                   const char *spec_path, const char *report_dir)
@@ -140,6 +160,8 @@ static _Noreturn void loader_main(const struct loader_env *env,
      * (a missing WorkingDir, mount points) get other modes. */
     umask(022);
     cur_env = env;
+    loader_pid = getpid();
+    xo_oom_set_handler(loader_oom);
     if (!env->host && guest_early(&err) < 0)
         fail(&err);
     report_open(report_dir);

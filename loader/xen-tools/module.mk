@@ -20,7 +20,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c $(XT)/exec_server.c \
 	$(XT)/exec_session.c common/abi/exec_channel.c \
-	common/error.c common/fileio.c \
+	common/error.c common/alloc.c common/fileio.c \
 	common/pathfmt.c common/inet.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/capabilities.c \
