@@ -397,9 +397,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
 
-    char now[32], policy[RESTART_POLICY_TEXT_MAX + 1];
+    char now[32];
     status_now(now, sizeof(now));
-    restart_policy_format(policy, sizeof(policy), &r.dc.restart);
     have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
@@ -417,9 +416,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (status_set_state(h.xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) <
-            0 ||
+        status_write_policies(h.xs, name, &r.dc.restart, r.dc.deadline_s,
+                              r.dc.stop_timeout, err) < 0 ||
         create_write_state_dir(&r, o->cfg_path, &lf, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.state-dir-written");

@@ -194,6 +194,10 @@ int main_status(int argc, char **argv)
         printf("last-exit-code: %d\n", st.last_exit_code);
     if (st.next_restart[0])
         printf("next-restart: %s\n", st.next_restart);
+    if (st.deadline_s > 0)
+        printf("deadline:   %ld s\n", st.deadline_s);
+    if (st.ended_by[0])
+        printf("ended-by:   %s\n", st.ended_by);
     for (size_t i = 0; i < st.n_net; i++)
         printf("net%u:       %s ipv4 %s ipv6 %s\n", st.net[i].index,
                st.net[i].mac, st.net[i].ipv4[0] ? st.net[i].ipv4 : "-",

@@ -101,6 +101,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, "", err) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_STARTED, "", err) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_ENDED_BY, "", err) < 0 ||
         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NET, err) < 0 ||
         status_set_state(h->xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         return -1;

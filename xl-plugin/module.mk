@@ -14,7 +14,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
-	xl-plugin/monitor_restart.c \
+	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c
@@ -45,6 +45,7 @@ MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/monitor_placeholder.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
+	xl-plugin/monitor_deadline.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/inet.c common/json.c common/json_build.c \
 	common/alloc.c common/xs_lite.c \

@@ -72,7 +72,12 @@ int monitor_restart_plan(struct xo_xs *xs, const char *root, const char *name,
     if (code >= 0 && status_setf(xs, name, DOMAIN_STATUS_KEY_LAST_EXIT_CODE,
                                  err, "%d", code) < 0)
         return -1;
-    if (!restart_policy_wants(&p, code, restarts) ||
+    /* A run its deadline ended is over, as a stopped one is. */
+    char ended_by[16];
+    bool deadline = read_text(xs, name, DOMAIN_STATUS_KEY_ENDED_BY, ended_by,
+                              sizeof(ended_by)) == 0 &&
+                    strcmp(ended_by, DOMAIN_ENDED_BY_DEADLINE) == 0;
+    if (!restart_policy_wants(&p, code, restarts) || deadline ||
         monitor_restart_stop_requested(xs, name))
         return 0;
     long streak =

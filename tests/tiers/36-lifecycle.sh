@@ -181,6 +181,49 @@ check "paused and unpaused journaled" \
 check "stop of a paused container" "$X" stop -t 5 lv
 "$X" destroy lv >/dev/null 2>&1
 
+# --- deadline (oci_deadline) -------------------------------------------------
+# A container that honours its stop signal: exits 7 on SIGTERM; the
+# deadline ends it and its always policy does not start it again.
+cfg dl 'oci_restart = "always"' 'oci_deadline = 2' \
+    "oci_cmd = [ \"trap 'exit 7' TERM; while true; do sleep 0.1; done\" ]"
+check "create with oci_deadline = 2" "$X" create "$T/dl.cfg"
+check "deadline: running first" wait_state dl running 5
+sleep 1
+check "deadline: still running before it" sh -c "[ \"\$('$X' status --json dl | jq -r .state)\" = running ]"
+check "deadline: halted after it" wait_state dl halted 10
+check "deadline: ended-by deadline, the stop signal's exit 7, not restarted" \
+    sh -c "'$X' status --json dl | jq -e '.ended_by == \"deadline\" and .exit_code == 7 and .restarts == 0 and .deadline == 2'"
+check "deadline: status says so" sh -c "'$X' status dl | grep -qx 'ended-by:   deadline'"
+got=$(types dl)
+if [ "$got" = "created started deadline exited" ]; then ok "deadline: journaled before the exit"; else nok "deadline events: $got"; fi
+check "deadline: the event says how long" \
+    sh -c "'$X' events --until 0s --json --filter name=dl --filter type=deadline | jq -e '.detail == \"ran longer than 2 s\"'"
+"$X" events --until 0s --json --filter name=dl >"$T/dlev"
+s=$(ms "$(jq -r 'select(.type == "started") | .time' "$T/dlev")")
+d=$(ms "$(jq -r 'select(.type == "deadline") | .time' "$T/dlev")")
+if ((d - s >= 2000 && d - s < 3500)); then ok "deadline: fired on time ($((d - s)) ms after the start)"; else nok "deadline fired $((d - s)) ms after the start"; fi
+# One that ignores it (a shell as pid 1 without a trap ignores SIGTERM):
+# SIGKILL after oci_stop_timeout.
+cfg dk 'oci_deadline = 1' 'oci_stop_timeout = 1' 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/dk.cfg" >/dev/null 2>&1
+check "deadline: killed after the stop timeout" wait_state dk halted 10
+check "deadline: 137 and ended-by deadline" \
+    sh -c "'$X' status --json dk | jq -e '.ended_by == \"deadline\" and .exit_code == 137'"
+# A paused container is resumed to get its stop signal.
+cfg dp 'oci_deadline = 2' "oci_cmd = [ \"trap 'exit 9' TERM; while true; do sleep 0.1; done\" ]"
+"$X" create "$T/dp.cfg" >/dev/null 2>&1
+wait_state dp running 5 >/dev/null
+"$X" pause dp >/dev/null
+check "deadline: a paused container ends too" wait_state dp halted 10
+check "deadline: resumed, then its stop signal (exit 9)" \
+    sh -c "'$X' status --json dp | jq -e '.ended_by == \"deadline\" and .exit_code == 9'"
+cfg dn 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/dn.cfg" >/dev/null 2>&1
+check "no deadline: no deadline key, ended_by null" \
+    sh -c "'$X' status --json dn | jq -e '.deadline == null and .ended_by == null'"
+"$X" destroy dn >/dev/null 2>&1
+for c in dl dk dp; do "$X" destroy "$c" >/dev/null 2>&1; done
+
 # --- valgrind on the CLI paths ----------------------------------------------------
 vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
 check "valgrind: events --until with filters" vg "$X" events --since 1h --until 0s --filter name=of --filter type=exited
