@@ -9,7 +9,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/xen.c xl-plugin/create_nohyper.c \
 	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c xl-plugin/cmd_events.c \
-	xl-plugin/cmd_pause.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
+	xl-plugin/cmd_pause.c xl-plugin/cmd_update.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
 	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \

@@ -224,6 +224,43 @@ check "no deadline: no deadline key, ended_by null" \
 "$X" destroy dn >/dev/null 2>&1
 for c in dl dk dp; do "$X" destroy "$c" >/dev/null 2>&1; done
 
+# --- update (cpu_weight, cap, memory) -----------------------------------------
+# cgfile PID CONTROLLER-FILE...: the first of the files that exists in the
+# container's cgroup (v1: under the controller's hierarchy; v2: unified).
+cgfile() {
+    local pid=$1 f rel
+    shift
+    for f in "$@"; do
+        case $f in
+        cpu.shares | cpu.cfs_quota_us) rel=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' "/proc/$pid/cgroup"); [ -f "/sys/fs/cgroup/cpu$rel/$f" ] && { cat "/sys/fs/cgroup/cpu$rel/$f"; return; } ;;
+        memory.limit_in_bytes) rel=$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup"); [ -f "/sys/fs/cgroup/memory$rel/$f" ] && { cat "/sys/fs/cgroup/memory$rel/$f"; return; } ;;
+        *) rel=$(awk -F: '$1 == 0 {print $3}' "/proc/$pid/cgroup"); [ -f "/sys/fs/cgroup$rel/$f" ] && { cat "/sys/fs/cgroup$rel/$f"; return; } ;;
+        esac
+    done
+}
+cfg up 'cpu_weight = 512' 'cap = 50' 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/up.cfg" >/dev/null 2>&1
+wait_state up running 5 >/dev/null
+upid=$("$X" status --json up | jq .pid)
+got="$(cgfile "$upid" cpu.shares cpu.weight) $(cgfile "$upid" cpu.cfs_quota_us cpu.max)"
+case $got in "2048 50000" | "79 50000 100000") ok "cpu_weight and cap at create ($got)" ;; *) nok "create's cgroup cpu: $got" ;; esac
+check "update --cpu-weight --cap --memory" "$X" update up --cpu-weight 128 --cap 25 --memory 64
+got="$(cgfile "$upid" cpu.shares cpu.weight) $(cgfile "$upid" cpu.cfs_quota_us cpu.max) $(cgfile "$upid" memory.limit_in_bytes memory.max)"
+case $got in "512 25000 67108864" | "20 25000 100000 67108864") ok "update reached the cgroup ($got)" ;; *) nok "update's cgroup: $got" ;; esac
+check "update --cap 0 lifts the cap" "$X" update up --cap 0
+got=$(cgfile "$upid" cpu.cfs_quota_us cpu.max)
+case $got in "-1" | "max 100000") ok "no quota after --cap 0 ($got)" ;; *) nok "quota after --cap 0: $got" ;; esac
+check "update journaled with what it set" \
+    sh -c "'$X' events --until 0s --json --filter name=up --filter type=updated | jq -s -e '.[0].detail == \"cpu-weight=128 cap=25 memory=64\" and .[1].detail == \"cap=0\"'"
+fails_with "update without a limit is a usage error" "give --cpu-weight, --cap or --memory" "$X" update up
+fails_with "update --cpu-weight 0" "--cpu-weight needs a number from 1 to 65535" "$X" update up --cpu-weight 0
+fails_with "update --memory 8" "--memory needs a number from 16" "$X" update up --memory 8
+fails_with "update of an unknown container" "no container domain named nosuch" "$X" update nosuch --cap 10
+"$X" stop -t 1 up >/dev/null 2>&1
+fails_with "update of a halted container" "up is not running (state halted)" "$X" update up --cap 10
+check "update --help" sh -c "'$X' update --help | grep -q -- '--cpu-weight N'"
+"$X" destroy up >/dev/null 2>&1
+
 # --- valgrind on the CLI paths ----------------------------------------------------
 vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
 check "valgrind: events --until with filters" vg "$X" events --since 1h --until 0s --filter name=of --filter type=exited
