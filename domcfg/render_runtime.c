@@ -178,7 +178,8 @@ static json_object *cpu_json(const struct domain_config *dc)
         return NULL;
     json_object *cpu = xo_jobj();
     if (dc->cpu_weight > 0)
-        xo_jset(cpu, "shares", xo_jint((int32_t)domcfg_cpu_shares(dc->cpu_weight)));
+        xo_jset(cpu, "shares",
+                xo_jint((int32_t)domcfg_cpu_shares(dc->cpu_weight)));
     if (dc->cap > 0) {
         xo_jset(cpu, "quota", xo_jint((int32_t)domcfg_cpu_quota_us(dc->cap)));
         xo_jset(cpu, "period", xo_jint((int32_t)DOMCFG_CPU_PERIOD_US));

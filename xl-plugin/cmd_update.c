@@ -40,8 +40,7 @@ static int set_sched(struct xen_handles *h, const char *name, uint32_t domid,
     libxl_domain_sched_params_init(&p);
     int rc = -1;
     if (libxl_domain_sched_params_get(h->ctx, domid, &p)) {
-        xo_err_set(err, EIO, "libxl could not read the scheduling of %s",
-                   name);
+        xo_err_set(err, EIO, "libxl could not read the scheduling of %s", name);
         goto out;
     }
     if (p.sched != LIBXL_SCHEDULER_CREDIT &&
@@ -224,9 +223,9 @@ static int number(const char *opt, const char *text, long lo, long hi,
 int main_update(int argc, char **argv)
 {
     static const struct option longopts[] = {{"cpu-weight", 1, NULL, 'w'},
-                                              {"cap", 1, NULL, 'c'},
-                                              {"memory", 1, NULL, 'm'},
-                                              {NULL, 0, NULL, 0}};
+                                             {"cap", 1, NULL, 'c'},
+                                             {"memory", 1, NULL, 'm'},
+                                             {NULL, 0, NULL, 0}};
     struct update_req u = {-1, -1, -1};
     int opt;
     while ((opt = cmd_getopt(argc, argv, "w:c:m:", longopts, "update", 1)) !=
@@ -242,7 +241,8 @@ int main_update(int argc, char **argv)
             return XO_EXIT_USAGE;
     }
     if (u.weight < 0 && u.cap < 0 && u.memory_mb < 0) {
-        fprintf(stderr, "xl-oci update: give --cpu-weight, --cap or --memory\n");
+        fprintf(stderr,
+                "xl-oci update: give --cpu-weight, --cap or --memory\n");
         return XO_EXIT_USAGE;
     }
     if (argc - optind != 1) {

@@ -145,8 +145,8 @@ static void deadline_load(struct monitor *m)
     m->deadline_due = monitor_deadline_due(&st);
     if (st.ended_by[0] && st.deadline_s > 0 && st.started_ms >= 0)
         m->deadline_kill_at = monitor_deadline_kill_at(
-            st.started_ms + (long long)st.deadline_s * 1000,
-            st.stop_timeout_s, DOMAIN_STATUS_KILL_MARGIN_S);
+            st.started_ms + (long long)st.deadline_s * 1000, st.stop_timeout_s,
+            DOMAIN_STATUS_KILL_MARGIN_S);
 }
 
 /*
@@ -183,8 +183,9 @@ static void deadline_check(struct monitor *m)
     }
     if (m->deadline_kill_at >= 0 && now >= m->deadline_kill_at) {
         m->deadline_kill_at = -1;
-        xo_warn("domain %s (%u) did not stop after its deadline: shutting it down",
-                m->o->name, m->domid);
+        xo_warn(
+            "domain %s (%u) did not stop after its deadline: shutting it down",
+            m->o->name, m->domid);
         if (xc_domain_shutdown(m->xc, m->domid, SHUTDOWN_poweroff) < 0)
             xo_warn("cannot shut down domain %u: %s", m->domid,
                     strerror(errno));
@@ -216,7 +217,8 @@ static void read_guest(struct monitor *m)
     size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
     for (size_t i = 0; i < nf; i++)
         set_status(m, f[i].key, f[i].value);
-    bool started = r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC;
+    bool started =
+        r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC;
     m->published = r->phase;
     if (started) {
         journal_note(m->o->root, EVENT_STARTED, m->o->name, NULL);
@@ -233,7 +235,7 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
-    m->pause_seen = false; /* a new domain (sync_pause) */
+    m->pause_seen = false;                      /* a new domain (sync_pause) */
     m->deadline_due = m->deadline_kill_at = -1; /* until it starts */
     if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
         !xo_xs_watch(m->xs, m->tty_key, "tty"))
@@ -567,11 +569,11 @@ static int monitor_loop(struct monitor *m, xo_err *err)
          * deadline's next step wakes us too. */
         int timeout = xo_xs_pending(m->xs)
                           ? 0
-                          : monitor_deadline_timeout(
-                                status_monotonic_ms(),
-                                m->deadline_due >= 0 ? m->deadline_due
-                                                     : m->deadline_kill_at,
-                                PAUSE_CHECK_MS);
+                          : monitor_deadline_timeout(status_monotonic_ms(),
+                                                     m->deadline_due >= 0
+                                                         ? m->deadline_due
+                                                         : m->deadline_kill_at,
+                                                     PAUSE_CHECK_MS);
         int ready = poll(p, m->con.tty_fd >= 0 ? 2 : 1, timeout);
         if (ready < 0) {
             if (errno == EINTR)

@@ -40,8 +40,7 @@ int monitor_deadline_reached(struct xo_xs *xs, const char *root,
     struct event_record ev;
     journal_record_init(&ev, EVENT_DEADLINE, name);
     /* may truncate: the journal keeps at most EVENT_TEXT_MAX */
-    snprintf(ev.detail, sizeof(ev.detail), "ran longer than %ld s",
-             deadline_s);
+    snprintf(ev.detail, sizeof(ev.detail), "ran longer than %ld s", deadline_s);
     journal_emit(root, &ev);
     return status_set(xs, name, DOMAIN_STATUS_KEY_ENDED_BY,
                       DOMAIN_ENDED_BY_DEADLINE, err);

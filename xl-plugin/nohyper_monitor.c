@@ -168,7 +168,8 @@ static int wait_container(struct xo_xs *xs, const char *root, const char *name,
                 xo_err_clear(&err);
             }
         }
-        int wait_ms = monitor_deadline_timeout(now, due >= 0 ? due : kill_at, -1);
+        int wait_ms =
+            monitor_deadline_timeout(now, due >= 0 ? due : kill_at, -1);
         if (wait_ms < 0) {
             sigwaitinfo(&chld, NULL);
         } else {

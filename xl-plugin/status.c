@@ -215,14 +215,13 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
 }
 
 int status_write_policies(struct xo_xs *xs, const char *name,
-                          const struct restart_policy *restart,
-                          long deadline_s, long stop_timeout_s, xo_err *err)
+                          const struct restart_policy *restart, long deadline_s,
+                          long stop_timeout_s, xo_err *err)
 {
     char policy[RESTART_POLICY_TEXT_MAX + 1];
     restart_policy_format(policy, sizeof(policy), restart);
     if (status_set(xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
-        status_set(xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) <
-            0)
+        status_set(xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) < 0)
         return -1;
     if (deadline_s <= 0)
         return 0;

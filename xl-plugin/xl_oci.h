@@ -101,6 +101,7 @@ int main_events(int argc, char **argv);
 int main_pause(int argc, char **argv);
 int main_unpause(int argc, char **argv);
 int main_update(int argc, char **argv);
+int main_stats(int argc, char **argv);
 int main_logs(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_exec(int argc, char **argv);

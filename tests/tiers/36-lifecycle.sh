@@ -261,6 +261,41 @@ fails_with "update of a halted container" "up is not running (state halted)" "$X
 check "update --help" sh -c "'$X' update --help | grep -q -- '--cpu-weight N'"
 "$X" destroy up >/dev/null 2>&1
 
+# --- stats -----------------------------------------------------------------
+cfg sp 'oci_cmd = [ "while true; do :; done" ]'
+cfg sq 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/sp.cfg" >/dev/null 2>&1
+"$X" create "$T/sq.cfg" >/dev/null 2>&1
+wait_state sp running 5 >/dev/null
+wait_state sq running 5 >/dev/null
+"$X" stats --json --no-stream sp sq >"$T/st1"
+check "stats --json: one array of the two, with every key" \
+    jq -e 'length == 2 and (map(.name) == ["sp", "sq"]) and all(.[]; has("cpu_percent") and has("cpu_time_ns") and has("memory_bytes") and has("memory_limit_bytes") and has("memory_used_bytes") and has("block_read_bytes") and has("block_write_bytes") and has("net_rx_bytes") and has("net_tx_bytes") and .mode == "nohyper" and .state == "running" and (.id | type) == "number")' "$T/st1"
+check "stats: the spinning one uses a CPU, the sleeping one none" \
+    jq -e '(.[0].cpu_percent > 20) and (.[1].cpu_percent < 5)' "$T/st1"
+check "stats: memory in use and network counted" \
+    jq -e 'all(.[]; .memory_bytes > 0 and .memory_used_bytes > 0 and .memory_used_bytes <= .memory_bytes and .net_rx_bytes == 0 and .net_tx_bytes == 0)' "$T/st1"
+sleep 1
+"$X" stats --json --no-stream sp >"$T/st2"
+check "stats: CPU time moves between samples" \
+    sh -c "[ \$(jq '.[0].cpu_time_ns' '$T/st2') -gt \$(jq '.[0].cpu_time_ns' '$T/st1') ]"
+check "stats: without names, every running container" \
+    sh -c "'$X' stats --json --no-stream | jq -e 'map(.name) | contains([\"sp\", \"sq\"])'"
+check "stats: not a terminal, one table and done" \
+    sh -c "'$X' stats sq | grep -E '^sq +[0-9]+ running +[0-9.]+% '"
+"$X" update sq --memory 32 >/dev/null
+check "stats: the memory limit update set" \
+    sh -c "'$X' stats --json --no-stream sq | jq -e '.[0].memory_limit_bytes == 33554432'"
+check "stats: a running container's I/O lines are 'X / Y'" \
+    sh -c "'$X' stats --no-stream sq | tail -1 | grep -qE '0B / 0B +0B / 0B$'"
+fails_with "stats of an unknown container" "no container domain named nosuch" "$X" stats --no-stream nosuch
+"$X" stop -t 1 sq >/dev/null 2>&1
+check "stats of a halted container: unknown figures, named" \
+    sh -c "'$X' stats --json --no-stream sq | jq -e '.[0].state == \"halted\" and .[0].cpu_percent == null and .[0].memory_bytes == null'"
+check "stats --help" sh -c "'$X' stats --help | grep -q -- '--no-stream'"
+check "valgrind: stats --json" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$X" stats --json --no-stream sp
+for c in sp sq; do "$X" destroy "$c" >/dev/null 2>&1; done
+
 # --- valgrind on the CLI paths ----------------------------------------------------
 vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
 check "valgrind: events --until with filters" vg "$X" events --since 1h --until 0s --filter name=of --filter type=exited
