@@ -135,6 +135,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         status_write_policies(h.xs, name, &r->dc.restart, r->dc.deadline_s,
                               r->dc.stop_timeout, err) < 0 ||
         create_write_state_dir(r, o->cfg_path, NULL, err) < 0 ||
+        state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0 ||
         state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.state-dir-written");

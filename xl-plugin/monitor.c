@@ -666,11 +666,13 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
         /* A monitor killed in the backoff: go on where it was. */
         xo_info("domain %s: continuing the restart backoff", o->name);
         if (!restart_after_backoff(&m, monitor_restart_due(m.xs, o->name))) {
+            monitor_restart_note_end(m.xs, o->root, o->name);
             rc = 0;
             goto out;
         }
     }
     rc = monitor_loop(&m, err);
+    monitor_restart_note_end(m.xs, o->root, o->name);
 out:
     if (m.con.tty_fd >= 0)
         close(m.con.tty_fd);

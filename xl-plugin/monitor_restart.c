@@ -11,7 +11,9 @@
 
 #include "common/abi/restart_policy.h"
 #include "common/pathfmt.h"
+#include "common/log.h"
 #include "journal.h"
+#include "state.h"
 #include "status.h"
 
 /* A DomainStatus number, or `none` when absent or not one. */
@@ -137,4 +139,18 @@ bool monitor_restart_sleep(long long due_ms)
         if (sig < 0 && errno != EAGAIN && errno != EINTR)
             return false;
     }
+}
+
+void monitor_restart_note_end(struct xo_xs *xs, const char *root,
+                              const char *name)
+{
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    if (status_read(xs, name, &st, &err) == 0 &&
+        domain_state_is_final(st.state) &&
+        state_run_get(root, name) != STATE_RUN_STOPPED &&
+        state_domain_exists(root, name) &&
+        state_run_set(root, name, STATE_RUN_ENDED, &err) < 0)
+        xo_warn("%s", xo_err_msg(&err));
+    xo_err_clear(&err);
 }

@@ -332,6 +332,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
     }
     xo_err_clear(&e);
+    monitor_restart_note_end(h.xs, root, name);
     goto out;
 broken:;
     /* Create waits for us and reads what went wrong from DomainStatus. */
@@ -342,6 +343,7 @@ broken:;
     xo_err_clear(&be);
     nohyper_teardown(root, name, &be);
     xo_err_clear(&be);
+    monitor_restart_note_end(h.xs, root, name);
 out:
     ready(&ready_fd);
     if (log >= 0)

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,32 +109,18 @@ static int collect_xen(struct xen_handles *h, const struct domain_status *st,
 static int collect_nohyper(const struct domain_status *st,
                            struct stats_sample *s, xo_err *err)
 {
-    int fd = memfd_create("runc-events", MFD_CLOEXEC);
-    if (fd < 0)
-        return xo_err_sys(err, "memfd_create");
     const char *args[] = {"events", "--stats", st->name, NULL};
-    int r = nohyper_runc(cmd_state_root(), args, fd, err);
-    s->when_ns = now_ns();
     char *text = NULL;
-    size_t len = 0;
-    int rc = 0;
-    if (r == 0) {
-        off_t size = lseek(fd, 0, SEEK_END);
-        if (size > 0 && size <= RUNC_EVENTS_MAX &&
-            (text = malloc((size_t)size + 1)) &&
-            pread(fd, text, (size_t)size, 0) == size) {
-            len = (size_t)size;
-            text[len] = '\0';
-            /* runc may warn on stderr (the same fd) before its JSON. */
-            char *json = strstr(text, "{\"type\"");
-            if (json && stats_parse_runc_events(json, strlen(json), s, err) < 0)
-                rc = -1;
-        }
-    } else if (r > 0) {
-        r = 0; /* exited meanwhile: nothing to show */
-    }
+    int r = nohyper_runc_capture(cmd_state_root(), args, &text, RUNC_EVENTS_MAX,
+                                 err);
+    s->when_ns = now_ns();
+    /* runc may warn (the output holds stderr too) before its JSON; a
+     * failure is a container that exited meanwhile: nothing to show. */
+    const char *json = r == 0 && text ? strstr(text, "{\"type\"") : NULL;
+    int rc = json && stats_parse_runc_events(json, strlen(json), s, err) < 0
+                 ? -1
+                 : 0;
     free(text);
-    close(fd);
     if (r < 0 || rc < 0)
         return -1;
     char path[64];

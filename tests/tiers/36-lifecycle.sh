@@ -5,7 +5,11 @@
 # SIGKILLed in the backoff, the next command's monitor going on; stop ends
 # it), the event journal (`xl-oci events`: --since lists a whole life in
 # order, --until, --filter, --json, rotation, a live follower seeing new
-# events across a rotation), pause and unpause, and events under valgrind.
+# events across a rotation), pause and unpause, and events under valgrind;
+# oci_deadline (the stop signal at the due time, SIGKILL after the stop
+# timeout, ended-by and the deadline event), update (cgroup CPU shares,
+# quota and memory limit), stats (the --json shape, CPU that moves), and
+# autostart after a simulated host restart (list shows "down").
 #
 # Needs root (runc, mounts); installs runc, busybox-static, jq, valgrind
 # and inotify-tools when missing.
@@ -295,6 +299,44 @@ check "stats of a halted container: unknown figures, named" \
 check "stats --help" sh -c "'$X' stats --help | grep -q -- '--no-stream'"
 check "valgrind: stats --json" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$X" stats --json --no-stream sp
 for c in sp sq; do "$X" destroy "$c" >/dev/null 2>&1; done
+
+# --- autostart (a host restart simulated) -------------------------------------
+# The host "goes down": monitors and containers killed behind xl-oci's
+# back, their status still saying running.
+cfg aa 'oci_restart = "always"' 'oci_cmd = [ "sleep 600" ]'
+cfg au 'oci_restart = "unless-stopped"' 'oci_cmd = [ "sleep 600" ]'
+cfg an 'oci_cmd = [ "sleep 600" ]'
+cfg as 'oci_restart = "unless-stopped"' 'oci_cmd = [ "sleep 600" ]'
+for c in aa au an as; do "$X" create "$T/$c.cfg" >/dev/null 2>&1; done
+for c in aa au an as; do wait_state $c running 5 >/dev/null; done
+"$X" stop -t 1 as >/dev/null 2>&1
+check "run-state: running after create, stopped after stop" \
+    sh -c "[ \"\$(cat '$T/state/domains/aa/run-state')\" = running ] && [ \"\$(cat '$T/state/domains/as/run-state')\" = stopped ]"
+declare -A oldpid
+for c in aa au an; do
+    oldpid[$c]=$("$X" status --json $c | jq .pid)
+    kill -9 "$(cat "$T/state/domains/$c/monitor.lock")" "${oldpid[$c]}" 2>/dev/null
+done
+sleep 0.5
+check "list: the three that were running are down" \
+    sh -c "'$X' list | awk '\$1 ~ /^a[aun]\$/ {print \$1, \$3}' | sort | paste -sd' ' | grep -qx 'aa down an down au down'"
+check "list --json: down too; the stopped one halted" \
+    sh -c "'$X' list --json | jq -e '(map(select(.name == \"aa\" or .name == \"au\" or .name == \"an\")) | all(.state == \"down\")) and (.[] | select(.name == \"as\") | .state == \"halted\")'"
+"$X" autostart >"$T/autostart.out" 2>&1
+check "autostart: always and unless-stopped started, no left down" \
+    sh -c "grep -qx 'aa: started' '$T/autostart.out' && grep -qx 'au: started' '$T/autostart.out' && grep -qx 'an: down, restart policy \"no\": left down' '$T/autostart.out' && ! grep -q '^as' '$T/autostart.out'"
+check "autostart: aa running again" wait_state aa running 10
+check "autostart: au running again" wait_state au running 10
+check "autostart: new processes" \
+    sh -c "[ \$('$X' status --json aa | jq .pid) != ${oldpid[aa]} ] && kill -0 \$('$X' status --json aa | jq .pid)"
+check "autostart: the stopped unless-stopped one stays halted, no stays down" \
+    sh -c "[ \"\$('$X' status --json as | jq -r .state)\" = halted ] && '$X' list | grep -qE '^an +- +down'"
+check "autostart: journaled as created (autostart), then started" \
+    sh -c "[ \"\$('$X' events --until 0s --json --filter name=aa | jq -r '[.type, .detail // \"\"] | join(\":\")' | tail -2 | paste -sd' ')\" = 'created:autostart started:' ]"
+check "autostart again: nothing is down, nothing started" \
+    sh -c "'$X' autostart | grep -v '^an:' | wc -l | grep -qx 0"
+check "autostart --help" sh -c "'$X' autostart --help | grep -q 'xl-oci-autostart.service'"
+for c in aa au an as; do "$X" destroy "$c" >/dev/null 2>&1; done
 
 # --- valgrind on the CLI paths ----------------------------------------------------
 vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
