@@ -3,9 +3,9 @@
  * xl-oci-autostart.service (as xendomains starts xl's domains): starts
  * again every container that was running when dom0 went down ("down",
  * cmd_container_down) and whose restart policy is always or
- * unless-stopped.  Its run-state (state.h) says it was running, so a
- * container the user stopped (unless-stopped's case) or one that ended by
- * itself is left alone.
+ * unless-stopped, and, as Docker's daemon does, an "always" one the user
+ * stopped once the host has restarted since.  Its run-state (state.h)
+ * tells them apart: one that ended by itself is left alone.
  *
  * A Xen domain lost its DomainStatus with xenstore: it is rebuilt (the
  * restart policy, deadline and image from the saved app.cfg, as create
@@ -21,8 +21,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
@@ -112,7 +114,8 @@ static int start_nohyper(struct xen_handles *h, const char *name,
     static const char *const cleared[] = {
         DOMAIN_STATUS_KEY_PID,      DOMAIN_STATUS_KEY_EXIT_CODE,
         DOMAIN_STATUS_KEY_FINISHED, DOMAIN_STATUS_KEY_ERROR,
-        DOMAIN_STATUS_KEY_ENDED_BY, DOMAIN_STATUS_KEY_STARTED};
+        DOMAIN_STATUS_KEY_ENDED_BY, DOMAIN_STATUS_KEY_STARTED,
+        DOMAIN_STATUS_KEY_STOP_REQUESTED};
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
         nohyper_teardown(root, name, err) < 0 ||
         nohyper_mount(dir, &r->dc, err) < 0)
@@ -126,6 +129,41 @@ static int start_nohyper(struct xen_handles *h, const char *name,
     return 0;
 }
 
+/* When the host booted (/proc/stat's btime, Unix seconds), or -1. */
+static long long boot_time(void)
+{
+    char *text = NULL;
+    xo_err err = XO_ERR_INIT;
+    long long t = -1;
+    if (xo_read_file(&text, NULL, "/proc/stat", 1 << 20, &err) == 0) {
+        const char *b = strstr(text, "\nbtime ");
+        if (b)
+            t = strtoll(b + 7, NULL, 10);
+    }
+    xo_err_clear(&err);
+    free(text);
+    return t;
+}
+
+/*
+ * An "always" container the user stopped starts again once the host has
+ * restarted since (Docker's rule; unless-stopped's differs only there):
+ * a Xen one has lost its DomainStatus, a NOHYPER one finished before the
+ * host booted.
+ */
+static bool stopped_before_boot(bool have_status,
+                                const struct domain_status *st)
+{
+    if (!have_status)
+        return true;
+    struct tm tm = {0};
+    if (!st->nohyper || !st->finished[0] ||
+        !strptime(st->finished, "%Y-%m-%dT%H:%M:%SZ", &tm))
+        return false;
+    long long boot = boot_time();
+    return boot > 0 && (long long)timegm(&tm) < boot;
+}
+
 /* 1 when `name` was started, 0 when it was left alone, -1 with err. */
 static int autostart_one(struct xen_handles *h, const char *name, xo_err *err)
 {
@@ -134,7 +172,10 @@ static int autostart_one(struct xen_handles *h, const char *name, xo_err *err)
     xo_err ignore = XO_ERR_INIT;
     bool have = status_read(h->xs, name, &st, &ignore) == 0;
     xo_err_clear(&ignore);
-    if (!cmd_container_down(root, name, have, &st))
+    enum state_run run = state_run_get(root, name);
+    bool down = cmd_container_down(root, name, have, &st);
+    bool stopped = run == STATE_RUN_STOPPED && stopped_before_boot(have, &st);
+    if (!down && !stopped)
         return 0;
     if (!have && !xen_host_present())
         return 0; /* a Xen container on a host without Xen now */
@@ -147,7 +188,11 @@ static int autostart_one(struct xen_handles *h, const char *name, xo_err *err)
         create_parse_cfg(&r, cfg, err) < 0)
         goto out;
     enum restart_mode mode = r.dc.restart.mode;
-    if (mode != RESTART_ALWAYS && mode != RESTART_UNLESS_STOPPED) {
+    if (stopped && !down) {
+        rc = 0;
+        if (mode != RESTART_ALWAYS)
+            goto out; /* stopped by the user: stays so */
+    } else if (mode != RESTART_ALWAYS && mode != RESTART_UNLESS_STOPPED) {
         char text[RESTART_POLICY_TEXT_MAX + 1];
         restart_policy_format(text, sizeof(text), &r.dc.restart);
         printf("%s: down, restart policy \"%s\": left down\n", name, text);
@@ -164,6 +209,8 @@ static int autostart_one(struct xen_handles *h, const char *name, xo_err *err)
         journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
         goto out;
     }
+    if (state_run_set(root, name, STATE_RUN_RUNNING, err) < 0)
+        goto out;
     printf("%s: started\n", name);
     rc = 1;
 out:

@@ -101,9 +101,11 @@ static void print_json(json_object *o)
 }
 
 /*
- * The containers that were running when dom0 went down and have no
- * DomainStatus since (cmd_container_down): a row "down" each, or a JSON
- * object with name and state.  `listed` holds the names shown already.
+ * The containers whose state dir outlived their DomainStatus (a Xen
+ * container's, lost with xenstore when dom0 went down): "down" for one
+ * that was running then (cmd_container_down), else "halted"; a row each,
+ * or a JSON object with name and state.  `listed` holds the names shown
+ * already.
  */
 static void list_down_without_status(struct xen_handles *h, char **listed,
                                      json_object *arr)
@@ -118,17 +120,20 @@ static void list_down_without_status(struct xen_handles *h, char **listed,
         bool seen = false;
         for (char **n = listed; *n && !seen; n++)
             seen = strcmp(*n, *d) == 0;
-        if (seen || status_exists(h->xs, *d) ||
-            !cmd_container_down(cmd_state_root(), *d, false, NULL))
+        if (seen || status_exists(h->xs, *d))
             continue;
+        const char *state =
+            cmd_container_down(cmd_state_root(), *d, false, NULL)
+                ? CMD_STATE_DOWN
+                : domain_state_to_string(DOMAIN_STATE_HALTED);
         if (arr) {
             json_object *o = xo_jobj();
             xo_jset(o, "name", xo_jstr(*d));
-            xo_jset(o, "state", xo_jstr(CMD_STATE_DOWN));
+            xo_jset(o, "state", xo_jstr(state));
             xo_jpush(arr, o);
         } else {
-            printf("%-20s %5s %-8s %-19s %10s %4s %s\n", *d, "-",
-                   CMD_STATE_DOWN, "-", "-", "-", "-");
+            printf("%-20s %5s %-8s %-19s %10s %4s %s\n", *d, "-", state, "-",
+                   "-", "-", "-");
         }
     }
     xo_strv_free(dirs);

@@ -51,7 +51,7 @@ const struct cmd_spec
                 {"autostart", main_autostart, false,
                  "Start again the containers that were running when the host went down (restart policy always or unless-stopped)",
                  "",
-                 "  Run at boot by xl-oci-autostart.service, after xenstored, xen and\n  xl-oci-network.  `list` shows such containers as \"down\" until then.\n  A container stopped by `xl-oci stop`, or one that ended by itself,\n  is left alone.\n"},
+                 "  Run at boot by xl-oci-autostart.service, after xenstored, xen and\n  xl-oci-network.  `list` shows such containers as \"down\" until then.\n  An always container stopped by `xl-oci stop` starts again once the host\n  has restarted since, an unless-stopped one does not; one that ended by\n  itself is left alone.\n"},
                 {"destroy", main_destroy, false,
                  "Remove a domain, its DomainStatus and its state directory",
                  "[--keep-volumes] <Name>",
