@@ -112,9 +112,9 @@ static int start_nohyper(struct xen_handles *h, const char *name,
     const char *root = cmd_state_root();
     char dir[4096];
     static const char *const cleared[] = {
-        DOMAIN_STATUS_KEY_PID,      DOMAIN_STATUS_KEY_EXIT_CODE,
-        DOMAIN_STATUS_KEY_FINISHED, DOMAIN_STATUS_KEY_ERROR,
-        DOMAIN_STATUS_KEY_ENDED_BY, DOMAIN_STATUS_KEY_STARTED,
+        DOMAIN_STATUS_KEY_PID,           DOMAIN_STATUS_KEY_EXIT_CODE,
+        DOMAIN_STATUS_KEY_FINISHED,      DOMAIN_STATUS_KEY_ERROR,
+        DOMAIN_STATUS_KEY_ENDED_BY,      DOMAIN_STATUS_KEY_STARTED,
         DOMAIN_STATUS_KEY_STOP_REQUESTED};
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
         nohyper_teardown(root, name, err) < 0 ||

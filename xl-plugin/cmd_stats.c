@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/json_build.h"
 #include "common/log.h"
 #include "monitor_spawn.h"
 #include "stats.h"
@@ -114,10 +115,10 @@ static void sample(struct xen_handles *h, struct stats_set *set)
 
 static void print_json(const struct stats_set *set)
 {
-    json_object *arr = json_object_new_array();
+    json_object *arr = xo_jarr();
     for (size_t i = 0; i < set->n; i++)
-        json_object_array_add(
-            arr, stats_to_json(&set->cur[i],
+        xo_jpush(arr,
+                 stats_to_json(&set->cur[i],
                                stats_cpu_percent(&set->prev[i], &set->cur[i])));
     /* One line per sample: a stream a reader splits by lines. */
     puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
@@ -149,7 +150,9 @@ static void print_table(const struct stats_set *set, bool redraw)
         stats_format_bytes(wr, sizeof(wr), s->blk_write_bytes);
         /* cannot truncate: two 16-byte figures and " / " */
         snprintf(mem, sizeof(mem), "%s / %s", m, ml);
+        /* cannot truncate: the same */
         snprintf(net, sizeof(net), "%s / %s", rx, tx);
+        /* cannot truncate: the same */
         snprintf(blk, sizeof(blk), "%s / %s", rd, wr);
         printf("%-20s %7s %-9s %7s %-21s %9s %-21s %s\n", s->name, id,
                domain_state_to_string(s->state), cpu, mem, mu, net, blk);

@@ -137,6 +137,7 @@ static int update_nohyper(const char *name, const struct update_req *u,
         /* cannot truncate: numbers below 2^31; -1 is no quota */
         snprintf(quota, sizeof(quota), "%ld",
                  u->cap > 0 ? domcfg_cpu_quota_us(u->cap) : -1L);
+        /* cannot truncate: a constant of 6 digits */
         snprintf(period, sizeof(period), "%ld", DOMCFG_CPU_PERIOD_US);
         args[n++] = "--cpu-quota";
         args[n++] = quota;
@@ -185,12 +186,11 @@ static int update(const char *name, const struct update_req *u, xo_err *err)
     struct event_record ev;
     journal_record_init(&ev, EVENT_UPDATED, name);
     char w[32] = "", c[32] = "", m[32] = "";
-    /* cannot truncate: each a short key and a long */
-    if (u->weight >= 0)
+    if (u->weight >= 0) /* cannot truncate: a short key and a long */
         snprintf(w, sizeof(w), " cpu-weight=%ld", u->weight);
-    if (u->cap >= 0)
+    if (u->cap >= 0) /* cannot truncate: a short key and a long */
         snprintf(c, sizeof(c), " cap=%ld", u->cap);
-    if (u->memory_mb >= 0)
+    if (u->memory_mb >= 0) /* cannot truncate: a short key and a long */
         snprintf(m, sizeof(m), " memory=%ld", u->memory_mb);
     /* may truncate: the journal keeps at most EVENT_TEXT_MAX */
     snprintf(ev.detail, sizeof(ev.detail), "%s%s%s", w, c, m);

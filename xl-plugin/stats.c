@@ -50,10 +50,9 @@ void stats_format_bytes(char *buf, size_t len, long long bytes)
         v /= 1024;
         u++;
     }
-    /* cannot truncate: at most "1023.9PiB" for len >= 16 */
-    if (u == 0)
+    if (u == 0) /* cannot truncate: at most 1023 */
         snprintf(buf, len, "%lldB", bytes);
-    else
+    else /* cannot truncate: at most "8192PiB" for len >= 16 */
         snprintf(buf, len, v < 100 ? "%.1f%s" : "%.0f%s", v, units[u]);
 }
 
@@ -183,13 +182,8 @@ json_object *stats_to_json(const struct stats_sample *s, double cpu_pct)
             xo_jstr(s->nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN));
     xo_jset(o, "id", s->id >= 0 ? xo_jint64(s->id) : NULL);
     xo_jset(o, "state", xo_jstr(domain_state_to_string(s->state)));
-    /* Written with two decimals: a percentage, not a measurement to the
-     * ppm (json-c would print 17 digits). */
-    char pct[32];
-    /* cannot truncate: a percentage of at most 128 CPUs */
-    snprintf(pct, sizeof(pct), "%.2f", cpu_pct);
-    xo_jset(o, "cpu_percent",
-            cpu_pct >= 0 ? json_object_new_double_s(cpu_pct, pct) : NULL);
+    /* Two decimals: a percentage, not a measurement to the ppm. */
+    xo_jset(o, "cpu_percent", cpu_pct >= 0 ? xo_jfixed(cpu_pct, 2) : NULL);
     xo_jset(o, "cpu_time_ns", count(s->cpu_ns));
     xo_jset(o, "memory_bytes", count(s->mem_bytes));
     xo_jset(o, "memory_limit_bytes", count(s->mem_limit_bytes));
