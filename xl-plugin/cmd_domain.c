@@ -420,8 +420,11 @@ int main_stop(int argc, char **argv)
     /* A domain already shutting down (a crash loop's exit, which the
      * monitor ends as halted now that stop-requested is set) refuses the
      * request: then waiting is all there is to do. */
+    /* Its action (a destroy, hotplug scripts) takes its time: wait as
+     * long as -t says (lab 17: 10 s were too few under emulation). */
     if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL) &&
-        wait_final(&h, name, 10000, &st, &err) < 0) {
+        wait_final(&h, name, (timeout > 10 ? timeout : 10) * 1000, &st, &err) <
+            0) {
         xo_err_clear(&err);
         xo_err_set(&err, EIO, "libxl could not shut down %s (domid %ld)", name,
                    st.domid);
