@@ -137,24 +137,20 @@ xl-oci destroy csp
 
 # Autostart: dom0 "goes down" (monitors killed, domains destroyed and
 # DomainStatus removed behind xl-oci's back, as a reboot leaves them);
-# list shows the always container down, autostart brings it back; the
-# unless-stopped one the user stopped stays halted.
+# list shows the always container down, autostart brings it back (the
+# unless-stopped and stopped cases are tier 36's, without Xen: one domain
+# less here).
 mkcfg aal 'oci_cmd = [ "sleep", "600000" ]' 'oci_restart = "always"'
-mkcfg aus 'oci_cmd = [ "sleep", "600000" ]' 'oci_restart = "unless-stopped"'
 lab_check create-aal xl-oci create "$LAB_WORK/aal.cfg"
-lab_check create-aus xl-oci create "$LAB_WORK/aus.cfg"
-wait_state aal running 120 && wait_state aus running 120 && xl-oci stop aus >/dev/null
+wait_state aal running 120
 kill -9 "$(cat "$XL_OCI_ROOT/domains/aal/monitor.lock")" 2>/dev/null
-for c in aal aus; do
-    xl destroy "$c" 2>/dev/null
-    xenstore-rm "/tool/xl-oci/$c"
-done
-l=$(xl-oci list | awk '$1 == "aal" || $1 == "aus" {print $1, $3}' | paste -sd' ')
-[ "$l" = "aal down aus halted" ] && lab_ok list-shows-down "$l" || lab_fail list-shows-down "$l"
+xl destroy aal 2>/dev/null
+xenstore-rm /tool/xl-oci/aal
+l=$(xl-oci list | awk '$1 == "aal" {print $1, $3}')
+[ "$l" = "aal down" ] && lab_ok list-shows-down "$l" || lab_fail list-shows-down "$l"
 out=$(xl-oci autostart 2>&1)
 [ "$out" = "aal: started" ] && lab_ok autostart-output || lab_fail autostart-output "$out"
 wait_state aal running 120 && [ "$(st aal restart_policy)" = always ] && xl list aal >/dev/null 2>&1 &&
-    ! xl list aus >/dev/null 2>&1 && lab_ok autostart-brings-back || lab_fail autostart-brings-back "aal $(st aal state)"
+    lab_ok autostart-brings-back || lab_fail autostart-brings-back "aal $(st aal state)"
 xl-oci destroy aal
-xl-oci destroy aus
 true
