@@ -35,6 +35,17 @@ json_object *xo_jint64(int64_t v)
     return made(json_object_new_int64(v));
 }
 
+json_object *xo_jfixed(double v, int decimals)
+{
+    char text[64];
+    if (decimals < 0 || decimals > 9)
+        decimals = 9;
+    /* may truncate: a number too large for 64 bytes is printed cut, and
+     * json-c still stores `v` */
+    snprintf(text, sizeof(text), "%.*f", decimals, v);
+    return made(json_object_new_double_s(v, text));
+}
+
 json_object *xo_juint64(uint64_t v)
 {
     return made(json_object_new_uint64(v));

@@ -21,6 +21,9 @@ json_object *xo_jint(int32_t v);
 json_object *xo_jint64(int64_t v);
 json_object *xo_juint64(uint64_t v);
 json_object *xo_jbool(bool v);
+/* A number written with `decimals` (0..9) digits after the point, as
+ * "12.50" (json-c alone writes 17 significant digits). */
+json_object *xo_jfixed(double v, int decimals);
 
 /* obj[key] = val (replacing any member of that name). */
 void xo_jset(json_object *obj, const char *key, json_object *val);

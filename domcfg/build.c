@@ -16,6 +16,7 @@
 #include <libxlutil.h>
 
 #include "app_cfg.h"
+#include "common/abi/domain_status.h"
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
@@ -176,6 +177,21 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
             ac, "cpus", err, "\"%s\" is not \"all\" or a list of N, N-M, ^N",
             s);
     if (r && get_dup(&dc->cpus, ac, "cpus", NULL, err) < 0)
+        return -1;
+
+    /* xl's keys for the credit schedulers (credit2 takes them too).
+     * Xen refuses a cap above 100 per vCPU; say so here, not at create. */
+    if (app_cfg_long(ac, "cpu_weight", 1, 65535, &dc->cpu_weight, err) < 0 ||
+        (r = app_cfg_long(ac, "cap", 0, 100 * 128, &dc->cap, err)) < 0)
+        return -1;
+    if (r && dc->cap > 100 * dc->maxvcpus)
+        return app_cfg_bad_value(
+            ac, "cap", err,
+            "%ld%% is more than %ld vCPU(s) can use (at most %ld, 0 for no cap)",
+            dc->cap, dc->maxvcpus, 100 * dc->maxvcpus);
+    dc->deadline_s = 0;
+    if (app_cfg_long(ac, "oci_deadline", 1, DOMAIN_STATUS_DEADLINE_MAX,
+                     &dc->deadline_s, err) < 0)
         return -1;
 
     static const char *const actions[] = {"on_poweroff", "on_reboot",

@@ -10,6 +10,8 @@
 void domain_config_init(struct domain_config *dc)
 {
     memset(dc, 0, sizeof(*dc));
+    dc->cpu_weight = -1;
+    dc->cap = -1;
 }
 
 void domain_config_dispose(struct domain_config *dc)

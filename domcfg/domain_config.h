@@ -112,6 +112,14 @@ struct domain_config {
     long vcpus;
     long maxvcpus;
     char *cpus; /* xl "cpus" text, NULL = any */
+    /* xl's cpu_weight and cap for the credit schedulers: a relative
+     * weight 1..65535 (Xen's default 256) and a cap in percent of one
+     * physical CPU (0: none); -1 when app.cfg leaves them to Xen. */
+    long cpu_weight;
+    long cap;
+    /* oci_deadline: seconds a run may last before the monitor stops it
+     * (its stop signal, then the kill after stop_timeout); 0 = none. */
+    long deadline_s;
     char *on_poweroff, *on_reboot, *on_crash;
 
     struct dc_vif vifs[DC_MAX_VIFS];

@@ -60,6 +60,18 @@ int domcfg_libxl_json(char **out_r, libxl_domain_config *d_config, xo_err *err);
  */
 int domcfg_parse_action(const char *s, libxl_action_on_shutdown *a_r);
 
+/*
+ * xl's cpu_weight and cap as runc's cgroup CPU controls, for NOHYPER
+ * containers (the runtime spec's linux.resources.cpu, `runc update`):
+ * Xen's default weight 256 is the kernel's default 1024 shares, so a
+ * weight W (1..65535) is 4W shares; a cap of P percent of one CPU is a
+ * CFS quota of P * DOMCFG_CPU_PERIOD_US / 100 microseconds per period
+ * (P > 0; 0 is no cap, no quota).
+ */
+#define DOMCFG_CPU_PERIOD_US 100000L
+long domcfg_cpu_shares(long weight);
+long domcfg_cpu_quota_us(long cap);
+
 /* OCI runtime-spec 1.0 config.json for the same container. */
 int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
                            xo_err *err);

@@ -197,6 +197,11 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
             cpus_to_bitmap(&b->vcpu_hard_affinity[i], dc->cpus);
         }
     }
+    /* Unset, libxl's defaults (-1) leave Xen's own. */
+    if (dc->cpu_weight > 0)
+        b->sched_params.weight = (int)dc->cpu_weight;
+    if (dc->cap >= 0)
+        b->sched_params.cap = (int)dc->cap;
     b->max_memkb = (uint64_t)dc->maxmem_mb * 1024;
     b->target_memkb = (uint64_t)dc->memory_mb * 1024;
     b->kernel = xo_xstrdup(dc->kernel);

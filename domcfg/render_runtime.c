@@ -161,9 +161,42 @@ static json_object *mounts_json(const struct domain_config *dc)
     return m;
 }
 
-static json_object *linux_json(void)
+long domcfg_cpu_shares(long weight)
+{
+    return weight * 4;
+}
+
+long domcfg_cpu_quota_us(long cap)
+{
+    return cap * (DOMCFG_CPU_PERIOD_US / 100);
+}
+
+/* linux.resources.cpu from cpu_weight and cap, or NULL when neither is
+ * set (runc then leaves the cgroup's defaults). */
+static json_object *cpu_json(const struct domain_config *dc)
+{
+    if (dc->cpu_weight < 0 && dc->cap <= 0)
+        return NULL;
+    json_object *cpu = xo_jobj();
+    if (dc->cpu_weight > 0)
+        xo_jset(cpu, "shares",
+                xo_jint((int32_t)domcfg_cpu_shares(dc->cpu_weight)));
+    if (dc->cap > 0) {
+        xo_jset(cpu, "quota", xo_jint((int32_t)domcfg_cpu_quota_us(dc->cap)));
+        xo_jset(cpu, "period", xo_jint((int32_t)DOMCFG_CPU_PERIOD_US));
+    }
+    return cpu;
+}
+
+static json_object *linux_json(const struct domain_config *dc)
 {
     json_object *l = xo_jobj();
+    json_object *cpu = cpu_json(dc);
+    if (cpu) {
+        json_object *res = xo_jobj();
+        xo_jset(res, "cpu", cpu);
+        xo_jset(l, "resources", res);
+    }
     json_object *ns = xo_jarr();
     const char *types[] = {"pid", "network", "ipc", "uts", "mount"};
     for (size_t i = 0; i < N(types); i++) {
@@ -216,7 +249,7 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     snprintf(sig, sizeof(sig), "%ld", dc->stop_timeout);
     xo_jset(ann, DOMCFG_STOP_TIMEOUT_ANNOTATION, xo_jstr(sig));
     xo_jset(s, "annotations", ann);
-    xo_jset(s, "linux", linux_json());
+    xo_jset(s, "linux", linux_json(dc));
     *out_r = s;
     return 0;
 }

@@ -33,7 +33,7 @@ declare -A PREFIXES=(
         report run safepath exec_server exec_session"
     [netback]="nb netback"
     [verifier]="digest cosign"
-    [xl-plugin]="main cmd create guest_report inspect loopdev metastore
+    [xl-plugin]="main cmd create guest_report inspect loopdev metastore stats
         monitor netattach nohyper runc state status volattach xen exec_client journal"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).

@@ -65,7 +65,7 @@ static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 }
 
 /* app.cfg + image config -> r->dc, managed networks not yet attached. */
-static int parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
+int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 {
     struct domcfg_opts opts = {
         .state_root = cmd_state_root(),
@@ -194,7 +194,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     int rc = -1;
     /* The vifs show the MAC and address a create would lease now,
      * without reserving anything. */
-    if (parse_cfg(&r, o->cfg_path, err) < 0 ||
+    if (create_parse_cfg(&r, o->cfg_path, err) < 0 ||
         netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
         volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
@@ -337,7 +337,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     struct rendered r;
     create_rendered_init(&r);
     int rc = -1;
-    if (parse_cfg(&r, o->cfg_path, err) < 0)
+    if (create_parse_cfg(&r, o->cfg_path, err) < 0)
         goto out;
     if (r.dc.mode == DC_MODE_NOHYPER ||
         (r.dc.mode == DC_MODE_AUTO && !xen_host_present())) {
@@ -397,9 +397,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto fail;
     XO_FAULT_POINT("create.network-attached");
 
-    char now[32], policy[RESTART_POLICY_TEXT_MAX + 1];
+    char now[32];
     status_now(now, sizeof(now));
-    restart_policy_format(policy, sizeof(policy), &r.dc.restart);
     have_status = true; /* undo removes whatever part was made */
     if (status_create(h.xs, name, err) < 0)
         goto fail;
@@ -417,10 +416,10 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (status_set_state(h.xs, name, DOMAIN_STATE_CREATING, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) <
-            0 ||
-        create_write_state_dir(&r, o->cfg_path, &lf, err) < 0)
+        status_write_policies(h.xs, name, &r.dc.restart, r.dc.deadline_s,
+                              r.dc.stop_timeout, err) < 0 ||
+        create_write_state_dir(&r, o->cfg_path, &lf, err) < 0 ||
+        state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.state-dir-written");
 

@@ -100,6 +100,45 @@ static void print_json(json_object *o)
     free(s);
 }
 
+/*
+ * The containers whose state dir outlived their DomainStatus (a Xen
+ * container's, lost with xenstore when dom0 went down): "down" for one
+ * that was running then (cmd_container_down), else "halted"; a row each,
+ * or a JSON object with name and state.  `listed` holds the names shown
+ * already.
+ */
+static void list_down_without_status(struct xen_handles *h, char **listed,
+                                     json_object *arr)
+{
+    char **dirs = NULL;
+    xo_err err = XO_ERR_INIT;
+    if (state_domain_names(cmd_state_root(), &dirs, &err) < 0) {
+        xo_err_clear(&err);
+        return;
+    }
+    for (char **d = dirs; *d; d++) {
+        bool seen = false;
+        for (char **n = listed; *n && !seen; n++)
+            seen = strcmp(*n, *d) == 0;
+        if (seen || status_exists(h->xs, *d))
+            continue;
+        const char *state =
+            cmd_container_down(cmd_state_root(), *d, false, NULL)
+                ? CMD_STATE_DOWN
+                : domain_state_to_string(DOMAIN_STATE_HALTED);
+        if (arr) {
+            json_object *o = xo_jobj();
+            xo_jset(o, "name", xo_jstr(*d));
+            xo_jset(o, "state", xo_jstr(state));
+            xo_jpush(arr, o);
+        } else {
+            printf("%-20s %5s %-8s %-19s %10s %4s %s\n", *d, "-", state, "-",
+                   "-", "-", "-");
+        }
+    }
+    xo_strv_free(dirs);
+}
+
 int main_list(int argc, char **argv)
 {
     static const struct option longopts[] = {{"json", 0, NULL, 'j'},
@@ -126,8 +165,12 @@ int main_list(int argc, char **argv)
             xo_err_clear(&err);
             continue;
         }
+        bool down = cmd_container_down(cmd_state_root(), *n, true, &st);
         if (json) {
-            xo_jpush(arr, status_to_json(&st));
+            json_object *o = status_to_json(&st);
+            if (down)
+                xo_jset(o, "state", xo_jstr(CMD_STATE_DOWN));
+            xo_jpush(arr, o);
             continue;
         }
         char id[24] = "-", code[16] = "-", up[32], addrs[512];
@@ -140,9 +183,11 @@ int main_list(int argc, char **argv)
         format_uptime(up, sizeof(up), &st);
         format_addresses(addrs, sizeof(addrs), &st);
         printf("%-20s %5s %-8s %-19.19s %10s %4s %s\n", st.name, id,
-               domain_state_to_string(st.state), st.image[0] ? st.image : "-",
-               up, code, addrs);
+               down ? CMD_STATE_DOWN : domain_state_to_string(st.state),
+               st.image[0] ? st.image : "-", down ? "-" : up, code,
+               down ? "-" : addrs);
     }
+    list_down_without_status(&h, names, arr);
     if (json) {
         print_json(arr);
         json_object_put(arr);
@@ -194,6 +239,10 @@ int main_status(int argc, char **argv)
         printf("last-exit-code: %d\n", st.last_exit_code);
     if (st.next_restart[0])
         printf("next-restart: %s\n", st.next_restart);
+    if (st.deadline_s > 0)
+        printf("deadline:   %ld s\n", st.deadline_s);
+    if (st.ended_by[0])
+        printf("ended-by:   %s\n", st.ended_by);
     for (size_t i = 0; i < st.n_net; i++)
         printf("net%u:       %s ipv4 %s ipv6 %s\n", st.net[i].index,
                st.net[i].mac, st.net[i].ipv4[0] ? st.net[i].ipv4 : "-",
@@ -340,6 +389,9 @@ int main_stop(int argc, char **argv)
         xen_close(&h);
         return XO_EXIT_OK;
     }
+    /* The user ended it: autostart leaves it alone (state.h). */
+    if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) < 0)
+        goto fail;
     /* A paused container cannot act on its stop signal. */
     if (st.state == DOMAIN_STATE_PAUSED &&
         cmd_set_paused(name, false, &err) < 0)
@@ -368,8 +420,11 @@ int main_stop(int argc, char **argv)
     /* A domain already shutting down (a crash loop's exit, which the
      * monitor ends as halted now that stop-requested is set) refuses the
      * request: then waiting is all there is to do. */
+    /* Its action (a destroy, hotplug scripts) takes its time: wait as
+     * long as -t says (lab 17: 10 s were too few under emulation). */
     if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL) &&
-        wait_final(&h, name, 10000, &st, &err) < 0) {
+        wait_final(&h, name, (timeout > 10 ? timeout : 10) * 1000, &st, &err) <
+            0) {
         xo_err_clear(&err);
         xo_err_set(&err, EIO, "libxl could not shut down %s (domid %ld)", name,
                    st.domid);

@@ -130,7 +130,7 @@ static int parse_filter(struct events_opts *o, const char *arg)
     }
     fprintf(
         stderr,
-        "xl-oci events: bad --filter '%s': name=NAME or type=TYPE (created, started, exited, restarting, stopped, destroyed, annotated, broken, paused, unpaused), at most %d of each\n",
+        "xl-oci events: bad --filter '%s': name=NAME or type=TYPE (created, started, exited, restarting, stopped, destroyed, annotated, broken, paused, unpaused, deadline, updated), at most %d of each\n",
         arg, MAX_FILTERS);
     return -1;
 }

@@ -16,6 +16,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
+#include "create.h"
 #include "journal.h"
 #include "loopdev.h"
 #include "monitor_restart.h"
@@ -26,8 +27,8 @@
 #include "xl_oci.h"
 #include "common/fault.h"
 
-static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
-                       xo_err *err)
+int create_load_saved_config(libxl_ctx *ctx, const char *name,
+                             libxl_domain_config *d, xo_err *err)
 {
     char dir[4096], path[4096];
     char *json = NULL;
@@ -43,9 +44,8 @@ static int load_config(libxl_ctx *ctx, const char *name, libxl_domain_config *d,
     return 0;
 }
 
-/* Creates the domain again from its saved config; the new domid in *r. */
-static int recreate(libxl_ctx *ctx, const libxl_domain_config *saved,
-                    uint32_t *domid_r, xo_err *err)
+int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
+                             uint32_t *domid_r, xo_err *err)
 {
     /* The saved config names files; attach them afresh, as create does. */
     libxl_domain_config d;
@@ -80,7 +80,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
         libxl_domain_destroy(h->ctx, domid, NULL);
     XO_FAULT_POINT("shutdown-action.destroyed");
     uint32_t newid = 0;
-    if (recreate(h->ctx, saved, &newid, err) < 0)
+    if (create_from_saved_config(h->ctx, saved, &newid, err) < 0)
         return -1;
     XO_FAULT_POINT("shutdown-action.recreated");
     /* The monitor tells its domain from a reused domid by this UUID. */
@@ -101,6 +101,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, "", err) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_STARTED, "", err) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_ENDED_BY, "", err) < 0 ||
         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NET, err) < 0 ||
         status_set_state(h->xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         return -1;
@@ -141,7 +142,7 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
     libxl_domain_config d;
     libxl_domain_config_init(&d);
     libxl_action_on_shutdown a = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
-    if (load_config(h->ctx, name, &d, err) == 0) {
+    if (create_load_saved_config(h->ctx, name, &d, err) == 0) {
         a = pick_action(&d, reason);
     } else {
         /* Without its config the domain cannot be restarted; destroying
@@ -194,7 +195,7 @@ static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
     libxl_domain_config_init(&d);
     uint32_t old;
     int rc = -1;
-    if (load_config(h->ctx, name, &d, err) < 0)
+    if (create_load_saved_config(h->ctx, name, &d, err) < 0)
         goto out;
     /* restart() destroys the old domain first: one that a preserve
      * action kept, or none (destroying a gone domid does nothing). */

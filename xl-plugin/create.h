@@ -39,6 +39,19 @@ struct rendered {
 void create_rendered_init(struct rendered *r);
 void create_rendered_dispose(struct rendered *r);
 
+/* app.cfg (with its image config) -> r->dc, as create reads it; managed
+ * networks and volumes not yet attached. */
+int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err);
+
+/* The saved libxl config of `name` (its state dir's domain-config.json). */
+int create_load_saved_config(libxl_ctx *ctx, const char *name,
+                             libxl_domain_config *d, xo_err *err);
+
+/* Creates the domain again from its saved config (loop devices attached
+ * afresh) and unpauses it; the new domid in *domid_r. */
+int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
+                             uint32_t *domid_r, xo_err *err);
+
 /* r->dc (networks attached) -> libxl config, runtime spec, boot spec. */
 int create_render_all(struct rendered *r, xo_err *err);
 

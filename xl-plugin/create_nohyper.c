@@ -126,18 +126,16 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
-    char policy[RESTART_POLICY_TEXT_MAX + 1];
-    restart_policy_format(policy, sizeof(policy), &r->dc.restart);
     have_status = true;
     if (status_create(h.xs, name, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_MODE, DOMAIN_MODE_NOHYPER,
                    err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
-        status_set(h.xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) <
-            0 ||
+        status_write_policies(h.xs, name, &r->dc.restart, r->dc.deadline_s,
+                              r->dc.stop_timeout, err) < 0 ||
         create_write_state_dir(r, o->cfg_path, NULL, err) < 0 ||
+        state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0 ||
         state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.state-dir-written");

@@ -34,6 +34,7 @@
 #include "guest_report.h"
 #include "journal.h"
 #include "monitor_console.h"
+#include "monitor_deadline.h"
 #include "monitor_restart.h"
 #include "state.h"
 #include "status.h"
@@ -61,6 +62,14 @@ struct monitor {
     struct monitor_console con;
     bool paused;     /* as Xen last said (sync_pause) */
     bool pause_seen; /* `paused` is known for this domain */
+    /* oci_deadline (monitor_deadline.h), dom0 monotonic ms, -1 for none:
+     * when the run's deadline is due, and once it fired, when the domain
+     * is shut down if it is still there. */
+    long long deadline_due;
+    long long deadline_kill_at;
+    /* Started with a run already published as started (a monitor that
+     * replaces a killed one). */
+    bool resumed_exec;
 };
 
 static void set_status(struct monitor *m, const char *field, const char *v)
@@ -121,6 +130,68 @@ static void read_guest_net(struct monitor *m)
     free(ifs);
 }
 
+/* The deadline of the current run from DomainStatus (monitor_deadline.h):
+ * due at started-ms + deadline; when a monitor before us already fired
+ * it (ended-by), only the kill is left. */
+static void deadline_load(struct monitor *m)
+{
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    m->deadline_due = m->deadline_kill_at = -1;
+    if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+        xo_err_clear(&err);
+        return;
+    }
+    m->deadline_due = monitor_deadline_due(&st);
+    if (st.ended_by[0] && st.deadline_s > 0 && st.started_ms >= 0)
+        m->deadline_kill_at = monitor_deadline_kill_at(
+            st.started_ms + (long long)st.deadline_s * 1000, st.stop_timeout_s,
+            DOMAIN_STATUS_KILL_MARGIN_S);
+}
+
+/*
+ * The run's deadline passed: the orderly poweroff `xl-oci stop` asks for
+ * (control/shutdown, as libxl writes it for a PV domain), which the
+ * loader turns into the stop signal and, after oci_stop_timeout,
+ * SIGKILL.  A paused domain is unpaused first, or it could not act on it.
+ * If it is still there DOMAIN_STATUS_KILL_MARGIN_S after that, Xen shuts
+ * it down.
+ */
+static void deadline_check(struct monitor *m)
+{
+    long long now = status_monotonic_ms();
+    if (m->deadline_due >= 0 && now >= m->deadline_due) {
+        struct domain_status st;
+        xo_err err = XO_ERR_INIT;
+        if (status_read(m->xs, m->o->name, &st, &err) < 0 ||
+            monitor_deadline_reached(m->xs, m->o->root, m->o->name,
+                                     st.deadline_s, &err) < 0) {
+            xo_warn("%s", xo_err_msg(&err));
+            xo_err_clear(&err);
+        }
+        m->deadline_kill_at = monitor_deadline_kill_at(
+            m->deadline_due, st.stop_timeout_s, DOMAIN_STATUS_KILL_MARGIN_S);
+        m->deadline_due = -1;
+        if (m->paused && xc_domain_unpause(m->xc, m->domid) < 0)
+            xo_warn("cannot unpause domain %u: %s", m->domid, strerror(errno));
+        char path[64];
+        if (xo_path_fmt(path, sizeof(path), NULL,
+                        "/local/domain/%u/control/shutdown", m->domid) < 0 ||
+            !xo_xs_write(m->xs, path, "poweroff", strlen("poweroff")))
+            xo_warn("domain %u: cannot ask for a poweroff: %s", m->domid,
+                    strerror(errno));
+    }
+    if (m->deadline_kill_at >= 0 && now >= m->deadline_kill_at) {
+        m->deadline_kill_at = -1;
+        xo_warn(
+            "domain %s (%u) did not stop after its deadline: shutting it down",
+            m->o->name, m->domid);
+        if (xc_domain_shutdown(m->xc, m->domid, SHUTDOWN_poweroff) < 0)
+            xo_warn("cannot shut down domain %u: %s", m->domid,
+                    strerror(errno));
+    }
+}
+
 /* Reads every key the guest wrote, refusing anything not well-formed. */
 static void read_guest(struct monitor *m)
 {
@@ -146,9 +217,13 @@ static void read_guest(struct monitor *m)
     size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
     for (size_t i = 0; i < nf; i++)
         set_status(m, f[i].key, f[i].value);
-    if (r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC)
-        journal_note(m->o->root, EVENT_STARTED, m->o->name, NULL);
+    bool started =
+        r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC;
     m->published = r->phase;
+    if (started) {
+        journal_note(m->o->root, EVENT_STARTED, m->o->name, NULL);
+        deadline_load(m); /* from the started-ms just written */
+    }
 }
 
 static int watch_domain(struct monitor *m)
@@ -160,7 +235,8 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
-    m->pause_seen = false; /* a new domain (sync_pause) */
+    m->pause_seen = false;                      /* a new domain (sync_pause) */
+    m->deadline_due = m->deadline_kill_at = -1; /* until it starts */
     if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
         !xo_xs_watch(m->xs, m->tty_key, "tty"))
         return -1;
@@ -476,13 +552,28 @@ static int monitor_loop(struct monitor *m, xo_err *err)
 {
     if (watch_domain(m) < 0 || !xo_xs_watch(m->xs, "@releaseDomain", "rel"))
         return xo_err_sys(err, "xenstore: cannot watch domain %u", m->domid);
+    if (m->resumed_exec) {
+        /* A monitor before us published this run's start: the guest's
+         * exec phase is not a new start (started, its event, the
+         * deadline all stay as they are). */
+        m->published = GUEST_PHASE_EXEC;
+        deadline_load(m);
+    }
     /* The domain may have ended while no monitor ran. */
     int alive = check_domain(m);
     while (alive) {
         struct pollfd p[2] = {{.fd = xo_xs_fileno(m->xs), .events = POLLIN},
                               {.fd = m->con.tty_fd, .events = POLLIN}};
-        /* Events read while waiting for a reply are already queued. */
-        int timeout = xo_xs_pending(m->xs) ? 0 : PAUSE_CHECK_MS;
+        deadline_check(m);
+        /* Events read while waiting for a reply are already queued; the
+         * deadline's next step wakes us too. */
+        int timeout = xo_xs_pending(m->xs)
+                          ? 0
+                          : monitor_deadline_timeout(status_monotonic_ms(),
+                                                     m->deadline_due >= 0
+                                                         ? m->deadline_due
+                                                         : m->deadline_kill_at,
+                                                     PAUSE_CHECK_MS);
         int ready = poll(p, m->con.tty_fd >= 0 ? 2 : 1, timeout);
         if (ready < 0) {
             if (errno == EINTR)
@@ -562,6 +653,9 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     }
     m.domid = (uint32_t)st.domid;
     XO_COPY_STR(m.uuid, st.uuid);
+    m.resumed_exec = st.started[0] && !domain_state_is_final(st.state) &&
+                     st.state != DOMAIN_STATE_RESTARTING;
+    m.deadline_due = m.deadline_kill_at = -1;
     monitor_console_open_log(&m.con);
     /* SIGUSR1 wakes us in a restart's backoff (monitor_restart.h). */
     sigset_t usr1;
@@ -572,11 +666,13 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
         /* A monitor killed in the backoff: go on where it was. */
         xo_info("domain %s: continuing the restart backoff", o->name);
         if (!restart_after_backoff(&m, monitor_restart_due(m.xs, o->name))) {
+            monitor_restart_note_end(m.xs, o->root, o->name);
             rc = 0;
             goto out;
         }
     }
     rc = monitor_loop(&m, err);
+    monitor_restart_note_end(m.xs, o->root, o->name);
 out:
     if (m.con.tty_fd >= 0)
         close(m.con.tty_fd);

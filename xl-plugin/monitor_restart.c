@@ -11,7 +11,9 @@
 
 #include "common/abi/restart_policy.h"
 #include "common/pathfmt.h"
+#include "common/log.h"
 #include "journal.h"
+#include "state.h"
 #include "status.h"
 
 /* A DomainStatus number, or `none` when absent or not one. */
@@ -72,7 +74,12 @@ int monitor_restart_plan(struct xo_xs *xs, const char *root, const char *name,
     if (code >= 0 && status_setf(xs, name, DOMAIN_STATUS_KEY_LAST_EXIT_CODE,
                                  err, "%d", code) < 0)
         return -1;
-    if (!restart_policy_wants(&p, code, restarts) ||
+    /* A run its deadline ended is over, as a stopped one is. */
+    char ended_by[16];
+    bool deadline = read_text(xs, name, DOMAIN_STATUS_KEY_ENDED_BY, ended_by,
+                              sizeof(ended_by)) == 0 &&
+                    strcmp(ended_by, DOMAIN_ENDED_BY_DEADLINE) == 0;
+    if (!restart_policy_wants(&p, code, restarts) || deadline ||
         monitor_restart_stop_requested(xs, name))
         return 0;
     long streak =
@@ -132,4 +139,18 @@ bool monitor_restart_sleep(long long due_ms)
         if (sig < 0 && errno != EAGAIN && errno != EINTR)
             return false;
     }
+}
+
+void monitor_restart_note_end(struct xo_xs *xs, const char *root,
+                              const char *name)
+{
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    if (status_read(xs, name, &st, &err) == 0 &&
+        domain_state_is_final(st.state) &&
+        state_run_get(root, name) != STATE_RUN_STOPPED &&
+        state_domain_exists(root, name) &&
+        state_run_set(root, name, STATE_RUN_ENDED, &err) < 0)
+        xo_warn("%s", xo_err_msg(&err));
+    xo_err_clear(&err);
 }

@@ -44,6 +44,14 @@ bool monitor_restart_stop_requested(struct xo_xs *xs, const char *name);
 int monitor_restart_done(struct xo_xs *xs, const char *name, xo_err *err);
 
 /*
+ * A monitor ending: when the container is over for good (DomainStatus
+ * final), its run-state (state.h) becomes "ended", unless a stop already
+ * wrote "stopped"; so autostart does not start it after a dom0 restart.
+ */
+void monitor_restart_note_end(struct xo_xs *xs, const char *root,
+                              const char *name);
+
+/*
  * Waits until the wall-clock time `due_ms`, or until SIGUSR1 (which
  * `xl-oci stop` sends to wake a monitor in its backoff), whichever comes
  * first.  The caller has SIGUSR1 blocked.  Returns true when woken.

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -208,6 +209,51 @@ int nohyper_runc(const char *root, const char *const args[], int out_fd,
                  xo_err *err)
 {
     return run_runc(root, args, out_fd, false, err);
+}
+
+int nohyper_runc_capture(const char *root, const char *const args[],
+                         char **out_r, size_t max, xo_err *err)
+{
+    *out_r = NULL;
+    int fd = memfd_create("runc-output", MFD_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "memfd_create");
+    int r = run_runc(root, args, fd, false, err);
+    off_t size = lseek(fd, 0, SEEK_END);
+    char *text = NULL;
+    if (r >= 0 && size > 0 && (size_t)size <= max &&
+        (text = malloc((size_t)size + 1))) {
+        if (pread(fd, text, (size_t)size, 0) == size) {
+            text[size] = '\0';
+            *out_r = text;
+        } else {
+            free(text);
+        }
+    }
+    close(fd);
+    return r;
+}
+
+bool nohyper_alive(const char *root, const char *name)
+{
+    const char *args[] = {"state", name, NULL};
+    char *out = NULL;
+    xo_err err = XO_ERR_INIT;
+    int r = nohyper_runc_capture(root, args, &out, 64 * 1024, &err);
+    xo_err_clear(&err);
+    bool alive = false;
+    json_object *st = NULL, *status;
+    /* runc may warn before its JSON (the output holds stderr too). */
+    const char *json = out ? strchr(out, '{') : NULL;
+    if (r == 0 && json && (st = json_tokener_parse(json)) &&
+        json_object_object_get_ex(st, "status", &status)) {
+        const char *s = json_object_get_string(status);
+        alive = s && (strcmp(s, "running") == 0 || strcmp(s, "paused") == 0 ||
+                      strcmp(s, "created") == 0);
+    }
+    json_object_put(st);
+    free(out);
+    return alive;
 }
 
 int nohyper_runc_stdio(const char *root, const char *const args[], xo_err *err)

@@ -39,6 +39,20 @@ int nohyper_unmount(const char *dir, xo_err *err);
 int nohyper_runc(const char *root, const char *const args[], int out_fd,
                  xo_err *err);
 
+/*
+ * The same, with what runc printed (stdout and stderr, at most `max`
+ * bytes, NUL-terminated) in *out_r (malloc'd; NULL when it printed
+ * nothing or more than `max`).  Returns runc's exit status, or -1.
+ */
+int nohyper_runc_capture(const char *root, const char *const args[],
+                         char **out_r, size_t max, xo_err *err);
+
+/* True when runc knows container `name` and its process is alive (`runc
+ * state`: created, running or paused; runc checks the pid against the
+ * process's start time, so a pid reused after a host restart is not
+ * it). */
+bool nohyper_alive(const char *root, const char *name);
+
 /* The same with our own stdin, stdout and stderr (runc exec), any
  * number of arguments.  Its exit status (127 may be the exec'd command's
  * own), or -1 with err. */

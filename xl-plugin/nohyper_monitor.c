@@ -26,6 +26,7 @@
 #include "common/log.h"
 #include "common/pathfmt.h"
 #include "journal.h"
+#include "monitor_deadline.h"
 #include "monitor_restart.h"
 #include "monitor_spawn.h"
 #include "nohyper.h"
@@ -87,19 +88,94 @@ static long start(const char *root, const char *name, const char *dir, int log,
     return rc < 0 ? -1 : pid;
 }
 
-/* Reaps until `pid` exits; its exit code the way a shell gives it. */
-static int wait_container(pid_t pid)
+/* Reaps every child that exited; 1 with `pid`'s exit code (the way a
+ * shell gives it) in *code_r once it is among them, 0 while it runs, -1
+ * when it was never ours to wait for (ECHILD). */
+static int reap(pid_t pid, int *code_r)
 {
     for (;;) {
         int ws;
-        pid_t p = waitpid(-1, &ws, 0);
+        pid_t p = waitpid(-1, &ws, WNOHANG);
         if (p < 0 && errno == EINTR)
             continue;
-        if (p < 0) /* ECHILD: it was never ours to wait for */
+        if (p < 0)
             return -1;
+        if (p == 0)
+            return 0;
         if (p != pid)
             continue; /* a leftover of runc's, reparented to us */
-        return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+        *code_r = WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+        return 1;
+    }
+}
+
+/*
+ * The deadline's stop (monitor_deadline.h): a paused container is
+ * resumed (frozen, it could not act on the signal), then gets its stop
+ * signal; the kill follows after its stop timeout.
+ */
+static void deadline_stop(struct xo_xs *xs, const char *root, const char *name,
+                          long deadline_s, int sig)
+{
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    if (monitor_deadline_reached(xs, root, name, deadline_s, &err) < 0 ||
+        (status_read(xs, name, &st, &err) == 0 &&
+         st.state == DOMAIN_STATE_PAUSED &&
+         cmd_set_paused(name, false, &err) < 0) ||
+        nohyper_kill(root, name, sig, &err) < 0) {
+        xo_warn("%s: deadline: %s", name, xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
+}
+
+/*
+ * Waits until `pid` exits and returns its exit code (-1 if it was never
+ * ours).  SIGCHLD is blocked (run()), so the wait is sigtimedwait on it,
+ * which also wakes us for the run's deadline: the stop signal `sig` at
+ * the due time, SIGKILL `grace` seconds later.
+ */
+static int wait_container(struct xo_xs *xs, const char *root, const char *name,
+                          pid_t pid, int sig, long grace)
+{
+    struct domain_status st;
+    xo_err err = XO_ERR_INIT;
+    long long due = -1, kill_at = -1;
+    long deadline_s = 0;
+    if (status_read(xs, name, &st, &err) == 0) {
+        due = monitor_deadline_due(&st);
+        deadline_s = st.deadline_s;
+    }
+    xo_err_clear(&err);
+    sigset_t chld;
+    sigemptyset(&chld);
+    sigaddset(&chld, SIGCHLD);
+    for (;;) {
+        int code = -1, r = reap(pid, &code);
+        if (r != 0)
+            return code;
+        long long now = status_monotonic_ms();
+        if (due >= 0 && now >= due) {
+            deadline_stop(xs, root, name, deadline_s, sig);
+            kill_at = monitor_deadline_kill_at(due, grace, 0);
+            due = -1;
+        }
+        if (kill_at >= 0 && now >= kill_at) {
+            kill_at = -1;
+            xo_warn("%s did not stop after its deadline: SIGKILL", name);
+            if (nohyper_kill(root, name, SIGKILL, &err) < 0) {
+                xo_warn("%s", xo_err_msg(&err));
+                xo_err_clear(&err);
+            }
+        }
+        int wait_ms =
+            monitor_deadline_timeout(now, due >= 0 ? due : kill_at, -1);
+        if (wait_ms < 0) {
+            sigwaitinfo(&chld, NULL);
+        } else {
+            struct timespec ts = {wait_ms / 1000, (wait_ms % 1000) * 1000000L};
+            sigtimedwait(&chld, NULL, &ts);
+        }
     }
 }
 
@@ -115,6 +191,7 @@ static int publish_running(struct xo_xs *xs, const char *root, const char *name,
                     status_monotonic_ms()) < 0 ||
         status_set(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, "", err) < 0 ||
         status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_ENDED_BY, "", err) < 0 ||
         status_set_state(xs, name, DOMAIN_STATE_RUNNING, err) < 0)
         return -1;
     journal_note(root, EVENT_STARTED, name, NULL);
@@ -185,10 +262,12 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         ready(&ready_fd); /* another monitor has it: nothing to do */
         goto out;
     }
-    /* SIGUSR1 wakes us in a restart's backoff (monitor_restart.h). */
+    /* SIGUSR1 wakes us in a restart's backoff (monitor_restart.h);
+     * SIGCHLD is taken by sigtimedwait in wait_container. */
     sigset_t usr1;
     sigemptyset(&usr1);
     sigaddset(&usr1, SIGUSR1);
+    sigaddset(&usr1, SIGCHLD);
     sigprocmask(SIG_BLOCK, &usr1, NULL);
     /* Our children's orphans, above all the container, become ours. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
@@ -202,6 +281,17 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     }
     if (status_read(h.xs, name, &st, err) < 0)
         goto out;
+    /* The deadline's stop signal and grace; a config without them (none
+     * is written without both) gets SIGTERM and domcfg's 10 s. */
+    int stop_sig = SIGTERM;
+    long stop_grace = 10;
+    xo_err pe = XO_ERR_INIT;
+    if (nohyper_stop_params(dir, &stop_sig, &stop_grace, &pe) < 0) {
+        xo_warn("%s", xo_err_msg(&pe));
+        xo_err_clear(&pe);
+        stop_sig = SIGTERM;
+        stop_grace = 10;
+    }
     if (st.state == DOMAIN_STATE_RESTARTING) {
         /* A monitor killed in the backoff: go on where it was. */
         ready(&ready_fd);
@@ -222,7 +312,8 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
                 break; /* stopped in the backoff */
         }
         long long started = status_monotonic_ms();
-        int code = wait_container((pid_t)pid);
+        int code =
+            wait_container(h.xs, root, name, (pid_t)pid, stop_sig, stop_grace);
         if (publish_exit(h.xs, root, name, code, err) < 0)
             goto out;
         int plan = monitor_restart_plan(
@@ -241,6 +332,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
     }
     xo_err_clear(&e);
+    monitor_restart_note_end(h.xs, root, name);
     goto out;
 broken:;
     /* Create waits for us and reads what went wrong from DomainStatus. */
@@ -251,6 +343,7 @@ broken:;
     xo_err_clear(&be);
     nohyper_teardown(root, name, &be);
     xo_err_clear(&be);
+    monitor_restart_note_end(h.xs, root, name);
 out:
     ready(&ready_fd);
     if (log >= 0)

@@ -19,6 +19,12 @@
  *       exec.lock            flock'd by an exec or kill session on the
  *                            domain's exec channel (the guest serves one
  *                            at a time)
+ *       run-state            "running", "stopped" or "ended": what the
+ *                            container was last doing, on disk so that it
+ *                            outlives dom0 (DomainStatus in xenstore does
+ *                            not): `list` shows one that was running when
+ *                            dom0 went down as "down", `autostart` starts
+ *                            it again (state_run.c)
  *   events/                  the event journal (common/abi/event_journal.h):
  *       journal, journal.1, lock
  * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
@@ -84,6 +90,29 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err);
 
 /* The pid the live monitor wrote into its lock file, or -1. */
 long state_monitor_pid(const char *root, const char *name);
+
+/*
+ * run-state (state_run.c).  create and autostart write "running", stop
+ * "stopped" (the user ended it), a monitor that leaves its container over
+ * for good (halted or broken, no restart to come) "ended" unless it says
+ * "stopped".  Absent: a container of an xl-oci without it, unknown.
+ */
+enum state_run {
+    STATE_RUN_UNKNOWN = 0,
+    STATE_RUN_RUNNING,
+    STATE_RUN_STOPPED,
+    STATE_RUN_ENDED,
+};
+int state_run_set(const char *root, const char *name, enum state_run run,
+                  xo_err *err);
+enum state_run state_run_get(const char *root, const char *name);
+/* The wire name: "running", "stopped", "ended"; "unknown" for
+ * STATE_RUN_UNKNOWN. */
+const char *state_run_to_string(enum state_run run);
+
+/* The names of every committed domain dir under <root>/domains (not a
+ * create's temporary one), sorted; a malloc'd NULL-terminated vector. */
+int state_domain_names(const char *root, char ***names_r, xo_err *err);
 
 /*
  * image_in_use_fn (image/image.h) for `xl-oci prune` and `rmi`: hands the

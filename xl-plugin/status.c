@@ -198,6 +198,11 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
     read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
     st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;
     st->pid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_PID);
+    st->deadline_s = (long)read_number(xs, name, DOMAIN_STATUS_KEY_DEADLINE);
+    st->stop_timeout_s =
+        (long)read_number(xs, name, DOMAIN_STATUS_KEY_STOP_TIMEOUT);
+    read_field(xs, name, DOMAIN_STATUS_KEY_ENDED_BY, st->ended_by,
+               sizeof(st->ended_by));
     /* Most containers have no interface: one directory read says so. */
     unsigned n_net = 0;
     if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET, err) < 0)
@@ -207,6 +212,25 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
         read_net(xs, name, st);
     free(net);
     return 0;
+}
+
+int status_write_policies(struct xo_xs *xs, const char *name,
+                          const struct restart_policy *restart, long deadline_s,
+                          long stop_timeout_s, xo_err *err)
+{
+    char policy[RESTART_POLICY_TEXT_MAX + 1];
+    restart_policy_format(policy, sizeof(policy), restart);
+    if (status_set(xs, name, DOMAIN_STATUS_KEY_RESTARTS, "0", err) < 0 ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, policy, err) < 0)
+        return -1;
+    if (deadline_s <= 0)
+        return 0;
+    return status_setf(xs, name, DOMAIN_STATUS_KEY_DEADLINE, err, "%ld",
+                       deadline_s) < 0 ||
+                   status_setf(xs, name, DOMAIN_STATUS_KEY_STOP_TIMEOUT, err,
+                               "%ld", stop_timeout_s) < 0
+               ? -1
+               : 0;
 }
 
 int status_remove_field(struct xo_xs *xs, const char *name, const char *field,

@@ -40,7 +40,10 @@ struct domain_status {
     int last_exit_code;                               /* -1 when none */
     char next_restart[32]; /* while restarting, else "" */
     bool nohyper;          /* DOMAIN_STATUS_KEY_MODE is DOMAIN_MODE_NOHYPER */
-    long pid; /* nohyper: the container's pid 1 on the host, or -1 */
+    long pid;            /* nohyper: the container's pid 1 on the host, or -1 */
+    long deadline_s;     /* oci_deadline, or -1 */
+    long stop_timeout_s; /* oci_stop_timeout when a deadline is set, or -1 */
+    char ended_by[16];   /* DOMAIN_ENDED_BY_DEADLINE, or "" */
     struct domain_status_net net[GUEST_REPORT_NET_MAX_IFACES];
     size_t n_net; /* interfaces with a published MAC, by index */
 };
@@ -59,6 +62,14 @@ int status_set_state(struct xo_xs *xs, const char *name,
                      enum domain_state state, xo_err *err);
 int status_setf(struct xo_xs *xs, const char *name, const char *field,
                 xo_err *err, const char *fmt, ...) XO_PRINTF(5, 6);
+/*
+ * What create hands the monitor for a new container: restarts 0, the
+ * restart policy's text, and with a deadline (seconds, 0 for none) the
+ * deadline and the stop timeout (seconds) its kill waits for.
+ */
+int status_write_policies(struct xo_xs *xs, const char *name,
+                          const struct restart_policy *restart, long deadline_s,
+                          long stop_timeout_s, xo_err *err);
 /* Reads every field; fails when the domain has no DomainStatus. */
 int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
                 xo_err *err);

@@ -59,6 +59,9 @@ json_object *status_to_json(const struct domain_status *st)
             st->last_exit_code >= 0 ? xo_jint(st->last_exit_code) : NULL);
     xo_jset(o, "next_restart",
             st->next_restart[0] ? xo_jstr(st->next_restart) : NULL);
+    xo_jset(o, "deadline",
+            st->deadline_s > 0 ? xo_jint64(st->deadline_s) : NULL);
+    xo_jset(o, "ended_by", st->ended_by[0] ? xo_jstr(st->ended_by) : NULL);
     xo_jset(o, "networks", networks_json(st));
     return o;
 }

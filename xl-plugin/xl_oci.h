@@ -85,6 +85,19 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *err);
  * commands (stop unpauses first). */
 int cmd_set_paused(const char *name, bool pause, xo_err *err);
 
+/*
+ * True when container `name` was running when dom0 (or the host) went
+ * down and nothing runs it now: its run-state (state.h) says running and
+ * it has no DomainStatus (a Xen container's, lost with xenstore;
+ * `have_status` false), or, NOHYPER, its status says it runs but neither
+ * its monitor nor its process is alive.  `list` shows it as "down";
+ * `autostart` starts it again.
+ */
+#define CMD_STATE_DOWN "down"
+struct domain_status;
+bool cmd_container_down(const char *root, const char *name, bool have_status,
+                        const struct domain_status *st);
+
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);
 
@@ -100,6 +113,9 @@ int main_annotate(int argc, char **argv);
 int main_events(int argc, char **argv);
 int main_pause(int argc, char **argv);
 int main_unpause(int argc, char **argv);
+int main_update(int argc, char **argv);
+int main_stats(int argc, char **argv);
+int main_autostart(int argc, char **argv);
 int main_logs(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_exec(int argc, char **argv);

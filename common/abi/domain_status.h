@@ -42,6 +42,26 @@
 #define DOMAIN_STATUS_KEY_RESTART_STREAK "restart-streak" /* decimal */
 #define DOMAIN_STATUS_KEY_NEXT_RESTART "next-restart"
 #define DOMAIN_STATUS_KEY_STOP_REQUESTED "stop-requested" /* "1" */
+/*
+ * app.cfg's oci_deadline (seconds, 1..DOMAIN_STATUS_DEADLINE_MAX) and
+ * oci_stop_timeout (seconds), written by create when a deadline is set:
+ * a run that lasts longer than `deadline` from its `started-ms` gets its
+ * stop signal from the monitor, and after `stop-timeout` (plus
+ * DOMAIN_STATUS_KILL_MARGIN_S for the guest's own kill) is killed.  The
+ * due time is started-ms + deadline, both here, so a monitor started
+ * after a killed one keeps it.  When the deadline ended a run the
+ * monitor sets `ended-by` to DOMAIN_ENDED_BY_DEADLINE (and the restart
+ * policy does not start it again); a new run clears it.
+ */
+#define DOMAIN_STATUS_KEY_DEADLINE "deadline"
+#define DOMAIN_STATUS_KEY_STOP_TIMEOUT "stop-timeout"
+#define DOMAIN_STATUS_KEY_ENDED_BY "ended-by"
+#define DOMAIN_ENDED_BY_DEADLINE "deadline"
+/* Ten years: a bound, not a policy. */
+#define DOMAIN_STATUS_DEADLINE_MAX 315360000L
+/* Seconds past stop-timeout before a Xen monitor shuts a domain down
+ * itself: the loader's own kill and poweroff come first. */
+#define DOMAIN_STATUS_KILL_MARGIN_S 10
 #define DOMAIN_STATUS_KEY_MODE "mode" /* DOMAIN_MODE_*; absent: xen */
 #define DOMAIN_STATUS_KEY_PID "pid"   /* nohyper: the container's pid 1 */
 

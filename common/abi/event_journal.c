@@ -10,6 +10,7 @@ static const char *const type_names[EVENT_TYPE_COUNT] = {
     [EVENT_STOPPED] = "stopped",     [EVENT_DESTROYED] = "destroyed",
     [EVENT_ANNOTATED] = "annotated", [EVENT_BROKEN] = "broken",
     [EVENT_PAUSED] = "paused",       [EVENT_UNPAUSED] = "unpaused",
+    [EVENT_DEADLINE] = "deadline",   [EVENT_UPDATED] = "updated",
 };
 
 const char *event_type_to_string(enum event_type t)

@@ -1,9 +1,10 @@
 /*
  * common/abi/event_journal.h: the event journal, the record of what
  * happened to containers that `xl-oci events` reads.  Written by whoever
- * causes an event: the commands (create, stop, destroy, annotate, pause)
- * and the monitors (started, exited, restarting, broken), each process
- * appending its own records, so nothing depends on a daemon.  One
+ * causes an event: the commands (create, stop, destroy, annotate, pause,
+ * update) and the monitors (started, exited, restarting, broken,
+ * deadline), each process appending its own records, so nothing depends
+ * on a daemon.  One
  * definition of the files, the record's keys, the event types and the
  * limits for all of them (xl-plugin/journal.c encodes and decodes).
  *
@@ -22,7 +23,8 @@
  *   "error"      broken: what went wrong
  *   "restarts"   restarting: the restart count once this restart is done
  *   "delay-ms"   restarting: the backoff before it, in milliseconds
- *   "detail"     anything else worth saying (annotated: the keys changed)
+ *   "detail"     anything else worth saying (annotated: the keys changed;
+ *                deadline: the deadline; updated: the new limits)
  * Readers ignore keys they do not know and skip lines that are not
  * records (a reader may see a line cut by a crash mid-write).
  *
@@ -70,6 +72,10 @@ enum event_type {
     EVENT_BROKEN,     /* "broken": it failed (error) */
     EVENT_PAUSED,     /* "paused" */
     EVENT_UNPAUSED,   /* "unpaused" */
+    EVENT_DEADLINE,   /* "deadline": oci_deadline passed; the monitor sent
+                          the stop signal (detail says how long it ran) */
+    EVENT_UPDATED,    /* "updated": `xl-oci update` changed its limits
+                          (detail: what was set) */
     EVENT_TYPE_COUNT,
 };
 

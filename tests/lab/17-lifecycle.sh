@@ -4,7 +4,10 @@
 # growing delays, then leaves it halted; under always, a monitor SIGKILLed
 # in the backoff is replaced by the next command's, which goes on; stop in
 # the backoff ends the policy; xl-oci pause and a plain `xl pause` both
-# reach DomainStatus and the journal; the monitor's RSS stays <= 2 MiB.
+# reach DomainStatus and the journal; the monitor's RSS stays <= 2 MiB;
+# cpu_weight/cap and `update` as `xl sched-credit2` shows them, stats of
+# a spinning domain, oci_deadline ending it across a monitor restart, and
+# autostart after a simulated dom0 restart.
 # lab-timeout: 900
 
 images=/usr/lib/xl-oci-lab/images
@@ -80,4 +83,74 @@ else
     lab_fail pause "never running"
 fi
 xl-oci destroy cpz
+
+# Quotas, stats and the deadline on one spinning domain: cpu_weight and cap
+# from app.cfg (credit2 or credit), update in place, stats' figures, and
+# oci_deadline ending it with its monitor SIGKILLed on the way.  The first
+# lab run had 15 s: under emulation the checks before it took longer, and
+# with 3 s of grace the spinning probe was SIGKILLed (137) before its trap.
+# sched NAME: "WEIGHT CAP" as xl shows them.
+sched() { { xl sched-credit2 -d "$1" 2>/dev/null || xl sched-credit -d "$1"; } | awk -v n="$1" '$1 == n {print $3, $4}'; }
+# jnum JSON KEY: the first number of "KEY":N in a one-line JSON text.
+jnum() { printf '%s' "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; }
+mkcfg csp 'oci_cmd = [ "trap", "15", "7", "spin", "600000" ]' 'cpu_weight = 384' 'cap = 40' \
+    'oci_deadline = 30' 'oci_stop_timeout = 10' 'oci_restart = "always"'
+lab_check create-csp xl-oci create "$LAB_WORK/csp.cfg"
+if wait_state csp running 120; then
+    t0=$(date +%s)
+    [ "$(sched csp)" = "384 40" ] && lab_ok sched-from-app-cfg "$(sched csp)" || lab_fail sched-from-app-cfg "$(sched csp)"
+    lab_check update-sched xl-oci update csp --cpu-weight 512 --cap 60
+    [ "$(sched csp)" = "512 60" ] && lab_ok update-in-xl-sched "$(sched csp)" || lab_fail update-in-xl-sched "$(sched csp)"
+    lab_check update-memory xl-oci update csp --memory 112
+    tgt=$(xenstore-read "/local/domain/$(st csp domid)/memory/target" 2>&1)
+    [ "$tgt" = 114688 ] && lab_ok update-memory-target || lab_fail update-memory-target "$tgt"
+    xl-oci update csp --memory 4096 2>&1 | grep -q 'maxmem' && lab_ok update-past-maxmem-refused ||
+        lab_fail update-past-maxmem-refused "not refused naming maxmem"
+    s1=$(xl-oci stats --json --no-stream csp)
+    sleep 1
+    s2=$(xl-oci stats --json --no-stream csp)
+    c1=$(jnum "$s1" cpu_time_ns) c2=$(jnum "$s2" cpu_time_ns) pct=$(jnum "$s2" cpu_percent)
+    mem=$(jnum "$s2" memory_bytes) rd=$(jnum "$s2" block_read_bytes)
+    [ -n "$c1" ] && [ -n "$c2" ] && [ "$c2" -gt "$c1" ] && [ "${pct%.*}" -ge 10 ] &&
+        lab_ok stats-cpu-moves "cpu ${pct}%, $c1 -> $c2 ns" || lab_fail stats-cpu-moves "$s2"
+    [ -n "$mem" ] && [ "$mem" -ge $((90 << 20)) ] && [ -n "$rd" ] && [ "$rd" -gt 0 ] &&
+        printf '%s' "$s2" | grep -q '"net_rx_bytes":0,"net_tx_bytes":0' &&
+        lab_ok stats-memory-block-net "mem $mem, read $rd" || lab_fail stats-memory-block-net "$s2"
+    xl-oci stats --no-stream csp | grep -qE '^csp +[0-9]+ running +[0-9.]+%' &&
+        lab_ok stats-table || lab_fail stats-table "$(xl-oci stats --no-stream csp)"
+    # The monitor killed before the deadline: the next command's keeps it.
+    kill -9 "$(cat "$XL_OCI_ROOT/domains/csp/monitor.lock")"
+    sleep 1
+    xl-oci list >/dev/null
+    wait_state csp halted 60
+    t1=$(date +%s)
+    [ "$(st csp ended_by)" = deadline ] && [ "$(st csp exit_code)" = 7 ] && [ "$(st csp restarts)" = 0 ] &&
+        lab_ok deadline-ends-it "after $((t1 - t0)) s, exit 7" ||
+        lab_fail deadline-ends-it "state $(st csp state) ended_by $(st csp ended_by) exit $(st csp exit_code)"
+    ev=$(xl-oci events --until 0s --filter name=csp | awk '{print $2}' | paste -sd' ')
+    [ "$ev" = "created started updated updated deadline exited" ] && lab_ok deadline-events "$ev" ||
+        lab_fail deadline-events "$ev"
+else
+    lab_fail create-csp "never running"
+fi
+xl-oci destroy csp
+
+# Autostart: dom0 "goes down" (monitors killed, domains destroyed and
+# DomainStatus removed behind xl-oci's back, as a reboot leaves them);
+# list shows the always container down, autostart brings it back (the
+# unless-stopped and stopped cases are tier 36's, without Xen: one domain
+# less here).
+mkcfg aal 'oci_cmd = [ "sleep", "600000" ]' 'oci_restart = "always"'
+lab_check create-aal xl-oci create "$LAB_WORK/aal.cfg"
+wait_state aal running 120
+kill -9 "$(cat "$XL_OCI_ROOT/domains/aal/monitor.lock")" 2>/dev/null
+xl destroy aal 2>/dev/null
+xenstore-rm /tool/xl-oci/aal
+l=$(xl-oci list | awk '$1 == "aal" {print $1, $3}')
+[ "$l" = "aal down" ] && lab_ok list-shows-down "$l" || lab_fail list-shows-down "$l"
+out=$(xl-oci autostart 2>&1)
+[ "$out" = "aal: started" ] && lab_ok autostart-output || lab_fail autostart-output "$out"
+wait_state aal running 120 && [ "$(st aal restart_policy)" = always ] && xl list aal >/dev/null 2>&1 &&
+    lab_ok autostart-brings-back || lab_fail autostart-brings-back "aal $(st aal state)"
+xl-oci destroy aal
 true

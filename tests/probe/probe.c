@@ -9,6 +9,7 @@
  *     args | env | cwd | ids | hostname | mounts | pid
  *     exit CODE        exit now with CODE
  *     sleep MS         sleep MS milliseconds (signals still delivered)
+ *     spin MS          keep a CPU busy for MS milliseconds (stats' CPU)
  *     trap SIG CODE    on signal SIG print "probe: caught SIG", exit CODE
  *     ignore SIG       ignore signal SIG (to test the grace period)
  *     raise SIG        send SIG to itself (default action)
@@ -76,6 +77,20 @@ static void on_trap(int sig)
     if (write(STDOUT_FILENO, buf, (size_t)n) < 0)
         _exit(3);
     _exit(trap_code[sig]);
+}
+
+/* Busy until `ms` have passed on the monotonic clock. */
+static void spin_ms(long ms)
+{
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        for (volatile int i = 0; i < 100000; i++)
+            ;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while ((t.tv_sec - t0.tv_sec) * 1000 +
+                 (t.tv_nsec - t0.tv_nsec) / 1000000 <
+             ms);
 }
 
 static void sleep_ms(long ms)
@@ -300,6 +315,10 @@ static int run(char **argv, int argc, int i)
     } else if (!strcmp(c, "sleep")) {
         fflush(stdout);
         sleep_ms(num(a1, "milliseconds"));
+        return 2;
+    } else if (!strcmp(c, "spin")) {
+        fflush(stdout);
+        spin_ms(num(a1, "milliseconds"));
         return 2;
     } else if (!strcmp(c, "trap") || !strcmp(c, "ignore")) {
         long sig = num(a1, "signal");

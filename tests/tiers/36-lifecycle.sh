@@ -5,7 +5,11 @@
 # SIGKILLed in the backoff, the next command's monitor going on; stop ends
 # it), the event journal (`xl-oci events`: --since lists a whole life in
 # order, --until, --filter, --json, rotation, a live follower seeing new
-# events across a rotation), pause and unpause, and events under valgrind.
+# events across a rotation), pause and unpause, and events under valgrind;
+# oci_deadline (the stop signal at the due time, SIGKILL after the stop
+# timeout, ended-by and the deadline event), update (cgroup CPU shares,
+# quota and memory limit), stats (the --json shape, CPU that moves), and
+# autostart after a simulated host restart (list shows "down").
 #
 # Needs root (runc, mounts); installs runc, busybox-static, jq, valgrind
 # and inotify-tools when missing.
@@ -180,6 +184,161 @@ check "paused and unpaused journaled" \
 "$X" pause lv >/dev/null
 check "stop of a paused container" "$X" stop -t 5 lv
 "$X" destroy lv >/dev/null 2>&1
+
+# --- deadline (oci_deadline) -------------------------------------------------
+# A container that honours its stop signal: exits 7 on SIGTERM; the
+# deadline ends it and its always policy does not start it again.
+cfg dl 'oci_restart = "always"' 'oci_deadline = 2' \
+    "oci_cmd = [ \"trap 'exit 7' TERM; while true; do sleep 0.1; done\" ]"
+check "create with oci_deadline = 2" "$X" create "$T/dl.cfg"
+check "deadline: running first" wait_state dl running 5
+sleep 1
+check "deadline: still running before it" sh -c "[ \"\$('$X' status --json dl | jq -r .state)\" = running ]"
+check "deadline: halted after it" wait_state dl halted 10
+check "deadline: ended-by deadline, the stop signal's exit 7, not restarted" \
+    sh -c "'$X' status --json dl | jq -e '.ended_by == \"deadline\" and .exit_code == 7 and .restarts == 0 and .deadline == 2'"
+check "deadline: status says so" sh -c "'$X' status dl | grep -qx 'ended-by:   deadline'"
+got=$(types dl)
+if [ "$got" = "created started deadline exited" ]; then ok "deadline: journaled before the exit"; else nok "deadline events: $got"; fi
+check "deadline: the event says how long" \
+    sh -c "'$X' events --until 0s --json --filter name=dl --filter type=deadline | jq -e '.detail == \"ran longer than 2 s\"'"
+# The started event is written just after started-ms, which the due time
+# counts from: a few ms short of 2 s are on time.
+"$X" events --until 0s --json --filter name=dl >"$T/dlev"
+s=$(ms "$(jq -r 'select(.type == "started") | .time' "$T/dlev")")
+d=$(ms "$(jq -r 'select(.type == "deadline") | .time' "$T/dlev")")
+if ((d - s >= 1900 && d - s < 3500)); then ok "deadline: fired on time ($((d - s)) ms after the start)"; else nok "deadline fired $((d - s)) ms after the start"; fi
+# One that ignores it (a shell as pid 1 without a trap ignores SIGTERM):
+# SIGKILL after oci_stop_timeout.
+cfg dk 'oci_deadline = 1' 'oci_stop_timeout = 1' 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/dk.cfg" >/dev/null 2>&1
+check "deadline: killed after the stop timeout" wait_state dk halted 10
+check "deadline: 137 and ended-by deadline" \
+    sh -c "'$X' status --json dk | jq -e '.ended_by == \"deadline\" and .exit_code == 137'"
+# A paused container is resumed to get its stop signal.
+cfg dp 'oci_deadline = 2' "oci_cmd = [ \"trap 'exit 9' TERM; while true; do sleep 0.1; done\" ]"
+"$X" create "$T/dp.cfg" >/dev/null 2>&1
+wait_state dp running 5 >/dev/null
+"$X" pause dp >/dev/null
+check "deadline: a paused container ends too" wait_state dp halted 10
+check "deadline: resumed, then its stop signal (exit 9)" \
+    sh -c "'$X' status --json dp | jq -e '.ended_by == \"deadline\" and .exit_code == 9'"
+cfg dn 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/dn.cfg" >/dev/null 2>&1
+check "no deadline: no deadline key, ended_by null" \
+    sh -c "'$X' status --json dn | jq -e '.deadline == null and .ended_by == null'"
+"$X" destroy dn >/dev/null 2>&1
+for c in dl dk dp; do "$X" destroy "$c" >/dev/null 2>&1; done
+
+# --- update (cpu_weight, cap, memory) -----------------------------------------
+# cgfile PID CONTROLLER-FILE...: the first of the files that exists in the
+# container's cgroup (v1: under the controller's hierarchy; v2: unified).
+cgfile() {
+    local pid=$1 f rel
+    shift
+    for f in "$@"; do
+        case $f in
+        cpu.shares | cpu.cfs_quota_us) rel=$(awk -F: '$2 ~ /(^|,)cpu(,|$)/ {print $3}' "/proc/$pid/cgroup"); [ -f "/sys/fs/cgroup/cpu$rel/$f" ] && { cat "/sys/fs/cgroup/cpu$rel/$f"; return; } ;;
+        memory.limit_in_bytes) rel=$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup"); [ -f "/sys/fs/cgroup/memory$rel/$f" ] && { cat "/sys/fs/cgroup/memory$rel/$f"; return; } ;;
+        *) rel=$(awk -F: '$1 == 0 {print $3}' "/proc/$pid/cgroup"); [ -f "/sys/fs/cgroup$rel/$f" ] && { cat "/sys/fs/cgroup$rel/$f"; return; } ;;
+        esac
+    done
+}
+cfg up 'cpu_weight = 512' 'cap = 50' 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/up.cfg" >/dev/null 2>&1
+wait_state up running 5 >/dev/null
+upid=$("$X" status --json up | jq .pid)
+got="$(cgfile "$upid" cpu.shares cpu.weight) $(cgfile "$upid" cpu.cfs_quota_us cpu.max)"
+case $got in "2048 50000" | "79 50000 100000") ok "cpu_weight and cap at create ($got)" ;; *) nok "create's cgroup cpu: $got" ;; esac
+check "update --cpu-weight --cap --memory" "$X" update up --cpu-weight 128 --cap 25 --memory 64
+got="$(cgfile "$upid" cpu.shares cpu.weight) $(cgfile "$upid" cpu.cfs_quota_us cpu.max) $(cgfile "$upid" memory.limit_in_bytes memory.max)"
+case $got in "512 25000 67108864" | "20 25000 100000 67108864") ok "update reached the cgroup ($got)" ;; *) nok "update's cgroup: $got" ;; esac
+check "update --cap 0 lifts the cap" "$X" update up --cap 0
+got=$(cgfile "$upid" cpu.cfs_quota_us cpu.max)
+case $got in "-1" | "max 100000") ok "no quota after --cap 0 ($got)" ;; *) nok "quota after --cap 0: $got" ;; esac
+check "update journaled with what it set" \
+    sh -c "'$X' events --until 0s --json --filter name=up --filter type=updated | jq -s -e '.[0].detail == \"cpu-weight=128 cap=25 memory=64\" and .[1].detail == \"cap=0\"'"
+fails_with "update without a limit is a usage error" "give --cpu-weight, --cap or --memory" "$X" update up
+fails_with "update --cpu-weight 0" "--cpu-weight needs a number from 1 to 65535" "$X" update up --cpu-weight 0
+fails_with "update --memory 8" "--memory needs a number from 16" "$X" update up --memory 8
+fails_with "update of an unknown container" "no container domain named nosuch" "$X" update nosuch --cap 10
+"$X" stop -t 1 up >/dev/null 2>&1
+fails_with "update of a halted container" "up is not running (state halted)" "$X" update up --cap 10
+check "update --help" sh -c "'$X' update --help | grep -q -- '--cpu-weight N'"
+"$X" destroy up >/dev/null 2>&1
+
+# --- stats -----------------------------------------------------------------
+cfg sp 'oci_cmd = [ "while true; do :; done" ]'
+cfg sq 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/sp.cfg" >/dev/null 2>&1
+"$X" create "$T/sq.cfg" >/dev/null 2>&1
+wait_state sp running 5 >/dev/null
+wait_state sq running 5 >/dev/null
+"$X" stats --json --no-stream sp sq >"$T/st1"
+check "stats --json: one array of the two, with every key" \
+    jq -e 'length == 2 and (map(.name) == ["sp", "sq"]) and all(.[]; has("cpu_percent") and has("cpu_time_ns") and has("memory_bytes") and has("memory_limit_bytes") and has("memory_used_bytes") and has("block_read_bytes") and has("block_write_bytes") and has("net_rx_bytes") and has("net_tx_bytes") and .mode == "nohyper" and .state == "running" and (.id | type) == "number")' "$T/st1"
+check "stats: the spinning one uses a CPU, the sleeping one none" \
+    jq -e '(.[0].cpu_percent > 20) and (.[1].cpu_percent < 5)' "$T/st1"
+check "stats: memory in use and network counted" \
+    jq -e 'all(.[]; .memory_bytes > 0 and .memory_used_bytes > 0 and .memory_used_bytes <= .memory_bytes and .net_rx_bytes == 0 and .net_tx_bytes == 0)' "$T/st1"
+sleep 1
+"$X" stats --json --no-stream sp >"$T/st2"
+check "stats: CPU time moves between samples" \
+    sh -c "[ \$(jq '.[0].cpu_time_ns' '$T/st2') -gt \$(jq '.[0].cpu_time_ns' '$T/st1') ]"
+check "stats: without names, every running container" \
+    sh -c "'$X' stats --json --no-stream | jq -e 'map(.name) | contains([\"sp\", \"sq\"])'"
+check "stats: not a terminal, one table and done" \
+    sh -c "'$X' stats sq | grep -E '^sq +[0-9]+ running +[0-9.]+% '"
+"$X" update sq --memory 32 >/dev/null
+check "stats: the memory limit update set" \
+    sh -c "'$X' stats --json --no-stream sq | jq -e '.[0].memory_limit_bytes == 33554432'"
+check "stats: a running container's I/O lines are 'X / Y'" \
+    sh -c "'$X' stats --no-stream sq | tail -1 | grep -qE '0B / 0B +0B / 0B$'"
+fails_with "stats of an unknown container" "no container domain named nosuch" "$X" stats --no-stream nosuch
+"$X" stop -t 1 sq >/dev/null 2>&1
+check "stats of a halted container: unknown figures, named" \
+    sh -c "'$X' stats --json --no-stream sq | jq -e '.[0].state == \"halted\" and .[0].cpu_percent == null and .[0].memory_bytes == null'"
+check "stats --help" sh -c "'$X' stats --help | grep -q -- '--no-stream'"
+check "valgrind: stats --json" valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$X" stats --json --no-stream sp
+for c in sp sq; do "$X" destroy "$c" >/dev/null 2>&1; done
+
+# --- autostart (a host restart simulated) -------------------------------------
+# The host "goes down": monitors and containers killed behind xl-oci's
+# back, their status still saying running.
+cfg aa 'oci_restart = "always"' 'oci_cmd = [ "sleep 600" ]'
+cfg au 'oci_restart = "unless-stopped"' 'oci_cmd = [ "sleep 600" ]'
+cfg an 'oci_cmd = [ "sleep 600" ]'
+cfg as 'oci_restart = "unless-stopped"' 'oci_cmd = [ "sleep 600" ]'
+for c in aa au an as; do "$X" create "$T/$c.cfg" >/dev/null 2>&1; done
+for c in aa au an as; do wait_state $c running 5 >/dev/null; done
+"$X" stop -t 1 as >/dev/null 2>&1
+check "run-state: running after create, stopped after stop" \
+    sh -c "[ \"\$(cat '$T/state/domains/aa/run-state')\" = running ] && [ \"\$(cat '$T/state/domains/as/run-state')\" = stopped ]"
+declare -A oldpid
+for c in aa au an; do
+    oldpid[$c]=$("$X" status --json $c | jq .pid)
+    kill -9 "$(cat "$T/state/domains/$c/monitor.lock")" "${oldpid[$c]}" 2>/dev/null
+done
+sleep 0.5
+check "list: the three that were running are down" \
+    sh -c "'$X' list | awk '\$1 ~ /^a[aun]\$/ {print \$1, \$3}' | sort | paste -sd' ' | grep -qx 'aa down an down au down'"
+check "list --json: down too; the stopped one halted" \
+    sh -c "'$X' list --json | jq -e '(map(select(.name == \"aa\" or .name == \"au\" or .name == \"an\")) | all(.state == \"down\")) and (.[] | select(.name == \"as\") | .state == \"halted\")'"
+"$X" autostart >"$T/autostart.out" 2>&1
+check "autostart: always and unless-stopped started, no left down" \
+    sh -c "grep -qx 'aa: started' '$T/autostart.out' && grep -qx 'au: started' '$T/autostart.out' && grep -qx 'an: down, restart policy \"no\": left down' '$T/autostart.out' && ! grep -q '^as' '$T/autostart.out'"
+check "autostart: aa running again" wait_state aa running 10
+check "autostart: au running again" wait_state au running 10
+check "autostart: new processes" \
+    sh -c "[ \$('$X' status --json aa | jq .pid) != ${oldpid[aa]} ] && kill -0 \$('$X' status --json aa | jq .pid)"
+check "autostart: the stopped unless-stopped one stays halted, no stays down" \
+    sh -c "[ \"\$('$X' status --json as | jq -r .state)\" = halted ] && '$X' list | grep -qE '^an +- +down'"
+check "autostart: journaled as created (autostart), then started" \
+    sh -c "[ \"\$('$X' events --until 0s --json --filter name=aa | jq -r '[.type, .detail // \"\"] | join(\":\")' | tail -2 | paste -sd' ')\" = 'created:autostart started:' ]"
+check "autostart again: nothing is down, nothing started" \
+    sh -c "'$X' autostart | grep -v '^an:' | wc -l | grep -qx 0"
+check "autostart --help" sh -c "'$X' autostart --help | grep -q 'xl-oci-autostart.service'"
+for c in aa au an as; do "$X" destroy "$c" >/dev/null 2>&1; done
 
 # --- valgrind on the CLI paths ----------------------------------------------------
 vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
