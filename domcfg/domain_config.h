@@ -151,6 +151,9 @@ struct domain_config {
         uint64_t bounding, effective, permitted, inheritable, ambient;
     } caps;
     bool no_new_privileges;
+    /* The console is the process's controlling terminal (an OCI runtime
+     * spec's process.terminal; boot spec v4 process/terminal). */
+    bool terminal;
     struct dc_rlimit {
         int resource; /* RLIMIT_* number (common/abi/rlimits.h) */
         uint64_t soft, hard;

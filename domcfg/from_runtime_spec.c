@@ -203,6 +203,7 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
         if (!(dc->hostname = strdup(rs->hostname)))
             return xo_err_set(err, ENOMEM, "out of memory");
     }
+    dc->terminal = rs->process.terminal;
     /* A network namespace (a path, or a new one the placeholder holds):
      * whatever CNI puts there is spliced in at start (runc_start). */
     dc->late_network = runtime_spec_namespace(rs, "network") != NULL;

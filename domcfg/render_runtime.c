@@ -72,7 +72,7 @@ static json_object *process_json(const struct domain_config *dc,
                                  const struct xo_user_ids *ids)
 {
     json_object *p = xo_jobj();
-    xo_jset(p, "terminal", xo_jbool(0));
+    xo_jset(p, "terminal", xo_jbool(dc->terminal));
     json_object *u = xo_jobj();
     xo_jset(u, "uid", xo_jint64(ids->uid));
     xo_jset(u, "gid", xo_jint64(ids->gid));

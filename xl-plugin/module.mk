@@ -15,16 +15,18 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c \
-	xl-plugin/journal_time.c xl-plugin/journal_read.c
+	xl-plugin/journal_time.c xl-plugin/journal_read.c \
+	xl-plugin/console_filter.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
-	tests/unit/test-metadata.c tests/unit/test-journal.c
+	tests/unit/test-metadata.c tests/unit/test-journal.c \
+	tests/unit/test-console-filter.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
 # same command objects as xl-oci but its own main.
 RUNC_SRCS := xl-plugin/runc_main.c xl-plugin/runc_state.c \
 	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c \
-	xl-plugin/runc_exec.c
+	xl-plugin/runc_exec.c xl-plugin/runc_console.c
 RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
 	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
 
@@ -42,7 +44,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/monitor_console.c \
-	xl-plugin/monitor_placeholder.c \
+	xl-plugin/monitor_placeholder.c xl-plugin/console_filter.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
@@ -63,3 +65,10 @@ $(B)/tests/subreaper: tests/runc/subreaper.c
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/subreaper
+
+# tests/runc/recvtty: the --console-socket receiver in tests (tier 33,
+# lab 35-runc).
+$(B)/tests/recvtty: tests/runc/recvtty.c
+	@mkdir -p $(@D)
+	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/recvtty

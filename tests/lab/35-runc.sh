@@ -3,8 +3,10 @@
 # validation suite written as the project's own (create, start, state,
 # kill, delete, the pid file, unknown IDs, delete of a running container
 # refused), exec through the exec channel (xl-oci exec and xl-oci-runc
-# exec, issue 15), with the shim's part played by tests/runc/subreaper (the
-# placeholder becomes its child and its exit code is the container's).
+# exec, issue 15), a terminal through --console-socket for create and exec
+# (tests/runc/recvtty receives the pty master as the shim would), with the
+# shim's part played by tests/runc/subreaper (the placeholder becomes its
+# child and its exit code is the container's).
 # Each bundle's rootfs is an overlay mount, as containerd's snapshotter
 # makes them: the first container builds the root volume, the second of
 # the same layers finds it in the cache.
@@ -13,6 +15,7 @@
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
 SR=/usr/lib/xl-oci/test/subreaper
+TT=/usr/lib/xl-oci/test/recvtty
 RLOG=$LAB_WORK/runc-log.json
 R() { xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" --log-format json "$@"; }
 cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume"; exit 1; }
@@ -59,6 +62,11 @@ wait_oci() { # wait_oci ID STATUS SECONDS
     return 1
 }
 last_error() { tail -n 1 "$RLOG" 2>/dev/null; }
+wait_socket() { # wait_socket PATH: recvtty listening
+    local i
+    for ((i = 0; i < 50; i++)); do [ -S "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
 
 # --- one container through its whole life ----------------------------------
 mkbundle b1 args exit 42 || lab_fail setup "bundle b1"
@@ -204,6 +212,28 @@ if wait_exited "$LAB_WORK/e1.report" 60; then
 else
     lab_fail runc-exec-detached-pid-file "never exited: $(cat "$LAB_WORK/e1.report" 2>/dev/null) $(last_error)"
 fi
+# A terminal for an exec'd process (--tty --console-socket, as the shim
+# runs `ctr task exec -t`): the master comes to the socket, the process
+# sees a tty of the master's window size, what is typed on the master is
+# its input, and its exit code is the pid's.
+"$TT" -s 33x111 "$LAB_WORK/e2.sock" "$LAB_WORK/e2.tty" /dev/pts/ 'typed-in\n' \
+    2>"$LAB_WORK/e2.recvtty" &
+ttpid=$!
+wait_socket "$LAB_WORK/e2.sock"
+"$SR" "$LAB_WORK/e2.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json exec --tty --console-socket "$LAB_WORK/e2.sock" --detach \
+    --pid-file "$LAB_WORK/e2.pid" c2 sh -c 'tty; read x; echo "got $x"; stty size; exit 4' \
+    >"$LAB_WORK/e2.out" 2>&1 &
+if wait_exited "$LAB_WORK/e2.report" 60; then
+    tr -d '\r' <"$LAB_WORK/e2.tty" >"$LAB_WORK/e2.txt"
+    [ "$(exited "$LAB_WORK/e2.report")" = 4 ] && grep -q '^/dev/pts/' "$LAB_WORK/e2.txt" &&
+        grep -qx 'got typed-in' "$LAB_WORK/e2.txt" && grep -qx '33 111' "$LAB_WORK/e2.txt" &&
+        lab_ok runc-exec-tty-console-socket ||
+        lab_fail runc-exec-tty-console-socket "exit $(exited "$LAB_WORK/e2.report"): $(tr '\n' '|' <"$LAB_WORK/e2.txt") $(cat "$LAB_WORK/e2.out" "$LAB_WORK/e2.recvtty")"
+else
+    lab_fail runc-exec-tty-console-socket "never exited: $(cat "$LAB_WORK/e2.report" 2>/dev/null) $(last_error)"
+fi
+kill "$ttpid" 2>/dev/null
 # kill delivers the signal asked for, through the exec channel (issue 14):
 # the probe traps SIGUSR2 (12) and exits 9; its stop signal (10) would
 # have made it exit 7.
@@ -243,6 +273,48 @@ lab_check delete-c3 R delete c3
 R exec c3 true >/dev/null 2>&1 && lab_fail exec-unknown-id "succeeded" ||
     { last_error | grep -q 'does not exist' && lab_ok exec-unknown-id || lab_fail exec-unknown-id "$(last_error)"; }
 
+# --- a terminal (issue 14): process.terminal and --console-socket ---------------
+# runc's contract: the runtime sends a pty master to the socket; the
+# container's stdio is the slave.  Here the domain's console is the
+# entrypoint's controlling terminal and the placeholder bridges it to the
+# slave: the container's output arrives on the master (with the tty's
+# "\r\n"), a line typed on the master is the entrypoint's input, and the
+# exit code is still the pid's.
+mkbundle b4 args read /dev/stdin exit 3 || lab_fail setup "bundle b4"
+sed -i 's/"terminal": false/"terminal": true/' "$LAB_WORK/b4/config.json"
+R create --bundle "$LAB_WORK/b4" c4 >/dev/null 2>&1 && lab_fail terminal-needs-console-socket "succeeded" ||
+    { last_error | grep -q 'needs --console-socket' && lab_ok terminal-needs-console-socket ||
+        lab_fail terminal-needs-console-socket "$(last_error)"; }
+"$TT" "$LAB_WORK/c4.sock" "$LAB_WORK/c4.tty" 'probe: arg[5]=3' 'hello-tty\n' \
+    2>"$LAB_WORK/c4.recvtty" &
+ttpid=$!
+wait_socket "$LAB_WORK/c4.sock"
+"$SR" "$LAB_WORK/c4.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json create --bundle "$LAB_WORK/b4" --console-socket "$LAB_WORK/c4.sock" \
+    --pid-file "$LAB_WORK/c4.pid" c4 >"$LAB_WORK/c4.out" 2>&1 &
+for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c4.report" 2>/dev/null && break; sleep 0.2; done
+if [ "$(sed -n 's/^command //p' "$LAB_WORK/c4.report")" = 0 ]; then
+    lab_check start-c4 R start c4
+else
+    lab_fail create-c4-terminal "$(cat "$LAB_WORK/c4.report" 2>/dev/null) $(last_error)"
+fi
+if wait_exited "$LAB_WORK/c4.report" 120; then
+    [ "$(exited "$LAB_WORK/c4.report")" = 3 ] && lab_ok terminal-exit-code-3 ||
+        lab_fail terminal-exit-code-3 "placeholder exited $(exited "$LAB_WORK/c4.report")"
+else
+    lab_fail terminal-exit-code-3 "placeholder still there; state $(st c4 state)"
+fi
+wait "$ttpid"
+ttrc=$?
+grep -q $'^probe: arg\[5\]=3\r$' "$LAB_WORK/c4.tty" && lab_ok terminal-output-on-the-master ||
+    lab_fail terminal-output-on-the-master "$(head -c 400 "$LAB_WORK/c4.tty" | cat -A)"
+grep -q $'^probe: read /dev/stdin: hello-tty\r$' "$LAB_WORK/c4.tty" && [ "$ttrc" = 0 ] &&
+    lab_ok terminal-input-reaches-the-entrypoint ||
+    lab_fail terminal-input-reaches-the-entrypoint "recvtty $ttrc $(cat "$LAB_WORK/c4.recvtty"): $(cat -A "$LAB_WORK/c4.tty" | head -c 600)"
+grep -q 'xl-oci-loader' "$LAB_WORK/c4.tty" && lab_fail terminal-no-loader-lines "$(grep xl-oci-loader "$LAB_WORK/c4.tty")" ||
+    lab_ok terminal-no-loader-lines
+lab_check delete-c4 R delete c4
+
 # --- nothing left --------------------------------------------------------------
 sleep 1
 left=""
@@ -252,12 +324,12 @@ ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
 ls "$LAB_WORK/runc" 2>/dev/null | grep -q . && left="$left runc-state"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor | subreaper) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | subreaper | recvtty) left="$left $(cat "$c")" ;;
     esac
 done
 [ -z "$left" ] && lab_ok nothing-left || lab_fail nothing-left "left:$left"
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"
