@@ -184,6 +184,11 @@ struct domain_config {
      * late-network): an OCI runtime spec with a network namespace, which
      * containerd's CNI fills only after create (from_runtime_spec.h). */
     bool late_network;
+    /* NOHYPER on managed networks: the network namespace runc joins (the
+     * runtime spec's linux.namespaces network path), made by the command
+     * layer and joined to the networks with veth pairs; NULL for a new,
+     * empty one. */
+    char *netns_path;
     /* oci_ports: published on the first managed network's vif. */
     struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;

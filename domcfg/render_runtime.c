@@ -160,7 +160,7 @@ static json_object *mounts_json(const struct domain_config *dc)
     return m;
 }
 
-static json_object *linux_json(void)
+static json_object *linux_json(const struct domain_config *dc)
 {
     json_object *l = xo_jobj();
     json_object *ns = xo_jarr();
@@ -168,6 +168,8 @@ static json_object *linux_json(void)
     for (size_t i = 0; i < N(types); i++) {
         json_object *n = xo_jobj();
         xo_jset(n, "type", xo_jstr(types[i]));
+        if (strcmp(types[i], "network") == 0 && dc->netns_path)
+            xo_jset(n, "path", xo_jstr(dc->netns_path));
         xo_jpush(ns, n);
     }
     xo_jset(l, "namespaces", ns);
@@ -220,7 +222,7 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     snprintf(sig, sizeof(sig), "%ld", dc->stop_timeout);
     xo_jset(ann, DOMCFG_STOP_TIMEOUT_ANNOTATION, xo_jstr(sig));
     xo_jset(s, "annotations", ann);
-    xo_jset(s, "linux", linux_json());
+    xo_jset(s, "linux", linux_json(dc));
     *out_r = s;
     return 0;
 }

@@ -8,7 +8,8 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/xen.c xl-plugin/create_nohyper.c \
-	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c xl-plugin/cmd_events.c \
+	xl-plugin/nohyper.c xl-plugin/nohyper_net.c xl-plugin/nohyper_monitor.c \
+	xl-plugin/cmd_events.c \
 	xl-plugin/cmd_pause.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
 	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c
 # Pure parts the unit tests link, and the parts the monitor shares.
@@ -16,10 +17,10 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \
-	xl-plugin/console_filter.c
+	xl-plugin/monitor_filter.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c \
-	tests/unit/test-console-filter.c
+	tests/unit/test-monitor-filter.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
@@ -44,7 +45,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/monitor_console.c \
-	xl-plugin/monitor_placeholder.c xl-plugin/console_filter.c \
+	xl-plugin/monitor_placeholder.c xl-plugin/monitor_filter.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/status.c \
 	xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \

@@ -19,7 +19,7 @@
 
 #include "common/fileio.h"
 #include "common/pathfmt.h"
-#include "console_filter.h"
+#include "monitor_filter.h"
 #include "state.h"
 #include "status.h"
 
@@ -30,12 +30,12 @@ static void out_stdout(void *arg, const char *buf, size_t len)
 }
 
 /* Copies what `fd` has beyond its offset to stdout, filtered. */
-static void drain(struct console_filter *f, int fd)
+static void drain(struct monitor_filter *f, int fd)
 {
     char buf[16384];
     ssize_t r;
     while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
-        console_filter_feed(f, buf, (size_t)r);
+        monitor_filter_feed(f, buf, (size_t)r);
 }
 
 /*
@@ -101,9 +101,9 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
 {
     char path[4096];
     xo_err err = XO_ERR_INIT;
-    struct console_filter f;
+    struct monitor_filter f;
     struct term_input t = {.open = terminal, .tty_fd = -1};
-    console_filter_init(&f, out_stdout, NULL);
+    monitor_filter_init(&f, out_stdout, NULL);
     /* The shim closing our stdout is no reason to stop waiting for the
      * exit code. */
     signal(SIGPIPE, SIG_IGN);
@@ -136,7 +136,7 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
         }
         drain(&f, fd);
         if (final) {
-            console_filter_flush(&f); /* a last line without its newline */
+            monitor_filter_flush(&f); /* a last line without its newline */
             return !have ? 137 : st.exit_code >= 0 ? st.exit_code : 255;
         }
         if (terminal) {

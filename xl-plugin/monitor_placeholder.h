@@ -3,7 +3,7 @@
  * containerd's shim (runc.h), run as `xl-oci-monitor --placeholder NAME`
  * so that it costs what the static monitor costs in dom0 (no shared
  * libraries, no libxl): it copies container NAME's console log to its
- * stdout (console_filter.h: without the loader's and the kernel's lines)
+ * stdout (monitor_filter.h: without the loader's and the kernel's lines)
  * until DomainStatus is final, then returns the container's exit code
  * (137 when the status went away first: a delete; 255 when the container
  * ended without one).

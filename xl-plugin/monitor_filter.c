@@ -1,6 +1,6 @@
-/* console_filter.c: the container's output out of a domain's console
- * (see console_filter.h). */
-#include "console_filter.h"
+/* monitor_filter.c: the container's output out of a domain's console
+ * (see monitor_filter.h). */
+#include "monitor_filter.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -55,12 +55,12 @@ static enum verdict decide(const char *s, size_t n)
         return FILTERED;
     /* The held buffer's size ends a start that never decides (a "[" and
      * endless spaces): it is output. */
-    if ((k == UNDECIDED || m == UNDECIDED) && n < CONSOLE_FILTER_HELD)
+    if ((k == UNDECIDED || m == UNDECIDED) && n < MONITOR_FILTER_HELD)
         return UNDECIDED;
     return OUTPUT;
 }
 
-void console_filter_init(struct console_filter *f,
+void monitor_filter_init(struct monitor_filter *f,
                          void (*out)(void *arg, const char *buf, size_t len),
                          void *arg)
 {
@@ -70,7 +70,7 @@ void console_filter_init(struct console_filter *f,
     f->mode = CF_DECIDING;
 }
 
-void console_filter_feed(struct console_filter *f, const char *buf, size_t len)
+void monitor_filter_feed(struct monitor_filter *f, const char *buf, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -107,7 +107,7 @@ void console_filter_feed(struct console_filter *f, const char *buf, size_t len)
     }
 }
 
-void console_filter_flush(struct console_filter *f)
+void monitor_filter_flush(struct monitor_filter *f)
 {
     if (f->n_held)
         f->out(f->arg, f->held, f->n_held);

@@ -1,5 +1,5 @@
 /*
- * console_filter.h: what of a domain's console is the container's output.
+ * monitor_filter.h: what of a domain's console is the container's output.
  * The console also carries the loader's marker lines (GUEST_MARKER_PREFIX,
  * common/abi/guest_report.h) and the kernel's messages ("[  12.345678]
  * ..."); xl-oci-runc's placeholder passes on everything else.
@@ -10,34 +10,34 @@
  * prompt, which has no newline, shows at once on a terminal); a line that
  * is a marker or a kernel message is dropped through its newline.
  */
-#ifndef XL_OCI_XL_PLUGIN_CONSOLE_FILTER_H
-#define XL_OCI_XL_PLUGIN_CONSOLE_FILTER_H
+#ifndef XL_OCI_XL_PLUGIN_MONITOR_FILTER_H
+#define XL_OCI_XL_PLUGIN_MONITOR_FILTER_H
 
 #include <stddef.h>
 
 /* The longest start of a line ever held: a kernel line's "[" with its
  * padding and time stamp, or the marker prefix, fit well within it. */
-#define CONSOLE_FILTER_HELD 64
+#define MONITOR_FILTER_HELD 64
 
-struct console_filter {
+struct monitor_filter {
     void (*out)(void *arg, const char *buf, size_t len); /* what passes */
     void *arg;
-    char held[CONSOLE_FILTER_HELD];
+    char held[MONITOR_FILTER_HELD];
     size_t n_held;
     enum { CF_DECIDING, CF_PASSING, CF_DROPPING } mode;
 };
 
 /* A filter at the start of a line that gives what passes to out(arg). */
-void console_filter_init(struct console_filter *f,
+void monitor_filter_init(struct monitor_filter *f,
                          void (*out)(void *arg, const char *buf, size_t len),
                          void *arg);
 
 /* Filters `len` console bytes (any split of the stream gives the same
  * output). */
-void console_filter_feed(struct console_filter *f, const char *buf, size_t len);
+void monitor_filter_feed(struct monitor_filter *f, const char *buf, size_t len);
 
 /* The console ended: what is held passes (a last line without its
  * newline that could still have become a marker is output after all). */
-void console_filter_flush(struct console_filter *f);
+void monitor_filter_flush(struct monitor_filter *f);
 
 #endif

@@ -1,6 +1,6 @@
 /*
- * test-console-filter.c: what xl-oci-runc's placeholder passes on of a
- * domain's console (xl-plugin/console_filter.c): the loader's markers and
+ * test-monitor-filter.c: what xl-oci-runc's placeholder passes on of a
+ * domain's console (xl-plugin/monitor_filter.c): the loader's markers and
  * the kernel's lines dropped, everything else passed, a line's start
  * passed as soon as it cannot be either (a prompt without a newline),
  * and the same output for any split of the stream.
@@ -14,7 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "xl-plugin/console_filter.h"
+#include "xl-plugin/monitor_filter.h"
 
 struct sink {
     char buf[4096];
@@ -32,14 +32,14 @@ static void sink_out(void *arg, const char *buf, size_t len)
 /* Feeds `in` in pieces of `step` bytes; the output as a string. */
 static const char *run(struct sink *s, const char *in, size_t step, bool flush)
 {
-    struct console_filter f;
+    struct monitor_filter f;
     s->len = 0;
-    console_filter_init(&f, sink_out, s);
+    monitor_filter_init(&f, sink_out, s);
     size_t n = strlen(in);
     for (size_t i = 0; i < n; i += step)
-        console_filter_feed(&f, in + i, n - i < step ? n - i : step);
+        monitor_filter_feed(&f, in + i, n - i < step ? n - i : step);
     if (flush)
-        console_filter_flush(&f);
+        monitor_filter_flush(&f);
     s->buf[s->len] = '\0';
     return s->buf;
 }
@@ -92,7 +92,7 @@ static void test_endless_start(void **state)
 {
     (void)state;
     struct sink s;
-    char in[CONSOLE_FILTER_HELD + 10];
+    char in[MONITOR_FILTER_HELD + 10];
     in[0] = '[';
     memset(in + 1, ' ', sizeof(in) - 2);
     in[sizeof(in) - 1] = '\0';
