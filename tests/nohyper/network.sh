@@ -25,6 +25,7 @@ lease() { # lease CONTAINER FIELD
     "$X" network inspect --json n1 | jq -r --arg c "$1" \
         ".leases[] | select(.container == \$c) | .$2 // empty"
 }
+export -f lease # for the checks' bash -c
 
 chmod o+x "$T" "$XL_OCI_ROOT" # dnsmasq, as nobody, reads its hosts file
 check "network create n1 (nat)" "$X" network create n1 --subnet 10.61.0.0/24
@@ -63,6 +64,23 @@ check "destroy leaves no lease, veth, nft element, namespace or published port" 
     ! nft list ruleset | grep -q "$1" &&
     ! nft -j list map ip xl_oci_nat tcp_any_port | grep -q "\"elem\"" &&
     [ ! -e "$2" ] && ! grep -q " $2 " /proc/self/mounts' "$X" "$veth" "$XL_OCI_ROOT/domains/net1/netns"
+
+# A container that ends on its own: its veth and namespace go with it, its
+# lease stays until destroy (as a halted domain's does).
+{
+    echo 'name = "net3"'
+    echo "oci_root = \"$rv\""
+    echo 'oci_network = [ "n1" ]'
+    echo 'oci_cmd = [ "ip -4 -o addr show dev eth0; exit 5" ]'
+} >"$T/net3.cfg"
+"$X" create "$T/net3.cfg" >/dev/null 2>&1
+"$X" wait net3 >/dev/null 2>&1
+check "a container that ended had its address" bash -c '"$0" logs net3 | grep -q "eth0 *inet $1/24"' "$X" "$(lease net3 ipv4)"
+check "once it ended: no veth, no namespace, the lease kept" bash -c '
+    [ -n "$(lease net3 ipv4)" ] && [ -z "$(lease net3 vif)" ] &&
+    ! ip -o link show | grep -q " xon" && [ ! -e "$0" ]' "$XL_OCI_ROOT/domains/net3/netns"
+check "destroy gives its lease back" bash -c '"$0" destroy net3 &&
+    [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ]' "$X"
 
 # A create that fails after the lease (its entrypoint missing) gives the
 # lease back and leaves no veth.
