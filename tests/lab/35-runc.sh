@@ -10,7 +10,7 @@
 # Each bundle's rootfs is an overlay mount, as containerd's snapshotter
 # makes them: the first container builds the root volume, the second of
 # the same layers finds it in the cache.
-# lab-timeout: 1200
+# lab-timeout: 900
 
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
