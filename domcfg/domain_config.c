@@ -36,6 +36,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->cwd,
         &dc->user,
         &dc->hostname,
+        &dc->netns_path,
         &dc->writable_size,
         &dc->writable_source,
         &dc->writable_vdev,

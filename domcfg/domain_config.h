@@ -159,6 +159,9 @@ struct domain_config {
         uint64_t bounding, effective, permitted, inheritable, ambient;
     } caps;
     bool no_new_privileges;
+    /* The console is the process's controlling terminal (an OCI runtime
+     * spec's process.terminal; boot spec v4 process/terminal). */
+    bool terminal;
     struct dc_rlimit {
         int resource; /* RLIMIT_* number (common/abi/rlimits.h) */
         uint64_t soft, hard;
@@ -189,6 +192,11 @@ struct domain_config {
      * late-network): an OCI runtime spec with a network namespace, which
      * containerd's CNI fills only after create (from_runtime_spec.h). */
     bool late_network;
+    /* NOHYPER on managed networks: the network namespace runc joins (the
+     * runtime spec's linux.namespaces network path), made by the command
+     * layer and joined to the networks with veth pairs; NULL for a new,
+     * empty one. */
+    char *netns_path;
     /* oci_ports: published on the first managed network's vif. */
     struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;

@@ -190,6 +190,7 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
         free(dc->hostname);
         dc->hostname = xo_xstrdup(rs->hostname);
     }
+    dc->terminal = rs->process.terminal;
     /* A network namespace (a path, or a new one the placeholder holds):
      * whatever CNI puts there is spliced in at start (runc_start). */
     dc->late_network = runtime_spec_namespace(rs, "network") != NULL;

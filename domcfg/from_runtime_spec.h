@@ -1,12 +1,13 @@
 /*
  * from_runtime_spec.h: an OCI runtime spec (runtime_spec.h) onto struct
  * domain_config, the inverse of domcfg_to_runtime_spec(): process (args,
- * env, cwd, user, rlimits, capabilities, noNewPrivileges), hostname,
- * annotations (as labels; "org.xl-oci.stop-signal" as the stop signal).
+ * env, cwd, user, rlimits, capabilities, noNewPrivileges, terminal),
+ * hostname, annotations (as labels; "org.xl-oci.stop-signal" as the stop
+ * signal).
  *
  * What domain_config cannot hold stays in the runtime_spec for the
- * caller: terminal, mounts, namespaces, the CRI container type.  A spec
- * has no stop timeout (containerd sends SIGKILL itself when its own
+ * caller: mounts, namespaces, the CRI container type.  A spec has no stop
+ * timeout (containerd sends SIGKILL itself when its own
  * timeout ends), so dc->stop_timeout is left as the caller set it.
  */
 #ifndef XL_OCI_DOMCFG_FROM_RUNTIME_SPEC_H

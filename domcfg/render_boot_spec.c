@@ -96,6 +96,8 @@ static int write_process(void *fdt, const struct domain_config *dc)
                               (uint32_t)dc->stop_signal)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_STOP_TIMEOUT,
                               (uint32_t)dc->stop_timeout)) ||
+        (dc->terminal &&
+         (r = fdt_property(fdt, BOOT_SPEC_PROP_TERMINAL, NULL, 0))) ||
         (r = write_privileges(fdt, dc)))
         return r;
     return fdt_end_node(fdt);
@@ -257,7 +259,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION,
-                              dc->late_network ? 4 : 3)) ||
+                              dc->late_network || dc->terminal ? 4 : 3)) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_HOSTNAME, dc->hostname)) ||
         (dc->late_network &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||

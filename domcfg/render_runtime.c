@@ -73,7 +73,7 @@ static json_object *process_json(const struct domain_config *dc,
                                  const struct xo_user_ids *ids)
 {
     json_object *p = xo_jobj();
-    xo_jset(p, "terminal", xo_jbool(0));
+    xo_jset(p, "terminal", xo_jbool(dc->terminal));
     json_object *u = xo_jobj();
     xo_jset(u, "uid", xo_jint64(ids->uid));
     xo_jset(u, "gid", xo_jint64(ids->gid));
@@ -202,6 +202,8 @@ static json_object *linux_json(const struct domain_config *dc)
     for (size_t i = 0; i < N(types); i++) {
         json_object *n = xo_jobj();
         xo_jset(n, "type", xo_jstr(types[i]));
+        if (strcmp(types[i], "network") == 0 && dc->netns_path)
+            xo_jset(n, "path", xo_jstr(dc->netns_path));
         xo_jpush(ns, n);
     }
     xo_jset(l, "namespaces", ns);

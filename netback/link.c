@@ -36,18 +36,6 @@ static int talk(struct nlmsghdr *nlh, mnl_cb_t cb, void *data, const char *what,
     return rc;
 }
 
-static struct nlmsghdr *link_msg(char *buf, uint16_t type, uint16_t flags,
-                                 unsigned index)
-{
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = type;
-    nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-    struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-    ifi->ifi_family = AF_UNSPEC;
-    ifi->ifi_index = (int)index;
-    return nlh;
-}
-
 struct kind_walk {
     char kind[32];
 };
@@ -86,7 +74,7 @@ bool nb_link_is_bridge(const char *name)
     xo_err ignore = XO_ERR_INIT;
     if (!index)
         return false;
-    struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0, index);
+    struct nlmsghdr *nlh = nb_nl_link_msg(buf, RTM_GETLINK, 0, index);
     int r = talk(nlh, link_kind_cb, &w, "reading device", &ignore);
     xo_err_clear(&ignore);
     return r == 0 && strcmp(w.kind, "bridge") == 0;
@@ -103,7 +91,7 @@ int nb_link_bridge_ensure(const char *name, unsigned mtu, const uint8_t mac[6],
     }
     char buf[NB_NL_BUF] = {0};
     struct nlmsghdr *nlh =
-        link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
+        nb_nl_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 0);
     mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
     mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
     mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
@@ -121,7 +109,7 @@ int nb_link_delete(const char *name, xo_err *err)
     if (!index)
         return 0;
     char buf[NB_NL_BUF] = {0};
-    struct nlmsghdr *nlh = link_msg(buf, RTM_DELLINK, 0, index);
+    struct nlmsghdr *nlh = nb_nl_link_msg(buf, RTM_DELLINK, 0, index);
     if (talk(nlh, NULL, NULL, "deleting device", err) < 0) {
         if (err->errnum == ENODEV) {
             xo_err_clear(err);
@@ -139,7 +127,7 @@ int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
     if (!index)
         return xo_err_set(err, ENODEV, "no device %s", name);
     char buf[NB_NL_BUF] = {0};
-    struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, 0, index);
+    struct nlmsghdr *nlh = nb_nl_link_msg(buf, RTM_NEWLINK, 0, index);
     struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
     ifi->ifi_change = IFF_UP;
     ifi->ifi_flags = up ? IFF_UP : 0;
@@ -160,22 +148,12 @@ static int addr_add(const char *name, int family, const void *addr, size_t len,
     unsigned index = nb_link_index(name);
     if (!index)
         return xo_err_set(err, ENODEV, "no device %s", name);
-    char buf[NB_NL_BUF] = {0};
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = RTM_NEWADDR;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE;
-    struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-    ifa->ifa_family = (uint8_t)family;
-    ifa->ifa_prefixlen = (uint8_t)prefix;
-    ifa->ifa_scope = RT_SCOPE_UNIVERSE;
-    ifa->ifa_index = index;
-    mnl_attr_put(nlh, IFA_LOCAL, len, addr);
-    mnl_attr_put(nlh, IFA_ADDRESS, len, addr);
-    if (flags)
-        mnl_attr_put_u32(nlh, IFA_FLAGS, flags);
-    if (talk(nlh, NULL, NULL, "adding address", err) < 0)
-        return xo_err_wrap(err, "%s", name);
-    return 0;
+    struct mnl_socket *nl = nb_nl_open("adding address", err);
+    if (!nl)
+        return -1;
+    int rc = nb_nl_addr_add(nl, index, family, addr, len, prefix, flags, err);
+    mnl_socket_close(nl);
+    return rc < 0 ? xo_err_wrap(err, "%s", name) : 0;
 }
 
 int nb_addr4_add(const char *name, uint32_t addr, unsigned prefix, xo_err *err)

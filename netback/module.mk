@@ -8,7 +8,7 @@ LIB_SRCS += netback/dns.c
 LIB_SRCS += netback/dataplane.c
 LIB_SRCS += netback/network.c
 LIB_SRCS += netback/lease.c
-LIB_SRCS += netback/vif.c netback/up.c
+LIB_SRCS += netback/vif.c netback/up.c netback/veth.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_network.c
 
 # Test helpers of the network tier (tests/tiers/56-network.sh).
@@ -23,7 +23,7 @@ $(B)/tests/net-probe: $(OBJ)/tests/net/net-probe.o
 	@mkdir -p $(@D)
 	$(CC) -pie -o $@ $< -lresolv $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/net-probe
-LIB_SRCS += netback/nl.c netback/netns.c netback/netns_splice.c
+LIB_SRCS += netback/nl.c netback/nl_link.c netback/netns.c netback/netns_splice.c
 
 # The orchestrator tier's caller of netns.h (tests/tiers/58-netns-splice.sh).
 $(B)/tests/netns-tool: $(OBJ)/tests/net/netns-tool.o $(B)/libxloci.a

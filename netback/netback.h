@@ -260,4 +260,31 @@ int netback_vif_online(const char *root, const char *bridge, const char *mac,
 /* Offline: removes what online added for `vif` (no error when nothing). */
 int netback_vif_offline(const char *root, const char *vif, xo_err *err);
 
+/* ---- NOHYPER: a veth pair for a vif (veth.c) ---------------------------- */
+
+/* The host end's name for `container`'s `vif_index` (0..999):
+ * "xon<8 hex>v<index>", at most 15 bytes. */
+int netback_veth_name(char name[IFNAMSIZ], const char *container,
+                      unsigned vif_index, xo_err *err);
+
+/*
+ * Joins the network namespace at `ns_path` (a runc container's) to the
+ * network `network`, on which `container` holds a lease (netback_attach):
+ * a veth pair whose host end `host` (netback_veth_name) becomes a port of
+ * the network's bridge exactly as a vif does (netback_vif_online: the
+ * lease's anti-spoof elements, MTU, the lease's record of it), and whose
+ * other end is `ifname` inside the namespace with the lease's MAC, MTU and
+ * addresses, lo up and, with `routes`, the default route via each of the
+ * network's gateways.  On failure nothing of it stays.
+ */
+int netback_veth_attach(const char *root, const char *network,
+                        const char *container, const char *host,
+                        const char *ns_path, const char *ifname, bool routes,
+                        xo_err *err);
+
+/* Removes every veth host end `container`'s leases record, with its
+ * elements (netback_vif_offline) and its peer; the leases stay, as a
+ * halted domain's do.  No error when there is none. */
+int netback_veth_detach(const char *root, const char *container, xo_err *err);
+
 #endif

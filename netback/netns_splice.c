@@ -41,61 +41,12 @@
 /* The filter's priority: ours is the only one on the qdisc. */
 #define NB_SPLICE_PRIO 1
 
-static struct nlmsghdr *link_msg(char *buf, uint16_t type, unsigned index)
-{
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = type;
-    nlh->nlmsg_flags = NLM_F_REQUEST;
-    struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-    ifi->ifi_family = AF_UNSPEC;
-    ifi->ifi_index = (int)index;
-    return nlh;
-}
-
-static int index_cb(const struct nlmsghdr *nlh, void *data)
-{
-    const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-    if (nlh->nlmsg_type == RTM_NEWLINK &&
-        mnl_nlmsg_get_payload_len(nlh) >= sizeof(*ifi) && ifi->ifi_index > 0)
-        *(unsigned *)data = (unsigned)ifi->ifi_index;
-    return MNL_CB_OK;
-}
-
-/* ifindex of `name` in the namespace of `nl` (ENODEV: none). */
-static int link_lookup(struct mnl_socket *nl, const char *name,
-                       unsigned *index_r, xo_err *err)
-{
-    char buf[NB_NL_BUF] = {0};
-    struct nlmsghdr *nlh = link_msg(buf, RTM_GETLINK, 0);
-    mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
-    *index_r = 0;
-    if (nb_nl_talk(nl, nlh, index_cb, index_r, "cannot look it up", err) < 0)
-        return -1;
-    if (!*index_r)
-        return xo_err_set(err, EPROTO, "the kernel gave no index");
-    return 0;
-}
-
-/* Sets `mtu` (0: unchanged) and brings the device up. */
-static int link_up(struct mnl_socket *nl, unsigned index, unsigned mtu,
-                   xo_err *err)
-{
-    char buf[NB_NL_BUF] = {0};
-    struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, index);
-    struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-    ifi->ifi_change = IFF_UP;
-    ifi->ifi_flags = IFF_UP;
-    if (mtu)
-        mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
-    return nb_nl_talk(nl, nlh, NULL, NULL, "cannot bring it up", err);
-}
-
 /* Moves device `index` of `nl`'s namespace into the one open as `nsfd`. */
 static int link_move(struct mnl_socket *nl, unsigned index, int nsfd,
                      xo_err *err)
 {
     char buf[NB_NL_BUF] = {0};
-    struct nlmsghdr *nlh = link_msg(buf, RTM_NEWLINK, index);
+    struct nlmsghdr *nlh = nb_nl_link_msg(buf, RTM_NEWLINK, 0, index);
     mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)nsfd);
     return nb_nl_talk(nl, nlh, NULL, NULL, "cannot move it there", err);
 }
@@ -202,9 +153,9 @@ static int join(struct mnl_socket *ns, const char *dev, unsigned vif,
                 const struct nb_netns_iface *iface, unsigned eth, bool *touched,
                 xo_err *err)
 {
-    if (link_up(ns, vif, iface->mtu, err) < 0)
+    if (nb_nl_link_up(ns, vif, iface->mtu, err) < 0)
         return xo_err_wrap(err, "%s", dev);
-    if (link_up(ns, eth, 0, err) < 0)
+    if (nb_nl_link_up(ns, eth, 0, err) < 0)
         return xo_err_wrap(err, "%s", iface->name);
     *touched = true;
     if (ingress_del(ns, eth, err) < 0 || ingress_add(ns, eth, err) < 0 ||
@@ -226,7 +177,7 @@ static void undo(struct mnl_socket *ns, const char *dev, unsigned eth,
         ingress_del(ns, eth, &ignore);
     xo_err_clear(&ignore);
     int self = open(NB_NETNS_SELF, O_RDONLY | O_CLOEXEC);
-    if (self >= 0 && link_lookup(ns, dev, &vif, &ignore) == 0)
+    if (self >= 0 && nb_nl_link_lookup(ns, dev, &vif, &ignore) == 0)
         link_move(ns, vif, self, &ignore);
     xo_err_clear(&ignore);
     if (self >= 0)
@@ -245,7 +196,7 @@ static int splice_vif(const char *ns_path, const char *dev, unsigned vif_home,
     unsigned eth = 0, vif = 0;
     bool moved = false, touched = false;
     int rc = -1;
-    if (link_lookup(ns, iface->name, &eth, err) < 0) {
+    if (nb_nl_link_lookup(ns, iface->name, &eth, err) < 0) {
         xo_err_wrap(err, "%s", iface->name);
         goto out;
     }
@@ -258,7 +209,7 @@ static int splice_vif(const char *ns_path, const char *dev, unsigned vif_home,
     }
     moved = true;
     /* The kernel keeps the name and, when it is free there, the index. */
-    if (link_lookup(ns, dev, &vif, err) < 0) {
+    if (nb_nl_link_lookup(ns, dev, &vif, err) < 0) {
         xo_err_wrap(err, "%s", dev);
         goto out;
     }

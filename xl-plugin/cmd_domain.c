@@ -486,6 +486,10 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
     if (nohyper_teardown(root, name, err) < 0)
         return -1;
     XO_FAULT_POINT("destroy-nohyper.torn-down");
+    /* The veths went with the teardown: the leases, published ports and
+     * DNS names go now, as a domain's do once its vifs are gone. */
+    if (netattach_release(root, name, err) < 0)
+        return -1;
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
         status_remove(h->xs, name, err) < 0 ||
         remove_state_dir(root, name, dir, err) < 0)

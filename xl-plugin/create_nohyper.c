@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,8 +16,10 @@
 #include "image/image.h"
 #include "journal.h"
 #include "monitor_spawn.h"
+#include "netattach.h"
 #include "netback/netback.h"
 #include "nohyper.h"
+#include "nohyper_net.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -56,8 +59,10 @@ static int check_supported(const struct create_opts *o,
     size_t blocks = 0;
     for (size_t i = 0; i < dc->n_volumes; i++)
         blocks += dc->volumes[i].kind != DC_VOLUME_TMPFS;
-    if (dc->n_vifs > 0 || domcfg_network_count(dc) > 0)
-        what = "network interfaces (vif, oci_network)";
+    /* Managed networks join through a veth pair (nohyper_net.h); an
+     * xl vif line names a Xen backend there is no equivalent of. */
+    if (dc->n_vifs > domcfg_network_count(dc))
+        what = "vif interfaces (use oci_network)";
     else if (blocks > 0 || dc->writable_volume)
         what = "volumes other than tmpfs (oci_volumes, oci_writable)";
     else if (o->paused)
@@ -71,6 +76,19 @@ static int check_supported(const struct create_opts *o,
             err, ENOTSUP,
             "%s: %s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
             o->cfg_path, what);
+    return 0;
+}
+
+/* The runtime spec names the namespace nohyper_net_up() will make. */
+static int set_netns_path(struct domain_config *dc, const char *dir,
+                          xo_err *err)
+{
+    char path[4096];
+    if (nohyper_netns_path(path, sizeof(path), dir, err) < 0)
+        return -1;
+    free(dc->netns_path);
+    if (!(dc->netns_path = strdup(path)))
+        return xo_err_set(err, ENOMEM, "out of memory");
     return 0;
 }
 
@@ -116,14 +134,23 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     const char *name = r->dc.name;
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     int lock = -1, rc = -1;
-    bool have_status = false, announced = false;
+    bool have_status = false, have_leases = false, announced = false;
     drop_anonymous(&r->dc);
     if (check_supported(o, &r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         xen_open_xs(&h, err) < 0 ||
         (lock = state_lock(cmd_state_root(), err)) < 0 ||
-        check_name_free(h.xs, name, err) < 0 || create_render_all(r, err) < 0 ||
-        create_write_requested(r, o, err) < 0)
+        check_name_free(h.xs, name, err) < 0 ||
+        state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
+        goto out;
+    /* Leases once the name is ours, as create_xen takes them: a failed
+     * create releases them (undo). */
+    have_leases = domcfg_network_count(&r->dc) > 0;
+    if (have_leases &&
+        (netattach_resolve(&r->dc, cmd_state_root(), 0, err) < 0 ||
+         set_netns_path(&r->dc, dir, err) < 0))
+        goto out;
+    if (create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
     have_status = true;
@@ -135,11 +162,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         status_write_policies(h.xs, name, &r->dc.restart, r->dc.deadline_s,
                               r->dc.stop_timeout, err) < 0 ||
         create_write_state_dir(r, o->cfg_path, NULL, err) < 0 ||
-        state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0 ||
-        state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
+        state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.state-dir-written");
     if (nohyper_mount(dir, &r->dc, err) < 0 ||
+        nohyper_net_up(cmd_state_root(), dir, &r->dc, err) < 0 ||
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.mounted");
@@ -166,6 +193,12 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
 out:
     if (rc < 0 && have_status)
         undo(h.xs, name, o->keep_broken, xo_err_msg(err));
+    if (rc < 0 && have_leases) {
+        /* After undo's teardown, which took the veths off the leases. */
+        xo_err e = XO_ERR_INIT;
+        netattach_release(cmd_state_root(), name, &e);
+        xo_err_clear(&e);
+    }
     /* The monitor journaled what went wrong; the create ends it. */
     if (rc < 0 && (announced || (have_status && o->keep_broken)))
         journal_note(cmd_state_root(),

@@ -8,7 +8,8 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/xen.c xl-plugin/create_nohyper.c \
-	xl-plugin/nohyper.c xl-plugin/nohyper_monitor.c xl-plugin/cmd_events.c \
+	xl-plugin/nohyper.c xl-plugin/nohyper_net.c xl-plugin/nohyper_monitor.c \
+	xl-plugin/cmd_events.c \
 	xl-plugin/cmd_pause.c xl-plugin/cmd_update.c xl-plugin/cmd_stats.c xl-plugin/cmd_autostart.c \
 	xl-plugin/stats_collect.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
 	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c
@@ -17,17 +18,18 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c xl-plugin/stats.c \
-	xl-plugin/journal_time.c xl-plugin/journal_read.c
+	xl-plugin/journal_time.c xl-plugin/journal_read.c \
+	xl-plugin/monitor_filter.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c \
-	tests/unit/test-stats.c
+	tests/unit/test-stats.c tests/unit/test-monitor-filter.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
 # same command objects as xl-oci but its own main.
 RUNC_SRCS := xl-plugin/runc_main.c xl-plugin/runc_state.c \
 	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c \
-	xl-plugin/runc_exec.c
+	xl-plugin/runc_exec.c xl-plugin/runc_console.c
 RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
 	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
 
@@ -45,7 +47,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/monitor_console.c \
-	xl-plugin/monitor_placeholder.c \
+	xl-plugin/monitor_placeholder.c xl-plugin/monitor_filter.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
 	xl-plugin/monitor_deadline.c \
@@ -67,3 +69,10 @@ $(B)/tests/subreaper: tests/runc/subreaper.c
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/subreaper
+
+# tests/runc/recvtty: the --console-socket receiver in tests (tier 33,
+# lab 35-runc).
+$(B)/tests/recvtty: tests/runc/recvtty.c
+	@mkdir -p $(@D)
+	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/recvtty

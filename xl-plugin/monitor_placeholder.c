@@ -1,97 +1,121 @@
 /* monitor_placeholder.c: xl-oci-runc's placeholder (see
- * monitor_placeholder.h).  It polls the log and the status every 100 ms:
- * the console log is a file the monitor appends to, and a status watch
- * would still need the file read. */
+ * monitor_placeholder.h).  It polls the log and the status every 100 ms
+ * (with a terminal: waits on its input for as long): the console log is a
+ * file the monitor appends to, and a status watch would still need the
+ * file read. */
 #include "monitor_placeholder.h"
 
+#include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
-#include <string.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "common/abi/guest_report.h"
+#include "common/fileio.h"
+#include "common/pathfmt.h"
+#include "monitor_filter.h"
 #include "state.h"
 #include "status.h"
 
-/*
- * The console is the loader's and the kernel's too: their lines are not
- * the container's output.  Lines are held until their newline (at most
- * LINE_MAX_HELD bytes; a longer one goes out as it comes, unfiltered).
- */
-#define LINE_MAX_HELD 4096
-static char held[LINE_MAX_HELD];
-static size_t n_held;
-static bool passing; /* in a line too long to hold: copying it through */
-
-/* A kernel message as the console shows it: "[  12.345678] ...". */
-static bool kernel_line(const char *s, size_t n)
+static void out_stdout(void *arg, const char *buf, size_t len)
 {
-    size_t i = 0;
-    if (n < 4 || s[i++] != '[')
-        return false;
-    while (i < n && s[i] == ' ')
-        i++;
-    size_t d = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-    if (i == d || i >= n || s[i++] != '.')
-        return false;
-    d = i;
-    while (i < n && s[i] >= '0' && s[i] <= '9')
-        i++;
-    return i > d && i + 1 < n && s[i] == ']' && s[i + 1] == ' ';
-}
-
-static void emit_held(void)
-{
-    size_t pl = sizeof(GUEST_MARKER_PREFIX) - 1;
-    bool marker = n_held >= pl && memcmp(held, GUEST_MARKER_PREFIX, pl) == 0;
-    if (!marker && !kernel_line(held, n_held))
-        (void)!write(1, held, n_held);
-    n_held = 0;
-}
-
-static void filter(const char *buf, size_t len)
-{
-    for (size_t i = 0; i < len; i++) {
-        if (passing) {
-            const char *nl = memchr(buf + i, '\n', len - i);
-            size_t k = nl ? (size_t)(nl - (buf + i)) + 1 : len - i;
-            (void)!write(1, buf + i, k);
-            i += k - 1;
-            passing = nl == NULL;
-            continue;
-        }
-        held[n_held++] = buf[i];
-        if (buf[i] == '\n') {
-            emit_held();
-        } else if (n_held == sizeof(held)) {
-            (void)!write(1, held, n_held);
-            n_held = 0;
-            passing = true;
-        }
-    }
+    (void)arg;
+    (void)!xo_write_all(STDOUT_FILENO, buf, len);
 }
 
 /* Copies what `fd` has beyond its offset to stdout, filtered. */
-static void drain(int fd)
+static void drain(struct monitor_filter *f, int fd)
 {
     char buf[16384];
     ssize_t r;
     while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
-        filter(buf, (size_t)r);
+        monitor_filter_feed(f, buf, (size_t)r);
 }
 
-int monitor_placeholder_run(struct xo_xs *xs, const char *name)
+/*
+ * With a terminal, stdin is the pty's slave: what is typed on the master
+ * goes to the domain's console pty (xenconsoled's, named in xenstore as
+ * for `xl-oci console`), where the guest's line discipline echoes and
+ * edits it.  Input waits in `pending` while the console cannot take it.
+ */
+struct term_input {
+    bool open;  /* stdin still gives input */
+    int tty_fd; /* the console pty, write-only, non-blocking; or -1 */
+    char pending[4096];
+    size_t n_pending;
+};
+
+static void term_open_console(struct term_input *t, struct xo_xs *xs,
+                              long domid)
+{
+    char key[64];
+    unsigned n = 0;
+    if (t->tty_fd >= 0 || domid < 0 ||
+        xo_path_fmt(key, sizeof(key), NULL, "/local/domain/%ld/console/tty",
+                    domid) < 0)
+        return;
+    char *tty = xo_xs_read(xs, key, &n);
+    /* Written by xenconsoled in dom0, but checked as the monitor does. */
+    if (tty && strncmp(tty, "/dev/pts/", 9) == 0 && !strstr(tty, ".."))
+        t->tty_fd = open(tty, O_WRONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    free(tty);
+}
+
+/* Waits up to `ms` for input or room on the console, and moves it. */
+static void term_step(struct term_input *t, int ms)
+{
+    struct pollfd p[2] = {
+        {t->open && t->tty_fd >= 0 && !t->n_pending ? STDIN_FILENO : -1, POLLIN,
+         0},
+        {t->n_pending ? t->tty_fd : -1, POLLOUT, 0},
+    };
+    if (poll(p, 2, ms) <= 0)
+        return;
+    if (p[0].revents) {
+        ssize_t r = read(STDIN_FILENO, t->pending, sizeof(t->pending));
+        if (r > 0)
+            t->n_pending = (size_t)r;
+        else if (r == 0 || (errno != EAGAIN && errno != EINTR))
+            t->open = false; /* EIO: the master was closed */
+    }
+    if (p[1].revents) {
+        ssize_t w = write(t->tty_fd, t->pending, t->n_pending);
+        if (w > 0) {
+            memmove(t->pending, t->pending + w, t->n_pending - (size_t)w);
+            t->n_pending -= (size_t)w;
+        } else if (w < 0 && errno != EAGAIN && errno != EINTR) {
+            close(t->tty_fd); /* the console went with the domain */
+            t->tty_fd = -1;
+            t->n_pending = 0;
+        }
+    }
+}
+
+int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
 {
     char path[4096];
     xo_err err = XO_ERR_INIT;
+    struct monitor_filter f;
+    struct term_input t = {.open = terminal, .tty_fd = -1};
+    monitor_filter_init(&f, out_stdout, NULL);
     /* The shim closing our stdout is no reason to stop waiting for the
      * exit code. */
     signal(SIGPIPE, SIG_IGN);
+    if (terminal) {
+        /* The guest's console does the terminal's work (echo, line
+         * editing, "\n" -> "\r\n"): the slave passes bytes as they are. */
+        struct termios raw;
+        if (tcgetattr(STDIN_FILENO, &raw) == 0) {
+            cfmakeraw(&raw);
+            tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+        }
+    }
     if (state_log_path(path, sizeof(path), name, &err) < 0)
         return 255;
     int fd = -1;
@@ -104,19 +128,24 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name)
         struct stat now;
         if (stat(path, &now) == 0 && (fd < 0 || now.st_ino != ino)) {
             /* First sight, or the monitor rotated it: finish the old. */
-            drain(fd);
+            drain(&f, fd);
             if (fd >= 0)
                 close(fd);
             fd = open(path, O_RDONLY | O_CLOEXEC);
             ino = now.st_ino;
         }
-        drain(fd);
-        if (final && n_held)
-            emit_held(); /* a last line without its newline */
-        if (final)
+        drain(&f, fd);
+        if (final) {
+            monitor_filter_flush(&f); /* a last line without its newline */
             return !have ? 137 : st.exit_code >= 0 ? st.exit_code : 255;
-        struct timespec ts = {0, 100 * 1000000L};
-        nanosleep(&ts, NULL);
+        }
+        if (terminal) {
+            term_open_console(&t, xs, st.domid);
+            term_step(&t, 100);
+        } else {
+            struct timespec ts = {0, 100 * 1000000L};
+            nanosleep(&ts, NULL);
+        }
     }
 }
 

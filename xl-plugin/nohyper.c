@@ -21,6 +21,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/fstype.h"
 #include "loopdev.h"
+#include "nohyper_net.h"
 #include "state.h"
 
 /* Mounts the image `file` (read-only when asked) on `dir` through an
@@ -333,7 +334,8 @@ int nohyper_teardown(const char *root, const char *name, xo_err *err)
      * root is unmounted all the same. */
     xo_err runc_err = XO_ERR_INIT;
     int rc = nohyper_runc(root, args, -1, &runc_err);
-    if (nohyper_unmount(dir, err) < 0) {
+    if (nohyper_net_down(root, name, dir, err) < 0 ||
+        nohyper_unmount(dir, err) < 0) {
         xo_err_clear(&runc_err);
         return -1;
     }

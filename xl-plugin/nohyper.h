@@ -74,8 +74,9 @@ int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r,
 int nohyper_delete(const char *root, const char *name, xo_err *err);
 
 /* What destroy does for a NOHYPER container whatever state it is in:
- * kills and deletes it in runc (runc delete --force) and unmounts its
- * root. */
+ * kills and deletes it in runc (runc delete --force), takes down its
+ * network namespace and veth pairs (nohyper_net.h; the leases stay for
+ * destroy to release) and unmounts its root. */
 int nohyper_teardown(const char *root, const char *name, xo_err *err);
 
 #endif

@@ -14,7 +14,10 @@
  * the domain's console log to its stdout (the container's stdio the shim
  * gave create) until DomainStatus is final, then exits with the
  * container's exit code.  Create itself exits with nothing of the
- * placeholder's left on its own stdio.
+ * placeholder's left on its own stdio.  With a terminal (process.terminal,
+ * --console-socket) the placeholder's stdio is instead the slave of a pty
+ * whose master goes to the socket (runc_console.h), and it carries input
+ * back to the domain's console (monitor_placeholder.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +41,7 @@
 #include "image/bundle_rootfs.h"
 #include "monitor_spawn.h"
 #include "runc.h"
+#include "runc_console.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -91,10 +95,6 @@ static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
     if (argc - optind != 1)
         return xo_err_set(err, EINVAL, "create: exactly one container ID");
     a->id = argv[optind];
-    if (a->console_socket)
-        return xo_err_set(
-            err, ENOTSUP,
-            "create: --console-socket: a terminal is not supported yet (run without -t)");
     return runc_check_id(a->id, err);
 }
 
@@ -112,9 +112,10 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
  * this program); its pid, or -1.  With `new_netns` it runs in a network
  * namespace of its own, the container's, which `ctr run --cni` fills
  * through /proc/PID/ns/net before start, as it would runc's container
- * process. */
+ * process.  With a `tty` (>= 0, a pty's slave) that is its stdio and it
+ * runs with --terminal. */
 static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
-                              xo_err *err)
+                              int tty, xo_err *err)
 {
     char prog[4096];
     if (monitor_program(prog, sizeof(prog), err) < 0)
@@ -123,7 +124,8 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
                     "--root",
                     (char *)cmd_state_root(),
                     sandbox ? "--sandbox" : "--placeholder",
-                    (char *)name,
+                    tty >= 0 ? "--terminal" : (char *)name,
+                    tty >= 0 ? (char *)name : NULL,
                     NULL};
     /* The child's errno from unshare() or exec, or EOF once it exec'd. */
     int pfd[2];
@@ -143,16 +145,26 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
             (void)!write(pfd[1], &e, sizeof(e));
             _exit(255);
         }
+        /* First, as the slave may be fd 3: dup2() clears O_CLOEXEC on the
+         * copies. */
+        if (tty >= 0) {
+            dup2(tty, 0);
+            dup2(tty, 1);
+            dup2(tty, 2);
+        }
         if (pfd[1] != 3) {
             dup2(pfd[1], 3); /* kept past close_range; CLOEXEC below */
             close(pfd[1]);
         }
         fcntl(3, F_SETFD, FD_CLOEXEC);
-        /* stdin is not the container's input: a domain has none yet. */
-        int null = open("/dev/null", O_RDONLY);
-        if (null >= 0 && null != 0) {
-            dup2(null, 0);
-            close(null);
+        if (tty < 0) {
+            /* stdin is not the container's input: without a terminal a
+             * domain has none. */
+            int null = open("/dev/null", O_RDONLY);
+            if (null >= 0 && null != 0) {
+                dup2(null, 0);
+                close(null);
+            }
         }
         close_range(4, ~0U, 0);
         execv(prog, argv);
@@ -175,6 +187,28 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
                                     : "exec");
     }
     return pid;
+}
+
+/* runc's rule: a terminal needs --console-socket (create detaches), and
+ * --console-socket is for a terminal only; a pod's sandbox has none. */
+static int check_terminal(const struct create_args *a,
+                          const struct runtime_spec *rs, const char *spec_path,
+                          xo_err *err)
+{
+    if (rs->process.terminal && !a->console_socket)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: process.terminal is true: create needs --console-socket",
+            spec_path);
+    if (a->console_socket && !rs->process.terminal)
+        return xo_err_set(
+            err, EINVAL,
+            "create: --console-socket given but %s has no process.terminal",
+            spec_path);
+    if (a->console_socket && rs->container_type == RUNTIME_CONTAINER_SANDBOX)
+        return xo_err_set(err, EINVAL, "%s: a pod's sandbox has no terminal",
+                          spec_path);
+    return 0;
 }
 
 /* The app.cfg of the domain: only the name and the root volume, both of
@@ -230,7 +264,7 @@ static int create_sandbox(const struct runc_global *g,
     if (xo_path_fmt(s->id, sizeof(s->id), err, "%s", a->id) < 0 ||
         runc_domain_name(s->name, a->id, err) < 0)
         return -1;
-    s->pid = spawn_placeholder(s->name, ns && !ns->path, true, err);
+    s->pid = spawn_placeholder(s->name, ns && !ns->path, true, -1, err);
     if (s->pid < 0)
         return -1;
     if (runc_state_write(g, s, err) < 0 ||
@@ -247,6 +281,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct runc_state s;
     struct runtime_spec rs;
     struct bundle_volume vol = {.lock_fd = -1};
+    struct runc_pty pty = {.master = -1, .slave = -1};
     struct rendered r;
     char dir[4096], spec_path[4096], rootfs[4096], cfg_path[4200];
     bool have_dir = false;
@@ -275,7 +310,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     }
     if (xo_path_fmt(spec_path, sizeof(spec_path), err, "%s/config.json",
                     s.bundle) < 0 ||
-        runtime_spec_load(&rs, spec_path, err) < 0)
+        runtime_spec_load(&rs, spec_path, err) < 0 ||
+        check_terminal(&a, &rs, spec_path, err) < 0)
         goto out;
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
         rc = create_sandbox(g, &a, &s, &rs, spec_path, err);
@@ -331,9 +367,18 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     vol.lock_fd = -1;
     if (create_xen(&o, &r, err) < 0)
         goto out;
-    s.pid =
-        spawn_placeholder(s.name, s.late_network && !s.netns[0], false, err);
-    if (s.pid < 0 || runc_state_write(g, &s, err) < 0 ||
+    if (a.console_socket && runc_pty_open(&pty, err) < 0) {
+        xo_err e = XO_ERR_INIT;
+        cmd_destroy(s.name, &e);
+        xo_err_clear(&e);
+        goto out;
+    }
+    s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0], false,
+                              pty.slave, err);
+    if (s.pid < 0 ||
+        (a.console_socket &&
+         runc_console_send(a.console_socket, &pty, err) < 0) ||
+        runc_state_write(g, &s, err) < 0 ||
         (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0)) {
         xo_err e = XO_ERR_INIT;
         if (s.pid > 0)
@@ -357,6 +402,7 @@ out:
         rmdir(dir);
         xo_err_clear(&e);
     }
+    runc_pty_close(&pty);
     bundle_volume_dispose(&vol);
     runtime_spec_dispose(&rs);
     create_rendered_dispose(&r);

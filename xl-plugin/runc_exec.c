@@ -5,8 +5,14 @@
  * the domain through the exec channel (exec_client.h); here a small
  * process of ours carries its stdio and exits with its exit code, and
  * with --detach that process's pid goes into the pid file, as runc's
- * exec'd process's does: the shim (its subreaper) waits for it.  A
- * terminal (--tty, --console-socket) is not supported yet, as in create.
+ * exec'd process's does: the shim (its subreaper) waits for it.
+ *
+ * A terminal (--tty, or "terminal": true in --process) is a pty in the
+ * guest (the exec channel's tty flag).  With --console-socket its host
+ * end is a pty made here whose master goes to that socket (runc_console.h)
+ * and whose slave the session relays, as its controlling terminal so
+ * that a resize of the master (SIGWINCH) reaches the guest; without one
+ * (not detached) it is our own stdin's terminal, as `xl-oci exec -t`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,13 +29,14 @@
 #include "domcfg/runtime_spec.h"
 #include "exec_client.h"
 #include "runc.h"
+#include "runc_console.h"
 #include "status.h"
 #include "xen.h"
 #include "xl_oci.h"
 
 struct exec_cli {
-    const char *process, *pid_file, *id;
-    bool detach;
+    const char *process, *pid_file, *console_socket, *id;
+    bool detach, tty;
     char **cmd; /* operands after ID, or NULL */
 };
 
@@ -53,10 +61,11 @@ static int parse(struct exec_cli *a, int argc, char **argv, xo_err *err)
             a->pid_file = optarg;
             break;
         case 'c':
+            a->console_socket = optarg;
+            break;
         case 't':
-            return xo_err_set(
-                err, ENOTSUP,
-                "exec: a terminal is not supported yet (run without -t)");
+            a->tty = true;
+            break;
         default:
             return xo_err_set(err, EINVAL, "exec: unknown option %s",
                               argv[optind - 1]);
@@ -73,6 +82,16 @@ static int parse(struct exec_cli *a, int argc, char **argv, xo_err *err)
         return xo_err_set(err, EINVAL,
                           "exec: --process FILE and a command both given");
     return runc_check_id(a->id, err);
+}
+
+/* Makes the pty's slave (when >= 0) our controlling terminal, in a new
+ * session: a resize of its master then signals SIGWINCH to us, which
+ * exec_client_run() passes on.  Best effort: a process group leader (run
+ * from a shell, not detached) cannot start a session and gets no resizes. */
+static void take_terminal(int slave)
+{
+    if (slave >= 0 && setsid() >= 0)
+        (void)ioctl(slave, TIOCSCTTY, 0);
 }
 
 /* The STARTED byte for the parent of a detached exec. */
@@ -141,6 +160,7 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct domain_status st;
     struct runtime_process pr = {0};
     char user[32] = "";
+    struct runc_pty pty = {.master = -1, .slave = -1};
     int rc = -1, pfd[2] = {-1, -1};
     if (parse(&a, argc, argv, err) < 0 || runc_state_read(g, a.id, &s, err) < 0)
         return -1;
@@ -153,12 +173,7 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (a.process) {
         if (runtime_spec_process_load(&pr, a.process, err) < 0)
             goto out;
-        if (pr.terminal) {
-            xo_err_set(
-                err, ENOTSUP,
-                "exec: a terminal is not supported yet (run without -t)");
-            goto out;
-        }
+        a.tty = a.tty || pr.terminal;
         /* cannot truncate: two numbers of at most 10 digits */
         snprintf(user, sizeof(user), "%u:%u", pr.uid, pr.gid);
     }
@@ -174,11 +189,32 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .in_fd = STDIN_FILENO,
         .out_fd = STDOUT_FILENO,
         .err_fd = STDERR_FILENO,
+        .tty = a.tty,
     };
+    /* runc's rules for a terminal and the socket. */
+    if (a.tty && a.detach && !a.console_socket) {
+        xo_err_set(
+            err, EINVAL,
+            "exec: a terminal for a detached process needs --console-socket");
+        goto out;
+    }
+    if (a.console_socket && !a.tty) {
+        xo_err_set(err, EINVAL,
+                   "exec: --console-socket is for a terminal (--tty)");
+        goto out;
+    }
+    if (a.console_socket) {
+        if (runc_pty_open(&pty, err) < 0 ||
+            runc_console_send(a.console_socket, &pty, err) < 0)
+            goto out;
+        o.in_fd = o.out_fd = o.err_fd = pty.slave;
+    }
     if (!a.detach) {
         int code = 1;
         xen_close(&h);
+        take_terminal(pty.slave);
         rc = exec_client_run(&o, &code, err);
+        runc_pty_close(&pty);
         runtime_spec_process_dispose(&pr);
         if (rc == 0)
             exit(code); /* runc exec exits with the process's code */
@@ -197,6 +233,7 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (pid == 0) {
         close(pfd[0]);
         xen_close(&h);
+        take_terminal(pty.slave);
         detached(&o, pfd[1]);
     }
     close(pfd[1]);
@@ -213,6 +250,7 @@ out:
         close(pfd[0]);
     if (pfd[1] >= 0)
         close(pfd[1]);
+    runc_pty_close(&pty);
     runtime_spec_process_dispose(&pr);
     xen_close(&h);
     return rc;

@@ -25,7 +25,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] ID, start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] ID [CMD ARG...];\n  update, checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
+        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] [--console-socket SOCK] ID,\n  start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] [--tty]\n    [--console-socket SOCK] ID [CMD ARG...];\n  update, checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
         ")\n  --log FILE         append errors to FILE\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
 }
 

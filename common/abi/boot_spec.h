@@ -25,8 +25,9 @@
  * writes them, so it writes version 3.  A reader takes every version from
  * BOOT_SPEC_VERSION_MIN to BOOT_SPEC_VERSION, refuses a property in a spec
  * older than the property, and runs an older spec's entrypoint as before:
- * every capability, no limits set.  Version 4 added late-network (below);
- * domcfg writes version 4 only for a spec that has it, else version 3.
+ * every capability, no limits set.  Version 4 added late-network (below)
+ * and process/terminal; domcfg writes version 4 only for a spec that has
+ * one of them, else version 3.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
 #define BOOT_SPEC_VERSION 4
@@ -88,6 +89,11 @@
 #define BOOT_SPEC_PROP_STOP_TIMEOUT "stop-timeout" /* u32, seconds */
 /* v3: empty property; the entrypoint runs with PR_SET_NO_NEW_PRIVS. */
 #define BOOT_SPEC_PROP_NO_NEW_PRIVILEGES "no-new-privileges"
+/* v4: empty property; the runtime spec's process.terminal.  The console
+ * (the entrypoint's stdio) becomes the entrypoint's controlling terminal,
+ * with the tty's own output processing ("\n" -> "\r\n"); without it the
+ * console is a plain byte stream, as runc's pipes are. */
+#define BOOT_SPEC_PROP_TERMINAL "terminal"
 
 /* v3 /process/capabilities: the runtime spec's five sets, each a
  * stringlist of names of common/abi/capabilities.h (may be empty). */

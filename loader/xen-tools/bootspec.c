@@ -218,6 +218,11 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
         return -1;
     if (boot_spec_parse_privileges(s, fdt, node, err) < 0)
         return -1;
+    s->terminal = fdt_getprop(fdt, node, BOOT_SPEC_PROP_TERMINAL, NULL) != NULL;
+    if (s->terminal && s->version < 4)
+        return xo_err_set(
+            err, EINVAL, "boot spec: %s/%s: not in boot spec version %u",
+            BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_TERMINAL, s->version);
     if (bytes > BOOT_SPEC_MAX_EXEC_BYTES)
         return xo_err_set(
             err, E2BIG,

@@ -74,6 +74,8 @@ struct boot_spec {
      * and the entrypoint keeps every capability, as it used to. */
     bool has_caps;
     bool no_new_privs;
+    /* v4 process/terminal: the console is the entrypoint's terminal. */
+    bool terminal;
     uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable,
         cap_ambient;
     struct bs_rlimit {

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -102,6 +104,19 @@ static _Noreturn void child(const struct boot_spec *spec,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
+    if (spec->terminal) {
+        /* As runc's pty slave: the controlling terminal of the new
+         * session (so ^C reaches the foreground), taken from whoever held
+         * it (arg 1: we are still root), and "\n" written as "\r\n",
+         * which guest_early() turned off for the plain console. */
+        struct termios t;
+        if (ioctl(STDIN_FILENO, TIOCSCTTY, 1) < 0)
+            child_fail(errfd, errno, "terminal: TIOCSCTTY on the console");
+        if (tcgetattr(STDOUT_FILENO, &t) == 0) {
+            t.c_oflag |= OPOST | ONLCR;
+            tcsetattr(STDOUT_FILENO, TCSANOW, &t);
+        }
+    }
     /*
      * PID 1 of its own PID namespace (run_container made it) needs a /proc
      * of that namespace, mounted in a mount namespace of its own: the

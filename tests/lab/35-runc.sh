@@ -3,8 +3,10 @@
 # validation suite written as the project's own (create, start, state,
 # kill, delete, the pid file, unknown IDs, delete of a running container
 # refused), exec through the exec channel (xl-oci exec and xl-oci-runc
-# exec, issue 15), with the shim's part played by tests/runc/subreaper (the
-# placeholder becomes its child and its exit code is the container's).
+# exec, issue 15), a terminal through --console-socket for create and exec
+# (tests/runc/recvtty receives the pty master as the shim would), with the
+# shim's part played by tests/runc/subreaper (the placeholder becomes its
+# child and its exit code is the container's).
 # Each bundle's rootfs is an overlay mount, as containerd's snapshotter
 # makes them: the first container builds the root volume, the second of
 # the same layers finds it in the cache.
@@ -13,6 +15,7 @@
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
 SR=/usr/lib/xl-oci/test/subreaper
+TT=/usr/lib/xl-oci/test/recvtty
 RLOG=$LAB_WORK/runc-log.json
 R() { xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" --log-format json "$@"; }
 cp -a "$images/probe" "$LAB_WORK/probe" || { lab_fail setup "no probe root volume"; exit 1; }
@@ -59,6 +62,11 @@ wait_oci() { # wait_oci ID STATUS SECONDS
     return 1
 }
 last_error() { tail -n 1 "$RLOG" 2>/dev/null; }
+wait_socket() { # wait_socket PATH: recvtty listening
+    local i
+    for ((i = 0; i < 50; i++)); do [ -S "$1" ] && return 0; sleep 0.1; done
+    return 1
+}
 
 # --- one container through its whole life ----------------------------------
 mkbundle b1 args exit 42 || lab_fail setup "bundle b1"
@@ -204,6 +212,28 @@ if wait_exited "$LAB_WORK/e1.report" 60; then
 else
     lab_fail runc-exec-detached-pid-file "never exited: $(cat "$LAB_WORK/e1.report" 2>/dev/null) $(last_error)"
 fi
+# A terminal for an exec'd process (--tty --console-socket, as the shim
+# runs `ctr task exec -t`): the master comes to the socket, the process
+# sees a tty of the master's window size, what is typed on the master is
+# its input, and its exit code is the pid's.
+"$TT" -s 33x111 "$LAB_WORK/e2.sock" "$LAB_WORK/e2.tty" /dev/pts/ 'typed-in\n' \
+    2>"$LAB_WORK/e2.recvtty" &
+ttpid=$!
+wait_socket "$LAB_WORK/e2.sock"
+"$SR" "$LAB_WORK/e2.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json exec --tty --console-socket "$LAB_WORK/e2.sock" --detach \
+    --pid-file "$LAB_WORK/e2.pid" c2 sh -c 'tty; read x; echo "got $x"; stty size; exit 4' \
+    >"$LAB_WORK/e2.out" 2>&1 &
+if wait_exited "$LAB_WORK/e2.report" 60; then
+    tr -d '\r' <"$LAB_WORK/e2.tty" >"$LAB_WORK/e2.txt"
+    [ "$(exited "$LAB_WORK/e2.report")" = 4 ] && grep -q '^/dev/pts/' "$LAB_WORK/e2.txt" &&
+        grep -qx 'got typed-in' "$LAB_WORK/e2.txt" && grep -qx '33 111' "$LAB_WORK/e2.txt" &&
+        lab_ok runc-exec-tty-console-socket ||
+        lab_fail runc-exec-tty-console-socket "exit $(exited "$LAB_WORK/e2.report"): $(tr '\n' '|' <"$LAB_WORK/e2.txt") $(cat "$LAB_WORK/e2.out" "$LAB_WORK/e2.recvtty")"
+else
+    lab_fail runc-exec-tty-console-socket "never exited: $(cat "$LAB_WORK/e2.report" 2>/dev/null) $(last_error)"
+fi
+kill "$ttpid" 2>/dev/null
 # kill delivers the signal asked for, through the exec channel (issue 14):
 # the probe traps SIGUSR2 (12) and exits 9; its stop signal (10) would
 # have made it exit 7.
@@ -220,14 +250,34 @@ R kill c2 KILL >/dev/null 2>&1 && lab_fail kill-stopped "succeeded" ||
         lab_fail kill-stopped-says-not-running "$(last_error)"; }
 lab_check delete-c2 R delete c2
 
-# --- SIGKILL: the domain goes at once, 137 ---------------------------------
-mkbundle b3 sleep 600000 || lab_fail setup "bundle b3"
+# --- a terminal, then SIGKILL: the domain goes at once, 137 -----------------
+# A terminal (issue 14): runc's contract is that the runtime sends a pty
+# master to --console-socket and the container's stdio is the slave.  Here
+# the domain's console is the entrypoint's controlling terminal and the
+# placeholder bridges it to the slave: the container's output arrives on
+# the master (with the tty's "\r\n"), a line typed on the master is the
+# entrypoint's input, and the exit code (137 for the kill) is the pid's.
+mkbundle b3 args read /dev/stdin sleep 600000 || lab_fail setup "bundle b3"
+sed -i 's/"terminal": false/"terminal": true/' "$LAB_WORK/b3/config.json"
+R create --bundle "$LAB_WORK/b3" c3 >/dev/null 2>&1 && lab_fail terminal-needs-console-socket "succeeded" ||
+    { last_error | grep -q 'needs --console-socket' && lab_ok terminal-needs-console-socket ||
+        lab_fail terminal-needs-console-socket "$(last_error)"; }
+"$TT" "$LAB_WORK/c3.sock" "$LAB_WORK/c3.tty" 'probe: arg[3]=/dev/stdin' 'hello-tty\n' \
+    2>"$LAB_WORK/c3.recvtty" &
+ttpid=$!
+wait_socket "$LAB_WORK/c3.sock"
 "$SR" "$LAB_WORK/c3.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/b3" --pid-file "$LAB_WORK/c3.pid" c3 \
-    >"$LAB_WORK/c3.out" 2>&1 &
+    --log-format json create --bundle "$LAB_WORK/b3" --console-socket "$LAB_WORK/c3.sock" \
+    --pid-file "$LAB_WORK/c3.pid" c3 >"$LAB_WORK/c3.out" 2>&1 &
 for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c3.report" 2>/dev/null && break; sleep 0.2; done
 R start c3 >/dev/null 2>&1
 wait_oci c3 running 60
+for ((i = 0; i < 300; i++)); do grep -q 'probe: read /dev/stdin: hello-tty' "$LAB_WORK/c3.tty" 2>/dev/null && break; sleep 0.2; done
+grep -q $'^probe: arg\\[1\\]=args\r$' "$LAB_WORK/c3.tty" && lab_ok terminal-output-on-the-master ||
+    lab_fail terminal-output-on-the-master "$(head -c 400 "$LAB_WORK/c3.tty" | cat -A)"
+grep -q $'^probe: read /dev/stdin: hello-tty\r$' "$LAB_WORK/c3.tty" &&
+    lab_ok terminal-input-reaches-the-entrypoint ||
+    lab_fail terminal-input-reaches-the-entrypoint "$(cat "$LAB_WORK/c3.recvtty") $(cat -A "$LAB_WORK/c3.tty" | head -c 600)"
 lab_check kill-9 R kill c3 9
 wait_exited "$LAB_WORK/c3.report" 60
 if [ "$(exited "$LAB_WORK/c3.report")" = 137 ]; then
@@ -239,6 +289,11 @@ else
       echo "--- runc log"; tail -n 5 "$RLOG"; echo "--- processes"; ps -o pid,ppid,args | grep -v '\['
     } >&2
 fi
+wait "$ttpid"
+ttrc=$?
+[ "$ttrc" = 0 ] && lab_ok terminal-master-sees-the-end || lab_fail terminal-master-sees-the-end "recvtty exit $ttrc"
+grep -q 'xl-oci-loader' "$LAB_WORK/c3.tty" && lab_fail terminal-no-loader-lines "$(grep xl-oci-loader "$LAB_WORK/c3.tty")" ||
+    lab_ok terminal-no-loader-lines
 lab_check delete-c3 R delete c3
 R exec c3 true >/dev/null 2>&1 && lab_fail exec-unknown-id "succeeded" ||
     { last_error | grep -q 'does not exist' && lab_ok exec-unknown-id || lab_fail exec-unknown-id "$(last_error)"; }
@@ -252,7 +307,7 @@ ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
 ls "$LAB_WORK/runc" 2>/dev/null | grep -q . && left="$left runc-state"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor | subreaper) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | subreaper | recvtty) left="$left $(cat "$c")" ;;
     esac
 done
 [ -z "$left" ] && lab_ok nothing-left || lab_fail nothing-left "left:$left"

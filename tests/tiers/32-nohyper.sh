@@ -5,7 +5,9 @@
 # tiny busybox image as tier 30's; what the process sees, exit codes
 # through wait and status, the console log, stop (signal, then SIGKILL
 # after the grace period), destroy leaving nothing (mounts, loop devices,
-# runc state, state dir, status), and the errors for what NOHYPER lacks.
+# runc state, state dir, status), the errors for what NOHYPER lacks, and
+# containers on a managed network (tests/nohyper/network.sh, in a private
+# network namespace).
 #
 # Needs root (runc, mounts); installs runc and busybox-static when missing.
 set -u
@@ -35,7 +37,7 @@ nothing_left() {
 tree=$T/tree
 mkdir -p "$tree"/{bin,etc,srv,proc,sys,dev,tmp}
 cp /bin/busybox "$tree/bin/busybox"
-for a in sh echo id pwd hostname cat env ls touch sleep mkdir; do
+for a in sh echo id pwd hostname cat env ls touch sleep mkdir ip ping nc; do
     ln -s busybox "$tree/bin/$a"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' >"$tree/etc/passwd"
@@ -136,8 +138,8 @@ fails_with "a block volume is refused" "volumes other than tmpfs (oci_volumes, o
     "$X" create "$T/t2.cfg"
 
 # --- what NOHYPER refuses, leaving nothing ---------------------------------------
-cfg e1 'oci_network = [ "default" ]'
-fails_with "oci_network is refused, naming the key" "network interfaces (vif, oci_network): not available for a NOHYPER container" \
+cfg e1 'vif = [ "bridge=xenbr0" ]'
+fails_with "an xl vif line is refused, naming the key" "vif interfaces (use oci_network): not available for a NOHYPER container" \
     "$X" create "$T/e1.cfg"
 check "and leaves nothing" nothing_left e1
 cfg e2 'oci_mode = "xen"'
@@ -151,6 +153,16 @@ fails_with "no runc: create says what to install" "install Debian's runc" \
     env XL_OCI_RUNC=/nonexistent/runc "$X" create "$T/e4.cfg"
 check "and leaves nothing" nothing_left e4
 check "no monitor of any container is left" bash -c "! pgrep -f '[n]ohyper-monitor' >/dev/null"
+
+# --- managed networks: veth pairs, in a network namespace of their own ----------
+if unshare -n true 2>/dev/null && command -v nft >/dev/null && command -v jq >/dev/null &&
+    [ -x /usr/sbin/dnsmasq ]; then
+    export top X T rv
+    unshare -n "$top/tests/nohyper/network.sh" || status=1
+    check "no container of the network part is left" nothing_left net1
+else
+    ok "managed networks # SKIP needs unshare -n, nft, jq and dnsmasq"
+fi
 
 # --- valgrind: the commands on the file store, and the monitor's path -------
 if command -v valgrind >/dev/null; then

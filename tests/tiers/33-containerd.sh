@@ -6,7 +6,8 @@
 # import`; `ctr run --runtime io.containerd.runc.v2 --runc-binary
 # xl-oci-runc`: output reaches ctr, exit codes 0 and 42 are ctr's exit
 # status, `ctr task kill` delivers SIGTERM, `ctr task ps`, delete leaves
-# nothing.  The same cases run as Xen domains in lab 35-runc.
+# nothing; a terminal (--console-socket, `ctr run -t`) passes through to
+# runc too.  The same cases run as Xen domains in lab 35-runc.
 #
 # Needs root; installs containerd, runc, umoci and busybox-static when
 # missing.
@@ -35,6 +36,7 @@ cleanup() {
     for c in $(C container ls -q 2>/dev/null); do C container rm "$c" >/dev/null 2>&1; done
     [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
     for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
+    XL_OCI_NO_XEN=1 "$RUNC_BIN" --root "$T/runc-tty" delete -f tty1 >/dev/null 2>&1
     rm -rf "$T" "/run/containerd/runc/$NS"
 }
 trap cleanup EXIT
@@ -87,5 +89,52 @@ check "nothing left: no task, no container, no runc state" bash -c \
     "[ -z \"\$(ctr -a '$T/c.sock' -n '$NS' task ls -q)\" ] &&
      [ -z \"\$(ctr -a '$T/c.sock' -n '$NS' container ls -q)\" ] &&
      [ -z \"\$(ls /run/containerd/runc/$NS 2>/dev/null)\" ]"
+# A terminal (--console-socket) passes through to runc as well: the pty
+# master comes to tests/runc/recvtty, output arrives on it with the tty's
+# "\r\n", a line typed on it is the container's input, and the exit code
+# is the pid's.
+B=$T/ttyb
+mkdir -p "$B/rootfs/bin"
+cp /bin/busybox "$B/rootfs/bin/" && ln -s busybox "$B/rootfs/bin/sh"
+(cd "$B" && runc spec)
+python3 - "$B/config.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["terminal"] = True
+c["process"]["args"] = ["/bin/sh", "-c", "echo ready; read x; echo got $x; exit 6"]
+json.dump(c, open(sys.argv[1], "w"))
+PY
+"$top/build/tests/recvtty" "$T/tty.sock" "$T/tty.out" ready 'typed-in\n' 2>"$T/tty.err" &
+ttpid=$!
+for ((i = 0; i < 50; i++)); do [ -S "$T/tty.sock" ] && break; sleep 0.1; done
+RR=(env XL_OCI_NO_XEN=1 "$RUNC_BIN" --root "$T/runc-tty")
+"$top/build/tests/subreaper" "$T/tty.report" "${RR[@]}" create --bundle "$B" \
+    --console-socket "$T/tty.sock" --pid-file "$T/tty.pid" tty1 >"$T/tty.create" 2>&1 &
+srpid=$!
+for ((i = 0; i < 100; i++)); do grep -q '^command' "$T/tty.report" 2>/dev/null && break; sleep 0.1; done
+check "create --console-socket (passed to runc)" grep -qx 'command 0' "$T/tty.report"
+check "start of the terminal container" "${RR[@]}" start tty1
+wait "$ttpid"
+ttrc=$?
+wait "$srpid"
+[ "$ttrc" = 0 ] && grep -q $'^ready\r$' "$T/tty.out" && grep -q $'^got typed-in\r$' "$T/tty.out" &&
+    ok "terminal: output on the master, input typed on it reaches the container" ||
+    { nok "terminal: recvtty $ttrc"; cat -A "$T/tty.out" "$T/tty.err" "$T/tty.create" | sed 's/^/# /'; }
+[ "$(sed -n "s/^exited $(cat "$T/tty.pid" 2>/dev/null) //p" "$T/tty.report")" = 6 ] &&
+    ok "terminal: exit code 6 reaches the pid" || { nok "terminal: exit code"; sed 's/^/# /' "$T/tty.report"; }
+"${RR[@]}" delete tty1 >/dev/null 2>&1
+fails_with "a terminal without --console-socket is refused (runc's rule)" "console socket" \
+    "${RR[@]}" create --bundle "$B" tty2
+"${RR[@]}" delete -f tty2 >/dev/null 2>&1
+# ctr run -t (stdin a terminal: script(1) gives it one).
+if command -v script >/dev/null; then
+    script -qec "ctr -a '$T/c.sock' -n '$NS' run -t --rm --runtime io.containerd.runc.v2 --runc-binary '$RUNC_BIN' $IMG tt /bin/sh -c '[ -t 0 ] && echo stdin-is-a-tty; exit 3'" \
+        "$T/ctr-t.log" </dev/null >/dev/null 2>&1
+    rc=$(sed -n 's/.*COMMAND_EXIT_CODE="\([0-9]*\)".*/\1/p' "$T/ctr-t.log")
+    grep -q stdin-is-a-tty "$T/ctr-t.log" && [ "$rc" = 3 ] && ok "ctr run -t: a tty, exit code 3" ||
+        { nok "ctr run -t: exit '$rc'"; sed 's/^/# /' "$T/ctr-t.log"; }
+else
+    ok "ctr run -t # SKIP no script(1)"
+fi
 check "xl-oci-runc --help" bash -c "XL_OCI_NO_XEN= '$RUNC_BIN' --help | grep -q 'runc-compatible'"
 exit $status

@@ -31,6 +31,7 @@ struct gen {
     uint32_t mtu;         /* interface@1's, 0 = none */
     bool second_gateway;  /* a gateway on interface@1 too */
     const char *dns2;     /* a second DNS entry instead of fd00::1 */
+    bool terminal;        /* process/terminal (v4) */
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -59,6 +60,8 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
     else
         fdt_property_u32(buf, "stop-signal", 15);
     fdt_property_u32(buf, "stop-timeout", 10);
+    if (g->terminal)
+        fdt_property(buf, "terminal", NULL, 0);
     fdt_end_node(buf);
     fdt_begin_node(buf, "rootfs");
     fdt_property_string(buf, "device", "/dev/xvda");
@@ -235,6 +238,8 @@ static void test_invalid(void **state)
     expect_bad(&(struct gen){.nmounts = 2, .first_mount = 1},
                "mount@0 missing");
     expect_bad(&(struct gen){.nmounts = 17}, "at most 16 entries");
+    expect_bad(&(struct gen){.version = 2, .terminal = true},
+               "process/terminal: not in boot spec version 2");
 }
 
 static void test_truncated(void **state)

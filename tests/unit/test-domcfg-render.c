@@ -275,6 +275,36 @@ static void test_boot_spec_addresses_read_back(void **state)
 }
 
 /*
+ * process.terminal (boot spec v4): the loader reads it back; without it
+ * the spec stays version 3 and has no terminal (test_runtime_spec checks
+ * the runtime spec's).
+ */
+static void test_terminal_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    void *blob = NULL;
+    size_t len = 0;
+    xo_err err = XO_ERR_INIT;
+    struct boot_spec bs;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), 0);
+    assert_int_equal(boot_spec_parse(&bs, blob, len, &err), 0);
+    assert_int_equal(bs.version, 3);
+    assert_false(bs.terminal);
+    boot_spec_free(&bs);
+    free(blob);
+    fx->dc.terminal = true;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), 0);
+    if (boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs.version, 4);
+    assert_true(bs.terminal);
+    assert_false(bs.late_network);
+    boot_spec_free(&bs);
+    free(blob);
+}
+
+/*
  * The late network (boot spec v4): a domain with late_network gets a
  * version 4 spec with `late-network` and no network node; the blob
  * domcfg_late_network() makes at start is what the loader merges, with the
@@ -539,6 +569,14 @@ static void test_runtime_spec(void **state)
     assert_int_equal(json_object_get_int64(path(p, "user", "gid")), 1001);
     assert_true(json_object_get_boolean(path(p, "noNewPrivileges", NULL)));
     assert_false(json_object_get_boolean(path(p, "terminal", NULL)));
+    {
+        json_object *t = NULL;
+        fx->dc.terminal = true;
+        assert_int_equal(domcfg_to_runtime_spec(&t, &fx->dc, &err), 0);
+        assert_true(json_object_get_boolean(path(t, "process", "terminal")));
+        json_object_put(t);
+        fx->dc.terminal = false;
+    }
     assert_string_equal(json_object_get_string(path(s, "root", "path")),
                         "rootfs");
     /* Writable, as a domain's root is (the image under the writable layer). */
@@ -639,6 +677,7 @@ int main(void)
         T(test_boot_spec_addresses_read_back),
         cmocka_unit_test(test_parse_action),
         T(test_late_network_round_trip),
+        T(test_terminal_round_trip),
         T(test_runtime_spec),
         T(test_runtime_spec_users),
     };

@@ -1,0 +1,98 @@
+#!/bin/bash
+# network.sh: tier 32's NOHYPER containers on a managed network, run by
+# the tier in a private network namespace of their own (unshare -n), so
+# the bridge, nftables tables and routes are never the host's.  Expects
+# the tier's environment: top, X, T, rv (the busybox root volume, with
+# ip, ping, nc and wget), XL_OCI_ROOT and the other NOHYPER variables.
+# A container on network n1 gets its lease's address on eth0 through a
+# veth pair, its routes and the network's DNS in resolv.conf, reaches the
+# gateway, answers the namespace's host side, serves a published port;
+# destroy leaves no lease, veth, nft element, namespace or mount.
+# Prints TAP lines.
+set -u
+TIER=nohyper
+. "$top/tests/tiers/lib.sh"
+PROBE=$top/build/tests/net-probe
+ip link set lo up
+cleanup_net() {
+    local p
+    for p in "$XL_OCI_ROOT"/networks/*/dnsmasq.pid; do
+        [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null
+    done
+}
+trap cleanup_net EXIT
+lease() { # lease CONTAINER FIELD
+    "$X" network inspect --json n1 | jq -r --arg c "$1" \
+        ".leases[] | select(.container == \$c) | .$2 // empty"
+}
+export -f lease # for the checks' bash -c
+
+chmod o+x "$T" "$XL_OCI_ROOT" # dnsmasq, as nobody, reads its hosts file
+check "network create n1 (nat)" "$X" network create n1 --subnet 10.61.0.0/24
+{
+    echo 'name = "net1"'
+    echo "oci_root = \"$rv\""
+    echo 'oci_network = [ "n1" ]'
+    echo 'oci_ports = [ "8080:80" ]'
+    echo 'oci_cmd = [ "ip -4 -o addr show dev eth0; ip route; cat /etc/resolv.conf; ping -c 1 -W 5 10.61.0.1 >/dev/null && echo gateway-reached; echo served-by-net1 >/tmp/i; while :; do nc -l -p 80 </tmp/i; done" ]'
+} >"$T/net1.cfg"
+check "create of a NOHYPER container on n1" "$X" create "$T/net1.cfg"
+ip4=$(lease net1 ipv4)
+mac=$(lease net1 mac)
+veth=$(lease net1 vif)
+for ((i = 0; i < 50; i++)); do "$X" logs net1 2>/dev/null | grep -q gateway-reached && break; sleep 0.2; done
+"$X" logs net1 >"$T/net1.log" 2>&1
+check "it holds a lease on n1 with an address and a veth host end" \
+    bash -c '[ -n "$0" ] && [ -n "$1" ] && case "$1" in xon*) true ;; *) false ;; esac' "$ip4" "$veth"
+check "eth0 inside has the lease's address" grep -q "eth0 *inet $ip4/24" "$T/net1.log"
+check "and the default route via the gateway" grep -q '^default via 10.61.0.1 dev eth0' "$T/net1.log"
+check "resolv.conf names the network's DNS (the gateway) and search domain" \
+    bash -c 'grep -qx "nameserver 10.61.0.1" "$0" && grep -qx "search n1" "$0"' "$T/net1.log"
+check "the container reaches the gateway" grep -qx gateway-reached "$T/net1.log"
+check "the veth's host end is a port of the bridge, the container's MAC the lease's" \
+    bash -c 'ip -o link show master xloci-n1 | grep -q " $0@" &&
+        nsenter --net="$2" ip -o link show eth0 | grep -q "link/ether $1 "' \
+    "$veth" "$mac" "$XL_OCI_ROOT/domains/net1/netns"
+check "the anti-spoof elements name the veth" bash -c 'nft list table bridge xl_oci | grep -q "$0"' "$veth"
+check "the host side reaches the container (ping $ip4)" ping -c 1 -W 5 "$ip4"
+check "a published port (8080:80) reaches the container's server" \
+    bash -c '"$0" fetch 127.0.0.1 8080 | grep -qx served-by-net1' "$PROBE"
+check "destroy" "$X" destroy net1
+check "destroy leaves no lease, veth, nft element, namespace or published port" bash -c '
+    [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
+    ! ip -o link show | grep -q "$1" &&
+    ! nft list ruleset | grep -q "$1" &&
+    ! nft -j list map ip xl_oci_nat tcp_any_port | grep -q "\"elem\"" &&
+    [ ! -e "$2" ] && ! grep -q " $2 " /proc/self/mounts' "$X" "$veth" "$XL_OCI_ROOT/domains/net1/netns"
+
+# A container that ends on its own: its veth and namespace go with it, its
+# lease stays until destroy (as a halted domain's does).
+{
+    echo 'name = "net3"'
+    echo "oci_root = \"$rv\""
+    echo 'oci_network = [ "n1" ]'
+    echo 'oci_cmd = [ "ip -4 -o addr show dev eth0; exit 5" ]'
+} >"$T/net3.cfg"
+"$X" create "$T/net3.cfg" >/dev/null 2>&1
+"$X" wait net3 >/dev/null 2>&1
+check "a container that ended had its address" bash -c '"$0" logs net3 | grep -q "eth0 *inet $1/24"' "$X" "$(lease net3 ipv4)"
+check "once it ended: no veth, no namespace, the lease kept" bash -c '
+    [ -n "$(lease net3 ipv4)" ] && [ -z "$(lease net3 vif)" ] &&
+    ! ip -o link show | grep -q " xon" && [ ! -e "$0" ]' "$XL_OCI_ROOT/domains/net3/netns"
+check "destroy gives its lease back" bash -c '"$0" destroy net3 &&
+    [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ]' "$X"
+
+# A create that fails after the lease (its entrypoint missing) gives the
+# lease back and leaves no veth.
+{
+    echo 'name = "net2"'
+    echo "oci_root = \"$rv\""
+    echo 'oci_network = [ "n1" ]'
+    echo 'oci_entrypoint = [ "/bin/no-such-program" ]'
+} >"$T/net2.cfg"
+fails_with "a failed create on n1" "did not start" "$X" create "$T/net2.cfg"
+check "gives its lease back and leaves no veth" bash -c '
+    [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
+    ! ip -o link show | grep -q " xon"' "$X"
+check "network rm n1" "$X" network rm n1
+exit $status
