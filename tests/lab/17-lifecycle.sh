@@ -86,14 +86,15 @@ xl-oci destroy cpz
 
 # Quotas, stats and the deadline on one spinning domain: cpu_weight and cap
 # from app.cfg (credit2 or credit), update in place, stats' figures, and
-# oci_deadline ending it with its monitor SIGKILLed on the way.  The first
+# oci_deadline ending it with its monitor SIGKILLed on the way (the probe
+# image's StopSignal is SIGUSR1, so that is what it traps).  The first
 # lab run had 15 s: under emulation the checks before it took longer, and
 # with 3 s of grace the spinning probe was SIGKILLed (137) before its trap.
 # sched NAME: "WEIGHT CAP" as xl shows them.
 sched() { { xl sched-credit2 -d "$1" 2>/dev/null || xl sched-credit -d "$1"; } | awk -v n="$1" '$1 == n {print $3, $4}'; }
 # jnum JSON KEY: the first number of "KEY":N in a one-line JSON text.
 jnum() { printf '%s' "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; }
-mkcfg csp 'oci_cmd = [ "trap", "15", "7", "spin", "600000" ]' 'cpu_weight = 384' 'cap = 40' \
+mkcfg csp 'oci_cmd = [ "trap", "10", "7", "spin", "600000" ]' 'cpu_weight = 384' 'cap = 40' \
     'oci_deadline = 30' 'oci_stop_timeout = 10' 'oci_restart = "always"'
 lab_check create-csp xl-oci create "$LAB_WORK/csp.cfg"
 if wait_state csp running 120; then
