@@ -78,17 +78,7 @@ static int start_xen(struct xen_handles *h, const char *name,
         goto out;
     if (create_from_saved_config(h->ctx, &d, &domid, err) < 0)
         goto out;
-    char uuid[40] = "";
-    libxl_dominfo info;
-    libxl_dominfo_init(&info);
-    if (libxl_domain_info(h->ctx, &info, domid) == 0)
-        /* cannot truncate: a UUID's text is 36 bytes */
-        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
-                 LIBXL_UUID_BYTES(info.uuid));
-    libxl_dominfo_dispose(&info);
-    if (status_setf(h->xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
-            0 ||
-        status_set(h->xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
+    if (xen_publish_domain(h, name, domid, err) < 0 ||
         status_set_state(h->xs, name, DOMAIN_STATE_BOOTING, err) < 0 ||
         monitor_spawn(cmd_state_root(), name, err) < 0)
         goto out;

@@ -83,18 +83,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     if (create_from_saved_config(h->ctx, saved, &newid, err) < 0)
         return -1;
     XO_FAULT_POINT("shutdown-action.recreated");
-    /* The monitor tells its domain from a reused domid by this UUID. */
-    char uuid[40] = "";
-    libxl_dominfo info;
-    libxl_dominfo_init(&info);
-    if (libxl_domain_info(h->ctx, &info, newid) == 0)
-        /* cannot truncate: a UUID's text is 36 bytes */
-        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
-                 LIBXL_UUID_BYTES(info.uuid));
-    libxl_dominfo_dispose(&info);
-    if (status_setf(h->xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", newid) <
-            0 ||
-        status_set(h->xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
+    if (xen_publish_domain(h, name, newid, err) < 0 ||
         status_setf(h->xs, name, DOMAIN_STATUS_KEY_RESTARTS, err, "%ld",
                     st.restarts + 1) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, "", err) < 0 ||

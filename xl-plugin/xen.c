@@ -2,11 +2,13 @@
 #include "xen.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/pathfmt.h"
+#include "status.h"
 
 #include "xl_oci.h"
 
@@ -77,4 +79,22 @@ void xen_close(struct xen_handles *h)
     if (h->xs)
         xo_xs_close(h->xs);
     memset(h, 0, sizeof(*h));
+}
+
+int xen_publish_domain(struct xen_handles *h, const char *name, uint32_t domid,
+                       xo_err *err)
+{
+    char uuid[40] = "";
+    libxl_dominfo info;
+    libxl_dominfo_init(&info);
+    if (libxl_domain_info(h->ctx, &info, domid) == 0)
+        /* cannot truncate: a UUID's text is 36 bytes */
+        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+                 LIBXL_UUID_BYTES(info.uuid));
+    libxl_dominfo_dispose(&info);
+    if (status_setf(h->xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
+            0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0)
+        return -1;
+    return 0;
 }

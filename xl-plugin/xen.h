@@ -29,4 +29,10 @@ int xen_open(struct xen_handles *h, xo_err *err);
 int xen_open_xs(struct xen_handles *h, xo_err *err);
 void xen_close(struct xen_handles *h);
 
+/* Writes a re-created domain's domid and UUID into NAME's DomainStatus
+ * (the monitor tells its domain from a reused domid by the UUID); an
+ * unreadable UUID is written empty.  -1 with `err` set when a write fails. */
+int xen_publish_domain(struct xen_handles *h, const char *name, uint32_t domid,
+                       xo_err *err);
+
 #endif
