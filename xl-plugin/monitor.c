@@ -60,8 +60,9 @@ struct monitor {
     struct guest_report report;
     enum guest_phase published; /* last phase copied into the status */
     struct monitor_console con;
-    bool paused;     /* as Xen last said (sync_pause) */
-    bool pause_seen; /* `paused` is known for this domain */
+    bool paused; /* as Xen last said (sync_pause) */
+    bool ran;    /* Xen was seen running it unpaused once (sync_pause) */
+    long long next_pause_look; /* dom0 monotonic ms of sync_pause's look */
     /* oci_deadline (monitor_deadline.h), dom0 monotonic ms, -1 for none:
      * when the run's deadline is due, and once it fired, when the domain
      * is shut down if it is still there. */
@@ -235,7 +236,7 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
-    m->pause_seen = false;                      /* a new domain (sync_pause) */
+    m->ran = m->paused = false;                 /* a new domain (sync_pause) */
     m->deadline_due = m->deadline_kill_at = -1; /* until it starts */
     if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
         !xo_xs_watch(m->xs, m->tty_key, "tty"))
@@ -475,21 +476,22 @@ static int restart_after_backoff(struct monitor *m, long long due)
 
 /*
  * Follows a pause or unpause made behind our back (`xl pause`): Xen
- * sends no event for it, so the loop looks every PAUSE_CHECK_MS.  Only
- * running (or booting) and paused change into each other; a change that
- * `xl-oci pause` already wrote is not journaled twice.
+ * sends no event for it, so the loop looks every PAUSE_CHECK_MS.  Xen's
+ * flag is compared with DomainStatus's state, not with our last look,
+ * because `xl-oci unpause` then `xl pause` within one period leaves the
+ * flag as it was while the state moved.  Only running (or booting) and
+ * paused change into each other; a change `xl-oci pause` already wrote
+ * is not journaled twice.
  */
 static void sync_pause(struct monitor *m, bool paused)
 {
     /* A domain is born paused (create unpauses it once we watch): only
-     * a change after the first look is someone's pause. */
-    bool first = !m->pause_seen;
-    m->pause_seen = true;
-    if (first || paused == m->paused) {
-        m->paused = paused;
-        return;
-    }
+     * after it ran is a paused domain someone's pause. */
     m->paused = paused;
+    if (!paused)
+        m->ran = true;
+    if (!m->ran)
+        return;
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
     if (status_read(m->xs, m->o->name, &st, &err) < 0) {
@@ -561,29 +563,36 @@ static int monitor_loop(struct monitor *m, xo_err *err)
     }
     /* The domain may have ended while no monitor ran. */
     int alive = check_domain(m);
+    m->next_pause_look = status_monotonic_ms() + PAUSE_CHECK_MS;
     while (alive) {
         struct pollfd p[2] = {{.fd = xo_xs_fileno(m->xs), .events = POLLIN},
                               {.fd = m->con.tty_fd, .events = POLLIN}};
         deadline_check(m);
+        long long now = status_monotonic_ms();
+        if (now >= m->next_pause_look) {
+            /* sync_pause's look, also while console output or xenstore
+             * events keep poll from ever timing out */
+            m->next_pause_look = now + PAUSE_CHECK_MS;
+            alive = check_domain(m);
+            continue;
+        }
         /* Events read while waiting for a reply are already queued; the
-         * deadline's next step wakes us too. */
+         * deadline's next step and the next look wake us too. */
         int timeout = xo_xs_pending(m->xs)
                           ? 0
-                          : monitor_deadline_timeout(status_monotonic_ms(),
-                                                     m->deadline_due >= 0
-                                                         ? m->deadline_due
-                                                         : m->deadline_kill_at,
-                                                     PAUSE_CHECK_MS);
+                          : monitor_deadline_timeout(
+                                now,
+                                m->deadline_due >= 0 ? m->deadline_due
+                                                     : m->deadline_kill_at,
+                                (int)(m->next_pause_look - now));
         int ready = poll(p, m->con.tty_fd >= 0 ? 2 : 1, timeout);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;
             return xo_err_sys(err, "poll");
         }
-        if (ready == 0) {
-            alive = check_domain(m); /* sync_pause's look */
-            continue;
-        }
+        if (ready == 0)
+            continue; /* a look or a deadline step is due */
         if (m->con.tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
             monitor_console_drain(&m->con);
         if (xo_xs_lost(m->xs)) {
