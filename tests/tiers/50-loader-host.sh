@@ -605,25 +605,27 @@ fi
 # a few seconds of TCG.  The own kernel has no serial driver (in Xen its
 # console is hvc0): its messages reach ttyS0 through earlyprintk only, the
 # init's not at all, so for it the power off (only the init asks for one)
-# is the sign that the init reached its fatal-error path.
-# qemu_boot KERNEL INITRAMFS-DIR LOG APPEND: boots, prints "RC MS".
+# is the sign that the init reached its fatal-error path.  Outside Xen it
+# has no way to switch QEMU off (in Xen, power off is a hypercall), so
+# the kernel halts and QEMU is stopped after SECONDS.
+# qemu_boot KERNEL INITRAMFS-DIR LOG APPEND [SECONDS]: boots, prints "RC MS".
 qemu_boot() {
     local t0 qrc rd=$T/rd-$(basename "$2")/ramdisk-0
     mkdir -p "$(dirname "$rd")"
     "$bench" "$2/initramfs" "$T/boot.dtb" "$(dirname "$rd")" 1 >/dev/null
     t0=$(date +%s%N)
-    timeout 120 qemu-system-x86_64 -M pc -accel tcg -cpu max -m 256 \
+    timeout "${5:-120}" qemu-system-x86_64 -M pc -accel tcg -cpu max -m 256 \
         -kernel "$1" -initrd "$rd" -append "$4" \
         -nographic -no-reboot -display none >"$3" 2>&1
     qrc=$?
     echo "$qrc $((($(date +%s%N) - t0) / 1000000))"
 }
 read -r qrc ms < <(qemu_boot "$out/kernel" "$out" "$T/qemu.log" \
-    "console=ttyS0 earlyprintk=serial,ttyS0,115200,keep panic=-1")
-check "own loader kernel boots the init under QEMU ($ms ms to power off)" \
+    "console=ttyS0 earlyprintk=serial,ttyS0,115200,keep panic=-1" 30)
+check "own loader kernel boots the init under QEMU" \
     grep -q "Run /init as init process" "$T/qemu.log"
-check "fatal error ends in power off, not a panic (own kernel, qemu rc $qrc)" \
-    eval 'grep -q "reboot: Power down" "$T/qemu.log" && ! grep -q "Kernel panic" "$T/qemu.log" && [ $qrc -eq 0 ]'
+check "fatal error ends in a halt, not a panic (own kernel, qemu rc $qrc)" \
+    eval 'grep -q "reboot: System halted" "$T/qemu.log" && ! grep -q "Kernel panic" "$T/qemu.log"'
 dout=${LOADER_OUT_DEBIAN:-$top/build/loader/xen-tools/out-debian}
 if [ ! -f "$dout/initramfs" ]; then
     ok "Debian loader boots without Xen # SKIP not built (make loader)"
