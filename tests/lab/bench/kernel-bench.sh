@@ -100,10 +100,12 @@ runs() {
     return 1
 }
 
-# floor KIND LO HI: bisection between a failing LO and a working HI MiB.
+# floor KIND LO HI: bisection between a failing LO and a working HI MiB;
+# "<=LO" when LO works too (the bounds are guesses, to spare boots).
 floor() {
     local kind=$1 lo=$2 hi=$3 mid
     runs "$kind" "$hi" || { echo "n/a"; return 1; }
+    runs "$kind" "$lo" && { echo "<=$lo"; return 0; }
     while [ $((hi - lo)) -gt 2 ]; do
         mid=$(((lo + hi) / 2))
         if runs "$kind" "$mid"; then hi=$mid; else lo=$mid; fi
@@ -111,8 +113,8 @@ floor() {
     done
     echo "$hi"
 }
-fo=$(floor own 8 64) || fo=$(floor own 64 128)
-fd=$(floor debian 16 128)
+fo=$(floor own 16 48) || fo=$(floor own 48 128)
+fd=$(floor debian 48 96) || fd=$(floor debian 96 192)
 echo "BENCH kernel_min_memory_mb $fo $fd"
 [ "$fo" != n/a ] && [ "$fd" != n/a ] && lab_ok min-memory "own ${fo} MiB, debian ${fd} MiB" ||
     lab_fail min-memory "own '$fo' debian '$fd'"
