@@ -34,13 +34,15 @@ void loader_files_dispose(struct loader_files *f);
 
 /*
  * The bytes of domain memory the kernel at `path` occupies once loaded:
- * from the lowest to the highest physical address of its ELF PT_LOAD
- * segments (memsz, so .bss and the brk area count; gaps between segments
- * count too, as libxenguest allocates the whole range).  This, not the
- * file's size, is what a PV domain must hold: the file is partly sparse
- * and partly headers, and .bss is not in it at all.  Errors name the file:
+ * up to the end of its highest ELF PT_LOAD segment (memsz, so .bss and
+ * the brk area count), from physical address 0, since libxenguest puts a
+ * PV kernel at its physical load address (16 MiB for Linux x86-64) and
+ * the pages below it are allocated too (measured in the lab: "segment
+ * kernel too large" names exactly this many pages).  This, not the file's
+ * size, is what a PV domain must hold: the file is partly sparse and
+ * partly headers, and .bss is not in it at all.  Errors name the file:
  * not a 64-bit x86 ELF, bad or more than 64 program headers, no PT_LOAD,
- * a span over 1 GiB.
+ * an end beyond 1 GiB.
  */
 int loader_kernel_load_size(const char *path, uint64_t *bytes_r, xo_err *err);
 

@@ -4,9 +4,10 @@
 usage: make-loader.py SIZES DIR
   SIZES holds lines "FILE SIZE" (SIZE in bytes, or with a K/M/G suffix, as
   truncate(1) reads it).  "kernel SIZE" writes DIR/kernel as a minimal
-  x86-64 ELF whose PT_LOAD segments span SIZE bytes (two segments with a
-  gap, as a vmlinux has), since create measures a kernel by its load size,
-  not its file size; any other FILE becomes a sparse file of SIZE bytes.
+  x86-64 ELF whose PT_LOAD segments (two with a gap, from 16 MiB, as a
+  vmlinux has) end at SIZE bytes (SIZE > 16 MiB), since create measures a
+  kernel by its load size, not its file size; any other FILE becomes a
+  sparse file of SIZE bytes.
 """
 import os
 import struct
@@ -31,7 +32,7 @@ def write_kernel(path, span):
     phdrs = [
         (1, 5, 4096, base, base, first, first, 4096),
         (1, 6, 4096, second_start, second_start, 0,
-         base + span - second_start, 4096),
+         span - second_start, 4096),
     ]
     ident = b"\x7fELF" + bytes([2, 1, 1]) + bytes(9)
     ehdr = struct.pack("<16sHHIQQQIHHHHHH", ident, 2, 62, 1, base,
