@@ -251,29 +251,27 @@ if want kernel; then
     log=build/lab/share/out/kernel-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     # pairs NAME: "own / debian" per pair, then the ratio of the medians.
+    col() { awk -v k="$1" -v c="$2" '$1 == "BENCH" && $2 == k { print $c }' "$log" |
+        sort -n | awk '{ v[n++] = $1 } END { if (n) print n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2 }'; }
     pairs() {
-        awk -v k="$1" '$1 == "BENCH" && $2 == k { o[n] = $3; d[n] = $4; n++
-                printf "%s / %s; ", $3, $4 }
-            function med(v, n,   i, j, t) {
-                for (i = 0; i < n; i++) for (j = i + 1; j < n; j++)
-                    if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
-                return n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2 }
-            END { if (!n) { print "n/a"; exit }
-                  mo = med(o, n); md = med(d, n)
-                  printf "medians %s / %s: **%.2fx**", mo, md, md > 0 ? mo / md : 0 }' "$log"
+        local each mo md
+        each=$(awk -v k="$1" '$1 == "BENCH" && $2 == k { printf "%s / %s; ", $3, $4 }' "$log")
+        mo=$(col "$1" 3) md=$(col "$1" 4)
+        [ -n "$mo" ] || { echo n/a; return; }
+        echo "$each medians $mo / $md: **$(awk -v a="$mo" -v b="$md" 'BEGIN { printf "%.2fx", a / b }')**"
     }
     mem=$(awk '$1 == "BENCH" && $2 == "kernel_min_memory_mb" {
               printf "%s / %s MiB: **%s**", $3, $4,
                   ($4 + 0 > 0 && $3 + 0 > 0) ? sprintf("%.2fx", $3 / $4) : "n/a" }' "$log")
     own=build/loader/xen-tools/out debian=build/loader/xen-tools/out-debian
-    # span_mib VMLINUX: its PT_LOAD span (physical), what create counts.
+    # span_mib VMLINUX: the end of its highest PT_LOAD (physical, from 0:
+    # Xen places a PV kernel at its load address), what create counts.
     span_mib() {
-        local lo= hi=0 a m
+        local hi=0 a m
         while read -r a m; do
-            [ -z "$lo" ] || [ $((a)) -lt $((lo)) ] && lo=$a
             [ $((a + m)) -gt $hi ] && hi=$((a + m))
         done < <(readelf -lW "$1" 2>/dev/null | awk '$1 == "LOAD" { print $4, $6 }')
-        awk -v b=$((hi - lo)) 'BEGIN { printf "%.1f MiB", b / 1048576 }'
+        awk -v b=$hi 'BEGIN { printf "%.1f MiB", b / 1048576 }'
     }
     body=$(mktemp)
     cat >"$body" <<MD
@@ -288,7 +286,7 @@ the run: $load, Xen 4.17 in QEMU TCG (one lab boot).
 | unpause -> \`phase=exec\`, s, per pair | $(pairs kernel_unpause_to_exec) | <= 0.5x |
 | \`xl create -p\` (domain build), s, per pair | $(pairs kernel_create_paused) | |
 | smallest \`memory\` at which the probe exits 0 | ${mem:-n/a} | <= 0.4x |
-| kernel as loaded (PT_LOAD span) / file, initramfs | own $(span_mib "$own/kernel") / $(du -h --apparent-size "$own/kernel" | cut -f1), $(du -h --apparent-size "$own/initramfs" | cut -f1); Debian $(span_mib "$debian/kernel") / $(du -h --apparent-size "$debian/kernel" | cut -f1), $(du -h --apparent-size "$debian/initramfs" | cut -f1) | |
+| kernel as loaded (end of PT_LOAD from 0) / file, initramfs | own $(span_mib "$own/kernel") / $(du -h --apparent-size "$own/kernel" | cut -f1), $(du -h --apparent-size "$own/initramfs" | cut -f1); Debian $(span_mib "$debian/kernel") / $(du -h --apparent-size "$debian/kernel" | cut -f1), $(du -h --apparent-size "$debian/initramfs" | cut -f1) | |
 
 Method: \`tests/lab/bench/kernel-bench.sh\` in dom0 boots the probe root
 volume (erofs, tmpfs upper, one vCPU, 128 MB, no vif) with plain \`xl
