@@ -98,6 +98,12 @@ runs() {
         case $st in *s* | *c* | "") break ;; esac
         sleep 0.2
     done
+    # The probe exits at once: the domain may power off between the phase
+    # read and the state read, its keys kept (on_poweroff = preserve).
+    if [ "$(xs "$domid" phase)" = exited ] && [ "$(xs "$domid" exit-code)" = 0 ]; then
+        xl destroy "$name" 2>/dev/null
+        return 0
+    fi
     lab_log "$1 at $2 MiB: phase '$(xs "$domid" phase)', state '$st': $(lab_guest_console "$name" | grep -m1 -i -e 'out of memory' -e panic -e 'xl-oci-loader: failed')"
     xl destroy "$name" 2>/dev/null
     return 1
