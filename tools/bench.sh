@@ -18,7 +18,10 @@
 #      `xl-oci create` of the same image (tests/lab/bench/containerd-bench.sh)
 #   8. volumes: create with a qcow2 volume (QEMU's qdisk) against a raw one
 #      of the same content, and QEMU's RSS (tests/lab/bench/volume-bench.sh)
-# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume runs one.
+#   9. the loader's own kernel against Debian's: unpause -> exec, the
+#      smallest memory (tests/lab/bench/kernel-bench.sh, one lab boot)
+# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume|kernel
+#   runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=${BENCH_ONLY:-}
@@ -283,5 +286,63 @@ qcow2").
 <!-- volume-bench: end -->
 MD
     replace_section volume-bench "$body"
+fi
+
+if want kernel; then
+    make -s all loader test-images
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    tools/lab/lab run tests/lab/bench/kernel-bench.sh || true
+    log=build/lab/share/out/kernel-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    # pairs NAME: "own / debian" per pair, then the ratio of the medians.
+    col() { awk -v k="$1" -v c="$2" '$1 == "BENCH" && $2 == k { print $c }' "$log" |
+        sort -n | awk '{ v[n++] = $1 } END { if (n) print n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2 }'; }
+    pairs() {
+        local each mo md
+        each=$(awk -v k="$1" '$1 == "BENCH" && $2 == k { printf "%s / %s; ", $3, $4 }' "$log")
+        mo=$(col "$1" 3) md=$(col "$1" 4)
+        [ -n "$mo" ] || { echo n/a; return; }
+        echo "$each medians $mo / $md: **$(awk -v a="$mo" -v b="$md" 'BEGIN { printf "%.2fx", a / b }')**"
+    }
+    mem=$(awk '$1 == "BENCH" && $2 == "kernel_min_memory_mb" {
+              printf "%s / %s MiB: **%s**", $3, $4,
+                  ($4 + 0 > 0 && $3 + 0 > 0) ? sprintf("%.2fx", $3 / $4) : "n/a" }' "$log")
+    own=build/loader/xen-tools/out debian=build/loader/xen-tools/out-debian
+    # span_mib VMLINUX: the end of its highest PT_LOAD (physical, from 0:
+    # Xen places a PV kernel at its load address), what create counts.
+    span_mib() {
+        local hi=0 a m
+        while read -r a m; do
+            [ $((a + m)) -gt $hi ] && hi=$((a + m))
+        done < <(readelf -lW "$1" 2>/dev/null | awk '$1 == "LOAD" { print $4, $6 }')
+        awk -v b=$hi 'BEGIN { printf "%.1f MiB", b / 1048576 }'
+    }
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- kernel-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## The loader's own kernel against Debian's (\`make bench\`, issue 17)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $load, Xen 4.17 in QEMU TCG (one lab boot).
+
+| measure (own / Debian) | figures | goal |
+|---|---|---|
+| unpause -> \`phase=exec\`, s, per pair | $(pairs kernel_unpause_to_exec) | <= 0.5x |
+| \`xl create -p\` (domain build), s, per pair | $(pairs kernel_create_paused) | |
+| smallest \`memory\` at which the probe exits 0 | ${mem:-n/a} | <= 0.4x |
+| kernel as loaded (end of PT_LOAD from 0) / file, initramfs | own $(span_mib "$own/kernel") / $(du -h --apparent-size "$own/kernel" | cut -f1), $(du -h --apparent-size "$own/initramfs" | cut -f1); Debian $(span_mib "$debian/kernel") / $(du -h --apparent-size "$debian/kernel" | cut -f1), $(du -h --apparent-size "$debian/initramfs" | cut -f1) | |
+
+Method: \`tests/lab/bench/kernel-bench.sh\` in dom0 boots the probe root
+volume (erofs, tmpfs upper, one vCPU, 128 MB, no vif) with plain \`xl
+create -p\` from each loader's kernel and initramfs plus the boot spec
+archive, the two kernels alternating, and times (dom0's /proc/uptime) the
+paused create and then \`xl unpause\` until \`data/xl-oci/phase = exec\`
+(polled every 0.2 s).  The smallest memory is found by bisection to 2 MiB
+with the probe \`exit 0\` (phase \`exited\`, exit code 0), with plain \`xl
+create\`, so create's own floor check does not interfere; a try fails when
+xl create fails, or the domain crashes or shuts down without exiting 0.
+<!-- kernel-bench: end -->
+MD
+    replace_section kernel-bench "$body"
     rm -f "$body"
 fi

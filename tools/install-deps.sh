@@ -31,6 +31,9 @@ packages=(
     containerd containernetworking-plugins
     # the real images (tools/realimages/)
     mmdebstrap libcap2-bin attr
+    # the loader's own kernel (loader/xen-tools/mkkernel.sh): kconfig's
+    # parser, the kernel build, objtool
+    flex bison bc libelf-dev
     # the QEMU lab
     qemu-system-x86 busybox-static bash iproute2 kmod file time
     # the lab's dom0 QEMU (qdisk backend for qcow2 volumes)

@@ -1,28 +1,80 @@
 #!/bin/bash
-# mkloader.sh: builds the xen-tools loader: an uncompressed kernel and an
-# initramfs holding the init and only the kernel modules it loads.
+# mkloader.sh: builds a xen-tools loader: an uncompressed kernel and an
+# initramfs holding the init (and, for Debian's kernel, the modules it loads).
 #
-# usage: mkloader.sh INIT MKCPIO OUTDIR
+# usage: mkloader.sh KIND INIT MKCPIO OUTDIR
+#   KIND    own: the loader's own kernel, built from Debian's linux-source
+#           package with kernel.config by mkkernel.sh (cached), everything
+#           built in, so the initramfs holds no modules and no module list;
+#           this is the default loader (installed as loader/xen-tools).
+#           debian: Debian's current linux-image-amd64 kernel with the
+#           modules the init loads (installed as loader/xen-tools-debian).
 #   INIT    the static init (build/loader/xen-tools/init)
 #   MKCPIO  the archive writer (build/loader/mkcpio)
 #   OUTDIR  receives kernel, initramfs, version (what `make install` copies)
+#           and, for `own`, config (the kernel's full .config, read back by
+#           tests/tiers/51-loader-kernel.sh)
 #
-# The kernel is Debian's current linux-image-amd64 ABI, fetched and
-# unpacked by tools/debcache.sh (apt, Debian mirror).  Modules come from the
-# same package, so their version always matches the kernel's; their load
-# order is resolved here from each module's own "depends=" (.modinfo), as
-# the package ships no modules.dep, and written to /xl-oci/modules for the
-# init, which loads them in that order with finit_module.
+# For `debian`, the kernel is Debian's current linux-image-amd64 ABI,
+# fetched and unpacked by tools/debcache.sh (apt, Debian mirror).  Modules
+# come from the same package, so their version always matches the kernel's;
+# their load order is resolved here from each module's own "depends="
+# (.modinfo), as the package ships no modules.dep, and written to
+# /xl-oci/modules for the init, which loads them in that order with
+# finit_module.
 #
 # environment:
-#   XL_OCI_KERNEL_PKG  kernel package to use instead of the current one
-#   XL_OCI_CACHE       see tools/debcache.sh
+#   XL_OCI_KERNEL_PKG  kernel package to use instead of the current one (debian)
+#   XL_OCI_CACHE       see tools/debcache.sh and mkkernel.sh
 set -euo pipefail
-[ $# -eq 3 ] || { echo "usage: mkloader.sh INIT MKCPIO OUTDIR" >&2; exit 2; }
-init=$1 mkcpio=$2 out=$3
+[ $# -eq 4 ] || { echo "usage: mkloader.sh own|debian INIT MKCPIO OUTDIR" >&2; exit 2; }
+kind=$1 init=$2 mkcpio=$3 out=$4
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 die() { echo "mkloader: $*" >&2; exit 1; }
+case $kind in
+own | debian) ;;
+*) die "KIND must be own or debian, not '$kind'" ;;
+esac
+
+mkdir -p "$out"
+work=$(mktemp -d "$out/.work.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+# Debug info is for the host; the domain's RAM holds the initramfs.
+objcopy --strip-all "$init" "$work/init"
+
+# base_list: what every initramfs holds, as mkcpio list lines.
+base_list() {
+    echo "dir dev 0755"
+    echo "nod dev/console 0600 c 5 1"
+    echo "dir proc 0755"
+    echo "dir sys 0755"
+    echo "dir xl-oci 0755"
+    echo "file init $work/init 0755"
+}
+
+# install_out: moves kernel, initramfs and version into $out.
+install_out() {
+    mv "$work/kernel" "$out/kernel"
+    mv "$work/initramfs" "$out/initramfs"
+    mv "$work/version" "$out/version"
+}
+
+if [ "$kind" = own ]; then
+    # Everything is built in: no modules, no /xl-oci/modules (the init
+    # takes a missing list as "nothing to load").
+    kdir=$("$here/mkkernel.sh")
+    cp "$kdir/vmlinux" "$work/kernel"
+    chmod 0644 "$work/kernel"
+    base_list >"$work/list"
+    "$mkcpio" "$work/initramfs" <"$work/list"
+    cp "$kdir/version" "$work/version"
+    install_out
+    # The full .config the kernel was built with, for tier 51 (not installed).
+    cp "$kdir/config" "$out/config"
+    echo "mkloader: $out: own kernel $(cut -d' ' -f2 "$out/version") ($(du -h "$out/kernel" | cut -f1)), initramfs without modules ($(du -h "$out/initramfs" | cut -f1)), from $kdir"
+    exit 0
+fi
 
 # The modules the init needs: block and net frontends, the file systems a
 # rootfs, writable layer or volume may use, overlayfs to join them, and
@@ -45,14 +97,8 @@ kver=$(ls "$kdir/lib/modules" | head -n 1)
 mdir=$kdir/lib/modules/$kver
 [ -f "$kdir/boot/vmlinuz-$kver" ] || die "$pkg has no boot/vmlinuz-$kver"
 
-mkdir -p "$out"
-work=$(mktemp -d "$out/.work.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-
 "$here/extract-vmlinux.sh" "$kdir/boot/vmlinuz-$kver" "$work/kernel"
 chmod 0644 "$work/kernel"
-# Debug info is for the host; the domain's RAM holds the initramfs.
-objcopy --strip-all "$init" "$work/init"
 
 # name -> path relative to $mdir, from modules.order; names compare with
 # '-' and '_' as the same character, as the kernel does.
@@ -98,12 +144,7 @@ done
 
 list=$work/list
 {
-    echo "dir dev 0755"
-    echo "nod dev/console 0600 c 5 1"
-    echo "dir proc 0755"
-    echo "dir sys 0755"
-    echo "dir xl-oci 0755"
-    echo "file init $work/init 0755"
+    base_list
     echo "file xl-oci/modules $work/modules 0644"
     declare -A dirs
     for rel in "${order[@]}"; do
@@ -122,8 +163,6 @@ printf '%s\n' "${lines[@]}" >"$work/modules"
 
 "$mkcpio" "$work/initramfs" <"$list"
 echo "$pkg $kver" >"$work/version"
-mv "$work/kernel" "$out/kernel"
-mv "$work/initramfs" "$out/initramfs"
-mv "$work/version" "$out/version"
+install_out
 echo "mkloader: $out: kernel $kver ($(du -h "$out/kernel" | cut -f1)), initramfs with ${#order[@]} modules ($(du -h "$out/initramfs" | cut -f1))"
 printf '  %s\n' "${lines[@]}"

@@ -2,18 +2,24 @@
 #
 #   build/loader/xen-tools/init   static init, PID 1 of every xl-oci domain
 #                                 (also the host test mode, tests/tiers/50-*)
-#   make loader                   the loader itself: uncompressed kernel and
-#                                 initramfs in $(LOADER_OUT) (default
-#                                 build/loader/xen-tools/out/),
-#                                 built by mkloader.sh from Debian's current
-#                                 kernel package (needs the Debian mirror, so
-#                                 plain `make` does not build it)
-#   make install                  installs kernel + initramfs to $(loaderdir)
-#                                 when `make loader` has been run
+#   make loader                   the loaders: uncompressed kernel and
+#                                 initramfs each, built by mkloader.sh (needs
+#                                 the Debian mirror, so plain `make` does not
+#                                 build them):
+#                                 $(LOADER_OUT) (default
+#                                 build/loader/xen-tools/out/): the default,
+#                                 the loader's own kernel (kernel.config,
+#                                 built once by mkkernel.sh from Debian's
+#                                 linux-source and cached), no modules;
+#                                 $(LOADER_OUT_DEBIAN) (default .../out-debian/):
+#                                 Debian's current kernel package + modules
+#   make install                  installs them to $(loaderdir) and
+#                                 $(loaderdebiandir) when built
 
 XT := loader/xen-tools
 XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
+LOADER_OUT_DEBIAN ?= $(XT_OUT)/out-debian
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_net.c $(XT)/latenet.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
@@ -48,20 +54,26 @@ UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-report-chain.c \
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio
-	$(XT)/mkloader.sh $(XT_OUT)/init $(B)/loader/mkcpio $(LOADER_OUT)
+	$(XT)/mkloader.sh own $(XT_OUT)/init $(B)/loader/mkcpio $(LOADER_OUT)
+	$(XT)/mkloader.sh debian $(XT_OUT)/init $(B)/loader/mkcpio \
+		$(LOADER_OUT_DEBIAN)
 
-# Installs what `make loader` built; says so instead of failing the whole
-# install when it has not been run (offline builds).
-install-loader:
-	@if [ -f $(LOADER_OUT)/kernel ] && [ -f $(LOADER_OUT)/initramfs ]; then \
-		install -d $(DESTDIR)$(loaderdir) && \
-		install -m 0644 $(LOADER_OUT)/kernel $(DESTDIR)$(loaderdir)/kernel && \
-		install -m 0644 $(LOADER_OUT)/initramfs \
-			$(DESTDIR)$(loaderdir)/initramfs && \
-		install -m 0644 $(LOADER_OUT)/version \
-			$(DESTDIR)$(loaderdir)/version; \
+# install_loader_dir OUT DIR: installs what `make loader` built in OUT to
+# DIR; says so instead of failing the whole install when it has not been
+# run (offline builds).
+define install_loader_dir
+	@if [ -f $(1)/kernel ] && [ -f $(1)/initramfs ]; then \
+		install -d $(DESTDIR)$(2) && \
+		install -m 0644 $(1)/kernel $(DESTDIR)$(2)/kernel && \
+		install -m 0644 $(1)/initramfs $(DESTDIR)$(2)/initramfs && \
+		install -m 0644 $(1)/version $(DESTDIR)$(2)/version; \
 	else \
-		echo "install: loader not built (run 'make loader'); skipped"; \
+		echo "install: loader $(1) not built (run 'make loader'); skipped"; \
 	fi
+endef
+
+install-loader:
+	$(call install_loader_dir,$(LOADER_OUT),$(loaderdir))
+	$(call install_loader_dir,$(LOADER_OUT_DEBIAN),$(loaderdebiandir))
 
 INSTALL_HOOKS += install-loader

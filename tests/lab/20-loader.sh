@@ -1,12 +1,15 @@
 # 20-loader.sh: the xen-tools loader in Xen, started with plain `xl create`
-# (no xl-oci create, no monitor): the installed kernel + initramfs, a
+# (no xl-oci create, no monitor): the installed kernel (the loader's own,
+# everything built in) + initramfs, a
 # ramdisk = initramfs + boot spec archive made here with busybox cpio, the
 # boot spec written by domcfg (xl-oci create -N --boot-spec).  Checks the
 # guest's own reports under /local/domain/<domid>/data/xl-oci/, the console
 # markers, the stop path (xl shutdown -> poweroff_cmd -> stop signal) and a
 # fatal error (no rootfs disk) ending in power off.  Its benchmark (loader
 # against a bare-kernel floor) is tests/lab/bench/loader-bench.sh, run by
-# `make bench`.
+# `make bench`.  Last, one container on Debian's kernel (the loader
+# installed as xen-tools-debian, its modules loaded by the init), through
+# `xl-oci create` with oci_loader, so that loader keeps working.
 # lab-timeout: 1200
 
 ldir=/usr/lib/xl-oci/loader/xen-tools
@@ -16,6 +19,12 @@ if [ ! -f "$ldir/initramfs" ] || [ ! -f "$ldir/kernel" ]; then
     exit 0
 fi
 lab_ok loader-installed "$(cat "$ldir/version" 2>/dev/null)"
+# The default loader's kernel has everything built in: no modules at all.
+if cpio -t <"$ldir/initramfs" 2>/dev/null | grep -q -e '^lib/modules' -e '^xl-oci/modules$'; then
+    lab_fail loader-no-modules "the default loader's initramfs carries modules"
+else
+    lab_ok loader-no-modules
+fi
 cp "$vol/rootfs.erofs" "$LAB_WORK/rootfs.erofs" || { lab_fail setup "no probe volume in $vol"; exit 1; }
 # libxenguest mmaps the kernel: keep it on tmpfs (see docs/lab.md).
 cp "$ldir/kernel" "$LAB_WORK/kernel"
@@ -96,4 +105,28 @@ else
     lab_fail missing-disk-failed "could not boot"
 fi
 xl destroy "$name" 2>/dev/null
+# Debian's kernel: still selectable with oci_loader, still booting.
+dldir=/usr/lib/xl-oci/loader/xen-tools-debian
+if [ -f "$dldir/kernel" ] && [ -f "$dldir/initramfs" ]; then
+    export XL_OCI_ROOT=$LAB_WORK/state
+    printf 'name = "lddeb"\nmemory = 128\noci_root = "%s"\noci_loader = "%s"\noci_cmd = [ "args", "exit", "42" ]\n' \
+        "$vol" "$dldir" >"$LAB_WORK/lddeb.cfg"
+    t0=$(lab_now)
+    if xl-oci create "$LAB_WORK/lddeb.cfg" >"$LAB_WORK/lddeb.out" 2>&1; then
+        xl-oci wait lddeb >/dev/null 2>&1
+        rc=$?
+        con=$(xl-oci logs lddeb 2>/dev/null)
+        if [ $rc -eq 42 ] && grep -q "probe: arg\[2\]=42" <<<"$con"; then
+            lab_ok debian-kernel-exit-42 "in $(lab_elapsed "$t0")s, $(cut -d' ' -f2 "$dldir/version")"
+        else
+            tail -20 <<<"$con" >&2
+            lab_fail debian-kernel-exit-42 "wait returned $rc"
+        fi
+        xl-oci destroy lddeb >/dev/null 2>&1
+    else
+        lab_fail debian-kernel-exit-42 "xl-oci create: $(tail -n 2 "$LAB_WORK/lddeb.out")"
+    fi
+else
+    lab_fail debian-kernel-installed "no $dldir/{kernel,initramfs} (make loader builds both)"
+fi
 true

@@ -4,8 +4,9 @@
 # Each tests/golden/CASE/ holds app.cfg and the root volume's files
 # (image-config.json, optional passwd/group; a rootfs.erofs is made empty
 # unless the case has a file "no-rootfs"; a file "loader-sizes" with lines
-# "FILE SIZE" makes a loader of sparse files in @WORK@/loader, as create
-# checks memory against it).  In app.cfg, @RV@ stands for the
+# "FILE SIZE" makes a stand-in loader in @WORK@/loader, as create checks
+# memory against it: tests/golden/make-loader.py, a kernel ELF of that load
+# size and sparse files for the rest).  In app.cfg, @RV@ stands for the
 # root volume directory and @WORK@ for the case's scratch directory.  The
 # expected results are libxl.json, runtime.json, boot-spec.dts, or, for an
 # error case, error.txt (stderr) with exit status 1.  A case holding a
@@ -36,10 +37,8 @@ for case in ${GOLDEN_CASES:-tests/golden/*/}; do
     done
     [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
     if [ -f "$case/loader-sizes" ]; then
-        mkdir -p "$work/loader"
-        while read -r f size; do
-            truncate -s "$size" "$work/loader/$f"
-        done <"$case/loader-sizes"
+        python3 "$top/tests/golden/make-loader.py" "$case/loader-sizes" \
+            "$work/loader"
     fi
     sed -e "s|@RV@|$work/rv|g" -e "s|@WORK@|$work|g" "$case/app.cfg" \
         >"$work/app.cfg"

@@ -92,10 +92,8 @@ for case in tests/golden/*/; do
     done
     [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
     if [ -f "$case/loader-sizes" ]; then
-        mkdir -p "$work/loader"
-        while read -r f size; do
-            truncate -s "$size" "$work/loader/$f"
-        done <"$case/loader-sizes"
+        python3 "$top/tests/golden/make-loader.py" "$case/loader-sizes" \
+            "$work/loader"
     fi
     sed -e "s|@RV@|$work/rv|g" -e "s|@WORK@|$work|g" "$case/app.cfg" \
         >"$work/app.cfg"
