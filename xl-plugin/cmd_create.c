@@ -470,7 +470,9 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (!o->foreground && monitor_spawn(cmd_state_root(), name, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.monitor-spawned");
-    if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
+    /* In the foreground the monitor unpauses it once it is ready. */
+    if (!o->paused && !o->foreground &&
+        libxl_domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
                    domid);
         goto fail;
@@ -487,7 +489,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         fflush(stdout);
     }
     if (o->foreground)
-        rc = monitor_exec(cmd_state_root(), name, err);
+        rc = monitor_exec(cmd_state_root(), name, !o->paused, err);
     else
         rc = 0;
     goto out;

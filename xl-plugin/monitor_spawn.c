@@ -108,11 +108,20 @@ static void add_ready_fd(struct monitor_argv *a, char fdbuf[16], int fd)
     a->argv[n + 2] = NULL;
 }
 
-int monitor_exec(const char *root, const char *name, xo_err *err)
+int monitor_exec(const char *root, const char *name, bool unpause, xo_err *err)
 {
     static struct monitor_argv a;
     if (build_argv(&a, root, name, false, err) < 0)
         return -1;
+    if (unpause) {
+        /* `--unpause` before the name */
+        size_t n = 0;
+        while (a.argv[n])
+            n++;
+        a.argv[n] = a.argv[n - 1];
+        a.argv[n - 1] = "--unpause";
+        a.argv[n + 1] = NULL;
+    }
     fflush(NULL);
     /* The monitor gets no handle of ours (xenstore socket, locks). */
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
