@@ -246,8 +246,7 @@ static void read_guest(struct monitor *m)
     size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
     for (size_t i = 0; i < nf; i++)
         set_status(m, f[i].key, f[i].value);
-    bool started =
-        r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC;
+    bool started = guest_report_started(r->phase, m->published);
     m->published = r->phase;
     if (started) {
         journal_note(m->o->root, EVENT_STARTED, m->o->name, NULL);
@@ -634,8 +633,11 @@ static int monitor_loop(struct monitor *m, xo_err *err)
                 continue;
             return xo_err_sys(err, "poll");
         }
-        if (ready == 0)
-            continue; /* a look or a deadline step is due */
+        /* Nothing new on the fds: a look or a deadline step is due, or
+         * events wait in the queue (read below; going round again with
+         * a zero timeout would spin). */
+        if (ready == 0 && !xo_xs_pending(m->xs))
+            continue;
         if (m->con.tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
             monitor_console_drain(&m->con);
         if (xo_xs_lost(m->xs)) {
