@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/json_build.h"
 
 #include "netback/forwarding.h"
@@ -63,9 +64,11 @@ static int run(json_object *cmds, const char *what, xo_err *err)
 {
     json_object *root = xo_jobj();
     xo_jset(root, "nftables", cmds);
-    int rc =
-        run_buffer(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN),
-                   true, what, err);
+    const char *text =
+        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+    if (!text)
+        xo_oom(); /* json-c's print buffer could not grow */
+    int rc = run_buffer(text, true, what, err);
     json_object_put(root);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -160,9 +161,7 @@ static void detach(const char *name)
 
 static int spawn(const char *root, const char *name, bool nohyper, xo_err *err)
 {
-    struct monitor_argv *a = malloc(sizeof(*a));
-    if (!a)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    struct monitor_argv *a = xo_xmalloc(sizeof(*a));
     int rc = -1, pfd[2] = {-1, -1};
     char fdbuf[16];
     if (build_argv(a, root, name, nohyper, err) < 0)
@@ -253,7 +252,6 @@ int monitor_spawn_nohyper(const char *root, const char *name, xo_err *err)
 
 void monitor_recover(struct xo_xs *xs, const char *root)
 {
-    char **names = NULL;
     xo_err err = XO_ERR_INIT;
     /* Only while no create, destroy or shutdown action runs: a destroy
      * stops the monitor before it removes the domain and DomainStatus, and
@@ -265,11 +263,7 @@ void monitor_recover(struct xo_xs *xs, const char *root)
         xo_err_clear(&err);
         return;
     }
-    if (status_list(xs, &names, &err) < 0) {
-        xo_err_clear(&err);
-        close(lock);
-        return;
-    }
+    char **names = status_list(xs);
     for (char **n = names; *n; n++) {
         struct domain_status st;
         if (status_read(xs, *n, &st, &err) < 0) {
