@@ -97,7 +97,7 @@ static void scan_volume_refs(struct strset *used, const char *buf)
 
 /* image_note_fn: a state file's text names the volumes in it; a bare
  * digest or hex (a volume's own record) counts too. */
-static int note_use(void *ctx, const char *text)
+static void note_use(void *ctx, const char *text)
 {
     struct strset *used = ctx;
     const char *v = text + strspn(text, " \n");
@@ -111,7 +111,6 @@ static int note_use(void *ctx, const char *text)
     if (h[0])
         strset_add(used, h);
     scan_volume_refs(used, text);
-    return 0;
 }
 
 /* The manifest digests the caller's domains use, as `users` tells. */

@@ -2,7 +2,6 @@
 #include "http.h"
 
 #include <ctype.h>
-#include <curl/curl.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +10,7 @@
 
 #include "common/alloc.h"
 #include "common/fileio.h"
+#include "http_lib.h"
 
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
 #define HTTP_CONNECT_TIMEOUT 30L
@@ -49,7 +49,9 @@ int http_client_init(struct http_client *c, const char *cert_dir,
 {
     memset(c, 0, sizeof(*c));
     c->tls_no_verify = tls_no_verify;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (http_curl_load(err) < 0)
+        return -1;
+    http_curl.global_init(CURL_GLOBAL_DEFAULT);
     if (!cert_dir)
         return 0;
     /* Like skopeo's --cert-dir: every *.crt is a CA, added to the system
@@ -147,30 +149,30 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
 static CURL *easy_new(const struct http_client *c, const char *url,
                       struct curl_slist *hdrs, struct http_resp *resp)
 {
-    CURL *h = curl_easy_init();
+    CURL *h = http_curl.easy_init();
     if (!h) /* without memory, or libcurl's global init failed */
         return NULL;
-    curl_easy_setopt(h, CURLOPT_URL, url);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_TIMEOUT);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, HTTP_LOW_SPEED);
-    curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_TIME);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "xl-oci/" XO_VERSION);
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdrs);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
+    http_set_str(h, CURLOPT_URL, url);
+    http_set_long(h, CURLOPT_NOSIGNAL, 1L);
+    http_set_long(h, CURLOPT_FOLLOWLOCATION, 1L);
+    http_set_long(h, CURLOPT_MAXREDIRS, HTTP_MAX_REDIRS);
+    http_set_str(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    http_set_str(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    http_set_long(h, CURLOPT_CONNECTTIMEOUT, HTTP_CONNECT_TIMEOUT);
+    http_set_long(h, CURLOPT_LOW_SPEED_LIMIT, HTTP_LOW_SPEED);
+    http_set_long(h, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_TIME);
+    http_set_str(h, CURLOPT_USERAGENT, "xl-oci/" XO_VERSION);
+    http_set_slist(h, CURLOPT_HTTPHEADER, hdrs);
+    http_set_fn(h, CURLOPT_HEADERFUNCTION, on_header);
+    http_set_data(h, CURLOPT_HEADERDATA, resp);
     if (c->tls_no_verify) {
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-        curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+        http_set_long(h, CURLOPT_SSL_VERIFYPEER, 0L);
+        http_set_long(h, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     if (c->ca) {
         struct curl_blob blob = {
             .data = c->ca, .len = c->ca_len, .flags = CURL_BLOB_COPY};
-        curl_easy_setopt(h, CURLOPT_CAINFO_BLOB, &blob);
+        http_set_blob(h, CURLOPT_CAINFO_BLOB, &blob);
     }
     return h;
 }
@@ -180,13 +182,13 @@ static struct curl_slist *make_headers(const char *const *headers)
     struct curl_slist *l = NULL;
     for (const char *const *p = headers; p && *p; p++) {
         /* curl_slist_append fails only without memory. */
-        struct curl_slist *n = curl_slist_append(l, *p);
+        struct curl_slist *n = http_curl.slist_append(l, *p);
         if (!n)
             xo_oom();
         l = n;
     }
     /* An empty list would still be a valid "no extra headers". */
-    if (!l && !(l = curl_slist_append(NULL, "Accept-Encoding: identity")))
+    if (!l && !(l = http_curl.slist_append(NULL, "Accept-Encoding: identity")))
         xo_oom();
     return l;
 }
@@ -222,15 +224,15 @@ int http_get_mem(const struct http_client *c, const char *url,
     struct curl_slist *hl = make_headers(headers);
     CURL *h = easy_new(c, url, hl, resp);
     if (!h) {
-        curl_slist_free_all(hl);
+        http_curl.slist_free_all(hl);
         return xo_err_set(err, EIO, "%s: libcurl cannot start a transfer", url);
     }
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_mem);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &m);
-    CURLcode cc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-    curl_easy_cleanup(h);
-    curl_slist_free_all(hl);
+    http_set_fn(h, CURLOPT_WRITEFUNCTION, on_mem);
+    http_set_data(h, CURLOPT_WRITEDATA, &m);
+    CURLcode cc = http_curl.easy_perform(h);
+    http_info_long(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    http_curl.easy_cleanup(h);
+    http_curl.slist_free_all(hl);
     if (m.over) {
         free(m.p);
         return xo_err_set(err, EFBIG, "%s: response larger than %zu bytes", url,
@@ -238,7 +240,7 @@ int http_get_mem(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         free(m.p);
-        return xo_err_set(err, EIO, "%s: %s", url, curl_easy_strerror(cc));
+        return xo_err_set(err, EIO, "%s: %s", url, http_curl.easy_strerror(cc));
     }
     if (!m.p)
         m.p = xo_xcalloc(1, 1);
@@ -262,7 +264,7 @@ static size_t on_blob(char *buf, size_t size, size_t n, void *arg)
     size_t len = size * n;
     if (!s->checked) {
         long st = 0;
-        curl_easy_getinfo(s->h, CURLINFO_RESPONSE_CODE, &st);
+        http_info_long(s->h, CURLINFO_RESPONSE_CODE, &st);
         s->checked = true;
         if (st < 200 || st > 299)
             s->ignore = true;
@@ -290,20 +292,20 @@ int http_get_blob(const struct http_client *c, const char *url,
     struct curl_slist *hl = make_headers(headers);
     CURL *h = easy_new(c, url, hl, resp);
     if (!h) {
-        curl_slist_free_all(hl);
+        http_curl.slist_free_all(hl);
         return xo_err_set(err, EIO, "%s: libcurl cannot start a transfer", url);
     }
     struct blobsink s = {.h = h, .w = w, .err = err};
-    curl_easy_setopt(h, CURLOPT_BUFFERSIZE, HTTP_BLOB_BUFFER);
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_blob);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &s);
+    http_set_long(h, CURLOPT_BUFFERSIZE, HTTP_BLOB_BUFFER);
+    http_set_fn(h, CURLOPT_WRITEFUNCTION, on_blob);
+    http_set_data(h, CURLOPT_WRITEDATA, &s);
     uint64_t off = blob_writer_offset(w);
     if (off > 0)
-        curl_easy_setopt(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
-    CURLcode cc = curl_easy_perform(h);
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &resp->status);
-    curl_easy_cleanup(h);
-    curl_slist_free_all(hl);
+        http_set_off(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
+    CURLcode cc = http_curl.easy_perform(h);
+    http_info_long(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    http_curl.easy_cleanup(h);
+    http_curl.slist_free_all(hl);
     if (s.failed)
         return -1; /* err filled by the writer */
     if (cc == CURLE_RANGE_ERROR || resp->status == 416) {
@@ -315,7 +317,7 @@ int http_get_blob(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         *retryable_r = true;
-        return xo_err_set(err, EIO, "%s: %s", url, curl_easy_strerror(cc));
+        return xo_err_set(err, EIO, "%s: %s", url, http_curl.easy_strerror(cc));
     }
     return 0;
 }

@@ -32,7 +32,9 @@ struct http_resp {
     char docker_digest[128];
 };
 
-/* Loads the system CA bundle plus every *.crt in cert_dir (if given). */
+/* Opens libcurl on first use (http_lib.h; its error when that fails),
+ * then loads the system CA bundle plus every *.crt in cert_dir (if
+ * given). */
 int http_client_init(struct http_client *c, const char *cert_dir,
                      bool tls_no_verify, xo_err *err);
 void http_client_dispose(struct http_client *c);

@@ -115,7 +115,7 @@ void image_list_free(struct image_info *list, size_t n);
  * (a volume path, "volumes/sha256/<hex>" anywhere in it, or a bare digest),
  * and returns 0, or -1 with err set.  NULL: no domain uses anything.
  */
-typedef int (*image_note_fn)(void *note_ctx, const char *text);
+typedef void (*image_note_fn)(void *note_ctx, const char *text);
 typedef int (*image_in_use_fn)(void *opaque, image_note_fn note, void *note_ctx,
                                xo_err *err);
 

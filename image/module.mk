@@ -4,7 +4,8 @@
 LIB_SRCS += image/blobstore.c image/blobtap.c image/progress.c
 UNIT_TESTS += tests/unit/test-image-blobstore.c tests/unit/test-image-blobtap.c
 LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c \
-	image/whiteout.c image/unpack.c image/unpack_obj.c
+	image/whiteout.c image/unpack.c image/unpack_obj.c \
+	image/unpack_lib.c
 UNIT_TESTS += tests/unit/test-image-unpack.c \
 	tests/unit/test-image-unpack-paths.c \
 	tests/unit/test-image-unpack-whiteout.c tests/unit/test-image-fsat.c
@@ -19,7 +20,7 @@ UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/layer_feed.c image/pull_meter.c \
-	image/registry.c image/http.c image/auth.c
+	image/registry.c image/http.c image/http_lib.c image/auth.c
 UNIT_TESTS += tests/unit/test-image-unpack-feed.c
 LIB_SRCS += image/admin.c image/signature.c
 # Managed volumes (volstore.h); their commands are xl-plugin/cmd_volume*.c.

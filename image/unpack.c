@@ -1,8 +1,6 @@
 /* unpack.c: safe OCI layer application with libarchive (see unpack.h). */
 #include "unpack_int.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -15,6 +13,7 @@
 #include "fsat.h"
 #include "layerpath.h"
 #include "strset.h"
+#include "unpack_lib.h"
 #include "whiteout.h"
 
 #define UNPACK_READ_BLOCK (128 * 1024)
@@ -22,6 +21,8 @@
 int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
                  const struct unpack_opts *opts, xo_err *err)
 {
+    if (unpack_archive_load(err) < 0)
+        return -1;
     struct unpack_ctx *c = xo_xcalloc(1, sizeof(*c));
     c->rootfd = -1;
     if (opts)
@@ -99,8 +100,8 @@ static int parent_err(const struct entry *en, const char *parent, xo_err *err)
 /* The rootfs directory's own entry ("./"): metadata only. */
 static int apply_root(struct unpack_ctx *c, struct entry *en, xo_err *err)
 {
-    if (archive_entry_filetype(en->ae) != AE_IFDIR ||
-        archive_entry_hardlink(en->ae))
+    if (unpack_la.entry_filetype(en->ae) != AE_IFDIR ||
+        unpack_la.entry_hardlink(en->ae))
         return xo_err_set(
             err, EPERM,
             "%s: entry \"%s\" names the rootfs itself but is not a directory",
@@ -132,8 +133,8 @@ static bool skip_device(struct unpack_ctx *c, const struct entry *en, int pfd)
 {
     if (c->o.allow_devices)
         return false;
-    mode_t type = archive_entry_filetype(en->ae);
-    const char *link = archive_entry_hardlink(en->ae);
+    mode_t type = unpack_la.entry_filetype(en->ae);
+    const char *link = unpack_la.entry_hardlink(en->ae);
     if (link) {
         char target[LAYERPATH_MAX_LEN + 1];
         xo_err ignore = XO_ERR_INIT;
@@ -155,8 +156,8 @@ static int make_object(struct unpack_ctx *c, struct archive *a,
                        struct entry *en, int pfd, const char *base, bool *ended,
                        xo_err *err)
 {
-    mode_t type = archive_entry_filetype(en->ae);
-    bool hard = archive_entry_hardlink(en->ae) != NULL;
+    mode_t type = unpack_la.entry_filetype(en->ae);
+    bool hard = unpack_la.entry_hardlink(en->ae) != NULL;
     struct stat st;
     /* A directory over a directory keeps its contents. */
     if (fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
@@ -223,8 +224,8 @@ static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
     struct reader_state *s = arg;
     ssize_t n = s->r->read(s->r->arg, s->buf, UNPACK_READ_BLOCK, &s->err);
     if (n < 0) {
-        archive_set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
-                          xo_err_msg(&s->err));
+        unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
+                            xo_err_msg(&s->err));
         return ARCHIVE_FATAL;
     }
     *buf = s->buf;
@@ -233,13 +234,13 @@ static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
 
 static struct archive *layer_archive(void)
 {
-    struct archive *a = archive_read_new();
+    struct archive *a = unpack_la.read_new();
     if (!a) /* libarchive's calloc failed */
         xo_oom();
-    archive_read_support_filter_gzip(a);
-    archive_read_support_filter_zstd(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_empty(a);
+    unpack_la.read_support_filter_gzip(a);
+    unpack_la.read_support_filter_zstd(a);
+    unpack_la.read_support_format_tar(a);
+    unpack_la.read_support_format_empty(a);
     return a;
 }
 
@@ -257,18 +258,18 @@ static int apply_layer(struct unpack_ctx *c, struct archive *a, int opened,
                             xo_err_msg(&rs->err));
         else
             rc = xo_err_set(err, EINVAL, "%s: not a tar layer: %s", what,
-                            archive_error_string(a));
+                            unpack_la.error_string(a));
         goto out;
     }
     for (bool ended = false; !ended;) {
         struct archive_entry *ae;
-        int r = archive_read_next_header(a, &ae);
+        int r = unpack_la.read_next_header(a, &ae);
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
             rc = xo_err_set(err, EINVAL, "%s: after %llu entries: %s", what,
                             (unsigned long long)c->entries,
-                            archive_error_string(a));
+                            unpack_la.error_string(a));
             break;
         }
         if (++c->entries > c->o.max_entries) {
@@ -277,10 +278,10 @@ static int apply_layer(struct unpack_ctx *c, struct archive *a, int opened,
                             (unsigned long long)c->o.max_entries);
             break;
         }
-        if (archive_entry_mtime(ae) > c->newest)
-            c->newest = archive_entry_mtime(ae);
+        if (unpack_la.entry_mtime(ae) > c->newest)
+            c->newest = unpack_la.entry_mtime(ae);
         struct entry en = {
-            .what = what, .raw = archive_entry_pathname(ae), .ae = ae};
+            .what = what, .raw = unpack_la.entry_pathname(ae), .ae = ae};
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)
             break;
     }
@@ -290,7 +291,7 @@ static int apply_layer(struct unpack_ctx *c, struct archive *a, int opened,
         xo_err_set(err, rs->err.errnum, "%s: after %llu entries: %s", what,
                    (unsigned long long)c->entries, xo_err_msg(&rs->err));
 out:
-    archive_read_free(a);
+    unpack_la.read_free(a);
     strset_clear(&c->made);
     return rc;
 }
@@ -298,7 +299,7 @@ out:
 int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
 {
     struct archive *a = layer_archive();
-    int opened = archive_read_open_fd(a, fd, UNPACK_READ_BLOCK);
+    int opened = unpack_la.read_open_fd(a, fd, UNPACK_READ_BLOCK);
     return apply_layer(c, a, opened, NULL, what, err);
 }
 
@@ -308,7 +309,7 @@ int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
     struct reader_state rs = {.r = r, .err = XO_ERR_INIT};
     struct archive *a = layer_archive();
     rs.buf = xo_xmalloc(UNPACK_READ_BLOCK);
-    int opened = archive_read_open(a, &rs, NULL, reader_read, NULL);
+    int opened = unpack_la.read_open(a, &rs, NULL, reader_read, NULL);
     int rc = apply_layer(c, a, opened, &rs, what, err);
     free(rs.buf);
     xo_err_clear(&rs.err);

@@ -42,7 +42,8 @@ struct unpack_opts {
 
 struct unpack_ctx;
 
-/* Starts unpacking into the existing, empty directory `dir`. */
+/* Starts unpacking into the existing, empty directory `dir`; opens
+ * libarchive on first use (unpack_lib.h; its error when that fails). */
 int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
                  const struct unpack_opts *opts, xo_err *err);
 

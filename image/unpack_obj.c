@@ -2,8 +2,6 @@
  * metadata (see unpack_int.h). */
 #include "unpack_int.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -16,16 +14,17 @@
 #include "common/alloc.h"
 #include "fsat.h"
 #include "layerpath.h"
+#include "unpack_lib.h"
 
 #include "common/pathfmt.h"
 
 static void entry_times(struct archive_entry *ae, struct timespec ts[2])
 {
-    ts[1].tv_sec = archive_entry_mtime(ae);
-    ts[1].tv_nsec = archive_entry_mtime_nsec(ae);
-    if (archive_entry_atime_is_set(ae)) {
-        ts[0].tv_sec = archive_entry_atime(ae);
-        ts[0].tv_nsec = archive_entry_atime_nsec(ae);
+    ts[1].tv_sec = unpack_la.entry_mtime(ae);
+    ts[1].tv_nsec = unpack_la.entry_mtime_nsec(ae);
+    if (unpack_la.entry_atime_is_set(ae)) {
+        ts[0].tv_sec = unpack_la.entry_atime(ae);
+        ts[0].tv_nsec = unpack_la.entry_atime_nsec(ae);
     } else {
         ts[0] = ts[1];
     }
@@ -44,18 +43,18 @@ int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
                    bool is_dir, xo_err *err)
 {
     struct archive_entry *ae = en->ae;
-    if (c->as_root && fchown(fd, (uid_t)archive_entry_uid(ae),
-                             (gid_t)archive_entry_gid(ae)) < 0)
+    if (c->as_root && fchown(fd, (uid_t)unpack_la.entry_uid(ae),
+                             (gid_t)unpack_la.entry_gid(ae)) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
                           en->raw);
-    if (fchmod(fd, archive_entry_perm(ae) & 07777) < 0)
+    if (fchmod(fd, unpack_la.entry_perm(ae) & 07777) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chmod", en->what,
                           en->raw);
     const char *name;
     const void *val;
     size_t size;
-    archive_entry_xattr_reset(ae);
-    while (archive_entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
+    unpack_la.entry_xattr_reset(ae);
+    while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
         if (fsetxattr(fd, name, val, size, 0) < 0 && !xattr_ignorable(c, errno))
             return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
                               en->what, en->raw, name);
@@ -77,11 +76,12 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
 {
     struct archive_entry *ae = en->ae;
     if (c->as_root &&
-        fchownat(pfd, base, (uid_t)archive_entry_uid(ae),
-                 (gid_t)archive_entry_gid(ae), AT_SYMLINK_NOFOLLOW) < 0)
+        fchownat(pfd, base, (uid_t)unpack_la.entry_uid(ae),
+                 (gid_t)unpack_la.entry_gid(ae), AT_SYMLINK_NOFOLLOW) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
                           en->raw);
-    if (!is_link && fchmodat(pfd, base, archive_entry_perm(ae) & 07777, 0) < 0)
+    if (!is_link &&
+        fchmodat(pfd, base, unpack_la.entry_perm(ae) & 07777, 0) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chmod", en->what,
                           en->raw);
     const char *name;
@@ -91,8 +91,8 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
     if (xo_path_fmt(proc, sizeof(proc), err, "/proc/self/fd/%d/%s", pfd, base) <
         0)
         return xo_err_wrap(err, "%s: entry \"%s\"", en->what, en->raw);
-    archive_entry_xattr_reset(ae);
-    while (archive_entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
+    unpack_la.entry_xattr_reset(ae);
+    while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
         if (lsetxattr(proc, name, val, size, 0) < 0 &&
             !xattr_ignorable(c, errno))
             return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
@@ -110,7 +110,7 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
  * way umoci insert 0.4.7 writes layers (no padding, no footer). */
 static bool footerless_end(struct archive *a)
 {
-    const char *m = archive_error_string(a);
+    const char *m = unpack_la.error_string(a);
     return m && strstr(m, "Truncated input file") != NULL;
 }
 
@@ -119,7 +119,7 @@ int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
                       xo_err *err)
 {
     int64_t size =
-        archive_entry_size_is_set(en->ae) ? archive_entry_size(en->ae) : 0;
+        unpack_la.entry_size_is_set(en->ae) ? unpack_la.entry_size(en->ae) : 0;
     if (size < 0 || (uint64_t)size > c->o.max_bytes - c->bytes)
         return xo_err_set(
             err, EFBIG,
@@ -138,7 +138,7 @@ int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
         const void *buf;
         size_t len;
         la_int64_t off;
-        int r = archive_read_data_block(a, &buf, &len, &off);
+        int r = unpack_la.read_data_block(a, &buf, &len, &off);
         if (r == ARCHIVE_EOF)
             break;
         if (r < ARCHIVE_WARN) {
@@ -147,7 +147,7 @@ int unpack_write_file(struct unpack_ctx *c, const struct entry *en,
                 break;
             }
             rc = xo_err_set(err, EIO, "%s: entry \"%s\": %s", en->what, en->raw,
-                            archive_error_string(a));
+                            unpack_la.error_string(a));
             break;
         }
         if (off < 0 || (uint64_t)off > (uint64_t)size ||
@@ -219,7 +219,7 @@ int unpack_make_dir(struct unpack_ctx *c, const struct entry *en, int pfd,
 int unpack_make_hardlink(struct unpack_ctx *c, const struct entry *en, int pfd,
                          const char *base, xo_err *err)
 {
-    const char *raw = archive_entry_hardlink(en->ae);
+    const char *raw = unpack_la.entry_hardlink(en->ae);
     char target[LAYERPATH_MAX_LEN + 1];
     if (layerpath_normalize(target, raw, err) < 0)
         return xo_err_wrap(err, "%s: hardlink \"%s\" target", en->what,
@@ -265,7 +265,7 @@ int unpack_make_node(struct unpack_ctx *c, const struct entry *en, int pfd,
         return xo_err_set(err, EPERM,
                           "%s: entry \"%s\": creating a device node needs root",
                           en->what, en->raw);
-    dev_t dev = type == AE_IFIFO ? 0 : archive_entry_rdev(en->ae);
+    dev_t dev = type == AE_IFIFO ? 0 : unpack_la.entry_rdev(en->ae);
     if (mknodat(pfd, base, type | 0600, dev) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot create node", en->what,
                           en->raw);
@@ -275,7 +275,7 @@ int unpack_make_node(struct unpack_ctx *c, const struct entry *en, int pfd,
 int unpack_make_symlink(struct unpack_ctx *c, const struct entry *en, int pfd,
                         const char *base, xo_err *err)
 {
-    const char *target = archive_entry_symlink(en->ae);
+    const char *target = unpack_la.entry_symlink(en->ae);
     if (!target || !*target || strlen(target) > LAYERPATH_MAX_LEN)
         return xo_err_set(err, EINVAL,
                           "%s: symlink \"%s\": empty or oversized target",

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cpio.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 
 #ifndef XO_LOADER_DIR
@@ -30,10 +31,6 @@ int loader_locate(struct loader_files *out, const char *dir, xo_err *err)
         dir = XO_LOADER_DIR;
     out->kernel = xo_path_join(dir, "kernel");
     out->initramfs = xo_path_join(dir, "initramfs");
-    if (!out->kernel || !out->initramfs) {
-        loader_files_dispose(out);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
     const char *files[] = {out->kernel, out->initramfs};
     for (int i = 0; i < 2; i++) {
         struct stat st;
@@ -119,12 +116,7 @@ int loader_ramdisk_build(const char *loader_initramfs, const void *boot_spec,
     if (len == 0 || len > BOOT_SPEC_MAX_BLOB)
         return xo_err_set(err, EINVAL, "boot spec for %s: %zu bytes (limit %d)",
                           out_path, len, BOOT_SPEC_MAX_BLOB);
-    size_t pl = strlen(out_path);
-    char *tmp = malloc(pl + 16);
-    if (!tmp)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    /* cannot truncate: 11 bytes and the NUL added to the path */
-    snprintf(tmp, pl + 16, "%s.tmp.XXXXXX", out_path);
+    char *tmp = xo_xasprintf("%s.tmp.XXXXXX", out_path);
 
     int in = -1, out = -1, rc = -1;
     in = open(loader_initramfs, O_RDONLY | O_CLOEXEC);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
@@ -32,9 +33,7 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
         return -1;
     /* Two lines per lease (IPv4, IPv6), so no line is ever cut off. */
     size_t cap = (2 * st->n_leases + 1) * HOSTS_LINE_MAX, len = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *buf = xo_xmalloc(cap);
     buf[0] = '\0';
     int rc = 0;
     for (size_t i = 0; i < st->n_leases && rc == 0; i++) {

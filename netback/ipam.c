@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 
 void netback_lease_dispose(struct netback_lease *lease)
@@ -135,12 +136,9 @@ int nb_ipam_assign(struct nb_state *st, const char *container,
     if (static_ip ? check_static(st, container, static_ip, &addr, err)
                   : next_free(st, &addr, err))
         return -1;
-    struct netback_lease *v =
-        realloc(st->leases, (st->n_leases + 1) * sizeof(*v));
-    if (!v)
-        return xo_err_set(err, ENOMEM, "out of memory");
-    st->leases = v;
-    l = &v[st->n_leases];
+    st->leases =
+        xo_xreallocarray(st->leases, st->n_leases + 1, sizeof(*st->leases));
+    l = &st->leases[st->n_leases];
     memset(l, 0, sizeof(*l));
     if (xo_path_fmt(l->container, sizeof(l->container), err, "%s", container) <
         0)

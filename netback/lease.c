@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fault.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
@@ -333,12 +334,10 @@ static int publish_locked(const char *root, const char *network,
     /* What can never work is said before what is in use. */
     if (each_network_locked(root, c, check_one, err) < 0)
         goto out;
-    if (c->n && !(copy = calloc(c->n, sizeof(*copy)))) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
-    if (c->n)
+    if (c->n) {
+        copy = xo_xcalloc(c->n, sizeof(*copy));
         memcpy(copy, c->ports, c->n * sizeof(*copy));
+    }
     struct netback_lease old = *l;
     l->ports = copy;
     l->n_ports = c->n;

@@ -162,7 +162,7 @@ int netback_network_ensure_default(const char *root,
 
 /* A network's settings as JSON (name, bridge, subnet, gateway, ipv6,
  * gateway6, mode, mtu): the body of network.json and of
- * `network ls/inspect --json`.  New reference; NULL only without memory. */
+ * `network ls/inspect --json`.  New reference, never NULL (common/alloc.h). */
 struct json_object;
 struct json_object *netback_network_to_json(const struct netback_network *n);
 

@@ -9,14 +9,15 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <json-c/json.h>
-#include <nftables/libnftables.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/json_build.h"
 
 #include "netback/forwarding.h"
+#include "netback/nft_lib.h"
 #include "netback/nft_rules.h"
 
 /* libnftables' error text can be long; this much names the fault. */
@@ -32,17 +33,19 @@ static json_object *cmds_new(void)
 static int run_buffer(const char *text, bool json, const char *what,
                       xo_err *err)
 {
-    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    if (nb_nftlib_load(err) < 0)
+        return xo_err_wrap(err, "%s", what);
+    struct nft_ctx *nft = nb_nftlib.ctx_new(NFT_CTX_DEFAULT);
     int rc = -1;
     if (!nft)
         return xo_err_set(err, ENOMEM, "%s: cannot make a libnftables context",
                           what);
     if (json)
-        nft_ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
-    nft_ctx_buffer_output(nft);
-    nft_ctx_buffer_error(nft);
-    if (nft_run_cmd_from_buffer(nft, text) != 0) {
-        const char *e = nft_ctx_get_error_buffer(nft);
+        nb_nftlib.ctx_output_set_flags(nft, NFT_CTX_OUTPUT_JSON);
+    nb_nftlib.ctx_buffer_output(nft);
+    nb_nftlib.ctx_buffer_error(nft);
+    if (nb_nftlib.run_cmd_from_buffer(nft, text) != 0) {
+        const char *e = nb_nftlib.ctx_get_error_buffer(nft);
         char msg[NFT_ERR_SHOWN + 1];
         /* may truncate: the first of nft's message */
         snprintf(msg, sizeof(msg), "%s", e ? e : "");
@@ -54,7 +57,7 @@ static int run_buffer(const char *text, bool json, const char *what,
     }
     rc = 0;
 out:
-    nft_ctx_free(nft);
+    nb_nftlib.ctx_free(nft);
     return rc;
 }
 
@@ -63,9 +66,11 @@ static int run(json_object *cmds, const char *what, xo_err *err)
 {
     json_object *root = xo_jobj();
     xo_jset(root, "nftables", cmds);
-    int rc =
-        run_buffer(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN),
-                   true, what, err);
+    const char *text =
+        json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+    if (!text)
+        xo_oom(); /* json-c's print buffer could not grow */
+    int rc = run_buffer(text, true, what, err);
     json_object_put(root);
     return rc;
 }

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/inet.h"
 #include "common/json.h"
@@ -222,11 +223,8 @@ static int load_lease(struct netback_lease *l, json_object *o,
     size_t n = ports ? json_object_array_length(ports) : 0;
     if (n > NETBACK_PORTS_MAX)
         return xo_err_set(err, EINVAL, "%s: too many ports", where);
-    if (n) {
-        l->ports = calloc(n, sizeof(*l->ports));
-        if (!l->ports)
-            return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    if (n)
+        l->ports = xo_xcalloc(n, sizeof(*l->ports));
     for (size_t i = 0; i < n; i++) {
         json_object *p = json_object_array_get_idx(ports, i);
         if (!json_object_is_type(p, json_type_string) ||
@@ -261,11 +259,7 @@ static int load_leases(struct nb_state *st, const char *path, xo_err *err)
                    NETBACK_LEASES_MAX);
         goto out;
     }
-    st->leases = calloc(n ? n : 1, sizeof(*st->leases));
-    if (!st->leases) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    st->leases = xo_xcalloc(n ? n : 1, sizeof(*st->leases));
     for (size_t i = 0; i < n; i++) {
         st->n_leases++;
         if (load_lease(&st->leases[i], json_object_array_get_idx(arr, i), st,
@@ -304,10 +298,8 @@ int nb_store_load(struct nb_state *st, const char *root, const char *name,
 
 static int write_json(const char *path, json_object *o, xo_err *err)
 {
-    char *s = o ? xo_json_to_string(o) : NULL;
+    char *s = xo_json_to_string(o);
     json_object_put(o);
-    if (!s)
-        return xo_err_set(err, ENOMEM, "out of memory");
     int rc = xo_write_file_atomic(path, s, strlen(s), 0644, err);
     free(s);
     return rc;
@@ -458,10 +450,8 @@ int nb_store_list(char ***names_r, size_t *n_r, const char *root, xo_err *err)
     char dir[4096];
     if (nb_store_path(dir, sizeof(dir), root, NULL, NULL, err) < 0)
         return -1;
-    char **v = calloc(NB_NETWORKS_MAX + 1, sizeof(*v));
+    char **v = xo_xcalloc(NB_NETWORKS_MAX + 1, sizeof(*v));
     size_t n = 0;
-    if (!v)
-        return xo_err_set(err, ENOMEM, "out of memory");
     DIR *d = opendir(dir);
     if (!d && errno != ENOENT) {
         free(v);
@@ -471,12 +461,13 @@ int nb_store_list(char ***names_r, size_t *n_r, const char *root, xo_err *err)
     while (d && (e = readdir(d)) != NULL) {
         if (!nb_store_exists(root, e->d_name))
             continue;
-        if (n == NB_NETWORKS_MAX || !(v[n] = strdup(e->d_name))) {
+        if (n == NB_NETWORKS_MAX) {
             closedir(d);
             xo_strv_free(v);
-            return xo_err_set(err, ENOMEM, "%s: too many networks", dir);
+            return xo_err_set(err, E2BIG, "%s: more than %d networks", dir,
+                              NB_NETWORKS_MAX);
         }
-        n++;
+        v[n++] = xo_xstrdup(e->d_name);
     }
     if (d)
         closedir(d);

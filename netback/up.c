@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
@@ -57,18 +58,14 @@ int nb_nft_heal_locked(const char *root, xo_err *err)
     size_t n = 0, loaded = 0;
     if (nb_store_list(&names, &n, root, err) < 0)
         return -1;
-    struct nb_state *nets = calloc(n ? n : 1, sizeof(*nets));
+    struct nb_state *nets = xo_xcalloc(n ? n : 1, sizeof(*nets));
     int rc = -1;
-    if (!nets) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
     for (; loaded < n; loaded++)
         if (nb_store_load(&nets[loaded], root, names[loaded], err) < 0)
             goto out;
     rc = nb_nft_rebuild(nets, n, err);
 out:
-    for (size_t i = 0; nets && i < loaded; i++)
+    for (size_t i = 0; i < loaded; i++)
         nb_state_dispose(&nets[i]);
     free(nets);
     xo_strv_free(names);
@@ -92,11 +89,7 @@ int netback_network_up(const char *root, const char *name,
     int rc = -1;
     if (nb_store_list(&names, &n, root, err) < 0)
         goto out;
-    nets = calloc(n ? n : 1, sizeof(*nets));
-    if (!nets) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    nets = xo_xcalloc(n ? n : 1, sizeof(*nets));
     for (; loaded < n; loaded++)
         if (nb_store_load(&nets[loaded], root, names[loaded], err) < 0)
             goto out;

@@ -20,7 +20,9 @@
 #      of the same content, and QEMU's RSS (tests/lab/bench/volume-bench.sh)
 #   9. the loader's own kernel against Debian's: unpause -> exec, the
 #      smallest memory (tests/lab/bench/kernel-bench.sh, one lab boot)
-# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume|kernel
+#  10. density: probe containers running at once in a 4 GiB pool, each
+#      loader at the memory floor create states (tests/lab/bench/density-bench.sh)
+# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume|kernel|density
 #   runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -344,5 +346,62 @@ xl create fails, or the domain crashes or shuts down without exiting 0.
 <!-- kernel-bench: end -->
 MD
     replace_section kernel-bench "$body"
+    rm -f "$body"
+fi
+
+if want density; then
+    make -s all loader test-images
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    # dom0 keeps its 1 GiB; QEMU gets 4 GiB more and Xen's own share, so
+    # the pool for guests is about 4 GiB (the log states Xen's figure).
+    LAB_MEM=${LAB_MEM:-5248} tools/lab/lab run tests/lab/bench/density-bench.sh || true
+    log=build/lab/share/out/density-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    val() { awk -v k="$1" -v w="$2" '$1 == "BENCH" && $2 == k && $3 == w { print $4 }' "$log" | tail -n 1; }
+    refusal() { awk -v w="$1" '$1 == "BENCH" && $2 == "density_first_refusal" && $3 == w { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$log" | tail -n 1; }
+    fo=$(val density_floor_mb own) fd=$(val density_floor_mb debian)
+    no=$(val density_running own) nd=$(val density_running debian)
+    free=$(awk '$1 == "BENCH" && $2 == "density_xen_free_mb" { print $3 }' "$log" | tail -n 1)
+    ratio=$(awk -v a="$no" -v b="$nd" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+    others() { awk -v n="$1" '$1 == "BENCH" && $2 == "create_with_others" && $3 == n { print "BENCH x " $4 }' "$log"; }
+    s1=$(others 1 | stats x /dev/stdin) s50=$(others 50 | stats x /dev/stdin)
+    m1=$(others 1 | median x /dev/stdin) m50=$(others 50 | median x /dev/stdin)
+    sratio=$(awk -v a="$m50" -v b="$m1" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- density-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## Containers running at once in a 4 GiB pool (\`make bench\`, issue 17)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $load, Xen 4.17 in QEMU TCG (one lab boot), Xen's free memory
+before the first container: ${free:-n/a} MB.
+
+| loader | memory floor create states, MiB | probe containers running at once | what stopped the next create |
+|---|---|---|---|
+| own kernel (default) | ${fo:-n/a} | ${no:-n/a} | $(refusal own) |
+| Debian's kernel (before issue 17) | ${fd:-n/a} | ${nd:-n/a} | $(refusal debian) |
+| own / Debian | | **$ratio** (goal >= 3x) | |
+
+| \`xl-oci create\` returns (own kernel at its floor, managed network), s | min / median / max |
+|---|---|
+| with 1 other container running on the network | $s1 |
+| with 50 others running on the network | $s50 |
+| ratio of medians 50 / 1 | **$sratio** (goal <= 1.2x) |
+
+Method: \`tests/lab/bench/density-bench.sh\` in dom0 (1 GiB, not in the
+pool): for each loader it reads the floor from \`xl-oci create -N\` of a
+config with \`memory = 8\`, then creates probe containers (\`sleep\`, one
+vCPU, no vif, the probe's erofs root volume) at exactly that memory until
+create fails (or ${DENSITY_MAX:-160}), waits until every one has reached
+\`running\` (phase exec) or failed, and counts those running.  All are
+destroyed before the other loader's round.  Before the rounds, in the same
+boot: one more container (\`xl-oci -vv create\`, own kernel at its floor,
+one vif on the managed network \`scale\`) is created and destroyed 5 times
+with 1, then with 50 others running on that network, each waited for
+until running; the log keeps the per-phase output of the last create of
+each (build/lab/share/out/density-bench.log).
+<!-- density-bench: end -->
+MD
+    replace_section density-bench "$body"
     rm -f "$body"
 fi

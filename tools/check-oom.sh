@@ -6,14 +6,12 @@
 # is a hand-written branch that the policy replaces.  Flagged: a string
 # literal holding "out of memory" in the C files of CONVERTED.  Allowed
 # only with a comment, on its line or in the comment just above it, that
-# says why: "oom kept: REASON" (code the guest's init links, which has no
-# OOM handler; the policy's own messages).  Prints FILE:LINE for each and
+# says why: "oom kept: REASON" (the policy's own messages and the guest
+# init's handler, loader_oom).  Prints FILE:LINE for each and
 # exits 1 when there is any.  Run by tier 95.
 set -u
 cd "$(dirname "$0")/.." || exit 2
-# Folders still to convert (xl-plugin, netback, loader)
-# join this list when they are.
-CONVERTED=(common domcfg image verifier)
+CONVERTED=(common domcfg image verifier xl-plugin netback loader)
 pats=()
 for d in "${CONVERTED[@]}"; do
     pats+=("$d/*.[ch]")

@@ -29,7 +29,7 @@ command -v "$CLANG" >/dev/null || {
     echo "fuzz: no Makefile (run ./configure first)" >&2
     exit 1
 }
-fuzz_srcs= fuzz_deps_cflags= fuzz_deps_libs=
+fuzz_srcs= fuzz_deps_cflags= fuzz_deps_libs= fuzz_dlib_defines=
 eval "$(make -s --no-print-directory print-fuzz-vars)"
 [ -n "$fuzz_srcs" ] || {
     echo "fuzz: make print-fuzz-vars gave no sources" >&2
@@ -42,6 +42,10 @@ cflags=(-std=gnu11 -g -O1 -I. -Icommon -D_GNU_SOURCE
     '-DXO_HOTPLUG_DIR="/nonexistent"' -fno-sanitize-recover=all)
 # shellcheck disable=SC2206
 cflags+=($fuzz_deps_cflags)
+# The SONAMEs of the libraries opened on first use (common/dlib.h).
+for d in $fuzz_dlib_defines; do
+    cflags+=("-D${d%%=*}=\"${d#*=}\"")
+done
 # The library objects get the fuzzer's coverage but not its main().
 libsan=(-fsanitize=fuzzer-no-link,address,undefined)
 

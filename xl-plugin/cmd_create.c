@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "domcfg/app_cfg.h"
@@ -90,7 +91,7 @@ int create_render_all(struct rendered *r, xo_err *err)
         return -1;
     r->spec_text = xo_json_to_string(spec);
     json_object_put(spec);
-    return r->spec_text ? 0 : xo_err_set(err, ENOMEM, "out of memory");
+    return 0;
 }
 
 static int write_out(const char *path, const void *data, size_t len,
@@ -107,16 +108,12 @@ static int write_out(const char *path, const void *data, size_t len,
 static int write_etc_beside(const struct rendered *r, const char *spec_path,
                             xo_err *err)
 {
-    char *copy = strdup(spec_path);
-    if (!copy)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *copy = xo_xstrdup(spec_path);
     const char *dir = dirname(copy);
     int rc = 0;
     for (int i = 0; i < DOMCFG_ETC_FILES && rc == 0; i++) {
         char *p = xo_path_join(dir, r->etc[i].name);
-        rc = p ? xo_write_file_atomic(p, r->etc[i].text, r->etc[i].len, 0644,
-                                      err)
-               : xo_err_set(err, ENOMEM, "out of memory");
+        rc = xo_write_file_atomic(p, r->etc[i].text, r->etc[i].len, 0644, err);
         free(p);
     }
     free(copy);
@@ -470,7 +467,9 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (!o->foreground && monitor_spawn(cmd_state_root(), name, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.monitor-spawned");
-    if (!o->paused && libxl_domain_unpause(h.ctx, domid, NULL)) {
+    /* In the foreground the monitor unpauses it once it is ready. */
+    if (!o->paused && !o->foreground &&
+        libxl_domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
                    domid);
         goto fail;
@@ -487,7 +486,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         fflush(stdout);
     }
     if (o->foreground)
-        rc = monitor_exec(cmd_state_root(), name, err);
+        rc = monitor_exec(cmd_state_root(), name, !o->paused, err);
     else
         rc = 0;
     goto out;

@@ -95,8 +95,7 @@ static void format_addresses(char *buf, size_t len,
 static void print_json(json_object *o)
 {
     char *s = xo_json_to_string(o);
-    if (s)
-        fputs(s, stdout);
+    fputs(s, stdout);
     free(s);
 }
 
@@ -150,11 +149,11 @@ int main_list(int argc, char **argv)
             json = true;
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
-    char **names = NULL;
-    if (open_status(&h, &err) < 0 || status_list(h.xs, &names, &err) < 0) {
+    if (open_status(&h, &err) < 0) {
         xen_close(&h);
         return cmd_fail(&err);
     }
+    char **names = status_list(h.xs);
     json_object *arr = json ? xo_jarr() : NULL;
     if (!json)
         printf("%-20s %5s %-8s %-19s %10s %4s %s\n", "NAME", "ID", "STATE",

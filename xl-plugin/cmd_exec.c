@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/abi/exec_channel.h"
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "common/user.h"
 #include "exec_client.h"
@@ -44,14 +45,11 @@ static int nohyper_user(char *buf, size_t len, const char *root,
         return -1;
     /* cannot truncate: two numbers of at most 10 digits */
     snprintf(buf, len, "%u:%u", (unsigned)ids.uid, (unsigned)ids.gid);
-    char **gids = calloc(ids.ngroups + 1, sizeof(*gids));
-    for (size_t i = 1; gids && i < ids.ngroups; i++)
-        if (asprintf(&gids[i - 1], "--additional-gids=%u",
-                     (unsigned)ids.groups[i]) < 0)
-            gids[i - 1] = NULL;
+    char **gids = xo_xcalloc(ids.ngroups + 1, sizeof(*gids));
+    for (size_t i = 1; i < ids.ngroups; i++)
+        gids[i - 1] =
+            xo_xasprintf("--additional-gids=%u", (unsigned)ids.groups[i]);
     xo_user_ids_dispose(&ids);
-    if (!gids)
-        return xo_err_set(err, ENOMEM, "out of memory");
     *gids_r = gids;
     return 0;
 }
@@ -72,11 +70,7 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
             ngids++;
     }
     /* exec, --tty, --user U, gids, --cwd, --env E per entry, NAME, CMD */
-    args = calloc(6 + ngids + 2 * a->nenv + 1 + ncmd + 1, sizeof(*args));
-    if (!args) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        goto out;
-    }
+    args = xo_xcalloc(6 + ngids + 2 * a->nenv + 1 + ncmd + 1, sizeof(*args));
     size_t n = 0;
     args[n++] = "exec";
     if (a->tty)

@@ -240,8 +240,6 @@ static int print_json(const struct image_info *list, size_t n)
     }
     char *s = xo_json_to_string(arr);
     json_object_put(arr);
-    if (!s)
-        return XO_EXIT_FAIL;
     fputs(s, stdout);
     free(s);
     return XO_EXIT_OK;

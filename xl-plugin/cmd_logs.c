@@ -15,6 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "monitor_spawn.h"
@@ -33,9 +34,7 @@ static int print_tail(int fd, long lines, off_t *pos_r, xo_err *err)
         return xo_err_sys(err, "cannot stat the log");
     off_t start = st.st_size > TAIL_MAX_BYTES ? st.st_size - TAIL_MAX_BYTES : 0;
     size_t len = (size_t)(st.st_size - start);
-    char *buf = malloc(len + 1);
-    if (!buf)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char *buf = xo_xmalloc(len + 1);
     ssize_t r = pread(fd, buf, len, start);
     if (r < 0) {
         free(buf);

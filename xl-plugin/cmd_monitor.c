@@ -8,6 +8,6 @@ int main_monitor(int argc, char **argv)
     while ((opt = cmd_getopt(argc, argv, "", NULL, "monitor", 1)) != -1)
         ;
     xo_err err = XO_ERR_INIT;
-    monitor_exec(cmd_state_root(), argv[optind], &err);
+    monitor_exec(cmd_state_root(), argv[optind], false, &err);
     return cmd_fail(&err);
 }

@@ -40,8 +40,7 @@ int main_network(int argc, char **argv)
 static void print_json(json_object *o)
 {
     char *s = xo_json_to_string(o);
-    if (s)
-        fputs(s, stdout);
+    fputs(s, stdout);
     free(s);
 }
 

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 #include "common/json_build.h"
 #include "common/log.h"
@@ -55,21 +56,15 @@ static bool shown_by_default(const struct domain_status *st)
 static int pick(struct xen_handles *h, char **named, int n_named,
                 struct stats_set *set, xo_err *err)
 {
-    char **all = NULL;
-    if (n_named == 0 && status_list(h->xs, &all, err) < 0)
-        return -1;
+    char **all = n_named ? NULL : status_list(h->xs);
     size_t cap = n_named ? (size_t)n_named : 0;
     for (char **a = all; a && *a; a++)
         cap++;
     if (cap > STATS_MAX)
         cap = STATS_MAX;
-    set->names = calloc(cap + 1, sizeof(*set->names));
-    set->prev = calloc(cap ? cap : 1, sizeof(*set->prev));
-    set->cur = calloc(cap ? cap : 1, sizeof(*set->cur));
-    if (!set->names || !set->prev || !set->cur) {
-        xo_strv_free(all);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    set->names = xo_xcalloc(cap + 1, sizeof(*set->names));
+    set->prev = xo_xcalloc(cap ? cap : 1, sizeof(*set->prev));
+    set->cur = xo_xcalloc(cap ? cap : 1, sizeof(*set->cur));
     int rc = 0;
     for (size_t i = 0; rc == 0 && set->n < cap; i++) {
         const char *name =
@@ -86,8 +81,7 @@ static int pick(struct xen_handles *h, char **named, int n_named,
         }
         if (!n_named && !shown_by_default(&st))
             continue;
-        if (!(set->names[set->n++] = strdup(name)))
-            rc = xo_err_set(err, ENOMEM, "out of memory");
+        set->names[set->n++] = xo_xstrdup(name);
     }
     xo_strv_free(all);
     return rc;
@@ -121,7 +115,10 @@ static void print_json(const struct stats_set *set)
                  stats_to_json(&set->cur[i],
                                stats_cpu_percent(&set->prev[i], &set->cur[i])));
     /* One line per sample: a stream a reader splits by lines. */
-    puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+    const char *s = json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN);
+    if (!s)
+        xo_oom(); /* json-c's print buffer could not grow */
+    puts(s);
     json_object_put(arr);
 }
 

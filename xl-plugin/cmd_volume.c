@@ -106,8 +106,6 @@ int main_volume_create(int argc, char **argv)
 static void print_json(json_object *o)
 {
     char *s = xo_json_to_string(o);
-    if (!s)
-        xo_oom();
     fputs(s, stdout);
     free(s);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fault.h"
 #include "create.h"
 #include "image/image.h"
@@ -87,8 +88,7 @@ static int set_netns_path(struct domain_config *dc, const char *dir,
     if (nohyper_netns_path(path, sizeof(path), dir, err) < 0)
         return -1;
     free(dc->netns_path);
-    if (!(dc->netns_path = strdup(path)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    dc->netns_path = xo_xstrdup(path);
     return 0;
 }
 

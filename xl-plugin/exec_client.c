@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/abi/exec_channel.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "state.h"
@@ -57,11 +58,7 @@ static struct client *client_open(const char *root, const char *name,
                                   uint32_t domid, xo_err *err)
 {
     char path[4096], xs[96];
-    struct client *c = calloc(1, sizeof(*c));
-    if (!c) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        return NULL;
-    }
+    struct client *c = xo_xcalloc(1, sizeof(*c));
     c->name = name;
     c->lock = -1;
     exec_reader_init(&c->rd, EXEC_SIDE_DOM0);

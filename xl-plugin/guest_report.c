@@ -171,6 +171,12 @@ static void field(struct guest_status_field *out, size_t *n, const char *key,
     out[(*n)++].value = value;
 }
 
+bool guest_report_started(enum guest_phase phase, enum guest_phase published)
+{
+    return (phase == GUEST_PHASE_EXEC || phase == GUEST_PHASE_EXITED) &&
+           published < GUEST_PHASE_EXEC;
+}
+
 size_t guest_report_status_fields(
     struct guest_status_field out[GUEST_STATUS_MAX_FIELDS],
     const struct guest_report *r, enum guest_phase published, const char *now,
@@ -179,7 +185,7 @@ size_t guest_report_status_fields(
     size_t n = 0;
     if (r->phase == published)
         return 0;
-    if (r->phase == GUEST_PHASE_EXEC && published < GUEST_PHASE_EXEC) {
+    if (guest_report_started(r->phase, published)) {
         field(out, &n, DOMAIN_STATUS_KEY_STARTED, now);
         field(out, &n, DOMAIN_STATUS_KEY_STARTED_MS, now_ms);
         for (unsigned i = 0; i < GUEST_REPORT_NET_MAX_IFACES; i++) {
@@ -198,8 +204,11 @@ size_t guest_report_status_fields(
                     field(out, &n, key, val[k]);
             }
         }
-        field(out, &n, DOMAIN_STATUS_KEY_STATE,
-              domain_state_to_string(DOMAIN_STATE_RUNNING));
+        /* An exit seen first ends in halted at the shutdown, without a
+         * running state that would be a lie by now. */
+        if (r->phase == GUEST_PHASE_EXEC)
+            field(out, &n, DOMAIN_STATUS_KEY_STATE,
+                  domain_state_to_string(DOMAIN_STATE_RUNNING));
     }
     if (r->phase == GUEST_PHASE_EXITED && r->has_exit_code) {
         snprintf(code, 8, "%d", r->exit_code); /* cannot truncate: 0..255 */

@@ -49,10 +49,18 @@ struct guest_status_field {
 #define GUEST_STATUS_MAX_FIELDS (4 + 3 * GUEST_REPORT_NET_MAX_IFACES)
 
 /*
+ * Whether moving from the phase last published to `phase` starts the run:
+ * exec, or an exit seen first (the watch fired for exec, but by the time
+ * the value was read the entrypoint had already exited: it did run).
+ */
+bool guest_report_started(enum guest_phase phase, enum guest_phase published);
+
+/*
  * What DomainStatus must say once the report `r` has moved on from the
- * phase last published: at exec started, started-ms, the net/N/ keys of
- * every interface reported, and state running (last, so a reader that
- * sees running sees the addresses);
+ * phase last published: when the run starts (guest_report_started)
+ * started, started-ms, the net/N/ keys of every interface reported, and
+ * at exec state running (last, so a reader that sees running sees the
+ * addresses);
  * at exit exit-code and finished; at failure error (the guest's, whole)
  * and finished.  `now` is ISO 8601 UTC, `now_ms` dom0 monotonic ms as
  * text; `code` is scratch space for the exit code.  Values point into

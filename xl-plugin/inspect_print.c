@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/json.h"
 #include "inspect.h"
 
@@ -20,7 +21,7 @@
 int inspect_print_json(json_object *rec)
 {
     char *s = xo_json_to_string(rec);
-    int rc = s && fputs(s, stdout) != EOF && fflush(stdout) == 0 ? 0 : -1;
+    int rc = fputs(s, stdout) != EOF && fflush(stdout) == 0 ? 0 : -1;
     free(s);
     return rc;
 }
@@ -61,9 +62,7 @@ static void list_line(const char *field, int i, const char *value)
 static char *escape(const char *s)
 {
     size_t n = strlen(s);
-    char *out = malloc(2 * n + 1), *o = out;
-    if (!out)
-        return NULL;
+    char *out = xo_xmalloc(2 * n + 1), *o = out;
     for (; *s; s++) {
         if (*s == '\\' || *s == '\n' || *s == '\t') {
             *o++ = '\\';
@@ -85,13 +84,8 @@ static void print_map(const char *field, json_object *map)
     }
     json_object_object_foreach (map, k, v) {
         char *val = escape(json_object_get_string(v));
-        size_t len = strlen(k) + (val ? strlen(val) : 0) + 2;
-        char *kv = malloc(len);
-        if (kv) {
-            /* cannot truncate: len fits both */
-            snprintf(kv, len, "%s=%s", k, val ? val : "");
-            list_line(field, i++, kv);
-        }
+        char *kv = xo_xasprintf("%s=%s", k, val);
+        list_line(field, i++, kv);
         free(kv);
         free(val);
     }

@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 
 #include "common/abi/domain_status.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -140,8 +141,10 @@ int journal_encode(const struct event_record *ev, char *buf, size_t len,
         json_object *o = to_json(ev, text_max);
         const char *s = json_object_to_json_string_ext(
             o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        size_t n = s ? strlen(s) : 0;
-        if (s && n + 1 <= EVENT_RECORD_MAX) {
+        if (!s)
+            xo_oom(); /* json-c's print buffer could not grow */
+        size_t n = strlen(s);
+        if (n + 1 <= EVENT_RECORD_MAX) {
             memcpy(buf, s, n);
             buf[n] = '\n';
             *n_r = n + 1;
@@ -149,7 +152,7 @@ int journal_encode(const struct event_record *ev, char *buf, size_t len,
             return 0;
         }
         json_object_put(o);
-        if (!s || text_max == 0)
+        if (text_max == 0)
             return xo_err_set(err, EINVAL, "event journal: record too long");
     }
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "xl_oci.h"
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 
 int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
@@ -95,22 +96,16 @@ int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
         char dev[32];
         int fd = loopdev_attach(disk->pdev_path, !disk->readwrite, dev,
                                 sizeof(dev), err);
-        char *path = fd >= 0 ? strdup(dev) : NULL;
-        char *hotplug = fd >= 0 && script ? strdup(script) : NULL;
-        if (fd < 0 || !path || (script && !hotplug)) {
-            if (fd >= 0)
-                close(fd);
-            free(path);
-            free(hotplug);
+        if (fd < 0) {
             loopdev_holds_release(h);
-            return fd < 0 ? -1 : xo_err_set(err, ENOMEM, "out of memory");
+            return -1;
         }
         h->fds[h->n++] = fd;
         free(disk->pdev_path);
-        disk->pdev_path = path;
+        disk->pdev_path = xo_xstrdup(dev);
         disk->backend = LIBXL_DISK_BACKEND_PHY;
         /* NULL: Xen's block script, which also works, only slower. */
-        disk->script = hotplug;
+        disk->script = script ? xo_xstrdup(script) : NULL;
     }
     return 0;
 }

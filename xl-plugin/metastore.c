@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -21,8 +22,6 @@
 static int write_object(const char *path, json_object *obj, xo_err *err)
 {
     char *text = xo_json_to_string(obj);
-    if (!text)
-        return xo_err_set(err, ENOMEM, "out of memory");
     int rc = xo_write_file_atomic(path, text, strlen(text), 0600, err);
     free(text);
     return rc;
@@ -40,11 +39,7 @@ int metastore_write_labels(const char *dir, char *const *labels, size_t n,
         const char *eq = strchr(labels[i], '=');
         if (!eq)
             continue; /* domcfg makes every label KEY=VALUE */
-        char *key = strndup(labels[i], (size_t)(eq - labels[i]));
-        if (!key) {
-            json_object_put(obj);
-            return xo_err_set(err, ENOMEM, "out of memory");
-        }
+        char *key = xo_xstrndup(labels[i], (size_t)(eq - labels[i]));
         xo_jset(obj, key, xo_jstr(eq + 1));
         free(key);
     }
@@ -111,8 +106,7 @@ static int parse_change(struct metastore_change *c, const char *arg,
 {
     size_t len = strlen(arg);
     if (!strchr(arg, '=') && len > 1 && arg[len - 1] == '-') {
-        if (!(c->key = strndup(arg, len - 1)))
-            return xo_err_set(err, ENOMEM, "out of memory");
+        c->key = xo_xstrndup(arg, len - 1);
         c->value = NULL;
         return metadata_check_key(c->key, err);
     }
@@ -128,9 +122,7 @@ int metastore_parse_changes(struct metastore_change **ch_r, size_t *n_r,
     if (n_args > METADATA_MAX_ENTRIES)
         return xo_err_set(err, E2BIG, "%zu changes, at most %d at once", n_args,
                           METADATA_MAX_ENTRIES);
-    struct metastore_change *ch = calloc(n_args ? n_args : 1, sizeof(*ch));
-    if (!ch)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    struct metastore_change *ch = xo_xcalloc(n_args ? n_args : 1, sizeof(*ch));
     for (size_t i = 0; i < n_args; i++) {
         if (parse_change(&ch[i], args[i], err) < 0) {
             metastore_changes_free(ch, n_args);

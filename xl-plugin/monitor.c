@@ -71,7 +71,35 @@ struct monitor {
     /* Started with a run already published as started (a monitor that
      * replaces a killed one). */
     bool resumed_exec;
+    /* monitor_spawn.h's handshake, -1 once answered; ready_by is when it
+     * is answered even without a console (dom0 monotonic ms). */
+    int ready_fd;
+    long long ready_by;
+    bool unpaused; /* o->unpause done */
 };
+
+/* How long the handshake waits for xenconsoled's pty (console/tty). */
+#define READY_TTY_WAIT_MS 10000
+
+/* Answers monitor_spawn()'s handshake: create unpauses the domain once it
+ * has the answer, so it is given only when the guest's first byte of
+ * output can no longer be missed (the console is open) and its first
+ * report will be seen (the watches are set), as `xl create -c` attaches
+ * its console before it unpauses. */
+static void send_ready(struct monitor *m)
+{
+    if (m->o->unpause && !m->unpaused) {
+        m->unpaused = true;
+        if (xc_domain_unpause(m->xc, m->domid) < 0)
+            xo_warn("cannot unpause domain %u: %s", m->domid, strerror(errno));
+    }
+    if (m->ready_fd < 0)
+        return;
+    static const char ready = MONITOR_READY;
+    (void)!write(m->ready_fd, &ready, 1);
+    close(m->ready_fd);
+    m->ready_fd = -1;
+}
 
 static void set_status(struct monitor *m, const char *field, const char *v)
 {
@@ -218,8 +246,7 @@ static void read_guest(struct monitor *m)
     size_t nf = guest_report_status_fields(f, r, m->published, now, ms, code);
     for (size_t i = 0; i < nf; i++)
         set_status(m, f[i].key, f[i].value);
-    bool started =
-        r->phase == GUEST_PHASE_EXEC && m->published < GUEST_PHASE_EXEC;
+    bool started = guest_report_started(r->phase, m->published);
     m->published = r->phase;
     if (started) {
         journal_note(m->o->root, EVENT_STARTED, m->o->name, NULL);
@@ -564,11 +591,21 @@ static int monitor_loop(struct monitor *m, xo_err *err)
     /* The domain may have ended while no monitor ran. */
     int alive = check_domain(m);
     m->next_pause_look = status_monotonic_ms() + PAUSE_CHECK_MS;
+    m->ready_by = status_monotonic_ms() + READY_TTY_WAIT_MS;
+    monitor_console_tty_open(&m->con, m->xs, m->tty_key);
     while (alive) {
         struct pollfd p[2] = {{.fd = xo_xs_fileno(m->xs), .events = POLLIN},
                               {.fd = m->con.tty_fd, .events = POLLIN}};
         deadline_check(m);
         long long now = status_monotonic_ms();
+        if ((m->ready_fd >= 0 || (m->o->unpause && !m->unpaused)) &&
+            (m->con.tty_fd >= 0 || now >= m->ready_by)) {
+            if (m->con.tty_fd < 0)
+                xo_warn("domain %s (%u): no console after %d s; its output "
+                        "until the console appears is not logged",
+                        m->o->name, m->domid, READY_TTY_WAIT_MS / 1000);
+            send_ready(m);
+        }
         if (now >= m->next_pause_look) {
             /* sync_pause's look, also while console output or xenstore
              * events keep poll from ever timing out */
@@ -584,15 +621,23 @@ static int monitor_loop(struct monitor *m, xo_err *err)
                                 now,
                                 m->deadline_due >= 0 ? m->deadline_due
                                                      : m->deadline_kill_at,
-                                (int)(m->next_pause_look - now));
+                                (int)(((m->ready_fd >= 0 ||
+                                        (m->o->unpause && !m->unpaused)) &&
+                                               m->ready_by < m->next_pause_look
+                                           ? m->ready_by
+                                           : m->next_pause_look) -
+                                      now));
         int ready = poll(p, m->con.tty_fd >= 0 ? 2 : 1, timeout);
         if (ready < 0) {
             if (errno == EINTR)
                 continue;
             return xo_err_sys(err, "poll");
         }
-        if (ready == 0)
-            continue; /* a look or a deadline step is due */
+        /* Nothing new on the fds: a look or a deadline step is due, or
+         * events wait in the queue (read below; going round again with
+         * a zero timeout would spin). */
+        if (ready == 0 && !xo_xs_pending(m->xs))
+            continue;
         if (m->con.tty_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR)))
             monitor_console_drain(&m->con);
         if (xo_xs_lost(m->xs)) {
@@ -628,17 +673,15 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     struct monitor m = {.o = o,
                         .con = {.name = o->name, .tty_fd = -1, .log_fd = -1}};
     int lock_fd = state_monitor_lock(o->root, o->name, err);
-    bool other = lock_fd < 0 && err->errnum == EWOULDBLOCK;
-    if (o->ready_fd >= 0) {
-        /* Held, or held by another monitor: stop_monitor will find us. */
-        if (lock_fd >= 0 || other) {
-            static const char ready = MONITOR_READY;
-            (void)!write(o->ready_fd, &ready, 1);
-        }
-        close(o->ready_fd);
+    m.ready_fd = o->ready_fd;
+    if (lock_fd < 0) {
+        /* Held by another monitor: stop_monitor will find that one. */
+        if (err->errnum == EWOULDBLOCK)
+            send_ready(&m);
+        else if (m.ready_fd >= 0)
+            close(m.ready_fd); /* EOF: not ready */
+        return -1;
     }
-    if (lock_fd < 0)
-        return -1; /* another monitor holds it: nothing to do */
     const char *cap = getenv("XL_OCI_LOG_MAX");
     m.con.log_max =
         cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
@@ -672,7 +715,10 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     sigaddset(&usr1, SIGUSR1);
     sigprocmask(SIG_BLOCK, &usr1, NULL);
     if (st.state == DOMAIN_STATE_RESTARTING) {
-        /* A monitor killed in the backoff: go on where it was. */
+        /* A monitor killed in the backoff: go on where it was.  There is
+         * no domain to unpause: whoever started us need not wait out the
+         * backoff. */
+        send_ready(&m);
         xo_info("domain %s: continuing the restart backoff", o->name);
         if (!restart_after_backoff(&m, monitor_restart_due(m.xs, o->name))) {
             monitor_restart_note_end(m.xs, o->root, o->name);
@@ -683,6 +729,8 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     rc = monitor_loop(&m, err);
     monitor_restart_note_end(m.xs, o->root, o->name);
 out:
+    if (m.ready_fd >= 0)
+        close(m.ready_fd); /* EOF: the monitor ended before it was ready */
     if (m.con.tty_fd >= 0)
         close(m.con.tty_fd);
     if (m.con.log_fd >= 0)

@@ -9,6 +9,8 @@
 #ifndef XL_OCI_XL_PLUGIN_MONITOR_H
 #define XL_OCI_XL_PLUGIN_MONITOR_H
 
+#include <stdbool.h>
+
 #include "common/error.h"
 
 struct monitor_opts {
@@ -16,6 +18,7 @@ struct monitor_opts {
     const char *name;   /* the container domain */
     const char *xl_oci; /* the xl-oci binary, run for shutdown actions */
     int ready_fd;       /* monitor_spawn.h's handshake, or -1 */
+    bool unpause;       /* unpause the domain when ready (create -F) */
 };
 
 /* Runs the monitor in this process until the domain is gone for good. */

@@ -18,16 +18,21 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH NAME\n       xl-oci-monitor --root DIR [--terminal] --placeholder|--sandbox NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching (xl-oci's handshake)\n  --placeholder   be xl-oci-runc's placeholder: copy NAME's console to\n                  stdout until it halts, exit with its exit code\n  --terminal      (with --placeholder) stdio is a pty's slave: pass its\n                  input to NAME's console too\n  --sandbox       be the placeholder of a pod's sandbox: hold the network\n                  namespace until SIGTERM/SIGINT/SIGHUP (exit 0)\n  -v              log debug messages too\n  -h, --help      this help\n");
+        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH [--unpause] NAME\n       xl-oci-monitor --root DIR [--terminal] --placeholder|--sandbox NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching with the console open\n                  (xl-oci's handshake)\n  --unpause       unpause NAME at that moment (xl-oci create -F)\n  --placeholder   be xl-oci-runc's placeholder: copy NAME's console to\n                  stdout until it halts, exit with its exit code\n  --terminal      (with --placeholder) stdio is a pty's slave: pass its\n                  input to NAME's console too\n  --sandbox       be the placeholder of a pod's sandbox: hold the network\n                  namespace until SIGTERM/SIGINT/SIGHUP (exit 0)\n  -v              log debug messages too\n  -h, --help      this help\n");
 }
 
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
-        {"root", 1, NULL, 'r'},        {"xl-oci", 1, NULL, 'x'},
-        {"ready-fd", 1, NULL, 'f'},    {"help", 0, NULL, 'h'},
-        {"placeholder", 0, NULL, 'p'}, {"sandbox", 0, NULL, 's'},
-        {"terminal", 0, NULL, 't'},    {NULL, 0, NULL, 0},
+        {"root", 1, NULL, 'r'},
+        {"xl-oci", 1, NULL, 'x'},
+        {"ready-fd", 1, NULL, 'f'},
+        {"help", 0, NULL, 'h'},
+        {"placeholder", 0, NULL, 'p'},
+        {"sandbox", 0, NULL, 's'},
+        {"terminal", 0, NULL, 't'},
+        {"unpause", 0, NULL, 'u'},
+        {NULL, 0, NULL, 0},
     };
     struct monitor_opts o = {.ready_fd = -1};
     int opt, verbose = 0;
@@ -62,6 +67,9 @@ int main(int argc, char **argv)
             break;
         case 't':
             terminal = true;
+            break;
+        case 'u':
+            o.unpause = true;
             break;
         case 'h':
             usage(stdout);

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -108,11 +109,20 @@ static void add_ready_fd(struct monitor_argv *a, char fdbuf[16], int fd)
     a->argv[n + 2] = NULL;
 }
 
-int monitor_exec(const char *root, const char *name, xo_err *err)
+int monitor_exec(const char *root, const char *name, bool unpause, xo_err *err)
 {
     static struct monitor_argv a;
     if (build_argv(&a, root, name, false, err) < 0)
         return -1;
+    if (unpause) {
+        /* `--unpause` before the name */
+        size_t n = 0;
+        while (a.argv[n])
+            n++;
+        a.argv[n] = a.argv[n - 1];
+        a.argv[n - 1] = "--unpause";
+        a.argv[n + 1] = NULL;
+    }
     fflush(NULL);
     /* The monitor gets no handle of ours (xenstore socket, locks). */
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -151,9 +161,7 @@ static void detach(const char *name)
 
 static int spawn(const char *root, const char *name, bool nohyper, xo_err *err)
 {
-    struct monitor_argv *a = malloc(sizeof(*a));
-    if (!a)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    struct monitor_argv *a = xo_xmalloc(sizeof(*a));
     int rc = -1, pfd[2] = {-1, -1};
     char fdbuf[16];
     if (build_argv(a, root, name, nohyper, err) < 0)
@@ -244,7 +252,6 @@ int monitor_spawn_nohyper(const char *root, const char *name, xo_err *err)
 
 void monitor_recover(struct xo_xs *xs, const char *root)
 {
-    char **names = NULL;
     xo_err err = XO_ERR_INIT;
     /* Only while no create, destroy or shutdown action runs: a destroy
      * stops the monitor before it removes the domain and DomainStatus, and
@@ -256,11 +263,7 @@ void monitor_recover(struct xo_xs *xs, const char *root)
         xo_err_clear(&err);
         return;
     }
-    if (status_list(xs, &names, &err) < 0) {
-        xo_err_clear(&err);
-        close(lock);
-        return;
-    }
+    char **names = status_list(xs);
     for (char **n = names; *n; n++) {
         struct domain_status st;
         if (status_read(xs, *n, &st, &err) < 0) {

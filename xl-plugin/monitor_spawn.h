@@ -12,10 +12,13 @@
 /*
  * The readiness handshake between monitor_spawn() and the monitor: the
  * monitor is given a pipe's write end as `--ready-fd N` and writes
- * MONITOR_READY to it once it holds its lock (or has found that another
- * monitor of the domain holds it), then closes it.  Before that, a
- * `destroy` could find no monitor to stop and remove DomainStatus, which
- * the late monitor would then write again (lab 16-loops under load).
+ * MONITOR_READY to it once it holds its lock, watches the domain and has
+ * its console open (or has found that another monitor of the domain holds
+ * the lock), then closes it.  Before the lock, a `destroy` could find no
+ * monitor to stop and remove DomainStatus, which the late monitor would
+ * then write again (lab 16-loops under load); before the console, the
+ * output of a container that runs at once was lost (lab 10-create with
+ * the loader's own kernel on a loaded dom0).
  * If exec fails, the child writes its errno (an int) instead; EOF with
  * nothing written means the monitor died before it was ready.
  */
@@ -35,8 +38,10 @@ int monitor_spawn(const char *root, const char *name, xo_err *err);
 int monitor_spawn_nohyper(const char *root, const char *name, xo_err *err);
 
 /* Becomes the monitor of `name` in the foreground (create -F, `xl-oci
- * monitor`); returns only on failure. */
-int monitor_exec(const char *root, const char *name, xo_err *err);
+ * monitor`); returns only on failure.  With `unpause` (create -F) the
+ * monitor unpauses the domain itself once its console is open, the moment
+ * monitor_spawn() would have answered. */
+int monitor_exec(const char *root, const char *name, bool unpause, xo_err *err);
 
 /*
  * For every container domain whose monitor is gone: start a new one if

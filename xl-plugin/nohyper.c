@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "domcfg/from_runtime_spec.h"
@@ -135,11 +136,7 @@ static const char **runc_argv(const char *root, const char *const args[],
     size_t nargs = 0;
     while (args[nargs])
         nargs++;
-    const char **argv = calloc(nargs + 4, sizeof(*argv));
-    if (!argv) {
-        xo_err_set(err, ENOMEM, "out of memory");
-        return NULL;
-    }
+    const char **argv = xo_xcalloc(nargs + 4, sizeof(*argv));
     size_t n = 0;
     argv[n++] = runc;
     argv[n++] = "--root";
@@ -221,9 +218,8 @@ int nohyper_runc_capture(const char *root, const char *const args[],
         return xo_err_sys(err, "memfd_create");
     int r = run_runc(root, args, fd, false, err);
     off_t size = lseek(fd, 0, SEEK_END);
-    char *text = NULL;
-    if (r >= 0 && size > 0 && (size_t)size <= max &&
-        (text = malloc((size_t)size + 1))) {
+    if (r >= 0 && size > 0 && (size_t)size <= max) {
+        char *text = xo_xmalloc((size_t)size + 1);
         if (pread(fd, text, (size_t)size, 0) == size) {
             text[size] = '\0';
             *out_r = text;

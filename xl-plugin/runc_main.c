@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/json_build.h"
 #include "common/log.h"
 #include "runc.h"
@@ -49,8 +50,11 @@ static int fail(const struct runc_global *g, xo_err *err)
         xo_jset(o, "level", xo_jstr("error"));
         xo_jset(o, "msg", xo_jstr(msg));
         xo_jset(o, "time", xo_jstr(now));
-        dprintf(fd, "%s\n",
-                json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+        const char *s =
+            json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+        if (!s)
+            xo_oom(); /* json-c's print buffer could not grow */
+        dprintf(fd, "%s\n", s);
         json_object_put(o);
     } else {
         dprintf(fd, "xl-oci-runc: %s\n", msg);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "common/abi/boot_spec.h"
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "domcfg/domcfg.h"
 #include "netback/addr.h"
@@ -63,8 +64,8 @@ static int add_vif(struct xen_handles *h, uint32_t domid,
         return -1;
     memcpy(nic->mac, ifc->mac, sizeof(nic->mac));
     nic->nictype = LIBXL_NIC_TYPE_VIF;
-    if (!(nic->bridge = strdup("")) || !(nic->script = strdup(script)))
-        return xo_err_set(err, ENOMEM, "out of memory");
+    nic->bridge = xo_xstrdup("");
+    nic->script = xo_xstrdup(script);
     if (libxl_device_nic_add(h->ctx, domid, nic, NULL) != 0)
         return xo_err_set(err, EIO,
                           "libxl could not add a vif to domain %u for %s",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json_build.h"
 #include "common/pathfmt.h"
@@ -80,6 +81,8 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     }
     const char *text =
         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+    if (!text)
+        xo_oom(); /* json-c's print buffer could not grow */
     int rc = xo_write_file_atomic(path, text, strlen(text), 0600, err);
     json_object_put(o);
     return rc;

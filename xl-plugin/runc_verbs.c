@@ -163,8 +163,6 @@ int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
     char *text = xo_json_to_string(o);
     json_object_put(o);
     xen_close(&t.h);
-    if (!text)
-        return xo_err_set(err, ENOMEM, "out of memory");
     fputs(text, stdout);
     free(text);
     return 0;
@@ -379,8 +377,6 @@ int runc_features(const struct runc_global *g, int argc, char **argv,
     xo_jset(o, "annotations", ann);
     char *text = xo_json_to_string(o);
     json_object_put(o);
-    if (!text)
-        return xo_err_set(err, ENOMEM, "out of memory");
     fputs(text, stdout);
     free(text);
     return 0;

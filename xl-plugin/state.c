@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/abi/event_journal.h"
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
@@ -204,13 +205,11 @@ static const char *const volume_files[] = {"root-volume", "domain-config.json",
                                            "runtime-spec.json"};
 #define VOLUME_FILE_MAX (4 << 20)
 
-int state_domain_volume_texts(void *opaque, int (*note)(void *, const char *),
+int state_domain_volume_texts(void *opaque, void (*note)(void *, const char *),
                               void *note_ctx, xo_err *err)
 {
     const char *root = opaque;
     char *dir = xo_path_join(root, "domains");
-    if (!dir)
-        return xo_err_set(err, ENOMEM, "out of memory");
     DIR *d = opendir(dir);
     if (!d) {
         int rc = errno == ENOENT ? 0 : xo_err_sys(err, "cannot read %s", dir);
@@ -225,14 +224,13 @@ int state_domain_volume_texts(void *opaque, int (*note)(void *, const char *),
             continue;
         for (size_t i = 0;
              rc == 0 && i < sizeof(volume_files) / sizeof(*volume_files); i++) {
-            char *p = NULL, *buf = NULL;
-            if (asprintf(&p, "%s/%s/%s", dir, e->d_name, volume_files[i]) < 0)
-                rc = xo_err_set(err, ENOMEM, "out of memory");
-            else if (access(p, F_OK) == 0 &&
-                     xo_read_file(&buf, NULL, p, VOLUME_FILE_MAX, err) < 0)
+            char *buf = NULL;
+            char *p = xo_xasprintf("%s/%s/%s", dir, e->d_name, volume_files[i]);
+            if (access(p, F_OK) == 0 &&
+                xo_read_file(&buf, NULL, p, VOLUME_FILE_MAX, err) < 0)
                 rc = -1;
-            else if (buf && note(note_ctx, buf) < 0)
-                rc = xo_err_set(err, ENOMEM, "out of memory");
+            else if (buf)
+                note(note_ctx, buf);
             free(buf);
             free(p);
         }

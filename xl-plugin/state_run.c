@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
@@ -70,9 +71,7 @@ int state_domain_names(const char *root, char ***names_r, xo_err *err)
     if (xo_path_fmt(dir, sizeof(dir), err, "%s/domains", root) < 0)
         return -1;
     size_t n = 0, cap = 16;
-    char **v = calloc(cap + 1, sizeof(*v));
-    if (!v)
-        return xo_err_set(err, ENOMEM, "out of memory");
+    char **v = xo_xcalloc(cap + 1, sizeof(*v));
     DIR *d = opendir(dir);
     if (!d && errno != ENOENT) {
         free(v);
@@ -83,14 +82,10 @@ int state_domain_names(const char *root, char ***names_r, xo_err *err)
         if (e->d_name[0] == '.' || e->d_type != DT_DIR)
             continue;
         if (n == cap) {
-            char **bigger = realloc(v, (2 * cap + 1) * sizeof(*v));
-            if (!bigger)
-                break;
-            v = bigger;
+            v = xo_xreallocarray(v, 2 * cap + 1, sizeof(*v));
             cap *= 2;
         }
-        if (!(v[n] = strdup(e->d_name)))
-            break;
+        v[n] = xo_xstrdup(e->d_name);
         v[++n] = NULL;
     }
     if (d)

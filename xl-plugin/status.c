@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 
 void status_now(char *buf, size_t len)
@@ -254,20 +255,15 @@ int status_remove(struct xo_xs *xs, const char *name, xo_err *err)
     return 0;
 }
 
-int status_list(struct xo_xs *xs, char ***names_r, xo_err *err)
+char **status_list(struct xo_xs *xs)
 {
     unsigned n = 0;
     char **dir = xo_xs_directory(xs, DOMAIN_STATUS_BASE, &n);
     if (!dir)
         n = 0; /* no container domain yet */
-    char **v = calloc(n + 1, sizeof(*v));
-    if (!v) {
-        free(dir);
-        return xo_err_set(err, ENOMEM, "out of memory");
-    }
+    char **v = xo_xcalloc((size_t)n + 1, sizeof(*v));
     for (unsigned i = 0; i < n; i++)
-        v[i] = strdup(dir[i]);
+        v[i] = xo_xstrdup(dir[i]);
     free(dir);
-    *names_r = v;
-    return 0;
+    return v;
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "status.h"
 
@@ -60,7 +61,7 @@ int xen_open(struct xen_handles *h, xo_err *err)
     h->logger = xtl_createlogger_stdiostream(
         stderr, cmd_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
     if (!h->logger)
-        return xo_err_set(err, ENOMEM, "cannot create the libxl logger");
+        xo_oom(); /* only when malloc fails (xentoollog.h) */
     if (libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
                         (xentoollog_logger *)h->logger)) {
         h->ctx = NULL;

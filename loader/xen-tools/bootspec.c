@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/pathfmt.h"
 
 /* Checks one NUL-terminated string of at most BS_MAX_STR bytes. */
@@ -101,9 +102,7 @@ static int get_exec_strings(const char ***out_r, size_t *n_r, size_t *bytes,
     size_t n = 0;
     for (int off = 0; off < len; off += (int)strlen(p + off) + 1)
         n++;
-    const char **v = calloc(n + 1, sizeof(*v));
-    if (!v)
-        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
+    const char **v = xo_xcalloc(n + 1, sizeof(*v));
     n = 0;
     for (int off = 0; off < len;) {
         size_t sl = strlen(p + off); /* safe: p[len-1] is NUL */
@@ -315,9 +314,7 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     if (len > BS_MAX_BLOB)
         return xo_err_set(err, EFBIG, "boot spec: %zu bytes, limit is %d", len,
                           BS_MAX_BLOB);
-    s->blob = malloc(len ? len : 1);
-    if (!s->blob)
-        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
+    s->blob = xo_xmalloc(len ? len : 1);
     memcpy(s->blob, buf, len);
     const void *fdt = s->blob;
 
@@ -394,11 +391,7 @@ int boot_spec_load(struct boot_spec *s, const char *path, xo_err *err)
         return xo_err_sys(err, "boot spec: %s", path);
     /* One byte more than the limit tells "too large" from "exactly 64K". */
     size_t cap = BS_MAX_BLOB + 1, len = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        close(fd);
-        return xo_err_set(err, ENOMEM, "boot spec: out of memory");
-    }
+    char *buf = xo_xmalloc(cap);
     for (;;) {
         ssize_t n = read(fd, buf + len, cap - len);
         if (n < 0 && errno == EINTR)

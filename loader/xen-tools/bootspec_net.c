@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/inet.h"
 #include "loader/xen-tools/bootspec.h"
 #include "loader/xen-tools/bootspec_fdt.h"
@@ -184,9 +185,7 @@ int bs_merge_late_network(struct boot_spec *s, const void *buf, size_t len,
     if (len > BOOT_SPEC_MAX_LATE_NETWORK)
         return xo_err_set(err, EFBIG, "%s: %zu bytes, limit is %d", what, len,
                           BOOT_SPEC_MAX_LATE_NETWORK);
-    void *blob = malloc(len ? len : 1);
-    if (!blob)
-        return xo_err_set(err, ENOMEM, "%s: out of memory", what);
+    void *blob = xo_xmalloc(len ? len : 1);
     memcpy(blob, buf, len);
     /* The walk first: libfdt 1.6.1's own check can loop (fdt_walk.h). */
     int r = bs_fdt_walk(blob, len);

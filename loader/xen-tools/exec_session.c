@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "common/abi/exec_channel.h"
+#include "common/alloc.h"
 #include "common/user.h"
 #include "report.h"
 #include "run.h"
@@ -136,9 +137,7 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
     /* The terminal is the process's user's, as runc gives a console. */
     if (tty && fchown(0, ids.uid, (gid_t)-1) < 0)
         child_fail(errfd, errno, "chown the pty");
-    char **env = calloc(s->spec->nenv + req->nenv + 2, sizeof(*env));
-    if (!env)
-        child_fail(errfd, ENOMEM, "environment");
+    char **env = xo_xcalloc(s->spec->nenv + req->nenv + 2, sizeof(*env));
     static char home[300];
     run_env_build(env, s->spec->env, s->spec->nenv, req->env, req->nenv, home,
                   sizeof(home), &ids);

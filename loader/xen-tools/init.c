@@ -143,6 +143,7 @@ static void loader_oom(void)
 {
     if (getpid() != loader_pid)
         _exit(127);
+    /* oom kept: the policy's own handler in PID 1. */
     report_failure("out of memory");
     run_kill_all(2000);
     finish(HOST_FAIL_CODE);

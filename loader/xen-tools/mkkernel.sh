@@ -46,7 +46,10 @@ hash=$(sha256sum "$fragment" | cut -c1-16)
 out=$cache/$ver-$hash
 
 mkdir -p "$cache"
-exec 9>"$cache/.lock"
+# One lock per source version and config: a second build of the same
+# kernel waits and then finds it done; a build of another config does not
+# wait for this one (a kernel branch's build once held up `make loader`).
+exec 9>"$cache/.$ver-$hash.lock"
 flock 9
 if [ -f "$out/.done" ]; then
     echo "$out"

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "privileges.h"
 #include "report.h"
@@ -252,11 +253,7 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
                   const sigset_t *set, int pid_fd, int *code_r, xo_err *err)
 {
     /* The spec's env, HOME and the NULL: freed by the exit of PID 1. */
-    char **env = calloc(spec->nenv + 2, sizeof(*env));
-    if (!env) {
-        *code_r = 127;
-        return xo_err_set(err, ENOMEM, "out of memory for the environment");
-    }
+    char **env = xo_xcalloc(spec->nenv + 2, sizeof(*env));
     static char home[300];
     run_env_build(env, spec->env, spec->nenv, NULL, 0, home, sizeof(home), ids);
 

@@ -69,6 +69,17 @@ if wait_state cpz running 180; then
     mpid=$(cat "$XL_OCI_ROOT/domains/cpz/monitor.lock")
     rss=$(awk '/^Rss:/ {print $2}' "/proc/$mpid/smaps_rollup")
     [ "$rss" -le 2048 ] && lab_ok monitor-rss "${rss} kB" || lab_fail monitor-rss "${rss} kB"
+    # An idle container's monitor sleeps in poll: its CPU time over 10 s
+    # (utime + stime, clock ticks) stays near zero.  A loop that went
+    # round with a zero timeout while events waited in its queue burned a
+    # vCPU of dom0 per monitor and slowed the whole lab fivefold.
+    cpu() { awk '{print $14 + $15}' "/proc/$mpid/stat"; }
+    c0=$(cpu)
+    sleep 10
+    c1=$(cpu)
+    tck=$(getconf CLK_TCK 2>/dev/null || echo 100)
+    [ $((c1 - c0)) -le $((tck / 2)) ] && lab_ok monitor-idle-cpu "$((c1 - c0)) ticks of $tck/s in 10 s" ||
+        lab_fail monitor-idle-cpu "$((c1 - c0)) ticks of $tck/s in 10 s"
     lab_check pause xl-oci pause cpz
     [ "$(st cpz state)" = paused ] && xl list cpz | grep -q ' --p' && lab_ok paused ||
         lab_fail paused "state $(st cpz state)"

@@ -61,6 +61,9 @@ run_check tools/check-json-build.sh "JSON built only through common/json_build.h
 # ... and no hand-written "out of memory" branch in the folders converted
 # to that policy (the script lists them).
 run_check tools/check-oom.sh "no hand-written out-of-memory branch"
+# libcurl, libarchive, libnftables: opened on first use, never linked, and
+# not loaded by a command that touches no image or network.
+run_check tools/check-lazy-libs.sh "optional libraries opened on first use"
 
 shopt -s nullglob
 pods=(man/*.pod)

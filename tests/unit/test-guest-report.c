@@ -174,6 +174,30 @@ static void test_net_status_fields(void **state)
     assert_string_equal(f[5].value, "running");
 }
 
+/* An exit read before the exec it follows (the watch coalesced both
+ * writes): the run started, then finished; no running state. */
+static void test_exit_seen_first(void **state)
+{
+    (void)state;
+    struct guest_report r = {0};
+    assert_int_equal(accept(&r, "exit-code", "0"), 0);
+    assert_int_equal(accept(&r, "phase", "exited"), 0);
+    struct guest_status_field f[GUEST_STATUS_MAX_FIELDS];
+    char code[8];
+    size_t n = guest_report_status_fields(f, &r, GUEST_PHASE_MOUNTING, "now",
+                                          "5", code);
+    assert_int_equal(n, 4);
+    assert_string_equal(f[0].key, "started");
+    assert_string_equal(f[1].key, "started-ms");
+    assert_string_equal(f[2].key, "exit-code");
+    assert_string_equal(f[2].value, "0");
+    assert_string_equal(f[3].key, "finished");
+    assert_true(guest_report_started(GUEST_PHASE_EXITED, GUEST_PHASE_NONE));
+    assert_false(guest_report_started(GUEST_PHASE_EXITED, GUEST_PHASE_EXEC));
+    assert_false(
+        guest_report_started(GUEST_PHASE_FAILED, GUEST_PHASE_MOUNTING));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -183,6 +207,7 @@ int main(void)
         cmocka_unit_test(test_value_limit),
         cmocka_unit_test(test_net_addresses),
         cmocka_unit_test(test_net_status_fields),
+        cmocka_unit_test(test_exit_seen_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

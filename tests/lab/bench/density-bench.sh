@@ -1,0 +1,118 @@
+# density-bench.sh: issue 17's density benchmark, in the lab's dom0
+# (tools/bench.sh runs it with BENCH_ONLY=density and a 4 GiB pool for
+# guests; the test tiers do not).  For each loader, the loader's own kernel
+# (xen-tools, the default) and Debian's (xen-tools-debian), it reads the
+# memory floor `xl-oci create` states for the probe root volume, then
+# creates probe containers (`sleep`, no vif, one vCPU) at exactly that
+# memory until create fails or DENSITY_MAX is reached, waits until each
+# has reached phase=exec (or failed), and counts the containers running at
+# once.  All are destroyed before the other loader's round.
+# First, create time at scale: one more container with 1 and with 50
+# others running (own kernel at its floor, managed network).
+# Prints "BENCH create_with_others N S", "BENCH density_floor_mb KIND MB", "BENCH density_running KIND N",
+# "BENCH density_xen_free_mb MB" (Xen's free memory before the rounds) and
+# "BENCH density_first_refusal KIND TEXT".
+# lab-timeout: 3600
+
+export XL_OCI_ROOT=$LAB_WORK/state
+cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe" || { lab_fail setup "no probe root volume"; exit 1; }
+max=${DENSITY_MAX:-160}
+echo "BENCH density_xen_free_mb $(xl info free_memory)"
+
+cfg() { # NAME MEMORY LOADER
+    printf 'name = "%s"\nmemory = %s\nvcpus = 1\noci_root = "%s"\noci_loader = "%s"\noci_cmd = [ "sleep", "86400000" ]\n' \
+        "$1" "$2" "$LAB_WORK/probe" "$3" >"$LAB_WORK/$1.cfg"
+}
+
+# round KIND LOADER_DIR
+round() {
+    local kind=$1 ldir=$2 floor n=0 running=0 i name out t0
+    cfg "${kind}floor" 8 "$ldir"
+    floor=$(xl-oci create -N "$LAB_WORK/${kind}floor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
+    [ -n "$floor" ] || { lab_fail "$kind-floor" "create did not state a floor"; return; }
+    echo "BENCH density_floor_mb $kind $floor"
+    t0=$(lab_now)
+    while [ "$n" -lt "$max" ]; do
+        name=d$kind$n
+        cfg "$name" "$floor" "$ldir"
+        if ! out=$(xl-oci create "$LAB_WORK/$name.cfg" 2>&1); then
+            echo "BENCH density_first_refusal $kind $(tail -n 1 <<<"$out")"
+            xl-oci destroy "$name" >/dev/null 2>&1
+            break
+        fi
+        n=$((n + 1))
+    done
+    lab_log "$kind: $n created at $floor MiB in $(lab_elapsed "$t0") s; Xen free $(xl info free_memory) MB"
+    # Each must reach exec (or fail) before it counts: a guest that ran
+    # out of memory while booting is not a running container.
+    local left=$n s states
+    t0=$(lab_now)
+    while [ "$left" -gt 0 ] && [ "$(lab_elapsed "$t0" | cut -d. -f1)" -lt 600 ]; do
+        left=0 running=0 states=
+        for ((i = 0; i < n; i++)); do
+            s=$(st "d$kind$i" state)
+            case $s in
+            running) running=$((running + 1)) ;;
+            booting | "") left=$((left + 1)) ;;
+            *) states="$states d$kind$i:$s" ;;
+            esac
+        done
+        [ "$left" -gt 0 ] && sleep 2
+    done
+    [ -n "$states" ] && lab_log "$kind: not running:$states"
+    echo "BENCH density_running $kind $running"
+    lab_ok "$kind-density" "$running of $n running at $floor MiB"
+    for ((i = 0; i < n; i++)); do
+        xl-oci destroy "d$kind$i" >/dev/null 2>&1
+    done
+}
+
+# scale N: `xl-oci create` of one more container (own kernel at its
+# floor, on the managed network "scale") with N others running on the same
+# network, 5 times; "BENCH create_with_others N SECONDS" each, and the
+# per-phase log of `xl-oci -vv create` for the last one.
+scale_up_to=0
+scale() {
+    local n=$1 i t
+    for ((i = scale_up_to; i < n; i++)); do
+        scfg "s$i"
+        xl-oci create "$LAB_WORK/s$i.cfg" >/dev/null 2>&1 || { lab_fail scale "create s$i failed"; return 1; }
+    done
+    scale_up_to=$n
+    for ((i = 0; i < n; i++)); do
+        wait_state "s$i" running 600 || { lab_fail scale "s$i not running: $(st "s$i" state)"; return 1; }
+    done
+    scfg sx
+    for i in 1 2 3 4 5; do
+        t=$(lab_now)
+        xl-oci -vv create "$LAB_WORK/sx.cfg" >"$LAB_WORK/sx-$n.log" 2>&1 || { lab_fail scale "create sx: $(tail -n 1 "$LAB_WORK/sx-$n.log")"; return 1; }
+        echo "BENCH create_with_others $n $(lab_elapsed "$t")"
+        wait_state sx running 300
+        xl-oci destroy sx >/dev/null 2>&1
+    done
+    sed "s/^/# create with $n others: /" "$LAB_WORK/sx-$n.log"
+}
+cfg ownfloor 8 /usr/lib/xl-oci/loader/xen-tools
+sfloor=$(xl-oci create -N "$LAB_WORK/ownfloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
+scfg() { # NAME
+    printf 'name = "%s"
+memory = %s
+oci_root = "%s"
+oci_network = [ "scale" ]
+oci_cmd = [ "sleep", "86400000" ]
+' \
+        "$1" "${sfloor:-64}" "$LAB_WORK/probe" >"$LAB_WORK/$1.cfg"
+}
+chmod 755 "$LAB_WORK" "$(dirname "$LAB_WORK")" # dnsmasq runs as nobody
+if xl-oci network create scale --subnet 10.78.0.0/24 >/dev/null; then
+    scale 1 && scale 50 && lab_ok scale "creates timed with 1 and 50 others"
+    for ((i = 0; i < scale_up_to; i++)); do xl-oci destroy "s$i" >/dev/null 2>&1; done
+    xl-oci destroy sx >/dev/null 2>&1
+    xl-oci network rm scale >/dev/null 2>&1
+else
+    lab_fail scale "network create scale failed"
+fi
+
+round own /usr/lib/xl-oci/loader/xen-tools
+round debian /usr/lib/xl-oci/loader/xen-tools-debian
+true
