@@ -601,9 +601,9 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         if ((m->ready_fd >= 0 || (m->o->unpause && !m->unpaused)) &&
             (m->con.tty_fd >= 0 || now >= m->ready_by)) {
             if (m->con.tty_fd < 0)
-                xo_warn("domain %s (%u): no console after %d s; its output "
-                        "until the console appears is not logged",
-                        m->o->name, m->domid, READY_TTY_WAIT_MS / 1000);
+                xo_warn(
+                    "domain %s (%u): no console after %d s; output until it appears is not logged",
+                    m->o->name, m->domid, READY_TTY_WAIT_MS / 1000);
             send_ready(m);
         }
         if (now >= m->next_pause_look) {
