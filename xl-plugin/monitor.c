@@ -88,11 +88,6 @@ struct monitor {
  * its console before it unpauses. */
 static void send_ready(struct monitor *m)
 {
-    if (m->o->unpause && !m->unpaused) {
-        m->unpaused = true;
-        if (xc_domain_unpause(m->xc, m->domid) < 0)
-            xo_warn("cannot unpause domain %u: %s", m->domid, strerror(errno));
-    }
     if (m->ready_fd < 0)
         return;
     static const char ready = MONITOR_READY;
@@ -392,6 +387,10 @@ static int ended(struct monitor *m, enum domain_state final,
  */
 static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
 {
+    /* Whoever waits for our handshake must not wait for the shutdown
+     * action (it may run xl-oci, which may want this monitor's lock). */
+    m->unpaused = true; /* nothing left to unpause */
+    send_ready(m);
     if (!vanished)
         read_guest(m); /* the last words, before anything is destroyed */
     unwatch_domain(m);
@@ -588,6 +587,13 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         m->published = GUEST_PHASE_EXEC;
         deadline_load(m);
     }
+    /* Only a domain create has just built (paused, never started) waits
+     * for its console before the handshake; any other monitor, started
+     * to recover a running or ended domain, answers at once. */
+    xc_dominfo_t info;
+    if (xc_domain_getinfo(m->xc, m->domid, 1, &info) != 1 ||
+        info.domid != m->domid || !info.paused || m->resumed_exec)
+        send_ready(m);
     /* The domain may have ended while no monitor ran. */
     int alive = check_domain(m);
     m->next_pause_look = status_monotonic_ms() + PAUSE_CHECK_MS;
@@ -604,6 +610,12 @@ static int monitor_loop(struct monitor *m, xo_err *err)
                 xo_warn(
                     "domain %s (%u): no console after %d s; output until it appears is not logged",
                     m->o->name, m->domid, READY_TTY_WAIT_MS / 1000);
+            if (m->o->unpause && !m->unpaused) {
+                m->unpaused = true;
+                if (xc_domain_unpause(m->xc, m->domid) < 0)
+                    xo_warn("cannot unpause domain %u: %s", m->domid,
+                            strerror(errno));
+            }
             send_ready(m);
         }
         if (now >= m->next_pause_look) {
