@@ -518,16 +518,15 @@ static void sync_pause(struct monitor *m, bool paused)
         m->ran = true;
     if (!m->ran)
         return;
-    struct domain_status st;
+    enum domain_state state;
     xo_err err = XO_ERR_INIT;
-    if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+    if (status_read_state(m->xs, m->o->name, &state, &err) < 0) {
         xo_err_clear(&err);
         return;
     }
-    bool was_paused = st.state == DOMAIN_STATE_PAUSED;
-    if (paused == was_paused ||
-        (!was_paused && st.state != DOMAIN_STATE_RUNNING &&
-         st.state != DOMAIN_STATE_BOOTING))
+    bool was_paused = state == DOMAIN_STATE_PAUSED;
+    if (paused == was_paused || (!was_paused && state != DOMAIN_STATE_RUNNING &&
+                                 state != DOMAIN_STATE_BOOTING))
         return;
     set_state(m, paused                             ? DOMAIN_STATE_PAUSED
                  : m->published >= GUEST_PHASE_EXEC ? DOMAIN_STATE_RUNNING
