@@ -422,8 +422,12 @@ static int build_loader(struct domain_config *dc, const struct app_cfg *ac,
     free(ddir);
     free(dom);
     /* The loader's init finds its boot spec in the ramdisk; the kernel
-     * needs only the console and quiet logging. */
-    dc->cmdline = xo_xstrdup("console=hvc0 quiet");
+     * needs only the console and quiet logging.  printk.time=1: every
+     * kernel line on the console starts "[ seconds.micros] ", which is
+     * how the placeholder tells the kernel's lines from the container's
+     * output (xl-plugin/monitor_filter.h), whatever the kernel's
+     * CONFIG_PRINTK_TIME (Debian's is on, the loader's own kernel's off). */
+    dc->cmdline = xo_xstrdup("console=hvc0 quiet printk.time=1");
     return 0;
 }
 

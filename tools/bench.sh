@@ -59,13 +59,24 @@ stats() {
 }
 median() { stats "$1" "$2" | awk '{print $3}'; }
 
+# lab_bench SCRIPT: one lab boot running SCRIPT (its log is
+# build/lab/share/out/NAME.log).  With BENCH_LOGS_READY=1 the logs of an
+# earlier boot are used instead, so several benches can share one boot:
+#   LAB_MEM=5248 tools/lab/lab run tests/lab/bench/volume-bench.sh \
+#       tests/lab/bench/density-bench.sh
+#   BENCH_LOGS_READY=1 BENCH_ONLY=volume tools/bench.sh   (and density)
+lab_bench() {
+    [ "${BENCH_LOGS_READY:-}" = 1 ] && return 0
+    tools/lab/lab run "$1" || true
+}
+
 if want floor; then
     tools/lab/lab bench 3
 fi
 
 if want loader; then
     make -s all loader test-images
-    tools/lab/lab run tests/lab/bench/loader-bench.sh || true
+    lab_bench tests/lab/bench/loader-bench.sh
     log=build/lab/share/out/loader-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     pairs=$(awk '$1 == "BENCH" && $2 == "loader_unpause_to_exec" {
@@ -98,7 +109,7 @@ if want create; then
     make -s all loader test-images
     # 13 domains of 128 MB (the loader's uncompressed kernel needs ~60 MB)
     # do not fit beside a 1 GiB dom0 in 2 GiB: give Xen 4 GiB here.
-    LAB_MEM=${LAB_MEM:-4096} tools/lab/lab run tests/lab/bench/create-bench.sh || true
+    LAB_MEM=${LAB_MEM:-4096} lab_bench tests/lab/bench/create-bench.sh
     log=build/lab/share/out/create-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     xo=$(median xloci-create "$log") xl=$(median xl-create "$log")
@@ -220,7 +231,7 @@ fi
 
 if want containerd; then
     make -s all loader test-images
-    tools/lab/lab run tests/lab/bench/containerd-bench.sh || true
+    lab_bench tests/lab/bench/containerd-bench.sh
     log=build/lab/share/out/containerd-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     c=$(median ctr-run-first-output "$log") x=$(median xloci-create-first-output "$log")
@@ -259,7 +270,7 @@ fi
 
 if want volume; then
     make -s all loader test-images
-    tools/lab/lab run tests/lab/bench/volume-bench.sh || true
+    lab_bench tests/lab/bench/volume-bench.sh
     log=build/lab/share/out/volume-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
@@ -293,7 +304,7 @@ fi
 if want kernel; then
     make -s all loader test-images
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    tools/lab/lab run tests/lab/bench/kernel-bench.sh || true
+    lab_bench tests/lab/bench/kernel-bench.sh
     log=build/lab/share/out/kernel-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     # pairs NAME: "own / debian" per pair, then the ratio of the medians.
@@ -354,7 +365,7 @@ if want density; then
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     # dom0 keeps its 1 GiB; QEMU gets 4 GiB more and Xen's own share, so
     # the pool for guests is about 4 GiB (the log states Xen's figure).
-    LAB_MEM=${LAB_MEM:-5248} tools/lab/lab run tests/lab/bench/density-bench.sh || true
+    LAB_MEM=${LAB_MEM:-5248} lab_bench tests/lab/bench/density-bench.sh
     log=build/lab/share/out/density-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     val() { awk -v k="$1" -v w="$2" '$1 == "BENCH" && $2 == k && $3 == w { print $4 }' "$log" | tail -n 1; }

@@ -19,8 +19,8 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c xl-plugin/stats.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \
-	xl-plugin/monitor_filter.c
-UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-spawn.c \
+	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c
+UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
@@ -50,7 +50,7 @@ MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/monitor_placeholder.c xl-plugin/monitor_filter.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
-	xl-plugin/monitor_deadline.c \
+	xl-plugin/monitor_deadline.c xl-plugin/monitor_pause.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/inet.c common/json.c common/json_build.c \
 	common/alloc.c common/xs_lite.c \

@@ -37,6 +37,7 @@
 #include "monitor_deadline.h"
 #include "monitor_restart.h"
 #include "state.h"
+#include "monitor_pause.h"
 #include "status.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
@@ -60,9 +61,9 @@ struct monitor {
     struct guest_report report;
     enum guest_phase published; /* last phase copied into the status */
     struct monitor_console con;
-    bool paused; /* as Xen last said (sync_pause) */
-    bool ran;    /* Xen was seen running it unpaused once (sync_pause) */
-    long long next_pause_look; /* dom0 monotonic ms of sync_pause's look */
+    bool paused;                /* as Xen last said (sync_pause) */
+    struct pause_tracker pause; /* monitor_pause.h */
+    long long next_pause_look;  /* dom0 monotonic ms of sync_pause's look */
     /* oci_deadline (monitor_deadline.h), dom0 monotonic ms, -1 for none:
      * when the run's deadline is due, and once it fired, when the domain
      * is shut down if it is still there. */
@@ -88,11 +89,6 @@ struct monitor {
  * its console before it unpauses. */
 static void send_ready(struct monitor *m)
 {
-    if (m->o->unpause && !m->unpaused) {
-        m->unpaused = true;
-        if (xc_domain_unpause(m->xc, m->domid) < 0)
-            xo_warn("cannot unpause domain %u: %s", m->domid, strerror(errno));
-    }
     if (m->ready_fd < 0)
         return;
     static const char ready = MONITOR_READY;
@@ -263,7 +259,8 @@ static int watch_domain(struct monitor *m)
         return -1;
     memset(&m->report, 0, sizeof(m->report));
     m->published = GUEST_PHASE_NONE;
-    m->ran = m->paused = false;                 /* a new domain (sync_pause) */
+    m->paused = false; /* a new domain (sync_pause) */
+    memset(&m->pause, 0, sizeof(m->pause));
     m->deadline_due = m->deadline_kill_at = -1; /* until it starts */
     if (!xo_xs_watch(m->xs, m->guest_dir, "guest") ||
         !xo_xs_watch(m->xs, m->tty_key, "tty"))
@@ -392,6 +389,10 @@ static int ended(struct monitor *m, enum domain_state final,
  */
 static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
 {
+    /* Whoever waits for our handshake must not wait for the shutdown
+     * action (it may run xl-oci, which may want this monitor's lock). */
+    m->unpaused = true; /* nothing left to unpause */
+    send_ready(m);
     if (!vanished)
         read_guest(m); /* the last words, before anything is destroyed */
     unwatch_domain(m);
@@ -503,32 +504,26 @@ static int restart_after_backoff(struct monitor *m, long long due)
 
 /*
  * Follows a pause or unpause made behind our back (`xl pause`): Xen
- * sends no event for it, so the loop looks every PAUSE_CHECK_MS.  Xen's
- * flag is compared with DomainStatus's state, not with our last look,
- * because `xl-oci unpause` then `xl pause` within one period leaves the
- * flag as it was while the state moved.  Only running (or booting) and
- * paused change into each other; a change `xl-oci pause` already wrote
- * is not journaled twice.
+ * sends no event for it, so the loop looks every PAUSE_CHECK_MS and
+ * monitor_pause_decide() says when Xen's flag and DomainStatus's state
+ * have disagreed long enough to be someone's pause.  A change `xl-oci
+ * pause` already wrote is not journaled twice.
  */
 static void sync_pause(struct monitor *m, bool paused)
 {
-    /* A domain is born paused (create unpauses it once we watch): only
-     * after it ran is a paused domain someone's pause. */
     m->paused = paused;
+    /* Born paused (create unpauses it once we watch): no read needed. */
     if (!paused)
-        m->ran = true;
-    if (!m->ran)
+        m->pause.ran = true;
+    if (!m->pause.ran)
         return;
-    struct domain_status st;
+    enum domain_state state;
     xo_err err = XO_ERR_INIT;
-    if (status_read(m->xs, m->o->name, &st, &err) < 0) {
+    if (status_read_state(m->xs, m->o->name, &state, &err) < 0) {
         xo_err_clear(&err);
         return;
     }
-    bool was_paused = st.state == DOMAIN_STATE_PAUSED;
-    if (paused == was_paused ||
-        (!was_paused && st.state != DOMAIN_STATE_RUNNING &&
-         st.state != DOMAIN_STATE_BOOTING))
+    if (!monitor_pause_decide(&m->pause, paused, state, status_monotonic_ms()))
         return;
     set_state(m, paused                             ? DOMAIN_STATE_PAUSED
                  : m->published >= GUEST_PHASE_EXEC ? DOMAIN_STATE_RUNNING
@@ -588,6 +583,13 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         m->published = GUEST_PHASE_EXEC;
         deadline_load(m);
     }
+    /* Only a domain create has just built (paused, never started) waits
+     * for its console before the handshake; any other monitor, started
+     * to recover a running or ended domain, answers at once. */
+    xc_dominfo_t info;
+    if (xc_domain_getinfo(m->xc, m->domid, 1, &info) != 1 ||
+        info.domid != m->domid || !info.paused || m->resumed_exec)
+        send_ready(m);
     /* The domain may have ended while no monitor ran. */
     int alive = check_domain(m);
     m->next_pause_look = status_monotonic_ms() + PAUSE_CHECK_MS;
@@ -601,9 +603,15 @@ static int monitor_loop(struct monitor *m, xo_err *err)
         if ((m->ready_fd >= 0 || (m->o->unpause && !m->unpaused)) &&
             (m->con.tty_fd >= 0 || now >= m->ready_by)) {
             if (m->con.tty_fd < 0)
-                xo_warn("domain %s (%u): no console after %d s; its output "
-                        "until the console appears is not logged",
-                        m->o->name, m->domid, READY_TTY_WAIT_MS / 1000);
+                xo_warn(
+                    "domain %s (%u): no console after %d s; output until it appears is not logged",
+                    m->o->name, m->domid, READY_TTY_WAIT_MS / 1000);
+            if (m->o->unpause && !m->unpaused) {
+                m->unpaused = true;
+                if (xc_domain_unpause(m->xc, m->domid) < 0)
+                    xo_warn("cannot unpause domain %u: %s", m->domid,
+                            strerror(errno));
+            }
             send_ready(m);
         }
         if (now >= m->next_pause_look) {

@@ -153,25 +153,35 @@ static void read_net(struct xo_xs *xs, const char *name,
     }
 }
 
-int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
-                xo_err *err)
+int status_read_state(struct xo_xs *xs, const char *name,
+                      enum domain_state *state_r, xo_err *err)
 {
-    memset(st, 0, sizeof(*st));
     char path[256];
     unsigned n = 0;
-    /* The longest field's path must fit, or some fields would be lost. */
-    if (node_path(path, sizeof(path), name,
-                  DOMAIN_STATUS_KEY_NET "/9/" GUEST_REPORT_NET_KEY_IPV6,
-                  err) < 0 ||
-        node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE, err) < 0)
+    if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE, err) < 0)
         return xo_err_wrap(err, "container domain name");
     char *state = xo_xs_read(xs, path, &n);
     if (!state)
         return xo_err_set(err, ENOENT, "no container domain named %s", name);
     /* xo_xs_read NUL-terminates; a value with a NUL inside is no state. */
-    if (strlen(state) != n || domain_state_from_string(state, &st->state) < 0)
-        st->state = DOMAIN_STATE_UNKNOWN;
+    if (strlen(state) != n || domain_state_from_string(state, state_r) < 0)
+        *state_r = DOMAIN_STATE_UNKNOWN;
     free(state);
+    return 0;
+}
+
+int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
+                xo_err *err)
+{
+    memset(st, 0, sizeof(*st));
+    char path[256];
+    /* The longest field's path must fit, or some fields would be lost. */
+    if (node_path(path, sizeof(path), name,
+                  DOMAIN_STATUS_KEY_NET "/9/" GUEST_REPORT_NET_KEY_IPV6,
+                  err) < 0)
+        return xo_err_wrap(err, "container domain name");
+    if (status_read_state(xs, name, &st->state, err) < 0)
+        return -1;
     if (xo_path_fmt(st->name, sizeof(st->name), err, "%s", name) < 0)
         return xo_err_wrap(err, "container domain name");
     read_field(xs, name, DOMAIN_STATUS_KEY_UUID, st->uuid, sizeof(st->uuid));

@@ -70,6 +70,11 @@ int status_setf(struct xo_xs *xs, const char *name, const char *field,
 int status_write_policies(struct xo_xs *xs, const char *name,
                           const struct restart_policy *restart, long deadline_s,
                           long stop_timeout_s, xo_err *err);
+/* Reads the state alone (one xenstore read: the monitor's pause look
+ * every 2 s); DOMAIN_STATE_UNKNOWN for a value that is no state; fails
+ * (ENOENT) when the domain has no DomainStatus. */
+int status_read_state(struct xo_xs *xs, const char *name,
+                      enum domain_state *state_r, xo_err *err);
 /* Reads every field; fails when the domain has no DomainStatus. */
 int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
                 xo_err *err);

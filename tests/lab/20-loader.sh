@@ -116,11 +116,12 @@ if [ -f "$dldir/kernel" ] && [ -f "$dldir/initramfs" ]; then
         xl-oci wait lddeb >/dev/null 2>&1
         rc=$?
         con=$(xl-oci logs lddeb 2>/dev/null)
-        if [ $rc -eq 42 ] && grep -q "probe: arg\[2\]=42" <<<"$con"; then
+        # argv: /bin/probe args exit 42 (the probe's entrypoint and oci_cmd)
+        if [ $rc -eq 42 ] && grep -q "probe: arg\[3\]=42" <<<"$con"; then
             lab_ok debian-kernel-exit-42 "in $(lab_elapsed "$t0")s, $(cut -d' ' -f2 "$dldir/version")"
         else
             tail -20 <<<"$con" >&2
-            lab_fail debian-kernel-exit-42 "wait returned $rc"
+            lab_fail debian-kernel-exit-42 "wait returned $rc; probe: arg[3]=42 $(grep -q 'probe: arg\[3\]=42' <<<"$con" && echo in || echo not in) the log"
         fi
         xl-oci destroy lddeb >/dev/null 2>&1
     else

@@ -49,23 +49,32 @@ logs r | grep -q 'probe: read /data/f: kept-across-containers' &&
 lab_check destroy-reader xl-oci destroy r
 
 # A qcow2 child of the ext4 volume, read-write through QEMU; the parent
-# stays byte for byte what it was.
+# stays byte for byte what it was.  The probe sleeps 20 s (its sleep is in
+# ms) so that the domain, and with it the QEMU serving the qcow2, is still
+# there when its RSS is read: with the loader's own kernel a 20 ms sleep
+# ended the container before the check, and the shutdown had stopped QEMU.
 before=$(sha256sum "$XL_OCI_ROOT/storage/volumes/data/data.raw" | cut -c1-64)
 lab_check create-child xl-oci volume create --from data --format qcow2 kid
 mkcfg q 'oci_volumes = [ "kid:/kid" ]' \
-    'oci_cmd = [ "read", "/kid/f", "write", "/kid/f", "child", "read", "/kid/f", "sleep", "20", "exit", "0" ]'
+    'oci_cmd = [ "read", "/kid/f", "write", "/kid/f", "child", "read", "/kid/f", "sleep", "20000", "exit", "0" ]'
 t0=$(lab_now)
 if xl-oci create "$LAB_WORK/q.cfg" >"$LAB_WORK/q.out" 2>&1; then
     lab_ok create-qcow2 "in $(lab_elapsed "$t0")s"
     domid=$(st q domid)
     sleep 5
-    # busybox pgrep -f did not match the long command line: ps does.
-    pid=$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid " | awk '{print $1}' | head -1)
+    # libxl records the qdisk backend's pid in the domain's xenstore
+    # directory; ps is the fallback (busybox pgrep -f did not match the
+    # long command line).
+    pid=$(xenstore-read "/local/domain/$domid/image/qdisk-backend-pid" 2>/dev/null)
+    [ -n "$pid" ] && [ -d "/proc/$pid" ] || pid=$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid " | awk '{print $1}' | head -1)
     if [ -n "$pid" ]; then
         rss=$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$pid/status")
         lab_ok qdisk-qemu-rss "$rss"
     else
-        lab_fail qdisk-qemu-rss "no QEMU for domid $domid: $(ps | grep -i qemu | head -3)"
+        lab_fail qdisk-qemu-rss "no QEMU for domid $domid: xenstore pid '$(xenstore-read "/local/domain/$domid/image/qdisk-backend-pid" 2>&1)', state '$(st q state)', $(ps | grep -i qemu | head -3)"
+        xenstore-ls -f "/local/domain/$domid/image" >&2 2>/dev/null
+        xenstore-ls -f "/local/domain/0/device-model/$domid" >&2 2>/dev/null
+        tail -n 20 "/var/log/xen/qdisk-$domid.log" "/var/log/xen/qemu-dm-q.log" >&2 2>/dev/null
     fi
     xl-oci wait q
     logs q | grep -q 'probe: read /kid/f: kept-across-containers' &&

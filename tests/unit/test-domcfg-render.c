@@ -423,7 +423,7 @@ static void test_libxl_full(void **state)
     }
     assert_string_equal(d.b_info.kernel, "/ld/kernel");
     assert_string_equal(d.b_info.ramdisk, "/st/domains/web/ramdisk");
-    assert_string_equal(d.b_info.cmdline, "console=hvc0 quiet");
+    assert_string_equal(d.b_info.cmdline, "console=hvc0 quiet printk.time=1");
     assert_int_equal(d.on_poweroff, LIBXL_ACTION_ON_SHUTDOWN_DESTROY);
     assert_int_equal(d.on_reboot, LIBXL_ACTION_ON_SHUTDOWN_RESTART);
     assert_int_equal(d.on_crash, LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME);

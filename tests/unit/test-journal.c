@@ -446,6 +446,13 @@ static void test_restart_state(void **state)
     assert_true(due >= before + 1000 && due <= journal_now_ms() + 1000);
     assert_int_equal(status_read(xs, "c", &st, &err), 0);
     assert_int_equal(st.state, DOMAIN_STATE_RESTARTING);
+    enum domain_state cur = DOMAIN_STATE_UNKNOWN;
+    assert_int_equal(status_read_state(xs, "c", &cur, &err), 0);
+    /* the pause look's read */
+    assert_int_equal(cur, DOMAIN_STATE_RESTARTING);
+    assert_int_equal(status_read_state(xs, "absent", &cur, &err), -1);
+    assert_int_equal(err.errnum, ENOENT);
+    xo_err_clear(&err);
     assert_int_equal(st.last_exit_code, 1);
     assert_int_equal(st.restarts, 0);
     long long again = monitor_restart_due(xs, "c");

@@ -62,7 +62,7 @@ memory = 128
 vcpus = 1
 kernel = "/usr/lib/xl-oci/loader/xen-tools/kernel"
 ramdisk = "$LAB_WORK/ramdisk"
-extra = "console=hvc0 quiet"
+extra = "console=hvc0 quiet printk.time=1"
 disk = [ "format=raw,vdev=xvda,access=ro,target=$LAB_WORK/probe/rootfs.erofs" ]
 vif = [ "bridge=$LAB_BRIDGE" ]
 CFG

@@ -26,7 +26,7 @@ run() {
     local kind=$1 vol=$2 n=$3 name=$1$3 t0 i
     printf 'name = "%s"\nmemory = 128\noci_root = "%s"\noci_volumes = [ "%s:/data:ro" ]\n' \
         "$name" "$LAB_WORK/probe" "$vol" >"$LAB_WORK/$name.cfg"
-    echo 'oci_cmd = [ "read", "/data/f", "sleep", "3", "exit", "0" ]' >>"$LAB_WORK/$name.cfg"
+    echo 'oci_cmd = [ "read", "/data/f", "sleep", "10000", "exit", "0" ]' >>"$LAB_WORK/$name.cfg"
     t0=$(lab_now)
     if ! xl-oci create "$LAB_WORK/$name.cfg" >"$LAB_WORK/$name.out" 2>&1; then
         lab_log "create $name: $(tail -n 2 "$LAB_WORK/$name.out")"
