@@ -86,7 +86,7 @@ if xl-oci create "$LAB_WORK/q.cfg" >"$LAB_WORK/q.out" 2>&1; then
     # create-time benchmark's warm-up hung here once (issue 16).
     mkcfg qr 'oci_volumes = [ "kid:/kid:ro" ]' 'oci_cmd = [ "read", "/kid/f", "exit", "0" ]'
     if xl-oci create "$LAB_WORK/qr.cfg" >"$LAB_WORK/qr.out" 2>&1; then
-        wait_state qr exited 120
+        wait_state qr halted 120
         if logs qr | grep -q 'probe: read /kid/f: child'; then
             lab_ok qcow2-readonly
         else
