@@ -11,7 +11,8 @@ UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 # common/abi/: the contracts between host and guest, one header each (the
 # boot spec, the guest report, DomainStatus) and their to/from string
 # functions; the guest's init and the monitor link them too.
-ABI_SRCS := common/abi/guest_report.c common/abi/domain_status.c \
+ABI_SRCS := common/abi/guest_report.c common/abi/guest_meminfo.c \
+	common/abi/domain_status.c \
 	common/abi/exec_channel.c \
 	common/abi/capabilities.c common/abi/rlimits.c \
 	common/abi/event_journal.c common/abi/restart_policy.c

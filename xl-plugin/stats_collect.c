@@ -10,7 +10,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/abi/guest_meminfo.h"
 #include "common/fileio.h"
+#include "common/xs_client.h"
 #include "common/pathfmt.h"
 #include "nohyper.h"
 #include "xl_oci.h"
@@ -71,6 +73,33 @@ static bool matches(const char *pattern)
     return r != GLOB_NOMATCH;
 }
 
+/*
+ * The memory the guest says it uses (common/abi/guest_meminfo.h), bytes,
+ * or -1 when it said nothing usable.  A guest may claim anything: the
+ * figure is shown as its claim and capped at what Xen gave it.
+ */
+static long long guest_used_bytes(struct xo_xs *xs, uint32_t domid,
+                                  long long mem_bytes)
+{
+    char pt[64], pf[64];
+    if (!xs ||
+        xo_path_fmt(pt, sizeof(pt), NULL, "/local/domain/%u/%s", domid,
+                    GUEST_MEMINFO_KEY_TOTAL) < 0 ||
+        xo_path_fmt(pf, sizeof(pf), NULL, "/local/domain/%u/%s", domid,
+                    GUEST_MEMINFO_KEY_FREE) < 0)
+        return -1;
+    unsigned lt = 0, lf = 0;
+    char *t = xo_xs_read(xs, pt, &lt), *f = xo_xs_read(xs, pf, &lf);
+    unsigned long long kb;
+    long long r = -1;
+    if (t && f && guest_meminfo_used(t, lt, f, lf, &kb) == 0)
+        r = kb > (unsigned long long)mem_bytes / 1024 ? mem_bytes
+                                                      : (long long)kb * 1024;
+    free(t);
+    free(f);
+    return r;
+}
+
 static int collect_xen(struct xen_handles *h, const struct domain_status *st,
                        struct stats_sample *s, xo_err *err)
 {
@@ -86,6 +115,7 @@ static int collect_xen(struct xen_handles *h, const struct domain_status *st,
     s->mem_bytes = (long long)info.current_memkb * 1024;
     s->mem_limit_bytes = (long long)info.max_memkb * 1024;
     libxl_dominfo_dispose(&info);
+    s->mem_used_bytes = guest_used_bytes(h->xs, domid, s->mem_bytes);
 
     char pat[128];
     if (xo_path_fmt(pat, sizeof(pat), err,

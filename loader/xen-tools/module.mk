@@ -29,6 +29,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	common/error.c common/alloc.c common/fileio.c \
 	common/pathfmt.c common/inet.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
+	common/abi/guest_meminfo.c \
 	common/abi/capabilities.c \
 	common/abi/rlimits.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <xenstore.h>
 
+#include "common/abi/guest_meminfo.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
@@ -134,4 +135,32 @@ void report_failure(const char *msg)
     put(GUEST_REPORT_KEY_ERROR, buf);
     report_phase(GUEST_PHASE_FAILED);
     report_marker("failed: %s", buf);
+}
+
+void report_meminfo(unsigned long long total_kb, unsigned long long free_kb)
+{
+    static bool warned;
+    const char *key[2] = {GUEST_MEMINFO_KEY_TOTAL, GUEST_MEMINFO_KEY_FREE};
+    unsigned long long v[2] = {total_kb, free_kb};
+    for (int i = 0; i < 2; i++) {
+        char buf[24];
+        int n = snprintf(buf, sizeof(buf), "%llu", v[i]); /* cannot truncate */
+        bool ok = true;
+        if (xsh) {
+            ok = xs_write(xsh, XBT_NULL, key[i], buf, (unsigned)n);
+        } else if (dirfd_ >= 0) {
+            /* The test directory holds the leaf names only. */
+            const char *leaf = strrchr(key[i], '/') + 1;
+            int fd = openat(
+                dirfd_, leaf,
+                O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+            ok = fd >= 0 && xo_write_all(fd, buf, (size_t)n) == 0;
+            if (fd >= 0)
+                close(fd);
+        }
+        if (!ok && !warned) {
+            warned = true;
+            report_marker("warning: cannot write %s: %m", key[i]);
+        }
+    }
 }

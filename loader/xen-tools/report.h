@@ -40,4 +40,12 @@ void report_net(size_t index, const char *mac, const char *ipv4,
  */
 void report_failure(const char *msg);
 
+/*
+ * Writes the guest's memory figures, KiB (common/abi/guest_meminfo.h):
+ * data/meminfo_total and data/meminfo_free in a domain, files
+ * meminfo_total and meminfo_free in the host test mode.  Quiet: a failure
+ * is said once on the console, as the figures come every few seconds.
+ */
+void report_meminfo(unsigned long long total_kb, unsigned long long free_kb);
+
 #endif

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/abi/guest_meminfo.h"
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "privileges.h"
@@ -205,28 +206,64 @@ static int status_code(int st)
     return 255;
 }
 
-/* Waits for `pid`, reaping every other child, honouring stop requests. */
+/*
+ * The guest's memory figures for `xl-oci stats` (common/abi/guest_meminfo.h):
+ * read from /proc/meminfo through `fd` (opened before the entrypoint ran,
+ * so the container cannot swap the file under PID 1), written when either
+ * figure moved by GUEST_MEMINFO_STEP_KB since the last write.
+ */
+struct meminfo_tick {
+    int fd;
+    unsigned long long total, avail;
+    bool written;
+};
+
+static void meminfo_sample(struct meminfo_tick *m)
+{
+    char buf[4096];
+    ssize_t n = m->fd < 0 ? -1 : pread(m->fd, buf, sizeof(buf), 0);
+    unsigned long long t, a;
+    if (n <= 0 || guest_meminfo_parse(buf, (size_t)n, &t, &a) < 0)
+        return;
+    if (m->written && t + GUEST_MEMINFO_STEP_KB > m->total &&
+        t < m->total + GUEST_MEMINFO_STEP_KB &&
+        a + GUEST_MEMINFO_STEP_KB > m->avail &&
+        a < m->avail + GUEST_MEMINFO_STEP_KB)
+        return;
+    report_meminfo(t, a);
+    m->total = t;
+    m->avail = a;
+    m->written = true;
+}
+
+/* Waits for `pid`, reaping every other child, honouring stop requests;
+ * samples the memory figures every GUEST_MEMINFO_PERIOD_MS meanwhile. */
 static int supervise(pid_t pid, const struct boot_spec *spec,
-                     const sigset_t *set)
+                     const sigset_t *set, struct meminfo_tick *mem)
 {
     bool stopping = false, killed = false;
-    uint64_t deadline = 0;
+    uint64_t deadline = 0, next_sample = now_ms();
     for (;;) {
         siginfo_t si;
         int sig;
-        if (stopping && !killed) {
-            uint64_t now = now_ms();
-            uint64_t left = deadline > now ? deadline - now : 0;
-            struct timespec ts = {(time_t)(left / 1000),
-                                  (long)(left % 1000) * 1000000};
-            sig = sigtimedwait(set, &si, &ts);
-        } else {
-            sig = sigwaitinfo(set, &si);
+        uint64_t now = now_ms();
+        if (now >= next_sample) {
+            meminfo_sample(mem);
+            next_sample = now + GUEST_MEMINFO_PERIOD_MS;
         }
+        uint64_t until = next_sample;
+        if (stopping && !killed && deadline < until)
+            until = deadline;
+        uint64_t left = until > now ? until - now : 0;
+        struct timespec ts = {(time_t)(left / 1000),
+                              (long)(left % 1000) * 1000000};
+        sig = sigtimedwait(set, &si, &ts);
         if (sig < 0 && errno == EAGAIN) {
-            report_marker("grace period over: SIGKILL");
-            kill(-1, SIGKILL);
-            killed = true;
+            if (stopping && !killed && now_ms() >= deadline) {
+                report_marker("grace period over: SIGKILL");
+                kill(-1, SIGKILL);
+                killed = true;
+            }
             continue;
         }
         if (sig < 0)
@@ -270,8 +307,13 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
     }
     print_exec_marker(spec);
     report_phase(GUEST_PHASE_EXEC);
+    /* Without /proc the figures are just not reported. */
+    struct meminfo_tick mem = {.fd =
+                                   open("/proc/meminfo", O_RDONLY | O_CLOEXEC)};
     pid_t pid = fork();
     if (pid < 0) {
+        if (mem.fd >= 0)
+            close(mem.fd);
         close(pfd[0]);
         close(pfd[1]);
         *code_r = 127;
@@ -293,7 +335,9 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         n = read(pfd[0], &ce, sizeof(ce));
     while (n < 0 && errno == EINTR);
     close(pfd[0]);
-    int code = supervise(pid, spec, set);
+    int code = supervise(pid, spec, set, &mem);
+    if (mem.fd >= 0)
+        close(mem.fd);
     if (n == (ssize_t)sizeof(ce)) {
         ce.what[sizeof(ce.what) - 1] = '\0';
         *code_r = code;

@@ -128,6 +128,10 @@ if wait_state csp running 120; then
     [ -n "$mem" ] && [ "$mem" -ge $((90 << 20)) ] && [ -n "$rd" ] && [ "$rd" -gt 0 ] &&
         printf '%s' "$s2" | grep -q '"net_rx_bytes":0,"net_tx_bytes":0' &&
         lab_ok stats-memory-block-net "mem $mem, read $rd" || lab_fail stats-memory-block-net "$s2"
+    # What the guest says it uses (data/meminfo_*, written by its init).
+    used=$(jnum "$s2" memory_used_bytes)
+    [ -n "$used" ] && [ "$used" -gt $((1 << 20)) ] && [ "$used" -lt "$mem" ] &&
+        lab_ok stats-guest-used "used $used of $mem" || lab_fail stats-guest-used "$s2"
     xl-oci stats --no-stream csp | grep -qE '^csp +[0-9]+ running +[0-9.]+%' &&
         lab_ok stats-table || lab_fail stats-table "$(xl-oci stats --no-stream csp)"
     # The monitor killed before the deadline: the next command's keeps it.

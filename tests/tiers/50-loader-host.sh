@@ -142,6 +142,12 @@ check "HOME added from passwd when absent" has basic "probe: env HOME=/"
 check "cwd created and entered" has basic "probe: cwd /work/dir"
 check "hostname set" has basic "probe: hostname app1"
 check "exit 0 reported (phase, exit-code, marker)" exited basic 0
+# The memory figures `xl-oci stats` shows (common/abi/guest_meminfo.h):
+# MemTotal and MemAvailable as /proc/meminfo had them, in KiB.
+memtotal=$(awk '$1 == "MemTotal:" { print $2 }' /proc/meminfo)
+check "memory figures reported (meminfo_total, meminfo_free)" \
+    test "$(rep basic meminfo_total)" = "$memtotal" -a "$(rep basic meminfo_free)" -gt 0 \
+    -a "$(rep basic meminfo_free)" -le "$memtotal"
 
 # A WorkingDir the image lacks is made as runc makes it: mkdir -p as root,
 # mode 0755, in the writable layer, before the user is switched.

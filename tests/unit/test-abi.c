@@ -12,6 +12,7 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/domain_status.h"
+#include "common/abi/guest_meminfo.h"
 #include "common/abi/guest_report.h"
 #include "domcfg/domain_config.h"
 #include "xl-plugin/status.h"
@@ -99,12 +100,52 @@ static void test_limits_agree(void **state)
                      GUEST_REPORT_NET_MAX_IFACES);
 }
 
+/* The guest reads proc(5)'s /proc/meminfo; dom0 takes only plain decimal
+ * with free <= total (common/abi/guest_meminfo.h). */
+static void test_guest_meminfo(void **state)
+{
+    (void)state;
+    const char mi[] = "MemTotal:         100380 kB\n"
+                      "MemFree:           61240 kB\n"
+                      "MemAvailable:      72016 kB\n"
+                      "Buffers:               0 kB\n";
+    unsigned long long t = 0, a = 0, u = 0;
+    assert_int_equal(guest_meminfo_parse(mi, strlen(mi), &t, &a), 0);
+    assert_int_equal(t, 100380);
+    assert_int_equal(a, 72016);
+    /* No MemAvailable (a kernel before 3.14), a key that only starts the
+     * same, a cut line: refused, not read as something else. */
+    const char *bad[] = {"MemTotal: 5 kB\nMemFree: 4 kB\n",
+                         "MemTotal: 5 kB\nMemAvailableX: 4 kB\n",
+                         "MemTotal: 5 kB\nMemAvailable:", "MemTotal: kB\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(guest_meminfo_parse(bad[i], strlen(bad[i]), &t, &a),
+                         -1);
+    /* Not NUL-terminated: only len bytes count. */
+    assert_int_equal(guest_meminfo_parse(mi, 30, &t, &a), -1);
+
+    assert_int_equal(guest_meminfo_used("100380", 6, "72016", 5, &u), 0);
+    assert_int_equal(u, 100380 - 72016);
+    assert_int_equal(guest_meminfo_used("5", 1, "5", 1, &u), 0);
+    assert_int_equal(u, 0);
+    const char *hostile[][2] = {{"5", "6"},           {"-5", "1"},
+                                {"5 ", "1"},          {"", "1"},
+                                {"5", "0x1"},         {"1234567890123", "1"},
+                                {"99999999999", "+1"}};
+    for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++)
+        assert_int_equal(
+            guest_meminfo_used(hostile[i][0], strlen(hostile[i][0]),
+                               hostile[i][1], strlen(hostile[i][1]), &u),
+            -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_guest_phase_names),
         cmocka_unit_test(test_domain_state_names),
         cmocka_unit_test(test_limits_agree),
+        cmocka_unit_test(test_guest_meminfo),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
