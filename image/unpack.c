@@ -11,6 +11,7 @@
 
 #include "common/alloc.h"
 #include "fsat.h"
+#include "gunzip.h"
 #include "layerpath.h"
 #include "strset.h"
 #include "unpack_lib.h"
@@ -211,10 +212,11 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     return rc;
 }
 
-/* The reader of unpack_layer_from() as libarchive's read callback; its
- * error is kept to be reported instead of libarchive's. */
+/* The layer's tar stream as libarchive's read callback: a gzip layer
+ * inflated by gunzip.c, anything else as it comes.  The decoder's or the
+ * reader's error is kept to be reported instead of libarchive's. */
 struct reader_state {
-    const struct unpack_reader *r;
+    struct gunzip *gz;
     char *buf;
     xo_err err;
 };
@@ -222,7 +224,7 @@ struct reader_state {
 static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
 {
     struct reader_state *s = arg;
-    ssize_t n = s->r->read(s->r->arg, s->buf, UNPACK_READ_BLOCK, &s->err);
+    ssize_t n = gunzip_read(s->gz, s->buf, UNPACK_READ_BLOCK, &s->err);
     if (n < 0) {
         unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
                             xo_err_msg(&s->err));
@@ -296,22 +298,38 @@ out:
     return rc;
 }
 
+/* An fd as an unpack_reader. */
+static ssize_t fd_read(void *arg, void *buf, size_t cap, xo_err *err)
+{
+    int fd = *(int *)arg;
+    ssize_t n;
+    do
+        n = read(fd, buf, cap);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return xo_err_sys(err, "read");
+    return n;
+}
+
 int unpack_layer(struct unpack_ctx *c, int fd, const char *what, xo_err *err)
 {
-    struct archive *a = layer_archive();
-    int opened = unpack_la.read_open_fd(a, fd, UNPACK_READ_BLOCK);
-    return apply_layer(c, a, opened, NULL, what, err);
+    struct unpack_reader r = {fd_read, &fd};
+    return unpack_layer_from(c, &r, what, err);
 }
 
 int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
                       const char *what, xo_err *err)
 {
-    struct reader_state rs = {.r = r, .err = XO_ERR_INIT};
+    struct reader_state rs = {.err = XO_ERR_INIT};
+    rs.gz = gunzip_new(r, err);
+    if (!rs.gz)
+        return xo_err_wrap(err, "%s", what);
     struct archive *a = layer_archive();
     rs.buf = xo_xmalloc(UNPACK_READ_BLOCK);
     int opened = unpack_la.read_open(a, &rs, NULL, reader_read, NULL);
     int rc = apply_layer(c, a, opened, &rs, what, err);
     free(rs.buf);
+    gunzip_free(rs.gz);
     xo_err_clear(&rs.err);
     return rc;
 }

@@ -24,7 +24,6 @@
     X(read_support_format_tar, archive_read_support_format_tar)                \
     X(read_support_format_empty, archive_read_support_format_empty)            \
     X(read_open, archive_read_open)                                            \
-    X(read_open_fd, archive_read_open_fd)                                      \
     X(read_next_header, archive_read_next_header)                              \
     X(read_data_block, archive_read_data_block)                                \
     X(read_free, archive_read_free)                                            \

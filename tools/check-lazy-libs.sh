@@ -1,5 +1,5 @@
 #!/bin/bash
-# check-lazy-libs.sh: libcurl, libarchive and libnftables are opened on
+# check-lazy-libs.sh: libcurl, libarchive, libisal and libnftables are opened on
 # first use (common/dlib.h), never linked, and libssl (which only libcurl
 # needed) is not linked either: every start of xl-oci paid for them and
 # their ~40 dependencies (docs/decisions.md, "Optional libraries opened
@@ -12,7 +12,7 @@
 # tier 95 after make all.
 set -u
 cd "$(dirname "$0")/.."
-LAZY='lib(curl|archive|nftables|ssl)\.so'
+LAZY='lib(curl|archive|isal|nftables|ssl)\.so'
 bad=0
 for b in build/xl-oci build/xl-oci-runc; do
     if [ ! -x "$b" ]; then
