@@ -27,7 +27,7 @@ cfg() { # NAME MEMORY LOADER
 # round KIND LOADER_DIR
 round() {
     local kind=$1 ldir=$2 floor n=0 running=0 i name out t0
-    cfg "${kind}floor" 8 "$ldir"
+    cfg "${kind}floor" 16 "$ldir"
     floor=$(xl-oci create -N "$LAB_WORK/${kind}floor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
     [ -n "$floor" ] || { lab_fail "$kind-floor" "create did not state a floor"; return; }
     echo "BENCH density_floor_mb $kind $floor"
@@ -92,7 +92,7 @@ scale() {
     done
     sed "s/^/# create with $n others: /" "$LAB_WORK/sx-$n.log"
 }
-cfg ownfloor 8 /usr/lib/xl-oci/loader/xen-tools
+cfg ownfloor 16 /usr/lib/xl-oci/loader/xen-tools
 sfloor=$(xl-oci create -N "$LAB_WORK/ownfloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
 scfg() { # NAME
     printf 'name = "%s"
