@@ -30,6 +30,7 @@
 #include "refstore.h"
 #include "signature.h"
 #include "source.h"
+#include "unpack_lib.h"
 #include "volume.h"
 #include "common/fault.h"
 
@@ -208,6 +209,8 @@ static int pull_locked(const char *root, const struct image_ref *r,
     int rc = -1;
     if (blobstore_open(&bs, root, err) < 0)
         return -1;
+    pthread_t preload;
+    bool preloading = unpack_preload_start(&preload);
     /* The signature is checked before any layer is downloaded. */
     if (open_source(&src, r, o, err) < 0 ||
         fetch_manifest(src, &bs, &p, err) < 0 ||
@@ -236,6 +239,10 @@ static int pull_locked(const char *root, const struct image_ref *r,
         rep.progress = o->progress;
         rep.warn = o->warn;
         rep.arg = o->progress_arg;
+    }
+    if (preloading) {
+        unpack_preload_join(preload);
+        preloading = false;
     }
     int built = volume_build(root, &bs, &vs, &uo, &rep, err);
     /* A failed download explains a failed build (the unpacker stopped at
@@ -273,6 +280,8 @@ static int pull_locked(const char *root, const struct image_ref *r,
     }
     rc = 0;
 out:
+    if (preloading)
+        unpack_preload_join(preload);
     layer_feed_free(feed);
     pulled_dispose(&p);
     if (src)

@@ -1,6 +1,8 @@
 /* unpack_lib.c: libarchive's table, filled on first use (unpack_lib.h). */
 #include "unpack_lib.h"
 
+#include "gunzip_lib.h"
+
 struct unpack_archive_fns unpack_la;
 
 static const char *const archive_names[] = {UNPACK_ARCHIVE_FUNCS(XO_DLIB_NAME)};
@@ -24,4 +26,25 @@ static struct xo_dlib archive_lib =
 int unpack_archive_load(xo_err *err)
 {
     return xo_dlib_load(&archive_lib, err);
+}
+
+static void *preload(void *arg)
+{
+    (void)arg;
+    xo_err err = XO_ERR_INIT;
+    (void)unpack_archive_load(&err);
+    xo_err_clear(&err);
+    (void)gunzip_isal_load(&err);
+    xo_err_clear(&err);
+    return NULL;
+}
+
+bool unpack_preload_start(pthread_t *t)
+{
+    return pthread_create(t, NULL, preload, NULL) == 0;
+}
+
+void unpack_preload_join(pthread_t t)
+{
+    pthread_join(t, NULL);
 }

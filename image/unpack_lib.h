@@ -12,6 +12,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <pthread.h>
+#include <stdbool.h>
 
 #include "common/dlib.h"
 #include "common/error.h"
@@ -57,5 +59,16 @@ extern struct unpack_archive_fns unpack_la;
 /* Opens libarchive (XO_ARCHIVE_SONAME, from configure) once per process;
  * errors as xo_dlib_load(). */
 int unpack_archive_load(xo_err *err);
+
+/*
+ * Loads libarchive and libisal (gunzip_lib.h) on a thread of their own,
+ * so that mapping and relocating them and their dependencies (about 15
+ * ms: libarchive brings libxml2 and ICU's data) overlaps a pull's wait
+ * for the manifest and config.  Only moves work earlier: unpack_begin()
+ * loads them anyway and reports a failure.  True when the thread runs;
+ * then unpack_preload_join(*t) must be called once.
+ */
+bool unpack_preload_start(pthread_t *t);
+void unpack_preload_join(pthread_t t);
 
 #endif

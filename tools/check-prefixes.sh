@@ -25,7 +25,7 @@ declare -A PREFIXES=(
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
         metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
-    [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat http
+    [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat gunzip http
         layer_feed layerpath layout manifest mountinfo pull_meter refstore
         registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
