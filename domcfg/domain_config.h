@@ -66,6 +66,8 @@ struct dc_volume {
     bool mkfs;      /* NAMED ":mkfs": a blank volume may be formatted */
     bool anonymous; /* NAMED: made for the image's Volumes by create */
     bool qcow2;     /* NAMED: a qcow2, served by QEMU (qdisk) */
+    bool overlay;   /* NAMED: source is a read-only use's overlay, attached
+                       read-write (dc_volume_attachment) */
     bool attached;  /* NAMED: source, fstype and qcow2 are set */
 };
 

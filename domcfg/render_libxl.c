@@ -99,8 +99,9 @@ static void add_volume_disk(libxl_domain_config *d, const struct dc_volume *v)
 {
     if (v->kind == DC_VOLUME_TMPFS)
         return;
+    /* A read-only qcow2 comes as its overlay, which QEMU writes. */
     (v->qcow2 ? add_qcow2_disk : add_raw_disk)(d, v->source, v->vdev,
-                                               !v->read_only);
+                                               !v->read_only || v->overlay);
 }
 
 static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,

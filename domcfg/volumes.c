@@ -250,6 +250,11 @@ int domcfg_attach_volume(struct domain_config *dc, size_t index,
             err, EINVAL,
             "volume %s: needs an absolute disk image and ext4 or xfs",
             v->target);
+    if (a->overlay && (!a->qcow2 || !v->read_only))
+        return xo_err_set(
+            err, EINVAL,
+            "volume %s: an overlay is for a read-only qcow2 volume only",
+            v->target);
     if (v->anonymous) {
         if (!name || volstore_check_name(name, err) < 0)
             return xo_err_set(err, EINVAL, "anonymous volume %s: no name",
@@ -259,6 +264,7 @@ int domcfg_attach_volume(struct domain_config *dc, size_t index,
     v->source = xo_xstrdup(a->source);
     v->fstype = xo_xstrdup(a->fstype);
     v->qcow2 = a->qcow2;
+    v->overlay = a->overlay;
     v->attached = true;
     return 0;
 }
@@ -266,9 +272,10 @@ int domcfg_attach_volume(struct domain_config *dc, size_t index,
 int domcfg_attach_writable(struct domain_config *dc,
                            const struct dc_volume_attachment *a, xo_err *err)
 {
-    if (!dc->writable_volume || dc->writable_source)
-        return xo_err_set(err, EINVAL,
-                          "the writable layer is no volume, or attached");
+    if (!dc->writable_volume || dc->writable_source || a->overlay)
+        return xo_err_set(
+            err, EINVAL,
+            "the writable layer is no volume, is attached, or is given an overlay");
     if (!a->source || a->source[0] != '/' || !a->fstype ||
         strcmp(a->fstype, "ext4") != 0)
         return xo_err_set(

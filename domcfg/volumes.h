@@ -42,12 +42,17 @@ struct dc_volume_attachment {
     const char *source; /* its disk image, an absolute path */
     const char *fstype; /* "ext4" or "xfs" */
     bool qcow2;         /* served by QEMU's qdisk backend, else a loop */
+    /* source is a throwaway qcow2 overlay of a read-only use: attached
+     * read-write (QEMU 7.2's qdisk cannot open a read-only drive), the
+     * guest still mounts it read-only.  Only for a qcow2 ":ro" volume. */
+    bool overlay;
 };
 
 /*
  * Fills volume `index` (of dc->volumes, a NAMED one) from `a`; `name`
  * names an anonymous volume (ignored for others).  EINVAL for another
- * kind, one attached already, a relative source or an unknown fstype.
+ * kind, one attached already, a relative source, an unknown fstype, or
+ * an overlay for a volume that is not a read-only qcow2.
  */
 int domcfg_attach_volume(struct domain_config *dc, size_t index,
                          const char *name, const struct dc_volume_attachment *a,

@@ -27,7 +27,7 @@ LIB_SRCS += image/admin.c image/signature.c
 # Managed volumes (volstore.h); their commands are xl-plugin/cmd_volume*.c.
 LIB_SRCS += image/volstore.c image/volstore_parse.c image/volstore_record.c \
 	image/volstore_run.c image/volstore_data.c image/volstore_create.c \
-	image/volstore_transfer.c image/volstore_use.c
+	image/volstore_transfer.c image/volstore_use.c image/volstore_reader.c
 UNIT_TESTS += tests/unit/test-volstore.c
 LIB_SRCS += image/mountinfo.c image/bundle_source.c image/bundle_rootfs.c
 UNIT_TESTS += tests/unit/test-image-mountinfo.c tests/unit/test-image-bundle-source.c

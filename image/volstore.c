@@ -386,6 +386,8 @@ int volstore_user_remove(const char *root, const char *name,
         r.n_users--;
         rc = volstore_record_write(path, &r, err);
     }
+    if (rc == 0)
+        rc = volstore_reader_remove(root, name, container, err);
     volstore_record_dispose(&r);
     close(lock);
     return rc;

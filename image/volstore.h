@@ -267,6 +267,21 @@ int volstore_user_remove(const char *root, const char *name,
                          const char *container, xo_err *err);
 
 /*
+ * A read-only use of a qcow2 volume goes through an overlay of its own
+ * (volstore_reader.c says why): "<volume dir>/reader-<container>.qcow2",
+ * a qcow2 backed by the volume's data.  _path puts that path in buf[len];
+ * _make creates it (replacing a leftover), EINVAL for a raw volume;
+ * _remove deletes it (none is not an error).  volstore_user_remove and
+ * volstore_release remove the overlay with the use.
+ */
+int volstore_reader_path(char *buf, size_t len, const char *root,
+                         const char *name, const char *container, xo_err *err);
+int volstore_reader_make(const char *root, const char *name,
+                         const char *container, xo_err *err);
+int volstore_reader_remove(const char *root, const char *name,
+                           const char *container, xo_err *err);
+
+/*
  * `container` is gone (destroy, or a create that failed): it is removed
  * from every volume's users, and the anonymous volumes it owned are
  * removed, or with `keep` kept as ordinary volumes (their owner

@@ -43,16 +43,18 @@ static int release_one(const char *root, const char *name,
     }
     bool changed = false;
     int rc = 0;
-    for (size_t i = 0; i < r.n_users; i++)
+    for (size_t i = 0; i < r.n_users && rc == 0; i++)
         if (strcmp(r.users[i].container, container) == 0) {
             free(r.users[i].container);
             memmove(&r.users[i], &r.users[i + 1],
                     (r.n_users - i - 1) * sizeof(*r.users));
             r.n_users--;
             changed = true;
+            /* A read-only use's overlay goes with it. */
+            rc = volstore_reader_remove(root, name, container, err);
             break;
         }
-    if (r.owner && strcmp(r.owner, container) == 0) {
+    if (rc == 0 && r.owner && strcmp(r.owner, container) == 0) {
         rc = volstore_children(&kids, &nk, root, name, err);
         if (rc == 0 && !keep && r.n_users == 0 && nk == 0) {
             rc = volstore_remove_files(root, &r, err);

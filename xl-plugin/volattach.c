@@ -35,6 +35,22 @@ static int attachment(struct dc_volume_attachment *a, char *path,
     a->source = path;
     a->fstype = volstore_fs_to_string(fs);
     a->qcow2 = r->format == VOLSTORE_QCOW2;
+    a->overlay = false;
+    return 0;
+}
+
+/* A read-only qcow2 use goes through an overlay of its own (QEMU's qdisk
+ * cannot open a read-only drive; image/volstore_reader.c): made unless
+ * `dry_run`, its path in path[4096] as the attachment's source. */
+static int reader_overlay(struct dc_volume_attachment *a, char *path,
+                          const char *root, const char *name,
+                          const char *container, bool dry_run, xo_err *err)
+{
+    if (volstore_reader_path(path, 4096, root, name, container, err) < 0 ||
+        (!dry_run && volstore_reader_make(root, name, container, err) < 0))
+        return -1;
+    a->source = path;
+    a->overlay = true;
     return 0;
 }
 
@@ -129,6 +145,9 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
         if (named(&r, &fs, root, v->name, dc->name, v->read_only, v->mkfs,
                   dry_run, err) < 0 ||
             attachment(&a, path, root, &r, fs, err) < 0 ||
+            (v->read_only && a.qcow2 &&
+             reader_overlay(&a, path, root, v->name, dc->name, dry_run, err) <
+                 0) ||
             domcfg_attach_volume(dc, i, NULL, &a, err) < 0)
             rc = xo_err_wrap(err, "oci_volumes %s", v->target);
         volstore_record_dispose(&r);

@@ -550,11 +550,35 @@ static void test_storage(void **state)
     assert_int_equal(domcfg_attach_volume(&fx->dc, 0, NULL, &a, &err), 0);
     assert_int_equal(domcfg_attach_volume(&fx->dc, 0, NULL, &a, &err), -1);
     xo_err_clear(&err);
-    a.source = "/s/cfg/data.qcow2";
+    /* A read-only qcow2 comes as its overlay (QEMU's qdisk cannot open a
+     * read-only drive): attached read-write, still mounted read-only.
+     * An overlay for anything else is refused. */
+    a.source = "/s/cfg/reader-app.qcow2";
+    a.overlay = true;
+    assert_int_equal(domcfg_attach_volume(&fx->dc, 3, NULL, &a, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "read-only qcow2 volume only"));
+    xo_err_clear(&err);
     a.qcow2 = true;
     assert_int_equal(domcfg_attach_volume(&fx->dc, 3, NULL, &a, &err), 0);
     assert_true(fx->dc.volumes[3].qcow2);
+    assert_true(fx->dc.volumes[3].overlay);
+    assert_true(fx->dc.volumes[3].read_only);
     assert_int_equal(domcfg_volumes_check_attached(&fx->dc, &err), 0);
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    assert_int_equal(domcfg_to_libxl(&d, &fx->dc, fx->ac, &err), 0);
+    bool seen = false;
+    for (int i = 0; i < d.num_disks; i++)
+        if (!strcmp(d.disks[i].vdev, "xvdd")) {
+            seen = true;
+            assert_string_equal(d.disks[i].pdev_path,
+                                "/s/cfg/reader-app.qcow2");
+            assert_int_equal(d.disks[i].format, LIBXL_DISK_FORMAT_QCOW2);
+            assert_int_equal(d.disks[i].backend, LIBXL_DISK_BACKEND_QDISK);
+            assert_int_equal(d.disks[i].readwrite, 1);
+        }
+    assert_true(seen);
+    libxl_domain_config_dispose(&d);
     build_fails(fx, img, BASE "oci_volumes = [ \"/a:/t\", \"/b:/t\" ]\n",
                 "app.cfg:3: oci_volumes: target /t is given twice");
     /* "..." and "a..b" are names, not parent references. */

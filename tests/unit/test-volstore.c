@@ -357,6 +357,60 @@ static void test_release(void **state)
     volstore_record_dispose(&r);
 }
 
+/* A read-only use of a qcow2 volume goes through an overlay of its own
+ * (QEMU 7.2's qdisk cannot open a read-only drive): made in the volume's
+ * directory, backed by its data, and gone with the use. */
+static void test_reader_overlay(void **state)
+{
+    const char *root = *state;
+    xo_err err = XO_ERR_INIT;
+    struct volstore_record r;
+    volstore_record_init(&r);
+    struct volstore_create_opts o = {.name = "q",
+                                     .size = 1 << 20,
+                                     .format = VOLSTORE_QCOW2,
+                                     .format_set = true};
+    assert_int_equal(volstore_create(&r, root, &o, &err), 0);
+    o = (struct volstore_create_opts){.name = "raw", .size = 1 << 20};
+    assert_int_equal(volstore_create(&r, root, &o, &err), 0);
+    volstore_record_dispose(&r);
+    expect_fail(volstore_reader_make(root, "raw", "c", &err), &err, EINVAL,
+                "not a qcow2");
+    char path[4096];
+    expect_fail(
+        volstore_reader_path(path, sizeof(path), root, "q", "../x", &err), &err,
+        EINVAL, "cannot name the overlay");
+
+    assert_int_equal(volstore_user_add(root, "q", "c", true, &err), 0);
+    assert_int_equal(volstore_reader_make(root, "q", "c", &err), 0);
+    assert_int_equal(
+        volstore_reader_path(path, sizeof(path), root, "q", "c", &err), 0);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char cmd[4200], out[256] = {0};
+    snprintf(cmd, sizeof(cmd),
+             "qemu-img info --output=json '%s' | jq -r '.\"backing-filename\"'",
+             path);
+    FILE *f = popen(cmd, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(out, sizeof(out), f));
+    pclose(f);
+    assert_string_equal(out, "data.qcow2\n");
+    /* Made again (a restart's create): replaced, not refused. */
+    assert_int_equal(volstore_reader_make(root, "q", "c", &err), 0);
+    assert_int_equal(volstore_user_remove(root, "q", "c", &err), 0);
+    assert_int_equal(stat(path, &st), -1);
+    assert_int_equal(errno, ENOENT);
+    /* Released with the container (destroy). */
+    assert_int_equal(volstore_user_add(root, "q", "c", true, &err), 0);
+    assert_int_equal(volstore_reader_make(root, "q", "c", &err), 0);
+    assert_int_equal(volstore_release(root, "c", false, NULL, NULL, &err), 0);
+    assert_int_equal(stat(path, &st), -1);
+    /* With no use left, the volume can go (its directory is empty). */
+    assert_int_equal(volstore_remove(root, "q", &err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -366,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_record_refuses),
         cmocka_unit_test_setup_teardown(test_store_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_reader_overlay, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
