@@ -141,6 +141,7 @@ int main_exec(int argc, char **argv)
         {"tty", 0, NULL, 't'},     {"interactive", 0, NULL, 'i'},
         {"user", 1, NULL, 'u'},    {"env", 1, NULL, 'e'},
         {"workdir", 1, NULL, 'w'}, {NULL, 0, NULL, 0}};
+    exec_client_stamp("begins");
     struct exec_args a = {0};
     int opt;
     /* '+': options end at NAME, so CMD's own options stay CMD's. */
@@ -200,6 +201,7 @@ int main_exec(int argc, char **argv)
         goto fail;
     }
     xen_close(&h);
+    exec_client_stamp("status read: domid %ld", (long)st.domid);
     if ((st.nohyper ? exec_nohyper(root, &a, &code, &err)
                     : exec_xen(root, &a, &st, &code, &err)) < 0) {
         xo_err_print(&err, "xl-oci", stderr);

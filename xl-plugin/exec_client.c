@@ -8,6 +8,7 @@
 #include <libxenvchan.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "common/abi/exec_channel.h"
 #include "common/alloc.h"
 #include "common/fileio.h"
+#include "common/log.h"
 #include "common/pathfmt.h"
 #include "state.h"
 
@@ -41,6 +43,30 @@ static uint64_t now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void exec_client_stamp(const char *fmt, ...)
+{
+    static struct timespec base;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    /* may truncate: a progress line */
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (!base.tv_sec && !base.tv_nsec) {
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        base = now;
+        xo_info("exec: 0.0 ms: %s (wall clock %lld.%06ld s)", what,
+                (long long)wall.tv_sec, wall.tv_nsec / 1000);
+        return;
+    }
+    double ms = (double)(now.tv_sec - base.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - base.tv_nsec) / 1e6;
+    xo_info("exec: %.1f ms: %s", ms, what);
 }
 
 static void client_close(struct client *c)
@@ -70,12 +96,15 @@ static struct client *client_open(const char *root, const char *name,
         xo_err_sys(err, "%s", path);
         goto fail;
     }
+    exec_client_stamp("exec.lock taken");
     if (xo_path_fmt(xs, sizeof(xs), err, "/local/domain/%u/%s", domid,
                     EXEC_CHANNEL_XS_DIR) < 0)
         goto fail;
     uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
     struct timespec step = {0, 20 * 1000 * 1000};
+    unsigned tries = 1;
     while (!(c->vc = libxenvchan_client_init(NULL, (int)domid, xs))) {
+        tries++;
         if (now_ms() >= end) {
             xo_err_set(
                 err, ETIMEDOUT,
@@ -86,6 +115,7 @@ static struct client *client_open(const char *root, const char *name,
         nanosleep(&step, NULL);
     }
     c->vc->blocking = 0;
+    exec_client_stamp("connected to the channel (%u tries)", tries);
     return c;
 fail:
     client_close(c);
@@ -223,6 +253,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
     const char *why = "";
     switch (f->type) {
     case EXEC_MSG_STARTED:
+        exec_client_stamp("STARTED: the process runs");
         if (o->started)
             o->started(o->started_arg);
         return 0;
@@ -238,6 +269,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
     case EXEC_MSG_EXIT:
         if (exec_exit_decode(f->payload, f->len, code_r, &why) < 0)
             return bad_message(c, why, err);
+        exec_client_stamp("EXIT %d", *code_r);
         return 1;
     case EXEC_MSG_ERROR:
         guest_error(c, f, code_r, err);
@@ -280,6 +312,7 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
                                        o->env ? o->env : noenv, &why),
                    why, err) < 0)
         goto out;
+    exec_client_stamp("request sent");
     if (o->tty && o->interactive && tcgetattr(o->in_fd, &saved) == 0) {
         struct termios t = saved;
         cfmakeraw(&t);
@@ -362,5 +395,6 @@ out:
         close(sfd);
     sigprocmask(SIG_SETMASK, &old, NULL);
     client_close(c);
+    exec_client_stamp("channel closed");
     return rc;
 }
