@@ -24,6 +24,7 @@
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
+#include "common/xs_client.h"
 #include "state.h"
 
 /* How long dom0 waits for the guest to take a message, in ms: a guest
@@ -32,6 +33,7 @@
 
 struct client {
     const char *name;
+    struct xo_xs *own_xs; /* opened here when the caller gave none */
     struct libxenvchan *vc;
     int lock;
     struct exec_reader rd;
@@ -75,15 +77,68 @@ static void client_close(struct client *c)
         libxenvchan_close(c->vc);
     if (c->lock >= 0)
         close(c->lock);
+    if (c->own_xs)
+        xo_xs_close(c->own_xs);
     free(c);
 }
 
-/* Takes exec.lock, then connects, retrying while the guest has no
- * channel on offer (between sessions, or still booting). */
-static struct client *client_open(const char *root, const char *name,
-                                  uint32_t domid, xo_err *err)
+/*
+ * Connects to the channel the guest offers under `dir`: tries at once
+ * (the guest offers the next channel as soon as a session ends), then on
+ * each change under `dir`, through a xenstore watch, rather than after
+ * fixed sleeps, until EXEC_CLIENT_CONNECT_MS.  The guest's
+ * libxenvchan_server_init writes ring-ref and event-channel in one
+ * transaction, so one event means a whole offer.
+ */
+static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
+                                         uint32_t domid, const char *dir,
+                                         xo_err *err)
 {
-    char path[4096], xs[96];
+    struct libxenvchan *vc = libxenvchan_client_init(NULL, (int)domid, dir);
+    if (vc) {
+        exec_client_stamp("connected to the channel (at once)");
+        return vc;
+    }
+    if (!xo_xs_watch(xs, dir, "xl-oci-exec")) {
+        xo_err_sys(err, "%s (domid %u): cannot watch %s", name, domid, dir);
+        return NULL;
+    }
+    uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
+    unsigned events = 0;
+    while (!(vc = libxenvchan_client_init(NULL, (int)domid, dir))) {
+        uint64_t now = now_ms();
+        if (now >= end) {
+            xo_err_set(
+                err, ETIMEDOUT,
+                "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
+                name, domid, dir, EXEC_CLIENT_CONNECT_MS / 1000);
+            break;
+        }
+        struct pollfd p = {xo_xs_fileno(xs), POLLIN, 0};
+        if (poll(&p, 1, (int)(end - now)) <= 0)
+            continue;
+        /* Every queued event is read before the next try, so a guest
+         * rewriting its keys in a loop cannot grow dom0's queue. */
+        do {
+            unsigned n;
+            free(xo_xs_read_watch(xs, &n));
+            events++;
+            p.revents = 0;
+        } while (poll(&p, 1, 0) > 0);
+    }
+    xo_xs_unwatch(xs, dir, "xl-oci-exec");
+    if (vc)
+        exec_client_stamp("connected to the channel (after %u watch events)",
+                          events);
+    return vc;
+}
+
+/* Takes exec.lock, then connects, waiting while the guest has no channel
+ * on offer (between sessions, or still booting). */
+static struct client *client_open(const char *root, struct xo_xs *xs,
+                                  const char *name, uint32_t domid, xo_err *err)
+{
+    char path[4096], dir[96];
     struct client *c = xo_xcalloc(1, sizeof(*c));
     c->name = name;
     c->lock = -1;
@@ -97,25 +152,24 @@ static struct client *client_open(const char *root, const char *name,
         goto fail;
     }
     exec_client_stamp("exec.lock taken");
-    if (xo_path_fmt(xs, sizeof(xs), err, "/local/domain/%u/%s", domid,
+    if (xo_path_fmt(dir, sizeof(dir), err, "/local/domain/%u/%s", domid,
                     EXEC_CHANNEL_XS_DIR) < 0)
         goto fail;
-    uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
-    struct timespec step = {0, 20 * 1000 * 1000};
-    unsigned tries = 1;
-    while (!(c->vc = libxenvchan_client_init(NULL, (int)domid, xs))) {
-        tries++;
-        if (now_ms() >= end) {
-            xo_err_set(
-                err, ETIMEDOUT,
-                "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
-                name, domid, xs, EXEC_CLIENT_CONNECT_MS / 1000);
-            goto fail;
-        }
-        nanosleep(&step, NULL);
+    if (!xs && !(xs = c->own_xs = xo_xs_open())) {
+        xo_err_sys(err, "%s: cannot open xenstore", name);
+        goto fail;
     }
+    if (!(c->vc = connect_offer(xs, name, domid, dir, err)))
+        goto fail;
     c->vc->blocking = 0;
-    exec_client_stamp("connected to the channel (%u tries)", tries);
+    /*
+     * The offer is ours now: take it down before the session begins.  The
+     * guest's server withdraws it only when the session has ended, and the
+     * next client (which gets exec.lock as soon as this one has its exit
+     * status) must never read the keys of a channel in use or closing,
+     * only nothing or the next offer.
+     */
+    xo_xs_rm(xs, dir);
     return c;
 fail:
     client_close(c);
@@ -189,7 +243,7 @@ static int guest_error(struct client *c, const struct exec_frame *f,
 int exec_client_signal(const char *root, const char *name, uint32_t domid,
                        int sig, xo_err *err)
 {
-    struct client *c = client_open(root, name, domid, err);
+    struct client *c = client_open(root, NULL, name, domid, err);
     if (!c)
         return -1;
     const char *why = "";
@@ -282,7 +336,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
 int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
 {
     *code_r = 1;
-    struct client *c = client_open(o->root, o->name, o->domid, err);
+    struct client *c = client_open(o->root, o->xs, o->name, o->domid, err);
     if (!c)
         return -1;
     int rc = -1, sfd = -1;

@@ -18,8 +18,11 @@
 /* How long a connect waits for the guest to offer the channel, in ms. */
 #define EXEC_CLIENT_CONNECT_MS 10000
 
+struct xo_xs;
+
 struct exec_client_opts {
     const char *root;        /* the state root (exec.lock) */
+    struct xo_xs *xs;        /* a xenstore handle to use, or NULL: own one */
     const char *name;        /* the container, for messages and exec.lock */
     uint32_t domid;          /* its domain */
     const char *const *args; /* NULL-terminated, >= 1 */
