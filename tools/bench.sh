@@ -475,7 +475,10 @@ same container without a vif; then one more
 (\`oci_restart = "always"\`) runs \`sleep\`, and after one unmeasured exec
 \`xl-oci -v exec e true\` runs $(grep -c '^BENCH exec-true ' "$log") times back to back, timed with bash's
 \$EPOCHREALTIME around each command.  The monitor's Rss is
-/proc/PID/smaps_rollup's, VmHWM /proc/PID/status's peak.  The restarted
+/proc/PID/smaps_rollup's (page tables walked), VmHWM /proc/PID/status's
+peak; Linux 6.1 syncs the counters behind VmHWM and VmRSS only every 64
+page faults per thread, so for a monitor that has faulted little since it
+started they read near zero (4 KiB) and Rss is the figure.  The restarted
 monitor's container runs \`sleep 4000 exit 1\` with \`oci_restart =
 "on-failure:1"\`, measured once its domain runs again.
 <!-- exec-bench: end -->
