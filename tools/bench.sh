@@ -22,7 +22,10 @@
 #      smallest memory (tests/lab/bench/kernel-bench.sh, one lab boot)
 #  10. density: probe containers running at once in a 4 GiB pool, each
 #      loader at the memory floor create states (tests/lab/bench/density-bench.sh)
-# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume|kernel|density
+#  11. exec: `xl-oci exec NAME true` round trips against `xl-oci create`,
+#      broken down by step, and the monitor's memory with a restart policy
+#      (tests/lab/bench/exec-bench.sh, one lab boot)
+# BENCH_ONLY=floor|loader|create|image|real|bundle|containerd|volume|kernel|density|exec
 #   runs one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -415,4 +418,72 @@ each (build/lab/share/out/density-bench.log).
 MD
     replace_section density-bench "$body"
     rm -f "$body"
+fi
+
+if want exec; then
+    make -s all loader test-images
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    lab_bench tests/lab/bench/exec-bench.sh
+    log=build/lab/share/out/exec-bench.log
+    [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
+    e=$(median exec-true "$log") c=$(median xloci-create "$log") cn=$(median xloci-create-novif "$log")
+    ratio=$(awk -v a="$e" -v b="$c" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+    ratio_n=$(awk -v a="$e" -v b="$cn" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+    step() { printf '| %s | %s |\n' "$2" "$(stats "exec-step-$1" "$log")"; }
+    body=$(mktemp)
+    cat >"$body" <<MD
+<!-- exec-bench: begin (written by tools/bench.sh; edit the script, not this) -->
+## exec round trip against create (\`make bench\`, issue 15)
+
+Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+the run: $load, Xen 4.17 in QEMU TCG (one lab boot).
+
+| measure | min / median / max | goal |
+|---|---|---|
+| \`xl-oci exec NAME true\` in a running container, whole command, s | $(stats exec-true "$log") | |
+| \`xl-oci create\` of the same container (one vif) until it returns, s | $(stats xloci-create "$log") | |
+| ratio of medians exec / create | **$ratio** | <= 0.1x |
+| \`xl-oci create\` without a vif (the quickest create), s | $(stats xloci-create-novif "$log") | |
+| ratio of medians exec / create without a vif | **$ratio_n** | <= 0.1x |
+| the first exec after the container started, s | $(stats exec-first "$log") | |
+| monitor of a running container (\`oci_restart = "always"\`), Rss / VmHWM, KiB | $(stats monitor-rss-kb "$log" | awk '{print $3}') / $(stats monitor-hwm-kb "$log" | awk '{print $3}') | <= 2048 |
+| monitor after its on-failure policy re-created the domain, Rss / VmHWM, KiB | $(stats monitor-restarted-rss-kb "$log" | awk '{print $3}') / $(stats monitor-restarted-hwm-kb "$log" | awk '{print $3}') | <= 2048 |
+
+Where one exec's time goes (seconds, each step from the one before; the
+steps \`xl-oci -v exec\` stamps, the start-up from the shell's
+\$EPOCHREALTIME to the first stamp):
+
+| step | min / median / max |
+|---|---|
+$(step startup "process start: fork, exec, dynamic loader, to \`main_exec\`")
+$(step status "xenstore opened, DomainStatus read")
+$(step lock "\`exec.lock\` taken")
+$(step connect "\`libxenvchan_client_init\`: xenstore, event channel, grant map (and waits for the guest's offer)")
+$(step request "request framed and written")
+$(step started "guest: fork, join the container, user and env rules, execve (STARTED)")
+$(step exit "\`true\` runs and exits, reaped, EXIT sent and read")
+$(step close "\`libxenvchan_close\`, lock released")
+$(step teardown "return from main until the shell sees the exit")
+| waits for the guest's offer per exec (xenstore watch events) | $(stats exec-waits "$log") |
+| for scale: \`xl-oci --version\` (start-up and exit alone) | $(stats version "$log") |
+| for scale: \`xenstore-read domid\` (a small Xen tool, one read) | $(stats xenstore-read "$log") |
+
+Method: \`tests/lab/bench/exec-bench.sh\` in dom0: the probe container
+(128 MB, one vCPU, the probe's erofs root volume, one vif on xenbr0, as in
+create-bench) is created and destroyed $(grep -c '^BENCH xloci-create ' "$log") times, alternating with the
+same container without a vif; then one more
+(\`oci_restart = "always"\`) runs \`sleep\`, and after one unmeasured exec
+\`xl-oci -v exec e true\` runs $(grep -c '^BENCH exec-true ' "$log") times back to back, timed with bash's
+\$EPOCHREALTIME around each command.  The monitor's Rss is
+/proc/PID/smaps_rollup's (page tables walked), VmHWM /proc/PID/status's
+peak; Linux 6.1 syncs the counters behind VmHWM and VmRSS only every 64
+page faults per thread, so for a monitor that has faulted little since it
+started they read near zero (4 KiB) and Rss is the figure.  The restarted
+monitor's container runs \`sleep 4000 exit 1\` with \`oci_restart =
+"on-failure:1"\`, measured once its domain runs again.
+<!-- exec-bench: end -->
+MD
+    replace_section exec-bench "$body"
+    rm -f "$body"
+    grep '^BENCH' "$log" >&2
 fi

@@ -115,11 +115,13 @@ out:
     return rc;
 }
 
-static int exec_xen(const char *root, const struct exec_args *a,
-                    const struct domain_status *st, int *code_r, xo_err *err)
+static int exec_xen(const char *root, struct xo_xs *xs,
+                    const struct exec_args *a, const struct domain_status *st,
+                    int *code_r, xo_err *err)
 {
     struct exec_client_opts o = {
         .root = root,
+        .xs = xs,
         .name = a->name,
         .domid = (uint32_t)st->domid,
         .args = (const char *const *)a->cmd,
@@ -141,6 +143,7 @@ int main_exec(int argc, char **argv)
         {"tty", 0, NULL, 't'},     {"interactive", 0, NULL, 'i'},
         {"user", 1, NULL, 'u'},    {"env", 1, NULL, 'e'},
         {"workdir", 1, NULL, 'w'}, {NULL, 0, NULL, 0}};
+    exec_client_stamp("begins");
     struct exec_args a = {0};
     int opt;
     /* '+': options end at NAME, so CMD's own options stay CMD's. */
@@ -190,7 +193,8 @@ int main_exec(int argc, char **argv)
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
     int code = 1;
-    if (xen_open_xs(&h, &err) < 0 || status_read(h.xs, a.name, &st, &err) < 0)
+    if (xen_open_xs(&h, &err) < 0 ||
+        status_read_target(h.xs, a.name, &st, &err) < 0)
         goto fail;
     if (st.state != DOMAIN_STATE_RUNNING) {
         xo_err_set(&err, EINVAL, "%s is %s, not running", a.name,
@@ -199,13 +203,21 @@ int main_exec(int argc, char **argv)
                        : "in no known state");
         goto fail;
     }
-    xen_close(&h);
+    if (!st.nohyper && st.domid <= 0) {
+        xo_err_set(&err, EINVAL, "%s is running but has no domain id", a.name);
+        goto fail;
+    }
+    exec_client_stamp("status read: domid %ld", (long)st.domid);
+    /* A domain's handle goes on to the exec client (its watch and the
+     * offer's removal): one connection to xenstored per exec, not two. */
+    if (st.nohyper)
+        xen_close(&h);
     if ((st.nohyper ? exec_nohyper(root, &a, &code, &err)
-                    : exec_xen(root, &a, &st, &code, &err)) < 0) {
+                    : exec_xen(root, h.xs, &a, &st, &code, &err)) < 0) {
         xo_err_print(&err, "xl-oci", stderr);
         xo_err_clear(&err);
-        return code;
     }
+    xen_close(&h);
     return code;
 fail:
     xen_close(&h);

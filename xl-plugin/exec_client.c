@@ -8,6 +8,7 @@
 #include <libxenvchan.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,9 @@
 #include "common/abi/exec_channel.h"
 #include "common/alloc.h"
 #include "common/fileio.h"
+#include "common/log.h"
 #include "common/pathfmt.h"
+#include "common/xs_client.h"
 #include "state.h"
 
 /* How long dom0 waits for the guest to take a message, in ms: a guest
@@ -30,6 +33,7 @@
 
 struct client {
     const char *name;
+    struct xo_xs *own_xs; /* opened here when the caller gave none */
     struct libxenvchan *vc;
     int lock;
     struct exec_reader rd;
@@ -43,21 +47,98 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+void exec_client_stamp(const char *fmt, ...)
+{
+    static struct timespec base;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    /* may truncate: a progress line */
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (!base.tv_sec && !base.tv_nsec) {
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        base = now;
+        xo_info("exec: 0.0 ms: %s (wall clock %lld.%06ld s)", what,
+                (long long)wall.tv_sec, wall.tv_nsec / 1000);
+        return;
+    }
+    double ms = (double)(now.tv_sec - base.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - base.tv_nsec) / 1e6;
+    xo_info("exec: %.1f ms: %s", ms, what);
+}
+
 static void client_close(struct client *c)
 {
     if (c->vc)
         libxenvchan_close(c->vc);
     if (c->lock >= 0)
         close(c->lock);
+    if (c->own_xs)
+        xo_xs_close(c->own_xs);
     free(c);
 }
 
-/* Takes exec.lock, then connects, retrying while the guest has no
- * channel on offer (between sessions, or still booting). */
-static struct client *client_open(const char *root, const char *name,
-                                  uint32_t domid, xo_err *err)
+/*
+ * Connects to the channel the guest offers under `dir`: tries at once
+ * (the guest offers the next channel as soon as a session ends), then on
+ * each change under `dir`, through a xenstore watch, rather than after
+ * fixed sleeps, until EXEC_CLIENT_CONNECT_MS.  The guest's
+ * libxenvchan_server_init writes ring-ref and event-channel in one
+ * transaction, so one event means a whole offer.
+ */
+static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
+                                         uint32_t domid, const char *dir,
+                                         xo_err *err)
 {
-    char path[4096], xs[96];
+    struct libxenvchan *vc = libxenvchan_client_init(NULL, (int)domid, dir);
+    if (vc) {
+        exec_client_stamp("connected to the channel (at once)");
+        return vc;
+    }
+    if (!xo_xs_watch(xs, dir, "xl-oci-exec")) {
+        xo_err_sys(err, "%s (domid %u): cannot watch %s", name, domid, dir);
+        return NULL;
+    }
+    uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
+    unsigned events = 0;
+    while (!(vc = libxenvchan_client_init(NULL, (int)domid, dir))) {
+        uint64_t now = now_ms();
+        if (now >= end) {
+            xo_err_set(
+                err, ETIMEDOUT,
+                "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
+                name, domid, dir, EXEC_CLIENT_CONNECT_MS / 1000);
+            break;
+        }
+        struct pollfd p = {xo_xs_fileno(xs), POLLIN, 0};
+        if (poll(&p, 1, (int)(end - now)) <= 0)
+            continue;
+        /* Every queued event is read before the next try, so a guest
+         * rewriting its keys in a loop cannot grow dom0's queue. */
+        do {
+            unsigned n;
+            free(xo_xs_read_watch(xs, &n));
+            events++;
+            p.revents = 0;
+        } while (poll(&p, 1, 0) > 0);
+    }
+    xo_xs_unwatch(xs, dir, "xl-oci-exec");
+    if (vc)
+        exec_client_stamp("connected to the channel (after %u watch events)",
+                          events);
+    return vc;
+}
+
+/* Takes exec.lock, then connects, waiting while the guest has no channel
+ * on offer (between sessions, or still booting). */
+static struct client *client_open(const char *root, struct xo_xs *xs,
+                                  const char *name, uint32_t domid, xo_err *err)
+{
+    char path[4096], dir[96];
     struct client *c = xo_xcalloc(1, sizeof(*c));
     c->name = name;
     c->lock = -1;
@@ -70,22 +151,25 @@ static struct client *client_open(const char *root, const char *name,
         xo_err_sys(err, "%s", path);
         goto fail;
     }
-    if (xo_path_fmt(xs, sizeof(xs), err, "/local/domain/%u/%s", domid,
+    exec_client_stamp("exec.lock taken");
+    if (xo_path_fmt(dir, sizeof(dir), err, "/local/domain/%u/%s", domid,
                     EXEC_CHANNEL_XS_DIR) < 0)
         goto fail;
-    uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
-    struct timespec step = {0, 20 * 1000 * 1000};
-    while (!(c->vc = libxenvchan_client_init(NULL, (int)domid, xs))) {
-        if (now_ms() >= end) {
-            xo_err_set(
-                err, ETIMEDOUT,
-                "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
-                name, domid, xs, EXEC_CLIENT_CONNECT_MS / 1000);
-            goto fail;
-        }
-        nanosleep(&step, NULL);
+    if (!xs && !(xs = c->own_xs = xo_xs_open())) {
+        xo_err_sys(err, "%s: cannot open xenstore", name);
+        goto fail;
     }
+    if (!(c->vc = connect_offer(xs, name, domid, dir, err)))
+        goto fail;
     c->vc->blocking = 0;
+    /*
+     * The offer is ours now: take it down before the session begins.  The
+     * guest's server withdraws it only when the session has ended, and the
+     * next client (which gets exec.lock as soon as this one has its exit
+     * status) must never read the keys of a channel in use or closing,
+     * only nothing or the next offer.
+     */
+    xo_xs_rm(xs, dir);
     return c;
 fail:
     client_close(c);
@@ -159,7 +243,7 @@ static int guest_error(struct client *c, const struct exec_frame *f,
 int exec_client_signal(const char *root, const char *name, uint32_t domid,
                        int sig, xo_err *err)
 {
-    struct client *c = client_open(root, name, domid, err);
+    struct client *c = client_open(root, NULL, name, domid, err);
     if (!c)
         return -1;
     const char *why = "";
@@ -223,6 +307,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
     const char *why = "";
     switch (f->type) {
     case EXEC_MSG_STARTED:
+        exec_client_stamp("STARTED: the process runs");
         if (o->started)
             o->started(o->started_arg);
         return 0;
@@ -238,6 +323,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
     case EXEC_MSG_EXIT:
         if (exec_exit_decode(f->payload, f->len, code_r, &why) < 0)
             return bad_message(c, why, err);
+        exec_client_stamp("EXIT %d", *code_r);
         return 1;
     case EXEC_MSG_ERROR:
         guest_error(c, f, code_r, err);
@@ -250,7 +336,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
 int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
 {
     *code_r = 1;
-    struct client *c = client_open(o->root, o->name, o->domid, err);
+    struct client *c = client_open(o->root, o->xs, o->name, o->domid, err);
     if (!c)
         return -1;
     int rc = -1, sfd = -1;
@@ -280,6 +366,7 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
                                        o->env ? o->env : noenv, &why),
                    why, err) < 0)
         goto out;
+    exec_client_stamp("request sent");
     if (o->tty && o->interactive && tcgetattr(o->in_fd, &saved) == 0) {
         struct termios t = saved;
         cfmakeraw(&t);
@@ -362,5 +449,6 @@ out:
         close(sfd);
     sigprocmask(SIG_SETMASK, &old, NULL);
     client_close(c);
+    exec_client_stamp("channel closed");
     return rc;
 }

@@ -18,8 +18,11 @@
 /* How long a connect waits for the guest to offer the channel, in ms. */
 #define EXEC_CLIENT_CONNECT_MS 10000
 
+struct xo_xs;
+
 struct exec_client_opts {
     const char *root;        /* the state root (exec.lock) */
+    struct xo_xs *xs;        /* a xenstore handle to use, or NULL: own one */
     const char *name;        /* the container, for messages and exec.lock */
     uint32_t domid;          /* its domain */
     const char *const *args; /* NULL-terminated, >= 1 */
@@ -43,6 +46,15 @@ struct exec_client_opts {
  * (without -t; with -t they come as the terminal's keys).
  */
 int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err);
+
+/*
+ * Progress for `xl-oci -v exec`: an info line "exec: T ms: STEP", T the
+ * milliseconds since the first call (which also gives the wall clock, in
+ * s since the epoch, so a benchmark can add the process's start-up).  The
+ * steps are the round trip's: status read, lock, connect, request,
+ * STARTED, EXIT, close.  Prints nothing below -v.
+ */
+void exec_client_stamp(const char *fmt, ...) XO_PRINTF(1, 2);
 
 /* Sends `sig` (1..64) to the container's process 1 through the channel
  * and waits for the guest to confirm it. */

@@ -170,6 +170,32 @@ int status_read_state(struct xo_xs *xs, const char *name,
     return 0;
 }
 
+int status_read_target(struct xo_xs *xs, const char *name,
+                       struct domain_status *st, xo_err *err)
+{
+    memset(st, 0, sizeof(*st));
+    char path[256];
+    /* The longest field read here must fit, as in status_read(). */
+    if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_DOMID, err) < 0 ||
+        node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_MODE, err) < 0)
+        return xo_err_wrap(err, "container domain name");
+    if (status_read_state(xs, name, &st->state, err) < 0)
+        return -1;
+    if (xo_path_fmt(st->name, sizeof(st->name), err, "%s", name) < 0)
+        return xo_err_wrap(err, "container domain name");
+    st->domid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_DOMID);
+    char mode[16];
+    read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
+    st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;
+    st->started_ms = -1;
+    st->exit_code = -1;
+    st->last_exit_code = -1;
+    st->pid = -1;
+    st->deadline_s = -1;
+    st->stop_timeout_s = -1;
+    return 0;
+}
+
 int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
                 xo_err *err)
 {

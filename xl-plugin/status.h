@@ -75,6 +75,15 @@ int status_write_policies(struct xo_xs *xs, const char *name,
  * (ENOENT) when the domain has no DomainStatus. */
 int status_read_state(struct xo_xs *xs, const char *name,
                       enum domain_state *state_r, xo_err *err);
+/*
+ * Reads what a command needs to act on a container's domain: state, domid
+ * and mode (three xenstore reads, where status_read() makes two dozen,
+ * each a round trip to xenstored: `xl-oci exec` pays them on every call).
+ * The other fields are left as status_read() leaves missing ones ("",
+ * -1, 0).  Fails (ENOENT) when the domain has no DomainStatus.
+ */
+int status_read_target(struct xo_xs *xs, const char *name,
+                       struct domain_status *st, xo_err *err);
 /* Reads every field; fails when the domain has no DomainStatus. */
 int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
                 xo_err *err);

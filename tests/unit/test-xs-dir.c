@@ -147,6 +147,24 @@ static void test_status_on_files(void **state)
     assert_true(st.nohyper);
     assert_int_equal(st.exit_code, 3);
     assert_int_equal(st.domid, -1);
+    /* exec's short read: state, domid and mode, the rest as missing */
+    assert_int_equal(
+        status_setf(xs, "web", DOMAIN_STATUS_KEY_DOMID, &err, "%d", 7), 0);
+    assert_int_equal(status_read_target(xs, "web", &st, &err), 0);
+    assert_string_equal(st.name, "web");
+    assert_int_equal(st.state, DOMAIN_STATE_HALTED);
+    assert_int_equal(st.domid, 7);
+    assert_true(st.nohyper);
+    assert_int_equal(st.exit_code, -1);
+    assert_int_equal(st.pid, -1);
+    assert_string_equal(st.uuid, "");
+    assert_int_equal(status_set(xs, "web", DOMAIN_STATUS_KEY_MODE, "xen", &err),
+                     0);
+    assert_int_equal(status_read_target(xs, "web", &st, &err), 0);
+    assert_false(st.nohyper);
+    assert_int_equal(status_read_target(xs, "nosuch", &st, &err), -1);
+    assert_int_equal(err.errnum, ENOENT);
+    xo_err_clear(&err);
     char **names = status_list(xs);
     assert_string_equal(names[0], "web");
     assert_null(names[1]);
