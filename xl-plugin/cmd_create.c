@@ -142,10 +142,13 @@ int create_write_requested(const struct rendered *r,
  * first instruction.  The kernel counts with its load size (up to the end
  * of its highest PT_LOAD segment, loader_kernel_load_size), not its file
  * size.  The headroom is the rest: page tables, the p2m and start info,
- * which libxenguest allocates beside kernel and ramdisk.  Measured in the
- * lab (tests/lab/bench/kernel-bench.sh, 2026-11-30): the probe runs and
- * exits 0 at 38 MiB and libxenguest refuses 36 MiB with the own kernel
- * (load size + initramfs 33.1 MiB), so 8 MiB leaves 4 to spare.
+ * which libxenguest allocates beside kernel and ramdisk, and the kernel's
+ * own early allocations.  Measured in the lab (tests/lab/bench/
+ * kernel-bench.sh, 2026-12-01, the own kernel loaded at 2 MiB: load size
+ * + initramfs 19.1 MiB): the probe runs and exits 0 at 28 MiB and the
+ * kernel panics out of memory at 26; Debian's (78.3 MiB) runs at 86-87
+ * and not at 84.  So the floor is where the probe just runs: a container
+ * needs its own memory on top, as xl-oci.cfg(5) says.
  */
 #define LOADER_HEADROOM_MB 8
 
