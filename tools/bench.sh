@@ -15,7 +15,8 @@
 #      volume, cold and as a second container's cache hit, against
 #      mkfs.erofs alone (tools/realimages/bundle-bench.sh)
 #   7. containerd: `ctr run` to the entrypoint's first output against
-#      `xl-oci create` of the same image (tests/lab/bench/containerd-bench.sh)
+#      `xl-oci create` of the same image, where ctr run's time goes, and
+#      placeholder + monitor RSS (tests/lab/bench/containerd-bench.sh)
 #   8. volumes: create with a qcow2 volume (QEMU's qdisk) against a raw one
 #      of the same content, and QEMU's RSS (tests/lab/bench/volume-bench.sh)
 #   9. the loader's own kernel against Debian's: unpause -> exec, the
