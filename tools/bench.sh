@@ -236,7 +236,7 @@ if want containerd; then
     log=build/lab/share/out/containerd-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     c=$(median ctr-run-first-output "$log") x=$(median xloci-create-first-output "$log")
-    med() { stats "$1" "$log" | awk '{print $3}'; }
+    med() { stats "$1" "$log" | awk '{ printf "%.2f", $3 }'; }
     body=$(mktemp)
     cat >"$body" <<MD
 <!-- containerd-bench: begin (written by tools/bench.sh; edit the script, not this) -->
@@ -256,6 +256,7 @@ the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 | placeholder + monitor RSS of a running container, kB | $(stats placeholder-monitor-rss-kb "$log") | <= 2048 |
 | of which the placeholder, kB | $(stats placeholder-rss-kb "$log") | |
 | of which the monitor, kB | $(stats monitor-rss-kb "$log") | |
+| placeholder + monitor PSS (their shared text counted once), kB | $(stats placeholder-monitor-pss-kb "$log") | |
 | containerd-shim-runc-v2 (containerd's, one per container), kB | $(stats shim-rss-kb "$log") | |
 
 Where a \`ctr run\` spends its time (medians of two more runs, seconds;

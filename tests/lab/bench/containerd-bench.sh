@@ -121,8 +121,11 @@ for n in 1 2; do ctr_run "tr$n" "$wrap/traced-runc" | grep '^BENCH trace-'; done
 
 # What a running container costs in dom0 besides its domain: the
 # placeholder (the task's pid) and the monitor; the shim (the
-# placeholder's parent) is containerd's.  RSS from the page tables.
+# placeholder's parent) is containerd's.  RSS from the page tables; PSS
+# too, since the placeholder is the monitor's own static binary run with
+# --placeholder, so most of both RSS figures are the same text pages.
 rss() { awk '/^Rss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
+pss() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 if C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" -d "$IMG" m1 \
     /bin/sh -c 'echo up; sleep 600' >/dev/null 2>&1; then
     wait_log m1 "^up" 120 >/dev/null 2>&1
@@ -134,6 +137,8 @@ if C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" -d "$IMG" m1 \
     [ -n "$m" ] && echo "BENCH monitor-rss-kb $m"
     [ -n "$p" ] && [ -n "$m" ] && echo "BENCH placeholder-monitor-rss-kb $((p + m))"
     [ -n "$s" ] && echo "BENCH shim-rss-kb $s"
+    p=$(pss "$ph") m=$(pss "$mon")
+    [ -n "$p" ] && [ -n "$m" ] && echo "BENCH placeholder-monitor-pss-kb $((p + m))"
     C task kill -s SIGKILL m1 >/dev/null 2>&1
     for ((i = 0; i < 300; i++)); do C task ls | grep -q '^m1 .*STOPPED' && break; sleep 0.2; done
     C task delete m1 >/dev/null 2>&1
