@@ -6,7 +6,8 @@
  * monitor appends to it (also across a rotation), makes no xenstore
  * request while nothing changes (it waits on a watch and on inotify, it
  * does not poll), and exits with the exit code DomainStatus records, or
- * 137 when the status is removed.
+ * 137 when the status is removed; with a terminal, input typed on the
+ * pty reaches the domain's console.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +17,9 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,13 @@ struct fixture {
     int orders;                  /* write end to the fake */
     int out;                     /* the placeholder's stdout */
     volatile unsigned *requests; /* counted by the fake, shared memory */
+    char seen[4096];             /* the output read so far */
+    size_t n_seen;
+    /* With a terminal: the masters of the placeholder's stdin pty and of
+     * the pty standing in for the domain's console, and the console's
+     * slave path, which the fake gives as console/tty; else -1. */
+    int term_master, console_master;
+    char console[64];
 };
 
 static struct fixture fx;
@@ -123,6 +133,12 @@ static void fake_serve(int lfd, int orders, volatile unsigned *requests)
             fake_reply(fd, XS_WATCH_EVENT, 0, watch, (uint32_t)watch_len);
             continue;
         }
+        if (h.type == XS_READ && fx.console[0] &&
+            strcmp(body, "/local/domain/3/console/tty") == 0) {
+            fake_reply(fd, XS_READ, h.req_id, fx.console,
+                       (uint32_t)strlen(fx.console));
+            continue;
+        }
         const char *k = h.type == XS_READ ? key_of(body) : NULL;
         size_t i = 0;
         while (k && i < 16 && strcmp(keys[i].key, k) != 0)
@@ -154,25 +170,42 @@ static void append_log(const char *path, const char *text)
 /* Reads the placeholder's output until it holds `want` (5 s at most). */
 static void expect_output(const char *want)
 {
-    static char seen[4096];
-    static size_t n;
-    for (int i = 0; i < 50 && !strstr(seen, want); i++) {
+    for (int i = 0; i < 50 && !strstr(fx.seen, want); i++) {
         struct pollfd p = {fx.out, POLLIN, 0};
         if (poll(&p, 1, 100) > 0) {
-            ssize_t r = read(fx.out, seen + n, sizeof(seen) - 1 - n);
+            ssize_t r = read(fx.out, fx.seen + fx.n_seen,
+                             sizeof(fx.seen) - 1 - fx.n_seen);
             if (r > 0)
-                n += (size_t)r;
-            seen[n] = '\0';
+                fx.n_seen += (size_t)r;
+            fx.seen[fx.n_seen] = '\0';
         }
     }
-    if (!strstr(seen, want))
-        fail_msg("placeholder output \"%s\" lacks \"%s\"", seen, want);
+    if (!strstr(fx.seen, want))
+        fail_msg("placeholder output \"%s\" lacks \"%s\"", fx.seen, want);
 }
 
-static int setup(void **state)
+/* A pty's master (read-write) and its slave's path.  -1 on failure. */
+static int open_pty(char *slave, size_t len)
 {
-    (void)state;
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0 ||
+        ptsname_r(m, slave, len) != 0) {
+        if (m >= 0)
+            close(m);
+        return -1;
+    }
+    return m;
+}
+
+static int start(bool terminal)
+{
     memset(&fx, 0, sizeof(fx));
+    fx.term_master = fx.console_master = -1;
+    char term[64];
+    if (terminal &&
+        ((fx.console_master = open_pty(fx.console, sizeof(fx.console))) < 0 ||
+         (fx.term_master = open_pty(term, sizeof(term))) < 0))
+        return -1;
     snprintf(fx.dir, sizeof(fx.dir), "/tmp/xloci-ph-XXXXXX");
     if (!mkdtemp(fx.dir))
         return -1;
@@ -208,12 +241,29 @@ static int setup(void **state)
     fx.placeholder = fork();
     if (fx.placeholder == 0) {
         dup2(out[1], STDOUT_FILENO);
+        if (terminal) {
+            int slave = open(term, O_RDWR | O_NOCTTY);
+            if (slave < 0 || dup2(slave, STDIN_FILENO) < 0)
+                _exit(253);
+        }
         struct xo_xs *xs = xo_xs_open();
-        _exit(xs ? monitor_placeholder_run(xs, "c", false) : 254);
+        _exit(xs ? monitor_placeholder_run(xs, "c", terminal) : 254);
     }
     close(out[1]);
     fx.out = out[0];
     return fx.server > 0 && fx.placeholder > 0 ? 0 : -1;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return start(false);
+}
+
+static int setup_terminal(void **state)
+{
+    (void)state;
+    return start(true);
 }
 
 static int teardown(void **state)
@@ -227,6 +277,10 @@ static int teardown(void **state)
     waitpid(fx.server, NULL, 0);
     close(fx.orders);
     close(fx.out);
+    if (fx.term_master >= 0)
+        close(fx.term_master);
+    if (fx.console_master >= 0)
+        close(fx.console_master);
     munmap((void *)fx.requests, sizeof(unsigned));
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", fx.dir);
@@ -290,6 +344,31 @@ static void test_status_removed_is_137(void **state)
     assert_int_equal(exit_status(), 137);
 }
 
+/* With a terminal, what is typed on the pty's master reaches the
+ * domain's console (the pty named by console/tty), as it comes. */
+static void test_terminal_input_reaches_the_console(void **state)
+{
+    (void)state;
+    expect_output("hello\n");
+    assert_int_equal(write(fx.term_master, "typed\n", 6), 6);
+    char got[256] = "";
+    size_t n = 0;
+    for (int i = 0; i < 50 && !strstr(got, "typed"); i++) {
+        struct pollfd p = {fx.console_master, POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            ssize_t r = read(fx.console_master, got + n, sizeof(got) - 1 - n);
+            if (r > 0)
+                n += (size_t)r;
+            got[n] = '\0';
+        }
+    }
+    assert_non_null(strstr(got, "typed"));
+    order('s', "exit-code", "0");
+    order('s', "state", "halted");
+    order('f', NULL, NULL);
+    assert_int_equal(exit_status(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -297,6 +376,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_removed_is_137, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_terminal_input_reaches_the_console,
+                                        setup_terminal, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
