@@ -256,7 +256,7 @@ the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 | placeholder + monitor RSS of a running container, kB | $(stats placeholder-monitor-rss-kb "$log") | <= 2048 |
 | of which the placeholder, kB | $(stats placeholder-rss-kb "$log") | |
 | of which the monitor, kB | $(stats monitor-rss-kb "$log") | |
-| placeholder + monitor PSS (their shared text counted once), kB | $(stats placeholder-monitor-pss-kb "$log") | |
+| placeholder + monitor PSS (pages shared with other processes, the same binary's text above all, split among them), kB | $(stats placeholder-monitor-pss-kb "$log") | |
 | containerd-shim-runc-v2 (containerd's, one per container), kB | $(stats shim-rss-kb "$log") | |
 
 Where a \`ctr run\` spends its time (medians of two more runs, seconds;
