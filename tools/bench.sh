@@ -15,7 +15,8 @@
 #      volume, cold and as a second container's cache hit, against
 #      mkfs.erofs alone (tools/realimages/bundle-bench.sh)
 #   7. containerd: `ctr run` to the entrypoint's first output against
-#      `xl-oci create` of the same image (tests/lab/bench/containerd-bench.sh)
+#      `xl-oci create` of the same image, where ctr run's time goes, and
+#      placeholder + monitor RSS (tests/lab/bench/containerd-bench.sh)
 #   8. volumes: create with a qcow2 volume (QEMU's qdisk) against a raw one
 #      of the same content, and QEMU's RSS (tests/lab/bench/volume-bench.sh)
 #   9. the loader's own kernel against Debian's: unpause -> exec, the
@@ -238,6 +239,7 @@ if want containerd; then
     log=build/lab/share/out/containerd-bench.log
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     c=$(median ctr-run-first-output "$log") x=$(median xloci-create-first-output "$log")
+    med() { stats "$1" "$log" | awk '{ printf "%.2f", $3 }'; }
     body=$(mktemp)
     cat >"$body" <<MD
 <!-- containerd-bench: begin (written by tools/bench.sh; edit the script, not this) -->
@@ -251,20 +253,34 @@ the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 | \`ctr run --runc-binary xl-oci-runc\` to the first line on ctr's stdout, s | $(stats ctr-run-first-output "$log") | |
 | \`xl-oci create\` of the same image to the line in \`xl-oci logs\`, s | $(stats xloci-create-first-output "$log") | |
 | ratio of medians | $(awk -v a="$c" -v b="$x" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') | <= 1.2 |
+| \`ctr run --rm\` to its exit (the domain's end and the delete too), s | $(stats ctr-run-exit "$log") | |
+| \`xl-oci create\` returns, s | $(stats xloci-create-returns "$log") | |
 | first \`ctr run\` of the image (builds its root volume), s | $(stats ctr-first-run "$log") | |
+| placeholder + monitor RSS of a running container, kB | $(stats placeholder-monitor-rss-kb "$log") | <= 2048 |
+| of which the placeholder, kB | $(stats placeholder-rss-kb "$log") | |
+| of which the monitor, kB | $(stats monitor-rss-kb "$log") | |
+| placeholder + monitor PSS (pages shared with other processes, the same binary's text above all, split among them), kB | $(stats placeholder-monitor-pss-kb "$log") | |
+| containerd-shim-runc-v2 (containerd's, one per container), kB | $(stats shim-rss-kb "$log") | |
 
-Where one more \`ctr run\` spends its time (seconds; a wrapper around
-xl-oci-runc stamps each call): containerd and the shim before \`create\`
-$(stats trace-before-create "$log" | awk '{print $3}'), \`create\`
-$(stats trace-create "$log" | awk '{print $3}'), the shim between create and
-\`start\` $(stats trace-between "$log" | awk '{print $3}'), \`start\`
-$(stats trace-start "$log" | awk '{print $3}'), start's end to the first line on
-ctr's stdout $(stats trace-to-output "$log" | awk '{print $3}').
+Where a \`ctr run\` spends its time (medians of two more runs, seconds;
+wrappers around xl-oci-runc and the shim stamp each call): ctr and
+containerd up to the shim's exec $(med trace-to-shim), the shim's start
+$(med trace-shim-start), the shim up to \`create\` $(med trace-shim-to-create)
+(before create in all: $(med trace-before-create)), \`create\`
+$(med trace-create), the shim and ctr between create and \`start\`
+$(med trace-between), \`start\` $(med trace-start), start's end to the first
+line on ctr's stdout $(med trace-to-output).
 
 Method: \`tests/lab/bench/containerd-bench.sh\` starts Debian's containerd
-in dom0 (binaries on the lab's 9p share), imports the busybox test image
+in dom0 (containerd, ctr and the shim copied from the lab's 9p share into
+a tmpfs of dom0 first, as a host runs them from its disk: from 9p every
+exec of them faulted its pages in over 9p), imports the busybox test image
 (tests/runc/mkimage.sh) and pulls the same OCI layout with xl-oci; five
-runs of each, alternating, after one \`ctr run\` that built the root volume.
+runs of each, alternating, after one \`ctr run\` that built the root
+volume.  ctr's first line is stamped when it arrives (figures before
+2026-12-01 took ctr's exit, and ran the binaries from 9p).  RSS is read
+from /proc/PID/smaps_rollup of a \`ctr run -d\` container's task pid (the
+placeholder), its monitor and the placeholder's parent (the shim).
 <!-- containerd-bench: end -->
 MD
     replace_section containerd-bench "$body"

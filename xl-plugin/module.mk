@@ -22,7 +22,8 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c \
-	tests/unit/test-stats.c tests/unit/test-monitor-filter.c
+	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
+	tests/unit/test-monitor-placeholder.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the

@@ -1,8 +1,10 @@
 /* monitor_placeholder.c: xl-oci-runc's placeholder (see
- * monitor_placeholder.h).  It polls the log and the status every 100 ms
- * (with a terminal: waits on its input for as long): the console log is a
- * file the monitor appends to, and a status watch would still need the
- * file read. */
+ * monitor_placeholder.h).  It sleeps in poll() until something changed:
+ * a xenstore watch on the container's DomainStatus, inotify on its
+ * console log (the file the monitor appends to) and on the log
+ * directory (the log's creation and rotation), and with a terminal its
+ * input and the console's room.  Where a watch cannot be set it looks
+ * every PLACEHOLDER_LOOK_MS instead, as it did before the watches. */
 #include "monitor_placeholder.h"
 
 #include <errno.h>
@@ -12,16 +14,20 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "common/abi/domain_status.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "monitor_filter.h"
 #include "state.h"
 #include "status.h"
+
+/* How often to look without a watch (no inotify, no console yet). */
+#define PLACEHOLDER_LOOK_MS 100
 
 static void out_stdout(void *arg, const char *buf, size_t len)
 {
@@ -36,6 +42,82 @@ static void drain(struct monitor_filter *f, int fd)
     ssize_t r;
     while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
         monitor_filter_feed(f, buf, (size_t)r);
+}
+
+/*
+ * The console log followed: the open file and, when inotify works, a
+ * watch on it (IN_MODIFY: the monitor appended) and on its directory
+ * (IN_CREATE, IN_MOVED_TO: it appeared, or the monitor rotated it and
+ * made a new one; rare, and then a stat() tells whether it was ours).
+ */
+struct log_follow {
+    struct monitor_filter f;
+    char path[4096];
+    int fd; /* the log, or -1 before it exists */
+    ino_t ino;
+    int notify_fd; /* inotify, non-blocking; or -1 */
+    int dir_wd, file_wd;
+};
+
+static void log_follow_init(struct log_follow *l)
+{
+    monitor_filter_init(&l->f, out_stdout, NULL);
+    l->fd = -1;
+    l->ino = 0;
+    l->file_wd = -1;
+    l->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    /* The monitor made the directory before create's handshake. */
+    l->dir_wd = l->notify_fd < 0
+                    ? -1
+                    : inotify_add_watch(l->notify_fd, state_log_dir(),
+                                        IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+}
+
+/* True when a change of the log could pass unnoticed (look by time):
+ * no watches, or no log open yet (the monitor makes it before create's
+ * handshake, so this is a failure to open it, to be tried again). */
+static bool log_follow_blind(const struct log_follow *l)
+{
+    return l->dir_wd < 0 || l->file_wd < 0;
+}
+
+/* Opens the log anew when it appeared or was rotated (finishing the old
+ * file first), then copies what is new.  The watch goes on before the
+ * copy, so nothing appended in between is missed. */
+static void log_follow_step(struct log_follow *l)
+{
+    struct stat now;
+    if (stat(l->path, &now) == 0 && (l->fd < 0 || now.st_ino != l->ino)) {
+        drain(&l->f, l->fd);
+        if (l->fd >= 0)
+            close(l->fd);
+        l->fd = open(l->path, O_RDONLY | O_CLOEXEC);
+        l->ino = now.st_ino;
+        if (l->notify_fd >= 0 && l->fd >= 0) {
+            int wd = inotify_add_watch(l->notify_fd, l->path, IN_MODIFY);
+            /* A rotated file's watch: it is written no more. */
+            if (l->file_wd >= 0 && l->file_wd != wd)
+                inotify_rm_watch(l->notify_fd, l->file_wd);
+            l->file_wd = wd;
+        }
+    }
+    drain(&l->f, l->fd);
+}
+
+/* Reads the queued inotify events: each only says "look again". */
+static void log_follow_clear(struct log_follow *l)
+{
+    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+    while (l->notify_fd >= 0 && read(l->notify_fd, buf, sizeof(buf)) > 0)
+        ;
+}
+
+static void log_follow_dispose(struct log_follow *l)
+{
+    if (l->fd >= 0)
+        close(l->fd);
+    if (l->notify_fd >= 0)
+        close(l->notify_fd);
 }
 
 /*
@@ -67,16 +149,19 @@ static void term_open_console(struct term_input *t, struct xo_xs *xs,
     free(tty);
 }
 
-/* Waits up to `ms` for input or room on the console, and moves it. */
-static void term_step(struct term_input *t, int ms)
+/* What to wait for: input while there is room for it, or room on the
+ * console for what waits. */
+static void term_poll_fds(const struct term_input *t, struct pollfd p[2])
 {
-    struct pollfd p[2] = {
-        {t->open && t->tty_fd >= 0 && !t->n_pending ? STDIN_FILENO : -1, POLLIN,
-         0},
-        {t->n_pending ? t->tty_fd : -1, POLLOUT, 0},
-    };
-    if (poll(p, 2, ms) <= 0)
-        return;
+    p[0] = (struct pollfd){
+        t->open && t->tty_fd >= 0 && !t->n_pending ? STDIN_FILENO : -1, POLLIN,
+        0};
+    p[1] = (struct pollfd){t->n_pending ? t->tty_fd : -1, POLLOUT, 0};
+}
+
+/* Moves input to the console as poll() found it possible. */
+static void term_move(struct term_input *t, const struct pollfd p[2])
+{
     if (p[0].revents) {
         ssize_t r = read(STDIN_FILENO, t->pending, sizeof(t->pending));
         if (r > 0)
@@ -97,13 +182,18 @@ static void term_step(struct term_input *t, int ms)
     }
 }
 
+/* The exit code for a DomainStatus read (`have` false: it is gone). */
+static int exit_code_of(bool have, const struct domain_status *st)
+{
+    return !have ? 137 : st->exit_code >= 0 ? st->exit_code : 255;
+}
+
 int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
 {
-    char path[4096];
+    char status_dir[128];
     xo_err err = XO_ERR_INIT;
-    struct monitor_filter f;
+    struct log_follow l;
     struct term_input t = {.open = terminal, .tty_fd = -1};
-    monitor_filter_init(&f, out_stdout, NULL);
     /* The shim closing our stdout is no reason to stop waiting for the
      * exit code. */
     signal(SIGPIPE, SIG_IGN);
@@ -116,35 +206,56 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
             tcsetattr(STDIN_FILENO, TCSANOW, &raw);
         }
     }
-    if (state_log_path(path, sizeof(path), name, &err) < 0)
+    if (state_log_path(l.path, sizeof(l.path), name, &err) < 0 ||
+        xo_path_fmt(status_dir, sizeof(status_dir), &err,
+                    DOMAIN_STATUS_BASE "/%s", name) < 0)
         return 255;
-    int fd = -1;
-    ino_t ino = 0;
+    log_follow_init(&l);
+    /* Fires once at once (xenstore's rule), then on every change of the
+     * status, its removal included. */
+    bool watching = xo_xs_watch(xs, status_dir, "status");
+    bool look = true, have = false;
+    struct domain_status st;
     for (;;) {
-        struct domain_status st;
-        bool have = status_read(xs, name, &st, &err) == 0;
-        xo_err_clear(&err);
-        bool final = !have || domain_state_is_final(st.state);
-        struct stat now;
-        if (stat(path, &now) == 0 && (fd < 0 || now.st_ino != ino)) {
-            /* First sight, or the monitor rotated it: finish the old. */
-            drain(&f, fd);
-            if (fd >= 0)
-                close(fd);
-            fd = open(path, O_RDONLY | O_CLOEXEC);
-            ino = now.st_ino;
+        if (look || !watching) {
+            look = false;
+            have = status_read(xs, name, &st, &err) == 0;
+            xo_err_clear(&err);
         }
-        drain(&f, fd);
-        if (final) {
-            monitor_filter_flush(&f); /* a last line without its newline */
-            return !have ? 137 : st.exit_code >= 0 ? st.exit_code : 255;
+        log_follow_step(&l);
+        if (!have || domain_state_is_final(st.state)) {
+            monitor_filter_flush(&l.f); /* a last line without its newline */
+            log_follow_dispose(&l);
+            if (t.tty_fd >= 0)
+                close(t.tty_fd);
+            return exit_code_of(have, &st);
         }
-        if (terminal) {
+        if (terminal)
             term_open_console(&t, xs, st.domid);
-            term_step(&t, 100);
-        } else {
-            struct timespec ts = {0, 100 * 1000000L};
-            nanosleep(&ts, NULL);
+        struct pollfd p[4] = {
+            {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0},
+            {l.notify_fd, POLLIN, 0},
+        };
+        term_poll_fds(&t, p + 2);
+        int timeout = xo_xs_pending(xs) ? 0
+                      : !watching || log_follow_blind(&l) ||
+                              (terminal && t.open && t.tty_fd < 0)
+                          ? PLACEHOLDER_LOOK_MS
+                          : -1;
+        if (poll(p, 4, timeout) < 0)
+            continue; /* EINTR; nothing else fails on these fds */
+        if (p[1].revents)
+            log_follow_clear(&l);
+        term_move(&t, p + 2);
+        if (xo_xs_lost(xs))
+            look = true; /* events were dropped: read it all again */
+        if (watching && (xo_xs_pending(xs) || p[0].revents)) {
+            unsigned n = 0;
+            char **ev = xo_xs_read_watch(xs, &n);
+            free(ev);
+            /* Without an event the connection failed: the status read
+             * then fails too, and the container counts as gone. */
+            look = true;
         }
     }
 }

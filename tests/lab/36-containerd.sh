@@ -8,7 +8,8 @@
 # benchmark is tests/lab/bench/containerd-bench.sh (make bench).
 #
 # containerd, ctr, the shim and the busybox test image come from the share
-# (tools/lab/lab stages them for scenarios that say so):
+# (tools/lab/lab stages them for scenarios that say so; ctrd_start copies
+# the binaries into dom0's root):
 # lab-needs: containerd
 # lab-timeout: 1200
 
