@@ -7,7 +7,7 @@
 # memory until create fails or DENSITY_MAX is reached, waits until each
 # has reached phase=exec (or failed), and counts the containers running at
 # once.  All are destroyed before the other loader's round.
-# First, create time at scale: one more container with 1 and with 50
+# Then create time at scale: one more container with 1 and with 50
 # others running (own kernel at its floor, managed network).
 # Prints "BENCH create_with_others N S", "BENCH density_floor_mb KIND MB", "BENCH density_running KIND N",
 # "BENCH density_xen_free_mb MB" (Xen's free memory before the rounds) and
@@ -80,20 +80,35 @@ scale() {
     done
     scale_up_to=$n
     for ((i = 0; i < n; i++)); do
-        wait_state "s$i" running 600 || { lab_fail scale "s$i not running: $(st "s$i" state)"; return 1; }
+        up "s$i" 600 || { lab_fail scale "s$i not running: $(st "s$i" state) $(st "s$i" error)"; return 1; }
     done
     scfg sx
     for i in 1 2 3 4 5; do
         t=$(lab_now)
         xl-oci -vv create "$LAB_WORK/sx.cfg" >"$LAB_WORK/sx-$n.log" 2>&1 || { lab_fail scale "create sx: $(tail -n 1 "$LAB_WORK/sx-$n.log")"; return 1; }
         echo "BENCH create_with_others $n $(lab_elapsed "$t")"
-        wait_state sx running 300
+        up sx 300
         xl-oci destroy sx >/dev/null 2>&1
     done
     sed "s/^/# create with $n others: /" "$LAB_WORK/sx-$n.log"
 }
-cfg ownfloor 16 /usr/lib/xl-oci/loader/xen-tools
-sfloor=$(xl-oci create -N "$LAB_WORK/ownfloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
+# up NAME TIMEOUT: until NAME runs; fails at once when it ended instead.
+up() {
+    local end=$((SECONDS + $2)) s
+    while [ $SECONDS -lt $end ]; do
+        s=$(st "$1" state)
+        case $s in
+        running) return 0 ;;
+        halted | broken) return 1 ;;
+        esac
+        sleep 1
+    done
+    return 1
+}
+# The scale containers have a vif: at the bare floor (28 MiB) a guest
+# with netfront did not reach running in this bench (2026-12-01), so they
+# get 64 MiB; this part times create, the rounds below count density.
+sfloor=64
 scfg() { # NAME
     printf 'name = "%s"
 memory = %s
@@ -103,6 +118,8 @@ oci_cmd = [ "sleep", "86400000" ]
 ' \
         "$1" "${sfloor:-64}" "$LAB_WORK/probe" >"$LAB_WORK/$1.cfg"
 }
+round own /usr/lib/xl-oci/loader/xen-tools
+round debian /usr/lib/xl-oci/loader/xen-tools-debian
 chmod 755 "$LAB_WORK" "$(dirname "$LAB_WORK")" # dnsmasq runs as nobody
 if xl-oci network create scale --subnet 10.78.0.0/24 >/dev/null; then
     scale 1 && scale 50 && lab_ok scale "creates timed with 1 and 50 others"
@@ -113,6 +130,4 @@ else
     lab_fail scale "network create scale failed"
 fi
 
-round own /usr/lib/xl-oci/loader/xen-tools
-round debian /usr/lib/xl-oci/loader/xen-tools-debian
 true
