@@ -8,7 +8,7 @@
 # has reached phase=exec (or failed), and counts the containers running at
 # once.  All are destroyed before the other loader's round.
 # Then create time at scale: one more container with 1 and with 50
-# others running (own kernel at its floor, managed network).
+# others running (own kernel, 64 MiB, managed network).
 # Prints "BENCH create_with_others N S", "BENCH density_floor_mb KIND MB", "BENCH density_running KIND N",
 # "BENCH density_xen_free_mb MB" (Xen's free memory before the rounds) and
 # "BENCH density_first_refusal KIND TEXT".
