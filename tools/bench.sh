@@ -63,6 +63,16 @@ stats() {
 }
 median() { stats "$1" "$2" | awk '{print $3}'; }
 
+# measured: when the figures were taken: now, or with BENCH_LOGS_READY=1
+# the time of the section's lab log ($log), which an earlier boot wrote.
+measured() {
+    if [ "${BENCH_LOGS_READY:-}" = 1 ] && [ -f "${log:-}" ]; then
+        date -u -r "$log" '+%Y-%m-%d %H:%M UTC (the lab log; written from it later, the load below is then)'
+    else
+        date -u '+%Y-%m-%d %H:%M UTC'
+    fi
+}
+
 # lab_bench SCRIPT: one lab boot running SCRIPT (its log is
 # build/lab/share/out/NAME.log).  With BENCH_LOGS_READY=1 the logs of an
 # earlier boot are used instead, so several benches can share one boot:
@@ -91,7 +101,7 @@ if want loader; then
 <!-- loader-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## Loader against the floor (\`make bench\`, issue 4)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 
 Unpause -> \`phase=exec\` of the loader / unpause -> key of the floor, seconds,
@@ -124,7 +134,7 @@ if want create; then
 <!-- create-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## xl-oci create against xl create (\`make bench\`, issue 5)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 
 | measure | min / median / max | goal |
@@ -172,7 +182,7 @@ MD
 <!-- net-create-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## Create with a managed vif against xl's vif-bridge (\`make bench\`, issue 10)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') in the same lab boot as the table above.
+Measured $(measured) in the same lab boot as the table above.
 
 | measure | min / median / max | goal |
 |---|---|---|
@@ -245,7 +255,7 @@ if want containerd; then
 <!-- containerd-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## ctr run against xl-oci create (\`make bench\`, issue 14)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 
 | measure | min / median / max | goal |
@@ -300,7 +310,7 @@ if want volume; then
 <!-- volume-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## Create with a qcow2 volume against a raw one (\`make bench\`, issue 16)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 
 | measure | raw (loop, blkback) | qcow2 (QEMU qdisk) | qcow2 / raw |
@@ -354,7 +364,7 @@ if want kernel; then
 <!-- kernel-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## The loader's own kernel against Debian's (\`make bench\`, issue 17)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $load, Xen 4.17 in QEMU TCG (one lab boot).
 
 | measure (own / Debian) | figures | goal |
@@ -402,7 +412,7 @@ if want density; then
 <!-- density-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## Containers running at once in a 4 GiB pool (\`make bench\`, issue 17)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $load, Xen 4.17 in QEMU TCG (one lab boot), Xen's free memory
 before the first container: ${free:-n/a} MB.
 
@@ -451,7 +461,7 @@ if want exec; then
 <!-- exec-bench: begin (written by tools/bench.sh; edit the script, not this) -->
 ## exec round trip against create (\`make bench\`, issue 15)
 
-Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load average before
+Measured $(measured) on $(nproc) cores, load average before
 the run: $load, Xen 4.17 in QEMU TCG (one lab boot).
 
 | measure | min / median / max | goal |
