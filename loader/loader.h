@@ -56,4 +56,15 @@ int loader_kernel_load_size(const char *path, uint64_t *bytes_r, xo_err *err);
 int loader_ramdisk_build(const char *loader_initramfs, const void *boot_spec,
                          size_t len, const char *out_path, xo_err *err);
 
+/*
+ * Makes `out_path` again as loader_ramdisk_build does, for a domain created
+ * anew from its saved config (a restart, autostart) after create removed
+ * the ramdisk: the initramfs of the loader whose kernel is `kernel_path`
+ * (DIR/kernel -> DIR/initramfs) followed by the boot spec read from
+ * `boot_spec_path` (at most BOOT_SPEC_MAX_BLOB bytes).  Errors name the
+ * missing or oversized file.
+ */
+int loader_ramdisk_rebuild(const char *kernel_path, const char *boot_spec_path,
+                           const char *out_path, xo_err *err);
+
 #endif

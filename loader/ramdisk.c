@@ -158,3 +158,24 @@ out:
     free(tmp);
     return rc;
 }
+
+int loader_ramdisk_rebuild(const char *kernel_path, const char *boot_spec_path,
+                           const char *out_path, xo_err *err)
+{
+    const char *slash = strrchr(kernel_path, '/');
+    if (!slash || strcmp(slash + 1, "kernel") != 0)
+        return xo_err_set(err, EINVAL,
+                          "%s: not a loader kernel (DIR/kernel), so no "
+                          "initramfs beside it for %s",
+                          kernel_path, out_path);
+    char *initramfs =
+        xo_xasprintf("%.*s/initramfs", (int)(slash - kernel_path), kernel_path);
+    char *spec = NULL;
+    size_t len = 0;
+    int rc = xo_read_file(&spec, &len, boot_spec_path, BOOT_SPEC_MAX_BLOB, err);
+    if (rc == 0)
+        rc = loader_ramdisk_build(initramfs, spec, len, out_path, err);
+    free(spec);
+    free(initramfs);
+    return rc;
+}

@@ -399,6 +399,7 @@ if want density; then
     [ -f "$log" ] || { echo "bench: no $log" >&2; exit 1; }
     val() { awk -v k="$1" -v w="$2" '$1 == "BENCH" && $2 == k && $3 == w { print $4 }' "$log" | tail -n 1; }
     refusal() { awk -v w="$1" '$1 == "BENCH" && $2 == "density_first_refusal" && $3 == w { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }' "$log" | tail -n 1; }
+    val2() { awk -v k="$1" '$1 == "BENCH" && $2 == k { print $3 }' "$log" | tail -n 1; }
     fo=$(val density_floor_mb own) fd=$(val density_floor_mb debian)
     no=$(val density_running own) nd=$(val density_running debian)
     free=$(awk '$1 == "BENCH" && $2 == "density_xen_free_mb" { print $3 }' "$log" | tail -n 1)
@@ -422,6 +423,10 @@ before the first container: ${free:-n/a} MB.
 | Debian's kernel (before issue 17) | ${fd:-n/a} | ${nd:-n/a} | $(refusal debian) |
 | own / Debian | | **$ratio** (goal >= 3x) | |
 
+Smallest memory at which a probe container with one vif on a managed
+network reaches running (own kernel; the floor above is without a vif):
+$(val2 density_vif_floor_mb) MiB.
+
 | \`xl-oci create\` returns (own kernel at its floor, managed network), s | min / median / max |
 |---|---|
 | with 1 other container running on the network | $s1 |
@@ -434,12 +439,16 @@ config with \`memory = 8\`, then creates probe containers (\`sleep\`, one
 vCPU, no vif, the probe's erofs root volume) at exactly that memory until
 create fails (or ${DENSITY_MAX:-160}), waits until every one has reached
 \`running\` (phase exec) or failed, and counts those running.  All are
-destroyed before the other loader's round.  Before the rounds, in the same
-boot: one more container (\`xl-oci -vv create\`, own kernel at its floor,
-one vif on the managed network \`scale\`) is created and destroyed 5 times
-with 1, then with 50 others running on that network, each waited for
-until running; the log keeps the per-phase output of the last create of
-each (build/lab/share/out/density-bench.log).
+destroyed before the other loader's round.  After the rounds, in the same
+boot: a container with one vif on the managed network \`scale\` at the
+floor, then 2, 4, 8, 16 MiB above it, until one runs; then one more
+container (\`xl-oci -vv create\`, own kernel, 64 MiB, one vif on
+\`scale\`) is created and destroyed 5 times with 1, then with 50 others
+running on that network (64 MiB each), each waited for until running; the
+log keeps the per-phase output of the last create of each
+(build/lab/share/out/density-bench.log).  The state root is on dom0's
+tmpfs root; create keeps no per-container ramdisk there (it did until
+2026-12-01, and the first counted run stopped at 116 on a full disk).
 <!-- density-bench: end -->
 MD
     replace_section density-bench "$body"

@@ -24,6 +24,7 @@
 #include "image/volume_record.h"
 #include "journal.h"
 #include "loader/loader.h"
+#include "domain_ramdisk.h"
 #include "loopdev.h"
 #include "volattach.h"
 #include "metastore.h"
@@ -256,7 +257,7 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
         {STATE_FILE_APP_CFG, cfg, cfg_len},
         {"domain-config.json", r->libxl_json, strlen(r->libxl_json)},
         {STATE_FILE_RUNTIME_SPEC, r->spec_text, strlen(r->spec_text)},
-        {"boot-spec.dtb", r->blob, r->blob_len},
+        {STATE_FILE_BOOT_SPEC, r->blob, r->blob_len},
         /* What runtime-spec.json bind-mounts on /etc. */
         {r->etc[0].name, r->etc[0].text, r->etc[0].len},
         {r->etc[1].name, r->etc[1].text, r->etc[1].len},
@@ -274,7 +275,8 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
     /* The labels, read-only from here on (metastore.h). */
     if (metastore_write_labels(tmp, r->dc.labels, r->dc.n_labels, err) < 0)
         goto out;
-    if (lf && (xo_path_fmt(path, sizeof(path), err, "%s/ramdisk", tmp) < 0 ||
+    if (lf && (xo_path_fmt(path, sizeof(path), err, "%s/" STATE_FILE_RAMDISK,
+                           tmp) < 0 ||
                loader_ramdisk_build(lf->initramfs, r->blob, r->blob_len, path,
                                     err) < 0))
         goto out;
@@ -441,6 +443,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
     loopdev_holds_release(&loops);
+    /* In the domain's memory now, or of no use (domain_ramdisk.h). */
+    domain_ramdisk_drop(&r.d);
     if (create_rc) {
         xo_err_set(err, EIO,
                    "libxl could not create domain %s (see the messages above)",

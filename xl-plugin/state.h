@@ -8,7 +8,8 @@
  *       runtime-spec.json    the OCI runtime spec
  *       boot-spec.dtb        the loader's boot spec
  *       root-volume          the root volume's path (prune keeps it)
- *       ramdisk              loader initramfs + boot spec archive
+ *       ramdisk              loader initramfs + boot spec archive, only
+ *                            while libxl builds the domain (domain_ramdisk.h)
  *       monitor.lock         flock'd by the live monitor
  *       labels.json          read-only labels, a JSON object of strings,
  *                            written once by create (metastore.h)
@@ -56,6 +57,10 @@ int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
 #define STATE_FILE_ANNOTATIONS "annotations.json"
 #define STATE_FILE_ANNOTATIONS_LOCK "annotations.lock"
 #define STATE_FILE_EXEC_LOCK "exec.lock"
+#define STATE_FILE_BOOT_SPEC "boot-spec.dtb"
+/* Only while libxl builds the domain (domain_ramdisk.h); domcfg names it
+ * too, in the libxl config it renders. */
+#define STATE_FILE_RAMDISK "ramdisk"
 
 /* "<root>/domains/<name>/<file>" into buf[len], `file` one of the
  * STATE_FILE_ names; ENAMETOOLONG when it does not fit. */

@@ -47,6 +47,9 @@ case "$s0" in
 booting | running | halting | halted) lab_ok status-after-create "$s0" ;;
 *) lab_fail status-after-create "state is '$s0'" ;;
 esac
+# The ramdisk is in the domain's memory now: the state dir keeps none.
+[ -e "$XL_OCI_ROOT/domains/c0/app.cfg" ] && [ ! -e "$XL_OCI_ROOT/domains/c0/ramdisk" ] &&
+    lab_ok create-keeps-no-ramdisk || lab_fail create-keeps-no-ramdisk "$(ls "$XL_OCI_ROOT/domains/c0" | paste -sd' ')"
 xl-oci list
 xl-oci wait c0; rc0=$?
 xl-oci wait c42; rc42=$?

@@ -37,6 +37,10 @@ ev=$(xl-oci events --until 0s --filter name=cof | awk '{print $2}' | paste -sd' 
     lab_ok restart-events-in-order || lab_fail restart-events-in-order "$ev"
 delays=$(xl-oci events --until 0s --filter name=cof --filter type=restarting | grep -o 'delay=[0-9.]*s' | paste -sd' ')
 [ "$delays" = "delay=1.000s delay=2.000s" ] && lab_ok restart-backoff-grows || lab_fail restart-backoff-grows "$delays"
+# Each restart booted from a ramdisk made again from the saved boot spec
+# (it ran the command: exit code 1); none is kept once a domain is built.
+[ -e "$XL_OCI_ROOT/domains/cof/boot-spec.dtb" ] && [ ! -e "$XL_OCI_ROOT/domains/cof/ramdisk" ] &&
+    lab_ok restart-keeps-no-ramdisk || lab_fail restart-keeps-no-ramdisk "$(ls "$XL_OCI_ROOT/domains/cof" | paste -sd' ')"
 xl-oci destroy cof
 
 # always: the monitor SIGKILLed in the backoff; the next command's

@@ -125,13 +125,21 @@ ramdisk() {
         "$name" "$vol" "$cmd" >"$LAB_WORK/$name.cfg"
     xl-oci create -N --boot-spec "$LAB_WORK/$name.dtb" "$LAB_WORK/$name.cfg" \
         >/dev/null || return 1
-    local d=$LAB_WORK/$name.tail
+    lab_make_ramdisk "$LAB_WORK/$name.dtb" "$ldir/initramfs" "$LAB_WORK/$name.ramdisk"
+}
+
+# lab_make_ramdisk BOOT-SPEC INITRAMFS OUT: a domain's ramdisk laid out as
+# loader_ramdisk_build does (create keeps none once the domain is built).
+lab_make_ramdisk() {
+    local d
+    d=$(mktemp -d "$LAB_WORK/ramdisk.XXXXXX") || return 1
     mkdir -p "$d/xl-oci"
-    cp "$LAB_WORK/$name.dtb" "$d/xl-oci/boot-spec.dtb"
+    cp "$1" "$d/xl-oci/boot-spec.dtb" || return 1
     # The initramfs is padded to 512 bytes, so the next archive is aligned.
-    { cat "$ldir/initramfs"
+    { cat "$2"
       (cd "$d" && printf 'xl-oci\nxl-oci/boot-spec.dtb\n' | cpio -o -H newc 2>/dev/null)
-    } >"$LAB_WORK/$name.ramdisk"
+    } >"$3"
+    rm -rf "$d"
 }
 
 # boot NAME [DISK-LINE [XL-CREATE-OPTION]]: xl create with the loader

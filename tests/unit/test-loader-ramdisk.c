@@ -130,6 +130,44 @@ static void test_errors(void **state)
     xo_err_clear(&err);
 }
 
+/* A restart makes the ramdisk again from the saved boot spec and the
+ * initramfs beside the loader's kernel: the same bytes create made. */
+static void test_rebuild(void **state)
+{
+    (void)state;
+    static const char spec[] = "\xd0\x0d\xfe\xed saved blob";
+    char kernel[160], saved[160], again[160];
+    snprintf(kernel, sizeof(kernel), "%s/kernel", dir);
+    snprintf(saved, sizeof(saved), "%s/boot-spec.dtb", dir);
+    snprintf(again, sizeof(again), "%s/ramdisk-again", dir);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(
+        xo_write_file_atomic(saved, spec, sizeof(spec) - 1, 0600, &err), 0);
+    assert_int_equal(
+        loader_ramdisk_build(initramfs, spec, sizeof(spec) - 1, out, &err), 0);
+    assert_int_equal(loader_ramdisk_rebuild(kernel, saved, again, &err), 0);
+    char *a, *b;
+    size_t alen, blen;
+    assert_int_equal(xo_read_file(&a, &alen, out, 1 << 20, &err), 0);
+    assert_int_equal(xo_read_file(&b, &blen, again, 1 << 20, &err), 0);
+    assert_int_equal(alen, blen);
+    assert_memory_equal(a, b, alen);
+    free(a);
+    free(b);
+    unlink(again);
+
+    /* Not DIR/kernel: no loader to take the initramfs from. */
+    assert_int_equal(loader_ramdisk_rebuild(saved, saved, again, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "not a loader kernel"));
+    xo_err_clear(&err);
+    /* No saved boot spec: the error names it, nothing is written. */
+    unlink(saved);
+    assert_int_equal(loader_ramdisk_rebuild(kernel, saved, again, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), saved));
+    xo_err_clear(&err);
+    assert_int_equal(access(again, F_OK), -1);
+}
+
 static void test_locate(void **state)
 {
     (void)state;
@@ -147,6 +185,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_build),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_rebuild),
         cmocka_unit_test(test_locate),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -50,7 +50,8 @@ cfg b 128
 for i in $(seq "$runs"); do
     echo "BENCH xloci-create $(time_xloci b)"
     mem_of "$(cat "$XL_OCI_ROOT/domains/b/monitor.lock")" ""
-    cp "$XL_OCI_ROOT/domains/b/ramdisk" "$LAB_WORK/ramdisk"
+    lab_make_ramdisk "$XL_OCI_ROOT/domains/b/boot-spec.dtb" \
+        /usr/lib/xl-oci/loader/xen-tools/initramfs "$LAB_WORK/ramdisk"
     xl-oci destroy b
 done
 
@@ -120,7 +121,8 @@ netcfg() { # NAME: the probe on network bench
 netcfg bn
 for i in $(seq "$runs"); do
     echo "BENCH xloci-create-net $(time_xloci bn)"
-    cp "$XL_OCI_ROOT/domains/bn/ramdisk" "$LAB_WORK/ramdisk-net"
+    lab_make_ramdisk "$XL_OCI_ROOT/domains/bn/boot-spec.dtb" \
+        /usr/lib/xl-oci/loader/xen-tools/initramfs "$LAB_WORK/ramdisk-net"
     mac=$(xl-oci network inspect --json bench | tr -d ' \n' | grep -o '"mac":"[0-9a-f:]*' | head -1 | cut -d'"' -f4)
     xl-oci destroy bn
 done

@@ -7,9 +7,11 @@
 # memory until create fails or DENSITY_MAX is reached, waits until each
 # has reached phase=exec (or failed), and counts the containers running at
 # once.  All are destroyed before the other loader's round.
-# Then create time at scale: one more container with 1 and with 50
-# others running (own kernel, 64 MiB, managed network).
+# Then, on a managed network: the smallest memory at which a container
+# with a vif runs, and create time at scale: one more container with 1
+# and with 50 others running (own kernel, 64 MiB).
 # Prints "BENCH create_with_others N S", "BENCH density_floor_mb KIND MB", "BENCH density_running KIND N",
+# "BENCH density_vif_floor_mb MB",
 # "BENCH density_xen_free_mb MB" (Xen's free memory before the rounds) and
 # "BENCH density_first_refusal KIND TEXT".
 # lab-timeout: 3600
@@ -118,10 +120,32 @@ oci_cmd = [ "sleep", "86400000" ]
 ' \
         "$1" "${sfloor:-64}" "$LAB_WORK/probe" >"$LAB_WORK/$1.cfg"
 }
+# vif_floor: the smallest memory (from the stated floor up) at which a
+# probe container with one vif on the managed network reaches running:
+# the floor create states is measured without one.
+vif_floor() {
+    local floor m name
+    floor=$(xl-oci create -N "$LAB_WORK/ownfloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
+    for m in $floor $((floor + 2)) $((floor + 4)) $((floor + 8)) $((floor + 16)) 64; do
+        name=vf$m
+        sfloor=$m scfg "$name"
+        if xl-oci create "$LAB_WORK/$name.cfg" >/dev/null 2>&1 && up "$name" 120; then
+            echo "BENCH density_vif_floor_mb $m"
+            lab_ok vif-floor "a vif container runs at $m MiB (stated floor $floor)"
+            xl-oci destroy "$name" >/dev/null 2>&1
+            return
+        fi
+        lab_log "vif container at $m MiB: $(st "$name" state) $(st "$name" error); console: $(xl-oci logs "$name" 2>/dev/null | tail -n 3 | tr '\n' ' ')"
+        xl-oci destroy "$name" >/dev/null 2>&1
+    done
+    lab_fail vif-floor "no vif container ran up to 64 MiB"
+}
+
 round own /usr/lib/xl-oci/loader/xen-tools
 round debian /usr/lib/xl-oci/loader/xen-tools-debian
 chmod 755 "$LAB_WORK" "$(dirname "$LAB_WORK")" # dnsmasq runs as nobody
 if xl-oci network create scale --subnet 10.78.0.0/24 >/dev/null; then
+    vif_floor
     scale 1 && scale 50 && lab_ok scale "creates timed with 1 and 50 others"
     for ((i = 0; i < scale_up_to; i++)); do xl-oci destroy "s$i" >/dev/null 2>&1; done
     xl-oci destroy sx >/dev/null 2>&1
