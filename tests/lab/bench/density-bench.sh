@@ -14,7 +14,7 @@
 # "BENCH density_vif_floor_mb MB",
 # "BENCH density_xen_free_mb MB" (Xen's free memory before the rounds) and
 # "BENCH density_first_refusal KIND TEXT".
-# lab-timeout: 3600
+# lab-timeout: 4800
 
 export XL_OCI_ROOT=$LAB_WORK/state
 cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe" || { lab_fail setup "no probe root volume"; exit 1; }
