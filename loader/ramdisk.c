@@ -164,10 +164,10 @@ int loader_ramdisk_rebuild(const char *kernel_path, const char *boot_spec_path,
 {
     const char *slash = strrchr(kernel_path, '/');
     if (!slash || strcmp(slash + 1, "kernel") != 0)
-        return xo_err_set(err, EINVAL,
-                          "%s: not a loader kernel (DIR/kernel), so no "
-                          "initramfs beside it for %s",
-                          kernel_path, out_path);
+        return xo_err_set(
+            err, EINVAL,
+            "%s: not a loader kernel (DIR/kernel), so no initramfs beside it for %s",
+            kernel_path, out_path);
     char *initramfs =
         xo_xasprintf("%.*s/initramfs", (int)(slash - kernel_path), kernel_path);
     char *spec = NULL;

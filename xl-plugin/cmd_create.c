@@ -24,7 +24,7 @@
 #include "image/volume_record.h"
 #include "journal.h"
 #include "loader/loader.h"
-#include "domain_ramdisk.h"
+#include "create_ramdisk.h"
 #include "loopdev.h"
 #include "volattach.h"
 #include "metastore.h"
@@ -443,8 +443,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
     loopdev_holds_release(&loops);
-    /* In the domain's memory now, or of no use (domain_ramdisk.h). */
-    domain_ramdisk_drop(&r.d);
+    /* In the domain's memory now, or of no use (create_ramdisk.h). */
+    create_ramdisk_drop(&r.d);
     if (create_rc) {
         xo_err_set(err, EIO,
                    "libxl could not create domain %s (see the messages above)",

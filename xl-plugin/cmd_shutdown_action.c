@@ -18,7 +18,7 @@
 #include "common/pathfmt.h"
 #include "create.h"
 #include "journal.h"
-#include "domain_ramdisk.h"
+#include "create_ramdisk.h"
 #include "loopdev.h"
 #include "monitor_restart.h"
 #include "state.h"
@@ -53,14 +53,14 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
     libxl_domain_config_init(&d);
     libxl_domain_config_copy(ctx, &d, saved);
     struct loop_holds loops;
-    int rc = domain_ramdisk_restore(&d, err);
+    int rc = create_ramdisk_restore(&d, err);
     if (rc == 0 && (rc = loopdev_attach_disks(&d, &loops, err)) == 0) {
         rc = libxl_domain_create_new(ctx, &d, domid_r, NULL, NULL);
         loopdev_holds_release(&loops);
         if (rc)
             xo_err_set(err, EIO, "libxl could not create the domain again");
     }
-    domain_ramdisk_drop(&d);
+    create_ramdisk_drop(&d);
     libxl_domain_config_dispose(&d);
     if (rc)
         return -1;

@@ -9,7 +9,7 @@
  *       boot-spec.dtb        the loader's boot spec
  *       root-volume          the root volume's path (prune keeps it)
  *       ramdisk              loader initramfs + boot spec archive, only
- *                            while libxl builds the domain (domain_ramdisk.h)
+ *                            while libxl builds the domain (create_ramdisk.h)
  *       monitor.lock         flock'd by the live monitor
  *       labels.json          read-only labels, a JSON object of strings,
  *                            written once by create (metastore.h)
@@ -58,7 +58,7 @@ int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
 #define STATE_FILE_ANNOTATIONS_LOCK "annotations.lock"
 #define STATE_FILE_EXEC_LOCK "exec.lock"
 #define STATE_FILE_BOOT_SPEC "boot-spec.dtb"
-/* Only while libxl builds the domain (domain_ramdisk.h); domcfg names it
+/* Only while libxl builds the domain (create_ramdisk.h); domcfg names it
  * too, in the libxl config it renders. */
 #define STATE_FILE_RAMDISK "ramdisk"
 

@@ -1,5 +1,5 @@
-/* domain_ramdisk.c: the ramdisk only while libxl builds the domain. */
-#include "domain_ramdisk.h"
+/* create_ramdisk.c: the ramdisk only while libxl builds the domain. */
+#include "create_ramdisk.h"
 
 #include <errno.h>
 #include <string.h>
@@ -22,7 +22,7 @@ static int own_ramdisk(const libxl_domain_config *d, char *buf, size_t len)
     return ok;
 }
 
-int domain_ramdisk_restore(const libxl_domain_config *d, xo_err *err)
+int create_ramdisk_restore(const libxl_domain_config *d, xo_err *err)
 {
     char path[4096], spec[4096];
     if (!own_ramdisk(d, path, sizeof(path)) || access(path, F_OK) == 0)
@@ -34,7 +34,7 @@ int domain_ramdisk_restore(const libxl_domain_config *d, xo_err *err)
                                   spec, path, err);
 }
 
-void domain_ramdisk_drop(const libxl_domain_config *d)
+void create_ramdisk_drop(const libxl_domain_config *d)
 {
     char path[4096];
     if (own_ramdisk(d, path, sizeof(path)))
