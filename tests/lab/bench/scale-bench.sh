@@ -10,8 +10,6 @@
 
 export XL_OCI_ROOT=$LAB_WORK/state
 cp -a /usr/lib/xl-oci-lab/images/probe "$LAB_WORK/probe" || { lab_fail setup "no probe root volume"; exit 1; }
-printf 'name = "ownfloor"\nmemory = 16\nvcpus = 1\noci_root = "%s"\noci_cmd = [ "sleep", "86400000" ]\n' \
-    "$LAB_WORK/probe" >"$LAB_WORK/ownfloor.cfg"
 
 # scale N: `xl-oci create` of one more container (own kernel at its
 # floor, on the managed network "scale") with N others running on the same
@@ -69,7 +67,11 @@ oci_cmd = [ "sleep", "86400000" ]
 # the floor create states is measured without one.
 vif_floor() {
     local floor m name
-    floor=$(xl-oci create -N "$LAB_WORK/ownfloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
+    # The floor create states for the vif container itself (the loader's
+    # floor plus its per-vif headroom since 2026-12-01; before, the
+    # floor without a vif, 28 MiB, at which the probe stayed booting).
+    sfloor=16 scfg vffloor
+    floor=$(xl-oci create -N "$LAB_WORK/vffloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
     for m in $floor $((floor + 2)) $((floor + 4)) $((floor + 8)) $((floor + 16)) 64; do
         name=vf$m
         sfloor=$m scfg "$name"
