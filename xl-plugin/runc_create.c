@@ -6,8 +6,10 @@
  * domain name and that volume; no value from the bundle is written into
  * it) gives the domain its defaults, and the bundle's config.json
  * overrides the process (domcfg/from_runtime_spec.h), as a domain's own
- * keys override an image's.  The domain is created paused by the same
- * path as `xl-oci create -p`; `start` unpauses it.
+ * keys override an image's.  The domain is created by the same path as
+ * `xl-oci create` and boots at once behind a closed start gate
+ * (xen_gate.h): the loader mounts the root and waits, and `start` opens
+ * the gate, as runc's start releases the init its create left waiting.
  *
  * Then the placeholder: a process forked here, left behind as a child of
  * the shim (its subreaper), whose pid goes into the pid file.  It copies
@@ -340,6 +342,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
         goto out;
     status_now(s.created, sizeof(s.created));
+    s.gated = true; /* create_xen's start_gate below */
     if (xo_path_fmt(s.id, sizeof(s.id), err, "%s", a.id) < 0 ||
         xo_path_fmt(s.volume, sizeof(s.volume), err, "%s", vol.dir) < 0 ||
         runc_domain_name(s.name, a.id, err) < 0 ||
@@ -355,8 +358,10 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .override_process = apply_spec,
         .override_ctx = &ov,
     };
+    /* Booted now, behind the start gate: the guest's kernel and its
+     * mounts overlap what the shim and containerd do until `start`. */
     struct create_opts o = {
-        .cfg_path = cfg_path, .paused = true, .quiet = true};
+        .cfg_path = cfg_path, .start_gate = true, .quiet = true};
     if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0)
         goto out;
     /* The store lock bundle_rootfs_volume() holds shared is the lock

@@ -37,6 +37,7 @@
 #include "report.h"
 #include "run.h"
 #include "safepath.h"
+#include "startgate.h"
 #include "common/user.h"
 
 #define GUEST_STAGING "/xl-oci"
@@ -124,7 +125,8 @@ static size_t module_groups(const char **g, const struct boot_spec *s)
         g[n++] = s->wr_fstype;
     for (size_t i = 0; i < s->nmounts; i++)
         g[n++] = s->mounts[i].fstype;
-    if (s->nifaces > 0)
+    /* A late network's interfaces are known after the start gate. */
+    if (s->nifaces > 0 && !s->late_network)
         g[n++] = "net";
     return n;
 }
@@ -167,21 +169,42 @@ static _Noreturn void loader_main(const struct loader_env *env,
         fail(&err);
     report_open(report_dir);
 
-    if (boot_spec_load(&spec, spec_path, &err) < 0 ||
-        (spec.late_network &&
-         bs_load_late_network(&spec, env->host ? env->late_network : NULL,
-                              &err) < 0))
+    if (boot_spec_load(&spec, spec_path, &err) < 0)
         fail(&err);
     report_phase(GUEST_PHASE_MOUNTING);
     const char *groups[7 + BS_MAX_MOUNTS];
     size_t ngroups = module_groups(groups, &spec);
-    if (!env->host &&
-        modules_load(MODULES_LIST, groups, ngroups, true, &err) < 0)
+    /* A late network's group comes after the gate: unlink nothing yet. */
+    if (!env->host && modules_load(MODULES_LIST, groups, ngroups,
+                                   !spec.late_network, &err) < 0)
         fail(&err);
 
     const char *root;
     if (mounts_root(env, &spec, &root, &err) < 0)
         fail(&err);
+    /* Everything so far is create's work; what follows waits for the OCI
+     * start (common/abi/start_gate.h), which also gives the late network. */
+    int stop_sig = 0;
+    int gate = env->host ? 0 : startgate_wait(&set, &stop_sig, &err);
+    if (gate < 0)
+        fail(&err);
+    if (gate > 0) {
+        /* Stopped while created: as runc's init, which dies of the
+         * signal before it ever runs the process. */
+        report_marker("stopped before start: signal %d", stop_sig);
+        report_exit_code(128 + (int)spec.stop_signal);
+        report_phase(GUEST_PHASE_EXITED);
+        finish(128 + (int)spec.stop_signal);
+    }
+    if (spec.late_network) {
+        static const char *const net[] = {"net"};
+        if (bs_load_late_network(&spec, env->host ? env->late_network : NULL,
+                                 &err) < 0 ||
+            (!env->host &&
+             modules_load(MODULES_LIST, net, spec.nifaces > 0 ? 1 : 0, true,
+                          &err) < 0))
+            fail(&err);
+    }
     int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
         xo_err_sys(&err, "open %s", root);
