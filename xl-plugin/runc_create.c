@@ -109,9 +109,9 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
     return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
 }
 
-/* Forks the placeholder, `xl-oci-monitor --placeholder NAME`
- * (monitor_placeholder.h: the static monitor costs less than a fork of
- * this program); its pid, or -1.  With `new_netns` it runs in a network
+/* Forks the placeholder, `xl-oci-placeholder NAME` (monitor_placeholder.h:
+ * a small static program costs less than a fork of this one); its pid,
+ * or -1.  With `new_netns` it runs in a network
  * namespace of its own, the container's, which `ctr run --cni` fills
  * through /proc/PID/ns/net before start, as it would runc's container
  * process.  With a `tty` (>= 0, a pty's slave) that is its stdio and it
@@ -120,14 +120,15 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
                               int tty, xo_err *err)
 {
     char prog[4096];
-    if (monitor_program(prog, sizeof(prog), err) < 0)
+    if (monitor_placeholder_program(prog, sizeof(prog), err) < 0)
         return -1;
     char *argv[] = {prog,
                     "--root",
                     (char *)cmd_state_root(),
-                    sandbox ? "--sandbox" : "--placeholder",
-                    tty >= 0 ? "--terminal" : (char *)name,
-                    tty >= 0 ? (char *)name : NULL,
+                    sandbox    ? "--sandbox"
+                    : tty >= 0 ? "--terminal"
+                               : (char *)name,
+                    sandbox || tty >= 0 ? (char *)name : NULL,
                     NULL};
     /* The child's errno from unshare() or exec, or EOF once it exec'd. */
     int pfd[2];
@@ -243,7 +244,7 @@ static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
 
 /*
  * A pod's sandbox (CRI's "pause" container): no domain and no root
- * volume, only a placeholder (`xl-oci-monitor --sandbox`) that holds the
+ * volume, only a placeholder (`xl-oci-placeholder --sandbox`) that holds the
  * pod's network namespace (a new one, when the spec names none) until it
  * is killed; the pod's containers name that namespace and are spliced
  * into it at their start.

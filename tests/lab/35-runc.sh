@@ -360,7 +360,7 @@ ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
 ls "$LAB_WORK/runc" 2>/dev/null | grep -q . && left="$left runc-state"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor | subreaper | recvtty) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | xl-oci-placehol | subreaper | recvtty) left="$left $(cat "$c")" ;;
     esac
 done
 [ -z "$left" ] && lab_ok nothing-left || lab_fail nothing-left "left:$left"

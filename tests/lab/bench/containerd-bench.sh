@@ -122,8 +122,8 @@ for n in 1 2; do ctr_run "tr$n" "$wrap/traced-runc" | grep '^BENCH trace-'; done
 # What a running container costs in dom0 besides its domain: the
 # placeholder (the task's pid) and the monitor; the shim (the
 # placeholder's parent) is containerd's.  RSS from the page tables; PSS
-# too, since the placeholder is the monitor's own static binary run with
-# --placeholder, so most of both RSS figures are the same text pages.
+# too, since both are static programs whose RSS is mostly text pages
+# (libc's, the same code in both files but not the same pages).
 rss() { awk '/^Rss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 pss() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 if C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" -d "$IMG" m1 \
