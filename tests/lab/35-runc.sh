@@ -340,6 +340,8 @@ if gated_create c5 b5; then
     c5pid=$(cat "$LAB_WORK/c5.pid")
     lab_check delete-created-never-started R delete c5
     wait_exited "$LAB_WORK/c5.report" 60
+    # blkback lets the loop devices go as the domain's devices close.
+    for ((i = 0; i < 25; i++)); do [ "$(losetup -a | wc -l)" = "$loops0" ] && break; sleep 0.2; done
     left=""
     xl domid c5 >/dev/null 2>&1 && left="$left domain"
     ip -o link show | grep -q ' vif' && left="$left vifs"
