@@ -10,8 +10,8 @@
  * `start` rewrites it as "open".  The home is dom0's (the guest may read
  * it, never write it), so only dom0 opens the gate.  The loader reads the
  * key once its root and volumes are mounted: no key means no gate (plain
- * `xl-oci create`, a restart), "open" goes on, "closed" waits on a
- * xenstore watch until the value is "open".  Anything else, a value
+ * `xl-oci create`, a restart), "open" goes on, "closed" reads it again
+ * (every 10 to 100 ms) until the value is "open".  Anything else, a value
  * longer than START_GATE_VALUE_MAX or a key removed while waiting, is a
  * failure the loader reports; it never runs the entrypoint on it.  The
  * late network (boot_spec.h) is written before the gate opens, so a

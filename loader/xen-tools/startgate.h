@@ -13,12 +13,13 @@
 #include "common/error.h"
 
 /*
- * Reads START_GATE_KEY of this domain and, while it is "closed", waits on
- * a xenstore watch.  Returns 0 when there is no gate or it is open; 1
+ * Reads START_GATE_KEY of this domain and, while it is "closed", reads it
+ * again every 10 to 100 ms.  Returns 0 when there is no gate or it is open; 1
  * with *sig_r when one of the signals in `stop` (blocked by the caller)
- * came first, a stop request for a container that never started; -1 with
+ * came first, a stop request for a container that never started (other
+ * signals of the set, SIGCHLD or SIGHUP, are taken and ignored); -1 with
  * err for a value that is not a gate's, a key removed while waiting, or
- * xenstore out of reach while there is a gate to read.
+ * xenstore out of reach.
  */
 int startgate_wait(const sigset_t *stop, int *sig_r, xo_err *err);
 
