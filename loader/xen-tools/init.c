@@ -9,6 +9,8 @@
  *     and network namespaces, for tests without Xen
  *   - `init xl-oci-stop`: the kernel's poweroff_cmd; asks PID 1 to stop
  *   - `init --check-spec FILE`: only reads and checks a boot spec
+ *   - `init --wait-gate`: only waits at the start gate, against the
+ *     xenstored $XENSTORED_PATH names (tests with a stand-in)
  * See xl-oci-loader(7) for the sequence, markers and exit codes.
  */
 #include <errno.h>
@@ -248,7 +250,7 @@ static _Noreturn void usage(int code)
 {
     fprintf(
         code ? stderr : stdout,
-        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]... [--late-network FILE]\n       init --check-spec FILE\n       init " STOP_ARG
+        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]... [--late-network FILE]\n       init --check-spec FILE\n       init --wait-gate\n       init " STOP_ARG
         "\nAs PID 1 of a domain it takes no arguments; see xl-oci-loader(7).\n");
     exit(code);
 }
@@ -331,6 +333,26 @@ static int check_spec(const char *path)
     return 0;
 }
 
+/* The start gate alone, as a domain's init waits at it: prints "open" or
+ * "stopped N" and exits 0, or the error and exits 1. */
+static int wait_gate(void)
+{
+    sigset_t set;
+    run_block_signals(&set);
+    xo_err err = XO_ERR_INIT;
+    int sig = 0;
+    int r = startgate_wait(&set, &sig, &err);
+    if (r < 0) {
+        xo_err_print(&err, "init", stderr);
+        return 1;
+    }
+    if (r > 0)
+        printf("stopped %d\n", sig);
+    else
+        printf("open\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], STOP_ARG)) {
@@ -352,6 +374,7 @@ int main(int argc, char **argv)
         {"dev", required_argument, NULL, 'd'},
         {"late-network", required_argument, NULL, 'l'},
         {"check-spec", required_argument, NULL, 'c'},
+        {"wait-gate", no_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -386,6 +409,8 @@ int main(int argc, char **argv)
         }
         case 'c':
             return check_spec(optarg);
+        case 'g':
+            return wait_gate();
         case 'h':
             usage(0);
         default:
