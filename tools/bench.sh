@@ -269,7 +269,7 @@ the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 | placeholder + monitor RSS of a running container, kB | $(stats placeholder-monitor-rss-kb "$log") | <= 2048 |
 | of which the placeholder, kB | $(stats placeholder-rss-kb "$log") | |
 | of which the monitor, kB | $(stats monitor-rss-kb "$log") | |
-| placeholder + monitor PSS (pages shared with other processes, the same binary's text above all, split among them), kB | $(stats placeholder-monitor-pss-kb "$log") | |
+| placeholder + monitor PSS (pages shared with other processes split among them), kB | $(stats placeholder-monitor-pss-kb "$log") | |
 | containerd-shim-runc-v2 (containerd's, one per container), kB | $(stats shim-rss-kb "$log") | |
 
 Where a \`ctr run\` spends its time (medians of two more runs, seconds;
@@ -279,7 +279,10 @@ $(med trace-shim-start), the shim up to \`create\` $(med trace-shim-to-create)
 (before create in all: $(med trace-before-create)), \`create\`
 $(med trace-create), the shim and ctr between create and \`start\`
 $(med trace-between), \`start\` $(med trace-start), start's end to the first
-line on ctr's stdout $(med trace-to-output).
+line on ctr's stdout $(med trace-to-output).  Since 2026-12-01 \`create\`
+boots the domain behind the start gate (docs/decisions.md), so the guest's
+boot runs during the shim's, ctr's and \`start\`'s part, and start's end to
+the first line is what is left of it; before, the boot began at \`start\`.
 
 Method: \`tests/lab/bench/containerd-bench.sh\` starts Debian's containerd
 in dom0 (containerd, ctr and the shim copied from the lab's 9p share into

@@ -34,6 +34,7 @@
 #include "state.h"
 #include "status.h"
 #include "xen.h"
+#include "xen_gate.h"
 #include <libxl_utils.h>
 #include "xl_oci.h"
 #include "common/fault.h"
@@ -480,6 +481,10 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         status_set_state(h.xs, name,
                          o->paused ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_BOOTING,
                          err) < 0)
+        goto fail;
+    /* Before the guest runs, which reads it once its root is mounted. */
+    if (o->start_gate && !o->paused &&
+        xen_gate_write(h.xs, domid, START_GATE_CLOSED, err) < 0)
         goto fail;
     /* Before the guest can run, so "started" cannot come first. */
     journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);

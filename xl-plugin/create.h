@@ -20,8 +20,12 @@ struct create_opts {
     const char *runtime_spec; /* file, or NULL */
     const char *boot_spec;
     bool dryrun, foreground, paused, keep_broken, console;
-    bool quiet;     /* print nothing on stdout (xl-oci-runc: it is the
+    bool quiet; /* print nothing on stdout (xl-oci-runc: it is the
                        container's) */
+    /* Unpaused (not with paused) behind a closed start gate
+     * (xen_gate.h): the guest boots and mounts its root, its entrypoint
+     * waits until the gate opens (xl-oci-runc's start). */
+    bool start_gate;
     char name[128]; /* set by a successful create */
 };
 

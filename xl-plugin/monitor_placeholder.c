@@ -38,7 +38,7 @@ static void out_stdout(void *arg, const char *buf, size_t len)
 /* Copies what `fd` has beyond its offset to stdout, filtered. */
 static void drain(struct monitor_filter *f, int fd)
 {
-    char buf[16384];
+    char buf[4096];
     ssize_t r;
     while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
         monitor_filter_feed(f, buf, (size_t)r);

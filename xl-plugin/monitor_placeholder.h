@@ -1,8 +1,8 @@
 /*
  * monitor_placeholder.h: the placeholder xl-oci-runc leaves for
- * containerd's shim (runc.h), run as `xl-oci-monitor --placeholder NAME`
- * so that it costs what the static monitor costs in dom0 (no shared
- * libraries, no libxl): it copies container NAME's console log to its
+ * containerd's shim (runc.h), run as `xl-oci-placeholder NAME`
+ * (placeholder_main.c), a static program smaller than the monitor (no
+ * shared libraries, no libxl, no libxenctrl): it copies container NAME's console log to its
  * stdout (monitor_filter.h: without the loader's and the kernel's lines)
  * until DomainStatus is final, then returns the container's exit code
  * (137 when the status went away first: a delete; 255 when the container
@@ -25,7 +25,7 @@
 int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal);
 
 /*
- * A pod sandbox's placeholder (`xl-oci-monitor --sandbox NAME`): the pod's
+ * A pod sandbox's placeholder (`xl-oci-placeholder --sandbox NAME`): the pod's
  * process where there is no domain; it holds the network namespace it was
  * started in until SIGTERM, SIGINT or SIGHUP (returns 0, as Kubernetes'
  * pause does) or SIGKILL.

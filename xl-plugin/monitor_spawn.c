@@ -37,25 +37,37 @@ static int self_path(char *buf, size_t len, xo_err *err)
     return 0;
 }
 
-/* $XL_OCI_MONITOR, else xl-oci-monitor beside this binary (both are
- * installed to bindir, and both are in build/ in the build tree). */
-int monitor_program(char *buf, size_t len, xo_err *err)
+/* $ENV_VAR, else `prog` beside this binary (all of them are installed
+ * to bindir, and all are in build/ in the build tree). */
+static int sibling_program(char *buf, size_t len, const char *prog,
+                           const char *env_var, xo_err *err)
 {
-    const char *env = getenv("XL_OCI_MONITOR");
+    const char *env = getenv(env_var);
     if (env && *env) {
         if (xo_path_fmt(buf, len, err, "%s", env) < 0)
-            return xo_err_wrap(err, "XL_OCI_MONITOR");
+            return xo_err_wrap(err, "%s", env_var);
     } else {
         if (self_path(buf, len, err) < 0)
             return -1;
         char *slash = strrchr(buf, '/');
         size_t dir = slash ? (size_t)(slash - buf) + 1 : 0;
-        if (xo_path_fmt(buf + dir, len - dir, err, "xl-oci-monitor") < 0)
+        if (xo_path_fmt(buf + dir, len - dir, err, "%s", prog) < 0)
             return -1;
     }
     if (access(buf, X_OK) < 0)
-        return xo_err_sys(err, "cannot run the monitor %s", buf);
+        return xo_err_sys(err, "cannot run the %s program %s", prog, buf);
     return 0;
+}
+
+int monitor_program(char *buf, size_t len, xo_err *err)
+{
+    return sibling_program(buf, len, "xl-oci-monitor", "XL_OCI_MONITOR", err);
+}
+
+int monitor_placeholder_program(char *buf, size_t len, xo_err *err)
+{
+    return sibling_program(buf, len, "xl-oci-placeholder", "XL_OCI_PLACEHOLDER",
+                           err);
 }
 
 struct monitor_argv {

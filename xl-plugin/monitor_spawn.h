@@ -27,6 +27,9 @@
 /* The xl-oci-monitor program: $XL_OCI_MONITOR, else the one beside this
  * binary; an error when it cannot be run. */
 int monitor_program(char *buf, size_t len, xo_err *err);
+/* The xl-oci-placeholder program (monitor_placeholder.h), the same way:
+ * $XL_OCI_PLACEHOLDER, else the one beside this binary. */
+int monitor_placeholder_program(char *buf, size_t len, xo_err *err);
 
 /* Starts a detached monitor of `name` (double fork, new session, stdio on
  * <logdir>/<name>.monitor.log); returns 0 once it holds its lock. */

@@ -52,6 +52,12 @@ struct runc_state {
      * the pod's containers; started once `start` ran. */
     bool sandbox;
     bool started;
+    /* The domain boots at create behind a closed start gate
+     * (xen_gate.h), which start opens, setting `started`: the OCI state
+     * comes from `started`, never from what the guest reports.  Without
+     * it (a container of a release before the gate) the domain waits
+     * paused and start unpauses it. */
+    bool gated;
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."

@@ -6,8 +6,10 @@
  * domain name and that volume; no value from the bundle is written into
  * it) gives the domain its defaults, and the bundle's config.json
  * overrides the process (domcfg/from_runtime_spec.h), as a domain's own
- * keys override an image's.  The domain is created paused by the same
- * path as `xl-oci create -p`; `start` unpauses it.
+ * keys override an image's.  The domain is created by the same path as
+ * `xl-oci create` and boots at once behind a closed start gate
+ * (xen_gate.h): the loader mounts the root and waits, and `start` opens
+ * the gate, as runc's start releases the init its create left waiting.
  *
  * Then the placeholder: a process forked here, left behind as a child of
  * the shim (its subreaper), whose pid goes into the pid file.  It copies
@@ -107,9 +109,9 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
     return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
 }
 
-/* Forks the placeholder, `xl-oci-monitor --placeholder NAME`
- * (monitor_placeholder.h: the static monitor costs less than a fork of
- * this program); its pid, or -1.  With `new_netns` it runs in a network
+/* Forks the placeholder, `xl-oci-placeholder NAME` (monitor_placeholder.h:
+ * a small static program costs less than a fork of this one); its pid,
+ * or -1.  With `new_netns` it runs in a network
  * namespace of its own, the container's, which `ctr run --cni` fills
  * through /proc/PID/ns/net before start, as it would runc's container
  * process.  With a `tty` (>= 0, a pty's slave) that is its stdio and it
@@ -118,14 +120,15 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
                               int tty, xo_err *err)
 {
     char prog[4096];
-    if (monitor_program(prog, sizeof(prog), err) < 0)
+    if (monitor_placeholder_program(prog, sizeof(prog), err) < 0)
         return -1;
     char *argv[] = {prog,
                     "--root",
                     (char *)cmd_state_root(),
-                    sandbox ? "--sandbox" : "--placeholder",
-                    tty >= 0 ? "--terminal" : (char *)name,
-                    tty >= 0 ? (char *)name : NULL,
+                    sandbox    ? "--sandbox"
+                    : tty >= 0 ? "--terminal"
+                               : (char *)name,
+                    sandbox || tty >= 0 ? (char *)name : NULL,
                     NULL};
     /* The child's errno from unshare() or exec, or EOF once it exec'd. */
     int pfd[2];
@@ -241,7 +244,7 @@ static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
 
 /*
  * A pod's sandbox (CRI's "pause" container): no domain and no root
- * volume, only a placeholder (`xl-oci-monitor --sandbox`) that holds the
+ * volume, only a placeholder (`xl-oci-placeholder --sandbox`) that holds the
  * pod's network namespace (a new one, when the spec names none) until it
  * is killed; the pod's containers name that namespace and are spliced
  * into it at their start.
@@ -340,6 +343,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
         goto out;
     status_now(s.created, sizeof(s.created));
+    s.gated = true; /* create_xen's start_gate below */
     if (xo_path_fmt(s.id, sizeof(s.id), err, "%s", a.id) < 0 ||
         xo_path_fmt(s.volume, sizeof(s.volume), err, "%s", vol.dir) < 0 ||
         runc_domain_name(s.name, a.id, err) < 0 ||
@@ -355,8 +359,10 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .override_process = apply_spec,
         .override_ctx = &ov,
     };
+    /* Booted now, behind the start gate: the guest's kernel and its
+     * mounts overlap what the shim and containerd do until `start`. */
     struct create_opts o = {
-        .cfg_path = cfg_path, .paused = true, .quiet = true};
+        .cfg_path = cfg_path, .start_gate = true, .quiet = true};
     if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0)
         goto out;
     /* The store lock bundle_rootfs_volume() holds shared is the lock

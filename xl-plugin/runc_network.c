@@ -7,7 +7,7 @@
  * gives a pod's namespace by path, filled before create.  Either way the
  * namespace's interface is known here: its address goes to the guest as
  * the boot spec's late network (common/abi/boot_spec.h, v4), written into
- * the domain's xenstore home before the domain is unpaused, and the
+ * the domain's xenstore home before the start gate opens, and the
  * guest's vif is joined to that interface (netback/netns.h).  A namespace
  * with nothing but lo gives the guest no interface, as runc's container
  * would have none.
@@ -53,7 +53,8 @@ static int write_late_network(struct xo_xs *xs, uint32_t domid,
     return 0;
 }
 
-/* A vif of the paused domain with the interface's MAC, left to us by
+/* A vif of the domain (paused, or waiting at its start gate) with the
+ * interface's MAC, left to us by
  * vif-xl-oci (an empty bridge); its backend device name into dev. */
 static int add_vif(struct xen_handles *h, uint32_t domid,
                    const struct nb_netns_iface *ifc, libxl_device_nic *nic,

@@ -71,10 +71,12 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     xo_jset(o, "volume", xo_jstr(s->volume));
     xo_jset(o, "created", xo_jstr(s->created));
     xo_jset(o, "pid", xo_jint64(s->pid));
-    if (s->sandbox) {
+    if (s->sandbox)
         xo_jset(o, "sandbox", xo_jbool(true));
+    if (s->gated)
+        xo_jset(o, "gated", xo_jbool(true));
+    if (s->sandbox || s->gated)
         xo_jset(o, "started", xo_jbool(s->started));
-    }
     if (s->late_network) {
         xo_jset(o, "late-network", xo_jbool(true));
         xo_jset(o, "netns", xo_jstr(s->netns));
@@ -143,6 +145,8 @@ int runc_state_read(const struct runc_global *g, const char *id,
         s->sandbox = json_object_get_boolean(b);
     if (rc == 0 && json_object_object_get_ex(o, "started", &b))
         s->started = json_object_get_boolean(b);
+    if (rc == 0 && json_object_object_get_ex(o, "gated", &b))
+        s->gated = json_object_get_boolean(b);
     json_object *late;
     if (rc == 0 && json_object_object_get_ex(o, "late-network", &late)) {
         s->late_network = json_object_get_boolean(late);

@@ -22,6 +22,7 @@
 #include "runc_network.h"
 #include "status.h"
 #include "xen.h"
+#include "xen_gate.h"
 #include "xl_oci.h"
 
 /* The verb's options: the ones in `flags` (each "--name" taking no
@@ -83,20 +84,48 @@ static const char *oci_status(const struct target *t)
                                      : "created";
     if (!t->have_status)
         return "stopped";
+    /* Behind the start gate the domain runs, its entrypoint does not:
+     * created until our own start opened the gate, whatever the guest
+     * reports (xen_gate.h).  A container from before the gate was
+     * created paused, and started once its entrypoint ran. */
+    bool started = t->s.gated ? t->s.started : t->st.started[0] != '\0';
     switch (t->st.state) {
     case DOMAIN_STATE_CREATING:
         return "creating";
     case DOMAIN_STATE_PAUSED:
         /* Created and not yet started, or paused by `pause` (which runc
-         * also reports as "paused"): start clears this. */
-        return t->st.started[0] ? "paused" : "created";
+         * also reports as "paused"). */
+        return started ? "paused" : "created";
     case DOMAIN_STATE_BOOTING:
     case DOMAIN_STATE_RUNNING:
     case DOMAIN_STATE_HALTING:
-        return "running";
+        return !t->s.gated || started ? "running" : "created";
     default:
         return "stopped";
     }
+}
+
+/* Opens the start gate of a container whose domain booted at create
+ * (runc_state.gated): its late network first, which the guest reads
+ * after the gate, then `started`, then the gate itself, so that no state
+ * says "created" of an entrypoint that may run. */
+static int start_gated(const struct runc_global *g, struct target *t,
+                       xo_err *err)
+{
+    uint32_t domid = (uint32_t)t->st.domid;
+    if (runc_network_start(&t->h, &t->s, domid, err) < 0)
+        return -1;
+    t->s.started = true;
+    if (runc_state_write(g, &t->s, err) < 0)
+        return -1;
+    if (xen_gate_write(t->h.xs, domid, START_GATE_OPEN, err) < 0) {
+        xo_err e = XO_ERR_INIT;
+        t->s.started = false;
+        runc_state_write(g, &t->s, &e);
+        xo_err_clear(&e);
+        return -1;
+    }
+    return 0;
 }
 
 int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
@@ -114,6 +143,12 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (t.s.sandbox) {
         t.s.started = true;
         if (runc_state_write(g, &t.s, err) < 0)
+            goto fail;
+        xen_close(&t.h);
+        return 0;
+    }
+    if (t.s.gated) {
+        if (start_gated(g, &t, err) < 0)
             goto fail;
         xen_close(&t.h);
         return 0;

@@ -145,7 +145,7 @@
 /*
  * v4: the network, late.  A spec with the empty root property
  * `late-network` has no network node: the toolstack writes that node,
- * before it unpauses the domain, into the xenstore key
+ * before it opens the start gate (start_gate.h), into the xenstore key
  * BOOT_SPEC_LATE_NETWORK_KEY, relative to the domain's home
  * /local/domain/<domid> (created by dom0, so the guest can read it and not
  * write it).  Its value is a blob of this same format holding only the

@@ -9,6 +9,8 @@
  *     and network namespaces, for tests without Xen
  *   - `init xl-oci-stop`: the kernel's poweroff_cmd; asks PID 1 to stop
  *   - `init --check-spec FILE`: only reads and checks a boot spec
+ *   - `init --wait-gate`: only waits at the start gate, against the
+ *     xenstored $XENSTORED_PATH names (tests with a stand-in)
  * See xl-oci-loader(7) for the sequence, markers and exit codes.
  */
 #include <errno.h>
@@ -37,6 +39,7 @@
 #include "report.h"
 #include "run.h"
 #include "safepath.h"
+#include "startgate.h"
 #include "common/user.h"
 
 #define GUEST_STAGING "/xl-oci"
@@ -124,7 +127,8 @@ static size_t module_groups(const char **g, const struct boot_spec *s)
         g[n++] = s->wr_fstype;
     for (size_t i = 0; i < s->nmounts; i++)
         g[n++] = s->mounts[i].fstype;
-    if (s->nifaces > 0)
+    /* A late network's interfaces are known after the start gate. */
+    if (s->nifaces > 0 && !s->late_network)
         g[n++] = "net";
     return n;
 }
@@ -167,21 +171,42 @@ static _Noreturn void loader_main(const struct loader_env *env,
         fail(&err);
     report_open(report_dir);
 
-    if (boot_spec_load(&spec, spec_path, &err) < 0 ||
-        (spec.late_network &&
-         bs_load_late_network(&spec, env->host ? env->late_network : NULL,
-                              &err) < 0))
+    if (boot_spec_load(&spec, spec_path, &err) < 0)
         fail(&err);
     report_phase(GUEST_PHASE_MOUNTING);
     const char *groups[7 + BS_MAX_MOUNTS];
     size_t ngroups = module_groups(groups, &spec);
-    if (!env->host &&
-        modules_load(MODULES_LIST, groups, ngroups, true, &err) < 0)
+    /* A late network's group comes after the gate: unlink nothing yet. */
+    if (!env->host && modules_load(MODULES_LIST, groups, ngroups,
+                                   !spec.late_network, &err) < 0)
         fail(&err);
 
     const char *root;
     if (mounts_root(env, &spec, &root, &err) < 0)
         fail(&err);
+    /* Everything so far is create's work; what follows waits for the OCI
+     * start (common/abi/start_gate.h), which also gives the late network. */
+    int stop_sig = 0;
+    int gate = env->host ? 0 : startgate_wait(&set, &stop_sig, &err);
+    if (gate < 0)
+        fail(&err);
+    if (gate > 0) {
+        /* Stopped while created: as runc's init, which dies of the
+         * signal before it ever runs the process. */
+        report_marker("stopped before start: signal %d", stop_sig);
+        report_exit_code(128 + (int)spec.stop_signal);
+        report_phase(GUEST_PHASE_EXITED);
+        finish(128 + (int)spec.stop_signal);
+    }
+    if (spec.late_network) {
+        static const char *const net[] = {"net"};
+        if (bs_load_late_network(&spec, env->host ? env->late_network : NULL,
+                                 &err) < 0 ||
+            (!env->host &&
+             modules_load(MODULES_LIST, net, spec.nifaces > 0 ? 1 : 0, true,
+                          &err) < 0))
+            fail(&err);
+    }
     int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0) {
         xo_err_sys(&err, "open %s", root);
@@ -225,7 +250,7 @@ static _Noreturn void usage(int code)
 {
     fprintf(
         code ? stderr : stdout,
-        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]... [--late-network FILE]\n       init --check-spec FILE\n       init " STOP_ARG
+        "usage: init --host-test [--host-net] --spec FILE [--report DIR] [--dev DEV=PATH]... [--late-network FILE]\n       init --check-spec FILE\n       init --wait-gate\n       init " STOP_ARG
         "\nAs PID 1 of a domain it takes no arguments; see xl-oci-loader(7).\n");
     exit(code);
 }
@@ -308,6 +333,26 @@ static int check_spec(const char *path)
     return 0;
 }
 
+/* The start gate alone, as a domain's init waits at it: prints "open" or
+ * "stopped N" and exits 0, or the error and exits 1. */
+static int wait_gate(void)
+{
+    sigset_t set;
+    run_block_signals(&set);
+    xo_err err = XO_ERR_INIT;
+    int sig = 0;
+    int r = startgate_wait(&set, &sig, &err);
+    if (r < 0) {
+        xo_err_print(&err, "init", stderr);
+        return 1;
+    }
+    if (r > 0)
+        printf("stopped %d\n", sig);
+    else
+        printf("open\n");
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 2 && !strcmp(argv[1], STOP_ARG)) {
@@ -329,6 +374,7 @@ int main(int argc, char **argv)
         {"dev", required_argument, NULL, 'd'},
         {"late-network", required_argument, NULL, 'l'},
         {"check-spec", required_argument, NULL, 'c'},
+        {"wait-gate", no_argument, NULL, 'g'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -363,6 +409,8 @@ int main(int argc, char **argv)
         }
         case 'c':
             return check_spec(optarg);
+        case 'g':
+            return wait_gate();
         case 'h':
             usage(0);
         default:

@@ -57,7 +57,7 @@ int bs_load_late_network(struct boot_spec *spec, const char *file, xo_err *err)
         return xo_err_set(
             err, saved ? saved : ENOENT,
             "late network: xenstore key " BOOT_SPEC_LATE_NETWORK_KEY
-            " of this domain: %s (the toolstack writes it before it unpauses the domain)",
+            " of this domain: %s (the toolstack writes it before it opens the start gate)",
             strerror(saved ? saved : ENOENT));
     int rc = bs_merge_late_network(spec, v, n, err);
     free(v);

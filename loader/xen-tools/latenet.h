@@ -2,7 +2,7 @@
  * latenet.h: the late network of a boot spec with late-network
  * (common/abi/boot_spec.h, version 4): read from the xenstore key
  * BOOT_SPEC_LATE_NETWORK_KEY of this domain, which the toolstack wrote
- * before it unpaused us, or in the host test mode from a file, and merged
+ * before it opened the start gate (start_gate.h), or in the host test mode from a file, and merged
  * into the spec (bs_merge_late_network checks every byte of it).
  */
 #ifndef XL_OCI_LOADER_LATENET_H

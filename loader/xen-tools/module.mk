@@ -21,7 +21,7 @@ XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
 LOADER_OUT_DEBIAN ?= $(XT_OUT)/out-debian
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
-	$(XT)/bootspec_net.c $(XT)/latenet.c \
+	$(XT)/bootspec_net.c $(XT)/latenet.c $(XT)/startgate.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c $(XT)/exec_server.c \
@@ -31,7 +31,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/guest_meminfo.c \
 	common/abi/capabilities.c \
-	common/abi/rlimits.c
+	common/abi/rlimits.c common/abi/start_gate.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and safe paths are also in the host library so

@@ -86,8 +86,22 @@ case "$pid" in
 esac
 [ "$(ocistate c1 status)" = created ] && [ "$(ocistate c1 pid)" = "$pid" ] &&
     lab_ok state-created || lab_fail state-created "$(R state c1 2>&1 | tr '\n' ' ')"
-[ "$(st c1 state)" = paused ] && lab_ok domain-paused-until-start ||
-    lab_fail domain-paused-until-start "state $(st c1 state)"
+# Booted at create behind the start gate (common/abi/start_gate.h): the
+# guest mounts its root and waits; its entrypoint runs only after start,
+# and only dom0 can open the gate (the key is dom0's, the guest's read).
+domid=$(st c1 domid)
+[ "$(xenstore-read "/local/domain/$domid/xl-oci/start" 2>/dev/null)" = closed ] &&
+    xenstore-ls -p "/local/domain/$domid/xl-oci" 2>/dev/null | grep -q "^start = .*(n0,r$domid)" &&
+    lab_ok gate-closed-dom0-owned ||
+    lab_fail gate-closed-dom0-owned "$(xenstore-ls -p "/local/domain/$domid/xl-oci" 2>&1 | tr '\n' ' ')"
+if wait_log c1 '^xl-oci-loader: waiting for start' 120; then
+    sleep 2
+    [ -z "$(st c1 started)" ] && ! xl-oci logs c1 2>/dev/null | grep -q '^probe:' &&
+        [ "$(ocistate c1 status)" = created ] && lab_ok entrypoint-waits-for-start ||
+        lab_fail entrypoint-waits-for-start "started '$(st c1 started)', status $(ocistate c1 status)"
+else
+    lab_fail entrypoint-waits-for-start "no gate marker: $(xl-oci logs c1 2>&1 | tail -n 3 | tr '\n' ' ')"
+fi
 lab_check start R start c1
 if wait_exited "$LAB_WORK/c1.report" 120; then
     [ "$(exited "$LAB_WORK/c1.report")" = 42 ] && lab_ok exit-code-42 ||
@@ -298,6 +312,47 @@ lab_check delete-c3 R delete c3
 R exec c3 true >/dev/null 2>&1 && lab_fail exec-unknown-id "succeeded" ||
     { last_error | grep -q 'does not exist' && lab_ok exec-unknown-id || lab_fail exec-unknown-id "$(last_error)"; }
 
+# --- kill and delete before start -------------------------------------------
+# A created container's domain is already booted (behind the gate): kill
+# before start ends it with the signal's exit code and delete of one never
+# started leaves no domain, vif, loop device or placeholder.
+loops0=$(losetup -a | wc -l)
+gated_create() { # gated_create ID BUNDLE: create, then wait at the gate
+    "$SR" "$LAB_WORK/$1.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+        --log-format json create --bundle "$LAB_WORK/$2" --pid-file "$LAB_WORK/$1.pid" "$1" \
+        >"$LAB_WORK/$1.out" 2>&1 &
+    for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/$1.report" 2>/dev/null && break; sleep 0.2; done
+    wait_log "$1" '^xl-oci-loader: waiting for start' 120
+}
+mkbundle b4 args sleep 600000 || lab_fail setup "bundle b4"
+if gated_create c4 b4; then
+    lab_check kill-created R kill c4 TERM
+    wait_exited "$LAB_WORK/c4.report" 60
+    [ "$(exited "$LAB_WORK/c4.report")" = 143 ] && [ "$(ocistate c4 status)" = stopped ] &&
+        lab_ok kill-before-start-exit-143 ||
+        lab_fail kill-before-start-exit-143 "exit '$(exited "$LAB_WORK/c4.report")', status $(ocistate c4 status)"
+    lab_check delete-killed-created R delete c4
+else
+    lab_fail kill-before-start "c4 never reached the gate: $(last_error)"
+fi
+mkbundle b5 args echo never-started || lab_fail setup "bundle b5"
+if gated_create c5 b5; then
+    c5pid=$(cat "$LAB_WORK/c5.pid")
+    lab_check delete-created-never-started R delete c5
+    wait_exited "$LAB_WORK/c5.report" 60
+    # blkback lets the loop devices go as the domain's devices close.
+    for ((i = 0; i < 25; i++)); do [ "$(losetup -a | wc -l)" = "$loops0" ] && break; sleep 0.2; done
+    left=""
+    xl domid c5 >/dev/null 2>&1 && left="$left domain"
+    ip -o link show | grep -q ' vif' && left="$left vifs"
+    [ "$(losetup -a | wc -l)" = "$loops0" ] || left="$left loops"
+    kill -0 "$c5pid" 2>/dev/null && left="$left placeholder"
+    grep -q never-started "$LAB_WORK/c5.out" && left="$left output"
+    [ -z "$left" ] && lab_ok delete-created-leaves-nothing || lab_fail delete-created-leaves-nothing "left:$left"
+else
+    lab_fail delete-created-never-started "c5 never reached the gate: $(last_error)"
+fi
+
 # --- nothing left --------------------------------------------------------------
 sleep 1
 left=""
@@ -307,12 +362,12 @@ ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
 ls "$LAB_WORK/runc" 2>/dev/null | grep -q . && left="$left runc-state"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor | subreaper | recvtty) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | xl-oci-placehol | subreaper | recvtty) left="$left $(cat "$c")" ;;
     esac
 done
 [ -z "$left" ] && lab_ok nothing-left || lab_fail nothing-left "left:$left"
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"

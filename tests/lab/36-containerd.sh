@@ -148,7 +148,7 @@ losetup -a | grep -q . && left="$left loops($(losetup -a | wc -l))"
 ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | xl-oci-placehol) left="$left $(cat "$c")" ;;
     esac
 done
 [ -z "$left" ] && lab_ok delete-leaves-nothing || lab_fail delete-leaves-nothing "left:$left"

@@ -583,6 +583,51 @@ else
     ok "domcfg boot spec # SKIP build/xl-oci or the probe volume (make test-images) missing"
 fi
 
+# --- the start gate (common/abi/start_gate.h) -------------------------------
+# The init's wait at the gate (init --wait-gate) against the tiers'
+# stand-in xenstored, whose keys are files: no key goes on, "open" goes
+# on, "closed" waits until dom0 writes "open", and a value that is not a
+# gate's, a key removed while waiting, and a stop request each end it.
+standin=$top/build/tests/xs-standin
+if [ -x "$standin" ]; then
+    gk=$T/xs/_local_domain_0_xl-oci_start
+    mkdir -p "$T/xs"
+    "$standin" "$T/xs.sock" "$T/xs" &
+    sp=$!
+    for ((i = 0; i < 50; i++)); do [ -S "$T/xs.sock" ] && break; sleep 0.1; done
+    gate() { XENSTORED_PATH=$T/xs.sock timeout 10 "$init" --wait-gate 2>&1; }
+    rm -f "$gk"
+    check "start gate: no key, no gate" [ "$(gate)" = open ]
+    printf open >"$gk"
+    check "start gate: open goes on" [ "$(gate)" = open ]
+    printf opened >"$gk"
+    check "start gate: a value not the gate's is refused" \
+        eval 'gate | grep -q "neither \"closed\" nor \"open\""'
+    printf closed >"$gk"
+    (sleep 1; printf open >"$gk") &
+    t0=$(date +%s%N)
+    out=$(gate)
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    check "start gate: closed waits until open ($ms ms)" \
+        eval '[ "$(tail -n 1 <<<"$out")" = open ] && [ $ms -ge 900 ] &&
+            grep -q "^xl-oci-loader: waiting for start" <<<"$out"'
+    printf closed >"$gk"
+    (sleep 0.5; rm -f "$gk") &
+    check "start gate: a key removed while waiting is an error" \
+        eval 'gate | grep -q "removed before it opened"'
+    printf closed >"$gk"
+    XENSTORED_PATH=$T/xs.sock timeout 10 "$init" --wait-gate >"$T/gate.out" 2>&1 &
+    gp=$!
+    sleep 0.5
+    kill -TERM "$gp"
+    wait "$gp"
+    check "start gate: a stop request ends the wait" grep -q "^stopped 15" "$T/gate.out"
+    kill "$sp" 2>/dev/null
+    wait "$sp" 2>/dev/null
+else
+    ok "start gate # SKIP no $standin (make all)"
+fi
+
 # --- the built loader (make loader): ramdisk assembly, a boot without Xen ---
 out=${LOADER_OUT:-$top/build/loader/xen-tools/out}
 bench=$top/build/loader/ramdisk-bench

@@ -14,6 +14,7 @@
 #include "common/abi/domain_status.h"
 #include "common/abi/guest_meminfo.h"
 #include "common/abi/guest_report.h"
+#include "common/abi/start_gate.h"
 #include "domcfg/domain_config.h"
 #include "xl-plugin/status.h"
 
@@ -139,6 +140,37 @@ static void test_guest_meminfo(void **state)
             -1);
 }
 
+/* The start gate's wire values, read as xenstore returns them: bytes and
+ * a length, no NUL; nothing but the exact values passes. */
+static void test_start_gate_values(void **state)
+{
+    (void)state;
+    enum start_gate g = START_GATE_OPEN;
+    assert_string_equal(start_gate_to_string(START_GATE_CLOSED), "closed");
+    assert_string_equal(start_gate_to_string(START_GATE_OPEN), "open");
+    assert_null(start_gate_to_string((enum start_gate)7));
+    assert_int_equal(start_gate_from_string("closed", 6, &g), 0);
+    assert_int_equal(g, START_GATE_CLOSED);
+    assert_int_equal(start_gate_from_string("open", 4, &g), 0);
+    assert_int_equal(g, START_GATE_OPEN);
+    /* A prefix, a longer value, another case, a NUL inside, nothing. */
+    static const struct {
+        const char *v;
+        size_t len;
+    } bad[] = {{"ope", 3},    {"openx", 5},
+               {"open\0", 5}, {"Open", 4},
+               {"", 0},       {"closed ", 7},
+               {"1", 1},      {"openopenopenopenopen", 20}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        g = START_GATE_CLOSED;
+        assert_int_equal(start_gate_from_string(bad[i].v, bad[i].len, &g), -1);
+        assert_int_equal(g, START_GATE_CLOSED);
+    }
+    assert_int_equal(start_gate_from_string(NULL, 0, &g), -1);
+    /* Both values fit what the guest reads. */
+    assert_true(strlen("closed") <= START_GATE_VALUE_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_domain_state_names),
         cmocka_unit_test(test_limits_agree),
         cmocka_unit_test(test_guest_meminfo),
+        cmocka_unit_test(test_start_gate_values),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

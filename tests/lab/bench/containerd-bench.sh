@@ -122,8 +122,8 @@ for n in 1 2; do ctr_run "tr$n" "$wrap/traced-runc" | grep '^BENCH trace-'; done
 # What a running container costs in dom0 besides its domain: the
 # placeholder (the task's pid) and the monitor; the shim (the
 # placeholder's parent) is containerd's.  RSS from the page tables; PSS
-# too, since the placeholder is the monitor's own static binary run with
-# --placeholder, so most of both RSS figures are the same text pages.
+# too, since both are static programs whose RSS is mostly text pages
+# (libc's, the same code in both files but not the same pages).
 rss() { awk '/^Rss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 pss() { awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup" 2>/dev/null; }
 if C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" -d "$IMG" m1 \
@@ -139,6 +139,13 @@ if C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" -d "$IMG" m1 \
     [ -n "$s" ] && echo "BENCH shim-rss-kb $s"
     p=$(pss "$ph") m=$(pss "$mon")
     [ -n "$p" ] && [ -n "$m" ] && echo "BENCH placeholder-monitor-pss-kb $((p + m))"
+    # Where each one's RSS lies, mapping by mapping (text, data, heap,
+    # stack), for whoever cuts it next.
+    for who in placeholder:"$ph" monitor:"$mon"; do
+        awk -v w="${who%%:*}" '/^[0-9a-f]+-[0-9a-f]+ / { m = $2 " " ($6 == "" ? "anon" : $6) }
+            /^Rss:/ && $2 > 0 { printf "rss-map %s %s kB %s\n", w, $2, m }' \
+            "/proc/${who#*:}/smaps" 2>/dev/null
+    done
     C task kill -s SIGKILL m1 >/dev/null 2>&1
     for ((i = 0; i < 300; i++)); do C task ls | grep -q '^m1 .*STOPPED' && break; sleep 0.2; done
     C task delete m1 >/dev/null 2>&1
