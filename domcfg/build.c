@@ -258,8 +258,11 @@ static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
             break;
         }
         dc->n_vifs++;
-        if (!dc->vifs[i].mac[0])
-            vif_default_mac(dc->vifs[i].mac, dc->name, (unsigned)i);
+        if (!dc->vifs[i].mac[0] &&
+            vif_default_mac(dc->vifs[i].mac, dc->name, (unsigned)i, err) < 0) {
+            rc = -1;
+            break;
+        }
     }
     xo_strv_free(vifs);
     return rc;
