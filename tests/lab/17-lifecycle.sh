@@ -64,8 +64,36 @@ nft_vifs() {
     for s in vifs vif_mac vif_ip4 vif_ip6; do nft list set bridge xl_oci $s 2>/dev/null; done |
         grep -o 'vif[0-9]*\.[0-9]*' | sort -u | paste -sd' '
 }
-# knock IP: the probe's answer on port 7000 (which also ends its run).
-knock() { busybox timeout 20 busybox nc -w 10 "$1" 7000 </dev/null 2>/dev/null; }
+# knock IP: the probe's answer on port 7000, which also ends its run;
+# tried for up to 60 s (the probe may not listen yet).
+knock() {
+    local i out
+    for ((i = 0; i < 30; i++)); do
+        out=$(busybox timeout 20 busybox nc -w 10 "$1" 7000 </dev/null 2>/dev/null)
+        [ -n "$out" ] && break
+        sleep 2
+    done
+    echo "$out"
+}
+# pings IP: "ok" once dom0 gets a reply, tried for up to 40 s.
+pings() {
+    local i
+    for ((i = 0; i < 20; i++)); do
+        ping -c 1 -W 2 "$1" >/dev/null 2>&1 && { echo ok; return; }
+    done
+    echo "no ping reply"
+}
+# up NAME RESTARTS: until NAME runs its RESTARTS-th restart with the
+# address its loader reported (up to 300 s).
+up() {
+    local i
+    for ((i = 0; i < 600; i++)); do
+        [ "$(st "$1" restarts)" = "$2" ] && [ "$(st "$1" state)" = running ] &&
+            [ -n "$(ipv4_of "$1")" ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
 mkcfg cnr 'oci_network = [ "lcnet" ]' 'oci_entrypoint = [ "/bin/busybox", "sh", "-c" ]' \
     'oci_cmd = [ "echo serving; echo bye | busybox nc -l -p 7000; echo knocked; exit 1" ]' \
     'oci_restart = "on-failure:1"'
@@ -75,35 +103,28 @@ for round in 1 2 3; do
         xl-oci destroy cnr >/dev/null 2>&1
         continue
     fi
-    wait_log cnr "^serving" 180 || lab_fail "$n-runs" "state $(st cnr state)"
+    up cnr 0 || lab_fail "$n-runs" "state $(st cnr state) address '$(ipv4_of cnr)'"
     ip1=$(ipv4_of cnr) d1=$(st cnr domid)
     [ "$(lease_vif cnr)" = "vif$d1.0" ] && [ "$(nft_vifs)" = "vif$d1.0" ] &&
         lab_ok "$n-first-vif" "vif$d1.0 $ip1" || lab_fail "$n-first-vif" "lease '$(lease_vif cnr)' nft '$(nft_vifs)' domid $d1"
-    p=ok
-    ping -c 2 -W 2 "$ip1" >/dev/null 2>&1 || p="no ping reply"
-    k=$(knock "$ip1")
+    p=$(pings "$ip1") k=$(knock "$ip1")
     [ "$p" = ok ] && [ "$k" = bye ] && lab_ok "$n-first-reached" "$ip1" ||
         lab_fail "$n-first-reached" "$ip1 from dom0: $p, knock '$k'"
-    # restarted: a new domain, running, the same address (the loader reports
-    # what it configured), reachable again
-    for ((i = 0; i < 600; i++)); do
-        [ "$(st cnr restarts)" = 1 ] && [ "$(st cnr state)" = running ] && [ -n "$(ipv4_of cnr)" ] && break
-        sleep 0.5
-    done
-    d2=$(st cnr domid) ip2=$(ipv4_of cnr)
-    if [ "$(st cnr restarts)" = 1 ] && [ "$(st cnr state)" = running ] && [ "$d2" != "$d1" ]; then
+    # restarted: a new domain, running, the same address (the loader
+    # reports what it configured), reachable again
+    if up cnr 1 && d2=$(st cnr domid) && [ "$d2" != "$d1" ]; then
         lab_ok "$n-restarted" "domid $d1 -> $d2"
     else
+        d2=$(st cnr domid)
         lab_fail "$n-restarted" "state $(st cnr state) restarts $(st cnr restarts) domid $d1 -> $d2 last-exit $(st cnr last_exit_code) error '$(st cnr error)'"
         tail -n 20 "/var/log/xen/oci/cnr.monitor.log" 2>/dev/null | sed 's/^/  monitor: /' >&2
     fi
+    ip2=$(ipv4_of cnr)
     [ -n "$ip2" ] && [ "$ip2" = "$ip1" ] && lab_ok "$n-same-address" "$ip2" || lab_fail "$n-same-address" "'$ip1' -> '$ip2'"
     [ "$(lease_vif cnr)" = "vif$d2.0" ] && [ "$(nft_vifs)" = "vif$d2.0" ] && ! ip link show "vif$d1.0" >/dev/null 2>&1 &&
         lab_ok "$n-vif-moved" "vif$d1.0 -> vif$d2.0" ||
         lab_fail "$n-vif-moved" "lease '$(lease_vif cnr)' nft '$(nft_vifs)' links '$(ip -o link | grep -o 'vif[0-9.]*' | paste -sd' ')'"
-    p=ok
-    ping -c 2 -W 2 "$ip2" >/dev/null 2>&1 || p="no ping reply"
-    k=$(knock "$ip2")
+    p=$(pings "$ip2") k=$(knock "$ip2")
     [ "$p" = ok ] && [ "$k" = bye ] && lab_ok "$n-reached-after-restart" "$ip2" ||
         lab_fail "$n-reached-after-restart" "$ip2 from dom0: $p, knock '$k'"
     # the second exit 1 is the last: halted, and it stays so
