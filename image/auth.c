@@ -24,7 +24,7 @@ static char *b64_decode(const char *in)
     if (n == 0 || n % 4 || n > AUTH_FIELD_MAX * 2)
         return NULL;
     unsigned char *out = xo_xmalloc(n / 4 * 3 + 1);
-    int len = vf_crypto.decode_block(out, (const unsigned char *)in, (int)n);
+    int len = crypto_lib.decode_block(out, (const unsigned char *)in, (int)n);
     if (len < 0) {
         free(out);
         return NULL;
@@ -44,12 +44,12 @@ static char *b64_decode(const char *in)
 
 int auth_basic_header(char **hdr_r, const char *userpass, xo_err *err)
 {
-    if (vf_crypto_load(err) < 0)
+    if (crypto_lib_load(err) < 0)
         return -1;
     size_t n = strlen(userpass);
     char *b64 = xo_xmalloc(4 * ((n + 2) / 3) + 1);
-    vf_crypto.encode_block((unsigned char *)b64,
-                           (const unsigned char *)userpass, (int)n);
+    crypto_lib.encode_block((unsigned char *)b64,
+                            (const unsigned char *)userpass, (int)n);
     *hdr_r = xo_xasprintf("Authorization: Basic %s", b64);
     free(b64);
     return 0;
@@ -113,7 +113,7 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
                                         err);
         if (rc == 1)
             rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
-        if (rc == 1 && vf_crypto_load(err) < 0)
+        if (rc == 1 && crypto_lib_load(err) < 0)
             rc = -1;
         if (rc == 1 && !(*userpass_r = b64_decode(b64)))
             rc = xo_err_set(

@@ -1,10 +1,11 @@
 #!/bin/bash
-# check-lazy-libs.sh: libcurl, libarchive, libisal, libnftables and
-# libcrypto are opened on first use (common/dlib.h), never linked, and
-# libssl (which only libcurl needed) is not linked either: every start of
-# xl-oci paid for them and their ~40 dependencies, and libcrypto alone
-# for half the dynamic loader's relocation work (docs/decisions.md,
-# "Optional libraries opened on first use").  Checks that
+# check-lazy-libs.sh: libcurl, libarchive, libisal, libnftables,
+# libcrypto, libxenlight, libxlutil and libyajl are opened on first use
+# (common/dlib.h), never linked, and libssl (which only libcurl needed) is
+# not linked either: every start of xl-oci paid for them and their ~50
+# dependencies, libcrypto alone for half the dynamic loader's relocation
+# work, libxenlight for twelve more objects (docs/decisions.md, "Optional
+# libraries opened on first use").  Checks that
 #   - build/xl-oci and build/xl-oci-runc do not list them (ldd);
 #   - commands that touch no image and no network (--version, list,
 #     exec, xl-oci-runc state) do not load them either (LD_DEBUG=files: glibc's
@@ -13,7 +14,7 @@
 # tier 95 after make all.
 set -u
 cd "$(dirname "$0")/.."
-LAZY='lib(curl|archive|isal|nftables|ssl|crypto)\.so'
+LAZY='lib(curl|archive|isal|nftables|ssl|crypto|xenlight|xlutil|yajl)\.so'
 bad=0
 for b in build/xl-oci build/xl-oci-runc; do
     if [ ! -x "$b" ]; then

@@ -21,7 +21,7 @@ void cosign_key_free(struct cosign_key *k)
     if (!k)
         return;
     /* A key exists only once libcrypto is loaded. */
-    vf_crypto.pkey_free(k->pkey);
+    crypto_lib.pkey_free(k->pkey);
     free(k->path);
     free(k);
 }
@@ -30,25 +30,25 @@ int cosign_key_load(struct cosign_key **key_r, const char *path, xo_err *err)
 {
     char *pem = NULL;
     size_t len = 0;
-    if (vf_crypto_load(err) < 0)
+    if (crypto_lib_load(err) < 0)
         return xo_err_wrap(err, "verify key %s", path);
     if (xo_read_file(&pem, &len, path, COSIGN_KEY_MAX, err) < 0)
         return xo_err_wrap(err, "verify key");
-    BIO *bio = vf_crypto.bio_new_mem_buf(pem, (int)len);
+    BIO *bio = crypto_lib.bio_new_mem_buf(pem, (int)len);
     EVP_PKEY *pkey =
-        bio ? vf_crypto.pem_read_bio_pubkey(bio, NULL, NULL, NULL) : NULL;
-    vf_crypto.bio_free(bio);
+        bio ? crypto_lib.pem_read_bio_pubkey(bio, NULL, NULL, NULL) : NULL;
+    crypto_lib.bio_free(bio);
     free(pem);
     if (!pkey)
         return xo_err_set(err, EINVAL, "verify key %s: not a PEM public key",
                           path);
     char group[64] = "";
     size_t glen = 0;
-    if (!vf_crypto.pkey_is_a(pkey, "EC") ||
-        !vf_crypto.pkey_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
-                                              group, sizeof(group), &glen) ||
+    if (!crypto_lib.pkey_is_a(pkey, "EC") ||
+        !crypto_lib.pkey_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+                                               group, sizeof(group), &glen) ||
         strcmp(group, "prime256v1") != 0) {
-        vf_crypto.pkey_free(pkey);
+        crypto_lib.pkey_free(pkey);
         return xo_err_set(err, EINVAL,
                           "verify key %s: only ECDSA P-256 keys are supported",
                           path);
@@ -70,20 +70,20 @@ static int check_signature(const struct cosign_key *k, const char *payload,
     unsigned char sig[COSIGN_SIG_B64_MAX];
     /* A key (cosign_key_load) means libcrypto is loaded. */
     int slen =
-        vf_crypto.decode_block(sig, (const unsigned char *)sig_b64, (int)n);
+        crypto_lib.decode_block(sig, (const unsigned char *)sig_b64, (int)n);
     if (slen <= 0)
         return xo_err_set(err, EINVAL, "signature is not valid base64");
     if (sig_b64[n - 1] == '=')
         slen--;
     if (n >= 2 && sig_b64[n - 2] == '=')
         slen--;
-    EVP_MD_CTX *ctx = vf_crypto.md_ctx_new();
+    EVP_MD_CTX *ctx = crypto_lib.md_ctx_new();
     int ok = ctx &&
-             vf_crypto.digest_verify_init(ctx, NULL, vf_crypto.sha256(), NULL,
-                                          k->pkey) == 1 &&
-             vf_crypto.digest_verify(ctx, sig, (size_t)slen,
-                                     (const unsigned char *)payload, len) == 1;
-    vf_crypto.md_ctx_free(ctx);
+             crypto_lib.digest_verify_init(ctx, NULL, crypto_lib.sha256(), NULL,
+                                           k->pkey) == 1 &&
+             crypto_lib.digest_verify(ctx, sig, (size_t)slen,
+                                      (const unsigned char *)payload, len) == 1;
+    crypto_lib.md_ctx_free(ctx);
     if (!ok)
         return xo_err_set(err, EBADMSG, "signature does not verify with key %s",
                           k->path);

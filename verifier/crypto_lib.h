@@ -9,8 +9,8 @@
  * command, yet only pulls, volume import/export, creates (MACs) and
  * network commands (bridge names, MACs) hash anything; exec, list,
  * status and stop do not (docs/decisions.md, "Optional libraries opened
- * on first use").  vf_crypto_load() runs at the entry points of that
- * code; the calls go through the table `vf_crypto`, whose fields have
+ * on first use").  crypto_lib_load() runs at the entry points of that
+ * code; the calls go through the table `crypto_lib`, whose fields have
  * the types of OpenSSL's functions, so the compiler checks each call as
  * it did the direct ones.
  */
@@ -25,7 +25,7 @@
 #include "common/error.h"
 
 /* The functions xl-oci calls: (field, OpenSSL's function). */
-#define VF_CRYPTO_FUNCS(X)                                                     \
+#define CRYPTO_LIB_FUNCS(X)                                                    \
     X(md_ctx_new, EVP_MD_CTX_new)                                              \
     X(md_ctx_free, EVP_MD_CTX_free)                                            \
     X(digest_init_ex, EVP_DigestInit_ex)                                       \
@@ -44,15 +44,15 @@
     X(decode_block, EVP_DecodeBlock)                                           \
     X(encode_block, EVP_EncodeBlock)
 
-struct vf_crypto_fns {
-    VF_CRYPTO_FUNCS(XO_DLIB_FIELD)
+struct crypto_lib_fns {
+    CRYPTO_LIB_FUNCS(XO_DLIB_FIELD)
 };
 
-/* Valid after vf_crypto_load() returned 0. */
-extern struct vf_crypto_fns vf_crypto;
+/* Valid after crypto_lib_load() returned 0. */
+extern struct crypto_lib_fns crypto_lib;
 
 /* Opens libcrypto (XO_CRYPTO_SONAME, from configure) once per process;
  * errors as xo_dlib_load(). */
-int vf_crypto_load(xo_err *err);
+int crypto_lib_load(xo_err *err);
 
 #endif

@@ -74,12 +74,12 @@ int digest_check(const struct digest *expected, const struct digest *actual,
 
 int digest_hasher_new(struct digest_hasher **h_r, xo_err *err)
 {
-    if (vf_crypto_load(err) < 0)
+    if (crypto_lib_load(err) < 0)
         return -1;
     struct digest_hasher *h = xo_xcalloc(1, sizeof(*h));
-    h->ctx = vf_crypto.md_ctx_new();
+    h->ctx = crypto_lib.md_ctx_new();
     if (!h->ctx ||
-        vf_crypto.digest_init_ex(h->ctx, vf_crypto.sha256(), NULL) != 1) {
+        crypto_lib.digest_init_ex(h->ctx, crypto_lib.sha256(), NULL) != 1) {
         digest_hasher_free(h);
         return xo_err_set(err, EIO, "sha256: cannot initialise OpenSSL digest");
     }
@@ -94,7 +94,7 @@ int digest_hasher_update(struct digest_hasher *h, const void *buf, size_t len,
         return xo_err_set(err, EINVAL, "sha256: update after final");
     if (len == 0)
         return 0;
-    if (vf_crypto.digest_update(h->ctx, buf, len) != 1)
+    if (crypto_lib.digest_update(h->ctx, buf, len) != 1)
         return xo_err_set(err, EIO, "sha256: OpenSSL digest update failed");
     h->size += len;
     return 0;
@@ -113,7 +113,7 @@ int digest_hasher_final(struct digest_hasher *h, struct digest *out_r,
     if (h->done)
         return xo_err_set(err, EINVAL, "sha256: final called twice");
     h->done = true;
-    if (vf_crypto.digest_final_ex(h->ctx, bin, &n) != 1 || n != DIGEST_BIN_LEN)
+    if (crypto_lib.digest_final_ex(h->ctx, bin, &n) != 1 || n != DIGEST_BIN_LEN)
         return xo_err_set(err, EIO, "sha256: OpenSSL digest final failed");
     static const char hexd[] = "0123456789abcdef";
     char *p = out_r->str;
@@ -132,7 +132,7 @@ void digest_hasher_free(struct digest_hasher *h)
     if (!h)
         return;
     /* A hasher exists only once libcrypto is loaded. */
-    vf_crypto.md_ctx_free(h->ctx);
+    crypto_lib.md_ctx_free(h->ctx);
     free(h);
 }
 
@@ -154,9 +154,9 @@ int digest_sha256_bin(unsigned char out[DIGEST_BIN_LEN], const void *buf,
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    if (vf_crypto_load(err) < 0)
+    if (crypto_lib_load(err) < 0)
         return -1;
-    if (vf_crypto.digest(buf, len, md, &n, vf_crypto.sha256(), NULL) != 1 ||
+    if (crypto_lib.digest(buf, len, md, &n, crypto_lib.sha256(), NULL) != 1 ||
         n != DIGEST_BIN_LEN)
         return xo_err_set(err, EIO, "sha256: OpenSSL digest failed");
     memcpy(out, md, DIGEST_BIN_LEN);

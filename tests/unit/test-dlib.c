@@ -1,5 +1,5 @@
 /* test-dlib.c: libraries opened on first use (common/dlib.h), and the
- * four tables built on it: every function they list exists in the
+ * tables built on it: every function they list exists in the
  * library configure named. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/dlib.h"
+#include "common/xenlight_lib.h"
 #include "image/http_lib.h"
 #include "image/unpack_lib.h"
 #include "netback/nft_lib.h"
@@ -117,8 +118,21 @@ static void test_real_tables(void **state)
     assert_non_null(a);
     assert_int_equal(unpack_la.read_free(a), ARCHIVE_OK);
     assert_non_null(nb_nftlib.ctx_free);
-    assert_int_equal(vf_crypto_load(&err), 0);
-    assert_non_null(vf_crypto.sha256());
+    assert_int_equal(crypto_lib_load(&err), 0);
+    assert_non_null(crypto_lib.sha256());
+    assert_int_equal(xo_xenlight_load(&err), 0);
+    assert_true(xo_xenlight_loaded());
+    libxl_domain_config d;
+    xo_xl.domain_config_init(&d);
+    assert_int_equal(d.b_info.type, LIBXL_DOMAIN_TYPE_INVALID);
+    xo_xl.domain_config_dispose(&d);
+    XLU_Config *c = xo_xlu.cfg_init(stderr, "test");
+    assert_non_null(c);
+    assert_int_equal(xo_xlu.cfg_readdata(c, "a = 1\n", 6), 0);
+    xo_xlu.cfg_destroy(c);
+    yajl_gen g = xo_yajl.gen_alloc(NULL);
+    assert_non_null(g);
+    xo_yajl.gen_free(g);
 }
 
 /* The one-shot SHA-256 the derived names use: FIPS 180-2's "abc". */
