@@ -22,6 +22,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "domcfg/domain_config.h"
+#include "common/xenlight_lib.h"
 
 struct xlu417_setting {
     struct xlu417_setting *next;
@@ -166,9 +167,9 @@ static bool has_type(const struct app_cfg *ac, const struct key_def *k)
     case KEY_STRING:
     case KEY_LONG:
         /* Numbers are string atoms; app_cfg_long checks their syntax. */
-        return xlu_cfg_get_string(ac->xlu, k->name, &s, 1) == 0;
+        return xo_xlu.cfg_get_string(ac->xlu, k->name, &s, 1) == 0;
     case KEY_LIST:
-        return xlu_cfg_get_list(ac->xlu, k->name, &l, NULL, 1) == 0;
+        return xo_xlu.cfg_get_list(ac->xlu, k->name, &l, NULL, 1) == 0;
     }
     return false;
 }
@@ -183,8 +184,9 @@ static int check_keys(struct app_cfg *ac, xo_err *err)
                               MAX_SETTINGS);
         const char *s_any;
         XLU_ConfigList *l_any;
-        if (!s->name || (xlu_cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
-                         xlu_cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
+        if (!s->name ||
+            (xo_xlu.cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
+             xo_xlu.cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
             return xo_err_set(
                 err, EPROTO,
                 "%s: cannot walk libxlutil's settings (libxlutil is not 4.17?)",
@@ -221,7 +223,7 @@ static struct app_cfg *app_cfg_new(const char *path)
     ac->report = open_memstream(&ac->report_buf, &ac->report_len);
     if (!ac->report)
         xo_oom();
-    ac->xlu = xlu_cfg_init(ac->report, path);
+    ac->xlu = xo_xlu.cfg_init(ac->report, path);
     if (!ac->xlu)
         xo_oom();
     return ac;
@@ -235,8 +237,10 @@ int app_cfg_read_data(struct app_cfg **out_r, const char *name,
                           MAX_CFG_BYTES);
     if (memchr(data, '\0', len))
         return xo_err_set(err, EINVAL, "%s: contains a NUL byte", name);
+    if (xo_xenlight_load(err) < 0)
+        return -1;
     struct app_cfg *ac = app_cfg_new(name);
-    if (xlu_cfg_readdata(ac->xlu, data, (int)len)) {
+    if (xo_xlu.cfg_readdata(ac->xlu, data, (int)len)) {
         /* libxlutil says where: "FILE:LINE: config parsing error ..." */
         int rc = xo_err_set(err, EINVAL, "%s", report_text(ac));
         app_cfg_free(ac);
@@ -266,7 +270,7 @@ void app_cfg_free(struct app_cfg *ac)
     if (!ac)
         return;
     if (ac->xlu)
-        xlu_cfg_destroy(ac->xlu);
+        xo_xlu.cfg_destroy(ac->xlu);
     if (ac->report)
         fclose(ac->report);
     free(ac->report_buf);
@@ -288,7 +292,7 @@ int app_cfg_string(const struct app_cfg *ac, const char *key,
                    const char **out_r, xo_err *err)
 {
     const char *s;
-    if (xlu_cfg_get_string(ac->xlu, key, &s, 1))
+    if (xo_xlu.cfg_get_string(ac->xlu, key, &s, 1))
         return 0; /* absent: types were checked at read time */
     if (strlen(s) > DC_MAX_STRING)
         return app_cfg_bad_value(ac, key, err, "value longer than %d bytes",
@@ -302,14 +306,14 @@ static int get_list(const struct app_cfg *ac, const char *key, size_t max,
 {
     XLU_ConfigList *l;
     int n = 0;
-    if (xlu_cfg_get_list(ac->xlu, key, &l, &n, 1))
+    if (xo_xlu.cfg_get_list(ac->xlu, key, &l, &n, 1))
         return 0;
     if ((size_t)n > max)
         return app_cfg_bad_value(ac, key, err, "%d items, at most %zu allowed",
                                  n, max);
     char **v = xo_xcalloc((size_t)n + 1, sizeof(*v));
     for (int i = 0; i < n; i++) {
-        const char *item = xlu_cfg_get_listitem(l, i);
+        const char *item = xo_xlu.cfg_get_listitem(l, i);
         if (!item) {
             xo_strv_free(v);
             return app_cfg_bad_value(ac, key, err, "item %d must be a string",
@@ -345,7 +349,7 @@ int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
                  long *out_r, xo_err *err)
 {
     const char *s;
-    if (xlu_cfg_get_string(ac->xlu, key, &s, 1))
+    if (xo_xlu.cfg_get_string(ac->xlu, key, &s, 1))
         return 0;
     char *end;
     errno = 0;

@@ -26,6 +26,7 @@
 #include "process_limits.h"
 #include "vif.h"
 #include "volumes.h"
+#include "common/xenlight_lib.h"
 
 static bool valid_name(const char *s)
 {
@@ -128,7 +129,7 @@ static int build_identity(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     if (r) {
         libxl_uuid u;
-        if (libxl_uuid_from_string(&u, s))
+        if (xo_xl.uuid_from_string(&u, s))
             return app_cfg_bad_value(ac, "uuid", err, "\"%s\" is not a UUID",
                                      s);
         if (get_dup(&dc->uuid, ac, "uuid", NULL, err) < 0)
@@ -258,8 +259,11 @@ static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
             break;
         }
         dc->n_vifs++;
-        if (!dc->vifs[i].mac[0])
-            vif_default_mac(dc->vifs[i].mac, dc->name, (unsigned)i);
+        if (!dc->vifs[i].mac[0] &&
+            vif_default_mac(dc->vifs[i].mac, dc->name, (unsigned)i, err) < 0) {
+            rc = -1;
+            break;
+        }
     }
     xo_strv_free(vifs);
     return rc;
@@ -276,9 +280,9 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         libxl_device_disk disk;
-        libxl_device_disk_init(&disk);
+        xo_xl.device_disk_init(&disk);
         const char *spec = disks[i];
-        if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
+        if (xo_xlu.disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
             rc = app_cfg_bad_value(ac, "disk", err,
                                    "\"%s\" is not a valid xl disk spec", spec);
         } else {
@@ -295,7 +299,7 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
             if (rc == 0)
                 dc->disks[dc->n_disks++] = xo_xstrdup(spec);
         }
-        libxl_device_disk_dispose(&disk);
+        xo_xl.device_disk_dispose(&disk);
     }
     xo_strv_free(disks);
     return rc;

@@ -19,6 +19,7 @@
 #include "app_cfg.h"
 #include "domcfg/volumes.h"
 #include "common/alloc.h"
+#include "common/xenlight_lib.h"
 
 static void bitmap_alloc(libxl_bitmap *bm, int nbits)
 {
@@ -70,7 +71,7 @@ static libxl_device_disk *new_disk(libxl_domain_config *d)
     d->disks =
         xo_xreallocarray(d->disks, (size_t)d->num_disks + 1, sizeof(*d->disks));
     libxl_device_disk *disk = &d->disks[d->num_disks++];
-    libxl_device_disk_init(disk);
+    xo_xl.device_disk_init(disk);
     return disk;
 }
 
@@ -110,7 +111,7 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
     d->nics =
         xo_xreallocarray(d->nics, (size_t)d->num_nics + 1, sizeof(*d->nics));
     libxl_device_nic *nic = &d->nics[d->num_nics++];
-    libxl_device_nic_init(nic);
+    xo_xl.device_nic_init(nic);
     nic->devid = devid;
     nic->nictype = LIBXL_NIC_TYPE_VIF;
     unsigned m[6];
@@ -129,7 +130,7 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
             *f[i].dst = xo_xstrdup(f[i].src);
     if (v->mtu)
         nic->mtu = (int)v->mtu;
-    if (v->rate && xlu_vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
+    if (v->rate && xo_xlu.vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
         return app_cfg_bad_value(ac, "vif", err,
                                  "rate=%s is not a valid rate (e.g. 10Mb/s)",
                                  v->rate);
@@ -176,15 +177,15 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     libxl_domain_type type =
         dc->type == DC_TYPE_PVH ? LIBXL_DOMAIN_TYPE_PVH : LIBXL_DOMAIN_TYPE_PV;
 
-    if (net_request_check_attached(dc, err) < 0 ||
+    if (xo_xenlight_load(err) < 0 || net_request_check_attached(dc, err) < 0 ||
         domcfg_volumes_check_attached(dc, err) < 0)
         return -1;
     c->type = type;
     c->name = xo_xstrdup(dc->name);
-    if (dc->uuid && libxl_uuid_from_string(&c->uuid, dc->uuid))
+    if (dc->uuid && xo_xl.uuid_from_string(&c->uuid, dc->uuid))
         return xo_err_set(err, EINVAL, "bad uuid %s", dc->uuid);
 
-    libxl_domain_build_info_init_type(b, type);
+    xo_xl.domain_build_info_init_type(b, type);
     b->max_vcpus = (int)dc->maxvcpus;
     bitmap_alloc(&b->avail_vcpus, (int)dc->maxvcpus);
     for (long i = 0; i < dc->vcpus; i++)
@@ -194,7 +195,7 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
             xo_xcalloc((size_t)dc->maxvcpus, sizeof(*b->vcpu_hard_affinity));
         b->num_vcpu_hard_affinity = (int)dc->maxvcpus;
         for (long i = 0; i < dc->maxvcpus; i++) {
-            libxl_bitmap_init(&b->vcpu_hard_affinity[i]);
+            xo_xl.bitmap_init(&b->vcpu_hard_affinity[i]);
             cpus_to_bitmap(&b->vcpu_hard_affinity[i], dc->cpus);
         }
     }
@@ -224,7 +225,7 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     for (size_t i = 0; i < dc->n_disks; i++) {
         libxl_device_disk *disk = new_disk(d);
         const char *spec = dc->disks[i];
-        if (xlu_disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
+        if (xo_xlu.disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
             return app_cfg_bad_value(
                 ac, "disk", err, "\"%s\" is not a valid xl disk spec", spec);
     }
@@ -236,18 +237,20 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
 
 int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
+    if (xo_xenlight_load(err) < 0)
+        return -1;
+    yajl_gen g = xo_yajl.gen_alloc(NULL);
     if (!g)
         xo_oom();
-    yajl_gen_config(g, yajl_gen_beautify, 1);
+    xo_yajl.gen_config(g, yajl_gen_beautify, 1);
     int rc = 0;
-    if (libxl_domain_config_gen_json(g, d) != yajl_gen_status_ok) {
+    if (xo_xl.domain_config_gen_json(g, d) != yajl_gen_status_ok) {
         rc = xo_err_set(err, EINVAL,
                         "libxl could not render the domain config as JSON");
     } else {
         const unsigned char *buf;
         size_t len;
-        yajl_gen_get_buf(g, &buf, &len);
+        xo_yajl.gen_get_buf(g, &buf, &len);
         char *s = xo_xmalloc(len + 2);
         memcpy(s, buf, len);
         /* libxl's beautified output has no final newline. */
@@ -256,6 +259,6 @@ int domcfg_libxl_json(char **out_r, libxl_domain_config *d, xo_err *err)
         s[len] = '\0';
         *out_r = s;
     }
-    yajl_gen_free(g);
+    xo_yajl.gen_free(g);
     return rc;
 }

@@ -8,10 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "common/alloc.h"
 #include "common/inet.h"
+#include "verifier/digest.h"
 
 void vif_dispose(struct dc_vif *vif)
 {
@@ -68,19 +67,21 @@ static bool valid_word(const char *s)
     return true;
 }
 
-void vif_default_mac(char out[18], const char *domain_name, unsigned index)
+int vif_default_mac(char out[18], const char *domain_name, unsigned index,
+                    xo_err *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
+    unsigned char md[DIGEST_BIN_LEN];
     char seed[DC_MAX_NAME + 16];
     /* The name was checked against DC_MAX_NAME; were it longer, the seed
      * would be its first bytes, never read past the buffer. */
     int n = snprintf(seed, sizeof(seed), "%s/%u", domain_name, index);
     if (n < 0 || (size_t)n >= sizeof(seed))
         n = n < 0 ? 0 : (int)sizeof(seed) - 1;
-    EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    if (digest_sha256_bin(md, seed, (size_t)n, err) < 0)
+        return -1;
     /* cannot truncate: 17 bytes and the NUL */
     snprintf(out, 18, "00:16:3e:%02x:%02x:%02x", md[0] & 0x7f, md[1], md[2]);
+    return 0;
 }
 
 static int set_field(struct dc_vif *vif, const char *key, const char *val,

@@ -16,9 +16,11 @@ void vif_dispose(struct dc_vif *vif);
 /*
  * A MAC in Xen's OUI (00:16:3e) derived from the domain name and the vif
  * index, so a domain's guest side and libxl agree on it without libxl
- * choosing a random one at create time.
+ * choosing a random one at create time.  Fails only when libcrypto
+ * cannot be opened for the SHA-256 (digest_sha256_bin()).
  */
-void vif_default_mac(char out[18], const char *domain_name, unsigned index);
+int vif_default_mac(char out[18], const char *domain_name, unsigned index,
+                    xo_err *err);
 
 /* "xx:xx:xx:xx:xx:xx" (hex digits, either case), not multicast. */
 bool vif_valid_mac(const char *s);

@@ -2,7 +2,6 @@
 #include "auth.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +15,16 @@
 #include "common/json.h"
 #include "common/pathfmt.h"
 #include "ref.h"
+#include "verifier/crypto_lib.h"
 
+/* Called once libcrypto is loaded (auth_lookup). */
 static char *b64_decode(const char *in)
 {
     size_t n = strlen(in);
     if (n == 0 || n % 4 || n > AUTH_FIELD_MAX * 2)
         return NULL;
     unsigned char *out = xo_xmalloc(n / 4 * 3 + 1);
-    int len = EVP_DecodeBlock(out, (const unsigned char *)in, (int)n);
+    int len = crypto_lib.decode_block(out, (const unsigned char *)in, (int)n);
     if (len < 0) {
         free(out);
         return NULL;
@@ -41,15 +42,17 @@ static char *b64_decode(const char *in)
     return (char *)out;
 }
 
-char *auth_basic_header(const char *userpass)
+int auth_basic_header(char **hdr_r, const char *userpass, xo_err *err)
 {
+    if (crypto_lib_load(err) < 0)
+        return -1;
     size_t n = strlen(userpass);
     char *b64 = xo_xmalloc(4 * ((n + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)b64, (const unsigned char *)userpass,
-                    (int)n);
-    char *h = xo_xasprintf("Authorization: Basic %s", b64);
+    crypto_lib.encode_block((unsigned char *)b64,
+                            (const unsigned char *)userpass, (int)n);
+    *hdr_r = xo_xasprintf("Authorization: Basic %s", b64);
     free(b64);
-    return h;
+    return 0;
 }
 
 static char *default_auth_file(void)
@@ -110,6 +113,8 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
                                         err);
         if (rc == 1)
             rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
+        if (rc == 1 && crypto_lib_load(err) < 0)
+            rc = -1;
         if (rc == 1 && !(*userpass_r = b64_decode(b64)))
             rc = xo_err_set(
                 err, EINVAL,

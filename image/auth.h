@@ -24,8 +24,9 @@
 int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
                 const char *creds, xo_err *err);
 
-/* "Authorization: Basic base64(userpass)", owned, never NULL. */
-char *auth_basic_header(const char *userpass);
+/* *hdr_r = "Authorization: Basic base64(userpass)", owned.  Fails only
+ * when libcrypto (its base64) cannot be opened (ELIBACC, ELIBBAD). */
+int auth_basic_header(char **hdr_r, const char *userpass, xo_err *err);
 
 enum auth_scheme { AUTH_NONE, AUTH_BASIC, AUTH_BEARER };
 

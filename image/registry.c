@@ -64,9 +64,11 @@ static int fetch_token(struct registry_source *rs,
     int rc = -1;
     char *scope = xo_xasprintf("repository:%s:pull", rs->repo);
     char *url = auth_token_url(ch, scope);
-    char *basic = rs->userpass ? auth_basic_header(rs->userpass) : NULL;
-    const char *hdrs[] = {basic, NULL};
+    char *basic = NULL;
     struct http_resp resp;
+    if (rs->userpass && auth_basic_header(&basic, rs->userpass, err) < 0)
+        goto out;
+    const char *hdrs[] = {basic, NULL};
     if (http_get_mem(&rs->http, url, hdrs, REGISTRY_TOKEN_MAX, &body, &len,
                      &resp, err) < 0)
         goto out;
@@ -129,7 +131,7 @@ static int authenticate(struct registry_source *rs, const char *challenge,
                 "%s: authentication failed for user \"%.*s\" (HTTP 401)",
                 rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass);
         else
-            hdr = auth_basic_header(rs->userpass);
+            rc = auth_basic_header(&hdr, rs->userpass, err);
     } else {
         rc = fetch_token(rs, &ch, &hdr, err);
         if (rc == 0 && used && !strcmp(hdr, used))

@@ -4,13 +4,13 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/inet.h"
 #include "netback/netback.h"
+#include "verifier/digest.h"
 
 int nb_parse_ipv4(uint32_t *addr_r, const char *s)
 {
@@ -149,11 +149,10 @@ bool nb_prefix6_contains(const struct in6_addr *prefix,
     return memcmp(prefix->s6_addr, addr->s6_addr, 8) == 0;
 }
 
-void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
-                   unsigned attempt)
+int nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
+                  unsigned attempt, xo_err *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
+    unsigned char md[DIGEST_BIN_LEN];
     char seed[NETBACK_NAME_MAX + NETBACK_CONTAINER_MAX + 16];
     /* Callers checked both names' lengths; were one longer, the seed would
      * be its first bytes, never read past the buffer. */
@@ -161,7 +160,8 @@ void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
         snprintf(seed, sizeof(seed), "%s/%s/%u", network, container, attempt);
     if (n < 0 || (size_t)n >= sizeof(seed))
         n = n < 0 ? 0 : (int)sizeof(seed) - 1;
-    EVP_Digest(seed, (size_t)n, md, &mdlen, EVP_sha256(), NULL);
+    if (digest_sha256_bin(md, seed, (size_t)n, err) < 0)
+        return -1;
     mac[0] = 0x00;
     mac[1] = 0x16;
     mac[2] = 0x3e;
@@ -170,6 +170,7 @@ void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
     mac[3] = md[0] & 0x7f;
     mac[4] = md[1];
     mac[5] = md[2];
+    return 0;
 }
 
 int nb_parse_mac(uint8_t mac[6], const char *s)
@@ -234,16 +235,17 @@ bool nb_valid_ifname(const char *s)
     return true;
 }
 
-void nb_default_bridge(char out[16], const char *network)
+int nb_default_bridge(char out[16], const char *network, xo_err *err)
 {
     if (strlen(network) <= NETBACK_IFNAME_MAX - 6) {
         /* cannot truncate: the length was checked just above */
         snprintf(out, 16, "xloci-%s", network);
-        return;
+        return 0;
     }
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_Digest(network, strlen(network), md, &mdlen, EVP_sha256(), NULL);
+    unsigned char md[DIGEST_BIN_LEN];
+    if (digest_sha256_bin(md, network, strlen(network), err) < 0)
+        return -1;
     /* cannot truncate: 14 bytes and the NUL */
     snprintf(out, 16, "xloci-%02x%02x%02x%02x", md[0], md[1], md[2], md[3]);
+    return 0;
 }

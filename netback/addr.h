@@ -54,10 +54,11 @@ bool nb_prefix6_contains(const struct in6_addr *prefix,
 /*
  * The MAC of `container` on `network`: Xen's OUI 00:16:3e, then 23 bits of
  * SHA-256("network/container/attempt"); a caller bumps `attempt` only when
- * the result collides with another lease on the network.
+ * the result collides with another lease on the network.  Fails only
+ * when libcrypto cannot be opened (digest_sha256_bin()).
  */
-void nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
-                   unsigned attempt);
+int nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
+                  unsigned attempt, xo_err *err);
 int nb_parse_mac(uint8_t mac[6], const char *s);
 void nb_format_mac(char out[18], const uint8_t mac[6]);
 
@@ -68,7 +69,8 @@ bool nb_valid_network_name(const char *s);
 bool nb_valid_container_name(const char *s);
 /* Interface names the kernel takes: 1..15 bytes, no '/', ':' or space. */
 bool nb_valid_ifname(const char *s);
-/* "xloci-<name>" when it fits 15 bytes, else "xloci-" + 8 hex of a hash. */
-void nb_default_bridge(char out[16], const char *network);
+/* "xloci-<name>" when it fits 15 bytes, else "xloci-" + 8 hex of its
+ * SHA-256; fails only when libcrypto cannot be opened for that hash. */
+int nb_default_bridge(char out[16], const char *network, xo_err *err);
 
 #endif

@@ -1,7 +1,6 @@
 /* dataplane.c: one network's kernel state, up or down (dataplane.h). */
 #include "netback/dataplane.h"
 
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,16 +10,18 @@
 #include "netback/link.h"
 #include "netback/netback_internal.h"
 #include "netback/nft.h"
+#include "verifier/digest.h"
 
 /* A locally administered unicast MAC from the network's name, so the
  * bridge's MAC (the guests' gateway) is the same after every rebuild. */
-static void bridge_mac(uint8_t mac[6], const char *name)
+static int bridge_mac(uint8_t mac[6], const char *name, xo_err *err)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
-    EVP_Digest(name, strlen(name), md, &mdlen, EVP_sha256(), NULL);
+    unsigned char md[DIGEST_BIN_LEN];
+    if (digest_sha256_bin(md, name, strlen(name), err) < 0)
+        return -1;
     mac[0] = 0x02;
     memcpy(mac + 1, md, 5);
+    return 0;
 }
 
 /* Per-bridge sysctls: forwarding on this bridge (host-wide forwarding is
@@ -47,8 +48,8 @@ int nb_dataplane_up(const char *root, const struct nb_state *st, bool nft,
 {
     const struct netback_network *n = &st->net;
     uint8_t mac[6];
-    bridge_mac(mac, n->name);
-    if (nb_link_bridge_ensure(n->bridge, n->mtu, mac, err) < 0 ||
+    if (bridge_mac(mac, n->name, err) < 0 ||
+        nb_link_bridge_ensure(n->bridge, n->mtu, mac, err) < 0 ||
         nb_addr4_add(n->bridge, st->gw4, st->subnet.prefix, err) < 0)
         goto fail;
     if (n->has_ipv6 &&

@@ -147,7 +147,8 @@ int nb_ipam_assign(struct nb_state *st, const char *container,
     l->is_static = static_ip != NULL;
     uint8_t mac[6];
     for (unsigned attempt = 0;; attempt++) {
-        nb_mac_derive(mac, container, st->net.name, attempt);
+        if (nb_mac_derive(mac, container, st->net.name, attempt, err) < 0)
+            return -1;
         nb_format_mac(l->mac, mac);
         if (!nb_ipam_find_mac(st, l->mac))
             break;

@@ -36,7 +36,8 @@ static int attach_dry_default(const char *root, const char *container,
     memset(&st, 0, sizeof(st));
     if (xo_path_fmt(st.net.name, sizeof(st.net.name), err, "%s", spec.name) < 0)
         return -1;
-    nb_default_bridge(st.net.bridge, spec.name);
+    if (nb_default_bridge(st.net.bridge, spec.name, err) < 0)
+        return -1;
     XO_COPY_STR(st.net.subnet, subnet);
     nb_parse_cidr4(&st.subnet, subnet, 8, 30, "subnet", err);
     st.gw4 = st.subnet.addr + 1;

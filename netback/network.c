@@ -75,8 +75,8 @@ static int state_from_spec(struct nb_state *st,
         if (xo_path_fmt(n->bridge, sizeof(n->bridge), err, "%s", spec->bridge) <
             0)
             return -1;
-    } else {
-        nb_default_bridge(n->bridge, n->name);
+    } else if (nb_default_bridge(n->bridge, n->name, err) < 0) {
+        return -1;
     }
     return 0;
 }

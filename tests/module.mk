@@ -27,6 +27,6 @@ $(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN_FLAGS) \
 		$(DEPS_CFLAGS) $(CFLAGS) -o $@ $< $(FUZZ_EXTRA_OBJS) \
-		$(B)/libxloci-san.a $(DEPS_LIBS) $(LDFLAGS)
+		$(B)/libxloci-san.a $(DEPS_LIBS) $(XL_LIBS) $(LDFLAGS)
 
 unit-tests: $(FUZZ_REPLAY_BINS)

@@ -510,6 +510,7 @@ $(step teardown "return from main until the shell sees the exit")
 | waits for the guest's offer per exec (xenstore watch events) | $(stats exec-waits "$log") |
 | for scale: \`xl-oci --version\` (start-up and exit alone) | $(stats version "$log") |
 | for scale: \`xenstore-read domid\` (a small Xen tool, one read) | $(stats xenstore-read "$log") |
+| for scale: \`busybox true\` (fork and exec of a static program) | $(stats static-true "$log") |
 
 Method: \`tests/lab/bench/exec-bench.sh\` in dom0: the probe container
 (128 MB, one vCPU, the probe's erofs root volume, one vif on xenbr0, as in

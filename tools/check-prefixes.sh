@@ -32,7 +32,7 @@ declare -A PREFIXES=(
     [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
         report run safepath exec_server exec_session startgate"
     [netback]="nb netback"
-    [verifier]="digest cosign"
+    [verifier]="digest cosign crypto_lib"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore stats
         monitor netattach nohyper runc state status volattach xen exec_client journal"
 )

@@ -2,16 +2,14 @@
 #include "cosign.h"
 
 #include <errno.h>
-#include <openssl/bio.h>
 #include <openssl/core_names.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "verifier/crypto_lib.h"
 
 struct cosign_key {
     EVP_PKEY *pkey;
@@ -22,7 +20,8 @@ void cosign_key_free(struct cosign_key *k)
 {
     if (!k)
         return;
-    EVP_PKEY_free(k->pkey);
+    /* A key exists only once libcrypto is loaded. */
+    crypto_lib.pkey_free(k->pkey);
     free(k->path);
     free(k);
 }
@@ -31,22 +30,25 @@ int cosign_key_load(struct cosign_key **key_r, const char *path, xo_err *err)
 {
     char *pem = NULL;
     size_t len = 0;
+    if (crypto_lib_load(err) < 0)
+        return xo_err_wrap(err, "verify key %s", path);
     if (xo_read_file(&pem, &len, path, COSIGN_KEY_MAX, err) < 0)
         return xo_err_wrap(err, "verify key");
-    BIO *bio = BIO_new_mem_buf(pem, (int)len);
-    EVP_PKEY *pkey = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
-    BIO_free(bio);
+    BIO *bio = crypto_lib.bio_new_mem_buf(pem, (int)len);
+    EVP_PKEY *pkey =
+        bio ? crypto_lib.pem_read_bio_pubkey(bio, NULL, NULL, NULL) : NULL;
+    crypto_lib.bio_free(bio);
     free(pem);
     if (!pkey)
         return xo_err_set(err, EINVAL, "verify key %s: not a PEM public key",
                           path);
     char group[64] = "";
     size_t glen = 0;
-    if (!EVP_PKEY_is_a(pkey, "EC") ||
-        !EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
-                                        sizeof(group), &glen) ||
+    if (!crypto_lib.pkey_is_a(pkey, "EC") ||
+        !crypto_lib.pkey_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+                                               group, sizeof(group), &glen) ||
         strcmp(group, "prime256v1") != 0) {
-        EVP_PKEY_free(pkey);
+        crypto_lib.pkey_free(pkey);
         return xo_err_set(err, EINVAL,
                           "verify key %s: only ECDSA P-256 keys are supported",
                           path);
@@ -66,20 +68,22 @@ static int check_signature(const struct cosign_key *k, const char *payload,
         return xo_err_set(err, EINVAL,
                           "signature is not base64 of a DER ECDSA signature");
     unsigned char sig[COSIGN_SIG_B64_MAX];
-    int slen = EVP_DecodeBlock(sig, (const unsigned char *)sig_b64, (int)n);
+    /* A key (cosign_key_load) means libcrypto is loaded. */
+    int slen =
+        crypto_lib.decode_block(sig, (const unsigned char *)sig_b64, (int)n);
     if (slen <= 0)
         return xo_err_set(err, EINVAL, "signature is not valid base64");
     if (sig_b64[n - 1] == '=')
         slen--;
     if (n >= 2 && sig_b64[n - 2] == '=')
         slen--;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok =
-        ctx &&
-        EVP_DigestVerifyInit(ctx, NULL, EVP_sha256(), NULL, k->pkey) == 1 &&
-        EVP_DigestVerify(ctx, sig, (size_t)slen, (const unsigned char *)payload,
-                         len) == 1;
-    EVP_MD_CTX_free(ctx);
+    EVP_MD_CTX *ctx = crypto_lib.md_ctx_new();
+    int ok = ctx &&
+             crypto_lib.digest_verify_init(ctx, NULL, crypto_lib.sha256(), NULL,
+                                           k->pkey) == 1 &&
+             crypto_lib.digest_verify(ctx, sig, (size_t)slen,
+                                      (const unsigned char *)payload, len) == 1;
+    crypto_lib.md_ctx_free(ctx);
     if (!ok)
         return xo_err_set(err, EBADMSG, "signature does not verify with key %s",
                           k->path);

@@ -2,13 +2,13 @@
 #include "digest.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "verifier/crypto_lib.h"
 
 /* Read size for digest_fd(); large enough for SHA-NI to run at full speed. */
 #define DIGEST_READ_CHUNK (256 * 1024)
@@ -74,9 +74,12 @@ int digest_check(const struct digest *expected, const struct digest *actual,
 
 int digest_hasher_new(struct digest_hasher **h_r, xo_err *err)
 {
+    if (crypto_lib_load(err) < 0)
+        return -1;
     struct digest_hasher *h = xo_xcalloc(1, sizeof(*h));
-    h->ctx = EVP_MD_CTX_new();
-    if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1) {
+    h->ctx = crypto_lib.md_ctx_new();
+    if (!h->ctx ||
+        crypto_lib.digest_init_ex(h->ctx, crypto_lib.sha256(), NULL) != 1) {
         digest_hasher_free(h);
         return xo_err_set(err, EIO, "sha256: cannot initialise OpenSSL digest");
     }
@@ -91,7 +94,7 @@ int digest_hasher_update(struct digest_hasher *h, const void *buf, size_t len,
         return xo_err_set(err, EINVAL, "sha256: update after final");
     if (len == 0)
         return 0;
-    if (EVP_DigestUpdate(h->ctx, buf, len) != 1)
+    if (crypto_lib.digest_update(h->ctx, buf, len) != 1)
         return xo_err_set(err, EIO, "sha256: OpenSSL digest update failed");
     h->size += len;
     return 0;
@@ -110,7 +113,7 @@ int digest_hasher_final(struct digest_hasher *h, struct digest *out_r,
     if (h->done)
         return xo_err_set(err, EINVAL, "sha256: final called twice");
     h->done = true;
-    if (EVP_DigestFinal_ex(h->ctx, bin, &n) != 1 || n != DIGEST_BIN_LEN)
+    if (crypto_lib.digest_final_ex(h->ctx, bin, &n) != 1 || n != DIGEST_BIN_LEN)
         return xo_err_set(err, EIO, "sha256: OpenSSL digest final failed");
     static const char hexd[] = "0123456789abcdef";
     char *p = out_r->str;
@@ -128,7 +131,8 @@ void digest_hasher_free(struct digest_hasher *h)
 {
     if (!h)
         return;
-    EVP_MD_CTX_free(h->ctx);
+    /* A hasher exists only once libcrypto is loaded. */
+    crypto_lib.md_ctx_free(h->ctx);
     free(h);
 }
 
@@ -143,6 +147,20 @@ int digest_buffer(struct digest *out_r, const void *buf, size_t len,
         rc = digest_hasher_final(h, out_r, err);
     digest_hasher_free(h);
     return rc;
+}
+
+int digest_sha256_bin(unsigned char out[DIGEST_BIN_LEN], const void *buf,
+                      size_t len, xo_err *err)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (crypto_lib_load(err) < 0)
+        return -1;
+    if (crypto_lib.digest(buf, len, md, &n, crypto_lib.sha256(), NULL) != 1 ||
+        n != DIGEST_BIN_LEN)
+        return xo_err_set(err, EIO, "sha256: OpenSSL digest failed");
+    memcpy(out, md, DIGEST_BIN_LEN);
+    return 0;
 }
 
 int digest_fd(struct digest *out_r, uint64_t *size_r, int fd, const char *what,

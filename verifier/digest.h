@@ -6,6 +6,9 @@
  * a strict grammar means a digest can be used as a file name under the blob
  * store without any further escaping.  Hashing is streaming (OpenSSL EVP):
  * callers feed bytes as they arrive and never make a second pass.
+ * libcrypto is opened on first use (verifier/crypto_lib.h): a hasher's
+ * creation and digest_sha256_bin() fail with ELIBACC or ELIBBAD when it
+ * cannot be.
  */
 #ifndef XL_OCI_VERIFIER_DIGEST_H
 #define XL_OCI_VERIFIER_DIGEST_H
@@ -67,6 +70,15 @@ void digest_hasher_free(struct digest_hasher *h);
 /* One-shot digest of a buffer. */
 int digest_buffer(struct digest *out_r, const void *buf, size_t len,
                   xo_err *err);
+
+/*
+ * The raw SHA-256 of `len` bytes at `buf` into `out` (DIGEST_BIN_LEN
+ * bytes), for names and addresses derived from text (MACs, bridge names).
+ * Errors: libcrypto cannot be opened (ELIBACC, ELIBBAD), OpenSSL fails
+ * (EIO).
+ */
+int digest_sha256_bin(unsigned char out[DIGEST_BIN_LEN], const void *buf,
+                      size_t len, xo_err *err);
 
 /*
  * Digest of everything readable from `fd` (read until EOF); `what` names

@@ -36,6 +36,7 @@
 #include "status.h"
 #include "xen.h"
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 bool cmd_container_down(const char *root, const char *name, bool have_status,
                         const struct domain_status *st)
@@ -65,7 +66,7 @@ static int start_xen(struct xen_handles *h, const char *name,
     char image[128], now[32];
     uint32_t domid = 0;
     libxl_domain_config d;
-    libxl_domain_config_init(&d);
+    xo_xl.domain_config_init(&d);
     status_now(now, sizeof(now));
     int rc = -1;
     if (create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
@@ -84,7 +85,7 @@ static int start_xen(struct xen_handles *h, const char *name,
         goto out;
     rc = 0;
 out:
-    libxl_domain_config_dispose(&d);
+    xo_xl.domain_config_dispose(&d);
     if (rc < 0) {
         xo_err e = XO_ERR_INIT;
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err), &e);

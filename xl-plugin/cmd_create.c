@@ -40,12 +40,19 @@
 #include "common/fault.h"
 #include "common/pathfmt.h"
 #include "create.h"
+#include "common/xenlight_lib.h"
 
 void create_rendered_init(struct rendered *r)
 {
     memset(r, 0, sizeof(*r));
     domain_config_init(&r->dc);
-    libxl_domain_config_init(&r->d);
+    /* Without libxl (it cannot be opened) d stays zero and undisposed;
+     * rendering opens it again and reports why it cannot. */
+    xo_err ignore = XO_ERR_INIT;
+    r->have_d = xo_xenlight_load(&ignore) == 0;
+    xo_err_clear(&ignore);
+    if (r->have_d)
+        xo_xl.domain_config_init(&r->d);
 }
 
 void create_rendered_dispose(struct rendered *r)
@@ -53,7 +60,8 @@ void create_rendered_dispose(struct rendered *r)
     free(r->libxl_json);
     free(r->spec_text);
     free(r->blob);
-    libxl_domain_config_dispose(&r->d);
+    if (r->have_d)
+        xo_xl.domain_config_dispose(&r->d);
     domain_config_dispose(&r->dc);
     app_cfg_free(r->ac);
     create_rendered_init(r);
@@ -85,6 +93,13 @@ int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 int create_render_all(struct rendered *r, xo_err *err)
 {
     json_object *spec = NULL;
+    if (!r->have_d) {
+        /* libxl could not be opened at init: say why, or init d now. */
+        if (xo_xenlight_load(err) < 0)
+            return -1;
+        xo_xl.domain_config_init(&r->d);
+        r->have_d = true;
+    }
     if (domcfg_to_libxl(&r->d, &r->dc, r->ac, err) < 0 ||
         domcfg_libxl_json(&r->libxl_json, &r->d, err) < 0 ||
         domcfg_to_runtime_spec(&spec, &r->dc, err) < 0 ||
@@ -326,7 +341,7 @@ static int check_name_free(struct xen_handles *h, const char *name, xo_err *err)
             "a container domain named %s already exists (state %s); destroy it first",
             name, domain_state_to_string(st.state));
     xo_err_clear(&ignore);
-    if (libxl_name_to_domid(h->ctx, name, &domid) == 0)
+    if (xo_xl.name_to_domid(h->ctx, name, &domid) == 0)
         return xo_err_set(err, EEXIST,
                           "a Xen domain named %s already exists (domid %u)",
                           name, domid);
@@ -345,7 +360,7 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
     xo_err e = XO_ERR_INIT;
     char dir[4096];
     if (have_domid)
-        libxl_domain_destroy(h->ctx, domid, NULL);
+        xo_xl.domain_destroy(h->ctx, domid, NULL);
     if (keep_broken) {
         status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, &e);
@@ -432,8 +447,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     /* libxl leaves a nil UUID alone; xl generates one, and so do we,
      * before the config is saved: a restart re-creates the domain from
      * the saved config, and the monitor knows its domain by this UUID. */
-    if (libxl_uuid_is_nil(&r.d.c_info.uuid)) {
-        libxl_uuid_generate(&r.d.c_info.uuid);
+    if (xo_xl.uuid_is_nil(&r.d.c_info.uuid)) {
+        xo_xl.uuid_generate(&r.d.c_info.uuid);
         free(r.libxl_json);
         r.libxl_json = NULL;
         if (domcfg_libxl_json(&r.libxl_json, &r.d, err) < 0)
@@ -453,7 +468,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (loopdev_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.loops-attached");
-    int create_rc = libxl_domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
+    int create_rc = xo_xl.domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
     loopdev_holds_release(&loops);
@@ -468,13 +483,13 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     have_domid = true;
     XO_FAULT_POINT("create.domain-created");
     libxl_dominfo info;
-    libxl_dominfo_init(&info);
+    xo_xl.dominfo_init(&info);
     char uuid[40] = "";
-    if (libxl_domain_info(h.ctx, &info, domid) == 0)
+    if (xo_xl.domain_info(h.ctx, &info, domid) == 0)
         /* cannot truncate: a UUID's text is 36 bytes */
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
-    libxl_dominfo_dispose(&info);
+    xo_xl.dominfo_dispose(&info);
     if (status_setf(h.xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
             0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
@@ -494,7 +509,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     XO_FAULT_POINT("create.monitor-spawned");
     /* In the foreground the monitor unpauses it once it is ready. */
     if (!o->paused && !o->foreground &&
-        libxl_domain_unpause(h.ctx, domid, NULL)) {
+        xo_xl.domain_unpause(h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause domain %s (%u)", name,
                    domid);
         goto fail;

@@ -27,6 +27,7 @@
 #include "journal.h"
 #include "netattach.h"
 #include "nohyper.h"
+#include "common/xenlight_lib.h"
 
 static bool state_final(const struct domain_status *st)
 {
@@ -421,7 +422,7 @@ int main_stop(int argc, char **argv)
      * request: then waiting is all there is to do. */
     /* Its action (a destroy, hotplug scripts) takes its time: wait as
      * long as -t says (lab 17: 10 s were too few under emulation). */
-    if (libxl_domain_shutdown(h.ctx, (uint32_t)st.domid, NULL) &&
+    if (xo_xl.domain_shutdown(h.ctx, (uint32_t)st.domid, NULL) &&
         wait_final(&h, name, (timeout > 10 ? timeout : 10) * 1000, &st, &err) <
             0) {
         xo_err_clear(&err);
@@ -433,7 +434,7 @@ int main_stop(int argc, char **argv)
         if (err.errnum != ETIMEDOUT)
             goto fail;
         xo_err_clear(&err);
-        libxl_domain_destroy(h.ctx, (uint32_t)st.domid, NULL);
+        xo_xl.domain_destroy(h.ctx, (uint32_t)st.domid, NULL);
         wait_final(&h, name, 10000, &st, &err);
         xo_err_clear(&err);
         status_setf(h.xs, name, DOMAIN_STATUS_KEY_ERROR, &err,
@@ -554,8 +555,8 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
     stop_monitor(root, name);
     XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
-    if (libxl_name_to_domid(h.ctx, name, &domid) == 0 &&
-        libxl_domain_destroy(h.ctx, domid, NULL)) {
+    if (xo_xl.name_to_domid(h.ctx, name, &domid) == 0 &&
+        xo_xl.domain_destroy(h.ctx, domid, NULL)) {
         xo_err_set(&err, EIO, "libxl could not destroy %s (domid %u)", name,
                    domid);
         goto fail;

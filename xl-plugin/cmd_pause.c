@@ -16,6 +16,7 @@
 #include "status.h"
 #include "xen.h"
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 /* The state a container goes back to when unpaused: running once its
  * entrypoint ran, else still booting (created with create -p). */
@@ -66,8 +67,8 @@ int cmd_set_paused(const char *name, bool pause, xo_err *err)
                              pause ? DOMAIN_STATE_PAUSED : resumed_state(&st),
                              err) < 0)
             goto out;
-        int r = pause ? libxl_domain_pause(h.ctx, (uint32_t)st.domid, NULL)
-                      : libxl_domain_unpause(h.ctx, (uint32_t)st.domid, NULL);
+        int r = pause ? xo_xl.domain_pause(h.ctx, (uint32_t)st.domid, NULL)
+                      : xo_xl.domain_unpause(h.ctx, (uint32_t)st.domid, NULL);
         if (r) {
             xo_err_set(err, EIO, "libxl could not %s %s (domid %ld)", verb,
                        name, st.domid);

@@ -27,6 +27,7 @@
 #include <libxl_utils.h>
 #include "xl_oci.h"
 #include "common/fault.h"
+#include "common/xenlight_lib.h"
 
 int create_load_saved_config(libxl_ctx *ctx, const char *name,
                              libxl_domain_config *d, xo_err *err)
@@ -38,7 +39,7 @@ int create_load_saved_config(libxl_ctx *ctx, const char *name,
             0 ||
         xo_read_file(&json, NULL, path, 1024 * 1024, err) < 0)
         return -1;
-    int rc = libxl_domain_config_from_json(ctx, d, json);
+    int rc = xo_xl.domain_config_from_json(ctx, d, json);
     free(json);
     if (rc)
         return xo_err_set(err, EINVAL, "%s: libxl cannot read it", path);
@@ -50,22 +51,22 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
 {
     /* The saved config names files; attach them afresh, as create does. */
     libxl_domain_config d;
-    libxl_domain_config_init(&d);
-    libxl_domain_config_copy(ctx, &d, saved);
+    xo_xl.domain_config_init(&d);
+    xo_xl.domain_config_copy(ctx, &d, saved);
     struct loop_holds loops;
     int rc = create_ramdisk_restore(&d, err);
     if (rc == 0 && (rc = loopdev_attach_disks(&d, &loops, err)) == 0) {
-        rc = libxl_domain_create_new(ctx, &d, domid_r, NULL, NULL);
+        rc = xo_xl.domain_create_new(ctx, &d, domid_r, NULL, NULL);
         loopdev_holds_release(&loops);
         if (rc)
             xo_err_set(err, EIO, "libxl could not create the domain again");
     }
     create_ramdisk_drop(&d);
-    libxl_domain_config_dispose(&d);
+    xo_xl.domain_config_dispose(&d);
     if (rc)
         return -1;
-    if (libxl_domain_unpause(ctx, *domid_r, NULL)) {
-        libxl_domain_destroy(ctx, *domid_r, NULL);
+    if (xo_xl.domain_unpause(ctx, *domid_r, NULL)) {
+        xo_xl.domain_destroy(ctx, *domid_r, NULL);
         return xo_err_set(err, EIO, "libxl could not unpause domain %u",
                           *domid_r);
     }
@@ -79,7 +80,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     if (status_read(h->xs, name, &st, err) < 0)
         return -1;
     if (domid != (uint32_t)INVALID_DOMID)
-        libxl_domain_destroy(h->ctx, domid, NULL);
+        xo_xl.domain_destroy(h->ctx, domid, NULL);
     XO_FAULT_POINT("shutdown-action.destroyed");
     uint32_t newid = 0;
     if (create_from_saved_config(h->ctx, saved, &newid, err) < 0)
@@ -105,7 +106,7 @@ static libxl_action_on_shutdown pick_action(const libxl_domain_config *d,
                                             const char *reason)
 {
     libxl_shutdown_reason r = LIBXL_SHUTDOWN_REASON_UNKNOWN;
-    libxl_shutdown_reason_from_string(reason, &r);
+    xo_xl.shutdown_reason_from_string(reason, &r);
     switch (r) {
     case LIBXL_SHUTDOWN_REASON_REBOOT:
         return d->on_reboot;
@@ -124,14 +125,14 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
                  const char *reason, xo_err *err)
 {
     /* Only a domain that still carries this name is ours to act on. */
-    char *owner = libxl_domid_to_name(h->ctx, domid);
+    char *owner = xo_xl.domid_to_name(h->ctx, domid);
     bool ours = owner && strcmp(owner, name) == 0;
     free(owner);
     if (!ours)
         return 0;
 
     libxl_domain_config d;
-    libxl_domain_config_init(&d);
+    xo_xl.domain_config_init(&d);
     libxl_action_on_shutdown a = LIBXL_ACTION_ON_SHUTDOWN_DESTROY;
     if (create_load_saved_config(h->ctx, name, &d, err) == 0) {
         a = pick_action(&d, reason);
@@ -142,7 +143,7 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
         xo_err_clear(err);
     }
     xo_info("domain %s (%u) shut down (%s): %s", name, domid, reason,
-            libxl_action_on_shutdown_to_string(a));
+            xo_xl.action_on_shutdown_to_string(a));
     int rc = 0;
     switch (a) {
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
@@ -161,12 +162,12 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
         break;
     default:
-        if (libxl_domain_destroy(h->ctx, domid, NULL))
+        if (xo_xl.domain_destroy(h->ctx, domid, NULL))
             rc = xo_err_set(err, EIO, "libxl could not destroy %s (%u)", name,
                             domid);
         break;
     }
-    libxl_domain_config_dispose(&d);
+    xo_xl.domain_config_dispose(&d);
     return rc;
 }
 
@@ -183,14 +184,14 @@ static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
         return status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err);
     }
     libxl_domain_config d;
-    libxl_domain_config_init(&d);
+    xo_xl.domain_config_init(&d);
     uint32_t old;
     int rc = -1;
     if (create_load_saved_config(h->ctx, name, &d, err) < 0)
         goto out;
     /* restart() destroys the old domain first: one that a preserve
      * action kept, or none (destroying a gone domid does nothing). */
-    if (libxl_name_to_domid(h->ctx, name, &old) != 0)
+    if (xo_xl.name_to_domid(h->ctx, name, &old) != 0)
         old = INVALID_DOMID;
     if (restart(h, name, old, &d, err) < 0 ||
         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
@@ -198,7 +199,7 @@ static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
         goto out;
     rc = 0;
 out:
-    libxl_domain_config_dispose(&d);
+    xo_xl.domain_config_dispose(&d);
     if (rc < 0) {
         xo_err e = XO_ERR_INIT;
         status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,

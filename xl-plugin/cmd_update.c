@@ -25,6 +25,7 @@
 #include "status.h"
 #include "xen.h"
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 /* What to change; -1 leaves it. */
 struct update_req {
@@ -37,9 +38,9 @@ static int set_sched(struct xen_handles *h, const char *name, uint32_t domid,
                      const struct update_req *u, xo_err *err)
 {
     libxl_domain_sched_params p;
-    libxl_domain_sched_params_init(&p);
+    xo_xl.domain_sched_params_init(&p);
     int rc = -1;
-    if (libxl_domain_sched_params_get(h->ctx, domid, &p)) {
+    if (xo_xl.domain_sched_params_get(h->ctx, domid, &p)) {
         xo_err_set(err, EIO, "libxl could not read the scheduling of %s", name);
         goto out;
     }
@@ -48,17 +49,17 @@ static int set_sched(struct xen_handles *h, const char *name, uint32_t domid,
         xo_err_set(
             err, ENOTSUP,
             "%s runs under Xen's %s scheduler, which has no weight or cap (credit and credit2 have)",
-            name, libxl_scheduler_to_string(p.sched));
+            name, xo_xl.scheduler_to_string(p.sched));
         goto out;
     }
     if (u->weight >= 0)
         p.weight = (int)u->weight;
     if (u->cap >= 0) {
         libxl_dominfo info;
-        libxl_dominfo_init(&info);
-        int r = libxl_domain_info(h->ctx, &info, domid);
+        xo_xl.dominfo_init(&info);
+        int r = xo_xl.domain_info(h->ctx, &info, domid);
         long vcpus = r == 0 ? (long)info.vcpu_max_id + 1 : 1;
-        libxl_dominfo_dispose(&info);
+        xo_xl.dominfo_dispose(&info);
         if (u->cap > 100 * vcpus) {
             xo_err_set(
                 err, EINVAL,
@@ -68,14 +69,14 @@ static int set_sched(struct xen_handles *h, const char *name, uint32_t domid,
         }
         p.cap = (int)u->cap;
     }
-    if (libxl_domain_sched_params_set(h->ctx, domid, &p)) {
+    if (xo_xl.domain_sched_params_set(h->ctx, domid, &p)) {
         xo_err_set(err, EIO, "libxl could not set the weight or cap of %s",
                    name);
         goto out;
     }
     rc = 0;
 out:
-    libxl_domain_sched_params_dispose(&p);
+    xo_xl.domain_sched_params_dispose(&p);
     return rc;
 }
 
@@ -83,10 +84,10 @@ static int set_memory(struct xen_handles *h, const char *name, uint32_t domid,
                       long mb, xo_err *err)
 {
     libxl_dominfo info;
-    libxl_dominfo_init(&info);
-    int r = libxl_domain_info(h->ctx, &info, domid);
+    xo_xl.dominfo_init(&info);
+    int r = xo_xl.domain_info(h->ctx, &info, domid);
     uint64_t max_kb = info.max_memkb;
-    libxl_dominfo_dispose(&info);
+    xo_xl.dominfo_dispose(&info);
     if (r)
         return xo_err_set(err, EIO, "libxl could not read domain %u", domid);
     if ((uint64_t)mb * 1024 > max_kb)
@@ -94,7 +95,7 @@ static int set_memory(struct xen_handles *h, const char *name, uint32_t domid,
             err, EINVAL,
             "--memory %ld: above the %llu MiB %s was built with (its maxmem); Xen cannot grow a domain past that: set maxmem in app.cfg and create it again",
             mb, (unsigned long long)(max_kb / 1024), name);
-    if (libxl_set_memory_target(h->ctx, domid, (int64_t)mb * 1024, 0, 1))
+    if (xo_xl.set_memory_target(h->ctx, domid, (int64_t)mb * 1024, 0, 1))
         return xo_err_set(err, EIO, "libxl could not set the memory of %s",
                           name);
     return 0;

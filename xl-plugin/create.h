@@ -34,6 +34,7 @@ struct rendered {
     struct app_cfg *ac;
     struct domain_config dc;
     libxl_domain_config d;
+    bool have_d; /* d was initialised (libxl could be opened) */
     char *libxl_json, *spec_text;
     void *blob;
     size_t blob_len;

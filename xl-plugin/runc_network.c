@@ -26,6 +26,7 @@
 #include "netback/addr.h"
 #include "netback/netns.h"
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 /* Writes the late network blob of `n` vifs into the domain's home. */
 static int write_late_network(struct xo_xs *xs, uint32_t domid,
@@ -67,7 +68,7 @@ static int add_vif(struct xen_handles *h, uint32_t domid,
     nic->nictype = LIBXL_NIC_TYPE_VIF;
     nic->bridge = xo_xstrdup("");
     nic->script = xo_xstrdup(script);
-    if (libxl_device_nic_add(h->ctx, domid, nic, NULL) != 0)
+    if (xo_xl.device_nic_add(h->ctx, domid, nic, NULL) != 0)
         return xo_err_set(err, EIO,
                           "libxl could not add a vif to domain %u for %s",
                           domid, ifc->name);
@@ -92,7 +93,7 @@ int runc_network_start(struct xen_handles *h, const struct runc_state *s,
         return write_late_network(h->xs, domid, NULL, 0, err);
 
     libxl_device_nic nic;
-    libxl_device_nic_init(&nic);
+    xo_xl.device_nic_init(&nic);
     char dev[IFNAMSIZ];
     struct dc_vif v;
     memset(&v, 0, sizeof(v));
@@ -107,11 +108,11 @@ int runc_network_start(struct xen_handles *h, const struct runc_state *s,
         goto out;
     if (nb_netns_splice(ns, dev, &ifc, err) < 0 ||
         write_late_network(h->xs, domid, &v, 1, err) < 0) {
-        libxl_device_nic_remove(h->ctx, domid, &nic, NULL);
+        xo_xl.device_nic_remove(h->ctx, domid, &nic, NULL);
         goto out;
     }
     rc = 0;
 out:
-    libxl_device_nic_dispose(&nic);
+    xo_xl.device_nic_dispose(&nic);
     return rc;
 }

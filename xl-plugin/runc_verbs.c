@@ -24,6 +24,7 @@
 #include "xen.h"
 #include "xen_gate.h"
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 /* The verb's options: the ones in `flags` (each "--name" taking no
  * value) are accepted and reported in *set (bit i for flags[i]); the
@@ -156,7 +157,7 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (runc_network_start(&t.h, &t.s, (uint32_t)t.st.domid, err) < 0 ||
         status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
         goto fail;
-    if (libxl_domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
+    if (xo_xl.domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)", t.s.name,
                    t.st.domid);
         goto fail;
@@ -257,12 +258,12 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
         if (status_setf(t.h.xs, t.s.name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
                         "%d", 128 + sig) < 0)
             goto fail;
-        if (libxl_domain_destroy(t.h.ctx, domid, NULL)) {
+        if (xo_xl.domain_destroy(t.h.ctx, domid, NULL)) {
             xo_err_set(err, EIO, "libxl could not destroy %s (domid %u)",
                        t.s.name, domid);
             goto fail;
         }
-    } else if (libxl_domain_shutdown(t.h.ctx, domid, NULL)) {
+    } else if (xo_xl.domain_shutdown(t.h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not shut down %s (domid %u)",
                    t.s.name, domid);
         goto fail;
@@ -378,8 +379,8 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto fail;
     }
     uint32_t domid = (uint32_t)t.st.domid;
-    if (pause ? libxl_domain_pause(t.h.ctx, domid, NULL)
-              : libxl_domain_unpause(t.h.ctx, domid, NULL)) {
+    if (pause ? xo_xl.domain_pause(t.h.ctx, domid, NULL)
+              : xo_xl.domain_unpause(t.h.ctx, domid, NULL)) {
         xo_err_set(err, EIO, "libxl could not %s %s (domid %u)", argv[0],
                    t.s.name, domid);
         goto fail;

@@ -16,6 +16,7 @@
 #include "common/pathfmt.h"
 #include "nohyper.h"
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 /* Output of `runc events --stats` we read at most (it is some 3 KiB). */
 #define RUNC_EVENTS_MAX (256 * 1024)
@@ -105,16 +106,16 @@ static int collect_xen(struct xen_handles *h, const struct domain_status *st,
 {
     uint32_t domid = (uint32_t)st->domid;
     libxl_dominfo info;
-    libxl_dominfo_init(&info);
-    if (libxl_domain_info(h->ctx, &info, domid)) {
-        libxl_dominfo_dispose(&info);
+    xo_xl.dominfo_init(&info);
+    if (xo_xl.domain_info(h->ctx, &info, domid)) {
+        xo_xl.dominfo_dispose(&info);
         return 0; /* gone meanwhile: nothing to show */
     }
     s->when_ns = now_ns();
     s->cpu_ns = (long long)info.cpu_time;
     s->mem_bytes = (long long)info.current_memkb * 1024;
     s->mem_limit_bytes = (long long)info.max_memkb * 1024;
-    libxl_dominfo_dispose(&info);
+    xo_xl.dominfo_dispose(&info);
     s->mem_used_bytes = guest_used_bytes(h->xs, domid, s->mem_bytes);
 
     char pat[128];

@@ -12,6 +12,7 @@
 #include "status.h"
 
 #include "xl_oci.h"
+#include "common/xenlight_lib.h"
 
 bool xen_host_present(void)
 {
@@ -58,11 +59,13 @@ int xen_open(struct xen_handles *h, xo_err *err)
         return -1;
     if (h->ctx)
         return 0;
+    if (xo_xenlight_load(err) < 0)
+        return -1;
     h->logger = xtl_createlogger_stdiostream(
         stderr, cmd_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
     if (!h->logger)
         xo_oom(); /* only when malloc fails (xentoollog.h) */
-    if (libxl_ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
+    if (xo_xl.ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
                         (xentoollog_logger *)h->logger)) {
         h->ctx = NULL;
         return xo_err_set(err, ENODEV,
@@ -74,7 +77,7 @@ int xen_open(struct xen_handles *h, xo_err *err)
 void xen_close(struct xen_handles *h)
 {
     if (h->ctx)
-        libxl_ctx_free(h->ctx);
+        xo_xl.ctx_free(h->ctx);
     if (h->logger)
         xtl_logger_destroy((xentoollog_logger *)h->logger);
     if (h->xs)
@@ -87,12 +90,12 @@ int xen_publish_domain(struct xen_handles *h, const char *name, uint32_t domid,
 {
     char uuid[40] = "";
     libxl_dominfo info;
-    libxl_dominfo_init(&info);
-    if (libxl_domain_info(h->ctx, &info, domid) == 0)
+    xo_xl.dominfo_init(&info);
+    if (xo_xl.domain_info(h->ctx, &info, domid) == 0)
         /* cannot truncate: a UUID's text is 36 bytes */
         snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
                  LIBXL_UUID_BYTES(info.uuid));
-    libxl_dominfo_dispose(&info);
+    xo_xl.dominfo_dispose(&info);
     if (status_setf(h->xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
             0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0)

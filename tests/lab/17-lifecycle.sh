@@ -7,8 +7,10 @@
 # reach DomainStatus and the journal; the monitor's RSS stays <= 2 MiB;
 # cpu_weight/cap and `update` as `xl sched-credit2` shows them, stats of
 # a spinning domain, oci_deadline ending it across a monitor restart, and
-# autostart after a simulated dom0 restart.
-# lab-timeout: 900
+# autostart after a simulated dom0 restart; on-failure:1 with a vif on a
+# managed network, three rounds (address, anti-spoofing and lease follow
+# the new domain; destroy leaves nothing).
+# lab-timeout: 1500
 
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
@@ -42,6 +44,108 @@ delays=$(xl-oci events --until 0s --filter name=cof --filter type=restarting | g
 [ -e "$XL_OCI_ROOT/domains/cof/boot-spec.dtb" ] && [ ! -e "$XL_OCI_ROOT/domains/cof/ramdisk" ] &&
     lab_ok restart-keeps-no-ramdisk || lab_fail restart-keeps-no-ramdisk "$(ls "$XL_OCI_ROOT/domains/cof" | paste -sd' ')"
 xl-oci destroy cof
+
+# on-failure:1 with one vif on a managed network, three rounds: the
+# probe answers one connection from dom0 on port 7000, then exits 1 (a
+# restart lost once with a vif).  It must come back exactly once with the
+# same address, its anti-spoofing elements on the new vif only, reachable
+# from dom0; exit 1 again and stay halted; and destroy must leave no vif,
+# nft element or lease behind.
+chmod 755 "$LAB_WORK" "$(dirname "$LAB_WORK")" # dnsmasq runs as nobody
+lab_check net-create xl-oci network create lcnet --subnet 10.79.0.0/24
+# ipv4_of NAME: the address the loader reported (first IPv4, no prefix).
+ipv4_of() {
+    xl-oci status --json "$1" 2>/dev/null | tr -d ' \n' |
+        grep -o '"ipv4":\["[0-9.]*' | head -1 | grep -o '[0-9.]*$'
+}
+# lease_vif NAME: the vif the lease of NAME on lcnet records ("" if none).
+lease_vif() {
+    xl-oci network inspect --json lcnet 2>/dev/null | tr -d ' \n' |
+        grep -o "\"container\":\"$1\"[^}]*" | grep -o '"vif":"[^"]*' | cut -d'"' -f4
+}
+# nft_vifs: the vif names in any of our anti-spoofing sets, sorted, unique.
+nft_vifs() {
+    for s in vifs vif_mac vif_ip4 vif_ip6; do nft list set bridge xl_oci $s 2>/dev/null; done |
+        grep -o 'vif[0-9]*\.[0-9]*' | sort -u | paste -sd' '
+}
+# knock IP: the probe's answer on port 7000, which also ends its run;
+# tried for up to 60 s (the probe may not listen yet).
+knock() {
+    local i out
+    for ((i = 0; i < 30; i++)); do
+        out=$(busybox timeout 20 busybox nc -w 10 "$1" 7000 </dev/null 2>/dev/null)
+        [ -n "$out" ] && break
+        sleep 2
+    done
+    echo "$out"
+}
+# pings IP: "ok" once dom0 gets a reply, tried for up to 40 s.
+pings() {
+    local i
+    for ((i = 0; i < 20; i++)); do
+        ping -c 1 -W 2 "$1" >/dev/null 2>&1 && { echo ok; return; }
+    done
+    echo "no ping reply"
+}
+# up NAME RESTARTS: until NAME runs its RESTARTS-th restart with the
+# address its loader reported (up to 300 s).
+up() {
+    local i
+    for ((i = 0; i < 600; i++)); do
+        [ "$(st "$1" restarts)" = "$2" ] && [ "$(st "$1" state)" = running ] &&
+            [ -n "$(ipv4_of "$1")" ] && return 0
+        sleep 0.5
+    done
+    return 1
+}
+mkcfg cnr 'oci_network = [ "lcnet" ]' 'oci_entrypoint = [ "/bin/busybox", "sh", "-c" ]' \
+    'oci_cmd = [ "echo serving; echo bye | busybox nc -l -p 7000; echo knocked; exit 1" ]' \
+    'oci_restart = "on-failure:1"'
+for round in 1 2 3; do
+    n=net-restart-$round
+    if ! lab_check "$n-create" xl-oci create "$LAB_WORK/cnr.cfg"; then
+        xl-oci destroy cnr >/dev/null 2>&1
+        continue
+    fi
+    up cnr 0 || lab_fail "$n-runs" "state $(st cnr state) address '$(ipv4_of cnr)'"
+    ip1=$(ipv4_of cnr) d1=$(st cnr domid)
+    [ "$(lease_vif cnr)" = "vif$d1.0" ] && [ "$(nft_vifs)" = "vif$d1.0" ] &&
+        lab_ok "$n-first-vif" "vif$d1.0 $ip1" || lab_fail "$n-first-vif" "lease '$(lease_vif cnr)' nft '$(nft_vifs)' domid $d1"
+    p=$(pings "$ip1") k=$(knock "$ip1")
+    [ "$p" = ok ] && [ "$k" = bye ] && lab_ok "$n-first-reached" "$ip1" ||
+        lab_fail "$n-first-reached" "$ip1 from dom0: $p, knock '$k'"
+    # restarted: a new domain, running, the same address (the loader
+    # reports what it configured), reachable again
+    if up cnr 1 && d2=$(st cnr domid) && [ "$d2" != "$d1" ]; then
+        lab_ok "$n-restarted" "domid $d1 -> $d2"
+    else
+        d2=$(st cnr domid)
+        lab_fail "$n-restarted" "state $(st cnr state) restarts $(st cnr restarts) domid $d1 -> $d2 last-exit $(st cnr last_exit_code) error '$(st cnr error)'"
+        tail -n 20 "/var/log/xen/oci/cnr.monitor.log" 2>/dev/null | sed 's/^/  monitor: /' >&2
+    fi
+    ip2=$(ipv4_of cnr)
+    [ -n "$ip2" ] && [ "$ip2" = "$ip1" ] && lab_ok "$n-same-address" "$ip2" || lab_fail "$n-same-address" "'$ip1' -> '$ip2'"
+    [ "$(lease_vif cnr)" = "vif$d2.0" ] && [ "$(nft_vifs)" = "vif$d2.0" ] && ! ip link show "vif$d1.0" >/dev/null 2>&1 &&
+        lab_ok "$n-vif-moved" "vif$d1.0 -> vif$d2.0" ||
+        lab_fail "$n-vif-moved" "lease '$(lease_vif cnr)' nft '$(nft_vifs)' links '$(ip -o link | grep -o 'vif[0-9.]*' | paste -sd' ')'"
+    p=$(pings "$ip2") k=$(knock "$ip2")
+    [ "$p" = ok ] && [ "$k" = bye ] && lab_ok "$n-reached-after-restart" "$ip2" ||
+        lab_fail "$n-reached-after-restart" "$ip2 from dom0: $p, knock '$k'"
+    # the second exit 1 is the last: halted, and it stays so
+    wait_state cnr halted 120
+    sleep 3
+    [ "$(st cnr state)" = halted ] && [ "$(st cnr restarts)" = 1 ] && [ "$(st cnr last_exit_code)" = 1 ] &&
+        [ "$(st cnr exit_code)" = 1 ] && ! xl list cnr >/dev/null 2>&1 &&
+        lab_ok "$n-stays-halted" ||
+        lab_fail "$n-stays-halted" "state $(st cnr state) restarts $(st cnr restarts) last-exit $(st cnr last_exit_code) exit $(st cnr exit_code)"
+    lab_check "$n-destroy" xl-oci destroy cnr
+    left=
+    ip -o link | grep -q ' vif[0-9]' && left="$left vifs:$(ip -o link | grep -o 'vif[0-9.]*' | paste -sd,)"
+    [ -n "$(nft_vifs)" ] && left="$left nft:$(nft_vifs)"
+    xl-oci network inspect --json lcnet 2>/dev/null | tr -d ' \n' | grep -q '"container"' && left="$left lease"
+    [ -z "$left" ] && lab_ok "$n-nothing-left" || lab_fail "$n-nothing-left" "left:$left"
+done
+lab_check net-rm xl-oci network rm lcnet
 
 # always: the monitor SIGKILLed in the backoff; the next command's
 # monitor goes on; stop in the backoff ends the policy.

@@ -101,7 +101,8 @@ static int attach_all(struct domain_config *dc, const char *fixture,
             return -1;
         char mac[18], ip[INET_ADDRSTRLEN], ip6[INET6_ADDRSTRLEN];
         unsigned prefix4 = 0, prefix6 = 0;
-        vif_default_mac(mac, dc->name, (unsigned)vif);
+        if (vif_default_mac(mac, dc->name, (unsigned)vif, err) < 0)
+            return -1;
         host_addr(ip, sizeof(ip), net.subnet, 10 + (unsigned)vif, &prefix4);
         if (opt(net.prefix6))
             host_addr6(ip6, sizeof(ip6), net.prefix6, 10 + (unsigned)vif,

@@ -2,6 +2,6 @@
 # resolved from a fixture instead of netback, for tests/tiers/20-golden.sh.
 $(B)/netfix/golden-net: $(OBJ)/tests/netfix/golden-net.o $(B)/libxloci.a
 	@mkdir -p $(@D)
-	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(XL_LIBS) $(LDFLAGS)
 
 BIN_TARGETS += $(B)/netfix/golden-net

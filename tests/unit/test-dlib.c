@@ -1,5 +1,5 @@
 /* test-dlib.c: libraries opened on first use (common/dlib.h), and the
- * three tables built on it: every function they list exists in the
+ * tables built on it: every function they list exists in the
  * library configure named. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,9 +13,12 @@
 #include <string.h>
 
 #include "common/dlib.h"
+#include "common/xenlight_lib.h"
 #include "image/http_lib.h"
 #include "image/unpack_lib.h"
 #include "netback/nft_lib.h"
+#include "verifier/crypto_lib.h"
+#include "verifier/digest.h"
 
 /* A table of one function of libcurl, as the real users build theirs. */
 #define T_FUNCS(X) X(version, curl_version)
@@ -115,6 +118,35 @@ static void test_real_tables(void **state)
     assert_non_null(a);
     assert_int_equal(unpack_la.read_free(a), ARCHIVE_OK);
     assert_non_null(nb_nftlib.ctx_free);
+    assert_int_equal(crypto_lib_load(&err), 0);
+    assert_non_null(crypto_lib.sha256());
+    assert_int_equal(xo_xenlight_load(&err), 0);
+    assert_true(xo_xenlight_loaded());
+    libxl_domain_config d;
+    xo_xl.domain_config_init(&d);
+    assert_int_equal(d.b_info.type, LIBXL_DOMAIN_TYPE_INVALID);
+    xo_xl.domain_config_dispose(&d);
+    XLU_Config *c = xo_xlu.cfg_init(stderr, "test");
+    assert_non_null(c);
+    assert_int_equal(xo_xlu.cfg_readdata(c, "a = 1\n", 6), 0);
+    xo_xlu.cfg_destroy(c);
+    yajl_gen g = xo_yajl.gen_alloc(NULL);
+    assert_non_null(g);
+    xo_yajl.gen_free(g);
+}
+
+/* The one-shot SHA-256 the derived names use: FIPS 180-2's "abc". */
+static void test_sha256_bin(void **state)
+{
+    (void)state;
+    static const unsigned char abc[DIGEST_BIN_LEN] = {
+        0xba, 0x78, 0x16, 0xbf, 0x8f, 0x01, 0xcf, 0xea, 0x41, 0x41, 0x40,
+        0xde, 0x5d, 0xae, 0x22, 0x23, 0xb0, 0x03, 0x61, 0xa3, 0x96, 0x17,
+        0x7a, 0x9c, 0xb4, 0x10, 0xff, 0x61, 0xf2, 0x00, 0x15, 0xad};
+    unsigned char md[DIGEST_BIN_LEN];
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(digest_sha256_bin(md, "abc", 3, &err), 0);
+    assert_memory_equal(md, abc, sizeof(abc));
 }
 
 int main(void)
@@ -124,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_absent_function),
         cmocka_unit_test(test_loads_once),
         cmocka_unit_test(test_real_tables),
+        cmocka_unit_test(test_sha256_bin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

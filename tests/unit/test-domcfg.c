@@ -608,8 +608,8 @@ static void test_network(void **state)
     assert_string_equal(fx->dc.vifs[1].mac, "00:16:3e:00:00:09");
     /* A vif without mac= gets a stable one from the name and index. */
     char m0[18], m2[18];
-    vif_default_mac(m0, "web", 0);
-    vif_default_mac(m2, "web", 2);
+    assert_int_equal(vif_default_mac(m0, "web", 0, NULL), 0);
+    assert_int_equal(vif_default_mac(m2, "web", 2, NULL), 0);
     assert_string_equal(fx->dc.vifs[0].mac, m0);
     assert_string_equal(fx->dc.vifs[2].mac, m2);
     assert_string_equal(fx->dc.gateway, "10.0.0.1");

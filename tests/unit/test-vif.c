@@ -137,10 +137,10 @@ static void test_default_mac(void **state)
 {
     (void)state;
     char a[18], b[18], c[18], a2[18];
-    vif_default_mac(a, "web", 0);
-    vif_default_mac(a2, "web", 0);
-    vif_default_mac(b, "web", 1);
-    vif_default_mac(c, "db", 0);
+    assert_int_equal(vif_default_mac(a, "web", 0, NULL), 0);
+    assert_int_equal(vif_default_mac(a2, "web", 0, NULL), 0);
+    assert_int_equal(vif_default_mac(b, "web", 1, NULL), 0);
+    assert_int_equal(vif_default_mac(c, "db", 0, NULL), 0);
     assert_string_equal(a, a2);
     assert_string_not_equal(a, b);
     assert_string_not_equal(a, c);

@@ -23,6 +23,8 @@
 #   BENCH version S             `xl-oci --version`: start-up and exit alone
 #   BENCH xenstore-read S       `xenstore-read` of one key: a small
 #                               dynamically linked Xen tool, for scale
+#   BENCH static-true S         `busybox true`: fork and exec of a static
+#                               program, the floor of any command
 #   BENCH monitor-rss-kb KB / monitor-pss-kb / monitor-hwm-kb / monitor-vmrss-kb
 #                               the exec target's monitor (oci_restart =
 #                               "always"), after the execs
@@ -87,6 +89,9 @@ for i in $(seq "$execs"); do
     t=$EPOCHREALTIME
     xenstore-read domid >/dev/null 2>&1
     echo "BENCH xenstore-read $(secs "$t" "$EPOCHREALTIME")"
+    t=$EPOCHREALTIME
+    busybox true
+    echo "BENCH static-true $(secs "$t" "$EPOCHREALTIME")"
 done
 
 # --- exec round trips -----------------------------------------------------------
