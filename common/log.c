@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 
 static enum xo_log_level cur_level = XO_LOG_WARN;
 static const char *cur_prefix = "xl-oci";
@@ -28,4 +29,28 @@ void xo_log(enum xo_log_level level, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+void xo_stamp(const char *topic, const char *fmt, ...)
+{
+    static struct timespec base;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    /* may truncate: a progress line */
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    if (!base.tv_sec && !base.tv_nsec) {
+        struct timespec wall;
+        clock_gettime(CLOCK_REALTIME, &wall);
+        base = now;
+        xo_info("%s: 0.0 ms: %s (wall clock %lld.%06ld s)", topic, what,
+                (long long)wall.tv_sec, wall.tv_nsec / 1000);
+        return;
+    }
+    double ms = (double)(now.tv_sec - base.tv_sec) * 1e3 +
+                (double)(now.tv_nsec - base.tv_nsec) / 1e6;
+    xo_info("%s: %.1f ms: %s", topic, ms, what);
 }

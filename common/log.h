@@ -15,6 +15,16 @@ void xo_log_set_level(enum xo_log_level level);
 void xo_log_set_prefix(const char *prefix);
 void xo_log(enum xo_log_level level, const char *fmt, ...) XO_PRINTF(2, 3);
 
+/*
+ * Progress stamps for `-v`: an info line "TOPIC: T ms: STEP", T the
+ * milliseconds (CLOCK_MONOTONIC) since the process's first stamp, which
+ * also gives the wall clock in s since the epoch so that a benchmark can
+ * add the process's start-up.  Commands stamp their steps (exec's round
+ * trip, create's phases) so that a slow run says where its time went.
+ * Prints nothing below -v.
+ */
+void xo_stamp(const char *topic, const char *fmt, ...) XO_PRINTF(2, 3);
+
 #define xo_warn(...) xo_log(XO_LOG_WARN, __VA_ARGS__)
 #define xo_info(...) xo_log(XO_LOG_INFO, __VA_ARGS__)
 #define xo_debug(...) xo_log(XO_LOG_DEBUG, __VA_ARGS__)

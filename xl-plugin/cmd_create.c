@@ -18,6 +18,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
 #include "image/image.h"
@@ -415,27 +416,33 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     bool have_volumes = false;
     char image[DIGEST_STR_LEN + 1];
 
+    xo_stamp("create", "begins");
     if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
         create_image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
         xen_open(&h, err) < 0)
         goto out;
+    xo_stamp("create", "loader checked, image digest read, Xen opened");
     const char *name = r.dc.name;
     if ((lock = state_lock(cmd_state_root(), err)) < 0 ||
         check_name_free(&h, name, err) < 0)
         goto out;
+    xo_stamp("create", "locked, name free");
     /* Leases only once the name is known to be ours: a failed create
      * releases them, which must never touch another container's. */
     have_leases = domcfg_network_count(&r.dc) > 0;
     if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0)
         goto fail;
+    xo_stamp("create", "network leases taken");
     /* Volumes, like leases, once the name is ours: undoing them releases
      * this container's uses and its anonymous volumes. */
     if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0)
         goto fail;
     have_volumes = true;
+    xo_stamp("create", "volumes resolved");
     if (create_render_all(&r, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto fail;
+    xo_stamp("create", "rendered");
     XO_FAULT_POINT("create.network-attached");
 
     char now[32];
@@ -463,11 +470,13 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.state-dir-written");
+    xo_stamp("create", "DomainStatus and state dir written");
 
     struct loop_holds loops;
     if (loopdev_attach_disks(&r.d, &loops, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.loops-attached");
+    xo_stamp("create", "loop devices attached");
     int create_rc = xo_xl.domain_create_new(h.ctx, &r.d, &domid, NULL, NULL);
     /* blkback holds the devices now; autoclear frees them with the domain
      * (or right here, if the create failed). */
@@ -481,6 +490,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto fail;
     }
     have_domid = true;
+    xo_stamp("create", "domain %u built by libxl (devices and hotplug)", domid);
     XO_FAULT_POINT("create.domain-created");
     libxl_dominfo info;
     xo_xl.dominfo_init(&info);
@@ -507,6 +517,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (!o->foreground && monitor_spawn(cmd_state_root(), name, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.monitor-spawned");
+    xo_stamp("create", "monitor started");
     /* In the foreground the monitor unpauses it once it is ready. */
     if (!o->paused && !o->foreground &&
         xo_xl.domain_unpause(h.ctx, domid, NULL)) {
@@ -515,6 +526,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto fail;
     }
     XO_FAULT_POINT("create.unpaused");
+    xo_stamp("create", "unpaused");
     close(lock);
     lock = -1;
     _Static_assert(sizeof(o->name) > DOMAIN_STATUS_NAME_MAX,

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "common/abi/exec_channel.h"
 #include "common/alloc.h"
 #include "common/pathfmt.h"
@@ -143,7 +144,7 @@ int main_exec(int argc, char **argv)
         {"tty", 0, NULL, 't'},     {"interactive", 0, NULL, 'i'},
         {"user", 1, NULL, 'u'},    {"env", 1, NULL, 'e'},
         {"workdir", 1, NULL, 'w'}, {NULL, 0, NULL, 0}};
-    exec_client_stamp("begins");
+    xo_stamp("exec", "begins");
     struct exec_args a = {0};
     int opt;
     /* '+': options end at NAME, so CMD's own options stay CMD's. */
@@ -207,7 +208,7 @@ int main_exec(int argc, char **argv)
         xo_err_set(&err, EINVAL, "%s is running but has no domain id", a.name);
         goto fail;
     }
-    exec_client_stamp("status read: domid %ld", (long)st.domid);
+    xo_stamp("exec", "status read: domid %ld", (long)st.domid);
     /* A domain's handle goes on to the exec client (its watch and the
      * offer's removal): one connection to xenstored per exec, not two. */
     if (st.nohyper)

@@ -47,30 +47,6 @@ static uint64_t now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-void exec_client_stamp(const char *fmt, ...)
-{
-    static struct timespec base;
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    char what[256];
-    va_list ap;
-    va_start(ap, fmt);
-    /* may truncate: a progress line */
-    vsnprintf(what, sizeof(what), fmt, ap);
-    va_end(ap);
-    if (!base.tv_sec && !base.tv_nsec) {
-        struct timespec wall;
-        clock_gettime(CLOCK_REALTIME, &wall);
-        base = now;
-        xo_info("exec: 0.0 ms: %s (wall clock %lld.%06ld s)", what,
-                (long long)wall.tv_sec, wall.tv_nsec / 1000);
-        return;
-    }
-    double ms = (double)(now.tv_sec - base.tv_sec) * 1e3 +
-                (double)(now.tv_nsec - base.tv_nsec) / 1e6;
-    xo_info("exec: %.1f ms: %s", ms, what);
-}
-
 static void client_close(struct client *c)
 {
     if (c->vc)
@@ -96,7 +72,7 @@ static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
 {
     struct libxenvchan *vc = libxenvchan_client_init(NULL, (int)domid, dir);
     if (vc) {
-        exec_client_stamp("connected to the channel (at once)");
+        xo_stamp("exec", "connected to the channel (at once)");
         return vc;
     }
     if (!xo_xs_watch(xs, dir, "xl-oci-exec")) {
@@ -128,8 +104,8 @@ static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
     }
     xo_xs_unwatch(xs, dir, "xl-oci-exec");
     if (vc)
-        exec_client_stamp("connected to the channel (after %u watch events)",
-                          events);
+        xo_stamp("exec", "connected to the channel (after %u watch events)",
+                 events);
     return vc;
 }
 
@@ -151,7 +127,7 @@ static struct client *client_open(const char *root, struct xo_xs *xs,
         xo_err_sys(err, "%s", path);
         goto fail;
     }
-    exec_client_stamp("exec.lock taken");
+    xo_stamp("exec", "exec.lock taken");
     if (xo_path_fmt(dir, sizeof(dir), err, "/local/domain/%u/%s", domid,
                     EXEC_CHANNEL_XS_DIR) < 0)
         goto fail;
@@ -307,7 +283,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
     const char *why = "";
     switch (f->type) {
     case EXEC_MSG_STARTED:
-        exec_client_stamp("STARTED: the process runs");
+        xo_stamp("exec", "STARTED: the process runs");
         if (o->started)
             o->started(o->started_arg);
         return 0;
@@ -323,7 +299,7 @@ static int handle(struct client *c, const struct exec_client_opts *o,
     case EXEC_MSG_EXIT:
         if (exec_exit_decode(f->payload, f->len, code_r, &why) < 0)
             return bad_message(c, why, err);
-        exec_client_stamp("EXIT %d", *code_r);
+        xo_stamp("exec", "EXIT %d", *code_r);
         return 1;
     case EXEC_MSG_ERROR:
         guest_error(c, f, code_r, err);
@@ -366,7 +342,7 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
                                        o->env ? o->env : noenv, &why),
                    why, err) < 0)
         goto out;
-    exec_client_stamp("request sent");
+    xo_stamp("exec", "request sent");
     if (o->tty && o->interactive && tcgetattr(o->in_fd, &saved) == 0) {
         struct termios t = saved;
         cfmakeraw(&t);
@@ -449,6 +425,6 @@ out:
         close(sfd);
     sigprocmask(SIG_SETMASK, &old, NULL);
     client_close(c);
-    exec_client_stamp("channel closed");
+    xo_stamp("exec", "channel closed");
     return rc;
 }

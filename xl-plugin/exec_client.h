@@ -47,15 +47,6 @@ struct exec_client_opts {
  */
 int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err);
 
-/*
- * Progress for `xl-oci -v exec`: an info line "exec: T ms: STEP", T the
- * milliseconds since the first call (which also gives the wall clock, in
- * s since the epoch, so a benchmark can add the process's start-up).  The
- * steps are the round trip's: status read, lock, connect, request,
- * STARTED, EXIT, close.  Prints nothing below -v.
- */
-void exec_client_stamp(const char *fmt, ...) XO_PRINTF(1, 2);
-
 /* Sends `sig` (1..64) to the container's process 1 through the channel
  * and waits for the guest to confirm it. */
 int exec_client_signal(const char *root, const char *name, uint32_t domid,
