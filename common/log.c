@@ -33,6 +33,9 @@ void xo_log(enum xo_log_level level, const char *fmt, ...)
 
 void xo_stamp(const char *topic, const char *fmt, ...)
 {
+    /* Stamps sit on create's and exec's paths: nothing to do below -v. */
+    if (cur_level < XO_LOG_INFO)
+        return;
     static struct timespec base;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
