@@ -177,10 +177,13 @@ static int send_frame(struct client *c, long n, const char *why, xo_err *err)
 }
 
 /* Moves what the guest sent into the reader; -1 when the channel closed
- * with nothing left to read. */
+ * with nothing left to read.  Whether it is open is read before the
+ * ring: a guest that writes its last frame (EXIT, ERROR) and closes at
+ * once must not be seen closed with that frame still unread. */
 static int pull(struct client *c)
 {
     uint8_t buf[4096];
+    bool open = libxenvchan_is_open(c->vc) != 0;
     while (libxenvchan_data_ready(c->vc) > 0) {
         size_t room = exec_reader_room(&c->rd);
         if (!room)
@@ -191,7 +194,7 @@ static int pull(struct client *c)
             break;
         exec_reader_feed(&c->rd, buf, (size_t)n);
     }
-    return libxenvchan_is_open(c->vc) ? 0 : -1;
+    return open || libxenvchan_data_ready(c->vc) > 0 ? 0 : -1;
 }
 
 static int bad_message(struct client *c, const char *why, xo_err *err)

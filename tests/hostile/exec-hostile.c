@@ -208,10 +208,13 @@ static void client_round(int domid, const char *path, const char *name,
     size_t got = 0;
     end = now_ms() + (flood_ms ? 1000 : 15000);
     while (got < sizeof(h) && now_ms() < end) {
+        /* Open or not is read before the ring: the guest writes its reply
+         * and closes at once, and the reply must still be read then. */
+        int open = libxenvchan_is_open(vc);
         int n = libxenvchan_read(vc, h + got, sizeof(h) - got);
         if (n > 0)
             got += (size_t)n;
-        else if (libxenvchan_is_open(vc) != 1)
+        else if (open != 1)
             break;
         else
             usleep(10 * 1000);

@@ -53,7 +53,13 @@ esac
 xl-oci list
 xl-oci wait c0; rc0=$?
 xl-oci wait c42; rc42=$?
-[ $rc0 -eq 0 ] && lab_ok wait-exit-0 "in $(lab_elapsed "$t0")s" || lab_fail wait-exit-0 "wait returned $rc0"
+if [ $rc0 -eq 0 ]; then
+    lab_ok wait-exit-0 "in $(lab_elapsed "$t0")s"
+else
+    lab_fail wait-exit-0 "wait returned $rc0"
+    { echo "--- status c0"; xl-oci status c0; echo "--- monitor log c0"; cat /var/log/xen/oci/c0.monitor.log
+      echo "--- console c0"; xl-oci logs c0 | tail -n 15; } >&2
+fi
 [ $rc42 -eq 42 ] && lab_ok wait-exit-42 || lab_fail wait-exit-42 "wait returned $rc42"
 [ "$(st c42 exit_code)" = 42 ] && [ "$(st c42 state)" = halted ] &&
     lab_ok status-exit-42 || lab_fail status-exit-42 "$(xl-oci status c42 | tr '\n' ' ')"
