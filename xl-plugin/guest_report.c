@@ -161,6 +161,63 @@ int guest_report_accept(struct guest_report *r, const char *key,
     return -1;
 }
 
+/* Reads `rel` from src into r; a refusal goes to src->refused. */
+static void read_key(struct guest_report *r,
+                     const struct guest_report_source *src, const char *rel)
+{
+    unsigned len = 0;
+    char why[160];
+    char *v = src->read(src->ctx, rel, &len);
+    if (!v)
+        return;
+    if (guest_report_accept(r, rel, v, len, why, sizeof(why)) < 0)
+        src->refused(src->ctx, why);
+    free(v);
+}
+
+/* net/N/{mac,ipv4,ipv6}: at most GUEST_REPORT_NET_MAX_IFACES interfaces
+ * with their three keys; any other name is refused by the validator. */
+static void read_net(struct guest_report *r,
+                     const struct guest_report_source *src)
+{
+    static const char *const leaves[] = {GUEST_REPORT_NET_KEY_MAC,
+                                         GUEST_REPORT_NET_KEY_IPV4,
+                                         GUEST_REPORT_NET_KEY_IPV6};
+    unsigned n = 0;
+    char **ifs = src->list(src->ctx, GUEST_REPORT_NET_DIR, &n);
+    for (unsigned i = 0; ifs && i < n && i < GUEST_REPORT_NET_MAX_IFACES; i++) {
+        if (strlen(ifs[i]) > 2)
+            continue; /* not an index; the validator would say so too */
+        for (size_t k = 0; k < sizeof(leaves) / sizeof(leaves[0]); k++) {
+            char rel[32];
+            if (xo_path_fmt(rel, sizeof(rel), NULL,
+                            GUEST_REPORT_NET_DIR "/%s/%s", ifs[i],
+                            leaves[k]) >= 0)
+                read_key(r, src, rel);
+        }
+    }
+    free(ifs);
+}
+
+void guest_report_read(struct guest_report *r,
+                       const struct guest_report_source *src)
+{
+    /* The phase before the listing: a listing taken first could miss the
+     * exit-code the guest added just before it wrote "exited", and the
+     * exit would be published without its code, and never again. */
+    read_key(r, src, GUEST_REPORT_KEY_PHASE);
+    unsigned n = 0;
+    char **keys = src->list(src->ctx, "", &n);
+    /* A guest could create thousands of keys; look at a bounded few. */
+    for (unsigned i = 0; keys && i < n && i < GUEST_REPORT_MAX_KEYS; i++) {
+        if (strcmp(keys[i], GUEST_REPORT_NET_DIR) == 0)
+            read_net(r, src);
+        else if (strcmp(keys[i], GUEST_REPORT_KEY_PHASE) != 0)
+            read_key(r, src, keys[i]);
+    }
+    free(keys);
+}
+
 /* A DomainStatus key: every caller gives a literal or net/N/LEAF, which
  * fit; one that did not would be dropped, never cut into another key. */
 static void field(struct guest_status_field *out, size_t *n, const char *key,

@@ -41,6 +41,34 @@ int guest_report_accept(struct guest_report *r, const char *key,
                         const char *value, size_t len, char *why,
                         size_t whylen);
 
+/*
+ * Where guest_report_read() reads the guest's keys from: the monitor's
+ * xenstore (monitor.c), or a unit test's stand-in.  `rel` is relative to
+ * the report directory ("" for the directory itself).
+ */
+struct guest_report_source {
+    void *ctx;
+    /* The value at rel, malloc'd, its length in *len; NULL when none. */
+    char *(*read)(void *ctx, const char *rel, unsigned *len);
+    /* The names under rel as one malloc'd block (xs_directory's shape:
+     * the array and the strings, freed with one free()), their count in
+     * *n; NULL when none. */
+    char **(*list)(void *ctx, const char *rel, unsigned *n);
+    /* A refused value, for the log (why says what and why). */
+    void (*refused)(void *ctx, const char *why);
+};
+
+/*
+ * Reads the whole report from `src` into `r`, in the order
+ * common/abi/guest_report.h gives: the phase first, then a listing of the
+ * directory and every other key in it (at most GUEST_REPORT_MAX_KEYS, and
+ * GUEST_REPORT_NET_MAX_IFACES interfaces), each through
+ * guest_report_accept().  So whatever phase was read, the keys the guest
+ * wrote before it are in `r`.
+ */
+void guest_report_read(struct guest_report *r,
+                       const struct guest_report_source *src);
+
 /* One DomainStatus key (DOMAIN_STATUS_KEY_*, or net/N/...) and value. */
 struct guest_status_field {
     char key[32];

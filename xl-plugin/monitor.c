@@ -112,47 +112,31 @@ static void set_state(struct monitor *m, enum domain_state s)
     set_status(m, DOMAIN_STATUS_KEY_STATE, domain_state_to_string(s));
 }
 
-/* Reads the guest's value at `rel` (under guest_dir) into the report. */
-static void read_guest_key(struct monitor *m, const char *rel)
+/* guest_report_source over the monitor's xenstore handle. */
+static char *source_read(void *ctx, const char *rel, unsigned *len)
 {
-    char path[256], why[160];
+    struct monitor *m = ctx;
+    char path[256];
     if (xo_path_fmt(path, sizeof(path), NULL, "%s/%s", m->guest_dir, rel) < 0)
-        return; /* rel is one of the report's short keys: cannot happen */
-    unsigned len = 0;
-    char *v = xo_xs_read(m->xs, path, &len);
-    if (!v)
-        return;
-    if (guest_report_accept(&m->report, rel, v, len, why, sizeof(why)) < 0)
-        xo_warn("domain %s (%u): ignoring guest value: %s", m->o->name,
-                m->domid, why);
-    free(v);
+        return NULL; /* rel is one of the report's short keys: cannot happen */
+    return xo_xs_read(m->xs, path, len);
 }
 
-/* net/N/{mac,ipv4,ipv6}: at most GUEST_REPORT_NET_MAX_IFACES interfaces
- * with their three keys; any other name is refused by the validator. */
-static void read_guest_net(struct monitor *m)
+static char **source_list(void *ctx, const char *rel, unsigned *n)
 {
-    static const char *const leaves[] = {GUEST_REPORT_NET_KEY_MAC,
-                                         GUEST_REPORT_NET_KEY_IPV4,
-                                         GUEST_REPORT_NET_KEY_IPV6};
+    struct monitor *m = ctx;
     char path[256];
-    if (xo_path_fmt(path, sizeof(path), NULL, "%s/" GUEST_REPORT_NET_DIR,
-                    m->guest_dir) < 0)
-        return;
-    unsigned n = 0;
-    char **ifs = xo_xs_directory(m->xs, path, &n);
-    for (unsigned i = 0; ifs && i < n && i < GUEST_REPORT_NET_MAX_IFACES; i++) {
-        if (strlen(ifs[i]) > 2)
-            continue; /* not an index; the validator would say so too */
-        for (size_t k = 0; k < sizeof(leaves) / sizeof(leaves[0]); k++) {
-            char rel[32];
-            if (xo_path_fmt(rel, sizeof(rel), NULL,
-                            GUEST_REPORT_NET_DIR "/%s/%s", ifs[i],
-                            leaves[k]) >= 0)
-                read_guest_key(m, rel);
-        }
-    }
-    free(ifs);
+    if (xo_path_fmt(path, sizeof(path), NULL, "%s%s%s", m->guest_dir,
+                    *rel ? "/" : "", rel) < 0)
+        return NULL;
+    return xo_xs_directory(m->xs, path, n);
+}
+
+static void source_refused(void *ctx, const char *why)
+{
+    struct monitor *m = ctx;
+    xo_warn("domain %s (%u): ignoring guest value: %s", m->o->name, m->domid,
+            why);
 }
 
 /* The deadline of the current run from DomainStatus (monitor_deadline.h):
@@ -217,19 +201,13 @@ static void deadline_check(struct monitor *m)
     }
 }
 
-/* Reads every key the guest wrote, refusing anything not well-formed. */
+/* Reads every key the guest wrote, refusing anything not well-formed
+ * (guest_report_read: the phase first, then the rest). */
 static void read_guest(struct monitor *m)
 {
-    unsigned n = 0;
-    char **keys = xo_xs_directory(m->xs, m->guest_dir, &n);
-    /* A guest could create thousands of keys; look at a bounded few. */
-    for (unsigned i = 0; keys && i < n && i < GUEST_REPORT_MAX_KEYS; i++) {
-        if (strcmp(keys[i], GUEST_REPORT_NET_DIR) == 0)
-            read_guest_net(m);
-        else
-            read_guest_key(m, keys[i]);
-    }
-    free(keys);
+    const struct guest_report_source src = {m, source_read, source_list,
+                                            source_refused};
+    guest_report_read(&m->report, &src);
 
     struct guest_report *r = &m->report;
     if (r->phase == m->published)

@@ -12,6 +12,12 @@
  * longer messages to GUEST_REPORT_VALUE_MAX so that what it writes is
  * always accepted.
  *
+ * Order: the guest writes every other key of a phase (exit-code, error,
+ * net/N/) before the phase itself, and dom0 reads the phase before it
+ * lists and reads the rest; so whatever phase dom0 read, the keys that
+ * phase promises are there (a listing taken first could miss a key the
+ * guest added just before it wrote the phase).
+ *
  * Plain C, no includes of ours: host and guest code include it alike.
  */
 #ifndef XL_OCI_COMMON_ABI_GUEST_REPORT_H
