@@ -187,4 +187,25 @@ else
     lab_fail xl-reboot-restarts "never running"
 fi
 lab_check destroy-crb xl-oci destroy crb
+
+# A Xen domain that is no container holds the name (here a container's
+# domain renamed behind xl-oci's back): libxl refuses it while it builds
+# the domain, create names the domain, and the failed create leaves no
+# status, state dir or domain of its own.
+mkcfg cown 'oci_cmd = [ "sleep", "600000" ]'
+mkcfg xlname 'oci_cmd = [ "sleep", "600000" ]'
+lab_check create-cown xl-oci create "$LAB_WORK/cown.cfg"
+xl rename cown xlname
+dx=$(xl domid xlname 2>/dev/null)
+out=$(xl-oci create "$LAB_WORK/xlname.cfg" 2>&1)
+rc=$?
+left=""
+xenstore-exists /tool/xl-oci/xlname 2>/dev/null && left="$left status"
+[ -e "$XL_OCI_ROOT/domains/xlname" ] && left="$left state-dir"
+[ "$(xl list | awk '$1 == "xlname"' | wc -l)" = 1 ] || left="$left domains:$(xl list | awk '$1 == "xlname"' | wc -l)"
+[ $rc != 0 ] && grep -q "a Xen domain named xlname already exists (domid $dx)" <<<"$out" && [ -z "$left" ] &&
+    lab_ok name-of-a-xen-domain-refused "$(tail -n 1 <<<"$out")" ||
+    lab_fail name-of-a-xen-domain-refused "rc $rc, left:$left: $out"
+xl rename xlname cown
+lab_check destroy-cown xl-oci destroy cown
 true
