@@ -15,6 +15,7 @@
 #include "common/alloc.h"
 #include "common/fault.h"
 #include "common/json.h"
+#include "common/log.h"
 #include "common/pathfmt.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
@@ -70,6 +71,9 @@ static int attach_locked(const char *root, const char *network,
     struct nb_state st;
     if (nb_store_load(&st, root, network, err) < 0)
         return -1;
+    /* Under -v, as create's own phases: which step grows with the
+     * containers on the network (issue 17's create at scale). */
+    xo_stamp("lease", "network %s loaded (%zu leases)", network, st.n_leases);
     struct netback_lease *l = nb_ipam_find(&st, container), before;
     bool existed = l != NULL;
     if (existed)
@@ -95,15 +99,19 @@ static int attach_locked(const char *root, const char *network,
     }
     if (nb_store_save_leases(root, &st, err) < 0)
         goto out;
+    xo_stamp("lease", "lease assigned and saved");
     XO_FAULT_POINT("lease.saved");
     /* The bridge may be gone (a host rebooted without `network up`). */
     if (!nb_link_index(st.net.bridge) &&
         nb_dataplane_up(root, &st, true, err) < 0)
         goto undo;
+    xo_stamp("lease", "bridge present");
     if (nb_nft_heal_locked(root, err) < 0)
         goto undo;
+    xo_stamp("lease", "nftables tables checked");
     if (nb_dns_update(root, &st, err) < 0)
         goto undo;
+    xo_stamp("lease", "dnsmasq hosts written and reloaded");
     XO_FAULT_POINT("lease.dns-updated");
     rc = 0;
     goto out;
