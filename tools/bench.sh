@@ -60,10 +60,10 @@ stats() {
                   if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
               m = n % 2 ? v[int(n / 2)] : (v[n / 2 - 1] + v[n / 2]) / 2
               # One reading is one figure, not a min / median / max.
-              if (n == 1) { printf "%s (n=1)", v[0]; exit }
+              if (n == 1) { printf "%s (a single reading)", v[0]; exit }
               printf "%s / %s / %s (n=%d)", v[0], m, v[n - 1], n }' "$2"
 }
-median() { stats "$1" "$2" | awk '{ print (NF > 2 ? $3 : $1) }'; }
+median() { stats "$1" "$2" | awk '{ print ($2 == "/" ? $3 : $1) }'; }
 
 # measured: when the figures were taken: now, or with BENCH_LOGS_READY=1
 # the time of the section's lab log ($log), which an earlier boot wrote.
