@@ -7,6 +7,8 @@
 
 static enum xo_log_level cur_level = XO_LOG_WARN;
 static const char *cur_prefix = "xl-oci";
+static xo_log_sink *cur_sink;
+static void *cur_opaque;
 
 void xo_log_set_level(enum xo_log_level level)
 {
@@ -18,6 +20,12 @@ void xo_log_set_prefix(const char *prefix)
     cur_prefix = prefix;
 }
 
+void xo_log_set_sink(xo_log_sink *sink, void *opaque)
+{
+    cur_sink = sink;
+    cur_opaque = opaque;
+}
+
 void xo_log(enum xo_log_level level, const char *fmt, ...)
 {
     static const char *const names[] = {"error", "warning", "info", "debug"};
@@ -25,6 +33,14 @@ void xo_log(enum xo_log_level level, const char *fmt, ...)
         return;
     va_list ap;
     va_start(ap, fmt);
+    if (cur_sink) {
+        char msg[1024];
+        /* may truncate: a diagnostic line */
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        cur_sink(level, msg, cur_opaque);
+        return;
+    }
     fprintf(stderr, "%s: %s: ", cur_prefix, names[level]);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

@@ -16,6 +16,16 @@ void xo_log_set_prefix(const char *prefix);
 void xo_log(enum xo_log_level level, const char *fmt, ...) XO_PRINTF(2, 3);
 
 /*
+ * Where messages go instead of stderr: `sink` gets each message's level
+ * and text (no prefix, no newline) and `opaque`; NULL restores stderr.
+ * For a command whose stderr is not its user's (xl-oci-runc's is the
+ * container's, its messages belong in the shim's --log file).
+ */
+typedef void xo_log_sink(enum xo_log_level level, const char *msg,
+                         void *opaque);
+void xo_log_set_sink(xo_log_sink *sink, void *opaque);
+
+/*
  * Progress stamps for `-v`: an info line "TOPIC: T ms: STEP", T the
  * milliseconds (CLOCK_MONOTONIC) since the process's first stamp, which
  * also gives the wall clock in s since the epoch so that a benchmark can

@@ -90,7 +90,8 @@ static int attach_locked(const char *root, const char *network,
      * ports along, and a vif still attached loses its elements now, as
      * its offline would look for the new address. */
     if (existed && strcmp(before.ipv4, l->ipv4) != 0) {
-        if ((before.vif[0] &&
+        if (nb_nft_heal_locked(root, err) < 0 ||
+            (before.vif[0] &&
              nb_nft_vif(&st, &before, before.vif, false, err) < 0) ||
             nb_nft_ports(&before, false, err) < 0 ||
             nb_nft_ports(l, true, err) < 0)
@@ -106,9 +107,8 @@ static int attach_locked(const char *root, const char *network,
         nb_dataplane_up(root, &st, true, err) < 0)
         goto undo;
     xo_stamp("lease", "bridge present");
-    if (nb_nft_heal_locked(root, err) < 0)
-        goto undo;
-    xo_stamp("lease", "nftables tables checked");
+    /* Our nftables tables are checked (and rebuilt) where elements go in:
+     * the vif's online and publish_locked(), not here (netback/vif.c). */
     if (nb_dns_update(root, &st, err) < 0)
         goto undo;
     xo_stamp("lease", "dnsmasq hosts written and reloaded");
@@ -346,6 +346,12 @@ static int publish_locked(const char *root, const char *network,
     if (c->n) {
         copy = xo_xcalloc(c->n, sizeof(*copy));
         memcpy(copy, c->ports, c->n * sizeof(*copy));
+    }
+    /* Tables gone or of an older layout are rebuilt before the ports'
+     * elements go in; with none to add or remove, nftables is not touched. */
+    if ((c->n || l->n_ports) && nb_nft_heal_locked(root, err) < 0) {
+        free(copy);
+        goto out;
     }
     struct netback_lease old = *l;
     l->ports = copy;

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/log.h"
 #include "common/pathfmt.h"
 #include "create.h"
 #include "domcfg/from_runtime_spec.h"
@@ -292,6 +293,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     runtime_spec_init(&rs);
     create_rendered_init(&r);
     memset(&s, 0, sizeof(s));
+    xo_stamp("create", "runc create begins");
     if (parse(argc, argv, &a, err) < 0 ||
         runc_state_dir(dir, sizeof(dir), g, a.id, err) < 0)
         goto out;
@@ -316,6 +318,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runtime_spec_load(&rs, spec_path, err) < 0 ||
         check_terminal(&a, &rs, spec_path, err) < 0)
         goto out;
+    xo_stamp("create", "bundle's config.json read");
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
         rc = create_sandbox(g, &a, &s, &rs, spec_path, err);
         goto out;
@@ -342,6 +345,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     }
     if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
         goto out;
+    xo_stamp("create", "root volume of the bundle's rootfs ready");
     status_now(s.created, sizeof(s.created));
     s.gated = true; /* create_xen's start_gate below */
     if (xo_path_fmt(s.id, sizeof(s.id), err, "%s", a.id) < 0 ||
@@ -365,6 +369,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .cfg_path = cfg_path, .start_gate = true, .quiet = true};
     if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0)
         goto out;
+    xo_stamp("create", "app.cfg written, DomainConfig made");
     /* The store lock bundle_rootfs_volume() holds shared is the lock
      * create takes exclusive (one file, <root>/lock): let it go first.  A
      * prune in between could remove an unused cached volume; create then
@@ -393,6 +398,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_clear(&e);
         goto out;
     }
+    xo_stamp("create", "placeholder %ld started, pid file written", s.pid);
     rc = 0;
 out:
     if (rc < 0 && have_dir) {

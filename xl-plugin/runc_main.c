@@ -27,27 +27,32 @@ static void usage(FILE *f)
     fprintf(
         f,
         "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] [--console-socket SOCK] ID,\n  start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] [--tty]\n    [--console-socket SOCK] ID [CMD ARG...];\n  update, checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
-        ")\n  --log FILE         append errors to FILE\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
+        ")\n  --log FILE         append errors and warnings to FILE\n  --debug            also create's steps, each with its time in ms\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
 }
 
-/* Appends the error to the --log file (JSON, as runc's logrus writes it),
- * or prints it. */
-static int fail(const struct runc_global *g, xo_err *err)
+/* Appends one line at `level` ("error", "warning", "debug") to the --log
+ * file (JSON, as runc's logrus writes it), or prints it on stderr when
+ * there is no --log or it cannot be opened. */
+static void log_line(const struct runc_global *g, const char *level,
+                     const char *msg)
 {
-    const char *msg = xo_err_msg(err);
     int fd = g->log
                  ? open(g->log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)
                  : -1;
     if (fd < 0) {
         fprintf(stderr, "xl-oci-runc: %s\n", msg);
     } else if (g->log_json) {
-        char now[40];
-        time_t t = time(NULL);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
         struct tm tm;
-        gmtime_r(&t, &tm);
-        strftime(now, sizeof(now), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        gmtime_r(&ts.tv_sec, &tm);
+        char now[64], sec[24];
+        strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+        /* cannot truncate: 19 + 8 bytes, tv_nsec < 1e9 */
+        snprintf(now, sizeof(now), "%s.%06dZ", sec,
+                 (int)(ts.tv_nsec / 1000 % 1000000));
         json_object *o = xo_jobj();
-        xo_jset(o, "level", xo_jstr("error"));
+        xo_jset(o, "level", xo_jstr(level));
         xo_jset(o, "msg", xo_jstr(msg));
         xo_jset(o, "time", xo_jstr(now));
         const char *s =
@@ -57,12 +62,26 @@ static int fail(const struct runc_global *g, xo_err *err)
         dprintf(fd, "%s\n", s);
         json_object_put(o);
     } else {
-        dprintf(fd, "xl-oci-runc: %s\n", msg);
+        dprintf(fd, "xl-oci-runc: %s: %s\n", level, msg);
     }
     if (fd >= 0)
         close(fd);
+}
+
+static int fail(const struct runc_global *g, xo_err *err)
+{
+    log_line(g, "error", xo_err_msg(err));
     xo_err_clear(err);
     return 1;
+}
+
+/* Our warnings, and with --debug create's stamps, go where runc's do: the
+ * --log file.  Our stderr is the container's (the shim hands the
+ * container's stdio to `create`). */
+static void log_sink(enum xo_log_level level, const char *msg, void *opaque)
+{
+    static const char *const names[] = {"error", "warning", "info", "debug"};
+    log_line(opaque, names[level], msg);
 }
 
 /* Without Xen: runc itself, with our arguments ($XL_OCI_RUNC, else runc
@@ -128,8 +147,9 @@ int main(int argc, char **argv)
         } else if ((v = flag_value(argc, argv, &i, "--criu")) ||
                    (v = flag_value(argc, argv, &i, "--rootless"))) {
             /* accepted, as runc does, and of no use to a domain */
-        } else if (strcmp(argv[i], "--systemd-cgroup") == 0 ||
-                   strcmp(argv[i], "--debug") == 0) {
+        } else if (strcmp(argv[i], "--debug") == 0) {
+            xo_log_set_level(XO_LOG_INFO);
+        } else if (strcmp(argv[i], "--systemd-cgroup") == 0) {
         } else if (strcmp(argv[i], "--help") == 0 ||
                    strcmp(argv[i], "-h") == 0) {
             usage(stdout);
@@ -148,6 +168,8 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (g.log)
+        xo_log_set_sink(log_sink, &g);
     xo_err err = XO_ERR_INIT;
     for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
         if (strcmp(argv[i], verbs[k].name) == 0)

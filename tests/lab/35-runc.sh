@@ -132,14 +132,23 @@ img_id() { stat -c '%i %Y' "$XL_OCI_ROOT"/volumes/sha256/*/rootfs.erofs 2>/dev/n
 before=$(img_id)
 mkbundle b2 trap 10 7 trap 12 9 sleep 600000 || lab_fail setup "bundle b2"
 t2=$(lab_now)
-"$SR" "$LAB_WORK/c2.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/b2" --pid-file "$LAB_WORK/c2.pid" c2 \
-    >"$LAB_WORK/c2.out" 2>&1 &
+# --debug: create's steps go to its own --log file, not to its stderr
+# (which the shim hands on as the container's).
+"$SR" "$LAB_WORK/c2.report" xl-oci-runc --root "$LAB_WORK/runc" --debug \
+    --log "$LAB_WORK/c2.log" --log-format json create --bundle "$LAB_WORK/b2" \
+    --pid-file "$LAB_WORK/c2.pid" c2 >"$LAB_WORK/c2.out" 2>&1 &
 for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/c2.report" 2>/dev/null && break; sleep 0.2; done
 lab_log "c2 created (cached volume) in $(lab_elapsed "$t2")s"
 [ "$vols" = 1 ] && [ -n "$before" ] && [ "$(img_id)" = "$before" ] &&
     lab_ok same-layers-same-volume ||
     lab_fail same-layers-same-volume "volumes $vols -> $(ls "$XL_OCI_ROOT/volumes/sha256" | wc -l), image '$before' -> '$(img_id)'"
+steps=$(grep -c '^{"level":"info","msg":"create: [0-9.]* ms: ' "$LAB_WORK/c2.log" 2>/dev/null)
+grep -q '"msg":"create: 0.0 ms: runc create begins (wall clock' "$LAB_WORK/c2.log" &&
+    grep -q '"msg":"create: [0-9.]* ms: unpaused"' "$LAB_WORK/c2.log" &&
+    grep -q '"msg":"create: [0-9.]* ms: placeholder [0-9]* started' "$LAB_WORK/c2.log" &&
+    ! grep -q 'ms: ' "$LAB_WORK/c2.out" &&
+    lab_ok debug-steps-in-log "$steps steps" ||
+    lab_fail debug-steps-in-log "log: $(tail -n 2 "$LAB_WORK/c2.log" 2>&1 | tr '\n' ' ') out: $(head -c 300 "$LAB_WORK/c2.out")"
 R create --bundle "$LAB_WORK/b2" c2 >/dev/null 2>&1 && lab_fail duplicate-id "succeeded" ||
     { last_error | grep -q 'already exists' && lab_ok duplicate-id || lab_fail duplicate-id "$(last_error)"; }
 lab_check start-c2 R start c2

@@ -67,7 +67,7 @@ for n in 1 2 3 4 5; do
     printf 'name = "x%s"\noci_image = "oci:%s:latest"\noci_cmd = [ "/bin/sh", "-c", "echo first-output" ]\n' \
         "$n" "$TOOLS/images/img" >"$LAB_WORK/x$n.cfg"
     t0=$(lab_now)
-    if xl-oci create "$LAB_WORK/x$n.cfg" >"$LAB_WORK/x$n.out" 2>&1; then
+    if xl-oci -v create "$LAB_WORK/x$n.cfg" >"$LAB_WORK/x$n.out" 2>&1; then
         echo "BENCH xloci-create-returns $(lab_elapsed "$t0")"
         for ((i = 0; i < 1200; i++)); do
             xl-oci logs "x$n" 2>/dev/null | grep -q '^first-output' && break
@@ -78,6 +78,7 @@ for n in 1 2 3 4 5; do
     else
         lab_log "xl-oci create x$n: $(tail -n 2 "$LAB_WORK/x$n.out")"
     fi
+    [ "$n" = 1 ] && grep -o 'create: [0-9.]* ms: .*' "$LAB_WORK/x$n.out" | sed 's/^/xloci-stamp /'
     xl-oci destroy "x$n" >/dev/null 2>&1
 done
 
@@ -95,8 +96,18 @@ cat >"$wrap/traced-runc" <<SH
 verb=
 for a in "\$@"; do case "\$a" in create|start|state|kill|delete|features) verb=\$a; break;; esac; done
 echo "\$(cut -d' ' -f1 /proc/uptime) begin runc \$verb" >>"$trace"
-"$RUNC" "\$@"
-rc=\$?
+if [ "\$verb" = create ]; then
+    # create's steps (--debug) land in the shim's --log file
+    log= prev=
+    for a in "\$@"; do [ "\$prev" = --log ] && log=\$a; prev=\$a; done
+    "$RUNC" --debug "\$@"
+    rc=\$?
+    [ -n "\$log" ] && grep -o '"msg":"create: [^"]*"' "\$log" |
+        sed 's/^"msg":"/runc-stamp /; s/"\$//' >>"$trace.stamps"
+else
+    "$RUNC" "\$@"
+    rc=\$?
+fi
 echo "\$(cut -d' ' -f1 /proc/uptime) end runc \$verb" >>"$trace"
 exit \$rc
 SH
@@ -117,7 +128,11 @@ PATH=$wrap:$PATH containerd --config "$CD/config.toml" >>"$CD/containerd.log" 2>
 cpid=$!
 for ((i = 0; i < 300; i++)); do C version >/dev/null 2>&1 && break; sleep 0.2; done
 
-for n in 1 2; do ctr_run "tr$n" "$wrap/traced-runc" | grep '^BENCH trace-'; done
+for n in 1 2; do
+    : >"$trace.stamps"
+    ctr_run "tr$n" "$wrap/traced-runc" | grep '^BENCH trace-'
+    cat "$trace.stamps"
+done
 
 # What a running container costs in dom0 besides its domain: the
 # placeholder (the task's pid) and the monitor; the shim (the
