@@ -10,6 +10,7 @@
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "status.h"
+#include "xtl_stamp.h"
 
 #include "xl_oci.h"
 #include "common/xenlight_lib.h"
@@ -61,12 +62,14 @@ int xen_open(struct xen_handles *h, xo_err *err)
         return 0;
     if (xo_xenlight_load(err) < 0)
         return -1;
-    h->logger = xtl_createlogger_stdiostream(
-        stderr, cmd_verbose >= 2 ? XTL_DEBUG : XTL_ERROR, 0);
+    /* At -vv libxl's lines are stamped like create's phases. */
+    h->logger = cmd_verbose >= 2
+                    ? xtl_stamp_logger_new(XTL_DEBUG)
+                    : (xentoollog_logger *)xtl_createlogger_stdiostream(
+                          stderr, XTL_ERROR, 0);
     if (!h->logger)
         xo_oom(); /* only when malloc fails (xentoollog.h) */
-    if (xo_xl.ctx_alloc(&h->ctx, LIBXL_VERSION, 0,
-                        (xentoollog_logger *)h->logger)) {
+    if (xo_xl.ctx_alloc(&h->ctx, LIBXL_VERSION, 0, h->logger)) {
         h->ctx = NULL;
         return xo_err_set(err, ENODEV,
                           "cannot open libxl (is this a Xen dom0?)");
@@ -79,7 +82,7 @@ void xen_close(struct xen_handles *h)
     if (h->ctx)
         xo_xl.ctx_free(h->ctx);
     if (h->logger)
-        xtl_logger_destroy((xentoollog_logger *)h->logger);
+        xtl_logger_destroy(h->logger);
     if (h->xs)
         xo_xs_close(h->xs);
     memset(h, 0, sizeof(*h));

@@ -13,7 +13,7 @@
 
 struct xen_handles {
     libxl_ctx *ctx;
-    xentoollog_logger_stdiostream *logger;
+    xentoollog_logger *logger;
     struct xo_xs *xs;
 };
 

@@ -88,7 +88,16 @@ xenstore-exists /tool/xl-oci/c0 2>/dev/null && left="$left xenstore"
 
 # stop: the image's StopSignal (SIGUSR1 = 10) reaches the container.
 mkcfg cstop 'oci_cmd = [ "trap", "10", "7", "sleep", "600000" ]'
-lab_check create-cstop xl-oci create "$LAB_WORK/cstop.cfg"
+# -vv: create's phases and libxl's own lines, stamped in ms from the
+# first, in order (how a slow create says where its time went).
+lab_check create-cstop xl-oci -vv create "$LAB_WORK/cstop.cfg" 2>"$LAB_WORK/cstop.vv"
+awk '/ ms: / { for (i = 1; i < NF; i++) if ($(i + 1) == "ms:") { t = $i + 0; if (t < last) bad = 1; last = t } }
+     / create: [0-9.]+ ms: begins/ { b = 1 } / libxl: [0-9.]+ ms: debug: libxl: / && b { l = 1 }
+     / create: [0-9.]+ ms: domain [0-9]+ built by libxl/ && l { d = 1 }
+     / create: [0-9.]+ ms: unpaused/ && d { u = 1 }
+     END { exit !(u && !bad) }' "$LAB_WORK/cstop.vv" &&
+    lab_ok create-vv-stamps-in-order ||
+    lab_fail create-vv-stamps-in-order "$(grep ' ms: ' "$LAB_WORK/cstop.vv" | head -n 5 | tr '\n' ' ')"
 if wait_state cstop running 180; then
     t1=$(lab_now)
     xl-oci stop -t 60 cstop
