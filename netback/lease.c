@@ -347,17 +347,23 @@ static int publish_locked(const char *root, const char *network,
         copy = xo_xcalloc(c->n, sizeof(*copy));
         memcpy(copy, c->ports, c->n * sizeof(*copy));
     }
-    /* Tables gone or of an older layout are rebuilt before the ports'
-     * elements go in; with none to add or remove, nftables is not touched. */
-    if ((c->n || l->n_ports) && nb_nft_heal_locked(root, err) < 0) {
-        free(copy);
-        goto out;
-    }
     struct netback_lease old = *l;
     l->ports = copy;
     l->n_ports = c->n;
-    if (nb_nft_ports(&old, false, err) < 0 || nb_nft_ports(l, true, err) < 0 ||
-        nb_store_save_leases(root, &st, err) < 0) {
+    int r =
+        nb_nft_ports(&old, false, err) < 0 ? -1 : nb_nft_ports(l, true, err);
+    if (r < 0 && c->n && !nb_nft_present()) {
+        /* Tables gone or of an older layout (the add probes it, nft.h):
+         * rebuilt from the state, which still has the old ports, then the
+         * same change again. */
+        xo_err_clear(err);
+        r = nb_nft_heal_locked(root, err) < 0 ||
+                    nb_nft_ports(&old, false, err) < 0 ||
+                    nb_nft_ports(l, true, err) < 0
+                ? -1
+                : 0;
+    }
+    if (r < 0 || nb_store_save_leases(root, &st, err) < 0) {
         xo_err ignore = XO_ERR_INIT;
         nb_nft_ports(l, false, &ignore);
         nb_nft_ports(&old, true, &ignore);

@@ -51,11 +51,17 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err);
 /* Adds or deletes a network's elements (bridge, subnets). */
 int nb_nft_network(const struct nb_state *st, bool add, xo_err *err);
 
-/* Adds or deletes the anti-spoof elements of lease `l` on device `vif`. */
+/* Adds or deletes the anti-spoof elements of lease `l` on device `vif`.
+ * Adding also probes our other tables and the newest object of their
+ * layout (nft_rules.h, nb_nft_probes) in the same transaction, so it
+ * fails, adding nothing, when any is missing or of an older layout: the
+ * caller then heals (nb_nft_heal_locked) instead of listing every table
+ * before each vif. */
 int nb_nft_vif(const struct nb_state *st, const struct netback_lease *l,
                const char *vif, bool add, xo_err *err);
 
-/* Adds or deletes the DNAT elements of lease `l`'s published ports. */
+/* Adds or deletes the DNAT elements of lease `l`'s published ports;
+ * adding probes the layout as nb_nft_vif() does. */
 int nb_nft_ports(const struct netback_lease *l, bool add, xo_err *err);
 
 #endif

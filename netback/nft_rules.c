@@ -361,6 +361,15 @@ const char *const nb_nft_nd_objs[] = {
 const struct nb_nft_object nb_nft_newest = {"map", "ip6", "xl_oci_nat",
                                             "udp_any_port"};
 
+/* "xl-oci-probe" is no vif or bridge name (libxl names vifs vifD.N, ours
+ * are xloci-*), and host port 0 is never published (port_spec.h). */
+const struct nb_nft_probe nb_nft_probes[] = {
+    {"inet", "xl_oci", "bridges", "\"xl-oci-probe\"", "\"xl-oci-probe\""},
+    {"ip", "xl_oci_nat", "udp_any_port", "[0, 0]", "0"},
+    {"ip6", "xl_oci_nat", "udp_any_port", "[0, 0]", "0"}, /* nb_nft_newest */
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
 const struct nb_nft_table nb_nft_tables[] = {
     {"bridge", "xl_oci", bridge_objs},
     {"inet", "xl_oci", inet_objs},

@@ -22,6 +22,17 @@ struct nb_nft_object {
 };
 extern const struct nb_nft_object nb_nft_newest;
 
+/* A sentinel element (libnftables JSON text, as added and as deleted) of
+ * a set or map in one of our tables: nft.c adds and deletes it again in a
+ * vif's transaction, which then fails, changing nothing, if that object
+ * is missing.  nb_nft_probes holds one per table a vif's own elements do
+ * not touch (bridge xl_oci's sets are touched by every vif), the last
+ * being nb_nft_newest; terminated by an entry with family NULL. */
+struct nb_nft_probe {
+    const char *family, *table, *name, *add_elem, *del_elem;
+};
+extern const struct nb_nft_probe nb_nft_probes[];
+
 /* The forwarding guards of table inet xl_oci (counter guard4/guard6 and
  * its rule), NULL-terminated; forwarding.h says when they exist. */
 extern const char *const nb_nft_guard4[];

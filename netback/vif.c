@@ -62,13 +62,6 @@ static int online_locked(const char *root, const char *bridge, const char *mac,
             bridge, st.net.name);
         goto out;
     }
-    /* Our tables gone (a flushed ruleset) or of an older xl-oci's layout
-     * are rebuilt whole from the state before this vif's elements go in.
-     * Here and not in create's lease phase: this process loads
-     * libnftables for the elements anyway, create would load it only for
-     * the check (issue 17: 0.28 s of every create in the lab). */
-    if (nb_nft_heal_locked(root, err) < 0)
-        goto out;
     /* A vif name reused by a new domain replaces a stale record. */
     if (l->vif[0] && strcmp(l->vif, vif) != 0) {
         xo_err ignore = XO_ERR_INIT;
@@ -79,8 +72,19 @@ static int online_locked(const char *root, const char *bridge, const char *mac,
         xo_err_wrap(err, "vif name");
         goto out;
     }
-    if (nb_nft_vif(&st, l, vif, true, err) < 0)
-        goto undo;
+    /* The elements' transaction also probes our tables' layout (nft.h):
+     * tables gone (a flushed ruleset) or of an older xl-oci are rebuilt
+     * whole from the state, this vif included, rather than failing the
+     * create.  The check is here, not in create's lease phase, which
+     * loaded libnftables only for it (issue 17). */
+    if (nb_nft_vif(&st, l, vif, true, err) < 0) {
+        if (nb_nft_present())
+            goto out;
+        xo_err_clear(err);
+        if (nb_store_save_leases(root, &st, err) < 0 ||
+            nb_nft_heal_locked(root, err) < 0)
+            goto undo;
+    }
     if (nb_link_set(vif, st.net.mtu, master, true, err) < 0 ||
         nb_store_save_leases(root, &st, err) < 0)
         goto undo;

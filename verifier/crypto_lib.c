@@ -14,6 +14,10 @@ static void crypto_bind(void *const *a)
 #define CRYPTO_LIB_BIND(field, fn) crypto_lib.field = (__typeof__(fn) *)a[i++];
     CRYPTO_LIB_FUNCS(CRYPTO_LIB_BIND)
 #undef CRYPTO_LIB_BIND
+    /* Before any other call: OpenSSL 3 would otherwise load openssl.cnf
+     * at its first use; with this, that load is never made.  A failure
+     * here leaves OpenSSL to initialise itself as before. */
+    crypto_lib.init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
 }
 
 static struct xo_dlib crypto_dlib =

@@ -18,6 +18,7 @@
 #define XL_OCI_VERIFIER_CRYPTO_LIB_H
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -42,7 +43,8 @@
     X(bio_new_mem_buf, BIO_new_mem_buf)                                        \
     X(bio_free, BIO_free)                                                      \
     X(decode_block, EVP_DecodeBlock)                                           \
-    X(encode_block, EVP_EncodeBlock)
+    X(encode_block, EVP_EncodeBlock)                                           \
+    X(init_crypto, OPENSSL_init_crypto)
 
 struct crypto_lib_fns {
     CRYPTO_LIB_FUNCS(XO_DLIB_FIELD)
@@ -51,8 +53,10 @@ struct crypto_lib_fns {
 /* Valid after crypto_lib_load() returned 0. */
 extern struct crypto_lib_fns crypto_lib;
 
-/* Opens libcrypto (XO_CRYPTO_SONAME, from configure) once per process;
- * errors as xo_dlib_load(). */
+/* Opens libcrypto (XO_CRYPTO_SONAME, from configure) once per process,
+ * without reading openssl.cnf (SHA-256 and signature checks need no
+ * configuration; parsing it was a fifth of a cached `xl-oci-runc create`'s
+ * root volume step); errors as xo_dlib_load(). */
 int crypto_lib_load(xo_err *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "status.h"
-#include "xtl_stamp.h"
+#include "xen_stamp_logger.h"
 
 #include "xl_oci.h"
 #include "common/xenlight_lib.h"
@@ -64,7 +64,7 @@ int xen_open(struct xen_handles *h, xo_err *err)
         return -1;
     /* At -vv libxl's lines are stamped like create's phases. */
     h->logger = cmd_verbose >= 2
-                    ? xtl_stamp_logger_new(XTL_DEBUG)
+                    ? xen_stamp_logger_new(XTL_DEBUG)
                     : (xentoollog_logger *)xtl_createlogger_stdiostream(
                           stderr, XTL_ERROR, 0);
     if (!h->logger)

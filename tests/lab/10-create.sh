@@ -90,7 +90,7 @@ xenstore-exists /tool/xl-oci/c0 2>/dev/null && left="$left xenstore"
 mkcfg cstop 'oci_cmd = [ "trap", "10", "7", "sleep", "600000" ]'
 # -vv: create's phases and libxl's own lines, stamped in ms from the
 # first, in order (how a slow create says where its time went).
-lab_check create-cstop xl-oci -vv create "$LAB_WORK/cstop.cfg" 2>"$LAB_WORK/cstop.vv"
+lab_check create-cstop sh -c 'xl-oci -vv create "$1" 2>"$2" || { tail -n 3 "$2" >&2; exit 1; }' _ "$LAB_WORK/cstop.cfg" "$LAB_WORK/cstop.vv"
 awk '/ ms: / { for (i = 1; i < NF; i++) if ($(i + 1) == "ms:") { t = $i + 0; if (t < last) bad = 1; last = t } }
      / create: [0-9.]+ ms: begins/ { b = 1 } / libxl: [0-9.]+ ms: debug: libxl: / && b { l = 1 }
      / create: [0-9.]+ ms: domain [0-9]+ built by libxl/ && l { d = 1 }

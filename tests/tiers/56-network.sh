@@ -580,6 +580,12 @@ check "and rebuilt them: ports, subnets, this vif's elements" bash -c \
     'nft -j list map ip6 xl_oci_nat tcp_any_addr | grep -qF "[8080, \"fd00:50::2\"]" &&
      nft -j list set ip6 xl_oci_nat subnets6 | grep -qF "\"addr\": \"fd00:50::\"" &&
      nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]"'
+hp offline >/dev/null 2>&1
+check "online over our current tables succeeds" hp online
+check "and its layout probe left no element behind" bash -c \
+    '! nft list set inet xl_oci bridges | grep -q xl-oci-probe &&
+     ! nft list map ip xl_oci_nat udp_any_port | grep -q "0 : 0" &&
+     ! nft list map ip6 xl_oci_nat udp_any_port | grep -q "0 : 0"'
 before=$(spoofed)
 g "$PROBE" na eth0 fd00:50::2 fd00:50::78
 check "and the rebuilt ND target check drops a foreign target" bash -c "[ \"\$(nft -j list counter bridge xl_oci spoofed | jq '.nftables[1].counter.packets')\" -gt $before ]"
@@ -595,6 +601,16 @@ check "and rebuilt our tables: this vif's elements, masquerade, ports" bash -c \
      nft -j list set ip xl_oci_nat masq4 | grep -qF "\"addr\": \"10.50.0.0\"" &&
      nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "[8080, \"10.50.0.2\"]" &&
      nft -j list map ip6 xl_oci_nat tcp_any_addr | grep -qF "[8080, \"fd00:50::2\"]"'
+
+# A publish after a flushed ruleset: its add fails the layout probe, the
+# tables are rebuilt from the state, the ports go in.
+nft flush ruleset
+check "publish after a flushed ruleset succeeds" "$NT" publish t1 web 8080:80 127.0.0.1:9090:90/udp
+check "and rebuilt our tables with the ports" bash -c \
+    'nft -j list set ip xl_oci_nat masq4 | grep -qF "\"addr\": \"10.50.0.0\"" &&
+     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "[8080, \"10.50.0.2\"]" &&
+     nft -j list map ip xl_oci_nat udp_ip_port | grep -qF "[{\"concat\": [\"127.0.0.1\", 9090]}, 90]" &&
+     nft -j list set bridge xl_oci vif_ip4 | grep -qF "[\"vif5.0\", \"10.50.0.2\"]"'
 
 # --- offline, release, up's repair, rm ---------------------------------------
 check "hotplug offline succeeds" hp offline

@@ -1,5 +1,5 @@
-/* xtl_stamp.c: libxl's messages as progress stamps (xtl_stamp.h). */
-#include "xtl_stamp.h"
+/* xen_stamp_logger.c: libxl's messages as stamps (xen_stamp_logger.h). */
+#include "xen_stamp_logger.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,7 +35,7 @@ static void stamp_destroy(xentoollog_logger *logger)
     free(logger);
 }
 
-xentoollog_logger *xtl_stamp_logger_new(xentoollog_level min)
+xentoollog_logger *xen_stamp_logger_new(xentoollog_level min)
 {
     struct stamp_logger *l = xo_xcalloc(1, sizeof(*l));
     l->vtable.vmessage = stamp_vmessage;
