@@ -281,7 +281,9 @@ $(med trace-shim-start), the shim up to \`create\` $(med trace-shim-to-create)
 (before create in all: $(med trace-before-create)), \`create\`
 $(med trace-create), the shim and ctr between create and \`start\`
 $(med trace-between), \`start\` $(med trace-start), start's end to the first
-line on ctr's stdout $(med trace-to-output).  Since 2026-12-01 \`create\`
+line on ctr's stdout $(med trace-to-output).  The traced \`create\` runs with
+\`--debug\`: its steps, stamped in ms, are the \`runc-stamp\` lines of the
+log (the bundle's spec, its root volume, then create's own phases).  Since 2026-12-01 \`create\`
 boots the domain behind the start gate (docs/decisions.md), so the guest's
 boot runs during the shim's, ctr's and \`start\`'s part, and start's end to
 the first line is what is left of it; before, the boot began at \`start\`.

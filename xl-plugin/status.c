@@ -153,6 +153,12 @@ static void read_net(struct xo_xs *xs, const char *name,
     }
 }
 
+int status_key_path(char *buf, size_t len, const char *name, const char *key,
+                    xo_err *err)
+{
+    return node_path(buf, len, name, key, err);
+}
+
 int status_read_state(struct xo_xs *xs, const char *name,
                       enum domain_state *state_r, xo_err *err)
 {

@@ -70,9 +70,13 @@ int status_setf(struct xo_xs *xs, const char *name, const char *field,
 int status_write_policies(struct xo_xs *xs, const char *name,
                           const struct restart_policy *restart, long deadline_s,
                           long stop_timeout_s, xo_err *err);
-/* Reads the state alone (one xenstore read: the monitor's pause look
- * every 2 s); DOMAIN_STATE_UNKNOWN for a value that is no state; fails
- * (ENOENT) when the domain has no DomainStatus. */
+/* Reads the state alone (one xenstore read: the monitor, when its watch
+ * on the state fires); DOMAIN_STATE_UNKNOWN for a value that is no state;
+ * fails (ENOENT) when the domain has no DomainStatus. */
+/* The xenstore path of container `name`'s DomainStatus key `key` (or of
+ * its directory when `key` is NULL), for a watch; ENAMETOOLONG. */
+int status_key_path(char *buf, size_t len, const char *name, const char *key,
+                    xo_err *err);
 int status_read_state(struct xo_xs *xs, const char *name,
                       enum domain_state *state_r, xo_err *err);
 /*

@@ -26,7 +26,30 @@ scale() {
     for ((i = 0; i < n; i++)); do
         up "s$i" 600 || { lab_fail scale "s$i not running: $(st "s$i" state) $(st "s$i" error)"; return 1; }
     done
+    # What the others cost dom0 besides xenstore: a fixed CPU-bound loop
+    # and 20 xenstore reads, timed (issue 17: does create grow because
+    # libxl does more, or because dom0 gets less of the machine?).
+    for i in 1 2 3; do
+        t=$(lab_now)
+        awk 'BEGIN { for (k = 0; k < 200000; k++) s += k }'
+        echo "BENCH dom0_cpu_loop_with_others $n $(lab_elapsed "$t")"
+        t=$(lab_now)
+        for k in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+            xenstore-read /local/domain/0/name >/dev/null
+        done
+        echo "BENCH dom0_xenstore_reads20_with_others $n $(lab_elapsed "$t")"
+    done
+    # The same daemons over 10 s of nothing but the N others running.
+    local before after
+    before=$(cpu_ticks)
+    sleep 10
+    after=$(cpu_ticks)
+    echo "$before" "$after" | awk -v n="$n" -v hz=100 '{
+        printf "BENCH idle_cpu_pct_xenstored %d %.1f\n", n, ($4 - $1) * 100 / hz / 10
+        printf "BENCH idle_cpu_pct_xenconsoled %d %.1f\n", n, ($5 - $2) * 100 / hz / 10
+        printf "BENCH idle_cpu_pct_monitors %d %.1f\n", n, ($6 - $3) * 100 / hz / 10 }'
     scfg sx
+    before=$(cpu_ticks)
     for i in 1 2 3 4 5; do
         t=$(lab_now)
         xl-oci -vv create "$LAB_WORK/sx.cfg" >"$LAB_WORK/sx-$n.log" 2>&1 || { lab_fail scale "create sx: $(tail -n 1 "$LAB_WORK/sx-$n.log")"; return 1; }
@@ -34,7 +57,32 @@ scale() {
         up sx 300
         xl-oci destroy sx >/dev/null 2>&1
     done
+    after=$(cpu_ticks)
+    # dom0 CPU spent by the daemons and the monitors during the five
+    # creates (and their waits and destroys), ms per create (USER_HZ is
+    # 100 on Linux; dom0 has no getconf).
+    echo "$before" "$after" | awk -v n="$n" -v hz=100 '{
+        printf "BENCH cpu_ms_per_create_xenstored %d %.0f\n", n, ($4 - $1) * 1000 / hz / 5
+        printf "BENCH cpu_ms_per_create_xenconsoled %d %.0f\n", n, ($5 - $2) * 1000 / hz / 5
+        printf "BENCH cpu_ms_per_create_monitors %d %.0f\n", n, ($6 - $3) * 1000 / hz / 5 }'
     sed "s/^/# create with $n others: /" "$LAB_WORK/sx-$n.log"
+}
+# cpu_ticks: "XENSTORED XENCONSOLED MONITORS", CPU clock ticks (user +
+# system) of xenstored, xenconsoled and every xl-oci-monitor so far.
+cpu_ticks() {
+    local p sd=0 sc=0 m=0 t
+    for p in /proc/[0-9]*; do
+        [ -r "$p/stat" ] || continue
+        read -r t <"$p/stat" 2>/dev/null || continue
+        t=${t#*) } # past "pid (comm) "
+        set -- $t
+        case $(cat "$p/comm" 2>/dev/null) in
+        xenstored) sd=$((sd + ${12} + ${13})) ;;
+        xenconsoled) sc=$((sc + ${12} + ${13})) ;;
+        xl-oci-monitor) m=$((m + ${12} + ${13})) ;;
+        esac
+    done
+    echo "$sd $sc $m"
 }
 # up NAME TIMEOUT: until NAME runs; fails at once when it ended instead.
 up() {
