@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -89,6 +90,41 @@ static int open_log(const char *name, char *path, size_t len, xo_err *err)
     return fd;
 }
 
+/*
+ * How `logs -f` waits for more: inotify on the log directory (the
+ * monitor's appends, and a rotated log's replacement), so a line is
+ * printed as it is written; the domain's end is looked for at most every
+ * FINAL_LOOK_MS (a DomainStatus read).  Without inotify, it looks every
+ * FINAL_LOOK_MS for both.
+ */
+#define FINAL_LOOK_MS 500
+
+static int follow_notifier(void)
+{
+    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (fd >= 0 && inotify_add_watch(fd, state_log_dir(),
+                                     IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Sleeps until the directory changed or `ms` passed; drains the events. */
+static void follow_wait(int notify_fd, int ms)
+{
+    if (notify_fd < 0) {
+        usleep((useconds_t)ms * 1000);
+        return;
+    }
+    struct pollfd p = {.fd = notify_fd, .events = POLLIN};
+    if (poll(&p, 1, ms) > 0) {
+        char buf[4096];
+        while (read(notify_fd, buf, sizeof(buf)) > 0)
+            ;
+    }
+}
+
 static bool domain_final(struct xen_handles *h, const char *name)
 {
     struct domain_status st;
@@ -135,17 +171,26 @@ int main_logs(int argc, char **argv)
             return cmd_fail(&err);
         }
         monitor_recover(h.xs, cmd_state_root());
+        int notify_fd = follow_notifier();
+        long long next_look = 0;
         /* Until the domain is final and the monitor has written its last
          * output (it exits after that). */
         for (;;) {
             follow_step(path, &fd, &pos);
-            if (domain_final(&h, name) &&
-                !state_monitor_alive(cmd_state_root(), name)) {
-                follow_step(path, &fd, &pos);
-                break;
+            long long now = status_monotonic_ms();
+            if (now >= next_look) {
+                next_look = now + FINAL_LOOK_MS;
+                if (domain_final(&h, name) &&
+                    !state_monitor_alive(cmd_state_root(), name)) {
+                    follow_step(path, &fd, &pos);
+                    break;
+                }
             }
-            usleep(200000);
+            long long left = next_look - status_monotonic_ms();
+            follow_wait(notify_fd, left > 0 ? (int)left : 0);
         }
+        if (notify_fd >= 0)
+            close(notify_fd);
         xen_close(&h);
     }
     close(fd);

@@ -91,6 +91,20 @@ check "the root is writable (a file in /, directories in /var/run and /tmp)" bas
     '"$0" logs w1 | grep -qx rw' "$X"
 "$X" destroy w1 >/dev/null 2>&1
 
+# --- logs -f ----------------------------------------------------------------
+cfg f1 'oci_cmd = [ "echo one; sleep 2; echo two" ]'
+"$X" create "$T/f1.cfg" >/dev/null 2>&1
+"$X" logs -f f1 >"$T/f1.follow" 2>&1 &
+fpid=$!
+for ((i = 0; i < 100; i++)); do grep -qx one "$T/f1.follow" && break; sleep 0.1; done
+check "logs -f prints a line while the container still runs" bash -c \
+    'grep -qx one "$1" && ! grep -qx two "$1"' _ "$T/f1.follow"
+for ((i = 0; i < 300; i++)); do kill -0 "$fpid" 2>/dev/null || break; sleep 0.1; done
+check "and returns by itself once it halted, with every line" bash -c \
+    '! kill -0 "$2" 2>/dev/null && grep -qx one "$1" && grep -qx two "$1"' _ "$T/f1.follow" "$fpid"
+kill "$fpid" 2>/dev/null
+"$X" destroy f1 >/dev/null 2>&1
+
 # --- stop ------------------------------------------------------------------
 cfg s1 'oci_cmd = [ "trap \"echo got-TERM; exit 7\" TERM; echo up; while :; do sleep 1; done" ]'
 check "create a long-running container" "$X" create "$T/s1.cfg"
@@ -173,6 +187,7 @@ if command -v valgrind >/dev/null; then
     check "valgrind: list --json" "${VG[@]}" "$X" list --json
     check "valgrind: status --json" "${VG[@]}" "$X" status --json v1
     check "valgrind: logs" "${VG[@]}" "$X" logs v1
+    check "valgrind: logs -f of a halted container" "${VG[@]}" "$X" logs -f v1
     check "valgrind: destroy" "${VG[@]}" "$X" destroy v1
     check "and it left nothing" nothing_left v1
 else
