@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "monitor_log_follow.h"
 #include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
@@ -90,39 +90,16 @@ static int open_log(const char *name, char *path, size_t len, xo_err *err)
     return fd;
 }
 
-/*
- * How `logs -f` waits for more: inotify on the log directory (the
- * monitor's appends, and a rotated log's replacement), so a line is
- * printed as it is written; the domain's end is looked for at most every
- * FINAL_LOOK_MS (a DomainStatus read).  Without inotify, it looks every
- * FINAL_LOOK_MS for both.
- */
+/* How often `logs -f` looks whether the domain ended (a DomainStatus
+ * read); the log itself is followed with inotify (monitor_log_follow.h). */
 #define FINAL_LOOK_MS 500
+/* How often it looks at the log where inotify is missing. */
+#define BLIND_LOOK_MS 200
 
-static int follow_notifier(void)
+static void out_stdout(void *arg, const char *buf, size_t len)
 {
-    int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    if (fd >= 0 && inotify_add_watch(fd, state_log_dir(),
-                                     IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0) {
-        close(fd);
-        fd = -1;
-    }
-    return fd;
-}
-
-/* Sleeps until the directory changed or `ms` passed; drains the events. */
-static void follow_wait(int notify_fd, int ms)
-{
-    if (notify_fd < 0) {
-        usleep((useconds_t)ms * 1000);
-        return;
-    }
-    struct pollfd p = {.fd = notify_fd, .events = POLLIN};
-    if (poll(&p, 1, ms) > 0) {
-        char buf[4096];
-        while (read(notify_fd, buf, sizeof(buf)) > 0)
-            ;
-    }
+    (void)arg;
+    (void)!xo_write_all(STDOUT_FILENO, buf, len);
 }
 
 static bool domain_final(struct xen_handles *h, const char *name)
@@ -171,29 +148,39 @@ int main_logs(int argc, char **argv)
             return cmd_fail(&err);
         }
         monitor_recover(h.xs, cmd_state_root());
-        int notify_fd = follow_notifier();
+        struct monitor_log_follow lf;
+        memcpy(lf.path, path, sizeof(lf.path));
+        monitor_log_follow_init(&lf, out_stdout, NULL);
+        /* Where --tail's print left off; lf closes fd from here on. */
+        lseek(fd, pos, SEEK_SET);
+        monitor_log_follow_adopt(&lf, fd);
+        fd = -1;
         long long next_look = 0;
         /* Until the domain is final and the monitor has written its last
          * output (it exits after that). */
         for (;;) {
-            follow_step(path, &fd, &pos);
+            monitor_log_follow_step(&lf);
             long long now = status_monotonic_ms();
             if (now >= next_look) {
                 next_look = now + FINAL_LOOK_MS;
                 if (domain_final(&h, name) &&
                     !state_monitor_alive(cmd_state_root(), name)) {
-                    follow_step(path, &fd, &pos);
+                    monitor_log_follow_step(&lf);
                     break;
                 }
             }
             long long left = next_look - status_monotonic_ms();
-            follow_wait(notify_fd, left > 0 ? (int)left : 0);
+            if (monitor_log_follow_blind(&lf) && left > BLIND_LOOK_MS)
+                left = BLIND_LOOK_MS;
+            struct pollfd p = {.fd = lf.notify_fd, .events = POLLIN};
+            if (poll(&p, 1, left > 0 ? (int)left : 0) > 0)
+                monitor_log_follow_clear(&lf);
         }
-        if (notify_fd >= 0)
-            close(notify_fd);
+        monitor_log_follow_dispose(&lf);
         xen_close(&h);
     }
-    close(fd);
+    if (fd >= 0)
+        close(fd);
     return XO_EXIT_OK;
 }
 

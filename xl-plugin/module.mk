@@ -20,7 +20,8 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c xl-plugin/stats.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \
-	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c
+	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c \
+	xl-plugin/monitor_log_follow.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
@@ -70,6 +71,7 @@ $(B)/xl-oci-monitor: $(MONITOR_OBJS)
 # xl-oci-monitor it mapped about 150 kB more of them.
 PLACEHOLDER_SRCS := xl-plugin/placeholder_main.c \
 	xl-plugin/monitor_placeholder.c xl-plugin/monitor_filter.c \
+	xl-plugin/monitor_log_follow.c \
 	xl-plugin/state.c xl-plugin/status.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/alloc.c common/xs_lite.c \

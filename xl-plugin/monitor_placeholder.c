@@ -14,7 +14,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -23,6 +22,7 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "monitor_filter.h"
+#include "monitor_log_follow.h"
 #include "state.h"
 #include "status.h"
 
@@ -35,89 +35,10 @@ static void out_stdout(void *arg, const char *buf, size_t len)
     (void)!xo_write_all(STDOUT_FILENO, buf, len);
 }
 
-/* Copies what `fd` has beyond its offset to stdout, filtered. */
-static void drain(struct monitor_filter *f, int fd)
+/* The log's bytes go through the filter (monitor_filter.h) to stdout. */
+static void out_filtered(void *arg, const char *buf, size_t len)
 {
-    char buf[4096];
-    ssize_t r;
-    while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
-        monitor_filter_feed(f, buf, (size_t)r);
-}
-
-/*
- * The console log followed: the open file and, when inotify works, a
- * watch on it (IN_MODIFY: the monitor appended) and on its directory
- * (IN_CREATE, IN_MOVED_TO: it appeared, or the monitor rotated it and
- * made a new one; rare, and then a stat() tells whether it was ours).
- */
-struct log_follow {
-    struct monitor_filter f;
-    char path[4096];
-    int fd; /* the log, or -1 before it exists */
-    ino_t ino;
-    int notify_fd; /* inotify, non-blocking; or -1 */
-    int dir_wd, file_wd;
-};
-
-static void log_follow_init(struct log_follow *l)
-{
-    monitor_filter_init(&l->f, out_stdout, NULL);
-    l->fd = -1;
-    l->ino = 0;
-    l->file_wd = -1;
-    l->notify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-    /* The monitor made the directory before create's handshake. */
-    l->dir_wd = l->notify_fd < 0
-                    ? -1
-                    : inotify_add_watch(l->notify_fd, state_log_dir(),
-                                        IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
-}
-
-/* True when a change of the log could pass unnoticed (look by time):
- * no watches, or no log open yet (the monitor makes it before create's
- * handshake, so this is a failure to open it, to be tried again). */
-static bool log_follow_blind(const struct log_follow *l)
-{
-    return l->dir_wd < 0 || l->file_wd < 0;
-}
-
-/* Opens the log anew when it appeared or was rotated (finishing the old
- * file first), then copies what is new.  The watch goes on before the
- * copy, so nothing appended in between is missed. */
-static void log_follow_step(struct log_follow *l)
-{
-    struct stat now;
-    if (stat(l->path, &now) == 0 && (l->fd < 0 || now.st_ino != l->ino)) {
-        drain(&l->f, l->fd);
-        if (l->fd >= 0)
-            close(l->fd);
-        l->fd = open(l->path, O_RDONLY | O_CLOEXEC);
-        l->ino = now.st_ino;
-        if (l->notify_fd >= 0 && l->fd >= 0) {
-            int wd = inotify_add_watch(l->notify_fd, l->path, IN_MODIFY);
-            /* A rotated file's watch: it is written no more. */
-            if (l->file_wd >= 0 && l->file_wd != wd)
-                inotify_rm_watch(l->notify_fd, l->file_wd);
-            l->file_wd = wd;
-        }
-    }
-    drain(&l->f, l->fd);
-}
-
-/* Reads the queued inotify events: each only says "look again". */
-static void log_follow_clear(struct log_follow *l)
-{
-    char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-    while (l->notify_fd >= 0 && read(l->notify_fd, buf, sizeof(buf)) > 0)
-        ;
-}
-
-static void log_follow_dispose(struct log_follow *l)
-{
-    if (l->fd >= 0)
-        close(l->fd);
-    if (l->notify_fd >= 0)
-        close(l->notify_fd);
+    monitor_filter_feed(arg, buf, len);
 }
 
 /*
@@ -192,7 +113,8 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
 {
     char status_dir[128];
     xo_err err = XO_ERR_INIT;
-    struct log_follow l;
+    struct monitor_filter f;
+    struct monitor_log_follow l;
     struct term_input t = {.open = terminal, .tty_fd = -1};
     /* The shim closing our stdout is no reason to stop waiting for the
      * exit code. */
@@ -210,7 +132,8 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
         xo_path_fmt(status_dir, sizeof(status_dir), &err,
                     DOMAIN_STATUS_BASE "/%s", name) < 0)
         return 255;
-    log_follow_init(&l);
+    monitor_filter_init(&f, out_stdout, NULL);
+    monitor_log_follow_init(&l, out_filtered, &f);
     /* Fires once at once (xenstore's rule), then on every change of the
      * status, its removal included. */
     bool watching = xo_xs_watch(xs, status_dir, "status");
@@ -222,10 +145,10 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
             have = status_read(xs, name, &st, &err) == 0;
             xo_err_clear(&err);
         }
-        log_follow_step(&l);
+        monitor_log_follow_step(&l);
         if (!have || domain_state_is_final(st.state)) {
-            monitor_filter_flush(&l.f); /* a last line without its newline */
-            log_follow_dispose(&l);
+            monitor_filter_flush(&f); /* a last line without its newline */
+            monitor_log_follow_dispose(&l);
             if (t.tty_fd >= 0)
                 close(t.tty_fd);
             return exit_code_of(have, &st);
@@ -238,14 +161,14 @@ int monitor_placeholder_run(struct xo_xs *xs, const char *name, bool terminal)
         };
         term_poll_fds(&t, p + 2);
         int timeout = xo_xs_pending(xs) ? 0
-                      : !watching || log_follow_blind(&l) ||
+                      : !watching || monitor_log_follow_blind(&l) ||
                               (terminal && t.open && t.tty_fd < 0)
                           ? PLACEHOLDER_LOOK_MS
                           : -1;
         if (poll(p, 4, timeout) < 0)
             continue; /* EINTR; nothing else fails on these fds */
         if (p[1].revents)
-            log_follow_clear(&l);
+            monitor_log_follow_clear(&l);
         term_move(&t, p + 2);
         if (xo_xs_lost(xs))
             look = true; /* events were dropped: read it all again */
