@@ -60,9 +60,16 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
     if (p->epoch < 0)
         return xo_err_set(err, EINVAL, "mkfs.erofs: negative build time %lld",
                           p->epoch);
-    char *const argv[] = {(char *)prog,        "--quiet",   "-zlz4",
-                          "-C" EROFS_PCLUSTER, "-U",        (char *)p->uuid,
-                          (char *)image,       (char *)dir, NULL};
+    char *const argv[] = {(char *)prog,
+                          "--quiet",
+                          "-zlz4",
+                          "-C" EROFS_PCLUSTER,
+                          "-U",
+                          (char *)p->uuid,
+                          p->no_xattrs ? "-x-1" : "-x2",
+                          (char *)image,
+                          (char *)dir,
+                          NULL};
     char **env = build_env(p->epoch);
     char diag_path[] = "/tmp/xl-oci-mkfs.XXXXXX";
     int diag = mkostemp(diag_path, O_CLOEXEC);

@@ -111,6 +111,28 @@ void scratch_remove(struct scratch *s)
     s->path = NULL;
 }
 
+static void *remover(void *arg)
+{
+    scratch_remove(arg);
+    return NULL;
+}
+
+void scratch_remove_begin(struct scratch_removal *r, struct scratch *s)
+{
+    r->s = *s;
+    s->path = NULL;
+    r->running = pthread_create(&r->thread, NULL, remover, &r->s) == 0;
+    if (!r->running)
+        scratch_remove(&r->s);
+}
+
+void scratch_remove_end(struct scratch_removal *r)
+{
+    if (r->running)
+        pthread_join(r->thread, NULL);
+    r->running = false;
+}
+
 void scratch_unmount_leftover(const char *path)
 {
     /* EINVAL: not a mount point, which is the usual case. */

@@ -22,6 +22,7 @@
 #ifndef XL_OCI_IMAGE_SCRATCH_H
 #define XL_OCI_IMAGE_SCRATCH_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -50,6 +51,21 @@ int scratch_to_disk(struct scratch *s, xo_err *err);
 /* Removes the tree (unmount, or file by file on disk) and frees path;
  * best effort: prune removes what is left. */
 void scratch_remove(struct scratch *s);
+
+/*
+ * scratch_remove() on a thread of its own, so that freeing the tree (a
+ * tmpfs of tens of MB takes milliseconds to unmount) overlaps what the
+ * pull does next (hashing the root volume).  Takes the tree over from
+ * *s (s->path is NULL afterwards); scratch_remove_end() waits for it.
+ * Without a thread to spare, removes it at once.
+ */
+struct scratch_removal {
+    struct scratch s;
+    pthread_t thread;
+    bool running;
+};
+void scratch_remove_begin(struct scratch_removal *r, struct scratch *s);
+void scratch_remove_end(struct scratch_removal *r);
 
 /* Unmounts a scratch tmpfs left on `path` by a killed pull (prune);
  * nothing when none is mounted there. */

@@ -11,13 +11,11 @@
 
 #include "common/alloc.h"
 #include "fsat.h"
-#include "gunzip.h"
+#include "gunzip_ahead.h"
 #include "layerpath.h"
 #include "strset.h"
 #include "unpack_lib.h"
 #include "whiteout.h"
-
-#define UNPACK_READ_BLOCK (128 * 1024)
 
 int unpack_begin(struct unpack_ctx **ctx_r, const char *dir,
                  const struct unpack_opts *opts, xo_err *err)
@@ -81,6 +79,11 @@ uint64_t unpack_bytes(const struct unpack_ctx *c)
 uint64_t unpack_skipped_devices(const struct unpack_ctx *c)
 {
     return c->skipped_devices;
+}
+
+uint64_t unpack_xattrs(const struct unpack_ctx *c)
+{
+    return c->xattrs;
 }
 
 int64_t unpack_newest_mtime(const struct unpack_ctx *c)
@@ -213,24 +216,23 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
 }
 
 /* The layer's tar stream as libarchive's read callback: a gzip layer
- * inflated by gunzip.c, anything else as it comes.  The decoder's or the
- * reader's error is kept to be reported instead of libarchive's. */
+ * inflated by gunzip.c on its own thread (gunzip_ahead.h), anything else
+ * as it comes.  The decoder's or the reader's error is kept to be
+ * reported instead of libarchive's. */
 struct reader_state {
-    struct gunzip *gz;
-    char *buf;
+    struct gunzip_ahead *gz;
     xo_err err;
 };
 
 static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
 {
     struct reader_state *s = arg;
-    ssize_t n = gunzip_read(s->gz, s->buf, UNPACK_READ_BLOCK, &s->err);
+    ssize_t n = gunzip_ahead_read(s->gz, buf, &s->err);
     if (n < 0) {
         unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
                             xo_err_msg(&s->err));
         return ARCHIVE_FATAL;
     }
-    *buf = s->buf;
     return n;
 }
 
@@ -321,15 +323,13 @@ int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
                       const char *what, xo_err *err)
 {
     struct reader_state rs = {.err = XO_ERR_INIT};
-    rs.gz = gunzip_new(r, err);
+    rs.gz = gunzip_ahead_new(r, err);
     if (!rs.gz)
         return xo_err_wrap(err, "%s", what);
     struct archive *a = layer_archive();
-    rs.buf = xo_xmalloc(UNPACK_READ_BLOCK);
     int opened = unpack_la.read_open(a, &rs, NULL, reader_read, NULL);
     int rc = apply_layer(c, a, opened, &rs, what, err);
-    free(rs.buf);
-    gunzip_free(rs.gz);
+    gunzip_ahead_free(rs.gz);
     xo_err_clear(&rs.err);
     return rc;
 }

@@ -72,6 +72,9 @@ void unpack_free(struct unpack_ctx *ctx);
 /* Counters, for progress and tests. */
 uint64_t unpack_entries(const struct unpack_ctx *ctx);
 uint64_t unpack_bytes(const struct unpack_ctx *ctx);
+/* Extended attributes set (a layer's entry may carry several; one set
+ * again by a later layer counts again).  0: the tree has none. */
+uint64_t unpack_xattrs(const struct unpack_ctx *ctx);
 /* Device nodes skipped because they were in /dev. */
 uint64_t unpack_skipped_devices(const struct unpack_ctx *ctx);
 

@@ -31,6 +31,7 @@ struct unpack_ctx {
     uint64_t entries;
     uint64_t bytes;
     uint64_t skipped_devices;
+    uint64_t xattrs;       /* xattrs set on the objects made */
     int64_t newest;        /* latest entry mtime seen, seconds */
     struct strset skipped; /* paths of device nodes skipped in /dev */
     struct strset made;    /* what the current layer made (whiteout.h) */

@@ -55,7 +55,9 @@ int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
     size_t size;
     unpack_la.entry_xattr_reset(ae);
     while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
-        if (fsetxattr(fd, name, val, size, 0) < 0 && !xattr_ignorable(c, errno))
+        if (fsetxattr(fd, name, val, size, 0) == 0)
+            c->xattrs++;
+        else if (!xattr_ignorable(c, errno))
             return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
                               en->what, en->raw, name);
     }
@@ -93,8 +95,9 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
         return xo_err_wrap(err, "%s: entry \"%s\"", en->what, en->raw);
     unpack_la.entry_xattr_reset(ae);
     while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
-        if (lsetxattr(proc, name, val, size, 0) < 0 &&
-            !xattr_ignorable(c, errno))
+        if (lsetxattr(proc, name, val, size, 0) == 0)
+            c->xattrs++;
+        else if (!xattr_ignorable(c, errno))
             return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
                               en->what, en->raw, name);
     }

@@ -111,6 +111,7 @@ void volume_erofs_params(struct erofs_params *p, const struct digest *md,
     snprintf(p->uuid, sizeof(p->uuid), "%.8s-%.4s-%.4s-%.4s-%.12s", v, v + 8,
              v + 12, v + 16, v + 20);
     p->epoch = newest < 0 ? 0 : (long long)newest + 1;
+    p->no_xattrs = false; /* the caller knows better */
 }
 
 /* Layer i from the feed, else from the store. */
@@ -132,7 +133,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
                       const struct volume_src *src, bool follow,
                       const struct unpack_opts *uo,
                       const struct volume_report *rep, int64_t *newest_r,
-                      xo_err *err)
+                      uint64_t *xattrs_r, xo_err *err)
 {
     void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
     void *parg = rep ? rep->arg : NULL;
@@ -160,6 +161,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
             "skipped %llu device node%s in /dev of the image (the container gets its own /dev)",
             (unsigned long long)skipped, skipped == 1 ? "" : "s");
     *newest_r = unpack_newest_mtime(ctx);
+    *xattrs_r = unpack_xattrs(ctx);
     unpack_free(ctx);
     return rc;
 }
@@ -251,6 +253,7 @@ int volume_build(const char *root, const struct blob_store *bs,
     if (volume_exists(root, md))
         return 0;
     struct scratch scr = {NULL, false};
+    struct scratch_removal removal = {.running = false};
     char *vol = NULL, *final = volume_path(root, md);
     char *image = NULL;
     int rc = -1;
@@ -273,8 +276,10 @@ int volume_build(const char *root, const struct blob_store *bs,
     }
     image = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_ROOTFS);
     int64_t newest = 0;
+    uint64_t xattrs = 0;
     bool follow = src->follow;
-    while (unpack_all(bs, scr.path, src, follow, uo, rep, &newest, err) < 0) {
+    while (unpack_all(bs, scr.path, src, follow, uo, rep, &newest, &xattrs,
+                      err) < 0) {
         /* A tmpfs too small, or without user.* xattrs (before Linux 6.6):
          * the same unpack again, on disk.  A download followed while it
          * was unpacked started again: the same unpack again, from the
@@ -311,6 +316,7 @@ int volume_build(const char *root, const struct blob_store *bs,
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     struct erofs_params ep;
     volume_erofs_params(&ep, md, newest);
+    ep.no_xattrs = xattrs == 0;
     struct erofs_job job;
     if (erofs_start(&job, image, scr.path, &ep, err) < 0)
         goto out;
@@ -322,6 +328,8 @@ int volume_build(const char *root, const struct blob_store *bs,
     }
     if (erofs_wait(&job, err) < 0)
         goto out;
+    /* The tree is not needed any more: it goes while the image is hashed. */
+    scratch_remove_begin(&removal, &scr);
     image_progress(progress, progress_arg, "recording the volume");
     /* The image's writeback, begun by erofs_wait, runs while it is
      * hashed; the fsync then waits only for what is left of it. */
@@ -344,6 +352,7 @@ out:
     if (rc < 0)
         xo_err_wrap(err, "building root volume for %s", md->str);
     scratch_remove(&scr);
+    scratch_remove_end(&removal);
     xo_err dummy = XO_ERR_INIT;
     if (vol)
         fsat_remove_path(vol, &dummy);
