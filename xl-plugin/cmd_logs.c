@@ -59,27 +59,6 @@ static int print_tail(int fd, long lines, off_t *pos_r, xo_err *err)
     return 0;
 }
 
-/* Copies what was appended to the log since *pos; handles rotation. */
-static void follow_step(const char *path, int *fd, off_t *pos)
-{
-    struct stat st, cur;
-    if (stat(path, &st) == 0 && fstat(*fd, &cur) == 0 &&
-        st.st_ino != cur.st_ino) {
-        int nfd = open(path, O_RDONLY | O_CLOEXEC);
-        if (nfd >= 0) {
-            close(*fd);
-            *fd = nfd;
-            *pos = 0;
-        }
-    }
-    char buf[4096];
-    ssize_t r;
-    while ((r = pread(*fd, buf, sizeof(buf), *pos)) > 0) {
-        xo_write_all(STDOUT_FILENO, buf, (size_t)r);
-        *pos += r;
-    }
-}
-
 static int open_log(const char *name, char *path, size_t len, xo_err *err)
 {
     if (state_log_path(path, len, name, err) < 0)
@@ -212,6 +191,12 @@ int main_console(int argc, char **argv)
         xo_err_set(&err, ENODEV, "%s has no console to attach to", name);
         goto fail;
     }
+    struct monitor_log_follow lf;
+    memcpy(lf.path, path, sizeof(lf.path));
+    monitor_log_follow_init(&lf, out_stdout, NULL);
+    lseek(fd, pos, SEEK_SET);
+    monitor_log_follow_adopt(&lf, fd); /* lf closes it */
+    fd = -1;
     struct termios saved, raw;
     bool is_tty = tcgetattr(STDIN_FILENO, &saved) == 0;
     if (is_tty) {
@@ -220,24 +205,52 @@ int main_console(int argc, char **argv)
         tcsetattr(STDIN_FILENO, TCSANOW, &raw);
         fprintf(stderr, "[attached to %s; Ctrl-] detaches]\r\n", name);
     }
+    /* Keystrokes go to the console as they come, its output (through
+     * the monitor's log) as the monitor writes it; the domain's end is
+     * looked at every FINAL_LOOK_MS.  At the end of stdin (a pipe) the
+     * output goes on until the domain ends. */
+    bool input = true;
+    long long next_look = 0;
     for (;;) {
-        struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
-        int r = poll(&p, 1, 200);
-        follow_step(path, &fd, &pos);
-        if (r > 0) {
+        monitor_log_follow_step(&lf);
+        long long now = status_monotonic_ms();
+        if (now >= next_look) {
+            next_look = now + FINAL_LOOK_MS;
+            if (domain_final(&h, name)) {
+                monitor_log_follow_step(&lf);
+                break;
+            }
+        }
+        long long left = next_look - status_monotonic_ms();
+        if (monitor_log_follow_blind(&lf) && left > BLIND_LOOK_MS)
+            left = BLIND_LOOK_MS;
+        struct pollfd p[2] = {{.fd = lf.notify_fd, .events = POLLIN},
+                              {.fd = input ? STDIN_FILENO : -1,
+                               .events = POLLIN}};
+        if (poll(p, 2, left > 0 ? (int)left : 0) <= 0)
+            continue;
+        if (p[0].revents & POLLIN)
+            monitor_log_follow_clear(&lf);
+        if (p[1].revents & (POLLIN | POLLHUP)) {
             char buf[256];
             ssize_t k = read(STDIN_FILENO, buf, sizeof(buf));
-            if (k <= 0 || memchr(buf, 0x1d, (size_t)k))
-                break;
+            if (k < 0 && errno == EINTR)
+                continue;
+            if (k > 0 && memchr(buf, 0x1d, (size_t)k))
+                break; /* Ctrl-] */
+            if (k <= 0) {
+                if (is_tty)
+                    break; /* the terminal went away */
+                input = false;
+                continue;
+            }
             xo_write_all(tty, buf, (size_t)k);
         }
-        if (domain_final(&h, name))
-            break;
     }
     if (is_tty)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     close(tty);
-    close(fd);
+    monitor_log_follow_dispose(&lf);
     xen_close(&h);
     return XO_EXIT_OK;
 fail:

@@ -217,4 +217,20 @@ xenstore-exists /tool/xl-oci/xlname 2>/dev/null && left="$left status"
     lab_fail name-of-a-xen-domain-refused "rc $rc, left:$left: $out"
 xl rename xlname cown
 lab_check destroy-cown xl-oci destroy cown
+# console: what is piped in reaches the entrypoint's stdin (the console),
+# its answer comes back on console's stdout, and console returns once the
+# domain ends (stdin ended long before: output goes on until then).
+mkcfg ccon 'oci_entrypoint = [ "/bin/sh", "-c" ]' 'oci_cmd = [ "read l; echo got:$l; read m; echo and:$m" ]'
+lab_check create-ccon xl-oci create "$LAB_WORK/ccon.cfg"
+if wait_state ccon running 120; then
+    out=$(printf 'hello console\nsecond line\n' | busybox timeout 120 xl-oci console ccon 2>&1)
+    rc=$?
+    grep -q "got:hello console" <<<"$out" && grep -q "and:second line" <<<"$out" && [ $rc = 0 ] &&
+        [ "$(st ccon state)" = halted ] &&
+        lab_ok console-input-and-output "rc $rc, $(grep -c . <<<"$out") lines" ||
+        lab_fail console-input-and-output "rc $rc, state $(st ccon state): $(tail -n 5 <<<"$out" | tr '\n' '|')"
+else
+    lab_fail console-input-and-output "ccon not running: $(st ccon state)"
+fi
+xl-oci destroy ccon >/dev/null 2>&1
 true
