@@ -4,7 +4,9 @@
 # separated, in LAB_SCENARIOS, e.g. LAB_SCENARIOS="00-smoke") and prints one
 # TAP line per RESULT a scenario reports, plus a "not ok" for a scenario that
 # times out, exits non-zero or never runs.  It never skips: the lab needs only
-# apt and QEMU TCG, which CI has.  Serial log: build/lab/serial.log.
+# apt and QEMU TCG, which CI has.  Serial log: build/lab/serial.log.  A whole
+# run boots twice: every scenario under the C xenstored, then 10-create
+# under oxenstored (below).
 #
 # The real-image scenario (40-real-images) runs root volumes pulled here, on
 # the host, from the layouts tools/realimages/build.sh makes (cached; the
@@ -36,4 +38,16 @@ case " ${LAB_SCENARIOS:-40} " in
     ;;
 esac
 # shellcheck disable=SC2086 # LAB_SCENARIOS is a list of names
-exec "$top/tools/lab/lab" run ${LAB_SCENARIOS:-}
+"$top/tools/lab/lab" run ${LAB_SCENARIOS:-}
+rc=$?
+# Debian's /etc/init.d/xen starts oxenstored when both xenstoreds are
+# installed (Debian 12's are); the boot above runs the C xenstored, the
+# upstream default the benches are measured on.  A second, short boot runs
+# create's scenario under oxenstored (the whole tier passed under both on
+# 2026-12-01), its lines marked "oxenstored".
+if [ -z "${LAB_SCENARIOS:-}" ]; then
+    LAB_XENSTORED=oxenstored "$top/tools/lab/lab" run 10-create |
+        sed -E 's/^((not )?ok - lab )/\1oxenstored: /'
+    [ "${PIPESTATUS[0]}" = 0 ] || rc=1
+fi
+exit $rc

@@ -103,12 +103,13 @@ copy_file /usr/share/qemu/keymaps/en-us /usr/share/qemu/keymaps/en-us
 # Xen userspace.  /usr/sbin/xl in the package is a wrapper script reading
 # /sys/hypervisor/version; link the real binaries instead.
 xbin=/usr/lib/xen-4.17/bin
-for b in xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenconsole \
-         xenstore-control readnotes; do
+for b in xl xenstored oxenstored xenconsoled xen-init-dom0 libxl-save-helper \
+         xenconsole xenstore-control readnotes; do
     copy_file "$xu$xbin/$b" "$xbin/$b"
     copy_closure "$xu$xbin/$b"
 done
-for b in xl xenstored xenconsoled xen-init-dom0 xenconsole xenstore-control; do
+for b in xl xenstored oxenstored xenconsoled xen-init-dom0 xenconsole \
+         xenstore-control; do
     ln -sf "$xbin/$b" "$root/usr/sbin/$b"
 done
 for f in "$xsu"/usr/bin/xenstore*; do

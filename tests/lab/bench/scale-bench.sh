@@ -77,7 +77,7 @@ cpu_ticks() {
         t=${t#*) } # past "pid (comm) "
         set -- $t
         case $(cat "$p/comm" 2>/dev/null) in
-        xenstored) sd=$((sd + ${12} + ${13})) ;;
+        xenstored | oxenstored) sd=$((sd + ${12} + ${13})) ;;
         xenconsoled) sc=$((sc + ${12} + ${13})) ;;
         xl-oci-monitor) m=$((m + ${12} + ${13})) ;;
         esac
