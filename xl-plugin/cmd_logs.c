@@ -224,9 +224,9 @@ int main_console(int argc, char **argv)
         long long left = next_look - status_monotonic_ms();
         if (monitor_log_follow_blind(&lf) && left > BLIND_LOOK_MS)
             left = BLIND_LOOK_MS;
-        struct pollfd p[2] = {{.fd = lf.notify_fd, .events = POLLIN},
-                              {.fd = input ? STDIN_FILENO : -1,
-                               .events = POLLIN}};
+        struct pollfd p[2] = {
+            {.fd = lf.notify_fd, .events = POLLIN},
+            {.fd = input ? STDIN_FILENO : -1, .events = POLLIN}};
         if (poll(p, 2, left > 0 ? (int)left : 0) <= 0)
             continue;
         if (p[0].revents & POLLIN)
