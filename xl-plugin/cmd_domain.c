@@ -531,8 +531,8 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
     xo_err_clear(&err);
     if ((lock = state_lock(root, &err)) < 0)
         goto fail;
-    bool have_status =
-        status_read(h.xs, name, &st, &err) == 0 || status_exists(h.xs, name);
+    bool status_ok = status_read(h.xs, name, &st, &err) == 0;
+    bool have_status = status_ok || status_exists(h.xs, name);
     xo_err_clear(&err);
     bool have_dir = state_domain_exists(root, name);
     if (!have_status && !have_dir) {
@@ -555,7 +555,7 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
     stop_monitor(root, name);
     XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
-    if (xo_xl.name_to_domid(h.ctx, name, &domid) == 0 &&
+    if (xen_container_domid(&h, name, status_ok ? &st : NULL, &domid) == 0 &&
         xo_xl.domain_destroy(h.ctx, domid, NULL)) {
         xo_err_set(&err, EIO, "libxl could not destroy %s (domid %u)", name,
                    domid);

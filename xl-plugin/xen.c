@@ -88,6 +88,26 @@ void xen_close(struct xen_handles *h)
     memset(h, 0, sizeof(*h));
 }
 
+int xen_container_domid(struct xen_handles *h, const char *name,
+                        const struct domain_status *st, uint32_t *domid_r)
+{
+    if (st && st->domid > 0 && st->domid < 0x7ff0 && st->uuid[0]) {
+        libxl_dominfo info;
+        char uuid[40] = "";
+        xo_xl.dominfo_init(&info);
+        if (xo_xl.domain_info(h->ctx, &info, (uint32_t)st->domid) == 0)
+            /* cannot truncate: a UUID's text is 36 bytes */
+            snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
+                     LIBXL_UUID_BYTES(info.uuid));
+        xo_xl.dominfo_dispose(&info);
+        if (strcmp(uuid, st->uuid) == 0) {
+            *domid_r = (uint32_t)st->domid;
+            return 0;
+        }
+    }
+    return xo_xl.name_to_domid(h->ctx, name, domid_r) == 0 ? 0 : -1;
+}
+
 int xen_publish_domain(struct xen_handles *h, const char *name, uint32_t domid,
                        xo_err *err)
 {

@@ -11,6 +11,8 @@
 #include "common/error.h"
 #include "common/xs_client.h"
 
+struct domain_status; /* status.h */
+
 struct xen_handles {
     libxl_ctx *ctx;
     xentoollog_logger *logger;
@@ -28,6 +30,18 @@ int xen_open(struct xen_handles *h, xo_err *err);
  * without Xen, the file store under the state root (common/xs_dir.h). */
 int xen_open_xs(struct xen_handles *h, xo_err *err);
 void xen_close(struct xen_handles *h);
+
+/*
+ * The domid of container `name`'s domain: DomainStatus's domid (st, may
+ * be NULL) when the domain of that domid carries DomainStatus's UUID (one
+ * hypercall, so a reused domid is never taken for ours), else libxl's
+ * lookup by name, which reads every domain's name from xenstore (what a
+ * destroy paid per domain running; kept for a half-created container
+ * whose status has no domid yet).  0 with *domid_r, -1 when neither finds
+ * a domain.
+ */
+int xen_container_domid(struct xen_handles *h, const char *name,
+                        const struct domain_status *st, uint32_t *domid_r);
 
 /* Writes a re-created domain's domid and UUID into NAME's DomainStatus
  * (the monitor tells its domain from a reused domid by the UUID); an
