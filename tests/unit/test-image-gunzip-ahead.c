@@ -17,6 +17,7 @@
 #include <time.h>
 #include <zlib.h>
 
+#include "gzip_fixture.h"
 #include "image/gunzip.h"
 #include "image/gunzip_ahead.h"
 
@@ -48,38 +49,6 @@ static ssize_t src_read(void *arg, void *buf, size_t cap, xo_err *err)
     memcpy(buf, s->data + s->at, n);
     s->at += n;
     return (ssize_t)n;
-}
-
-static unsigned char *gz(const unsigned char *data, size_t len, size_t *len_r)
-{
-    z_stream z = {0};
-    assert_int_equal(
-        deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    size_t cap = deflateBound(&z, len) + 64;
-    unsigned char *out = malloc(cap);
-    z.next_in = (unsigned char *)data;
-    z.avail_in = (uInt)len;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    *len_r = cap - z.avail_out;
-    deflateEnd(&z);
-    return out;
-}
-
-/* Text with a counter, then noise: compressible but not trivially. */
-static unsigned char *sample(size_t len)
-{
-    unsigned char *p = malloc(len);
-    uint32_t x = 4242;
-    for (size_t i = 0; i < len; i++) {
-        x = x * 1103515245u + 12345u;
-        p[i] = i % 3000 < 2000
-                   ? (unsigned char)("ahead of the unpack "[i % 20] +
-                                     (i / 8192) % 5)
-                   : (unsigned char)(x >> 16);
-    }
-    return p;
 }
 
 /* Everything the decoder gives, and its last answer (0 or -1, err). */

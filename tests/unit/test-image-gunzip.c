@@ -15,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "gzip_fixture.h"
 #include "image/gunzip.h"
 
 /* A source serving `len` bytes of `data` at most `step` at a time, or
@@ -37,38 +38,6 @@ static ssize_t src_read(void *arg, void *buf, size_t cap, xo_err *err)
     memcpy(buf, s->data + s->at, n);
     s->at += n;
     return (ssize_t)n;
-}
-
-/* gzip (RFC 1952) of data by zlib; *len_r its size. */
-static unsigned char *gz(const unsigned char *data, size_t len, size_t *len_r)
-{
-    z_stream z = {0};
-    assert_int_equal(
-        deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
-    size_t cap = deflateBound(&z, len) + 64;
-    unsigned char *out = malloc(cap);
-    z.next_in = (unsigned char *)data;
-    z.avail_in = (uInt)len;
-    z.next_out = out;
-    z.avail_out = (uInt)cap;
-    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
-    *len_r = cap - z.avail_out;
-    deflateEnd(&z);
-    return out;
-}
-
-/* Compressible but not trivial: text with a counter, then noise. */
-static unsigned char *sample(size_t len)
-{
-    unsigned char *p = malloc(len);
-    uint32_t x = 12345;
-    for (size_t i = 0; i < len; i++) {
-        x = x * 1103515245u + 12345u;
-        p[i] = i < len / 2
-                   ? (unsigned char)("tar entry "[i % 10] + (i / 4096) % 3)
-                   : (unsigned char)(x >> 16);
-    }
-    return p;
 }
 
 /* Reads everything with reads of at most `cap` bytes: the byte count, or
