@@ -25,14 +25,25 @@ struct gunzip_ahead {
     pthread_t thread;
 };
 
+/* True once gunzip_ahead_free() asked the thread to leave. */
+static bool stopping(struct gunzip_ahead *a)
+{
+    pthread_mutex_lock(&a->lock);
+    bool stop = a->stop;
+    pthread_mutex_unlock(&a->lock);
+    return stop;
+}
+
 /* Fills one block from the decoder: its length; *rc_r 1 while the stream
- * goes on, else 0 (end) or -1 (err set). */
-static size_t fill_block(struct gunzip_ahead *a, unsigned char *buf, int *rc_r,
-                         xo_err *err)
+ * goes on, else 0 (end) or -1 (err set).  On the thread (`on_thread`), a
+ * reader that stopped is not kept waiting for the rest of the block (each
+ * source read may wait for a download). */
+static size_t fill_block(struct gunzip_ahead *a, unsigned char *buf,
+                         bool on_thread, int *rc_r, xo_err *err)
 {
     size_t len = 0;
     *rc_r = 1;
-    while (len < GUNZIP_AHEAD_BLOCK) {
+    while (len < GUNZIP_AHEAD_BLOCK && !(on_thread && len && stopping(a))) {
         ssize_t n =
             gunzip_read(a->gz, buf + len, GUNZIP_AHEAD_BLOCK - len, err);
         if (n <= 0) {
@@ -59,7 +70,7 @@ static void *inflater(void *arg)
         /* The slot is free: the reader gives slots back in order. */
         xo_err e = XO_ERR_INIT;
         int rc;
-        size_t len = fill_block(a, a->buf[slot], &rc, &e);
+        size_t len = fill_block(a, a->buf[slot], true, &rc, &e);
         pthread_mutex_lock(&a->lock);
         if (len) {
             a->len[slot] = len;
@@ -110,7 +121,7 @@ static ssize_t read_inline(struct gunzip_ahead *a, const void **buf_r,
     if (a->ended)
         return end_answer(a, err);
     int rc;
-    size_t len = fill_block(a, a->buf[0], &rc, &a->end_err);
+    size_t len = fill_block(a, a->buf[0], false, &rc, &a->end_err);
     if (rc <= 0) {
         a->ended = true;
         a->end_rc = rc;
