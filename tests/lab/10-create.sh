@@ -215,8 +215,11 @@ xenstore-exists /tool/xl-oci/xlname 2>/dev/null && left="$left status"
 [ $rc != 0 ] && grep -q "a Xen domain named xlname already exists (domid $dx)" <<<"$out" && [ -z "$left" ] &&
     lab_ok name-of-a-xen-domain-refused "$(tail -n 1 <<<"$out")" ||
     lab_fail name-of-a-xen-domain-refused "rc $rc, left:$left: $out"
-xl rename xlname cown
+# destroy finds a container's domain by DomainStatus's domid and UUID,
+# so the renamed domain is still cown's and goes with it.
 lab_check destroy-cown xl-oci destroy cown
+xl list xlname >/dev/null 2>&1 && lab_fail destroy-renamed-domain "domain xlname (domid $dx) left" ||
+    lab_ok destroy-renamed-domain "domid $dx destroyed"
 # console: what is piped in reaches the entrypoint's stdin (the console),
 # its answer comes back on console's stdout, and console returns once the
 # domain ends (stdin ended long before: output goes on until then).
