@@ -46,6 +46,13 @@ rc=$?
 # create's scenario under oxenstored (the whole tier passed under both on
 # 2026-12-01), its lines marked "oxenstored".
 if [ -z "${LAB_SCENARIOS:-}" ]; then
+    # The second boot starts from a fresh share: keep the first one's
+    # scenario logs and serial log where the "not ok" lines can be read.
+    lab=${LAB_DIR:-$top/build/lab}
+    rm -rf "$lab/first-boot"
+    mkdir -p "$lab/first-boot"
+    cp -a "$lab/share/out" "$lab/serial.log" "$lab/first-boot/" 2>/dev/null
+    echo "# lab: the first boot's scenario and serial logs: $lab/first-boot"
     LAB_XENSTORED=oxenstored "$top/tools/lab/lab" run 10-create |
         sed -E 's/^((not )?ok - lab )/\1oxenstored: /'
     [ "${PIPESTATUS[0]}" = 0 ] || rc=1
