@@ -231,7 +231,9 @@ int main_console(int argc, char **argv)
             continue;
         if (p[0].revents & POLLIN)
             monitor_log_follow_clear(&lf);
-        if (p[1].revents & (POLLIN | POLLHUP)) {
+        if (p[1].revents & POLLNVAL) {
+            input = false; /* no stdin at all */
+        } else if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
             char buf[256];
             ssize_t k = read(STDIN_FILENO, buf, sizeof(buf));
             if (k < 0 && errno == EINTR)

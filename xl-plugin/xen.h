@@ -36,9 +36,11 @@ void xen_close(struct xen_handles *h);
  * be NULL) when the domain of that domid carries DomainStatus's UUID (one
  * hypercall, so a reused domid is never taken for ours), else libxl's
  * lookup by name, which reads every domain's name from xenstore (what a
- * destroy paid per domain running; kept for a half-created container
- * whose status has no domid yet).  0 with *domid_r, -1 when neither finds
- * a domain.
+ * destroy paid per domain running).  The name is kept for a half-created
+ * container whose status has no domid yet and for a status whose domid no
+ * longer holds its UUID (a restart that died before publishing the new
+ * domain): there, as before, the domain bearing the container's name is
+ * taken for it.  0 with *domid_r, -1 when neither finds a domain.
  */
 int xen_container_domid(struct xen_handles *h, const char *name,
                         const struct domain_status *st, uint32_t *domid_r);
