@@ -163,6 +163,31 @@ int main_logs(int argc, char **argv)
     return XO_EXIT_OK;
 }
 
+/* Input read from stdin and not yet taken by the console's pty. */
+struct console_input {
+    char buf[256];
+    size_t off, len;
+};
+
+/* Writes what the pty takes now (it is non-blocking).  A pty that fails
+ * (the domain's console went away) drops the input; the domain's end is
+ * noticed by the caller's look. */
+static void console_input_flush(struct console_input *in, int tty)
+{
+    while (in->off < in->len) {
+        ssize_t w = write(tty, in->buf + in->off, in->len - in->off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            return;
+        if (w <= 0) {
+            in->off = in->len = 0;
+            return;
+        }
+        in->off += (size_t)w;
+    }
+}
+
 int main_console(int argc, char **argv)
 {
     int opt;
@@ -185,7 +210,7 @@ int main_console(int argc, char **argv)
     unsigned n = 0;
     char *ttypath = xo_xs_read(h.xs, key, &n);
     if (ttypath && strncmp(ttypath, "/dev/pts/", 9) == 0)
-        tty = open(ttypath, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+        tty = open(ttypath, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
     free(ttypath);
     if (tty < 0) {
         xo_err_set(&err, ENODEV, "%s has no console to attach to", name);
@@ -208,8 +233,12 @@ int main_console(int argc, char **argv)
     /* Keystrokes go to the console as they come, its output (through
      * the monitor's log) as the monitor writes it; the domain's end is
      * looked at every FINAL_LOOK_MS.  At the end of stdin (a pipe) the
-     * output goes on until the domain ends. */
+     * output goes on until the domain ends.  The pty is written without
+     * blocking: a guest that does not read its console fills the pty,
+     * and then stdin waits (one chunk held) while the output still
+     * flows. */
     bool input = true;
+    struct console_input in = {0};
     long long next_look = 0;
     for (;;) {
         monitor_log_follow_step(&lf);
@@ -224,21 +253,24 @@ int main_console(int argc, char **argv)
         long long left = next_look - status_monotonic_ms();
         if (monitor_log_follow_blind(&lf) && left > BLIND_LOOK_MS)
             left = BLIND_LOOK_MS;
-        struct pollfd p[2] = {
+        bool held = in.len > in.off;
+        struct pollfd p[3] = {
             {.fd = lf.notify_fd, .events = POLLIN},
-            {.fd = input ? STDIN_FILENO : -1, .events = POLLIN}};
-        if (poll(p, 2, left > 0 ? (int)left : 0) <= 0)
+            {.fd = input && !held ? STDIN_FILENO : -1, .events = POLLIN},
+            {.fd = held ? tty : -1, .events = POLLOUT}};
+        if (poll(p, 3, left > 0 ? (int)left : 0) <= 0)
             continue;
         if (p[0].revents & POLLIN)
             monitor_log_follow_clear(&lf);
+        if (p[2].revents)
+            console_input_flush(&in, tty);
         if (p[1].revents & POLLNVAL) {
             input = false; /* no stdin at all */
         } else if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            char buf[256];
-            ssize_t k = read(STDIN_FILENO, buf, sizeof(buf));
+            ssize_t k = read(STDIN_FILENO, in.buf, sizeof(in.buf));
             if (k < 0 && errno == EINTR)
                 continue;
-            if (k > 0 && memchr(buf, 0x1d, (size_t)k))
+            if (k > 0 && memchr(in.buf, 0x1d, (size_t)k))
                 break; /* Ctrl-] */
             if (k <= 0) {
                 if (is_tty)
@@ -246,7 +278,9 @@ int main_console(int argc, char **argv)
                 input = false;
                 continue;
             }
-            xo_write_all(tty, buf, (size_t)k);
+            in.off = 0;
+            in.len = (size_t)k;
+            console_input_flush(&in, tty);
         }
     }
     if (is_tty)

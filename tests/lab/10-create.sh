@@ -236,4 +236,31 @@ else
     lab_fail console-input-and-output "ccon not running: $(st ccon state)"
 fi
 xl-oci destroy ccon >/dev/null 2>&1
+# console against a guest that never reads its console: endless input
+# fills the pty (with the old blocking write console stalled within 5 s,
+# 33 KB in, printing nothing more until the domain ended), and the output
+# must go on all the same.  The ticks are counted, not matched from the
+# command line, which the log also shows.
+mkcfg cdeaf 'oci_entrypoint = [ "/bin/sh", "-c" ]' 'oci_cmd = [ "i=0; while :; do sleep 2; i=$((i+1)); echo tick-$i; done" ]'
+lab_check create-cdeaf xl-oci create "$LAB_WORK/cdeaf.cfg"
+if wait_state cdeaf running 120; then
+    busybox yes | busybox timeout 120 xl-oci console cdeaf >"$LAB_WORK/cdeaf.out" 2>&1 &
+    cpid=$!
+    got=no
+    for _ in $(seq 60); do
+        grep -q '^tick-8' "$LAB_WORK/cdeaf.out" && got=yes && break
+        sleep 1
+    done
+    seen=$(grep -c '^tick-[0-9]' "$LAB_WORK/cdeaf.out")
+    state=$(st cdeaf state)
+    xl-oci destroy cdeaf >/dev/null 2>&1
+    wait "$cpid"
+    rc=$?
+    [ $got = yes ] && [ "$state" = running ] && [ $rc = 0 ] &&
+        lab_ok console-output-while-input-waits "$seen ticks while the domain ran, rc $rc" ||
+        lab_fail console-output-while-input-waits "$seen ticks, state then $state, rc $rc: $(tail -c 200 "$LAB_WORK/cdeaf.out" | tr '\n' '|')"
+else
+    lab_fail console-output-while-input-waits "cdeaf not running: $(st cdeaf state)"
+fi
+xl-oci destroy cdeaf >/dev/null 2>&1
 true
