@@ -41,6 +41,8 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->writable_source,
         &dc->writable_vdev,
         &dc->writable_volume,
+        &dc->binds_image,
+        &dc->binds_vdev,
         &dc->gateway,
         &dc->ports_where,
     };
@@ -57,6 +59,7 @@ void domain_config_dispose(struct domain_config *dc)
         free(dc->volumes[i].name);
         free(dc->volumes[i].size);
         free(dc->volumes[i].fstype);
+        free(dc->volumes[i].subpath);
     }
     for (size_t i = 0; i < dc->n_dns; i++)
         free(dc->dns[i]);

@@ -52,16 +52,25 @@ enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
  * `target`; a named volume's disk image, format and file system come from
  * its record, given by the command layer (domcfg_attach_volume).
  */
-enum dc_volume_kind { DC_VOLUME_FILE, DC_VOLUME_NAMED, DC_VOLUME_TMPFS };
+/* BIND: a runtime spec's bind mount (xl-oci-runc), a copy of its source
+ * in the binds image (domcfg_spec_mounts(), spec_mounts.h). */
+enum dc_volume_kind {
+    DC_VOLUME_FILE,
+    DC_VOLUME_NAMED,
+    DC_VOLUME_TMPFS,
+    DC_VOLUME_BIND
+};
 struct dc_volume {
     enum dc_volume_kind kind;
-    char *source; /* FILE: the image; NAMED: its disk image once attached */
-    char *name;   /* NAMED: the volume's name; NULL for an anonymous one
+    char *source;  /* FILE: the image; NAMED: its disk image once attached */
+    char *name;    /* NAMED: the volume's name; NULL for an anonymous one
                      until the command layer names it */
-    char *target; /* absolute path inside the container */
-    char *vdev;   /* xvdN it is attached as; NULL for a tmpfs */
-    char *size;   /* TMPFS: its size= value, NULL = the kernel's default */
-    char *fstype; /* NAMED: its file system once attached */
+    char *target;  /* absolute path inside the container */
+    char *vdev;    /* xvdN it is attached as; NULL for a tmpfs */
+    char *size;    /* TMPFS: its size= value, NULL = the kernel's default */
+    char *fstype;  /* NAMED: its file system once attached */
+    char *subpath; /* BIND: its entry in binds_image ("0", "1", ...);
+                      source is then the host's file or directory */
     bool read_only;
     bool mkfs;      /* NAMED ":mkfs": a blank volume may be formatted */
     bool anonymous; /* NAMED: made for the image's Volumes by create */
@@ -183,6 +192,10 @@ struct domain_config {
     bool writable_qcow2;
     struct dc_volume volumes[DC_MAX_VOLUMES];
     size_t n_volumes;
+    /* BIND volumes' one disk: an ext4 image holding their copies, made by
+     * the command layer (bind_image.h), and the xvd it is attached as. */
+    char *binds_image;
+    char *binds_vdev;
 
     /* Network data for the guest (from vifs and the oci_ keys). */
     char *gateway;

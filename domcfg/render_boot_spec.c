@@ -13,6 +13,7 @@
 
 #include <libfdt.h>
 
+#include "domcfg/spec_mounts.h"
 #include "domcfg/volumes.h"
 #include "common/abi/boot_spec.h"
 #include "common/abi/capabilities.h"
@@ -148,7 +149,8 @@ static int write_storage(void *fdt, const struct domain_config *dc)
                         i) < 0 ||
             xo_path_fmt(dev, sizeof(dev), NULL, "/dev/%s", v->vdev) < 0)
             return -FDT_ERR_BADVALUE; /* an index and xvdX: cannot be */
-        const char *fstype = v->kind == DC_VOLUME_TMPFS ? "tmpfs"
+        const char *fstype = v->kind == DC_VOLUME_TMPFS  ? "tmpfs"
+                             : v->kind == DC_VOLUME_BIND ? "ext4"
                              : v->kind == DC_VOLUME_NAMED
                                  ? v->fstype
                                  : fstype_detect(v->source);
@@ -168,6 +170,9 @@ static int write_storage(void *fdt, const struct domain_config *dc)
             return r;
         if (v->read_only &&
             (r = fdt_property(fdt, BOOT_SPEC_PROP_READ_ONLY, NULL, 0)))
+            return r;
+        if (v->kind == DC_VOLUME_BIND &&
+            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_SUBPATH, v->subpath)))
             return r;
         if ((r = fdt_end_node(fdt)))
             return r;
@@ -246,11 +251,21 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
     return fdt_end_node(fdt);
 }
 
+/* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
+static uint32_t spec_version(const struct domain_config *dc)
+{
+    for (size_t i = 0; i < dc->n_volumes; i++)
+        if (dc->volumes[i].kind == DC_VOLUME_BIND)
+            return 5;
+    return dc->late_network || dc->terminal ? 4 : 3;
+}
+
 int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
                         const struct domain_config *dc, xo_err *err)
 {
     if (net_request_check_attached(dc, err) < 0 ||
-        domcfg_volumes_check_attached(dc, err) < 0)
+        domcfg_volumes_check_attached(dc, err) < 0 ||
+        domcfg_binds_check_made(dc, err) < 0)
         return -1;
     void *fdt = xo_xmalloc(BOOT_SPEC_MAX_BLOB);
     int r;
@@ -258,8 +273,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (r = fdt_finish_reservemap(fdt)) || (r = fdt_begin_node(fdt, "")) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
-        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION,
-                              dc->late_network || dc->terminal ? 4 : 3)) ||
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION, spec_version(dc))) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_HOSTNAME, dc->hostname)) ||
         (dc->late_network &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||
@@ -301,7 +315,8 @@ int domcfg_late_network(void **blob_r, size_t *len_r, const struct dc_vif *vifs,
         (r = fdt_finish_reservemap(fdt)) || (r = fdt_begin_node(fdt, "")) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_COMPATIBLE,
                                  BOOT_SPEC_COMPATIBLE)) ||
-        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION, 4)) ||
+        (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION,
+                              BOOT_SPEC_LATE_NETWORK_VERSION)) ||
         (r = write_network(fdt, &dc, true)) || (r = fdt_end_node(fdt)) ||
         (r = fdt_finish(fdt))) {
         free(fdt);

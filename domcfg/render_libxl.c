@@ -17,6 +17,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "app_cfg.h"
+#include "domcfg/spec_mounts.h"
 #include "domcfg/volumes.h"
 #include "common/alloc.h"
 #include "common/xenlight_lib.h"
@@ -98,8 +99,8 @@ static void add_qcow2_disk(libxl_domain_config *d, const char *path,
 
 static void add_volume_disk(libxl_domain_config *d, const struct dc_volume *v)
 {
-    if (v->kind == DC_VOLUME_TMPFS)
-        return;
+    if (v->kind == DC_VOLUME_TMPFS || v->kind == DC_VOLUME_BIND)
+        return; /* a bind's copy is in binds_image, one disk for all */
     /* A read-only qcow2 comes as its overlay, which QEMU writes. */
     (v->qcow2 ? add_qcow2_disk : add_raw_disk)(d, v->source, v->vdev,
                                                !v->read_only || v->overlay);
@@ -178,7 +179,8 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
         dc->type == DC_TYPE_PVH ? LIBXL_DOMAIN_TYPE_PVH : LIBXL_DOMAIN_TYPE_PV;
 
     if (xo_xenlight_load(err) < 0 || net_request_check_attached(dc, err) < 0 ||
-        domcfg_volumes_check_attached(dc, err) < 0)
+        domcfg_volumes_check_attached(dc, err) < 0 ||
+        domcfg_binds_check_made(dc, err) < 0)
         return -1;
     c->type = type;
     c->name = xo_xstrdup(dc->name);
@@ -222,6 +224,8 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
             d, dc->writable_source, dc->writable_vdev, true);
     for (size_t i = 0; i < dc->n_volumes; i++)
         add_volume_disk(d, &dc->volumes[i]);
+    if (dc->binds_image)
+        add_raw_disk(d, dc->binds_image, dc->binds_vdev, true);
     for (size_t i = 0; i < dc->n_disks; i++) {
         libxl_device_disk *disk = new_disk(d);
         const char *spec = dc->disks[i];

@@ -153,6 +153,12 @@ static json_object *mounts_json(const struct domain_config *dc)
             add_mount(m, v->target, "tmpfs", "tmpfs", opts);
             continue;
         }
+        if (v->kind == DC_VOLUME_BIND) { /* runc binds the source itself */
+            add_mount(m, v->target, "bind", v->source,
+                      v->read_only ? "rbind,ro,nosuid,nodev"
+                                   : "rbind,rw,nosuid,nodev");
+            continue;
+        }
         add_mount(
             m, v->target,
             v->kind == DC_VOLUME_NAMED ? v->fstype : fstype_detect(v->source),

@@ -26,7 +26,7 @@ char *domcfg_vdev_name(size_t index)
 }
 
 /* A tmpfs size: digits with an optional k/m/g suffix or a percentage. */
-static bool valid_size(const char *s)
+bool domcfg_valid_tmpfs_size(const char *s)
 {
     if (!isdigit((unsigned char)*s) || strlen(s) > 20)
         return false;
@@ -35,7 +35,7 @@ static bool valid_size(const char *s)
     return *s == '\0' || (s[1] == '\0' && strchr("kKmMgG%", *s));
 }
 
-static bool valid_guest_path(const char *p)
+bool domcfg_valid_guest_path(const char *p)
 {
     if (p[0] != '/' || strlen(p) > 1024)
         return false;
@@ -56,7 +56,7 @@ static int build_writable(struct domain_config *dc, const struct app_cfg *ac,
     if (!r || strncmp(w, "tmpfs", 5) == 0) {
         dc->writable = DC_WRITABLE_TMPFS;
         if (r && w[5] == ':') {
-            if (!valid_size(w + 6))
+            if (!domcfg_valid_tmpfs_size(w + 6))
                 return app_cfg_bad_value(
                     ac, "oci_writable", err,
                     "\"%s\" is not a tmpfs size (e.g. 64m)", w + 6);
@@ -105,7 +105,7 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
 {
     char *f[5];
     size_t n = split(spec, f, 4);
-    if (n < 2 || !valid_guest_path(f[1]))
+    if (n < 2 || !domcfg_valid_guest_path(f[1]))
         return app_cfg_bad_value(
             ac, "oci_volumes", err,
             "item %zu: \"%s\" needs \":/TARGET\", an absolute path without \"..\", ':' or ','",
@@ -113,7 +113,7 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     v->target = xo_xstrdup(f[1]);
     if (strcmp(f[0], "tmpfs") == 0) {
         v->kind = DC_VOLUME_TMPFS;
-        if (n > 3 || (n == 3 && !valid_size(f[2])))
+        if (n > 3 || (n == 3 && !domcfg_valid_tmpfs_size(f[2])))
             return app_cfg_bad_value(
                 ac, "oci_volumes", err,
                 "item %zu: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%%", i);
@@ -204,7 +204,7 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
         const char *t = ic->volumes[i];
         if (target_taken(dc, t))
             continue;
-        if (!valid_guest_path(t)) {
+        if (!domcfg_valid_guest_path(t)) {
             rc = xo_err_set(
                 err, EINVAL,
                 "%s: Volumes: \"%.64s\" is not a usable mount point (an absolute path without \"..\", ':' or ',')",

@@ -25,6 +25,14 @@ struct domain_config;
 struct app_cfg;
 struct image_config;
 
+/* A tmpfs size: digits with an optional k/m/g suffix, or a percentage
+ * ("64m", "10%"), at most 20 bytes. */
+bool domcfg_valid_tmpfs_size(const char *s);
+
+/* A mount target: absolute, not "/", no ".." component, no ',' or ':'
+ * (they separate oci_volumes fields), at most 1024 bytes. */
+bool domcfg_valid_guest_path(const char *p);
+
 /* "xvda", "xvdb", ... for our own disks, in order (owned). */
 char *domcfg_vdev_name(size_t index);
 

@@ -7,7 +7,8 @@ UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
 UNIT_TESTS += tests/unit/test-image-config.c
 UNIT_TESTS += tests/unit/test-domcfg.c
 UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
-	tests/unit/test-runtime-spec.c tests/unit/test-runtime-spec-errors.c
+	tests/unit/test-runtime-spec.c tests/unit/test-runtime-spec-errors.c \
+	tests/unit/test-spec-mounts.c
 
 # Fuzz targets (tests/fuzz/fuzz-NAME.c).  Built here without libFuzzer, with
 # ASan+UBSan, as replayers of their corpus (tests/fuzz/corpus/NAME/), which

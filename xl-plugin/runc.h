@@ -27,6 +27,9 @@
 /* Bytes of a container ID (runc: [A-Za-z0-9_+.-]+; containerd's are at
  * most 76). */
 #define RUNC_ID_MAX 128
+/* In a container's state directory: the copies of its bind mounts
+ * (bind_image.h), attached to its domain. */
+#define RUNC_BINDS_IMAGE "binds.ext4"
 
 struct runc_global {
     const char *root; /* --root: runc's state directory */

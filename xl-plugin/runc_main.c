@@ -170,6 +170,12 @@ int main(int argc, char **argv)
     }
     if (g.log)
         xo_log_set_sink(log_sink, &g);
+    /* `xl-oci-runc VERB --help`, as runc takes it: the verbs' usage. */
+    if (i + 1 < argc && (strcmp(argv[i + 1], "--help") == 0 ||
+                         strcmp(argv[i + 1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
     xo_err err = XO_ERR_INIT;
     for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
         if (strcmp(argv[i], verbs[k].name) == 0)

@@ -304,8 +304,9 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
          bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0) ||
         runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0)
         goto fail;
-    static const char *const files[] = {"state.json", "app.cfg"};
-    for (size_t k = 0; k < 2; k++)
+    static const char *const files[] = {"state.json", "app.cfg",
+                                        RUNC_BINDS_IMAGE};
+    for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
         if (xo_path_fmt(p, sizeof(p), err, "%s/%s", dir, files[k]) < 0 ||
             (unlink(p) < 0 && errno != ENOENT)) {
             if (!err->msg)

@@ -27,10 +27,11 @@
  * older than the property, and runs an older spec's entrypoint as before:
  * every capability, no limits set.  Version 4 added late-network (below)
  * and process/terminal; domcfg writes version 4 only for a spec that has
- * one of them, else version 3.
+ * one of them, else version 3.  Version 5 added mount/subpath (below);
+ * domcfg writes version 5 only for a spec that has one.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 4
+#define BOOT_SPEC_VERSION 5
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -125,6 +126,20 @@
 #define BOOT_SPEC_PROP_TARGET "target"
 #define BOOT_SPEC_PROP_OPTIONS "options"
 #define BOOT_SPEC_PROP_READ_ONLY "read-only" /* empty property */
+/*
+ * v5: a bind mount of one entry of the device's file system: the device
+ * (ext4) is mounted once, outside the container's root, and SUBPATH (a
+ * relative path without "." or ".." components, at most
+ * BOOT_SPEC_MAX_SUBPATH bytes) is bind-mounted on target, a file on a
+ * file and a directory on a directory (created as runc creates a bind's
+ * mount point), read-only with read-only, always nosuid and nodev.
+ * xl-oci-runc's copies of a runtime spec's bind mounts (docs/decisions.md,
+ * "Bind mounts of a runtime spec are copied into the domain").  Options
+ * are empty.  A file the loader writes itself (/etc/hosts, /etc/hostname,
+ * /etc/resolv.conf) is left alone when a subpath mount targets it.
+ */
+#define BOOT_SPEC_PROP_SUBPATH "subpath"
+#define BOOT_SPEC_MAX_SUBPATH 64
 
 /*
  * /network: DNS and interface@N, each found by its MAC in the guest.  At
@@ -149,14 +164,17 @@
  * BOOT_SPEC_LATE_NETWORK_KEY, relative to the domain's home
  * /local/domain/<domid> (created by dom0, so the guest can read it and not
  * write it).  Its value is a blob of this same format holding only the
- * root's compatible and version (the spec's own) and one `network` node,
- * at most BOOT_SPEC_MAX_LATE_NETWORK bytes.  xl-oci-runc uses it because
+ * root's compatible and version (BOOT_SPEC_LATE_NETWORK_VERSION; a
+ * reader takes 4 up to the spec's own, since the network node has not
+ * changed after 4) and one `network` node, at most
+ * BOOT_SPEC_MAX_LATE_NETWORK bytes.  xl-oci-runc uses it because
  * the network namespace containerd's CNI fills is known only after create
  * built the domain.  The key is always written (with no interface when
  * the namespace has none); a guest that finds none fails.
  */
 #define BOOT_SPEC_PROP_LATE_NETWORK "late-network" /* v4: empty property */
 #define BOOT_SPEC_LATE_NETWORK_KEY "xl-oci/network"
+#define BOOT_SPEC_LATE_NETWORK_VERSION 4
 /* One xenstore value: XENSTORE_PAYLOAD_MAX (4096) less room for the path. */
 #define BOOT_SPEC_MAX_LATE_NETWORK 3840
 

@@ -244,6 +244,25 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
     return 0;
 }
 
+/* A relative path of components other than "." and "..", no empty one. */
+static bool subpath_ok(const char *p)
+{
+    size_t len = strlen(p);
+    if (len == 0 || len > BOOT_SPEC_MAX_SUBPATH || p[0] == '/' ||
+        p[len - 1] == '/')
+        return false;
+    for (const char *c = p; *c;) {
+        size_t n = strcspn(c, "/");
+        if (n == 0 || (n == 1 && c[0] == '.') ||
+            (n == 2 && c[0] == '.' && c[1] == '.'))
+            return false;
+        c += n;
+        if (*c)
+            c++;
+    }
+    return true;
+}
+
 static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
@@ -303,8 +322,35 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
                               m->target);
         m->read_only =
             fdt_getprop(fdt, offs[i], BOOT_SPEC_PROP_READ_ONLY, NULL) != NULL;
+        if (bs_get_string(&m->subpath, fdt, offs[i], where,
+                          BOOT_SPEC_PROP_SUBPATH, true, err) < 0)
+            return -1;
+        if (m->subpath && s->version < 5)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/%s: not in boot spec version %u",
+                              where, BOOT_SPEC_PROP_SUBPATH, s->version);
+        if (m->subpath && !subpath_ok(m->subpath))
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: %s/%s: \"%.64s\" is not a relative path of at most %d bytes without . or ..",
+                where, BOOT_SPEC_PROP_SUBPATH, m->subpath,
+                BOOT_SPEC_MAX_SUBPATH);
+        if (m->subpath && (strcmp(m->fstype, "ext4") != 0 || m->options[0]))
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: %s: a subpath mount is ext4 without options",
+                where);
     }
     return 0;
+}
+
+const struct bs_mount *bs_subpath_mount_at(const struct boot_spec *s,
+                                           const char *path)
+{
+    for (size_t i = 0; i < s->nmounts; i++)
+        if (s->mounts[i].subpath && strcmp(s->mounts[i].target, path) == 0)
+            return &s->mounts[i];
+    return NULL;
 }
 
 int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,

@@ -30,6 +30,7 @@ struct bs_mount {
     const char *target;
     const char *fstype;
     const char *options;
+    const char *subpath; /* v5: a bind of this entry of the device; NULL */
     bool read_only;
 };
 
@@ -119,5 +120,10 @@ int bs_merge_late_network(struct boot_spec *spec, const void *buf, size_t len,
 
 /* Frees what *spec owns; safe on a zeroed or already freed spec. */
 void boot_spec_free(struct boot_spec *spec);
+
+/* The subpath mount whose target is `path`, or NULL (the files the
+ * loader writes itself give way to one). */
+const struct bs_mount *bs_subpath_mount_at(const struct boot_spec *s,
+                                           const char *path);
 
 #endif

@@ -204,9 +204,14 @@ int bs_merge_late_network(struct boot_spec *s, const void *buf, size_t len,
         xo_err_wrap(err, "%s", what);
         goto fail;
     }
-    if (strcmp(compat, BOOT_SPEC_COMPATIBLE) != 0 || version != s->version) {
-        xo_err_set(err, EINVAL, "%s: %s version %u, not the boot spec's own",
-                   what, compat, version);
+    /* 4 (where the late network came in) up to the spec's own: start
+     * writes 4 whatever the spec's version (the network node's format
+     * has not changed since). */
+    if (strcmp(compat, BOOT_SPEC_COMPATIBLE) != 0 || version < 4 ||
+        version > s->version) {
+        xo_err_set(err, EINVAL,
+                   "%s: %s version %u, not 4 up to the boot spec's own (%u)",
+                   what, compat, version, s->version);
         goto fail;
     }
     int child;

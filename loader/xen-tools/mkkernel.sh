@@ -5,7 +5,7 @@
 # usage: mkkernel.sh
 #   Prints the cache directory holding the result:
 #     vmlinux     the kernel, uncompressed and stripped (what Xen PV loads)
-#     config      the full .config the build used (tier 50 reads it back)
+#     config      the full .config the build used (tier 51 reads it back)
 #     build.log   merge_config.sh and make output
 #     version     "PACKAGE=VERSION KERNELRELEASE"
 #   The directory is $XL_OCI_CACHE/kernel/<source version>-<config hash>,

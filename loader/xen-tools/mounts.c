@@ -211,9 +211,60 @@ static int mount_writable(const struct loader_env *env,
                         spec->wr_fstype, 0, NULL, err);
 }
 
+/* Where a subpath mount's device is mounted, under the staging
+ * directory, outside the container's root (its binds stay when the old
+ * root goes at the switch). */
+#define SUBPATH_DEVICES "/binds"
+
+/*
+ * A v5 subpath mount (common/abi/boot_spec.h): the device mounted once
+ * under SUBPATH_DEVICES (read-write, nosuid, nodev), then its entry bound
+ * on the target, which is made a directory or a file to match.
+ */
+static int mount_subpath(const struct loader_env *env, int rootfd,
+                         const char *root, const struct bs_mount *m,
+                         xo_err *err)
+{
+    const char *base = strrchr(m->device, '/');
+    char devs[PATH_MAX], dev_dir[PATH_MAX], src[PATH_MAX], target[PATH_MAX];
+    if (!base || !base[1] ||
+        join(devs, sizeof(devs), env->staging, SUBPATH_DEVICES, err) < 0 ||
+        join(dev_dir, sizeof(dev_dir), devs, base, err) < 0 ||
+        join(src, sizeof(src), dev_dir, "/", err) < 0 ||
+        join(src, sizeof(src), src, m->subpath, err) < 0 ||
+        join(target, sizeof(target), root, m->target, err) < 0)
+        return xo_err_wrap(err, "bind %s", m->target);
+    struct stat st;
+    if (stat(dev_dir, &st) < 0) {
+        if (mkdir(devs, 0700) < 0 && errno != EEXIST)
+            return xo_err_sys(err, "mkdir %s", devs);
+        if (mkdir(dev_dir, 0700) < 0)
+            return xo_err_sys(err, "mkdir %s", dev_dir);
+        if (mount_device(env, "bind mounts", m->device, dev_dir, "ext4",
+                         MS_NOSUID | MS_NODEV, NULL, err) < 0)
+            return -1;
+    }
+    if (lstat(src, &st) < 0)
+        return xo_err_sys(err, "bind %s: %s", m->target, m->subpath);
+    int fd = S_ISDIR(st.st_mode) ? safepath_dir(rootfd, m->target, true, err)
+                                 : safepath_file(rootfd, m->target, err);
+    if (fd < 0)
+        return xo_err_wrap(err, "bind mount point");
+    if (S_ISDIR(st.st_mode))
+        close(fd);
+    unsigned long flags = MS_NOSUID | MS_NODEV | (m->read_only ? MS_RDONLY : 0);
+    if (do_mount(src, target, NULL, MS_BIND | MS_REC, NULL, err) < 0 ||
+        do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err) <
+            0)
+        return xo_err_wrap(err, "bind %s", m->target);
+    return 0;
+}
+
 static int mount_volume(const struct loader_env *env, int rootfd,
                         const char *root, const struct bs_mount *m, xo_err *err)
 {
+    if (m->subpath)
+        return mount_subpath(env, rootfd, root, m, err);
     char data[BS_MAX_STR], target[PATH_MAX];
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
     /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]") has no device;
@@ -288,6 +339,11 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
     return 0;
 }
 
+static bool under_dev(const struct bs_mount *m)
+{
+    return m->subpath && strncmp(m->target, "/dev/", 5) == 0;
+}
+
 int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
                 const char **root_r, xo_err *err)
 {
@@ -321,9 +377,15 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
         return xo_err_sys(err, "open %s", root);
     int rc = 0;
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
-        rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
+        if (!under_dev(&spec->mounts[i]))
+            rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
     if (rc == 0)
         rc = mount_pseudo(env, rootfd, root, err);
+    /* A bind under /dev (CRI's /dev/termination-log) goes on the /dev
+     * just mounted, as runc mounts it after the spec's /dev. */
+    for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
+        if (under_dev(&spec->mounts[i]))
+            rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
     close(rootfd);
     if (rc < 0)
         return -1;

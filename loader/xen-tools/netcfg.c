@@ -314,8 +314,9 @@ int netcfg_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
      * image's build host, owns them (common/etc_files.h). */
     char buf[XO_ETC_MAX];
     int n = xo_etc_hostname(buf, sizeof(buf), spec->hostname);
-    if (n < 0 || safepath_write(rootfd, "/etc/" XO_ETC_HOSTNAME, buf, (size_t)n,
-                                0644, err) < 0)
+    if (n < 0 || (!bs_subpath_mount_at(spec, "/etc/" XO_ETC_HOSTNAME) &&
+                  safepath_write(rootfd, "/etc/" XO_ETC_HOSTNAME, buf,
+                                 (size_t)n, 0644, err) < 0))
         return n < 0 ? xo_err_set(err, E2BIG, "/etc/hostname: too long") : -1;
 
     /* The first interface with an address names this host in /etc/hosts. */
@@ -323,8 +324,9 @@ int netcfg_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
     for (size_t i = 0; i < spec->nifaces && !self; i++)
         self = spec->ifaces[i].address;
     n = xo_etc_hosts(buf, sizeof(buf), spec->hostname, self);
-    if (n < 0 || safepath_write(rootfd, "/etc/" XO_ETC_HOSTS, buf, (size_t)n,
-                                0644, err) < 0)
+    if (n < 0 || (!bs_subpath_mount_at(spec, "/etc/" XO_ETC_HOSTS) &&
+                  safepath_write(rootfd, "/etc/" XO_ETC_HOSTS, buf, (size_t)n,
+                                 0644, err) < 0))
         return n < 0 ? xo_err_set(err, E2BIG, "/etc/hosts: too long") : -1;
 
     for (size_t i = 0; i < spec->ndns; i++) {
@@ -337,6 +339,9 @@ int netcfg_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
                            spec->search, spec->nsearch);
     if (n < 0)
         return xo_err_set(err, E2BIG, "/etc/resolv.conf: too long");
+    /* The runtime spec's own (CRI's), bound there, wins. */
+    if (bs_subpath_mount_at(spec, "/etc/" XO_ETC_RESOLV_CONF))
+        return 0;
     return safepath_write(rootfd, "/etc/" XO_ETC_RESOLV_CONF, buf, (size_t)n,
                           0644, err);
 }

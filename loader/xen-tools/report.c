@@ -37,16 +37,26 @@ void report_open(const char *dir)
 
 void report_marker(const char *fmt, ...)
 {
-    char line[1024];
-    /* cannot truncate: a short literal into 1024 bytes */
-    int n = snprintf(line, sizeof(line), GUEST_MARKER_PREFIX);
+    char text[1024], line[1024];
     va_list ap;
     va_start(ap, fmt);
     /* may truncate: a console line, kept whole in one write */
-    vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+    vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
+    /* cannot truncate: a short literal into 1024 bytes */
+    size_t len = (size_t)snprintf(line, sizeof(line), GUEST_MARKER_PREFIX);
+    /* A marker is one line: what it quotes (an argument of `sh -c` with
+     * its newlines, a file name) must not start lines of its own, which
+     * the console's readers would take for the container's output. */
+    for (const char *c = text; *c && len + 3 < sizeof(line); c++) {
+        if (*c == '\n' || *c == '\r') {
+            line[len++] = '\\';
+            line[len++] = *c == '\n' ? 'n' : 'r';
+        } else {
+            line[len++] = (unsigned char)*c < 0x20 && *c != '\t' ? '?' : *c;
+        }
+    }
     /* One write per line keeps markers whole among the container's output. */
-    size_t len = strlen(line);
     line[len++] = '\n';
     xo_write_all(STDOUT_FILENO, line, len);
 }

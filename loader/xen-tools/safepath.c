@@ -56,8 +56,10 @@ int safepath_dir(int rootfd, const char *path, bool create, xo_err *err)
     return fd;
 }
 
-int safepath_write(int rootfd, const char *path, const void *data, size_t len,
-                   mode_t mode, xo_err *err)
+/* Opens (O_PATH) the directory holding the file `path`, creating missing
+ * directories, and points *name_r at the file's name in `path`. */
+static int parent_dir(int rootfd, const char *path, const char **name_r,
+                      xo_err *err)
 {
     const char *slash = strrchr(path, '/');
     if (!slash || !slash[1] || strlen(path) >= PATH_MAX)
@@ -68,12 +70,18 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
     dir[dlen] = '\0';
     if (dlen == 0)
         strcpy(dir, "/");
-    int dfd = safepath_dir(rootfd, dir, true, err);
-    if (dfd < 0)
-        return -1;
+    *name_r = slash + 1;
+    return safepath_dir(rootfd, dir, true, err);
+}
+
+int safepath_write(int rootfd, const char *path, const void *data, size_t len,
+                   mode_t mode, xo_err *err)
+{
+    const char *name;
     /* An O_PATH directory fd is a valid dirfd for unlinkat and openat. */
-    int wdir = dfd;
-    const char *name = slash + 1;
+    int wdir = parent_dir(rootfd, path, &name, err);
+    if (wdir < 0)
+        return -1;
     if (unlinkat(wdir, name, 0) < 0 && errno != ENOENT) {
         xo_err_sys(err, "%s: remove old file", path);
         close(wdir);
@@ -92,4 +100,37 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
     if (close(fd) < 0)
         return xo_err_sys(err, "%s: close", path);
     return 0;
+}
+
+int safepath_file(int rootfd, const char *path, xo_err *err)
+{
+    const char *name;
+    int dfd = parent_dir(rootfd, path, &name, err);
+    if (dfd < 0)
+        return -1;
+    struct stat st;
+    int rc = 0;
+    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISLNK(st.st_mode) && unlinkat(dfd, name, 0) < 0)
+            rc = xo_err_sys(err, "%s: remove the symlink", path);
+        else if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode))
+            rc = xo_err_set(err, EEXIST, "%s: not a regular file", path);
+        else if (S_ISREG(st.st_mode)) {
+            close(dfd);
+            return 0;
+        }
+    } else if (errno != ENOENT) {
+        rc = xo_err_sys(err, "%s", path);
+    }
+    if (rc == 0) {
+        int fd =
+            openat(dfd, name,
+                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0)
+            rc = xo_err_sys(err, "%s: create", path);
+        else
+            close(fd);
+    }
+    close(dfd);
+    return rc;
 }

@@ -28,4 +28,12 @@ int safepath_dir(int rootfd, const char *path, bool create, xo_err *err);
 int safepath_write(int rootfd, const char *path, const void *data, size_t len,
                    mode_t mode, xo_err *err);
 
+/*
+ * Makes `path` under `rootfd` a regular file to mount on: an existing
+ * regular file is kept, a symlink of that name is replaced by an empty
+ * file (mode 0644), missing directories are created.  Anything else
+ * there (a directory, a device) is an error naming the path.
+ */
+int safepath_file(int rootfd, const char *path, xo_err *err);
+
 #endif

@@ -38,7 +38,12 @@ mkbundle() {
     for a in "$@"; do args="$args\"$a\", "; done
     printf 'name = "%s"\noci_root = "%s"\noci_cmd = [ %s ]\n' \
         "$name" "$LAB_WORK/probe" "${args%, }" >"$b/app.cfg"
-    xl-oci create -N --runtime-spec "$b/config.json" "$b/app.cfg" >/dev/null
+    xl-oci create -N --runtime-spec "$b/config.json" "$b/app.cfg" >/dev/null &&
+        # The /etc files its spec binds from the bundle (as containerd's
+        # and xl-oci's own bundles hold them): the domain gets copies.
+        printf '%s\n' "$name" >"$b/hostname" &&
+        printf '127.0.0.1\tlocalhost %s\n' "$name" >"$b/hosts" &&
+        printf 'nameserver 10.9.9.9\n' >"$b/resolv.conf"
 }
 # exited REPORT: the placeholder's exit code from the subreaper's report
 # (REPORT's pid file says which child it is: the monitor is reaped there
@@ -67,6 +72,12 @@ wait_socket() { # wait_socket PATH: recvtty listening
     for ((i = 0; i < 50; i++)); do [ -S "$1" ] && return 0; sleep 0.1; done
     return 1
 }
+
+# --- every verb takes --help, as runc's do ----------------------------------
+out=$(xl-oci-runc create --help 2>&1)
+rc=$?
+[ $rc = 0 ] && grep -q '^Usage: xl-oci-runc' <<<"$out" && lab_ok verb-help "rc $rc" ||
+    lab_fail verb-help "rc $rc: $(head -n 2 <<<"$out")"
 
 # --- one container through its whole life ----------------------------------
 mkbundle b1 args exit 42 || lab_fail setup "bundle b1"
@@ -362,6 +373,29 @@ else
     lab_fail delete-created-never-started "c5 never reached the gate: $(last_error)"
 fi
 
+# --- delete --force of a running container; features; update ----------------
+mkbundle b6 args sleep 600000 || lab_fail setup "bundle b6"
+if gated_create c6 b6; then
+    lab_check start-c6 R start c6
+    wait_oci c6 running 60
+    rc=0
+    R update c6 >/dev/null 2>&1 || rc=$?
+    [ $rc != 0 ] && last_error | grep -q 'update is not supported' &&
+        lab_ok update-not-supported "rc $rc" || lab_fail update-not-supported "rc $rc: $(last_error)"
+    lab_check delete-force-running R delete --force c6
+    wait_exited "$LAB_WORK/c6.report" 60
+    ! xl domid c6 >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/c6" ] &&
+        lab_ok delete-force-leaves-no-domain ||
+        lab_fail delete-force-leaves-no-domain "$(xl list | tail -n +2 | tr '\n' '|') $(ls "$LAB_WORK/runc/c6" 2>&1)"
+else
+    lab_fail delete-force-running "c6 never reached the gate: $(last_error)"
+fi
+out=$(R features 2>&1)
+rc=$?
+[ $rc = 0 ] && grep -q '"ociVersionMin": *"1.0.0"' <<<"$out" &&
+    grep -q '"org.xl-oci.runtime": *"xen-domain"' <<<"$out" &&
+    lab_ok features-json || lab_fail features-json "rc $rc: $out"
+
 # --- nothing left --------------------------------------------------------------
 sleep 1
 left=""
@@ -378,5 +412,5 @@ done
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3 b4 b5; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5 b6; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"

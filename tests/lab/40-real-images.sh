@@ -34,6 +34,13 @@ sed 's/^/  py: /' "$LAB_WORK/py.log" | grep -v 'xl-oci-loader: exec' >&2
 grep '^argv:' "$LAB_WORK/py.log" | grep -q $'\r' && lab_fail logs-hold-the-bytes-written "CR added to the program's lines" ||
     lab_ok logs-hold-the-bytes-written
 [ $rc -eq 3 ] && lab_ok py-exit-code-3 || lab_fail py-exit-code-3 "wait returned $rc"
+# status and list name the image by the volume's own record, for a volume
+# outside the store too (this one is a copy under the extra directory).
+want=$(sed -n 's/^ *"manifest": "\(sha256:[0-9a-f]*\)".*/\1/p' "$vols/py/volume.json")
+listed=$(xl-oci list | awk '$1 == "py" { print $4 }')
+[ -n "$want" ] && [ "$(st py image)" = "$want" ] && [ "${want:0:19}" = "$listed" ] &&
+    lab_ok image-digest-from-volume-record "$want" ||
+    lab_fail image-digest-from-volume-record "record '$want', status '$(st py image)', list '$listed'"
 [ "$(st py exit_code)" = 3 ] && lab_ok py-status-exit-code || lab_fail py-status-exit-code "status: $(st py exit_code)"
 grep -qx "argv: '/app/show.py' 'hello' 'two words'" "$LAB_WORK/py.log" && lab_ok py-argv ||
     lab_fail py-argv "$(grep '^argv' "$LAB_WORK/py.log")"

@@ -136,6 +136,12 @@ ARGS='"probe", "args", "env", "cwd", "hostname", "exit", "0"'
 CWD=/work/dir
 spec basic && run basic
 check "exec marker printed" has basic "xl-oci-loader: exec probe args env cwd hostname exit 0"
+# A marker is one line: an argument's newline (sh -c scripts) is escaped,
+# or its second line would pass for the container's output.
+defaults; ARGS='"probe", "args", "first\nsecond", "exit", "0"'
+spec nlarg && run nlarg
+check "exec marker escapes an argument's newline" \
+    eval 'has nlarg "xl-oci-loader: exec probe args first\\nsecond exit 0" && ! grep -q "^second exit 0" "$T/nlarg.out"'
 check "args passed verbatim" has basic "probe: arg[5]=exit"
 check "env passed in order" has basic "probe: env FOO=bar baz"
 check "HOME added from passwd when absent" has basic "probe: env HOME=/"
@@ -373,6 +379,30 @@ check "tmpfs volume writable" has tmpvols "probe: read /t1/f: tmp"
 check "tmpfs volume has its size (2m)" grep -q "/t1 tmpfs rw,nosuid,nodev,.*size=2048k" "$T/tmpvols.out"
 check "tmpfs volume without a size" grep -q "/t2 tmpfs rw,nosuid,nodev" "$T/tmpvols.out"
 
+# Subpath mounts (v5, xl-oci-runc's copies of a runtime spec's binds):
+# one device, its entries bound on a file, a read-only directory and a
+# file under /dev; the /etc file a bind covers is not written.
+defaults; VERSION=5
+mkdir -p "$T/binds/1"
+printf 'bound hosts\n' >"$T/binds/0"
+printf 'in-dir\n' >"$T/binds/1/f"
+printf 'term\n' >"$T/binds/2"
+ARGS='"probe", "read", "/etc/hosts", "read", "/srv/b/f", "write", "/srv/b/x", "y", "read", "/dev/termination-log", "write", "/dev/termination-log", "done", "read", "/etc/hostname", "mounts", "exit", "0"'
+EXTRA='mounts {
+        mount@0 { device = "/dev/xvdd"; target = "/etc/hosts"; fstype = "ext4"; options = ""; subpath = "0"; };
+        mount@1 { device = "/dev/xvdd"; target = "/srv/b"; fstype = "ext4"; options = ""; read-only; subpath = "1"; };
+        mount@2 { device = "/dev/xvdd"; target = "/dev/termination-log"; fstype = "ext4"; options = ""; subpath = "2"; };
+    };'
+spec subpath && run subpath --dev /dev/xvdd="$T/binds"
+check "subpath mounts: exits 0" exited subpath 0
+check "subpath: a file bound on /etc/hosts, the loader's left out" has subpath "probe: read /etc/hosts: bound hosts"
+check "subpath: a directory bound read-only" \
+    eval 'has subpath "probe: read /srv/b/f: in-dir" && has subpath "probe: write /srv/b/x: Read-only file system"'
+check "subpath: a file under /dev bound on the loader's /dev" \
+    eval 'has subpath "probe: read /dev/termination-log: term" && has subpath "probe: write /dev/termination-log: ok"'
+check "subpath: the /etc files no bind covers still written" has subpath "probe: read /etc/hostname: app1"
+check "subpath: binds are nosuid,nodev" grep -q " /srv/b [a-z0-9]* ro,nosuid,nodev" "$T/subpath.out"
+
 defaults
 ARGS='"probe", "write", "/persist", "kept", "exit", "0"'
 WRITABLE='writable { type = "disk"; device = "/dev/xvdb"; fstype = "ext4"; };'
@@ -485,7 +515,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=5; spec v5; bad v5 "unsupported boot spec version 5"
+defaults; VERSION=6; spec v6; bad v6 "unsupported boot spec version 6"
 defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
 defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
 spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"
@@ -512,6 +542,12 @@ defaults; WRITABLE='writable { type = "tmpfs"; size = "1m,exec"; };'; spec badsi
 bad badsize "writable size 1m,exec: bad size"
 defaults; EXTRA='mounts { mount@1 { device = "/dev/xvdc"; target = "/d"; fstype = "ext4"; options = ""; }; };'
 spec gap; bad gap "mounts: mount@0 missing"
+defaults; VERSION=4
+EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; options = ""; subpath = "0"; }; };'
+spec subpathv4; bad subpathv4 "mounts/mount@0/subpath: not in boot spec version 4"
+defaults; VERSION=5
+EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; options = ""; subpath = "../0"; }; };'
+spec subpathup; bad subpathup "is not a relative path of at most 64 bytes"
 defaults; EXTRA='mounts { bogus { }; };'; spec bogus; bad bogus "mounts: unexpected node bogus"
 defaults; EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "size=1m,exec"; }; };'
 spec tmpopt; bad tmpopt "volume /t: a tmpfs takes only size=SIZE"

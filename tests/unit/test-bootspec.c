@@ -27,11 +27,13 @@ struct gen {
     bool network;
     /* Version 2 network properties: two interfaces, IPv6, MTU, search. */
     bool v2net;
-    const char *address6; /* interface@1's, "" = none */
-    uint32_t mtu;         /* interface@1's, 0 = none */
-    bool second_gateway;  /* a gateway on interface@1 too */
-    const char *dns2;     /* a second DNS entry instead of fd00::1 */
-    bool terminal;        /* process/terminal (v4) */
+    const char *address6;   /* interface@1's, "" = none */
+    uint32_t mtu;           /* interface@1's, 0 = none */
+    bool second_gateway;    /* a gateway on interface@1 too */
+    const char *dns2;       /* a second DNS entry instead of fd00::1 */
+    bool terminal;          /* process/terminal (v4) */
+    const char *subpath;    /* mount@0's subpath (v5), NULL = none */
+    const char *sub_fstype; /* mount@0's fstype, NULL = ext4 */
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -62,6 +64,14 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
     fdt_property_u32(buf, "stop-timeout", 10);
     if (g->terminal)
         fdt_property(buf, "terminal", NULL, 0);
+    if (g->version >= 3) { /* required from version 3 */
+        static const char *const sets[] = {"bounding", "effective", "permitted",
+                                           "inheritable", "ambient"};
+        fdt_begin_node(buf, "capabilities");
+        for (size_t i = 0; i < sizeof(sets) / sizeof(*sets); i++)
+            fdt_property_string(buf, sets[i], "CAP_CHOWN");
+        fdt_end_node(buf);
+    }
     fdt_end_node(buf);
     fdt_begin_node(buf, "rootfs");
     fdt_property_string(buf, "device", "/dev/xvda");
@@ -85,10 +95,14 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
             fdt_property_u32(buf, "reg", (uint32_t)i);
             fdt_property_string(buf, "device", "/dev/xvdc");
             fdt_property_string(buf, "target", target);
-            fdt_property_string(buf, "fstype", "ext4");
+            fdt_property_string(buf, "fstype",
+                                i == 0 && g->sub_fstype ? g->sub_fstype
+                                                        : "ext4");
             fdt_property_string(buf, "options", "");
             if (i % 2)
                 fdt_property(buf, "read-only", NULL, 0);
+            if (i == 0 && g->subpath)
+                fdt_property_string(buf, "subpath", g->subpath);
             fdt_end_node(buf);
         }
         fdt_end_node(buf);
@@ -214,7 +228,7 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 5}, "unsupported boot spec version 5");
+    expect_bad(&(struct gen){.version = 6}, "unsupported boot spec version 6");
     expect_bad(&(struct gen){.version = 1, .v2net = true},
                "network/search: not in boot spec version 1");
     struct gen v2 = {.version = 2, .v2net = true, .mtu = 1400};
@@ -240,6 +254,46 @@ static void test_invalid(void **state)
     expect_bad(&(struct gen){.nmounts = 17}, "at most 16 entries");
     expect_bad(&(struct gen){.version = 2, .terminal = true},
                "process/terminal: not in boot spec version 2");
+    expect_bad(&(struct gen){.version = 4, .nmounts = 1, .subpath = "0"},
+               "mounts/mount@0/subpath: not in boot spec version 4");
+    static const char *const bad_subpaths[] = {
+        "",
+        "/0",
+        "0/",
+        "../0",
+        "a/../b",
+        "a//b",
+        "./a",
+        "a/.",
+        "..",
+        "012345678901234567890123456789012345678901234567890123456789abcde"};
+    for (size_t i = 0; i < sizeof(bad_subpaths) / sizeof(*bad_subpaths); i++)
+        expect_bad(&(struct gen){.version = 5,
+                                 .nmounts = 1,
+                                 .subpath = bad_subpaths[i]},
+                   "is not a relative path of at most 64 bytes");
+    expect_bad(
+        &(struct gen){
+            .version = 5, .nmounts = 1, .subpath = "0", .sub_fstype = "erofs"},
+        "a subpath mount is ext4 without options");
+}
+
+/* v5: a subpath mount, and the lookup the /etc writer gives way to. */
+static void test_subpath(void **state)
+{
+    (void)state;
+    struct gen g = {.version = 5, .nmounts = 2, .subpath = "sub/12"};
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_string_equal(s.mounts[0].subpath, "sub/12");
+    assert_null(s.mounts[1].subpath);
+    assert_ptr_equal(bs_subpath_mount_at(&s, "/v0"), &s.mounts[0]);
+    assert_null(bs_subpath_mount_at(&s, "/v1")); /* no subpath */
+    assert_null(bs_subpath_mount_at(&s, "/etc/hosts"));
+    boot_spec_free(&s);
 }
 
 static void test_truncated(void **state)
@@ -323,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_valid),     cmocka_unit_test(test_valid_v2),
         cmocka_unit_test(test_invalid),   cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_mutations), cmocka_unit_test(test_bad_prop_len),
+        cmocka_unit_test(test_subpath),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

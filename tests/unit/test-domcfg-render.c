@@ -372,6 +372,40 @@ static void test_late_network_round_trip(void **state)
     boot_spec_free(&bs1);
     free(net);
 
+    /* A version 5 spec (a runtime spec's bind) takes start's version 4
+     * blob: the network node has not changed since 4. */
+    struct dc_volume *bv = &fx->dc.volumes[fx->dc.n_volumes++];
+    *bv = (struct dc_volume){.kind = DC_VOLUME_BIND,
+                             .source = strdup("/host/hosts"),
+                             .target = strdup("/etc/hosts"),
+                             .subpath = strdup("0"),
+                             .vdev = strdup("xvdc")};
+    fx->dc.binds_vdev = strdup("xvdc");
+    fx->dc.binds_image = strdup("/st/binds.ext4");
+    void *b5 = NULL;
+    size_t l5 = 0;
+    assert_int_equal(domcfg_to_boot_spec(&b5, &l5, &fx->dc, &err), 0);
+    struct boot_spec bs5;
+    if (boot_spec_parse(&bs5, b5, l5, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs5.version, 5);
+    assert_string_equal(bs5.mounts[bs5.nmounts - 1].subpath, "0");
+    assert_int_equal(domcfg_late_network(&net, &nlen, &v, 1, &err), 0);
+    if (bs_merge_late_network(&bs5, net, nlen, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs5.nifaces, 1);
+    boot_spec_free(&bs5);
+    free(b5);
+    free(net);
+    free(bv->source);
+    free(bv->target);
+    free(bv->subpath);
+    free(bv->vdev);
+    fx->dc.n_volumes--;
+    free(fx->dc.binds_vdev);
+    free(fx->dc.binds_image);
+    fx->dc.binds_vdev = fx->dc.binds_image = NULL;
+
     /* A spec without late-network takes no late network. */
     fx->dc.late_network = false;
     void *plain = NULL;
