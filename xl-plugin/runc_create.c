@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <linux/close_range.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +36,6 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
-#include "common/xenlight_lib.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
 #include "create.h"
@@ -51,7 +49,6 @@
 #include "runc_console.h"
 #include "state.h"
 #include "status.h"
-#include "verifier/crypto_lib.h"
 #include "xen.h"
 #include "xl_oci.h"
 
@@ -288,33 +285,6 @@ static int create_sandbox(const struct runc_global *g,
     return 0;
 }
 
-/* Opens libcrypto (the bundle volume's cache key) and libxenlight (the
- * DomainConfig) beside the reading of the bundle: ~40 ms and ~15 ms of
- * dynamic loading in the lab's dom0 that otherwise stand in line before
- * the domain is built.  Only moves work earlier: the steps that need a
- * library load it anyway (waiting on its lock while this thread holds
- * it) and report a failure. */
-static void *preload_libraries(void *arg)
-{
-    (void)arg;
-    xo_err err = XO_ERR_INIT;
-    (void)crypto_lib_load(&err);
-    xo_err_clear(&err);
-    (void)xo_xenlight_load(&err);
-    xo_err_clear(&err);
-    return NULL;
-}
-
-/* Joined before anything forks (the placeholder, the monitor): a child
- * forked while this thread is inside dlopen() would inherit the
- * loader's lock held. */
-static void preload_join(pthread_t t, bool *running)
-{
-    if (*running)
-        pthread_join(t, NULL);
-    *running = false;
-}
-
 int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     struct create_args a;
@@ -331,9 +301,6 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     create_rendered_init(&r);
     memset(&s, 0, sizeof(s));
     xo_stamp("create", "runc create begins");
-    pthread_t preload;
-    bool preloading =
-        pthread_create(&preload, NULL, preload_libraries, NULL) == 0;
     if (parse(argc, argv, &a, err) < 0 ||
         runc_state_dir(dir, sizeof(dir), g, a.id, err) < 0)
         goto out;
@@ -360,7 +327,6 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto out;
     xo_stamp("create", "bundle's config.json read");
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
-        preload_join(preload, &preloading);
         rc = create_sandbox(g, &a, &s, &rs, spec_path, err);
         goto out;
     }
@@ -421,7 +387,6 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
      * fails naming it, and the next create builds it again. */
     close(vol.lock_fd);
     vol.lock_fd = -1;
-    preload_join(preload, &preloading);
     if (create_xen(&o, &r, err) < 0)
         goto out;
     if (a.console_socket && runc_pty_open(&pty, err) < 0) {
@@ -447,7 +412,6 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     xo_stamp("create", "placeholder %ld started, pid file written", s.pid);
     rc = 0;
 out:
-    preload_join(preload, &preloading);
     if (rc < 0 && have_dir) {
         xo_err e = XO_ERR_INIT;
         if (vol.dir)

@@ -91,6 +91,25 @@ check "the root is writable (a file in /, directories in /var/run and /tmp)" bas
     '"$0" logs w1 | grep -qx rw' "$X"
 "$X" destroy w1 >/dev/null 2>&1
 
+# oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
+# after the container (as in a domain, where it is a disk).
+mke2fs -q -F -t ext4 "$T/upper.ext4" 16M
+cfg w2 'oci_writable = "'"$T"'/upper.ext4"' 'oci_cmd = [ "echo kept >/kept && echo wrote" ]'
+"$X" create "$T/w2.cfg" >/dev/null 2>"$T/w2.err"
+"$X" wait w2 >/dev/null 2>&1
+"$X" destroy w2 >/dev/null 2>&1
+check "oci_writable on an image file: the write lands in the image's upper/" bash -c \
+    'debugfs -R "cat /upper/kept" "$0" 2>/dev/null | grep -qx kept' "$T/upper.ext4"
+
+# oci_mode = "nohyper" said outright: the same container, no notice.
+cfg m1 'oci_mode = "nohyper"' 'oci_cmd = [ "echo explicit" ]'
+"$X" create "$T/m1.cfg" >"$T/m1.out" 2>"$T/m1.err"
+"$X" wait m1 >/dev/null 2>&1
+check "oci_mode = \"nohyper\": runs, and no notice that Xen is missing" bash -c \
+    '"$0" logs m1 | grep -qx explicit && grep -q "^Created m1 (nohyper" "$1" && ! grep -q "no Xen on this host" "$2"' \
+    "$X" "$T/m1.out" "$T/m1.err"
+"$X" destroy m1 >/dev/null 2>&1
+
 # --- logs -f ----------------------------------------------------------------
 cfg f1 'oci_cmd = [ "echo one; sleep 2; echo two" ]'
 "$X" create "$T/f1.cfg" >/dev/null 2>&1
