@@ -193,7 +193,7 @@ struct domain_config {
     struct dc_volume volumes[DC_MAX_VOLUMES];
     size_t n_volumes;
     /* BIND volumes' one disk: an ext4 image holding their copies, made by
-     * the command layer (bind_image.h), and the xvd it is attached as. */
+     * the command layer (runc_binds.h), and the xvd it is attached as. */
     char *binds_image;
     char *binds_vdev;
 

@@ -7,7 +7,7 @@
  *     to it;
  *   - a tmpfs elsewhere becomes a tmpfs volume (its size= option kept);
  *   - a bind mount becomes a BIND volume: its source (a file or a
- *     directory) is copied into one ext4 image at create (bind_image.h)
+ *     directory) is copied into one ext4 image at create (runc_binds.h)
  *     and the loader binds that copy on the destination, read-only when
  *     the spec says "ro" (docs/decisions.md, "Bind mounts of a runtime
  *     spec are copied into the domain": writes stay in the domain, and

@@ -266,6 +266,8 @@ the run: $(cut -d' ' -f1-3 /proc/loadavg), Xen 4.17 in QEMU TCG (one lab boot).
 | \`xl-oci create\` of the same image to the line, as it arrives in the console log, s | $(stats xloci-create-first-output "$log") | |
 | ratio of medians | $(awk -v a="$c" -v b="$x" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }') | <= 1.2 |
 | \`ctr run --rm\` to its exit (the domain's end and the delete too), s | $(stats ctr-run-exit "$log") | |
+| \`ctr run\` with CRI's three /etc file binds (copied into the domain, docs/decisions.md) to the first line, s | $(stats ctr-binds-first-output "$log") | |
+| what the binds cost, difference of medians, s | $(awk -v a="$(median ctr-binds-first-output "$log")" -v b="$c" 'BEGIN { printf "%.2f", a - b }') | |
 | \`xl-oci create\` returns, s | $(stats xloci-create-returns "$log") | |
 | first \`ctr run\` of the image (builds its root volume), s | $(stats ctr-first-run "$log") | |
 | placeholder + monitor RSS of a running container, kB | $(stats placeholder-monitor-rss-kb "$log") | <= 2048 |
@@ -294,7 +296,8 @@ a tmpfs of dom0 first, as a host runs them from its disk: from 9p every
 exec of them faulted its pages in over 9p), imports the busybox test image
 (tests/runc/mkimage.sh) and pulls the same OCI layout with xl-oci; five
 runs of each, alternating, after one \`ctr run\` that built the root
-volume.  Both first lines are stamped when they arrive: ctr's on its
+volume, each plain \`ctr run\` followed by one with CRI's three /etc
+file binds.  Both first lines are stamped when they arrive: ctr's on its
 stdout, xl-oci's as \`xl-oci-placeholder\` (the shim's placeholder, which
 follows the console log with inotify) prints it after \`xl-oci create\`
 returns; until 2026-12-01 10:30 the xl-oci side polled \`xl-oci logs\`

@@ -28,7 +28,7 @@
  * most 76). */
 #define RUNC_ID_MAX 128
 /* In a container's state directory: the copies of its bind mounts
- * (bind_image.h), attached to its domain. */
+ * (runc_binds.h), attached to its domain. */
 #define RUNC_BINDS_IMAGE "binds.ext4"
 
 struct runc_global {

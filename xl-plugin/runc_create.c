@@ -42,7 +42,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/runtime_spec.h"
 #include "domcfg/spec_mounts.h"
-#include "bind_image.h"
+#include "runc_binds.h"
 #include "image/bundle_rootfs.h"
 #include "monitor_spawn.h"
 #include "runc.h"
@@ -378,7 +378,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto out;
     if (xo_path_fmt(binds, sizeof(binds), err, "%s/" RUNC_BINDS_IMAGE, dir) <
             0 ||
-        bind_image_make(&r.dc, binds, err) < 0)
+        runc_binds_make(&r.dc, binds, err) < 0)
         goto out;
     xo_stamp("create", "app.cfg written, DomainConfig made");
     /* The store lock bundle_rootfs_volume() holds shared is the lock

@@ -337,10 +337,13 @@ R exec c3 true >/dev/null 2>&1 && lab_fail exec-unknown-id "succeeded" ||
 # before start ends it with the signal's exit code and delete of one never
 # started leaves no domain, vif, loop device or placeholder.
 loops0=$(losetup -a | wc -l)
-gated_create() { # gated_create ID BUNDLE: create, then wait at the gate
-    "$SR" "$LAB_WORK/$1.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-        --log-format json create --bundle "$LAB_WORK/$2" --pid-file "$LAB_WORK/$1.pid" "$1" \
-        >"$LAB_WORK/$1.out" 2>&1 &
+gated_create() { # gated_create ID BUNDLE [FLAG...]: create, then wait at the gate
+    local id=$1 bundle=$2
+    shift 2
+    "$SR" "$LAB_WORK/$id.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+        --log-format json create --bundle "$LAB_WORK/$bundle" --pid-file "$LAB_WORK/$id.pid" "$@" "$id" \
+        >"$LAB_WORK/$id.out" 2>&1 &
+    set -- "$id"
     for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/$1.report" 2>/dev/null && break; sleep 0.2; done
     wait_log "$1" '^xl-oci-loader: waiting for start' 120
 }
@@ -375,9 +378,15 @@ fi
 
 # --- delete --force of a running container; features; update ----------------
 mkbundle b6 args sleep 600000 || lab_fail setup "bundle b6"
-if gated_create c6 b6; then
+# runc's --no-pivot and --no-new-keyring (accepted: a domain has its own
+# root and keyrings), kill --all (a domain's kill reaches the whole
+# container anyway).
+if gated_create c6 b6 --no-pivot --no-new-keyring; then
     lab_check start-c6 R start c6
     wait_oci c6 running 60
+    lab_check kill-all-cont R kill --all c6 CONT
+    [ "$(ocistate c6 status)" = running ] && lab_ok kill-all-cont-leaves-it-running ||
+        lab_fail kill-all-cont-leaves-it-running "$(ocistate c6 status)"
     rc=0
     R update c6 >/dev/null 2>&1 || rc=$?
     [ $rc != 0 ] && last_error | grep -q 'update is not supported' &&

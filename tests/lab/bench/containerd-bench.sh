@@ -13,7 +13,9 @@ t0=$(lab_now)
 "${RUN[@]}" --rm "$IMG" warm /bin/sh -c 'echo warm' >/dev/null 2>&1
 echo "BENCH ctr-first-run $(lab_elapsed "$t0")"
 
-# ctr_run NAME RUNTIME: one `ctr run --rm` of `echo first-output`.
+# ctr_run NAME RUNTIME [TAG CTR-ARGS...]: one `ctr run --rm` of `echo
+# first-output` (with CTR-ARGS before the image; TAG names its BENCH lines,
+# default ctr-run).
 # Prints the seconds to the first line on ctr's stdout (stamped when it
 # arrives, not when ctr exits: --rm waits for the domain's end and the
 # delete) and to ctr's exit, and with the wrappers below the breakdown of
@@ -22,13 +24,15 @@ echo "BENCH ctr-first-run $(lab_elapsed "$t0")"
 trace=$LAB_WORK/trace
 ctr_run() {
     : >"$trace"
-    local t0
+    local t0 name=$1 runtime=$2 tag=${3:-ctr-run}
+    shift 2
+    [ $# -gt 0 ] && shift
     t0=$(lab_now)
-    C run --runtime io.containerd.runc.v2 --runc-binary "$2" \
-        --rm "$IMG" "$1" /bin/sh -c 'echo first-output' 2>/dev/null |
+    C run --runtime io.containerd.runc.v2 --runc-binary "$runtime" \
+        --rm "$@" "$IMG" "$name" /bin/sh -c 'echo first-output' 2>/dev/null |
         { IFS= read -r l && echo "$(lab_now) first $l" >>"$trace"; cat >/dev/null; }
     echo "$(lab_now) exited" >>"$trace"
-    awk -v t0="$t0" '
+    awk -v t0="$t0" -v tag="$tag" '
         $2 == "begin" && $3 == "shim" && !sb { sb = $1 }
         $2 == "end" && $3 == "shim" && !se { se = $1 }
         $2 == "begin" && $3 == "runc" && !($4 in b) { b[$4] = $1 }
@@ -38,8 +42,8 @@ ctr_run() {
         END {
             if (!f) exit
             if (!sb) {
-                printf "BENCH ctr-run-first-output %.2f\n", f - t0
-                printf "BENCH ctr-run-exit %.2f\n", x - t0
+                printf "BENCH %s-first-output %.2f\n", tag, f - t0
+                printf "BENCH %s-exit %.2f\n", tag, x - t0
                 exit
             }
             if (!se || !("create" in b) || !("start" in e)) exit
@@ -62,8 +66,18 @@ ctr_run() {
 # median is reported.
 xl-oci pull -q "oci:$TOOLS/images/img:latest" >"$LAB_WORK/pull.out" 2>&1 ||
     lab_fail pull-same-image "$(tail -n 3 "$LAB_WORK/pull.out")"
+# The files CRI binds into every container (its /etc/hosts, hostname and
+# resolv.conf), for the runs that measure what copying binds costs.
+printf '127.0.0.1\tlocalhost\n' >"$LAB_WORK/cri-hosts"
+printf 'pod\n' >"$LAB_WORK/cri-hostname"
+printf 'nameserver 10.96.0.10\n' >"$LAB_WORK/cri-resolv.conf"
+binds=()
+for f in hosts hostname resolv.conf; do
+    binds+=(--mount "type=bind,src=$LAB_WORK/cri-$f,dst=/etc/$f,options=rbind:rw")
+done
 for n in 1 2 3 4 5; do
     ctr_run "b$n" "$RUNC"
+    ctr_run "m$n" "$RUNC" ctr-binds "${binds[@]}"
     printf 'name = "x%s"\noci_image = "oci:%s:latest"\noci_cmd = [ "/bin/sh", "-c", "echo first-output" ]\n' \
         "$n" "$TOOLS/images/img" >"$LAB_WORK/x$n.cfg"
     t0=$(lab_now)

@@ -1,6 +1,6 @@
-/* bind_image.c: a runtime spec's bind mounts copied into one ext4 image
- * (see bind_image.h). */
-#include "bind_image.h"
+/* runc_binds.c: a runtime spec's bind mounts copied into one ext4 image
+ * (see runc_binds.h). */
+#include "runc_binds.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +19,7 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
-/* nftw() takes no context: the running totals of one bind_image_make. */
+/* nftw() takes no context: the running totals of one runc_binds_make. */
 static unsigned long long walk_bytes;
 static unsigned long walk_entries;
 
@@ -32,8 +32,8 @@ static int count_one(const char *p, const struct stat *st, int type,
     walk_entries++;
     if (S_ISREG(st->st_mode))
         walk_bytes += (unsigned long long)st->st_size;
-    return walk_bytes > BIND_IMAGE_MAX_BYTES ||
-                   walk_entries > BIND_IMAGE_MAX_ENTRIES
+    return walk_bytes > RUNC_BINDS_MAX_BYTES ||
+                   walk_entries > RUNC_BINDS_MAX_ENTRIES
                ? 1
                : 0;
 }
@@ -47,10 +47,10 @@ static int measure(const struct dc_volume *v, xo_err *err)
         return xo_err_sys(err, "bind mount %s: source %s", v->target,
                           v->source);
     if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-        return xo_err_set(err, EINVAL,
-                          "bind mount %s: source %s is neither a regular file "
-                          "nor a directory",
-                          v->target, v->source);
+        return xo_err_set(
+            err, EINVAL,
+            "bind mount %s: source %s is neither a regular file nor a directory",
+            v->target, v->source);
     int r = S_ISDIR(st.st_mode) ? nftw(v->source, count_one, 32, FTW_PHYS)
                                 : count_one(v->source, &st, FTW_F, NULL);
     if (r < 0)
@@ -60,7 +60,7 @@ static int measure(const struct dc_volume *v, xo_err *err)
         return xo_err_set(
             err, E2BIG,
             "bind mount %s: the copies of the bind mounts pass %llu MiB or %d entries at %s",
-            v->target, BIND_IMAGE_MAX_BYTES >> 20, BIND_IMAGE_MAX_ENTRIES,
+            v->target, RUNC_BINDS_MAX_BYTES >> 20, RUNC_BINDS_MAX_ENTRIES,
             v->source);
     return 0;
 }
@@ -88,6 +88,7 @@ static void child(const struct domain_config *dc, const char *stage,
         }
     }
     char n[32];
+    /* cannot truncate: an unsigned long is at most 20 digits */
     snprintf(n, sizeof(n), "%lu", inodes);
     /* No journal: a throwaway copy, written once here. */
     execlp("mke2fs", "mke2fs", "-q", "-F", "-t", "ext4", "-O", "^has_journal",
@@ -132,7 +133,7 @@ static int run_mke2fs(const struct domain_config *dc, const char *stage,
     return rc;
 }
 
-int bind_image_make(struct domain_config *dc, const char *path, xo_err *err)
+int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
 {
     walk_bytes = 0;
     walk_entries = 0;

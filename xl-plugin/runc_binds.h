@@ -1,5 +1,5 @@
 /*
- * bind_image.h: the copies of a runtime spec's bind mounts
+ * runc_binds.h: the copies of a runtime spec's bind mounts
  * (domcfg/spec_mounts.h), in one ext4 image the domain gets as a disk.
  *
  * Each BIND volume's source, a regular file or a directory tree on the
@@ -8,15 +8,15 @@
  * into the image: e2fsprogs does the copying (owners, modes, symlinks,
  * hard links), nothing here reads file contents.
  */
-#ifndef XL_OCI_XL_PLUGIN_BIND_IMAGE_H
-#define XL_OCI_XL_PLUGIN_BIND_IMAGE_H
+#ifndef XL_OCI_XL_PLUGIN_RUNC_BINDS_H
+#define XL_OCI_XL_PLUGIN_RUNC_BINDS_H
 
 #include "common/error.h"
 #include "domcfg/domain_config.h"
 
 /* What the copies may hold, all binds together. */
-#define BIND_IMAGE_MAX_BYTES (256ULL << 20)
-#define BIND_IMAGE_MAX_ENTRIES 65536
+#define RUNC_BINDS_MAX_BYTES (256ULL << 20)
+#define RUNC_BINDS_MAX_ENTRIES 65536
 
 /*
  * Makes the image at `path` (which must not exist) from dc's BIND
@@ -26,6 +26,6 @@
  * limits above (E2BIG), or mke2fs's own failure quoted.  On failure
  * nothing is left at `path`.
  */
-int bind_image_make(struct domain_config *dc, const char *path, xo_err *err);
+int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err);
 
 #endif
