@@ -9,9 +9,10 @@
 #     build.log   merge_config.sh and make output
 #     version     "PACKAGE=VERSION KERNELRELEASE"
 #   The directory is $XL_OCI_CACHE/kernel/<source version>-<config hash>,
-#   the hash being the first 16 hex digits of sha256(kernel.config): a new
-#   Debian source upload or a changed config builds again, anything else
-#   reuses the cached kernel.  A failed build leaves its log in
+#   the hash being the first 16 hex digits of the sha256 of kernel.config
+#   followed by this script: a new Debian source upload, a changed config
+#   or a changed build builds again, anything else reuses the cached
+#   kernel.  A failed build leaves its log in
 #   $XL_OCI_CACHE/kernel/<source version>-<config hash>.failed.log.
 #
 # The source comes only from Debian (tools/debcache.sh linux-source-6.1:
@@ -42,7 +43,9 @@ srcpkg=$("$top/tools/debcache.sh" "$pkg" | sed -n "s|^$pkg ||p")
 ver=${srcpkg##*=}
 tarball=$(ls "$srcpkg"/usr/src/linux-source-*.tar.xz 2>/dev/null | head -n 1)
 [ -f "$tarball" ] || die "$pkg has no /usr/src/linux-source-*.tar.xz"
-hash=$(sha256sum "$fragment" | cut -c1-16)
+# The build's own steps are part of what it makes (a changed make line
+# must not reuse the kernel the old one built).
+hash=$(cat "$fragment" "$here/mkkernel.sh" | sha256sum | cut -c1-16)
 out=$cache/$ver-$hash
 
 mkdir -p "$cache"
