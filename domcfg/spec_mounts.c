@@ -26,6 +26,15 @@ static bool under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* No empty or "." component and no trailing '/': the loader compares
+ * targets as strings (the /etc files a bind covers, binds under /dev). */
+static bool canonical(const char *p)
+{
+    return !strstr(p, "//") && !strstr(p, "/./") &&
+           p[strlen(p) - 1] != '/' &&
+           !(strlen(p) >= 2 && strcmp(p + strlen(p) - 2, "/.") == 0);
+}
+
 /* The value of a "size=" option, or NULL. */
 static const char *size_option(const struct runtime_mount *m)
 {
@@ -52,10 +61,12 @@ int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
                 "%s: mounts[%zu]: type \"%.64s\" at %.200s cannot be mounted in a domain (bind and tmpfs mounts can)",
                 where, i, m->type, m->destination);
         if (!domcfg_valid_guest_path(m->destination) ||
-            under(m->destination, "/proc") || under(m->destination, "/sys"))
+            !canonical(m->destination) || under(m->destination, "/proc") ||
+            under(m->destination, "/sys") ||
+            strcmp(m->destination, "/dev") == 0)
             return xo_err_set(
                 err, EINVAL,
-                "%s: mounts[%zu]: destination %.200s: not under /proc or /sys, no ',' or ':', at most 1024 bytes",
+                "%s: mounts[%zu]: destination %.200s: must be canonical (no // or /./), not /dev, not under /proc or /sys, no ',' or ':', at most 1024 bytes",
                 where, i, m->destination);
         if (dc->n_volumes == DC_MAX_VOLUMES)
             return xo_err_set(

@@ -254,9 +254,12 @@ int main_console(int argc, char **argv)
         if (monitor_log_follow_blind(&lf) && left > BLIND_LOOK_MS)
             left = BLIND_LOOK_MS;
         bool held = in.len > in.off;
+        /* A terminal is read even while a chunk is held, so that Ctrl-]
+         * detaches from a guest that does not read its console. */
         struct pollfd p[3] = {
             {.fd = lf.notify_fd, .events = POLLIN},
-            {.fd = input && !held ? STDIN_FILENO : -1, .events = POLLIN},
+            {.fd = input && (!held || is_tty) ? STDIN_FILENO : -1,
+             .events = POLLIN},
             {.fd = held ? tty : -1, .events = POLLOUT}};
         if (poll(p, 3, left > 0 ? (int)left : 0) <= 0)
             continue;
@@ -267,11 +270,18 @@ int main_console(int argc, char **argv)
         if (p[1].revents & POLLNVAL) {
             input = false; /* no stdin at all */
         } else if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-            ssize_t k = read(STDIN_FILENO, in.buf, sizeof(in.buf));
+            /* While a chunk is held (a terminal only), keystrokes are
+             * looked at for Ctrl-] and dropped: the guest takes none. */
+            char drop[sizeof(in.buf)];
+            bool was_held = in.len > in.off;
+            char *into = was_held ? drop : in.buf;
+            ssize_t k = read(STDIN_FILENO, into, sizeof(in.buf));
             if (k < 0 && errno == EINTR)
                 continue;
-            if (k > 0 && memchr(in.buf, 0x1d, (size_t)k))
+            if (k > 0 && memchr(into, 0x1d, (size_t)k))
                 break; /* Ctrl-] */
+            if (k > 0 && was_held)
+                continue;
             if (k <= 0) {
                 if (is_tty)
                     break; /* the terminal went away */

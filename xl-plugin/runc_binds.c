@@ -2,6 +2,7 @@
  * (see runc_binds.h). */
 #include "runc_binds.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -27,10 +28,10 @@ static int count_one(const char *p, const struct stat *st, int type,
                      struct FTW *f)
 {
     (void)p;
-    (void)type;
     (void)f;
     walk_entries++;
-    if (S_ISREG(st->st_mode))
+    /* FTW_NS: gone between readdir and lstat; its stat is not filled. */
+    if (type != FTW_NS && S_ISREG(st->st_mode))
         walk_bytes += (unsigned long long)st->st_size;
     return walk_bytes > RUNC_BINDS_MAX_BYTES ||
                    walk_entries > RUNC_BINDS_MAX_ENTRIES
@@ -38,10 +39,18 @@ static int count_one(const char *p, const struct stat *st, int type,
                : 0;
 }
 
-/* Adds v's source to the totals; -1 naming the mount when it cannot be
- * copied or the totals pass the limits. */
-static int measure(const struct dc_volume *v, xo_err *err)
+/* Resolves v's source (a symlink to a directory would be counted as one
+ * entry by nftw while the bind copies the whole tree) and adds it to the
+ * totals; -1 naming the mount when it cannot be copied or the totals pass
+ * the limits. */
+static int measure(struct dc_volume *v, xo_err *err)
 {
+    char *real = realpath(v->source, NULL);
+    if (!real)
+        return xo_err_sys(err, "bind mount %s: source %s", v->target,
+                          v->source);
+    free(v->source);
+    v->source = real;
     struct stat st;
     if (stat(v->source, &st) < 0)
         return xo_err_sys(err, "bind mount %s: source %s", v->target,
@@ -133,6 +142,33 @@ static int run_mke2fs(const struct domain_config *dc, const char *stage,
     return rc;
 }
 
+/* Removes `stage` and its entries (empty files and directories: the
+ * sources were bound on them only in the child's namespace). */
+static void remove_stage(const char *stage)
+{
+    DIR *d = opendir(stage);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            unlinkat(dirfd(d), e->d_name, 0) < 0 && errno == EISDIR)
+            unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR);
+    closedir(d);
+    rmdir(stage);
+}
+
+int runc_binds_remove(const char *path, xo_err *err)
+{
+    char stage[4200];
+    if (xo_path_fmt(stage, sizeof(stage), err, "%s.stage", path) < 0)
+        return -1;
+    remove_stage(stage);
+    if (unlink(path) < 0 && errno != ENOENT)
+        return xo_err_sys(err, "cannot remove %s", path);
+    return 0;
+}
+
 int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
 {
     walk_bytes = 0;
@@ -150,6 +186,7 @@ int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
     char stage[4200];
     if (xo_path_fmt(stage, sizeof(stage), err, "%s.stage", path) < 0)
         return -1;
+    remove_stage(stage); /* a create killed while it copied left it */
     if (mkdir(stage, 0755) < 0)
         return xo_err_sys(err, "cannot create %s", stage);
     int rc = 0;
@@ -185,15 +222,7 @@ int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
     }
     if (rc == 0)
         rc = run_mke2fs(dc, stage, path, walk_entries + 64, err);
-    for (size_t i = 0; i < dc->n_volumes; i++) {
-        char entry[4300];
-        if (dc->volumes[i].kind == DC_VOLUME_BIND &&
-            snprintf(entry, sizeof(entry), "%s/%s", stage,
-                     dc->volumes[i].subpath) < (int)sizeof(entry) &&
-            rmdir(entry) < 0)
-            unlink(entry);
-    }
-    rmdir(stage);
+    remove_stage(stage);
     if (rc < 0) {
         if (fd >= 0)
             unlink(path);

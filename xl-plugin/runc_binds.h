@@ -28,4 +28,8 @@
  */
 int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err);
 
+/* Removes the image at `path` and what a killed runc_binds_make() left
+ * beside it; an absent image is no error. */
+int runc_binds_remove(const char *path, xo_err *err);
+
 #endif

@@ -376,10 +376,6 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .cfg_path = cfg_path, .start_gate = true, .quiet = true};
     if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0)
         goto out;
-    if (xo_path_fmt(binds, sizeof(binds), err, "%s/" RUNC_BINDS_IMAGE, dir) <
-            0 ||
-        runc_binds_make(&r.dc, binds, err) < 0)
-        goto out;
     xo_stamp("create", "app.cfg written, DomainConfig made");
     /* The store lock bundle_rootfs_volume() holds shared is the lock
      * create takes exclusive (one file, <root>/lock): let it go first.  A
@@ -387,6 +383,14 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
      * fails naming it, and the next create builds it again. */
     close(vol.lock_fd);
     vol.lock_fd = -1;
+    /* The copies live in the state directory, not the store: made after
+     * the lock goes, so no other create waits for them. */
+    if (xo_path_fmt(binds, sizeof(binds), err, "%s/" RUNC_BINDS_IMAGE, dir) <
+            0 ||
+        runc_binds_make(&r.dc, binds, err) < 0)
+        goto out;
+    if (r.dc.binds_image)
+        xo_stamp("create", "bind mounts copied");
     if (create_xen(&o, &r, err) < 0)
         goto out;
     if (a.console_socket && runc_pty_open(&pty, err) < 0) {
@@ -423,7 +427,7 @@ out:
         if (xo_path_fmt(p, sizeof(p), &e, "%s/app.cfg", dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_BINDS_IMAGE, dir) >= 0)
-            unlink(p);
+            runc_binds_remove(p, &e);
         rmdir(dir);
         xo_err_clear(&e);
     }

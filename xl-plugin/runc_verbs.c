@@ -19,6 +19,7 @@
 #include "exec_client.h"
 #include "image/bundle_rootfs.h"
 #include "runc.h"
+#include "runc_binds.h"
 #include "runc_network.h"
 #include "status.h"
 #include "xen.h"
@@ -304,8 +305,10 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
          bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0) ||
         runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0)
         goto fail;
-    static const char *const files[] = {"state.json", "app.cfg",
-                                        RUNC_BINDS_IMAGE};
+    if (xo_path_fmt(p, sizeof(p), err, "%s/" RUNC_BINDS_IMAGE, dir) < 0 ||
+        runc_binds_remove(p, err) < 0)
+        goto fail;
+    static const char *const files[] = {"state.json", "app.cfg"};
     for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
         if (xo_path_fmt(p, sizeof(p), err, "%s/%s", dir, files[k]) < 0 ||
             (unlink(p) < 0 && errno != ENOENT)) {

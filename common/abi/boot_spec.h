@@ -136,7 +136,8 @@
  * xl-oci-runc's copies of a runtime spec's bind mounts (docs/decisions.md,
  * "Bind mounts of a runtime spec are copied into the domain").  Options
  * are empty.  A file the loader writes itself (/etc/hosts, /etc/hostname,
- * /etc/resolv.conf) is left alone when a subpath mount targets it.
+ * /etc/resolv.conf) is left alone when a subpath mount targets it or a
+ * directory above it.
  */
 #define BOOT_SPEC_PROP_SUBPATH "subpath"
 #define BOOT_SPEC_MAX_SUBPATH 64

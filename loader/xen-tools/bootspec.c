@@ -347,9 +347,13 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 const struct bs_mount *bs_subpath_mount_at(const struct boot_spec *s,
                                            const char *path)
 {
-    for (size_t i = 0; i < s->nmounts; i++)
-        if (s->mounts[i].subpath && strcmp(s->mounts[i].target, path) == 0)
+    for (size_t i = 0; i < s->nmounts; i++) {
+        const char *t = s->mounts[i].target;
+        size_t n = strlen(t);
+        if (s->mounts[i].subpath && strncmp(t, path, n) == 0 &&
+            (path[n] == '\0' || path[n] == '/'))
             return &s->mounts[i];
+    }
     return NULL;
 }
 

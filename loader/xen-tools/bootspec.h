@@ -121,8 +121,8 @@ int bs_merge_late_network(struct boot_spec *spec, const void *buf, size_t len,
 /* Frees what *spec owns; safe on a zeroed or already freed spec. */
 void boot_spec_free(struct boot_spec *spec);
 
-/* The subpath mount whose target is `path`, or NULL (the files the
- * loader writes itself give way to one). */
+/* The subpath mount whose target is `path` or one of its directories,
+ * or NULL (the files the loader writes itself give way to one). */
 const struct bs_mount *bs_subpath_mount_at(const struct boot_spec *s,
                                            const char *path);
 

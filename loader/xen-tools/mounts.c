@@ -222,18 +222,17 @@ static int mount_writable(const struct loader_env *env,
  * on the target, which is made a directory or a file to match.
  */
 static int mount_subpath(const struct loader_env *env, int rootfd,
-                         const char *root, const struct bs_mount *m,
-                         xo_err *err)
+                         const struct bs_mount *m, xo_err *err)
 {
     const char *base = strrchr(m->device, '/');
-    char devs[PATH_MAX], dev_dir[PATH_MAX], src[PATH_MAX], target[PATH_MAX];
-    if (!base || !base[1] ||
+    char devs[PATH_MAX], dev_dir[PATH_MAX], src[PATH_MAX], at[64];
+    if (!base || !base[1] || !strcmp(base, "/.") || !strcmp(base, "/..") ||
         join(devs, sizeof(devs), env->staging, SUBPATH_DEVICES, err) < 0 ||
         join(dev_dir, sizeof(dev_dir), devs, base, err) < 0 ||
         join(src, sizeof(src), dev_dir, "/", err) < 0 ||
-        join(src, sizeof(src), src, m->subpath, err) < 0 ||
-        join(target, sizeof(target), root, m->target, err) < 0)
-        return xo_err_wrap(err, "bind %s", m->target);
+        join(src, sizeof(src), src, m->subpath, err) < 0)
+        return xo_err_set(err, EINVAL, "bind %s: device %s", m->target,
+                          m->device);
     struct stat st;
     if (stat(dev_dir, &st) < 0) {
         if (mkdir(devs, 0700) < 0 && errno != EEXIST)
@@ -246,25 +245,35 @@ static int mount_subpath(const struct loader_env *env, int rootfd,
     }
     if (lstat(src, &st) < 0)
         return xo_err_sys(err, "bind %s: %s", m->target, m->subpath);
-    int fd = S_ISDIR(st.st_mode) ? safepath_dir(rootfd, m->target, true, err)
-                                 : safepath_file(rootfd, m->target, err);
+    /* The target as the container sees it: /var/run -> /run in an image
+     * puts a bind of /var/run/secrets in /run/secrets, as under runc. */
+    int fd = safepath_in_root(rootfd, m->target, S_ISDIR(st.st_mode), err);
     if (fd < 0)
         return xo_err_wrap(err, "bind mount point");
-    if (S_ISDIR(st.st_mode))
-        close(fd);
-    unsigned long flags = MS_NOSUID | MS_NODEV | (m->read_only ? MS_RDONLY : 0);
-    if (do_mount(src, target, NULL, MS_BIND | MS_REC, NULL, err) < 0 ||
-        do_mount(NULL, target, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err) <
-            0)
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    int rc = do_mount(src, at, NULL, MS_BIND | MS_REC, NULL, err);
+    close(fd);
+    if (rc < 0)
         return xo_err_wrap(err, "bind %s", m->target);
-    return 0;
+    /* Read-only and nosuid,nodev on the new mount: the fd above is the
+     * covered mount point, so the target is opened again to reach it. */
+    unsigned long flags = MS_NOSUID | MS_NODEV | (m->read_only ? MS_RDONLY : 0);
+    fd = safepath_in_root(rootfd, m->target, S_ISDIR(st.st_mode), err);
+    if (fd < 0)
+        return xo_err_wrap(err, "bind %s", m->target);
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    rc = do_mount(NULL, at, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err);
+    close(fd);
+    return rc < 0 ? xo_err_wrap(err, "bind %s", m->target) : 0;
 }
 
 static int mount_volume(const struct loader_env *env, int rootfd,
                         const char *root, const struct bs_mount *m, xo_err *err)
 {
     if (m->subpath)
-        return mount_subpath(env, rootfd, root, m, err);
+        return mount_subpath(env, rootfd, m, err);
     char data[BS_MAX_STR], target[PATH_MAX];
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
     /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]") has no device;
@@ -339,9 +348,11 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
     return 0;
 }
 
+/* A volume or bind under /dev goes on the loader's /dev (mount_pseudo),
+ * which would otherwise hide it. */
 static bool under_dev(const struct bs_mount *m)
 {
-    return m->subpath && strncmp(m->target, "/dev/", 5) == 0;
+    return strncmp(m->target, "/dev/", 5) == 0;
 }
 
 int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
@@ -381,8 +392,8 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
             rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
     if (rc == 0)
         rc = mount_pseudo(env, rootfd, root, err);
-    /* A bind under /dev (CRI's /dev/termination-log) goes on the /dev
-     * just mounted, as runc mounts it after the spec's /dev. */
+    /* Under /dev (CRI's /dev/termination-log): on the /dev just
+     * mounted, as runc mounts them after the spec's /dev. */
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
         if (under_dev(&spec->mounts[i]))
             rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);

@@ -3,9 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -102,35 +104,78 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
     return 0;
 }
 
-int safepath_file(int rootfd, const char *path, xo_err *err)
+/* openat2(2) with RESOLVE_IN_ROOT; glibc 2.36 has no wrapper. */
+static int open_in_root(int rootfd, const char *rel, int flags)
 {
-    const char *name;
-    int dfd = parent_dir(rootfd, path, &name, err);
-    if (dfd < 0)
-        return -1;
-    struct stat st;
-    int rc = 0;
-    if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        if (S_ISLNK(st.st_mode) && unlinkat(dfd, name, 0) < 0)
-            rc = xo_err_sys(err, "%s: remove the symlink", path);
-        else if (!S_ISLNK(st.st_mode) && !S_ISREG(st.st_mode))
-            rc = xo_err_set(err, EEXIST, "%s: not a regular file", path);
-        else if (S_ISREG(st.st_mode)) {
-            close(dfd);
-            return 0;
+    struct open_how how = {.flags = (unsigned)(flags | O_PATH | O_CLOEXEC),
+                           .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS};
+    return (int)syscall(SYS_openat2, rootfd, rel[0] ? rel : ".", &how,
+                        sizeof(how));
+}
+
+int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
+{
+    char rel[PATH_MAX];
+    while (*path == '/')
+        path++;
+    if (strlen(path) >= sizeof(rel))
+        return xo_err_set(err, ENAMETOOLONG, "/%.64s...: too long", path);
+    strcpy(rel, path);
+    /* Component by component: each prefix resolved in the root; a
+     * missing one made in its (resolved) parent. */
+    for (char *end = rel;;) {
+        end += strcspn(end, "/");
+        bool last = *end == '\0';
+        char saved = *end;
+        *end = '\0';
+        int fd = open_in_root(rootfd, rel, 0);
+        if (fd < 0 && errno == ENOENT) {
+            char *slash = strrchr(rel, '/');
+            const char *name = slash ? slash + 1 : rel;
+            if (slash)
+                *slash = '\0';
+            int pfd = open_in_root(rootfd, slash ? rel : "", O_DIRECTORY);
+            if (slash)
+                *slash = '/';
+            if (pfd < 0) {
+                *end = saved;
+                return xo_err_sys(err, "/%s", rel);
+            }
+            struct stat st;
+            int rc = 0;
+            /* A dangling symlink where the mount point goes: replaced. */
+            if (last && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISLNK(st.st_mode) && unlinkat(pfd, name, 0) < 0)
+                rc = -1;
+            if (rc == 0 && (!last || dir)) {
+                rc = mkdirat(pfd, name, 0755);
+            } else if (rc == 0) {
+                int f = openat(
+                    pfd, name,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                rc = f < 0 ? -1 : close(f);
+            }
+            close(pfd);
+            if (rc < 0 && errno != EEXIST) {
+                *end = saved;
+                return xo_err_sys(err, "/%s: create", rel);
+            }
+            fd = open_in_root(rootfd, rel, 0);
         }
-    } else if (errno != ENOENT) {
-        rc = xo_err_sys(err, "%s", path);
-    }
-    if (rc == 0) {
-        int fd =
-            openat(dfd, name,
-                   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        *end = saved;
         if (fd < 0)
-            rc = xo_err_sys(err, "%s: create", path);
-        else
-            close(fd);
+            return xo_err_sys(err, "/%s", rel);
+        if (last) {
+            struct stat st;
+            if (fstat(fd, &st) < 0 ||
+                (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode))) {
+                close(fd);
+                return xo_err_set(err, ENOTDIR, "/%s: not a %s", rel,
+                                  dir ? "directory" : "regular file");
+            }
+            return fd;
+        }
+        close(fd);
+        end++;
     }
-    close(dfd);
-    return rc;
 }

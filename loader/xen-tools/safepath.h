@@ -29,11 +29,15 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
                    mode_t mode, xo_err *err);
 
 /*
- * Makes `path` under `rootfd` a regular file to mount on: an existing
- * regular file is kept, a symlink of that name is replaced by an empty
- * file (mode 0644), missing directories are created.  Anything else
- * there (a directory, a device) is an error naming the path.
+ * Opens (O_PATH) `path` under `rootfd` as the container will see it:
+ * symlinks are followed, but inside the root (openat2 RESOLVE_IN_ROOT:
+ * absolute links and ".." stop at rootfd), as runc resolves a mount's
+ * destination; missing components are created, directories (0755) and,
+ * unless `dir`, the last one as an empty regular file (0644), replacing a
+ * dangling symlink there.  What is found must be a directory (`dir`) or a
+ * regular file, else an error naming the path.  For a mount point: mount
+ * on /proc/self/fd/N of the fd returned.
  */
-int safepath_file(int rootfd, const char *path, xo_err *err);
+int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
 
 #endif

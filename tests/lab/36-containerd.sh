@@ -144,10 +144,29 @@ for ((i = 0; i < 100; i++)); do C task ls | grep -q '^pod1-sandbox .*RUNNING' &&
 C task ls | grep -q '^pod1-sandbox .*RUNNING' && lab_ok pod-sandbox-running || lab_fail pod-sandbox-running "$(C task ls)"
 xl list | grep -q '^pod1-sandbox ' && lab_fail pod-sandbox-has-no-domain "$(xl list)" ||
     lab_ok pod-sandbox-has-no-domain
-lab_check pod-app-runs "${RUN[@]}" -d "${POD[@]}" \
+# CRI binds its own /etc/hosts, hostname and resolv.conf into every
+# container of the pod: they reach the domain in place of the loader's,
+# which writes its own only after start gives it the network.
+printf '127.0.0.1\tlocalhost\n%s\tpod1 hosts-from-cri\n' "$pip" >"$LAB_WORK/pod1-hosts"
+printf 'pod1\n' >"$LAB_WORK/pod1-hostname"
+printf 'search default.svc.cluster.local\nnameserver 10.96.0.10\n' >"$LAB_WORK/pod1-resolv.conf"
+CRI_ETC=()
+for f in hosts hostname resolv.conf; do
+    CRI_ETC+=(--mount "type=bind,src=$LAB_WORK/pod1-$f,dst=/etc/$f,options=rbind:rw")
+done
+# and the service account's directory, read-only (kubelet's projected
+# volume), at the path Kubernetes uses.
+mkdir -p "$LAB_WORK/pod1-sa"
+printf 'token-from-kubelet' >"$LAB_WORK/pod1-sa/token"
+CRI_ETC+=(--mount "type=bind,src=$LAB_WORK/pod1-sa,dst=/var/run/secrets/kubernetes.io/serviceaccount,options=rbind:ro")
+lab_check pod-app-runs "${RUN[@]}" -d "${POD[@]}" "${CRI_ETC[@]}" \
     --annotation io.kubernetes.cri.container-type=container "$IMG" pod1-web /bin/sh -c \
-    'mkdir -p /tmp/www && echo served-in-a-pod >/tmp/www/index.html && echo httpd-up && exec httpd -f -p 80 -h /tmp/www'
+    'echo "etc: $(cat /etc/hostname) $(grep -c hosts-from-cri /etc/hosts) $(grep nameserver /etc/resolv.conf) $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
+     mkdir -p /tmp/www && echo served-in-a-pod >/tmp/www/index.html && echo httpd-up && exec httpd -f -p 80 -h /tmp/www'
 wait_log pod1-web "^httpd-up" 180 || lab_fail pod1-web-runs "$(xl-oci logs pod1-web 2>&1 | tail -n 5 | tr '\n' ' ')"
+etc=$(xl-oci logs pod1-web 2>/dev/null | grep '^etc: ')
+[ "$etc" = "etc: pod1 1 nameserver 10.96.0.10 token-from-kubelet" ] && lab_ok pod-app-has-cris-etc-files "$etc" ||
+    lab_fail pod-app-has-cris-etc-files "'$etc'"
 page=""
 for ((i = 0; i < 60; i++)); do
     page=$(fetch "http://$pip/index.html" 5) && [ "$page" = served-in-a-pod ] && break

@@ -392,8 +392,13 @@ EXTRA='mounts {
         mount@0 { device = "/dev/xvdd"; target = "/etc/hosts"; fstype = "ext4"; options = ""; subpath = "0"; };
         mount@1 { device = "/dev/xvdd"; target = "/srv/b"; fstype = "ext4"; options = ""; read-only; subpath = "1"; };
         mount@2 { device = "/dev/xvdd"; target = "/dev/termination-log"; fstype = "ext4"; options = ""; subpath = "2"; };
+        mount@3 { device = "/dev/xvdd"; target = "/escape/sec"; fstype = "ext4"; options = ""; subpath = "1"; };
     };'
+ARGS=${ARGS%', "exit", "0"'}', "read", "/tmp/sec/f", "exit", "0"'
+rm -rf /tmp/sec
 spec subpath && run subpath --dev /dev/xvdd="$T/binds"
+check "subpath: a target through an image's symlink (/escape -> /tmp) resolves inside the root" \
+    eval 'has subpath "probe: read /tmp/sec/f: in-dir" && test ! -e /tmp/sec' 
 check "subpath mounts: exits 0" exited subpath 0
 check "subpath: a file bound on /etc/hosts, the loader's left out" has subpath "probe: read /etc/hosts: bound hosts"
 check "subpath: a directory bound read-only" \

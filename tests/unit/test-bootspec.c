@@ -293,6 +293,9 @@ static void test_subpath(void **state)
     assert_ptr_equal(bs_subpath_mount_at(&s, "/v0"), &s.mounts[0]);
     assert_null(bs_subpath_mount_at(&s, "/v1")); /* no subpath */
     assert_null(bs_subpath_mount_at(&s, "/etc/hosts"));
+    /* A bind of a directory covers what is under it, not a sibling. */
+    assert_ptr_equal(bs_subpath_mount_at(&s, "/v0/hosts"), &s.mounts[0]);
+    assert_null(bs_subpath_mount_at(&s, "/v0x"));
     boot_spec_free(&s);
 }
 

@@ -165,6 +165,21 @@ static void test_refused(void **state)
                    EINVAL, "mounts[0]: destination /sys/kernel/x");
     expect_refused("[{\"destination\": \"/a,b\", \"type\": \"tmpfs\"}]", EINVAL,
                    "mounts[0]: destination /a,b");
+    /* The loader compares targets as strings: only canonical ones; and
+     * /dev itself is the loader's. */
+    static const char *const odd[] = {"//etc/hosts", "/etc/./hosts", "/data/",
+                                      "/data/.", "/dev"};
+    for (size_t k = 0; k < sizeof(odd) / sizeof(*odd); k++) {
+        char m[256];
+        snprintf(m, sizeof(m),
+                 "[{\"destination\": \"%s\", \"type\": \"bind\", "
+                 "\"source\": \"/x\", \"options\": [\"rbind\"]}]",
+                 odd[k]);
+        char want[128];
+        snprintf(want, sizeof(want), "mounts[0]: destination %s: must be",
+                 odd[k]);
+        expect_refused(m, EINVAL, want);
+    }
     expect_refused("[{\"destination\": \"/t\", \"type\": \"tmpfs\", "
                    "\"options\": [\"size=lots\"]}]",
                    EINVAL, "mounts[0] (/t): size=lots");
