@@ -30,8 +30,7 @@ static bool under(const char *path, const char *dir)
  * targets as strings (the /etc files a bind covers, binds under /dev). */
 static bool canonical(const char *p)
 {
-    return !strstr(p, "//") && !strstr(p, "/./") &&
-           p[strlen(p) - 1] != '/' &&
+    return !strstr(p, "//") && !strstr(p, "/./") && p[strlen(p) - 1] != '/' &&
            !(strlen(p) >= 2 && strcmp(p + strlen(p) - 2, "/.") == 0);
 }
 

@@ -147,13 +147,8 @@ xl list | grep -q '^pod1-sandbox ' && lab_fail pod-sandbox-has-no-domain "$(xl l
 # CRI binds its own /etc/hosts, hostname and resolv.conf into every
 # container of the pod: they reach the domain in place of the loader's,
 # which writes its own only after start gives it the network.
-printf '127.0.0.1\tlocalhost\n%s\tpod1 hosts-from-cri\n' "$pip" >"$LAB_WORK/pod1-hosts"
-printf 'pod1\n' >"$LAB_WORK/pod1-hostname"
-printf 'search default.svc.cluster.local\nnameserver 10.96.0.10\n' >"$LAB_WORK/pod1-resolv.conf"
-CRI_ETC=()
-for f in hosts hostname resolv.conf; do
-    CRI_ETC+=(--mount "type=bind,src=$LAB_WORK/pod1-$f,dst=/etc/$f,options=rbind:rw")
-done
+cri_etc "$LAB_WORK/pod1-etc" pod1 "$pip"
+CRI_ETC=("${CRI_MOUNTS[@]}")
 # and the service account's directory, read-only (kubelet's projected
 # volume), at the path Kubernetes uses.
 mkdir -p "$LAB_WORK/pod1-sa"

@@ -192,6 +192,21 @@ wait_state() {
 # miss; the runner unmounts it after the scenario).
 # Sets TOOLS, CD, NS, C (ctr on that socket), IMG and RUN (ctr run with
 # xl-oci-runc) and cpid.
+# cri_etc DIR HOST [IP]: the /etc files CRI binds into every container of
+# a pod (hosts, hostname, resolv.conf) written in DIR; CRI_MOUNTS holds the
+# `ctr run --mount` arguments that bind them as CRI does.
+cri_etc() {
+    local d=$1 f
+    mkdir -p "$d"
+    printf '127.0.0.1\tlocalhost\n%s\t%s hosts-from-cri\n' "${3:-127.0.1.1}" "$2" >"$d/hosts"
+    printf '%s\n' "$2" >"$d/hostname"
+    printf 'search default.svc.cluster.local\nnameserver 10.96.0.10\n' >"$d/resolv.conf"
+    CRI_MOUNTS=()
+    for f in hosts hostname resolv.conf; do
+        CRI_MOUNTS+=(--mount "type=bind,src=$d/$f,dst=/etc/$f,options=rbind:rw")
+    done
+}
+
 ctrd_start() {
     TOOLS=/mnt/share/tools
     mkdir -p "$LAB_WORK/bin"

@@ -68,13 +68,8 @@ xl-oci pull -q "oci:$TOOLS/images/img:latest" >"$LAB_WORK/pull.out" 2>&1 ||
     lab_fail pull-same-image "$(tail -n 3 "$LAB_WORK/pull.out")"
 # The files CRI binds into every container (its /etc/hosts, hostname and
 # resolv.conf), for the runs that measure what copying binds costs.
-printf '127.0.0.1\tlocalhost\n' >"$LAB_WORK/cri-hosts"
-printf 'pod\n' >"$LAB_WORK/cri-hostname"
-printf 'nameserver 10.96.0.10\n' >"$LAB_WORK/cri-resolv.conf"
-binds=()
-for f in hosts hostname resolv.conf; do
-    binds+=(--mount "type=bind,src=$LAB_WORK/cri-$f,dst=/etc/$f,options=rbind:rw")
-done
+cri_etc "$LAB_WORK/cri-etc" pod
+binds=("${CRI_MOUNTS[@]}")
 for n in 1 2 3 4 5; do
     ctr_run "b$n" "$RUNC"
     ctr_run "m$n" "$RUNC" ctr-binds "${binds[@]}"
