@@ -158,10 +158,16 @@ static void remove_stage(const char *stage)
     rmdir(stage);
 }
 
+/* Where the sources are bound for mke2fs: beside the image. */
+static int stage_of(char *stage, size_t size, const char *path, xo_err *err)
+{
+    return xo_path_fmt(stage, size, err, "%s.stage", path);
+}
+
 int runc_binds_remove(const char *path, xo_err *err)
 {
     char stage[4200];
-    if (xo_path_fmt(stage, sizeof(stage), err, "%s.stage", path) < 0)
+    if (stage_of(stage, sizeof(stage), path, err) < 0)
         return -1;
     remove_stage(stage);
     if (unlink(path) < 0 && errno != ENOENT)
@@ -184,7 +190,7 @@ int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
     if (n == 0)
         return 0;
     char stage[4200];
-    if (xo_path_fmt(stage, sizeof(stage), err, "%s.stage", path) < 0)
+    if (stage_of(stage, sizeof(stage), path, err) < 0)
         return -1;
     remove_stage(stage); /* a create killed while it copied left it */
     if (mkdir(stage, 0755) < 0)
