@@ -61,6 +61,11 @@ void domain_config_dispose(struct domain_config *dc)
         free(dc->volumes[i].fstype);
         free(dc->volumes[i].subpath);
     }
+    for (size_t i = 0; i < dc->n_bind_entries; i++) {
+        free(dc->bind_entries[i].path);
+        free(dc->bind_entries[i].data);
+    }
+    free(dc->bind_entries);
     for (size_t i = 0; i < dc->n_dns; i++)
         free(dc->dns[i]);
     for (size_t i = 0; i < dc->n_search; i++)

@@ -60,6 +60,21 @@ enum dc_volume_kind {
     DC_VOLUME_TMPFS,
     DC_VOLUME_BIND
 };
+/*
+ * One file, directory or symlink of the BIND volumes' copies when they
+ * travel in the boot spec (common/abi/boot_spec.h, v6 binds/entry@N):
+ * `path` is the volume's subpath, then the path below it; parents come
+ * before their entries.
+ */
+struct dc_bind_entry {
+    char *path;
+    uint32_t mode; /* st_mode: S_IFREG, S_IFDIR or S_IFLNK | 07777 */
+    uint32_t uid, gid;
+    char *data; /* S_IFREG: the contents (may be NULL when len is 0);
+                    S_IFLNK: the target, NUL-terminated */
+    size_t len; /* bytes of data (S_IFREG) */
+};
+
 struct dc_volume {
     enum dc_volume_kind kind;
     char *source;  /* FILE: the image; NAMED: its disk image once attached */
@@ -196,6 +211,11 @@ struct domain_config {
      * the command layer (runc_binds.h), and the xvd it is attached as. */
     char *binds_image;
     char *binds_vdev;
+    /* Or, when binds_inline, the copies themselves, carried in the boot
+     * spec (its v6 binds node): no image and no disk. */
+    bool binds_inline;
+    struct dc_bind_entry *bind_entries;
+    size_t n_bind_entries;
 
     /* Network data for the guest (from vifs and the oci_ keys). */
     char *gateway;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libfdt.h>
 
@@ -161,18 +162,57 @@ static int write_storage(void *fdt, const struct domain_config *dc)
              (v->size &&
               xo_path_fmt(opts, sizeof(opts), NULL, "size=%s", v->size) < 0)))
             return -FDT_ERR_BADVALUE; /* sizes are at most 20 bytes */
+        /* An inline bind's copy is in the spec's binds node: no device. */
+        bool in_spec = v->kind == DC_VOLUME_BIND && dc->binds_inline;
         if ((r = fdt_begin_node(fdt, node)) ||
             (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, dev)) ||
+            (!in_spec &&
+             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, dev))) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_TARGET, v->target)) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE, fstype)) ||
-            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_OPTIONS, opts)))
+            (!in_spec &&
+             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE, fstype))) ||
+            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_OPTIONS, opts)) ||
+            (in_spec &&
+             (r = fdt_property(fdt, BOOT_SPEC_PROP_INLINE, NULL, 0))))
             return r;
         if (v->read_only &&
             (r = fdt_property(fdt, BOOT_SPEC_PROP_READ_ONLY, NULL, 0)))
             return r;
         if (v->kind == DC_VOLUME_BIND &&
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_SUBPATH, v->subpath)))
+            return r;
+        if ((r = fdt_end_node(fdt)))
+            return r;
+    }
+    return fdt_end_node(fdt);
+}
+
+/* The v6 binds node: the inline copies of the BIND volumes. */
+static int write_binds(void *fdt, const struct domain_config *dc)
+{
+    int r;
+    if (!dc->binds_inline)
+        return 0;
+    if ((r = fdt_begin_node(fdt, BOOT_SPEC_NODE_BINDS)) || (r = cells(fdt)))
+        return r;
+    for (size_t i = 0; i < dc->n_bind_entries; i++) {
+        const struct dc_bind_entry *e = &dc->bind_entries[i];
+        char node[32];
+        if (xo_path_fmt(node, sizeof(node), NULL,
+                        BOOT_SPEC_NODE_BIND_ENTRY "@%zu", i) < 0)
+            return -FDT_ERR_BADVALUE; /* an index: cannot be */
+        if ((r = fdt_begin_node(fdt, node)) ||
+            (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
+            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_PATH, e->path)) ||
+            (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_MODE, e->mode)) ||
+            (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_UID, e->uid)) ||
+            (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_GID, e->gid)))
+            return r;
+        if (S_ISLNK(e->mode) &&
+            (r = fdt_property_string(fdt, BOOT_SPEC_PROP_LINK, e->data)))
+            return r;
+        if (S_ISREG(e->mode) && e->len &&
+            (r = fdt_property(fdt, BOOT_SPEC_PROP_DATA, e->data, (int)e->len)))
             return r;
         if ((r = fdt_end_node(fdt)))
             return r;
@@ -254,6 +294,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    if (dc->binds_inline)
+        return 6;
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (dc->volumes[i].kind == DC_VOLUME_BIND)
             return 5;
@@ -278,6 +320,7 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         (dc->late_network &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||
+        (r = write_binds(fdt, dc)) ||
         (!dc->late_network && (r = write_network(fdt, dc, false))) ||
         (r = fdt_end_node(fdt)) || (r = fdt_finish(fdt))) {
         free(fdt);

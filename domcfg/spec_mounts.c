@@ -102,7 +102,8 @@ int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
 int domcfg_binds_check_made(const struct domain_config *dc, xo_err *err)
 {
     for (size_t i = 0; i < dc->n_volumes; i++)
-        if (dc->volumes[i].kind == DC_VOLUME_BIND && !dc->binds_image)
+        if (dc->volumes[i].kind == DC_VOLUME_BIND && !dc->binds_image &&
+            !dc->binds_inline)
             return xo_err_set(err, EINVAL,
                               "bind mount %s: its copy was not made",
                               dc->volumes[i].target);

@@ -35,8 +35,8 @@
 int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
                        const char *bundle, const char *where, xo_err *err);
 
-/* EINVAL when dc has BIND volumes and no binds_image: the renderers'
- * check, as domcfg_volumes_check_attached() for managed volumes. */
+/* EINVAL when dc has BIND volumes and neither a binds_image nor
+ * binds_inline copies: the renderers' check, as domcfg_volumes_check_attached() for managed volumes. */
 int domcfg_binds_check_made(const struct domain_config *dc, xo_err *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,18 +20,27 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "runc_binds_inline.h"
 
-/* nftw() takes no context: the running totals of one runc_binds_make. */
+/* nftw() takes no context: the running totals of one runc_binds_make,
+ * and whether the copies can travel in the boot spec (runc_binds_inline.h:
+ * only regular files, directories and symlinks; a hard link inside a
+ * directory would become two files there, so the image keeps it). */
 static unsigned long long walk_bytes;
 static unsigned long walk_entries;
+static bool walk_inline_ok;
 
 static int count_one(const char *p, const struct stat *st, int type,
                      struct FTW *f)
 {
     (void)p;
-    (void)f;
     walk_entries++;
     /* FTW_NS: gone between readdir and lstat; its stat is not filled. */
+    if (type == FTW_NS || type == FTW_DNR ||
+        (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) &&
+         !S_ISLNK(st->st_mode)) ||
+        (f && S_ISREG(st->st_mode) && st->st_nlink > 1))
+        walk_inline_ok = false;
     if (type != FTW_NS && S_ISREG(st->st_mode))
         walk_bytes += (unsigned long long)st->st_size;
     return walk_bytes > RUNC_BINDS_MAX_BYTES ||
@@ -179,6 +189,7 @@ int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
 {
     walk_bytes = 0;
     walk_entries = 0;
+    walk_inline_ok = true;
     size_t n = 0;
     for (size_t i = 0; i < dc->n_volumes; i++) {
         if (dc->volumes[i].kind != DC_VOLUME_BIND)
@@ -189,6 +200,9 @@ int runc_binds_make(struct domain_config *dc, const char *path, xo_err *err)
     }
     if (n == 0)
         return 0;
+    if (walk_inline_ok && walk_bytes <= RUNC_BINDS_INLINE_MAX_BYTES &&
+        walk_entries <= RUNC_BINDS_INLINE_MAX_ENTRIES)
+        return runc_binds_inline_read(dc, err);
     char stage[4200];
     if (stage_of(stage, sizeof(stage), path, err) < 0)
         return -1;

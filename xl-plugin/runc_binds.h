@@ -19,8 +19,10 @@
 #define RUNC_BINDS_MAX_ENTRIES 65536
 
 /*
- * Makes the image at `path` (which must not exist) from dc's BIND
- * volumes and sets dc->binds_image to it; with none, does nothing.
+ * Copies dc's BIND volumes' sources: into the boot spec when they are
+ * small (runc_binds_inline.h; dc->binds_inline set, nothing made at
+ * `path`), else into the image at `path` (which must not exist), setting
+ * dc->binds_image to it; with none, does nothing.
  * Errors name the mount's destination and source: a source that is
  * missing or neither a regular file nor a directory, copies over the
  * limits above (E2BIG), or mke2fs's own failure quoted.  On failure

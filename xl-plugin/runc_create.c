@@ -389,8 +389,9 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
             0 ||
         runc_binds_make(&r.dc, binds, err) < 0)
         goto out;
-    if (r.dc.binds_image)
-        xo_stamp("create", "bind mounts copied");
+    if (r.dc.binds_image || r.dc.binds_inline)
+        xo_stamp("create", "bind mounts copied (%s)",
+                 r.dc.binds_inline ? "into the boot spec" : "into an image");
     if (create_xen(&o, &r, err) < 0)
         goto out;
     if (a.console_socket && runc_pty_open(&pty, err) < 0) {

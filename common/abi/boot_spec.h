@@ -28,10 +28,11 @@
  * every capability, no limits set.  Version 4 added late-network (below)
  * and process/terminal; domcfg writes version 4 only for a spec that has
  * one of them, else version 3.  Version 5 added mount/subpath (below);
- * domcfg writes version 5 only for a spec that has one.
+ * domcfg writes version 5 only for a spec that has one.  Version 6 added
+ * mount/inline and the binds node (below), written only with them.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 5
+#define BOOT_SPEC_VERSION 6
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -141,6 +142,37 @@
  */
 #define BOOT_SPEC_PROP_SUBPATH "subpath"
 #define BOOT_SPEC_MAX_SUBPATH 64
+
+/*
+ * v6: bind copies carried in the spec itself, sparing the domain a disk
+ * (xl-oci-runc's choice when a runtime spec's bind sources are small,
+ * as CRI's /etc files are).  A subpath mount with the empty property
+ * `inline` has no device and no fstype: its subpath names an entry of
+ * /binds.  /binds/entry@N (a one-cell reg equal to N, from 0 without
+ * gaps, at most BOOT_SPEC_MAX_INLINE_ENTRIES) are created in N order, a
+ * directory before what it holds, in a tmpfs of the loader's own outside
+ * the container's root (nosuid, nodev); then each inline mount binds its
+ * entry as a v5 subpath mount binds a device's.
+ *   path  string: relative, no empty, "." or ".." component; its parent
+ *         is an earlier directory entry (or none: a mount's top entry)
+ *   mode  u32: st_mode, S_IFREG, S_IFDIR or S_IFLNK with permission bits
+ *         (07777)
+ *   uid, gid  u32: the owner
+ *   data  bytes of a regular file (absent: an empty file); all of them
+ *         together at most BOOT_SPEC_MAX_INLINE_BYTES
+ *   link  string: a symlink's target (only and always for S_IFLNK)
+ */
+#define BOOT_SPEC_PROP_INLINE "inline" /* v6: empty property of a mount */
+#define BOOT_SPEC_NODE_BINDS "binds"
+#define BOOT_SPEC_NODE_BIND_ENTRY "entry"
+#define BOOT_SPEC_PROP_PATH "path"
+#define BOOT_SPEC_PROP_MODE "mode"
+#define BOOT_SPEC_PROP_UID "uid"
+#define BOOT_SPEC_PROP_GID "gid"
+#define BOOT_SPEC_PROP_DATA "data"
+#define BOOT_SPEC_PROP_LINK "link"
+#define BOOT_SPEC_MAX_INLINE_BYTES (1024 * 1024) /* file data, all entries */
+#define BOOT_SPEC_MAX_INLINE_ENTRIES 1024
 
 /*
  * /network: DNS and interface@N, each found by its MAC in the guest.  At

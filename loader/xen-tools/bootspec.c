@@ -244,12 +244,10 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
     return 0;
 }
 
-/* A relative path of components other than "." and "..", no empty one. */
-static bool subpath_ok(const char *p)
+bool bs_relpath_ok(const char *p, size_t max)
 {
     size_t len = strlen(p);
-    if (len == 0 || len > BOOT_SPEC_MAX_SUBPATH || p[0] == '/' ||
-        p[len - 1] == '/')
+    if (len == 0 || len > max || p[0] == '/' || p[len - 1] == '/')
         return false;
     for (const char *c = p; *c;) {
         size_t n = strcspn(c, "/");
@@ -304,15 +302,18 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
     for (size_t i = 0; i < s->nmounts; i++) {
         struct bs_mount *m = &s->mounts[i];
         char where[48];
+        /* v6 inline: the copy is in the spec, there is no device. */
+        m->in_spec =
+            fdt_getprop(fdt, offs[i], BOOT_SPEC_PROP_INLINE, NULL) != NULL;
         if (xo_path_fmt(where, sizeof(where), err,
                         BOOT_SPEC_NODE_MOUNTS "/" BOOT_SPEC_NODE_MOUNT "@%zu",
                         i) < 0 ||
             bs_get_string(&m->device, fdt, offs[i], where,
-                          BOOT_SPEC_PROP_DEVICE, false, err) < 0 ||
+                          BOOT_SPEC_PROP_DEVICE, m->in_spec, err) < 0 ||
             bs_get_string(&m->target, fdt, offs[i], where,
                           BOOT_SPEC_PROP_TARGET, false, err) < 0 ||
             bs_get_string(&m->fstype, fdt, offs[i], where,
-                          BOOT_SPEC_PROP_FSTYPE, false, err) < 0 ||
+                          BOOT_SPEC_PROP_FSTYPE, m->in_spec, err) < 0 ||
             bs_get_string(&m->options, fdt, offs[i], where,
                           BOOT_SPEC_PROP_OPTIONS, false, err) < 0)
             return -1;
@@ -329,13 +330,24 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
             return xo_err_set(err, EINVAL,
                               "boot spec: %s/%s: not in boot spec version %u",
                               where, BOOT_SPEC_PROP_SUBPATH, s->version);
-        if (m->subpath && !subpath_ok(m->subpath))
+        if (m->subpath && !bs_relpath_ok(m->subpath, BOOT_SPEC_MAX_SUBPATH))
             return xo_err_set(
                 err, EINVAL,
                 "boot spec: %s/%s: \"%.64s\" is not a relative path of at most %d bytes without . or ..",
                 where, BOOT_SPEC_PROP_SUBPATH, m->subpath,
                 BOOT_SPEC_MAX_SUBPATH);
-        if (m->subpath && (strcmp(m->fstype, "ext4") != 0 || m->options[0]))
+        if (m->in_spec && s->version < 6)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/%s: not in boot spec version %u",
+                              where, BOOT_SPEC_PROP_INLINE, s->version);
+        if (m->in_spec &&
+            (m->device || m->fstype || !m->subpath || m->options[0]))
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: %s: an inline mount has a subpath and no device, fstype or options",
+                where);
+        if (m->subpath && !m->in_spec &&
+            (strcmp(m->fstype, "ext4") != 0 || m->options[0]))
             return xo_err_set(
                 err, EINVAL,
                 "boot spec: %s: a subpath mount is ext4 without options",
@@ -398,7 +410,8 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     if (parse_process(s, fdt, err) < 0 ||
         bs_get_string(&s->hostname, fdt, 0, "", BOOT_SPEC_PROP_HOSTNAME, false,
                       err) < 0 ||
-        parse_disks(s, fdt, err) < 0 || bs_parse_network(s, fdt, err) < 0)
+        parse_disks(s, fdt, err) < 0 || bs_parse_binds(s, fdt, err) < 0 ||
+        bs_parse_network(s, fdt, err) < 0)
         goto fail;
     s->late_network =
         fdt_getprop(fdt, 0, BOOT_SPEC_PROP_LATE_NETWORK, NULL) != NULL;
@@ -472,5 +485,6 @@ void boot_spec_free(struct boot_spec *s)
     free(s->env);
     free(s->blob);
     free(s->net_blob);
+    free(s->binds);
     memset(s, 0, sizeof(*s));
 }

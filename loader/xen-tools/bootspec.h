@@ -32,6 +32,17 @@ struct bs_mount {
     const char *options;
     const char *subpath; /* v5: a bind of this entry of the device; NULL */
     bool read_only;
+    bool in_spec; /* v6 inline: subpath is an entry of `binds`, no device */
+};
+
+/* v6 binds/entry@N: a file, directory or symlink of the inline copies. */
+struct bs_bind_entry {
+    const char *path; /* checked: relative, no "", "." or ".." component */
+    uint32_t mode;    /* S_IFREG, S_IFDIR or S_IFLNK | 07777 */
+    uint32_t uid, gid;
+    const void *data; /* S_IFREG: len bytes (NULL when empty) */
+    size_t len;
+    const char *link; /* S_IFLNK: the target */
 };
 
 /* One interface; every address was checked with inet_pton(). */
@@ -65,6 +76,8 @@ struct boot_spec {
     const char *wr_fstype;
     struct bs_mount mounts[BS_MAX_MOUNTS];
     size_t nmounts;
+    struct bs_bind_entry *binds; /* owned array (v6), NULL: none */
+    size_t nbinds;
     bool has_network;
     /* v4 late-network: the network node comes from xenstore (latenet.h)
      * and is merged by bs_merge_late_network(), which keeps its blob. */

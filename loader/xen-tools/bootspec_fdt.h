@@ -38,6 +38,14 @@ int bs_index_children(int *offs, size_t *n_r, size_t max, const void *fdt,
                       int parent, const char *where, const char *prefix,
                       xo_err *err);
 
+/* A relative path of components other than "." and "..", no empty one,
+ * at most `max` bytes. */
+bool bs_relpath_ok(const char *p, size_t max);
+
+/* The v6 binds node, if any (bootspec_binds.c); after the mounts, whose
+ * inline subpaths must name its entries. */
+int bs_parse_binds(struct boot_spec *s, const void *fdt, xo_err *err);
+
 /* The network node, if any (bootspec_net.c). */
 int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err);
 

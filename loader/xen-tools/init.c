@@ -126,7 +126,8 @@ static size_t module_groups(const char **g, const struct boot_spec *s)
     if (s->wr_fstype)
         g[n++] = s->wr_fstype;
     for (size_t i = 0; i < s->nmounts; i++)
-        g[n++] = s->mounts[i].fstype;
+        if (s->mounts[i].fstype) /* an inline bind has none (tmpfs) */
+            g[n++] = s->mounts[i].fstype;
     /* A late network's interfaces are known after the start gate. */
     if (s->nifaces > 0 && !s->late_network)
         g[n++] = "net";

@@ -21,7 +21,8 @@ XT_OUT := $(B)/$(XT)
 LOADER_OUT ?= $(XT_OUT)/out
 LOADER_OUT_DEBIAN ?= $(XT_OUT)/out-debian
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
-	$(XT)/bootspec_net.c $(XT)/latenet.c $(XT)/startgate.c \
+	$(XT)/bootspec_net.c $(XT)/bootspec_binds.c $(XT)/inline_binds.c \
+	$(XT)/latenet.c $(XT)/startgate.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c $(XT)/exec_server.c \
@@ -37,6 +38,7 @@ XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 # The boot spec reader and safe paths are also in the host library so
 # unit tests (and domcfg's writer tests) run them against real blobs.
 LIB_SRCS += $(XT)/bootspec.c $(XT)/fdt_walk.c $(XT)/bootspec_net.c \
+	$(XT)/bootspec_binds.c \
 	$(XT)/bootspec_privileges.c $(XT)/safepath.c
 # The exec server's session runs in unit tests over a socketpair (its
 # transport, the vchan, needs Xen): it and what it calls.

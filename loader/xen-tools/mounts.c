@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "devfs.h"
+#include "inline_binds.h"
 #include "safepath.h"
 
 #include "common/pathfmt.h"
@@ -216,33 +217,60 @@ static int mount_writable(const struct loader_env *env,
  * root goes at the switch). */
 #define SUBPATH_DEVICES "/binds"
 
-/*
- * A v5 subpath mount (common/abi/boot_spec.h): the device mounted once
- * under SUBPATH_DEVICES (read-write, nosuid, nodev), then its entry bound
- * on the target, which is made a directory or a file to match.
- */
-static int mount_subpath(const struct loader_env *env, int rootfd,
-                         const struct bs_mount *m, xo_err *err)
+/* Where a v6 spec's inline copies are made (inline_binds.h), under the
+ * staging directory like SUBPATH_DEVICES. */
+#define SUBPATH_INLINE "/binds-inline"
+
+/* The directory a subpath mount's entry is in: the device's, mounted
+ * on first use, or the inline copies', made on first use. */
+static int subpath_source(const struct loader_env *env,
+                          const struct boot_spec *spec,
+                          const struct bs_mount *m, char *dir, size_t sz,
+                          xo_err *err)
 {
+    struct stat st;
+    if (m->in_spec) {
+        if (join(dir, sz, env->staging, SUBPATH_INLINE, err) < 0)
+            return -1;
+        if (stat(dir, &st) == 0)
+            return 0;
+        return inline_binds_make(spec, dir, err) < 0
+                   ? xo_err_wrap(err, "bind %s", m->target)
+                   : 0;
+    }
     const char *base = strrchr(m->device, '/');
-    char devs[PATH_MAX], dev_dir[PATH_MAX], src[PATH_MAX], at[64];
+    char devs[PATH_MAX];
     if (!base || !base[1] || !strcmp(base, "/.") || !strcmp(base, "/..") ||
         join(devs, sizeof(devs), env->staging, SUBPATH_DEVICES, err) < 0 ||
-        join(dev_dir, sizeof(dev_dir), devs, base, err) < 0 ||
-        join(src, sizeof(src), dev_dir, "/", err) < 0 ||
-        join(src, sizeof(src), src, m->subpath, err) < 0)
+        join(dir, sz, devs, base, err) < 0)
         return xo_err_set(err, EINVAL, "bind %s: device %s", m->target,
                           m->device);
+    if (stat(dir, &st) == 0)
+        return 0;
+    if (mkdir(devs, 0700) < 0 && errno != EEXIST)
+        return xo_err_sys(err, "mkdir %s", devs);
+    if (mkdir(dir, 0700) < 0)
+        return xo_err_sys(err, "mkdir %s", dir);
+    return mount_device(env, "bind mounts", m->device, dir, "ext4",
+                        MS_NOSUID | MS_NODEV, NULL, err);
+}
+
+/*
+ * A v5 subpath mount (common/abi/boot_spec.h): the device mounted once
+ * under SUBPATH_DEVICES (read-write, nosuid, nodev), or a v6 inline one's
+ * copies made under SUBPATH_INLINE, then its entry bound on the target,
+ * which is made a directory or a file to match.
+ */
+static int mount_subpath(const struct loader_env *env,
+                         const struct boot_spec *spec, int rootfd,
+                         const struct bs_mount *m, xo_err *err)
+{
+    char dir[PATH_MAX], src[PATH_MAX], at[64];
+    if (subpath_source(env, spec, m, dir, sizeof(dir), err) < 0 ||
+        join(src, sizeof(src), dir, "/", err) < 0 ||
+        join(src, sizeof(src), src, m->subpath, err) < 0)
+        return -1;
     struct stat st;
-    if (stat(dev_dir, &st) < 0) {
-        if (mkdir(devs, 0700) < 0 && errno != EEXIST)
-            return xo_err_sys(err, "mkdir %s", devs);
-        if (mkdir(dev_dir, 0700) < 0)
-            return xo_err_sys(err, "mkdir %s", dev_dir);
-        if (mount_device(env, "bind mounts", m->device, dev_dir, "ext4",
-                         MS_NOSUID | MS_NODEV, NULL, err) < 0)
-            return -1;
-    }
     if (lstat(src, &st) < 0)
         return xo_err_sys(err, "bind %s: %s", m->target, m->subpath);
     /* The target as the container sees it: /var/run -> /run in an image
@@ -269,11 +297,12 @@ static int mount_subpath(const struct loader_env *env, int rootfd,
     return rc < 0 ? xo_err_wrap(err, "bind %s", m->target) : 0;
 }
 
-static int mount_volume(const struct loader_env *env, int rootfd,
+static int mount_volume(const struct loader_env *env,
+                        const struct boot_spec *spec, int rootfd,
                         const char *root, const struct bs_mount *m, xo_err *err)
 {
     if (m->subpath)
-        return mount_subpath(env, rootfd, m, err);
+        return mount_subpath(env, spec, rootfd, m, err);
     char data[BS_MAX_STR], target[PATH_MAX];
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
     /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]") has no device;
@@ -389,14 +418,14 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
     int rc = 0;
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
         if (!under_dev(&spec->mounts[i]))
-            rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
+            rc = mount_volume(env, spec, rootfd, root, &spec->mounts[i], err);
     if (rc == 0)
         rc = mount_pseudo(env, rootfd, root, err);
     /* Under /dev (CRI's /dev/termination-log): on the /dev just
      * mounted, as runc mounts them after the spec's /dev. */
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
         if (under_dev(&spec->mounts[i]))
-            rc = mount_volume(env, rootfd, root, &spec->mounts[i], err);
+            rc = mount_volume(env, spec, rootfd, root, &spec->mounts[i], err);
     close(rootfd);
     if (rc < 0)
         return -1;

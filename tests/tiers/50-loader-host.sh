@@ -22,7 +22,7 @@ loops=()
 cleanup() {
     for l in "${loops[@]}"; do losetup -d "$l" 2>/dev/null; done
     umount -q "$T/check" 2>/dev/null
-    rm -rf "$T"
+    [ -n "${KEEP_T50:-}" ] && echo "# kept $T" || rm -rf "$T"
 }
 trap cleanup EXIT
 
@@ -408,8 +408,42 @@ check "subpath: a file under /dev bound on the loader's /dev" \
 check "subpath: the /etc files no bind covers still written" has subpath "probe: read /etc/hostname: app1"
 check "subpath: binds are nosuid,nodev" grep -q " /srv/b [a-z0-9]* ro,nosuid,nodev" "$T/subpath.out"
 
+# v6: the same binds carried in the spec itself (binds/entry@N), no device.
+hexb() { printf %s "$1" | od -An -tx1 | tr -d '\n'; }
+defaults; VERSION=6
+ARGS='"probe", "read", "/etc/hosts", "read", "/srv/i/f", "read", "/srv/i/sub/g", "read", "/srv/i/l", "write", "/srv/i/x", "y", "stat", "/srv/i", "stat", "/srv/i/f", "stat", "/srv/i/l", "stat", "/dev/termination-log", "write", "/dev/termination-log", "done", "read", "/tmp/sec2/f", "mounts", "exit", "0"'
+EXTRA="mounts {
+        mount@0 { target = \"/etc/hosts\"; options = \"\"; subpath = \"0\"; inline; };
+        mount@1 { target = \"/srv/i\"; options = \"\"; read-only; subpath = \"1\"; inline; };
+        mount@2 { target = \"/dev/termination-log\"; options = \"\"; subpath = \"2\"; inline; };
+        mount@3 { target = \"/escape/sec2\"; options = \"\"; subpath = \"1\"; inline; };
+    };
+    binds {
+        entry@0 { reg = <0>; path = \"0\"; mode = <0100644>; uid = <0>; gid = <0>; data = [$(hexb 'inline hosts')]; };
+        entry@1 { reg = <1>; path = \"1\"; mode = <040750>; uid = <1234>; gid = <1234>; };
+        entry@2 { reg = <2>; path = \"1/f\"; mode = <0104640>; uid = <1234>; gid = <5>; data = [$(hexb 'in-inline')]; };
+        entry@3 { reg = <3>; path = \"1/sub\"; mode = <040755>; uid = <0>; gid = <0>; };
+        entry@4 { reg = <4>; path = \"1/sub/g\"; mode = <0100600>; uid = <0>; gid = <0>; data = [$(hexb deep)]; };
+        entry@5 { reg = <5>; path = \"1/l\"; mode = <0120777>; uid = <1234>; gid = <1234>; link = \"sub/g\"; };
+        entry@6 { reg = <6>; path = \"2\"; mode = <0100666>; uid = <0>; gid = <0>; };
+    };"
+rm -rf /tmp/sec2
+spec inline && run inline
+check "inline binds (v6): exits 0" exited inline 0
+check "inline binds: a file bound on /etc/hosts from the spec, the loader's left out" has inline "probe: read /etc/hosts: inline hosts"
+check "inline binds: a directory tree (file, subdirectory, symlink) bound read-only" \
+    eval 'has inline "probe: read /srv/i/f: in-inline" && has inline "probe: read /srv/i/sub/g: deep" && has inline "probe: read /srv/i/l: deep" && has inline "probe: write /srv/i/x: Read-only file system"'
+check "inline binds: owners and modes as the entries say (set-id bits kept, nosuid)" \
+    eval 'has inline "probe: stat /srv/i: 1234:1234 750 dir" && has inline "probe: stat /srv/i/f: 1234:5 4640 file" && has inline "probe: stat /srv/i/l: 1234:1234 777 link"'
+check "inline binds: an empty file under /dev, writable" \
+    eval 'has inline "probe: stat /dev/termination-log: 0:0 666 file" && has inline "probe: write /dev/termination-log: ok"'
+check "inline binds: a target through the image's symlink stays in the root" \
+    eval 'has inline "probe: read /tmp/sec2/f: in-inline" && test ! -e /tmp/sec2'
+check "inline binds: nosuid,nodev, read-only where asked" grep -q " /srv/i [a-z0-9]* ro,nosuid,nodev" "$T/inline.out"
+
 defaults
 ARGS='"probe", "write", "/persist", "kept", "exit", "0"'
+
 WRITABLE='writable { type = "disk"; device = "/dev/xvdb"; fstype = "ext4"; };'
 spec wdisk && run wdisk --dev /dev/xvdb="$loop_rw"
 mount -o ro "$T/vol-rw.ext4" "$T/check"
@@ -520,7 +554,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=6; spec v6; bad v6 "unsupported boot spec version 6"
+defaults; VERSION=7; spec v7; bad v7 "unsupported boot spec version 7"
 defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
 defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
 spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"
@@ -553,6 +587,26 @@ spec subpathv4; bad subpathv4 "mounts/mount@0/subpath: not in boot spec version 
 defaults; VERSION=5
 EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; options = ""; subpath = "../0"; }; };'
 spec subpathup; bad subpathup "is not a relative path of at most 64 bytes"
+defaults; VERSION=5
+EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <040755>; uid = <0>; gid = <0>; }; };'
+spec inlinev5; bad inlinev5 "mounts/mount@0/inline: not in boot spec version 5"
+defaults; VERSION=6
+EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0/../../e"; mode = <0100644>; uid = <0>; gid = <0>; }; };'
+spec inlinedots; bad inlinedots 'binds/entry@0/path: "0/../../e" is not a relative path'
+EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "1"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <040755>; uid = <0>; gid = <0>; }; };'
+spec inlinenone; bad inlinenone "inline subpath 1 is no entry of binds"
+EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <040755>; uid = <0>; gid = <0>; }; };'
+spec inlinedev; bad inlinedev "an inline mount has a subpath and no device"
+EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <020644>; uid = <0>; gid = <0>; }; };'
+spec inlinechr; bad inlinechr "is not a file, directory or symlink"
+EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <040755>; uid = <0>; gid = <0>; data = [00]; }; };'
+spec inlinedirdata; bad inlinedirdata "data is for a file, link for a symlink"
+# An entry under an earlier symlink entry is not made through it.
+EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <040755>; uid = <0>; gid = <0>; }; entry@1 { reg = <1>; path = "0/l"; mode = <0120777>; uid = <0>; gid = <0>; link = "/tmp"; }; entry@2 { reg = <2>; path = "0/l/planted"; mode = <0100644>; uid = <0>; gid = <0>; }; };'
+rm -f /tmp/planted
+spec inlinethru && run inlinethru
+check "inline binds: an entry under a symlink entry fails, nothing made through it" \
+    eval 'failed inlinethru "binds/entry@2 0/l/planted" && test ! -e /tmp/planted'
 defaults; EXTRA='mounts { bogus { }; };'; spec bogus; bad bogus "mounts: unexpected node bogus"
 defaults; EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "size=1m,exec"; }; };'
 spec tmpopt; bad tmpopt "volume /t: a tmpfs takes only size=SIZE"

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/json.h"
@@ -279,6 +280,90 @@ static void test_boot_spec_addresses_read_back(void **state)
  * the spec stays version 3 and has no terminal (test_runtime_spec checks
  * the runtime spec's).
  */
+/*
+ * Inline binds (boot spec v6): BIND volumes whose copies travel in the
+ * spec have no device, fstype or disk; their entries (a directory, a file
+ * with bytes that include a NUL, a symlink, an empty file) read back as
+ * written, and the libxl config gets no disk for them.
+ */
+static void test_inline_binds_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    xo_err err = XO_ERR_INIT;
+    size_t vols = fx->dc.n_volumes;
+    const char *targets[] = {"/etc/hosts", "/var/run/secrets"};
+    for (int i = 0; i < 2; i++)
+        fx->dc.volumes[fx->dc.n_volumes++] =
+            (struct dc_volume){.kind = DC_VOLUME_BIND,
+                               .source = strdup("/host/src"),
+                               .target = strdup(targets[i]),
+                               .subpath = strdup(i ? "1" : "0"),
+                               .vdev = strdup("xvdz"),
+                               .read_only = i == 1};
+    static const char bytes[] = {'a', 0, 'b'};
+    struct dc_bind_entry want[] = {
+        {"0", S_IFREG | 0644, 0, 0, NULL, 0},
+        {"1", S_IFDIR | 0750, 1234, 1234, NULL, 0},
+        {"1/ca.crt", S_IFREG | 04640, 1234, 5, NULL, 3},
+        {"1/token", S_IFLNK | 0777, 0, 0, NULL, 0},
+    };
+    fx->dc.binds_inline = true;
+    fx->dc.n_bind_entries = 4;
+    fx->dc.bind_entries = calloc(4, sizeof(*fx->dc.bind_entries));
+    for (int i = 0; i < 4; i++) {
+        fx->dc.bind_entries[i] = want[i];
+        fx->dc.bind_entries[i].path = strdup(want[i].path);
+    }
+    fx->dc.bind_entries[2].data = malloc(3);
+    memcpy(fx->dc.bind_entries[2].data, bytes, 3);
+    fx->dc.bind_entries[3].data = strdup("..data/token");
+
+    void *blob = NULL;
+    size_t len = 0;
+    if (domcfg_to_boot_spec(&blob, &len, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    struct boot_spec bs;
+    if (boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs.version, 6);
+    const struct bs_mount *m = &bs.mounts[bs.nmounts - 1];
+    assert_true(m->in_spec);
+    assert_null(m->device);
+    assert_null(m->fstype);
+    assert_string_equal(m->subpath, "1");
+    assert_true(m->read_only);
+    assert_int_equal(bs.nbinds, 4);
+    for (int i = 0; i < 4; i++) {
+        assert_string_equal(bs.binds[i].path, want[i].path);
+        assert_int_equal(bs.binds[i].mode, want[i].mode);
+        assert_int_equal(bs.binds[i].uid, want[i].uid);
+        assert_int_equal(bs.binds[i].gid, want[i].gid);
+        assert_int_equal(bs.binds[i].len, want[i].len);
+    }
+    assert_memory_equal(bs.binds[2].data, bytes, 3);
+    assert_null(bs.binds[0].data);
+    assert_string_equal(bs.binds[3].link, "..data/token");
+    assert_null(bs.binds[1].link);
+    boot_spec_free(&bs);
+    free(blob);
+
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    if (domcfg_to_libxl(&d, &fx->dc, fx->ac, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    for (int i = 0; i < d.num_disks; i++)
+        assert_string_not_equal(d.disks[i].vdev, "xvdz");
+    libxl_domain_config_dispose(&d);
+
+    /* Neither inline nor an image: the copies were not made. */
+    fx->dc.binds_inline = false;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "its copy was not made"));
+    xo_err_clear(&err);
+    fx->dc.n_volumes = vols + 2; /* disposed with the fixture */
+}
+
 static void test_terminal_round_trip(void **state)
 {
     struct fixture *fx = *state;
@@ -712,6 +797,7 @@ int main(void)
         cmocka_unit_test(test_parse_action),
         T(test_late_network_round_trip),
         T(test_terminal_round_trip),
+        T(test_inline_binds_round_trip),
         T(test_runtime_spec),
         T(test_runtime_spec_users),
     };
