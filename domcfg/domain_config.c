@@ -66,6 +66,7 @@ void domain_config_dispose(struct domain_config *dc)
         free(dc->bind_entries[i].data);
     }
     free(dc->bind_entries);
+    free(dc->groups);
     for (size_t i = 0; i < dc->n_dns; i++)
         free(dc->dns[i]);
     for (size_t i = 0; i < dc->n_search; i++)

@@ -171,6 +171,11 @@ struct domain_config {
     size_t n_env;
     char *cwd;
     char *user; /* OCI User text, "" = root */
+    /* The process's groups exactly (primary first), when the runtime
+     * spec's additionalGids are not what `user` has in the image's
+     * /etc/group (xl-oci-runc); NULL: the loader takes those. */
+    uint32_t *groups;
+    size_t n_groups;
     char *hostname;
     int stop_signal;
     long stop_timeout;

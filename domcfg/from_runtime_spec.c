@@ -87,14 +87,35 @@ static int map_user(struct domain_config *dc, const struct runtime_process *pr,
             dc->user = xo_xstrdup(forms[f]);
         }
     }
-    free(want);
-    if (rc < 0)
+    if (rc < 0) {
+        free(want);
         return xo_err_wrap(err, "%s: process.user", where);
-    if (!match)
-        return xo_err_set(
-            err, EINVAL,
-            "%s: process.user: uid %u, gid %u and additionalGids are not what the image's /etc/passwd and /etc/group give that uid, and the loader takes groups from there",
-            where, pr->uid, pr->gid);
+    }
+    free(dc->groups);
+    dc->groups = NULL;
+    dc->n_groups = 0;
+    if (match) {
+        free(want);
+        return 0;
+    }
+    /* Groups the image does not give that user (CRI's fsGroup and
+     * supplementalGroups): the boot spec carries them, as runc sets
+     * additionalGids whatever /etc/group says. */
+    if (n > BOOT_SPEC_MAX_GROUPS) {
+        free(want);
+        return xo_err_set(err, E2BIG,
+                          "%s: process.user: %zu groups, at most %d", where, n,
+                          BOOT_SPEC_MAX_GROUPS);
+    }
+    free(dc->user);
+    dc->user = xo_xstrdup(forms[0]);
+    /* The primary group first (want is sorted), then the others. */
+    dc->groups = xo_xcalloc(n, sizeof(*dc->groups));
+    dc->groups[dc->n_groups++] = pr->gid;
+    for (size_t i = 0; i < n; i++)
+        if (want[i] != pr->gid)
+            dc->groups[dc->n_groups++] = (uint32_t)want[i];
+    free(want);
     return 0;
 }
 

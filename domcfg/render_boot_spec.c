@@ -86,6 +86,20 @@ static int write_privileges(void *fdt, const struct domain_config *dc)
     return fdt_end_node(fdt);
 }
 
+/* v6 process/groups: big-endian u32 cells. */
+static int write_groups(void *fdt, const struct domain_config *dc)
+{
+    if (!dc->n_groups)
+        return 0;
+    if (dc->n_groups > BOOT_SPEC_MAX_GROUPS)
+        return -FDT_ERR_BADVALUE; /* domcfg_from_runtime_spec bounds it */
+    fdt32_t cells[BOOT_SPEC_MAX_GROUPS];
+    for (size_t i = 0; i < dc->n_groups; i++)
+        cells[i] = cpu_to_fdt32(dc->groups[i]);
+    return fdt_property(fdt, BOOT_SPEC_PROP_GROUPS, cells,
+                        (int)(dc->n_groups * sizeof(cells[0])));
+}
+
 static int write_process(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -100,7 +114,7 @@ static int write_process(void *fdt, const struct domain_config *dc)
                               (uint32_t)dc->stop_timeout)) ||
         (dc->terminal &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_TERMINAL, NULL, 0))) ||
-        (r = write_privileges(fdt, dc)))
+        (r = write_groups(fdt, dc)) || (r = write_privileges(fdt, dc)))
         return r;
     return fdt_end_node(fdt);
 }
@@ -294,7 +308,7 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
-    if (dc->binds_inline)
+    if (dc->binds_inline || dc->n_groups)
         return 6;
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (dc->volumes[i].kind == DC_VOLUME_BIND)

@@ -119,8 +119,15 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
  * through /proc/PID/ns/net before start, as it would runc's container
  * process.  With a `tty` (>= 0, a pty's slave) that is its stdio and it
  * runs with --terminal. */
-static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
-                              int tty, xo_err *err)
+/*
+ * The placeholder's network namespace: a new one (`new_netns`), the one
+ * at `join_netns` (a pod's sandbox given CRI's namespace: the pod's app
+ * containers name /proc/<its pid>/ns/net, so it must be in it, as runc's
+ * pause process is), or the caller's.
+ */
+static long spawn_placeholder(const char *name, bool new_netns,
+                              const char *join_netns, bool sandbox, int tty,
+                              xo_err *err)
 {
     char prog[4096];
     if (monitor_placeholder_program(prog, sizeof(prog), err) < 0)
@@ -146,11 +153,15 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
     }
     if (pid == 0) {
         close(pfd[0]);
-        if (new_netns && unshare(CLONE_NEWNET) < 0) {
+        int nsfd = join_netns ? open(join_netns, O_RDONLY | O_CLOEXEC) : -1;
+        if ((new_netns && unshare(CLONE_NEWNET) < 0) ||
+            (join_netns && (nsfd < 0 || setns(nsfd, CLONE_NEWNET) < 0))) {
             int e = errno;
             (void)!write(pfd[1], &e, sizeof(e));
             _exit(255);
         }
+        if (nsfd >= 0)
+            close(nsfd);
         /* First, as the slave may be fd 3: dup2() clears O_CLOEXEC on the
          * copies. */
         if (tty >= 0) {
@@ -188,6 +199,10 @@ static long spawn_placeholder(const char *name, bool new_netns, bool sandbox,
     if (n > 0) {
         waitpid(pid, NULL, 0);
         errno = child_errno;
+        if (join_netns)
+            return xo_err_sys(err,
+                              "placeholder %s: joining network namespace %s, or exec",
+                              prog, join_netns);
         return xo_err_sys(err, "placeholder %s: %s", prog,
                           new_netns ? "a network namespace of its own, or exec"
                                     : "exec");
@@ -274,7 +289,8 @@ static int create_sandbox(const struct runc_global *g,
     if (xo_path_fmt(s->id, sizeof(s->id), err, "%s", a->id) < 0 ||
         runc_domain_name(s->name, a->id, err) < 0)
         return -1;
-    s->pid = spawn_placeholder(s->name, ns && !ns->path, true, -1, err);
+    s->pid = spawn_placeholder(s->name, ns && !ns->path, ns ? ns->path : NULL,
+                               true, -1, err);
     if (s->pid < 0)
         return -1;
     if (runc_state_write(g, s, err) < 0 ||
@@ -400,8 +416,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_clear(&e);
         goto out;
     }
-    s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0], false,
-                              pty.slave, err);
+    s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0], NULL,
+                              false, pty.slave, err);
     if (s.pid < 0 ||
         (a.console_socket &&
          runc_console_send(a.console_socket, &pty, err) < 0) ||

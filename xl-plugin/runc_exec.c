@@ -17,12 +17,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -152,6 +154,49 @@ static int write_pid(const char *path, pid_t pid, xo_err *err)
     return xo_write_file_atomic(path, text, (size_t)n, 0644, err);
 }
 
+/* How long exec waits for a started container's entrypoint (a domain
+ * boots for about a second; under QEMU's TCG several). */
+#define EXEC_BOOT_WAIT_MS 30000
+
+/*
+ * A started container whose guest has not yet reported its entrypoint
+ * (state booting) is about to run: kubelet runs a postStart hook as soon
+ * as start returns, so exec waits for it, watching the state, instead of
+ * refusing.  0 with *st re-read once running; -1 when it ends, stays
+ * booting past EXEC_BOOT_WAIT_MS, or was never started.
+ */
+static int wait_running(struct xo_xs *xs, const struct runc_state *s,
+                        struct domain_status *st, xo_err *err)
+{
+    if (st->state != DOMAIN_STATE_BOOTING || !s->started)
+        return 0;
+    char key[256];
+    if (status_key_path(key, sizeof(key), s->name, "state", err) < 0)
+        return -1;
+    bool watching = xo_xs_watch(xs, key, "exec-wait");
+    struct timespec t0, now;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    enum domain_state state = st->state;
+    for (;;) {
+        if (status_read_state(xs, s->name, &state, err) < 0)
+            return -1;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long ms = (now.tv_sec - t0.tv_sec) * 1000 +
+                  (now.tv_nsec - t0.tv_nsec) / 1000000;
+        if (state != DOMAIN_STATE_BOOTING || ms >= EXEC_BOOT_WAIT_MS)
+            break;
+        struct pollfd p = {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0};
+        int timeout = xo_xs_pending(xs) ? 0 : watching ? 250 : 100;
+        if (poll(&p, 1, timeout) > 0 || xo_xs_pending(xs)) {
+            unsigned n = 0;
+            free(xo_xs_read_watch(xs, &n));
+        }
+    }
+    if (watching)
+        xo_xs_unwatch(xs, key, "exec-wait");
+    return status_read(xs, s->name, st, err);
+}
+
 int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     struct exec_cli a = {0};
@@ -164,7 +209,8 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
     int rc = -1, pfd[2] = {-1, -1};
     if (parse(&a, argc, argv, err) < 0 || runc_state_read(g, a.id, &s, err) < 0)
         return -1;
-    if (xen_open_xs(&h, err) < 0 || status_read(h.xs, s.name, &st, err) < 0)
+    if (xen_open_xs(&h, err) < 0 || status_read(h.xs, s.name, &st, err) < 0 ||
+        wait_running(h.xs, &s, &st, err) < 0)
         goto out;
     if (st.state != DOMAIN_STATE_RUNNING || st.domid < 0) {
         xo_err_set(err, EINVAL, "exec: container %s is not running", a.id);
@@ -234,6 +280,18 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
         close(pfd[0]);
         xen_close(&h);
         take_terminal(pty.slave);
+        /* With a terminal the process's stdio is the pty: ours must go, or
+         * the caller reading our output (go-runc, for the shim's exec -t)
+         * waits for its EOF until the process ends, while the process
+         * waits for the input the shim sends only after we exit. */
+        int null = pty.slave >= 0 ? open("/dev/null", O_RDWR) : -1;
+        if (null >= 0) {
+            dup2(null, STDIN_FILENO);
+            dup2(null, STDOUT_FILENO);
+            dup2(null, STDERR_FILENO);
+            if (null > STDERR_FILENO)
+                close(null);
+        }
         detached(&o, pfd[1]);
     }
     close(pfd[1]);

@@ -68,9 +68,15 @@ static void log_line(const struct runc_global *g, const char *level,
         close(fd);
 }
 
-static int fail(const struct runc_global *g, xo_err *err)
+/* The error to the --log file and, but for create, to stderr as well,
+ * as runc does: go-runc builds a failed verb's error from its output
+ * (the shim's kill and delete look there for "container not running" and
+ * "does not exist"), while create's stderr is the container's. */
+static int fail(const struct runc_global *g, const char *verb, xo_err *err)
 {
     log_line(g, "error", xo_err_msg(err));
+    if (g->log && strcmp(verb, "create") != 0)
+        fprintf(stderr, "%s\n", xo_err_msg(err));
     xo_err_clear(err);
     return 1;
 }
@@ -180,15 +186,15 @@ int main(int argc, char **argv)
     for (size_t k = 0; k < sizeof(verbs) / sizeof(verbs[0]); k++)
         if (strcmp(argv[i], verbs[k].name) == 0)
             return verbs[k].run(&g, argc - i, argv + i, &err) < 0
-                       ? fail(&g, &err)
+                       ? fail(&g, argv[i], &err)
                        : 0;
     if (strcmp(argv[i], "update") == 0 || strcmp(argv[i], "checkpoint") == 0 ||
         strcmp(argv[i], "restore") == 0) {
         xo_err_set(&err, ENOTSUP,
                    "%s is not supported for containers run as Xen domains",
                    argv[i]);
-        return fail(&g, &err);
+        return fail(&g, argv[i], &err);
     }
     xo_err_set(&err, EINVAL, "unknown command \"%s\"", argv[i]);
-    return fail(&g, &err);
+    return fail(&g, argv[i], &err);
 }

@@ -29,7 +29,8 @@
  * and process/terminal; domcfg writes version 4 only for a spec that has
  * one of them, else version 3.  Version 5 added mount/subpath (below);
  * domcfg writes version 5 only for a spec that has one.  Version 6 added
- * mount/inline and the binds node (below), written only with them.
+ * mount/inline, the binds node (below) and process/groups, written only
+ * with them.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
 #define BOOT_SPEC_VERSION 6
@@ -96,6 +97,13 @@
  * with the tty's own output processing ("\n" -> "\r\n"); without it the
  * console is a plain byte stream, as runc's pipes are. */
 #define BOOT_SPEC_PROP_TERMINAL "terminal"
+/* v6: the entrypoint's groups, exactly: u32 cells, the primary group
+ * first, at most BOOT_SPEC_MAX_GROUPS (the runtime spec's user.gid and
+ * additionalGids: CRI adds a pod's fsGroup and supplementalGroups, which
+ * the image's /etc/group does not list).  Absent: the groups `user` has
+ * in the image's /etc/group. */
+#define BOOT_SPEC_PROP_GROUPS "groups"
+#define BOOT_SPEC_MAX_GROUPS 256
 
 /* v3 /process/capabilities: the runtime spec's five sets, each a
  * stringlist of names of common/abi/capabilities.h (may be empty). */

@@ -218,6 +218,16 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
     if (boot_spec_parse_privileges(s, fdt, node, err) < 0)
         return -1;
     s->terminal = fdt_getprop(fdt, node, BOOT_SPEC_PROP_TERMINAL, NULL) != NULL;
+    int glen = 0;
+    const fdt32_t *g = fdt_getprop(fdt, node, BOOT_SPEC_PROP_GROUPS, &glen);
+    if (g && (s->version < 6 || glen <= 0 || glen % 4 ||
+              (size_t)glen / 4 > BOOT_SPEC_MAX_GROUPS))
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: %s/%s: not 1 to %d u32 cells in boot spec version 6 or later",
+            BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_GROUPS, BOOT_SPEC_MAX_GROUPS);
+    for (size_t i = 0; g && i < (size_t)glen / 4; i++)
+        s->groups[s->ngroups++] = fdt32_to_cpu(g[i]);
     if (s->terminal && s->version < 4)
         return xo_err_set(
             err, EINVAL, "boot spec: %s/%s: not in boot spec version %u",

@@ -90,6 +90,9 @@ struct boot_spec {
     bool no_new_privs;
     /* v4 process/terminal: the console is the entrypoint's terminal. */
     bool terminal;
+    /* v6 process/groups: the groups exactly, primary first; 0: none. */
+    uint32_t groups[BOOT_SPEC_MAX_GROUPS];
+    size_t ngroups;
     uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable,
         cap_ambient;
     struct bs_rlimit {

@@ -134,6 +134,8 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
     const char *user = req->user[0] ? req->user : s->spec->user;
     if (xo_user_resolve(&ids, user, "/etc", &err) < 0)
         child_fail(errfd, err.errnum ? err.errnum : EINVAL, xo_err_msg(&err));
+    if (!req->user[0])
+        run_spec_groups(s->spec, &ids);
     /* The terminal is the process's user's, as runc gives a console. */
     if (tty && fchown(0, ids.uid, (gid_t)-1) < 0)
         child_fail(errfd, errno, "chown the pty");

@@ -229,6 +229,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
     struct xo_user_ids ids;
     if (xo_user_resolve(&ids, spec.user, "/etc", &err) < 0)
         fail(&err);
+    run_spec_groups(&spec, &ids);
     /* The exec channel's server, forked before the entrypoint so that it
      * is outside the container's PID namespace; not in the host test
      * mode, which has no vchan. */

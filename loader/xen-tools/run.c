@@ -138,6 +138,18 @@ static _Noreturn void child(const struct boot_spec *spec,
     child_fail(errfd, errno, spec->args[0]);
 }
 
+void run_spec_groups(const struct boot_spec *spec, struct xo_user_ids *ids)
+{
+    if (!spec->ngroups)
+        return;
+    free(ids->groups);
+    ids->groups = xo_xcalloc(spec->ngroups, sizeof(*ids->groups));
+    for (size_t i = 0; i < spec->ngroups; i++)
+        ids->groups[i] = (gid_t)spec->groups[i];
+    ids->ngroups = spec->ngroups;
+    ids->gid = ids->groups[0];
+}
+
 int run_become(const struct boot_spec *spec, const struct xo_user_ids *ids,
                const char *cwd, const char **what_r)
 {

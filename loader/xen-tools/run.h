@@ -42,6 +42,10 @@ size_t run_env_build(char **env, const char *const *base, size_t nbase,
                      const char *const *over, size_t nover, char *home,
                      size_t homesz, const struct xo_user_ids *ids);
 
+/* The spec's own groups (v6 process/groups) in place of those ids took
+ * from /etc/group, when it has them; for the spec's user only. */
+void run_spec_groups(const struct boot_spec *spec, struct xo_user_ids *ids);
+
 /* In a forked child: the spec's limits, bounding set and capabilities
  * around the switch to ids, then chdir(cwd).  -1 with errno set and
  * *what_r naming the step. */

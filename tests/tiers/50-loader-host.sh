@@ -188,6 +188,13 @@ user_case "1000" "uid=1000 gid=1000 groups=50,1000,2000,3000"
 user_case "app:staff" "uid=1000 gid=50 groups=50"
 user_case "app:extra" "uid=1000 gid=2000 groups=2000"
 user_case "1000:other" "uid=1000 gid=3000 groups=3000"
+# v6 process/groups: exactly these (CRI's fsGroup, supplementalGroups),
+# whatever /etc/group gives the user; refused in a v5 spec.
+defaults; ARGS='"probe", "ids", "env", "exit", "0"'; USERSPEC=1000:1000; VERSION=6
+PROCEXTRA='groups = <1000 4000 77>;'
+spec groups && run groups
+check "process/groups (v6): the groups exactly, none from /etc/group" has groups "probe: uid=1000 gid=1000 groups=77,1000,4000"
+check "process/groups: HOME still from /etc/passwd" has groups "probe: env HOME=/home/app"
 defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
 spec userhome && run userhome
 check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"
@@ -587,6 +594,10 @@ spec subpathv4; bad subpathv4 "mounts/mount@0/subpath: not in boot spec version 
 defaults; VERSION=5
 EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; options = ""; subpath = "../0"; }; };'
 spec subpathup; bad subpathup "is not a relative path of at most 64 bytes"
+defaults; VERSION=5; PROCEXTRA='groups = <1000 4000>;'
+spec groupsv5; bad groupsv5 "process/groups: not 1 to 256 u32 cells in boot spec version 6"
+defaults; VERSION=6; PROCEXTRA='groups = [00 01];'
+spec groupsodd; bad groupsodd "process/groups: not 1 to 256 u32 cells"
 defaults; VERSION=5
 EXTRA='mounts { mount@0 { target = "/x"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <040755>; uid = <0>; gid = <0>; }; };'
 spec inlinev5; bad inlinev5 "mounts/mount@0/inline: not in boot spec version 5"

@@ -29,6 +29,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/runtime_spec.h"
 
+#include "loader/xen-tools/bootspec.h"
 #include "domcfg_fixture.h"
 
 #define SAMPLES "tests/unit/runtime_spec/"
@@ -216,21 +217,38 @@ static void test_map(void **state)
     assert_string_equal(dc.labels[0], "org.example.team=web");
     assert_int_equal(dc.stop_signal, 15);
 
-    /* The same groups are not what /etc/group gives any more: refused,
-     * not run with other groups. */
+    assert_int_equal(dc.n_groups, 0); /* the loader takes /etc/group's */
+
+    /* The same groups are not what /etc/group gives any more (as CRI's
+     * fsGroup and supplementalGroups are not): the spec's groups go to
+     * the loader exactly, primary first, as runc sets additionalGids. */
     write_file(fx->dir, "group", "root:x:0:\n");
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(domcfg_from_runtime_spec(&dc, &rs, "config.json", &err),
-                     -1);
-    assert_non_null(
-        strstr(xo_err_msg(&err), "config.json: process.user: uid 0"));
-    xo_err_clear(&err);
-    /* Without a root volume only "UID:GID" is possible. */
+    if (domcfg_from_runtime_spec(&dc, &rs, "config.json", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_string_equal(dc.user, "0:0");
+    assert_int_equal(dc.n_groups, 2);
+    assert_int_equal(dc.groups[0], 0);
+    assert_int_equal(dc.groups[1], 10);
+    /* Without a root volume: "UID:GID" and the groups. */
     free(dc.root_volume);
     dc.root_volume = NULL;
-    assert_int_equal(domcfg_from_runtime_spec(&dc, &rs, "config.json", &err),
-                     -1);
-    xo_err_clear(&err);
+    if (domcfg_from_runtime_spec(&dc, &rs, "config.json", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(dc.n_groups, 2);
+    dc.rootfs_fstype = strdup("erofs"); /* what create sets */
+    void *blob = NULL;
+    size_t len = 0;
+    struct boot_spec bs;
+    if (domcfg_to_boot_spec(&blob, &len, &dc, &err) < 0 ||
+        boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs.version, 6);
+    assert_int_equal(bs.ngroups, 2);
+    assert_int_equal(bs.groups[0], 0);
+    assert_int_equal(bs.groups[1], 10);
+    boot_spec_free(&bs);
+    free(blob);
     runtime_spec_dispose(&rs);
 
     load_ok(&rs, SAMPLES "cri-sandbox.json");
