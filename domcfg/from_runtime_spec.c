@@ -193,6 +193,52 @@ static void map_process(struct domain_config *dc, const struct runtime_spec *rs)
     dc->no_new_privileges = pr->no_new_privileges;
 }
 
+/*
+ * Kubernetes' limits (linux.resources): the memory limit becomes what the
+ * container gets on top of the loader (create adds the loader's need,
+ * which the kernel in use decides: xl-oci.cfg(5)); a CPU quota becomes
+ * vCPUs, rounded up (a quota of 1.5 CPUs gets 2), as Kata does.
+ */
+static void map_resources(struct domain_config *dc,
+                          const struct runtime_spec *rs)
+{
+    if (rs->memory_limit)
+        dc->container_memory_mb =
+            (long)((rs->memory_limit >> 20) +
+                   ((rs->memory_limit & ((1u << 20) - 1)) != 0));
+    if (dc->container_memory_mb > (1L << 20))
+        dc->container_memory_mb = 1L << 20; /* 1 TiB: xl's own bound */
+    if (rs->cpu_quota && rs->cpu_period) {
+        uint64_t n = (rs->cpu_quota + rs->cpu_period - 1) / rs->cpu_period;
+        long v = n > 128 ? 128 : (long)n; /* app.cfg's vcpus bound */
+        if (v > dc->vcpus)
+            dc->vcpus = v;
+        if (dc->maxvcpus < dc->vcpus)
+            dc->maxvcpus = dc->vcpus;
+    }
+}
+
+/*
+ * A Kubernetes pod's app container has no hostname of its own: under
+ * runc it joins the sandbox's UTS namespace, which has the pod's.  CRI
+ * puts that name in the process's HOSTNAME (containerd's
+ * container_create_linux.go) and in the /etc/hostname it binds; without
+ * it the domain would be named by its 64-hex container ID, which
+ * /etc/hosts does not resolve (Java's getLocalHost fails).  So a spec
+ * without a hostname takes a valid HOSTNAME from its env.
+ */
+static void pod_hostname(struct domain_config *dc,
+                         const struct runtime_spec *rs)
+{
+    for (size_t i = 0; i < rs->process.n_env; i++) {
+        const char *e = rs->process.env[i];
+        if (strncmp(e, "HOSTNAME=", 9) == 0 && hostname_ok(e + 9)) {
+            free(dc->hostname);
+            dc->hostname = xo_xstrdup(e + 9);
+        }
+    }
+}
+
 int domcfg_from_runtime_spec(struct domain_config *dc,
                              const struct runtime_spec *rs, const char *where,
                              xo_err *err)
@@ -210,7 +256,10 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
                 where, rs->hostname, BOOT_SPEC_MAX_HOSTNAME);
         free(dc->hostname);
         dc->hostname = xo_xstrdup(rs->hostname);
+    } else {
+        pod_hostname(dc, rs);
     }
+    map_resources(dc, rs);
     dc->terminal = rs->process.terminal;
     /* A network namespace (a path, or a new one the placeholder holds):
      * whatever CNI puts there is spliced in at start (runc_start). */

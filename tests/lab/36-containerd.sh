@@ -48,12 +48,33 @@ out=$("${RUN[@]}" --rm \
     "$IMG" tb /bin/sh -c 'cat /etc/xo-bound /srv/data/sub/f /srv/data/link
         echo x 2>/dev/null >/etc/xo-bound || echo file-is-ro
         echo new >/srv/data/new && cat /srv/data/new
-        grep -c " /scratch tmpfs rw,.*size=1024k" /proc/mounts' \
+        grep -c " /scratch tmpfs rw,.*size=1024k" /proc/mounts
+        ls /sys/block | grep -c "^xvd"' \
     2>"$LAB_WORK/tb.err" | tr '\n' '|')
 want="bound file|in a dir|in a dir|file-is-ro|new|1|"
-[ "$out" = "$want" ] && [ ! -e "$LAB_WORK/bsrc/dir/new" ] &&
+small_disks=${out##"$want"}
+small_disks=${small_disks%|}
+[ "${out%"$small_disks|"}" = "$want" ] && [ ! -e "$LAB_WORK/bsrc/dir/new" ] &&
     lab_ok spec-mounts-bind-and-tmpfs "$out" ||
     { lab_fail spec-mounts-bind-and-tmpfs "got '$out' want '$want' $(head -c 300 "$LAB_WORK/tb.err")"; diag; }
+# Sources past 256 KiB (or with hard links) are copied into an ext4
+# image the domain gets as one more disk; small ones travel in the boot
+# spec (no disk): the same copies either way.
+mkdir -p "$LAB_WORK/bsrc/big"
+head -c 400000 /dev/urandom >"$LAB_WORK/bsrc/big/blob"
+ln "$LAB_WORK/bsrc/big/blob" "$LAB_WORK/bsrc/big/hard"
+sum=$(md5sum <"$LAB_WORK/bsrc/big/blob" | cut -c1-32)
+out=$("${RUN[@]}" --rm \
+    --mount "type=bind,src=$LAB_WORK/bsrc/big,dst=/srv/big,options=rbind:ro" \
+    --mount "type=bind,src=$LAB_WORK/bsrc/file,dst=/etc/xo-bound,options=rbind:ro" \
+    "$IMG" tbig /bin/sh -c 'md5sum </srv/big/blob | cut -c1-32
+        stat -c %h /srv/big/hard; cat /etc/xo-bound
+        ls /sys/block | grep -c "^xvd"' \
+    2>"$LAB_WORK/tbig.err" | tr '\n' '|')
+want="$sum|2|bound file|$((small_disks + 1))|"
+[ -n "$small_disks" ] && [ "$out" = "$want" ] &&
+    lab_ok spec-mounts-large-copy-on-a-disk "$out (inline: $small_disks disk(s))" ||
+    { lab_fail spec-mounts-large-copy-on-a-disk "got '$out' want '$want' $(head -c 300 "$LAB_WORK/tbig.err")"; diag; }
 left=$(find /run/containerd "$CD" -name binds.ext4 2>/dev/null)
 [ -z "$left" ] && lab_ok spec-mounts-copy-removed ||
     lab_fail spec-mounts-copy-removed "$left"
@@ -142,6 +163,13 @@ lab_check pod-sandbox-runs "${RUN[@]}" -d "${POD[@]}" \
     --annotation io.kubernetes.cri.container-type=sandbox "$IMG" pod1-sandbox /pause
 for ((i = 0; i < 100; i++)); do C task ls | grep -q '^pod1-sandbox .*RUNNING' && break; sleep 0.2; done
 C task ls | grep -q '^pod1-sandbox .*RUNNING' && lab_ok pod-sandbox-running || lab_fail pod-sandbox-running "$(C task ls)"
+# CRI names the sandbox's namespace to the pod's containers as
+# /proc/<sandbox pid>/ns/net: the sandbox's placeholder must be in it.
+sbpid=$(C task ls | awk '$1 == "pod1-sandbox" { print $2 }')
+[ -n "$sbpid" ] && [ "$(stat -L -c %i "/proc/$sbpid/ns/net")" = "$(stat -L -c %i /run/netns/pod1)" ] &&
+    lab_ok pod-sandbox-in-pods-netns "pid $sbpid" ||
+    lab_fail pod-sandbox-in-pods-netns "pid '$sbpid': $(stat -L -c %i "/proc/$sbpid/ns/net" /run/netns/pod1 2>&1 | tr '\n' ' ')"
+APPPOD=(--with-ns "network:/proc/$sbpid/ns/net")
 xl list | grep -q '^pod1-sandbox ' && lab_fail pod-sandbox-has-no-domain "$(xl list)" ||
     lab_ok pod-sandbox-has-no-domain
 # CRI binds its own /etc/hosts, hostname and resolv.conf into every
@@ -154,13 +182,13 @@ CRI_ETC=("${CRI_MOUNTS[@]}")
 mkdir -p "$LAB_WORK/pod1-sa"
 printf 'token-from-kubelet' >"$LAB_WORK/pod1-sa/token"
 CRI_ETC+=(--mount "type=bind,src=$LAB_WORK/pod1-sa,dst=/var/run/secrets/kubernetes.io/serviceaccount,options=rbind:ro")
-lab_check pod-app-runs "${RUN[@]}" -d "${POD[@]}" "${CRI_ETC[@]}" \
+lab_check pod-app-runs "${RUN[@]}" -d "${APPPOD[@]}" "${CRI_ETC[@]}" --env HOSTNAME=pod1 \
     --annotation io.kubernetes.cri.container-type=container "$IMG" pod1-web /bin/sh -c \
-    'echo "etc: $(cat /etc/hostname) $(grep -c hosts-from-cri /etc/hosts) $(grep nameserver /etc/resolv.conf) $(cat /var/run/secrets/kubernetes.io/serviceaccount/token)"
+    'echo "etc: $(cat /etc/hostname) $(grep -c hosts-from-cri /etc/hosts) $(grep nameserver /etc/resolv.conf) $(cat /var/run/secrets/kubernetes.io/serviceaccount/token) $(hostname)"
      mkdir -p /tmp/www && echo served-in-a-pod >/tmp/www/index.html && echo httpd-up && exec httpd -f -p 80 -h /tmp/www'
 wait_log pod1-web "^httpd-up" 180 || lab_fail pod1-web-runs "$(xl-oci logs pod1-web 2>&1 | tail -n 5 | tr '\n' ' ')"
 etc=$(xl-oci logs pod1-web 2>/dev/null | grep '^etc: ')
-[ "$etc" = "etc: pod1 1 nameserver 10.96.0.10 token-from-kubelet" ] && lab_ok pod-app-has-cris-etc-files "$etc" ||
+[ "$etc" = "etc: pod1 1 nameserver 10.96.0.10 token-from-kubelet pod1" ] && lab_ok pod-app-has-cris-etc-files "$etc" ||
     lab_fail pod-app-has-cris-etc-files "'$etc'"
 page=""
 for ((i = 0; i < 60; i++)); do

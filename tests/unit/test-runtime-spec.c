@@ -251,6 +251,20 @@ static void test_map(void **state)
     free(blob);
     runtime_spec_dispose(&rs);
 
+    /* A pod's app container has no hostname: the pod's, from CRI's
+     * HOSTNAME, not the domain's name (its container ID). */
+    load_ok(&rs, SAMPLES "cri-app.json");
+    free(dc.hostname);
+    dc.hostname = strdup("0123456789abcdef");
+    dc.vcpus = dc.maxvcpus = 1;
+    map_ok(&dc, &rs);
+    assert_string_equal(dc.hostname, "web-0");
+    /* Its limits: 256 MiB and a byte, 1.5 CPUs. */
+    assert_int_equal(dc.container_memory_mb, 257);
+    assert_int_equal(dc.vcpus, 2);
+    assert_int_equal(dc.maxvcpus, 2);
+    runtime_spec_dispose(&rs);
+
     load_ok(&rs, SAMPLES "cri-sandbox.json");
     map_ok(&dc, &rs);
     assert_string_equal(dc.user, "65535:65535");
