@@ -135,6 +135,10 @@ struct domain_config {
     enum dc_domain_type type;
     long memory_mb;
     long maxmem_mb;
+    /* A runtime spec's memory limit (xl-oci-runc), MiB, 0 = none: create
+     * makes memory_mb and maxmem_mb the loader's need plus this, so the
+     * container gets what its orchestrator gave it. */
+    long container_memory_mb;
     long vcpus;
     long maxvcpus;
     char *cpus; /* xl "cpus" text, NULL = any */

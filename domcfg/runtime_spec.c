@@ -378,7 +378,8 @@ static int parse_top(struct runtime_spec *rs, json_object *o,
                               p)) < 0 ||
         (r == 1 && runtime_spec_parse_mounts(rs, mounts, p) < 0))
         return -1;
-    if (parse_annotations(rs, o, p) < 0 || parse_namespaces(rs, o, p) < 0)
+    if (parse_annotations(rs, o, p) < 0 || parse_namespaces(rs, o, p) < 0 ||
+        runtime_spec_parse_resources(rs, o, p) < 0)
         return -1;
     return 0;
 }

@@ -6,7 +6,7 @@
  * The file is outside input: its size, every string and every list are
  * bounded, every field is type-checked, and an error names the file and
  * the JSON path at fault ("config.json: process.args[2]: must be a
- * string").  Fields we do not act on (linux.resources, seccomp, hooks,
+ * string").  Fields we do not act on (seccomp, hooks,
  * apparmor, ...) are ignored, as runtimes ignore what they do not know;
  * fields we act on are never ignored when malformed.
  *
@@ -127,6 +127,11 @@ struct runtime_spec {
     const char *sandbox_id; /* the CRI annotation's value, or NULL */
     struct runtime_namespace *namespaces;
     size_t n_namespaces;
+    /* linux.resources (runtime_spec_resources.c): what Kubernetes sets
+     * from a container's limits; 0 = none (absent, 0 or -1). */
+    uint64_t memory_limit; /* memory.limit, bytes */
+    uint64_t cpu_quota;    /* cpu.quota, microseconds per period */
+    uint64_t cpu_period;   /* cpu.period, microseconds (100000 if absent) */
 };
 
 /*

@@ -62,5 +62,8 @@ int runtime_spec_parse_process(struct runtime_process *pr, json_object *o,
                                const struct rs_parse *p);
 int runtime_spec_parse_mounts(struct runtime_spec *rs, json_object *arr,
                               const struct rs_parse *p);
+/* linux.resources' memory limit and CPU quota (the rest is ignored). */
+int runtime_spec_parse_resources(struct runtime_spec *rs, json_object *o,
+                                 const struct rs_parse *p);
 
 #endif

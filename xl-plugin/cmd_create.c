@@ -177,7 +177,7 @@ int create_write_requested(const struct rendered *r,
  */
 #define LOADER_VIF_HEADROOM_MB 2
 
-static int check_memory(const struct domain_config *dc,
+static int check_memory(struct domain_config *dc,
                         const struct loader_files *lf, const char *cfg_path,
                         xo_err *err)
 {
@@ -188,8 +188,16 @@ static int check_memory(const struct domain_config *dc,
     if (stat(lf->initramfs, &i) < 0)
         return xo_err_sys(err, "loader %s", dc->loader_dir);
     long loader = (long)((k + (uint64_t)i.st_size + (1 << 20) - 1) >> 20);
-    long vifs = (long)dc->n_vifs * LOADER_VIF_HEADROOM_MB;
+    /* A late network's vif comes at start, with the same needs. */
+    long vifs = (long)(dc->n_vifs + (dc->late_network ? 1 : 0)) *
+                LOADER_VIF_HEADROOM_MB;
     long need = loader + LOADER_HEADROOM_MB + vifs;
+    if (dc->container_memory_mb > 0) {
+        /* An orchestrator's limit is the container's own: the loader's
+         * need comes on top (xl-oci-runc(1)). */
+        dc->memory_mb = dc->maxmem_mb = need + dc->container_memory_mb;
+        return 0;
+    }
     if (dc->memory_mb >= need)
         return 0;
     if (vifs)
@@ -211,7 +219,7 @@ static int check_memory(const struct domain_config *dc,
  * runtime spec, a test) cannot know the loader's size; it says so and goes
  * on.  Fills *lf (the caller disposes it).
  */
-static int preflight(const struct rendered *r, const char *cfg_path, bool dry,
+static int preflight(struct rendered *r, const char *cfg_path, bool dry,
                      struct loader_files *lf, xo_err *err)
 {
     if (loader_locate(lf, r->dc.loader_dir, err) < 0) {

@@ -33,6 +33,16 @@ rc=$?
 rc=$?
 [ $rc = 0 ] && lab_ok exit-0-is-ctrs-status || lab_fail exit-0-is-ctrs-status "ctr run exited $rc"
 
+# --- Kubernetes' limits: the memory limit on top of the loader, CPUs --------
+# A limit of 64 MiB gives the domain the loader's need plus 64 MiB (below
+# the 128 MiB default), a quota of 1.5 CPUs two vCPUs.
+out=$("${RUN[@]}" --rm --memory-limit 67108864 --cpus 1.5 "$IMG" tres /bin/sh -c \
+    'echo "$(nproc) $(awk "/^MemTotal/ { print \$2 }" /proc/meminfo)"' 2>"$LAB_WORK/tres.err")
+set -- $out
+[ "${1:-}" = 2 ] && [ "${2:-0}" -gt $((64 * 1024)) ] && [ "${2:-0}" -lt $((120 * 1024)) ] &&
+    lab_ok limits-memory-and-cpus "vcpus $1, MemTotal $2 kB" ||
+    { lab_fail limits-memory-and-cpus "got '$out' $(head -c 300 "$LAB_WORK/tres.err")"; diag; }
+
 # --- the spec's mounts: binds copied into the domain, a tmpfs ---------------
 # A file bound read-only, a directory (a symlink in it) read-write, a tmpfs
 # with a size; writes stay in the domain (a copy: docs/decisions.md); a
