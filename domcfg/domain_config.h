@@ -197,6 +197,11 @@ struct domain_config {
     /* The console is the process's controlling terminal (an OCI runtime
      * spec's process.terminal; boot spec v4 process/terminal). */
     bool terminal;
+    /* A runtime spec's root.readonly and process.user.umask (boot spec
+     * v6 rootfs/read-only, process/umask). */
+    bool root_readonly;
+    bool has_umask;
+    uint32_t umask;
     struct dc_rlimit {
         int resource; /* RLIMIT_* number (common/abi/rlimits.h) */
         uint64_t soft, hard;

@@ -261,6 +261,9 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
     }
     map_resources(dc, rs);
     dc->terminal = rs->process.terminal;
+    dc->root_readonly = rs->root_readonly;
+    dc->has_umask = rs->process.has_umask;
+    dc->umask = rs->process.umask;
     /* A network namespace (a path, or a new one the placeholder holds):
      * whatever CNI puts there is spliced in at start (runc_start). */
     dc->late_network = runtime_spec_namespace(rs, "network") != NULL;

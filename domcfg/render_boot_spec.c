@@ -114,7 +114,10 @@ static int write_process(void *fdt, const struct domain_config *dc)
                               (uint32_t)dc->stop_timeout)) ||
         (dc->terminal &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_TERMINAL, NULL, 0))) ||
-        (r = write_groups(fdt, dc)) || (r = write_privileges(fdt, dc)))
+        (r = write_groups(fdt, dc)) ||
+        (dc->has_umask &&
+         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_UMASK, dc->umask))) ||
+        (r = write_privileges(fdt, dc)))
         return r;
     return fdt_end_node(fdt);
 }
@@ -126,6 +129,8 @@ static int write_storage(void *fdt, const struct domain_config *dc)
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, "/dev/xvda")) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE,
                                  dc->rootfs_fstype)) ||
+        (dc->root_readonly &&
+         (r = fdt_property(fdt, BOOT_SPEC_PROP_READ_ONLY, NULL, 0))) ||
         (r = fdt_end_node(fdt)))
         return r;
 
@@ -308,7 +313,7 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
-    if (dc->binds_inline || dc->n_groups)
+    if (dc->binds_inline || dc->n_groups || dc->has_umask || dc->root_readonly)
         return 6;
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (dc->volumes[i].kind == DC_VOLUME_BIND)

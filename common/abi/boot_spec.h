@@ -29,8 +29,8 @@
  * and process/terminal; domcfg writes version 4 only for a spec that has
  * one of them, else version 3.  Version 5 added mount/subpath (below);
  * domcfg writes version 5 only for a spec that has one.  Version 6 added
- * mount/inline, the binds node (below) and process/groups, written only
- * with them.
+ * mount/inline, the binds node (below), process/groups, process/umask and
+ * rootfs/read-only, written only with them.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
 #define BOOT_SPEC_VERSION 6
@@ -104,6 +104,9 @@
  * in the image's /etc/group. */
 #define BOOT_SPEC_PROP_GROUPS "groups"
 #define BOOT_SPEC_MAX_GROUPS 256
+/* v6: u32, 0 to 0777: the entrypoint's umask (the runtime spec's
+ * process.user.umask); absent: 022, the kernel's. */
+#define BOOT_SPEC_PROP_UMASK "umask"
 
 /* v3 /process/capabilities: the runtime spec's five sets, each a
  * stringlist of names of common/abi/capabilities.h (may be empty). */
@@ -119,7 +122,11 @@
  * cells <soft hard> (dtc: /bits/ 64 <1024 1024>); UINT64_MAX = unlimited. */
 #define BOOT_SPEC_NODE_RLIMITS "rlimits"
 
-/* /rootfs: the read-only image (device, fstype). */
+/* /rootfs: the read-only image (device, fstype).  v6: with the empty
+ * property read-only (the runtime spec's root.readonly, Kubernetes'
+ * readOnlyRootFilesystem) the container's root, the overlay, is made
+ * read-only once the loader wrote its /etc files; volumes and the
+ * kernel file systems mounted on it keep their own modes. */
 #define BOOT_SPEC_NODE_ROOTFS "rootfs"
 
 /* /writable: the container's upper layer. */

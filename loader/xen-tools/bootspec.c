@@ -228,6 +228,16 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
             BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_GROUPS, BOOT_SPEC_MAX_GROUPS);
     for (size_t i = 0; g && i < (size_t)glen / 4; i++)
         s->groups[s->ngroups++] = fdt32_to_cpu(g[i]);
+    s->has_umask = fdt_getprop(fdt, node, BOOT_SPEC_PROP_UMASK, NULL) != NULL;
+    if (s->has_umask &&
+        bs_get_u32(&s->umask, fdt, node, BOOT_SPEC_NODE_PROCESS,
+                   BOOT_SPEC_PROP_UMASK, err) < 0)
+        return -1;
+    if (s->has_umask && (s->version < 6 || s->umask > 0777))
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: %s/%s: not 0 to 0777 in boot spec version 6 or later",
+            BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_UMASK);
     if (s->terminal && s->version < 4)
         return xo_err_set(
             err, EINVAL, "boot spec: %s/%s: not in boot spec version %u",
@@ -280,6 +290,13 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
         bs_get_string(&s->root_fstype, fdt, node, BOOT_SPEC_NODE_ROOTFS,
                       BOOT_SPEC_PROP_FSTYPE, false, err) < 0)
         return -1;
+    s->root_readonly =
+        fdt_getprop(fdt, node, BOOT_SPEC_PROP_READ_ONLY, NULL) != NULL;
+    if (s->root_readonly && s->version < 6)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: not in boot spec version %u",
+                          BOOT_SPEC_NODE_ROOTFS, BOOT_SPEC_PROP_READ_ONLY,
+                          s->version);
     if (bs_get_node(&node, fdt, 0, BOOT_SPEC_NODE_WRITABLE, false, err) < 0 ||
         bs_get_string(&s->wr_type, fdt, node, BOOT_SPEC_NODE_WRITABLE,
                       BOOT_SPEC_PROP_TYPE, false, err) < 0 ||

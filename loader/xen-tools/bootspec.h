@@ -93,6 +93,10 @@ struct boot_spec {
     /* v6 process/groups: the groups exactly, primary first; 0: none. */
     uint32_t groups[BOOT_SPEC_MAX_GROUPS];
     size_t ngroups;
+    /* v6 process/umask and rootfs/read-only. */
+    bool has_umask;
+    uint32_t umask;
+    bool root_readonly;
     uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable,
         cap_ambient;
     struct bs_rlimit {

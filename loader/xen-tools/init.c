@@ -223,6 +223,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
     if (netcfg_setup(&spec,
                      env->host && !env->host_net ? 0 : env->device_wait_ms,
                      &err) < 0 ||
+        (spec.root_readonly && mounts_root_readonly(root, &err) < 0) ||
         mounts_switch_root(root, &err) < 0)
         fail(&err);
 

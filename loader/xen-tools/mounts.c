@@ -433,6 +433,14 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
     return 0;
 }
 
+int mounts_root_readonly(const char *root, xo_err *err)
+{
+    return do_mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL,
+                    err) < 0
+               ? xo_err_wrap(err, "read-only root")
+               : 0;
+}
+
 int mounts_switch_root(const char *root, xo_err *err)
 {
     if (chdir(root) < 0)

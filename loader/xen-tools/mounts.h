@@ -45,6 +45,11 @@ int mounts_early(xo_err *err);
 int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
                 const char **root_r, xo_err *err);
 
+/* The container's root (the overlay at `root`) read-only, its own mount
+ * only: what is mounted on it keeps its mode (v6 rootfs/read-only), after
+ * the loader wrote its /etc files there. */
+int mounts_root_readonly(const char *root, xo_err *err);
+
 /* Makes `root` the root of this mount namespace and chdirs to "/". */
 int mounts_switch_root(const char *root, xo_err *err);
 

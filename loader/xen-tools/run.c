@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -166,6 +167,8 @@ int run_become(const struct boot_spec *spec, const struct xo_user_ids *ids,
         return -1;
     if (privileges_after_user(spec, what_r) < 0)
         return -1;
+    if (spec->has_umask)
+        umask((mode_t)spec->umask);
     *what_r = cwd;
     return chdir(cwd);
 }

@@ -43,6 +43,14 @@ set -- $out
     lab_ok limits-memory-and-cpus "vcpus $1, MemTotal $2 kB" ||
     { lab_fail limits-memory-and-cpus "got '$out' $(head -c 300 "$LAB_WORK/tres.err")"; diag; }
 
+# readOnlyRootFilesystem (root.readonly): the root refuses writes, a
+# tmpfs mount on it does not, the host name is still written.
+out=$("${RUN[@]}" --rm --read-only --mount "type=tmpfs,src=tmpfs,dst=/scratch,options=size=1m" \
+    "$IMG" tro /bin/sh -c 'touch /x 2>/dev/null && echo root-rw || echo root-ro
+        touch /scratch/y && echo scratch-rw; cat /etc/hostname' 2>"$LAB_WORK/tro.err" | tr '\n' '|')
+[ "$out" = "root-ro|scratch-rw|tro|" ] && lab_ok read-only-root "$out" ||
+    { lab_fail read-only-root "got '$out' $(head -c 300 "$LAB_WORK/tro.err")"; diag; }
+
 # --- the spec's mounts: binds copied into the domain, a tmpfs ---------------
 # A file bound read-only, a directory (a symlink in it) read-write, a tmpfs
 # with a size; writes stay in the domain (a copy: docs/decisions.md); a

@@ -195,6 +195,23 @@ PROCEXTRA='groups = <1000 4000 77>;'
 spec groups && run groups
 check "process/groups (v6): the groups exactly, none from /etc/group" has groups "probe: uid=1000 gid=1000 groups=77,1000,4000"
 check "process/groups: HOME still from /etc/passwd" has groups "probe: env HOME=/home/app"
+# v6 process/umask (process.user.umask): files the entrypoint creates.
+defaults; ARGS='"probe", "write", "/tmp/u", "x", "stat", "/tmp/u", "exit", "0"'
+spec umaskdefault && run umaskdefault
+check "no umask in the spec: the kernel's 022" has umaskdefault "probe: stat /tmp/u: 0:0 644 file"
+VERSION=6; PROCEXTRA='umask = <077>;'
+spec umask && run umask
+check "process/umask (v6) 077: a new file is 600" has umask "probe: stat /tmp/u: 0:0 600 file"
+# v6 rootfs/read-only (root.readonly): the root refuses writes, the
+# loader's /etc files are there, a volume on it stays writable.
+defaults; VERSION=6
+ROOTFS='rootfs { device = "/dev/xvda"; fstype = "erofs"; read-only; };'
+EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/scratch"; fstype = "tmpfs"; options = ""; }; };'
+ARGS='"probe", "write", "/newfile", "x", "write", "/scratch/f", "y", "read", "/etc/hostname", "exit", "0"'
+spec rootro && run rootro
+check "rootfs/read-only (v6): the root refuses writes" has rootro "probe: write /newfile: Read-only file system"
+check "rootfs/read-only: a volume on it is writable, the loader's /etc files written" \
+    eval 'has rootro "probe: write /scratch/f: ok" && has rootro "probe: read /etc/hostname: app1" && exited rootro 0'
 defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
 spec userhome && run userhome
 check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"
@@ -596,6 +613,12 @@ EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; 
 spec subpathup; bad subpathup "is not a relative path of at most 64 bytes"
 defaults; VERSION=5; PROCEXTRA='groups = <1000 4000>;'
 spec groupsv5; bad groupsv5 "process/groups: not 1 to 256 u32 cells in boot spec version 6"
+defaults; VERSION=5; PROCEXTRA='umask = <022>;'
+spec umaskv5; bad umaskv5 "process/umask: not 0 to 0777 in boot spec version 6"
+defaults; VERSION=6; PROCEXTRA='umask = <01000>;'
+spec umaskbig; bad umaskbig "process/umask: not 0 to 0777"
+defaults; VERSION=5; ROOTFS='rootfs { device = "/dev/xvda"; fstype = "erofs"; read-only; };'
+spec rootrov5; bad rootrov5 "rootfs/read-only: not in boot spec version 5"
 defaults; VERSION=6; PROCEXTRA='groups = [00 01];'
 spec groupsodd; bad groupsodd "process/groups: not 1 to 256 u32 cells"
 defaults; VERSION=5

@@ -228,7 +228,7 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 6}, "unsupported boot spec version 6");
+    expect_bad(&(struct gen){.version = 7}, "unsupported boot spec version 7");
     expect_bad(&(struct gen){.version = 1, .v2net = true},
                "network/search: not in boot spec version 1");
     struct gen v2 = {.version = 2, .v2net = true, .mtu = 1400};

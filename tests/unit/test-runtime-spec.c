@@ -263,6 +263,24 @@ static void test_map(void **state)
     assert_int_equal(dc.container_memory_mb, 257);
     assert_int_equal(dc.vcpus, 2);
     assert_int_equal(dc.maxvcpus, 2);
+    /* readOnlyRootFilesystem and the umask reach the loader (v6). */
+    assert_true(dc.root_readonly);
+    assert_true(dc.has_umask);
+    {
+        void *b = NULL;
+        size_t bl = 0;
+        struct boot_spec s6;
+        xo_err e = XO_ERR_INIT;
+        if (domcfg_to_boot_spec(&b, &bl, &dc, &e) < 0 ||
+            boot_spec_parse(&s6, b, bl, &e) < 0)
+            fail_msg("%s", xo_err_msg(&e));
+        assert_int_equal(s6.version, 6);
+        assert_true(s6.root_readonly);
+        assert_true(s6.has_umask);
+        assert_int_equal(s6.umask, 022);
+        boot_spec_free(&s6);
+        free(b);
+    }
     runtime_spec_dispose(&rs);
 
     load_ok(&rs, SAMPLES "cri-sandbox.json");
