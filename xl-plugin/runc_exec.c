@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 #include "domcfg/runtime_spec.h"
 #include "exec_client.h"
 #include "runc.h"
@@ -197,6 +198,52 @@ static int wait_running(struct xo_xs *xs, const struct runc_state *s,
     return status_read(xs, s->name, st, err);
 }
 
+/* Same uid, gid and additionalGids (as a set) in both processes? */
+static bool same_user(const struct runtime_process *a,
+                      const struct runtime_process *b)
+{
+    if (a->uid != b->uid || a->gid != b->gid)
+        return false;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct runtime_process *x = pass ? b : a, *y = pass ? a : b;
+        for (size_t i = 0; i < x->n_additional_gids; i++) {
+            size_t j = 0;
+            while (j < y->n_additional_gids &&
+                   y->additional_gids[j] != x->additional_gids[i])
+                j++;
+            if (j == y->n_additional_gids && x->additional_gids[i] != y->gid)
+                return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * The user an exec'd process runs as: "" (the container's own, with the
+ * groups its boot spec carries: CRI's fsGroup and supplementalGroups,
+ * which /etc/group does not give) when the process object names the
+ * container's user, as CRI's execs do; else "UID:GID", whose groups the
+ * loader takes from the image's /etc/group.
+ */
+static void exec_user(char *user, size_t size, const struct runc_state *s,
+                      const struct runtime_process *pr)
+{
+    char spec[4200];
+    struct runtime_spec rs;
+    runtime_spec_init(&rs);
+    xo_err e = XO_ERR_INIT;
+    bool own = xo_path_fmt(spec, sizeof(spec), &e, "%s/config.json",
+                           s->bundle) >= 0 &&
+               runtime_spec_load(&rs, spec, &e) == 0 &&
+               same_user(pr, &rs.process);
+    xo_err_clear(&e);
+    runtime_spec_dispose(&rs);
+    user[0] = '\0';
+    if (!own)
+        /* cannot truncate: two numbers of at most 10 digits */
+        snprintf(user, size, "%u:%u", pr->uid, pr->gid);
+}
+
 int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     struct exec_cli a = {0};
@@ -220,8 +267,7 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
         if (runtime_spec_process_load(&pr, a.process, err) < 0)
             goto out;
         a.tty = a.tty || pr.terminal;
-        /* cannot truncate: two numbers of at most 10 digits */
-        snprintf(user, sizeof(user), "%u:%u", pr.uid, pr.gid);
+        exec_user(user, sizeof(user), &s, &pr);
     }
     struct exec_client_opts o = {
         .root = cmd_state_root(),

@@ -145,6 +145,9 @@ vols=$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)
 img_id() { stat -c '%i %Y' "$XL_OCI_ROOT"/volumes/sha256/*/rootfs.erofs 2>/dev/null; }
 before=$(img_id)
 mkbundle b2 trap 10 7 trap 12 9 sleep 600000 || lab_fail setup "bundle b2"
+# A group the image's /etc/group does not give root, as CRI adds a pod's
+# fsGroup: the domain's processes have it (boot spec process/groups).
+sed -i 's/"additionalGids": \[/"additionalGids": [ 4242,/' "$LAB_WORK/b2/config.json"
 t2=$(lab_now)
 # --debug: create's steps go to its own --log file, not to its stderr
 # (which the shim hands on as the container's).
@@ -240,6 +243,21 @@ lab_ok exec-true-round-trip "5 in $(lab_elapsed "$t1")s"
 rc=0
 R exec c2 sh -c 'exit 3' || rc=$?
 [ "$rc" = 3 ] && lab_ok runc-exec-exit-code || lab_fail runc-exec-exit-code "exit $rc $(last_error)"
+# The spec's additionalGids (4242, which /etc/group does not list): the
+# entrypoint has it, and so does an exec as the container's user (CRI's
+# process object names that user), one with no process object too.
+grep -q '"additionalGids": \[ 4242,' "$LAB_WORK/b2/config.json" && lab_ok spec-has-extra-group ||
+    lab_fail spec-has-extra-group "$(grep -o '"user": {[^}]*}' "$LAB_WORK/b2/config.json")"
+g1=$(R exec c2 cat /proc/1/status 2>&1 | awk '/^Groups:/ { $1 = ""; print }')
+gids=$(grep -o '"additionalGids": \[[^]]*\]' "$LAB_WORK/b2/config.json" | head -n 1)
+printf '{"args":["id","-G"],"cwd":"/","env":["PATH=/bin:/usr/bin"],"user":{"uid":0,"gid":0,%s}}\n' \
+    "$gids" >"$LAB_WORK/eg.json"
+g2=$(R exec --process "$LAB_WORK/eg.json" c2 2>&1)
+g3=$(R exec c2 id -G 2>&1)
+case " $g1 |$g2 |$g3 " in
+*" 4242 "*"|"*4242*"|"*4242*) lab_ok additional-gids-in-the-domain "pid 1:$g1; exec as the container's user: $g2; plain exec: $g3" ;;
+*) lab_fail additional-gids-in-the-domain "pid 1:'$g1' exec:'$g2' plain:'$g3'" ;;
+esac
 # As the shim runs it: --process FILE --detach --pid-file; the pid is the
 # process the shim waits for, and its exit code is the command's.
 printf '{"args":["sh","-c","echo from-exec; exit 5"],"cwd":"/tmp","env":["PATH=/bin"],"user":{"uid":1000,"gid":1000}}\n' \
