@@ -262,7 +262,8 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
     map_resources(dc, rs);
     dc->terminal = rs->process.terminal;
     dc->root_readonly = rs->root_readonly;
-    dc->has_umask = rs->process.has_umask;
+    /* 022 is the loader's as the kernel's: no need of a v6 spec for it. */
+    dc->has_umask = rs->process.has_umask && rs->process.umask != 022;
     dc->umask = rs->process.umask;
     /* A network namespace (a path, or a new one the placeholder holds):
      * whatever CNI puts there is spliced in at start (runc_start). */

@@ -15,8 +15,8 @@ static int limit(uint64_t *out_r, json_object *parent, const char *key,
                  const char *parent_path, const struct rs_parse *p)
 {
     json_object *v = NULL;
-    int r = runtime_spec_get(&v, parent, key, json_type_int, false,
-                             parent_path, p);
+    int r =
+        runtime_spec_get(&v, parent, key, json_type_int, false, parent_path, p);
     if (r <= 0)
         return r;
     int64_t x = json_object_get_int64(v);
@@ -45,10 +45,9 @@ int runtime_spec_parse_resources(struct runtime_spec *rs, json_object *o,
                               "linux.resources", p)) < 0)
         return -1;
     rs->cpu_period = 100000; /* the kernel's default CFS period */
-    if (r > 0 && (limit(&rs->cpu_quota, cpu, "quota", "linux.resources.cpu",
-                        p) < 0 ||
-                  limit(&rs->cpu_period, cpu, "period", "linux.resources.cpu",
-                        p) < 0))
+    if (r > 0 &&
+        (limit(&rs->cpu_quota, cpu, "quota", "linux.resources.cpu", p) < 0 ||
+         limit(&rs->cpu_period, cpu, "period", "linux.resources.cpu", p) < 0))
         return -1;
     return 0;
 }

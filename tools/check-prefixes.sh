@@ -29,7 +29,7 @@ declare -A PREFIXES=(
         layer_feed layerpath layout manifest mountinfo pull_meter refstore
         registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
-    [loader/xen-tools]="boot_spec bs devfs modules mounts netcfg privileges
+    [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg privileges
         report run safepath exec_server exec_session startgate"
     [netback]="nb netback"
     [verifier]="digest cosign crypto_lib"

@@ -177,9 +177,8 @@ int create_write_requested(const struct rendered *r,
  */
 #define LOADER_VIF_HEADROOM_MB 2
 
-static int check_memory(struct domain_config *dc,
-                        const struct loader_files *lf, const char *cfg_path,
-                        xo_err *err)
+static int check_memory(struct domain_config *dc, const struct loader_files *lf,
+                        const char *cfg_path, xo_err *err)
 {
     struct stat i;
     uint64_t k;
@@ -188,14 +187,15 @@ static int check_memory(struct domain_config *dc,
     if (stat(lf->initramfs, &i) < 0)
         return xo_err_sys(err, "loader %s", dc->loader_dir);
     long loader = (long)((k + (uint64_t)i.st_size + (1 << 20) - 1) >> 20);
-    /* A late network's vif comes at start, with the same needs. */
-    long vifs = (long)(dc->n_vifs + (dc->late_network ? 1 : 0)) *
-                LOADER_VIF_HEADROOM_MB;
+    long vifs = (long)dc->n_vifs * LOADER_VIF_HEADROOM_MB;
     long need = loader + LOADER_HEADROOM_MB + vifs;
     if (dc->container_memory_mb > 0) {
         /* An orchestrator's limit is the container's own: the loader's
-         * need comes on top (xl-oci-runc(1)). */
-        dc->memory_mb = dc->maxmem_mb = need + dc->container_memory_mb;
+         * need comes on top (xl-oci-runc(1)), with a late network's vif,
+         * which start adds. */
+        dc->memory_mb = dc->maxmem_mb =
+            need + (dc->late_network ? LOADER_VIF_HEADROOM_MB : 0) +
+            dc->container_memory_mb;
         return 0;
     }
     if (dc->memory_mb >= need)

@@ -35,6 +35,10 @@ static int count_one(const char *p, const struct stat *st, int type,
 {
     (void)p;
     walk_entries++;
+    /* Deep trees keep the image: the inline walk holds two descriptors a
+     * level. */
+    if (f && f->level > 32)
+        walk_inline_ok = false;
     /* FTW_NS: gone between readdir and lstat; its stat is not filled. */
     if (type == FTW_NS || type == FTW_DNR ||
         (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode) &&

@@ -200,9 +200,9 @@ static long spawn_placeholder(const char *name, bool new_netns,
         waitpid(pid, NULL, 0);
         errno = child_errno;
         if (join_netns)
-            return xo_err_sys(err,
-                              "placeholder %s: joining network namespace %s, or exec",
-                              prog, join_netns);
+            return xo_err_sys(
+                err, "placeholder %s: joining network namespace %s, or exec",
+                prog, join_netns);
         return xo_err_sys(err, "placeholder %s: %s", prog,
                           new_netns ? "a network namespace of its own, or exec"
                                     : "exec");

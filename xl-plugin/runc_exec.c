@@ -179,8 +179,11 @@ static int wait_running(struct xo_xs *xs, const struct runc_state *s,
     clock_gettime(CLOCK_MONOTONIC, &t0);
     enum domain_state state = st->state;
     for (;;) {
-        if (status_read_state(xs, s->name, &state, err) < 0)
+        if (status_read_state(xs, s->name, &state, err) < 0) {
+            if (watching)
+                xo_xs_unwatch(xs, key, "exec-wait");
             return -1;
+        }
         clock_gettime(CLOCK_MONOTONIC, &now);
         long ms = (now.tv_sec - t0.tv_sec) * 1000 +
                   (now.tv_nsec - t0.tv_nsec) / 1000000;
@@ -232,10 +235,9 @@ static void exec_user(char *user, size_t size, const struct runc_state *s,
     struct runtime_spec rs;
     runtime_spec_init(&rs);
     xo_err e = XO_ERR_INIT;
-    bool own = xo_path_fmt(spec, sizeof(spec), &e, "%s/config.json",
-                           s->bundle) >= 0 &&
-               runtime_spec_load(&rs, spec, &e) == 0 &&
-               same_user(pr, &rs.process);
+    bool own =
+        xo_path_fmt(spec, sizeof(spec), &e, "%s/config.json", s->bundle) >= 0 &&
+        runtime_spec_load(&rs, spec, &e) == 0 && same_user(pr, &rs.process);
     xo_err_clear(&e);
     runtime_spec_dispose(&rs);
     user[0] = '\0';

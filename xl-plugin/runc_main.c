@@ -33,7 +33,7 @@ static void usage(FILE *f)
 /* Appends one line at `level` ("error", "warning", "debug") to the --log
  * file (JSON, as runc's logrus writes it), or prints it on stderr when
  * there is no --log or it cannot be opened. */
-static void log_line(const struct runc_global *g, const char *level,
+static bool log_line(const struct runc_global *g, const char *level,
                      const char *msg)
 {
     int fd = g->log
@@ -64,8 +64,10 @@ static void log_line(const struct runc_global *g, const char *level,
     } else {
         dprintf(fd, "xl-oci-runc: %s: %s\n", level, msg);
     }
-    if (fd >= 0)
-        close(fd);
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
 }
 
 /* The error to the --log file and, but for create, to stderr as well,
@@ -74,8 +76,8 @@ static void log_line(const struct runc_global *g, const char *level,
  * "does not exist"), while create's stderr is the container's. */
 static int fail(const struct runc_global *g, const char *verb, xo_err *err)
 {
-    log_line(g, "error", xo_err_msg(err));
-    if (g->log && strcmp(verb, "create") != 0)
+    bool in_file = log_line(g, "error", xo_err_msg(err));
+    if (in_file && strcmp(verb, "create") != 0)
         fprintf(stderr, "%s\n", xo_err_msg(err));
     xo_err_clear(err);
     return 1;
@@ -87,7 +89,7 @@ static int fail(const struct runc_global *g, const char *verb, xo_err *err)
 static void log_sink(enum xo_log_level level, const char *msg, void *opaque)
 {
     static const char *const names[] = {"error", "warning", "info", "debug"};
-    log_line(opaque, names[level], msg);
+    (void)log_line(opaque, names[level], msg);
 }
 
 /* Without Xen: runc itself, with our arguments ($XL_OCI_RUNC, else runc

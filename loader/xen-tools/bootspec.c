@@ -225,13 +225,13 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
         return xo_err_set(
             err, EINVAL,
             "boot spec: %s/%s: not 1 to %d u32 cells in boot spec version 6 or later",
-            BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_GROUPS, BOOT_SPEC_MAX_GROUPS);
+            BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_GROUPS,
+            BOOT_SPEC_MAX_GROUPS);
     for (size_t i = 0; g && i < (size_t)glen / 4; i++)
         s->groups[s->ngroups++] = fdt32_to_cpu(g[i]);
     s->has_umask = fdt_getprop(fdt, node, BOOT_SPEC_PROP_UMASK, NULL) != NULL;
-    if (s->has_umask &&
-        bs_get_u32(&s->umask, fdt, node, BOOT_SPEC_NODE_PROCESS,
-                   BOOT_SPEC_PROP_UMASK, err) < 0)
+    if (s->has_umask && bs_get_u32(&s->umask, fdt, node, BOOT_SPEC_NODE_PROCESS,
+                                   BOOT_SPEC_PROP_UMASK, err) < 0)
         return -1;
     if (s->has_umask && (s->version < 6 || s->umask > 0777))
         return xo_err_set(
@@ -293,10 +293,9 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
     s->root_readonly =
         fdt_getprop(fdt, node, BOOT_SPEC_PROP_READ_ONLY, NULL) != NULL;
     if (s->root_readonly && s->version < 6)
-        return xo_err_set(err, EINVAL,
-                          "boot spec: %s/%s: not in boot spec version %u",
-                          BOOT_SPEC_NODE_ROOTFS, BOOT_SPEC_PROP_READ_ONLY,
-                          s->version);
+        return xo_err_set(
+            err, EINVAL, "boot spec: %s/%s: not in boot spec version %u",
+            BOOT_SPEC_NODE_ROOTFS, BOOT_SPEC_PROP_READ_ONLY, s->version);
     if (bs_get_node(&node, fdt, 0, BOOT_SPEC_NODE_WRITABLE, false, err) < 0 ||
         bs_get_string(&s->wr_type, fdt, node, BOOT_SPEC_NODE_WRITABLE,
                       BOOT_SPEC_PROP_TYPE, false, err) < 0 ||

@@ -63,7 +63,8 @@ static int parse_entry(struct bs_bind_entry *e, const void *fdt, int node,
     return 0;
 }
 
-/* Every inline mount's subpath must be an entry of the binds node. */
+/* Every inline mount's subpath must be an entry of the binds node, a
+ * file or a directory (a symlink would be bound as what it points to). */
 static int check_mounts(const struct boot_spec *s, xo_err *err)
 {
     for (size_t i = 0; i < s->nmounts; i++) {
@@ -79,6 +80,12 @@ static int check_mounts(const struct boot_spec *s, xo_err *err)
                 "boot spec: " BOOT_SPEC_NODE_MOUNTS "/" BOOT_SPEC_NODE_MOUNT
                 "@%zu: inline subpath %s is no entry of " BOOT_SPEC_NODE_BINDS,
                 i, m->subpath);
+        if ((s->binds[j].mode & S_IFMT) == S_IFLNK)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: " BOOT_SPEC_NODE_MOUNTS
+                              "/" BOOT_SPEC_NODE_MOUNT
+                              "@%zu: inline subpath %s is a symlink",
+                              i, m->subpath);
     }
     return 0;
 }

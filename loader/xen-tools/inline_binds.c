@@ -57,9 +57,18 @@ static int make_one(int parent, const char *name, const struct bs_bind_entry *e)
 int inline_binds_make(const struct boot_spec *spec, const char *dir,
                       xo_err *err)
 {
+    /* Room for the copies (a page per entry at least) and 1 MiB for
+     * writes to them (CRI's /etc/hosts, /dev/termination-log): the image
+     * they replace bounded such writes too. */
+    unsigned long long size = (1ULL << 20) + 4096ULL * spec->nbinds;
+    for (size_t i = 0; i < spec->nbinds; i++)
+        size += spec->binds[i].len;
+    char data[64];
+    /* cannot truncate: mode and a number of at most 20 digits */
+    snprintf(data, sizeof(data), "mode=0700,size=%llu", size);
     if (mkdir(dir, 0700) < 0)
         return xo_err_sys(err, "mkdir %s", dir);
-    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+    if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, data) < 0)
         return xo_err_sys(err, "mount tmpfs on %s", dir);
     int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (dirfd < 0)

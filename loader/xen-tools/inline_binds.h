@@ -9,7 +9,8 @@
 #include "common/error.h"
 
 /*
- * Mounts a tmpfs (mode 0700, nosuid, nodev) on `dir`, which it creates,
+ * Mounts a tmpfs (mode 0700, nosuid, nodev; the copies' size and 1 MiB
+ * for writes to them) on `dir`, which it creates,
  * and makes spec's binds entries there in order, each with its mode and
  * owner.  An entry's parent is opened without following any symlink
  * (safepath_dir), so an entry named under an earlier symlink entry fails

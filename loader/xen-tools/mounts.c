@@ -265,23 +265,40 @@ static int mount_subpath(const struct loader_env *env,
                          const struct boot_spec *spec, int rootfd,
                          const struct bs_mount *m, xo_err *err)
 {
-    char dir[PATH_MAX], src[PATH_MAX], at[64];
-    if (subpath_source(env, spec, m, dir, sizeof(dir), err) < 0 ||
-        join(src, sizeof(src), dir, "/", err) < 0 ||
-        join(src, sizeof(src), src, m->subpath, err) < 0)
+    char dir[PATH_MAX], src[64], at[64];
+    if (subpath_source(env, spec, m, dir, sizeof(dir), err) < 0)
         return -1;
+    /* The entry itself, never through a symlink: mount(2) would follow
+     * one to anything the loader sees (a spec or an image is hostile). */
+    int dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return xo_err_sys(err, "bind %s: %s", m->target, dir);
+    int sfd = safepath_beneath(dirfd, m->subpath, err);
+    close(dirfd);
     struct stat st;
-    if (lstat(src, &st) < 0)
-        return xo_err_sys(err, "bind %s: %s", m->target, m->subpath);
+    if (sfd < 0)
+        return xo_err_wrap(err, "bind %s", m->target);
+    if (fstat(sfd, &st) < 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+        close(sfd);
+        return xo_err_set(
+            err, EINVAL,
+            "bind %s: %s is not a regular file or directory (a symlink is not followed)",
+            m->target, m->subpath);
+    }
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(src, sizeof(src), "/proc/self/fd/%d", sfd);
     /* The target as the container sees it: /var/run -> /run in an image
      * puts a bind of /var/run/secrets in /run/secrets, as under runc. */
     int fd = safepath_in_root(rootfd, m->target, S_ISDIR(st.st_mode), err);
-    if (fd < 0)
+    if (fd < 0) {
+        close(sfd);
         return xo_err_wrap(err, "bind mount point");
+    }
     /* cannot truncate: an int in 64 bytes */
     snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
     int rc = do_mount(src, at, NULL, MS_BIND | MS_REC, NULL, err);
     close(fd);
+    close(sfd);
     if (rc < 0)
         return xo_err_wrap(err, "bind %s", m->target);
     /* Read-only and nosuid,nodev on the new mount: the fd above is the

@@ -113,6 +113,19 @@ static int open_in_root(int rootfd, const char *rel, int flags)
                         sizeof(how));
 }
 
+int safepath_beneath(int dirfd, const char *rel, xo_err *err)
+{
+    struct open_how how = {.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                           .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+                                      RESOLVE_NO_MAGICLINKS};
+    int fd = (int)syscall(SYS_openat2, dirfd, rel, &how, sizeof(how));
+    if (fd < 0)
+        return errno == ELOOP || errno == EXDEV
+                   ? xo_err_set(err, ELOOP, "%s: a symlink on the way", rel)
+                   : xo_err_sys(err, "%s", rel);
+    return fd;
+}
+
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
 {
     char rel[PATH_MAX];

@@ -40,4 +40,12 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
  */
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
 
+/*
+ * Opens (O_PATH) `rel` (relative) beneath the directory `dirfd` with no
+ * symlink on the way or at the end (openat2 RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS): a bind's source, which mount(2) would otherwise
+ * follow to wherever a link points.  Returns the fd or -1 naming `rel`.
+ */
+int safepath_beneath(int dirfd, const char *rel, xo_err *err);
+
 #endif

@@ -432,6 +432,17 @@ check "subpath: a file under /dev bound on the loader's /dev" \
 check "subpath: the /etc files no bind covers still written" has subpath "probe: read /etc/hostname: app1"
 check "subpath: binds are nosuid,nodev" grep -q " /srv/b [a-z0-9]* ro,nosuid,nodev" "$T/subpath.out"
 
+# A subpath that is a symlink on the device is not followed: mount(2)
+# would bind whatever the link names in the loader's view.
+printf 'original\n' >/tmp/xl-oci-t50-victim
+ln -sfn /tmp/xl-oci-t50-victim "$T/binds/3"
+defaults; VERSION=5; ARGS='"probe", "write", "/srv/leak", "PWNED", "exit", "0"'
+EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/srv/leak"; fstype = "ext4"; options = ""; subpath = "3"; }; };'
+spec subpathlink && run subpathlink --dev /dev/xvdd="$T/binds"
+check "subpath: a symlink entry is not followed (fails, the file it names untouched)" \
+    eval 'failed subpathlink "3 is not a regular file or directory" && grep -qx original /tmp/xl-oci-t50-victim'
+rm -f "$T/binds/3"
+
 # v6: the same binds carried in the spec itself (binds/entry@N), no device.
 hexb() { printf %s "$1" | od -An -tx1 | tr -d '\n'; }
 defaults; VERSION=6
@@ -611,6 +622,10 @@ spec subpathv4; bad subpathv4 "mounts/mount@0/subpath: not in boot spec version 
 defaults; VERSION=5
 EXTRA='mounts { mount@0 { device = "/dev/xvdd"; target = "/x"; fstype = "ext4"; options = ""; subpath = "../0"; }; };'
 spec subpathup; bad subpathup "is not a relative path of at most 64 bytes"
+defaults; VERSION=6
+EXTRA='mounts { mount@0 { target = "/srv/leak"; options = ""; subpath = "0"; inline; }; }; binds { entry@0 { reg = <0>; path = "0"; mode = <0120777>; uid = <0>; gid = <0>; link = "/tmp/xl-oci-t50-victim"; }; };'
+spec inlinelink; bad inlinelink "inline subpath 0 is a symlink"
+rm -f /tmp/xl-oci-t50-victim
 defaults; VERSION=5; PROCEXTRA='groups = <1000 4000>;'
 spec groupsv5; bad groupsv5 "process/groups: not 1 to 256 u32 cells in boot spec version 6"
 defaults; VERSION=5; PROCEXTRA='umask = <022>;'
