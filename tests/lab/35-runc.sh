@@ -249,7 +249,7 @@ R exec c2 sh -c 'exit 3' || rc=$?
 grep -q '"additionalGids": \[ 4242,' "$LAB_WORK/b2/config.json" && lab_ok spec-has-extra-group ||
     lab_fail spec-has-extra-group "$(grep -o '"user": {[^}]*}' "$LAB_WORK/b2/config.json")"
 g1=$(R exec c2 cat /proc/1/status 2>&1 | awk '/^Groups:/ { $1 = ""; print }')
-gids=$(grep -o '"additionalGids": \[[^]]*\]' "$LAB_WORK/b2/config.json" | head -n 1)
+gids=$(tr -d ' \n' <"$LAB_WORK/b2/config.json" | grep -o '"additionalGids":\[[^]]*\]' | head -n 1)
 printf '{"args":["id","-G"],"cwd":"/","env":["PATH=/bin:/usr/bin"],"user":{"uid":0,"gid":0,%s}}\n' \
     "$gids" >"$LAB_WORK/eg.json"
 g2=$(R exec --process "$LAB_WORK/eg.json" c2 2>&1)
