@@ -186,7 +186,13 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
         return xo_err_wrap(err, "loader %s", dc->loader_dir);
     if (stat(lf->initramfs, &i) < 0)
         return xo_err_sys(err, "loader %s", dc->loader_dir);
-    long loader = (long)((k + (uint64_t)i.st_size + (1 << 20) - 1) >> 20);
+    /* Inline bind copies (boot spec v6) ride in the ramdisk and are made
+     * again in the loader's tmpfs: twice their bytes, a page an entry. */
+    uint64_t copies = 0;
+    for (size_t e = 0; e < dc->n_bind_entries; e++)
+        copies += 2 * (uint64_t)dc->bind_entries[e].len + 4096;
+    long loader =
+        (long)((k + (uint64_t)i.st_size + copies + (1 << 20) - 1) >> 20);
     long vifs = (long)dc->n_vifs * LOADER_VIF_HEADROOM_MB;
     long need = loader + LOADER_HEADROOM_MB + vifs;
     if (dc->container_memory_mb > 0) {
