@@ -177,6 +177,10 @@ int create_write_requested(const struct rendered *r,
  */
 #define LOADER_VIF_HEADROOM_MB 2
 
+/* Checks dc's memory against the loader's need; for a container with an
+ * orchestrator's limit (container_memory_mb) it sets the memory instead:
+ * the need plus the limit, one computation for both. */
+
 static int check_memory(struct domain_config *dc, const struct loader_files *lf,
                         const char *cfg_path, xo_err *err)
 {
