@@ -40,6 +40,7 @@
     X(device_nic_dispose, libxl_device_nic_dispose)                            \
     X(device_nic_init, libxl_device_nic_init)                                  \
     X(device_nic_remove, libxl_device_nic_remove)                              \
+    X(device_p9_init, libxl_device_p9_init)                                    \
     X(domain_build_info_init_type, libxl_domain_build_info_init_type)          \
     X(domain_config_copy, libxl_domain_config_copy)                            \
     X(domain_config_dispose, libxl_domain_config_dispose)                      \

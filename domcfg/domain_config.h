@@ -53,12 +53,16 @@ enum dc_writable_kind { DC_WRITABLE_TMPFS, DC_WRITABLE_DISK };
  * its record, given by the command layer (domcfg_attach_volume).
  */
 /* BIND: a runtime spec's bind mount (xl-oci-runc), a copy of its source
- * in the binds image (domcfg_spec_mounts(), spec_mounts.h). */
+ * in the binds image (domcfg_spec_mounts(), spec_mounts.h).  SHARE: a
+ * directory of dom0 shared live (oci_volumes "share:/DIR:/TARGET", or a
+ * runtime spec's bind xl-oci-runc is asked to share): a Xen 9pfs device
+ * served by QEMU in dom0, boot spec v7 mount/share. */
 enum dc_volume_kind {
     DC_VOLUME_FILE,
     DC_VOLUME_NAMED,
     DC_VOLUME_TMPFS,
-    DC_VOLUME_BIND
+    DC_VOLUME_BIND,
+    DC_VOLUME_SHARE
 };
 /*
  * One file, directory or symlink of the BIND volumes' copies when they
@@ -77,11 +81,12 @@ struct dc_bind_entry {
 
 struct dc_volume {
     enum dc_volume_kind kind;
-    char *source;  /* FILE: the image; NAMED: its disk image once attached */
+    char *source;  /* FILE: the image; NAMED: its disk image once attached;
+                      SHARE: the directory, absolute */
     char *name;    /* NAMED: the volume's name; NULL for an anonymous one
                      until the command layer names it */
     char *target;  /* absolute path inside the container */
-    char *vdev;    /* xvdN it is attached as; NULL for a tmpfs */
+    char *vdev;    /* xvdN it is attached as; NULL for a tmpfs, a share */
     char *size;    /* TMPFS: its size= value, NULL = the kernel's default */
     char *fstype;  /* NAMED: its file system once attached */
     char *subpath; /* BIND: its entry in binds_image ("0", "1", ...);

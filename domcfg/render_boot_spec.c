@@ -167,10 +167,12 @@ static int write_storage(void *fdt, const struct domain_config *dc)
         char node[32], dev[32];
         if (xo_path_fmt(node, sizeof(node), NULL, BOOT_SPEC_NODE_MOUNT "@%zu",
                         i) < 0 ||
-            xo_path_fmt(dev, sizeof(dev), NULL, "/dev/%s", v->vdev) < 0)
+            xo_path_fmt(dev, sizeof(dev), NULL, "/dev/%s",
+                        v->vdev ? v->vdev : "") < 0)
             return -FDT_ERR_BADVALUE; /* an index and xvdX: cannot be */
-        const char *fstype = v->kind == DC_VOLUME_TMPFS  ? "tmpfs"
-                             : v->kind == DC_VOLUME_BIND ? "ext4"
+        const char *fstype = v->kind == DC_VOLUME_TMPFS   ? "tmpfs"
+                             : v->kind == DC_VOLUME_BIND  ? "ext4"
+                             : v->kind == DC_VOLUME_SHARE ? NULL
                              : v->kind == DC_VOLUME_NAMED
                                  ? v->fstype
                                  : fstype_detect(v->source);
@@ -181,15 +183,22 @@ static int write_storage(void *fdt, const struct domain_config *dc)
              (v->size &&
               xo_path_fmt(opts, sizeof(opts), NULL, "size=%s", v->size) < 0)))
             return -FDT_ERR_BADVALUE; /* sizes are at most 20 bytes */
-        /* An inline bind's copy is in the spec's binds node: no device. */
+        /* An inline bind's copy is in the spec's binds node, a share is
+         * its 9pfs device's tag: neither has a device or fstype. */
         bool in_spec = v->kind == DC_VOLUME_BIND && dc->binds_inline;
+        bool share = v->kind == DC_VOLUME_SHARE;
+        char tag[BOOT_SPEC_MAX_SHARE_TAG + 1];
+        if (share && domcfg_share_tag(tag, sizeof(tag), i) < 0)
+            return -FDT_ERR_BADVALUE; /* an index under 16: cannot be */
         if ((r = fdt_begin_node(fdt, node)) ||
             (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_REG, (uint32_t)i)) ||
-            (!in_spec &&
+            (!in_spec && !share &&
              (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, dev))) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_TARGET, v->target)) ||
-            (!in_spec &&
+            (!in_spec && !share &&
              (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE, fstype))) ||
+            (share &&
+             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_SHARE, tag))) ||
             (r = fdt_property_string(fdt, BOOT_SPEC_PROP_OPTIONS, opts)) ||
             (in_spec &&
              (r = fdt_property(fdt, BOOT_SPEC_PROP_INLINE, NULL, 0))))
@@ -313,6 +322,9 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    for (size_t i = 0; i < dc->n_volumes; i++)
+        if (dc->volumes[i].kind == DC_VOLUME_SHARE)
+            return 7;
     if (dc->binds_inline || dc->n_groups || dc->has_umask || dc->root_readonly)
         return 6;
     for (size_t i = 0; i < dc->n_volumes; i++)

@@ -99,11 +99,34 @@ static void add_qcow2_disk(libxl_domain_config *d, const char *path,
 
 static void add_volume_disk(libxl_domain_config *d, const struct dc_volume *v)
 {
-    if (v->kind == DC_VOLUME_TMPFS || v->kind == DC_VOLUME_BIND)
+    if (v->kind == DC_VOLUME_TMPFS || v->kind == DC_VOLUME_BIND ||
+        v->kind == DC_VOLUME_SHARE)
         return; /* a bind's copy is in binds_image, one disk for all */
     /* A read-only qcow2 comes as its overlay, which QEMU writes. */
     (v->qcow2 ? add_qcow2_disk : add_raw_disk)(d, v->source, v->vdev,
                                                !v->read_only || v->overlay);
+}
+
+/*
+ * A share (oci_volumes "share:/DIR:/TARGET"): a Xen 9pfs device, which
+ * makes libxl start QEMU in dom0 as its backend.  "passthrough": files
+ * the container makes belong on dom0 to the uid and gid that made them,
+ * as under runc (QEMU runs as root); the guest checks permissions
+ * (boot spec v7 mount/share).  devid is the share's order among shares.
+ */
+static void add_share(libxl_domain_config *d, const struct dc_volume *v,
+                      size_t index)
+{
+    char tag[BOOT_SPEC_MAX_SHARE_TAG + 1];
+    if (domcfg_share_tag(tag, sizeof(tag), index) < 0)
+        abort(); /* an index under BOOT_SPEC_MAX_MOUNTS always fits */
+    d->p9s = xo_xreallocarray(d->p9s, (size_t)d->num_p9s + 1, sizeof(*d->p9s));
+    libxl_device_p9 *p9 = &d->p9s[d->num_p9s];
+    xo_xl.device_p9_init(p9);
+    p9->devid = d->num_p9s++;
+    p9->tag = xo_xstrdup(tag);
+    p9->path = xo_xstrdup(v->source);
+    p9->security_model = xo_xstrdup("passthrough");
 }
 
 static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
@@ -222,8 +245,11 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
     if (dc->writable == DC_WRITABLE_DISK)
         (dc->writable_qcow2 ? add_qcow2_disk : add_raw_disk)(
             d, dc->writable_source, dc->writable_vdev, true);
-    for (size_t i = 0; i < dc->n_volumes; i++)
+    for (size_t i = 0; i < dc->n_volumes; i++) {
         add_volume_disk(d, &dc->volumes[i]);
+        if (dc->volumes[i].kind == DC_VOLUME_SHARE)
+            add_share(d, &dc->volumes[i], i);
+    }
     if (dc->binds_image)
         add_raw_disk(d, dc->binds_image, dc->binds_vdev, true);
     for (size_t i = 0; i < dc->n_disks; i++) {

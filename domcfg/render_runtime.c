@@ -153,7 +153,8 @@ static json_object *mounts_json(const struct domain_config *dc)
             add_mount(m, v->target, "tmpfs", "tmpfs", opts);
             continue;
         }
-        if (v->kind == DC_VOLUME_BIND) { /* runc binds the source itself */
+        if (v->kind == DC_VOLUME_BIND ||
+            v->kind == DC_VOLUME_SHARE) { /* runc binds the source itself */
             add_mount(m, v->target, "bind", v->source,
                       v->read_only ? "rbind,ro,nosuid,nodev"
                                    : "rbind,rw,nosuid,nodev");

@@ -3,8 +3,11 @@
 #include "domcfg/spec_mounts.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/alloc.h"
 #include "common/pathfmt.h"
@@ -44,10 +47,88 @@ static const char *size_option(const struct runtime_mount *m)
     return v;
 }
 
+/* Whether the annotation's list (NULL: none) names `dest`, or is "*". */
+static bool listed(const char *list, const char *dest)
+{
+    if (!list)
+        return false;
+    if (strcmp(list, "*") == 0)
+        return true;
+    size_t n = strlen(dest);
+    for (const char *p = list; p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, dest, n) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/* Every destination the annotation names is a bind's; EINVAL otherwise. */
+static int check_listed(const struct runtime_spec *rs, const char *list,
+                        const char *where, xo_err *err)
+{
+    if (!list || strcmp(list, "*") == 0)
+        return 0;
+    for (const char *p = list; p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        bool found = false;
+        for (size_t i = 0; i < rs->n_mounts && !found; i++)
+            found = rs->mounts[i].kind == RUNTIME_MOUNT_BIND &&
+                    strlen(rs->mounts[i].destination) == len &&
+                    strncmp(rs->mounts[i].destination, p, len) == 0;
+        if (!found)
+            return xo_err_set(
+                err, EINVAL,
+                "%s: annotations[\"%s\"]: \"%.*s\" is not the destination of a bind mount (give \"*\" or destinations separated by ',')",
+                where, DOMCFG_SHARED_MOUNTS_ANNOTATION,
+                (int)(len > 200 ? 200 : len), p);
+        p = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/*
+ * A bind to share: its source resolved (QEMU serves exactly the directory
+ * it is given).  Returns 1 and sets *real_r for a directory, 0 for a
+ * source that is no directory when the list is "*" (it is copied as any
+ * bind), -1 with err otherwise.
+ */
+static int share_source(char **real_r, const char *source, bool all, size_t i,
+                        const char *where, xo_err *err)
+{
+    char *real = realpath(source, NULL);
+    struct stat st;
+    if (!real || stat(real, &st) < 0) {
+        free(real);
+        return xo_err_sys(err, "%s: mounts[%zu]: source %.200s", where, i,
+                          source);
+    }
+    if (!S_ISDIR(st.st_mode) || strcmp(real, "/") == 0 || strchr(real, ',') ||
+        strchr(real, ':')) {
+        bool dir = S_ISDIR(st.st_mode);
+        free(real);
+        if (all && !dir)
+            return 0;
+        return xo_err_set(
+            err, EINVAL,
+            "%s: mounts[%zu]: source %.200s: only a directory other than / and without ',' or ':' in its name is shared (%s)",
+            where, i, source, DOMCFG_SHARED_MOUNTS_ANNOTATION);
+    }
+    *real_r = real;
+    return 1;
+}
+
 int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
                        const char *bundle, const char *where, xo_err *err)
 {
     size_t binds = 0;
+    const char *shared =
+        runtime_spec_annotation(rs, DOMCFG_SHARED_MOUNTS_ANNOTATION);
+    if (check_listed(rs, shared, where, err) < 0)
+        return -1;
     for (size_t i = 0; i < rs->n_mounts; i++) {
         const struct runtime_mount *m = &rs->mounts[i];
         if (m->kind == RUNTIME_MOUNT_PROVIDED ||
@@ -83,6 +164,27 @@ int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
             v.kind = DC_VOLUME_TMPFS;
             v.size = size ? xo_xstrdup(size) : NULL;
         } else {
+            /* A bind the annotation names is shared when it can be. */
+            char *real = NULL;
+            int r = 0;
+            if (listed(shared, m->destination)) {
+                char *src = m->source[0] == '/'
+                                ? xo_xstrdup(m->source)
+                                : xo_xasprintf("%s/%s", bundle, m->source);
+                r = share_source(&real, src, strcmp(shared, "*") == 0, i, where,
+                                 err);
+                free(src);
+                if (r < 0)
+                    return -1;
+            }
+            if (r == 1) {
+                v.kind = DC_VOLUME_SHARE;
+                v.source = real;
+                v.read_only = m->read_only;
+                v.target = xo_xstrdup(m->destination);
+                dc->volumes[dc->n_volumes++] = v;
+                continue;
+            }
             if (!dc->binds_vdev)
                 dc->binds_vdev = domcfg_vdev_name(next_vdev(dc));
             v.kind = DC_VOLUME_BIND;

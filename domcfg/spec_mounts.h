@@ -12,6 +12,11 @@
  *     the spec says "ro" (docs/decisions.md, "Bind mounts of a runtime
  *     spec are copied into the domain": writes stay in the domain, and
  *     later changes on the host are not seen);
+ *   - a bind the annotation DOMCFG_SHARED_MOUNTS_ANNOTATION names (or
+ *     every bind of a directory, with "*") becomes a SHARE volume
+ *     instead: the directory is shared live through Xen 9pfs, served by
+ *     QEMU in dom0 (boot spec v7 mount/share), so writes on either side
+ *     are seen on the other at once, as under runc;
  *   - any other type is refused, naming the mount.
  */
 #ifndef XL_OCI_DOMCFG_SPEC_MOUNTS_H
@@ -20,6 +25,10 @@
 #include "common/error.h"
 #include "domcfg/domain_config.h"
 #include "domcfg/runtime_spec.h"
+
+/* The runtime spec annotation that asks for live shares: "*" (every bind
+ * whose source is a directory) or destinations separated by ','. */
+#define DOMCFG_SHARED_MOUNTS_ANNOTATION "org.xl-oci.shared-mounts"
 
 /*
  * Appends rs's mounts to dc->volumes in the spec's order.  A relative
@@ -30,7 +39,10 @@
  * domain cannot mount, a destination under /proc or /sys or with ',' or
  * ':', a tmpfs size= it cannot take, more than DC_MAX_VOLUMES volumes.
  * A bind of /dev/shm is left to the loader's own tmpfs (CRI's pod-wide
- * /dev/shm cannot be shared between domains).
+ * /dev/shm cannot be shared between domains).  Shares: the annotation
+ * naming a destination no bind mount has, or a bind it names whose
+ * source is not a directory (resolved with realpath; "/" is refused),
+ * is EINVAL naming the annotation or mounts[N].
  */
 int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
                        const char *bundle, const char *where, xo_err *err);

@@ -86,6 +86,35 @@ static int build_writable(struct domain_config *dc, const struct app_cfg *ac,
     return 0;
 }
 
+int domcfg_share_tag(char *buf, size_t size, size_t index)
+{
+    /* may truncate: checked below */
+    int n = snprintf(buf, size, BOOT_SPEC_SHARE_TAG "%zu", index);
+    return n < 0 || (size_t)n >= size || n > BOOT_SPEC_MAX_SHARE_TAG ? -1 : 0;
+}
+
+/* "share:/DIR:/TARGET[:ro|rw]" (f[0] is "share"), n fields. */
+static int parse_share(struct dc_volume *v, char **f, size_t n, size_t i,
+                       const struct app_cfg *ac, xo_err *err)
+{
+    if (n < 3 || !domcfg_valid_guest_path(f[1]) ||
+        !domcfg_valid_guest_path(f[2]))
+        return app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: share:/DIR:/TARGET[:ro|rw], DIR and TARGET absolute paths other than / without \"..\", ':' or ','",
+            i);
+    if (n > 4 || (n == 4 && strcmp(f[3], "ro") && strcmp(f[3], "rw")))
+        return app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: \"%s\" is not an option here (share:/DIR:/TARGET[:ro|rw])",
+            i, f[n - 1]);
+    v->kind = DC_VOLUME_SHARE;
+    v->source = xo_xstrdup(f[1]);
+    v->target = xo_xstrdup(f[2]);
+    v->read_only = n == 4 && f[3][1] == 'o';
+    return 0;
+}
+
 /* Splits "A:B:C..." in place at ':' into at most `max` fields. */
 static size_t split(char *s, char **f, size_t max)
 {
@@ -105,6 +134,8 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
 {
     char *f[5];
     size_t n = split(spec, f, 4);
+    if (strcmp(f[0], "share") == 0)
+        return parse_share(v, f, n, i, ac, err);
     if (n < 2 || !domcfg_valid_guest_path(f[1]))
         return app_cfg_bad_value(
             ac, "oci_volumes", err,
@@ -185,7 +216,7 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
         if (rc == 0 && target_taken(dc, v.target))
             rc = app_cfg_bad_value(ac, "oci_volumes", err,
                                    "target %s is given twice", v.target);
-        if (rc == 0 && v.kind != DC_VOLUME_TMPFS)
+        if (rc == 0 && v.kind != DC_VOLUME_TMPFS && v.kind != DC_VOLUME_SHARE)
             v.vdev = domcfg_vdev_name(next++);
         if (rc == 0) {
             dc->volumes[dc->n_volumes++] = v;

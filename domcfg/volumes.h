@@ -4,7 +4,8 @@
  *   oci_writable = "tmpfs[:SIZE]" | "/PATH/FILE" | "NAME"
  *   oci_volumes  = [ "/PATH/FILE:/TARGET[:ro|rw]",    a block image file
  *                    "NAME:/TARGET[:ro|rw][:mkfs]",   a managed volume
- *                    "tmpfs:/TARGET[:SIZE]" ]         a tmpfs
+ *                    "tmpfs:/TARGET[:SIZE]",          a tmpfs
+ *                    "share:/DIR:/TARGET[:ro|rw]" ]   dom0's DIR, live (9pfs)
  * A target the image declares in Volumes and no entry provides gets an
  * anonymous managed volume (kind NAMED, `anonymous`, no name yet), which
  * create makes and destroy removes.  Parsing stays pure: a named
@@ -32,6 +33,11 @@ bool domcfg_valid_tmpfs_size(const char *s);
 /* A mount target: absolute, not "/", no ".." component, no ',' or ':'
  * (they separate oci_volumes fields), at most 1024 bytes. */
 bool domcfg_valid_guest_path(const char *p);
+
+/* The 9p mount tag of the share that is volume `index` (boot spec v7
+ * mount/share): BOOT_SPEC_SHARE_TAG and the index, into buf; -1 when it
+ * does not fit in size or in BOOT_SPEC_MAX_SHARE_TAG. */
+int domcfg_share_tag(char *buf, size_t size, size_t index);
 
 /* "xvda", "xvdb", ... for our own disks, in order (owned). */
 char *domcfg_vdev_name(size_t index);

@@ -55,17 +55,19 @@ static int check_supported(const struct create_opts *o,
                            const struct domain_config *dc, xo_err *err)
 {
     const char *what = NULL;
-    /* tmpfs volumes are runc's own mounts; block images would need a
-     * loop device and a mount on the host per volume. */
+    /* tmpfs volumes are runc's own mounts and shares its binds; block
+     * images would need a loop device and a mount on the host per volume. */
     size_t blocks = 0;
     for (size_t i = 0; i < dc->n_volumes; i++)
-        blocks += dc->volumes[i].kind != DC_VOLUME_TMPFS;
+        blocks += dc->volumes[i].kind != DC_VOLUME_TMPFS &&
+                  dc->volumes[i].kind != DC_VOLUME_SHARE;
     /* Managed networks join through a veth pair (nohyper_net.h); an
      * xl vif line names a Xen backend there is no equivalent of. */
     if (dc->n_vifs > domcfg_network_count(dc))
         what = "vif interfaces (use oci_network)";
     else if (blocks > 0 || dc->writable_volume)
-        what = "volumes other than tmpfs (oci_volumes, oci_writable)";
+        what =
+            "volumes other than tmpfs and shares (oci_volumes, oci_writable)";
     else if (o->paused)
         what = "create -p";
     else if (o->foreground)

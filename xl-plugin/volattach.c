@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/pathfmt.h"
 #include "domcfg/domain_config.h"
@@ -116,6 +118,38 @@ static int named(struct volstore_record *r, enum volstore_fs *fs_r,
     return 0;
 }
 
+/*
+ * A share's directory, made canonical: QEMU serves exactly the directory
+ * it was given, and one named through a symlink could later be pointed
+ * elsewhere.  ENOTDIR (or stat's error) naming the entry otherwise.
+ */
+static int share_dir(struct dc_volume *v, xo_err *err)
+{
+    char *real = realpath(v->source, NULL);
+    struct stat st;
+    if (!real || stat(real, &st) < 0) {
+        free(real);
+        return xo_err_sys(err, "oci_volumes share:%s:%s", v->source, v->target);
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        free(real);
+        return xo_err_set(err, ENOTDIR,
+                          "oci_volumes share:%s:%s: not a directory", v->source,
+                          v->target);
+    }
+    if (strcmp(real, "/") == 0 || strchr(real, ',') || strchr(real, ':')) {
+        int rc = xo_err_set(
+            err, EINVAL,
+            "oci_volumes share:%s:%s: the directory is %s, which cannot be shared (/, or a name with ',' or ':')",
+            v->source, v->target, real);
+        free(real);
+        return rc;
+    }
+    free(v->source);
+    v->source = real;
+    return 0;
+}
+
 static int resolve(struct domain_config *dc, const char *root, bool dry_run,
                    xo_err *err)
 {
@@ -135,6 +169,8 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
     }
     for (size_t i = 0; i < dc->n_volumes && rc == 0; i++) {
         struct dc_volume *v = &dc->volumes[i];
+        if (v->kind == DC_VOLUME_SHARE)
+            rc = share_dir(v, err);
         if (v->kind != DC_VOLUME_NAMED)
             continue;
         if (v->anonymous) {

@@ -30,10 +30,11 @@
  * one of them, else version 3.  Version 5 added mount/subpath (below);
  * domcfg writes version 5 only for a spec that has one.  Version 6 added
  * mount/inline, the binds node (below), process/groups, process/umask and
- * rootfs/read-only, written only with them.
+ * rootfs/read-only, written only with them.  Version 7 added mount/share
+ * (below), written only with it.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 6
+#define BOOT_SPEC_VERSION 7
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -188,6 +189,21 @@
 #define BOOT_SPEC_PROP_LINK "link"
 #define BOOT_SPEC_MAX_INLINE_BYTES (1024 * 1024) /* file data, all entries */
 #define BOOT_SPEC_MAX_INLINE_ENTRIES 1024
+
+/*
+ * v7: a directory of dom0 shared live (oci_volumes "share:/DIR:/TARGET",
+ * xl-oci-runc's shared binds): a mount with `share` names the 9p mount tag
+ * of one of the domain's Xen 9pfs devices (libxl p9, served by the QEMU
+ * libxl starts in dom0) and has no device, fstype, subpath or inline, and
+ * empty options.  The loader mounts it on target (resolved inside the
+ * container's root, as a volume's target) as 9p over the Xen transport,
+ * 9P2000.L, permission checks in the guest's kernel (access=client),
+ * nosuid and nodev, read-only with read-only.  A tag is BOOT_SPEC_SHARE_TAG
+ * followed by the mount's index, at most BOOT_SPEC_MAX_SHARE_TAG bytes.
+ */
+#define BOOT_SPEC_PROP_SHARE "share"
+#define BOOT_SPEC_SHARE_TAG "xl-oci-share"
+#define BOOT_SPEC_MAX_SHARE_TAG 31 /* bytes, NUL excluded */
 
 /*
  * /network: DNS and interface@N, each found by its MAC in the guest.  At

@@ -7,6 +7,7 @@
 #include "loader/xen-tools/bootspec_fdt.h"
 #include "loader/xen-tools/fdt_walk.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libfdt.h>
@@ -281,6 +282,19 @@ bool bs_relpath_ok(const char *p, size_t max)
     return true;
 }
 
+/* A v7 share's 9p tag: 1..BOOT_SPEC_MAX_SHARE_TAG letters, digits, '-'
+ * (it becomes the source of a mount and a key the 9p transport matches). */
+static bool share_tag_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > BOOT_SPEC_MAX_SHARE_TAG)
+        return false;
+    for (; *t; t++)
+        if (!isalnum((unsigned char)*t) && *t != '-')
+            return false;
+    return true;
+}
+
 static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
@@ -328,18 +342,25 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
     for (size_t i = 0; i < s->nmounts; i++) {
         struct bs_mount *m = &s->mounts[i];
         char where[48];
-        /* v6 inline: the copy is in the spec, there is no device. */
+        /* v6 inline: the copy is in the spec, there is no device; v7
+         * share: a 9p tag, no device either. */
         m->in_spec =
             fdt_getprop(fdt, offs[i], BOOT_SPEC_PROP_INLINE, NULL) != NULL;
+        bool share =
+            fdt_getprop(fdt, offs[i], BOOT_SPEC_PROP_SHARE, NULL) != NULL;
         if (xo_path_fmt(where, sizeof(where), err,
                         BOOT_SPEC_NODE_MOUNTS "/" BOOT_SPEC_NODE_MOUNT "@%zu",
                         i) < 0 ||
             bs_get_string(&m->device, fdt, offs[i], where,
-                          BOOT_SPEC_PROP_DEVICE, m->in_spec, err) < 0 ||
+                          BOOT_SPEC_PROP_DEVICE, m->in_spec || share,
+                          err) < 0 ||
             bs_get_string(&m->target, fdt, offs[i], where,
                           BOOT_SPEC_PROP_TARGET, false, err) < 0 ||
             bs_get_string(&m->fstype, fdt, offs[i], where,
-                          BOOT_SPEC_PROP_FSTYPE, m->in_spec, err) < 0 ||
+                          BOOT_SPEC_PROP_FSTYPE, m->in_spec || share,
+                          err) < 0 ||
+            bs_get_string(&m->share, fdt, offs[i], where, BOOT_SPEC_PROP_SHARE,
+                          true, err) < 0 ||
             bs_get_string(&m->options, fdt, offs[i], where,
                           BOOT_SPEC_PROP_OPTIONS, false, err) < 0)
             return -1;
@@ -372,6 +393,18 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
                 err, EINVAL,
                 "boot spec: %s: an inline mount has a subpath and no device, fstype or options",
                 where);
+        if (m->share && s->version < 7)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: %s/%s: not in boot spec version %u",
+                              where, BOOT_SPEC_PROP_SHARE, s->version);
+        if (m->share && (m->device || m->fstype || m->subpath || m->in_spec ||
+                         m->options[0] || !share_tag_ok(m->share)))
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: %s: a share mount has a tag of at most %d letters, digits or '-' and no device, fstype, subpath, inline or options",
+                where, BOOT_SPEC_MAX_SHARE_TAG);
+        if (m->share)
+            m->fstype = "9p";
         if (m->subpath && !m->in_spec &&
             (strcmp(m->fstype, "ext4") != 0 || m->options[0]))
             return xo_err_set(

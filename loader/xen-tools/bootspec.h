@@ -33,6 +33,9 @@ struct bs_mount {
     const char *subpath; /* v5: a bind of this entry of the device; NULL */
     bool read_only;
     bool in_spec; /* v6 inline: subpath is an entry of `binds`, no device */
+    /* v7: the 9p tag of a directory shared from dom0, or NULL; the spec
+     * gives no device or fstype for it, and fstype reads "9p". */
+    const char *share;
 };
 
 /* v6 binds/entry@N: a file, directory or symlink of the inline copies. */

@@ -83,11 +83,11 @@ fi
 # already loaded would need modprobe, and the domain has none.
 # Each module is tagged with a group; the init loads only the groups its
 # boot spec needs (base, block and overlay always; the file system types
-# it mounts; net when it has interfaces), since every module costs boot
+# it mounts, 9p for a share; net when it has interfaces), since every module costs boot
 # time (relocation, signature check) and the ext4 family is the largest.
 wanted="base:crc32c_generic block:xen-blkfront net:xen-netfront erofs:erofs
         exec:xen-evtchn exec:xen-gntalloc
-        ext4:ext4 overlay:overlay squashfs:squashfs"
+        ext4:ext4 overlay:overlay squashfs:squashfs 9p:9pnet_xen 9p:9p"
 
 pkg=${XL_OCI_KERNEL_PKG:-$("$top/tools/debcache.sh" --kernel-package)}
 kdir=$("$top/tools/debcache.sh" "$pkg" | sed -n "s|^$pkg ||p")

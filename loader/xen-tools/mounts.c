@@ -314,6 +314,72 @@ static int mount_subpath(const struct loader_env *env,
     return rc < 0 ? xo_err_wrap(err, "bind %s", m->target) : 0;
 }
 
+/* The share's own mount: 9p in a domain, the mapped directory bound in
+ * the host test mode (where bind ignores the flags until remounted). */
+static int mount_share_at(const struct loader_env *env, const char *at,
+                          const struct bs_mount *m, unsigned long flags,
+                          xo_err *err)
+{
+    if (env->host) {
+        const char *src = devmap_lookup(env, m->share);
+        if (!src)
+            return xo_err_set(err, ENODEV,
+                              "share device %s: not mapped (--dev %s=PATH)",
+                              m->share, m->share);
+        return do_mount(src, at, NULL, MS_BIND | MS_REC, NULL, err);
+    }
+    struct timespec step = {0, 5 * 1000 * 1000};
+    for (unsigned waited = 0;; waited += 5) {
+        if (mount(
+                m->share, at, "9p", flags,
+                "trans=xen,version=9p2000.L,access=client,posixacl,cache=mmap") ==
+            0)
+            return 0;
+        if ((errno != EINVAL && errno != ENOENT) ||
+            waited >= env->device_wait_ms)
+            return xo_err_sys(err, "mount 9p tag %s", m->share);
+        nanosleep(&step, NULL);
+    }
+}
+
+/*
+ * A v7 share: the 9p mount of the Xen 9pfs device tagged m->share, whose
+ * server is QEMU in dom0.  9P2000.L; access=client: the guest's kernel
+ * checks permissions from the files' modes (and ACLs) as for any file
+ * system, and each process speaks to the server as its own uid;
+ * cache=mmap: nothing cached but what shared writable mappings (sqlite,
+ * say) need, so both sides see each other's writes at once.  The frontend
+ * connects to QEMU asynchronously after boot, and until then the
+ * transport knows no such tag (EINVAL), so the mount is tried again for
+ * as long as a disk is waited for.  The target is resolved as the
+ * container sees it (the image's symlinks followed inside its root), as
+ * a bind's is: shares stand in for runtime spec binds.
+ */
+static int mount_share(const struct loader_env *env, int rootfd,
+                       const struct bs_mount *m, xo_err *err)
+{
+    unsigned long flags = MS_NOSUID | MS_NODEV | (m->read_only ? MS_RDONLY : 0);
+    char at[64];
+    int fd = safepath_in_root(rootfd, m->target, true, err);
+    if (fd < 0)
+        return xo_err_wrap(err, "share mount point");
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    int rc = mount_share_at(env, at, m, flags, err);
+    close(fd);
+    if (rc < 0 || !env->host)
+        return rc < 0 ? xo_err_wrap(err, "share %s", m->target) : 0;
+    /* The fd is the covered mount point: open the target again. */
+    fd = safepath_in_root(rootfd, m->target, true, err);
+    if (fd < 0)
+        return xo_err_wrap(err, "share %s", m->target);
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    rc = do_mount(NULL, at, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err);
+    close(fd);
+    return rc < 0 ? xo_err_wrap(err, "share %s", m->target) : 0;
+}
+
 static int mount_volume(const struct loader_env *env,
                         const struct boot_spec *spec, int rootfd,
                         const char *root, const struct bs_mount *m, xo_err *err)
@@ -321,6 +387,8 @@ static int mount_volume(const struct loader_env *env,
     if (m->subpath)
         return mount_subpath(env, spec, rootfd, m, err);
     char data[BS_MAX_STR], target[PATH_MAX];
+    if (m->share)
+        return mount_share(env, rootfd, m, err);
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
     /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]") has no device;
      * its only option is the size domcfg checked, checked again here. */

@@ -95,6 +95,22 @@ want="$sum|2|bound file|$((small_disks + 1))|"
 [ -n "$small_disks" ] && [ "$out" = "$want" ] &&
     lab_ok spec-mounts-large-copy-on-a-disk "$out (inline: $small_disks disk(s))" ||
     { lab_fail spec-mounts-large-copy-on-a-disk "got '$out' want '$want' $(head -c 300 "$LAB_WORK/tbig.err")"; diag; }
+# org.xl-oci.shared-mounts=*: a directory bind is shared live (9pfs
+# through QEMU in dom0) instead of copied; a file bind stays a copy.  The
+# container's write is in dom0's directory, as under runc.
+mkdir -p "$LAB_WORK/bsrc/live"
+echo "from dom0" >"$LAB_WORK/bsrc/live/f"
+out=$("${RUN[@]}" --rm --annotation org.xl-oci.shared-mounts='*' \
+    --mount "type=bind,src=$LAB_WORK/bsrc/live,dst=/srv/live,options=rbind:rw" \
+    --mount "type=bind,src=$LAB_WORK/bsrc/file,dst=/etc/xo-bound,options=rbind:ro" \
+    "$IMG" tlive /bin/sh -c 'cat /srv/live/f /etc/xo-bound
+        echo from-domain >/srv/live/new
+        grep -c " /srv/live 9p " /proc/mounts' \
+    2>"$LAB_WORK/tlive.err" | tr '\n' '|')
+want="from dom0|bound file|1|"
+[ "$out" = "$want" ] && [ "$(cat "$LAB_WORK/bsrc/live/new" 2>/dev/null)" = from-domain ] &&
+    lab_ok spec-mounts-shared-live "$out" ||
+    { lab_fail spec-mounts-shared-live "got '$out' want '$want', new: '$(cat "$LAB_WORK/bsrc/live/new" 2>&1)' $(head -c 300 "$LAB_WORK/tlive.err")"; diag; }
 left=$(find /run/containerd "$CD" -name binds.ext4 2>/dev/null)
 [ -z "$left" ] && lab_ok spec-mounts-copy-removed ||
     lab_fail spec-mounts-copy-removed "$left"

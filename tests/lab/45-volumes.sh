@@ -4,8 +4,11 @@
 # backend while its parent stays unchanged (and the dom0 memory of that
 # QEMU is measured); an anonymous volume for the image's Volumes exists
 # while its container does and is gone after destroy; a tmpfs volume has
-# its size; rm of a volume in use names the container.
-# lab-timeout: 1100
+# its size; rm of a volume in use names the container; a dom0 directory
+# shared live (oci_volumes "share:", Xen 9pfs served by QEMU): writes cross
+# both ways while the domain runs, as the container's uid, with the
+# guest's permission checks, read-only where asked, and no QEMU left after.
+# lab-timeout: 1300
 
 images=/usr/lib/xl-oci-lab/images
 export XL_OCI_ROOT=$LAB_WORK/state
@@ -124,3 +127,66 @@ logs a | grep -q ' /cache ext4 rw' && lab_ok anon-mounted || lab_fail anon-mount
 lab_check destroy-anon xl-oci destroy a
 xl-oci volume ls | grep -q '^a.anon0 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
 lab_check rm-volumes xl-oci volume rm kid data
+
+# Shares: dom0 directories in the container, live.  The container (uid
+# 1234) writes g, which dom0 sees while the domain runs; dom0 then writes
+# late, which the container reads after its sleep.  root-only (0600, root)
+# is refused to uid 1234 by the guest's permission check; the read-only
+# share refuses writes.
+sh_rw=$LAB_WORK/share-rw sh_ro=$LAB_WORK/share-ro
+mkdir -p "$sh_rw" "$sh_ro"
+chmod 1777 "$sh_rw"
+echo from-dom0 >"$sh_ro/f"
+echo secret >"$sh_rw/root-only"
+chmod 0600 "$sh_rw/root-only"
+mkcfg sh "oci_volumes = [ \"share:$sh_rw:/srv/rw\", \"share:$sh_ro:/srv/ro:ro\" ]" \
+    'oci_user = "1234:1234"' \
+    'oci_cmd = [ "read", "/srv/ro/f", "write", "/srv/ro/x", "y", "read", "/srv/rw/root-only", "write", "/srv/rw/g", "from-guest", "mounts", "sleep", "15000", "read", "/srv/rw/late", "exit", "0" ]'
+t0=$(lab_now)
+if xl-oci create "$LAB_WORK/sh.cfg" >"$LAB_WORK/sh.out" 2>&1; then
+    lab_ok create-share "in $(lab_elapsed "$t0")s"
+    domid=$(st sh domid)
+    for _ in $(seq 1 60); do [ -s "$sh_rw/g" ] && break; sleep 1; done
+    if [ "$(cat "$sh_rw/g" 2>/dev/null)" = from-guest ] &&
+        [ "$(stat -c %u:%g "$sh_rw/g")" = 1234:1234 ]; then
+        lab_ok share-guest-write-seen-live-as-its-uid
+    else
+        lab_fail share-guest-write-seen-live-as-its-uid "g: '$(cat "$sh_rw/g" 2>&1)' $(stat -c %u:%g "$sh_rw/g" 2>&1); $(logs sh | tail -5)"
+    fi
+    echo late-from-dom0 >"$sh_rw/late"
+    pid=$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid " | awk '{print $1}' | head -1)
+    if [ -n "$pid" ]; then
+        lab_ok share-qemu-rss "$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$pid/status")"
+    else
+        lab_fail share-qemu-rss "no QEMU for domid $domid: $(ps | grep -i qemu | head -3)"
+    fi
+    xl-oci wait sh
+    out=$(logs sh)
+    echo "$out" | grep -q 'probe: read /srv/rw/late: late-from-dom0' &&
+        lab_ok share-dom0-write-seen-live || lab_fail share-dom0-write-seen-live "$(echo "$out" | tail -5)"
+    echo "$out" | grep -q 'probe: read /srv/ro/f: from-dom0' &&
+        echo "$out" | grep -q 'probe: write /srv/ro/x: Read-only file system' &&
+        lab_ok share-read-only || lab_fail share-read-only "$(echo "$out" | grep /srv/ro)"
+    [ ! -e "$sh_ro/x" ] && lab_ok share-read-only-dir-untouched || lab_fail share-read-only-dir-untouched "$(ls -l "$sh_ro")"
+    echo "$out" | grep -q 'probe: read /srv/rw/root-only: Permission denied' &&
+        lab_ok share-guest-checks-permissions || lab_fail share-guest-checks-permissions "$(echo "$out" | grep root-only)"
+    echo "$out" | grep -q ' /srv/rw 9p rw,nosuid,nodev' &&
+        lab_ok share-is-9p || lab_fail share-is-9p "$(echo "$out" | grep /srv/)"
+    lab_check destroy-share xl-oci destroy sh
+    sleep 1
+    ps | grep -q "[x]en-qemu-system-i386 -xen-domid $domid " &&
+        lab_fail share-no-qemu-left "$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid ")" ||
+        lab_ok share-no-qemu-left
+    [ "$(cat "$sh_rw/g" 2>/dev/null)" = from-guest ] &&
+        lab_ok share-data-stays-in-dom0 || lab_fail share-data-stays-in-dom0 "$(ls -l "$sh_rw")"
+else
+    lab_fail create-share "$(tail -5 "$LAB_WORK/sh.out")"
+    for f in /var/log/xen/qemu-dm-sh*.log; do
+        [ -f "$f" ] && sed "s|^|$f: |" "$f" | tail -n 20
+    done
+fi
+mkcfg shbad "oci_volumes = [ \"share:$LAB_WORK/no-such-dir:/srv/x\" ]"
+out=$(xl-oci create "$LAB_WORK/shbad.cfg" 2>&1)
+echo "$out" | grep -q "share:$LAB_WORK/no-such-dir:/srv/x: No such file or directory" &&
+    ! xl-oci status shbad >/dev/null 2>&1 &&
+    lab_ok share-missing-dir-refused || lab_fail share-missing-dir-refused "$out"

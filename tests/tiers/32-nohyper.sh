@@ -167,7 +167,7 @@ check "a tmpfs volume is mounted with its size" bash -c \
     '"$0" logs t1 | grep -qx tmp && "$0" logs t1 | grep -q " /t tmpfs rw,nosuid,nodev,.*size=2048k"' "$X"
 "$X" destroy t1 >/dev/null 2>&1
 cfg t2 'oci_volumes = [ "/nonexistent.img:/d" ]'
-fails_with "a block volume is refused" "volumes other than tmpfs (oci_volumes, oci_writable): not available for a NOHYPER container" \
+fails_with "a block volume is refused" "volumes other than tmpfs and shares (oci_volumes, oci_writable): not available for a NOHYPER container" \
     "$X" create "$T/t2.cfg"
 
 # --- what NOHYPER refuses, leaving nothing ---------------------------------------

@@ -403,6 +403,35 @@ check "tmpfs volume writable" has tmpvols "probe: read /t1/f: tmp"
 check "tmpfs volume has its size (2m)" grep -q "/t1 tmpfs rw,nosuid,nodev,.*size=2048k" "$T/tmpvols.out"
 check "tmpfs volume without a size" grep -q "/t2 tmpfs rw,nosuid,nodev" "$T/tmpvols.out"
 
+# Shares (v7, oci_volumes "share:/DIR:/TARGET"): a 9p tag in a domain; in
+# the host test mode the tag is mapped to a directory, which is bound.
+# The target resolves inside the root (/escape -> /tmp in the image), a
+# read-only share refuses writes, and a write to a writable one is in the
+# directory itself at once (live, not a copy).
+defaults; VERSION=7
+mkdir -p "$T/share-rw" "$T/share-ro"
+printf 'from-dom0\n' >"$T/share-ro/f"
+ARGS='"probe", "write", "/srv/rw/new", "from-guest", "read", "/tmp/ro/f", "write", "/tmp/ro/x", "y", "mounts", "exit", "0"'
+EXTRA='mounts {
+        mount@0 { target = "/srv/rw"; options = ""; share = "xl-oci-share0"; };
+        mount@1 { target = "/escape/ro"; options = ""; read-only; share = "xl-oci-share1"; };
+    };'
+rm -rf /tmp/ro
+spec shares && run shares --dev xl-oci-share0="$T/share-rw" --dev xl-oci-share1="$T/share-ro"
+check "shares: exits 0" exited shares 0
+check "share: the guest's write is in dom0's directory" \
+    eval 'has shares "probe: write /srv/rw/new: ok" && grep -qx from-guest "$T/share-rw/new"'
+check "share: read-only, through the image's symlink inside the root" \
+    eval 'has shares "probe: read /tmp/ro/f: from-dom0" && has shares "probe: write /tmp/ro/x: Read-only file system" && test ! -e /tmp/ro'
+defaults; VERSION=6
+EXTRA='mounts { mount@0 { target = "/srv/rw"; options = ""; share = "xl-oci-share0"; }; };'
+spec share6 && run share6 --dev xl-oci-share0="$T/share-rw"
+check "share: refused in a version 6 spec" failed share6 "mount@0/share: not in boot spec version 6"
+defaults; VERSION=7
+EXTRA='mounts { mount@0 { target = "/srv/rw"; options = ""; share = "xl-oci-share0"; }; };'
+spec shareunmapped && run shareunmapped
+check "share: an unknown tag fails naming it" failed shareunmapped "share /srv/rw: share device xl-oci-share0: not mapped"
+
 # Subpath mounts (v5, xl-oci-runc's copies of a runtime spec's binds):
 # one device, its entries bound on a file, a read-only directory and a
 # file under /dev; the /etc file a bind covers is not written.
@@ -589,7 +618,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=7; spec v7; bad v7 "unsupported boot spec version 7"
+defaults; VERSION=8; spec v8; bad v8 "unsupported boot spec version 8"
 defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
 defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
 spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"

@@ -34,6 +34,8 @@ struct gen {
     bool terminal;          /* process/terminal (v4) */
     const char *subpath;    /* mount@0's subpath (v5), NULL = none */
     const char *sub_fstype; /* mount@0's fstype, NULL = ext4 */
+    const char *share;      /* mount@0's share tag (v7), NULL = none */
+    bool share_device;      /* mount@0, a share, keeps device and fstype */
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -93,11 +95,16 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
             snprintf(target, sizeof(target), "/v%d", i);
             fdt_begin_node(buf, name);
             fdt_property_u32(buf, "reg", (uint32_t)i);
-            fdt_property_string(buf, "device", "/dev/xvdc");
+            bool share = i == 0 && g->share;
+            if (!share || g->share_device)
+                fdt_property_string(buf, "device", "/dev/xvdc");
             fdt_property_string(buf, "target", target);
-            fdt_property_string(buf, "fstype",
-                                i == 0 && g->sub_fstype ? g->sub_fstype
-                                                        : "ext4");
+            if (!share || g->share_device)
+                fdt_property_string(buf, "fstype",
+                                    i == 0 && g->sub_fstype ? g->sub_fstype
+                                                            : "ext4");
+            if (share)
+                fdt_property_string(buf, "share", g->share);
             fdt_property_string(buf, "options", "");
             if (i % 2)
                 fdt_property(buf, "read-only", NULL, 0);
@@ -228,7 +235,24 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 7}, "unsupported boot spec version 7");
+    expect_bad(&(struct gen){.version = 8}, "unsupported boot spec version 8");
+    expect_bad(&(struct gen){.version = 6, .nmounts = 1, .share = "s0"},
+               "mounts/mount@0/share: not in boot spec version 6");
+    static const char *const bad_tags[] = {
+        "",     "a/b",        "a b",
+        "../x", "t,trans=fd", "abcdefghijklmnopqrstuvwxyz-012345"};
+    for (size_t i = 0; i < sizeof(bad_tags) / sizeof(*bad_tags); i++)
+        expect_bad(
+            &(struct gen){.version = 7, .nmounts = 1, .share = bad_tags[i]},
+            "a share mount has a tag of at most 31 letters, digits or '-'");
+    expect_bad(
+        &(struct gen){
+            .version = 7, .nmounts = 1, .share = "s0", .share_device = true},
+        "a share mount has a tag of at most 31");
+    expect_bad(
+        &(struct gen){
+            .version = 7, .nmounts = 1, .share = "s0", .subpath = "0"},
+        "a share mount has a tag of at most 31");
     expect_bad(&(struct gen){.version = 1, .v2net = true},
                "network/search: not in boot spec version 1");
     struct gen v2 = {.version = 2, .v2net = true, .mtu = 1400};
@@ -276,6 +300,26 @@ static void test_invalid(void **state)
         &(struct gen){
             .version = 5, .nmounts = 1, .subpath = "0", .sub_fstype = "erofs"},
         "a subpath mount is ext4 without options");
+}
+
+/* v7: a share mount reads as 9p, with its tag and no device. */
+static void test_share(void **state)
+{
+    (void)state;
+    char buf[16384];
+    struct gen g = {.version = 7, .nmounts = 2, .share = "xl-oci-share0"};
+    size_t len = gen_blob(buf, sizeof(buf), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    if (boot_spec_parse(&s, buf, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_string_equal(s.mounts[0].share, "xl-oci-share0");
+    assert_string_equal(s.mounts[0].fstype, "9p");
+    assert_null(s.mounts[0].device);
+    assert_null(s.mounts[1].share);
+    assert_string_equal(s.mounts[1].device, "/dev/xvdc");
+    assert_true(s.mounts[1].read_only);
+    boot_spec_free(&s);
 }
 
 /* v5: a subpath mount, and the lookup the /etc writer gives way to. */
@@ -380,7 +424,7 @@ int main(void)
         cmocka_unit_test(test_valid),     cmocka_unit_test(test_valid_v2),
         cmocka_unit_test(test_invalid),   cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_mutations), cmocka_unit_test(test_bad_prop_len),
-        cmocka_unit_test(test_subpath),
+        cmocka_unit_test(test_subpath),   cmocka_unit_test(test_share),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

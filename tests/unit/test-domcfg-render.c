@@ -784,6 +784,92 @@ static void test_runtime_spec_users(void **state)
     xo_err_clear(&err);
 }
 
+/* oci_volumes "share:/DIR:/TARGET[:ro]": a 9pfs device per share (libxl
+ * p9, passthrough, the tag the boot spec's v7 mount/share names), no xvd;
+ * runc binds the directory itself. */
+static void test_shares_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"),
+             BASE "oci_volumes = [ \"/a.img:/data\", "
+                  "\"share:/srv/www:/usr/share/www:ro\", "
+                  "\"share:/srv/logs:/var/log/app\" ]\n");
+    assert_int_equal(fx->dc.n_volumes, 3);
+    assert_int_equal(fx->dc.volumes[1].kind, DC_VOLUME_SHARE);
+    assert_string_equal(fx->dc.volumes[1].source, "/srv/www");
+    assert_true(fx->dc.volumes[1].read_only);
+    assert_null(fx->dc.volumes[1].vdev);
+    assert_false(fx->dc.volumes[2].read_only);
+    xo_err err = XO_ERR_INIT;
+
+    void *blob = NULL;
+    size_t len = 0;
+    if (domcfg_to_boot_spec(&blob, &len, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    struct boot_spec bs;
+    if (boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs.version, 7);
+    assert_int_equal(bs.nmounts, 3);
+    assert_null(bs.mounts[0].share);
+    assert_string_equal(bs.mounts[0].device, "/dev/xvdb");
+    const struct bs_mount *m = &bs.mounts[1];
+    assert_string_equal(m->share, BOOT_SPEC_SHARE_TAG "1");
+    assert_string_equal(m->fstype, "9p");
+    assert_null(m->device);
+    assert_string_equal(m->target, "/usr/share/www");
+    assert_true(m->read_only);
+    assert_string_equal(bs.mounts[2].share, BOOT_SPEC_SHARE_TAG "2");
+    assert_false(bs.mounts[2].read_only);
+    boot_spec_free(&bs);
+    free(blob);
+
+    libxl_domain_config d;
+    libxl_domain_config_init(&d);
+    if (domcfg_to_libxl(&d, &fx->dc, fx->ac, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(d.num_disks, 2); /* root and /a.img */
+    assert_int_equal(d.num_p9s, 2);
+    assert_string_equal(d.p9s[0].tag, BOOT_SPEC_SHARE_TAG "1");
+    assert_string_equal(d.p9s[0].path, "/srv/www");
+    assert_string_equal(d.p9s[0].security_model, "passthrough");
+    assert_int_equal(d.p9s[0].backend_domid, 0);
+    assert_int_equal(d.p9s[0].devid, 0);
+    assert_string_equal(d.p9s[1].tag, BOOT_SPEC_SHARE_TAG "2");
+    assert_string_equal(d.p9s[1].path, "/srv/logs");
+    assert_int_equal(d.p9s[1].devid, 1);
+    libxl_domain_config_dispose(&d);
+
+    json_object *s = NULL;
+    if (domcfg_to_runtime_spec(&s, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    json_object *mounts = path(s, "mounts", NULL);
+    size_t n = json_object_array_length(mounts);
+    json_object *www = json_object_array_get_idx(mounts, n - 2);
+    assert_string_equal(json_object_get_string(path(www, "type", NULL)),
+                        "bind");
+    assert_string_equal(json_object_get_string(path(www, "source", NULL)),
+                        "/srv/www");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(
+                            path(www, "options", NULL), 1)),
+                        "ro");
+    json_object_put(s);
+
+    /* Shares are refused where they cannot be: "/", a relative or
+     * climbing path, an option that is not ro or rw. */
+    static const char *const bad[] = {
+        "share:/:/t", "share:srv:/t",       "share:/srv/../etc:/t",
+        "share:/srv", "share:/srv:/t:mkfs", "share:/srv:/t:ro:rw"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char cfg[256];
+        snprintf(cfg, sizeof(cfg), BASE "oci_volumes = [ \"%s\" ]\n", bad[i]);
+        assert_int_equal(build(fx, IC("\"Cmd\": [\"/x\"]"), cfg, &err), -1);
+        if (!strstr(xo_err_msg(&err), "app.cfg:3: oci_volumes: item 0: "))
+            fail_msg("%s: %s", bad[i], xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -798,6 +884,7 @@ int main(void)
         T(test_late_network_round_trip),
         T(test_terminal_round_trip),
         T(test_inline_binds_round_trip),
+        T(test_shares_round_trip),
         T(test_runtime_spec),
         T(test_runtime_spec_users),
     };

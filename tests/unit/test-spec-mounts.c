@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "domcfg/domain_config.h"
 #include "domcfg/runtime_spec.h"
@@ -192,6 +194,108 @@ static void test_refused(void **state)
     expect_refused(many, E2BIG, "mounts[16] (/t16): a domain takes at most 16");
 }
 
+/* A spec with MOUNTS and the shared-mounts annotation set to SHARED. */
+static int parse_shared(struct runtime_spec *rs, const char *mounts,
+                        const char *shared, xo_err *err)
+{
+    char json[8192];
+    snprintf(json, sizeof(json),
+             "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
+             "\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, "
+             "\"args\": [\"/bin/true\"], \"cwd\": \"/\"}, \"mounts\": %s, "
+             "\"annotations\": {\"" DOMCFG_SHARED_MOUNTS_ANNOTATION
+             "\": \"%s\"}}",
+             mounts, shared);
+    runtime_spec_init(rs);
+    return runtime_spec_parse(rs, json, strlen(json), "config.json", err);
+}
+
+/* org.xl-oci.shared-mounts: the binds it names are SHARE volumes (a
+ * directory, resolved), "*" shares every directory and copies files, and
+ * what cannot be shared is refused naming the mount or the annotation. */
+static void test_shared_mounts(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test-spec-mounts.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char sub[128], file[128], link[128], mounts[1024];
+    snprintf(sub, sizeof(sub), "%s/d", dir);
+    snprintf(file, sizeof(file), "%s/f", dir);
+    snprintf(link, sizeof(link), "%s/l", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(symlink("d", link), 0);
+    snprintf(mounts, sizeof(mounts),
+             "[{\"destination\": \"/data\", \"type\": \"bind\", "
+             "\"source\": \"%s\", \"options\": [\"rbind\", \"ro\"]}, "
+             "{\"destination\": \"/etc/f\", \"type\": \"bind\", "
+             "\"source\": \"%s\", \"options\": [\"rbind\"]}, "
+             "{\"destination\": \"/logs\", \"type\": \"bind\", "
+             "\"source\": \"%s\", \"options\": [\"rbind\"]}]",
+             link, file, sub);
+    struct {
+        const char *shared;
+        const char *error; /* NULL: accepted */
+        enum dc_volume_kind kinds[3];
+    } cases[] = {
+        {"*", NULL, {DC_VOLUME_SHARE, DC_VOLUME_BIND, DC_VOLUME_SHARE}},
+        {"/logs", NULL, {DC_VOLUME_BIND, DC_VOLUME_BIND, DC_VOLUME_SHARE}},
+        {"/data,/logs",
+         NULL,
+         {DC_VOLUME_SHARE, DC_VOLUME_BIND, DC_VOLUME_SHARE}},
+        {"/etc/f", "mounts[1]: source ", {0}},
+        {"/data,/nope",
+         "\"/nope\" is not the destination of a bind mount",
+         {0}},
+        {"/dat", "\"/dat\" is not the destination of a bind mount", {0}},
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        struct runtime_spec rs;
+        struct domain_config dc;
+        domain_config_init(&dc);
+        xo_err err = XO_ERR_INIT;
+        if (parse_shared(&rs, mounts, cases[c].shared, &err) < 0)
+            fail_msg("%s", xo_err_msg(&err));
+        int r = domcfg_spec_mounts(&dc, &rs, "/b", "config.json", &err);
+        if (cases[c].error) {
+            assert_int_equal(r, -1);
+            if (!strstr(xo_err_msg(&err), cases[c].error))
+                fail_msg("%s: %s", cases[c].shared, xo_err_msg(&err));
+            xo_err_clear(&err);
+        } else {
+            if (r < 0)
+                fail_msg("%s: %s", cases[c].shared, xo_err_msg(&err));
+            assert_int_equal(dc.n_volumes, 3);
+            size_t binds = 0;
+            for (size_t i = 0; i < 3; i++) {
+                const struct dc_volume *v = &dc.volumes[i];
+                assert_int_equal(v->kind, cases[c].kinds[i]);
+                if (v->kind == DC_VOLUME_SHARE) {
+                    assert_string_equal(v->source, sub); /* link resolved */
+                    assert_null(v->vdev);
+                    assert_null(v->subpath);
+                } else {
+                    binds++;
+                    assert_non_null(v->subpath);
+                }
+            }
+            assert_true(dc.volumes[0].read_only);
+            assert_false(dc.volumes[2].read_only);
+            /* The copies' disk only when a bind is left to copy. */
+            assert_true(binds > 0 ? dc.binds_vdev != NULL
+                                  : dc.binds_vdev == NULL);
+        }
+        domain_config_dispose(&dc);
+        runtime_spec_dispose(&rs);
+    }
+    unlink(link);
+    unlink(file);
+    rmdir(sub);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_cri_after_disks),
         cmocka_unit_test(test_relative_source_and_shm),
         cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_shared_mounts),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
