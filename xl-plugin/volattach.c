@@ -11,6 +11,7 @@
 #include "domcfg/domain_config.h"
 #include "domcfg/volumes.h"
 #include "image/volstore.h"
+#include "xl-plugin/share_views.h"
 
 /* An anonymous volume's name: "<container>.anon<index>". */
 static int anon_name(char *buf, size_t len, const char *container, size_t i,
@@ -188,6 +189,9 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
             rc = xo_err_wrap(err, "oci_volumes %s", v->target);
         volstore_record_dispose(&r);
     }
+    /* Read-only shares: QEMU is given a read-only view (share_views.h). */
+    if (rc == 0 && !dry_run)
+        rc = share_views_make(dc, root, err);
     return rc;
 }
 
@@ -199,6 +203,9 @@ int volattach_resolve(struct domain_config *dc, const char *root, bool dry_run,
     if (!dry_run) {
         xo_err undo = XO_ERR_INIT;
         if (volstore_release(root, dc->name, false, NULL, NULL, &undo) < 0)
+            fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&undo));
+        xo_err_clear(&undo);
+        if (share_views_release(root, dc->name, &undo) < 0)
             fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&undo));
         xo_err_clear(&undo);
     }
@@ -213,5 +220,8 @@ static void say(void *arg, const char *line)
 int volattach_release(const char *root, const char *container, bool keep,
                       xo_err *err)
 {
+    /* The domain is gone, and with it the QEMU serving its shares. */
+    if (share_views_release(root, container, err) < 0)
+        return -1;
     return volstore_release(root, container, keep, say, (void *)container, err);
 }

@@ -26,12 +26,16 @@ struct domain_config;
  * dc->name is recorded as each volume's user (read-only or not), so rm
  * refuses them while it lives.  With `dry_run` nothing changes: blank and
  * anonymous volumes are shown as they would be made.  On failure what
- * was done is undone (volattach_release).
+ * was done is undone (volattach_release).  Shares: each source must be a
+ * directory (made canonical); unless `dry_run`, a read-only one is then
+ * served through a read-only view (share_views.h), its source pointing
+ * there.
  */
 int volattach_resolve(struct domain_config *dc, const char *root, bool dry_run,
                       xo_err *err);
 
 /* Undoes volattach_resolve for `container` (destroy, a failed create):
+ * the read-only views of its shares (share_views.h), then
  * volstore_release, printing what it removed or kept. */
 int volattach_release(const char *root, const char *container, bool keep,
                       xo_err *err);

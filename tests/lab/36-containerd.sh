@@ -111,6 +111,24 @@ want="from dom0|bound file|1|"
 [ "$out" = "$want" ] && [ "$(cat "$LAB_WORK/bsrc/live/new" 2>/dev/null)" = from-domain ] &&
     lab_ok spec-mounts-shared-live "$out" ||
     { lab_fail spec-mounts-shared-live "got '$out' want '$want', new: '$(cat "$LAB_WORK/bsrc/live/new" 2>&1)' $(head -c 300 "$LAB_WORK/tlive.err")"; diag; }
+# A read-only shared bind stays read-only in dom0: QEMU serves a
+# read-only view, so a container with CAP_SYS_ADMIN that remounts its 9p
+# mount read-write still cannot write (share_views.h).
+mkdir -p "$LAB_WORK/bsrc/rolive"
+echo keep >"$LAB_WORK/bsrc/rolive/f"
+out=$("${RUN[@]}" --rm --cap-add CAP_SYS_ADMIN \
+    --annotation org.xl-oci.shared-mounts=/srv/ro \
+    --mount "type=bind,src=$LAB_WORK/bsrc/rolive,dst=/srv/ro,options=rbind:ro" \
+    "$IMG" trolive /bin/sh -c 'cat /srv/ro/f
+        mount -o remount,rw /srv/ro && echo remounted
+        echo pwned 2>/dev/null >/srv/ro/f || echo refused
+        echo x 2>/dev/null >/srv/ro/new || echo refused' \
+    2>"$LAB_WORK/trolive.err" | tr '\n' '|')
+want="keep|remounted|refused|refused|"
+[ "$out" = "$want" ] && [ "$(cat "$LAB_WORK/bsrc/rolive/f")" = keep ] &&
+    [ ! -e "$LAB_WORK/bsrc/rolive/new" ] &&
+    lab_ok spec-mounts-shared-read-only-in-dom0 "$out" ||
+    { lab_fail spec-mounts-shared-read-only-in-dom0 "got '$out' want '$want', f: '$(cat "$LAB_WORK/bsrc/rolive/f")' $(head -c 300 "$LAB_WORK/trolive.err")"; diag; }
 left=$(find /run/containerd "$CD" -name binds.ext4 2>/dev/null)
 [ -z "$left" ] && lab_ok spec-mounts-copy-removed ||
     lab_fail spec-mounts-copy-removed "$left"

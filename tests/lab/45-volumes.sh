@@ -154,6 +154,14 @@ if xl-oci create "$LAB_WORK/sh.cfg" >"$LAB_WORK/sh.out" 2>&1; then
         lab_fail share-guest-write-seen-live-as-its-uid "g: '$(cat "$sh_rw/g" 2>&1)' $(stat -c %u:%g "$sh_rw/g" 2>&1); $(logs sh | tail -5)"
     fi
     echo late-from-dom0 >"$sh_rw/late"
+    # The read-only share reaches QEMU as a read-only view in dom0.
+    view=$XL_OCI_ROOT/share-views/sh/1
+    served=$(xenstore-read "/local/domain/0/backend/9pfs/$domid/1/path" 2>&1)
+    if [ "$served" = "$view" ] && grep -q " $view [^ ]* ro,nosuid,nodev" /proc/mounts; then
+        lab_ok share-read-only-view-in-dom0
+    else
+        lab_fail share-read-only-view-in-dom0 "QEMU serves '$served'; $(grep share-views /proc/mounts)"
+    fi
     pid=$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid " | awk '{print $1}' | head -1)
     if [ -n "$pid" ]; then
         lab_ok share-qemu-rss "$(sed -n 's/^VmRSS:[[:space:]]*//p' "/proc/$pid/status")"
@@ -168,15 +176,17 @@ if xl-oci create "$LAB_WORK/sh.cfg" >"$LAB_WORK/sh.out" 2>&1; then
         echo "$out" | grep -q 'probe: write /srv/ro/x: Read-only file system' &&
         lab_ok share-read-only || lab_fail share-read-only "$(echo "$out" | grep /srv/ro)"
     [ ! -e "$sh_ro/x" ] && lab_ok share-read-only-dir-untouched || lab_fail share-read-only-dir-untouched "$(ls -l "$sh_ro")"
-    echo "$out" | grep -q 'probe: read /srv/rw/root-only: Permission denied' &&
+    echo "$out" | grep -q 'probe: read /srv/rw/root-only: error: Permission denied' &&
         lab_ok share-guest-checks-permissions || lab_fail share-guest-checks-permissions "$(echo "$out" | grep root-only)"
-    echo "$out" | grep -q ' /srv/rw 9p rw,nosuid,nodev' &&
+    echo "$out" | grep -q ' /srv/rw 9p rw,.*nosuid,nodev' &&
         lab_ok share-is-9p || lab_fail share-is-9p "$(echo "$out" | grep /srv/)"
     lab_check destroy-share xl-oci destroy sh
     sleep 1
     ps | grep -q "[x]en-qemu-system-i386 -xen-domid $domid " &&
         lab_fail share-no-qemu-left "$(ps | grep "[x]en-qemu-system-i386 -xen-domid $domid ")" ||
         lab_ok share-no-qemu-left
+    [ ! -e "$XL_OCI_ROOT/share-views/sh" ] && ! grep -q share-views /proc/mounts &&
+        lab_ok share-view-removed || lab_fail share-view-removed "$(ls -la "$XL_OCI_ROOT/share-views" 2>&1; grep share-views /proc/mounts)"
     [ "$(cat "$sh_rw/g" 2>/dev/null)" = from-guest ] &&
         lab_ok share-data-stays-in-dom0 || lab_fail share-data-stays-in-dom0 "$(ls -l "$sh_rw")"
 else
