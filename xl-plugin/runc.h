@@ -38,6 +38,8 @@ struct runc_global {
 };
 
 /* What --root/<id>/state.json holds. */
+#define RUNC_MAX_PENDING 32 /* signals held for a paused container */
+
 struct runc_state {
     char id[RUNC_ID_MAX + 1];
     char name[65];     /* the domain's name (runc_domain_name) */
@@ -61,6 +63,13 @@ struct runc_state {
      * it (a container of a release before the gate) the domain waits
      * paused and start unpauses it. */
     bool gated;
+    /* Signals `kill` was given while the container was paused, delivered
+     * in this order by `resume`, as a frozen process gets its pending
+     * signals when thawed under runc: a standard signal at most once (the
+     * kernel does not queue it twice), a real-time one each time, at most
+     * RUNC_MAX_PENDING (numbers 1..64). */
+    int pending[RUNC_MAX_PENDING];
+    size_t n_pending;
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."

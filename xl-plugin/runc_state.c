@@ -81,6 +81,12 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
         xo_jset(o, "late-network", xo_jbool(true));
         xo_jset(o, "netns", xo_jstr(s->netns));
     }
+    if (s->n_pending) {
+        json_object *p = xo_jarr();
+        for (size_t i = 0; i < s->n_pending; i++)
+            xo_jpush(p, xo_jint64(s->pending[i]));
+        xo_jset(o, "pending-signals", p);
+    }
     const char *text =
         json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
     if (!text)
@@ -152,6 +158,30 @@ int runc_state_read(const struct runc_global *g, const char *id,
         s->late_network = json_object_get_boolean(late);
         if (s->late_network)
             rc = get_str(o, "netns", s->netns, sizeof(s->netns), path, err);
+    }
+    json_object *pend;
+    if (rc == 0 && json_object_object_get_ex(o, "pending-signals", &pend)) {
+        size_t n = json_object_is_type(pend, json_type_array)
+                       ? json_object_array_length(pend)
+                       : RUNC_MAX_PENDING + 1;
+        if (n > RUNC_MAX_PENDING)
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: \"pending-signals\" is not a list of at most %d signals",
+                path, RUNC_MAX_PENDING);
+        for (size_t i = 0; rc == 0 && i < n; i++) {
+            json_object *v = json_object_array_get_idx(pend, i);
+            int64_t sig = json_object_is_type(v, json_type_int)
+                              ? json_object_get_int64(v)
+                              : 0;
+            if (sig < 1 || sig > 64)
+                rc = xo_err_set(
+                    err, EINVAL,
+                    "%s: \"pending-signals\"[%zu] is not a signal 1-64", path,
+                    i);
+            else
+                s->pending[s->n_pending++] = (int)sig;
+        }
     }
     json_object_put(o);
     return rc;

@@ -205,6 +205,42 @@ int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
     return 0;
 }
 
+/* Adds sig to s's pending signals (runc.h) and saves the state; a
+ * standard signal already pending is not added again, as the kernel
+ * keeps one of each.  EAGAIN when RUNC_MAX_PENDING are held. */
+static int hold_signal(const struct runc_global *g, struct runc_state *s,
+                       int sig, xo_err *err)
+{
+    for (size_t i = 0; sig < SIGRTMIN && i < s->n_pending; i++)
+        if (s->pending[i] == sig)
+            return 0;
+    if (s->n_pending == RUNC_MAX_PENDING)
+        return xo_err_set(err, EAGAIN,
+                          "kill: %s is paused and holds %d signals already",
+                          s->id, RUNC_MAX_PENDING);
+    s->pending[s->n_pending++] = sig;
+    return runc_state_write(g, s, err);
+}
+
+/* Delivers what `kill` held while the container was paused, in order,
+ * once it runs again; the list is emptied even when one fails. */
+static int deliver_held(const struct runc_global *g, struct target *t,
+                        xo_err *err)
+{
+    size_t n = t->s.n_pending;
+    int held[RUNC_MAX_PENDING];
+    memcpy(held, t->s.pending, n * sizeof(held[0]));
+    t->s.n_pending = 0;
+    if (n == 0 || runc_state_write(g, &t->s, err) < 0)
+        return n == 0 ? 0 : -1;
+    for (size_t i = 0; i < n; i++)
+        if (exec_client_signal(cmd_state_root(), t->s.name,
+                               (uint32_t)t->st.domid, held[i], err) < 0)
+            return xo_err_wrap(err, "resume: signal %d held while paused",
+                               held[i]);
+    return 0;
+}
+
 int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     static const char *const flags[] = {"--all", "-a", NULL};
@@ -229,6 +265,14 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
             xo_err_sys(err, "kill %ld", t.s.pid);
             goto fail;
         }
+        xen_close(&t.h);
+        return 0;
+    }
+    /* A paused container holds any other signal until resume (as a
+     * frozen cgroup does under runc): the domain cannot take one now. */
+    if (sig != SIGKILL && strcmp(status, "paused") == 0) {
+        if (hold_signal(g, &t.s, sig, err) < 0)
+            goto fail;
         xen_close(&t.h);
         return 0;
     }
@@ -391,7 +435,8 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
     }
     if (status_set_state(t.h.xs, t.s.name,
                          pause ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_RUNNING,
-                         err) < 0)
+                         err) < 0 ||
+        (!pause && deliver_held(g, &t, err) < 0))
         goto fail;
     xen_close(&t.h);
     return 0;

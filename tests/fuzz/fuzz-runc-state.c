@@ -55,8 +55,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             !memchr(s->name, 0, sizeof(s->name)) ||
             !memchr(s->bundle, 0, sizeof(s->bundle)) ||
             !memchr(s->volume, 0, sizeof(s->volume)) ||
-            !memchr(s->created, 0, sizeof(s->created)))
+            !memchr(s->created, 0, sizeof(s->created)) ||
+            s->n_pending > RUNC_MAX_PENDING)
             __builtin_trap();
+        for (size_t i = 0; i < s->n_pending; i++)
+            if (s->pending[i] < 1 || s->pending[i] > 64)
+                __builtin_trap();
     } else if (!err.msg) {
         __builtin_trap();
     }

@@ -311,8 +311,17 @@ rc=$?
 kill "$(cat "$LAB_WORK/e3.pid" 2>/dev/null)" "$ttpid" 2>/dev/null
 # kill delivers the signal asked for, through the exec channel (issue 14):
 # the probe traps SIGUSR2 (12) and exits 9; its stop signal (10) would
-# have made it exit 7.
+# have made it exit 7.  Sent while the container is paused, the signal is
+# held until resume, as runc's frozen cgroup holds it.
+lab_check pause-before-kill R pause c2
 lab_check kill-usr2 R kill c2 USR2
+R kill c2 USR2 >/dev/null 2>&1 # a standard signal is held once
+sleep 3
+[ "$(ocistate c2 status)" = paused ] && ! grep -q '^probe: caught 12' "$LAB_WORK/c2.out" &&
+    grep -q '"pending-signals":\[12\]' "$LAB_WORK/runc/c2/state.json" &&
+    lab_ok kill-paused-holds-the-signal ||
+    lab_fail kill-paused-holds-the-signal "state $(ocistate c2 status); $(cat "$LAB_WORK/runc/c2/state.json"); $(grep caught "$LAB_WORK/c2.out")"
+lab_check resume-delivers R resume c2
 if wait_exited "$LAB_WORK/c2.report" 120; then
     [ "$(exited "$LAB_WORK/c2.report")" = 9 ] && grep -q '^probe: caught 12' "$LAB_WORK/c2.out" &&
         lab_ok kill-usr2-reaches-the-entrypoint ||
