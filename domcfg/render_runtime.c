@@ -155,7 +155,8 @@ static json_object *mounts_json(const struct domain_config *dc)
         }
         if (v->kind == DC_VOLUME_BIND ||
             v->kind == DC_VOLUME_SHARE) { /* runc binds the source itself */
-            add_mount(m, v->target, "bind", v->source,
+            add_mount(m, v->target, "bind",
+                      v->share_dir ? v->share_dir : v->source,
                       v->read_only ? "rbind,ro,nosuid,nodev"
                                    : "rbind,rw,nosuid,nodev");
             continue;

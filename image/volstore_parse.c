@@ -71,11 +71,12 @@ int volstore_check_name(const char *name, xo_err *err)
                 err, EINVAL,
                 "volume name \"%s\": byte 0x%02x at %zu is not allowed (letters, digits, '_', '.', '-')",
                 name, (unsigned char)name[i], i);
-    /* app.cfg's oci_volumes reads "tmpfs:/TARGET" as a tmpfs mount. */
-    if (strcmp(name, "tmpfs") == 0)
+    /* app.cfg's oci_volumes reads "tmpfs:/TARGET" as a tmpfs mount and
+     * "share:/DIR:/TARGET" as a shared directory. */
+    if (strcmp(name, "tmpfs") == 0 || strcmp(name, "share") == 0)
         return xo_err_set(
-            err, EINVAL,
-            "volume name \"tmpfs\" is reserved (oci_volumes' tmpfs mounts)");
+            err, EINVAL, "volume name \"%s\" is reserved (oci_volumes' %s)",
+            name, name[0] == 't' ? "tmpfs mounts" : "shared directories");
     return 0;
 }
 

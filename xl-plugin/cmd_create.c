@@ -176,6 +176,14 @@ int create_write_requested(const struct rendered *r,
  * no output at the 28 MiB floor and ran at 30.
  */
 #define LOADER_VIF_HEADROOM_MB 2
+/*
+ * Each share's 9pfs frontend allocates its rings when it connects, before
+ * the container runs: Linux 6.1's trans_xen opens 2 rings of order 9
+ * (XEN_9PFS_NUM_RINGS, XEN_9PFS_RING_ORDER), 2 MiB of data pages each.
+ * Computed from the source, with 1 MiB for the 9p client's buffers; not
+ * measured at the floor.
+ */
+#define LOADER_SHARE_HEADROOM_MB 5
 
 /* Checks dc's memory against the loader's need; for a container with an
  * orchestrator's limit (container_memory_mb) it sets the memory instead:
@@ -198,7 +206,12 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
     long loader =
         (long)((k + (uint64_t)i.st_size + copies + (1 << 20) - 1) >> 20);
     long vifs = (long)dc->n_vifs * LOADER_VIF_HEADROOM_MB;
-    long need = loader + LOADER_HEADROOM_MB + vifs;
+    long shares = 0;
+    for (size_t v = 0; v < dc->n_volumes; v++)
+        shares += dc->volumes[v].kind == DC_VOLUME_SHARE
+                      ? LOADER_SHARE_HEADROOM_MB
+                      : 0;
+    long need = loader + LOADER_HEADROOM_MB + vifs + shares;
     if (dc->container_memory_mb > 0) {
         /* An orchestrator's limit is the container's own: the loader's
          * need comes on top (xl-oci-runc(1)), with a late network's vif,
@@ -210,6 +223,12 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
     }
     if (dc->memory_mb >= need)
         return 0;
+    if (shares)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: memory = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB), %zu vif(s) (%ld MiB) and the rings of its shares (%ld MiB): set memory to at least %ld",
+            cfg_path, dc->memory_mb, dc->loader_dir, loader, dc->n_vifs, vifs,
+            shares, need);
     if (vifs)
         return xo_err_set(
             err, EINVAL,

@@ -26,6 +26,7 @@
 #include "common/json_build.h"
 #include "journal.h"
 #include "netattach.h"
+#include "share_views.h"
 #include "nohyper.h"
 #include "common/xenlight_lib.h"
 
@@ -536,8 +537,11 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
     xo_err_clear(&err);
     bool have_dir = state_domain_exists(root, name);
     if (!have_status && !have_dir) {
-        /* A create killed after leasing left only leases: release them. */
+        /* A create killed after leasing left only leases (and the views
+         * of its shares): release them. */
         if (netattach_release(root, name, &err) < 0)
+            xo_err_clear(&err);
+        if (share_views_release(root, name, &err) < 0)
             xo_err_clear(&err);
         xo_err_set(&err, ENOENT, "no container domain named %s", name);
         goto fail;

@@ -52,14 +52,16 @@ static json_object *process_json(const struct runtime_spec *rs)
     return o;
 }
 
-/* The volumes: the spec's mounts of block images (oci_volumes); the
- * kernel file systems and the /etc binds are the same in every spec. */
+/* The volumes: the spec's mounts of block images (oci_volumes) and its
+ * binds of host paths (shares, a runtime spec's binds); the kernel file
+ * systems and the /etc binds (relative sources) are in every spec. */
 static json_object *volumes_json(const struct runtime_spec *rs)
 {
     json_object *a = xo_jarr();
     for (size_t i = 0; rs && i < rs->n_mounts; i++) {
         const struct runtime_mount *m = &rs->mounts[i];
-        if (m->kind != RUNTIME_MOUNT_OTHER)
+        if (m->kind != RUNTIME_MOUNT_OTHER &&
+            (m->kind != RUNTIME_MOUNT_BIND || m->source[0] != '/'))
             continue;
         json_object *o = xo_jobj();
         xo_jset(o, "destination", xo_jstr(m->destination));

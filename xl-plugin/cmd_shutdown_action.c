@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "create_ramdisk.h"
 #include "loopdev.h"
+#include "share_views.h"
 #include "monitor_restart.h"
 #include "state.h"
 #include "status.h"
@@ -55,6 +56,9 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
     xo_xl.domain_config_copy(ctx, &d, saved);
     struct loop_holds loops;
     int rc = create_ramdisk_restore(&d, err);
+    /* Shares are served from views, which a dom0 restart unmounted. */
+    if (rc == 0 && d.num_p9s > 0)
+        rc = share_views_ensure(cmd_state_root(), d.c_info.name, err);
     if (rc == 0 && (rc = loopdev_attach_disks(&d, &loops, err)) == 0) {
         rc = xo_xl.domain_create_new(ctx, &d, domid_r, NULL, NULL);
         loopdev_holds_release(&loops);

@@ -24,6 +24,7 @@
 #include "state.h"
 #include "status.h"
 #include "xen.h"
+#include "volattach.h"
 #include "xl_oci.h"
 
 /*
@@ -139,6 +140,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     bool have_status = false, have_leases = false, announced = false;
     drop_anonymous(&r->dc);
     if (check_supported(o, &r->dc, err) < 0 ||
+        volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         xen_open_xs(&h, err) < 0 ||
         (lock = state_lock(cmd_state_root(), err)) < 0 ||

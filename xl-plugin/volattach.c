@@ -195,6 +195,15 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
     return rc;
 }
 
+int volattach_check_shares(struct domain_config *dc, xo_err *err)
+{
+    for (size_t i = 0; i < dc->n_volumes; i++)
+        if (dc->volumes[i].kind == DC_VOLUME_SHARE &&
+            share_dir(&dc->volumes[i], err) < 0)
+            return -1;
+    return 0;
+}
+
 int volattach_resolve(struct domain_config *dc, const char *root, bool dry_run,
                       xo_err *err)
 {

@@ -34,6 +34,10 @@ struct domain_config;
 int volattach_resolve(struct domain_config *dc, const char *root, bool dry_run,
                       xo_err *err);
 
+/* The shares' checks alone (each source a directory, made canonical):
+ * for a NOHYPER container, which runc binds them into. */
+int volattach_check_shares(struct domain_config *dc, xo_err *err);
+
 /* Undoes volattach_resolve for `container` (destroy, a failed create):
  * the read-only views of its shares (share_views.h), then
  * volstore_release, printing what it removed or kept. */

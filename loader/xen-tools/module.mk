@@ -24,7 +24,8 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_net.c $(XT)/bootspec_binds.c $(XT)/inline_binds.c \
 	$(XT)/latenet.c $(XT)/startgate.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
-	$(XT)/devfs.c $(XT)/mounts.c $(XT)/safepath.c $(XT)/run.c \
+	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
+	$(XT)/run.c \
 	$(XT)/netcfg.c $(XT)/modules.c $(XT)/exec_server.c \
 	$(XT)/exec_session.c common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \

@@ -15,6 +15,7 @@
 #include "devfs.h"
 #include "inline_binds.h"
 #include "safepath.h"
+#include "share_ready.h"
 
 #include "common/pathfmt.h"
 
@@ -328,18 +329,15 @@ static int mount_share_at(const struct loader_env *env, const char *at,
                               m->share, m->share);
         return do_mount(src, at, NULL, MS_BIND | MS_REC, NULL, err);
     }
-    struct timespec step = {0, 5 * 1000 * 1000};
-    for (unsigned waited = 0;; waited += 5) {
-        if (mount(
-                m->share, at, "9p", flags,
-                "trans=xen,version=9p2000.L,access=client,posixacl,cache=mmap") ==
-            0)
-            return 0;
-        if ((errno != EINVAL && errno != ENOENT) ||
-            waited >= env->device_wait_ms)
-            return xo_err_sys(err, "mount 9p tag %s", m->share);
-        nanosleep(&step, NULL);
-    }
+    /* Connected first: a mount while the frontend is still being set up
+     * can meet it without its tag, or before QEMU maps its rings. */
+    if (mounts_share_ready(m->share, env->device_wait_ms, err) < 0)
+        return -1;
+    if (mount(m->share, at, "9p", flags,
+              "trans=xen,version=9p2000.L,access=client,posixacl,cache=mmap") <
+        0)
+        return xo_err_sys(err, "mount 9p tag %s", m->share);
+    return 0;
 }
 
 /*
@@ -349,9 +347,9 @@ static int mount_share_at(const struct loader_env *env, const char *at,
  * system, and each process speaks to the server as its own uid;
  * cache=mmap: nothing cached but what shared writable mappings (sqlite,
  * say) need, so both sides see each other's writes at once.  The frontend
- * connects to QEMU asynchronously after boot, and until then the
- * transport knows no such tag (EINVAL), so the mount is tried again for
- * as long as a disk is waited for.  The target is resolved as the
+ * connects to QEMU asynchronously after boot: the mount waits, as long as
+ * for a disk, until xenstore says it is connected (share_ready.h).  The
+ * target is resolved as the
  * container sees it (the image's symlinks followed inside its root), as
  * a bind's is: shares stand in for runtime spec binds.
  */

@@ -411,18 +411,18 @@ check "tmpfs volume without a size" grep -q "/t2 tmpfs rw,nosuid,nodev" "$T/tmpv
 defaults; VERSION=7
 mkdir -p "$T/share-rw" "$T/share-ro"
 printf 'from-dom0\n' >"$T/share-ro/f"
-ARGS='"probe", "write", "/srv/rw/new", "from-guest", "read", "/tmp/ro/f", "write", "/tmp/ro/x", "y", "mounts", "exit", "0"'
+ARGS='"probe", "write", "/srv/rw/new", "from-guest", "read", "/tmp/xl-oci-t50-ro/f", "write", "/tmp/xl-oci-t50-ro/x", "y", "mounts", "exit", "0"'
 EXTRA='mounts {
         mount@0 { target = "/srv/rw"; options = ""; share = "xl-oci-share0"; };
-        mount@1 { target = "/escape/ro"; options = ""; read-only; share = "xl-oci-share1"; };
+        mount@1 { target = "/escape/xl-oci-t50-ro"; options = ""; read-only; share = "xl-oci-share1"; };
     };'
-rm -rf /tmp/ro
+rm -rf /tmp/xl-oci-t50-ro
 spec shares && run shares --dev xl-oci-share0="$T/share-rw" --dev xl-oci-share1="$T/share-ro"
 check "shares: exits 0" exited shares 0
 check "share: the guest's write is in dom0's directory" \
     eval 'has shares "probe: write /srv/rw/new: ok" && grep -qx from-guest "$T/share-rw/new"'
 check "share: read-only, through the image's symlink inside the root" \
-    eval 'has shares "probe: read /tmp/ro/f: from-dom0" && has shares "probe: write /tmp/ro/x: Read-only file system" && test ! -e /tmp/ro'
+    eval 'has shares "probe: read /tmp/xl-oci-t50-ro/f: from-dom0" && has shares "probe: write /tmp/xl-oci-t50-ro/x: Read-only file system" && test ! -e /tmp/xl-oci-t50-ro'
 defaults; VERSION=6
 EXTRA='mounts { mount@0 { target = "/srv/rw"; options = ""; share = "xl-oci-share0"; }; };'
 spec share6 && run share6 --dev xl-oci-share0="$T/share-rw"

@@ -25,13 +25,18 @@ static void test_names(void **state)
     xo_err err = XO_ERR_INIT;
     assert_int_equal(volstore_check_name("data", &err), 0);
     assert_int_equal(volstore_check_name("a_b.c-1", &err), 0);
-    const char *bad[] = {"",    ".hidden", "-x",    "a/b",
-                         "a b", "..",      "tmpfs", "a:b"};
+    const char *bad[] = {"",   ".hidden", "-x",    "a/b", "a b",
+                         "..", "tmpfs",   "share", "a:b"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(volstore_check_name(bad[i], &err), -1);
         assert_int_equal(err.errnum, EINVAL);
         xo_err_clear(&err);
     }
+    assert_int_equal(volstore_check_name("share", &err), -1);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "volume name \"share\" is reserved (oci_volumes' shared directories)");
+    xo_err_clear(&err);
     char longname[VOLSTORE_NAME_MAX + 2];
     memset(longname, 'a', sizeof(longname) - 1);
     longname[sizeof(longname) - 1] = '\0';
