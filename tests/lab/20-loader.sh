@@ -109,19 +109,24 @@ xl destroy "$name" 2>/dev/null
 dldir=/usr/lib/xl-oci/loader/xen-tools-debian
 if [ -f "$dldir/kernel" ] && [ -f "$dldir/initramfs" ]; then
     export XL_OCI_ROOT=$LAB_WORK/state
-    printf 'name = "lddeb"\nmemory = 128\noci_root = "%s"\noci_loader = "%s"\noci_cmd = [ "args", "exit", "42" ]\n' \
-        "$vol" "$dldir" >"$LAB_WORK/lddeb.cfg"
+    # With a share: its 9p modules are loaded by the init only for it.
+    mkdir -p "$LAB_WORK/dshare"
+    echo deb-share >"$LAB_WORK/dshare/f"
+    printf 'name = "lddeb"\nmemory = 128\noci_root = "%s"\noci_loader = "%s"\noci_volumes = [ "share:%s:/srv/s:ro" ]\noci_cmd = [ "args", "read", "/srv/s/f", "exit", "42" ]\n' \
+        "$vol" "$dldir" "$LAB_WORK/dshare" >"$LAB_WORK/lddeb.cfg"
     t0=$(lab_now)
     if xl-oci create "$LAB_WORK/lddeb.cfg" >"$LAB_WORK/lddeb.out" 2>&1; then
         xl-oci wait lddeb >/dev/null 2>&1
         rc=$?
         con=$(xl-oci logs lddeb 2>/dev/null)
-        # argv: /bin/probe args exit 42 (the probe's entrypoint and oci_cmd)
-        if [ $rc -eq 42 ] && grep -q "probe: arg\[3\]=42" <<<"$con"; then
+        # argv: /bin/probe args read /srv/s/f exit 42 (the probe's entrypoint and oci_cmd)
+        grep -q "probe: read /srv/s/f: deb-share" <<<"$con" &&
+            lab_ok debian-kernel-share || lab_fail debian-kernel-share "$(grep -E 'srv/s|9p|share' <<<"$con" | tail -5)"
+        if [ $rc -eq 42 ] && grep -q "probe: arg\[5\]=42" <<<"$con"; then
             lab_ok debian-kernel-exit-42 "in $(lab_elapsed "$t0")s, $(cut -d' ' -f2 "$dldir/version")"
         else
             tail -20 <<<"$con" >&2
-            lab_fail debian-kernel-exit-42 "wait returned $rc; probe: arg[3]=42 $(grep -q 'probe: arg\[3\]=42' <<<"$con" && echo in || echo not in) the log"
+            lab_fail debian-kernel-exit-42 "wait returned $rc; probe: arg[5]=42 $(grep -q 'probe: arg\[5\]=42' <<<"$con" && echo in || echo not in) the log"
         fi
         xl-oci destroy lddeb >/dev/null 2>&1
     else
