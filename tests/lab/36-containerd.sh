@@ -243,10 +243,16 @@ CRI_ETC=("${CRI_MOUNTS[@]}")
 mkdir -p "$LAB_WORK/pod1-sa"
 printf 'token-from-kubelet' >"$LAB_WORK/pod1-sa/token"
 CRI_ETC+=(--mount "type=bind,src=$LAB_WORK/pod1-sa,dst=/var/run/secrets/kubernetes.io/serviceaccount,options=rbind:ro")
-lab_check pod-app-runs "${RUN[@]}" -d "${APPPOD[@]}" "${CRI_ETC[@]}" --env HOSTNAME=pod1 \
+# An emptyDir the pod's containers share live (kubelet's directory, named
+# in the annotation a pod annotation gives through containerd's
+# pod_annotations): the web container serves from it.
+mkdir -p "$LAB_WORK/pod1-empty"
+EMPTY=(--annotation org.xl-oci.shared-mounts=/srv/shared
+    --mount "type=bind,src=$LAB_WORK/pod1-empty,dst=/srv/shared,options=rbind:rw")
+lab_check pod-app-runs "${RUN[@]}" -d "${APPPOD[@]}" "${CRI_ETC[@]}" "${EMPTY[@]}" --env HOSTNAME=pod1 \
     --annotation io.kubernetes.cri.container-type=container "$IMG" pod1-web /bin/sh -c \
     'echo "etc: $(cat /etc/hostname) $(grep -c hosts-from-cri /etc/hosts) $(grep nameserver /etc/resolv.conf) $(cat /var/run/secrets/kubernetes.io/serviceaccount/token) $(hostname)"
-     mkdir -p /tmp/www && echo served-in-a-pod >/tmp/www/index.html && echo httpd-up && exec httpd -f -p 80 -h /tmp/www'
+     echo served-in-a-pod >/srv/shared/index.html && echo httpd-up && exec httpd -f -p 80 -h /srv/shared'
 wait_log pod1-web "^httpd-up" 180 || lab_fail pod1-web-runs "$(xl-oci logs pod1-web 2>&1 | tail -n 5 | tr '\n' ' ')"
 etc=$(xl-oci logs pod1-web 2>/dev/null | grep '^etc: ')
 [ "$etc" = "etc: pod1 1 nameserver 10.96.0.10 token-from-kubelet pod1" ] && lab_ok pod-app-has-cris-etc-files "$etc" ||
@@ -258,6 +264,13 @@ for ((i = 0; i < 60; i++)); do
 done
 [ "$page" = served-in-a-pod ] && lab_ok pod-app-answers-on-pod-address "http://$pip/" ||
     lab_fail pod-app-answers-on-pod-address "got '$page'"
+# A sidecar of the pod (a second domain) writes into the shared emptyDir;
+# the web container serves what it wrote at once.
+"${RUN[@]}" --rm "${APPPOD[@]}" "${EMPTY[@]}" --annotation io.kubernetes.cri.container-type=container \
+    "$IMG" pod1-side /bin/sh -c 'echo from-the-sidecar >/srv/shared/side.html' >"$LAB_WORK/side.out" 2>&1
+page=$(fetch "http://$pip/side.html" 5)
+[ "$page" = from-the-sidecar ] && lab_ok pod-sidecar-shares-emptydir-live ||
+    lab_fail pod-sidecar-shares-emptydir-live "got '$page'; $(tail -c 300 "$LAB_WORK/side.out")"
 lab_check pod-app-kill C task kill -s SIGKILL pod1-web
 for ((i = 0; i < 300; i++)); do C task ls | grep -q '^pod1-web .*STOPPED' && break; sleep 0.2; done
 lab_check pod-app-delete C task delete pod1-web
@@ -281,6 +294,8 @@ left=""
 ip -o link show | grep -q ' vif' && left="$left vifs"
 losetup -a | grep -q . && left="$left loops($(losetup -a | wc -l))"
 ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
+ls "$XL_OCI_ROOT/share-views" 2>/dev/null | grep -q . && left="$left share-views"
+grep -q share-views /proc/mounts && left="$left share-view-mounts"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
     xl-oci-runc | xl-oci-monitor | xl-oci-placehol) left="$left $(cat "$c")" ;;
