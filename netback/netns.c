@@ -234,7 +234,7 @@ int nb_netns_read(const char *ns_path, struct nb_netns_iface *out, xo_err *err)
     if (w.count > 1) {
         xo_err_set(
             err, EINVAL,
-            "network namespace %s has %u interfaces besides lo (%s): one vif per container",
+            "network namespace %s has %u interfaces besides lo (%s): its one interface is joined to one domain (a second container of a pod cannot share the pod's network)",
             ns_path, w.count, w.names);
         goto out;
     }

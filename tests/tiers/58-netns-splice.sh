@@ -135,7 +135,7 @@ check "IPv4 only: no IPv6 address or gateway (a link-local is not one)" bash -c 
      "$NT" read "/proc/$1/ns/net" | grep -q "mtu=1500 ipv4=10.89.0.2/16 gateway4=10.89.0.1 ipv6= gateway6=$"' _ "$v4pid"
 c ip link add eth1 type veth peer name eth2
 fails_with "two interfaces besides lo: an error naming them" \
-    "has 3 interfaces besides lo (eth0, eth2, eth1): one vif per container" \
+    "has 3 interfaces besides lo (eth0, eth2, eth1): its one interface is joined to one domain" \
     "$NT" read "$CNS"
 c ip link del eth1
 fails_with "read of a missing namespace names it" \
