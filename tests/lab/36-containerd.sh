@@ -105,18 +105,11 @@ out=$("${RUN[@]}" --rm --annotation org.xl-oci.shared-mounts='*' \
     --mount "type=bind,src=$LAB_WORK/bsrc/file,dst=/etc/xo-bound,options=rbind:ro" \
     "$IMG" tlive /bin/sh -c 'cat /srv/live/f /etc/xo-bound
         echo from-domain >/srv/live/new
-        grep -c " /srv/live 9p " /proc/mounts
-        # A figure, not a check: 8 MiB written through the share and
-        # into the domain'"'"'s own tmpfs (busybox dd reports the rate).
-        for d in /srv/live /dev/shm; do
-            dd if=/dev/zero of=$d/big bs=64k count=128 2>&1 | tail -n 1 >&2
-            rm -f $d/big
-        done' \
+        grep -c " /srv/live 9p " /proc/mounts' \
     2>"$LAB_WORK/tlive.err" | tr '\n' '|')
 want="from dom0|bound file|1|"
-rates=$(grep copied "$LAB_WORK/tlive.err" | sed -n 's/.*, \([0-9.]* *[KMG]*B\/s\).*/\1/p' | paste -sd' ')
 [ "$out" = "$want" ] && [ "$(cat "$LAB_WORK/bsrc/live/new" 2>/dev/null)" = from-domain ] &&
-    lab_ok spec-mounts-shared-live "$out; 8 MiB write through the share, into tmpfs: ${rates:-no rate: $(tail -c 200 "$LAB_WORK/tlive.err")}" ||
+    lab_ok spec-mounts-shared-live "$out" ||
     { lab_fail spec-mounts-shared-live "got '$out' want '$want', new: '$(cat "$LAB_WORK/bsrc/live/new" 2>&1)' $(head -c 300 "$LAB_WORK/tlive.err")"; diag; }
 # A read-only shared bind stays read-only in dom0: QEMU serves a
 # read-only view, so a container with CAP_SYS_ADMIN that remounts its 9p
