@@ -6,7 +6,7 @@
 # kill: `list` and `status` still answer, the next ordinary command
 # (`destroy`, or any command for a lost monitor) repairs, and nothing leaks:
 # no domain, no xenstore node under /tool/xl-oci, no loop device, no
-# monitor process, no state dir.  The point lists come from the programs
+# monitor process, no state dir, no share view.  The point lists come from the programs
 # themselves (XL_OCI_FAULT_LOG), so a new point is walked without editing
 # this file.  Two creates of one name at once: exactly one wins.
 # lab-timeout: 1200
@@ -44,6 +44,8 @@ leaks() {
     losetup -a 2>/dev/null | grep -q "$LAB_WORK/" && echo "loop devices: $(losetup -a | grep -c "$LAB_WORK/")"
     has_monitor "$n" && echo "monitor process"
     [ -e "$XL_OCI_ROOT/domains/$n" ] && echo "state dir"
+    [ -e "$XL_OCI_ROOT/share-views/$n" ] && echo "share views"
+    grep -q " $XL_OCI_ROOT/share-views/$n/" /proc/mounts && echo "share view mounts"
     true
 }
 
@@ -64,7 +66,9 @@ repaired() {
 }
 
 # --- the points, from one clean create and destroy --------------------------
-mkcfg fx 'oci_cmd = [ "sleep", "600000" ]'
+# With a read-only share: its view in dom0 must go with everything else.
+mkdir -p "$LAB_WORK/fxshare"
+mkcfg fx 'oci_cmd = [ "sleep", "600000" ]' "oci_volumes = [ \"share:$LAB_WORK/fxshare:/srv/s:ro\" ]"
 : >"$LAB_WORK/points"
 XL_OCI_FAULT_LOG=$LAB_WORK/points "$FX" create "$LAB_WORK/fx.cfg" >/dev/null 2>&1 &&
     XL_OCI_FAULT_LOG=$LAB_WORK/points "$FX" destroy fx >/dev/null 2>&1
