@@ -133,16 +133,31 @@ static int read_origin(const char *path, bool *ro, char *dir, size_t dirsz,
     return rc;
 }
 
+/* Opens ROOT/share-views/CONTAINER (its path into mine): NULL with *rc
+ * 0 when there is none, -1 with err when it cannot be read; *rc is 0
+ * whenever a directory is returned. */
+static DIR *open_views(char *mine, size_t size, const char *root,
+                       const char *container, int *rc, xo_err *err)
+{
+    *rc = 0;
+    if (xo_path_fmt(mine, size, err, "%s/" VIEWS_DIR "/%s", root, container) <
+        0) {
+        *rc = -1;
+        return NULL;
+    }
+    DIR *d = opendir(mine);
+    if (!d && errno != ENOENT)
+        *rc = xo_err_sys(err, "open %s", mine);
+    return d;
+}
+
 int share_views_ensure(const char *root, const char *container, xo_err *err)
 {
     char mine[4096], rec[4400], view[4400], dir[4096];
-    if (xo_path_fmt(mine, sizeof(mine), err, "%s/" VIEWS_DIR "/%s", root,
-                    container) < 0)
-        return -1;
-    DIR *d = opendir(mine);
+    int rc;
+    DIR *d = open_views(mine, sizeof(mine), root, container, &rc, err);
     if (!d)
-        return errno == ENOENT ? 0 : xo_err_sys(err, "open %s", mine);
-    int rc = 0;
+        return rc;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
         if (!view_name(e->d_name, ORIGIN_SUFFIX))
@@ -164,13 +179,10 @@ int share_views_ensure(const char *root, const char *container, xo_err *err)
 int share_views_release(const char *root, const char *container, xo_err *err)
 {
     char mine[4096], path[4400];
-    if (xo_path_fmt(mine, sizeof(mine), err, "%s/" VIEWS_DIR "/%s", root,
-                    container) < 0)
-        return -1;
-    DIR *d = opendir(mine);
+    int rc;
+    DIR *d = open_views(mine, sizeof(mine), root, container, &rc, err);
     if (!d)
-        return errno == ENOENT ? 0 : xo_err_sys(err, "open %s", mine);
-    int rc = 0;
+        return rc;
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
         bool view = view_name(e->d_name, "");
