@@ -216,6 +216,25 @@ if xl-oci create "$LAB_WORK/shr.cfg" >"$LAB_WORK/shr.out" 2>&1; then
 else
     lab_fail share-view-made-again-on-restart "create: $(tail -3 "$LAB_WORK/shr.out")"
 fi
+# At create's floor with a share (the floor it names when refused): the
+# share's rings fit and the probe reads it.
+mkcfg shfloor "oci_volumes = [ \"share:$sh_ro:/srv/ro:ro\" ]" 'oci_cmd = [ "read", "/srv/ro/f", "exit", "0" ]'
+sed -i 's/^memory = 128$/memory = 16/' "$LAB_WORK/shfloor.cfg"
+floor=$(xl-oci create "$LAB_WORK/shfloor.cfg" 2>&1 | sed -n 's/.*set memory to at least \([0-9]*\).*/\1/p')
+if [ -n "$floor" ]; then
+    sed -i "s/^memory = 16\$/memory = $floor/" "$LAB_WORK/shfloor.cfg"
+    if xl-oci create "$LAB_WORK/shfloor.cfg" >"$LAB_WORK/shfloor.out" 2>&1; then
+        wait_state shfloor halted 180
+        logs shfloor | grep -q 'probe: read /srv/ro/f: from-dom0' && [ "$(st shfloor exit_code)" = 0 ] &&
+            lab_ok share-at-the-memory-floor "memory = $floor" ||
+            lab_fail share-at-the-memory-floor "memory = $floor: state $(st shfloor state), $(logs shfloor | tail -3)"
+        xl-oci destroy shfloor >/dev/null 2>&1
+    else
+        lab_fail share-at-the-memory-floor "memory = $floor: $(tail -2 "$LAB_WORK/shfloor.out")"
+    fi
+else
+    lab_fail share-at-the-memory-floor "create named no floor: $(xl-oci create "$LAB_WORK/shfloor.cfg" 2>&1 | tail -1)"
+fi
 mkcfg shbad "oci_volumes = [ \"share:$LAB_WORK/no-such-dir:/srv/x\" ]"
 out=$(xl-oci create "$LAB_WORK/shbad.cfg" 2>&1)
 echo "$out" | grep -q "share:$LAB_WORK/no-such-dir:/srv/x: No such file or directory" &&
