@@ -179,11 +179,15 @@ int create_write_requested(const struct rendered *r,
 /*
  * Each share's 9pfs frontend allocates its rings when it connects, before
  * the container runs: Linux 6.1's trans_xen opens 2 rings of order 9
- * (XEN_9PFS_NUM_RINGS, XEN_9PFS_RING_ORDER), 2 MiB of data pages each.
- * Computed from the source, with 1 MiB for the 9p client's buffers; not
- * measured at the floor.
+ * (XEN_9PFS_NUM_RINGS, XEN_9PFS_RING_ORDER), 2 MiB of physically
+ * contiguous pages each, which a small domain must still have in one
+ * piece.  Measured in the lab (2026-12-02, the own kernel, one vCPU, the
+ * probe reading a read-only share): it runs at 37 MiB and not at 35 (the
+ * frontend's allocation fails, "Bad page state" in xenwatch, and the
+ * share never connects), against 28 without a share: 9 MiB, and one more
+ * for margin.  The 5 MiB computed from the rings alone was too little.
  */
-#define LOADER_SHARE_HEADROOM_MB 5
+#define LOADER_SHARE_HEADROOM_MB 10
 
 /* Checks dc's memory against the loader's need; for a container with an
  * orchestrator's limit (container_memory_mb) it sets the memory instead:
