@@ -257,6 +257,26 @@ static int subpath_source(const struct loader_env *env,
 }
 
 /*
+ * Sets flags (MS_RDONLY, MS_NOSUID, MS_NODEV) on the bind mount just made
+ * on `target` inside the root.  An fd opened before the mount is the
+ * covered mount point, so the target is opened again to reach the new
+ * one.  `dir`: the target is a directory (else a file).
+ */
+static int remount_bind(int rootfd, const char *target, bool dir,
+                        unsigned long flags, xo_err *err)
+{
+    char at[64];
+    int fd = safepath_in_root(rootfd, target, dir, err);
+    if (fd < 0)
+        return -1;
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    int rc = do_mount(NULL, at, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err);
+    close(fd);
+    return rc;
+}
+
+/*
  * A v5 subpath mount (common/abi/boot_spec.h): the device mounted once
  * under SUBPATH_DEVICES (read-write, nosuid, nodev), or a v6 inline one's
  * copies made under SUBPATH_INLINE, then its entry bound on the target,
@@ -302,17 +322,10 @@ static int mount_subpath(const struct loader_env *env,
     close(sfd);
     if (rc < 0)
         return xo_err_wrap(err, "bind %s", m->target);
-    /* Read-only and nosuid,nodev on the new mount: the fd above is the
-     * covered mount point, so the target is opened again to reach it. */
     unsigned long flags = MS_NOSUID | MS_NODEV | (m->read_only ? MS_RDONLY : 0);
-    fd = safepath_in_root(rootfd, m->target, S_ISDIR(st.st_mode), err);
-    if (fd < 0)
-        return xo_err_wrap(err, "bind %s", m->target);
-    /* cannot truncate: an int in 64 bytes */
-    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
-    rc = do_mount(NULL, at, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err);
-    close(fd);
-    return rc < 0 ? xo_err_wrap(err, "bind %s", m->target) : 0;
+    return remount_bind(rootfd, m->target, S_ISDIR(st.st_mode), flags, err) < 0
+               ? xo_err_wrap(err, "bind %s", m->target)
+               : 0;
 }
 
 /* The share's own mount: 9p in a domain, the mapped directory bound in
@@ -365,16 +378,8 @@ static int mount_share(const struct loader_env *env, int rootfd,
     snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
     int rc = mount_share_at(env, at, m, flags, err);
     close(fd);
-    if (rc < 0 || !env->host)
-        return rc < 0 ? xo_err_wrap(err, "share %s", m->target) : 0;
-    /* The fd is the covered mount point: open the target again. */
-    fd = safepath_in_root(rootfd, m->target, true, err);
-    if (fd < 0)
-        return xo_err_wrap(err, "share %s", m->target);
-    /* cannot truncate: an int in 64 bytes */
-    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
-    rc = do_mount(NULL, at, NULL, MS_BIND | MS_REMOUNT | flags, NULL, err);
-    close(fd);
+    if (rc == 0 && env->host) /* a bind: its flags need a remount */
+        rc = remount_bind(rootfd, m->target, true, flags, err);
     return rc < 0 ? xo_err_wrap(err, "share %s", m->target) : 0;
 }
 
