@@ -14,7 +14,7 @@ UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 ABI_SRCS := common/abi/guest_report.c common/abi/guest_meminfo.c \
 	common/abi/domain_status.c \
 	common/abi/exec_channel.c \
-	common/abi/capabilities.c common/abi/rlimits.c \
+	common/abi/capabilities.c common/abi/rlimits.c common/abi/sysctl.c \
 	common/abi/event_journal.c common/abi/restart_policy.c \
 	common/abi/start_gate.c
 LIB_SRCS += $(ABI_SRCS)

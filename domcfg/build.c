@@ -24,6 +24,7 @@
 #include "exec_size.h"
 #include "merge.h"
 #include "process_limits.h"
+#include "sysctls.h"
 #include "vif.h"
 #include "volumes.h"
 #include "common/xenlight_lib.h"
@@ -453,7 +454,8 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         domcfg_build_storage(dc, ac, &ic, &next_vdev, err) < 0 ||
         build_disks(dc, ac, next_vdev, err) < 0 ||
         build_loader(dc, ac, opts, err) < 0 ||
-        process_limits_build(dc, ac, err) < 0)
+        process_limits_build(dc, ac, err) < 0 ||
+        domcfg_sysctls_build(dc, ac, err) < 0)
         goto out;
 
     const char *mode = NULL;

@@ -75,5 +75,6 @@ void domain_config_dispose(struct domain_config *dc)
     xo_strv_free(dc->args);
     xo_strv_free(dc->env);
     xo_strv_free(dc->labels);
+    xo_strv_free(dc->sysctls);
     domain_config_init(dc);
 }

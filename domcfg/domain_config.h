@@ -216,6 +216,10 @@ struct domain_config {
     size_t n_rlimits;
     char **labels; /* NULL-terminated KEY=VALUE pairs */
     size_t n_labels;
+    /* Kernel parameters "NAME=VALUE", each name once (sysctls.h); NULL-
+     * terminated, NULL when none. */
+    char **sysctls;
+    size_t n_sysctls;
 
     /* Storage seen by the guest. */
     enum dc_writable_kind writable;

@@ -9,12 +9,14 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/capabilities.h"
+#include "common/abi/sysctl.h"
 #include "common/alloc.h"
 #include "common/json.h"
 #include "common/user.h"
 #include "domcfg/env_merge.h"
 #include "domcfg/exec_size.h"
 #include "domcfg/signals.h"
+#include "domcfg/sysctls.h"
 
 static char **strv_copy(char *const *v, size_t n)
 {
@@ -197,7 +199,10 @@ static void map_process(struct domain_config *dc, const struct runtime_spec *rs)
  * Kubernetes' limits (linux.resources): the memory limit becomes what the
  * container gets on top of the loader (create adds the loader's need,
  * which the kernel in use decides: xl-oci.cfg(5)); a CPU quota becomes
- * vCPUs, rounded up (a quota of 1.5 CPUs gets 2), as Kata does.
+ * vCPUs, rounded up (a quota of 1.5 CPUs gets 2), as Kata does.  CPU
+ * shares (Kubernetes' requests: 1024 a CPU, at least 2) become the credit
+ * schedulers' weight, the inverse of domcfg_cpu_shares() (a weight is 4
+ * shares, Xen's default 256 is runc's 1024), within Xen's 1..65535.
  */
 static void map_resources(struct domain_config *dc,
                           const struct runtime_spec *rs)
@@ -215,6 +220,10 @@ static void map_resources(struct domain_config *dc,
             dc->vcpus = v;
         if (dc->maxvcpus < dc->vcpus)
             dc->maxvcpus = dc->vcpus;
+    }
+    if (rs->cpu_shares) {
+        uint64_t w = (rs->cpu_shares + 2) / 4; /* to the nearest */
+        dc->cpu_weight = w < 1 ? 1 : w > 65535 ? 65535 : (long)w;
     }
 }
 
@@ -260,6 +269,12 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
         pod_hostname(dc, rs);
     }
     map_resources(dc, rs);
+    for (size_t i = 0; i < rs->n_sysctl; i++) {
+        char name[OCI_SYSCTL_MAX_NAME + 1];
+        const char *value = NULL;
+        if (oci_sysctl_split(rs->sysctl[i], name, &value) == 0) /* checked */
+            domcfg_sysctl_set(dc, name, value);
+    }
     dc->terminal = rs->process.terminal;
     dc->root_readonly = rs->root_readonly;
     /* 022 is the loader's as the kernel's: no need of a v6 spec for it. */

@@ -322,6 +322,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    if (dc->n_sysctls)
+        return 8;
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (dc->volumes[i].kind == DC_VOLUME_SHARE)
             return 7;
@@ -348,6 +350,8 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
                                  BOOT_SPEC_COMPATIBLE)) ||
         (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_VERSION, spec_version(dc))) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_HOSTNAME, dc->hostname)) ||
+        (dc->n_sysctls && (r = prop_strv(fdt, BOOT_SPEC_PROP_SYSCTL,
+                                         dc->sysctls, dc->n_sysctls))) ||
         (dc->late_network &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_LATE_NETWORK, NULL, 0))) ||
         (r = write_process(fdt, dc)) || (r = write_storage(fdt, dc)) ||

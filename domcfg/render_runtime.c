@@ -215,6 +215,17 @@ static json_object *linux_json(const struct domain_config *dc)
         xo_jpush(ns, n);
     }
     xo_jset(l, "namespaces", ns);
+    if (dc->n_sysctls) {
+        json_object *sc = xo_jobj();
+        for (size_t i = 0; i < dc->n_sysctls; i++) {
+            const char *eq = strchr(dc->sysctls[i], '=');
+            char *name =
+                xo_xstrndup(dc->sysctls[i], (size_t)(eq - dc->sysctls[i]));
+            xo_jset(sc, name, xo_jstr(eq + 1));
+            free(name);
+        }
+        xo_jset(l, "sysctl", sc);
+    }
     xo_jset(l, "maskedPaths", cstrv_json(masked_paths, N(masked_paths)));
     xo_jset(l, "readonlyPaths", cstrv_json(readonly_paths, N(readonly_paths)));
     return l;

@@ -190,6 +190,7 @@ void runtime_spec_dispose(struct runtime_spec *rs)
         free(rs->namespaces[i].path);
     }
     free(rs->namespaces);
+    xo_strv_free(rs->sysctl);
     runtime_spec_init(rs);
 }
 
@@ -379,7 +380,8 @@ static int parse_top(struct runtime_spec *rs, json_object *o,
         (r == 1 && runtime_spec_parse_mounts(rs, mounts, p) < 0))
         return -1;
     if (parse_annotations(rs, o, p) < 0 || parse_namespaces(rs, o, p) < 0 ||
-        runtime_spec_parse_resources(rs, o, p) < 0)
+        runtime_spec_parse_resources(rs, o, p) < 0 ||
+        runtime_spec_parse_sysctl(rs, o, p) < 0)
         return -1;
     return 0;
 }

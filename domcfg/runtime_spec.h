@@ -132,6 +132,11 @@ struct runtime_spec {
     uint64_t memory_limit; /* memory.limit, bytes */
     uint64_t cpu_quota;    /* cpu.quota, microseconds per period */
     uint64_t cpu_period;   /* cpu.period, microseconds (100000 if absent) */
+    uint64_t cpu_shares;   /* cpu.shares, relative (runc's 1024 a CPU) */
+    /* linux.sysctl (runtime_spec_sysctl.c): "NAME=VALUE", each checked by
+     * common/abi/sysctl.h's rules; NULL-terminated, NULL when absent. */
+    char **sysctl;
+    size_t n_sysctl;
 };
 
 /*

@@ -1,11 +1,12 @@
 /*
  * runtime_spec_resources.c: the parts of a runtime spec's linux.resources
  * a domain can honour (runtime-spec config-linux.md): memory.limit, the
- * container's memory, and cpu.quota / cpu.period, its share of CPUs.
- * Kubernetes writes them from a container's limits; runc turns them into
- * cgroup settings, a domain into its memory and vCPUs
- * (from_runtime_spec.c).  The rest (shares, pids, blkio, devices...) is
- * ignored, as for anything a domain's own kernel already bounds.
+ * container's memory, cpu.quota / cpu.period, its share of CPUs, and
+ * cpu.shares, its weight against others.  Kubernetes writes them from a
+ * container's limits and requests; runc turns them into cgroup settings,
+ * a domain into its memory, vCPUs and scheduler weight
+ * (from_runtime_spec.c).  The rest (pids, blkio, devices...) is ignored,
+ * as for anything a domain's own kernel already bounds.
  */
 #include "domcfg/runtime_spec_int.h"
 
@@ -47,7 +48,8 @@ int runtime_spec_parse_resources(struct runtime_spec *rs, json_object *o,
     rs->cpu_period = 100000; /* the kernel's default CFS period */
     if (r > 0 &&
         (limit(&rs->cpu_quota, cpu, "quota", "linux.resources.cpu", p) < 0 ||
-         limit(&rs->cpu_period, cpu, "period", "linux.resources.cpu", p) < 0))
+         limit(&rs->cpu_period, cpu, "period", "linux.resources.cpu", p) < 0 ||
+         limit(&rs->cpu_shares, cpu, "shares", "linux.resources.cpu", p) < 0))
         return -1;
     return 0;
 }

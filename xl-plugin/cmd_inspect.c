@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -106,6 +107,14 @@ static int config_json(json_object **out_r, const char *root, const char *name,
     free(rv);
     xo_jset(o, "hostname", rs && rs->hostname ? xo_jstr(rs->hostname) : NULL);
     xo_jset(o, "process", rs ? process_json(rs) : NULL);
+    json_object *sc = xo_jobj();
+    for (size_t i = 0; rs && i < rs->n_sysctl; i++) {
+        const char *eq = strchr(rs->sysctl[i], '=');
+        char *k = xo_xstrndup(rs->sysctl[i], (size_t)(eq - rs->sysctl[i]));
+        xo_jset(sc, k, xo_jstr(eq + 1));
+        free(k);
+    }
+    xo_jset(o, "sysctl", sc);
     *out_r = o;
     return 0;
 }

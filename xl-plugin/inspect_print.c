@@ -147,6 +147,9 @@ static void print_config(json_object *cfg)
         snprintf(user + used, sizeof(user) - used, "%s%s", i ? "," : " groups ",
                  json_object_get_string(json_object_array_get_idx(g, i)));
     line("user", user);
+    json_object *sc = member(cfg, "sysctl");
+    if (sc && json_object_object_length(sc) > 0)
+        print_map("sysctl", sc);
 }
 
 static void print_status(json_object *st)

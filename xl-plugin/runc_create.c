@@ -35,18 +35,22 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/abi/sysctl.h"
 #include "common/fileio.h"
+#include "common/json.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
 #include "create.h"
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/runtime_spec.h"
 #include "domcfg/spec_mounts.h"
+#include "domcfg/sysctls.h"
 #include "runc_binds.h"
 #include "image/bundle_rootfs.h"
 #include "monitor_spawn.h"
 #include "runc.h"
 #include "runc_console.h"
+#include "runc_pod.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -253,11 +257,19 @@ struct spec_override {
     const struct runtime_spec *rs;
     const char *path;
     const char *bundle;
+    char **pod_sysctls; /* the pod's (runc_pod.h), NULL: none */
 };
 
 static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
 {
     const struct spec_override *ov = ctx;
+    /* The pod's first: the container's own, set after, win. */
+    for (char **p = ov->pod_sysctls; p && *p; p++) {
+        char name[OCI_SYSCTL_MAX_NAME + 1];
+        const char *value = NULL;
+        if (oci_sysctl_split(*p, name, &value) == 0)
+            domcfg_sysctl_set(dc, name, value);
+    }
     if (domcfg_from_runtime_spec(dc, ov->rs, ov->path, err) < 0)
         return -1;
     /* The app.cfg create wrote has no volumes: the spec's are all. */
@@ -311,6 +323,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct rendered r;
     char dir[4096], spec_path[4096], rootfs[4096], cfg_path[4200];
     char binds[4200];
+    char **pod_sysctls = NULL;
     bool have_dir = false;
     int rc = -1;
     runtime_spec_init(&rs);
@@ -379,7 +392,10 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runc_state_write(g, &s, err) < 0 ||
         app_cfg_read(&r.ac, cfg_path, err) < 0)
         goto out;
-    struct spec_override ov = {&rs, spec_path, s.bundle};
+    if (rs.sandbox_id &&
+        runc_pod_sysctls(&pod_sysctls, g, rs.sandbox_id, err) < 0)
+        goto out;
+    struct spec_override ov = {&rs, spec_path, s.bundle, pod_sysctls};
     struct domcfg_opts opts = {
         .state_root = cmd_state_root(),
         .default_loader = cmd_default_loader(),
@@ -433,6 +449,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     xo_stamp("create", "placeholder %ld started, pid file written", s.pid);
     rc = 0;
 out:
+    xo_strv_free(pod_sysctls);
     if (rc < 0 && have_dir) {
         xo_err e = XO_ERR_INIT;
         if (vol.dir)

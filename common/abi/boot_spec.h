@@ -31,10 +31,11 @@
  * domcfg writes version 5 only for a spec that has one.  Version 6 added
  * mount/inline, the binds node (below), process/groups, process/umask and
  * rootfs/read-only, written only with them.  Version 7 added mount/share
+ * (below), written only with it.  Version 8 added the root's sysctl
  * (below), written only with it.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 7
+#define BOOT_SPEC_VERSION 8
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -204,6 +205,17 @@
 #define BOOT_SPEC_PROP_SHARE "share"
 #define BOOT_SPEC_SHARE_TAG "xl-oci-share"
 #define BOOT_SPEC_MAX_SHARE_TAG 31 /* bytes, NUL excluded */
+
+/*
+ * v8, optional: the root's `sysctl`, a stringlist of "NAME=VALUE" (the
+ * runtime spec's linux.sysctl, app.cfg's oci_sysctl), at most
+ * OCI_SYSCTL_MAX entries, each checked by common/abi/sysctl.h's rules, no
+ * name twice.  The loader writes VALUE to /proc/sys/NAME (dots become
+ * slashes) in order, after the network is up and before the entrypoint
+ * runs; one that fails (a name this kernel has not, a value it refuses)
+ * fails the container, naming it, as runc does.
+ */
+#define BOOT_SPEC_PROP_SYSCTL "sysctl"
 
 /*
  * /network: DNS and interface@N, each found by its MAC in the guest.  At

@@ -428,6 +428,41 @@ const struct bs_mount *bs_subpath_mount_at(const struct boot_spec *s,
     return NULL;
 }
 
+/* v8 sysctl: each entry as domcfg checked it, no name twice. */
+static int parse_sysctl(struct boot_spec *s, const void *fdt, xo_err *err)
+{
+    if (!fdt_getprop(fdt, 0, BOOT_SPEC_PROP_SYSCTL, NULL))
+        return 0;
+    if (s->version < 8)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: " BOOT_SPEC_PROP_SYSCTL
+                          ": not in boot spec version %u",
+                          s->version);
+    if (bs_get_stringlist(s->sysctl, &s->nsysctl, OCI_SYSCTL_MAX, fdt, 0, "",
+                          BOOT_SPEC_PROP_SYSCTL, false, err) < 0)
+        return -1;
+    char names[OCI_SYSCTL_MAX][OCI_SYSCTL_MAX_NAME + 1];
+    for (size_t i = 0; i < s->nsysctl; i++) {
+        const char *value = NULL, *why = NULL;
+        if (oci_sysctl_split(s->sysctl[i], names[i], &value) < 0)
+            return xo_err_set(err, EINVAL,
+                              "boot spec: " BOOT_SPEC_PROP_SYSCTL
+                              ": entry %zu is not NAME=VALUE",
+                              i);
+        if ((why = oci_sysctl_problem(names[i], value)))
+            return xo_err_set(err, EINVAL,
+                              "boot spec: " BOOT_SPEC_PROP_SYSCTL ": %s %s",
+                              names[i], why);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(names[j], names[i]) == 0)
+                return xo_err_set(err, EINVAL,
+                                  "boot spec: " BOOT_SPEC_PROP_SYSCTL
+                                  ": %s is set twice",
+                                  names[i]);
+    }
+    return 0;
+}
+
 int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
                     xo_err *err)
 {
@@ -469,8 +504,8 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
     if (parse_process(s, fdt, err) < 0 ||
         bs_get_string(&s->hostname, fdt, 0, "", BOOT_SPEC_PROP_HOSTNAME, false,
                       err) < 0 ||
-        parse_disks(s, fdt, err) < 0 || bs_parse_binds(s, fdt, err) < 0 ||
-        bs_parse_network(s, fdt, err) < 0)
+        parse_sysctl(s, fdt, err) < 0 || parse_disks(s, fdt, err) < 0 ||
+        bs_parse_binds(s, fdt, err) < 0 || bs_parse_network(s, fdt, err) < 0)
         goto fail;
     s->late_network =
         fdt_getprop(fdt, 0, BOOT_SPEC_PROP_LATE_NETWORK, NULL) != NULL;

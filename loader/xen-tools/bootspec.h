@@ -16,6 +16,7 @@
 
 #include "common/abi/boot_spec.h"
 #include "common/abi/rlimits.h"
+#include "common/abi/sysctl.h"
 #include "common/error.h"
 
 /* The format's limits (common/abi/boot_spec.h) under the reader's names. */
@@ -113,6 +114,10 @@ struct boot_spec {
     size_t nsearch;
     struct bs_iface ifaces[BS_MAX_IFACES];
     size_t nifaces;
+    /* v8 sysctl: "NAME=VALUE" entries, each checked (common/abi/sysctl.h),
+     * no name twice; NULL-terminated. */
+    const char *sysctl[OCI_SYSCTL_MAX + 1];
+    size_t nsysctl;
 };
 
 /* Reads and parses the blob at `path`; on success fills *spec (owned). */

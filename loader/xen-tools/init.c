@@ -40,6 +40,7 @@
 #include "run.h"
 #include "safepath.h"
 #include "startgate.h"
+#include "sysctls.h"
 #include "common/user.h"
 
 #define GUEST_STAGING "/xl-oci"
@@ -223,6 +224,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
     if (netcfg_setup(&spec,
                      env->host && !env->host_net ? 0 : env->device_wait_ms,
                      &err) < 0 ||
+        sysctls_apply(&spec, env->host, &err) < 0 ||
         (spec.root_readonly && mounts_root_readonly(root, &err) < 0) ||
         mounts_switch_root(root, &err) < 0)
         fail(&err);

@@ -26,14 +26,14 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
 	$(XT)/run.c \
-	$(XT)/netcfg.c $(XT)/modules.c $(XT)/exec_server.c \
+	$(XT)/netcfg.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c \
 	$(XT)/exec_session.c common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \
 	common/pathfmt.c common/inet.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/guest_meminfo.c \
 	common/abi/capabilities.c \
-	common/abi/rlimits.c common/abi/start_gate.c
+	common/abi/rlimits.c common/abi/sysctl.c common/abi/start_gate.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and safe paths are also in the host library so

@@ -80,6 +80,7 @@ defaults() {
     WRITABLE='writable { type = "tmpfs"; size = "16m"; };'
     EXTRA=''
     PROCEXTRA=''
+    ROOTEXTRA=''
     SIGRAW=''
 }
 spec() {
@@ -89,6 +90,7 @@ spec() {
     compatible = "xl-oci,boot-spec";
     version = <$VERSION>;
     hostname = "$HOST";
+    $ROOTEXTRA
     process {
         args = $ARGS;
         env = $ENV;
@@ -432,6 +434,35 @@ EXTRA='mounts { mount@0 { target = "/srv/rw"; options = ""; share = "xl-oci-shar
 spec shareunmapped && run shareunmapped
 check "share: an unknown tag fails naming it" failed shareunmapped "share /srv/rw: share device xl-oci-share0: not mapped"
 
+# Sysctls (v8, oci_sysctl / linux.sysctl): written before the entrypoint,
+# in the host test mode only those the kernel keeps per namespace (the
+# test's own network and IPC namespaces; never the host's).
+defaults; VERSION=8
+ROOTEXTRA='sysctl = "net.ipv4.ip_unprivileged_port_start=1000", "kernel.shmmax=12345678", "net.ipv4.ping_group_range=0 4242";'
+ARGS='"probe", "read", "/proc/sys/net/ipv4/ip_unprivileged_port_start", "read", "/proc/sys/kernel/shmmax", "read", "/proc/sys/net/ipv4/ping_group_range", "exit", "0"'
+spec sysctl && run sysctl
+check "sysctl: exits 0" exited sysctl 0
+check "sysctl: the entrypoint sees the network one" \
+    has sysctl "probe: read /proc/sys/net/ipv4/ip_unprivileged_port_start: 1000"
+check "sysctl: the IPC one" has sysctl "probe: read /proc/sys/kernel/shmmax: 12345678"
+check "sysctl: a value with a space" \
+    eval 'grep -qP "^probe: read /proc/sys/net/ipv4/ping_group_range: 0\t4242$" "$T/sysctl.out"'
+check "sysctl: the host's own value is untouched" \
+    test "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" != 1000 -a "$(cat /proc/sys/kernel/shmmax)" != 12345678
+defaults; VERSION=8; ROOTEXTRA='sysctl = "vm.swappiness=7";'; spec sysctlhost
+swap=$(cat /proc/sys/vm/swappiness)
+run sysctlhost
+check "sysctl: a host-wide one is refused in the host test mode" \
+    failed sysctlhost "sysctl vm.swappiness: not kept per namespace"
+check "sysctl: ... and the host's is as it was" test "$(cat /proc/sys/vm/swappiness)" = "$swap"
+defaults; VERSION=8; ROOTEXTRA='sysctl = "net.ipv4.no_such_knob=1";'; spec sysctlnone && run sysctlnone
+check "sysctl: one this kernel has not fails naming it" \
+    failed sysctlnone "sysctl net.ipv4.no_such_knob: this kernel has no /proc/sys/net/ipv4/no_such_knob"
+defaults; VERSION=8; ROOTEXTRA='sysctl = "net.ipv4.ip_unprivileged_port_start=lots";'
+spec sysctlval && run sysctlval
+check "sysctl: a value the kernel refuses fails naming it" \
+    failed sysctlval 'sysctl net.ipv4.ip_unprivileged_port_start: writing "lots": Invalid argument'
+
 # Subpath mounts (v5, xl-oci-runc's copies of a runtime spec's binds):
 # one device, its entries bound on a file, a read-only directory and a
 # file under /dev; the /etc file a bind covers is not written.
@@ -618,7 +649,11 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=8; spec v8; bad v8 "unsupported boot spec version 8"
+defaults; VERSION=9; spec v9; bad v9 "unsupported boot spec version 9"
+defaults; VERSION=7; ROOTEXTRA='sysctl = "net.ipv4.ip_forward=1";'; spec sysctl7
+bad sysctl7 "sysctl: not in boot spec version 7"
+defaults; VERSION=8; ROOTEXTRA='sysctl = "net.ipv4.ip_forward=1", "net/../../../etc/x=1";'; spec sysctlpath
+bad sysctlpath "sysctl: net/../../../etc/x is not a sysctl name"
 defaults; VERSION=2; spec v2caps; bad v2caps "process/no-new-privileges: not in boot spec version 2"
 defaults; PRIV='capabilities { bounding = "CAP_BOGUS"; effective; permitted; inheritable; ambient; };'
 spec badcap; bad badcap "process/capabilities/bounding: CAP_BOGUS is not a capability"

@@ -36,6 +36,8 @@ struct gen {
     const char *sub_fstype; /* mount@0's fstype, NULL = ext4 */
     const char *share;      /* mount@0's share tag (v7), NULL = none */
     bool share_device;      /* mount@0, a share, keeps device and fstype */
+    const char *sysctl;     /* the root's sysctl (v8), raw bytes, NULL = none */
+    int sysctl_len;         /* its length, NULs included */
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -46,6 +48,8 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
     fdt_property_string(buf, "compatible", "xl-oci,boot-spec");
     fdt_property_u32(buf, "version", g->version ? g->version : 1);
     fdt_property_string(buf, "hostname", "app");
+    if (g->sysctl)
+        fdt_property(buf, "sysctl", g->sysctl, g->sysctl_len);
     fdt_begin_node(buf, "process");
     if (g->args_len > 0) {
         char raw[8192];
@@ -235,7 +239,7 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 8}, "unsupported boot spec version 8");
+    expect_bad(&(struct gen){.version = 9}, "unsupported boot spec version 9");
     expect_bad(&(struct gen){.version = 6, .nmounts = 1, .share = "s0"},
                "mounts/mount@0/share: not in boot spec version 6");
     static const char *const bad_tags[] = {
@@ -320,6 +324,73 @@ static void test_share(void **state)
     assert_string_equal(s.mounts[1].device, "/dev/xvdc");
     assert_true(s.mounts[1].read_only);
     boot_spec_free(&s);
+}
+
+/* v8: sysctl entries read in order; each one checked as domcfg checks it. */
+#define SYSCTL(s) .sysctl = s, .sysctl_len = sizeof(s)
+static void test_sysctl(void **state)
+{
+    (void)state;
+    struct gen g = {.version = 8,
+                    SYSCTL("net.ipv4.ip_unprivileged_port_start=0\0"
+                           "net.ipv4.ping_group_range=0 2147483647\0"
+                           "kernel.shmmax=68719476736")};
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(s.nsysctl, 3);
+    assert_string_equal(s.sysctl[0], "net.ipv4.ip_unprivileged_port_start=0");
+    assert_string_equal(s.sysctl[1], "net.ipv4.ping_group_range=0 2147483647");
+    assert_string_equal(s.sysctl[2], "kernel.shmmax=68719476736");
+    assert_null(s.sysctl[3]);
+    boot_spec_free(&s);
+
+    /* Absent: none; an empty list: none either. */
+    len = gen_blob(blob, sizeof(blob), &(struct gen){.version = 8});
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(s.nsysctl, 0);
+    boot_spec_free(&s);
+
+    expect_bad(&(struct gen){.version = 7, SYSCTL("net.a=1")},
+               "sysctl: not in boot spec version 7");
+    expect_bad(&(struct gen){.version = 8, SYSCTL("net.a")},
+               "sysctl: entry 0 is not NAME=VALUE");
+    expect_bad(&(struct gen){.version = 8, SYSCTL("net.a=1\0=2")},
+               "sysctl: entry 1 is not NAME=VALUE");
+    /* Names that would leave /proc/sys, or are not names at all. */
+    static const char *const names[] = {
+        "..=1",       "net..ipv4=1", ".net=1",     "net.=1",
+        "net/ipv4=1", "net.ip v4=1", "net.\x01=1", "kernel.hostname=x"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char raw[64];
+        size_t n = strlen(names[i]) + 1;
+        memcpy(raw, names[i], n);
+        expect_bad(
+            &(struct gen){.version = 8, .sysctl = raw, .sysctl_len = (int)n},
+            "boot spec: sysctl: ");
+    }
+    expect_bad(&(struct gen){.version = 8, SYSCTL("net.a=1\nnet.b=2")},
+               "net.a has a value that is not");
+    expect_bad(&(struct gen){.version = 8, SYSCTL("net.a=")},
+               "net.a has a value that is not");
+    expect_bad(&(struct gen){.version = 8, SYSCTL("net.a=1\0net.a=2")},
+               "sysctl: net.a is set twice");
+    expect_bad(
+        &(struct gen){.version = 8, .sysctl = "net.a=1", .sysctl_len = 7},
+        "sysctl: last string not terminated");
+    /* More than OCI_SYSCTL_MAX entries. */
+    char many[(OCI_SYSCTL_MAX + 1) * 16];
+    size_t used = 0;
+    for (int i = 0; i <= OCI_SYSCTL_MAX; i++)
+        used +=
+            (size_t)snprintf(many + used, sizeof(many) - used, "net.n%d=1", i) +
+            1;
+    expect_bad(
+        &(struct gen){.version = 8, .sysctl = many, .sysctl_len = (int)used},
+        "sysctl: more than 64 entries");
 }
 
 /* v5: a subpath mount, and the lookup the /etc writer gives way to. */
@@ -425,6 +496,7 @@ int main(void)
         cmocka_unit_test(test_invalid),   cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_mutations), cmocka_unit_test(test_bad_prop_len),
         cmocka_unit_test(test_subpath),   cmocka_unit_test(test_share),
+        cmocka_unit_test(test_sysctl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/json.h"
+#include "common/abi/sysctl.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
 #include "domcfg/vif.h"
@@ -870,6 +871,92 @@ static void test_shares_round_trip(void **state)
     }
 }
 
+/* oci_sysctl: into the boot spec (v8, in order, the last value of a name
+ * given twice) and runc's linux.sysctl; bad items name app.cfg's line. */
+static void test_sysctl_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"),
+             BASE "oci_sysctl = [ \"net.ipv4.ip_unprivileged_port_start=0\", "
+                  "\"kernel.shmmax=1048576\", "
+                  "\"net.ipv4.ping_group_range=0 2147483647\", "
+                  "\"kernel.shmmax=2097152\" ]\n");
+    assert_int_equal(fx->dc.n_sysctls, 3);
+    xo_err err = XO_ERR_INIT;
+    void *blob = NULL;
+    size_t len = 0;
+    struct boot_spec bs;
+    if (domcfg_to_boot_spec(&blob, &len, &fx->dc, &err) < 0 ||
+        boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(bs.version, 8);
+    assert_int_equal(bs.nsysctl, 3);
+    assert_string_equal(bs.sysctl[0], "net.ipv4.ip_unprivileged_port_start=0");
+    assert_string_equal(bs.sysctl[1], "kernel.shmmax=2097152");
+    assert_string_equal(bs.sysctl[2], "net.ipv4.ping_group_range=0 2147483647");
+    boot_spec_free(&bs);
+    free(blob);
+
+    json_object *s = NULL;
+    if (domcfg_to_runtime_spec(&s, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    json_object *sc = path(s, "linux", "sysctl");
+    assert_int_equal(json_object_object_length(sc), 3);
+    assert_string_equal(json_object_get_string(path(sc, "kernel.shmmax", NULL)),
+                        "2097152");
+    assert_string_equal(
+        json_object_get_string(path(sc, "net.ipv4.ping_group_range", NULL)),
+        "0 2147483647");
+    json_object_put(s);
+
+    /* No sysctl: no v8, no linux.sysctl. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    if (domcfg_to_boot_spec(&blob, &len, &fx->dc, &err) < 0 ||
+        boot_spec_parse(&bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_true(bs.version < 8);
+    boot_spec_free(&bs);
+    free(blob);
+    if (domcfg_to_runtime_spec(&s, &fx->dc, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    json_object *none = NULL;
+    assert_false(
+        json_object_object_get_ex(path(s, "linux", NULL), "sysctl", &none));
+    json_object_put(s);
+
+    static const struct {
+        const char *item, *want;
+    } bad[] = {
+        {"net.ipv4.ip_forward", "is not NAME=VALUE"},
+        {"=1", "is not NAME=VALUE"},
+        {"../../etc/passwd=x", "is not a sysctl name"},
+        {"net..ipv4=1", "is not a sysctl name"},
+        {"net/ipv4/ip_forward=1", "is not a sysctl name"},
+        {"kernel.hostname=evil", "is the hostname"},
+        {"net.ipv4.ip_forward=", "has a value that is not"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        char cfg[256];
+        snprintf(cfg, sizeof(cfg), BASE "oci_sysctl = [ \"%s\" ]\n",
+                 bad[i].item);
+        assert_int_equal(build(fx, IC("\"Cmd\": [\"/x\"]"), cfg, &err), -1);
+        if (!strstr(xo_err_msg(&err), "app.cfg:3: oci_sysctl: ") ||
+            !strstr(xo_err_msg(&err), bad[i].want))
+            fail_msg("%s: %s", bad[i].item, xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
+    /* More than 64 items. */
+    char many[4096] = BASE "oci_sysctl = [ ";
+    for (int i = 0; i <= OCI_SYSCTL_MAX; i++)
+        snprintf(many + strlen(many), sizeof(many) - strlen(many),
+                 "%s\"net.n%d=1\"", i ? ", " : "", i);
+    strcat(many, " ]\n");
+    assert_int_equal(build(fx, IC("\"Cmd\": [\"/x\"]"), many, &err), -1);
+    if (!strstr(xo_err_msg(&err), "oci_sysctl"))
+        fail_msg("%s", xo_err_msg(&err));
+    xo_err_clear(&err);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -885,6 +972,7 @@ int main(void)
         T(test_terminal_round_trip),
         T(test_inline_binds_round_trip),
         T(test_shares_round_trip),
+        T(test_sysctl_round_trip),
         T(test_runtime_spec),
         T(test_runtime_spec_users),
     };

@@ -263,6 +263,8 @@ static void test_map(void **state)
     assert_int_equal(dc.container_memory_mb, 257);
     assert_int_equal(dc.vcpus, 2);
     assert_int_equal(dc.maxvcpus, 2);
+    /* cpu.shares 1536 (1.5 CPUs requested): weight 384, Xen's 256 a CPU. */
+    assert_int_equal(dc.cpu_weight, 384);
     /* readOnlyRootFilesystem and the umask reach the loader (v6). */
     assert_true(dc.root_readonly);
     assert_false(dc.has_umask); /* 022, the loader's own: not carried */
@@ -286,7 +288,14 @@ static void test_map(void **state)
     runtime_spec_dispose(&rs);
 
     load_ok(&rs, SAMPLES "cri-sandbox.json");
+    /* CRI's pod sysctls, as containerd writes them into the sandbox. */
+    assert_int_equal(rs.n_sysctl, 3);
+    assert_string_equal(rs.sysctl[0], "net.ipv4.ip_unprivileged_port_start=0");
+    assert_string_equal(rs.sysctl[1], "net.ipv4.ping_group_range=0 2147483647");
+    assert_null(rs.sysctl[3]);
     map_ok(&dc, &rs);
+    assert_int_equal(dc.n_sysctls, 3);
+    assert_string_equal(dc.sysctls[2], "kernel.shm_rmid_forced=1");
     assert_string_equal(dc.user, "65535:65535");
     assert_true(dc.caps.bounding == 0 && dc.caps.effective == 0);
     runtime_spec_dispose(&rs);
