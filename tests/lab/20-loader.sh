@@ -105,6 +105,30 @@ else
     lab_fail missing-disk-failed "could not boot"
 fi
 xl destroy "$name" 2>/dev/null
+# Sysctls (oci_sysctl): written by the loader before the entrypoint; the
+# domain's kernel is the container's, so a host-wide one (vm.*) is its own.
+export XL_OCI_ROOT=$LAB_WORK/state
+printf 'name = "sysctl"\noci_root = "%s"\noci_sysctl = [ "net.ipv4.ip_unprivileged_port_start=80", "vm.overcommit_memory=1", "kernel.shmmax=12345678", "net.ipv4.ping_group_range=0 4242" ]\noci_cmd = [ "read", "/proc/sys/net/ipv4/ip_unprivileged_port_start", "read", "/proc/sys/vm/overcommit_memory", "read", "/proc/sys/kernel/shmmax", "read", "/proc/sys/net/ipv4/ping_group_range", "exit", "0" ]\n' \
+    "$vol" >"$LAB_WORK/sysctl.cfg"
+if xl-oci create "$LAB_WORK/sysctl.cfg" >"$LAB_WORK/sysctl.out" 2>&1; then
+    xl-oci wait sysctl >/dev/null 2>&1
+    rc=$?
+    got=$(xl-oci logs sysctl 2>/dev/null | sed -n 's/^probe: read \/proc\/sys\/\([^:]*\): /\1=/p' | tr -d '\r' | tr '\t\n' '+ ')
+    [ $rc = 0 ] && [ "$got" = "net/ipv4/ip_unprivileged_port_start=80 vm/overcommit_memory=1 kernel/shmmax=12345678 net/ipv4/ping_group_range=0+4242 " ] &&
+        lab_ok sysctls-set-in-the-domain "$got" || lab_fail sysctls-set-in-the-domain "rc $rc: '$got'"
+    xl-oci destroy sysctl >/dev/null 2>&1
+else
+    lab_fail sysctls-set-in-the-domain "xl-oci create: $(tail -n 2 "$LAB_WORK/sysctl.out")"
+fi
+printf 'name = "sysctlbad"\noci_root = "%s"\noci_sysctl = [ "net.ipv4.no_such_knob=1" ]\noci_cmd = [ "exit", "0" ]\n' \
+    "$vol" >"$LAB_WORK/sysctlbad.cfg"
+xl-oci create "$LAB_WORK/sysctlbad.cfg" >"$LAB_WORK/sysctlbad.out" 2>&1
+xl-oci wait sysctlbad >/dev/null 2>&1
+rc=$?
+err=$(xl-oci status sysctlbad 2>&1 | grep -o 'sysctl net.ipv4.no_such_knob: this kernel has no [^ ]*')
+[ $rc != 0 ] && [ -n "$err" ] && lab_ok unknown-sysctl-fails-naming-it "rc $rc: $err" ||
+    lab_fail unknown-sysctl-fails-naming-it "rc $rc: $(xl-oci status sysctlbad 2>&1 | tr '\n' ' ') $(tail -n 2 "$LAB_WORK/sysctlbad.out")"
+xl-oci destroy sysctlbad >/dev/null 2>&1
 # Debian's kernel: still selectable with oci_loader, still booting.
 dldir=/usr/lib/xl-oci/loader/xen-tools-debian
 if [ -f "$dldir/kernel" ] && [ -f "$dldir/initramfs" ]; then
