@@ -81,6 +81,19 @@ int runc_check_id(const char *id, xo_err *err);
  * sha256. */
 int runc_domain_name(char out[65], const char *id, xo_err *err);
 
+/*
+ * The domain name create gives container `id` of this --root: as
+ * runc_domain_name(), unless a container of that name has state under
+ * `state_root` (xl-oci's, state.h), which is another --root's (the same
+ * ID in another containerd namespace: containerd gives each its own
+ * --root) or xl-oci's own; then "oci-" and 60 hex digits of the sha256 of
+ * "ROOT\nID", which no other --root gives.  The name is kept in the
+ * container's state, so the other verbs never compute it.  EEXIST when
+ * both are taken.
+ */
+int runc_domain_name_free(char out[65], const struct runc_global *g,
+                          const char *id, const char *state_root, xo_err *err);
+
 /* <root>/<id> into buf. */
 int runc_state_dir(char *buf, size_t len, const struct runc_global *g,
                    const char *id, xo_err *err);

@@ -299,7 +299,7 @@ static int create_sandbox(const struct runc_global *g,
             "%s: linux.namespaces: network path \"%.200s\" is not absolute",
             spec_path, ns->path);
     if (xo_path_fmt(s->id, sizeof(s->id), err, "%s", a->id) < 0 ||
-        runc_domain_name(s->name, a->id, err) < 0)
+        runc_domain_name_free(s->name, g, a->id, cmd_state_root(), err) < 0)
         return -1;
     s->pid = spawn_placeholder(s->name, ns && !ns->path, ns ? ns->path : NULL,
                                true, -1, err);
@@ -386,7 +386,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     s.gated = true; /* create_xen's start_gate below */
     if (xo_path_fmt(s.id, sizeof(s.id), err, "%s", a.id) < 0 ||
         xo_path_fmt(s.volume, sizeof(s.volume), err, "%s", vol.dir) < 0 ||
-        runc_domain_name(s.name, a.id, err) < 0 ||
+        runc_domain_name_free(s.name, g, a.id, cmd_state_root(), err) < 0 ||
         xo_path_fmt(cfg_path, sizeof(cfg_path), err, "%s/app.cfg", dir) < 0 ||
         write_app_cfg(cfg_path, s.name, vol.dir, err) < 0 ||
         runc_state_write(g, &s, err) < 0 ||

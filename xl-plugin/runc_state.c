@@ -13,6 +13,7 @@
 #include "common/fileio.h"
 #include "common/json_build.h"
 #include "common/pathfmt.h"
+#include "state.h"
 #include "verifier/digest.h"
 
 #define STATE_FILE "state.json"
@@ -48,6 +49,32 @@ int runc_domain_name(char out[65], const char *id, xo_err *err)
         return -1;
     /* cannot truncate: d.str is "sha256:" and 64 hex digits */
     snprintf(out, 65, "oci-%.60s", d.str + strlen(DIGEST_ALGO) + 1);
+    return 0;
+}
+
+int runc_domain_name_free(char out[65], const struct runc_global *g,
+                          const char *id, const char *state_root, xo_err *err)
+{
+    if (runc_domain_name(out, id, err) < 0)
+        return -1;
+    if (!state_domain_exists(state_root, out))
+        return 0;
+    /* Taken: not by this --root's container `id` (its runc state
+     * directory was just made), so by another --root's (another
+     * containerd namespace) or by xl-oci's own. */
+    char *key = xo_xasprintf("%s\n%s", g->root, id);
+    struct digest d;
+    int r = digest_buffer(&d, key, strlen(key), err);
+    free(key);
+    if (r < 0)
+        return -1;
+    /* cannot truncate: d.str is "sha256:" and 64 hex digits */
+    snprintf(out, 65, "oci-%.60s", d.str + strlen(DIGEST_ALGO) + 1);
+    if (state_domain_exists(state_root, out))
+        return xo_err_set(
+            err, EEXIST,
+            "container \"%.64s\": its domain names %.64s and %s are both taken",
+            id, id, out);
     return 0;
 }
 

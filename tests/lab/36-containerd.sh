@@ -33,6 +33,28 @@ rc=$?
 rc=$?
 [ $rc = 0 ] && lab_ok exit-0-is-ctrs-status || lab_fail exit-0-is-ctrs-status "ctr run exited $rc"
 
+# --- the same ID in two containerd namespaces --------------------------------
+# containerd gives each namespace a --root of its own; runc keeps their
+# containers apart, and so must the domain names: the second gets a name
+# of its own (kept in its state), the first keeps its ID.
+C2() { ctr -a "$CD/c.sock" -n xloci2 "$@"; }
+C2 image import --base-name localhost/xloci-bb "$TOOLS/images/img.tar" >/dev/null 2>&1
+"${RUN[@]}" -d "$IMG" twin /bin/sh -c 'echo in-ns1; exec sleep 600' >/dev/null 2>"$LAB_WORK/twin1.err"
+if wait_log twin '^in-ns1' 180; then
+    out=$(C2 run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" --rm "$IMG" twin \
+        /bin/sh -c 'echo in-ns2; exit 3' 2>"$LAB_WORK/twin2.err")
+    rc=$?
+    [ "$out" = in-ns2 ] && [ $rc = 3 ] && xl domid twin >/dev/null 2>&1 &&
+        ! xl list | grep -q '^oci-' && lab_ok same-id-in-two-namespaces "rc $rc" ||
+        { lab_fail same-id-in-two-namespaces "'$out' rc $rc: $(head -c 300 "$LAB_WORK/twin2.err") $(xl list | tail -n +2 | cut -c1-40 | tr '\n' '|')"; diag; }
+else
+    lab_fail same-id-in-two-namespaces "twin never ran: $(head -c 300 "$LAB_WORK/twin1.err")"
+fi
+C task kill -s SIGKILL twin >/dev/null 2>&1
+for ((i = 0; i < 150; i++)); do C task ls | grep -q '^twin .*STOPPED' && break; sleep 0.2; done
+C task delete twin >/dev/null 2>&1
+C container rm twin >/dev/null 2>&1
+
 # --- Kubernetes' limits: the memory limit on top of the loader, CPUs --------
 # A limit of 64 MiB gives the domain the loader's need plus 64 MiB (below
 # the 128 MiB default), a quota of 1.5 CPUs two vCPUs.  MemTotal was
