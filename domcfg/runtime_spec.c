@@ -191,6 +191,14 @@ void runtime_spec_dispose(struct runtime_spec *rs)
     }
     free(rs->namespaces);
     xo_strv_free(rs->sysctl);
+    for (int k = 0; k < RUNTIME_HOOK_KINDS; k++) {
+        for (size_t i = 0; i < rs->n_hooks[k]; i++) {
+            free(rs->hooks[k][i].path);
+            xo_strv_free(rs->hooks[k][i].args);
+            xo_strv_free(rs->hooks[k][i].env);
+        }
+        free(rs->hooks[k]);
+    }
     runtime_spec_init(rs);
 }
 
@@ -381,7 +389,8 @@ static int parse_top(struct runtime_spec *rs, json_object *o,
         return -1;
     if (parse_annotations(rs, o, p) < 0 || parse_namespaces(rs, o, p) < 0 ||
         runtime_spec_parse_resources(rs, o, p) < 0 ||
-        runtime_spec_parse_sysctl(rs, o, p) < 0)
+        runtime_spec_parse_sysctl(rs, o, p) < 0 ||
+        runtime_spec_parse_hooks(rs, o, p) < 0)
         return -1;
     return 0;
 }

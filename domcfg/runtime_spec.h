@@ -34,6 +34,10 @@
 #define RUNTIME_SPEC_MAX_ANNOTATION_VALUE 65536
 #define RUNTIME_SPEC_MAX_NAMESPACES 16
 #define RUNTIME_SPEC_MAX_GIDS 65536 /* NGROUPS_MAX */
+#define RUNTIME_SPEC_MAX_HOOKS 32          /* of one kind */
+#define RUNTIME_SPEC_MAX_HOOK_STRS 1024    /* args, or env, of one hook */
+#define RUNTIME_SPEC_MAX_HOOK_STR 32768    /* bytes of one of them */
+#define RUNTIME_SPEC_MAX_HOOK_TIMEOUT 3600 /* seconds */
 
 /* The annotation CRI puts on every container of a pod. */
 #define RUNTIME_SPEC_CRI_TYPE "io.kubernetes.cri.container-type"
@@ -109,6 +113,30 @@ struct runtime_process {
     bool no_new_privileges;
 };
 
+/* The runtime spec's hooks (config.md "POSIX-platform Hooks"), by the
+ * point of the lifecycle they run at. */
+enum runtime_spec_hook_kind {
+    RUNTIME_HOOK_PRESTART, /* deprecated; run with createRuntime */
+    RUNTIME_HOOK_CREATE_RUNTIME,
+    RUNTIME_HOOK_CREATE_CONTAINER, /* in the container's namespaces */
+    RUNTIME_HOOK_START_CONTAINER,  /* in the container's namespaces */
+    RUNTIME_HOOK_POSTSTART,
+    RUNTIME_HOOK_POSTSTOP,
+    RUNTIME_HOOK_KINDS
+};
+
+struct runtime_hook {
+    char *path;  /* absolute, resolved in the runtime's namespace */
+    char **args; /* argv, args[0] first; NULL: { path } */
+    size_t n_args;
+    char **env; /* the whole environment; NULL: empty */
+    size_t n_env;
+    unsigned timeout; /* seconds, 1..RUNTIME_SPEC_MAX_HOOK_TIMEOUT; 0: none */
+};
+
+/* The spec's key of a kind ("createRuntime"). */
+const char *runtime_spec_hook_kind(enum runtime_spec_hook_kind k);
+
 struct runtime_annotation {
     char *key, *value;
 };
@@ -137,6 +165,9 @@ struct runtime_spec {
      * common/abi/sysctl.h's rules; NULL-terminated, NULL when absent. */
     char **sysctl;
     size_t n_sysctl;
+    /* hooks.<kind> (runtime_spec_hooks.c), in order; NULL: none. */
+    struct runtime_hook *hooks[RUNTIME_HOOK_KINDS];
+    size_t n_hooks[RUNTIME_HOOK_KINDS];
 };
 
 /*

@@ -65,6 +65,9 @@ int runtime_spec_parse_mounts(struct runtime_spec *rs, json_object *arr,
 /* linux.resources' memory limit and CPU quota (the rest is ignored). */
 int runtime_spec_parse_resources(struct runtime_spec *rs, json_object *o,
                                  const struct rs_parse *p);
+/* hooks: each kind an array of {path, args, env, timeout}. */
+int runtime_spec_parse_hooks(struct runtime_spec *rs, json_object *o,
+                             const struct rs_parse *p);
 /* linux.sysctl: an object of strings, checked by common/abi/sysctl.h. */
 int runtime_spec_parse_sysctl(struct runtime_spec *rs, json_object *o,
                               const struct rs_parse *p);

@@ -50,6 +50,7 @@
 #include "monitor_spawn.h"
 #include "runc.h"
 #include "runc_console.h"
+#include "runc_hooks.h"
 #include "runc_pod.h"
 #include "state.h"
 #include "status.h"
@@ -276,6 +277,36 @@ static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
     return domcfg_spec_mounts(dc, ov->rs, ov->bundle, ov->path, err);
 }
 
+/* The spec's copy poststart and poststop hooks are read from later
+ * (runc_hooks.h), when it has them. */
+static int keep_spec(const struct runtime_spec *rs, const char *spec_path,
+                     const char *dir, xo_err *err)
+{
+    if (!runc_hooks_later(rs))
+        return 0;
+    char *text = NULL, path[4200];
+    size_t len = 0;
+    int rc = xo_path_fmt(path, sizeof(path), err, "%s/" RUNC_HOOKS_SPEC, dir);
+    if (rc == 0)
+        rc = xo_read_file(&text, &len, spec_path, RUNTIME_SPEC_MAX_BYTES, err);
+    if (rc == 0)
+        rc = xo_write_file_atomic(path, text, len, 0600, err);
+    free(text);
+    return rc;
+}
+
+/* prestart and createRuntime, once the container's pid (the
+ * placeholder) exists, as runc runs them before its init pivots. */
+static int create_hooks(const struct runtime_spec *rs,
+                        const struct runc_state *s, xo_err *err)
+{
+    return runc_hooks_run(rs, RUNTIME_HOOK_PRESTART, s, "creating", err) < 0 ||
+                   runc_hooks_run(rs, RUNTIME_HOOK_CREATE_RUNTIME, s,
+                                  "creating", err) < 0
+               ? -1
+               : 0;
+}
+
 /*
  * A pod's sandbox (CRI's "pause" container): no domain and no root
  * volume, only a placeholder (`xl-oci-placeholder --sandbox`) that holds the
@@ -306,7 +337,8 @@ static int create_sandbox(const struct runc_global *g,
     if (s->pid < 0)
         return -1;
     if (runc_state_write(g, s, err) < 0 ||
-        (a->pid_file && write_pid_file(a->pid_file, s->pid, err) < 0)) {
+        (a->pid_file && write_pid_file(a->pid_file, s->pid, err) < 0) ||
+        create_hooks(rs, s, err) < 0) {
         kill((pid_t)s->pid, SIGKILL);
         return -1;
     }
@@ -352,7 +384,9 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (xo_path_fmt(spec_path, sizeof(spec_path), err, "%s/config.json",
                     s.bundle) < 0 ||
         runtime_spec_load(&rs, spec_path, err) < 0 ||
-        check_terminal(&a, &rs, spec_path, err) < 0)
+        check_terminal(&a, &rs, spec_path, err) < 0 ||
+        runc_hooks_check(&rs, spec_path, err) < 0 ||
+        keep_spec(&rs, spec_path, dir, err) < 0)
         goto out;
     xo_stamp("create", "bundle's config.json read");
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
@@ -438,7 +472,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         (a.console_socket &&
          runc_console_send(a.console_socket, &pty, err) < 0) ||
         runc_state_write(g, &s, err) < 0 ||
-        (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0)) {
+        (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0) ||
+        create_hooks(&rs, &s, err) < 0) {
         xo_err e = XO_ERR_INIT;
         if (s.pid > 0)
             kill((pid_t)s.pid, SIGKILL);
@@ -459,6 +494,8 @@ out:
         if (xo_path_fmt(p, sizeof(p), &e, "%s/state.json", dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/app.cfg", dir) >= 0)
+            unlink(p);
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_HOOKS_SPEC, dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_BINDS_IMAGE, dir) >= 0)
             runc_binds_remove(p, &e);

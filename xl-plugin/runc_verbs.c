@@ -20,6 +20,7 @@
 #include "image/bundle_rootfs.h"
 #include "runc.h"
 #include "runc_binds.h"
+#include "runc_hooks.h"
 #include "runc_network.h"
 #include "status.h"
 #include "xen.h"
@@ -146,24 +147,24 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
         t.s.started = true;
         if (runc_state_write(g, &t.s, err) < 0)
             goto fail;
-        xen_close(&t.h);
-        return 0;
-    }
-    if (t.s.gated) {
+    } else if (t.s.gated) {
         if (start_gated(g, &t, err) < 0)
             goto fail;
-        xen_close(&t.h);
-        return 0;
-    }
-    if (runc_network_start(&t.h, &t.s, (uint32_t)t.st.domid, err) < 0 ||
-        status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
-        goto fail;
-    if (xo_xl.domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
-        xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)", t.s.name,
-                   t.st.domid);
-        goto fail;
+    } else {
+        if (runc_network_start(&t.h, &t.s, (uint32_t)t.st.domid, err) < 0 ||
+            status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
+            goto fail;
+        if (xo_xl.domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
+            xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)",
+                       t.s.name, t.st.domid);
+            goto fail;
+        }
     }
     xen_close(&t.h);
+    char dir[4096];
+    if (runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0)
+        return -1;
+    runc_hooks_run_later(dir, RUNTIME_HOOK_POSTSTART, &t.s, "running");
     return 0;
 fail:
     xen_close(&t.h);
@@ -352,7 +353,9 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (xo_path_fmt(p, sizeof(p), err, "%s/" RUNC_BINDS_IMAGE, dir) < 0 ||
         runc_binds_remove(p, err) < 0)
         goto fail;
-    static const char *const files[] = {"state.json", "app.cfg"};
+    runc_hooks_run_later(dir, RUNTIME_HOOK_POSTSTOP, &t.s, "stopped");
+    static const char *const files[] = {"state.json", "app.cfg",
+                                        RUNC_HOOKS_SPEC};
     for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
         if (xo_path_fmt(p, sizeof(p), err, "%s/%s", dir, files[k]) < 0 ||
             (unlink(p) < 0 && errno != ENOENT)) {
@@ -455,7 +458,14 @@ int runc_features(const struct runc_global *g, int argc, char **argv,
     json_object *o = xo_jobj();
     xo_jset(o, "ociVersionMin", xo_jstr("1.0.0"));
     xo_jset(o, "ociVersionMax", xo_jstr("1.1.0"));
-    xo_jset(o, "hooks", xo_jarr());
+    /* createContainer and startContainer: runc_hooks.h. */
+    json_object *hooks = xo_jarr();
+    static const enum runtime_spec_hook_kind run[] = {
+        RUNTIME_HOOK_PRESTART, RUNTIME_HOOK_CREATE_RUNTIME,
+        RUNTIME_HOOK_POSTSTART, RUNTIME_HOOK_POSTSTOP};
+    for (size_t k = 0; k < sizeof(run) / sizeof(run[0]); k++)
+        xo_jpush(hooks, xo_jstr(runtime_spec_hook_kind(run[k])));
+    xo_jset(o, "hooks", hooks);
     xo_jset(o, "mountOptions", xo_jarr());
     json_object *ann = xo_jobj();
     xo_jset(ann, "org.xl-oci.runtime", xo_jstr("xen-domain"));
