@@ -456,7 +456,8 @@ fi
 spec_add() {
     local f=$LAB_WORK/$1/config.json
     grep -qF "$2" "$f" || return 1
-    awk -v open="$2" -v add="$3" 'index($0, open) && !done { print $0 " " add; done = 1; next } { print }' \
+    awk -v open="$2" -v add="$(printf '%s' "$3" | tr '\n' ' ')" \
+        'index($0, open) && !done { print $0 " " add; done = 1; next } { print }' \
         "$f" >"$f.new" && mv "$f.new" "$f"
 }
 # --- a pod's sysctls: CRI writes them into the sandbox's spec only --------
@@ -510,6 +511,72 @@ err=$(xl-oci status --json psx 2>/dev/null | grep -o 'sysctl net.ipv4.no_such_kn
     lab_fail unknown-sysctl-fails-naming-it "exited '$(exited "$LAB_WORK/psx.report")': $(xl-oci status psx 2>&1 | grep -i error) $(tail -c 200 "$LAB_WORK/psx.out")"
 R delete --force psx >/dev/null 2>&1
 
+# --- hooks, as runc runs them -----------------------------------------------
+# Docker's libnetwork-setkey and nerdctl's CNI hook set up the container's
+# network from a prestart / createRuntime hook in the runtime's namespace,
+# through the pid the state gives them (the placeholder, which holds the
+# container's new network namespace); start then splices what they made
+# into the domain.  Here a hook makes a veth pair as Docker would, and
+# the domain answers dom0 on the hook's address.
+cat >"$LAB_WORK/hk-net.sh" <<'SH'
+state=$(cat)
+echo "$state" >"$HKDIR/create.json"
+pid=$(echo "$state" | sed -n 's/^ *"pid": *\([0-9]*\).*/\1/p')
+ip link add hkv0 type veth peer name eth0 netns "$pid" &&
+    ip addr add 10.77.0.1/24 dev hkv0 && ip link set hkv0 up &&
+    nsenter -t "$pid" -n ip addr add 10.77.0.2/24 dev eth0 &&
+    nsenter -t "$pid" -n ip link set eth0 up
+SH
+mkbundle bhk args sleep 600000 || lab_fail setup "bundle bhk"
+HK='"path": "/bin/sh", "env": ["HKDIR='"$LAB_WORK"'", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"]'
+spec_add bhk '"ociVersion": "1.0.2",' '"hooks": {
+    "prestart": [{'"$HK"', "args": ["sh", "-c", "echo prestart >$HKDIR/order"]}],
+    "createRuntime": [{'"$HK"', "args": ["sh", "'"$LAB_WORK"'/hk-net.sh"], "timeout": 20},
+                      {'"$HK"', "args": ["sh", "-c", "echo createRuntime >>$HKDIR/order"]}],
+    "poststart": [{'"$HK"', "args": ["sh", "-c", "cat >$HKDIR/start.json"]}],
+    "poststop": [{'"$HK"', "args": ["sh", "-c", "cat >$HKDIR/stop.json"]}] },'
+"$SR" "$LAB_WORK/phk.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json create --bundle "$LAB_WORK/bhk" --pid-file "$LAB_WORK/phk.pid" phk \
+    >"$LAB_WORK/phk.out" 2>&1 &
+for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/phk.report" 2>/dev/null && break; sleep 0.2; done
+hpid=$(cat "$LAB_WORK/phk.pid" 2>/dev/null)
+[ "$(sed -n 's/^command //p' "$LAB_WORK/phk.report")" = 0 ] && [ -n "$hpid" ] &&
+    grep -q "\"pid\": $hpid," "$LAB_WORK/create.json" && grep -q '"status": "creating"' "$LAB_WORK/create.json" &&
+    [ "$(tr '\n' ' ' <"$LAB_WORK/order")" = "prestart createRuntime " ] &&
+    lab_ok create-hooks-run-with-the-containers-pid "pid $hpid" ||
+    lab_fail create-hooks-run-with-the-containers-pid "pid '$hpid': $(tr '\n' ' ' <"$LAB_WORK/create.json" 2>&1 | head -c 200) order $(cat "$LAB_WORK/order" 2>&1) $(last_error)"
+lab_check start-after-hooks R start phk
+[ -f "$LAB_WORK/start.json" ] && grep -q '"status": "running"' "$LAB_WORK/start.json" &&
+    lab_ok poststart-hook-runs || lab_fail poststart-hook-runs "$(cat "$LAB_WORK/start.json" 2>&1 | head -c 200)"
+ok=""
+for ((i = 0; i < 60; i++)); do ping -c 1 -W 1 10.77.0.2 >/dev/null 2>&1 && ok=1 && break; sleep 1; done
+[ -n "$ok" ] && lab_ok hook-made-network-answers "10.77.0.2 from dom0 through the hook's veth" ||
+    lab_fail hook-made-network-answers "no reply; $(xl-oci logs phk 2>&1 | grep -i 'net\|eth' | tail -n 3 | tr '\n' ' ')"
+R kill phk KILL >/dev/null 2>&1
+wait_exited "$LAB_WORK/phk.report" 60
+lab_check delete-after-hooks R delete phk
+[ -f "$LAB_WORK/stop.json" ] && grep -q '"status": "stopped"' "$LAB_WORK/stop.json" && [ ! -e "$LAB_WORK/runc/phk" ] &&
+    lab_ok poststop-hook-runs || lab_fail poststop-hook-runs "$(cat "$LAB_WORK/stop.json" 2>&1 | head -c 200) $(ls "$LAB_WORK/runc/phk" 2>&1)"
+ip link del hkv0 2>/dev/null
+# A failing createRuntime hook fails create naming it, and leaves nothing;
+# a createContainer hook (the container's namespaces: a domain's) is
+# refused before anything is made.
+mkbundle bhf args exit 0 || lab_fail setup "bundle bhf"
+spec_add bhf '"ociVersion": "1.0.2",' '"hooks": { "createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo cni says no >&2; exit 4"]}] },'
+rc=0
+R create --bundle "$LAB_WORK/bhf" --pid-file "$LAB_WORK/phf.pid" phf >/dev/null 2>&1 || rc=$?
+[ $rc != 0 ] && last_error | grep -q 'hooks.createRuntime\[0\] (/bin/sh): exited 4: cni says no' &&
+    ! xl domid phf >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/phf" ] &&
+    lab_ok failing-create-hook-fails-create "rc $rc" ||
+    lab_fail failing-create-hook-fails-create "rc $rc: $(last_error) $(ls "$LAB_WORK/runc/phf" 2>&1)"
+mkbundle bhc args exit 0 || lab_fail setup "bundle bhc"
+spec_add bhc '"ociVersion": "1.0.2",' '"hooks": { "createContainer": [{"path": "/bin/true"}] },'
+rc=0
+R create --bundle "$LAB_WORK/bhc" phc >/dev/null 2>&1 || rc=$?
+[ $rc != 0 ] && last_error | grep -q 'hooks.createContainer: these run in the container' &&
+    ! xl domid phc >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/phc" ] && lab_ok create-container-hook-refused "rc $rc" ||
+    lab_fail create-container-hook-refused "rc $rc: $(last_error)"
+
 out=$(R features 2>&1)
 rc=$?
 [ $rc = 0 ] && grep -q '"ociVersionMin": *"1.0.0"' <<<"$out" &&
@@ -532,5 +599,5 @@ done
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"
