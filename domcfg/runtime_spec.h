@@ -33,7 +33,7 @@
 #define RUNTIME_SPEC_MAX_ANNOTATION_KEY 256
 #define RUNTIME_SPEC_MAX_ANNOTATION_VALUE 65536
 #define RUNTIME_SPEC_MAX_NAMESPACES 16
-#define RUNTIME_SPEC_MAX_GIDS 65536 /* NGROUPS_MAX */
+#define RUNTIME_SPEC_MAX_GIDS 65536        /* NGROUPS_MAX */
 #define RUNTIME_SPEC_MAX_HOOKS 32          /* of one kind */
 #define RUNTIME_SPEC_MAX_HOOK_STRS 1024    /* args, or env, of one hook */
 #define RUNTIME_SPEC_MAX_HOOK_STR 32768    /* bytes of one of them */
