@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/abi/sysctl.h"
 #include "common/alloc.h"
 #include "common/fault.h"
 #include "create.h"
@@ -80,6 +81,18 @@ static int check_supported(const struct create_opts *o,
             err, ENOTSUP,
             "%s: %s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
             o->cfg_path, what);
+    /* runc sets only the sysctls the kernel keeps per namespace: the
+     * others are the host's (a domain's kernel is the container's). */
+    for (size_t i = 0; i < dc->n_sysctls; i++) {
+        char name[OCI_SYSCTL_MAX_NAME + 1];
+        const char *value = NULL;
+        if (oci_sysctl_split(dc->sysctls[i], name, &value) == 0 &&
+            !oci_sysctl_namespaced(name))
+            return xo_err_set(
+                err, ENOTSUP,
+                "%s: oci_sysctl: %s is the whole host's, not the container's: a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen) may set only those the kernel keeps per namespace (net.*, fs.mqueue.*, the System V IPC ones, kernel.domainname)",
+                o->cfg_path, name);
+    }
     return 0;
 }
 

@@ -110,6 +110,22 @@ check "oci_mode = \"nohyper\": runs, and no notice that Xen is missing" bash -c 
     "$X" "$T/m1.out" "$T/m1.err"
 "$X" destroy m1 >/dev/null 2>&1
 
+# oci_sysctl: runc sets those the kernel keeps per namespace, in the
+# container's own; a host-wide one is refused before anything is made.
+cfg sc1 'oci_sysctl = [ "net.ipv4.ip_unprivileged_port_start=1024", "kernel.shmmax=7654321" ]' \
+    'oci_cmd = [ "cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmax" ]'
+"$X" create "$T/sc1.cfg" >/dev/null 2>"$T/sc1.err"
+"$X" wait sc1 >/dev/null 2>&1
+check "oci_sysctl: runc sets them in the container's namespaces" bash -c \
+    '[ "$("$0" logs sc1 | tr "\n" " ")" = "1024 7654321 " ]' "$X"
+check "oci_sysctl: ... not in the host's" bash -c \
+    '[ "$(cat /proc/sys/kernel/shmmax)" != 7654321 ]'
+"$X" destroy sc1 >/dev/null 2>&1
+cfg sc2 'oci_sysctl = [ "vm.swappiness=7" ]' 'oci_cmd = [ "true" ]'
+check "oci_sysctl: a host-wide one is refused for NOHYPER, naming it" bash -c \
+    '! "$0" create "$1" >/dev/null 2>"$2" && grep -q "oci_sysctl: vm.swappiness is the whole host" "$2" && ! "$0" status sc2 >/dev/null 2>&1' \
+    "$X" "$T/sc2.cfg" "$T/sc2.err"
+
 # --- logs -f ----------------------------------------------------------------
 cfg f1 'oci_cmd = [ "echo one; sleep 2; echo two" ]'
 "$X" create "$T/f1.cfg" >/dev/null 2>&1
