@@ -522,10 +522,12 @@ cat >"$LAB_WORK/hk-net.sh" <<'SH'
 state=$(cat)
 echo "$state" >"$HKDIR/create.json"
 pid=$(echo "$state" | sed -n 's/^ *"pid": *\([0-9]*\).*/\1/p')
-ip link add hkv0 type veth peer name eth0 netns "$pid" &&
-    ip addr add 10.77.0.1/24 dev hkv0 && ip link set hkv0 up &&
-    nsenter -t "$pid" -n ip addr add 10.77.0.2/24 dev eth0 &&
-    nsenter -t "$pid" -n ip link set eth0 up
+# iproute2's ip by its path: dom0's busybox sh prefers its own applets.
+ip=/usr/sbin/ip
+$ip link add hkv0 type veth peer name eth0 netns "$pid" &&
+    $ip addr add 10.77.0.1/24 dev hkv0 && $ip link set hkv0 up &&
+    nsenter -t "$pid" -n $ip addr add 10.77.0.2/24 dev eth0 &&
+    nsenter -t "$pid" -n $ip link set eth0 up
 SH
 mkbundle bhk args sleep 600000 || lab_fail setup "bundle bhk"
 HK='"path": "/bin/sh", "env": ["HKDIR='"$LAB_WORK"'", "PATH=/usr/sbin:/usr/bin:/sbin:/bin"]'
