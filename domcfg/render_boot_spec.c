@@ -17,6 +17,7 @@
 #include "domcfg/spec_mounts.h"
 #include "domcfg/volumes.h"
 #include "common/abi/boot_spec.h"
+#include "common/abi/sysctl.h"
 #include "common/abi/capabilities.h"
 #include "common/abi/rlimits.h"
 #include "common/alloc.h"
@@ -342,6 +343,13 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
         domcfg_volumes_check_attached(dc, err) < 0 ||
         domcfg_binds_check_made(dc, err) < 0)
         return -1;
+    /* Each source is bounded; a pod's and the container's together may
+     * not be, and the loader refuses more. */
+    if (dc->n_sysctls > OCI_SYSCTL_MAX)
+        return xo_err_set(
+            err, E2BIG,
+            "domain %s: %zu sysctls, at most %d (a pod's and the container's own together)",
+            dc->name, dc->n_sysctls, OCI_SYSCTL_MAX);
     void *fdt = xo_xmalloc(BOOT_SPEC_MAX_BLOB);
     int r;
     if ((r = fdt_create(fdt, BOOT_SPEC_MAX_BLOB)) ||

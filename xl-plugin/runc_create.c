@@ -279,20 +279,17 @@ static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
 
 /* The spec's copy poststart and poststop hooks are read from later
  * (runc_hooks.h), when it has them. */
-static int keep_spec(const struct runtime_spec *rs, const char *spec_path,
-                     const char *dir, xo_err *err)
+static int keep_spec(const struct runtime_spec *rs, const char *text,
+                     size_t len, const char *dir, xo_err *err)
 {
     if (!runc_hooks_later(rs))
         return 0;
-    char *text = NULL, path[4200];
-    size_t len = 0;
-    int rc = xo_path_fmt(path, sizeof(path), err, "%s/" RUNC_HOOKS_SPEC, dir);
-    if (rc == 0)
-        rc = xo_read_file(&text, &len, spec_path, RUNTIME_SPEC_MAX_BYTES, err);
-    if (rc == 0)
-        rc = xo_write_file_atomic(path, text, len, 0600, err);
-    free(text);
-    return rc;
+    char path[4200];
+    return xo_path_fmt(path, sizeof(path), err, "%s/" RUNC_HOOKS_SPEC, dir) <
+                       0 ||
+                   xo_write_file_atomic(path, text, len, 0600, err) < 0
+               ? -1
+               : 0;
 }
 
 /* prestart and createRuntime, once the container's pid (the
@@ -336,10 +333,17 @@ static int create_sandbox(const struct runc_global *g,
                                true, -1, err);
     if (s->pid < 0)
         return -1;
+    char dir[4096];
+    int hooks = 0;
     if (runc_state_write(g, s, err) < 0 ||
+        runc_state_dir(dir, sizeof(dir), g, s->id, err) < 0 ||
+        runc_pod_keep_sysctls(dir, rs, err) < 0 ||
         (a->pid_file && write_pid_file(a->pid_file, s->pid, err) < 0) ||
-        create_hooks(rs, s, err) < 0) {
+        (hooks = create_hooks(rs, s, err)) < 0) {
         kill((pid_t)s->pid, SIGKILL);
+        /* As runc's destroy after a failed create hook: poststop. */
+        if (hooks < 0)
+            runc_hooks_warn(rs, RUNTIME_HOOK_POSTSTOP, s, "stopped");
         return -1;
     }
     return 0;
@@ -355,7 +359,9 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct rendered r;
     char dir[4096], spec_path[4096], rootfs[4096], cfg_path[4200];
     char binds[4200];
-    char **pod_sysctls = NULL;
+    char **pod_sysctls = NULL, *spec_text = NULL;
+    size_t spec_len = 0;
+    int hooks = 0;
     bool have_dir = false;
     int rc = -1;
     runtime_spec_init(&rs);
@@ -383,10 +389,12 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     }
     if (xo_path_fmt(spec_path, sizeof(spec_path), err, "%s/config.json",
                     s.bundle) < 0 ||
-        runtime_spec_load(&rs, spec_path, err) < 0 ||
+        xo_read_file(&spec_text, &spec_len, spec_path, RUNTIME_SPEC_MAX_BYTES,
+                     err) < 0 ||
+        runtime_spec_parse(&rs, spec_text, spec_len, spec_path, err) < 0 ||
         check_terminal(&a, &rs, spec_path, err) < 0 ||
         runc_hooks_check(&rs, spec_path, err) < 0 ||
-        keep_spec(&rs, spec_path, dir, err) < 0)
+        keep_spec(&rs, spec_text, spec_len, dir, err) < 0)
         goto out;
     xo_stamp("create", "bundle's config.json read");
     if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
@@ -466,25 +474,32 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_clear(&e);
         goto out;
     }
-    s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0], NULL,
-                              false, pty.slave, err);
+    /* In the container's network namespace, as runc's init is: the pid
+     * hooks are given enters it (a new one, or the pod's). */
+    s.pid =
+        spawn_placeholder(s.name, s.late_network && !s.netns[0],
+                          s.netns[0] ? s.netns : NULL, false, pty.slave, err);
     if (s.pid < 0 ||
         (a.console_socket &&
          runc_console_send(a.console_socket, &pty, err) < 0) ||
         runc_state_write(g, &s, err) < 0 ||
         (a.pid_file && write_pid_file(a.pid_file, s.pid, err) < 0) ||
-        create_hooks(&rs, &s, err) < 0) {
+        (hooks = create_hooks(&rs, &s, err)) < 0) {
         xo_err e = XO_ERR_INIT;
         if (s.pid > 0)
             kill((pid_t)s.pid, SIGKILL);
         cmd_destroy(s.name, &e);
         xo_err_clear(&e);
+        /* As runc's destroy after a failed create hook: poststop. */
+        if (hooks < 0)
+            runc_hooks_warn(&rs, RUNTIME_HOOK_POSTSTOP, &s, "stopped");
         goto out;
     }
     xo_stamp("create", "placeholder %ld started, pid file written", s.pid);
     rc = 0;
 out:
     xo_strv_free(pod_sysctls);
+    free(spec_text);
     if (rc < 0 && have_dir) {
         xo_err e = XO_ERR_INIT;
         if (vol.dir)
@@ -496,6 +511,8 @@ out:
         if (xo_path_fmt(p, sizeof(p), &e, "%s/app.cfg", dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_HOOKS_SPEC, dir) >= 0)
+            unlink(p);
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_POD_SYSCTLS, dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_BINDS_IMAGE, dir) >= 0)
             runc_binds_remove(p, &e);

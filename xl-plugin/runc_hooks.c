@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+extern char **environ;
+
 #include "common/alloc.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -63,7 +65,9 @@ static char *hook_state(const struct runtime_spec *rs,
 }
 
 /* The hook's process: stdin `in`, stdout and stderr `out`, nothing else
- * open, default signals, exactly the hook's env. */
+ * open, default signals; the hook's env, or ours when it gives none (as
+ * runc's Go exec.Cmd with a nil Env).  Only async-signal-safe calls
+ * after fork. */
 static _Noreturn void exec_hook(const struct runtime_hook *h, int in, int out)
 {
     sigset_t none;
@@ -74,10 +78,10 @@ static _Noreturn void exec_hook(const struct runtime_hook *h, int in, int out)
         _exit(127);
     close_range(3, ~0U, 0);
     char *argv0[] = {h->path, NULL};
-    char *envp0[] = {NULL};
     execve(h->path, h->args && h->n_args ? h->args : argv0,
-           h->env ? h->env : envp0);
-    dprintf(2, "cannot execute %s: %s\n", h->path, strerror(errno));
+           h->env ? h->env : environ);
+    static const char msg[] = "cannot execute the hook's path\n";
+    (void)!write(2, msg, sizeof(msg) - 1);
     _exit(127);
 }
 
@@ -92,7 +96,8 @@ static long long now_ms(void)
  * Feeds `state` to the hook's stdin and keeps the first bytes of its
  * output until it exits (not until EOF: a daemon it leaves may hold the
  * pipe) or its deadline passes.  *status_r: its wait status; returns
- * -1 on timeout (the hook killed).
+ * -1 on timeout (the hook killed), -2 when poll() failed or its exit
+ * status could not be collected.
  */
 static int supervise(pid_t pid, int pidfd, int in, int out, const char *state,
                      unsigned timeout, char *kept, size_t *kept_len,
@@ -119,7 +124,7 @@ static int supervise(pid_t pid, int pidfd, int in, int out, const char *state,
         if (poll(p, 3, wait_ms) < 0 && errno != EINTR) {
             kill(pid, SIGKILL);
             waitpid(pid, status_r, 0);
-            return -1;
+            return -2;
         }
         if (in >= 0 && (p[2].revents & (POLLOUT | POLLERR | POLLHUP))) {
             ssize_t w = write(in, state + sent, len - sent);
@@ -146,7 +151,8 @@ static int supervise(pid_t pid, int pidfd, int in, int out, const char *state,
             }
         }
         if (p[0].revents & POLLIN) {
-            waitpid(pid, status_r, 0);
+            if (waitpid(pid, status_r, 0) != pid)
+                return -2; /* its status is lost: no success claimed */
             break;
         }
     }
@@ -178,6 +184,10 @@ static int run_one(const struct runtime_hook *h, const char *where,
         close(in[1]);
         return xo_err_sys(err, "%s (%s): pipe", where, h->path);
     }
+    /* An ignored SIGCHLD (inherited from our caller) would have the
+     * kernel reap the hook, and its exit status would be lost. */
+    struct sigaction dfl = {.sa_handler = SIG_DFL}, old_chld;
+    sigaction(SIGCHLD, &dfl, &old_chld);
     pid_t pid = fork();
     if (pid == 0)
         exec_hook(h, in[0], out[1]);
@@ -192,6 +202,7 @@ static int run_one(const struct runtime_hook *h, const char *where,
         }
         close(in[1]);
         close(out[0]);
+        sigaction(SIGCHLD, &old_chld, NULL);
         errno = e;
         return xo_err_sys(err, "%s (%s): cannot start it", where, h->path);
     }
@@ -203,16 +214,21 @@ static int run_one(const struct runtime_hook *h, const char *where,
     char kept[HOOK_OUTPUT_KEPT + 1];
     size_t kept_len = 0;
     int st = 0;
-    int timed_out = supervise(pid, pidfd, in[1], out[0], state, h->timeout,
-                              kept, &kept_len, &st) < 0;
+    int sup = supervise(pid, pidfd, in[1], out[0], state, h->timeout, kept,
+                        &kept_len, &st);
     sigaction(SIGPIPE, &old, NULL);
+    sigaction(SIGCHLD, &old_chld, NULL);
     close(pidfd);
     close(out[0]);
     kept[kept_len] = '\0';
+    /* One line of printable text in messages and logs. */
     for (size_t i = 0; i < kept_len; i++)
-        if (kept[i] == '\n' || kept[i] == '\r' || kept[i] == '\0')
+        if ((unsigned char)kept[i] < 0x20 || (unsigned char)kept[i] == 0x7f)
             kept[i] = ' ';
-    if (timed_out)
+    if (sup == -2)
+        return xo_err_set(err, EIO, "%s (%s): its exit status was lost: %s",
+                          where, h->path, kept);
+    if (sup == -1)
         return xo_err_set(err, ETIMEDOUT,
                           "%s (%s): did not finish in %u s (killed): %s", where,
                           h->path, h->timeout, kept);
@@ -244,6 +260,28 @@ int runc_hooks_run(const struct runtime_spec *rs,
     return rc;
 }
 
+void runc_hooks_warn(const struct runtime_spec *rs,
+                     enum runtime_spec_hook_kind kind,
+                     const struct runc_state *s, const char *status)
+{
+    if (!rs->n_hooks[kind])
+        return;
+    /* Each hook on its own: the remaining ones still run. */
+    char *state = hook_state(rs, s, status);
+    xo_err err = XO_ERR_INIT;
+    for (size_t i = 0; i < rs->n_hooks[kind]; i++) {
+        char where[64];
+        /* cannot truncate: a kind's name and an index below 32 */
+        snprintf(where, sizeof(where), "hooks.%s[%zu]",
+                 runtime_spec_hook_kind(kind), i);
+        if (run_one(&rs->hooks[kind][i], where, state, &err) < 0) {
+            xo_log(XO_LOG_WARN, "%s", xo_err_msg(&err));
+            xo_err_clear(&err);
+        }
+    }
+    free(state);
+}
+
 void runc_hooks_run_later(const char *dir, enum runtime_spec_hook_kind kind,
                           const struct runc_state *s, const char *status)
 {
@@ -256,25 +294,11 @@ void runc_hooks_run_later(const char *dir, enum runtime_spec_hook_kind kind,
         xo_err_clear(&err);
         return;
     }
-    if (runtime_spec_load(&rs, path, &err) < 0) {
+    if (runtime_spec_load(&rs, path, &err) < 0)
         xo_log(XO_LOG_WARN, "%s hooks not run: %s",
                runtime_spec_hook_kind(kind), xo_err_msg(&err));
-        xo_err_clear(&err);
-        runtime_spec_dispose(&rs);
-        return;
-    }
-    /* Each hook on its own: the remaining ones still run. */
-    char *state = hook_state(&rs, s, status);
-    for (size_t i = 0; i < rs.n_hooks[kind]; i++) {
-        char where[64];
-        /* cannot truncate: a kind's name and an index below 32 */
-        snprintf(where, sizeof(where), "hooks.%s[%zu]",
-                 runtime_spec_hook_kind(kind), i);
-        if (run_one(&rs.hooks[kind][i], where, state, &err) < 0) {
-            xo_log(XO_LOG_WARN, "%s", xo_err_msg(&err));
-            xo_err_clear(&err);
-        }
-    }
-    free(state);
+    else
+        runc_hooks_warn(&rs, kind, s, status);
+    xo_err_clear(&err);
     runtime_spec_dispose(&rs);
 }

@@ -22,7 +22,7 @@
  * the bundle is the caller's and may change). */
 #define RUNC_HOOKS_SPEC "config.json"
 
-/* EINVAL naming `spec_path` and the kind when the spec has hooks a
+/* ENOTSUP naming `spec_path` and the kind when the spec has hooks a
  * domain cannot run (createContainer, startContainer). */
 int runc_hooks_check(const struct runtime_spec *rs, const char *spec_path,
                      xo_err *err);
@@ -33,7 +33,8 @@ bool runc_hooks_later(const struct runtime_spec *rs);
 
 /*
  * Runs the hooks of `kind` in order, each as runc does: PATH executed
- * with ARGS (or PATH alone) and exactly ENV, the container's OCI state
+ * with ARGS (or PATH alone) and ENV (our own environment when the hook
+ * gives none, as runc's), the container's OCI state
  * (ociVersion, id, status, pid, bundle, the spec's annotations) on its
  * stdin, its stdout and stderr captured (never the runtime's own, which
  * the shim reads to EOF), killed when its timeout passes.  Stops at the
@@ -43,6 +44,12 @@ bool runc_hooks_later(const struct runtime_spec *rs);
 int runc_hooks_run(const struct runtime_spec *rs,
                    enum runtime_spec_hook_kind kind, const struct runc_state *s,
                    const char *status, xo_err *err);
+
+/* Runs the hooks of `kind` from `rs` as runc_hooks_run() does, each
+ * failure a warning in --log and the next hook run all the same. */
+void runc_hooks_warn(const struct runtime_spec *rs,
+                     enum runtime_spec_hook_kind kind,
+                     const struct runc_state *s, const char *status);
 
 /*
  * poststart and poststop: failures do not fail the verb (the runtime

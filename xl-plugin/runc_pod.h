@@ -6,6 +6,7 @@
 #define XL_OCI_XL_PLUGIN_RUNC_POD_H
 
 #include "common/error.h"
+#include "domcfg/runtime_spec.h"
 #include "runc.h"
 
 /*
@@ -16,14 +17,23 @@
  * network, IPC and UTS namespaces.  A domain has its own kernel, so each
  * app container's domain sets them itself: the names the kernel keeps
  * per namespace (oci_sysctl_namespaced) of sandbox `sandbox_id`'s spec,
- * read from the bundle its state in this --root names.
+ * as its create kept them in its state directory under this --root
+ * (runc_pod_keep_sysctls: the spec as it was then, not its bundle now).
  *
  * *out_r: an owned NULL-terminated vector of "NAME=VALUE" (free with
  * xo_strv_free), NULL when the sandbox is not this runtime's (no state
  * under --root: another runtime's, or gone) or sets none.  Errors: the
- * sandbox's state or config.json unreadable or invalid, naming the file.
+ * sandbox's state or kept sysctls unreadable or invalid, naming the file.
  */
 int runc_pod_sysctls(char ***out_r, const struct runc_global *g,
                      const char *sandbox_id, xo_err *err);
+
+/* The sandbox's file of them, a JSON array of "NAME=VALUE". */
+#define RUNC_POD_SYSCTLS "pod-sysctls.json"
+
+/* At the sandbox's create: its namespaced sysctls into `dir` (its state
+ * directory), when it has any. */
+int runc_pod_keep_sysctls(const char *dir, const struct runtime_spec *rs,
+                          xo_err *err);
 
 #endif

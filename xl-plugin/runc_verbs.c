@@ -21,6 +21,7 @@
 #include "runc.h"
 #include "runc_binds.h"
 #include "runc_hooks.h"
+#include "runc_pod.h"
 #include "runc_network.h"
 #include "status.h"
 #include "xen.h"
@@ -355,7 +356,7 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto fail;
     runc_hooks_run_later(dir, RUNTIME_HOOK_POSTSTOP, &t.s, "stopped");
     static const char *const files[] = {"state.json", "app.cfg",
-                                        RUNC_HOOKS_SPEC};
+                                        RUNC_HOOKS_SPEC, RUNC_POD_SYSCTLS};
     for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
         if (xo_path_fmt(p, sizeof(p), err, "%s/%s", dir, files[k]) < 0 ||
             (unlink(p) < 0 && errno != ENOENT)) {

@@ -560,17 +560,21 @@ lab_check delete-after-hooks R delete phk
 [ -f "$LAB_WORK/stop.json" ] && grep -q '"status": "stopped"' "$LAB_WORK/stop.json" && [ ! -e "$LAB_WORK/runc/phk" ] &&
     lab_ok poststop-hook-runs || lab_fail poststop-hook-runs "$(cat "$LAB_WORK/stop.json" 2>&1 | head -c 200) $(ls "$LAB_WORK/runc/phk" 2>&1)"
 ip link del hkv0 2>/dev/null
-# A failing createRuntime hook fails create naming it, and leaves nothing;
-# a createContainer hook (the container's namespaces: a domain's) is
-# refused before anything is made.
+# A failing createRuntime hook fails create naming it, runs poststop (as
+# runc's destroy does: what the hooks set up is undone) and leaves
+# nothing; a createContainer hook (the container's namespaces: a
+# domain's) is refused before anything is made.
 mkbundle bhf args exit 0 || lab_fail setup "bundle bhf"
-spec_add bhf '"ociVersion": "1.0.2",' '"hooks": { "createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo cni says no >&2; exit 4"]}] },'
+spec_add bhf '"ociVersion": "1.0.2",' '"hooks": { "createRuntime": [{"path": "/bin/sh", "args": ["sh", "-c", "echo cni says no >&2; exit 4"]}],
+    "poststop": [{"path": "/bin/sh", "args": ["sh", "-c", "cat >'"$LAB_WORK"'/failed-stop.json"]}] },'
 rc=0
 R create --bundle "$LAB_WORK/bhf" --pid-file "$LAB_WORK/phf.pid" phf >/dev/null 2>&1 || rc=$?
-[ $rc != 0 ] && last_error | grep -q 'hooks.createRuntime\[0\] (/bin/sh): exited 4: cni says no' &&
+# The --log file is JSON: "/" is written "\/".
+[ $rc != 0 ] && last_error | grep -q 'hooks.createRuntime\[0\] (\\/bin\\/sh): exited 4: cni says no' &&
+    grep -q '"status": "stopped"' "$LAB_WORK/failed-stop.json" 2>/dev/null &&
     ! xl domid phf >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/phf" ] &&
     lab_ok failing-create-hook-fails-create "rc $rc" ||
-    lab_fail failing-create-hook-fails-create "rc $rc: $(last_error) $(ls "$LAB_WORK/runc/phf" 2>&1)"
+    lab_fail failing-create-hook-fails-create "rc $rc: $(last_error) $(cat "$LAB_WORK/failed-stop.json" 2>&1 | head -c 100) $(ls "$LAB_WORK/runc/phf" 2>&1)"
 mkbundle bhc args exit 0 || lab_fail setup "bundle bhc"
 spec_add bhc '"ociVersion": "1.0.2",' '"hooks": { "createContainer": [{"path": "/bin/true"}] },'
 rc=0

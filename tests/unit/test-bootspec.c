@@ -353,6 +353,13 @@ static void test_sysctl(void **state)
         fail_msg("%s", xo_err_msg(&err));
     assert_int_equal(s.nsysctl, 0);
     boot_spec_free(&s);
+    len = gen_blob(blob, sizeof(blob),
+                   &(struct gen){.version = 8, .sysctl = "", .sysctl_len = 0});
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(s.nsysctl, 0);
+    assert_null(s.sysctl[0]);
+    boot_spec_free(&s);
 
     expect_bad(&(struct gen){.version = 7, SYSCTL("net.a=1")},
                "sysctl: not in boot spec version 7");

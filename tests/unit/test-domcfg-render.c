@@ -19,6 +19,7 @@
 
 #include "common/json.h"
 #include "common/abi/sysctl.h"
+#include "domcfg/sysctls.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
 #include "domcfg/vif.h"
@@ -945,6 +946,18 @@ static void test_sysctl_round_trip(void **state)
             fail_msg("%s: %s", bad[i].item, xo_err_msg(&err));
         xo_err_clear(&err);
     }
+    /* 65 in all (a pod's and the container's, each within bounds): the
+     * boot spec is refused before the loader would refuse it. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    for (int i = 0; i <= OCI_SYSCTL_MAX; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "net.n%d", i);
+        domcfg_sysctl_set(&fx->dc, name, "1");
+    }
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), -1);
+    if (!strstr(xo_err_msg(&err), "65 sysctls, at most 64"))
+        fail_msg("%s", xo_err_msg(&err));
+    xo_err_clear(&err);
     /* More than 64 items. */
     char many[4096] = BASE "oci_sysctl = [ ";
     for (int i = 0; i <= OCI_SYSCTL_MAX; i++)

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,60 @@ static int teardown(void **state)
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
     return 0;
+}
+
+/* No env: ours, as runc's hooks get runc's; no fd of ours but 0-2. */
+static void test_inherits_env_no_fds(void **st)
+{
+    (void)st;
+    char json[2048];
+    snprintf(json, sizeof(json),
+             SPEC_HEAD "\"hooks\": {\"poststart\": [{\"path\": \"/bin/sh\", "
+                       "\"args\": [\"sh\", \"-c\", \"echo $XO_HOOK_MARK "
+                       ">%s/mark; ls /proc/self/fd >%s/fds\"]}]}}",
+             dir, dir);
+    struct runtime_spec rs;
+    parse(&rs, json);
+    struct runc_state s;
+    state_of(&s);
+    setenv("XO_HOOK_MARK", "inherited", 1);
+    FILE *leak = fopen("/dev/null", "r"); /* an fd of ours, no CLOEXEC */
+    assert_non_null(leak);
+    xo_err err = XO_ERR_INIT;
+    if (runc_hooks_run(&rs, RUNTIME_HOOK_POSTSTART, &s, "running", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    fclose(leak);
+    unsetenv("XO_HOOK_MARK");
+    char *mark = slurp("mark"), *fds = slurp("fds");
+    assert_string_equal(mark, "inherited\n");
+    /* 0, 1, 2 and the one ls opened to read the directory. */
+    assert_string_equal(fds, "0\n1\n2\n3\n");
+    free(mark);
+    free(fds);
+    runtime_spec_dispose(&rs);
+}
+
+/* A caller that ignores SIGCHLD (the kernel then reaps children at
+ * once): a failed hook is still a failure, not a lost status. */
+static void test_sigchld_ignored(void **st)
+{
+    (void)st;
+    struct runtime_spec rs;
+    parse(&rs, SPEC_HEAD "\"hooks\": {\"prestart\": [{\"path\": \"/bin/sh\", "
+                         "\"args\": [\"sh\", \"-c\", \"exit 3\"]}]}}");
+    struct runc_state s;
+    state_of(&s);
+    struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+    sigaction(SIGCHLD, &ign, &old);
+    xo_err err = XO_ERR_INIT;
+    int rc = runc_hooks_run(&rs, RUNTIME_HOOK_PRESTART, &s, "creating", &err);
+    struct sigaction now;
+    sigaction(SIGCHLD, &old, &now);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(xo_err_msg(&err), "exited 3"));
+    assert_true(now.sa_handler == SIG_IGN); /* the caller's, given back */
+    xo_err_clear(&err);
+    runtime_spec_dispose(&rs);
 }
 
 /* createRuntime with args and env: stdin is the state, env is exactly
@@ -158,7 +213,7 @@ static void test_failure_stops(void **st)
         -1);
     if (!strstr(xo_err_msg(&err),
                 "hooks.createRuntime[0] (/nonexistent/hook): exited 127: "
-                "cannot execute /nonexistent/hook"))
+                "cannot execute the hook's path"))
         fail_msg("%s", xo_err_msg(&err));
     xo_err_clear(&err);
     runtime_spec_dispose(&rs);
@@ -320,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_timeout_and_no_hang),
         cmocka_unit_test(test_refused_and_bounds),
         cmocka_unit_test(test_later),
+        cmocka_unit_test(test_inherits_env_no_fds),
+        cmocka_unit_test(test_sigchld_ignored),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
