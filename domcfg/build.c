@@ -489,6 +489,12 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
     for (char *p = dc->hostname; *p; p++)
         if (*p == '_')
             *p = '-';
+    /* A name of 64 characters (a Kubernetes container ID, the hashed
+     * names of xl-oci-runc) is one label too long for a host name: its
+     * first 63, as Docker takes a prefix of the ID. */
+    size_t hl = strlen(dc->hostname);
+    if (!r && hl == 64 && !strchr(dc->hostname, '.'))
+        dc->hostname[63] = '\0';
     if (!valid_hostname(dc->hostname)) {
         xo_err_set(
             err, EINVAL,

@@ -317,6 +317,15 @@ static void test_identity_resources(void **state)
     assert_string_equal(fx->dc.name, "my_app.1");
     /* A host name may not hold '_'. */
     assert_string_equal(fx->dc.hostname, "my-app.1");
+    /* A 64-character name (a Kubernetes container ID) is one label too
+     * long for a host name: its first 63 characters. */
+    build_ok(fx, img,
+             "name = \"0123456789abcdef0123456789abcdef0123456789abcdef"
+             "0123456789abcdef\"\noci_root = \"@RV@\"\n");
+    assert_int_equal(strlen(fx->dc.name), 64);
+    assert_int_equal(strlen(fx->dc.hostname), 63);
+    assert_true(strncmp(fx->dc.hostname, fx->dc.name, 63) == 0);
+    build_ok(fx, img, "name = \"my_app.1\"\noci_root = \"@RV@\"\n");
     assert_int_equal(fx->dc.type, DC_TYPE_PV);
     assert_int_equal(fx->dc.memory_mb, 128);
     assert_int_equal(fx->dc.maxmem_mb, 128);
