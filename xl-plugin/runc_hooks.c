@@ -241,45 +241,45 @@ static int run_one(const struct runtime_hook *h, const char *where,
                       WEXITSTATUS(st), kept);
 }
 
-int runc_hooks_run(const struct runtime_spec *rs,
-                   enum runtime_spec_hook_kind kind, const struct runc_state *s,
-                   const char *status, xo_err *err)
+/* The hooks of `kind` in order: up to the first failure (its error in
+ * *err), or, with `warn`, every one, each failure a warning. */
+static int run_kind(const struct runtime_spec *rs,
+                    enum runtime_spec_hook_kind kind,
+                    const struct runc_state *s, const char *status, bool warn,
+                    xo_err *err)
 {
     if (!rs->n_hooks[kind])
         return 0;
     char *state = hook_state(rs, s, status);
     int rc = 0;
-    for (size_t i = 0; i < rs->n_hooks[kind] && rc == 0; i++) {
+    for (size_t i = 0; i < rs->n_hooks[kind] && (warn || rc == 0); i++) {
         char where[64];
         /* cannot truncate: a kind's name and an index below 32 */
         snprintf(where, sizeof(where), "hooks.%s[%zu]",
                  runtime_spec_hook_kind(kind), i);
         rc = run_one(&rs->hooks[kind][i], where, state, err);
+        if (rc < 0 && warn) {
+            xo_log(XO_LOG_WARN, "%s", xo_err_msg(err));
+            xo_err_clear(err);
+        }
     }
     free(state);
-    return rc;
+    return warn ? 0 : rc;
+}
+
+int runc_hooks_run(const struct runtime_spec *rs,
+                   enum runtime_spec_hook_kind kind, const struct runc_state *s,
+                   const char *status, xo_err *err)
+{
+    return run_kind(rs, kind, s, status, false, err);
 }
 
 void runc_hooks_warn(const struct runtime_spec *rs,
                      enum runtime_spec_hook_kind kind,
                      const struct runc_state *s, const char *status)
 {
-    if (!rs->n_hooks[kind])
-        return;
-    /* Each hook on its own: the remaining ones still run. */
-    char *state = hook_state(rs, s, status);
     xo_err err = XO_ERR_INIT;
-    for (size_t i = 0; i < rs->n_hooks[kind]; i++) {
-        char where[64];
-        /* cannot truncate: a kind's name and an index below 32 */
-        snprintf(where, sizeof(where), "hooks.%s[%zu]",
-                 runtime_spec_hook_kind(kind), i);
-        if (run_one(&rs->hooks[kind][i], where, state, &err) < 0) {
-            xo_log(XO_LOG_WARN, "%s", xo_err_msg(&err));
-            xo_err_clear(&err);
-        }
-    }
-    free(state);
+    run_kind(rs, kind, s, status, true, &err);
 }
 
 void runc_hooks_run_later(const char *dir, enum runtime_spec_hook_kind kind,
