@@ -22,9 +22,10 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \
 	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/runc_binds_inline.c \
-	xl-plugin/share_views.c xl-plugin/runc_hooks.c
+	xl-plugin/share_views.c xl-plugin/runc_hooks.c xl-plugin/runc_state.c \
+	xl-plugin/runc_pod.c
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
-	tests/unit/test-runc-hooks.c
+	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
@@ -33,10 +34,9 @@ XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the
 # same command objects as xl-oci but its own main.
-RUNC_SRCS := xl-plugin/runc_main.c xl-plugin/runc_state.c \
+RUNC_SRCS := xl-plugin/runc_main.c \
 	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c \
-	xl-plugin/runc_exec.c xl-plugin/runc_console.c xl-plugin/runc_binds.c \
-	xl-plugin/runc_pod.c
+	xl-plugin/runc_exec.c xl-plugin/runc_console.c xl-plugin/runc_binds.c
 RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
 	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
 

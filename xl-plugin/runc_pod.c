@@ -27,9 +27,12 @@ int runc_pod_keep_sysctls(const char *dir, const struct runtime_spec *rs,
     if (json_object_array_length(a) > 0) {
         char path[4200];
         char *text = xo_json_to_string(a);
-        rc = xo_path_fmt(path, sizeof(path), err, "%s/" RUNC_POD_SYSCTLS, dir);
-        if (rc == 0)
-            rc = xo_write_file_atomic(path, text, strlen(text), 0600, err);
+        rc = xo_path_fmt(path, sizeof(path), err, "%s/" RUNC_POD_SYSCTLS, dir) <
+                         0 ||
+                     xo_write_file_atomic(path, text, strlen(text), 0600, err) <
+                         0
+                 ? -1
+                 : 0;
         free(text);
     }
     json_object_put(a);
@@ -65,8 +68,11 @@ int runc_pod_sysctls(char ***out_r, const struct runc_global *g,
         return xo_err_wrap(err, "pod sandbox %s", sandbox_id);
     json_object *wrap = xo_jobj();
     xo_jset(wrap, "sysctl", json_object_get(a));
+    /* 1 when present, as it is here (0: absent, -1: an error). */
     int rc =
-        xo_json_get_strv(&v, &n, wrap, "sysctl", OCI_SYSCTL_MAX, path, err);
+        xo_json_get_strv(&v, &n, wrap, "sysctl", OCI_SYSCTL_MAX, path, err) < 0
+            ? -1
+            : 0;
     json_object_put(wrap);
     json_object_put(a);
     for (size_t i = 0; rc == 0 && i < n; i++) {
