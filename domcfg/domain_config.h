@@ -146,6 +146,10 @@ struct domain_config {
      * makes memory_mb and maxmem_mb the loader's need plus this, so the
      * container gets what its orchestrator gave it. */
     long container_memory_mb;
+    /* What create found the loader needs under the container (MiB: the
+     * kernel as loaded, the initramfs, vifs, shares, headroom), set by
+     * its memory check; 0 before. */
+    long loader_need_mb;
     long vcpus;
     long maxvcpus;
     char *cpus; /* xl "cpus" text, NULL = any */

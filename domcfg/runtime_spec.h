@@ -191,6 +191,15 @@ void runtime_spec_dispose(struct runtime_spec *rs);
 int runtime_spec_parse(struct runtime_spec *rs, const char *buf, size_t len,
                        const char *where, xo_err *err);
 
+/*
+ * Parses a LinuxResources object on its own (`runc update --resources`:
+ * what the shim writes from containerd's update), `len` bytes, into the
+ * linux.resources fields of `rs` (initialised by the caller), with the
+ * same rules as a spec's; messages name "WHERE: linux.resources.FIELD".
+ */
+int runtime_spec_resources_parse(struct runtime_spec *rs, const char *buf,
+                                 size_t len, const char *where, xo_err *err);
+
 /* Reads `path` (at most RUNTIME_SPEC_MAX_BYTES) and parses it. */
 int runtime_spec_load(struct runtime_spec *rs, const char *path, xo_err *err);
 

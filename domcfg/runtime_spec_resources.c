@@ -10,6 +10,11 @@
  */
 #include "domcfg/runtime_spec_int.h"
 
+#include <errno.h>
+
+#include "common/json.h"
+#include "common/json_build.h"
+
 /* A signed JSON integer: 1 with *out_r set when positive, 0 when absent,
  * null, 0 or negative (runc's "no limit"), -1 when not an integer. */
 static int limit(uint64_t *out_r, json_object *parent, const char *key,
@@ -25,6 +30,26 @@ static int limit(uint64_t *out_r, json_object *parent, const char *key,
         return 0;
     *out_r = (uint64_t)x;
     return 1;
+}
+
+int runtime_spec_resources_parse(struct runtime_spec *rs, const char *buf,
+                                 size_t len, const char *where, xo_err *err)
+{
+    json_object *res = NULL;
+    if (xo_json_parse(&res, buf, len, RUNTIME_SPEC_MAX_BYTES, where, err) < 0)
+        return -1;
+    if (!json_object_is_type(res, json_type_object)) {
+        json_object_put(res);
+        return xo_err_set(err, EINVAL, "%s: not a JSON object", where);
+    }
+    /* As a spec holds it, so that one parser reads both. */
+    json_object *top = xo_jobj(), *lx = xo_jobj();
+    xo_jset(lx, "resources", res);
+    xo_jset(top, "linux", lx);
+    struct rs_parse p = {where, err};
+    int rc = runtime_spec_parse_resources(rs, top, &p);
+    json_object_put(top);
+    return rc;
 }
 
 int runtime_spec_parse_resources(struct runtime_spec *rs, json_object *o,

@@ -216,6 +216,7 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
                       ? LOADER_SHARE_HEADROOM_MB
                       : 0;
     long need = loader + LOADER_HEADROOM_MB + vifs + shares;
+    dc->loader_need_mb = need + (dc->late_network ? LOADER_VIF_HEADROOM_MB : 0);
     if (dc->container_memory_mb > 0) {
         /* An orchestrator's limit is the container's own: the loader's
          * need comes on top (xl-oci-runc(1)), with a late network's vif,

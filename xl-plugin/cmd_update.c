@@ -162,6 +162,15 @@ static int update_nohyper(const char *name, const struct update_req *u,
     return r;
 }
 
+static int update(const char *name, const struct update_req *u, xo_err *err);
+
+int cmd_update(const char *name, long weight, long cap, long memory_mb,
+               xo_err *err)
+{
+    struct update_req u = {weight, cap, memory_mb};
+    return update(name, &u, err);
+}
+
 static int update(const char *name, const struct update_req *u, xo_err *err)
 {
     struct xen_handles h = {0};

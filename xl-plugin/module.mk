@@ -36,7 +36,8 @@ XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 # same command objects as xl-oci but its own main.
 RUNC_SRCS := xl-plugin/runc_main.c \
 	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c \
-	xl-plugin/runc_exec.c xl-plugin/runc_console.c xl-plugin/runc_binds.c
+	xl-plugin/runc_exec.c xl-plugin/runc_console.c xl-plugin/runc_binds.c \
+	xl-plugin/runc_update.c
 RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
 	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
 

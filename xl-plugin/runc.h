@@ -70,6 +70,11 @@ struct runc_state {
      * RUNC_MAX_PENDING (numbers 1..64). */
     int pending[RUNC_MAX_PENDING];
     size_t n_pending;
+    /* For `update` (runc_update.c): what the loader needs under the
+     * container (MiB; 0 for a container of an older release) and the
+     * memory the domain was created with, which it cannot grow past. */
+    long loader_mb;
+    long memory_mb;
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."
@@ -107,6 +112,8 @@ int runc_state_read(const struct runc_global *g, const char *id,
 int runc_create(const struct runc_global *g, int argc, char **argv,
                 xo_err *err);
 int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err);
+int runc_update(const struct runc_global *g, int argc, char **argv,
+                xo_err *err);
 int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
                    xo_err *err);
 int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err);

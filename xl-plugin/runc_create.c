@@ -468,6 +468,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
                  r.dc.binds_inline ? "into the boot spec" : "into an image");
     if (create_xen(&o, &r, err) < 0)
         goto out;
+    s.loader_mb = r.dc.loader_need_mb;
+    s.memory_mb = r.dc.memory_mb;
     if (a.console_socket && runc_pty_open(&pty, err) < 0) {
         xo_err e = XO_ERR_INIT;
         cmd_destroy(s.name, &e);

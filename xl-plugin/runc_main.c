@@ -26,7 +26,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] [--console-socket SOCK] ID,\n  start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] [--tty]\n    [--console-socket SOCK] ID [CMD ARG...];\n  update, checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
+        "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] [--console-socket SOCK] ID,\n  start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] [--tty]\n    [--console-socket SOCK] ID [CMD ARG...],\n  update [--resources FILE|-] [--memory BYTES] [--cpu-share N]\n    [--cpu-quota US] [--cpu-period US] ID;\n  checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
         ")\n  --log FILE         append errors and warnings to FILE\n  --debug            also create's steps, each with its time in ms\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
 }
 
@@ -116,6 +116,7 @@ static const struct verb {
     {"delete", runc_delete},     {"ps", runc_ps},
     {"pause", runc_pause},       {"resume", runc_pause},
     {"features", runc_features}, {"exec", runc_exec},
+    {"update", runc_update},
 };
 
 /* The value of global flag `name` at argv[*i] ("--name V" or
@@ -190,8 +191,7 @@ int main(int argc, char **argv)
             return verbs[k].run(&g, argc - i, argv + i, &err) < 0
                        ? fail(&g, argv[i], &err)
                        : 0;
-    if (strcmp(argv[i], "update") == 0 || strcmp(argv[i], "checkpoint") == 0 ||
-        strcmp(argv[i], "restore") == 0) {
+    if (strcmp(argv[i], "checkpoint") == 0 || strcmp(argv[i], "restore") == 0) {
         xo_err_set(&err, ENOTSUP,
                    "%s is not supported for containers run as Xen domains",
                    argv[i]);

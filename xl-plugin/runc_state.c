@@ -108,6 +108,10 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
         xo_jset(o, "late-network", xo_jbool(true));
         xo_jset(o, "netns", xo_jstr(s->netns));
     }
+    if (s->loader_mb > 0) {
+        xo_jset(o, "loader-mb", xo_jint64(s->loader_mb));
+        xo_jset(o, "memory-mb", xo_jint64(s->memory_mb));
+    }
     if (s->n_pending) {
         json_object *p = xo_jarr();
         for (size_t i = 0; i < s->n_pending; i++)
@@ -174,6 +178,19 @@ int runc_state_read(const struct runc_global *g, const char *id,
         json_object_is_type(pid, json_type_int))
         s->pid = (long)json_object_get_int64(pid);
     json_object *b;
+    /* Sizes of a domain: 1 MiB to 1 TiB, else unknown (update refuses). */
+    if (rc == 0 && json_object_object_get_ex(o, "loader-mb", &b) &&
+        json_object_is_type(b, json_type_int)) {
+        int64_t l = json_object_get_int64(b), m = 0;
+        json_object *mm;
+        if (json_object_object_get_ex(o, "memory-mb", &mm) &&
+            json_object_is_type(mm, json_type_int))
+            m = json_object_get_int64(mm);
+        if (l > 0 && m >= l && m <= (1L << 20)) {
+            s->loader_mb = (long)l;
+            s->memory_mb = (long)m;
+        }
+    }
     if (rc == 0 && json_object_object_get_ex(o, "sandbox", &b))
         s->sandbox = json_object_get_boolean(b);
     if (rc == 0 && json_object_object_get_ex(o, "started", &b))

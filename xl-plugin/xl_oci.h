@@ -114,6 +114,14 @@ int main_events(int argc, char **argv);
 int main_pause(int argc, char **argv);
 int main_unpause(int argc, char **argv);
 int main_update(int argc, char **argv);
+/*
+ * `xl-oci update`'s work for container `name` (running, booting or
+ * paused), also xl-oci-runc's: the credit weight (1..65535) and cap
+ * (percent of one CPU, 0 for none), the memory target in MiB (at most
+ * the domain's maxmem); -1 leaves one as it is.  Journaled as "updated".
+ */
+int cmd_update(const char *name, long weight, long cap, long memory_mb,
+               xo_err *err);
 int main_stats(int argc, char **argv);
 int main_autostart(int argc, char **argv);
 int main_logs(int argc, char **argv);

@@ -438,10 +438,24 @@ if gated_create c6 b6 --no-pivot --no-new-keyring; then
     lab_check kill-all-cont R kill --all c6 CONT
     [ "$(ocistate c6 status)" = running ] && lab_ok kill-all-cont-leaves-it-running ||
         lab_fail kill-all-cont-leaves-it-running "$(ocistate c6 status)"
+    # update, as the shim calls it for `ctr task update` and Kubernetes'
+    # in-place resize: the LinuxResources on stdin.  Shares give the
+    # weight (a quarter), a quota the cap, the memory limit the target
+    # above the loader's need (state.json's loader-mb); a domain cannot
+    # grow past what it was created with.
+    sched() { { xl sched-credit2 -d "$1" 2>/dev/null || xl sched-credit -d "$1"; } | awk -v n="$1" '$1 == n {print $3, $4}'; }
+    lmb=$(sed -n 's/.*"loader-mb":\([0-9]*\).*/\1/p' "$LAB_WORK/runc/c6/state.json")
+    printf '{"cpu": {"shares": 2048, "quota": 50000, "period": 100000}, "memory": {"limit": 50331648}}' |
+        R update --resources - c6 >/dev/null 2>&1
+    rc=$?
+    tgt=$(xenstore-read "/local/domain/$(st c6 domid)/memory/target" 2>&1)
+    [ $rc = 0 ] && [ "$(sched c6)" = "512 50" ] && [ -n "$lmb" ] && [ "$tgt" = $(((lmb + 48) * 1024)) ] &&
+        lab_ok update-resources "weight and cap $(sched c6), target $tgt kB (loader $lmb MiB + 48)" ||
+        lab_fail update-resources "rc $rc: sched '$(sched c6)' target '$tgt' loader '$lmb': $(last_error)"
     rc=0
-    R update c6 >/dev/null 2>&1 || rc=$?
-    [ $rc != 0 ] && last_error | grep -q 'update is not supported' &&
-        lab_ok update-not-supported "rc $rc" || lab_fail update-not-supported "rc $rc: $(last_error)"
+    R update --memory 1073741824 c6 >/dev/null 2>&1 || rc=$?
+    [ $rc != 0 ] && last_error | grep -q 'cannot grow past what it was created with' &&
+        lab_ok update-cannot-grow-the-domain "rc $rc" || lab_fail update-cannot-grow-the-domain "rc $rc: $(last_error)"
     lab_check delete-force-running R delete --force c6
     wait_exited "$LAB_WORK/c6.report" 60
     ! xl domid c6 >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/c6" ] &&

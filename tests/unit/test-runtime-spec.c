@@ -402,10 +402,49 @@ static void test_round_trip(void **state)
                "name = \"u\"\noci_root = \"@RV@\"\n");
 }
 
+/* A LinuxResources object on its own (runc update --resources). */
+static void test_resources_alone(void **state)
+{
+    (void)state;
+    struct runtime_spec rs;
+    xo_err err = XO_ERR_INIT;
+    runtime_spec_init(&rs);
+    const char *ok = "{\"memory\": {\"limit\": 50331648}, \"cpu\": "
+                     "{\"shares\": 2048, \"quota\": 50000, \"period\": "
+                     "100000}, \"pids\": {\"limit\": 10}}";
+    if (runtime_spec_resources_parse(&rs, ok, strlen(ok), "stdin", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(rs.memory_limit, 50331648);
+    assert_int_equal(rs.cpu_shares, 2048);
+    assert_int_equal(rs.cpu_quota, 50000);
+    assert_int_equal(rs.cpu_period, 100000);
+    runtime_spec_dispose(&rs);
+    static const struct {
+        const char *json, *want;
+    } bad[] = {{"[]", "stdin: not a JSON object"},
+               {"{\"memory\": {\"limit\": \"1g\"}}",
+                "stdin: linux.resources.memory.limit: must be"},
+               {"{\"cpu\": {\"shares\": 1.5}}",
+                "stdin: linux.resources.cpu.shares: must be"},
+               {"{\"memory\": ", "stdin"}};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        runtime_spec_init(&rs);
+        assert_int_equal(runtime_spec_resources_parse(&rs, bad[i].json,
+                                                      strlen(bad[i].json),
+                                                      "stdin", &err),
+                         -1);
+        if (!strstr(xo_err_msg(&err), bad[i].want))
+            fail_msg("%s: %s", bad[i].json, xo_err_msg(&err));
+        xo_err_clear(&err);
+        runtime_spec_dispose(&rs);
+    }
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_resources_alone),
         cmocka_unit_test(test_ctr_run),
         cmocka_unit_test(test_cri),
         T(test_map),
