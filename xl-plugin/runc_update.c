@@ -12,6 +12,7 @@
  * cpusets) are left, as at create, with a warning in --log.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,9 +72,11 @@ int runc_update(const struct runc_global *g, int argc, char **argv, xo_err *err)
     runtime_spec_init(&rs);
     rs.cpu_period = 100000;
     const char *id = NULL, *resources = NULL;
+    bool uncap = false;
     int rc = -1;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        const char *a = argv[i], *v = NULL, *eq = strchr(a, '=');
+        char name[48];
         if (a[0] != '-') {
             if (id) {
                 xo_err_set(err, EINVAL, "update: one container ID");
@@ -82,11 +85,17 @@ int runc_update(const struct runc_global *g, int argc, char **argv, xo_err *err)
             id = a;
             continue;
         }
-        if (!v) {
+        if (eq && a[1] == '-') { /* "--flag=value", as runc takes it */
+            /* may truncate: a long name is unknown either way */
+            snprintf(name, sizeof(name), "%.*s", (int)(eq - a), a);
+            a = name;
+            v = eq + 1;
+        } else if (i + 1 < argc) {
+            v = argv[++i];
+        } else {
             xo_err_set(err, EINVAL, "update: %s needs a value", a);
             goto out;
         }
-        i++;
         if (!strcmp(a, "--resources") || !strcmp(a, "-r")) {
             resources = v;
         } else if (!strcmp(a, "--memory") || !strcmp(a, "-m")) {
@@ -96,7 +105,9 @@ int runc_update(const struct runc_global *g, int argc, char **argv, xo_err *err)
             if (flag_number(a, v, 1ULL << 20, &rs.cpu_shares, err) < 0)
                 goto out;
         } else if (!strcmp(a, "--cpu-quota")) {
-            if (flag_number(a, v, 1ULL << 40, &rs.cpu_quota, err) < 0)
+            /* -1: no quota, as the cgroup's "max" (no cap) */
+            uncap = strcmp(v, "-1") == 0;
+            if (!uncap && flag_number(a, v, 1ULL << 40, &rs.cpu_quota, err) < 0)
                 goto out;
         } else if (!strcmp(a, "--cpu-period")) {
             if (flag_number(a, v, 1ULL << 40, &rs.cpu_period, err) < 0)
@@ -133,6 +144,8 @@ int runc_update(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (rs.cpu_quota && rs.cpu_period) {
         uint64_t c = (rs.cpu_quota * 100 + rs.cpu_period - 1) / rs.cpu_period;
         cap = c > 100 * 128 ? 100 * 128 : (long)c;
+    } else if (uncap) {
+        cap = 0;
     }
     if (rs.memory_limit) {
         if (s.loader_mb <= 0) {

@@ -452,6 +452,12 @@ if gated_create c6 b6 --no-pivot --no-new-keyring; then
     [ $rc = 0 ] && [ "$(sched c6)" = "512 50" ] && [ -n "$lmb" ] && [ "$tgt" = $(((lmb + 48) * 1024)) ] &&
         lab_ok update-resources "weight and cap $(sched c6), target $tgt kB (loader $lmb MiB + 48)" ||
         lab_fail update-resources "rc $rc: sched '$(sched c6)' target '$tgt' loader '$lmb': $(last_error)"
+    # runc's own flag forms: --flag=value, and a quota of -1 (none) lifts
+    # the cap.
+    R update --cpu-quota=-1 --pids-limit 100 c6 >/dev/null 2>&1
+    rc=$?
+    [ $rc = 0 ] && [ "$(sched c6)" = "512 0" ] && lab_ok update-flags-lift-the-cap "$(sched c6)" ||
+        lab_fail update-flags-lift-the-cap "rc $rc: '$(sched c6)' $(last_error)"
     rc=0
     R update --memory 1073741824 c6 >/dev/null 2>&1 || rc=$?
     [ $rc != 0 ] && last_error | grep -q 'cannot grow past what it was created with' &&
