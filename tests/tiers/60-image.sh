@@ -293,6 +293,27 @@ start_registry() {
     return 1
 }
 
+# busybox httpd serving DIR on a free port (HPORT), waited for until it
+# answers: a pull started before it listens fails "Couldn't connect"
+# (CI of 2026-12-02).  A port some other process holds makes httpd exit;
+# another port is tried.
+start_httpd() {
+    local bb=$1 dir=$2 try pid
+    for try in 1 2 3 4 5; do
+        HPORT=$(shuf -i 20000-60000 -n 1)
+        "$bb" httpd -f -p "127.0.0.1:$HPORT" -h "$dir" &
+        pid=$!
+        REG_PIDS="${REG_PIDS:-} $pid"
+        for _ in $(seq 50); do
+            kill -0 $pid 2>/dev/null || break
+            curl -s -o /dev/null "http://127.0.0.1:$HPORT/" && return 0
+            sleep 0.1
+        done
+        kill $pid 2>/dev/null
+    done
+    return 1
+}
+
 # PKI as in lab/images.md: a test CA and a server certificate for 127.0.0.1.
 pki=$W/pki
 mkdir -p "$pki" "$W/certdir" "$W/auth"
@@ -429,9 +450,8 @@ auth:
              $((now + 3600)) $((now - 60)) "$now" | b64u)
         js=$(printf '%s.%s' "$jh" "$jc" | openssl dgst -sha256 -sign "$tk/key" | b64u)
         printf '{"token":"%s.%s.%s"}' "$jh" "$jc" "$js" > "$tk/www/token"
-        TKP=$(shuf -i 20000-60000 -n 1)
-        "$bb" httpd -f -p "127.0.0.1:$TKP" -h "$tk/www" & REG_PIDS="$REG_PIDS $!"
-        if start_registry reg-token "auth:
+        if start_httpd "$bb" "$tk/www" && TKP=$HPORT &&
+           start_registry reg-token "auth:
   token: {realm: \"http://127.0.0.1:$TKP/token\", service: xl-oci-registry, issuer: xl-oci-issuer, rootcertbundle: $tk/crt}
 "; then
             BP=127.0.0.1:$PORT
@@ -442,14 +462,13 @@ auth:
             refuse "registry bearer token: a token without access to the repository is refused" "access denied" \
                 "$top/$XO" --root "$W/rootbearer" pull -q --plain-http "docker://$BP/other:1"
         else
-            notok "docker-registry with token auth did not start"
+            notok "token issuer (busybox httpd) or docker-registry with token auth did not start"
         fi
         # A hostile "registry" (static files) serving a 5 MiB manifest.
         mkdir -p "$tk/fake/v2/big/manifests"
         cp "$W/m5" "$tk/fake/v2/big/manifests/1"
-        FKP=$(shuf -i 20000-60000 -n 1)
-        "$bb" httpd -f -p "127.0.0.1:$FKP" -h "$tk/fake" & REG_PIDS="$REG_PIDS $!"
-        sleep 0.3
+        start_httpd "$bb" "$tk/fake" || notok "busybox httpd (hostile registry) did not start"
+        FKP=$HPORT
         refuse "registry: oversized manifest refused at the cap" "larger than 4194304 bytes" \
             "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
         check "registry: oversized manifest stored nothing" \
