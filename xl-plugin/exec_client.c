@@ -59,18 +59,84 @@ static void client_close(struct client *c)
 }
 
 /*
- * Connects to the channel the guest offers under `dir`: tries at once
- * (the guest offers the next channel as soon as a session ends), then on
- * each change under `dir`, through a xenstore watch, rather than after
- * fixed sleeps, until EXEC_CLIENT_CONNECT_MS.  The guest's
- * libxenvchan_server_init writes ring-ref and event-channel in one
- * transaction, so one event means a whole offer.
+ * Tries what the guest offers under `dir` (common/abi/exec_channel.h):
+ * each slot on offer, then the keys of a loader from before slots at
+ * `dir` itself.  Returns the channel, *claimed the directory whose offer
+ * it is; NULL when none connects.  Only names that are slots are tried,
+ * so a guest listing anything under its `data/` costs at most
+ * EXEC_CHANNEL_SLOTS + 1 attempts.
+ */
+static struct libxenvchan *try_offers(struct xo_xs *xs, uint32_t domid,
+                                      const char *dir, char *claimed,
+                                      size_t size)
+{
+    unsigned n = 0;
+    char **names = xo_xs_directory(xs, dir, &n);
+    if (!names)
+        return NULL;
+    struct libxenvchan *vc = NULL;
+    bool legacy = false;
+    for (unsigned i = 0; i < n && !vc; i++) {
+        const char *nm = names[i];
+        if (strcmp(nm, "ring-ref") == 0) {
+            legacy = true;
+            continue;
+        }
+        if (nm[0] < '0' || nm[0] > '9' || nm[1] ||
+            nm[0] - '0' >= EXEC_CHANNEL_SLOTS)
+            continue;
+        /* cannot truncate: the caller's dir is < 96 bytes */
+        snprintf(claimed, size, "%s/%s", dir, nm);
+        vc = libxenvchan_client_init(NULL, (int)domid, claimed);
+    }
+    free(names);
+    if (!vc && legacy) {
+        /* cannot truncate: as above */
+        snprintf(claimed, size, "%s", dir);
+        vc = libxenvchan_client_init(NULL, (int)domid, claimed);
+    }
+    return vc;
+}
+
+/*
+ * Why nothing was on offer: the directory is there (made by a loader with
+ * slots, emptied by the clients that took its offers) when every slot
+ * serves a session: EBUSY, which `kill` must not take for a loader
+ * without exec.  ETIMEDOUT when nothing was ever offered.
+ */
+static void no_offer(struct xo_xs *xs, const char *name, uint32_t domid,
+                     const char *dir, xo_err *err)
+{
+    unsigned n = 0;
+    char **names = xo_xs_directory(xs, dir, &n);
+    bool made = names != NULL;
+    free(names);
+    if (made)
+        xo_err_set(
+            err, EBUSY,
+            "%s (domid %u): all %d exec sessions are busy and none ended within %d s",
+            name, domid, EXEC_CHANNEL_SLOTS, EXEC_CLIENT_CONNECT_MS / 1000);
+    else
+        xo_err_set(
+            err, ETIMEDOUT,
+            "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
+            name, domid, dir, EXEC_CLIENT_CONNECT_MS / 1000);
+}
+
+/*
+ * Connects to a channel the guest offers under `dir`: tries at once (the
+ * guest keeps one on offer while a slot is free), then on each change
+ * under `dir`, through a xenstore watch, rather than after fixed sleeps,
+ * until EXEC_CLIENT_CONNECT_MS.  The guest's libxenvchan_server_init
+ * writes ring-ref and event-channel in one transaction, so one event
+ * means a whole offer.
  */
 static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
                                          uint32_t domid, const char *dir,
+                                         char *claimed, size_t size,
                                          xo_err *err)
 {
-    struct libxenvchan *vc = libxenvchan_client_init(NULL, (int)domid, dir);
+    struct libxenvchan *vc = try_offers(xs, domid, dir, claimed, size);
     if (vc) {
         xo_stamp("exec", "connected to the channel (at once)");
         return vc;
@@ -81,17 +147,14 @@ static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
     }
     uint64_t end = now_ms() + EXEC_CLIENT_CONNECT_MS;
     unsigned events = 0;
-    while (!(vc = libxenvchan_client_init(NULL, (int)domid, dir))) {
+    while (!(vc = try_offers(xs, domid, dir, claimed, size))) {
         uint64_t now = now_ms();
         if (now >= end) {
-            xo_err_set(
-                err, ETIMEDOUT,
-                "%s (domid %u): no exec channel offered at %s within %d s (is its loader older than exec?)",
-                name, domid, dir, EXEC_CLIENT_CONNECT_MS / 1000);
+            no_offer(xs, name, domid, dir, err);
             break;
         }
         struct pollfd p = {xo_xs_fileno(xs), POLLIN, 0};
-        if (poll(&p, 1, (int)(end - now)) <= 0)
+        if (!xo_xs_pending(xs) && poll(&p, 1, (int)(end - now)) <= 0)
             continue;
         /* Every queued event is read before the next try, so a guest
          * rewriting its keys in a loop cannot grow dom0's queue. */
@@ -100,7 +163,7 @@ static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
             free(xo_xs_read_watch(xs, &n));
             events++;
             p.revents = 0;
-        } while (poll(&p, 1, 0) > 0);
+        } while (xo_xs_pending(xs) || poll(&p, 1, 0) > 0);
     }
     xo_xs_unwatch(xs, dir, "xl-oci-exec");
     if (vc)
@@ -109,12 +172,17 @@ static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
     return vc;
 }
 
-/* Takes exec.lock, then connects, waiting while the guest has no channel
- * on offer (between sessions, or still booting). */
+/*
+ * Claims an offer under exec.lock, then lets the lock go: the session
+ * itself runs beside others (up to EXEC_CHANNEL_SLOTS; a loader from
+ * before slots keeps it for the session).  The lock only
+ * keeps two clients of this dom0 from mapping the same offer between one
+ * client's connect and its removal of the offer's keys.
+ */
 static struct client *client_open(const char *root, struct xo_xs *xs,
                                   const char *name, uint32_t domid, xo_err *err)
 {
-    char path[4096], dir[96];
+    char path[4096], dir[96], claimed[128];
     struct client *c = xo_xcalloc(1, sizeof(*c));
     c->name = name;
     c->lock = -1;
@@ -135,17 +203,25 @@ static struct client *client_open(const char *root, struct xo_xs *xs,
         xo_err_sys(err, "%s: cannot open xenstore", name);
         goto fail;
     }
-    if (!(c->vc = connect_offer(xs, name, domid, dir, err)))
+    if (!(c->vc = connect_offer(xs, name, domid, dir, claimed, sizeof(claimed),
+                                err)))
         goto fail;
     c->vc->blocking = 0;
     /*
-     * The offer is ours now: take it down before the session begins.  The
-     * guest's server withdraws it only when the session has ended, and the
-     * next client (which gets exec.lock as soon as this one has its exit
-     * status) must never read the keys of a channel in use or closing,
-     * only nothing or the next offer.
+     * The offer is ours now: take it down before the session begins and
+     * before the lock goes.  The guest's server withdraws it only when
+     * the session has ended, and the next client must never read the
+     * keys of a channel in use or closing, only nothing or the next
+     * offer (which the guest makes at another slot as soon as we
+     * connected).
      */
-    xo_xs_rm(xs, dir);
+    xo_xs_rm(xs, claimed);
+    /* A loader from before slots serves one session at a time: the lock
+     * stays for the session, so the next client queues as it did. */
+    if (strcmp(claimed, dir) != 0) {
+        close(c->lock);
+        c->lock = -1;
+    }
     return c;
 fail:
     client_close(c);

@@ -2,9 +2,9 @@
  * exec_client.h: dom0's end of the exec channel (common/abi/
  * exec_channel.h): connects to a domain's loader as the libxenvchan
  * client (dom0 root only: it maps the guest's grant), runs one session
- * and relays stdio.  Sessions on one domain are serialized with
- * exec.lock in its state dir (state.h), since the guest serves one at a
- * time.  Everything the guest sends is checked by the channel's decoders;
+ * and relays stdio.  Up to EXEC_CHANNEL_SLOTS sessions run on one domain
+ * at once; exec.lock in its state dir (state.h) is held only while one
+ * claims an offer, so no two clients map the same channel.  Everything the guest sends is checked by the channel's decoders;
  * a refused message ends the session with an error naming the domain.
  */
 #ifndef XL_OCI_XL_PLUGIN_EXEC_CLIENT_H

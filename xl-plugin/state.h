@@ -17,9 +17,10 @@
  *                            until the first `xl-oci annotate`
  *       annotations.lock     flock'd by whoever changes annotations.json
  *                            and by destroy before it removes the dir
- *       exec.lock            flock'd by an exec or kill session on the
- *                            domain's exec channel (the guest serves one
- *                            at a time)
+ *       exec.lock            flock'd while an exec or kill session
+ *                            claims one of the domain's exec channels
+ *                            (for a whole session with a loader from
+ *                            before slots, which serves one at a time)
  *       run-state            "running", "stopped" or "ended": what the
  *                            container was last doing, on disk so that it
  *                            outlives dom0 (DomainStatus in xenstore does

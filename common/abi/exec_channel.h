@@ -6,10 +6,19 @@
  * names.
  *
  * Transport: a libxenvchan byte stream (docs/decisions.md, "exec channel:
- * vchan, not a libxl channel").  The guest is the vchan server and
- * advertises it under /local/domain/<domid>/EXEC_CHANNEL_XS_DIR; dom0
- * connects as the client (grant mapping needs dom0 root).  One session at
- * a time: the guest serves one client, then offers the channel again.
+ * vchan, not a libxl channel").  The guest is the vchan server; dom0
+ * connects as the client (grant mapping needs dom0 root).  Each channel
+ * carries one session.  Up to EXEC_CHANNEL_SLOTS sessions run at once
+ * (docs/decisions.md, "exec sessions run side by side"): while fewer run,
+ * the guest keeps exactly one channel on offer, under
+ * /local/domain/<domid>/EXEC_CHANNEL_XS_DIR/<slot> (slot 0..SLOTS-1, in
+ * decimal; libxenvchan's keys ring-ref and event-channel), and offers the
+ * next one as soon as a client connects.  dom0 claims an offer under a
+ * lock of its own (connect, then remove the slot's directory, so no other
+ * client maps the same ring), and releases the lock before the session
+ * runs.  A loader from before slots offered its one channel at
+ * EXEC_CHANNEL_XS_DIR itself; dom0 still connects there when no slot is
+ * on offer.
  *
  * Framing: every message is an 8-byte header and a payload,
  *   u8  version   EXEC_CHANNEL_VERSION
@@ -60,6 +69,9 @@
 /* Relative to /local/domain/<domid>/: where the guest's vchan server puts
  * its ring-ref and event-channel keys (libxenvchan's names). */
 #define EXEC_CHANNEL_XS_DIR "data/xl-oci-exec"
+/* Sessions one domain runs at once: an interactive `kubectl exec -it`
+ * beside exec probes, a kill and another exec. */
+#define EXEC_CHANNEL_SLOTS 4
 /* Ring sizes the guest asks libxenvchan for, in bytes. */
 #define EXEC_CHANNEL_RING_TO_GUEST 4096
 #define EXEC_CHANNEL_RING_TO_DOM0 65536

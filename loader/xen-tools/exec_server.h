@@ -6,8 +6,9 @@
  * session (logged on the console), a crash of this process ends only the
  * channel.
  *
- * It offers one vchan to dom0 at a time (one session at a time); a
- * session is either a REQUEST (run a process in the container: its PID
+ * Up to EXEC_CHANNEL_SLOTS sessions run at once, each on a vchan of its
+ * own served by a process of its own; while fewer run, one more channel
+ * is on offer (exec_server_pool.h).  A session is either a REQUEST (run a process in the container: its PID
  * and mount namespaces, root, user, env and cwd rules as the entrypoint
  * has them, a pty with -t) or a lone SIGNAL to the container's process 1.
  */

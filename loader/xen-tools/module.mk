@@ -26,7 +26,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
 	$(XT)/run.c \
-	$(XT)/netcfg.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c \
+	$(XT)/netcfg.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c $(XT)/exec_server_pool.c \
 	$(XT)/exec_session.c common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \
 	common/pathfmt.c common/inet.c \
@@ -44,7 +44,7 @@ LIB_SRCS += $(XT)/bootspec.c $(XT)/fdt_walk.c $(XT)/bootspec_net.c \
 # The exec server's session runs in unit tests over a socketpair (its
 # transport, the vchan, needs Xen): it and what it calls.
 LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/privileges.c \
-	$(XT)/report.c
+	$(XT)/report.c $(XT)/exec_server_pool.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)
@@ -54,7 +54,7 @@ $(XT_OUT)/init: $(XT_INIT_OBJS)
 
 BIN_TARGETS += $(XT_OUT)/init
 UNIT_TESTS += tests/unit/test-bootspec.c tests/unit/test-report-chain.c \
-	tests/unit/test-exec-session.c
+	tests/unit/test-exec-session.c tests/unit/test-exec-server-pool.c
 
 .PHONY: loader install-loader
 loader: $(XT_OUT)/init $(B)/loader/mkcpio

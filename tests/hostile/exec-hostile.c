@@ -107,8 +107,22 @@ static int server(int rounds)
         return 1;
     }
     char path[96];
-    snprintf(path, sizeof(path), "/local/domain/%s/%s", domid,
+    /* Slot 0: the first the loader's own server offers (exec_channel.h),
+     * so these keys replace its offer's. */
+    snprintf(path, sizeof(path), "/local/domain/%s/%s/0", domid,
              EXEC_CHANNEL_XS_DIR);
+    /* The loader's own offer first, so ours replaces it rather than it
+     * ours (whichever writes last is what dom0 finds). */
+    char rr[128];
+    snprintf(rr, sizeof(rr), "%s/ring-ref", path);
+    for (int i = 0; i < 300; i++) {
+        char *v = xs_read(xs, XBT_NULL, rr, NULL);
+        bool offered = v != NULL;
+        free(v);
+        if (offered)
+            break;
+        usleep(100 * 1000);
+    }
     static uint8_t buf[EXEC_FRAME_MAX];
     const char *why;
     for (int r = 0; r < rounds; r++) {
@@ -179,11 +193,26 @@ static void client_round(int domid, const char *path, const char *name,
 {
     struct libxenvchan *vc = NULL;
     uint64_t end = now_ms() + 15000;
-    while (!(vc = libxenvchan_client_init(NULL, domid, path)) && now_ms() < end)
-        usleep(50 * 1000);
+    char slot[128];
+    while (!vc && now_ms() < end) {
+        /* Whichever slot the guest has on offer (exec_channel.h). */
+        for (int i = 0; i < EXEC_CHANNEL_SLOTS && !vc; i++) {
+            snprintf(slot, sizeof(slot), "%s/%d", path, i);
+            vc = libxenvchan_client_init(NULL, domid, slot);
+        }
+        if (!vc)
+            usleep(50 * 1000);
+    }
     if (!vc) {
         printf("exec-hostile: client %s: cannot connect\n", name);
         return;
+    }
+    /* Taken down as dom0's client does, so the next round never maps
+     * this ring while the guest closes it. */
+    struct xs_handle *xs = xs_open(0);
+    if (xs) {
+        xs_rm(xs, XBT_NULL, slot);
+        xs_close(xs);
     }
     vc->blocking = 0;
     put(vc, msg, len, 5000);

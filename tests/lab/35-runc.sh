@@ -240,6 +240,46 @@ esac
 t1=$(lab_now)
 for i in 1 2 3 4 5; do xl-oci exec c2 true; done
 lab_ok exec-true-round-trip "5 in $(lab_elapsed "$t1")s"
+# Sessions side by side (EXEC_CHANNEL_SLOTS = 4): a long session (kubectl
+# exec -it) must not hold up another exec (a probe) or a kill.  Before
+# slots the second waited on exec.lock until the first ended.
+xl-oci exec c2 sh -c 'sleep 8; echo long-done' >"$LAB_WORK/long0.out" 2>&1 &
+long0=$!
+sleep 1
+out=$(xl-oci exec c2 echo beside 2>&1)
+if [ "$out" = beside ] && kill -0 "$long0" 2>/dev/null; then
+    lab_ok exec-beside-a-long-session
+else
+    lab_fail exec-beside-a-long-session "'$out'; long session $(kill -0 "$long0" 2>/dev/null && echo running || echo ended): $(cat "$LAB_WORK/long0.out")"
+fi
+# Four at once: a fifth waits for a free slot (the guest offers one as
+# soon as a session ends) and then runs; every one ends as it should.
+longs=$long0
+for i in 1 2 3; do
+    xl-oci exec c2 sh -c "sleep 6; echo long-done" >"$LAB_WORK/long$i.out" 2>&1 &
+    longs="$longs $!"
+done
+sleep 1
+t1=$(lab_now)
+out=$(xl-oci exec c2 echo fifth 2>&1)
+waited=$(lab_elapsed "$t1")
+bad=
+for p in $longs; do wait "$p" || bad="$bad rc$?"; done
+for i in 0 1 2 3; do [ "$(cat "$LAB_WORK/long$i.out")" = long-done ] || bad="$bad long$i:'$(cat "$LAB_WORK/long$i.out")'"; done
+[ "$out" = fifth ] && [ -z "$bad" ] && lab_ok exec-fifth-session-waits-for-a-slot "ran after ${waited}s" ||
+    lab_fail exec-fifth-session-waits-for-a-slot "'$out' after ${waited}s;$bad"
+# With all four busy, a kill fails saying so; it must not fall back to the
+# poweroff meant for a loader without exec (c2 would stop).
+longs=
+for i in 0 1 2 3; do xl-oci exec c2 sleep 14 >/dev/null 2>&1 & longs="$longs $!"; done
+sleep 1
+R kill c2 USR2 >/dev/null 2>"$LAB_WORK/kbusy.err" && kb=sent || kb=refused
+sleep 1
+[ $kb = refused ] && last_error | grep -q 'exec sessions are busy' &&
+    [ "$(st c2 state)" = running ] && ! grep -q '^probe: caught 12' "$LAB_WORK/c2.out" &&
+    lab_ok kill-with-every-session-busy-says-so "$(last_error)" ||
+    lab_fail kill-with-every-session-busy-says-so "$kb; $(last_error); state $(st c2 state)"
+for p in $longs; do wait "$p"; done
 rc=0
 R exec c2 sh -c 'exit 3' || rc=$?
 [ "$rc" = 3 ] && lab_ok runc-exec-exit-code || lab_fail runc-exec-exit-code "exit $rc $(last_error)"

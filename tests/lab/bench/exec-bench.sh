@@ -17,7 +17,8 @@
 #     started   the guest: fork, join the container's namespaces, the user
 #               and env rules, execve of `true` (STARTED)
 #     exit      `true` runs and exits, reaped, EXIT sent and read
-#     close     libxenvchan_close, exec.lock released
+#     close     libxenvchan_close (exec.lock was released once the
+#               offer was claimed, at connect)
 #     teardown  return from main to the shell seeing the exit
 #   BENCH exec-tries N          connect attempts of one exec
 #   BENCH version S             `xl-oci --version`: start-up and exit alone
