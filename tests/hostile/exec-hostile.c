@@ -7,7 +7,8 @@
  *       guest could) and answers each dom0 session with one attack, in
  *       turn: a wrong version, a length of 4 GiB, 32 MiB of output then a
  *       close without an exit status, an exit code of 999, an error with
- *       control characters.  ROUNDS sessions, then it exits 0.  Prints
+ *       control characters; beside its offer, slots with keys naming no
+ *       grant and names that are no slot.  ROUNDS sessions, then it exits 0.  Prints
  *       "exec-hostile: attack NAME sent" for each.
  *   exec-hostile client DOMID    in dom0: attacks the guest's own server:
  *       a wrong version, a 4 GiB length, a request for `sleep 30` flooded
@@ -122,6 +123,20 @@ static int server(int rounds)
         if (offered)
             break;
         usleep(100 * 1000);
+    }
+    /* Junk beside the offer: slots whose keys name no grant or port, and
+     * names that are no slot.  dom0 must pass over them to slot 0. */
+    static const char *const junk[][2] = {
+        {"1/ring-ref", "999999"}, {"1/event-channel", "1"},
+        {"3/ring-ref", "x"},      {"9/ring-ref", "1"},
+        {"abc/ring-ref", "1"},    {"10/event-channel", "1"},
+    };
+    const char *base = strrchr(path, '/');
+    for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+        char jp[160];
+        snprintf(jp, sizeof(jp), "%.*s/%s", (int)(base - path), path,
+                 junk[i][0]);
+        xs_write(xs, XBT_NULL, jp, junk[i][1], strlen(junk[i][1]));
     }
     static uint8_t buf[EXEC_FRAME_MAX];
     const char *why;
