@@ -1,12 +1,14 @@
 /* loopdev.c: autoclear loop devices for file-backed disks (loopdev.h). */
 #include "loopdev.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/loop.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,14 +17,88 @@
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 
+/*
+ * Xen's block script's sharing rule, for files: a file attached
+ * read-write is never attached again, and a file attached read-only is
+ * not attached read-write.  Finds a loop device bound to the same file
+ * (its device and inode, from LOOP_GET_STATUS64: a path may have been
+ * renamed or be another link) that the rule forbids sharing with;
+ * returns 1 and its path in who[], else 0.
+ */
+static int shared_with(const struct stat *file, bool read_only, char *who,
+                       size_t wholen)
+{
+    DIR *d = opendir("/sys/block");
+    if (!d)
+        return 0;
+    int found = 0;
+    struct dirent *e;
+    while (!found && (e = readdir(d))) {
+        if (strncmp(e->d_name, "loop", 4) != 0 ||
+            strspn(e->d_name + 4, "0123456789") != strlen(e->d_name + 4) ||
+            !e->d_name[4])
+            continue;
+        char dev[5 + sizeof(e->d_name)];
+        /* cannot truncate: "/dev/" and a directory entry's name */
+        snprintf(dev, sizeof(dev), "/dev/%s", e->d_name);
+        int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+            continue;
+        struct loop_info64 info;
+        if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
+            info.lo_device == (uint64_t)file->st_dev &&
+            info.lo_inode == (uint64_t)file->st_ino &&
+            (!read_only || !(info.lo_flags & LO_FLAGS_READ_ONLY))) {
+            /* may truncate: only for the message */
+            snprintf(who, wholen, "%s", dev);
+            found = 1;
+        }
+        close(fd);
+    }
+    closedir(d);
+    return found;
+}
+
 int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
                    xo_err *err)
 {
     int backing = open(file, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
     if (backing < 0)
         return xo_err_sys(err, "cannot open disk image %s", file);
+    /* The check and the attach under the file's own lock: two creates
+     * naming one image cannot both find it free.  On a file description
+     * of its own: the loop device keeps `backing`'s for its whole life,
+     * and a lock on it would last as long. */
+    struct stat st;
+    char who[300];
+    int lock = open(file, O_RDONLY | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX) < 0 || fstat(backing, &st) < 0) {
+        xo_err_sys(err, "cannot lock disk image %s", file);
+        if (lock >= 0)
+            close(lock);
+        close(backing);
+        return -1;
+    }
+    /* A device that autoclear is about to detach (a domain just
+     * destroyed, whose restart attaches the image again; blkback and
+     * the loop driver let go from work queues) is waited for, 3 s. */
+    int busy = 0;
+    for (int i = 0;
+         i < 60 && (busy = shared_with(&st, read_only, who, sizeof(who))) != 0;
+         i++)
+        usleep(50 * 1000);
+    if (busy) {
+        xo_err_set(
+            err, EBUSY,
+            "disk image %s is attached %s as %s (another container's disk?): a disk used read-write is not shared",
+            file, read_only ? "read-write" : "already", who);
+        close(lock);
+        close(backing);
+        return -1;
+    }
     int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
     if (ctl < 0) {
+        close(lock);
         close(backing);
         return xo_err_sys(
             err, "cannot open /dev/loop-control (is the loop module loaded?)");
@@ -63,6 +139,7 @@ int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
         }
     }
     close(ctl);
+    close(lock);
     close(backing);
     if (fd < 0 && !err->msg)
         xo_err_set(err, EBUSY, "no free loop device for %s", file);

@@ -41,7 +41,11 @@ int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
 
 /* Attaches `file` to a free loop device with autoclear (read-only when
  * asked); returns the open loop fd (the device lives while it, or a
- * mount of it, does) with its path in dev[devlen], or -1 with err. */
+ * mount of it, does) with its path in dev[devlen], or -1 with err.
+ * Refused (EBUSY, naming the device) while a loop device has the same
+ * file (device and inode) attached and sharing it would break Xen's
+ * block-script rule: read-write is never shared, read-only only with
+ * read-only; a device still detaching is waited for, 3 s at most. */
 int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
                    xo_err *err);
 

@@ -71,8 +71,10 @@ int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err)
         goto fail;
     if (dc->writable == DC_WRITABLE_DISK) {
         if (mount_image(dc->writable_source, fstype_detect(dc->writable_source),
-                        false, rw, err) < 0)
+                        false, rw, err) < 0) {
+            xo_err_wrap(err, "oci_writable");
             goto fail;
+        }
     } else {
         char tmpfs[128];
         if (xo_path_fmt(tmpfs, sizeof(tmpfs), err, "mode=0755%s%s",

@@ -100,6 +100,25 @@ cfg w2 'oci_writable = "'"$T"'/upper.ext4"' 'oci_cmd = [ "echo kept >/kept && ec
 "$X" destroy w2 >/dev/null 2>&1
 check "oci_writable on an image file: the write lands in the image's upper/" bash -c \
     'debugfs -R "cat /upper/kept" "$0" 2>/dev/null | grep -qx kept' "$T/upper.ext4"
+# One image, two containers: the second is refused (two read-write ext4
+# mounts of one file lost the first one's files), as Xen's block script
+# refuses to share a disk used read-write; once the first is gone it runs.
+cfg w3 'oci_writable = "'"$T"'/upper.ext4"' 'oci_cmd = [ "sleep 30" ]'
+cfg w4 'oci_writable = "'"$T"'/upper.ext4"' 'oci_cmd = [ "echo second" ]'
+"$X" create "$T/w3.cfg" >/dev/null 2>&1
+loops=$(losetup -j "$T/upper.ext4" | wc -l)
+fails_with "a second container on one oci_writable image is refused, naming it" \
+    "disk image $T/upper.ext4 is attached already as /dev/loop" "$X" create "$T/w4.cfg"
+check "the refused create attached nothing and left nothing" bash -c \
+    '[ "$(losetup -j "$0" | wc -l)" = "$1" ] && [ "$1" = 1 ]' "$T/upper.ext4" "$loops"
+check "and left no record (w3's root volume stays attached)" bash -c \
+    '[ ! -e "$0/state/domains/w4" ] && [ ! -e "$0/state/status/tool/xl-oci/w4" ] && ! grep -q " $0/state/domains/w4/" /proc/self/mounts' "$T"
+"$X" destroy w3 >/dev/null 2>&1
+"$X" create "$T/w4.cfg" >/dev/null 2>"$T/w4.err"
+"$X" wait w4 >/dev/null 2>&1
+check "once the first is destroyed the image is free again" bash -c \
+    '"$0" logs w4 | grep -qx second' "$X"
+"$X" destroy w4 >/dev/null 2>&1
 
 # oci_mode = "nohyper" said outright: the same container, no notice.
 cfg m1 'oci_mode = "nohyper"' 'oci_cmd = [ "echo explicit" ]'
