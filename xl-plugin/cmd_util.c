@@ -12,21 +12,48 @@ bool cmd_dryrun;
 int cmd_verbose;
 
 static const char *state_root;
+static char state_root_abs[4096];
+
+/*
+ * A relative root is made absolute against the working directory once:
+ * the monitor and the programs libxl runs work from "/", where
+ * "relroot" would be another directory (a monitor made /relroot/status
+ * and create failed).  A root too long to be made absolute is kept as
+ * given; opening it names it.
+ */
+static const char *absolute(const char *dir)
+{
+    char cwd[2048];
+    if (dir[0] == '/')
+        cwd[0] = '\0';
+    else if (!getcwd(cwd, sizeof(cwd)))
+        return dir;
+    /* A copy either way: `dir` may be the environment's own string,
+     * which the setenv() below replaces. */
+    if (xo_path_fmt(state_root_abs, sizeof(state_root_abs), NULL, "%s%s%s",
+                    cwd, cwd[0] ? "/" : "", dir) < 0)
+        return dir;
+    return state_root_abs;
+}
 
 const char *cmd_state_root(void)
 {
     if (state_root)
         return state_root;
     const char *env = getenv("XL_OCI_ROOT");
-    return env && *env ? env : XO_STATE_ROOT;
+    if (env && *env) {
+        cmd_set_state_root(env);
+        return state_root;
+    }
+    return XO_STATE_ROOT;
 }
 
 void cmd_set_state_root(const char *dir)
 {
-    state_root = dir;
+    state_root = absolute(dir);
     /* Programs libxl runs for us (vif-xl-oci, the monitor's actions) find
      * the same state root through the environment they inherit. */
-    setenv("XL_OCI_ROOT", dir, 1);
+    setenv("XL_OCI_ROOT", state_root, 1);
 }
 
 /* PREFIX/lib/xl-oci/SUB for the PREFIX/bin/xl-oci running, if it exists. */

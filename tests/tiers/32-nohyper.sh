@@ -120,6 +120,16 @@ check "once the first is destroyed the image is free again" bash -c \
     '"$0" logs w4 | grep -qx second' "$X"
 "$X" destroy w4 >/dev/null 2>&1
 
+# A relative --root is the working directory's: the monitor (which works
+# from /) once made /relroot/status and create failed ("booting").
+cfg r1 'oci_cmd = [ "echo rel" ]'
+[ -e /xl-oci-relroot ] && nok "/xl-oci-relroot exists before the test" || true
+(cd "$T" && "$X" --root xl-oci-relroot create "$T/r1.cfg") >/dev/null 2>"$T/r1.err"
+"$X" --root "$T/xl-oci-relroot" wait r1 >/dev/null 2>&1
+check "a relative --root: create runs, under the working directory, nothing in /" bash -c \
+    '"$0" --root "$1/xl-oci-relroot" logs r1 | grep -qx rel && [ ! -e /xl-oci-relroot ]' "$X" "$T"
+"$X" --root "$T/xl-oci-relroot" destroy r1 >/dev/null 2>&1
+
 # oci_mode = "nohyper" said outright: the same container, no notice.
 cfg m1 'oci_mode = "nohyper"' 'oci_cmd = [ "echo explicit" ]'
 "$X" create "$T/m1.cfg" >"$T/m1.out" 2>"$T/m1.err"
