@@ -125,10 +125,10 @@ int nohyper_unmount(const char *dir, xo_err *err)
     return 0;
 }
 
-/* runc's argv: runc --root <root>/runc ARGS..., allocated (free it); the
- * state path goes to state[4096]. */
+/* runc's argv: runc --root <root>/runc [--log LOG --log-format json]
+ * ARGS..., allocated (free it); the state path goes to state[4096]. */
 static const char **runc_argv(const char *root, const char *const args[],
-                              char *state, xo_err *err)
+                              const char *log, char *state, xo_err *err)
 {
     const char *runc = getenv("XL_OCI_RUNC");
     if (!runc || !*runc)
@@ -138,33 +138,73 @@ static const char **runc_argv(const char *root, const char *const args[],
     size_t nargs = 0;
     while (args[nargs])
         nargs++;
-    const char **argv = xo_xcalloc(nargs + 4, sizeof(*argv));
+    const char **argv = xo_xcalloc(nargs + 8, sizeof(*argv));
     size_t n = 0;
     argv[n++] = runc;
     argv[n++] = "--root";
     argv[n++] = state;
+    if (log) {
+        argv[n++] = "--log";
+        argv[n++] = log;
+        argv[n++] = "--log-format";
+        argv[n++] = "json";
+    }
     for (size_t i = 0; i < nargs; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
     return argv;
 }
 
+/* The runc exec that forward_signal() passes signals on to, or 0. */
+static volatile pid_t forward_to;
+
+/*
+ * A signal someone sent us with kill(2) goes on to runc, which passes it
+ * to the exec'd process (runc exec's signal proxy).  One the terminal
+ * generated (SI_KERNEL) is not: runc is in our process group and got it
+ * too.
+ */
+static void forward_signal(int sig, siginfo_t *si, void *uc)
+{
+    (void)uc;
+    if (forward_to > 0 && si->si_code != SI_KERNEL)
+        kill(forward_to, sig);
+}
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+
 /* Forks runc with stdin on /dev/null and stdout+stderr on out_fd (or
- * /dev/null when -1), or with our own stdio when `inherit`; waits. */
-static int run_runc(const char *root, const char *const args[], int out_fd,
-                    bool inherit, xo_err *err)
+ * /dev/null when -1), or with our own stdio when `inherit`, and then
+ * forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it; waits.  `log`:
+ * runc's own log (JSON lines), or NULL. */
+static int run_runc_log(const char *root, const char *const args[], int out_fd,
+                        bool inherit, const char *log, xo_err *err)
 {
     char state[4096];
-    const char **argv = runc_argv(root, args, state, err);
+    const char **argv = runc_argv(root, args, log, state, err);
     if (!argv)
         return -1;
     const char *runc = argv[0];
     fflush(NULL);
+    struct sigaction old[4];
+    if (inherit) {
+        struct sigaction sa = {0};
+        sa.sa_sigaction = forward_signal;
+        sa.sa_flags = SA_SIGINFO | SA_RESTART;
+        sigemptyset(&sa.sa_mask);
+        for (size_t i = 0; i < 4; i++)
+            sigaction(forwarded[i], &sa, &old[i]);
+    }
     pid_t pid = fork();
     if (pid < 0) {
+        if (inherit)
+            for (size_t i = 0; i < 4; i++)
+                sigaction(forwarded[i], &old[i], NULL);
         free(argv);
         return xo_err_sys(err, "cannot fork for %s", runc);
     }
+    if (pid > 0 && inherit)
+        forward_to = pid;
     if (pid == 0) {
         if (!inherit) {
             int null = open("/dev/null", O_RDWR);
@@ -186,11 +226,18 @@ static int run_runc(const char *root, const char *const args[], int out_fd,
         _exit(127);
     }
     int ws;
-    while (waitpid(pid, &ws, 0) < 0)
-        if (errno != EINTR) {
-            free(argv);
-            return xo_err_sys(err, "waiting for %s", runc);
-        }
+    int wr;
+    while ((wr = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+        ;
+    if (inherit) {
+        forward_to = 0;
+        for (size_t i = 0; i < 4; i++)
+            sigaction(forwarded[i], &old[i], NULL);
+    }
+    if (wr < 0) {
+        free(argv);
+        return xo_err_sys(err, "waiting for %s", runc);
+    }
     int rc;
     if (!WIFEXITED(ws))
         rc = xo_err_set(err, EIO, "%s %s was killed by signal %d", runc,
@@ -203,6 +250,12 @@ static int run_runc(const char *root, const char *const args[], int out_fd,
         rc = WEXITSTATUS(ws);
     free(argv);
     return rc;
+}
+
+static int run_runc(const char *root, const char *const args[], int out_fd,
+                    bool inherit, xo_err *err)
+{
+    return run_runc_log(root, args, out_fd, inherit, NULL, err);
 }
 
 int nohyper_runc(const char *root, const char *const args[], int out_fd,
@@ -255,9 +308,28 @@ bool nohyper_alive(const char *root, const char *name)
     return alive;
 }
 
-int nohyper_runc_stdio(const char *root, const char *const args[], xo_err *err)
+int nohyper_exec(const char *root, const char *const args[], xo_err *err)
 {
-    return run_runc(root, args, -1, true, err);
+    /* runc's own log, to tell its failure to start the process (exit 255,
+     * as the process's own 255 would be) from the process's exit. */
+    char log[4096];
+    if (xo_path_fmt(log, sizeof(log), err, "%s/runc/exec-XXXXXX", root) < 0)
+        return -1;
+    int lfd = mkostemp(log, O_CLOEXEC);
+    if (lfd < 0)
+        return xo_err_sys(err, "cannot create %s", log);
+    int rc = run_runc_log(root, args, -1, true, log, err);
+    if (rc == 255) {
+        char *text = NULL;
+        xo_err e = XO_ERR_INIT;
+        if (xo_read_file(&text, NULL, log, 1 << 20, &e) == 0)
+            rc = nohyper_exec_code(text, rc);
+        xo_err_clear(&e);
+        free(text);
+    }
+    unlink(log);
+    close(lfd);
+    return rc;
 }
 
 int nohyper_kill(const char *root, const char *name, int sig, xo_err *err)

@@ -53,10 +53,22 @@ int nohyper_runc_capture(const char *root, const char *const args[],
  * it). */
 bool nohyper_alive(const char *root, const char *name);
 
-/* The same with our own stdin, stdout and stderr (runc exec), any
- * number of arguments.  Its exit status (127 may be the exec'd command's
- * own), or -1 with err. */
-int nohyper_runc_stdio(const char *root, const char *const args[], xo_err *err);
+/* runc exec (args[0] "exec") with our own stdin, stdout and stderr;
+ * SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to us go to the process.  The
+ * process's exit status, or when runc could not start it the shell's:
+ * 127 not found, 126 not runnable, 1 otherwise (nohyper_exec_code); -1
+ * with err when runc did not run. */
+int nohyper_exec(const char *root, const char *const args[], xo_err *err);
+
+/*
+ * What a runc exec that exited `status` means, given runc's log (JSON
+ * lines, `--log-format json`): when runc logged an error (it could not
+ * start the process) the shell's code for it, as Docker maps runc's
+ * errors: 127 when the program was not found, 126 when it could not be
+ * run (permission, a directory, not an executable), 1 otherwise (a cwd
+ * that is missing, a user that is not); else `status` itself.
+ */
+int nohyper_exec_code(const char *log, int status);
 
 /* Sends `sig` to the container's process 1 (runc kill), as a Xen
  * domain's loader does with the stop signal. */

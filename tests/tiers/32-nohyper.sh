@@ -177,6 +177,25 @@ check "status: running" bash -c '"$0" status --json s1 | jq -e ".state == \"runn
 rc=0
 "$X" exec s1 sh -c 'exit 7' || rc=$?
 if [ "$rc" = 7 ]; then ok "exec returns the command's exit code (7)"; else nok "exec gave $rc, not 7"; fi
+# runc exits 255 when it cannot start the process; xl-oci(1) promises the
+# shell's codes, as in a domain: 127 not found, 126 not runnable, 1 else;
+# the process's own 255 stays 255.
+for c in "127 nosuchcmd" "126 /etc" "1 -w /nonexistent s1 true" "255 sh -c 'exit 255'"; do
+    want=${c%% *} cmd=${c#* }
+    rc=0
+    case $cmd in -w*) eval "\"\$X\" exec $cmd" >/dev/null 2>&1 || rc=$? ;;
+                 *) eval "\"\$X\" exec s1 $cmd" >/dev/null 2>&1 || rc=$? ;; esac
+    if [ "$rc" = "$want" ]; then ok "exec $cmd: exit $want"; else nok "exec $cmd: exit $rc, not $want"; fi
+done
+# A signal sent to xl-oci exec goes to the process (runc exec's proxy).
+"$X" exec s1 sh -c 'trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 1; done' >"$T/sig.out" 2>&1 &
+sp=$!
+for _ in $(seq 50); do grep -q ready "$T/sig.out" && break; sleep 0.1; done
+kill -INT "$sp"
+rc=0
+wait "$sp" || rc=$?
+[ "$rc" = 5 ] && grep -qx got-int "$T/sig.out" && ok "exec: SIGINT sent to xl-oci reaches the process (exit 5)" ||
+    nok "exec: SIGINT: exit $rc, output '$(tr '\n' ' ' <"$T/sig.out")'"
 check "exec -u NAME -w DIR: that user (by the container's /etc/passwd), that cwd" bash -c \
     '[ "$("$0" exec -u app -w /tmp s1 sh -c "id -u; id -g; pwd" | tr "\n" " ")" = "1234 1235 /tmp " ]' "$X"
 check "exec -e KEY=VALUE overrides the container's env" bash -c \
