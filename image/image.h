@@ -148,10 +148,11 @@ int image_prune(const char *root, const struct image_users *users,
 
 /*
  * The root volume for `ref` (a name, or "sha256:HEX"), pulling it first
- * with default options when the name is not in the store.  *dir_r is
- * owned by the caller.
+ * with default options when the name is not in the store and `may_pull`
+ * (else ENOENT, saying so: a dry run changes no store).  *dir_r is owned
+ * by the caller.
  */
-int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
-                              xo_err *err);
+int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
+                              char **dir_r, xo_err *err);
 
 #endif

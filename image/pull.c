@@ -316,8 +316,8 @@ int image_pull(const char *root, const char *ref,
     return rc;
 }
 
-int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
-                              xo_err *err)
+int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
+                              char **dir_r, xo_err *err)
 {
     struct image_ref r;
     if (image_ref_parse(&r, ref, err) < 0)
@@ -334,6 +334,11 @@ int image_resolve_root_volume(const char *root, const char *ref, char **dir_r,
         int found = refstore_get(root, r.canonical, &e, err);
         if (found == 1 && volume_exists(root, &e.manifest)) {
             d = e.manifest;
+        } else if (found >= 0 && !may_pull) {
+            rc = xo_err_set(
+                err, ENOENT,
+                "image %s is not in the store %s, and a dry run pulls nothing (xl-oci pull %s)",
+                ref, root, ref);
         } else if (found >= 0) {
             struct image_info info;
             rc = image_pull(root, ref, NULL, &info, err);

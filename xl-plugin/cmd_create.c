@@ -73,7 +73,8 @@ void create_rendered_dispose(struct rendered *r)
 static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 {
     (void)ctx;
-    return image_resolve_root_volume(cmd_state_root(), ref, dir_r, err);
+    return image_resolve_root_volume(cmd_state_root(), ref, !cmd_dryrun, dir_r,
+                                     err);
 }
 
 /* app.cfg + image config -> r->dc, managed networks not yet attached. */
@@ -635,7 +636,7 @@ int main_create(int argc, char **argv)
            -1) {
         switch (opt) {
         case 'N':
-            o.dryrun = true;
+            o.dryrun = cmd_dryrun = true; /* resolve_image() reads it */
             break;
         case 'F':
             o.foreground = true;

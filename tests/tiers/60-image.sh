@@ -159,6 +159,13 @@ d2=$("$TOOL" --root "$RV" resolve "sha256:$hex" 2>/dev/null)
 check "resolve: by manifest digest" test "$d2" = "$d1"
 refuse "resolve: an unknown digest fails clearly" "is not in the store" \
     "$TOOL" --root "$RV" resolve "sha256:$(printf '%064d' 0)"
+# A dry run changes no store: create -N of an image not pulled says so.
+RD=$W/rootdry
+printf 'name = "dry"\noci_image = "oci:%s:small"\n' "$L" >"$W/dry.cfg"
+refuse "create -N: an image not pulled is refused, not pulled" "a dry run pulls nothing" \
+    "$top/$XO" --root "$RD" create -N "$W/dry.cfg"
+check "create -N: the store stays empty" \
+    sh -c "[ -z \"\$(ls -A '$RD/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$('$top/$XO' --root '$RD' images -q 2>/dev/null)\" ]"
 
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
