@@ -363,6 +363,12 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
     }
     if (state_domain_commit(tmp, root, r->dc.name, err) < 0)
         goto out;
+    /* The name is ours now (the commit refuses a second): an earlier
+     * container's log by this name is set aside, never appended to. */
+    xo_err le = XO_ERR_INIT;
+    if (state_log_set_aside(r->dc.name, &le) < 0)
+        xo_warn("%s", xo_err_msg(&le));
+    xo_err_clear(&le);
     rc = 0;
 out:
     free(cfg);

@@ -30,6 +30,17 @@ int state_log_path(char *buf, size_t len, const char *name, xo_err *err)
                : 0;
 }
 
+int state_log_set_aside(const char *name, xo_err *err)
+{
+    char path[4096], old[4200];
+    if (state_log_path(path, sizeof(path), name, err) < 0 ||
+        xo_path_fmt(old, sizeof(old), err, "%s.1", path) < 0)
+        return -1;
+    if (rename(path, old) < 0 && errno != ENOENT)
+        return xo_err_sys(err, "cannot set %s aside as %s", path, old);
+    return 0;
+}
+
 int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
                      xo_err *err)
 {

@@ -74,6 +74,11 @@ int state_events_path(char *buf, size_t len, const char *root, const char *file,
                       xo_err *err);
 /* "<logdir>/<name>.log" into buf[len]; ENAMETOOLONG when it does not fit. */
 int state_log_path(char *buf, size_t len, const char *name, xo_err *err);
+/* A new container of a name that ran before: the earlier one's console
+ * log becomes NAME.log.1 (replacing an older one), as xl sets a domain's
+ * old logs aside at create, so `logs` shows this container's only.  No
+ * log: nothing to do. */
+int state_log_set_aside(const char *name, xo_err *err);
 const char *state_log_dir(void);
 
 /* Makes a fresh temporary domain dir under <root>/domains; path in buf. */

@@ -130,6 +130,17 @@ check "a relative --root: create runs, under the working directory, nothing in /
     '"$0" --root "$1/xl-oci-relroot" logs r1 | grep -qx rel && [ ! -e /xl-oci-relroot ]' "$X" "$T"
 "$X" --root "$T/xl-oci-relroot" destroy r1 >/dev/null 2>&1
 
+# A new container of an old name starts a new log; the old one is set
+# aside as NAME.log.1 (logs once showed the destroyed one's lines first).
+cfg l1 'oci_cmd = [ "echo first-run" ]'
+"$X" create "$T/l1.cfg" >/dev/null 2>&1; "$X" wait l1 >/dev/null 2>&1; "$X" destroy l1 >/dev/null 2>&1
+cfg l1 'oci_cmd = [ "echo second-run" ]'
+"$X" create "$T/l1.cfg" >/dev/null 2>&1; "$X" wait l1 >/dev/null 2>&1
+check "logs after destroy and create of one name: only the new container's" bash -c \
+    '"$0" logs l1 | grep -qx second-run && ! "$0" logs l1 | grep -q first-run && grep -qx first-run "$1/l1.log.1"' \
+    "$X" "$XL_OCI_LOG_DIR"
+"$X" destroy l1 >/dev/null 2>&1
+
 # oci_mode = "nohyper" said outright: the same container, no notice.
 cfg m1 'oci_mode = "nohyper"' 'oci_cmd = [ "echo explicit" ]'
 "$X" create "$T/m1.cfg" >"$T/m1.out" 2>"$T/m1.err"
