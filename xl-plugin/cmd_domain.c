@@ -216,14 +216,18 @@ int main_status(int argc, char **argv)
         return cmd_fail(&err);
     }
     xen_close(&h);
+    /* As list says it: recorded running, but process and monitor gone. */
+    bool down = cmd_container_down(cmd_state_root(), st.name, true, &st);
     if (json) {
         json_object *o = status_to_json(&st);
+        if (down)
+            xo_jset(o, "state", xo_jstr(CMD_STATE_DOWN));
         print_json(o);
         json_object_put(o);
         return XO_EXIT_OK;
     }
     printf("name:       %s\nstate:      %s\n", st.name,
-           domain_state_to_string(st.state));
+           down ? CMD_STATE_DOWN : domain_state_to_string(st.state));
     if (st.domid >= 0)
         printf("domid:      %ld\n", st.domid);
     printf("uuid:       %s\nimage:      %s\ncreated:    %s\nstarted:    %s\n",
@@ -260,6 +264,12 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
             return -1;
         if (state_final(st))
             return 0;
+        /* Nothing will ever make it final: no process, no monitor. */
+        if (cmd_container_down(cmd_state_root(), name, true, st))
+            return xo_err_set(
+                err, ESRCH,
+                "%s is down: its process and its monitor are gone (xl-oci autostart or destroy it)",
+                name);
         if (ms >= 0 && waited >= ms)
             return xo_err_set(err, ETIMEDOUT, "%s did not halt within %ld s",
                               name, ms / 1000);
@@ -387,6 +397,20 @@ int main_stop(int argc, char **argv)
         goto fail;
     if (state_final(&st)) {
         printf("%s is already %s\n", name, domain_state_to_string(st.state));
+        xen_close(&h);
+        return XO_EXIT_OK;
+    }
+    if (cmd_container_down(cmd_state_root(), name, true, &st)) {
+        /* Nothing to signal: finish it as its monitor would have. */
+        if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) <
+                0 ||
+            nohyper_teardown(cmd_state_root(), name, &err) < 0 ||
+            status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR,
+                       "down (its process was gone) when stopped", &err) < 0 ||
+            status_set_state(h.xs, name, DOMAIN_STATE_HALTED, &err) < 0)
+            goto fail;
+        printf("%s was down (its process was gone); now halted\n", name);
+        journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
         xen_close(&h);
         return XO_EXIT_OK;
     }

@@ -338,6 +338,15 @@ check "autostart: journaled as created (autostart), then started" \
 check "autostart again: nothing is down, nothing started" \
     sh -c "'$X' autostart | grep -v '^an:' | wc -l | grep -qx 0"
 check "autostart --help" sh -c "'$X' autostart --help | grep -q 'xl-oci-autostart.service'"
+# The one left down: status says so as list does, wait does not hang,
+# stop finishes it (before, status said running, wait never returned and
+# stop left it halting).
+check "status and status --json of a down container say down" \
+    sh -c "'$X' status an | grep -qx 'state:      down' && [ \"\$('$X' status --json an | jq -r .state)\" = down ]"
+check "wait on a down container fails at once (exit 1), saying so" \
+    sh -c "timeout 10 '$X' wait an >/dev/null 2>'$T/wdown.err'; [ \$? = 1 ] && grep -q 'an is down' '$T/wdown.err'"
+check "stop of a down container halts it" \
+    sh -c "'$X' stop an | grep -q 'was down' && [ \"\$('$X' status --json an | jq -r .state)\" = halted ] && '$X' list | grep -qE '^an +- +halted'"
 for c in aa au an as; do "$X" destroy "$c" >/dev/null 2>&1; done
 
 # --- valgrind on the CLI paths ----------------------------------------------------
