@@ -38,13 +38,9 @@
 #include "xl_oci.h"
 #include "common/xenlight_lib.h"
 
-bool cmd_container_down(const char *root, const char *name, bool have_status,
+bool cmd_container_gone(const char *root, const char *name,
                         const struct domain_status *st)
 {
-    if (state_run_get(root, name) != STATE_RUN_RUNNING)
-        return false;
-    if (!have_status) /* a Xen container's, gone with xenstore */
-        return true;
     if (!st->nohyper)
         return false; /* its monitor (or monitor_recover) knows */
     /* NOHYPER: its status says it runs, but neither its monitor nor its
@@ -56,6 +52,16 @@ bool cmd_container_down(const char *root, const char *name, bool have_status,
     if (state_monitor_alive(root, name))
         return false;
     return !nohyper_alive(root, name);
+}
+
+bool cmd_container_down(const char *root, const char *name, bool have_status,
+                        const struct domain_status *st)
+{
+    if (state_run_get(root, name) != STATE_RUN_RUNNING)
+        return false;
+    if (!have_status) /* a Xen container's, gone with xenstore */
+        return true;
+    return cmd_container_gone(root, name, st);
 }
 
 /* DomainStatus of a Xen container rebuilt from its saved config, then its

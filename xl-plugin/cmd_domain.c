@@ -265,7 +265,7 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
         if (state_final(st))
             return 0;
         /* Nothing will ever make it final: no process, no monitor. */
-        if (cmd_container_down(cmd_state_root(), name, true, st))
+        if (cmd_container_gone(cmd_state_root(), name, st))
             return xo_err_set(
                 err, ESRCH,
                 "%s is down: its process and its monitor are gone (xl-oci autostart or destroy it)",
@@ -335,6 +335,19 @@ static int end_policy(struct xen_handles *h, const char *name, xo_err *err)
     return 0;
 }
 
+/* A NOHYPER container with no process and no monitor: nothing will
+ * record its end, so it is finished here as its monitor would have. */
+static int finish_down(struct xen_handles *h, const char *name, xo_err *err)
+{
+    return nohyper_teardown(cmd_state_root(), name, err) < 0 ||
+                   status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR,
+                              "down (its process was gone) when stopped",
+                              err) < 0 ||
+                   status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0
+               ? -1
+               : 0;
+}
+
 /*
  * Stops a NOHYPER container the way the loader stops a domain's: its stop
  * signal, then SIGKILL after its grace period; after `timeout` seconds
@@ -366,13 +379,23 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     long first = grace < timeout ? grace : timeout;
     if (wait_final(h, name, first * 1000, &st, err) == 0)
         return 0;
+    /* ESRCH: it ended, but its monitor was gone to record it. */
+    if (err->errnum == ESRCH) {
+        xo_err_clear(err);
+        return finish_down(h, name, err);
+    }
     if (err->errnum != ETIMEDOUT)
         return -1;
     xo_err_clear(err);
     if (nohyper_kill(root, name, SIGKILL, err) < 0)
         xo_err_clear(err);
     long rest = timeout - first > 10 ? timeout - first : 10;
-    return wait_final(h, name, rest * 1000, &st, err);
+    if (wait_final(h, name, rest * 1000, &st, err) == 0)
+        return 0;
+    if (err->errnum != ESRCH)
+        return -1;
+    xo_err_clear(err);
+    return finish_down(h, name, err);
 }
 
 int main_stop(int argc, char **argv)
@@ -401,13 +424,9 @@ int main_stop(int argc, char **argv)
         return XO_EXIT_OK;
     }
     if (cmd_container_down(cmd_state_root(), name, true, &st)) {
-        /* Nothing to signal: finish it as its monitor would have. */
         if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) <
                 0 ||
-            nohyper_teardown(cmd_state_root(), name, &err) < 0 ||
-            status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR,
-                       "down (its process was gone) when stopped", &err) < 0 ||
-            status_set_state(h.xs, name, DOMAIN_STATE_HALTED, &err) < 0)
+            finish_down(&h, name, &err) < 0)
             goto fail;
         printf("%s was down (its process was gone); now halted\n", name);
         journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);

@@ -97,6 +97,11 @@ int cmd_set_paused(const char *name, bool pause, xo_err *err);
 struct domain_status;
 bool cmd_container_down(const char *root, const char *name, bool have_status,
                         const struct domain_status *st);
+/* The NOHYPER half of it, whatever the run-state says (a stop in
+ * progress has set it to stopped): its status says it runs, but neither
+ * its monitor nor its process is alive, so nothing will record its end. */
+bool cmd_container_gone(const char *root, const char *name,
+                        const struct domain_status *st);
 
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);

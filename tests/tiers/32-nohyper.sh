@@ -272,6 +272,21 @@ else
     ok "managed networks # SKIP needs unshare -n, nft, jq and dnsmasq"
 fi
 
+# Its monitor killed, the container still running: stop signals it, sees
+# the process end with no monitor to record it, and halts it (before, it
+# waited 10 s more, said "did not halt", and left it halting).
+cfg km 'oci_cmd = [ "sleep 300" ]'
+"$X" create "$T/km.cfg" >/dev/null 2>&1
+kmpid=$(cat "$T/state/domains/km/monitor.pid" 2>/dev/null || pgrep -f "nohyper-monitor .* km\$")
+kill -9 $kmpid 2>/dev/null
+sleep 0.5
+rc=0
+"$X" stop -t 2 km >/dev/null 2>"$T/km.err" || rc=$?
+check "stop with the monitor gone: exit 0, halted, nothing left mounted" bash -c \
+    '[ "$1" = 0 ] && [ "$("$0" status --json km | jq -r .state)" = halted ] && ! grep -q " $2/state/domains/km/" /proc/self/mounts' \
+    "$X" "$rc" "$T"
+"$X" destroy km >/dev/null 2>&1
+
 # --- valgrind: the commands on the file store, and the monitor's path -------
 if command -v valgrind >/dev/null; then
     VG=(valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite)
