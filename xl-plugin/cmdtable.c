@@ -41,7 +41,7 @@ const struct cmd_spec cmd_table[] =
         {"stats", main_stats, false,
          "Show containers' CPU, memory, network and block I/O (as docker stats)",
          "[--json] [--no-stream] [Name]...",
-         "  --json        each sample as one JSON array on one line\n  --no-stream   one sample, then exit (also when stdout is no terminal)\n  Without names: every running container.  CPU % is over the last second,\n  100% being one CPU.  MEM / MAX: a domain's memory and maxmem (NOHYPER:\n  the cgroup's usage and limit); USED: what the guest uses (NOHYPER: usage\n  less inactive page cache; Xen: not reported, -).\n"},
+         "  --json        each sample as one JSON array on one line\n  --no-stream   one sample, then exit (also when stdout is no terminal)\n  Without names: every running container.  CPU % is over the last second,\n  100% being one CPU.  MEM / MAX: a domain's memory and maxmem (NOHYPER:\n  the cgroup's usage and limit); USED: what the guest uses (NOHYPER: usage\n  less inactive page cache; Xen: MemTotal less MemAvailable as the guest\n  reports it, - when it has not).\n"},
         {"update", main_update, false,
          "Change a running container's CPU weight, cap or memory",
          "[--cpu-weight N] [--cap PERCENT] [--memory MB] <Name>",
