@@ -142,6 +142,11 @@ static int write_etc_beside(const struct rendered *r, const char *spec_path,
 int create_write_requested(const struct rendered *r,
                            const struct create_opts *o, xo_err *err)
 {
+    if (o->runtime_spec && o->boot_spec && strcmp(o->runtime_spec, "-") == 0 &&
+        strcmp(o->boot_spec, "-") == 0)
+        return xo_err_set(
+            err, EINVAL,
+            "--runtime-spec - and --boot-spec -: only one of them can go to standard output");
     if (o->runtime_spec &&
         write_out(o->runtime_spec, r->spec_text, strlen(r->spec_text), err) < 0)
         return -1;
@@ -286,7 +291,12 @@ static int dry_run(const struct create_opts *o, xo_err *err)
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto out;
-    if (fputs(r.libxl_json, stdout) == EOF || fflush(stdout) == EOF) {
+    /* One document on stdout: a spec asked for there takes it. */
+    bool stdout_taken =
+        (o->runtime_spec && strcmp(o->runtime_spec, "-") == 0) ||
+        (o->boot_spec && strcmp(o->boot_spec, "-") == 0);
+    if (!stdout_taken &&
+        (fputs(r.libxl_json, stdout) == EOF || fflush(stdout) == EOF)) {
         xo_err_sys(err, "cannot write to stdout");
         goto out;
     }

@@ -162,4 +162,14 @@ else
     echo "not ok - runc: a write to / lands in the writable layer"
     status=1
 fi
+# --runtime-spec -: the spec alone on standard output, one JSON document
+# (the libxl config followed it, so `> config.json` was no JSON).
+printf 'name = "rtout"\noci_root = "%s"\n' "$rv" >"$scratch/out.cfg"
+if "$xloci" --root "$scratch/state" create -N "$scratch/out.cfg" --runtime-spec - 2>/dev/null |
+       python3 -c 'import json,sys; d=json.load(sys.stdin); assert "ociVersion" in d'; then
+    echo "ok - runc: create -N --runtime-spec - writes the spec alone, one JSON document"
+else
+    echo "not ok - runc: create -N --runtime-spec - is not one JSON document"
+    status=1
+fi
 exit $status
