@@ -30,8 +30,8 @@ static const char *absolute(const char *dir)
         return dir;
     /* A copy either way: `dir` may be the environment's own string,
      * which the setenv() below replaces. */
-    if (xo_path_fmt(state_root_abs, sizeof(state_root_abs), NULL, "%s%s%s",
-                    cwd, cwd[0] ? "/" : "", dir) < 0)
+    if (xo_path_fmt(state_root_abs, sizeof(state_root_abs), NULL, "%s%s%s", cwd,
+                    cwd[0] ? "/" : "", dir) < 0)
         return dir;
     return state_root_abs;
 }

@@ -26,7 +26,8 @@ static int main_resolve(int argc, char **argv)
     }
     xo_err err = XO_ERR_INIT;
     char *dir = NULL;
-    if (image_resolve_root_volume(cmd_state_root(), argv[1], true, &dir, &err) < 0)
+    if (image_resolve_root_volume(cmd_state_root(), argv[1], true, &dir, &err) <
+        0)
         return cmd_fail(&err);
     printf("%s\n", dir);
     free(dir);
