@@ -11,9 +11,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/abi/guest_report.h"
 #include "common/abi/sysctl.h"
 #include "common/alloc.h"
 #include "common/fault.h"
+#include "common/pathfmt.h"
 #include "create.h"
 #include "image/image.h"
 #include "journal.h"
@@ -144,6 +146,32 @@ static void undo(struct xo_xs *xs, const char *name, bool keep_broken,
     xo_err_clear(&e);
 }
 
+/* The container's interfaces in DomainStatus, as a domain's loader
+ * reports them at start (net/N/{mac,ipv4,ipv6}, guest_report.h's
+ * formats): the leases of its managed networks, eth N for vif N, which
+ * nohyper_net_up() configured, so `list` and `status` show them. */
+static int write_net_status(struct xo_xs *xs, const char *name,
+                            const struct domain_config *dc, xo_err *err)
+{
+    for (size_t i = 0; i < dc->n_vifs && i < GUEST_REPORT_NET_MAX_IFACES; i++) {
+        const struct dc_vif *v = &dc->vifs[i];
+        if (!v->attached)
+            continue;
+        const char *leaf[3] = {GUEST_REPORT_NET_KEY_MAC,
+                               GUEST_REPORT_NET_KEY_IPV4,
+                               GUEST_REPORT_NET_KEY_IPV6};
+        const char *val[3] = {v->mac, v->ip ? v->ip : "", v->ip6 ? v->ip6 : ""};
+        for (int k = 0; k < 3; k++) {
+            char key[64];
+            if (xo_path_fmt(key, sizeof(key), err,
+                            DOMAIN_STATUS_KEY_NET "/%zu/%s", i, leaf[k]) < 0 ||
+                status_set(xs, name, key, val[k], err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
 int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
 {
     struct xen_handles h = {0};
@@ -184,6 +212,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     XO_FAULT_POINT("create-nohyper.state-dir-written");
     if (nohyper_mount(dir, &r->dc, err) < 0 ||
         nohyper_net_up(cmd_state_root(), dir, &r->dc, err) < 0 ||
+        write_net_status(h.xs, name, &r->dc, err) < 0 ||
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.mounted");

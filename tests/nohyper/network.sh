@@ -57,6 +57,11 @@ check "the anti-spoof elements name the veth" bash -c 'nft list table bridge xl_
 check "the host side reaches the container (ping $ip4)" ping -c 1 -W 5 "$ip4"
 check "a published port (8080:80) reaches the container's server" \
     bash -c '"$0" fetch 127.0.0.1 8080 | grep -qx served-by-net1' "$PROBE"
+check "status and list show the lease's address (net0), as for a domain" \
+    bash -c '"$0" status net1 | grep -q "^net0: *$1 ipv4 $2/24" &&
+        "$0" list | grep -E "^net1 " | grep -q "$2" &&
+        "$0" list --json | jq -e --arg a "$2" ".[] | select(.name == \"net1\") | .networks | tostring | contains(\$a)" >/dev/null' \
+    "$X" "$mac" "$ip4"
 check "destroy" "$X" destroy net1
 check "destroy leaves no lease, veth, nft element, namespace or published port" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
