@@ -226,10 +226,13 @@ int main_status(int argc, char **argv)
         json_object_put(o);
         return XO_EXIT_OK;
     }
-    printf("name:       %s\nstate:      %s\n", st.name,
-           down ? CMD_STATE_DOWN : domain_state_to_string(st.state));
+    printf("name:       %s\nstate:      %s\nmode:       %s\n", st.name,
+           down ? CMD_STATE_DOWN : domain_state_to_string(st.state),
+           st.nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN);
     if (st.domid >= 0)
         printf("domid:      %ld\n", st.domid);
+    if (st.pid > 0)
+        printf("pid:        %ld\n", st.pid);
     printf("uuid:       %s\nimage:      %s\ncreated:    %s\nstarted:    %s\n",
            st.uuid, st.image, st.created, st.started);
     if (st.started_ms >= 0)
@@ -244,8 +247,14 @@ int main_status(int argc, char **argv)
         printf("last-exit-code: %d\n", st.last_exit_code);
     if (st.next_restart[0])
         printf("next-restart: %s\n", st.next_restart);
+    if (st.restart_streak >= 0)
+        printf("restart-streak: %ld\n", st.restart_streak);
     if (st.deadline_s > 0)
         printf("deadline:   %ld s\n", st.deadline_s);
+    if (st.stop_timeout_s >= 0)
+        printf("stop-timeout: %ld s\n", st.stop_timeout_s);
+    if (st.stop_requested)
+        printf("stop-requested: 1\n");
     if (st.ended_by[0])
         printf("ended-by:   %s\n", st.ended_by);
     for (size_t i = 0; i < st.n_net; i++)

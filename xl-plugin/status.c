@@ -246,6 +246,11 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
         (long)read_number(xs, name, DOMAIN_STATUS_KEY_STOP_TIMEOUT);
     read_field(xs, name, DOMAIN_STATUS_KEY_ENDED_BY, st->ended_by,
                sizeof(st->ended_by));
+    st->restart_streak =
+        (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTART_STREAK);
+    char stop[4];
+    read_field(xs, name, DOMAIN_STATUS_KEY_STOP_REQUESTED, stop, sizeof(stop));
+    st->stop_requested = strcmp(stop, "1") == 0;
     /* Most containers have no interface: one directory read says so. */
     unsigned n_net = 0;
     if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET, err) < 0)

@@ -44,6 +44,8 @@ struct domain_status {
     long deadline_s;     /* oci_deadline, or -1 */
     long stop_timeout_s; /* oci_stop_timeout when a deadline is set, or -1 */
     char ended_by[16];   /* DOMAIN_ENDED_BY_DEADLINE, or "" */
+    long restart_streak; /* restarts without a long enough run, or -1 */
+    bool stop_requested; /* a stop ended the restart policy */
     struct domain_status_net net[GUEST_REPORT_NET_MAX_IFACES];
     size_t n_net; /* interfaces with a published MAC, by index */
 };

@@ -62,6 +62,11 @@ json_object *status_to_json(const struct domain_status *st)
     xo_jset(o, "deadline",
             st->deadline_s > 0 ? xo_jint64(st->deadline_s) : NULL);
     xo_jset(o, "ended_by", st->ended_by[0] ? xo_jstr(st->ended_by) : NULL);
+    xo_jset(o, "stop_timeout",
+            st->stop_timeout_s >= 0 ? xo_jint64(st->stop_timeout_s) : NULL);
+    xo_jset(o, "restart_streak",
+            st->restart_streak >= 0 ? xo_jint64(st->restart_streak) : NULL);
+    xo_jset(o, "stop_requested", xo_jbool(st->stop_requested));
     xo_jset(o, "networks", networks_json(st));
     return o;
 }

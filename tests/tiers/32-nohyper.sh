@@ -73,6 +73,9 @@ check "logs: user, cwd and env as app.cfg says" bash -c \
     '"$0" logs p1 | grep -qx "1234:1235 /srv image cfg"' "$X"
 check "status --json: nohyper, halted, exit code 42, a pid" bash -c \
     '"$0" status --json p1 | jq -e ".mode == \"nohyper\" and .state == \"halted\" and .exit_code == 42 and .pid > 1 and .domid == null" >/dev/null' "$X"
+check "status shows every field: mode and pid too; --json stop_requested" bash -c \
+    '"$0" status p1 | grep -qx "mode:       nohyper" && "$0" status p1 | grep -q "^pid: *[0-9]" &&
+        "$0" status --json p1 | jq -e ".stop_requested == false and has(\"restart_streak\")" >/dev/null' "$X"
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
 check "its root is unmounted once it exited" bash -c "! grep -q ' $T/state/domains/p1/' /proc/self/mounts"
