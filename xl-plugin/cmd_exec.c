@@ -103,7 +103,7 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
         }
         close(null);
     }
-    rc = nohyper_exec(root, args, err);
+    rc = nohyper_exec(root, args, a->tty && !isatty(STDIN_FILENO), err);
     if (rc >= 0) {
         *code_r = rc;
         rc = 0;

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <pty.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -177,8 +179,23 @@ static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
  * /dev/null when -1), or with our own stdio when `inherit`, and then
  * forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it; waits.  `log`:
  * runc's own log (JSON lines), or NULL. */
+/* Copies what the pty's master gives to our stdout until the slave's
+ * last holder closes it (EIO). */
+static void relay_pty(int master)
+{
+    char buf[4096];
+    for (;;) {
+        ssize_t n = read(master, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0 || xo_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+            return;
+    }
+}
+
 static int run_runc_log(const char *root, const char *const args[], int out_fd,
-                        bool inherit, const char *log, xo_err *err)
+                        bool inherit, const char *log, const int pty[2],
+                        xo_err *err)
 {
     char state[4096];
     const char **argv = runc_argv(root, args, log, state, err);
@@ -206,7 +223,17 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
     if (pid > 0 && inherit)
         forward_to = pid;
     if (pid == 0) {
-        if (!inherit) {
+        if (pty) {
+            /* The pty is runc's terminal (it opens /dev/tty): its stdio
+             * and controlling terminal, in a session of its own. */
+            close(pty[0]);
+            if (setsid() < 0 || ioctl(pty[1], TIOCSCTTY, 0) < 0 ||
+                dup2(pty[1], 0) < 0 || dup2(pty[1], 1) < 0 ||
+                dup2(pty[1], 2) < 0)
+                _exit(127);
+            if (pty[1] > 2)
+                close(pty[1]);
+        } else if (!inherit) {
             int null = open("/dev/null", O_RDWR);
             if (null < 0)
                 _exit(127);
@@ -224,6 +251,11 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
         execvp(runc, (char *const *)argv);
         dprintf(2, "xl-oci: cannot run %s: %s\n", runc, strerror(errno));
         _exit(127);
+    }
+    if (pty) {
+        close(pty[1]);
+        relay_pty(pty[0]);
+        close(pty[0]);
     }
     int ws;
     int wr;
@@ -255,7 +287,7 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
 static int run_runc(const char *root, const char *const args[], int out_fd,
                     bool inherit, xo_err *err)
 {
-    return run_runc_log(root, args, out_fd, inherit, NULL, err);
+    return run_runc_log(root, args, out_fd, inherit, NULL, NULL, err);
 }
 
 int nohyper_runc(const char *root, const char *const args[], int out_fd,
@@ -308,7 +340,8 @@ bool nohyper_alive(const char *root, const char *name)
     return alive;
 }
 
-int nohyper_exec(const char *root, const char *const args[], xo_err *err)
+int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
+                 xo_err *err)
 {
     /* runc's own log, to tell its failure to start the process (exit 255,
      * as the process's own 255 would be) from the process's exit. */
@@ -318,7 +351,18 @@ int nohyper_exec(const char *root, const char *const args[], xo_err *err)
     int lfd = mkostemp(log, O_CLOEXEC);
     if (lfd < 0)
         return xo_err_sys(err, "cannot create %s", log);
-    int rc = run_runc_log(root, args, -1, true, log, err);
+    /* runc exec --tty needs a terminal of ours: without one, a pty of
+     * 24x80, as a domain's exec gives (its output relayed). */
+    int pty[2] = {-1, -1};
+    struct winsize ws = {.ws_row = 24, .ws_col = 80};
+    if (tty_bridge && openpty(&pty[0], &pty[1], NULL, NULL, &ws) < 0) {
+        xo_err_sys(err, "cannot open a pty for exec -t");
+        unlink(log);
+        close(lfd);
+        return -1;
+    }
+    int rc =
+        run_runc_log(root, args, -1, true, log, tty_bridge ? pty : NULL, err);
     if (rc == 255) {
         char *text = NULL;
         xo_err e = XO_ERR_INIT;

@@ -53,12 +53,15 @@ int nohyper_runc_capture(const char *root, const char *const args[],
  * it). */
 bool nohyper_alive(const char *root, const char *name);
 
-/* runc exec (args[0] "exec") with our own stdin, stdout and stderr;
+/* runc exec (args[0] "exec") with our own stdin, stdout and stderr (or,
+ * `tty_bridge`, a pty of ours, 24x80, whose output goes to our stdout:
+ * for --tty without a terminal of our own);
  * SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to us go to the process.  The
  * process's exit status, or when runc could not start it the shell's:
  * 127 not found, 126 not runnable, 1 otherwise (nohyper_exec_code); -1
  * with err when runc did not run. */
-int nohyper_exec(const char *root, const char *const args[], xo_err *err);
+int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
+                 xo_err *err);
 
 /*
  * What a runc exec that exited `status` means, given runc's log (JSON

@@ -201,6 +201,11 @@ for c in "127 nosuchcmd" "126 /etc" "1 -w /nonexistent s1 true" "255 sh -c 'exit
                  *) eval "\"\$X\" exec s1 $cmd" >/dev/null 2>&1 || rc=$? ;; esac
     if [ "$rc" = "$want" ]; then ok "exec $cmd: exit $want"; else nok "exec $cmd: exit $rc, not $want"; fi
 done
+# -t without a terminal of our own: a pty of 24x80, as in a domain (runc
+# failed: "open /dev/tty: no such device or address").
+check "exec -t without a local terminal: a 24x80 terminal, the exit code kept" bash -c \
+    '[ "$("$0" exec -t s1 busybox stty size </dev/null | tr -d "\r")" = "24 80" ] &&
+        { "$0" exec -t s1 sh -c "exit 4" </dev/null; [ $? = 4 ]; }' "$X"
 # A signal sent to xl-oci exec goes to the process (runc exec's proxy).
 "$X" exec s1 sh -c 'trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 1; done' >"$T/sig.out" 2>&1 &
 sp=$!
