@@ -15,4 +15,9 @@
  */
 const char *fstype_detect(const char *path);
 
+/* The same without the default: "ext4", "erofs", "squashfs", "qcow2", or
+ * NULL when `path` cannot be read (errno set) or is too short, not a file
+ * or block device, or carries no magic known here. */
+const char *fstype_probe(const char *path);
+
 #endif

@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domcfg.h"
+#include "domcfg/fstype.h"
 #include "image/image.h"
 #include "image/volume_record.h"
 #include "journal.h"
@@ -77,6 +78,35 @@ static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
                                      err);
 }
 
+/*
+ * oci_writable = "/IMAGE" names a file domcfg (pure) does not open: here
+ * it must be an ext4 image (or a qcow2 one, whose content the guest
+ * mounts), said before anything is made, naming the file and the key;
+ * else a domain's loader failed to mount it and NOHYPER's mount said
+ * "Input/output error".
+ */
+static int check_writable_image(const struct domain_config *dc,
+                                const char *cfg_path, xo_err *err)
+{
+    const char *w = dc->writable_source;
+    if (dc->writable != DC_WRITABLE_DISK || !w || dc->writable_volume)
+        return 0;
+    struct stat st;
+    if (stat(w, &st) < 0)
+        return xo_err_sys(err, "%s: oci_writable \"%s\"", cfg_path, w);
+    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+        return xo_err_set(err, EINVAL,
+                          "%s: oci_writable \"%s\": not a file or block device",
+                          cfg_path, w);
+    const char *t = fstype_probe(w);
+    if (!t || (strcmp(t, "ext4") != 0 && strcmp(t, "qcow2") != 0))
+        return xo_err_set(
+            err, EINVAL,
+            "%s: oci_writable \"%s\": not an ext4 image (%s), the writable layer's file system (mkfs.ext4 it, or use a volume)",
+            cfg_path, w, t ? t : "no file system known");
+    return 0;
+}
+
 /* app.cfg + image config -> r->dc, managed networks not yet attached. */
 int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 {
@@ -86,7 +116,8 @@ int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
         .resolve_image = resolve_image,
     };
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
-        domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0)
+        domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0 ||
+        check_writable_image(&r->dc, cfg_path, err) < 0)
         return -1;
     return 0;
 }

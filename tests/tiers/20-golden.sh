@@ -14,7 +14,9 @@
 # instead, which renders through the same domcfg calls with the networks
 # resolved from the fixture rather than netback (see its source).  A case
 # holding a file "volumes" (lines of `xl-oci volume create` arguments)
-# gets those managed volumes made in @WORK@/state, its state root.
+# gets those managed volumes made in @WORK@/state, its state root.  A file
+# "ext4-images" (lines NAME) gets empty ext4 images @WORK@/NAME made, as
+# create checks an oci_writable image is one.
 #
 # UPDATE_GOLDEN=1 rewrites the expected files from the current output; read
 # the diff before committing it.
@@ -36,6 +38,12 @@ for case in ${GOLDEN_CASES:-tests/golden/*/}; do
         [ -f "$case/$f" ] && cp "$case/$f" "$work/rv/$f"
     done
     [ -f "$case/no-rootfs" ] || : >"$work/rv/rootfs.erofs"
+    if [ -f "$case/ext4-images" ]; then
+        while read -r img; do
+            mke2fs -q -F -t ext4 "$work/$img" 8M >/dev/null 2>&1 ||
+                echo "not ok - golden $name: mke2fs $img"
+        done <"$case/ext4-images"
+    fi
     if [ -f "$case/loader-sizes" ]; then
         python3 "$top/tests/golden/make-loader.py" "$case/loader-sizes" \
             "$work/loader"

@@ -103,6 +103,17 @@ cfg w2 'oci_writable = "'"$T"'/upper.ext4"' 'oci_cmd = [ "echo kept >/kept && ec
 "$X" destroy w2 >/dev/null 2>&1
 check "oci_writable on an image file: the write lands in the image's upper/" bash -c \
     'debugfs -R "cat /upper/kept" "$0" 2>/dev/null | grep -qx kept' "$T/upper.ext4"
+# An oci_writable image that is missing, or no ext4: refused before
+# anything is made, naming the file, the key and the image (the mount said
+# "Input/output error").
+cfg w5 'oci_writable = "'"$T"'/no-such.img"'
+fails_with "oci_writable naming a missing file: refused, naming file and key" \
+    "$T/w5.cfg: oci_writable \"$T/no-such.img\": No such file or directory" "$X" create "$T/w5.cfg"
+head -c 4M /dev/zero >"$T/zero.img"
+cfg w6 'oci_writable = "'"$T"'/zero.img"'
+fails_with "oci_writable naming a file that is no ext4 image: refused, saying so" \
+    "oci_writable \"$T/zero.img\": not an ext4 image" "$X" create "$T/w6.cfg"
+check "and those left nothing" bash -c '[ ! -e "$0/state/domains/w5" ] && [ ! -e "$0/state/domains/w6" ]' "$T"
 # One image, two containers: the second is refused (two read-write ext4
 # mounts of one file lost the first one's files), as Xen's block script
 # refuses to share a disk used read-write; once the first is gone it runs.
