@@ -164,8 +164,13 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
     if (found < 0)
         goto out;
     if (!found && !numeric) {
-        xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", spec,
-                   etc);
+        /* All digits, yet no id: a number out of range, not a name. */
+        if (strspn(spec, "0123456789") == strlen(spec))
+            xo_err_set(err, ERANGE,
+                       "user %s: a uid must be below 4294967295", spec);
+        else
+            xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd",
+                       spec, etc);
         goto out;
     }
     if (!found) {
@@ -182,8 +187,12 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
         if (r < 0)
             goto out;
         if (r == 0) {
-            xo_err_set(err, ENOENT, "group %s: no such group in %s/group", grp,
-                       etc);
+            if (*grp && strspn(grp, "0123456789") == strlen(grp))
+                xo_err_set(err, ERANGE,
+                           "group %s: a gid must be below 4294967295", grp);
+            else
+                xo_err_set(err, ENOENT, "group %s: no such group in %s/group",
+                           grp, etc);
             goto out;
         }
         out->gid = parse_id(grp, &gid) ? gid : named;

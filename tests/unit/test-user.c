@@ -118,7 +118,11 @@ static void test_errors(void **state)
     (void)state;
     expect_fail("nobody", "user nobody: no such user");
     expect_fail("app:nogroup", "group nogroup: no such group");
-    expect_fail("4294967295", "no such user"); /* (uid_t)-1 is no uid */
+    /* (uid_t)-1 is no uid; a number out of range is said to be one, not
+     * looked up as a name. */
+    expect_fail("4294967295", "user 4294967295: a uid must be below");
+    expect_fail("99999999999", "user 99999999999: a uid must be below");
+    expect_fail("0:99999999999", "group 99999999999: a gid must be below");
     expect_fail("-1", "no such user");
     /* A home of 257 bytes does not fit xo_user_ids' 256: refused, naming
      * the user and the start of the path. */
