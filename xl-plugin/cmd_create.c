@@ -317,7 +317,8 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     if (create_parse_cfg(&r, o->cfg_path, err) < 0 ||
         netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
-        volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
+        (volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 &&
+         xo_err_wrap(err, "%s", o->cfg_path) < 0) ||
         create_render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
@@ -525,8 +526,10 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     xo_stamp("create", "network leases taken");
     /* Volumes, like leases, once the name is ours: undoing them releases
      * this container's uses and its anonymous volumes. */
-    if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0)
+    if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0) {
+        xo_err_wrap(err, "%s", o->cfg_path); /* the entry names the key */
         goto fail;
+    }
     have_volumes = true;
     xo_stamp("create", "volumes resolved");
     if (create_render_all(&r, err) < 0 ||
