@@ -97,11 +97,26 @@ static int config_json(json_object **out_r, const char *root, const char *name,
         return -1;
     }
     xo_err ignore = XO_ERR_INIT; /* a bad value was refused at create */
+    const char *writable = NULL;
+    char **vols = NULL;
+    size_t nvols = 0;
     app_cfg_string(ac, "oci_image", &ref, &ignore);
     app_cfg_string(ac, "oci_root", &dir, &ignore);
+    app_cfg_string(ac, "oci_writable", &writable, &ignore);
+    app_cfg_list(ac, "oci_volumes", 256, &vols, &nvols, &ignore);
     xo_err_clear(&ignore);
     xo_jset(o, "oci_image", ref ? xo_jstr(ref) : NULL);
     xo_jset(o, "oci_root", dir ? xo_jstr(dir) : NULL);
+    /* The writable layer: a tmpfs (the default) or the image or volume. */
+    xo_jset(o, "writable", xo_jstr(writable ? writable : "tmpfs"));
+    /* tmpfs volumes, which the spec cannot tell from the kernel's own
+     * tmpfs mounts: as app.cfg gives them, "tmpfs:/PATH[:SIZE]". */
+    json_object *tmpfs = xo_jarr();
+    for (size_t i = 0; i < nvols; i++)
+        if (strncmp(vols[i], "tmpfs:", 6) == 0)
+            xo_jpush(tmpfs, xo_jstr(vols[i]));
+    xo_jset(o, "tmpfs_volumes", tmpfs);
+    xo_strv_free(vols);
     app_cfg_free(ac);
     xo_jset(o, "root_volume", xo_jstr(rv));
     free(rv);

@@ -134,6 +134,14 @@ check "once the first is destroyed the image is free again" bash -c \
     '"$0" logs w4 | grep -qx second' "$X"
 "$X" destroy w4 >/dev/null 2>&1
 
+# inspect shows the writable layer and tmpfs volumes (it showed neither).
+cfg iv 'oci_volumes = [ "tmpfs:/cache:8m" ]' 'oci_cmd = [ "echo iv" ]'
+"$X" create "$T/iv.cfg" >/dev/null 2>&1; "$X" wait iv >/dev/null 2>&1
+check "inspect: the writable layer and the tmpfs volumes" bash -c \
+    '"$0" inspect iv | grep -q "^writable: *tmpfs" && "$0" inspect iv | grep -q "tmpfs:/cache:8m" &&
+        "$0" inspect --json iv | jq -e ".config.tmpfs_volumes == [\"tmpfs:/cache:8m\"] and .config.writable == \"tmpfs\"" >/dev/null' "$X"
+"$X" destroy iv >/dev/null 2>&1
+
 # A relative --root is the working directory's: the monitor (which works
 # from /) once made /relroot/status and create failed ("booting").
 cfg r1 'oci_cmd = [ "echo rel" ]'
