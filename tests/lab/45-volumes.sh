@@ -240,3 +240,26 @@ out=$(xl-oci create "$LAB_WORK/shbad.cfg" 2>&1)
 echo "$out" | grep -q "share:$LAB_WORK/no-such-dir:/srv/x: No such file or directory" &&
     ! xl-oci status shbad >/dev/null 2>&1 &&
     lab_ok share-missing-dir-refused || lab_fail share-missing-dir-refused "$out"
+
+# oci_writable on an image file: the writable layer persists in it, and a
+# second domain naming the same image while the first runs is refused
+# (Xen's block-script sharing rule, which our loop devices apply), then
+# runs once the first is gone and reads what the first wrote.
+mkfs.ext4 -q -F "$LAB_WORK/upper.img" 32M >/dev/null 2>&1 ||
+    mke2fs -q -F -t ext4 "$LAB_WORK/upper.img" 32M
+mkcfg wa "oci_writable = \"$LAB_WORK/upper.img\"" \
+    'oci_cmd = [ "write", "/kept", "from-wa", "sleep", "60000", "exit", "0" ]'
+mkcfg wb "oci_writable = \"$LAB_WORK/upper.img\"" 'oci_cmd = [ "read", "/kept", "exit", "0" ]'
+lab_check create-writable-image xl-oci create "$LAB_WORK/wa.cfg"
+for _ in $(seq 60); do logs wa | grep -q 'probe: write /kept: ok' && break; sleep 1; done
+out=$(xl-oci create "$LAB_WORK/wb.cfg" 2>&1)
+echo "$out" | grep -q "disk image $LAB_WORK/upper.img is attached already as /dev/loop" &&
+    ! xl-oci status wb >/dev/null 2>&1 &&
+    lab_ok writable-image-not-shared "$(echo "$out" | tail -1)" ||
+    lab_fail writable-image-not-shared "$out"
+lab_check destroy-writable-image xl-oci destroy wa
+lab_check create-second-on-the-image xl-oci create "$LAB_WORK/wb.cfg"
+xl-oci wait wb >/dev/null 2>&1
+logs wb | grep -q 'probe: read /kept: from-wa' &&
+    lab_ok writable-image-kept-the-layer || lab_fail writable-image-kept-the-layer "$(logs wb | tail -3)"
+xl-oci destroy wb >/dev/null 2>&1
