@@ -252,11 +252,16 @@ mkcfg wa "oci_writable = \"$LAB_WORK/upper.img\"" \
 mkcfg wb "oci_writable = \"$LAB_WORK/upper.img\"" 'oci_cmd = [ "read", "/kept", "exit", "0" ]'
 lab_check create-writable-image xl-oci create "$LAB_WORK/wa.cfg"
 for _ in $(seq 60); do logs wa | grep -q 'probe: write /kept: ok' && break; sleep 1; done
+logs wa | grep -q 'probe: write /kept: ok' && lab_ok writable-image-written ||
+    lab_fail writable-image-written "$(logs wa | tail -3)"
 out=$(xl-oci create "$LAB_WORK/wb.cfg" 2>&1)
 echo "$out" | grep -q "disk image $LAB_WORK/upper.img is attached already as /dev/loop" &&
     ! xl-oci status wb >/dev/null 2>&1 &&
     lab_ok writable-image-not-shared "$(echo "$out" | tail -1)" ||
     lab_fail writable-image-not-shared "$out"
+# stop, not destroy alone: the loader syncs and unmounts on its way out;
+# a destroy is a pulled plug, and what the page cache held is lost.
+lab_check stop-writable-image xl-oci stop -t 40 wa
 lab_check destroy-writable-image xl-oci destroy wa
 lab_check create-second-on-the-image xl-oci create "$LAB_WORK/wb.cfg"
 xl-oci wait wb >/dev/null 2>&1
