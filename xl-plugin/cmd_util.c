@@ -140,6 +140,26 @@ void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr)
         fprintf(f, "\nOptions:\n\n%s", cmd->options);
 }
 
+/*
+ * How many operands the command's usage line allows: its <...> and
+ * [WORD] tokens ([options] and [-x ...] are options), or -1 when it
+ * repeats one ("...").
+ */
+static int max_operands(const struct cmd_spec *spec)
+{
+    if (!spec || !spec->usage || strstr(spec->usage, "..."))
+        return -1;
+    int n = 0;
+    for (const char *p = spec->usage; *p;) {
+        p += strspn(p, " ");
+        if (*p == '<' ||
+            (*p == '[' && p[1] != '-' && strncmp(p, "[options]", 9) != 0))
+            n++;
+        p += strcspn(p, " ");
+    }
+    return n;
+}
+
 int cmd_getopt(int argc, char **argv, const char *shortopts,
                const struct option *longopts, const char *cmd, int min_args)
 {
@@ -176,6 +196,15 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
                 cmd, cmd, min_args, min_args == 1 ? "" : "s");
         if (spec)
             cmd_print_usage(spec, true);
+        exit(XO_EXIT_USAGE);
+    }
+    /* More operands than the usage line names: a typo, or a second name
+     * the command would silently ignore (`status a b`). */
+    int max = max_operands(spec);
+    if (opt == -1 && max >= 0 && argc - optind > max) {
+        fprintf(stderr, "xl-oci %s: unexpected argument '%s'\n\n", cmd,
+                argv[optind + max]);
+        cmd_print_usage(spec, true);
         exit(XO_EXIT_USAGE);
     }
     return opt;

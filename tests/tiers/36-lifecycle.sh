@@ -262,6 +262,11 @@ fails_with "update without a limit is a usage error" "give --cpu-weight, --cap o
 fails_with "update --cpu-weight 0" "--cpu-weight needs a number from 1 to 65535" "$X" update up --cpu-weight 0
 fails_with "update --memory 8" "--memory needs a number from 16" "$X" update up --memory 8
 fails_with "update of an unknown container" "no container domain named nosuch" "$X" update nosuch --cap 10
+# Operands beyond the usage line are refused, not ignored (`status a b`
+# showed a alone; `list --json extra` printed the list).
+fails_with "status with a second name is a usage error naming it" "unexpected argument 'extra'" "$X" status up extra
+fails_with "list with an operand is a usage error" "unexpected argument 'x'" "$X" list --json x
+check "and exit 2, as xl's usage errors" sh -c "'$X' destroy up extra 2>/dev/null; [ \$? = 2 ] && '$X' status up >/dev/null"
 "$X" stop -t 1 up >/dev/null 2>&1
 fails_with "update of a halted container" "up is not running (state halted)" "$X" update up --cap 10
 check "update --help" sh -c "'$X' update --help | grep -q -- '--cpu-weight N'"
