@@ -174,6 +174,15 @@ static int take_reports(struct exec_server_pool *pool, int fd)
     return any;
 }
 
+/* Offers end: the slots' directory goes too, so dom0 says "no exec
+ * channel offered" rather than that every session is busy. */
+static _Noreturn void give_up(struct xs_handle *xs, const char *base)
+{
+    report_marker("exec: giving up; exec disabled");
+    xs_rm(xs, XBT_NULL, base);
+    _exit(1);
+}
+
 /*
  * The supervisor: keeps one channel on offer while fewer than
  * EXEC_CHANNEL_SLOTS sessions run (common/abi/exec_channel.h), each slot
@@ -224,10 +233,8 @@ static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
             }
             if (pid < 0) {
                 report_marker("exec: fork: %m");
-                if (++fails == OFFER_TRIES) {
-                    report_marker("exec: giving up; exec disabled");
-                    _exit(1);
-                }
+                if (++fails == OFFER_TRIES)
+                    give_up(xs, base);
                 sleep(1);
                 continue;
             }
@@ -268,10 +275,8 @@ static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
                 WIFEXITED(st) && WEXITSTATUS(st) == SLOT_CLIENT_GONE;
             if (!unconnected || gone_client)
                 continue;
-            if (++fails == OFFER_TRIES) {
-                report_marker("exec: giving up; exec disabled");
-                _exit(1);
-            }
+            if (++fails == OFFER_TRIES)
+                give_up(xs, base);
             sleep(1);
         }
     }
