@@ -165,12 +165,12 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
         goto out;
     if (!found && !numeric) {
         /* All digits, yet no id: a number out of range, not a name. */
-        if (strspn(spec, "0123456789") == strlen(spec))
-            xo_err_set(err, ERANGE,
-                       "user %s: a uid must be below 4294967295", spec);
+        if (*spec && strspn(spec, "0123456789") == strlen(spec))
+            xo_err_set(err, ERANGE, "user %s: a uid must be below 4294967295",
+                       spec);
         else
-            xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd",
-                       spec, etc);
+            xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", spec,
+                       etc);
         goto out;
     }
     if (!found) {

@@ -265,6 +265,31 @@ int main_status(int argc, char **argv)
 }
 
 /* Waits until DomainStatus is final; returns 0, or -1 after `ms`. */
+/*
+ * cmd_container_gone() said so: asked again under the global lock, which
+ * a NOHYPER create holds until its monitor runs and a monitor holds while
+ * it restarts the container, so neither can be caught half-way; *st is
+ * read again.  1 (gone; the lock's fd in *lock_r, close it when done), 0
+ * (not gone after all: final, or alive), -1 with err.
+ */
+static int confirm_gone(struct xen_handles *h, const char *name,
+                        struct domain_status *st, int *lock_r, xo_err *err)
+{
+    int lock = state_lock(cmd_state_root(), err);
+    if (lock < 0)
+        return -1;
+    if (status_read(h->xs, name, st, err) < 0) {
+        close(lock);
+        return -1;
+    }
+    if (state_final(st) || !cmd_container_gone(cmd_state_root(), name, st)) {
+        close(lock);
+        return 0;
+    }
+    *lock_r = lock;
+    return 1;
+}
+
 static int wait_final(struct xen_handles *h, const char *name, long ms,
                       struct domain_status *st, xo_err *err)
 {
@@ -274,7 +299,15 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
         if (state_final(st))
             return 0;
         /* Nothing will ever make it final: no process, no monitor. */
-        if (cmd_container_gone(cmd_state_root(), name, st))
+        int lock = -1, gone = 0;
+        if (cmd_container_gone(cmd_state_root(), name, st) &&
+            (gone = confirm_gone(h, name, st, &lock, err)) < 0)
+            return -1;
+        if (lock >= 0)
+            close(lock);
+        if (!gone && state_final(st))
+            return 0;
+        if (gone)
             return xo_err_set(
                 err, ESRCH,
                 "%s is down: its process and its monitor are gone (xl-oci autostart or destroy it)",
@@ -345,16 +378,25 @@ static int end_policy(struct xen_handles *h, const char *name, xo_err *err)
 }
 
 /* A NOHYPER container with no process and no monitor: nothing will
- * record its end, so it is finished here as its monitor would have. */
-static int finish_down(struct xen_handles *h, const char *name, xo_err *err)
+ * record its end, so it is finished here as its monitor would have, once
+ * confirm_gone() says so under the global lock.  1 when it was finished,
+ * 0 when it was not gone after all (*st says what it is), -1 with err. */
+static int finish_down(struct xen_handles *h, const char *name,
+                       struct domain_status *st, xo_err *err)
 {
-    return nohyper_teardown(cmd_state_root(), name, err) < 0 ||
-                   status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR,
-                              "down (its process was gone) when stopped",
-                              err) < 0 ||
-                   status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0
-               ? -1
-               : 0;
+    int lock = -1;
+    int r = confirm_gone(h, name, st, &lock, err);
+    if (r <= 0)
+        return r;
+    r = nohyper_teardown(cmd_state_root(), name, err) < 0 ||
+                status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR,
+                           "down (its process was gone) when stopped",
+                           err) < 0 ||
+                status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0
+            ? -1
+            : 1;
+    close(lock);
+    return r;
 }
 
 /*
@@ -391,7 +433,7 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     /* ESRCH: it ended, but its monitor was gone to record it. */
     if (err->errnum == ESRCH) {
         xo_err_clear(err);
-        return finish_down(h, name, err);
+        return finish_down(h, name, &st, err) < 0 ? -1 : 0;
     }
     if (err->errnum != ETIMEDOUT)
         return -1;
@@ -404,7 +446,7 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (err->errnum != ESRCH)
         return -1;
     xo_err_clear(err);
-    return finish_down(h, name, err);
+    return finish_down(h, name, &st, err) < 0 ? -1 : 0;
 }
 
 int main_stop(int argc, char **argv)
@@ -433,14 +475,25 @@ int main_stop(int argc, char **argv)
         return XO_EXIT_OK;
     }
     if (cmd_container_down(cmd_state_root(), name, true, &st)) {
-        if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) <
-                0 ||
-            finish_down(&h, name, &err) < 0)
+        int r = finish_down(&h, name, &st, &err);
+        if (r < 0)
             goto fail;
-        printf("%s was down (its process was gone); now halted\n", name);
-        journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
-        xen_close(&h);
-        return XO_EXIT_OK;
+        if (r == 1) {
+            if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) <
+                0)
+                goto fail;
+            printf("%s was down (its process was gone); now halted\n", name);
+            journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
+            xen_close(&h);
+            return XO_EXIT_OK;
+        }
+        if (state_final(&st)) {
+            printf("%s is already %s\n", name,
+                   domain_state_to_string(st.state));
+            xen_close(&h);
+            return XO_EXIT_OK;
+        }
+        /* Alive after all (its create or restart was under way). */
     }
     /* The user ended it: autostart leaves it alone (state.h). */
     if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) < 0)

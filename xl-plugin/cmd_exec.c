@@ -95,6 +95,11 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
     for (size_t i = 0; i < ncmd; i++)
         args[n++] = a->cmd[i];
     args[n] = NULL;
+    /* runc takes the first of stderr, stdout, stdin that is a terminal
+     * as its console; with none, a pty of ours (decided before stdin
+     * becomes /dev/null). */
+    bool bridge = a->tty && !isatty(STDIN_FILENO) && !isatty(STDOUT_FILENO) &&
+                  !isatty(STDERR_FILENO);
     if (!a->interactive) {
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null < 0 || dup2(null, 0) < 0) {
@@ -103,7 +108,7 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
         }
         close(null);
     }
-    rc = nohyper_exec(root, args, a->tty && !isatty(STDIN_FILENO), err);
+    rc = nohyper_exec(root, args, bridge, err);
     if (rc >= 0) {
         *code_r = rc;
         rc = 0;

@@ -59,7 +59,8 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
     /* Shares are served from views, which a dom0 restart unmounted. */
     if (rc == 0 && d.num_p9s > 0)
         rc = share_views_ensure(cmd_state_root(), d.c_info.name, err);
-    if (rc == 0 && (rc = loopdev_attach_disks(&d, &loops, err)) == 0) {
+    if (rc == 0 && (rc = loopdev_attach_disks(
+                        &d, &loops, LOOPDEV_WAIT_RESTART_MS, err)) == 0) {
         rc = xo_xl.domain_create_new(ctx, &d, domid_r, NULL, NULL);
         loopdev_holds_release(&loops);
         if (rc)

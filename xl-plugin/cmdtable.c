@@ -120,7 +120,7 @@ const struct cmd_spec cmd_table[] =
          "<Name> <FILE>",
          "  Prints \"HEX  FILE\" (sha256sum's form).  A qcow2 child is written\n  standalone, without its backing file.  A volume not written since\n  its last import or export must match the checksum recorded then.\n"},
         {"help", main_help, false, "Print help for xl-oci or one command",
-         "[COMMAND]", NULL},
+         "[COMMAND [SUBCOMMAND]]", NULL},
         {"version", main_version, false, "Print the version of xl-oci", "",
          NULL},
 };

@@ -17,6 +17,7 @@
 #include "common/fault.h"
 #include "common/pathfmt.h"
 #include "create.h"
+#include "domcfg/fstype.h"
 #include "image/image.h"
 #include "journal.h"
 #include "monitor_spawn.h"
@@ -72,6 +73,11 @@ static int check_supported(const struct create_opts *o,
     else if (blocks > 0 || dc->writable_volume)
         what =
             "volumes other than tmpfs and shares (oci_volumes, oci_writable)";
+    else if (dc->writable == DC_WRITABLE_DISK && dc->writable_source &&
+             fstype_probe(dc->writable_source) &&
+             strcmp(fstype_probe(dc->writable_source), "qcow2") == 0)
+        what =
+            "a qcow2 oci_writable image (the host mounts it through a loop device: use a raw ext4 image)";
     else if (o->paused)
         what = "create -p";
     else if (o->foreground)

@@ -102,16 +102,24 @@ static struct libxenvchan *try_offers(struct xo_xs *xs, uint32_t domid,
  * Why nothing was on offer: the directory is there (made by a loader with
  * slots, emptied by the clients that took its offers) when every slot
  * serves a session: EBUSY, which `kill` must not take for a loader
- * without exec.  ETIMEDOUT when nothing was ever offered.
+ * without exec; ENOTSUP when the guest's server gave up offering.
+ * ETIMEDOUT when nothing was ever offered.
  */
 static void no_offer(struct xo_xs *xs, const char *name, uint32_t domid,
                      const char *dir, xo_err *err)
 {
     unsigned n = 0;
     char **names = xo_xs_directory(xs, dir, &n);
-    bool made = names != NULL;
+    bool made = names != NULL, disabled = false;
+    for (unsigned i = 0; i < n && names; i++)
+        disabled |= strcmp(names[i], EXEC_CHANNEL_DISABLED_KEY) == 0;
     free(names);
-    if (made)
+    if (disabled)
+        xo_err_set(
+            err, ENOTSUP,
+            "%s (domid %u): its loader's exec server gave up offering a channel (exec disabled: see its console log)",
+            name, domid);
+    else if (made)
         xo_err_set(
             err, EBUSY,
             "%s (domid %u): all %d exec sessions are busy and none ended within %d s",

@@ -60,7 +60,7 @@ static int shared_with(const struct stat *file, bool read_only, char *who,
 }
 
 int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
-                   xo_err *err)
+                   int wait_ms, xo_err *err)
 {
     int backing = open(file, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
     if (backing < 0)
@@ -71,21 +71,33 @@ int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
      * and a lock on it would last as long. */
     struct stat st;
     char who[300];
-    int lock = open(file, O_RDONLY | O_CLOEXEC);
-    if (lock < 0 || flock(lock, LOCK_EX) < 0 || fstat(backing, &st) < 0) {
-        xo_err_sys(err, "cannot lock disk image %s", file);
+    /* Opened as `backing` is: NFS emulates flock with POSIX locks, which
+     * refuse an exclusive lock on a read-only descriptor. */
+    int lock = open(file, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+    if (lock < 0 || fstat(backing, &st) < 0) {
+        xo_err_sys(err, "cannot open disk image %s", file);
         if (lock >= 0)
             close(lock);
         close(backing);
         return -1;
     }
+    /* A file system without locks: the check alone, as Xen's script. */
+    if (flock(lock, LOCK_EX) < 0 && errno != EBADF && errno != ENOLCK &&
+        errno != EOPNOTSUPP) {
+        xo_err_sys(err, "cannot lock disk image %s", file);
+        close(lock);
+        close(backing);
+        return -1;
+    }
     /* A device that autoclear is about to detach (a domain just
-     * destroyed, whose restart attaches the image again; blkback and
-     * the loop driver let go from work queues) is waited for, 3 s. */
+     * destroyed, whose restart attaches the image again; blkback lets go
+     * once its in-flight I/O drained, from a work queue) is waited for,
+     * wait_ms at most. */
     int busy = 0;
-    for (int i = 0;
-         i < 60 && (busy = shared_with(&st, read_only, who, sizeof(who))) != 0;
-         i++)
+    for (int waited = 0;
+         (busy = shared_with(&st, read_only, who, sizeof(who))) != 0 &&
+         waited < wait_ms;
+         waited += 50)
         usleep(50 * 1000);
     if (busy) {
         xo_err_set(
@@ -153,7 +165,7 @@ static bool is_regular_file(const char *path)
 }
 
 int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
-                         xo_err *err)
+                         int wait_ms, xo_err *err)
 {
     const char *script = NULL;
     h->n = 0;
@@ -172,7 +184,7 @@ int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
         }
         char dev[32];
         int fd = loopdev_attach(disk->pdev_path, !disk->readwrite, dev,
-                                sizeof(dev), err);
+                                sizeof(dev), wait_ms, err);
         if (fd < 0) {
             loopdev_holds_release(h);
             return -1;

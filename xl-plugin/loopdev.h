@@ -37,7 +37,13 @@ struct loop_holds {
  * On failure everything attached so far is released.
  */
 int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
-                         xo_err *err);
+                         int wait_ms, xo_err *err);
+
+/* How long an attach waits for an image's earlier device to detach, in
+ * ms: a create (another container's disk should be refused soon), and a
+ * restart of the same domain (its old vbds' devices are being let go). */
+#define LOOPDEV_WAIT_CREATE_MS 3000
+#define LOOPDEV_WAIT_RESTART_MS 30000
 
 /* Attaches `file` to a free loop device with autoclear (read-only when
  * asked); returns the open loop fd (the device lives while it, or a
@@ -45,9 +51,9 @@ int loopdev_attach_disks(libxl_domain_config *d, struct loop_holds *h,
  * Refused (EBUSY, naming the device) while a loop device has the same
  * file (device and inode) attached and sharing it would break Xen's
  * block-script rule: read-write is never shared, read-only only with
- * read-only; a device still detaching is waited for, 3 s at most. */
+ * read-only; a device still detaching is waited for, wait_ms at most. */
 int loopdev_attach(const char *file, bool read_only, char *dev, size_t devlen,
-                   xo_err *err);
+                   int wait_ms, xo_err *err);
 
 /* Closes the held devices; autoclear detaches those no domain opened. */
 void loopdev_holds_release(struct loop_holds *h);

@@ -33,7 +33,8 @@ static int mount_image(const char *file, const char *fstype, bool ro,
                        const char *dir, xo_err *err)
 {
     char dev[64];
-    int fd = loopdev_attach(file, ro, dev, sizeof(dev), err);
+    int fd =
+        loopdev_attach(file, ro, dev, sizeof(dev), LOOPDEV_WAIT_CREATE_MS, err);
     if (fd < 0)
         return -1;
     int rc = mount(dev, dir, fstype, ro ? MS_RDONLY : 0, NULL) < 0
@@ -157,20 +158,24 @@ static const char **runc_argv(const char *root, const char *const args[],
     return argv;
 }
 
-/* The runc exec that forward_signal() passes signals on to, or 0. */
+/* The runc exec that forward_signal() passes signals on to, or 0; and
+ * whether it runs in a session of its own (a pty of ours). */
 static volatile pid_t forward_to;
+static volatile sig_atomic_t forward_all;
 
 /*
  * A signal someone sent us with kill(2) goes on to runc, which passes it
  * to the exec'd process (runc exec's signal proxy).  One the terminal
- * generated (SI_KERNEL) is not: runc is in our process group and got it
- * too.
+ * generated (SI_KERNEL) is not, unless runc is in a session of its own:
+ * otherwise it is in our process group and got it too.
  */
 static void forward_signal(int sig, siginfo_t *si, void *uc)
 {
     (void)uc;
-    if (forward_to > 0 && si->si_code != SI_KERNEL)
+    int saved = errno;
+    if (forward_to > 0 && (forward_all || si->si_code != SI_KERNEL))
         kill(forward_to, sig);
+    errno = saved;
 }
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
@@ -199,11 +204,17 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
 {
     char state[4096];
     const char **argv = runc_argv(root, args, log, state, err);
-    if (!argv)
+    if (!argv) {
+        if (pty) {
+            close(pty[0]);
+            close(pty[1]);
+        }
         return -1;
+    }
     const char *runc = argv[0];
     fflush(NULL);
     struct sigaction old[4];
+    forward_all = pty != NULL;
     if (inherit) {
         struct sigaction sa = {0};
         sa.sa_sigaction = forward_signal;
@@ -217,6 +228,10 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
         if (inherit)
             for (size_t i = 0; i < 4; i++)
                 sigaction(forwarded[i], &old[i], NULL);
+        if (pty) {
+            close(pty[0]);
+            close(pty[1]);
+        }
         free(argv);
         return xo_err_sys(err, "cannot fork for %s", runc);
     }
@@ -257,15 +272,21 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
         relay_pty(pty[0]);
         close(pty[0]);
     }
-    int ws;
-    int wr;
-    while ((wr = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+    /* Waited for without reaping first: until forward_to is cleared the
+     * pid must stay runc's, not be free for another process to take. */
+    siginfo_t info;
+    while (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT) < 0 &&
+           errno == EINTR)
         ;
     if (inherit) {
         forward_to = 0;
         for (size_t i = 0; i < 4; i++)
             sigaction(forwarded[i], &old[i], NULL);
     }
+    int ws;
+    int wr;
+    while ((wr = waitpid(pid, &ws, 0)) < 0 && errno == EINTR)
+        ;
     if (wr < 0) {
         free(argv);
         return xo_err_sys(err, "waiting for %s", runc);

@@ -65,8 +65,8 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
 
 /*
  * What a runc exec that exited `status` means, given runc's log (JSON
- * lines, `--log-format json`): when runc logged an error (it could not
- * start the process) the shell's code for it, as Docker maps runc's
+ * lines, `--log-format json`): when runc logged that it could not start
+ * the process ("exec failed: ...") the shell's code for it, as Docker maps runc's
  * errors: 127 when the program was not found, 126 when it could not be
  * run (permission, a directory, not an executable), 1 otherwise (a cwd
  * that is missing, a user that is not); else `status` itself.

@@ -12,8 +12,10 @@
 
 #include "nohyper.h"
 
-/* The "msg" of the last line at level "error" or "fatal", or NULL
- * (copied; free it). */
+/* The "msg" of the last line at level "error" or "fatal" that is runc's
+ * failure to start the process ("exec failed: ..."), or NULL (copied;
+ * free it).  runc also logs errors it survives (a signal it could not
+ * forward, a resize), which say nothing of the process's exit. */
 static char *last_error(const char *log)
 {
     char *found = NULL;
@@ -30,7 +32,8 @@ static char *last_error(const char *log)
             (level = json_object_get_string(lv)) &&
             (strcmp(level, "error") == 0 || strcmp(level, "fatal") == 0) &&
             json_object_object_get_ex(o, "msg", &msg) &&
-            json_object_is_type(msg, json_type_string)) {
+            json_object_is_type(msg, json_type_string) &&
+            strncmp(json_object_get_string(msg), "exec failed:", 12) == 0) {
             free(found);
             found = strdup(json_object_get_string(msg));
         }

@@ -72,6 +72,10 @@
 /* Sessions one domain runs at once: an interactive `kubectl exec -it`
  * beside exec probes, a kill and another exec. */
 #define EXEC_CHANNEL_SLOTS 4
+/* Written "1" under EXEC_CHANNEL_XS_DIR by a guest whose server gave up
+ * offering (exec disabled): dom0 then says so, rather than that every
+ * session is busy or that the loader has no exec. */
+#define EXEC_CHANNEL_DISABLED_KEY "disabled"
 /* Ring sizes the guest asks libxenvchan for, in bytes. */
 #define EXEC_CHANNEL_RING_TO_GUEST 4096
 #define EXEC_CHANNEL_RING_TO_DOM0 65536

@@ -174,12 +174,16 @@ static int take_reports(struct exec_server_pool *pool, int fd)
     return any;
 }
 
-/* Offers end: the slots' directory goes too, so dom0 says "no exec
- * channel offered" rather than that every session is busy. */
+/* Offers end, and dom0 is told (EXEC_CHANNEL_DISABLED_KEY): its kill must
+ * fail saying so, not take the domain for one without exec and power it
+ * off. */
 static _Noreturn void give_up(struct xs_handle *xs, const char *base)
 {
     report_marker("exec: giving up; exec disabled");
-    xs_rm(xs, XBT_NULL, base);
+    char path[160];
+    /* cannot truncate: base is < 128 bytes */
+    snprintf(path, sizeof(path), "%s/%s", base, EXEC_CHANNEL_DISABLED_KEY);
+    xs_write(xs, XBT_NULL, path, "1", 1);
     _exit(1);
 }
 

@@ -222,11 +222,13 @@ for c in "127 nosuchcmd" "126 /etc" "1 -w /nonexistent s1 true" "255 sh -c 'exit
 done
 # -t without a terminal of our own: a pty of 24x80, as in a domain (runc
 # failed: "open /dev/tty: no such device or address").
+# runc sizes the process's pty from its console just after the process
+# starts: the size is read once runc has set it (a race of runc's own).
 check "exec -t without a local terminal: a 24x80 terminal, the exit code kept" bash -c \
-    '[ "$("$0" exec -t s1 busybox stty size </dev/null | tr -d "\r")" = "24 80" ] &&
+    '[ "$("$0" exec -t s1 sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do s=\$(busybox stty size 2>/dev/null) && [ \"\$s\" != \"0 0\" ] && break; sleep 0.3; done; echo \$s" </dev/null | tr -d "\r")" = "24 80" ] &&
         { "$0" exec -t s1 sh -c "exit 4" </dev/null; [ $? = 4 ]; }' "$X"
 # A signal sent to xl-oci exec goes to the process (runc exec's proxy).
-"$X" exec s1 sh -c 'trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 1; done' >"$T/sig.out" 2>&1 &
+timeout 30 "$X" exec s1 sh -c 'trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 1; done' >"$T/sig.out" 2>&1 &
 sp=$!
 for _ in $(seq 50); do grep -q ready "$T/sig.out" && break; sleep 0.1; done
 kill -INT "$sp"
@@ -304,9 +306,10 @@ fi
 # waited 10 s more, said "did not halt", and left it halting).
 cfg km 'oci_cmd = [ "sleep 300" ]'
 "$X" create "$T/km.cfg" >/dev/null 2>&1
-kmpid=$(cat "$T/state/domains/km/monitor.pid" 2>/dev/null || pgrep -f "nohyper-monitor .* km\$")
-kill -9 $kmpid 2>/dev/null
-sleep 0.5
+kmpid=$(cat "$T/state/domains/km/monitor.lock" 2>/dev/null)
+kill -9 "$kmpid" 2>/dev/null
+for _ in $(seq 20); do kill -0 "$kmpid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$kmpid" 2>/dev/null && nok "the monitor of km (pid '$kmpid') was not killed"
 rc=0
 "$X" stop -t 2 km >/dev/null 2>"$T/km.err" || rc=$?
 check "stop with the monitor gone: exit 0, halted, nothing left mounted" bash -c \

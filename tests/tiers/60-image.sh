@@ -165,7 +165,7 @@ printf 'name = "dry"\noci_image = "oci:%s:small"\n' "$L" >"$W/dry.cfg"
 refuse "create -N: an image not pulled is refused, not pulled" "a dry run pulls nothing" \
     "$top/$XO" --root "$RD" create -N "$W/dry.cfg"
 check "create -N: the store stays empty" \
-    sh -c "[ -z \"\$(ls -A '$RD/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$('$top/$XO' --root '$RD' images -q 2>/dev/null)\" ]"
+    sh -c "[ -z \"\$(ls -A '$RD/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$(ls -A '$RD/blobs/sha256' 2>/dev/null)\" ] && [ \"\$('$top/$XO' --root '$RD' images --json | jq length)\" = 0 ]"
 
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.

@@ -33,8 +33,8 @@ static void test_runc_errors(void **state)
                           255),
         126);
     assert_int_equal(
-        nohyper_exec_code(LINE("error", "exec: \\\"/x\\\": no such file or "
-                                        "directory"),
+        nohyper_exec_code(LINE("error", "exec failed: exec: \\\"/x\\\": no "
+                                        "such file or directory"),
                           255),
         127);
     /* A cwd that is not there: the program was found. */
@@ -46,7 +46,8 @@ static void test_runc_errors(void **state)
             255),
         1);
     assert_int_equal(
-        nohyper_exec_code(LINE("fatal", "something else entirely"), 255), 1);
+        nohyper_exec_code(LINE("fatal", "exec failed: something else"), 255),
+        1);
 }
 
 /* Without an error line the status is the process's own. */
@@ -57,6 +58,17 @@ static void test_process_status_kept(void **state)
     assert_int_equal(
         nohyper_exec_code(LINE("info", "executable file not found"), 255), 255);
     assert_int_equal(nohyper_exec_code(LINE("warning", "x"), 3), 3);
+    /* Errors runc survives (a signal it could not forward, a resize) say
+     * nothing of the process: its own 255 stays 255. */
+    assert_int_equal(
+        nohyper_exec_code(LINE("error", "forward signal 2: no such process"),
+                          255),
+        255);
+    assert_int_equal(
+        nohyper_exec_code(
+            LINE("error", "open /sys/fs/cgroup/x: no such file or directory"),
+            255),
+        255);
 }
 
 /* Lines that are not JSON objects, or lack a string msg, are passed
@@ -64,13 +76,14 @@ static void test_process_status_kept(void **state)
 static void test_garbage_and_order(void **state)
 {
     (void)state;
-    const char *log = "not json\n"
-                      "[1,2]\n"
-                      "{\"level\":\"error\",\"msg\":42}\n" LINE(
-                          "error", "permission denied") "{\"level\":\"error\"";
+    const char *log =
+        "not json\n"
+        "[1,2]\n"
+        "{\"level\":\"error\",\"msg\":42}\n" LINE(
+            "error", "exec failed: permission denied") "{\"level\":\"error\"";
     assert_int_equal(nohyper_exec_code(log, 255), 126);
-    const char *two = LINE("error", "permission denied")
-        LINE("error", "executable file not found in $PATH");
+    const char *two = LINE("error", "exec failed: permission denied")
+        LINE("error", "exec failed: executable file not found in $PATH");
     assert_int_equal(nohyper_exec_code(two, 255), 127);
 }
 
