@@ -114,6 +114,14 @@ cfg w6 'oci_writable = "'"$T"'/zero.img"'
 fails_with "oci_writable naming a file that is no ext4 image: refused, saying so" \
     "oci_writable \"$T/zero.img\": not an ext4 image" "$X" create "$T/w6.cfg"
 check "and those left nothing" bash -c '[ ! -e "$0/state/domains/w5" ] && [ ! -e "$0/state/domains/w6" ]' "$T"
+if command -v qemu-img >/dev/null; then
+    qemu-img create -q -f qcow2 "$T/w.qcow2" 16M
+    cfg w7 'oci_writable = "'"$T"'/w.qcow2"'
+    fails_with "a qcow2 oci_writable image is refused for NOHYPER, saying why" \
+        "a qcow2 oci_writable image (the host mounts it through a loop device" "$X" create "$T/w7.cfg"
+else
+    ok "qcow2 oci_writable # SKIP no qemu-img"
+fi
 # One image, two containers: the second is refused (two read-write ext4
 # mounts of one file lost the first one's files), as Xen's block script
 # refuses to share a disk used read-write; once the first is gone it runs.
