@@ -300,6 +300,17 @@ void monitor_recover(struct xo_xs *xs, const char *root)
         if (final || st.domid < 0 || !state_domain_exists(root, *n) ||
             state_monitor_alive(root, *n))
             continue;
+        /* Read again now that the monitor is known gone: a monitor writes
+         * the final state before it exits, and one that did so between
+         * the read above and the look at its lock must not get a second
+         * monitor recording the same exit again (lab 17 saw "exited"
+         * journaled twice). */
+        if (status_read(xs, *n, &st, &err) < 0) {
+            xo_err_clear(&err);
+            continue;
+        }
+        if (domain_state_is_final(st.state))
+            continue;
         xo_info("no monitor for %s: starting one", *n);
         if (monitor_spawn(root, *n, &err) < 0) {
             xo_warn("%s", xo_err_msg(&err));
