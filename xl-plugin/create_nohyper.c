@@ -60,6 +60,9 @@ static int check_supported(const struct create_opts *o,
                            const struct domain_config *dc, xo_err *err)
 {
     const char *what = NULL;
+    const char *wfs = dc->writable == DC_WRITABLE_DISK && dc->writable_source
+                          ? fstype_probe(dc->writable_source)
+                          : NULL;
     /* tmpfs volumes are runc's own mounts and shares its binds; block
      * images would need a loop device and a mount on the host per volume. */
     size_t blocks = 0;
@@ -73,9 +76,7 @@ static int check_supported(const struct create_opts *o,
     else if (blocks > 0 || dc->writable_volume)
         what =
             "volumes other than tmpfs and shares (oci_volumes, oci_writable)";
-    else if (dc->writable == DC_WRITABLE_DISK && dc->writable_source &&
-             fstype_probe(dc->writable_source) &&
-             strcmp(fstype_probe(dc->writable_source), "qcow2") == 0)
+    else if (wfs && strcmp(wfs, "qcow2") == 0)
         what =
             "a qcow2 oci_writable image (the host mounts it through a loop device: use a raw ext4 image)";
     else if (o->paused)

@@ -279,47 +279,41 @@ PULL_ARGS=--allow-devices vol_check "device node outside /dev: created with --al
     "oci:$FL:devbad" '[ -c lib/null ]'
 
 # --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
-# start_registry NAME CONFIG-EXTRA: starts one on a free port, sets PORT.
-start_registry() {
-    local name=$1 extra=$2 try
+# serve_on_free_port URL-PATH START ARGS...: runs `START PORT ARGS...`
+# (which starts a server in the background on 127.0.0.1:PORT) on a random
+# port, and waits until http(s)://127.0.0.1:PORT/URL-PATH answers: a pull
+# started before a server listens fails "Couldn't connect" (CI of
+# 2026-12-02).  A server that exits (its port taken) is tried on another
+# port.  Sets PORT; the server's pid joins REG_PIDS.
+serve_on_free_port() {
+    local path=$1 start=$2 try pid
+    shift 2
     for try in 1 2 3 4 5; do
         PORT=$(shuf -i 20000-60000 -n 1)
-        mkdir -p "$W/$name"
-        printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp:\n  addr: 127.0.0.1:%s\n  secret: xl-oci-test\n%s' \
-            "$W/$name/data" "$PORT" "$extra" > "$W/$name/config.yml"
-        docker-registry serve "$W/$name/config.yml" >"$W/$name/log" 2>&1 &
-        local pid=$!
-        REG_PIDS="${REG_PIDS:-} $pid"
-        for _ in $(seq 50); do
-            kill -0 $pid 2>/dev/null || break
-            curl -sk -o /dev/null "http${3:-}://127.0.0.1:$PORT/v2/" && return 0
-            sleep 0.1
-        done
-        kill $pid 2>/dev/null
-    done
-    return 1
-}
-
-# busybox httpd serving DIR on a free port (HPORT), waited for until it
-# answers: a pull started before it listens fails "Couldn't connect"
-# (CI of 2026-12-02).  A port some other process holds makes httpd exit;
-# another port is tried.
-start_httpd() {
-    local bb=$1 dir=$2 try pid
-    for try in 1 2 3 4 5; do
-        HPORT=$(shuf -i 20000-60000 -n 1)
-        "$bb" httpd -f -p "127.0.0.1:$HPORT" -h "$dir" &
+        "$start" "$PORT" "$@"
         pid=$!
         REG_PIDS="${REG_PIDS:-} $pid"
         for _ in $(seq 50); do
             kill -0 $pid 2>/dev/null || break
-            curl -s -o /dev/null "http://127.0.0.1:$HPORT/" && return 0
+            curl -sk -o /dev/null "http${SCHEME_S:-}://127.0.0.1:$PORT$path" && return 0
             sleep 0.1
         done
         kill $pid 2>/dev/null
     done
     return 1
 }
+run_registry() { # PORT NAME CONFIG-EXTRA
+    mkdir -p "$W/$2"
+    printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp:\n  addr: 127.0.0.1:%s\n  secret: xl-oci-test\n%s' \
+        "$W/$2/data" "$1" "$3" > "$W/$2/config.yml"
+    docker-registry serve "$W/$2/config.yml" >"$W/$2/log" 2>&1 &
+}
+run_httpd() { "$2" httpd -f -p "127.0.0.1:$1" -h "$3" & } # PORT BUSYBOX DIR
+# start_registry NAME CONFIG-EXTRA [s]: one on a free port (PORT); "s":
+# it speaks TLS.
+start_registry() { SCHEME_S=${3:-} serve_on_free_port /v2/ run_registry "$1" "$2"; }
+# start_httpd BUSYBOX DIR: busybox httpd serving DIR on a free port (HPORT).
+start_httpd() { serve_on_free_port / run_httpd "$1" "$2" && HPORT=$PORT; }
 
 # PKI as in lab/images.md: a test CA and a server certificate for 127.0.0.1.
 pki=$W/pki
