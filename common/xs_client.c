@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xenstore.h>
 
 #include "common/alloc.h"
@@ -22,14 +23,20 @@ struct xo_xs {
 
 struct xo_xs *xo_xs_open_dir(const char *dir)
 {
-    struct xo_xs *xs = xo_xcalloc(1, sizeof(*xs));
-    xs->dir = xo_xstrdup(dir);
-    if (!xo_xsdir_mkdir(dir, "/tool")) {
-        int e = errno;
-        xo_xs_close(xs);
-        errno = e;
+    /* Nothing is made here: a read-only command (`list` with a mistyped
+     * --root) must leave no tree behind; writes make what they need.  A
+     * path that exists must be a directory. */
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            errno = ENOTDIR;
+            return NULL;
+        }
+    } else if (errno != ENOENT) {
         return NULL;
     }
+    struct xo_xs *xs = xo_xcalloc(1, sizeof(*xs));
+    xs->dir = xo_xstrdup(dir);
     return xs;
 }
 

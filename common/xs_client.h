@@ -40,9 +40,11 @@ struct xo_xs;
 struct xo_xs *xo_xs_open(void);
 void xo_xs_close(struct xo_xs *xs);
 
-/* The file store of a host without Xen (common/xs_dir.h) at `dir`, made
- * if missing; only in xs_client.c (the monitor never needs it).  Watches
- * fail with ENOSYS there.  NULL with errno. */
+/* The file store of a host without Xen (common/xs_dir.h) at `dir`; opening
+ * makes nothing (a missing store reads as empty, writes make the
+ * directories they need); only in xs_client.c (the monitor never needs
+ * it).  Watches fail with ENOSYS there.  NULL with errno (ENOTDIR: `dir`
+ * is a file). */
 struct xo_xs *xo_xs_open_dir(const char *dir);
 /* True for a store opened by xo_xs_open_dir(). */
 bool xo_xs_is_dir(const struct xo_xs *xs);

@@ -269,7 +269,11 @@ void monitor_recover(struct xo_xs *xs, const char *root)
      * stops the monitor before it removes the domain and DomainStatus, and
      * a monitor started in between would write "halted" back after it
      * (lab 16-loops: a parallel loop's `status` did).  Busy: the next
-     * command recovers. */
+     * command recovers.  A root that does not exist has nothing to
+     * recover, and a read-only command must not make it (a mistyped
+     * --root). */
+    if (access(root, F_OK) < 0)
+        return;
     int lock = state_trylock(root, &err);
     if (lock < 0) {
         xo_err_clear(&err);

@@ -160,6 +160,15 @@ check "a relative --root: create runs, under the working directory, nothing in /
     '"$0" --root "$1/xl-oci-relroot" logs r1 | grep -qx rel && [ ! -e /xl-oci-relroot ]' "$X" "$T"
 "$X" --root "$T/xl-oci-relroot" destroy r1 >/dev/null 2>&1
 
+# Commands that only read make nothing under a root that does not exist
+# (a mistyped --root once got a lock file and a status tree from `list`).
+check "read-only commands on a missing --root make nothing there" bash -c '
+    for c in "list" "list --json" "status r1" "inspect r1" "wait r1" "images" \
+             "network ls" "volume ls" "stats --no-stream"; do
+        "$0" --root "$1/typo-root" $c >/dev/null 2>&1
+    done
+    [ ! -e "$1/typo-root" ]' "$X" "$T"
+
 # A new container of an old name starts a new log; the old one is set
 # aside as NAME.log.1 (logs once showed the destroyed one's lines first).
 cfg l1 'oci_cmd = [ "echo first-run" ]'
