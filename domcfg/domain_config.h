@@ -146,6 +146,10 @@ struct domain_config {
      * makes memory_mb and maxmem_mb the loader's need plus this, so the
      * container gets what its orchestrator gave it. */
     long container_memory_mb;
+    /* The most a later update may give the container (MiB, 0 = its limit
+     * or memory as created): maxmem is the loader's need plus this, so
+     * the domain can grow (org.xl-oci.memory-max, xl-oci-runc(1)). */
+    long container_memory_max_mb;
     /* What create found the loader needs under the container (MiB: the
      * kernel as loaded, the initramfs, vifs, shares, headroom), set by
      * its memory check; 0 before. */

@@ -132,6 +132,39 @@ static bool hostname_ok(const char *s)
     return n > 0 && n <= BOOT_SPEC_MAX_HOSTNAME;
 }
 
+/*
+ * DOMCFG_MEMORY_MAX_ANNOTATION's value: bytes, or a whole number with a
+ * binary suffix (Ki, Mi, Gi: Kubernetes' quantities), 1 MiB to 1 TiB,
+ * into dc->container_memory_max_mb rounded up to whole MiB.  -1 if not.
+ */
+static int memory_max(struct domain_config *dc, const char *v)
+{
+    static const struct {
+        const char *suffix;
+        unsigned shift;
+    } units[] = {{"", 0}, {"Ki", 10}, {"Mi", 20}, {"Gi", 30}};
+    char *end;
+    errno = 0;
+    if (!isdigit((unsigned char)*v))
+        return -1;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (errno)
+        return -1;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].suffix) != 0)
+            continue;
+        /* 1 TiB in the unit, checked before the shift can overflow */
+        if (n > (1ULL << 40) >> units[i].shift)
+            return -1;
+        unsigned long long bytes = n << units[i].shift;
+        if (bytes < (1ULL << 20))
+            return -1;
+        dc->container_memory_max_mb = (long)((bytes + (1ULL << 20) - 1) >> 20);
+        return 0;
+    }
+    return -1;
+}
+
 static int map_annotations(struct domain_config *dc,
                            const struct runtime_spec *rs, const char *where,
                            xo_err *err)
@@ -162,6 +195,14 @@ static int map_annotations(struct domain_config *dc,
                     "%s: annotations[\"%s\"]: \"%.32s\" is not 0-3600 seconds",
                     where, a->key, a->value);
             dc->stop_timeout = t;
+            continue;
+        }
+        if (strcmp(a->key, DOMCFG_MEMORY_MAX_ANNOTATION) == 0) {
+            if (memory_max(dc, a->value) < 0)
+                return xo_err_set(
+                    err, EINVAL,
+                    "%s: annotations[\"%s\"]: \"%.32s\" is not a size of 1 MiB to 1 TiB (bytes, or a number with Ki, Mi or Gi)",
+                    where, a->key, a->value);
             continue;
         }
         dc->labels[dc->n_labels++] = xo_xasprintf("%s=%s", a->key, a->value);

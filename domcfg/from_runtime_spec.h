@@ -3,7 +3,7 @@
  * domain_config, the inverse of domcfg_to_runtime_spec(): process (args,
  * env, cwd, user, rlimits, capabilities, noNewPrivileges, terminal),
  * hostname, annotations (as labels; "org.xl-oci.stop-signal" as the stop
- * signal).
+ * signal, "org.xl-oci.memory-max" as the container's maximum memory).
  *
  * What domain_config cannot hold stays in the runtime_spec for the
  * caller: mounts, namespaces, the CRI container type.  A spec has no stop
@@ -21,6 +21,10 @@
 #define DOMCFG_STOP_SIGNAL_ANNOTATION "org.xl-oci.stop-signal"
 /* And the grace period before SIGKILL (seconds, 0-3600). */
 #define DOMCFG_STOP_TIMEOUT_ANNOTATION "org.xl-oci.stop-timeout"
+/* The most memory an update may give the container later (bytes, or a
+ * number with Ki, Mi, Gi, as Kubernetes writes quantities): the domain's
+ * maxmem is the loader's need plus this (or the limit, if larger). */
+#define DOMCFG_MEMORY_MAX_ANNOTATION "org.xl-oci.memory-max"
 
 /*
  * Fills the fields above of `dc` (initialised; any it already holds are

@@ -259,10 +259,17 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
          * need comes on top (xl-oci-runc(1)), with a late network's vif,
          * which start adds. */
         dc->memory_mb = dc->maxmem_mb =
-            need + (dc->late_network ? LOADER_VIF_HEADROOM_MB : 0) +
-            dc->container_memory_mb;
-        return 0;
+            dc->loader_need_mb + dc->container_memory_mb;
     }
+    if (dc->container_memory_max_mb > 0) {
+        /* Room to grow into (org.xl-oci.memory-max): Xen never lets a
+         * domain past its maxmem, so it is set now, above the memory. */
+        long max = dc->loader_need_mb + dc->container_memory_max_mb;
+        if (max > dc->maxmem_mb)
+            dc->maxmem_mb = max;
+    }
+    if (dc->container_memory_mb > 0)
+        return 0;
     if (dc->memory_mb >= need)
         return 0;
     if (shares)

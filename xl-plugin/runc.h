@@ -71,10 +71,12 @@ struct runc_state {
     int pending[RUNC_MAX_PENDING];
     size_t n_pending;
     /* For `update` (runc_update.c): what the loader needs under the
-     * container (MiB; 0 for a container of an older release) and the
-     * memory the domain was created with, which it cannot grow past. */
+     * container (MiB; 0 for a container of an older release), the memory
+     * the domain was created with and its maxmem, which it cannot grow
+     * past (org.xl-oci.memory-max; the memory for an older release). */
     long loader_mb;
     long memory_mb;
+    long maxmem_mb;
 };
 
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."

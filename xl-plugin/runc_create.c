@@ -470,6 +470,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto out;
     s.loader_mb = r.dc.loader_need_mb;
     s.memory_mb = r.dc.memory_mb;
+    s.maxmem_mb = r.dc.maxmem_mb;
     if (a.console_socket && runc_pty_open(&pty, err) < 0) {
         xo_err e = XO_ERR_INIT;
         cmd_destroy(s.name, &e);

@@ -111,6 +111,7 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     if (s->loader_mb > 0) {
         xo_jset(o, "loader-mb", xo_jint64(s->loader_mb));
         xo_jset(o, "memory-mb", xo_jint64(s->memory_mb));
+        xo_jset(o, "maxmem-mb", xo_jint64(s->maxmem_mb));
     }
     if (s->n_pending) {
         json_object *p = xo_jarr();
@@ -186,9 +187,14 @@ int runc_state_read(const struct runc_global *g, const char *id,
         if (json_object_object_get_ex(o, "memory-mb", &mm) &&
             json_object_is_type(mm, json_type_int))
             m = json_object_get_int64(mm);
-        if (l > 0 && m >= l && m <= (1L << 20)) {
+        int64_t x = m;
+        if (json_object_object_get_ex(o, "maxmem-mb", &mm) &&
+            json_object_is_type(mm, json_type_int))
+            x = json_object_get_int64(mm);
+        if (l > 0 && m >= l && m <= (1L << 20) && x >= m && x <= (1L << 20)) {
             s->loader_mb = (long)l;
             s->memory_mb = (long)m;
+            s->maxmem_mb = (long)x;
         }
     }
     if (rc == 0 && json_object_object_get_ex(o, "sandbox", &b))

@@ -20,6 +20,7 @@
 
 #include "common/fileio.h"
 #include "common/log.h"
+#include "domcfg/from_runtime_spec.h"
 #include "domcfg/runtime_spec.h"
 #include "runc.h"
 #include "xl_oci.h"
@@ -157,11 +158,12 @@ int runc_update(const struct runc_global *g, int argc, char **argv, xo_err *err)
         }
         long limit = (long)((rs.memory_limit + (1u << 20) - 1) >> 20);
         memory_mb = s.loader_mb + limit;
-        if (memory_mb > s.memory_mb) {
+        if (memory_mb > s.maxmem_mb) {
             xo_err_set(
                 err, ENOTSUP,
-                "update: memory limit %ld MiB: %s was created with %ld MiB (%ld for the container), and a Xen domain cannot grow past what it was created with; create it again with the larger limit",
-                limit, id, s.memory_mb, s.memory_mb - s.loader_mb);
+                "update: memory limit %ld MiB: %s can grow to %ld MiB (%ld for the container), and a Xen domain cannot grow past what it was created with; create it again with the larger limit or the annotation %s",
+                limit, id, s.maxmem_mb, s.maxmem_mb - s.loader_mb,
+                DOMCFG_MEMORY_MAX_ANNOTATION);
             goto out;
         }
     }

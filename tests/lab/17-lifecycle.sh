@@ -260,6 +260,38 @@ if wait_state csp running 120; then
 else
     lab_fail create-csp "never running"
 fi
+
+# Growing a domain: created with memory below maxmem (xl's pair), update
+# raises the target and the guest's balloon driver takes the pages: Xen's
+# count and the guest's own MemTotal follow (xl-oci(1) update).
+cat >"$LAB_WORK/grow.cfg" <<CFG
+name = "grow"
+memory = 64
+maxmem = 160
+oci_root = "$LAB_WORK/probe"
+oci_cmd = [ "sleep", "600000" ]
+CFG
+lab_check create-grow xl-oci create "$LAB_WORK/grow.cfg"
+if wait_state grow running 120; then
+    gd=$(st grow domid)
+    memtotal() { xenstore-read "/local/domain/$gd/data/meminfo_total" 2>/dev/null || echo 0; }
+    t0_kb=$(memtotal)
+    lab_check update-grow xl-oci update grow --memory 150
+    for _ in $(seq 60); do
+        cur=$(xl list grow | awk 'NR == 2 {print $3}')
+        [ "${cur:-0}" -ge 148 ] && [ "$(memtotal)" -gt $((t0_kb + 60 * 1024)) ] && break
+        sleep 1
+    done
+    [ "${cur:-0}" -ge 148 ] && [ "$(memtotal)" -gt $((t0_kb + 60 * 1024)) ] &&
+        lab_ok update-grows-to-maxmem "xl list $cur MiB, MemTotal $t0_kb -> $(memtotal) KiB" ||
+        lab_fail update-grows-to-maxmem "xl list ${cur:-?} MiB, MemTotal $t0_kb -> $(memtotal) KiB"
+    xl-oci update grow --memory 161 2>&1 | grep -q 'maxmem' && lab_ok update-grow-past-maxmem-refused ||
+        lab_fail update-grow-past-maxmem-refused "not refused naming maxmem"
+    xl-oci stop grow >/dev/null 2>&1
+else
+    lab_fail create-grow "never running"
+fi
+xl-oci destroy grow >/dev/null 2>&1
 xl-oci destroy csp
 
 # Autostart: dom0 "goes down" (monitors killed, domains destroyed and

@@ -469,6 +469,9 @@ fi
 
 # --- delete --force of a running container; features; update ----------------
 mkbundle b6 args sleep 600000 || lab_fail setup "bundle b6"
+# Room to grow (org.xl-oci.memory-max): the domain's maxmem is the
+# loader's need plus 200 MiB, its memory what it would be without.
+sed -i 's/"annotations": {/&\n    "org.xl-oci.memory-max": "200Mi",/' "$LAB_WORK/b6/config.json"
 # runc's --no-pivot and --no-new-keyring (accepted: a domain has its own
 # root and keyrings), kill --all (a domain's kill reaches the whole
 # container anyway).
@@ -498,6 +501,19 @@ if gated_create c6 b6 --no-pivot --no-new-keyring; then
     rc=$?
     [ $rc = 0 ] && [ "$(sched c6)" = "512 0" ] && lab_ok update-flags-lift-the-cap "$(sched c6)" ||
         lab_fail update-flags-lift-the-cap "rc $rc: '$(sched c6)' $(last_error)"
+    # In-place resize past the memory it was created with, within its
+    # maxmem: the balloon driver takes the pages (xl list follows).
+    printf '{"memory": {"limit": 157286400}}' | R update --resources - c6 >/dev/null 2>&1
+    rc=$?
+    mx=$(sed -n 's/.*"maxmem-mb":\([0-9]*\).*/\1/p' "$LAB_WORK/runc/c6/state.json")
+    for _ in $(seq 60); do
+        cur=$(xl list c6 | awk 'NR == 2 {print $3}')
+        [ "${cur:-0}" -ge $((lmb + 148)) ] && break
+        sleep 1
+    done
+    [ $rc = 0 ] && [ "$mx" = $((lmb + 200)) ] && [ "${cur:-0}" -ge $((lmb + 148)) ] &&
+        lab_ok update-grows-within-memory-max "maxmem $mx MiB, now $cur MiB (loader $lmb + 150)" ||
+        lab_fail update-grows-within-memory-max "rc $rc maxmem '$mx' now '${cur:-?}' loader '$lmb': $(last_error)"
     rc=0
     R update --memory 1073741824 c6 >/dev/null 2>&1 || rc=$?
     [ $rc != 0 ] && last_error | grep -q 'cannot grow past what it was created with' &&

@@ -440,11 +440,67 @@ static void test_resources_alone(void **state)
     }
 }
 
+/* org.xl-oci.memory-max: bytes or Kubernetes' binary quantities, rounded
+ * up to MiB; out of 1 MiB..1 TiB or malformed is refused naming it. */
+static void test_memory_max(void **state)
+{
+    (void)state;
+    struct runtime_spec rs;
+    load_ok(&rs, SAMPLES "ctr-run.json");
+    struct runtime_annotation *saved = rs.annotations;
+    size_t nsaved = rs.n_annotations;
+    struct runtime_annotation a = {(char *)DOMCFG_MEMORY_MAX_ANNOTATION, NULL};
+    rs.annotations = &a;
+    rs.n_annotations = 1;
+    static const struct {
+        const char *v;
+        long mb;
+    } cases[] = {{"1Gi", 1024},
+                 {"512Mi", 512},
+                 {"1048576", 1},
+                 {"1048577", 2},
+                 {"2048Ki", 2},
+                 {"1024Gi", 1L << 20},
+                 {"1Ki", -1},
+                 {"1025Gi", -1},
+                 {"1G", -1},
+                 {"-1Gi", -1},
+                 {"", -1},
+                 {" 1Gi", -1},
+                 {"1Gi ", -1},
+                 {"99999999999999999999", -1},
+                 {"17179869184Gi", -1}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct domain_config dc;
+        domain_config_init(&dc);
+        xo_err err = XO_ERR_INIT;
+        a.value = (char *)cases[i].v;
+        int r = domcfg_from_runtime_spec(&dc, &rs, "config.json", &err);
+        if (cases[i].mb < 0) {
+            if (r == 0 ||
+                !strstr(xo_err_msg(&err), DOMCFG_MEMORY_MAX_ANNOTATION))
+                fail_msg("\"%s\": not refused: %s", cases[i].v,
+                         xo_err_msg(&err));
+        } else {
+            if (r < 0)
+                fail_msg("\"%s\": %s", cases[i].v, xo_err_msg(&err));
+            assert_int_equal(dc.container_memory_max_mb, cases[i].mb);
+            assert_int_equal(dc.n_labels, 0); /* not a label */
+        }
+        xo_err_clear(&err);
+        domain_config_dispose(&dc);
+    }
+    rs.annotations = saved;
+    rs.n_annotations = nsaved;
+    runtime_spec_dispose(&rs);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resources_alone),
+        cmocka_unit_test(test_memory_max),
         cmocka_unit_test(test_ctr_run),
         cmocka_unit_test(test_cri),
         T(test_map),
