@@ -90,6 +90,7 @@ static int set_memory(struct xen_handles *h, const char *name, uint32_t domid,
     xo_xl.dominfo_dispose(&info);
     if (r)
         return xo_err_set(err, EIO, "libxl could not read domain %u", domid);
+    max_kb = xen_domain_maxmem_kb(h, domid, max_kb);
     if ((uint64_t)mb * 1024 > max_kb)
         return xo_err_set(
             err, EINVAL,

@@ -114,7 +114,8 @@ static int collect_xen(struct xen_handles *h, const struct domain_status *st,
     s->when_ns = now_ns();
     s->cpu_ns = (long long)info.cpu_time;
     s->mem_bytes = (long long)info.current_memkb * 1024;
-    s->mem_limit_bytes = (long long)info.max_memkb * 1024;
+    s->mem_limit_bytes =
+        (long long)xen_domain_maxmem_kb(h, domid, info.max_memkb) * 1024;
     xo_xl.dominfo_dispose(&info);
     s->mem_used_bytes = guest_used_bytes(h->xs, domid, s->mem_bytes);
 

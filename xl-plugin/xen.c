@@ -50,6 +50,25 @@ int xen_open_xs(struct xen_handles *h, xo_err *err)
     return 0;
 }
 
+uint64_t xen_domain_maxmem_kb(struct xen_handles *h, uint32_t domid,
+                              uint64_t fallback_kb)
+{
+    char path[64];
+    /* cannot truncate: a fixed prefix and a 10-digit domid */
+    snprintf(path, sizeof(path), "/local/domain/%u/memory/static-max", domid);
+    unsigned len = 0;
+    char *v = h->xs ? xo_xs_read(h->xs, path, &len) : NULL;
+    uint64_t kb = fallback_kb;
+    if (v && len > 0 && len <= 20 && strspn(v, "0123456789") == len) {
+        errno = 0;
+        unsigned long long n = strtoull(v, NULL, 10);
+        if (!errno && n > 0)
+            kb = n;
+    }
+    free(v);
+    return kb;
+}
+
 int xen_open(struct xen_handles *h, xo_err *err)
 {
     if (!xen_host_present())

@@ -32,6 +32,16 @@ int xen_open_xs(struct xen_handles *h, xo_err *err);
 void xen_close(struct xen_handles *h);
 
 /*
+ * A domain's maxmem in KiB: libxl's memory/static-max in xenstore, what
+ * a memory target may rise to (libxl_set_memory_target's bound).  Not
+ * libxl_dominfo's max_memkb: that is Xen's current page limit, which
+ * libxl keeps at the target plus 1 MiB of slack and raises with it.
+ * `fallback_kb` (that max_memkb) when the node is missing or malformed.
+ */
+uint64_t xen_domain_maxmem_kb(struct xen_handles *h, uint32_t domid,
+                              uint64_t fallback_kb);
+
+/*
  * The domid of container `name`'s domain: DomainStatus's domid (st, may
  * be NULL) when the domain of that domid carries DomainStatus's UUID (one
  * hypercall, so a reused domid is never taken for ours), else libxl's

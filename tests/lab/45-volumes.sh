@@ -268,3 +268,23 @@ xl-oci wait wb >/dev/null 2>&1
 logs wb | grep -q 'probe: read /kept: from-wa' &&
     lab_ok writable-image-kept-the-layer || lab_fail writable-image-kept-the-layer "$(logs wb | tail -3)"
 xl-oci destroy wb >/dev/null 2>&1
+
+# The same rule for a qcow2 image (QEMU's qdisk serves it, not a loop
+# device): a second domain naming it while the first runs is refused,
+# naming the image, and leaves nothing; the first runs on.
+qemu-img convert -f raw -O qcow2 "$LAB_WORK/upper.img" "$LAB_WORK/upper.qcow2"
+mkcfg wqa "oci_writable = \"$LAB_WORK/upper.qcow2\"" 'oci_cmd = [ "sleep", "60000", "exit", "0" ]'
+mkcfg wqb "oci_writable = \"$LAB_WORK/upper.qcow2\"" 'oci_cmd = [ "read", "/kept", "exit", "0" ]'
+lab_check create-writable-qcow2 xl-oci create "$LAB_WORK/wqa.cfg"
+wait_state wqa running 60
+t0=$(date +%s)
+out=$(timeout 120 xl-oci create "$LAB_WORK/wqb.cfg" 2>&1)
+rc=$?
+echo "wqb create: rc $rc after $(($(date +%s) - t0)) s: $out" >&2
+echo "$out" | grep -q "upper.qcow2" && [ $rc != 0 ] && ! xl-oci status wqb >/dev/null 2>&1 &&
+    ! xl domid wqb >/dev/null 2>&1 && [ "$(st wqa state)" = running ] &&
+    lab_ok writable-qcow2-not-shared "$(echo "$out" | tail -1)" ||
+    lab_fail writable-qcow2-not-shared "rc $rc: $out; wqa $(st wqa state)"
+xl-oci stop -t 40 wqa >/dev/null 2>&1
+xl-oci destroy wqa >/dev/null 2>&1
+xl-oci destroy wqb >/dev/null 2>&1
