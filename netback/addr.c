@@ -113,8 +113,33 @@ int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s, const char *what,
         return xo_err_set(err, EINVAL,
                           "%s \"%s\" is a multicast or link-local prefix", what,
                           s);
+    /* ::/8: the unspecified and loopback addresses, IPv4-mapped ones */
+    if (a.s6_addr[0] == 0)
+        return xo_err_set(err, EINVAL, "%s \"%s\" is in the reserved ::/8",
+                          what, s);
     *prefix_r = a;
     return 0;
+}
+
+const char *nb_cidr4_special(const struct nb_cidr4 *c)
+{
+    static const struct {
+        uint32_t addr;
+        unsigned prefix;
+        const char *text;
+    } blocks[] = {
+        {0x00000000u, 8, "0.0.0.0/8 (this network)"},
+        {0x7f000000u, 8, "127.0.0.0/8 (loopback)"},
+        {0xa9fe0000u, 16, "169.254.0.0/16 (link-local)"},
+        {0xe0000000u, 4, "224.0.0.0/4 (multicast)"},
+        {0xf0000000u, 4, "240.0.0.0/4 (reserved and broadcast)"},
+    };
+    for (size_t i = 0; i < sizeof(blocks) / sizeof(blocks[0]); i++) {
+        struct nb_cidr4 b = {blocks[i].addr, blocks[i].prefix};
+        if (nb_cidr4_overlap(&b, c))
+            return blocks[i].text;
+    }
+    return NULL;
 }
 
 void nb_ipv6_host(struct in6_addr *out, const struct in6_addr *prefix,

@@ -35,6 +35,13 @@ uint32_t nb_cidr4_mask(unsigned prefix);
 uint32_t nb_cidr4_broadcast(const struct nb_cidr4 *c);
 bool nb_cidr4_contains(const struct nb_cidr4 *c, uint32_t addr);
 bool nb_cidr4_overlap(const struct nb_cidr4 *a, const struct nb_cidr4 *b);
+/*
+ * The special-purpose block (RFC 6890) `c` overlaps that no network of
+ * containers may use: "this network" 0/8, loopback 127/8, link-local
+ * 169.254/16, multicast 224/4, reserved and broadcast 240/4.  Its
+ * "ADDR/LEN (what)" text, or NULL when `c` overlaps none.
+ */
+const char *nb_cidr4_special(const struct nb_cidr4 *c);
 /* True for an address usable by a host: inside, not network/broadcast. */
 bool nb_cidr4_is_host(const struct nb_cidr4 *c, uint32_t addr);
 

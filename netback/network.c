@@ -36,6 +36,11 @@ static int state_from_spec(struct nb_state *st,
     if (nb_parse_cidr4(&st->subnet, spec->subnet, 8, 30, "--subnet", err) < 0)
         return -1;
     nb_format_cidr4(n->subnet, &st->subnet);
+    const char *special = nb_cidr4_special(&st->subnet);
+    if (special)
+        return xo_err_set(err, EINVAL,
+                          "--subnet %s overlaps the special-purpose block %s",
+                          n->subnet, special);
     n->prefix4 = st->subnet.prefix;
     if (spec->gateway) {
         if (nb_parse_ipv4(&st->gw4, spec->gateway) < 0)
@@ -54,7 +59,11 @@ static int state_from_spec(struct nb_state *st,
         if (nb_parse_prefix6(&st->prefix6, spec->ipv6, "--ipv6", err) < 0)
             return -1;
         n->has_ipv6 = true;
-        nb_ipv6_host(&st->gw6, &st->prefix6, 1);
+        /* The gateway's host part, as ipam.c maps every lease's: with
+         * --gateway .254 a first lease (.1) would be given ::1 otherwise,
+         * the bridge's own IPv6 address. */
+        nb_ipv6_host(&st->gw6, &st->prefix6,
+                     st->gw4 & ~nb_cidr4_mask(st->subnet.prefix));
         char p[INET6_ADDRSTRLEN];
         inet_ntop(AF_INET6, &st->prefix6, p, sizeof(p));
         /* cannot truncate: n->subnet6 has room for INET6_ADDRSTRLEN + 3 */

@@ -127,6 +127,21 @@ check "create t2 (isolated) and rm it" bash -c \
      "$0" network rm t2 && ! ip link show xloci-t2 2>/dev/null &&
      ! nft list set inet xl_oci isolated | grep -q xloci-t2 &&
      [ ! -e "$XL_OCI_ROOT/networks/t2" ]' "$X"
+for special in 127.0.0.0/24:loopback 224.0.0.0/24:multicast 0.0.0.0/8:"this network" \
+    169.254.0.0/16:link-local 240.0.0.0/24:reserved; do
+    fails_with "a subnet in ${special%%:*} (${special#*:}) is refused" \
+        "overlaps the special-purpose block" "$X" network create t2 --subnet "${special%%:*}"
+done
+fails_with "an IPv6 prefix in ::/8 is refused" "is in the reserved ::/8" \
+    "$X" network create t2 --subnet 10.60.0.0/24 --ipv6 ::/64
+# --gateway other than .1 with IPv6: the bridge's IPv6 address has the
+# gateway's host part, as every lease's has its IPv4 address's; the
+# first lease (.1) once got PREFIX::1, the bridge's own.
+check "a gateway at .254 with IPv6: gateway6 ::fe, the first lease ::1" bash -c \
+    '"$0" network create gw --subnet 10.66.0.0/24 --ipv6 fd00:66::/64 --gateway 10.66.0.254 >/dev/null &&
+     "$1" attach gw g1 | grep -q "ipv4=10.66.0.1/24 gateway4=10.66.0.254 ipv6=fd00:66::1/64 gateway6=fd00:66::fe" &&
+     ip -6 -o addr show xloci-gw | grep -q "fd00:66::fe/64" &&
+     "$1" release g1 && "$0" network rm gw' "$X" "$NT"
 
 # --- leases ----------------------------------------------------------------
 check "attach web: first pool address" bash -c \
