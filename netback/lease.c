@@ -23,6 +23,7 @@
 #include "netback/link.h"
 #include "netback/netback_internal.h"
 #include "netback/nft.h"
+#include "netback/port_probe.h"
 
 /* What create -N shows for a "default" network that does not exist yet. */
 static int attach_dry_default(const char *root, const char *container,
@@ -280,6 +281,26 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
     return 0;
 }
 
+/* A host service listening on a port to publish would lose its traffic
+ * to the DNAT rule (port_probe.h): refused, as Docker's bind fails. */
+static int check_host_services(const struct publish_check *c, xo_err *err)
+{
+    char a[XO_PORT_SPEC_TEXT];
+    for (size_t k = 0; k < c->n; k++) {
+        bool busy;
+        if (nb_port_in_use(&c->ports[k], &busy, err) < 0)
+            return -1;
+        if (busy) {
+            xo_port_spec_format(a, &c->ports[k]);
+            return xo_err_set(
+                err, EADDRINUSE,
+                "oci_ports \"%s\": host port %u/%s is in use by a service of this host (publishing it would take that service's connections)",
+                a, c->ports[k].host_port, c->ports[k].udp ? "udp" : "tcp");
+        }
+    }
+    return 0;
+}
+
 /* A port on an IPv6 host address needs a network with IPv6. */
 static int check_families(const struct netback_network *net,
                           const struct publish_check *c, xo_err *err)
@@ -341,7 +362,8 @@ static int publish_locked(const char *root, const char *network,
         goto out;
     }
     /* What can never work is said before what is in use. */
-    if (each_network_locked(root, c, check_one, err) < 0)
+    if (each_network_locked(root, c, check_one, err) < 0 ||
+        check_host_services(c, err) < 0)
         goto out;
     if (c->n) {
         copy = xo_xcalloc(c->n, sizeof(*copy));
@@ -397,9 +419,10 @@ int netback_publish(const char *root, const char *network,
             }
     struct publish_check c = {container, ports, n_ports};
     if (flags & NETBACK_ATTACH_DRY_RUN) /* reads only, as attach's */
-        return check_families_dry(root, network, &c, err) < 0
+        return check_families_dry(root, network, &c, err) < 0 ||
+                       each_network_locked(root, &c, check_one, err) < 0
                    ? -1
-                   : each_network_locked(root, &c, check_one, err);
+                   : check_host_services(&c, err);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)
         return -1;

@@ -193,6 +193,24 @@ check "the hosts file has a line per address" bash -c \
     '[ "$(grep -c " p" "$XL_OCI_ROOT/networks/t4/hosts")" = 32 ]'
 
 # --- published ports ---------------------------------------------------------
+# A host service on the port: its connections would go to the container
+# (the DNAT rule comes first); refused, as Docker's bind fails.  Two
+# services of this namespace: 8091/tcp listening, 8092/udp bound.
+python3 -c 'import socket, time; s = socket.socket(); s.bind(("0.0.0.0", 8091)); s.listen(); time.sleep(600)' &
+svc1=$!
+python3 -c 'import socket, time; s = socket.socket(type=socket.SOCK_DGRAM); s.bind(("0.0.0.0", 8092)); time.sleep(600)' &
+svc2=$!
+for _ in $(seq 50); do ss -Hltn 'sport = :8091' | grep -q . && ss -Hlun 'sport = :8092' | grep -q . && break; sleep 0.1; done
+fails_with "a host port a service listens on is refused, naming it" \
+    'oci_ports "8091:80/tcp": host port 8091/tcp is in use by a service of this host' \
+    "$NT" publish t1 web 8091:80
+fails_with "the same for udp, and on the service's own address" \
+    'host port 8092/udp is in use' "$NT" publish t1 web 127.0.0.1:8092:53/udp
+check "nothing published by the refusals" bash -c '! nft list ruleset | grep -qE "809[12]"'
+kill "$svc1" "$svc2"
+wait "$svc1" "$svc2" 2>/dev/null
+check "the same ports once the services are gone" bash -c \
+    '"$0" publish t1 web 8091:80 127.0.0.1:8092:53/udp && "$0" publish t1 web' "$NT"
 check "publish 8080:80 and 127.0.0.1:9090:90/udp to web" \
     "$NT" publish t1 web 8080:80 127.0.0.1:9090:90/udp
 check "DNAT maps hold the ports (nft -j)" bash -c \
