@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/alloc.h"
 #include "common/pathfmt.h"
@@ -133,6 +134,14 @@ int nb_ipam_assign(struct nb_state *st, const char *container,
     if (st->n_leases >= NETBACK_LEASES_MAX)
         return xo_err_set(err, ENOSPC, "network %s: %d leases already",
                           st->net.name, NETBACK_LEASES_MAX);
+    /* A container's name is its DNS name on the network (dns.c), and DNS
+     * ignores case: "Web" beside "web" would answer for both. */
+    for (size_t i = 0; i < st->n_leases; i++)
+        if (strcasecmp(st->leases[i].container, container) == 0)
+            return xo_err_set(
+                err, EEXIST,
+                "container %s: network %s has container %s, the same DNS name (names are compared without case)",
+                container, st->net.name, st->leases[i].container);
     if (static_ip ? check_static(st, container, static_ip, &addr, err)
                   : next_free(st, &addr, err))
         return -1;

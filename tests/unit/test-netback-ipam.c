@@ -76,6 +76,22 @@ static void test_pool(void **state)
     nb_state_dispose(&st);
 }
 
+/* DNS ignores case: a second name that differs only in case is refused. */
+static void test_names_without_case(void **state)
+{
+    (void)state;
+    struct nb_state st;
+    make_net(&st, "t", "10.1.0.0/24", "10.1.0.1", NULL);
+    assert_string_equal(assign(&st, "web", NULL), "10.1.0.2");
+    assert_string_equal(
+        assign(&st, "Web", NULL),
+        "ERR container Web: network t has container web, the same DNS name "
+        "(names are compared without case)");
+    assert_int_equal(st.n_leases, 1);
+    assert_string_equal(assign(&st, "web2", NULL), "10.1.0.3");
+    nb_state_dispose(&st);
+}
+
 static void test_gateway_inside_pool(void **state)
 {
     (void)state;
@@ -228,6 +244,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pool),
+        cmocka_unit_test(test_names_without_case),
         cmocka_unit_test(test_gateway_inside_pool),
         cmocka_unit_test(test_static),
         cmocka_unit_test(test_mac_collision),
