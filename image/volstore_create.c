@@ -216,9 +216,8 @@ static int make_child(struct work *w, const struct volstore_record *r,
     }
     if (r->size > p->size) {
         bool grown = false;
-        if (volstore_data_grow(w->data, VOLSTORE_RAW, r->size, err) < 0 ||
-            volstore_data_grow_fs(&grown, w->data, VOLSTORE_RAW, r->fs, err) <
-                0)
+        if (volstore_data_resize(&grown, w->data, VOLSTORE_RAW, r->fs, p->size,
+                                 r->size, err) < 0)
             return -1;
         if (!grown && r->fs != VOLSTORE_FS_NONE)
             say(o,
@@ -347,9 +346,16 @@ int volstore_import(struct volstore_record *r_r, const char *root,
     if (o->format == VOLSTORE_QCOW2) {
         /* The copy is checked, not the outside file: it cannot change
          * between the check and its use. */
-        if (volstore_qcow2_check(&r.size, w.data, err) < 0)
+        if (volstore_qcow2_check(&r.size, w.data, o->file, err) < 0)
             goto fail;
     } else {
+        /* A qcow2 taken for raw would be a small disk of qcow2 metadata. */
+        if (volstore_data_is_qcow2(w.data)) {
+            xo_err_set(err, EINVAL,
+                       "%s is a qcow2 image: import it with --format qcow2",
+                       o->file);
+            goto fail;
+        }
         r.size = bytes;
         if (bytes == 0 || bytes % 512 || bytes > VOLSTORE_SIZE_MAX) {
             xo_err_set(
@@ -363,6 +369,18 @@ int volstore_import(struct volstore_record *r_r, const char *root,
     r.fs = o->fs_set || o->format != VOLSTORE_RAW
                ? (o->fs_set ? o->fs : VOLSTORE_FS_NONE)
                : volstore_data_detect_fs(w.data);
+    /* A raw image's superblock can be read here: --fs must agree with it
+     * (random bytes recorded as "ext4" failed only at mount). */
+    if (o->fs_set && o->fs != VOLSTORE_FS_NONE && o->format == VOLSTORE_RAW &&
+        volstore_data_detect_fs(w.data) != o->fs) {
+        xo_err_set(
+            err, EINVAL, "%s: --fs %s, but its superblock says %s", o->file,
+            volstore_fs_to_string(o->fs),
+            volstore_data_detect_fs(w.data) == VOLSTORE_FS_NONE
+                ? "neither ext4 nor xfs"
+                : volstore_fs_to_string(volstore_data_detect_fs(w.data)));
+        goto fail;
+    }
     if (work_commit(&w, root, &r, err) < 0)
         goto fail;
     volstore_record_dispose(r_r);

@@ -190,7 +190,8 @@ int volstore_data_hash(struct digest *sum_r, uint64_t *size_r, const char *path,
     return rc;
 }
 
-int volstore_qcow2_check(uint64_t *size_r, const char *path, xo_err *err)
+int volstore_qcow2_check(uint64_t *size_r, const char *path, const char *shown,
+                         xo_err *err)
 {
     char *out = xo_xmalloc(QEMU_INFO_MAX);
     /* -f qcow2: never probe the format of an outside file. */
@@ -203,28 +204,39 @@ int volstore_qcow2_check(uint64_t *size_r, const char *path, xo_err *err)
                            err);
     free(out);
     if (rc < 0)
-        return xo_err_wrap(err, "%s", path);
+        return xo_err_wrap(err, "%s", shown);
     if (json_object_object_get_ex(o, "backing-filename", NULL))
         rc = xo_err_set(
             err, EPERM,
             "%s: a qcow2 with a backing file is refused (it could name any file of the host); flatten it first (qemu-img convert -O qcow2)",
-            path);
+            shown);
     else if (json_object_object_get_ex(o, "format-specific", &fs) &&
              json_object_object_get_ex(fs, "data", &data) &&
              json_object_object_get_ex(data, "data-file", NULL))
         rc = xo_err_set(err, EPERM,
                         "%s: a qcow2 with an external data file is refused",
-                        path);
+                        shown);
     else if (!json_object_object_get_ex(o, "virtual-size", &v) ||
              !json_object_is_type(v, json_type_int) ||
              json_object_get_int64(v) <= 0 ||
              (uint64_t)json_object_get_int64(v) > VOLSTORE_SIZE_MAX)
         rc = xo_err_set(err, EINVAL,
-                        "%s: qemu-img gives no usable virtual-size", path);
+                        "%s: qemu-img gives no usable virtual-size", shown);
     else
         *size_r = (uint64_t)json_object_get_int64(v);
     json_object_put(o);
     return rc;
+}
+
+bool volstore_data_is_qcow2(const char *path)
+{
+    unsigned char m[4];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    ssize_t n = pread(fd, m, sizeof(m), 0);
+    close(fd);
+    return n == 4 && memcmp(m, "QFI\xfb", 4) == 0;
 }
 
 enum volstore_fs volstore_data_detect_fs(const char *path)
@@ -276,22 +288,40 @@ void volstore_now(char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int volstore_data_grow_fs(bool *grown_r, const char *path,
-                          enum volstore_format f, enum volstore_fs fs,
-                          xo_err *err)
+int volstore_data_resize(bool *grown_r, const char *path,
+                         enum volstore_format f, enum volstore_fs fs,
+                         uint64_t old_size, uint64_t size, xo_err *err)
 {
     *grown_r = false;
     /* Only a raw ext4 image grows offline on the host: resize2fs works on
      * an image file (after the full check it insists on); xfs grows only
      * mounted (xfs_growfs), a qcow2's file system only through a block
      * device, so those grow in the container. */
-    if (f != VOLSTORE_RAW || fs != VOLSTORE_FS_EXT4)
-        return 0;
+    bool ext4 = f == VOLSTORE_RAW && fs == VOLSTORE_FS_EXT4;
     const char *fsck[] = {"e2fsck", "-f", "-p", path, NULL};
     const char *grow[] = {"resize2fs", "-f", path, NULL};
-    if (volstore_run(fsck, NULL, 0, err) < 0 ||
-        volstore_run(grow, NULL, 0, err) < 0)
+    /* Checked before the file grows: a file system e2fsck cannot mend
+     * leaves the file as it was (it once stayed grown, its record not). */
+    if (ext4 && volstore_run(fsck, NULL, 0, err) < 0)
+        return xo_err_wrap(err, "checking the ext4 file system of %s", path);
+    if (volstore_data_grow(path, f, size, err) < 0)
+        return -1;
+    if (!ext4)
+        return 0;
+    if (volstore_run(grow, NULL, 0, err) < 0) {
+        /* resize2fs failed before it moved the file system's end: the
+         * file goes back to its size, which the record still says. */
+        int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        bool back = fd >= 0 && ftruncate(fd, (off_t)old_size) == 0;
+        if (fd >= 0)
+            close(fd);
+        if (!back)
+            xo_err_wrap(
+                err,
+                "(and %s stays at %llu bytes: set it back with truncate -s %llu)",
+                path, (unsigned long long)size, (unsigned long long)old_size);
         return xo_err_wrap(err, "growing the ext4 file system of %s", path);
+    }
     *grown_r = true;
     return 0;
 }

@@ -49,9 +49,14 @@ int volstore_data_hash(struct digest *sum_r, uint64_t *size_r, const char *path,
 /*
  * What `qemu-img info` says of the qcow2 at `path` (opened as qcow2, never
  * probed): its virtual size.  A backing file or an external data file
- * (either could name any file of the host) is refused (EPERM).
+ * (either could name any file of the host) is refused (EPERM).  Errors
+ * name `shown` (the file the admin gave), not `path` (the store's copy).
  */
-int volstore_qcow2_check(uint64_t *size_r, const char *path, xo_err *err);
+int volstore_qcow2_check(uint64_t *size_r, const char *path, const char *shown,
+                         xo_err *err);
+
+/* True when the file at `path` starts with qcow2's magic ("QFI\xfb"). */
+bool volstore_data_is_qcow2(const char *path);
 
 /* The file system a raw image's superblock says (ext4, xfs), else none. */
 enum volstore_fs volstore_data_detect_fs(const char *path);
@@ -61,13 +66,15 @@ int volstore_data_grow(const char *path, enum volstore_format f, uint64_t size,
                        xo_err *err);
 
 /*
- * Grows the file system of the image at `path` to fill it, where that is
- * done on the host (a raw ext4 image: e2fsck, resize2fs); *grown_r false
- * for the others, which grow when mounted.
+ * Grows the image at `path` of format `f` from `old_size` to `size`
+ * bytes, and its file system to fill it where that is done on the host
+ * (a raw ext4 image: e2fsck before the file grows, resize2fs after, the
+ * file set back to `old_size` when resize2fs fails); *grown_r false for
+ * the others, which grow when mounted.
  */
-int volstore_data_grow_fs(bool *grown_r, const char *path,
-                          enum volstore_format f, enum volstore_fs fs,
-                          xo_err *err);
+int volstore_data_resize(bool *grown_r, const char *path,
+                         enum volstore_format f, enum volstore_fs fs,
+                         uint64_t old_size, uint64_t size, xo_err *err);
 
 /* The record's "created" time, now, RFC 3339 UTC. */
 void volstore_now(char buf[32]);

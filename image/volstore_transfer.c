@@ -136,8 +136,8 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
     if (size > r.size &&
         (volstore_path(data, sizeof(data), root, name,
                        volstore_data_name(r.format), err) < 0 ||
-         volstore_data_grow(data, r.format, size, err) < 0 ||
-         volstore_data_grow_fs(fs_grown_r, data, r.format, r.fs, err) < 0))
+         volstore_data_resize(fs_grown_r, data, r.format, r.fs, r.size, size,
+                              err) < 0))
         goto out;
     if (size > r.size) {
         r.size = size;

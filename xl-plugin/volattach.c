@@ -95,6 +95,11 @@ static int named(struct volstore_record *r, enum volstore_fs *fs_r,
     if (volstore_get(r, root, name, err) < 0)
         return -1;
     *fs_r = r->fs;
+    if (r->fs == VOLSTORE_FS_NONE && !mkfs && r->has_checksum)
+        return xo_err_set(
+            err, EINVAL,
+            "volume \"%s\" has no file system recorded (imported with --fs none, the default for a qcow2): if it holds one, import it again with --fs ext4",
+            name);
     if (r->fs == VOLSTORE_FS_NONE && !mkfs)
         return xo_err_set(
             err, EINVAL,

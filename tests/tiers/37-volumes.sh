@@ -142,6 +142,18 @@ qemu-img info --output=json "$V/q/data.qcow2" | jq -e '."virtual-size" == 671088
 fails_with "resize: no shrinking" "it can grow, not shrink" "$X" volume resize q 1M
 fails_with "resize: a parent of children" "is the parent of qkid, rawkid" "$X" volume resize base 1G
 fails_with "resize: unknown name" 'no volume named "zz"' "$X" volume resize zz 1G
+# A file system e2fsck cannot mend: refused before the file grows (the
+# file once stayed grown while the record kept the old size, and export
+# then called the volume corrupt).
+"$X" volume create --size 16M --fs ext4 broken >/dev/null
+dd if=/dev/zero of="$V/broken/data.raw" bs=4096 seek=1 count=1 conv=notrunc 2>/dev/null
+fails_with "resize: a damaged ext4 is refused, naming e2fsck" \
+    "checking the ext4 file system of $V/broken/data.raw: e2fsck failed" "$X" volume resize broken 32M
+[ "$(stat -c %s "$V/broken/data.raw")" = 16777216 ] &&
+    "$X" volume inspect --json broken | jq -e '.size == 16777216' >/dev/null &&
+    ok "resize: the refused volume's file and record keep their size" ||
+    nok "resize: the refused volume's file and record keep their size ($(stat -c %s "$V/broken/data.raw"))"
+"$X" volume rm broken >/dev/null
 
 # --- import / export ----------------------------------------------------------
 check "export a raw volume" "$X" volume export rawkid "$T/rk.img"
@@ -177,8 +189,22 @@ qemu-img info --output=json "$T/qk.qcow2" | jq -e 'has("backing-filename") | not
 check "import a qcow2" "$X" volume import --format qcow2 --fs ext4 qback "$T/qk.qcow2"
 "$X" volume inspect --json qback | jq -e '.size == 134217728 and .format == "qcow2"' >/dev/null &&
     ok "qcow2 import reads the virtual size" || nok "qcow2 import reads the virtual size"
-fails_with "import: a qcow2 with a backing file" "with a backing file is refused" \
+fails_with "import: a qcow2 with a backing file, naming the file given" \
+    "$V/qkid/data.qcow2: a qcow2 with a backing file is refused" \
     "$X" volume import --format qcow2 evil "$V/qkid/data.qcow2"
+# What the file holds is read, not taken on trust: a qcow2 without
+# --format was once a 1 MiB raw disk of qcow2 metadata, and --fs was
+# recorded whatever the bytes were.
+fails_with "import: a qcow2 without --format qcow2" \
+    "$T/qk.qcow2 is a qcow2 image: import it with --format qcow2" "$X" volume import qraw "$T/qk.qcow2"
+head -c 4M /dev/urandom >"$T/junk.img"
+fails_with "import: --fs ext4 of bytes that are no ext4" \
+    "$T/junk.img: --fs ext4, but its superblock says neither ext4 nor xfs" \
+    "$X" volume import --fs ext4 junk "$T/junk.img"
+fails_with "import: --fs xfs of an ext4 image" "$T/rk.img: --fs xfs, but its superblock says ext4" \
+    "$X" volume import --fs xfs wrongfs "$T/rk.img"
+[ ! -e "$V/qraw" ] && [ ! -e "$V/junk" ] && [ ! -e "$V/wrongfs" ] &&
+    ok "the refused imports left no volume" || nok "the refused imports left no volume"
 truncate -s 1000 "$T/odd.img"
 fails_with "import: not a disk size" "is not a disk image size" "$X" volume import odd "$T/odd.img"
 ln -s "$T/rk.img" "$T/link.img"
