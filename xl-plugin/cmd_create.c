@@ -28,6 +28,7 @@
 #include "loader/loader.h"
 #include "create_ramdisk.h"
 #include "loopdev.h"
+#include "qdisk_share.h"
 #include "volattach.h"
 #include "metastore.h"
 #include "monitor_spawn.h"
@@ -573,7 +574,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     xo_stamp("create", "DomainStatus and state dir written");
 
     struct loop_holds loops;
-    if (loopdev_attach_disks(&r.d, &loops, LOOPDEV_WAIT_CREATE_MS, err) < 0)
+    if (qdisk_check_sharing(h.xs, &r.d, err) < 0 ||
+        loopdev_attach_disks(&r.d, &loops, LOOPDEV_WAIT_CREATE_MS, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.loops-attached");
     xo_stamp("create", "loop devices attached");

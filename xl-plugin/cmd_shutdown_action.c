@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "create_ramdisk.h"
 #include "loopdev.h"
+#include "qdisk_share.h"
 #include "share_views.h"
 #include "monitor_restart.h"
 #include "state.h"
@@ -59,6 +60,14 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
     /* Shares are served from views, which a dom0 restart unmounted. */
     if (rc == 0 && d.num_p9s > 0)
         rc = share_views_ensure(cmd_state_root(), d.c_info.name, err);
+    /* What QEMU serves is shared by the rule loop devices follow: another
+     * domain may have taken the image while this one was down. */
+    struct xo_xs *xs = rc == 0 ? xo_xs_open() : NULL;
+    if (rc == 0 && !xs)
+        rc = xo_err_sys(err, "cannot open xenstore");
+    if (rc == 0)
+        rc = qdisk_check_sharing(xs, &d, err);
+    xo_xs_close(xs);
     if (rc == 0 && (rc = loopdev_attach_disks(
                         &d, &loops, LOOPDEV_WAIT_RESTART_MS, err)) == 0) {
         rc = xo_xl.domain_create_new(ctx, &d, domid_r, NULL, NULL);

@@ -281,7 +281,7 @@ t0=$(date +%s)
 out=$(timeout 120 xl-oci create "$LAB_WORK/wqb.cfg" 2>&1)
 rc=$?
 echo "wqb create: rc $rc after $(($(date +%s) - t0)) s: $out" >&2
-echo "$out" | grep -q "upper.qcow2" && [ $rc != 0 ] && ! xl-oci status wqb >/dev/null 2>&1 &&
+echo "$out" | grep -q "upper.qcow2 is in use by domain wqa" && [ $rc != 0 ] && ! xl-oci status wqb >/dev/null 2>&1 &&
     ! xl domid wqb >/dev/null 2>&1 && [ "$(st wqa state)" = running ] &&
     lab_ok writable-qcow2-not-shared "$(echo "$out" | tail -1)" ||
     lab_fail writable-qcow2-not-shared "rc $rc: $out; wqa $(st wqa state)"
