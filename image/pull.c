@@ -32,6 +32,7 @@
 #include "source.h"
 #include "unpack_lib.h"
 #include "volume.h"
+#include "image/volume_record.h"
 #include "common/fault.h"
 
 #define PULL_OS "linux"
@@ -316,6 +317,30 @@ int image_pull(const char *root, const char *ref,
     return rc;
 }
 
+/*
+ * A root volume create is about to use, held to its record by size (a
+ * stat: create must stay fast): 1 when it matches; 0 when it does not and
+ * `may_pull`, so the pull rebuilds it (image_pull checks it in full);
+ * else -1 with `err` naming the volume and what to run.
+ */
+static int intact(const char *root, const struct digest *manifest,
+                  bool may_pull, xo_err *err)
+{
+    char *dir = volume_path(root, manifest);
+    int ok = volume_record_check(dir, false, err);
+    if (ok == 0 && may_pull) {
+        xo_err_clear(err);
+    } else if (ok == 0) {
+        xo_err_wrap(
+            err,
+            "root volume %s is damaged (pull the image again to rebuild it)",
+            dir);
+        ok = -1;
+    }
+    free(dir);
+    return ok;
+}
+
 int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
                               char **dir_r, xo_err *err)
 {
@@ -332,8 +357,13 @@ int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
     } else {
         struct ref_entry e;
         int found = refstore_get(root, r.canonical, &e, err);
-        if (found == 1 && volume_exists(root, &e.manifest)) {
+        int ok = found == 1 && volume_exists(root, &e.manifest)
+                     ? intact(root, &e.manifest, may_pull, err)
+                     : 0;
+        if (ok > 0) {
             d = e.manifest;
+        } else if (ok < 0) {
+            rc = -1;
         } else if (found >= 0 && !may_pull) {
             rc = xo_err_set(
                 err, ENOENT,

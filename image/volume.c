@@ -243,6 +243,32 @@ int volume_publish(const char *root, const char *vol, const char *final,
     return rc;
 }
 
+/*
+ * Moves the damaged volume `dir` out of the store into `tmpdir` and
+ * removes it there (a container still running on it keeps its open
+ * file), so the build can publish a new one under the same name.
+ */
+static int set_aside(const char *dir, const char *tmpdir, xo_err *err)
+{
+    xo_err failed = *err; /* the damage, said after the move */
+    *err = (xo_err)XO_ERR_INIT;
+    char *aside = xo_xasprintf("%s/damaged-XXXXXX", tmpdir);
+    int rc = 0;
+    if (!mkdtemp(aside) || rename(dir, aside) < 0) {
+        rc = xo_err_sys(err, "cannot move the damaged root volume %s aside",
+                        dir);
+        rmdir(aside);
+        xo_err_clear(&failed);
+    } else {
+        xo_err ignore = XO_ERR_INIT;
+        fsat_remove_path(aside, &ignore);
+        xo_err_clear(&ignore);
+        *err = failed;
+    }
+    free(aside);
+    return rc;
+}
+
 int volume_build(const char *root, const struct blob_store *bs,
                  const struct volume_src *src, const struct unpack_opts *uo,
                  const struct volume_report *rep, xo_err *err)
@@ -250,8 +276,23 @@ int volume_build(const char *root, const struct blob_store *bs,
     void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
     void *progress_arg = rep ? rep->arg : NULL;
     const struct digest *md = src->manifest_digest;
-    if (volume_exists(root, md))
-        return 0;
+    if (volume_exists(root, md)) {
+        /* Pulled before: held to its record (a truncated or altered
+         * rootfs image was taken as ready and failed only at create). */
+        char *have = volume_path(root, md);
+        int ok = volume_record_check(have, true, err);
+        if (ok == 0 && set_aside(have, bs->tmpdir, err) < 0)
+            ok = -1;
+        if (ok != 0) { /* 1: it holds what it says; -1: an error */
+            free(have);
+            return ok < 0 ? -1 : 0;
+        }
+        image_progress(progress, progress_arg,
+                       "the root volume is damaged (%s): building it again",
+                       xo_err_msg(err));
+        xo_err_clear(err);
+        free(have);
+    }
     struct scratch scr = {NULL, false};
     struct scratch_removal removal = {.running = false};
     char *vol = NULL, *final = volume_path(root, md);

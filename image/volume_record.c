@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -42,6 +43,36 @@ int volume_record_hash_rootfs(struct volume_record *r, const char *dir,
         rc = xo_path_fmt(r->rootfs, sizeof(r->rootfs), err, "%s", rootfs) < 0
                  ? -1
                  : 0;
+    free(path);
+    return rc;
+}
+
+int volume_record_check(const char *dir, bool full, xo_err *err)
+{
+    struct volume_record r, now;
+    int found = volume_record_read(&r, dir, err);
+    if (found <= 0)
+        return found < 0 ? -1 : 1;
+    char *path = xo_path_join(dir, r.rootfs);
+    struct stat st;
+    int rc = 1;
+    if (lstat(path, &st) < 0) {
+        rc = errno == ENOENT
+                 ? (xo_err_set(err, EBADMSG, "%s is missing", path), 0)
+                 : xo_err_sys(err, "cannot stat %s", path);
+    } else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size != r.rootfs_size) {
+        xo_err_set(err, EBADMSG, "%s is %lld bytes, its record says %llu", path,
+                   (long long)st.st_size, (unsigned long long)r.rootfs_size);
+        rc = 0;
+    } else if (full) {
+        if (volume_record_hash_rootfs(&now, dir, r.rootfs, err) < 0)
+            rc = -1;
+        else if (!digest_equal(&now.rootfs_digest, &r.rootfs_digest)) {
+            xo_err_set(err, EBADMSG, "%s has digest %s, its record says %s",
+                       path, now.rootfs_digest.str, r.rootfs_digest.str);
+            rc = 0;
+        }
+    }
     free(path);
     return rc;
 }

@@ -17,6 +17,7 @@
 #ifndef XL_OCI_IMAGE_VOLUME_RECORD_H
 #define XL_OCI_IMAGE_VOLUME_RECORD_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -48,6 +49,15 @@ int volume_record_write(const char *dir, const struct volume_record *r,
  * has no record, -1 with an error naming the file and field otherwise.
  */
 int volume_record_read(struct volume_record *r_r, const char *dir, xo_err *err);
+
+/*
+ * Checks the rootfs image of the root volume `dir` against its record:
+ * its size (a stat), and with `full` its sha256 too (reads it all).
+ * Returns 1 when it matches or the volume has no record (nothing to hold
+ * it to), 0 when it does not, with `err` (EBADMSG) saying what differs,
+ * -1 when the record is broken or the file cannot be read.
+ */
+int volume_record_check(const char *dir, bool full, xo_err *err);
 
 /*
  * The manifest digest of the image in the root volume `dir`: from its

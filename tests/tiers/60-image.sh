@@ -167,6 +167,25 @@ refuse "create -N: an image not pulled is refused, not pulled" "a dry run pulls 
 check "create -N: the store stays empty" \
     sh -c "[ -z \"\$(ls -A '$RD/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$(ls -A '$RD/blobs/sha256' 2>/dev/null)\" ] && [ \"\$('$top/$XO' --root '$RD' images --json | jq length)\" = 0 ]"
 
+# A damaged root volume is held to its record: create names it (a
+# truncated rootfs.erofs was taken as ready and failed in runc or the
+# loader), a pull builds it again; one altered in place (same size) is
+# found by the pull's full check.
+RB=$W/rootdamaged
+"$top/$XO" --root "$RB" pull -q "oci:$L:small" >/dev/null
+vb=$RB/volumes/sha256/$hex
+size=$(stat -c %s "$vb/rootfs.erofs")
+truncate -s 4096 "$vb/rootfs.erofs"
+printf 'name = "dmg"\noci_image = "oci:%s:small"\n' "$L" >"$W/dmg.cfg"
+refuse "a truncated root volume: create -N names it and what differs" \
+    "rootfs.erofs is 4096 bytes, its record says $size" "$top/$XO" --root "$RB" create -N "$W/dmg.cfg"
+check "a truncated root volume: pull builds it again" \
+    sh -c "'$top/$XO' --root '$RB' pull 'oci:$L:small' >'$W/dmg.out' 2>&1 && grep -q 'root volume is damaged' '$W/dmg.out' && [ \$(stat -c %s '$vb/rootfs.erofs') = $size ]"
+printf 'X' | dd of="$vb/rootfs.erofs" bs=1 seek=2000 conv=notrunc 2>/dev/null
+check "a root volume altered in place: pull finds it by digest and builds it again" \
+    sh -c "'$top/$XO' --root '$RB' pull 'oci:$L:small' >'$W/dmg.out' 2>&1 && grep -q 'has digest sha256:.*its record says' '$W/dmg.out' && '$top/$XO' --root '$RB' create -N '$W/dmg.cfg' >/dev/null"
+check "the damaged volumes set aside are gone from tmp/" sh -c "[ -z \"\$(ls -A '$RB/tmp')\" ]"
+
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
 bad=$W/bad
