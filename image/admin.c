@@ -348,9 +348,7 @@ int image_remove(const char *root, const char *ref,
     return rc;
 }
 
-/* Everything in tmp/: with the lock held exclusively no pull is running,
- * so these are leftovers of crashed or interrupted ones. */
-static int clean_tmp(const char *root, xo_err *err)
+int image_clean_tmp(const char *root, bool keep_partials, xo_err *err)
 {
     char *dir = xo_xasprintf("%s/tmp", root);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -363,9 +361,15 @@ static int clean_tmp(const char *root, xo_err *err)
     DIR *d = fdopendir(dup(fd));
     struct dirent *e;
     int rc = 0;
-    while (d && (e = readdir(d)))
+    while (d && (e = readdir(d))) {
+        size_t n = strlen(e->d_name);
+        /* An interrupted download, which a pull resumes (blobstore.c). */
+        if (keep_partials && n > 8 &&
+            strcmp(e->d_name + n - 8, ".partial") == 0)
+            continue;
         if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
             strset_add(&names, e->d_name);
+    }
     if (d)
         closedir(d);
     for (size_t i = 0; rc == 0 && i < names.cap; i++) {
@@ -399,7 +403,7 @@ int image_prune(const char *root, const struct image_users *users,
         if (rc == 0)
             rc = gc_blobs(root, &st, err);
         if (rc == 0)
-            rc = clean_tmp(root, err);
+            rc = image_clean_tmp(root, false, err);
         close(lock);
     }
     strset_clear(&vols);

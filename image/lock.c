@@ -11,7 +11,9 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 
-int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
+/* The store's lock with flock operation `op`; with LOCK_NB a lock held
+ * elsewhere gives 0 and *fd_r = -1. */
+static int lock_store(int *fd_r, const char *root, int op, xo_err *err)
 {
     if (xo_mkdir_p(root, 0755, err) < 0)
         return -1;
@@ -22,7 +24,12 @@ int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
         free(path);
         return rc;
     }
-    while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
+    while (flock(fd, op) < 0) {
+        if (errno == EWOULDBLOCK && (op & LOCK_NB)) {
+            close(fd);
+            fd = -1;
+            break;
+        }
         if (errno != EINTR) {
             int rc = xo_err_sys(err, "cannot lock %s", path);
             close(fd);
@@ -33,4 +40,33 @@ int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
     free(path);
     *fd_r = fd;
     return 0;
+}
+
+int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
+{
+    return lock_store(fd_r, root, exclusive ? LOCK_EX : LOCK_SH, err);
+}
+
+int image_store_lock_for_pull(int *fd_r, const char *root, xo_err *err)
+{
+    /* Exclusive without waiting first, on a lock not yet held: a failed
+     * conversion from shared would drop the shared lock (flock(2)). */
+    int fd = -1;
+    if (lock_store(&fd, root, LOCK_EX | LOCK_NB, err) < 0)
+        return -1;
+    if (fd >= 0) {
+        int rc = image_clean_tmp(root, true, err);
+        /* Then shared, so pulls started meanwhile run beside this one (a
+         * prune may take the lock in between: safe, it is waited for). */
+        while (rc == 0 && flock(fd, LOCK_SH) < 0)
+            if (errno != EINTR)
+                rc = xo_err_sys(err, "cannot lock %s/lock", root);
+        if (rc < 0) {
+            close(fd);
+            return -1;
+        }
+        *fd_r = fd;
+        return 0;
+    }
+    return image_store_lock(fd_r, root, false, err);
 }

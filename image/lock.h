@@ -14,4 +14,22 @@
 /* Creates root if needed; returns the lock fd (close it to unlock). */
 int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err);
 
+/*
+ * A pull's lock: shared, but when no one else holds the lock at all
+ * (taken exclusive without waiting) tmp/ is emptied first with
+ * image_clean_tmp() (keeping downloads to resume), so what a killed pull
+ * left there (a scratch tmpfs still mounted, a half-built volume) goes
+ * with the next pull rather than waiting for a prune.
+ */
+int image_store_lock_for_pull(int *fd_r, const char *root, xo_err *err);
+
+/*
+ * Removes everything in <root>/tmp/ (but interrupted downloads,
+ * <hex>.partial, with `keep_partials`: a pull resumes them), unmounting
+ * scratch tmpfs mounts first (scratch.h).  Only with the store lock held
+ * exclusively: then no pull is running, and these are leftovers of
+ * crashed or killed ones.
+ */
+int image_clean_tmp(const char *root, bool keep_partials, xo_err *err);
+
 #endif

@@ -306,7 +306,7 @@ int image_pull(const char *root, const char *ref,
             ref, ref);
     }
     int lock = -1;
-    int rc = image_store_lock(&lock, root, false, err);
+    int rc = image_store_lock_for_pull(&lock, root, err);
     if (rc == 0) {
         rc = pull_locked(root, &r, o, info_r, err);
         close(lock);

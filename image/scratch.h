@@ -12,8 +12,9 @@
  * small or lacks a feature the layers need (user.* xattrs before Linux
  * 6.6), the tree is on disk as before.
  *
- * A process killed mid-pull leaves the tmpfs mounted; `prune` (which
- * empties tmp/ under the store's exclusive lock) unmounts it.
+ * A process killed mid-pull leaves the tmpfs mounted; the next pull that
+ * finds the store idle, or `prune`, empties tmp/ under the store's
+ * exclusive lock and unmounts it (lock.h).
  *
  * XL_OCI_SCRATCH=disk or =tmpfs forces the choice (tests, benchmarks);
  * =tmpfs:BYTES also sets the tmpfs's size (to test the fallback); a

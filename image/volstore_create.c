@@ -7,7 +7,9 @@
  */
 #include "image/volstore_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include "common/json_build.h"
 #include "common/pathfmt.h"
 #include "domcfg/metadata.h"
+#include "image/fsat.h"
 
 /* A create in progress: the work dir and the files made in it. */
 struct work {
@@ -42,6 +45,26 @@ static void work_discard(struct work *w)
 }
 
 /* Under the lock: EEXIST when `name` is taken; else the work dir made. */
+/*
+ * Work directories (.new-NAME.XXXXXX) of creates and imports that were
+ * killed: every create holds the store's lock exclusively while its own
+ * exists, as the caller does now, so any found are leftovers.  Best
+ * effort: what cannot go now goes with the next create.
+ */
+static void remove_stale_work(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(dup(fd));
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        if (strncmp(e->d_name, ".new-", 5) == 0)
+            fsat_remove_tree(fd, e->d_name);
+    if (d)
+        closedir(d);
+    if (fd >= 0)
+        close(fd);
+}
+
 static int work_begin(struct work *w, const char *root, const char *name,
                       enum volstore_format f, xo_err *err)
 {
@@ -52,6 +75,7 @@ static int work_begin(struct work *w, const char *root, const char *name,
         return -1;
     if (access(final, F_OK) == 0)
         return xo_err_set(err, EEXIST, "volume \"%s\" exists", name);
+    remove_stale_work(dir);
     if (xo_path_fmt(w->dir, sizeof(w->dir), err, "%s/.new-%s.XXXXXX", dir,
                     name) < 0)
         return -1;

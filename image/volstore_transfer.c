@@ -4,8 +4,11 @@
  */
 #include "image/volstore_int.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -44,6 +47,39 @@ static int export_to(struct digest *sum_r, const struct volstore_record *r,
     return volstore_data_hash(sum_r, &size, tmp, err);
 }
 
+/*
+ * `file`.xl-oci-PID files an export killed before its link left beside
+ * `file`: those whose PID no longer runs go (a live PID, maybe reused,
+ * keeps its file: harmless).
+ */
+static void remove_stale_temps(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    const char *base = slash ? slash + 1 : file;
+    char dir[4096];
+    int n = slash
+                ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file)
+                : snprintf(dir, sizeof(dir), ".");
+    if (n < 0 || (size_t)n >= sizeof(dir))
+        return;
+    if (!dir[0]) /* "/file" */
+        dir[0] = '/', dir[1] = '\0';
+    size_t blen = strlen(base);
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        char *end;
+        if (strncmp(e->d_name, base, blen) != 0 ||
+            strncmp(e->d_name + blen, ".xl-oci-", 8) != 0)
+            continue;
+        long pid = strtol(e->d_name + blen + 8, &end, 10);
+        if (pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+            unlinkat(dirfd(d), e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+}
+
 int volstore_export(struct digest *sum_r, const char *root, const char *name,
                     const char *file, xo_err *err)
 {
@@ -63,6 +99,7 @@ int volstore_export(struct digest *sum_r, const char *root, const char *name,
         xo_err_set(err, EEXIST, "%s exists; export writes a new file", file);
         goto out;
     }
+    remove_stale_temps(file);
     if (volstore_path(data, sizeof(data), root, name,
                       volstore_data_name(r.format), err) < 0 ||
         xo_path_fmt(tmp, sizeof(tmp), err, "%s.xl-oci-%ld", file,

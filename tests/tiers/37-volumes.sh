@@ -210,6 +210,20 @@ fails_with "import: not a disk size" "is not a disk image size" "$X" volume impo
 ln -s "$T/rk.img" "$T/link.img"
 fails_with "import: a symlink is not followed" "cannot open" "$X" volume import lnk "$T/link.img"
 
+# What killed imports and exports leave: a work directory in the store
+# and a temporary file beside the export's file (of a PID that no longer
+# runs); the next create and the next export to that file remove them.
+mkdir -p "$V/.new-gone.Aa0000" && head -c 1M /dev/zero >"$V/.new-gone.Aa0000/data.raw"
+sleep 0 & deadpid=$!
+wait "$deadpid"
+head -c 1M /dev/zero >"$T/again.img.xl-oci-$deadpid"
+check "a create removes a killed import's work directory" bash -c \
+    '"$0" volume create --size 1M leftover >/dev/null && [ ! -e "$1/.new-gone.Aa0000" ]' "$X" "$V"
+check "an export removes a killed export's temporary file" bash -c \
+    '"$0" volume export leftover "$1/again.img" >/dev/null && [ ! -e "$1/again.img.xl-oci-$2" ] && [ -f "$1/again.img" ]' \
+    "$X" "$T" "$deadpid"
+"$X" volume rm leftover >/dev/null
+
 # --- concurrent creates of one name -----------------------------------------------
 for i in 1 2 3 4 5 6 7 8; do
     ("$X" volume create --size 8M --fs ext4 race >"$T/race.$i" 2>&1; echo $? >"$T/race.$i.rc") &

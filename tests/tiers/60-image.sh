@@ -186,6 +186,15 @@ check "a root volume altered in place: pull finds it by digest and builds it aga
     sh -c "'$top/$XO' --root '$RB' pull 'oci:$L:small' >'$W/dmg.out' 2>&1 && grep -q 'has digest sha256:.*its record says' '$W/dmg.out' && '$top/$XO' --root '$RB' create -N '$W/dmg.cfg' >/dev/null"
 check "the damaged volumes set aside are gone from tmp/" sh -c "[ -z \"\$(ls -A '$RB/tmp')\" ]"
 
+# What a killed pull leaves in tmp/ (its scratch tmpfs still mounted, a
+# half-built volume) goes with the next pull that finds the store idle,
+# not only with a prune.
+mkdir -p "$RB/tmp/unpack-0123456789ab-Zz0000" "$RB/tmp/vol-0123456789ab-Zz0000"
+mount -t tmpfs -o size=1m xl-oci-scratch "$RB/tmp/unpack-0123456789ab-Zz0000"
+touch "$RB/tmp/vol-0123456789ab-Zz0000/rootfs.erofs"
+check "a pull empties tmp/ of a killed pull's leftovers, its tmpfs unmounted" \
+    sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ -z \"\$(ls -A '$RB/tmp')\" ] && ! grep -q '$RB/tmp' /proc/mounts"
+
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
 bad=$W/bad
