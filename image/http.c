@@ -12,6 +12,15 @@
 #include "common/fileio.h"
 #include "http_lib.h"
 
+/* What an admin can do about a transfer error, where it is plain. */
+static const char *hint(CURLcode cc, const char *url)
+{
+    /* A TLS handshake with a server that talks plain HTTP fails so. */
+    if (cc == CURLE_SSL_CONNECT_ERROR && strncmp(url, "https://", 8) == 0)
+        return " (if the registry talks plain HTTP, pull with --plain-http)";
+    return "";
+}
+
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
 #define HTTP_CONNECT_TIMEOUT 30L
 /* A transfer slower than 1 kB/s for 60 s is dead. */
@@ -240,7 +249,8 @@ int http_get_mem(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         free(m.p);
-        return xo_err_set(err, EIO, "%s: %s", url, http_curl.easy_strerror(cc));
+        return xo_err_set(err, EIO, "%s: %s%s", url,
+                          http_curl.easy_strerror(cc), hint(cc, url));
     }
     if (!m.p)
         m.p = xo_xcalloc(1, 1);
@@ -317,7 +327,8 @@ int http_get_blob(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         *retryable_r = true;
-        return xo_err_set(err, EIO, "%s: %s", url, http_curl.easy_strerror(cc));
+        return xo_err_set(err, EIO, "%s: %s%s", url,
+                          http_curl.easy_strerror(cc), hint(cc, url));
     }
     return 0;
 }

@@ -29,7 +29,7 @@ static int state_from_spec(struct nb_state *st,
     if (!nb_valid_network_name(spec->name))
         return xo_err_set(
             err, EINVAL,
-            "network name \"%s\" is not valid (a-z, 0-9 and '-', at most %d)",
+            "network name \"%s\" is not valid (a-z, 0-9 and '-', not first or last, at most %d, not \"lock\")",
             spec->name ? spec->name : "", NETBACK_NAME_MAX);
     if (xo_path_fmt(n->name, sizeof(n->name), err, "%s", spec->name) < 0)
         return -1;

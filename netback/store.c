@@ -280,7 +280,7 @@ int nb_store_load(struct nb_state *st, const char *root, const char *name,
     if (!nb_valid_network_name(name))
         return xo_err_set(
             err, EINVAL,
-            "network name \"%s\" is not valid (a-z, 0-9 and '-', at most %d)",
+            "network name \"%s\" is not valid (a-z, 0-9 and '-', not first or last, at most %d, not \"lock\")",
             name, NETBACK_NAME_MAX);
     if (!nb_store_exists(root, name))
         return xo_err_set(err, ENOENT, "no network %s", name);

@@ -379,6 +379,8 @@ auth:
     out=$(xr pull -q --plain-http "docker://$HP/small:1" 2>"$W/err")
     check "registry: pull by tag gives the layout's manifest digest" test "$out" = "$small"
     check "registry: pull by digest" xr pull -q --plain-http "docker://$HP/small@$small"
+    refuse "registry: HTTPS to a plain-HTTP registry says to use --plain-http" \
+        "(if the registry talks plain HTTP, pull with --plain-http)" xr pull -q "docker://$HP/small:1"
     out=$(xr pull -q --plain-http "docker://$HP/ma:1" 2>"$W/err")
     check "registry: index resolved to linux/amd64" test "$out" = "$small"
     PULL_ARGS=--plain-http same_as_umoci "registry: multi identical to umoci unpack" "docker://$HP/multi:1" "$L" multi
