@@ -330,11 +330,55 @@ static int remove_locked(const char *root, const struct image_ref *r,
     return rc;
 }
 
+/*
+ * "sha256:" and 12 to 63 hex digits, as `images` shows a digest: the one
+ * root volume whose digest starts so, as docker rmi takes a short ID.
+ * 0 with *full_r (malloc'd) when `ref` is such a prefix of exactly one,
+ * 1 when `ref` is no such prefix (parse it as given), -1 with `err` when
+ * it matches none or several.
+ */
+static int expand_prefix(char **full_r, const char *root, const char *ref,
+                         xo_err *err)
+{
+    const char *hex = strncmp(ref, "sha256:", 7) == 0 ? ref + 7 : NULL;
+    size_t n = hex ? strlen(hex) : 0;
+    if (n < 12 || n >= 64 || strspn(hex, "0123456789abcdef") != n)
+        return 1;
+    char *vdir = xo_xasprintf("%s/volumes/sha256", root);
+    DIR *d = opendir(vdir);
+    free(vdir);
+    struct dirent *e;
+    char *found = NULL;
+    int matches = 0;
+    while (d && (e = readdir(d)))
+        if (strlen(e->d_name) == 64 && strncmp(e->d_name, hex, n) == 0 &&
+            matches++ == 0)
+            found = xo_xasprintf("sha256:%s", e->d_name);
+    if (d)
+        closedir(d);
+    if (matches == 1) {
+        *full_r = found;
+        return 0;
+    }
+    free(found);
+    return matches
+               ? xo_err_set(err, EINVAL,
+                            "%s: %d images have digests that start so", ref,
+                            matches)
+               : xo_err_set(err, ENOENT, "%s: no image has such a digest", ref);
+}
+
 int image_remove(const char *root, const char *ref,
                  const struct image_users *users, xo_err *err)
 {
     struct image_ref r;
-    if (image_ref_parse(&r, ref, err) < 0)
+    char *full = NULL;
+    int x = expand_prefix(&full, root, ref, err);
+    if (x < 0)
+        return -1;
+    int parsed = image_ref_parse(&r, full ? full : ref, err);
+    free(full);
+    if (parsed < 0)
         return -1;
     int lock = -1;
     int rc = image_store_lock(&lock, root, true, err);

@@ -568,6 +568,14 @@ check "concurrent pulls: two volumes, no temporaries" \
 
 check "rmi by name" xo rmi "oci:$L:multi"
 refuse "rmi of an unknown name fails clearly" "no image named" xo rmi "oci:$L:nope"
+# The short digest `images` shows (12 hex digits) names the image too.
+R4=$W/root4
+"$top/$XO" --root "$R4" pull -q "oci:$L:small" >/dev/null
+short=$("$top/$XO" --root "$R4" images | awk 'NR == 2 {print $2}')
+refuse "rmi of a short digest no image has fails clearly" "no image has such a digest" \
+    "$top/$XO" --root "$R4" rmi sha256:0123456789ab
+check "rmi of the short digest images shows removes that image" \
+    sh -c "[ '$short' = 'sha256:$(printf %.12s "$hex")' ] && '$top/$XO' --root '$R4' rmi '$short' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 0 ]"
 check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
 # A domain whose state names a volume keeps it through rmi and prune.
 hex_multi=$(pull_vol "oci:$L:multi")
