@@ -271,8 +271,12 @@ int main_volume_rm(int argc, char **argv)
         ;
     xo_err err = XO_ERR_INIT;
     int rc = XO_EXIT_OK;
+    /* Each name removed is said, as docker volume rm does: with one name
+     * refused among several the admin sees which went. */
     for (int i = optind; i < argc; i++)
         if (volstore_remove(cmd_state_root(), argv[i], &err) < 0)
             rc = cmd_fail(&err);
+        else
+            printf("%s\n", argv[i]);
     return rc;
 }

@@ -261,6 +261,8 @@ fails_with "create -N: a blank volume needs :mkfs" 'volume "blank" has no file s
 
 # --- rm --------------------------------------------------------------------------
 check "rm children, then the parent" "$X" volume rm qkid rawkid base
+[ "$(tr '\n' ' ' <"$T/out")" = "qkid rawkid base " ] && ok "rm prints each name removed" ||
+    nok "rm prints each name removed: $(cat "$T/out")"
 fails_with "rm: unknown name" 'no volume named "base"' "$X" volume rm base
 "$X" volume ls --json | jq -e 'map(.name) == ["back","q","qback","race","x"]' >/dev/null &&
     ok "ls after rm" || nok "ls after rm"
