@@ -574,7 +574,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     xo_stamp("create", "DomainStatus and state dir written");
 
     struct loop_holds loops;
-    if (qdisk_check_sharing(h.xs, &r.d, err) < 0 ||
+    if (xen_qdisk_check_sharing(h.xs, &r.d, err) < 0 ||
         loopdev_attach_disks(&r.d, &loops, LOOPDEV_WAIT_CREATE_MS, err) < 0)
         goto fail;
     XO_FAULT_POINT("create.loops-attached");

@@ -66,7 +66,7 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
     if (rc == 0 && !xs)
         rc = xo_err_sys(err, "cannot open xenstore");
     if (rc == 0)
-        rc = qdisk_check_sharing(xs, &d, err);
+        rc = xen_qdisk_check_sharing(xs, &d, err);
     xo_xs_close(xs);
     if (rc == 0 && (rc = loopdev_attach_disks(
                         &d, &loops, LOOPDEV_WAIT_RESTART_MS, err)) == 0) {

@@ -104,8 +104,8 @@ static int check_disk(struct xo_xs *xs, const libxl_device_disk *disk,
     return rc;
 }
 
-int qdisk_check_sharing(struct xo_xs *xs, const libxl_domain_config *d,
-                        xo_err *err)
+int xen_qdisk_check_sharing(struct xo_xs *xs, const libxl_domain_config *d,
+                            xo_err *err)
 {
     for (int i = 0; i < d->num_disks; i++)
         if (served_by_qemu(&d->disks[i]) &&

@@ -25,7 +25,7 @@
  * side writes to it.  `xs` is dom0's xenstore.  Backends whose params are
  * malformed, or whose file cannot be stat'ed, do not count.
  */
-int qdisk_check_sharing(struct xo_xs *xs, const libxl_domain_config *d,
-                        xo_err *err);
+int xen_qdisk_check_sharing(struct xo_xs *xs, const libxl_domain_config *d,
+                            xo_err *err);
 
 #endif

@@ -75,7 +75,7 @@ static int check(const char *path, bool rw, bool raw, xo_err *err)
     memset(&d, 0, sizeof(d));
     d.disks = &disk;
     d.num_disks = 1;
-    return qdisk_check_sharing(xs, &d, err);
+    return xen_qdisk_check_sharing(xs, &d, err);
 }
 
 static void test_rule(void **state)
