@@ -55,7 +55,13 @@ int image_store_lock_for_pull(int *fd_r, const char *root, xo_err *err)
     if (lock_store(&fd, root, LOCK_EX | LOCK_NB, err) < 0)
         return -1;
     if (fd >= 0) {
-        int rc = image_clean_tmp(root, true, err);
+        /* Housekeeping: what cannot be removed now (an orphaned mkfs.erofs
+         * still writing) waits for the next pull or prune; never a reason
+         * for this pull to fail. */
+        xo_err ignore = XO_ERR_INIT;
+        image_clean_tmp(root, true, &ignore);
+        xo_err_clear(&ignore);
+        int rc = 0;
         /* Then shared, so pulls started meanwhile run beside this one (a
          * prune may take the lock in between: safe, it is waited for). */
         while (rc == 0 && flock(fd, LOCK_SH) < 0)

@@ -354,6 +354,9 @@ int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
         if (!volume_exists(root, &d))
             rc = xo_err_set(err, ENOENT, "image %s is not in the store %s",
                             d.str, root);
+        else if (intact(root, &d, false, err) <
+                 0) /* a digest names no source */
+            rc = -1;
     } else {
         struct ref_entry e;
         int found = refstore_get(root, r.canonical, &e, err);

@@ -44,7 +44,6 @@ static void work_discard(struct work *w)
     rmdir(w->dir);
 }
 
-/* Under the lock: EEXIST when `name` is taken; else the work dir made. */
 /*
  * Work directories (.new-NAME.XXXXXX) of creates and imports that were
  * killed: every create holds the store's lock exclusively while its own
@@ -65,6 +64,7 @@ static void remove_stale_work(const char *dir)
         close(fd);
 }
 
+/* Under the lock: EEXIST when `name` is taken; else the work dir made. */
 static int work_begin(struct work *w, const char *root, const char *name,
                       enum volstore_format f, xo_err *err)
 {
@@ -240,8 +240,9 @@ static int make_child(struct work *w, const struct volstore_record *r,
     }
     if (r->size > p->size) {
         bool grown = false;
-        if (volstore_data_resize(&grown, w->data, VOLSTORE_RAW, r->fs, p->size,
-                                 r->size, err) < 0)
+        bool kept;
+        if (volstore_data_resize(&grown, &kept, w->data, VOLSTORE_RAW, r->fs,
+                                 p->size, r->size, err) < 0)
             return -1;
         if (!grown && r->fs != VOLSTORE_FS_NONE)
             say(o,

@@ -288,11 +288,39 @@ void volstore_now(char buf[32])
     strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-int volstore_data_resize(bool *grown_r, const char *path,
+/* The bytes the ext4 file system of the image at `path` spans, from its
+ * superblock (at 1024: blocks count, low 32 bits at 4 and high at 0x150
+ * with the 64bit feature, incompat 0x80 at 0x60; block size 1024 << the
+ * value at 24), or 0 when it cannot be read. */
+static uint64_t ext4_span(const char *path)
+{
+    unsigned char sb[0x154];
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = pread(fd, sb, sizeof(sb), 1024);
+    close(fd);
+    if (n != (ssize_t)sizeof(sb) || sb[0x38] != 0x53 || sb[0x39] != 0xef)
+        return 0;
+#define LE32(o)                                                                \
+    ((uint32_t)sb[o] | (uint32_t)sb[(o) + 1] << 8 |                            \
+     (uint32_t)sb[(o) + 2] << 16 | (uint32_t)sb[(o) + 3] << 24)
+    uint64_t blocks = LE32(4);
+    if (LE32(0x60) & 0x80)
+        blocks |= (uint64_t)LE32(0x150) << 32;
+    uint32_t log = LE32(24);
+#undef LE32
+    if (log > 6) /* at most 64 KiB blocks */
+        return 0;
+    return blocks << (10 + log);
+}
+
+int volstore_data_resize(bool *grown_r, bool *kept_r, const char *path,
                          enum volstore_format f, enum volstore_fs fs,
                          uint64_t old_size, uint64_t size, xo_err *err)
 {
     *grown_r = false;
+    *kept_r = false;
     /* Only a raw ext4 image grows offline on the host: resize2fs works on
      * an image file (after the full check it insists on); xfs grows only
      * mounted (xfs_growfs), a qcow2's file system only through a block
@@ -309,8 +337,18 @@ int volstore_data_resize(bool *grown_r, const char *path,
     if (!ext4)
         return 0;
     if (volstore_run(grow, NULL, 0, err) < 0) {
-        /* resize2fs failed before it moved the file system's end: the
-         * file goes back to its size, which the record still says. */
+        /* The file goes back to its size, which the record still says,
+         * only if the file system still ends within it: resize2fs writes
+         * the superblock last, and one that says the new size must keep
+         * its blocks (the caller then records the size). */
+        uint64_t span = ext4_span(path);
+        if (span == 0 || span > old_size) {
+            *kept_r = true;
+            return xo_err_wrap(
+                err,
+                "growing the ext4 file system of %s (it may span the new size now: the file stays at %llu bytes; check it with e2fsck -f)",
+                path, (unsigned long long)size);
+        }
         int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
         bool back = fd >= 0 && ftruncate(fd, (off_t)old_size) == 0;
         if (fd >= 0)

@@ -69,10 +69,12 @@ int volstore_data_grow(const char *path, enum volstore_format f, uint64_t size,
  * Grows the image at `path` of format `f` from `old_size` to `size`
  * bytes, and its file system to fill it where that is done on the host
  * (a raw ext4 image: e2fsck before the file grows, resize2fs after, the
- * file set back to `old_size` when resize2fs fails); *grown_r false for
- * the others, which grow when mounted.
+ * file set back to `old_size` when resize2fs fails, unless the superblock
+ * already spans more: then *kept_r, the file stays grown and the caller
+ * records `size`); *grown_r false for the others, which grow when
+ * mounted.
  */
-int volstore_data_resize(bool *grown_r, const char *path,
+int volstore_data_resize(bool *grown_r, bool *kept_r, const char *path,
                          enum volstore_format f, enum volstore_fs fs,
                          uint64_t old_size, uint64_t size, xo_err *err);
 

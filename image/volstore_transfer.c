@@ -6,10 +6,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -49,9 +52,12 @@ static int export_to(struct digest *sum_r, const struct volstore_record *r,
 
 /*
  * `file`.xl-oci-PID files an export killed before its link left beside
- * `file`: those whose PID no longer runs go (a live PID, maybe reused,
- * keeps its file: harmless).
+ * `file`: those whose PID no longer runs here and that nothing wrote for
+ * STALE_TEMP_S go.  The age keeps an export running in another PID
+ * namespace, or on another host of a shared file system, safe from a
+ * PID that means nothing here (a running export writes all the time).
  */
+#define STALE_TEMP_S 600
 static void remove_stale_temps(const char *file)
 {
     const char *slash = strrchr(file, '/');
@@ -73,7 +79,10 @@ static void remove_stale_temps(const char *file)
             strncmp(e->d_name + blen, ".xl-oci-", 8) != 0)
             continue;
         long pid = strtol(e->d_name + blen + 8, &end, 10);
-        if (pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH)
+        struct stat st;
+        if (pid > 0 && !*end && kill((pid_t)pid, 0) < 0 && errno == ESRCH &&
+            fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode) && time(NULL) - st.st_mtime > STALE_TEMP_S)
             unlinkat(dirfd(d), e->d_name, 0);
     }
     if (d)
@@ -170,12 +179,21 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
             name, list);
         goto out;
     }
+    bool kept = false;
     if (size > r.size &&
         (volstore_path(data, sizeof(data), root, name,
                        volstore_data_name(r.format), err) < 0 ||
-         volstore_data_resize(fs_grown_r, data, r.format, r.fs, r.size, size,
-                              err) < 0))
+         volstore_data_resize(fs_grown_r, &kept, data, r.format, r.fs, r.size,
+                              size, err) < 0)) {
+        if (kept) { /* the file is `size` bytes now: the record says so */
+            xo_err ignore = XO_ERR_INIT;
+            r.size = size;
+            r.modified = true;
+            volstore_record_write(rec, &r, &ignore);
+            xo_err_clear(&ignore);
+        }
         goto out;
+    }
     if (size > r.size) {
         r.size = size;
         r.modified = true;

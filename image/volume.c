@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -269,6 +270,42 @@ static int set_aside(const char *dir, const char *tmpdir, xo_err *err)
     return rc;
 }
 
+/*
+ * The present volume `dir`, hashed against its record under a lock on
+ * the directory itself, so that of two pulls finding it damaged one sets
+ * it aside and the other, waiting, then sees it gone (or rebuilt: the
+ * inode at the path is no longer the one it locked) and looks again.  A
+ * record that cannot be read counts as damage.  1 when it is whole; 0
+ * when it is set aside (or was, by another pull) and must be built, with
+ * `err` saying what was wrong when this pull found it; -1 on errors.
+ */
+static int check_present(const char *dir, const char *tmpdir, xo_err *err)
+{
+    for (int tries = 0; tries < 8; tries++) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return errno == ENOENT
+                       ? (xo_err_set(err, ENOENT, "%s is gone", dir), 0)
+                       : xo_err_sys(err, "cannot open %s", dir);
+        while (flock(fd, LOCK_EX) < 0 && errno == EINTR)
+            ;
+        struct stat a, b;
+        if (fstat(fd, &a) < 0 || stat(dir, &b) < 0 || a.st_dev != b.st_dev ||
+            a.st_ino != b.st_ino) {
+            close(fd); /* set aside or replaced meanwhile: look again */
+            continue;
+        }
+        int ok = volume_record_check(dir, true, err);
+        if (ok != 1 && set_aside(dir, tmpdir, err) < 0)
+            ok = -1;
+        else if (ok != 1)
+            ok = 0;
+        close(fd);
+        return ok;
+    }
+    return xo_err_set(err, EAGAIN, "%s keeps changing", dir);
+}
+
 int volume_build(const char *root, const struct blob_store *bs,
                  const struct volume_src *src, const struct unpack_opts *uo,
                  const struct volume_report *rep, xo_err *err)
@@ -280,18 +317,15 @@ int volume_build(const char *root, const struct blob_store *bs,
         /* Pulled before: held to its record (a truncated or altered
          * rootfs image was taken as ready and failed only at create). */
         char *have = volume_path(root, md);
-        int ok = volume_record_check(have, true, err);
-        if (ok == 0 && set_aside(have, bs->tmpdir, err) < 0)
-            ok = -1;
-        if (ok != 0) { /* 1: it holds what it says; -1: an error */
-            free(have);
-            return ok < 0 ? -1 : 0;
-        }
-        image_progress(progress, progress_arg,
-                       "the root volume is damaged (%s): building it again",
-                       xo_err_msg(err));
-        xo_err_clear(err);
+        int ok = check_present(have, bs->tmpdir, err);
+        if (ok == 0)
+            image_progress(progress, progress_arg,
+                           "the root volume is damaged (%s): building it again",
+                           xo_err_msg(err));
         free(have);
+        if (ok != 0) /* 1: it holds what it says; -1: an error */
+            return ok < 0 ? -1 : 0;
+        xo_err_clear(err);
     }
     struct scratch scr = {NULL, false};
     struct scratch_removal removal = {.running = false};

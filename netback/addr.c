@@ -113,10 +113,6 @@ int nb_parse_prefix6(struct in6_addr *prefix_r, const char *s, const char *what,
         return xo_err_set(err, EINVAL,
                           "%s \"%s\" is a multicast or link-local prefix", what,
                           s);
-    /* ::/8: the unspecified and loopback addresses, IPv4-mapped ones */
-    if (a.s6_addr[0] == 0)
-        return xo_err_set(err, EINVAL, "%s \"%s\" is in the reserved ::/8",
-                          what, s);
     *prefix_r = a;
     return 0;
 }

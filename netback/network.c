@@ -58,6 +58,15 @@ static int state_from_spec(struct nb_state *st,
     if (spec->ipv6) {
         if (nb_parse_prefix6(&st->prefix6, spec->ipv6, "--ipv6", err) < 0)
             return -1;
+        /* ::/64 holds the unspecified and loopback addresses and the
+         * IPv4-mapped and -compatible ones.  Checked here, at create only:
+         * a stored network is loaded by the same parser. */
+        static const uint8_t zero[8];
+        if (memcmp(st->prefix6.s6_addr, zero, sizeof(zero)) == 0)
+            return xo_err_set(
+                err, EINVAL,
+                "--ipv6 %s holds the unspecified, loopback and IPv4-mapped addresses (::/64)",
+                spec->ipv6);
         n->has_ipv6 = true;
         /* The gateway's host part, as ipam.c maps every lease's: with
          * --gateway .254 a first lease (.1) would be given ::1 otherwise,

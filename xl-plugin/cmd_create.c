@@ -226,6 +226,9 @@ int create_write_requested(const struct rendered *r,
  * for margin.  The 5 MiB computed from the rings alone was too little.
  */
 #define LOADER_SHARE_HEADROOM_MB 10
+/* What a PV domain's maxmem may be at most, times its memory: what it
+ * boots with and 10 times that (EXTRA_MEM_RATIO in Linux). */
+#define PV_BALLOON_RATIO 11
 
 /* Checks dc's memory against the loader's need; for a container with an
  * orchestrator's limit (container_memory_mb) it sets the memory instead:
@@ -269,6 +272,18 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
         if (max > dc->maxmem_mb)
             dc->maxmem_mb = max;
     }
+    /* Linux as a PV guest maps at most EXTRA_MEM_RATIO (10) times the
+     * memory it booted with for its balloon to grow into
+     * (arch/x86/xen/setup.c): a larger maxmem would take updates it
+     * never follows. */
+    if (dc->type == DC_TYPE_PV &&
+        dc->maxmem_mb > PV_BALLOON_RATIO * dc->memory_mb)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: maxmem %ld MiB%s: a PV domain of %ld MiB can grow to %ld MiB at most (Linux's balloon takes up to 10 times the memory it booted with more)",
+            cfg_path, dc->maxmem_mb,
+            dc->container_memory_max_mb > 0 ? " (org.xl-oci.memory-max)" : "",
+            dc->memory_mb, PV_BALLOON_RATIO * dc->memory_mb);
     if (dc->container_memory_mb > 0)
         return 0;
     if (dc->memory_mb >= need)

@@ -292,6 +292,13 @@ else
     lab_fail create-grow "never running"
 fi
 xl-oci destroy grow >/dev/null 2>&1
+# More than a PV guest's balloon can take (10 times its memory more):
+# refused at create, naming the limit, not accepted and never followed.
+sed 's/^maxmem = 160$/maxmem = 800/; s/^name = "grow"$/name = "grow2"/' "$LAB_WORK/grow.cfg" >"$LAB_WORK/grow2.cfg"
+out=$(xl-oci create "$LAB_WORK/grow2.cfg" 2>&1)
+echo "$out" | grep -q 'maxmem 800 MiB: a PV domain of 64 MiB can grow to 704 MiB at most' &&
+    ! xl-oci status grow2 >/dev/null 2>&1 && lab_ok maxmem-past-the-balloon-refused ||
+    lab_fail maxmem-past-the-balloon-refused "$out"
 xl-oci destroy csp
 
 # Autostart: dom0 "goes down" (monitors killed, domains destroyed and

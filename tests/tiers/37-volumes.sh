@@ -154,6 +154,19 @@ fails_with "resize: a damaged ext4 is refused, naming e2fsck" \
     ok "resize: the refused volume's file and record keep their size" ||
     nok "resize: the refused volume's file and record keep their size ($(stat -c %s "$V/broken/data.raw"))"
 "$X" volume rm broken >/dev/null
+# resize2fs failing after the file grew, before it wrote the new end
+# into the superblock: the file goes back to the size its record says.
+mkdir -p "$T/shim" && printf '#!/bin/sh\necho "resize2fs: shim fails" >&2\nexit 1\n' >"$T/shim/resize2fs" &&
+    chmod +x "$T/shim/resize2fs"
+"$X" volume create --size 16M --fs ext4 rz >/dev/null
+fails_with "resize: resize2fs failing is said" "resize2fs: shim fails" \
+    env PATH="$T/shim:$PATH" "$X" volume resize rz 32M
+[ "$(stat -c %s "$V/rz/data.raw")" = 16777216 ] &&
+    "$X" volume inspect --json rz | jq -e '.size == 16777216' >/dev/null &&
+    e2fsck -f -n "$V/rz/data.raw" >/dev/null 2>&1 &&
+    ok "resize: a failed resize2fs leaves file, record and file system as they were" ||
+    nok "resize: a failed resize2fs leaves file, record and file system as they were ($(stat -c %s "$V/rz/data.raw"))"
+"$X" volume rm rz >/dev/null
 
 # --- import / export ----------------------------------------------------------
 check "export a raw volume" "$X" volume export rawkid "$T/rk.img"
@@ -217,11 +230,19 @@ mkdir -p "$V/.new-gone.Aa0000" && head -c 1M /dev/zero >"$V/.new-gone.Aa0000/dat
 sleep 0 & deadpid=$!
 wait "$deadpid"
 head -c 1M /dev/zero >"$T/again.img.xl-oci-$deadpid"
+touch -d '-20 minutes' "$T/again.img.xl-oci-$deadpid"
+# Kept: a live PID's, and a dead PID's written to a minute ago (an export
+# in another PID namespace, or host, whose PID means nothing here).
+head -c 1M /dev/zero >"$T/again.img.xl-oci-$$"
+touch -d '-20 minutes' "$T/again.img.xl-oci-$$"
+head -c 1M /dev/zero >"$T/again.img.xl-oci-$((deadpid + 1000000))"
+touch -d '-1 minutes' "$T/again.img.xl-oci-$((deadpid + 1000000))"
 check "a create removes a killed import's work directory" bash -c \
     '"$0" volume create --size 1M leftover >/dev/null && [ ! -e "$1/.new-gone.Aa0000" ]' "$X" "$V"
 check "an export removes a killed export's temporary file" bash -c \
-    '"$0" volume export leftover "$1/again.img" >/dev/null && [ ! -e "$1/again.img.xl-oci-$2" ] && [ -f "$1/again.img" ]' \
-    "$X" "$T" "$deadpid"
+    '"$0" volume export leftover "$1/again.img" >/dev/null && [ ! -e "$1/again.img.xl-oci-$2" ] && [ -f "$1/again.img" ] &&
+     [ -e "$1/again.img.xl-oci-$3" ] && [ -e "$1/again.img.xl-oci-$(($2 + 1000000))" ]' \
+    "$X" "$T" "$deadpid" "$$"
 "$X" volume rm leftover >/dev/null
 
 # --- concurrent creates of one name -----------------------------------------------

@@ -132,7 +132,7 @@ for special in 127.0.0.0/24:loopback 224.0.0.0/24:multicast 0.0.0.0/8:"this netw
     fails_with "a subnet in ${special%%:*} (${special#*:}) is refused" \
         "overlaps the special-purpose block" "$X" network create t2 --subnet "${special%%:*}"
 done
-fails_with "an IPv6 prefix in ::/8 is refused" "is in the reserved ::/8" \
+fails_with "the IPv6 prefix ::/64 is refused" "holds the unspecified, loopback and IPv4-mapped addresses" \
     "$X" network create t2 --subnet 10.60.0.0/24 --ipv6 ::/64
 # --gateway other than .1 with IPv6: the bridge's IPv6 address has the
 # gateway's host part, as every lease's has its IPv4 address's; the

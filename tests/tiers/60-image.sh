@@ -185,6 +185,13 @@ printf 'X' | dd of="$vb/rootfs.erofs" bs=1 seek=2000 conv=notrunc 2>/dev/null
 check "a root volume altered in place: pull finds it by digest and builds it again" \
     sh -c "'$top/$XO' --root '$RB' pull 'oci:$L:small' >'$W/dmg.out' 2>&1 && grep -q 'has digest sha256:.*its record says' '$W/dmg.out' && '$top/$XO' --root '$RB' create -N '$W/dmg.cfg' >/dev/null"
 check "the damaged volumes set aside are gone from tmp/" sh -c "[ -z \"\$(ls -A '$RB/tmp')\" ]"
+truncate -s 4096 "$vb/rootfs.erofs"
+printf 'name = "dmg2"\noci_image = "sha256:%s"\n' "$hex" >"$W/dmg2.cfg"
+refuse "a truncated root volume named by its digest: create names it" \
+    "rootfs.erofs is 4096 bytes, its record says $size" "$top/$XO" --root "$RB" create -N "$W/dmg2.cfg"
+printf '{' >"$vb/volume.json"
+check "a root volume whose record is broken: pull builds it again" \
+    sh -c "'$top/$XO' --root '$RB' pull 'oci:$L:small' >'$W/dmg.out' 2>&1 && grep -q 'root volume is damaged' '$W/dmg.out' && [ \$(stat -c %s '$vb/rootfs.erofs') = $size ]"
 
 # What a killed pull leaves in tmp/ (its scratch tmpfs still mounted, a
 # half-built volume) goes with the next pull that finds the store idle,
@@ -192,8 +199,14 @@ check "the damaged volumes set aside are gone from tmp/" sh -c "[ -z \"\$(ls -A 
 mkdir -p "$RB/tmp/unpack-0123456789ab-Zz0000" "$RB/tmp/vol-0123456789ab-Zz0000"
 mount -t tmpfs -o size=1m xl-oci-scratch "$RB/tmp/unpack-0123456789ab-Zz0000"
 touch "$RB/tmp/vol-0123456789ab-Zz0000/rootfs.erofs"
+# While another holds the store's lock (a pull, a create) nothing goes.
+flock -s "$RB/lock" "$top/$XO" --root "$RB" pull -q "oci:$L:small" >/dev/null
+check "tmp/ is left alone while another command holds the store's lock" \
+    test -e "$RB/tmp/vol-0123456789ab-Zz0000/rootfs.erofs"
+# A download to resume is kept.
+printf 'part' >"$RB/tmp/$(printf '%064d' 7).partial"
 check "a pull empties tmp/ of a killed pull's leftovers, its tmpfs unmounted" \
-    sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ -z \"\$(ls -A '$RB/tmp')\" ] && ! grep -q '$RB/tmp' /proc/mounts"
+    sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ \"\$(ls -A '$RB/tmp')\" = $(printf '%064d' 7).partial ] && ! grep -q '$RB/tmp' /proc/mounts"
 
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
