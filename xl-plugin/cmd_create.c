@@ -80,15 +80,35 @@ static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 }
 
 /*
- * oci_writable = "/IMAGE" names a file domcfg (pure) does not open: here
- * it must be an ext4 image (or a qcow2 one, whose content the guest
- * mounts), said before anything is made, naming the file and the key;
- * else a domain's loader failed to mount it and NOHYPER's mount said
- * "Input/output error".
+ * Image files app.cfg names, which domcfg (pure) does not open, are read
+ * here, before anything is made, and errors name the file and the key:
+ * oci_writable = "/IMAGE" must be an ext4 image or a qcow2 one (whose
+ * content the guest mounts; QEMU serves it), else a domain's loader
+ * failed to mount it and NOHYPER's mount said "Input/output error"; an
+ * oci_volumes image must hold a file system the loader mounts or be a
+ * qcow2, else it was taken for ext4 and failed in the guest.  A qcow2 is
+ * marked so: it was attached as raw, and the guest saw qcow2's bytes.
  */
-static int check_writable_image(const struct domain_config *dc,
-                                const char *cfg_path, xo_err *err)
+static int check_image_files(struct domain_config *dc, const char *cfg_path,
+                             xo_err *err)
 {
+    for (size_t i = 0; i < dc->n_volumes; i++) {
+        struct dc_volume *v = &dc->volumes[i];
+        if (v->kind != DC_VOLUME_FILE || !v->source)
+            continue;
+        const char *t = fstype_probe(v->source);
+        if (!t) {
+            struct stat st;
+            if (stat(v->source, &st) < 0)
+                return xo_err_sys(err, "%s: oci_volumes: %s", cfg_path,
+                                  v->source);
+            return xo_err_set(
+                err, EINVAL,
+                "%s: oci_volumes: %s holds no file system the loader mounts (ext4, erofs, squashfs) and is no qcow2 image",
+                cfg_path, v->source);
+        }
+        v->qcow2 = strcmp(t, "qcow2") == 0;
+    }
     const char *w = dc->writable_source;
     if (dc->writable != DC_WRITABLE_DISK || !w || dc->writable_volume)
         return 0;
@@ -105,6 +125,7 @@ static int check_writable_image(const struct domain_config *dc,
             err, EINVAL,
             "%s: oci_writable \"%s\": not an ext4 image (%s), the writable layer's file system (mkfs.ext4 it, or use a volume)",
             cfg_path, w, t ? t : "no file system known");
+    dc->writable_qcow2 = strcmp(t, "qcow2") == 0;
     return 0;
 }
 
@@ -118,7 +139,7 @@ int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
     };
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
         domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0 ||
-        check_writable_image(&r->dc, cfg_path, err) < 0)
+        check_image_files(&r->dc, cfg_path, err) < 0)
         return -1;
     return 0;
 }

@@ -1,5 +1,6 @@
 /* run.c: the entrypoint's life as a child of PID 1 (see run.h). */
 #include "run.h"
+#include "maskpaths.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -133,6 +134,8 @@ static _Noreturn void child(const struct boot_spec *spec,
             0)
         child_fail(errfd, errno, "mount /proc for the PID namespace");
     const char *what = "";
+    if (maskpaths_apply(spec, &what) < 0)
+        child_fail(errfd, errno, what);
     if (run_become(spec, ids, spec->cwd, &what) < 0)
         child_fail(errfd, errno, what);
     run_exec_path(spec->args[0], (char *const *)spec->args, env);

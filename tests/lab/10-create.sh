@@ -220,6 +220,28 @@ xenstore-exists /tool/xl-oci/xlname 2>/dev/null && left="$left status"
 lab_check destroy-cown xl-oci destroy cown
 xl list xlname >/dev/null 2>&1 && lab_fail destroy-renamed-domain "domain xlname (domid $dx) left" ||
     lab_ok destroy-renamed-domain "domid $dx destroyed"
+# runc's masked and read-only paths in a domain: container root cannot
+# write /proc/sys (a core_pattern helper ran with every capability, a
+# poweroff_cmd of its own ended the loader's stop) or /sys, and the
+# loader's stop still works after the try.
+mkcfg cmask 'oci_cmd = [ "write", "/proc/sys/kernel/core_pattern", "|/bin/x", "write", "/proc/sys/kernel/poweroff_cmd", "/bin/true", "write", "/sys/xl-oci", "x", "stat", "/proc/timer_list", "sleep", "600000" ]'
+lab_check create-cmask xl-oci create "$LAB_WORK/cmask.cfg"
+for _ in $(seq 60); do xl-oci logs cmask 2>/dev/null | grep -q 'probe: stat /proc/timer_list' && break; sleep 1; done
+lg=$(xl-oci logs cmask 2>&1)
+grep -q 'probe: write /proc/sys/kernel/core_pattern: Read-only file system' <<<"$lg" &&
+    grep -q 'probe: write /proc/sys/kernel/poweroff_cmd: Read-only file system' <<<"$lg" &&
+    grep -q 'probe: write /sys/xl-oci: Read-only file system' <<<"$lg" &&
+    grep -q 'probe: stat /proc/timer_list: 0:0 666 char' <<<"$lg" &&
+    lab_ok masked-paths-in-a-domain || lab_fail masked-paths-in-a-domain "$(grep probe: <<<"$lg" | tr '\n' '|')"
+t0=$(date +%s)
+xl-oci stop -t 30 cmask >/dev/null 2>&1
+# Its stop signal (the probe image's SIGUSR1, or SIGTERM) ends it, well
+# before the 30 s after which stop would destroy it.
+ec=$(st cmask exit_code)
+{ [ "$ec" = 138 ] || [ "$ec" = 143 ]; } && [ $(($(date +%s) - t0)) -lt 25 ] &&
+    lab_ok stop-after-poweroff-cmd-try "in $(($(date +%s) - t0)) s, exit $(st cmask exit_code)" ||
+    lab_fail stop-after-poweroff-cmd-try "after $(($(date +%s) - t0)) s: exit $ec, ended_by $(st cmask ended_by)"
+xl-oci destroy cmask >/dev/null 2>&1
 # console: what is piped in reaches the entrypoint's stdin (the console),
 # its answer comes back on console's stdout, and console returns once the
 # domain ends (stdin ended long before: output goes on until then).

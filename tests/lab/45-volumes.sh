@@ -276,7 +276,12 @@ qemu-img convert -f raw -O qcow2 "$LAB_WORK/upper.img" "$LAB_WORK/upper.qcow2"
 mkcfg wqa "oci_writable = \"$LAB_WORK/upper.qcow2\"" 'oci_cmd = [ "sleep", "60000", "exit", "0" ]'
 mkcfg wqb "oci_writable = \"$LAB_WORK/upper.qcow2\"" 'oci_cmd = [ "read", "/kept", "exit", "0" ]'
 lab_check create-writable-qcow2 xl-oci create "$LAB_WORK/wqa.cfg"
-wait_state wqa running 60
+if wait_state wqa running 60 && sleep 3 && [ "$(st wqa state)" = running ]; then
+    lab_ok writable-qcow2-runs
+else
+    lab_fail writable-qcow2-runs "state $(st wqa state): $(logs wqa | tail -8 | tr '\n' '|')"
+    xl-oci status wqa >&2
+fi
 t0=$(date +%s)
 out=$(timeout 120 xl-oci create "$LAB_WORK/wqb.cfg" 2>&1)
 rc=$?

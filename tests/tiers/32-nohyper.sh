@@ -287,7 +287,8 @@ cfg t1 'oci_volumes = [ "tmpfs:/t:2m" ]' \
 check "a tmpfs volume is mounted with its size" bash -c \
     '"$0" logs t1 | grep -qx tmp && "$0" logs t1 | grep -q " /t tmpfs rw,nosuid,nodev,.*size=2048k"' "$X"
 "$X" destroy t1 >/dev/null 2>&1
-cfg t2 'oci_volumes = [ "/nonexistent.img:/d" ]'
+mke2fs -q -F -t ext4 "$T/block.img" 8M >/dev/null 2>&1
+cfg t2 "oci_volumes = [ \"$T/block.img:/d\" ]"
 fails_with "a block volume is refused" "volumes other than tmpfs and shares (oci_volumes, oci_writable): not available for a NOHYPER container" \
     "$X" create "$T/t2.cfg"
 

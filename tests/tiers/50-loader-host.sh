@@ -214,6 +214,19 @@ spec rootro && run rootro
 check "rootfs/read-only (v6): the root refuses writes" has rootro "probe: write /newfile: Read-only file system"
 check "rootfs/read-only: a volume on it is writable, the loader's /etc files written" \
     eval 'has rootro "probe: write /scratch/f: ok" && has rootro "probe: read /etc/hostname: app1" && exited rootro 0'
+# runc's readonlyPaths and maskedPaths, and a read-only /sys, in the
+# entrypoint's mount namespace (container root once wrote /proc/sys and
+# ran a core_pattern helper with every capability).  Only harmless
+# writes: domainname is the test's own UTS namespace's, and the /sys name
+# does not exist (a read-only mount says so before anything else).
+defaults
+ARGS='"probe", "write", "/proc/sys/kernel/domainname", "x", "write", "/sys/xl-oci-t50", "x", "stat", "/proc/timer_list", "stat", "/sys/firmware", "write", "/sys/firmware/x", "x", "exit", "0"'
+spec masked && run masked
+check "masked paths: /proc/sys and /sys read-only, /proc/timer_list and /sys/firmware covered" \
+    eval 'has masked "probe: write /proc/sys/kernel/domainname: Read-only file system" &&
+          has masked "probe: write /sys/xl-oci-t50: Read-only file system" &&
+          { [ ! -e /proc/timer_list ] || has masked "probe: stat /proc/timer_list: 0:0 666 char"; } &&
+          has masked "probe: write /sys/firmware/x: Read-only file system" && exited masked 0'
 defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
 spec userhome && run userhome
 check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"

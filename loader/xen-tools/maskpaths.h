@@ -1,0 +1,26 @@
+/*
+ * maskpaths.h: what runc does with the runtime spec's maskedPaths and
+ * readonlyPaths (and a read-only /sys), for the entrypoint's own mount
+ * namespace.  Without it container root could write /proc/sys (a
+ * core_pattern helper runs with every capability outside the
+ * container's PID namespace; a poweroff_cmd of its choosing ends the
+ * loader's orderly stop) and rebind the domain's devices through /sys.
+ */
+#ifndef XL_OCI_LOADER_MASKPATHS_H
+#define XL_OCI_LOADER_MASKPATHS_H
+
+#include "bootspec.h"
+
+/*
+ * In the caller's mount namespace (the entrypoint's, after its /proc is
+ * mounted): /sys and runc's default readonlyPaths (the same lists
+ * domcfg/render_runtime.c writes) remounted read-only, its maskedPaths
+ * covered (/dev/null over a file, an empty read-only tmpfs over a
+ * directory).  A path the kernel lacks is passed over.  Not for a
+ * privileged container (every capability in its bounding set), which
+ * runc leaves unmasked too.  0, or -1 with errno and *what_r naming the
+ * path.
+ */
+int maskpaths_apply(const struct boot_spec *spec, const char **what_r);
+
+#endif
