@@ -78,6 +78,7 @@ static const struct key_def known_keys[] = {
     {"oci_mode", KEY_STRING},
     {"oci_restart", KEY_STRING},
     {"oci_deadline", KEY_LONG},
+    {"oci_stdin", KEY_LONG},
     {"oci_gateway", KEY_STRING},
     {"oci_dns", KEY_LIST},
     {"oci_privileged", KEY_LONG},

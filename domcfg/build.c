@@ -195,6 +195,10 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
     if (app_cfg_long(ac, "oci_deadline", 1, DOMAIN_STATUS_DEADLINE_MAX,
                      &dc->deadline_s, err) < 0)
         return -1;
+    long stdin_open = 0;
+    if (app_cfg_long(ac, "oci_stdin", 0, 1, &stdin_open, err) < 0)
+        return -1;
+    dc->stdin_open = stdin_open == 1;
 
     static const char *const actions[] = {"on_poweroff", "on_reboot",
                                           "on_crash"};

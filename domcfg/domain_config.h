@@ -212,6 +212,9 @@ struct domain_config {
     /* The console is the process's controlling terminal (an OCI runtime
      * spec's process.terminal; boot spec v4 process/terminal). */
     bool terminal;
+    /* The console is the process's stdin (app.cfg oci_stdin = 1, Docker's
+     * -i); else /dev/null, unless `terminal` (boot spec v9 stdin-null). */
+    bool stdin_open;
     /* A runtime spec's root.readonly and process.user.umask (boot spec
      * v6 rootfs/read-only, process/umask). */
     bool root_readonly;

@@ -25,6 +25,13 @@
 #include "fstype.h"
 
 /* A property holding NUL-terminated strings back to back. */
+/* The entrypoint's stdin is /dev/null (boot spec v9): without a terminal
+ * and unless app.cfg asks for the console (oci_stdin = 1). */
+static bool stdin_null(const struct domain_config *dc)
+{
+    return !dc->terminal && !dc->stdin_open;
+}
+
 static int prop_strv(void *fdt, const char *name, char *const *v, size_t n)
 {
     size_t len = 0;
@@ -115,6 +122,8 @@ static int write_process(void *fdt, const struct domain_config *dc)
                               (uint32_t)dc->stop_timeout)) ||
         (dc->terminal &&
          (r = fdt_property(fdt, BOOT_SPEC_PROP_TERMINAL, NULL, 0))) ||
+        (stdin_null(dc) &&
+         (r = fdt_property(fdt, BOOT_SPEC_PROP_STDIN_NULL, NULL, 0))) ||
         (r = write_groups(fdt, dc)) ||
         (dc->has_umask &&
          (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_UMASK, dc->umask))) ||
@@ -323,6 +332,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    if (stdin_null(dc))
+        return 9;
     if (dc->n_sysctls)
         return 8;
     for (size_t i = 0; i < dc->n_volumes; i++)

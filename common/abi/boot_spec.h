@@ -32,10 +32,12 @@
  * mount/inline, the binds node (below), process/groups, process/umask and
  * rootfs/read-only, written only with them.  Version 7 added mount/share
  * (below), written only with it.  Version 8 added the root's sysctl
- * (below), written only with it.
+ * (below), written only with it.  Version 9 added process/stdin-null,
+ * which domcfg writes for every entrypoint without a terminal whose
+ * app.cfg does not ask for the console as stdin (oci_stdin).
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 8
+#define BOOT_SPEC_VERSION 9
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -99,6 +101,11 @@
  * with the tty's own output processing ("\n" -> "\r\n"); without it the
  * console is a plain byte stream, as runc's pipes are. */
 #define BOOT_SPEC_PROP_TERMINAL "terminal"
+/* v9: empty property; the entrypoint's stdin is /dev/null, as runc's is
+ * without a terminal (and Docker's without -i), so a program that reads
+ * it (a bare `sh`) ends rather than wait for console input.  Absent: the
+ * console, as in specs before version 9. */
+#define BOOT_SPEC_PROP_STDIN_NULL "stdin-null"
 /* v6: the entrypoint's groups, exactly: u32 cells, the primary group
  * first, at most BOOT_SPEC_MAX_GROUPS (the runtime spec's user.gid and
  * additionalGids: CRI adds a pod's fsGroup and supplementalGroups, which

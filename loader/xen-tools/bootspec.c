@@ -219,6 +219,12 @@ static int parse_process(struct boot_spec *s, const void *fdt, xo_err *err)
     if (boot_spec_parse_privileges(s, fdt, node, err) < 0)
         return -1;
     s->terminal = fdt_getprop(fdt, node, BOOT_SPEC_PROP_TERMINAL, NULL) != NULL;
+    s->stdin_null =
+        fdt_getprop(fdt, node, BOOT_SPEC_PROP_STDIN_NULL, NULL) != NULL;
+    if (s->stdin_null && s->version < 9)
+        return xo_err_set(
+            err, EINVAL, "boot spec: %s/%s: not in boot spec version %u",
+            BOOT_SPEC_NODE_PROCESS, BOOT_SPEC_PROP_STDIN_NULL, s->version);
     int glen = 0;
     const fdt32_t *g = fdt_getprop(fdt, node, BOOT_SPEC_PROP_GROUPS, &glen);
     if (g && (s->version < 6 || glen <= 0 || glen % 4 ||

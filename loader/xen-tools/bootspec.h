@@ -94,6 +94,8 @@ struct boot_spec {
     bool no_new_privs;
     /* v4 process/terminal: the console is the entrypoint's terminal. */
     bool terminal;
+    /* v9 process/stdin-null: the entrypoint's stdin is /dev/null. */
+    bool stdin_null;
     /* v6 process/groups: the groups exactly, primary first; 0: none. */
     uint32_t groups[BOOT_SPEC_MAX_GROUPS];
     size_t ngroups;

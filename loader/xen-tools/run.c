@@ -108,6 +108,14 @@ static _Noreturn void child(const struct boot_spec *spec,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
+    if (spec->stdin_null) {
+        /* runc's stdin without a terminal: a reader gets end-of-file. */
+        int fd = open("/dev/null", O_RDONLY);
+        if (fd < 0 || (fd != STDIN_FILENO && dup2(fd, STDIN_FILENO) < 0))
+            child_fail(errfd, errno, "stdin: /dev/null");
+        if (fd != STDIN_FILENO)
+            close(fd);
+    }
     if (spec->terminal) {
         /* As runc's pty slave: the controlling terminal of the new
          * session (so ^C reaches the foreground), taken from whoever held

@@ -214,6 +214,17 @@ spec rootro && run rootro
 check "rootfs/read-only (v6): the root refuses writes" has rootro "probe: write /newfile: Read-only file system"
 check "rootfs/read-only: a volume on it is writable, the loader's /etc files written" \
     eval 'has rootro "probe: write /scratch/f: ok" && has rootro "probe: read /etc/hostname: app1" && exited rootro 0'
+# v9 process/stdin-null: the entrypoint reads /dev/null, not the
+# loader's stdin (in a domain the console, where a bare `sh` waited for
+# ever); without it (older specs, oci_stdin = 1) the loader's stdin.
+defaults; VERSION=9; PROCEXTRA='stdin-null;'
+ARGS='"probe", "read", "/dev/stdin", "exit", "0"'
+spec stdinnull && echo from-console | run stdinnull
+VERSION=8; PROCEXTRA=''
+spec stdinkept && echo from-console | run stdinkept
+check "process/stdin-null (v9): stdin is /dev/null; without it the loader's" \
+    eval 'exited stdinnull 0 && hasnt stdinnull "from-console" &&
+          has stdinkept "probe: read /dev/stdin: from-console"'
 # runc's readonlyPaths and maskedPaths, and a read-only /sys, in the
 # entrypoint's mount namespace (container root once wrote /proc/sys and
 # ran a core_pattern helper with every capability).  Only harmless
@@ -662,7 +673,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=9; spec v9; bad v9 "unsupported boot spec version 9"
+defaults; VERSION=10; spec v10; bad v10 "unsupported boot spec version 10"
 defaults; VERSION=7; ROOTEXTRA='sysctl = "net.ipv4.ip_forward=1";'; spec sysctl7
 bad sysctl7 "sysctl: not in boot spec version 7"
 defaults; VERSION=8; ROOTEXTRA='sysctl = "net.ipv4.ip_forward=1", "net/../../../etc/x=1";'; spec sysctlpath

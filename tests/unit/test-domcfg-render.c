@@ -111,6 +111,8 @@ static void test_boot_spec_full(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, FULL_IC, FULL_CFG);
+    fx->dc.stdin_open =
+        true; /* no v9 stdin-null: this test is about its version */
     size_t len;
     void *fdt = boot_spec(fx, &len);
     struct domain_config *dc = &fx->dc;
@@ -292,6 +294,8 @@ static void test_inline_binds_round_trip(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    fx->dc.stdin_open =
+        true; /* no v9 stdin-null: this test is about its version */
     xo_err err = XO_ERR_INIT;
     size_t vols = fx->dc.n_volumes;
     const char *targets[] = {"/etc/hosts", "/var/run/secrets"};
@@ -376,7 +380,9 @@ static void test_terminal_round_trip(void **state)
     struct boot_spec bs;
     assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), 0);
     assert_int_equal(boot_spec_parse(&bs, blob, len, &err), 0);
-    assert_int_equal(bs.version, 3);
+    /* No terminal, no oci_stdin: stdin is /dev/null (v9). */
+    assert_int_equal(bs.version, 9);
+    assert_true(bs.stdin_null);
     assert_false(bs.terminal);
     boot_spec_free(&bs);
     free(blob);
@@ -385,6 +391,7 @@ static void test_terminal_round_trip(void **state)
     if (boot_spec_parse(&bs, blob, len, &err) < 0)
         fail_msg("%s", xo_err_msg(&err));
     assert_int_equal(bs.version, 4);
+    assert_false(bs.stdin_null); /* a terminal is the console */
     assert_true(bs.terminal);
     assert_false(bs.late_network);
     boot_spec_free(&bs);
@@ -403,6 +410,8 @@ static void test_late_network_round_trip(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    fx->dc.stdin_open =
+        true; /* no v9 stdin-null: this test is about its version */
     fx->dc.late_network = true;
     void *blob = NULL, *net = NULL;
     size_t len = 0, nlen = 0;
@@ -796,6 +805,8 @@ static void test_shares_round_trip(void **state)
              BASE "oci_volumes = [ \"/a.img:/data\", "
                   "\"share:/srv/www:/usr/share/www:ro\", "
                   "\"share:/srv/logs:/var/log/app\" ]\n");
+    fx->dc.stdin_open =
+        true; /* no v9 stdin-null: this test is about its version */
     assert_int_equal(fx->dc.n_volumes, 3);
     assert_int_equal(fx->dc.volumes[1].kind, DC_VOLUME_SHARE);
     assert_string_equal(fx->dc.volumes[1].source, "/srv/www");
@@ -882,6 +893,8 @@ static void test_sysctl_round_trip(void **state)
                   "\"kernel.shmmax=1048576\", "
                   "\"net.ipv4.ping_group_range=0 2147483647\", "
                   "\"kernel.shmmax=2097152\" ]\n");
+    fx->dc.stdin_open =
+        true; /* no v9 stdin-null: this test is about its version */
     assert_int_equal(fx->dc.n_sysctls, 3);
     xo_err err = XO_ERR_INIT;
     void *blob = NULL;
@@ -912,6 +925,7 @@ static void test_sysctl_round_trip(void **state)
 
     /* No sysctl: no v8, no linux.sysctl. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    fx->dc.stdin_open = true; /* no v9 stdin-null */
     if (domcfg_to_boot_spec(&blob, &len, &fx->dc, &err) < 0 ||
         boot_spec_parse(&bs, blob, len, &err) < 0)
         fail_msg("%s", xo_err_msg(&err));

@@ -237,6 +237,7 @@ static void test_map(void **state)
         fail_msg("%s", xo_err_msg(&err));
     assert_int_equal(dc.n_groups, 2);
     dc.rootfs_fstype = strdup("erofs"); /* what create sets */
+    dc.stdin_open = true; /* no v9 stdin-null: the groups make it v6 */
     void *blob = NULL;
     size_t len = 0;
     struct boot_spec bs;
