@@ -32,7 +32,7 @@ static int read_only(const char *path)
                  NULL);
 }
 
-int maskpaths_apply(const struct boot_spec *spec, const char **what_r)
+int mounts_mask_paths(const struct boot_spec *spec, const char **what_r)
 {
     if (spec->has_caps && spec->cap_bounding == OCI_CAP_ALL)
         return 0;

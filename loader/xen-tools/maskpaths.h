@@ -21,6 +21,6 @@
  * runc leaves unmasked too.  0, or -1 with errno and *what_r naming the
  * path.
  */
-int maskpaths_apply(const struct boot_spec *spec, const char **what_r);
+int mounts_mask_paths(const struct boot_spec *spec, const char **what_r);
 
 #endif

@@ -142,7 +142,7 @@ static _Noreturn void child(const struct boot_spec *spec,
             0)
         child_fail(errfd, errno, "mount /proc for the PID namespace");
     const char *what = "";
-    if (maskpaths_apply(spec, &what) < 0)
+    if (mounts_mask_paths(spec, &what) < 0)
         child_fail(errfd, errno, what);
     if (run_become(spec, ids, spec->cwd, &what) < 0)
         child_fail(errfd, errno, what);
