@@ -228,25 +228,30 @@ int volstore_qcow2_check(uint64_t *size_r, const char *path, const char *shown,
     return rc;
 }
 
+/* Up to `len` bytes of the file at `path` from `off` (not following a
+ * symlink): how many were read, -1 when it cannot be opened or read. */
+static ssize_t read_at(const char *path, void *buf, size_t len, off_t off)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = pread(fd, buf, len, off);
+    close(fd);
+    return n;
+}
+
 bool volstore_data_is_qcow2(const char *path)
 {
     unsigned char m[4];
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return false;
-    ssize_t n = pread(fd, m, sizeof(m), 0);
-    close(fd);
-    return n == 4 && memcmp(m, "QFI\xfb", 4) == 0;
+    return read_at(path, m, sizeof(m), 0) == 4 && memcmp(m, "QFI\xfb", 4) == 0;
 }
 
 enum volstore_fs volstore_data_detect_fs(const char *path)
 {
     unsigned char sb[1084];
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    ssize_t n = read_at(path, sb, sizeof(sb), 0);
+    if (n < 0)
         return VOLSTORE_FS_NONE;
-    ssize_t n = pread(fd, sb, sizeof(sb), 0);
-    close(fd);
     if (n >= 4 && memcmp(sb, "XFSB", 4) == 0)
         return VOLSTORE_FS_XFS;
     /* ext2/3/4 share the magic at 1080; volumes are mounted as ext4,
@@ -295,12 +300,8 @@ void volstore_now(char buf[32])
 static uint64_t ext4_span(const char *path)
 {
     unsigned char sb[0x154];
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return 0;
-    ssize_t n = pread(fd, sb, sizeof(sb), 1024);
-    close(fd);
-    if (n != (ssize_t)sizeof(sb) || sb[0x38] != 0x53 || sb[0x39] != 0xef)
+    if (read_at(path, sb, sizeof(sb), 1024) != (ssize_t)sizeof(sb) ||
+        sb[0x38] != 0x53 || sb[0x39] != 0xef)
         return 0;
 #define LE32(o)                                                                \
     ((uint32_t)sb[o] | (uint32_t)sb[(o) + 1] << 8 |                            \
