@@ -42,6 +42,18 @@ static int lock_store(int *fd_r, const char *root, int op, xo_err *err)
     return 0;
 }
 
+bool image_store_busy(const char *root)
+{
+    char *path = xo_path_join(root, "lock");
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    free(path);
+    if (fd < 0)
+        return false;
+    bool busy = flock(fd, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    close(fd);
+    return busy;
+}
+
 int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err)
 {
     return lock_store(fd_r, root, exclusive ? LOCK_EX : LOCK_SH, err);

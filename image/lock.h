@@ -15,6 +15,13 @@
 int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err);
 
 /*
+ * True when another process holds the store's lock (shared or
+ * exclusive), so an exclusive lock would wait: for the command layer to
+ * say so before it waits.  False when it is free or cannot be tried.
+ */
+bool image_store_busy(const char *root);
+
+/*
  * A pull's lock: shared, but when no one else holds the lock at all
  * (taken exclusive without waiting) tmp/ is emptied first with
  * image_clean_tmp() (keeping downloads to resume), so what a killed pull

@@ -23,6 +23,7 @@
 
 #include "common/json.h"
 #include "common/json_build.h"
+#include "image/lock.h"
 #include "image/image.h"
 #include "xl_oci.h"
 #include "xl-plugin/state.h"
@@ -291,6 +292,17 @@ static struct image_users domain_users(void)
     return u;
 }
 
+/* rmi and prune lock the store exclusively: behind a running pull (or a
+ * create) they wait, which a silent command does not explain. */
+static void say_if_waiting(void)
+{
+    if (image_store_busy(cmd_state_root()))
+        fprintf(
+            stderr,
+            "xl-oci: waiting for %s/lock (a pull or another command holds it)\n",
+            cmd_state_root());
+}
+
 int main_rmi(int argc, char **argv)
 {
     int opt;
@@ -298,6 +310,7 @@ int main_rmi(int argc, char **argv)
         ;
     int rc = XO_EXIT_OK;
     struct image_users users = domain_users();
+    say_if_waiting();
     for (int i = optind; i < argc; i++) {
         xo_err err = XO_ERR_INIT;
         if (image_remove(cmd_state_root(), argv[i], &users, &err) < 0)
@@ -320,6 +333,7 @@ int main_prune(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct image_prune_stats st;
     struct image_users users = domain_users();
+    say_if_waiting();
     if (image_prune(cmd_state_root(), &users, &st, &err) < 0)
         return cmd_fail(&err);
     printf("removed %zu root volumes and %zu blobs, %.1f MB freed\n",

@@ -581,6 +581,12 @@ check "concurrent pulls: two volumes, no temporaries" \
 
 check "rmi by name" xo rmi "oci:$L:multi"
 refuse "rmi of an unknown name fails clearly" "no image named" xo rmi "oci:$L:nope"
+# Behind a lock another command holds, rmi says it waits, then goes on.
+flock -s "$R/lock" sleep 1 &
+holder=$!
+sleep 0.2
+refuse "rmi behind a held store lock says it waits" "waiting for $R/lock" xo rmi "oci:$L:nope"
+wait "$holder"
 # The short digest `images` shows (12 hex digits) names the image too.
 R4=$W/root4
 "$top/$XO" --root "$R4" pull -q "oci:$L:small" >/dev/null
