@@ -287,6 +287,13 @@ cfg t1 'oci_volumes = [ "tmpfs:/t:2m" ]' \
 check "a tmpfs volume is mounted with its size" bash -c \
     '"$0" logs t1 | grep -qx tmp && "$0" logs t1 | grep -q " /t tmpfs rw,nosuid,nodev,.*size=2048k"' "$X"
 "$X" destroy t1 >/dev/null 2>&1
+# /dev/pts as runc's default spec mounts it: ptys in the tty group.
+cfg tp 'oci_cmd = [ "grep /dev/pts /proc/mounts" ]'
+"$X" create "$T/tp.cfg" >/dev/null 2>&1
+"$X" wait tp >/dev/null 2>&1
+check "/dev/pts is mounted with gid=5, as runc's default spec does" bash -c \
+    '"$0" logs tp | grep -q " /dev/pts devpts .*gid=5"' "$X"
+"$X" destroy tp >/dev/null 2>&1
 mke2fs -q -F -t ext4 "$T/block.img" 8M >/dev/null 2>&1
 cfg t2 "oci_volumes = [ \"$T/block.img:/d\" ]"
 fails_with "a block volume is refused" "volumes other than tmpfs and shares (oci_volumes, oci_writable): not available for a NOHYPER container" \
