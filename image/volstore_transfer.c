@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
@@ -60,18 +62,11 @@ static int export_to(struct digest *sum_r, const struct volstore_record *r,
 #define STALE_TEMP_S 600
 static void remove_stale_temps(const char *file)
 {
-    const char *slash = strrchr(file, '/');
-    const char *base = slash ? slash + 1 : file;
-    char dir[4096];
-    int n = slash
-                ? snprintf(dir, sizeof(dir), "%.*s", (int)(slash - file), file)
-                : snprintf(dir, sizeof(dir), ".");
-    if (n < 0 || (size_t)n >= sizeof(dir))
-        return;
-    if (!dir[0]) /* "/file" */
-        dir[0] = '/', dir[1] = '\0';
+    char *dcopy = xo_xstrdup(file), *bcopy = xo_xstrdup(file);
+    const char *base = basename(bcopy);
     size_t blen = strlen(base);
-    DIR *d = opendir(dir);
+    DIR *d = opendir(dirname(dcopy));
+    free(dcopy);
     struct dirent *e;
     while (d && (e = readdir(d))) {
         char *end;
@@ -87,6 +82,7 @@ static void remove_stale_temps(const char *file)
     }
     if (d)
         closedir(d);
+    free(bcopy);
 }
 
 int volstore_export(struct digest *sum_r, const char *root, const char *name,

@@ -17,8 +17,9 @@ packages=(
     # the netns splice tier (58): ip and tc build and read its namespaces
     iproute2
     # the fault tier (57) looks for orphans with pgrep; tier 95's prefix
-    # check reads symbols with nm
-    procps binutils
+    # check reads symbols with nm; python3: golden stand-in loaders (20),
+    # host services a published port must not take (56), JSON checks
+    procps binutils python3
     # unit tests, sanitizers, fuzzing, formatting, man pages
     libcmocka-dev clang libclang-rt-14-dev clang-format valgrind perl
     device-tree-compiler

@@ -264,7 +264,6 @@ int main_status(int argc, char **argv)
     return XO_EXIT_OK;
 }
 
-/* Waits until DomainStatus is final; returns 0, or -1 after `ms`. */
 /*
  * cmd_container_gone() said so: asked again under the global lock, which
  * a NOHYPER create holds until its monitor runs and a monitor holds while
@@ -290,6 +289,7 @@ static int confirm_gone(struct xen_handles *h, const char *name,
     return 1;
 }
 
+/* Waits until DomainStatus is final; returns 0, or -1 after `ms`. */
 static int wait_final(struct xen_handles *h, const char *name, long ms,
                       struct domain_status *st, xo_err *err)
 {

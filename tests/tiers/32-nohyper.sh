@@ -58,6 +58,11 @@ cfg() { # cfg NAME LINES...: writes $T/NAME.cfg
     shift
     { echo "name = \"$n\""; echo "oci_root = \"$rv\""; printf '%s\n' "$@"; } >"$T/$n.cfg"
 }
+# run_to_end NAME: creates NAME from $T/NAME.cfg and waits for its end.
+run_to_end() {
+    "$X" create "$T/$1.cfg" >/dev/null 2>&1
+    "$X" wait "$1" >/dev/null 2>&1
+}
 
 # --- run to completion -------------------------------------------------------
 cfg p1 'oci_user = "app"' 'oci_workdir = "/srv"' 'oci_env = [ "BAR=cfg" ]' \
@@ -88,8 +93,7 @@ fails_with "status of a destroyed container" "no container domain named p1" "$X"
 # A writable root as in a domain (a read-only one made Debian's nginx fail:
 # mkdir() "/tmp/nginx-body" failed (30: Read-only file system)).
 cfg w1 'oci_cmd = [ "touch /x && mkdir -p /var/run/app /tmp/nginx-body && echo rw" ]'
-"$X" create "$T/w1.cfg" >/dev/null 2>&1
-"$X" wait w1 >/dev/null 2>&1
+run_to_end w1
 check "the root is writable (a file in /, directories in /var/run and /tmp)" bash -c \
     '"$0" logs w1 | grep -qx rw' "$X"
 "$X" destroy w1 >/dev/null 2>&1
@@ -282,15 +286,13 @@ check "kills it and leaves nothing" nothing_left d1
 # tmpfs volumes are runc's mounts, with their size; block volumes are refused.
 cfg t1 'oci_volumes = [ "tmpfs:/t:2m" ]' \
     'oci_cmd = [ "echo tmp > /t/f && read l < /t/f && echo $l; while read a b c d e; do [ $b = /t ] && echo \"$a $b $c $d\"; done < /proc/mounts" ]'
-"$X" create "$T/t1.cfg" >/dev/null 2>&1
-"$X" wait t1 >/dev/null 2>&1
+run_to_end t1
 check "a tmpfs volume is mounted with its size" bash -c \
     '"$0" logs t1 | grep -qx tmp && "$0" logs t1 | grep -q " /t tmpfs rw,nosuid,nodev,.*size=2048k"' "$X"
 "$X" destroy t1 >/dev/null 2>&1
 # /dev/pts as runc's default spec mounts it: ptys in the tty group.
 cfg tp 'oci_cmd = [ "grep /dev/pts /proc/mounts" ]'
-"$X" create "$T/tp.cfg" >/dev/null 2>&1
-"$X" wait tp >/dev/null 2>&1
+run_to_end tp
 check "/dev/pts is mounted with gid=5, as runc's default spec does" bash -c \
     '"$0" logs tp | grep -q " /dev/pts devpts .*gid=5"' "$X"
 "$X" destroy tp >/dev/null 2>&1
