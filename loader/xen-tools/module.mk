@@ -25,7 +25,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/latenet.c $(XT)/startgate.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
-	$(XT)/run.c $(XT)/maskpaths.c \
+	$(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay.c \
 	$(XT)/netcfg.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c $(XT)/exec_server_pool.c \
 	$(XT)/exec_session.c common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \
@@ -43,7 +43,8 @@ LIB_SRCS += $(XT)/bootspec.c $(XT)/fdt_walk.c $(XT)/bootspec_net.c \
 	$(XT)/bootspec_privileges.c $(XT)/safepath.c
 # The exec server's session runs in unit tests over a socketpair (its
 # transport, the vchan, needs Xen): it and what it calls.
-LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/maskpaths.c $(XT)/privileges.c \
+LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay.c \
+	$(XT)/privileges.c \
 	$(XT)/report.c $(XT)/exec_server_pool.c
 
 # The init runs with no shared libraries beside it: link everything static.

@@ -1,10 +1,12 @@
 /* run.c: the entrypoint's life as a child of PID 1 (see run.h). */
 #include "run.h"
 #include "maskpaths.h"
+#include "stdio_relay.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +17,7 @@
 #include <termios.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -102,12 +105,14 @@ void run_exec_path(const char *file, char *const *argv, char *const *env)
 
 static _Noreturn void child(const struct boot_spec *spec,
                             const struct xo_user_ids *ids, char *const *env,
-                            int errfd)
+                            int errfd, struct stdio_relay *relay)
 {
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setsid();
+    if (relay && stdio_relay_child(relay) < 0)
+        child_fail(errfd, errno, "stdout and stderr: the pipes");
     if (spec->stdin_null) {
         /* runc's stdin without a terminal: a reader gets end-of-file. */
         int fd = open("/dev/null", O_RDONLY);
@@ -262,16 +267,32 @@ static void meminfo_sample(struct meminfo_tick *m)
     m->written = true;
 }
 
-/* Waits for `pid`, reaping every other child, honouring stop requests;
- * samples the memory figures every GUEST_MEMINFO_PERIOD_MS meanwhile. */
+/* How long the entrypoint's pipes may stay silent after it exited before
+ * PID 1 goes on: a background child may hold them open for ever. */
+#define RELAY_DRAIN_MS 200
+
+/* One signal PID 1 waits for, read from its signalfd: 0 when none is
+ * pending, else the signal. */
+static int next_signal(int sfd)
+{
+    struct signalfd_siginfo si;
+    ssize_t n = read(sfd, &si, sizeof(si));
+    return n == (ssize_t)sizeof(si) ? (int)si.ssi_signo : 0;
+}
+
+/* Waits for `pid`, reaping every other child, honouring stop requests and
+ * copying the entrypoint's output pipes (relay, or NULL with a terminal)
+ * to the console; samples the memory figures every GUEST_MEMINFO_PERIOD_MS
+ * meanwhile. */
 static int supervise(pid_t pid, const struct boot_spec *spec,
-                     const sigset_t *set, struct meminfo_tick *mem)
+                     const sigset_t *set, struct meminfo_tick *mem,
+                     struct stdio_relay *relay)
 {
     bool stopping = false, killed = false;
     uint64_t deadline = 0, next_sample = now_ms();
+    /* The signals stay blocked: they are read here, not delivered. */
+    int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
     for (;;) {
-        siginfo_t si;
-        int sig;
         uint64_t now = now_ms();
         if (now >= next_sample) {
             meminfo_sample(mem);
@@ -281,10 +302,26 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
         if (stopping && !killed && deadline < until)
             until = deadline;
         uint64_t left = until > now ? until - now : 0;
-        struct timespec ts = {(time_t)(left / 1000),
-                              (long)(left % 1000) * 1000000};
-        sig = sigtimedwait(set, &si, &ts);
-        if (sig < 0 && errno == EAGAIN) {
+        struct pollfd fds[1 + STDIO_RELAY_STREAMS];
+        fds[0] = (struct pollfd){sfd, POLLIN, 0};
+        size_t n = relay ? stdio_relay_fill(relay, fds + 1) : 0;
+        int sig = 0;
+        if (sfd < 0) {
+            /* No signalfd (no memory for it): wait as before, without
+             * copying; the pipes then fill and the program waits. */
+            struct timespec ts = {(time_t)(left / 1000),
+                                  (long)(left % 1000) * 1000000};
+            siginfo_t si;
+            sig = sigtimedwait(set, &si, &ts);
+            if (sig < 0)
+                sig = 0;
+        } else if (poll(fds, 1 + n, (int)left) > 0) {
+            if (n)
+                stdio_relay_pump(relay, fds + 1, n);
+            if (fds[0].revents & POLLIN)
+                sig = next_signal(sfd);
+        }
+        if (!sig) {
             if (stopping && !killed && now_ms() >= deadline) {
                 report_marker("grace period over: SIGKILL");
                 kill(-1, SIGKILL);
@@ -292,14 +329,17 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
             }
             continue;
         }
-        if (sig < 0)
-            continue;
         if (sig == SIGCHLD) {
             int st;
             pid_t r;
             while ((r = waitpid(-1, &st, WNOHANG)) > 0)
-                if (r == pid)
+                if (r == pid) {
+                    if (relay)
+                        stdio_relay_drain(relay, RELAY_DRAIN_MS);
+                    if (sfd >= 0)
+                        close(sfd);
                     return status_code(st);
+                }
             continue;
         }
         if (sig == SIGHUP || stopping)
@@ -309,6 +349,15 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
                       spec->stop_timeout);
         kill(pid, (int)spec->stop_signal);
         deadline = now_ms() + (uint64_t)spec->stop_timeout * 1000;
+    }
+}
+
+/* The pipes of a relay that never ran, or NULL. */
+static void relay_close(struct stdio_relay *rel)
+{
+    if (rel) {
+        stdio_relay_parent(rel);
+        stdio_relay_drain(rel, 0);
     }
 }
 
@@ -323,11 +372,20 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return xo_err_sys(err, "pipe");
+    /* Without a terminal, stdout and stderr are pipes, as runc's. */
+    struct stdio_relay relay, *rel = spec->terminal ? NULL : &relay;
+    if (rel && stdio_relay_open(rel, err) < 0) {
+        close(pfd[0]);
+        close(pfd[1]);
+        *code_r = 127;
+        return -1;
+    }
     /* The entrypoint is PID 1 of its own PID namespace, as under runc; the
      * loader stays PID 1 of the domain, reaps and relays stop requests. */
     if (unshare(CLONE_NEWPID) < 0) {
         close(pfd[0]);
         close(pfd[1]);
+        relay_close(rel);
         *code_r = 127;
         return xo_err_sys(err, "unshare(CLONE_NEWPID)");
     }
@@ -342,14 +400,17 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
             close(mem.fd);
         close(pfd[0]);
         close(pfd[1]);
+        relay_close(rel);
         *code_r = 127;
         return xo_err_sys(err, "fork");
     }
     if (pid == 0) {
         close(pfd[0]);
-        child(spec, ids, env, pfd[1]);
+        child(spec, ids, env, pfd[1], rel);
     }
     close(pfd[1]);
+    if (rel)
+        stdio_relay_parent(rel);
     if (pid_fd >= 0) {
         if (xo_write_all(pid_fd, &pid, sizeof(pid)) < 0)
             report_marker("warning: exec server not told the pid: %m");
@@ -361,7 +422,7 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         n = read(pfd[0], &ce, sizeof(ce));
     while (n < 0 && errno == EINTR);
     close(pfd[0]);
-    int code = supervise(pid, spec, set, &mem);
+    int code = supervise(pid, spec, set, &mem, rel);
     if (mem.fd >= 0)
         close(mem.fd);
     if (n == (ssize_t)sizeof(ce)) {

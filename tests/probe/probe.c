@@ -20,6 +20,8 @@
  *     stat PATH        "probe: stat PATH: UID:GID MODE TYPE" (lstat; MODE in
  *                      octal, TYPE one of file dir link char block fifo sock)
  *     ls DIR           "probe: ls DIR: NAME NAME ..." sorted, without . and ..
+ *     fd N             "probe: fd N: TYPE tty|notty" (fstat of fd N, TYPE as
+ *                      stat's; tty when isatty(N))
  *     open PATH        open PATH for writing, as a logger opens /dev/stdout
  *                      ("probe: open PATH: ok|error")
  *     caps             the Cap* and NoNewPrivs lines of /proc/self/status
@@ -148,6 +150,21 @@ static void print_stat(const char *path)
                                               : "sock";
     printf("probe: stat %s: %u:%u %o %s\n", path, (unsigned)st.st_uid,
            (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777), type);
+}
+
+static void print_fd(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        printf("probe: fd %d: error: %s\n", fd, strerror(errno));
+        return;
+    }
+    const char *type = S_ISREG(st.st_mode)    ? "file"
+                       : S_ISCHR(st.st_mode)  ? "char"
+                       : S_ISFIFO(st.st_mode) ? "fifo"
+                       : S_ISSOCK(st.st_mode) ? "sock"
+                                              : "other";
+    printf("probe: fd %d: %s %s\n", fd, type, isatty(fd) ? "tty" : "notty");
 }
 
 static int cmp_names(const void *a, const void *b)
@@ -362,6 +379,9 @@ static int run(char **argv, int argc, int i)
         return 2;
     } else if (!strcmp(c, "ls")) {
         print_ls(a1 ? a1 : "");
+        return 2;
+    } else if (!strcmp(c, "fd")) {
+        print_fd(a1 ? atoi(a1) : -1);
         return 2;
     } else if (!strcmp(c, "open")) {
         int fd = a1 ? open(a1, O_WRONLY | O_CLOEXEC) : -1;

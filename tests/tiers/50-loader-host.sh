@@ -288,6 +288,27 @@ timeout 60 "$init" --host-test --spec "$T/stdio.dtb" --report "$T/stdio.rep" \
 check "a non-root entrypoint reopens its stdout (a pipe here)" \
     eval 'has stdio "probe: open /proc/self/fd/1: ok" && has stdio "probe: open /dev/stdout: ok"'
 
+# stdout and stderr are pipes PID 1 copies to its own, as runc's: on the
+# console (a tty, as here under script(1)) a program would see a terminal.
+# The last bytes before the exit come through, before the exit marker.
+defaults; ARGS='"probe", "fd", "1", "fd", "2", "fd", "0", "write", "/dev/stderr", "to-stderr", "exit", "0"'
+spec pipes
+mkdir -p "$T/pipes.rep"
+TERM=dumb timeout 60 script -qefc "$init --host-test --spec $T/pipes.dtb --report $T/pipes.rep --dev /dev/xvda=$loop_root" /dev/null \
+    </dev/null 2>&1 | tr -d '\r' >"$T/pipes.out"
+check "stdout and stderr are pipes, not the console's terminal" \
+    eval 'has pipes "probe: fd 1: fifo notty" && has pipes "probe: fd 2: fifo notty"'
+check "what the entrypoint wrote comes before the exit marker" \
+    eval 'has pipes "to-stderr" && [ "$(grep -n -m1 "to-stderr" "$T/pipes.out" | cut -d: -f1)" -lt "$(grep -n "xl-oci-loader: exited 0" "$T/pipes.out" | cut -d: -f1)" ]'
+# With a terminal asked for, the console itself (as before).
+defaults; VERSION=9; PROCEXTRA='terminal;'; ARGS='"probe", "fd", "1", "exit", "0"'
+spec ttyout
+mkdir -p "$T/ttyout.rep"
+TERM=dumb timeout 60 script -qefc "$init --host-test --spec $T/ttyout.dtb --report $T/ttyout.rep --dev /dev/xvda=$loop_root" /dev/null \
+    </dev/null 2>&1 | tr -d '\r' >"$T/ttyout.out"
+check "with process/terminal stdout stays the console's terminal" \
+    has ttyout "probe: fd 1: char tty"
+
 # --- /dev as runc builds it, and the other mounts of runc's spec -----------
 defaults; ARGS='"probe", "ls", "/dev", "stat", "/dev/null", "stat", "/dev/fd", "stat", "/dev/stdout", "stat", "/dev/ptmx", "mounts", "exit", "0"'
 spec devfs && run devfs
