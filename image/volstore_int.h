@@ -20,6 +20,10 @@
 int volstore_run(const char *const argv[], char *out, size_t out_len,
                  xo_err *err);
 
+/* volstore_run, where an exit status up to `ok_max` is success too (the
+ * fsck convention: e2fsck's 1 and 2 say errors were corrected). */
+int volstore_run_upto(const char *const argv[], int ok_max, xo_err *err);
+
 /* A sparse raw file of `size` bytes at `path` (O_EXCL), 0600. */
 int volstore_data_blank(const char *path, uint64_t size, xo_err *err);
 

@@ -19,8 +19,8 @@
 
 extern char **environ;
 
-int volstore_run(const char *const argv[], char *out, size_t out_len,
-                 xo_err *err)
+static int run(const char *const argv[], int ok_max, char *out,
+               size_t out_len, xo_err *err)
 {
     int fo = memfd_create("xl-oci-volstore-out", MFD_CLOEXEC);
     int fe = memfd_create("xl-oci-volstore-err", MFD_CLOEXEC);
@@ -57,7 +57,7 @@ int volstore_run(const char *const argv[], char *out, size_t out_len,
             rc = xo_err_sys(err, "waiting for %s", argv[0]);
             goto out;
         }
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) > ok_max) {
         char tail[512];
         xo_fd_tail(fe, tail, sizeof(tail));
         if (!tail[0])
@@ -88,4 +88,15 @@ out:
     close(fo);
     close(fe);
     return rc;
+}
+
+int volstore_run(const char *const argv[], char *out, size_t out_len,
+                 xo_err *err)
+{
+    return run(argv, 0, out, out_len, err);
+}
+
+int volstore_run_upto(const char *const argv[], int ok_max, xo_err *err)
+{
+    return run(argv, ok_max, NULL, 0, err);
 }

@@ -154,6 +154,15 @@ fails_with "resize: a damaged ext4 is refused, naming e2fsck" \
     ok "resize: the refused volume's file and record keep their size" ||
     nok "resize: the refused volume's file and record keep their size ($(stat -c %s "$V/broken/data.raw"))"
 "$X" volume rm broken >/dev/null
+# What e2fsck -p mends (exit 1, as for a volume whose domain was destroyed
+# while it was mounted: its counts are stale) does not stop the resize.
+"$X" volume create --size 16M --fs ext4 stale >/dev/null
+debugfs -w -R "ssv free_blocks_count 12" "$V/stale/data.raw" >/dev/null 2>&1
+check "resize: a file system e2fsck -p mends (exit 1) grows" "$X" volume resize stale 32M
+"$X" volume inspect --json stale | jq -e '.size == 33554432' >/dev/null &&
+    e2fsck -f -n "$V/stale/data.raw" >/dev/null 2>&1 &&
+    ok "resize: the mended volume is 32 MiB and clean" || nok "resize: the mended volume is 32 MiB and clean"
+"$X" volume rm stale >/dev/null
 # resize2fs failing after the file grew, before it wrote the new end
 # into the superblock: the file goes back to the size its record says.
 mkdir -p "$T/shim" && printf '#!/bin/sh\necho "resize2fs: shim fails" >&2\nexit 1\n' >"$T/shim/resize2fs" &&
