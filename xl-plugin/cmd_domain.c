@@ -24,6 +24,7 @@
 #include "xl_oci.h"
 #include "common/fault.h"
 #include "common/json_build.h"
+#include "common/table.h"
 #include "journal.h"
 #include "netattach.h"
 #include "share_views.h"
@@ -109,7 +110,7 @@ static void print_json(json_object *o)
  * already.
  */
 static void list_down_without_status(struct xen_handles *h, char **listed,
-                                     json_object *arr)
+                                     json_object *arr, struct xo_table *table)
 {
     char **dirs = NULL;
     xo_err err = XO_ERR_INIT;
@@ -133,8 +134,8 @@ static void list_down_without_status(struct xen_handles *h, char **listed,
             xo_jset(o, "state", xo_jstr(state));
             xo_jpush(arr, o);
         } else {
-            printf("%-20s %5s %-8s %-19s %10s %4s %s\n", *d, "-", state, "-",
-                   "-", "-", "-");
+            const char *row[] = {*d, "-", state, "-", "-", "-", "-"};
+            xo_table_add(table, row);
         }
     }
     xo_strv_free(dirs);
@@ -157,9 +158,14 @@ int main_list(int argc, char **argv)
     }
     char **names = status_list(h.xs);
     json_object *arr = json ? xo_jarr() : NULL;
-    if (!json)
-        printf("%-20s %5s %-8s %-19s %10s %4s %s\n", "NAME", "ID", "STATE",
-               "IMAGE", "UPTIME", "EXIT", "ADDRESSES");
+    static const struct xo_table_col cols[] = {
+        {"NAME", 20, false, 0},     {"ID", 5, true, 0},
+        {"STATE", 8, false, 0},     {"IMAGE", 19, false, 0},
+        {"UPTIME", 10, true, 0},    {"EXIT", 4, true, 0},
+        {"ADDRESSES", 0, false, 0},
+    };
+    struct xo_table table;
+    xo_table_init(&table, cols, 7);
     for (char **n = names; *n; n++) {
         struct domain_status st;
         if (status_read(h.xs, *n, &st, &err) < 0) {
@@ -183,15 +189,26 @@ int main_list(int argc, char **argv)
             snprintf(code, sizeof(code), "%d", st.exit_code);
         format_uptime(up, sizeof(up), &st);
         format_addresses(addrs, sizeof(addrs), &st);
-        printf("%-20s %5s %-8s %-19.19s %10s %4s %s\n", st.name, id,
-               down ? CMD_STATE_DOWN : domain_state_to_string(st.state),
-               st.image[0] ? st.image : "-", down ? "-" : up, code,
-               down ? "-" : addrs);
+        /* The digest's first 12 hex digits, as `images` shows it. */
+        char image[20];
+        /* cannot truncate: at most 19 bytes by the precision */
+        snprintf(image, sizeof(image), "%.19s", st.image[0] ? st.image : "-");
+        const char *row[] = {st.name,
+                             id,
+                             down ? CMD_STATE_DOWN
+                                  : domain_state_to_string(st.state),
+                             image,
+                             down ? "-" : up,
+                             code,
+                             down ? "-" : addrs};
+        xo_table_add(&table, row);
     }
-    list_down_without_status(&h, names, arr);
+    list_down_without_status(&h, names, arr, &table);
     if (json) {
         print_json(arr);
         json_object_put(arr);
+    } else {
+        xo_table_print(&table, stdout);
     }
     xo_strv_free(names);
     xen_close(&h);

@@ -23,6 +23,7 @@
 
 #include "common/json.h"
 #include "common/json_build.h"
+#include "common/table.h"
 #include "image/lock.h"
 #include "image/image.h"
 #include "xl_oci.h"
@@ -268,7 +269,14 @@ int main_images(int argc, char **argv)
     if (json) {
         rc = print_json(list, n);
     } else {
-        printf("%-50s %-19s %10s  %s\n", "NAME", "DIGEST", "SIZE", "PULLED");
+        static const struct xo_table_col cols[] = {
+            {"NAME", 50, false, 0},
+            {"DIGEST", 19, false, 0},
+            {"SIZE", 10, true, 0},
+            {"PULLED", 0, false, 2},
+        };
+        struct xo_table table;
+        xo_table_init(&table, cols, 4);
         for (size_t i = 0; i < n; i++) {
             char size[32], when[32] = "-";
             human_size(size, sizeof(size), list[i].rootfs_size);
@@ -276,9 +284,14 @@ int main_images(int argc, char **argv)
             struct tm tm;
             if (t > 0 && gmtime_r(&t, &tm))
                 strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
-            printf("%-50s sha256:%.12s %10s  %s\n", list[i].name,
-                   digest_hex(&list[i].manifest), size, when);
+            char digest[32];
+            /* cannot truncate: 7 + 12 bytes */
+            snprintf(digest, sizeof(digest), "sha256:%.12s",
+                     digest_hex(&list[i].manifest));
+            const char *row[] = {list[i].name, digest, size, when};
+            xo_table_add(&table, row);
         }
+        xo_table_print(&table, stdout);
     }
     image_list_free(list, n);
     return rc;

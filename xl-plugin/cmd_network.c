@@ -10,6 +10,7 @@
 
 #include "common/json.h"
 #include "common/json_build.h"
+#include "common/table.h"
 #include "common/pathfmt.h"
 #include "netback/netback.h"
 #include "xl_oci.h"
@@ -115,9 +116,13 @@ int main_network_ls(int argc, char **argv)
     if (netback_network_list(&names, &n, cmd_state_root(), &err) < 0)
         return cmd_fail(&err);
     json_object *arr = json ? xo_jarr() : NULL;
-    if (!json)
-        printf("%-16s %-15s %-18s %-8s %5s %6s\n", "NAME", "BRIDGE", "SUBNET",
-               "MODE", "MTU", "LEASES");
+    static const struct xo_table_col cols[] = {
+        {"NAME", 16, false, 0},   {"BRIDGE", 15, false, 0},
+        {"SUBNET", 18, false, 0}, {"MODE", 8, false, 0},
+        {"MTU", 5, true, 0},      {"LEASES", 6, true, 0},
+    };
+    struct xo_table table;
+    xo_table_init(&table, cols, 6);
     int rc = XO_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         struct netback_network net;
@@ -133,14 +138,22 @@ int main_network_ls(int argc, char **argv)
             xo_jset(o, "leases", xo_jint((int)nl));
             xo_jpush(arr, o);
         } else {
-            printf("%-16s %-15s %-18s %-8s %5u %6zu\n", net.name, net.bridge,
-                   net.subnet, netback_mode_to_string(net.mode), net.mtu, nl);
+            char mtu[16], count[24];
+            /* cannot truncate: numbers in 16 and 24 bytes */
+            snprintf(mtu, sizeof(mtu), "%u", net.mtu);
+            snprintf(count, sizeof(count), "%zu", nl);
+            const char *row[] = {net.name,   net.bridge,
+                                 net.subnet, netback_mode_to_string(net.mode),
+                                 mtu,        count};
+            xo_table_add(&table, row);
         }
         netback_leases_free(leases, nl);
     }
     if (json) {
         print_json(arr);
         json_object_put(arr);
+    } else {
+        xo_table_print(&table, stdout);
     }
     xo_strv_free(names);
     return rc;
@@ -203,8 +216,13 @@ int main_network_inspect(int argc, char **argv)
             printf("ipv6:     %s\ngateway6: %s\n", net.subnet6, net.gateway6);
         printf("mode:     %s\nmtu:      %u\n\n",
                netback_mode_to_string(net.mode), net.mtu);
-        printf("%-20s %-17s %-15s %-24s %s\n", "CONTAINER", "MAC", "IPV4",
-               "IPV6", "PORTS");
+        static const struct xo_table_col cols[] = {
+            {"CONTAINER", 20, false, 0}, {"MAC", 17, false, 0},
+            {"IPV4", 15, false, 0},      {"IPV6", 24, false, 0},
+            {"PORTS", 0, false, 0},
+        };
+        struct xo_table table;
+        xo_table_init(&table, cols, 5);
         for (size_t i = 0; i < n; i++) {
             const struct netback_lease *l = &leases[i];
             char ports[256] = "", p[XO_PORT_SPEC_TEXT];
@@ -213,9 +231,11 @@ int main_network_inspect(int argc, char **argv)
                 if (strlen(ports) + strlen(p) + 2 < sizeof(ports))
                     strcat(strcat(ports, j ? "," : ""), p);
             }
-            printf("%-20s %-17s %-15s %-24s %s\n", l->container, l->mac,
-                   l->ipv4, l->ipv6[0] ? l->ipv6 : "-", ports);
+            const char *row[] = {l->container, l->mac, l->ipv4,
+                                 l->ipv6[0] ? l->ipv6 : "-", ports};
+            xo_table_add(&table, row);
         }
+        xo_table_print(&table, stdout);
     }
     netback_leases_free(leases, n);
     return XO_EXIT_OK;

@@ -13,6 +13,7 @@
 #include "common/alloc.h"
 #include "common/json.h"
 #include "common/json_build.h"
+#include "common/table.h"
 #include "common/pathfmt.h"
 #include "image/volstore.h"
 #include "xl-plugin/metastore.h"
@@ -142,9 +143,13 @@ int main_volume_ls(int argc, char **argv)
     if (volstore_list(&names, &n, cmd_state_root(), &err) < 0)
         return cmd_fail(&err);
     json_object *arr = json ? xo_jarr() : NULL;
-    if (!json)
-        printf("%-20s %-6s %14s %-5s %-20s %s\n", "NAME", "FORMAT", "SIZE",
-               "FS", "PARENT", "USERS");
+    static const struct xo_table_col cols[] = {
+        {"NAME", 20, false, 0},   {"FORMAT", 6, false, 0},
+        {"SIZE", 14, true, 0},    {"FS", 5, false, 0},
+        {"PARENT", 20, false, 0}, {"USERS", 0, false, 0},
+    };
+    struct xo_table table;
+    xo_table_init(&table, cols, 6);
     int rc = XO_EXIT_OK;
     for (size_t i = 0; i < n; i++) {
         struct volstore_record r;
@@ -154,18 +159,25 @@ int main_volume_ls(int argc, char **argv)
         } else if (json) {
             xo_jpush(arr, volstore_record_to_json(&r));
         } else {
-            char users[256];
+            char users[256], size[24];
             users_text(users, sizeof(users), &r);
-            printf("%-20s %-6s %14llu %-5s %-20s %s\n", r.name,
-                   volstore_format_to_string(r.format),
-                   (unsigned long long)r.size, volstore_fs_to_string(r.fs),
-                   r.parent[0] ? r.parent : "-", users);
+            /* cannot truncate: a 64-bit number in 24 bytes */
+            snprintf(size, sizeof(size), "%llu", (unsigned long long)r.size);
+            const char *row[] = {r.name,
+                                 volstore_format_to_string(r.format),
+                                 size,
+                                 volstore_fs_to_string(r.fs),
+                                 r.parent[0] ? r.parent : "-",
+                                 users};
+            xo_table_add(&table, row);
         }
         volstore_record_dispose(&r);
     }
     if (json) {
         print_json(arr);
         json_object_put(arr);
+    } else {
+        xo_table_print(&table, stdout);
     }
     xo_strv_free(names);
     return rc;
