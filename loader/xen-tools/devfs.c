@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -50,11 +51,16 @@ int devfs_build(const struct loader_env *env, const char *dev, xo_err *err)
             goto out;
         }
     }
-    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++)
+    for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
+        /* As runc: /dev/core only where there is a /proc/kcore (the
+         * loader's own kernel has none), so no link dangles. */
+        if (!strcmp(links[i].name, "core") && access(links[i].target, F_OK) < 0)
+            continue;
         if (symlinkat(links[i].target, dfd, links[i].name) < 0) {
             xo_err_sys(err, "symlink %s/%s", dev, links[i].name);
             goto out;
         }
+    }
     static const char *const dirs[] = {"pts", "shm", "mqueue"};
     for (size_t i = 0; i < 3; i++)
         if (mkdirat(dfd, dirs[i], 0755) < 0) {
