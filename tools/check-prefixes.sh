@@ -26,11 +26,11 @@ declare -A PREFIXES=(
         metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
     [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat gunzip http
-        layer_feed layerpath layout manifest mountinfo pull_meter refstore
+        config_rootfs layer_feed layer_xattr layerpath layout manifest mountinfo pull_meter refstore
         registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg privileges
-        report run safepath exec_server exec_session startgate sysctls"
+        report run safepath exec_server exec_session startgate stdio_relay sysctls"
     [netback]="nb netback"
     [verifier]="digest cosign crypto_lib"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore stats

@@ -141,6 +141,7 @@ int main_network_ls(int argc, char **argv)
             char mtu[16], count[24];
             /* cannot truncate: numbers in 16 and 24 bytes */
             snprintf(mtu, sizeof(mtu), "%u", net.mtu);
+            /* cannot truncate: a size_t in 24 bytes */
             snprintf(count, sizeof(count), "%zu", nl);
             const char *row[] = {net.name,   net.bridge,
                                  net.subnet, netback_mode_to_string(net.mode),
