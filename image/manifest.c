@@ -314,13 +314,30 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
                         const struct oci_index *ix, const char *os,
                         const char *arch, const char *where, xo_err *err)
 {
+    /* Best first: the platform's manifest with no variant (or v1, the
+     * baseline: amd64's v2 and v3 need newer CPUs); with another variant;
+     * an index for the platform (an index may list indexes); an entry
+     * with no platform, which the spec allows (its config then says). */
+    const struct oci_descriptor *best = NULL;
+    int best_rank = 5;
     for (size_t i = 0; i < ix->n; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
-        if (d->os && d->arch && !strcmp(d->os, os) && !strcmp(d->arch, arch) &&
-            manifest_media_kind(d->media_type) == OCI_KIND_MANIFEST) {
-            *d_r = d;
-            return 0;
+        enum oci_kind k = manifest_media_kind(d->media_type);
+        if (k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX)
+            continue;
+        bool plat = d->os && d->arch;
+        if (plat && (strcmp(d->os, os) != 0 || strcmp(d->arch, arch) != 0))
+            continue;
+        bool base = !d->variant || strcmp(d->variant, "v1") == 0;
+        int rank = !plat ? 4 : k == OCI_KIND_INDEX ? 3 : base ? 1 : 2;
+        if (rank < best_rank) {
+            best = d;
+            best_rank = rank;
         }
+    }
+    if (best) {
+        *d_r = best;
+        return 0;
     }
     /* Say what there is, bounded. */
     char have[256] = "";

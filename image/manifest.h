@@ -76,7 +76,9 @@ int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
 int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
                    const char *where, xo_err *err);
 
-/* The entry for os/arch (e.g. linux/amd64); the error lists what there is. */
+/* The entry for os/arch (e.g. linux/amd64): a manifest without a variant
+ * (or "v1") before one with another variant, then an index for it, then
+ * an entry without a platform; the error lists what there is. */
 int manifest_index_pick(const struct oci_descriptor **d_r,
                         const struct oci_index *ix, const char *os,
                         const char *arch, const char *where, xo_err *err);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "progress.h"
+#include "image/config_rootfs.h"
 #include "image/layer_feed.h"
 #include "image.h"
 #include "common/alloc.h"
@@ -96,7 +97,10 @@ static void pulled_dispose(struct pulled *p)
     memset(p, 0, sizeof(*p));
 }
 
-/* Top document -> (index ->) manifest, both stored and parsed. */
+/* Indexes followed at most, from the top document to its manifest. */
+#define PULL_INDEX_DEPTH 4
+
+/* Top document -> (index -> ...) manifest, each stored and parsed. */
 static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
                           struct pulled *p, xo_err *err)
 {
@@ -113,28 +117,43 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
         free(buf);
         return -1;
     }
-    const struct oci_descriptor *md = &p->top;
-    struct oci_index ix = {0};
-    if (kind == OCI_KIND_INDEX) {
-        int rc = manifest_index_parse(&ix, buf, len, p->top.digest.str, err);
+    struct oci_descriptor md;
+    manifest_descriptor_copy(&md, &p->top);
+    /* An index may list indexes (image spec); a few levels are plenty. */
+    for (int depth = 0; kind == OCI_KIND_INDEX; depth++) {
+        struct oci_index ix = {0};
+        const struct oci_descriptor *pick = NULL;
+        int rc =
+            depth < PULL_INDEX_DEPTH
+                ? manifest_index_parse(&ix, buf, len, md.digest.str, err)
+                : xo_err_set(err, ELOOP, "%s: indexes nested more than %d deep",
+                             md.digest.str, PULL_INDEX_DEPTH);
         free(buf);
         buf = NULL;
         if (rc == 0)
-            rc = manifest_index_pick(&md, &ix, PULL_OS, PULL_ARCH,
-                                     p->top.digest.str, err);
+            rc = manifest_index_pick(&pick, &ix, PULL_OS, PULL_ARCH,
+                                     md.digest.str, err);
+        if (rc == 0) {
+            manifest_descriptor_dispose(&md);
+            manifest_descriptor_copy(&md, pick);
+            rc = src->ops->fetch(src, bs, &md, MANIFEST_MAX_BYTES, NULL, err);
+        }
+        manifest_index_dispose(&ix);
         if (rc == 0)
-            rc = src->ops->fetch(src, bs, md, MANIFEST_MAX_BYTES, NULL, err);
-        if (rc == 0)
-            rc = blobstore_read(&buf, &len, bs, &md->digest, MANIFEST_MAX_BYTES,
+            rc = blobstore_read(&buf, &len, bs, &md.digest, MANIFEST_MAX_BYTES,
                                 err);
+        if (rc == 0)
+            rc = manifest_doc_kind(&kind, buf, len, md.media_type,
+                                   md.digest.str, err);
         if (rc < 0) {
-            manifest_index_dispose(&ix);
+            free(buf);
+            manifest_descriptor_dispose(&md);
             return -1;
         }
         p->has_index = true;
     }
-    p->manifest_digest = md->digest;
-    manifest_index_dispose(&ix);
+    p->manifest_digest = md.digest;
+    manifest_descriptor_dispose(&md);
     p->manifest_buf = buf;
     p->manifest_len = len;
     return manifest_parse(&p->manifest, buf, len, p->manifest_digest.str, err);
@@ -159,6 +178,15 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
                        CONFIG_MAX_BYTES, err) < 0 ||
         check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
         return -1;
+    /* Its diff_ids before any layer is fetched: one per layer. */
+    struct digest *ids = NULL;
+    char where[128];
+    /* cannot truncate: a digest in 128 bytes */
+    snprintf(where, sizeof(where), "image config %s", c->digest.str);
+    if (config_rootfs_diff_ids(&ids, p->config_buf, p->config_len,
+                               p->manifest.n_layers, where, err) < 0)
+        return -1;
+    free(ids);
     if (!src->parallel)
         layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
                          o ? o->progress_arg : NULL);

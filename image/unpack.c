@@ -86,6 +86,14 @@ uint64_t unpack_xattrs(const struct unpack_ctx *c)
     return c->xattrs;
 }
 
+uint64_t unpack_dropped_xattrs(const struct unpack_ctx *c, const char **name_r,
+                               const char **entry_r)
+{
+    *name_r = c->dropped_name;
+    *entry_r = c->dropped_entry;
+    return c->xattrs_dropped;
+}
+
 int64_t unpack_newest_mtime(const struct unpack_ctx *c)
 {
     return c->newest;
@@ -216,17 +224,41 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
 }
 
 /* The layer's tar stream as libarchive's read callback: a gzip layer
- * inflated by gunzip.c on its own thread (gunzip_ahead.h), anything else
- * as it comes.  The decoder's or the reader's error is kept to be
- * reported instead of libarchive's. */
+ * inflated by gunzip.c on its own thread (gunzip_ahead.h), a zstd layer
+ * decoded by a libarchive reader of its own (raw format), anything else
+ * as it comes, so that every byte of the uncompressed tar passes here and
+ * is hashed for the layer's diff_id.  The decoder's or the reader's error
+ * is kept to be reported instead of libarchive's. */
 struct reader_state {
     struct gunzip_ahead *gz;
     xo_err err;
+    struct digest_hasher *h; /* NULL: no diff_id to check */
+    bool started;
+    struct archive *zstd; /* the decoder of a zstd stream, or NULL */
+    const void *first;    /* the zstd stream's first block, not yet given */
+    ssize_t first_len;
 };
 
-static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
+/* A zstd frame, or a skippable frame (RFC 8878: magic 0x184D2A5?, little
+ * endian), which zstd:chunked writes before its frames. */
+static bool zstd_magic(const void *p, ssize_t n)
+{
+    static const unsigned char m[4] = {0x28, 0xb5, 0x2f, 0xfd};
+    const unsigned char *b = p;
+    return n >= 4 &&
+           (memcmp(b, m, 4) == 0 || ((b[0] & 0xf0) == 0x50 && b[1] == 0x2a &&
+                                     b[2] == 0x4d && b[3] == 0x18));
+}
+
+/* The zstd decoder's source: the first block, then the rest. */
+static la_ssize_t zstd_source(struct archive *a, void *arg, const void **buf)
 {
     struct reader_state *s = arg;
+    if (s->first) {
+        *buf = s->first;
+        s->first = NULL;
+        return s->first_len;
+    }
     ssize_t n = gunzip_ahead_read(s->gz, buf, &s->err);
     if (n < 0) {
         unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
@@ -234,6 +266,102 @@ static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
         return ARCHIVE_FATAL;
     }
     return n;
+}
+
+/* Starts decoding a zstd stream whose first block is buf[n]; -1 with
+ * s->err set. */
+static int zstd_begin(struct reader_state *s, const void *buf, ssize_t n)
+{
+    struct archive *z = unpack_la.read_new();
+    if (!z)
+        xo_oom();
+    unpack_la.read_support_filter_zstd(z);
+    unpack_la.read_support_format_raw(z);
+    s->first = buf;
+    s->first_len = n;
+    s->zstd = z;
+    struct archive_entry *ae;
+    if (unpack_la.read_open(z, s, NULL, zstd_source, NULL) != ARCHIVE_OK ||
+        unpack_la.read_next_header(z, &ae) != ARCHIVE_OK) {
+        if (!s->err.msg)
+            xo_err_set(&s->err, EINVAL, "zstd stream: %s",
+                       unpack_la.error_string(z));
+        return -1;
+    }
+    return 0;
+}
+
+/* The next block of the uncompressed tar: its length, 0 at the end, -1
+ * with s->err set. */
+static ssize_t next_block(struct reader_state *s, const void **buf)
+{
+    ssize_t n;
+    if (!s->started) {
+        s->started = true;
+        n = gunzip_ahead_read(s->gz, buf, &s->err);
+        if (n > 0 && zstd_magic(*buf, n)) {
+            if (zstd_begin(s, *buf, n) < 0)
+                return -1;
+            return next_block(s, buf);
+        }
+    } else if (s->zstd) {
+        size_t len;
+        la_int64_t off;
+        int r = unpack_la.read_data_block(s->zstd, buf, &len, &off);
+        if (r == ARCHIVE_EOF)
+            return 0;
+        if (r < ARCHIVE_WARN) {
+            if (!s->err.msg)
+                xo_err_set(&s->err, EINVAL, "zstd stream: %s",
+                           unpack_la.error_string(s->zstd));
+            return -1;
+        }
+        n = (ssize_t)len;
+    } else {
+        n = gunzip_ahead_read(s->gz, buf, &s->err);
+    }
+    if (n > 0 && s->h &&
+        digest_hasher_update(s->h, *buf, (size_t)n, &s->err) < 0)
+        return -1;
+    return n;
+}
+
+static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
+{
+    struct reader_state *s = arg;
+    ssize_t n = next_block(s, buf);
+    if (n < 0) {
+        unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
+                            xo_err_msg(&s->err));
+        return ARCHIVE_FATAL;
+    }
+    return n;
+}
+
+/*
+ * After the tar's entries: hashes what libarchive left unread (the
+ * padding after the end blocks) and compares the layer's uncompressed
+ * digest with the one the image config gives it (rootfs.diff_ids).
+ */
+static int check_diff_id(struct reader_state *s, const struct digest *want,
+                         const char *what, xo_err *err)
+{
+    const void *buf;
+    ssize_t n;
+    while ((n = next_block(s, &buf)) > 0) {
+    }
+    if (n < 0)
+        return xo_err_set(err, s->err.errnum, "%s: %s", what,
+                          xo_err_msg(&s->err));
+    struct digest got;
+    if (digest_hasher_final(s->h, &got, err) < 0)
+        return xo_err_wrap(err, "%s", what);
+    if (!digest_equal(&got, want))
+        return xo_err_set(
+            err, EBADMSG,
+            "%s: its uncompressed tar is %s, but the image config's rootfs.diff_ids says %s (the config does not describe this layer)",
+            what, got.str, want->str);
+    return 0;
 }
 
 static struct archive *layer_archive(void)
@@ -323,15 +451,32 @@ int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
                       const char *what, xo_err *err)
 {
     struct reader_state rs = {.err = XO_ERR_INIT};
-    rs.gz = gunzip_ahead_new(r, err);
-    if (!rs.gz)
+    bool check = c->has_diff_id;
+    c->has_diff_id = false;
+    if (check && digest_hasher_new(&rs.h, err) < 0)
         return xo_err_wrap(err, "%s", what);
+    rs.gz = gunzip_ahead_new(r, err);
+    if (!rs.gz) {
+        digest_hasher_free(rs.h);
+        return xo_err_wrap(err, "%s", what);
+    }
     struct archive *a = layer_archive();
     int opened = unpack_la.read_open(a, &rs, NULL, reader_read, NULL);
     int rc = apply_layer(c, a, opened, &rs, what, err);
+    if (rc == 0 && check)
+        rc = check_diff_id(&rs, &c->diff_id, what, err);
+    if (rs.zstd)
+        unpack_la.read_free(rs.zstd);
     gunzip_ahead_free(rs.gz);
+    digest_hasher_free(rs.h);
     xo_err_clear(&rs.err);
     return rc;
+}
+
+void unpack_expect_diff_id(struct unpack_ctx *c, const struct digest *d)
+{
+    c->diff_id = *d;
+    c->has_diff_id = true;
 }
 
 int unpack_finish(struct unpack_ctx *c, xo_err *err)

@@ -30,6 +30,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "verifier/digest.h"
 
 #define UNPACK_DEFAULT_MAX_ENTRIES 1000000ULL
 #define UNPACK_DEFAULT_MAX_BYTES (64ULL << 30)
@@ -75,6 +76,17 @@ uint64_t unpack_bytes(const struct unpack_ctx *ctx);
 /* Extended attributes set (a layer's entry may carry several; one set
  * again by a later layer counts again).  0: the tree has none. */
 uint64_t unpack_xattrs(const struct unpack_ctx *ctx);
+
+/* The next unpack_layer or unpack_layer_from checks that the layer's
+ * uncompressed tar (every byte, after gzip or zstd) hashes to `d`, the
+ * image config's rootfs.diff_ids entry for it; EBADMSG naming both
+ * digests otherwise.  Without a call, no check (a bundle's layers). */
+void unpack_expect_diff_id(struct unpack_ctx *ctx, const struct digest *d);
+
+/* Xattrs of the layers not kept (layer_xattr.h), with the first one's
+ * name and entry (valid until unpack_free). */
+uint64_t unpack_dropped_xattrs(const struct unpack_ctx *ctx,
+                               const char **name_r, const char **entry_r);
 /* Device nodes skipped because they were in /dev. */
 uint64_t unpack_skipped_devices(const struct unpack_ctx *ctx);
 

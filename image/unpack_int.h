@@ -32,6 +32,10 @@ struct unpack_ctx {
     uint64_t bytes;
     uint64_t skipped_devices;
     uint64_t xattrs;       /* xattrs set on the objects made */
+    struct digest diff_id; /* the next layer's, when has_diff_id */
+    bool has_diff_id;
+    uint64_t xattrs_dropped;                    /* not kept (layer_xattr.h) */
+    char dropped_name[128], dropped_entry[256]; /* the first of them */
     int64_t newest;        /* latest entry mtime seen, seconds */
     struct strset skipped; /* paths of device nodes skipped in /dev */
     struct strset made;    /* what the current layer made (whiteout.h) */

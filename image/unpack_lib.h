@@ -25,6 +25,7 @@
     X(read_support_filter_zstd, archive_read_support_filter_zstd)              \
     X(read_support_format_tar, archive_read_support_format_tar)                \
     X(read_support_format_empty, archive_read_support_format_empty)            \
+    X(read_support_format_raw, archive_read_support_format_raw)                \
     X(read_open, archive_read_open)                                            \
     X(read_next_header, archive_read_next_header)                              \
     X(read_data_block, archive_read_data_block)                                \
@@ -47,7 +48,9 @@
     X(entry_atime_nsec, archive_entry_atime_nsec)                              \
     X(entry_atime_is_set, archive_entry_atime_is_set)                          \
     X(entry_xattr_reset, archive_entry_xattr_reset)                            \
-    X(entry_xattr_next, archive_entry_xattr_next)
+    X(entry_xattr_next, archive_entry_xattr_next)                              \
+    X(entry_acl_reset, archive_entry_acl_reset)                                \
+    X(entry_acl_next, archive_entry_acl_next)
 
 struct unpack_archive_fns {
     UNPACK_ARCHIVE_FUNCS(XO_DLIB_FIELD)

@@ -13,6 +13,7 @@
 
 #include "common/alloc.h"
 #include "fsat.h"
+#include "image/layer_xattr.h"
 #include "layerpath.h"
 #include "unpack_lib.h"
 
@@ -37,6 +38,110 @@ static bool xattr_ignorable(const struct unpack_ctx *c, int e)
     return !c->as_root && (e == EPERM || e == ENOTSUP);
 }
 
+/* Counts an xattr of the layer that is not kept (layer_xattr.h); the first
+ * is named in the pull's warning. */
+static void xattr_dropped(struct unpack_ctx *c, const struct entry *en,
+                          const char *name)
+{
+    if (!c->xattrs_dropped++) {
+        /* may truncate: names for a warning */
+        snprintf(c->dropped_name, sizeof(c->dropped_name), "%s", name);
+        /* may truncate: names for a warning */
+        snprintf(c->dropped_entry, sizeof(c->dropped_entry), "%s", en->raw);
+    }
+}
+
+/* True when the entry records xattr `name` and it is kept. */
+static bool entry_keeps(struct archive_entry *ae, const char *name)
+{
+    const char *n;
+    const void *v;
+    size_t sz;
+    unpack_la.entry_xattr_reset(ae);
+    while (unpack_la.entry_xattr_next(ae, &n, &v, &sz) == ARCHIVE_OK)
+        if (strcmp(n, name) == 0)
+            return layer_xattr_rule(n) == LAYER_XATTR_KEEP;
+    return false;
+}
+
+/*
+ * The entry's xattrs on the object, open as fd (>= 0) or else by `path`
+ * (a /proc/self/fd path, never followed), and no others: an entry is its
+ * path's whole new state, so a lower layer's xattrs on a directory it
+ * redefines go, and so do ACLs the object inherited from its parent's
+ * default ACL while being made (umoci clears them too).
+ */
+static int apply_xattrs(struct unpack_ctx *c, const struct entry *en, int fd,
+                        const char *path, xo_err *err)
+{
+    struct archive_entry *ae = en->ae;
+    const char *name;
+    const void *val;
+    size_t size;
+    const char *last_dropped = "";
+    unpack_la.entry_xattr_reset(ae);
+    while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
+        if (layer_xattr_rule(name) != LAYER_XATTR_KEEP) {
+            /* pax carries one xattr twice (SCHILY. and LIBARCHIVE.), in a
+             * row: counted once. */
+            if (strcmp(name, last_dropped) != 0)
+                xattr_dropped(c, en, name);
+            last_dropped = name;
+            continue;
+        }
+        int r = fd >= 0 ? fsetxattr(fd, name, val, size, 0)
+                        : lsetxattr(path, name, val, size, 0);
+        if (r == 0)
+            c->xattrs++;
+        else if (layer_xattr_foreign_error(name, errno))
+            xattr_dropped(c, en, name);
+        else if (!xattr_ignorable(c, errno))
+            return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
+                              en->what, en->raw, name);
+    }
+    /* The names the object has (XATTR_LIST_MAX bytes at most). */
+    static char names[65536];
+    ssize_t len = fd >= 0 ? flistxattr(fd, names, sizeof(names))
+                          : llistxattr(path, names, sizeof(names));
+    if (len < 0) /* no xattrs here (ENOTSUP): nothing to clear */
+        return 0;
+    for (ssize_t i = 0; i < len; i += (ssize_t)strlen(names + i) + 1) {
+        const char *n = names + i;
+        if (entry_keeps(ae, n))
+            continue;
+        int r = fd >= 0 ? fremovexattr(fd, n) : lremovexattr(path, n);
+        if (r == 0 || errno == ENODATA)
+            continue;
+        /* A label the host's security module keeps on every file is not
+         * ours to remove; an unprivileged unpack cannot remove trusted.* */
+        if (strncmp(n, "security.", 9) == 0 || xattr_ignorable(c, errno))
+            continue;
+        return xo_err_sys(err, "%s: entry \"%s\": cannot remove xattr %s",
+                          en->what, en->raw, n);
+    }
+    return 0;
+}
+
+/*
+ * The entry's permission bits.  With a POSIX access ACL recorded as pax
+ * SCHILY.acl.access (GNU tar --acls), libarchive takes the group bits from
+ * its group:: entry; the file's mode had the mask's there (POSIX.1e), as
+ * the header says and umoci keeps.
+ */
+static mode_t entry_mode(struct archive_entry *ae)
+{
+    mode_t perm = unpack_la.entry_perm(ae) & 07777;
+    int type, permset, tag, qual;
+    const char *name;
+    if (unpack_la.entry_acl_reset(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS) <= 0)
+        return perm;
+    while (unpack_la.entry_acl_next(ae, ARCHIVE_ENTRY_ACL_TYPE_ACCESS, &type,
+                                    &permset, &tag, &qual, &name) == ARCHIVE_OK)
+        if (tag == ARCHIVE_ENTRY_ACL_MASK)
+            perm = (perm & ~(mode_t)070) | (mode_t)((permset & 7) << 3);
+    return perm;
+}
+
 /* Owner, mode, xattrs, times of an object open as fd.  chown comes first
  * because it clears set-id bits and file capabilities. */
 int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
@@ -47,20 +152,11 @@ int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,
                              (gid_t)unpack_la.entry_gid(ae)) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
                           en->raw);
-    if (fchmod(fd, unpack_la.entry_perm(ae) & 07777) < 0)
+    if (fchmod(fd, entry_mode(ae)) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chmod", en->what,
                           en->raw);
-    const char *name;
-    const void *val;
-    size_t size;
-    unpack_la.entry_xattr_reset(ae);
-    while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
-        if (fsetxattr(fd, name, val, size, 0) == 0)
-            c->xattrs++;
-        else if (!xattr_ignorable(c, errno))
-            return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
-                              en->what, en->raw, name);
-    }
+    if (apply_xattrs(c, en, fd, NULL, err) < 0)
+        return -1;
     if (is_dir)
         return 0;
     struct timespec ts[2];
@@ -82,25 +178,15 @@ static int meta_at(struct unpack_ctx *c, const struct entry *en, int pfd,
                  (gid_t)unpack_la.entry_gid(ae), AT_SYMLINK_NOFOLLOW) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chown", en->what,
                           en->raw);
-    if (!is_link &&
-        fchmodat(pfd, base, unpack_la.entry_perm(ae) & 07777, 0) < 0)
+    if (!is_link && fchmodat(pfd, base, entry_mode(ae), 0) < 0)
         return xo_err_sys(err, "%s: entry \"%s\": cannot chmod", en->what,
                           en->raw);
-    const char *name;
-    const void *val;
-    size_t size;
     char proc[64 + NAME_MAX];
     if (xo_path_fmt(proc, sizeof(proc), err, "/proc/self/fd/%d/%s", pfd, base) <
         0)
         return xo_err_wrap(err, "%s: entry \"%s\"", en->what, en->raw);
-    unpack_la.entry_xattr_reset(ae);
-    while (unpack_la.entry_xattr_next(ae, &name, &val, &size) == ARCHIVE_OK) {
-        if (lsetxattr(proc, name, val, size, 0) == 0)
-            c->xattrs++;
-        else if (!xattr_ignorable(c, errno))
-            return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
-                              en->what, en->raw, name);
-    }
+    if (apply_xattrs(c, en, -1, proc, err) < 0)
+        return -1;
     struct timespec ts[2];
     entry_times(ae, ts);
     if (utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW) < 0)

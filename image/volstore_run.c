@@ -19,8 +19,8 @@
 
 extern char **environ;
 
-static int run(const char *const argv[], int ok_max, char *out,
-               size_t out_len, xo_err *err)
+static int run(const char *const argv[], int ok_max, char *out, size_t out_len,
+               xo_err *err)
 {
     int fo = memfd_create("xl-oci-volstore-out", MFD_CLOEXEC);
     int fe = memfd_create("xl-oci-volstore-err", MFD_CLOEXEC);

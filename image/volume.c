@@ -1,6 +1,7 @@
 /* volume.c: root volume assembly (see volume.h). */
 #include "progress.h"
 #include "volume.h"
+#include "image/config_rootfs.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -139,10 +140,20 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
     void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
     void *parg = rep ? rep->arg : NULL;
     struct unpack_ctx *ctx = NULL;
-    if (unpack_begin(&ctx, scratch, uo, err) < 0)
-        return -1;
-    int rc = 0;
     size_t n = src->manifest->n_layers;
+    struct digest *diff_ids = NULL;
+    char where[128];
+    /* cannot truncate: a digest in 128 bytes */
+    snprintf(where, sizeof(where), "image config of %s",
+             src->manifest_digest->str);
+    if (config_rootfs_diff_ids(&diff_ids, src->config_buf, src->config_len, n,
+                               where, err) < 0)
+        return -1;
+    if (unpack_begin(&ctx, scratch, uo, err) < 0) {
+        free(diff_ids);
+        return -1;
+    }
+    int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const struct oci_descriptor *l = &src->manifest->layers[i];
         char what[128];
@@ -150,6 +161,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
         snprintf(what, sizeof(what), "layer %zu/%zu (%s)", i + 1, n,
                  l->digest.str);
         image_progress(progress, parg, "unpacking %s", what);
+        unpack_expect_diff_id(ctx, &diff_ids[i]);
         rc = unpack_one(bs, src, i, follow, ctx, what, err);
         XO_FAULT_POINT("pull.unpack-layer");
     }
@@ -161,9 +173,18 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
             rep->warn, parg,
             "skipped %llu device node%s in /dev of the image (the container gets its own /dev)",
             (unsigned long long)skipped, skipped == 1 ? "" : "s");
+    const char *xname, *xentry;
+    uint64_t dropped = unpack_dropped_xattrs(ctx, &xname, &xentry);
+    if (rc == 0 && dropped && rep)
+        image_progress(
+            rep->warn, parg,
+            "dropped %llu extended attribute%s no container's file keeps (overlay or SELinux state of the build host, or a name Linux has no namespace for; the first: %s on \"%s\")",
+            (unsigned long long)dropped, dropped == 1 ? "" : "s", xname,
+            xentry);
     *newest_r = unpack_newest_mtime(ctx);
     *xattrs_r = unpack_xattrs(ctx);
     unpack_free(ctx);
+    free(diff_ids);
     return rc;
 }
 

@@ -22,6 +22,14 @@
 #   possibly hostile) into the OCI layout DIR (created if needed), tagged
 #   TAG; other tags made this way are kept.  Prints the manifest digest.
 #
+#   MKIMAGE_DIFF_IDS, when set, is written as the config's diff_ids array
+#   instead of the layers' (a config that does not describe its layers).
+#
+# usage: tools/mkimage/mkimage.sh wrap DIR TAG SRCTAG DEPTH [PLATFORM]
+#   Makes DIR:TAG an OCI index of one entry, SRCTAG's manifest, nested
+#   DEPTH indexes deep; the entries name PLATFORM ("linux/amd64") or, when
+#   it is "-", none (the spec makes it optional).
+#
 # usage: tools/mkimage/mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]
 #   Makes DIR:TAG an OCI index whose linux/amd64 entry is SRCDIR:AMD64TAG's
 #   manifest and whose linux/arm64 entry is ARM64TAG's (a dangling
@@ -105,7 +113,7 @@ cmd_layout() {
         diffs+="${diffs:+,}\"sha256:$d\""
     done
     printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/bin/sh"],"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
-        "$diffs" > "$tmp/config"
+        "${MKIMAGE_DIFF_IDS-$diffs}" > "$tmp/config"
     read -r h s < <(blob_put "$dir" "$tmp/config")
     printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' \
         "$h" "$s" "$layers" > "$tmp/manifest"
@@ -113,6 +121,22 @@ cmd_layout() {
     set_tag "$dir" "$tag" application/vnd.oci.image.manifest.v1+json "$h" "$s"
     rm -rf "$tmp"
     echo "sha256:$h"
+}
+
+cmd_wrap() {
+    local dir=$1 tag=$2 src=$3 depth=$4 plat=${5:--} mt h sz i entry tmp
+    read -r _ mt h sz < <(grep "^$src " "$dir/.tags") || die "wrap: no tag $src in $dir"
+    tmp=$(mktemp)
+    for ((i = 0; i < depth; i++)); do
+        entry="{\"mediaType\":\"$mt\",\"digest\":\"sha256:$h\",\"size\":$sz"
+        [ "$plat" = - ] || entry+=",\"platform\":{\"os\":\"${plat%/*}\",\"architecture\":\"${plat#*/}\"}"
+        printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s}]}' \
+            "$entry" > "$tmp"
+        read -r h sz < <(blob_put "$dir" "$tmp")
+        mt=application/vnd.oci.image.index.v1+json
+    done
+    rm -f "$tmp"
+    set_tag "$dir" "$tag" "$mt" "$h" "$sz"
 }
 
 cmd_index() {
@@ -254,6 +278,7 @@ cmd_big() {
 case "${1:-}" in
 build) shift; [ $# = 1 ] || die "usage: mkimage.sh build OUT"; cmd_build "$@" ;;
 layout) shift; [ $# -ge 2 ] || die "usage: mkimage.sh layout DIR TAG LAYER..."; cmd_layout "$@" ;;
+wrap) shift; [ $# -ge 4 ] || die "usage: mkimage.sh wrap DIR TAG SRCTAG DEPTH [PLATFORM]"; cmd_wrap "$@" ;;
 index) shift; [ $# -ge 4 ] || die "usage: mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]"; cmd_index "$@" ;;
 sign) shift; [ $# -ge 3 ] || die "usage: mkimage.sh sign DIR DIGEST KEY.pem [REF]"; cmd_sign "$@" ;;
 big) shift; [ $# -ge 1 ] || die "usage: mkimage.sh big OUT [MB]"; cmd_big "$@" ;;
