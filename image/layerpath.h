@@ -18,6 +18,10 @@
 /* Deeper paths are refused; it also bounds recursion when removing. */
 #define LAYERPATH_MAX_DEPTH 256
 #define LAYERPATH_MAX_LEN (PATH_MAX - 1)
+/* The longest name a root volume holds: NAME_MAX less one, as mkfs.erofs
+ * of erofs-utils 1.5 fails on 255 bytes (unpack.c refuses such an object;
+ * a whiteout's name may still be 255 bytes long). */
+#define LAYERPATH_MAX_NAME (NAME_MAX - 1)
 
 /* The OCI whiteout prefix and the opaque-directory marker. */
 #define WHITEOUT_PREFIX ".wh."

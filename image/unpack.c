@@ -139,12 +139,15 @@ static bool in_dev(const struct unpack_ctx *c, int pfd)
 
 /*
  * Whether the entry is a device node to skip: in /dev, not allowed, or a
- * hardlink to one skipped before (its target does not exist).
+ * hardlink in /dev to one skipped before (its target does not exist): 1.
+ * A hardlink elsewhere to a skipped device is a device node outside /dev,
+ * refused as one would be: -1 with err set.  Else 0.
  */
-static bool skip_device(struct unpack_ctx *c, const struct entry *en, int pfd)
+static int skip_device(struct unpack_ctx *c, const struct entry *en, int pfd,
+                       xo_err *err)
 {
     if (c->o.allow_devices)
-        return false;
+        return 0;
     mode_t type = unpack_la.entry_filetype(en->ae);
     const char *link = unpack_la.entry_hardlink(en->ae);
     if (link) {
@@ -154,12 +157,33 @@ static bool skip_device(struct unpack_ctx *c, const struct entry *en, int pfd)
                        strset_has(&c->skipped, target);
         xo_err_clear(&ignore);
         if (!skipped)
-            return false;
+            return 0;
+        if (!in_dev(c, pfd))
+            return xo_err_set(
+                err, EPERM,
+                "%s: entry \"%s\": a hardlink to the device node \"%s\": device node refused outside /dev (allow it with --allow-devices)",
+                en->what, en->raw, link);
     } else if ((type != AE_IFCHR && type != AE_IFBLK) || !in_dev(c, pfd)) {
-        return false;
+        return 0;
     }
     strset_add(&c->skipped, en->path);
-    return true;
+    return 1;
+}
+
+/* A name the root volume cannot hold: mkfs.erofs of erofs-utils 1.5
+ * (Debian 12) fails on a 255-byte name, with a message naming nothing. */
+static int check_names(const struct entry *en, xo_err *err)
+{
+    for (const char *p = en->path; *p;) {
+        const char *e = strchrnul(p, '/');
+        if (e - p > LAYERPATH_MAX_NAME)
+            return xo_err_set(
+                err, ENAMETOOLONG,
+                "%s: entry \"%.64s...\": a name of %d bytes: the root volume (mkfs.erofs of erofs-utils 1.5) holds names of at most %d",
+                en->what, en->raw, (int)(e - p), LAYERPATH_MAX_NAME);
+        p = *e ? e + 1 : e;
+    }
+    return 0;
 }
 
 /* Creates the object an entry names at pfd/base, replacing what an earlier
@@ -210,15 +234,20 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
         return whiteout_apply(c->rootfd, parent, base, &c->made, en->what,
                               en->raw, err);
 
+    if (check_names(en, err) < 0)
+        return -1;
     int pfd = fsat_dir_in_root(c->rootfd, parent, true);
     if (pfd < 0)
         return parent_err(en, parent, err);
-    int rc = 0;
-    if (skip_device(c, en, pfd))
+    int rc = skip_device(c, en, pfd, err);
+    if (rc > 0) {
         c->skipped_devices++;
-    else if ((rc = make_object(c, a, en, pfd, base, ended, err)) == 0 &&
-             whiteout_made_add(&c->made, pfd, base) < 0)
+        rc = 0;
+    } else if (rc == 0 &&
+               (rc = make_object(c, a, en, pfd, base, ended, err)) == 0 &&
+               whiteout_made_add(&c->made, pfd, base) < 0) {
         rc = xo_err_sys(err, "%s: entry \"%s\"", en->what, en->raw);
+    }
     close(pfd);
     return rc;
 }
@@ -410,8 +439,9 @@ static int apply_layer(struct unpack_ctx *c, struct archive *a, int opened,
                             (unsigned long long)c->o.max_entries);
             break;
         }
-        if (unpack_la.entry_mtime(ae) > c->newest)
-            c->newest = unpack_la.entry_mtime(ae);
+        int64_t mt = unpack_entry_time(unpack_la.entry_mtime(ae));
+        if (mt > c->newest)
+            c->newest = mt;
         struct entry en = {
             .what = what, .raw = unpack_la.entry_pathname(ae), .ae = ae};
         if ((rc = apply_entry(c, a, &en, &ended, err)) < 0)

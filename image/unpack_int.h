@@ -51,6 +51,10 @@ struct entry {
     struct archive_entry *ae;
 };
 
+/* An entry's time (seconds) as the root volume keeps it: held to
+ * 1970..2446, so that it is the same on a tmpfs or an ext4 scratch tree. */
+int64_t unpack_entry_time(int64_t t);
+
 /* Owner, mode, xattrs and (unless a directory) times of the object open
  * as fd. */
 int unpack_meta_fd(struct unpack_ctx *c, const struct entry *en, int fd,

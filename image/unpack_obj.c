@@ -19,16 +19,31 @@
 
 #include "common/pathfmt.h"
 
+/* A time as the root volume keeps it, whichever scratch tree it passed
+ * through: ext4 (the on-disk scratch) ends in 2446 and mkfs.erofs takes a
+ * time before 1970 for one after its build time (an unsigned compare), so
+ * times are held to 1970..2446, the same on tmpfs and on disk. */
+#define UNPACK_TIME_MAX INT64_C(15032385535)
+
+int64_t unpack_entry_time(int64_t t)
+{
+    return t < 0 ? 0 : t > UNPACK_TIME_MAX ? UNPACK_TIME_MAX : t;
+}
+
 static void entry_times(struct archive_entry *ae, struct timespec ts[2])
 {
-    ts[1].tv_sec = unpack_la.entry_mtime(ae);
+    ts[1].tv_sec = (time_t)unpack_entry_time(unpack_la.entry_mtime(ae));
     ts[1].tv_nsec = unpack_la.entry_mtime_nsec(ae);
     if (unpack_la.entry_atime_is_set(ae)) {
-        ts[0].tv_sec = unpack_la.entry_atime(ae);
+        ts[0].tv_sec = (time_t)unpack_entry_time(unpack_la.entry_atime(ae));
         ts[0].tv_nsec = unpack_la.entry_atime_nsec(ae);
     } else {
         ts[0] = ts[1];
     }
+    /* A nanosecond part out of range would fail utimensat (EINVAL). */
+    for (int i = 0; i < 2; i++)
+        if (ts[i].tv_nsec < 0 || ts[i].tv_nsec > 999999999)
+            ts[i].tv_nsec = 0;
 }
 
 /* Errors from setting xattrs a file system or an unprivileged user cannot
@@ -95,6 +110,13 @@ static int apply_xattrs(struct unpack_ctx *c, const struct entry *en, int fd,
             c->xattrs++;
         else if (layer_xattr_foreign_error(name, errno))
             xattr_dropped(c, en, name);
+        else if (errno == ENOSPC)
+            /* An ext4 scratch tree (large layers, or unprivileged) holds
+             * about 4 KiB of one file's xattrs; a tmpfs one 64 KiB. */
+            return xo_err_sys(
+                err,
+                "%s: entry \"%s\": cannot set xattr %s (%zu bytes; the scratch tree's file system holds no more on one file)",
+                en->what, en->raw, name, size);
         else if (!xattr_ignorable(c, errno))
             return xo_err_sys(err, "%s: entry \"%s\": cannot set xattr %s",
                               en->what, en->raw, name);

@@ -362,8 +362,21 @@ write("dfltacl", [ent("shared", "d", pax={"SCHILY.xattr.system.posix_acl_default
 write("schilyacl", [ent("f", data=b"x", mode=0o664, pax={
     "SCHILY.acl.access": "user::rw-,user:1000:rw-,group::r--,mask::rw-,other::r--"})])
 write("plain", [ent("etc", "d"), ent("etc/hello", data=b"hello\n")])
+# A 255-byte name (NAME_MAX, which mkfs.erofs 1.5 cannot store), and a
+# whiteout of a 251-byte name, which is 255 bytes itself and fine.
+write("name255", [ent("n" * 255, data=b"x")])
+write("wh255", [ent("etc", "d"), ent("etc/.wh." + "w" * 251)])
+# Times before 1970: held to 0 (mkfs.erofs took them for the future).
+neg = ent("neg", data=b"x"); neg[0].pax_headers = {"mtime": "-100.5"}
+write("negtime", [neg])
+# A device in /dev and a hardlink to it elsewhere.
+dev = ent("dev/null"); dev[0].type, dev[0].devmajor, dev[0].devminor = tarfile.CHRTYPE, 1, 3
+hl = ent("nullout"); hl[0].type, hl[0].linkname = tarfile.LNKTYPE, "dev/null"
+write("devhl", [ent("dev", "d"), dev, hl])
 PY
-for n in macos hoststate dirx1 dirx2 dfltacl schilyacl plain; do gzip -kn "$lx/$n.tar"; done
+for n in macos hoststate dirx1 dirx2 dfltacl schilyacl plain name255 wh255 negtime devhl; do
+    gzip -kn "$lx/$n.tar"
+done
 LX=$lx/layout
 mkl() { tools/mkimage/mkimage.sh layout "$LX" "$@" >/dev/null; }
 mkl macos "$lx/macos.tar.gz"; mkl hoststate "$lx/hoststate.tar.gz"
@@ -397,6 +410,17 @@ refuse "more diff_ids than layers: refused before any layer" \
 MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum <"$lx/plain.tar" | cut -c1-64)\"" mkl zst "$lx/plain.tar.zst"
 vol_check "a zstd layer led by a skippable frame: its diff_id checked, unpacked" \
     "oci:$LX:zst" '[ "$(cat etc/hello)" = hello ]'
+mkl name255 "$lx/name255.tar.gz"; mkl wh255 "$lx/wh255.tar.gz"
+mkl negtime "$lx/negtime.tar.gz"; mkl devhl "$lx/devhl.tar.gz"
+refuse "a 255-byte name: refused naming the entry and the limit (mkfs.erofs 1.5 fails on it)" \
+    "a name of 255 bytes: the root volume (mkfs.erofs of erofs-utils 1.5) holds names of at most 254" \
+    "$top/$XO" --root "$RF" pull -q "oci:$LX:name255"
+vol_check "a whiteout whose own name is 255 bytes is fine" "oci:$LX:wh255" '[ -d etc ]'
+vol_check "a time before 1970 is held to 0 (not the build time)" "oci:$LX:negtime" \
+    '[ "$(stat -c %Y neg)" = 0 ]'
+refuse "a hardlink outside /dev to a device node skipped in /dev: refused as a device" \
+    'entry "nullout": a hardlink to the device node "dev/null": device node refused outside /dev' \
+    "$top/$XO" --root "$RF" pull -q "oci:$LX:devhl"
 tools/mkimage/mkimage.sh wrap "$LX" noplat plain 1 -
 tools/mkimage/mkimage.sh wrap "$LX" nested plain 3 linux/amd64
 vol_check "an index entry without a platform (optional in the spec) is taken" \
