@@ -325,8 +325,11 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
         enum oci_kind k = manifest_media_kind(d->media_type);
         if (k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX)
             continue;
-        bool plat = d->os && d->arch;
-        if (plat && (strcmp(d->os, os) != 0 || strcmp(d->arch, arch) != 0))
+        /* Half a platform (an os without an architecture) is a platform
+         * too, and not ours unless both match. */
+        bool plat = d->os || d->arch;
+        if (plat && (!d->os || !d->arch || strcmp(d->os, os) != 0 ||
+                     strcmp(d->arch, arch) != 0))
             continue;
         bool base = !d->variant || strcmp(d->variant, "v1") == 0;
         int rank = !plat ? 4 : k == OCI_KIND_INDEX ? 3 : base ? 1 : 2;

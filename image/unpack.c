@@ -179,8 +179,9 @@ static int check_names(const struct entry *en, xo_err *err)
         if (e - p > LAYERPATH_MAX_NAME)
             return xo_err_set(
                 err, ENAMETOOLONG,
-                "%s: entry \"%.64s...\": a name of %d bytes: the root volume (mkfs.erofs of erofs-utils 1.5) holds names of at most %d",
-                en->what, en->raw, (int)(e - p), LAYERPATH_MAX_NAME);
+                "%s: entry \"%.64s%s\": a name of %d bytes: the root volume (mkfs.erofs of erofs-utils 1.5) holds names of at most %d",
+                en->what, en->raw, strlen(en->raw) > 64 ? "..." : "",
+                (int)(e - p), LAYERPATH_MAX_NAME);
         p = *e ? e + 1 : e;
     }
     return 0;
@@ -266,6 +267,7 @@ struct reader_state {
     struct archive *zstd; /* the decoder of a zstd stream, or NULL */
     const void *first;    /* the zstd stream's first block, not yet given */
     ssize_t first_len;
+    bool zstd_empty; /* it decoded to nothing */
 };
 
 /* A zstd frame, or a skippable frame (RFC 8878: magic 0x184D2A5?, little
@@ -306,12 +308,21 @@ static int zstd_begin(struct reader_state *s, const void *buf, ssize_t n)
         xo_oom();
     unpack_la.read_support_filter_zstd(z);
     unpack_la.read_support_format_raw(z);
+    /* Raw needs a byte to recognise: a stream that decodes to nothing
+     * (an empty layer, as a gzip one may be too) is the empty format. */
+    unpack_la.read_support_format_empty(z);
     s->first = buf;
     s->first_len = n;
     s->zstd = z;
     struct archive_entry *ae;
-    if (unpack_la.read_open(z, s, NULL, zstd_source, NULL) != ARCHIVE_OK ||
-        unpack_la.read_next_header(z, &ae) != ARCHIVE_OK) {
+    int r = unpack_la.read_open(z, s, NULL, zstd_source, NULL);
+    if (r == ARCHIVE_OK)
+        r = unpack_la.read_next_header(z, &ae);
+    if (r == ARCHIVE_EOF) {
+        s->zstd_empty = true;
+        return 0;
+    }
+    if (r != ARCHIVE_OK) {
         if (!s->err.msg)
             xo_err_set(&s->err, EINVAL, "zstd stream: %s",
                        unpack_la.error_string(z));
@@ -333,6 +344,8 @@ static ssize_t next_block(struct reader_state *s, const void **buf)
                 return -1;
             return next_block(s, buf);
         }
+    } else if (s->zstd_empty) {
+        return 0;
     } else if (s->zstd) {
         size_t len;
         la_int64_t off;
@@ -372,13 +385,23 @@ static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
  * padding after the end blocks) and compares the layer's uncompressed
  * digest with the one the image config gives it (rootfs.diff_ids).
  */
+#define UNPACK_TRAILER_MAX (1 << 20)
+
 static int check_diff_id(struct reader_state *s, const struct digest *want,
                          const char *what, xo_err *err)
 {
     const void *buf;
     ssize_t n;
-    while ((n = next_block(s, &buf)) > 0) {
-    }
+    uint64_t after = 0;
+    while ((n = next_block(s, &buf)) > 0)
+        /* Padding after the end blocks is at most a record (10 KiB); a
+         * stream that goes on is refused, not hashed for ever (zstd
+         * makes terabytes of a small blob). */
+        if ((after += (uint64_t)n) > UNPACK_TRAILER_MAX)
+            return xo_err_set(
+                err, EFBIG,
+                "%s: more than %d bytes after the tar's end-of-archive blocks",
+                what, UNPACK_TRAILER_MAX);
     if (n < 0)
         return xo_err_set(err, s->err.errnum, "%s: %s", what,
                           xo_err_msg(&s->err));

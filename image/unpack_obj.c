@@ -108,7 +108,9 @@ static int apply_xattrs(struct unpack_ctx *c, const struct entry *en, int fd,
                         : lsetxattr(path, name, val, size, 0);
         if (r == 0)
             c->xattrs++;
-        else if (layer_xattr_foreign_error(name, errno))
+        else if (layer_xattr_foreign_error(name, errno) ||
+                 (fd < 0 && errno == EPERM && !strncmp(name, "user.", 5)))
+            /* The kernel keeps user.* off symlinks and special files. */
             xattr_dropped(c, en, name);
         else if (errno == ENOSPC)
             /* An ext4 scratch tree (large layers, or unprivileged) holds

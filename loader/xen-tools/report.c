@@ -35,6 +35,16 @@ void report_open(const char *dir)
         report_marker("warning: cannot reach xenstore: %m");
 }
 
+/* Whether the console's last byte, written for the container, ended
+ * mid-line (report_console_wrote). */
+static bool console_mid_line;
+
+void report_console_wrote(const void *buf, size_t len)
+{
+    if (len)
+        console_mid_line = ((const char *)buf)[len - 1] != '\n';
+}
+
 void report_marker(const char *fmt, ...)
 {
     char text[1024], line[1024];
@@ -43,8 +53,16 @@ void report_marker(const char *fmt, ...)
     /* may truncate: a console line, kept whole in one write */
     vsnprintf(text, sizeof(text), fmt, ap);
     va_end(ap);
-    /* cannot truncate: a short literal into 1024 bytes */
-    size_t len = (size_t)snprintf(line, sizeof(line), GUEST_MARKER_PREFIX);
+    /* A marker starts a line of its own, or the console's readers take
+     * it for the end of the container's half-written line (a program on
+     * a pipe flushes in blocks, not lines). */
+    size_t len = 0;
+    if (console_mid_line)
+        line[len++] = '\n';
+    console_mid_line = false;
+    /* cannot truncate: a short literal into 1023 bytes */
+    len +=
+        (size_t)snprintf(line + len, sizeof(line) - len, GUEST_MARKER_PREFIX);
     /* A marker is one line: what it quotes (an argument of `sh -c` with
      * its newlines, a file name) must not start lines of its own, which
      * the console's readers would take for the container's output. */

@@ -26,6 +26,10 @@ void report_open(const char *dir);
 /* Prints "xl-oci-loader: MESSAGE" on the console. */
 void report_marker(const char *fmt, ...) XO_PRINTF(1, 2);
 
+/* The init wrote buf[len] of the container's output to the console: a
+ * marker after a partial line starts on a new one. */
+void report_console_wrote(const void *buf, size_t len);
+
 void report_phase(enum guest_phase phase);
 void report_exit_code(int code);
 

@@ -285,13 +285,11 @@ static int next_signal(int sfd)
  * to the console; samples the memory figures every GUEST_MEMINFO_PERIOD_MS
  * meanwhile. */
 static int supervise(pid_t pid, const struct boot_spec *spec,
-                     const sigset_t *set, struct meminfo_tick *mem,
+                     const sigset_t *set, int sfd, struct meminfo_tick *mem,
                      struct stdio_relay *relay)
 {
     bool stopping = false, killed = false;
     uint64_t deadline = 0, next_sample = now_ms();
-    /* The signals stay blocked: they are read here, not delivered. */
-    int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
     for (;;) {
         uint64_t now = now_ms();
         if (now >= next_sample) {
@@ -307,8 +305,8 @@ static int supervise(pid_t pid, const struct boot_spec *spec,
         size_t n = relay ? stdio_relay_fill(relay, fds + 1) : 0;
         int sig = 0;
         if (sfd < 0) {
-            /* No signalfd (no memory for it): wait as before, without
-             * copying; the pipes then fill and the program waits. */
+            /* No signalfd (no memory for it): wait as before; the
+             * entrypoint then writes to the console itself (no relay). */
             struct timespec ts = {(time_t)(left / 1000),
                                   (long)(left % 1000) * 1000000};
             siginfo_t si;
@@ -372,11 +370,15 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)
         return xo_err_sys(err, "pipe");
-    /* Without a terminal, stdout and stderr are pipes, as runc's. */
-    struct stdio_relay relay, *rel = spec->terminal ? NULL : &relay;
+    /* The signals stay blocked: PID 1 reads them from a signalfd, beside
+     * the output pipes.  Without a terminal, stdout and stderr are pipes,
+     * as runc's; without a signalfd to wait beside them, the console. */
+    int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
+    struct stdio_relay relay, *rel = spec->terminal || sfd < 0 ? NULL : &relay;
     if (rel && stdio_relay_open(rel, err) < 0) {
         close(pfd[0]);
         close(pfd[1]);
+        close(sfd);
         *code_r = 127;
         return -1;
     }
@@ -386,6 +388,8 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         close(pfd[0]);
         close(pfd[1]);
         relay_close(rel);
+        if (sfd >= 0)
+            close(sfd);
         *code_r = 127;
         return xo_err_sys(err, "unshare(CLONE_NEWPID)");
     }
@@ -401,6 +405,8 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         close(pfd[0]);
         close(pfd[1]);
         relay_close(rel);
+        if (sfd >= 0)
+            close(sfd);
         *code_r = 127;
         return xo_err_sys(err, "fork");
     }
@@ -422,7 +428,7 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
         n = read(pfd[0], &ce, sizeof(ce));
     while (n < 0 && errno == EINTR);
     close(pfd[0]);
-    int code = supervise(pid, spec, set, &mem, rel);
+    int code = supervise(pid, spec, set, sfd, &mem, rel);
     if (mem.fd >= 0)
         close(mem.fd);
     if (n == (ssize_t)sizeof(ce)) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "report.h"
 
 int stdio_relay_open(struct stdio_relay *r, xo_err *err)
 {
@@ -77,6 +78,7 @@ static size_t copy_once(struct stdio_relay *r, int i)
     /* The console may be slow; the bytes wait for it as the program's own
      * write to it did.  A console that fails loses them, nothing else. */
     (void)xo_write_all(1 + i, buf, (size_t)n);
+    report_console_wrote(buf, (size_t)n);
     return (size_t)n;
 }
 

@@ -20,6 +20,7 @@
  *     stat PATH        "probe: stat PATH: UID:GID MODE TYPE" (lstat; MODE in
  *                      octal, TYPE one of file dir link char block fifo sock)
  *     ls DIR           "probe: ls DIR: NAME NAME ..." sorted, without . and ..
+ *     print TEXT       TEXT on stdout, no newline, flushed (half a line)
  *     fd N             "probe: fd N: TYPE tty|notty" (fstat of fd N, TYPE as
  *                      stat's; tty when isatty(N))
  *     open PATH        open PATH for writing, as a logger opens /dev/stdout
@@ -379,6 +380,10 @@ static int run(char **argv, int argc, int i)
         return 2;
     } else if (!strcmp(c, "ls")) {
         print_ls(a1 ? a1 : "");
+        return 2;
+    } else if (!strcmp(c, "print")) {
+        fputs(a1 ? a1 : "", stdout);
+        fflush(stdout);
         return 2;
     } else if (!strcmp(c, "fd")) {
         print_fd(a1 ? atoi(a1) : -1);

@@ -373,6 +373,11 @@ write("negtime", [neg])
 dev = ent("dev/null"); dev[0].type, dev[0].devmajor, dev[0].devminor = tarfile.CHRTYPE, 1, 3
 hl = ent("nullout"); hl[0].type, hl[0].linkname = tarfile.LNKTYPE, "dev/null"
 write("devhl", [ent("dev", "d"), dev, hl])
+# user.* on a symlink: the kernel refuses it on anything but files and
+# directories, so it is dropped as an xattr no such file can hold.
+sl = ent("s"); sl[0].type, sl[0].linkname = tarfile.SYMTYPE, "etc"
+sl[0].pax_headers = {"SCHILY.xattr.user.link": "x"}
+write("symx", [ent("etc", "d"), sl])
 PY
 for n in macos hoststate dirx1 dirx2 dfltacl schilyacl plain name255 wh255 negtime devhl; do
     gzip -kn "$lx/$n.tar"
@@ -421,6 +426,23 @@ vol_check "a time before 1970 is held to 0 (not the build time)" "oci:$LX:negtim
 refuse "a hardlink outside /dev to a device node skipped in /dev: refused as a device" \
     'entry "nullout": a hardlink to the device node "dev/null": device node refused outside /dev' \
     "$top/$XO" --root "$RF" pull -q "oci:$LX:devhl"
+mkl symx "$lx/symx.tar"
+vol_check "user.* on a symlink (the kernel holds none there): dropped, not refused" \
+    "oci:$LX:symx" '[ -L s ]'
+# A zstd layer that decodes to nothing, as an empty gzip one may.
+zstd -q -c </dev/null >"$lx/empty.zst"
+MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum </dev/null | cut -c1-64)\",\"sha256:$(sha256sum <"$lx/plain.tar" | cut -c1-64)\"" \
+    mkl zstempty "$lx/empty.zst" "$lx/plain.tar"
+vol_check "an empty zstd layer is an empty layer" "oci:$LX:zstempty" '[ "$(cat etc/hello)" = hello ]'
+# What follows the tar's end blocks is hashed for the diff_id, but only so
+# much: a stream that goes on (zstd makes terabytes of a small blob) is
+# refused, not hashed for ever.
+{ cat "$lx/plain.tar"; head -c 2097152 /dev/zero; } >"$lx/long.tar"
+zstd -q -c "$lx/long.tar" >"$lx/long.tar.zst"
+MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum <"$lx/long.tar" | cut -c1-64)\"" mkl longtail "$lx/long.tar.zst"
+refuse "megabytes after the tar's end: refused, not hashed without bound" \
+    "more than 1048576 bytes after the tar's end-of-archive blocks" \
+    "$top/$XO" --root "$RF" pull -q "oci:$LX:longtail"
 tools/mkimage/mkimage.sh wrap "$LX" noplat plain 1 -
 tools/mkimage/mkimage.sh wrap "$LX" nested plain 3 linux/amd64
 vol_check "an index entry without a platform (optional in the spec) is taken" \
