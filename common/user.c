@@ -12,12 +12,15 @@
 #include "common/pathfmt.h"
 
 /* A decimal id below 2^32-1 ((uid_t)-1 means "no change" to setuid). */
+/* Ids runc and Docker take: 0..2^31-1 (runc refuses more at start). */
+#define XO_ID_MAX 2147483647UL
+
 static bool parse_id(const char *s, unsigned *out)
 {
     if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
         return false;
     unsigned long v = strtoul(s, NULL, 10);
-    if (v >= 0xffffffffUL)
+    if (v > XO_ID_MAX)
         return false;
     *out = (unsigned)v;
     return true;
@@ -145,9 +148,19 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
     if (strlen(user) >= sizeof(spec))
         return xo_err_set(err, EINVAL, "user %.32s...: too long", user);
     strcpy(spec, user);
+    /* USER[:GROUP] read as runc and Docker read it: fields after a second
+     * ':' are ignored, an empty GROUP is none ("app:"), an empty USER is
+     * root (":1235"). */
     char *grp = strchr(spec, ':');
-    if (grp)
+    if (grp) {
         *grp++ = '\0';
+        char *more = strchr(grp, ':');
+        if (more)
+            *more = '\0';
+        if (!*grp)
+            grp = NULL;
+    }
+    const char *who = *spec ? spec : "0";
 
     char *passwd = NULL, *group = NULL;
     size_t cap = 0;
@@ -158,18 +171,20 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
 
     unsigned id;
     char name[256] = "";
-    bool numeric = parse_id(spec, &id);
-    int found = find_passwd(passwd, spec, numeric ? id : 0, numeric, out, name,
+    bool numeric = parse_id(who, &id);
+    int found = find_passwd(passwd, who, numeric ? id : 0, numeric, out, name,
                             sizeof(name), err);
     if (found < 0)
         goto out;
     if (!found && !numeric) {
         /* All digits, yet no id: a number out of range, not a name. */
-        if (*spec && strspn(spec, "0123456789") == strlen(spec))
-            xo_err_set(err, ERANGE, "user %s: a uid must be below 4294967295",
-                       spec);
+        if (*who && strspn(who, "0123456789") == strlen(who))
+            xo_err_set(
+                err, ERANGE,
+                "user %s: a uid must be at most 2147483647 (runc's and Docker's range)",
+                who);
         else
-            xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", spec,
+            xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", who,
                        etc);
         goto out;
     }
@@ -188,8 +203,10 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
             goto out;
         if (r == 0) {
             if (*grp && strspn(grp, "0123456789") == strlen(grp))
-                xo_err_set(err, ERANGE,
-                           "group %s: a gid must be below 4294967295", grp);
+                xo_err_set(
+                    err, ERANGE,
+                    "group %s: a gid must be at most 2147483647 (runc's and Docker's range)",
+                    grp);
             else
                 xo_err_set(err, ENOENT, "group %s: no such group in %s/group",
                            grp, etc);

@@ -31,8 +31,10 @@ void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n)
     struct entry *e = xo_xcalloc(n, sizeof(*e));
     const char **slot = xo_xcalloc(n, sizeof(*slot));
     for (size_t i = 0; i < n; i++) {
+        /* A bare KEY (no '=') is KEY's entry too: it unsets it. */
         const char *eq = strchr(in[i], '=');
-        e[i] = (struct entry){in[i], eq ? (size_t)(eq - in[i]) : 0, i};
+        e[i] =
+            (struct entry){in[i], eq ? (size_t)(eq - in[i]) : strlen(in[i]), i};
     }
     qsort(e, n, sizeof(*e), cmp_entry);
     /* Each KEY: the last value set, in the slot of the first. */
@@ -42,6 +44,8 @@ void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n)
                         memcmp(e[b].kv, e[a].kv, e[a].klen) == 0;
              b++)
             ;
+        if (e[b - 1].kv[e[b - 1].klen] != '=')
+            continue; /* unset last */
         slot[e[a].pos] = e[b - 1].kv;
         kept++;
     }
@@ -54,4 +58,14 @@ void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n)
     *n_r = kept;
     free(slot);
     free(e);
+}
+
+bool env_unset_last(const char *const *in, size_t n, const char *key)
+{
+    size_t kl = strlen(key);
+    for (size_t i = n; i-- > 0;)
+        if (strncmp(in[i], key, kl) == 0 &&
+            (in[i][kl] == '=' || in[i][kl] == '\0'))
+            return in[i][kl] == '\0';
+    return false;
 }

@@ -126,11 +126,13 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
     size_t n_cfg = 0, n_img = strv_len(ic->env);
     if (app_cfg_exec_list(ac, "oci_env", &env, &n_cfg, err) < 0)
         return -1;
+    /* An image's entry without '=' unsets its KEY, as Docker and
+     * containerd read it; an empty KEY is still refused. */
     for (size_t i = 0; i < n_img; i++)
-        if (!is_key_value(ic->env[i])) {
+        if (ic->env[i][0] == '\0' || ic->env[i][0] == '=') {
             xo_strv_free(env);
             return xo_err_set(err, EINVAL,
-                              "%s: Env[%zu] \"%s\" is not KEY=VALUE",
+                              "%s: Env[%zu] \"%s\" has an empty KEY",
                               dc->image_config_path, i, ic->env[i]);
         }
     for (size_t i = 0; i < n_cfg; i++)
@@ -148,9 +150,11 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
     for (size_t i = 0; i < n_cfg; i++)
         all[n++] = env[i];
     env_merge(&dc->env, &dc->n_env, all, n);
+    /* Docker's default PATH, unless the image unset it. */
+    bool path_unset = env_unset_last(all, n, "PATH");
     free(all);
     xo_strv_free(env);
-    if (!env_has(dc, "PATH"))
+    if (!env_has(dc, "PATH") && !path_unset)
         strv_append(&dc->env, &dc->n_env, DEFAULT_PATH);
     return 0;
 }

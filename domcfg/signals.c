@@ -6,6 +6,7 @@
 #include "signals.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -20,7 +21,8 @@ static const struct {
     {"STKFLT", 16}, {"CHLD", 17}, {"CONT", 18},  {"STOP", 19}, {"TSTP", 20},
     {"TTIN", 21},   {"TTOU", 22}, {"URG", 23},   {"XCPU", 24}, {"XFSZ", 25},
     {"VTALRM", 26}, {"PROF", 27}, {"WINCH", 28}, {"IO", 29},   {"PWR", 30},
-    {"SYS", 31},
+    {"SYS", 31},    {"IOT", 6},   {"CLD", 17},   {"POLL", 29}, {"RTMIN", 34},
+    {"RTMAX", 64},
 };
 
 int signal_from_string(const char *s)
@@ -39,12 +41,15 @@ int signal_from_string(const char *s)
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
         if (strcasecmp(n, sigs[i].name) == 0)
             return sigs[i].num;
-    /* Real-time signals: RTMIN+N, as docker accepts them. */
-    if (strncasecmp(n, "RTMIN+", 6) == 0 && n[6] >= '0' && n[6] <= '9') {
+    /* Real-time signals: RTMIN+N and RTMAX-N, as Docker's table names
+     * them (RTMIN is glibc's 34, RTMAX 64). */
+    bool plus = strncasecmp(n, "RTMIN+", 6) == 0,
+         minus = strncasecmp(n, "RTMAX-", 6) == 0;
+    if ((plus || minus) && n[6] >= '0' && n[6] <= '9') {
         char *end;
         long v = strtol(n + 6, &end, 10);
         if (!*end && v >= 0 && v <= 30)
-            return 34 + (int)v;
+            return plus ? 34 + (int)v : 64 - (int)v;
     }
     return -1;
 }

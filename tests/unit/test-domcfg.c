@@ -152,8 +152,29 @@ static void test_env_merge(void **state)
                 "app.cfg:3: oci_env: \"NOEQUALS\" is not KEY=VALUE");
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_env = [ \"=v\" ]\n",
                 "app.cfg:3: oci_env: \"=v\" is not KEY=VALUE");
-    build_fails(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"BAD\"]"), BASE,
-                "@RV@/image-config.json: Env[0] \"BAD\" is not KEY=VALUE");
+    /* An image's entry without '=' unsets its KEY (Docker, containerd):
+     * the image runs, without it; a bare PATH drops the default too. */
+    build_ok(fx,
+             IC("\"Cmd\": [\"/x\"], \"Env\": [\"A=1\", \"B=2\", \"A\", \"C\"]"),
+             BASE);
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"B=2",
+                                 "PATH=/usr/local/sbin:/usr/local/bin:"
+                                 "/usr/sbin:/usr/bin:/sbin:/bin",
+                                 "HOSTNAME=web", NULL});
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"PATH\"]"), BASE);
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"HOSTNAME=web", NULL});
+    /* ... and oci_env sets it again after. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"A=1\", \"A\"]"),
+             BASE "oci_env = [ \"A=2\" ]\n");
+    assert_strv(fx->dc.env, fx->dc.n_env,
+                (const char *[]){"A=2",
+                                 "PATH=/usr/local/sbin:/usr/local/bin:"
+                                 "/usr/sbin:/usr/bin:/sbin:/bin",
+                                 "HOSTNAME=web", NULL});
+    build_fails(fx, IC("\"Cmd\": [\"/x\"], \"Env\": [\"=v\"]"), BASE,
+                "@RV@/image-config.json: Env[0] \"=v\" has an empty KEY");
 }
 
 /* An image config with `n` Env entries "Knnnnn=vvvv" (10 bytes). */

@@ -35,6 +35,14 @@ static void test_names(void **state)
     check("SIGRTMIN+0", 34);
     check("RTMIN+3", 37);
     check("SIGRTMIN+30", 64);
+    /* The rest of Docker's table: bare RTMIN/RTMAX, RTMAX-N, aliases. */
+    check("SIGRTMIN", 34);
+    check("SIGRTMAX", 64);
+    check("RTMAX-1", 63);
+    check("SIGRTMAX-30", 34);
+    check("SIGIOT", 6);
+    check("CLD", 17);
+    check("SIGPOLL", 29);
 }
 
 static void test_numbers(void **state)
@@ -67,6 +75,9 @@ static void test_bad(void **state)
     check("SIGRTMIN+", -1);
     check("RTMIN+-0", -1);
     check("RTMIN+ 1", -1);
+    check("SIGRTMAX-31", -1);
+    check("SIGRTMAX+1", -1);
+    check("SIGRTMAX-", -1);
 }
 
 int main(void)

@@ -111,6 +111,12 @@ static void test_resolve(void **state)
     expect("77:88", 77, 88, "88", "");
     /* A member listed twice, or in its own primary group, counts once. */
     expect("dup", 1500, 50, "50,2000", "/");
+    /* runc's and Docker's reading: an empty group is none, an empty user
+     * is root, a third field is ignored. */
+    expect("app:", 1000, 1000, "1000,50,2000,3000", "/home/app");
+    expect(":50", 0, 50, "50", "/root");
+    expect("app:5:7", 1000, 5, "5", "/home/app");
+    expect("2147483647", 2147483647, 0, "0", "");
 }
 
 static void test_errors(void **state)
@@ -120,9 +126,14 @@ static void test_errors(void **state)
     expect_fail("app:nogroup", "group nogroup: no such group");
     /* (uid_t)-1 is no uid; a number out of range is said to be one, not
      * looked up as a name. */
-    expect_fail("4294967295", "user 4294967295: a uid must be below");
-    expect_fail("99999999999", "user 99999999999: a uid must be below");
-    expect_fail("0:99999999999", "group 99999999999: a gid must be below");
+    expect_fail("4294967295", "user 4294967295: a uid must be at most");
+    expect_fail("99999999999", "user 99999999999: a uid must be at most");
+    expect_fail("0:99999999999", "group 99999999999: a gid must be at most");
+    /* Past runc's range (it refused them only at start, in the log). */
+    expect_fail("2147483648",
+                "user 2147483648: a uid must be at most 2147483647");
+    expect_fail("0:3000000000",
+                "group 3000000000: a gid must be at most 2147483647");
     expect_fail("-1", "no such user");
     /* A home of 257 bytes does not fit xo_user_ids' 256: refused, naming
      * the user and the start of the path. */
