@@ -60,7 +60,7 @@ void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n)
     free(e);
 }
 
-bool env_unset_last(const char *const *in, size_t n, const char *key)
+bool env_merge_unset_last(const char *const *in, size_t n, const char *key)
 {
     size_t kl = strlen(key);
     for (size_t i = n; i-- > 0;)

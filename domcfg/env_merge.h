@@ -22,6 +22,6 @@
 void env_merge(char ***out_r, size_t *n_r, const char *const *in, size_t n);
 
 /* True when the last of in[0..n) to name `key` is a bare KEY (unset). */
-bool env_unset_last(const char *const *in, size_t n, const char *key);
+bool env_merge_unset_last(const char *const *in, size_t n, const char *key);
 
 #endif

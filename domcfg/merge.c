@@ -151,7 +151,7 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
         all[n++] = env[i];
     env_merge(&dc->env, &dc->n_env, all, n);
     /* Docker's default PATH, unless the image unset it. */
-    bool path_unset = env_unset_last(all, n, "PATH");
+    bool path_unset = env_merge_unset_last(all, n, "PATH");
     free(all);
     xo_strv_free(env);
     if (!env_has(dc, "PATH") && !path_unset)
