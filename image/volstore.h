@@ -175,9 +175,14 @@ struct volstore_create_opts {
     enum volstore_format format;
     bool format_set; /* else: raw, or a qcow2 parent's format */
     enum volstore_fs fs;
-    bool fs_set;         /* else: none, or the parent's */
-    const char *parent;  /* NULL: blank */
-    const char *owner;   /* an anonymous volume's container, or NULL */
+    bool fs_set;        /* else: none, or the parent's */
+    const char *parent; /* NULL: blank */
+    const char *owner;  /* an anonymous volume's container, or NULL */
+    /* A directory whose content fills a new raw ext4 volume (mke2fs -d:
+     * files, owners, modes, xattrs), its root taking the directory's
+     * owner and mode, without lost+found: an anonymous volume gets the
+     * image's content at its path, as Docker copies it.  NULL: blank. */
+    const char *seed;
     char *const *labels; /* "KEY=VALUE", n_labels of them */
     size_t n_labels;
     /* Progress and how the data was made ("reflink", "copied ..."), or

@@ -29,6 +29,7 @@ struct work {
     char dir[4096];
     char data[4096];
     char scratch[4096]; /* a raw image qemu-img converts, or "" */
+    const char *seed;   /* volstore_create_opts.seed */
 };
 
 static void work_discard(struct work *w)
@@ -155,6 +156,15 @@ static int make_blank(struct work *w, const struct volstore_record *r,
     char size[32];
     /* cannot truncate: a 64-bit number in 32 bytes */
     snprintf(size, sizeof(size), "%llu", (unsigned long long)r->size);
+    if (r->format == VOLSTORE_RAW && w->seed && r->fs == VOLSTORE_FS_EXT4)
+        return volstore_data_blank(w->data, r->size, err) < 0 ||
+                       volstore_data_mkfs_seeded(w->data, w->seed, err) < 0
+                   ? -1
+                   : 0;
+    if (w->seed)
+        return xo_err_set(
+            err, EINVAL,
+            "only a raw ext4 volume is filled from a directory (--fs ext4, --format raw)");
     if (r->format == VOLSTORE_RAW)
         return volstore_data_blank(w->data, r->size, err) < 0 ||
                        volstore_data_mkfs(w->data, r->fs, err) < 0
@@ -324,6 +334,7 @@ int volstore_create(struct volstore_record *r_r, const char *root,
         w.dir[0] = '\0';
         goto out;
     }
+    w.seed = o->seed;
     if ((o->parent ? make_child(&w, &r, &p, root, o, err)
                    : make_blank(&w, &r, err)) < 0 ||
         work_commit(&w, root, &r, err) < 0) {

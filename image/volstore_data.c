@@ -56,6 +56,37 @@ int volstore_data_mkfs(const char *path, enum volstore_fs fs, xo_err *err)
     return 0;
 }
 
+int volstore_data_mkfs_seeded(const char *path, const char *seed, xo_err *err)
+{
+    struct stat st;
+    if (stat(seed, &st) < 0 || !S_ISDIR(st.st_mode))
+        return stat(seed, &st) < 0
+                   ? xo_err_sys(err, "content directory %s", seed)
+                   : xo_err_set(err, ENOTDIR,
+                                "content directory %s: not a directory", seed);
+    char owner[64], mode[64];
+    /* cannot truncate: two ids in 64 bytes */
+    snprintf(owner, sizeof(owner), "root_owner=%u:%u", (unsigned)st.st_uid,
+             (unsigned)st.st_gid);
+    /* cannot truncate: a debugfs command with an octal mode in 64 bytes */
+    snprintf(mode, sizeof(mode), "sif / mode 0%o",
+             (unsigned)(st.st_mode & (S_IFMT | 07777)));
+    /* mke2fs copies the tree but gives its root 0755 and a lost+found:
+     * debugfs sets the mode and removes lost+found (e2fsck makes one again
+     * when it needs it), so the volume's root is the image's directory. */
+    const char *mk[] = {"mke2fs", "-q", "-F",  "-t", "ext4", "-d",
+                        seed,     "-E", owner, path, NULL};
+    const char *chmod_root[] = {"debugfs", "-w", "-R", mode, path, NULL};
+    const char *rm_lf[] = {"debugfs",          "-w", "-R",
+                           "rmdir lost+found", path, NULL};
+    if (volstore_run(mk, NULL, 0, err) < 0 ||
+        volstore_run(chmod_root, NULL, 0, err) < 0 ||
+        volstore_run(rm_lf, NULL, 0, err) < 0)
+        return xo_err_wrap(err, "formatting %s as ext4 with the content of %s",
+                           path, seed);
+    return 0;
+}
+
 static bool all_zero(const char *b, size_t n)
 {
     return n == 0 || (b[0] == 0 && memcmp(b, b + 1, n - 1) == 0);

@@ -30,6 +30,10 @@ int volstore_data_blank(const char *path, uint64_t size, xo_err *err);
 /* mke2fs -t ext4 or mkfs.xfs on the raw image at `path`. */
 int volstore_data_mkfs(const char *path, enum volstore_fs fs, xo_err *err);
 
+/* An ext4 file system at `path` filled from directory `seed` (see
+ * volstore_create_opts.seed). */
+int volstore_data_mkfs_seeded(const char *path, const char *seed, xo_err *err);
+
 /*
  * The raw image `src` into a new file `dst`: a reflink (FICLONE, *how_r
  * "reflink") where the file system has it, else a copy keeping holes

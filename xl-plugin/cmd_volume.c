@@ -51,7 +51,8 @@ int main_volume_create(int argc, char **argv)
     static const struct option longopts[] = {
         {"size", 1, NULL, 's'},   {"fs", 1, NULL, 'f'},
         {"format", 1, NULL, 'F'}, {"from", 1, NULL, 'p'},
-        {"label", 1, NULL, 'l'},  {NULL, 0, NULL, 0}};
+        {"label", 1, NULL, 'l'},  {"content", 1, NULL, 'c'},
+        {NULL, 0, NULL, 0}};
     struct volstore_create_opts o = {.say = say_line};
     char **labels = xo_xcalloc((size_t)argc + 1, sizeof(*labels));
     xo_err err = XO_ERR_INIT;
@@ -79,6 +80,9 @@ int main_volume_create(int argc, char **argv)
             break;
         case 'l':
             labels[o.n_labels++] = optarg;
+            break;
+        case 'c':
+            o.seed = optarg;
             break;
         }
     }

@@ -118,12 +118,17 @@ after=$(sha256sum "$XL_OCI_ROOT/storage/volumes/data/data.raw" | cut -c1-64)
 # An anonymous volume for the image's Volumes, while the container lives.
 rv=$LAB_WORK/probe-vols
 cp -a "$LAB_WORK/probe" "$rv"
-sed -i 's|"WorkingDir"|"Volumes":{"/cache":{}},"WorkingDir"|' "$rv/image-config.json"
-ROOTVOL=$rv mkcfg a 'oci_cmd = [ "write", "/cache/x", "y", "mounts", "sleep", "5", "exit", "0" ]'
+sed -i 's|"WorkingDir"|"Volumes":{"/cache":{},"/etc":{}},"WorkingDir"|' "$rv/image-config.json"
+ROOTVOL=$rv mkcfg a 'oci_cmd = [ "write", "/cache/x", "y", "read", "/etc/probe-release", "ls", "/etc", "mounts", "sleep", "5", "exit", "0" ]'
 lab_check create-anon xl-oci create "$LAB_WORK/a.cfg"
 xl-oci volume ls | grep -q '^a.anon0 ' && lab_ok anon-exists || lab_fail anon-exists "$(xl-oci volume ls)"
 xl-oci wait a
 logs a | grep -q ' /cache ext4 rw' && lab_ok anon-mounted || lab_fail anon-mounted "$(logs a | grep cache)"
+# A path the image has content at: the anonymous volume starts with it, as
+# Docker copies it (a blank one hid it), and has no lost+found.
+logs a | grep -q ' /etc ext4 rw' && logs a | grep -q 'probe: read /etc/probe-release: probe rootfs built by xl-oci tests' &&
+    ! logs a | grep -q 'probe: ls /etc: .*lost+found' && lab_ok anon-holds-the-image-content ||
+    lab_fail anon-holds-the-image-content "$(logs a | grep -e /etc -e probe-release)"
 lab_check destroy-anon xl-oci destroy a
 xl-oci volume ls | grep -q '^a.anon0 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
 lab_check rm-volumes xl-oci volume rm kid data

@@ -177,6 +177,25 @@ fails_with "resize: resize2fs failing is said" "resize2fs: shim fails" \
     nok "resize: a failed resize2fs leaves file, record and file system as they were ($(stat -c %s "$V/rz/data.raw"))"
 "$X" volume rm rz >/dev/null
 
+# --- content: a volume filled from a directory (what an anonymous volume
+# gets from the image, as Docker copies it) ----------------------------------
+mkdir -p "$T/seed/sub" && echo hi >"$T/seed/seed" && ln -s seed "$T/seed/link" &&
+    setfattr -n user.a -v 1 "$T/seed/seed" && chown -R 1234:1235 "$T/seed" && chmod 750 "$T/seed"
+check "create --content DIR" "$X" volume create --size 32M --fs ext4 --content "$T/seed" filled
+img=$V/filled/data.raw
+ls_root=$(debugfs -R "ls -l /" "$img" 2>/dev/null)
+grep -Eq " 40750 \(2\) +1234 +1235 .* \.$" <<<"$ls_root" && ! grep -q lost+found <<<"$ls_root" &&
+    grep -Eq "100644 \(1\) +1234 +1235 +3 .* seed$" <<<"$ls_root" && grep -Eq "120777 .* link$" <<<"$ls_root" &&
+    debugfs -R "ea_get /seed user.a" "$img" 2>/dev/null | grep -qF 'user.a (1) = "1"' && e2fsck -fn "$img" >/dev/null 2>&1 &&
+    ok "content: files, owners, modes, xattrs; the root is DIR's (1234:1235 0750), no lost+found; clean" ||
+    { sed 's/^/# /' <<<"$ls_root"; nok "content: files, owners, modes, xattrs; the root is DIR's (1234:1235 0750), no lost+found; clean"; }
+fails_with "content: only a raw ext4 volume" "only a raw ext4 volume is filled from a directory" \
+    "$X" volume create --size 32M --fs xfs --content "$T/seed" cx
+fails_with "content: a missing directory is named" "content directory $T/nope: No such file or directory" \
+    "$X" volume create --size 32M --fs ext4 --content "$T/nope" cy
+[ ! -e "$V/cx" ] && [ ! -e "$V/cy" ] && ok "content: nothing left of a refused create" || nok "content: nothing left of a refused create"
+"$X" volume rm filled >/dev/null
+
 # --- import / export ----------------------------------------------------------
 check "export a raw volume" "$X" volume export rawkid "$T/rk.img"
 (cd "$T" && sed "s|$T/||" out | sha256sum -c --status) 2>/dev/null ||
