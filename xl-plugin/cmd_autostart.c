@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
@@ -113,9 +114,22 @@ static int start_nohyper(struct xen_handles *h, const char *name,
         DOMAIN_STATUS_KEY_FINISHED,      DOMAIN_STATUS_KEY_ERROR,
         DOMAIN_STATUS_KEY_ENDED_BY,      DOMAIN_STATUS_KEY_STARTED,
         DOMAIN_STATUS_KEY_STOP_REQUESTED};
-    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-        nohyper_teardown(root, name, err) < 0 ||
-        nohyper_mount(dir, &r->dc, err) < 0)
+    /* The image's volume targets, kept in the writable layer (a tmpfs
+     * one is new): made again where the image lacks them. */
+    char **kept = xo_xcalloc(r->dc.n_volumes + 1, sizeof(*kept));
+    size_t n_kept = 0;
+    for (size_t i = 0; i < r->dc.n_volumes; i++)
+        if (r->dc.volumes[i].kind == DC_VOLUME_NAMED &&
+            r->dc.volumes[i].anonymous)
+            kept[n_kept++] = r->dc.volumes[i].target;
+    int made = state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
+                       nohyper_teardown(root, name, err) < 0 ||
+                       nohyper_mount(dir, &r->dc, err) < 0 ||
+                       nohyper_mount_points(dir, kept, n_kept, err) < 0
+                   ? -1
+                   : 0;
+    free(kept); /* the strings are r's */
+    if (made < 0)
         return -1;
     for (size_t i = 0; i < sizeof(cleared) / sizeof(cleared[0]); i++)
         if (status_set(h->xs, name, cleared[i], "", err) < 0)

@@ -14,6 +14,7 @@
 #include "common/abi/guest_report.h"
 #include "common/abi/sysctl.h"
 #include "common/alloc.h"
+#include "common/json.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
 #include "create.h"
@@ -36,9 +37,12 @@
  * NOHYPER container keeps them in its writable layer, as before managed
  * volumes, and says so.
  */
-static void drop_anonymous(struct domain_config *dc)
+static void drop_anonymous(struct domain_config *dc, char ***targets_r,
+                           size_t *n_r)
 {
     size_t k = 0;
+    *targets_r = xo_xcalloc(dc->n_volumes + 1, sizeof(**targets_r));
+    *n_r = 0;
     for (size_t i = 0; i < dc->n_volumes; i++) {
         struct dc_volume *v = &dc->volumes[i];
         if (v->kind == DC_VOLUME_NAMED && v->anonymous) {
@@ -46,7 +50,7 @@ static void drop_anonymous(struct domain_config *dc)
                 stderr,
                 "xl-oci: %s: the image's volume %s stays in the writable layer (NOHYPER has no volumes)\n",
                 dc->name, v->target);
-            free(v->target);
+            (*targets_r)[(*n_r)++] = v->target; /* made after the mount */
             free(v->vdev);
             continue;
         }
@@ -186,7 +190,9 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     int lock = -1, rc = -1;
     bool have_status = false, have_leases = false, announced = false;
-    drop_anonymous(&r->dc);
+    char **kept = NULL;
+    size_t n_kept = 0;
+    drop_anonymous(&r->dc, &kept, &n_kept);
     if (check_supported(o, &r->dc, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
@@ -218,6 +224,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         goto out;
     XO_FAULT_POINT("create-nohyper.state-dir-written");
     if (nohyper_mount(dir, &r->dc, err) < 0 ||
+        nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
         nohyper_net_up(cmd_state_root(), dir, &r->dc, err) < 0 ||
         write_net_status(h.xs, name, &r->dc, err) < 0 ||
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
@@ -260,5 +267,6 @@ out:
     if (lock >= 0)
         close(lock);
     xen_close(&h);
+    xo_strv_free(kept);
     return rc;
 }

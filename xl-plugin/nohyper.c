@@ -21,6 +21,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "image/fsat.h"
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/fstype.h"
 #include "loopdev.h"
@@ -481,5 +482,30 @@ int nohyper_teardown(const char *root, const char *name, xo_err *err)
         rc = 0;
     }
     xo_err_clear(&runc_err);
+    return rc;
+}
+
+int nohyper_mount_points(const char *dir, char *const *targets, size_t n,
+                         xo_err *err)
+{
+    char root[4096];
+    if (!n)
+        return 0;
+    if (sub(root, sizeof(root), dir, "rootfs", err) < 0)
+        return -1;
+    int rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return xo_err_sys(err, "cannot open %s", root);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        /* Resolved in the container's root (chroot semantics), made in
+         * its writable layer where missing, as runc makes mount points. */
+        int fd = fsat_dir_in_root(rootfd, targets[i], true);
+        if (fd < 0)
+            rc = xo_err_sys(err, "the image's volume %s", targets[i]);
+        else
+            close(fd);
+    }
+    close(rootfd);
     return rc;
 }

@@ -24,6 +24,12 @@
  * nothing stays mounted. */
 int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err);
 
+/* The image's volume targets (absolute) made in the root nohyper_mount
+ * mounted in `dir` where the image lacks them: a NOHYPER container keeps
+ * them in its writable layer, and a program expects them to exist. */
+int nohyper_mount_points(const char *dir, char *const *targets, size_t n,
+                         xo_err *err);
+
 /* Unmounts what nohyper_mount mounted in `dir` and removes its mount
  * points; no error for what is not there.  Fails (and removes nothing
  * below) while something stays mounted, so no later removal can reach

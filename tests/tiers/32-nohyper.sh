@@ -97,6 +97,16 @@ run_to_end w1
 check "the root is writable (a file in /, directories in /var/run and /tmp)" bash -c \
     '"$0" logs w1 | grep -qx rw' "$X"
 "$X" destroy w1 >/dev/null 2>&1
+# The image's Volumes stay in the writable layer; a target the image lacks
+# is made there, as runc makes mount points (the program got ENOENT).
+rvv=$T/rvv
+cp -a "$rv" "$rvv"
+sed -i 's|"WorkingDir": "/"|"WorkingDir": "/", "Volumes": {"/newvol": {}, "/srv": {}}|' "$rvv/image-config.json"
+{ echo 'name = "v1"'; echo "oci_root = \"$rvv\""; echo 'oci_cmd = [ "touch /newvol/x && ls -d /newvol /srv && echo vol-ok" ]'; } >"$T/v1.cfg"
+run_to_end v1
+check "an image volume the image lacks is made in the writable layer" bash -c \
+    '"$0" logs v1 | grep -qx vol-ok' "$X"
+"$X" destroy v1 >/dev/null 2>&1
 
 # oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
 # after the container (as in a domain, where it is a disk).
