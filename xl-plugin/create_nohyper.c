@@ -247,7 +247,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     }
     /* cannot truncate: domcfg refused a name over DOMAIN_STATUS_NAME_MAX */
     snprintf(o->name, sizeof(o->name), "%s", name);
-    printf("Created %s (nohyper, pid %ld)\n", name, st.pid);
+    if (st.pid > 0)
+        printf("Created %s (nohyper, pid %ld)\n", name, st.pid);
+    else /* its program could not be run: an exit, said in status */
+        printf("Created %s (nohyper, exited %d: %s)\n", name, st.exit_code,
+               st.error);
     fflush(stdout);
     rc = 0;
 out:

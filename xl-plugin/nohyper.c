@@ -362,6 +362,26 @@ bool nohyper_alive(const char *root, const char *name)
     return alive;
 }
 
+int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
+                        const char *logdir, char **log_r, xo_err *err)
+{
+    *log_r = NULL;
+    char log[4096];
+    if (xo_path_fmt(log, sizeof(log), err, "%s/runc-log-XXXXXX", logdir) < 0)
+        return -1;
+    int lfd = mkostemp(log, O_CLOEXEC);
+    if (lfd < 0)
+        return xo_err_sys(err, "cannot create %s", log);
+    int rc = run_runc_log(root, args, out_fd, false, log, NULL, err);
+    xo_err e = XO_ERR_INIT;
+    if (xo_read_file(log_r, NULL, log, 1 << 20, &e) < 0)
+        *log_r = NULL;
+    xo_err_clear(&e);
+    unlink(log);
+    close(lfd);
+    return rc;
+}
+
 int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
                  xo_err *err)
 {

@@ -79,6 +79,22 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
  */
 int nohyper_exec_code(const char *log, int status);
 
+/*
+ * What a failed `runc create` means, given its JSON log: when runc could
+ * not start the container's process (its program not found: 127; not
+ * runnable: 126, as Docker and a domain's loader give them) that code,
+ * with runc's reason in msg_r ("exec: ..."); else -1 (a failure of the
+ * runtime, not of the program).
+ */
+int nohyper_create_code(const char *log, char *msg_r, size_t msgsz);
+
+/* runc with `args`, its stdout and stderr on out_fd, its own log (JSON
+ * lines, in a file made and removed in `logdir`) in *log_r
+ * (NUL-terminated; free it; NULL when unreadable).  runc's exit status,
+ * or -1 with err when it did not run. */
+int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
+                        const char *logdir, char **log_r, xo_err *err);
+
 /* Sends `sig` to the container's process 1 (runc kill), as a Xen
  * domain's loader does with the stop signal. */
 int nohyper_kill(const char *root, const char *name, int sig, xo_err *err);

@@ -5,6 +5,7 @@
  * (`--log FILE --log-format json`: one JSON object per line, "level" and
  * "msg"), which names the cause in the Go runtime's words.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,7 +17,7 @@
  * failure to start the process ("exec failed: ..."), or NULL (copied;
  * free it).  runc also logs errors it survives (a signal it could not
  * forward, a resize), which say nothing of the process's exit. */
-static char *last_error(const char *log)
+static char *last_error(const char *log, const char *needle)
 {
     char *found = NULL;
     const char *p = log;
@@ -33,7 +34,7 @@ static char *last_error(const char *log)
             (strcmp(level, "error") == 0 || strcmp(level, "fatal") == 0) &&
             json_object_object_get_ex(o, "msg", &msg) &&
             json_object_is_type(msg, json_type_string) &&
-            strncmp(json_object_get_string(msg), "exec failed:", 12) == 0) {
+            strstr(json_object_get_string(msg), needle)) {
             free(found);
             found = strdup(json_object_get_string(msg));
         }
@@ -47,7 +48,7 @@ static char *last_error(const char *log)
 
 int nohyper_exec_code(const char *log, int status)
 {
-    char *msg = last_error(log);
+    char *msg = last_error(log, "exec failed:");
     if (!msg)
         return status;
     int code = 1;
@@ -61,6 +62,29 @@ int nohyper_exec_code(const char *log, int status)
     else if (strstr(msg, "permission denied") ||
              strstr(msg, "is a directory") || strstr(msg, "exec format error"))
         code = 126;
+    free(msg);
+    return code;
+}
+
+int nohyper_create_code(const char *log, char *msg_r, size_t msgsz)
+{
+    /* runc create: "runc create failed: unable to start container
+     * process: exec: \"prog\": executable file not found in $PATH". */
+    char *msg = last_error(log, "unable to start container process: exec:");
+    if (!msg)
+        return -1;
+    int code = -1;
+    if (strstr(msg, "executable file not found") ||
+        strstr(msg, "no such file or directory"))
+        code = 127;
+    else if (strstr(msg, "permission denied") ||
+             strstr(msg, "is a directory") || strstr(msg, "exec format error"))
+        code = 126;
+    if (code > 0) {
+        const char *m = strstr(msg, "exec:");
+        /* may truncate: a message */
+        snprintf(msg_r, msgsz, "%s", m ? m : msg);
+    }
     free(msg);
     return code;
 }

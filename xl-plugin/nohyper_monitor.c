@@ -63,16 +63,38 @@ static long read_pid(const char *dir, xo_err *err)
     return pid;
 }
 
-/* runc create + start; the container's pid, or -1 with err. */
+/* What start() returns when the container's program could not be run
+ * (not found, not runnable): an exit, with *code_r 127 or 126, as a
+ * domain's loader and Docker give it, not a broken container. */
+#define START_NOT_RUN (-2)
+
+/* runc create + start; the container's pid, START_NOT_RUN with *code_r
+ * and err saying why, or -1 with err. */
 static long start(const char *root, const char *name, const char *dir, int log,
-                  xo_err *err)
+                  int *code_r, xo_err *err)
 {
     char pidfile[4096];
     if (xo_path_fmt(pidfile, sizeof(pidfile), err, "%s/" PID_FILE, dir) < 0)
         return -1;
     const char *create[] = {"create", "--bundle", dir, "--pid-file",
                             pidfile,  name,       NULL};
-    int rc = nohyper_runc(root, create, log, err);
+    char *text = NULL;
+    int rc = nohyper_runc_logged(root, create, log, dir, &text, err);
+    char why[512];
+    int code =
+        rc > 0 && text ? nohyper_create_code(text, why, sizeof(why)) : -1;
+    free(text);
+    if (code > 0) {
+        *code_r = code;
+        xo_err_set(err, code == 127 ? ENOENT : EACCES,
+                   "the container's program could not be run: %s", why);
+        /* The reason in the container's log too, as a loader marker. */
+        dprintf(log, "xl-oci: %s\n", xo_err_msg(err));
+        xo_err e = XO_ERR_INIT;
+        nohyper_delete(root, name, &e); /* what runc create left */
+        xo_err_clear(&e);
+        return START_NOT_RUN;
+    }
     if (rc > 0)
         return xo_err_set(
             err, EIO,
@@ -221,11 +243,12 @@ static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
  * The restart policy's wait, then the start again, under the global lock
  * so that a `stop` (which sets stop-requested under it) comes wholly
  * before (no start) or after (it stops what runs).  The new pid, 0 when
- * a stop ended the policy, -1 with err.
+ * a stop ended the policy, START_NOT_RUN (*code_r, err) when the program
+ * could not be run again, -1 with err.
  */
 static long restart_after_backoff(struct xo_xs *xs, const char *root,
                                   const char *name, const char *dir, int log,
-                                  long long due, xo_err *err)
+                                  long long due, int *code_r, xo_err *err)
 {
     while (!monitor_restart_stop_requested(xs, name) &&
            monitor_restart_sleep(due))
@@ -237,9 +260,9 @@ static long restart_after_backoff(struct xo_xs *xs, const char *root,
     if (!monitor_restart_stop_requested(xs, name)) {
         xo_info("%s: restarting", name);
         if (nohyper_delete(root, name, err) < 0 ||
-            (pid = start(root, name, dir, log, err)) < 0 ||
+            (pid = start(root, name, dir, log, code_r, err)) == -1 ||
             monitor_restart_done(xs, name, err) < 0 ||
-            publish_running(xs, root, name, pid, err) < 0)
+            (pid > 0 && publish_running(xs, root, name, pid, err) < 0))
             pid = -1;
     }
     close(lock);
@@ -252,6 +275,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     char dir[4096], logpath[4096];
     int lock = -1, log = -1, rc = -1;
     long pid = 0;
+    int not_run = 0;
     long long due = 0;
     struct domain_status st;
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
@@ -298,26 +322,43 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         due = monitor_restart_due(h.xs, name);
         xo_info("%s: continuing the restart backoff", name);
     } else {
-        if ((pid = start(root, name, dir, log, err)) < 0 ||
-            publish_running(h.xs, root, name, pid, err) < 0)
+        pid = start(root, name, dir, log, &not_run, err);
+        if (pid == -1 ||
+            (pid > 0 && publish_running(h.xs, root, name, pid, err) < 0))
             goto broken;
-        ready(&ready_fd);
+        /* A program that could not run: create waits until its exit is
+         * recorded (below), so it reports an exit, not a boot. */
+        if (pid > 0)
+            ready(&ready_fd);
     }
     for (;;) {
         if (due) {
-            pid = restart_after_backoff(h.xs, root, name, dir, log, due, err);
-            if (pid < 0)
+            pid = restart_after_backoff(h.xs, root, name, dir, log, due,
+                                        &not_run, err);
+            if (pid == -1)
                 goto broken;
             if (pid == 0)
                 break; /* stopped in the backoff */
         }
         long long started = status_monotonic_ms();
-        int code =
-            wait_container(h.xs, root, name, (pid_t)pid, stop_sig, stop_grace);
+        int code = pid == START_NOT_RUN
+                       ? not_run
+                       : wait_container(h.xs, root, name, (pid_t)pid, stop_sig,
+                                        stop_grace);
+        if (pid == START_NOT_RUN) {
+            /* An exit that says why, as a domain's failed phase does. */
+            xo_err e = XO_ERR_INIT;
+            status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err),
+                       &e);
+            xo_err_clear(&e);
+            xo_err_clear(err);
+        }
         if (publish_exit(h.xs, root, name, code, err) < 0)
             goto out;
         int plan = monitor_restart_plan(
             h.xs, root, name, code, status_monotonic_ms() - started, &due, err);
+        if (plan != 0)
+            ready(&ready_fd); /* restarting (or broken): create may go on */
         if (plan < 0)
             goto broken;
         if (plan == 0)

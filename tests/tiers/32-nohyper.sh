@@ -107,6 +107,28 @@ run_to_end v1
 check "an image volume the image lacks is made in the writable layer" bash -c \
     '"$0" logs v1 | grep -qx vol-ok' "$X"
 "$X" destroy v1 >/dev/null 2>&1
+# A program that cannot be run is an exit, 127 (not found) or 126 (not
+# runnable), as in a domain and under Docker: the container stays, halted,
+# with runc's reason (create failed and removed it).
+for c in "nf /nosuchprog 127 no such file" "nf2 nosuchprog 127 executable file" "nx /etc/passwd 126 permission denied"; do
+    set -- $c
+    { echo "name = \"$1\""; echo "oci_root = \"$rv\""; echo "oci_entrypoint = [ \"$2\" ]"; } >"$T/$1.cfg"
+    "$X" create "$T/$1.cfg" >"$T/$1.out" 2>&1
+    crc=$?
+    "$X" wait "$1" >/dev/null 2>&1
+    wrc=$?
+    if [ $crc = 0 ] && [ $wrc = "$3" ] &&
+        "$X" status --json "$1" | jq -e ".state == \"halted\" and .exit_code == $3" >/dev/null &&
+        "$X" status "$1" | grep -q "could not be run: exec: .*$4 $5" &&
+        "$X" logs "$1" | grep -q "$4 $5"; then
+        ok "a program that cannot be run ($2): halted with $3 and runc's reason"
+    else
+        sed 's/^/# /' "$T/$1.out"; "$X" status "$1" 2>&1 | sed 's/^/# /'
+        nok "a program that cannot be run ($2): halted with $3 and runc's reason (create $crc, wait $wrc)"
+    fi
+    "$X" destroy "$1" >/dev/null 2>&1
+    check "and destroy leaves nothing of $1" nothing_left "$1"
+done
 
 # oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
 # after the container (as in a domain, where it is a disk).
@@ -318,8 +340,10 @@ fails_with "an xl vif line is refused, naming the key" "vif interfaces (use oci_
 check "and leaves nothing" nothing_left e1
 cfg e2 'oci_mode = "xen"'
 fails_with "oci_mode = \"xen\" on a host without Xen" "Xen is not running on this host" "$X" create "$T/e2.cfg"
-cfg e3 'oci_entrypoint = [ "/bin/no-such-program" ]'
-fails_with "an entrypoint that does not exist: create fails with runc's reason" "did not start" \
+# (A program that cannot be run is an exit: above.)  runc failing for
+# another reason fails the create and leaves nothing.
+cfg e3 'oci_workdir = "/etc/passwd"'
+fails_with "a working directory runc cannot make: create fails, pointing at the log" "did not start" \
     "$X" create "$T/e3.cfg"
 check "and leaves nothing" nothing_left e3
 cfg e4
