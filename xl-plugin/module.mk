@@ -12,7 +12,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_events.c \
 	xl-plugin/cmd_pause.c xl-plugin/cmd_update.c xl-plugin/cmd_stats.c xl-plugin/cmd_autostart.c \
 	xl-plugin/stats_collect.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
-	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c xl-plugin/image_seed.c \
+	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c xl-plugin/volattach_seed.c \
 	xl-plugin/xen_gate.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \

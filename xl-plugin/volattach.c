@@ -11,7 +11,7 @@
 #include "domcfg/domain_config.h"
 #include "domcfg/volumes.h"
 #include "image/volstore.h"
-#include "xl-plugin/image_seed.h"
+#include "xl-plugin/volattach_seed.h"
 #include "xl-plugin/share_views.h"
 
 /* An anonymous volume's name: "<container>.anon<index>". */
@@ -72,15 +72,15 @@ static int anonymous(struct domain_config *dc, size_t i, const char *root,
                                      .fs_set = true,
                                      .owner = dc->name};
     int rc = 0;
-    struct image_seed seed;
+    struct volattach_seed seed;
     int seeded = 0;
     if (dry_run) {
         /* What create would make, without making it. */
         memcpy(r.name, name, strlen(name) + 1);
     } else if (dc->rootfs_image &&
-               (seeded = image_seed_open(&seed, root, dc->rootfs_image,
-                                         dc->rootfs_fstype,
-                                         dc->volumes[i].target, err)) < 0) {
+               (seeded = volattach_seed_open(&seed, root, dc->rootfs_image,
+                                             dc->rootfs_fstype,
+                                             dc->volumes[i].target, err)) < 0) {
         rc = xo_err_wrap(err, "anonymous volume for %s: the image's content",
                          dc->volumes[i].target);
     } else {
@@ -91,7 +91,7 @@ static int anonymous(struct domain_config *dc, size_t i, const char *root,
                              dc->volumes[i].target);
     }
     if (!dry_run && dc->rootfs_image)
-        image_seed_close(&seed);
+        volattach_seed_close(&seed);
     struct dc_volume_attachment a;
     if (rc == 0 && (attachment(&a, path, root, &r, VOLSTORE_FS_EXT4, err) < 0 ||
                     (!dry_run &&

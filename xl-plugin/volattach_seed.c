@@ -1,6 +1,6 @@
-/* image_seed.c: a root volume's directory for an anonymous volume
- * (image_seed.h). */
-#include "xl-plugin/image_seed.h"
+/* volattach_seed.c: a root volume's directory for an anonymous volume
+ * (volattach_seed.h). */
+#include "xl-plugin/volattach_seed.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,9 +14,9 @@
 #include "image/fsat.h"
 #include "xl-plugin/loopdev.h"
 
-int image_seed_open(struct image_seed *s, const char *state_root,
-                    const char *image, const char *fstype, const char *target,
-                    xo_err *err)
+int volattach_seed_open(struct volattach_seed *s, const char *state_root,
+                        const char *image, const char *fstype,
+                        const char *target, xo_err *err)
 {
     memset(s, 0, sizeof(*s));
     s->loopfd = s->rootfd = s->dirfd = -1;
@@ -59,7 +59,7 @@ int image_seed_open(struct image_seed *s, const char *state_root,
     return 1;
 }
 
-void image_seed_close(struct image_seed *s)
+void volattach_seed_close(struct volattach_seed *s)
 {
     if (s->dirfd >= 0)
         close(s->dirfd);
