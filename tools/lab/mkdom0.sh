@@ -35,10 +35,11 @@ dom0_modules="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     nft_meta_bridge sch_ingress cls_u32 act_mirred"
 
 # Host programs copied with their ldd closure (paths as on Debian 12).
+# debugfs sets an anonymous volume's root mode (xl-plugin/volattach_seed.c).
 # qemu-img makes qcow2 volumes; xen-qemu-system-i386 (qemu-system-xen) is
 # the QEMU libxl starts as the qdisk backend serving them.
 host_bins="/bin/bash /usr/bin/flock /usr/sbin/losetup /usr/bin/getopt
-    /sbin/ip /sbin/mke2fs /usr/bin/stat /usr/sbin/dnsmasq /usr/sbin/nft
+    /sbin/ip /sbin/mke2fs /sbin/debugfs /usr/bin/stat /usr/sbin/dnsmasq /usr/sbin/nft
     /usr/bin/mkfs.erofs /usr/bin/qemu-img /usr/libexec/xen-qemu-system-i386"
 
 die() { echo "mkdom0: $*" >&2; exit 1; }
