@@ -35,6 +35,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->cmdline,
         &dc->cwd,
         &dc->user,
+        &dc->user_from,
         &dc->hostname,
         &dc->netns_path,
         &dc->writable_size,

@@ -190,6 +190,10 @@ struct domain_config {
     size_t n_env;
     char *cwd;
     char *user; /* OCI User text, "" = root */
+    /* Where it came from, for errors found later (resolving it in the root
+     * volume's passwd): "FILE:LINE: oci_user" or "CONFIG: User"; NULL:
+     * neither set it. */
+    char *user_from;
     /* The process's groups exactly (primary first), when the runtime
      * spec's additionalGids are not what `user` has in the image's
      * /etc/group (xl-oci-runc); NULL: the loader takes those. */

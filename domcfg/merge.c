@@ -211,6 +211,11 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                           dc->image_config_path, user);
     }
     dup_into(&dc->user, user);
+    free(dc->user_from);
+    dc->user_from = r ? app_cfg_where(ac, "oci_user")
+                    : ic->user && *ic->user
+                        ? xo_xasprintf("%s: User", dc->image_config_path)
+                        : NULL;
 
     if ((r = app_cfg_string(ac, "oci_stop_signal", &s, err)) < 0)
         return -1;

@@ -239,8 +239,11 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     struct xo_user_ids ids;
     if (domcfg_volumes_check_attached(dc, err) < 0)
         return -1;
+    /* Named by the key that chose the user, then the files it looked in. */
     if (xo_user_resolve(&ids, dc->user, dc->root_volume, err) < 0)
-        return xo_err_wrap(err, "root volume %s", dc->root_volume);
+        return dc->user_from
+                   ? xo_err_wrap(err, "%s", dc->user_from)
+                   : xo_err_wrap(err, "root volume %s", dc->root_volume);
 
     json_object *s = xo_jobj();
     xo_jset(s, "ociVersion", xo_jstr("1.0.2"));

@@ -787,10 +787,21 @@ static void test_runtime_spec_users(void **state)
     assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), -1);
     assert_ptr_equal(s, (json_object *)0x1);
     char want[256];
+    /* Named by the key that chose the user (app.cfg's line 3), then the
+     * file it was looked up in. */
     snprintf(want, sizeof(want),
-             "root volume %s: user nobody: no such user "
+             "app.cfg:3: oci_user: user nobody: no such user "
              "in %s/passwd",
-             fx->dir, fx->dir);
+             fx->dir);
+    assert_string_equal(xo_err_msg(&err), want);
+    xo_err_clear(&err);
+    /* The image's User: the config file and the field. */
+    build_ok(fx, IC("\"Cmd\": [\"/x\"], \"User\": \"ghost\""), BASE);
+    assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), -1);
+    snprintf(
+        want, sizeof(want),
+        "%s/image-config.json: User: user ghost: no such user in %s/passwd",
+        fx->dir, fx->dir);
     assert_string_equal(xo_err_msg(&err), want);
     xo_err_clear(&err);
 }
