@@ -522,7 +522,9 @@ int nohyper_mount_points(const char *dir, char *const *targets, size_t n,
          * its writable layer where missing, as runc makes mount points. */
         int fd = fsat_dir_in_root(rootfd, targets[i], true);
         if (fd < 0)
-            rc = xo_err_sys(err, "the image's volume %s", targets[i]);
+            rc = xo_err_sys(err,
+                            "cannot make directory %s in the container's root",
+                            targets[i]);
         else
             close(fd);
     }

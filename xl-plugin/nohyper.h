@@ -24,9 +24,12 @@
  * nothing stays mounted. */
 int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err);
 
-/* The image's volume targets (absolute) made in the root nohyper_mount
- * mounted in `dir` where the image lacks them: a NOHYPER container keeps
- * them in its writable layer, and a program expects them to exist. */
+/* Directories (absolute) made in the root nohyper_mount mounted in `dir`
+ * where the image lacks them, resolved as in the container (a symlink's
+ * missing target is made): the image's volume targets, which a NOHYPER
+ * container keeps in its writable layer, and the working directory,
+ * which the loader makes the same way in a domain (runc cannot make one
+ * through a dangling symlink). */
 int nohyper_mount_points(const char *dir, char *const *targets, size_t n,
                          xo_err *err);
 

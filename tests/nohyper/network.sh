@@ -87,15 +87,15 @@ check "once it ended: no veth, no namespace, the lease kept" bash -c '
 check "destroy gives its lease back" bash -c '"$0" destroy net3 &&
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ]' "$X"
 
-# A create that fails after the lease (runc cannot make its working
-# directory: a file is there) gives the lease back and leaves no veth.
+# A create that fails after the lease (its working directory cannot be
+# made: a file is there) gives the lease back and leaves no veth.
 {
     echo 'name = "net2"'
     echo "oci_root = \"$rv\""
     echo 'oci_network = [ "n1" ]'
     echo 'oci_workdir = "/etc/passwd"'
 } >"$T/net2.cfg"
-fails_with "a failed create on n1" "did not start" "$X" create "$T/net2.cfg"
+fails_with "a failed create on n1" "Not a directory" "$X" create "$T/net2.cfg"
 check "gives its lease back and leaves no veth" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
     ! ip -o link show | grep -q " xon"' "$X"

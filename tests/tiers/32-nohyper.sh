@@ -107,6 +107,17 @@ run_to_end v1
 check "an image volume the image lacks is made in the writable layer" bash -c \
     '"$0" logs v1 | grep -qx vol-ok' "$X"
 "$X" destroy v1 >/dev/null 2>&1
+# A WorkingDir through a symlink whose target is missing: made, as in a
+# domain and under Docker (runc failed to make it).
+rvw=$T/rvw
+mkdir -p "$T/treew" && cp -a "$tree/." "$T/treew/" && ln -s /nonexist "$T/treew/dang"
+mkdir -p "$rvw" && cp "$rv/passwd" "$rv/group" "$rv/image-config.json" "$rvw/"
+mkfs.erofs --quiet "$rvw/rootfs.erofs" "$T/treew" >/dev/null
+{ echo 'name = "wd1"'; echo "oci_root = \"$rvw\""; echo 'oci_workdir = "/dang"'; echo 'oci_cmd = [ "pwd; ls -d /nonexist" ]'; } >"$T/wd1.cfg"
+run_to_end wd1
+check "a working directory through a dangling symlink is made" bash -c \
+    '"$0" logs wd1 | grep -qx /nonexist' "$X"
+"$X" destroy wd1 >/dev/null 2>&1
 # A program that cannot be run is an exit, 127 (not found) or 126 (not
 # runnable), as in a domain and under Docker: the container stays, halted,
 # with runc's reason (create failed and removed it).
@@ -340,10 +351,12 @@ fails_with "an xl vif line is refused, naming the key" "vif interfaces (use oci_
 check "and leaves nothing" nothing_left e1
 cfg e2 'oci_mode = "xen"'
 fails_with "oci_mode = \"xen\" on a host without Xen" "Xen is not running on this host" "$X" create "$T/e2.cfg"
-# (A program that cannot be run is an exit: above.)  runc failing for
-# another reason fails the create and leaves nothing.
+# (A program that cannot be run is an exit: above.)  A working directory
+# that is a file fails the create, naming it (Docker refuses it too), and
+# leaves nothing.
 cfg e3 'oci_workdir = "/etc/passwd"'
-fails_with "a working directory runc cannot make: create fails, pointing at the log" "did not start" \
+fails_with "a working directory that is a file: create fails naming it" \
+    "cannot make directory /etc/passwd in the container's root: Not a directory" \
     "$X" create "$T/e3.cfg"
 check "and leaves nothing" nothing_left e3
 cfg e4
