@@ -76,6 +76,7 @@ void domain_config_dispose(struct domain_config *dc)
     xo_strv_free(dc->args);
     xo_strv_free(dc->env);
     xo_strv_free(dc->labels);
+    xo_strv_free(dc->warnings);
     xo_strv_free(dc->sysctls);
     domain_config_init(dc);
 }

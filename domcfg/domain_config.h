@@ -230,6 +230,11 @@ struct domain_config {
     } rlimits[OCI_RLIMIT_COUNT];
     size_t n_rlimits;
     char **labels; /* NULL-terminated KEY=VALUE pairs */
+    /* What the build passed over with a warning the command layer prints
+     * once, at create (an image label our rules cannot store);
+     * NULL-terminated, or NULL. */
+    char **warnings;
+    size_t n_warnings;
     size_t n_labels;
     /* Kernel parameters "NAME=VALUE", each name once (sysctls.h); NULL-
      * terminated, NULL when none. */

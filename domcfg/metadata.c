@@ -214,9 +214,20 @@ static int merge_cfg_labels(struct domain_config *dc, const struct app_cfg *ac,
 int metadata_merge_labels(struct domain_config *dc, const struct app_cfg *ac,
                           const struct image_config *ic, xo_err *err)
 {
+    /* An image label our rules cannot store (Docker keeps any) is passed
+     * over with a warning: refusing it made the image unrunnable, with no
+     * key of app.cfg to change it.  oci_labels stay strict (below). */
     for (size_t i = 0; ic->labels && ic->labels[i]; i++)
-        if (add_entry(dc, ic->labels[i], err) < 0)
-            return xo_err_wrap(err, "%s: Labels", dc->image_config_path);
+        if (add_entry(dc, ic->labels[i], err) < 0) {
+            char *w = xo_xasprintf("%s: Labels: %s: left out",
+                                   dc->image_config_path, xo_err_msg(err));
+            xo_err_clear(err);
+            char **nv =
+                xo_xreallocarray(dc->warnings, dc->n_warnings + 2, sizeof(*nv));
+            dc->warnings = nv;
+            nv[dc->n_warnings++] = w;
+            nv[dc->n_warnings] = NULL;
+        }
     if (merge_cfg_labels(dc, ac, err) < 0)
         return -1;
     size_t bytes = 0;

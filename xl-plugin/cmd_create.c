@@ -358,7 +358,10 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     int rc = -1;
     /* The vifs show the MAC and address a create would lease now,
      * without reserving anything. */
-    if (create_parse_cfg(&r, o->cfg_path, err) < 0 ||
+    bool parsed = create_parse_cfg(&r, o->cfg_path, err) == 0;
+    for (size_t i = 0; parsed && i < r.dc.n_warnings; i++)
+        fprintf(stderr, "xl-oci: warning: %s\n", r.dc.warnings[i]);
+    if (!parsed ||
         netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
         (volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 &&
@@ -516,6 +519,8 @@ static int create_domain(struct create_opts *o, xo_err *err)
     int rc = -1;
     if (create_parse_cfg(&r, o->cfg_path, err) < 0)
         goto out;
+    for (size_t i = 0; i < r.dc.n_warnings; i++)
+        fprintf(stderr, "xl-oci: warning: %s\n", r.dc.warnings[i]);
     if (r.dc.mode == DC_MODE_NOHYPER ||
         (r.dc.mode == DC_MODE_AUTO && !xen_host_present())) {
         if (r.dc.mode == DC_MODE_AUTO)

@@ -139,10 +139,16 @@ static void test_merge(void **state)
     assert_string_equal(fx->dc.labels[3], "d=x=y");
     assert_null(fx->dc.labels[4]);
 
-    assert_int_equal(build(fx, IMG_LABELS("\"a b\": \"1\""), BASE, &err), -1);
-    assert_non_null(strstr(xo_err_msg(&err), "image-config.json: Labels: key "
-                                             "\"a b\": ' ' is not allowed"));
-    xo_err_clear(&err);
+    /* An image label our rules refuse (Docker keeps it) is left out with
+     * a warning, so the image still runs; the others are kept. */
+    build_ok(fx, IMG_LABELS("\"a b\": \"1\", \"ok\": \"2\""), BASE);
+    assert_int_equal(fx->dc.n_labels, 1);
+    assert_string_equal(fx->dc.labels[0], "ok=2");
+    assert_int_equal(fx->dc.n_warnings, 1);
+    assert_non_null(strstr(fx->dc.warnings[0],
+                           "image-config.json: Labels: key \"a b\": ' ' is "
+                           "not allowed"));
+    assert_non_null(strstr(fx->dc.warnings[0], ": left out"));
     assert_int_equal(build(fx, IMG_LABELS(""),
                            BASE "oci_labels = [ \"a=1\", \"a-\" ]\n", &err),
                      -1);
