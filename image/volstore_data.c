@@ -59,11 +59,11 @@ int volstore_data_mkfs(const char *path, enum volstore_fs fs, xo_err *err)
 int volstore_data_mkfs_seeded(const char *path, const char *seed, xo_err *err)
 {
     struct stat st;
-    if (stat(seed, &st) < 0 || !S_ISDIR(st.st_mode))
-        return stat(seed, &st) < 0
-                   ? xo_err_sys(err, "content directory %s", seed)
-                   : xo_err_set(err, ENOTDIR,
-                                "content directory %s: not a directory", seed);
+    if (stat(seed, &st) < 0)
+        return xo_err_sys(err, "content directory %s", seed);
+    if (!S_ISDIR(st.st_mode))
+        return xo_err_set(err, ENOTDIR, "content directory %s: not a directory",
+                          seed);
     char owner[64], mode[64];
     /* cannot truncate: two ids in 64 bytes */
     snprintf(owner, sizeof(owner), "root_owner=%u:%u", (unsigned)st.st_uid,

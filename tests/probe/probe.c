@@ -135,6 +135,18 @@ static void print_file(const char *prefix, const char *path, int all)
     fclose(f);
 }
 
+/* stat's and fd's TYPE word. */
+static const char *type_name(mode_t m)
+{
+    return S_ISREG(m)    ? "file"
+           : S_ISDIR(m)  ? "dir"
+           : S_ISLNK(m)  ? "link"
+           : S_ISCHR(m)  ? "char"
+           : S_ISBLK(m)  ? "block"
+           : S_ISFIFO(m) ? "fifo"
+                         : "sock";
+}
+
 static void print_stat(const char *path)
 {
     struct stat st;
@@ -142,15 +154,9 @@ static void print_stat(const char *path)
         printf("probe: stat %s: error: %s\n", path, strerror(errno));
         return;
     }
-    const char *type = S_ISREG(st.st_mode)    ? "file"
-                       : S_ISDIR(st.st_mode)  ? "dir"
-                       : S_ISLNK(st.st_mode)  ? "link"
-                       : S_ISCHR(st.st_mode)  ? "char"
-                       : S_ISBLK(st.st_mode)  ? "block"
-                       : S_ISFIFO(st.st_mode) ? "fifo"
-                                              : "sock";
     printf("probe: stat %s: %u:%u %o %s\n", path, (unsigned)st.st_uid,
-           (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777), type);
+           (unsigned)st.st_gid, (unsigned)(st.st_mode & 07777),
+           type_name(st.st_mode));
 }
 
 static void print_fd(int fd)
@@ -160,12 +166,8 @@ static void print_fd(int fd)
         printf("probe: fd %d: error: %s\n", fd, strerror(errno));
         return;
     }
-    const char *type = S_ISREG(st.st_mode)    ? "file"
-                       : S_ISCHR(st.st_mode)  ? "char"
-                       : S_ISFIFO(st.st_mode) ? "fifo"
-                       : S_ISSOCK(st.st_mode) ? "sock"
-                                              : "other";
-    printf("probe: fd %d: %s %s\n", fd, type, isatty(fd) ? "tty" : "notty");
+    printf("probe: fd %d: %s %s\n", fd, type_name(st.st_mode),
+           isatty(fd) ? "tty" : "notty");
 }
 
 static int cmp_names(const void *a, const void *b)

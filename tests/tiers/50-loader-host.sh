@@ -351,16 +351,17 @@ spec noperm && run noperm
 check "non-executable program: exit-code 126" test "$(rep noperm exit-code)" = 126
 
 # --- stop: stop signal, grace, SIGKILL --------------------------------------
-# stop_run NAME DELAY: starts the loader, sends SIGTERM to it (the host-test
-# front forwards it as the domain's poweroff request) once the probe runs.
+# stop_run NAME [PATTERN]: starts the loader, sends SIGTERM to it (the
+# host-test front forwards it as the domain's poweroff request) once the
+# output holds PATTERN (default: the probe's trap or ignore line).
 stop_run() {
-    local name=$1
+    local name=$1 pat=${2:-probe: trapping\|probe: ignoring}
     mkdir -p "$T/$name.rep"
     "$init" --host-test --spec "$T/$name.dtb" --report "$T/$name.rep" \
         --dev /dev/xvda="$loop_root" >"$T/$name.out" 2>&1 &
     local pid=$! i
     for i in $(seq 200); do
-        grep -qs "probe: trapping\|probe: ignoring" "$T/$name.out" && break
+        grep -qs "$pat" "$T/$name.out" && break
         sleep 0.05
     done
     local t0=$(date +%s%N)
@@ -373,13 +374,7 @@ stop_run() {
 # not lines): the init's marker starts a line of its own, so the monitor
 # never takes it for the program's output.
 defaults; ARGS='"probe", "trap", "10", "7", "print", "half-a-line", "sleep", "30000"'; SIG=10; TMO=10
-spec midline
-mkdir -p "$T/midline.rep"
-"$init" --host-test --spec "$T/midline.dtb" --report "$T/midline.rep" \
-    --dev /dev/xvda="$loop_root" >"$T/midline.out" 2>&1 &
-mpid=$!
-for i in $(seq 200); do grep -qs "half-a-line" "$T/midline.out" && break; sleep 0.05; done
-kill -TERM $mpid; wait $mpid
+spec midline && stop_run midline half-a-line
 check "a marker after half a line of output starts a line of its own" \
     eval 'grep -qx "half-a-line" "$T/midline.out" && grep -q "^xl-oci-loader: stopping: signal 10" "$T/midline.out"'
 defaults; ARGS='"probe", "trap", "10", "7", "sleep", "30000"'; SIG=10; TMO=10
