@@ -27,8 +27,7 @@ static int not_spec(const char *spec, xo_err *err)
 {
     return xo_err_set(
         err, EINVAL,
-        "\"%s\" is not HOSTPORT:CONTAINERPORT[/tcp|/udp] or HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]",
-        spec);
+        "\"%s\" is not [HOSTIP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]", spec);
 }
 
 /* `s` up to its second last ':' is an IPv6 address: an entry written
@@ -82,7 +81,32 @@ static int parse_host(struct xo_port_spec *p, int family, const char *addr,
     return 0;
 }
 
-int xo_port_spec_parse(struct xo_port_spec *p_r, const char *spec, xo_err *err)
+/* A port, or a range "LO-HI" (LO <= HI), of 1..65535; false if neither. */
+static bool parse_range(const char *s, unsigned *lo_r, unsigned *hi_r)
+{
+    const char *dash = strchr(s, '-');
+    if (!dash) {
+        *lo_r = *hi_r = parse_port(s);
+        return *lo_r != 0;
+    }
+    char lo[8];
+    if ((size_t)(dash - s) >= sizeof(lo))
+        return false;
+    memcpy(lo, s, (size_t)(dash - s));
+    lo[dash - s] = '\0';
+    *lo_r = parse_port(lo);
+    *hi_r = parse_port(dash + 1);
+    return *lo_r && *hi_r && *lo_r <= *hi_r;
+}
+
+/* One oci_ports entry, taken apart: p gets the address and protocol;
+ * host and container ports are ranges (host 0-0: not given). */
+struct entry {
+    struct xo_port_spec p;
+    unsigned host_lo, host_hi, ctr_lo, ctr_hi;
+};
+
+static int parse_entry(struct entry *e, const char *spec, xo_err *err)
 {
     size_t len = spec ? strnlen(spec, XO_PORT_SPEC_MAX + 1) : 0;
     if (!spec || len > XO_PORT_SPEC_MAX)
@@ -90,18 +114,21 @@ int xo_port_spec_parse(struct xo_port_spec *p_r, const char *spec, xo_err *err)
                           XO_PORT_SPEC_MAX, spec ? spec : "", XO_PORT_SPEC_MAX);
     char buf[XO_PORT_SPEC_MAX + 1];
     memcpy(buf, spec, len + 1);
-    struct xo_port_spec p = {.family = AF_UNSPEC, .udp = false};
+    memset(e, 0, sizeof(*e));
+    e->p.family = AF_UNSPEC;
 
     char *proto = strchr(buf, '/');
     if (proto) {
         *proto++ = '\0';
         if (strcmp(proto, "udp") == 0)
-            p.udp = true;
+            e->p.udp = true;
         else if (strcmp(proto, "tcp") != 0)
             return xo_err_set(err, EINVAL,
                               "\"%s\": protocol \"%s\" is not tcp or udp", spec,
                               proto);
     }
+    if (!buf[0])
+        return not_spec(spec, err);
     /* "[HOSTIP6]:" comes off first: its address holds colons. */
     char *rest = buf, *addr = NULL;
     int family = AF_UNSPEC;
@@ -134,25 +161,84 @@ int xo_port_spec_parse(struct xo_port_spec *p_r, const char *spec, xo_err *err)
         *c = '\0';
         s = c + 1;
     }
+    /* CONTAINERPORT alone, HOSTPORT:CONTAINERPORT, HOSTIP:HOSTPORT:...;
+     * after [HOSTIP6]: the two last. */
     if (n == 3 && !addr) {
         addr = fields[0];
         family = AF_INET;
-    } else if (n != 2) {
+    } else if (n > 2 || (n == 1 && addr)) {
         return not_spec(spec, err);
     }
-    if (addr && parse_host(&p, family, addr, spec, err) < 0)
+    if (addr && parse_host(&e->p, family, addr, spec, err) < 0)
         return -1;
-    if (!(p.host_port = parse_port(fields[n - 2])))
+    /* An empty HOSTPORT ("HOSTIP::80") is one chosen at publish time. */
+    const char *host = n >= 2 ? fields[n - 2] : "";
+    if (host[0] && !parse_range(host, &e->host_lo, &e->host_hi))
         return xo_err_set(
             err, EINVAL,
-            "\"%s\": host port \"%s\" is not a number from 1 to 65535", spec,
-            fields[n - 2]);
-    if (!(p.container_port = parse_port(fields[n - 1])))
+            "\"%s\": host port \"%s\" is not a number from 1 to 65535 or a range LOW-HIGH of them",
+            spec, host);
+    if (!parse_range(fields[n - 1], &e->ctr_lo, &e->ctr_hi))
         return xo_err_set(
             err, EINVAL,
-            "\"%s\": container port \"%s\" is not a number from 1 to 65535",
+            "\"%s\": container port \"%s\" is not a number from 1 to 65535 or a range LOW-HIGH of them",
             spec, fields[n - 1]);
-    *p_r = p;
+    /* Docker's rule: ranges of one size map port to port; a host range
+     * for one container port is where one host port is chosen. */
+    if (e->host_lo && e->ctr_lo != e->ctr_hi &&
+        e->host_hi - e->host_lo != e->ctr_hi - e->ctr_lo)
+        return xo_err_set(
+            err, EINVAL,
+            "\"%s\": the host range %s has %u ports and the container range %s %u (give ranges of one size, or one container port)",
+            spec, host, e->host_hi - e->host_lo + 1, fields[n - 1],
+            e->ctr_hi - e->ctr_lo + 1);
+    return 0;
+}
+
+/* The k-th mapping of entry e. */
+static struct xo_port_spec entry_spec(const struct entry *e, unsigned k)
+{
+    struct xo_port_spec p = e->p;
+    p.container_port = e->ctr_lo + k;
+    if (e->host_lo && e->ctr_lo != e->ctr_hi)
+        p.host_port = e->host_lo + k;
+    else if (e->host_lo && e->host_lo == e->host_hi)
+        p.host_port = e->host_lo;
+    else if (e->host_lo) {
+        p.host_first = e->host_lo;
+        p.host_last = e->host_hi;
+    }
+    return p;
+}
+
+int xo_port_spec_parse(struct xo_port_spec *p_r, const char *spec, xo_err *err)
+{
+    struct entry e;
+    if (parse_entry(&e, spec, err) < 0)
+        return -1;
+    if (e.ctr_lo != e.ctr_hi)
+        return xo_err_set(
+            err, EINVAL,
+            "\"%s\": a range of container ports is more than one port here",
+            spec);
+    *p_r = entry_spec(&e, 0);
+    return 0;
+}
+
+int xo_port_spec_expand(struct xo_port_spec *out, size_t room, size_t *n_r,
+                        const char *spec, xo_err *err)
+{
+    struct entry e;
+    if (parse_entry(&e, spec, err) < 0)
+        return -1;
+    size_t n = (size_t)(e.ctr_hi - e.ctr_lo) + 1;
+    if (n > room)
+        return xo_err_set(err, E2BIG,
+                          "\"%s\": %zu ports, more than the %zu left of %d",
+                          spec, n, room, XO_PORT_SPEC_MAX_PORTS);
+    for (size_t k = 0; k < n; k++)
+        out[k] = entry_spec(&e, (unsigned)k);
+    *n_r = n;
     return 0;
 }
 
@@ -165,13 +251,24 @@ void xo_port_spec_format(char out[XO_PORT_SPEC_TEXT],
                          const struct xo_port_spec *p)
 {
     bool v6 = p->family == AF_INET6;
-    /* cannot truncate: 1 + 45 + 2 + 5 + 1 + 5 + 4 bytes and the NUL */
-    snprintf(out, XO_PORT_SPEC_TEXT, "%s%s%s%u:%u/%s", v6 ? "[" : "",
+    char host[24] = "";
+    if (p->host_port)
+        /* cannot truncate: an unsigned in 24 bytes */
+        snprintf(host, sizeof(host), "%u", p->host_port);
+    else if (p->host_first)
+        /* cannot truncate: two unsigneds and a dash in 24 bytes */
+        snprintf(host, sizeof(host), "%u-%u", p->host_first, p->host_last);
+    /* A port to choose with no host address is the container port alone,
+     * as Docker's "-p 80"; with one, "HOSTIP::80". */
+    bool bare = !host[0] && !p->host_ip[0];
+    /* may truncate: only past 1 + 45 + 2 + 11 + 1 + 5 + 4 bytes and the
+     * NUL, which ports of 1..65535 never reach */
+    snprintf(out, XO_PORT_SPEC_TEXT, "%s%s%s%s%s%u/%s", v6 ? "[" : "",
              p->host_ip,
              v6              ? "]:"
              : p->host_ip[0] ? ":"
                              : "",
-             p->host_port, p->container_port, xo_port_spec_proto(p));
+             host, bare ? "" : ":", p->container_port, xo_port_spec_proto(p));
 }
 
 bool xo_port_spec_has_family(const struct xo_port_spec *p, int family)
@@ -190,7 +287,7 @@ const char *xo_port_spec_host_addr(const struct xo_port_spec *p)
 bool xo_port_spec_clash(const struct xo_port_spec *a,
                         const struct xo_port_spec *b)
 {
-    if (a->udp != b->udp || a->host_port != b->host_port)
+    if (a->udp != b->udp || a->host_port != b->host_port || !a->host_port)
         return false;
     if (a->family == AF_UNSPEC || b->family == AF_UNSPEC)
         return true;

@@ -38,7 +38,7 @@
 #define DC_MAX_DNS BOOT_SPEC_MAX_DNS
 #define DC_MAX_NAME DOMAIN_STATUS_NAME_MAX
 #define DC_MAX_SEARCH BOOT_SPEC_MAX_SEARCH
-#define DC_MAX_PORTS 64
+#define DC_MAX_PORTS XO_PORT_SPEC_MAX_PORTS
 /* Managed network names: a DNS label, as netback/ takes them. */
 #define DC_MAX_NETWORK_NAME 31
 

@@ -128,20 +128,23 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct xo_port_spec *p = &dc->ports[dc->n_ports];
         xo_err why = XO_ERR_INIT;
-        if (xo_port_spec_parse(p, ports[i], &why) < 0) {
+        size_t got = 0;
+        if (xo_port_spec_expand(p, DC_MAX_PORTS - dc->n_ports, &got, ports[i],
+                                &why) < 0) {
             rc =
                 app_cfg_bad_value(ac, "oci_ports", err, "%s", xo_err_msg(&why));
             xo_err_clear(&why);
             break;
         }
-        for (size_t j = 0; j < dc->n_ports && rc == 0; j++)
-            if (xo_port_spec_clash(&dc->ports[j], p))
-                rc = app_cfg_bad_value(
-                    ac, "oci_ports", err,
-                    "\"%s\": host port %u/%s is published twice", ports[i],
-                    p->host_port, xo_port_spec_proto(p));
+        for (size_t k = 0; k < got && rc == 0; k++)
+            for (size_t j = 0; j < dc->n_ports + k && rc == 0; j++)
+                if (xo_port_spec_clash(&dc->ports[j], &p[k]))
+                    rc = app_cfg_bad_value(
+                        ac, "oci_ports", err,
+                        "\"%s\": host port %u/%s is published twice", ports[i],
+                        p[k].host_port, xo_port_spec_proto(&p[k]));
         if (rc == 0)
-            dc->n_ports++;
+            dc->n_ports += got;
     }
     xo_strv_free(ports);
     return rc;

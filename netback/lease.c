@@ -23,6 +23,7 @@
 #include "netback/link.h"
 #include "netback/netback_internal.h"
 #include "netback/nft.h"
+#include "netback/port_choose.h"
 #include "netback/port_probe.h"
 
 /* What create -N shows for a "default" network that does not exist yet. */
@@ -281,6 +282,60 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
     return 0;
 }
 
+/* Every port other containers than c->container publish, on any network. */
+struct taken_ports {
+    const char *container;
+    struct xo_port_spec *ports;
+    size_t n;
+};
+
+static int collect_one(const char *root, struct nb_state *st, const void *arg,
+                       xo_err *err)
+{
+    (void)root;
+    (void)err;
+    struct taken_ports *t = (struct taken_ports *)arg;
+    for (size_t i = 0; i < st->n_leases; i++) {
+        const struct netback_lease *l = &st->leases[i];
+        if (strcmp(l->container, t->container) == 0 || !l->n_ports)
+            continue;
+        t->ports =
+            xo_xreallocarray(t->ports, t->n + l->n_ports, sizeof(*t->ports));
+        memcpy(t->ports + t->n, l->ports, l->n_ports * sizeof(*l->ports));
+        t->n += l->n_ports;
+    }
+    return 0;
+}
+
+/* c's ports with every host port still to choose chosen (port_choose.h),
+ * an owned copy in *out_r (NULL when c has none).  Under the lock. */
+static int choose_ports(const char *root, const struct publish_check *c,
+                        struct xo_port_spec **out_r, xo_err *err)
+{
+    *out_r = NULL;
+    if (!c->n)
+        return 0;
+    struct xo_port_spec *copy = xo_xcalloc(c->n, sizeof(*copy));
+    memcpy(copy, c->ports, c->n * sizeof(*copy));
+    bool any = false;
+    for (size_t i = 0; i < c->n; i++)
+        any = any || !copy[i].host_port;
+    struct taken_ports t = {c->container, NULL, 0};
+    int rc = 0;
+    if (any)
+        rc = each_network_locked(root, &t, collect_one, err) < 0 ||
+                     nb_ports_choose(copy, c->n, t.ports, t.n, err) < 0
+                 ? -1
+                 : 0;
+    free(t.ports);
+    if (rc < 0) {
+        free(copy);
+        return -1;
+    }
+    *out_r = copy;
+    return 0;
+}
+
 /* A host service listening on a port to publish would lose its traffic
  * to the DNAT rule (port_probe.h): refused, as Docker's bind fails. */
 static int check_host_services(const struct publish_check *c, xo_err *err)
@@ -361,13 +416,15 @@ static int publish_locked(const char *root, const char *network,
             network);
         goto out;
     }
-    /* What can never work is said before what is in use. */
-    if (each_network_locked(root, c, check_one, err) < 0 ||
-        check_host_services(c, err) < 0)
+    /* Host ports to choose are chosen first, then checked as any. */
+    if (choose_ports(root, c, &copy, err) < 0)
         goto out;
-    if (c->n) {
-        copy = xo_xcalloc(c->n, sizeof(*copy));
-        memcpy(copy, c->ports, c->n * sizeof(*copy));
+    struct publish_check chosen = {c->container, copy, c->n};
+    /* What can never work is said before what is in use. */
+    if (each_network_locked(root, &chosen, check_one, err) < 0 ||
+        check_host_services(&chosen, err) < 0) {
+        free(copy);
+        goto out;
     }
     struct netback_lease old = *l;
     l->ports = copy;

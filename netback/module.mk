@@ -8,7 +8,7 @@ LIB_SRCS += netback/nft_rules.c netback/nft.c netback/nft_lib.c \
 LIB_SRCS += netback/dns.c
 LIB_SRCS += netback/dataplane.c
 LIB_SRCS += netback/network.c
-LIB_SRCS += netback/lease.c netback/port_probe.c
+LIB_SRCS += netback/lease.c netback/port_probe.c netback/port_choose.c
 LIB_SRCS += netback/vif.c netback/up.c netback/veth.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_network.c
 

@@ -58,7 +58,7 @@
 /* Linux interface names: IFNAMSIZ - 1 = 15 bytes. */
 #define NETBACK_IFNAME_MAX (IFNAMSIZ - 1)
 /* Published ports per container, leases per network. */
-#define NETBACK_PORTS_MAX 64
+#define NETBACK_PORTS_MAX XO_PORT_SPEC_MAX_PORTS
 #define NETBACK_LEASES_MAX 4096
 /* The network made on first use of the name "default". */
 #define NETBACK_DEFAULT_NETWORK "default"

@@ -229,7 +229,8 @@ static int load_lease(struct netback_lease *l, json_object *o,
         json_object *p = json_object_array_get_idx(ports, i);
         if (!json_object_is_type(p, json_type_string) ||
             xo_port_spec_parse(&l->ports[i], json_object_get_string(p), err) <
-                0)
+                0 ||
+            !l->ports[i].host_port) /* a lease holds chosen ports only */
             return xo_err_set(err, EINVAL, "%s: a port of \"%s\" is malformed",
                               where, l->container);
         l->n_ports++;
@@ -332,7 +333,7 @@ static json_object *network_json(const struct netback_network *n)
 static json_object *leases_json(const struct nb_state *st)
 {
     json_object *o = xo_jobj(), *arr = xo_jarr();
-    char last[INET_ADDRSTRLEN], port[64];
+    char last[INET_ADDRSTRLEN], port[XO_PORT_SPEC_TEXT];
     nb_format_ipv4(last, st->last);
     xo_jset(o, "version", xo_jint(STORE_VERSION));
     if (st->last)

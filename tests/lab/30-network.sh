@@ -54,7 +54,7 @@ ip netns exec outside busybox httpd -p 8000 -h "$LAB_WORK/www"
 # address reach it only if NAT rewrote the source.
 
 # --- c1 serves, c2 is its client --------------------------------------------
-mkcfg c1 'echo serving; exec busybox httpd -f -p 80 -h /etc' 'oci_ports = [ "8080:80" ]'
+mkcfg c1 'echo serving; exec busybox httpd -f -p 80 -h /etc' 'oci_ports = [ "8080:80", "127.0.0.1::80" ]'
 t0=$(lab_now)
 lab_check create-c1 xl-oci create "$LAB_WORK/c1.cfg"
 lab_log "c1 created in $(lab_elapsed "$t0")s"
@@ -97,6 +97,12 @@ out=$(fetch http://10.99.0.1:8080/probe-release 2>&1)
 case "$out" in *"probe rootfs"*) lab_ok port-from-dom0-address ;; *) lab_fail port-from-dom0-address "$out" ;; esac
 out=$(ip netns exec outside busybox timeout 10 busybox wget -q -O- http://192.0.2.1:8080/probe-release 2>&1)
 case "$out" in *"probe rootfs"*) lab_ok port-from-outside ;; *) lab_fail port-from-outside "$out" ;; esac
+# "127.0.0.1::80": create chose the host port (Docker's "-p 127.0.0.1::80");
+# the lease says which, and it serves.
+# (dom0 has no jq: only c1 publishes on 127.0.0.1 here.)
+chosen=$(xl-oci network inspect --json default | grep -o '"127\.0\.0\.1:[0-9]*:80/tcp"' | sed 's|"127\.0\.0\.1:\([0-9]*\):80/tcp"|\1|')
+out=$( [ -n "$chosen" ] && fetch "http://127.0.0.1:$chosen/probe-release" 2>&1)
+case "$out" in *"probe rootfs"*) lab_ok port-chosen-by-create "127.0.0.1:$chosen" ;; *) lab_fail port-chosen-by-create "port '$chosen': $out" ;; esac
 
 # --- spoofing: a container that takes another address or MAC ----------------
 mkcfg c3 "sleep 2; MYIP=\$(busybox ip -o -4 addr show dev eth0 | busybox awk '{print \$4}'); busybox ping -c 2 -W 2 $ip1 >/dev/null && echo own-ok || echo own-fail; busybox ip addr flush dev eth0; busybox ip addr add 10.88.0.250/24 dev eth0; busybox ping -c 3 -W 2 $ip1 >/dev/null && echo spoof-ip-passed || echo spoof-ip-blocked; busybox ip addr flush dev eth0; busybox ip link set eth0 down; busybox ip link set eth0 address 00:16:3e:ee:ee:ee; busybox ip link set eth0 up; busybox ip addr add \$MYIP dev eth0; busybox ping -c 3 -W 2 $ip1 >/dev/null && echo spoof-mac-passed || echo spoof-mac-blocked; echo spoof-done" 'oci_privileged = 1'

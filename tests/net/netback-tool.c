@@ -53,17 +53,20 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "unpublish") == 0 && argc == 1)
         return netback_unpublish(root, argv[0], &err) < 0 ? fail(&err) : 0;
     if (strcmp(cmd, "publish") == 0 && argc >= 2) {
-        struct xo_port_spec ports[NETBACK_PORTS_MAX];
-        int n = argc - 2;
-        if (n > NETBACK_PORTS_MAX)
-            n = NETBACK_PORTS_MAX + 1; /* let netback refuse it */
-        for (int i = 0; i < n && i < NETBACK_PORTS_MAX; i++)
-            if (xo_port_spec_parse(&ports[i], argv[2 + i], &err) < 0) {
+        /* Each argument an oci_ports entry, ranges expanded as domcfg
+         * does; more than NETBACK_PORTS_MAX is left for netback to refuse. */
+        struct xo_port_spec ports[NETBACK_PORTS_MAX + 1];
+        size_t n = 0;
+        for (int i = 2; i < argc && n <= NETBACK_PORTS_MAX; i++) {
+            size_t got = 0;
+            if (xo_port_spec_expand(ports + n, NETBACK_PORTS_MAX + 1 - n, &got,
+                                    argv[i], &err) < 0) {
                 xo_err_wrap(&err, "oci_ports");
                 return fail(&err);
             }
-        if (netback_publish(root, argv[0], argv[1], ports, (size_t)n, flags,
-                            &err) < 0)
+            n += got;
+        }
+        if (netback_publish(root, argv[0], argv[1], ports, n, flags, &err) < 0)
             return fail(&err);
         return 0;
     }

@@ -207,6 +207,29 @@ fails_with "a host port a service listens on is refused, naming it" \
 fails_with "the same for udp, and on the service's own address" \
     'host port 8092/udp is in use' "$NT" publish t1 web 127.0.0.1:8092:53/udp
 check "nothing published by the refusals" bash -c '! nft list ruleset | grep -qE "809[12]"'
+# Host ports to choose (Docker's "-p 80", "-p 8091-8093:80"): the lowest
+# free one of the range, passing over the service's 8091/tcp (8092 is the
+# other service's udp only), other containers' ports and the entry's own.
+ports_of() { "$X" network inspect --json t1 | jq -r ".leases[] | select(.container == \"$1\") | .ports | join(\" \")"; }
+export -f ports_of
+check "a host range for one container port takes its lowest free port" bash -c \
+    '"$0" publish t1 web 8091-8093:80 && [ "$(ports_of web)" = "8092:80/tcp" ]' "$NT"
+saved_range=$(sysctl -n net.ipv4.ip_local_port_range)
+sysctl -qw net.ipv4.ip_local_port_range="8091 8094"
+check "no host port: one of net.ipv4.ip_local_port_range, free of services and containers" bash -c \
+    '"$0" publish t1 db 80 && [ "$(ports_of db)" = "8093:80/tcp" ]' "$NT"
+check "a container range with no host ports takes one each" bash -c \
+    '"$0" publish t1 db 80-81/tcp && [ "$(ports_of db)" = "8093:80/tcp 8094:81/tcp" ]' "$NT"
+fails_with "a range with no free port left is refused, naming it and the range" \
+    'oci_ports "8091-8092:82/tcp": no free host port from 8091 to 8092' \
+    "$NT" publish t1 db 8091-8092:82
+check "the refusal changed nothing: db keeps its ports" bash -c '[ "$(ports_of db)" = "8093:80/tcp 8094:81/tcp" ]'
+check "the chosen ports are in the DNAT map" bash -c \
+    'nft -j list map ip xl_oci_nat tcp_any_port | grep -qF "[8093, 80]" &&
+     nft -j list map ip xl_oci_nat tcp_any_port | grep -qF "[8092, 80]"'
+sysctl -qw net.ipv4.ip_local_port_range="$saved_range"
+"$NT" publish t1 db
+"$NT" publish t1 web
 kill "$svc1" "$svc2"
 wait "$svc1" "$svc2" 2>/dev/null
 check "the same ports once the services are gone" bash -c \

@@ -43,7 +43,8 @@ rc=$?
 # Debian's /etc/init.d/xen starts oxenstored when both xenstoreds are
 # installed (Debian 12's are); the boot above runs the C xenstored, the
 # upstream default the benches are measured on.  A second, short boot runs
-# create's scenario under oxenstored (the whole tier passed under both on
+# the first half of create's scenario under oxenstored (the lifecycle
+# cases that meet xenstored; the whole tier passed under both on
 # 2026-12-01), its lines marked "oxenstored".
 if [ -z "${LAB_SCENARIOS:-}" ]; then
     # The second boot starts from a fresh share: keep the first one's

@@ -195,10 +195,8 @@ static void test_ports(void **state)
                 "[1111:2222:3333:4444:5555:6666:7777:8888]:65535:65535/udp");
 
 #define NOT_SPEC(s)                                                            \
-    "\"" s "\" is not HOSTPORT:CONTAINERPORT[/tcp|/udp] or "                   \
-    "HOSTIP:HOSTPORT:CONTAINERPORT[/tcp|/udp]"
+    "\"" s "\" is not [HOSTIP:][HOSTPORT:]CONTAINERPORT[/tcp|/udp]"
     expect_port_error("", NOT_SPEC(""));
-    expect_port_error("8080", NOT_SPEC("8080"));
     expect_port_error("1:2:3:4", NOT_SPEC("1:2:3:4"));
     expect_port_error("1.2.3.4:80:80:80", NOT_SPEC("1.2.3.4:80:80:80"));
     expect_port_error("::1:80:80", "\"::1:80:80\": an IPv6 host address goes "
@@ -209,7 +207,6 @@ static void test_ports(void **state)
                       "in brackets: [HOSTIP]:HOSTPORT:CONTAINERPORT");
     expect_port_error("[2001:db8::1]:80:80:80",
                       NOT_SPEC("[2001:db8::1]:80:80:80"));
-    expect_port_error("[2001:db8::1]:80", NOT_SPEC("[2001:db8::1]:80"));
     expect_port_error("[2001:db8::1]80:80", NOT_SPEC("[2001:db8::1]80:80"));
     expect_port_error("[2001:db8::1:80:80", "\"[2001:db8::1:80:80\": \"[\" "
                                             "opens a host address no \"]\" "
@@ -228,29 +225,34 @@ static void test_ports(void **state)
                       "\"[::ffff:10.0.0.1]:80:80\": host address "
                       "\"::ffff:10.0.0.1\" is IPv4-mapped: write the IPv4 "
                       "address without brackets");
-    expect_port_error("[2001:db8::1]:0:80", "\"[2001:db8::1]:0:80\": host "
-                                            "port \"0\" is not a number from "
-                                            "1 to 65535");
-    expect_port_error(":80", "\":80\": host port \"\" is not a number from 1 "
-                             "to 65535");
+    expect_port_error("[2001:db8::1]:0:80",
+                      "\"[2001:db8::1]:0:80\": host "
+                      "port \"0\" is not a number from "
+                      "1 to 65535 or a range LOW-HIGH of them");
     expect_port_error("80:", "\"80:\": container port \"\" is not a number "
-                             "from 1 to 65535");
+                             "from 1 to 65535 or a range LOW-HIGH of them");
     expect_port_error("0:80", "\"0:80\": host port \"0\" is not a number from "
-                              "1 to 65535");
+                              "1 to 65535 or a range LOW-HIGH of them");
     expect_port_error("80:0", "\"80:0\": container port \"0\" is not a number "
-                              "from 1 to 65535");
-    expect_port_error("65536:80", "\"65536:80\": host port \"65536\" is not a "
-                                  "number from 1 to 65535");
-    expect_port_error("080:80", "\"080:80\": host port \"080\" is not a "
-                                "number from 1 to 65535");
-    expect_port_error("+80:80", "\"+80:80\": host port \"+80\" is not a "
-                                "number from 1 to 65535");
-    expect_port_error("8 0:80", "\"8 0:80\": host port \"8 0\" is not a "
-                                "number from 1 to 65535");
-    expect_port_error("80:-1", "\"80:-1\": container port \"-1\" is not a "
-                               "number from 1 to 65535");
-    expect_port_error("80: 1", "\"80: 1\": container port \" 1\" is not a "
-                               "number from 1 to 65535");
+                              "from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("65536:80",
+                      "\"65536:80\": host port \"65536\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("080:80",
+                      "\"080:80\": host port \"080\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("+80:80",
+                      "\"+80:80\": host port \"+80\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("8 0:80",
+                      "\"8 0:80\": host port \"8 0\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("80:-1",
+                      "\"80:-1\": container port \"-1\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("80: 1",
+                      "\"80: 1\": container port \" 1\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
     expect_port_error("80:80/", "\"80:80/\": protocol \"\" is not tcp or udp");
     expect_port_error("80:80/TCP",
                       "\"80:80/TCP\": protocol \"TCP\" is not tcp or udp");
@@ -260,14 +262,93 @@ static void test_ports(void **state)
                                      "is not an IPv4 address");
     expect_port_error("a.b.c.d:80:80", "\"a.b.c.d:80:80\": host address "
                                        "\"a.b.c.d\" is not an IPv4 address");
-    expect_port_error("1.2.3.4::80", "\"1.2.3.4::80\": host port \"\" is not a "
-                                     "number from 1 to 65535");
+    /* Docker's other forms: a host port to choose, ranges. */
+    expect_port("80", "80/tcp");
+    expect_port(":80/udp", "80/udp");
+    expect_port("1.2.3.4::80", "1.2.3.4::80/tcp");
+    expect_port("[2001:db8::1]::80", "[2001:db8::1]::80/tcp");
+    expect_port("8000-8010:80", "8000-8010:80/tcp");
+    expect_port("8000-8000:80", "8000:80/tcp");
+    expect_port("10.0.0.1:8000-8010:80/udp", "10.0.0.1:8000-8010:80/udp");
+    assert_int_equal(xo_port_spec_parse(&p, "8000-8010:80", &err), 0);
+    assert_int_equal(p.host_port, 0);
+    assert_int_equal(p.host_first, 8000);
+    assert_int_equal(p.host_last, 8010);
+    assert_int_equal(xo_port_spec_parse(&p, "80", &err), 0);
+    assert_int_equal(p.host_port, 0);
+    assert_int_equal(p.host_first, 0);
+    expect_port_error("8000-8002:80-82",
+                      "\"8000-8002:80-82\": a range of container ports is "
+                      "more than one port here");
+    expect_port_error("8002-8000:80",
+                      "\"8002-8000:80\": host port \"8002-8000\" is not a "
+                      "number from 1 to 65535 or a range LOW-HIGH of them");
+    expect_port_error("8000-8002:80-83",
+                      "\"8000-8002:80-83\": the host range 8000-8002 has 3 "
+                      "ports and the container range 80-83 4 (give ranges of "
+                      "one size, or one container port)");
+    expect_port_error("80-:80", "\"80-:80\": host port \"80-\" is not a "
+                                "number from 1 to 65535 or a range LOW-HIGH of "
+                                "them");
+    expect_port_error("[2001:db8::1]:", NOT_SPEC("[2001:db8::1]:"));
+    expect_port_error("/tcp", NOT_SPEC("/tcp"));
+    /* The longest entry there is fits. */
+    expect_port("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65534-65535:"
+                "65534/tcp",
+                "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65534-65535:65534/"
+                "tcp");
     char lng[100];
     memset(lng, '1', sizeof(lng) - 1);
     lng[sizeof(lng) - 1] = '\0';
     char want[160];
-    snprintf(want, sizeof(want), "\"%.64s...\": longer than 64 bytes", lng);
+    snprintf(want, sizeof(want), "\"%.80s...\": longer than 80 bytes", lng);
     expect_port_error(lng, want);
+}
+
+/* One entry, ranges and all, formatted a port a line. */
+static void expect_expand(const char *spec, size_t room, const char *want)
+{
+    struct xo_port_spec out[8];
+    size_t n = 99;
+    xo_err err = XO_ERR_INIT;
+    if (xo_port_spec_expand(out, room, &n, spec, &err) < 0)
+        fail_msg("\"%s\": %s", spec, xo_err_msg(&err));
+    char got[8 * XO_PORT_SPEC_TEXT] = "";
+    for (size_t i = 0; i < n; i++) {
+        char one[XO_PORT_SPEC_TEXT];
+        xo_port_spec_format(one, &out[i]);
+        strcat(got, one);
+        strcat(got, " ");
+    }
+    assert_string_equal(got, want);
+}
+
+static void test_port_ranges(void **state)
+{
+    (void)state;
+    expect_expand("8080:80", 8, "8080:80/tcp ");
+    expect_expand("8000-8002:80-82/udp", 8,
+                  "8000:80/udp 8001:81/udp 8002:82/udp ");
+    expect_expand("127.0.0.1:9000-9001:9000-9001", 8,
+                  "127.0.0.1:9000:9000/tcp 127.0.0.1:9001:9001/tcp ");
+    expect_expand("80-82", 8, "80/tcp 81/tcp 82/tcp ");
+    expect_expand("1.2.3.4::53-54/udp", 8, "1.2.3.4::53/udp 1.2.3.4::54/udp ");
+    expect_expand("7000-7009:80", 1, "7000-7009:80/tcp ");
+    struct xo_port_spec out[4];
+    size_t n = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(xo_port_spec_expand(out, 4, &n, "80-84", &err), -1);
+    assert_int_equal(err.errnum, E2BIG);
+    assert_string_equal(xo_err_msg(&err),
+                        "\"80-84\": 5 ports, more than the 4 left of 64");
+    xo_err_clear(&err);
+    /* A port to choose clashes with nothing until it is chosen. */
+    struct xo_port_spec a, b;
+    assert_int_equal(xo_port_spec_parse(&a, "80", &err), 0);
+    assert_int_equal(xo_port_spec_parse(&b, "81", &err), 0);
+    assert_false(xo_port_spec_clash(&a, &b));
+    a.host_port = b.host_port = 32768;
+    assert_true(xo_port_spec_clash(&a, &b));
 }
 
 static struct xo_port_spec port(const char *spec)
@@ -325,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_addresses),
         cmocka_unit_test(test_cidr),
         cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_port_ranges),
         cmocka_unit_test(test_port_families),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
