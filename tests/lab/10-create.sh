@@ -183,15 +183,6 @@ lab_check destroy-crst xl-oci destroy crst
 ! xl list crst >/dev/null 2>&1 && ! xenstore-exists /tool/xl-oci/crst 2>/dev/null &&
     lab_ok restart-destroyed || lab_fail restart-destroyed "domain or status left"
 
-# Under oxenstored (90-lab.sh's second boot) the cases above are enough:
-# they cover what meets xenstored (DomainStatus, watches, the monitor's
-# restart, destroy's nodes); the rest is xl-oci's and the loader's own and
-# ran in the first boot.  This halves the second boot (CI time).
-if [ "${LAB_XENSTORED:-xenstored}" = oxenstored ]; then
-    lab_log "oxenstored: the rest of 10-create ran under the C xenstored"
-    exit 0
-fi
-
 # `xl reboot`: the guest kernel restarts at once (it finds no /sbin/reboot
 # in the container), and on_reboot (default "restart") has the monitor
 # create the domain again; the same monitor follows the new domid.
