@@ -171,7 +171,7 @@ if $restarted && [ -n "$d2" ] && [ "$d2" != "$d1" ] && xl list "$d2" >/dev/null 
    ! xl list "$d1" >/dev/null 2>&1; then
     lab_ok restart-on-poweroff "domid $d1 -> $d2"
 else
-    lab_fail restart-on-poweroff "restarts '$(st crst restarts)' state '$(st crst state)' domid $d1 -> '$d2' error '$(st crst error)'"
+    lab_fail restart-on-poweroff "restarts '$(st crst restarts)' state '$(st crst state)' domid $d1 -> '$d2' error '$(st crst error)'; monitor log: $(tail -n 4 "${XL_OCI_LOG_DIR:-/var/log/xen/oci}/crst.monitor.log" 2>&1 | tr '\n' '|')"
 fi
 [ "$(cat "$XL_OCI_ROOT/domains/crst/monitor.lock")" = "$mpid" ] && kill -0 "$mpid" 2>/dev/null &&
     lab_ok restart-same-monitor || lab_fail restart-same-monitor "monitor $mpid gone"
