@@ -24,6 +24,11 @@ enum oci_kind manifest_media_kind(const char *mt)
 
 bool manifest_layer_media_ok(const char *mt)
 {
+    /* The image spec's, and Docker's as containerd and containers/image
+     * read them: an uncompressed Docker layer is what containers/image
+     * (buildah, skopeo) writes with compression off, a zstd one what
+     * BuildKit pushes under Docker media types.  The compression is sniffed from the bytes
+     * anyway (image/unpack.c); the type only says it is a layer. */
     static const char *const ok[] = {
         "application/vnd.oci.image.layer.v1.tar",
         "application/vnd.oci.image.layer.v1.tar+gzip",
@@ -31,7 +36,10 @@ bool manifest_layer_media_ok(const char *mt)
         "application/vnd.oci.image.layer.nondistributable.v1.tar",
         "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
         "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+        "application/vnd.docker.image.rootfs.diff.tar",
         "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        "application/vnd.docker.image.rootfs.diff.tar.zstd",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar",
         "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)

@@ -443,6 +443,15 @@ MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum <"$lx/long.tar" | cut -c1-64)\"" mkl long
 refuse "megabytes after the tar's end: refused, not hashed without bound" \
     "more than 1048576 bytes after the tar's end-of-archive blocks" \
     "$top/$XO" --root "$RF" pull -q "oci:$LX:longtail"
+# Docker's layer media types as containerd and containers/image read them:
+# uncompressed (containers/image with compression off), zstd (BuildKit).
+MKIMAGE_LAYER_MEDIA_TYPE=application/vnd.docker.image.rootfs.diff.tar mkl dockertar "$lx/plain.tar"
+vol_check "a layer typed application/vnd.docker.image.rootfs.diff.tar (uncompressed) is unpacked" \
+    "oci:$LX:dockertar" '[ "$(cat etc/hello)" = hello ]'
+MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum <"$lx/plain.tar" | cut -c1-64)\"" \
+    MKIMAGE_LAYER_MEDIA_TYPE=application/vnd.docker.image.rootfs.diff.tar.zstd mkl dockerzst "$lx/plain.tar.zst"
+vol_check "a layer typed application/vnd.docker.image.rootfs.diff.tar.zstd is unpacked" \
+    "oci:$LX:dockerzst" '[ "$(cat etc/hello)" = hello ]'
 tools/mkimage/mkimage.sh wrap "$LX" noplat plain 1 -
 tools/mkimage/mkimage.sh wrap "$LX" nested plain 3 linux/amd64
 vol_check "an index entry without a platform (optional in the spec) is taken" \

@@ -54,6 +54,27 @@ static void test_manifest_ok(void **state)
     assert_int_equal(k, OCI_KIND_MANIFEST);
 }
 
+/* Every layer media type containerd and containers/image unpack, Docker's
+ * uncompressed and zstd ones too (field case of 2026-12-02). */
+static void test_layer_media_types(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        "application/vnd.oci.image.layer.v1.tar",
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        "application/vnd.docker.image.rootfs.diff.tar",
+        "application/vnd.docker.image.rootfs.diff.tar.zstd",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (!manifest_layer_media_ok(ok[i]))
+            fail_msg("layer media type %s refused", ok[i]);
+    assert_false(manifest_layer_media_ok("application/vnd.in-toto+json"));
+    assert_false(manifest_layer_media_ok("application/vnd.oci.empty.v1+json"));
+}
+
 static void expect_manifest_bad(const char *doc, const char *why)
 {
     struct oci_manifest m;
@@ -194,6 +215,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_manifest_ok),
+        cmocka_unit_test(test_layer_media_types),
         cmocka_unit_test(test_manifest_bad),
         cmocka_unit_test(test_too_many_layers),
         cmocka_unit_test(test_nul_in_strings),

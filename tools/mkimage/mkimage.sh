@@ -24,6 +24,8 @@
 #
 #   MKIMAGE_DIFF_IDS, when set, is written as the config's diff_ids array
 #   instead of the layers' (a config that does not describe its layers).
+#   MKIMAGE_LAYER_MEDIA_TYPE, when set, is every layer's media type instead
+#   of the OCI one its compression calls for.
 #
 # usage: tools/mkimage/mkimage.sh wrap DIR TAG SRCTAG DEPTH [PLATFORM]
 #   Makes DIR:TAG an OCI index of one entry, SRCTAG's manifest, nested
@@ -109,6 +111,7 @@ cmd_layout() {
             mt=application/vnd.oci.image.layer.v1.tar
             d=$h
         fi
+        mt=${MKIMAGE_LAYER_MEDIA_TYPE:-$mt}
         layers+="${layers:+,}{\"mediaType\":\"$mt\",\"digest\":\"sha256:$h\",\"size\":$s}"
         diffs+="${diffs:+,}\"sha256:$d\""
     done
