@@ -458,6 +458,21 @@ vol_check "an index entry without a platform (optional in the spec) is taken" \
     "oci:$LX:noplat" '[ "$(cat etc/hello)" = hello ]'
 vol_check "an index of indexes is followed to the manifest" \
     "oci:$LX:nested" '[ "$(cat etc/hello)" = hello ]'
+# Index entries we do not take must not make the index unusable: another
+# platform's with a sha512 digest (the spec allows it), BuildKit's
+# attestation manifest (here without a platform, listed first), and in
+# the layout's index.json a tag of 300 bytes (a whole reference).
+d512=sha512:$(printf '%0128d' 5)
+MKIMAGE_INDEX_EXTRA="{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$d512\",\"size\":9,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:$(printf '%064d' 6)\",\"size\":9,\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"}}," \
+    tools/mkimage/mkimage.sh wrap "$LX" fieldix plain 1 -
+tools/mkimage/mkimage.sh wrap "$LX" "$(printf 'r%.0s' $(seq 300))" plain 1 -
+vol_check "an index with a sha512 entry for arm64 and an attestation: the image is taken; a 300-byte tag beside it" \
+    "oci:$LX:fieldix" '[ "$(cat etc/hello)" = hello ]'
+MKIMAGE_INDEX_EXTRA="{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$d512\",\"size\":9,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}," \
+    tools/mkimage/mkimage.sh wrap "$LX" only512 plain 1 linux/arm64
+refuse "an index whose linux/amd64 image has a sha512 digest: refused naming it" \
+    "the image for linux/amd64 has digest \"$d512\": only sha256 is supported" \
+    "$top/$XO" --root "$RF" pull -q "oci:$LX:only512"
 
 # --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
 # serve_on_free_port URL-PATH START ARGS...: runs `START PORT ARGS...`

@@ -30,7 +30,9 @@
 # usage: tools/mkimage/mkimage.sh wrap DIR TAG SRCTAG DEPTH [PLATFORM]
 #   Makes DIR:TAG an OCI index of one entry, SRCTAG's manifest, nested
 #   DEPTH indexes deep; the entries name PLATFORM ("linux/amd64") or, when
-#   it is "-", none (the spec makes it optional).
+#   it is "-", none (the spec makes it optional).  MKIMAGE_INDEX_EXTRA, when
+#   set, is JSON of more entries written before SRCTAG's in the outermost
+#   index, ending in a comma.
 #
 # usage: tools/mkimage/mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]
 #   Makes DIR:TAG an OCI index whose linux/amd64 entry is SRCDIR:AMD64TAG's
@@ -133,8 +135,8 @@ cmd_wrap() {
     for ((i = 0; i < depth; i++)); do
         entry="{\"mediaType\":\"$mt\",\"digest\":\"sha256:$h\",\"size\":$sz"
         [ "$plat" = - ] || entry+=",\"platform\":{\"os\":\"${plat%/*}\",\"architecture\":\"${plat#*/}\"}"
-        printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s}]}' \
-            "$entry" > "$tmp"
+        printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s%s}]}' \
+            "$([ $((i + 1)) = "$depth" ] && printf %s "${MKIMAGE_INDEX_EXTRA:-}")" "$entry" > "$tmp"
         read -r h sz < <(blob_put "$dir" "$tmp")
         mt=application/vnd.oci.image.index.v1+json
     done
