@@ -613,6 +613,18 @@ auth:
         sed 's/^/# /' "$W/out"; notok "registry: a followed download that resumes is unpacked again from the verified blob"
     fi
 
+    # A registry that refuses says why in its JSON error body (a rate
+    # limit, a denied scope); the error quotes it, control bytes made '?'.
+    EP=$(shuf -i 20000-60000 -n 1)
+    python3 tests/image/error-registry.py "$EP" "$HP" & REG_PIDS="$REG_PIDS $!"
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$EP/v2/" && break; sleep 0.1; done
+    refuse "registry: a 429 quotes the registry's code and message" \
+        "1: HTTP 429: TOOMANYREQUESTS: You have reached your pull rate limit.??\[31mupgrade?\[0m" \
+        "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/limited:1"
+    refuse "registry: a blob's 403 quotes the registry's code and message, host and repository once" \
+        "^xl-oci: pulling docker://127.0.0.1:$EP/small:1: 127.0.0.1:$EP/small: sha256:[0-9a-f]*: access denied (HTTP 403): DENIED: requested access to the resource is denied" \
+        "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/small:1"
+
     # Resume: an interrupted transfer left the first half as a partial.
     # The registry's copy is still corrupt in that first half, so only a
     # download resumed at the partial's end (a Range request) verifies.
