@@ -249,7 +249,15 @@ int manifest_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
                    : json_object_object_get_ex(o, "layers", NULL)
                        ? OCI_KIND_MANIFEST
                        : OCI_KIND_UNKNOWN;
-        if (kind == OCI_KIND_UNKNOWN)
+        /* Schema 1 (fsLayers, no config) is long deprecated and has no
+         * image config to read; say so rather than "neither". */
+        if (kind == OCI_KIND_UNKNOWN &&
+            json_object_object_get_ex(o, "fsLayers", NULL))
+            rc = xo_err_set(
+                err, ENOTSUP,
+                "%s: a Docker schema 1 manifest, which is not supported (push the image again with a current tool)",
+                where);
+        else if (kind == OCI_KIND_UNKNOWN)
             rc =
                 xo_err_set(err, EINVAL,
                            "%s: neither an image manifest nor an index", where);

@@ -684,6 +684,13 @@ auth:
             "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
         check "registry: oversized manifest stored nothing" \
             sh -c "[ -z \"\$(ls -A '$W/rootfake/blobs/sha256' 2>/dev/null)\" ]"
+        # Docker schema 1, which registries no longer serve: named.
+        mkdir -p "$tk/fake/v2/s1/manifests"
+        printf '{"schemaVersion":1,"name":"s1","tag":"1","architecture":"amd64","fsLayers":[{"blobSum":"%s"}],"history":[{"v1Compatibility":"{}"}]}' \
+            "sha256:$(printf '%064d' 0)" > "$tk/fake/v2/s1/manifests/1"
+        refuse "registry: a Docker schema 1 manifest is named as such" \
+            "a Docker schema 1 manifest, which is not supported" \
+            "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/s1:1"
         # A manifest fetched by digest that hashes otherwise: the message
         # names it as written, repo@sha256:HEX (issue 11 case 12).
         zd=sha256:$(printf '%064d' 7)

@@ -202,6 +202,18 @@ static void test_index_pick(void **state)
         manifest_doc_kind(&k, index_doc, strlen(index_doc), NULL, "ix", &err),
         0);
     assert_int_equal(k, OCI_KIND_INDEX);
+    /* Docker schema 1 (a registry's Content-Type prettyjws): named. */
+    const char *s1 = "{\"schemaVersion\":1,\"name\":\"x\",\"fsLayers\":[]}";
+    assert_int_equal(
+        manifest_doc_kind(
+            &k, s1, strlen(s1),
+            "application/vnd.docker.distribution.manifest.v1+prettyjws", "s1",
+            &err),
+        -1);
+    assert_non_null(
+        strstr(xo_err_msg(&err),
+               "s1: a Docker schema 1 manifest, which is not supported"));
+    xo_err_clear(&err);
     /* Fetched as a manifest but says it is an index: refused. */
     const char *lying = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX
                         "\",\"manifests\":[]}";
