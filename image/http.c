@@ -262,11 +262,28 @@ int http_get_mem(const struct http_client *c, const char *url,
 struct blobsink {
     CURL *h;
     struct blob_writer *w;
+    struct http_resp *resp;
+    size_t error_len; /* of resp->error_body; past its cap: given up */
     xo_err *err;
     bool checked; /* status looked at before the first byte */
     bool failed;  /* the writer refused: not retryable */
-    bool ignore;  /* non-2xx body: drop it */
+    bool ignore;  /* non-2xx body: kept in resp->error_body, if it fits */
 };
+
+/* Keeps a non-2xx body in resp->error_body while it fits whole. */
+static void keep_error_body(struct blobsink *s, const char *buf, size_t len)
+{
+    char *eb = s->resp->error_body;
+    if (s->error_len + len >= sizeof(s->resp->error_body) ||
+        memchr(buf, '\0', len)) {
+        s->error_len = sizeof(s->resp->error_body);
+        eb[0] = '\0';
+        return;
+    }
+    memcpy(eb + s->error_len, buf, len);
+    s->error_len += len;
+    eb[s->error_len] = '\0';
+}
 
 static size_t on_blob(char *buf, size_t size, size_t n, void *arg)
 {
@@ -284,8 +301,10 @@ static size_t on_blob(char *buf, size_t size, size_t n, void *arg)
             return 0;
         }
     }
-    if (s->ignore)
+    if (s->ignore) {
+        keep_error_body(s, buf, len);
         return len;
+    }
     if (blob_writer_write(s->w, buf, len, s->err) < 0) {
         s->failed = true;
         return 0;
@@ -305,7 +324,7 @@ int http_get_blob(const struct http_client *c, const char *url,
         http_curl.slist_free_all(hl);
         return xo_err_set(err, EIO, "%s: libcurl cannot start a transfer", url);
     }
-    struct blobsink s = {.h = h, .w = w, .err = err};
+    struct blobsink s = {.h = h, .w = w, .resp = resp, .err = err};
     http_set_long(h, CURLOPT_BUFFERSIZE, HTTP_BLOB_BUFFER);
     http_set_fn(h, CURLOPT_WRITEFUNCTION, on_blob);
     http_set_data(h, CURLOPT_WRITEDATA, &s);

@@ -25,11 +25,17 @@ struct http_client {
     size_t ca_len;
 };
 
+/* Bytes of a blob request's error body kept (a registry's JSON error). */
+#define HTTP_ERROR_BODY_MAX 2048
+
 struct http_resp {
     long status;
     char content_type[256];
     char www_auth[HTTP_HEADER_MAX];
     char docker_digest[128];
+    /* http_get_blob: the start of a non-2xx body, NUL-terminated (a body
+     * cut short or holding a NUL byte is of no use to quote: "") */
+    char error_body[HTTP_ERROR_BODY_MAX];
 };
 
 /* Opens libcurl on first use (http_lib.h; its error when that fails),

@@ -10,6 +10,9 @@
 
 /* Media types are short; anything longer is garbage. */
 #define MEDIA_TYPE_MAX 255
+/* A digest of another algorithm is kept in an index entry up to this
+ * length (sha512 in hex is 135 bytes). */
+#define OTHER_DIGEST_MAX 255
 
 enum oci_kind manifest_media_kind(const char *mt)
 {
@@ -24,6 +27,11 @@ enum oci_kind manifest_media_kind(const char *mt)
 
 bool manifest_layer_media_ok(const char *mt)
 {
+    /* The image spec's, and Docker's as containerd and containers/image
+     * read them: an uncompressed Docker layer is what containers/image
+     * (buildah, skopeo) writes with compression off, a zstd one what
+     * BuildKit pushes under Docker media types.  The compression is sniffed from the bytes
+     * anyway (image/unpack.c); the type only says it is a layer. */
     static const char *const ok[] = {
         "application/vnd.oci.image.layer.v1.tar",
         "application/vnd.oci.image.layer.v1.tar+gzip",
@@ -31,7 +39,10 @@ bool manifest_layer_media_ok(const char *mt)
         "application/vnd.oci.image.layer.nondistributable.v1.tar",
         "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
         "application/vnd.oci.image.layer.nondistributable.v1.tar+zstd",
+        "application/vnd.docker.image.rootfs.diff.tar",
         "application/vnd.docker.image.rootfs.diff.tar.gzip",
+        "application/vnd.docker.image.rootfs.diff.tar.zstd",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar",
         "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
     };
     for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
@@ -47,6 +58,7 @@ void manifest_descriptor_dispose(struct oci_descriptor *d)
     free(d->arch);
     free(d->variant);
     free(d->ref_name);
+    free(d->other_digest);
     memset(d, 0, sizeof(*d));
 }
 
@@ -66,6 +78,8 @@ void manifest_descriptor_copy(struct oci_descriptor *dst,
     dst->arch = dup_opt(src->arch);
     dst->variant = dup_opt(src->variant);
     dst->ref_name = dup_opt(src->ref_name);
+    dst->other_digest = dup_opt(src->other_digest);
+    dst->describes_other = src->describes_other;
 }
 
 void manifest_index_dispose(struct oci_index *ix)
@@ -86,22 +100,50 @@ void manifest_dispose(struct oci_manifest *m)
     memset(m, 0, sizeof(*m));
 }
 
-static int get_opt_str(char **dst, json_object *o, const char *key,
-                       const char *where, xo_err *err)
+/* A string of at most `max` bytes (0: only the document's own cap). */
+static int get_opt_str_max(char **dst, json_object *o, const char *key,
+                           size_t max, const char *where, xo_err *err)
 {
     const char *s = NULL;
     *dst = NULL;
     int r = xo_json_get_string(&s, o, key, false, where, err);
     if (r <= 0)
         return r;
-    if (strlen(s) > MEDIA_TYPE_MAX)
+    if (max && strlen(s) > max)
         return xo_err_set(err, EINVAL, "%s: \"%s\" is too long", where, key);
     *dst = xo_xstrdup(s);
     return 0;
 }
 
+static int get_opt_str(char **dst, json_object *o, const char *key,
+                       const char *where, xo_err *err)
+{
+    return get_opt_str_max(dst, o, key, MEDIA_TYPE_MAX, where, err);
+}
+
+/* A digest the image spec allows (its grammar: algorithm components
+ * joined by [+._-], a colon, then [a-zA-Z0-9=_-]) but of an algorithm
+ * other than sha256. */
+static bool other_algorithm(const char *s)
+{
+    size_t alen = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789+._-");
+    if (alen == 0 || s[alen] != ':' || strlen(s) > OTHER_DIGEST_MAX ||
+        (alen == strlen(DIGEST_ALGO) && !memcmp(s, DIGEST_ALGO, alen)))
+        return false;
+    if (strchr("+._-", s[0]) || strchr("+._-", s[alen - 1]))
+        return false;
+    static const char encoded[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789=_-";
+    const char *enc = s + alen + 1;
+    size_t elen = strspn(enc, encoded);
+    return elen > 0 && enc[elen] == '\0';
+}
+
+/* `in_index`: an entry of an index, which may carry a digest of another
+ * algorithm (kept in other_digest, refused only if it is the one taken);
+ * a manifest's config and layers must be sha256. */
 static int descriptor_parse(struct oci_descriptor *d, json_object *o,
-                            const char *where, xo_err *err)
+                            bool in_index, const char *where, xo_err *err)
 {
     memset(d, 0, sizeof(*d));
     if (!json_object_is_type(o, json_type_object))
@@ -117,7 +159,9 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
     }
     if (xo_json_get_string(&dg, o, "digest", true, where, err) < 0)
         goto out;
-    if (digest_parse(&d->digest, dg, err) < 0) {
+    if (in_index && other_algorithm(dg)) {
+        d->other_digest = xo_xstrdup(dg);
+    } else if (digest_parse(&d->digest, dg, err) < 0) {
         xo_err_wrap(err, "%s", where);
         goto out;
     }
@@ -140,9 +184,13 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
         goto out;
     if (xo_json_get_object(&ann, o, "annotations", false, where, err) < 0)
         goto out;
-    if (ann &&
-        get_opt_str(&d->ref_name, ann, ANNOTATION_REF_NAME, where, err) < 0)
+    /* A layout's ref.name may be a whole reference, of any length; the
+     * document's own size bounds it. */
+    if (ann && get_opt_str_max(&d->ref_name, ann, ANNOTATION_REF_NAME, 0, where,
+                               err) < 0)
         goto out;
+    d->describes_other =
+        ann && json_object_object_get_ex(ann, ANNOTATION_DOCKER_REF_TYPE, NULL);
     rc = 0;
 out:
     if (rc < 0)
@@ -201,7 +249,15 @@ int manifest_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
                    : json_object_object_get_ex(o, "layers", NULL)
                        ? OCI_KIND_MANIFEST
                        : OCI_KIND_UNKNOWN;
-        if (kind == OCI_KIND_UNKNOWN)
+        /* Schema 1 (fsLayers, no config) is long deprecated and has no
+         * image config to read; say so rather than "neither". */
+        if (kind == OCI_KIND_UNKNOWN &&
+            json_object_object_get_ex(o, "fsLayers", NULL))
+            rc = xo_err_set(
+                err, ENOTSUP,
+                "%s: a Docker schema 1 manifest, which is not supported (push the image again with a current tool)",
+                where);
+        else if (kind == OCI_KIND_UNKNOWN)
             rc =
                 xo_err_set(err, EINVAL,
                            "%s: neither an image manifest nor an index", where);
@@ -234,7 +290,7 @@ int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
     ix.manifests = xo_xcalloc(n, sizeof(*ix.manifests));
     for (size_t i = 0; i < n; i++) {
         if (descriptor_parse(&ix.manifests[i],
-                             json_object_array_get_idx(arr, i), where,
+                             json_object_array_get_idx(arr, i), true, where,
                              err) < 0) {
             rc = xo_err_wrap(err, "manifests[%zu]", i);
             goto out;
@@ -267,7 +323,7 @@ int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
         rc = xo_json_get_array(&arr, o, "layers", true, where, err);
     if (rc < 0)
         goto out;
-    if (descriptor_parse(&m.config, cfg, where, err) < 0) {
+    if (descriptor_parse(&m.config, cfg, false, where, err) < 0) {
         rc = xo_err_wrap(err, "config");
         goto out;
     }
@@ -287,7 +343,7 @@ int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
     m.layers = xo_xcalloc(n, sizeof(*m.layers));
     for (size_t i = 0; i < n; i++) {
         if (descriptor_parse(&m.layers[i], json_object_array_get_idx(arr, i),
-                             where, err) < 0) {
+                             false, where, err) < 0) {
             rc = xo_err_wrap(err, "layers[%zu]", i);
             goto out;
         }
@@ -318,12 +374,13 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
      * baseline: amd64's v2 and v3 need newer CPUs); with another variant;
      * an index for the platform (an index may list indexes); an entry
      * with no platform, which the spec allows (its config then says). */
-    const struct oci_descriptor *best = NULL;
+    const struct oci_descriptor *best = NULL, *other = NULL;
     int best_rank = 5;
     for (size_t i = 0; i < ix->n; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
         enum oci_kind k = manifest_media_kind(d->media_type);
-        if (k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX)
+        if ((k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX) ||
+            d->describes_other)
             continue;
         /* Half a platform (an os without an architecture) is a platform
          * too, and not ours unless both match. */
@@ -331,6 +388,11 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
         if (plat && (!d->os || !d->arch || strcmp(d->os, os) != 0 ||
                      strcmp(d->arch, arch) != 0))
             continue;
+        if (d->other_digest) {
+            if (!other)
+                other = d;
+            continue;
+        }
         bool base = !d->variant || strcmp(d->variant, "v1") == 0;
         int rank = !plat ? 4 : k == OCI_KIND_INDEX ? 3 : base ? 1 : 2;
         if (rank < best_rank) {
@@ -342,6 +404,11 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
         *d_r = best;
         return 0;
     }
+    if (other)
+        return xo_err_set(
+            err, ENOTSUP,
+            "%s: the image for %s/%s has digest \"%s\": only %s is supported",
+            where, os, arch, other->other_digest, DIGEST_ALGO);
     /* Say what there is, bounded. */
     char have[256] = "";
     size_t o = 0;
@@ -362,17 +429,21 @@ int manifest_index_find_tag(const struct oci_descriptor **d_r,
                             const struct oci_index *ix, const char *tag,
                             const char *where, xo_err *err)
 {
-    if (!tag && ix->n == 1) {
-        *d_r = &ix->manifests[0];
-        return 0;
-    }
     const char *want = tag ? tag : "latest";
-    for (size_t i = 0; i < ix->n; i++) {
+    const struct oci_descriptor *d = NULL;
+    if (!tag && ix->n == 1)
+        d = &ix->manifests[0];
+    for (size_t i = 0; !d && i < ix->n; i++)
         if (ix->manifests[i].ref_name &&
-            !strcmp(ix->manifests[i].ref_name, want)) {
-            *d_r = &ix->manifests[i];
-            return 0;
-        }
-    }
-    return xo_err_set(err, ENOENT, "%s: no image tagged \"%s\"", where, want);
+            !strcmp(ix->manifests[i].ref_name, want))
+            d = &ix->manifests[i];
+    if (!d)
+        return xo_err_set(err, ENOENT, "%s: no image tagged \"%s\"", where,
+                          want);
+    if (d->other_digest)
+        return xo_err_set(err, ENOTSUP,
+                          "%s: \"%s\" has digest \"%s\": only %s is supported",
+                          where, want, d->other_digest, DIGEST_ALGO);
+    *d_r = d;
+    return 0;
 }

@@ -31,6 +31,9 @@
 
 /* The annotation naming a tag in an OCI layout's index.json. */
 #define ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
+/* BuildKit's mark of an index entry that describes another entry (an
+ * attestation manifest), not an image of its own. */
+#define ANNOTATION_DOCKER_REF_TYPE "vnd.docker.reference.type"
 
 struct oci_descriptor {
     char *media_type;
@@ -38,6 +41,11 @@ struct oci_descriptor {
     int64_t size;
     char *os, *arch, *variant; /* platform; NULL when absent */
     char *ref_name;            /* ANNOTATION_REF_NAME; NULL when absent */
+    /* An index entry's digest of another algorithm than sha256, which the
+     * spec allows: the entry is kept (so the rest of the index stays
+     * usable) but cannot be fetched; `digest` is then empty. */
+    char *other_digest;
+    bool describes_other; /* has ANNOTATION_DOCKER_REF_TYPE */
 };
 
 struct oci_index {
@@ -78,13 +86,16 @@ int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
 
 /* The entry for os/arch (e.g. linux/amd64): a manifest without a variant
  * (or "v1") before one with another variant, then an index for it, then
- * an entry without a platform; the error lists what there is. */
+ * an entry without a platform; entries that describe others (attestations)
+ * are never taken; the error lists what there is, or names the digest of
+ * an entry that would do but has another algorithm. */
 int manifest_index_pick(const struct oci_descriptor **d_r,
                         const struct oci_index *ix, const char *os,
                         const char *arch, const char *where, xo_err *err);
 
 /* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
- * tag NULL: the only entry, or "latest". */
+ * tag NULL: the only entry, or "latest".  One whose digest has another
+ * algorithm is an error naming it. */
 int manifest_index_find_tag(const struct oci_descriptor **d_r,
                             const struct oci_index *ix, const char *tag,
                             const char *where, xo_err *err);

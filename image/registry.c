@@ -28,6 +28,8 @@
 
 #define REGISTRY_TOKEN_MAX (64 * 1024)
 #define REGISTRY_ERROR_BODY_MAX (64 * 1024)
+/* Bytes of a registry's own error message kept for ours. */
+#define REGISTRY_ERROR_TEXT_MAX 200
 #define REGISTRY_TRIES 3
 
 static const char accept_manifests[] =
@@ -150,17 +152,68 @@ out:
     return rc;
 }
 
-static int status_err(struct registry_source *rs, const char *what, long status,
-                      xo_err *err)
+/*
+ * The first entry of the distribution spec's error body
+ * ({"errors":[{"code":"TOOMANYREQUESTS","message":"..."}]}) as ": CODE:
+ * message", printable ASCII only; "" when the body is not one.  It says
+ * why (a rate limit, a denied scope, a name unknown) where the status
+ * alone does not.
+ */
+static void registry_error_text(char *out, size_t cap, const char *body,
+                                size_t len)
 {
+    json_object *o = NULL, *errs = NULL;
+    const char *code = NULL, *msg = NULL;
+    xo_err ignore = XO_ERR_INIT;
+    out[0] = '\0';
+    if (!body || !len ||
+        xo_json_parse(&o, body, len, REGISTRY_ERROR_BODY_MAX, "", &ignore) <
+            0) {
+        xo_err_clear(&ignore);
+        return;
+    }
+    json_object *e = NULL;
+    if (json_object_is_type(o, json_type_object) &&
+        xo_json_get_array(&errs, o, "errors", true, "", &ignore) == 1 &&
+        json_object_array_length(errs) > 0)
+        e = json_object_array_get_idx(errs, 0);
+    if (e && json_object_is_type(e, json_type_object) &&
+        xo_json_get_string(&code, e, "code", false, "", &ignore) >= 0 &&
+        xo_json_get_string(&msg, e, "message", false, "", &ignore) >= 0 &&
+        (code || msg)) {
+        /* may truncate: a message */
+        snprintf(out, cap, ": %.64s%s%.*s", code ? code : "",
+                 code && msg ? ": " : "", REGISTRY_ERROR_TEXT_MAX,
+                 msg ? msg : "");
+        /* The server's words go to a terminal: no control bytes. */
+        for (char *p = out; *p; p++)
+            if (*p < 0x20 || *p > 0x7e)
+                *p = '?';
+    }
+    xo_err_clear(&ignore);
+    json_object_put(o);
+}
+
+/* `body` (may be NULL): the response, whose registry error is quoted.
+ * `name_repo`: open with host/repo (a blob's caller adds them itself). */
+static int status_err(struct registry_source *rs, bool name_repo,
+                      const char *what, long status, const char *body,
+                      size_t len, xo_err *err)
+{
+    char why[REGISTRY_ERROR_TEXT_MAX + 80];
+    registry_error_text(why, sizeof(why), body, len);
+    char *who = name_repo ? xo_xasprintf("%s/%s: ", rs->host, rs->repo)
+                          : xo_xstrdup("");
+    int rc;
     if (status == 404)
-        return xo_err_set(err, ENOENT, "%s/%s: %s not found", rs->host,
-                          rs->repo, what);
-    if (status == 401 || status == 403)
-        return xo_err_set(err, EACCES, "%s/%s: %s: access denied (HTTP %ld)",
-                          rs->host, rs->repo, what, status);
-    return xo_err_set(err, EIO, "%s/%s: %s: HTTP %ld", rs->host, rs->repo, what,
-                      status);
+        rc = xo_err_set(err, ENOENT, "%s%s not found%s", who, what, why);
+    else if (status == 401 || status == 403)
+        rc = xo_err_set(err, EACCES, "%s%s: access denied (HTTP %ld)%s", who,
+                        what, status, why);
+    else
+        rc = xo_err_set(err, EIO, "%s%s: HTTP %ld%s", who, what, status, why);
+    free(who);
+    return rc;
 }
 
 /* GET a manifest into memory, authenticating as asked. */
@@ -188,8 +241,8 @@ static int get_manifest(struct registry_source *rs, const char *ref,
         }
         free(auth);
         if (rc == 0 && resp->status != 200) {
+            rc = status_err(rs, true, ref, resp->status, body, len, err);
             free(body);
-            rc = status_err(rs, ref, resp->status, err);
         } else if (rc == 0) {
             *body_r = body;
             *len_r = len;
@@ -288,7 +341,8 @@ static int blob_attempt(struct registry_source *rs, const char *url,
         if (rc < 0)
             return -1;
         if (resp.status != 200 && resp.status != 206)
-            return status_err(rs, d->digest.str, resp.status, err);
+            return status_err(rs, false, d->digest.str, resp.status,
+                              resp.error_body, strlen(resp.error_body), err);
         return 0;
     }
     return xo_err_set(err, EACCES, "%s/%s: %s: unauthorized", rs->host,

@@ -443,12 +443,36 @@ MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum <"$lx/long.tar" | cut -c1-64)\"" mkl long
 refuse "megabytes after the tar's end: refused, not hashed without bound" \
     "more than 1048576 bytes after the tar's end-of-archive blocks" \
     "$top/$XO" --root "$RF" pull -q "oci:$LX:longtail"
+# Docker's layer media types as containerd and containers/image read them:
+# uncompressed (containers/image with compression off), zstd (BuildKit).
+MKIMAGE_LAYER_MEDIA_TYPE=application/vnd.docker.image.rootfs.diff.tar mkl dockertar "$lx/plain.tar"
+vol_check "a layer typed application/vnd.docker.image.rootfs.diff.tar (uncompressed) is unpacked" \
+    "oci:$LX:dockertar" '[ "$(cat etc/hello)" = hello ]'
+MKIMAGE_DIFF_IDS="\"sha256:$(sha256sum <"$lx/plain.tar" | cut -c1-64)\"" \
+    MKIMAGE_LAYER_MEDIA_TYPE=application/vnd.docker.image.rootfs.diff.tar.zstd mkl dockerzst "$lx/plain.tar.zst"
+vol_check "a layer typed application/vnd.docker.image.rootfs.diff.tar.zstd is unpacked" \
+    "oci:$LX:dockerzst" '[ "$(cat etc/hello)" = hello ]'
 tools/mkimage/mkimage.sh wrap "$LX" noplat plain 1 -
 tools/mkimage/mkimage.sh wrap "$LX" nested plain 3 linux/amd64
 vol_check "an index entry without a platform (optional in the spec) is taken" \
     "oci:$LX:noplat" '[ "$(cat etc/hello)" = hello ]'
 vol_check "an index of indexes is followed to the manifest" \
     "oci:$LX:nested" '[ "$(cat etc/hello)" = hello ]'
+# Index entries we do not take must not make the index unusable: another
+# platform's with a sha512 digest (the spec allows it), BuildKit's
+# attestation manifest (here without a platform, listed first), and in
+# the layout's index.json a tag of 300 bytes (a whole reference).
+d512=sha512:$(printf '%0128d' 5)
+MKIMAGE_INDEX_EXTRA="{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$d512\",\"size\":9,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:$(printf '%064d' 6)\",\"size\":9,\"annotations\":{\"vnd.docker.reference.type\":\"attestation-manifest\"}}," \
+    tools/mkimage/mkimage.sh wrap "$LX" fieldix plain 1 -
+tools/mkimage/mkimage.sh wrap "$LX" "$(printf 'r%.0s' $(seq 300))" plain 1 -
+vol_check "an index with a sha512 entry for arm64 and an attestation: the image is taken; a 300-byte tag beside it" \
+    "oci:$LX:fieldix" '[ "$(cat etc/hello)" = hello ]'
+MKIMAGE_INDEX_EXTRA="{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"$d512\",\"size\":9,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}," \
+    tools/mkimage/mkimage.sh wrap "$LX" only512 plain 1 linux/arm64
+refuse "an index whose linux/amd64 image has a sha512 digest: refused naming it" \
+    "the image for linux/amd64 has digest \"$d512\": only sha256 is supported" \
+    "$top/$XO" --root "$RF" pull -q "oci:$LX:only512"
 
 # --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
 # serve_on_free_port URL-PATH START ARGS...: runs `START PORT ARGS...`
@@ -589,6 +613,18 @@ auth:
         sed 's/^/# /' "$W/out"; notok "registry: a followed download that resumes is unpacked again from the verified blob"
     fi
 
+    # A registry that refuses says why in its JSON error body (a rate
+    # limit, a denied scope); the error quotes it, control bytes made '?'.
+    EP=$(shuf -i 20000-60000 -n 1)
+    python3 tests/image/error-registry.py "$EP" "$HP" & REG_PIDS="$REG_PIDS $!"
+    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$EP/v2/" && break; sleep 0.1; done
+    refuse "registry: a 429 quotes the registry's code and message" \
+        "1: HTTP 429: TOOMANYREQUESTS: You have reached your pull rate limit.??\[31mupgrade?\[0m" \
+        "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/limited:1"
+    refuse "registry: a blob's 403 quotes the registry's code and message, host and repository once" \
+        "^xl-oci: pulling docker://127.0.0.1:$EP/small:1: 127.0.0.1:$EP/small: sha256:[0-9a-f]*: access denied (HTTP 403): DENIED: requested access to the resource is denied" \
+        "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/small:1"
+
     # Resume: an interrupted transfer left the first half as a partial.
     # The registry's copy is still corrupt in that first half, so only a
     # download resumed at the partial's end (a Range request) verifies.
@@ -648,6 +684,13 @@ auth:
             "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
         check "registry: oversized manifest stored nothing" \
             sh -c "[ -z \"\$(ls -A '$W/rootfake/blobs/sha256' 2>/dev/null)\" ]"
+        # Docker schema 1, which registries no longer serve: named.
+        mkdir -p "$tk/fake/v2/s1/manifests"
+        printf '{"schemaVersion":1,"name":"s1","tag":"1","architecture":"amd64","fsLayers":[{"blobSum":"%s"}],"history":[{"v1Compatibility":"{}"}]}' \
+            "sha256:$(printf '%064d' 0)" > "$tk/fake/v2/s1/manifests/1"
+        refuse "registry: a Docker schema 1 manifest is named as such" \
+            "a Docker schema 1 manifest, which is not supported" \
+            "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/s1:1"
         # A manifest fetched by digest that hashes otherwise: the message
         # names it as written, repo@sha256:HEX (issue 11 case 12).
         zd=sha256:$(printf '%064d' 7)

@@ -54,6 +54,27 @@ static void test_manifest_ok(void **state)
     assert_int_equal(k, OCI_KIND_MANIFEST);
 }
 
+/* Every layer media type containerd and containers/image unpack, Docker's
+ * uncompressed and zstd ones too (field case of 2026-12-02). */
+static void test_layer_media_types(void **state)
+{
+    (void)state;
+    static const char *const ok[] = {
+        "application/vnd.oci.image.layer.v1.tar",
+        "application/vnd.oci.image.layer.v1.tar+zstd",
+        "application/vnd.oci.image.layer.nondistributable.v1.tar+gzip",
+        "application/vnd.docker.image.rootfs.diff.tar",
+        "application/vnd.docker.image.rootfs.diff.tar.zstd",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar",
+        "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip",
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+        if (!manifest_layer_media_ok(ok[i]))
+            fail_msg("layer media type %s refused", ok[i]);
+    assert_false(manifest_layer_media_ok("application/vnd.in-toto+json"));
+    assert_false(manifest_layer_media_ok("application/vnd.oci.empty.v1+json"));
+}
+
 static void expect_manifest_bad(const char *doc, const char *why)
 {
     struct oci_manifest m;
@@ -181,6 +202,18 @@ static void test_index_pick(void **state)
         manifest_doc_kind(&k, index_doc, strlen(index_doc), NULL, "ix", &err),
         0);
     assert_int_equal(k, OCI_KIND_INDEX);
+    /* Docker schema 1 (a registry's Content-Type prettyjws): named. */
+    const char *s1 = "{\"schemaVersion\":1,\"name\":\"x\",\"fsLayers\":[]}";
+    assert_int_equal(
+        manifest_doc_kind(
+            &k, s1, strlen(s1),
+            "application/vnd.docker.distribution.manifest.v1+prettyjws", "s1",
+            &err),
+        -1);
+    assert_non_null(
+        strstr(xo_err_msg(&err),
+               "s1: a Docker schema 1 manifest, which is not supported"));
+    xo_err_clear(&err);
     /* Fetched as a manifest but says it is an index: refused. */
     const char *lying = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX
                         "\",\"manifests\":[]}";
@@ -190,14 +223,105 @@ static void test_index_pick(void **state)
     xo_err_clear(&err);
 }
 
+/* Field cases of 2026-12-02: index entries we do not take must not make
+ * the index unusable. */
+#define D512                                                                   \
+    "sha512:"                                                                  \
+    "5555555555555555555555555555555555555555555555555555555555555555"         \
+    "5555555555555555555555555555555555555555555555555555555555555555"
+
+/* The digest of the linux/amd64 entry `doc` has (a test fails else). */
+static void expect_pick(const char *doc, const char *digest)
+{
+    struct oci_index ix;
+    xo_err err = XO_ERR_INIT;
+    const struct oci_descriptor *d = NULL;
+    if (manifest_index_parse(&ix, doc, strlen(doc), "ix", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    if (manifest_index_pick(&d, &ix, "linux", "amd64", "ix", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_string_equal(d->digest.str, digest);
+    manifest_index_dispose(&ix);
+}
+
+static void test_index_entries_not_taken(void **state)
+{
+    (void)state;
+    /* Another platform's entry with a sha512 digest (the spec allows it). */
+    const char *other_algo =
+        "{\"schemaVersion\":2,\"manifests\":["
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D512 "\","
+        "\"size\":1,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}},"
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D2 "\","
+        "\"size\":2,\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}"
+        "]}";
+    expect_pick(other_algo, D2);
+    /* A ref.name of 300 bytes on one entry (a layout's whole reference). */
+    char doc[2048];
+    snprintf(
+        doc, sizeof(doc),
+        "{\"schemaVersion\":2,\"manifests\":["
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D1 "\","
+        "\"size\":1,\"annotations\":{\"" ANNOTATION_REF_NAME "\":\"%0300d\"}},"
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D2 "\","
+        "\"size\":2,\"annotations\":{\"" ANNOTATION_REF_NAME "\":\"v1\"}}]}",
+        0);
+    struct oci_index ix;
+    xo_err err = XO_ERR_INIT;
+    const struct oci_descriptor *d = NULL;
+    assert_int_equal(manifest_index_parse(&ix, doc, strlen(doc), "ix", &err),
+                     0);
+    assert_int_equal(manifest_index_find_tag(&d, &ix, "v1", "ix", &err), 0);
+    assert_string_equal(d->digest.str, D2);
+    manifest_index_dispose(&ix);
+    /* BuildKit's attestation manifest, here without a platform and first:
+     * never taken for the image. */
+    const char *att =
+        "{\"schemaVersion\":2,\"manifests\":["
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D1 "\","
+        "\"size\":1,\"annotations\":{\"" ANNOTATION_DOCKER_REF_TYPE "\":"
+        "\"attestation-manifest\",\"vnd.docker.reference.digest\":\"" D2 "\"}},"
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D2 "\","
+        "\"size\":2}]}";
+    expect_pick(att, D2);
+    /* The entry we would take has another algorithm: named, by pick and by
+     * tag; a malformed digest is still refused at parse. */
+    const char *only512 =
+        "{\"schemaVersion\":2,\"manifests\":["
+        "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" D512 "\","
+        "\"size\":1,\"annotations\":{\"" ANNOTATION_REF_NAME "\":\"v1\"}}]}";
+    assert_int_equal(
+        manifest_index_parse(&ix, only512, strlen(only512), "ix", &err), 0);
+    assert_int_equal(manifest_index_pick(&d, &ix, "linux", "amd64", "ix", &err),
+                     -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "ix: the image for linux/amd64 has digest \"" D512
+                        "\": only sha256 is supported");
+    xo_err_clear(&err);
+    assert_int_equal(manifest_index_find_tag(&d, &ix, "v1", "ix", &err), -1);
+    assert_string_equal(xo_err_msg(&err), "ix: \"v1\" has digest \"" D512
+                                          "\": only sha256 is supported");
+    xo_err_clear(&err);
+    manifest_index_dispose(&ix);
+    const char *bad = "{\"schemaVersion\":2,\"manifests\":["
+                      "{\"mediaType\":\"" MT_OCI_MANIFEST "\","
+                      "\"digest\":\"sha512:../x\",\"size\":1}]}";
+    assert_int_equal(manifest_index_parse(&ix, bad, strlen(bad), "ix", &err),
+                     -1);
+    assert_non_null(strstr(xo_err_msg(&err), "invalid digest"));
+    xo_err_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_manifest_ok),
+        cmocka_unit_test(test_layer_media_types),
         cmocka_unit_test(test_manifest_bad),
         cmocka_unit_test(test_too_many_layers),
         cmocka_unit_test(test_nul_in_strings),
         cmocka_unit_test(test_index_pick),
+        cmocka_unit_test(test_index_entries_not_taken),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,11 +24,15 @@
 #
 #   MKIMAGE_DIFF_IDS, when set, is written as the config's diff_ids array
 #   instead of the layers' (a config that does not describe its layers).
+#   MKIMAGE_LAYER_MEDIA_TYPE, when set, is every layer's media type instead
+#   of the OCI one its compression calls for.
 #
 # usage: tools/mkimage/mkimage.sh wrap DIR TAG SRCTAG DEPTH [PLATFORM]
 #   Makes DIR:TAG an OCI index of one entry, SRCTAG's manifest, nested
 #   DEPTH indexes deep; the entries name PLATFORM ("linux/amd64") or, when
-#   it is "-", none (the spec makes it optional).
+#   it is "-", none (the spec makes it optional).  MKIMAGE_INDEX_EXTRA, when
+#   set, is JSON of more entries written before SRCTAG's in the outermost
+#   index, ending in a comma.
 #
 # usage: tools/mkimage/mkimage.sh index DIR TAG SRCDIR AMD64TAG [ARM64TAG]
 #   Makes DIR:TAG an OCI index whose linux/amd64 entry is SRCDIR:AMD64TAG's
@@ -109,6 +113,7 @@ cmd_layout() {
             mt=application/vnd.oci.image.layer.v1.tar
             d=$h
         fi
+        mt=${MKIMAGE_LAYER_MEDIA_TYPE:-$mt}
         layers+="${layers:+,}{\"mediaType\":\"$mt\",\"digest\":\"sha256:$h\",\"size\":$s}"
         diffs+="${diffs:+,}\"sha256:$d\""
     done
@@ -130,8 +135,8 @@ cmd_wrap() {
     for ((i = 0; i < depth; i++)); do
         entry="{\"mediaType\":\"$mt\",\"digest\":\"sha256:$h\",\"size\":$sz"
         [ "$plat" = - ] || entry+=",\"platform\":{\"os\":\"${plat%/*}\",\"architecture\":\"${plat#*/}\"}"
-        printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s}]}' \
-            "$entry" > "$tmp"
+        printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s%s}]}' \
+            "$([ $((i + 1)) = "$depth" ] && printf %s "${MKIMAGE_INDEX_EXTRA:-}")" "$entry" > "$tmp"
         read -r h sz < <(blob_put "$dir" "$tmp")
         mt=application/vnd.oci.image.index.v1+json
     done

@@ -1,0 +1,56 @@
+#!/usr/bin/python3
+# error-registry.py: a proxy in front of a registry that answers as
+# registries do when they refuse: the distribution spec's JSON error body
+# (tier 60: our error quotes the registry's code and message).
+#
+# usage: error-registry.py PORT UPSTREAM-HOST:PORT
+#   Serves 127.0.0.1:PORT.  A manifest of a repository named "limited"
+#   gets 429 TOOMANYREQUESTS; every blob gets 403 DENIED; anything else is
+#   passed on to UPSTREAM.
+import http.client
+import http.server
+import json
+import sys
+
+port, upstream = int(sys.argv[1]), sys.argv[2]
+
+
+def error_body(code, message):
+    return json.dumps({"errors": [{"code": code, "message": message,
+                                   "detail": None}]}).encode()
+
+
+class Proxy(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def reply(self, status, body, headers):
+        self.send_response(status)
+        for k, v in headers:
+            if k.lower() not in ("content-length", "connection",
+                                 "transfer-encoding"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):
+        jt = [("Content-Type", "application/json")]
+        if self.path.startswith("/v2/limited/manifests/"):
+            return self.reply(429, error_body(
+                "TOOMANYREQUESTS", "You have reached your pull rate limit.\n"
+                "\x1b[31mupgrade\x1b[0m"), jt)
+        if "/blobs/" in self.path:
+            return self.reply(403, error_body(
+                "DENIED", "requested access to the resource is denied"), jt)
+        conn = http.client.HTTPConnection(upstream, timeout=30)
+        hdrs = {k: v for k, v in self.headers.items()
+                if k.lower() in ("accept", "range", "authorization")}
+        conn.request("GET", self.path, headers=hdrs)
+        resp = conn.getresponse()
+        self.reply(resp.status, resp.read(), resp.getheaders())
+
+    def log_message(self, *args):
+        pass
+
+
+http.server.ThreadingHTTPServer(("127.0.0.1", port), Proxy).serve_forever()
