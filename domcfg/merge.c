@@ -13,7 +13,9 @@
  *   env     = image Env, then oci_env merged by name (a later KEY wins, in
  *             the position of its first appearance).  PATH gets a default
  *             when neither sets it.
- *   cwd, user, stop signal: app.cfg if set, else the image, else defaults.
+ *   cwd, user, stop signal: app.cfg if set, else the image, else defaults;
+ *             cwd cleaned lexically as Docker cleans it ("/a/../b/" is
+ *             "/b").
  *   labels  = image Labels, then oci_labels by key (metadata.h).
  */
 #include "merge.h"
@@ -175,6 +177,38 @@ static bool valid_user(const char *u)
     return true;
 }
 
+/*
+ * Cleans an absolute path lexically, in place, as Go's filepath.Clean
+ * (which Docker applies to WorkingDir): repeated and trailing '/' go, "."
+ * components go, ".." takes away the component before it and stays at
+ * "/" at the root.  The loader refuses a ".." on its walk, and runc's
+ * chdir() would need every component before it to exist.
+ */
+static void clean_abs_path(char *p)
+{
+    size_t out = 1; /* p[0] is '/' and stays */
+    for (size_t i = 1; p[i];) {
+        size_t n = strcspn(p + i, "/");
+        if (n == 0 || (n == 1 && p[i] == '.')) {
+            /* an empty or "." component */
+        } else if (n == 2 && p[i] == '.' && p[i + 1] == '.') {
+            while (out > 1 && p[out - 1] != '/')
+                out--;
+            if (out > 1)
+                out--;
+        } else {
+            if (out > 1)
+                p[out++] = '/';
+            memmove(p + out, p + i, n);
+            out += n;
+        }
+        i += n;
+        if (p[i] == '/')
+            i++;
+    }
+    p[out] = '\0';
+}
+
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                   const struct image_config *ic, bool args_later, xo_err *err)
 {
@@ -197,6 +231,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                           dc->image_config_path, cwd);
     }
     dup_into(&dc->cwd, cwd);
+    clean_abs_path(dc->cwd);
 
     if ((r = app_cfg_string(ac, "oci_user", &s, err)) < 0)
         return -1;
