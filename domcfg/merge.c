@@ -104,10 +104,21 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
         strv_append(&dc->args, &dc->n_args, use_ep[i]);
     for (size_t i = 0; i < strv_len(use_cmd); i++)
         strv_append(&dc->args, &dc->n_args, use_cmd[i]);
+    const char *ep_text = strv_len(ep) ? "[ \"\" ]" : "[ ]";
     xo_strv_free(ep);
     xo_strv_free(cmd);
     if (dc->n_args == 0 && args_later)
         return 0;
+    /* An image that has a Cmd: say which key set it aside. */
+    if (dc->n_args == 0 && strv_len(ic->cmd) && has_ep && !has_cmd)
+        return app_cfg_bad_value(
+            ac, "oci_entrypoint", err,
+            "%s leaves nothing to run: it clears the entrypoint and, as docker run --entrypoint does, drops the image's Cmd; give the command in oci_cmd",
+            ep_text);
+    if (dc->n_args == 0 && strv_len(ic->cmd) && has_cmd)
+        return app_cfg_bad_value(
+            ac, "oci_cmd", err,
+            "[ ] leaves nothing to run: it replaces the image's Cmd, and there is no entrypoint");
     if (dc->n_args == 0)
         return xo_err_set(
             err, EINVAL,

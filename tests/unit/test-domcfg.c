@@ -111,9 +111,19 @@ static void test_nothing_to_run(void **state)
                        "entrypoint or cmd";
     build_fails(fx, IC(""), BASE, want);
     build_fails(fx, IC("\"Cmd\": []"), BASE, want);
-    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n", want);
+    /* When the image has a Cmd, the key that set it aside is named. */
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n",
+                "app.cfg:3: oci_cmd: [ ] leaves nothing to run: it replaces "
+                "the image's Cmd, and there is no entrypoint");
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_entrypoint = [ \"\" ]\n",
-                want);
+                "app.cfg:3: oci_entrypoint: [ \"\" ] leaves nothing to run: it "
+                "clears the entrypoint and, as docker run --entrypoint does, "
+                "drops the image's Cmd; give the command in oci_cmd");
+    build_fails(fx, IC("\"Entrypoint\": [\"/e\"], \"Cmd\": [\"/x\"]"),
+                BASE "oci_entrypoint = [ ]\n",
+                "app.cfg:3: oci_entrypoint: [ ] leaves nothing to run: it "
+                "clears the entrypoint and, as docker run --entrypoint does, "
+                "drops the image's Cmd; give the command in oci_cmd");
     build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE,
                 "nothing to run: the program (first word of the image's Cmd) "
                 "is an empty string");
