@@ -1,6 +1,7 @@
 /* user.c: OCI User -> uid, gid, groups, home (see user.h for the rules). */
 #include "common/user.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,9 +27,20 @@ static bool parse_id(const char *s, unsigned *out)
     return true;
 }
 
-/* Splits a colon-separated line into at most `max` fields in place. */
+/*
+ * Splits a colon-separated line into at most `max` fields in place, after
+ * stripping the white space around it as runc's reader does (a file
+ * written on Windows ends its lines in "\r", which would otherwise end
+ * the last member of a group).  Fields a short line lacks are empty, as
+ * runc reads them; returns how many the line had.
+ */
 static size_t split(char *line, char **f, size_t max)
 {
+    while (isspace((unsigned char)*line))
+        line++;
+    char *end = line + strlen(line);
+    while (end > line && isspace((unsigned char)end[-1]))
+        *--end = '\0';
     size_t n = 0;
     f[n++] = line;
     for (char *p = line; *p && n < max; p++)
@@ -36,6 +48,8 @@ static size_t split(char *line, char **f, size_t max)
             *p = '\0';
             f[n++] = p + 1;
         }
+    for (size_t i = n; i < max; i++)
+        f[i] = end;
     return n;
 }
 
@@ -68,7 +82,9 @@ static int find_passwd(char *db, const char *name, unsigned id, bool by_id,
          l = strtok_r(NULL, "\n", &save)) {
         char *f[7];
         unsigned uid, gid;
-        if (split(l, f, 7) != 7 || !parse_id(f[2], &uid) ||
+        /* name:password:uid:gid at least; GECOS, home, shell may be
+         * left off. */
+        if (split(l, f, 7) < 4 || !parse_id(f[2], &uid) ||
             !parse_id(f[3], &gid))
             continue;
         if (by_id ? uid != id : strcmp(f[0], name) != 0)
@@ -121,7 +137,8 @@ static int scan_groups(char *db, const char *group, gid_t *gid_r,
          l = strtok_r(NULL, "\n", &save)) {
         char *f[4];
         unsigned gid;
-        if (split(l, f, 4) != 4 || !parse_id(f[2], &gid))
+        /* name:password:gid at least; the member list may be left off. */
+        if (split(l, f, 4) < 3 || !parse_id(f[2], &gid))
             continue;
         if (group && !found && !strcmp(f[0], group)) {
             *gid_r = gid;

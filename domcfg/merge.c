@@ -13,7 +13,9 @@
  *   env     = image Env, then oci_env merged by name (a later KEY wins, in
  *             the position of its first appearance).  PATH gets a default
  *             when neither sets it.
- *   cwd, user, stop signal: app.cfg if set, else the image, else defaults.
+ *   cwd, user, stop signal: app.cfg if set, else the image, else defaults;
+ *             cwd cleaned lexically as Docker cleans it ("/a/../b/" is
+ *             "/b").
  *   labels  = image Labels, then oci_labels by key (metadata.h).
  */
 #include "merge.h"
@@ -102,10 +104,21 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
         strv_append(&dc->args, &dc->n_args, use_ep[i]);
     for (size_t i = 0; i < strv_len(use_cmd); i++)
         strv_append(&dc->args, &dc->n_args, use_cmd[i]);
+    const char *ep_text = strv_len(ep) ? "[ \"\" ]" : "[ ]";
     xo_strv_free(ep);
     xo_strv_free(cmd);
     if (dc->n_args == 0 && args_later)
         return 0;
+    /* An image that has a Cmd: say which key set it aside. */
+    if (dc->n_args == 0 && strv_len(ic->cmd) && has_ep && !has_cmd)
+        return app_cfg_bad_value(
+            ac, "oci_entrypoint", err,
+            "%s leaves nothing to run: it clears the entrypoint and, as docker run --entrypoint does, drops the image's Cmd; give the command in oci_cmd",
+            ep_text);
+    if (dc->n_args == 0 && strv_len(ic->cmd) && has_cmd)
+        return app_cfg_bad_value(
+            ac, "oci_cmd", err,
+            "[ ] leaves nothing to run: it replaces the image's Cmd, and there is no entrypoint");
     if (dc->n_args == 0)
         return xo_err_set(
             err, EINVAL,
@@ -175,6 +188,38 @@ static bool valid_user(const char *u)
     return true;
 }
 
+/*
+ * Cleans an absolute path lexically, in place, as Go's filepath.Clean
+ * (which Docker applies to WorkingDir): repeated and trailing '/' go, "."
+ * components go, ".." takes away the component before it and stays at
+ * "/" at the root.  The loader refuses a ".." on its walk, and runc's
+ * chdir() would need every component before it to exist.
+ */
+static void clean_abs_path(char *p)
+{
+    size_t out = 1; /* p[0] is '/' and stays */
+    for (size_t i = 1; p[i];) {
+        size_t n = strcspn(p + i, "/");
+        if (n == 0 || (n == 1 && p[i] == '.')) {
+            /* an empty or "." component */
+        } else if (n == 2 && p[i] == '.' && p[i + 1] == '.') {
+            while (out > 1 && p[out - 1] != '/')
+                out--;
+            if (out > 1)
+                out--;
+        } else {
+            if (out > 1)
+                p[out++] = '/';
+            memmove(p + out, p + i, n);
+            out += n;
+        }
+        i += n;
+        if (p[i] == '/')
+            i++;
+    }
+    p[out] = '\0';
+}
+
 int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                   const struct image_config *ic, bool args_later, xo_err *err)
 {
@@ -197,6 +242,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                           dc->image_config_path, cwd);
     }
     dup_into(&dc->cwd, cwd);
+    clean_abs_path(dc->cwd);
 
     if ((r = app_cfg_string(ac, "oci_user", &s, err)) < 0)
         return -1;

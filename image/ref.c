@@ -11,7 +11,11 @@
 #include "common/alloc.h"
 
 #define TAG_MAX_LEN 128
-#define REPO_MAX_LEN 255
+/* distribution's NameTotalLengthMax: HOST/REPO, Docker Hub's host counted
+ * as "docker.io" and its one-component names with "library/". */
+#define NAME_MAX_LEN 255
+/* What NAME_MAX_LEN counts for Docker Hub's host. */
+#define DOCKER_HUB_DOMAIN "docker.io"
 
 void image_ref_dispose(struct image_ref *r)
 {
@@ -40,7 +44,7 @@ static bool tag_ok(const char *t)
 static bool repo_ok(const char *r)
 {
     size_t n = strlen(r);
-    if (n == 0 || n > REPO_MAX_LEN)
+    if (n == 0)
         return false;
     for (size_t i = 0; i < n;) {
         char c = r[i];
@@ -64,24 +68,57 @@ static bool repo_ok(const char *r)
     return true;
 }
 
-/* host[:port]: letters, digits, '-', '.', or an IPv4 address; port digits. */
-static bool host_ok(const char *h)
+/* [A-Za-z0-9] or [A-Za-z0-9][A-Za-z0-9-]*[A-Za-z0-9], `n` bytes. */
+static bool domain_component_ok(const char *c, size_t n)
 {
-    size_t n = strlen(h);
-    if (n == 0 || n > 255)
+    if (n == 0 || !isalnum((unsigned char)c[0]) ||
+        !isalnum((unsigned char)c[n - 1]))
         return false;
-    const char *colon = strchr(h, ':');
-    for (const char *p = h; p < (colon ? colon : h + n); p++)
-        if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+    for (size_t i = 0; i < n; i++)
+        if (!isalnum((unsigned char)c[i]) && c[i] != '-')
             return false;
-    if (colon) {
-        if (!colon[1] || strlen(colon + 1) > 5)
-            return false;
-        for (const char *p = colon + 1; *p; p++)
-            if (!isdigit((unsigned char)*p))
-                return false;
-    }
     return true;
+}
+
+/*
+ * host[:port] by distribution's grammar: a host is domain components
+ * (letters, digits, inner '-') joined by single dots, an IPv4 address (of
+ * that form too) or an IPv6 address in brackets; a port is 1 to 65535.
+ * NULL when it holds, else what is wrong, for the message.
+ */
+static const char *host_error(const char *h)
+{
+    const char *end = h + strlen(h);
+    const char *colon;
+    if (h[0] == '[') {
+        const char *close = strchr(h, ']');
+        if (!close || close == h + 1 ||
+            strspn(h + 1, "0123456789abcdefABCDEF:") != (size_t)(close - h - 1))
+            return "an IPv6 address is [HEX:...:HEX]";
+        colon = close[1] == ':' ? close + 1 : NULL;
+        if (!colon && close[1])
+            return "only \":PORT\" may follow an IPv6 address";
+    } else {
+        colon = strchr(h, ':');
+        const char *host_end = colon ? colon : end;
+        for (const char *c = h; c <= host_end;) {
+            const char *dot = memchr(c, '.', (size_t)(host_end - c));
+            const char *stop = dot ? dot : host_end;
+            if (!domain_component_ok(c, (size_t)(stop - c)))
+                return "a part between dots is letters, digits, inner '-'";
+            c = stop + 1;
+        }
+    }
+    if (colon) {
+        const char *port = colon + 1;
+        size_t n = strlen(port);
+        if (n == 0 || n > 10 || strspn(port, "0123456789") != n)
+            return "a port is 1 to 65535";
+        long v = strtol(port, NULL, 10);
+        if (v < 1 || v > 65535)
+            return "a port is 1 to 65535";
+    }
+    return NULL;
 }
 
 /* Docker Hub's names; all mean its registry endpoint. */
@@ -92,6 +129,22 @@ static bool docker_hub(const char *host)
                                         "registry.hub.docker.com"};
     for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
         if (!strcmp(host, names[i]))
+            return true;
+    return false;
+}
+
+/*
+ * Whether the first component of a name (`n` bytes) is a registry host, by
+ * distribution's rule: "localhost", or one holding a '.' or ':' (a domain,
+ * an address, a port), or an upper-case letter (Docker Hub's namespaces
+ * are lower case).  Otherwise the name is on Docker Hub.
+ */
+static bool first_is_host(const char *s, size_t n)
+{
+    if (n == strlen("localhost") && !memcmp(s, "localhost", n))
+        return true;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '.' || s[i] == ':' || (s[i] >= 'A' && s[i] <= 'Z'))
             return true;
     return false;
 }
@@ -160,11 +213,7 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
     char *slash = strchr(copy, '/');
     const char *host = REF_DEFAULT_REGISTRY;
     char *path = copy;
-    /* The first component is a host when it holds a "." or ":" or is
-     * "localhost" (Docker's rule); otherwise the name is on Docker Hub. */
-    if (slash && (memchr(copy, '.', (size_t)(slash - copy)) ||
-                  memchr(copy, ':', (size_t)(slash - copy)) ||
-                  !strncmp(copy, "localhost/", 10))) {
+    if (slash && first_is_host(copy, (size_t)(slash - copy))) {
         *slash = '\0';
         host = docker_hub(copy) ? REF_DEFAULT_REGISTRY : copy;
         path = slash + 1;
@@ -177,10 +226,12 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
     } else if (!r->has_digest) {
         tag = "latest";
     }
-    if (!host_ok(host)) {
-        rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": invalid registry host \"%s\"",
-                        orig, host);
+    const char *why = host_error(host);
+    if (why) {
+        rc = xo_err_set(
+            err, EINVAL,
+            "image reference \"%s\": invalid registry host \"%s\": %s", orig,
+            host, why);
         goto out;
     }
     if (!repo_ok(path)) {
@@ -195,9 +246,21 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
                        "image reference \"%s\": invalid tag \"%s\"", orig, tag);
         goto out;
     }
+    bool hub = !strcmp(host, REF_DEFAULT_REGISTRY);
+    bool library = hub && !strchr(path, '/');
+    size_t name_len = strlen(hub ? DOCKER_HUB_DOMAIN : host) + 1 +
+                      (library ? strlen("library/") : 0) + strlen(path);
+    if (name_len > NAME_MAX_LEN) {
+        rc = xo_err_set(
+            err, EINVAL,
+            "image reference \"%.64s...\": the name (%s/%s%.32s...) is %zu bytes; at most %d (distribution's limit on HOST/REPOSITORY)",
+            orig, hub ? DOCKER_HUB_DOMAIN : host, library ? "library/" : "",
+            path, name_len, NAME_MAX_LEN);
+        goto out;
+    }
     r->kind = IMAGE_REF_REGISTRY;
     r->host = xo_xstrdup(host);
-    if (!strcmp(host, REF_DEFAULT_REGISTRY) && !strchr(path, '/'))
+    if (library)
         r->repo = xo_xasprintf("library/%s", path);
     else
         r->repo = xo_xstrdup(path);

@@ -7,8 +7,11 @@
  *   sha256:HEX                            an image already in the store
  *
  * A reference without a scheme is a registry reference.  Its first
- * component is a registry host only when it holds a "." or ":" or is
- * "localhost"; otherwise the name is on Docker Hub.  Docker Hub's names
+ * component is a registry host only when it holds a ".", ":" or an
+ * upper-case letter or is "localhost" (distribution's rule); otherwise the
+ * name is on Docker Hub.  A host is a domain, an IPv4 address or a
+ * bracketed IPv6 one, with an optional port; HOST/REPO is at most 255
+ * bytes, Docker Hub's counted as docker.io/library/NAME.  Docker Hub's names
  * (docker.io, index.docker.io, registry-1.docker.io,
  * registry.hub.docker.com) all mean its endpoint REF_DEFAULT_REGISTRY, and
  * a one-component repository there is in "library/": "ubuntu",

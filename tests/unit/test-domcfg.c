@@ -111,9 +111,19 @@ static void test_nothing_to_run(void **state)
                        "entrypoint or cmd";
     build_fails(fx, IC(""), BASE, want);
     build_fails(fx, IC("\"Cmd\": []"), BASE, want);
-    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n", want);
+    /* When the image has a Cmd, the key that set it aside is named. */
+    build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n",
+                "app.cfg:3: oci_cmd: [ ] leaves nothing to run: it replaces "
+                "the image's Cmd, and there is no entrypoint");
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_entrypoint = [ \"\" ]\n",
-                want);
+                "app.cfg:3: oci_entrypoint: [ \"\" ] leaves nothing to run: it "
+                "clears the entrypoint and, as docker run --entrypoint does, "
+                "drops the image's Cmd; give the command in oci_cmd");
+    build_fails(fx, IC("\"Entrypoint\": [\"/e\"], \"Cmd\": [\"/x\"]"),
+                BASE "oci_entrypoint = [ ]\n",
+                "app.cfg:3: oci_entrypoint: [ ] leaves nothing to run: it "
+                "clears the entrypoint and, as docker run --entrypoint does, "
+                "drops the image's Cmd; give the command in oci_cmd");
     build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE,
                 "nothing to run: the program (first word of the image's Cmd) "
                 "is an empty string");
@@ -281,6 +291,48 @@ static void test_exec_total(void **state)
         "4096 kept for the loader's HOME");
     xo_err_clear(&err);
     domain_config_dispose(&dc);
+}
+
+/* The kernel takes a quarter of the stack limit the program starts under
+ * (at least 128 KiB): oci_rlimits' stack lowers what fits, and the error
+ * names that limit. */
+static void test_exec_total_stack(void **state)
+{
+    struct fixture *fx = *state;
+    /* Three Env entries of 100000 bytes: 300 KB, far below 2 MiB. */
+    size_t cap = 3 * 100020 + 256;
+    char *img = malloc(cap);
+    assert_non_null(img);
+    size_t o = (size_t)snprintf(img, cap,
+                                "{\"os\": \"linux\", \"architecture\": "
+                                "\"amd64\", \"config\": {\"Cmd\": [\"/x\"], "
+                                "\"Env\": [");
+    for (int i = 0; i < 3; i++) {
+        o += (size_t)snprintf(img + o, cap - o, "%s\"K%d=", i ? "," : "", i);
+        memset(img + o, 'v', 100000);
+        o += 100000;
+        img[o++] = '"';
+    }
+    snprintf(img + o, cap - o, "]}}");
+    build_ok(fx, img, BASE);
+    build_ok(fx, img, BASE "oci_rlimits = [ \"stack=unlimited\" ]\n");
+    /* 4 MiB: the kernel takes 1 MiB. */
+    build_ok(fx, img, BASE "oci_rlimits = [ \"stack=4194304\" ]\n");
+    /* 1 MiB: the kernel takes 256 KiB. */
+    build_fails(fx, img, BASE "oci_rlimits = [ \"stack=1048576:8388608\" ]\n",
+                "args and env take 300142 bytes as execve() counts them (6 "
+                "strings, each with its NUL and a 8-byte pointer); at most "
+                "258048 fit: the kernel's 262144 under oci_rlimits' stack "
+                "limit (a quarter of 1048576, at least 131072) less 4096 kept "
+                "for the loader's HOME");
+    /* 64 KiB: the kernel's floor, ARG_MAX. */
+    build_fails(fx, img, BASE "oci_rlimits = [ \"stack=65536\" ]\n",
+                "args and env take 300142 bytes as execve() counts them (6 "
+                "strings, each with its NUL and a 8-byte pointer); at most "
+                "126976 fit: the kernel's 131072 under oci_rlimits' stack "
+                "limit (a quarter of 65536, at least 131072) less 4096 kept "
+                "for the loader's HOME");
+    free(img);
 }
 
 static void test_process_fields(void **state)
@@ -672,6 +724,7 @@ int main(void)
         T(test_env_merge),
         T(test_exec_limits),
         cmocka_unit_test(test_exec_total),
+        T(test_exec_total_stack),
         T(test_process_fields),
         T(test_identity_resources),
         T(test_root_volume),

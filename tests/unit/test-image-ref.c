@@ -17,7 +17,8 @@ static void ok(const char *s, const char *canonical)
     xo_err err = XO_ERR_INIT;
     if (image_ref_parse(&r, s, &err) < 0)
         fail_msg("%s: %s", s, xo_err_msg(&err));
-    assert_string_equal(r.canonical, canonical);
+    if (canonical)
+        assert_string_equal(r.canonical, canonical);
     image_ref_dispose(&r);
 }
 
@@ -101,6 +102,56 @@ static void test_docker_hub(void **state)
        "docker://docker.io.example.com/ubuntu:latest");
 }
 
+/* The rest of distribution's grammar (github.com/distribution/reference),
+ * as skopeo and Docker read it: a host is dot-separated components of
+ * letters, digits and inner '-', an IPv4 address or a bracketed IPv6 one,
+ * with a port of 1 to 65535; an upper-case first component is a host;
+ * HOST/REPOSITORY is at most 255 bytes, Docker Hub's counted as
+ * docker.io/library/NAME; a digest wins over a tag. */
+static void test_distribution_grammar(void **state)
+{
+    (void)state;
+    ok("[::1]:5000/x", "docker://[::1]:5000/x:latest");
+    ok("[2001:db8::1]/a/b:t", "docker://[2001:db8::1]/a/b:t");
+    ok("docker://[fe80::1]:443/x@sha256:" HEX,
+       "docker://[fe80::1]:443/x@sha256:" HEX);
+    ok("Foo/bar", "docker://Foo/bar:latest");
+    ok("Example.COM:5000/bar", "docker://Example.COM:5000/bar:latest");
+    ok("host:05000/x", "docker://host:05000/x:latest");
+    ok("a-b.c-d.e/x", "docker://a-b.c-d.e/x:latest");
+    ok("u:tag@sha256:" HEX,
+       "docker://registry-1.docker.io/library/u@sha256:" HEX);
+    bad("example.com/Bar", "invalid repository");
+    bad("-bad.com/x", "a part between dots");
+    bad("bad-.com/x", "a part between dots");
+    bad("a..b.com/x", "a part between dots");
+    bad(".a.com/x", "a part between dots");
+    bad("a_b.com/x", "a part between dots");
+    bad("host:0/x", "a port is 1 to 65535");
+    bad("host:65536/x", "a port is 1 to 65535");
+    bad("host:/x", "a port is 1 to 65535");
+    bad("[::1/x", "IPv6");
+    bad("[::1]x/y", "only \":PORT\"");
+    bad("[::g]/x", "IPv6");
+
+    char ref[400], name[300];
+    /* 255 bytes with "docker.io/library/" (18): a name of 237 fits. */
+    memset(name, 'a', 237);
+    name[237] = '\0';
+    ok(name, NULL);
+    strcpy(name + 237, "a");
+    bad(name, "at most 255");
+    snprintf(ref, sizeof(ref), "docker.io/library/%s", name);
+    bad(ref, "is 256 bytes");
+    /* example.com/ is 12: a repository of 243 fits, 244 does not. */
+    memset(name, 'b', 243);
+    name[243] = '\0';
+    snprintf(ref, sizeof(ref), "example.com/%s:t", name);
+    ok(ref, NULL);
+    snprintf(ref, sizeof(ref), "example.com/%sb:t", name);
+    bad(ref, "at most 255");
+}
+
 static void test_digest(void **state)
 {
     (void)state;
@@ -120,8 +171,11 @@ static void test_too_long(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_layout),     cmocka_unit_test(test_registry),
-        cmocka_unit_test(test_docker_hub), cmocka_unit_test(test_digest),
+        cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_registry),
+        cmocka_unit_test(test_docker_hub),
+        cmocka_unit_test(test_distribution_grammar),
+        cmocka_unit_test(test_digest),
         cmocka_unit_test(test_too_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,10 +41,18 @@ static int setup(void **state)
         "0123456789012345678901234567890123456789012345678901234567890123"
         "0123456789012345678901234567890123456789012345678901234567890123"
         "0123456789012345678901234567890123456789012345678901234567890123"
-        ":/bin/sh\n");
+        ":/bin/sh\n"
+        "\n"
+        "  crlf:x:1700:1700:Written on Windows:/home/crlf:/bin/sh\r\n"
+        "short:x:1800:1800\n"
+        "1abc:x:1900:1900::/home/1abc:/bin/sh\n");
     put("group", "root:x:0:\napp:x:1000:\nstaff:x:50:app,dup\n"
                  "extra:x:2000:app,root,dup,dup\n"
-                 "other:x:3000:nobody,app\n");
+                 "other:x:3000:nobody,app\n"
+                 "\n"
+                 "win:x:4000:crlf\r\n"
+                 "bare:x:4100\n"
+                 "4242:x:4300:crlf\n");
     return 0;
 }
 
@@ -119,6 +127,22 @@ static void test_resolve(void **state)
     expect("2147483647", 2147483647, 0, "0", "");
 }
 
+/*
+ * Files as images hold them, read as runc reads them: white space around
+ * a line (a "\r" of a file written on Windows) is not part of it, a line
+ * may leave off its last fields, a name may start with a digit, and a
+ * numeric GROUP is a gid even when a group has that name.
+ */
+static void test_file_forms(void **state)
+{
+    (void)state;
+    expect("crlf", 1700, 1700, "1700,4000,4300", "/home/crlf");
+    expect("short", 1800, 1800, "1800", "");
+    expect("app:bare", 1000, 4100, "4100", "/home/app");
+    expect("1abc", 1900, 1900, "1900", "/home/1abc");
+    expect("crlf:4242", 1700, 4242, "4242", "/home/crlf");
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -146,6 +170,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
