@@ -97,6 +97,14 @@ run_to_end w1
 check "the root is writable (a file in /, directories in /var/run and /tmp)" bash -c \
     '"$0" logs w1 | grep -qx rw' "$X"
 "$X" destroy w1 >/dev/null 2>&1
+# The runtime's /etc/hosts, /etc/resolv.conf and /etc/hostname are 0644,
+# as Docker's and the loader's: a non-root program resolves names (they
+# were the state dir's 0600, "Permission denied" for user app).
+cfg e1 'oci_user = "app"' 'oci_cmd = [ "cat /etc/hosts /etc/resolv.conf /etc/hostname >/dev/null && echo readable; ls -l /etc/hosts /etc/resolv.conf /etc/hostname" ]'
+run_to_end e1
+check "/etc/hosts, resolv.conf and hostname: 0644, a non-root user reads them" bash -c \
+    '"$0" logs e1 | grep -qx readable && [ "$("$0" logs e1 | grep -c "^-rw-r--r-- ")" = 3 ]' "$X"
+"$X" destroy e1 >/dev/null 2>&1
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv
