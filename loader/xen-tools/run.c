@@ -151,6 +151,10 @@ static _Noreturn void child(const struct boot_spec *spec,
         child_fail(errfd, errno, what);
     if (run_become(spec, ids, spec->cwd, &what) < 0)
         child_fail(errfd, errno, what);
+    /* Only fds 0-2 are the program's, as runc closes every other at exec:
+     * ours are close-on-exec, but one the init inherited (the host test
+     * mode's caller) would reach it.  errfd still reports a failed exec. */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     run_exec_path(spec->args[0], (char *const *)spec->args, env);
     child_fail(errfd, errno, spec->args[0]);
 }

@@ -225,6 +225,14 @@ spec stdinkept && echo from-console | run stdinkept
 check "process/stdin-null (v9): stdin is /dev/null; without it the loader's" \
     eval 'exited stdinnull 0 && hasnt stdinnull "from-console" &&
           has stdinkept "probe: read /dev/stdin: from-console"'
+# Only fds 0-2 reach the entrypoint, as runc closes every other at exec:
+# one the init inherited (here fd 7; a shell or agent above it may hold
+# more) or would leak is not the program's.  fd 3 is the probe's own
+# directory stream of /proc/self/fd.
+defaults; ARGS='"probe", "ls", "/proc/self/fd", "exit", "0"'
+spec fds && run fds 7</dev/null
+check "only fds 0-2 reach the entrypoint (an inherited fd 7 does not)" \
+    has fds "probe: ls /proc/self/fd: 0 1 2 3"
 # runc's readonlyPaths and maskedPaths, and a read-only /sys, in the
 # entrypoint's mount namespace (container root once wrote /proc/sys and
 # ran a core_pattern helper with every capability).  Only harmless
