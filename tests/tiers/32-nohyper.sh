@@ -105,6 +105,15 @@ run_to_end e1
 check "/etc/hosts, resolv.conf and hostname: 0644, a non-root user reads them" bash -c \
     '"$0" logs e1 | grep -qx readable && [ "$("$0" logs e1 | grep -c "^-rw-r--r-- ")" = 3 ]' "$X"
 "$X" destroy e1 >/dev/null 2>&1
+# stdout and stderr are a pipe the monitor copies into the log, as under
+# Docker: on the log file itself `echo two >/dev/stderr` truncated the log
+# ("one" was lost) and runc gave the host's log file to user app.
+cfg o1 'oci_user = "app"' 'oci_cmd = [ "echo one; echo two >/dev/stderr; echo three >/dev/stdout; case $(ls -l /proc/$$/fd/1) in *pipe:*) echo pipe;; esac" ]'
+run_to_end o1
+check "stdout and stderr: a pipe; reopening /dev/stderr truncates nothing" bash -c \
+    '[ "$("$0" logs o1 | sort | tr "\n" " ")" = "one pipe three two " ]' "$X"
+check "the host's log file stays root's" test "$(stat -c %u "$T/log/o1.log")" = 0
+"$X" destroy o1 >/dev/null 2>&1
 # Docker's sysctls for a container with a network namespace of its own:
 # a non-root program binds port 80 (nginx as www-data), pings without
 # CAP_NET_RAW.  runc writes them, as the loader does in a domain.
