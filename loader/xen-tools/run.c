@@ -142,7 +142,10 @@ static _Noreturn void child(const struct boot_spec *spec,
      */
     if (unshare(CLONE_NEWNS) < 0)
         child_fail(errfd, errno, "unshare(CLONE_NEWNS)");
+    /* In place of the domain's /proc, not over it: /proc/self/mountinfo
+     * lists one /proc, as under runc. */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        umount2("/proc", MNT_DETACH) < 0 ||
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
             0)
         child_fail(errfd, errno, "mount /proc for the PID namespace");

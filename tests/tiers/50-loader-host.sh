@@ -332,6 +332,12 @@ check "/dev is a tmpfs (mode 755)" grep -q "probe: mount tmpfs /dev tmpfs rw,nos
 check "/dev/mqueue, /dev/shm, /dev/pts mounted" \
     eval 'grep -q " /dev/mqueue mqueue " "$T/devfs.out" && grep -q " /dev/shm tmpfs " "$T/devfs.out" && grep -q " /dev/pts devpts " "$T/devfs.out"'
 check "cgroup2 read-only at /sys/fs/cgroup" grep -q "probe: mount cgroup /sys/fs/cgroup cgroup2 ro," "$T/devfs.out"
+# /proc/self/mountinfo as runc's: one /proc (the PID namespace's, not
+# also the domain's under it; mounted last, by the entrypoint's side) and
+# runc's order of the others.
+check "one /proc, and runc's mount order (dev, pts, shm, mqueue, sys, cgroup)" \
+    eval '[ "$(grep -c "^probe: mount proc /proc proc " "$T/devfs.out")" = 1 ] &&
+          [ "$(awk "\$1 == \"probe:\" && \$2 == \"mount\" && \$4 ~ /^\/(proc|dev|dev\/pts|dev\/shm|dev\/mqueue|sys|sys\/fs\/cgroup)\$/ { printf \"%s \", \$4 }" "$T/devfs.out")" = "/dev /dev/pts /dev/shm /dev/mqueue /sys /sys/fs/cgroup /proc " ]'
 
 # --- exit codes -----------------------------------------------------------
 for c in 1 42; do
