@@ -114,8 +114,10 @@ static _Noreturn void child(const struct boot_spec *spec,
     if (relay && stdio_relay_child(relay) < 0)
         child_fail(errfd, errno, "stdout and stderr: the pipes");
     if (spec->stdin_null) {
-        /* runc's stdin without a terminal: a reader gets end-of-file. */
-        int fd = open("/dev/null", O_RDONLY);
+        /* runc's stdin without a terminal: a reader gets end-of-file.
+         * Read-write, as runc reopens a /dev/null stdio fd in the
+         * container (reOpenDevNull). */
+        int fd = open("/dev/null", O_RDWR);
         if (fd < 0 || (fd != STDIN_FILENO && dup2(fd, STDIN_FILENO) < 0))
             child_fail(errfd, errno, "stdin: /dev/null");
         if (fd != STDIN_FILENO)

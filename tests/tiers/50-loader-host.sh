@@ -225,6 +225,13 @@ spec stdinkept && echo from-console | run stdinkept
 check "process/stdin-null (v9): stdin is /dev/null; without it the loader's" \
     eval 'exited stdinnull 0 && hasnt stdinnull "from-console" &&
           has stdinkept "probe: read /dev/stdin: from-console"'
+# Opened read-write, as runc reopens a /dev/null stdio fd inside the
+# container (reOpenDevNull): a write to fd 0 succeeds there too.
+defaults; VERSION=9; PROCEXTRA='stdin-null;'
+ARGS='"probe", "cat", "/proc/self/fdinfo/0", "exit", "0"'
+spec stdinrw && run stdinrw
+check "stdin-null: /dev/null open for reading and writing (O_RDWR)" \
+    grep -qE "^probe: cat /proc/self/fdinfo/0: flags:[[:space:]]+0[0-7]*2$" "$T/stdinrw.out"
 # Only fds 0-2 reach the entrypoint, as runc closes every other at exec:
 # one the init inherited (here fd 7; a shell or agent above it may hold
 # more) or would leak is not the program's.  fd 3 is the probe's own
