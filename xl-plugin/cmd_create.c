@@ -415,23 +415,26 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
         const char *file;
         const void *data;
         size_t len;
+        mode_t mode;
     } files[] = {
-        {STATE_FILE_APP_CFG, cfg, cfg_len},
-        {"domain-config.json", r->libxl_json, strlen(r->libxl_json)},
-        {STATE_FILE_RUNTIME_SPEC, r->spec_text, strlen(r->spec_text)},
-        {STATE_FILE_BOOT_SPEC, r->blob, r->blob_len},
-        /* What runtime-spec.json bind-mounts on /etc. */
-        {r->etc[0].name, r->etc[0].text, r->etc[0].len},
-        {r->etc[1].name, r->etc[1].text, r->etc[1].len},
-        {r->etc[2].name, r->etc[2].text, r->etc[2].len},
+        {STATE_FILE_APP_CFG, cfg, cfg_len, 0600},
+        {"domain-config.json", r->libxl_json, strlen(r->libxl_json), 0600},
+        {STATE_FILE_RUNTIME_SPEC, r->spec_text, strlen(r->spec_text), 0600},
+        {STATE_FILE_BOOT_SPEC, r->blob, r->blob_len, 0600},
+        /* What runtime-spec.json bind-mounts on /etc: the container's
+         * users read them (a resolver as any user), as Docker's 0644. */
+        {r->etc[0].name, r->etc[0].text, r->etc[0].len, 0644},
+        {r->etc[1].name, r->etc[1].text, r->etc[1].len, 0644},
+        {r->etc[2].name, r->etc[2].text, r->etc[2].len, 0644},
         /* What `xl-oci prune` must keep while this domain exists. */
-        {STATE_FILE_ROOT_VOLUME, r->dc.root_volume, strlen(r->dc.root_volume)},
+        {STATE_FILE_ROOT_VOLUME, r->dc.root_volume, strlen(r->dc.root_volume),
+         0600},
     };
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         if (xo_path_fmt(path, sizeof(path), err, "%s/%s", tmp, files[i].file) <
                 0 ||
-            xo_write_file_atomic(path, files[i].data, files[i].len, 0600, err) <
-                0)
+            xo_write_file_atomic(path, files[i].data, files[i].len,
+                                 files[i].mode, err) < 0)
             goto out;
     }
     /* The labels, read-only from here on (metastore.h). */

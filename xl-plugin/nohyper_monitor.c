@@ -5,7 +5,8 @@
  * create leaves the container's process 1 behind and exits, the process
  * is reparented here, and its exit status is the container's, as under
  * containerd's shim.  It runs `runc create` and `runc start` with the
- * container's stdio on the console log, publishes DomainStatus (running,
+ * container's stdout and stderr on a pipe it copies into the console log
+ * (nohyper_relay.h), publishes DomainStatus (running,
  * then halted with the exit code), then deletes the container in runc
  * and unmounts its root.  The state stays until `xl-oci destroy`.  Its
  * restart policy (monitor_restart.h) starts the container again after
@@ -30,6 +31,7 @@
 #include "monitor_restart.h"
 #include "monitor_spawn.h"
 #include "nohyper.h"
+#include "nohyper_relay.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -68,10 +70,16 @@ static long read_pid(const char *dir, xo_err *err)
  * domain's loader and Docker give it, not a broken container. */
 #define START_NOT_RUN (-2)
 
-/* runc create + start; the container's pid, START_NOT_RUN with *code_r
- * and err saying why, or -1 with err. */
-static long start(const char *root, const char *name, const char *dir, int log,
-                  int *code_r, xo_err *err)
+/* How long the output copier may take after the container's process 1
+ * exited (its PID namespace, and so every writer, goes with it). */
+#define RELAY_DRAIN_MS 2000
+
+/* runc create + start (start() below); the container's pid,
+ * START_NOT_RUN with *code_r and err saying why, or -1 with err. */
+static long runc_create_start(const char *root, const char *name,
+                              const char *dir, int log,
+                              struct nohyper_relay *relay, int *code_r,
+                              xo_err *err)
 {
     char pidfile[4096];
     if (xo_path_fmt(pidfile, sizeof(pidfile), err, "%s/" PID_FILE, dir) < 0)
@@ -79,7 +87,8 @@ static long start(const char *root, const char *name, const char *dir, int log,
     const char *create[] = {"create", "--bundle", dir, "--pid-file",
                             pidfile,  name,       NULL};
     char *text = NULL;
-    int rc = nohyper_runc_logged(root, create, log, dir, &text, err);
+    int rc = nohyper_runc_logged(root, create, relay->wr, dir, &text, err);
+    nohyper_relay_close_writer(relay);
     char why[512];
     int code =
         rc > 0 && text ? nohyper_create_code(text, why, sizeof(why)) : -1;
@@ -88,7 +97,9 @@ static long start(const char *root, const char *name, const char *dir, int log,
         *code_r = code;
         xo_err_set(err, code == 127 ? ENOENT : EACCES,
                    "the container's program could not be run: %s", why);
-        /* The reason in the container's log too, as a loader marker. */
+        /* The reason in the container's log too, as a loader marker,
+         * after what runc wrote there. */
+        nohyper_relay_finish(relay, RELAY_DRAIN_MS);
         dprintf(log, "xl-oci: %s\n", xo_err_msg(err));
         xo_err e = XO_ERR_INIT;
         nohyper_delete(root, name, &e); /* what runc create left */
@@ -108,6 +119,20 @@ static long start(const char *root, const char *name, const char *dir, int log,
     if (rc > 0)
         return xo_err_set(err, EIO, "runc start failed (exit %d)", rc);
     return rc < 0 ? -1 : pid;
+}
+
+/* The container started with its stdout and stderr on a pipe `relay`
+ * copies into the log (nohyper_relay.h); the copier outlives this call
+ * only when the container runs. */
+static long start(const char *root, const char *name, const char *dir, int log,
+                  struct nohyper_relay *relay, int *code_r, xo_err *err)
+{
+    if (nohyper_relay_start(relay, log, err) < 0)
+        return -1;
+    long pid = runc_create_start(root, name, dir, log, relay, code_r, err);
+    if (pid < 0)
+        nohyper_relay_finish(relay, RELAY_DRAIN_MS);
+    return pid;
 }
 
 /* Reaps every child that exited; 1 with `pid`'s exit code (the way a
@@ -248,7 +273,8 @@ static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
  */
 static long restart_after_backoff(struct xo_xs *xs, const char *root,
                                   const char *name, const char *dir, int log,
-                                  long long due, int *code_r, xo_err *err)
+                                  struct nohyper_relay *relay, long long due,
+                                  int *code_r, xo_err *err)
 {
     while (!monitor_restart_stop_requested(xs, name) &&
            monitor_restart_sleep(due))
@@ -260,7 +286,7 @@ static long restart_after_backoff(struct xo_xs *xs, const char *root,
     if (!monitor_restart_stop_requested(xs, name)) {
         xo_info("%s: restarting", name);
         if (nohyper_delete(root, name, err) < 0 ||
-            (pid = start(root, name, dir, log, code_r, err)) == -1 ||
+            (pid = start(root, name, dir, log, relay, code_r, err)) == -1 ||
             monitor_restart_done(xs, name, err) < 0 ||
             (pid > 0 && publish_running(xs, root, name, pid, err) < 0))
             pid = -1;
@@ -274,6 +300,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     struct xen_handles h = {0};
     char dir[4096], logpath[4096];
     int lock = -1, log = -1, rc = -1;
+    struct nohyper_relay relay = {.wr = -1, .pid = 0};
     long pid = 0;
     int not_run = 0;
     long long due = 0;
@@ -322,7 +349,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         due = monitor_restart_due(h.xs, name);
         xo_info("%s: continuing the restart backoff", name);
     } else {
-        pid = start(root, name, dir, log, &not_run, err);
+        pid = start(root, name, dir, log, &relay, &not_run, err);
         if (pid == -1 ||
             (pid > 0 && publish_running(h.xs, root, name, pid, err) < 0))
             goto broken;
@@ -333,7 +360,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     }
     for (;;) {
         if (due) {
-            pid = restart_after_backoff(h.xs, root, name, dir, log, due,
+            pid = restart_after_backoff(h.xs, root, name, dir, log, &relay, due,
                                         &not_run, err);
             if (pid == -1)
                 goto broken;
@@ -345,6 +372,8 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
                        ? not_run
                        : wait_container(h.xs, root, name, (pid_t)pid, stop_sig,
                                         stop_grace);
+        /* Its last lines in the log before `wait` reports the exit. */
+        nohyper_relay_finish(&relay, RELAY_DRAIN_MS);
         if (pid == START_NOT_RUN) {
             /* An exit that says why, as a domain's failed phase does. */
             xo_err e = XO_ERR_INIT;
@@ -386,6 +415,7 @@ broken:;
     xo_err_clear(&be);
     monitor_restart_note_end(h.xs, root, name);
 out:
+    nohyper_relay_finish(&relay, RELAY_DRAIN_MS);
     ready(&ready_fd);
     if (log >= 0)
         close(log);

@@ -427,14 +427,14 @@ static int mount_volume(const struct loader_env *env,
 static int mount_pseudo(const struct loader_env *env, int rootfd,
                         const char *root, xo_err *err)
 {
-    /* runc's mounts (its default spec), /dev built by devfs.c. */
+    /* runc's mounts in its default spec's order (which /proc/self/mountinfo
+     * shows), /dev built by devfs.c. */
     static const struct {
         const char *path, *src, *fstype;
         unsigned long flags;
         const char *data;
     } fs[] = {
         {"/proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
-        {"/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
         {"/dev", NULL, NULL, 0, NULL},
         {"/dev/pts", "devpts", "devpts", MS_NOSUID | MS_NOEXEC,
          "newinstance,ptmxmode=0666,mode=0620,gid=5"},
@@ -442,6 +442,7 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
          "mode=1777,size=65536k"},
         {"/dev/mqueue", "mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC,
          NULL},
+        {"/sys", "sysfs", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL},
         {"/sys/fs/cgroup", "cgroup", "cgroup2",
          MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME | MS_RDONLY, NULL},
     };

@@ -114,8 +114,10 @@ static _Noreturn void child(const struct boot_spec *spec,
     if (relay && stdio_relay_child(relay) < 0)
         child_fail(errfd, errno, "stdout and stderr: the pipes");
     if (spec->stdin_null) {
-        /* runc's stdin without a terminal: a reader gets end-of-file. */
-        int fd = open("/dev/null", O_RDONLY);
+        /* runc's stdin without a terminal: a reader gets end-of-file.
+         * Read-write, as runc reopens a /dev/null stdio fd in the
+         * container (reOpenDevNull). */
+        int fd = open("/dev/null", O_RDWR);
         if (fd < 0 || (fd != STDIN_FILENO && dup2(fd, STDIN_FILENO) < 0))
             child_fail(errfd, errno, "stdin: /dev/null");
         if (fd != STDIN_FILENO)
@@ -142,7 +144,10 @@ static _Noreturn void child(const struct boot_spec *spec,
      */
     if (unshare(CLONE_NEWNS) < 0)
         child_fail(errfd, errno, "unshare(CLONE_NEWNS)");
+    /* In place of the domain's /proc, not over it: /proc/self/mountinfo
+     * lists one /proc, as under runc. */
     if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+        umount2("/proc", MNT_DETACH) < 0 ||
         mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) <
             0)
         child_fail(errfd, errno, "mount /proc for the PID namespace");
@@ -151,6 +156,10 @@ static _Noreturn void child(const struct boot_spec *spec,
         child_fail(errfd, errno, what);
     if (run_become(spec, ids, spec->cwd, &what) < 0)
         child_fail(errfd, errno, what);
+    /* Only fds 0-2 are the program's, as runc closes every other at exec:
+     * ours are close-on-exec, but one the init inherited (the host test
+     * mode's caller) would reach it.  errfd still reports a failed exec. */
+    close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
     run_exec_path(spec->args[0], (char *const *)spec->args, env);
     child_fail(errfd, errno, spec->args[0]);
 }

@@ -97,6 +97,31 @@ run_to_end w1
 check "the root is writable (a file in /, directories in /var/run and /tmp)" bash -c \
     '"$0" logs w1 | grep -qx rw' "$X"
 "$X" destroy w1 >/dev/null 2>&1
+# The runtime's /etc/hosts, /etc/resolv.conf and /etc/hostname are 0644,
+# as Docker's and the loader's: a non-root program resolves names (they
+# were the state dir's 0600, "Permission denied" for user app).
+cfg e1 'oci_user = "app"' 'oci_cmd = [ "cat /etc/hosts /etc/resolv.conf /etc/hostname >/dev/null && echo readable; ls -l /etc/hosts /etc/resolv.conf /etc/hostname" ]'
+run_to_end e1
+check "/etc/hosts, resolv.conf and hostname: 0644, a non-root user reads them" bash -c \
+    '"$0" logs e1 | grep -qx readable && [ "$("$0" logs e1 | grep -c "^-rw-r--r-- ")" = 3 ]' "$X"
+"$X" destroy e1 >/dev/null 2>&1
+# stdout and stderr are a pipe the monitor copies into the log, as under
+# Docker: on the log file itself `echo two >/dev/stderr` truncated the log
+# ("one" was lost) and runc gave the host's log file to user app.
+cfg o1 'oci_user = "app"' 'oci_cmd = [ "echo one; echo two >/dev/stderr; echo three >/dev/stdout; case $(ls -l /proc/$$/fd/1) in *pipe:*) echo pipe;; esac" ]'
+run_to_end o1
+check "stdout and stderr: a pipe; reopening /dev/stderr truncates nothing" bash -c \
+    '[ "$("$0" logs o1 | sort | tr "\n" " ")" = "one pipe three two " ]' "$X"
+check "the host's log file stays root's" test "$(stat -c %u "$T/log/o1.log")" = 0
+"$X" destroy o1 >/dev/null 2>&1
+# Docker's sysctls for a container with a network namespace of its own:
+# a non-root program binds port 80 (nginx as www-data), pings without
+# CAP_NET_RAW.  runc writes them, as the loader does in a domain.
+cfg sc1 'oci_user = "app"' 'oci_cmd = [ "cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/ping_group_range" ]'
+run_to_end sc1
+check "Docker's default sysctls: unprivileged ports from 0, ping for every group" bash -c \
+    '"$0" logs sc1 | tr "\n\t" "  " | grep -qx "0 0 2147483647 "' "$X"
+"$X" destroy sc1 >/dev/null 2>&1
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv

@@ -225,6 +225,21 @@ spec stdinkept && echo from-console | run stdinkept
 check "process/stdin-null (v9): stdin is /dev/null; without it the loader's" \
     eval 'exited stdinnull 0 && hasnt stdinnull "from-console" &&
           has stdinkept "probe: read /dev/stdin: from-console"'
+# Opened read-write, as runc reopens a /dev/null stdio fd inside the
+# container (reOpenDevNull): a write to fd 0 succeeds there too.
+defaults; VERSION=9; PROCEXTRA='stdin-null;'
+ARGS='"probe", "cat", "/proc/self/fdinfo/0", "exit", "0"'
+spec stdinrw && run stdinrw
+check "stdin-null: /dev/null open for reading and writing (O_RDWR)" \
+    grep -qE "^probe: cat /proc/self/fdinfo/0: flags:[[:space:]]+0[0-7]*2$" "$T/stdinrw.out"
+# Only fds 0-2 reach the entrypoint, as runc closes every other at exec:
+# one the init inherited (here fd 7; a shell or agent above it may hold
+# more) or would leak is not the program's.  fd 3 is the probe's own
+# directory stream of /proc/self/fd.
+defaults; ARGS='"probe", "ls", "/proc/self/fd", "exit", "0"'
+spec fds && run fds 7</dev/null
+check "only fds 0-2 reach the entrypoint (an inherited fd 7 does not)" \
+    has fds "probe: ls /proc/self/fd: 0 1 2 3"
 # runc's readonlyPaths and maskedPaths, and a read-only /sys, in the
 # entrypoint's mount namespace (container root once wrote /proc/sys and
 # ran a core_pattern helper with every capability).  Only harmless
@@ -324,6 +339,12 @@ check "/dev is a tmpfs (mode 755)" grep -q "probe: mount tmpfs /dev tmpfs rw,nos
 check "/dev/mqueue, /dev/shm, /dev/pts mounted" \
     eval 'grep -q " /dev/mqueue mqueue " "$T/devfs.out" && grep -q " /dev/shm tmpfs " "$T/devfs.out" && grep -q " /dev/pts devpts " "$T/devfs.out"'
 check "cgroup2 read-only at /sys/fs/cgroup" grep -q "probe: mount cgroup /sys/fs/cgroup cgroup2 ro," "$T/devfs.out"
+# /proc/self/mountinfo as runc's: one /proc (the PID namespace's, not
+# also the domain's under it; mounted last, by the entrypoint's side) and
+# runc's order of the others.
+check "one /proc, and runc's mount order (dev, pts, shm, mqueue, sys, cgroup)" \
+    eval '[ "$(grep -c "^probe: mount proc /proc proc " "$T/devfs.out")" = 1 ] &&
+          [ "$(awk "\$1 == \"probe:\" && \$2 == \"mount\" && \$4 ~ /^\/(proc|dev|dev\/pts|dev\/shm|dev\/mqueue|sys|sys\/fs\/cgroup)\$/ { printf \"%s \", \$4 }" "$T/devfs.out")" = "/dev /dev/pts /dev/shm /dev/mqueue /sys /sys/fs/cgroup /proc " ]'
 
 # --- exit codes -----------------------------------------------------------
 for c in 1 42; do
@@ -830,7 +851,7 @@ fi
 xloci=$top/build/xl-oci
 vol=$top/build/test-images/probe
 if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
-    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "exit", "42" ]\n' \
+    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "read", "/proc/sys/net/ipv4/ip_unprivileged_port_start", "read", "/proc/sys/net/ipv4/ping_group_range", "exit", "42" ]\n' \
         "$vol" >"$T/t50.cfg"
     if "$xloci" create -N --boot-spec "$T/domcfg.dtb" "$T/t50.cfg" >"$T/t50.json" 2>"$T/t50.err"; then
         ploop=$(losetup -f --show -r "$vol/rootfs.erofs") && loops+=("$ploop")
@@ -840,6 +861,11 @@ if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
         echo $? >"$T/domcfg.rc"
         check "domcfg's boot spec runs the probe volume (exit 42)" exited domcfg 42
         check "domcfg's boot spec: image WorkingDir honoured" has domcfg "probe: cwd /srv"
+        # Docker's sysctls for a container with its own network: a
+        # non-root program binds port 80 and pings (both 1024 / "1 0").
+        check "domcfg's boot spec: Docker's default sysctls (unprivileged ports, ping)" \
+            eval 'has domcfg "probe: read /proc/sys/net/ipv4/ip_unprivileged_port_start: 0" &&
+                  has domcfg "probe: read /proc/sys/net/ipv4/ping_group_range: 0	2147483647"'
     else
         nok "xl-oci create -N --boot-spec: $(cat "$T/t50.err")"
     fi

@@ -1,0 +1,88 @@
+/* nohyper_relay.c: the container's output pipe copied into its log (see
+ * nohyper_relay.h). */
+#include "nohyper_relay.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+
+/* The copier: nothing of the monitor's but the pipe and the log (not its
+ * locks), until end-of-file. */
+static _Noreturn void copy(int rd, int log)
+{
+    int lo = rd < log ? rd : log, hi = rd < log ? log : rd;
+    if (lo > 3)
+        close_range(3, (unsigned)lo - 1, 0);
+    if (hi > lo + 1)
+        close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+    close_range((unsigned)hi + 1, ~0U, 0);
+    static char buf[16384];
+    for (;;) {
+        ssize_t n = read(rd, buf, sizeof(buf));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            _exit(0);
+        /* A log that fails loses the bytes, nothing else. */
+        (void)xo_write_all(log, buf, (size_t)n);
+    }
+}
+
+int nohyper_relay_start(struct nohyper_relay *r, int log, xo_err *err)
+{
+    int p[2];
+    r->wr = -1;
+    r->pid = 0;
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return xo_err_sys(err, "pipe for the container's output");
+    pid_t pid = fork();
+    if (pid < 0) {
+        xo_err_sys(err, "fork of the container's output copier");
+        close(p[0]);
+        close(p[1]);
+        return -1;
+    }
+    if (pid == 0) {
+        close(p[1]);
+        copy(p[0], log);
+    }
+    close(p[0]);
+    r->wr = p[1];
+    r->pid = pid;
+    return 0;
+}
+
+void nohyper_relay_close_writer(struct nohyper_relay *r)
+{
+    if (r->wr >= 0)
+        close(r->wr);
+    r->wr = -1;
+}
+
+void nohyper_relay_finish(struct nohyper_relay *r, int ms)
+{
+    nohyper_relay_close_writer(r);
+    if (r->pid <= 0)
+        return;
+    /* Until reaped the pid is ours, so the kill below cannot reach a
+     * process that took it over. */
+    for (int waited = 0;; waited += 10) {
+        pid_t w = waitpid(r->pid, NULL, WNOHANG);
+        if (w == r->pid || (w < 0 && errno != EINTR))
+            break; /* ended, or reaped by the monitor's reap() */
+        if (w == 0 && waited >= ms) {
+            kill(r->pid, SIGKILL);
+            while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+            break;
+        }
+        if (w == 0)
+            nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
+    }
+    r->pid = 0;
+}
