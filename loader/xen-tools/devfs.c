@@ -15,7 +15,10 @@ static const struct {
     const char *name;
     unsigned major, minor;
     mode_t mode;
-    bool guest_only; /* the host's console is not the container's */
+    /* only in a domain whose console is the entrypoint's terminal: the
+     * host's console is not the container's, and runc makes /dev/console
+     * only for a container with a terminal */
+    bool console;
 } nodes[] = {
     {"null", 1, 3, 0666, false},    {"zero", 1, 5, 0666, false},
     {"full", 1, 7, 0666, false},    {"random", 1, 8, 0666, false},
@@ -31,7 +34,8 @@ static const struct {
     {"/proc/kcore", "core"},       {"pts/ptmx", "ptmx"},
 };
 
-int devfs_build(const struct loader_env *env, const char *dev, xo_err *err)
+int devfs_build(const struct loader_env *env, const char *dev, bool console,
+                xo_err *err)
 {
     if (mount("tmpfs", dev, "tmpfs", MS_NOSUID | MS_STRICTATIME,
               "mode=755,size=65536k") < 0)
@@ -41,7 +45,7 @@ int devfs_build(const struct loader_env *env, const char *dev, xo_err *err)
         return xo_err_sys(err, "open %s", dev);
     int rc = -1;
     for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
-        if (nodes[i].guest_only && env->host)
+        if (nodes[i].console && (env->host || !console))
             continue;
         /* mknodat's mode is cut by the umask; fchmodat sets it exactly. */
         if (mknodat(dfd, nodes[i].name, S_IFCHR | nodes[i].mode,

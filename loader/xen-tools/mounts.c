@@ -423,8 +423,9 @@ static int mount_volume(const struct loader_env *env,
                         data[0] ? data : NULL, err);
 }
 
-/* The pseudo file systems every container expects. */
-static int mount_pseudo(const struct loader_env *env, int rootfd,
+/* The pseudo file systems every container expects; /dev/console only for
+ * a container whose terminal the console is (devfs.h). */
+static int mount_pseudo(const struct loader_env *env, bool console, int rootfd,
                         const char *root, xo_err *err)
 {
     /* runc's mounts in its default spec's order (which /proc/self/mountinfo
@@ -455,7 +456,7 @@ static int mount_pseudo(const struct loader_env *env, int rootfd,
         if (join(target, sizeof(target), root, fs[i].path, err) < 0)
             return -1;
         if (!fs[i].src) {
-            if (devfs_build(env, target, err) < 0)
+            if (devfs_build(env, target, console, err) < 0)
                 return -1;
             continue;
         }
@@ -509,7 +510,7 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
         if (!under_dev(&spec->mounts[i]))
             rc = mount_volume(env, spec, rootfd, root, &spec->mounts[i], err);
     if (rc == 0)
-        rc = mount_pseudo(env, rootfd, root, err);
+        rc = mount_pseudo(env, spec->terminal, rootfd, root, err);
     /* Under /dev (CRI's /dev/termination-log): on the /dev just
      * mounted, as runc mounts them after the spec's /dev. */
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)

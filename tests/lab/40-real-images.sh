@@ -52,7 +52,7 @@ grep -qx "cwd: /work" "$LAB_WORK/py.log" && lab_ok py-workingdir || lab_fail py-
 lab_check destroy-py xl-oci destroy py
 
 # --- py as a probe of the container's environment ----------------------------
-probe="import os; print('pid:', os.getpid()); print('hostname:', os.environ.get('HOSTNAME')); h = open('/etc/hosts').read(); print('hosts-localhost:', '127.0.0.1' in h and 'localhost' in h); print('hosts-self:', os.environ.get('HOSTNAME', '?') in h); print('resolv:', ' '.join(l.split()[1] for l in open('/etc/resolv.conf') if l.startswith('nameserver'))); [print('status:', ' '.join(l.split())) for l in open('/proc/self/status') if l.startswith(('CapEff', 'CapBnd'))]; [print('limit:', ' '.join(l.split()[-3:])) for l in open('/proc/self/limits') if l.startswith('Max open files')]; fd = os.open('/dev/stdout', os.O_WRONLY); os.write(fd, b'devstdout: ok' + bytes([10])); print('stdio:', all(os.path.exists(p) for p in ('/dev/stdin', '/dev/stderr', '/dev/fd', '/dev/null'))); print('cgroup2:', os.path.exists('/sys/fs/cgroup/cgroup.controllers')); print('isatty:', os.isatty(1), os.isatty(2)); print('dangling-dev:', [n for n in os.listdir('/dev') if os.path.islink('/dev/' + n) and not os.path.exists('/dev/' + n)]); print('probe-done')"
+probe="import os; print('pid:', os.getpid()); print('hostname:', os.environ.get('HOSTNAME')); h = open('/etc/hosts').read(); print('hosts-localhost:', '127.0.0.1' in h and 'localhost' in h); print('hosts-self:', os.environ.get('HOSTNAME', '?') in h); print('resolv:', ' '.join(l.split()[1] for l in open('/etc/resolv.conf') if l.startswith('nameserver'))); [print('status:', ' '.join(l.split())) for l in open('/proc/self/status') if l.startswith(('CapEff', 'CapBnd'))]; [print('limit:', ' '.join(l.split()[-3:])) for l in open('/proc/self/limits') if l.startswith('Max open files')]; fd = os.open('/dev/stdout', os.O_WRONLY); os.write(fd, b'devstdout: ok' + bytes([10])); print('stdio:', all(os.path.exists(p) for p in ('/dev/stdin', '/dev/stderr', '/dev/fd', '/dev/null'))); print('cgroup2:', os.path.exists('/sys/fs/cgroup/cgroup.controllers')); print('isatty:', os.isatty(1), os.isatty(2)); print('dangling-dev:', [n for n in os.listdir('/dev') if os.path.islink('/dev/' + n) and not os.path.exists('/dev/' + n)]); print('dev-console:', os.path.exists('/dev/console')); print('probe-done')"
 {
     printf 'name = "pyenv"\nmemory = 128\noci_root = "%s"\n' "$vols/py"
     echo 'oci_network = [ "default" ]'
@@ -81,6 +81,9 @@ has "cgroup2: True" && lab_ok env-cgroup2 || lab_fail env-cgroup2 "$(grep '^cgro
 # No link in /dev points nowhere (/dev/core only with a /proc/kcore).
 grep -qxF "dangling-dev: []" "$LAB_WORK/pyenv.log" && lab_ok env-no-dangling-dev-links ||
     lab_fail env-no-dangling-dev-links "$(grep '^dangling-dev' "$LAB_WORK/pyenv.log")"
+# As runc: /dev/console only for a container with a terminal (this has none).
+grep -qxF "dev-console: False" "$LAB_WORK/pyenv.log" && lab_ok env-no-dev-console-without-terminal ||
+    lab_fail env-no-dev-console-without-terminal "$(grep '^dev-console' "$LAB_WORK/pyenv.log")"
 # stdout and stderr are pipes as under runc, not the console's terminal.
 has "isatty: False False" && lab_ok env-stdout-not-a-terminal ||
     lab_fail env-stdout-not-a-terminal "$(grep '^isatty' "$LAB_WORK/pyenv.log")"
