@@ -15,6 +15,7 @@
 #include "common/user.h"
 #include "domcfg/env_merge.h"
 #include "domcfg/exec_size.h"
+#include "domcfg/merge.h"
 #include "domcfg/signals.h"
 #include "domcfg/sysctls.h"
 
@@ -220,6 +221,9 @@ static void map_process(struct domain_config *dc, const struct runtime_spec *rs)
     dc->n_args = pr->n_args;
     dc->args = strv_copy(pr->args, pr->n_args);
     dc->cwd = xo_xstrdup(pr->cwd);
+    /* containerd passes the image's WorkingDir on as it is: cleaned as
+     * app.cfg's is (a ".." would stop the loader's walk). */
+    merge_clean_abs_path(dc->cwd);
     /* A later KEY=VALUE replaces an earlier one, as containerd's WithEnv
      * does; the loader takes unique keys. */
     env_merge(&dc->env, &dc->n_env, (const char *const *)pr->env, pr->n_env);

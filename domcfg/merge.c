@@ -188,14 +188,7 @@ static bool valid_user(const char *u)
     return true;
 }
 
-/*
- * Cleans an absolute path lexically, in place, as Go's filepath.Clean
- * (which Docker applies to WorkingDir): repeated and trailing '/' go, "."
- * components go, ".." takes away the component before it and stays at
- * "/" at the root.  The loader refuses a ".." on its walk, and runc's
- * chdir() would need every component before it to exist.
- */
-static void clean_abs_path(char *p)
+void merge_clean_abs_path(char *p)
 {
     size_t out = 1; /* p[0] is '/' and stays */
     for (size_t i = 1; p[i];) {
@@ -242,7 +235,7 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
                           dc->image_config_path, cwd);
     }
     dup_into(&dc->cwd, cwd);
-    clean_abs_path(dc->cwd);
+    merge_clean_abs_path(dc->cwd);
 
     if ((r = app_cfg_string(ac, "oci_user", &s, err)) < 0)
         return -1;

@@ -19,4 +19,14 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
 void merge_env_default(struct domain_config *dc, const char *key,
                        const char *value);
 
+/*
+ * Cleans an absolute path (p[0] is '/') lexically, in place, as Go's
+ * filepath.Clean (which Docker applies to WorkingDir): repeated and
+ * trailing '/' go, "." components go, ".." takes away the component
+ * before it and stays at "/" at the root.  The loader refuses a ".." on
+ * its walk, and runc's chdir() would need every component before it to
+ * exist.  The result is never longer than p.
+ */
+void merge_clean_abs_path(char *p);
+
 #endif

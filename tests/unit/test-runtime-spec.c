@@ -187,6 +187,13 @@ static void test_containerd_written(void **state)
     assert_true(dc.caps.bounding == dc.caps.effective);
     assert_true(dc.caps.inheritable == 0 && dc.caps.ambient == 0);
     assert_true(dc.no_new_privileges);
+    assert_string_equal(dc.cwd, "/");
+    /* containerd passes an image's WorkingDir on as written: cleaned as
+     * Docker cleans it, so the loader's walk meets no "..". */
+    free(rs.process.cwd);
+    rs.process.cwd = strdup("/srv/../app/./data//");
+    map_ok(&dc, &rs);
+    assert_string_equal(dc.cwd, "/app/data");
     domain_config_dispose(&dc);
     runtime_spec_dispose(&rs);
 }
