@@ -195,23 +195,28 @@ static void registry_error_text(char *out, size_t cap, const char *body,
 }
 
 /* `body` (may be NULL): the response, whose registry error is quoted.
- * `name_repo`: open with host/repo (a blob's caller adds them itself). */
+ * `name_repo`: `what` is a manifest's tag or digest, named with host/repo
+ * (a blob's caller adds them itself to its digest). */
 static int status_err(struct registry_source *rs, bool name_repo,
                       const char *what, long status, const char *body,
                       size_t len, xo_err *err)
 {
     char why[REGISTRY_ERROR_TEXT_MAX + 80];
     registry_error_text(why, sizeof(why), body, len);
-    char *who = name_repo ? xo_xasprintf("%s/%s: ", rs->host, rs->repo)
-                          : xo_xstrdup("");
+    /* A manifest is named as a reference is written, HOST/REPO:TAG or
+     * HOST/REPO@DIGEST; a blob by its digest. */
+    char *who = name_repo
+                    ? xo_xasprintf("%s/%s%s%s: manifest", rs->host, rs->repo,
+                                   strchr(what, ':') ? "@" : ":", what)
+                    : xo_xstrdup(what);
     int rc;
     if (status == 404)
-        rc = xo_err_set(err, ENOENT, "%s%s not found%s", who, what, why);
+        rc = xo_err_set(err, ENOENT, "%s not found%s", who, why);
     else if (status == 401 || status == 403)
-        rc = xo_err_set(err, EACCES, "%s%s: access denied (HTTP %ld)%s", who,
-                        what, status, why);
+        rc = xo_err_set(err, EACCES, "%s: access denied (HTTP %ld)%s", who,
+                        status, why);
     else
-        rc = xo_err_set(err, EIO, "%s%s: HTTP %ld%s", who, what, status, why);
+        rc = xo_err_set(err, EIO, "%s: HTTP %ld%s", who, status, why);
     free(who);
     return rc;
 }

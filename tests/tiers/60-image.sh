@@ -619,7 +619,7 @@ auth:
     python3 tests/image/error-registry.py "$EP" "$HP" & REG_PIDS="$REG_PIDS $!"
     for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$EP/v2/" && break; sleep 0.1; done
     refuse "registry: a 429 quotes the registry's code and message" \
-        "1: HTTP 429: TOOMANYREQUESTS: You have reached your pull rate limit.??\[31mupgrade?\[0m" \
+        "127.0.0.1:$EP/limited:1: manifest: HTTP 429: TOOMANYREQUESTS: You have reached your pull rate limit.??\[31mupgrade?\[0m" \
         "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/limited:1"
     refuse "registry: a blob's 403 quotes the registry's code and message, host and repository once" \
         "^xl-oci: pulling docker://127.0.0.1:$EP/small:1: 127.0.0.1:$EP/small: sha256:[0-9a-f]*: access denied (HTTP 403): DENIED: requested access to the resource is denied" \
