@@ -289,10 +289,14 @@ int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
     }
     ix.manifests = xo_xcalloc(n, sizeof(*ix.manifests));
     for (size_t i = 0; i < n; i++) {
-        if (descriptor_parse(&ix.manifests[i],
-                             json_object_array_get_idx(arr, i), true, where,
-                             err) < 0) {
-            rc = xo_err_wrap(err, "manifests[%zu]", i);
+        /* Errors name the file, then the entry: "index.json: manifests[3]:
+         * ..." */
+        char *w = xo_xasprintf("%s: manifests[%zu]", where, i);
+        int r = descriptor_parse(
+            &ix.manifests[i], json_object_array_get_idx(arr, i), true, w, err);
+        free(w);
+        if (r < 0) {
+            rc = -1;
             goto out;
         }
         ix.n++;

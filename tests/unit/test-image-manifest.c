@@ -173,6 +173,14 @@ static void test_nul_in_strings(void **state)
         xo_err_msg(&err),
         "ix: \"manifests[0].platform.os\" holds a NUL character (\\u0000)");
     xo_err_clear(&err);
+    /* An entry's error names the file first, then the entry. */
+    const char *bad = "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                      "\"" MT_OCI_MANIFEST "\",\"digest\":\"sha256:zz\","
+                      "\"size\":1}]}";
+    assert_int_equal(manifest_index_parse(&ix, bad, strlen(bad), "ix", &err),
+                     -1);
+    assert_true(strncmp(xo_err_msg(&err), "ix: manifests[0]: ", 18) == 0);
+    xo_err_clear(&err);
 }
 
 static void test_index_pick(void **state)
