@@ -264,12 +264,6 @@ struct spec_override {
 static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
 {
     const struct spec_override *ov = ctx;
-    /* runc sets exactly the spec's sysctls: the Docker defaults domcfg
-     * gives an app.cfg container are not a bundle's (containerd's CRI
-     * writes them into the spec itself when it wants them). */
-    xo_strv_free(dc->sysctls);
-    dc->sysctls = NULL;
-    dc->n_sysctls = 0;
     /* The pod's first: the container's own, set after, win. */
     for (char **p = ov->pod_sysctls; p && *p; p++) {
         char name[OCI_SYSCTL_MAX_NAME + 1];
