@@ -1,7 +1,6 @@
 /* sysctls.c: dc->sysctls from app.cfg (see sysctls.h). */
 #include "sysctls.h"
 
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,31 +27,6 @@ void domcfg_sysctl_set(struct domain_config *dc, const char *name,
     dc->sysctls[dc->n_sysctls] = NULL;
 }
 
-/*
- * What Docker sets in every container with a network namespace of its own
- * (moby's WithSysctls; containerd's CRI does the same): a non-root
- * program binds ports below 1024 (nginx as www-data on 80) and pings
- * without CAP_NET_RAW.  A domain's network and a NOHYPER container's are
- * their own.  oci_sysctl's value of either name wins; with oci_sysctl
- * full, the defaults give way rather than fail the container.
- */
-static void set_docker_defaults(struct domain_config *dc)
-{
-    static const char *const defaults[][2] = {
-        {"net.ipv4.ip_unprivileged_port_start", "0"},
-        {"net.ipv4.ping_group_range", "0 2147483647"},
-    };
-    for (size_t d = 0; d < sizeof(defaults) / sizeof(defaults[0]); d++) {
-        size_t nl = strlen(defaults[d][0]);
-        bool set = false;
-        for (size_t i = 0; i < dc->n_sysctls && !set; i++)
-            set = strncmp(dc->sysctls[i], defaults[d][0], nl) == 0 &&
-                  dc->sysctls[i][nl] == '=';
-        if (!set && dc->n_sysctls < OCI_SYSCTL_MAX)
-            domcfg_sysctl_set(dc, defaults[d][0], defaults[d][1]);
-    }
-}
-
 int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
                          xo_err *err)
 {
@@ -74,7 +48,5 @@ int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
             domcfg_sysctl_set(dc, name, value);
     }
     xo_strv_free(items);
-    if (rc == 0)
-        set_docker_defaults(dc);
     return rc;
 }

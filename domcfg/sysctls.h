@@ -16,10 +16,8 @@
 struct app_cfg;
 
 /* dc->sysctls from oci_sysctl (at most OCI_SYSCTL_MAX items; a name given
- * twice keeps its last value), then Docker's defaults for the names it
- * does not set (net.ipv4.ip_unprivileged_port_start=0,
- * net.ipv4.ping_group_range=0 2147483647); errors name app.cfg's line,
- * the key and the item. */
+ * twice keeps its last value); errors name app.cfg's line, the key and
+ * the item. */
 int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
                          xo_err *err);
 
