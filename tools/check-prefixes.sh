@@ -21,7 +21,7 @@ declare -A PREFIXES=(
     [common]="xo"
     [common/abi]="domain_state guest_phase guest_meminfo oci_cap oci_rlimit exec_reader
         exec_request exec_resize exec_signal exec_exit exec_error exec_data
-        exec_ok exec_started event_type restart start_gate oci_sysctl"
+        exec_ok exec_started exec_container event_type restart start_gate oci_sysctl"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge
         metadata net_request process_limits runtime_spec signal vif"
     [hotplug]=""
@@ -30,7 +30,8 @@ declare -A PREFIXES=(
         registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg privileges
-        report run safepath exec_server exec_session startgate stdio_relay sysctls"
+        report run safepath exec_server exec_session pod_container exec_child
+        startgate stdio_relay sysctls"
     [netback]="nb netback"
     [verifier]="digest cosign crypto_lib"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore stats

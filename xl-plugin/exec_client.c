@@ -82,8 +82,10 @@ static struct libxenvchan *try_offers(struct xo_xs *xs, uint32_t domid,
             legacy = true;
             continue;
         }
-        if (nm[0] < '0' || nm[0] > '9' || nm[1] ||
-            nm[0] - '0' >= EXEC_CHANNEL_SLOTS)
+        /* A slot: one or two decimal digits, below the limit. */
+        size_t len = strspn(nm, "0123456789");
+        if (len == 0 || len > 2 || nm[len] || (len == 2 && nm[0] == '0') ||
+            atoi(nm) >= EXEC_CHANNEL_SLOTS)
             continue;
         /* cannot truncate: the caller's dir is < 96 bytes */
         snprintf(claimed, size, "%s/%s", dir, nm);

@@ -44,6 +44,7 @@ static int type_reader(unsigned type)
     case EXEC_MSG_STDIN:
     case EXEC_MSG_RESIZE:
     case EXEC_MSG_SIGNAL:
+    case EXEC_MSG_CONTAINER:
         return EXEC_SIDE_GUEST;
     case EXEC_MSG_STDOUT:
     case EXEC_MSG_STDERR:
@@ -131,6 +132,8 @@ static int check_header(const struct exec_reader *r, const uint8_t *h,
         return refuse(why_r, "error message length out of range");
     if (h[1] == EXEC_MSG_REQUEST && len < EXEC_REQUEST_FIXED)
         return refuse(why_r, "request shorter than its fixed fields");
+    if (h[1] == EXEC_MSG_CONTAINER && len <= EXEC_CONTAINER_FIXED)
+        return refuse(why_r, "container request without a boot spec");
     return 0;
 }
 
@@ -230,6 +233,30 @@ int exec_request_decode(struct exec_request *req, const uint8_t *p, size_t len,
     if (p != end)
         return refuse(why_r, "request has bytes after its strings");
     return 0;
+}
+
+/* Flags and window size: the rules a REQUEST's follow. */
+static int window_ok(uint32_t flags, uint16_t rows, uint16_t cols,
+                     const char **why_r)
+{
+    if (flags & ~EXEC_FLAGS_ALL)
+        return refuse(why_r, "request has unknown flags");
+    if ((flags & EXEC_FLAG_TTY) ? (!rows || !cols) : (rows || cols))
+        return refuse(why_r, "a window size goes with a tty, and only then");
+    return 0;
+}
+
+int exec_container_decode(struct exec_container *c, const uint8_t *p,
+                          size_t len, const char **why_r)
+{
+    if (len <= EXEC_CONTAINER_FIXED || len > EXEC_PAYLOAD_MAX)
+        return refuse(why_r, "container request length out of range");
+    c->flags = get32(p);
+    c->rows = get16(p + 4);
+    c->cols = get16(p + 6);
+    c->spec = p + EXEC_CONTAINER_FIXED;
+    c->spec_len = len - EXEC_CONTAINER_FIXED;
+    return window_ok(c->flags, c->rows, c->cols, why_r);
 }
 
 int exec_resize_decode(const uint8_t *p, size_t len, uint16_t *rows_r,
@@ -371,6 +398,27 @@ long exec_request_encode(uint8_t *buf, size_t cap, uint32_t flags,
         put_string(&p, args[i]);
     for (size_t i = 0; i < nenv; i++)
         put_string(&p, env[i]);
+    return total;
+}
+
+long exec_container_encode(uint8_t *buf, size_t cap, uint32_t flags,
+                           uint16_t rows, uint16_t cols, const void *spec,
+                           size_t spec_len, const char **why_r)
+{
+    if (window_ok(flags, rows, cols, why_r) < 0)
+        return -1;
+    if (!spec_len || spec_len > EXEC_CONTAINER_SPEC_MAX)
+        return refuse(why_r,
+                      "boot spec empty or larger than the channel carries");
+    long total = put_header(buf, cap, EXEC_MSG_CONTAINER,
+                            EXEC_CONTAINER_FIXED + spec_len, why_r);
+    if (total < 0)
+        return -1;
+    uint8_t *p = buf + EXEC_HDR_LEN;
+    put32(p, flags);
+    put16(p + 4, rows);
+    put16(p + 6, cols);
+    memcpy(p + EXEC_CONTAINER_FIXED, spec, spec_len);
     return total;
 }
 

@@ -55,6 +55,23 @@
  *   OK       (to dom0)  empty: the SIGNAL to the container was delivered.
  *   STARTED  (to dom0)  empty: the REQUEST's process runs (its exec
  *                        succeeded); sent before any of its output.
+ *   CONTAINER (to guest) u32 flags (EXEC_FLAG_*), u16 rows, u16 cols,
+ *                        then the rest of the payload (1..EXEC_CONTAINER_
+ *                        SPEC_MAX bytes) is a boot spec blob (common/abi/
+ *                        boot_spec.h) of a container of the domain's pod:
+ *                        its root device, volumes, process, user and
+ *                        limits.  The guest runs it beside the domain's
+ *                        own container, in a mount and a PID namespace of
+ *                        its own (its process is PID 1 there, as runc runs
+ *                        a container without --init), sharing the
+ *                        domain's network, UTS and IPC namespaces, as a
+ *                        Kubernetes pod's containers share the sandbox's.
+ *                        The spec configures no interface (the pod's
+ *                        network is the domain's).  The session then runs
+ *                        as a REQUEST's does: STDIN, RESIZE and SIGNAL
+ *                        (target PROCESS: the container's PID 1) go in,
+ *                        STARTED, output and EXIT (or ERROR) come back;
+ *                        dom0 leaving the session kills the container.
  *
  * Plain C, no includes of ours: host and guest code include it alike.
  */
@@ -70,8 +87,10 @@
  * its ring-ref and event-channel keys (libxenvchan's names). */
 #define EXEC_CHANNEL_XS_DIR "data/xl-oci-exec"
 /* Sessions one domain runs at once: an interactive `kubectl exec -it`
- * beside exec probes, a kill and another exec. */
-#define EXEC_CHANNEL_SLOTS 4
+ * beside exec probes, a kill and another exec, and each container of a
+ * pod's domain (CONTAINER) holds one for its life: 4 + 16.  Slot names
+ * are decimal, at most two digits. */
+#define EXEC_CHANNEL_SLOTS 20
 /* Written "1" under EXEC_CHANNEL_XS_DIR by a guest whose server gave up
  * offering (exec disabled): dom0 then says so, rather than that every
  * session is busy or that the loader has no exec. */
@@ -91,6 +110,9 @@
 #define EXEC_MAX_SIGNAL 64 /* SIGRTMAX on Linux */
 /* The REQUEST fields before its strings. */
 #define EXEC_REQUEST_FIXED 12
+/* The CONTAINER fields before its boot spec, and the spec's room. */
+#define EXEC_CONTAINER_FIXED 8
+#define EXEC_CONTAINER_SPEC_MAX (EXEC_PAYLOAD_MAX - EXEC_CONTAINER_FIXED)
 
 #define EXEC_FLAG_TTY 0x1u   /* a pty, rows x cols */
 #define EXEC_FLAG_STDIN 0x2u /* STDIN messages follow; else stdin is empty */
@@ -101,6 +123,7 @@ enum exec_msg_type {
     EXEC_MSG_STDIN = 2,
     EXEC_MSG_RESIZE = 3,
     EXEC_MSG_SIGNAL = 4,
+    EXEC_MSG_CONTAINER = 5,
     EXEC_MSG_STDOUT = 16,
     EXEC_MSG_STDERR = 17,
     EXEC_MSG_EXIT = 18,
@@ -111,7 +134,7 @@ enum exec_msg_type {
 
 /* Who reads a frame: the guest reads dom0's types, dom0 the guest's. */
 enum exec_reader_side {
-    EXEC_SIDE_GUEST, /* accepts REQUEST STDIN RESIZE SIGNAL */
+    EXEC_SIDE_GUEST, /* accepts REQUEST STDIN RESIZE SIGNAL CONTAINER */
     EXEC_SIDE_DOM0,  /* accepts STDOUT STDERR EXIT ERROR OK STARTED */
 };
 
@@ -133,6 +156,14 @@ struct exec_request {
     const char *args[EXEC_MAX_ARGS + 1];
     const char *env[EXEC_MAX_ENV + 1];
     char storage[EXEC_PAYLOAD_MAX];
+};
+
+/* A decoded CONTAINER; spec points into the frame's payload. */
+struct exec_container {
+    uint32_t flags;
+    uint16_t rows, cols;
+    const uint8_t *spec;
+    size_t spec_len;
 };
 
 /*
@@ -176,6 +207,10 @@ int exec_reader_next(struct exec_reader *r, struct exec_frame *f,
 /* Payload checks: 0, or -1 and *why_r (a static string). */
 int exec_request_decode(struct exec_request *req, const uint8_t *p, size_t len,
                         const char **why_r);
+/* The boot spec is only bounded here; the guest's boot spec reader
+ * checks what it says. */
+int exec_container_decode(struct exec_container *c, const uint8_t *p,
+                          size_t len, const char **why_r);
 int exec_resize_decode(const uint8_t *p, size_t len, uint16_t *rows_r,
                        uint16_t *cols_r, const char **why_r);
 int exec_signal_decode(const uint8_t *p, size_t len, int *sig_r,
@@ -195,6 +230,10 @@ long exec_request_encode(uint8_t *buf, size_t cap, uint32_t flags,
                          uint16_t rows, uint16_t cols, const char *user,
                          const char *cwd, const char *const *args,
                          const char *const *env, const char **why_r);
+/* spec: spec_len bytes of boot spec blob, 1..EXEC_CONTAINER_SPEC_MAX. */
+long exec_container_encode(uint8_t *buf, size_t cap, uint32_t flags,
+                           uint16_t rows, uint16_t cols, const void *spec,
+                           size_t spec_len, const char **why_r);
 /* type STDIN, STDOUT or STDERR; len <= EXEC_PAYLOAD_MAX. */
 long exec_data_encode(uint8_t *buf, size_t cap, enum exec_msg_type type,
                       const void *data, size_t len, const char **why_r);

@@ -121,7 +121,8 @@ static int own_dev(void)
  * session and exits.  A new process per session: libxenvchan's server
  * serves one client, and the keys it writes are removed when it closes.
  */
-static _Noreturn void serve_slot(const struct boot_spec *spec, pid_t ctr_pid,
+static _Noreturn void serve_slot(const struct boot_spec *spec,
+                                 const struct exec_pod_base *pod, pid_t ctr_pid,
                                  const char *path, int slot, int report_fd)
 {
     struct libxenvchan *vc = libxenvchan_server_init(
@@ -155,7 +156,7 @@ static _Noreturn void serve_slot(const struct boot_spec *spec, pid_t ctr_pid,
     sigprocmask(SIG_SETMASK, &prev, NULL);
     close(report_fd);
     struct exec_link link = {vc, vc_recv, vc_space, vc_send, vc_fd, vc_ack};
-    exec_session_serve(spec, ctr_pid, &link);
+    exec_session_serve(spec, pod, ctr_pid, &link);
     libxenvchan_close(vc);
     _exit(0);
 }
@@ -194,7 +195,8 @@ static _Noreturn void give_up(struct xs_handle *xs, const char *base)
  * never holds up a probe's exec or a kill.  Gives up after OFFER_TRIES
  * offers in a row end without a client.
  */
-static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
+static _Noreturn void serve(const struct boot_spec *spec,
+                            const struct exec_pod_base *pod, pid_t ctr_pid)
 {
     char base[128];
     if (own_dev() < 0) {
@@ -225,7 +227,7 @@ static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
         int slot = exec_server_pool_next(&pool);
         if (slot >= 0) {
             char path[160];
-            /* cannot truncate: base is < 128 bytes and slot < 10 */
+            /* cannot truncate: base is < 128 bytes and slot < 100 */
             snprintf(path, sizeof(path), "%s/%d", base, slot);
             pid_t pid = fork();
             if (pid == 0) {
@@ -233,7 +235,7 @@ static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
                 close(sfd);
                 xs_close(xs);
                 sigprocmask(SIG_SETMASK, &old, NULL);
-                serve_slot(spec, ctr_pid, path, slot, rfd[1]);
+                serve_slot(spec, pod, ctr_pid, path, slot, rfd[1]);
             }
             if (pid < 0) {
                 report_marker("exec: fork: %m");
@@ -286,7 +288,8 @@ static _Noreturn void serve(const struct boot_spec *spec, pid_t ctr_pid)
     }
 }
 
-pid_t exec_server_start(const struct boot_spec *spec, int *pid_fd_r)
+pid_t exec_server_start(const struct boot_spec *spec,
+                        const struct exec_pod_base *pod, int *pid_fd_r)
 {
     int pfd[2];
     *pid_fd_r = -1;
@@ -311,7 +314,7 @@ pid_t exec_server_start(const struct boot_spec *spec, int *pid_fd_r)
         close(pfd[0]);
         if (n != (ssize_t)sizeof(ctr) || ctr <= 1)
             _exit(0); /* the entrypoint never started */
-        serve(spec, ctr);
+        serve(spec, pod, ctr);
     }
     close(pfd[0]);
     *pid_fd_r = pfd[1];

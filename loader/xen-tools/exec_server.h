@@ -18,13 +18,16 @@
 #include <sys/types.h>
 
 #include "bootspec.h"
+#include "pod_container.h"
 
 /*
- * Forks the server.  *pid_fd_r receives the write end of a pipe that
+ * Forks the server; `base` is what pod containers start from (kept by the
+ * server for the life of the domain).  *pid_fd_r receives the write end of a pipe that
  * run_container() fills with the entrypoint's pid; the server starts
  * offering the channel once it has it.  Returns the server's pid, or -1
  * (logged; the container runs without exec).
  */
-pid_t exec_server_start(const struct boot_spec *spec, int *pid_fd_r);
+pid_t exec_server_start(const struct boot_spec *spec,
+                        const struct exec_pod_base *base, int *pid_fd_r);
 
 #endif

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -27,6 +28,7 @@
 #include "common/abi/exec_channel.h"
 #include "common/alloc.h"
 #include "common/user.h"
+#include "pod_container.h"
 #include "report.h"
 #include "run.h"
 
@@ -34,15 +36,12 @@
  * session ends anyway: a background child may hold it open forever. */
 #define DRAIN_MS 200
 
-struct child_error {
-    int errnum;
-    char what[256];
-};
-
 struct session {
     const struct boot_spec *spec;
+    const struct exec_pod_base *base;
     pid_t ctr;
     struct exec_link *link;
+    uint32_t flags; /* EXEC_FLAG_*: the REQUEST's or the CONTAINER's */
     pid_t pid;
     int in_fd;  /* the process's stdin (pipe or pty master), -1 closed */
     int out_fd; /* stdout, or the pty master */
@@ -93,17 +92,6 @@ static void send_error(struct session *s, int errnum, const char *text)
                why);
 }
 
-static _Noreturn void child_fail(int fd, int errnum, const char *what)
-{
-    struct child_error ce = {errnum, ""};
-    /* may truncate: a message for dom0 */
-    snprintf(ce.what, sizeof(ce.what), "%s", what);
-    if (write(fd, &ce, sizeof(ce)) < 0) {
-        /* Nothing left to tell it with; the exit code says 127. */
-    }
-    _exit(errnum == EACCES ? 126 : 127);
-}
-
 /* The process, after fork: into the container, then as the entrypoint. */
 static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
                             int fds[3])
@@ -113,19 +101,19 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (setns(mntfd, CLONE_NEWNS) < 0)
-        child_fail(errfd, errno, "setns(mount namespace)");
+        exec_child_fail(errfd, errno, "setns(mount namespace)");
     setsid();
     if (tty) {
         /* The peer of the master, by the master (no path: the slave's
          * name is the container's devpts', resolved in its namespace). */
         int t = ioctl(s->pty, TIOCGPTPEER, O_RDWR | O_NOCTTY);
         if (t < 0 || ioctl(t, TIOCSCTTY, 0) < 0)
-            child_fail(errfd, errno, "the pty");
+            exec_child_fail(errfd, errno, "the pty");
         fds[0] = fds[1] = fds[2] = t;
     }
     for (int i = 0; i < 3; i++)
         if (dup2(fds[i], i) < 0)
-            child_fail(errfd, errno, "dup2");
+            exec_child_fail(errfd, errno, "dup2");
     /* Nothing of the server's reaches the process (errfd closes at exec,
      * which is how the server learns it succeeded). */
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
@@ -133,12 +121,13 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
     struct xo_user_ids ids;
     const char *user = req->user[0] ? req->user : s->spec->user;
     if (xo_user_resolve(&ids, user, "/etc", &err) < 0)
-        child_fail(errfd, err.errnum ? err.errnum : EINVAL, xo_err_msg(&err));
+        exec_child_fail(errfd, err.errnum ? err.errnum : EINVAL,
+                        xo_err_msg(&err));
     if (!req->user[0])
         run_spec_groups(s->spec, &ids);
     /* The terminal is the process's user's, as runc gives a console. */
     if (tty && fchown(0, ids.uid, (gid_t)-1) < 0)
-        child_fail(errfd, errno, "chown the pty");
+        exec_child_fail(errfd, errno, "chown the pty");
     char **env = xo_xcalloc(s->spec->nenv + req->nenv + 2, sizeof(*env));
     static char home[300];
     run_env_build(env, s->spec->env, s->spec->nenv, req->env, req->nenv, home,
@@ -146,9 +135,9 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
     const char *what = "";
     if (run_become(s->spec, &ids, req->cwd[0] ? req->cwd : s->spec->cwd,
                    &what) < 0)
-        child_fail(errfd, errno, what);
+        exec_child_fail(errfd, errno, what);
     run_exec_path(req->args[0], (char *const *)req->args, env);
-    child_fail(errfd, errno, req->args[0]);
+    exec_child_fail(errfd, errno, req->args[0]);
 }
 
 /*
@@ -180,40 +169,109 @@ static void close_fd(int *fd)
     *fd = -1;
 }
 
-/* Starts the process; 0, or -1 after an ERROR went to dom0. */
-static int spawn(struct session *s)
+/* A pod container's session (CONTAINER): its decoded spec, NULL for a
+ * REQUEST's. */
+struct pod_start {
+    struct exec_container msg;
+    struct boot_spec spec;
+    char name[32];
+};
+
+/* Receives one fd sent with SCM_RIGHTS on `sock`; -1 when none came (the
+ * child failed first and closed its end). */
+static int recv_fd(int sock)
 {
-    const struct exec_request *req = &request;
+    char byte;
+    struct iovec iov = {&byte, 1};
+    union {
+        struct cmsghdr h;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } u;
+    struct msghdr m = {.msg_iov = &iov,
+                       .msg_iovlen = 1,
+                       .msg_control = u.buf,
+                       .msg_controllen = sizeof(u.buf)};
+    ssize_t n;
+    do
+        n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    struct cmsghdr *c = n == 1 ? CMSG_FIRSTHDR(&m) : NULL;
+    if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return -1;
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    return fd;
+}
+
+/*
+ * Where the process is born: the container's PID namespace for a REQUEST
+ * (*mntns_r: its mount namespace, joined by the child), a new one for a
+ * pod container.  0, or -1 after an ERROR went to dom0.
+ */
+static int enter_pid_namespace(struct session *s, const struct pod_start *pod,
+                               int *mntns_r)
+{
+    if (pod) {
+        if (unshare(CLONE_NEWPID) < 0) {
+            send_error(s, errno, "unshare(PID namespace)");
+            return -1;
+        }
+        return 0;
+    }
     char path[64];
-    int pidns = -1, mntns = -1, ep[2] = {-1, -1};
-    int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1};
-    int rc = -1;
     /* cannot truncate: a pid in 64 bytes */
     snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)s->ctr);
-    pidns = open(path, O_RDONLY | O_CLOEXEC);
+    int pidns = open(path, O_RDONLY | O_CLOEXEC);
     /* cannot truncate: a pid in 64 bytes */
     snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)s->ctr);
-    mntns = open(path, O_RDONLY | O_CLOEXEC);
-    if (pidns < 0 || mntns < 0) {
+    *mntns_r = open(path, O_RDONLY | O_CLOEXEC);
+    int rc = 0;
+    if (pidns < 0 || *mntns_r < 0) {
         send_error(s, ESRCH, "the container's process 1 is gone");
-        goto out;
-    }
-    /* Children from now on are born in the container's PID namespace. */
-    if (setns(pidns, CLONE_NEWPID) < 0) {
+        rc = -1;
+    } else if (setns(pidns, CLONE_NEWPID) < 0) {
+        /* Children from now on are born in the container's PID
+         * namespace. */
         send_error(s, errno, "setns(PID namespace)");
-        goto out;
+        rc = -1;
     }
-    int fds[3];
-    bool tty = req->flags & EXEC_FLAG_TTY;
-    if (tty) {
-        s->pty = open_pty(s->ctr, req->rows, req->cols);
+    if (pidns >= 0)
+        close(pidns);
+    return rc;
+}
+
+/* Starts the process, a REQUEST's or (pod) a pod container's; 0, or -1
+ * after an ERROR went to dom0. */
+static int spawn(struct session *s, const struct pod_start *pod)
+{
+    const struct exec_request *req = &request;
+    uint32_t flags = pod ? pod->msg.flags : req->flags;
+    uint16_t rows = pod ? pod->msg.rows : req->rows;
+    uint16_t cols = pod ? pod->msg.cols : req->cols;
+    int mntns = -1, ep[2] = {-1, -1}, ptys[2] = {-1, -1};
+    int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1};
+    int rc = -1;
+    s->flags = flags;
+    if (enter_pid_namespace(s, pod, &mntns) < 0)
+        goto out;
+    int fds[3] = {-1, -1, -1};
+    bool tty = flags & EXEC_FLAG_TTY;
+    if (tty && pod) {
+        /* The pty is made in the container's devpts, once it has one. */
+        if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ptys) < 0) {
+            send_error(s, errno, "socketpair");
+            goto out;
+        }
+    } else if (tty) {
+        s->pty = open_pty(s->ctr, rows, cols);
         if (s->pty < 0) {
             send_error(s, errno, "cannot open a pty");
             goto out;
         }
     } else {
         int null = -1;
-        if (!(req->flags & EXEC_FLAG_STDIN))
+        if (!(flags & EXEC_FLAG_STDIN))
             null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if ((null < 0 && pipe2(in, O_CLOEXEC) < 0) ||
             pipe2(out, O_CLOEXEC) < 0 || pipe2(er, O_CLOEXEC) < 0) {
@@ -237,20 +295,29 @@ static int spawn(struct session *s)
         send_error(s, errno, "fork");
         goto out;
     }
+    if (s->pid == 0 && pod)
+        pod_container_child(s->base, &pod->spec, pod->name, ep[1], fds, ptys[1],
+                            rows, cols);
     if (s->pid == 0)
         child(s, mntns, ep[1], tty, fds);
     close_fd(&ep[1]);
-    struct child_error ce;
+    close_fd(&ptys[1]);
+    if (ptys[0] >= 0)
+        s->pty = recv_fd(ptys[0]);
+    struct exec_child_error ce;
     ssize_t n;
     do
         n = read(ep[0], &ce, sizeof(ce));
     while (n < 0 && errno == EINTR);
-    if (n == (ssize_t)sizeof(ce)) {
+    if (n == (ssize_t)sizeof(ce) || (tty && s->pty < 0)) {
+        if (n != (ssize_t)sizeof(ce))
+            ce = (struct exec_child_error){EIO, "no pty came"};
         ce.what[sizeof(ce.what) - 1] = '\0';
         char msg[EXEC_ERROR_MAX];
         /* may truncate: a message, cut to the channel's limit */
-        snprintf(msg, sizeof(msg), "exec: %s: %s", ce.what,
-                 strerror(ce.errnum));
+        snprintf(msg, sizeof(msg), "%s: %s: %s", pod ? "container" : "exec",
+                 ce.what, strerror(ce.errnum));
+        kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
         s->pid = -1;
         send_error(s, ce.errnum, msg);
@@ -259,7 +326,7 @@ static int spawn(struct session *s)
     if (tty) {
         s->in_fd = s->out_fd = s->pty;
     } else {
-        s->in_fd = (req->flags & EXEC_FLAG_STDIN) ? in[1] : -1;
+        s->in_fd = (flags & EXEC_FLAG_STDIN) ? in[1] : -1;
         in[1] = -1;
         s->out_fd = out[0];
         s->err_fd = er[0];
@@ -271,10 +338,11 @@ static int spawn(struct session *s)
     send_frame(s, exec_started_encode(frame, sizeof(frame), &why), why);
     rc = 0;
 out:
-    close_fd(&pidns);
     close_fd(&mntns);
     close_fd(&ep[0]);
     close_fd(&ep[1]);
+    close_fd(&ptys[0]);
+    close_fd(&ptys[1]);
     for (int i = 0; i < 2; i++) {
         close_fd(&in[i]);
         close_fd(&out[i]);
@@ -330,7 +398,7 @@ static int handle(struct session *s, const struct exec_frame *f)
     const char *why = "";
     switch (f->type) {
     case EXEC_MSG_STDIN:
-        if (!(request.flags & EXEC_FLAG_STDIN))
+        if (!(s->flags & EXEC_FLAG_STDIN))
             return 0; /* -i was not asked for: ignored, like a closed tty */
         if (f->len == 0) {
             if (s->pty >= 0) {
@@ -520,10 +588,50 @@ static int first_frame(struct session *s, struct exec_frame *f,
     }
 }
 
-void exec_session_serve(const struct boot_spec *spec, pid_t ctr_pid,
+/* The CONTAINER message's spec, read and checked; 0, or -1 after an
+ * ERROR went to dom0.  Static: the spec's blob is up to 64 KiB. */
+static int pod_start_read(struct session *s, const struct exec_frame *f,
+                          struct pod_start *pod)
+{
+    const char *why = "";
+    if (exec_container_decode(&pod->msg, f->payload, f->len, &why) < 0) {
+        report_marker("exec: refused from dom0: %s", why);
+        send_error(s, EINVAL, why);
+        return -1;
+    }
+    if (!s->base || s->base->root_fd < 0) {
+        send_error(s, ENOTSUP, "this domain runs no pod containers");
+        return -1;
+    }
+    xo_err err = XO_ERR_INIT;
+    char msg[EXEC_ERROR_MAX];
+    if (boot_spec_parse(&pod->spec, pod->msg.spec, pod->msg.spec_len, &err) <
+        0) {
+        /* may truncate: a message, cut to the channel's limit */
+        snprintf(msg, sizeof(msg), "container: boot spec: %s",
+                 xo_err_msg(&err));
+        xo_err_clear(&err);
+        report_marker("exec: %s", msg);
+        send_error(s, EINVAL, msg);
+        return -1;
+    }
+    if (pod_container_check(s->spec, &pod->spec, &why) < 0) {
+        report_marker("exec: refused from dom0: %s", why);
+        send_error(s, EINVAL, why);
+        return -1;
+    }
+    /* cannot truncate: a pid in 32 bytes */
+    snprintf(pod->name, sizeof(pod->name), "%d", (int)getpid());
+    report_marker("exec: pod container %s: %s", pod->name, pod->spec.args[0]);
+    return 0;
+}
+
+void exec_session_serve(const struct boot_spec *spec,
+                        const struct exec_pod_base *base, pid_t ctr_pid,
                         struct exec_link *link)
 {
     struct session s = {.spec = spec,
+                        .base = base,
                         .ctr = ctr_pid,
                         .link = link,
                         .pid = -1,
@@ -564,15 +672,24 @@ void exec_session_serve(const struct boot_spec *spec, pid_t ctr_pid,
         (void)kill(ctr_pid, sig);
         return;
     }
-    if (f.type != EXEC_MSG_REQUEST) {
-        why = "a session must begin with a request or a signal";
+    static struct pod_start pod;
+    bool is_pod = f.type == EXEC_MSG_CONTAINER;
+    if (is_pod) {
+        if (pod_start_read(&s, &f, &pod) < 0)
+            return;
+    } else if (f.type != EXEC_MSG_REQUEST) {
+        why = "a session must begin with a request, a container or a signal";
+        goto refused;
+    } else if (exec_request_decode(&request, f.payload, f.len, &why) < 0) {
         goto refused;
     }
-    if (exec_request_decode(&request, f.payload, f.len, &why) < 0)
-        goto refused;
-    if (spawn(&s) < 0)
+    int spawned = spawn(&s, is_pod ? &pod : NULL);
+    if (spawned == 0)
+        relay(&s);
+    if (is_pod)
+        pod_container_cleanup(base, pod.name);
+    if (spawned < 0)
         return;
-    relay(&s);
     if (s.pty >= 0) {
         /* in_fd and out_fd are the master too */
         s.in_fd = s.out_fd = -1;

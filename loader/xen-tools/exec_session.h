@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "bootspec.h"
+#include "pod_container.h"
 
 /* A connected byte stream to dom0. */
 struct exec_link {
@@ -33,9 +34,11 @@ struct exec_link {
  * Serves one session to its end: the process's exit, a refused message
  * (logged), dom0 leaving, or a first message not coming within
  * EXEC_SESSION_FIRST_MS.  ctr_pid is the container's process 1 as the
- * domain sees it.
+ * domain sees it; `base` what a pod container starts from (NULL or
+ * root_fd -1: CONTAINER is refused).
  */
-void exec_session_serve(const struct boot_spec *spec, pid_t ctr_pid,
+void exec_session_serve(const struct boot_spec *spec,
+                        const struct exec_pod_base *base, pid_t ctr_pid,
                         struct exec_link *link);
 
 #define EXEC_SESSION_FIRST_MS 10000

@@ -221,6 +221,21 @@ static _Noreturn void loader_main(const struct loader_env *env,
         fail(&err);
     close(cwdfd);
     close(rootfd);
+    /* What a pod container of this domain starts from (pod_container.h):
+     * the initramfs root, hidden by the switch below, and this mount
+     * namespace; kept for the exec server (close-on-exec: the entrypoint
+     * never has them).  Without them pod containers are refused. */
+    static struct exec_pod_base pod_base;
+    pod_base.env = env;
+    pod_base.root_fd =
+        env->host ? -1 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    pod_base.mntns_fd =
+        env->host ? -1 : open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    if (pod_base.root_fd < 0 || pod_base.mntns_fd < 0) {
+        if (!env->host)
+            report_marker("warning: no pod containers: %m");
+        pod_base.root_fd = -1;
+    }
     if (netcfg_setup(&spec,
                      env->host && !env->host_net ? 0 : env->device_wait_ms,
                      &err) < 0 ||
@@ -238,7 +253,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
      * mode, which has no vchan. */
     int pid_fd = -1;
     if (!env->host)
-        exec_server_start(&spec, &pid_fd);
+        exec_server_start(&spec, &pod_base, &pid_fd);
     int code = 0;
     if (run_container(&spec, &ids, &set, pid_fd, &code, &err) < 0) {
         report_exit_code(code);

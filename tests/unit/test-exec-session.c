@@ -27,6 +27,9 @@
 #include "common/abi/exec_channel.h"
 #include "loader/xen-tools/exec_session.h"
 
+#include <libfdt.h>
+#include <sys/stat.h>
+
 static int sock_recv(void *ctx, void *buf, size_t n)
 {
     ssize_t r = recv(*(int *)ctx, buf, n, MSG_DONTWAIT);
@@ -68,6 +71,9 @@ static void sock_ack(void *ctx)
 
 static const char *spec_env[] = {"PATH=/usr/bin:/bin", "FROM_SPEC=1", NULL};
 
+/* What pod containers start from in these tests (NULL: none). */
+static const struct exec_pod_base *pod_base;
+
 /* Forks a server for one session with `ctr` as the container's process
  * 1; returns dom0's end of the link, *pid_r the server. */
 static int start_session(pid_t ctr, pid_t *pid_r)
@@ -83,10 +89,11 @@ static int start_session(pid_t ctr, pid_t *pid_r)
         spec.nenv = 2;
         spec.cwd = "/";
         spec.user = "";
+        spec.root_device = "/dev/xvda";
         int fd = sv[1];
         struct exec_link link = {&fd,       sock_recv, sock_space,
                                  sock_send, sock_fd,   sock_ack};
-        exec_session_serve(&spec, ctr, &link);
+        exec_session_serve(&spec, pod_base, ctr, &link);
         _exit(0);
     }
     close(sv[1]);
@@ -358,6 +365,209 @@ static void test_garbage_mid_session(void **state)
     assert_string_equal(r.error, "unknown message type");
 }
 
+/*
+ * Pod containers (CONTAINER): the "initramfs" is this process's root and
+ * mount namespace, the staging a temporary directory, and the container's
+ * root device /dev/xvdb a directory holding busybox (the host test mode's
+ * --dev mapping, loader/xen-tools/mounts.h).
+ */
+static char pod_root[64], pod_stage[64];
+static struct loader_env pod_env;
+static struct exec_pod_base pod_base_v;
+
+static int pod_setup(void **state)
+{
+    if (need_root(state) != 0 || access("/bin/busybox", X_OK) < 0)
+        skip();
+    strcpy(pod_root, "/tmp/xo-pod-root.XXXXXX");
+    strcpy(pod_stage, "/tmp/xo-pod-stage.XXXXXX");
+    assert_non_null(mkdtemp(pod_root));
+    assert_non_null(mkdtemp(pod_stage));
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd),
+             "mkdir -p %s/bin %s/etc && cp /bin/busybox %s/bin/ && "
+             "ln -s busybox %s/bin/sh && echo pod-root >%s/marker && "
+             "echo 'root:x:0:0::/root:/bin/sh' >%s/etc/passwd",
+             pod_root, pod_root, pod_root, pod_root, pod_root, pod_root);
+    assert_int_equal(system(cmd), 0);
+    pod_env.host = true;
+    pod_env.staging = pod_stage;
+    pod_env.devmap[0].dev = "/dev/xvdb";
+    pod_env.devmap[0].src = pod_root;
+    pod_env.ndevmap = 1;
+    pod_base_v.env = &pod_env;
+    pod_base_v.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    pod_base_v.mntns_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    assert_true(pod_base_v.root_fd >= 0 && pod_base_v.mntns_fd >= 0);
+    pod_base = &pod_base_v;
+    return 0;
+}
+
+static int pod_teardown(void **state)
+{
+    (void)state;
+    pod_base = NULL;
+    char cmd[512];
+    /* Each session removed its staging directory: rmdir fails on any
+     * left. */
+    snprintf(cmd, sizeof(cmd),
+             "rm -rf %s && ! ls -A %s/pods 2>/dev/null | grep -q . && "
+             "rm -rf %s",
+             pod_root, pod_stage, pod_stage);
+    assert_int_equal(system(cmd), 0);
+    return 0;
+}
+
+/* A pod container's boot spec: `script` run by /bin/sh, root /dev/xvdb,
+ * an interface when `iface`. */
+static size_t pod_spec(uint8_t *buf, size_t sz, const char *script,
+                       const char *root_dev, bool iface)
+{
+    assert_int_equal(fdt_create(buf, (int)sz), 0);
+    assert_int_equal(fdt_finish_reservemap(buf), 0);
+    fdt_begin_node(buf, "");
+    fdt_property_string(buf, "compatible", "xl-oci,boot-spec");
+    fdt_property_u32(buf, "version", 1);
+    fdt_property_string(buf, "hostname", "pod");
+    fdt_begin_node(buf, "process");
+    char args[1024];
+    int n = snprintf(args, sizeof(args), "/bin/sh%c-c%c%s", 0, 0, script);
+    fdt_property(buf, "args", args, n + 1);
+    static const char env[] = "PATH=/bin\0POD=member";
+    fdt_property(buf, "env", env, sizeof(env));
+    fdt_property_string(buf, "cwd", "/work");
+    fdt_property_string(buf, "user", "0:0");
+    fdt_property_u32(buf, "stop-signal", 15);
+    fdt_property_u32(buf, "stop-timeout", 10);
+    fdt_end_node(buf);
+    fdt_begin_node(buf, "rootfs");
+    fdt_property_string(buf, "device", root_dev);
+    fdt_property_string(buf, "fstype", "erofs");
+    fdt_end_node(buf);
+    fdt_begin_node(buf, "writable");
+    fdt_property_string(buf, "type", "tmpfs");
+    fdt_end_node(buf);
+    if (iface) {
+        fdt_begin_node(buf, "network");
+        fdt_begin_node(buf, "interface@0");
+        fdt_property_string(buf, "mac", "00:16:3e:00:00:01");
+        fdt_property_string(buf, "address", "10.0.0.2/24");
+        fdt_end_node(buf);
+        fdt_end_node(buf);
+    }
+    fdt_end_node(buf);
+    assert_int_equal(fdt_finish(buf), 0);
+    return fdt_totalsize(buf);
+}
+
+static void run_pod(const char *script, const char *root_dev, bool iface,
+                    uint32_t flags, const char *in, struct replies *r)
+{
+    static uint8_t frame[EXEC_FRAME_MAX];
+    static uint8_t spec[8192] __attribute__((aligned(8)));
+    size_t len = pod_spec(spec, sizeof(spec), script, root_dev, iface);
+    const char *why = "";
+    pid_t pid;
+    int fd = start_session(getpid(), &pid);
+    uint16_t rows = flags & EXEC_FLAG_TTY ? 24 : 0;
+    uint16_t cols = flags & EXEC_FLAG_TTY ? 77 : 0;
+    send_all(fd, frame,
+             exec_container_encode(frame, sizeof(frame), flags, rows, cols,
+                                   spec, len, &why));
+    if (in) {
+        send_all(fd, frame,
+                 exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, in,
+                                  strlen(in), &why));
+        send_all(fd, frame,
+                 exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, "", 0,
+                                  &why));
+    }
+    collect(fd, r);
+    finish(fd, pid);
+    r->out[r->nout] = r->err[r->nerr] = '\0';
+}
+
+/* Its own root (the device's files, not ours), PID 1 of its own PID
+ * namespace, /proc of that namespace, its cwd made, the spec's env, the
+ * exit code through EXIT; nothing of it stays in our namespace. */
+static void test_pod_container_runs(void **state)
+{
+    (void)state;
+    struct replies r;
+    /* /proc lists sh, ls and grep: the namespace's processes only. */
+    run_pod("echo pid=$$; cat /marker; pwd; echo $POD; ls /proc | grep -c "
+            "'^[0-9]'; test -e /etc/debian_version || echo no-host-files; "
+            "exit 9",
+            "/dev/xvdb", false, 0, NULL, &r);
+    assert_int_equal(r.started, 1);
+    assert_int_equal(r.code, 9);
+    assert_string_equal(r.out,
+                        "pid=1\npod-root\n/work\nmember\n3\nno-host-files\n");
+    /* The staging was a mount of the container's namespace only. */
+    char path[256];
+    snprintf(path, sizeof(path), "%s/pods", pod_stage);
+    struct stat st;
+    if (stat(path, &st) == 0) {
+        FILE *m = fopen("/proc/self/mountinfo", "r");
+        char line[1024];
+        while (m && fgets(line, sizeof(line), m))
+            assert_null(strstr(line, pod_stage));
+        if (m)
+            fclose(m);
+    }
+}
+
+static void test_pod_container_stdin_and_tty(void **state)
+{
+    (void)state;
+    struct replies r;
+    run_pod("cat", "/dev/xvdb", false, EXEC_FLAG_STDIN, "to-the-pod\n", &r);
+    assert_int_equal(r.code, 0);
+    assert_string_equal(r.out, "to-the-pod\n");
+    run_pod("tty; stty size", "/dev/xvdb", false, EXEC_FLAG_TTY, NULL, &r);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, "/dev/pts/0"));
+    assert_non_null(strstr(r.out, "24 77"));
+}
+
+/* Refused before anything runs, each saying why. */
+static void test_pod_container_refused(void **state)
+{
+    (void)state;
+    struct replies r;
+    run_pod("true", "/dev/xvdb", true, 0, NULL, &r);
+    assert_int_equal(r.errnum, EINVAL);
+    assert_non_null(strstr(r.error, "its network is the pod's"));
+    run_pod("true", "/dev/xvda", false, 0, NULL, &r);
+    assert_int_equal(r.errnum, EINVAL);
+    assert_non_null(strstr(r.error, "the domain's own"));
+    /* A device that is not there: the mount's error, no EXIT. */
+    run_pod("true", "/dev/xvdq", false, 0, NULL, &r);
+    assert_int_equal(r.code, -1);
+    assert_int_equal(r.started, 0);
+    assert_non_null(strstr(r.error, "/dev/xvdq"));
+    /* A program the root lacks. */
+    run_pod("exec /bin/nosuch", "/dev/xvdb", false, 0, NULL, &r);
+    assert_int_equal(r.code, 127);
+    /* No base: the domain runs no pod containers. */
+    pod_base = NULL;
+    run_pod("true", "/dev/xvdb", false, 0, NULL, &r);
+    pod_base = &pod_base_v;
+    assert_int_equal(r.errnum, ENOTSUP);
+    /* Not a boot spec. */
+    static uint8_t frame[256];
+    const char *why = "";
+    pid_t pid;
+    int fd = start_session(getpid(), &pid);
+    send_all(
+        fd, frame,
+        exec_container_encode(frame, sizeof(frame), 0, 0, 0, "junk", 4, &why));
+    collect(fd, &r);
+    finish(fd, pid);
+    assert_int_equal(r.errnum, EINVAL);
+    assert_non_null(strstr(r.error, "boot spec"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +579,12 @@ int main(void)
         cmocka_unit_test_setup(test_signal_to_container, need_root),
         cmocka_unit_test_setup(test_garbage_refused, need_root),
         cmocka_unit_test_setup(test_garbage_mid_session, need_root),
+        cmocka_unit_test_setup_teardown(test_pod_container_runs, pod_setup,
+                                        pod_teardown),
+        cmocka_unit_test_setup_teardown(test_pod_container_stdin_and_tty,
+                                        pod_setup, pod_teardown),
+        cmocka_unit_test_setup_teardown(test_pod_container_refused, pod_setup,
+                                        pod_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
