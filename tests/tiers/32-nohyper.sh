@@ -158,6 +158,26 @@ for c in "nf /nosuchprog 127 no such file" "nf2 nosuchprog 127 executable file" 
     check "and destroy leaves nothing of $1" nothing_left "$1"
 done
 
+# args and env are bounded by the stack limit the program starts under:
+# without oci_rlimits' that is runc's, inherited from create's caller, not
+# the default 8 MiB.  400 KB of env under `ulimit -s 1024` (the kernel
+# takes 256 KiB) is refused at create, naming that limit (it passed, and
+# runc's execve() failed with E2BIG inside the container).
+big=$(head -c 100000 /dev/zero | tr '\0' v)
+cfg a1 "oci_env = [ \"B1=$big\", \"B2=$big\", \"B3=$big\", \"B4=$big\" ]" 'oci_cmd = [ "echo env-fits" ]'
+fails_with "400 KB of env under ulimit -s 1024: refused at create, naming the limit" \
+    "at most 258048 fit: the kernel's 262144 under the stack limit create runs under (ulimit -s), which runc inherits as oci_rlimits sets none (a quarter of 1048576" \
+    bash -c 'ulimit -S -s 1024 && exec "$0" create "$1"' "$X" "$T/a1.cfg"
+check "and left nothing of a1" nothing_left a1
+"$X" destroy a1 >/dev/null 2>&1
+check "under the default 8 MiB it runs" bash -c \
+    'ulimit -S -s 8192 && "$0" create "$1" >/dev/null && "$0" wait a1 >/dev/null; "$0" logs a1 | grep -qx env-fits' "$X" "$T/a1.cfg"
+"$X" destroy a1 >/dev/null 2>&1
+cfg a2 "oci_env = [ \"B1=$big\", \"B2=$big\", \"B3=$big\", \"B4=$big\" ]" 'oci_rlimits = [ "stack=8388608" ]' 'oci_cmd = [ "echo env-fits" ]'
+check "under ulimit -s 1024 with oci_rlimits' stack of 8 MiB it runs (runc sets it)" bash -c \
+    'ulimit -S -s 1024 && "$0" create "$1" >/dev/null && "$0" wait a2 >/dev/null; "$0" logs a2 | grep -qx env-fits' "$X" "$T/a2.cfg"
+"$X" destroy a2 >/dev/null 2>&1
+
 # oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
 # after the container (as in a domain, where it is a disk).
 mke2fs -q -F -t ext4 "$T/upper.ext4" 16M
