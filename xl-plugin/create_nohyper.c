@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/resource.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/abi/guest_report.h"
@@ -148,6 +150,23 @@ static int set_netns_path(struct domain_config *dc, const char *dir,
     return 0;
 }
 
+/*
+ * A cgroup namespace of its own where Docker gives one: moby's default
+ * cgroupns mode is "private" on a cgroup v2 host (/sys/fs/cgroup is
+ * cgroup2, containerd's cgroups.Mode() "unified") and "host" on a v1 or
+ * hybrid one.  Decided here, where the host is known: the runtime spec
+ * domcfg renders is the same for every host and for a domain.
+ */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+static int set_cgroupns(struct domain_config *dc, xo_err *err)
+{
+    struct statfs fs;
+    if (statfs(CGROUP_ROOT, &fs) < 0)
+        return xo_err_sys(err, "cannot read %s's file system", CGROUP_ROOT);
+    dc->cgroupns = fs.f_type == CGROUP2_SUPER_MAGIC;
+    return 0;
+}
+
 static int check_name_free(struct xo_xs *xs, const char *name, xo_err *err)
 {
     struct domain_status st;
@@ -236,7 +255,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         (netattach_resolve(&r->dc, cmd_state_root(), 0, err) < 0 ||
          set_netns_path(&r->dc, dir, err) < 0))
         goto out;
-    if (create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
+    if (set_cgroupns(&r->dc, err) < 0 || create_render_all(r, err) < 0 ||
+        create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
     have_status = true;

@@ -178,6 +178,32 @@ check "under ulimit -s 1024 with oci_rlimits' stack of 8 MiB it runs (runc sets 
     'ulimit -S -s 1024 && "$0" create "$1" >/dev/null && "$0" wait a2 >/dev/null; "$0" logs a2 | grep -qx env-fits' "$X" "$T/a2.cfg"
 "$X" destroy a2 >/dev/null 2>&1
 
+# A cgroup namespace as Docker gives one: private on a cgroup v2 host, the
+# host's on a v1 or hybrid one (moby's default cgroupns mode).  The v2
+# host is this host seen through a mount namespace where /sys/fs/cgroup is
+# cgroup2, which runc then takes for a v2 host too; create, wait, logs and
+# destroy all run in it.  Before, the container was always in the host's:
+# "0::/cg2".
+cfg cg2 'oci_cmd = [ "cat /proc/self/cgroup; readlink /proc/self/ns/cgroup" ]'
+check "a cgroup v2 host: a cgroup namespace of its own, /proc/self/cgroup says 0::/" \
+    unshare -m --propagation private bash -c '
+    mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+    "$0" create "$1" >/dev/null && "$0" wait cg2 >/dev/null
+    "$0" logs cg2 >"$2.log"; "$0" destroy cg2
+    cat "$2.log"; grep -qx "0::/" "$2.log" &&
+        ! grep -qxF "$(readlink /proc/self/ns/cgroup)" "$2.log"' "$X" "$T/cg2.cfg" "$T/cg2"
+check "and left nothing of cg2" nothing_left cg2
+cgfs=$(stat -fc %T /sys/fs/cgroup)
+if [ "$cgfs" = cgroup2fs ]; then
+    ok "a cgroup v1 host: the host's cgroup namespace # SKIP this host is cgroup v2"
+else
+    cfg cg1 'oci_cmd = [ "cat /proc/self/cgroup; readlink /proc/self/ns/cgroup" ]'
+    run_to_end cg1
+    check "a cgroup v1 or hybrid host ($cgfs): the host's cgroup namespace, as Docker's" bash -c \
+        '"$0" logs cg1 | grep -qxF "$(readlink /proc/self/ns/cgroup)" && "$0" logs cg1 | grep -qx "0::/cg1"' "$X"
+    "$X" destroy cg1 >/dev/null 2>&1
+fi
+
 # oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
 # after the container (as in a domain, where it is a disk).
 mke2fs -q -F -t ext4 "$T/upper.ext4" 16M
