@@ -204,6 +204,17 @@ else
     "$X" destroy cg1 >/dev/null 2>&1
 fi
 
+# /sys as under Docker: the spec's sysfs "ro" makes runc mount a sysfs of
+# the container's network namespace read-only, the superblock too
+# (mountinfo "/sys ro,... - sysfs sysfs ro"), not a read-only bind of a
+# read-write one as a domain's loader has it.  A guard: so it was before.
+cfg sy1 'oci_cmd = [ "grep \" /sys \" /proc/self/mountinfo; touch /sys/x 2>&1" ]'
+run_to_end sy1
+check "/sys: read-only, the mount and its superblock, as Docker's; a write fails" bash -c \
+    '"$0" logs sy1 | grep -q " /sys ro,[^ ]* - sysfs sysfs ro\(,\| *\$\)" &&
+        "$0" logs sy1 | grep -q "Read-only file system"' "$X"
+"$X" destroy sy1 >/dev/null 2>&1
+
 # oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
 # after the container (as in a domain, where it is a disk).
 mke2fs -q -F -t ext4 "$T/upper.ext4" 16M
