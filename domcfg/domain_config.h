@@ -277,6 +277,12 @@ struct domain_config {
      * layer and joined to the networks with veth pairs; NULL for a new,
      * empty one. */
     char *netns_path;
+    /* NOHYPER on a cgroup v2 host: a cgroup namespace of its own (the
+     * runtime spec's linux.namespaces cgroup), as Docker gives one there
+     * and not on a cgroup v1 or hybrid host.  Set by the command layer,
+     * which knows the host; false in a rendering for no host (a domain's,
+     * create -N). */
+    bool cgroupns;
     /* oci_ports: published on the first managed network's vif. */
     struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;

@@ -214,6 +214,11 @@ static json_object *linux_json(const struct domain_config *dc)
             xo_jset(n, "path", xo_jstr(dc->netns_path));
         xo_jpush(ns, n);
     }
+    if (dc->cgroupns) {
+        json_object *n = xo_jobj();
+        xo_jset(n, "type", xo_jstr("cgroup"));
+        xo_jpush(ns, n);
+    }
     xo_jset(l, "namespaces", ns);
     if (dc->n_sysctls) {
         json_object *sc = xo_jobj();

@@ -9,15 +9,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/abi/guest_report.h"
+#include "common/abi/rlimits.h"
 #include "common/abi/sysctl.h"
 #include "common/alloc.h"
 #include "common/json.h"
 #include "common/fault.h"
 #include "common/pathfmt.h"
 #include "create.h"
+#include "domcfg/exec_size.h"
 #include "domcfg/fstype.h"
 #include "image/image.h"
 #include "journal.h"
@@ -109,6 +114,30 @@ static int check_supported(const struct create_opts *o,
     return 0;
 }
 
+/*
+ * args and env against the stack limit the program will start under.
+ * domcfg bounded them by oci_rlimits' stack limit, else by the default
+ * 8 MiB a domain's loader starts it under; without oci_rlimits' runc sets
+ * none, so the program inherits runc's, which is ours (the monitor and
+ * runc inherit it).  Past what the kernel takes under it, runc's execve()
+ * would fail inside the container with E2BIG.
+ */
+static int check_exec_size(const struct create_opts *o,
+                           const struct domain_config *dc, xo_err *err)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_STACK, &rl) < 0)
+        return xo_err_sys(err, "getrlimit(RLIMIT_STACK)");
+    uint64_t soft = rl.rlim_cur == RLIM_INFINITY ? OCI_RLIM_INFINITY
+                                                 : (uint64_t)rl.rlim_cur;
+    if (exec_size_check_inherited(
+            dc, soft,
+            "the stack limit create runs under (ulimit -s), which runc inherits as oci_rlimits sets none",
+            "runc's", err) < 0)
+        return xo_err_wrap(err, "%s", o->cfg_path);
+    return 0;
+}
+
 /* The runtime spec names the namespace nohyper_net_up() will make. */
 static int set_netns_path(struct domain_config *dc, const char *dir,
                           xo_err *err)
@@ -118,6 +147,23 @@ static int set_netns_path(struct domain_config *dc, const char *dir,
         return -1;
     free(dc->netns_path);
     dc->netns_path = xo_xstrdup(path);
+    return 0;
+}
+
+/*
+ * A cgroup namespace of its own where Docker gives one: moby's default
+ * cgroupns mode is "private" on a cgroup v2 host (/sys/fs/cgroup is
+ * cgroup2, containerd's cgroups.Mode() "unified") and "host" on a v1 or
+ * hybrid one.  Decided here, where the host is known: the runtime spec
+ * domcfg renders is the same for every host and for a domain.
+ */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+static int set_cgroupns(struct domain_config *dc, xo_err *err)
+{
+    struct statfs fs;
+    if (statfs(CGROUP_ROOT, &fs) < 0)
+        return xo_err_sys(err, "cannot read %s's file system", CGROUP_ROOT);
+    dc->cgroupns = fs.f_type == CGROUP2_SUPER_MAGIC;
     return 0;
 }
 
@@ -194,6 +240,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     size_t n_kept = 0;
     drop_anonymous(&r->dc, &kept, &n_kept);
     if (check_supported(o, &r->dc, err) < 0 ||
+        check_exec_size(o, &r->dc, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         xen_open_xs(&h, err) < 0 ||
@@ -208,7 +255,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         (netattach_resolve(&r->dc, cmd_state_root(), 0, err) < 0 ||
          set_netns_path(&r->dc, dir, err) < 0))
         goto out;
-    if (create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
+    if (set_cgroupns(&r->dc, err) < 0 || create_render_all(r, err) < 0 ||
+        create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
     have_status = true;

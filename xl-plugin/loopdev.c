@@ -44,7 +44,9 @@ static int shared_with(const struct stat *file, bool read_only, char *who,
         int fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         if (fd < 0)
             continue;
-        struct loop_info64 info;
+        /* Zeroed: valgrind does not know LOOP_GET_STATUS64 and would take
+         * what the kernel wrote for uninitialised. */
+        struct loop_info64 info = {0};
         if (ioctl(fd, LOOP_GET_STATUS64, &info) == 0 &&
             info.lo_device == (uint64_t)file->st_dev &&
             info.lo_inode == (uint64_t)file->st_ino &&

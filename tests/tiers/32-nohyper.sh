@@ -158,6 +158,63 @@ for c in "nf /nosuchprog 127 no such file" "nf2 nosuchprog 127 executable file" 
     check "and destroy leaves nothing of $1" nothing_left "$1"
 done
 
+# args and env are bounded by the stack limit the program starts under:
+# without oci_rlimits' that is runc's, inherited from create's caller, not
+# the default 8 MiB.  400 KB of env under `ulimit -s 1024` (the kernel
+# takes 256 KiB) is refused at create, naming that limit (it passed, and
+# runc's execve() failed with E2BIG inside the container).
+big=$(head -c 100000 /dev/zero | tr '\0' v)
+cfg a1 "oci_env = [ \"B1=$big\", \"B2=$big\", \"B3=$big\", \"B4=$big\" ]" 'oci_cmd = [ "echo env-fits" ]'
+fails_with "400 KB of env under ulimit -s 1024: refused at create, naming the limit" \
+    "at most 258048 fit: the kernel's 262144 under the stack limit create runs under (ulimit -s), which runc inherits as oci_rlimits sets none (a quarter of 1048576" \
+    bash -c 'ulimit -S -s 1024 && exec "$0" create "$1"' "$X" "$T/a1.cfg"
+check "and left nothing of a1" nothing_left a1
+"$X" destroy a1 >/dev/null 2>&1
+check "under the default 8 MiB it runs" bash -c \
+    'ulimit -S -s 8192 && "$0" create "$1" >/dev/null && "$0" wait a1 >/dev/null; "$0" logs a1 | grep -qx env-fits' "$X" "$T/a1.cfg"
+"$X" destroy a1 >/dev/null 2>&1
+cfg a2 "oci_env = [ \"B1=$big\", \"B2=$big\", \"B3=$big\", \"B4=$big\" ]" 'oci_rlimits = [ "stack=8388608" ]' 'oci_cmd = [ "echo env-fits" ]'
+check "under ulimit -s 1024 with oci_rlimits' stack of 8 MiB it runs (runc sets it)" bash -c \
+    'ulimit -S -s 1024 && "$0" create "$1" >/dev/null && "$0" wait a2 >/dev/null; "$0" logs a2 | grep -qx env-fits' "$X" "$T/a2.cfg"
+"$X" destroy a2 >/dev/null 2>&1
+
+# A cgroup namespace as Docker gives one: private on a cgroup v2 host, the
+# host's on a v1 or hybrid one (moby's default cgroupns mode).  The v2
+# host is this host seen through a mount namespace where /sys/fs/cgroup is
+# cgroup2, which runc then takes for a v2 host too; create, wait, logs and
+# destroy all run in it.  Before, the container was always in the host's:
+# "0::/cg2".
+cfg cg2 'oci_cmd = [ "cat /proc/self/cgroup; readlink /proc/self/ns/cgroup" ]'
+check "a cgroup v2 host: a cgroup namespace of its own, /proc/self/cgroup says 0::/" \
+    unshare -m --propagation private bash -c '
+    mount -t cgroup2 cgroup2 /sys/fs/cgroup || exit 1
+    "$0" create "$1" >/dev/null && "$0" wait cg2 >/dev/null
+    "$0" logs cg2 >"$2.log"; "$0" destroy cg2
+    cat "$2.log"; grep -qx "0::/" "$2.log" &&
+        ! grep -qxF "$(readlink /proc/self/ns/cgroup)" "$2.log"' "$X" "$T/cg2.cfg" "$T/cg2"
+check "and left nothing of cg2" nothing_left cg2
+cgfs=$(stat -fc %T /sys/fs/cgroup)
+if [ "$cgfs" = cgroup2fs ]; then
+    ok "a cgroup v1 host: the host's cgroup namespace # SKIP this host is cgroup v2"
+else
+    cfg cg1 'oci_cmd = [ "cat /proc/self/cgroup; readlink /proc/self/ns/cgroup" ]'
+    run_to_end cg1
+    check "a cgroup v1 or hybrid host ($cgfs): the host's cgroup namespace, as Docker's" bash -c \
+        '"$0" logs cg1 | grep -qxF "$(readlink /proc/self/ns/cgroup)" && "$0" logs cg1 | grep -qx "0::/cg1"' "$X"
+    "$X" destroy cg1 >/dev/null 2>&1
+fi
+
+# /sys as under Docker: the spec's sysfs "ro" makes runc mount a sysfs of
+# the container's network namespace read-only, the superblock too
+# (mountinfo "/sys ro,... - sysfs sysfs ro"), not a read-only bind of a
+# read-write one as a domain's loader has it.  A guard: so it was before.
+cfg sy1 'oci_cmd = [ "grep \" /sys \" /proc/self/mountinfo; touch /sys/x 2>&1" ]'
+run_to_end sy1
+check "/sys: read-only, the mount and its superblock, as Docker's; a write fails" bash -c \
+    '"$0" logs sy1 | grep -q " /sys ro,[^ ]* - sysfs sysfs ro\(,\| *\$\)" &&
+        "$0" logs sy1 | grep -q "Read-only file system"' "$X"
+"$X" destroy sy1 >/dev/null 2>&1
+
 # oci_writable = "/IMAGE": the upper layer on an ext4 image file, kept
 # after the container (as in a domain, where it is a disk).
 mke2fs -q -F -t ext4 "$T/upper.ext4" 16M
@@ -412,7 +469,11 @@ check "stop with the monitor gone: exit 0, halted, nothing left mounted" bash -c
 if command -v valgrind >/dev/null; then
     VG=(valgrind -q --error-exitcode=97 --leak-check=full --errors-for-leak-kinds=definite)
     cfg v1 'oci_cmd = [ "echo under-valgrind; exit 3" ]'
-    check "valgrind: create" "${VG[@]}" "$X" create "$T/v1.cfg"
+    # With a loop device of someone else's attached, whose status create
+    # reads (valgrind does not know that ioctl: "uninitialised value").
+    other=$(losetup -f --show -r "$T/zero.img")
+    check "valgrind: create (another loop device attached)" "${VG[@]}" "$X" create "$T/v1.cfg"
+    losetup -d "$other"
     "$X" wait v1 >/dev/null 2>&1
     check "valgrind: list --json" "${VG[@]}" "$X" list --json
     check "valgrind: status --json" "${VG[@]}" "$X" status --json v1

@@ -741,6 +741,17 @@ static void test_runtime_spec(void **state)
     json_object *ns = path(s, "linux", "namespaces");
     assert_int_equal(json_object_array_length(ns), 5);
     json_object_put(s);
+    /* A cgroup namespace only when the command layer asks (NOHYPER on a
+     * cgroup v2 host), last. */
+    fx->dc.cgroupns = true;
+    assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), 0);
+    ns = path(s, "linux", "namespaces");
+    assert_int_equal(json_object_array_length(ns), 6);
+    assert_string_equal(json_object_get_string(path(
+                            json_object_array_get_idx(ns, 5), "type", NULL)),
+                        "cgroup");
+    json_object_put(s);
+    fx->dc.cgroupns = false;
 }
 
 static void test_runtime_spec_users(void **state)

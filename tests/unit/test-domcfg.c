@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/json.h"
@@ -333,6 +334,55 @@ static void test_exec_total_stack(void **state)
                 "limit (a quarter of 65536, at least 131072) less 4096 kept "
                 "for the loader's HOME");
     free(img);
+}
+
+/* Under NOHYPER without oci_rlimits' stack limit the program inherits
+ * runc's, which the caller's limit is: that one bounds args and env. */
+static void test_exec_total_inherited(void **state)
+{
+    (void)state;
+    struct domain_config dc;
+    domain_config_init(&dc);
+    dc.args = calloc(2, sizeof(char *));
+    dc.args[0] = strdup("/x");
+    dc.n_args = 1;
+    dc.env = calloc(4, sizeof(char *));
+    for (size_t i = 0; i < 3; i++) {
+        dc.env[i] = malloc(100001);
+        memset(dc.env[i], 'v', 100000);
+        dc.env[i][0] = 'K';
+        dc.env[i][1] = '=';
+        dc.env[i][100000] = '\0';
+    }
+    dc.n_env = 3;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(exec_size_check_inherited(&dc, 8388608, "L", "H's", &err),
+                     0);
+    assert_int_equal(
+        exec_size_check_inherited(&dc, OCI_RLIM_INFINITY, "L", "H's", &err), 0);
+    assert_int_equal(exec_size_check_inherited(&dc, 1048576, "L", "H's", &err),
+                     -1);
+    assert_int_equal(err.errnum, E2BIG);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "args and env take 300038 bytes as execve() counts them (4 strings, "
+        "each with its NUL and a 8-byte pointer); at most 258048 fit: the "
+        "kernel's 262144 under L (a quarter of 1048576, at least 131072) less "
+        "4096 kept for H's HOME");
+    xo_err_clear(&err);
+    /* oci_rlimits' stack limit is the one runc sets: the inherited one
+     * does not count. */
+    dc.rlimits[dc.n_rlimits++] =
+        (struct dc_rlimit){RLIMIT_STACK, 8388608, 8388608};
+    assert_int_equal(exec_size_check_inherited(&dc, 1048576, "L", "H's", &err),
+                     0);
+    dc.rlimits[dc.n_rlimits - 1].soft = 1048576;
+    assert_int_equal(
+        exec_size_check_inherited(&dc, OCI_RLIM_INFINITY, "L", "H's", &err),
+        -1);
+    assert_non_null(strstr(xo_err_msg(&err), "under oci_rlimits' stack limit"));
+    xo_err_clear(&err);
+    domain_config_dispose(&dc);
 }
 
 static void test_process_fields(void **state)
@@ -725,6 +775,7 @@ int main(void)
         T(test_exec_limits),
         cmocka_unit_test(test_exec_total),
         T(test_exec_total_stack),
+        cmocka_unit_test(test_exec_total_inherited),
         T(test_process_fields),
         T(test_identity_resources),
         T(test_root_volume),
