@@ -129,6 +129,47 @@ err=$(xl-oci status sysctlbad 2>&1 | grep -o 'sysctl net.ipv4.no_such_knob: this
 [ $rc != 0 ] && [ -n "$err" ] && lab_ok unknown-sysctl-fails-naming-it "rc $rc: $err" ||
     lab_fail unknown-sysctl-fails-naming-it "rc $rc: $(xl-oci status sysctlbad 2>&1 | tr '\n' ' ') $(tail -n 2 "$LAB_WORK/sysctlbad.out")"
 xl-oci destroy sysctlbad >/dev/null 2>&1
+# A pod container in a running domain (the exec channel's CONTAINER,
+# loader/xen-tools/pod_container.h), sent by tests/pod/pod-client until
+# xl-oci-runc sends it: a second copy of the probe's root attached as xvdb,
+# run beside the domain's own container; it is PID 1 of its own PID
+# namespace, has its own root, and shares the domain's network and UTS
+# namespaces (the entrypoint's file over the shared network, the hostname).
+printf 'name = "podhost"\noci_root = "%s"\nvif = [ "bridge=%s" ]\noci_cmd = [ "sleep", "600000" ]\n' \
+    "$vol" "$LAB_BRIDGE" >"$LAB_WORK/podhost.cfg"
+pc=/usr/lib/xl-oci/test/pod-client
+if xl-oci create "$LAB_WORK/podhost.cfg" >"$LAB_WORK/podhost.out" 2>&1 &&
+    lab_wait_xs "/local/domain/$(xl domid podhost)/data/xl-oci/phase" 240 exec >/dev/null; then
+    domid=$(xl domid podhost)
+    cp "$vol/rootfs.erofs" "$LAB_WORK/pod2.erofs"
+    loop=$(losetup -f --show -r "$LAB_WORK/pod2.erofs")
+    if xl block-attach podhost "phy:$loop,xvdb,r" >"$LAB_WORK/podattach.out" 2>&1; then
+        timeout 150 "$pc" "$domid" /dev/xvdb /bin/busybox sh -c \
+            'echo pid=$$; echo host=$(hostname); ls /proc | grep -c "^[0-9]"; test -e /bin/probe && echo own-root; busybox ip -o link | grep -c eth0; echo $PATH; exit 5' \
+            >"$LAB_WORK/pod.out" 2>&1
+        rc=$?
+        out=$(tr '\n' ' ' <"$LAB_WORK/pod.out")
+        want="pid=1 host=podhost 3 own-root 1 /usr/sbin:/usr/bin:/sbin:/bin pod-client: exit 5 "
+        [ "$rc" = 5 ] && [ "$out" = "$want" ] && lab_ok pod-container-in-a-running-domain "$out" ||
+            lab_fail pod-container-in-a-running-domain "rc $rc: '$out' (wanted '$want')"
+        # Its spec may not configure the domain's own root device.
+        timeout 60 "$pc" "$domid" /dev/xvda /bin/true >"$LAB_WORK/podbad.out" 2>&1
+        grep -q "pod-client: error: a pod container's root device is the domain's own" "$LAB_WORK/podbad.out" &&
+            lab_ok pod-container-own-root-refused ||
+            lab_fail pod-container-own-root-refused "$(tr '\n' ' ' <"$LAB_WORK/podbad.out")"
+        # The domain's own container runs on, and exec still works.
+        [ "$(xl-oci exec podhost /bin/busybox echo still 2>&1)" = still ] &&
+            lab_ok pod-container-leaves-the-domain-serving ||
+            lab_fail pod-container-leaves-the-domain-serving "$(xl-oci status podhost 2>&1 | tr '\n' ' ')"
+    else
+        lab_fail pod-container-in-a-running-domain "xl block-attach: $(tail -n 2 "$LAB_WORK/podattach.out")"
+    fi
+    xl-oci destroy podhost >/dev/null 2>&1
+    losetup -d "$loop" 2>/dev/null
+else
+    lab_fail pod-container-in-a-running-domain "xl-oci create: $(tail -n 2 "$LAB_WORK/podhost.out")"
+    xl-oci destroy podhost >/dev/null 2>&1
+fi
 # Debian's kernel: still selectable with oci_loader, still booting.
 dldir=/usr/lib/xl-oci/loader/xen-tools-debian
 if [ -f "$dldir/kernel" ] && [ -f "$dldir/initramfs" ]; then
