@@ -106,8 +106,8 @@ int main(int argc, char **argv)
     static uint8_t frame[EXEC_FRAME_MAX];
     size_t slen = build_spec(spec, sizeof(spec), argv[2], argv + 3, argc - 3);
     const char *why = "";
-    long n = exec_container_encode(frame, sizeof(frame), 0, 0, 0, spec, slen,
-                                   &why);
+    long n =
+        exec_container_encode(frame, sizeof(frame), 0, 0, 0, spec, slen, &why);
     if (n < 0) {
         fprintf(stderr, "pod-client: %s\n", why);
         return 2;
@@ -128,8 +128,8 @@ int main(int argc, char **argv)
         int open = libxenvchan_is_open(vc);
         uint8_t buf[4096];
         size_t room = exec_reader_room(&rd);
-        int got = libxenvchan_read(vc, buf, room < sizeof(buf) ? room
-                                                               : sizeof(buf));
+        int got =
+            libxenvchan_read(vc, buf, room < sizeof(buf) ? room : sizeof(buf));
         if (got > 0)
             exec_reader_feed(&rd, buf, (size_t)got);
         struct exec_frame f;
@@ -150,8 +150,8 @@ int main(int argc, char **argv)
                 printf("pod-client: exit %d\n", code);
                 return code;
             case EXEC_MSG_ERROR:
-                exec_error_decode(f.payload, f.len, &errnum, text,
-                                  sizeof(text), &why);
+                exec_error_decode(f.payload, f.len, &errnum, text, sizeof(text),
+                                  &why);
                 printf("pod-client: error: %s\n", text);
                 return 125;
             default:
