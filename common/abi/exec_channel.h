@@ -86,11 +86,14 @@
 /* Relative to /local/domain/<domid>/: where the guest's vchan server puts
  * its ring-ref and event-channel keys (libxenvchan's names). */
 #define EXEC_CHANNEL_XS_DIR "data/xl-oci-exec"
-/* Sessions one domain runs at once: an interactive `kubectl exec -it`
- * beside exec probes, a kill and another exec, and each container of a
- * pod's domain (CONTAINER) holds one for its life: 4 + 16.  Slot names
- * are decimal, at most two digits. */
+/* Sessions one domain runs at once: EXEC_CHANNEL_EXEC_SESSIONS of exec
+ * and kill (an interactive `kubectl exec -it` beside exec probes, a kill
+ * and another exec), and the rest for the containers of a pod's domain
+ * (CONTAINER), each holding its session for its life; a pod container's
+ * session does not count against the exec sessions.  Slot names are
+ * decimal, at most two digits. */
 #define EXEC_CHANNEL_SLOTS 20
+#define EXEC_CHANNEL_EXEC_SESSIONS 4
 /* Written "1" under EXEC_CHANNEL_XS_DIR by a guest whose server gave up
  * offering (exec disabled): dom0 then says so, rather than that every
  * session is busy or that the loader has no exec. */

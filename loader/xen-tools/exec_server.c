@@ -68,6 +68,40 @@ static void vc_ack(void *ctx)
     libxenvchan_wait(ctx);
 }
 
+/* This slot's report to the supervisor (serve_slot): one process serves
+ * one session. */
+static int slot_report_fd = -1;
+static int slot_number = -1;
+
+/* Writes one byte to the supervisor; SIGPIPE held (with the supervisor
+ * gone the write fails, and the session must still be served).  Blocked,
+ * not ignored: an ignored signal would stay ignored in the process the
+ * session execs. */
+static void report_byte(unsigned char b)
+{
+    sigset_t pipe_set, prev;
+    sigemptyset(&pipe_set);
+    sigaddset(&pipe_set, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &pipe_set, &prev);
+    ssize_t n;
+    do
+        n = write(slot_report_fd, &b, 1);
+    while (n < 0 && errno == EINTR);
+    if (n < 0) {
+        struct timespec zero = {0, 0};
+        sigtimedwait(&pipe_set, NULL, &zero);
+    }
+    sigprocmask(SIG_SETMASK, &prev, NULL);
+}
+
+/* The session runs a pod container: SLOT_POD_BIT | slot. */
+#define SLOT_POD_BIT 0x80u
+static void vc_pod(void *ctx)
+{
+    (void)ctx;
+    report_byte((unsigned char)(SLOT_POD_BIT | (unsigned)slot_number));
+}
+
 /* The vchan's xenstore directory: /local/domain/<our domid>/... */
 static int channel_path(struct xs_handle *xs, char *buf, size_t size)
 {
@@ -136,27 +170,13 @@ static _Noreturn void serve_slot(const struct boot_spec *spec,
         libxenvchan_close(vc);
         _exit(SLOT_CLIENT_GONE);
     }
-    /* SIGPIPE held while reporting: with the supervisor gone the write
-     * fails, and the session must still be served (dom0 is connected).
-     * Blocked, not ignored: an ignored signal would stay ignored in the
-     * process the session execs. */
-    unsigned char b = (unsigned char)slot;
-    sigset_t pipe_set, prev;
-    sigemptyset(&pipe_set);
-    sigaddset(&pipe_set, SIGPIPE);
-    sigprocmask(SIG_BLOCK, &pipe_set, &prev);
-    ssize_t n;
-    do
-        n = write(report_fd, &b, 1);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) {
-        struct timespec zero = {0, 0};
-        sigtimedwait(&pipe_set, NULL, &zero);
-    }
-    sigprocmask(SIG_SETMASK, &prev, NULL);
-    close(report_fd);
-    struct exec_link link = {vc, vc_recv, vc_space, vc_send, vc_fd, vc_ack};
+    slot_report_fd = report_fd;
+    slot_number = slot;
+    report_byte((unsigned char)slot);
+    struct exec_link link = {vc,    vc_recv, vc_space, vc_send,
+                             vc_fd, vc_ack,  vc_pod};
     exec_session_serve(spec, pod, ctr_pid, &link);
+    close(report_fd);
     libxenvchan_close(vc);
     _exit(0);
 }
@@ -169,9 +189,12 @@ static int take_reports(struct exec_server_pool *pool, int fd)
     int any = -1;
     ssize_t n;
     while ((n = read(fd, buf, sizeof(buf))) > 0)
-        for (ssize_t i = 0; i < n; i++)
-            if (exec_server_pool_connected(pool, buf[i]) == 0)
+        for (ssize_t i = 0; i < n; i++) {
+            if (buf[i] & SLOT_POD_BIT)
+                exec_server_pool_pod(pool, buf[i] & ~SLOT_POD_BIT);
+            else if (exec_server_pool_connected(pool, buf[i]) == 0)
                 any = 0;
+        }
     return any;
 }
 

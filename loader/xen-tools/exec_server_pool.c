@@ -8,6 +8,7 @@ void exec_server_pool_init(struct exec_server_pool *p)
     for (int i = 0; i < EXEC_CHANNEL_SLOTS; i++) {
         p->pid[i] = 0;
         p->busy[i] = false;
+        p->pod[i] = false;
     }
     p->offered = -1;
 }
@@ -15,6 +16,11 @@ void exec_server_pool_init(struct exec_server_pool *p)
 int exec_server_pool_next(const struct exec_server_pool *p)
 {
     if (p->offered >= 0)
+        return -1;
+    int exec = 0;
+    for (int i = 0; i < EXEC_CHANNEL_SLOTS; i++)
+        exec += p->busy[i] && !p->pod[i];
+    if (exec >= EXEC_CHANNEL_EXEC_SESSIONS)
         return -1;
     for (int i = 0; i < EXEC_CHANNEL_SLOTS; i++)
         if (p->pid[i] == 0)
@@ -26,6 +32,7 @@ void exec_server_pool_offered(struct exec_server_pool *p, int slot, pid_t pid)
 {
     p->pid[slot] = pid;
     p->busy[slot] = false;
+    p->pod[slot] = false;
     p->offered = slot;
 }
 
@@ -52,9 +59,18 @@ int exec_server_pool_exited(struct exec_server_pool *p, pid_t pid,
             p->offered = -1;
         p->pid[i] = 0;
         p->busy[i] = false;
+        p->pod[i] = false;
         return i;
     }
     return -1;
+}
+
+int exec_server_pool_pod(struct exec_server_pool *p, int slot)
+{
+    if (slot < 0 || slot >= EXEC_CHANNEL_SLOTS || !p->busy[slot])
+        return -1;
+    p->pod[slot] = true;
+    return 0;
 }
 
 int exec_server_pool_sessions(const struct exec_server_pool *p)

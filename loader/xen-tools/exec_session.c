@@ -683,6 +683,8 @@ void exec_session_serve(const struct boot_spec *spec,
     } else if (exec_request_decode(&request, f.payload, f.len, &why) < 0) {
         goto refused;
     }
+    if (is_pod && link->pod)
+        link->pod(link->ctx);
     int spawned = spawn(&s, is_pod ? &pod : NULL);
     if (spawned == 0)
         relay(&s);

@@ -28,6 +28,10 @@ struct exec_link {
     int (*fd)(void *ctx);
     /* Clears that fd's readiness after poll said so. */
     void (*ack)(void *ctx);
+    /* NULL, or told once that the session runs a pod container (it holds
+     * the channel for the container's life): the transport's owner counts
+     * it apart from exec sessions. */
+    void (*pod)(void *ctx);
 };
 
 /*

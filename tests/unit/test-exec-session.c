@@ -91,8 +91,8 @@ static int start_session(pid_t ctr, pid_t *pid_r)
         spec.user = "";
         spec.root_device = "/dev/xvda";
         int fd = sv[1];
-        struct exec_link link = {&fd,       sock_recv, sock_space,
-                                 sock_send, sock_fd,   sock_ack};
+        struct exec_link link = {&fd,     sock_recv, sock_space, sock_send,
+                                 sock_fd, sock_ack,  NULL};
         exec_session_serve(&spec, pod_base, ctr, &link);
         _exit(0);
     }
