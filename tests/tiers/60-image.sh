@@ -517,6 +517,19 @@ same_as_umoci "an opaque whiteout in a file and in a symlink to one: nothing hid
     "oci:$GT:opqfile" "$GT" opqfile
 xo rmi "oci:$GT:hdronly" "oci:$GT:slashfile" "oci:$GT:opqfile" >/dev/null 2>&1
 
+# Layers of the field kinds that already matched umoci when a helper
+# hunted for more (tests/image/field-layers.py says which): each pulled
+# and compared with umoci unpack, so none drifts.
+fl=$W/field-layers
+for n in $(python3 tests/image/field-layers.py "$fl"); do
+    # shellcheck disable=SC2046 # one layer file per word, in order
+    tools/mkimage/mkimage.sh layout "$fl/layout" "$n" $(ls "$fl/$n"/*.tar | sort -V) >/dev/null
+    same_as_umoci "field layers $n: identical to umoci unpack" "oci:$fl/layout:$n" "$fl/layout" "$n"
+    xo rmi "oci:$fl/layout:$n" >/dev/null 2>&1
+done
+vol_check "a directory's entry after its children: its mode, owner and time win" \
+    "oci:$fl/layout:dir-after-children" \
+    '[ "$(stat -c %a:%u:%g:%Y d/e)" = 700:5:6:1599999000 ] && [ "$(stat -c %a:%u:%g:%Y d)" = 711:7:8:1599998000 ]'
 
 # --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
 # serve_on_free_port URL-PATH START ARGS...: runs `START PORT ARGS...`
