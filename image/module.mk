@@ -4,13 +4,14 @@
 LIB_SRCS += image/blobstore.c image/blobtap.c image/progress.c
 UNIT_TESTS += tests/unit/test-image-blobstore.c tests/unit/test-image-blobtap.c
 LIB_SRCS += image/layerpath.c image/fsat.c image/strset.c \
-	image/whiteout.c image/unpack.c image/unpack_obj.c image/layer_xattr.c \
+	image/whiteout.c image/unpack.c image/tarfix.c image/unpack_obj.c image/layer_xattr.c \
 	image/config_rootfs.c \
 	image/unpack_lib.c image/gunzip.c image/gunzip_lib.c \
 	image/gunzip_ahead.c
 UNIT_TESTS += tests/unit/test-image-unpack.c \
 	tests/unit/test-image-unpack-paths.c \
 	tests/unit/test-image-unpack-whiteout.c tests/unit/test-image-fsat.c \
+	tests/unit/test-image-unpack-tarfix.c \
 	tests/unit/test-image-gunzip.c tests/unit/test-image-gunzip-ahead.c
 LIB_SRCS += image/manifest.c
 UNIT_TESTS += tests/unit/test-image-manifest.c

@@ -14,6 +14,7 @@
 #include "gunzip_ahead.h"
 #include "layerpath.h"
 #include "strset.h"
+#include "tarfix.h"
 #include "unpack_lib.h"
 #include "whiteout.h"
 
@@ -219,9 +220,13 @@ static int make_object(struct unpack_ctx *c, struct archive *a,
 static int apply_entry(struct unpack_ctx *c, struct archive *a,
                        struct entry *en, bool *ended, xo_err *err)
 {
-    if (!en->raw)
-        return xo_err_set(err, EINVAL, "%s: entry with an unreadable name",
-                          en->what);
+    if (!en->raw) {
+        const char *why = unpack_la.error_string(a);
+        return xo_err_set(err, EINVAL,
+                          "%s: entry %llu has no name that can be read (%s)",
+                          en->what, (unsigned long long)c->entries,
+                          why ? why : "a damaged header");
+    }
     if (layerpath_normalize(en->path, en->raw, err) < 0)
         return xo_err_wrap(err, "%s", en->what);
     if (!en->path[0])
@@ -267,7 +272,8 @@ struct reader_state {
     struct archive *zstd; /* the decoder of a zstd stream, or NULL */
     const void *first;    /* the zstd stream's first block, not yet given */
     ssize_t first_len;
-    bool zstd_empty; /* it decoded to nothing */
+    bool zstd_empty;           /* it decoded to nothing */
+    struct unpack_tarfix *fix; /* the headers as Go reads them (tarfix.h) */
 };
 
 /* A zstd frame, or a skippable frame (RFC 8878: magic 0x184D2A5?, little
@@ -368,10 +374,15 @@ static ssize_t next_block(struct reader_state *s, const void **buf)
     return n;
 }
 
+static ssize_t fix_source(void *arg, const void **buf)
+{
+    return next_block(arg, buf);
+}
+
 static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
 {
     struct reader_state *s = arg;
-    ssize_t n = next_block(s, buf);
+    ssize_t n = unpack_tarfix_read(s->fix, buf);
     if (n < 0) {
         unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
                             xo_err_msg(&s->err));
@@ -513,6 +524,7 @@ int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
         digest_hasher_free(rs.h);
         return xo_err_wrap(err, "%s", what);
     }
+    rs.fix = unpack_tarfix_new(fix_source, &rs);
     struct archive *a = layer_archive();
     int opened = unpack_la.read_open(a, &rs, NULL, reader_read, NULL);
     int rc = apply_layer(c, a, opened, &rs, what, err);
@@ -520,6 +532,7 @@ int unpack_layer_from(struct unpack_ctx *c, const struct unpack_reader *r,
         rc = check_diff_id(&rs, &c->diff_id, what, err);
     if (rs.zstd)
         unpack_la.read_free(rs.zstd);
+    unpack_tarfix_free(rs.fix);
     gunzip_ahead_free(rs.gz);
     digest_hasher_free(rs.h);
     xo_err_clear(&rs.err);

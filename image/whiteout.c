@@ -145,6 +145,10 @@ static int apply_opaque(int rootfd, const char *parent, struct strset *made,
                         const char *what, const char *raw, xo_err *err)
 {
     int pfd = fsat_dir_in_root(rootfd, parent, true);
+    /* A non-directory (a file, a symlink to one) holds nothing to hide,
+     * as for a plain whiteout: umoci and moby pass over it. */
+    if (pfd < 0 && errno == ENOTDIR)
+        return 0;
     if (pfd < 0)
         return xo_err_sys(err, "%s: opaque whiteout \"%s\": directory \"%s\"",
                           what, raw, parent);

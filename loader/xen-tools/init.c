@@ -214,11 +214,17 @@ static _Noreturn void loader_main(const struct loader_env *env,
         xo_err_sys(&err, "open %s", root);
         fail(&err);
     }
-    /* The working directory is created as runc does, before the switch. */
+    /* The working directory is created as runc does, before the switch:
+     * mkdir -p inside the container's root, so a symlink on the way (an
+     * image's /app -> /srv/app) is followed within it, as runc's MkdirAll
+     * after pivot_root and Docker's scoped resolution follow it. */
     int cwdfd = -1;
-    if (netcfg_write_files(&spec, rootfd, &err) < 0 ||
-        (cwdfd = safepath_dir(rootfd, spec.cwd, true, &err)) < 0)
+    if (netcfg_write_files(&spec, rootfd, &err) < 0)
         fail(&err);
+    if ((cwdfd = safepath_in_root(rootfd, spec.cwd, true, &err)) < 0) {
+        xo_err_wrap(&err, "working directory %s", spec.cwd);
+        fail(&err);
+    }
     close(cwdfd);
     close(rootfd);
     /* What a pod container of this domain starts from (pod_container.h):

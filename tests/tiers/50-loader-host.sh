@@ -166,6 +166,18 @@ spec workdir && (umask 077 && run workdir)
 check "missing WorkingDir entered by a non-root user" has workdir "probe: cwd /home/op/deep"
 check "missing WorkingDir made root-owned 0755 (runc's mkdir -p)" \
     eval 'has workdir "probe: stat /home/op: 0:0 755 dir" && has workdir "probe: stat /home/op/deep: 0:0 755 dir"'
+# A WorkingDir under a symlink to an absolute path (/escape -> /tmp) is
+# followed inside the root, as runc's MkdirAll after pivot_root follows
+# it; it was refused ("component escape is a symlink").
+defaults
+ARGS='"probe", "cwd", "stat", "/tmp/new", "exit", "0"'
+CWD=/escape/new/deep; USERSPEC=app
+spec wdlink && (umask 077 && run wdlink)
+check "WorkingDir under an absolute symlink: made and entered inside the root" \
+    eval 'has wdlink "probe: cwd /tmp/new/deep" && has wdlink "probe: stat /tmp/new: 0:0 755 dir" && test ! -e /tmp/new/deep'
+defaults; CWD=/etc/marker; spec wdfile && run wdfile
+check "WorkingDir that is a file: fails naming the working directory" \
+    failed wdfile "working directory /etc/marker: /etc/marker: not a directory"
 
 defaults
 ARGS='"/bin/probe", "env", "exit", "0"'

@@ -220,6 +220,33 @@ static void test_whiteout_names_refused_or_inside(void **state)
     assert_int_equal(unpack_one(f, &t3, &err), 0);
 }
 
+/* An opaque whiteout whose directory is a file, or a symlink to one, in
+ * a lower layer or its own: nothing to hide, as for a plain whiteout
+ * (umoci and moby pass over it; it was refused as "Not a directory"). */
+static void test_opaque_in_non_directory(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf l[2] = {{0}, {0}};
+    tb_add(&l[0], (struct ent){.type = '0', .name = "t", .data = "t"});
+    tb_add(&l[0], (struct ent){.type = '2', .name = "ln", .link = "/t"});
+    tb_add(&l[0], (struct ent){.type = '0', .name = "file", .data = "f"});
+    tb_footer(&l[0]);
+    tb_add(&l[1], (struct ent){.type = '0', .name = "ln/.wh..wh..opq"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = "file/.wh..wh..opq"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = "file/sub/.wh..wh..opq"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = "own", .data = "o"});
+    tb_add(&l[1], (struct ent){.type = '0', .name = "own/.wh..wh..opq"});
+    tb_footer(&l[1]);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_layers(f, l, 2, NULL, false, &err), 0);
+    assert_content(f, "t", "t");
+    char link[8] = {0};
+    assert_int_equal(readlink(rootpath(f, "ln"), link, sizeof(link) - 1), 2);
+    assert_string_equal(link, "/t");
+    assert_content(f, "file", "f");
+    assert_content(f, "own", "o");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -232,6 +259,7 @@ int main(void)
         T(test_whiteout_keeps_own_through_symlink),
         T(test_whiteout_through_symlink),
         T(test_whiteout_names_refused_or_inside),
+        T(test_opaque_in_non_directory),
     };
     return RUN_BOTH_RESOLVERS(tests);
 }

@@ -104,6 +104,17 @@ static inline void tb_add(struct tarbuf *t, struct ent e)
     }
 }
 
+/* An extended header for the entry that follows: type 'x' (pax records)
+ * or 'L' (a GNU long name), its body and padding. */
+static inline void tb_meta(struct tarbuf *t, char type, const char *body,
+                           size_t len)
+{
+    tb_header(t, &(struct ent){
+                     .type = type, .name = "././@meta", .size = len ? len : 1});
+    tb_put(t, len ? body : "", len ? len : 1);
+    tb_pad(t);
+}
+
 static inline void tb_footer(struct tarbuf *t)
 {
     static const unsigned char zero[1024];

@@ -1,0 +1,112 @@
+/*
+ * test-image-unpack-tarfix.c: layer headers read as Go's archive/tar
+ * (moby, containerd, umoci) reads them (image/tarfix.h): a size declared
+ * on an entry that has no data is ignored, and a regular file named with
+ * a trailing slash is a file.  Each test runs with openat2 and with
+ * fsat's component walker.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "image/unpack.h"
+#include "unpack_fixture.h"
+
+static void assert_type(struct fx *f, const char *rel, mode_t type)
+{
+    struct stat st;
+    assert_int_equal(lstat(rootpath(f, rel), &st), 0);
+    assert_int_equal(st.st_mode & S_IFMT, type);
+}
+
+/* A pax "size" of 10 GB on a symlink, a hardlink, a directory and a
+ * fifo, and a header size on a directory: none has data, the entries
+ * after them are read (libarchive skipped the size: "Truncated input"). */
+static void test_header_only_sizes_ignored(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf t = {0};
+    static const char big[] = "20 size=10000000000\n";
+    tb_add(&t, (struct ent){.type = '0', .name = "t", .data = "t"});
+    tb_meta(&t, 'x', big, strlen(big));
+    tb_add(&t, (struct ent){.type = '2', .name = "s", .link = "t"});
+    tb_meta(&t, 'x', big, strlen(big));
+    tb_add(&t, (struct ent){.type = '1', .name = "h", .link = "t"});
+    tb_meta(&t, 'x', big, strlen(big));
+    tb_add(&t, (struct ent){.type = '5', .name = "d", .mode = 0755});
+    tb_meta(&t, 'x', big, strlen(big));
+    tb_add(&t, (struct ent){.type = '6', .name = "p"});
+    static const char small[] = "9 size=4\n";
+    tb_meta(&t, 'x', small, strlen(small));
+    tb_add(&t, (struct ent){.type = '5', .name = "e", .mode = 0755});
+    tb_add(&t, (struct ent){.type = '5',
+                            .name = "g",
+                            .mode = 0755,
+                            .size = 077777777777ULL});
+    tb_add(&t, (struct ent){.type = '0', .name = "d/after", .data = "a"});
+    tb_footer(&t);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_one(f, &t, &err), 0);
+    assert_type(f, "s", S_IFLNK);
+    assert_content(f, "h", "t");
+    assert_type(f, "d", S_IFDIR);
+    assert_type(f, "p", S_IFIFO);
+    assert_type(f, "e", S_IFDIR);
+    assert_type(f, "g", S_IFDIR);
+    assert_content(f, "d/after", "a");
+}
+
+/* A regular file whose name ends in '/' (in the header, a pax path or a
+ * GNU long name) is that file, its data its content; libarchive made a
+ * directory of it and read the data as headers. */
+static void test_file_named_with_slash(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf t = {0};
+    tb_add(&t, (struct ent){.type = '0', .name = "f/", .data = "one"});
+    static const char path[] = "15 path=dir/p/\n";
+    tb_meta(&t, 'x', path, strlen(path));
+    tb_add(&t, (struct ent){.type = '0', .name = "ignored", .data = "two"});
+    char longname[160];
+    snprintf(longname, sizeof(longname), "dir/%0120d//", 0);
+    tb_meta(&t, 'L', longname, strlen(longname) + 1);
+    tb_add(&t, (struct ent){.type = '0', .name = "cut", .data = "three"});
+    tb_add(&t, (struct ent){.type = '0', .name = "z", .data = "z"});
+    tb_footer(&t);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_one(f, &t, &err), 0);
+    assert_content(f, "f", "one");
+    assert_content(f, "dir/p", "two");
+    longname[strlen(longname) - 2] = '\0';
+    assert_content(f, longname, "three");
+    assert_content(f, "z", "z");
+}
+
+/* Data after a directory's header (Go refuses it too) is read as a
+ * header that cannot be: the error names the entry's place in the layer
+ * and libarchive's reason. */
+static void test_damaged_header_named(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf t = {0};
+    tb_add(&t, (struct ent){.type = '0', .name = "a", .data = "a"});
+    tb_add(&t, (struct ent){.type = '5', .name = "d", .size = 4});
+    tb_put(&t, "data", 4);
+    tb_pad(&t);
+    tb_add(&t, (struct ent){.type = '0', .name = "b", .data = "b"});
+    tb_footer(&t);
+    expect_refused(f, &t, "entry 3 has no name that can be read (Damaged");
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_header_only_sizes_ignored),
+        T(test_file_named_with_slash),
+        T(test_damaged_header_named),
+    };
+    return RUN_BOTH_RESOLVERS(tests);
+}
