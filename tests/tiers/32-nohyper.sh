@@ -114,6 +114,14 @@ check "stdout and stderr: a pipe; reopening /dev/stderr truncates nothing" bash 
     '[ "$("$0" logs o1 | sort | tr "\n" " ")" = "one pipe three two " ]' "$X"
 check "the host's log file stays root's" test "$(stat -c %u "$T/log/o1.log")" = 0
 "$X" destroy o1 >/dev/null 2>&1
+# Docker's sysctls for a container with a network namespace of its own:
+# a non-root program binds port 80 (nginx as www-data), pings without
+# CAP_NET_RAW.  runc writes them, as the loader does in a domain.
+cfg sc1 'oci_user = "app"' 'oci_cmd = [ "cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/ping_group_range" ]'
+run_to_end sc1
+check "Docker's default sysctls: unprivileged ports from 0, ping for every group" bash -c \
+    '"$0" logs sc1 | tr "\n\t" "  " | grep -qx "0 0 2147483647 "' "$X"
+"$X" destroy sc1 >/dev/null 2>&1
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv

@@ -851,7 +851,7 @@ fi
 xloci=$top/build/xl-oci
 vol=$top/build/test-images/probe
 if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
-    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "exit", "42" ]\n' \
+    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "read", "/proc/sys/net/ipv4/ip_unprivileged_port_start", "read", "/proc/sys/net/ipv4/ping_group_range", "exit", "42" ]\n' \
         "$vol" >"$T/t50.cfg"
     if "$xloci" create -N --boot-spec "$T/domcfg.dtb" "$T/t50.cfg" >"$T/t50.json" 2>"$T/t50.err"; then
         ploop=$(losetup -f --show -r "$vol/rootfs.erofs") && loops+=("$ploop")
@@ -861,6 +861,11 @@ if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
         echo $? >"$T/domcfg.rc"
         check "domcfg's boot spec runs the probe volume (exit 42)" exited domcfg 42
         check "domcfg's boot spec: image WorkingDir honoured" has domcfg "probe: cwd /srv"
+        # Docker's sysctls for a container with its own network: a
+        # non-root program binds port 80 and pings (both 1024 / "1 0").
+        check "domcfg's boot spec: Docker's default sysctls (unprivileged ports, ping)" \
+            eval 'has domcfg "probe: read /proc/sys/net/ipv4/ip_unprivileged_port_start: 0" &&
+                  has domcfg "probe: read /proc/sys/net/ipv4/ping_group_range: 0	2147483647"'
     else
         nok "xl-oci create -N --boot-spec: $(cat "$T/t50.err")"
     fi
