@@ -125,8 +125,7 @@ static void renderings(const struct domain_config *dc, char *boot, char *rt,
     rt[0] = '\0';
     if (json_object_object_get_ex(s, "linux", &l) &&
         json_object_object_get_ex(l, "sysctl", &sc)) {
-        json_object_object_foreach(sc, k, v)
-        {
+        json_object_object_foreach (sc, k, v) {
             snprintf(rt + strlen(rt), len - strlen(rt), "%s%s=%s",
                      rt[0] ? ";" : "", k, json_object_get_string(v));
         }
@@ -196,7 +195,8 @@ static void test_app_cfg_alone_gets_defaults(void **st)
         fail_msg("%s", xo_err_msg(&err));
     assert_int_equal(dc.n_sysctls, 2);
     assert_string_equal(dc.sysctls[0], "net.ipv4.ip_unprivileged_port_start=0");
-    assert_string_equal(dc.sysctls[1], "net.ipv4.ping_group_range=0 2147483647");
+    assert_string_equal(dc.sysctls[1],
+                        "net.ipv4.ping_group_range=0 2147483647");
     domain_config_dispose(&dc);
     app_cfg_free(ac);
 }
