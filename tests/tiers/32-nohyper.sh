@@ -105,6 +105,14 @@ run_to_end e1
 check "/etc/hosts, resolv.conf and hostname: 0644, a non-root user reads them" bash -c \
     '"$0" logs e1 | grep -qx readable && [ "$("$0" logs e1 | grep -c "^-rw-r--r-- ")" = 3 ]' "$X"
 "$X" destroy e1 >/dev/null 2>&1
+# /etc/hosts as Docker writes it (libnetwork/etchosts): localhost, the
+# IPv6 names, then the container's own line.
+cfg h1 'oci_cmd = [ "cat /etc/hosts" ]'
+run_to_end h1
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n' >"$T/hosts.want"
+check "/etc/hosts: Docker's six lines, then the container's" bash -c \
+    '"$0" logs h1 >"$1.got" && head -n 6 "$1.got" | cmp -s - "$1" && [ "$(sed -n "7p" "$1.got" | cut -f 2)" = h1 ] && [ "$(wc -l <"$1.got")" = 7 ]' "$X" "$T/hosts.want"
+"$X" destroy h1 >/dev/null 2>&1
 # stdout and stderr are a pipe the monitor copies into the log, as under
 # Docker: on the log file itself `echo two >/dev/stderr` truncated the log
 # ("one" was lost) and runc gave the host's log file to user app.
