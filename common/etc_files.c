@@ -24,11 +24,20 @@ int xo_etc_hostname(char *buf, size_t sz, const char *hostname)
     return len;
 }
 
+/* Docker's lines, in its order (libnetwork/etchosts' defaultContent): a
+ * program that resolves ip6-localhost or ip6-allnodes, or a test suite
+ * that reads them, finds them as under Docker. */
+static const char *const docker_hosts[] = {
+    "127.0.0.1\tlocalhost",  "::1\tlocalhost ip6-localhost ip6-loopback",
+    "fe00::0\tip6-localnet", "ff00::0\tip6-mcastprefix",
+    "ff02::1\tip6-allnodes", "ff02::2\tip6-allrouters",
+};
+
 int xo_etc_hosts(char *buf, size_t sz, const char *hostname, const char *self)
 {
     int len = 0;
-    put(buf, sz, &len,
-        "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+    for (size_t i = 0; i < sizeof(docker_hosts) / sizeof(docker_hosts[0]); i++)
+        put(buf, sz, &len, "%s\n", docker_hosts[i]);
     if (self)
         put(buf, sz, &len, "%.*s\t%s\n", (int)strcspn(self, "/"), self,
             hostname);

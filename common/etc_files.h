@@ -23,7 +23,9 @@
 int xo_etc_hostname(char *buf, size_t sz, const char *hostname);
 
 /*
- * localhost (IPv4 and IPv6), then the container's own address (`self`,
+ * Docker's six lines (localhost for IPv4 and IPv6, the IPv6 names
+ * ip6-localnet, ip6-mcastprefix, ip6-allnodes, ip6-allrouters), then the
+ * container's own address (`self`,
  * "ADDR" or "ADDR/PREFIX"; NULL: 127.0.1.1 as Debian names its own host)
  * with its host name.
  */

@@ -12,19 +12,31 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
-/* A decimal id below 2^32-1 ((uid_t)-1 means "no change" to setuid). */
 /* Ids runc and Docker take: 0..2^31-1 (runc refuses more at start). */
 #define XO_ID_MAX 2147483647UL
 
-static bool parse_id(const char *s, unsigned *out)
+/*
+ * A uid or gid as runc reads one (Go's strconv.Atoi in libcontainer/user's
+ * GetExecUser and its file parser): an optional sign, then decimal digits,
+ * leading zeros allowed, so "+5" and "0001" are 5 and 1, and a number is
+ * never looked up as a name.  1 with *out set; 0 when `s` is no number (a
+ * name); -1 for a number outside 0..XO_ID_MAX ("-1", 2^31), which runc
+ * refuses too (ErrRange).
+ */
+static int parse_id(const char *s, unsigned *out)
 {
-    if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 10)
-        return false;
-    unsigned long v = strtoul(s, NULL, 10);
+    const char *d = s + (*s == '+' || *s == '-');
+    if (!*d || strspn(d, "0123456789") != strlen(d))
+        return 0;
+    while (d[0] == '0' && d[1])
+        d++;
+    if ((*s == '-' && strcmp(d, "0") != 0) || strlen(d) > 10)
+        return -1;
+    unsigned long v = strtoul(d, NULL, 10);
     if (v > XO_ID_MAX)
-        return false;
+        return -1;
     *out = (unsigned)v;
-    return true;
+    return 1;
 }
 
 /*
@@ -84,8 +96,8 @@ static int find_passwd(char *db, const char *name, unsigned id, bool by_id,
         unsigned uid, gid;
         /* name:password:uid:gid at least; GECOS, home, shell may be
          * left off. */
-        if (split(l, f, 7) < 4 || !parse_id(f[2], &uid) ||
-            !parse_id(f[3], &gid))
+        if (split(l, f, 7) < 4 || parse_id(f[2], &uid) != 1 ||
+            parse_id(f[3], &gid) != 1)
             continue;
         if (by_id ? uid != id : strcmp(f[0], name) != 0)
             continue;
@@ -138,7 +150,7 @@ static int scan_groups(char *db, const char *group, gid_t *gid_r,
         char *f[4];
         unsigned gid;
         /* name:password:gid at least; the member list may be left off. */
-        if (split(l, f, 4) < 3 || !parse_id(f[2], &gid))
+        if (split(l, f, 4) < 3 || parse_id(f[2], &gid) != 1)
             continue;
         if (group && !found && !strcmp(f[0], group)) {
             *gid_r = gid;
@@ -186,23 +198,24 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
         read_db(&group, etc, "group", err) < 0)
         goto out;
 
-    unsigned id;
+    unsigned id = 0;
     char name[256] = "";
-    bool numeric = parse_id(who, &id);
-    int found = find_passwd(passwd, who, numeric ? id : 0, numeric, out, name,
-                            sizeof(name), err);
+    int num = parse_id(who, &id);
+    if (num < 0) {
+        /* A number out of range, not a name. */
+        xo_err_set(
+            err, ERANGE,
+            "user %s: a uid must be 0 to 2147483647 (runc's and Docker's range)",
+            who);
+        goto out;
+    }
+    bool numeric = num == 1;
+    int found =
+        find_passwd(passwd, who, id, numeric, out, name, sizeof(name), err);
     if (found < 0)
         goto out;
     if (!found && !numeric) {
-        /* All digits, yet no id: a number out of range, not a name. */
-        if (*who && strspn(who, "0123456789") == strlen(who))
-            xo_err_set(
-                err, ERANGE,
-                "user %s: a uid must be at most 2147483647 (runc's and Docker's range)",
-                who);
-        else
-            xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", who,
-                       etc);
+        xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", who, etc);
         goto out;
     }
     if (!found) {
@@ -211,25 +224,27 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
     }
     if (grp) {
         /* An explicit group: the gid, and no memberships from the file. */
-        unsigned gid;
+        unsigned gid = 0;
         gid_t named = 0;
-        int r = parse_id(grp, &gid)
+        int gnum = parse_id(grp, &gid);
+        if (gnum < 0) {
+            xo_err_set(
+                err, ERANGE,
+                "group %s: a gid must be 0 to 2147483647 (runc's and Docker's range)",
+                grp);
+            goto out;
+        }
+        int r = gnum == 1
                     ? 1
                     : scan_groups(group, grp, &named, NULL, out, &cap, err);
         if (r < 0)
             goto out;
         if (r == 0) {
-            if (*grp && strspn(grp, "0123456789") == strlen(grp))
-                xo_err_set(
-                    err, ERANGE,
-                    "group %s: a gid must be at most 2147483647 (runc's and Docker's range)",
-                    grp);
-            else
-                xo_err_set(err, ENOENT, "group %s: no such group in %s/group",
-                           grp, etc);
+            xo_err_set(err, ENOENT, "group %s: no such group in %s/group", grp,
+                       etc);
             goto out;
         }
-        out->gid = parse_id(grp, &gid) ? gid : named;
+        out->gid = gnum == 1 ? gid : named;
         if (add_group(out, out->gid, &cap, err) < 0)
             goto out;
     } else {

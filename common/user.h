@@ -9,6 +9,9 @@
  *
  * The rules are runc's and containerd's (libcontainer/user, containerd's
  * oci.WithUser/WithAdditionalGIDs after CVE-2022-36109 and CVE-2023-25173):
+ *   - a uid or gid is a number when Go's strconv.Atoi takes it (a sign,
+ *     leading zeros: "+5" and "0001" are 5 and 1), and a number is never
+ *     looked up as a name; it must be 0 to 2^31-1;
  *   - a numeric uid needs no passwd entry; without one its gid is 0;
  *   - without an explicit group, the gid is the passwd entry's and the
  *     supplementary groups are those of /etc/group listing the user's name;

@@ -461,6 +461,14 @@ int domcfg_from_app_cfg(struct domain_config *dc, const struct app_cfg *ac,
         process_limits_build(dc, ac, err) < 0 ||
         domcfg_sysctls_build(dc, ac, err) < 0)
         goto out;
+    /* Docker's default sysctls, for a container with a network namespace
+     * of its own: every app.cfg container has one (a domain's kernel is
+     * its own, a NOHYPER container's runtime spec makes one; app.cfg has
+     * no host networking).  Not under a runtime spec's process
+     * (xl-oci-runc): runc sets exactly the spec's sysctls, and CRI writes
+     * these into the spec itself when it wants them. */
+    if (!opts->override_process)
+        domcfg_sysctls_docker_defaults(dc);
 
     const char *mode = NULL;
     int r = app_cfg_string(ac, "oci_mode", &mode, err);

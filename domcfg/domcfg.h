@@ -30,7 +30,9 @@ struct domcfg_opts {
     /* Called once the image config and app.cfg are merged into the
      * process, before it is checked (args, exec size): xl-oci-runc puts
      * a bundle's config.json over it.  NULL: none.  With it, an empty
-     * process after the merge is no error (the override fills it). */
+     * process after the merge is no error (the override fills it), and
+     * the container gets no Docker default sysctls (the spec's are all,
+     * as runc sets them). */
     int (*override_process)(struct domain_config *dc, void *ctx, xo_err *err);
     void *override_ctx;
 };

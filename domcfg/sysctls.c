@@ -1,6 +1,7 @@
 /* sysctls.c: dc->sysctls from app.cfg (see sysctls.h). */
 #include "sysctls.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,4 +50,32 @@ int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
     }
     xo_strv_free(items);
     return rc;
+}
+
+/*
+ * moby's WithSysctls (and containerd's CRI, with enable_unprivileged_ports
+ * and enable_unprivileged_icmp) give every container with a network
+ * namespace of its own these two, so that a non-root program binds ports
+ * below 1024 (nginx as www-data on 80) and pings without CAP_NET_RAW.
+ */
+static const char *const docker_defaults[][2] = {
+    {"net.ipv4.ip_unprivileged_port_start", "0"},
+    {"net.ipv4.ping_group_range", "0 2147483647"},
+};
+
+void domcfg_sysctls_docker_defaults(struct domain_config *dc)
+{
+    for (size_t d = 0; d < sizeof(docker_defaults) / sizeof(docker_defaults[0]);
+         d++) {
+        const char *name = docker_defaults[d][0];
+        size_t nl = strlen(name);
+        bool set = false;
+        for (size_t i = 0; i < dc->n_sysctls && !set; i++)
+            set = strncmp(dc->sysctls[i], name, nl) == 0 &&
+                  dc->sysctls[i][nl] == '=';
+        /* oci_sysctl's value wins; with oci_sysctl full, the defaults give
+         * way rather than fail the container. */
+        if (!set && dc->n_sysctls < OCI_SYSCTL_MAX)
+            domcfg_sysctl_set(dc, name, docker_defaults[d][1]);
+    }
 }

@@ -21,6 +21,15 @@ struct app_cfg;
 int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
                          xo_err *err);
 
+/*
+ * Docker's defaults for a container with a network namespace of its own,
+ * each unless dc->sysctls names it already (oci_sysctl wins):
+ * net.ipv4.ip_unprivileged_port_start=0 and net.ipv4.ping_group_range=0
+ * 2147483647.  Only for an app.cfg container: a runtime spec's sysctls
+ * (xl-oci-runc) are all a container gets, as runc sets them.
+ */
+void domcfg_sysctls_docker_defaults(struct domain_config *dc);
+
 /* Sets NAME to VALUE in dc->sysctls (replacing NAME's value when it is
  * there); both already checked. */
 void domcfg_sysctl_set(struct domain_config *dc, const char *name,

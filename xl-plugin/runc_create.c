@@ -5,7 +5,7 @@
  * image/bundle_rootfs.h), an app.cfg naming only what create chose (the
  * domain name and that volume; no value from the bundle is written into
  * it) gives the domain its defaults, and the bundle's config.json
- * overrides the process (domcfg/from_runtime_spec.h), as a domain's own
+ * overrides the process (runc_domcfg.h), as a domain's own
  * keys override an image's.  The domain is created by the same path as
  * `xl-oci create` and boots at once behind a closed start gate
  * (xen_gate.h): the loader mounts the root and waits, and `start` opens
@@ -35,21 +35,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/abi/sysctl.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
 #include "create.h"
-#include "domcfg/from_runtime_spec.h"
 #include "domcfg/runtime_spec.h"
-#include "domcfg/spec_mounts.h"
-#include "domcfg/sysctls.h"
 #include "runc_binds.h"
 #include "image/bundle_rootfs.h"
 #include "monitor_spawn.h"
 #include "runc.h"
 #include "runc_console.h"
+#include "runc_domcfg.h"
 #include "runc_hooks.h"
 #include "runc_pod.h"
 #include "state.h"
@@ -237,46 +234,6 @@ static int check_terminal(const struct create_args *a,
     return 0;
 }
 
-/* The app.cfg of the domain: only the name and the root volume, both of
- * our own making (runc_domain_name, the store's volume path). */
-static int write_app_cfg(const char *path, const char *name, const char *volume,
-                         xo_err *err)
-{
-    char text[8400];
-    int n = snprintf(
-        text, sizeof(text),
-        "# made by xl-oci-runc create for a containerd bundle\nname = \"%s\"\noci_root = \"%s\"\n",
-        name, volume);
-    if (n < 0 || (size_t)n >= sizeof(text) || strchr(volume, '"'))
-        return xo_err_set(err, EINVAL, "root volume path %s", volume);
-    return xo_write_file_atomic(path, text, (size_t)n, 0600, err);
-}
-
-/* The bundle's config.json over what app.cfg and the (empty) image
- * config gave the domain (domcfg_opts.override_process). */
-struct spec_override {
-    const struct runtime_spec *rs;
-    const char *path;
-    const char *bundle;
-    char **pod_sysctls; /* the pod's (runc_pod.h), NULL: none */
-};
-
-static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
-{
-    const struct spec_override *ov = ctx;
-    /* The pod's first: the container's own, set after, win. */
-    for (char **p = ov->pod_sysctls; p && *p; p++) {
-        char name[OCI_SYSCTL_MAX_NAME + 1];
-        const char *value = NULL;
-        if (oci_sysctl_split(*p, name, &value) == 0)
-            domcfg_sysctl_set(dc, name, value);
-    }
-    if (domcfg_from_runtime_spec(dc, ov->rs, ov->path, err) < 0)
-        return -1;
-    /* The app.cfg create wrote has no volumes: the spec's are all. */
-    return domcfg_spec_mounts(dc, ov->rs, ov->bundle, ov->path, err);
-}
-
 /* The spec's copy poststart and poststop hooks are read from later
  * (runc_hooks.h), when it has them. */
 static int keep_spec(const struct runtime_spec *rs, const char *text,
@@ -430,25 +387,26 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_path_fmt(s.volume, sizeof(s.volume), err, "%s", vol.dir) < 0 ||
         runc_domain_name_free(s.name, g, a.id, cmd_state_root(), err) < 0 ||
         xo_path_fmt(cfg_path, sizeof(cfg_path), err, "%s/app.cfg", dir) < 0 ||
-        write_app_cfg(cfg_path, s.name, vol.dir, err) < 0 ||
+        runc_domcfg_write_app_cfg(cfg_path, s.name, vol.dir, err) < 0 ||
         runc_state_write(g, &s, err) < 0 ||
         app_cfg_read(&r.ac, cfg_path, err) < 0)
         goto out;
     if (rs.sandbox_id &&
         runc_pod_sysctls(&pod_sysctls, g, rs.sandbox_id, err) < 0)
         goto out;
-    struct spec_override ov = {&rs, spec_path, s.bundle, pod_sysctls};
-    struct domcfg_opts opts = {
+    struct runc_domcfg_in in = {
+        .rs = &rs,
+        .spec_path = spec_path,
+        .bundle = s.bundle,
+        .pod_sysctls = pod_sysctls,
         .state_root = cmd_state_root(),
         .default_loader = cmd_default_loader(),
-        .override_process = apply_spec,
-        .override_ctx = &ov,
     };
     /* Booted now, behind the start gate: the guest's kernel and its
      * mounts overlap what the shim and containerd do until `start`. */
     struct create_opts o = {
         .cfg_path = cfg_path, .start_gate = true, .quiet = true};
-    if (domcfg_from_app_cfg(&r.dc, r.ac, &opts, err) < 0)
+    if (runc_domcfg_build(&r.dc, r.ac, &in, err) < 0)
         goto out;
     xo_stamp("create", "app.cfg written, DomainConfig made");
     /* The store lock bundle_rootfs_volume() holds shared is the lock

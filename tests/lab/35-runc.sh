@@ -39,6 +39,12 @@ mkbundle() {
     printf 'name = "%s"\noci_root = "%s"\noci_cmd = [ %s ]\n' \
         "$name" "$LAB_WORK/probe" "${args%, }" >"$b/app.cfg"
     xl-oci create -N --runtime-spec "$b/config.json" "$b/app.cfg" >/dev/null &&
+        # Without the Docker default sysctls an app.cfg container gets: a
+        # containerd bundle has only the sysctls its spec asks for, and
+        # spec_add's "sysctl" member below would otherwise be a second
+        # one, which json-c drops for the later (the rendered defaults).
+        awk '/^ *"sysctl": \{$/ { skip = 1; next } skip && /^ *\},?$/ { skip = 0; next } !skip' \
+            "$b/config.json" >"$b/config.json.new" && mv "$b/config.json.new" "$b/config.json" &&
         # The /etc files its spec binds from the bundle (as containerd's
         # and xl-oci's own bundles hold them): the domain gets copies.
         printf '%s\n' "$name" >"$b/hostname" &&

@@ -105,6 +105,14 @@ run_to_end e1
 check "/etc/hosts, resolv.conf and hostname: 0644, a non-root user reads them" bash -c \
     '"$0" logs e1 | grep -qx readable && [ "$("$0" logs e1 | grep -c "^-rw-r--r-- ")" = 3 ]' "$X"
 "$X" destroy e1 >/dev/null 2>&1
+# /etc/hosts as Docker writes it (libnetwork/etchosts): localhost, the
+# IPv6 names, then the container's own line.
+cfg h1 'oci_cmd = [ "cat /etc/hosts" ]'
+run_to_end h1
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n' >"$T/hosts.want"
+check "/etc/hosts: Docker's six lines, then the container's" bash -c \
+    '"$0" logs h1 >"$1.got" && head -n 6 "$1.got" | cmp -s - "$1" && [ "$(sed -n "7p" "$1.got" | cut -f 2)" = h1 ] && [ "$(wc -l <"$1.got")" = 7 ]' "$X" "$T/hosts.want"
+"$X" destroy h1 >/dev/null 2>&1
 # stdout and stderr are a pipe the monitor copies into the log, as under
 # Docker: on the log file itself `echo two >/dev/stderr` truncated the log
 # ("one" was lost) and runc gave the host's log file to user app.
@@ -114,6 +122,14 @@ check "stdout and stderr: a pipe; reopening /dev/stderr truncates nothing" bash 
     '[ "$("$0" logs o1 | sort | tr "\n" " ")" = "one pipe three two " ]' "$X"
 check "the host's log file stays root's" test "$(stat -c %u "$T/log/o1.log")" = 0
 "$X" destroy o1 >/dev/null 2>&1
+# Docker's sysctls for a container with a network namespace of its own:
+# a non-root program binds port 80 (nginx as www-data), pings without
+# CAP_NET_RAW.  runc writes them, as the loader does in a domain.
+cfg sc1 'oci_user = "app"' 'oci_cmd = [ "cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/net/ipv4/ping_group_range" ]'
+run_to_end sc1
+check "Docker's default sysctls: unprivileged ports from 0, ping for every group" bash -c \
+    '"$0" logs sc1 | tr "\n\t" "  " | grep -qx "0 0 2147483647 "' "$X"
+"$X" destroy sc1 >/dev/null 2>&1
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv

@@ -645,6 +645,9 @@ ARGS='"probe", "cat", "/etc/hosts", "cat", "/etc/hostname", "cat", "/etc/resolv.
 spec etcnonet && run etcnonet
 check "no network: /etc/hosts names localhost and the host" \
     eval 'has etcnonet "probe: cat /etc/hosts: 127.0.0.1	localhost" && has etcnonet "probe: cat /etc/hosts: 127.0.1.1	app1"'
+check "no network: /etc/hosts has Docker's IPv6 names (ip6-localnet .. ip6-allrouters)" \
+    eval 'has etcnonet "probe: cat /etc/hosts: fe00::0	ip6-localnet" && has etcnonet "probe: cat /etc/hosts: ff00::0	ip6-mcastprefix" &&
+          has etcnonet "probe: cat /etc/hosts: ff02::1	ip6-allnodes" && has etcnonet "probe: cat /etc/hosts: ff02::2	ip6-allrouters"'
 check "no network: /etc/hostname written" has etcnonet "probe: cat /etc/hostname: app1"
 check "no network: the image's /etc/resolv.conf is replaced" \
     eval 'hasnt etcnonet "192.0.2.99" && has etcnonet "probe: cat /etc/resolv.conf: # no name servers configured"'
@@ -721,6 +724,11 @@ check "veth: resolv.conf (nameservers, search) in the writable layer" \
     cmp -s "$T/check/upper/etc/resolv.conf" "$T/resolv.want"
 check "veth: /etc/hosts in the writable layer names 10.88.0.12" \
     grep -q "^10.88.0.12	app1$" "$T/check/upper/etc/hosts"
+# Docker's /etc/hosts (libnetwork/etchosts): localhost, the IPv6 names,
+# then the container's address and name.
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n10.88.0.12\tapp1\n' >"$T/hosts.want"
+check "veth: /etc/hosts is Docker's, line for line" \
+    cmp -s "$T/check/upper/etc/hosts" "$T/hosts.want"
 umount -q "$T/check"
 check "veth: reported net/0/mac in lower case" test "$(rep vethnet net/0/mac)" = 00:16:3e:0a:0b:0c
 check "veth: reported net/0/ipv4 is what the kernel holds" test "$(rep vethnet net/0/ipv4)" = 10.88.0.12/24
@@ -863,7 +871,7 @@ fi
 xloci=$top/build/xl-oci
 vol=$top/build/test-images/probe
 if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
-    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "exit", "42" ]\n' \
+    printf 'name = "t50"\nmemory = 128\noci_root = "%s"\noci_cmd = [ "ids", "cwd", "read", "/proc/sys/net/ipv4/ip_unprivileged_port_start", "read", "/proc/sys/net/ipv4/ping_group_range", "exit", "42" ]\n' \
         "$vol" >"$T/t50.cfg"
     if "$xloci" create -N --boot-spec "$T/domcfg.dtb" "$T/t50.cfg" >"$T/t50.json" 2>"$T/t50.err"; then
         ploop=$(losetup -f --show -r "$vol/rootfs.erofs") && loops+=("$ploop")
@@ -873,6 +881,11 @@ if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
         echo $? >"$T/domcfg.rc"
         check "domcfg's boot spec runs the probe volume (exit 42)" exited domcfg 42
         check "domcfg's boot spec: image WorkingDir honoured" has domcfg "probe: cwd /srv"
+        # Docker's sysctls for a container with its own network: a
+        # non-root program binds port 80 and pings (both 1024 / "1 0").
+        check "domcfg's boot spec: Docker's default sysctls (unprivileged ports, ping)" \
+            eval 'has domcfg "probe: read /proc/sys/net/ipv4/ip_unprivileged_port_start: 0" &&
+                  has domcfg "probe: read /proc/sys/net/ipv4/ping_group_range: 0	2147483647"'
     else
         nok "xl-oci create -N --boot-spec: $(cat "$T/t50.err")"
     fi

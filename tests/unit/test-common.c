@@ -596,8 +596,13 @@ static void test_etc_files(void **state)
     assert_int_equal(xo_etc_hostname(buf, sizeof(buf), "web"), 4);
     assert_string_equal(buf, "web\n");
     int n = xo_etc_hosts(buf, sizeof(buf), "web", "10.0.0.2/24");
+    /* As Docker writes it (libnetwork/etchosts), then the container. */
     assert_string_equal(buf, "127.0.0.1\tlocalhost\n"
                              "::1\tlocalhost ip6-localhost ip6-loopback\n"
+                             "fe00::0\tip6-localnet\n"
+                             "ff00::0\tip6-mcastprefix\n"
+                             "ff02::1\tip6-allnodes\n"
+                             "ff02::2\tip6-allrouters\n"
                              "10.0.0.2\tweb\n");
     assert_int_equal(n, (int)strlen(buf));
     xo_etc_hosts(buf, sizeof(buf), "web", NULL);

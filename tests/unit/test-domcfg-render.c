@@ -107,12 +107,24 @@ static void *boot_spec(struct fixture *fx, size_t *len_r)
     return blob;
 }
 
+/*
+ * Leaves out what every app.cfg container gets from a later boot spec
+ * version (v8: Docker's default sysctls, v9: stdin-null), so that a test
+ * sees the version its own feature needs.
+ */
+static void no_later_defaults(struct fixture *fx)
+{
+    fx->dc.stdin_open = true;
+    xo_strv_free(fx->dc.sysctls);
+    fx->dc.sysctls = NULL;
+    fx->dc.n_sysctls = 0;
+}
+
 static void test_boot_spec_full(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, FULL_IC, FULL_CFG);
-    fx->dc.stdin_open =
-        true; /* no v9 stdin-null: this test is about its version */
+    no_later_defaults(fx); /* this test is about its version */
     size_t len;
     void *fdt = boot_spec(fx, &len);
     struct domain_config *dc = &fx->dc;
@@ -294,8 +306,7 @@ static void test_inline_binds_round_trip(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
-    fx->dc.stdin_open =
-        true; /* no v9 stdin-null: this test is about its version */
+    no_later_defaults(fx); /* this test is about its version */
     xo_err err = XO_ERR_INIT;
     size_t vols = fx->dc.n_volumes;
     const char *targets[] = {"/etc/hosts", "/var/run/secrets"};
@@ -386,6 +397,8 @@ static void test_terminal_round_trip(void **state)
     assert_false(bs.terminal);
     boot_spec_free(&bs);
     free(blob);
+    no_later_defaults(fx);
+    fx->dc.stdin_open = false; /* a terminal alone is v4 */
     fx->dc.terminal = true;
     assert_int_equal(domcfg_to_boot_spec(&blob, &len, &fx->dc, &err), 0);
     if (boot_spec_parse(&bs, blob, len, &err) < 0)
@@ -410,8 +423,7 @@ static void test_late_network_round_trip(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
-    fx->dc.stdin_open =
-        true; /* no v9 stdin-null: this test is about its version */
+    no_later_defaults(fx); /* this test is about its version */
     fx->dc.late_network = true;
     void *blob = NULL, *net = NULL;
     size_t len = 0, nlen = 0;
@@ -827,8 +839,7 @@ static void test_shares_round_trip(void **state)
              BASE "oci_volumes = [ \"/a.img:/data\", "
                   "\"share:/srv/www:/usr/share/www:ro\", "
                   "\"share:/srv/logs:/var/log/app\" ]\n");
-    fx->dc.stdin_open =
-        true; /* no v9 stdin-null: this test is about its version */
+    no_later_defaults(fx); /* this test is about its version */
     assert_int_equal(fx->dc.n_volumes, 3);
     assert_int_equal(fx->dc.volumes[1].kind, DC_VOLUME_SHARE);
     assert_string_equal(fx->dc.volumes[1].source, "/srv/www");
@@ -906,17 +917,17 @@ static void test_shares_round_trip(void **state)
 }
 
 /* oci_sysctl: into the boot spec (v8, in order, the last value of a name
- * given twice) and runc's linux.sysctl; bad items name app.cfg's line. */
+ * given twice) and runc's linux.sysctl, its values winning over Docker's
+ * two defaults; bad items name app.cfg's line. */
 static void test_sysctl_round_trip(void **state)
 {
     struct fixture *fx = *state;
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"),
-             BASE "oci_sysctl = [ \"net.ipv4.ip_unprivileged_port_start=0\", "
+             BASE "oci_sysctl = [ \"net.ipv4.ip_unprivileged_port_start=80\", "
                   "\"kernel.shmmax=1048576\", "
                   "\"net.ipv4.ping_group_range=0 2147483647\", "
                   "\"kernel.shmmax=2097152\" ]\n");
-    fx->dc.stdin_open =
-        true; /* no v9 stdin-null: this test is about its version */
+    fx->dc.stdin_open = true; /* no v9 stdin-null: it is about v8 */
     assert_int_equal(fx->dc.n_sysctls, 3);
     xo_err err = XO_ERR_INIT;
     void *blob = NULL;
@@ -927,7 +938,7 @@ static void test_sysctl_round_trip(void **state)
         fail_msg("%s", xo_err_msg(&err));
     assert_int_equal(bs.version, 8);
     assert_int_equal(bs.nsysctl, 3);
-    assert_string_equal(bs.sysctl[0], "net.ipv4.ip_unprivileged_port_start=0");
+    assert_string_equal(bs.sysctl[0], "net.ipv4.ip_unprivileged_port_start=80");
     assert_string_equal(bs.sysctl[1], "kernel.shmmax=2097152");
     assert_string_equal(bs.sysctl[2], "net.ipv4.ping_group_range=0 2147483647");
     boot_spec_free(&bs);
@@ -945,21 +956,36 @@ static void test_sysctl_round_trip(void **state)
         "0 2147483647");
     json_object_put(s);
 
-    /* No sysctl: no v8, no linux.sysctl. */
+    /* No oci_sysctl: Docker's defaults for a container with a network
+     * namespace of its own, in both renderings (a non-root program binds
+     * port 80, pings without CAP_NET_RAW). */
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
     fx->dc.stdin_open = true; /* no v9 stdin-null */
     if (domcfg_to_boot_spec(&blob, &len, &fx->dc, &err) < 0 ||
         boot_spec_parse(&bs, blob, len, &err) < 0)
         fail_msg("%s", xo_err_msg(&err));
-    assert_true(bs.version < 8);
+    assert_int_equal(bs.version, 8);
+    assert_int_equal(bs.nsysctl, 2);
+    assert_string_equal(bs.sysctl[0], "net.ipv4.ip_unprivileged_port_start=0");
+    assert_string_equal(bs.sysctl[1], "net.ipv4.ping_group_range=0 2147483647");
     boot_spec_free(&bs);
     free(blob);
     if (domcfg_to_runtime_spec(&s, &fx->dc, &err) < 0)
         fail_msg("%s", xo_err_msg(&err));
-    json_object *none = NULL;
-    assert_false(
-        json_object_object_get_ex(path(s, "linux", NULL), "sysctl", &none));
+    sc = path(s, "linux", "sysctl");
+    assert_int_equal(json_object_object_length(sc), 2);
+    assert_string_equal(json_object_get_string(path(
+                            sc, "net.ipv4.ip_unprivileged_port_start", NULL)),
+                        "0");
     json_object_put(s);
+    /* 64 items of its own: the defaults give way, the container runs. */
+    char full[4096] = BASE "oci_sysctl = [ ";
+    for (int i = 0; i < OCI_SYSCTL_MAX; i++)
+        snprintf(full + strlen(full), sizeof(full) - strlen(full),
+                 "%s\"net.n%d=1\"", i ? ", " : "", i);
+    strcat(full, " ]\n");
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), full);
+    assert_int_equal(fx->dc.n_sysctls, OCI_SYSCTL_MAX);
 
     static const struct {
         const char *item, *want;
@@ -985,6 +1011,7 @@ static void test_sysctl_round_trip(void **state)
     /* 65 in all (a pod's and the container's, each within bounds): the
      * boot spec is refused before the loader would refuse it. */
     build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    no_later_defaults(fx);
     for (int i = 0; i <= OCI_SYSCTL_MAX; i++) {
         char name[32];
         snprintf(name, sizeof(name), "net.n%d", i);

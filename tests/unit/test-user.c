@@ -45,7 +45,8 @@ static int setup(void **state)
         "\n"
         "  crlf:x:1700:1700:Written on Windows:/home/crlf:/bin/sh\r\n"
         "short:x:1800:1800\n"
-        "1abc:x:1900:1900::/home/1abc:/bin/sh\n");
+        "1abc:x:1900:1900::/home/1abc:/bin/sh\n"
+        "plus:x:+1950:0001::/home/plus:/bin/sh\n");
     put("group", "root:x:0:\napp:x:1000:\nstaff:x:50:app,dup\n"
                  "extra:x:2000:app,root,dup,dup\n"
                  "other:x:3000:nobody,app\n"
@@ -141,6 +142,31 @@ static void test_file_forms(void **state)
     expect("app:bare", 1000, 4100, "4100", "/home/app");
     expect("1abc", 1900, 1900, "1900", "/home/1abc");
     expect("crlf:4242", 1700, 4242, "4242", "/home/crlf");
+    /* Its ids read as runc reads them too (Go's strconv.Atoi). */
+    expect("plus", 1950, 1, "1", "/home/plus");
+}
+
+/*
+ * A numeric USER or GROUP as runc reads it: Go's strconv.Atoi takes a
+ * sign and leading zeros, and a number is always an id (looked up as a
+ * uid for the passwd entry), never a name.
+ */
+static void test_numeric_forms(void **state)
+{
+    (void)state;
+    expect("+1000", 1000, 1000, "1000,50,2000,3000", "/home/app");
+    expect("01000", 1000, 1000, "1000,50,2000,3000", "/home/app");
+    expect("00000000000001000", 1000, 1000, "1000,50,2000,3000", "/home/app");
+    expect("+5", 5, 0, "0", "");
+    expect("0001", 1, 0, "0", "");
+    expect("-0", 0, 0, "0,2000", "/root");
+    expect("+0:+50", 0, 50, "50", "/root");
+    expect("app:0050", 1000, 50, "50", "/home/app");
+    expect("+2147483647", 2147483647, 0, "0", "");
+    /* A sign alone, or signs twice, is no number: a name nobody has. */
+    expect_fail("+", "user +: no such user");
+    expect_fail("++5", "user ++5: no such user");
+    expect_fail("app:+", "group +: no such group");
 }
 
 static void test_errors(void **state)
@@ -150,15 +176,17 @@ static void test_errors(void **state)
     expect_fail("app:nogroup", "group nogroup: no such group");
     /* (uid_t)-1 is no uid; a number out of range is said to be one, not
      * looked up as a name. */
-    expect_fail("4294967295", "user 4294967295: a uid must be at most");
-    expect_fail("99999999999", "user 99999999999: a uid must be at most");
-    expect_fail("0:99999999999", "group 99999999999: a gid must be at most");
+    expect_fail("4294967295", "user 4294967295: a uid must be 0 to");
+    expect_fail("99999999999", "user 99999999999: a uid must be 0 to");
+    expect_fail("0:99999999999", "group 99999999999: a gid must be 0 to");
     /* Past runc's range (it refused them only at start, in the log). */
-    expect_fail("2147483648",
-                "user 2147483648: a uid must be at most 2147483647");
+    expect_fail("2147483648", "user 2147483648: a uid must be 0 to 2147483647");
     expect_fail("0:3000000000",
-                "group 3000000000: a gid must be at most 2147483647");
-    expect_fail("-1", "no such user");
+                "group 3000000000: a gid must be 0 to 2147483647");
+    /* A negative number is a number (runc: ErrRange), not a name. */
+    expect_fail("-1", "user -1: a uid must be 0 to 2147483647");
+    expect_fail("app:-5", "group -5: a gid must be 0 to 2147483647");
+    expect_fail("+2147483648", "user +2147483648: a uid must be 0 to");
     /* A home of 257 bytes does not fit xo_user_ids' 256: refused, naming
      * the user and the start of the path. */
     expect_fail("longhome",
@@ -171,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_file_forms),
+        cmocka_unit_test(test_numeric_forms),
         cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
