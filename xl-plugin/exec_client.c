@@ -125,7 +125,7 @@ static void no_offer(struct xo_xs *xs, const char *name, uint32_t domid,
         xo_err_set(
             err, EBUSY,
             "%s (domid %u): all %d exec sessions are busy and none ended within %d s",
-            name, domid, EXEC_CHANNEL_SLOTS, EXEC_CLIENT_CONNECT_MS / 1000);
+            name, domid, EXEC_CHANNEL_EXEC_SESSIONS, EXEC_CLIENT_CONNECT_MS / 1000);
     else
         xo_err_set(
             err, ETIMEDOUT,
@@ -184,7 +184,7 @@ static struct libxenvchan *connect_offer(struct xo_xs *xs, const char *name,
 
 /*
  * Claims an offer under exec.lock, then lets the lock go: the session
- * itself runs beside others (up to EXEC_CHANNEL_SLOTS; a loader from
+ * itself runs beside others (up to EXEC_CHANNEL_EXEC_SESSIONS; a loader from
  * before slots keeps it for the session).  The lock only
  * keeps two clients of this dom0 from mapping the same offer between one
  * client's connect and its removal of the offer's keys.

@@ -2,7 +2,7 @@
  * exec_client.h: dom0's end of the exec channel (common/abi/
  * exec_channel.h): connects to a domain's loader as the libxenvchan
  * client (dom0 root only: it maps the guest's grant), runs one session
- * and relays stdio.  Up to EXEC_CHANNEL_SLOTS sessions run on one domain
+ * and relays stdio.  Up to EXEC_CHANNEL_EXEC_SESSIONS sessions run on one domain
  * at once; exec.lock in its state dir (state.h) is held only while one
  * claims an offer, so no two clients map the same channel.  Everything the guest sends is checked by the channel's decoders;
  * a refused message ends the session with an error naming the domain.
