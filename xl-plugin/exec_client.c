@@ -125,7 +125,8 @@ static void no_offer(struct xo_xs *xs, const char *name, uint32_t domid,
         xo_err_set(
             err, EBUSY,
             "%s (domid %u): all %d exec sessions are busy and none ended within %d s",
-            name, domid, EXEC_CHANNEL_EXEC_SESSIONS, EXEC_CLIENT_CONNECT_MS / 1000);
+            name, domid, EXEC_CHANNEL_EXEC_SESSIONS,
+            EXEC_CLIENT_CONNECT_MS / 1000);
     else
         xo_err_set(
             err, ETIMEDOUT,
