@@ -385,11 +385,11 @@ static int mount_share(const struct loader_env *env, int rootfd,
 
 static int mount_volume(const struct loader_env *env,
                         const struct boot_spec *spec, int rootfd,
-                        const char *root, const struct bs_mount *m, xo_err *err)
+                        const struct bs_mount *m, xo_err *err)
 {
     if (m->subpath)
         return mount_subpath(env, spec, rootfd, m, err);
-    char data[BS_MAX_STR], target[PATH_MAX];
+    char data[BS_MAX_STR], at[64];
     if (m->share)
         return mount_share(env, rootfd, m, err);
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
@@ -409,18 +409,36 @@ static int mount_volume(const struct loader_env *env,
     } else if (check_fstype("volume", m->fstype, err) < 0 ||
                parse_options(m->options, &flags, data, sizeof(data), err) < 0)
         return xo_err_wrap(err, "volume %s", m->target);
-    /* Nothing runs in the new root yet, so a checked path stays checked. */
-    int fd = safepath_dir(rootfd, m->target, true, err);
+    /* A ".." in a volume's target is refused, not clamped: domcfg never
+     * writes one, so the spec is malformed. */
+    for (const char *c = m->target; (c = strstr(c, "..")) != NULL; c += 2)
+        if ((c == m->target || c[-1] == '/') && (c[2] == '/' || !c[2]))
+            return xo_err_set(err, EINVAL, "%s: \"..\" is not allowed",
+                              m->target);
+    /* The target as the container sees it, as runc resolves a mount's
+     * destination: an image's symlink on the way (/data -> /var/lib/data)
+     * is followed inside the root, never out of it; mounted on the fd. */
+    int fd = safepath_in_root(rootfd, m->target, true, err);
     if (fd < 0)
         return xo_err_wrap(err, "volume mount point");
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    /* The host test mode's directory for a device is bound, and a bind
+     * takes its flags only from a remount, which must reach the new mount
+     * (the fd is the covered directory): the target resolved again. */
+    const char *dir =
+        env->host && !tmpfs ? devmap_lookup(env, m->device) : NULL;
+    struct stat st;
+    bool bind = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+    int rc = tmpfs  ? do_mount("tmpfs", at, "tmpfs", flags,
+                              data[0] ? data : NULL, err)
+             : bind ? do_mount(dir, at, NULL, MS_BIND | MS_REC, NULL, err)
+                    : mount_device(env, "volume", m->device, at, m->fstype,
+                                   flags, data[0] ? data : NULL, err);
     close(fd);
-    if (join(target, sizeof(target), root, m->target, err) < 0)
-        return -1;
-    if (tmpfs)
-        return do_mount("tmpfs", target, "tmpfs", flags, data[0] ? data : NULL,
-                        err);
-    return mount_device(env, "volume", m->device, target, m->fstype, flags,
-                        data[0] ? data : NULL, err);
+    if (rc == 0 && bind && (flags & MS_RDONLY))
+        rc = remount_bind(rootfd, m->target, true, MS_RDONLY, err);
+    return rc < 0 ? xo_err_wrap(err, "volume %s", m->target) : 0;
 }
 
 /* The pseudo file systems every container expects; /dev/console only for
@@ -508,14 +526,14 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
     int rc = 0;
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
         if (!under_dev(&spec->mounts[i]))
-            rc = mount_volume(env, spec, rootfd, root, &spec->mounts[i], err);
+            rc = mount_volume(env, spec, rootfd, &spec->mounts[i], err);
     if (rc == 0)
         rc = mount_pseudo(env, spec->terminal, rootfd, root, err);
     /* Under /dev (CRI's /dev/termination-log): on the /dev just
      * mounted, as runc mounts them after the spec's /dev. */
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
         if (under_dev(&spec->mounts[i]))
-            rc = mount_volume(env, spec, rootfd, root, &spec->mounts[i], err);
+            rc = mount_volume(env, spec, rootfd, &spec->mounts[i], err);
     close(rootfd);
     if (rc < 0)
         return -1;
