@@ -175,6 +175,19 @@ static void finish(int fd, pid_t pid)
     assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
+/* `in`, then the end of input, as STDIN messages. */
+static void send_stdin(int fd, const char *in)
+{
+    static uint8_t frame[EXEC_FRAME_MAX];
+    const char *why = "";
+    send_all(fd, frame,
+             exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, in,
+                              strlen(in), &why));
+    send_all(
+        fd, frame,
+        exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, "", 0, &why));
+}
+
 static void run(const char *user, const char *cwd, const char *const *args,
                 const char *const *env, uint32_t flags, const char *in,
                 struct replies *r)
@@ -188,14 +201,8 @@ static void run(const char *user, const char *cwd, const char *const *args,
     send_all(fd, frame,
              exec_request_encode(frame, sizeof(frame), flags, rows, cols, user,
                                  cwd, args, env, &why));
-    if (in) {
-        send_all(fd, frame,
-                 exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, in,
-                                  strlen(in), &why));
-        send_all(fd, frame,
-                 exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, "", 0,
-                                  &why));
-    }
+    if (in)
+        send_stdin(fd, in);
     collect(fd, r);
     finish(fd, pid);
 }
@@ -474,14 +481,8 @@ static void run_pod(const char *script, const char *root_dev, bool iface,
     send_all(fd, frame,
              exec_container_encode(frame, sizeof(frame), flags, rows, cols,
                                    spec, len, &why));
-    if (in) {
-        send_all(fd, frame,
-                 exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, in,
-                                  strlen(in), &why));
-        send_all(fd, frame,
-                 exec_data_encode(frame, sizeof(frame), EXEC_MSG_STDIN, "", 0,
-                                  &why));
-    }
+    if (in)
+        send_stdin(fd, in);
     collect(fd, r);
     finish(fd, pid);
     r->out[r->nout] = r->err[r->nerr] = '\0';
