@@ -34,8 +34,13 @@
     X(bitmap_init, libxl_bitmap_init)                                          \
     X(ctx_alloc, libxl_ctx_alloc)                                              \
     X(ctx_free, libxl_ctx_free)                                                \
+    X(device_disk_add, libxl_device_disk_add)                                  \
+    X(device_disk_destroy, libxl_device_disk_destroy)                          \
     X(device_disk_dispose, libxl_device_disk_dispose)                          \
     X(device_disk_init, libxl_device_disk_init)                                \
+    X(device_disk_list, libxl_device_disk_list)                                \
+    X(device_disk_list_free, libxl_device_disk_list_free)                      \
+    X(device_disk_remove, libxl_device_disk_remove)                            \
     X(device_nic_add, libxl_device_nic_add)                                    \
     X(device_nic_dispose, libxl_device_nic_dispose)                            \
     X(device_nic_init, libxl_device_nic_init)                                  \
@@ -66,7 +71,8 @@
     X(shutdown_reason_from_string, libxl_shutdown_reason_from_string)          \
     X(uuid_from_string, libxl_uuid_from_string)                                \
     X(uuid_generate, libxl_uuid_generate)                                      \
-    X(uuid_is_nil, libxl_uuid_is_nil)
+    X(uuid_is_nil, libxl_uuid_is_nil)                                          \
+    X(vdev_to_device_disk, libxl_vdev_to_device_disk)
 
 #define XO_XLU_FUNCS(X)                                                        \
     X(cfg_destroy, xlu_cfg_destroy)                                            \

@@ -26,6 +26,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->root_volume,
         &dc->rootfs_image,
         &dc->rootfs_fstype,
+        &dc->rootfs_vdev,
         &dc->image_config_path,
         &dc->os,
         &dc->architecture,

@@ -176,6 +176,10 @@ struct domain_config {
     char *root_volume;   /* directory */
     char *rootfs_image;  /* file in it */
     char *rootfs_fstype; /* erofs | ext4 | squashfs */
+    /* The xvd the guest finds the root on: NULL = xvda (a domain's own
+     * root); a pod's member container's is a disk hot-added to the pod's
+     * domain (xl-plugin/runc_pod_member.h). */
+    char *rootfs_vdev;
     char *image_config_path;
     char *os, *architecture; /* from the image config */
     char *loader_dir;

@@ -135,8 +135,12 @@ static int write_process(void *fdt, const struct domain_config *dc)
 static int write_storage(void *fdt, const struct domain_config *dc)
 {
     int r;
+    char root[32];
+    if (xo_path_fmt(root, sizeof(root), NULL, "/dev/%s",
+                    dc->rootfs_vdev ? dc->rootfs_vdev : "xvda") < 0)
+        return -FDT_ERR_BADVALUE; /* runc_pod_member makes xvdX: cannot be */
     if ((r = fdt_begin_node(fdt, BOOT_SPEC_NODE_ROOTFS)) ||
-        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, "/dev/xvda")) ||
+        (r = fdt_property_string(fdt, BOOT_SPEC_PROP_DEVICE, root)) ||
         (r = fdt_property_string(fdt, BOOT_SPEC_PROP_FSTYPE,
                                  dc->rootfs_fstype)) ||
         (dc->root_readonly &&

@@ -352,6 +352,18 @@ out:
     return rc;
 }
 
+static const int forwarded[] = {
+    SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,   SIGTERM, SIGCONT,
+    SIGTSTP, SIGTTIN, SIGTTOU, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPWR};
+
+bool exec_client_forwards(int sig)
+{
+    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+        if (forwarded[i] == sig)
+            return true;
+    return false;
+}
+
 /* The local terminal's window, or 24x80 when in_fd is no terminal. */
 static void window_size(int fd, uint16_t *rows, uint16_t *cols)
 {
@@ -410,10 +422,8 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
     struct termios saved;
     sigset_t sigs, old;
     sigemptyset(&sigs);
-    sigaddset(&sigs, SIGINT);
-    sigaddset(&sigs, SIGTERM);
-    sigaddset(&sigs, SIGHUP);
-    sigaddset(&sigs, SIGQUIT);
+    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+        sigaddset(&sigs, forwarded[i]);
     sigaddset(&sigs, SIGWINCH);
     sigprocmask(SIG_BLOCK, &sigs, &old);
     sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -425,12 +435,15 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
         (o->tty ? EXEC_FLAG_TTY : 0) | (o->interactive ? EXEC_FLAG_STDIN : 0);
     static const char *const noenv[] = {NULL};
     const char *why = "";
-    if (send_frame(c,
-                   exec_request_encode(c->frame, sizeof(c->frame), flags, rows,
-                                       cols, o->user ? o->user : "",
-                                       o->cwd ? o->cwd : "", o->args,
-                                       o->env ? o->env : noenv, &why),
-                   why, err) < 0)
+    long n =
+        o->container_spec
+            ? exec_container_encode(c->frame, sizeof(c->frame), flags, rows,
+                                    cols, o->container_spec,
+                                    o->container_spec_len, &why)
+            : exec_request_encode(c->frame, sizeof(c->frame), flags, rows, cols,
+                                  o->user ? o->user : "", o->cwd ? o->cwd : "",
+                                  o->args, o->env ? o->env : noenv, &why);
+    if (send_frame(c, n, why, err) < 0)
         goto out;
     xo_stamp("exec", "request sent");
     if (o->tty && o->interactive && tcgetattr(o->in_fd, &saved) == 0) {

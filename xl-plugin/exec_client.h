@@ -32,20 +32,34 @@ struct exec_client_opts {
     bool tty;                /* a pty in the guest, window of in_fd's tty */
     bool interactive;        /* pass in_fd on as the process's stdin */
     int in_fd, out_fd, err_fd;
+    /* A pod's member container (common/abi/exec_channel.h CONTAINER):
+     * its boot spec blob (common/abi/boot_spec.h), at most
+     * EXEC_CONTAINER_SPEC_MAX bytes; the session then starts a container
+     * with it, and args, env, user and cwd are not used.  NULL: an exec
+     * REQUEST. */
+    const void *container_spec;
+    size_t container_spec_len;
     /* Called once the process runs (STARTED), or NULL. */
     void (*started)(void *arg);
     void *started_arg;
 };
 
 /*
- * Runs o->args in the container and relays stdio until it exits.  Returns
+ * Runs o->args in the container (or o->container_spec's container) and
+ * relays stdio until it exits.  Returns
  * 0 and *code_r = the process's exit code (0-255, 128+N for signal N), or
  * -1 with err; then *code_r is what a shell would exit with: 126 when the
  * command could not be run, 127 when it was not found, 1 otherwise.
- * SIGINT, SIGTERM, SIGHUP and SIGQUIT received meanwhile go to the process
+ * The signals exec_client_forwards() names, received meanwhile, go to the process
  * (without -t; with -t they come as the terminal's keys).
  */
 int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err);
+
+/* The signals exec_client_run() passes on to the process when it gets
+ * them (as runc passes on all but SIGCHLD, SIGWINCH and SIGURG; SIGPIPE
+ * is kept for our own writes): HUP, INT, QUIT, USR1, USR2, ALRM, TERM,
+ * CONT, TSTP, TTIN, TTOU, XCPU, XFSZ, VTALRM, PROF and PWR. */
+bool exec_client_forwards(int sig);
 
 /* Sends `sig` (1..64) to the container's process 1 through the channel
  * and waits for the guest to confirm it. */

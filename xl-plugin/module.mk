@@ -23,10 +23,10 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/runc_binds_inline.c \
 	xl-plugin/share_views.c xl-plugin/runc_hooks.c xl-plugin/runc_state.c \
-	xl-plugin/runc_pod.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c \
+	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c \
 	xl-plugin/qdisk_share.c
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
-	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-domcfg.c \
+	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-pod-member.c tests/unit/test-runc-domcfg.c \
 	tests/unit/test-nohyper-exec-code.c \
 	tests/unit/test-qdisk-share.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
@@ -40,7 +40,7 @@ XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 RUNC_SRCS := xl-plugin/runc_main.c \
 	xl-plugin/runc_create.c xl-plugin/runc_verbs.c xl-plugin/runc_network.c \
 	xl-plugin/runc_exec.c xl-plugin/runc_console.c xl-plugin/runc_binds.c \
-	xl-plugin/runc_update.c
+	xl-plugin/runc_update.c xl-plugin/runc_pod_attach.c
 RUNC_OBJS = $(RUNC_SRCS:%.c=$(OBJ)/%.o) \
 	$(filter-out $(OBJ)/xl-plugin/main.o,$(XLOCI_CMD_OBJS))
 
@@ -74,20 +74,24 @@ $(B)/xl-oci-monitor: $(MONITOR_OBJS)
 
 # xl-oci-placeholder (placeholder_main.c, monitor_placeholder.h): one per
 # xl-oci-runc container beside its monitor, so static like the monitor
-# but with less: libc and our xenstore client only (no libxenctrl, no
-# json-c).  Its text pages are most of its resident memory; as a mode of
-# xl-oci-monitor it mapped about 150 kB more of them.
+# but with less: libc, our xenstore client and, for a pod's member
+# container (placeholder_pod_member.h), libxenvchan with the grant and
+# event channel libraries it needs (no libxenctrl, no json-c).  Its text
+# pages are most of its resident memory, and only the pages a mode runs
+# are mapped; as a mode of xl-oci-monitor it mapped about 150 kB more.
 PLACEHOLDER_SRCS := xl-plugin/placeholder_main.c \
 	xl-plugin/monitor_placeholder.c xl-plugin/monitor_filter.c \
-	xl-plugin/monitor_log_follow.c \
-	xl-plugin/state.c xl-plugin/status.c \
+	xl-plugin/monitor_log_follow.c xl-plugin/placeholder_pod_member.c \
+	xl-plugin/exec_client.c xl-plugin/state.c xl-plugin/status.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/alloc.c common/xs_lite.c \
 	$(ABI_SRCS)
 PLACEHOLDER_OBJS := $(PLACEHOLDER_SRCS:%.c=$(OBJ)/%.o)
 
 $(B)/xl-oci-placeholder: $(PLACEHOLDER_OBJS)
-	$(CC) -static -Wl,--gc-sections -o $@ $(PLACEHOLDER_OBJS) $(LDFLAGS)
+	$(CC) -static -Wl,--gc-sections -o $@ $(PLACEHOLDER_OBJS) \
+		-lxenvchan -lxengnttab -lxenevtchn -lxenstore -lxentoolcore \
+		-lxentoollog $(LDFLAGS)
 
 BIN_TARGETS += $(B)/xl-oci $(B)/xl-oci-monitor $(B)/xl-oci-runc \
 	$(B)/xl-oci-placeholder

@@ -56,6 +56,16 @@ struct runc_state {
      * only the placeholder, which holds the pod's network namespace for
      * the pod's containers; started once `start` ran. */
     bool sandbox;
+    /* A sandbox that runs the pod's domain (org.xl-oci.pod-domain,
+     * runc_pod_member.h): its process is the sandbox's own (pause), and
+     * the pod's app containers run in that domain. */
+    bool pod_domain;
+    /* A member container of such a pod: the pod domain's name (its
+     * sandbox's `name`), and the xvd its root is hot-added as there; ""
+     * for any other container.  Its process is a session of the pod
+     * domain's loader, whose dom0 end is the placeholder. */
+    char pod[65];
+    char pod_vdev[8];
     bool started;
     /* The domain boots at create behind a closed start gate
      * (xen_gate.h), which start opens, setting `started`: the OCI state
@@ -82,6 +92,14 @@ struct runc_state {
 /* An ID runc would take: 1 to RUNC_ID_MAX of [A-Za-z0-9_+.-], not "."
  * or "..". */
 int runc_check_id(const char *id, xo_err *err);
+
+/* True when the container has a domain of its own: not a sandbox that
+ * runs none, nor a pod's member container (which runs in its pod's). */
+bool runc_has_domain(const struct runc_state *s);
+
+/* A disk name a pod's member container may have in its pod's domain:
+ * xvdb..xvdz (xvda is the domain's own root). */
+bool runc_vdev_valid(const char *v);
 
 /* The domain name for container `id`: the ID itself when it is a valid
  * name of at most 64 bytes, else "oci-" and 60 hex digits of its

@@ -49,6 +49,7 @@
 #include "runc_domcfg.h"
 #include "runc_hooks.h"
 #include "runc_pod.h"
+#include "runc_pod_member.h"
 #include "state.h"
 #include "status.h"
 #include "xen.h"
@@ -127,21 +128,27 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
  * containers name /proc/<its pid>/ns/net, so it must be in it, as runc's
  * pause process is), or the caller's.
  */
+/* With `member_dir` it is a pod member's (runc_pod_member.h), `name` its
+ * pod's domain. */
 static long spawn_placeholder(const char *name, bool new_netns,
                               const char *join_netns, bool sandbox, int tty,
-                              xo_err *err)
+                              const char *member_dir, xo_err *err)
 {
     char prog[4096];
     if (monitor_placeholder_program(prog, sizeof(prog), err) < 0)
         return -1;
-    char *argv[] = {prog,
-                    "--root",
-                    (char *)cmd_state_root(),
-                    sandbox    ? "--sandbox"
-                    : tty >= 0 ? "--terminal"
-                               : (char *)name,
-                    sandbox || tty >= 0 ? (char *)name : NULL,
-                    NULL};
+    char *argv[] = {prog, "--root", (char *)cmd_state_root(), NULL, NULL,
+                    NULL, NULL};
+    if (member_dir) {
+        argv[3] = "--pod-member";
+        argv[4] = (char *)member_dir;
+        argv[5] = (char *)name;
+    } else if (sandbox || tty >= 0) {
+        argv[3] = sandbox ? "--sandbox" : "--terminal";
+        argv[4] = (char *)name;
+    } else {
+        argv[3] = (char *)name;
+    }
     /* The child's errno from unshare() or exec, or EOF once it exec'd. */
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)
@@ -287,7 +294,7 @@ static int create_sandbox(const struct runc_global *g,
         runc_domain_name_free(s->name, g, a->id, cmd_state_root(), err) < 0)
         return -1;
     s->pid = spawn_placeholder(s->name, ns && !ns->path, ns ? ns->path : NULL,
-                               true, -1, err);
+                               true, -1, NULL, err);
     if (s->pid < 0)
         return -1;
     char dir[4096];
@@ -314,11 +321,12 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct bundle_volume vol = {.lock_fd = -1};
     struct runc_pty pty = {.master = -1, .slave = -1};
     struct rendered r;
+    struct runc_state sb;
     char dir[4096], spec_path[4096], rootfs[4096], cfg_path[4200];
     char binds[4200];
     char **pod_sysctls = NULL, *spec_text = NULL;
     size_t spec_len = 0;
-    int hooks = 0;
+    int hooks = 0, member = 0;
     bool have_dir = false;
     int rc = -1;
     runtime_spec_init(&rs);
@@ -354,10 +362,16 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         keep_spec(&rs, spec_text, spec_len, dir, err) < 0)
         goto out;
     xo_stamp("create", "bundle's config.json read");
-    if (rs.container_type == RUNTIME_CONTAINER_SANDBOX) {
+    /* A sandbox runs no domain unless it asks to run the pod's; an app
+     * container of a pod that has one is a member of it. */
+    if (rs.container_type == RUNTIME_CONTAINER_SANDBOX &&
+        !runc_pod_domain_wanted(&rs)) {
         rc = create_sandbox(g, &a, &s, &rs, spec_path, err);
         goto out;
     }
+    s.sandbox = s.pod_domain = rs.container_type == RUNTIME_CONTAINER_SANDBOX;
+    if ((member = runc_pod_member_sandbox(g, &rs, &sb, err)) < 0)
+        goto out;
     if (rs.root_path[0] == '/'
             ? xo_path_fmt(rootfs, sizeof(rootfs), err, "%s", rs.root_path) < 0
             : xo_path_fmt(rootfs, sizeof(rootfs), err, "%s/%s", s.bundle,
@@ -382,7 +396,7 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto out;
     xo_stamp("create", "root volume of the bundle's rootfs ready");
     status_now(s.created, sizeof(s.created));
-    s.gated = true; /* create_xen's start_gate below */
+    s.gated = !member; /* create_xen's start_gate below */
     if (xo_path_fmt(s.id, sizeof(s.id), err, "%s", a.id) < 0 ||
         xo_path_fmt(s.volume, sizeof(s.volume), err, "%s", vol.dir) < 0 ||
         runc_domain_name_free(s.name, g, a.id, cmd_state_root(), err) < 0 ||
@@ -391,7 +405,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runc_state_write(g, &s, err) < 0 ||
         app_cfg_read(&r.ac, cfg_path, err) < 0)
         goto out;
-    if (rs.sandbox_id &&
+    /* A member's are its pod domain's already. */
+    if (rs.sandbox_id && !member &&
         runc_pod_sysctls(&pod_sysctls, g, rs.sandbox_id, err) < 0)
         goto out;
     struct runc_domcfg_in in = {
@@ -424,22 +439,39 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (r.dc.binds_image || r.dc.binds_inline)
         xo_stamp("create", "bind mounts copied (%s)",
                  r.dc.binds_inline ? "into the boot spec" : "into an image");
-    if (create_xen(&o, &r, err) < 0)
-        goto out;
-    s.loader_mb = r.dc.loader_need_mb;
-    s.memory_mb = r.dc.memory_mb;
-    s.maxmem_mb = r.dc.maxmem_mb;
+    if (member) {
+        /* No domain of its own: its root joins the pod's domain, its
+         * process waits for start in the placeholder.  The pod's network
+         * is the domain's: start splices nothing. */
+        s.late_network = false;
+        if (runc_pod_member_attach(&s, &r.dc, g, &sb, dir, spec_path, err) <
+                0 ||
+            runc_pod_member_fifo(dir, err) < 0)
+            goto out;
+    } else {
+        if (create_xen(&o, &r, err) < 0)
+            goto out;
+        s.loader_mb = r.dc.loader_need_mb;
+        s.memory_mb = r.dc.memory_mb;
+        s.maxmem_mb = r.dc.maxmem_mb;
+    }
     if (a.console_socket && runc_pty_open(&pty, err) < 0) {
         xo_err e = XO_ERR_INIT;
-        cmd_destroy(s.name, &e);
+        if (!member)
+            cmd_destroy(s.name, &e);
         xo_err_clear(&e);
         goto out;
     }
     /* In the container's network namespace, as runc's init is: the pid
-     * hooks are given enters it (a new one, or the pod's). */
-    s.pid =
-        spawn_placeholder(s.name, s.late_network && !s.netns[0],
-                          s.netns[0] ? s.netns : NULL, false, pty.slave, err);
+     * hooks are given enters it (a new one, or the pod's; a member's is
+     * the one its spec names, the pod's). */
+    if (member)
+        s.pid = spawn_placeholder(s.pod, false, netns ? netns->path : NULL,
+                                  false, -1, dir, err);
+    else
+        s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0],
+                                  s.netns[0] ? s.netns : NULL, false, pty.slave,
+                                  NULL, err);
     if (s.pid < 0 ||
         (a.console_socket &&
          runc_console_send(a.console_socket, &pty, err) < 0) ||
@@ -449,7 +481,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err e = XO_ERR_INIT;
         if (s.pid > 0)
             kill((pid_t)s.pid, SIGKILL);
-        cmd_destroy(s.name, &e);
+        if (!member)
+            cmd_destroy(s.name, &e);
         xo_err_clear(&e);
         /* As runc's destroy after a failed create hook: poststop. */
         if (hooks < 0)
@@ -463,6 +496,8 @@ out:
     free(spec_text);
     if (rc < 0 && have_dir) {
         xo_err e = XO_ERR_INIT;
+        runc_pod_member_detach(&s, &e);
+        xo_err_clear(&e);
         if (vol.dir)
             bundle_rootfs_release(cmd_state_root(), vol.dir, &e);
         xo_err_clear(&e);
@@ -474,6 +509,10 @@ out:
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_HOOKS_SPEC, dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_POD_SYSCTLS, dir) >= 0)
+            unlink(p);
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_POD_MEMBER_SPEC, dir) >= 0)
+            unlink(p);
+        if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_POD_MEMBER_FIFO, dir) >= 0)
             unlink(p);
         if (xo_path_fmt(p, sizeof(p), &e, "%s/" RUNC_BINDS_IMAGE, dir) >= 0)
             runc_binds_remove(p, &e);

@@ -258,6 +258,11 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
     int rc = -1, pfd[2] = {-1, -1};
     if (parse(&a, argc, argv, err) < 0 || runc_state_read(g, a.id, &s, err) < 0)
         return -1;
+    if (s.pod[0])
+        return xo_err_set(
+            err, ENOTSUP,
+            "exec: %s runs in pod domain %s as a session of its loader, which cannot start a process in it yet",
+            s.id, s.pod);
     if (xen_open_xs(&h, err) < 0 || status_read(h.xs, s.name, &st, err) < 0 ||
         wait_running(h.xs, &s, &st, err) < 0)
         goto out;

@@ -100,9 +100,15 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     xo_jset(o, "pid", xo_jint64(s->pid));
     if (s->sandbox)
         xo_jset(o, "sandbox", xo_jbool(true));
+    if (s->pod_domain)
+        xo_jset(o, "pod-domain", xo_jbool(true));
+    if (s->pod[0]) {
+        xo_jset(o, "pod", xo_jstr(s->pod));
+        xo_jset(o, "pod-vdev", xo_jstr(s->pod_vdev));
+    }
     if (s->gated)
         xo_jset(o, "gated", xo_jbool(true));
-    if (s->sandbox || s->gated)
+    if (s->sandbox || s->gated || s->pod[0])
         xo_jset(o, "started", xo_jbool(s->started));
     if (s->late_network) {
         xo_jset(o, "late-network", xo_jbool(true));
@@ -199,6 +205,21 @@ int runc_state_read(const struct runc_global *g, const char *id,
     }
     if (rc == 0 && json_object_object_get_ex(o, "sandbox", &b))
         s->sandbox = json_object_get_boolean(b);
+    if (rc == 0 && json_object_object_get_ex(o, "pod-domain", &b))
+        s->pod_domain = s->sandbox && json_object_get_boolean(b);
+    /* A member's pod and disk go into libxl calls and paths: a domain
+     * name and an xvd name, nothing else. */
+    if (rc == 0 && json_object_object_get_ex(o, "pod", &b)) {
+        if (get_str(o, "pod", s->pod, sizeof(s->pod), path, err) < 0 ||
+            get_str(o, "pod-vdev", s->pod_vdev, sizeof(s->pod_vdev), path,
+                    err) < 0)
+            rc = -1;
+        else if (!s->pod[0] || s->pod[0] == '.' || strchr(s->pod, '/') ||
+                 !runc_vdev_valid(s->pod_vdev))
+            rc = xo_err_set(err, EINVAL,
+                            "%s: bad \"pod\" (%s) or \"pod-vdev\" (%s)", path,
+                            s->pod, s->pod_vdev);
+    }
     if (rc == 0 && json_object_object_get_ex(o, "started", &b))
         s->started = json_object_get_boolean(b);
     if (rc == 0 && json_object_object_get_ex(o, "gated", &b))
@@ -235,6 +256,18 @@ int runc_state_read(const struct runc_global *g, const char *id,
     }
     json_object_put(o);
     return rc;
+}
+
+bool runc_has_domain(const struct runc_state *s)
+{
+    return !(s->sandbox && !s->pod_domain) && !s->pod[0];
+}
+
+bool runc_vdev_valid(const char *v)
+{
+    /* xvdb..xvdz: domcfg_vdev_name()'s names past xvda. */
+    return strlen(v) == 4 && strncmp(v, "xvd", 3) == 0 && v[3] >= 'b' &&
+           v[3] <= 'z';
 }
 
 int runc_signal(const char *s)

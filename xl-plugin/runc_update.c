@@ -133,7 +133,14 @@ int runc_update(const struct runc_global *g, int argc, char **argv, xo_err *err)
     struct runc_state s;
     if (runc_state_read(g, id, &s, err) < 0)
         goto out;
-    if (s.sandbox) { /* its placeholder is all it is: nothing to size */
+    if (s.pod[0]) {
+        xo_err_set(
+            err, ENOTSUP,
+            "update: %s runs in pod domain %s, whose resources are the pod's: update its sandbox",
+            s.id, s.pod);
+        goto out;
+    }
+    if (!runc_has_domain(&s)) { /* its placeholder is all it is */
         rc = 0;
         goto out;
     }

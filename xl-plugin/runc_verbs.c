@@ -22,6 +22,7 @@
 #include "runc_binds.h"
 #include "runc_hooks.h"
 #include "runc_pod.h"
+#include "runc_pod_member.h"
 #include "runc_network.h"
 #include "status.h"
 #include "xen.h"
@@ -82,7 +83,9 @@ static bool placeholder_alive(const struct target *t)
 /* OCI runtime status of a container: created, running or stopped. */
 static const char *oci_status(const struct target *t)
 {
-    if (t->s.sandbox) /* no domain: its placeholder is all it is */
+    /* No domain of its own: its placeholder is all it is (a member's runs
+     * its session). */
+    if (!runc_has_domain(&t->s))
         return !placeholder_alive(t) ? "stopped"
                : t->s.started        ? "running"
                                      : "created";
@@ -144,10 +147,20 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
                    oci_status(&t));
         goto fail;
     }
-    if (t.s.sandbox) {
+    if (!runc_has_domain(&t.s)) {
         t.s.started = true;
         if (runc_state_write(g, &t.s, err) < 0)
             goto fail;
+        char dir[4096];
+        xo_err e = XO_ERR_INIT;
+        if (t.s.pod[0] &&
+            (runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0 ||
+             runc_pod_member_start(dir, err) < 0)) {
+            t.s.started = false;
+            runc_state_write(g, &t.s, &e);
+            xo_err_clear(&e);
+            goto fail;
+        }
     } else if (t.s.gated) {
         if (start_gated(g, &t, err) < 0)
             goto fail;
@@ -195,7 +208,8 @@ int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
     xo_jset(o, "rootfs", xo_jstr(t.s.volume));
     xo_jset(o, "created", xo_jstr(t.s.created));
     json_object *ann = xo_jobj();
-    xo_jset(ann, "org.xl-oci.domain", xo_jstr(t.s.name));
+    /* A member runs in its pod's domain. */
+    xo_jset(ann, "org.xl-oci.domain", xo_jstr(t.s.pod[0] ? t.s.pod : t.s.name));
     if (t.have_status && t.st.domid >= 0)
         xo_jset(ann, "org.xl-oci.domid", xo_jint64(t.st.domid));
     xo_jset(o, "annotations", ann);
@@ -262,7 +276,20 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_set(err, ESRCH, "container not running");
         goto fail;
     }
-    if (t.s.sandbox) { /* the placeholder is the pod's process */
+    if (!runc_has_domain(&t.s)) {
+        /* A sandbox's placeholder is the pod's process; a member's
+         * passes the signal on to the container's process (SIGKILL ends
+         * the session, which ends the container), and one not started
+         * yet waits on its FIFO: it goes. */
+        if (t.s.pod[0] && strcmp(status, "created") == 0)
+            sig = SIGKILL;
+        if (t.s.pod[0] && !exec_client_forwards(sig) && sig != SIGKILL) {
+            xo_err_set(
+                err, ENOTSUP,
+                "kill: signal %d cannot be passed to a pod's member container",
+                sig);
+            goto fail;
+        }
         if (kill((pid_t)t.s.pid, sig) < 0) {
             xo_err_sys(err, "kill %ld", t.s.pid);
             goto fail;
@@ -342,12 +369,16 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (placeholder_alive(&t))
         kill((pid_t)t.s.pid, SIGKILL); /* the shim reaps it */
     xo_err e = XO_ERR_INIT;
-    if (!t.s.sandbox && cmd_destroy(t.s.name, &e) < 0 && e.errnum != ENOENT) {
+    if (runc_has_domain(&t.s) && cmd_destroy(t.s.name, &e) < 0 &&
+        e.errnum != ENOENT) {
         *err = e;
         goto fail;
     }
     xo_err_clear(&e);
-    if ((!t.s.sandbox &&
+    /* A member's disk leaves its pod's domain before its volume may go. */
+    if (runc_pod_member_detach(&t.s, err) < 0)
+        goto fail;
+    if ((!(t.s.sandbox && !t.s.pod_domain) &&
          bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0) ||
         runc_state_dir(dir, sizeof(dir), g, t.s.id, err) < 0)
         goto fail;
@@ -355,8 +386,11 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
         runc_binds_remove(p, err) < 0)
         goto fail;
     runc_hooks_run_later(dir, RUNTIME_HOOK_POSTSTOP, &t.s, "stopped");
-    static const char *const files[] = {"state.json", "app.cfg",
-                                        RUNC_HOOKS_SPEC, RUNC_POD_SYSCTLS};
+    static const char *const files[] = {
+        "state.json",         "app.cfg",
+        RUNC_HOOKS_SPEC,      RUNC_POD_SYSCTLS,
+        RUNC_POD_MEMBER_SPEC, RUNC_POD_MEMBER_FIFO,
+        RUNC_POD_LOCK};
     for (size_t k = 0; k < sizeof(files) / sizeof(files[0]); k++)
         if (xo_path_fmt(p, sizeof(p), err, "%s/%s", dir, files[k]) < 0 ||
             (unlink(p) < 0 && errno != ENOENT)) {
@@ -419,8 +453,10 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
     int i = operands(argc, argv, NULL, &set, 1, err);
     if (i < 0 || find(g, argv[i], &t, true, err) < 0)
         goto fail;
-    if (t.s.sandbox) {
-        xo_err_set(err, ENOTSUP, "%s: a pod sandbox has no domain to %s",
+    if (!runc_has_domain(&t.s)) {
+        xo_err_set(err, ENOTSUP,
+                   t.s.pod[0] ? "%s: a pod's member container cannot %s alone"
+                              : "%s: a pod sandbox has no domain to %s",
                    t.s.id, argv[0]);
         goto fail;
     }

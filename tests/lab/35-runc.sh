@@ -38,6 +38,8 @@ mkbundle() {
     for a in "$@"; do args="$args\"$a\", "; done
     printf 'name = "%s"\noci_root = "%s"\noci_cmd = [ %s ]\n' \
         "$name" "$LAB_WORK/probe" "${args%, }" >"$b/app.cfg"
+    # EP=PROGRAM: that instead of the probe (busybox's applets, say).
+    [ -z "${EP:-}" ] || printf 'oci_entrypoint = [ "%s" ]\n' "$EP" >>"$b/app.cfg"
     xl-oci create -N --runtime-spec "$b/config.json" "$b/app.cfg" >/dev/null &&
         # Without the Docker default sysctls an app.cfg container gets: a
         # containerd bundle has only the sysctls its spec asks for, and
@@ -593,6 +595,77 @@ err=$(xl-oci status --json psx 2>/dev/null | grep -o 'sysctl net.ipv4.no_such_kn
     lab_fail unknown-sysctl-fails-naming-it "exited '$(exited "$LAB_WORK/psx.report")': $(xl-oci status psx 2>&1 | grep -i error) $(tail -c 200 "$LAB_WORK/psx.out")"
 R delete --force psx >/dev/null 2>&1
 
+# --- a pod in one domain (org.xl-oci.pod-domain) ---------------------------
+# The sandbox boots the pod's domain; each app container of the pod is a
+# session of its loader with a root of its own, hot-added to that domain:
+# the containers share the pod's network and talk over localhost, as
+# under runc (runc_pod_member.h).
+mkbundle bpd sleep 600000 || lab_fail setup "bundle bpd"
+spec_add bpd '"annotations": {' '"io.kubernetes.cri.container-type": "sandbox", "org.xl-oci.pod-domain": "true",'
+"$SR" "$LAB_WORK/pd.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json create --bundle "$LAB_WORK/bpd" --pid-file "$LAB_WORK/pd.pid" pd \
+    >"$LAB_WORK/pd.out" 2>&1 &
+for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/pd.report" 2>/dev/null && break; sleep 0.2; done
+pdom=$(R state pd 2>/dev/null | sed -n 's/^ *"org.xl-oci.domain": "\(.*\)",\{0,1\}$/\1/p')
+[ -n "$pdom" ] && xl domid "$pdom" >/dev/null 2>&1 && lab_ok pod-sandbox-boots-the-pods-domain "$pdom" ||
+    lab_fail pod-sandbox-boots-the-pods-domain "domain '$pdom': $(cat "$LAB_WORK/pd.report" 2>/dev/null) $(last_error)"
+lab_check pod-domain-start R start pd
+wait_oci pd running 60 || lab_fail pod-domain-running "$(ocistate pd status)"
+# The web container serves a page on the pod's localhost.
+EP=/bin/busybox mkbundle bpw sh -c 'echo served-in-the-pod >/tmp/index.html; t() { exit 3; }; trap t TERM; busybox httpd -f -p 8080 -h /tmp & wait' ||
+    lab_fail setup "bundle bpw"
+spec_add bpw '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
+t0=$(lab_now)
+"$SR" "$LAB_WORK/pw.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json create --bundle "$LAB_WORK/bpw" --pid-file "$LAB_WORK/pw.pid" pw \
+    >"$LAB_WORK/pw.out" 2>&1 &
+for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/pw.report" 2>/dev/null && break; sleep 0.2; done
+[ "$(sed -n 's/^command //p' "$LAB_WORK/pw.report")" = 0 ] && [ "$(ocistate pw status)" = created ] &&
+    lab_ok pod-member-created "in $(lab_elapsed "$t0")s" ||
+    lab_fail pod-member-created "$(cat "$LAB_WORK/pw.report" 2>/dev/null) $(last_error)"
+disks=$(xl block-list "$pdom" 2>/dev/null | tail -n +2 | wc -l)
+[ "$disks" = 2 ] && ! xl domid pw >/dev/null 2>&1 && lab_ok pod-member-root-hot-added "disks $disks" ||
+    lab_fail pod-member-root-hot-added "disks $disks: $(xl block-list "$pdom" 2>&1 | tr '\n' ' ')"
+lab_check pod-member-start R start pw
+wait_oci pw running 30 || lab_fail pod-member-running "$(ocistate pw status) $(last_error)"
+# The sidecar fetches it over localhost, as PID 1 of its own namespace.
+EP=/bin/busybox mkbundle bps sh -c 'echo pid=$$; for i in $(busybox seq 1 100); do busybox wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done; exit 7' ||
+    lab_fail setup "bundle bps"
+spec_add bps '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
+"$SR" "$LAB_WORK/ps.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json create --bundle "$LAB_WORK/bps" --pid-file "$LAB_WORK/ps.pid" ps \
+    >"$LAB_WORK/ps.out" 2>&1 &
+for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/ps.report" 2>/dev/null && break; sleep 0.2; done
+lab_check pod-sidecar-start R start ps
+if wait_exited "$LAB_WORK/ps.report" 60 && [ "$(exited "$LAB_WORK/ps.report")" = 0 ]; then
+    grep -q '^served-in-the-pod' "$LAB_WORK/ps.out" && grep -q '^pid=1$' "$LAB_WORK/ps.out" &&
+        lab_ok pod-members-talk-over-localhost "$(tr '\n' ' ' <"$LAB_WORK/ps.out")" ||
+        lab_fail pod-members-talk-over-localhost "'$(tr '\n' ' ' <"$LAB_WORK/ps.out")'"
+else
+    lab_fail pod-members-talk-over-localhost "exited '$(exited "$LAB_WORK/ps.report")': $(tail -c 300 "$LAB_WORK/ps.out") $(last_error)"
+fi
+[ "$(ocistate ps status)" = stopped ] && lab_ok pod-sidecar-stopped || lab_fail pod-sidecar-stopped "$(ocistate ps status)"
+R exec pw /bin/true >/dev/null 2>&1 && lab_fail pod-member-exec-refused "succeeded" ||
+    { last_error | grep -q 'runs in pod domain' && lab_ok pod-member-exec-refused ||
+        lab_fail pod-member-exec-refused "$(last_error)"; }
+# SIGTERM reaches the container's process 1 through the session (its
+# trap exits 3), and its exit code is the container's.
+lab_check pod-member-kill R kill pw TERM
+if wait_exited "$LAB_WORK/pw.report" 30; then
+    [ "$(exited "$LAB_WORK/pw.report")" = 3 ] && lab_ok pod-member-term-reaches-the-process ||
+        lab_fail pod-member-term-reaches-the-process "exited $(exited "$LAB_WORK/pw.report"): $(tail -c 200 "$LAB_WORK/pw.out")"
+else
+    lab_fail pod-member-term-reaches-the-process "placeholder still there"
+fi
+lab_check pod-sidecar-delete R delete ps
+lab_check pod-member-delete R delete pw
+disks=$(xl block-list "$pdom" 2>/dev/null | tail -n +2 | wc -l)
+[ "$disks" = 1 ] && xl domid "$pdom" >/dev/null 2>&1 && lab_ok pod-member-disks-leave-the-pod "disks $disks" ||
+    lab_fail pod-member-disks-leave-the-pod "disks $disks: $(xl block-list "$pdom" 2>&1 | tr '\n' ' ')"
+R kill pd KILL >/dev/null 2>&1
+wait_exited "$LAB_WORK/pd.report" 30
+lab_check pod-domain-delete R delete pd
+
 # --- hooks, as runc runs them -----------------------------------------------
 # Docker's libnetwork-setkey and nerdctl's CNI hook set up the container's
 # network from a prestart / createRuntime hook in the runtime's namespace,
@@ -687,5 +760,5 @@ done
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpw bps bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"

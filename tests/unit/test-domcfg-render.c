@@ -196,6 +196,19 @@ static void test_boot_spec_minimal(void **state)
     free(fdt);
 }
 
+/* A pod member's root is the disk hot-added to its pod's domain
+ * (xl-plugin/runc_pod_member.h): the boot spec names that xvd. */
+static void test_boot_spec_root_vdev(void **state)
+{
+    struct fixture *fx = *state;
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), BASE);
+    fx->dc.rootfs_vdev = strdup("xvdc");
+    size_t len;
+    void *fdt = boot_spec(fx, &len);
+    assert_string_equal(prop_str(fdt, "/rootfs", "device"), "/dev/xvdc");
+    free(fdt);
+}
+
 /*
  * A process at execve()'s byte limit fits the boot spec, and the loader's
  * reader takes it; one string more is refused by the reader too.
@@ -1039,6 +1052,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(test_boot_spec_full),
         T(test_boot_spec_minimal),
+        T(test_boot_spec_root_vdev),
         T(test_boot_spec_exec_limit),
         T(test_libxl_full),
         T(test_libxl_minimal),
