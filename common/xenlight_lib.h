@@ -63,6 +63,7 @@
     X(domain_shutdown, libxl_domain_shutdown)                                  \
     X(domain_unpause, libxl_domain_unpause)                                    \
     X(domid_to_name, libxl_domid_to_name)                                      \
+    X(get_memory_target, libxl_get_memory_target)                              \
     X(dominfo_dispose, libxl_dominfo_dispose)                                  \
     X(dominfo_init, libxl_dominfo_init)                                        \
     X(name_to_domid, libxl_name_to_domid)                                      \

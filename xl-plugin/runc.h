@@ -66,6 +66,9 @@ struct runc_state {
      * domain's loader, whose dom0 end is the placeholder. */
     char pod[65];
     char pod_vdev[8];
+    /* MiB the member's memory.limit added to its pod domain's memory
+     * target (runc_pod_member_attach), which its delete takes back. */
+    long pod_memory_mb;
     bool started;
     /* The domain boots at create behind a closed start gate
      * (xen_gate.h), which start opens, setting `started`: the OCI state

@@ -120,6 +120,34 @@ static int add_disk(struct xen_handles *h, uint32_t domid, const char *image,
     return rc;
 }
 
+/*
+ * Grows the pod domain's memory target by the member's limit (`mb`), as
+ * Kata adds a container's limit to its VM: within the maxmem the domain
+ * was created with (its sandbox's org.xl-oci.memory-max gives room), else
+ * refused naming both.  Relative, so that a member's delete can take back
+ * exactly its share.
+ */
+static int grow_memory(struct xen_handles *h, uint32_t domid, long mb,
+                       const char *pod, xo_err *err)
+{
+    uint64_t target_kb = 0;
+    if (xo_xl.get_memory_target(h->ctx, domid, &target_kb) != 0)
+        return xo_err_set(err, EIO,
+                          "libxl could not read pod domain %s's memory target",
+                          pod);
+    uint64_t max_kb = xen_domain_maxmem_kb(h, domid, target_kb);
+    if (target_kb + (uint64_t)mb * 1024 > max_kb)
+        return xo_err_set(
+            err, ENOMEM,
+            "pod domain %s cannot grow by the container's memory.limit of %ld MiB: it has %llu MiB of a maxmem of %llu MiB (give its sandbox room with org.xl-oci.memory-max)",
+            pod, mb, (unsigned long long)(target_kb / 1024),
+            (unsigned long long)(max_kb / 1024));
+    if (xo_xl.set_memory_target(h->ctx, domid, (int64_t)mb * 1024, 1, 1) != 0)
+        return xo_err_set(
+            err, EIO, "libxl could not grow pod domain %s by %ld MiB", pod, mb);
+    return 0;
+}
+
 int runc_pod_member_attach(struct runc_state *s, struct domain_config *dc,
                            const struct runc_global *g,
                            const struct runc_state *sb, const char *dir,
@@ -150,12 +178,20 @@ int runc_pod_member_attach(struct runc_state *s, struct domain_config *dc,
         free_vdev(&h, domid, vdev, sb->name, err) < 0 ||
         write_spec(dc, vdev, dir, err) < 0)
         goto out;
+    long mb = dc->container_memory_mb;
+    if (mb > 0 && grow_memory(&h, domid, mb, sb->name, err) < 0) {
+        unlink(spec);
+        goto out;
+    }
     if (add_disk(&h, domid, dc->rootfs_image, vdev, sb->name, err) < 0) {
+        if (mb > 0)
+            xo_xl.set_memory_target(h.ctx, domid, -(int64_t)mb * 1024, 1, 1);
         unlink(spec);
         goto out;
     }
     memcpy(s->pod, sb->name, sizeof(s->pod));
     memcpy(s->pod_vdev, vdev, sizeof(s->pod_vdev));
+    s->pod_memory_mb = mb > 0 ? mb : 0;
     rc = 0;
 out:
     if (lfd >= 0)
@@ -164,7 +200,7 @@ out:
     return rc;
 }
 
-int runc_pod_member_detach(const struct runc_state *s, xo_err *err)
+int runc_pod_member_detach(struct runc_state *s, xo_err *err)
 {
     if (!s->pod[0])
         return 0;
@@ -191,6 +227,17 @@ int runc_pod_member_detach(const struct runc_state *s, xo_err *err)
             xo_err_set(err, EIO, "libxl could not remove %s from pod domain %s",
                        s->pod_vdev, s->pod);
     xo_xl.device_disk_dispose(&d);
+    /* The container is gone with its disk: its memory goes back, once
+     * (the caller saves the state with pod_memory_mb cleared). */
+    if (rc == 0 && s->pod_memory_mb > 0) {
+        if (xo_xl.set_memory_target(
+                h.ctx, domid, -(int64_t)s->pod_memory_mb * 1024, 1, 1) != 0)
+            rc = xo_err_set(err, EIO,
+                            "libxl could not give pod domain %s back %ld MiB",
+                            s->pod, s->pod_memory_mb);
+        else
+            s->pod_memory_mb = 0;
+    }
     xen_close(&h);
     return rc;
 }

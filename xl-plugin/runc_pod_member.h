@@ -67,8 +67,11 @@ int runc_pod_member_check(const struct domain_config *dc, const char *spec_path,
  * the pod's lock, picks the first xvd the pod domain does not use,
  * writes the boot spec to DIR/RUNC_POD_MEMBER_SPEC, attaches dc's root
  * image read-only through a loop device (loopdev.h) and hot-adds it to
- * the pod domain as that xvd.  Sets s->pod and s->pod_vdev.  On failure
- * nothing is left attached or written.
+ * the pod domain as that xvd.  A member with a memory.limit first grows
+ * the pod domain's memory target by it, within its maxmem (refused
+ * otherwise, naming both).  Sets s->pod, s->pod_vdev and
+ * s->pod_memory_mb.  On failure nothing is left attached, grown or
+ * written.
  */
 int runc_pod_member_attach(struct runc_state *s, struct domain_config *dc,
                            const struct runc_global *g,
@@ -77,10 +80,12 @@ int runc_pod_member_attach(struct runc_state *s, struct domain_config *dc,
 
 /*
  * Removes member s's root disk from its pod's domain (libxl's orderly
- * removal, then a forced one when the guest does not let it go); nothing
- * to do when the pod's domain or the disk is gone already.
+ * removal, then a forced one when the guest does not let it go), then
+ * takes back the memory its limit added (clearing s->pod_memory_mb, for
+ * the caller to save); nothing to do when the pod's domain or the disk is
+ * gone already.
  */
-int runc_pod_member_detach(const struct runc_state *s, xo_err *err);
+int runc_pod_member_detach(struct runc_state *s, xo_err *err);
 
 /* Makes DIR/RUNC_POD_MEMBER_FIFO, which the placeholder waits on. */
 int runc_pod_member_fifo(const char *dir, xo_err *err);

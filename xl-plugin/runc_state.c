@@ -105,6 +105,8 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     if (s->pod[0]) {
         xo_jset(o, "pod", xo_jstr(s->pod));
         xo_jset(o, "pod-vdev", xo_jstr(s->pod_vdev));
+        if (s->pod_memory_mb > 0)
+            xo_jset(o, "pod-memory-mb", xo_jint64(s->pod_memory_mb));
     }
     if (s->gated)
         xo_jset(o, "gated", xo_jbool(true));
@@ -219,6 +221,13 @@ int runc_state_read(const struct runc_global *g, const char *id,
             rc = xo_err_set(err, EINVAL,
                             "%s: bad \"pod\" (%s) or \"pod-vdev\" (%s)", path,
                             s->pod, s->pod_vdev);
+        json_object *mm;
+        /* 1 MiB to 1 TiB, as a domain's sizes; else none to take back. */
+        if (rc == 0 && json_object_object_get_ex(o, "pod-memory-mb", &mm) &&
+            json_object_is_type(mm, json_type_int) &&
+            json_object_get_int64(mm) > 0 &&
+            json_object_get_int64(mm) <= (1L << 20))
+            s->pod_memory_mb = (long)json_object_get_int64(mm);
     }
     if (rc == 0 && json_object_object_get_ex(o, "started", &b))
         s->started = json_object_get_boolean(b);

@@ -375,8 +375,14 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto fail;
     }
     xo_err_clear(&e);
-    /* A member's disk leaves its pod's domain before its volume may go. */
-    if (runc_pod_member_detach(&t.s, err) < 0)
+    /* A member's disk leaves its pod's domain before its volume may go;
+     * the memory it took back is saved at once, so that a delete tried
+     * again does not take it twice. */
+    long had_mb = t.s.pod_memory_mb;
+    int detached = runc_pod_member_detach(&t.s, err);
+    if (had_mb != t.s.pod_memory_mb && runc_state_write(g, &t.s, &e) < 0)
+        xo_err_clear(&e);
+    if (detached < 0)
         goto fail;
     if ((!(t.s.sandbox && !t.s.pod_domain) &&
          bundle_rootfs_release(cmd_state_root(), t.s.volume, err) < 0) ||

@@ -601,7 +601,7 @@ R delete --force psx >/dev/null 2>&1
 # the containers share the pod's network and talk over localhost, as
 # under runc (runc_pod_member.h).
 mkbundle bpd sleep 600000 || lab_fail setup "bundle bpd"
-spec_add bpd '"annotations": {' '"io.kubernetes.cri.container-type": "sandbox", "org.xl-oci.pod-domain": "true",'
+spec_add bpd '"annotations": {' '"io.kubernetes.cri.container-type": "sandbox", "org.xl-oci.pod-domain": "true", "org.xl-oci.memory-max": "256Mi",'
 "$SR" "$LAB_WORK/pd.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
     --log-format json create --bundle "$LAB_WORK/bpd" --pid-file "$LAB_WORK/pd.pid" pd \
     >"$LAB_WORK/pd.out" 2>&1 &
@@ -632,10 +632,18 @@ wait_oci pw running 30 || lab_fail pod-member-running "$(ocistate pw status) $(l
 EP=/bin/busybox mkbundle bps sh -c 'echo pid=$$; for i in $(busybox seq 1 100); do busybox wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done; exit 7' ||
     lab_fail setup "bundle bps"
 spec_add bps '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
+# Its memory.limit (32 MiB) grows the pod's domain, within the maxmem the
+# sandbox's org.xl-oci.memory-max gave it; its delete takes it back.
+spec_add bps '"linux": {' '"resources": { "memory": { "limit": 33554432 } },'
+pdomid=$(xl domid "$pdom" 2>/dev/null)
+tgt0=$(xenstore-read "/local/domain/$pdomid/memory/target" 2>/dev/null)
 "$SR" "$LAB_WORK/ps.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
     --log-format json create --bundle "$LAB_WORK/bps" --pid-file "$LAB_WORK/ps.pid" ps \
     >"$LAB_WORK/ps.out" 2>&1 &
 for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/ps.report" 2>/dev/null && break; sleep 0.2; done
+tgt1=$(xenstore-read "/local/domain/$pdomid/memory/target" 2>/dev/null)
+[ -n "$tgt0" ] && [ "$((tgt1 - tgt0))" = 32768 ] && lab_ok pod-member-limit-grows-the-pod "$tgt0 -> $tgt1 kB" ||
+    lab_fail pod-member-limit-grows-the-pod "'$tgt0' -> '$tgt1' kB $(last_error)"
 lab_check pod-sidecar-start R start ps
 if wait_exited "$LAB_WORK/ps.report" 60 && [ "$(exited "$LAB_WORK/ps.report")" = 0 ]; then
     grep -q '^served-in-the-pod' "$LAB_WORK/ps.out" && grep -q '^pid=1$' "$LAB_WORK/ps.out" &&
@@ -658,6 +666,19 @@ else
     lab_fail pod-member-term-reaches-the-process "placeholder still there"
 fi
 lab_check pod-sidecar-delete R delete ps
+tgt2=$(xenstore-read "/local/domain/$pdomid/memory/target" 2>/dev/null)
+[ -n "$tgt2" ] && [ "$tgt2" = "$tgt0" ] && lab_ok pod-member-delete-gives-memory-back "$tgt1 -> $tgt2 kB" ||
+    lab_fail pod-member-delete-gives-memory-back "'$tgt1' -> '$tgt2' kB, was '$tgt0'"
+# One whose limit the pod cannot hold is refused, naming its maxmem,
+# with nothing attached.
+EP=/bin/busybox mkbundle bpx true || lab_fail setup "bundle bpx"
+spec_add bpx '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
+spec_add bpx '"linux": {' '"resources": { "memory": { "limit": 1073741824 } },'
+rc=0
+R create --bundle "$LAB_WORK/bpx" px >/dev/null 2>&1 || rc=$?
+[ $rc != 0 ] && last_error | grep -q 'cannot grow by the container.s memory.limit of 1024 MiB.*maxmem' &&
+    [ ! -e "$LAB_WORK/runc/px" ] && lab_ok pod-member-too-big-refused "$(last_error | grep -o 'it has [^(]*')" ||
+    lab_fail pod-member-too-big-refused "rc $rc: $(last_error)"
 lab_check pod-member-delete R delete pw
 disks=$(xl block-list "$pdom" 2>/dev/null | tail -n +2 | wc -l)
 [ "$disks" = 1 ] && xl domid "$pdom" >/dev/null 2>&1 && lab_ok pod-member-disks-leave-the-pod "disks $disks" ||
@@ -760,5 +781,5 @@ done
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpw bps bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpw bps bpx bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"

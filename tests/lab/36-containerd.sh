@@ -308,6 +308,62 @@ C container rm pod1-web pod1-sandbox >/dev/null 2>&1
 cni_pod DEL >/dev/null 2>&1
 ip netns del pod1
 
+# --- a pod in one domain (org.xl-oci.pod-domain), through containerd -------
+# The sandbox's annotation makes it boot the pod's domain; the pod's app
+# containers are its members (xl-oci-runc(1), PODS IN ONE DOMAIN): the web
+# one answers dom0 on the pod's CNI address, and the sidecar reaches it
+# over localhost, its output and exit code reaching ctr through the shim.
+ip netns add pod2
+pip2=$(printf '%s' '{ "cniVersion": "1.0.0", "name": "xloci-cni", "type": "bridge",
+      "bridge": "cni0", "isGateway": true, "ipMasq": false,
+      "ipam": { "type": "host-local", "ranges": [ [ { "subnet": "10.88.0.0/16" } ] ],
+                "routes": [ { "dst": "0.0.0.0/0" } ] } }' |
+    CNI_COMMAND=ADD CNI_CONTAINERID=pod2 CNI_NETNS=/run/netns/pod2 CNI_IFNAME=eth0 \
+        CNI_PATH=/opt/cni/bin /opt/cni/bin/bridge 2>"$LAB_WORK/cni2.err" |
+    sed -n 's/.*"address": *"\(10\.88\.[0-9.]*\)\/.*/\1/p' | head -n 1)
+[ -n "$pip2" ] || lab_fail pod2-cni-add "$(cat "$LAB_WORK/cni2.err")"
+lab_check pod2-sandbox-runs "${RUN[@]}" -d --with-ns network:/run/netns/pod2 \
+    --annotation io.kubernetes.cri.container-type=sandbox --annotation org.xl-oci.pod-domain=true \
+    "$IMG" pod2-sandbox /pause
+for ((i = 0; i < 300; i++)); do C task ls | grep -q '^pod2-sandbox .*RUNNING' && break; sleep 0.2; done
+sb2=$(C task ls | awk '$1 == "pod2-sandbox" { print $2 }')
+xl domid pod2-sandbox >/dev/null 2>&1 && lab_ok pod2-sandbox-boots-the-pods-domain ||
+    { lab_fail pod2-sandbox-boots-the-pods-domain "$(C task ls | grep pod2)"; diag; }
+APP2=(--with-ns "network:/proc/$sb2/ns/net" --annotation io.kubernetes.cri.container-type=container
+    --annotation io.kubernetes.cri.sandbox-id=pod2-sandbox)
+lab_check pod2-web-runs "${RUN[@]}" -d "${APP2[@]}" "$IMG" pod2-web /bin/sh -c \
+    'echo in-one-domain >/tmp/index.html && exec httpd -f -p 80 -h /tmp'
+page=""
+for ((i = 0; i < 60; i++)); do
+    page=$(fetch "http://$pip2/index.html" 5) && [ "$page" = in-one-domain ] && break
+    sleep 0.5
+done
+[ "$page" = in-one-domain ] && lab_ok pod2-member-answers-on-the-pods-address "http://$pip2/" ||
+    { lab_fail pod2-member-answers-on-the-pods-address "got '$page'"; diag; }
+out=$("${RUN[@]}" --rm "${APP2[@]}" "$IMG" pod2-side /bin/sh -c \
+    'wget -qO- http://127.0.0.1/index.html; echo pid=$$; exit 5' 2>"$LAB_WORK/side2.err")
+rc=$?
+[ "$rc" = 5 ] && [ "$(printf '%s' "$out" | tr '\n' ' ')" = "in-one-domain pid=1 " ] &&
+    lab_ok pod2-sidecar-over-localhost-through-ctr "exit $rc" ||
+    lab_fail pod2-sidecar-over-localhost-through-ctr "rc $rc: '$out' $(head -c 300 "$LAB_WORK/side2.err")"
+[ "$(xl list | tail -n +3 | wc -l)" = 1 ] && lab_ok pod2-one-domain-for-the-pod ||
+    lab_fail pod2-one-domain-for-the-pod "$(xl list | tail -n +2 | awk '{ print $1 }' | tr '\n' ' ')"
+lab_check pod2-web-kill C task kill -s SIGKILL pod2-web
+for ((i = 0; i < 150; i++)); do C task ls | grep -q '^pod2-web .*STOPPED' && break; sleep 0.2; done
+C task delete pod2-web >/dev/null 2>&1
+disks=$(xl block-list pod2-sandbox 2>/dev/null | tail -n +2 | wc -l)
+[ "$disks" = 1 ] && ! C task ls -q | grep -q pod2-web && lab_ok pod2-member-delete-detaches-its-disk ||
+    lab_fail pod2-member-delete-detaches-its-disk "disks $disks: $(C task ls | grep pod2)"
+C task kill -s SIGKILL pod2-sandbox >/dev/null 2>&1
+for ((i = 0; i < 150; i++)); do C task ls | grep -q '^pod2-sandbox .*STOPPED' && break; sleep 0.2; done
+C task delete pod2-sandbox >/dev/null 2>&1
+C container rm pod2-web pod2-sandbox >/dev/null 2>&1
+printf '%s' '{ "cniVersion": "1.0.0", "name": "xloci-cni", "type": "bridge", "bridge": "cni0",
+      "ipam": { "type": "host-local", "ranges": [ [ { "subnet": "10.88.0.0/16" } ] ] } }' |
+    CNI_COMMAND=DEL CNI_CONTAINERID=pod2 CNI_NETNS=/run/netns/pod2 CNI_IFNAME=eth0 \
+        CNI_PATH=/opt/cni/bin /opt/cni/bin/bridge >/dev/null 2>&1
+ip netns del pod2
+
 # --- nothing left ------------------------------------------------------------
 sleep 1
 left=""
