@@ -435,14 +435,14 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
         (o->tty ? EXEC_FLAG_TTY : 0) | (o->interactive ? EXEC_FLAG_STDIN : 0);
     static const char *const noenv[] = {NULL};
     const char *why = "";
-    long n =
-        o->container_spec
-            ? exec_container_encode(c->frame, sizeof(c->frame), flags, rows,
-                                    cols, o->container_spec,
-                                    o->container_spec_len, &why)
-            : exec_request_encode(c->frame, sizeof(c->frame), flags, rows, cols,
-                                  o->user ? o->user : "", o->cwd ? o->cwd : "",
-                                  o->args, o->env ? o->env : noenv, &why);
+    long n = o->container_spec
+                 ? exec_container_encode(c->frame, sizeof(c->frame), flags,
+                                         rows, cols, o->container_spec,
+                                         o->container_spec_len, &why)
+                 : exec_request_encode_to(
+                       c->frame, sizeof(c->frame), flags, rows, cols, o->target,
+                       o->user ? o->user : "", o->cwd ? o->cwd : "", o->args,
+                       o->env ? o->env : noenv, &why);
     if (send_frame(c, n, why, err) < 0)
         goto out;
     xo_stamp("exec", "request sent");

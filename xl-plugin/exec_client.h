@@ -29,8 +29,11 @@ struct exec_client_opts {
     const char *const *env;  /* KEY=VALUE, NULL-terminated, or NULL */
     const char *user;        /* "" or NULL: the container's */
     const char *cwd;         /* "" or NULL: the container's; else absolute */
-    bool tty;                /* a pty in the guest, window of in_fd's tty */
-    bool interactive;        /* pass in_fd on as the process's stdin */
+    /* A pod container of the domain to run in (its root device's name,
+     * common/abi/exec_channel.h EXEC_FLAG_TARGET); NULL: the domain's. */
+    const char *target;
+    bool tty;         /* a pty in the guest, window of in_fd's tty */
+    bool interactive; /* pass in_fd on as the process's stdin */
     int in_fd, out_fd, err_fd;
     /* A pod's member container (common/abi/exec_channel.h CONTAINER):
      * its boot spec blob (common/abi/boot_spec.h), at most

@@ -71,8 +71,11 @@ int placeholder_pod_member_run(struct xo_xs *xs, const char *root,
         .out_fd = STDOUT_FILENO,
         .err_fd = STDERR_FILENO,
     };
+    /* A session that ended without the container's exit status: its pod
+     * domain went away (the sandbox killed or deleted), which killed the
+     * container as a pod's end kills its containers under runc. */
     if (exec_client_run(&o, &code, &err) < 0 && code == 1)
-        code = 255;
+        code = err.errnum == EPIPE ? 137 : 255;
 out:
     if (err.msg)
         fprintf(stderr, "xl-oci-placeholder: %s\n", xo_err_msg(&err));

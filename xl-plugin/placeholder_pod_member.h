@@ -18,7 +18,9 @@
 
 /* Returns the exit code to exit with: the container's (0-255), or, with
  * a message on stderr, 126 (the guest refused it), 127 (its program was
- * not found) or 255 (no start came, or the session could not be had). */
+ * not found), 137 (the session ended without its exit status: the pod's
+ * domain went away, and the container with it) or 255 (no start came,
+ * or the session could not be had). */
 int placeholder_pod_member_run(struct xo_xs *xs, const char *root,
                                const char *dir, const char *pod);
 

@@ -258,11 +258,14 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
     int rc = -1, pfd[2] = {-1, -1};
     if (parse(&a, argc, argv, err) < 0 || runc_state_read(g, a.id, &s, err) < 0)
         return -1;
-    if (s.pod[0])
-        return xo_err_set(
-            err, ENOTSUP,
-            "exec: %s runs in pod domain %s as a session of its loader, which cannot start a process in it yet",
-            s.id, s.pod);
+    /* A pod's member: its process runs in the pod's domain, in the
+     * member's namespaces (the REQUEST's target, its root device there). */
+    if (s.pod[0]) {
+        if (!s.started || s.pid <= 1 || kill((pid_t)s.pid, 0) < 0)
+            return xo_err_set(err, EINVAL, "exec: container %s is not running",
+                              a.id);
+        memcpy(s.name, s.pod, sizeof(s.name));
+    }
     if (xen_open_xs(&h, err) < 0 || status_read(h.xs, s.name, &st, err) < 0 ||
         wait_running(h.xs, &s, &st, err) < 0)
         goto out;
@@ -280,6 +283,7 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .root = cmd_state_root(),
         .name = s.name,
         .domid = (uint32_t)st.domid,
+        .target = s.pod[0] ? s.pod_vdev : NULL,
         .args = (const char *const *)(a.process ? pr.args : a.cmd),
         .env = a.process ? (const char *const *)pr.env : NULL,
         .user = user,

@@ -211,6 +211,12 @@ int exec_request_decode(struct exec_request *req, const uint8_t *p, size_t len,
     /* Each string's 2-byte length becomes a 1-byte NUL: storage, as big as
      * the largest payload, always holds them. */
     char *out = req->storage;
+    req->target = "";
+    if ((req->flags & EXEC_FLAG_TARGET) &&
+        take_string(&p, end, &out, &req->target, why_r) < 0)
+        return -1;
+    if ((req->flags & EXEC_FLAG_TARGET) && !exec_request_target_ok(req->target))
+        return refuse(why_r, "request target is not a device name");
     if (take_string(&p, end, &out, &req->user, why_r) < 0 ||
         take_string(&p, end, &out, &req->cwd, why_r) < 0)
         return -1;
@@ -235,11 +241,12 @@ int exec_request_decode(struct exec_request *req, const uint8_t *p, size_t len,
     return 0;
 }
 
-/* Flags and window size: the rules a REQUEST's follow. */
+/* Flags and window size of a CONTAINER: a REQUEST's, without a target
+ * (a pod container is not run in another). */
 static int window_ok(uint32_t flags, uint16_t rows, uint16_t cols,
                      const char **why_r)
 {
-    if (flags & ~EXEC_FLAGS_ALL)
+    if (flags & ~(EXEC_FLAGS_ALL & ~EXEC_FLAG_TARGET))
         return refuse(why_r, "request has unknown flags");
     if ((flags & EXEC_FLAG_TTY) ? (!rows || !cols) : (rows || cols))
         return refuse(why_r, "a window size goes with a tty, and only then");
@@ -348,14 +355,41 @@ static void put_string(uint8_t **p, const char *s)
     *p += 2 + n;
 }
 
+int exec_request_target_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n < 1 || n > EXEC_TARGET_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((t[i] >= 'a' && t[i] <= 'z') || (t[i] >= '0' && t[i] <= '9')))
+            return 0;
+    return 1;
+}
+
 long exec_request_encode(uint8_t *buf, size_t cap, uint32_t flags,
                          uint16_t rows, uint16_t cols, const char *user,
                          const char *cwd, const char *const *args,
                          const char *const *env, const char **why_r)
 {
+    return exec_request_encode_to(buf, cap, flags, rows, cols, NULL, user, cwd,
+                                  args, env, why_r);
+}
+
+long exec_request_encode_to(uint8_t *buf, size_t cap, uint32_t flags,
+                            uint16_t rows, uint16_t cols, const char *target,
+                            const char *user, const char *cwd,
+                            const char *const *args, const char *const *env,
+                            const char **why_r)
+{
     size_t nargs = 0, nenv = 0, len = EXEC_REQUEST_FIXED;
-    if (flags & ~EXEC_FLAGS_ALL)
+    if (flags & ~(EXEC_FLAGS_ALL & ~EXEC_FLAG_TARGET))
         return refuse(why_r, "unknown exec flags");
+    if (target && target[0]) {
+        if (!exec_request_target_ok(target))
+            return refuse(why_r, "target is not a device name");
+        flags |= EXEC_FLAG_TARGET;
+        len += 2 + strlen(target);
+    }
     if ((flags & EXEC_FLAG_TTY) ? (!rows || !cols) : (rows || cols))
         return refuse(why_r, "a window size goes with a tty, and only then");
     if (string_ok(user, why_r) < 0 || string_ok(cwd, why_r) < 0)
@@ -392,6 +426,8 @@ long exec_request_encode(uint8_t *buf, size_t cap, uint32_t flags,
     put16(p + 8, (uint16_t)nargs);
     put16(p + 10, (uint16_t)nenv);
     p += EXEC_REQUEST_FIXED;
+    if (flags & EXEC_FLAG_TARGET)
+        put_string(&p, target);
     put_string(&p, user);
     put_string(&p, cwd);
     for (size_t i = 0; i < nargs; i++)

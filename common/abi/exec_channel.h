@@ -40,6 +40,12 @@
  *                        and cwd "" mean the container's own; cwd is
  *                        otherwise absolute; env entries are KEY=VALUE with
  *                        a non-empty KEY.  rows/cols are 0 without a tty.
+ *                        With EXEC_FLAG_TARGET the strings begin with one
+ *                        more, before user: the pod container the
+ *                        process runs in, named by its root device
+ *                        ("xvdb": exec_request_target_ok), whose
+ *                        namespaces, user, cwd, env and privileges then
+ *                        take the place of the domain's container's.
  *   STDIN    (to guest)  bytes; an empty STDIN is the end of input.
  *   RESIZE   (to guest)  u16 rows, u16 cols (both >= 1).
  *   SIGNAL   (to guest)  u32 signal (1..EXEC_MAX_SIGNAL), u32 target
@@ -117,9 +123,12 @@
 #define EXEC_CONTAINER_FIXED 8
 #define EXEC_CONTAINER_SPEC_MAX (EXEC_PAYLOAD_MAX - EXEC_CONTAINER_FIXED)
 
-#define EXEC_FLAG_TTY 0x1u   /* a pty, rows x cols */
-#define EXEC_FLAG_STDIN 0x2u /* STDIN messages follow; else stdin is empty */
-#define EXEC_FLAGS_ALL (EXEC_FLAG_TTY | EXEC_FLAG_STDIN)
+#define EXEC_FLAG_TTY 0x1u    /* a pty, rows x cols */
+#define EXEC_FLAG_STDIN 0x2u  /* STDIN messages follow; else stdin is empty */
+#define EXEC_FLAG_TARGET 0x4u /* REQUEST: in a pod container (its target) */
+#define EXEC_FLAGS_ALL (EXEC_FLAG_TTY | EXEC_FLAG_STDIN | EXEC_FLAG_TARGET)
+/* Bytes of a REQUEST's target. */
+#define EXEC_TARGET_MAX 16
 
 enum exec_msg_type {
     EXEC_MSG_REQUEST = 1,
@@ -153,8 +162,9 @@ enum exec_signal_target {
 struct exec_request {
     uint32_t flags;
     uint16_t rows, cols;
-    const char *user; /* "" = the container's user */
-    const char *cwd;  /* "" = the container's cwd */
+    const char *target; /* "" = the domain's container; else a pod's */
+    const char *user;   /* "" = the container's user */
+    const char *cwd;    /* "" = the container's cwd */
     size_t nargs, nenv;
     const char *args[EXEC_MAX_ARGS + 1];
     const char *env[EXEC_MAX_ENV + 1];
@@ -233,6 +243,16 @@ long exec_request_encode(uint8_t *buf, size_t cap, uint32_t flags,
                          uint16_t rows, uint16_t cols, const char *user,
                          const char *cwd, const char *const *args,
                          const char *const *env, const char **why_r);
+/* The same, into pod container `target` (sets EXEC_FLAG_TARGET; NULL or
+ * "": the domain's container, as exec_request_encode()). */
+long exec_request_encode_to(uint8_t *buf, size_t cap, uint32_t flags,
+                            uint16_t rows, uint16_t cols, const char *target,
+                            const char *user, const char *cwd,
+                            const char *const *args, const char *const *env,
+                            const char **why_r);
+/* A target a REQUEST may name: 1..EXEC_TARGET_MAX of [a-z0-9] (a block
+ * device's name, as "xvdb"). */
+int exec_request_target_ok(const char *t);
 /* spec: spec_len bytes of boot spec blob, 1..EXEC_CONTAINER_SPEC_MAX. */
 long exec_container_encode(uint8_t *buf, size_t cap, uint32_t flags,
                            uint16_t rows, uint16_t cols, const void *spec,

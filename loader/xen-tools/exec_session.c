@@ -93,8 +93,8 @@ static void send_error(struct session *s, int errnum, const char *text)
 }
 
 /* The process, after fork: into the container, then as the entrypoint. */
-static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
-                            int fds[3])
+static _Noreturn void child(struct session *s, int mntfd, int rootfd, int errfd,
+                            bool tty, int fds[3])
 {
     const struct exec_request *req = &request;
     sigset_t none;
@@ -102,6 +102,11 @@ static _Noreturn void child(struct session *s, int mntfd, int errfd, bool tty,
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (setns(mntfd, CLONE_NEWNS) < 0)
         exec_child_fail(errfd, errno, "setns(mount namespace)");
+    /* The container's own root, which need not be its namespace's root
+     * (setns puts us there): a pod container's is a pivot from a chroot
+     * (pod_container.h). */
+    if (fchdir(rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0)
+        exec_child_fail(errfd, errno, "chroot to the container's root");
     setsid();
     if (tty) {
         /* The peer of the master, by the master (no path: the slave's
@@ -206,11 +211,12 @@ static int recv_fd(int sock)
 
 /*
  * Where the process is born: the container's PID namespace for a REQUEST
- * (*mntns_r: its mount namespace, joined by the child), a new one for a
- * pod container.  0, or -1 after an ERROR went to dom0.
+ * (*mntns_r: its mount namespace, *root_r its process 1's root, both
+ * joined by the child), a new one for a pod container.  0, or -1 after an
+ * ERROR went to dom0.
  */
 static int enter_pid_namespace(struct session *s, const struct pod_start *pod,
-                               int *mntns_r)
+                               int *mntns_r, int *root_r)
 {
     if (pod) {
         if (unshare(CLONE_NEWPID) < 0) {
@@ -226,8 +232,11 @@ static int enter_pid_namespace(struct session *s, const struct pod_start *pod,
     /* cannot truncate: a pid in 64 bytes */
     snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)s->ctr);
     *mntns_r = open(path, O_RDONLY | O_CLOEXEC);
+    /* cannot truncate: a pid in 64 bytes */
+    snprintf(path, sizeof(path), "/proc/%d/root", (int)s->ctr);
+    *root_r = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
     int rc = 0;
-    if (pidns < 0 || *mntns_r < 0) {
+    if (pidns < 0 || *mntns_r < 0 || *root_r < 0) {
         send_error(s, ESRCH, "the container's process 1 is gone");
         rc = -1;
     } else if (setns(pidns, CLONE_NEWPID) < 0) {
@@ -249,11 +258,11 @@ static int spawn(struct session *s, const struct pod_start *pod)
     uint32_t flags = pod ? pod->msg.flags : req->flags;
     uint16_t rows = pod ? pod->msg.rows : req->rows;
     uint16_t cols = pod ? pod->msg.cols : req->cols;
-    int mntns = -1, ep[2] = {-1, -1}, ptys[2] = {-1, -1};
+    int mntns = -1, root = -1, ep[2] = {-1, -1}, ptys[2] = {-1, -1};
     int in[2] = {-1, -1}, out[2] = {-1, -1}, er[2] = {-1, -1};
     int rc = -1;
     s->flags = flags;
-    if (enter_pid_namespace(s, pod, &mntns) < 0)
+    if (enter_pid_namespace(s, pod, &mntns, &root) < 0)
         goto out;
     int fds[3] = {-1, -1, -1};
     bool tty = flags & EXEC_FLAG_TTY;
@@ -299,7 +308,7 @@ static int spawn(struct session *s, const struct pod_start *pod)
         pod_container_child(s->base, &pod->spec, pod->name, ep[1], fds, ptys[1],
                             rows, cols);
     if (s->pid == 0)
-        child(s, mntns, ep[1], tty, fds);
+        child(s, mntns, root, ep[1], tty, fds);
     close_fd(&ep[1]);
     close_fd(&ptys[1]);
     if (ptys[0] >= 0)
@@ -339,6 +348,7 @@ static int spawn(struct session *s, const struct pod_start *pod)
     rc = 0;
 out:
     close_fd(&mntns);
+    close_fd(&root);
     close_fd(&ep[0]);
     close_fd(&ep[1]);
     close_fd(&ptys[0]);
@@ -683,13 +693,45 @@ void exec_session_serve(const struct boot_spec *spec,
     } else if (exec_request_decode(&request, f.payload, f.len, &why) < 0) {
         goto refused;
     }
+    /* Into a pod container: its namespaces, user, env and privileges in
+     * place of the domain's container's. */
+    static struct boot_spec target;
+    bool have_target = false;
+    if (!is_pod && request.target[0]) {
+        xo_err err = XO_ERR_INIT;
+        if (pod_container_find(base, request.target, &target, &s.ctr, &err) <
+            0) {
+            char msg[EXEC_ERROR_MAX];
+            /* may truncate: a message, cut to the channel's limit */
+            snprintf(msg, sizeof(msg), "exec: %s", xo_err_msg(&err));
+            report_marker("%s", msg);
+            send_error(&s, err.errnum ? err.errnum : EINVAL, msg);
+            xo_err_clear(&err);
+            return;
+        }
+        have_target = true;
+        s.spec = &target;
+    }
     if (is_pod && link->pod)
         link->pod(link->ctx);
     int spawned = spawn(&s, is_pod ? &pod : NULL);
+    if (spawned == 0 && is_pod) {
+        /* Found by exec from now on (pod_registry.c). */
+        xo_err err = XO_ERR_INIT;
+        if (pod_container_register(base, &pod.spec, pod.msg.spec,
+                                   pod.msg.spec_len, s.pid, &err) < 0)
+            report_marker("exec: pod container %s: %s (no exec into it)",
+                          pod.name, xo_err_msg(&err));
+        xo_err_clear(&err);
+    }
     if (spawned == 0)
         relay(&s);
-    if (is_pod)
+    if (have_target)
+        boot_spec_free(&target);
+    if (is_pod) {
+        pod_container_unregister(base, &pod.spec);
         pod_container_cleanup(base, pod.name);
+    }
     if (spawned < 0)
         return;
     if (s.pty >= 0) {

@@ -27,7 +27,8 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
 	$(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay.c \
 	$(XT)/netcfg.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c $(XT)/exec_server_pool.c \
-	$(XT)/exec_session.c $(XT)/pod_container.c common/abi/exec_channel.c \
+	$(XT)/exec_session.c $(XT)/pod_container.c $(XT)/pod_registry.c \
+	common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \
 	common/pathfmt.c common/inet.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
@@ -47,7 +48,8 @@ LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay
 	$(XT)/privileges.c \
 	$(XT)/report.c $(XT)/exec_server_pool.c
 # A pod container's session builds a root as the init does.
-LIB_SRCS += $(XT)/pod_container.c $(XT)/mounts.c $(XT)/devfs.c \
+LIB_SRCS += $(XT)/pod_container.c $(XT)/pod_registry.c $(XT)/mounts.c \
+	$(XT)/devfs.c \
 	$(XT)/inline_binds.c $(XT)/share_ready.c $(XT)/netcfg.c $(XT)/sysctls.c
 
 # The init runs with no shared libraries beside it: link everything static.

@@ -15,6 +15,7 @@
 #define XL_OCI_LOADER_POD_CONTAINER_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "bootspec.h"
 #include "mounts.h"
@@ -66,5 +67,26 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
 /* After the container's end (its namespace, and so its staging mount, is
  * gone): removes STAGING/pods/`name`, best effort. */
 void pod_container_cleanup(const struct exec_pod_base *base, const char *name);
+
+/*
+ * The registry of running pod containers (pod_registry.c), which exec
+ * into one of them reads.  A container's name there is its root device's
+ * ("xvdb"; NULL from pod_container_target when that is not a name a
+ * REQUEST may give, and then it is not registered).
+ */
+const char *pod_container_target(const struct boot_spec *spec);
+/* Records container `spec` (its blob, `len` bytes) whose process is
+ * `pid`, as the exec server numbers it; 0, or -1 with err. */
+int pod_container_register(const struct exec_pod_base *base,
+                           const struct boot_spec *spec, const void *blob,
+                           size_t len, pid_t pid, xo_err *err);
+/* Removes its record, best effort. */
+void pod_container_unregister(const struct exec_pod_base *base,
+                              const struct boot_spec *spec);
+/* The spec (parsed into *spec, to boot_spec_free) and pid of the pod
+ * container named `target`; ESRCH when none runs, ENOTSUP in a domain
+ * without pod containers. */
+int pod_container_find(const struct exec_pod_base *base, const char *target,
+                       struct boot_spec *spec, pid_t *pid_r, xo_err *err);
 
 #endif

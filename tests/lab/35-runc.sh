@@ -653,9 +653,12 @@ else
     lab_fail pod-members-talk-over-localhost "exited '$(exited "$LAB_WORK/ps.report")': $(tail -c 300 "$LAB_WORK/ps.out") $(last_error)"
 fi
 [ "$(ocistate ps status)" = stopped ] && lab_ok pod-sidecar-stopped || lab_fail pod-sidecar-stopped "$(ocistate ps status)"
-R exec pw /bin/true >/dev/null 2>&1 && lab_fail pod-member-exec-refused "succeeded" ||
-    { last_error | grep -q 'runs in pod domain' && lab_ok pod-member-exec-refused ||
-        lab_fail pod-member-exec-refused "$(last_error)"; }
+# exec into a member runs in its namespaces: its root (the page is in its
+# writable layer only), its PID namespace (process 1 is its shell).
+out=$(R exec pw /bin/busybox sh -c 'cat /tmp/index.html; tr "\0" " " </proc/1/cmdline' 2>&1)
+rc=$?
+[ $rc = 0 ] && grep -q '^served-in-the-pod$' <<<"$out" && grep -q 'sh -c echo served-in-the-pod' <<<"$out" &&
+    lab_ok pod-member-exec-in-its-namespaces || lab_fail pod-member-exec-in-its-namespaces "rc $rc: '$out' $(last_error)"
 # SIGTERM reaches the container's process 1 through the session (its
 # trap exits 3), and its exit code is the container's.
 lab_check pod-member-kill R kill pw TERM
@@ -683,8 +686,27 @@ lab_check pod-member-delete R delete pw
 disks=$(xl block-list "$pdom" 2>/dev/null | tail -n +2 | wc -l)
 [ "$disks" = 1 ] && xl domid "$pdom" >/dev/null 2>&1 && lab_ok pod-member-disks-leave-the-pod "disks $disks" ||
     lab_fail pod-member-disks-leave-the-pod "disks $disks: $(xl block-list "$pdom" 2>&1 | tr '\n' ' ')"
+# A member still running when its pod's domain goes ends with it, as a
+# pod's containers do under runc: 137, and its delete still cleans up.
+mkbundle bpl sleep 600000 || lab_fail setup "bundle bpl"
+spec_add bpl '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
+"$SR" "$LAB_WORK/pl.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
+    --log-format json create --bundle "$LAB_WORK/bpl" --pid-file "$LAB_WORK/pl.pid" pl \
+    >"$LAB_WORK/pl.out" 2>&1 &
+for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/pl.report" 2>/dev/null && break; sleep 0.2; done
+R start pl >/dev/null 2>&1
+wait_oci pl running 30
+sleep 1
 R kill pd KILL >/dev/null 2>&1
 wait_exited "$LAB_WORK/pd.report" 30
+if wait_exited "$LAB_WORK/pl.report" 30; then
+    [ "$(exited "$LAB_WORK/pl.report")" = 137 ] && [ "$(ocistate pl status)" = stopped ] &&
+        lab_ok pod-member-ends-with-its-pod "137" ||
+        lab_fail pod-member-ends-with-its-pod "exited $(exited "$LAB_WORK/pl.report"), $(ocistate pl status): $(tail -c 200 "$LAB_WORK/pl.out")"
+else
+    lab_fail pod-member-ends-with-its-pod "placeholder still there"
+fi
+lab_check pod-member-delete-after-its-pod R delete pl
 lab_check pod-domain-delete R delete pd
 
 # --- hooks, as runc runs them -----------------------------------------------
@@ -781,5 +803,5 @@ done
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpw bps bpx bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpw bps bpx bpl bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"

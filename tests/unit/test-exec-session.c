@@ -569,6 +569,84 @@ static void test_pod_container_refused(void **state)
     assert_non_null(strstr(r.error, "boot spec"));
 }
 
+/* Reads frames from `fd` until its stdout so far holds `want`. */
+static void wait_output(int fd, const char *want)
+{
+    static struct exec_reader rd;
+    exec_reader_init(&rd, EXEC_SIDE_DOM0);
+    char out[4096] = "";
+    size_t nout = 0;
+    uint8_t buf[4096];
+    while (!strstr(out, want)) {
+        ssize_t n = read(fd, buf, sizeof(buf));
+        assert_true(n > 0);
+        exec_reader_feed(&rd, buf, (size_t)n);
+        struct exec_frame f;
+        const char *why = NULL;
+        while (exec_reader_next(&rd, &f, &why) == 1)
+            if (f.type == EXEC_MSG_STDOUT && nout + f.len < sizeof(out)) {
+                memcpy(out + nout, f.payload, f.len);
+                nout += f.len;
+                out[nout] = '\0';
+            }
+    }
+}
+
+/* exec into a running pod container by its target (its root device's
+ * name): the process sees that container's root, PID namespace (its
+ * process 1 is the container's) and spec env; an unknown target is
+ * refused; the container's record goes with it (pod_teardown). */
+static void test_exec_into_pod_container(void **state)
+{
+    (void)state;
+    static uint8_t frame[EXEC_FRAME_MAX];
+    static uint8_t spec[8192] __attribute__((aligned(8)));
+    size_t len =
+        pod_spec(spec, sizeof(spec), "echo ready; exec busybox sleep 30",
+                 "/dev/xvdb", false);
+    const char *why = "";
+    pid_t ctr_session;
+    int ctr_fd = start_session(getpid(), &ctr_session);
+    send_all(
+        ctr_fd, frame,
+        exec_container_encode(frame, sizeof(frame), 0, 0, 0, spec, len, &why));
+    wait_output(ctr_fd, "ready");
+
+    const char *args[] = {"/bin/sh", "-c",
+                          "echo pid=$$ $POD; cat /marker; "
+                          "tr '\\0' ' ' </proc/1/cmdline; echo",
+                          NULL};
+    struct replies r;
+    pid_t pid;
+    int fd = start_session(getpid(), &pid);
+    send_all(fd, frame,
+             exec_request_encode_to(frame, sizeof(frame), 0, 0, 0, "xvdb", "",
+                                    "", args, NULL, &why));
+    collect(fd, &r);
+    finish(fd, pid);
+    r.out[r.nout] = r.err[r.nerr] = '\0';
+    print_message("out '%s' err '%s' code %d error '%s'\n", r.out, r.err,
+                  r.code, r.error);
+    assert_int_equal(r.code, 0);
+    assert_non_null(strstr(r.out, " member\npod-root\n"));
+    assert_non_null(strstr(r.out, "busybox sleep 30"));
+    assert_null(strstr(r.out, "pid=1 "));
+
+    fd = start_session(getpid(), &pid);
+    send_all(fd, frame,
+             exec_request_encode_to(frame, sizeof(frame), 0, 0, 0, "xvdq", "",
+                                    "", args, NULL, &why));
+    collect(fd, &r);
+    finish(fd, pid);
+    assert_int_equal(r.errnum, ESRCH);
+    assert_non_null(strstr(r.error, "no pod container runs on xvdq"));
+
+    /* dom0 leaving ends the container, and its record. */
+    close(ctr_fd);
+    int st;
+    assert_int_equal(waitpid(ctr_session, &st, 0), ctr_session);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +663,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pod_container_stdin_and_tty,
                                         pod_setup, pod_teardown),
         cmocka_unit_test_setup_teardown(test_pod_container_refused, pod_setup,
+                                        pod_teardown),
+        cmocka_unit_test_setup_teardown(test_exec_into_pod_container, pod_setup,
                                         pod_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -116,11 +116,14 @@ static void test_members_and_state(void **st)
     struct runc_state m = {.started = true};
     strcpy(m.pod, "podsb");
     strcpy(m.pod_vdev, "xvdc");
+    m.pod_memory_mb = 32;
     make(&g, &m, "member");
     assert_int_equal(runc_state_read(&g, "member", &got, &err), 0);
     assert_false(runc_has_domain(&got));
     assert_string_equal(got.pod, "podsb");
     assert_string_equal(got.pod_vdev, "xvdc");
+    /* What its delete gives back to the pod's domain. */
+    assert_int_equal(got.pod_memory_mb, 32);
     assert_true(got.started);
 }
 
