@@ -34,6 +34,8 @@
 struct client {
     const char *name;
     struct xo_xs *own_xs; /* opened here when the caller gave none */
+    struct xo_xs *xs;     /* the one in use: own_xs or the caller's */
+    uint32_t domid;
     struct libxenvchan *vc;
     int lock;
     struct exec_reader rd;
@@ -214,6 +216,8 @@ static struct client *client_open(const char *root, struct xo_xs *xs,
         xo_err_sys(err, "%s: cannot open xenstore", name);
         goto fail;
     }
+    c->xs = xs;
+    c->domid = domid;
     if (!(c->vc = connect_offer(xs, name, domid, dir, claimed, sizeof(claimed),
                                 err)))
         goto fail;
@@ -237,6 +241,24 @@ static struct client *client_open(const char *root, struct xo_xs *xs,
 fail:
     client_close(c);
     return NULL;
+}
+
+/* Whether the domain still has its xenstore home (libxl removes it when
+ * the domain is destroyed); true when xenstore cannot say. */
+static bool domain_alive(struct client *c)
+{
+    char path[64];
+    xo_err e = XO_ERR_INIT;
+    if (xo_path_fmt(path, sizeof(path), &e, "/local/domain/%u/domid",
+                    c->domid) < 0)
+        return true;
+    unsigned n = 0;
+    void *v = xo_xs_read(c->xs, path, &n);
+    if (v) {
+        free(v);
+        return true;
+    }
+    return errno != ENOENT;
 }
 
 /* Sends a frame whole, waiting for ring space at most SEND_MS. */
@@ -481,8 +503,18 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
             {stdin_open && room ? o->in_fd : -1, POLLIN, 0},
             {sfd, POLLIN, 0},
         };
-        if (poll(p, 3, 1000) < 0 && errno != EINTR) {
+        int ready = poll(p, 3, 1000);
+        if (ready < 0 && errno != EINTR) {
             xo_err_sys(err, "poll");
+            goto out;
+        }
+        /* A domain destroyed under a session never closes its end of the
+         * vchan (its pages stay mapped here, its flags as they were): a
+         * quiet second looks whether it is still there. */
+        if (ready == 0 && !domain_alive(c)) {
+            xo_err_set(err, EPIPE,
+                       "%s (domid %u): the domain went away before the process's exit status came",
+                       o->name, c->domid);
             goto out;
         }
         if (p[0].revents & POLLIN)

@@ -334,7 +334,7 @@ xl domid pod2-sandbox >/dev/null 2>&1 && lab_ok pod2-sandbox-boots-the-pods-doma
 APP2=(--with-ns "network:/proc/$sb2/ns/net" --annotation io.kubernetes.cri.container-type=container
     --annotation io.kubernetes.cri.sandbox-id=pod2-sandbox)
 lab_check pod2-web-runs "${RUN[@]}" -d "${APP2[@]}" "$IMG" pod2-web /bin/sh -c \
-    'echo in-one-domain >/tmp/index.html && exec httpd -f -p 80 -h /tmp'
+    'mkdir -p /www && echo in-one-domain >/www/index.html && exec httpd -f -p 80 -h /www'
 page=""
 for ((i = 0; i < 60; i++)); do
     page=$(fetch "http://$pip2/index.html" 5) && [ "$page" = in-one-domain ] && break
@@ -349,7 +349,7 @@ rc=$?
     lab_ok pod2-sidecar-over-localhost-through-ctr "exit $rc" ||
     lab_fail pod2-sidecar-over-localhost-through-ctr "rc $rc: '$out' $(head -c 300 "$LAB_WORK/side2.err")"
 # The shim's exec (kubectl exec, exec probes) into a member.
-out=$(C task exec --exec-id e1 pod2-web /bin/cat /tmp/index.html 2>&1)
+out=$(C task exec --exec-id e1 pod2-web /bin/cat /www/index.html 2>&1)
 rc=$?
 [ $rc = 0 ] && [ "$out" = in-one-domain ] && lab_ok pod2-exec-into-a-member ||
     lab_fail pod2-exec-into-a-member "rc $rc: '$out'"
@@ -384,10 +384,10 @@ ls "$XL_OCI_ROOT/share-views" 2>/dev/null | grep -q . && left="$left share-views
 grep -q share-views /proc/mounts && left="$left share-view-mounts"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor | xl-oci-placehol) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | xl-oci-placehol) left="$left $(tr '\0' ' ' <"${c%comm}cmdline")" ;;
     esac
 done
-[ -z "$left" ] && lab_ok delete-leaves-nothing || lab_fail delete-leaves-nothing "left:$left"
+[ -z "$left" ] && lab_ok delete-leaves-nothing || { lab_fail delete-leaves-nothing "left:$left"; xl list >&2; }
 kill "$cpid" 2>/dev/null
 wait "$cpid" 2>/dev/null
 umount -R "$CD/root" 2>/dev/null
