@@ -345,7 +345,7 @@ done
 out=$("${RUN[@]}" --rm "${APP2[@]}" "$IMG" pod2-side /bin/sh -c \
     'wget -qO- http://127.0.0.1/index.html; echo pid=$$; exit 5' 2>"$LAB_WORK/side2.err")
 rc=$?
-[ "$rc" = 5 ] && [ "$(printf '%s' "$out" | tr '\n' ' ')" = "in-one-domain pid=1 " ] &&
+[ "$rc" = 5 ] && [ "$(printf '%s' "$out" | tr '\n' ' ')" = "in-one-domain pid=1" ] &&
     lab_ok pod2-sidecar-over-localhost-through-ctr "exit $rc" ||
     lab_fail pod2-sidecar-over-localhost-through-ctr "rc $rc: '$out' $(head -c 300 "$LAB_WORK/side2.err")"
 # The shim's exec (kubectl exec, exec probes) into a member.
