@@ -512,9 +512,10 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
          * vchan (its pages stay mapped here, its flags as they were): a
          * quiet second looks whether it is still there. */
         if (ready == 0 && !domain_alive(c)) {
-            xo_err_set(err, EPIPE,
-                       "%s (domid %u): the domain went away before the process's exit status came",
-                       o->name, c->domid);
+            xo_err_set(
+                err, EPIPE,
+                "%s (domid %u): the domain went away before the process's exit status came",
+                o->name, c->domid);
             goto out;
         }
         if (p[0].revents & POLLIN)
