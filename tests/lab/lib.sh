@@ -17,6 +17,7 @@ lab_ok() {
     local name=$1
     shift
     echo "RESULT ok $name $*"
+    [ -z "${LAB_TIMES:-}" ] || echo "$(lab_now) ok $name" >>"$LAB_TIMES"
 }
 
 # lab_fail NAME REASON...: report a failed check; the reason is shown in TAP.
@@ -24,6 +25,7 @@ lab_fail() {
     local name=$1
     shift
     echo "RESULT fail $name $*"
+    [ -z "${LAB_TIMES:-}" ] || echo "$(lab_now) fail $name" >>"$LAB_TIMES"
 }
 
 # lab_check NAME COMMAND...: run COMMAND; ok if it exits 0, else fail with the
