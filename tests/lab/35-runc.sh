@@ -630,7 +630,8 @@ lab_check pod-member-start R start pw
 wait_oci pw running 30 || lab_fail pod-member-running "$(ocistate pw status) $(last_error)"
 # A member's whole cost in dom0 is its placeholder (no monitor): a figure
 # for BENCHMARKS.md, not a check.
-lab_log "pod member placeholder: $(grep -E '^VmRSS' "/proc/$(cat "$LAB_WORK/pw.pid")/status" 2>/dev/null | tr -s ' ')"
+pp=$(cat "$LAB_WORK/pw.pid")
+lab_log "pod member placeholder $pp ($(tr '\0' ' ' <"/proc/$pp/cmdline" | cut -c1-60)): $(grep -E '^(State|VmRSS|RssAnon|RssFile)' "/proc/$pp/status" 2>/dev/null | tr -s ' \t\n' ' ')"
 # The sidecar fetches it over localhost, as PID 1 of its own namespace.
 EP=/bin/busybox mkbundle bps sh -c 'echo pid=$$; for i in $(busybox seq 1 100); do busybox wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done; exit 7' ||
     lab_fail setup "bundle bps"
