@@ -436,14 +436,19 @@ R exec c3 true >/dev/null 2>&1 && lab_fail exec-unknown-id "succeeded" ||
 # before start ends it with the signal's exit code and delete of one never
 # started leaves no domain, vif, loop device or placeholder.
 loops0=$(losetup -a | wc -l)
-gated_create() { # gated_create ID BUNDLE [FLAG...]: create, then wait at the gate
-    local id=$1 bundle=$2
+# sr_create ID BUNDLE [FLAG...]: create through the subreaper (the shim's
+# part: the placeholder becomes its child, ID.report says how it exited),
+# output in ID.out; returns once create has.
+sr_create() {
+    local id=$1 bundle=$2 i
     shift 2
     "$SR" "$LAB_WORK/$id.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
         --log-format json create --bundle "$LAB_WORK/$bundle" --pid-file "$LAB_WORK/$id.pid" "$@" "$id" \
         >"$LAB_WORK/$id.out" 2>&1 &
-    set -- "$id"
-    for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/$1.report" 2>/dev/null && break; sleep 0.2; done
+    for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/$id.report" 2>/dev/null && break; sleep 0.2; done
+}
+gated_create() { # gated_create ID BUNDLE [FLAG...]: create, then wait at the gate
+    sr_create "$@"
     wait_log "$1" '^xl-oci-loader: waiting for start' 120
 }
 mkbundle b4 args sleep 600000 || lab_fail setup "bundle b4"
@@ -602,10 +607,7 @@ R delete --force psx >/dev/null 2>&1
 # under runc (runc_pod_member.h).
 mkbundle bpd sleep 600000 || lab_fail setup "bundle bpd"
 spec_add bpd '"annotations": {' '"io.kubernetes.cri.container-type": "sandbox", "org.xl-oci.pod-domain": "true", "org.xl-oci.memory-max": "256Mi",'
-"$SR" "$LAB_WORK/pd.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/bpd" --pid-file "$LAB_WORK/pd.pid" pd \
-    >"$LAB_WORK/pd.out" 2>&1 &
-for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/pd.report" 2>/dev/null && break; sleep 0.2; done
+sr_create pd bpd
 pdom=$(R state pd 2>/dev/null | sed -n 's/^ *"org.xl-oci.domain": "\(.*\)",\{0,1\}$/\1/p')
 [ -n "$pdom" ] && xl domid "$pdom" >/dev/null 2>&1 && lab_ok pod-sandbox-boots-the-pods-domain "$pdom" ||
     lab_fail pod-sandbox-boots-the-pods-domain "domain '$pdom': $(cat "$LAB_WORK/pd.report" 2>/dev/null) $(last_error)"
@@ -616,10 +618,7 @@ EP=/bin/busybox mkbundle bpw sh -c 'echo served-in-the-pod >/tmp/index.html; t()
     lab_fail setup "bundle bpw"
 spec_add bpw '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
 t0=$(lab_now)
-"$SR" "$LAB_WORK/pw.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/bpw" --pid-file "$LAB_WORK/pw.pid" pw \
-    >"$LAB_WORK/pw.out" 2>&1 &
-for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/pw.report" 2>/dev/null && break; sleep 0.2; done
+sr_create pw bpw
 [ "$(sed -n 's/^command //p' "$LAB_WORK/pw.report")" = 0 ] && [ "$(ocistate pw status)" = created ] &&
     lab_ok pod-member-created "in $(lab_elapsed "$t0")s" ||
     lab_fail pod-member-created "$(cat "$LAB_WORK/pw.report" 2>/dev/null) $(last_error)"
@@ -642,10 +641,7 @@ spec_add bps '"annotations": {' '"io.kubernetes.cri.container-type": "container"
 spec_add bps '"linux": {' '"resources": { "memory": { "limit": 33554432 } },'
 pdomid=$(xl domid "$pdom" 2>/dev/null)
 tgt0=$(xenstore-read "/local/domain/$pdomid/memory/target" 2>/dev/null)
-"$SR" "$LAB_WORK/ps.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/bps" --pid-file "$LAB_WORK/ps.pid" ps \
-    >"$LAB_WORK/ps.out" 2>&1 &
-for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/ps.report" 2>/dev/null && break; sleep 0.2; done
+sr_create ps bps
 tgt1=$(xenstore-read "/local/domain/$pdomid/memory/target" 2>/dev/null)
 [ -n "$tgt0" ] && [ "$((tgt1 - tgt0))" = 32768 ] && lab_ok pod-member-limit-grows-the-pod "$tgt0 -> $tgt1 kB" ||
     lab_fail pod-member-limit-grows-the-pod "'$tgt0' -> '$tgt1' kB $(last_error)"
@@ -695,10 +691,7 @@ disks=$(xl block-list "$pdom" 2>/dev/null | tail -n +2 | wc -l)
 # pod's containers do under runc: 137, and its delete still cleans up.
 mkbundle bpl sleep 600000 || lab_fail setup "bundle bpl"
 spec_add bpl '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
-"$SR" "$LAB_WORK/pl.report" xl-oci-runc --root "$LAB_WORK/runc" --log "$RLOG" \
-    --log-format json create --bundle "$LAB_WORK/bpl" --pid-file "$LAB_WORK/pl.pid" pl \
-    >"$LAB_WORK/pl.out" 2>&1 &
-for ((i = 0; i < 600; i++)); do grep -q '^command' "$LAB_WORK/pl.report" 2>/dev/null && break; sleep 0.2; done
+sr_create pl bpl
 R start pl >/dev/null 2>&1
 wait_oci pl running 30
 sleep 1
