@@ -625,8 +625,6 @@ static void test_exec_into_pod_container(void **state)
     collect(fd, &r);
     finish(fd, pid);
     r.out[r.nout] = r.err[r.nerr] = '\0';
-    print_message("out '%s' err '%s' code %d error '%s'\n", r.out, r.err,
-                  r.code, r.error);
     assert_int_equal(r.code, 0);
     assert_non_null(strstr(r.out, " member\npod-root\n"));
     assert_non_null(strstr(r.out, "busybox sleep 30"));
