@@ -30,7 +30,7 @@ UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c 
 	tests/unit/test-nohyper-exec-code.c \
 	tests/unit/test-qdisk-share.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
-	tests/unit/test-metadata.c tests/unit/test-journal.c \
+	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
 	tests/unit/test-monitor-placeholder.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)

@@ -15,6 +15,11 @@
 #include "runc_pod_member.h"
 #include "status.h"
 
+/* How long a member waits for its pod's domain to run: to finish booting
+ * (about a second; under QEMU's TCG beside other work, tens) or to be
+ * resumed. */
+#define POD_MEMBER_BOOT_WAIT_MS 120000
+
 /* Blocks until start writes its byte; false when the FIFO closed without
  * one (nobody but start writes it). */
 static bool wait_start(const char *dir, xo_err *err)
@@ -56,8 +61,22 @@ int placeholder_pod_member_run(struct xo_xs *xs, const char *root,
         xo_read_file(&spec, &len, path, EXEC_CONTAINER_SPEC_MAX, &err) < 0 ||
         status_read_target(xs, pod, &st, &err) < 0)
         goto out;
-    if (st.domid < 0) {
-        xo_err_set(&err, ENOENT, "pod domain %s has no domain", pod);
+    /* The sandbox's start only unpaused the pod's domain: its guest may
+     * still be booting (seconds under load) and offers the exec channel
+     * only once its own container runs; a paused pod answers nothing
+     * until it is resumed.  The member's process starts when it runs. */
+    unsigned waits = STATUS_STATE_BIT(DOMAIN_STATE_BOOTING) |
+                     STATUS_STATE_BIT(DOMAIN_STATE_PAUSED);
+    if ((waits & STATUS_STATE_BIT(st.state)) &&
+        (status_wait_while(xs, pod, waits, POD_MEMBER_BOOT_WAIT_MS, &st.state,
+                           &err) < 0 ||
+         status_read_target(xs, pod, &st, &err) < 0)) {
+        code = 137; /* the pod went away: it killed its containers */
+        goto out;
+    }
+    if (st.state != DOMAIN_STATE_RUNNING || st.domid < 0) {
+        xo_err_set(&err, EINVAL, "pod domain %s is %s, not running", pod,
+                   domain_state_to_string(st.state));
         goto out;
     }
     struct exec_client_opts o = {

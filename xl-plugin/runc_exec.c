@@ -171,33 +171,10 @@ static int wait_running(struct xo_xs *xs, const struct runc_state *s,
 {
     if (st->state != DOMAIN_STATE_BOOTING || !s->started)
         return 0;
-    char key[256];
-    if (status_key_path(key, sizeof(key), s->name, "state", err) < 0)
+    enum domain_state state;
+    if (status_wait_while(xs, s->name, STATUS_STATE_BIT(DOMAIN_STATE_BOOTING),
+                          EXEC_BOOT_WAIT_MS, &state, err) < 0)
         return -1;
-    bool watching = xo_xs_watch(xs, key, "exec-wait");
-    struct timespec t0, now;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    enum domain_state state = st->state;
-    for (;;) {
-        if (status_read_state(xs, s->name, &state, err) < 0) {
-            if (watching)
-                xo_xs_unwatch(xs, key, "exec-wait");
-            return -1;
-        }
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long ms = (now.tv_sec - t0.tv_sec) * 1000 +
-                  (now.tv_nsec - t0.tv_nsec) / 1000000;
-        if (state != DOMAIN_STATE_BOOTING || ms >= EXEC_BOOT_WAIT_MS)
-            break;
-        struct pollfd p = {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0};
-        int timeout = xo_xs_pending(xs) ? 0 : watching ? 250 : 100;
-        if (poll(&p, 1, timeout) > 0 || xo_xs_pending(xs)) {
-            unsigned n = 0;
-            free(xo_xs_read_watch(xs, &n));
-        }
-    }
-    if (watching)
-        xo_xs_unwatch(xs, key, "exec-wait");
     return status_read(xs, s->name, st, err);
 }
 

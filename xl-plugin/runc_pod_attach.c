@@ -52,7 +52,10 @@ static int pod_domid(struct xen_handles *h, const char *pod, uint32_t *domid,
     struct domain_status st;
     if (status_read_target(h->xs, pod, &st, err) < 0)
         return xo_err_wrap(err, "pod domain %s", pod);
-    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_BOOTING)
+    /* Paused too: its disk waits for the guest as the member's start
+     * waits for the pod to run (placeholder_pod_member.c). */
+    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_BOOTING &&
+        st.state != DOMAIN_STATE_PAUSED)
         return xo_err_set(err, EINVAL,
                           "pod domain %s is %s: its sandbox must run first",
                           pod, domain_state_to_string(st.state));

@@ -2,6 +2,7 @@
 #include "status.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,39 @@ int status_read_state(struct xo_xs *xs, const char *name,
         *state_r = DOMAIN_STATE_UNKNOWN;
     free(state);
     return 0;
+}
+
+int status_wait_while(struct xo_xs *xs, const char *name, unsigned states,
+                      long max_ms, enum domain_state *state_r, xo_err *err)
+{
+    char key[256];
+    if (node_path(key, sizeof(key), name, DOMAIN_STATUS_KEY_STATE, err) < 0)
+        return xo_err_wrap(err, "container domain name");
+    /* Without a watch (xenstored refused it), a read every 100 ms. */
+    bool watching = xo_xs_watch(xs, key, "boot-wait");
+    long long end = status_monotonic_ms() + max_ms;
+    int rc = 0;
+    for (;;) {
+        if (status_read_state(xs, name, state_r, err) < 0) {
+            rc = -1;
+            break;
+        }
+        long long now = status_monotonic_ms();
+        if (!(states & STATUS_STATE_BIT(*state_r)) || now >= end)
+            break;
+        struct pollfd p = {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0};
+        long long left = end - now;
+        int timeout = xo_xs_pending(xs) ? 0 : watching ? 250 : 100;
+        if (left < timeout)
+            timeout = (int)left;
+        if (poll(&p, 1, timeout) > 0 || xo_xs_pending(xs)) {
+            unsigned n = 0;
+            free(xo_xs_read_watch(xs, &n));
+        }
+    }
+    if (watching)
+        xo_xs_unwatch(xs, key, "boot-wait");
+    return rc;
 }
 
 int status_read_target(struct xo_xs *xs, const char *name,

@@ -81,6 +81,19 @@ int status_key_path(char *buf, size_t len, const char *name, const char *key,
                     xo_err *err);
 int status_read_state(struct xo_xs *xs, const char *name,
                       enum domain_state *state_r, xo_err *err);
+/* A set of domain states, for status_wait_while(). */
+#define STATUS_STATE_BIT(s) (1u << (unsigned)(s))
+
+/*
+ * Waits while the container domain `name` is in one of the states of
+ * `states` (STATUS_STATE_BIT()s: booting, say, or paused), watching its
+ * state key, at most max_ms milliseconds.  *state_r is the state it left
+ * them for, or still one of them when max_ms passed.  -1 (ENOENT) when
+ * its DomainStatus goes away.
+ */
+int status_wait_while(struct xo_xs *xs, const char *name, unsigned states,
+                      long max_ms, enum domain_state *state_r, xo_err *err);
+
 /*
  * Reads what a command needs to act on a container's domain: state, domid
  * and mode (three xenstore reads, where status_read() makes two dozen,

@@ -612,7 +612,10 @@ pdom=$(R state pd 2>/dev/null | sed -n 's/^ *"org.xl-oci.domain": "\(.*\)",\{0,1
 [ -n "$pdom" ] && xl domid "$pdom" >/dev/null 2>&1 && lab_ok pod-sandbox-boots-the-pods-domain "$pdom" ||
     lab_fail pod-sandbox-boots-the-pods-domain "domain '$pdom': $(cat "$LAB_WORK/pd.report" 2>/dev/null) $(last_error)"
 lab_check pod-domain-start R start pd
-wait_oci pd running 60 || lab_fail pod-domain-running "$(ocistate pd status)"
+# Frozen before its guest has booted (it takes seconds under TCG): its
+# first member is created and started meanwhile, as CRI does right after
+# the sandbox's start on a loaded host, and must wait for the pod.
+xl pause "$pdom"
 # The web container serves a page on the pod's localhost.
 EP=/bin/busybox mkbundle bpw sh -c 'echo served-in-the-pod >/tmp/index.html; t() { exit 3; }; trap t TERM; busybox httpd -f -p 8080 -h /tmp & wait' ||
     lab_fail setup "bundle bpw"
@@ -626,6 +629,14 @@ disks=$(xl block-list "$pdom" 2>/dev/null | tail -n +2 | wc -l)
 [ "$disks" = 2 ] && ! xl domid pw >/dev/null 2>&1 && lab_ok pod-member-root-hot-added "disks $disks" ||
     lab_fail pod-member-root-hot-added "disks $disks: $(xl block-list "$pdom" 2>&1 | tr '\n' ' ')"
 lab_check pod-member-start R start pw
+# Longer than a session waits for the guest's exec channel (10 s): the
+# member waits for its pod to run instead, then starts.
+sleep 11
+kill -0 "$(cat "$LAB_WORK/pw.pid")" 2>/dev/null && [ -z "$(exited "$LAB_WORK/pw.report")" ] &&
+    lab_ok pod-member-waits-for-its-pod-to-run ||
+    lab_fail pod-member-waits-for-its-pod-to-run "exited '$(exited "$LAB_WORK/pw.report")': $(tail -c 300 "$LAB_WORK/pw.out")"
+xl unpause "$pdom"
+wait_oci pd running 60 || lab_fail pod-domain-running "$(ocistate pd status)"
 wait_oci pw running 30 || lab_fail pod-member-running "$(ocistate pw status) $(last_error)"
 # A member's whole cost in dom0 is its placeholder (no monitor): a figure,
 # not a check (VmRSS lags for small processes: rss() reads the page
