@@ -18,6 +18,15 @@
  * still holds it open).  "remove" has nothing to do, as for phy in Xen's
  * script: the device detaches itself (autoclear) once blkback lets go.
  *
+ * Before "connected", "add" waits until blkback has opened the device
+ * (its vbd's physical_device attribute appears in sysfs once it has):
+ * blkback opens it from a xenstore watch on physical-device, in its own
+ * time, and libxl returns on "connected".  Whoever attached the loop
+ * device closes it then, and autoclear detaches a device nobody holds: a
+ * disk whose blkback came later found an empty loop device (a pod
+ * member's root read as "cannot find valid erofs superblock" in the
+ * guest, one hot-add in about ten in the lab).
+ *
  * A static program rather than the shell script it was: bash and three
  * xenstore-* processes took 0.3 s of every create under the lab's
  * emulation (`xl-oci -vv create`'s libxl stamps); one static process
@@ -28,6 +37,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 #include "common/xs_client.h"
 
@@ -54,6 +64,61 @@ static int fail(struct xo_xs *xs, const char *be, const char *msg)
     return 1;
 }
 
+/* How long blkback may take to open the device, in ms (milliseconds,
+ * under QEMU's TCG; on hardware it takes well under one). */
+#define BLKBACK_OPEN_MS 10000
+
+/*
+ * The sysfs file blkback makes for backend `be` ("backend/vbd/DOMID/DEVID",
+ * relative to dom0's home or absolute) once it has opened the device:
+ * SYSFS/bus/xen-backend/devices/vbd-DOMID-DEVID/physical_device (Linux,
+ * drivers/block/xen-blkback/xenbus.c).  SYSFS is $XL_OCI_SYSFS (tests)
+ * or /sys.  -1 when `be` is not a vbd's backend path.
+ */
+static int opened_path(const char *be, char *buf, size_t size)
+{
+    const char *v = strstr(be, "backend/vbd/");
+    if (!v)
+        return -1;
+    v += strlen("backend/vbd/");
+    size_t d1 = strspn(v, "0123456789");
+    if (d1 == 0 || d1 > 5 || v[d1] != '/')
+        return -1;
+    const char *dev = v + d1 + 1;
+    size_t d2 = strspn(dev, "0123456789");
+    if (d2 == 0 || d2 > 10 || dev[d2] != 0)
+        return -1;
+    const char *sys = getenv("XL_OCI_SYSFS");
+    if (!sys || !*sys)
+        sys = "/sys";
+    int n = snprintf(buf, size,
+                     "%s/bus/xen-backend/devices/vbd-%.*s-%s/physical_device",
+                     sys, (int)d1, v, dev);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/* Waits for blkback to open the device (see the top of the file). */
+static int wait_opened(const char *be, const char *dev, char *msg, size_t size)
+{
+    char path[PARAMS_MAX];
+    if (opened_path(be, path, sizeof(path)) < 0) {
+        /* may truncate: a message */
+        snprintf(msg, size, "%s is not a vbd's backend", be);
+        return -1;
+    }
+    struct stat st;
+    for (int waited = 0; waited <= BLKBACK_OPEN_MS; waited += 5) {
+        if (stat(path, &st) == 0)
+            return 0;
+        struct timespec t = {0, 5 * 1000 * 1000};
+        nanosleep(&t, NULL);
+    }
+    /* may truncate: a message */
+    snprintf(msg, size, "blkback did not open %s within %d s (no %s)", dev,
+             BLKBACK_OPEN_MS / 1000, path);
+    return -1;
+}
+
 static int add(struct xo_xs *xs, const char *be)
 {
     char path[PARAMS_MAX], msg[PARAMS_MAX + 64];
@@ -78,11 +143,18 @@ static int add(struct xo_xs *xs, const char *be)
     /* cannot truncate: two unsigned ints in hex */
     snprintf(mm, sizeof(mm), "%x:%x", major(st.st_rdev), minor(st.st_rdev));
     /* physical-device is what blkback watches: its path first. */
-    int rc = write_key(xs, be, "physical-device-path", dev) < 0 ||
-             write_key(xs, be, "physical-device", mm) < 0 ||
-             write_key(xs, be, "hotplug-status", "connected") < 0;
+    if (write_key(xs, be, "physical-device-path", dev) < 0 ||
+        write_key(xs, be, "physical-device", mm) < 0) {
+        free(dev);
+        /* may truncate: a message */
+        snprintf(msg, sizeof(msg), "cannot write %s", be);
+        return fail(xs, be, msg);
+    }
+    int rc = wait_opened(be, dev, msg, sizeof(msg));
     free(dev);
-    if (rc) {
+    if (rc < 0)
+        return fail(xs, be, msg);
+    if (write_key(xs, be, "hotplug-status", "connected") < 0) {
         /* may truncate: a message */
         snprintf(msg, sizeof(msg), "cannot write %s", be);
         return fail(xs, be, msg);

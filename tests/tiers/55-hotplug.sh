@@ -26,6 +26,12 @@ XS_DIR=$T/store
 key() { cat "$XS_DIR/$(echo "$be/$1" | tr / _)" 2>/dev/null; }
 reset() { rm -f "$XS_DIR"/*; printf '%s' "$1" >"$XS_DIR/$(echo "$be/params" | tr / _)"; }
 script() { XENBUS_PATH=$be_rel "$prog" "$@"; }
+# What blkback makes once it has opened the device (block-loop waits for
+# it): a stand-in sysfs.
+export XL_OCI_SYSFS=$T/sys
+opened=$T/sys/bus/xen-backend/devices/vbd-3-51712/physical_device
+mkdir -p "$(dirname "$opened")"
+: >"$opened"
 
 # A block device: major 7 (loop), minor 5; hex major:minor, as Xen's
 # block script writes it.
@@ -46,6 +52,36 @@ if [ "$(id -u)" -eq 0 ] && mknod "$T/loopdev" b 7 5 2>/dev/null; then
         nok "minor 300: physical-device '$(key physical-device)'"
 else
     echo "ok - block-loop: add on a block device # SKIP mknod needs root"
+fi
+
+# blkback opens the device from a watch, in its own time: "connected"
+# (on which libxl returns and create closes its hold, which autoclear
+# follows) only once it has; never, and libxl hears why.
+if [ "$(id -u)" -eq 0 ] && [ -b "$T/loopdev" ]; then
+    reset "$T/loopdev"
+    rm -f "$opened"
+    script add 2>/dev/null &
+    sp=$!
+    sleep 0.5
+    early=$(key hotplug-status)
+    pd=$(key physical-device)
+    : >"$opened"
+    wait $sp
+    rc=$?
+    [ $rc = 0 ] && [ -z "$early" ] && [ "$pd" = 7:5 ] && [ "$(key hotplug-status)" = connected ] &&
+        ok "add says connected only once blkback has opened the device" ||
+        nok "add before blkback: rc $rc, status '$early' then '$(key hotplug-status)', physical-device '$pd'"
+    reset "$T/loopdev"
+    rm -f "$opened"
+    if ! script add 2>/dev/null && [ "$(key hotplug-status)" = error ] &&
+        key hotplug-error | grep -q "blkback did not open $T/loopdev within 10 s"; then
+        ok "add fails naming the device when blkback never opens it"
+    else
+        nok "blkback never: status '$(key hotplug-status)' error '$(key hotplug-error)'"
+    fi
+    : >"$opened"
+else
+    echo "ok - block-loop: add waits for blkback # SKIP mknod needs root"
 fi
 
 # No params, or a relative one: refused, libxl told why, nothing written.
