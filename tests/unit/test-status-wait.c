@@ -129,8 +129,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_outside_the_set_returns_at_once,
                                         setup, teardown),
-        cmocka_unit_test_setup_teardown(test_bound_passes_inside_the_set,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bound_passes_inside_the_set, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_returns_the_state_it_left_for,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_gone_is_enoent, setup,
