@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -31,6 +32,7 @@
 #include "bootspec.h"
 #include "common/alloc.h"
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 #include "exec_server.h"
 #include "modules.h"
 #include "mounts.h"
@@ -237,10 +239,22 @@ static _Noreturn void loader_main(const struct loader_env *env,
         env->host ? -1 : open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     pod_base.mntns_fd =
         env->host ? -1 : open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+    pod_base.registry_fd = -1;
     if (pod_base.root_fd < 0 || pod_base.mntns_fd < 0) {
         if (!env->host)
             report_marker("warning: no pod containers: %m");
         pod_base.root_fd = -1;
+    } else {
+        char dir[PATH_MAX];
+        xo_err rerr = XO_ERR_INIT;
+        if (xo_path_fmt(dir, sizeof(dir), &rerr, "%s/.pod-registry",
+                        env->staging) < 0 ||
+            (pod_base.registry_fd = pod_container_registry_open(dir, &rerr)) <
+                0) {
+            report_marker("warning: no pod containers: %s", xo_err_msg(&rerr));
+            pod_base.root_fd = -1;
+        }
+        xo_err_clear(&rerr);
     }
     if (netcfg_setup(&spec,
                      env->host && !env->host_net ? 0 : env->device_wait_ms,

@@ -59,13 +59,26 @@ static _Noreturn void fail_err(int fd, xo_err *err)
 
 /*
  * What this mount namespace (a copy of PID 1's) holds of the domain
- * besides the initramfs: its /proc, /sys and devtmpfs and the domain's
- * container's staged mounts.  Detached once the pod container's root is
- * built, so that nothing of them is left in its namespace (best effort: a
- * path that is no mount point stays as it is).
+ * besides the initramfs: the domain's container's root, moved over the
+ * initramfs root (mounts_switch_root), its /proc, /sys and devtmpfs and
+ * the domain's container's staged mounts.  Detached once the pod
+ * container's root is built, so that nothing of them is left in its
+ * namespace (best effort: a path that is no mount point stays as it is).
+ * The pod container's root hangs below the initramfs (rootfs, which
+ * nothing can pivot away from), and a process with CAP_SYS_CHROOT walks
+ * up out of its root with chroot and "..": at the top it stepped into the
+ * domain's container's root and could read and write it (lab 35,
+ * pod-member-out-of-its-root-*).
  */
 static void detach_domain_mounts(const char *staging)
 {
+    /* The root dentry is not followed into what is mounted on it; a ".."
+     * that arrives there is: STAGING/.. names the domain's root. */
+    char up[PATH_MAX];
+    xo_err uerr = XO_ERR_INIT;
+    if (xo_path_fmt(up, sizeof(up), &uerr, "%s/..", staging) >= 0)
+        umount2(up, MNT_DETACH);
+    xo_err_clear(&uerr);
     static const char *const sub[] = {"/lower", "/rw", "/binds",
                                       "/binds-inline"};
     char path[PATH_MAX];

@@ -23,7 +23,9 @@
 /* What PID 1 leaves the exec server for pod containers; root_fd -1: the
  * domain runs none (the host test mode without --pod). */
 struct exec_pod_base {
-    int root_fd;  /* O_PATH, O_DIRECTORY: the initramfs root */
+    int root_fd; /* O_PATH, O_DIRECTORY: the initramfs root */
+    /* O_PATH, O_DIRECTORY: the registry (pod_container_registry_open) */
+    int registry_fd;
     int mntns_fd; /* PID 1's mount namespace (/proc/self/ns/mnt) */
     const struct loader_env *env; /* staging, device wait, host test mode */
 };
@@ -75,6 +77,17 @@ void pod_container_cleanup(const struct exec_pod_base *base, const char *name);
  * REQUEST may give, and then it is not registered).
  */
 const char *pod_container_target(const struct boot_spec *spec);
+/*
+ * The registry's directory: a small tmpfs mounted at `dir` (made, then
+ * removed), opened and detached at once, so that only this descriptor
+ * (O_CLOEXEC; the exec server's sessions inherit it, no container's
+ * process does) reaches it, never a path of any mount namespace: a
+ * container that walks out of its root (chroot and "..", with
+ * CAP_SYS_CHROOT, which Docker's default set has) finds no record to
+ * point an exec into a sibling elsewhere.  The descriptor, or -1 with
+ * err.
+ */
+int pod_container_registry_open(const char *dir, xo_err *err);
 /* Records container `spec` (its blob, `len` bytes) whose process is
  * `pid`, as the exec server numbers it; 0, or -1 with err. */
 int pod_container_register(const struct exec_pod_base *base,

@@ -605,7 +605,7 @@ R delete --force psx >/dev/null 2>&1
 # session of its loader with a root of its own, hot-added to that domain:
 # the containers share the pod's network and talk over localhost, as
 # under runc (runc_pod_member.h).
-mkbundle bpd sleep 600000 || lab_fail setup "bundle bpd"
+mkbundle bpd write /tmp/pod-sandbox-root yes sleep 600000 || lab_fail setup "bundle bpd"
 spec_add bpd '"annotations": {' '"io.kubernetes.cri.container-type": "sandbox", "org.xl-oci.pod-domain": "true", "org.xl-oci.memory-max": "256Mi",'
 sr_create pd bpd
 pdom=$(R state pd 2>/dev/null | sed -n 's/^ *"org.xl-oci.domain": "\(.*\)",\{0,1\}$/\1/p')
@@ -643,6 +643,38 @@ wait_oci pw running 30 || lab_fail pod-member-running "$(ocistate pw status) $(l
 # tables).
 pp=$(cat "$LAB_WORK/pw.pid")
 lab_log "pod member placeholder $pp: $(rss "$pp") kB RSS (smaps_rollup; the single-container placeholder and monitor: dom0-cost above)"
+# A member that walks out of its root (chroot below its cwd, then "..";
+# CAP_SYS_CHROOT is in Docker's default set) climbs through the
+# initramfs: on the way no record of the running web member (xvdb) that
+# it could rewrite (the registry lay in /xl-oci/pods until 2026-12-03,
+# pod_registry.c), and at the top not the pod domain's own container's
+# root, which it could read and write (pod_container.c).
+mkbundle bpe escape-chroot ls / ls /xl-oci/pods read /tmp/pod-sandbox-root || lab_fail setup "bundle bpe"
+spec_add bpe '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
+sr_create pe bpe
+R start pe >/dev/null 2>&1
+if wait_exited "$LAB_WORK/pe.report" 60; then
+    out=$(grep '^probe:' "$LAB_WORK/pe.out")
+    lab_log "what a member out of its root sees: $(tr '\n' ' ' <<<"$out")"
+    # Out indeed: the staging directories are the initramfs's, which no
+    # container's root has.
+    grep -q '^probe: escape-chroot: ok' <<<"$out" && grep -q '^probe: ls /xl-oci/pods:' <<<"$out" &&
+        ! grep -q '^probe: ls /xl-oci/pods: error' <<<"$out" &&
+        lab_ok pod-member-out-of-its-root-reaches-the-initramfs ||
+        lab_fail pod-member-out-of-its-root-reaches-the-initramfs "$(tr '\n' ' ' <<<"$out")"
+    ! grep -q '\.pid\|\.spec' <<<"$out" &&
+        lab_ok pod-member-out-of-its-root-finds-no-registry "$(grep -o 'ls /xl-oci/pods:.*' <<<"$out")" ||
+        lab_fail pod-member-out-of-its-root-finds-no-registry "$(tr '\n' ' ' <<<"$out")"
+    # The sandbox wrote the file in its own root (checked, so that its
+    # absence here means something).
+    grep -q '^probe: write /tmp/pod-sandbox-root: ok' "$LAB_WORK/pd.out" &&
+        grep -q '^probe: read /tmp/pod-sandbox-root: error' <<<"$out" &&
+        lab_ok pod-member-out-of-its-root-misses-the-pods-own-root ||
+        lab_fail pod-member-out-of-its-root-misses-the-pods-own-root "$(grep 'pod-sandbox-root' "$LAB_WORK/pd.out") / $(grep 'pod-sandbox-root' <<<"$out")"
+else
+    lab_fail pod-member-out-of-its-root-reaches-the-initramfs "placeholder still there: $(tail -c 300 "$LAB_WORK/pe.out")"
+fi
+R delete --force pe >/dev/null 2>&1
 # The sidecar fetches it over localhost, as PID 1 of its own namespace.
 EP=/bin/busybox mkbundle bps sh -c 'echo pid=$$; for i in $(busybox seq 1 100); do busybox wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done; exit 7' ||
     lab_fail setup "bundle bps"
@@ -812,5 +844,5 @@ done
 xl-oci prune >/dev/null 2>&1
 [ "$(ls "$XL_OCI_ROOT/volumes/sha256" 2>/dev/null | wc -l)" = 0 ] && lab_ok prune-removes-unused-bundle-volume ||
     lab_fail prune-removes-unused-bundle-volume "$(ls "$XL_OCI_ROOT/volumes/sha256")"
-for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpw bps bpx bpl bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
+for b in b1 b2 b3 b4 b5 b6 bsb bpa bsx bpd bpe bpw bps bpx bpl bhk bhf bhc; do umount "$LAB_WORK/$b/rootfs" "$LAB_WORK/$b/snap" 2>/dev/null; done
 umount "$LAB_WORK/lower"

@@ -29,6 +29,12 @@
  *     rlimits          "probe: rlimit NAME SOFT:HARD" for nofile and nproc
  *     zombies N        leave N orphans that exit at once (PID 1 must reap)
  *     count-zombies    print the number of zombie processes it can see
+ *     escape-chroot    walk out of its root as a process with
+ *                      CAP_SYS_CHROOT can when that root is not its mount
+ *                      namespace's (chroot below the cwd, ".." to the top,
+ *                      each level listed as ls lists ".", chroot there);
+ *                      later commands see where it got
+ *                      ("probe: escape-chroot: ok|error (...)")
  *     hostile          act as a hostile guest towards dom0's xenstore: try
  *                      to write /tool/xl-oci/x and garbage under
  *                      data/xl-oci/ (unknown key, bad phase, huge error,
@@ -274,6 +280,32 @@ static void count_zombies(void)
  * What a compromised container could write.  The monitor (issue 5) must
  * ignore or reject all of it, and xenstored must refuse the /tool write.
  */
+static void escape_chroot(void)
+{
+    mkdir("/tmp", 01777);
+    struct stat prev, cur;
+    if ((mkdir("/tmp/.escape", 0700) < 0 && errno != EEXIST) ||
+        chdir("/") < 0 || stat(".", &prev) < 0 || chroot("/tmp/.escape") < 0) {
+        printf("probe: escape-chroot: error (%s)\n", strerror(errno));
+        return;
+    }
+    /* The cwd stayed outside the new root: ".." goes up past it.  What
+     * each level holds is printed: a walker may stop anywhere. */
+    for (int i = 0; i < 256; i++) {
+        if (chdir("..") < 0 || stat(".", &cur) < 0)
+            break;
+        if (cur.st_dev == prev.st_dev && cur.st_ino == prev.st_ino)
+            break;
+        print_ls(".");
+        prev = cur;
+    }
+    if (chroot(".") < 0 || chdir("/") < 0) {
+        printf("probe: escape-chroot: error (%s)\n", strerror(errno));
+        return;
+    }
+    printf("probe: escape-chroot: ok\n");
+}
+
 static void hostile(void)
 {
     static char huge[8192];
@@ -406,6 +438,8 @@ static int run(char **argv, int argc, int i)
         return 2;
     } else if (!strcmp(c, "count-zombies")) {
         count_zombies();
+    } else if (!strcmp(c, "escape-chroot")) {
+        escape_chroot();
     } else if (!strcmp(c, "hostile")) {
         hostile();
     } else {

@@ -406,6 +406,14 @@ static int pod_setup(void **state)
     pod_base_v.root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     pod_base_v.mntns_fd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
     assert_true(pod_base_v.root_fd >= 0 && pod_base_v.mntns_fd >= 0);
+    char reg[300];
+    xo_err err = XO_ERR_INIT;
+    snprintf(reg, sizeof(reg), "%s/.pod-registry", pod_stage); /* fits */
+    pod_base_v.registry_fd = pod_container_registry_open(reg, &err);
+    assert_true(pod_base_v.registry_fd >= 0);
+    /* Detached: reached through the descriptor only. */
+    struct stat st;
+    assert_int_equal(stat(reg, &st), -1);
     pod_base = &pod_base_v;
     return 0;
 }
@@ -414,6 +422,7 @@ static int pod_teardown(void **state)
 {
     (void)state;
     pod_base = NULL;
+    close(pod_base_v.registry_fd);
     char cmd[512];
     /* Each session removed its staging directory: rmdir fails on any
      * left. */
@@ -639,10 +648,15 @@ static void test_exec_into_pod_container(void **state)
     assert_int_equal(r.errnum, ESRCH);
     assert_non_null(strstr(r.error, "no pod container runs on xvdq"));
 
+    /* Its record is in the registry, which no path reaches. */
+    assert_int_equal(faccessat(pod_base->registry_fd, "xvdb.pid", F_OK, 0), 0);
+    assert_int_equal(faccessat(pod_base->registry_fd, "xvdb.spec", F_OK, 0), 0);
+
     /* dom0 leaving ends the container, and its record. */
     close(ctr_fd);
     int st;
     assert_int_equal(waitpid(ctr_session, &st, 0), ctr_session);
+    assert_int_equal(faccessat(pod_base->registry_fd, "xvdb.pid", F_OK, 0), -1);
 }
 
 int main(void)
