@@ -177,6 +177,11 @@ static _Noreturn void loader_main(const struct loader_env *env,
 
     if (boot_spec_load(&spec, spec_path, &err) < 0)
         fail(&err);
+    /* Read once, kept in memory: in the initramfs a pod member that walks
+     * out of its root (pod_container.c) would read the domain's
+     * container's spec, its env among it. */
+    if (!env->host)
+        unlink(spec_path);
     report_phase(GUEST_PHASE_MOUNTING);
     const char *groups[7 + BS_MAX_MOUNTS];
     size_t ngroups = module_groups(groups, &spec);

@@ -60,36 +60,56 @@ static _Noreturn void fail_err(int fd, xo_err *err)
 /*
  * What this mount namespace (a copy of PID 1's) holds of the domain
  * besides the initramfs: the domain's container's root, moved over the
- * initramfs root (mounts_switch_root), its /proc, /sys and devtmpfs and
- * the domain's container's staged mounts.  Detached once the pod
- * container's root is built, so that nothing of them is left in its
- * namespace (best effort: a path that is no mount point stays as it is).
- * The pod container's root hangs below the initramfs (rootfs, which
- * nothing can pivot away from), and a process with CAP_SYS_CHROOT walks
- * up out of its root with chroot and "..": at the top it stepped into the
- * domain's container's root and could read and write it (lab 35,
- * pod-member-out-of-its-root-*).
+ * initramfs root (mounts_switch_root), the domain's container's staged
+ * mounts, and the kernel's /proc, /sys and devtmpfs, which building the
+ * pod container's root still needs (devices, sysctls).  All detached, so
+ * that nothing of them is left in its namespace (best effort: a path that
+ * is no mount point stays as it is).
+ *
+ * Why it matters: the pod container's root hangs below the initramfs
+ * (rootfs, which nothing can pivot away from), and a process with
+ * CAP_SYS_CHROOT (in Docker's default set) walks up out of its root with
+ * chroot and "..".  At the top it stepped into the domain's container's
+ * root and could read and write it (lab 35, pod-member-out-of-its-root-*);
+ * cover_initramfs() below leaves it nothing at the top at all.
  */
-static void detach_domain_mounts(const char *staging)
+static void detach_domain_root(const char *staging)
 {
-    /* The root dentry is not followed into what is mounted on it; a ".."
-     * that arrives there is: STAGING/.. names the domain's root. */
-    char up[PATH_MAX];
-    xo_err uerr = XO_ERR_INIT;
-    if (xo_path_fmt(up, sizeof(up), &uerr, "%s/..", staging) >= 0)
-        umount2(up, MNT_DETACH);
-    xo_err_clear(&uerr);
-    static const char *const sub[] = {"/lower", "/rw", "/binds",
-                                      "/binds-inline"};
     char path[PATH_MAX];
     xo_err err = XO_ERR_INIT;
+    /* The root dentry is not followed into what is mounted on it; a ".."
+     * that arrives there is: STAGING/.. names the domain's root. */
+    if (xo_path_fmt(path, sizeof(path), &err, "%s/..", staging) >= 0)
+        umount2(path, MNT_DETACH);
+    static const char *const sub[] = {"/lower", "/rw", "/binds",
+                                      "/binds-inline"};
     for (size_t i = 0; i < sizeof(sub) / sizeof(sub[0]); i++)
         if (xo_path_fmt(path, sizeof(path), &err, "%s%s", staging, sub[i]) >= 0)
             umount2(path, MNT_DETACH);
     xo_err_clear(&err);
+}
+
+static void detach_kernel_mounts(void)
+{
     umount2("/proc", MNT_DETACH);
     umount2("/sys", MNT_DETACH);
     umount2("/dev", MNT_DETACH);
+}
+
+/*
+ * An empty, read-only tmpfs over the initramfs root in this namespace:
+ * this process's own root is not followed into it (its paths still reach
+ * the staging), but a ".." that climbs to the top is, and stays there.
+ * With the staging read-only (make_staging), a pod container that walks
+ * out of its root finds empty directories on the way and nothing at the
+ * top: neither the loader's files nor anything to write.
+ */
+static void cover_initramfs(int errfd)
+{
+    if (mount("tmpfs", "/", "tmpfs",
+              MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+              "size=4k,mode=0555") < 0)
+        exec_child_fail(errfd, errno, "cover the initramfs root");
 }
 
 /* Sends fd on the unix socket `sock` (SCM_RIGHTS); -1 with errno. */
@@ -161,6 +181,16 @@ static void make_staging(const struct exec_pod_base *base, const char *name,
     if ((mkdir(pods, 0700) < 0 && errno != EEXIST) ||
         (mkdir(stage, 0700) < 0 && errno != EEXIST))
         exec_child_fail(errfd, errno, "mkdir the pod container's staging");
+    /* In a domain, the staging is read-only in this namespace (the
+     * container's own staging is a mount of its own, below): what a
+     * container that walks out of its root passes through
+     * (cover_initramfs). */
+    const char *top = base->env->staging;
+    unsigned long ro =
+        MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
+    if (!base->env->host && (mount(top, top, NULL, MS_BIND, NULL) < 0 ||
+                             mount(NULL, top, NULL, ro, NULL) < 0))
+        exec_child_fail(errfd, errno, "a read-only view of the staging");
     if (mount("tmpfs", stage, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
         exec_child_fail(errfd, errno, "mount the pod container's staging");
 }
@@ -176,6 +206,8 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
     sigprocmask(SIG_SETMASK, &none, NULL);
     umask(022);
     enter_base(base, errfd);
+    if (!base->env->host)
+        detach_domain_root(base->env->staging);
     char stage[PATH_MAX];
     make_staging(base, name, stage, sizeof(stage), errfd);
     struct loader_env env = *base->env;
@@ -195,8 +227,10 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
         fail_err(errfd, &err);
     close(cwdfd);
     close(rootfd);
-    if (!env.host)
-        detach_domain_mounts(base->env->staging);
+    if (!env.host) {
+        detach_kernel_mounts();
+        cover_initramfs(errfd);
+    }
     if (chdir(stage) < 0 || chroot(".") < 0)
         exec_child_fail(errfd, errno, "chroot to the staging");
     if (mounts_switch_root("/root", &err) < 0)

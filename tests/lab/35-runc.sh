@@ -645,25 +645,28 @@ pp=$(cat "$LAB_WORK/pw.pid")
 lab_log "pod member placeholder $pp: $(rss "$pp") kB RSS (smaps_rollup; the single-container placeholder and monitor: dom0-cost above)"
 # A member that walks out of its root (chroot below its cwd, then "..";
 # CAP_SYS_CHROOT is in Docker's default set) climbs through the
-# initramfs: on the way no record of the running web member (xvdb) that
-# it could rewrite (the registry lay in /xl-oci/pods until 2026-12-03,
-# pod_registry.c), and at the top not the pod domain's own container's
-# root, which it could read and write (pod_container.c).
-mkbundle bpe escape-chroot ls / ls /xl-oci/pods read /tmp/pod-sandbox-root || lab_fail setup "bundle bpe"
+# initramfs's staging (read-only in its namespace): on the way no record
+# of the running web member (xvdb) that it could rewrite (the registry
+# lay in /xl-oci/pods until 2026-12-03, pod_registry.c) nor the domain's
+# boot spec (init.c); at the top neither the pod domain's own container's
+# root, which it could read and write, nor the loader's files: an empty,
+# read-only tmpfs (pod_container.c).
+mkbundle bpe escape-chroot ls / write /planted yes read /tmp/pod-sandbox-root || lab_fail setup "bundle bpe"
 spec_add bpe '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
 sr_create pe bpe
 R start pe >/dev/null 2>&1
 if wait_exited "$LAB_WORK/pe.report" 60; then
     out=$(grep '^probe:' "$LAB_WORK/pe.out")
     lab_log "what a member out of its root sees: $(tr '\n' ' ' <<<"$out")"
-    # Out indeed: the staging directories are the initramfs's, which no
-    # container's root has.
-    grep -q '^probe: escape-chroot: ok' <<<"$out" && grep -q '^probe: ls /xl-oci/pods:' <<<"$out" &&
-        ! grep -q '^probe: ls /xl-oci/pods: error' <<<"$out" &&
-        lab_ok pod-member-out-of-its-root-reaches-the-initramfs ||
-        lab_fail pod-member-out-of-its-root-reaches-the-initramfs "$(tr '\n' ' ' <<<"$out")"
-    ! grep -q '\.pid\|\.spec' <<<"$out" &&
-        lab_ok pod-member-out-of-its-root-finds-no-registry "$(grep -o 'ls /xl-oci/pods:.*' <<<"$out")" ||
+    # Out indeed: a level it climbed through holds the staging's pods
+    # directory, which no container's root has; at the top nothing.
+    grep -q '^probe: escape-chroot: ok' <<<"$out" && grep -q '^probe: ls \.: .*pods' <<<"$out" &&
+        grep -qx 'probe: ls /:' <<<"$out" && grep -q '^probe: write /planted: ' <<<"$out" &&
+        ! grep -q '^probe: write /planted: ok' <<<"$out" &&
+        lab_ok pod-member-out-of-its-root-finds-nothing-at-the-top ||
+        lab_fail pod-member-out-of-its-root-finds-nothing-at-the-top "$(tr '\n' ' ' <<<"$out")"
+    ! grep -q '\.pid\|\.spec\|boot-spec' <<<"$out" &&
+        lab_ok pod-member-out-of-its-root-finds-no-registry "$(grep '^probe: ls \.:' <<<"$out" | tr '\n' ' ')" ||
         lab_fail pod-member-out-of-its-root-finds-no-registry "$(tr '\n' ' ' <<<"$out")"
     # The sandbox wrote the file in its own root (checked, so that its
     # absence here means something).
@@ -672,7 +675,7 @@ if wait_exited "$LAB_WORK/pe.report" 60; then
         lab_ok pod-member-out-of-its-root-misses-the-pods-own-root ||
         lab_fail pod-member-out-of-its-root-misses-the-pods-own-root "$(grep 'pod-sandbox-root' "$LAB_WORK/pd.out") / $(grep 'pod-sandbox-root' <<<"$out")"
 else
-    lab_fail pod-member-out-of-its-root-reaches-the-initramfs "placeholder still there: $(tail -c 300 "$LAB_WORK/pe.out")"
+    lab_fail pod-member-out-of-its-root-finds-nothing-at-the-top "placeholder still there: $(tail -c 300 "$LAB_WORK/pe.out")"
 fi
 R delete --force pe >/dev/null 2>&1
 # The sidecar fetches it over localhost, as PID 1 of its own namespace.
