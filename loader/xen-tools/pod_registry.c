@@ -4,10 +4,10 @@
  *
  * A pod container's session writes, once its process runs, two files in
  * the registry's directory, a tmpfs no mount namespace shows (reached
- * through the base's registry fd, pod_container_registry_open): TARGET.pid, the
- * process's pid as the exec server sees it (decimal), and TARGET.spec,
- * its boot spec.  TARGET is the name of the container's root device,
- * which dom0 gives each container of the pod its own
+ * through the base's registry fd, pod_container_registry_open):
+ * TARGET.pid, the process's pid as the exec server sees it (decimal), and
+ * TARGET.spec, its boot spec.  TARGET is the name of the container's
+ * root device, which dom0 gives each container of the pod its own
  * (xl-plugin/runc_pod_member.h).  An exec session with that target reads
  * them back and runs its process there, as in the domain's own
  * container.  Only the loader's own processes can reach them: the files
