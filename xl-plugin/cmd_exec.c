@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/abi/exec_channel.h"
 #include "common/alloc.h"
+#include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "common/user.h"
 #include "exec_client.h"
@@ -32,69 +33,62 @@ struct exec_args {
     char **cmd; /* NULL-terminated */
 };
 
-/* runc exec's --user takes numbers only: a name is resolved with the
+/* Writes the process of `a` (nohyper_exec_process) to a new file under
+ * <root>/runc, its path in `path`; a -u name is resolved with the
  * container's own /etc, as the loader does in a domain. */
-static int nohyper_user(char *buf, size_t len, const char *root,
-                        const struct exec_args *a, char ***gids_r, xo_err *err)
+static int write_process(char *path, size_t len, const char *root,
+                         const struct exec_args *a, xo_err *err)
 {
-    char etc[4096];
+    char dir[4096], etc[4096], *json = NULL;
     struct xo_user_ids ids = {0};
-    *gids_r = NULL;
-    if (state_domain_file(etc, sizeof(etc), root, a->name, "rootfs/etc", err) <
-            0 ||
-        xo_user_resolve(&ids, a->user, etc, err) < 0)
-        return -1;
-    /* cannot truncate: two numbers of at most 10 digits */
-    snprintf(buf, len, "%u:%u", (unsigned)ids.uid, (unsigned)ids.gid);
-    char **gids = xo_xcalloc(ids.ngroups + 1, sizeof(*gids));
-    for (size_t i = 1; i < ids.ngroups; i++)
-        gids[i - 1] =
-            xo_xasprintf("--additional-gids=%u", (unsigned)ids.groups[i]);
+    int rc = -1, fd = -1;
+    path[0] = '\0';
+    if (state_domain_dir(dir, sizeof(dir), root, a->name, err) < 0 ||
+        (a->user && (state_domain_file(etc, sizeof(etc), root, a->name,
+                                       "rootfs/etc", err) < 0 ||
+                     xo_user_resolve(&ids, a->user, etc, err) < 0)))
+        goto out;
+    struct nohyper_exec_req r = {
+        .args = (const char *const *)a->cmd,
+        .terminal = a->tty,
+        .user = a->user ? &ids : NULL,
+        .cwd = a->cwd,
+        .env = a->env,
+        .nenv = a->nenv,
+    };
+    if (nohyper_exec_process(&json, dir, &r, err) < 0 ||
+        xo_path_fmt(path, len, err, "%s/runc/process-XXXXXX", root) < 0)
+        goto out;
+    if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+        xo_err_sys(err, "cannot create %s", path);
+        path[0] = '\0';
+        goto out;
+    }
+    if (xo_write_all(fd, json, strlen(json)) < 0) {
+        xo_err_sys(err, "cannot write %s", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc < 0 && path[0])
+        unlink(path);
+    free(json);
     xo_user_ids_dispose(&ids);
-    *gids_r = gids;
-    return 0;
+    return rc;
 }
 
 static int exec_nohyper(const char *root, const struct exec_args *a,
                         int *code_r, xo_err *err)
 {
-    size_t ncmd = 0, ngids = 0;
-    while (a->cmd[ncmd])
-        ncmd++;
-    char user[32], cwd[4200], **gids = NULL;
-    const char **args = NULL;
+    char process[4096], arg[4200];
+    if (write_process(process, sizeof(process), root, a, err) < 0)
+        return -1;
     int rc = -1;
-    if (a->user) {
-        if (nohyper_user(user, sizeof(user), root, a, &gids, err) < 0)
-            goto out;
-        while (gids[ngids])
-            ngids++;
-    }
-    /* exec, --tty, --user U, gids, --cwd, --env E per entry, NAME, CMD */
-    args = xo_xcalloc(6 + ngids + 2 * a->nenv + 1 + ncmd + 1, sizeof(*args));
-    size_t n = 0;
-    args[n++] = "exec";
-    if (a->tty)
-        args[n++] = "--tty";
-    if (a->user) {
-        args[n++] = "--user";
-        args[n++] = user;
-        for (size_t i = 0; i < ngids; i++)
-            args[n++] = gids[i];
-    }
-    if (a->cwd) {
-        if (xo_path_fmt(cwd, sizeof(cwd), err, "--cwd=%s", a->cwd) < 0)
-            goto out;
-        args[n++] = cwd;
-    }
-    for (size_t i = 0; i < a->nenv; i++) {
-        args[n++] = "--env";
-        args[n++] = a->env[i];
-    }
-    args[n++] = a->name;
-    for (size_t i = 0; i < ncmd; i++)
-        args[n++] = a->cmd[i];
-    args[n] = NULL;
+    if (xo_path_fmt(arg, sizeof(arg), err, "--process=%s", process) < 0)
+        goto out;
+    const char *args[] = {"exec", arg, a->name, NULL};
     /* runc takes the first of stderr, stdout, stdin that is a terminal
      * as its console; with none, a pty of ours (decided before stdin
      * becomes /dev/null). */
@@ -114,10 +108,7 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
         rc = 0;
     }
 out:
-    for (size_t i = 0; gids && gids[i]; i++)
-        free(gids[i]);
-    free(gids);
-    free(args);
+    unlink(process);
     return rc;
 }
 

@@ -23,7 +23,7 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/runc_binds_inline.c \
 	xl-plugin/share_views.c xl-plugin/runc_hooks.c xl-plugin/runc_state.c \
-	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c \
+	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c xl-plugin/nohyper_exec_process.c \
 	xl-plugin/qdisk_share.c
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
 	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-pod-member.c tests/unit/test-runc-domcfg.c \

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/user.h"
 #include "domcfg/domcfg.h"
 
 /* Mounts the bundle's root in state dir `dir` for `dc`; on failure
@@ -81,6 +82,27 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
  * that is missing, a user that is not); else `status` itself.
  */
 int nohyper_exec_code(const char *log, int status);
+
+/* What `xl-oci exec` asks of a NOHYPER container's new process. */
+struct nohyper_exec_req {
+    const char *const *args;        /* NULL-terminated, at least one */
+    bool terminal;                  /* -t */
+    const struct xo_user_ids *user; /* -u resolved; NULL: the container's */
+    const char *cwd;                /* -w; NULL: the container's */
+    const char *const *env;         /* -e KEY=VALUE, appended */
+    size_t nenv;
+};
+
+/*
+ * The process for `runc exec --process FILE` (OCI runtime spec
+ * `process`, JSON text in *json_r, malloc'd): the container's own
+ * process from `dir`/runtime-spec.json (capabilities, rlimits,
+ * noNewPrivileges, umask kept) with args and terminal replaced, and
+ * user (uid, gid and exactly the user's supplementary groups), cwd and
+ * env where `r` gives them.  -1 with err when the spec cannot be read.
+ */
+int nohyper_exec_process(char **json_r, const char *dir,
+                         const struct nohyper_exec_req *r, xo_err *err);
 
 /*
  * What a failed `runc create` means, given its JSON log: when runc could

@@ -41,7 +41,8 @@ for a in sh echo id pwd hostname cat env ls touch sleep mkdir ip ping nc; do
     ln -s busybox "$tree/bin/$a"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' >"$tree/etc/passwd"
-printf 'root:x:0:\napp:x:1235:\n' >"$tree/etc/group"
+# root is in staff: exec -u of another user must not keep that group.
+printf 'root:x:0:\nstaff:x:50:root\napp:x:1235:\n' >"$tree/etc/group"
 rv=$T/rv
 mkdir -p "$rv"
 cp "$tree/etc/passwd" "$tree/etc/group" "$rv/"
@@ -392,6 +393,12 @@ wait "$sp" || rc=$?
     nok "exec: SIGINT: exit $rc, output '$(tr '\n' ' ' <"$T/sig.out")'"
 check "exec -u NAME -w DIR: that user (by the container's /etc/passwd), that cwd" bash -c \
     '[ "$("$0" exec -u app -w /tmp s1 sh -c "id -u; id -g; pwd" | tr "\n" " ")" = "1234 1235 /tmp " ]' "$X"
+check "exec: the container's user keeps its supplementary groups (0 50)" bash -c \
+    '[ "$("$0" exec s1 id -G)" = "0 50" ]' "$X"
+check "exec -u NAME: exactly that user's groups, none of the container user's" bash -c \
+    '[ "$("$0" exec -u app s1 id -G)" = 1235 ]' "$X"
+check "exec -u UID:GID: that group and no supplementary one" bash -c \
+    '[ "$("$0" exec -u 1234:7 s1 sh -c "id -u; id -G" | tr "\n" " ")" = "1234 7 " ]' "$X"
 check "exec -e KEY=VALUE overrides the container's env" bash -c \
     '[ "$("$0" exec -e FOO=exec s1 sh -c "echo \$FOO")" = exec ]' "$X"
 check "exec -i passes stdin on" bash -c '[ "$(echo piped | "$0" exec -i s1 cat)" = piped ]' "$X"
