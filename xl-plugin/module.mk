@@ -23,11 +23,11 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/runc_binds_inline.c \
 	xl-plugin/share_views.c xl-plugin/runc_hooks.c xl-plugin/runc_state.c \
-	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c xl-plugin/nohyper_exec_process.c \
+	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c xl-plugin/nohyper_exec_process.c xl-plugin/console_log.c \
 	xl-plugin/qdisk_share.c
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
 	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-pod-member.c tests/unit/test-runc-domcfg.c \
-	tests/unit/test-nohyper-exec-code.c \
+	tests/unit/test-nohyper-exec-code.c tests/unit/test-console-log.c \
 	tests/unit/test-qdisk-share.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
@@ -57,7 +57,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # common/xs_client.h), statically: no shared library pages (libc's
 # included) count against its resident memory (BENCHMARKS.md).
 MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
-	xl-plugin/monitor_console.c xl-plugin/monitor_filter.c \
+	xl-plugin/monitor_console.c xl-plugin/console_log.c xl-plugin/monitor_filter.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
 	xl-plugin/monitor_deadline.c xl-plugin/monitor_pause.c \

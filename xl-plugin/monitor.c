@@ -42,7 +42,6 @@
 #include "common/fault.h"
 #include "common/pathfmt.h"
 
-#define LOG_MAX_DEFAULT (1024 * 1024)
 /* How often a plain `xl pause` is looked for (sync_pause). */
 #define PAUSE_CHECK_MS 2000
 
@@ -678,8 +677,8 @@ static int monitor_loop(struct monitor *m, xo_err *err)
 
 int monitor_run(const struct monitor_opts *o, xo_err *err)
 {
-    struct monitor m = {.o = o,
-                        .con = {.name = o->name, .tty_fd = -1, .log_fd = -1}};
+    struct monitor m = {
+        .o = o, .con = {.tty_fd = -1, .log = {.name = o->name, .fd = -1}}};
     int lock_fd = state_monitor_lock(o->root, o->name, err);
     m.ready_fd = o->ready_fd;
     if (lock_fd < 0) {
@@ -690,9 +689,7 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
             close(m.ready_fd); /* EOF: not ready */
         return -1;
     }
-    const char *cap = getenv("XL_OCI_LOG_MAX");
-    m.con.log_max =
-        cap && atol(cap) > 4096 ? (size_t)atol(cap) : LOG_MAX_DEFAULT;
+    m.con.log.max = console_log_max();
     int rc = -1;
     struct domain_status st;
     m.xs = xo_xs_open();
@@ -741,8 +738,7 @@ out:
         close(m.ready_fd); /* EOF: the monitor ended before it was ready */
     if (m.con.tty_fd >= 0)
         close(m.con.tty_fd);
-    if (m.con.log_fd >= 0)
-        close(m.con.log_fd);
+    console_log_close(&m.con.log);
     if (m.xc)
         xc_interface_close(m.xc);
     if (m.xs)

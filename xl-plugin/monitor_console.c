@@ -17,40 +17,11 @@
 
 void monitor_console_open_log(struct monitor_console *c)
 {
-    char path[4096];
     xo_err err = XO_ERR_INIT;
-    if (xo_mkdir_p(state_log_dir(), 0750, &err) < 0) {
-        xo_warn("%s", xo_err_msg(&err));
-        xo_err_clear(&err);
-    }
-    c->log_fd = -1;
-    if (state_log_path(path, sizeof(path), c->name, &err) < 0) {
+    if (console_log_open(&c->log, &err) < 0) {
         xo_warn("console log: %s", xo_err_msg(&err));
         xo_err_clear(&err);
-        return;
     }
-    c->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    struct stat st;
-    c->log_size =
-        c->log_fd >= 0 && fstat(c->log_fd, &st) == 0 ? (size_t)st.st_size : 0;
-}
-
-/* Appends console bytes; rotates NAME.log to NAME.log.1 past the cap. */
-static void log_write(struct monitor_console *c, const char *buf, size_t len)
-{
-    if (c->log_fd < 0)
-        return;
-    if (c->log_size + len > c->log_max) {
-        char path[4096], old[4200];
-        /* monitor_console_open_log() built it: both fit. */
-        if (state_log_path(path, sizeof(path), c->name, NULL) == 0 &&
-            xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0)
-            rename(path, old);
-        close(c->log_fd);
-        monitor_console_open_log(c);
-    }
-    if (xo_write_all(c->log_fd, buf, len) == 0)
-        c->log_size += len;
 }
 
 void monitor_console_tty_open(struct monitor_console *c, struct xo_xs *xs,
@@ -80,7 +51,7 @@ void monitor_console_drain(struct monitor_console *c)
     for (;;) {
         ssize_t r = read(c->tty_fd, buf, sizeof(buf));
         if (r > 0) {
-            log_write(c, buf, (size_t)r);
+            console_log_write(&c->log, buf, (size_t)r);
             continue;
         }
         if (r < 0 && (errno == EAGAIN || errno == EINTR))

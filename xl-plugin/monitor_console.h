@@ -1,9 +1,8 @@
 /*
  * monitor_console.h: the Xen monitor's console log.  The monitor is the
  * one reader of the domain's console pty (two readers would split its
- * output); it appends what it reads to <logdir>/NAME.log, which `xl-oci
- * logs` and `console` follow, rotating it to NAME.log.1 past log_max
- * bytes ($XL_OCI_LOG_MAX, default 1 MiB).
+ * output); it appends what it reads to the console log
+ * (console_log.h).
  */
 #ifndef XL_OCI_XL_PLUGIN_MONITOR_CONSOLE_H
 #define XL_OCI_XL_PLUGIN_MONITOR_CONSOLE_H
@@ -11,11 +10,11 @@
 #include <stddef.h>
 
 #include "common/xs_client.h"
+#include "console_log.h"
 
 struct monitor_console {
-    const char *name;   /* the container's */
-    int tty_fd, log_fd; /* -1 when not open */
-    size_t log_size, log_max;
+    int tty_fd; /* -1 when not open */
+    struct console_log log;
 };
 
 /* Opens (creates) the log for appending; a failure is logged, not fatal:

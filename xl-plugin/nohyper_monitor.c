@@ -74,12 +74,11 @@ static long read_pid(const char *dir, xo_err *err)
  * exited (its PID namespace, and so every writer, goes with it). */
 #define RELAY_DRAIN_MS 2000
 
-/* runc create + start (start() below); the container's pid,
- * START_NOT_RUN with *code_r and err saying why, or -1 with err. */
-static long runc_create_start(const char *root, const char *name,
-                              const char *dir, int log,
-                              struct nohyper_relay *relay, int *code_r,
-                              xo_err *err)
+/* runc create + start (start() below), their output, and ours for the
+ * log, on the relay's pipe; the container's pid, START_NOT_RUN with
+ * *code_r and err saying why, or -1 with err. */
+static long create_start(const char *root, const char *name, const char *dir,
+                         struct nohyper_relay *relay, int *code_r, xo_err *err)
 {
     char pidfile[4096];
     if (xo_path_fmt(pidfile, sizeof(pidfile), err, "%s/" PID_FILE, dir) < 0)
@@ -88,7 +87,6 @@ static long runc_create_start(const char *root, const char *name,
                             pidfile,  name,       NULL};
     char *text = NULL;
     int rc = nohyper_runc_logged(root, create, relay->wr, dir, &text, err);
-    nohyper_relay_close_writer(relay);
     char why[512];
     int code =
         rc > 0 && text ? nohyper_create_code(text, why, sizeof(why)) : -1;
@@ -99,8 +97,7 @@ static long runc_create_start(const char *root, const char *name,
                    "the container's program could not be run: %s", why);
         /* The reason in the container's log too, as a loader marker,
          * after what runc wrote there. */
-        nohyper_relay_finish(relay, RELAY_DRAIN_MS);
-        dprintf(log, "xl-oci: %s\n", xo_err_msg(err));
+        dprintf(relay->wr, "xl-oci: %s\n", xo_err_msg(err));
         xo_err e = XO_ERR_INIT;
         nohyper_delete(root, name, &e); /* what runc create left */
         xo_err_clear(&e);
@@ -115,7 +112,7 @@ static long runc_create_start(const char *root, const char *name,
     if (pid < 0)
         return -1;
     const char *go[] = {"start", name, NULL};
-    rc = nohyper_runc(root, go, log, err);
+    rc = nohyper_runc(root, go, relay->wr, err);
     if (rc > 0)
         return xo_err_set(err, EIO, "runc start failed (exit %d)", rc);
     return rc < 0 ? -1 : pid;
@@ -124,12 +121,14 @@ static long runc_create_start(const char *root, const char *name,
 /* The container started with its stdout and stderr on a pipe `relay`
  * copies into the log (nohyper_relay.h); the copier outlives this call
  * only when the container runs. */
-static long start(const char *root, const char *name, const char *dir, int log,
+static long start(const char *root, const char *name, const char *dir,
                   struct nohyper_relay *relay, int *code_r, xo_err *err)
 {
-    if (nohyper_relay_start(relay, log, err) < 0)
+    if (nohyper_relay_start(relay, name, err) < 0)
         return -1;
-    long pid = runc_create_start(root, name, dir, log, relay, code_r, err);
+    long pid = create_start(root, name, dir, relay, code_r, err);
+    /* From now on only the container holds the pipe's write end. */
+    nohyper_relay_close_writer(relay);
     if (pid < 0)
         nohyper_relay_finish(relay, RELAY_DRAIN_MS);
     return pid;
@@ -272,7 +271,7 @@ static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
  * could not be run again, -1 with err.
  */
 static long restart_after_backoff(struct xo_xs *xs, const char *root,
-                                  const char *name, const char *dir, int log,
+                                  const char *name, const char *dir,
                                   struct nohyper_relay *relay, long long due,
                                   int *code_r, xo_err *err)
 {
@@ -286,7 +285,7 @@ static long restart_after_backoff(struct xo_xs *xs, const char *root,
     if (!monitor_restart_stop_requested(xs, name)) {
         xo_info("%s: restarting", name);
         if (nohyper_delete(root, name, err) < 0 ||
-            (pid = start(root, name, dir, log, relay, code_r, err)) == -1 ||
+            (pid = start(root, name, dir, relay, code_r, err)) == -1 ||
             monitor_restart_done(xs, name, err) < 0 ||
             (pid > 0 && publish_running(xs, root, name, pid, err) < 0))
             pid = -1;
@@ -298,15 +297,14 @@ static long restart_after_backoff(struct xo_xs *xs, const char *root,
 static int run(const char *root, const char *name, int ready_fd, xo_err *err)
 {
     struct xen_handles h = {0};
-    char dir[4096], logpath[4096];
-    int lock = -1, log = -1, rc = -1;
+    char dir[4096];
+    int lock = -1, rc = -1;
     struct nohyper_relay relay = {.wr = -1, .pid = 0};
     long pid = 0;
     int not_run = 0;
     long long due = 0;
     struct domain_status st;
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-        state_log_path(logpath, sizeof(logpath), name, err) < 0 ||
         xen_open_xs(&h, err) < 0)
         goto out;
     if ((lock = state_monitor_lock(root, name, err)) < 0) {
@@ -323,11 +321,6 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     /* Our children's orphans, above all the container, become ours. */
     if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
         xo_err_sys(err, "cannot become a subreaper");
-        goto broken;
-    }
-    log = open(logpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
-    if (log < 0) {
-        xo_err_sys(err, "cannot open %s", logpath);
         goto broken;
     }
     if (status_read(h.xs, name, &st, err) < 0)
@@ -349,7 +342,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         due = monitor_restart_due(h.xs, name);
         xo_info("%s: continuing the restart backoff", name);
     } else {
-        pid = start(root, name, dir, log, &relay, &not_run, err);
+        pid = start(root, name, dir, &relay, &not_run, err);
         if (pid == -1 ||
             (pid > 0 && publish_running(h.xs, root, name, pid, err) < 0))
             goto broken;
@@ -360,7 +353,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     }
     for (;;) {
         if (due) {
-            pid = restart_after_backoff(h.xs, root, name, dir, log, &relay, due,
+            pid = restart_after_backoff(h.xs, root, name, dir, &relay, due,
                                         &not_run, err);
             if (pid == -1)
                 goto broken;
@@ -417,8 +410,6 @@ broken:;
 out:
     nohyper_relay_finish(&relay, RELAY_DRAIN_MS);
     ready(&ready_fd);
-    if (log >= 0)
-        close(log);
     if (lock >= 0)
         close(lock);
     xen_close(&h);

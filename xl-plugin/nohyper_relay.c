@@ -9,13 +9,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fileio.h"
+#include "console_log.h"
 
 /* The copier: nothing of the monitor's but the pipe and the log (not its
- * locks), until end-of-file. */
-static _Noreturn void copy(int rd, int log)
+ * locks), until end-of-file; the only writer of the log while it runs,
+ * so its rotation is the log's. */
+static _Noreturn void copy(int rd, struct console_log *log)
 {
-    int lo = rd < log ? rd : log, hi = rd < log ? log : rd;
+    int lo = rd < log->fd ? rd : log->fd, hi = rd < log->fd ? log->fd : rd;
     if (lo > 3)
         close_range(3, (unsigned)lo - 1, 0);
     if (hi > lo + 1)
@@ -28,30 +29,38 @@ static _Noreturn void copy(int rd, int log)
             continue;
         if (n <= 0)
             _exit(0);
-        /* A log that fails loses the bytes, nothing else. */
-        (void)xo_write_all(log, buf, (size_t)n);
+        console_log_write(log, buf, (size_t)n);
     }
 }
 
-int nohyper_relay_start(struct nohyper_relay *r, int log, xo_err *err)
+int nohyper_relay_start(struct nohyper_relay *r, const char *name, xo_err *err)
 {
     int p[2];
     r->wr = -1;
     r->pid = 0;
-    if (pipe2(p, O_CLOEXEC) < 0)
+    /* Opened here, so that a log that cannot be written is create's
+     * error, not output lost in silence. */
+    struct console_log log = {.name = name, .fd = -1, .max = console_log_max()};
+    if (console_log_open(&log, err) < 0)
+        return -1;
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        console_log_close(&log);
         return xo_err_sys(err, "pipe for the container's output");
+    }
     pid_t pid = fork();
     if (pid < 0) {
         xo_err_sys(err, "fork of the container's output copier");
         close(p[0]);
         close(p[1]);
+        console_log_close(&log);
         return -1;
     }
     if (pid == 0) {
         close(p[1]);
-        copy(p[0], log);
+        copy(p[0], &log);
     }
     close(p[0]);
+    console_log_close(&log);
     r->wr = p[1];
     r->pid = pid;
     return 0;

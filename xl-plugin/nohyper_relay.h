@@ -19,9 +19,11 @@ struct nohyper_relay {
     pid_t pid; /* the copier; 0 when none runs */
 };
 
-/* Opens the pipe and starts the copier, appending to `log`.  Give r->wr
- * to runc create, then nohyper_relay_close_writer(). */
-int nohyper_relay_start(struct nohyper_relay *r, int log, xo_err *err);
+/* Opens the pipe and starts the copier, appending to container `name`'s
+ * console log (console_log.h, rotated past $XL_OCI_LOG_MAX).  Give r->wr
+ * to runc create and start (and write the monitor's own lines for the
+ * log there, the log's one writer), then nohyper_relay_close_writer(). */
+int nohyper_relay_start(struct nohyper_relay *r, const char *name, xo_err *err);
 
 /* Closes our copy of the write end: from then on only the container
  * holds it. */

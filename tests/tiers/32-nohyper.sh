@@ -123,6 +123,16 @@ check "stdout and stderr: a pipe; reopening /dev/stderr truncates nothing" bash 
     '[ "$("$0" logs o1 | sort | tr "\n" " ")" = "one pipe three two " ]' "$X"
 check "the host's log file stays root's" test "$(stat -c %u "$T/log/o1.log")" = 0
 "$X" destroy o1 >/dev/null 2>&1
+# The console log rotates past XL_OCI_LOG_MAX as a domain's does: 400
+# lines of 32 bytes through a 4096-byte cap end in NAME.log and
+# NAME.log.1, neither past the cap, the last line in NAME.log.
+cfg lr1 'oci_cmd = [ "i=100; while [ $i -lt 500 ]; do echo line-$i-0123456789abcdefghijklm; i=$((i+1)); done" ]'
+XL_OCI_LOG_MAX=4096 run_to_end lr1
+check "NOHYPER console log rotated past XL_OCI_LOG_MAX (4096): NAME.log and NAME.log.1 within it" bash -c \
+    's=$(stat -c %s "$0/lr1.log") && o=$(stat -c %s "$0/lr1.log.1") && [ "$s" -le 4096 ] && [ "$o" -le 4096 ] && [ "$o" -gt 3000 ] &&
+     tail -n1 "$0/lr1.log" | grep -qx "line-499-0123456789abcdefghijklm" &&
+     cat "$0/lr1.log.1" "$0/lr1.log" | awk "NR>1 && \$0 !~ /^line-/ {bad=1} END {exit bad}"' "$T/log"
+"$X" destroy lr1 >/dev/null 2>&1
 # Docker's sysctls for a container with a network namespace of its own:
 # a non-root program binds port 80 (nginx as www-data), pings without
 # CAP_NET_RAW.  runc writes them, as the loader does in a domain.

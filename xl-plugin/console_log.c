@@ -1,0 +1,89 @@
+/* console_log.c: a container's console log, rotated past its cap (see
+ * console_log.h). */
+#include "console_log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/fileio.h"
+#include "common/pathfmt.h"
+#include "state.h"
+
+size_t console_log_max(void)
+{
+    const char *env = getenv("XL_OCI_LOG_MAX");
+    char *end;
+    if (!env || !*env)
+        return CONSOLE_LOG_DEFAULT_MAX;
+    errno = 0;
+    unsigned long long v = strtoull(env, &end, 10);
+    if (errno || *end || env[0] == '-' || v < CONSOLE_LOG_MIN_MAX)
+        return CONSOLE_LOG_MIN_MAX;
+    return v > (1ULL << 40) ? (size_t)(1ULL << 40) : (size_t)v;
+}
+
+int console_log_open(struct console_log *l, xo_err *err)
+{
+    char path[4096];
+    l->fd = -1;
+    l->size = 0;
+    if (xo_mkdir_p(state_log_dir(), 0750, err) < 0 ||
+        state_log_path(path, sizeof(path), l->name, err) < 0)
+        return -1;
+    l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    if (l->fd < 0)
+        return xo_err_sys(err, "cannot open %s", path);
+    struct stat st;
+    l->size = fstat(l->fd, &st) == 0 ? (size_t)st.st_size : 0;
+    return 0;
+}
+
+/* NAME.log to NAME.log.1, and a new NAME.log open. */
+static void rotate(struct console_log *l)
+{
+    char path[4096], old[4200];
+    /* console_log_open() built it: both fit. */
+    if (state_log_path(path, sizeof(path), l->name, NULL) == 0 &&
+        xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0)
+        rename(path, old);
+    console_log_close(l);
+    xo_err err = XO_ERR_INIT;
+    if (console_log_open(l, &err) < 0)
+        xo_err_clear(&err);
+}
+
+void console_log_write(struct console_log *l, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0 && l->fd >= 0) {
+        size_t room = l->size < l->max ? l->max - l->size : 0, n = len;
+        if (n > room) {
+            /* What fits up to its last newline, so that lines stay whole
+             * in one file; an empty file takes a cap's worth of a line
+             * longer than that. */
+            n = 0;
+            for (size_t i = room; i > 0 && !n; i--)
+                if (p[i - 1] == '\n')
+                    n = i;
+            if (!n && l->size == 0)
+                n = room;
+        }
+        if (n > 0 && xo_write_all(l->fd, p, n) == 0)
+            l->size += n;
+        p += n;
+        len -= n;
+        if (len > 0)
+            rotate(l);
+    }
+}
+
+void console_log_close(struct console_log *l)
+{
+    if (l->fd >= 0)
+        close(l->fd);
+    l->fd = -1;
+}
