@@ -35,7 +35,8 @@ declare -A PREFIXES=(
     [netback]="nb netback"
     [verifier]="digest cosign crypto_lib"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore stats
-        monitor netattach nohyper placeholder runc state status volattach share_views xen exec_client journal"
+        monitor netattach nohyper placeholder runc state status volattach share_views xen exec_client journal
+        console_log"
 )
 # Prefixes of the libraries we link (and of libxenstore, which we wrap).
 LIB_PREFIXES="xs xc xtl xenstore libxl xlu json curl fdt mnl nft archive
