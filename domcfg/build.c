@@ -152,18 +152,21 @@ static int build_resources(struct domain_config *dc, const struct app_cfg *ac,
                            xo_err *err)
 {
     dc->memory_mb = 128;
-    if (app_cfg_long(ac, "memory", 16, 1L << 20, &dc->memory_mb, err) < 0)
+    int r = app_cfg_long(ac, "memory", 16, 1L << 20, &dc->memory_mb, err);
+    if (r < 0)
         return -1;
+    dc->cgroup_memory_mb = r ? dc->memory_mb : 0;
     dc->maxmem_mb = dc->memory_mb;
-    int r = app_cfg_long(ac, "maxmem", 16, 1L << 20, &dc->maxmem_mb, err);
+    r = app_cfg_long(ac, "maxmem", 16, 1L << 20, &dc->maxmem_mb, err);
     if (r < 0)
         return -1;
     if (r && dc->maxmem_mb < dc->memory_mb)
         return app_cfg_bad_value(ac, "maxmem", err, "%ld is below memory (%ld)",
                                  dc->maxmem_mb, dc->memory_mb);
     dc->vcpus = 1;
-    if (app_cfg_long(ac, "vcpus", 1, 128, &dc->vcpus, err) < 0)
+    if ((r = app_cfg_long(ac, "vcpus", 1, 128, &dc->vcpus, err)) < 0)
         return -1;
+    dc->cgroup_cpus = r ? dc->vcpus : 0;
     dc->maxvcpus = dc->vcpus;
     if ((r = app_cfg_long(ac, "maxvcpus", 1, 128, &dc->maxvcpus, err)) < 0)
         return -1;

@@ -156,6 +156,12 @@ struct domain_config {
     long loader_need_mb;
     long vcpus;
     long maxvcpus;
+    /* What a NOHYPER container takes of memory and vcpus where app.cfg
+     * gives them (0 where it does not: no limit, runc's default): a
+     * cgroup memory limit in MiB, and a CFS quota of that many CPUs
+     * (cap, when set, is the quota instead). */
+    long cgroup_memory_mb;
+    long cgroup_cpus;
     char *cpus; /* xl "cpus" text, NULL = any */
     /* xl's cpu_weight and cap for the credit schedulers: a relative
      * weight 1..65535 (Xen's default 256) and a cap in percent of one

@@ -21,6 +21,10 @@
 #define DOMCFG_STOP_SIGNAL_ANNOTATION "org.xl-oci.stop-signal"
 /* And the grace period before SIGKILL (seconds, 0-3600). */
 #define DOMCFG_STOP_TIMEOUT_ANNOTATION "org.xl-oci.stop-timeout"
+/* The CPUs' worth of quota app.cfg's vcpus gave a NOHYPER container
+ * (1-128; absent when vcpus was not given): what `update --cap 0` goes
+ * back to. */
+#define DOMCFG_CGROUP_CPUS_ANNOTATION "org.xl-oci.cgroup-cpus"
 /* The most memory an update may give the container later (bytes, or a
  * number with Ki, Mi, Gi, as Kubernetes writes quantities): the domain's
  * maxmem is the loader's need plus this (or the limit, if larger). */

@@ -179,30 +179,47 @@ long domcfg_cpu_quota_us(long cap)
     return cap * (DOMCFG_CPU_PERIOD_US / 100);
 }
 
-/* linux.resources.cpu from cpu_weight and cap, or NULL when neither is
- * set (runc then leaves the cgroup's defaults). */
+/* linux.resources.cpu from cpu_weight, and cap or else vcpus given in
+ * app.cfg (a domain's vCPUs are the most CPU time it gets: that many
+ * CPUs' worth of quota, as Docker's --cpus), or NULL when none is set
+ * (runc then leaves the cgroup's defaults). */
 static json_object *cpu_json(const struct domain_config *dc)
 {
-    if (dc->cpu_weight < 0 && dc->cap <= 0)
+    long pct = dc->cap > 0 ? dc->cap : 100 * dc->cgroup_cpus;
+    if (dc->cpu_weight < 0 && pct <= 0)
         return NULL;
     json_object *cpu = xo_jobj();
     if (dc->cpu_weight > 0)
         xo_jset(cpu, "shares",
                 xo_jint((int32_t)domcfg_cpu_shares(dc->cpu_weight)));
-    if (dc->cap > 0) {
-        xo_jset(cpu, "quota", xo_jint((int32_t)domcfg_cpu_quota_us(dc->cap)));
+    if (pct > 0) {
+        xo_jset(cpu, "quota", xo_jint((int32_t)domcfg_cpu_quota_us(pct)));
         xo_jset(cpu, "period", xo_jint((int32_t)DOMCFG_CPU_PERIOD_US));
     }
     return cpu;
 }
 
+/* linux.resources.memory from memory given in app.cfg (its limit, in
+ * bytes), or NULL. */
+static json_object *memory_json(const struct domain_config *dc)
+{
+    if (dc->cgroup_memory_mb <= 0)
+        return NULL;
+    json_object *mem = xo_jobj();
+    xo_jset(mem, "limit", xo_jint64((int64_t)dc->cgroup_memory_mb << 20));
+    return mem;
+}
+
 static json_object *linux_json(const struct domain_config *dc)
 {
     json_object *l = xo_jobj();
-    json_object *cpu = cpu_json(dc);
-    if (cpu) {
+    json_object *cpu = cpu_json(dc), *mem = memory_json(dc);
+    if (cpu || mem) {
         json_object *res = xo_jobj();
-        xo_jset(res, "cpu", cpu);
+        if (mem)
+            xo_jset(res, "memory", mem);
+        if (cpu)
+            xo_jset(res, "cpu", cpu);
         xo_jset(l, "resources", res);
     }
     json_object *ns = xo_jarr();
@@ -277,6 +294,11 @@ int domcfg_to_runtime_spec(json_object **out_r, const struct domain_config *dc,
     /* cannot truncate: domcfg bounds the timeout to 0-3600 */
     snprintf(sig, sizeof(sig), "%ld", dc->stop_timeout);
     xo_jset(ann, DOMCFG_STOP_TIMEOUT_ANNOTATION, xo_jstr(sig));
+    if (dc->cgroup_cpus > 0) {
+        /* cannot truncate: build.c bounds vcpus to 1-128 */
+        snprintf(sig, sizeof(sig), "%d", (int)dc->cgroup_cpus);
+        xo_jset(ann, DOMCFG_CGROUP_CPUS_ANNOTATION, xo_jstr(sig));
+    }
     xo_jset(s, "annotations", ann);
     xo_jset(s, "linux", linux_json(dc));
     *out_r = s;

@@ -25,6 +25,8 @@
 #include "status.h"
 #include "xen.h"
 #include "xl_oci.h"
+#include "common/json.h"
+#include "common/pathfmt.h"
 #include "common/xenlight_lib.h"
 
 /* What to change; -1 leaves it. */
@@ -121,10 +123,43 @@ out:
     return rc;
 }
 
+/* The vCPUs a NOHYPER container was created with (b_info.max_vcpus of
+ * its libxl config, which create saves for either mode): cap's bound, as
+ * create checks it. */
+static int nohyper_max_vcpus(const char *name, long *out_r, xo_err *err)
+{
+    char dir[4096], path[4200];
+    json_object *cfg = NULL, *b_info = NULL, *v;
+    if (state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0 ||
+        xo_path_fmt(path, sizeof(path), err, "%s/domain-config.json", dir) <
+            0 ||
+        xo_json_parse_file(&cfg, path, 1024 * 1024, err) < 0)
+        return -1;
+    int rc = xo_json_get_object(&b_info, cfg, "b_info", true, path, err);
+    if (rc > 0 &&
+        (!json_object_object_get_ex(b_info, "max_vcpus", &v) ||
+         !json_object_is_type(v, json_type_int) ||
+         json_object_get_int64(v) < 1 || json_object_get_int64(v) > 128))
+        rc =
+            xo_err_set(err, EINVAL, "%s: b_info.max_vcpus: not 1 to 128", path);
+    if (rc > 0)
+        *out_r = (long)json_object_get_int64(v);
+    json_object_put(cfg);
+    return rc > 0 ? 0 : -1;
+}
+
 /* `runc update` with the cgroup values domcfg.h gives for the xl keys. */
 static int update_nohyper(const char *name, const struct update_req *u,
                           xo_err *err)
 {
+    long vcpus = 1;
+    if (u->cap > 0 && nohyper_max_vcpus(name, &vcpus, err) < 0)
+        return -1;
+    if (u->cap > 100 * vcpus)
+        return xo_err_set(
+            err, EINVAL,
+            "--cap %ld: %s was created with %ld vCPU(s) (maxvcpus), so at most %ld (0 for no cap), as create allows",
+            u->cap, name, vcpus, 100 * vcpus);
     char shares[24], quota[24], period[24], mem[32];
     const char *args[12];
     size_t n = 0;
@@ -135,10 +170,18 @@ static int update_nohyper(const char *name, const struct update_req *u,
         args[n++] = "--cpu-share";
         args[n++] = shares;
     }
+    long cpus = 0;
+    char dir[4096];
+    /* No cap: back to the quota vcpus gave at create, if any. */
+    if (u->cap == 0 &&
+        (state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0 ||
+         nohyper_cgroup_cpus(dir, &cpus, err) < 0))
+        return -1;
     if (u->cap >= 0) {
+        long pct = u->cap > 0 ? u->cap : 100 * cpus;
         /* cannot truncate: numbers below 2^31; -1 is no quota */
         snprintf(quota, sizeof(quota), "%ld",
-                 u->cap > 0 ? domcfg_cpu_quota_us(u->cap) : -1L);
+                 pct > 0 ? domcfg_cpu_quota_us(pct) : -1L);
         /* cannot truncate: a constant of 6 digits */
         snprintf(period, sizeof(period), "%ld", DOMCFG_CPU_PERIOD_US);
         args[n++] = "--cpu-quota";

@@ -472,6 +472,26 @@ int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r, xo_err *err)
     return rc;
 }
 
+int nohyper_cgroup_cpus(const char *dir, long *cpus_r, xo_err *err)
+{
+    char path[4096], *text = NULL;
+    *cpus_r = 0;
+    if (xo_path_fmt(path, sizeof(path), err, "%s/runtime-spec.json", dir) < 0 ||
+        xo_read_file(&text, NULL, path, 64 * 1024 * 1024, err) < 0)
+        return -1;
+    json_object *spec = json_tokener_parse(text), *ann, *v;
+    free(text);
+    if (!spec)
+        return xo_err_set(err, EINVAL, "%s: not JSON", path);
+    int rc = 0;
+    if (json_object_object_get_ex(spec, "annotations", &ann) &&
+        json_object_object_get_ex(ann, DOMCFG_CGROUP_CPUS_ANNOTATION, &v))
+        rc = annotation_long(spec, DOMCFG_CGROUP_CPUS_ANNOTATION, 1, 128,
+                             cpus_r, path, err);
+    json_object_put(spec);
+    return rc;
+}
+
 int nohyper_delete(const char *root, const char *name, xo_err *err)
 {
     const char *args[] = {"delete", "--force", name, NULL};

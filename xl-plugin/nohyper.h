@@ -83,6 +83,11 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
  */
 int nohyper_exec_code(const char *log, int status);
 
+/* The CPUs' worth of quota app.cfg's vcpus gave the container in state
+ * dir `dir` (its runtime spec's annotation), 0 when vcpus was not given;
+ * -1 with err when the spec cannot be read or holds a bad value. */
+int nohyper_cgroup_cpus(const char *dir, long *cpus_r, xo_err *err);
+
 /* What `xl-oci exec` asks of a NOHYPER container's new process. */
 struct nohyper_exec_req {
     const char *const *args;        /* NULL-terminated, at least one */

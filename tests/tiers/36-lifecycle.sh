@@ -258,6 +258,19 @@ got=$(cgfile "$upid" cpu.cfs_quota_us cpu.max)
 case $got in "-1" | "max 100000") ok "no quota after --cap 0 ($got)" ;; *) nok "quota after --cap 0: $got" ;; esac
 check "update journaled with what it set" \
     sh -c "'$X' events --until 0s --json --filter name=up --filter type=updated | jq -s -e '.[0].detail == \"cpu-weight=128 cap=25 memory=64\" and .[1].detail == \"cap=0\"'"
+fails_with "update --cap past 100 per vCPU refused, as create refuses it" "--cap 500: up was created with 1 vCPU(s) (maxvcpus), so at most 100" "$X" update up --cap 500
+# memory and vcpus given in app.cfg: a memory limit and that many CPUs'
+# worth of quota, which --cap replaces and --cap 0 gives back.
+cfg uv 'memory = 48' 'vcpus = 2' 'maxvcpus = 3' 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/uv.cfg" >/dev/null 2>&1
+wait_state uv running 5 >/dev/null
+uvpid=$("$X" status --json uv | jq .pid)
+got="$(cgfile "$uvpid" memory.limit_in_bytes memory.max) $(cgfile "$uvpid" cpu.cfs_quota_us cpu.max)"
+case $got in "50331648 200000" | "50331648 200000 100000") ok "memory and vcpus at create: a memory limit, 2 CPUs of quota ($got)" ;; *) nok "memory and vcpus at create: $got" ;; esac
+check "update --cap 300 on 3 maxvcpus" "$X" update uv --cap 300
+check "update --cap 0: back to the quota of vcpus" sh -c "'$X' update uv --cap 0 && [ \"\$(cat /sys/fs/cgroup/cpu\$(awk -F: '\$2 ~ /(^|,)cpu(,|\$)/ {print \$3}' /proc/$uvpid/cgroup)/cpu.cfs_quota_us 2>/dev/null || awk '\$1 == 0 {print \$3}' /proc/$uvpid/cgroup)\" = 200000 ]"
+"$X" stop -t 1 uv >/dev/null 2>&1
+"$X" destroy uv >/dev/null 2>&1
 fails_with "update without a limit is a usage error" "give --cpu-weight, --cap or --memory" "$X" update up
 fails_with "update --cpu-weight 0" "--cpu-weight needs a number from 1 to 65535" "$X" update up --cpu-weight 0
 fails_with "update --memory 8" "--memory needs a number from 16" "$X" update up --memory 8
