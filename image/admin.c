@@ -342,6 +342,11 @@ static int expand_prefix(char **full_r, const char *root, const char *ref,
 {
     const char *hex = strncmp(ref, "sha256:", 7) == 0 ? ref + 7 : NULL;
     size_t n = hex ? strlen(hex) : 0;
+    if (hex && n < 12 && strspn(hex, "0123456789abcdef") == n)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: a digest needs 64 hex digits, or the first 12 or more of one (as 'xl-oci images' shows)",
+            ref);
     if (n < 12 || n >= 64 || strspn(hex, "0123456789abcdef") != n)
         return 1;
     char *vdir = xo_xasprintf("%s/volumes/sha256", root);

@@ -129,8 +129,31 @@ static int check_image_files(struct domain_config *dc, const char *cfg_path,
     return 0;
 }
 
-/* app.cfg + image config -> r->dc, managed networks not yet attached. */
-int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
+/*
+ * A name some container has (its state dir exists), refused before the
+ * image is pulled: a pull of minutes that ends in "already exists" wastes
+ * them.  Only a hint: create_xen() and create_nohyper() check again under
+ * the state lock, and a bad or missing name is domcfg's to report.
+ */
+static int name_taken_early(const struct app_cfg *ac, xo_err *err)
+{
+    const char *name = NULL;
+    xo_err ignore = XO_ERR_INIT;
+    int has = app_cfg_string(ac, "name", &name, &ignore);
+    xo_err_clear(&ignore);
+    if (has == 1 && name[0] && !strchr(name, '/') &&
+        state_domain_exists(cmd_state_root(), name))
+        return xo_err_set(
+            err, EEXIST,
+            "%s: a container named %s already exists; destroy it first",
+            app_cfg_path(ac), name);
+    return 0;
+}
+
+/* app.cfg + image config -> r->dc, managed networks not yet attached;
+ * `fresh`: a new container's (create), whose name must be free. */
+static int parse_cfg(struct rendered *r, const char *cfg_path, bool fresh,
+                     xo_err *err)
 {
     struct domcfg_opts opts = {
         .state_root = cmd_state_root(),
@@ -138,10 +161,16 @@ int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
         .resolve_image = resolve_image,
     };
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
+        (fresh && name_taken_early(r->ac, err) < 0) ||
         domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0 ||
         check_image_files(&r->dc, cfg_path, err) < 0)
         return -1;
     return 0;
+}
+
+int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
+{
+    return parse_cfg(r, cfg_path, false, err);
 }
 
 /* r->dc (networks attached) -> libxl config, runtime spec, boot spec. */
@@ -520,7 +549,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     struct rendered r;
     create_rendered_init(&r);
     int rc = -1;
-    if (create_parse_cfg(&r, o->cfg_path, err) < 0)
+    if (parse_cfg(&r, o->cfg_path, true, err) < 0)
         goto out;
     for (size_t i = 0; i < r.dc.n_warnings; i++)
         fprintf(stderr, "xl-oci: warning: %s\n", r.dc.warnings[i]);

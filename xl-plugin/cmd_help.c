@@ -1,10 +1,70 @@
 /* cmd_help.c: `xl-oci help [COMMAND]` and `xl-oci version`. */
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "xl_oci.h"
 #include "common/pathfmt.h"
 
 void cmd_print_help(FILE *f);
+void cmd_print_unknown(const char *name);
+
+/* Edit distance of a and b (insert, delete, substitute), stopping at 3:
+ * only "close enough to be a typo" matters. */
+static int typo_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 24 || lb > 24)
+        return 3;
+    int row[25];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = row[0];
+        row[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = row[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            if (up + 1 < best)
+                best = up + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb] < 3 ? row[lb] : 3;
+}
+
+/* "unknown command" with the commands one or two typos away (their first
+ * word: "volum" suggests "volume"), not the whole list. */
+void cmd_print_unknown(const char *name)
+{
+    fprintf(stderr, "xl-oci: unknown command '%s'\n", name);
+    int shown = 0;
+    for (int i = 0; i < cmd_table_size; i++) {
+        const char *c = cmd_table[i].name;
+        size_t w = strcspn(c, " ");
+        /* The first word once: "volume create", "volume ls" are "volume". */
+        bool seen = false;
+        for (int j = 0; j < i && !seen; j++)
+            seen = strcspn(cmd_table[j].name, " ") == w &&
+                   strncmp(cmd_table[j].name, c, w) == 0;
+        if (seen)
+            continue;
+        char word[32];
+        if (w >= sizeof(word))
+            continue;
+        memcpy(word, c, w);
+        word[w] = '\0';
+        if (typo_distance(name, word) > (strlen(word) > 4 ? 2 : 1))
+            continue;
+        fprintf(stderr, "%s '%s'", shown++ ? "," : "Did you mean", word);
+    }
+    if (shown)
+        fprintf(stderr, "?\n");
+    fprintf(stderr, "Run 'xl-oci help' for the list of commands.\n");
+}
 
 void cmd_print_help(FILE *f)
 {

@@ -200,8 +200,18 @@ int main_console(int argc, char **argv)
     struct domain_status st;
     off_t pos = 0;
     int fd = -1, tty = -1;
-    if (xen_open_xs(&h, &err) < 0 || status_read(h.xs, name, &st, &err) < 0 ||
-        (fd = open_log(name, path, sizeof(path), &err)) < 0 ||
+    if (xen_open_xs(&h, &err) < 0 || status_read(h.xs, name, &st, &err) < 0)
+        goto fail;
+    /* runc gives a NOHYPER container a pty only when asked for a terminal
+     * and hands it to nobody after; its output is the log. */
+    if (st.nohyper) {
+        xo_err_set(
+            &err, ENOTSUP,
+            "%s is a NOHYPER container: it has no console; 'xl-oci logs -f %s' follows its output, 'xl-oci exec -it %s sh' gives a shell",
+            name, name, name);
+        goto fail;
+    }
+    if ((fd = open_log(name, path, sizeof(path), &err)) < 0 ||
         print_tail(fd, 20, &pos, &err) < 0)
         goto fail;
     if (xo_path_fmt(key, sizeof(key), &err, "/local/domain/%ld/console/tty",

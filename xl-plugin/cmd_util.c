@@ -180,6 +180,13 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
                     shortopts + plus) < 0)
         abort();
     const struct cmd_spec *spec = cmd_find(cmd);
+    /* getopt names argv[0] in its messages ("unrecognized option"): make
+     * that "xl-oci list", as our own usage errors say, not a bare "list".
+     * A command name too long for it keeps its own argv[0]. */
+    static char prog[80];
+    if (argc > 0 &&
+        xo_path_fmt(prog, sizeof(prog), NULL, "xl-oci %s", cmd) >= 0)
+        argv[0] = prog;
     int opt = getopt_long(argc, argv, opts, all, NULL);
     if (opt == 'h') {
         if (spec)

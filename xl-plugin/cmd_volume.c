@@ -86,7 +86,16 @@ int main_volume_create(int argc, char **argv)
             break;
         }
     }
-    if (rc == XO_EXIT_OK && (argc - optind != 1 || (!o.size && !o.parent))) {
+    if (rc == XO_EXIT_OK && argc - optind == 1 && !o.size && !o.parent) {
+        /* The one thing missing, said first: the usage line alone reads
+         * as if the name were wrong. */
+        fprintf(
+            stderr,
+            "xl-oci volume create: %s needs --size (a blank volume) or --from PARENT (a child of one)\n\n",
+            argv[optind]);
+        cmd_print_usage(cmd_find("volume create"), true);
+        rc = XO_EXIT_USAGE;
+    } else if (rc == XO_EXIT_OK && argc - optind != 1) {
         cmd_print_usage(cmd_find("volume create"), true);
         rc = XO_EXIT_USAGE;
     }
@@ -189,7 +198,11 @@ int main_volume_ls(int argc, char **argv)
 
 static void print_map(const char *title, json_object *m)
 {
-    printf("%s:%s\n", title, json_object_object_length(m) ? "" : " -");
+    /* The value column of the lines above: "annotations: " is 13 wide. */
+    if (json_object_object_length(m) == 0)
+        printf("%s:%*s-\n", title, 12 - (int)strlen(title), "");
+    else
+        printf("%s:\n", title);
     json_object_object_foreach (m, k, v)
         printf("  %s=%s\n", k, json_object_get_string(v));
 }

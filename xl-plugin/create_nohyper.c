@@ -74,17 +74,30 @@ static int check_supported(const struct create_opts *o,
                           : NULL;
     /* tmpfs volumes are runc's own mounts and shares its binds; block
      * images would need a loop device and a mount on the host per volume. */
-    size_t blocks = 0;
-    for (size_t i = 0; i < dc->n_volumes; i++)
-        blocks += dc->volumes[i].kind != DC_VOLUME_TMPFS &&
-                  dc->volumes[i].kind != DC_VOLUME_SHARE;
+    const struct dc_volume *block = NULL;
+    for (size_t i = 0; i < dc->n_volumes && !block; i++)
+        if (dc->volumes[i].kind != DC_VOLUME_TMPFS &&
+            dc->volumes[i].kind != DC_VOLUME_SHARE)
+            block = &dc->volumes[i];
+    /* The entry at fault, by what it mounts and where. */
+    char which[512] = "";
+    if (block)
+        /* may truncate: a message's detail */
+        snprintf(which, sizeof(which), " (oci_volumes: %s at %s)",
+                 block->name     ? block->name
+                 : block->source ? block->source
+                                 : "an anonymous volume",
+                 block->target);
+    else if (dc->writable_volume)
+        /* may truncate: a message's detail */
+        snprintf(which, sizeof(which), " (oci_writable: %s)",
+                 dc->writable_volume);
     /* Managed networks join through a veth pair (nohyper_net.h); an
      * xl vif line names a Xen backend there is no equivalent of. */
     if (dc->n_vifs > domcfg_network_count(dc))
         what = "vif interfaces (use oci_network)";
-    else if (blocks > 0 || dc->writable_volume)
-        what =
-            "volumes other than tmpfs and shares (oci_volumes, oci_writable)";
+    else if (block || dc->writable_volume)
+        what = "volumes other than tmpfs and shares";
     else if (wfs && strcmp(wfs, "qcow2") == 0)
         what =
             "a qcow2 oci_writable image (the host mounts it through a loop device: use a raw ext4 image)";
@@ -97,8 +110,8 @@ static int check_supported(const struct create_opts *o,
     if (what)
         return xo_err_set(
             err, ENOTSUP,
-            "%s: %s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
-            o->cfg_path, what);
+            "%s: %s%s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
+            o->cfg_path, what, which);
     /* runc sets only the sysctls the kernel keeps per namespace: the
      * others are the host's (a domain's kernel is the container's). */
     for (size_t i = 0; i < dc->n_sysctls; i++) {

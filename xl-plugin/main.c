@@ -11,6 +11,7 @@
 #include "xl_oci.h"
 
 void cmd_print_help(FILE *f);
+void cmd_print_unknown(const char *name);
 
 int main(int argc, char **argv)
 {
@@ -57,8 +58,7 @@ int main(int argc, char **argv)
                                         : XO_LOG_WARN);
     const struct cmd_spec *cmd = cmd_find(argv[optind]);
     if (!cmd) {
-        fprintf(stderr, "xl-oci: unknown command '%s'\n\n", argv[optind]);
-        cmd_print_help(stderr);
+        cmd_print_unknown(argv[optind]);
         return XO_EXIT_USAGE;
     }
     if (cmd_dryrun && !cmd->can_dryrun) {

@@ -27,7 +27,7 @@ static void usage(FILE *f)
     fprintf(
         f,
         "Usage: xl-oci-runc [--root DIR] [--log FILE] [--log-format json] VERB [ARGS] ID\nA runc-compatible runtime for containerd's runc shim that runs each container\nas a Xen domain (see xl-oci-runc(1)); without Xen it runs runc.\nVerbs: create --bundle DIR [--pid-file FILE] [--console-socket SOCK] ID,\n  start ID, state ID,\n  kill [--all] ID [SIGNAL], delete [--force] ID, ps [--format json] ID,\n  pause ID, resume ID, features,\n  exec [--process FILE] [--detach] [--pid-file FILE] [--tty]\n    [--console-socket SOCK] ID [CMD ARG...],\n  update [--resources FILE|-] [--memory BYTES] [--cpu-share N]\n    [--cpu-quota US] [--cpu-period US] ID;\n  checkpoint and restore are not supported.\n  --root DIR         per-container state (default " RUNC_DEFAULT_ROOT
-        ")\n  --log FILE         append errors and warnings to FILE\n  --debug            also create's steps, each with its time in ms\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup   accepted and ignored (a domain has no cgroup)\n");
+        ")\n  --log FILE         append errors and warnings to FILE\n  --debug            also create's steps, each with its time in ms\n  --log-format json  write them as JSON lines (what the shim reads)\n  --systemd-cgroup, --criu PATH, --rootless VALUE\n                     accepted and ignored (a domain has no cgroup)\n  --version          this version (and runc's, without Xen)\n");
 }
 
 /* Appends one line at `level` ("error", "warning", "debug") to the --log
@@ -142,7 +142,19 @@ int main(int argc, char **argv)
         usage(stdout);
         return 0;
     }
-    if (!xen_host_present())
+    bool xen = xen_host_present();
+    /* Ours first, also without Xen: an admin asking which runtime the
+     * shim runs must not read runc's version alone. */
+    if (argc == 2 &&
+        (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0)) {
+        printf("xl-oci-runc version %s\nspec: 1.0.2\n", XO_VERSION);
+        if (xen)
+            return 0;
+        printf("no Xen on this host: containers run through runc:\n");
+        fflush(stdout);
+        return pass_through(argc, argv);
+    }
+    if (!xen)
         return pass_through(argc, argv);
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {

@@ -447,9 +447,12 @@ check "/dev/pts is mounted with gid=5, as runc's default spec does" bash -c \
     '"$0" logs tp | grep -q " /dev/pts devpts .*gid=5"' "$X"
 "$X" destroy tp >/dev/null 2>&1
 mke2fs -q -F -t ext4 "$T/block.img" 8M >/dev/null 2>&1
-cfg t2 "oci_volumes = [ \"$T/block.img:/d\" ]"
-fails_with "a block volume is refused" "volumes other than tmpfs and shares (oci_volumes, oci_writable): not available for a NOHYPER container" \
+cfg t2 "oci_volumes = [ \"tmpfs:/t\", \"$T/block.img:/d\" ]"
+fails_with "a block volume is refused, naming the entry" "volumes other than tmpfs and shares (oci_volumes: $T/block.img at /d): not available for a NOHYPER container" \
     "$X" create "$T/t2.cfg"
+cfg t3 'oci_volumes = [ "data1:/d" ]'
+fails_with "a managed volume is refused, naming it" "volumes other than tmpfs and shares (oci_volumes: data1 at /d): not available" \
+    "$X" create "$T/t3.cfg"
 
 # --- what NOHYPER refuses, leaving nothing ---------------------------------------
 cfg e1 'vif = [ "bridge=xenbr0" ]'

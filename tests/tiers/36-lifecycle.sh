@@ -280,6 +280,16 @@ fails_with "update of an unknown container" "no container domain named nosuch" "
 fails_with "status with a second name is a usage error naming it" "unexpected argument 'extra'" "$X" status up extra
 fails_with "list with an operand is a usage error" "unexpected argument 'x'" "$X" list --json x
 check "and exit 2, as xl's usage errors" sh -c "'$X' destroy up extra 2>/dev/null; [ \$? = 2 ] && '$X' status up >/dev/null"
+# getopt's own messages carry the command as ours do; an unknown command
+# names the near ones instead of printing the whole list.
+fails_with "a bad option names xl-oci and the command" "xl-oci list: unrecognized option '--bogus'" "$X" list --bogus
+fails_with "an unknown command suggests the near one" "Did you mean 'status', 'stats'?" "$X" stat
+check "an unknown command is two lines, no command list" sh -c "'$X' frobnicate 2>&1 | wc -l | grep -qx 2"
+# A name in use is refused before the image is pulled (the layout here
+# does not exist: a pull would fail on it instead).
+printf 'name = "up"\noci_image = "oci:%s/no-layout:latest"\n' "$T" >"$T/up2.cfg"
+fails_with "create of a name in use is refused before the pull" "$T/up2.cfg: a container named up already exists; destroy it first" "$X" create "$T/up2.cfg"
+fails_with "console of a NOHYPER container says what to use" "up is a NOHYPER container: it has no console; 'xl-oci logs -f up'" "$X" console up
 "$X" stop -t 1 up >/dev/null 2>&1
 fails_with "update of a halted container" "up is not running (state halted)" "$X" update up --cap 10
 check "update --help" sh -c "'$X' update --help | grep -q -- '--cpu-weight N'"

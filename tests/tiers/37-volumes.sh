@@ -61,6 +61,12 @@ grep -qE '^base +raw +67108864 ext4 +- +-$' "$T/ls" && ok "ls: a row per volume"
     .fs == "ext4" and .format == "raw" and .size == 67108864 and
     (.path | endswith("/base/data.raw"))' >/dev/null && ok "inspect --json" || nok "inspect --json"
 "$X" volume inspect base | grep -qx '  team=db' && ok "inspect text" || nok "inspect text"
+# Every label in the value column, an empty map's "-" too.
+"$X" volume inspect q | grep -qx 'annotations: -' && "$X" volume inspect q | grep -qx 'labels:      -' &&
+    ok "inspect text: labels and annotations in the value column" ||
+    nok "inspect text: labels and annotations in the value column"
+fails_with "create: a name without --size or --from says which is missing" \
+    "xl-oci volume create: k needs --size (a blank volume) or --from PARENT" "$X" volume create k
 fails_with "inspect: unknown name" 'no volume named "zz"' "$X" volume inspect zz
 for c in create ls inspect annotate resize rm import export; do
     "$X" volume $c --help | grep -q "^Usage: xl-oci .* volume $c" ||

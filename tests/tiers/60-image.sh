@@ -824,6 +824,8 @@ R4=$W/root4
 short=$("$top/$XO" --root "$R4" images | awk 'NR == 2 {print $2}')
 refuse "rmi of a short digest no image has fails clearly" "no image has such a digest" \
     "$top/$XO" --root "$R4" rmi sha256:0123456789ab
+refuse "rmi of a digest shorter than images shows says 12 will do" "a digest needs 64 hex digits, or the first 12 or more of one" \
+    "$top/$XO" --root "$R4" rmi sha256:01234
 check "rmi of the short digest images shows removes that image" \
     sh -c "[ '$short' = 'sha256:$(printf %.12s "$hex")' ] && '$top/$XO' --root '$R4' rmi '$short' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 0 ]"
 check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
