@@ -27,21 +27,38 @@
 
 #define TAIL_MAX_BYTES (4 * 1024 * 1024)
 
-/* Prints the last `lines` lines of the file (all when lines < 0). */
-static int print_tail(int fd, long lines, off_t *pos_r, xo_err *err)
+/* Appends up to TAIL_MAX_BYTES of the end of fd to buf (*len bytes so
+ * far, room for TAIL_MAX_BYTES more); *size_r: where that read ended. */
+static int read_end(int fd, char *buf, size_t *len, off_t *size_r, xo_err *err)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return xo_err_sys(err, "cannot stat the log");
     off_t start = st.st_size > TAIL_MAX_BYTES ? st.st_size - TAIL_MAX_BYTES : 0;
-    size_t len = (size_t)(st.st_size - start);
-    char *buf = xo_xmalloc(len + 1);
-    ssize_t r = pread(fd, buf, len, start);
-    if (r < 0) {
-        free(buf);
+    ssize_t r = pread(fd, buf + *len, (size_t)(st.st_size - start), start);
+    if (r < 0)
         return xo_err_sys(err, "cannot read the log");
+    *len += (size_t)r;
+    *size_r = start + (off_t)r;
+    return 0;
+}
+
+/*
+ * Prints the last `lines` lines (all when lines < 0) of the rotated log
+ * `prev_fd` (-1: none) followed by the log `fd`, as docker logs reads its
+ * rotated files; *pos_r: where fd's print ended, for -f.
+ */
+static int print_tail(int fd, int prev_fd, long lines, off_t *pos_r,
+                      xo_err *err)
+{
+    char *buf = xo_xmalloc(2 * (size_t)TAIL_MAX_BYTES);
+    size_t len = 0;
+    off_t ignored;
+    if ((prev_fd >= 0 && read_end(prev_fd, buf, &len, &ignored, err) < 0) ||
+        read_end(fd, buf, &len, pos_r, err) < 0) {
+        free(buf);
+        return -1;
     }
-    len = (size_t)r;
     size_t from = 0;
     if (lines == 0) {
         from = len;
@@ -55,8 +72,34 @@ static int print_tail(int fd, long lines, off_t *pos_r, xo_err *err)
     }
     xo_write_all(STDOUT_FILENO, buf + from, len - from);
     free(buf);
-    *pos_r = start + (off_t)len;
     return 0;
+}
+
+/*
+ * NAME.log.1 open when it is this container's own rotated output, else
+ * -1.  create sets an earlier container's log aside under the same name,
+ * so it is this one's only when it was last written after this
+ * container's state was (its app.cfg, written once, at create, before the
+ * set-aside): a rotation renames the log right after its last write.
+ */
+static int open_rotated(const char *name, const char *path)
+{
+    char old[4200], cfg[4096];
+    struct stat o, c;
+    int fd = -1;
+    if (xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) < 0 ||
+        state_domain_file(cfg, sizeof(cfg), cmd_state_root(), name,
+                          STATE_FILE_APP_CFG, NULL) < 0 ||
+        stat(cfg, &c) < 0 || (fd = open(old, O_RDONLY | O_CLOEXEC)) < 0)
+        return -1;
+    if (fstat(fd, &o) < 0 || !S_ISREG(o.st_mode) ||
+        o.st_mtim.tv_sec < c.st_mtim.tv_sec ||
+        (o.st_mtim.tv_sec == c.st_mtim.tv_sec &&
+         o.st_mtim.tv_nsec <= c.st_mtim.tv_nsec)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 static int open_log(const char *name, char *path, size_t len, xo_err *err)
@@ -116,7 +159,11 @@ int main_logs(int argc, char **argv)
     struct xen_handles h = {0};
     off_t pos = 0;
     int fd = open_log(name, path, sizeof(path), &err);
-    if (fd < 0 || print_tail(fd, tail, &pos, &err) < 0) {
+    int prev = fd < 0 ? -1 : open_rotated(name, path);
+    int tailed = fd < 0 ? -1 : print_tail(fd, prev, tail, &pos, &err);
+    if (prev >= 0)
+        close(prev);
+    if (tailed < 0) {
         if (fd >= 0)
             close(fd);
         return cmd_fail(&err);
@@ -211,8 +258,13 @@ int main_console(int argc, char **argv)
             name, name, name);
         goto fail;
     }
-    if ((fd = open_log(name, path, sizeof(path), &err)) < 0 ||
-        print_tail(fd, 20, &pos, &err) < 0)
+    if ((fd = open_log(name, path, sizeof(path), &err)) < 0)
+        goto fail;
+    int prev = open_rotated(name, path);
+    int tailed = print_tail(fd, prev, 20, &pos, &err);
+    if (prev >= 0)
+        close(prev);
+    if (tailed < 0)
         goto fail;
     if (xo_path_fmt(key, sizeof(key), &err, "/local/domain/%ld/console/tty",
                     st.domid) < 0)

@@ -132,6 +132,12 @@ check "NOHYPER console log rotated past XL_OCI_LOG_MAX (4096): NAME.log and NAME
     's=$(stat -c %s "$0/lr1.log") && o=$(stat -c %s "$0/lr1.log.1") && [ "$s" -le 4096 ] && [ "$o" -le 4096 ] && [ "$o" -gt 3000 ] &&
      tail -n1 "$0/lr1.log" | grep -qx "line-499-0123456789abcdefghijklm" &&
      cat "$0/lr1.log.1" "$0/lr1.log" | awk "NR>1 && \$0 !~ /^line-/ {bad=1} END {exit bad}"' "$T/log"
+# logs reads the rotated file first, as docker logs does: all of it, and
+# -n 150 across both (NAME.log alone holds 128 of these lines).
+check "logs prints NAME.log.1 then NAME.log" bash -c \
+    '[ "$("$1" logs lr1 | md5sum)" = "$(cat "$0/lr1.log.1" "$0/lr1.log" | md5sum)" ]' "$T/log" "$X"
+check "logs -n 150 takes lines from both files" bash -c \
+    '"$0" logs -n 150 lr1 >"$1" && [ "$(wc -l <"$1")" = 150 ] && head -n1 "$1" | grep -qx "line-350-0123456789abcdefghijklm"' "$X" "$T/lr1.tail"
 "$X" destroy lr1 >/dev/null 2>&1
 # Docker's sysctls for a container with a network namespace of its own:
 # a non-root program binds port 80 (nginx as www-data), pings without
