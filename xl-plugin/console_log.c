@@ -34,7 +34,10 @@ int console_log_open(struct console_log *l, xo_err *err)
     if (xo_mkdir_p(state_log_dir(), 0750, err) < 0 ||
         state_log_path(path, sizeof(path), l->name, err) < 0)
         return -1;
-    l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+    /* Never through a link: the monitor runs as root, and a link here
+     * would have it append a container's output to whatever it names. */
+    l->fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW,
+                 0640);
     if (l->fd < 0)
         return xo_err_sys(err, "cannot open %s", path);
     struct stat st;

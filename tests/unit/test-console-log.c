@@ -104,11 +104,38 @@ static void test_rotation(void **state)
     unsetenv("XL_OCI_LOG_DIR");
 }
 
+/* A link planted as NAME.log is not followed: the monitor (root) would
+ * append a container's output to the file it names. */
+static void test_no_follow(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test-console-log-XXXXXX", log[256], victim[256];
+    assert_non_null(mkdtemp(dir));
+    setenv("XL_OCI_LOG_DIR", dir, 1);
+    snprintf(log, sizeof(log), "%s/c2.log", dir);
+    snprintf(victim, sizeof(victim), "%s/victim", dir);
+    FILE *f = fopen(victim, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(symlink(victim, log), 0);
+    struct console_log l = {.name = "c2", .fd = -1, .max = 4096};
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(console_log_open(&l, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "c2.log"));
+    xo_err_clear(&err);
+    assert_int_equal(size_of(victim), 0);
+    unlink(log);
+    unlink(victim);
+    rmdir(dir);
+    unsetenv("XL_OCI_LOG_DIR");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_max),
         cmocka_unit_test(test_rotation),
+        cmocka_unit_test(test_no_follow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
