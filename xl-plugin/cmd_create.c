@@ -141,8 +141,9 @@ static int name_taken_early(const struct app_cfg *ac, xo_err *err)
     xo_err ignore = XO_ERR_INIT;
     int has = app_cfg_string(ac, "name", &name, &ignore);
     xo_err_clear(&ignore);
-    if (has == 1 && name[0] && !strchr(name, '/') &&
-        state_domain_exists(cmd_state_root(), name))
+    /* "." and ".." are domcfg's invalid names, not taken ones. */
+    if (has == 1 && name[0] && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+        strcmp(name, "..") != 0 && state_domain_exists(cmd_state_root(), name))
         return xo_err_set(
             err, EEXIST,
             "%s: a container named %s already exists; destroy it first",

@@ -3,6 +3,7 @@
 #include "console_log.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,18 +46,32 @@ int console_log_open(struct console_log *l, xo_err *err)
     return 0;
 }
 
-/* NAME.log to NAME.log.1, and a new NAME.log open. */
-static void rotate(struct console_log *l)
+/*
+ * NAME.log to NAME.log.1, and a new NAME.log open.  False when that did
+ * not give an empty file (the rename refused: a directory, a bind mount,
+ * an append-only file, a hard link to itself); the caller must then not
+ * rotate again for the same bytes, or it would loop.
+ */
+static bool rotate(struct console_log *l)
 {
     char path[4096], old[4200];
     /* console_log_open() built it: both fit. */
-    if (state_log_path(path, sizeof(path), l->name, NULL) == 0 &&
-        xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0)
-        rename(path, old);
+    bool renamed = state_log_path(path, sizeof(path), l->name, NULL) == 0 &&
+                   xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) >= 0 &&
+                   rename(path, old) == 0;
     console_log_close(l);
     xo_err err = XO_ERR_INIT;
     if (console_log_open(l, &err) < 0)
         xo_err_clear(&err);
+    return renamed && l->fd >= 0 && l->size == 0;
+}
+
+/* The file's size as it is, after a write that may have been partial. */
+static void resize(struct console_log *l)
+{
+    struct stat st;
+    if (fstat(l->fd, &st) == 0)
+        l->size = (size_t)st.st_size;
 }
 
 void console_log_write(struct console_log *l, const void *buf, size_t len)
@@ -75,12 +90,22 @@ void console_log_write(struct console_log *l, const void *buf, size_t len)
             if (!n && l->size == 0)
                 n = room;
         }
-        if (n > 0 && xo_write_all(l->fd, p, n) == 0)
-            l->size += n;
+        if (n > 0) {
+            if (xo_write_all(l->fd, p, n) == 0)
+                l->size += n;
+            else
+                resize(l);
+        }
         p += n;
         len -= n;
-        if (len > 0)
-            rotate(l);
+        if (len > 0 && !rotate(l)) {
+            /* A log that cannot rotate starts over, keeping the newest
+             * output within the cap; one that cannot even do that loses
+             * these bytes, not the monitor's loop. */
+            if (l->fd < 0 || ftruncate(l->fd, 0) < 0)
+                return;
+            l->size = 0;
+        }
     }
 }
 

@@ -130,12 +130,47 @@ static void test_no_follow(void **state)
     unsetenv("XL_OCI_LOG_DIR");
 }
 
+/* NAME.log.1 a directory: the rename fails.  The write must end (it
+ * once rotated forever), the log stay within its cap and hold the newest
+ * line. */
+static void test_rotation_refused(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test-console-log-XXXXXX", log[256], old[256];
+    assert_non_null(mkdtemp(dir));
+    setenv("XL_OCI_LOG_DIR", dir, 1);
+    snprintf(log, sizeof(log), "%s/c3.log", dir);
+    snprintf(old, sizeof(old), "%s/c3.log.1", dir);
+    assert_int_equal(mkdir(old, 0700), 0);
+    struct console_log l = {.name = "c3", .fd = -1, .max = 100};
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(console_log_open(&l, &err), 0);
+    char line[40];
+    for (int i = 0; i < 30; i++) {
+        int n = snprintf(line, sizeof(line), "line %02d\n", i);
+        console_log_write(&l, line, (size_t)n);
+        assert_true(size_of(log) <= 100);
+    }
+    char buf[256] = "";
+    FILE *f = fopen(log, "r");
+    assert_non_null(f);
+    size_t got = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    assert_true(got >= 8 && strcmp(buf + got - 8, "line 29\n") == 0);
+    console_log_close(&l);
+    unlink(log);
+    rmdir(old);
+    rmdir(dir);
+    unsetenv("XL_OCI_LOG_DIR");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_max),
         cmocka_unit_test(test_rotation),
         cmocka_unit_test(test_no_follow),
+        cmocka_unit_test(test_rotation_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
