@@ -28,21 +28,16 @@ int xo_write_all(int fd, const void *buf, size_t len)
     return 0;
 }
 
-int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
-                 xo_err *err)
+int xo_read_fd(char **out_r, size_t *len_r, int fd, const char *what,
+               size_t max, xo_err *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return xo_err_sys(err, "cannot open %s", path);
-
     size_t cap = 4096, len = 0;
     char *buf = xo_xmalloc(cap + 1);
     for (;;) {
         if (len == cap) {
             if (cap > max) {
                 free(buf);
-                close(fd);
-                return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", path,
+                return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", what,
                                   max);
             }
             size_t ncap = cap * 2;
@@ -50,10 +45,9 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
             char *nbuf = realloc(buf, ncap + 1);
             if (!nbuf) {
                 free(buf);
-                close(fd);
                 return xo_err_set(err, ENOMEM,
                                   "%s: cannot allocate %zu bytes to read it",
-                                  path, ncap + 1);
+                                  what, ncap + 1);
             }
             buf = nbuf;
             cap = ncap;
@@ -62,25 +56,34 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
         if (r < 0) {
             if (errno == EINTR)
                 continue;
-            int rc = xo_err_sys(err, "cannot read %s", path);
+            int rc = xo_err_sys(err, "cannot read %s", what);
             free(buf);
-            close(fd);
             return rc;
         }
         if (r == 0)
             break;
         len += (size_t)r;
     }
-    close(fd);
     if (len > max) {
         free(buf);
-        return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", path, max);
+        return xo_err_set(err, EFBIG, "%s: larger than %zu bytes", what, max);
     }
     buf[len] = '\0';
     *out_r = buf;
     if (len_r)
         *len_r = len;
     return 0;
+}
+
+int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
+                 xo_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", path);
+    int rc = xo_read_fd(out_r, len_r, fd, path, max, err);
+    close(fd);
+    return rc;
 }
 
 int xo_write_file_atomic(const char *path, const void *data, size_t len,

@@ -19,6 +19,14 @@
 int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
                  xo_err *err);
 
+/*
+ * Reads open `fd` from its offset to its end into a NUL-terminated buffer
+ * (*out_r, length *len_r); errors name the file as `what`.  Fails when it
+ * holds more than `max` bytes.  The caller keeps and closes fd.
+ */
+int xo_read_fd(char **out_r, size_t *len_r, int fd, const char *what,
+               size_t max, xo_err *err);
+
 /* Writes `len` bytes atomically to `path` (temp file, fsync, rename). */
 int xo_write_file_atomic(const char *path, const void *data, size_t len,
                          mode_t mode, xo_err *err);

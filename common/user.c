@@ -3,10 +3,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/fileio.h"
@@ -65,21 +68,26 @@ static size_t split(char *line, char **f, size_t max)
     return n;
 }
 
-/* Reads `etc`/`name`; a missing file is an empty file. */
+/* Reads `etc`/`name`; a missing file, or one that is no regular file (a
+ * FIFO would block the reader, a device is no user database), reads as
+ * empty, as the root volume's copies of them do (image/volume.c). */
 static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
 {
     char path[512];
-    size_t len;
+    *buf = NULL;
     if (xo_path_fmt(path, sizeof(path), err, "%s/%s", etc, name) < 0)
         return -1;
-    if (xo_read_file(buf, &len, path, XO_USER_MAX_FILE, err) == 0)
-        return 0;
-    if (err->errnum == ENOENT) {
-        xo_err_clear(err);
-        *buf = NULL;
-        return 0;
-    }
-    return -1;
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : xo_err_sys(err, "cannot open %s", path);
+    struct stat st;
+    int rc = 0;
+    if (fstat(fd, &st) < 0)
+        rc = xo_err_sys(err, "cannot stat %s", path);
+    else if (S_ISREG(st.st_mode))
+        rc = xo_read_fd(buf, NULL, fd, path, XO_USER_MAX_FILE, err);
+    close(fd);
+    return rc;
 }
 
 /* Finds the passwd entry whose name (or uid, when by_id) matches: 1, 0
@@ -167,8 +175,8 @@ static int scan_groups(char *db, const char *group, gid_t *gid_r,
     return found;
 }
 
-int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
-                    xo_err *err)
+int xo_user_resolve_db(struct xo_user_ids *out, const char *user, char *passwd,
+                       char *group, const char *etc, xo_err *err)
 {
     memset(out, 0, sizeof(*out));
     if (!*user)
@@ -191,13 +199,8 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
     }
     const char *who = *spec ? spec : "0";
 
-    char *passwd = NULL, *group = NULL;
     size_t cap = 0;
     int rc = -1;
-    if (read_db(&passwd, etc, "passwd", err) < 0 ||
-        read_db(&group, etc, "group", err) < 0)
-        goto out;
-
     unsigned id = 0;
     char name[256] = "";
     int num = parse_id(who, &id);
@@ -256,10 +259,22 @@ int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
     }
     rc = 0;
 out:
-    free(passwd);
-    free(group);
     if (rc < 0)
         xo_user_ids_dispose(out);
+    return rc;
+}
+
+int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
+                    xo_err *err)
+{
+    char *passwd = NULL, *group = NULL;
+    memset(out, 0, sizeof(*out));
+    int rc = read_db(&passwd, etc, "passwd", err) < 0 ||
+                     read_db(&group, etc, "group", err) < 0
+                 ? -1
+                 : xo_user_resolve_db(out, user, passwd, group, etc, err);
+    free(passwd);
+    free(group);
     return rc;
 }
 

@@ -43,12 +43,22 @@ struct xo_user_ids {
 
 /*
  * Resolves `user` with the files `etc`/passwd and `etc`/group (a missing
- * file reads as empty).  A name must have a passwd entry, a group name a
+ * file, or one that is no regular file, reads as empty; a FIFO is never
+ * waited on).  A name must have a passwd entry, a group name a
  * group entry; errors name the user or group and the file.  On success
  * *out holds a groups array to release with xo_user_ids_dispose().
  */
 int xo_user_resolve(struct xo_user_ids *out, const char *user, const char *etc,
                     xo_err *err);
+
+/*
+ * The same with the files' contents already read: `passwd` and `group`
+ * are NUL-terminated texts (NULL reads as empty) that this cuts up in
+ * place; `etc` only names where they came from in errors.  For a reader
+ * that must open them its own way (inside a root it does not trust).
+ */
+int xo_user_resolve_db(struct xo_user_ids *out, const char *user, char *passwd,
+                       char *group, const char *etc, xo_err *err);
 
 /* Frees what *ids owns; safe on a zeroed or already disposed struct. */
 void xo_user_ids_dispose(struct xo_user_ids *ids);

@@ -42,50 +42,31 @@ bool volume_exists(const char *root, const struct digest *manifest)
     return ok;
 }
 
-/* Copies /etc/NAME of the unpacked tree (a regular file) to dest; absent
- * is fine. */
-static int copy_etc_file(int rootfd, const char *name, const char *dest,
+/* Reads /etc/NAME of the tree at rootfd into *buf_r (NULL when absent or
+ * no regular file). */
+static int read_etc_file(char **buf_r, int rootfd, const char *name,
                          xo_err *err)
 {
     /* As the container will see it: symlinks (an /etc/passwd that points
-     * elsewhere in the image) followed inside the rootfs only. */
-    char path[64];
-    if (xo_path_fmt(path, sizeof(path), err, "etc/%s", name) < 0)
+     * elsewhere in the image) followed inside the rootfs only, and
+     * O_NONBLOCK so that a FIFO cannot stall the open. */
+    char path[64], what[64];
+    *buf_r = NULL;
+    if (xo_path_fmt(path, sizeof(path), err, "etc/%s", name) < 0 ||
+        xo_path_fmt(what, sizeof(what), err, "/etc/%s of the image", name) < 0)
         return -1;
-    int fd = fsat_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK);
+    int fd = fsat_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
             return 0;
-        return xo_err_sys(err, "cannot open /etc/%s of the image", name);
+        return xo_err_sys(err, "cannot open %s", what);
     }
     struct stat st;
     int rc = 0;
-    char *buf = NULL;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-        goto out;
-    if (st.st_size > VOLUME_ETC_FILE_MAX) {
-        rc = xo_err_set(err, EFBIG,
-                        "/etc/%s in the image is larger than %d bytes", name,
-                        VOLUME_ETC_FILE_MAX);
-        goto out;
-    }
-    buf = xo_xmalloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            rc = xo_err_sys(err, "cannot read /etc/%s of the image", name);
-            goto out;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    rc = xo_write_file_atomic(dest, buf, got, 0644, err);
-out:
-    free(buf);
+    if (fstat(fd, &st) < 0)
+        rc = xo_err_sys(err, "cannot stat %s", what);
+    else if (S_ISREG(st.st_mode))
+        rc = xo_read_fd(buf_r, NULL, fd, what, VOLUME_ETC_FILE_MAX, err);
     close(fd);
     return rc;
 }
@@ -188,20 +169,46 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
     return rc;
 }
 
-int volume_copy_etc(const char *tree, const char *vol, xo_err *err)
+int volume_read_etc(const char *tree, char **passwd_r, char **group_r,
+                    xo_err *err)
 {
+    *passwd_r = *group_r = NULL;
     int rootfd = open(tree, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return xo_err_sys(err, "cannot open %s", tree);
+    int rc = read_etc_file(passwd_r, rootfd, "passwd", err) < 0 ||
+                     read_etc_file(group_r, rootfd, "group", err) < 0
+                 ? -1
+                 : 0;
+    close(rootfd);
+    if (rc < 0) {
+        free(*passwd_r);
+        *passwd_r = NULL;
+    }
+    return rc;
+}
+
+/* Writes `text` (NULL: nothing, the image has no such file) to `dest`. */
+static int write_etc_copy(const char *dest, const char *text, xo_err *err)
+{
+    return text ? xo_write_file_atomic(dest, text, strlen(text), 0644, err) : 0;
+}
+
+int volume_copy_etc(const char *tree, const char *vol, xo_err *err)
+{
+    char *pw_text, *gr_text;
+    if (volume_read_etc(tree, &pw_text, &gr_text, err) < 0)
+        return -1;
     char *pw = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_PASSWD);
     char *gr = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_GROUP);
-    int rc = -1;
-    if (copy_etc_file(rootfd, "passwd", pw, err) == 0 &&
-        copy_etc_file(rootfd, "group", gr, err) == 0)
-        rc = 0;
+    int rc = write_etc_copy(pw, pw_text, err) < 0 ||
+                     write_etc_copy(gr, gr_text, err) < 0
+                 ? -1
+                 : 0;
     free(pw);
     free(gr);
-    close(rootfd);
+    free(pw_text);
+    free(gr_text);
     return rc;
 }
 

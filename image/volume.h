@@ -72,6 +72,16 @@ void volume_erofs_params(struct erofs_params *p, const struct digest *md,
 int volume_copy_etc(const char *tree, const char *vol, xo_err *err);
 
 /*
+ * Reads /etc/passwd and /etc/group of the tree at `tree` the same way
+ * (inside the tree only, regular files only, never blocking on a FIFO,
+ * at most VOLUME_ETC_FILE_MAX bytes each) into NUL-terminated texts to
+ * free; NULL for an absent one.  For a tree a container may change while
+ * it runs (exec's user under NOHYPER).
+ */
+int volume_read_etc(const char *tree, char **passwd_r, char **group_r,
+                    xo_err *err);
+
+/*
  * Renames the finished volume directory `vol` (under the store's tmp/)
  * to `final` (under <root>/volumes/sha256/) and syncs the parent.
  * Losing a race to another build of the same volume is success: `vol` is

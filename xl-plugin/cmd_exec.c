@@ -18,6 +18,7 @@
 #include "common/pathfmt.h"
 #include "common/user.h"
 #include "exec_client.h"
+#include "image/volume.h"
 #include "nohyper.h"
 #include "state.h"
 #include "status.h"
@@ -33,20 +34,38 @@ struct exec_args {
     char **cmd; /* NULL-terminated */
 };
 
+/* Resolves exec's -u with the container's /etc as it is now (the
+ * container may have changed it).  The rootfs is the container's to
+ * shape: its files are opened inside it only (a symlinked /etc must not
+ * reach the host's users) and a FIFO in their place must not hang us. */
+static int resolve_user(struct xo_user_ids *ids, const char *root,
+                        const struct exec_args *a, xo_err *err)
+{
+    char rootfs[4096], *passwd = NULL, *group = NULL;
+    int rc =
+        state_domain_file(rootfs, sizeof(rootfs), root, a->name, "rootfs",
+                          err) < 0 ||
+                volume_read_etc(rootfs, &passwd, &group, err) < 0 ||
+                xo_user_resolve_db(ids, a->user, passwd, group, "/etc", err) < 0
+            ? -1
+            : 0;
+    free(passwd);
+    free(group);
+    return rc;
+}
+
 /* Writes the process of `a` (nohyper_exec_process) to a new file under
  * <root>/runc, its path in `path`; a -u name is resolved with the
  * container's own /etc, as the loader does in a domain. */
 static int write_process(char *path, size_t len, const char *root,
                          const struct exec_args *a, xo_err *err)
 {
-    char dir[4096], etc[4096], *json = NULL;
+    char dir[4096], *json = NULL;
     struct xo_user_ids ids = {0};
     int rc = -1, fd = -1;
     path[0] = '\0';
     if (state_domain_dir(dir, sizeof(dir), root, a->name, err) < 0 ||
-        (a->user && (state_domain_file(etc, sizeof(etc), root, a->name,
-                                       "rootfs/etc", err) < 0 ||
-                     xo_user_resolve(&ids, a->user, etc, err) < 0)))
+        (a->user && resolve_user(&ids, root, a, err) < 0))
         goto out;
     struct nohyper_exec_req r = {
         .args = (const char *const *)a->cmd,

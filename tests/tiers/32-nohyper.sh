@@ -415,6 +415,20 @@ check "exec -u NAME: exactly that user's groups, none of the container user's" b
     '[ "$("$0" exec -u app s1 id -G)" = 1235 ]' "$X"
 check "exec -u UID:GID: that group and no supplementary one" bash -c \
     '[ "$("$0" exec -u 1234:7 s1 sh -c "id -u; id -G" | tr "\n" " ")" = "1234 7 " ]' "$X"
+# exec -u reads the container's /etc as the container shaped it, and only
+# inside its root: an absolute link /etc/passwd -> /etc/passwd must not
+# reach the host's users (daemon is the host's only), one to /e2/passwd is
+# the container's /e2.  (A FIFO there is the unit tier's: runc's own init
+# would block on it too.)
+"$X" exec s1 busybox sh -c 'busybox cp /etc/passwd /tmp/ && busybox mkdir /e2 &&
+    echo "fe:x:4242:4243::/:/bin/sh" >/e2/passwd && busybox ln -sf /e2/passwd /etc/passwd' >/dev/null 2>&1
+check "exec -u NAME: an absolute /etc/passwd link resolves inside the container" bash -c \
+    '[ "$("$0" exec -u fe s1 id -u)" = 4242 ]' "$X"
+"$X" exec s1 busybox ln -sf /etc/passwd /etc/passwd >/dev/null 2>&1
+check "exec -u NAME: a link out of the container's root does not reach the host's users" bash -c \
+    'getent passwd daemon >/dev/null && ! "$0" exec -u daemon s1 true 2>"$1" &&
+        grep -q "daemon: no such user in /etc/passwd" "$1"' "$X" "$T/exec-u.err"
+"$X" exec s1 busybox sh -c 'busybox rm /etc/passwd && busybox cp /tmp/passwd /etc/' >/dev/null 2>&1
 check "exec -e KEY=VALUE overrides the container's env" bash -c \
     '[ "$("$0" exec -e FOO=exec s1 sh -c "echo \$FOO")" = exec ]' "$X"
 check "exec -i passes stdin on" bash -c '[ "$(echo piped | "$0" exec -i s1 cat)" = piped ]' "$X"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/user.h"
@@ -194,6 +195,25 @@ static void test_errors(void **state)
     expect_fail("1600", "user longhome: home directory: path too long");
 }
 
+/* A container may put a FIFO where /etc/group was: it reads as no file
+ * (no supplementary groups) instead of blocking the reader for ever (the
+ * alarm turns such a hang into a failure). */
+static void test_fifo_is_no_file(void **state)
+{
+    (void)state;
+    char group[128], saved[128];
+    snprintf(group, sizeof(group), "%s/group", dir);
+    snprintf(saved, sizeof(saved), "%s/group.saved", dir);
+    assert_int_equal(rename(group, saved), 0);
+    assert_int_equal(mkfifo(group, 0644), 0);
+    alarm(10);
+    expect("app", 1000, 1000, "1000", "/home/app");
+    expect_fail("app:staff", "group staff: no such group");
+    alarm(0);
+    assert_int_equal(unlink(group), 0);
+    assert_int_equal(rename(saved, group), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +221,7 @@ int main(void)
         cmocka_unit_test(test_file_forms),
         cmocka_unit_test(test_numeric_forms),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_fifo_is_no_file),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
