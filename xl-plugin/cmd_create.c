@@ -24,6 +24,7 @@
 #include "domcfg/fstype.h"
 #include "image/image.h"
 #include "image/volume_record.h"
+#include "console_log.h"
 #include "journal.h"
 #include "loader/loader.h"
 #include "create_ramdisk.h"
@@ -161,8 +162,10 @@ static int parse_cfg(struct rendered *r, const char *cfg_path, bool fresh,
         .default_loader = cmd_default_loader(),
         .resolve_image = resolve_image,
     };
+    size_t log_max;
     if (app_cfg_read(&r->ac, cfg_path, err) < 0 ||
-        (fresh && name_taken_early(r->ac, err) < 0) ||
+        (fresh && (name_taken_early(r->ac, err) < 0 ||
+                   console_log_max(&log_max, err) < 0)) ||
         domcfg_from_app_cfg(&r->dc, r->ac, &opts, err) < 0 ||
         check_image_files(&r->dc, cfg_path, err) < 0)
         return -1;

@@ -2,11 +2,13 @@
  * console_log.h). */
 #include "console_log.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -14,17 +16,39 @@
 #include "common/pathfmt.h"
 #include "state.h"
 
-size_t console_log_max(void)
+int console_log_max(size_t *max_r, xo_err *err)
 {
     const char *env = getenv("XL_OCI_LOG_MAX");
-    char *end;
+    *max_r = CONSOLE_LOG_DEFAULT_MAX;
     if (!env || !*env)
-        return CONSOLE_LOG_DEFAULT_MAX;
+        return 0;
+    /* Digits, then K, M, G or T (binary multiples, any case, "KiB" and
+     * "KB" alike): Docker's json-file max-size reads "10m" so too. */
+    static const char units[] = "kmgt";
+    char *end;
     errno = 0;
-    unsigned long long v = strtoull(env, &end, 10);
-    if (errno || *end || env[0] == '-' || v < CONSOLE_LOG_MIN_MAX)
-        return CONSOLE_LOG_MIN_MAX;
-    return v > (1ULL << 40) ? (size_t)(1ULL << 40) : (size_t)v;
+    unsigned long long v = env[0] >= '0' && env[0] <= '9'
+                               ? strtoull(env, &end, 10)
+                               : (end = (char *)env, 0);
+    const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : NULL;
+    int shift = u ? 10 * (int)(u - units + 1) : 0;
+    const char *rest = end + (u != NULL);
+    if (u && (rest[0] == 'i' || rest[0] == 'I'))
+        rest++;
+    if (u && (rest[0] == 'b' || rest[0] == 'B'))
+        rest++;
+    if (end == env || (errno && errno != ERANGE) || *rest || (*end && !u))
+        return xo_err_set(err, EINVAL,
+                          "XL_OCI_LOG_MAX=%s: not a size (bytes, or a number "
+                          "with K, M, G or T)",
+                          env);
+    /* Past 1 TiB (overflow included) is 1 TiB; under the minimum is it. */
+    if (v > (CONSOLE_LOG_MAX_MAX >> shift))
+        v = CONSOLE_LOG_MAX_MAX;
+    else
+        v <<= shift;
+    *max_r = v < CONSOLE_LOG_MIN_MAX ? CONSOLE_LOG_MIN_MAX : (size_t)v;
+    return 0;
 }
 
 int console_log_open(struct console_log *l, xo_err *err)
@@ -77,6 +101,14 @@ static void resize(struct console_log *l)
 void console_log_write(struct console_log *l, const void *buf, size_t len)
 {
     const char *p = buf;
+    xo_err err = XO_ERR_INIT;
+    /* A log whose reopen failed at rotation (or whose first open did) is
+     * tried again with each write: a passing fault must not end the log
+     * for the rest of the container's life. */
+    if (l->fd < 0 && console_log_open(l, &err) < 0) {
+        xo_err_clear(&err);
+        return;
+    }
     while (len > 0 && l->fd >= 0) {
         size_t room = l->size < l->max ? l->max - l->size : 0, n = len;
         if (n > room) {

@@ -22,10 +22,17 @@ struct console_log {
     size_t size, max; /* bytes in the file; the cap */
 };
 
-/* The cap in bytes from $XL_OCI_LOG_MAX: unset or empty gives
- * CONSOLE_LOG_DEFAULT_MAX, anything not a number of at least
- * CONSOLE_LOG_MIN_MAX gives CONSOLE_LOG_MIN_MAX, at most 1 TiB. */
-size_t console_log_max(void);
+/* Past it a cap is this (1 TiB). */
+#define CONSOLE_LOG_MAX_MAX (1ULL << 40)
+
+/*
+ * The cap in bytes from $XL_OCI_LOG_MAX, into *max_r: bytes, or a number
+ * with K, M, G or T (binary; "10M", "10m", "10MiB" alike).  Unset or empty
+ * gives CONSOLE_LOG_DEFAULT_MAX, a value under CONSOLE_LOG_MIN_MAX the
+ * minimum, over CONSOLE_LOG_MAX_MAX that.  -1 with err quoting the value
+ * when it is no size; *max_r is then the default.
+ */
+int console_log_max(size_t *max_r, xo_err *err);
 
 /* Opens (creates, 0640, in a log dir made when missing) NAME.log for
  * appending; l->name and l->max set by the caller.  -1 with err naming
@@ -35,7 +42,8 @@ int console_log_open(struct console_log *l, xo_err *err);
 /* Appends `len` bytes, rotating where they would pass the cap: at the
  * last newline that fits (a line longer than the cap is cut at the cap).
  * A failed write or reopen loses those bytes only: the container's
- * output must not stop for its log. */
+ * output must not stop for its log, and a log not open (its open or a
+ * reopen failed) is opened again first. */
 void console_log_write(struct console_log *l, const void *buf, size_t len);
 
 void console_log_close(struct console_log *l);

@@ -689,7 +689,13 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
             close(m.ready_fd); /* EOF: not ready */
         return -1;
     }
-    m.con.log.max = console_log_max();
+    xo_err lerr = XO_ERR_INIT;
+    if (console_log_max(&m.con.log.max, &lerr) < 0) {
+        /* create refused such a value; one set for the monitor alone. */
+        xo_warn("%s; the cap is %d bytes", xo_err_msg(&lerr),
+                CONSOLE_LOG_DEFAULT_MAX);
+        xo_err_clear(&lerr);
+    }
     int rc = -1;
     struct domain_status st;
     m.xs = xo_xs_open();

@@ -40,8 +40,8 @@ int nohyper_relay_start(struct nohyper_relay *r, const char *name, xo_err *err)
     r->pid = 0;
     /* Opened here, so that a log that cannot be written is create's
      * error, not output lost in silence. */
-    struct console_log log = {.name = name, .fd = -1, .max = console_log_max()};
-    if (console_log_open(&log, err) < 0)
+    struct console_log log = {.name = name, .fd = -1};
+    if (console_log_max(&log.max, err) < 0 || console_log_open(&log, err) < 0)
         return -1;
     if (pipe2(p, O_CLOEXEC) < 0) {
         console_log_close(&log);

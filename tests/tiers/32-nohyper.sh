@@ -124,10 +124,11 @@ check "stdout and stderr: a pipe; reopening /dev/stderr truncates nothing" bash 
 check "the host's log file stays root's" test "$(stat -c %u "$T/log/o1.log")" = 0
 "$X" destroy o1 >/dev/null 2>&1
 # The console log rotates past XL_OCI_LOG_MAX as a domain's does: 400
-# lines of 32 bytes through a 4096-byte cap end in NAME.log and
-# NAME.log.1, neither past the cap, the last line in NAME.log.
+# lines of 32 bytes through a 4096-byte cap ("4k", as Docker's max-size
+# is written) end in NAME.log and NAME.log.1, neither past the cap, the
+# last line in NAME.log.
 cfg lr1 'oci_cmd = [ "i=100; while [ $i -lt 500 ]; do echo line-$i-0123456789abcdefghijklm; i=$((i+1)); done" ]'
-XL_OCI_LOG_MAX=4096 run_to_end lr1
+XL_OCI_LOG_MAX=4k run_to_end lr1
 check "NOHYPER console log rotated past XL_OCI_LOG_MAX (4096): NAME.log and NAME.log.1 within it" bash -c \
     's=$(stat -c %s "$0/lr1.log") && o=$(stat -c %s "$0/lr1.log.1") && [ "$s" -le 4096 ] && [ "$o" -le 4096 ] && [ "$o" -gt 3000 ] &&
      tail -n1 "$0/lr1.log" | grep -qx "line-499-0123456789abcdefghijklm" &&
@@ -139,6 +140,11 @@ check "logs prints NAME.log.1 then NAME.log" bash -c \
 check "logs -n 150 takes lines from both files" bash -c \
     '"$0" logs -n 150 lr1 >"$1" && [ "$(wc -l <"$1")" = 150 ] && head -n1 "$1" | grep -qx "line-350-0123456789abcdefghijklm"' "$X" "$T/lr1.tail"
 "$X" destroy lr1 >/dev/null 2>&1
+cfg lr2 'oci_cmd = [ "echo never" ]'
+check "an XL_OCI_LOG_MAX that is no size: create refuses it, naming it" bash -c \
+    '! XL_OCI_LOG_MAX=10X "$0" create "$1/lr2.cfg" 2>"$1/lr2.err" &&
+     grep -q "XL_OCI_LOG_MAX=10X: not a size" "$1/lr2.err"' "$X" "$T"
+check "and leaves nothing" nothing_left lr2
 # Docker's sysctls for a container with a network namespace of its own:
 # a non-root program binds port 80 (nginx as www-data), pings without
 # CAP_NET_RAW.  runc writes them, as the loader does in a domain.
