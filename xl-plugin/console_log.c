@@ -25,11 +25,12 @@ int console_log_max(size_t *max_r, xo_err *err)
     /* Digits, then K, M, G or T (binary multiples, any case, "KiB" and
      * "KB" alike): Docker's json-file max-size reads "10m" so too. */
     static const char units[] = "kmgt";
-    char *end;
+    char *end = (char *)env;
+    unsigned long long v = 0;
     errno = 0;
-    unsigned long long v = env[0] >= '0' && env[0] <= '9'
-                               ? strtoull(env, &end, 10)
-                               : (end = (char *)env, 0);
+    /* Digits first: strtoull would take a sign or blanks. */
+    if (isdigit((unsigned char)env[0]))
+        v = strtoull(env, &end, 10);
     const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : NULL;
     int shift = u ? 10 * (int)(u - units + 1) : 0;
     const char *rest = end + (u != NULL);
@@ -38,10 +39,10 @@ int console_log_max(size_t *max_r, xo_err *err)
     if (u && (rest[0] == 'b' || rest[0] == 'B'))
         rest++;
     if (end == env || (errno && errno != ERANGE) || *rest || (*end && !u))
-        return xo_err_set(err, EINVAL,
-                          "XL_OCI_LOG_MAX=%s: not a size (bytes, or a number "
-                          "with K, M, G or T)",
-                          env);
+        return xo_err_set(
+            err, EINVAL,
+            "XL_OCI_LOG_MAX=%s: not a size (bytes, or a number with K, M, G or T)",
+            env);
     /* Past 1 TiB (overflow included) is 1 TiB; under the minimum is it. */
     if (v > (CONSOLE_LOG_MAX_MAX >> shift))
         v = CONSOLE_LOG_MAX_MAX;
