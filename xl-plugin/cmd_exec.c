@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -54,16 +55,17 @@ static int resolve_user(struct xo_user_ids *ids, const char *root,
     return rc;
 }
 
-/* Writes the process of `a` (nohyper_exec_process) to a new file under
- * <root>/runc, its path in `path`; a -u name is resolved with the
- * container's own /etc, as the loader does in a domain. */
-static int write_process(char *path, size_t len, const char *root,
-                         const struct exec_args *a, xo_err *err)
+/* Writes the process of `a` (nohyper_exec_process) to a memfd, *fd_r,
+ * that runc inherits and opens as /proc/self/fd/N: it holds the -e
+ * values, and unlike a file it is gone with us however we end (a SIGKILL
+ * left a file behind).  A -u name is resolved with the container's own
+ * /etc, as the loader does in a domain. */
+static int write_process(int *fd_r, const char *root, const struct exec_args *a,
+                         xo_err *err)
 {
     char dir[4096], *json = NULL;
     struct xo_user_ids ids = {0};
     int rc = -1, fd = -1;
-    path[0] = '\0';
     if (state_domain_dir(dir, sizeof(dir), root, a->name, err) < 0 ||
         (a->user && resolve_user(&ids, root, a, err) < 0))
         goto out;
@@ -75,24 +77,23 @@ static int write_process(char *path, size_t len, const char *root,
         .env = a->env,
         .nenv = a->nenv,
     };
-    if (nohyper_exec_process(&json, dir, &r, err) < 0 ||
-        xo_path_fmt(path, len, err, "%s/runc/process-XXXXXX", root) < 0)
+    if (nohyper_exec_process(&json, dir, &r, err) < 0)
         goto out;
-    if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-        xo_err_sys(err, "cannot create %s", path);
-        path[0] = '\0';
+    /* Not close-on-exec: runc is to have it. */
+    if ((fd = memfd_create("xl-oci-exec-process", 0)) < 0) {
+        xo_err_sys(err, "cannot create a memfd for runc's process file");
         goto out;
     }
     if (xo_write_all(fd, json, strlen(json)) < 0) {
-        xo_err_sys(err, "cannot write %s", path);
+        xo_err_sys(err, "cannot write runc's process file");
         goto out;
     }
+    *fd_r = fd;
+    fd = -1;
     rc = 0;
 out:
     if (fd >= 0)
         close(fd);
-    if (rc < 0 && path[0])
-        unlink(path);
     free(json);
     xo_user_ids_dispose(&ids);
     return rc;
@@ -101,12 +102,13 @@ out:
 static int exec_nohyper(const char *root, const struct exec_args *a,
                         int *code_r, xo_err *err)
 {
-    char process[4096], arg[4200];
-    if (write_process(process, sizeof(process), root, a, err) < 0)
+    char arg[64];
+    int pfd = -1;
+    if (write_process(&pfd, root, a, err) < 0)
         return -1;
     int rc = -1;
-    if (xo_path_fmt(arg, sizeof(arg), err, "--process=%s", process) < 0)
-        goto out;
+    /* cannot truncate: 30 bytes and an int */
+    snprintf(arg, sizeof(arg), "--process=/proc/self/fd/%d", pfd);
     const char *args[] = {"exec", arg, a->name, NULL};
     /* runc takes the first of stderr, stdout, stdin that is a terminal
      * as its console; with none, a pty of ours (decided before stdin
@@ -127,7 +129,7 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
         rc = 0;
     }
 out:
-    unlink(process);
+    close(pfd);
     return rc;
 }
 

@@ -435,6 +435,16 @@ check "exec -u NAME: a link out of the container's root does not reach the host'
     'getent passwd daemon >/dev/null && ! "$0" exec -u daemon s1 true 2>"$1" &&
         grep -q "daemon: no such user in /etc/passwd" "$1"' "$X" "$T/exec-u.err"
 "$X" exec s1 busybox sh -c 'busybox rm /etc/passwd && busybox cp /tmp/passwd /etc/' >/dev/null 2>&1
+# runc's process file holds exec's -e values: an exec killed with SIGKILL
+# (no cleanup runs) must leave no copy of them in the state root.
+"$X" exec -e XO_SECRET=s3cr3t-value s1 sleep 2 >/dev/null 2>&1 &
+ep=$!
+for _ in $(seq 50); do pgrep -f "[r]unc .*exec --process=.* s1" >/dev/null && break; sleep 0.1; done
+kill -9 "$ep"
+wait "$ep" 2>/dev/null
+check "an exec killed by SIGKILL leaves no file with its -e values" bash -c \
+    '! grep -rqs s3cr3t-value "$0"' "$T/state"
+sleep 2
 check "exec -e KEY=VALUE overrides the container's env" bash -c \
     '[ "$("$0" exec -e FOO=exec s1 sh -c "echo \$FOO")" = exec ]' "$X"
 check "exec -i passes stdin on" bash -c '[ "$(echo piped | "$0" exec -i s1 cat)" = piped ]' "$X"
