@@ -75,6 +75,17 @@ int xo_read_fd(char **out_r, size_t *len_r, int fd, const char *what,
     return 0;
 }
 
+int xo_read_regular_fd(char **out_r, int fd, const char *what, size_t max,
+                       xo_err *err)
+{
+    struct stat st;
+    *out_r = NULL;
+    if (fstat(fd, &st) < 0)
+        return xo_err_sys(err, "cannot stat %s", what);
+    return S_ISREG(st.st_mode) ? xo_read_fd(out_r, NULL, fd, what, max, err)
+                               : 0;
+}
+
 int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
                  xo_err *err)
 {

@@ -27,6 +27,14 @@ int xo_read_file(char **out_r, size_t *len_r, const char *path, size_t max,
 int xo_read_fd(char **out_r, size_t *len_r, int fd, const char *what,
                size_t max, xo_err *err);
 
+/*
+ * xo_read_fd() when open `fd` is a regular file; anything else (a FIFO,
+ * a device, a directory: open it O_NONBLOCK, so that a FIFO did not stall
+ * the open) gives *out_r NULL and 0.  For files a container controls.
+ */
+int xo_read_regular_fd(char **out_r, int fd, const char *what, size_t max,
+                       xo_err *err);
+
 /* Writes `len` bytes atomically to `path` (temp file, fsync, rename). */
 int xo_write_file_atomic(const char *path, const void *data, size_t len,
                          mode_t mode, xo_err *err);

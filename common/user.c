@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -80,12 +79,7 @@ static int read_db(char **buf, const char *etc, const char *name, xo_err *err)
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : xo_err_sys(err, "cannot open %s", path);
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) < 0)
-        rc = xo_err_sys(err, "cannot stat %s", path);
-    else if (S_ISREG(st.st_mode))
-        rc = xo_read_fd(buf, NULL, fd, path, XO_USER_MAX_FILE, err);
+    int rc = xo_read_regular_fd(buf, fd, path, XO_USER_MAX_FILE, err);
     close(fd);
     return rc;
 }

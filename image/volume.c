@@ -61,12 +61,7 @@ static int read_etc_file(char **buf_r, int rootfd, const char *name,
             return 0;
         return xo_err_sys(err, "cannot open %s", what);
     }
-    struct stat st;
-    int rc = 0;
-    if (fstat(fd, &st) < 0)
-        rc = xo_err_sys(err, "cannot stat %s", what);
-    else if (S_ISREG(st.st_mode))
-        rc = xo_read_fd(buf_r, NULL, fd, what, VOLUME_ETC_FILE_MAX, err);
+    int rc = xo_read_regular_fd(buf_r, fd, what, VOLUME_ETC_FILE_MAX, err);
     close(fd);
     return rc;
 }
