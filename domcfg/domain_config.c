@@ -39,6 +39,7 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->user_from,
         &dc->hostname,
         &dc->netns_path,
+        &dc->cgroups_path,
         &dc->writable_size,
         &dc->writable_source,
         &dc->writable_vdev,

@@ -293,6 +293,12 @@ struct domain_config {
      * which knows the host; false in a rendering for no host (a domain's,
      * create -N). */
     bool cgroupns;
+    /* NOHYPER: the runtime spec's linux.cgroupsPath, the container's cgroup
+     * under the host's; set by the command layer so that containers of
+     * two state roots by one name do not share one (runc's default is
+     * /NAME, any name's cgroup, "system.slice" the host's).  NULL in a
+     * rendering for no host. */
+    char *cgroups_path;
     /* oci_ports: published on the first managed network's vif. */
     struct xo_port_spec ports[DC_MAX_PORTS]; /* oci_ports, in order */
     size_t n_ports;

@@ -237,6 +237,8 @@ static json_object *linux_json(const struct domain_config *dc)
         xo_jpush(ns, n);
     }
     xo_jset(l, "namespaces", ns);
+    if (dc->cgroups_path)
+        xo_jset(l, "cgroupsPath", xo_jstr(dc->cgroups_path));
     if (dc->n_sysctls) {
         json_object *sc = xo_jobj();
         for (size_t i = 0; i < dc->n_sysctls; i++) {

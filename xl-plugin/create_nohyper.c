@@ -180,6 +180,18 @@ static int set_cgroupns(struct domain_config *dc, xo_err *err)
     return 0;
 }
 
+/* linux.cgroupsPath (nohyper_cgroups_path). */
+static int set_cgroups_path(struct domain_config *dc, xo_err *err)
+{
+    char path[512];
+    if (nohyper_cgroups_path(path, sizeof(path), cmd_state_root(), dc->name,
+                             err) < 0)
+        return -1;
+    free(dc->cgroups_path);
+    dc->cgroups_path = xo_xstrdup(path);
+    return 0;
+}
+
 static int check_name_free(struct xo_xs *xs, const char *name, xo_err *err)
 {
     struct domain_status st;
@@ -268,8 +280,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         (netattach_resolve(&r->dc, cmd_state_root(), 0, err) < 0 ||
          set_netns_path(&r->dc, dir, err) < 0))
         goto out;
-    if (set_cgroupns(&r->dc, err) < 0 || create_render_all(r, err) < 0 ||
-        create_write_requested(r, o, err) < 0)
+    if (set_cgroupns(&r->dc, err) < 0 || set_cgroups_path(&r->dc, err) < 0 ||
+        create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
     have_status = true;

@@ -1,6 +1,7 @@
 /* nohyper.c: a NOHYPER container's root and runc (see nohyper.h). */
 #include "nohyper.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -27,6 +28,7 @@
 #include "loopdev.h"
 #include "nohyper_net.h"
 #include "state.h"
+#include "verifier/digest.h"
 
 /* Mounts the image `file` (read-only when asked) on `dir` through an
  * autoclear loop device, which goes away with the mount. */
@@ -499,6 +501,42 @@ int nohyper_delete(const char *root, const char *name, xo_err *err)
     return nohyper_runc(root, args, -1, err) < 0 ? -1 : 0;
 }
 
+int nohyper_cgroups_path(char *buf, size_t len, const char *root,
+                         const char *name, xo_err *err)
+{
+    struct digest d;
+    if (strcmp(root, XO_STATE_ROOT) == 0)
+        return xo_path_fmt(buf, len, err, "/xl-oci/%s", name) < 0 ? -1 : 0;
+    if (digest_buffer(&d, root, strlen(root), err) < 0 ||
+        xo_path_fmt(buf, len, err, "/xl-oci-%.8s/%s", digest_hex(&d), name) < 0)
+        return -1;
+    return 0;
+}
+
+/* Removes the root's parent cgroup (nohyper_cgroups_path) in every
+ * hierarchy, once it is empty: runc removes the container's own but not
+ * what it made above it.  One still in use stays (EBUSY, ENOTEMPTY). */
+#define CGROUP_FS "/sys/fs/cgroup"
+static void prune_cgroup_parent(const char *root, const char *name)
+{
+    char path[512], dir[1024];
+    if (nohyper_cgroups_path(path, sizeof(path), root, name, NULL) < 0)
+        return;
+    *strrchr(path, '/') = '\0';
+    /* cgroup v2: one hierarchy; v1: one per controller directory. */
+    if (xo_path_fmt(dir, sizeof(dir), NULL, CGROUP_FS "%s", path) >= 0)
+        rmdir(dir);
+    DIR *d = opendir(CGROUP_FS);
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));)
+        if (e->d_name[0] != '.' &&
+            xo_path_fmt(dir, sizeof(dir), NULL, CGROUP_FS "/%s%s", e->d_name,
+                        path) >= 0)
+            rmdir(dir);
+    closedir(d);
+}
+
 int nohyper_teardown(const char *root, const char *name, xo_err *err)
 {
     char dir[4096];
@@ -510,6 +548,7 @@ int nohyper_teardown(const char *root, const char *name, xo_err *err)
      * root is unmounted all the same. */
     xo_err runc_err = XO_ERR_INIT;
     int rc = nohyper_runc(root, args, -1, &runc_err);
+    prune_cgroup_parent(root, name);
     if (nohyper_net_down(root, name, dir, err) < 0 ||
         nohyper_unmount(dir, err) < 0) {
         xo_err_clear(&runc_err);

@@ -146,4 +146,16 @@ int nohyper_delete(const char *root, const char *name, xo_err *err);
  * destroy to release) and unmounts its root. */
 int nohyper_teardown(const char *root, const char *name, xo_err *err);
 
+/*
+ * The cgroup of container `name` of state root `root`, the runtime spec's
+ * linux.cgroupsPath: /xl-oci/NAME for the default root, and
+ * /xl-oci-<the first 8 hex digits of the root's SHA-256>/NAME for any
+ * other, so that a second root's container of the same name is not put
+ * in (and frozen or limited with) the first one's, and no name reaches a
+ * cgroup of the host's own (runc's default is /NAME).  nohyper_teardown()
+ * removes the parent once no container of the root is left in it.
+ */
+int nohyper_cgroups_path(char *buf, size_t len, const char *root,
+                         const char *name, xo_err *err);
+
 #endif

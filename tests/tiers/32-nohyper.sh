@@ -239,7 +239,7 @@ else
     cfg cg1 'oci_cmd = [ "cat /proc/self/cgroup; readlink /proc/self/ns/cgroup" ]'
     run_to_end cg1
     check "a cgroup v1 or hybrid host ($cgfs): the host's cgroup namespace, as Docker's" bash -c \
-        '"$0" logs cg1 | grep -qxF "$(readlink /proc/self/ns/cgroup)" && "$0" logs cg1 | grep -qx "0::/cg1"' "$X"
+        '"$0" logs cg1 | grep -qxF "$(readlink /proc/self/ns/cgroup)" && "$0" logs cg1 | grep -qx "0::/xl-oci-[0-9a-f]\{8\}/cg1"' "$X"
     "$X" destroy cg1 >/dev/null 2>&1
 fi
 
@@ -383,6 +383,17 @@ kill "$fpid" 2>/dev/null
 cfg s1 'oci_cmd = [ "trap \"echo got-TERM; exit 7\" TERM; echo up; while :; do sleep 1; done" ]'
 check "create a long-running container" "$X" create "$T/s1.cfg"
 check "status: running" bash -c '"$0" status --json s1 | jq -e ".state == \"running\"" >/dev/null' "$X"
+# A cgroup per state root: a second root's s1 is not in this one's (a
+# pause there froze both, an update limited both); runc's default, /s1,
+# is neither's.
+mkdir -p "$T/state2"
+XL_OCI_ROOT=$T/state2 "$X" create "$T/s1.cfg" >/dev/null 2>&1
+check "a second state root's container of the same name has a cgroup of its own" bash -c \
+    'p1=$("$0" status --json s1 | jq -r .pid) && p2=$(XL_OCI_ROOT=$1 "$0" status --json s1 | jq -r .pid) &&
+     c1=$(grep -m1 "/s1\$" /proc/$p1/cgroup) && c2=$(grep -m1 "/s1\$" /proc/$p2/cgroup) &&
+     case "$c1" in *:/xl-oci-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/s1) ;; *) exit 1;; esac &&
+     [ "$c1" != "$c2" ]' "$X" "$T/state2"
+XL_OCI_ROOT=$T/state2 "$X" destroy s1 >/dev/null 2>&1
 # exec (issue 15): runc exec, with the rules of a domain's exec.
 rc=0
 "$X" exec s1 sh -c 'exit 7' || rc=$?
@@ -556,4 +567,9 @@ if command -v valgrind >/dev/null; then
 else
     ok "valgrind # SKIP not installed"
 fi
+# runc removes a container's cgroup, not the root's parent it made; the
+# last teardown of the root does (a tier run left one per run).
+cgp=xl-oci-$(printf %s "$T/state" | sha256sum | cut -c1-8)
+check "the root's parent cgroup ($cgp) is gone with its last container" bash -c \
+    '[ "$("$1" list --json | jq length)" = 0 ] && ! ls -d /sys/fs/cgroup/$0 /sys/fs/cgroup/*/$0 2>/dev/null | grep -q .' "$cgp" "$X"
 exit $status
