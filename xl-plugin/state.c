@@ -19,8 +19,20 @@
 
 const char *state_log_dir(void)
 {
+    static char in_root[4096];
     const char *d = getenv("XL_OCI_LOG_DIR");
-    return d && *d ? d : "/var/log/xen/oci";
+    if (d && *d)
+        return d;
+    /* The command layer exports the root it uses (--root included), so
+     * the monitor and the placeholder, its children, agree with it. */
+    const char *root = getenv("XL_OCI_ROOT");
+    if (!root || !*root || strcmp(root, XO_STATE_ROOT) == 0)
+        return "/var/log/xen/oci";
+    /* A root whose log dir does not fit gets the default rather than a
+     * cut path: logs stay findable (`logs` reads the same). */
+    return xo_path_fmt(in_root, sizeof(in_root), NULL, "%s/log", root) < 0
+               ? "/var/log/xen/oci"
+               : in_root;
 }
 
 int state_log_path(char *buf, size_t len, const char *name, xo_err *err)

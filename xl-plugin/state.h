@@ -29,7 +29,11 @@
  *                            it again (state_run.c)
  *   events/                  the event journal (common/abi/event_journal.h):
  *       journal, journal.1, lock
- * Console logs live in $XL_OCI_LOG_DIR, default /var/log/xen/oci.
+ *   log/                     console and monitor logs of a root other than
+ *                            the default (state_log_dir)
+ * Console logs live in $XL_OCI_LOG_DIR; without it in /var/log/xen/oci for
+ * the default root, in ROOT/log for any other, so that two roots'
+ * containers of one name do not share a log.
  */
 #ifndef XL_OCI_XL_PLUGIN_STATE_H
 #define XL_OCI_XL_PLUGIN_STATE_H
@@ -79,6 +83,8 @@ int state_log_path(char *buf, size_t len, const char *name, xo_err *err);
  * old logs aside at create, so `logs` shows this container's only.  No
  * log: nothing to do. */
 int state_log_set_aside(const char *name, xo_err *err);
+/* The log directory: $XL_OCI_LOG_DIR, else /var/log/xen/oci for the
+ * default root and $XL_OCI_ROOT/log for another (a static buffer). */
 const char *state_log_dir(void);
 
 /* Makes a fresh temporary domain dir under <root>/domains; path in buf. */

@@ -62,7 +62,7 @@ if [ $rc0 -eq 0 ]; then
     lab_ok wait-exit-0 "in $(lab_elapsed "$t0")s"
 else
     lab_fail wait-exit-0 "wait returned $rc0"
-    { echo "--- status c0"; xl-oci status c0; echo "--- monitor log c0"; cat /var/log/xen/oci/c0.monitor.log
+    { echo "--- status c0"; xl-oci status c0; echo "--- monitor log c0"; cat "$(lab_log_dir)/c0.monitor.log"
       echo "--- console c0"; xl-oci logs c0 | tail -n 15; } >&2
 fi
 [ $rc42 -eq 42 ] && lab_ok wait-exit-42 || lab_fail wait-exit-42 "wait returned $rc42"
@@ -171,7 +171,7 @@ if $restarted && [ -n "$d2" ] && [ "$d2" != "$d1" ] && xl list "$d2" >/dev/null 
    ! xl list "$d1" >/dev/null 2>&1; then
     lab_ok restart-on-poweroff "domid $d1 -> $d2"
 else
-    lab_fail restart-on-poweroff "restarts '$(st crst restarts)' state '$(st crst state)' domid $d1 -> '$d2' error '$(st crst error)'; monitor log: $(tail -n 4 "${XL_OCI_LOG_DIR:-/var/log/xen/oci}/crst.monitor.log" 2>&1 | tr '\n' '|')"
+    lab_fail restart-on-poweroff "restarts '$(st crst restarts)' state '$(st crst state)' domid $d1 -> '$d2' error '$(st crst error)'; monitor log: $(tail -n 4 "$(lab_log_dir)/crst.monitor.log" 2>&1 | tr '\n' '|')"
 fi
 [ "$(cat "$XL_OCI_ROOT/domains/crst/monitor.lock")" = "$mpid" ] && kill -0 "$mpid" 2>/dev/null &&
     lab_ok restart-same-monitor || lab_fail restart-same-monitor "monitor $mpid gone"

@@ -40,7 +40,7 @@ len=$(xenstore-read /tool/xl-oci/evil/error 2>/dev/null | wc -c)
     lab_ok state-not-forged || lab_fail state-not-forged "state $(xenstore-read /tool/xl-oci/evil/state)"
 ! xenstore-list /tool/xl-oci/evil | grep -q junk &&
     lab_ok unknown-keys-ignored || lab_fail unknown-keys-ignored "junk keys copied"
-grep -q "ignoring guest value" /var/log/xen/oci/evil.monitor.log &&
+grep -q "ignoring guest value" "$(lab_log_dir)/evil.monitor.log" &&
     lab_ok monitor-logged-garbage || lab_fail monitor-logged-garbage "no warning in the monitor log"
 xl-oci destroy evil
 

@@ -121,7 +121,7 @@ for round in 1 2 3; do
     else
         d2=$(st cnr domid)
         lab_fail "$n-restarted" "state $(st cnr state) restarts $(st cnr restarts) domid $d1 -> $d2 last-exit $(st cnr last_exit_code) error '$(st cnr error)'"
-        tail -n 20 "/var/log/xen/oci/cnr.monitor.log" 2>/dev/null | sed 's/^/  monitor: /' >&2
+        tail -n 20 "$(lab_log_dir)/cnr.monitor.log" 2>/dev/null | sed 's/^/  monitor: /' >&2
     fi
     ip2=$(ipv4_of cnr)
     [ -n "$ip2" ] && [ "$ip2" = "$ip1" ] && lab_ok "$n-same-address" "$ip2" || lab_fail "$n-same-address" "'$ip1' -> '$ip2'"

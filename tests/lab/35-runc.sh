@@ -418,7 +418,7 @@ if [ "$(exited "$LAB_WORK/c3.report")" = 137 ]; then
 else
     lab_fail kill-exit-137 "exit code '$(exited "$LAB_WORK/c3.report")'"
     { echo "--- xl list"; xl list; echo "--- status c3"; xl-oci status c3
-      echo "--- c3's monitor log"; tail -n 20 "${XL_OCI_LOG_DIR:-/var/log/xen/oci}/c3.monitor.log"
+      echo "--- c3's monitor log"; tail -n 20 "$(lab_log_dir)/c3.monitor.log"
       echo "--- runc log"; tail -n 5 "$RLOG"; echo "--- processes"; ps -o pid,ppid,args | grep -v '\['
     } >&2
 fi

@@ -13,6 +13,17 @@
 #   LAB_BRIDGE        the bridge for vifs (xenbr0, dom0 has 10.99.0.1/24)
 
 # lab_ok NAME [DETAIL...]: report a passed check.
+# Where xl-oci keeps console and monitor logs (xl-plugin/state.h's rule).
+lab_log_dir() {
+    if [ -n "${XL_OCI_LOG_DIR:-}" ]; then
+        echo "$XL_OCI_LOG_DIR"
+    elif [ -n "${XL_OCI_ROOT:-}" ] && [ "$XL_OCI_ROOT" != /var/lib/xl-oci ]; then
+        echo "$XL_OCI_ROOT/log"
+    else
+        echo /var/log/xen/oci
+    fi
+}
+
 lab_ok() {
     local name=$1
     shift

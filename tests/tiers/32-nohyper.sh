@@ -387,13 +387,20 @@ check "status: running" bash -c '"$0" status --json s1 | jq -e ".state == \"runn
 # pause there froze both, an update limited both); runc's default, /s1,
 # is neither's.
 mkdir -p "$T/state2"
-XL_OCI_ROOT=$T/state2 "$X" create "$T/s1.cfg" >/dev/null 2>&1
+env -u XL_OCI_LOG_DIR XL_OCI_ROOT="$T/state2" "$X" create "$T/s1.cfg" >/dev/null 2>&1
 check "a second state root's container of the same name has a cgroup of its own" bash -c \
     'p1=$("$0" status --json s1 | jq -r .pid) && p2=$(XL_OCI_ROOT=$1 "$0" status --json s1 | jq -r .pid) &&
      c1=$(grep -m1 "/s1\$" /proc/$p1/cgroup) && c2=$(grep -m1 "/s1\$" /proc/$p2/cgroup) &&
      case "$c1" in *:/xl-oci-[0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f][0-9a-f]/s1) ;; *) exit 1;; esac &&
      [ "$c1" != "$c2" ]' "$X" "$T/state2"
-XL_OCI_ROOT=$T/state2 "$X" destroy s1 >/dev/null 2>&1
+# Its log too: in ROOT/log without XL_OCI_LOG_DIR (both roots' logs were
+# /var/log/xen/oci/s1.log: each create set the other's aside, `logs` mixed
+# them).
+check "and a log of its own, in ROOT/log; this root's s1 log untouched" bash -c \
+    'for _ in $(seq 50); do grep -qx up "$1/log/s1.log" 2>/dev/null && break; sleep 0.1; done
+     env -u XL_OCI_LOG_DIR XL_OCI_ROOT="$1" "$0" logs s1 | grep -qx up &&
+         [ "$("$0" logs s1 | grep -cx up)" = 1 ] && [ ! -e "$2/s1.log.1" ]' "$X" "$T/state2" "$T/log"
+env -u XL_OCI_LOG_DIR XL_OCI_ROOT="$T/state2" "$X" destroy s1 >/dev/null 2>&1
 # exec (issue 15): runc exec, with the rules of a domain's exec.
 rc=0
 "$X" exec s1 sh -c 'exit 7' || rc=$?
