@@ -147,8 +147,11 @@ static json_object *mounts_json(const struct domain_config *dc)
         const struct dc_volume *v = &dc->volumes[i];
         if (v->kind == DC_VOLUME_TMPFS) {
             char opts[64];
-            /* cannot truncate: domcfg holds sizes to 20 bytes */
-            snprintf(opts, sizeof(opts), "nosuid,nodev%s%s",
+            /* mode=1777 as Docker's --tmpfs and a domain's tmpfs (the
+             * kernel's default): without it runc copies the mount
+             * point's mode, 0755 root's, and a non-root user cannot write.
+             * cannot truncate: domcfg holds sizes to 20 bytes */
+            snprintf(opts, sizeof(opts), "nosuid,nodev,mode=1777%s%s",
                      v->size ? ",size=" : "", v->size ? v->size : "");
             add_mount(m, v->target, "tmpfs", "tmpfs", opts);
             continue;

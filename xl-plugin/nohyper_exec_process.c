@@ -66,10 +66,11 @@ int nohyper_exec_process(char **json_r, const char *dir,
         json_object *u = xo_jobj();
         xo_jset(u, "uid", xo_juint64(r->user->uid));
         xo_jset(u, "gid", xo_juint64(r->user->gid));
-        /* groups[0] is the primary group: the rest are the supplementary
-         * ones, and nothing else (an empty list clears the spec's). */
+        /* All of them, the primary group first, as the entrypoint's
+         * (user.h: a group-restricted file stays denied), and nothing
+         * else: the list replaces the spec's. */
         json_object *g = xo_jarr();
-        for (size_t i = 1; i < r->user->ngroups; i++)
+        for (size_t i = 0; i < r->user->ngroups; i++)
             xo_jpush(g, xo_juint64(r->user->groups[i]));
         xo_jset(u, "additionalGids", g);
         json_object *old;

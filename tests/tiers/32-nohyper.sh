@@ -153,6 +153,13 @@ run_to_end sc1
 check "Docker's default sysctls: unprivileged ports from 0, ping for every group" bash -c \
     '"$0" logs sc1 | tr "\n\t" "  " | grep -qx "0 0 2147483647 "' "$X"
 "$X" destroy sc1 >/dev/null 2>&1
+# A tmpfs volume is 1777, as Docker's --tmpfs and a domain's: runc gave it
+# the mount point's 0755 root and user app could not write to it.
+cfg tv1 'oci_user = "app"' 'oci_volumes = [ "tmpfs:/scratch:8m" ]' 'oci_cmd = [ "touch /scratch/x && ls -ld /scratch" ]'
+run_to_end tv1
+check "a tmpfs volume: mode 1777, a non-root user writes to it" bash -c \
+    '"$0" logs tv1 | grep -q "^drwxrwxrwt .* /scratch\$"' "$X"
+"$X" destroy tv1 >/dev/null 2>&1
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv
@@ -437,6 +444,10 @@ check "exec: the container's user keeps its supplementary groups (0 50)" bash -c
     '[ "$("$0" exec s1 id -G)" = "0 50" ]' "$X"
 check "exec -u NAME: exactly that user's groups, none of the container user's" bash -c \
     '[ "$("$0" exec -u app s1 id -G)" = 1235 ]' "$X"
+# The primary group heads the supplementary list, as the entrypoint's
+# (it was left out: "Groups:" empty for exec -u app).
+check "exec -u NAME: the kernel's group list is the user's primary group" bash -c \
+    '[ "$("$0" exec -u app s1 busybox grep Groups: /proc/self/status | tr -s "\t " "  ")" = "Groups: 1235 " ]' "$X"
 check "exec -u UID:GID: that group and no supplementary one" bash -c \
     '[ "$("$0" exec -u 1234:7 s1 sh -c "id -u; id -G" | tr "\n" " ")" = "1234 7 " ]' "$X"
 # exec -u reads the container's /etc as the container shaped it, and only
