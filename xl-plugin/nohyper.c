@@ -364,22 +364,44 @@ bool nohyper_alive(const char *root, const char *name)
     return alive;
 }
 
-int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
-                        const char *logdir, char **log_r, xo_err *err)
+/*
+ * runc's --log as a memfd it inherits, opened by runc as /proc/self/fd/N
+ * (path[64]): unlike a file in the state root, nothing is left behind
+ * when we are killed.  Not close-on-exec, for runc; runc's init closes
+ * what it inherited before the container's process runs.
+ */
+static int runc_log_memfd(char *path, size_t len, xo_err *err)
 {
-    *log_r = NULL;
-    char log[4096];
-    if (xo_path_fmt(log, sizeof(log), err, "%s/runc-log-XXXXXX", logdir) < 0)
-        return -1;
-    int lfd = mkostemp(log, O_CLOEXEC);
-    if (lfd < 0)
-        return xo_err_sys(err, "cannot create %s", log);
-    int rc = run_runc_log(root, args, out_fd, false, log, NULL, err);
+    int fd = memfd_create("xl-oci-runc-log", 0);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot create a memfd for runc's log");
+    /* cannot truncate: 14 bytes and an int */
+    snprintf(path, len, "/proc/self/fd/%d", fd);
+    return fd;
+}
+
+/* What runc wrote to the memfd log `fd` (at most 1 MiB), or NULL. */
+static char *runc_log_text(int fd)
+{
+    char *text = NULL;
     xo_err e = XO_ERR_INIT;
-    if (xo_read_file(log_r, NULL, log, 1 << 20, &e) < 0)
-        *log_r = NULL;
+    if (lseek(fd, 0, SEEK_SET) < 0 ||
+        xo_read_fd(&text, NULL, fd, "runc's log", 1 << 20, &e) < 0)
+        text = NULL;
     xo_err_clear(&e);
-    unlink(log);
+    return text;
+}
+
+int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
+                        char **log_r, xo_err *err)
+{
+    char log[64];
+    *log_r = NULL;
+    int lfd = runc_log_memfd(log, sizeof(log), err);
+    if (lfd < 0)
+        return -1;
+    int rc = run_runc_log(root, args, out_fd, false, log, NULL, err);
+    *log_r = runc_log_text(lfd);
     close(lfd);
     return rc;
 }
@@ -389,33 +411,27 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
 {
     /* runc's own log, to tell its failure to start the process (exit 255,
      * as the process's own 255 would be) from the process's exit. */
-    char log[4096];
-    if (xo_path_fmt(log, sizeof(log), err, "%s/runc/exec-XXXXXX", root) < 0)
-        return -1;
-    int lfd = mkostemp(log, O_CLOEXEC);
+    char log[64];
+    int lfd = runc_log_memfd(log, sizeof(log), err);
     if (lfd < 0)
-        return xo_err_sys(err, "cannot create %s", log);
+        return -1;
     /* runc exec --tty needs a terminal of ours: without one, a pty of
      * 24x80, as a domain's exec gives (its output relayed). */
     int pty[2] = {-1, -1};
     struct winsize ws = {.ws_row = 24, .ws_col = 80};
     if (tty_bridge && openpty(&pty[0], &pty[1], NULL, NULL, &ws) < 0) {
         xo_err_sys(err, "cannot open a pty for exec -t");
-        unlink(log);
         close(lfd);
         return -1;
     }
     int rc =
         run_runc_log(root, args, -1, true, log, tty_bridge ? pty : NULL, err);
     if (rc == 255) {
-        char *text = NULL;
-        xo_err e = XO_ERR_INIT;
-        if (xo_read_file(&text, NULL, log, 1 << 20, &e) == 0)
+        char *text = runc_log_text(lfd);
+        if (text)
             rc = nohyper_exec_code(text, rc);
-        xo_err_clear(&e);
         free(text);
     }
-    unlink(log);
     close(lfd);
     return rc;
 }

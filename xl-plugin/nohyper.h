@@ -119,11 +119,11 @@ int nohyper_exec_process(char **json_r, const char *dir,
 int nohyper_create_code(const char *log, char *msg_r, size_t msgsz);
 
 /* runc with `args`, its stdout and stderr on out_fd, its own log (JSON
- * lines, in a file made and removed in `logdir`) in *log_r
- * (NUL-terminated; free it; NULL when unreadable).  runc's exit status,
- * or -1 with err when it did not run. */
+ * lines, in a memfd: nothing on disk) in *log_r (NUL-terminated, at most
+ * 1 MiB; free it; NULL when unreadable).  runc's exit status, or -1 with
+ * err when it did not run. */
 int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
-                        const char *logdir, char **log_r, xo_err *err);
+                        char **log_r, xo_err *err);
 
 /* Sends `sig` to the container's process 1 (runc kill), as a Xen
  * domain's loader does with the stop signal. */

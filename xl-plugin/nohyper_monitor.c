@@ -86,7 +86,7 @@ static long create_start(const char *root, const char *name, const char *dir,
     const char *create[] = {"create", "--bundle", dir, "--pid-file",
                             pidfile,  name,       NULL};
     char *text = NULL;
-    int rc = nohyper_runc_logged(root, create, relay->wr, dir, &text, err);
+    int rc = nohyper_runc_logged(root, create, relay->wr, &text, err);
     char why[512];
     int code =
         rc > 0 && text ? nohyper_create_code(text, why, sizeof(why)) : -1;

@@ -471,8 +471,8 @@ ep=$!
 for _ in $(seq 50); do pgrep -f "[r]unc .*exec --process=.* s1" >/dev/null && break; sleep 0.1; done
 kill -9 "$ep"
 wait "$ep" 2>/dev/null
-check "an exec killed by SIGKILL leaves no file with its -e values" bash -c \
-    '! grep -rqs s3cr3t-value "$0"' "$T/state"
+check "an exec killed by SIGKILL leaves no file: none with its -e values, no runc log" bash -c \
+    '! grep -rqs s3cr3t-value "$0" && ! ls "$0/runc" | grep -q "^exec-\|^process-\|^runc-log-"' "$T/state"
 sleep 2
 check "exec -e KEY=VALUE overrides the container's env" bash -c \
     '[ "$("$0" exec -e FOO=exec s1 sh -c "echo \$FOO")" = exec ]' "$X"
