@@ -20,6 +20,7 @@
 #include "common/alloc.h"
 #include "common/json.h"
 #include "common/fault.h"
+#include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "create.h"
 #include "domcfg/exec_size.h"
@@ -180,6 +181,35 @@ static int set_cgroupns(struct domain_config *dc, xo_err *err)
     return 0;
 }
 
+/*
+ * oci_privileged under runc: every capability this host can give, which
+ * is our own bounding set (/proc/self/status CapBnd), as containerd's
+ * WithPrivileged reads it: a host (or a container we run in) without,
+ * say, CAP_SYS_RESOURCE made runc fail with "unable to apply caps".
+ * Capabilities app.cfg adds by name are left to runc's error.
+ */
+static int limit_privileged_caps(struct domain_config *dc, xo_err *err)
+{
+    if (!dc->privileged)
+        return 0;
+    char *status = NULL;
+    if (xo_read_file(&status, NULL, "/proc/self/status", 1 << 16, err) < 0)
+        return -1;
+    const char *line = strstr(status, "\nCapBnd:");
+    unsigned long long bnd = 0;
+    int ok = line && sscanf(line, "\nCapBnd: %llx", &bnd) == 1;
+    free(status);
+    if (!ok)
+        return xo_err_set(err, EINVAL,
+                          "/proc/self/status: no CapBnd line to read");
+    dc->caps.bounding &= bnd;
+    dc->caps.effective &= bnd;
+    dc->caps.permitted &= bnd;
+    dc->caps.inheritable &= bnd;
+    dc->caps.ambient &= bnd;
+    return 0;
+}
+
 /* linux.cgroupsPath (nohyper_cgroups_path). */
 static int set_cgroups_path(struct domain_config *dc, xo_err *err)
 {
@@ -281,6 +311,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
          set_netns_path(&r->dc, dir, err) < 0))
         goto out;
     if (set_cgroupns(&r->dc, err) < 0 || set_cgroups_path(&r->dc, err) < 0 ||
+        limit_privileged_caps(&r->dc, err) < 0 ||
         create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));

@@ -153,6 +153,14 @@ run_to_end sc1
 check "Docker's default sysctls: unprivileged ports from 0, ping for every group" bash -c \
     '"$0" logs sc1 | tr "\n\t" "  " | grep -qx "0 0 2147483647 "' "$X"
 "$X" destroy sc1 >/dev/null 2>&1
+# oci_privileged gives what this host can give, our own bounding set (as
+# containerd's WithPrivileged): a host without one capability (this one
+# lacks CAP_SYS_RESOURCE) made runc fail with "unable to apply caps".
+cfg pv1 'oci_privileged = 1' 'oci_cmd = [ "busybox grep CapBnd: /proc/self/status" ]'
+run_to_end pv1
+check "oci_privileged: runs, with this host's bounding set" bash -c \
+    '[ "$("$0" logs pv1)" = "$(grep CapBnd: /proc/self/status)" ]' "$X"
+"$X" destroy pv1 >/dev/null 2>&1
 # A tmpfs volume is 1777, as Docker's --tmpfs and a domain's: runc gave it
 # the mount point's 0755 root and user app could not write to it.
 cfg tv1 'oci_user = "app"' 'oci_volumes = [ "tmpfs:/scratch:8m" ]' 'oci_cmd = [ "touch /scratch/x && ls -ld /scratch" ]'
