@@ -118,6 +118,10 @@ int nohyper_exec_process(char **json_r, const char *dir,
  */
 int nohyper_create_code(const char *log, char *msg_r, size_t msgsz);
 
+/* The "msg" of the last error runc's JSON log holds, into msg_r (cut to
+ * msgsz); false when it holds none. */
+bool nohyper_runc_error(const char *log, char *msg_r, size_t msgsz);
+
 /* runc with `args`, its stdout and stderr on out_fd, its own log (JSON
  * lines, in a memfd: nothing on disk) in *log_r (NUL-terminated, at most
  * 1 MiB; free it; NULL when unreadable).  runc's exit status, or -1 with

@@ -5,6 +5,7 @@
  * (`--log FILE --log-format json`: one JSON object per line, "level" and
  * "msg"), which names the cause in the Go runtime's words.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,4 +88,14 @@ int nohyper_create_code(const char *log, char *msg_r, size_t msgsz)
     }
     free(msg);
     return code;
+}
+
+bool nohyper_runc_error(const char *log, char *msg_r, size_t msgsz)
+{
+    char *msg = last_error(log, "");
+    if (msg)
+        /* may truncate: a message */
+        snprintf(msg_r, msgsz, "%s", msg);
+    free(msg);
+    return msg != NULL;
 }

@@ -90,6 +90,10 @@ static long create_start(const char *root, const char *name, const char *dir,
     char why[512];
     int code =
         rc > 0 && text ? nohyper_create_code(text, why, sizeof(why)) : -1;
+    /* Any other failure says runc's reason too ("unable to apply caps:
+     * operation not permitted"), not only where to look for it. */
+    bool said = rc > 0 && code < 0 && text &&
+                nohyper_runc_error(text, why, sizeof(why));
     free(text);
     if (code > 0) {
         *code_r = code;
@@ -103,6 +107,12 @@ static long create_start(const char *root, const char *name, const char *dir,
         xo_err_clear(&e);
         return START_NOT_RUN;
     }
+    /* runc's message starts with what we say already. */
+    const char *own = "runc create failed: ";
+    if (rc > 0 && said)
+        return xo_err_set(
+            err, EIO, "runc create failed (exit %d): %s", rc,
+            strncmp(why, own, strlen(own)) == 0 ? why + strlen(own) : why);
     if (rc > 0)
         return xo_err_set(
             err, EIO,

@@ -161,6 +161,13 @@ run_to_end pv1
 check "oci_privileged: runs, with this host's bounding set" bash -c \
     '[ "$("$0" logs pv1)" = "$(grep CapBnd: /proc/self/status)" ]' "$X"
 "$X" destroy pv1 >/dev/null 2>&1
+# A runc create that fails for another reason than the program says runc's
+# reason (it said only "its message is in the log").
+cfg rf1 'oci_sysctl = [ "kernel.msgmax=notanumber" ]'
+check "a failed runc create: create's error says runc's reason" bash -c \
+    '! "$0" create "$1" 2>"$1.err" && grep -q "runc create failed (exit 1): .*msgmax: invalid argument" "$1.err"' "$X" "$T/rf1.cfg"
+"$X" destroy rf1 >/dev/null 2>&1
+check "and left nothing of rf1" nothing_left rf1
 # A tmpfs volume is 1777, as Docker's --tmpfs and a domain's: runc gave it
 # the mount point's 0755 root and user app could not write to it.
 cfg tv1 'oci_user = "app"' 'oci_volumes = [ "tmpfs:/scratch:8m" ]' 'oci_cmd = [ "touch /scratch/x && ls -ld /scratch" ]'
