@@ -2,7 +2,8 @@
  * volstore_run.c: running the programs managed volumes lean on (mke2fs,
  * mkfs.xfs, e2fsck, resize2fs, qemu-img): formatting and qcow2 are their
  * job, not ours.  Output goes to anonymous files, so a chatty program
- * never blocks on a pipe, and a failure quotes the tail of what it said.
+ * never blocks on a pipe, and a failure quotes the tail of what it said
+ * (before its usage text, when it printed one).
  */
 #include "image/volstore_int.h"
 
@@ -18,6 +19,34 @@
 #include "common/fileio.h"
 
 extern char **environ;
+
+/*
+ * What a failed program said, for its error, into buf (cap bytes, lines
+ * joined by spaces): the tail of `fd`, except when it printed its usage
+ * after the error (mkfs.xfs's "size 256 of data subvolume is too small"
+ * and then 80 lines of options): then the tail of what came before it.
+ */
+static void what_it_said(int fd, char *buf, size_t cap)
+{
+    char head[4096];
+    ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+    head[n > 0 ? n : 0] = '\0';
+    char *usage = strstr(head, "\nUsage:");
+    if (!usage)
+        usage = strstr(head, "\nusage:");
+    if (!usage) {
+        xo_fd_tail(fd, buf, cap);
+        return;
+    }
+    *usage = '\0';
+    /* The end of a long message: where the cause is. */
+    size_t len = strlen(head), take = len >= cap ? cap - 1 : len;
+    memcpy(buf, head + len - take, take);
+    buf[take] = '\0';
+    for (char *c = buf; *c; c++)
+        if (*c == '\n')
+            *c = ' ';
+}
 
 static int run(const char *const argv[], int ok_max, char *out, size_t out_len,
                xo_err *err)
@@ -59,7 +88,7 @@ static int run(const char *const argv[], int ok_max, char *out, size_t out_len,
         }
     if (!WIFEXITED(status) || WEXITSTATUS(status) > ok_max) {
         char tail[512];
-        xo_fd_tail(fe, tail, sizeof(tail));
+        what_it_said(fe, tail, sizeof(tail));
         if (!tail[0])
             xo_fd_tail(fo, tail, sizeof(tail));
         rc = xo_err_set(err, EIO, "%s failed (%s %d)%s%s", argv[0],

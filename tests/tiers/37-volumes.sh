@@ -48,7 +48,13 @@ fails_with "create: a bad label" 'must begin and end with a letter or digit' \
     "$X" volume create --size 1M --label -a=1 a
 fails_with "create: a bad fs" 'is not one of ext4, xfs, none' \
     "$X" volume create --size 1M --fs btrfs a
-[ ! -e "$V/a" ] && ok "refused creates leave nothing" || nok "refused creates leave nothing"
+# mkfs.xfs prints its usage after the error: the error is quoted, not the
+# usage's tail.
+fails_with "create: xfs too small says mkfs.xfs's reason, not its usage" \
+    'mkfs.xfs failed (exit status 1): size ' \
+    "$X" volume create --size 1M --fs xfs a
+[ ! -e "$V/a" ] && [ -z "$(ls -A "$V" | grep "^\.new-")" ] && ok "refused creates leave nothing" ||
+    nok "refused creates leave nothing"
 check "create a qcow2 blank volume" "$X" volume create --size 32M --format qcow2 q
 check "create an xfs volume" "$X" volume create --size 320M --fs xfs x
 [ "$(head -c4 "$V/x/data.raw")" = XFSB ] && ok "xfs is formatted" || nok "xfs is formatted"
