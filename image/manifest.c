@@ -2,11 +2,31 @@
 #include "manifest.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/alloc.h"
 #include "common/json.h"
+
+/* Appends one more item, ", "-separated, to the bounded list buf of cap
+ * bytes at *o; past cap - 40 bytes it adds nothing (a message's list). */
+static void list_add(char *buf, size_t cap, size_t *o, const char *fmt, ...)
+{
+    if (*o >= cap - 40)
+        return;
+    if (*o) {
+        memcpy(buf + *o, ", ", 3);
+        *o += 2;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    /* may truncate: a message; *o past the end stops the list */
+    int r = vsnprintf(buf + *o, cap - *o, fmt, ap);
+    va_end(ap);
+    if (r > 0)
+        *o += (size_t)r;
+}
 
 /* Media types are short; anything longer is garbage. */
 #define MEDIA_TYPE_MAX 255
@@ -416,14 +436,10 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
     /* Say what there is, bounded. */
     char have[256] = "";
     size_t o = 0;
-    for (size_t i = 0; i < ix->n && o < sizeof(have) - 40; i++) {
+    for (size_t i = 0; i < ix->n; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
-        /* may truncate: a message; o past the end stops the loop */
-        int r =
-            snprintf(have + o, sizeof(have) - o, "%s%.16s/%.16s", o ? ", " : "",
-                     d->os ? d->os : "?", d->arch ? d->arch : "?");
-        if (r > 0)
-            o += (size_t)r;
+        list_add(have, sizeof(have), &o, "%.16s/%.16s", d->os ? d->os : "?",
+                 d->arch ? d->arch : "?");
     }
     return xo_err_set(err, ENOENT, "%s: no image for %s/%s (has: %s)", where,
                       os, arch, o ? have : "nothing");
@@ -441,9 +457,17 @@ int manifest_index_find_tag(const struct oci_descriptor **d_r,
         if (ix->manifests[i].ref_name &&
             !strcmp(ix->manifests[i].ref_name, want))
             d = &ix->manifests[i];
-    if (!d)
-        return xo_err_set(err, ENOENT, "%s: no image tagged \"%s\"", where,
-                          want);
+    if (!d) {
+        /* The tags there are, as `skopeo list-tags` would say them. */
+        char have[256] = "";
+        size_t o = 0;
+        for (size_t i = 0; i < ix->n; i++)
+            if (ix->manifests[i].ref_name)
+                list_add(have, sizeof(have), &o, "%.64s",
+                         ix->manifests[i].ref_name);
+        return xo_err_set(err, ENOENT, "%s: no image tagged \"%s\" (tags: %s)",
+                          where, want, o ? have : "none");
+    }
     if (d->other_digest)
         return xo_err_set(err, ENOTSUP,
                           "%s: \"%s\" has digest \"%s\": only %s is supported",
