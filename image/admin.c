@@ -340,14 +340,18 @@ static int remove_locked(const char *root, const struct image_ref *r,
 static int expand_prefix(char **full_r, const char *root, const char *ref,
                          xo_err *err)
 {
-    const char *hex = strncmp(ref, "sha256:", 7) == 0 ? ref + 7 : NULL;
-    size_t n = hex ? strlen(hex) : 0;
-    if (hex && n < 12 && strspn(hex, "0123456789abcdef") == n)
+    bool tagged = strncmp(ref, "sha256:", 7) == 0;
+    const char *hex = tagged ? ref + 7 : ref;
+    size_t n = strlen(hex);
+    bool is_hex = strspn(hex, "0123456789abcdef") == n;
+    if (tagged && n < 12 && is_hex)
         return xo_err_set(
             err, EINVAL,
             "%s: a digest needs 64 hex digits, or the first 12 or more of one (as 'xl-oci images' shows)",
             ref);
-    if (n < 12 || n >= 64 || strspn(hex, "0123456789abcdef") != n)
+    /* Bare hex of 12 to 64 digits is an image ID first, as `docker rmi
+     * 6efaa17d13df` reads it; a name only when no digest starts so. */
+    if (n < 12 || n > 64 || (tagged && n == 64) || !is_hex)
         return 1;
     char *vdir = xo_xasprintf("%s/volumes/sha256", root);
     DIR *d = opendir(vdir);
@@ -366,6 +370,8 @@ static int expand_prefix(char **full_r, const char *root, const char *ref,
         return 0;
     }
     free(found);
+    if (!tagged && matches == 0)
+        return 1;
     return matches
                ? xo_err_set(err, EINVAL,
                             "%s: %d images have digests that start so", ref,

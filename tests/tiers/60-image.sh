@@ -828,6 +828,11 @@ refuse "rmi of a digest shorter than images shows says 12 will do" "a digest nee
     "$top/$XO" --root "$R4" rmi sha256:01234
 check "rmi of the short digest images shows removes that image" \
     sh -c "[ '$short' = 'sha256:$(printf %.12s "$hex")' ] && '$top/$XO' --root '$R4' rmi '$short' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 0 ]"
+# Bare hex, as `docker rmi 6efaa17d13df` takes an ID (it was read as
+# docker://registry-1.docker.io/library/6efaa17d13df:latest).
+"$top/$XO" --root "$R4" pull -q "oci:$L:small" >/dev/null
+check "rmi of the bare 12 hex digits images shows removes that image" \
+    sh -c "'$top/$XO' --root '$R4' rmi '${short#sha256:}' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 0 ]"
 check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
 # A domain whose state names a volume keeps it through rmi and prune.
 hex_multi=$(pull_vol "oci:$L:multi")
