@@ -412,6 +412,13 @@ static int dry_run(const struct create_opts *o, xo_err *err)
         xo_err_sys(err, "cannot write to stdout");
         goto out;
     }
+    /* What was shown is a domain's; say when create would not make one. */
+    if (r.dc.mode == DC_MODE_NOHYPER ||
+        (r.dc.mode == DC_MODE_AUTO && !xen_host_present()))
+        fprintf(
+            stderr,
+            "xl-oci: note: %s would run through runc here (NOHYPER): --runtime-spec FILE shows what runc would get\n",
+            r.dc.name);
     rc = 0;
 out:
     loader_files_dispose(&lf);

@@ -175,6 +175,8 @@ run_to_end tv1
 check "a tmpfs volume: mode 1777, a non-root user writes to it" bash -c \
     '"$0" logs tv1 | grep -q "^drwxrwxrwt .* /scratch\$"' "$X"
 "$X" destroy tv1 >/dev/null 2>&1
+check "create -N on a host without Xen says create would run it through runc" bash -c \
+    '"$0" create -N "$1" 2>&1 >/dev/null | grep -q "note: tv1 would run through runc here (NOHYPER)"' "$X" "$T/tv1.cfg"
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv
