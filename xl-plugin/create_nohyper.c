@@ -6,6 +6,7 @@
  * (or, with -k, keeps DomainStatus as "broken").
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,6 +285,35 @@ static int write_net_status(struct xo_xs *xs, const char *name,
     return 0;
 }
 
+static void say_xen_only(const struct app_cfg *ac, const char *key)
+{
+    char *where = app_cfg_where(ac, key);
+    fprintf(
+        stderr,
+        "xl-oci: warning: %s: a Xen domain's setting, without effect under NOHYPER\n",
+        where);
+    free(where);
+}
+
+/* Keys that shape only a Xen domain: said once each when set, so that a
+ * config written for a domain does not seem to have been honoured. */
+static void warn_xen_only(const struct app_cfg *ac)
+{
+    static const char *const strings[] = {
+        "type", "cpus", "on_poweroff", "on_reboot", "on_crash", "oci_loader"};
+    xo_err e = XO_ERR_INIT;
+    const char *v;
+    long n;
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        if (app_cfg_string(ac, strings[i], &v, &e) == 1)
+            say_xen_only(ac, strings[i]);
+        xo_err_clear(&e);
+    }
+    if (app_cfg_long(ac, "maxmem", 0, LONG_MAX, &n, &e) == 1)
+        say_xen_only(ac, "maxmem");
+    xo_err_clear(&e);
+}
+
 int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
 {
     struct xen_handles h = {0};
@@ -294,6 +324,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     char **kept = NULL;
     size_t n_kept = 0;
     drop_anonymous(&r->dc, &kept, &n_kept);
+    warn_xen_only(r->ac);
     if (check_supported(o, &r->dc, err) < 0 ||
         check_exec_size(o, &r->dc, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||

@@ -168,6 +168,14 @@ check "a failed runc create: create's error says runc's reason" bash -c \
     '! "$0" create "$1" 2>"$1.err" && grep -q "runc create failed (exit 1): .*msgmax: invalid argument" "$1.err"' "$X" "$T/rf1.cfg"
 "$X" destroy rf1 >/dev/null 2>&1
 check "and left nothing of rf1" nothing_left rf1
+# Keys that shape only a Xen domain are said to have no effect, naming
+# file and line (a config written for a domain looked honoured).
+cfg xw1 'cpus = "0"' 'maxmem = 512' 'on_crash = "preserve"' 'oci_cmd = [ "true" ]'
+check "Xen-only keys under NOHYPER: a warning each, naming file, line and key" bash -c \
+    '"$0" create "$1" 2>"$1.err" >/dev/null && "$0" wait xw1 >/dev/null &&
+     [ "$(grep -c "a Xen domain.s setting, without effect under NOHYPER" "$1.err")" = 3 ] &&
+     grep -q "xw1.cfg:3: cpus" "$1.err" && grep -q "xw1.cfg:4: maxmem" "$1.err"' "$X" "$T/xw1.cfg"
+"$X" destroy xw1 >/dev/null 2>&1
 # A tmpfs volume is 1777, as Docker's --tmpfs and a domain's: runc gave it
 # the mount point's 0755 root and user app could not write to it.
 cfg tv1 'oci_user = "app"' 'oci_volumes = [ "tmpfs:/scratch:8m" ]' 'oci_cmd = [ "touch /scratch/x && ls -ld /scratch" ]'
