@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -56,12 +55,12 @@ static int resolve_user(struct xo_user_ids *ids, const char *root,
 }
 
 /* Writes the process of `a` (nohyper_exec_process) to a memfd, *fd_r,
- * that runc inherits and opens as /proc/self/fd/N: it holds the -e
+ * that runc inherits and opens as `path` (/proc/self/fd/N): it holds the -e
  * values, and unlike a file it is gone with us however we end (a SIGKILL
  * left a file behind).  A -u name is resolved with the container's own
  * /etc, as the loader does in a domain. */
-static int write_process(int *fd_r, const char *root, const struct exec_args *a,
-                         xo_err *err)
+static int write_process(int *fd_r, char *path, size_t len, const char *root,
+                         const struct exec_args *a, xo_err *err)
 {
     char dir[4096], *json = NULL;
     struct xo_user_ids ids = {0};
@@ -79,11 +78,8 @@ static int write_process(int *fd_r, const char *root, const struct exec_args *a,
     };
     if (nohyper_exec_process(&json, dir, &r, err) < 0)
         goto out;
-    /* Not close-on-exec: runc is to have it. */
-    if ((fd = memfd_create("xl-oci-exec-process", 0)) < 0) {
-        xo_err_sys(err, "cannot create a memfd for runc's process file");
+    if ((fd = nohyper_runc_memfd("runc's process file", path, len, err)) < 0)
         goto out;
-    }
     if (xo_write_all(fd, json, strlen(json)) < 0) {
         xo_err_sys(err, "cannot write runc's process file");
         goto out;
@@ -102,13 +98,13 @@ out:
 static int exec_nohyper(const char *root, const struct exec_args *a,
                         int *code_r, xo_err *err)
 {
-    char arg[64];
+    char process[64], arg[80];
     int pfd = -1;
-    if (write_process(&pfd, root, a, err) < 0)
+    if (write_process(&pfd, process, sizeof(process), root, a, err) < 0)
         return -1;
     int rc = -1;
-    /* cannot truncate: 30 bytes and an int */
-    snprintf(arg, sizeof(arg), "--process=/proc/self/fd/%d", pfd);
+    /* cannot truncate: 10 bytes and a path of at most 63 */
+    snprintf(arg, sizeof(arg), "--process=%s", process);
     const char *args[] = {"exec", arg, a->name, NULL};
     /* runc takes the first of stderr, stdout, stdin that is a terminal
      * as its console; with none, a pty of ours (decided before stdin

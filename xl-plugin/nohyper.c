@@ -364,18 +364,12 @@ bool nohyper_alive(const char *root, const char *name)
     return alive;
 }
 
-/*
- * runc's --log as a memfd it inherits, opened by runc as /proc/self/fd/N
- * (path[64]): unlike a file in the state root, nothing is left behind
- * when we are killed.  Not close-on-exec, for runc; runc's init closes
- * what it inherited before the container's process runs.
- */
-static int runc_log_memfd(char *path, size_t len, xo_err *err)
+int nohyper_runc_memfd(const char *what, char *path, size_t len, xo_err *err)
 {
-    int fd = memfd_create("xl-oci-runc-log", 0);
+    int fd = memfd_create("xl-oci-runc-file", 0);
     if (fd < 0)
-        return xo_err_sys(err, "cannot create a memfd for runc's log");
-    /* cannot truncate: 14 bytes and an int */
+        return xo_err_sys(err, "cannot create a memfd for %s", what);
+    /* cannot truncate: 14 bytes and an int (callers give 64) */
     snprintf(path, len, "/proc/self/fd/%d", fd);
     return fd;
 }
@@ -397,7 +391,7 @@ int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
 {
     char log[64];
     *log_r = NULL;
-    int lfd = runc_log_memfd(log, sizeof(log), err);
+    int lfd = nohyper_runc_memfd("runc's log", log, sizeof(log), err);
     if (lfd < 0)
         return -1;
     int rc = run_runc_log(root, args, out_fd, false, log, NULL, err);
@@ -412,7 +406,7 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
     /* runc's own log, to tell its failure to start the process (exit 255,
      * as the process's own 255 would be) from the process's exit. */
     char log[64];
-    int lfd = runc_log_memfd(log, sizeof(log), err);
+    int lfd = nohyper_runc_memfd("runc's log", log, sizeof(log), err);
     if (lfd < 0)
         return -1;
     /* runc exec --tty needs a terminal of ours: without one, a pty of

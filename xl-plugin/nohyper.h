@@ -122,6 +122,15 @@ int nohyper_create_code(const char *log, char *msg_r, size_t msgsz);
  * msgsz); false when it holds none. */
 bool nohyper_runc_error(const char *log, char *msg_r, size_t msgsz);
 
+/*
+ * A file for runc that is never on disk: a memfd runc inherits and opens
+ * as /proc/self/fd/N (written to path, 64 bytes will do), for its --log
+ * or exec's --process.  Nothing is left behind however we end.  Not
+ * close-on-exec, for runc; runc's init closes what it inherited before
+ * the container's process runs.  The fd, or -1 with err (`what` names it).
+ */
+int nohyper_runc_memfd(const char *what, char *path, size_t len, xo_err *err);
+
 /* runc with `args`, its stdout and stderr on out_fd, its own log (JSON
  * lines, in a memfd: nothing on disk) in *log_r (NUL-terminated, at most
  * 1 MiB; free it; NULL when unreadable).  runc's exit status, or -1 with
