@@ -314,6 +314,23 @@ static void warn_xen_only(const struct app_cfg *ac)
     xo_err_clear(&e);
 }
 
+/* vcpus is a CFS quota here: more than the host has limits nothing.  Said,
+ * not refused as `docker run --cpus` does: the same app.cfg is a valid
+ * domain on this host (Xen lets vCPUs outnumber CPUs). */
+static void warn_vcpus_past_host(const struct app_cfg *ac,
+                                 const struct domain_config *dc)
+{
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (dc->cgroup_cpus <= 0 || online <= 0 || dc->cgroup_cpus <= online)
+        return;
+    char *where = app_cfg_where(ac, "vcpus");
+    fprintf(
+        stderr,
+        "xl-oci: warning: %s: %ld CPUs, this host has %ld: under NOHYPER the container's CPU time is then not limited\n",
+        where, dc->cgroup_cpus, online);
+    free(where);
+}
+
 int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
 {
     struct xen_handles h = {0};
@@ -325,6 +342,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     size_t n_kept = 0;
     drop_anonymous(&r->dc, &kept, &n_kept);
     warn_xen_only(r->ac);
+    warn_vcpus_past_host(r->ac, &r->dc);
     if (check_supported(o, &r->dc, err) < 0 ||
         check_exec_size(o, &r->dc, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||

@@ -176,6 +176,11 @@ check "Xen-only keys under NOHYPER: a warning each, naming file, line and key" b
      [ "$(grep -c "a Xen domain.s setting, without effect under NOHYPER" "$1.err")" = 3 ] &&
      grep -q "xw1.cfg:3: cpus" "$1.err" && grep -q "xw1.cfg:4: maxmem" "$1.err"' "$X" "$T/xw1.cfg"
 "$X" destroy xw1 >/dev/null 2>&1
+cfg xw2 "vcpus = $(($(getconf _NPROCESSORS_ONLN) + 2))" 'oci_cmd = [ "true" ]'
+check "vcpus past the host's CPUs under NOHYPER: a warning, the container runs" bash -c \
+    '"$0" create "$1" 2>"$1.err" >/dev/null && "$0" wait xw2 >/dev/null &&
+     grep -q "xw2.cfg:3: vcpus: $(($(getconf _NPROCESSORS_ONLN) + 2)) CPUs, this host has $(getconf _NPROCESSORS_ONLN)" "$1.err"' "$X" "$T/xw2.cfg"
+"$X" destroy xw2 >/dev/null 2>&1
 # A tmpfs volume is 1777, as Docker's --tmpfs and a domain's: runc gave it
 # the mount point's 0755 root and user app could not write to it.
 cfg tv1 'oci_user = "app"' 'oci_volumes = [ "tmpfs:/scratch:8m" ]' 'oci_cmd = [ "touch /scratch/x && ls -ld /scratch" ]'
