@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/bytesize.h"
+
 static const char *const format_names[] = {
     [VOLSTORE_RAW] = "raw", [VOLSTORE_QCOW2] = "qcow2"};
 static const char *const fs_names[] = {[VOLSTORE_FS_NONE] = "none",
@@ -82,55 +84,12 @@ int volstore_check_name(const char *name, xo_err *err)
 
 int volstore_size_parse(uint64_t *bytes_r, const char *s, xo_err *err)
 {
-    const char *p = s;
-    uint64_t v = 0;
-    if (*p < '0' || *p > '9')
-        return xo_err_set(
-            err, EINVAL,
-            "size \"%.32s\" is not a number with an optional K, M, G or T", s);
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > VOLSTORE_SIZE_MAX)
-            return xo_err_set(err, ERANGE, "size \"%.32s\" is too large", s);
-        v = v * 10 + (uint64_t)(*p - '0');
-    }
-    unsigned shift = 0;
-    switch (*p) {
-    case 'k':
-    case 'K':
-        shift = 10;
-        break;
-    case 'm':
-    case 'M':
-        shift = 20;
-        break;
-    case 'g':
-    case 'G':
-        shift = 30;
-        break;
-    case 't':
-    case 'T':
-        shift = 40;
-        break;
-    case '\0':
-        break;
-    default:
-        return xo_err_set(err, EINVAL,
-                          "size \"%.32s\": unit \"%.8s\" is not K, M, G or T",
-                          s, p);
-    }
-    if (shift) {
-        p++;
-        if (strcmp(p, "iB") == 0 || strcmp(p, "B") == 0)
-            p += strlen(p);
-    }
-    if (*p)
-        return xo_err_set(err, EINVAL,
-                          "size \"%.32s\": unit \"%.8s\" is not K, M, G or T",
-                          s, p - (shift ? 1 : 0));
-    if (v > (VOLSTORE_SIZE_MAX >> shift))
+    uint64_t v;
+    if (xo_bytesize_parse(&v, s, err) < 0)
+        return -1;
+    if (v > VOLSTORE_SIZE_MAX)
         return xo_err_set(err, ERANGE, "size \"%.32s\" is larger than %llu TiB",
                           s, (unsigned long long)(VOLSTORE_SIZE_MAX >> 40));
-    v <<= shift;
     if (v == 0)
         return xo_err_set(err, ERANGE, "size \"%.32s\" is zero", s);
     v = (v + VOLSTORE_SIZE_UNIT - 1) / VOLSTORE_SIZE_UNIT * VOLSTORE_SIZE_UNIT;

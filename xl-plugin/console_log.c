@@ -2,7 +2,6 @@
  * console_log.h). */
 #include "console_log.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/bytesize.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "state.h"
@@ -22,32 +22,21 @@ int console_log_max(size_t *max_r, xo_err *err)
     *max_r = CONSOLE_LOG_DEFAULT_MAX;
     if (!env || !*env)
         return 0;
-    /* Digits, then K, M, G or T (binary multiples, any case, "KiB" and
-     * "KB" alike): Docker's json-file max-size reads "10m" so too. */
-    static const char units[] = "kmgt";
-    char *end = (char *)env;
-    unsigned long long v = 0;
-    errno = 0;
-    /* Digits first: strtoull would take a sign or blanks. */
-    if (isdigit((unsigned char)env[0]))
-        v = strtoull(env, &end, 10);
-    const char *u = *end ? strchr(units, tolower((unsigned char)*end)) : NULL;
-    int shift = u ? 10 * (int)(u - units + 1) : 0;
-    const char *rest = end + (u != NULL);
-    if (u && (rest[0] == 'i' || rest[0] == 'I'))
-        rest++;
-    if (u && (rest[0] == 'b' || rest[0] == 'B'))
-        rest++;
-    if (end == env || (errno && errno != ERANGE) || *rest || (*end && !u))
+    uint64_t v;
+    xo_err perr = XO_ERR_INIT;
+    int rc = xo_bytesize_parse(&v, env, &perr);
+    int why = perr.errnum;
+    xo_err_clear(&perr);
+    /* Past 1 TiB, 64-bit overflow included, is 1 TiB. */
+    if (rc < 0 && why == ERANGE)
+        v = CONSOLE_LOG_MAX_MAX;
+    else if (rc < 0)
         return xo_err_set(
             err, EINVAL,
             "XL_OCI_LOG_MAX=%s: not a size (bytes, or a number with K, M, G or T)",
             env);
-    /* Past 1 TiB (overflow included) is 1 TiB; under the minimum is it. */
-    if (v > (CONSOLE_LOG_MAX_MAX >> shift))
+    if (v > CONSOLE_LOG_MAX_MAX)
         v = CONSOLE_LOG_MAX_MAX;
-    else
-        v <<= shift;
     *max_r = v < CONSOLE_LOG_MIN_MAX ? CONSOLE_LOG_MIN_MAX : (size_t)v;
     return 0;
 }

@@ -63,7 +63,7 @@ MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
 	xl-plugin/monitor_deadline.c xl-plugin/monitor_pause.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/inet.c common/json.c common/json_build.c \
-	common/alloc.c common/xs_lite.c \
+	common/alloc.c common/xs_lite.c common/bytesize.c \
 	$(ABI_SRCS)
 MONITOR_OBJS := $(MONITOR_SRCS:%.c=$(OBJ)/%.o)
 

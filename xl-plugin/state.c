@@ -23,8 +23,9 @@ const char *state_log_dir(void)
     const char *d = getenv("XL_OCI_LOG_DIR");
     if (d && *d)
         return d;
-    /* The command layer exports the root it uses (--root included), so
-     * the monitor and the placeholder, its children, agree with it. */
+    /* cmd_set_state_root() exports the root a command uses (--root
+     * included) as XL_OCI_ROOT, so the processes it starts (the monitor,
+     * the placeholder) find the same log directory. */
     const char *root = getenv("XL_OCI_ROOT");
     if (!root || !*root || strcmp(root, XO_STATE_ROOT) == 0)
         return "/var/log/xen/oci";

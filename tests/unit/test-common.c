@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/bytesize.h"
 #include "common/error.h"
 #include "common/etc_files.h"
 #include "common/fileio.h"
@@ -589,6 +590,50 @@ static void test_write_all(void **state)
 }
 
 /* The runtime's /etc files: one text for the loader and the runtime spec. */
+/* The size grammar `volume create --size` and XL_OCI_LOG_MAX share. */
+static void test_bytesize(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        uint64_t want; /* 0: refused */
+        int errnum;
+    } cases[] = {
+        {"512", 512, 0},
+        {"64k", 64 << 10, 0},
+        {"10m", 10 << 20, 0},
+        {"10M", 10 << 20, 0},
+        {"2GiB", 2ULL << 30, 0},
+        {"3TB", 3ULL << 40, 0},
+        {"0", 0, 0},
+        {"", 0, EINVAL},
+        {"-1", 0, EINVAL},
+        {" 5", 0, EINVAL},
+        {"5X", 0, EINVAL},
+        {"5 M", 0, EINVAL},
+        {"5MBs", 0, EINVAL},
+        {"5kib", 0, EINVAL},
+        {"16777216T", 0, ERANGE},
+        {"99999999999999999999", 0, ERANGE},
+        {"18446744073709551615", UINT64_MAX, 0},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint64_t v = 7;
+        xo_err err = XO_ERR_INIT;
+        int rc = xo_bytesize_parse(&v, cases[i].in, &err);
+        if (cases[i].errnum) {
+            if (rc != -1 || err.errnum != cases[i].errnum ||
+                !strstr(xo_err_msg(&err), cases[i].in) || v != 7)
+                fail_msg("\"%s\": rc %d errnum %d", cases[i].in, rc,
+                         err.errnum);
+            xo_err_clear(&err);
+        } else if (rc != 0 || v != cases[i].want) {
+            fail_msg("\"%s\": rc %d value %llu", cases[i].in, rc,
+                     (unsigned long long)v);
+        }
+    }
+}
+
 static void test_etc_files(void **state)
 {
     (void)state;
@@ -620,6 +665,7 @@ static void test_etc_files(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bytesize),
         cmocka_unit_test(test_etc_files),
         cmocka_unit_test(test_err_set_and_clear),
         cmocka_unit_test(test_err_wrap),

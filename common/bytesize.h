@@ -1,0 +1,22 @@
+/*
+ * bytesize.h: a byte size as admins write one: digits, then an optional
+ * K, M, G or T (binary multiples, either case) and an optional "iB" or
+ * "B" after it: "64M", "10m", "2GiB", "512".  The grammar of
+ * `volume create --size` and of $XL_OCI_LOG_MAX (Docker's json-file
+ * max-size reads "10m" the same way); each caller applies its own bounds.
+ */
+#ifndef XL_OCI_COMMON_BYTESIZE_H
+#define XL_OCI_COMMON_BYTESIZE_H
+
+#include <stdint.h>
+
+#include "common/error.h"
+
+/*
+ * Parses `s` into *bytes_r (set on success only).  -1 with err quoting
+ * `s`: EINVAL when it does not start with a digit or its unit is not K,
+ * M, G or T; ERANGE when the value does not fit 64 bits.
+ */
+int xo_bytesize_parse(uint64_t *bytes_r, const char *s, xo_err *err);
+
+#endif
