@@ -12,6 +12,7 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "exec_client.h"
+#include "pod_member_disk.h"
 #include "runc_pod_member.h"
 #include "status.h"
 
@@ -19,6 +20,9 @@
  * (about a second; under QEMU's TCG beside other work, tens) or to be
  * resumed. */
 #define POD_MEMBER_BOOT_WAIT_MS 120000
+/* How long its root disk may take to connect in the running pod's guest
+ * (blkfront against blkback: well under a second, unloaded). */
+#define POD_MEMBER_DISK_WAIT_MS 60000
 
 /* Blocks until start writes its byte; false when the FIFO closed without
  * one (nobody but start writes it). */
@@ -48,7 +52,8 @@ static bool wait_start(const char *dir, xo_err *err)
 }
 
 int placeholder_pod_member_run(struct xo_xs *xs, const char *root,
-                               const char *dir, const char *pod)
+                               const char *dir, const char *pod,
+                               const char *vdev)
 {
     xo_err err = XO_ERR_INIT;
     char path[4200], *spec = NULL;
@@ -77,6 +82,11 @@ int placeholder_pod_member_run(struct xo_xs *xs, const char *root,
     if (st.state != DOMAIN_STATE_RUNNING || st.domid < 0) {
         xo_err_set(&err, EINVAL, "pod domain %s is %s, not running", pod,
                    domain_state_to_string(st.state));
+        goto out;
+    }
+    if (pod_member_disk_announce(xs, (uint32_t)st.domid, vdev,
+                                 POD_MEMBER_DISK_WAIT_MS, &err) < 0) {
+        xo_err_wrap(&err, "pod domain %s", pod);
         goto out;
     }
     struct exec_client_opts o = {

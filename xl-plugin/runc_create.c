@@ -129,20 +129,24 @@ static int write_pid_file(const char *path, long pid, xo_err *err)
  * pause process is), or the caller's.
  */
 /* With `member_dir` it is a pod member's (runc_pod_member.h), `name` its
- * pod's domain. */
+ * pod's domain and `member_vdev` its root's disk there. */
 static long spawn_placeholder(const char *name, bool new_netns,
                               const char *join_netns, bool sandbox, int tty,
-                              const char *member_dir, xo_err *err)
+                              const char *member_dir, const char *member_vdev,
+                              xo_err *err)
 {
     char prog[4096];
     if (monitor_placeholder_program(prog, sizeof(prog), err) < 0)
         return -1;
-    char *argv[] = {prog, "--root", (char *)cmd_state_root(), NULL, NULL,
-                    NULL, NULL};
+    char *argv[] = {prog, "--root", (char *)cmd_state_root(),
+                    NULL, NULL,     NULL,
+                    NULL, NULL,     NULL};
     if (member_dir) {
         argv[3] = "--pod-member";
         argv[4] = (char *)member_dir;
-        argv[5] = (char *)name;
+        argv[5] = "--pod-disk";
+        argv[6] = (char *)member_vdev;
+        argv[7] = (char *)name;
     } else if (sandbox || tty >= 0) {
         argv[3] = sandbox ? "--sandbox" : "--terminal";
         argv[4] = (char *)name;
@@ -294,7 +298,7 @@ static int create_sandbox(const struct runc_global *g,
         runc_domain_name_free(s->name, g, a->id, cmd_state_root(), err) < 0)
         return -1;
     s->pid = spawn_placeholder(s->name, ns && !ns->path, ns ? ns->path : NULL,
-                               true, -1, NULL, err);
+                               true, -1, NULL, NULL, err);
     if (s->pid < 0)
         return -1;
     char dir[4096];
@@ -467,11 +471,11 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
      * the one its spec names, the pod's). */
     if (member)
         s.pid = spawn_placeholder(s.pod, false, netns ? netns->path : NULL,
-                                  false, -1, dir, err);
+                                  false, -1, dir, s.pod_vdev, err);
     else
         s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0],
                                   s.netns[0] ? s.netns : NULL, false, pty.slave,
-                                  NULL, err);
+                                  NULL, NULL, err);
     if (s.pid < 0 ||
         (a.console_socket &&
          runc_console_send(a.console_socket, &pty, err) < 0) ||
