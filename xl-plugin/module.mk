@@ -24,11 +24,11 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/runc_binds_inline.c \
 	xl-plugin/share_views.c xl-plugin/runc_hooks.c xl-plugin/runc_state.c \
 	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c xl-plugin/nohyper_exec_process.c xl-plugin/console_log.c \
-	xl-plugin/qdisk_share.c xl-plugin/pod_member_disk.c
+	xl-plugin/qdisk_share.c xl-plugin/placeholder_pod_disk.c
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
 	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-pod-member.c tests/unit/test-runc-domcfg.c \
 	tests/unit/test-nohyper-exec-code.c tests/unit/test-console-log.c \
-	tests/unit/test-qdisk-share.c tests/unit/test-pod-member-disk.c
+	tests/unit/test-qdisk-share.c tests/unit/test-placeholder-pod-disk.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
@@ -82,7 +82,7 @@ $(B)/xl-oci-monitor: $(MONITOR_OBJS)
 PLACEHOLDER_SRCS := xl-plugin/placeholder_main.c \
 	xl-plugin/monitor_placeholder.c xl-plugin/monitor_filter.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/placeholder_pod_member.c \
-	xl-plugin/pod_member_disk.c \
+	xl-plugin/placeholder_pod_disk.c \
 	xl-plugin/exec_client.c xl-plugin/state.c xl-plugin/status.c \
 	common/error.c common/fileio.c common/log.c common/fault.c \
 	common/pathfmt.c common/alloc.c common/xs_lite.c \

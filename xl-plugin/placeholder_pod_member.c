@@ -12,7 +12,7 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "exec_client.h"
-#include "pod_member_disk.h"
+#include "placeholder_pod_disk.h"
 #include "runc_pod_member.h"
 #include "status.h"
 
@@ -84,8 +84,8 @@ int placeholder_pod_member_run(struct xo_xs *xs, const char *root,
                    domain_state_to_string(st.state));
         goto out;
     }
-    if (pod_member_disk_announce(xs, (uint32_t)st.domid, vdev,
-                                 POD_MEMBER_DISK_WAIT_MS, &err) < 0) {
+    if (placeholder_pod_disk_announce(xs, (uint32_t)st.domid, vdev,
+                                      POD_MEMBER_DISK_WAIT_MS, &err) < 0) {
         xo_err_wrap(&err, "pod domain %s", pod);
         goto out;
     }

@@ -6,7 +6,7 @@
  * It waits until `xl-oci-runc start` writes a byte to DIR/start.fifo,
  * reads the boot spec create rendered (DIR/pod-member.spec, at most
  * EXEC_CONTAINER_SPEC_MAX bytes), waits for the pod to run and for its
- * guest to connect the member's root disk `vdev` (pod_member_disk.h),
+ * guest to connect the member's root disk `vdev` (placeholder_pod_disk.h),
  * sends it to POD's loader as a CONTAINER
  * session (common/abi/exec_channel.h) and relays the container's stdout
  * and stderr to its own (the shim's), passing on the signals

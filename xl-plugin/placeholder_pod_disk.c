@@ -1,6 +1,6 @@
-/* pod_member_disk.c: a pod member's root disk as the pod's guest sees it
- * (pod_member_disk.h). */
-#include "pod_member_disk.h"
+/* placeholder_pod_disk.c: a pod member's root disk as the pod's guest sees it
+ * (placeholder_pod_disk.h). */
+#include "placeholder_pod_disk.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -66,8 +66,8 @@ static long find_devid(struct xo_xs *xs, uint32_t domid, const char *vdev,
     return devid;
 }
 
-int pod_member_disk_announce(struct xo_xs *xs, uint32_t domid, const char *vdev,
-                             long max_ms, xo_err *err)
+int placeholder_pod_disk_announce(struct xo_xs *xs, uint32_t domid,
+                                  const char *vdev, long max_ms, xo_err *err)
 {
     long devid = find_devid(xs, domid, vdev, err);
     if (devid < 0)

@@ -1,6 +1,6 @@
 /*
- * test-pod-member-disk.c: pod_member_disk_announce()
- * (xl-plugin/pod_member_disk.h) on the file store (its polling path):
+ * test-placeholder-pod-disk.c: placeholder_pod_disk_announce()
+ * (xl-plugin/placeholder_pod_disk.h) on the file store (its polling path):
  * it finds the disk by its backend's "dev", writes the frontend's
  * virtual-device again (a new file in the store: the write that fires
  * the guest's watch), returns once the frontend is Connected, waits for
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "common/xs_client.h"
-#include "xl-plugin/pod_member_disk.h"
+#include "xl-plugin/placeholder_pod_disk.h"
 #include "xl-plugin/status.h"
 
 static char root[64];
@@ -40,7 +40,7 @@ static void put(const char *path, const char *value)
 static int setup(void **state)
 {
     (void)state;
-    strcpy(root, "/tmp/test-pod-member-disk.XXXXXX");
+    strcpy(root, "/tmp/test-placeholder-pod-disk.XXXXXX");
     if (!mkdtemp(root))
         return -1;
     xs = xo_xs_open_dir(root);
@@ -81,7 +81,8 @@ static void test_connected_returns_after_the_rewrite(void **state)
     ino_t before = node_ino(FE "/51728/virtual-device");
     ino_t other = node_ino(FE "/51712/virtual-device");
     long long t0 = status_monotonic_ms();
-    assert_int_equal(pod_member_disk_announce(xs, 7, "xvdb", 5000, &err), 0);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 7, "xvdb", 5000, &err),
+                     0);
     assert_true(status_monotonic_ms() - t0 < 1000);
     assert_true(node_ino(FE "/51728/virtual-device") != before);
     assert_true(node_ino(FE "/51712/virtual-device") == other);
@@ -109,7 +110,8 @@ static void test_waits_for_the_guest(void **state)
         _exit(0);
     }
     long long t0 = status_monotonic_ms();
-    assert_int_equal(pod_member_disk_announce(xs, 7, "xvdb", 10000, &err), 0);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 7, "xvdb", 10000, &err),
+                     0);
     long long took = status_monotonic_ms() - t0;
     int ws;
     assert_int_equal(waitpid(pid, &ws, 0), pid);
@@ -121,7 +123,8 @@ static void test_never_probed_names_its_state(void **state)
     (void)state;
     xo_err err = XO_ERR_INIT;
     long long t0 = status_monotonic_ms();
-    assert_int_equal(pod_member_disk_announce(xs, 7, "xvdb", 300, &err), -1);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 7, "xvdb", 300, &err),
+                     -1);
     assert_true(status_monotonic_ms() - t0 >= 300);
     assert_int_equal(err.errnum, ETIMEDOUT);
     assert_non_null(strstr(xo_err_msg(&err), "disk xvdb of domain 7"));
@@ -135,7 +138,8 @@ static void test_closing_frontend_fails_at_once(void **state)
     xo_err err = XO_ERR_INIT;
     put(FE "/51728/state", "6");
     long long t0 = status_monotonic_ms();
-    assert_int_equal(pod_member_disk_announce(xs, 7, "xvdb", 5000, &err), -1);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 7, "xvdb", 5000, &err),
+                     -1);
     assert_true(status_monotonic_ms() - t0 < 1000);
     assert_int_equal(err.errnum, EIO);
     assert_non_null(strstr(xo_err_msg(&err), "Closed"));
@@ -148,7 +152,8 @@ static void test_guest_garbage_is_not_connected(void **state)
     (void)state;
     xo_err err = XO_ERR_INIT;
     put(FE "/51728/state", "4x");
-    assert_int_equal(pod_member_disk_announce(xs, 7, "xvdb", 200, &err), -1);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 7, "xvdb", 200, &err),
+                     -1);
     assert_int_equal(err.errnum, ETIMEDOUT);
     assert_non_null(strstr(xo_err_msg(&err), "invalid"));
     xo_err_clear(&err);
@@ -158,12 +163,14 @@ static void test_unknown_disk_is_enoent(void **state)
 {
     (void)state;
     xo_err err = XO_ERR_INIT;
-    assert_int_equal(pod_member_disk_announce(xs, 7, "xvdc", 1000, &err), -1);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 7, "xvdc", 1000, &err),
+                     -1);
     assert_int_equal(err.errnum, ENOENT);
     assert_non_null(strstr(xo_err_msg(&err), "domain 7 has no disk xvdc"));
     xo_err_clear(&err);
     /* Another domain's disks are not looked at. */
-    assert_int_equal(pod_member_disk_announce(xs, 8, "xvdb", 1000, &err), -1);
+    assert_int_equal(placeholder_pod_disk_announce(xs, 8, "xvdb", 1000, &err),
+                     -1);
     assert_int_equal(err.errnum, ENOENT);
     xo_err_clear(&err);
 }

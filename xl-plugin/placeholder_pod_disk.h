@@ -1,5 +1,5 @@
 /*
- * pod_member_disk.h: a pod member's root disk as the pod's guest sees it.
+ * placeholder_pod_disk.h: a pod member's root disk as the pod's guest sees it.
  *
  * A member's root is hot-added to its pod's domain at create
  * (runc_pod_attach.c), which on a loaded host can fall while the pod's
@@ -13,8 +13,8 @@
  * left as it is), and waits for the frontend to be Connected before the
  * session asks the guest to mount it.
  */
-#ifndef XL_OCI_XL_PLUGIN_POD_MEMBER_DISK_H
-#define XL_OCI_XL_PLUGIN_POD_MEMBER_DISK_H
+#ifndef XL_OCI_XL_PLUGIN_PLACEHOLDER_POD_DISK_H
+#define XL_OCI_XL_PLUGIN_PLACEHOLDER_POD_DISK_H
 
 #include <stdint.h>
 
@@ -27,7 +27,7 @@
  * XenbusStateConnected (xen/io/xenbus.h).  0; -1 with err naming the
  * disk and, after the wait, the state it was left in (ENOENT: no such
  * disk; ETIMEDOUT; EIO: the frontend is closing). */
-int pod_member_disk_announce(struct xo_xs *xs, uint32_t domid, const char *vdev,
-                             long max_ms, xo_err *err);
+int placeholder_pod_disk_announce(struct xo_xs *xs, uint32_t domid,
+                                  const char *vdev, long max_ms, xo_err *err);
 
 #endif
