@@ -11,6 +11,10 @@
  * this.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "common/abi/exec_channel.h"
 
 #include "common/json.h"
 #include "common/json_build.h"
@@ -26,6 +30,18 @@ static json_object *strv_json(const char *const *v, size_t n)
     for (size_t i = 0; i < n; i++)
         xo_jpush(a, xo_jstr(v[i]));
     return a;
+}
+
+/* Whether an entry of env (strings, KEY=VALUE) sets TERM. */
+static bool env_has_term(json_object *env)
+{
+    for (size_t i = 0; i < json_object_array_length(env); i++) {
+        const char *e =
+            json_object_get_string(json_object_array_get_idx(env, i));
+        if (e && !strncmp(e, "TERM=", 5))
+            return true;
+    }
+    return false;
 }
 
 int nohyper_exec_process(char **json_r, const char *dir,
@@ -49,19 +65,19 @@ int nohyper_exec_process(char **json_r, const char *dir,
     xo_jset(proc, "terminal", xo_jbool(r->terminal));
     if (r->cwd)
         xo_jset(proc, "cwd", xo_jstr(r->cwd));
-    if (r->nenv) {
-        /* Appended, as runc exec --env does: the later entry of a name
-         * wins when runc sets up the environment. */
-        json_object *env = NULL;
-        if (xo_json_get_array(&env, proc, "env", false, path, err) < 0)
-            goto out;
-        if (!env) {
-            env = xo_jarr();
-            xo_jset(proc, "env", env);
-        }
-        for (size_t i = 0; i < r->nenv; i++)
-            xo_jpush(env, xo_jstr(r->env[i]));
+    json_object *env = NULL;
+    if (xo_json_get_array(&env, proc, "env", false, path, err) < 0)
+        goto out;
+    if (!env) {
+        env = xo_jarr();
+        xo_jset(proc, "env", env);
     }
+    /* Appended, as runc exec --env does: the later entry of a name wins
+     * when runc sets up the environment. */
+    for (size_t i = 0; i < r->nenv; i++)
+        xo_jpush(env, xo_jstr(r->env[i]));
+    if (r->terminal && !env_has_term(env))
+        xo_jpush(env, xo_jstr(EXEC_TTY_TERM));
     if (r->user) {
         json_object *u = xo_jobj();
         xo_jset(u, "uid", xo_juint64(r->user->uid));

@@ -123,7 +123,12 @@
 #define EXEC_CONTAINER_FIXED 8
 #define EXEC_CONTAINER_SPEC_MAX (EXEC_PAYLOAD_MAX - EXEC_CONTAINER_FIXED)
 
-#define EXEC_FLAG_TTY 0x1u    /* a pty, rows x cols */
+#define EXEC_FLAG_TTY 0x1u /* a pty, rows x cols */
+/* What a process with a pty (EXEC_FLAG_TTY; NOHYPER's exec -t) finds in
+ * its environment when neither the container's env nor the request's
+ * names TERM, as docker exec -t gives: full-screen programs (vi, less,
+ * top) refuse or misdraw without one. */
+#define EXEC_TTY_TERM "TERM=xterm"
 #define EXEC_FLAG_STDIN 0x2u  /* STDIN messages follow; else stdin is empty */
 #define EXEC_FLAG_TARGET 0x4u /* REQUEST: in a pod container (its target) */
 #define EXEC_FLAGS_ALL (EXEC_FLAG_TTY | EXEC_FLAG_STDIN | EXEC_FLAG_TARGET)

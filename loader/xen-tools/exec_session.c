@@ -133,10 +133,10 @@ static _Noreturn void child(struct session *s, int mntfd, int rootfd, int errfd,
     /* The terminal is the process's user's, as runc gives a console. */
     if (tty && fchown(0, ids.uid, (gid_t)-1) < 0)
         exec_child_fail(errfd, errno, "chown the pty");
-    char **env = xo_xcalloc(s->spec->nenv + req->nenv + 2, sizeof(*env));
+    char **env = xo_xcalloc(s->spec->nenv + req->nenv + 3, sizeof(*env));
     static char home[300];
     run_env_build(env, s->spec->env, s->spec->nenv, req->env, req->nenv, home,
-                  sizeof(home), &ids);
+                  sizeof(home), &ids, tty);
     const char *what = "";
     if (run_become(s->spec, &ids, req->cwd[0] ? req->cwd : s->spec->cwd,
                    &what) < 0)

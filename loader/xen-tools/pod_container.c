@@ -260,7 +260,7 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
     char **envp = xo_xcalloc(spec->nenv + 2, sizeof(*envp));
     static char home[300];
     run_env_build(envp, spec->env, spec->nenv, NULL, 0, home, sizeof(home),
-                  &ids);
+                  &ids, false);
     const char *what = "";
     if (run_become(spec, &ids, spec->cwd, &what) < 0)
         exec_child_fail(errfd, errno, what);

@@ -1,5 +1,6 @@
 /* run.c: the entrypoint's life as a child of PID 1 (see run.h). */
 #include "run.h"
+#include "common/abi/exec_channel.h"
 #include "maskpaths.h"
 #include "stdio_relay.h"
 
@@ -200,7 +201,7 @@ int run_become(const struct boot_spec *spec, const struct xo_user_ids *ids,
 
 size_t run_env_build(char **env, const char *const *base, size_t nbase,
                      const char *const *over, size_t nover, char *home,
-                     size_t homesz, const struct xo_user_ids *ids)
+                     size_t homesz, const struct xo_user_ids *ids, bool tty)
 {
     size_t n = 0;
     for (size_t i = 0; i < nbase; i++) {
@@ -221,6 +222,8 @@ size_t run_env_build(char **env, const char *const *base, size_t nbase,
         snprintf(home, homesz, "HOME=%s", ids->home[0] ? ids->home : "/");
         env[n++] = home;
     }
+    if (tty && !env_get(env, "TERM"))
+        env[n++] = EXEC_TTY_TERM;
     env[n] = NULL;
     return n;
 }
@@ -374,7 +377,8 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
     /* The spec's env, HOME and the NULL: freed by the exit of PID 1. */
     char **env = xo_xcalloc(spec->nenv + 2, sizeof(*env));
     static char home[300];
-    run_env_build(env, spec->env, spec->nenv, NULL, 0, home, sizeof(home), ids);
+    run_env_build(env, spec->env, spec->nenv, NULL, 0, home, sizeof(home), ids,
+                  false);
 
     int pfd[2];
     if (pipe2(pfd, O_CLOEXEC) < 0)

@@ -33,14 +33,15 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
 /*
  * Shared with the exec server (exec_server.c), so that an exec'd process
  * gets the entrypoint's rules:
- * run_env_build: env (room for nbase + nover + 2 pointers) receives base
+ * run_env_build: env (room for nbase + nover + 3 pointers) receives base
  * with every KEY that `over` sets replaced, then `over`, then HOME from
- * ids (in home, >= 300 bytes) when none is set; NULL-terminated.  Returns
- * the number of entries.
+ * ids (in home, >= 300 bytes) when none is set, then, with `tty`,
+ * EXEC_TTY_TERM when none sets TERM; NULL-terminated.  Returns the number
+ * of entries.
  */
 size_t run_env_build(char **env, const char *const *base, size_t nbase,
                      const char *const *over, size_t nover, char *home,
-                     size_t homesz, const struct xo_user_ids *ids);
+                     size_t homesz, const struct xo_user_ids *ids, bool tty);
 
 /* The spec's own groups (v6 process/groups) in place of those ids took
  * from /etc/group, when it has them; for the spec's user only. */

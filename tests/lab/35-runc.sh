@@ -226,6 +226,13 @@ case "$out" in
 esac
 out=$(xl-oci exec -t c2 busybox stty size 2>&1 | tr -d '\r')
 [ "$out" = "24 80" ] && lab_ok exec-t-window-size || lab_fail exec-t-window-size "'$out'"
+# A terminal comes with TERM=xterm, as docker exec -t gives, unless -e
+# (or the container's env) names one; none without -t.
+out=$(xl-oci exec -t c2 sh -c 'echo "term=$TERM"' 2>&1 | tr -d '\r')
+out2=$(xl-oci exec -t -e TERM=vt100 c2 sh -c 'echo "term=$TERM"' 2>&1 | tr -d '\r')
+out3=$(xl-oci exec c2 sh -c 'echo "term=$TERM"' 2>&1)
+[ "$out" = term=xterm ] && [ "$out2" = term=vt100 ] && [ "$out3" = term= ] &&
+    lab_ok exec-t-term "$out $out2 $out3" || lab_fail exec-t-term "'$out' '$out2' '$out3'"
 rc=0
 xl-oci exec c2 busybox tty >/dev/null 2>&1 || rc=$?
 [ "$rc" = 1 ] && lab_ok exec-without-t-no-tty || lab_fail exec-without-t-no-tty "tty exit $rc"

@@ -459,6 +459,12 @@ done
 check "exec -t without a local terminal: a 24x80 terminal, the exit code kept" bash -c \
     '[ "$("$0" exec -t s1 sh -c "for i in 1 2 3 4 5 6 7 8 9 10; do s=\$(busybox stty size 2>/dev/null) && [ \"\$s\" != \"0 0\" ] && break; sleep 0.3; done; echo \$s" </dev/null | tr -d "\r")" = "24 80" ] &&
         { "$0" exec -t s1 sh -c "exit 4" </dev/null; [ $? = 4 ]; }' "$X"
+# A terminal comes with TERM=xterm, as docker exec -t gives (and a
+# domain's exec), unless -e names one; none without -t.
+check "exec -t: TERM=xterm unless -e sets it, none without -t" bash -c \
+    '[ "$("$0" exec -t s1 sh -c "echo term=\$TERM" </dev/null | tr -d "\r")" = term=xterm ] &&
+     [ "$("$0" exec -t -e TERM=vt100 s1 sh -c "echo term=\$TERM" </dev/null | tr -d "\r")" = term=vt100 ] &&
+     [ "$("$0" exec s1 sh -c "echo term=\$TERM" </dev/null)" = term= ]' "$X"
 # A signal sent to xl-oci exec goes to the process (runc exec's proxy).
 timeout 30 "$X" exec s1 sh -c 'trap "echo got-int; exit 5" INT; echo ready; while :; do sleep 1; done' >"$T/sig.out" 2>&1 &
 sp=$!
