@@ -97,8 +97,9 @@ static void scan_volume_refs(struct strset *used, const char *buf)
 
 /* image_note_fn: a state file's text names the volumes in it; a bare
  * digest or hex (a volume's own record) counts too. */
-static void note_use(void *ctx, const char *text)
+static void note_use(void *ctx, const char *user, const char *text)
 {
+    (void)user;
     struct strset *used = ctx;
     const char *v = text + strspn(text, " \n");
     if (!strncmp(v, DIGEST_ALGO ":", sizeof(DIGEST_ALGO)))
@@ -287,11 +288,65 @@ static int retire_unused(const char *root, const struct strset *candidates,
     return rc;
 }
 
+/* The first domain that uses volume `hex`, as domain_uses() finds it. */
+struct first_user {
+    const char *hex;
+    char name[256];
+};
+
+static void note_first_user(void *ctx, const char *user, const char *text)
+{
+    struct first_user *f = ctx;
+    struct strset used = {0};
+    note_use(&used, user, text);
+    if (!f->name[0] && strset_has(&used, f->hex))
+        /* may truncate: a domain's name in a message */
+        snprintf(f->name, sizeof(f->name), "%s", user);
+    strset_clear(&used);
+}
+
+/* EBUSY naming the domain that uses volume `hex` (docker rmi's conflict),
+ * or 0 when none does. */
+static int refuse_in_use(const char *hex, const struct image_users *users,
+                         xo_err *err)
+{
+    struct first_user f = {.hex = hex};
+    if (users && users->in_use &&
+        users->in_use(users->opaque, note_first_user, &f, err) < 0)
+        return -1;
+    if (!f.name[0])
+        return 0;
+    return xo_err_set(
+        err, EBUSY,
+        "container %s uses this image (sha256:%.12s): destroy it first, or rmi -f removes the name and keeps the volume while the container uses it",
+        f.name, hex);
+}
+
+/* Whether a name other than `name` points at manifest `hex`. */
+static int other_name(const char *root, const char *name, const char *hex,
+                      bool *found_r, xo_err *err)
+{
+    struct ref_entry *refs = NULL;
+    size_t n = 0;
+    *found_r = false;
+    if (refstore_list(root, &refs, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < n && !*found_r; i++)
+        *found_r = strcmp(refs[i].name, name) != 0 &&
+                   strcmp(digest_hex(&refs[i].manifest), hex) == 0;
+    refstore_list_free(refs, n);
+    return 0;
+}
+
 static int remove_locked(const char *root, const struct image_ref *r,
-                         const struct image_users *users, xo_err *err)
+                         const struct image_users *users, bool force,
+                         xo_err *err)
 {
     struct strset affected = {0};
     int rc = 0;
+    if (r->kind == IMAGE_REF_DIGEST && !force &&
+        refuse_in_use(digest_hex(&r->digest), users, err) < 0)
+        return -1;
     if (r->kind == IMAGE_REF_DIGEST) {
         struct ref_entry *refs = NULL;
         size_t n = 0;
@@ -315,12 +370,20 @@ static int remove_locked(const char *root, const struct image_ref *r,
                             r->canonical, root);
         else if (found < 0)
             rc = -1;
-        if (found == 1) {
+        bool shared = false;
+        if (found == 1 && !force &&
+            (other_name(root, r->canonical, digest_hex(&e.manifest), &shared,
+                        err) < 0 ||
+             (!shared &&
+              refuse_in_use(digest_hex(&e.manifest), users, err) < 0)))
+            rc = -1;
+        if (found == 1 && rc == 0) {
             rc = refstore_remove(root, r->canonical, err);
             if (rc == 0)
                 strset_add(&affected, digest_hex(&e.manifest));
-            refstore_entry_dispose(&e);
         }
+        if (found == 1)
+            refstore_entry_dispose(&e);
     }
     if (rc == 0)
         rc = retire_unused(root, &affected, users, NULL, err);
@@ -380,7 +443,7 @@ static int expand_prefix(char **full_r, const char *root, const char *ref,
 }
 
 int image_remove(const char *root, const char *ref,
-                 const struct image_users *users, xo_err *err)
+                 const struct image_users *users, bool force, xo_err *err)
 {
     struct image_ref r;
     char *full = NULL;
@@ -394,7 +457,7 @@ int image_remove(const char *root, const char *ref,
     int lock = -1;
     int rc = image_store_lock(&lock, root, true, err);
     if (rc == 0) {
-        rc = remove_locked(root, &r, users, err);
+        rc = remove_locked(root, &r, users, force, err);
         close(lock);
     }
     if (rc < 0)

@@ -112,10 +112,12 @@ void image_list_free(struct image_info *list, size_t n);
  * Which root volumes the caller's domains use.  The image library does not
  * know how domains keep their state; whoever owns that layout (xl-oci's
  * state.c) hands each state file that may name a volume to `note` as text
- * (a volume path, "volumes/sha256/<hex>" anywhere in it, or a bare digest),
- * and returns 0, or -1 with err set.  NULL: no domain uses anything.
+ * (a volume path, "volumes/sha256/<hex>" anywhere in it, or a bare digest)
+ * with the name of the domain it is of (for messages), and returns 0, or
+ * -1 with err set.  NULL: no domain uses anything.
  */
-typedef void (*image_note_fn)(void *note_ctx, const char *text);
+typedef void (*image_note_fn)(void *note_ctx, const char *user,
+                              const char *text);
 typedef int (*image_in_use_fn)(void *opaque, image_note_fn note, void *note_ctx,
                                xo_err *err);
 
@@ -126,11 +128,13 @@ struct image_users {
 
 /*
  * Removes the name `ref` (or, for "sha256:HEX", every name of that image)
- * and the root volume when no name is left.  A volume `users` says a
- * domain uses is kept (see image_prune).
+ * and the root volume when no name is left.  As docker rmi, the last name
+ * of an image a domain uses (as `users` tells), or its digest, is refused
+ * with EBUSY naming the domain, unless `force`; then the names go and the
+ * volume is kept while a domain uses it (see image_prune).
  */
 int image_remove(const char *root, const char *ref,
-                 const struct image_users *users, xo_err *err);
+                 const struct image_users *users, bool force, xo_err *err);
 
 struct image_prune_stats {
     size_t volumes_removed;

@@ -8,7 +8,8 @@
  *    "[options] <REF>", PULL_OPTIONS}
  *   {"images", main_images, false, "List pulled images", "[--json]",
  *    "  --json  print a JSON array\n"}
- *   {"rmi", main_rmi, false, "Remove images", "<REF|sha256:DIGEST>...", NULL}
+ *   {"rmi", main_rmi, false, "Remove images", "[-f] <REF|sha256:DIGEST>...",
+ *    "  -f, --force ..."}
  *   {"prune", main_prune, false,
  *    "Remove root volumes and blobs no image or domain uses", "", NULL}
  */
@@ -318,15 +319,19 @@ static void say_if_waiting(void)
 
 int main_rmi(int argc, char **argv)
 {
+    static const struct option longopts[] = {{"force", 0, NULL, 'f'},
+                                             {NULL, 0, NULL, 0}};
+    bool force = false;
     int opt;
-    while ((opt = cmd_getopt(argc, argv, "", NULL, "rmi", 1)) != -1)
-        ;
+    while ((opt = cmd_getopt(argc, argv, "f", longopts, "rmi", 1)) != -1)
+        if (opt == 'f')
+            force = true;
     int rc = XO_EXIT_OK;
     struct image_users users = domain_users();
     say_if_waiting();
     for (int i = optind; i < argc; i++) {
         xo_err err = XO_ERR_INIT;
-        if (image_remove(cmd_state_root(), argv[i], &users, &err) < 0)
+        if (image_remove(cmd_state_root(), argv[i], &users, force, &err) < 0)
             rc = cmd_fail(&err);
         else
             printf("removed %s\n", argv[i]);

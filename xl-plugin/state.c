@@ -229,7 +229,8 @@ static const char *const volume_files[] = {"root-volume", "domain-config.json",
                                            "runtime-spec.json"};
 #define VOLUME_FILE_MAX (4 << 20)
 
-int state_domain_volume_texts(void *opaque, void (*note)(void *, const char *),
+int state_domain_volume_texts(void *opaque,
+                              void (*note)(void *, const char *, const char *),
                               void *note_ctx, xo_err *err)
 {
     const char *root = opaque;
@@ -254,7 +255,10 @@ int state_domain_volume_texts(void *opaque, void (*note)(void *, const char *),
                 xo_read_file(&buf, NULL, p, VOLUME_FILE_MAX, err) < 0)
                 rc = -1;
             else if (buf)
-                note(note_ctx, buf);
+                /* A create still writing its dir: the name it will have. */
+                note(note_ctx,
+                     strncmp(e->d_name, ".new-", 5) ? e->d_name : e->d_name + 5,
+                     buf);
             free(buf);
             free(p);
         }

@@ -139,7 +139,8 @@ int state_domain_names(const char *root, char ***names_r, xo_err *err);
  * still writing its temporary dir.  This module owns that layout; the
  * image library only reads the texts.
  */
-int state_domain_volume_texts(void *opaque, void (*note)(void *, const char *),
+int state_domain_volume_texts(void *opaque,
+                              void (*note)(void *, const char *, const char *),
                               void *note_ctx, xo_err *err);
 
 #endif

@@ -34,7 +34,7 @@ static int note_paths(void *opaque, image_note_fn note, void *ctx, xo_err *err)
     struct in_use *u = opaque;
     (void)err;
     for (int i = 0; i < u->n; i++)
-        note(ctx, u->paths[i]);
+        note(ctx, "bundle-tool", u->paths[i]);
     return 0;
 }
 

@@ -38,7 +38,7 @@ const struct cmd_spec cmd_table[] = {
     {"pull", main_pull, false, "Pull an image and build its root volume",
      "[options] <REF>", NULL},
     {"images", main_images, false, "List pulled images", "[--json]", NULL},
-    {"rmi", main_rmi, false, "Remove images", "<REF>...", NULL},
+    {"rmi", main_rmi, false, "Remove images", "[-f] <REF>...", NULL},
     {"prune", main_prune, false,
      "Remove root volumes and blobs no image or domain uses", "", NULL},
     {"resolve", main_resolve, false,

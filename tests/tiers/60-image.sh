@@ -833,13 +833,38 @@ check "rmi of the short digest images shows removes that image" \
 "$top/$XO" --root "$R4" pull -q "oci:$L:small" >/dev/null
 check "rmi of the bare 12 hex digits images shows removes that image" \
     sh -c "'$top/$XO' --root '$R4' rmi '${short#sha256:}' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 0 ]"
+# As docker rmi: the last name of an image a container uses is refused,
+# naming the container (the name went, and with it what the admin knew
+# the volume by); another name of it goes as ever; -f removes the last
+# too, and the volume stays while the container does.
+X4() { "$top/$XO" --root "$R4" "$@"; }
+L2=$W/layout-small2
+cp -a "$L" "$L2"
+jq '.manifests += [.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "small") | .annotations["org.opencontainers.image.ref.name"] = "small2"]' \
+    "$L/index.json" >"$L2/index.json"
+X4 pull -q "oci:$L:small" >/dev/null
+X4 pull -q "oci:$L2:small2" >/dev/null
+mkdir -p "$R4/domains/web4"
+printf 'sha256:%s\n' "$hex" >"$R4/domains/web4/root-volume"
+check "rmi of a name the image has another of goes, though a container uses it" \
+    sh -c "'$top/$XO' --root '$R4' rmi 'oci:$L:small' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 1 ]"
+refuse "rmi of the last name of an image a container uses is refused naming it" \
+    "container web4 uses this image (sha256:$(printf %.12s "$hex")): destroy it first, or rmi -f" X4 rmi "oci:$L2:small2"
+refuse "rmi of the digest of an image a container uses is refused naming it" \
+    "container web4 uses this image" X4 rmi "$short"
+check "a refused rmi keeps the name" sh -c "[ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 1 ]"
+check "rmi -f removes the last name; the volume stays while the container uses it" \
+    sh -c "'$top/$XO' --root '$R4' rmi -f 'oci:$L2:small2' >/dev/null && [ \"\$('$top/$XO' --root '$R4' images --json | jq length)\" = 0 ] && '$top/$XO' --root '$R4' prune >/dev/null && [ -f '$R4/volumes/sha256/$hex/rootfs.erofs' ]"
+rm -rf "$R4/domains/web4"
+check "once the container is gone, prune removes that volume" \
+    sh -c "'$top/$XO' --root '$R4' prune >/dev/null && [ ! -e '$R4/volumes/sha256/$hex' ]"
 check "prune keeps named images" sh -c "'$top/$XO' --root '$R' prune && [ -d '$v' ]"
 # A domain whose state names a volume keeps it through rmi and prune.
 hex_multi=$(pull_vol "oci:$L:multi")
 mkdir -p "$R/domains/web"
 printf '{"disks":[{"pdev_path":"%s/volumes/sha256/%s/rootfs.erofs"}]}\n' "$R" "$hex_multi" > "$R/domains/web/domain-config.json"
-xo rmi "oci:$L:multi" >/dev/null 2>&1
-check "a volume a domain uses survives rmi and prune" \
+xo rmi -f "oci:$L:multi" >/dev/null 2>&1
+check "a volume a domain uses survives rmi -f and prune" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -f '$R/volumes/sha256/$hex_multi/rootfs.erofs' ]"
 rm -rf "$R/domains/web"
 xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" \
