@@ -387,7 +387,9 @@ static int end_policy(struct xen_handles *h, const char *name, xo_err *err)
         return 0;
     xo_err_clear(err);
     /* No monitor to do it: the container is not running, finish it. */
-    if (st.nohyper && nohyper_teardown(root, name, err) < 0)
+    if (st.nohyper &&
+        (nohyper_teardown(root, name, err) < 0 ||
+         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) < 0))
         return -1;
     if (status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0)
         return -1;
@@ -406,6 +408,8 @@ static int finish_down(struct xen_handles *h, const char *name,
     if (r <= 0)
         return r;
     r = nohyper_teardown(cmd_state_root(), name, err) < 0 ||
+                status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) <
+                    0 ||
                 status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR,
                            "down (its process was gone) when stopped",
                            err) < 0 ||

@@ -255,7 +255,9 @@ static int publish_running(struct xo_xs *xs, const char *root, const char *name,
     return 0;
 }
 
-/* Records the exit; journals it. */
+/* Records the exit; journals it.  The pid goes: the number is free for
+ * the host's next process, which a script reading it must not signal (as
+ * docker inspect's State.Pid is 0 then). */
 static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
                         int code, xo_err *err)
 {
@@ -264,7 +266,8 @@ static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
     xo_info("%s exited with %d", name, code);
     if ((code >= 0 && status_setf(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
                                   "%d", code) < 0) ||
-        status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, now, err) < 0)
+        status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, now, err) < 0 ||
+        status_remove_field(xs, name, DOMAIN_STATUS_KEY_PID, err) < 0)
         return -1;
     struct event_record ev;
     journal_record_init(&ev, EVENT_EXITED, name);
