@@ -22,7 +22,7 @@ LOADER_OUT ?= $(XT_OUT)/out
 LOADER_OUT_DEBIAN ?= $(XT_OUT)/out-debian
 XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_net.c $(XT)/bootspec_binds.c $(XT)/inline_binds.c \
-	$(XT)/latenet.c $(XT)/startgate.c \
+	$(XT)/latenet.c $(XT)/startgate.c $(XT)/frontends.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
 	$(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay.c \
@@ -50,7 +50,8 @@ LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay
 # A pod container's session builds a root as the init does.
 LIB_SRCS += $(XT)/pod_container.c $(XT)/pod_registry.c $(XT)/mounts.c \
 	$(XT)/devfs.c \
-	$(XT)/inline_binds.c $(XT)/share_ready.c $(XT)/netcfg.c $(XT)/sysctls.c
+	$(XT)/inline_binds.c $(XT)/share_ready.c $(XT)/netcfg.c $(XT)/sysctls.c \
+	$(XT)/frontends.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)

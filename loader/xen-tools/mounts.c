@@ -13,11 +13,13 @@
 #include <unistd.h>
 
 #include "devfs.h"
+#include "frontends.h"
 #include "inline_binds.h"
 #include "safepath.h"
 #include "share_ready.h"
 
 #include "common/pathfmt.h"
+#include "report.h"
 
 static int mkdir_one(const char *path, xo_err *err)
 {
@@ -74,7 +76,9 @@ static const char *devmap_lookup(const struct loader_env *env, const char *dev)
 
 /*
  * Waits for a frontend's device node: xen-blkfront connects to its backend
- * after the module is loaded, so /dev/xvdX appears asynchronously.
+ * after the module is loaded, so /dev/xvdX appears asynchronously.  A
+ * disk added while the kernel booted may have been missed: after a while
+ * the kernel is asked to look again (frontends.h).
  */
 static int wait_device(const char *dev, unsigned ms, struct stat *st)
 {
@@ -84,6 +88,9 @@ static int wait_device(const char *dev, unsigned ms, struct stat *st)
             return 0;
         if (errno != ENOENT || waited >= ms)
             return -1;
+        if (waited == FRONTENDS_NUDGE_AFTER_MS && frontends_nudge("vbd") > 0)
+            report_marker("%s: a disk the kernel had not probed: asked again",
+                          dev);
         nanosleep(&step, NULL);
     }
 }

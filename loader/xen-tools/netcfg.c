@@ -23,6 +23,7 @@
 #include "common/fileio.h"
 #include "common/inet.h"
 #include "common/pathfmt.h"
+#include "loader/xen-tools/frontends.h"
 #include "loader/xen-tools/report.h"
 #include "loader/xen-tools/safepath.h"
 
@@ -96,7 +97,9 @@ static int find_by_mac(int sk, const unsigned char mac[6], char *name)
 
 /*
  * xen-netfront creates its interfaces when it connects to the backend,
- * after the module is loaded: wait for the MAC to show up.
+ * after the module is loaded: wait for the MAC to show up.  A vif added
+ * while the kernel booted (a late network's, at start) may have been
+ * missed: after a while the kernel is asked to look again (frontends.h).
  */
 static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
                        unsigned wait_ms)
@@ -107,6 +110,9 @@ static int wait_by_mac(int sk, const unsigned char mac[6], char *name,
             return 0;
         if (waited >= wait_ms)
             return -1;
+        if (waited == FRONTENDS_NUDGE_AFTER_MS && frontends_nudge("vif") > 0)
+            report_marker(
+                "a network interface the kernel had not probed: asked again");
         nanosleep(&step, NULL);
     }
 }

@@ -1,0 +1,43 @@
+/* frontends.c: making this kernel look again at devices it may have
+ * missed (frontends.h). */
+#include "loader/xen-tools/frontends.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xenstore.h>
+
+/* XenbusStateInitialising (xen/io/xenbus.h), as the frontend's state
+ * node holds it. */
+#define INITIALISING "1"
+
+int frontends_nudge(const char *type)
+{
+    struct xs_handle *xs = xs_open(0);
+    if (!xs)
+        return 0;
+    char dir[64];
+    /* may truncate: a type is "vbd" or "vif"; a cut path reads nothing */
+    snprintf(dir, sizeof(dir), "device/%s", type);
+    unsigned n = 0, done = 0;
+    char **ids = xs_directory(xs, XBT_NULL, dir, &n);
+    for (unsigned i = 0; ids && i < n; i++) {
+        char state[128], node[128];
+        /* may truncate: ids are the kernel's and the toolstack's short
+         * numbers; a cut path reads nothing */
+        snprintf(state, sizeof(state), "%s/%s/state", dir, ids[i]);
+        snprintf(node, sizeof(node), "%s/%s/backend-id", dir, ids[i]);
+        unsigned slen = 0, blen = 0;
+        char *s = xs_read(xs, XBT_NULL, state, &slen);
+        char *b = s && slen == 1 && !memcmp(s, INITIALISING, 1)
+                      ? xs_read(xs, XBT_NULL, node, &blen)
+                      : NULL;
+        if (b && xs_write(xs, XBT_NULL, node, b, blen))
+            done++;
+        free(s);
+        free(b);
+    }
+    free(ids);
+    xs_close(xs);
+    return (int)done;
+}
