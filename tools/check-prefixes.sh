@@ -31,7 +31,7 @@ declare -A PREFIXES=(
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg privileges
         report run safepath exec_server exec_session pod_container exec_child
-        startgate stdio_relay sysctls"
+        startgate stdio_relay sysctls frontends"
     [netback]="nb netback"
     [verifier]="digest cosign crypto_lib"
     [xl-plugin]="main cmd create guest_report inspect loopdev metastore stats

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <xenstore.h>
 
+#include "common/pathfmt.h"
+
 /* XenbusStateInitialising (xen/io/xenbus.h), as the frontend's state
  * node holds it. */
 #define INITIALISING "1"
@@ -23,10 +25,13 @@ int frontends_nudge(const char *type)
     char **ids = xs_directory(xs, XBT_NULL, dir, &n);
     for (unsigned i = 0; ids && i < n; i++) {
         char state[128], node[128];
-        /* may truncate: ids are the kernel's and the toolstack's short
-         * numbers; a cut path reads nothing */
-        snprintf(state, sizeof(state), "%s/%s/state", dir, ids[i]);
-        snprintf(node, sizeof(node), "%s/%s/backend-id", dir, ids[i]);
+        /* ids are the kernel's and the toolstack's short numbers: a path
+         * too long for these is no frontend of ours */
+        if (xo_path_fmt(state, sizeof(state), NULL, "%s/%s/state", dir,
+                        ids[i]) < 0 ||
+            xo_path_fmt(node, sizeof(node), NULL, "%s/%s/backend-id", dir,
+                        ids[i]) < 0)
+            continue;
         unsigned slen = 0, blen = 0;
         char *s = xs_read(xs, XBT_NULL, state, &slen);
         char *b = s && slen == 1 && !memcmp(s, INITIALISING, 1)
