@@ -502,6 +502,12 @@ out:
         xo_err e = XO_ERR_INIT;
         runc_pod_member_detach(&s, &e);
         xo_err_clear(&e);
+        /* Our shared hold of the store lock goes first: the release takes
+         * it exclusive (one file, <root>/lock) and would wait for us. */
+        if (vol.lock_fd >= 0) {
+            close(vol.lock_fd);
+            vol.lock_fd = -1;
+        }
         if (vol.dir)
             bundle_rootfs_release(cmd_state_root(), vol.dir, &e);
         xo_err_clear(&e);

@@ -137,4 +137,50 @@ else
     ok "ctr run -t # SKIP no script(1)"
 fi
 check "xl-oci-runc --help" bash -c "XL_OCI_NO_XEN= '$RUNC_BIN' --help | grep -q 'runc-compatible'"
+
+# runc installed as xl-oci-runc (a common "replace runc" move), or
+# XL_OCI_RUNC naming it: without Xen it ran itself forever; now it says
+# so, in the --log file too (where the shim reads create's error), 127.
+mkdir -p "$T/selfbin"
+cp "$RUNC_BIN" "$T/selfbin/runc"
+fails_with "without Xen, a runc on PATH that is xl-oci-runc itself is refused, not run forever" \
+    "runc ($T/selfbin/runc) is xl-oci-runc itself, not runc" \
+    env PATH="$T/selfbin:$PATH" timeout 10 "$T/selfbin/runc" state nosuch
+env XL_OCI_RUNC="$RUNC_BIN" timeout 10 "$RUNC_BIN" --log "$T/self.log" --log-format json \
+    create --bundle "$B" self1 >/dev/null 2>&1
+rc=$?
+[ "$rc" = 127 ] && jq -e 'select(.level == "error") | .msg | test("is xl-oci-runc itself")' "$T/self.log" >/dev/null &&
+    ok "XL_OCI_RUNC naming xl-oci-runc: 127, the reason in the --log file as JSON" ||
+    { nok "XL_OCI_RUNC naming xl-oci-runc: rc $rc"; sed 's/^/# /' "$T/self.log" 2>/dev/null; }
+
+# The Xen path's own checks, before any Xen call (XENSTORED_PATH names a
+# store that is not there: xl-oci-runc takes the host for a dom0).
+XR=(env -u XL_OCI_NO_XEN XENSTORED_PATH="$T/no-xenstored" XL_OCI_ROOT="$T/xen-root"
+    "$RUNC_BIN" --root "$T/runc-xen")
+# A mount the spec refuses, found after the bundle's rootfs became a
+# volume: create held the store lock shared and its cleanup asked for it
+# exclusive, waiting for itself forever (and every other create and
+# prune behind it).
+BX=$T/xenb
+mkdir -p "$BX"
+cp -a "$B/rootfs" "$BX/rootfs"
+jq '.process.terminal = false | .mounts += [{"destination": "/proc/foo", "type": "bind", "source": "/tmp", "options": ["rbind"]}]' \
+    "$B/config.json" >"$BX/config.json"
+fails_with "Xen path: a refused mount fails create at once, naming it (no wait on its own store lock)" \
+    "mounts[" timeout 60 "${XR[@]}" create --bundle "$BX" xm1
+check "Xen path: the refused create left no state and the store lock free" \
+    bash -c "[ ! -e '$T/runc-xen/xm1' ] && flock -n -x '$T/xen-root/lock' true"
+# As runc: delete --force of a container that does not exist is done
+# (cleanup that deletes twice); without --force it is the shim's "does
+# not exist".
+check "Xen path: delete --force of a container that does not exist: rc 0" "${XR[@]}" delete --force nosuch
+fails_with "Xen path: delete of a container that does not exist says so" 'container "nosuch" does not exist' \
+    "${XR[@]}" delete nosuch
+# A verb without its container ID: runc's usage error, not a crash.
+for verb in start state kill delete pause resume; do
+    "${XR[@]}" "$verb" >"$T/noid.out" 2>&1
+    rc=$?
+    [ "$rc" = 1 ] && [ -s "$T/noid.out" ] && ok "Xen path: $verb without an ID: rc 1 with a message" ||
+        { nok "Xen path: $verb without an ID: rc $rc"; sed 's/^/# /' "$T/noid.out"; }
+done
 exit $status
