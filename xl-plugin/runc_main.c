@@ -7,15 +7,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/json_build.h"
 #include "common/log.h"
+#include "common/pathfmt.h"
 #include "runc.h"
 #include "xen.h"
 #include "xl_oci.h"
@@ -92,18 +95,94 @@ static void log_sink(enum xo_log_level level, const char *msg, void *opaque)
     (void)log_line(opaque, names[level], msg);
 }
 
-/* Without Xen: runc itself, with our arguments ($XL_OCI_RUNC, else runc
- * from PATH). */
+/* The value of global flag `name` at argv[*i] ("--name V" or
+ * "--name=V"), advancing *i; NULL when argv[*i] is not that flag. */
+static const char *flag_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] || *i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+/* The file execvp() would run for `prog` into path: prog itself when it
+ * has a '/', else the first executable of that name in $PATH.  -1 with
+ * errno. */
+static int find_program(const char *prog, char path[PATH_MAX])
+{
+    if (strchr(prog, '/'))
+        return xo_path_fmt(path, PATH_MAX, NULL, "%s", prog) < 0 ? -1 : 0;
+    const char *p = getenv("PATH");
+    if (!p || !*p)
+        p = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    for (;;) {
+        size_t n = strcspn(p, ":");
+        if (xo_path_fmt(path, PATH_MAX, NULL, "%.*s/%s", (int)n, n ? p : ".",
+                        prog) >= 0 &&
+            access(path, X_OK) == 0)
+            return 0;
+        if (!p[n])
+            break;
+        p += n + 1;
+    }
+    errno = ENOENT;
+    return -1;
+}
+
+/* The --log and --log-format flags among runc's global flags, for an
+ * error of our own without Xen (every other flag is runc's to judge). */
+static void scan_log_flags(int argc, char **argv, struct runc_global *g)
+{
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+        const char *v;
+        if ((v = flag_value(argc, argv, &i, "--log-format")))
+            g->log_json = strcmp(v, "json") == 0;
+        else if ((v = flag_value(argc, argv, &i, "--log")))
+            g->log = v;
+        else if (!flag_value(argc, argv, &i, "--root") &&
+                 !flag_value(argc, argv, &i, "--criu"))
+            (void)flag_value(argc, argv, &i, "--rootless"); /* values skipped */
+    }
+}
+
+/*
+ * Without Xen: runc itself, with our arguments ($XL_OCI_RUNC, else runc
+ * from PATH).  A runc that is this program (installed as runc, or named
+ * by XL_OCI_RUNC) is refused: it would run itself forever.  Our error
+ * goes where runc's would, the --log file (where the shim reads create's
+ * error) as well as stderr; exit 127 as a shell's for a program it
+ * cannot run.
+ */
 static int pass_through(int argc, char **argv)
 {
-    (void)argc;
     const char *runc = getenv("XL_OCI_RUNC");
     if (!runc || !*runc)
         runc = "runc";
-    argv[0] = (char *)runc;
-    execvp(runc, argv);
-    fprintf(stderr, "xl-oci-runc: no Xen on this host and cannot run %s: %s\n",
-            runc, strerror(errno));
+    char path[PATH_MAX];
+    struct stat self, st;
+    xo_err err = XO_ERR_INIT;
+    if (find_program(runc, path) < 0) {
+        xo_err_sys(&err, "no Xen on this host and cannot run %s", runc);
+    } else if (stat("/proc/self/exe", &self) == 0 && stat(path, &st) == 0 &&
+               self.st_dev == st.st_dev && self.st_ino == st.st_ino) {
+        xo_err_set(
+            &err, ELOOP,
+            "no Xen on this host, and %s (%s) is xl-oci-runc itself, not runc: set XL_OCI_RUNC to runc's path",
+            runc, path);
+    } else {
+        argv[0] = (char *)runc;
+        execv(path, argv);
+        xo_err_sys(&err, "no Xen on this host and cannot run %s", path);
+    }
+    struct runc_global g = {.root = RUNC_DEFAULT_ROOT};
+    scan_log_flags(argc, argv, &g);
+    if (log_line(&g, "error", xo_err_msg(&err)) && g.log)
+        fprintf(stderr, "xl-oci-runc: %s\n", xo_err_msg(&err));
+    xo_err_clear(&err);
     return 127;
 }
 
@@ -118,20 +197,6 @@ static const struct verb {
     {"features", runc_features}, {"exec", runc_exec},
     {"update", runc_update},
 };
-
-/* The value of global flag `name` at argv[*i] ("--name V" or
- * "--name=V"), advancing *i; NULL when argv[*i] is not that flag. */
-static const char *flag_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] || *i + 1 >= argc)
-        return NULL;
-    return argv[++*i];
-}
 
 int main(int argc, char **argv)
 {
