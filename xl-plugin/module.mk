@@ -28,7 +28,8 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
 	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-pod-member.c tests/unit/test-runc-domcfg.c \
 	tests/unit/test-nohyper-exec-code.c tests/unit/test-console-log.c \
-	tests/unit/test-qdisk-share.c tests/unit/test-placeholder-pod-disk.c
+	tests/unit/test-qdisk-share.c tests/unit/test-placeholder-pod-disk.c \
+	tests/unit/test-runc-signal.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \

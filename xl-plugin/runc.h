@@ -149,8 +149,8 @@ int runc_features(const struct runc_global *g, int argc, char **argv,
 /* runc_exec.c; without --detach it exits with the process's exit code. */
 int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err);
 
-/* Signal names and numbers as runc takes them ("KILL", "SIGKILL", "9");
- * -1 when none. */
+/* Signal names and numbers as runc takes them ("KILL", "SIGKILL", "9",
+ * in any case: "term", "sigkill"); -1 when none. */
 int runc_signal(const char *s);
 
 #endif

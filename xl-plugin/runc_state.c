@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "common/alloc.h"
@@ -285,11 +286,12 @@ int runc_signal(const char *s)
     long n = strtol(s, &end, 10);
     if (end != s && !*end)
         return n > 0 && n < NSIG ? (int)n : -1;
-    if (strncmp(s, "SIG", 3) == 0)
+    /* Any case, with or without SIG, as runc takes "term" and "sigkill". */
+    if (strncasecmp(s, "SIG", 3) == 0)
         s += 3;
     for (int i = 1; i < NSIG; i++) {
         const char *abbrev = sigabbrev_np(i);
-        if (abbrev && strcmp(abbrev, s) == 0)
+        if (abbrev && strcasecmp(abbrev, s) == 0)
             return i;
     }
     return -1;
