@@ -75,7 +75,8 @@ static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
     opterr = 0;
     memset(a, 0, sizeof(*a));
     a->bundle = ".";
-    while ((opt = getopt_long(argc, argv, "+b:", longopts, NULL)) != -1) {
+    /* ':' first: an option without its value is told apart. */
+    while ((opt = getopt_long(argc, argv, "+:b:", longopts, NULL)) != -1) {
         switch (opt) {
         case 'b':
             a->bundle = optarg;
@@ -95,6 +96,9 @@ static int parse(int argc, char **argv, struct create_args *a, xo_err *err)
         case 'n':
         case 'k':
             break; /* a domain has no pivot_root nor session keyring */
+        case ':':
+            return xo_err_set(err, EINVAL, "create: option %s needs a value",
+                              argv[optind - 1]);
         default:
             return xo_err_set(err, EINVAL, "create: unknown option %s",
                               argv[optind - 1]);
@@ -138,9 +142,8 @@ static long spawn_placeholder(const char *name, bool new_netns,
     char prog[4096];
     if (monitor_placeholder_program(prog, sizeof(prog), err) < 0)
         return -1;
-    char *argv[] = {prog, "--root", (char *)cmd_state_root(),
-                    NULL, NULL,     NULL,
-                    NULL, NULL,     NULL};
+    /* The rest NULL: the mode's arguments go in below. */
+    char *argv[9] = {prog, "--root", (char *)cmd_state_root()};
     if (member_dir) {
         argv[3] = "--pod-member";
         argv[4] = (char *)member_dir;

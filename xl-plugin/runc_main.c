@@ -229,6 +229,10 @@ int main(int argc, char **argv)
         } else if ((v = flag_value(argc, argv, &i, "--log"))) {
             g.log = v;
         } else if ((v = flag_value(argc, argv, &i, "--log-format"))) {
+            if (strcmp(v, "json") && strcmp(v, "text")) {
+                fprintf(stderr, "xl-oci-runc: invalid log-format: %s\n", v);
+                return 2;
+            }
             g.log_json = strcmp(v, "json") == 0;
         } else if ((v = flag_value(argc, argv, &i, "--criu")) ||
                    (v = flag_value(argc, argv, &i, "--rootless"))) {
@@ -244,6 +248,13 @@ int main(int argc, char **argv)
                    strcmp(argv[i], "-v") == 0) {
             printf("xl-oci-runc version %s\nspec: 1.0.2\n", XO_VERSION);
             return 0;
+        } else if (i + 1 == argc &&
+                   (!strcmp(argv[i], "--root") || !strcmp(argv[i], "--log") ||
+                    !strcmp(argv[i], "--log-format") ||
+                    !strcmp(argv[i], "--criu") ||
+                    !strcmp(argv[i], "--rootless"))) {
+            fprintf(stderr, "xl-oci-runc: option %s needs a value\n", argv[i]);
+            return 2;
         } else {
             fprintf(stderr, "xl-oci-runc: unknown global option %s\n", argv[i]);
             usage(stderr);

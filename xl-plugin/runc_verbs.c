@@ -32,9 +32,10 @@
 
 /* The verb's options: the ones in `flags` (each "--name" taking no
  * value) are accepted and reported in *set (bit i for flags[i]); the
- * operands follow.  Returns the index of the first operand. */
+ * operands follow: the container's ID and, with `signal`, an optional
+ * signal (kill).  Returns the index of the first operand. */
 static int operands(int argc, char **argv, const char *const *flags,
-                    unsigned *set, int want, xo_err *err)
+                    unsigned *set, bool signal, xo_err *err)
 {
     int i = 1;
     *set = 0;
@@ -48,9 +49,10 @@ static int operands(int argc, char **argv, const char *const *flags,
                               argv[i]);
         *set |= 1u << bit;
     }
-    if (argc - i < want || argc - i > want + 1)
-        return xo_err_set(err, EINVAL, "%s: expected a container ID%s", argv[0],
-                          want > 1 ? " and a signal" : "");
+    if (argc - i < 1 || argc - i > 1 + signal)
+        return xo_err_set(
+            err, EINVAL, "%s: expected a container ID%s, not %d operands",
+            argv[0], signal ? " and an optional signal" : "", argc - i);
     return i;
 }
 
@@ -139,7 +141,7 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
 {
     unsigned set;
     struct target t = {0};
-    int i = operands(argc, argv, NULL, &set, 1, err);
+    int i = operands(argc, argv, NULL, &set, false, err);
     if (i < 0 || find(g, argv[i], &t, true, err) < 0)
         goto fail;
     if (strcmp(oci_status(&t), "created") != 0) {
@@ -190,7 +192,7 @@ int runc_state_cmd(const struct runc_global *g, int argc, char **argv,
 {
     unsigned set;
     struct target t = {0};
-    int i = operands(argc, argv, NULL, &set, 1, err);
+    int i = operands(argc, argv, NULL, &set, false, err);
     if (i < 0 || find(g, argv[i], &t, false, err) < 0) {
         xen_close(&t.h);
         return -1;
@@ -262,7 +264,7 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
     static const char *const flags[] = {"--all", "-a", NULL};
     unsigned set;
     struct target t = {0};
-    int i = operands(argc, argv, flags, &set, 1, err);
+    int i = operands(argc, argv, flags, &set, true, err);
     if (i < 0 || find(g, argv[i], &t, true, err) < 0)
         goto fail;
     int sig = i + 1 < argc ? runc_signal(argv[i + 1]) : SIGTERM;
@@ -355,7 +357,7 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
     unsigned set;
     struct target t = {0};
     char dir[4096], p[4200];
-    int i = operands(argc, argv, flags, &set, 1, err);
+    int i = operands(argc, argv, flags, &set, false, err);
     if (i < 0)
         goto fail;
     if (find(g, argv[i], &t, false, err) < 0) {
@@ -466,7 +468,7 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
     bool pause = strcmp(argv[0], "pause") == 0;
     unsigned set;
     struct target t = {0};
-    int i = operands(argc, argv, NULL, &set, 1, err);
+    int i = operands(argc, argv, NULL, &set, false, err);
     if (i < 0 || find(g, argv[i], &t, true, err) < 0)
         goto fail;
     if (!runc_has_domain(&t.s)) {

@@ -176,6 +176,13 @@ check "Xen path: the refused create left no state and the store lock free" \
 check "Xen path: delete --force of a container that does not exist: rc 0" "${XR[@]}" delete --force nosuch
 fails_with "Xen path: delete of a container that does not exist says so" 'container "nosuch" does not exist' \
     "${XR[@]}" delete nosuch
+# Usage errors say what is wrong, as runc's do.
+fails_with "Xen path: an operand too many is refused" "start: expected a container ID, not 2 operands" \
+    "${XR[@]}" start xm1 extra
+fails_with "Xen path: an option without its value says so" "create: option --bundle needs a value" \
+    "${XR[@]}" create --bundle
+fails_with "Xen path: an unknown --log-format is refused" "invalid log-format: xml" \
+    "${XR[@]}" --log-format xml state xm1
 # A verb without its container ID: runc's usage error, not a crash.
 for verb in start state kill delete pause resume; do
     "${XR[@]}" "$verb" >"$T/noid.out" 2>&1
