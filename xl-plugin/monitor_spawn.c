@@ -121,6 +121,48 @@ static void add_ready_fd(struct monitor_argv *a, char fdbuf[16], int fd)
     a->argv[n + 2] = NULL;
 }
 
+/* Writes `v` to /proc/self/oom_score_adj; false when refused. */
+static bool write_oom_score_adj(const char *v)
+{
+    int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool ok = write(fd, v, strlen(v)) == (ssize_t)strlen(v);
+    close(fd);
+    return ok;
+}
+
+void monitor_oom_protect(void)
+{
+    if (!getenv(MONITOR_OOM_ENV)) {
+        char v[16] = "";
+        int fd = open("/proc/self/oom_score_adj", O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd >= 0 ? read(fd, v, sizeof(v) - 1) : -1;
+        if (fd >= 0)
+            close(fd);
+        if (n <= 0)
+            return;
+        v[n] = '\0';
+        v[strcspn(v, "\n")] = '\0';
+        setenv(MONITOR_OOM_ENV, v, 1);
+    }
+    char mine[16];
+    /* cannot truncate: an int */
+    snprintf(mine, sizeof(mine), "%d", MONITOR_OOM_SCORE_ADJ);
+    (void)write_oom_score_adj(mine);
+}
+
+void monitor_oom_restore(void)
+{
+    const char *v = getenv(MONITOR_OOM_ENV);
+    char *end = NULL;
+    long n = v ? strtol(v, &end, 10) : 0;
+    /* The kernel's range; anything else is not ours to write. */
+    if (v && end != v && !*end && n >= -1000 && n <= 1000)
+        (void)write_oom_score_adj(v);
+    unsetenv(MONITOR_OOM_ENV);
+}
+
 int monitor_exec(const char *root, const char *name, bool unpause, xo_err *err)
 {
     static struct monitor_argv a;
@@ -138,6 +180,7 @@ int monitor_exec(const char *root, const char *name, bool unpause, xo_err *err)
     fflush(NULL);
     /* The monitor gets no handle of ours (xenstore socket, locks). */
     close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+    monitor_oom_protect();
     execv(a.argv[0], a.argv);
     return xo_err_sys(err, "cannot run %s", a.argv[0]);
 }
@@ -204,6 +247,7 @@ static int spawn(const char *root, const char *name, bool nohyper, xo_err *err)
         if (grandchild != 0)
             _exit(grandchild < 0 ? 1 : 0);
         detach(name);
+        monitor_oom_protect();
         execv(a->argv[0], a->argv);
         int e = errno;
         (void)!write(keep, &e, sizeof(e));

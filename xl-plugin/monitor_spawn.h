@@ -31,6 +31,24 @@ int monitor_program(char *buf, size_t len, xo_err *err);
  * $XL_OCI_PLACEHOLDER, else the one beside this binary. */
 int monitor_placeholder_program(char *buf, size_t len, xo_err *err);
 
+/*
+ * A monitor outlives the memory shortage that kills its container: its
+ * oom_score_adj (/proc/self/oom_score_adj, -1000..1000) is
+ * MONITOR_OOM_SCORE_ADJ, just above containerd's own -999 as
+ * containerd's shims are, so the kernel's OOM killer takes containers
+ * first and a container's end is still recorded.  What the monitor
+ * starts for the container (runc, and so the container's process) gets
+ * back the value the monitor was started with, which the monitor keeps
+ * in $XL_OCI_OOM_SCORE_ADJ (a monitor started by another keeps the
+ * first's).  Both are best effort: without CAP_SYS_RESOURCE the value
+ * stays as it was.
+ */
+#define MONITOR_OOM_SCORE_ADJ (-998)
+#define MONITOR_OOM_ENV "XL_OCI_OOM_SCORE_ADJ"
+void monitor_oom_protect(void);
+/* In a child the monitor forks for the container, before its exec. */
+void monitor_oom_restore(void);
+
 /* Starts a detached monitor of `name` (double fork, new session, stdio on
  * <logdir>/<name>.monitor.log); returns 0 once it holds its lock. */
 int monitor_spawn(const char *root, const char *name, xo_err *err);

@@ -26,6 +26,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/fstype.h"
 #include "loopdev.h"
+#include "monitor_spawn.h"
 #include "nohyper_net.h"
 #include "state.h"
 #include "verifier/digest.h"
@@ -266,6 +267,9 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
         sigset_t none;
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        /* The container's process is not the monitor: it gets the OOM
+         * score the monitor was started with. */
+        monitor_oom_restore();
         execvp(runc, (char *const *)argv);
         dprintf(2, "xl-oci: cannot run %s: %s\n", runc, strerror(errno));
         _exit(127);

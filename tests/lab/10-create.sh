@@ -131,6 +131,10 @@ mkcfg cmon 'oci_cmd = [ "sleep", "25000", "exit", "5" ]'
 lab_check create-cmon xl-oci create "$LAB_WORK/cmon.cfg"
 if wait_state cmon running 180; then
     pid=$(cat "$XL_OCI_ROOT/domains/cmon/monitor.lock")
+    # The OOM killer takes containers' processes before a monitor
+    # (monitor_spawn.h), as containerd's shims sit above containerd.
+    adj=$(cat "/proc/$pid/oom_score_adj" 2>/dev/null)
+    [ "$adj" = -998 ] && lab_ok monitor-oom-score-adj "$adj" || lab_fail monitor-oom-score-adj "'$adj'"
     kill -9 "$pid"
     sleep 1
     xl list cmon >/dev/null 2>&1 && lab_ok monitor-killed-domain-runs ||
@@ -141,6 +145,9 @@ if wait_state cmon running 180; then
     pid2=$(cat "$XL_OCI_ROOT/domains/cmon/monitor.lock")
     [ "$pid2" != "$pid" ] && kill -0 "$pid2" 2>/dev/null &&
         lab_ok monitor-restarted || lab_fail monitor-restarted "no new monitor"
+    adj=$(cat "/proc/$pid2/oom_score_adj" 2>/dev/null)
+    [ "$adj" = -998 ] && lab_ok restarted-monitor-oom-score-adj "$adj" ||
+        lab_fail restarted-monitor-oom-score-adj "'$adj'"
     kill -9 "$pid2"
     # Let the container exit while no monitor runs: watch the domain with
     # xl alone (any xl-oci command would start a monitor again) until Xen

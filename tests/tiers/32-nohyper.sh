@@ -425,6 +425,13 @@ check "create a long-running container" "$X" create "$T/s1.cfg"
 check "status: running, its pid that of a live process" bash -c \
     'p=$("$0" status --json s1 | jq -r "select(.state == \"running\") | .pid") && [ "$p" -gt 1 ] && [ -d "/proc/$p" ] &&
      "$0" status s1 | grep -qx "pid: *$p"' "$X"
+# The container's process has the OOM score its creator had, not its
+# monitor's (monitor_spawn.h: -998, where the host lets us lower it).
+check "the container's process keeps its creator's oom_score_adj; the monitor's is -998 where lowering is allowed" bash -c \
+    'p=$("$0" status --json s1 | jq -r .pid) && [ "$(cat /proc/$p/oom_score_adj)" = "$1" ] &&
+     m=$(cat "$2/domains/s1/monitor.lock") && a=$(cat /proc/$m/oom_score_adj) &&
+     if (echo -1 >/proc/self/oom_score_adj) 2>/dev/null; then [ "$a" = -998 ]; else [ "$a" = "$1" ]; fi' \
+    "$X" "$(cat /proc/self/oom_score_adj)" "$T/state"
 # A cgroup per state root: a second root's s1 is not in this one's (a
 # pause there froze both, an update limited both); runc's default, /s1,
 # is neither's.
