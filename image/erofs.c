@@ -2,6 +2,7 @@
 #include "erofs.h"
 #include "common/fault.h"
 #include "common/fileio.h"
+#include "image/scratch_guard.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,6 +53,7 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
     memset(j, 0, sizeof(*j));
     j->pid = -1;
     j->diag = -1;
+    j->guard = -1;
     const char *prog = getenv("XL_OCI_MKFS_EROFS");
     if (!prog || !*prog)
         prog = EROFS_MKFS;
@@ -95,14 +97,24 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
     }
     j->pid = pid;
     j->diag = diag;
+    /* A pull ended by SIGTERM or SIGINT kills it too (a kill of ours
+     * alone left it running, writing under tmp/). */
+    j->guard = scratch_guard_child(pid);
     /* Dying here leaves mkfs.erofs running, writing under tmp/. */
     XO_FAULT_POINT("pull.mkfs-running");
     return 0;
 }
 
-/* Reaps the child; -1 with errno when waitpid fails. */
+/* Reaps the child; -1 with errno when waitpid fails.  Its guard goes
+ * while it is a zombie, before its pid can be another process's. */
 static int reap(struct erofs_job *j, int *status)
 {
+    siginfo_t si;
+    while (waitid(P_PID, (id_t)j->pid, &si, WEXITED | WNOWAIT) < 0)
+        if (errno != EINTR)
+            return -1;
+    scratch_guard_drop(j->guard);
+    j->guard = -1;
     while (waitpid(j->pid, status, 0) < 0)
         if (errno != EINTR)
             return -1;

@@ -52,6 +52,7 @@ struct erofs_params {
 struct erofs_job {
     pid_t pid; /* -1 once reaped */
     int diag;  /* its stdout and stderr, or -1 */
+    int guard; /* its scratch_guard.h slot, or -1 */
     const char *prog;
     const char *image; /* borrowed */
 };

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -26,12 +27,56 @@ struct layout_source {
     char *tag;
 };
 
+/*
+ * Opens a file of the layout for reading: only a regular file (a FIFO
+ * planted as a blob or index.json would block the pull, holding the
+ * store's lock, for ever; a device would never end), opened O_NONBLOCK
+ * so that the open itself cannot block.  -1 with err naming `what`.
+ */
+static int open_regular(const char *path, const char *what, xo_err *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return xo_err_sys(err, "%s: cannot open %s", what, path);
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+        fcntl(fd, F_SETFL, 0) < 0) {
+        close(fd);
+        return xo_err_set(err, EINVAL, "%s: %s is not a regular file", what,
+                          path);
+    }
+    return fd;
+}
+
+/* A JSON file of the layout (at most max bytes): its text into *buf_r
+ * (with buf_r), parsed into *o_r (with o_r). */
+static int read_json(json_object **o_r, char **buf_r, size_t *len_r,
+                     const char *path, size_t max, xo_err *err)
+{
+    int fd = open_regular(path, "OCI image layout", err);
+    if (fd < 0)
+        return -1;
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = xo_read_fd(&buf, &len, fd, path, max, err);
+    close(fd);
+    if (rc == 0 && o_r && xo_json_parse(o_r, buf, len, max, path, err) < 0)
+        rc = -1;
+    if (rc == 0 && buf_r) {
+        *buf_r = buf;
+        *len_r = len;
+    } else {
+        free(buf);
+    }
+    return rc;
+}
+
 static int check_marker(const char *dir, xo_err *err)
 {
     char *path = xo_xasprintf("%s/oci-layout", dir);
     json_object *o = NULL;
     const char *v = NULL;
-    int rc = xo_json_parse_file(&o, path, LAYOUT_MARKER_MAX, err);
+    int rc = read_json(&o, NULL, NULL, path, LAYOUT_MARKER_MAX, err);
     if (rc == 0 && !json_object_is_type(o, json_type_object))
         rc = xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
     if (rc == 0)
@@ -56,9 +101,12 @@ static int layout_fetch(struct image_source *base, const struct blob_store *bs,
     char *path =
         xo_xasprintf("%s/blobs/sha256/%s", ls->dir, digest_hex(&d->digest));
     int rc = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    char what[128];
+    /* cannot truncate: "blob " and a digest of at most 71 bytes */
+    snprintf(what, sizeof(what), "blob %s", d->digest.str);
+    int fd = open_regular(path, what, err);
     if (fd < 0) {
-        rc = xo_err_sys(err, "blob %s: cannot open %s", d->digest.str, path);
+        rc = -1;
     } else {
         if (base->progress) {
             char line[160];
@@ -88,7 +136,7 @@ static int layout_resolve_tag(struct image_source *base,
     const struct oci_descriptor *d = NULL;
     int rc = -1;
     path = xo_xasprintf("%s/index.json", ls->dir);
-    if (xo_read_file(&buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
+    if (read_json(NULL, &buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
         manifest_index_parse(&ix, buf, len, path, err) < 0 ||
         manifest_index_find_tag(&d, &ix, tag, path, err) < 0)
         goto out;

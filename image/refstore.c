@@ -163,8 +163,19 @@ int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
         char *path = xo_xasprintf("%s/%s", dir, de->d_name);
         rc = parse_entry(&list[n], path, err);
         free(path);
-        if (rc < 0)
+        if (rc < 0) {
+            /* Every command that lists names stops here: say the way out
+             * (the file is named by a hash of the name it held). */
+            char *m = xo_xstrdup(xo_err_msg(err));
+            int e = err->errnum;
+            xo_err_clear(err);
+            xo_err_set(
+                err, e,
+                "%s (a damaged name record: remove that file, then pull the image again)",
+                m);
+            free(m);
             break;
+        }
         n++;
     }
     closedir(d);

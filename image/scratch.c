@@ -12,6 +12,7 @@
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "image/fsat.h"
+#include "image/scratch_guard.h"
 
 /* gzip'ed layers of file trees unpack to about 2-3 times their size; 4
  * leaves room, and a tree that still outgrows the tmpfs is redone on disk. */
@@ -60,6 +61,7 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
                  uint64_t compressed, xo_err *err)
 {
     s->tmpfs = false;
+    s->guard = -1;
     s->path = xo_xasprintf("%s/unpack-%.12s-XXXXXX", tmpdir, tag);
     if (!mkdtemp(s->path)) {
         xo_err_sys(err, "cannot create a directory in %s", tmpdir);
@@ -77,6 +79,8 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
                                "size=%" PRIu64 ",mode=0700", size) >= 0 &&
                    mount("xl-oci-scratch", s->path, "tmpfs",
                          MS_NOSUID | MS_NODEV, opts) == 0;
+        if (s->tmpfs)
+            s->guard = scratch_guard_mount(s->path);
     }
     return 0;
 }
@@ -91,6 +95,8 @@ int scratch_to_disk(struct scratch *s, xo_err *err)
 {
     if (!s->tmpfs)
         return 0;
+    scratch_guard_drop(s->guard);
+    s->guard = -1;
     if (umount2(s->path, MNT_DETACH) < 0)
         return xo_err_sys(err, "cannot unmount the scratch tmpfs %s", s->path);
     s->tmpfs = false;
@@ -102,6 +108,10 @@ void scratch_remove(struct scratch *s)
     if (!s->path)
         return;
     xo_err ignore = XO_ERR_INIT;
+    if (s->tmpfs) {
+        scratch_guard_drop(s->guard);
+        s->guard = -1;
+    }
     if (s->tmpfs && umount2(s->path, MNT_DETACH) == 0)
         rmdir(s->path);
     else

@@ -12,9 +12,10 @@
  * small or lacks a feature the layers need (user.* xattrs before Linux
  * 6.6), the tree is on disk as before.
  *
- * A process killed mid-pull leaves the tmpfs mounted; the next pull that
- * finds the store idle, or `prune`, empties tmp/ under the store's
- * exclusive lock and unmounts it (lock.h).
+ * A pull ended by SIGTERM, SIGINT or SIGHUP unmounts it as it dies
+ * (scratch_guard.h).  One killed by SIGKILL leaves the tmpfs mounted;
+ * the next pull that finds the store idle, or `prune`, empties tmp/
+ * under the store's exclusive lock and unmounts it (lock.h).
  *
  * XL_OCI_SCRATCH=disk or =tmpfs forces the choice (tests, benchmarks);
  * =tmpfs:BYTES also sets the tmpfs's size (to test the fallback); a
@@ -32,6 +33,7 @@
 struct scratch {
     char *path; /* owned: TMPDIR/unpack-TAG-XXXXXX */
     bool tmpfs; /* a tmpfs is mounted on path */
+    int guard;  /* with tmpfs: its scratch_guard.h slot, or -1 */
 };
 
 /*

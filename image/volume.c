@@ -350,7 +350,7 @@ int volume_build(const char *root, const struct blob_store *bs,
             return ok < 0 ? -1 : 0;
         xo_err_clear(err);
     }
-    struct scratch scr = {NULL, false};
+    struct scratch scr = {NULL, false, -1};
     struct scratch_removal removal = {.running = false};
     char *vol = NULL, *final = volume_path(root, md);
     char *image = NULL;

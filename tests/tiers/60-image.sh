@@ -872,4 +872,57 @@ xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" \
 check "after rmi of every name and prune, no volume and no blob remains" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -z \"\$(ls -A '$R/volumes/sha256')\" ] && [ -z \"\$(ls -A '$R/blobs/sha256')\" ]"
 
+# A FIFO planted in a layout (a blob, index.json) blocked the pull, and
+# with it the store's lock, for ever: only regular files are read.
+LF=$W/layout-fifo
+cp -a "$L" "$LF"
+mhex=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "small") | .digest' "$LF/index.json" | cut -d: -f2)
+lhex=$(jq -r '.layers[0].digest' "$LF/blobs/sha256/$mhex" | cut -d: -f2)
+rm "$LF/blobs/sha256/$lhex"
+mkfifo "$LF/blobs/sha256/$lhex"
+refuse "a layout blob that is a FIFO is refused, not waited on" \
+    "blob sha256:$lhex: $LF/blobs/sha256/$lhex is not a regular file" \
+    timeout 60 "$top/$XO" --root "$W/root-fifo" pull -q "oci:$LF:small"
+rm "$LF/index.json"
+mkfifo "$LF/index.json"
+refuse "a layout index.json that is a FIFO is refused, not waited on" \
+    "$LF/index.json is not a regular file" \
+    timeout 60 "$top/$XO" --root "$W/root-fifo" pull -q "oci:$LF:small"
+check "after them the store's lock is free" flock -n -x "$W/root-fifo/lock" true
+
+# A pull ended by SIGTERM (kill PID, systemd) takes its scratch tmpfs
+# and its mkfs.erofs with it: the tmpfs held the unpacked files in RAM
+# until the next pull or prune of that store, and mkfs.erofs ran on.
+# The stand-in mkfs.erofs waits, so the pull is caught with both live.
+RS=$W/root-sigterm
+printf '#!/bin/sh\necho $$ >"%s/mkfs.pid"\nexec sleep 120\n' "$W" >"$W/mkfs-wait"
+chmod +x "$W/mkfs-wait"
+rm -f "$W/mkfs.pid"
+XL_OCI_SCRATCH=tmpfs XL_OCI_MKFS_EROFS=$W/mkfs-wait "$top/$XO" --root "$RS" pull -q "oci:$L:small" >/dev/null 2>&1 &
+sp=$!
+for ((i = 0; i < 300; i++)); do [ -s "$W/mkfs.pid" ] && break; sleep 0.1; done
+had=$(grep -c " $RS/tmp/unpack-" /proc/self/mounts)
+kill -TERM "$sp"
+wait "$sp"
+src=$?
+mp=$(cat "$W/mkfs.pid" 2>/dev/null)
+for ((i = 0; i < 50; i++)); do kill -0 "$mp" 2>/dev/null || break; sleep 0.1; done
+[ "$had" = 1 ] && [ "$src" = 143 ] && ! grep -q " $RS/tmp/unpack-" /proc/self/mounts && ! kill -0 "$mp" 2>/dev/null &&
+    ok "a pull ended by SIGTERM unmounts its scratch tmpfs and kills its mkfs.erofs (exit 143)" ||
+    notok "SIGTERM'd pull: mounted before $had, exit $src, mounts after: $(grep -c " $RS/tmp/unpack-" /proc/self/mounts), mkfs $mp $(kill -0 "$mp" 2>/dev/null && echo alive)"
+check "a pull after it succeeds" "$top/$XO" --root "$RS" pull -q "oci:$L:small"
+
+# A damaged name record stops every command that lists names: the error
+# names the file and the way out (the file is named by a hash).
+RB=$W/root-badref
+"$top/$XO" --root "$RB" pull -q "oci:$L:small" >/dev/null
+bad=$(ls "$RB"/refs/*.json | head -1)
+: >"$bad"
+refuse "images with a damaged name record names the file and the way out" \
+    "$bad: invalid JSON: unexpected end of input at offset 0 (a damaged name record: remove that file, then pull the image again)" \
+    "$top/$XO" --root "$RB" images
+rm -f "$bad"
+check "once it is removed, pulling the image again names it" \
+    sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ \"\$('$top/$XO' --root '$RB' images --json | jq length)\" = 1 ]"
+
 exit $((fails > 0))
