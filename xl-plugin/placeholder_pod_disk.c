@@ -3,7 +3,6 @@
 #include "placeholder_pod_disk.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,18 +90,10 @@ int placeholder_pod_disk_announce(struct xo_xs *xs, uint32_t domid,
     long s;
     for (;;) {
         s = read_state(xs, state);
-        long long now = status_monotonic_ms();
         if (s == XenbusStateConnected || s == XenbusStateClosing ||
-            s == XenbusStateClosed || now >= end)
+            s == XenbusStateClosed || status_monotonic_ms() >= end)
             break;
-        struct pollfd p = {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0};
-        int timeout = xo_xs_pending(xs) ? 0 : watching ? 250 : 100;
-        if (end - now < timeout)
-            timeout = (int)(end - now);
-        if (poll(&p, 1, timeout) > 0 || xo_xs_pending(xs)) {
-            unsigned k = 0;
-            free(xo_xs_read_watch(xs, &k));
-        }
+        status_wait_event(xs, watching, end);
     }
     if (watching)
         xo_xs_unwatch(xs, state, "pod-disk");

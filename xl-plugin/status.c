@@ -177,6 +177,19 @@ int status_read_state(struct xo_xs *xs, const char *name,
     return 0;
 }
 
+void status_wait_event(struct xo_xs *xs, bool watching, long long end)
+{
+    struct pollfd p = {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0};
+    long long left = end - status_monotonic_ms();
+    int timeout = xo_xs_pending(xs) ? 0 : watching ? 250 : 100;
+    if (left < timeout)
+        timeout = left > 0 ? (int)left : 0;
+    if (poll(&p, 1, timeout) > 0 || xo_xs_pending(xs)) {
+        unsigned n = 0;
+        free(xo_xs_read_watch(xs, &n));
+    }
+}
+
 int status_wait_while(struct xo_xs *xs, const char *name, unsigned states,
                       long max_ms, enum domain_state *state_r, xo_err *err)
 {
@@ -192,18 +205,10 @@ int status_wait_while(struct xo_xs *xs, const char *name, unsigned states,
             rc = -1;
             break;
         }
-        long long now = status_monotonic_ms();
-        if (!(states & STATUS_STATE_BIT(*state_r)) || now >= end)
+        if (!(states & STATUS_STATE_BIT(*state_r)) ||
+            status_monotonic_ms() >= end)
             break;
-        struct pollfd p = {watching ? xo_xs_fileno(xs) : -1, POLLIN, 0};
-        long long left = end - now;
-        int timeout = xo_xs_pending(xs) ? 0 : watching ? 250 : 100;
-        if (left < timeout)
-            timeout = (int)left;
-        if (poll(&p, 1, timeout) > 0 || xo_xs_pending(xs)) {
-            unsigned n = 0;
-            free(xo_xs_read_watch(xs, &n));
-        }
+        status_wait_event(xs, watching, end);
     }
     if (watching)
         xo_xs_unwatch(xs, key, "boot-wait");

@@ -93,6 +93,14 @@ int status_read_state(struct xo_xs *xs, const char *name,
  */
 int status_wait_while(struct xo_xs *xs, const char *name, unsigned states,
                       long max_ms, enum domain_state *state_r, xo_err *err);
+/*
+ * One turn of a loop that reads a node until it says what the loop waits
+ * for: returns once a watch event came (and consumes it), or after 250
+ * ms (100 ms when the caller could not set a watch, `watching` false:
+ * then the caller's next read is a poll), never later than `end`
+ * (status_monotonic_ms()).
+ */
+void status_wait_event(struct xo_xs *xs, bool watching, long long end);
 
 /*
  * Reads what a command needs to act on a container's domain: state, domid
