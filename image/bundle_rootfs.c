@@ -233,7 +233,8 @@ static int build_volume(const char *root, const struct bundle_source *s,
                    "building %s from %s (%s)", IMAGE_VOLUME_ROOTFS, s->rootfs,
                    bundle_source_kind_name(s->kind));
     struct erofs_params ep;
-    volume_erofs_params(&ep, &s->key, (int64_t)time(NULL));
+    /* After every file of the tree: nothing clamped. */
+    volume_erofs_params(&ep, &s->key, (int64_t)time(NULL) + 1);
     if (erofs_build(image, tree, &ep, err) < 0 ||
         volume_copy_etc(tree, b.vol, err) < 0 ||
         write_record(b.vol, s, err) < 0)

@@ -283,6 +283,49 @@ int fsat_remove_tree(int dirfd, const char *name)
     return remove_one(dirfd, name, 0);
 }
 
+/* Sets the times of every directory below dfd, then dfd's own (setting
+ * a child's times changes only the child).  Closes dfd. */
+static int dir_times(int dfd, const struct timespec ts[2], int depth)
+{
+    if (depth >= LAYERPATH_MAX_DEPTH * 2) {
+        close(dfd);
+        errno = ELOOP;
+        return -1;
+    }
+    DIR *d = fdopendir(dfd);
+    if (!d) {
+        close(dfd);
+        return -1;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        if (e->d_type != DT_DIR && e->d_type != DT_UNKNOWN)
+            continue;
+        int cfd = openat(dirfd(d), e->d_name,
+                         O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (cfd < 0 && (errno == ENOTDIR || errno == ELOOP))
+            continue; /* DT_UNKNOWN, and not a directory */
+        rc = cfd < 0 ? -1 : dir_times(cfd, ts, depth + 1);
+    }
+    if (rc == 0)
+        rc = futimens(dirfd(d), ts);
+    int saved = errno;
+    closedir(d);
+    errno = saved;
+    return rc;
+}
+
+int fsat_set_dir_times(int dirfd, const struct timespec ts[2])
+{
+    int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    return dir_times(fd, ts, 0);
+}
+
 int fsat_remove_path(const char *path, xo_err *err)
 {
     char *copy = xo_xstrdup(path);

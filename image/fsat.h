@@ -65,4 +65,12 @@ int fsat_remove_tree(int dirfd, const char *name);
 /* Removes the directory tree at an absolute path (absent is fine). */
 int fsat_remove_path(const char *path, xo_err *err);
 
+/*
+ * Sets the access and modification times (futimens()'s ts[2]) of the
+ * directory dirfd and of every directory below it, never following
+ * symlinks; other files keep theirs.  At most LAYERPATH_MAX_DEPTH * 2
+ * levels (ELOOP beyond).  Returns 0 or -1 with errno set.
+ */
+int fsat_set_dir_times(int dirfd, const struct timespec ts[2]);
+
 #endif

@@ -95,9 +95,9 @@ uint64_t unpack_dropped_xattrs(const struct unpack_ctx *c, const char **name_r,
     return c->xattrs_dropped;
 }
 
-int64_t unpack_newest_mtime(const struct unpack_ctx *c)
+int64_t unpack_build_time(const struct unpack_ctx *c)
 {
-    return c->newest;
+    return c->newest + 1;
 }
 
 static int parent_err(const struct entry *en, const char *parent, xo_err *err)
@@ -547,6 +547,14 @@ void unpack_expect_diff_id(struct unpack_ctx *c, const struct digest *d)
 
 int unpack_finish(struct unpack_ctx *c, xo_err *err)
 {
+    /* Every directory first, those the layers name again below: a time
+     * of the pull would make two pulls differ wherever the image's times
+     * are in the future, and mkfs.erofs clamps only later times. */
+    struct timespec made[2] = {{.tv_sec = (time_t)unpack_build_time(c)},
+                               {.tv_sec = (time_t)unpack_build_time(c)}};
+    if (fsat_set_dir_times(c->rootfd, made) < 0)
+        return xo_err_sys(err, "%s: cannot set the times of its directories",
+                          c->dir);
     for (size_t i = 0; i < c->n_dirs; i++) {
         /* By the entry's own name: its parents resolve in the rootfs, the
          * directory itself is not followed if a symlink replaced it. */

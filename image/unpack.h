@@ -65,7 +65,13 @@ struct unpack_reader {
 int unpack_layer_from(struct unpack_ctx *ctx, const struct unpack_reader *r,
                       const char *what, xo_err *err);
 
-/* Sets directory times last (creating children changes them). */
+/*
+ * After the last layer: gives every directory its time, last (creating
+ * children changes them).  A directory a layer names gets the entry's
+ * mtime; one the unpack made itself (a missing parent, the root without
+ * a "./" entry, what the caller made since) gets unpack_build_time(), so
+ * that the tree is a function of the layers alone.
+ */
 int unpack_finish(struct unpack_ctx *ctx, xo_err *err);
 
 void unpack_free(struct unpack_ctx *ctx);
@@ -90,9 +96,9 @@ uint64_t unpack_dropped_xattrs(const struct unpack_ctx *ctx,
 /* Device nodes skipped because they were in /dev. */
 uint64_t unpack_skipped_devices(const struct unpack_ctx *ctx);
 
-/* The latest mtime (seconds since the epoch, >= 0) of any entry applied
- * so far: a time derived from the image alone, for reproducible builds
- * (volume.c). */
-int64_t unpack_newest_mtime(const struct unpack_ctx *ctx);
+/* One second after the latest mtime of any entry applied so far
+ * (seconds since the epoch, >= 1): a time derived from the image alone,
+ * for reproducible builds (volume.c). */
+int64_t unpack_build_time(const struct unpack_ctx *ctx);
 
 #endif

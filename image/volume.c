@@ -71,12 +71,11 @@ static int read_etc_file(char **buf_r, int rootfd, const char *name,
  * manifest digest alone (docs/decisions.md, "Reproducible root volumes"):
  * the UUID is the digest's first 128 bits marked as an RFC 9562 version 8
  * (vendor-defined) UUID, and the build time is one second after the
- * newest entry of the layers, so clamping never changes a file of the
- * image, only what the unpack made itself (missing parents, /proc, /sys,
- * /dev and the root), which would otherwise carry the time of the pull.
+ * newest entry of the layers (unpack_build_time()), so clamping never
+ * changes a file of the image.
  */
 void volume_erofs_params(struct erofs_params *p, const struct digest *md,
-                         int64_t newest)
+                         int64_t build_time)
 {
     const char *h = digest_hex(md);
     char v[33];
@@ -88,7 +87,7 @@ void volume_erofs_params(struct erofs_params *p, const struct digest *md,
     /* cannot truncate: 36 bytes, p->uuid holds 37 */
     snprintf(p->uuid, sizeof(p->uuid), "%.8s-%.4s-%.4s-%.4s-%.12s", v, v + 8,
              v + 12, v + 16, v + 20);
-    p->epoch = newest < 0 ? 0 : (long long)newest + 1;
+    p->epoch = build_time < 0 ? 0 : (long long)build_time;
     p->no_xattrs = false; /* the caller knows better */
 }
 
@@ -107,10 +106,27 @@ static int unpack_one(const struct blob_store *bs, const struct volume_src *src,
     return rc;
 }
 
+/* The directories every rootfs holds, for the loader's mounts; made
+ * before unpack_finish() so they get their time too. */
+static int make_mountpoints(const char *scratch, xo_err *err)
+{
+    int rootfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0)
+        return xo_err_sys(err, "cannot open %s", scratch);
+    int rc = 0;
+    for (size_t i = 0;
+         rc == 0 && i < sizeof(mountpoints) / sizeof(*mountpoints); i++)
+        if (mkdirat(rootfd, mountpoints[i], 0755) < 0 && errno != EEXIST)
+            rc = xo_err_sys(err, "cannot create /%s in the rootfs",
+                            mountpoints[i]);
+    close(rootfd);
+    return rc;
+}
+
 static int unpack_all(const struct blob_store *bs, const char *scratch,
                       const struct volume_src *src, bool follow,
                       const struct unpack_opts *uo,
-                      const struct volume_report *rep, int64_t *newest_r,
+                      const struct volume_report *rep, int64_t *build_time_r,
                       uint64_t *xattrs_r, xo_err *err)
 {
     void (*progress)(void *, const char *) = rep ? rep->progress : NULL;
@@ -142,6 +158,8 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
         XO_FAULT_POINT("pull.unpack-layer");
     }
     if (rc == 0)
+        rc = make_mountpoints(scratch, err);
+    if (rc == 0)
         rc = unpack_finish(ctx, err);
     uint64_t skipped = unpack_skipped_devices(ctx);
     if (rc == 0 && skipped && rep)
@@ -157,7 +175,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
             "dropped %llu extended attribute%s no container's file keeps (overlay or SELinux state of the build host, or a name Linux has no namespace for; the first: %s on \"%s\")",
             (unsigned long long)dropped, dropped == 1 ? "" : "s", xname,
             xentry);
-    *newest_r = unpack_newest_mtime(ctx);
+    *build_time_r = unpack_build_time(ctx);
     *xattrs_r = unpack_xattrs(ctx);
     unpack_free(ctx);
     free(diff_ids);
@@ -205,22 +223,6 @@ int volume_copy_etc(const char *tree, const char *vol, xo_err *err)
     free(pw_text);
     free(gr_text);
     return rc;
-}
-
-static int finish_tree(const char *scratch, const char *vol, xo_err *err)
-{
-    int rootfd = open(scratch, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (rootfd < 0)
-        return xo_err_sys(err, "cannot open %s", scratch);
-    for (size_t i = 0; i < sizeof(mountpoints) / sizeof(*mountpoints); i++)
-        if (mkdirat(rootfd, mountpoints[i], 0755) < 0 && errno != EEXIST) {
-            int rc = xo_err_sys(err, "cannot create /%s in the rootfs",
-                                mountpoints[i]);
-            close(rootfd);
-            return rc;
-        }
-    close(rootfd);
-    return volume_copy_etc(scratch, vol, err);
 }
 
 static int write_docs(const char *vol, const struct volume_src *src,
@@ -373,10 +375,10 @@ int volume_build(const char *root, const struct blob_store *bs,
         goto out;
     }
     image = xo_xasprintf("%s/%s", vol, IMAGE_VOLUME_ROOTFS);
-    int64_t newest = 0;
+    int64_t build_time = 0;
     uint64_t xattrs = 0;
     bool follow = src->follow;
-    while (unpack_all(bs, scr.path, src, follow, uo, rep, &newest, &xattrs,
+    while (unpack_all(bs, scr.path, src, follow, uo, rep, &build_time, &xattrs,
                       err) < 0) {
         /* A tmpfs too small, or without user.* xattrs (before Linux 6.6):
          * the same unpack again, on disk.  A download followed while it
@@ -409,11 +411,11 @@ int volume_build(const char *root, const struct blob_store *bs,
      * syncing into the store). */
     if (src->feed && layer_feed_wait(src->feed, err) < 0)
         goto out;
-    if (finish_tree(scr.path, vol, err) < 0)
+    if (volume_copy_etc(scr.path, vol, err) < 0)
         goto out;
     image_progress(progress, progress_arg, "building %s", IMAGE_VOLUME_ROOTFS);
     struct erofs_params ep;
-    volume_erofs_params(&ep, md, newest);
+    volume_erofs_params(&ep, md, build_time);
     ep.no_xattrs = xattrs == 0;
     struct erofs_job job;
     if (erofs_start(&job, image, scr.path, &ep, err) < 0)

@@ -55,12 +55,13 @@ int volume_build(const char *root, const struct blob_store *bs,
 
 /*
  * The mkfs.erofs parameters of the volume named `md`: its UUID is md's
- * first 128 bits (an RFC 9562 version 8 UUID), its build time `newest` +
- * 1 (seconds; files newer than that are clamped to it); no_xattrs false
- * (the caller sets it when it knows the tree has none).
+ * first 128 bits (an RFC 9562 version 8 UUID), its build time
+ * `build_time` (seconds since the epoch, negative taken as 0; files newer
+ * than that are clamped to it); no_xattrs false (the caller sets it when
+ * it knows the tree has none).
  */
 void volume_erofs_params(struct erofs_params *p, const struct digest *md,
-                         int64_t newest);
+                         int64_t build_time);
 
 /*
  * Copies /etc/passwd and /etc/group of the tree at `tree` (as the

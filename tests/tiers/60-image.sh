@@ -369,6 +369,11 @@ write("wh255", [ent("etc", "d"), ent("etc/.wh." + "w" * 251)])
 # Times before 1970: held to 0 (mkfs.erofs took them for the future).
 neg = ent("neg", data=b"x"); neg[0].pax_headers = {"mtime": "-100.5"}
 write("negtime", [neg])
+# Times in the future (a build host's clock ahead), and no entries for the
+# parents or the root, which the unpack makes itself.
+fut = ent("opt/app/run", data=b"x"); fut[0].mtime = 4102444800
+fsl = ent("opt/app/link"); fsl[0].type, fsl[0].linkname, fsl[0].mtime = tarfile.SYMTYPE, "run", 4102444800
+write("future", [fut, fsl])
 # A device in /dev and a hardlink to it elsewhere.
 dev = ent("dev/null"); dev[0].type, dev[0].devmajor, dev[0].devminor = tarfile.CHRTYPE, 1, 3
 hl = ent("nullout"); hl[0].type, hl[0].linkname = tarfile.LNKTYPE, "dev/null"
@@ -379,7 +384,7 @@ sl = ent("s"); sl[0].type, sl[0].linkname = tarfile.SYMTYPE, "etc"
 sl[0].pax_headers = {"SCHILY.xattr.user.link": "x"}
 write("symx", [ent("etc", "d"), sl])
 PY
-for n in macos hoststate dirx1 dirx2 dfltacl schilyacl plain name255 wh255 negtime devhl; do
+for n in macos hoststate dirx1 dirx2 dfltacl schilyacl plain name255 wh255 negtime devhl future; do
     gzip -kn "$lx/$n.tar"
 done
 LX=$lx/layout
@@ -423,6 +428,14 @@ refuse "a 255-byte name: refused naming the entry and the limit (mkfs.erofs 1.5 
 vol_check "a whiteout whose own name is 255 bytes is fine" "oci:$LX:wh255" '[ -d etc ]'
 vol_check "a time before 1970 is held to 0 (not the build time)" "oci:$LX:negtime" \
     '[ "$(stat -c %Y neg)" = 0 ]'
+mkl future "$lx/future.tar.gz"
+fhex=$("$top/$XO" --root "$W/rootfut1" pull -q "oci:$LX:future" 2>"$W/out")
+sleep 1.1 # another second of the clock for the second pull
+"$top/$XO" --root "$W/rootfut2" pull -q "oci:$LX:future" >/dev/null 2>>"$W/out"
+check "times in the future: two pulls a second apart give byte-identical rootfs.erofs" \
+    cmp "$W/rootfut1/volumes/sha256/${fhex#sha256:}/rootfs.erofs" "$W/rootfut2/volumes/sha256/${fhex#sha256:}/rootfs.erofs"
+vol_check "times in the future: directories the unpack made carry the build time (newest + 1 s)" \
+    "oci:$LX:future" '[ "$(stat -c %Y . opt opt/app proc | sort -u)" = 4102444801 ] && [ "$(stat -c %Y opt/app/run)" = 4102444800 ]'
 refuse "a hardlink outside /dev to a device node skipped in /dev: refused as a device" \
     'entry "nullout": a hardlink to the device node "dev/null": device node refused outside /dev' \
     "$top/$XO" --root "$RF" pull -q "oci:$LX:devhl"

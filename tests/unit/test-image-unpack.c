@@ -73,6 +73,37 @@ static void test_basic_tree(void **state)
     assert_true(S_ISDIR(st.st_mode));
 }
 
+/* Directories the unpack made itself get a time of the image, not of the
+ * pull, even when the image's times are in the future (mkfs.erofs clamps
+ * only times after its build time, so those of the pull would stay). */
+static void test_made_directories_get_the_build_time(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf t = {0};
+    const unsigned long long future = 4102444800ULL; /* 2100-01-01 */
+    tb_add(&t,
+           (struct ent){
+               .type = '5', .name = "./a/", .mode = 0755, .mtime = 1600000000});
+    tb_add(&t, (struct ent){.type = '0',
+                            .name = "./a/b/c/f",
+                            .data = "x",
+                            .mode = 0644,
+                            .mtime = future});
+    tb_footer(&t);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_one(f, &t, &err), 0);
+    struct stat st;
+    const char *made[] = {".", "a/b", "a/b/c"};
+    for (size_t i = 0; i < sizeof(made) / sizeof(*made); i++) {
+        assert_int_equal(lstat(rootpath(f, made[i]), &st), 0);
+        assert_int_equal(st.st_mtime, (time_t)(future + 1));
+    }
+    assert_int_equal(lstat(rootpath(f, "a"), &st), 0);
+    assert_int_equal(st.st_mtime, 1600000000);
+    assert_int_equal(lstat(rootpath(f, "a/b/c/f"), &st), 0);
+    assert_int_equal(st.st_mtime, (time_t)future);
+}
+
 static void test_gzip_layer(void **state)
 {
     struct fx *f = *state;
@@ -207,6 +238,7 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_basic_tree),
+        T(test_made_directories_get_the_build_time),
         T(test_gzip_layer),
         T(test_zstd_layer),
         T(test_replace_symlink_with_file),

@@ -54,7 +54,8 @@ struct ent {
     const char *data; /* file content */
     unsigned mode;
     unsigned uid, gid;
-    unsigned long long size; /* declared size; 0: strlen(data) */
+    unsigned long long size;  /* declared size; 0: strlen(data) */
+    unsigned long long mtime; /* seconds; 0: 1700000000 */
 };
 
 /* An octal field of width w (w-1 digits and a NUL). */
@@ -76,7 +77,7 @@ static inline void tb_header(struct tarbuf *t, const struct ent *e)
     oct(h + 108, 8, e->uid);
     oct(h + 116, 8, e->gid);
     oct(h + 124, 12, size);
-    oct(h + 136, 12, 1700000000);
+    oct(h + 136, 12, e->mtime ? e->mtime : 1700000000);
     h[156] = (unsigned char)e->type;
     if (e->link)
         snprintf((char *)h + 157, 100, "%s", e->link);
