@@ -30,6 +30,7 @@ struct unpack_tarfix {
     bool in_body;       /* reading an extended header's body */
     unsigned char *out; /* headers ready to go, perhaps rewritten */
     size_t out_len, out_cap, out_off;
+    char *refusal; /* set: the stream ends in an error here */
 };
 
 struct unpack_tarfix *unpack_tarfix_new(unpack_tarfix_source src, void *arg)
@@ -46,7 +47,13 @@ void unpack_tarfix_free(struct unpack_tarfix *t)
         return;
     free(t->held);
     free(t->out);
+    free(t->refusal);
     free(t);
+}
+
+const char *unpack_tarfix_refusal(const struct unpack_tarfix *t)
+{
+    return t->refusal;
 }
 
 static uint64_t round_block(uint64_t n)
@@ -195,6 +202,23 @@ static bool pax_next(const unsigned char *body, size_t blen, size_t off,
     return true;
 }
 
+/* A record Go's archive/tar refuses (validPAXRecord): its reason, or
+ * NULL.  The names are C strings to every reader after it. */
+static char *pax_refusal(const struct pax_rec *r)
+{
+    static const char *const names[] = {"path", "linkpath", "uname", "gname"};
+    if (r->klen == 0 || memchr(r->key, '\0', r->klen))
+        return xo_xasprintf("a pax record with %s key",
+                            r->klen ? "a NUL byte in its" : "an empty");
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (r->klen == strlen(names[i]) && !memcmp(r->key, names[i], r->klen) &&
+            memchr(r->val, '\0', r->vlen))
+            return xo_xasprintf(
+                "a pax \"%s\" record with a NUL byte after \"%.*s\" (Go's archive/tar, which docker and containerd read layers with, refuses it)",
+                names[i], (int)strnlen(r->val, 200), r->val);
+    return NULL;
+}
+
 static bool key_is(const struct pax_rec *r, const char *k)
 {
     return r->klen == strlen(k) && !memcmp(r->key, k, r->klen);
@@ -277,6 +301,8 @@ static void fix_entry(struct unpack_tarfix *t, char type, uint64_t hsize)
     for (size_t off = 0; pax.h && off < pax.blen; off += r.len) {
         if (!pax_next(pax.body, pax.blen, off, &r))
             return step_aside(t);
+        if ((t->refusal = pax_refusal(&r)))
+            return;
         if (key_is(&r, "size"))
             size_rec = r;
         else if (key_is(&r, "path"))
@@ -406,6 +432,8 @@ static void decide(struct unpack_tarfix *t)
 ssize_t unpack_tarfix_read(struct unpack_tarfix *t, const void **buf)
 {
     for (;;) {
+        if (t->refusal)
+            return -1;
         if (t->out_off < t->out_len) {
             *buf = t->out + t->out_off;
             size_t n = t->out_len - t->out_off;

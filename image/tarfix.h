@@ -12,7 +12,11 @@
  *     name cleaned); libarchive makes it a directory and then reads the
  *     file's data as headers.
  * The filter rewrites just those headers (size 0, the name without its
- * trailing slashes) and passes every other byte through unchanged.  The
+ * trailing slashes) and passes every other byte through unchanged.
+ * It refuses, as Go does, a pax record whose key is empty or holds a NUL
+ * byte, and a "path", "linkpath", "uname" or "gname" whose value holds
+ * one: libarchive would cut the name at the NUL and apply a file that
+ * every Go-based tool refuses to read ("a\0b" written as "a").  The
  * layer's diff_id is hashed before it, over the bytes as they came.
  * Anything it does not understand (a bad checksum, an unknown type, a
  * huge extended header) makes it step aside for the rest of the stream:
@@ -33,7 +37,12 @@ struct unpack_tarfix *unpack_tarfix_new(unpack_tarfix_source src, void *arg);
 void unpack_tarfix_free(struct unpack_tarfix *t);
 
 /* The next block of the filtered stream in *buf (valid until the next
- * call): its length, 0 at the end, -1 when the source failed. */
+ * call): its length, 0 at the end, -1 when the source failed or the
+ * filter refused a header (unpack_tarfix_refusal() then says why). */
 ssize_t unpack_tarfix_read(struct unpack_tarfix *t, const void **buf);
+
+/* Why the filter refused the stream (valid until unpack_tarfix_free), or
+ * NULL when it did not. */
+const char *unpack_tarfix_refusal(const struct unpack_tarfix *t);
 
 #endif

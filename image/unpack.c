@@ -383,6 +383,8 @@ static la_ssize_t reader_read(struct archive *a, void *arg, const void **buf)
 {
     struct reader_state *s = arg;
     ssize_t n = unpack_tarfix_read(s->fix, buf);
+    if (n < 0 && unpack_tarfix_refusal(s->fix) && !s->err.msg)
+        xo_err_set(&s->err, EINVAL, "%s", unpack_tarfix_refusal(s->fix));
     if (n < 0) {
         unpack_la.set_error(a, s->err.errnum ? s->err.errnum : EIO, "%s",
                             xo_err_msg(&s->err));

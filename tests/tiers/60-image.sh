@@ -575,6 +575,7 @@ run_registry() { # PORT NAME CONFIG-EXTRA
     docker-registry serve "$W/$2/config.yml" >"$W/$2/log" 2>&1 &
 }
 run_httpd() { "$2" httpd -f -p "127.0.0.1:$1" -h "$3" & } # PORT BUSYBOX DIR
+run_py() { local port=$1 script=$2; shift 2; python3 "$script" "$port" "$@" & } # PORT SCRIPT ARGS...
 # start_registry NAME CONFIG-EXTRA [s]: one on a free port (PORT); "s":
 # it speaks TLS.
 start_registry() { SCHEME_S=${3:-} serve_on_free_port /v2/ run_registry "$1" "$2"; }
@@ -670,9 +671,8 @@ auth:
     # A download unpacked as it arrives, dropped half-way and resumed with
     # a Range request: its bytes are not one verified stream, so the tree
     # is made again from the verified blobs, equal to an ordinary pull's.
-    FP=$(shuf -i 20000-60000 -n 1)
-    python3 tests/image/flaky-registry.py "$FP" "$HP" "$mfirst" & REG_PIDS="$REG_PIDS $!"
-    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$FP/v2/" && break; sleep 0.1; done
+    serve_on_free_port /v2/ run_py tests/image/flaky-registry.py "$HP" "$mfirst"
+    FP=$PORT
     RF=$W/rootflaky
     if "$top/$XO" --root "$RF" pull --plain-http "docker://127.0.0.1:$FP/multi:1" >"$W/out" 2>&1 &&
        grep -q "resuming $mfirst at byte" "$W/out" &&
@@ -685,9 +685,8 @@ auth:
 
     # A registry that refuses says why in its JSON error body (a rate
     # limit, a denied scope); the error quotes it, control bytes made '?'.
-    EP=$(shuf -i 20000-60000 -n 1)
-    python3 tests/image/error-registry.py "$EP" "$HP" & REG_PIDS="$REG_PIDS $!"
-    for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$EP/v2/" && break; sleep 0.1; done
+    serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP"
+    EP=$PORT
     refuse "registry: a 429 quotes the registry's code and message" \
         "127.0.0.1:$EP/limited:1: manifest: HTTP 429: TOOMANYREQUESTS: You have reached your pull rate limit.??\[31mupgrade?\[0m" \
         "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/limited:1"

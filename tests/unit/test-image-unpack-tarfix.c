@@ -100,6 +100,47 @@ static void test_damaged_header_named(void **state)
     expect_refused(f, &t, "entry 3 has no name that can be read (Damaged");
 }
 
+/* A NUL byte in a pax path, linkpath, uname or gname, or in any key, or
+ * an empty key: refused as Go refuses the header, naming the record and
+ * what comes before the NUL (libarchive cut "etc/passwd\0.txt" to
+ * "etc/passwd" and wrote that file).  A NUL in another record's value (an
+ * xattr's bytes) is fine. */
+static void test_pax_nul_refused(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *rec;
+        size_t len;
+        const char *want;
+    } cases[] = {
+        {"24 path=etc/passwd\0.txt\n", 24,
+         "a pax \"path\" record with a NUL byte after \"etc/passwd\""},
+        {"18 linkpath=a\0bcd\n", 18,
+         "a pax \"linkpath\" record with a NUL byte after \"a\""},
+        {"13 uname=r\0t\n", 13, "a pax \"uname\" record with a NUL byte"},
+        {"13 gname=\0xy\n", 13, "a pax \"gname\" record with a NUL byte"},
+        {"12 k\0ey=val\n", 12, "a pax record with a NUL byte in its key"},
+        {"7 =val\n", 7, "a pax record with an empty key"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct tarbuf t = {0};
+        tb_add(&t, (struct ent){.type = '0', .name = "a", .data = "a"});
+        tb_meta(&t, 'x', cases[i].rec, cases[i].len);
+        tb_add(&t,
+               (struct ent){.type = '2', .name = "etc/passwd", .link = "a"});
+        tb_footer(&t);
+        expect_refused(f, &t, cases[i].want);
+    }
+    struct tarbuf t = {0};
+    static const char xattr[] = "25 SCHILY.xattr.user.b=\0\n";
+    tb_meta(&t, 'x', xattr, sizeof(xattr) - 1);
+    tb_add(&t, (struct ent){.type = '0', .name = "x", .data = "x"});
+    tb_footer(&t);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_one(f, &t, &err), 0);
+    assert_content(f, "x", "x");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -107,6 +148,7 @@ int main(void)
         T(test_header_only_sizes_ignored),
         T(test_file_named_with_slash),
         T(test_damaged_header_named),
+        T(test_pax_nul_refused),
     };
     return RUN_BOTH_RESOLVERS(tests);
 }
