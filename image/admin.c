@@ -44,12 +44,22 @@ static int64_t file_size(const char *dir, const char *name)
 }
 
 int image_list(const char *root, struct image_info **list_r, size_t *n_r,
-               xo_err *err)
+               char ***damaged_r, size_t *n_damaged_r, xo_err *err)
 {
     struct ref_entry *refs = NULL;
-    size_t n = 0;
-    if (refstore_list(root, &refs, &n, err) < 0)
+    size_t all = 0, n = 0;
+    if (refstore_list(root, damaged_r != NULL, &refs, &all, err) < 0)
         return -1;
+    while (n < all && refs[n].name) /* the damaged ones are last */
+        n++;
+    if (damaged_r) {
+        *damaged_r = xo_xcalloc(all - n + 1, sizeof(**damaged_r));
+        for (size_t i = n; i < all; i++) {
+            (*damaged_r)[i - n] = refs[i].damaged;
+            refs[i].damaged = NULL;
+        }
+        *n_damaged_r = all - n;
+    }
     struct image_info *list = xo_xcalloc(n, sizeof(*list));
     for (size_t i = 0; i < n; i++) {
         struct image_info *in = &list[i];
@@ -69,7 +79,7 @@ int image_list(const char *root, struct image_info **list_r, size_t *n_r,
         }
         xo_err_clear(&ignored);
     }
-    refstore_list_free(refs, n);
+    refstore_list_free(refs, all);
     *list_r = list;
     *n_r = n;
     return 0;
@@ -123,15 +133,20 @@ static int domain_uses(struct strset *used, const struct image_users *users,
     return users->in_use(users->opaque, note_use, used, err);
 }
 
-/* Hex digests of manifests some name points at. */
-static int named_manifests(struct strset *named, const char *root, xo_err *err)
+/* Hex digests of manifests some name points at; *damaged_r (optional)
+ * counts the records that name nothing anyone can read. */
+static int named_manifests(struct strset *named, const char *root,
+                           size_t *damaged_r, xo_err *err)
 {
     struct ref_entry *refs = NULL;
     size_t n = 0;
-    if (refstore_list(root, &refs, &n, err) < 0)
+    if (refstore_list(root, damaged_r != NULL, &refs, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n; i++)
-        strset_add(named, digest_hex(&refs[i].manifest));
+        if (refs[i].name)
+            strset_add(named, digest_hex(&refs[i].manifest));
+        else
+            (*damaged_r)++;
     refstore_list_free(refs, n);
     return 0;
 }
@@ -228,7 +243,7 @@ static int gc_blobs(const char *root, struct image_prune_stats *st, xo_err *err)
     int rc = -1;
     char *vdir = xo_xasprintf("%s/volumes/sha256", root);
     char *bdir = xo_xasprintf("%s/blobs/sha256", root);
-    if (refstore_list(root, &refs, &n, err) < 0)
+    if (refstore_list(root, false, &refs, &n, err) < 0)
         goto out;
     for (size_t i = 0; i < n; i++) {
         strset_add(&keep, digest_hex(&refs[i].manifest));
@@ -275,7 +290,8 @@ static int retire_unused(const char *root, const struct strset *candidates,
                          struct image_prune_stats *st, xo_err *err)
 {
     struct strset named = {0}, used = {0};
-    int rc = named_manifests(&named, root, err);
+    int rc =
+        named_manifests(&named, root, st ? &st->damaged_records : NULL, err);
     if (rc == 0)
         rc = domain_uses(&used, users, err);
     for (size_t i = 0; rc == 0 && i < candidates->cap; i++) {
@@ -329,7 +345,7 @@ static int other_name(const char *root, const char *name, const char *hex,
     struct ref_entry *refs = NULL;
     size_t n = 0;
     *found_r = false;
-    if (refstore_list(root, &refs, &n, err) < 0)
+    if (refstore_list(root, false, &refs, &n, err) < 0)
         return -1;
     for (size_t i = 0; i < n && !*found_r; i++)
         *found_r = strcmp(refs[i].name, name) != 0 &&
@@ -350,7 +366,7 @@ static int remove_locked(const char *root, const struct image_ref *r,
     if (r->kind == IMAGE_REF_DIGEST) {
         struct ref_entry *refs = NULL;
         size_t n = 0;
-        if (refstore_list(root, &refs, &n, err) < 0)
+        if (refstore_list(root, false, &refs, &n, err) < 0)
             return -1;
         for (size_t i = 0; i < n && rc == 0; i++)
             if (digest_equal(&refs[i].manifest, &r->digest) ||
@@ -365,7 +381,12 @@ static int remove_locked(const char *root, const struct image_ref *r,
     } else {
         struct ref_entry e;
         int found = refstore_get(root, r->canonical, &e, err);
-        if (found == 0)
+        if (found == REFSTORE_DAMAGED) {
+            /* The name's own record, which nothing can read: removing it
+             * is the way out (prune then takes what only it named). */
+            xo_err_clear(err);
+            rc = refstore_remove(root, r->canonical, err);
+        } else if (found == 0)
             rc = xo_err_set(err, ENOENT, "no image named %s in %s",
                             r->canonical, root);
         else if (found < 0)

@@ -103,9 +103,14 @@ int image_pull(const char *root, const char *ref,
                const struct image_pull_opts *opts, struct image_info *info_r,
                xo_err *err);
 
-/* All named images, sorted by name. */
+/*
+ * All named images, sorted by name.  A name record that cannot be read
+ * (refstore.h) does not hide the others: its message (the file and why)
+ * goes into *damaged_r (an array of *n_damaged_r strings, the caller
+ * frees each and the array) when damaged_r is not NULL.
+ */
 int image_list(const char *root, struct image_info **list_r, size_t *n_r,
-               xo_err *err);
+               char ***damaged_r, size_t *n_damaged_r, xo_err *err);
 void image_list_free(struct image_info *list, size_t n);
 
 /*
@@ -140,6 +145,8 @@ struct image_prune_stats {
     size_t volumes_removed;
     size_t blobs_removed;
     uint64_t bytes_freed;
+    size_t damaged_records; /* name records that could not be read: what
+                               only they named was pruned */
 };
 
 /*

@@ -388,6 +388,12 @@ int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
     } else {
         struct ref_entry e;
         int found = refstore_get(root, r.canonical, &e, err);
+        if (found == REFSTORE_DAMAGED && may_pull) {
+            xo_err_clear(err); /* the pull writes the record anew */
+            found = 0;
+        } else if (found == REFSTORE_DAMAGED) {
+            found = -1;
+        }
         int ok = found == 1 && volume_exists(root, &e.manifest)
                      ? intact(root, &e.manifest, may_pull, err)
                      : 0;

@@ -19,6 +19,7 @@
 void refstore_entry_dispose(struct ref_entry *e)
 {
     free(e->name);
+    free(e->damaged);
     memset(e, 0, sizeof(*e));
 }
 
@@ -55,14 +56,23 @@ out:
     return rc;
 }
 
+/* 0, REFSTORE_DAMAGED when the file is read but is no record, -1 when it
+ * cannot be read. */
 static int parse_entry(struct ref_entry *e, const char *path, xo_err *err)
 {
     json_object *o = NULL, *v = NULL;
     const char *name = NULL, *man = NULL, *ix = NULL;
     memset(e, 0, sizeof(*e));
-    if (xo_json_parse_file(&o, path, REFSTORE_FILE_MAX, err) < 0)
-        return -1;
-    int rc = -1;
+    char *buf = NULL;
+    size_t len = 0;
+    /* Read whole (a file too big is no record), then parsed. */
+    if (xo_read_file(&buf, &len, path, REFSTORE_FILE_MAX, err) < 0)
+        return err->errnum == EFBIG ? REFSTORE_DAMAGED : -1;
+    int parsed = xo_json_parse(&o, buf, len, REFSTORE_FILE_MAX, path, err);
+    free(buf);
+    if (parsed < 0)
+        return REFSTORE_DAMAGED;
+    int rc = REFSTORE_DAMAGED;
     if (!json_object_is_type(o, json_type_object)) {
         xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
         goto out;
@@ -99,12 +109,13 @@ int refstore_get(const char *root, const char *name, struct ref_entry *e_r,
     }
     int rc = parse_entry(e_r, path, err);
     if (rc == 0 && strcmp(e_r->name, name) != 0) {
-        rc = xo_err_set(err, EINVAL, "%s: names \"%s\", not \"%s\"", path,
-                        e_r->name, name);
+        xo_err_set(err, EINVAL, "%s: names \"%s\", not \"%s\"", path, e_r->name,
+                   name);
         refstore_entry_dispose(e_r);
+        rc = REFSTORE_DAMAGED;
     }
     free(path);
-    return rc < 0 ? -1 : 1;
+    return rc == 0 ? 1 : rc;
 }
 
 int refstore_remove(const char *root, const char *name, xo_err *err)
@@ -126,14 +137,17 @@ void refstore_list_free(struct ref_entry *list, size_t n)
     free(list);
 }
 
+/* By name; damaged records (no name) last, by their message. */
 static int cmp_name(const void *a, const void *b)
 {
-    return strcmp(((const struct ref_entry *)a)->name,
-                  ((const struct ref_entry *)b)->name);
+    const struct ref_entry *x = a, *y = b;
+    if (!x->name != !y->name)
+        return x->name ? -1 : 1;
+    return x->name ? strcmp(x->name, y->name) : strcmp(x->damaged, y->damaged);
 }
 
-int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
-                  xo_err *err)
+int refstore_list(const char *root, bool with_damaged,
+                  struct ref_entry **list_r, size_t *n_r, xo_err *err)
 {
     char *dir = xo_xasprintf("%s/refs", root);
     struct ref_entry *list = NULL;
@@ -161,22 +175,23 @@ int refstore_list(const char *root, struct ref_entry **list_r, size_t *n_r,
             list = xo_xreallocarray(list, cap, sizeof(*list));
         }
         char *path = xo_xasprintf("%s/%s", dir, de->d_name);
-        rc = parse_entry(&list[n], path, err);
+        xo_err why = XO_ERR_INIT;
+        int r = parse_entry(&list[n], path, &why);
         free(path);
-        if (rc < 0) {
-            /* Every command that lists names stops here: say the way out
-             * (the file is named by a hash of the name it held). */
-            char *m = xo_xstrdup(xo_err_msg(err));
-            int e = err->errnum;
-            xo_err_clear(err);
-            xo_err_set(
-                err, e,
-                "%s (a damaged name record: remove that file, then pull the image again)",
-                m);
-            free(m);
-            break;
+        if (r == 0) {
+            n++;
+        } else if (r == REFSTORE_DAMAGED || why.errnum == ENOENT) {
+            /* Damaged, or removed since readdir: the others are listed;
+             * the caller may say the way out (the file is named by a hash
+             * of the name it held). */
+            if (r == REFSTORE_DAMAGED && with_damaged)
+                list[n++].damaged = xo_xstrdup(xo_err_msg(&why));
+        } else {
+            rc = xo_err_set(err, why.errnum, "%s", xo_err_msg(&why));
         }
-        n++;
+        xo_err_clear(&why);
+        if (rc < 0)
+            break;
     }
     closedir(d);
 out:

@@ -264,8 +264,18 @@ int main_images(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct image_info *list = NULL;
     size_t n = 0;
-    if (image_list(cmd_state_root(), &list, &n, &err) < 0)
+    char **damaged = NULL;
+    size_t n_damaged = 0;
+    if (image_list(cmd_state_root(), &list, &n, &damaged, &n_damaged, &err) < 0)
         return cmd_fail(&err);
+    for (size_t i = 0; i < n_damaged; i++) {
+        fprintf(
+            stderr,
+            "xl-oci images: warning: %s (a damaged name record, not listed: remove that file, then pull the image again)\n",
+            damaged[i]);
+        free(damaged[i]);
+    }
+    free(damaged);
     int rc = XO_EXIT_OK;
     if (json) {
         rc = print_json(list, n);
@@ -354,6 +364,12 @@ int main_prune(int argc, char **argv)
     say_if_waiting();
     if (image_prune(cmd_state_root(), &users, &st, &err) < 0)
         return cmd_fail(&err);
+    if (st.damaged_records)
+        fprintf(
+            stderr,
+            "xl-oci prune: warning: %zu damaged name record%s in %s/refs named nothing that was kept ('xl-oci images' names the files)\n",
+            st.damaged_records, st.damaged_records == 1 ? "" : "s",
+            cmd_state_root());
     printf("removed %zu root volumes and %zu blobs, %.1f MB freed\n",
            st.volumes_removed, st.blobs_removed,
            (double)st.bytes_freed / 1000 / 1000);

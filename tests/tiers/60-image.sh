@@ -924,17 +924,36 @@ for ((i = 0; i < 50; i++)); do kill -0 "$mp" 2>/dev/null || break; sleep 0.1; do
     notok "SIGTERM'd pull: mounted before $had, exit $src, mounts after: $(grep -c " $RS/tmp/unpack-" /proc/self/mounts), mkfs $mp $(kill -0 "$mp" 2>/dev/null && echo alive)"
 check "a pull after it succeeds" "$top/$XO" --root "$RS" pull -q "oci:$L:small"
 
-# A damaged name record stops every command that lists names: the error
-# names the file and the way out (the file is named by a hash).
+# A damaged name record hides no other name: images lists the rest and
+# warns naming the file and the way out (the file is named by a hash);
+# rmi of its name removes it, a pull of its name writes it anew, prune
+# goes on and says how many it could not read.
 RB=$W/root-badref
-"$top/$XO" --root "$RB" pull -q "oci:$L:small" >/dev/null
-bad=$(ls "$RB"/refs/*.json | head -1)
+xb() { "$top/$XO" --root "$RB" "$@"; }
+xb pull -q "oci:$L:small" >/dev/null && xb pull -q "oci:$L:multi" >/dev/null
+bad=$(ls "$RB"/refs/*.json | xargs grep -l ":small\"" | head -1)
 : >"$bad"
-refuse "images with a damaged name record names the file and the way out" \
-    "$bad: invalid JSON: unexpected end of input at offset 0 (a damaged name record: remove that file, then pull the image again)" \
-    "$top/$XO" --root "$RB" images
-rm -f "$bad"
-check "once it is removed, pulling the image again names it" \
-    sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ \"\$('$top/$XO' --root '$RB' images --json | jq length)\" = 1 ]"
+xb images >"$W/out" 2>"$W/err"; rc=$?
+if [ $rc = 0 ] && grep -q "oci:$L:multi" "$W/out" && ! grep -q "oci:$L:small" "$W/out" &&
+   grep -qF "xl-oci images: warning: $bad: invalid JSON: unexpected end of input at offset 0 (a damaged name record, not listed: remove that file, then pull the image again)" "$W/err"; then
+    ok "images with a damaged name record lists the others and warns naming the file and the way out"
+else
+    sed 's/^/# /' "$W/out" "$W/err"; notok "images with a damaged name record lists the others and warns naming the file and the way out (rc $rc)"
+fi
+check "images --json with a damaged name record: the others, as JSON" \
+    sh -c "[ \"\$('$top/$XO' --root '$RB' images --json 2>/dev/null | jq -r '.[].name')\" = 'oci:$L:multi' ]"
+check "rmi of the name whose record is damaged removes that record" \
+    sh -c "'$top/$XO' --root '$RB' rmi 'oci:$L:small' >/dev/null && [ ! -e '$bad' ]"
+: >"$bad"
+check "a pull of that name writes its record anew" \
+    sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ \"\$('$top/$XO' --root '$RB' images --json 2>&1 | jq length)\" = 2 ]"
+: >"$bad"
+xb prune >"$W/out" 2>"$W/err"; rc=$?
+if [ $rc = 0 ] && grep -q "warning: 1 damaged name record in $RB/refs named nothing that was kept" "$W/err" &&
+   [ ! -e "$RB/volumes/sha256/$hex" ] && [ -e "$RB/volumes/sha256/$hexm" ]; then
+    ok "prune with a damaged name record goes on, takes what only it named, and says so"
+else
+    sed 's/^/# /' "$W/out" "$W/err"; notok "prune with a damaged name record goes on, takes what only it named, and says so (rc $rc)"
+fi
 
 exit $((fails > 0))
