@@ -167,8 +167,8 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
                          struct layer_feed **feed_r, xo_err *err)
 {
     image_progress(o ? o->progress : NULL, o ? o->progress_arg : NULL,
-                   "image %s: %zu layers", p->manifest_digest.str,
-                   p->manifest.n_layers);
+                   "image %s: %zu layer%s", p->manifest_digest.str,
+                   p->manifest.n_layers, p->manifest.n_layers == 1 ? "" : "s");
     if (src->parallel)
         layer_feed_start(feed_r, src, bs, &p->manifest, o ? o->bytes : NULL,
                          o ? o->progress_arg : NULL);

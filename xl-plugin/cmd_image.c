@@ -112,7 +112,8 @@ static void show_bytes(void *arg, const struct image_pull_bytes *b)
         lines++;
     }
     if (hidden) {
-        fprintf(stderr, "\r\033[K%zu more layers\n", hidden);
+        fprintf(stderr, "\r\033[K%zu more layer%s\n", hidden,
+                hidden == 1 ? "" : "s");
         lines++;
     }
     bytes_line("total", b->done, b->size);
@@ -370,8 +371,9 @@ int main_prune(int argc, char **argv)
             "xl-oci prune: warning: %zu damaged name record%s in %s/refs named nothing that was kept ('xl-oci images' names the files)\n",
             st.damaged_records, st.damaged_records == 1 ? "" : "s",
             cmd_state_root());
-    printf("removed %zu root volumes and %zu blobs, %.1f MB freed\n",
-           st.volumes_removed, st.blobs_removed,
+    printf("removed %zu root volume%s and %zu blob%s, %.1f MB freed\n",
+           st.volumes_removed, st.volumes_removed == 1 ? "" : "s",
+           st.blobs_removed, st.blobs_removed == 1 ? "" : "s",
            (double)st.bytes_freed / 1000 / 1000);
     return XO_EXIT_OK;
 }
