@@ -63,16 +63,42 @@ static int open_source(struct image_source **src_r, const struct image_ref *r,
 }
 
 /* The image config must at least be a JSON object; domcfg reads the rest. */
+/* A JSON object; one for another platform is pulled, as docker pull
+ * does, with a warning (a manifest named directly, no index to pick
+ * from): create refuses to run it. */
 static int check_config(const char *buf, size_t len, const struct digest *d,
-                        xo_err *err)
+                        const struct image_pull_opts *opts, xo_err *err)
 {
-    json_object *o = NULL;
+    json_object *o = NULL, *v;
     if (xo_json_parse(&o, buf, len, CONFIG_MAX_BYTES, d->str, err) < 0)
         return xo_err_wrap(err, "image config");
     int rc = 0;
-    if (!json_object_is_type(o, json_type_object))
+    if (!json_object_is_type(o, json_type_object)) {
         rc = xo_err_set(err, EINVAL, "image config %s: must be a JSON object",
                         d->str);
+        goto out;
+    }
+    const char *os = json_object_object_get_ex(o, "os", &v) &&
+                             json_object_is_type(v, json_type_string)
+                         ? json_object_get_string(v)
+                         : "?";
+    const char *arch = json_object_object_get_ex(o, "architecture", &v) &&
+                               json_object_is_type(v, json_type_string)
+                           ? json_object_get_string(v)
+                           : "?";
+    if (strcmp(os, PULL_OS) || strcmp(arch, PULL_ARCH)) {
+        char plat[80];
+        /* may truncate: the image's words in a warning */
+        snprintf(plat, sizeof(plat), "%.32s/%.32s", os, arch);
+        for (char *c = plat; *c; c++) /* to a terminal: no control bytes */
+            if (*c < 0x20 || *c > 0x7e)
+                *c = '?';
+        image_progress(
+            opts ? opts->warn : NULL, opts ? opts->progress_arg : NULL,
+            "the image is for %s, not %s/%s: it is pulled, but create refuses to run it",
+            plat, PULL_OS, PULL_ARCH);
+    }
+out:
     json_object_put(o);
     return rc;
 }
@@ -176,7 +202,7 @@ static int fetch_content(struct image_source *src, const struct blob_store *bs,
     if (src->ops->fetch(src, bs, c, CONFIG_MAX_BYTES, NULL, err) < 0 ||
         blobstore_read(&p->config_buf, &p->config_len, bs, &c->digest,
                        CONFIG_MAX_BYTES, err) < 0 ||
-        check_config(p->config_buf, p->config_len, &c->digest, err) < 0)
+        check_config(p->config_buf, p->config_len, &c->digest, o, err) < 0)
         return -1;
     /* Its diff_ids before any layer is fetched: one per layer. */
     struct digest *ids = NULL;

@@ -439,6 +439,15 @@ vol_check "times in the future: directories the unpack made carry the build time
 refuse "a hardlink outside /dev to a device node skipped in /dev: refused as a device" \
     'entry "nullout": a hardlink to the device node "dev/null": device node refused outside /dev' \
     "$top/$XO" --root "$RF" pull -q "oci:$LX:devhl"
+# A manifest named directly (no index to pick from) for another platform:
+# pulled with a warning, as docker pull does; create refuses it.
+MKIMAGE_ARCH=arm64 mkl arm "$lx/plain.tar.gz"
+"$top/$XO" --root "$W/rootarm" pull -q "oci:$LX:arm" >"$W/out" 2>"$W/err"
+if [ $? = 0 ] && grep -q "warning: the image is for linux/arm64, not linux/amd64: it is pulled, but create refuses to run it" "$W/err"; then
+    ok "a manifest for linux/arm64 named directly: pulled with a warning naming both platforms"
+else
+    sed 's/^/# /' "$W/out" "$W/err"; notok "a manifest for linux/arm64 named directly: pulled with a warning naming both platforms"
+fi
 mkl symx "$lx/symx.tar"
 vol_check "user.* on a symlink (the kernel holds none there): dropped, not refused" \
     "oci:$LX:symx" '[ -L s ]'

@@ -25,7 +25,8 @@
 #   MKIMAGE_DIFF_IDS, when set, is written as the config's diff_ids array
 #   instead of the layers' (a config that does not describe its layers).
 #   MKIMAGE_LAYER_MEDIA_TYPE, when set, is every layer's media type instead
-#   of the OCI one its compression calls for.
+#   of the OCI one its compression calls for.  MKIMAGE_ARCH, when set, is
+#   the config's architecture instead of amd64.
 #
 # usage: tools/mkimage/mkimage.sh wrap DIR TAG SRCTAG DEPTH [PLATFORM]
 #   Makes DIR:TAG an OCI index of one entry, SRCTAG's manifest, nested
@@ -117,8 +118,8 @@ cmd_layout() {
         layers+="${layers:+,}{\"mediaType\":\"$mt\",\"digest\":\"sha256:$h\",\"size\":$s}"
         diffs+="${diffs:+,}\"sha256:$d\""
     done
-    printf '{"architecture":"amd64","os":"linux","config":{"Entrypoint":["/bin/sh"],"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
-        "${MKIMAGE_DIFF_IDS-$diffs}" > "$tmp/config"
+    printf '{"architecture":"%s","os":"linux","config":{"Entrypoint":["/bin/sh"],"Env":["PATH=/bin"]},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+        "${MKIMAGE_ARCH:-amd64}" "${MKIMAGE_DIFF_IDS-$diffs}" > "$tmp/config"
     read -r h s < <(blob_put "$dir" "$tmp/config")
     printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' \
         "$h" "$s" "$layers" > "$tmp/manifest"
