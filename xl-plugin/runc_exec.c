@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/abi/exec_channel.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "domcfg/runtime_spec.h"
@@ -41,19 +42,77 @@ struct exec_cli {
     const char *process, *pid_file, *console_socket, *id;
     bool detach, tty;
     char **cmd; /* operands after ID, or NULL */
+    /* runc's flags for a command given after ID (with --process they are
+     * ignored, as runc ignores them): --env entries added to the
+     * container's, --cwd, --user "UID[:GID]". */
+    const char *env[EXEC_MAX_ENV + 1];
+    size_t n_env;
+    const char *cwd;
+    char user[32];
 };
+
+/* runc's --user: "UID" or "UID:GID", numbers (runc parses them so). */
+static int parse_user(struct exec_cli *a, const char *v, xo_err *err)
+{
+    unsigned long id[2] = {0, 0};
+    const char *p = v;
+    int n = 0;
+    for (; n < 2; n++) {
+        char *end;
+        errno = 0;
+        if (*p < '0' || *p > '9' || (id[n] = strtoul(p, &end, 10), errno) ||
+            id[n] > 0xfffffffeUL || (*end && (*end != ':' || n == 1)))
+            return xo_err_set(
+                err, EINVAL,
+                "exec: --user %.64s: expected UID or UID:GID, numbers below 4294967295",
+                v);
+        if (!*end)
+            break;
+        p = end + 1;
+    }
+    if (n == 0)
+        /* cannot truncate: 10 digits */
+        snprintf(a->user, sizeof(a->user), "%lu", id[0]);
+    else
+        /* cannot truncate: two numbers of at most 10 digits */
+        snprintf(a->user, sizeof(a->user), "%lu:%lu", id[0], id[1]);
+    return 0;
+}
 
 static int parse(struct exec_cli *a, int argc, char **argv, xo_err *err)
 {
     static const struct option opts[] = {
         {"process", 1, NULL, 'p'},  {"detach", 0, NULL, 'd'},
         {"pid-file", 1, NULL, 'P'}, {"console-socket", 1, NULL, 'c'},
-        {"tty", 0, NULL, 't'},      {NULL, 0, NULL, 0}};
+        {"tty", 0, NULL, 't'},      {"env", 1, NULL, 'e'},
+        {"cwd", 1, NULL, 'w'},      {"user", 1, NULL, 'u'},
+        {NULL, 0, NULL, 0}};
     int opt;
     optind = 0;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "+p:dtP:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+:p:dtP:e:u:", opts, NULL)) != -1) {
         switch (opt) {
+        case 'e':
+            if (a->n_env == EXEC_MAX_ENV)
+                return xo_err_set(err, E2BIG, "exec: more than %d --env",
+                                  EXEC_MAX_ENV);
+            if (!strchr(optarg, '=') || optarg[0] == '=')
+                return xo_err_set(err, EINVAL,
+                                  "exec: --env %.64s: expected KEY=VALUE",
+                                  optarg);
+            a->env[a->n_env++] = optarg;
+            break;
+        case 'w':
+            if (optarg[0] != '/')
+                return xo_err_set(err, EINVAL,
+                                  "exec: --cwd %.64s: must be an absolute path",
+                                  optarg);
+            a->cwd = optarg;
+            break;
+        case 'u':
+            if (parse_user(a, optarg, err) < 0)
+                return -1;
+            break;
         case 'p':
             a->process = optarg;
             break;
@@ -69,6 +128,9 @@ static int parse(struct exec_cli *a, int argc, char **argv, xo_err *err)
         case 't':
             a->tty = true;
             break;
+        case ':':
+            return xo_err_set(err, EINVAL, "exec: option %s needs a value",
+                              argv[optind - 1]);
         default:
             return xo_err_set(err, EINVAL, "exec: unknown option %s",
                               argv[optind - 1]);
@@ -262,9 +324,10 @@ int runc_exec(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .domid = (uint32_t)st.domid,
         .target = s.pod[0] ? s.pod_vdev : NULL,
         .args = (const char *const *)(a.process ? pr.args : a.cmd),
-        .env = a.process ? (const char *const *)pr.env : NULL,
-        .user = user,
-        .cwd = a.process ? pr.cwd : NULL,
+        .env =
+            a.process ? (const char *const *)pr.env : (a.n_env ? a.env : NULL),
+        .user = a.process ? user : a.user,
+        .cwd = a.process ? pr.cwd : a.cwd,
         .interactive = true,
         .in_fd = STDIN_FILENO,
         .out_fd = STDOUT_FILENO,

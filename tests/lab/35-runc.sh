@@ -298,6 +298,14 @@ for p in $longs; do wait "$p"; done
 rc=0
 R exec c2 sh -c 'exit 3' || rc=$?
 [ "$rc" = 3 ] && lab_ok runc-exec-exit-code || lab_fail runc-exec-exit-code "exit $rc $(last_error)"
+# runc's flags for a command given after the ID: --env added to the
+# container's, --cwd, --user UID:GID.
+out=$(R exec --env XO_A=one -e XO_B=two --cwd /tmp --user 1234:4321 c2 \
+    sh -c 'echo "$XO_A $XO_B $PATH $(pwd) $(id -u):$(id -g)"' 2>&1)
+case "$out" in
+"one two "*"/bin"*" /tmp 1234:4321") lab_ok runc-exec-env-cwd-user "$out" ;;
+*) lab_fail runc-exec-env-cwd-user "'$out' $(last_error)" ;;
+esac
 # The spec's additionalGids (4242, which /etc/group does not list): the
 # entrypoint has it, and so does an exec as the container's user (CRI's
 # process object names that user), one with no process object too.

@@ -183,6 +183,17 @@ fails_with "Xen path: an option without its value says so" "create: option --bun
     "${XR[@]}" create --bundle
 fails_with "Xen path: an unknown --log-format is refused" "invalid log-format: xml" \
     "${XR[@]}" --log-format xml state xm1
+# exec's runc flags are checked as runc checks them.
+fails_with "Xen path: exec --user takes numbers" "exec: --user www: expected UID or UID:GID" \
+    "${XR[@]}" exec --user www xm1 true
+fails_with "Xen path: exec --user UID:GID:extra is refused" "exec: --user 1:2:3: expected UID or UID:GID" \
+    "${XR[@]}" exec --user 1:2:3 xm1 true
+fails_with "Xen path: exec --cwd must be absolute" "exec: --cwd tmp: must be an absolute path" \
+    "${XR[@]}" exec --cwd tmp xm1 true
+fails_with "Xen path: exec --env needs KEY=VALUE" "exec: --env NOVALUE: expected KEY=VALUE" \
+    "${XR[@]}" exec --env NOVALUE xm1 true
+fails_with "Xen path: exec --env without its value says so" "exec: option --env needs a value" \
+    "${XR[@]}" exec --env
 # A verb without its container ID: runc's usage error, not a crash.
 for verb in start state kill delete pause resume; do
     "${XR[@]}" "$verb" >"$T/noid.out" 2>&1
