@@ -337,15 +337,23 @@ static int choose_ports(const char *root, const struct publish_check *c,
 }
 
 /* A host service listening on a port to publish would lose its traffic
- * to the DNAT rule (port_probe.h): refused, as Docker's bind fails. */
+ * to the DNAT rule (port_probe.h), and a host address this host does not
+ * have would forward nothing: both refused, as Docker's bind fails. */
 static int check_host_services(const struct publish_check *c, xo_err *err)
 {
     char a[XO_PORT_SPEC_TEXT];
     for (size_t k = 0; k < c->n; k++) {
-        bool busy;
-        if (nb_port_in_use(&c->ports[k], &busy, err) < 0)
+        enum nb_port_probe probe;
+        if (nb_port_probe(&c->ports[k], &probe, err) < 0)
             return -1;
-        if (busy) {
+        if (probe == NB_PORT_NOT_LOCAL) {
+            xo_port_spec_format(a, &c->ports[k]);
+            return xo_err_set(
+                err, EADDRNOTAVAIL,
+                "oci_ports \"%s\": %s is no address of this host (its traffic would never reach the rule)",
+                a, c->ports[k].host_ip);
+        }
+        if (probe == NB_PORT_IN_USE) {
             xo_port_spec_format(a, &c->ports[k]);
             return xo_err_set(
                 err, EADDRINUSE,

@@ -47,10 +47,10 @@ static int choose_one(struct xo_port_spec *ports, size_t n, size_t i,
         q.host_port = port;
         if (clashes(&q, taken, n_taken, (size_t)-1) || clashes(&q, ports, n, i))
             continue;
-        bool busy;
-        if (nb_port_in_use(&q, &busy, err) < 0)
+        enum nb_port_probe probe;
+        if (nb_port_probe(&q, &probe, err) < 0)
             return -1;
-        if (!busy) {
+        if (probe != NB_PORT_IN_USE) { /* not local: refused when checked */
             ports[i].host_port = port;
             return 0;
         }

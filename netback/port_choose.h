@@ -18,9 +18,9 @@
  * net.ipv4.ip_local_port_range of the caller's network namespace, read
  * from /proc; 32768-60999, the kernel's default, when unreadable) that
  * clashes (xo_port_spec_clash) with no port of taken[0..n_taken) nor with
- * another of `ports`, and that no host service holds (nb_port_in_use).
+ * another of `ports`, and that no host service holds (nb_port_probe).
  * Ports already chosen are left as they are.  Errors: EADDRINUSE naming
- * the entry when its range has no free port, nb_port_in_use's; `ports`
+ * the entry when its range has no free port, nb_port_probe's; `ports`
  * may then hold some ports chosen (callers choose in a copy).
  */
 int nb_ports_choose(struct xo_port_spec *ports, size_t n,

@@ -206,7 +206,14 @@ fails_with "a host port a service listens on is refused, naming it" \
     "$NT" publish t1 web 8091:80
 fails_with "the same for udp, and on the service's own address" \
     'host port 8092/udp is in use' "$NT" publish t1 web 127.0.0.1:8092:53/udp
-check "nothing published by the refusals" bash -c '! nft list ruleset | grep -qE "809[12]"'
+# A host address this host does not have: its rule would forward
+# nothing (Docker's bind fails with "cannot assign requested address").
+fails_with "a host address that is no address of this host is refused, naming it" \
+    'oci_ports "10.9.9.9:8093:80/tcp": 10.9.9.9 is no address of this host' \
+    "$NT" publish t1 web 10.9.9.9:8093:80
+fails_with "the same for IPv6" 'fd00:dead::9 is no address of this host' \
+    "$NT" publish t1 web '[fd00:dead::9]:8093:80'
+check "nothing published by the refusals" bash -c '! nft list ruleset | grep -qE "809[123]"'
 # Host ports to choose (Docker's "-p 80", "-p 8091-8093:80"): the lowest
 # free one of the range, passing over the service's 8091/tcp (8092 is the
 # other service's udp only), other containers' ports and the entry's own.
@@ -722,7 +729,7 @@ if command -v valgrind >/dev/null; then
     vg 0 "network create" "$X" network create t9 --subnet 10.59.0.0/24 --ipv6 fd00:59::/64
     vg 0 "attach" "$NT" attach t9 web
     vg 1 "attach refused" "$NT" attach t9 other 10.60.0.1
-    vg 0 "publish" "$NT" publish t9 web 8080:80 127.0.0.1:53:53/udp '[2001:db8::1]:8443:443'
+    vg 0 "publish" "$NT" publish t9 web 8080:80 127.0.0.1:53:53/udp '[fd00:59::1]:8443:443'
     vg 0 "network inspect --json" "$X" network inspect --json t9
     vg 0 "network ls" "$X" network ls
     vg 0 "network up" "$X" network up --keep-leases
