@@ -203,13 +203,20 @@ static int lease_unhook(struct nb_state *st, struct netback_lease *l,
     return nb_nft_ports(l, false, err);
 }
 
+struct release {
+    const char *container;
+    unsigned released;
+};
+
 static int release_one(const char *root, struct nb_state *st, const void *arg,
                        xo_err *err)
 {
-    const char *container = arg;
+    struct release *rel = (struct release *)arg;
+    const char *container = rel->container;
     struct netback_lease *l = nb_ipam_find(st, container);
     if (!l)
         return 0;
+    rel->released++;
     if (lease_unhook(st, l, err) < 0)
         return -1;
     nb_ipam_remove(st, container);
@@ -226,9 +233,14 @@ static int release_one(const char *root, struct nb_state *st, const void *arg,
     return 0;
 }
 
-int netback_release(const char *root, const char *container, xo_err *err)
+int netback_release(const char *root, const char *container,
+                    unsigned *released_r, xo_err *err)
 {
-    if (each_network(root, container, release_one, err) < 0)
+    struct release rel = {container, 0};
+    int rc = each_network(root, &rel, release_one, err);
+    if (released_r)
+        *released_r = rel.released;
+    if (rc < 0)
         return xo_err_wrap(err, "releasing container %s", container);
     return 0;
 }

@@ -223,8 +223,10 @@ int netback_attach(const char *root, const char *network, const char *container,
  * Releases every lease `container` holds on every network: its published
  * ports, anti-spoof elements (if the vif is still attached), DNS names,
  * then the leases.  Releasing a container with no lease succeeds.
+ * *released_r (may be NULL) counts the leases released.
  */
-int netback_release(const char *root, const char *container, xo_err *err);
+int netback_release(const char *root, const char *container,
+                    unsigned *released_r, xo_err *err);
 
 /* ---- published ports ---------------------------------------------------- */
 

@@ -753,7 +753,7 @@ fail:
     }
     if (have_leases && !o->keep_broken) {
         xo_err e = XO_ERR_INIT;
-        if (netattach_release(cmd_state_root(), name, &e) < 0)
+        if (netattach_release(cmd_state_root(), name, NULL, &e) < 0)
             fprintf(stderr, "xl-oci: warning: %s\n", xo_err_msg(&e));
         xo_err_clear(&e);
     }

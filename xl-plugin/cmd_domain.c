@@ -615,7 +615,7 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
     XO_FAULT_POINT("destroy-nohyper.torn-down");
     /* The veths went with the teardown: the leases, published ports and
      * DNS names go now, as a domain's do once its vifs are gone. */
-    if (netattach_release(root, name, err) < 0)
+    if (netattach_release(root, name, NULL, err) < 0)
         return -1;
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
         status_remove(h->xs, name, err) < 0 ||
@@ -626,10 +626,11 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
 
 int cmd_destroy(const char *name, xo_err *errp)
 {
-    return cmd_destroy_keep(name, false, errp);
+    return cmd_destroy_keep(name, false, NULL, errp);
 }
 
-int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
+int cmd_destroy_keep(const char *name, bool keep_volumes,
+                     struct destroy_leftovers *left_r, xo_err *errp)
 {
     const char *root = cmd_state_root();
     struct xen_handles h = {0};
@@ -664,13 +665,23 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
     bool have_dir = state_domain_exists(root, name);
     if (!have_status && !have_dir) {
         /* A create killed after leasing left only leases (and the views
-         * of its shares): release them. */
-        if (netattach_release(root, name, &err) < 0)
-            xo_err_clear(&err);
+         * of its shares, its temporary state dir): release them, and say
+         * so; with nothing left behind, there is no such container. */
+        struct destroy_leftovers left = {0};
+        if (netattach_release(root, name, &left.leases, &err) < 0)
+            goto fail;
         if (share_views_release(root, name, &err) < 0)
             xo_err_clear(&err);
-        xo_err_set(&err, ENOENT, "no container domain named %s", name);
-        goto fail;
+        left.tmpdirs = state_domain_tmpdirs_remove(root, name);
+        if (!left.leases && !left.tmpdirs) {
+            xo_err_set(&err, ENOENT, "no container domain named %s", name);
+            goto fail;
+        }
+        if (left_r)
+            *left_r = left;
+        close(lock);
+        xen_close(&h);
+        return 0;
     }
     xo_err_clear(&err);
     if (nohyper) {
@@ -694,7 +705,7 @@ int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *errp)
     XO_FAULT_POINT("destroy.domain-destroyed");
     /* The vif is gone (its hotplug offline ran): release the leases, the
      * published ports and DNS names, so the addresses can be reused. */
-    if (netattach_release(root, name, &err) < 0)
+    if (netattach_release(root, name, NULL, &err) < 0)
         goto fail;
     XO_FAULT_POINT("destroy.network-released");
     /* The disks are closed (the domain is gone): the container stops
@@ -731,6 +742,13 @@ int main_destroy(int argc, char **argv)
         if (opt == 'k')
             keep = true;
     xo_err err = XO_ERR_INIT;
-    return cmd_destroy_keep(argv[optind], keep, &err) < 0 ? cmd_fail(&err)
-                                                          : XO_EXIT_OK;
+    struct destroy_leftovers left = {0};
+    if (cmd_destroy_keep(argv[optind], keep, &left, &err) < 0)
+        return cmd_fail(&err);
+    if (left.leases || left.tmpdirs)
+        printf(
+            "%s: no such container; released what a killed create of it left: %u network lease%s, %u temporary state dir%s\n",
+            argv[optind], left.leases, left.leases == 1 ? "" : "s",
+            left.tmpdirs, left.tmpdirs == 1 ? "" : "s");
+    return XO_EXIT_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/json.h"
 #include "common/json_build.h"
@@ -14,6 +15,7 @@
 #include "common/pathfmt.h"
 #include "netback/netback.h"
 #include "xl_oci.h"
+#include "xl-plugin/netattach.h"
 #include "xl-plugin/state.h"
 
 int main_network(int argc, char **argv)
@@ -242,6 +244,30 @@ int main_network_inspect(int argc, char **argv)
     return XO_EXIT_OK;
 }
 
+/* Releases the leases on network `name` of containers that no longer
+ * exist (a create killed after leasing), saying so.  Under state_lock:
+ * no create is between its lease and its state dir. */
+static int release_gone(const char *root, const char *name, xo_err *err)
+{
+    struct netback_network net;
+    struct netback_lease *leases = NULL;
+    size_t n = 0;
+    if (netback_network_inspect(&net, &leases, &n, root, name, err) < 0)
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        if (state_domain_exists(root, leases[i].container))
+            continue;
+        rc = netattach_release(root, leases[i].container, NULL, err);
+        if (rc == 0)
+            printf(
+                "released the lease of %s, a container that no longer exists\n",
+                leases[i].container);
+    }
+    netback_leases_free(leases, n);
+    return rc;
+}
+
 int main_network_rm(int argc, char **argv)
 {
     int opt;
@@ -249,9 +275,15 @@ int main_network_rm(int argc, char **argv)
         ;
     xo_err err = XO_ERR_INIT;
     int rc = XO_EXIT_OK;
+    const char *root = cmd_state_root();
+    int lock = state_lock(root, &err);
+    if (lock < 0)
+        return cmd_fail(&err);
     for (int i = optind; i < argc; i++)
-        if (netback_network_rm(cmd_state_root(), argv[i], &err) < 0)
+        if (release_gone(root, argv[i], &err) < 0 ||
+            netback_network_rm(root, argv[i], &err) < 0)
             rc = cmd_fail(&err);
+    close(lock);
     return rc;
 }
 
@@ -277,9 +309,17 @@ int main_network_up(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     unsigned released = 0;
     const char *root = cmd_state_root();
-    if (netback_network_up(root, optind < argc ? argv[optind] : NULL,
-                           keep ? NULL : container_exists, (void *)root,
-                           &released, &err) < 0)
+    /* A create holds the state lock from its lease to its state dir:
+     * behind it, a lease without a container is one a create left. */
+    int lock = keep ? -1 : state_lock(root, &err);
+    if (!keep && lock < 0)
+        return cmd_fail(&err);
+    int rc = netback_network_up(root, optind < argc ? argv[optind] : NULL,
+                                keep ? NULL : container_exists, (void *)root,
+                                &released, &err);
+    if (lock >= 0)
+        close(lock);
+    if (rc < 0)
         return cmd_fail(&err);
     if (released)
         printf("released %u lease%s of containers that no longer exist\n",

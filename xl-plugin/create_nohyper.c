@@ -414,7 +414,7 @@ out:
     if (rc < 0 && have_leases) {
         /* After undo's teardown, which took the veths off the leases. */
         xo_err e = XO_ERR_INIT;
-        netattach_release(cmd_state_root(), name, &e);
+        netattach_release(cmd_state_root(), name, NULL, &e);
         xo_err_clear(&e);
     }
     /* The monitor journaled what went wrong; the create ends it. */

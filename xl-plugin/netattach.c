@@ -90,7 +90,8 @@ int netattach_resolve(struct domain_config *dc, const char *root,
     return 0;
 }
 
-int netattach_release(const char *root, const char *name, xo_err *err)
+int netattach_release(const char *root, const char *name, unsigned *released_r,
+                      xo_err *err)
 {
-    return netback_release(root, name, err);
+    return netback_release(root, name, released_r, err);
 }

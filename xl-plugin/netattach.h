@@ -25,7 +25,9 @@ int netattach_resolve(struct domain_config *dc, const char *root,
                       unsigned flags, xo_err *err);
 
 /* Releases every lease and published port of container `name` (destroy,
- * a create that failed).  Succeeds when there is none. */
-int netattach_release(const char *root, const char *name, xo_err *err);
+ * a create that failed).  Succeeds when there is none; *released_r (may
+ * be NULL) counts the leases released. */
+int netattach_release(const char *root, const char *name, unsigned *released_r,
+                      xo_err *err);
 
 #endif

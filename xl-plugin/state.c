@@ -16,6 +16,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "image/fsat.h"
 
 const char *state_log_dir(void)
 {
@@ -111,10 +112,40 @@ static int lock_root(const char *root, bool wait, xo_err *err)
     return fd;
 }
 
+unsigned state_domain_tmpdirs_remove(const char *root, const char *name)
+{
+    char domains[4096], prefix[300];
+    xo_err e = XO_ERR_INIT;
+    unsigned n = 0;
+    if (xo_path_fmt(domains, sizeof(domains), &e, "%s/domains", root) < 0 ||
+        xo_path_fmt(prefix, sizeof(prefix), &e, ".new-%s-", name ? name : "") <
+            0) {
+        xo_err_clear(&e);
+        return 0;
+    }
+    size_t plen = name ? strlen(prefix) : 5; /* ".new-" */
+    DIR *d = opendir(domains);
+    if (!d)
+        return 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        /* NAME's own: mkdtemp's six letters or digits after the prefix
+         * (".new-web-" also begins web-1's). */
+        bool ours = !strncmp(de->d_name, prefix, plen) &&
+                    (!name || (strlen(de->d_name) == plen + 6 &&
+                               !strchr(de->d_name + plen, '-')));
+        if (ours && fsat_remove_tree(dirfd(d), de->d_name) == 0)
+            n++;
+    }
+    closedir(d);
+    return n;
+}
+
 int state_domain_tmpdir(char *buf, size_t len, const char *root,
                         const char *name, xo_err *err)
 {
     char domains[4096];
+    (void)state_domain_tmpdirs_remove(root, NULL);
     if (xo_path_fmt(domains, sizeof(domains), err, "%s/domains", root) < 0 ||
         xo_mkdir_p(domains, 0700, err) < 0 ||
         xo_path_fmt(buf, len, err, "%s/.new-%s-XXXXXX", domains, name) < 0)

@@ -87,9 +87,15 @@ int state_log_set_aside(const char *name, xo_err *err);
  * default root and $XL_OCI_ROOT/log for another (a static buffer). */
 const char *state_log_dir(void);
 
-/* Makes a fresh temporary domain dir under <root>/domains; path in buf. */
+/* Makes a fresh temporary domain dir under <root>/domains; path in buf.
+ * The caller holds state_lock(): every other temporary dir there is what
+ * a killed create left (a copy of its app.cfg among it), and goes first. */
 int state_domain_tmpdir(char *buf, size_t len, const char *root,
                         const char *name, xo_err *err);
+/* Removes the temporary dirs a killed create of `name` (NULL: of any
+ * name) left under <root>/domains; how many.  The caller holds
+ * state_lock(). */
+unsigned state_domain_tmpdirs_remove(const char *root, const char *name);
 /* Renames a finished temporary dir into place; fails if the name exists. */
 int state_domain_commit(const char *tmpdir, const char *root, const char *name,
                         xo_err *err);

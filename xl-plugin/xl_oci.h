@@ -77,9 +77,18 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
 /* What `xl-oci destroy NAME` does (its monitor, the domain or NOHYPER
  * container, leases, DomainStatus, state dir), for other commands. */
 int cmd_destroy(const char *name, xo_err *err);
+/* What a create killed before its container existed left behind: no
+ * container, but leases, its temporary state dir; destroy releases them. */
+struct destroy_leftovers {
+    unsigned leases, tmpdirs;
+};
+
 /* The same; `keep_volumes` keeps the container's anonymous volumes as
- * ordinary ones (destroy --keep-volumes) instead of removing them. */
-int cmd_destroy_keep(const char *name, bool keep_volumes, xo_err *err);
+ * ordinary ones (destroy --keep-volumes) instead of removing them.  Of a
+ * name with no container but such leftovers, 0 with *left_r (may be NULL)
+ * counting what was released; with none, ENOENT. */
+int cmd_destroy_keep(const char *name, bool keep_volumes,
+                     struct destroy_leftovers *left_r, xo_err *err);
 
 /* What `xl-oci pause NAME` (pause) or `unpause NAME` does, for other
  * commands (stop unpauses first). */

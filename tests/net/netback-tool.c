@@ -49,7 +49,7 @@ int main(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "release") == 0 && argc == 1)
-        return netback_release(root, argv[0], &err) < 0 ? fail(&err) : 0;
+        return netback_release(root, argv[0], NULL, &err) < 0 ? fail(&err) : 0;
     if (strcmp(cmd, "unpublish") == 0 && argc == 1)
         return netback_unpublish(root, argv[0], &err) < 0 ? fail(&err) : 0;
     if (strcmp(cmd, "publish") == 0 && argc >= 2) {

@@ -99,5 +99,40 @@ fails_with "a failed create on n1" "Not a directory" "$X" create "$T/net2.cfg"
 check "gives its lease back and leaves no veth" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
     ! ip -o link show | grep -q " xon"' "$X"
-check "network rm n1" "$X" network rm n1
+# A create killed after its lease, before its container exists, left only
+# the lease and perhaps its temporary state dir (both made here as such a
+# create leaves them: netback-tool attaches as create does): destroy of
+# the name releases both and says so; with nothing left, it is an error.
+NT=$top/build/tests/netback-tool
+"$NT" attach n1 ghost >/dev/null
+mkdir -p "$XL_OCI_ROOT/domains/.new-ghost-Ab12Cd"
+check "a create killed after its lease left the lease and no container" bash -c '
+    [ -n "$(lease ghost ipv4)" ] && ! "$0" list | grep -q ghost' "$X"
+check "destroy of its name releases the lease and the temporary dir, saying so (rc 0)" bash -c '
+    out=$("$0" destroy ghost) && [ "$out" = "ghost: no such container; released what a killed create of it left: 1 network lease, 1 temporary state dir" ] &&
+    [ -z "$(lease ghost ipv4)" ] && [ ! -e "$1/domains/.new-ghost-Ab12Cd" ]' "$X" "$XL_OCI_ROOT"
+fails_with "destroy of it again: no such container" "no container domain named ghost" "$X" destroy ghost
+# The next create (under the state lock, where no other create is at work)
+# removes every temporary state dir a killed create left: it holds a copy
+# of that create's app.cfg, secrets in oci_env among it.
+mkdir -p "$XL_OCI_ROOT/domains/.new-other-Qw12Er"
+check "a create removes the temporary state dirs killed creates left" bash -c '
+    "$0" create "$1" >/dev/null && "$0" destroy net3 >/dev/null &&
+    [ -z "$(ls -A "$2/domains" | grep "^\.new-")" ]' "$X" "$T/net3.cfg" "$XL_OCI_ROOT"
+# network up waits for a create in progress (it holds the state lock from
+# its lease to its state dir): a lease without a container then is one a
+# create left, never one a create is about to use.
+flock -x "$XL_OCI_ROOT/lock" sleep 3 &
+flpid=$!
+sleep 0.3
+timeout 1 "$X" network up n1 >/dev/null 2>&1
+rc=$?
+wait $flpid
+[ "$rc" = 124 ] && ok "network up waits while a create holds the state lock" ||
+    nok "network up did not wait for the state lock (rc $rc)"
+# network rm releases the lease of a container that no longer exists.
+"$NT" attach n1 ghost >/dev/null
+check "network rm n1 releases the lease a killed create left, saying so" bash -c '
+    "$0" network rm n1 | grep -qx "released the lease of ghost, a container that no longer exists" &&
+    ! "$0" network ls | grep -q "^n1 "' "$X"
 exit $status
