@@ -138,6 +138,13 @@ char *app_cfg_where(const struct app_cfg *ac, const char *key)
                     : xo_xasprintf("%s: %s", ac->path, key);
 }
 
+char *app_cfg_where_file(const struct app_cfg *ac, const char *key)
+{
+    int line = key_line(ac, key);
+    return line > 0 ? xo_xasprintf("%s:%d", ac->path, line)
+                    : xo_xstrdup(ac->path);
+}
+
 static int verr(const struct app_cfg *ac, const char *key, xo_err *err,
                 const char *fmt, va_list ap)
 {

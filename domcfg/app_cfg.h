@@ -50,6 +50,9 @@ int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,
  * message, for a value found bad once the app_cfg is gone; never NULL
  * (common/alloc.h).  Free it. */
 char *app_cfg_where(const struct app_cfg *ac, const char *key);
+/* "FILE:LINE" of `key`'s setting (or "FILE"), for a message that names
+ * the key itself; never NULL.  Free it. */
+char *app_cfg_where_file(const struct app_cfg *ac, const char *key);
 
 /* libxlutil's own handle, for xlu_disk_parse; borrowed. */
 struct XLU_Config *app_cfg_xlu(const struct app_cfg *ac);

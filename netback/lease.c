@@ -152,9 +152,7 @@ int netback_attach(const char *root, const char *network, const char *container,
                            flags, out, err);
     if (!dry)
         close(lock);
-    if (rc < 0)
-        xo_err_wrap(err, "container %s on network %s", container, network);
-    return rc;
+    return rc; /* the messages name the network */
 }
 
 typedef int (*network_fn)(const char *root, struct nb_state *st,
@@ -287,8 +285,9 @@ static int check_one(const char *root, struct nb_state *st, const void *arg,
                     xo_port_spec_format(a, &c->ports[k]);
                     return xo_err_set(
                         err, EADDRINUSE,
-                        "oci_ports \"%s\": the host port is published by container %s",
-                        a, l->container);
+                        "oci_ports \"%s\": host port %u/%s is published by container %s",
+                        a, c->ports[k].host_port,
+                        c->ports[k].udp ? "udp" : "tcp", l->container);
                 }
     }
     return 0;
@@ -505,7 +504,5 @@ int netback_publish(const char *root, const char *network,
         return -1;
     int rc = publish_locked(root, network, &c, err);
     close(lock);
-    if (rc < 0)
-        xo_err_wrap(err, "publishing ports of %s", container);
-    return rc;
+    return rc; /* the messages name the entry */
 }

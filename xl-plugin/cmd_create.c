@@ -395,7 +395,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     for (size_t i = 0; parsed && i < r.dc.n_warnings; i++)
         fprintf(stderr, "xl-oci: warning: %s\n", r.dc.warnings[i]);
     if (!parsed ||
-        netattach_resolve(&r.dc, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
+        netattach_resolve(&r.dc, r.ac, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
         (volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 &&
          xo_err_wrap(err, "%s", o->cfg_path) < 0) ||
@@ -613,7 +613,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     /* Leases only once the name is known to be ours: a failed create
      * releases them, which must never touch another container's. */
     have_leases = domcfg_network_count(&r.dc) > 0;
-    if (netattach_resolve(&r.dc, cmd_state_root(), 0, err) < 0)
+    if (netattach_resolve(&r.dc, r.ac, cmd_state_root(), 0, err) < 0)
         goto fail;
     xo_stamp("create", "network leases taken");
     /* Volumes, like leases, once the name is ours: undoing them releases

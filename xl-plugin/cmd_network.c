@@ -3,6 +3,7 @@
  * over netback/ (netback.h).  `network` alone dispatches to the rows
  * "network SUB" of the command table, so each has its own usage and help.
  */
+#include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,9 +58,19 @@ int main_network_create(int argc, char **argv)
     struct netback_network_spec spec = {.mode = NETBACK_MODE_NAT};
     xo_err err = XO_ERR_INIT;
     int opt;
+    bool seen[6] = {false};
     while ((opt = cmd_getopt(argc, argv, "", longopts, "network create", 1)) !=
            -1) {
-        char *end = NULL;
+        /* One value each: a second --subnet is no second subnet. */
+        for (size_t i = 0; i < 6; i++)
+            if (opt == longopts[i].val) {
+                if (seen[i]) {
+                    fprintf(stderr, "xl-oci network create: --%s given twice\n",
+                            longopts[i].name);
+                    return XO_EXIT_USAGE;
+                }
+                seen[i] = true;
+            }
         switch (opt) {
         case 's':
             spec.subnet = optarg;
@@ -74,20 +85,34 @@ int main_network_create(int argc, char **argv)
             if (netback_mode_from_string(&spec.mode, optarg, &err) < 0)
                 return cmd_fail(&err);
             break;
-        case 'M':
-            spec.mtu = (unsigned)strtoul(optarg, &end, 10);
-            if (!*optarg || *end || spec.mtu == 0) {
-                fprintf(stderr, "xl-oci: --mtu \"%s\" is not a number\n",
-                        optarg);
-                return XO_EXIT_USAGE;
+        case 'M': {
+            /* Digits only: strtoul takes "-1" for 4294967295. */
+            unsigned long v = 0;
+            size_t k = 0;
+            while (optarg[k] >= '0' && optarg[k] <= '9' && v <= 65535)
+                v = v * 10 + (unsigned long)(optarg[k++] - '0');
+            if (!k || optarg[k] || v > 65535) {
+                xo_err_set(
+                    &err, EINVAL,
+                    "--mtu \"%.32s\" is not a number of bytes (1280 to 9000)",
+                    optarg);
+                return cmd_fail(&err);
             }
+            spec.mtu = (unsigned)v;
             break;
+        }
         case 'b':
             spec.bridge = optarg;
             break;
         }
     }
-    if (argc - optind != 1 || !spec.subnet) {
+    if (argc - optind == 1 && !spec.subnet) {
+        fprintf(
+            stderr,
+            "xl-oci network create: --subnet CIDR is required (an IPv4 subnet, e.g. 10.89.0.0/24)\n");
+        return XO_EXIT_USAGE;
+    }
+    if (argc - optind != 1) {
         cmd_print_usage(cmd_find("network create"), true);
         return XO_EXIT_USAGE;
     }

@@ -134,8 +134,9 @@ const struct cmd_spec *cmd_find(const char *name)
 void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr)
 {
     FILE *f = to_stderr ? stderr : stdout;
-    fprintf(f, "Usage: xl-oci [-v] [-N] [--root DIR] %s %s\n\n%s.\n", cmd->name,
-            cmd->usage, cmd->desc);
+    /* -N only where the command takes it (main() refuses it elsewhere). */
+    fprintf(f, "Usage: xl-oci [-v] %s[--root DIR] %s %s\n\n%s.\n",
+            cmd->can_dryrun ? "[-N] " : "", cmd->name, cmd->usage, cmd->desc);
     if (cmd->options)
         fprintf(f, "\nOptions:\n\n%s", cmd->options);
 }

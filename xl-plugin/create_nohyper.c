@@ -356,7 +356,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
      * create releases them (undo). */
     have_leases = domcfg_network_count(&r->dc) > 0;
     if (have_leases &&
-        (netattach_resolve(&r->dc, cmd_state_root(), 0, err) < 0 ||
+        (netattach_resolve(&r->dc, r->ac, cmd_state_root(), 0, err) < 0 ||
          set_netns_path(&r->dc, dir, err) < 0))
         goto out;
     if (set_cgroupns(&r->dc, err) < 0 || set_cgroups_path(&r->dc, err) < 0 ||

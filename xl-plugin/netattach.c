@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "domcfg/net_request.h"
@@ -31,21 +32,33 @@ static struct dc_vif *managed_vif(struct domain_config *dc, size_t index,
     return NULL;
 }
 
-static int publish_ports(const struct domain_config *dc, const char *root,
+/* Prefixes err with where `key` is set ("FILE:LINE"), when known; -1. */
+static int wrap_where(const struct app_cfg *ac, const char *key, xo_err *err)
+{
+    if (!ac)
+        return -1;
+    char *where = app_cfg_where_file(ac, key);
+    xo_err_wrap(err, "%s", where);
+    free(where);
+    return -1;
+}
+
+static int publish_ports(const struct domain_config *dc,
+                         const struct app_cfg *ac, const char *root,
                          const char *network, unsigned flags, xo_err *err)
 {
     if (dc->n_ports == 0)
         return 0;
     /* domcfg parsed them with the same parser netback uses: handed on as
-     * they are (common/port_spec.h). */
+     * they are (common/port_spec.h); netback's messages name the entry. */
     if (netback_publish(root, network, dc->name, dc->ports, dc->n_ports, flags,
                         err) < 0)
-        return xo_err_wrap(err, "oci_ports");
+        return wrap_where(ac, "oci_ports", err);
     return 0;
 }
 
-int netattach_resolve(struct domain_config *dc, const char *root,
-                      unsigned flags, xo_err *err)
+int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
+                      const char *root, unsigned flags, xo_err *err)
 {
     size_t n = domcfg_network_count(dc);
     const char *first_network = NULL;
@@ -61,8 +74,13 @@ int netattach_resolve(struct domain_config *dc, const char *root,
         struct netback_attachment att;
         memset(&att, 0, sizeof(att));
         if (netback_attach(root, v->network, dc->name, devid, v->static_ip,
-                           flags, &att, err) < 0)
-            return xo_err_wrap(err, "oci_network \"%s\"", v->network);
+                           flags, &att, err) < 0) {
+            /* The entry as written: "NAME" or "NAME:ip=ADDR". */
+            xo_err_wrap(err, "oci_network \"%s%s%s\"", v->network,
+                        v->static_ip ? ":ip=" : "",
+                        v->static_ip ? v->static_ip : "");
+            return wrap_where(ac, "oci_network", err);
+        }
         struct dc_net_attachment a = {
             .network = v->network,
             .bridge = att.bridge,
@@ -86,7 +104,7 @@ int netattach_resolve(struct domain_config *dc, const char *root,
             first_network = v->network;
     }
     if (first_network)
-        return publish_ports(dc, root, first_network, flags, err);
+        return publish_ports(dc, ac, root, first_network, flags, err);
     return 0;
 }
 

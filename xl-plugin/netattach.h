@@ -8,6 +8,7 @@
 #define XL_OCI_XL_PLUGIN_NETATTACH_H
 
 #include "common/error.h"
+#include "domcfg/app_cfg.h"
 #include "domcfg/domain_config.h"
 
 /*
@@ -19,10 +20,11 @@
  * computes the same answers, reserves and changes nothing).
  *
  * On failure of a real attach, the caller releases what was leased with
- * netattach_release(); the error names the network and key at fault.
+ * netattach_release(); the error names the key's file and line in `ac`
+ * (NULL: a spec not from an app.cfg, none) and the entry at fault.
  */
-int netattach_resolve(struct domain_config *dc, const char *root,
-                      unsigned flags, xo_err *err);
+int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
+                      const char *root, unsigned flags, xo_err *err);
 
 /* Releases every lease and published port of container `name` (destroy,
  * a create that failed).  Succeeds when there is none; *released_r (may

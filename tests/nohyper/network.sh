@@ -99,6 +99,20 @@ fails_with "a failed create on n1" "Not a directory" "$X" create "$T/net2.cfg"
 check "gives its lease back and leaves no veth" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
     ! ip -o link show | grep -q " xon"' "$X"
+# A lease refused names the file and line of the key, and the entry as
+# written: the network once.
+{
+    echo 'name = "net5"'
+    echo "oci_root = \"$rv\""
+    echo 'oci_network = [ "n1:ip=10.99.0.5" ]'
+} >"$T/net5.cfg"
+fails_with "a static address outside the subnet: file, line, entry, network once" \
+    "$T/net5.cfg:3: oci_network \"n1:ip=10.99.0.5\": network n1: ip=10.99.0.5 is outside 10.61.0.0/24" \
+    "$X" create "$T/net5.cfg"
+sed -i 's/n1:ip=10.99.0.5/nonet/' "$T/net5.cfg"
+fails_with "a network that does not exist: file, line, entry" \
+    "$T/net5.cfg:3: oci_network \"nonet\": no network nonet" "$X" create "$T/net5.cfg"
+
 # A create killed after its lease, before its container exists, left only
 # the lease and perhaps its temporary state dir (both made here as such a
 # create leaves them: netback-tool attaches as create does): destroy of

@@ -75,6 +75,14 @@ fails_with "a state root too long for its paths is refused, naming it" \
 check "nothing was made for a state root too long" test ! -e "$T/long"
 fails_with "network ls refuses a state root too long, naming it" \
     "path too long: \"$T/long/ddd" "$X" --root "$long" network ls
+# What the command line gets wrong is named as typed (fresh eyes).
+fails_with "network create without --subnet says it is required" \
+    "network create: --subnet CIDR is required" "$X" network create t9
+fails_with "--subnet twice is refused (no second subnet)" "network create: --subnet given twice" \
+    "$X" network create t9 --subnet 10.59.0.0/24 --subnet 10.58.0.0/24
+fails_with "--mtu -1 is refused as typed" '--mtu "-1" is not a number of bytes' \
+    "$X" network create t9 --subnet 10.59.0.0/24 --mtu -1
+check "none of these made t9" bash -c '! "$0" network ls | grep -q "^t9 "' "$X"
 check "create t1 (nat, IPv6)" "$X" network create t1 --subnet 10.50.0.0/24 \
     --ipv6 fd00:50::/64 --mtu 1400
 check "bridge xloci-t1 is up with 10.50.0.1/24, fd00:50::1/64, MTU 1400" \
@@ -269,9 +277,9 @@ fails_with "an IPv6 host address on a network without IPv6 is refused, naming ke
 fails_with "and by a dry run as well" 'network t4 has no IPv6' \
     "$NT" publish -n t4 p2-1 '[2001:db8::1]:8080:80'
 fails_with "an IPv6 host port another container publishes on every address is refused" \
-    "the host port is published by container web" "$NT" publish t1 db '[fd00:50::1]:8080:80'
+    "host port 8080/tcp is published by container web" "$NT" publish t1 db '[fd00:50::1]:8080:80'
 fails_with "a host port published by another container is refused" \
-    "the host port is published by container web" "$NT" publish t1 db 8080:81
+    'oci_ports "8080:81/tcp": host port 8080/tcp is published by container web' "$NT" publish t1 db 8080:81
 fails_with "a malformed port is refused" 'oci_ports: "80:99999": container port "99999"' \
     "$NT" publish t1 db 80:99999
 fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
