@@ -19,22 +19,15 @@
 #include "common/alloc.h"
 #include "domcfg/volumes.h"
 #include "common/abi/capabilities.h"
+#include "common/abi/masked_paths.h"
 #include "common/abi/rlimits.h"
 #include "domcfg/from_runtime_spec.h"
 #include "fstype.h"
 #include "common/json_build.h"
 #include "common/user.h"
 
-static const char *const masked_paths[] = {
-    "/proc/acpi",          "/proc/kcore",      "/proc/keys",
-    "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats",
-    "/proc/sched_debug",   "/proc/scsi",       "/sys/firmware",
-};
-
-static const char *const readonly_paths[] = {
-    "/proc/asound", "/proc/bus", "/proc/fs",
-    "/proc/irq",    "/proc/sys", "/proc/sysrq-trigger",
-};
+static const char *const masked_paths[] = {OCI_DEFAULT_MASKED_PATHS};
+static const char *const readonly_paths[] = {OCI_DEFAULT_READONLY_PATHS};
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -131,9 +124,13 @@ static json_object *mounts_json(const struct domain_config *dc)
     add_mount(m, "/dev/shm", "tmpfs", "shm",
               "nosuid,noexec,nodev,mode=1777,size=65536k");
     add_mount(m, "/dev/mqueue", "mqueue", "mqueue", "nosuid,noexec,nodev");
-    add_mount(m, "/sys", "sysfs", "sysfs", "nosuid,noexec,nodev,ro");
+    /* Read-write for a privileged container, as Docker mounts them. */
+    add_mount(m, "/sys", "sysfs", "sysfs",
+              dc->privileged ? "nosuid,noexec,nodev"
+                             : "nosuid,noexec,nodev,ro");
     add_mount(m, "/sys/fs/cgroup", "cgroup", "cgroup",
-              "nosuid,noexec,nodev,relatime,ro");
+              dc->privileged ? "nosuid,noexec,nodev,relatime"
+                             : "nosuid,noexec,nodev,relatime,ro");
     /* The runtime's /etc files, from the bundle directory (domcfg.h). */
     static const char *const etc[] = {XO_ETC_HOSTNAME, XO_ETC_HOSTS,
                                       XO_ETC_RESOLV_CONF};
@@ -253,8 +250,12 @@ static json_object *linux_json(const struct domain_config *dc)
         }
         xo_jset(l, "sysctl", sc);
     }
-    xo_jset(l, "maskedPaths", cstrv_json(masked_paths, N(masked_paths)));
-    xo_jset(l, "readonlyPaths", cstrv_json(readonly_paths, N(readonly_paths)));
+    /* A privileged container has none, as Docker's and the loader's. */
+    if (!dc->privileged) {
+        xo_jset(l, "maskedPaths", cstrv_json(masked_paths, N(masked_paths)));
+        xo_jset(l, "readonlyPaths",
+                cstrv_json(readonly_paths, N(readonly_paths)));
+    }
     return l;
 }
 

@@ -6,19 +6,10 @@
 #include <sys/stat.h>
 
 #include "common/abi/capabilities.h"
+#include "common/abi/masked_paths.h"
 
-/* runc's defaults, as domcfg/render_runtime.c renders them. */
-static const char *const readonly_paths[] = {
-    "/proc/bus",           "/proc/fs",     "/proc/irq", "/proc/sys",
-    "/proc/sysrq-trigger", "/proc/asound",
-};
-static const char *const masked_paths[] = {
-    "/proc/acpi",        "/proc/kcore",
-    "/proc/keys",        "/proc/latency_stats",
-    "/proc/timer_list",  "/proc/timer_stats",
-    "/proc/sched_debug", "/proc/scsi",
-    "/sys/firmware",     "/sys/devices/virtual/powercap",
-};
+static const char *const readonly_paths[] = {OCI_DEFAULT_READONLY_PATHS};
+static const char *const masked_paths[] = {OCI_DEFAULT_MASKED_PATHS};
 
 /* Remounts the mount at `path` (a bind of itself first, so only this
  * path) read-only, keeping nosuid, nodev, noexec. */

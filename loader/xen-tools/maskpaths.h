@@ -13,8 +13,8 @@
 
 /*
  * In the caller's mount namespace (the entrypoint's, after its /proc is
- * mounted): /sys and runc's default readonlyPaths (the same lists
- * domcfg/render_runtime.c writes) remounted read-only, its maskedPaths
+ * mounted): /sys and the default readonlyPaths (common/abi/masked_paths.h,
+ * which domcfg writes for runc too) remounted read-only, the maskedPaths
  * covered (/dev/null over a file, an empty read-only tmpfs over a
  * directory).  A path the kernel lacks is passed over.  Not for a
  * privileged container (every capability in its bounding set), which

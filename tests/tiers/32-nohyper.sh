@@ -69,7 +69,7 @@ run_to_end() {
 cfg p1 'oci_user = "app"' 'oci_workdir = "/srv"' 'oci_env = [ "BAR=cfg" ]' \
     'oci_cmd = [ "echo $(id -u):$(id -g) $(pwd) $FOO $BAR; exit 42" ]'
 "$X" create "$T/p1.cfg" >"$T/create.out" 2>"$T/create.err"
-check "create succeeds on a host without Xen" grep -q "^Created p1 (nohyper, pid [0-9]*)" "$T/create.out"
+check "create succeeds on a host without Xen" bash -c 'grep -q "^Created p1 (nohyper, pid [0-9]*)" "$0" || { cat "$0" "$1"; false; }' "$T/create.out" "$T/create.err"
 check "and says once that the container runs through runc" \
     grep -qx 'xl-oci: no Xen on this host: p1 runs through runc (oci_mode = "nohyper")' "$T/create.err"
 "$X" wait p1 >/dev/null 2>&1
@@ -164,6 +164,19 @@ run_to_end pv1
 check "oci_privileged: runs, with this host's bounding set" bash -c \
     '[ "$("$0" logs pv1)" = "$(grep CapBnd: /proc/self/status)" ]' "$X"
 "$X" destroy pv1 >/dev/null 2>&1
+# As Docker's --privileged: /sys read-write, /proc/sys and /proc/keys not
+# mounts of their own; without it /sys and /proc/sys are read-only and
+# /proc/keys masked (/dev/null over it).
+mnts="oci_cmd = [ 'for p in /sys /proc/sys /proc/keys; do busybox grep \" \$p \" /proc/self/mounts | busybox cut -d\" \" -f2,4 | busybox cut -d, -f1; done' ]"
+cfg pv2 'oci_privileged = 1' "$mnts"
+run_to_end pv2
+cfg pv3 "$mnts"
+run_to_end pv3
+check "oci_privileged: /sys read-write, /proc/sys and /proc/keys the host's; else read-only and masked" bash -c \
+    '[ "$("$0" logs pv2 | tr "\n" " ")" = "/sys rw " ] &&
+     [ "$("$0" logs pv3 | tr "\n" " ")" = "/sys ro /proc/sys ro /proc/keys rw " ]' "$X"
+"$X" destroy pv2 >/dev/null 2>&1
+"$X" destroy pv3 >/dev/null 2>&1
 # A runc create that fails for another reason than the program says runc's
 # reason (it said only "its message is in the log").
 cfg rf1 'oci_sysctl = [ "kernel.msgmax=notanumber" ]'
