@@ -233,8 +233,18 @@ int main_status(int argc, char **argv)
         return cmd_fail(&err);
     }
     xen_close(&h);
-    /* As list says it: recorded running, but process and monitor gone. */
+    /* As list says it: recorded running, but process and monitor gone.
+     * The pid is no longer the container's (the host may give it to its
+     * next process), and nothing recorded how it ended. */
     bool down = cmd_container_down(cmd_state_root(), st.name, true, &st);
+    if (down) {
+        st.pid = -1;
+        if (!st.error[0])
+            /* cannot truncate: the message fits DOMAIN_STATUS_ERROR_MAX */
+            snprintf(
+                st.error, sizeof(st.error), "%s",
+                "its process and its monitor are gone (the host restarted, or the monitor was killed): how it ended is unknown");
+    }
     if (json) {
         json_object *o = status_to_json(&st);
         if (down)

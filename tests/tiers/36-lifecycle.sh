@@ -352,6 +352,11 @@ check "list: the three that were running are down" \
     sh -c "'$X' list | awk '\$1 ~ /^a[aun]\$/ {print \$1, \$3}' | sort | paste -sd' ' | grep -qx 'aa down an down au down'"
 check "list --json: down too; the stopped one halted" \
     sh -c "'$X' list --json | jq -e '(map(select(.name == \"aa\" or .name == \"au\" or .name == \"an\")) | all(.state == \"down\")) and (.[] | select(.name == \"as\") | .state == \"halted\")'"
+# The pid was the container's: no longer (the host reuses it); how the
+# container ended nobody recorded, and status says so.
+check "status of a down container: no pid, an error saying how it ended is unknown" \
+    sh -c "'$X' status --json an | jq -e '.pid == null and (.error | test(\"monitor are gone .*how it ended is unknown\"))' >/dev/null &&
+           ! '$X' status an | grep -q '^pid:'"
 "$X" autostart >"$T/autostart.out" 2>&1
 check "autostart: always and unless-stopped started, no left down" \
     sh -c "grep -qx 'aa: started' '$T/autostart.out' && grep -qx 'au: started' '$T/autostart.out' && grep -qx 'an: down, restart policy \"no\": left down' '$T/autostart.out' && ! grep -q '^as' '$T/autostart.out'"
