@@ -320,11 +320,12 @@ static int guest_error(struct client *c, const struct exec_frame *f,
 {
     char text[EXEC_ERROR_MAX + 1];
     int errnum;
+    bool setup;
     const char *why = "";
-    if (exec_error_decode(f->payload, f->len, &errnum, text, sizeof(text),
-                          &why) < 0)
+    if (exec_error_decode(f->payload, f->len, &errnum, &setup, text,
+                          sizeof(text), &why) < 0)
         return bad_message(c, why, err);
-    *code_r = errnum == ENOENT ? 127 : 126;
+    *code_r = exec_error_shell_code(errnum, setup);
     return xo_err_set(err, errnum ? errnum : EIO, "%s: %s", c->name, text);
 }
 

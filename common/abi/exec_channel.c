@@ -5,6 +5,7 @@
  */
 #include "common/abi/exec_channel.h"
 
+#include <errno.h>
 #include <string.h>
 
 static void put16(uint8_t *p, uint16_t v)
@@ -306,14 +307,17 @@ int exec_exit_decode(const uint8_t *p, size_t len, int *code_r,
     return 0;
 }
 
-int exec_error_decode(const uint8_t *p, size_t len, int *errnum_r, char *text_r,
-                      size_t textsz, const char **why_r)
+int exec_error_decode(const uint8_t *p, size_t len, int *errnum_r,
+                      bool *setup_r, char *text_r, size_t textsz,
+                      const char **why_r)
 {
     if (len < 4 || len > 4 + EXEC_ERROR_MAX)
         return refuse(why_r, "error length out of range");
     if (textsz < len - 4 + 1)
         return refuse(why_r, "error text buffer too small");
     uint32_t errnum = get32(p);
+    bool setup = errnum & EXEC_ERROR_SETUP;
+    errnum &= ~EXEC_ERROR_SETUP;
     if (errnum > 4095)
         return refuse(why_r, "error number out of range");
     for (size_t i = 4; i < len; i++)
@@ -322,7 +326,16 @@ int exec_error_decode(const uint8_t *p, size_t len, int *errnum_r, char *text_r,
     memcpy(text_r, p + 4, len - 4);
     text_r[len - 4] = '\0';
     *errnum_r = (int)errnum;
+    if (setup_r)
+        *setup_r = setup;
     return 0;
+}
+
+int exec_error_shell_code(int errnum, bool setup)
+{
+    if (setup)
+        return 1;
+    return errnum == ENOENT ? 127 : 126;
 }
 
 /* Writes the header for `len` payload bytes; -1 when cap cannot hold it. */
@@ -511,7 +524,7 @@ long exec_exit_encode(uint8_t *buf, size_t cap, int code, const char **why_r)
 long exec_error_encode(uint8_t *buf, size_t cap, int errnum, const char *text,
                        const char **why_r)
 {
-    if (errnum < 0 || errnum > 4095)
+    if (errnum < 0 || ((unsigned)errnum & ~EXEC_ERROR_SETUP) > 4095)
         return refuse(why_r, "error number out of range");
     size_t n = strnlen(text, EXEC_ERROR_MAX);
     long total = put_header(buf, cap, EXEC_MSG_ERROR, 4 + n, why_r);

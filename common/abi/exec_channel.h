@@ -55,9 +55,13 @@
  *   STDOUT, STDERR (to dom0)  bytes of the process's output.
  *   EXIT     (to dom0)  u32 code, 0..255 in the shell convention (128+N
  *                        for signal N); the last message of a session.
- *   ERROR    (to dom0)  u32 errno value, then text (printable ASCII,
- *                        <= EXEC_ERROR_MAX bytes): why the request was
- *                        refused or could not start; the last message.
+ *   ERROR    (to dom0)  u32 errno value (1..4095), or'd with
+ *                        EXEC_ERROR_SETUP when a step before the
+ *                        program's exec failed (its user, its cwd, the
+ *                        namespaces, the terminal) rather than the exec,
+ *                        then text (printable ASCII, <= EXEC_ERROR_MAX
+ *                        bytes): why the request was refused or could not
+ *                        start; the last message.
  *   OK       (to dom0)  empty: the SIGNAL to the container was delivered.
  *   STARTED  (to dom0)  empty: the REQUEST's process runs (its exec
  *                        succeeded); sent before any of its output.
@@ -84,6 +88,7 @@
 #ifndef XL_OCI_COMMON_ABI_EXEC_CHANNEL_H
 #define XL_OCI_COMMON_ABI_EXEC_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -116,6 +121,8 @@
 #define EXEC_MAX_ENV 256
 #define EXEC_STR_MAX 4095 /* bytes of one string, no NUL: BOOT_SPEC_MAX_STR */
 #define EXEC_ERROR_MAX 512
+/* ERROR's flag: the process was never exec'd (exec_error_shell_code). */
+#define EXEC_ERROR_SETUP 0x1000u
 #define EXEC_MAX_SIGNAL 64 /* SIGRTMAX on Linux */
 /* The REQUEST fields before its strings. */
 #define EXEC_REQUEST_FIXED 12
@@ -235,9 +242,21 @@ int exec_signal_decode(const uint8_t *p, size_t len, int *sig_r,
                        enum exec_signal_target *target_r, const char **why_r);
 int exec_exit_decode(const uint8_t *p, size_t len, int *code_r,
                      const char **why_r);
-/* text_r receives the message, NUL-terminated; textsz >= EXEC_ERROR_MAX+1. */
-int exec_error_decode(const uint8_t *p, size_t len, int *errnum_r, char *text_r,
-                      size_t textsz, const char **why_r);
+/* text_r receives the message, NUL-terminated; textsz >= EXEC_ERROR_MAX+1.
+ * *errnum_r gets the errno value, without EXEC_ERROR_SETUP; *setup_r (may
+ * be NULL) whether it was set. */
+int exec_error_decode(const uint8_t *p, size_t len, int *errnum_r,
+                      bool *setup_r, char *text_r, size_t textsz,
+                      const char **why_r);
+
+/*
+ * The exit code a shell gives for an ERROR, as xl-oci exec and runc's
+ * users report it: 127 when the program was not found (ENOENT at its
+ * exec), 126 when it could not be run (any other errno at its exec), 1
+ * when a step before it failed (`setup`: a cwd or user that is not
+ * there), the process never having been started.
+ */
+int exec_error_shell_code(int errnum, bool setup);
 
 /*
  * Encoders write a whole frame (header and payload) into buf of cap bytes
@@ -272,6 +291,8 @@ long exec_signal_encode(uint8_t *buf, size_t cap, int sig,
 long exec_exit_encode(uint8_t *buf, size_t cap, int code, const char **why_r);
 /* Bytes of text that are not printable ASCII become '?'; longer text is
  * cut to EXEC_ERROR_MAX. */
+/* `errnum` 1..4095, or'd with EXEC_ERROR_SETUP for a step before the
+ * program's exec. */
 long exec_error_encode(uint8_t *buf, size_t cap, int errnum, const char *text,
                        const char **why_r);
 long exec_ok_encode(uint8_t *buf, size_t cap, const char **why_r);

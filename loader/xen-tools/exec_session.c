@@ -142,7 +142,7 @@ static _Noreturn void child(struct session *s, int mntfd, int rootfd, int errfd,
                    &what) < 0)
         exec_child_fail(errfd, errno, what);
     run_exec_path(req->args[0], (char *const *)req->args, env);
-    exec_child_fail(errfd, errno, req->args[0]);
+    exec_child_exec_failed(errfd, errno, req->args[0]);
 }
 
 /*
@@ -320,7 +320,7 @@ static int spawn(struct session *s, const struct pod_start *pod)
     while (n < 0 && errno == EINTR);
     if (n == (ssize_t)sizeof(ce) || (tty && s->pty < 0)) {
         if (n != (ssize_t)sizeof(ce))
-            ce = (struct exec_child_error){EIO, "no pty came"};
+            ce = (struct exec_child_error){EIO, false, "no pty came"};
         ce.what[sizeof(ce.what) - 1] = '\0';
         char msg[EXEC_ERROR_MAX];
         /* may truncate: a message, cut to the channel's limit */
@@ -329,7 +329,8 @@ static int spawn(struct session *s, const struct pod_start *pod)
         kill(s->pid, SIGKILL);
         waitpid(s->pid, NULL, 0);
         s->pid = -1;
-        send_error(s, ce.errnum, msg);
+        send_error(s, ce.errnum | (ce.at_exec ? 0 : (int)EXEC_ERROR_SETUP),
+                   msg);
         goto out;
     }
     if (tty) {

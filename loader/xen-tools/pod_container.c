@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "common/abi/exec_channel.h"
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "common/user.h"
@@ -26,15 +27,26 @@
 #include "safepath.h"
 #include "sysctls.h"
 
-_Noreturn void exec_child_fail(int fd, int errnum, const char *what)
+static _Noreturn void child_error(int fd, int errnum, bool at_exec,
+                                  const char *what)
 {
-    struct exec_child_error ce = {errnum, ""};
+    struct exec_child_error ce = {errnum, at_exec, ""};
     /* may truncate: a message for dom0 */
     snprintf(ce.what, sizeof(ce.what), "%s", what);
     if (write(fd, &ce, sizeof(ce)) < 0) {
-        /* Nothing left to tell it with; the exit code says 127. */
+        /* Nothing left to tell it with; the exit code says what failed. */
     }
-    _exit(errnum == EACCES ? 126 : 127);
+    _exit(exec_error_shell_code(errnum, !at_exec));
+}
+
+_Noreturn void exec_child_fail(int fd, int errnum, const char *what)
+{
+    child_error(fd, errnum, false, what);
+}
+
+_Noreturn void exec_child_exec_failed(int fd, int errnum, const char *prog)
+{
+    child_error(fd, errnum, true, prog);
 }
 
 int pod_container_check(const struct boot_spec *pod,
@@ -265,7 +277,7 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
     if (run_become(spec, &ids, spec->cwd, &what) < 0)
         exec_child_fail(errfd, errno, what);
     run_exec_path(spec->args[0], (char *const *)spec->args, envp);
-    exec_child_fail(errfd, errno, spec->args[0]);
+    exec_child_exec_failed(errfd, errno, spec->args[0]);
 }
 
 void pod_container_cleanup(const struct exec_pod_base *base, const char *name)

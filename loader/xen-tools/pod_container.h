@@ -14,6 +14,7 @@
 #ifndef XL_OCI_LOADER_POD_CONTAINER_H
 #define XL_OCI_LOADER_POD_CONTAINER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -34,11 +35,16 @@ struct exec_pod_base {
  * this struct on an O_CLOEXEC pipe, whose EOF says the exec happened. */
 struct exec_child_error {
     int errnum;
+    bool at_exec; /* the program's exec failed, not a step before it */
     char what[256];
 };
 
-/* Writes the error to `fd` and exits 126 (EACCES) or 127, as a shell. */
+/* A step before the program's exec failed (its user, cwd, namespaces,
+ * terminal): writes the error to `fd` and exits 1. */
 _Noreturn void exec_child_fail(int fd, int errnum, const char *what);
+/* The exec of `prog` failed: writes the error to `fd` and exits 126
+ * (EACCES...) or 127 (ENOENT), as a shell. */
+_Noreturn void exec_child_exec_failed(int fd, int errnum, const char *prog);
 
 /*
  * The pod container's checks before anything runs: 0, or -1 with *why_r

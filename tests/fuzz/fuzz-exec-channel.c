@@ -64,8 +64,8 @@ static void check_frame(const struct exec_frame *f)
     case EXEC_MSG_ERROR: {
         char text[EXEC_ERROR_MAX + 1];
         int errnum;
-        if (exec_error_decode(f->payload, f->len, &errnum, text, sizeof(text),
-                              &why) == 0 &&
+        if (exec_error_decode(f->payload, f->len, &errnum, NULL, text,
+                              sizeof(text), &why) == 0 &&
             strlen(text) > EXEC_ERROR_MAX)
             __builtin_trap();
         break;

@@ -245,6 +245,14 @@ rc=0
 xl-oci exec c2 /no/such/program 2>"$LAB_WORK/exec.err" || rc=$?
 [ "$rc" = 127 ] && grep -q 'no/such/program' "$LAB_WORK/exec.err" && lab_ok exec-not-found-127 ||
     lab_fail exec-not-found-127 "exit $rc: $(cat "$LAB_WORK/exec.err")"
+# A cwd or user that is not there: the program was never run (1, as
+# under NOHYPER; not the 127 of a program not found).
+rc=0
+xl-oci exec -w /no/such/dir c2 true 2>"$LAB_WORK/exec.err" || rc=$?
+rc2=0
+xl-oci exec -u nosuchuser c2 true 2>>"$LAB_WORK/exec.err" || rc2=$?
+[ "$rc" = 1 ] && [ "$rc2" = 1 ] && grep -q 'no/such/dir' "$LAB_WORK/exec.err" && lab_ok exec-missing-cwd-or-user-1 ||
+    lab_fail exec-missing-cwd-or-user-1 "exit $rc/$rc2: $(cat "$LAB_WORK/exec.err")"
 # The process is in the container's PID namespace: the entrypoint is its 1.
 out=$(xl-oci exec c2 cat /proc/1/cmdline 2>&1 | tr '\0' ' ')
 case "$out" in

@@ -150,8 +150,8 @@ int main(int argc, char **argv)
                 printf("pod-client: exit %d\n", code);
                 return code;
             case EXEC_MSG_ERROR:
-                exec_error_decode(f.payload, f.len, &errnum, text, sizeof(text),
-                                  &why);
+                exec_error_decode(f.payload, f.len, &errnum, NULL, text,
+                                  sizeof(text), &why);
                 printf("pod-client: error: %s\n", text);
                 return 125;
             default:

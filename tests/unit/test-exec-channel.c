@@ -4,6 +4,7 @@
  * exact bytes of a frame, and each kind of bad input refused on the
  * reading side whichever side sends it.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,12 +182,27 @@ static void test_small_messages(void **state)
     assert_int_equal(read_one(&d, frame, (size_t)n, 64, &f, &why), 1);
     char text[EXEC_ERROR_MAX + 1];
     int errnum = 0;
-    assert_int_equal(
-        exec_error_decode(f.payload, f.len, &errnum, text, sizeof(text), &why),
-        0);
+    bool setup = true;
+    assert_int_equal(exec_error_decode(f.payload, f.len, &errnum, &setup, text,
+                                       sizeof(text), &why),
+                     0);
     assert_int_equal(errnum, 2);
+    assert_false(setup);
+    assert_int_equal(exec_error_shell_code(errnum, setup), 127);
     /* A control character the sender had becomes '?', not a refusal. */
     assert_string_equal(text, "no such?file");
+    /* A step before the exec (a cwd not there): the errno, and the flag
+     * that makes the shell's code 1, not 127. */
+    n = exec_error_encode(frame, sizeof(frame), ENOENT | (int)EXEC_ERROR_SETUP,
+                          "chdir /x", &why);
+    assert_int_equal(read_one(&d, frame, (size_t)n, 64, &f, &why), 1);
+    assert_int_equal(exec_error_decode(f.payload, f.len, &errnum, &setup, text,
+                                       sizeof(text), &why),
+                     0);
+    assert_int_equal(errnum, ENOENT);
+    assert_true(setup);
+    assert_int_equal(exec_error_shell_code(errnum, setup), 1);
+    assert_int_equal(exec_error_shell_code(EACCES, false), 126);
 
     n = exec_ok_encode(frame, sizeof(frame), &why);
     assert_int_equal(read_one(&d, frame, (size_t)n, 64, &f, &why), 1);
@@ -500,12 +516,12 @@ static void test_bad_small_payloads(void **state)
     assert_int_equal(exec_exit_decode(code256, 4, &v, &why), -1);
     assert_string_equal(why, "exit code out of range");
     const uint8_t ctl[6] = {2, 0, 0, 0, 'a', '\n'};
-    assert_int_equal(exec_error_decode(ctl, 6, &v, text, sizeof(text), &why),
-                     -1);
+    assert_int_equal(
+        exec_error_decode(ctl, 6, &v, NULL, text, sizeof(text), &why), -1);
     assert_string_equal(why, "error text is not printable ASCII");
-    const uint8_t bigerr[5] = {0, 0x10, 0, 0, 'a'};
-    assert_int_equal(exec_error_decode(bigerr, 5, &v, text, sizeof(text), &why),
-                     -1);
+    const uint8_t bigerr[5] = {0, 0x20, 0, 0, 'a'}; /* past 4095 and the flag */
+    assert_int_equal(
+        exec_error_decode(bigerr, 5, &v, NULL, text, sizeof(text), &why), -1);
 }
 
 /* The encoder refuses what the decoder would, before anything is sent. */

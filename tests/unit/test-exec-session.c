@@ -113,6 +113,7 @@ struct replies {
     size_t nout, nerr;
     int code; /* -1 when no EXIT */
     int errnum;
+    bool setup; /* ERROR's EXEC_ERROR_SETUP */
     char error[EXEC_ERROR_MAX + 1];
     int started, ok;
 };
@@ -148,8 +149,8 @@ static void collect(int fd, struct replies *r)
                 break;
             case EXEC_MSG_ERROR:
                 assert_int_equal(exec_error_decode(f.payload, f.len, &r->errnum,
-                                                   r->error, sizeof(r->error),
-                                                   &why),
+                                                   &r->setup, r->error,
+                                                   sizeof(r->error), &why),
                                  0);
                 break;
             case EXEC_MSG_STARTED:
@@ -282,10 +283,14 @@ static void test_not_found(void **state)
     assert_int_equal(r.code, -1);
     assert_int_equal(r.started, 0);
     assert_int_equal(r.errnum, ENOENT);
+    assert_false(r.setup); /* the program's exec: 127 */
     assert_non_null(strstr(r.error, "/no/such/program"));
+    /* A cwd that is not there: the program was never exec'd (1, not the
+     * 127 of a program not found). */
     const char *cwd_args[] = {"true", NULL};
     run("", "/no/such/dir", cwd_args, NULL, 0, NULL, &r);
     assert_int_equal(r.errnum, ENOENT);
+    assert_true(r.setup);
     assert_non_null(strstr(r.error, "/no/such/dir"));
 }
 
