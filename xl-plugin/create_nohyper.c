@@ -403,9 +403,9 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     snprintf(o->name, sizeof(o->name), "%s", name);
     if (st.pid > 0)
         printf("Created %s (nohyper, pid %ld)\n", name, st.pid);
-    else /* its program could not be run: an exit, said in status */
-        printf("Created %s (nohyper, exited %d: %s)\n", name, st.exit_code,
-               st.error);
+    else /* ended already: a quick program, or one that could not run */
+        printf("Created %s (nohyper, exited %d%s%s)\n", name, st.exit_code,
+               st.error[0] ? ": " : "", st.error);
     fflush(stdout);
     rc = 0;
 out:

@@ -25,20 +25,35 @@ tier_nohyper_scratch
 
 # Nothing of container NAME left anywhere.
 # The monitor's output copier (nohyper_relay.h) ends at the end of the
-# container's output, a moment after destroy killed the container: a
-# process still there after 2 s is one left behind.
+# container's output, and a loop device's autoclear at its last close, a
+# moment after destroy killed the container: what is still there after
+# 2 s is left behind, and named.
+left_of() {
+    grep -q " $T/state/domains/$1/" /proc/self/mounts && echo "a mount"
+    [ -e "$T/state/domains/$1" ] && echo "the state dir"
+    [ -e "$T/state/status/tool/xl-oci/$1" ] && echo "the status"
+    runc --root "$T/state/runc" list -q 2>/dev/null | grep -qx "$1" && echo "runc's container"
+    [ -n "$(losetup -j "$rv/rootfs.erofs")" ] && echo "a loop device"
+    [ -n "$(our_monitors " $1")" ] && echo "a monitor process"
+    true
+}
+# our_monitors [SUFFIX]: pids of this tier's monitors (of its state root:
+# another root's, a user's, are not ours), whose command line ends so.
+our_monitors() {
+    local p
+    for p in $(pgrep -f "[n]ohyper-monitor.*${1:-}\$"); do
+        tr '\0' ' ' </proc/$p/cmdline 2>/dev/null | grep -q -- "--root $T/state " && echo "$p"
+    done
+}
 nothing_left() {
-    local i
+    local i left
     for i in $(seq 20); do
-        pgrep -f "[n]ohyper-monitor.* $1\$" >/dev/null || break
+        left=$(left_of "$1")
+        [ -z "$left" ] && return 0
         sleep 0.1
     done
-    ! grep -q " $T/state/domains/$1/" /proc/self/mounts &&
-        [ ! -e "$T/state/domains/$1" ] &&
-        [ ! -e "$T/state/status/tool/xl-oci/$1" ] &&
-        ! runc --root "$T/state/runc" list -q 2>/dev/null | grep -qx "$1" &&
-        [ -z "$(losetup -j "$rv/rootfs.erofs")" ] &&
-        ! pgrep -f "[n]ohyper-monitor.* $1\$" >/dev/null
+    echo "left of $1: $left"
+    return 1
 }
 
 # The image: static busybox, a passwd/group, a few dirs (tier 30's).
@@ -77,7 +92,8 @@ run_to_end() {
 cfg p1 'oci_user = "app"' 'oci_workdir = "/srv"' 'oci_env = [ "BAR=cfg" ]' \
     'oci_cmd = [ "echo $(id -u):$(id -g) $(pwd) $FOO $BAR; exit 42" ]'
 "$X" create "$T/p1.cfg" >"$T/create.out" 2>"$T/create.err"
-check "create succeeds on a host without Xen" bash -c 'grep -q "^Created p1 (nohyper, pid [0-9]*)" "$0" || { cat "$0" "$1"; false; }' "$T/create.out" "$T/create.err"
+# A loaded host may see it end before create looks: "exited 42" then.
+check "create succeeds on a host without Xen" bash -c 'grep -Eqx "Created p1 \(nohyper, (pid [0-9]+|exited 42)\)" "$0" || { cat "$0" "$1"; false; }' "$T/create.out" "$T/create.err"
 check "and says once that the container runs through runc" \
     grep -qx 'xl-oci: no Xen on this host: p1 runs through runc (oci_mode = "nohyper")' "$T/create.err"
 "$X" wait p1 >/dev/null 2>&1
@@ -607,7 +623,7 @@ cfg e4
 fails_with "no runc: create says what to install" "install Debian's runc" \
     env XL_OCI_RUNC=/nonexistent/runc "$X" create "$T/e4.cfg"
 check "and leaves nothing" nothing_left e4
-check "no monitor of any container is left" bash -c "! pgrep -f '[n]ohyper-monitor' >/dev/null"
+check "no monitor of any container is left" test -z "$(our_monitors)"
 
 # --- managed networks: veth pairs, in a network namespace of their own ----------
 if unshare -n true 2>/dev/null && command -v nft >/dev/null && command -v jq >/dev/null &&
