@@ -390,28 +390,35 @@ static int end_policy(struct xen_handles *h, const char *name, xo_err *err)
     close(lock);
     if (rc < 0 || st.state != DOMAIN_STATE_RESTARTING)
         return rc;
+    /* Halted in its backoff: no restart is due any more. */
     long pid = state_monitor_pid(root, name);
     if (pid > 1 && state_monitor_alive(root, name) &&
         kill((pid_t)pid, SIGUSR1) == 0 &&
         wait_final(h, name, 10000, &st, err) == 0)
-        return 0;
+        return status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART,
+                                   err) < 0
+                   ? -1
+                   : 0;
     xo_err_clear(err);
     /* No monitor to do it: the container is not running, finish it. */
     if (st.nohyper &&
         (nohyper_teardown(root, name, err) < 0 ||
          status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) < 0))
         return -1;
-    if (status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0)
+    if (status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
+            0 ||
+        status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0)
         return -1;
     return 0;
 }
 
 /* A NOHYPER container with no process and no monitor: nothing will
  * record its end, so it is finished here as its monitor would have, once
- * confirm_gone() says so under the global lock.  1 when it was finished,
- * 0 when it was not gone after all (*st says what it is), -1 with err. */
+ * confirm_gone() says so under the global lock, `why` its error (no exit
+ * code: none was recorded).  1 when it was finished, 0 when it was not
+ * gone after all (*st says what it is), -1 with err. */
 static int finish_down(struct xen_handles *h, const char *name,
-                       struct domain_status *st, xo_err *err)
+                       struct domain_status *st, const char *why, xo_err *err)
 {
     int lock = -1;
     int r = confirm_gone(h, name, st, &lock, err);
@@ -420,15 +427,19 @@ static int finish_down(struct xen_handles *h, const char *name,
     r = nohyper_teardown(cmd_state_root(), name, err) < 0 ||
                 status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) <
                     0 ||
-                status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR,
-                           "down (its process was gone) when stopped",
-                           err) < 0 ||
+                status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, err) <
+                    0 ||
                 status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0
             ? -1
             : 1;
     close(lock);
     return r;
 }
+
+/* What status says of a container stop ended while its monitor was gone
+ * (killed): the stop signal reached it, nothing recorded its exit code. */
+#define STOPPED_UNRECORDED                                                     \
+    "stopped while its monitor was gone: its exit code was not recorded"
 
 /*
  * Stops a NOHYPER container the way the loader stops a domain's: its stop
@@ -464,7 +475,7 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     /* ESRCH: it ended, but its monitor was gone to record it. */
     if (err->errnum == ESRCH) {
         xo_err_clear(err);
-        return finish_down(h, name, &st, err) < 0 ? -1 : 0;
+        return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
     }
     if (err->errnum != ETIMEDOUT)
         return -1;
@@ -477,18 +488,20 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (err->errnum != ESRCH)
         return -1;
     xo_err_clear(err);
-    return finish_down(h, name, &st, err) < 0 ? -1 : 0;
+    return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
 }
 
 int main_stop(int argc, char **argv)
 {
     long timeout = 30;
+    bool timeout_given = false;
     int opt;
     while ((opt = cmd_getopt(argc, argv, "t:", NULL, "stop", 1)) != -1) {
         if (opt == 't') {
             char *end;
             timeout = strtol(optarg, &end, 10);
-            if (*end || timeout < 0 || timeout > 86400) {
+            timeout_given = true;
+            if (!*optarg || *end || timeout < 0 || timeout > 86400) {
                 fprintf(stderr, "xl-oci stop: -t needs seconds (0-86400)\n");
                 return XO_EXIT_USAGE;
             }
@@ -505,15 +518,25 @@ int main_stop(int argc, char **argv)
         xen_close(&h);
         return XO_EXIT_OK;
     }
+    /* Without -t, the container's own grace (oci_stop_timeout) is let run
+     * out, as docker stop takes --stop-timeout, with 10 s for the kill
+     * and the halt after it. */
+    if (!timeout_given && st.stop_timeout_s + 10 > timeout)
+        timeout = st.stop_timeout_s + 10;
     if (cmd_container_down(cmd_state_root(), name, true, &st)) {
-        int r = finish_down(&h, name, &st, &err);
+        int r = finish_down(
+            &h, name, &st,
+            "down when stopped: its process and its monitor were gone, how it ended is unknown",
+            &err);
         if (r < 0)
             goto fail;
         if (r == 1) {
             if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) <
                 0)
                 goto fail;
-            printf("%s was down (its process was gone); now halted\n", name);
+            printf(
+                "%s was down (its process and its monitor were gone); now halted\n",
+                name);
             journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);
             xen_close(&h);
             return XO_EXIT_OK;
@@ -656,13 +679,15 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
     xo_err_clear(&err);
     if (!nohyper && xen_open(&h, &err) < 0)
         goto fail;
-    /* A monitor applying on_poweroff is let finish: killed in the middle of
-     * a destroy it would leave hotplug work (loop devices) undone.  The
-     * action (xl-oci shutdown-action) takes the global lock itself, so
-     * this waits without holding it; the action ends in a final state, or
-     * in "booting" after a restart. */
+    /* A domain's monitor applying on_poweroff is let finish: killed in the
+     * middle of a destroy it would leave hotplug work (loop devices)
+     * undone.  The action (xl-oci shutdown-action) takes the global lock
+     * itself, so this waits without holding it; the action ends in a
+     * final state, or in "booting" after a restart.  A NOHYPER container
+     * "halting" is one a stop waits on for its grace: destroy kills it
+     * at once, as docker rm -f during a docker stop. */
     for (int i = 0;
-         i < 600 && status_read(h.xs, name, &st, &err) == 0 &&
+         !nohyper && i < 600 && status_read(h.xs, name, &st, &err) == 0 &&
          st.state == DOMAIN_STATE_HALTING && state_monitor_alive(root, name);
          i++)
         sleep_ms(200);

@@ -124,12 +124,15 @@ static void out_stdout(void *arg, const char *buf, size_t len)
     (void)!xo_write_all(STDOUT_FILENO, buf, len);
 }
 
+/* No more output can come: halted, or down (recorded running, but its
+ * process and monitor are gone, as list and wait see it). */
 static bool domain_final(struct xen_handles *h, const char *name)
 {
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
     bool final = status_read(h->xs, name, &st, &err) < 0 ||
-                 domain_state_is_final(st.state);
+                 domain_state_is_final(st.state) ||
+                 cmd_container_down(cmd_state_root(), name, true, &st);
     xo_err_clear(&err);
     return final;
 }

@@ -36,7 +36,7 @@ const struct cmd_spec
                 {"stop", main_stop, false,
                  "Stop a domain: its stop signal, grace, then force",
                  "[-t SECONDS] <Name>",
-                 "  -t SECONDS   destroy the domain if it has not halted by then (default 30)\n"},
+                 "  -t SECONDS   destroy it if not halted by then (30, or its grace + 10)\n"},
                 {"pause", main_pause, false,
                  "Pause a running container (xl pause; runc pause for NOHYPER)",
                  "<Name>", NULL},

@@ -114,13 +114,41 @@ check "stop in the backoff ends the policy" "$X" stop al
 check "always: halted after stop" wait_state al halted 5
 n=$("$X" status --json al | jq .restarts)
 sleep 3
-check "always: no restart after stop" sh -c "'$X' status --json al | jq -e '.restarts == $n and .state == \"halted\"'"
+check "always: no restart after stop, none due (next_restart gone)" sh -c "'$X' status --json al | jq -e '.restarts == $n and .state == \"halted\" and .next_restart == null'"
 cfg al2 'oci_restart = "always"' 'oci_cmd = [ "sleep 600" ]'
 "$X" create "$T/al2.cfg" >/dev/null 2>&1
 check "stop of a running always container" "$X" stop -t 5 al2
 check "always: stopped stays halted" sh -c "sleep 2; '$X' status --json al2 | jq -e '.state == \"halted\" and .restarts == 0'"
 got=$(types al2)
 if [ "$got" = "created started exited stopped" ]; then ok "stop journaled after the exit"; else nok "stop events: $got"; fi
+
+# --- destroy during a stop, a stop and logs -f with the monitor gone ------------
+# A stop waits the container's grace (it ignores TERM): destroy kills it at
+# once, as docker rm -f during a docker stop (it waited out the grace).
+cfg ds 'oci_stop_timeout = 60' 'oci_cmd = [ "trap \"\" TERM; while :; do sleep 1; done" ]'
+"$X" create "$T/ds.cfg" >/dev/null 2>&1
+wait_state ds running 5 >/dev/null
+"$X" stop ds >/dev/null 2>&1 &
+stop_pid=$!
+wait_state ds halting 5 >/dev/null
+check "destroy during a stop's grace returns at once" timeout 15 "$X" destroy ds
+wait "$stop_pid" 2>/dev/null
+# The monitor killed: a stop still ends the container (its trap ran), and
+# says its exit code was not recorded; logs -f ends once it is down.
+cfg mk 'oci_cmd = [ "trap \"echo got-TERM; exit 6\" TERM; echo up; while :; do sleep 1; done" ]'
+"$X" create "$T/mk.cfg" >/dev/null 2>&1
+wait_state mk running 5 >/dev/null
+kill -9 "$(cat "$T/state/domains/mk/monitor.lock")" 2>/dev/null
+check "stop with the monitor killed: stopped, its exit code said to be unrecorded" \
+    sh -c "timeout 40 '$X' stop mk >/dev/null && '$X' status --json mk | jq -e '.state == \"halted\" and (.error | test(\"stopped while its monitor was gone: its exit code was not recorded\"))' >/dev/null && '$X' logs mk | grep -qx got-TERM"
+"$X" destroy mk >/dev/null 2>&1
+cfg lf 'oci_cmd = [ "echo hello; sleep 2; echo bye; exit 3" ]'
+"$X" create "$T/lf.cfg" >/dev/null 2>&1
+wait_state lf running 5 >/dev/null
+kill -9 "$(cat "$T/state/domains/lf/monitor.lock")" 2>/dev/null
+check "logs -f of a container that goes down (monitor killed) ends" \
+    sh -c "timeout 20 '$X' logs -f lf >'$T/lf.out' && grep -qx hello '$T/lf.out'"
+"$X" destroy lf >/dev/null 2>&1
 
 # --- events: filters, times, destroy, annotate ----------------------------------
 "$X" annotate al2 owner=alice >/dev/null
