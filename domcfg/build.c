@@ -231,11 +231,15 @@ static int build_restart(struct domain_config *dc, const struct app_cfg *ac,
     if (r <= 0)
         return r;
     int pr = restart_policy_parse(text, &dc->restart);
-    if (pr == -2)
+    if (pr == -2 && strncmp(text, "on-failure:", 11) == 0)
         return app_cfg_bad_value(
             ac, "oci_restart", err,
-            "\"%s\": only on-failure takes a maximum, a number of restarts from 1 to %ld",
+            "\"%s\": on-failure's maximum is a number of restarts from 1 to %ld (on-failure alone: no maximum)",
             text, RESTART_MAX_LIMIT);
+    if (pr == -2)
+        return app_cfg_bad_value(ac, "oci_restart", err,
+                                 "\"%s\": only on-failure takes a maximum",
+                                 text);
     if (pr < 0)
         return app_cfg_bad_value(
             ac, "oci_restart", err,

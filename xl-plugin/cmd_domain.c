@@ -160,7 +160,7 @@ int main_list(int argc, char **argv)
     json_object *arr = json ? xo_jarr() : NULL;
     static const struct xo_table_col cols[] = {
         {"NAME", 20, false, 0},     {"ID", 5, true, 0},
-        {"STATE", 8, false, 0},     {"IMAGE", 19, false, 0},
+        {"STATE", 10, false, 0},    {"IMAGE", 19, false, 0},
         {"UPTIME", 10, true, 0},    {"EXIT", 4, true, 0},
         {"ADDRESSES", 0, false, 0},
     };

@@ -150,7 +150,7 @@ int main_logs(int argc, char **argv)
         } else if (opt == 'n') {
             char *end;
             tail = strtol(optarg, &end, 10);
-            if (*end || tail < 0) {
+            if (!*optarg || *end || tail < 0) {
                 fprintf(stderr, "xl-oci logs: --tail needs a number\n");
                 return XO_EXIT_USAGE;
             }
