@@ -36,11 +36,35 @@ static int typo_distance(const char *a, const char *b)
     return row[lb] < 3 ? row[lb] : 3;
 }
 
+/* Docker's verbs that xl-oci has under another name or not at all: what
+ * to run instead (the typo suggestions offered "rmi" for rm, "stats" for
+ * start). */
+static const struct {
+    const char *docker, *here;
+} docker_verbs[] = {
+    {"rm", "'xl-oci destroy NAME'"},
+    {"ps", "'xl-oci list'"},
+    {"run", "'xl-oci create APP.CFG' (it starts the container)"},
+    {"start",
+     "'xl-oci create APP.CFG' (a halted container: destroy, then create again)"},
+    {"restart",
+     "'xl-oci stop NAME', 'xl-oci destroy NAME', then 'xl-oci create APP.CFG'"},
+    {"kill", "'xl-oci stop -t 0 NAME' (or 'xl-oci exec NAME kill -SIG 1')"},
+    {"top", "'xl-oci exec NAME ps'"},
+};
+
 /* "unknown command" with the commands one or two typos away (their first
- * word: "volum" suggests "volume"), not the whole list. */
+ * word: "volum" suggests "volume"), not the whole list; for one of
+ * Docker's verbs, what does its job here. */
 void cmd_print_unknown(const char *name)
 {
     fprintf(stderr, "xl-oci: unknown command '%s'\n", name);
+    for (size_t i = 0; i < sizeof(docker_verbs) / sizeof(*docker_verbs); i++)
+        if (strcmp(name, docker_verbs[i].docker) == 0) {
+            fprintf(stderr, "For docker %s, run %s.\n", name,
+                    docker_verbs[i].here);
+            return;
+        }
     int shown = 0;
     for (int i = 0; i < cmd_table_size; i++) {
         const char *c = cmd_table[i].name;

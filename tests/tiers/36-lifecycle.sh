@@ -312,6 +312,9 @@ check "and exit 2, as xl's usage errors" sh -c "'$X' destroy up extra 2>/dev/nul
 # names the near ones instead of printing the whole list.
 fails_with "a bad option names xl-oci and the command" "xl-oci list: unrecognized option '--bogus'" "$X" list --bogus
 fails_with "an unknown command suggests the near one" "Did you mean 'status', 'stats'?" "$X" stat
+# Docker's verbs: what does their job here, not a near name ("rmi" for rm).
+fails_with "docker's rm: destroy is named" "For docker rm, run 'xl-oci destroy NAME'." "$X" rm c1
+fails_with "docker's start: create is named" "For docker start, run 'xl-oci create APP.CFG'" "$X" start c1
 check "an unknown command is two lines, no command list" sh -c "'$X' frobnicate 2>&1 | wc -l | grep -qx 2"
 # A name in use is refused before the image is pulled (the layout here
 # does not exist: a pull would fail on it instead).
