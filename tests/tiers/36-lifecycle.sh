@@ -135,17 +135,19 @@ check "destroy during a stop's grace returns at once" timeout 15 "$X" destroy ds
 wait "$stop_pid" 2>/dev/null
 # The monitor killed: a stop still ends the container (its trap ran), and
 # says its exit code was not recorded; logs -f ends once it is down.
-cfg mk 'oci_cmd = [ "trap \"echo got-TERM; exit 6\" TERM; echo up; while :; do sleep 1; done" ]'
-"$X" create "$T/mk.cfg" >/dev/null 2>&1
-wait_state mk running 5 >/dev/null
-kill -9 "$(cat "$T/state/domains/mk/monitor.lock")" 2>/dev/null
+# running_without_monitor NAME CMD: NAME created running CMD, its monitor
+# then SIGKILLed.
+running_without_monitor() {
+    cfg "$1" "oci_cmd = [ \"$2\" ]"
+    "$X" create "$T/$1.cfg" >/dev/null 2>&1
+    wait_state "$1" running 5 >/dev/null
+    kill -9 "$(cat "$T/state/domains/$1/monitor.lock")" 2>/dev/null
+}
+running_without_monitor mk 'trap \"echo got-TERM; exit 6\" TERM; echo up; while :; do sleep 1; done'
 check "stop with the monitor killed: stopped, its exit code said to be unrecorded" \
     sh -c "timeout 40 '$X' stop mk >/dev/null && '$X' status --json mk | jq -e '.state == \"halted\" and (.error | test(\"stopped while its monitor was gone: its exit code was not recorded\"))' >/dev/null && '$X' logs mk | grep -qx got-TERM"
 "$X" destroy mk >/dev/null 2>&1
-cfg lf 'oci_cmd = [ "echo hello; sleep 2; echo bye; exit 3" ]'
-"$X" create "$T/lf.cfg" >/dev/null 2>&1
-wait_state lf running 5 >/dev/null
-kill -9 "$(cat "$T/state/domains/lf/monitor.lock")" 2>/dev/null
+running_without_monitor lf 'echo hello; sleep 2; echo bye; exit 3'
 check "logs -f of a container that goes down (monitor killed) ends" \
     sh -c "timeout 20 '$X' logs -f lf >'$T/lf.out' && grep -qx hello '$T/lf.out'"
 "$X" destroy lf >/dev/null 2>&1
