@@ -151,6 +151,18 @@ static int exec_xen(const char *root, struct xo_xs *xs,
     return exec_client_run(&o, code_r, err);
 }
 
+extern char **environ;
+
+/* The entry "KEY=VALUE" of our own environment, or NULL. */
+static const char *own_env_entry(const char *key)
+{
+    size_t n = strlen(key);
+    for (char **e = environ; *e; e++)
+        if (strncmp(*e, key, n) == 0 && (*e)[n] == '=')
+            return *e;
+    return NULL;
+}
+
 int main_exec(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -183,15 +195,21 @@ int main_exec(int argc, char **argv)
             break;
         case 'e': {
             const char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg) {
-                fprintf(stderr, "xl-oci exec: -e %s: not KEY=VALUE\n", optarg);
+            if (eq == optarg || !*optarg) {
+                fprintf(stderr, "xl-oci exec: -e %s: not KEY=VALUE or KEY\n",
+                        optarg);
                 return XO_EXIT_USAGE;
             }
+            /* KEY alone: this environment's KEY=VALUE, as docker exec -e
+             * KEY passes it; none when it is not set here. */
+            const char *entry = eq ? optarg : own_env_entry(optarg);
+            if (!entry)
+                break;
             if (a.nenv == EXEC_MAX_ENV) {
                 fprintf(stderr, "xl-oci exec: more than %d -e\n", EXEC_MAX_ENV);
                 return XO_EXIT_USAGE;
             }
-            a.env[a.nenv++] = optarg;
+            a.env[a.nenv++] = entry;
             break;
         }
         }

@@ -491,6 +491,10 @@ env -u XL_OCI_LOG_DIR XL_OCI_ROOT="$T/state2" "$X" destroy s1 >/dev/null 2>&1
 rc=0
 "$X" exec s1 sh -c 'exit 7' || rc=$?
 if [ "$rc" = 7 ]; then ok "exec returns the command's exit code (7)"; else nok "exec gave $rc, not 7"; fi
+# -e KEY alone passes this environment's value, and nothing when it is
+# not set here, as docker exec -e KEY.
+check "exec -e KEY: the caller's value, or none" bash -c \
+    '[ "$(env -u XO_UNSET XO_HOSTVAR=from-host "$0" exec -e XO_HOSTVAR -e XO_UNSET s1 sh -c "echo \$XO_HOSTVAR \${XO_UNSET-unset}")" = "from-host unset" ]' "$X"
 # runc exits 255 when it cannot start the process; xl-oci(1) promises the
 # shell's codes, as in a domain: 127 not found, 126 not runnable, 1 else;
 # the process's own 255 stays 255.
