@@ -81,7 +81,11 @@ static int pick(struct xen_handles *h, char **named, int n_named,
         }
         if (!n_named && !shown_by_default(&st))
             continue;
-        set->names[set->n++] = xo_xstrdup(name);
+        bool again = false; /* a name given twice is one row */
+        for (size_t j = 0; j < set->n && !again; j++)
+            again = strcmp(set->names[j], name) == 0;
+        if (!again)
+            set->names[set->n++] = xo_xstrdup(name);
     }
     xo_strv_free(all);
     return rc;

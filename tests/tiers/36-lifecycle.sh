@@ -346,6 +346,8 @@ sleep 1
 "$X" stats --json --no-stream sp >"$T/st2"
 check "stats: CPU time moves between samples" \
     sh -c "[ \$(jq '.[0].cpu_time_ns' '$T/st2') -gt \$(jq '.[0].cpu_time_ns' '$T/st1') ]"
+check "stats: a name given twice is one row" \
+    sh -c "'$X' stats --json --no-stream sp sp | jq -e 'length == 1'"
 check "stats: without names, every running container" \
     sh -c "'$X' stats --json --no-stream | jq -e 'map(.name) | contains([\"sp\", \"sq\"])'"
 check "stats: not a terminal, one table and done" \
