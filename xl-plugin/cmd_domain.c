@@ -657,6 +657,21 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
     return 0;
 }
 
+/* A container destroy ends while it runs: its end goes into the journal
+ * as its monitor would have written it, 137 for the kill (docker rm -f's
+ * "die" event), before "destroyed". */
+static void note_killed(const char *root, const char *name,
+                        const struct domain_status *st)
+{
+    if (st->state != DOMAIN_STATE_RUNNING && st->state != DOMAIN_STATE_PAUSED &&
+        st->state != DOMAIN_STATE_HALTING && st->state != DOMAIN_STATE_BOOTING)
+        return;
+    struct event_record ev;
+    journal_record_init(&ev, EVENT_EXITED, name);
+    ev.exit_code = 128 + SIGKILL;
+    journal_emit(root, &ev);
+}
+
 int cmd_destroy(const char *name, xo_err *errp)
 {
     return cmd_destroy_keep(name, false, NULL, errp);
@@ -719,9 +734,13 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
         return 0;
     }
     xo_err_clear(&err);
+    /* Down (process and monitor gone) is not running: nothing to kill. */
+    bool ran = status_ok && !cmd_container_down(root, name, true, &st);
     if (nohyper) {
         if (destroy_nohyper(&h, name, &err) < 0)
             goto fail;
+        if (ran)
+            note_killed(root, name, &st);
         journal_note(root, EVENT_DESTROYED, name, NULL);
         close(lock);
         xen_close(&h);
@@ -755,6 +774,8 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
     XO_FAULT_POINT("destroy.status-removed");
     if (remove_state_dir(root, name, dir, &err) < 0)
         goto fail;
+    if (ran)
+        note_killed(root, name, &st);
     journal_note(root, EVENT_DESTROYED, name, NULL);
     close(lock);
     xen_close(&h);

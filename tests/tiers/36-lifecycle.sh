@@ -161,6 +161,17 @@ if [ "$got" = "created started exited stopped annotated destroyed" ]; then
 else
     nok "annotate and destroy events: $got"
 fi
+# destroy of a running container: its end (137, killed) before
+# "destroyed", as docker rm -f's die event; a halted one's end is there
+# already, and not twice.
+cfg dr 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/dr.cfg" >/dev/null 2>&1
+wait_state dr running 5 >/dev/null
+"$X" destroy dr >/dev/null
+got=$(types dr)
+check "destroy of a running container journals its end, 137, then destroyed" \
+    sh -c "[ '$got' = 'created started exited destroyed' ] &&
+           '$X' events --until 0s --json --filter name=dr --filter type=exited | jq -e '.[\"exit-code\"] == 137' >/dev/null"
 check "annotated names the keys, not the values" \
     sh -c "'$X' events --until 0s --json --filter name=al2 --filter type=annotated | jq -e '.detail == \"owner=\"'"
 check "--filter type= alternatives" \
