@@ -346,6 +346,24 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
     }
 }
 
+/* The exit code of the last "exited" event of `name` the reader `r`
+ * (positioned before the wait) finds, or -1. */
+static int journaled_exit(struct journal_reader *r, const char *name)
+{
+    int code = -1;
+    const char *line;
+    size_t len;
+    xo_err e = XO_ERR_INIT;
+    struct event_record ev;
+    while (journal_reader_next(r, &line, &len, &e) == 1)
+        if (journal_decode(line, len, &ev, &e) == 0 &&
+            ev.type == EVENT_EXITED && strcmp(ev.name, name) == 0 &&
+            ev.exit_code >= 0)
+            code = ev.exit_code;
+    xo_err_clear(&e);
+    return code;
+}
+
 int main_wait(int argc, char **argv)
 {
     int opt;
@@ -354,11 +372,27 @@ int main_wait(int argc, char **argv)
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
+    /* At the journal's end before the wait: a destroy that kills the
+     * container meanwhile removes its status, but journals its exit
+     * (137) first, which docker wait returns then. */
+    struct journal_reader jr;
+    xo_err je = XO_ERR_INIT;
+    bool have_jr = journal_reader_open(&jr, cmd_state_root(), false, &je) == 0;
+    xo_err_clear(&je);
+    bool existed = false;
     if (open_status(&h, &err) < 0 ||
+        !(existed = status_read(h.xs, argv[optind], &st, &err) == 0) ||
         wait_final(&h, argv[optind], -1, &st, &err) < 0) {
+        int code = existed && have_jr ? journaled_exit(&jr, argv[optind]) : -1;
+        if (have_jr)
+            journal_reader_close(&jr);
         xen_close(&h);
+        if (code >= 0)
+            return code;
         return cmd_fail(&err);
     }
+    if (have_jr)
+        journal_reader_close(&jr);
     xen_close(&h);
     if (st.exit_code >= 0)
         return st.exit_code;

@@ -167,7 +167,14 @@ fi
 cfg dr 'oci_cmd = [ "sleep 600" ]'
 "$X" create "$T/dr.cfg" >/dev/null 2>&1
 wait_state dr running 5 >/dev/null
+"$X" wait dr >/dev/null 2>&1 &
+wpid=$!
+sleep 0.5
 "$X" destroy dr >/dev/null
+wrc=0
+wait "$wpid" || wrc=$?
+[ "$wrc" = 137 ] && ok "a wait beside a destroy returns 137, as docker wait beside docker rm -f" ||
+    nok "a wait beside a destroy returned $wrc, not 137"
 got=$(types dr)
 check "destroy of a running container journals its end, 137, then destroyed" \
     sh -c "[ '$got' = 'created started exited destroyed' ] &&
