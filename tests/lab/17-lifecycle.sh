@@ -318,5 +318,15 @@ out=$(xl-oci autostart 2>&1)
 [ "$out" = "aal: started" ] && lab_ok autostart-output || lab_fail autostart-output "$out"
 wait_state aal running 120 && [ "$(st aal restart_policy)" = always ] && xl list aal >/dev/null 2>&1 &&
     lab_ok autostart-brings-back || lab_fail autostart-brings-back "aal $(st aal state)"
+# destroy of the running domain: a wait beside it returns 137, and the
+# journal has its end before "destroyed", as docker rm -f.
+xl-oci wait aal >/dev/null 2>&1 &
+wpid=$!
+sleep 1
 xl-oci destroy aal
+wrc=0
+wait "$wpid" || wrc=$?
+ev=$(xl-oci events --until 0s --filter name=aal | awk '{print $2}' | tail -n 2 | paste -sd' ')
+[ "$wrc" = 137 ] && [ "$ev" = "exited destroyed" ] && lab_ok destroy-beside-wait-137 "wait $wrc; events $ev" ||
+    lab_fail destroy-beside-wait-137 "wait $wrc; events $ev"
 true
