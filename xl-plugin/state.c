@@ -18,6 +18,10 @@
 #include "common/pathfmt.h"
 #include "image/fsat.h"
 
+/* A create's temporary state dir: domains/.new-NAME-XXXXXX (mkdtemp). */
+#define TMPDIR_PREFIX ".new-"
+#define TMPDIR_PREFIX_LEN (sizeof(TMPDIR_PREFIX) - 1)
+
 const char *state_log_dir(void)
 {
     static char in_root[4096];
@@ -118,12 +122,12 @@ unsigned state_domain_tmpdirs_remove(const char *root, const char *name)
     xo_err e = XO_ERR_INIT;
     unsigned n = 0;
     if (xo_path_fmt(domains, sizeof(domains), &e, "%s/domains", root) < 0 ||
-        xo_path_fmt(prefix, sizeof(prefix), &e, ".new-%s-", name ? name : "") <
-            0) {
+        xo_path_fmt(prefix, sizeof(prefix), &e, TMPDIR_PREFIX "%s-",
+                    name ? name : "") < 0) {
         xo_err_clear(&e);
         return 0;
     }
-    size_t plen = name ? strlen(prefix) : 5; /* ".new-" */
+    size_t plen = name ? strlen(prefix) : TMPDIR_PREFIX_LEN;
     DIR *d = opendir(domains);
     if (!d)
         return 0;
@@ -148,7 +152,8 @@ int state_domain_tmpdir(char *buf, size_t len, const char *root,
     (void)state_domain_tmpdirs_remove(root, NULL);
     if (xo_path_fmt(domains, sizeof(domains), err, "%s/domains", root) < 0 ||
         xo_mkdir_p(domains, 0700, err) < 0 ||
-        xo_path_fmt(buf, len, err, "%s/.new-%s-XXXXXX", domains, name) < 0)
+        xo_path_fmt(buf, len, err, "%s/" TMPDIR_PREFIX "%s-XXXXXX", domains,
+                    name) < 0)
         return -1;
     if (!mkdtemp(buf))
         return xo_err_sys(err, "cannot create a directory in %s", domains);
@@ -276,7 +281,8 @@ int state_domain_volume_texts(void *opaque,
     struct dirent *e;
     while (rc == 0 && (e = readdir(d))) {
         /* Skip . and .., not a create's temporary .new-NAME dir. */
-        if (e->d_name[0] == '.' && strncmp(e->d_name, ".new-", 5) != 0)
+        if (e->d_name[0] == '.' &&
+            strncmp(e->d_name, TMPDIR_PREFIX, TMPDIR_PREFIX_LEN) != 0)
             continue;
         for (size_t i = 0;
              rc == 0 && i < sizeof(volume_files) / sizeof(*volume_files); i++) {
@@ -288,7 +294,9 @@ int state_domain_volume_texts(void *opaque,
             else if (buf)
                 /* A create still writing its dir: the name it will have. */
                 note(note_ctx,
-                     strncmp(e->d_name, ".new-", 5) ? e->d_name : e->d_name + 5,
+                     strncmp(e->d_name, TMPDIR_PREFIX, TMPDIR_PREFIX_LEN)
+                         ? e->d_name
+                         : e->d_name + TMPDIR_PREFIX_LEN,
                      buf);
             free(buf);
             free(p);
