@@ -5,6 +5,7 @@
  * ready once the container's process runs.  A failure undoes all of it
  * (or, with -k, keeps DomainStatus as "broken").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -23,6 +24,7 @@
 #include "common/fault.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "common/uuid_text.h"
 #include "create.h"
 #include "domcfg/exec_size.h"
 #include "domcfg/fstype.h"
@@ -331,11 +333,28 @@ static void warn_vcpus_past_host(const struct app_cfg *ac,
     free(where);
 }
 
+/* The container's uuid: app.cfg's `uuid` (build.c checked it is one),
+ * in lowercase as libxl prints a domain's, else a new random one, as
+ * libxl makes one for a domain without it. */
+static int nohyper_uuid(char out[XO_UUID_TEXT_LEN + 1],
+                        const struct domain_config *dc, xo_err *err)
+{
+    if (!dc->uuid)
+        return xo_uuid_random_text(out, err);
+    if (strlen(dc->uuid) != XO_UUID_TEXT_LEN)
+        return xo_err_set(err, EINVAL, "uuid \"%s\" is not 36 characters",
+                          dc->uuid);
+    for (size_t i = 0; i <= XO_UUID_TEXT_LEN; i++)
+        out[i] = (char)tolower((unsigned char)dc->uuid[i]);
+    return 0;
+}
+
 int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
 {
     struct xen_handles h = {0};
     const char *name = r->dc.name;
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
+    char uuid[XO_UUID_TEXT_LEN + 1];
     int lock = -1, rc = -1;
     bool have_status = false, have_leases = false, announced = false;
     char **kept = NULL;
@@ -347,7 +366,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         check_exec_size(o, &r->dc, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
-        xen_open_xs(&h, err) < 0 ||
+        nohyper_uuid(uuid, &r->dc, err) < 0 || xen_open_xs(&h, err) < 0 ||
         (lock = state_lock(cmd_state_root(), err)) < 0 ||
         check_name_free(h.xs, name, err) < 0 ||
         state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
@@ -369,6 +388,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         status_set(h.xs, name, DOMAIN_STATUS_KEY_MODE, DOMAIN_MODE_NOHYPER,
                    err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_CREATED, now, err) < 0 ||
+        status_set(h.xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_IMAGE, image, err) < 0 ||
         status_write_policies(h.xs, name, &r->dc.restart, r->dc.deadline_s,
                               r->dc.stop_timeout, err) < 0 ||

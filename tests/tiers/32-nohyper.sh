@@ -112,6 +112,13 @@ check "status shows every field: mode, no pid line once it ended; --json stop_re
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
 check "its root is unmounted once it exited" bash -c "! grep -q ' $T/state/domains/p1/' /proc/self/mounts"
+check "status: a uuid of its own (random, version 4), as libxl gives a domain" bash -c \
+    '"$0" status --json p1 | jq -e ".uuid | test(\"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\$\")" >/dev/null' "$X"
+cfg u1 'uuid = "6E8B5A42-1234-4ABC-8DEF-0123456789AB"' 'oci_cmd = [ "true" ]'
+run_to_end u1
+check "status: app.cfg's uuid, in lowercase as xl prints it" bash -c \
+    '"$0" status --json u1 | jq -e ".uuid == \"6e8b5a42-1234-4abc-8def-0123456789ab\"" >/dev/null' "$X"
+"$X" destroy u1 >/dev/null 2>&1
 fails_with "a second create of the same name is refused" "a container named p1 already exists" \
     "$X" create "$T/p1.cfg"
 check "destroy succeeds" "$X" destroy p1
