@@ -401,15 +401,10 @@ int main_wait(int argc, char **argv)
     return cmd_fail(&err);
 }
 
-/*
- * Ends the restart policy (stop-requested, under the global lock, which
- * the monitor holds while it restarts: the restart is wholly before this
- * or never).  A container waiting in the backoff has nothing to stop: its
- * monitor is woken to finish it (or, with none alive, it is finished
- * here).  Returns 1 when the container runs and must be stopped, 0 when
- * it was in the backoff and is halted now, -1 with err.
- */
-static int end_policy(struct xen_handles *h, const char *name, xo_err *err)
+/* See xl_oci.h.  stop-requested is set under the global lock, which the
+ * monitor holds while it restarts: the restart is wholly before this or
+ * never. */
+int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err)
 {
     const char *root = cmd_state_root();
     struct domain_status st;
@@ -491,7 +486,7 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
         nohyper_stop_params(dir, &sig, &grace, err) < 0)
         return -1;
-    int r = end_policy(h, name, err);
+    int r = cmd_end_policy(h, name, err);
     if (r <= 0)
         return r;
     if (status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err) < 0)
@@ -597,7 +592,7 @@ int main_stop(int argc, char **argv)
         xen_close(&h);
         return XO_EXIT_OK;
     }
-    int r = end_policy(&h, name, &err);
+    int r = cmd_end_policy(&h, name, &err);
     if (r < 0)
         goto fail;
     if (r == 0) {

@@ -49,7 +49,6 @@ static const struct {
      "'xl-oci create APP.CFG' (a halted container: destroy, then create again)"},
     {"restart",
      "'xl-oci stop NAME', 'xl-oci destroy NAME', then 'xl-oci create APP.CFG'"},
-    {"kill", "'xl-oci stop -t 0 NAME' (or 'xl-oci exec NAME kill -SIG 1')"},
     {"top", "'xl-oci exec NAME ps'"},
 };
 

@@ -112,6 +112,16 @@ bool cmd_container_down(const char *root, const char *name, bool have_status,
 bool cmd_container_gone(const char *root, const char *name,
                         const struct domain_status *st);
 
+/*
+ * Ends container `name`'s restart policy (stop-requested), for stop and
+ * kill.  A container waiting in the backoff has nothing to stop: its
+ * monitor is woken to finish it (or, with none alive, it is finished
+ * here).  Returns 1 when the container runs and must be stopped, 0 when
+ * it was in the backoff and is halted now, -1 with err.
+ */
+struct xen_handles;
+int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err);
+
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);
 
@@ -142,6 +152,7 @@ int main_logs(int argc, char **argv);
 int main_console(int argc, char **argv);
 int main_exec(int argc, char **argv);
 int main_stop(int argc, char **argv);
+int main_kill(int argc, char **argv);
 int main_destroy(int argc, char **argv);
 int main_wait(int argc, char **argv);
 int main_monitor(int argc, char **argv);

@@ -76,6 +76,8 @@ enum event_type {
                           the stop signal (detail says how long it ran) */
     EVENT_UPDATED,    /* "updated": `xl-oci update` changed its limits
                           (detail: what was set) */
+    EVENT_KILLED,     /* "killed": `xl-oci kill` sent a signal (detail:
+                          its name, "SIGHUP") */
     EVENT_TYPE_COUNT,
 };
 

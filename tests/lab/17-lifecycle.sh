@@ -329,4 +329,30 @@ wait "$wpid" || wrc=$?
 ev=$(xl-oci events --until 0s --filter name=aal | awk '{print $2}' | tail -n 2 | paste -sd' ')
 [ "$wrc" = 137 ] && [ "$ev" = "exited destroyed" ] && lab_ok destroy-beside-wait-137 "wait $wrc; events $ev" ||
     lab_fail destroy-beside-wait-137 "wait $wrc; events $ev"
+# kill in a domain: SIGUSR2 (the probe traps it, exit 7; not its stop
+# signal) reaches the entrypoint through the exec channel, and its policy
+# restarts it; SIGKILL (the default) ends it, 137, and no restart.
+mkcfg ckl 'oci_cmd = [ "trap", "12", "7", "sleep", "600000" ]' 'oci_restart = "always"'
+lab_check create-ckl xl-oci create "$LAB_WORK/ckl.cfg"
+if wait_state ckl running 120; then
+    lab_check kill-usr2 xl-oci kill -s USR2 ckl
+    for _ in $(seq 240); do
+        [ "$(st ckl restarts)" = 1 ] && [ "$(st ckl state)" = running ] && break
+        sleep 0.5
+    done
+    [ "$(st ckl restarts)" = 1 ] && [ "$(st ckl last_exit_code)" = 7 ] && [ "$(st ckl state)" = running ] &&
+        lab_ok kill-signal-reaches-trap-and-restarts || lab_fail kill-signal-reaches-trap-and-restarts \
+        "state $(st ckl state) restarts $(st ckl restarts) last exit $(st ckl last_exit_code)"
+    lab_check kill-default xl-oci kill ckl
+    wait_state ckl halted 120
+    sleep 3
+    [ "$(st ckl exit_code)" = 137 ] && [ "$(st ckl restarts)" = 1 ] && [ "$(st ckl state)" = halted ] &&
+        lab_ok kill-sigkill-137-no-restart || lab_fail kill-sigkill-137-no-restart \
+        "state $(st ckl state) exit $(st ckl exit_code) restarts $(st ckl restarts)"
+    ev=$(xl-oci events --until 0s --filter name=ckl --filter type=killed | grep -o 'detail="[A-Z0-9]*"' | paste -sd' ')
+    [ "$ev" = 'detail="SIGUSR2" detail="SIGKILL"' ] && lab_ok kill-journaled || lab_fail kill-journaled "$ev"
+else
+    lab_fail kill "ckl never running"
+fi
+xl-oci destroy ckl
 true

@@ -233,6 +233,35 @@ check "paused and unpaused journaled" \
 check "stop of a paused container" "$X" stop -t 5 lv
 "$X" destroy lv >/dev/null 2>&1
 
+# --- kill ------------------------------------------------------------------
+# HUP is caught (a reload): the container goes on; TERM, its stop signal,
+# ends it for good although its policy is always; USR1 ends it and it
+# restarts; KILL (the default) ends it with 137, no restart either.
+cfg kl 'oci_restart = "always"' 'oci_stop_signal = "SIGTERM"' \
+    "oci_cmd = [ \"trap 'echo got HUP' HUP; trap 'exit 7' TERM; trap 'exit 8' USR1; echo up; while :; do sleep 0.1; done\" ]"
+"$X" create "$T/kl.cfg" >/dev/null 2>&1
+wait_log() { for _ in $(seq 50); do "$X" logs "$1" 2>/dev/null | grep -qx "$2" && return 0; sleep 0.1; done; "$X" logs "$1"; return 1; }
+wait_log kl up >/dev/null
+check "kill -s HUP: delivered, caught, the container goes on" sh -c \
+    "'$X' kill -s HUP kl && sleep 0.5 && [ \"\$('$X' logs kl | grep -c 'got HUP')\" = 1 ] && [ \"\$('$X' status --json kl | jq -r .state)\" = running ]"
+check "kill -s USR1 (not its stop signal): exits 8, restarted by its policy" sh -c \
+    "'$X' kill -s SIGUSR1 kl && for i in \$(seq 100); do [ \"\$('$X' status --json kl | jq -r '.restarts')\" = 1 ] && [ \"\$('$X' status --json kl | jq -r .state)\" = running ] && exit 0; sleep 0.1; done; '$X' status kl; exit 1"
+wait_log kl up >/dev/null
+check "kill -s 15 (its stop signal): exits 7 and stays halted" sh -c \
+    "'$X' kill -s 15 kl && '$X' wait kl; [ \$? = 7 ] && sleep 1.5 && '$X' status --json kl | jq -e '.state == \"halted\" and .restarts == 1 and .stop_requested == true' >/dev/null"
+check "killed journaled with the signal's name" sh -c \
+    "'$X' events --until 0s --json --filter name=kl --filter type=killed | jq -r .detail | paste -sd' ' | grep -qx 'SIGHUP SIGUSR1 SIGTERM'"
+fails_with "kill of a halted container" "kl is not running (state halted)" "$X" kill kl
+fails_with "kill -s with no signal's name" 'xl-oci kill: -s: "SIGFOO" is no signal' "$X" kill -s SIGFOO kl
+"$X" destroy kl >/dev/null 2>&1
+"$X" create "$T/kl.cfg" >/dev/null 2>&1
+wait_log kl up >/dev/null
+"$X" pause kl >/dev/null
+fails_with "kill -s HUP of a paused container: refused" "kl is paused and takes no signal" "$X" kill -s HUP kl
+check "kill (SIGKILL) of a paused always container: 137, halted, no restart" sh -c \
+    "'$X' kill kl && '$X' wait kl; [ \$? = 137 ] && sleep 1.5 && '$X' status --json kl | jq -e '.state == \"halted\" and .restarts == 0' >/dev/null"
+"$X" destroy kl >/dev/null 2>&1
+
 # --- deadline (oci_deadline) -------------------------------------------------
 # A container that honours its stop signal: exits 7 on SIGTERM; the
 # deadline ends it and its always policy does not start it again.

@@ -1,0 +1,155 @@
+/*
+ * cmd_kill.c: `xl-oci kill [-s SIGNAL] NAME`: a signal to the container's
+ * process 1, as `docker kill` sends one (SIGKILL unless -s says).  A
+ * domain's goes through the exec channel (the loader signals the
+ * entrypoint, as for `xl-oci-runc kill`), a NOHYPER container's through
+ * `runc kill`.  SIGKILL and the container's own stop signal end its
+ * restart policy first, as docker kill marks such a container to exit
+ * (moby's ExitOnNext); any other signal (SIGHUP to reload, SIGUSR1 to
+ * reopen logs) leaves the policy alone: a container that exits of it
+ * restarts as after any other exit.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/xenlight_lib.h"
+#include "domcfg/signals.h"
+#include "exec_client.h"
+#include "journal.h"
+#include "monitor_spawn.h"
+#include "nohyper.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+/* A domain's: through its exec channel.  Without one (a loader older
+ * than exec), SIGKILL destroys the domain with 137 as its exit code, as
+ * xl-oci-runc kill does; any other signal cannot be delivered. */
+static int kill_xen(struct xen_handles *h, const struct domain_status *st,
+                    int sig, xo_err *err)
+{
+    xo_err cerr = XO_ERR_INIT;
+    if (exec_client_signal(cmd_state_root(), st->name, (uint32_t)st->domid, sig,
+                           &cerr) == 0)
+        return 0;
+    if (cerr.errnum != ETIMEDOUT || sig != SIGKILL) {
+        xo_err_set(err, cerr.errnum, "%s", xo_err_msg(&cerr));
+        xo_err_clear(&cerr);
+        return -1;
+    }
+    xo_err_clear(&cerr);
+    if (xen_open(h, err) < 0 ||
+        status_setf(h->xs, st->name, DOMAIN_STATUS_KEY_EXIT_CODE, err, "%d",
+                    128 + SIGKILL) < 0)
+        return -1;
+    if (xo_xl.domain_destroy(h->ctx, (uint32_t)st->domid, NULL))
+        return xo_err_set(err, EIO, "libxl could not destroy %s (domid %ld)",
+                          st->name, st->domid);
+    return 0;
+}
+
+/* Whether `sig` ends the container for good: SIGKILL, or its own stop
+ * signal (the runtime spec's annotation, which create writes for both
+ * kinds of container). */
+static int ends_it(const char *name, int sig, bool *ends_r, xo_err *err)
+{
+    char dir[4096];
+    int stop_sig;
+    long grace;
+    *ends_r = sig == SIGKILL;
+    if (*ends_r)
+        return 0;
+    if (state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0 ||
+        nohyper_stop_params(dir, &stop_sig, &grace, err) < 0)
+        return -1;
+    *ends_r = sig == stop_sig;
+    return 0;
+}
+
+/* "SIGHUP", "SIGRTMIN+3": the name docker events gives a kill's signal. */
+static void signal_name(char *buf, size_t size, int sig)
+{
+    const char *abbrev = sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+    if (abbrev) /* cannot truncate: "SIG" and at most 6 letters */
+        snprintf(buf, size, "SIG%s", abbrev);
+    else /* cannot truncate: "SIGRTMIN+" and two digits */
+        snprintf(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+}
+
+static int do_kill(const char *name, int sig, xo_err *err)
+{
+    struct xen_handles h = {0};
+    struct domain_status st;
+    bool ends;
+    int rc = -1;
+    if (xen_open_xs(&h, err) < 0)
+        return -1;
+    monitor_recover(h.xs, cmd_state_root());
+    if (status_read(h.xs, name, &st, err) < 0)
+        goto out;
+    bool down = cmd_container_down(cmd_state_root(), name, true, &st);
+    if (down ||
+        (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_PAUSED)) {
+        xo_err_set(err, EINVAL, "%s is not running (state %s)", name,
+                   down ? CMD_STATE_DOWN : domain_state_to_string(st.state));
+        goto out;
+    }
+    /* A paused domain runs nothing that could take the signal; SIGKILL
+     * resumes it first, as docker kill unpauses a container it kills. */
+    if (st.state == DOMAIN_STATE_PAUSED) {
+        if (sig != SIGKILL) {
+            xo_err_set(err, EINVAL,
+                       "%s is paused and takes no signal: unpause it first",
+                       name);
+            goto out;
+        }
+        if (cmd_set_paused(name, false, err) < 0)
+            goto out;
+    }
+    if (ends_it(name, sig, &ends, err) < 0)
+        goto out;
+    /* Ended by the user: no restart, and autostart leaves it (state.h). */
+    if (ends &&
+        (cmd_end_policy(&h, name, err) < 0 ||
+         state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, err) < 0))
+        goto out;
+    if ((st.nohyper ? nohyper_kill(cmd_state_root(), name, sig, err)
+                    : kill_xen(&h, &st, sig, err)) < 0)
+        goto out;
+    struct event_record ev;
+    journal_record_init(&ev, EVENT_KILLED, name);
+    signal_name(ev.detail, sizeof(ev.detail), sig);
+    journal_emit(cmd_state_root(), &ev);
+    rc = 0;
+out:
+    xen_close(&h);
+    return rc;
+}
+
+int main_kill(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"signal", 1, NULL, 's'},
+                                             {NULL, 0, NULL, 0}};
+    int sig = SIGKILL, opt;
+    while ((opt = cmd_getopt(argc, argv, "s:", longopts, "kill", 1)) != -1) {
+        if (opt == 's' && (sig = signal_from_string(optarg)) < 0) {
+            fprintf(
+                stderr,
+                "xl-oci kill: -s: \"%s\" is no signal (HUP, SIGHUP, RTMIN+3 or 1-64)\n",
+                optarg);
+            return XO_EXIT_USAGE;
+        }
+    }
+    /* Each name, as docker kill does, an error for each that fails. */
+    int rc = XO_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        xo_err err = XO_ERR_INIT;
+        if (do_kill(argv[i], sig, &err) < 0)
+            rc = cmd_fail(&err);
+    }
+    return rc;
+}
