@@ -102,10 +102,10 @@ out:
     return rc;
 }
 
-/* A NOHYPER container's root mounted again and its monitor started on a
- * status that says it boots. */
+/* A NOHYPER container's root mounted again, its network namespace made
+ * again, and its monitor started on a status that says it boots. */
 static int start_nohyper(struct xen_handles *h, const char *name,
-                         const struct rendered *r, xo_err *err)
+                         struct rendered *r, xo_err *err)
 {
     const char *root = cmd_state_root();
     char dir[4096];
@@ -126,7 +126,8 @@ static int start_nohyper(struct xen_handles *h, const char *name,
                        nohyper_teardown(root, name, err) < 0 ||
                        nohyper_mount(dir, &r->dc, err) < 0 ||
                        nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
-                       nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0
+                       nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 ||
+                       create_nohyper_net_again(dir, &r->dc, err) < 0
                    ? -1
                    : 0;
     free(kept); /* the strings are r's */

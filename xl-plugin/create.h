@@ -85,6 +85,12 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
  */
 int create_xen(struct create_opts *o, struct rendered *r, xo_err *err);
 
+/* A NOHYPER container started again (autostart): its network namespace
+ * made anew in state dir `dir` and joined to each of dc's managed
+ * networks on the lease it still holds (leases go only with destroy). */
+int create_nohyper_net_again(const char *dir, struct domain_config *dc,
+                             xo_err *err);
+
 /* Creates r's container NOHYPER (nohyper.h); prints what a create
  * prints. */
 int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err);

@@ -167,6 +167,17 @@ static int set_netns_path(struct domain_config *dc, const char *dir,
     return 0;
 }
 
+int create_nohyper_net_again(const char *dir, struct domain_config *dc,
+                             xo_err *err)
+{
+    if (domcfg_network_count(dc) == 0)
+        return 0;
+    return set_netns_path(dc, dir, err) < 0 ||
+                   nohyper_net_up(cmd_state_root(), dir, dc, err) < 0
+               ? -1
+               : 0;
+}
+
 /*
  * A cgroup namespace of its own where Docker gives one: moby's default
  * cgroupns mode is "private" on a cgroup v2 host (/sys/fs/cgroup is

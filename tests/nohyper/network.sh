@@ -87,6 +87,27 @@ check "once it ended: no veth, no namespace, the lease kept" bash -c '
 check "destroy gives its lease back" bash -c '"$0" destroy net3 &&
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ]' "$X"
 
+# A host restart (monitor and process killed, as a reboot leaves an
+# "always" container: down): autostart makes its network namespace again
+# and joins it to n1 on the lease it kept (it had failed "invalid netns
+# path": the namespace went with the process).
+{
+    echo 'name = "net4"'
+    echo "oci_root = \"$rv\""
+    echo 'oci_network = [ "n1" ]'
+    echo 'oci_restart = "always"'
+    echo 'oci_cmd = [ "ip -4 -o addr show dev eth0; sleep 1000" ]'
+} >"$T/net4.cfg"
+"$X" create "$T/net4.cfg" >/dev/null 2>&1
+ip4=$(lease net4 ipv4)
+kill -9 "$(cat "$XL_OCI_ROOT/domains/net4/monitor.lock")" "$("$X" status --json net4 | jq .pid)"
+for ((i = 0; i < 50; i++)); do [ "$("$X" list | awk '$1 == "net4" {print $3}')" = down ] && break; sleep 0.1; done
+check "autostart of a container on n1 after a host restart: its address again" bash -c '
+    "$0" autostart | grep -qx "net4: started" &&
+    for ((i = 0; i < 50; i++)); do [ "$("$0" logs net4 | grep -c "eth0 *inet $1/24")" = 2 ] && exit 0; sleep 0.1; done
+    "$0" logs net4; "$0" status net4; exit 1' "$X" "$ip4"
+"$X" destroy net4 >/dev/null 2>&1
+
 # A create that fails after the lease (its working directory cannot be
 # made: a file is there) gives the lease back and leaves no veth.
 {
