@@ -142,6 +142,12 @@ static int start_nohyper(struct xen_handles *h, const char *name,
     return 0;
 }
 
+int cmd_start_again(struct xen_handles *h, const char *name, bool nohyper,
+                    struct rendered *r, xo_err *err)
+{
+    return nohyper ? start_nohyper(h, name, r, err) : start_xen(h, name, r, err);
+}
+
 /* When the host booted (/proc/stat's btime, Unix seconds), or -1. */
 static long long boot_time(void)
 {
@@ -217,8 +223,7 @@ static int autostart_one(struct xen_handles *h, const char *name, xo_err *err)
     journal_record_init(&ev, EVENT_CREATED, name);
     journal_set_text(ev.detail, "autostart");
     journal_emit(root, &ev);
-    if ((have && st.nohyper ? start_nohyper(h, name, &r, err)
-                            : start_xen(h, name, &r, err)) < 0) {
+    if (cmd_start_again(h, name, have && st.nohyper, &r, err) < 0) {
         journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
         goto out;
     }

@@ -45,10 +45,7 @@ static const struct {
     {"rm", "'xl-oci destroy NAME'"},
     {"ps", "'xl-oci list'"},
     {"run", "'xl-oci create APP.CFG' (it starts the container)"},
-    {"start",
-     "'xl-oci create APP.CFG' (a halted container: destroy, then create again)"},
-    {"restart",
-     "'xl-oci stop NAME', 'xl-oci destroy NAME', then 'xl-oci create APP.CFG'"},
+    {"restart", "'xl-oci stop NAME', then 'xl-oci start NAME'"},
     {"top", "'xl-oci exec NAME ps'"},
 };
 

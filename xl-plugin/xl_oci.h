@@ -122,6 +122,18 @@ bool cmd_container_gone(const char *root, const char *name,
 struct xen_handles;
 int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err);
 
+/*
+ * Runs container `name` again from its state dir (autostart, start): a
+ * Xen one's DomainStatus written anew and its domain created from the
+ * saved libxl config, as the restart policy creates it; a NOHYPER one's
+ * stale runc container deleted, its root mounted and its network
+ * namespace made again, its status cleared of the last run.  Then its
+ * monitor is started.  `r` is its app.cfg as create_parse_cfg() read it.
+ */
+struct rendered;
+int cmd_start_again(struct xen_handles *h, const char *name, bool nohyper,
+                    struct rendered *r, xo_err *err);
+
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);
 
@@ -153,6 +165,7 @@ int main_console(int argc, char **argv);
 int main_exec(int argc, char **argv);
 int main_stop(int argc, char **argv);
 int main_kill(int argc, char **argv);
+int main_start(int argc, char **argv);
 int main_destroy(int argc, char **argv);
 int main_wait(int argc, char **argv);
 int main_monitor(int argc, char **argv);

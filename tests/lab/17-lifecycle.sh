@@ -331,7 +331,8 @@ ev=$(xl-oci events --until 0s --filter name=aal | awk '{print $2}' | tail -n 2 |
     lab_fail destroy-beside-wait-137 "wait $wrc; events $ev"
 # kill in a domain: SIGUSR2 (the probe traps it, exit 7; not its stop
 # signal) reaches the entrypoint through the exec channel, and its policy
-# restarts it; SIGKILL (the default) ends it, 137, and no restart.
+# restarts it; SIGKILL (the default) ends it, 137, and no restart; start
+# runs it again.
 mkcfg ckl 'oci_cmd = [ "trap", "12", "7", "sleep", "600000" ]' 'oci_restart = "always"'
 lab_check create-ckl xl-oci create "$LAB_WORK/ckl.cfg"
 if wait_state ckl running 120; then
@@ -351,6 +352,19 @@ if wait_state ckl running 120; then
         "state $(st ckl state) exit $(st ckl exit_code) restarts $(st ckl restarts)"
     ev=$(xl-oci events --until 0s --filter name=ckl --filter type=killed | grep -o 'detail="[A-Z0-9]*"' | paste -sd' ')
     [ "$ev" = 'detail="SIGUSR2" detail="SIGKILL"' ] && lab_ok kill-journaled || lab_fail kill-journaled "$ev"
+    # start: the halted container runs again in a new domain, its restart
+    # count from 0, its policy in force again (USR2 restarts it).
+    old_domid=$(st ckl domid)
+    lab_check start-halted xl-oci start ckl
+    wait_state ckl running 120 && [ "$(st ckl restarts)" = 0 ] && [ "$(st ckl domid)" != "$old_domid" ] &&
+        [ "$(st ckl exit_code)" = null ] && lab_ok start-new-domain-restarts-0 ||
+        lab_fail start-new-domain-restarts-0 "state $(st ckl state) restarts $(st ckl restarts) domid $old_domid -> $(st ckl domid) exit $(st ckl exit_code)"
+    xl-oci kill -s USR2 ckl
+    for _ in $(seq 240); do
+        [ "$(st ckl restarts)" = 1 ] && [ "$(st ckl state)" = running ] && break
+        sleep 0.5
+    done
+    [ "$(st ckl restarts)" = 1 ] && lab_ok start-policy-in-force || lab_fail start-policy-in-force "restarts $(st ckl restarts)"
 else
     lab_fail kill "ckl never running"
 fi

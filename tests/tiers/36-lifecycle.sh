@@ -253,6 +253,20 @@ check "killed journaled with the signal's name" sh -c \
     "'$X' events --until 0s --json --filter name=kl --filter type=killed | jq -r .detail | paste -sd' ' | grep -qx 'SIGHUP SIGUSR1 SIGTERM'"
 fails_with "kill of a halted container" "kl is not running (state halted)" "$X" kill kl
 fails_with "kill -s with no signal's name" 'xl-oci kill: -s: "SIGFOO" is no signal' "$X" kill -s SIGFOO kl
+# start: the halted container runs again, as docker start: a new run
+# (restarts from 0, no exit code, a new pid), the policy in force again
+# (USR1 restarts it), its output appended to the same log.
+check "start of the halted container: 'Started kl', running again" sh -c \
+    "'$X' start kl | grep -qx 'Started kl' && [ \"\$('$X' status --json kl | jq -r .state)\" = running ]"
+check "start: a new run: restarts 0, no exit code, no stop request" sh -c \
+    "'$X' status --json kl | jq -e '.restarts == 0 and .exit_code == null and .last_exit_code == null and .stop_requested == false and .pid > 1' >/dev/null"
+wait_log2() { for _ in $(seq 50); do [ "$("$X" logs kl | grep -c '^up$')" -ge "$1" ] && return 0; sleep 0.1; done; return 1; }
+check "start: its output follows the last run's in the log" wait_log2 3
+check "start: its restart policy applies again (USR1 -> exit 8 -> restarted)" sh -c \
+    "'$X' kill -s USR1 kl && for i in \$(seq 100); do [ \"\$('$X' status --json kl | jq -r '.restarts')\" = 1 ] && exit 0; sleep 0.1; done; exit 1"
+check "start of a running container: said, exit 0, left as it is" sh -c \
+    "pid=\$('$X' status --json kl | jq .pid); [ \"\$('$X' start kl)\" = 'kl is already running' ] && [ \"\$('$X' status --json kl | jq .pid)\" = \"\$pid\" ]"
+fails_with "start of no such container" "no container domain named nokl" "$X" start nokl
 "$X" destroy kl >/dev/null 2>&1
 "$X" create "$T/kl.cfg" >/dev/null 2>&1
 wait_log kl up >/dev/null
@@ -360,10 +374,10 @@ check "and exit 2, as xl's usage errors" sh -c "'$X' destroy up extra 2>/dev/nul
 # getopt's own messages carry the command as ours do; an unknown command
 # names the near ones instead of printing the whole list.
 fails_with "a bad option names xl-oci and the command" "xl-oci list: unrecognized option '--bogus'" "$X" list --bogus
-fails_with "an unknown command suggests the near one" "Did you mean 'status', 'stats'?" "$X" stat
+fails_with "an unknown command suggests the near one" "Did you mean 'status', 'start', 'stats'?" "$X" stat
 # Docker's verbs: what does their job here, not a near name ("rmi" for rm).
 fails_with "docker's rm: destroy is named" "For docker rm, run 'xl-oci destroy NAME'." "$X" rm c1
-fails_with "docker's start: create is named" "For docker start, run 'xl-oci create APP.CFG'" "$X" start c1
+fails_with "docker's restart: stop then start are named" "For docker restart, run 'xl-oci stop NAME', then 'xl-oci start NAME'." "$X" restart c1
 check "an unknown command is two lines, no command list" sh -c "'$X' frobnicate 2>&1 | wc -l | grep -qx 2"
 # A name in use is refused before the image is pulled (the layout here
 # does not exist: a pull would fail on it instead).

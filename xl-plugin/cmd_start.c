@@ -1,0 +1,138 @@
+/*
+ * cmd_start.c: `xl-oci start NAME...`: a halted container runs again, as
+ * `docker start` starts a stopped one.  It is the same container (state
+ * dir, app.cfg as create read it, leases, writable layer, volumes) on a
+ * new run: a Xen one's domain is created from its saved libxl config, as
+ * the restart policy and autostart create it; a NOHYPER one's root is
+ * mounted again and its monitor runs it through runc (cmd_start_again).
+ * Its restart count starts from 0 and its restart policy applies again
+ * (a stop or a kill had ended it).  A container that runs already is
+ * left as it is, as docker start leaves it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/xenlight_lib.h"
+#include "create.h"
+#include "monitor_spawn.h"
+#include "state.h"
+#include "status.h"
+#include "xen.h"
+#include "xl_oci.h"
+
+/* What the last run left in DomainStatus that the new one must not show
+ * (cmd_start_again writes the rest anew). */
+static const char *const last_run[] = {
+    DOMAIN_STATUS_KEY_PID,          DOMAIN_STATUS_KEY_EXIT_CODE,
+    DOMAIN_STATUS_KEY_FINISHED,     DOMAIN_STATUS_KEY_ERROR,
+    DOMAIN_STATUS_KEY_ENDED_BY,     DOMAIN_STATUS_KEY_STARTED,
+    DOMAIN_STATUS_KEY_STARTED_MS,   DOMAIN_STATUS_KEY_STOP_REQUESTED,
+    DOMAIN_STATUS_KEY_RESTARTS,     DOMAIN_STATUS_KEY_LAST_EXIT_CODE,
+    DOMAIN_STATUS_KEY_NEXT_RESTART, DOMAIN_STATUS_KEY_RESTART_STREAK,
+    DOMAIN_STATUS_KEY_NET,
+};
+
+/* A halted Xen container whose domain is still there (on_poweroff =
+ * "preserve" keeps it) cannot get a second one by its name. */
+static int check_no_domain(struct xen_handles *h,
+                           const struct domain_status *st, xo_err *err)
+{
+    if (st->nohyper || st->domid < 0 || xen_open(h, err) < 0)
+        return st->nohyper || st->domid < 0 ? 0 : -1;
+    char *owner = xo_xl.domid_to_name(h->ctx, (uint32_t)st->domid);
+    bool kept = owner && strcmp(owner, st->name) == 0;
+    free(owner);
+    if (kept)
+        return xo_err_set(
+            err, EEXIST,
+            "%s: its halted domain (domid %ld) is still there (on_poweroff = \"preserve\"?): run 'xl destroy %ld' first",
+            st->name, st->domid, st->domid);
+    return 0;
+}
+
+/* 1 when `name` was started, 0 when it runs already, -1 with err. */
+static int start_one(struct xen_handles *h, const char *name, xo_err *err)
+{
+    const char *root = cmd_state_root();
+    struct domain_status st;
+    xo_err not_found = XO_ERR_INIT;
+    bool have = status_read(h->xs, name, &st, &not_found) == 0;
+    bool down = cmd_container_down(root, name, have, &st);
+    if (!have && !down) {
+        xo_err_set(err, not_found.errnum, "%s", xo_err_msg(&not_found));
+        xo_err_clear(&not_found);
+        return -1;
+    }
+    xo_err_clear(&not_found);
+    if (have && !down && st.state != DOMAIN_STATE_HALTED) {
+        if (st.state == DOMAIN_STATE_RUNNING ||
+            st.state == DOMAIN_STATE_BOOTING ||
+            st.state == DOMAIN_STATE_PAUSED ||
+            st.state == DOMAIN_STATE_RESTARTING) {
+            printf("%s is already %s\n", name,
+                   domain_state_to_string(st.state));
+            return 0;
+        }
+        if (st.state == DOMAIN_STATE_BROKEN)
+            return xo_err_set(
+                err, EINVAL,
+                "%s is broken (%s): destroy it and create it again", name,
+                st.error[0] ? st.error : "no error recorded");
+        return xo_err_set(err, EBUSY, "%s is %s: start it once it is halted",
+                          name, domain_state_to_string(st.state));
+    }
+    bool nohyper = have && st.nohyper;
+    if (have && check_no_domain(h, &st, err) < 0)
+        return -1;
+    if (!nohyper && xen_open(h, err) < 0)
+        return -1;
+    char cfg[4096];
+    struct rendered r;
+    create_rendered_init(&r);
+    int rc = -1;
+    if (state_domain_file(cfg, sizeof(cfg), root, name, STATE_FILE_APP_CFG,
+                          err) < 0 ||
+        create_parse_cfg(&r, cfg, err) < 0)
+        goto out;
+    for (size_t i = 0; have && i < sizeof(last_run) / sizeof(*last_run); i++)
+        if (status_remove_field(h->xs, name, last_run[i], err) < 0)
+            goto out;
+    if (cmd_start_again(h, name, nohyper, &r, err) < 0 ||
+        state_run_set(root, name, STATE_RUN_RUNNING, err) < 0)
+        goto out;
+    rc = 1;
+out:
+    create_rendered_dispose(&r);
+    return rc;
+}
+
+int main_start(int argc, char **argv)
+{
+    int opt;
+    while ((opt = cmd_getopt(argc, argv, "", NULL, "start", 1)) != -1)
+        ;
+    struct xen_handles h = {0};
+    xo_err err = XO_ERR_INIT;
+    if (xen_open_xs(&h, &err) < 0)
+        return cmd_fail(&err);
+    monitor_recover(h.xs, cmd_state_root());
+    int rc = XO_EXIT_OK;
+    /* Each name under the global lock, as create and the restart policy
+     * change containers; an error for each that fails, as docker start. */
+    for (int i = optind; i < argc; i++) {
+        int lock = state_lock(cmd_state_root(), &err);
+        int r = lock < 0 ? -1 : start_one(&h, argv[i], &err);
+        if (lock >= 0)
+            close(lock);
+        if (r < 0)
+            rc = cmd_fail(&err);
+        else if (r == 1)
+            printf("Started %s\n", argv[i]);
+        xo_err_clear(&err);
+    }
+    xen_close(&h);
+    return rc;
+}
