@@ -145,7 +145,8 @@ static int start_nohyper(struct xen_handles *h, const char *name,
 int cmd_start_again(struct xen_handles *h, const char *name, bool nohyper,
                     struct rendered *r, xo_err *err)
 {
-    return nohyper ? start_nohyper(h, name, r, err) : start_xen(h, name, r, err);
+    return nohyper ? start_nohyper(h, name, r, err)
+                   : start_xen(h, name, r, err);
 }
 
 /* When the host booted (/proc/stat's btime, Unix seconds), or -1. */
