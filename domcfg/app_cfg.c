@@ -90,7 +90,6 @@ static const struct key_def known_keys[] = {
 };
 
 #define MAX_SETTINGS 256
-#define MAX_CFG_BYTES (1024 * 1024)
 
 struct app_cfg {
     XLU_Config *xlu;
@@ -241,9 +240,9 @@ static struct app_cfg *app_cfg_new(const char *path)
 int app_cfg_read_data(struct app_cfg **out_r, const char *name,
                       const char *data, size_t len, xo_err *err)
 {
-    if (len > MAX_CFG_BYTES)
+    if (len > APP_CFG_MAX_BYTES)
         return xo_err_set(err, EFBIG, "%s: larger than %d bytes", name,
-                          MAX_CFG_BYTES);
+                          APP_CFG_MAX_BYTES);
     if (memchr(data, '\0', len))
         return xo_err_set(err, EINVAL, "%s: contains a NUL byte", name);
     if (xo_xenlight_load(err) < 0)
@@ -267,7 +266,7 @@ int app_cfg_read(struct app_cfg **out_r, const char *path, xo_err *err)
 {
     char *buf = NULL;
     size_t len = 0;
-    if (xo_read_file(&buf, &len, path, MAX_CFG_BYTES, err) < 0)
+    if (xo_read_file(&buf, &len, path, APP_CFG_MAX_BYTES, err) < 0)
         return -1;
     int rc = app_cfg_read_data(out_r, path, buf, len, err);
     free(buf);

@@ -13,6 +13,11 @@
 
 struct app_cfg;
 
+/* The bound on app.cfg's bytes (create reads it, and keeps a copy): room
+ * for the kernel's 2 MiB of oci_env and oci_cmd strings (exec_size.h) in
+ * xl syntax; more is hostile or broken. */
+#define APP_CFG_MAX_BYTES (8 << 20)
+
 /* Parses `path`; fails on a syntax error, unknown key or wrong type. */
 int app_cfg_read(struct app_cfg **out_r, const char *path, xo_err *err);
 /* Same, from memory; `name` is used in messages (fuzzing, tests). */

@@ -10,8 +10,11 @@
 
 #include "common/error.h"
 
-/* Image configs are small; a larger one is hostile or broken. */
-#define IMAGE_CONFIG_MAX_BYTES (1024 * 1024)
+/* The bound on an image config's bytes, for pull (its blob) and create
+ * (the volume's image-config.json) alike.  Its Env and Cmd may carry up
+ * to the kernel's 2 MiB of exec strings (exec_size.h) as JSON, escapes
+ * included; beyond 8 MiB it is hostile or broken. */
+#define IMAGE_CONFIG_MAX_BYTES (8 << 20)
 
 struct image_config {
     char *os, *architecture;

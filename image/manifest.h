@@ -12,11 +12,12 @@
 #include <stdint.h>
 
 #include "common/error.h"
+#include "domcfg/image_config.h"
 #include "verifier/digest.h"
 
 /* Size caps on the small documents everything else trusts. */
 #define MANIFEST_MAX_BYTES (4 << 20)
-#define CONFIG_MAX_BYTES (8 << 20)
+#define CONFIG_MAX_BYTES IMAGE_CONFIG_MAX_BYTES
 #define INDEX_MAX_ENTRIES 1024
 #define MANIFEST_MAX_LAYERS 512
 

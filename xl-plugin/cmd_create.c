@@ -449,7 +449,7 @@ int create_write_state_dir(const struct rendered *r, const char *cfg_path,
     if (state_domain_tmpdir(tmp, sizeof(tmp), root, r->dc.name, err) < 0)
         return -1;
     int rc = -1;
-    if (xo_read_file(&cfg, &cfg_len, cfg_path, 1024 * 1024, err) < 0)
+    if (xo_read_file(&cfg, &cfg_len, cfg_path, APP_CFG_MAX_BYTES, err) < 0)
         goto out;
     struct {
         const char *file;

@@ -222,10 +222,10 @@ static void test_limits(void **state)
     expect_read_error_s(t, "t.cfg: more than 256 settings");
     free(t);
 
-    size_t big = 1024 * 1024 + 1;
+    size_t big = APP_CFG_MAX_BYTES + 1;
     t = malloc(big);
     memset(t, '\n', big);
-    expect_read_error(t, big, "t.cfg: larger than 1048576 bytes");
+    expect_read_error(t, big, "t.cfg: larger than 8388608 bytes");
     free(t);
 }
 

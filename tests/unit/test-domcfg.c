@@ -228,6 +228,36 @@ static void test_exec_limits(void **state)
     assert_int_equal(fx->dc.n_env, 10002);
     assert_string_equal(fx->dc.env[0], "K0000=vvvv");
 
+    /* 1.2 MB of Env (1200 entries of 1000 bytes), under the kernel's
+     * 2 MiB: in the image config and in app.cfg alike (a 1 MiB cap on
+     * both files had refused it, the helper-60 field case). */
+    size_t kcap = 1200 * 1010 + 512, ko = 0, co = 0;
+    char *kimg = malloc(kcap), *kcfg = malloc(kcap);
+    assert_non_null(kimg);
+    assert_non_null(kcfg);
+    ko += (size_t)snprintf(kimg, kcap,
+                           "{\"os\": \"linux\", \"architecture\": "
+                           "\"amd64\", \"config\": {\"Cmd\": [\"/x\"], "
+                           "\"Env\": [");
+    co += (size_t)snprintf(kcfg, kcap, BASE "oci_env = [ ");
+    for (size_t i = 0; i < 1200; i++) {
+        char v[1001];
+        snprintf(v, sizeof(v), "E%04zu=%0994d", i, 0);
+        ko += (size_t)snprintf(kimg + ko, kcap - ko, "%s\"%s\"", i ? "," : "",
+                               v);
+        co += (size_t)snprintf(kcfg + co, kcap - co, "%s\"%s\"",
+                               i ? ", " : "", v);
+    }
+    snprintf(kimg + ko, kcap - ko, "]}}");
+    snprintf(kcfg + co, kcap - co, " ]\n");
+    assert_true(ko > 1024 * 1024 && co > 1024 * 1024);
+    build_ok(fx, kimg, BASE);
+    assert_int_equal(strlen(fx->dc.env[1199]), 1000);
+    build_ok(fx, IC("\"Cmd\": [\"/x\"]"), kcfg);
+    assert_int_equal(strlen(fx->dc.env[1199]), 1000);
+    free(kimg);
+    free(kcfg);
+
     /* One string: MAX_ARG_STRLEN (131072) with its NUL, not one more. */
     size_t big = BOOT_SPEC_MAX_ARG_STRLEN - 1;
     char *cfg = malloc(big + 128);

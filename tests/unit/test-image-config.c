@@ -194,13 +194,13 @@ static void test_limits(void **state)
     expect_error(t, "ic: \"Volumes\" entry longer than 4095 bytes", EINVAL);
     free(t);
 
-    /* The whole document is capped at 1 MiB. */
+    /* The whole document is capped at 8 MiB. */
     size_t big = IMAGE_CONFIG_MAX_BYTES + 1;
     t = malloc(big + 1);
     memset(t, ' ', big);
     memcpy(t, "{" OSARCH "}", strlen("{" OSARCH "}"));
     t[big] = '\0';
-    expect_error(t, "ic: larger than 1048576 bytes", EFBIG);
+    expect_error(t, "ic: larger than 8388608 bytes", EFBIG);
     free(t);
 }
 
