@@ -111,10 +111,11 @@ static int parse_fields(struct image_config *ic, json_object *root,
                          err) < 0 ||
         map_to_strv(&ic->volumes, cfg, "Volumes", false, DC_MAX_VOLUMES * 4,
                     DC_MAX_STRING, where, err) < 0 ||
-        /* Labels are checked against the rules in metadata.c; here only
-         * what those rules could ever accept is read. */
-        map_to_strv(&ic->labels, cfg, "Labels", true, METADATA_MAX_ENTRIES,
-                    METADATA_KEY_MAX + 1 + METADATA_VALUE_MAX, where, err) < 0)
+        /* Labels are checked against the rules in metadata.c, which
+         * leaves out with a warning what they refuse (Docker keeps any
+         * label): here every one is read, bounded by the document's size. */
+        map_to_strv(&ic->labels, cfg, "Labels", true, IMAGE_CONFIG_MAX_BYTES,
+                    IMAGE_CONFIG_MAX_BYTES, where, err) < 0)
         return -1;
     return 0;
 }

@@ -211,29 +211,59 @@ static int merge_cfg_labels(struct domain_config *dc, const struct app_cfg *ac,
     return rc;
 }
 
+/* Appends warning `w` (owned) to dc's. */
+static void add_warning(struct domain_config *dc, char *w)
+{
+    char **nv = xo_xreallocarray(dc->warnings, dc->n_warnings + 2, sizeof(*nv));
+    dc->warnings = nv;
+    nv[dc->n_warnings++] = w;
+    nv[dc->n_warnings] = NULL;
+}
+
+/* Image labels named one by one in warnings; past them, a count. */
+#define LEFT_OUT_NAMED 8
+
 int metadata_merge_labels(struct domain_config *dc, const struct app_cfg *ac,
                           const struct image_config *ic, xo_err *err)
 {
     /* An image label our rules cannot store (Docker keeps any) is passed
-     * over with a warning: refusing it made the image unrunnable, with no
-     * key of app.cfg to change it.  oci_labels stay strict (below). */
-    for (size_t i = 0; ic->labels && ic->labels[i]; i++)
-        if (add_entry(dc, ic->labels[i], err) < 0) {
-            char *w = xo_xasprintf("%s: Labels: %s: left out",
-                                   dc->image_config_path, xo_err_msg(err));
+     * over with a warning, and so are those past the bounds on count and
+     * bytes: refusing them made the image unrunnable, with no key of
+     * app.cfg to change it.  oci_labels stay strict (below). */
+    size_t bytes = 0, bad = 0, past = 0;
+    for (size_t i = 0; ic->labels && ic->labels[i]; i++) {
+        size_t len = strlen(ic->labels[i]) - 1; /* the '=' is not counted */
+        if (dc->n_labels >= METADATA_MAX_ENTRIES ||
+            bytes + len > METADATA_MAX_TOTAL) {
+            past++;
+        } else if (add_entry(dc, ic->labels[i], err) < 0) {
+            if (bad++ < LEFT_OUT_NAMED)
+                add_warning(dc, xo_xasprintf("%s: Labels: %s: left out",
+                                             dc->image_config_path,
+                                             xo_err_msg(err)));
             xo_err_clear(err);
-            char **nv =
-                xo_xreallocarray(dc->warnings, dc->n_warnings + 2, sizeof(*nv));
-            dc->warnings = nv;
-            nv[dc->n_warnings++] = w;
-            nv[dc->n_warnings] = NULL;
+        } else {
+            bytes += len;
         }
+    }
+    if (bad > LEFT_OUT_NAMED)
+        add_warning(
+            dc,
+            xo_xasprintf("%s: Labels: %zu more that break the rules left out",
+                         dc->image_config_path, bad - LEFT_OUT_NAMED));
+    if (past)
+        add_warning(
+            dc,
+            xo_xasprintf(
+                "%s: Labels: %zu left out past %d labels or %d bytes of keys and values",
+                dc->image_config_path, past, METADATA_MAX_ENTRIES,
+                METADATA_MAX_TOTAL));
     if (merge_cfg_labels(dc, ac, err) < 0)
         return -1;
-    size_t bytes = 0;
+    size_t total = 0;
     for (size_t i = 0; i < dc->n_labels; i++)
-        bytes += strlen(dc->labels[i]) - 1; /* the '=' is not counted */
-    if (metadata_check_bounds(dc->n_labels, bytes, "labels", err) < 0) {
+        total += strlen(dc->labels[i]) - 1; /* the '=' is not counted */
+    if (metadata_check_bounds(dc->n_labels, total, "labels", err) < 0) {
         char *why = xo_xstrdup(xo_err_msg(err));
         xo_err_clear(err);
         int rc = app_cfg_bad_value(ac, "oci_labels", err,

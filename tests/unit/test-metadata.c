@@ -149,6 +149,30 @@ static void test_merge(void **state)
                            "image-config.json: Labels: key \"a b\": ' ' is "
                            "not allowed"));
     assert_non_null(strstr(fx->dc.warnings[0], ": left out"));
+    /* Past the rules' bounds (256 labels, a value of 3840 bytes), image
+     * labels are left out with a warning too; they had failed create. */
+    size_t cap = 300 * 32 + 8192, o = 0;
+    char *img = malloc(cap);
+    assert_non_null(img);
+    o += (size_t)snprintf(img, cap,
+                          "{\"architecture\": \"amd64\", \"os\": \"linux\", "
+                          "\"config\": {\"Cmd\": [\"/x\"], \"Labels\": "
+                          "{\"long\": \"%05000d\"",
+                          0);
+    for (int i = 0; i < 300; i++)
+        o += (size_t)snprintf(img + o, cap - o, ", \"k%03d\": \"v\"", i);
+    snprintf(img + o, cap - o, "}}}");
+    build_ok(fx, img, BASE);
+    free(img);
+    assert_int_equal(fx->dc.n_labels, 256);
+    assert_string_equal(fx->dc.labels[255], "k255=v");
+    assert_int_equal(fx->dc.n_warnings, 2);
+    assert_non_null(strstr(
+        fx->dc.warnings[0],
+        "Labels: key \"long\": value is 5000 bytes, at most 3840 allowed: left out"));
+    assert_non_null(strstr(fx->dc.warnings[1],
+                           "image-config.json: Labels: 44 left out past 256 "
+                           "labels or 262144 bytes of keys and values"));
     assert_int_equal(build(fx, IMG_LABELS(""),
                            BASE "oci_labels = [ \"a=1\", \"a-\" ]\n", &err),
                      -1);
