@@ -95,16 +95,26 @@ static int find_passwd(char *db, const char *name, unsigned id, bool by_id,
     for (char *l = db ? strtok_r(db, "\n", &save) : NULL; l;
          l = strtok_r(NULL, "\n", &save)) {
         char *f[7];
-        unsigned uid, gid;
-        /* name:password:uid:gid at least; GECOS, home, shell may be
-         * left off. */
-        if (split(l, f, 7) < 4 || parse_id(f[2], &uid) != 1 ||
-            parse_id(f[3], &gid) != 1)
+        unsigned uid = 0, gid = 0;
+        /* As runc reads an entry (moby/sys/user's parseParts): a field
+         * the line lacks is empty, and an id that is no number (empty
+         * too) reads as 0; "bob:x:1001" is uid 1001, gid 0.  Only a
+         * blank line is no entry. */
+        if (split(l, f, 7) == 1 && !*f[0])
             continue;
-        if (by_id ? uid != id : strcmp(f[0], name) != 0)
+        int ur = parse_id(f[2], &uid), gr = parse_id(f[3], &gid);
+        if (by_id ? ur != 1 || uid != id : strcmp(f[0], name) != 0)
             continue;
-        out->uid = uid;
-        out->gid = gid;
+        /* A lookup by uid takes only an entry whose uid is a number.  A
+         * number out of range on the entry asked for: runc refuses it
+         * (ErrRange), so do we, saying so rather than "no such user". */
+        if (ur < 0 || gr < 0)
+            return xo_err_set(
+                err, ERANGE,
+                "user %.64s: its /etc/passwd entry's %s %.20s is not 0 to %lu",
+                f[0], ur < 0 ? "uid" : "gid", ur < 0 ? f[2] : f[3], XO_ID_MAX);
+        out->uid = ur == 1 ? uid : 0;
+        out->gid = gr == 1 ? gid : 0;
         if (xo_path_fmt(out->home, sizeof(out->home), err, "%s", f[5]) < 0)
             return xo_err_wrap(err, "user %s: home directory", f[0]);
         if (xo_path_fmt(name_r, namesz, err, "%s", f[0]) < 0)

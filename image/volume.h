@@ -17,11 +17,14 @@
 #include "blobstore.h"
 #include "erofs.h"
 #include "common/error.h"
+#include "common/user.h"
 #include "manifest.h"
 #include "unpack.h"
 
-/* Caps on the passwd/group copies the host reads without mounting. */
-#define VOLUME_ETC_FILE_MAX (1 << 20)
+/* Caps on the passwd/group copies the host reads without mounting: the
+ * bound user resolution reads them with (common/user.h), so that what
+ * pull copies, create and the loader can read. */
+#define VOLUME_ETC_FILE_MAX XO_USER_MAX_FILE
 
 /* <root>/volumes/sha256/<hex>, owned by the caller; never NULL. */
 char *volume_path(const char *root, const struct digest *manifest);

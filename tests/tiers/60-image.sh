@@ -428,6 +428,27 @@ refuse "a 255-byte name: refused naming the entry and the limit (mkfs.erofs 1.5 
 vol_check "a whiteout whose own name is 255 bytes is fine" "oci:$LX:wh255" '[ -d etc ]'
 vol_check "a time before 1970 is held to 0 (not the build time)" "oci:$LX:negtime" \
     '[ "$(stat -c %Y neg)" = 0 ]'
+# An /etc/group of 70,000 groups (1.4 MB; runc and Docker set no bound): the
+# pull copies it into the volume and create resolves the user's groups
+# from it (a 1 MiB cap had refused the pull; helper-60).
+python3 - "$lx/biggroup.tar" <<'PY'
+import io, sys, tarfile
+t = tarfile.open(sys.argv[1], "w", format=tarfile.PAX_FORMAT)
+def add(name, data):
+    i = tarfile.TarInfo(name); i.size = len(data); i.mode = 0o644
+    t.addfile(i, io.BytesIO(data))
+d = tarfile.TarInfo("etc"); d.type = tarfile.DIRTYPE; d.mode = 0o755; t.addfile(d)
+add("etc/passwd", b"app:x:1000:1000::/home/app:/bin/sh\n")
+add("etc/group", b"".join(b"group%05d:x:%d:\n" % (i, 10000 + i) for i in range(69999)) + b"last:x:79999:app\n")
+t.close()
+PY
+mkl biggroup "$lx/biggroup.tar"
+bhex=$("$top/$XO" --root "$W/rootbig" pull -q "oci:$LX:biggroup" 2>"$W/out")
+printf 'name = "bg"\noci_image = "oci:%s:biggroup"\noci_user = "app"\noci_cmd = [ "/x" ]\n' "$LX" >"$W/bg.cfg"
+check "an /etc/group of 1.4 MB: pulled, and create resolves the user's groups from it" bash -c \
+    '[ "$(stat -c %s "$0/volumes/sha256/${1#sha256:}/group")" -gt 1048576 ] &&
+     "$2" --root "$0" create -N "$3" --runtime-spec - 2>/dev/null | jq -e ".process.user.additionalGids == [1000, 79999]" >/dev/null' \
+    "$W/rootbig" "$bhex" "$top/$XO" "$W/bg.cfg"
 mkl future "$lx/future.tar.gz"
 fhex=$("$top/$XO" --root "$W/rootfut1" pull -q "oci:$LX:future" 2>"$W/out")
 sleep 1.1 # another second of the clock for the second pull

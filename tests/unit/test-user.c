@@ -47,7 +47,10 @@ static int setup(void **state)
         "  crlf:x:1700:1700:Written on Windows:/home/crlf:/bin/sh\r\n"
         "short:x:1800:1800\n"
         "1abc:x:1900:1900::/home/1abc:/bin/sh\n"
-        "plus:x:+1950:0001::/home/plus:/bin/sh\n");
+        "plus:x:+1950:0001::/home/plus:/bin/sh\n"
+        "nogid:x:1960:::/home/nogid:/bin/sh\n"
+        "onlyuid:x:1970\n"
+        "biggid:x:1980:4294967294::/:/bin/sh\n");
     put("group", "root:x:0:\napp:x:1000:\nstaff:x:50:app,dup\n"
                  "extra:x:2000:app,root,dup,dup\n"
                  "other:x:3000:nobody,app\n"
@@ -145,6 +148,11 @@ static void test_file_forms(void **state)
     expect("crlf:4242", 1700, 4242, "4242", "/home/crlf");
     /* Its ids read as runc reads them too (Go's strconv.Atoi). */
     expect("plus", 1950, 1, "1", "/home/plus");
+    /* Fields left empty or off read as runc's parser leaves them: an id
+     * that is no number is 0, a missing home empty (helper-60's case). */
+    expect("nogid", 1960, 0, "0", "/home/nogid");
+    expect("onlyuid", 1970, 0, "0", "");
+    expect("1970", 1970, 0, "0", "");
 }
 
 /*
@@ -193,6 +201,11 @@ static void test_errors(void **state)
     expect_fail("longhome",
                 "user longhome: home directory: path too long: \"/0123");
     expect_fail("1600", "user longhome: home directory: path too long");
+    /* The entry's own id out of range: said, as runc refuses it. */
+    expect_fail("biggid", "user biggid: its /etc/passwd entry's gid "
+                          "4294967294 is not 0 to 2147483647");
+    expect_fail("big", "user big: its /etc/passwd entry's uid 4294967295 is "
+                       "not 0 to 2147483647");
 }
 
 /* A container may put a FIFO where /etc/group was: it reads as no file
