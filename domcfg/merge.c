@@ -100,6 +100,9 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
             ? (has_ep ? "oci_entrypoint" : "the image's Entrypoint")
         : has_cmd ? "oci_cmd"
                   : "the image's Cmd";
+    const char *prog_key = strv_len(use_ep) ? (has_ep ? "oci_entrypoint" : NULL)
+                           : has_cmd        ? "oci_cmd"
+                                            : NULL;
     for (size_t i = 0; i < strv_len(use_ep); i++)
         strv_append(&dc->args, &dc->n_args, use_ep[i]);
     for (size_t i = 0; i < strv_len(use_cmd); i++)
@@ -122,13 +125,18 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
     if (dc->n_args == 0)
         return xo_err_set(
             err, EINVAL,
-            "nothing to run: neither the image config (%s) nor %s sets an entrypoint or cmd",
+            "nothing to run: the image config (%s) has an empty or no Entrypoint and Cmd, and %s sets neither oci_entrypoint nor oci_cmd",
             dc->image_config_path, app_cfg_path(ac));
+    /* app.cfg's key, by file and line; the image's field, by file. */
+    if (dc->args[0][0] == '\0' && prog_key)
+        return app_cfg_bad_value(
+            ac, prog_key, err,
+            "nothing to run: the program (its first word) is an empty string");
     if (dc->args[0][0] == '\0')
         return xo_err_set(
             err, EINVAL,
-            "nothing to run: the program (first word of %s) is an empty string",
-            prog_from);
+            "nothing to run: the program (first word of %s in %s) is an empty string",
+            prog_from, dc->image_config_path);
     return 0;
 }
 

@@ -107,11 +107,13 @@ static void test_args_precedence(void **state)
 static void test_nothing_to_run(void **state)
 {
     struct fixture *fx = *state;
-    const char *want = "nothing to run: neither the image config "
-                       "(@RV@/image-config.json) nor app.cfg sets an "
-                       "entrypoint or cmd";
+    const char *want = "nothing to run: the image config "
+                       "(@RV@/image-config.json) has an empty or no "
+                       "Entrypoint and Cmd, and app.cfg sets neither "
+                       "oci_entrypoint nor oci_cmd";
     build_fails(fx, IC(""), BASE, want);
     build_fails(fx, IC("\"Cmd\": []"), BASE, want);
+    build_fails(fx, IC("\"Entrypoint\": [\"\"], \"Cmd\": []"), BASE, want);
     /* When the image has a Cmd, the key that set it aside is named. */
     build_fails(fx, IC("\"Cmd\": [\"/x\"]"), BASE "oci_cmd = [ ]\n",
                 "app.cfg:3: oci_cmd: [ ] leaves nothing to run: it replaces "
@@ -126,11 +128,15 @@ static void test_nothing_to_run(void **state)
                 "clears the entrypoint and, as docker run --entrypoint does, "
                 "drops the image's Cmd; give the command in oci_cmd");
     build_fails(fx, IC("\"Cmd\": [\"\"]"), BASE,
-                "nothing to run: the program (first word of the image's Cmd) "
-                "is an empty string");
+                "nothing to run: the program (first word of the image's Cmd "
+                "in @RV@/image-config.json) is an empty string");
     build_fails(fx, IC("\"Entrypoint\": [\"\", \"-c\"]"), BASE,
                 "nothing to run: the program (first word of the image's "
-                "Entrypoint) is an empty string");
+                "Entrypoint in @RV@/image-config.json) is an empty string");
+    /* From app.cfg: its file and line, as every app.cfg error. */
+    build_fails(fx, IC(""), BASE "oci_cmd = [ \"\", \"x\" ]\n",
+                "app.cfg:3: oci_cmd: nothing to run: the program (its first "
+                "word) is an empty string");
 }
 
 static void test_env_merge(void **state)
