@@ -409,7 +409,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     XO_FAULT_POINT("create-nohyper.state-dir-written");
     if (nohyper_mount(dir, &r->dc, err) < 0 ||
         nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
-        nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 ||
+        (nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 &&
+         xo_err_wrap(
+             err,
+             "working directory (oci_workdir, or the image's WorkingDir)") <
+             0) ||
         nohyper_net_up(cmd_state_root(), dir, &r->dc, err) < 0 ||
         write_net_status(h.xs, name, &r->dc, err) < 0 ||
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)

@@ -627,7 +627,7 @@ fails_with "oci_mode = \"xen\" on a host without Xen" "Xen is not running on thi
 # leaves nothing.
 cfg e3 'oci_workdir = "/etc/passwd"'
 fails_with "a working directory that is a file: create fails naming it" \
-    "cannot make directory /etc/passwd in the container's root: Not a directory" \
+    "working directory (oci_workdir, or the image's WorkingDir): cannot make directory /etc/passwd in the container's root: Not a directory" \
     "$X" create "$T/e3.cfg"
 check "and leaves nothing" nothing_left e3
 cfg e4
