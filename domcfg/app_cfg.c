@@ -82,6 +82,7 @@ static const struct key_def known_keys[] = {
     {"oci_gateway", KEY_STRING},
     {"oci_dns", KEY_LIST},
     {"oci_privileged", KEY_LONG},
+    {"oci_no_new_privileges", KEY_LONG},
     {"oci_rlimits", KEY_LIST},
     {"oci_sysctl", KEY_LIST},
     {"oci_network", KEY_LIST},

@@ -106,7 +106,14 @@ int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
     dc->privileged = priv == 1;
     uint64_t caps = process_limits_caps(dc);
     dc->caps = (struct dc_caps){caps, caps, caps, 0, 0};
-    dc->no_new_privileges = true;
+    /* Off unless asked for, as Docker, containerd and Kubernetes
+     * (allowPrivilegeEscalation) leave it: with it, a setuid program
+     * (sudo, su) or a file capability (a non-root server's
+     * cap_net_bind_service) gains nothing at exec. */
+    long nnp = 0;
+    if (app_cfg_long(ac, "oci_no_new_privileges", 0, 1, &nnp, err) < 0)
+        return -1;
+    dc->no_new_privileges = nnp == 1;
     dc->n_rlimits = 0;
     set_limit(dc, oci_rlimit_from_name("RLIMIT_NOFILE"), 1024, 1024);
     char **items = NULL;

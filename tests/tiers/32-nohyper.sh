@@ -112,6 +112,13 @@ check "status shows every field: mode, no pid line once it ended; --json stop_re
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
 check "its root is unmounted once it exited" bash -c "! grep -q ' $T/state/domains/p1/' /proc/self/mounts"
+# no_new_privs: off by default (Docker's), on with oci_no_new_privileges.
+cfg nn0 'oci_cmd = [ "grep NoNewPrivs /proc/self/status" ]'
+cfg nn1 'oci_no_new_privileges = 1' 'oci_cmd = [ "grep NoNewPrivs /proc/self/status" ]'
+run_to_end nn0; run_to_end nn1
+check "no_new_privs off by default, as Docker's; on with oci_no_new_privileges = 1" bash -c \
+    '"$0" logs nn0 | grep -qx "NoNewPrivs:.0" && "$0" logs nn1 | grep -qx "NoNewPrivs:.1"' "$X"
+"$X" destroy nn0 >/dev/null 2>&1; "$X" destroy nn1 >/dev/null 2>&1
 check "status: a uuid of its own (random, version 4), as libxl gives a domain" bash -c \
     '"$0" status --json p1 | jq -e ".uuid | test(\"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\$\")" >/dev/null' "$X"
 cfg u1 'uuid = "6E8B5A42-1234-4ABC-8DEF-0123456789AB"' 'oci_cmd = [ "true" ]'

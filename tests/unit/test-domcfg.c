@@ -433,6 +433,14 @@ static void test_process_fields(void **state)
     assert_int_equal(fx->dc.stop_signal, 2);
     assert_int_equal(fx->dc.stop_timeout, 10);
     assert_strv(fx->dc.labels, fx->dc.n_labels, (const char *[]){"a=b", NULL});
+    /* no_new_privs off, as Docker's default; oci_no_new_privileges = 1 as
+     * --security-opt no-new-privileges. */
+    assert_false(fx->dc.no_new_privileges);
+    build_ok(fx, img, BASE "oci_no_new_privileges = 1\n");
+    assert_true(fx->dc.no_new_privileges);
+    build_fails(fx, img, BASE "oci_no_new_privileges = 2\n",
+                "app.cfg:3: oci_no_new_privileges: 2 is out of range [0, 1]");
+    build_ok(fx, img, BASE);
 
     build_ok(fx, img,
              BASE "oci_workdir = \"/w\"\noci_user = \"1000:1000\"\n"
