@@ -28,6 +28,7 @@ struct unpack_tarfix {
     size_t need;        /* held_len at which the next decision is due */
     size_t unit;        /* offset in held of the header being read */
     bool in_body;       /* reading an extended header's body */
+    bool after_zero;    /* the header read follows an all-zero block */
     unsigned char *out; /* headers ready to go, perhaps rewritten */
     size_t out_len, out_cap, out_off;
     char *refusal; /* set: the stream ends in an error here */
@@ -393,6 +394,14 @@ static void fix_entry(struct unpack_tarfix *t, char type, uint64_t hsize)
     t->held_len = t->need = t->unit = 0;
 }
 
+static bool all_zero(const unsigned char *b)
+{
+    for (size_t i = 0; i < BLOCK; i++)
+        if (b[i])
+            return false;
+    return true;
+}
+
 /* held has reached `need`: an extended header's body or a header. */
 static void decide(struct unpack_tarfix *t)
 {
@@ -403,6 +412,24 @@ static void decide(struct unpack_tarfix *t)
         return;
     }
     unsigned char *h = t->held + t->unit;
+    /* An all-zero block where a header is due ends the archive only when
+     * the next block is all zeros too (or the stream ends): Go's reader
+     * refuses one followed by anything else, where libarchive would end
+     * the layer there and drop every entry after it. */
+    if (t->after_zero) {
+        t->after_zero = false;
+        if (all_zero(h))
+            return step_aside(t); /* the end blocks */
+        t->refusal = xo_xstrdup(
+            "an all-zero block followed by another header: Go's archive/tar, which docker and containerd read layers with, refuses it (invalid tar header), where libarchive would end the layer there and drop what follows");
+        return;
+    }
+    if (all_zero(h)) {
+        t->after_zero = true;
+        t->unit = t->held_len;
+        t->need = t->held_len + BLOCK;
+        return;
+    }
     uint64_t size;
     if (!header_valid(h) || !field_num(h + 124, 12, &size))
         return step_aside(t); /* the end blocks, or what libarchive judges */

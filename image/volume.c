@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "erofs.h"
@@ -115,10 +116,27 @@ static int make_mountpoints(const char *scratch, xo_err *err)
         return xo_err_sys(err, "cannot open %s", scratch);
     int rc = 0;
     for (size_t i = 0;
-         rc == 0 && i < sizeof(mountpoints) / sizeof(*mountpoints); i++)
-        if (mkdirat(rootfd, mountpoints[i], 0755) < 0 && errno != EEXIST)
-            rc = xo_err_sys(err, "cannot create /%s in the rootfs",
+         rc == 0 && i < sizeof(mountpoints) / sizeof(*mountpoints); i++) {
+        if (mkdirat(rootfd, mountpoints[i], 0755) < 0) {
+            if (errno != EEXIST)
+                rc = xo_err_sys(err, "cannot create /%s in the rootfs",
+                                mountpoints[i]);
+            continue; /* the image's own */
+        }
+        /* Empty, 0755, root's: nothing of the image's root, whose
+         * setgid bit, group or default ACL a new directory inherits. */
+        int fd = openat(rootfd, mountpoints[i],
+                        O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0 || fchown(fd, 0, 0) < 0 || fchmod(fd, 0755) < 0 ||
+            (fremovexattr(fd, "system.posix_acl_default") < 0 &&
+             errno != ENODATA && errno != EOPNOTSUPP) ||
+            (fremovexattr(fd, "system.posix_acl_access") < 0 &&
+             errno != ENODATA && errno != EOPNOTSUPP))
+            rc = xo_err_sys(err, "cannot make /%s in the rootfs 0755 root's",
                             mountpoints[i]);
+        if (fd >= 0)
+            close(fd);
+    }
     close(rootfd);
     return rc;
 }

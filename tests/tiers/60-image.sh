@@ -356,6 +356,11 @@ write("dirx2", [ent("d", "d", pax={"SCHILY.xattr.user.new": "2"})])
 def acl(entries):
     return (struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *e) for e in entries)).decode("utf-8", "surrogateescape")
 dflt = acl([(0x01, 7, 0xffffffff), (0x04, 5, 0xffffffff), (0x08, 7, 100), (0x10, 7, 0xffffffff), (0x20, 5, 0xffffffff)])
+# A root of 2755, group 7, with a default ACL: the /dev, /proc and /sys
+# the pull adds must not inherit any of it (helper-59).
+sroot = ent("./", "d", mode=0o2755, pax={"SCHILY.xattr.system.posix_acl_default": dflt})
+sroot[0].gid = 7
+write("sgidroot", [sroot, ent("f", data=b"f")])
 write("dfltacl", [ent("shared", "d", pax={"SCHILY.xattr.system.posix_acl_default": dflt}),
     ent("shared/sub", "d"), ent("shared/sub/y", data=b"y")])
 # GNU tar --acls: the mode's group bits are the mask's (0664).
@@ -384,13 +389,14 @@ sl = ent("s"); sl[0].type, sl[0].linkname = tarfile.SYMTYPE, "etc"
 sl[0].pax_headers = {"SCHILY.xattr.user.link": "x"}
 write("symx", [ent("etc", "d"), sl])
 PY
-for n in macos hoststate dirx1 dirx2 dfltacl schilyacl plain name255 wh255 negtime devhl future; do
+for n in macos hoststate dirx1 dirx2 dfltacl sgidroot schilyacl plain name255 wh255 negtime devhl future; do
     gzip -kn "$lx/$n.tar"
 done
 LX=$lx/layout
 mkl() { tools/mkimage/mkimage.sh layout "$LX" "$@" >/dev/null; }
 mkl macos "$lx/macos.tar.gz"; mkl hoststate "$lx/hoststate.tar.gz"
 mkl dirx "$lx/dirx1.tar.gz" "$lx/dirx2.tar.gz"; mkl dfltacl "$lx/dfltacl.tar.gz"
+mkl sgidroot "$lx/sgidroot.tar.gz"
 mkl schilyacl "$lx/schilyacl.tar.gz"; mkl plain "$lx/plain.tar.gz"
 "$top/$XO" --root "$W/rootmac" pull -q "oci:$LX:macos" >"$W/out" 2>"$W/err"
 if [ $? = 0 ] && grep -q "warning: dropped 1 extended attribute .*com.apple.provenance on \"app/run.sh\"" "$W/err"; then
@@ -404,6 +410,8 @@ vol_check "a directory redefined by a later layer has only that layer's xattrs" 
     "oci:$LX:dirx" '[ "$(getfattr -d -m "^user\." d | grep -c =)" = 1 ] && [ "$(getfattr --only-values -n user.new d)" = 2 ]'
 vol_check "no ACL inherited from a parent's default ACL while unpacking" \
     "oci:$LX:dfltacl" 'getfattr -n system.posix_acl_default shared >/dev/null 2>&1 && [ -z "$(getfattr -d -m system.posix_acl shared/sub shared/sub/y 2>/dev/null)" ]'
+vol_check "the /dev, /proc and /sys the pull adds: 0755 root's, nothing of a setgid root's group or default ACL" \
+    "oci:$LX:sgidroot" '[ "$(stat -c %a:%u:%g . dev proc sys | paste -sd" ")" = "2755:0:7 755:0:0 755:0:0 755:0:0" ] && [ -z "$(getfattr -d -m system.posix_acl dev proc sys 2>/dev/null)" ]'
 vol_check "SCHILY.acl.access: the header's mode (group bits from the mask, 0664)" \
     "oci:$LX:schilyacl" '[ "$(stat -c %a f)" = 664 ]'
 # rootfs.diff_ids: a config that does not describe its layers is refused.

@@ -141,14 +141,34 @@ static void test_pax_nul_refused(void **state)
     assert_content(f, "x", "x");
 }
 
+/* One all-zero block, then another header: Go refuses the layer, and so
+ * do we (libarchive ended it there, dropping "hidden" and every whiteout
+ * after it); one zero block at the very end is the end (helper-59). */
+static void test_lone_zero_block(void **state)
+{
+    struct fx *f = *state;
+    static const char zero[512];
+    struct tarbuf t = {0};
+    tb_add(&t, (struct ent){.type = '0', .name = "a", .data = "a"});
+    tb_put(&t, zero, sizeof(zero));
+    tb_add(&t, (struct ent){.type = '0', .name = "hidden", .data = "h"});
+    tb_footer(&t);
+    expect_refused(f, &t, "an all-zero block followed by another header");
+    struct tarbuf e = {0};
+    tb_add(&e, (struct ent){.type = '0', .name = "a", .data = "a"});
+    tb_put(&e, zero, sizeof(zero));
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_one(f, &e, &err), 0);
+    assert_content(f, "a", "a");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
-        T(test_header_only_sizes_ignored),
-        T(test_file_named_with_slash),
-        T(test_damaged_header_named),
-        T(test_pax_nul_refused),
+        T(test_header_only_sizes_ignored), T(test_file_named_with_slash),
+        T(test_damaged_header_named),      T(test_pax_nul_refused),
+        T(test_lone_zero_block),
     };
     return RUN_BOTH_RESOLVERS(tests);
 }
