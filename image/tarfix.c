@@ -225,6 +225,23 @@ static bool key_is(const struct pax_rec *r, const char *k)
     return r->klen == strlen(k) && !memcmp(r->key, k, r->klen);
 }
 
+/* A pax time as Go's parsePAXTime takes it: strconv.ParseInt's optional
+ * sign and 1 to 19 digits, then optionally '.' and digits only. */
+static bool pax_time_valid(const char *v, size_t n)
+{
+    size_t i = n && (v[0] == '+' || v[0] == '-'), d = 0;
+    for (; i < n && v[i] >= '0' && v[i] <= '9'; i++)
+        d++;
+    if (d == 0 || d > 19)
+        return false;
+    if (i < n && v[i++] != '.')
+        return false;
+    for (; i < n; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return false;
+    return true;
+}
+
 static void put_record(unsigned char **b, size_t *len, size_t *cap,
                        const char *key, const char *val, size_t vlen)
 {
@@ -239,7 +256,7 @@ static void put_record(unsigned char **b, size_t *len, size_t *cap,
         n = want;
     }
     char head[48];
-    /* cannot truncate: 20 digits and a key of at most 4 bytes ("path") */
+    /* cannot truncate: 20 digits and a key of at most 5 bytes ("mtime") */
     int hl = snprintf(head, sizeof(head), "%zu %s=", n, key);
     put(b, len, cap, head, (size_t)hl);
     put(b, len, cap, val, vlen);
@@ -298,7 +315,7 @@ static void fix_entry(struct unpack_tarfix *t, char type, uint64_t hsize)
         off += BLOCK + round_block(ms);
     }
     /* The pax records that matter here. */
-    struct pax_rec r, size_rec = {0}, path_rec = {0};
+    struct pax_rec r, size_rec = {0}, path_rec = {0}, mtime_rec = {0};
     for (size_t off = 0; pax.h && off < pax.blen; off += r.len) {
         if (!pax_next(pax.body, pax.blen, off, &r))
             return step_aside(t);
@@ -308,7 +325,23 @@ static void fix_entry(struct unpack_tarfix *t, char type, uint64_t hsize)
             size_rec = r;
         else if (key_is(&r, "path"))
             path_rec = r;
+        /* Times as Go reads them: an empty value keeps the header's,
+         * anything but a number refuses the header. */
+        bool time =
+            key_is(&r, "mtime") || key_is(&r, "atime") || key_is(&r, "ctime");
+        if (time && r.vlen && !pax_time_valid(r.val, r.vlen)) {
+            t->refusal = xo_xasprintf(
+                "a pax \"%.*s\" record \"%.*s\" that is no time (Go's archive/tar, which docker and containerd read layers with, refuses it)",
+                (int)r.klen, r.key, (int)(r.vlen > 40 ? 40 : r.vlen), r.val);
+            return;
+        }
+        if (key_is(&r, "mtime"))
+            mtime_rec = r;
     }
+    /* libarchive reads an empty mtime, or one with a '+', as 0: the first
+     * goes (the header's time stands), the second loses its '+'. */
+    bool fix_mtime =
+        mtime_rec.key && (mtime_rec.vlen == 0 || mtime_rec.val[0] == '+');
     uint64_t size = hsize;
     if (size_rec.key) {
         size = 0;
@@ -342,7 +375,8 @@ static void fix_entry(struct unpack_tarfix *t, char type, uint64_t hsize)
     bool strip_long = strip && !path_rec.key && longname.h;
     bool strip_name = strip && !path_rec.key && !longname.h;
     t->data_left = header_only ? 0 : round_block(size);
-    if (!drop_size && !zero_header && !strip_pax && !strip_long && !strip_name)
+    if (!drop_size && !zero_header && !strip_pax && !strip_long &&
+        !strip_name && !fix_mtime)
         return release_held(t);
 
     t->out_len = t->out_off = 0;
@@ -353,12 +387,18 @@ static void fix_entry(struct unpack_tarfix *t, char type, uint64_t hsize)
         uint64_t ms;
         (void)field_num(mh + 124, 12, &ms);
         size_t ulen = BLOCK + (size_t)round_block(ms);
-        if (mh == pax.h && (drop_size || strip_pax)) {
+        if (mh == pax.h && (drop_size || strip_pax || fix_mtime)) {
             nlen = 0;
             for (size_t o = 0; o < pax.blen; o += r.len) {
                 (void)pax_next(pax.body, pax.blen, o, &r);
                 if (drop_size && key_is(&r, "size"))
                     continue;
+                if (fix_mtime && r.val == mtime_rec.val) {
+                    if (r.vlen)
+                        put_record(&nb, &nlen, &ncap, "mtime", r.val + 1,
+                                   r.vlen - 1);
+                    continue;
+                }
                 if (strip_pax && r.val == path_rec.val) {
                     size_t vl = r.vlen;
                     while (r.val[vl - 1] == '/')

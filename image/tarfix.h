@@ -16,7 +16,12 @@
  * It refuses, as Go does, a pax record whose key is empty or holds a NUL
  * byte, and a "path", "linkpath", "uname" or "gname" whose value holds
  * one: libarchive would cut the name at the NUL and apply a file that
- * every Go-based tool refuses to read ("a\0b" written as "a").  The
+ * every Go-based tool refuses to read ("a\0b" written as "a").  It
+ * reads pax times as Go does: "mtime=+N" is N and an empty "mtime" keeps
+ * the header's (libarchive read both as 0), and a time that is no number
+ * ("1.6e9") is refused.  An all-zero block where a header is due must be
+ * followed by another (the end) or nothing: Go refuses a header after
+ * it, where libarchive would end the layer there.  The
  * layer's diff_id is hashed before it, over the bytes as they came.
  * Anything it does not understand (a bad checksum, an unknown type, a
  * huge extended header) makes it step aside for the rest of the stream:

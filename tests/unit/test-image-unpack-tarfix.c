@@ -162,13 +162,53 @@ static void test_lone_zero_block(void **state)
     assert_content(f, "a", "a");
 }
 
+/* pax times as Go reads them: "+N" is N, an empty value keeps the
+ * header's time (libarchive read both as 0), anything else but a number
+ * is refused (libarchive read "1.6e9" as 1) (helper-59). */
+static void test_pax_mtime_as_go(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *rec;
+        const char *name;
+        time_t want;
+    } cases[] = {
+        {"21 mtime=+1600000000\n", "plus", 1600000000},
+        {"9 mtime=\n", "empty", 1700000000},
+        {"22 mtime=1600000000.5\n", "frac", 1600000000},
+    };
+    struct tarbuf t = {0};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        tb_meta(&t, 'x', cases[i].rec, strlen(cases[i].rec));
+        tb_add(&t,
+               (struct ent){.type = '0', .name = cases[i].name, .data = "x"});
+    }
+    tb_footer(&t);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_one(f, &t, &err), 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct stat st;
+        assert_int_equal(lstat(rootpath(f, cases[i].name), &st), 0);
+        assert_int_equal(st.st_mtime, cases[i].want);
+    }
+    static const char *const bad[] = {"15 mtime=1.6e9\n", "12 mtime=+-\n",
+                                      "15 atime=12:00\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        struct tarbuf b = {0};
+        tb_meta(&b, 'x', bad[i], strlen(bad[i]));
+        tb_add(&b, (struct ent){.type = '0', .name = "x", .data = "x"});
+        tb_footer(&b);
+        expect_refused(f, &b, "that is no time (Go's archive/tar");
+    }
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_header_only_sizes_ignored), T(test_file_named_with_slash),
         T(test_damaged_header_named),      T(test_pax_nul_refused),
-        T(test_lone_zero_block),
+        T(test_lone_zero_block),           T(test_pax_mtime_as_go),
     };
     return RUN_BOTH_RESOLVERS(tests);
 }
