@@ -71,6 +71,84 @@ static char *default_auth_file(void)
     return xo_path_join(home ? home : "/root", ".docker/config.json");
 }
 
+/* The registry host an auths key names, as docker's ConvertToHostname
+ * reads one: without "http://" or "https://" and without a path
+ * ("https://127.0.0.1:5000/v2/" is "127.0.0.1:5000"); Docker Hub's
+ * names (its v1 index URL among them) are its registry's. */
+static bool key_names_host(const char *key, const char *host)
+{
+    if (!strncmp(key, "https://", 8))
+        key += 8;
+    else if (!strncmp(key, "http://", 7))
+        key += 7;
+    size_t n = strcspn(key, "/");
+    if (!strcmp(host, REF_DEFAULT_REGISTRY))
+        return (n == 15 && !strncmp(key, "index.docker.io", n)) ||
+               (n == 9 && !strncmp(key, "docker.io", n)) ||
+               (n == strlen(host) && !strncmp(key, host, n));
+    return n == strlen(host) && !strncmp(key, host, n);
+}
+
+/* The auths entry for `host`: the key that is the host itself, else the
+ * first that names it (key_names_host).  1 with *entry_r, 0 for none. */
+static int find_entry(json_object **entry_r, json_object *auths,
+                      const char *host, const char *path, xo_err *err)
+{
+    int rc = xo_json_get_object(entry_r, auths, host, false, path, err);
+    if (rc != 0)
+        return rc;
+    json_object_object_foreach (auths, key, val)
+        if (key_names_host(key, host)) {
+            if (!json_object_is_type(val, json_type_object))
+                return xo_err_set(err, EINVAL,
+                                  "%s: auths \"%.200s\" must be an object",
+                                  path, key);
+            *entry_r = val;
+            return 1;
+        }
+    return 0;
+}
+
+/* USER:PASSWORD of an auths entry: its "auth" (base64), else its
+ * "username" and "password" (docker's config loader reads both forms).
+ * An "identitytoken" (an OAuth2 refresh token, as docker login writes
+ * for some registries) is not exchanged here: said, with the way out. */
+static int entry_userpass(char **userpass_r, json_object *entry,
+                          const char *host, const char *path, xo_err *err)
+{
+    const char *b64 = NULL, *user = NULL, *pass = NULL, *idtok = NULL;
+    if (xo_json_get_string(&idtok, entry, "identitytoken", false, path, err) <
+        0)
+        return -1;
+    if (idtok && *idtok)
+        return xo_err_set(
+            err, ENOTSUP,
+            "%s: the entry of %s holds an identitytoken (an OAuth2 refresh token), which xl-oci does not exchange for a token: give --creds USER:PASSWORD",
+            path, host);
+    int rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
+    if (rc == 1 && *b64) {
+        if (crypto_lib_load(err) < 0)
+            return -1;
+        if (!(*userpass_r = b64_decode(b64)))
+            return xo_err_set(
+                err, EINVAL,
+                "%s: the \"auth\" of %s is not base64 of USER:PASSWORD", path,
+                host);
+        return 1;
+    }
+    if (rc < 0 ||
+        xo_json_get_string(&user, entry, "username", false, path, err) < 0 ||
+        xo_json_get_string(&pass, entry, "password", false, path, err) < 0)
+        return -1;
+    if (!user || !*user)
+        return 0;
+    if (strlen(user) + strlen(pass ? pass : "") > AUTH_FIELD_MAX)
+        return xo_err_set(err, EINVAL, "%s: the credentials of %s are too long",
+                          path, host);
+    *userpass_r = xo_xasprintf("%s:%s", user, pass ? pass : "");
+    return 1;
+}
+
 int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
                 const char *creds, xo_err *err)
 {
@@ -88,39 +166,15 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
         return 0;
     }
     json_object *o = NULL, *auths = NULL, *entry = NULL;
-    const char *b64 = NULL;
     int rc = xo_json_parse_file(&o, path, AUTH_FILE_MAX, err);
     if (rc == 0 && !json_object_is_type(o, json_type_object))
         rc = xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
     if (rc == 0)
         rc = xo_json_get_object(&auths, o, "auths", false, path, err);
-    if (rc == 1) {
-        /* Docker writes some hosts with a scheme, and Docker Hub's
-         * credentials under its v1 index URL. */
-        char alt[600];
-        /* A key cut short could be another host's credentials. */
-        rc =
-            xo_path_fmt(alt, sizeof(alt), err, "https://%s", host) < 0 ? -1 : 0;
-        const char *keys[] = {host, alt, NULL, NULL, NULL};
-        if (!strcmp(host, REF_DEFAULT_REGISTRY)) {
-            keys[2] = "https://index.docker.io/v1/";
-            keys[3] = "index.docker.io";
-            keys[4] = "docker.io";
-        }
-        for (size_t i = 0; rc == 0 && i < sizeof(keys) / sizeof(*keys); i++)
-            if (keys[i])
-                rc = xo_json_get_object(&entry, auths, keys[i], false, path,
-                                        err);
-        if (rc == 1)
-            rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
-        if (rc == 1 && crypto_lib_load(err) < 0)
-            rc = -1;
-        if (rc == 1 && !(*userpass_r = b64_decode(b64)))
-            rc = xo_err_set(
-                err, EINVAL,
-                "%s: the \"auth\" of %s is not base64 of USER:PASSWORD", path,
-                host);
-    }
+    if (rc == 1)
+        rc = find_entry(&entry, auths, host, path, err);
+    if (rc == 1)
+        rc = entry_userpass(userpass_r, entry, host, path, err);
     json_object_put(o);
     free(path);
     return rc < 0 ? -1 : 0;
@@ -258,11 +312,15 @@ int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,
     snprintf(where, sizeof(where), "token response from %s", realm);
     if (xo_json_parse(&o, body, len, max, where, err) < 0)
         return -1;
-    int rc = json_object_is_type(o, json_type_object)
-                 ? xo_json_get_string(&tok, o, "token", false, where, err)
-                 : 0;
-    if (rc == 0 && json_object_is_type(o, json_type_object))
-        rc = xo_json_get_string(&tok, o, "access_token", false, where, err);
+    /* access_token when it is not empty, else token, as docker's
+     * distribution client and containerd take them. */
+    int rc =
+        json_object_is_type(o, json_type_object)
+            ? xo_json_get_string(&tok, o, "access_token", false, where, err)
+            : 0;
+    if ((rc == 0 || (rc == 1 && !*tok)) &&
+        json_object_is_type(o, json_type_object))
+        rc = xo_json_get_string(&tok, o, "token", false, where, err);
     if (rc == 1 && (!*tok || strlen(tok) > max || strpbrk(tok, "\r\n ")))
         rc = 0;
     if (rc == 0)

@@ -131,7 +131,8 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     struct http_resp *r = arg;
     size_t len = size * n;
     if (len >= 5 && !strncmp(buf, "HTTP/", 5)) {
-        r->content_type[0] = r->www_auth[0] = r->docker_digest[0] = '\0';
+        r->content_type[0] = r->www_auth[0] = r->docker_digest[0] =
+            r->content_encoding[0] = '\0';
         return len;
     }
     const char *colon = memchr(buf, ':', len);
@@ -152,6 +153,8 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
         copy_value(r->www_auth + have, sizeof(r->www_auth) - have, v, vlen);
     } else if (klen == 21 && !strncasecmp(buf, "Docker-Content-Digest", 21))
         copy_value(r->docker_digest, sizeof(r->docker_digest), v, vlen);
+    else if (klen == 16 && !strncasecmp(buf, "Content-Encoding", 16))
+        copy_value(r->content_encoding, sizeof(r->content_encoding), v, vlen);
     return len;
 }
 
@@ -186,6 +189,10 @@ static CURL *easy_new(const struct http_client *c, const char *url,
     return h;
 }
 
+/* The caller's headers, and always "Accept-Encoding: identity": a
+ * request without one takes any encoding (RFC 9110 12.5.3), and a blob
+ * or manifest a server then gzips would be stored encoded, its digest
+ * wrong.  Blobs are named by their bytes as they are; none is decoded. */
 static struct curl_slist *make_headers(const char *const *headers)
 {
     struct curl_slist *l = NULL;
@@ -196,10 +203,11 @@ static struct curl_slist *make_headers(const char *const *headers)
             xo_oom();
         l = n;
     }
-    /* An empty list would still be a valid "no extra headers". */
-    if (!l && !(l = http_curl.slist_append(NULL, "Accept-Encoding: identity")))
+    struct curl_slist *n =
+        http_curl.slist_append(l, "Accept-Encoding: identity");
+    if (!n)
         xo_oom();
-    return l;
+    return n;
 }
 
 struct membuf {

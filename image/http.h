@@ -33,6 +33,7 @@ struct http_resp {
     char content_type[256];
     char www_auth[HTTP_HEADER_MAX];
     char docker_digest[128];
+    char content_encoding[32]; /* "" when none (asked: identity) */
     /* http_get_blob: the start of a non-2xx body, NUL-terminated (a body
      * cut short or holding a NUL byte is of no use to quote: "") */
     char error_body[HTTP_ERROR_BODY_MAX];

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/alloc.h"
 #include "progress.h"
@@ -48,6 +49,20 @@ struct registry_source {
     char *auth;           /* "Authorization: ..." or NULL */
     bool sent_creds;      /* the last auth carried the credentials */
 };
+
+/* A failure of a body the server sent encoded although asked for
+ * identity (http.c): the encoding is the likely cause, and said. */
+static void note_encoding(const char *enc, xo_err *err)
+{
+    if (!enc[0] || !strcasecmp(enc, "identity"))
+        return;
+    char *msg = xo_xstrdup(xo_err_msg(err));
+    xo_err_set(
+        err, err->errnum ? err->errnum : EIO,
+        "%s (the registry sent it with Content-Encoding: %s, where xl-oci asks for identity: it keeps the bytes a digest names, undecoded)",
+        msg, enc);
+    free(msg);
+}
 
 static char *auth_copy(struct registry_source *rs)
 {
@@ -287,6 +302,8 @@ static int store_manifest(struct registry_source *rs,
                               err);
         xo_err_clear(&ignore);
     }
+    if (rc < 0)
+        note_encoding(resp.content_encoding, err);
     if (rc == 0 && !blobstore_has(bs, &got, (int64_t)len))
         rc = blobstore_put(bs, &got, body, len, err);
     if (rc == 0 && d_r) {
@@ -328,13 +345,14 @@ static int reg_resolve_tag(struct image_source *base,
 /* One attempt at a blob; *retry_r when worth another (partial kept). */
 static int blob_attempt(struct registry_source *rs, const char *url,
                         const struct oci_descriptor *d, struct blob_writer *w,
-                        bool *retry_r, xo_err *err)
+                        char enc[32], bool *retry_r, xo_err *err)
 {
     for (int attempt = 0; attempt < 3; attempt++) {
         char *auth = auth_copy(rs);
         const char *hdrs[] = {auth, NULL};
         struct http_resp resp;
         int rc = http_get_blob(&rs->http, url, hdrs, w, &resp, retry_r, err);
+        memcpy(enc, resp.content_encoding, sizeof(resp.content_encoding));
         if (rc == 0 && resp.status == 401) {
             rc = authenticate(rs, resp.www_auth, auth, err);
             free(auth);
@@ -365,6 +383,7 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
         return store_manifest(rs, bs, d->digest.str, &d->digest, d->size, NULL,
                               err);
     char *url = xo_xasprintf("%s/blobs/%s", rs->base_url, d->digest.str);
+    char enc[32] = "";
     int rc = -1;
     for (int t = 0; t < REGISTRY_TRIES; t++) {
         struct blob_writer *w = NULL;
@@ -382,7 +401,7 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
                            "fetching %s (%lld bytes)", d->digest.str,
                            (long long)d->size);
         bool retry = false;
-        rc = blob_attempt(rs, url, d, w, &retry, err);
+        rc = blob_attempt(rs, url, d, w, enc, &retry, err);
         if (rc < 0) {
             blob_writer_abort(w, retry);
             if (!retry)
@@ -399,8 +418,10 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
         break;
     }
     free(url);
-    if (rc < 0)
+    if (rc < 0) {
+        note_encoding(enc, err);
         xo_err_wrap(err, "%s/%s", rs->host, rs->repo);
+    }
     return rc;
 }
 

@@ -117,6 +117,26 @@ static void test_token_response(void **state)
         auth_token_header(&h, ok2, strlen(ok2), 4096, "https://t", &err), 0);
     assert_string_equal(h, "Authorization: Bearer xyz");
     free(h);
+    /* access_token wins when it is not empty, as docker's distribution
+     * client takes it (helper-61: an empty token failed, a different one
+     * was sent). */
+    const char *both = "{\"token\":\"old\",\"access_token\":\"new\"}";
+    assert_int_equal(
+        auth_token_header(&h, both, strlen(both), 4096, "https://t", &err), 0);
+    assert_string_equal(h, "Authorization: Bearer new");
+    free(h);
+    const char *empty_tok = "{\"token\":\"\",\"access_token\":\"T\"}";
+    assert_int_equal(auth_token_header(&h, empty_tok, strlen(empty_tok), 4096,
+                                       "https://t", &err),
+                     0);
+    assert_string_equal(h, "Authorization: Bearer T");
+    free(h);
+    const char *empty_acc = "{\"token\":\"T2\",\"access_token\":\"\"}";
+    assert_int_equal(auth_token_header(&h, empty_acc, strlen(empty_acc), 4096,
+                                       "https://t", &err),
+                     0);
+    assert_string_equal(h, "Authorization: Bearer T2");
+    free(h);
     const char *nul = "{\"token\":\"abc\\u0000\\r\\nX-Evil: 1\"}";
     assert_int_equal(
         auth_token_header(&h, nul, strlen(nul), 4096, "https://t", &err), -1);
@@ -163,6 +183,47 @@ static void test_docker_hub_credentials(void **state)
     unlink(path);
 }
 
+/* Keys as docker's ConvertToHostname reads them: a scheme and a path do
+ * not hide the host; username and password without "auth"; an
+ * identitytoken said to be unusable (helper-61). */
+static void test_auth_file_keys(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/test-auth.XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *json =
+        "{\"auths\":{\"http://127.0.0.1:5000\":{\"auth\":\"cmVnOnB3\"},"
+        "\"https://r2.example/v2/\":{\"auth\":\"cmVnOnB3\"},"
+        "\"r3.example/v2\":{\"username\":\"u3\",\"password\":\"p3\"},"
+        "\"r30.example\":{\"auth\":\"aHViOnB3\"},"
+        "\"acr.example\":{\"auth\":\"MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAwOg==\","
+        "\"identitytoken\":\"eyJ\"}}}";
+    assert_int_equal(write(fd, json, strlen(json)), (ssize_t)strlen(json));
+    close(fd);
+    char *up = NULL;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(auth_lookup(&up, "127.0.0.1:5000", path, NULL, &err), 0);
+    assert_string_equal(up, "reg:pw");
+    free(up);
+    assert_int_equal(auth_lookup(&up, "r2.example", path, NULL, &err), 0);
+    assert_string_equal(up, "reg:pw");
+    free(up);
+    assert_int_equal(auth_lookup(&up, "r3.example", path, NULL, &err), 0);
+    assert_string_equal(up, "u3:p3");
+    free(up);
+    /* A key is a whole host: r3.example is not r30.example's prefix. */
+    assert_int_equal(auth_lookup(&up, "r30.example", path, NULL, &err), 0);
+    assert_string_equal(up, "hub:pw");
+    free(up);
+    assert_int_equal(auth_lookup(&up, "127.0.0.1", path, NULL, &err), 0);
+    assert_null(up);
+    assert_int_equal(auth_lookup(&up, "acr.example", path, NULL, &err), -1);
+    assert_non_null(strstr(xo_err_msg(&err), "holds an identitytoken"));
+    xo_err_clear(&err);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_token_url),
         cmocka_unit_test(test_token_response),
         cmocka_unit_test(test_docker_hub_credentials),
+        cmocka_unit_test(test_auth_file_keys),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
