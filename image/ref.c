@@ -235,9 +235,15 @@ static int parse_registry(struct image_ref *r, const char *s, const char *orig,
         goto out;
     }
     if (!repo_ok(path)) {
-        rc = xo_err_set(err, EINVAL,
-                        "image reference \"%s\": invalid repository \"%s\"",
-                        orig, path);
+        bool upper = false;
+        for (const char *p = path; *p; p++)
+            upper |= *p >= 'A' && *p <= 'Z';
+        rc = xo_err_set(
+            err, EINVAL, "image reference \"%s\": invalid repository \"%s\"%s",
+            orig, path,
+            upper
+                ? ": a repository name must be lowercase"
+                : " (components of a-z and 0-9 separated by one ., one _, __ or dashes, joined by /)");
         goto out;
     }
     if (tag && !tag_ok(tag)) {

@@ -152,9 +152,10 @@ static int authenticate(struct registry_source *rs, const char *challenge,
     } else {
         rc = fetch_token(rs, &ch, &hdr, err);
         if (rc == 0 && used && !strcmp(hdr, used))
-            rc = xo_err_set(err, EACCES,
-                            "%s/%s: access denied with a fresh token", rs->host,
-                            rs->repo);
+            rc = xo_err_set(
+                err, EACCES,
+                "%s/%s: access denied: the registry refused the token it had just given (the repository does not exist, or needs other credentials: --creds or an auth file)",
+                rs->host, rs->repo);
     }
     if (rc == 0) {
         free(rs->auth);
@@ -269,9 +270,12 @@ static int get_manifest(struct registry_source *rs, const char *ref,
         }
         break;
     }
+    /* A tag never holds ':', a digest always does. */
     if (rc < 0 && !err->msg)
-        xo_err_set(err, EACCES, "%s/%s: %s: unauthorized", rs->host, rs->repo,
-                   ref);
+        xo_err_set(
+            err, EACCES,
+            "%s/%s%s%s: access denied: the registry refused every token it gave (the repository does not exist, or needs other credentials: --creds or an auth file)",
+            rs->host, rs->repo, strchr(ref, ':') ? "@" : ":", ref);
     free(url);
     return rc;
 }
@@ -368,8 +372,10 @@ static int blob_attempt(struct registry_source *rs, const char *url,
                               resp.error_body, strlen(resp.error_body), err);
         return 0;
     }
-    return xo_err_set(err, EACCES, "%s/%s: %s: unauthorized", rs->host,
-                      rs->repo, d->digest.str);
+    return xo_err_set(
+        err, EACCES,
+        "%s/%s: blob %s: access denied: the registry refused every token it gave (other credentials may be needed: --creds or an auth file)",
+        rs->host, rs->repo, d->digest.str);
 }
 
 static int reg_fetch(struct image_source *base, const struct blob_store *bs,
