@@ -487,7 +487,8 @@ int image_remove(const char *root, const char *ref,
     return rc;
 }
 
-int image_clean_tmp(const char *root, bool keep_partials, xo_err *err)
+int image_clean_tmp(const char *root, bool keep_partials, size_t *removed_r,
+                    uint64_t *bytes_r, xo_err *err)
 {
     char *dir = xo_xasprintf("%s/tmp", root);
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -518,8 +519,18 @@ int image_clean_tmp(const char *root, bool keep_partials, xo_err *err)
         char *path = xo_xasprintf("%s/%s", dir, names.slots[i]);
         scratch_unmount_leftover(path);
         free(path);
-        if (fsat_remove_tree(fd, names.slots[i]) < 0)
+        struct stat st;
+        bool file =
+            fstatat(fd, names.slots[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode);
+        if (fsat_remove_tree(fd, names.slots[i]) < 0) {
             rc = xo_err_sys(err, "cannot remove %s/%s", dir, names.slots[i]);
+        } else {
+            if (removed_r)
+                (*removed_r)++;
+            if (bytes_r && file)
+                *bytes_r += (uint64_t)st.st_blocks * 512;
+        }
     }
     strset_clear(&names);
     close(fd);
@@ -542,7 +553,8 @@ int image_prune(const char *root, const struct image_users *users,
         if (rc == 0)
             rc = gc_blobs(root, &st, err);
         if (rc == 0)
-            rc = image_clean_tmp(root, false, err);
+            rc = image_clean_tmp(root, false, &st.leftovers_removed,
+                                 &st.bytes_freed, err);
         close(lock);
     }
     strset_clear(&vols);

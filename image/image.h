@@ -145,8 +145,9 @@ struct image_prune_stats {
     size_t volumes_removed;
     size_t blobs_removed;
     uint64_t bytes_freed;
-    size_t damaged_records; /* name records that could not be read: what
+    size_t damaged_records;   /* name records that could not be read: what
                                only they named was pruned */
+    size_t leftovers_removed; /* what killed pulls left in tmp/ */
 };
 
 /*

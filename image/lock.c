@@ -71,7 +71,7 @@ int image_store_lock_for_pull(int *fd_r, const char *root, xo_err *err)
          * still writing) waits for the next pull or prune; never a reason
          * for this pull to fail. */
         xo_err ignore = XO_ERR_INIT;
-        image_clean_tmp(root, true, &ignore);
+        image_clean_tmp(root, true, NULL, NULL, &ignore);
         xo_err_clear(&ignore);
         int rc = 0;
         /* Then shared, so pulls started meanwhile run beside this one (a

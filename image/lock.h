@@ -8,6 +8,8 @@
 #define XL_OCI_IMAGE_LOCK_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "common/error.h"
 
@@ -35,8 +37,11 @@ int image_store_lock_for_pull(int *fd_r, const char *root, xo_err *err);
  * <hex>.partial, with `keep_partials`: a pull resumes them), unmounting
  * scratch tmpfs mounts first (scratch.h).  Only with the store lock held
  * exclusively: then no pull is running, and these are leftovers of
- * crashed or killed ones.
+ * crashed or killed ones.  *removed_r (may be NULL) counts the entries
+ * of tmp/ removed, *bytes_r (may be NULL) the bytes of the files among
+ * them (a scratch tmpfs held memory, not disk: not counted).
  */
-int image_clean_tmp(const char *root, bool keep_partials, xo_err *err);
+int image_clean_tmp(const char *root, bool keep_partials, size_t *removed_r,
+                    uint64_t *bytes_r, xo_err *err);
 
 #endif

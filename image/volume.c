@@ -190,7 +190,7 @@ static int unpack_all(const struct blob_store *bs, const char *scratch,
     if (rc == 0 && dropped && rep)
         image_progress(
             rep->warn, parg,
-            "dropped %llu extended attribute%s no container's file keeps (overlay or SELinux state of the build host, or a name Linux has no namespace for; the first: %s on \"%s\")",
+            "dropped %llu extended attribute%s no container's file keeps (overlay or SELinux state of the build host, a name Linux has no namespace for, or a user.* one on a symlink, which Linux keeps none on; the first: %s on \"%s\")",
             (unsigned long long)dropped, dropped == 1 ? "" : "s", xname,
             xentry);
     *build_time_r = unpack_build_time(ctx);

@@ -371,9 +371,12 @@ int main_prune(int argc, char **argv)
             "xl-oci prune: warning: %zu damaged name record%s in %s/refs named nothing that was kept ('xl-oci images' names the files)\n",
             st.damaged_records, st.damaged_records == 1 ? "" : "s",
             cmd_state_root());
-    printf("removed %zu root volume%s and %zu blob%s, %.1f MB freed\n",
-           st.volumes_removed, st.volumes_removed == 1 ? "" : "s",
-           st.blobs_removed, st.blobs_removed == 1 ? "" : "s",
-           (double)st.bytes_freed / 1000 / 1000);
+    printf("removed %zu root volume%s and %zu blob%s", st.volumes_removed,
+           st.volumes_removed == 1 ? "" : "s", st.blobs_removed,
+           st.blobs_removed == 1 ? "" : "s");
+    if (st.leftovers_removed)
+        printf(", and %zu leftover%s of interrupted pulls",
+               st.leftovers_removed, st.leftovers_removed == 1 ? "" : "s");
+    printf(", %.1f MB freed\n", (double)st.bytes_freed / 1000 / 1000);
     return XO_EXIT_OK;
 }

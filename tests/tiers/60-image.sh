@@ -994,5 +994,10 @@ if [ $rc = 0 ] && grep -q "warning: 1 damaged name record in $RB/refs named noth
 else
     sed 's/^/# /' "$W/out" "$W/err"; notok "prune with a damaged name record goes on, takes what only it named, and says so (rc $rc)"
 fi
+# What a killed pull left in tmp/ (a scratch tree, a download) is counted
+# in prune's line; it said "0 root volumes and 0 blobs" (helper-59).
+mkdir -p "$RB/tmp/scratch.x/etc" && head -c 1048576 /dev/zero >"$RB/tmp/0123.partial"
+check "prune counts the leftovers of interrupted pulls it removes, and their bytes" \
+    sh -c "'$top/$XO' --root '$RB' prune | grep -Eqx 'removed 0 root volumes and 0 blobs, and 2 leftovers of interrupted pulls, 1\.[0-9] MB freed' && [ -z \"\$(ls -A '$RB/tmp')\" ]"
 
 exit $((fails > 0))
