@@ -249,10 +249,10 @@ static void test_exec_limits(void **state)
     for (size_t i = 0; i < 1200; i++) {
         char v[1001];
         snprintf(v, sizeof(v), "E%04zu=%0994d", i, 0);
-        ko += (size_t)snprintf(kimg + ko, kcap - ko, "%s\"%s\"", i ? "," : "",
+        ko +=
+            (size_t)snprintf(kimg + ko, kcap - ko, "%s\"%s\"", i ? "," : "", v);
+        co += (size_t)snprintf(kcfg + co, kcap - co, "%s\"%s\"", i ? ", " : "",
                                v);
-        co += (size_t)snprintf(kcfg + co, kcap - co, "%s\"%s\"",
-                               i ? ", " : "", v);
     }
     snprintf(kimg + ko, kcap - ko, "]}}");
     snprintf(kcfg + co, kcap - co, " ]\n");

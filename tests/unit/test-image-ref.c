@@ -53,7 +53,8 @@ static void test_registry(void **state)
     ok("docker://localhost/x@sha256:" HEX, "docker://localhost/x@sha256:" HEX);
     ok("busybox", "docker://registry-1.docker.io/library/busybox:latest");
     ok("example.com/team/app:v1", "docker://example.com/team/app:v1");
-    bad("docker://127.0.0.1:5000/Upper:1", "invalid repository \"Upper\": a repository name must be lowercase");
+    bad("docker://127.0.0.1:5000/Upper:1",
+        "invalid repository \"Upper\": a repository name must be lowercase");
     bad("docker://127.0.0.1:5000/a//b", "invalid repository");
     bad("docker://127.0.0.1:5000/-a", "invalid repository");
     bad("docker://127.0.0.1:5000/a-", "invalid repository");
