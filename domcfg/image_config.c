@@ -84,6 +84,27 @@ static int map_to_strv(char ***out_r, json_object *cfg, const char *key,
     return 1;
 }
 
+/* Entrypoint and Cmd as moby reads them (strslice.StrSlice): a list of
+ * strings, or one string as a list of one, as some image builders write
+ * them.  containerd's types take the list only; Docker runs both. */
+static int get_exec_strv(char ***out_r, json_object *cfg, const char *key,
+                         const char *where, xo_err *err)
+{
+    json_object *v = NULL;
+    if (json_object_object_get_ex(cfg, key, &v) &&
+        json_object_is_type(v, json_type_string)) {
+        const char *s = NULL;
+        if (xo_json_string(&s, v, key, where, err) < 0)
+            return -1;
+        char **one = xo_xcalloc(2, sizeof(*one));
+        one[0] = xo_xstrdup(s);
+        *out_r = one;
+        return 1;
+    }
+    return xo_json_get_strv(out_r, NULL, cfg, key, DC_MAX_EXEC_STRINGS, where,
+                            err);
+}
+
 static int parse_fields(struct image_config *ic, json_object *root,
                         const char *where, xo_err *err)
 {
@@ -105,10 +126,8 @@ static int parse_fields(struct image_config *ic, json_object *root,
             0 ||
         xo_json_get_strv(&ic->env, NULL, cfg, "Env", DC_MAX_EXEC_STRINGS, where,
                          err) < 0 ||
-        xo_json_get_strv(&ic->entrypoint, NULL, cfg, "Entrypoint",
-                         DC_MAX_EXEC_STRINGS, where, err) < 0 ||
-        xo_json_get_strv(&ic->cmd, NULL, cfg, "Cmd", DC_MAX_EXEC_STRINGS, where,
-                         err) < 0 ||
+        get_exec_strv(&ic->entrypoint, cfg, "Entrypoint", where, err) < 0 ||
+        get_exec_strv(&ic->cmd, cfg, "Cmd", where, err) < 0 ||
         map_to_strv(&ic->volumes, cfg, "Volumes", false, DC_MAX_VOLUMES * 4,
                     DC_MAX_STRING, where, err) < 0 ||
         /* Labels are checked against the rules in metadata.c, which

@@ -126,6 +126,18 @@ static void test_type_errors(void **state)
                  "ic: \"Env\"[1] must be a string", EINVAL);
     expect_error("{" OSARCH ", \"config\": {\"Cmd\": [null]}}",
                  "ic: \"Cmd\"[0] must be a string", EINVAL);
+    expect_error("{" OSARCH ", \"config\": {\"Cmd\": 5}}",
+                 "ic: \"Cmd\" must be an array", EINVAL);
+    /* Entrypoint and Cmd as one string: a list of one, as moby reads
+     * them (strslice); Docker runs such an image (helper-60). */
+    struct image_config ic;
+    parse_ok(&ic, "{" OSARCH ", \"config\": {\"Entrypoint\": \"/bin/sh -c\", "
+                  "\"Cmd\": \"echo hi\"}}");
+    assert_string_equal(ic.entrypoint[0], "/bin/sh -c");
+    assert_null(ic.entrypoint[1]);
+    assert_string_equal(ic.cmd[0], "echo hi");
+    assert_null(ic.cmd[1]);
+    domcfg_image_config_dispose(&ic);
     expect_error("{" OSARCH ", \"config\": {\"Labels\": {\"a\": 1}}}",
                  "ic: \"Labels\".\"a\" must be a string", EINVAL);
     expect_error("{" OSARCH ", \"config\": {\"Volumes\": [\"/x\"]}}",
