@@ -246,9 +246,17 @@ static int apply_entry(struct unpack_ctx *c, struct archive *a,
     if (pfd < 0)
         return parent_err(en, parent, err);
     int rc = skip_device(c, en, pfd, err);
+    struct stat st;
     if (rc > 0) {
+        /* Skipped, it still replaces what was there, as the node would
+         * have (a lower layer's file or tree at dev/null): the tree ends
+         * as umoci's, less the node. */
         c->skipped_devices++;
-        rc = 0;
+        rc = fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                     fsat_remove_tree(pfd, base) < 0
+                 ? xo_err_sys(err, "%s: entry \"%s\": cannot replace", en->what,
+                              en->raw)
+                 : 0;
     } else if (rc == 0 &&
                (rc = make_object(c, a, en, pfd, base, ended, err)) == 0 &&
                whiteout_made_add(&c->made, pfd, base) < 0) {

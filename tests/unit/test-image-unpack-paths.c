@@ -270,6 +270,28 @@ static void test_devices_in_dev_skipped(void **state)
     assert_true(S_ISFIFO(st.st_mode));
 }
 
+/* A skipped node still replaces what an earlier entry or layer left at
+ * its name, as the node would have: the tree is umoci's less the node
+ * (a lower layer's file, or directory tree, at dev/null stayed). */
+static void test_skipped_device_replaces(void **state)
+{
+    struct fx *f = *state;
+    struct tarbuf l[2] = {{0}, {0}};
+    tb_add(&l[0], (struct ent){.type = '5', .name = "dev/"});
+    tb_add(&l[0], (struct ent){.type = '0', .name = "dev/null", .data = "f"});
+    tb_add(&l[0], (struct ent){.type = '5', .name = "dev/tty/"});
+    tb_add(&l[0], (struct ent){.type = '0', .name = "dev/tty/x", .data = "x"});
+    tb_footer(&l[0]);
+    tb_add(&l[1], (struct ent){.type = '3', .name = "dev/null"});
+    tb_add(&l[1], (struct ent){.type = '3', .name = "dev/tty"});
+    tb_footer(&l[1]);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_layers(f, l, 2, NULL, false, &err), 0);
+    assert_int_equal(access(rootpath(f, "dev/null"), F_OK), -1);
+    assert_int_equal(access(rootpath(f, "dev/tty"), F_OK), -1);
+    assert_int_equal(access(rootpath(f, "dev"), F_OK), 0);
+}
+
 static void test_devices_elsewhere_refused(void **state)
 {
     struct fx *f = *state;
@@ -319,6 +341,7 @@ int main(void)
         T(test_hardlink_targets_in_root),
         T(test_root_mode),
         T(test_devices_in_dev_skipped),
+        T(test_skipped_device_replaces),
         T(test_devices_elsewhere_refused),
     };
     return RUN_BOTH_RESOLVERS(tests);
