@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -53,6 +54,10 @@ int digest_parse(struct digest *out_r, const char *s, xo_err *err)
     if (!colon)
         return bad_digest(err, s, "expected ALGORITHM:HEX");
     size_t alen = (size_t)(colon - s);
+    if (alen == strlen(DIGEST_ALGO) && !strncasecmp(s, DIGEST_ALGO, alen) &&
+        memcmp(s, DIGEST_ALGO, alen) != 0)
+        return bad_digest(err, s,
+                          "the algorithm is written in lowercase: sha256");
     if (alen != strlen(DIGEST_ALGO) || memcmp(s, DIGEST_ALGO, alen) != 0)
         return bad_digest(err, s, "only sha256 is supported");
     return digest_from_hex(out_r, colon + 1, err);

@@ -53,7 +53,8 @@ static void test_parse_invalid(void **state)
     expect_bad("ba7816bf", "ALGORITHM:HEX");
     expect_bad("sha512:ba7816bf", "only sha256");
     expect_bad("sha25:ba7816bf", "only sha256");
-    expect_bad("SHA256:" ABC_SHA, "only sha256");
+    expect_bad("SHA256:" ABC_SHA,
+               "the algorithm is written in lowercase: sha256");
     expect_bad("sha256:", "exactly 64");
     expect_bad("sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
                "61f20015a",
