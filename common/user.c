@@ -222,7 +222,10 @@ int xo_user_resolve_db(struct xo_user_ids *out, const char *user, char *passwd,
     if (found < 0)
         goto out;
     if (!found && !numeric) {
-        xo_err_set(err, ENOENT, "user %s: no such user in %s/passwd", who, etc);
+        xo_err_set(
+            err, ENOENT,
+            "user %s: no such user in the image's /etc/passwd (read from %s/passwd)",
+            who, etc);
         goto out;
     }
     if (!found) {

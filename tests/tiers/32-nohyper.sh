@@ -565,7 +565,7 @@ check "exec -u NAME: an absolute /etc/passwd link resolves inside the container"
 "$X" exec s1 busybox ln -sf /etc/passwd /etc/passwd >/dev/null 2>&1
 check "exec -u NAME: a link out of the container's root does not reach the host's users" bash -c \
     'getent passwd daemon >/dev/null && ! "$0" exec -u daemon s1 true 2>"$1" &&
-        grep -q "daemon: no such user in /etc/passwd" "$1"' "$X" "$T/exec-u.err"
+        grep -q "daemon: no such user in the image.s /etc/passwd" "$1"' "$X" "$T/exec-u.err"
 "$X" exec s1 busybox sh -c 'busybox rm /etc/passwd && busybox cp /tmp/passwd /etc/' >/dev/null 2>&1
 # runc's process file holds exec's -e values: an exec killed with SIGKILL
 # (no cleanup runs) must leave no copy of them in the state root.

@@ -828,7 +828,7 @@ static void test_runtime_spec_users(void **state)
      * file it was looked up in. */
     snprintf(want, sizeof(want),
              "app.cfg:3: oci_user: user nobody: no such user "
-             "in %s/passwd",
+             "in the image's /etc/passwd (read from %s/passwd)",
              fx->dir);
     assert_string_equal(xo_err_msg(&err), want);
     xo_err_clear(&err);
@@ -837,7 +837,8 @@ static void test_runtime_spec_users(void **state)
     assert_int_equal(domcfg_to_runtime_spec(&s, &fx->dc, &err), -1);
     snprintf(
         want, sizeof(want),
-        "%s/image-config.json: User: user ghost: no such user in %s/passwd",
+        "%s/image-config.json: User: user ghost: no such user in the image's "
+        "/etc/passwd (read from %s/passwd)",
         fx->dir, fx->dir);
     assert_string_equal(xo_err_msg(&err), want);
     xo_err_clear(&err);
