@@ -24,7 +24,9 @@
 #include "xl_oci.h"
 
 /* What the last run left in DomainStatus that the new one must not show
- * (cmd_start_again writes the rest anew). */
+ * (cmd_start_again writes the rest anew).  More than autostart clears:
+ * a host restart keeps the restart count (as Docker's RestartCount
+ * survives its daemon's restart), a start begins a new run. */
 static const char *const last_run[] = {
     DOMAIN_STATUS_KEY_PID,          DOMAIN_STATUS_KEY_EXIT_CODE,
     DOMAIN_STATUS_KEY_FINISHED,     DOMAIN_STATUS_KEY_ERROR,
