@@ -283,6 +283,14 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
         return xo_err_set(err, EINVAL,
                           "image reference \"%.64s...\": longer than %d bytes",
                           s, REF_MAX_LEN);
+    /* No reference holds one, and echoed in a message it would write to
+     * the admin's terminal: named by its place instead. */
+    for (size_t i = 0; s[i]; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+            return xo_err_set(
+                err, EINVAL,
+                "image reference \"%.*s...\": a control character (byte 0x%02x) at byte %zu",
+                (int)(i > 64 ? 64 : i), s, (unsigned char)s[i], i);
     int rc;
     if (!strncmp(s, "oci:", 4)) {
         rc = parse_layout(r, s + 4, s, err);

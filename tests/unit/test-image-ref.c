@@ -56,6 +56,11 @@ static void test_registry(void **state)
     bad("docker://127.0.0.1:5000/Upper:1",
         "invalid repository \"Upper\": a repository name must be lowercase");
     bad("docker://127.0.0.1:5000/a//b", "invalid repository");
+    /* A control character is named by its place, never echoed
+     * (helper-61: a newline and an escape sequence reached the terminal). */
+    bad("docker://127.0.0.1:5000/a:1\n\033[31m",
+        "\"docker://127.0.0.1:5000/a:1...\": a control character (byte 0x0a) "
+        "at byte 27");
     bad("docker://127.0.0.1:5000/-a", "invalid repository");
     bad("docker://127.0.0.1:5000/a-", "invalid repository");
     bad("docker://127.0.0.1:5000/a/../b", "invalid repository");
