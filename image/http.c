@@ -193,6 +193,25 @@ static CURL *easy_new(const struct http_client *c, const char *url,
  * request without one takes any encoding (RFC 9110 12.5.3), and a blob
  * or manifest a server then gzips would be stored encoded, its digest
  * wrong.  Blobs are named by their bytes as they are; none is decoded. */
+/* Where a redirected request ended: its URL's scheme://host[:port]. */
+static void note_redirect(CURL *h, struct http_resp *resp)
+{
+    long redirects = 0;
+    char *url = NULL;
+    http_info_long(h, CURLINFO_REDIRECT_COUNT, &redirects);
+    if (redirects <= 0)
+        return;
+    http_info_str(h, CURLINFO_EFFECTIVE_URL, &url);
+    if (!url)
+        return;
+    const char *host = strstr(url, "://");
+    size_t n = host ? (size_t)(host + 3 - url) + strcspn(host + 3, "/?#") : 0;
+    if (n && n < sizeof(resp->redirected_to)) {
+        memcpy(resp->redirected_to, url, n);
+        resp->redirected_to[n] = '\0';
+    }
+}
+
 static struct curl_slist *make_headers(const char *const *headers)
 {
     struct curl_slist *l = NULL;
@@ -341,6 +360,7 @@ int http_get_blob(const struct http_client *c, const char *url,
         http_set_off(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
     CURLcode cc = http_curl.easy_perform(h);
     http_info_long(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    note_redirect(h, resp);
     http_curl.easy_cleanup(h);
     http_curl.slist_free_all(hl);
     if (s.failed)

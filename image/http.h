@@ -34,6 +34,9 @@ struct http_resp {
     char www_auth[HTTP_HEADER_MAX];
     char docker_digest[128];
     char content_encoding[32]; /* "" when none (asked: identity) */
+    /* http_get_blob: the scheme://host[:port] that answered when the
+     * registry redirected the request (a CDN, object storage), else "" */
+    char redirected_to[256];
     /* http_get_blob: the start of a non-2xx body, NUL-terminated (a body
      * cut short or holding a NUL byte is of no use to quote: "") */
     char error_body[HTTP_ERROR_BODY_MAX];

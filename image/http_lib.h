@@ -80,6 +80,11 @@ static inline void http_info_long_(CURL *h, CURLINFO i, long *v)
 {
     http_curl.easy_getinfo(h, i, v);
 }
+static inline void http_info_str_(CURL *h, CURLINFO i, char **v)
+{
+    *v = NULL;
+    http_curl.easy_getinfo(h, i, v);
+}
 
 /* Options taking a long, a string, a curl_slist, a callback's data
  * pointer, a write or header callback, a curl_off_t, a curl_blob; and
@@ -126,6 +131,12 @@ static inline void http_info_long_(CURL *h, CURLINFO i, long *v)
         _Static_assert(((info)&CURLINFO_TYPEMASK) == CURLINFO_LONG,            \
                        #info " is not a long");                                \
         http_info_long_(h, info, v);                                           \
+    } while (0)
+#define http_info_str(h, info, v)                                              \
+    do {                                                                       \
+        _Static_assert(((info)&CURLINFO_TYPEMASK) == CURLINFO_STRING,          \
+                       #info " is not a string");                              \
+        http_info_str_(h, info, v);                                            \
     } while (0)
 
 #endif

@@ -367,9 +367,15 @@ static int blob_attempt(struct registry_source *rs, const char *url,
         free(auth);
         if (rc < 0)
             return -1;
-        if (resp.status != 200 && resp.status != 206)
-            return status_err(rs, false, d->digest.str, resp.status,
-                              resp.error_body, strlen(resp.error_body), err);
+        if (resp.status != 200 && resp.status != 206) {
+            status_err(rs, false, d->digest.str, resp.status, resp.error_body,
+                       strlen(resp.error_body), err);
+            /* The registry sent it elsewhere: that server answered. */
+            if (resp.redirected_to[0])
+                xo_err_wrap(err, "redirected by the registry to %s",
+                            resp.redirected_to);
+            return -1;
+        }
         return 0;
     }
     return xo_err_set(

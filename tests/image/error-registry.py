@@ -3,16 +3,18 @@
 # registries do when they refuse: the distribution spec's JSON error body
 # (tier 60: our error quotes the registry's code and message).
 #
-# usage: error-registry.py PORT UPSTREAM-HOST:PORT
+# usage: error-registry.py PORT UPSTREAM-HOST:PORT [redirect]
 #   Serves 127.0.0.1:PORT.  A manifest of a repository named "limited"
-#   gets 429 TOOMANYREQUESTS; every blob gets 403 DENIED; anything else is
-#   passed on to UPSTREAM.
+#   gets 429 TOOMANYREQUESTS; every blob gets 403 DENIED (with "redirect":
+#   a 307 to /expired/..., which answers 403, as object storage answers an
+#   expired signed URL); anything else is passed on to UPSTREAM.
 import http.client
 import http.server
 import json
 import sys
 
 port, upstream = int(sys.argv[1]), sys.argv[2]
+redirect = len(sys.argv) > 3 and sys.argv[3] == "redirect"
 
 
 def error_body(code, message):
@@ -39,6 +41,11 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             return self.reply(429, error_body(
                 "TOOMANYREQUESTS", "You have reached your pull rate limit.\n"
                 "\x1b[31mupgrade\x1b[0m"), jt)
+        if self.path.startswith("/expired/"):
+            return self.reply(403, b"<Error><Code>AccessDenied</Code></Error>",
+                              [("Content-Type", "application/xml")])
+        if redirect and "/blobs/" in self.path:
+            return self.reply(307, b"", [("Location", "/expired" + self.path)])
         if "/blobs/" in self.path:
             return self.reply(403, error_body(
                 "DENIED", "requested access to the resource is denied"), jt)

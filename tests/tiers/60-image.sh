@@ -731,6 +731,14 @@ auth:
     refuse "registry: a blob's 403 quotes the registry's code and message, host and repository once" \
         "^xl-oci: pulling docker://127.0.0.1:$EP/small:1: 127.0.0.1:$EP/small: sha256:[0-9a-f]*: access denied (HTTP 403): DENIED: requested access to the resource is denied" \
         "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$EP/small:1"
+    # A blob the registry redirects (object storage, a CDN) and that server
+    # refuses (an expired signed URL): the error names where it was sent
+    # (helper-61: it blamed the registry alone).
+    serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" redirect
+    RDP=$PORT
+    refuse "registry: a redirected blob's 403 names the server the registry sent it to" \
+        "127.0.0.1:$RDP/small: redirected by the registry to http://127.0.0.1:$RDP: sha256:[0-9a-f]*: access denied (HTTP 403)" \
+        "$top/$XO" --root "$W/rooterr" pull -q --plain-http "docker://127.0.0.1:$RDP/small:1"
 
     # Resume: an interrupted transfer left the first half as a partial.
     # The registry's copy is still corrupt in that first half, so only a
