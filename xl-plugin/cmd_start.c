@@ -38,12 +38,12 @@ static const char *const last_run[] = {
 };
 
 /* A halted Xen container whose domain is still there (on_poweroff =
- * "preserve" keeps it) cannot get a second one by its name. */
+ * "preserve" keeps it) cannot get a second one by its name; h is open. */
 static int check_no_domain(struct xen_handles *h,
                            const struct domain_status *st, xo_err *err)
 {
-    if (st->nohyper || st->domid < 0 || xen_open(h, err) < 0)
-        return st->nohyper || st->domid < 0 ? 0 : -1;
+    if (st->domid < 0)
+        return 0;
     char *owner = xo_xl.domid_to_name(h->ctx, (uint32_t)st->domid);
     bool kept = owner && strcmp(owner, st->name) == 0;
     free(owner);
@@ -87,9 +87,8 @@ static int start_one(struct xen_handles *h, const char *name, xo_err *err)
                           name, domain_state_to_string(st.state));
     }
     bool nohyper = have && st.nohyper;
-    if (have && check_no_domain(h, &st, err) < 0)
-        return -1;
-    if (!nohyper && xen_open(h, err) < 0)
+    if (!nohyper &&
+        (xen_open(h, err) < 0 || (have && check_no_domain(h, &st, err) < 0)))
         return -1;
     char cfg[4096];
     struct rendered r;
