@@ -109,32 +109,34 @@ static int find_entry(json_object **entry_r, json_object *auths,
     return 0;
 }
 
-/* USER:PASSWORD of an auths entry: its "auth" (base64), else its
- * "username" and "password" (docker's config loader reads both forms).
- * An "identitytoken" (an OAuth2 refresh token, as docker login writes
- * for some registries) is not exchanged here: said, with the way out. */
-static int entry_userpass(char **userpass_r, json_object *entry,
-                          const char *host, const char *path, xo_err *err)
+/* The credentials of an auths entry: USER:PASSWORD from its "auth"
+ * (base64), else from its "username" and "password" (docker's config
+ * loader reads both forms); and its "identitytoken", an OAuth2 refresh
+ * token that docker login writes for registries with OAuth2 logins
+ * (Azure's, among others), beside a placeholder "auth". */
+static int entry_creds(struct auth_creds *c, json_object *entry,
+                       const char *host, const char *path, xo_err *err)
 {
     const char *b64 = NULL, *user = NULL, *pass = NULL, *idtok = NULL;
     if (xo_json_get_string(&idtok, entry, "identitytoken", false, path, err) <
         0)
         return -1;
+    if (idtok && strlen(idtok) > AUTH_TOKEN_MAX)
+        return xo_err_set(err, EINVAL,
+                          "%s: the identitytoken of %s is longer than %d bytes",
+                          path, host, AUTH_TOKEN_MAX);
     if (idtok && *idtok)
-        return xo_err_set(
-            err, ENOTSUP,
-            "%s: the entry of %s holds an identitytoken (an OAuth2 refresh token), which xl-oci does not exchange for a token: give --creds USER:PASSWORD",
-            path, host);
+        c->refresh_token = xo_xstrdup(idtok);
     int rc = xo_json_get_string(&b64, entry, "auth", false, path, err);
     if (rc == 1 && *b64) {
         if (crypto_lib_load(err) < 0)
             return -1;
-        if (!(*userpass_r = b64_decode(b64)))
+        if (!(c->userpass = b64_decode(b64)))
             return xo_err_set(
                 err, EINVAL,
                 "%s: the \"auth\" of %s is not base64 of USER:PASSWORD", path,
                 host);
-        return 1;
+        return 0;
     }
     if (rc < 0 ||
         xo_json_get_string(&user, entry, "username", false, path, err) < 0 ||
@@ -145,18 +147,25 @@ static int entry_userpass(char **userpass_r, json_object *entry,
     if (strlen(user) + strlen(pass ? pass : "") > AUTH_FIELD_MAX)
         return xo_err_set(err, EINVAL, "%s: the credentials of %s are too long",
                           path, host);
-    *userpass_r = xo_xasprintf("%s:%s", user, pass ? pass : "");
-    return 1;
+    c->userpass = xo_xasprintf("%s:%s", user, pass ? pass : "");
+    return 0;
 }
 
-int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
+void auth_creds_dispose(struct auth_creds *c)
+{
+    free(c->userpass);
+    free(c->refresh_token);
+    *c = (struct auth_creds){0};
+}
+
+int auth_lookup(struct auth_creds *c, const char *host, const char *auth_file,
                 const char *creds, xo_err *err)
 {
-    *userpass_r = NULL;
+    *c = (struct auth_creds){0};
     if (creds) {
         if (!strchr(creds, ':') || strlen(creds) > AUTH_FIELD_MAX)
             return xo_err_set(err, EINVAL, "--creds must be USER:PASSWORD");
-        *userpass_r = xo_xstrdup(creds);
+        c->userpass = xo_xstrdup(creds);
         return 0;
     }
     bool explicit_file = auth_file != NULL;
@@ -174,10 +183,14 @@ int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
     if (rc == 1)
         rc = find_entry(&entry, auths, host, path, err);
     if (rc == 1)
-        rc = entry_userpass(userpass_r, entry, host, path, err);
+        rc = entry_creds(c, entry, host, path, err);
     json_object_put(o);
     free(path);
-    return rc < 0 ? -1 : 0;
+    if (rc < 0) {
+        auth_creds_dispose(c);
+        return -1;
+    }
+    return 0;
 }
 
 /* Copies a quoted or bare parameter value; returns the end of it. */
@@ -300,6 +313,21 @@ char *auth_token_url(const struct auth_challenge *ch, const char *scope)
     free(svc);
     free(esc);
     return url;
+}
+
+char *auth_token_form(const struct auth_challenge *ch, const char *scope,
+                      const char *refresh_token)
+{
+    char *svc = http_escape(ch->service);
+    char *esc = http_escape(ch->scope[0] ? ch->scope : scope);
+    char *tok = http_escape(refresh_token);
+    char *form = xo_xasprintf(
+        "grant_type=refresh_token&refresh_token=%s&service=%s&scope=%s&client_id=xl-oci",
+        tok, svc, esc);
+    free(svc);
+    free(esc);
+    free(tok);
+    return form;
 }
 
 int auth_token_header(char **hdr_r, const char *body, size_t len, size_t max,

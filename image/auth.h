@@ -6,6 +6,9 @@
  * base64("user:pass")}}}.  The file is --authfile, else
  * $REGISTRY_AUTH_FILE, else $XDG_RUNTIME_DIR/containers/auth.json, else
  * ~/.docker/config.json; a missing default file means no credentials.
+ * An entry may hold "username" and "password" instead of "auth", and an
+ * "identitytoken" (docker login's OAuth2 refresh token), which
+ * auth_token_form turns into a token request.
  */
 #ifndef XL_OCI_IMAGE_AUTH_H
 #define XL_OCI_IMAGE_AUTH_H
@@ -17,12 +20,25 @@
 #define AUTH_FILE_MAX (1 << 20)
 #define AUTH_FIELD_MAX 1024
 
+/* Bytes of an identitytoken kept at most (a refresh token is a JWT). */
+#define AUTH_TOKEN_MAX (16 * 1024)
+
+/* What the credentials for a registry host are; each owned, NULL when
+ * none is configured. */
+struct auth_creds {
+    char *userpass;      /* "user:pass", for Basic and token GETs */
+    char *refresh_token; /* an auth file's "identitytoken" (OAuth2) */
+};
+
 /*
- * "user:pass" for host (owned, NULL when none is configured).  An explicit
- * auth_file that cannot be read or parsed is an error.
+ * The credentials for host: --creds USER:PASS (`creds`), else the auth
+ * file's entry for host.  An explicit auth_file that cannot be read or
+ * parsed, or an entry that is malformed, is an error naming the file and
+ * the host; nothing is left in *c then.
  */
-int auth_lookup(char **userpass_r, const char *host, const char *auth_file,
+int auth_lookup(struct auth_creds *c, const char *host, const char *auth_file,
                 const char *creds, xo_err *err);
+void auth_creds_dispose(struct auth_creds *c);
 
 /* *hdr_r = "Authorization: Basic base64(userpass)", owned.  Fails only
  * when libcrypto (its base64) cannot be opened (ELIBACC, ELIBBAD). */
@@ -53,6 +69,16 @@ int auth_parse_challenge(struct auth_challenge *ch, const char *value,
  * when the challenge names none.  Owned, never NULL.
  */
 char *auth_token_url(const struct auth_challenge *ch, const char *scope);
+
+/*
+ * The body of an OAuth2 refresh-token request to a Bearer challenge's
+ * realm (distribution's token spec, "OAuth2 token": RFC 6749 section 6):
+ * grant_type=refresh_token with the token, the service, the challenge's
+ * scope or else `scope`, and client_id=xl-oci; values escaped.  To POST
+ * as application/x-www-form-urlencoded.  Owned, never NULL.
+ */
+char *auth_token_form(const struct auth_challenge *ch, const char *scope,
+                      const char *refresh_token);
 
 /*
  * "Authorization: Bearer TOKEN" (owned, *hdr_r) from a token service's

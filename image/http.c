@@ -251,9 +251,12 @@ static size_t on_mem(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
-int http_get_mem(const struct http_client *c, const char *url,
-                 const char *const *headers, size_t max, char **body_r,
-                 size_t *len_r, struct http_resp *resp, xo_err *err)
+/* GET url, or POST `form` to it when form is not NULL: http_get_mem's
+ * and http_post_form_mem's shared body. */
+static int mem_request(const struct http_client *c, const char *url,
+                       const char *const *headers, const char *form,
+                       size_t max, char **body_r, size_t *len_r,
+                       struct http_resp *resp, xo_err *err)
 {
     memset(resp, 0, sizeof(*resp));
     struct membuf m = {.max = max};
@@ -265,6 +268,9 @@ int http_get_mem(const struct http_client *c, const char *url,
     }
     http_set_fn(h, CURLOPT_WRITEFUNCTION, on_mem);
     http_set_data(h, CURLOPT_WRITEDATA, &m);
+    /* Copied by libcurl; a POST with the form content type by default. */
+    if (form)
+        http_set_str(h, CURLOPT_COPYPOSTFIELDS, form);
     CURLcode cc = http_curl.easy_perform(h);
     http_info_long(h, CURLINFO_RESPONSE_CODE, &resp->status);
     http_curl.easy_cleanup(h);
@@ -284,6 +290,21 @@ int http_get_mem(const struct http_client *c, const char *url,
     *body_r = m.p;
     *len_r = m.len;
     return 0;
+}
+
+int http_get_mem(const struct http_client *c, const char *url,
+                 const char *const *headers, size_t max, char **body_r,
+                 size_t *len_r, struct http_resp *resp, xo_err *err)
+{
+    return mem_request(c, url, headers, NULL, max, body_r, len_r, resp, err);
+}
+
+int http_post_form_mem(const struct http_client *c, const char *url,
+                       const char *const *headers, const char *form,
+                       size_t max, char **body_r, size_t *len_r,
+                       struct http_resp *resp, xo_err *err)
+{
+    return mem_request(c, url, headers, form, max, body_r, len_r, resp, err);
 }
 
 struct blobsink {

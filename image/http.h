@@ -1,5 +1,6 @@
 /*
- * http.h: the few HTTP GETs the registry source needs, over libcurl.
+ * http.h: the few HTTP requests the registry source needs, over libcurl:
+ * GETs, and the one POST of an OAuth2 token request.
  * Bodies go either to a capped memory buffer (manifests, tokens) or
  * straight into a blob_writer (layers), which hashes while it writes and
  * cuts the transfer off at the declared size.  A blob_writer holding a
@@ -57,6 +58,16 @@ void http_client_dispose(struct http_client *c);
 int http_get_mem(const struct http_client *c, const char *url,
                  const char *const *headers, size_t max, char **body_r,
                  size_t *len_r, struct http_resp *resp, xo_err *err);
+
+/*
+ * POST `form` (application/x-www-form-urlencoded, already escaped: see
+ * http_escape) to url, the response into memory as http_get_mem.  For
+ * an OAuth2 token request (RFC 6749 section 6).
+ */
+int http_post_form_mem(const struct http_client *c, const char *url,
+                       const char *const *headers, const char *form,
+                       size_t max, char **body_r, size_t *len_r,
+                       struct http_resp *resp, xo_err *err);
 
 /*
  * GET url into w, resuming from blob_writer_offset(w).  Returns 0 with

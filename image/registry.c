@@ -43,7 +43,7 @@ struct registry_source {
     bool pinned;
     struct digest digest;
     char *base_url; /* scheme://host/v2/repo */
-    char *userpass; /* credentials, or NULL */
+    struct auth_creds creds; /* each NULL when not configured */
     struct http_client http;
     pthread_mutex_t lock; /* guards auth */
     char *auth;           /* "Authorization: ..." or NULL */
@@ -72,6 +72,34 @@ static char *auth_copy(struct registry_source *rs)
     return a;
 }
 
+/* An OAuth2 token request with the auth file's identitytoken (a POST to
+ * the realm).  0 with *body_r when the service answered it; 1 when it
+ * does not take such requests, or refused this one, and a GET is to be
+ * tried: token services without OAuth2's POST answer 404 (GCR), 401
+ * (Artifactory), 400 (ACR) or 405, and containerd then asks with a GET,
+ * as this does.  *status_r is the POST's status. */
+static int fetch_token_oauth(struct registry_source *rs,
+                             const struct auth_challenge *ch,
+                             const char *scope, char **body_r, size_t *len_r,
+                             long *status_r, xo_err *err)
+{
+    struct http_resp resp;
+    char *form = auth_token_form(ch, scope, rs->creds.refresh_token);
+    int rc = http_post_form_mem(&rs->http, ch->realm, NULL, form,
+                                REGISTRY_TOKEN_MAX, body_r, len_r, &resp, err);
+    free(form);
+    if (rc < 0)
+        return -1;
+    *status_r = resp.status;
+    if (resp.status == 400 || resp.status == 401 || resp.status == 404 ||
+        resp.status == 405) {
+        free(*body_r);
+        *body_r = NULL;
+        return 1;
+    }
+    return 0;
+}
+
 static int fetch_token(struct registry_source *rs,
                        const struct auth_challenge *ch, char **hdr_r,
                        xo_err *err)
@@ -79,21 +107,38 @@ static int fetch_token(struct registry_source *rs,
     char *body = NULL;
     size_t len = 0;
     int rc = -1;
+    long oauth_status = 0;
     char *scope = xo_xasprintf("repository:%s:pull", rs->repo);
     char *url = auth_token_url(ch, scope);
     char *basic = NULL;
-    struct http_resp resp;
-    if (rs->userpass && auth_basic_header(&basic, rs->userpass, err) < 0)
+    struct http_resp resp = {0};
+    const char *userpass = rs->creds.userpass;
+    if (rs->creds.refresh_token) {
+        int orc = fetch_token_oauth(rs, ch, scope, &body, &len, &oauth_status,
+                                    err);
+        if (orc < 0)
+            goto out;
+        resp.status = oauth_status;
+        if (orc == 0)
+            goto answered;
+    }
+    if (userpass && auth_basic_header(&basic, userpass, err) < 0)
         goto out;
     const char *hdrs[] = {basic, NULL};
     if (http_get_mem(&rs->http, url, hdrs, REGISTRY_TOKEN_MAX, &body, &len,
                      &resp, err) < 0)
         goto out;
+answered:
     if (resp.status == 401 || resp.status == 403) {
-        if (rs->userpass)
+        if (rs->creds.refresh_token)
+            xo_err_set(
+                err, EACCES,
+                "%s: the token service %s refused the auth file's identitytoken (HTTP %ld to the OAuth2 request; log in to %s again)",
+                rs->host, ch->realm, oauth_status, rs->host);
+        else if (userpass)
             xo_err_set(err, EACCES,
                        "%s: authentication failed for user \"%.*s\" (HTTP %ld)",
-                       rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass,
+                       rs->host, (int)strcspn(userpass, ":"), userpass,
                        resp.status);
         else
             xo_err_set(
@@ -137,7 +182,8 @@ static int authenticate(struct registry_source *rs, const char *challenge,
     if (rs->auth && (!used || strcmp(rs->auth, used) != 0))
         goto out;
     if (ch.scheme == AUTH_BASIC) {
-        if (!rs->userpass)
+        const char *userpass = rs->creds.userpass;
+        if (!userpass)
             rc = xo_err_set(
                 err, EACCES,
                 "%s requires authentication (give --creds or an auth file)",
@@ -146,9 +192,9 @@ static int authenticate(struct registry_source *rs, const char *challenge,
             rc = xo_err_set(
                 err, EACCES,
                 "%s: authentication failed for user \"%.*s\" (HTTP 401)",
-                rs->host, (int)strcspn(rs->userpass, ":"), rs->userpass);
+                rs->host, (int)strcspn(userpass, ":"), userpass);
         else
-            rc = auth_basic_header(&hdr, rs->userpass, err);
+            rc = auth_basic_header(&hdr, userpass, err);
     } else {
         rc = fetch_token(rs, &ch, &hdr, err);
         if (rc == 0 && used && !strcmp(hdr, used))
@@ -444,7 +490,7 @@ static void reg_free(struct image_source *base)
     free(rs->repo);
     free(rs->tag);
     free(rs->base_url);
-    free(rs->userpass);
+    auth_creds_dispose(&rs->creds);
     free(rs->auth);
     http_client_dispose(&rs->http);
     pthread_mutex_destroy(&rs->lock);
@@ -479,7 +525,7 @@ int registry_source_new(struct image_source **src_r, const char *host,
         xo_xasprintf("%s://%s/v2/%s", plain ? "http" : "https", host, repo);
     if (http_client_init(&rs->http, o ? o->cert_dir : NULL,
                          o && o->tls_no_verify, err) < 0 ||
-        auth_lookup(&rs->userpass, host, o ? o->auth_file : NULL,
+        auth_lookup(&rs->creds, host, o ? o->auth_file : NULL,
                     o ? o->creds : NULL, err) < 0) {
         reg_free(&rs->base);
         return -1;

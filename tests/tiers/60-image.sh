@@ -787,6 +787,32 @@ auth:
             else sed 's/^/# /' "$W/err"; notok "registry bearer token: pull with a token from the realm"; fi
             refuse "registry bearer token: a token without access to the repository is refused" "access denied" \
                 "$top/$XO" --root "$W/rootbearer" pull -q --plain-http "docker://$BP/other:1"
+            # docker login's identitytoken (an OAuth2 refresh token, as
+            # Azure's registry logins write): exchanged at the realm with a
+            # POST, or, where the realm takes no POST (404), a GET with the
+            # entry's Basic credentials, as containerd falls back.  Two
+            # more registries on reg-token's storage, each with its realm.
+            oauth_pull() { # MODE IDENTITYTOKEN: pulls small:1, output in $W/err
+                local mode=$1 reg=reg-oauth-$1
+                serve_on_free_port /token run_py tests/image/oauth-realm.py "$tk/www/token" refresh-1 "$mode" || return 1
+                mkdir -p "$W/$reg" && ln -sfn "$W/reg-token/data" "$W/$reg/data"
+                start_registry "$reg" "auth:
+  token: {realm: \"http://127.0.0.1:$PORT/token\", service: xl-oci-registry, issuer: xl-oci-issuer, rootcertbundle: $tk/crt}
+" || return 1
+                printf '{"auths":{"127.0.0.1:%s":{"auth":"%s","identitytoken":"%s"}}}' "$PORT" \
+                    "$(printf '00000000-0000-0000-0000-000000000000:' | base64 -w0)" "$2" > "$W/auth-$mode.json"
+                "$top/$XO" --root "$W/root-$mode" pull -q --plain-http --authfile "$W/auth-$mode.json" \
+                    "docker://127.0.0.1:$PORT/small:1" >"$W/out" 2>"$W/err"
+            }
+            if oauth_pull oauth refresh-1 && [ "$(cat "$W/out")" = "$small" ]; then
+                ok "registry: an auth file's identitytoken is exchanged for a token (OAuth2 POST)"
+            else sed 's/^/# /' "$W/err"; notok "registry: an auth file's identitytoken is exchanged for a token (OAuth2 POST)"; fi
+            if ! oauth_pull oauth wrong-token && grep -q "refused the auth file's identitytoken (HTTP 401" "$W/err"; then
+                ok "registry: an identitytoken the realm refuses is named as such"
+            else sed 's/^/# /' "$W/err"; notok "registry: an identitytoken the realm refuses is named as such"; fi
+            if oauth_pull nopost refresh-1 && [ "$(cat "$W/out")" = "$small" ]; then
+                ok "registry: a realm without OAuth2 POST (404) is asked with a GET and the entry's credentials"
+            else sed 's/^/# /' "$W/err"; notok "registry: a realm without OAuth2 POST (404) is asked with a GET and the entry's credentials"; fi
         else
             notok "token issuer (busybox httpd) or docker-registry with token auth did not start"
         fi
