@@ -254,9 +254,9 @@ static size_t on_mem(char *buf, size_t size, size_t n, void *arg)
 /* GET url, or POST `form` to it when form is not NULL: http_get_mem's
  * and http_post_form_mem's shared body. */
 static int mem_request(const struct http_client *c, const char *url,
-                       const char *const *headers, const char *form,
-                       size_t max, char **body_r, size_t *len_r,
-                       struct http_resp *resp, xo_err *err)
+                       const char *const *headers, const char *form, size_t max,
+                       char **body_r, size_t *len_r, struct http_resp *resp,
+                       xo_err *err)
 {
     memset(resp, 0, sizeof(*resp));
     struct membuf m = {.max = max};
@@ -300,9 +300,9 @@ int http_get_mem(const struct http_client *c, const char *url,
 }
 
 int http_post_form_mem(const struct http_client *c, const char *url,
-                       const char *const *headers, const char *form,
-                       size_t max, char **body_r, size_t *len_r,
-                       struct http_resp *resp, xo_err *err)
+                       const char *const *headers, const char *form, size_t max,
+                       char **body_r, size_t *len_r, struct http_resp *resp,
+                       xo_err *err)
 {
     return mem_request(c, url, headers, form, max, body_r, len_r, resp, err);
 }

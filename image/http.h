@@ -65,9 +65,9 @@ int http_get_mem(const struct http_client *c, const char *url,
  * an OAuth2 token request (RFC 6749 section 6).
  */
 int http_post_form_mem(const struct http_client *c, const char *url,
-                       const char *const *headers, const char *form,
-                       size_t max, char **body_r, size_t *len_r,
-                       struct http_resp *resp, xo_err *err);
+                       const char *const *headers, const char *form, size_t max,
+                       char **body_r, size_t *len_r, struct http_resp *resp,
+                       xo_err *err);
 
 /*
  * GET url into w, resuming from blob_writer_offset(w).  Returns 0 with

@@ -42,7 +42,7 @@ struct registry_source {
     char *host, *repo, *tag;
     bool pinned;
     struct digest digest;
-    char *base_url; /* scheme://host/v2/repo */
+    char *base_url;          /* scheme://host/v2/repo */
     struct auth_creds creds; /* each NULL when not configured */
     struct http_client http;
     pthread_mutex_t lock; /* guards auth */
@@ -79,9 +79,9 @@ static char *auth_copy(struct registry_source *rs)
  * (Artifactory), 400 (ACR) or 405, and containerd then asks with a GET,
  * as this does.  *status_r is the POST's status. */
 static int fetch_token_oauth(struct registry_source *rs,
-                             const struct auth_challenge *ch,
-                             const char *scope, char **body_r, size_t *len_r,
-                             long *status_r, xo_err *err)
+                             const struct auth_challenge *ch, const char *scope,
+                             char **body_r, size_t *len_r, long *status_r,
+                             xo_err *err)
 {
     struct http_resp resp;
     char *form = auth_token_form(ch, scope, rs->creds.refresh_token);
@@ -114,8 +114,8 @@ static int fetch_token(struct registry_source *rs,
     struct http_resp resp = {0};
     const char *userpass = rs->creds.userpass;
     if (rs->creds.refresh_token) {
-        int orc = fetch_token_oauth(rs, ch, scope, &body, &len, &oauth_status,
-                                    err);
+        int orc =
+            fetch_token_oauth(rs, ch, scope, &body, &len, &oauth_status, err);
         if (orc < 0)
             goto out;
         resp.status = oauth_status;

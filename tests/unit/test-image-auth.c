@@ -263,7 +263,8 @@ static void test_token_form(void **state)
     strcpy(ch.service, "reg example");
     char *f = auth_token_form(&ch, "repository:a/b:pull", "t+k/=");
     assert_string_equal(
-        f, "grant_type=refresh_token&refresh_token=t%2Bk%2F%3D&service=reg%20example&scope=repository%3Aa%2Fb%3Apull&client_id=xl-oci");
+        f,
+        "grant_type=refresh_token&refresh_token=t%2Bk%2F%3D&service=reg%20example&scope=repository%3Aa%2Fb%3Apull&client_id=xl-oci");
     free(f);
     strcpy(ch.scope, "repository:c:pull");
     f = auth_token_form(&ch, "repository:a/b:pull", "t");
