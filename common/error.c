@@ -111,3 +111,10 @@ void xo_err_print(xo_err *err, const char *prog, FILE *out)
     fprintf(out, "%s: %s\n", prog, xo_err_msg(err));
     xo_err_clear(err);
 }
+
+void xo_text_printable(char *s)
+{
+    for (; *s; s++)
+        if (*s < 0x20 || *s > 0x7e)
+            *s = '?';
+}

@@ -26,6 +26,11 @@ typedef struct xo_err {
 #define XO_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define XO_PRINTF(a, b)
+/* Replaces every byte of s outside printable ASCII with '?': for text
+ * from outside (a registry's or a program's words) quoted in a message
+ * that reaches a terminal. */
+void xo_text_printable(char *s);
+
 #endif
 
 /* Sets *err (replacing any message held) and returns -1. */
@@ -45,5 +50,10 @@ void xo_err_print(xo_err *err, const char *prog, FILE *out);
 
 /* The message held, or "unknown error" (never NULL). */
 const char *xo_err_msg(const xo_err *err);
+
+/* Replaces every byte of s outside printable ASCII with '?': for text
+ * from outside (a registry's or a program's words) quoted in a message
+ * that reaches a terminal. */
+void xo_text_printable(char *s);
 
 #endif

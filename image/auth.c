@@ -14,6 +14,7 @@
 #include "http.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
+#include "cred_helper.h"
 #include "ref.h"
 #include "verifier/crypto_lib.h"
 
@@ -151,6 +152,42 @@ static int entry_creds(struct auth_creds *c, json_object *entry,
     return 0;
 }
 
+/* The credential helper the auth file names for host: its "credHelpers"
+ * entry for the host, else its "credsStore" (docker's order).  1 with
+ * *name_r and what names it (for messages) in `what`, 0 for none. */
+static int find_helper(const char **name_r, char *what, size_t cap,
+                       json_object *o, const char *host, const char *path,
+                       xo_err *err)
+{
+    json_object *helpers = NULL;
+    const char *store = NULL;
+    int rc = xo_json_get_object(&helpers, o, "credHelpers", false, path, err);
+    if (rc < 0)
+        return -1;
+    if (rc == 1) {
+        json_object_object_foreach (helpers, key, val)
+            if (key_names_host(key, host)) {
+                if (!json_object_is_type(val, json_type_string))
+                    return xo_err_set(
+                        err, EINVAL,
+                        "%s: credHelpers \"%.200s\" must be a string", path,
+                        key);
+                *name_r = json_object_get_string(val);
+                /* may truncate: names the source in messages */
+                snprintf(what, cap, "%s: credHelpers \"%.200s\"", path, key);
+                return 1;
+            }
+    }
+    if (xo_json_get_string(&store, o, "credsStore", false, path, err) < 0)
+        return -1;
+    if (!store || !*store)
+        return 0;
+    *name_r = store;
+    /* may truncate: names the source in messages */
+    snprintf(what, cap, "%s: credsStore", path);
+    return 1;
+}
+
 void auth_creds_dispose(struct auth_creds *c)
 {
     free(c->userpass);
@@ -178,12 +215,29 @@ int auth_lookup(struct auth_creds *c, const char *host, const char *auth_file,
     int rc = xo_json_parse_file(&o, path, AUTH_FILE_MAX, err);
     if (rc == 0 && !json_object_is_type(o, json_type_object))
         rc = xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
+    const char *helper = NULL;
+    char what[AUTH_FIELD_MAX];
+    if (rc == 0)
+        rc = find_helper(&helper, what, sizeof(what), o, host, path, err);
+    if (rc == 1) {
+        /* The helper's answer is the whole answer, "not found" too, as
+         * docker's native store takes it. */
+        const char *server = strcmp(host, REF_DEFAULT_REGISTRY)
+                                 ? host
+                                 : "https://index.docker.io/v1/";
+        if (cred_helper_get(c, helper, server, what, err) >= 0)
+            rc = 0;
+        else
+            rc = -1;
+        goto out;
+    }
     if (rc == 0)
         rc = xo_json_get_object(&auths, o, "auths", false, path, err);
     if (rc == 1)
         rc = find_entry(&entry, auths, host, path, err);
     if (rc == 1)
         rc = entry_creds(c, entry, host, path, err);
+out:
     json_object_put(o);
     free(path);
     if (rc < 0) {

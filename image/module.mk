@@ -24,7 +24,8 @@ UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/layer_feed.c image/pull_meter.c \
-	image/registry.c image/http.c image/http_lib.c image/auth.c
+	image/registry.c image/http.c image/http_lib.c image/auth.c \
+	image/cred_helper.c
 UNIT_TESTS += tests/unit/test-image-unpack-feed.c
 LIB_SRCS += image/admin.c image/signature.c
 # Managed volumes (volstore.h); their commands are xl-plugin/cmd_volume*.c.

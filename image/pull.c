@@ -90,9 +90,7 @@ static int check_config(const char *buf, size_t len, const struct digest *d,
         char plat[80];
         /* may truncate: the image's words in a warning */
         snprintf(plat, sizeof(plat), "%.32s/%.32s", os, arch);
-        for (char *c = plat; *c; c++) /* to a terminal: no control bytes */
-            if (*c < 0x20 || *c > 0x7e)
-                *c = '?';
+        xo_text_printable(plat); /* the image's words, to a terminal */
         image_progress(
             opts ? opts->warn : NULL, opts ? opts->progress_arg : NULL,
             "the image is for %s, not %s/%s: it is pulled, but create refuses to run it",

@@ -247,10 +247,7 @@ static void registry_error_text(char *out, size_t cap, const char *body,
         snprintf(out, cap, ": %.64s%s%.*s", code ? code : "",
                  code && msg ? ": " : "", REGISTRY_ERROR_TEXT_MAX,
                  msg ? msg : "");
-        /* The server's words go to a terminal: no control bytes. */
-        for (char *p = out; *p; p++)
-            if (*p < 0x20 || *p > 0x7e)
-                *p = '?';
+        xo_text_printable(out); /* the server's words, to a terminal */
     }
     xo_err_clear(&ignore);
     json_object_put(o);

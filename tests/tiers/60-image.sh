@@ -671,6 +671,25 @@ auth:
     printf '{"auths":{"%s":{"auth":"%s"}}}' "$TP" "$(printf tester:s3cret | base64)" > "$W/auth.json"
     check "registry TLS + auth: credentials from an auth.json" \
         "$top/$XO" --root "$W/rootaf" pull -q --cert-dir "$W/certdir" --authfile "$W/auth.json" "docker://$TP/small:1"
+    # docker's credential helpers (credsStore, credHelpers: ecr-login,
+    # pass, secretservice): docker-credential-NAME get, the server on
+    # stdin, {"Username","Secret"} out; "credentials not found" is none.
+    cb=$W/credbin
+    mkdir -p "$cb"
+    printf '#!/bin/sh\nread -r s; echo "$s" > %s/asked\nprintf '"'"'{"ServerURL":"%%s","Username":"tester","Secret":"s3cret"}'"'"' "$s"\n' "$cb" > "$cb/docker-credential-xotest"
+    printf '#!/bin/sh\necho "credentials not found in native keychain"; exit 1\n' > "$cb/docker-credential-xonone"
+    printf '#!/bin/sh\nprintf "keyring locked \\033[31m!\\n" >&2; exit 3\n' > "$cb/docker-credential-xofail"
+    chmod +x "$cb"/docker-credential-*
+    printf '{"credsStore":"xotest","auths":{"%s":{}}}' "$TP" > "$W/auth-store.json"
+    check "registry TLS + auth: credentials from the credsStore helper, asked for the host" \
+        sh -c "PATH='$cb':\$PATH '$top/$XO' --root '$W/rootcs' pull -q --cert-dir '$W/certdir' --authfile '$W/auth-store.json' 'docker://$TP/small:1' && [ \"\$(cat '$cb/asked')\" = '$TP' ]"
+    printf '{"credsStore":"xotest","credHelpers":{"%s":"xonone"}}' "$TP" > "$W/auth-helpers.json"
+    refuse "registry TLS + auth: credHelpers wins over credsStore, and its 'not found' is no credentials" "requires authentication" \
+        env PATH="$cb:$PATH" "$top/$XO" --root "$W/rootcs" pull -q --cert-dir "$W/certdir" --authfile "$W/auth-helpers.json" "docker://$TP/small:1"
+    printf '{"credsStore":"xofail"}' > "$W/auth-fail.json"
+    refuse "registry TLS + auth: a failing credential helper is named and quoted" \
+        "auth-fail.json: credsStore: docker-credential-xofail get $TP: exit 3: keyring locked ?\[31m!" \
+        env PATH="$cb:$PATH" "$top/$XO" --root "$W/rootcs" pull -q --cert-dir "$W/certdir" --authfile "$W/auth-fail.json" "docker://$TP/small:1"
     refuse "registry TLS + auth: wrong password refused clearly" 'authentication failed for user "tester"' \
         "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" --creds tester:wrong "docker://$TP/small:1"
     refuse "registry TLS + auth: no credentials refused clearly" "requires authentication" \
