@@ -20,6 +20,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/platform.h"
 #include "image_config.h"
 #include "exec_size.h"
 #include "merge.h"
@@ -384,7 +385,7 @@ static int load_image_config(struct domain_config *dc, struct image_config *ic,
 {
     if (domcfg_image_config_load(ic, dc->image_config_path, err) < 0)
         return -1;
-    if (strcmp(ic->os, "linux") != 0 || strcmp(ic->architecture, "amd64"))
+    if (!xo_platform_matches(ic->os, ic->architecture, "linux", "amd64"))
         return xo_err_set(
             err, EINVAL,
             "%s: image is for %s/%s; only linux/amd64 images run here",

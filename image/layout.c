@@ -140,6 +140,11 @@ static int layout_resolve_tag(struct image_source *base,
         manifest_index_parse(&ix, buf, len, path, err) < 0 ||
         manifest_index_find_tag(&d, &ix, tag, path, err) < 0)
         goto out;
+    if (!d->media_type) {
+        xo_err_set(err, EINVAL, "%s: the entry of \"%s\" has no \"mediaType\"",
+                   path, tag ? tag : "latest");
+        goto out;
+    }
     if (manifest_media_kind(d->media_type) == OCI_KIND_UNKNOWN) {
         xo_err_set(err, EINVAL, "%s: \"%s\" names a \"%s\", not an image", path,
                    tag ? tag : "latest", d->media_type);

@@ -8,6 +8,7 @@
 
 #include "common/alloc.h"
 #include "common/json.h"
+#include "common/platform.h"
 
 /* Appends one more item, ", "-separated, to the bounded list buf of cap
  * bytes at *o; past cap - 40 bytes it adds nothing (a message's list). */
@@ -173,7 +174,9 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
     int rc = -1;
     if (get_opt_str(&d->media_type, o, "mediaType", where, err) < 0)
         goto out;
-    if (!d->media_type) {
+    /* An index entry's is needed only if it is the one taken (entries
+     * another tool added need not stop ours: manifest_index_pick). */
+    if (!d->media_type && !in_index) {
         xo_err_set(err, EINVAL, "%s: \"mediaType\" is missing", where);
         goto out;
     }
@@ -390,38 +393,62 @@ out:
     return rc < 0 ? -1 : 0;
 }
 
-int manifest_index_pick(const struct oci_descriptor **d_r,
-                        const struct oci_index *ix, const char *os,
-                        const char *arch, const char *where, xo_err *err)
+/* How much an index entry for the wanted platform is preferred (0: not
+ * taken): a manifest for the platform, amd64's by the highest variant
+ * level the CPU runs; a manifest of an unknown variant; an index for the
+ * platform (an index may list indexes); an entry with no platform, which
+ * the spec allows (its config then says). */
+static int entry_score(const struct oci_descriptor *d, enum oci_kind k,
+                       bool plat, bool amd64, int cpu_level)
 {
-    /* Best first: the platform's manifest with no variant (or v1, the
-     * baseline: amd64's v2 and v3 need newer CPUs); with another variant;
-     * an index for the platform (an index may list indexes); an entry
-     * with no platform, which the spec allows (its config then says). */
+    if (!plat)
+        return 10;
+    if (k == OCI_KIND_INDEX)
+        return 20;
+    if (!amd64)
+        return d->variant ? 50 : 100;
+    int level = xo_amd64_variant_level(d->variant);
+    if (level == 0)
+        return 50;
+    return level <= cpu_level ? 100 + level : 0;
+}
+
+int manifest_index_pick_level(const struct oci_descriptor **d_r,
+                              const struct oci_index *ix, const char *os,
+                              const char *arch, int cpu_level,
+                              const char *where, xo_err *err)
+{
     const struct oci_descriptor *best = NULL, *other = NULL;
-    int best_rank = 5;
+    size_t untyped = SIZE_MAX;
+    int best_score = 0, too_new = 0;
+    bool amd64 = xo_platform_matches("linux", arch, "linux", "amd64");
     for (size_t i = 0; i < ix->n; i++) {
         const struct oci_descriptor *d = &ix->manifests[i];
         enum oci_kind k = manifest_media_kind(d->media_type);
-        if ((k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX) ||
-            d->describes_other)
-            continue;
         /* Half a platform (an os without an architecture) is a platform
          * too, and not ours unless both match. */
         bool plat = d->os || d->arch;
-        if (plat && (!d->os || !d->arch || strcmp(d->os, os) != 0 ||
-                     strcmp(d->arch, arch) != 0))
+        if (d->describes_other ||
+            (plat && !xo_platform_matches(d->os, d->arch, os, arch)))
+            continue;
+        if (!d->media_type) {
+            if (untyped == SIZE_MAX)
+                untyped = i;
+            continue;
+        }
+        if (k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX)
             continue;
         if (d->other_digest) {
             if (!other)
                 other = d;
             continue;
         }
-        bool base = !d->variant || strcmp(d->variant, "v1") == 0;
-        int rank = !plat ? 4 : k == OCI_KIND_INDEX ? 3 : base ? 1 : 2;
-        if (rank < best_rank) {
+        int score = entry_score(d, k, plat, amd64, cpu_level);
+        if (score == 0 && xo_amd64_variant_level(d->variant) > too_new)
+            too_new = xo_amd64_variant_level(d->variant);
+        if (score > best_score) {
             best = d;
-            best_rank = rank;
+            best_score = score;
         }
     }
     if (best) {
@@ -433,6 +460,16 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
             err, ENOTSUP,
             "%s: the image for %s/%s has digest \"%s\": only %s is supported",
             where, os, arch, other->other_digest, DIGEST_ALGO);
+    if (untyped != SIZE_MAX)
+        return xo_err_set(
+            err, EINVAL,
+            "%s: manifests[%zu], the entry for %s/%s, has no \"mediaType\"",
+            where, untyped, os, arch);
+    if (too_new)
+        return xo_err_set(
+            err, ENOENT,
+            "%s: no image for %s/%s that this CPU runs: the index has %s/%s/v%d, which needs x86-64-v%d, and this CPU is x86-64-v%d",
+            where, os, arch, os, arch, too_new, too_new, cpu_level);
     /* Say what there is, bounded. */
     char have[256] = "";
     size_t o = 0;
@@ -443,6 +480,14 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
     }
     return xo_err_set(err, ENOENT, "%s: no image for %s/%s (has: %s)", where,
                       os, arch, o ? have : "nothing");
+}
+
+int manifest_index_pick(const struct oci_descriptor **d_r,
+                        const struct oci_index *ix, const char *os,
+                        const char *arch, const char *where, xo_err *err)
+{
+    return manifest_index_pick_level(d_r, ix, os, arch, xo_cpu_amd64_level(),
+                                     where, err);
 }
 
 int manifest_index_find_tag(const struct oci_descriptor **d_r,

@@ -85,14 +85,23 @@ int manifest_index_parse(struct oci_index *ix_r, const char *buf, size_t len,
 int manifest_parse(struct oci_manifest *m_r, const char *buf, size_t len,
                    const char *where, xo_err *err);
 
-/* The entry for os/arch (e.g. linux/amd64): a manifest without a variant
- * (or "v1") before one with another variant, then an index for it, then
- * an entry without a platform; entries that describe others (attestations)
- * are never taken; the error lists what there is, or names the digest of
- * an entry that would do but has another algorithm. */
+/* The entry for os/arch (e.g. linux/amd64; names compared as
+ * common/platform.h says): for amd64 the manifest of the highest variant
+ * (x86-64-v1 to v4; none is v1) this CPU runs, a variant it cannot run
+ * never; then a manifest of an unknown variant, then an index for the
+ * platform, then an entry without a platform.  Entries that describe
+ * others (attestations) are never taken.  The error lists what there is,
+ * names the variant the CPU is short of, the entry for the platform
+ * without a mediaType, or the digest of an entry that would do but has
+ * another algorithm. */
 int manifest_index_pick(const struct oci_descriptor **d_r,
                         const struct oci_index *ix, const char *os,
                         const char *arch, const char *where, xo_err *err);
+/* The same, for a CPU of amd64 level cpu_level (1 to 4). */
+int manifest_index_pick_level(const struct oci_descriptor **d_r,
+                              const struct oci_index *ix, const char *os,
+                              const char *arch, int cpu_level,
+                              const char *where, xo_err *err);
 
 /* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
  * tag NULL: the only entry, or "latest".  One whose digest has another

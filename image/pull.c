@@ -23,6 +23,7 @@
 #include "image/layer_feed.h"
 #include "image.h"
 #include "common/alloc.h"
+#include "common/platform.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "lock.h"
@@ -86,7 +87,7 @@ static int check_config(const char *buf, size_t len, const struct digest *d,
                                json_object_is_type(v, json_type_string)
                            ? json_object_get_string(v)
                            : "?";
-    if (strcmp(os, PULL_OS) || strcmp(arch, PULL_ARCH)) {
+    if (!xo_platform_matches(os, arch, PULL_OS, PULL_ARCH)) {
         char plat[80];
         /* may truncate: the image's words in a warning */
         snprintf(plat, sizeof(plat), "%.32s/%.32s", os, arch);

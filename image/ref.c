@@ -153,7 +153,8 @@ static int set_canonical(struct image_ref *r, xo_err *err)
 {
     (void)err; /* nothing here fails but allocation (alloc.h) */
     if (r->kind == IMAGE_REF_LAYOUT)
-        r->canonical = xo_xasprintf("oci:%s:%s", r->dir, r->tag);
+        r->canonical = r->tag ? xo_xasprintf("oci:%s:%s", r->dir, r->tag)
+                              : xo_xasprintf("oci:%s", r->dir);
     else if (r->kind == IMAGE_REF_DIGEST)
         r->canonical = xo_xstrdup(r->digest.str);
     else if (r->has_digest)
@@ -165,13 +166,40 @@ static int set_canonical(struct image_ref *r, xo_err *err)
     return 0;
 }
 
+/* The image-spec's grammar of org.opencontainers.image.ref.name, which
+ * skopeo writes whole ("app:v1", "localhost/app:1.0"): components of
+ * [A-Za-z0-9]+ joined by one of "-._:@+" or by "--", split by "/". */
+static bool ref_name_ok(const char *t)
+{
+    size_t n = strlen(t);
+    if (n == 0 || n > REF_NAME_MAX_LEN)
+        return false;
+    bool want_alnum = true; /* at a component's start or after a separator */
+    for (size_t i = 0; i < n; i++) {
+        if (isalnum((unsigned char)t[i])) {
+            want_alnum = false;
+            continue;
+        }
+        if (want_alnum)
+            return false;
+        if (t[i] == '-' && t[i + 1] == '-')
+            i++;
+        else if (!strchr("-._:@+/", t[i]))
+            return false;
+        want_alnum = true;
+    }
+    return !want_alnum;
+}
+
+/* oci:DIR[:NAME]: the directory ends at the first ':', as skopeo's
+ * oci transport reads it, so NAME may hold ':' and '/'.  No NAME: the
+ * layout's only image, else the one named "latest" (layout.c). */
 static int parse_layout(struct image_ref *r, const char *s, const char *orig,
                         xo_err *err)
 {
     char *copy = xo_xstrdup(s);
-    char *slash = strrchr(copy, '/');
-    char *colon = strrchr(slash ? slash : copy, ':');
-    const char *tag = "latest";
+    char *colon = strchr(copy, ':');
+    const char *tag = NULL;
     if (colon) {
         *colon = '\0';
         tag = colon + 1;
@@ -180,17 +208,18 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
     if (!*copy)
         rc = xo_err_set(err, EINVAL, "image reference \"%s\": no directory",
                         orig);
-    else if (!tag_ok(tag))
-        rc =
-            xo_err_set(err, EINVAL,
-                       "image reference \"%s\": invalid tag \"%s\"", orig, tag);
+    else if (tag && !ref_name_ok(tag))
+        rc = xo_err_set(
+            err, EINVAL,
+            "image reference \"%s\": invalid image name \"%s\" in the layout (the image-spec's ref.name: letters and digits, joined by one of -._:@+ or --, components split by /; at most %d bytes)",
+            orig, tag, REF_NAME_MAX_LEN);
     if (rc == 0) {
         char abs[PATH_MAX];
         r->kind = IMAGE_REF_LAYOUT;
         /* A directory that does not exist yet keeps the name given; the
          * pull then fails naming it. */
         r->dir = xo_xstrdup(realpath(copy, abs) ? abs : copy);
-        r->tag = xo_xstrdup(tag);
+        r->tag = tag ? xo_xstrdup(tag) : NULL;
     }
     free(copy);
     return rc;

@@ -1,10 +1,14 @@
 /*
  * ref.h: image references as users write them.
  *
- *   oci:DIR[:TAG]                         an OCI image layout directory
+ *   oci:DIR[:NAME]                        an OCI image layout directory
  *   docker://HOST[:PORT]/REPO[:TAG]       a registry (OCI distribution API)
  *   docker://HOST[:PORT]/REPO@sha256:HEX  ... pinned by manifest digest
  *   sha256:HEX                            an image already in the store
+ *
+ * A layout's DIR ends at the first ':' (skopeo's rule), so NAME, the
+ * image-spec's ref.name, may hold ':' and '/' ("app:v1"); without NAME
+ * the layout's only image is meant, else the one named "latest".
  *
  * A reference without a scheme is a registry reference.  Its first
  * component is a registry host only when it holds a ".", ":" or an
@@ -33,12 +37,15 @@
 
 enum image_ref_kind { IMAGE_REF_LAYOUT, IMAGE_REF_REGISTRY, IMAGE_REF_DIGEST };
 
+/* Longest layout image name (ref.name) taken. */
+#define REF_NAME_MAX_LEN 512
+
 struct image_ref {
     enum image_ref_kind kind;
-    char *dir;       /* layout: absolute directory */
-    char *host;      /* registry: host[:port] */
-    char *repo;      /* registry: repository path */
-    char *tag;       /* layout or registry; NULL when pinned by digest */
+    char *dir;  /* layout: absolute directory */
+    char *host; /* registry: host[:port] */
+    char *repo; /* registry: repository path */
+    char *tag;  /* layout (NULL: none given) or registry (NULL when pinned) */
     bool has_digest; /* registry pinned, or IMAGE_REF_DIGEST */
     struct digest digest;
     char *canonical; /* the normalised reference, used as the image name */

@@ -83,7 +83,7 @@ const struct cmd_spec cmd_table[] = {
     {"pull", main_pull, false,
      "Pull an image and build its root volume",
      "[options] <REF>",
-     "  -q, --quiet          no progress output\n  --plain-http         talk HTTP, not HTTPS, to the registry\n  --tls-no-verify      do not verify the registry's certificate\n  --cert-dir DIR       extra CA certificates (*.crt) in DIR\n  --authfile FILE      credentials (auth.json / docker config.json)\n  --creds USER:PASS    credentials for this pull\n  --verify-key PEM     require a cosign signature by this key\n  --policy FILE        signature policy (keys per image name)\n  --allow-devices      create device nodes from layers (else: skip\n                       those in /dev, refuse the image for others)\n\n  REF is oci:DIR[:TAG] (an OCI image layout) or\n  docker://HOST[:PORT]/REPO[:TAG|@sha256:HEX] (a registry)\n"},
+     "  -q, --quiet          no progress output\n  --plain-http         talk HTTP, not HTTPS, to the registry\n  --tls-no-verify      do not verify the registry's certificate\n  --cert-dir DIR       extra CA certificates (*.crt) in DIR\n  --authfile FILE      credentials (auth.json / docker config.json)\n  --creds USER:PASS    credentials for this pull\n  --verify-key PEM     require a cosign signature by this key\n  --policy FILE        signature policy (keys per image name)\n  --allow-devices      create device nodes from layers (else: skip\n                       those in /dev, refuse the image for others)\n\n  REF is oci:DIR[:NAME] (an OCI image layout) or\n  docker://HOST[:PORT]/REPO[:TAG|@sha256:HEX] (a registry)\n"},
     {"images", main_images, false, "List pulled images",
      "[--json]", "  --json   print a JSON array\n"},
     {"rmi", main_rmi, false, "Remove images",

@@ -149,6 +149,17 @@ out=$(xo pull "oci:$IMG/multiarch" 2>/dev/null | head -1)
 check "index: oci:multiarch resolves to linux/amd64 (the small manifest)" \
     test "${out%% *}" = "sha256:$hex"
 
+# Layout names as skopeo writes them (helper-64): the directory ends at
+# the first ':', so a name may hold ':' and '/'; a layout's only image
+# is taken without a name.
+skopeo copy -q "oci:$L:small" "oci:$W/named:localhost/app:1.0" >/dev/null 2>&1
+out=$(xo pull -q "oci:$W/named:localhost/app:1.0" 2>&1)
+check "layout: a ref.name holding ':' and '/' (skopeo's oci:DIR:localhost/app:1.0)" \
+    test "$out" = "sha256:$hex"
+out=$(xo pull -q "oci:$W/named" 2>&1)
+check "layout: no name given, the layout's only image (it is not tagged latest)" \
+    test "$out" = "sha256:$hex"
+
 # oci_image = "REF": image_resolve_root_volume() pulls when needed.
 RV=$W/rootresolve
 TOOL=build/tests/xl-oci-image
@@ -970,7 +981,7 @@ xo rmi -f "oci:$L:multi" >/dev/null 2>&1
 check "a volume a domain uses survives rmi -f and prune" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -f '$R/volumes/sha256/$hex_multi/rootfs.erofs' ]"
 rm -rf "$R/domains/web"
-xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch:latest" \
+xo rmi "oci:$L:small" "oci:$L:insert" "oci:$IMG/multiarch" "oci:$W/named:localhost/app:1.0" "oci:$W/named" \
     "docker://${HP:-none}/multi:1" "docker://${HP:-none}/multi:v2s2" >/dev/null 2>&1
 check "after rmi of every name and prune, no volume and no blob remains" \
     sh -c "'$top/$XO' --root '$R' prune >/dev/null && [ -z \"\$(ls -A '$R/volumes/sha256')\" ] && [ -z \"\$(ls -A '$R/blobs/sha256')\" ]"

@@ -322,10 +322,84 @@ static void test_index_entries_not_taken(void **state)
     xo_err_clear(&err);
 }
 
+/* A linux/amd64 (`arch` spelled as given) manifest entry of `variant`
+ * ("" for none) with digest `dg`, for the index docs below. */
+#define AMD64_ENTRY(arch, variant, dg)                                         \
+    "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" dg "\",\"size\":1," \
+    "\"platform\":{\"os\":\"linux\",\"architecture\":\"" arch "\""             \
+    ",\"variant\":\"" variant "\"}}"
+
+static int pick_level(const char *doc, int level, const char **digest_r,
+                      xo_err *err)
+{
+    struct oci_index ix;
+    const struct oci_descriptor *d = NULL;
+    if (manifest_index_parse(&ix, doc, strlen(doc), "ix", err) < 0)
+        fail_msg("%s", xo_err_msg(err));
+    int rc =
+        manifest_index_pick_level(&d, &ix, "linux", "amd64", level, "ix", err);
+    *digest_r = rc == 0 ? (strcmp(d->digest.str, D1) == 0 ? D1 : D2) : NULL;
+    manifest_index_dispose(&ix);
+    return rc;
+}
+
+/* helper-64's field cases: amd64 variants by the CPU's level, never one
+ * it cannot run (v4 was taken by index order on a v2 CPU); platform
+ * names as containerd normalises them; an entry without mediaType that
+ * is not taken does not break the index. */
+static void test_index_variants_and_names(void **state)
+{
+    (void)state;
+    xo_err err = XO_ERR_INIT;
+    const char *dg = NULL;
+    const char *v4v2 = "{\"schemaVersion\":2,\"manifests\":[" AMD64_ENTRY(
+        "amd64", "v4", D1) "," AMD64_ENTRY("amd64", "v2", D2) "]}";
+    assert_int_equal(pick_level(v4v2, 3, &dg, &err), 0);
+    assert_string_equal(dg, D2);
+    assert_int_equal(pick_level(v4v2, 4, &dg, &err), 0);
+    assert_string_equal(dg, D1);
+    const char *v3 = "{\"schemaVersion\":2,\"manifests\":[" AMD64_ENTRY(
+        "amd64", "v3", D1) "]}";
+    assert_int_equal(pick_level(v3, 2, &dg, &err), -1);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "ix: no image for linux/amd64 that this CPU runs: the index has linux/amd64/v3, which needs x86-64-v3, and this CPU is x86-64-v2");
+    xo_err_clear(&err);
+    /* No variant is the baseline, below a v2 the CPU runs. */
+    const char *none_v2 = "{\"schemaVersion\":2,\"manifests\":[" AMD64_ENTRY(
+        "amd64", "", D1) "," AMD64_ENTRY("amd64", "v2", D2) "]}";
+    assert_int_equal(pick_level(none_v2, 2, &dg, &err), 0);
+    assert_string_equal(dg, D2);
+    assert_int_equal(pick_level(none_v2, 1, &dg, &err), 0);
+    assert_string_equal(dg, D1);
+    const char *x86 = "{\"schemaVersion\":2,\"manifests\":[" AMD64_ENTRY(
+        "x86_64", "", D1) "]}";
+    assert_int_equal(pick_level(x86, 1, &dg, &err), 0);
+    assert_string_equal(dg, D1);
+    const char *upper = "{\"schemaVersion\":2,\"manifests\":[" AMD64_ENTRY(
+        "AMD64", "", D2) "]}";
+    assert_int_equal(pick_level(upper, 1, &dg, &err), 0);
+    assert_string_equal(dg, D2);
+    const char *untyped_other =
+        "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"" D1 "\",\"size\":1,"
+        "\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\"}}," AMD64_ENTRY(
+            "amd64", "", D2) "]}";
+    assert_int_equal(pick_level(untyped_other, 1, &dg, &err), 0);
+    assert_string_equal(dg, D2);
+    const char *untyped_ours =
+        "{\"schemaVersion\":2,\"manifests\":[{\"digest\":\"" D1 "\",\"size\":1,"
+        "\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}]}";
+    assert_int_equal(pick_level(untyped_ours, 1, &dg, &err), -1);
+    assert_string_equal(xo_err_msg(&err), "ix: manifests[0], the entry for "
+                                          "linux/amd64, has no \"mediaType\"");
+    xo_err_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_manifest_ok),
+        cmocka_unit_test(test_index_variants_and_names),
         cmocka_unit_test(test_layer_media_types),
         cmocka_unit_test(test_manifest_bad),
         cmocka_unit_test(test_too_many_layers),

@@ -36,12 +36,21 @@ static void test_layout(void **state)
 {
     (void)state;
     ok("oci:/nonexistent/dir:1", "oci:/nonexistent/dir:1");
-    ok("oci:/nonexistent/dir", "oci:/nonexistent/dir:latest");
-    ok("oci:/nonexistent/a:b/dir:v2", "oci:/nonexistent/a:b/dir:v2");
-    ok("oci:/", "oci:/:latest");
+    /* No name: the layout's only image (else "latest"), said as given. */
+    ok("oci:/nonexistent/dir", "oci:/nonexistent/dir");
+    /* The directory ends at the first ':', as skopeo reads it; the name
+     * is a whole ref.name as skopeo writes it (helper-64). */
+    ok("oci:/nonexistent/dir:app:v1", "oci:/nonexistent/dir:app:v1");
+    ok("oci:/nonexistent/dir:localhost/app:1.0",
+       "oci:/nonexistent/dir:localhost/app:1.0");
+    ok("oci:/nonexistent/dir:a--b@c+d", "oci:/nonexistent/dir:a--b@c+d");
+    ok("oci:/", "oci:/");
     bad("oci:", "no directory");
-    bad("oci:/x:ba$d", "invalid tag");
-    bad("oci:/x:-tag", "invalid tag");
+    bad("oci:/x:ba$d", "invalid image name \"ba$d\"");
+    bad("oci:/x:-tag", "invalid image name");
+    bad("oci:/x:a::b", "invalid image name");
+    bad("oci:/x:a/", "invalid image name");
+    bad("oci:/x:", "invalid image name");
 }
 
 static void test_registry(void **state)
