@@ -172,14 +172,11 @@ int main_list(int argc, char **argv)
             xo_err_clear(&err);
             continue;
         }
-        bool down = cmd_container_down(cmd_state_root(), *n, true, &st);
         if (json) {
-            json_object *o = status_to_json(&st);
-            if (down)
-                xo_jset(o, "state", xo_jstr(CMD_STATE_DOWN));
-            xo_jpush(arr, o);
+            xo_jpush(arr, cmd_status_json(cmd_state_root(), &st));
             continue;
         }
+        bool down = cmd_status_view(cmd_state_root(), &st);
         char id[24] = "-", code[16] = "-", up[32], addrs[512];
         if (st.domid >= 0 && !state_final(&st))
             /* cannot truncate: a long is at most 20 digits and a sign */
@@ -233,26 +230,14 @@ int main_status(int argc, char **argv)
         return cmd_fail(&err);
     }
     xen_close(&h);
-    /* As list says it: recorded running, but process and monitor gone.
-     * The pid is no longer the container's (the host may give it to its
-     * next process), and nothing recorded how it ended. */
-    bool down = cmd_container_down(cmd_state_root(), st.name, true, &st);
-    if (down) {
-        st.pid = -1;
-        if (!st.error[0])
-            /* cannot truncate: the message fits DOMAIN_STATUS_ERROR_MAX */
-            snprintf(
-                st.error, sizeof(st.error), "%s",
-                "its process and its monitor are gone (the host restarted, or the monitor was killed): how it ended is unknown");
-    }
+    /* As list says it: recorded running, but process and monitor gone. */
     if (json) {
-        json_object *o = status_to_json(&st);
-        if (down)
-            xo_jset(o, "state", xo_jstr(CMD_STATE_DOWN));
+        json_object *o = cmd_status_json(cmd_state_root(), &st);
         print_json(o);
         json_object_put(o);
         return XO_EXIT_OK;
     }
+    bool down = cmd_status_view(cmd_state_root(), &st);
     printf("name:       %s\nstate:      %s\nmode:       %s\n", st.name,
            down ? CMD_STATE_DOWN : domain_state_to_string(st.state),
            st.nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN);

@@ -226,7 +226,8 @@ int main_exec(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     int code = 1;
     if (xen_open_xs(&h, &err) < 0 ||
-        status_read_target(h.xs, a.name, &st, &err) < 0)
+        status_read_target(h.xs, a.name, &st, &err) < 0 ||
+        cmd_refuse_down(root, &st, &err) < 0)
         goto fail;
     if (st.state != DOMAIN_STATE_RUNNING) {
         xo_err_set(&err, EINVAL, "%s is %s, not running", a.name,

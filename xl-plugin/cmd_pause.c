@@ -37,7 +37,8 @@ int cmd_set_paused(const char *name, bool pause, xo_err *err)
         return -1;
     monitor_recover(h.xs, cmd_state_root());
     if ((lock = state_lock(cmd_state_root(), err)) < 0 ||
-        status_read(h.xs, name, &st, err) < 0)
+        status_read(h.xs, name, &st, err) < 0 ||
+        cmd_refuse_down(cmd_state_root(), &st, err) < 0)
         goto out;
     if (pause && st.state != DOMAIN_STATE_RUNNING &&
         st.state != DOMAIN_STATE_BOOTING) {

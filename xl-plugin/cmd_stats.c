@@ -79,7 +79,8 @@ static int pick(struct xen_handles *h, char **named, int n_named,
                 xo_err_clear(err); /* removed meanwhile */
             continue;
         }
-        if (!n_named && !shown_by_default(&st))
+        if (!n_named &&
+            (!shown_by_default(&st) || cmd_status_view(cmd_state_root(), &st)))
             continue;
         bool again = false; /* a name given twice is one row */
         for (size_t j = 0; j < set->n && !again; j++)
@@ -104,7 +105,13 @@ static void sample(struct xen_handles *h, struct stats_set *set)
             snprintf(st.name, sizeof(st.name), "%s", set->names[i]);
             st.domid = st.pid = -1;
         }
+        /* Down: its pid is another process's now, so nothing is read. */
+        bool down = cmd_status_view(cmd_state_root(), &st);
         stats_sample_init(&set->cur[i], &st);
+        if (down) {
+            set->cur[i].state_name = CMD_STATE_DOWN;
+            continue;
+        }
         if (stats_collect(h, &st, &set->cur[i], &err) < 0)
             xo_warn("%s: %s", set->names[i], xo_err_msg(&err));
         xo_err_clear(&err);
@@ -156,7 +163,7 @@ static void print_table(const struct stats_set *set, bool redraw)
         /* cannot truncate: the same */
         snprintf(blk, sizeof(blk), "%s / %s", rd, wr);
         printf("%-20s %7s %-9s %7s %-21s %9s %-21s %s\n", s->name, id,
-               domain_state_to_string(s->state), cpu, mem, mu, net, blk);
+               s->state_name, cpu, mem, mu, net, blk);
     }
     fflush(stdout);
 }

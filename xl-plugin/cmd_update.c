@@ -226,7 +226,8 @@ static int update(const char *name, const struct update_req *u, xo_err *err)
     /* Under the global lock: a restart or destroy is wholly before or
      * after, so the domain we change is the one we checked. */
     if ((lock = state_lock(cmd_state_root(), err)) < 0 ||
-        status_read(h.xs, name, &st, err) < 0)
+        status_read(h.xs, name, &st, err) < 0 ||
+        cmd_refuse_down(cmd_state_root(), &st, err) < 0)
         goto out;
     if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_BOOTING &&
         st.state != DOMAIN_STATE_PAUSED) {

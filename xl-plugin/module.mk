@@ -10,7 +10,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/loopdev.c xl-plugin/create_ramdisk.c xl-plugin/xen.c xl-plugin/xen_stamp_logger.c xl-plugin/create_nohyper.c \
 	xl-plugin/nohyper.c xl-plugin/nohyper_net.c xl-plugin/nohyper_monitor.c xl-plugin/nohyper_relay.c \
 	xl-plugin/cmd_events.c \
-	xl-plugin/cmd_pause.c xl-plugin/cmd_kill.c xl-plugin/cmd_start.c xl-plugin/cmd_update.c xl-plugin/cmd_stats.c xl-plugin/cmd_autostart.c \
+	xl-plugin/cmd_pause.c xl-plugin/cmd_kill.c xl-plugin/cmd_start.c xl-plugin/cmd_update.c xl-plugin/cmd_stats.c xl-plugin/cmd_autostart.c xl-plugin/cmd_status_view.c \
 	xl-plugin/stats_collect.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
 	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c xl-plugin/volattach_seed.c \
 	xl-plugin/xen_gate.c

@@ -21,6 +21,7 @@ void stats_sample_init(struct stats_sample *s, const struct domain_status *st)
     s->nohyper = st->nohyper;
     s->id = st->nohyper ? st->pid : st->domid;
     s->state = st->state;
+    s->state_name = domain_state_to_string(st->state);
     s->when_ns = -1;
     s->cpu_ns = s->mem_bytes = s->mem_limit_bytes = s->mem_used_bytes = -1;
     s->blk_read_bytes = s->blk_write_bytes = -1;
@@ -181,7 +182,7 @@ json_object *stats_to_json(const struct stats_sample *s, double cpu_pct)
     xo_jset(o, "mode",
             xo_jstr(s->nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN));
     xo_jset(o, "id", s->id >= 0 ? xo_jint64(s->id) : NULL);
-    xo_jset(o, "state", xo_jstr(domain_state_to_string(s->state)));
+    xo_jset(o, "state", xo_jstr(s->state_name));
     /* Two decimals: a percentage, not a measurement to the ppm. */
     xo_jset(o, "cpu_percent", cpu_pct >= 0 ? xo_jfixed(cpu_pct, 2) : NULL);
     xo_jset(o, "cpu_time_ns", count(s->cpu_ns));

@@ -21,8 +21,9 @@ struct stats_sample {
     bool nohyper;
     long id; /* the domid, or a NOHYPER container's pid; -1 when none */
     enum domain_state state;
-    long long when_ns; /* CLOCK_MONOTONIC, when it was taken */
-    long long cpu_ns;  /* CPU time used since the domain (cgroup) began */
+    const char *state_name; /* what to show: the state's, or "down" */
+    long long when_ns;      /* CLOCK_MONOTONIC, when it was taken */
+    long long cpu_ns;       /* CPU time used since the domain (cgroup) began */
     /* Xen: the domain's current memory and its maxmem; NOHYPER: the
      * cgroup's usage and limit. */
     long long mem_bytes, mem_limit_bytes;

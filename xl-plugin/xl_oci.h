@@ -10,6 +10,8 @@
 #include <getopt.h>
 #include <stdbool.h>
 
+#include <json-c/json_object.h>
+
 #include "common/error.h"
 
 #define XO_EXIT_OK 0
@@ -111,6 +113,19 @@ bool cmd_container_down(const char *root, const char *name, bool have_status,
  * its monitor nor its process is alive, so nothing will record its end. */
 bool cmd_container_gone(const char *root, const char *name,
                         const struct domain_status *st);
+
+/*
+ * DomainStatus as every command shows it (cmd_status_view.c): when the
+ * container is down (cmd_container_down), its pid is cleared (the number
+ * may be another process's by now) and its error says why, unless it
+ * holds one; returns whether it is down.  cmd_status_json is its JSON
+ * (status_to_json, with state "down").  cmd_refuse_down: -1 with "NAME is
+ * down: ..." (ESRCH) for the commands that act on a running container.
+ */
+bool cmd_status_view(const char *root, struct domain_status *st);
+json_object *cmd_status_json(const char *root, struct domain_status *st);
+int cmd_refuse_down(const char *root, const struct domain_status *st,
+                    xo_err *err);
 
 /*
  * Ends container `name`'s restart policy (stop-requested), for stop and

@@ -474,6 +474,21 @@ check "status and status --json of a down container say down" \
     sh -c "'$X' status an | grep -qx 'state:      down' && [ \"\$('$X' status --json an | jq -r .state)\" = down ]"
 check "wait on a down container fails at once (exit 1), saying so" \
     sh -c "timeout 10 '$X' wait an >/dev/null 2>'$T/wdown.err'; [ \$? = 1 ] && grep -q 'an is down' '$T/wdown.err'"
+# Every other command sees it as list does (helper-65: list --json kept
+# the dead pid, inspect and stats said running, pause, unpause, update
+# and exec called runc on it).
+check "list --json, inspect, stats of a down container: down, no pid" \
+    sh -c "'$X' list --json | jq -e '.[] | select(.name == \"an\") | .state == \"down\" and .pid == null' >/dev/null &&
+           '$X' inspect --json an | jq -e '.status.state == \"down\" and .status.pid == null' >/dev/null &&
+           '$X' inspect an | grep -q 'down' && ! '$X' inspect an | grep -q 'running' &&
+           '$X' stats --no-stream --json an | jq -e '.[0].state == \"down\" and .[0].id == null' >/dev/null &&
+           ! '$X' stats --no-stream --json | jq -e '.[] | select(.name == \"an\")' >/dev/null"
+for verb in pause unpause "update --memory 100" "exec an true"; do
+    set -- $verb
+    [ "$1" = exec ] && args="exec an true" || args="$verb an"
+    check "$1 of a down container is refused, saying it is down" \
+        sh -c "! '$X' $args >/dev/null 2>'$T/vdown.err' && grep -q '^xl-oci: an is down: its process and its monitor are gone' '$T/vdown.err'"
+done
 check "stop of a down container halts it" \
     sh -c "'$X' stop an | grep -q 'was down' && [ \"\$('$X' status --json an | jq -r .state)\" = halted ] && '$X' list | grep -qE '^an +- +halted'"
 for c in aa au an as; do "$X" destroy "$c" >/dev/null 2>&1; done
