@@ -388,7 +388,12 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
             xo_err_clear(&e);
             xo_err_clear(err);
         }
-        if (publish_exit(h.xs, root, name, code, err) < 0)
+        /* Halting first, as a domain's monitor does once it is down: the
+         * exit code and the end go in before the final state, which
+         * comes after the teardown, and none may be read with "running"
+         * (helper-65: list right after kill showed running with 137). */
+        if (status_set_state(h.xs, name, DOMAIN_STATE_HALTING, err) < 0 ||
+            publish_exit(h.xs, root, name, code, err) < 0)
             goto out;
         int plan = monitor_restart_plan(
             h.xs, root, name, code, status_monotonic_ms() - started, &due, err);

@@ -266,6 +266,10 @@ check "start: its restart policy applies again (USR1 -> exit 8 -> restarted)" sh
     "'$X' kill -s USR1 kl && for i in \$(seq 100); do [ \"\$('$X' status --json kl | jq -r '.restarts')\" = 1 ] && exit 0; sleep 0.1; done; exit 1"
 check "start of a running container: said, exit 0, left as it is" sh -c \
     "pid=\$('$X' status --json kl | jq .pid); [ \"\$('$X' start kl)\" = 'kl is already running' ] && [ \"\$('$X' status --json kl | jq .pid)\" = \"\$pid\" ]"
+# Read at once after kill, its status is never "running" with the exit
+# code of the run that ended (helper-65: 6 times of 6 it was).
+check "kill, then list --json at once: never running with an exit code (3 rounds)" sh -c \
+    "for i in 1 2 3; do '$X' kill kl || exit 1; '$X' list --json | jq -e '.[] | select(.name == \"kl\") | .state == \"running\" and .exit_code != null' >/dev/null && exit 1; '$X' wait kl >/dev/null; sleep 1; '$X' start kl >/dev/null || exit 1; done; exit 0"
 fails_with "start of no such container" "no container domain named nokl" "$X" start nokl
 "$X" destroy kl >/dev/null 2>&1
 "$X" create "$T/kl.cfg" >/dev/null 2>&1
