@@ -104,6 +104,16 @@ static int start_one(struct xen_handles *h, const char *name, xo_err *err)
     if (cmd_start_again(h, name, nohyper, &r, err) < 0 ||
         state_run_set(root, name, STATE_RUN_RUNNING, err) < 0)
         goto out;
+    /* A NOHYPER program that could not be run at all (its monitor waited
+     * for runc's start, and set the error): an error, as docker start
+     * fails then, and as create says it (helper-65: "Started", exit 0). */
+    if (nohyper && status_read(h->xs, name, &st, err) == 0 && st.pid <= 0 &&
+        st.error[0]) {
+        xo_err_set(err, ENOEXEC, "%s did not start (exit %d): %s", name,
+                   st.exit_code, st.error);
+        goto out;
+    }
+    xo_err_clear(err);
     rc = 1;
 out:
     create_rendered_dispose(&r);

@@ -100,6 +100,10 @@ static int check_supported(const struct create_opts *o,
      * xl vif line names a Xen backend there is no equivalent of. */
     if (dc->n_vifs > domcfg_network_count(dc))
         what = "vif interfaces (use oci_network)";
+    else if (dc->n_disks > 0)
+        /* Silently left out, the container would miss its data
+         * (helper-65). */
+        what = "disk (xl disk specs: use oci_volumes)";
     else if (block || dc->writable_volume)
         what = "volumes other than tmpfs and shares";
     else if (wfs && strcmp(wfs, "qcow2") == 0)
@@ -427,8 +431,10 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     struct domain_status st;
     if (status_read(h.xs, name, &st, err) < 0)
         goto out;
-    /* It ran: it may have exited already, and be waiting to restart. */
+    /* It ran: it may have exited already (halting while its monitor
+     * tears it down), and be waiting to restart. */
     if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_HALTED &&
+        st.state != DOMAIN_STATE_HALTING &&
         st.state != DOMAIN_STATE_RESTARTING) {
         xo_err_set(err, EIO, "%s did not start: %s", name,
                    st.error[0] ? st.error : domain_state_to_string(st.state));

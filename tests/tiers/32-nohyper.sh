@@ -627,6 +627,10 @@ cfg e1 'vif = [ "bridge=xenbr0" ]'
 fails_with "an xl vif line is refused, naming the key" "vif interfaces (use oci_network): not available for a NOHYPER container" \
     "$X" create "$T/e1.cfg"
 check "and leaves nothing" nothing_left e1
+cfg e3 'disk = [ "format=raw, vdev=xvdz, access=r, target=/dev/null" ]'
+fails_with "an xl disk line is refused, naming the key (helper-65: ignored)" "disk (xl disk specs: use oci_volumes): not available for a NOHYPER container" \
+    "$X" create "$T/e3.cfg"
+check "and leaves nothing" nothing_left e3
 cfg e2 'oci_mode = "xen"'
 fails_with "oci_mode = \"xen\" on a host without Xen" "Xen is not running on this host" "$X" create "$T/e2.cfg"
 # (A program that cannot be run is an exit: above.)  A working directory

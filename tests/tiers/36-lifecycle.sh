@@ -271,6 +271,14 @@ check "start of a running container: said, exit 0, left as it is" sh -c \
 check "kill, then list --json at once: never running with an exit code (3 rounds)" sh -c \
     "for i in 1 2 3; do '$X' kill kl || exit 1; '$X' list --json | jq -e '.[] | select(.name == \"kl\") | .state == \"running\" and .exit_code != null' >/dev/null && exit 1; '$X' wait kl >/dev/null; sleep 1; '$X' start kl >/dev/null || exit 1; done; exit 0"
 fails_with "start of no such container" "no container domain named nokl" "$X" start nokl
+# A program that cannot be run: start fails saying so, as create says it
+# and as docker start fails (helper-65: "Started nf", exit 0).
+cfg nf 'oci_entrypoint = [ "/nonexistent" ]'
+"$X" create "$T/nf.cfg" >/dev/null 2>&1
+"$X" wait nf >/dev/null 2>&1
+fails_with "start of a container whose program cannot be run fails, naming why" \
+    "nf did not start (exit 127): the container's program could not be run" "$X" start nf
+"$X" destroy nf >/dev/null 2>&1
 "$X" destroy kl >/dev/null 2>&1
 "$X" create "$T/kl.cfg" >/dev/null 2>&1
 wait_log kl up >/dev/null
