@@ -247,6 +247,12 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
 
     if ((r = app_cfg_string(ac, "oci_user", &s, err)) < 0)
         return -1;
+    /* Empty is no user, and root is not what an admin filling a template
+     * meant (helper-65: it ran as uid 0 over the image's 1234). */
+    if (r && !*s)
+        return app_cfg_bad_value(
+            ac, "oci_user", err,
+            "empty: leave the key out for the image's User (root when it has none), or give one");
     const char *user = r ? s : (ic->user ? ic->user : "");
     if (!valid_user(user)) {
         if (r)
@@ -266,6 +272,10 @@ int merge_process(struct domain_config *dc, const struct app_cfg *ac,
 
     if ((r = app_cfg_string(ac, "oci_stop_signal", &s, err)) < 0)
         return -1;
+    if (r && !*s)
+        return app_cfg_bad_value(
+            ac, "oci_stop_signal", err,
+            "empty: leave the key out for the image's StopSignal (SIGTERM when it has none), or give one");
     const char *sig = r ? s : ic->stop_signal;
     dc->stop_signal = 15;
     if (sig && *sig) {

@@ -472,6 +472,14 @@ static void test_process_fields(void **state)
                 "app.cfg:3: oci_stop_signal: \"SIGNOPE\" is not a signal");
     build_fails(fx, IC("\"Cmd\": [\"/x\"], \"StopSignal\": \"NOPE\""), BASE,
                 "@RV@/image-config.json: StopSignal \"NOPE\" is not a signal");
+    /* Empty is not "unset": refused, not root or SIGTERM (helper-65). */
+    build_fails(fx, img, BASE "oci_user = \"\"\n",
+                "app.cfg:3: oci_user: empty: leave the key out for the "
+                "image's User (root when it has none), or give one");
+    build_fails(fx, img, BASE "oci_stop_signal = \"\"\n",
+                "app.cfg:3: oci_stop_signal: empty: leave the key out for "
+                "the image's StopSignal (SIGTERM when it has none), or give "
+                "one");
     build_fails(fx, img, BASE "oci_stop_timeout = 3601\n",
                 "app.cfg:3: oci_stop_timeout: 3601 is out of range [0, 3600]");
 }
