@@ -1,6 +1,7 @@
 /* platform.c: image platforms as this host reads them (see platform.h). */
 #include "platform.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -52,4 +53,16 @@ int xo_amd64_variant_level(const char *variant)
     if (!strcmp(variant, "v4"))
         return 4;
     return 0;
+}
+
+/* Xen's XENFEAT_dom0 (xen/include/public/features.h). */
+#define XENFEAT_DOM0_BIT 11
+
+int xo_xen_features_dom0(const char *line)
+{
+    size_t n = strspn(line, "0123456789abcdefABCDEF");
+    if (n == 0)
+        return -1;
+    unsigned long feat = strtoul(line + (n > 8 ? n - 8 : 0), NULL, 16);
+    return (int)((feat >> XENFEAT_DOM0_BIT) & 1);
 }

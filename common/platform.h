@@ -31,4 +31,13 @@ int xo_cpu_amd64_level(void);
  */
 int xo_amd64_variant_level(const char *variant);
 
+/*
+ * Whether the features word Xen gives a kernel (a line of
+ * /sys/hypervisor/properties/features: one 8-digit hex word per submap,
+ * submap 0 last) has XENFEAT_dom0 (bit 11, xen/include/public/
+ * features.h): 1 (a control domain), 0 (another domain), -1 when the
+ * line holds no hex digits.
+ */
+int xo_xen_features_dom0(const char *line);
+
 #endif

@@ -577,7 +577,7 @@ static int create_domain(struct create_opts *o, xo_err *err)
     if (!xen_host_present()) {
         xo_err_set(
             err, ENODEV,
-            "%s: oci_mode = \"xen\": Xen is not running on this host (no /dev/xen/privcmd)",
+            "%s: oci_mode = \"xen\": Xen is not running on this host (no /dev/xen/privcmd), or this is one of its guests, not its dom0",
             o->cfg_path);
         goto out;
     }

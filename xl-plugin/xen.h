@@ -19,9 +19,11 @@ struct xen_handles {
     struct xo_xs *xs;
 };
 
-/* True when this host runs Xen (a dom0, or where a test points
- * XENSTORED_PATH); XL_OCI_NO_XEN=1 says no, for tests.  Without Xen,
- * containers run NOHYPER and DomainStatus lives in <root>/status. */
+/* True when this host is Xen's dom0 (privcmd is there, and the kernel
+ * is not another domain: XENFEAT_dom0 in /sys/hypervisor, else xenfs's
+ * capabilities), or where a test points XENSTORED_PATH; XL_OCI_NO_XEN=1
+ * says no, for tests.  Without Xen (a Xen guest included), containers
+ * run NOHYPER and DomainStatus lives in <root>/status. */
 bool xen_host_present(void);
 
 /* Opens both; on failure says that Xen is not running here. */
