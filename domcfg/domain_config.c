@@ -61,6 +61,7 @@ void domain_config_dispose(struct domain_config *dc)
         free(dc->volumes[i].vdev);
         free(dc->volumes[i].name);
         free(dc->volumes[i].size);
+        free(dc->volumes[i].tmpfs_opts);
         free(dc->volumes[i].fstype);
         free(dc->volumes[i].subpath);
         free(dc->volumes[i].share_dir);

@@ -81,17 +81,19 @@ struct dc_bind_entry {
 
 struct dc_volume {
     enum dc_volume_kind kind;
-    char *source;    /* FILE: the image; NAMED: its disk image once attached;
+    char *source;     /* FILE: the image; NAMED: its disk image once attached;
                       SHARE: the directory, absolute */
-    char *name;      /* NAMED: the volume's name; NULL for an anonymous one
+    char *name;       /* NAMED: the volume's name; NULL for an anonymous one
                      until the command layer names it */
-    char *target;    /* absolute path inside the container */
-    char *vdev;      /* xvdN it is attached as; NULL for a tmpfs, a share */
-    char *size;      /* TMPFS: its size= value, NULL = the kernel's default */
-    char *fstype;    /* NAMED: its file system once attached */
-    char *subpath;   /* BIND: its entry in binds_image ("0", "1", ...);
+    char *target;     /* absolute path inside the container */
+    char *vdev;       /* xvdN it is attached as; NULL for a tmpfs, a share */
+    char *size;       /* TMPFS: its size= value, NULL = the kernel's default */
+    char *tmpfs_opts; /* TMPFS from a runtime spec: its other options, as
+                         "mode=700,uid=5,noexec" (spec_mounts.c); or NULL */
+    char *fstype;     /* NAMED: its file system once attached */
+    char *subpath;    /* BIND: its entry in binds_image ("0", "1", ...);
                       source is then the host's file or directory */
-    char *share_dir; /* SHARE: the directory, once source names the view
+    char *share_dir;  /* SHARE: the directory, once source names the view
                         QEMU serves (xl-plugin/share_views.h); NULL before */
     bool read_only;
     bool mkfs;      /* NAMED ":mkfs": a blank volume may be formatted */

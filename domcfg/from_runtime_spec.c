@@ -122,13 +122,14 @@ static int map_user(struct domain_config *dc, const struct runtime_process *pr,
     return 0;
 }
 
-/* A host name the boot spec carries: 1-64 bytes of letters, digits, '-'
- * and '.' (boot_spec.h). */
+/* A host name the boot spec carries: 1-64 bytes of letters, digits, '-',
+ * '_' and '.' (boot_spec.h; runc sets "my_host", and so do we). */
 static bool hostname_ok(const char *s)
 {
     size_t n = strlen(s);
     for (size_t i = 0; i < n; i++)
-        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+        if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' &&
+            s[i] != '_')
             return false;
     return n > 0 && n <= BOOT_SPEC_MAX_HOSTNAME;
 }

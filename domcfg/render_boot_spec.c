@@ -190,13 +190,16 @@ static int write_storage(void *fdt, const struct domain_config *dc)
                              : v->kind == DC_VOLUME_NAMED
                                  ? v->fstype
                                  : fstype_detect(v->source);
-        char opts[64] = "";
-        /* tmpfs: no device; its size, checked by domcfg, as an option. */
+        char opts[320] = "";
+        /* tmpfs: no device; its size and a spec's other options (mode=,
+         * uid=, gid=, noexec...), checked by domcfg, as options. */
+        const char *topts = v->kind == DC_VOLUME_TMPFS ? v->tmpfs_opts : NULL;
         if (v->kind == DC_VOLUME_TMPFS &&
             (xo_path_fmt(dev, sizeof(dev), NULL, "tmpfs") < 0 ||
-             (v->size &&
-              xo_path_fmt(opts, sizeof(opts), NULL, "size=%s", v->size) < 0)))
-            return -FDT_ERR_BADVALUE; /* sizes are at most 20 bytes */
+             xo_path_fmt(opts, sizeof(opts), NULL, "%s%s%s%s",
+                         v->size ? "size=" : "", v->size ? v->size : "",
+                         v->size && topts ? "," : "", topts ? topts : "") < 0))
+            return -FDT_ERR_BADVALUE; /* sizes 20 bytes, options 256 */
         /* An inline bind's copy is in the spec's binds node, a share is
          * its 9pfs device's tag: neither has a device or fstype. */
         bool in_spec = v->kind == DC_VOLUME_BIND && dc->binds_inline;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "domcfg/merge.h"
 
 /* Kernel file systems the loader and runc mount by themselves. */
 static const char *const provided_types[] = {"proc",   "sysfs",  "devpts",
@@ -65,12 +66,15 @@ static int parse_mount(struct runtime_mount *m, json_object *e,
                          p) < 0 ||
         runtime_spec_str(&m->destination, v, RUNTIME_SPEC_MAX_PATH, fp, p) < 0)
         return -1;
-    /* runc takes a relative destination as relative to /; we ask for the
-     * absolute form containerd writes, and never let ".." climb out. */
-    if (!runtime_spec_abs_path_ok(m->destination))
-        return runtime_spec_fail(p, fp,
-                                 "\"%.64s\" is not an absolute path without ..",
-                                 m->destination);
+    /* As runc resolves a destination: relative to /, and "..", "//",
+     * "/./" and a trailing '/' resolved lexically, never above / (CRI
+     * passes Kubernetes' mountPath "/data/" as it is: helper-63). */
+    if (m->destination[0] != '/') {
+        char *abs = xo_xasprintf("/%s", m->destination);
+        free(m->destination);
+        m->destination = abs;
+    }
+    merge_clean_abs_path(m->destination);
     const char *keys[] = {"type", "source"};
     char **outs[] = {&m->type, &m->source};
     for (size_t k = 0; k < 2; k++) {

@@ -61,7 +61,9 @@ static int parse_exec(struct runtime_process *pr, json_object *o,
         runtime_spec_str(&pr->cwd, v, RUNTIME_SPEC_MAX_PATH, "process.cwd", p) <
             0)
         return -1;
-    if (!runtime_spec_abs_path_ok(pr->cwd))
+    /* ".." is resolved as runc resolves it, inside the root
+     * (from_runtime_spec.c cleans the path): "/bin/../tmp" is /tmp. */
+    if (pr->cwd[0] != '/')
         return runtime_spec_fail(p, "process.cwd",
                                  "\"%.64s\" is not an absolute path", pr->cwd);
     return 0;
@@ -72,25 +74,31 @@ static int parse_user(struct runtime_process *pr, json_object *o,
 {
     json_object *u = NULL, *v = NULL;
     uint64_t x = 0;
-    if (runtime_spec_get(&u, o, "user", json_type_object, true, "process", p) <
-            0 ||
-        runtime_spec_get(&v, u, "uid", json_type_int, true, "process.user", p) <
-            0 ||
-        runtime_spec_uint(&x, v, UINT32_MAX - 1, "process.user.uid", p) < 0)
+    /* A missing user, uid or gid is 0, as runc reads the spec (Go's zero
+     * values; the spec calls them required, and runc runs without). */
+    int r =
+        runtime_spec_get(&u, o, "user", json_type_object, false, "process", p);
+    if (r <= 0)
+        return r;
+    r = runtime_spec_get(&v, u, "uid", json_type_int, false, "process.user", p);
+    if (r < 0 || (r == 1 && runtime_spec_uint(&x, v, UINT32_MAX - 1,
+                                              "process.user.uid", p) < 0))
         return -1;
-    pr->uid = (uint32_t)x;
-    if (runtime_spec_get(&v, u, "gid", json_type_int, true, "process.user", p) <
-            0 ||
-        runtime_spec_uint(&x, v, UINT32_MAX - 1, "process.user.gid", p) < 0)
+    pr->uid = r == 1 ? (uint32_t)x : 0;
+    r = runtime_spec_get(&v, u, "gid", json_type_int, false, "process.user", p);
+    if (r < 0 || (r == 1 && runtime_spec_uint(&x, v, UINT32_MAX - 1,
+                                              "process.user.gid", p) < 0))
         return -1;
-    pr->gid = (uint32_t)x;
-    int r = runtime_spec_get(&v, u, "umask", json_type_int, false,
-                             "process.user", p);
-    if (r < 0 ||
-        (r == 1 && runtime_spec_uint(&x, v, 0777, "process.user.umask", p) < 0))
+    pr->gid = r == 1 ? (uint32_t)x : 0;
+    /* umask(2) keeps the permission bits of what it is given: 07777 is
+     * 0777, as runc sets it. */
+    r = runtime_spec_get(&v, u, "umask", json_type_int, false, "process.user",
+                         p);
+    if (r < 0 || (r == 1 && runtime_spec_uint(&x, v, UINT32_MAX,
+                                              "process.user.umask", p) < 0))
         return -1;
     pr->has_umask = r == 1;
-    pr->umask = (uint32_t)x;
+    pr->umask = (uint32_t)x & 0777;
     r = runtime_spec_get(&v, u, "additionalGids", json_type_array, false,
                          "process.user", p);
     if (r <= 0)

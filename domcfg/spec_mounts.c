@@ -37,6 +37,87 @@ static bool canonical(const char *p)
            !(strlen(p) >= 2 && strcmp(p + strlen(p) - 2, "/.") == 0);
 }
 
+/* Options of a spec's tmpfs mount that mean nothing in a domain, where
+ * the container has its own mount namespace: propagation, and what
+ * runc's own mounts carry. */
+static bool tmpfs_option_ignored(const char *o)
+{
+    static const char *const words[] = {
+        "private", "rprivate", "slave", "rslave", "shared",  "rshared",
+        "bind",    "rbind",    "ro",    "rw",     "defaults"};
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (!strcmp(o, words[i]))
+            return true;
+    return false;
+}
+
+/* A decimal id of at most 10 digits below 2^32. */
+static bool id_ok(const char *s)
+{
+    size_t n = strspn(s, "0123456789");
+    return n > 0 && n <= 10 && !s[n] && strtoull(s, NULL, 10) <= 0xffffffffULL;
+}
+
+/*
+ * A spec tmpfs mount's options other than size= and ro/rw as the
+ * domain's loader takes them (loader/xen-tools/mounts.c): mode= (octal,
+ * at most 07777), uid=, gid=, and noexec, nosuid, nodev, their
+ * opposites and the atime flags, joined by ','.  *opts_r owned, NULL when none.  Anything
+ * else is refused naming it: a tmpfs that silently lost "noexec" or
+ * "mode=700" would be writable and executable where runc's is not
+ * (helper-63).
+ */
+static int tmpfs_options(char **opts_r, const struct runtime_mount *m, size_t i,
+                         const char *where, xo_err *err)
+{
+    static const char *const flags[] = {
+        "noexec", "exec",    "nosuid",   "suid",        "nodev",
+        "dev",    "noatime", "relatime", "strictatime", "nodiratime"};
+    char out[256] = "";
+    size_t len = 0;
+    *opts_r = NULL;
+    for (size_t k = 0; k < m->n_options; k++) {
+        const char *o = m->options[k];
+        bool keep = false;
+        if (!strncmp(o, "size=", 5) || tmpfs_option_ignored(o))
+            continue;
+        if (!strncmp(o, "mode=", 5)) {
+            size_t n = strspn(o + 5, "01234567");
+            keep = n > 0 && n <= 5 && !o[5 + n] &&
+                   strtoul(o + 5, NULL, 8) <= 07777;
+        } else if (!strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)) {
+            keep = id_ok(o + 4);
+        } else {
+            for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+                keep = keep || !strcmp(o, flags[f]);
+            if (!keep)
+                return xo_err_set(
+                    err, EINVAL,
+                    "%s: mounts[%zu] (%.200s): tmpfs option \"%.64s\" cannot be given to a domain's tmpfs (size=, mode=, uid=, gid=, ro, noexec, nosuid, nodev, their opposites and the atime flags can)",
+                    where, i, m->destination, o);
+        }
+        if (!keep)
+            return xo_err_set(
+                err, EINVAL,
+                "%s: mounts[%zu] (%.200s): tmpfs option \"%.64s\": %s", where,
+                i, m->destination, o,
+                o[0] == 'm' ? "mode= is octal, at most 07777"
+                            : "an id is a number below 2^32");
+        size_t ol = strlen(o);
+        if (len + ol + 2 > sizeof(out))
+            return xo_err_set(
+                err, E2BIG, "%s: mounts[%zu] (%.200s): too many tmpfs options",
+                where, i, m->destination);
+        if (len)
+            out[len++] = ',';
+        memcpy(out + len, o, ol + 1);
+        len += ol;
+    }
+    if (len)
+        *opts_r = xo_xstrdup(out);
+    return 0;
+}
+
 /* The value of a "size=" option, or NULL. */
 static const char *size_option(const struct runtime_mount *m)
 {
@@ -161,8 +242,11 @@ int domcfg_spec_mounts(struct domain_config *dc, const struct runtime_spec *rs,
                     err, EINVAL,
                     "%s: mounts[%zu] (%.200s): size=%.32s is not like 64m or 10%%",
                     where, i, m->destination, size);
+            if (tmpfs_options(&v.tmpfs_opts, m, i, where, err) < 0)
+                return -1;
             v.kind = DC_VOLUME_TMPFS;
             v.size = size ? xo_xstrdup(size) : NULL;
+            v.read_only = m->read_only;
         } else {
             /* A bind the annotation names is shared when it can be. */
             char *real = NULL;

@@ -65,7 +65,7 @@
 #define BOOT_SPEC_MAX_EXEC_BYTES (BOOT_SPEC_EXEC_LIMIT - BOOT_SPEC_EXEC_RESERVE)
 /* One entry of process/args or process/env, NUL included (MAX_ARG_STRLEN). */
 #define BOOT_SPEC_MAX_ARG_STRLEN (32 * 4096)
-#define BOOT_SPEC_MAX_HOSTNAME 64 /* bytes, letters digits '-' '.' */
+#define BOOT_SPEC_MAX_HOSTNAME 64 /* bytes, letters digits '-' '_' '.' */
 #define BOOT_SPEC_MAX_MOUNTS 16   /* mount@N children */
 #define BOOT_SPEC_MAX_IFACES 8    /* interface@N children */
 #define BOOT_SPEC_MAX_DNS 4       /* entries of network/dns */

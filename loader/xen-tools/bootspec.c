@@ -528,16 +528,17 @@ int boot_spec_parse(struct boot_spec *s, const void *buf, size_t len,
             "boot spec: both a network node and " BOOT_SPEC_PROP_LATE_NETWORK);
         goto fail;
     }
-    /* It lands in /etc/hosts: letters, digits, '-' and '.' only. */
+    /* It lands in /etc/hosts: letters, digits, '-', '_' and '.' only. */
     size_t hl = strlen(s->hostname);
     if (hl == 0 || hl > BOOT_SPEC_MAX_HOSTNAME ||
         strspn(
             s->hostname,
-            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._") !=
             hl) {
-        xo_err_set(err, EINVAL,
-                   "boot spec: hostname: not 1-%d letters, digits, '-' or '.'",
-                   BOOT_SPEC_MAX_HOSTNAME);
+        xo_err_set(
+            err, EINVAL,
+            "boot spec: hostname: not 1-%d letters, digits, '-', '_' or '.'",
+            BOOT_SPEC_MAX_HOSTNAME);
         goto fail;
     }
     return 0;

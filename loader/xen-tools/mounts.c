@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -155,12 +156,20 @@ static int parse_options(const char *opts, unsigned long *flags, char *data,
         const char *name;
         unsigned long set, clear;
     } words[] = {
-        {"ro", MS_RDONLY, 0},        {"rw", 0, MS_RDONLY},
-        {"nosuid", MS_NOSUID, 0},    {"suid", 0, MS_NOSUID},
-        {"nodev", MS_NODEV, 0},      {"dev", 0, MS_NODEV},
-        {"noexec", MS_NOEXEC, 0},    {"exec", 0, MS_NOEXEC},
-        {"noatime", MS_NOATIME, 0},  {"relatime", MS_RELATIME, 0},
-        {"sync", MS_SYNCHRONOUS, 0}, {"defaults", 0, 0},
+        {"ro", MS_RDONLY, 0},
+        {"rw", 0, MS_RDONLY},
+        {"nosuid", MS_NOSUID, 0},
+        {"suid", 0, MS_NOSUID},
+        {"nodev", MS_NODEV, 0},
+        {"dev", 0, MS_NODEV},
+        {"noexec", MS_NOEXEC, 0},
+        {"exec", 0, MS_NOEXEC},
+        {"noatime", MS_NOATIME, 0},
+        {"relatime", MS_RELATIME, 0},
+        {"strictatime", MS_STRICTATIME, 0},
+        {"nodiratime", MS_NODIRATIME, 0},
+        {"sync", MS_SYNCHRONOUS, 0},
+        {"defaults", 0, 0},
     };
     char buf[BS_MAX_STR];
     size_t dlen = 0;
@@ -196,6 +205,37 @@ static bool size_ok(const char *s)
     size_t n = strspn(s, "0123456789");
     return n > 0 && n < 20 &&
            (s[n] == '\0' || (strchr("kKmMgG%", s[n]) && s[n + 1] == '\0'));
+}
+
+/* The data of a tmpfs's options (parse_options took the flags): each of
+ * size=SIZE, mode= (octal, at most 07777), uid= and gid= (decimal, below
+ * 2^32), as domcfg writes them; nothing else reaches tmpfs. */
+static bool tmpfs_data_ok(const char *data)
+{
+    char buf[BS_MAX_STR];
+    /* cannot truncate: data comes from a BS_MAX_STR buffer */
+    snprintf(buf, sizeof(buf), "%s", data);
+    char *save = NULL;
+    for (char *w = strtok_r(buf, ",", &save); w;
+         w = strtok_r(NULL, ",", &save)) {
+        size_t n;
+        if (!strncmp(w, "size=", 5)) {
+            if (!size_ok(w + 5))
+                return false;
+        } else if (!strncmp(w, "mode=", 5)) {
+            n = strspn(w + 5, "01234567");
+            if (n == 0 || n > 5 || w[5 + n] || strtoul(w + 5, NULL, 8) > 07777)
+                return false;
+        } else if (!strncmp(w, "uid=", 4) || !strncmp(w, "gid=", 4)) {
+            n = strspn(w + 4, "0123456789");
+            if (n == 0 || n > 10 || w[4 + n] ||
+                strtoull(w + 4, NULL, 10) > 0xffffffffULL)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return true;
 }
 
 static int mount_writable(const struct loader_env *env,
@@ -400,19 +440,20 @@ static int mount_volume(const struct loader_env *env,
     if (m->share)
         return mount_share(env, rootfd, m, err);
     unsigned long flags = m->read_only ? MS_RDONLY : 0;
-    /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]") has no device;
-     * its only option is the size domcfg checked, checked again here. */
+    /* A tmpfs volume (oci_volumes "tmpfs:/TARGET[:SIZE]", or a runtime
+     * spec's tmpfs mount) has no device; its options are the ones domcfg
+     * checked, checked again here: nosuid and nodev unless it says suid
+     * or dev. */
     bool tmpfs = strcmp(m->fstype, "tmpfs") == 0;
     if (tmpfs) {
-        if (strcmp(m->device, "tmpfs") != 0 ||
-            (m->options[0] && (strncmp(m->options, "size=", 5) != 0 ||
-                               !size_ok(m->options + 5))))
-            return xo_err_set(err, EINVAL,
-                              "volume %s: a tmpfs takes only size=SIZE",
-                              m->target);
         flags |= MS_NOSUID | MS_NODEV;
-        /* cannot truncate: "size=" and under 20 checked bytes */
-        snprintf(data, sizeof(data), "%s", m->options);
+        if (strcmp(m->device, "tmpfs") != 0 ||
+            parse_options(m->options, &flags, data, sizeof(data), err) < 0 ||
+            !tmpfs_data_ok(data))
+            return xo_err_set(
+                err, EINVAL,
+                "volume %s: a tmpfs takes only size=SIZE, mode=OCTAL, uid=ID, gid=ID and mount flags",
+                m->target);
     } else if (check_fstype("volume", m->fstype, err) < 0 ||
                parse_options(m->options, &flags, data, sizeof(data), err) < 0)
         return xo_err_wrap(err, "volume %s", m->target);

@@ -818,10 +818,19 @@ spec inlinethru && run inlinethru
 check "inline binds: an entry under a symlink entry fails, nothing made through it" \
     eval 'failed inlinethru "binds/entry@2 0/l/planted" && test ! -e /tmp/planted'
 defaults; EXTRA='mounts { bogus { }; };'; spec bogus; bad bogus "mounts: unexpected node bogus"
-defaults; EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "size=1m,exec"; }; };'
-spec tmpopt; bad tmpopt "volume /t: a tmpfs takes only size=SIZE"
+defaults; EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "size=1m,nr_inodes=5"; }; };'
+spec tmpopt; bad tmpopt "volume /t: a tmpfs takes only size=SIZE, mode=OCTAL, uid=ID, gid=ID and mount flags"
+defaults; EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "mode=8777"; }; };'
+spec tmpmode; bad tmpmode "volume /t: a tmpfs takes only size=SIZE"
 defaults; EXTRA='mounts { mount@0 { device = "/dev/xvdc"; target = "/t"; fstype = "tmpfs"; options = ""; }; };'
 spec tmpdev; bad tmpdev "volume /t: a tmpfs takes only size=SIZE"
+# A runtime spec's tmpfs options reach the mount (helper-63: only size=
+# did; mode, owner, ro and noexec were dropped).
+defaults; ARGS='"probe", "stat", "/t", "mounts", "exit", "0"'
+EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/t"; fstype = "tmpfs"; options = "size=1m,mode=750,uid=5,gid=6,noexec"; read-only; }; };'
+spec tmpopts && run tmpopts
+check "tmpfs: size, mode, uid, gid, noexec and read-only reach the mount" \
+    eval 'exited tmpopts 0 && has tmpopts "probe: stat /t: 5:6 750 dir" && grep -qE "tmpfs /t tmpfs ro,nosuid,nodev,noexec[^ ]*,size=1024k,(nr_inodes=[0-9]+,)?mode=750,uid=5,gid=6" "$T/tmpopts.out" || { grep -E "stat /t|/t tmpfs|error|failed" "$T/tmpopts.out" "$T/tmpopts.rep/error" | sed "s/^/# /"; false; }' 
 # A volume's target through an image's symlink (/escape -> /tmp) is
 # mounted inside the root, as runc resolves a mount's destination (it was
 # refused: "component escape is a symlink"); nothing is made on the host.

@@ -201,12 +201,32 @@ static void test_app_cfg_alone_gets_defaults(void **st)
     app_cfg_free(ac);
 }
 
+/* What runc runs and a domain refused (helper-63): a hostname with '_',
+ * a cwd through "..", a user without gid, a umask past 0777. */
+static void test_spec_as_runc_reads_it(void **st)
+{
+    (void)st;
+    struct domain_config dc;
+    build(&dc,
+          "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
+          "\"hostname\": \"my_host\", \"process\": {\"user\": {\"uid\": 7, "
+          "\"umask\": 4095}, \"args\": [\"/x\"], \"cwd\": \"/bin/../tmp\"}}",
+          NULL);
+    assert_string_equal(dc.hostname, "my_host");
+    assert_string_equal(dc.cwd, "/tmp");
+    assert_string_equal(dc.user, "7:0");
+    assert_true(dc.has_umask);
+    assert_int_equal(dc.umask, 0777);
+    domain_config_dispose(&dc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spec_sysctls_exactly),
         cmocka_unit_test(test_pod_then_spec),
         cmocka_unit_test(test_app_cfg_alone_gets_defaults),
+        cmocka_unit_test(test_spec_as_runc_reads_it),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

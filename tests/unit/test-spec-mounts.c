@@ -158,6 +158,7 @@ static void expect_refused(const char *mounts, int code, const char *want)
 static void test_refused(void **state)
 {
     (void)state;
+    xo_err err = XO_ERR_INIT;
     expect_refused("[{\"destination\": \"/proc\", \"type\": \"proc\"}, "
                    "{\"destination\": \"/mnt\", \"type\": \"nfs\", "
                    "\"source\": \"srv:/x\"}]",
@@ -167,21 +168,60 @@ static void test_refused(void **state)
                    EINVAL, "mounts[0]: destination /sys/kernel/x");
     expect_refused("[{\"destination\": \"/a,b\", \"type\": \"tmpfs\"}]", EINVAL,
                    "mounts[0]: destination /a,b");
-    /* The loader compares targets as strings: only canonical ones; and
-     * /dev itself is the loader's. */
-    static const char *const odd[] = {"//etc/hosts", "/etc/./hosts", "/data/",
-                                      "/data/.", "/dev"};
+    /* Destinations resolved as runc resolves them, inside /: a trailing
+     * '/' (CRI passes Kubernetes' mountPath as written), "//", "/./",
+     * ".." and a relative one (helper-63: refused); / is no mount
+     * point. */
+    static const char *const odd[][2] = {{"/data/", "/data"},
+                                         {"//etc/hosts", "/etc/hosts"},
+                                         {"/etc/./hosts", "/etc/hosts"},
+                                         {"/mnt/../opt", "/opt"},
+                                         {"../../x", "/x"},
+                                         {"mnt", "/mnt"}};
     for (size_t k = 0; k < sizeof(odd) / sizeof(*odd); k++) {
         char m[256];
         snprintf(m, sizeof(m),
-                 "[{\"destination\": \"%s\", \"type\": \"bind\", "
-                 "\"source\": \"/x\", \"options\": [\"rbind\"]}]",
-                 odd[k]);
-        char want[128];
-        snprintf(want, sizeof(want), "mounts[0]: destination %s: must be",
-                 odd[k]);
-        expect_refused(m, EINVAL, want);
+                 "[{\"destination\": \"%s\", \"type\": \"tmpfs\"}]", odd[k][0]);
+        struct runtime_spec r2;
+        struct domain_config d2;
+        domain_config_init(&d2);
+        if (parse_mounts(&r2, m, &err) < 0 ||
+            domcfg_spec_mounts(&d2, &r2, "/b", "config.json", &err) < 0)
+            fail_msg("%s: %s", odd[k][0], xo_err_msg(&err));
+        assert_string_equal(d2.volumes[0].target, odd[k][1]);
+        domain_config_dispose(&d2);
+        runtime_spec_dispose(&r2);
     }
+    expect_refused("[{\"destination\": \"/a/..\", \"type\": \"tmpfs\"}]",
+                   EINVAL, "mounts[0]: destination /: must be");
+    /* A tmpfs's options as runc mounts them (helper-63: only size= got
+     * through): ro as read-only, the rest in order; others named. */
+    {
+        struct runtime_spec r2;
+        struct domain_config d2;
+        domain_config_init(&d2);
+        if (parse_mounts(&r2,
+                         "[{\"destination\": \"/t\", \"type\": \"tmpfs\", "
+                         "\"options\": [\"nosuid\", \"size=1m\", \"mode=700\", "
+                         "\"ro\", \"noexec\", \"uid=5\", \"rprivate\"]}]",
+                         &err) < 0 ||
+            domcfg_spec_mounts(&d2, &r2, "/b", "config.json", &err) < 0)
+            fail_msg("%s", xo_err_msg(&err));
+        assert_string_equal(d2.volumes[0].size, "1m");
+        assert_string_equal(d2.volumes[0].tmpfs_opts,
+                            "nosuid,mode=700,noexec,uid=5");
+        assert_true(d2.volumes[0].read_only);
+        domain_config_dispose(&d2);
+        runtime_spec_dispose(&r2);
+    }
+    expect_refused("[{\"destination\": \"/t\", \"type\": \"tmpfs\", "
+                   "\"options\": [\"nr_inodes=5\"]}]",
+                   EINVAL,
+                   "mounts[0] (/t): tmpfs option \"nr_inodes=5\" cannot");
+    expect_refused(
+        "[{\"destination\": \"/t\", \"type\": \"tmpfs\", "
+        "\"options\": [\"mode=8777\"]}]",
+        EINVAL, "mounts[0] (/t): tmpfs option \"mode=8777\": mode= is octal");
     expect_refused("[{\"destination\": \"/t\", \"type\": \"tmpfs\", "
                    "\"options\": [\"size=lots\"]}]",
                    EINVAL, "mounts[0] (/t): size=lots");
