@@ -292,8 +292,10 @@ int bundle_rootfs_volume(struct bundle_volume *v_r, const char *root,
     /* Mount points and copied files get their modes whatever the caller's
      * umask, as a pull's do. */
     mode_t saved_umask = umask(022);
-    if (bundle_source_probe(&v.src, rootfs, NULL, err) < 0)
-        goto out;
+    if (bundle_source_probe(&v.src, rootfs, NULL, err) < 0) {
+        umask(saved_umask);
+        return -1; /* its error names the rootfs already */
+    }
     if (v.src.why[0])
         image_progress(rep ? rep->progress : NULL, rep ? rep->arg : NULL,
                        "not cached: %s", v.src.why);

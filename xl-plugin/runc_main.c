@@ -58,8 +58,8 @@ static bool log_line(const struct runc_global *g, const char *level,
         xo_jset(o, "level", xo_jstr(level));
         xo_jset(o, "msg", xo_jstr(msg));
         xo_jset(o, "time", xo_jstr(now));
-        const char *s =
-            json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+        const char *s = json_object_to_json_string_ext(
+            o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
         if (!s)
             xo_oom(); /* json-c's print buffer could not grow */
         dprintf(fd, "%s\n", s);

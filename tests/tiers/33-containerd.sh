@@ -170,6 +170,14 @@ fails_with "Xen path: a refused mount fails create at once, naming it (no wait o
     "mounts[" timeout 60 "${XR[@]}" create --bundle "$BX" xm1
 check "Xen path: the refused create left no state and the store lock free" \
     bash -c "[ ! -e '$T/runc-xen/xm1' ] && flock -n -x '$T/xen-root/lock' true"
+# A bundle whose rootfs is missing: named once, and the --log file's JSON
+# keeps '/' as it is, so a grep for the path finds it (helper-63: the
+# prefix twice, and json-c's "\/").
+mkdir -p "$T/norootfs"
+jq '.process.terminal = false' "$B/config.json" >"$T/norootfs/config.json"
+"${XR[@]}" --log "$T/norootfs.log" --log-format json create --bundle "$T/norootfs" xm2 >/dev/null 2>&1
+check "Xen path: a missing bundle rootfs is named once, the log's JSON with plain '/'" \
+    bash -c "grep -qF '$T/norootfs/rootfs' '$T/norootfs.log' && [ \$(grep -o 'bundle rootfs' '$T/norootfs.log' | wc -l) = 1 ]"
 # As runc: delete --force of a container that does not exist is done
 # (cleanup that deletes twice); without --force it is the shim's "does
 # not exist".
