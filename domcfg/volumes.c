@@ -128,6 +128,18 @@ static size_t split(char *s, char **f, size_t max)
     return n;
 }
 
+/* Whether `t` is /dev itself, or /proc or /sys or under them. */
+static bool kernel_path(const char *t)
+{
+    static const char *const dirs[] = {"/proc", "/sys"};
+    for (size_t k = 0; k < 2; k++) {
+        size_t n = strlen(dirs[k]);
+        if (!strncmp(t, dirs[k], n) && (t[n] == '\0' || t[n] == '/'))
+            return true;
+    }
+    return strcmp(t, "/dev") == 0;
+}
+
 /* One oci_volumes entry into v; -1 with err naming the item. */
 static int parse_entry(struct dc_volume *v, char *spec, size_t i,
                        const struct app_cfg *ac, xo_err *err)
@@ -136,11 +148,24 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     size_t n = split(spec, f, 4);
     if (strcmp(f[0], "share") == 0)
         return parse_share(v, f, n, i, ac, err);
-    if (n < 2 || !domcfg_valid_guest_path(f[1]))
+    if (n < 2)
         return app_cfg_bad_value(
             ac, "oci_volumes", err,
             "item %zu: \"%s\" needs \":/TARGET\", an absolute path without \"..\", ':' or ','",
             i, f[0]);
+    if (!domcfg_valid_guest_path(f[1]))
+        return app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: target \"%.200s\" is not an absolute path other than / without \"..\" or ','",
+            i, f[1]);
+    /* runc mounts its own /proc, /sys and /dev, and so does the loader:
+     * a volume over them fails deep in the start (helper-65: "open
+     * /proc/sys/net/ipv4/ip_unprivileged_port_start"), if it starts. */
+    if (kernel_path(f[1]))
+        return app_cfg_bad_value(
+            ac, "oci_volumes", err,
+            "item %zu: target %.200s is the kernel's (/proc, /sys or /dev itself): no volume can be mounted there",
+            i, f[1]);
     v->target = xo_xstrdup(f[1]);
     if (strcmp(f[0], "tmpfs") == 0) {
         v->kind = DC_VOLUME_TMPFS;
