@@ -90,7 +90,7 @@ static const struct key_def known_keys[] = {
     {"oci_labels", KEY_LIST},
 };
 
-#define MAX_SETTINGS 256
+#define MAX_SETTINGS 4096
 
 struct app_cfg {
     XLU_Config *xlu;
@@ -105,6 +105,48 @@ static const struct key_def *find_key(const char *name)
     for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++)
         if (strcmp(known_keys[i].name, name) == 0)
             return &known_keys[i];
+    return NULL;
+}
+
+/* xl.cfg(5) keys an admin may carry over that xl-oci does not take,
+ * with what to use instead (NULL: nothing does it here).  Said in the
+ * unknown-key error (helper-65: "unknown key" alone read like a typo). */
+static const struct {
+    const char *key, *instead;
+} xl_keys[] = {
+    {"kernel", "the loader boots the container: oci_loader chooses it"},
+    {"ramdisk", "the loader boots the container: oci_loader chooses it"},
+    {"extra", "the loader boots the container: oci_loader chooses it"},
+    {"cmdline", "the loader boots the container: oci_loader chooses it"},
+    {"root", "the image is the root: oci_image or oci_root"},
+    {"bootloader", "the loader boots the container: oci_loader chooses it"},
+    {"builder", "type (pv or pvh)"},
+    {"p9", "oci_volumes \"share:/DIR:/TARGET\""},
+    {"pci", NULL},
+    {"usb", NULL},
+    {"usbctrl", NULL},
+    {"usbdev", NULL},
+    {"serial", NULL},
+    {"vnc", NULL},
+    {"sdl", NULL},
+    {"vfb", NULL},
+    {"vkb", NULL},
+    {"channel", NULL},
+    {"device_model_version", NULL},
+    {"on_watchdog", NULL},
+    {"on_soft_reset", NULL},
+    {"cpus_soft", NULL},
+    {"nomigrate", NULL},
+};
+
+static const char *xl_key_instead(const char *name, bool *is_xl_r)
+{
+    for (size_t i = 0; i < sizeof(xl_keys) / sizeof(xl_keys[0]); i++)
+        if (!strcmp(xl_keys[i].key, name)) {
+            *is_xl_r = true;
+            return xl_keys[i].instead;
+        }
+    *is_xl_r = false;
     return NULL;
 }
 
@@ -201,9 +243,28 @@ static int check_keys(struct app_cfg *ac, xo_err *err)
                 "%s: cannot walk libxlutil's settings (libxlutil is not 4.17?)",
                 ac->path);
         const struct key_def *k = find_key(s->name);
+        bool is_xl = false;
+        const char *instead = k ? NULL : xl_key_instead(s->name, &is_xl);
+        if (!k && is_xl)
+            return xo_err_set(
+                err, EINVAL,
+                "%s:%d: unknown key \"%s\" (an xl.cfg key xl-oci does not take%s%s)",
+                ac->path, s->lineno, s->name, instead ? "; " : "",
+                instead ? instead : "");
         if (!k)
             return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"",
                               ac->path, s->lineno, s->name);
+        /* xl keeps the last of a key given twice, silently: here, where
+         * a slip is an error, so is that (helper-65: a second oci_env
+         * dropped the first).  += adds to a list (libxlutil merges it
+         * into the one setting). */
+        for (const struct xlu417_setting *t = s->next;
+             t && s->op != XLU_OP_ADDITION; t = t->next)
+            if (t->name && !strcmp(t->name, s->name))
+                return xo_err_set(
+                    err, EINVAL,
+                    "%s:%d: %s is given again (first at line %d): give it once, or add to a list with +=",
+                    ac->path, s->lineno, s->name, t->lineno);
         if (!has_type(ac, k))
             return xo_err_set(err, EINVAL, "%s:%d: %s: must be %s", ac->path,
                               key_line(ac, k->name), s->name,
@@ -246,6 +307,23 @@ int app_cfg_read_data(struct app_cfg **out_r, const char *name,
                           APP_CFG_MAX_BYTES);
     if (memchr(data, '\0', len))
         return xo_err_set(err, EINVAL, "%s: contains a NUL byte", name);
+    /* What an editor on another system leaves, which libxlutil reports
+     * as a syntax error near an invisible byte (helper-65). */
+    if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3))
+        return xo_err_set(
+            err, EINVAL,
+            "%s: starts with a UTF-8 byte order mark: save it without one",
+            name);
+    const char *cr = memchr(data, '\r', len);
+    if (cr) {
+        int line = 1;
+        for (const char *p = data; p < cr; p++)
+            line += *p == '\n';
+        return xo_err_set(
+            err, EINVAL,
+            "%s:%d: a carriage return (a Windows line ending): save the file with Unix line endings",
+            name, line);
+    }
     if (xo_xenlight_load(err) < 0)
         return -1;
     struct app_cfg *ac = app_cfg_new(name);

@@ -381,7 +381,11 @@ int main_wait(int argc, char **argv)
     xen_close(&h);
     if (st.exit_code >= 0)
         return st.exit_code;
-    xo_err_set(&err, EIO, "%s: %s", st.name,
+    /* An error that names the container already is not prefixed again
+     * ("bk: bk did not start", helper-65). */
+    size_t nl = strlen(st.name);
+    bool named = !strncmp(st.error, st.name, nl) && st.error[nl] == ' ';
+    xo_err_set(&err, EIO, "%s%s%s", named ? "" : st.name, named ? "" : ": ",
                st.error[0] ? st.error : "halted without an exit code");
     return cmd_fail(&err);
 }

@@ -371,7 +371,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     char uuid[XO_UUID_TEXT_LEN + 1];
     int lock = -1, rc = -1;
-    bool have_status = false, have_leases = false, announced = false;
+    bool have_status = false, have_leases = false, announced = false,
+         monitor_broke = false;
     char **kept = NULL;
     size_t n_kept = 0;
     drop_anonymous(&r->dc, &kept, &n_kept);
@@ -436,6 +437,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_HALTED &&
         st.state != DOMAIN_STATE_HALTING &&
         st.state != DOMAIN_STATE_RESTARTING) {
+        monitor_broke = st.state == DOMAIN_STATE_BROKEN;
         xo_err_set(err, EIO, "%s did not start: %s", name,
                    st.error[0] ? st.error : domain_state_to_string(st.state));
         goto out;
@@ -458,8 +460,10 @@ out:
         netattach_release(cmd_state_root(), name, NULL, &e);
         xo_err_clear(&e);
     }
-    /* The monitor journaled what went wrong; the create ends it. */
-    if (rc < 0 && (announced || (have_status && o->keep_broken)))
+    /* The monitor journaled what went wrong; the create ends it, unless
+     * the monitor's "broken" is the end (helper-65: two for one). */
+    if (rc < 0 && !(monitor_broke && o->keep_broken) &&
+        (announced || (have_status && o->keep_broken)))
         journal_note(cmd_state_root(),
                      o->keep_broken ? EVENT_BROKEN : EVENT_DESTROYED, name,
                      o->keep_broken ? xo_err_msg(err) : NULL);

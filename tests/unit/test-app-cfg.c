@@ -178,7 +178,12 @@ static void test_unknown_and_wrong_type(void **state)
                         "t.cfg:4: unknown key \"bogus\"");
     /* xl keys we do not support are unknown too, not silently ignored. */
     expect_read_error_s("name = \"a\"\nbootloader = \"pygrub\"\n",
-                        "t.cfg:2: unknown key \"bootloader\"");
+                        "t.cfg:2: unknown key \"bootloader\" (an xl.cfg key "
+                        "xl-oci does not take; the loader boots the container: "
+                        "oci_loader chooses it)");
+    expect_read_error_s("pci = [ \"01:00.0\" ]\n",
+                        "t.cfg:1: unknown key \"pci\" (an xl.cfg key xl-oci "
+                        "does not take)");
     expect_read_error_s("oci_entrypiont = [ \"/bin/sh\" ]\n",
                         "t.cfg:1: unknown key \"oci_entrypiont\"");
     expect_read_error_s("name = [ \"a\" ]\n",
@@ -187,10 +192,30 @@ static void test_unknown_and_wrong_type(void **state)
                         "t.cfg:2: oci_cmd: must be a list");
     expect_read_error_s("memory = [ 1 ]\n",
                         "t.cfg:1: memory: must be a number");
-    /* The setting libxlutil uses (the last) is the one checked. */
+    /* A key given twice is an error, where xl keeps the last silently
+     * (helper-65: a second oci_env dropped the first); += adds. */
     expect_read_error_s("memory = 1\nmemory = [ 1 ]\n",
-                        "t.cfg:2: memory: must be a number");
+                        "t.cfg:2: memory is given again (first at line 1): "
+                        "give it once, or add to a list with +=");
+    expect_read_error_s("oci_env = [ \"A=1\" ]\n\noci_env = [ \"B=2\" ]\n",
+                        "t.cfg:3: oci_env is given again (first at line 1): "
+                        "give it once, or add to a list with +=");
+    struct app_cfg *ac =
+        read_ok("oci_env = [ \"A=1\" ]\noci_env += [ \"B=2\" ]\n");
+    char **v = NULL;
+    size_t n = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(app_cfg_list(ac, "oci_env", 8, &v, &n, &err), 1);
+    assert_int_equal(n, 2);
+    xo_strv_free(v);
+    app_cfg_free(ac);
     expect_read_error("name = \"a\"\0x\n", 12, "t.cfg: contains a NUL byte");
+    expect_read_error_s("\xef\xbb\xbfname = \"a\"\n",
+                        "t.cfg: starts with a UTF-8 byte order mark: save it "
+                        "without one");
+    expect_read_error_s("name = \"a\"\r\nmemory = 64\r\n",
+                        "t.cfg:1: a carriage return (a Windows line ending): "
+                        "save the file with Unix line endings");
 }
 
 static void test_syntax_errors(void **state)
@@ -214,12 +239,13 @@ static void test_syntax_errors(void **state)
 static void test_limits(void **state)
 {
     (void)state;
-    /* 257 settings: more than any app.cfg needs. */
-    size_t cap = 257 * 16 + 1;
+    /* 4097 settings (oci_env += lines, the way to reach them): more than
+     * any app.cfg needs. */
+    size_t cap = 4097 * 32 + 1;
     char *t = malloc(cap), *p = t;
-    for (int i = 0; i < 257; i++)
-        p += sprintf(p, "memory = %d\n", i + 16);
-    expect_read_error_s(t, "t.cfg: more than 256 settings");
+    for (int i = 0; i < 4097; i++)
+        p += sprintf(p, "oci_env %s [ \"K%d=v\" ]\n", i ? "+=" : "=", i);
+    expect_read_error_s(t, "t.cfg: more than 4096 settings");
     free(t);
 
     size_t big = APP_CFG_MAX_BYTES + 1;
