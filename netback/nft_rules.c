@@ -152,11 +152,15 @@ static const char *const inet_objs[] = {
         "prio" : 0,
         "policy" : "accept"
     }}),
-    /* Bridges have route_localnet (for DNAT from dom0's 127.0.0.1), so a
-     * guest must not reach dom0's loopback services through them. */
+    /* 127.0.0.0/8 only from lo: bridges have route_localnet (for DNAT
+     * from dom0's 127.0.0.1), so a guest must not reach dom0's loopback
+     * services through them; and a neighbour on an uplink sending to
+     * 127.0.0.1 would be DNATed (before routing drops such martians) to
+     * a port published on 127.0.0.1 only (helper-62; Docker drops the
+     * same, kube-proxy since CVE-2020-8558). */
     J({"rule" : {"chain" : "prerouting", "expr" : [
-        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
-                    "right" : "@bridges"}},
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "lo"}},
         {"match" : {"op" : "==", "left" : {"payload" : {
             "protocol" : "ip", "field" : "daddr"}},
             "right" : {"prefix" : {"addr" : "127.0.0.0", "len" : 8}}}},
@@ -177,6 +181,19 @@ static const char *const inet_objs[] = {
         {"match" : {"op" : "in", "left" : {"ct" : {"key" : "status"}},
                     "right" : "dnat"}},
         {"accept" : null}
+    ]}}),
+    /* Into a network from anywhere else (an uplink, where a LAN host
+     * routes the subnet via dom0): only published ports, and what the
+     * containers began.  Docker 28 drops the same; before, every port of
+     * a container on a nat network answered such a host (helper-62). */
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "oifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "!=", "left" : {"meta" : {"key" : "iifname"}},
+                    "right" : "@bridges"}},
+        {"match" : {"op" : "in", "left" : {"ct" : {"key" : "state"}},
+                    "right" : "new"}},
+        {"drop" : null}
     ]}}),
     J({"rule" : {"chain" : "forward", "expr" : [
         {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},

@@ -406,6 +406,28 @@ check "the outside reaches the published port on 192.0.2.1:8080" bash -c \
     'nsenter -t '"$out_pid"' -n "$0" fetch 192.0.2.1 8080 | grep -q xl-oci-probe' "$PROBE"
 wait $! 2>/dev/null
 check "the server saw the outside client (no masquerade inbound)" grep -q "peer 192.0.2.2" "$T/serve2"
+# From the outside, only published ports: a LAN host routing the
+# network's subnet via dom0 does not reach an unpublished one (helper-62:
+# every port answered; Docker 28 drops the same) ...
+o ip route add 10.50.0.0/24 via 192.0.2.1
+g "$PROBE" serve 10.50.0.2 81 >/dev/null &
+srv=$!
+sleep 0.3
+if o timeout 5 "$PROBE" fetch 10.50.0.2 81 >/dev/null 2>&1; then
+    nok "the outside reached an unpublished port of the guest through a route"
+else
+    ok "the outside does not reach an unpublished port of the guest through a route"
+fi
+kill $srv 2>/dev/null
+wait $srv 2>/dev/null
+o ip route del 10.50.0.0/24 via 192.0.2.1
+# ... nor, sending to 127.0.0.1 at dom0's MAC, the port published there
+# (helper-62: DNATed before routing dropped the martian).
+up_mac=$(ip -br link show uplink0 | awk '{print $3}')
+o ping -c 1 -W 1 192.0.2.1 >/dev/null 2>&1 # each knows the other, as LAN peers do
+check "a neighbour's SYN to 127.0.0.1:8080 at dom0's MAC gets no answer" bash -c \
+    '[ "$(nsenter -t '"$out_pid"' -n python3 "$0" ext0 '"$up_mac"' 192.0.2.2 127.0.0.1 8080)" = "no reply" ]' \
+    "$top/tests/net/raw-syn.py"
 
 # The same over IPv6: the uplink has two host addresses, the guest its
 # lease's fd00:50::2 (configured above) and a default route.
