@@ -16,9 +16,9 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
-/* The longest line: "ADDRESS NAME NAME.NETWORK\n". */
+/* The longest line: "ADDRESS NAME NAME.NETWORK HOST HOST.NETWORK\n". */
 #define HOSTS_LINE_MAX                                                         \
-    (INET6_ADDRSTRLEN + 2 * NETBACK_CONTAINER_MAX + NETBACK_NAME_MAX + 4)
+    (INET6_ADDRSTRLEN + 4 * NETBACK_CONTAINER_MAX + 2 * NETBACK_NAME_MAX + 6)
 
 const char *nb_dns_program(void)
 {
@@ -42,9 +42,25 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
             const char *a = v6 ? l->ipv6 : l->ipv4;
             if (v6 && !a[0])
                 continue; /* a network without IPv6 */
+            /* A name with '_' is also known by the host name the
+             * container takes from it ('_' made '-', domcfg/build.c),
+             * which is what it says it is (helper-62: web_1 said web-1,
+             * which nothing resolved). */
+            char host[NETBACK_CONTAINER_MAX + 1];
+            /* cannot truncate: the same bound */
+            snprintf(host, sizeof(host), "%s", l->container);
+            for (char *c = host; *c; c++)
+                if (*c == '_')
+                    *c = '-';
+            bool alias = strcmp(host, l->container) != 0;
             /* A line that does not fit is an error, never a cut name. */
-            int n = xo_path_fmt(buf + len, cap - len, err, "%s %s %s.%s\n", a,
-                                l->container, l->container, st->net.name);
+            int n = alias ? xo_path_fmt(buf + len, cap - len, err,
+                                        "%s %s %s.%s %s %s.%s\n", a,
+                                        l->container, l->container,
+                                        st->net.name, host, host, st->net.name)
+                          : xo_path_fmt(buf + len, cap - len, err,
+                                        "%s %s %s.%s\n", a, l->container,
+                                        l->container, st->net.name);
             if (n < 0)
                 rc = xo_err_wrap(err, "%s", path);
             else

@@ -74,9 +74,10 @@ static int check_static(const struct nb_state *st, const char *container,
             err, EINVAL, "network %s: ip=%s is the gateway's address", net, ip);
     const struct netback_lease *h = holder(st, a);
     if (h && strcmp(h->container, container) != 0)
-        return xo_err_set(err, EADDRINUSE,
-                          "network %s: ip=%s is in use by container %s", net,
-                          ip, h->container);
+        return xo_err_set(
+            err, EADDRINUSE,
+            "network %s: ip=%s is in use by container %s (if there is no such container, a create of it was killed: xl-oci destroy %s releases it)",
+            net, ip, h->container, h->container);
     *addr_r = a;
     return 0;
 }
@@ -93,9 +94,10 @@ static int next_free(const struct nb_state *st, uint32_t *addr_r, xo_err *err)
             *addr_r = a;
             return 0;
         }
-    return xo_err_set(err, ENOSPC,
-                      "network %s: no free address left in %s (%zu leases)",
-                      st->net.name, st->net.subnet, st->n_leases);
+    return xo_err_set(
+        err, ENOSPC,
+        "network %s: no free address left in %s (%zu leases; xl-oci network inspect %s lists them, and xl-oci network up releases those of creates that were killed)",
+        st->net.name, st->net.subnet, st->n_leases, st->net.name);
 }
 
 static void set_ipv6(const struct nb_state *st, struct netback_lease *l,

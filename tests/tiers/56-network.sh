@@ -203,6 +203,12 @@ else
 fi
 check "the hosts file has a line per address" bash -c \
     '[ "$(grep -c " p" "$XL_OCI_ROOT/networks/t4/hosts")" = 32 ]'
+# A name with '_' is also known by the host name the container takes
+# from it, '_' made '-' (helper-62: web_1 said web-1, nothing resolved).
+"$NT" attach t4 web_1 >/dev/null
+check "hosts: web_1 is also web-1, the host name it reports" \
+    grep -qE "^[0-9.]+ web_1 web_1.t4 web-1 web-1.t4$" "$XL_OCI_ROOT/networks/t4/hosts"
+"$NT" release web_1 >/dev/null
 
 # --- published ports ---------------------------------------------------------
 # A host service on the port: its connections would go to the container

@@ -67,7 +67,9 @@ static void test_pool(void **state)
     assert_string_equal(assign(&st, "e", NULL), "10.1.0.6");
     assert_string_equal(assign(&st, "f", NULL),
                         "ERR network t: no free address left in 10.1.0.0/29 "
-                        "(5 leases)");
+                        "(5 leases; xl-oci network inspect t lists them, and "
+                        "xl-oci network up releases those of creates that "
+                        "were killed)");
     /* A freed address is taken again only after the rest of the pool
      * (host-local's order: a name's old address is not reused at once). */
     assert_true(nb_ipam_remove(&st, "b"));
@@ -101,7 +103,9 @@ static void test_gateway_inside_pool(void **state)
     assert_string_equal(st.leases[0].ipv6, "");
     assert_string_equal(assign(&st, "b", NULL),
                         "ERR network t: no free address left in 10.1.0.0/30 "
-                        "(1 leases)");
+                        "(1 leases; xl-oci network inspect t lists them, and "
+                        "xl-oci network up releases those of creates that "
+                        "were killed)");
     nb_state_dispose(&st);
 }
 
@@ -113,7 +117,9 @@ static void test_static(void **state)
     assert_string_equal(assign(&st, "db", "10.1.0.9"), "10.1.0.9");
     assert_true(st.leases[0].is_static);
     assert_string_equal(assign(&st, "x", "10.1.0.9"),
-                        "ERR network t: ip=10.1.0.9 is in use by container db");
+                        "ERR network t: ip=10.1.0.9 is in use by container db "
+                        "(if there is no such container, a create of it was "
+                        "killed: xl-oci destroy db releases it)");
     assert_string_equal(assign(&st, "x", "10.2.0.9"),
                         "ERR network t: ip=10.2.0.9 is outside 10.1.0.0/24");
     assert_string_equal(assign(&st, "x", "10.1.0.1"),
