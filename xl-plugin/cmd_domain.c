@@ -509,23 +509,10 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
 }
 
-int main_stop(int argc, char **argv)
+/* One container's stop, for main_stop: its exit status.  `timeout` is
+ * -t's, or 30 when not given (then the container's own grace decides). */
+static int stop_one(const char *name, long timeout, bool timeout_given)
 {
-    long timeout = 30;
-    bool timeout_given = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "t:", NULL, "stop", 1)) != -1) {
-        if (opt == 't') {
-            char *end;
-            timeout = strtol(optarg, &end, 10);
-            timeout_given = true;
-            if (!*optarg || *end || timeout < 0 || timeout > 86400) {
-                fprintf(stderr, "xl-oci stop: -t needs seconds (0-86400)\n");
-                return XO_EXIT_USAGE;
-            }
-        }
-    }
-    const char *name = argv[optind];
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     struct domain_status st;
@@ -626,6 +613,35 @@ int main_stop(int argc, char **argv)
 fail:
     xen_close(&h);
     return cmd_fail(&err);
+}
+
+int main_stop(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"time", 1, NULL, 't'}, {"timeout", 1, NULL, 't'}, {NULL, 0, NULL, 0}};
+    long timeout = 30;
+    bool timeout_given = false;
+    int opt;
+    while ((opt = cmd_getopt(argc, argv, "t:", longopts, "stop", 1)) != -1) {
+        if (opt == 't') {
+            char *end;
+            timeout = strtol(optarg, &end, 10);
+            timeout_given = true;
+            if (!*optarg || *end || timeout < 0 || timeout > 86400) {
+                fprintf(stderr, "xl-oci stop: -t needs seconds (0-86400)\n");
+                return XO_EXIT_USAGE;
+            }
+        }
+    }
+    /* Each name in turn, as docker stop takes several; an error for each
+     * that fails. */
+    int rc = XO_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        int r = stop_one(argv[i], timeout, timeout_given);
+        if (r != XO_EXIT_OK)
+            rc = r;
+    }
+    return rc;
 }
 
 /* Stops the monitor of `name` so it cannot write status we remove. */
@@ -815,14 +831,20 @@ int main_destroy(int argc, char **argv)
     while ((opt = cmd_getopt(argc, argv, "", longopts, "destroy", 1)) != -1)
         if (opt == 'k')
             keep = true;
-    xo_err err = XO_ERR_INIT;
-    struct destroy_leftovers left = {0};
-    if (cmd_destroy_keep(argv[optind], keep, &left, &err) < 0)
-        return cmd_fail(&err);
-    if (left.leases || left.tmpdirs)
-        printf(
-            "%s: no such container; released what a killed create of it left: %u network lease%s, %u temporary state dir%s\n",
-            argv[optind], left.leases, left.leases == 1 ? "" : "s",
-            left.tmpdirs, left.tmpdirs == 1 ? "" : "s");
-    return XO_EXIT_OK;
+    /* Each name, as docker rm -f takes several; an error for each. */
+    int rc = XO_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        xo_err err = XO_ERR_INIT;
+        struct destroy_leftovers left = {0};
+        if (cmd_destroy_keep(argv[i], keep, &left, &err) < 0) {
+            rc = cmd_fail(&err);
+            continue;
+        }
+        if (left.leases || left.tmpdirs)
+            printf(
+                "%s: no such container; released what a killed create of it left: %u network lease%s, %u temporary state dir%s\n",
+                argv[i], left.leases, left.leases == 1 ? "" : "s", left.tmpdirs,
+                left.tmpdirs == 1 ? "" : "s");
+    }
+    return rc;
 }

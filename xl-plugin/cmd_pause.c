@@ -94,22 +94,29 @@ out:
     return rc;
 }
 
-int main_pause(int argc, char **argv)
+/* pause or unpause of each name, as docker's take several; an error
+ * for each that fails. */
+static int set_paused_each(int argc, char **argv, bool pause)
 {
     int opt;
-    while ((opt = cmd_getopt(argc, argv, "", NULL, "pause", 1)) != -1)
+    while ((opt = cmd_getopt(argc, argv, "", NULL, pause ? "pause" : "unpause",
+                             1)) != -1)
         ;
-    xo_err err = XO_ERR_INIT;
-    return cmd_set_paused(argv[optind], true, &err) < 0 ? cmd_fail(&err)
-                                                        : XO_EXIT_OK;
+    int rc = XO_EXIT_OK;
+    for (int i = optind; i < argc; i++) {
+        xo_err err = XO_ERR_INIT;
+        if (cmd_set_paused(argv[i], pause, &err) < 0)
+            rc = cmd_fail(&err);
+    }
+    return rc;
+}
+
+int main_pause(int argc, char **argv)
+{
+    return set_paused_each(argc, argv, true);
 }
 
 int main_unpause(int argc, char **argv)
 {
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", NULL, "unpause", 1)) != -1)
-        ;
-    xo_err err = XO_ERR_INIT;
-    return cmd_set_paused(argv[optind], false, &err) < 0 ? cmd_fail(&err)
-                                                         : XO_EXIT_OK;
+    return set_paused_each(argc, argv, false);
 }

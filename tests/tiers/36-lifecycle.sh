@@ -382,7 +382,7 @@ fails_with "update of an unknown container" "no container domain named nosuch" "
 # showed a alone; `list --json extra` printed the list).
 fails_with "status with a second name is a usage error naming it" "unexpected argument 'extra'" "$X" status up extra
 fails_with "list with an operand is a usage error" "unexpected argument 'x'" "$X" list --json x
-check "and exit 2, as xl's usage errors" sh -c "'$X' destroy up extra 2>/dev/null; [ \$? = 2 ] && '$X' status up >/dev/null"
+check "and exit 2, as xl's usage errors" sh -c "'$X' status up extra 2>/dev/null; [ \$? = 2 ] && '$X' status up >/dev/null"
 # getopt's own messages carry the command as ours do; an unknown command
 # names the near ones instead of printing the whole list.
 fails_with "a bad option names xl-oci and the command" "xl-oci list: unrecognized option '--bogus'" "$X" list --bogus
@@ -504,6 +504,21 @@ done
 check "stop of a down container halts it" \
     sh -c "'$X' stop an | grep -q 'was down' && [ \"\$('$X' status --json an | jq -r .state)\" = halted ] && '$X' list | grep -qE '^an +- +halted'"
 for c in aa au an as; do "$X" destroy "$c" >/dev/null 2>&1; done
+
+# pause, unpause, stop and destroy take several names, as docker's do
+# (helper-65: one only), an error for each that fails.
+for c in m1 m2; do
+    cfg $c 'oci_cmd = [ "sleep 600" ]'
+    "$X" create "$T/$c.cfg" >/dev/null 2>&1
+done
+check "pause m1 m2: both paused" sh -c \
+    "'$X' pause m1 m2 && [ \"\$('$X' list --json | jq -r '[.[] | select(.name == \"m1\" or .name == \"m2\") | .state] | join(\" \")')\" = 'paused paused' ]"
+check "unpause m1 m2: both running" sh -c \
+    "'$X' unpause m1 m2 && [ \"\$('$X' list --json | jq -r '[.[] | select(.name == \"m1\" or .name == \"m2\") | .state] | join(\" \")')\" = 'running running' ]"
+check "stop --time 1 m1 m2: both halted" sh -c \
+    "'$X' stop --time 1 m1 m2 && [ \"\$('$X' list --json | jq -r '[.[] | select(.name == \"m1\" or .name == \"m2\") | .state] | join(\" \")')\" = 'halted halted' ]"
+check "destroy m1 nom m2: both go, exit 1 naming nom" sh -c \
+    "! '$X' destroy m1 nom m2 2>'$T/mdestroy.err' && grep -q 'nom' '$T/mdestroy.err' && ! '$X' list --json | jq -e '.[] | select(.name == \"m1\" or .name == \"m2\")' >/dev/null"
 
 # --- valgrind on the CLI paths ----------------------------------------------------
 vg() { valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$@"; }
