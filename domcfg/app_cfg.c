@@ -441,6 +441,9 @@ int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
     char *end;
     errno = 0;
     long v = strtol(s, &end, 0);
+    if (errno == ERANGE && end != s && !*end)
+        return app_cfg_bad_value(
+            ac, key, err, "%.40s is out of range [%ld, %ld]", s, min, max);
     if (errno || end == s || *end)
         return app_cfg_bad_value(ac, key, err, "must be a number, not \"%s\"",
                                  s);

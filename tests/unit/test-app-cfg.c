@@ -118,9 +118,9 @@ static void test_bounds(void **state)
     assert_string_equal(xo_err_msg(&err),
                         "t.cfg:2: vcpus: must be a number, not \"lots\"");
     assert_int_equal(app_cfg_long(ac, "maxmem", 0, 1L << 40, &l, &err), -1);
-    assert_string_equal(xo_err_msg(&err), "t.cfg:3: maxmem: must be a "
-                                          "number, not "
-                                          "\"99999999999999999999\"");
+    assert_string_equal(xo_err_msg(&err), "t.cfg:3: maxmem: "
+                                          "99999999999999999999 is out of "
+                                          "range [0, 1099511627776]");
     assert_int_equal(l, 77);
 
     char **v = NULL;
@@ -238,6 +238,19 @@ static void test_syntax_errors(void **state)
 
 static void test_limits(void **state)
 {
+    /* A number too large for a long is out of range, not "not a number"
+     * (helper-65). */
+    {
+        struct app_cfg *ac = read_ok("memory = 99999999999999999999999\n");
+        long v = 0;
+        xo_err err = XO_ERR_INIT;
+        assert_int_equal(app_cfg_long(ac, "memory", 16, 1 << 20, &v, &err), -1);
+        assert_string_equal(xo_err_msg(&err),
+                            "t.cfg:1: memory: 99999999999999999999999 is out "
+                            "of range [16, 1048576]");
+        xo_err_clear(&err);
+        app_cfg_free(ac);
+    }
     (void)state;
     /* 4097 settings (oci_env += lines, the way to reach them): more than
      * any app.cfg needs. */
