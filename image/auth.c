@@ -225,7 +225,7 @@ int auth_lookup(struct auth_creds *c, const char *host, const char *auth_file,
         const char *server = strcmp(host, REF_DEFAULT_REGISTRY)
                                  ? host
                                  : "https://index.docker.io/v1/";
-        if (cred_helper_get(c, helper, server, what, err) >= 0)
+        if (auth_cred_helper_get(c, helper, server, what, err) >= 0)
             rc = 0;
         else
             rc = -1;

@@ -130,8 +130,8 @@ static int parse_answer(struct auth_creds *c, const char *out, size_t len,
     return rc;
 }
 
-int cred_helper_get(struct auth_creds *c, const char *name, const char *server,
-                    const char *what, xo_err *err)
+int auth_cred_helper_get(struct auth_creds *c, const char *name,
+                         const char *server, const char *what, xo_err *err)
 {
     *c = (struct auth_creds){0};
     if (!name_ok(name))

@@ -27,7 +27,7 @@
  * the message names `what` (the auth file and its key), the program and
  * quotes the start of what it said.
  */
-int cred_helper_get(struct auth_creds *c, const char *name, const char *server,
-                    const char *what, xo_err *err);
+int auth_cred_helper_get(struct auth_creds *c, const char *name,
+                         const char *server, const char *what, xo_err *err);
 
 #endif
