@@ -348,8 +348,12 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
                 ac, "oci_image", err,
                 "image references cannot be resolved here");
         if (opts->resolve_image(opts->resolve_ctx, ref, &dc->root_volume, err) <
-            0)
-            return xo_err_wrap(err, "%s: oci_image", app_cfg_path(ac));
+            0) {
+            char *where = app_cfg_where(ac, "oci_image");
+            xo_err_wrap(err, "%s", where);
+            free(where);
+            return -1;
+        }
     } else {
         dc->root_volume = xo_xstrdup(root);
     }
@@ -372,8 +376,8 @@ static int build_root_volume(struct domain_config *dc, const struct app_cfg *ac,
         }
     }
     if (!dc->rootfs_image)
-        return xo_err_set(
-            err, ENOENT,
+        return app_cfg_bad_value(
+            ac, has_root ? "oci_root" : "oci_image", err,
             "root volume %s has no rootfs image (rootfs.erofs, rootfs.ext4 or rootfs.squashfs)",
             dc->root_volume);
     dc->image_config_path = xo_path_join(dc->root_volume, "image-config.json");

@@ -48,6 +48,8 @@ void domain_config_dispose(struct domain_config *dc)
         &dc->binds_vdev,
         &dc->gateway,
         &dc->ports_where,
+        &dc->where_volumes,
+        &dc->where_writable,
     };
     for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
         free(*strs[i]);

@@ -206,6 +206,10 @@ struct domain_config {
      * volume's passwd): "FILE:LINE: oci_user" or "CONFIG: User"; NULL:
      * neither set it. */
     char *user_from;
+    /* "FILE:LINE: oci_volumes" and "FILE:LINE: oci_writable" (app_cfg_where),
+     * for errors found once the app.cfg is gone (volume attach, image
+     * files); NULL for a config from elsewhere (a runtime spec). */
+    char *where_volumes, *where_writable;
     /* The process's groups exactly (primary first), when the runtime
      * spec's additionalGids are not what `user` has in the image's
      * /etc/group (xl-oci-runc); NULL: the loader takes those. */

@@ -53,6 +53,10 @@ static int build_writable(struct domain_config *dc, const struct app_cfg *ac,
     int r = app_cfg_string(ac, "oci_writable", &w, err);
     if (r < 0)
         return -1;
+    if (r == 1) {
+        free(dc->where_writable);
+        dc->where_writable = app_cfg_where(ac, "oci_writable");
+    }
     if (!r || strncmp(w, "tmpfs", 5) == 0) {
         dc->writable = DC_WRITABLE_TMPFS;
         if (r && w[5] == ':') {
@@ -232,8 +236,15 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     char **vols = NULL;
     size_t n = 0;
-    if (app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n, err) < 0)
+    int got = app_cfg_list(ac, "oci_volumes", DC_MAX_VOLUMES, &vols, &n, err);
+    if (got < 0)
         return -1;
+    free(dc->where_volumes);
+    dc->where_volumes =
+        got == 1 ? app_cfg_where(ac, "oci_volumes")
+                 : xo_xasprintf("%s: the image's Volumes",
+                                dc->image_config_path ? dc->image_config_path
+                                                      : app_cfg_path(ac));
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         struct dc_volume v = {.kind = DC_VOLUME_FILE};

@@ -90,8 +90,8 @@ static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
  * qcow2, else it was taken for ext4 and failed in the guest.  A qcow2 is
  * marked so: it was attached as raw, and the guest saw qcow2's bytes.
  */
-static int check_image_files(struct domain_config *dc, const char *cfg_path,
-                             xo_err *err)
+static int check_image_files_at(struct domain_config *dc, const char *wvol,
+                                const char *wwr, xo_err *err)
 {
     for (size_t i = 0; i < dc->n_volumes; i++) {
         struct dc_volume *v = &dc->volumes[i];
@@ -101,12 +101,11 @@ static int check_image_files(struct domain_config *dc, const char *cfg_path,
         if (!t) {
             struct stat st;
             if (stat(v->source, &st) < 0)
-                return xo_err_sys(err, "%s: oci_volumes: %s", cfg_path,
-                                  v->source);
+                return xo_err_sys(err, "%s: %s", wvol, v->source);
             return xo_err_set(
                 err, EINVAL,
-                "%s: oci_volumes: %s holds no file system the loader mounts (ext4, erofs, squashfs) and is no qcow2 image",
-                cfg_path, v->source);
+                "%s: %s holds no file system the loader mounts (ext4, erofs, squashfs) and is no qcow2 image",
+                wvol, v->source);
         }
         v->qcow2 = strcmp(t, "qcow2") == 0;
     }
@@ -115,19 +114,32 @@ static int check_image_files(struct domain_config *dc, const char *cfg_path,
         return 0;
     struct stat st;
     if (stat(w, &st) < 0)
-        return xo_err_sys(err, "%s: oci_writable \"%s\"", cfg_path, w);
+        return xo_err_sys(err, "%s: \"%s\"", wwr, w);
     if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
-        return xo_err_set(err, EINVAL,
-                          "%s: oci_writable \"%s\": not a file or block device",
-                          cfg_path, w);
+        return xo_err_set(err, EINVAL, "%s: \"%s\": not a file or block device",
+                          wwr, w);
     const char *t = fstype_probe(w);
     if (!t || (strcmp(t, "ext4") != 0 && strcmp(t, "qcow2") != 0))
         return xo_err_set(
             err, EINVAL,
-            "%s: oci_writable \"%s\": not an ext4 image (%s), the writable layer's file system (mkfs.ext4 it, or use a volume)",
-            cfg_path, w, t ? t : "no file system known");
+            "%s: \"%s\": not an ext4 image (%s), the writable layer's file system (mkfs.ext4 it, or use a volume)",
+            wwr, w, t ? t : "no file system known");
     dc->writable_qcow2 = strcmp(t, "qcow2") == 0;
     return 0;
+}
+
+static int check_image_files(struct domain_config *dc, const char *cfg_path,
+                             xo_err *err)
+{
+    /* "FILE:LINE: KEY" where dc came from app.cfg (it did here). */
+    char *wvol = dc->where_volumes ? xo_xstrdup(dc->where_volumes)
+                                   : xo_xasprintf("%s: oci_volumes", cfg_path);
+    char *wwr = dc->where_writable ? xo_xstrdup(dc->where_writable)
+                                   : xo_xasprintf("%s: oci_writable", cfg_path);
+    int rc = check_image_files_at(dc, wvol, wwr, err);
+    free(wvol);
+    free(wwr);
+    return rc;
 }
 
 /*
@@ -397,8 +409,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     if (!parsed ||
         netattach_resolve(&r.dc, r.ac, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
-        (volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 &&
-         xo_err_wrap(err, "%s", o->cfg_path) < 0) ||
+        volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
         create_render_all(&r, err) < 0 ||
         preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
@@ -618,10 +629,9 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     xo_stamp("create", "network leases taken");
     /* Volumes, like leases, once the name is ours: undoing them releases
      * this container's uses and its anonymous volumes. */
-    if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0) {
-        xo_err_wrap(err, "%s", o->cfg_path); /* the entry names the key */
+    /* Its errors name app.cfg's key and line (dc->where_volumes). */
+    if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0)
         goto fail;
-    }
     have_volumes = true;
     xo_stamp("create", "volumes resolved");
     if (create_render_all(&r, err) < 0 ||

@@ -144,25 +144,24 @@ static int named(struct volstore_record *r, enum volstore_fs *fs_r,
  * it was given, and one named through a symlink could later be pointed
  * elsewhere.  ENOTDIR (or stat's error) naming the entry otherwise.
  */
-static int share_dir(struct dc_volume *v, xo_err *err)
+static int share_dir(struct dc_volume *v, const char *where, xo_err *err)
 {
     char *real = realpath(v->source, NULL);
     struct stat st;
     if (!real || stat(real, &st) < 0) {
         free(real);
-        return xo_err_sys(err, "oci_volumes share:%s:%s", v->source, v->target);
+        return xo_err_sys(err, "%s: share:%s:%s", where, v->source, v->target);
     }
     if (!S_ISDIR(st.st_mode)) {
         free(real);
-        return xo_err_set(err, ENOTDIR,
-                          "oci_volumes share:%s:%s: not a directory", v->source,
-                          v->target);
+        return xo_err_set(err, ENOTDIR, "%s: share:%s:%s: not a directory",
+                          where, v->source, v->target);
     }
     if (strcmp(real, "/") == 0 || strchr(real, ',') || strchr(real, ':')) {
         int rc = xo_err_set(
             err, EINVAL,
-            "oci_volumes share:%s:%s: the directory is %s, which cannot be shared (/, or a name with ',' or ':')",
-            v->source, v->target, real);
+            "%s: share:%s:%s: the directory is %s, which cannot be shared (/, or a name with ',' or ':')",
+            where, v->source, v->target, real);
         free(real);
         return rc;
     }
@@ -179,19 +178,23 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
     struct dc_volume_attachment a;
     enum volstore_fs fs;
     int rc = 0;
+    /* The key and its line in app.cfg when dc came from one (helper-65:
+     * these errors named the file alone). */
+    const char *wvol = dc->where_volumes ? dc->where_volumes : "oci_volumes";
+    const char *wwr = dc->where_writable ? dc->where_writable : "oci_writable";
     if (dc->writable_volume) {
         volstore_record_init(&r);
         if (named(&r, &fs, root, dc->writable_volume, dc->name, false, false,
                   dry_run, err) < 0 ||
             attachment(&a, path, root, &r, fs, err) < 0 ||
             domcfg_attach_writable(dc, &a, err) < 0)
-            rc = xo_err_wrap(err, "oci_writable");
+            rc = xo_err_wrap(err, "%s", wwr);
         volstore_record_dispose(&r);
     }
     for (size_t i = 0; i < dc->n_volumes && rc == 0; i++) {
         struct dc_volume *v = &dc->volumes[i];
         if (v->kind == DC_VOLUME_SHARE)
-            rc = share_dir(v, err);
+            rc = share_dir(v, wvol, err);
         if (v->kind != DC_VOLUME_NAMED)
             continue;
         if (v->anonymous) {
@@ -206,7 +209,7 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
              reader_overlay(&a, path, root, v->name, dc->name, dry_run, err) <
                  0) ||
             domcfg_attach_volume(dc, i, NULL, &a, err) < 0)
-            rc = xo_err_wrap(err, "oci_volumes %s", v->target);
+            rc = xo_err_wrap(err, "%s: %s", wvol, v->target);
         volstore_record_dispose(&r);
     }
     /* Read-only shares: QEMU is given a read-only view (share_views.h). */
@@ -219,7 +222,9 @@ int volattach_check_shares(struct domain_config *dc, xo_err *err)
 {
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (dc->volumes[i].kind == DC_VOLUME_SHARE &&
-            share_dir(&dc->volumes[i], err) < 0)
+            share_dir(&dc->volumes[i],
+                      dc->where_volumes ? dc->where_volumes : "oci_volumes",
+                      err) < 0)
             return -1;
     return 0;
 }

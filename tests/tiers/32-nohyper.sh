@@ -359,11 +359,11 @@ check "oci_writable on an image file: the write lands in the image's upper/" bas
 # "Input/output error").
 cfg w5 'oci_writable = "'"$T"'/no-such.img"'
 fails_with "oci_writable naming a missing file: refused, naming file and key" \
-    "$T/w5.cfg: oci_writable \"$T/no-such.img\": No such file or directory" "$X" create "$T/w5.cfg"
+    "$T/w5.cfg:3: oci_writable: \"$T/no-such.img\": No such file or directory" "$X" create "$T/w5.cfg"
 head -c 4M /dev/zero >"$T/zero.img"
 cfg w6 'oci_writable = "'"$T"'/zero.img"'
 fails_with "oci_writable naming a file that is no ext4 image: refused, saying so" \
-    "oci_writable \"$T/zero.img\": not an ext4 image" "$X" create "$T/w6.cfg"
+    "w6.cfg:3: oci_writable: \"$T/zero.img\": not an ext4 image" "$X" create "$T/w6.cfg"
 check "and those left nothing" bash -c '[ ! -e "$0/state/domains/w5" ] && [ ! -e "$0/state/domains/w6" ]' "$T"
 if command -v qemu-img >/dev/null; then
     qemu-img create -q -f qcow2 "$T/w.qcow2" 16M

@@ -618,8 +618,8 @@ static void test_root_volume(void **state)
     snprintf(p, sizeof(p), "%s/rootfs.erofs", fx->dir);
     assert_int_equal(unlink(p), 0);
     build_fails(fx, img, BASE,
-                "root volume @RV@ has no rootfs image (rootfs.erofs, "
-                "rootfs.ext4 or rootfs.squashfs)");
+                "app.cfg:2: oci_root: root volume @RV@ has no rootfs image "
+                "(rootfs.erofs, rootfs.ext4 or rootfs.squashfs)");
     write_file(fx->dir, "rootfs.ext4", "");
     build_ok(fx, img, BASE);
     assert_string_equal(fx->dc.rootfs_fstype, "ext4");
