@@ -40,6 +40,11 @@ static int operands(int argc, char **argv, const char *const *flags,
     int i = 1;
     *set = 0;
     for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+        /* "--" ends the options, as runc's flag parser takes it. */
+        if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        }
         unsigned bit = 0;
         for (; flags && flags[bit]; bit++)
             if (strcmp(argv[i], flags[bit]) == 0)
@@ -433,6 +438,10 @@ int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err)
     bool json = false;
     int k = 1;
     for (; k < argc && argv[k][0] == '-'; k++) {
+        if (strcmp(argv[k], "--") == 0) {
+            k++;
+            break;
+        }
         if ((strcmp(argv[k], "--format") == 0 || strcmp(argv[k], "-f") == 0) &&
             k + 1 < argc) {
             json = strcmp(argv[++k], "json") == 0;

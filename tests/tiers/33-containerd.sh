@@ -184,6 +184,10 @@ check "Xen path: a missing bundle rootfs is named once, the log's JSON with plai
 check "Xen path: delete --force of a container that does not exist: rc 0" "${XR[@]}" delete --force nosuch
 fails_with "Xen path: delete of a container that does not exist says so" 'container "nosuch" does not exist' \
     "${XR[@]}" delete nosuch
+# "--" ends the options, as runc's parser takes it (helper-63).
+check "Xen path: delete --force -- ID, as runc takes it" "${XR[@]}" delete --force -- nosuch
+fails_with "Xen path: state -- ID, as runc takes it" 'container "nosuch" does not exist' \
+    "${XR[@]}" state -- nosuch
 # Usage errors say what is wrong, as runc's do.
 fails_with "Xen path: an operand too many is refused" "start: expected a container ID, not 2 operands" \
     "${XR[@]}" start xm1 extra
