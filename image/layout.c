@@ -150,8 +150,12 @@ static int layout_resolve_tag(struct image_source *base,
                    tag ? tag : "latest", d->media_type);
         goto out;
     }
-    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0)
+    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
+        /* The size and digest are index.json's word (helper-64). */
+        xo_err_wrap(err, "%s: the entry %s%s%s", path, tag ? "tagged \"" : "",
+                    tag ? tag : "(the only one)", tag ? "\"" : "");
         goto out;
+    }
     manifest_descriptor_copy(top_r, d);
     rc = 0;
 out:

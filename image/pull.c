@@ -159,9 +159,16 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
             rc = manifest_index_pick(&pick, &ix, PULL_OS, PULL_ARCH,
                                      md.digest.str, err);
         if (rc == 0) {
+            /* Its size and digest are the index's word: a blob that is
+             * not what they say names the index too (helper-64). */
+            char *index = xo_xstrdup(md.digest.str);
             manifest_descriptor_dispose(&md);
             manifest_descriptor_copy(&md, pick);
             rc = src->ops->fetch(src, bs, &md, MANIFEST_MAX_BYTES, NULL, err);
+            if (rc < 0)
+                xo_err_wrap(err, "the manifest for %s/%s that index %s names",
+                            PULL_OS, PULL_ARCH, index);
+            free(index);
         }
         manifest_index_dispose(&ix);
         if (rc == 0)

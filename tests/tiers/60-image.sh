@@ -160,6 +160,15 @@ out=$(xo pull -q "oci:$W/named" 2>&1)
 check "layout: no name given, the layout's only image (it is not tagged latest)" \
     test "$out" = "sha256:$hex"
 
+# A size in index.json that is not the blob's: the error names the entry
+# whose word it is (helper-64: it named the blob alone).
+cp -a "$L" "$W/badsize"
+jq '(.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "small") | .size) += 3' \
+    "$L/index.json" >"$W/badsize/index.json"
+refuse "layout: a wrong size in index.json names the entry" \
+    'index.json: the entry tagged "small": .*short' \
+    "$top/$XO" --root "$W/rootbadsize" pull -q "oci:$W/badsize:small"
+
 # oci_image = "REF": image_resolve_root_volume() pulls when needed.
 RV=$W/rootresolve
 TOOL=build/tests/xl-oci-image
