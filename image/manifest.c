@@ -227,6 +227,11 @@ static int check_schema(json_object *o, const char *where, xo_err *err)
     if (!json_object_object_get_ex(o, "schemaVersion", &v) || !v)
         return xo_err_set(err, EINVAL, "%s: \"schemaVersion\" is missing",
                           where);
+    if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) == 1)
+        return xo_err_set(
+            err, ENOTSUP,
+            "%s: a Docker schema 1 manifest, which is not supported (push the image again with a current tool)",
+            where);
     if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) != 2)
         return xo_err_set(err, EINVAL, "%s: \"schemaVersion\" must be 2",
                           where);

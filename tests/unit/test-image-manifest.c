@@ -102,8 +102,13 @@ static void test_manifest_bad(void **state)
     (void)state;
     expect_manifest_bad("[]", "must be a JSON object");
     expect_manifest_bad("{", "invalid JSON");
+    /* A schema 1 body however it is referred to (helper-64: under an OCI
+     * descriptor it said "must be 2"). */
     expect_manifest_bad(
         replace(manifest, "\"schemaVersion\":2", "\"schemaVersion\":1"),
+        "a Docker schema 1 manifest, which is not supported");
+    expect_manifest_bad(
+        replace(manifest, "\"schemaVersion\":2", "\"schemaVersion\":3"),
         "must be 2");
     expect_manifest_bad(replace(manifest, "\"size\":123", "\"size\":-1"),
                         "non-negative");
