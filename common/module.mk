@@ -4,7 +4,7 @@ LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c \
 	common/fault.c common/user.c common/etc_files.c common/alloc.c \
 	common/json_build.c common/xs_client.c common/xs_dir.c \
 	common/dlib.c common/xenlight_lib.c common/bytesize.c \
-	common/uuid_text.c common/platform.c
+	common/uuid_text.c common/platform.c common/run_capture.c
 UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 	tests/unit/test-netspec.c tests/unit/test-alloc.c tests/unit/test-table.c \
 	tests/unit/test-xs-lite.c tests/unit/test-xs-client.c \

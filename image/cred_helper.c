@@ -2,21 +2,17 @@
 #include "cred_helper.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
-
-extern char **environ;
+#include "common/run_capture.h"
 
 /* docker-credential-helpers' words for "nothing stored for this server"
  * (credentials.ErrCredentialsNotFound), which docker takes as no
@@ -35,72 +31,26 @@ static bool name_ok(const char *name)
     return name[0] != '.';
 }
 
-/* Runs argv with stdin the bytes of `in` and stdout, stderr in memory
- * files (a helper that writes much never blocks on a pipe).  0 with
- * *status_r (waitpid's), *out_r and *out_len_r (its stdout, owned,
- * NUL-terminated, at most CRED_HELPER_OUT_MAX bytes) and the tail of its
- * stderr in errtail. */
-static int run_helper(const char *const argv[], const char *in, int *status_r,
-                      char **out_r, size_t *out_len_r, char *errtail,
-                      size_t errcap, xo_err *err)
+/* The helper's stdout (owned, NUL-terminated, at most
+ * CRED_HELPER_OUT_MAX bytes) and the tail of its stderr in errtail. */
+static int read_answer(const struct xo_run *r, const char *prog, char **out_r,
+                       size_t *len_r, char *errtail, size_t errcap, xo_err *err)
 {
-    int fi = memfd_create("xl-oci-cred-in", MFD_CLOEXEC);
-    int fo = memfd_create("xl-oci-cred-out", MFD_CLOEXEC);
-    int fe = memfd_create("xl-oci-cred-err", MFD_CLOEXEC);
-    int rc = -1;
-    if (fi < 0 || fo < 0 || fe < 0) {
-        xo_err_sys(err, "%s: cannot make its input and output files", argv[0]);
-        goto out;
-    }
-    if (xo_write_all(fi, in, strlen(in)) < 0 || lseek(fi, 0, SEEK_SET) < 0) {
-        xo_err_sys(err, "%s: cannot write its input", argv[0]);
-        goto out;
-    }
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, fi, 0);
-    posix_spawn_file_actions_adddup2(&fa, fo, 1);
-    posix_spawn_file_actions_adddup2(&fa, fe, 2);
-    pid_t pid;
-    int r =
-        posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (r != 0) {
-        errno = r;
-        xo_err_sys(err, "cannot run %s (is it installed, on PATH?)", argv[0]);
-        goto out;
-    }
-    while (waitpid(pid, status_r, 0) < 0)
-        if (errno != EINTR) {
-            xo_err_sys(err, "%s: waiting for it", argv[0]);
-            goto out;
-        }
-    off_t len = lseek(fo, 0, SEEK_END);
-    if (len < 0 || len > CRED_HELPER_OUT_MAX) {
-        xo_err_set(err, EFBIG, "%s: it answered more than %d bytes", argv[0],
-                   CRED_HELPER_OUT_MAX);
-        goto out;
-    }
+    off_t len = lseek(r->out_fd, 0, SEEK_END);
+    if (len < 0 || len > CRED_HELPER_OUT_MAX)
+        return xo_err_set(err, EFBIG, "%s: it answered more than %d bytes",
+                          prog, CRED_HELPER_OUT_MAX);
     char *buf = xo_xmalloc((size_t)len + 1);
-    ssize_t n = pread(fo, buf, (size_t)len, 0);
+    ssize_t n = pread(r->out_fd, buf, (size_t)len, 0);
     if (n < 0) {
         free(buf);
-        xo_err_sys(err, "%s: reading its answer", argv[0]);
-        goto out;
+        return xo_err_sys(err, "%s: reading its answer", prog);
     }
     buf[n] = '\0';
     *out_r = buf;
-    *out_len_r = (size_t)n;
-    xo_fd_tail(fe, errtail, errcap);
-    rc = 0;
-out:
-    if (fi >= 0)
-        close(fi);
-    if (fo >= 0)
-        close(fo);
-    if (fe >= 0)
-        close(fe);
-    return rc;
+    *len_r = (size_t)n;
+    xo_fd_tail(r->err_fd, errtail, errcap);
+    return 0;
 }
 
 /* Username and Secret of the helper's JSON answer into *c. */
@@ -145,9 +95,15 @@ int auth_cred_helper_get(struct auth_creds *c, const char *name,
     const char *argv[] = {prog, "get", NULL};
     char *out = NULL, errtail[256];
     size_t len = 0;
-    int status = 0;
-    if (run_helper(argv, server, &status, &out, &len, errtail, sizeof(errtail),
-                   err) < 0)
+    struct xo_run run;
+    if (xo_run_capture(&run, argv, server, "is it installed, on PATH?", err) <
+        0)
+        return xo_err_wrap(err, "%s", what);
+    int got =
+        read_answer(&run, prog, &out, &len, errtail, sizeof(errtail), err);
+    int status = run.status;
+    xo_run_dispose(&run);
+    if (got < 0)
         return xo_err_wrap(err, "%s", what);
     int rc;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
