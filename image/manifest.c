@@ -271,12 +271,21 @@ int manifest_doc_kind(enum oci_kind *kind_r, const char *buf, size_t len,
                             where, mt, hint);
     } else if (rc == 0) {
         kind = manifest_media_kind(hint);
-        if (kind == OCI_KIND_UNKNOWN)
-            kind = json_object_object_get_ex(o, "manifests", NULL)
-                       ? OCI_KIND_INDEX
-                   : json_object_object_get_ex(o, "layers", NULL)
-                       ? OCI_KIND_MANIFEST
-                       : OCI_KIND_UNKNOWN;
+        /* The referrer's type (a registry's Content-Type, a descriptor)
+         * against what the document holds: named, not taken for a
+         * missing field (helper-64: "manifests" is missing). */
+        bool has_manifests = json_object_object_get_ex(o, "manifests", NULL);
+        bool has_layers = json_object_object_get_ex(o, "layers", NULL);
+        if ((kind == OCI_KIND_INDEX && has_layers && !has_manifests) ||
+            (kind == OCI_KIND_MANIFEST && has_manifests && !has_layers))
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: was referred to as a \"%s\" (its Content-Type or descriptor), but it holds %s and no mediaType of its own",
+                where, hint, has_layers ? "layers" : "manifests");
+        else if (kind == OCI_KIND_UNKNOWN)
+            kind = has_manifests ? OCI_KIND_INDEX
+                   : has_layers  ? OCI_KIND_MANIFEST
+                                 : OCI_KIND_UNKNOWN;
         /* Schema 1 (fsLayers, no config) is long deprecated and has no
          * image config to read; say so rather than "neither". */
         if (kind == OCI_KIND_UNKNOWN &&

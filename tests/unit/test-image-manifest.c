@@ -229,6 +229,17 @@ static void test_index_pick(void **state)
         strstr(xo_err_msg(&err),
                "s1: a Docker schema 1 manifest, which is not supported"));
     xo_err_clear(&err);
+    /* No mediaType of its own, and its referrer's type says the other
+     * kind: named as such (helper-64: "manifests" is missing). */
+    const char *bare = "{\"schemaVersion\":2,\"config\":{},\"layers\":[]}";
+    assert_int_equal(
+        manifest_doc_kind(&k, bare, strlen(bare), MT_OCI_INDEX, "ix", &err),
+        -1);
+    assert_non_null(strstr(xo_err_msg(&err),
+                           "ix: was referred to as a \"" MT_OCI_INDEX
+                           "\" (its Content-Type or descriptor), but it holds "
+                           "layers"));
+    xo_err_clear(&err);
     /* Fetched as a manifest but says it is an index: refused. */
     const char *lying = "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_INDEX
                         "\",\"manifests\":[]}";
