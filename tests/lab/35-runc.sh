@@ -835,7 +835,7 @@ spec_add bhf '"ociVersion": "1.0.2",' '"hooks": { "createRuntime": [{"path": "/b
 rc=0
 R create --bundle "$LAB_WORK/bhf" --pid-file "$LAB_WORK/phf.pid" phf >/dev/null 2>&1 || rc=$?
 # The --log file is JSON: "/" is written "\/".
-[ $rc != 0 ] && last_error | grep -q 'hooks.createRuntime\[0\] (\\/bin\\/sh): exited 4: cni says no' &&
+[ $rc != 0 ] && last_error | grep -q 'hooks.createRuntime\[0\] (/bin/sh): exited 4: cni says no' &&
     grep -q '"status": "stopped"' "$LAB_WORK/failed-stop.json" 2>/dev/null &&
     ! xl domid phf >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/phf" ] &&
     lab_ok failing-create-hook-fails-create "rc $rc" ||
