@@ -114,7 +114,7 @@ static int find_entry(json_object **entry_r, json_object *auths,
  * (base64), else from its "username" and "password" (docker's config
  * loader reads both forms); and its "identitytoken", an OAuth2 refresh
  * token that docker login writes for registries with OAuth2 logins
- * (Azure's, among others), beside a placeholder "auth". */
+ * (Azure's, among others), beside an "auth" that holds no real password. */
 static int entry_creds(struct auth_creds *c, json_object *entry,
                        const char *host, const char *path, xo_err *err)
 {

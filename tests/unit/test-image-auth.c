@@ -241,7 +241,7 @@ static void test_auth_file_keys(void **state)
     up = lookup("127.0.0.1", path, &rc, NULL, &err);
     assert_int_equal(rc, 0);
     assert_null(up);
-    /* docker login's OAuth2 refresh token, beside ACR's placeholder user
+    /* docker login's OAuth2 refresh token, beside the user ACR writes
      * (00000000-0000-0000-0000-000000000000 and no password). */
     char *tok = NULL;
     up = lookup("acr.example", path, &rc, &tok, &err);
