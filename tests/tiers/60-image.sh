@@ -703,8 +703,11 @@ auth:
     printf '{"credsStore":"xotest","auths":{"%s":{}}}' "$TP" > "$W/auth-store.json"
     check "registry TLS + auth: credentials from the credsStore helper, asked for the host" \
         sh -c "PATH='$cb':\$PATH '$top/$XO' --root '$W/rootcs' pull -q --cert-dir '$W/certdir' --authfile '$W/auth-store.json' 'docker://$TP/small:1' && [ \"\$(cat '$cb/asked')\" = '$TP' ]"
-    printf '{"credsStore":"xotest","credHelpers":{"%s":"xonone"}}' "$TP" > "$W/auth-helpers.json"
-    refuse "registry TLS + auth: credHelpers wins over credsStore, and its 'not found' is no credentials" "requires authentication" \
+    # The auths entry holds good credentials: docker never reads it when a
+    # helper is named for the host, and neither do we.
+    printf '{"credsStore":"xotest","credHelpers":{"%s":"xonone"},"auths":{"%s":{"auth":"%s"}}}' \
+        "$TP" "$TP" "$(printf tester:s3cret | base64)" > "$W/auth-helpers.json"
+    refuse "registry TLS + auth: credHelpers wins over credsStore and auths, and its 'not found' is no credentials" "requires authentication" \
         env PATH="$cb:$PATH" "$top/$XO" --root "$W/rootcs" pull -q --cert-dir "$W/certdir" --authfile "$W/auth-helpers.json" "docker://$TP/small:1"
     printf '{"credsStore":"xofail"}' > "$W/auth-fail.json"
     refuse "registry TLS + auth: a failing credential helper is named and quoted" \

@@ -354,7 +354,10 @@ static int pick_level(const char *doc, int level, const char **digest_r,
         fail_msg("%s", xo_err_msg(err));
     int rc =
         manifest_index_pick_level(&d, &ix, "linux", "amd64", level, "ix", err);
-    *digest_r = rc == 0 ? (strcmp(d->digest.str, D1) == 0 ? D1 : D2) : NULL;
+    static char picked[sizeof(d->digest.str)];
+    if (rc == 0)
+        snprintf(picked, sizeof(picked), "%s", d->digest.str);
+    *digest_r = rc == 0 ? picked : NULL;
     manifest_index_dispose(&ix);
     return rc;
 }
