@@ -13,6 +13,7 @@ UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 # boot spec, the guest report, DomainStatus) and their to/from string
 # functions; the guest's init and the monitor link them too.
 ABI_SRCS := common/abi/guest_report.c common/abi/guest_meminfo.c \
+	common/abi/tmpfs_options.c \
 	common/abi/domain_status.c \
 	common/abi/exec_channel.c \
 	common/abi/capabilities.c common/abi/rlimits.c common/abi/sysctl.c \

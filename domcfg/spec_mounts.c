@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/abi/tmpfs_options.h"
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "domcfg/volumes.h"
@@ -51,13 +52,6 @@ static bool tmpfs_option_ignored(const char *o)
     return false;
 }
 
-/* A decimal id of at most 10 digits below 2^32. */
-static bool id_ok(const char *s)
-{
-    size_t n = strspn(s, "0123456789");
-    return n > 0 && n <= 10 && !s[n] && strtoull(s, NULL, 10) <= 0xffffffffULL;
-}
-
 /*
  * A spec tmpfs mount's options other than size= and ro/rw as the
  * domain's loader takes them (loader/xen-tools/mounts.c): mode= (octal,
@@ -81,12 +75,9 @@ static int tmpfs_options(char **opts_r, const struct runtime_mount *m, size_t i,
         bool keep = false;
         if (!strncmp(o, "size=", 5) || tmpfs_option_ignored(o))
             continue;
-        if (!strncmp(o, "mode=", 5)) {
-            size_t n = strspn(o + 5, "01234567");
-            keep = n > 0 && n <= 5 && !o[5 + n] &&
-                   strtoul(o + 5, NULL, 8) <= 07777;
-        } else if (!strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)) {
-            keep = id_ok(o + 4);
+        if (!strncmp(o, "mode=", 5) || !strncmp(o, "uid=", 4) ||
+            !strncmp(o, "gid=", 4)) {
+            keep = tmpfs_data_word_ok(o);
         } else {
             for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
                 keep = keep || !strcmp(o, flags[f]);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/abi/tmpfs_options.h"
 #include "common/alloc.h"
 #include "common/json.h"
 #include "domcfg/app_cfg.h"
@@ -28,11 +29,7 @@ char *domcfg_vdev_name(size_t index)
 /* A tmpfs size: digits with an optional k/m/g suffix or a percentage. */
 bool domcfg_valid_tmpfs_size(const char *s)
 {
-    if (!isdigit((unsigned char)*s) || strlen(s) > 20)
-        return false;
-    while (isdigit((unsigned char)*s))
-        s++;
-    return *s == '\0' || (s[1] == '\0' && strchr("kKmMgG%", *s));
+    return tmpfs_size_ok(s);
 }
 
 bool domcfg_valid_guest_path(const char *p)

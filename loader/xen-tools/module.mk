@@ -34,7 +34,8 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/guest_meminfo.c \
 	common/abi/capabilities.c \
-	common/abi/rlimits.c common/abi/sysctl.c common/abi/start_gate.c
+	common/abi/rlimits.c common/abi/sysctl.c common/abi/start_gate.c \
+	common/abi/tmpfs_options.c
 XT_INIT_OBJS := $(XT_INIT_SRCS:%.c=$(OBJ)/%.o)
 
 # The boot spec reader and safe paths are also in the host library so

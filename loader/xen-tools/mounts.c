@@ -19,6 +19,7 @@
 #include "safepath.h"
 #include "share_ready.h"
 
+#include "common/abi/tmpfs_options.h"
 #include "common/pathfmt.h"
 #include "report.h"
 
@@ -199,14 +200,6 @@ static int parse_options(const char *opts, unsigned long *flags, char *data,
     return 0;
 }
 
-/* A tmpfs size= value: digits and one unit letter, or a percentage. */
-static bool size_ok(const char *s)
-{
-    size_t n = strspn(s, "0123456789");
-    return n > 0 && n < 20 &&
-           (s[n] == '\0' || (strchr("kKmMgG%", s[n]) && s[n + 1] == '\0'));
-}
-
 /* The data of a tmpfs's options (parse_options took the flags): each of
  * size=SIZE, mode= (octal, at most 07777), uid= and gid= (decimal, below
  * 2^32), as domcfg writes them; nothing else reaches tmpfs. */
@@ -216,25 +209,9 @@ static bool tmpfs_data_ok(const char *data)
     /* cannot truncate: data comes from a BS_MAX_STR buffer */
     snprintf(buf, sizeof(buf), "%s", data);
     char *save = NULL;
-    for (char *w = strtok_r(buf, ",", &save); w;
-         w = strtok_r(NULL, ",", &save)) {
-        size_t n;
-        if (!strncmp(w, "size=", 5)) {
-            if (!size_ok(w + 5))
-                return false;
-        } else if (!strncmp(w, "mode=", 5)) {
-            n = strspn(w + 5, "01234567");
-            if (n == 0 || n > 5 || w[5 + n] || strtoul(w + 5, NULL, 8) > 07777)
-                return false;
-        } else if (!strncmp(w, "uid=", 4) || !strncmp(w, "gid=", 4)) {
-            n = strspn(w + 4, "0123456789");
-            if (n == 0 || n > 10 || w[4 + n] ||
-                strtoull(w + 4, NULL, 10) > 0xffffffffULL)
-                return false;
-        } else {
+    for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
+        if (!tmpfs_data_word_ok(w))
             return false;
-        }
-    }
     return true;
 }
 
@@ -245,7 +222,7 @@ static int mount_writable(const struct loader_env *env,
     if (!strcmp(spec->wr_type, "tmpfs")) {
         char data[64] = "mode=0755";
         if (spec->wr_size) {
-            if (!size_ok(spec->wr_size))
+            if (!tmpfs_size_ok(spec->wr_size))
                 return xo_err_set(err, EINVAL, "writable size %s: bad size",
                                   spec->wr_size);
             if (xo_path_fmt(data, sizeof(data), err, "mode=0755,size=%s",
