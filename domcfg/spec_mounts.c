@@ -77,7 +77,7 @@ static int tmpfs_options(char **opts_r, const struct runtime_mount *m, size_t i,
             continue;
         if (!strncmp(o, "mode=", 5) || !strncmp(o, "uid=", 4) ||
             !strncmp(o, "gid=", 4)) {
-            keep = tmpfs_data_word_ok(o);
+            keep = oci_tmpfs_data_word_ok(o);
         } else {
             for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
                 keep = keep || !strcmp(o, flags[f]);

@@ -29,7 +29,7 @@ char *domcfg_vdev_name(size_t index)
 /* A tmpfs size: digits with an optional k/m/g suffix or a percentage. */
 bool domcfg_valid_tmpfs_size(const char *s)
 {
-    return tmpfs_size_ok(s);
+    return oci_tmpfs_size_ok(s);
 }
 
 bool domcfg_valid_guest_path(const char *p)

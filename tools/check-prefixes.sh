@@ -19,7 +19,7 @@ OBJ=${OBJ:-build/obj}
 
 declare -A PREFIXES=(
     [common]="xo"
-    [common/abi]="domain_state guest_phase guest_meminfo oci_cap oci_rlimit exec_reader
+    [common/abi]="domain_state guest_phase guest_meminfo oci_cap oci_rlimit oci_tmpfs exec_reader
         exec_request exec_resize exec_signal exec_exit exec_error exec_data
         exec_ok exec_started exec_container event_type restart start_gate oci_sysctl"
     [domcfg]="domcfg app_cfg domain_config env_merge exec_size fstype merge

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool tmpfs_size_ok(const char *s)
+bool oci_tmpfs_size_ok(const char *s)
 {
     size_t n = strspn(s, "0123456789");
     return n > 0 && n < 20 &&
@@ -19,10 +19,10 @@ static bool digits(const char *s, const char *set, size_t max)
     return n > 0 && n <= max && s[n] == '\0';
 }
 
-bool tmpfs_data_word_ok(const char *w)
+bool oci_tmpfs_data_word_ok(const char *w)
 {
     if (!strncmp(w, "size=", 5))
-        return tmpfs_size_ok(w + 5);
+        return oci_tmpfs_size_ok(w + 5);
     if (!strncmp(w, "mode=", 5))
         return digits(w + 5, "01234567", 5) && strtoul(w + 5, NULL, 8) <= 07777;
     if (!strncmp(w, "uid=", 4) || !strncmp(w, "gid=", 4))

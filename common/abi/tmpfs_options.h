@@ -13,10 +13,10 @@
 
 /* A size= value: 1-19 digits and one unit letter (kKmMgG) or %, or
  * digits alone. */
-bool tmpfs_size_ok(const char *s);
+bool oci_tmpfs_size_ok(const char *s);
 
 /* One data word: size=SIZE, mode= (octal, at most 07777, 1-5 digits),
  * uid= or gid= (decimal, below 2^32, 1-10 digits). */
-bool tmpfs_data_word_ok(const char *w);
+bool oci_tmpfs_data_word_ok(const char *w);
 
 #endif

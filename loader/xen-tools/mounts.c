@@ -210,7 +210,7 @@ static bool tmpfs_data_ok(const char *data)
     snprintf(buf, sizeof(buf), "%s", data);
     char *save = NULL;
     for (char *w = strtok_r(buf, ",", &save); w; w = strtok_r(NULL, ",", &save))
-        if (!tmpfs_data_word_ok(w))
+        if (!oci_tmpfs_data_word_ok(w))
             return false;
     return true;
 }
@@ -222,7 +222,7 @@ static int mount_writable(const struct loader_env *env,
     if (!strcmp(spec->wr_type, "tmpfs")) {
         char data[64] = "mode=0755";
         if (spec->wr_size) {
-            if (!tmpfs_size_ok(spec->wr_size))
+            if (!oci_tmpfs_size_ok(spec->wr_size))
                 return xo_err_set(err, EINVAL, "writable size %s: bad size",
                                   spec->wr_size);
             if (xo_path_fmt(data, sizeof(data), err, "mode=0755,size=%s",
