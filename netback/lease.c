@@ -17,6 +17,7 @@
 #include "common/json.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
+#include "netback/conntrack.h"
 #include "netback/dataplane.h"
 #include "netback/dns.h"
 #include "netback/ipam.h"
@@ -25,6 +26,34 @@
 #include "netback/nft.h"
 #include "netback/port_choose.h"
 #include "netback/port_probe.h"
+
+/* Conntrack forgets the UDP flows to the host ports of `a` and `b` (either
+ * may be NULL), so that their next datagram meets the rules as they are
+ * now (conntrack.h). */
+static int forget_udp(const struct netback_lease *a,
+                      const struct netback_lease *b, xo_err *err)
+{
+    size_t n = (a ? a->n_ports : 0) + (b ? b->n_ports : 0), k = 0;
+    unsigned *ports = xo_xcalloc(n ? n : 1, sizeof(*ports));
+    const struct netback_lease *both[] = {a, b};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; both[i] && j < both[i]->n_ports; j++)
+            if (both[i]->ports[j].udp && both[i]->ports[j].host_port)
+                ports[k++] = both[i]->ports[j].host_port;
+    int rc = nb_conntrack_forget_udp(ports, k, err);
+    free(ports);
+    return rc;
+}
+
+/* The same where nothing is undone on failure (a lease released or its
+ * ports withdrawn): a flow then left keeps its old DNAT until it stops
+ * or the port is published again, which forgets it then. */
+static void forget_udp_released(const struct netback_lease *l)
+{
+    xo_err ignore = XO_ERR_INIT;
+    forget_udp(l, NULL, &ignore);
+    xo_err_clear(&ignore);
+}
 
 /* What create -N shows for a "default" network that does not exist yet. */
 static int attach_dry_default(const char *root, const char *container,
@@ -96,7 +125,7 @@ static int attach_locked(const char *root, const char *network,
             (before.vif[0] &&
              nb_nft_vif(&st, &before, before.vif, false, err) < 0) ||
             nb_nft_ports(&before, false, err) < 0 ||
-            nb_nft_ports(l, true, err) < 0)
+            nb_nft_ports(l, true, err) < 0 || forget_udp(&before, l, err) < 0)
             goto out;
         l->vif[0] = '\0';
     }
@@ -217,6 +246,7 @@ static int release_one(const char *root, struct nb_state *st, const void *arg,
     rel->released++;
     if (lease_unhook(st, l, err) < 0)
         return -1;
+    forget_udp_released(l);
     nb_ipam_remove(st, container);
     if (nb_store_save_leases(root, st, err) < 0)
         return -1;
@@ -252,6 +282,7 @@ static int unpublish_one(const char *root, struct nb_state *st, const void *arg,
         return 0;
     if (nb_nft_ports(l, false, err) < 0)
         return -1;
+    forget_udp_released(l);
     netback_lease_dispose(l);
     return 1;
 }
@@ -461,6 +492,8 @@ static int publish_locked(const char *root, const char *network,
                 ? -1
                 : 0;
     }
+    if (r == 0)
+        r = forget_udp(&old, l, err);
     if (r < 0 || nb_store_save_leases(root, &st, err) < 0) {
         xo_err ignore = XO_ERR_INIT;
         nb_nft_ports(l, false, &ignore);

@@ -24,7 +24,8 @@ $(B)/tests/net-probe: $(OBJ)/tests/net/net-probe.o
 	@mkdir -p $(@D)
 	$(CC) -pie -o $@ $< -lresolv $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/net-probe
-LIB_SRCS += netback/nl.c netback/nl_link.c netback/netns.c netback/netns_splice.c
+LIB_SRCS += netback/nl.c netback/nl_link.c netback/netns.c netback/netns_splice.c \
+	netback/conntrack.c
 
 # The orchestrator tier's caller of netns.h (tests/tiers/58-netns-splice.sh).
 $(B)/tests/netns-tool: $(OBJ)/tests/net/netns-tool.o $(B)/libxloci.a

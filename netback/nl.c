@@ -1,4 +1,4 @@
-/* nl.c: one rtnetlink request and its answer over libmnl (nl.h). */
+/* nl.c: one netlink request and its answer over libmnl (nl.h). */
 #include "netback/nl.h"
 
 #include <errno.h>
@@ -17,15 +17,16 @@ struct talk {
     char extack[NB_NL_EXTACK];
 };
 
-struct mnl_socket *nb_nl_open(const char *what, xo_err *err)
+struct mnl_socket *nb_nl_open_bus(int bus, const char *what, xo_err *err)
 {
-    struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+    const char *name = bus == NETLINK_ROUTE ? "rtnetlink" : "nfnetlink";
+    struct mnl_socket *nl = mnl_socket_open2(bus, SOCK_CLOEXEC);
     if (!nl) {
-        xo_err_sys(err, "%s: cannot open rtnetlink", what);
+        xo_err_sys(err, "%s: cannot open %s", what, name);
         return NULL;
     }
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        xo_err_sys(err, "%s: cannot bind rtnetlink", what);
+        xo_err_sys(err, "%s: cannot bind %s", what, name);
         mnl_socket_close(nl);
         return NULL;
     }
@@ -34,6 +35,11 @@ struct mnl_socket *nb_nl_open(const char *what, xo_err *err)
     mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
     mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
     return nl;
+}
+
+struct mnl_socket *nb_nl_open(const char *what, xo_err *err)
+{
+    return nb_nl_open_bus(NETLINK_ROUTE, what, err);
 }
 
 static int extack_attr_cb(const struct nlattr *attr, void *data)
@@ -128,7 +134,7 @@ int nb_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
     nlh->nlmsg_seq = (unsigned)time(NULL) + atomic_fetch_add(&seq, 1);
     nlh->nlmsg_flags |= NLM_F_ACK;
     if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
-        return xo_err_sys(err, "%s: rtnetlink send", what);
+        return xo_err_sys(err, "%s: netlink send", what);
     char buf[NB_NL_BUF] = {0};
     ssize_t n;
     int r = MNL_CB_OK;

@@ -1,7 +1,7 @@
 /*
- * nl.h: one rtnetlink conversation over libmnl, shared by link.c (the
- * caller's own network namespace) and netns.c (a socket opened inside a
- * container's namespace).  Every request asks for the kernel's ACK, so a
+ * nl.h: one netlink conversation over libmnl, shared by link.c (the
+ * caller's own network namespace), netns.c (a socket opened inside a
+ * container's namespace) and conntrack.c (ctnetlink).  Every request asks for the kernel's ACK, so a
  * failure is reported with errno and the kernel's own words (the extended
  * ACK message, NLMSGERR_ATTR_MSG of linux/netlink.h, when it sends one).
  */
@@ -21,6 +21,9 @@
  * (close-on-exec, extended ACKs asked for), or NULL with *err opened by
  * `what`. */
 struct mnl_socket *nb_nl_open(const char *what, xo_err *err);
+
+/* The same for netlink bus `bus` (NETLINK_ROUTE, NETLINK_NETFILTER). */
+struct mnl_socket *nb_nl_open_bus(int bus, const char *what, xo_err *err);
 
 /*
  * Sends the request `nlh` (NLM_F_ACK is added, the sequence number set) and

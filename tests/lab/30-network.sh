@@ -54,7 +54,9 @@ ip netns exec outside busybox httpd -p 8000 -h "$LAB_WORK/www"
 # address reach it only if NAT rewrote the source.
 
 # --- c1 serves, c2 is its client --------------------------------------------
-mkcfg c1 'echo serving; exec busybox httpd -f -p 80 -h /etc' 'oci_ports = [ "8080:80", "127.0.0.1::80" ]'
+# A UDP port too: its publish asks dom0's ctnetlink to forget the port's
+# flows (nf_conntrack_netlink; tier 56 checks what that does).
+mkcfg c1 'echo serving; exec busybox httpd -f -p 80 -h /etc' 'oci_ports = [ "8080:80", "127.0.0.1::80", "5300:53/udp" ]'
 t0=$(lab_now)
 lab_check create-c1 xl-oci create "$LAB_WORK/c1.cfg"
 lab_log "c1 created in $(lab_elapsed "$t0")s"

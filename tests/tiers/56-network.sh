@@ -434,6 +434,25 @@ o ping -c 1 -W 1 192.0.2.1 >/dev/null 2>&1 # each knows the other, as LAN peers 
 check "a neighbour's SYN to 127.0.0.1:8080 at dom0's MAC gets no answer" bash -c \
     '[ "$(nsenter -t '"$out_pid"' -n python3 "$0" ext0 '"$up_mac"' 192.0.2.2 127.0.0.1 8080)" = "no reply" ]' \
     "$top/tests/net/raw-syn.py"
+# A UDP flow begun before its port was published reaches the container
+# once it is: publishing forgets the flow's conntrack entry (made without
+# DNAT, so every later datagram of it went to dom0).  Docker and CNI's
+# portmap do the same.  The old code left the entry: 0 datagrams.
+UDPF=$top/tests/net/udp-flow.py
+g python3 "$UDPF" recv 10.50.0.2 53 5 >"$T/udp1" &
+udp_recv=$!
+o python3 "$UDPF" send 192.0.2.1 5300 40053 4.5 &
+udp_send=$!
+sleep 1
+check "publish 5300:53/udp while a client already sends to it" \
+    "$NT" publish t1 web 8080:80 5300:53/udp
+wait $udp_send $udp_recv 2>/dev/null
+if [ "$(cat "$T/udp1")" -gt 5 ] 2>/dev/null; then
+    ok "the running UDP flow reaches the container once its port is published ($(cat "$T/udp1") datagrams)"
+else
+    nok "the running UDP flow reaches the container once its port is published (got $(cat "$T/udp1"))"
+fi
+"$NT" publish t1 web 8080:80 >/dev/null
 
 # The same over IPv6: the uplink has two host addresses, the guest its
 # lease's fd00:50::2 (configured above) and a default route.

@@ -32,7 +32,7 @@ dom0_modules="xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
     xen-blkback xen-netback loop bridge ext4 crc32c_generic overlay squashfs
     erofs 9p 9pnet_virtio virtio_pci veth nf_tables nft_chain_nat nft_masq
     nft_nat nft_ct nft_objref nft_fib_inet nft_fib_ipv4 nft_fib_ipv6
-    nft_meta_bridge sch_ingress cls_u32 act_mirred"
+    nft_meta_bridge sch_ingress cls_u32 act_mirred nf_conntrack_netlink"
 
 # Host programs copied with their ldd closure (paths as on Debian 12).
 # debugfs sets an anonymous volume's root mode (xl-plugin/volattach_seed.c).
