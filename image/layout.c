@@ -138,7 +138,8 @@ static int layout_resolve_tag(struct image_source *base,
     path = xo_xasprintf("%s/index.json", ls->dir);
     if (read_json(NULL, &buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
         manifest_index_parse(&ix, buf, len, path, err) < 0 ||
-        manifest_index_find_tag(&d, &ix, tag, path, err) < 0)
+        manifest_index_find_tag(&d, &ix, tag, MANIFEST_PULL_OS,
+                                MANIFEST_PULL_ARCH, path, err) < 0)
         goto out;
     if (!d->media_type) {
         xo_err_set(err, EINVAL, "%s: the entry of \"%s\" has no \"mediaType\"",
@@ -151,6 +152,7 @@ static int layout_resolve_tag(struct image_source *base,
         goto out;
     }
     if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
+        manifest_note_cap(err);
         /* The size and digest are index.json's word (helper-64). */
         xo_err_wrap(err, "%s: the entry %s%s%s", path, tag ? "tagged \"" : "",
                     tag ? tag : "(the only one)", tag ? "\"" : "");

@@ -504,18 +504,77 @@ int manifest_index_pick(const struct oci_descriptor **d_r,
                                      where, err);
 }
 
+int manifest_note_cap(xo_err *err)
+{
+    if (err->errnum == EFBIG && err->msg) {
+        char *was = xo_xstrdup(err->msg);
+        xo_err_set(err, EFBIG, "%s (a manifest or index is read up to %d MiB)",
+                   was, MANIFEST_MAX_BYTES >> 20);
+        free(was);
+    }
+    return -1;
+}
+
+/* Of several entries tagged alike (a multi-platform layout written
+ * without an index, as some build tools write one): the one for the
+ * platform, picked as from an index (umoci refuses such a layout, skopeo
+ * takes the first entry, which may be another platform's).  Entries
+ * without a platform are told apart by nothing: more than one is
+ * refused. */
+static int find_tag_platform(const struct oci_descriptor **d_r,
+                             const struct oci_index *ix, const char *want,
+                             size_t n_tagged, const char *os, const char *arch,
+                             const char *where, xo_err *err)
+{
+    struct oci_index sub = {xo_xcalloc(n_tagged, sizeof(*sub.manifests)), 0};
+    size_t *at = xo_xcalloc(n_tagged, sizeof(*at)), no_plat = 0;
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->manifests[i].ref_name &&
+            !strcmp(ix->manifests[i].ref_name, want)) {
+            /* A shallow copy: sub owns nothing and is never disposed. */
+            at[sub.n] = i;
+            sub.manifests[sub.n++] = ix->manifests[i];
+            if (!ix->manifests[i].os && !ix->manifests[i].arch)
+                no_plat++;
+        }
+    char *w = xo_xasprintf("%s: the %zu entries tagged \"%.64s\"", where,
+                           n_tagged, want);
+    const struct oci_descriptor *pick = NULL;
+    int rc = manifest_index_pick(&pick, &sub, os, arch, w, err);
+    if (rc == 0 && !pick->os && !pick->arch && no_plat > 1)
+        rc = xo_err_set(
+            err, EINVAL,
+            "%s: none is for %s/%s and %zu name no platform, so which one is meant is not known (give each its own tag)",
+            w, os, arch, no_plat);
+    if (rc == 0)
+        *d_r = &ix->manifests[at[pick - sub.manifests]];
+    free(w);
+    free(at);
+    free(sub.manifests);
+    return rc;
+}
+
 int manifest_index_find_tag(const struct oci_descriptor **d_r,
                             const struct oci_index *ix, const char *tag,
-                            const char *where, xo_err *err)
+                            const char *os, const char *arch, const char *where,
+                            xo_err *err)
 {
     const char *want = tag ? tag : "latest";
     const struct oci_descriptor *d = NULL;
+    size_t n_tagged = 0;
     if (!tag && ix->n == 1)
         d = &ix->manifests[0];
     for (size_t i = 0; !d && i < ix->n; i++)
         if (ix->manifests[i].ref_name &&
-            !strcmp(ix->manifests[i].ref_name, want))
+            !strcmp(ix->manifests[i].ref_name, want) && n_tagged++ == 0)
             d = &ix->manifests[i];
+    for (size_t i = d ? (size_t)(d - ix->manifests) + 1 : ix->n; i < ix->n; i++)
+        if (ix->manifests[i].ref_name &&
+            !strcmp(ix->manifests[i].ref_name, want))
+            n_tagged++;
+    if (n_tagged > 1 &&
+        find_tag_platform(&d, ix, want, n_tagged, os, arch, where, err) < 0)
+        return -1;
     if (!d) {
         /* The tags there are, as `skopeo list-tags` would say them. */
         char have[256] = "";

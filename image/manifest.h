@@ -49,6 +49,14 @@ struct oci_descriptor {
     bool describes_other; /* has ANNOTATION_DOCKER_REF_TYPE */
 };
 
+/* When err holds an EFBIG (a fetch stopped at MANIFEST_MAX_BYTES), says
+ * that the limit is the one on manifests and indexes.  Returns -1. */
+int manifest_note_cap(xo_err *err);
+
+/* The platform pull takes from an index (the only one the loader runs). */
+#define MANIFEST_PULL_OS "linux"
+#define MANIFEST_PULL_ARCH "amd64"
+
 struct oci_index {
     struct oci_descriptor *manifests;
     size_t n;
@@ -104,10 +112,13 @@ int manifest_index_pick_level(const struct oci_descriptor **d_r,
                               const char *where, xo_err *err);
 
 /* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
- * tag NULL: the only entry, or "latest".  One whose digest has another
- * algorithm is an error naming it. */
+ * tag NULL: the only entry, or "latest".  Of several entries with the
+ * tag, the one for os/arch as manifest_index_pick takes it; more than one
+ * without a platform is an error.  One whose digest has another algorithm
+ * is an error naming it. */
 int manifest_index_find_tag(const struct oci_descriptor **d_r,
                             const struct oci_index *ix, const char *tag,
-                            const char *where, xo_err *err);
+                            const char *os, const char *arch, const char *where,
+                            xo_err *err);
 
 #endif

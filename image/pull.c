@@ -37,9 +37,6 @@
 #include "image/volume_record.h"
 #include "common/fault.h"
 
-#define PULL_OS "linux"
-#define PULL_ARCH "amd64"
-
 void image_info_dispose(struct image_info *info)
 {
     free(info->name);
@@ -87,7 +84,7 @@ static int check_config(const char *buf, size_t len, const struct digest *d,
                                json_object_is_type(v, json_type_string)
                            ? json_object_get_string(v)
                            : "?";
-    if (!xo_platform_matches(os, arch, PULL_OS, PULL_ARCH)) {
+    if (!xo_platform_matches(os, arch, MANIFEST_PULL_OS, MANIFEST_PULL_ARCH)) {
         char plat[80];
         /* may truncate: the image's words in a warning */
         snprintf(plat, sizeof(plat), "%.32s/%.32s", os, arch);
@@ -95,7 +92,7 @@ static int check_config(const char *buf, size_t len, const struct digest *d,
         image_progress(
             opts ? opts->warn : NULL, opts ? opts->progress_arg : NULL,
             "the image is for %s, not %s/%s: it is pulled, but create refuses to run it",
-            plat, PULL_OS, PULL_ARCH);
+            plat, MANIFEST_PULL_OS, MANIFEST_PULL_ARCH);
     }
 out:
     json_object_put(o);
@@ -156,8 +153,8 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
         free(buf);
         buf = NULL;
         if (rc == 0)
-            rc = manifest_index_pick(&pick, &ix, PULL_OS, PULL_ARCH,
-                                     md.digest.str, err);
+            rc = manifest_index_pick(&pick, &ix, MANIFEST_PULL_OS,
+                                     MANIFEST_PULL_ARCH, md.digest.str, err);
         if (rc == 0) {
             /* Its size and digest are the index's word: a blob that is
              * not what they say names the index too (helper-64). */
@@ -165,9 +162,11 @@ static int fetch_manifest(struct image_source *src, const struct blob_store *bs,
             manifest_descriptor_dispose(&md);
             manifest_descriptor_copy(&md, pick);
             rc = src->ops->fetch(src, bs, &md, MANIFEST_MAX_BYTES, NULL, err);
-            if (rc < 0)
+            if (rc < 0) {
+                manifest_note_cap(err);
                 xo_err_wrap(err, "the manifest for %s/%s that index %s names",
-                            PULL_OS, PULL_ARCH, index);
+                            MANIFEST_PULL_OS, MANIFEST_PULL_ARCH, index);
+            }
             free(index);
         }
         manifest_index_dispose(&ix);

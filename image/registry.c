@@ -294,6 +294,8 @@ static int get_manifest(struct registry_source *rs, const char *ref,
         size_t len = 0;
         rc = http_get_mem(&rs->http, url, hdrs, MANIFEST_MAX_BYTES, &body, &len,
                           resp, err);
+        if (rc < 0)
+            manifest_note_cap(err);
         if (rc == 0 && resp->status == 401) {
             free(body);
             rc = authenticate(rs, resp->www_auth, auth, err);

@@ -41,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (manifest_index_pick(&d, &ix, "linux", "amd64", "fuzz", &err) <
                 0)
                 xo_err_clear(&err);
-            if (manifest_index_find_tag(&d, &ix, NULL, "fuzz", &err) < 0)
+            if (manifest_index_find_tag(&d, &ix, NULL, "linux", "amd64", "fuzz",
+                                        &err) < 0)
                 xo_err_clear(&err);
             manifest_index_dispose(&ix);
         } else if (!err.msg) {

@@ -256,7 +256,7 @@ head -c 5242880 /dev/zero | tr '\0' ' ' > "$W/m5"
 h=$(sha256sum < "$W/m5" | cut -d' ' -f1); cp "$W/m5" "$big/blobs/sha256/$h"
 printf '{"imageLayoutVersion":"1.0.0"}' > "$big/oci-layout"
 printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":5242880,"annotations":{"org.opencontainers.image.ref.name":"latest"}}]}' "$h" > "$big/index.json"
-refuse "oversized manifest: refused before reading" "above the limit" \
+refuse "oversized manifest: refused before reading, the cap named" "above the limit of 4194304 bytes (a manifest or index is read up to 4 MiB)" \
     "$top/$XO" --root "$R2" pull -q "oci:$big"
 check "refusals stored no bad blob" sh -c "for f in '$R2'/blobs/sha256/*; do [ -e \"\$f\" ] || continue; [ \"\$(sha256sum < \"\$f\" | cut -d' ' -f1)\" = \"\$(basename \"\$f\")\" ] || exit 1; done"
 
@@ -863,7 +863,7 @@ auth:
         cp "$W/m5" "$tk/fake/v2/big/manifests/1"
         start_httpd "$bb" "$tk/fake" || notok "busybox httpd (hostile registry) did not start"
         FKP=$HPORT
-        refuse "registry: oversized manifest refused at the cap" "larger than 4194304 bytes" \
+        refuse "registry: oversized manifest refused at the cap, named" "larger than 4194304 bytes (a manifest or index is read up to 4 MiB)" \
             "$top/$XO" --root "$W/rootfake" pull -q --plain-http "docker://127.0.0.1:$FKP/big:1"
         check "registry: oversized manifest stored nothing" \
             sh -c "[ -z \"\$(ls -A '$W/rootfake/blobs/sha256' 2>/dev/null)\" ]"

@@ -204,9 +204,13 @@ static void test_index_pick(void **state)
     assert_non_null(strstr(xo_err_msg(&err), "no image for linux/s390x"));
     assert_non_null(strstr(xo_err_msg(&err), "linux/arm64, linux/amd64"));
     xo_err_clear(&err);
-    assert_int_equal(manifest_index_find_tag(&d, &ix, "v1", "ix", &err), 0);
+    assert_int_equal(
+        manifest_index_find_tag(&d, &ix, "v1", "linux", "amd64", "ix", &err),
+        0);
     assert_string_equal(d->digest.str, D2);
-    assert_int_equal(manifest_index_find_tag(&d, &ix, "v2", "ix", &err), -1);
+    assert_int_equal(
+        manifest_index_find_tag(&d, &ix, "v2", "linux", "amd64", "ix", &err),
+        -1);
     /* It says which tags there are (a layout's tags are not guessable). */
     assert_non_null(
         strstr(xo_err_msg(&err), "no image tagged \"v2\" (tags: v1)"));
@@ -297,7 +301,9 @@ static void test_index_entries_not_taken(void **state)
     const struct oci_descriptor *d = NULL;
     assert_int_equal(manifest_index_parse(&ix, doc, strlen(doc), "ix", &err),
                      0);
-    assert_int_equal(manifest_index_find_tag(&d, &ix, "v1", "ix", &err), 0);
+    assert_int_equal(
+        manifest_index_find_tag(&d, &ix, "v1", "linux", "amd64", "ix", &err),
+        0);
     assert_string_equal(d->digest.str, D2);
     manifest_index_dispose(&ix);
     /* BuildKit's attestation manifest, here without a platform and first:
@@ -324,7 +330,9 @@ static void test_index_entries_not_taken(void **state)
                         "ix: the image for linux/amd64 has digest \"" D512
                         "\": only sha256 is supported");
     xo_err_clear(&err);
-    assert_int_equal(manifest_index_find_tag(&d, &ix, "v1", "ix", &err), -1);
+    assert_int_equal(
+        manifest_index_find_tag(&d, &ix, "v1", "linux", "amd64", "ix", &err),
+        -1);
     assert_string_equal(xo_err_msg(&err), "ix: \"v1\" has digest \"" D512
                                           "\": only sha256 is supported");
     xo_err_clear(&err);
@@ -414,6 +422,57 @@ static void test_index_variants_and_names(void **state)
     xo_err_clear(&err);
 }
 
+/* Several index.json entries under one tag, one per platform, as some
+ * build tools write a multi-platform layout: the host's, wherever it is;
+ * alike entries without a platform are refused. */
+static const char *find_tag_in(const char *doc, const char *tag, xo_err *err)
+{
+    struct oci_index ix;
+    const struct oci_descriptor *d = NULL;
+    assert_int_equal(manifest_index_parse(&ix, doc, strlen(doc), "ix", err), 0);
+    static char dg[80];
+    int rc = manifest_index_find_tag(&d, &ix, tag, "linux", "amd64", "ix", err);
+    if (rc == 0)
+        snprintf(dg, sizeof(dg), "%s", d->digest.str);
+    manifest_index_dispose(&ix);
+    return rc == 0 ? dg : NULL;
+}
+
+#define TAGGED(dg, plat)                                                       \
+    "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" dg "\","            \
+    "\"size\":1," plat "\"annotations\":{\"" ANNOTATION_REF_NAME "\":\"v1\"}}"
+#define PLAT(arch)                                                             \
+    "\"platform\":{\"os\":\"linux\",\"architecture\":\"" arch "\"},"
+
+static void test_find_tag_platforms(void **state)
+{
+    (void)state;
+    xo_err err = XO_ERR_INIT;
+    const char *arm_first = "{\"schemaVersion\":2,\"manifests\":[" TAGGED(
+        D1, PLAT("arm64")) "," TAGGED(D2, PLAT("amd64")) "]}";
+    assert_string_equal(find_tag_in(arm_first, "v1", &err), D2);
+    const char *amd_first = "{\"schemaVersion\":2,\"manifests\":[" TAGGED(
+        D2, PLAT("x86_64")) "," TAGGED(D1, PLAT("arm64")) "]}";
+    assert_string_equal(find_tag_in(amd_first, "v1", &err), D2);
+    /* One without a platform beside another platform's: its config says. */
+    const char *bare_arm = "{\"schemaVersion\":2,\"manifests\":[" TAGGED(
+        D1, PLAT("arm64")) "," TAGGED(D3, "") "]}";
+    assert_string_equal(find_tag_in(bare_arm, "v1", &err), D3);
+    const char *arm_s390 = "{\"schemaVersion\":2,\"manifests\":[" TAGGED(
+        D1, PLAT("arm64")) "," TAGGED(D2, PLAT("s390x")) "]}";
+    assert_null(find_tag_in(arm_s390, "v1", &err));
+    assert_string_equal(xo_err_msg(&err),
+                        "ix: the 2 entries tagged \"v1\": no image for "
+                        "linux/amd64 (has: linux/arm64, linux/s390x)");
+    xo_err_clear(&err);
+    const char *two_bare = "{\"schemaVersion\":2,\"manifests\":[" TAGGED(
+        D1, "") "," TAGGED(D2, "") "]}";
+    assert_null(find_tag_in(two_bare, "v1", &err));
+    assert_non_null(strstr(xo_err_msg(&err),
+                           "none is for linux/amd64 and 2 name no platform"));
+    xo_err_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -425,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_nul_in_strings),
         cmocka_unit_test(test_index_pick),
         cmocka_unit_test(test_index_entries_not_taken),
+        cmocka_unit_test(test_find_tag_platforms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
