@@ -34,6 +34,13 @@ static json_object *networks_json(const struct domain_status *st)
     return arr;
 }
 
+/* A field not set yet (kept as "" in DomainStatus) is null, as the
+ * numbers not set are: a reader tests one thing, not two. */
+static json_object *opt_str(const char *s)
+{
+    return s && s[0] ? xo_jstr(s) : NULL;
+}
+
 json_object *status_to_json(const struct domain_status *st)
 {
     json_object *o = xo_jobj();
@@ -43,25 +50,24 @@ json_object *status_to_json(const struct domain_status *st)
             xo_jstr(st->nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN));
     xo_jset(o, "domid", st->domid >= 0 ? xo_jint64(st->domid) : NULL);
     xo_jset(o, "pid", st->pid > 0 ? xo_jint64(st->pid) : NULL);
-    xo_jset(o, "uuid", xo_jstr(st->uuid));
-    xo_jset(o, "image", xo_jstr(st->image));
-    xo_jset(o, "created", xo_jstr(st->created));
-    xo_jset(o, "started", xo_jstr(st->started));
+    xo_jset(o, "uuid", opt_str(st->uuid));
+    xo_jset(o, "image", opt_str(st->image));
+    xo_jset(o, "created", opt_str(st->created));
+    xo_jset(o, "started", opt_str(st->started));
     xo_jset(o, "started_ms",
             st->started_ms >= 0 ? xo_jint64(st->started_ms) : NULL);
-    xo_jset(o, "finished", xo_jstr(st->finished));
+    xo_jset(o, "finished", opt_str(st->finished));
     xo_jset(o, "exit_code", st->exit_code >= 0 ? xo_jint(st->exit_code) : NULL);
-    xo_jset(o, "error", xo_jstr(st->error));
+    xo_jset(o, "error", opt_str(st->error));
     xo_jset(o, "restarts", xo_jint64(st->restarts));
     xo_jset(o, "restart_policy",
             xo_jstr(st->restart_policy[0] ? st->restart_policy : "no"));
     xo_jset(o, "last_exit_code",
             st->last_exit_code >= 0 ? xo_jint(st->last_exit_code) : NULL);
-    xo_jset(o, "next_restart",
-            st->next_restart[0] ? xo_jstr(st->next_restart) : NULL);
+    xo_jset(o, "next_restart", opt_str(st->next_restart));
     xo_jset(o, "deadline",
             st->deadline_s > 0 ? xo_jint64(st->deadline_s) : NULL);
-    xo_jset(o, "ended_by", st->ended_by[0] ? xo_jstr(st->ended_by) : NULL);
+    xo_jset(o, "ended_by", opt_str(st->ended_by));
     xo_jset(o, "stop_timeout",
             st->stop_timeout_s >= 0 ? xo_jint64(st->stop_timeout_s) : NULL);
     xo_jset(o, "restart_streak",
