@@ -202,6 +202,44 @@ static void test_bounds(void **state)
     free(buf);
 }
 
+/* n annotations "aI": "v"; parsed, or the message. */
+static int parse_annotations_n(int n, xo_err *err)
+{
+    size_t cap = 32 * (size_t)n + 256;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t o = (size_t)snprintf(buf, cap, "%s",
+                                SPEC(USER0, "", ", \"annotations\": {"));
+    o -= 1; /* drop SPEC's closing brace */
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(buf + o, cap - o, "%s\"a%d\": \"v\"",
+                              i ? "," : "", i);
+    o += (size_t)snprintf(buf + o, cap - o, "}}");
+    struct runtime_spec rs;
+    runtime_spec_init(&rs);
+    int rc = runtime_spec_parse(&rs, buf, o, "c.json", err);
+    if (rc == 0)
+        assert_int_equal(rs.n_annotations, n);
+    runtime_spec_dispose(&rs);
+    free(buf);
+    return rc;
+}
+
+/* As many annotations as a pod may carry (runc takes any number). */
+static void test_annotation_count(void **state)
+{
+    (void)state;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(parse_annotations_n(5000, &err), 0);
+    assert_int_equal(parse_annotations_n(RUNTIME_SPEC_MAX_ANNOTATIONS, &err),
+                     0);
+    assert_int_equal(
+        parse_annotations_n(RUNTIME_SPEC_MAX_ANNOTATIONS + 1, &err), -1);
+    assert_non_null(
+        strstr(xo_err_msg(&err), "annotations: has more than 16384 entries"));
+    xo_err_clear(&err);
+}
+
 /* A lone process object (runc exec --process FILE): read with the
  * spec's process rules, refused the same way. */
 static void test_process_file(void **state)
@@ -251,6 +289,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_malformed),
         cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_annotation_count),
         cmocka_unit_test(test_process_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
