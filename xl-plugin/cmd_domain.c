@@ -156,6 +156,14 @@ int main_list(int argc, char **argv)
         xen_close(&h);
         return cmd_fail(&err);
     }
+    /* An empty list from a mistyped --root would look like no container
+     * (helper-65); the default root is absent until the first create. */
+    if (cmd_state_root_given() && access(cmd_state_root(), F_OK) < 0 &&
+        errno == ENOENT)
+        fprintf(
+            stderr,
+            "xl-oci: warning: the state root %s does not exist: no container was created with it\n",
+            cmd_state_root());
     char **names = status_list(h.xs);
     json_object *arr = json ? xo_jarr() : NULL;
     static const struct xo_table_col cols[] = {

@@ -48,6 +48,12 @@ const char *cmd_state_root(void)
     return XO_STATE_ROOT;
 }
 
+bool cmd_state_root_given(void)
+{
+    const char *env = getenv("XL_OCI_ROOT");
+    return state_root || (env && *env);
+}
+
 void cmd_set_state_root(const char *dir)
 {
     state_root = absolute(dir);

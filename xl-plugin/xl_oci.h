@@ -38,6 +38,8 @@ extern int cmd_verbose;
 /* The state root: --root DIR, else $XL_OCI_ROOT, else /var/lib/xl-oci. */
 const char *cmd_state_root(void);
 void cmd_set_state_root(const char *dir);
+/* Whether the state root was chosen (--root, $XL_OCI_ROOT), not the default. */
+bool cmd_state_root_given(void);
 
 /*
  * The loader oci_loader defaults to: $XL_OCI_LOADER_DIR, else the one

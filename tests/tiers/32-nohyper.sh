@@ -109,6 +109,8 @@ check "status --json: nohyper, halted, exit code 42, no pid once it ended" bash 
 check "status shows every field: mode, no pid line once it ended; --json stop_requested" bash -c \
     '"$0" status p1 | grep -qx "mode:       nohyper" && ! "$0" status p1 | grep -q "^pid:" &&
         "$0" status --json p1 | jq -e ".stop_requested == false and has(\"restart_streak\")" >/dev/null' "$X"
+check "list with a --root that does not exist says so on stderr (exit 0, nothing made)" bash -c \
+    '"$0" --root "$1/nope" list 2>&1 >/dev/null | grep -q "the state root $1/nope does not exist" && [ ! -e "$1/nope" ]' "$X" "$T"
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
 check "its root is unmounted once it exited" bash -c "! grep -q ' $T/state/domains/p1/' /proc/self/mounts"
@@ -476,6 +478,8 @@ check "create a long-running container" "$X" create "$T/s1.cfg"
 check "status: running, its pid that of a live process" bash -c \
     'p=$("$0" status --json s1 | jq -r "select(.state == \"running\") | .pid") && [ "$p" -gt 1 ] && [ -d "/proc/$p" ] &&
      "$0" status s1 | grep -qx "pid: *$p"' "$X"
+check "status --json of a running container: what is not known yet is null, not \"\"" bash -c \
+    '"$0" status --json s1 | jq -e ".finished == null and .error == null and .exit_code == null and (.started | type) == \"string\"" >/dev/null' "$X"
 # The container's process has the OOM score its creator had, not its
 # monitor's (monitor_spawn.h: -998, where the host lets us lower it).
 check "the container's process keeps its creator's oom_score_adj; the monitor's is -998 where lowering is allowed" bash -c \
