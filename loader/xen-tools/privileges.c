@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -14,13 +15,18 @@
 /*
  * fds 0-2 that are devices, pipes or sockets become the user's, so that a
  * process running as, say, www-data can open /dev/stdout.  A regular file
- * (a host test's log) is left alone: its owner is not ours to change.
+ * (a host test's log) is left alone: its owner is not ours to change; so
+ * is /dev/null (char 1:3, Linux's mem driver), the stdin of a container
+ * without oci_stdin, which the user could otherwise chmod for every other
+ * user of the domain (runc skips it too: fixStdioPermissions).
  */
 static int give_stdio(const struct xo_user_ids *ids)
 {
     for (int fd = 0; fd <= 2; fd++) {
         struct stat st;
         if (fstat(fd, &st) < 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+            continue;
+        if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3))
             continue;
         if (st.st_uid == ids->uid)
             continue;

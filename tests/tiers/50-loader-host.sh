@@ -314,6 +314,14 @@ timeout 60 "$init" --host-test --spec "$T/stdio.dtb" --report "$T/stdio.rep" \
     --dev /dev/xvda="$loop_root" 2>&1 | cat >"$T/stdio.out"
 check "a non-root entrypoint reopens its stdout (a pipe here)" \
     eval 'has stdio "probe: open /proc/self/fd/1: ok" && has stdio "probe: open /dev/stdout: ok"'
+# ... but not the container's /dev/null when that is its stdin: its
+# owner could chmod it for every other user (helper-66); runc skips
+# /dev/null the same way (libcontainer's fixStdioPermissions).
+defaults; VERSION=9; PROCEXTRA='stdin-null;'; USERSPEC=app
+ARGS='"probe", "stat", "/dev/null", "exit", "0"'
+spec devnull && run devnull
+check "a non-root entrypoint's stdin /dev/null stays root's (0:0 666)" \
+    has devnull "probe: stat /dev/null: 0:0 666 char"
 
 # stdout and stderr are pipes PID 1 copies to its own, as runc's: on the
 # console (a tty, as here under script(1)) a program would see a terminal.
