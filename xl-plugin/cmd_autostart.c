@@ -123,7 +123,7 @@ static int start_nohyper(struct xen_handles *h, const char *name,
             r->dc.volumes[i].anonymous)
             kept[n_kept++] = r->dc.volumes[i].target;
     int made = state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-                       nohyper_teardown(root, name, err) < 0 ||
+                       nohyper_teardown(root, name, true, err) < 0 ||
                        nohyper_mount(dir, &r->dc, err) < 0 ||
                        nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
                        nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 ||

@@ -428,7 +428,7 @@ int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err)
     xo_err_clear(err);
     /* No monitor to do it: the container is not running, finish it. */
     if (st.nohyper &&
-        (nohyper_teardown(root, name, err) < 0 ||
+        (nohyper_teardown(root, name, true, err) < 0 ||
          status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) < 0))
         return -1;
     if (status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
@@ -450,7 +450,7 @@ static int finish_down(struct xen_handles *h, const char *name,
     int r = confirm_gone(h, name, st, &lock, err);
     if (r <= 0)
         return r;
-    r = nohyper_teardown(cmd_state_root(), name, err) < 0 ||
+    r = nohyper_teardown(cmd_state_root(), name, true, err) < 0 ||
                 status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) <
                     0 ||
                 status_set(h->xs, name, DOMAIN_STATUS_KEY_ERROR, why, err) <
@@ -685,7 +685,7 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
     char dir[4096];
     stop_monitor(root, name);
     XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
-    if (nohyper_teardown(root, name, err) < 0)
+    if (nohyper_teardown(root, name, false, err) < 0)
         return -1;
     XO_FAULT_POINT("destroy-nohyper.torn-down");
     /* The veths went with the teardown: the leases, published ports and

@@ -263,7 +263,7 @@ static void undo(struct xo_xs *xs, const char *name, bool keep_broken,
 {
     xo_err e = XO_ERR_INIT;
     char dir[4096];
-    nohyper_teardown(cmd_state_root(), name, &e);
+    nohyper_teardown(cmd_state_root(), name, false, &e);
     xo_err_clear(&e);
     if (keep_broken) {
         status_set_state(xs, name, DOMAIN_STATE_BROKEN, &e);

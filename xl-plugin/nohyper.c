@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <pty.h>
 #include <unistd.h>
@@ -62,6 +64,16 @@ static int mkdir_new(const char *path, xo_err *err)
     return 0;
 }
 
+/* Whether `path` is a tmpfs mounted on its own (not the tmpfs its parent
+ * `dir` may be on, as a state root on /run is). */
+static bool is_tmpfs_mount(const char *path, const char *dir)
+{
+    struct statfs fs;
+    struct stat a, b;
+    return statfs(path, &fs) == 0 && fs.f_type == TMPFS_MAGIC &&
+           stat(path, &a) == 0 && stat(dir, &b) == 0 && a.st_dev != b.st_dev;
+}
+
 int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err)
 {
     char lower[4096], rw[4096], root[4096], upper[4200], work[4200];
@@ -82,7 +94,7 @@ int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err)
             xo_err_wrap(err, "oci_writable");
             goto fail;
         }
-    } else {
+    } else if (!is_tmpfs_mount(rw, dir)) {
         char tmpfs[128];
         if (xo_path_fmt(tmpfs, sizeof(tmpfs), err, "mode=0755%s%s",
                         dc->writable_size ? ",size=" : "",
@@ -104,17 +116,24 @@ int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err)
     }
     return 0;
 fail:;
+    /* The layer of an earlier run stays, with its files. */
     xo_err e = XO_ERR_INIT;
-    nohyper_unmount(dir, &e);
+    nohyper_unmount(dir, true, &e);
     xo_err_clear(&e);
     return -1;
 }
 
-int nohyper_unmount(const char *dir, xo_err *err)
+int nohyper_unmount(const char *dir, bool keep_writable, xo_err *err)
 {
     static const char *const points[] = {"rootfs", "rw", "lower"};
     char path[4096];
+    bool keep[3] = {false, false, false};
+    if (sub(path, sizeof(path), dir, "rw", err) < 0)
+        return -1;
+    keep[1] = keep_writable && is_tmpfs_mount(path, dir);
     for (size_t i = 0; i < 3; i++) {
+        if (keep[i])
+            continue;
         if (sub(path, sizeof(path), dir, points[i], err) < 0)
             return -1;
         /* EINVAL: not a mount point (any more); ENOENT: never made. */
@@ -123,6 +142,8 @@ int nohyper_unmount(const char *dir, xo_err *err)
             return xo_err_sys(err, "cannot unmount %s", path);
     }
     for (size_t i = 0; i < 3; i++) {
+        if (keep[i])
+            continue;
         if (sub(path, sizeof(path), dir, points[i], err) < 0)
             return -1;
         /* Empty once unmounted (rw's upper/work were in the mount). */
@@ -551,7 +572,8 @@ static void prune_cgroup_parent(const char *root, const char *name)
     closedir(d);
 }
 
-int nohyper_teardown(const char *root, const char *name, xo_err *err)
+int nohyper_teardown(const char *root, const char *name, bool keep_writable,
+                     xo_err *err)
 {
     char dir[4096];
     const char *args[] = {"delete", "--force", name, NULL};
@@ -564,7 +586,7 @@ int nohyper_teardown(const char *root, const char *name, xo_err *err)
     int rc = nohyper_runc(root, args, -1, &runc_err);
     prune_cgroup_parent(root, name);
     if (nohyper_net_down(root, name, dir, err) < 0 ||
-        nohyper_unmount(dir, err) < 0) {
+        nohyper_unmount(dir, keep_writable, err) < 0) {
         xo_err_clear(&runc_err);
         return -1;
     }

@@ -15,6 +15,7 @@
 #ifndef XL_OCI_XL_PLUGIN_NOHYPER_H
 #define XL_OCI_XL_PLUGIN_NOHYPER_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -22,7 +23,9 @@
 #include "domcfg/domcfg.h"
 
 /* Mounts the bundle's root in state dir `dir` for `dc`; on failure
- * nothing stays mounted. */
+ * nothing stays mounted.  A tmpfs writable layer an earlier run left
+ * mounted (nohyper_unmount's keep_writable) is the new run's: the
+ * container starts again on its files, as after `docker start`. */
 int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err);
 
 /* Directories (absolute) made in the root nohyper_mount mounted in `dir`
@@ -35,10 +38,13 @@ int nohyper_mount_points(const char *dir, char *const *targets, size_t n,
                          xo_err *err);
 
 /* Unmounts what nohyper_mount mounted in `dir` and removes its mount
- * points; no error for what is not there.  Fails (and removes nothing
- * below) while something stays mounted, so no later removal can reach
- * into a container's files. */
-int nohyper_unmount(const char *dir, xo_err *err);
+ * points; no error for what is not there.  keep_writable: a tmpfs
+ * writable layer stays mounted, with the container's files, for its next
+ * run (a halted container's; destroy drops it); a disk layer persists on
+ * its disk and is unmounted.  Fails (and removes nothing below) while
+ * something stays mounted, so no later removal can reach into a
+ * container's files. */
+int nohyper_unmount(const char *dir, bool keep_writable, xo_err *err);
 
 /*
  * Runs `runc --root <root>/runc ARGS...` ($XL_OCI_RUNC, else runc from
@@ -153,11 +159,13 @@ int nohyper_stop_params(const char *dir, int *sig_r, long *grace_r,
  * when runc has no such container. */
 int nohyper_delete(const char *root, const char *name, xo_err *err);
 
-/* What destroy does for a NOHYPER container whatever state it is in:
- * kills and deletes it in runc (runc delete --force), takes down its
- * network namespace and veth pairs (nohyper_net.h; the leases stay for
- * destroy to release) and unmounts its root. */
-int nohyper_teardown(const char *root, const char *name, xo_err *err);
+/* The end of a NOHYPER container's run, whatever state it is in: kills
+ * and deletes it in runc (runc delete --force), takes down its network
+ * namespace and veth pairs (nohyper_net.h; the leases stay for destroy
+ * to release) and unmounts its root; keep_writable as nohyper_unmount
+ * (false for destroy and a failed create). */
+int nohyper_teardown(const char *root, const char *name, bool keep_writable,
+                     xo_err *err);
 
 /*
  * The cgroup of container `name` of state root `root`, the runtime spec's

@@ -404,7 +404,8 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         if (plan == 0)
             break;
     }
-    rc = nohyper_teardown(root, name, err);
+    /* Halted: the writable layer stays for `start` (destroy drops it). */
+    rc = nohyper_teardown(root, name, true, err);
     xo_err e = XO_ERR_INIT;
     status_set_state(h.xs, name,
                      rc == 0 ? DOMAIN_STATE_HALTED : DOMAIN_STATE_BROKEN, &e);
@@ -422,7 +423,7 @@ broken:;
     status_set_state(h.xs, name, DOMAIN_STATE_BROKEN, &be);
     journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
     xo_err_clear(&be);
-    nohyper_teardown(root, name, &be);
+    nohyper_teardown(root, name, true, &be);
     xo_err_clear(&be);
     monitor_restart_note_end(h.xs, root, name);
 out:

@@ -113,7 +113,8 @@ check "list with a --root that does not exist says so on stderr (exit 0, nothing
     '"$0" --root "$1/nope" list 2>&1 >/dev/null | grep -q "the state root $1/nope does not exist" && [ ! -e "$1/nope" ]' "$X" "$T"
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
-check "its root is unmounted once it exited" bash -c "! grep -q ' $T/state/domains/p1/' /proc/self/mounts"
+check "its root is unmounted once it exited (its writable tmpfs stays for start)" bash -c \
+    "! grep -q ' $T/state/domains/p1/rootfs \\| $T/state/domains/p1/lower ' /proc/self/mounts"
 # no_new_privs: off by default (Docker's), on with oci_no_new_privileges.
 cfg nn0 'oci_cmd = [ "grep NoNewPrivs /proc/self/status" ]'
 cfg nn1 'oci_no_new_privileges = 1' 'oci_cmd = [ "grep NoNewPrivs /proc/self/status" ]'
@@ -672,10 +673,11 @@ for _ in $(seq 20); do kill -0 "$kmpid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$kmpid" 2>/dev/null && nok "the monitor of km (pid '$kmpid') was not killed"
 rc=0
 "$X" stop -t 2 km >/dev/null 2>"$T/km.err" || rc=$?
-check "stop with the monitor gone: exit 0, halted, nothing left mounted" bash -c \
-    '[ "$1" = 0 ] && [ "$("$0" status --json km | jq -r .state)" = halted ] && ! grep -q " $2/state/domains/km/" /proc/self/mounts' \
+check "stop with the monitor gone: exit 0, halted, its root unmounted (the writable tmpfs kept for start)" bash -c \
+    '[ "$1" = 0 ] && [ "$("$0" status --json km | jq -r .state)" = halted ] && ! grep -q " $2/state/domains/km/rootfs \| $2/state/domains/km/lower " /proc/self/mounts' \
     "$X" "$rc" "$T"
 "$X" destroy km >/dev/null 2>&1
+check "destroyed: nothing of it left mounted" bash -c '! grep -q " $0/state/domains/km/" /proc/self/mounts' "$T"
 
 # --- valgrind: the commands on the file store, and the monitor's path -------
 if command -v valgrind >/dev/null; then

@@ -271,6 +271,22 @@ check "start of a running container: said, exit 0, left as it is" sh -c \
 check "kill, then list --json at once: never running with an exit code (3 rounds)" sh -c \
     "for i in 1 2 3; do '$X' kill kl || exit 1; '$X' list --json | jq -e '.[] | select(.name == \"kl\") | .state == \"running\" and .exit_code != null' >/dev/null && exit 1; '$X' wait kl >/dev/null; sleep 1; '$X' start kl >/dev/null || exit 1; done; exit 0"
 fails_with "start of no such container" "no container domain named nokl" "$X" start nokl
+# start keeps the writable layer, as docker start does (helper-66: a
+# NOHYPER postgres ran initdb again after stop and start, its tables
+# gone): the tmpfs layer stays mounted while the container is halted and
+# goes with destroy.
+cfg wl "oci_cmd = [ \"n=\$(cat /count 2>/dev/null || echo 0); n=\$((n + 1)); echo \$n >/count; echo run-\$n; while :; do sleep 0.1; done\" ]"
+"$X" create "$T/wl.cfg" >/dev/null 2>&1
+wait_log wl run-1 >/dev/null
+check "stop, start: the writable layer's file is kept (run-2)" sh -c \
+    "'$X' stop wl >/dev/null && '$X' start wl >/dev/null && for i in \$(seq 50); do '$X' logs wl | grep -qx run-2 && exit 0; sleep 0.1; done; '$X' logs wl; exit 1"
+"$X" kill wl >/dev/null 2>&1; "$X" wait wl >/dev/null 2>&1
+check "halted: only the writable tmpfs stays mounted, the root is not" sh -c \
+    "grep -q ' $XL_OCI_ROOT/domains/wl/rw ' /proc/self/mounts && ! grep -q ' $XL_OCI_ROOT/domains/wl/rootfs \\| $XL_OCI_ROOT/domains/wl/lower ' /proc/self/mounts"
+check "kill, start: kept too (run-3)" sh -c \
+    "'$X' start wl >/dev/null && for i in \$(seq 50); do '$X' logs wl | grep -qx run-3 && exit 0; sleep 0.1; done; '$X' logs wl; exit 1"
+"$X" destroy wl >/dev/null 2>&1
+check "destroy: nothing of it stays mounted" sh -c "! grep -q ' $XL_OCI_ROOT/domains/wl/' /proc/self/mounts"
 # A program that cannot be run: start fails saying so, as create says it
 # and as docker start fails (helper-65: "Started nf", exit 0).
 cfg nf 'oci_entrypoint = [ "/nonexistent" ]'
