@@ -138,11 +138,19 @@ static libxl_action_on_shutdown pick_action(const libxl_domain_config *d,
 static int apply(struct xen_handles *h, const char *name, uint32_t domid,
                  const char *reason, xo_err *err)
 {
-    /* Only a domain that still carries this name is ours to act on. */
-    char *owner = xo_xl.domid_to_name(h->ctx, domid);
-    bool ours = owner && strcmp(owner, name) == 0;
-    free(owner);
-    if (!ours)
+    /* Only the container's domain is ours to act on, known by its UUID
+     * whatever its name (helper-69: after `xl rename` the shut down
+     * domain was left in Xen with its devices); a suspend is the saver's
+     * (xl save, migrate), as xl's own domain watch leaves it. */
+    struct domain_status st;
+    xo_err gone = XO_ERR_INIT;
+    bool ours = false;
+    if (status_read(h->xs, name, &st, &gone) == 0) {
+        uint32_t mine;
+        ours = xen_container_domid(h, name, &st, &mine) == 0 && mine == domid;
+    }
+    xo_err_clear(&gone);
+    if (!ours || strcmp(reason, "suspend") == 0)
         return 0;
 
     libxl_domain_config d;
@@ -204,8 +212,12 @@ static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
     if (create_load_saved_config(h->ctx, name, &d, err) < 0)
         goto out;
     /* restart() destroys the old domain first: one that a preserve
-     * action kept, or none (destroying a gone domid does nothing). */
-    if (xo_xl.name_to_domid(h->ctx, name, &old) != 0)
+     * action kept, or none; known by its UUID, never a domain that only
+     * took the name during the backoff (helper-69). */
+    struct domain_status st;
+    if (status_read(h->xs, name, &st, err) < 0)
+        goto out;
+    if (xen_container_domid(h, name, &st, &old) != 0)
         old = INVALID_DOMID;
     if (restart(h, name, old, &d, err) < 0 ||
         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <

@@ -38,20 +38,24 @@ static const char *const last_run[] = {
 };
 
 /* A halted Xen container whose domain is still there (on_poweroff =
- * "preserve" keeps it) cannot get a second one by its name; h is open. */
+ * "preserve" keeps it; known by its UUID, whatever its name) cannot get a
+ * second one; nor can one whose name another domain has taken meanwhile
+ * (checked before anything changes: helper-69's start left the container
+ * broken for good).  h is open. */
 static int check_no_domain(struct xen_handles *h,
                            const struct domain_status *st, xo_err *err)
 {
-    if (st->domid < 0)
-        return 0;
-    char *owner = xo_xl.domid_to_name(h->ctx, (uint32_t)st->domid);
-    bool kept = owner && strcmp(owner, st->name) == 0;
-    free(owner);
-    if (kept)
+    uint32_t domid;
+    if (st->uuid[0] && xen_container_domid(h, st->name, st, &domid) == 0)
         return xo_err_set(
             err, EEXIST,
-            "%s: its halted domain (domid %ld) is still there (on_poweroff = \"preserve\"?): run 'xl destroy %ld' first",
-            st->name, st->domid, st->domid);
+            "%s: its halted domain (domid %u) is still there (on_poweroff = \"preserve\"?): run 'xl destroy %u' first",
+            st->name, domid, domid);
+    if (xo_xl.name_to_domid(h->ctx, st->name, &domid) == 0)
+        return xo_err_set(
+            err, EEXIST,
+            "%s: a Xen domain of that name that is not this container's exists (domid %u): rename or destroy it with xl, then start again",
+            st->name, domid);
     return 0;
 }
 

@@ -55,6 +55,9 @@ struct monitor {
     xc_interface *xc;
     uint32_t domid;
     char uuid[40]; /* the domain's, from DomainStatus: guards domid reuse */
+    /* Xen said "suspend" (xl save, migrate, checkpoint): the saver resumes
+     * the domain or destroys it; neither is a shutdown of ours to act on. */
+    bool suspended;
     char guest_dir[128];
     char tty_key[128];
     struct guest_report report;
@@ -403,6 +406,10 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
             xo_err_clear(&err);
             return 0; /* removed meanwhile (destroy) */
         }
+        if (m->suspended)
+            set_status(
+                m, DOMAIN_STATUS_KEY_ERROR,
+                "the domain was suspended and then destroyed (xl save or migrate): xl-oci does not follow a domain restored elsewhere");
         return ended(m, final, &st);
     }
 
@@ -547,8 +554,19 @@ static int check_domain(struct monitor *m)
     }
     if (gone || info.dying)
         return domain_ended(m, true, 0);
+    if (info.shutdown && info.shutdown_reason == SHUTDOWN_suspend) {
+        /* As xl's own domain watch ignores it (helper-69: the
+         * container's on_poweroff destroyed the domain xl save was still
+         * writing, and the container was left broken). */
+        if (!m->suspended)
+            xo_info("domain %s (%u) suspended (xl save or migrate)", m->o->name,
+                    m->domid);
+        m->suspended = true;
+        return 1;
+    }
     if (info.shutdown)
         return domain_ended(m, false, info.shutdown_reason);
+    m->suspended = false; /* resumed */
     sync_pause(m, info.paused);
     return 1;
 }

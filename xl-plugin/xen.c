@@ -137,37 +137,52 @@ void xen_close(struct xen_handles *h)
     memset(h, 0, sizeof(*h));
 }
 
+/* Domain domid's UUID as text into buf[40], "" when there is no such
+ * domain. */
+static void domain_uuid_text(struct xen_handles *h, uint32_t domid,
+                             char buf[40])
+{
+    libxl_dominfo info;
+    buf[0] = '\0';
+    xo_xl.dominfo_init(&info);
+    if (xo_xl.domain_info(h->ctx, &info, domid) == 0)
+        /* cannot truncate: a UUID's text is 36 bytes */
+        snprintf(buf, 40, LIBXL_UUID_FMT, LIBXL_UUID_BYTES(info.uuid));
+    xo_xl.dominfo_dispose(&info);
+}
+
+bool xen_domain_has_uuid(struct xen_handles *h, uint32_t domid,
+                         const char *uuid)
+{
+    char have[40];
+    domain_uuid_text(h, domid, have);
+    return have[0] && strcmp(have, uuid) == 0;
+}
+
 int xen_container_domid(struct xen_handles *h, const char *name,
                         const struct domain_status *st, uint32_t *domid_r)
 {
-    if (st && st->domid > 0 && st->domid < 0x7ff0 && st->uuid[0]) {
-        libxl_dominfo info;
-        char uuid[40] = "";
-        xo_xl.dominfo_init(&info);
-        if (xo_xl.domain_info(h->ctx, &info, (uint32_t)st->domid) == 0)
-            /* cannot truncate: a UUID's text is 36 bytes */
-            snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
-                     LIBXL_UUID_BYTES(info.uuid));
-        xo_xl.dominfo_dispose(&info);
-        if (strcmp(uuid, st->uuid) == 0) {
-            *domid_r = (uint32_t)st->domid;
-            return 0;
-        }
+    uint32_t byname;
+    if (!st || !st->uuid[0])
+        return xo_xl.name_to_domid(h->ctx, name, domid_r) == 0 ? 0 : -1;
+    if (st->domid > 0 && st->domid < 0x7ff0 &&
+        xen_domain_has_uuid(h, (uint32_t)st->domid, st->uuid)) {
+        *domid_r = (uint32_t)st->domid;
+        return 0;
     }
-    return xo_xl.name_to_domid(h->ctx, name, domid_r) == 0 ? 0 : -1;
+    if (xo_xl.name_to_domid(h->ctx, name, &byname) == 0 &&
+        xen_domain_has_uuid(h, byname, st->uuid)) {
+        *domid_r = byname;
+        return 0;
+    }
+    return -1;
 }
 
 int xen_publish_domain(struct xen_handles *h, const char *name, uint32_t domid,
                        xo_err *err)
 {
-    char uuid[40] = "";
-    libxl_dominfo info;
-    xo_xl.dominfo_init(&info);
-    if (xo_xl.domain_info(h->ctx, &info, domid) == 0)
-        /* cannot truncate: a UUID's text is 36 bytes */
-        snprintf(uuid, sizeof(uuid), LIBXL_UUID_FMT,
-                 LIBXL_UUID_BYTES(info.uuid));
-    xo_xl.dominfo_dispose(&info);
+    char uuid[40];
+    domain_uuid_text(h, domid, uuid);
     if (status_setf(h->xs, name, DOMAIN_STATUS_KEY_DOMID, err, "%u", domid) <
             0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_UUID, uuid, err) < 0)

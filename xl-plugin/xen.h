@@ -44,18 +44,24 @@ uint64_t xen_domain_maxmem_kb(struct xen_handles *h, uint32_t domid,
                               uint64_t fallback_kb);
 
 /*
- * The domid of container `name`'s domain: DomainStatus's domid (st, may
- * be NULL) when the domain of that domid carries DomainStatus's UUID (one
- * hypercall, so a reused domid is never taken for ours), else libxl's
- * lookup by name, which reads every domain's name from xenstore (what a
- * destroy paid per domain running).  The name is kept for a half-created
- * container whose status has no domid yet and for a status whose domid no
- * longer holds its UUID (a restart that died before publishing the new
- * domain): there, as before, the domain bearing the container's name is
- * taken for it.  0 with *domid_r, -1 when neither finds a domain.
+ * The domid of container `name`'s domain, known by the UUID DomainStatus
+ * records (st, may be NULL), which a restart keeps (create saves it in
+ * the domain's config): DomainStatus's domid when that domain carries the
+ * UUID (one hypercall, so a reused domid is never taken for ours), else
+ * the domain bearing the container's name if it carries the UUID (a
+ * restart that died before publishing its new domid).  A domain that only
+ * shares the name (an `xl create` of it once the container's domain was
+ * gone) is never the container's (helper-69: destroy destroyed it).  With
+ * no UUID recorded yet (a half-created container), the name alone.  0
+ * with *domid_r, -1 when none is found.
  */
 int xen_container_domid(struct xen_handles *h, const char *name,
                         const struct domain_status *st, uint32_t *domid_r);
+
+/* Whether domain `domid` exists and carries `uuid` (text, as DomainStatus
+ * keeps it). */
+bool xen_domain_has_uuid(struct xen_handles *h, uint32_t domid,
+                         const char *uuid);
 
 /* Writes a re-created domain's domid and UUID into NAME's DomainStatus
  * (the monitor tells its domain from a reused domid by the UUID); an
