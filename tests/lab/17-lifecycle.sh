@@ -357,7 +357,7 @@ if wait_state ckl running 120; then
     old_domid=$(st ckl domid)
     lab_check start-halted xl-oci start ckl
     wait_state ckl running 120 && [ "$(st ckl restarts)" = 0 ] && [ "$(st ckl domid)" != "$old_domid" ] &&
-        [ "$(st ckl exit_code)" = null ] && lab_ok start-new-domain-restarts-0 ||
+        [ -z "$(st ckl exit_code)" ] && lab_ok start-new-domain-restarts-0 ||
         lab_fail start-new-domain-restarts-0 "state $(st ckl state) restarts $(st ckl restarts) domid $old_domid -> $(st ckl domid) exit $(st ckl exit_code)"
     xl-oci kill -s USR2 ckl
     for _ in $(seq 240); do

@@ -181,8 +181,9 @@ wait_log() {
     return 1
 }
 
-# st NAME FIELD: one DomainStatus field of container NAME ("" if none).
-st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",'; }
+# st NAME FIELD: one DomainStatus field of container NAME ("" if none,
+# or null: status --json gives null for what is not known yet).
+st() { xl-oci status --json "$1" 2>/dev/null | sed -n "s/^ *\"$2\": \(.*\),\{0,1\}$/\1/p" | tr -d '",' | sed 's/^null$//'; }
 
 # wait_state NAME STATE TIMEOUT: until NAME's DomainStatus state is STATE.
 wait_state() {
