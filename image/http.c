@@ -18,7 +18,25 @@ static const char *hint(CURLcode cc, const char *url)
     /* A TLS handshake with a server that talks plain HTTP fails so. */
     if (cc == CURLE_SSL_CONNECT_ERROR && strncmp(url, "https://", 8) == 0)
         return " (if the registry talks plain HTTP, pull with --plain-http)";
+    if (cc == CURLE_PEER_FAILED_VERIFICATION)
+        return " (a registry with a private CA: pull with --cert-dir DIR, DIR holding the CA's .crt)";
     return "";
+}
+
+/* A failed transfer, said with curl's own words (CURLOPT_ERRORBUFFER:
+ * which certificate check failed, what a proxy answered, which host and
+ * port did not answer; helper-68: only the code's generic text was
+ * given), else its code's text; and the server the registry redirected
+ * the request to, when it did, since that server failed, not the
+ * registry. */
+static int transfer_failed(xo_err *err, const char *url, CURLcode cc,
+                           const char *detail, const struct http_resp *resp)
+{
+    const char *to = resp->redirected_to;
+    return xo_err_set(
+        err, EIO, "%s%s%s%s: %s%s", url,
+        to[0] ? " (redirected by the registry to " : "", to, to[0] ? ")" : "",
+        detail[0] ? detail : http_curl.easy_strerror(cc), hint(cc, url));
 }
 
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
@@ -271,8 +289,11 @@ static int mem_request(const struct http_client *c, const char *url,
     /* Copied by libcurl; a POST with the form content type by default. */
     if (form)
         http_set_str(h, CURLOPT_COPYPOSTFIELDS, form);
+    char detail[CURL_ERROR_SIZE] = "";
+    http_set_data(h, CURLOPT_ERRORBUFFER, detail);
     CURLcode cc = http_curl.easy_perform(h);
     http_info_long(h, CURLINFO_RESPONSE_CODE, &resp->status);
+    note_redirect(h, resp);
     http_curl.easy_cleanup(h);
     http_curl.slist_free_all(hl);
     if (m.over) {
@@ -282,8 +303,7 @@ static int mem_request(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         free(m.p);
-        return xo_err_set(err, EIO, "%s: %s%s", url,
-                          http_curl.easy_strerror(cc), hint(cc, url));
+        return transfer_failed(err, url, cc, detail, resp);
     }
     if (!m.p)
         m.p = xo_xcalloc(1, 1);
@@ -379,6 +399,8 @@ int http_get_blob(const struct http_client *c, const char *url,
     uint64_t off = blob_writer_offset(w);
     if (off > 0)
         http_set_off(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
+    char detail[CURL_ERROR_SIZE] = "";
+    http_set_data(h, CURLOPT_ERRORBUFFER, detail);
     CURLcode cc = http_curl.easy_perform(h);
     http_info_long(h, CURLINFO_RESPONSE_CODE, &resp->status);
     note_redirect(h, resp);
@@ -395,8 +417,7 @@ int http_get_blob(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         *retryable_r = true;
-        return xo_err_set(err, EIO, "%s: %s%s", url,
-                          http_curl.easy_strerror(cc), hint(cc, url));
+        return transfer_failed(err, url, cc, detail, resp);
     }
     return 0;
 }

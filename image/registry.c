@@ -274,6 +274,14 @@ static int status_err(struct registry_source *rs, bool name_repo,
     else if (status == 401 || status == 403)
         rc = xo_err_set(err, EACCES, "%s: access denied (HTTP %ld)%s", who,
                         status, why);
+    else if (status == 400 && strncmp(rs->base_url, "http://", 7) == 0 &&
+             body && memmem(body, len, "HTTP request to an HTTPS server", 31))
+        /* Go's net/http answers a plain request on a TLS port so
+         * (helper-68: --plain-http to a TLS registry said HTTP 400). */
+        rc = xo_err_set(
+            err, EPROTO,
+            "%s: HTTP 400: the registry talks HTTPS: pull without --plain-http",
+            who);
     else
         rc = xo_err_set(err, EIO, "%s: HTTP %ld%s", who, status, why);
     free(who);

@@ -717,8 +717,14 @@ auth:
         "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" --creds tester:wrong "docker://$TP/small:1"
     refuse "registry TLS + auth: no credentials refused clearly" "requires authentication" \
         "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" "docker://$TP/small:1"
-    refuse "registry TLS: unknown CA refused" "certificate" \
+    # curl's own words say which check failed, and --cert-dir is named
+    # (helper-68: "SSL peer certificate or SSH remote key was not OK").
+    refuse "registry TLS: unknown CA refused, saying why and what to do" \
+        "SSL certificate problem: unable to get local issuer certificate (a registry with a private CA: pull with --cert-dir DIR" \
         "$top/$XO" --root "$W/rootbad" pull -q --creds tester:s3cret "docker://$TP/small:1"
+    refuse "registry: --plain-http to a TLS registry says it talks HTTPS" \
+        "the registry talks HTTPS: pull without --plain-http" \
+        "$top/$XO" --root "$W/rootbad" pull -q --plain-http --creds tester:s3cret "docker://$TP/small:1"
 
     # The registry serves a corrupted layer: refused, nothing stored.
     data=$(echo "$W"/reg-http/data/docker/registry/v2/blobs/sha256/*/"$layer"/data)
