@@ -23,7 +23,6 @@
 #include "domcfg/domcfg.h"
 #include "domcfg/fstype.h"
 #include "image/image.h"
-#include "image/lock.h"
 #include "image/volume_record.h"
 #include "console_log.h"
 #include "journal.h"
@@ -72,28 +71,11 @@ void create_rendered_dispose(struct rendered *r)
     create_rendered_init(r);
 }
 
-/* The image store's lock (image/lock.h), held shared from the moment
- * oci_image names a root volume until the container's state dir records
- * it (create_write_state_dir): rmi and prune take it exclusive and spare
- * only the volumes state dirs name, so in between a prune removed the
- * volume a create was about to use (helper-67).  -1 when not held. */
-static int image_lock = -1;
-
-void create_image_lock_release(void)
-{
-    if (image_lock >= 0)
-        close(image_lock);
-    image_lock = -1;
-}
-
 /* oci_image = "REF": the root volume of a pulled image (pulling it first
  * when it is not in the store). */
 static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 {
     (void)ctx;
-    if (!cmd_dryrun && image_lock < 0 &&
-        image_store_lock(&image_lock, cmd_state_root(), false, err) < 0)
-        return -1;
     return image_resolve_root_volume(cmd_state_root(), ref, !cmd_dryrun, dir_r,
                                      err);
 }
@@ -538,8 +520,6 @@ out:
         state_remove_dir(tmp, &cleanup);
         xo_err_clear(&cleanup);
     }
-    /* Recorded (or not made): prune may look now. */
-    create_image_lock_release();
     return rc;
 }
 

@@ -68,12 +68,6 @@ int create_write_requested(const struct rendered *r,
 int create_image_digest(char *buf, size_t len, const char *root_volume,
                         xo_err *err);
 
-/* Lets go of the image store's lock that resolving oci_image took (a
- * no-op when none is held); create_write_state_dir() calls it once the
- * root volume is recorded, commands that resolve without creating when
- * they are done with the volume. */
-void create_image_lock_release(void);
-
 /*
  * Writes the domain's state dir (a temporary dir, then one rename): the
  * app.cfg, every rendering, the /etc files, and with `lf` the domain's
