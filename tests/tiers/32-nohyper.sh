@@ -111,6 +111,15 @@ check "status shows every field: mode, no pid line once it ended; --json stop_re
         "$0" status --json p1 | jq -e ".stop_requested == false and has(\"restart_streak\")" >/dev/null' "$X"
 check "list with a --root that does not exist says so on stderr (exit 0, nothing made)" bash -c \
     '"$0" --root "$1/nope" list 2>&1 >/dev/null | grep -q "the state root $1/nope does not exist" && [ ! -e "$1/nope" ]' "$X" "$T"
+# create from oci_image (pulled into the store on the way), the admin's
+# usual path: every other case here names a root volume with oci_root,
+# so a create that deadlocked on oci_image alone went unseen (helper-67).
+tar -C "$tree" -cf "$T/img.tar" .
+"$top/tools/mkimage/mkimage.sh" layout "$T/layout" img "$T/img.tar" >/dev/null
+printf 'name = "oi"\noci_image = "oci:%s:img"\noci_entrypoint = [ "/bin/echo" ]\noci_cmd = [ "from-oci-image" ]\n' "$T/layout" >"$T/oi.cfg"
+check "create from oci_image (pulled on the way) runs and ends" bash -c \
+    'timeout 60 "$0" create "$1/oi.cfg" >/dev/null && timeout 30 "$0" wait oi >/dev/null && "$0" logs oi | grep -qx from-oci-image' "$X" "$T"
+"$X" destroy oi >/dev/null 2>&1
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
 check "its root is unmounted once it exited (its writable tmpfs stays for start)" bash -c \
