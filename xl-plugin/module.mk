@@ -17,7 +17,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c \
-	xl-plugin/monitor_spawn.c xl-plugin/metastore.c xl-plugin/journal.c \
+	xl-plugin/monitor_spawn.c xl-plugin/monitor_ready.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c xl-plugin/stats.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \
 	xl-plugin/monitor_filter.c xl-plugin/monitor_pause.c \
@@ -57,7 +57,7 @@ $(B)/xl-oci: $(XLOCI_CMD_OBJS) $(B)/libxloci.a
 # (which says why not libxenstore.a; status.c reaches either through
 # common/xs_client.h), statically: no shared library pages (libc's
 # included) count against its resident memory (BENCHMARKS.md).
-MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c \
+MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c xl-plugin/monitor_ready.c \
 	xl-plugin/monitor_console.c xl-plugin/console_log.c xl-plugin/monitor_filter.c \
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \

@@ -98,12 +98,7 @@ struct monitor {
  * its console before it unpauses. */
 static void send_ready(struct monitor *m)
 {
-    if (m->ready_fd < 0)
-        return;
-    static const char ready = MONITOR_READY;
-    (void)!write(m->ready_fd, &ready, 1);
-    close(m->ready_fd);
-    m->ready_fd = -1;
+    monitor_ready_send(&m->ready_fd);
 }
 
 static void set_status(struct monitor *m, const char *field, const char *v)

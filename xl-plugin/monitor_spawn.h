@@ -24,6 +24,13 @@
  */
 #define MONITOR_READY 'R'
 
+/* Writes MONITOR_READY to *fd and closes it (-1 after; nothing when it is
+ * -1 already).  A creator that is gone (Ctrl-C, a dropped ssh session)
+ * makes the write fail with EPIPE, never kill the monitor with SIGPIPE:
+ * the container it watches runs on (helper-67: 16 of 19 interrupts of
+ * create left a container with no monitor). */
+void monitor_ready_send(int *fd);
+
 /* The xl-oci-monitor program: $XL_OCI_MONITOR, else the one beside this
  * binary; an error when it cannot be run. */
 int monitor_program(char *buf, size_t len, xo_err *err);

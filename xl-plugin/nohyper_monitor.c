@@ -42,12 +42,7 @@
 /* Tells create that we are done starting (monitor_spawn.h). */
 static void ready(int *fd)
 {
-    if (*fd < 0)
-        return;
-    char c = MONITOR_READY;
-    (void)!write(*fd, &c, 1);
-    close(*fd);
-    *fd = -1;
+    monitor_ready_send(fd);
 }
 
 static long read_pid(const char *dir, xo_err *err)

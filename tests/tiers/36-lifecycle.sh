@@ -271,6 +271,24 @@ check "start of a running container: said, exit 0, left as it is" sh -c \
 check "kill, then list --json at once: never running with an exit code (3 rounds)" sh -c \
     "for i in 1 2 3; do '$X' kill kl || exit 1; '$X' list --json | jq -e '.[] | select(.name == \"kl\") | .state == \"running\" and .exit_code != null' >/dev/null && exit 1; '$X' wait kl >/dev/null; sleep 1; '$X' start kl >/dev/null || exit 1; done; exit 0"
 fails_with "start of no such container" "no container domain named nokl" "$X" start nokl
+# Ctrl-C of create while its monitor starts the container: the monitor's
+# readiness byte then meets a closed pipe, and SIGPIPE killed it (helper-67:
+# 16 of 19 interrupts left the container running with no monitor, its
+# exit code lost).  Five interrupts at different moments: each container
+# is undone, or ends halted with its exit code.
+cfg ci 'oci_cmd = [ "sleep 2; exit 7" ]'
+check "create interrupted (SIGINT) at 5 moments: never a container without its monitor" bash -c '
+    for d in 0.03 0.05 0.07 0.09 0.11; do
+        env --default-signal=INT "$0" create "$1/ci.cfg" >/dev/null 2>&1 & p=$!
+        sleep $d; kill -INT $p 2>/dev/null; wait $p
+        sleep 4
+        s=$("$0" status --json ci 2>/dev/null | jq -r ".state + \" \" + (.exit_code | tostring)")
+        # "creating": interrupted before the monitor existed, a case of
+        # its own (docs/decisions.md, left from stop 43).
+        case $s in ""|"halted 7"|creating*) ;; *) echo "after ${d}s: $s"; exit 1 ;; esac
+        "$0" destroy ci >/dev/null 2>&1; "$0" destroy ci >/dev/null 2>&1
+    done; exit 0' "$X" "$T"
+"$X" destroy ci >/dev/null 2>&1
 # start keeps the writable layer, as docker start does (helper-66: a
 # NOHYPER postgres ran initdb again after stop and start, its tables
 # gone): the tmpfs layer stays mounted while the container is halted and
