@@ -108,6 +108,37 @@ static struct nlmsghdr *ct_msg(char *buf, uint8_t type, uint16_t flags,
     return nlh;
 }
 
+/* Deletes w's entries, on a socket of its own: nothing of the dump is
+ * left there to be read as their answers. */
+static int delete_entries(const struct ct_walk *w, const char *what,
+                          xo_err *err)
+{
+    struct mnl_socket *nl = nb_nl_open_bus(NETLINK_NETFILTER, what, err);
+    if (!nl)
+        return -1;
+    char buf[NB_NL_BUF];
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < w->n; i++) {
+        const struct ct_entry *e = &w->v[i];
+        memset(buf, 0, sizeof(buf));
+        struct nlmsghdr *nlh = ct_msg(buf, IPCTNL_MSG_CT_DELETE, 0, e->family);
+        mnl_attr_put(nlh, CTA_TUPLE_ORIG | NLA_F_NESTED, e->orig_len, e->orig);
+        if (e->has_id)
+            mnl_attr_put_u32(nlh, CTA_ID, e->id);
+        if (e->has_zone)
+            mnl_attr_put_u16(nlh, CTA_ZONE, e->zone);
+        /* Gone meanwhile (timed out, or another delete): as wanted. */
+        if (nb_nl_talk(nl, nlh, NULL, NULL, what, err) < 0) {
+            if (err->errnum != ENOENT)
+                rc = -1;
+            else
+                xo_err_clear(err);
+        }
+    }
+    mnl_socket_close(nl);
+    return rc;
+}
+
 int nb_conntrack_forget_udp(const unsigned *ports, size_t n_ports, xo_err *err)
 {
     if (n_ports == 0)
@@ -124,29 +155,8 @@ int nb_conntrack_forget_udp(const unsigned *ports, size_t n_ports, xo_err *err)
         ct_msg(buf, IPCTNL_MSG_CT_GET, NLM_F_DUMP, AF_UNSPEC);
     int rc = nb_nl_talk(nl, nlh, entry_cb, &w, what, err);
     mnl_socket_close(nl);
-    /* The deletes on a socket of their own: nothing of the dump is left
-     * to be read as their answer. */
-    if (rc == 0 && w.n && !(nl = nb_nl_open_bus(NETLINK_NETFILTER, what, err)))
-        rc = -1;
-    for (size_t i = 0; rc == 0 && i < w.n; i++) {
-        const struct ct_entry *e = &w.v[i];
-        memset(buf, 0, sizeof(buf));
-        nlh = ct_msg(buf, IPCTNL_MSG_CT_DELETE, 0, e->family);
-        mnl_attr_put(nlh, CTA_TUPLE_ORIG | NLA_F_NESTED, e->orig_len, e->orig);
-        if (e->has_id)
-            mnl_attr_put_u32(nlh, CTA_ID, e->id);
-        if (e->has_zone)
-            mnl_attr_put_u16(nlh, CTA_ZONE, e->zone);
-        /* Gone meanwhile (timed out, or another delete): as wanted. */
-        if (nb_nl_talk(nl, nlh, NULL, NULL, what, err) < 0) {
-            if (err->errnum != ENOENT)
-                rc = -1;
-            else
-                xo_err_clear(err);
-        }
-    }
-    if (w.n && nl)
-        mnl_socket_close(nl);
+    if (rc == 0 && w.n)
+        rc = delete_entries(&w, what, err);
     free(w.v);
     return rc;
 }
