@@ -43,3 +43,12 @@ int xo_path_fmt(char *buf, size_t size, xo_err *err, const char *fmt, ...)
     va_end(ap);
     return r;
 }
+
+size_t xo_path_depth(const char *path)
+{
+    size_t n = 0;
+    for (const char *p = path; *p; p++)
+        if (*p != '/' && (p == path || p[-1] == '/'))
+            n++;
+    return n;
+}

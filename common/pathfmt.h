@@ -33,6 +33,13 @@ int xo_path_vfmt(char *buf, size_t size, xo_err *err, const char *fmt,
                  va_list ap) XO_PRINTF(4, 0);
 
 /*
+ * The number of components of `path` ("/" 0, "/m" 1, "//m//sub/" 2): the
+ * key mounts are ordered by, a parent before what is mounted inside it, as
+ * Docker and containerd order a container's mounts.
+ */
+size_t xo_path_depth(const char *path);
+
+/*
  * Copies the string in char array `src` into char array `dst`, which the
  * compiler proves is at least as large: the copy of a fixed-size field into
  * another that cannot truncate, with no result to check.

@@ -24,6 +24,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "fstype.h"
 #include "common/json_build.h"
+#include "common/pathfmt.h"
 #include "common/user.h"
 
 static const char *const masked_paths[] = {OCI_DEFAULT_MASKED_PATHS};
@@ -113,6 +114,40 @@ static json_object *process_json(const struct domain_config *dc,
     return p;
 }
 
+/*
+ * The mounts `m` (consumed) in order of their destination's depth, stably:
+ * runc mounts in the spec's order, and an entry after one inside it hid
+ * it (helper-72: "share:A:/m/sub:ro" then "share:B:/m" showed B's sub,
+ * writable, in place of A).  Docker and containerd sort so too; equal
+ * depths keep the defaults' and app.cfg's order, so a volume at /dev/shm
+ * still replaces the default one.
+ */
+static json_object *by_depth(json_object *m)
+{
+    size_t n = json_object_array_length(m);
+    json_object **v = xo_xcalloc(n ? n : 1, sizeof(*v));
+    size_t *depth = xo_xcalloc(n ? n : 1, sizeof(*depth));
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(m, i), *d = NULL;
+        json_object_object_get_ex(e, "destination", &d);
+        size_t k = i;
+        size_t dk = xo_path_depth(d ? json_object_get_string(d) : "");
+        for (; k > 0 && depth[k - 1] > dk; k--) {
+            v[k] = v[k - 1];
+            depth[k] = depth[k - 1];
+        }
+        v[k] = json_object_get(e);
+        depth[k] = dk;
+    }
+    json_object_put(m);
+    json_object *out = xo_jarr();
+    for (size_t i = 0; i < n; i++)
+        xo_jpush(out, v[i]);
+    free(v);
+    free(depth);
+    return out;
+}
+
 static json_object *mounts_json(const struct domain_config *dc)
 {
     json_object *m = xo_jarr();
@@ -143,22 +178,30 @@ static json_object *mounts_json(const struct domain_config *dc)
     for (size_t i = 0; i < dc->n_volumes; i++) {
         const struct dc_volume *v = &dc->volumes[i];
         if (v->kind == DC_VOLUME_TMPFS) {
-            char opts[64];
+            char opts[96], size[48] = "";
+            /* Sizes as a domain's: of the container's memory. */
+            domcfg_nohyper_tmpfs_size(size, sizeof(size), v->size,
+                                      dc->cgroup_memory_mb);
             /* mode=1777 as Docker's --tmpfs and a domain's tmpfs (the
              * kernel's default): without it runc copies the mount
              * point's mode, 0755 root's, and a non-root user cannot write.
-             * cannot truncate: domcfg holds sizes to 20 bytes */
+             * cannot truncate: domcfg holds sizes to 20 bytes, and a
+             * computed one is at most 20 digits and 'k' */
             snprintf(opts, sizeof(opts), "nosuid,nodev,mode=1777%s%s",
-                     v->size ? ",size=" : "", v->size ? v->size : "");
+                     size[0] ? ",size=" : "", size);
             add_mount(m, v->target, "tmpfs", "tmpfs", opts);
             continue;
         }
         if (v->kind == DC_VOLUME_BIND ||
             v->kind == DC_VOLUME_SHARE) { /* runc binds the source itself */
+            /* Recursive: read-only, nosuid and nodev down to every mount
+             * below the directory, as a domain's share view is (helper-72:
+             * "ro" made only the top read-only, a submount stayed
+             * writable, with setuid and devices). */
             add_mount(m, v->target, "bind",
                       v->share_dir ? v->share_dir : v->source,
-                      v->read_only ? "rbind,ro,nosuid,nodev"
-                                   : "rbind,rw,nosuid,nodev");
+                      v->read_only ? "rbind,ro,rro,nosuid,rnosuid,nodev,rnodev"
+                                   : "rbind,rw,nosuid,rnosuid,nodev,rnodev");
             continue;
         }
         add_mount(
@@ -166,7 +209,7 @@ static json_object *mounts_json(const struct domain_config *dc)
             v->kind == DC_VOLUME_NAMED ? v->fstype : fstype_detect(v->source),
             v->source, v->read_only ? "ro,nosuid,nodev" : "rw,nosuid,nodev");
     }
-    return m;
+    return by_depth(m);
 }
 
 long domcfg_cpu_shares(long weight)
@@ -207,6 +250,9 @@ static json_object *memory_json(const struct domain_config *dc)
         return NULL;
     json_object *mem = xo_jobj();
     xo_jset(mem, "limit", xo_jint64((int64_t)dc->cgroup_memory_mb << 20));
+    /* memory+swap the same: no swap, as a domain has none (helper-70:
+     * without it a host with swap swapped the container without bound). */
+    xo_jset(mem, "swap", xo_jint64((int64_t)dc->cgroup_memory_mb << 20));
     return mem;
 }
 

@@ -13,6 +13,7 @@
 #include "common/abi/tmpfs_options.h"
 #include "common/alloc.h"
 #include "common/json.h"
+#include "common/pathfmt.h"
 #include "domcfg/app_cfg.h"
 #include "domcfg/domain_config.h"
 #include "domcfg/image_config.h"
@@ -216,6 +217,42 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     return 0;
 }
 
+/*
+ * Whether the volume or image file `v` names is already one of the
+ * container's (its writable volume, or another entry): two block devices
+ * of one file system in one guest corrupt it, and the volume's record
+ * kept only the last use's mode (helper-72: "v1:/a" and "v1:/b:ro" read
+ * as a read-only use while /a wrote it).  Docker binds one directory
+ * twice; a disk cannot be.
+ */
+static bool is_writable(const struct domain_config *dc,
+                        const struct dc_volume *v)
+{
+    return (v->kind == DC_VOLUME_NAMED && v->name && dc->writable_volume &&
+            strcmp(v->name, dc->writable_volume) == 0) ||
+           (v->kind == DC_VOLUME_FILE && v->source && dc->writable_source &&
+            strcmp(v->source, dc->writable_source) == 0);
+}
+
+static bool volume_taken(const struct domain_config *dc,
+                         const struct dc_volume *v)
+{
+    if (is_writable(dc, v))
+        return true;
+    for (size_t k = 0; k < dc->n_volumes; k++) {
+        const struct dc_volume *o = &dc->volumes[k];
+        if (o->kind != v->kind)
+            continue;
+        if (v->kind == DC_VOLUME_NAMED && o->name && v->name &&
+            strcmp(o->name, v->name) == 0)
+            return true;
+        if (v->kind == DC_VOLUME_FILE && o->source && v->source &&
+            strcmp(o->source, v->source) == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool target_taken(const struct domain_config *dc, const char *t)
 {
     for (size_t k = 0; k < dc->n_volumes; k++)
@@ -249,6 +286,13 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
         if (rc == 0 && target_taken(dc, v.target))
             rc = app_cfg_bad_value(ac, "oci_volumes", err,
                                    "target %s is given twice", v.target);
+        if (rc == 0 && volume_taken(dc, &v))
+            rc = app_cfg_bad_value(
+                ac, "oci_volumes", err,
+                "item %zu: %s \"%s\" is already this container's (%s): a volume is one disk, attached once; mount it once and use a subdirectory",
+                i, v.kind == DC_VOLUME_NAMED ? "volume" : "image",
+                v.kind == DC_VOLUME_NAMED ? v.name : v.source,
+                is_writable(dc, &v) ? "its oci_writable" : "an earlier item");
         if (rc == 0 && v.kind != DC_VOLUME_TMPFS && v.kind != DC_VOLUME_SHARE)
             v.vdev = domcfg_vdev_name(next++);
         if (rc == 0) {
@@ -364,4 +408,19 @@ int domcfg_volumes_check_attached(const struct domain_config *dc, xo_err *err)
                               v->name ? v->name : "anonymous", v->target);
     }
     return 0;
+}
+
+int domcfg_nohyper_tmpfs_size(char *buf, size_t len, const char *size,
+                              long memory_mb)
+{
+    size_t n = size ? strlen(size) : 0;
+    if (memory_mb <= 0 || (size && size[n - 1] != '%'))
+        return xo_path_fmt(buf, len, NULL, "%s", size ? size : "") < 0 ? -1 : 0;
+    /* domcfg_valid_tmpfs_size: at most 19 digits before the '%'. */
+    unsigned long long pct = size ? strtoull(size, NULL, 10) : 50;
+    if (pct == 0) /* "0%": no limit, as the kernel and a domain read it */
+        return xo_path_fmt(buf, len, NULL, "0") < 0 ? -1 : 0;
+    unsigned long long kib = (unsigned long long)memory_mb * 1024;
+    kib = pct > 100 ? kib / 100 * pct : kib * pct / 100;
+    return xo_path_fmt(buf, len, NULL, "%lluk", kib ? kib : 1) < 0 ? -1 : 0;
 }

@@ -30,6 +30,19 @@ struct image_config;
  * ("64m", "10%"), at most 20 bytes. */
 bool domcfg_valid_tmpfs_size(const char *s);
 
+/*
+ * The size= of a NOHYPER tmpfs (the writable layer, a tmpfs volume) into
+ * buf, "" for the kernel's default: `size` (domcfg_valid_tmpfs_size) as a
+ * domain reads it, a percentage being of the container's memory, and no
+ * size being half of it, when app.cfg gives memory (`memory_mb` > 0,
+ * dc->cgroup_memory_mb); as given, and the kernel's half of the host's
+ * RAM, when it does not.  Without this a "50%" tmpfs of a 128 MiB
+ * container was 12 GB here, and a write past its memory was an OOM kill,
+ * where in a domain it is ENOSPC (helper-72).  -1 when buf is too small.
+ */
+int domcfg_nohyper_tmpfs_size(char *buf, size_t len, const char *size,
+                              long memory_mb);
+
 /* A mount target: absolute, not "/", no ".." component, no ',' or ':'
  * (they separate oci_volumes fields), at most 1024 bytes. */
 bool domcfg_valid_guest_path(const char *p);

@@ -7,19 +7,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "http_lib.h"
 
 /* What an admin can do about a transfer error, where it is plain. */
-static const char *hint(CURLcode cc, const char *url)
+static const char *hint(CURLcode cc, const char *url, bool client_cert)
 {
+    bool tls = strncmp(url, "https://", 8) == 0;
     /* A TLS handshake with a server that talks plain HTTP fails so. */
-    if (cc == CURLE_SSL_CONNECT_ERROR && strncmp(url, "https://", 8) == 0)
+    if (cc == CURLE_SSL_CONNECT_ERROR && tls)
         return " (if the registry talks plain HTTP, pull with --plain-http)";
     if (cc == CURLE_PEER_FAILED_VERIFICATION)
         return " (a registry with a private CA: pull with --cert-dir DIR, DIR holding the CA's .crt)";
+    /* TLS 1.3: a server that wants a client certificate ends the
+     * connection after the handshake, and curl only sees it gone. */
+    if (tls && !client_cert &&
+        (cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR ||
+         cc == CURLE_GOT_NOTHING))
+        return " (a registry that asks for a client certificate ends the connection so: put NAME.cert and NAME.key in --cert-dir DIR or in its certs.d directory)";
     return "";
 }
 
@@ -29,14 +37,21 @@ static const char *hint(CURLcode cc, const char *url)
  * given), else its code's text; and the server the registry redirected
  * the request to, when it did, since that server failed, not the
  * registry. */
-static int transfer_failed(xo_err *err, const char *url, CURLcode cc,
-                           const char *detail, const struct http_resp *resp)
+static int transfer_failed(xo_err *err, const struct http_client *c,
+                           const char *url, CURLcode cc, const char *detail,
+                           struct http_resp *resp)
 {
+    /* Not a refused connection: a wrong port or a host that is down
+     * answers the same way a few seconds later. */
+    resp->transient = cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR ||
+                      cc == CURLE_PARTIAL_FILE ||
+                      cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_GOT_NOTHING;
     const char *to = resp->redirected_to;
-    return xo_err_set(
-        err, EIO, "%s%s%s%s: %s%s", url,
-        to[0] ? " (redirected by the registry to " : "", to, to[0] ? ")" : "",
-        detail[0] ? detail : http_curl.easy_strerror(cc), hint(cc, url));
+    return xo_err_set(err, EIO, "%s%s%s%s: %s%s", url,
+                      to[0] ? " (redirected by the registry to " : "", to,
+                      to[0] ? ")" : "",
+                      detail[0] ? detail : http_curl.easy_strerror(cc),
+                      hint(cc, url, c->client_cert != NULL));
 }
 
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
@@ -86,21 +101,34 @@ int http_client_init(struct http_client *c, const char *cert_dir,
     xo_err ignore = XO_ERR_INIT;
     if (ca_append(c, HTTP_SYSTEM_CA, &ignore) < 0)
         xo_err_clear(&ignore);
-    DIR *d = opendir(cert_dir);
-    if (!d)
+    struct dirent **names = NULL;
+    int n = scandir(cert_dir, &names, NULL, alphasort);
+    if (n < 0)
         return xo_err_sys(err, "cannot read certificate directory %s",
                           cert_dir);
-    struct dirent *e;
     int rc = 0;
-    while (rc == 0 && (e = readdir(d))) {
-        size_t n = strlen(e->d_name);
-        if (n < 5 || strcmp(e->d_name + n - 4, ".crt"))
-            continue;
-        char *p = xo_path_join(cert_dir, e->d_name);
-        rc = ca_append(c, p, err);
-        free(p);
+    for (int i = 0; i < n; i++) {
+        const char *name = names[i]->d_name;
+        size_t len = strlen(name);
+        if (rc == 0 && len > 4 && !strcmp(name + len - 4, ".crt")) {
+            char *p = xo_path_join(cert_dir, name);
+            rc = ca_append(c, p, err);
+            free(p);
+        } else if (rc == 0 && len > 5 && !strcmp(name + len - 5, ".cert") &&
+                   !c->client_cert) {
+            /* Docker's pairing: client.cert goes with client.key. */
+            c->client_cert = xo_path_join(cert_dir, name);
+            c->client_key =
+                xo_xasprintf("%s/%.*s.key", cert_dir, (int)(len - 5), name);
+            if (access(c->client_key, R_OK) < 0)
+                rc = xo_err_sys(
+                    err,
+                    "client certificate %s: cannot read its key %s (a NAME.cert goes with NAME.key)",
+                    c->client_cert, c->client_key);
+        }
+        free(names[i]);
     }
-    closedir(d);
+    free(names);
     if (rc < 0)
         http_client_dispose(c);
     return rc;
@@ -109,6 +137,8 @@ int http_client_init(struct http_client *c, const char *cert_dir,
 void http_client_dispose(struct http_client *c)
 {
     free(c->ca);
+    free(c->client_cert);
+    free(c->client_key);
     memset(c, 0, sizeof(*c));
 }
 
@@ -150,7 +180,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     size_t len = size * n;
     if (len >= 5 && !strncmp(buf, "HTTP/", 5)) {
         r->content_type[0] = r->www_auth[0] = r->docker_digest[0] =
-            r->content_encoding[0] = '\0';
+            r->content_encoding[0] = r->retry_after[0] = '\0';
         return len;
     }
     const char *colon = memchr(buf, ':', len);
@@ -173,6 +203,8 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
         copy_value(r->docker_digest, sizeof(r->docker_digest), v, vlen);
     else if (klen == 16 && !strncasecmp(buf, "Content-Encoding", 16))
         copy_value(r->content_encoding, sizeof(r->content_encoding), v, vlen);
+    else if (klen == 11 && !strncasecmp(buf, "Retry-After", 11))
+        copy_value(r->retry_after, sizeof(r->retry_after), v, vlen);
     return len;
 }
 
@@ -203,6 +235,10 @@ static CURL *easy_new(const struct http_client *c, const char *url,
         struct curl_blob blob = {
             .data = c->ca, .len = c->ca_len, .flags = CURL_BLOB_COPY};
         http_set_blob(h, CURLOPT_CAINFO_BLOB, &blob);
+    }
+    if (c->client_cert) {
+        http_set_str(h, CURLOPT_SSLCERT, c->client_cert);
+        http_set_str(h, CURLOPT_SSLKEY, c->client_key);
     }
     return h;
 }
@@ -303,7 +339,7 @@ static int mem_request(const struct http_client *c, const char *url,
     }
     if (cc != CURLE_OK) {
         free(m.p);
-        return transfer_failed(err, url, cc, detail, resp);
+        return transfer_failed(err, c, url, cc, detail, resp);
     }
     if (!m.p)
         m.p = xo_xcalloc(1, 1);
@@ -416,8 +452,9 @@ int http_get_blob(const struct http_client *c, const char *url,
         return xo_err_set(err, EIO, "%s: server refused to resume", url);
     }
     if (cc != CURLE_OK) {
-        *retryable_r = true;
-        return transfer_failed(err, url, cc, detail, resp);
+        int rc = transfer_failed(err, c, url, cc, detail, resp);
+        *retryable_r = resp->transient;
+        return rc;
     }
     return 0;
 }

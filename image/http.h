@@ -24,6 +24,9 @@ struct http_client {
     bool tls_no_verify;
     char *ca; /* PEM bundle, or NULL for curl's default */
     size_t ca_len;
+    /* A client certificate and its key (PEM files) for registries that
+     * ask for one (mutual TLS), or NULL. */
+    char *client_cert, *client_key;
 };
 
 /* Bytes of a blob request's error body kept (a registry's JSON error). */
@@ -41,11 +44,20 @@ struct http_resp {
     /* http_get_blob: the start of a non-2xx body, NUL-terminated (a body
      * cut short or holding a NUL byte is of no use to quote: "") */
     char error_body[HTTP_ERROR_BODY_MAX];
+    /* The Retry-After header's value as sent (RFC 9110 10.2.3: seconds,
+     * or an HTTP date), "" when none. */
+    char retry_after[64];
+    /* A failed transfer another may get through: the connection dropped,
+     * timed out or gave nothing (not a certificate, a name or a proxy's
+     * refusal, which the next attempt meets again). */
+    bool transient;
 };
 
 /* Opens libcurl on first use (http_lib.h; its error when that fails),
- * then loads the system CA bundle plus every *.crt in cert_dir (if
- * given). */
+ * then, when cert_dir is given, reads it as docker's and skopeo's
+ * certs.d directories are read: every *.crt is a CA, added to the system
+ * bundle; a NAME.cert with its NAME.key is the client certificate (the
+ * first by name; a .cert without its .key is an error naming it). */
 int http_client_init(struct http_client *c, const char *cert_dir,
                      bool tls_no_verify, xo_err *err);
 void http_client_dispose(struct http_client *c);

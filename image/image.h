@@ -159,6 +159,18 @@ int image_prune(const char *root, const struct image_users *users,
                 struct image_prune_stats *stats_r, xo_err *err);
 
 /*
+ * The root volume for `ref` (a name, or "sha256:HEX") in the store,
+ * without pulling: 1 with *dir_r (the caller's), 0 when a name's volume is
+ * not there, or damaged unless `damage_is_error` (a pull makes it again),
+ * -1 with err (a digest not in the store, a damaged digest's volume, a
+ * bad reference; a name's damaged volume or record with
+ * `damage_is_error`, saying what differs).  It takes no lock: a caller
+ * that must keep the volume holds the state lock, which prune waits for.
+ */
+int image_find_root_volume(const char *root, const char *ref,
+                           bool damage_is_error, char **dir_r, xo_err *err);
+
+/*
  * The root volume for `ref` (a name, or "sha256:HEX"), pulling it first
  * with default options when the name is not in the store and `may_pull`
  * (else ENOENT, saying so: a dry run changes no store).  *dir_r is owned

@@ -14,7 +14,7 @@ UNIT_TESTS += tests/unit/test-image-unpack.c \
 	tests/unit/test-image-unpack-tarfix.c \
 	tests/unit/test-image-gunzip.c tests/unit/test-image-gunzip-ahead.c
 LIB_SRCS += image/manifest.c
-UNIT_TESTS += tests/unit/test-image-manifest.c
+UNIT_TESTS += tests/unit/test-image-manifest.c tests/unit/test-registry-retry.c
 LIB_SRCS += image/ref.c
 UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
@@ -24,7 +24,7 @@ UNIT_TESTS += tests/unit/test-image-volume-record.c
 LIB_SRCS += image/layout.c
 UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/layer_feed.c image/pull_meter.c \
-	image/registry.c image/http.c image/http_lib.c image/auth.c \
+	image/registry.c image/registry_retry.c image/http.c image/http_lib.c image/auth.c \
 	image/cred_helper.c
 UNIT_TESTS += tests/unit/test-image-unpack-feed.c
 LIB_SRCS += image/admin.c image/signature.c

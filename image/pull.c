@@ -400,13 +400,13 @@ static int intact(const char *root, const struct digest *manifest,
     return ok;
 }
 
-int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
-                              char **dir_r, xo_err *err)
+int image_find_root_volume(const char *root, const char *ref,
+                           bool damage_is_error, char **dir_r, xo_err *err)
 {
     struct image_ref r;
     if (image_ref_parse(&r, ref, err) < 0)
         return -1;
-    int rc = 0;
+    int rc = 1;
     struct digest d;
     if (r.kind == IMAGE_REF_DIGEST) {
         d = r.digest;
@@ -419,39 +419,43 @@ int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
     } else {
         struct ref_entry e;
         int found = refstore_get(root, r.canonical, &e, err);
-        if (found == REFSTORE_DAMAGED && may_pull) {
-            xo_err_clear(err); /* the pull writes the record anew */
-            found = 0;
-        } else if (found == REFSTORE_DAMAGED) {
+        if (found == REFSTORE_DAMAGED && damage_is_error) {
             found = -1;
+        } else if (found == REFSTORE_DAMAGED) {
+            xo_err_clear(err); /* a pull writes the record anew */
+            found = 0;
         }
         int ok = found == 1 && volume_exists(root, &e.manifest)
-                     ? intact(root, &e.manifest, may_pull, err)
+                     ? intact(root, &e.manifest, !damage_is_error, err)
                      : 0;
-        if (ok > 0) {
+        if (ok > 0)
             d = e.manifest;
-        } else if (ok < 0) {
-            rc = -1;
-        } else if (found >= 0 && !may_pull) {
-            rc = xo_err_set(
-                err, ENOENT,
-                "image %s is not in the store %s, and a dry run pulls nothing (xl-oci pull %s)",
-                ref, root, ref);
-        } else if (found >= 0) {
-            struct image_info info;
-            rc = image_pull(root, ref, NULL, &info, err);
-            if (rc == 0) {
-                d = info.manifest;
-                image_info_dispose(&info);
-            }
-        } else {
-            rc = -1;
-        }
+        else
+            rc = ok < 0 || found < 0 ? -1 : 0;
         if (found == 1)
             refstore_entry_dispose(&e);
     }
-    if (rc == 0)
+    if (rc == 1)
         *dir_r = volume_path(root, &d);
     image_ref_dispose(&r);
     return rc;
+}
+
+int image_resolve_root_volume(const char *root, const char *ref, bool may_pull,
+                              char **dir_r, xo_err *err)
+{
+    int found = image_find_root_volume(root, ref, !may_pull, dir_r, err);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    if (!may_pull)
+        return xo_err_set(
+            err, ENOENT,
+            "image %s is not in the store %s, and a dry run pulls nothing (xl-oci pull %s)",
+            ref, root, ref);
+    struct image_info info;
+    if (image_pull(root, ref, NULL, &info, err) < 0)
+        return -1;
+    *dir_r = volume_path(root, &info.manifest);
+    image_info_dispose(&info);
+    return 0;
 }

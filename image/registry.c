@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <strings.h>
 
 #include "common/alloc.h"
@@ -25,13 +26,15 @@
 #include "http.h"
 #include "image.h"
 #include "common/json.h"
+#include "registry_retry.h"
 #include "source.h"
 
 #define REGISTRY_TOKEN_MAX (64 * 1024)
 #define REGISTRY_ERROR_BODY_MAX (64 * 1024)
 /* Bytes of a registry's own error message kept for ours. */
 #define REGISTRY_ERROR_TEXT_MAX 200
-#define REGISTRY_TRIES 3
+/* Attempts at one blob in all, however much each got further. */
+#define REGISTRY_ROUNDS 32
 
 static const char accept_manifests[] =
     "Accept: " MT_OCI_MANIFEST ", " MT_OCI_INDEX ", " MT_DOCKER_MANIFEST
@@ -295,7 +298,8 @@ static int get_manifest(struct registry_source *rs, const char *ref,
 {
     char *url = xo_xasprintf("%s/manifests/%s", rs->base_url, ref);
     int rc = -1;
-    for (int attempt = 0; attempt < 3; attempt++) {
+    unsigned failures = 0;
+    for (int auths = 0; auths < 3;) {
         char *auth = auth_copy(rs);
         const char *hdrs[] = {accept_manifests, auth, NULL};
         char *body = NULL;
@@ -311,9 +315,23 @@ static int get_manifest(struct registry_source *rs, const char *ref,
             if (rc < 0)
                 break;
             rc = -1;
+            auths++;
             continue;
         }
         free(auth);
+        if (((rc < 0 && resp->transient) ||
+             (rc == 0 && registry_status_transient(resp->status))) &&
+            failures < REGISTRY_RETRIES) {
+            unsigned s = registry_retry_pause(++failures, resp->retry_after);
+            image_progress(rs->base.progress, rs->base.progress_arg,
+                           "%s: %s; again in %u s", ref,
+                           rc < 0 ? xo_err_msg(err) : "the registry is busy",
+                           s);
+            free(body);
+            xo_err_clear(err);
+            registry_pause(s);
+            continue;
+        }
         if (rc == 0 && resp->status != 200) {
             rc = status_err(rs, true, ref, resp->status, body, len, err);
             free(body);
@@ -399,10 +417,12 @@ static int reg_resolve_tag(struct image_source *base,
     return store_manifest(rs, bs, tag, NULL, -1, top_r, err);
 }
 
-/* One attempt at a blob; *retry_r when worth another (partial kept). */
+/* One attempt at a blob; *retry_r when worth another (partial kept),
+ * with the server's Retry-After in retry_after (registry_retry.h). */
 static int blob_attempt(struct registry_source *rs, const char *url,
                         const struct oci_descriptor *d, struct blob_writer *w,
-                        char enc[32], bool *retry_r, xo_err *err)
+                        char enc[32], bool *retry_r, char retry_after[64],
+                        xo_err *err)
 {
     for (int attempt = 0; attempt < 3; attempt++) {
         char *auth = auth_copy(rs);
@@ -410,6 +430,7 @@ static int blob_attempt(struct registry_source *rs, const char *url,
         struct http_resp resp;
         int rc = http_get_blob(&rs->http, url, hdrs, w, &resp, retry_r, err);
         memcpy(enc, resp.content_encoding, sizeof(resp.content_encoding));
+        memcpy(retry_after, resp.retry_after, sizeof(resp.retry_after));
         if (rc == 0 && resp.status == 401) {
             rc = authenticate(rs, resp.www_auth, auth, err);
             free(auth);
@@ -421,6 +442,7 @@ static int blob_attempt(struct registry_source *rs, const char *url,
         if (rc < 0)
             return -1;
         if (resp.status != 200 && resp.status != 206) {
+            *retry_r = registry_status_transient(resp.status);
             status_err(rs, false, d->digest.str, resp.status, resp.error_body,
                        strlen(resp.error_body), err);
             /* The registry sent it elsewhere: that server answered. */
@@ -448,15 +470,26 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
         return store_manifest(rs, bs, d->digest.str, &d->digest, d->size, NULL,
                               err);
     char *url = xo_xasprintf("%s/blobs/%s", rs->base_url, d->digest.str);
-    char enc[32] = "";
+    char enc[32] = "", retry_after[64] = "";
     int rc = -1;
-    for (int t = 0; t < REGISTRY_TRIES; t++) {
+    /* Failures without progress count: an attempt that got further than
+     * the one before resumes from there, as often as that helps (up to
+     * REGISTRY_ROUNDS attempts), and only REGISTRY_RETRIES in a row that
+     * got nowhere end the pull (helper-68: a layer cut three times failed
+     * although each attempt resumed and made progress). */
+    unsigned failures = 0;
+    uint64_t last_off = 0;
+    bool restarted = false;
+    for (int t = 0; t < REGISTRY_ROUNDS; t++) {
         struct blob_writer *w = NULL;
         if (blob_writer_begin(&w, bs, &d->digest, d->size, max,
                               BLOB_WRITER_RESUME, err) < 0)
             break;
         blob_writer_set_tap(w, tap);
         uint64_t off = blob_writer_offset(w);
+        if (t > 0 && off > last_off)
+            failures = 0;
+        last_off = off;
         if (off)
             image_progress(rs->base.progress, rs->base.progress_arg,
                            "resuming %s at byte %llu of %lld", d->digest.str,
@@ -466,17 +499,26 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
                            "fetching %s (%lld bytes)", d->digest.str,
                            (long long)d->size);
         bool retry = false;
-        rc = blob_attempt(rs, url, d, w, enc, &retry, err);
+        rc = blob_attempt(rs, url, d, w, enc, &retry, retry_after, err);
         if (rc < 0) {
             blob_writer_abort(w, retry);
-            if (!retry)
+            if (!retry || failures >= REGISTRY_RETRIES ||
+                t + 1 == REGISTRY_ROUNDS)
                 break;
+            unsigned s = registry_retry_pause(++failures, retry_after);
+            /* The message names the blob already. */
+            image_progress(rs->base.progress, rs->base.progress_arg,
+                           "%s; again in %u s", xo_err_msg(err), s);
+            xo_err_clear(err);
+            registry_pause(s);
             continue;
         }
         rc = blob_writer_commit(w, err);
         /* A bad resumed partial (left by a crash mid-write, or by a server
          * that changed the blob) is gone now: try once more from byte 0. */
-        if (rc < 0 && off > 0 && t + 1 < REGISTRY_TRIES) {
+        if (rc < 0 && off > 0 && !restarted && t + 1 < REGISTRY_ROUNDS) {
+            restarted = true;
+            last_off = 0;
             xo_err_clear(err);
             continue;
         }
@@ -511,6 +553,34 @@ static const struct image_source_ops registry_ops = {
     .free = reg_free,
 };
 
+/*
+ * The certs.d directory of registry `host` ("HOST[:PORT]") when no
+ * --cert-dir was given: the first of XL_OCI_CERTS_D's directories (':'
+ * between them; default /etc/containers/certs.d then /etc/docker/certs.d,
+ * where podman, skopeo and docker look) that has a HOST[:PORT]
+ * subdirectory, or NULL (helper-68: a registry with a private CA or a
+ * client certificate needed --cert-dir on every pull, and create could
+ * not pass it).  The caller frees it.
+ */
+static char *certs_d_for(const char *host)
+{
+    const char *list = getenv("XL_OCI_CERTS_D");
+    if (!list)
+        list = "/etc/containers/certs.d:/etc/docker/certs.d";
+    for (const char *p = list; *p;) {
+        size_t n = strcspn(p, ":");
+        if (n > 0) {
+            char *dir = xo_xasprintf("%.*s/%s", (int)n, p, host);
+            struct stat st;
+            if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+                return dir;
+            free(dir);
+        }
+        p += n + (p[n] == ':');
+    }
+    return NULL;
+}
+
 int registry_source_new(struct image_source **src_r, const char *host,
                         const char *repo, const char *tag,
                         const struct digest *pinned,
@@ -530,10 +600,17 @@ int registry_source_new(struct image_source **src_r, const char *host,
     bool plain = o && o->plain_http;
     rs->base_url =
         xo_xasprintf("%s://%s/v2/%s", plain ? "http" : "https", host, repo);
-    if (http_client_init(&rs->http, o ? o->cert_dir : NULL,
-                         o && o->tls_no_verify, err) < 0 ||
-        auth_lookup(&rs->creds, host, o ? o->auth_file : NULL,
-                    o ? o->creds : NULL, err) < 0) {
+    char *certs_d = o && o->cert_dir ? NULL : certs_d_for(host);
+    int tls = http_client_init(&rs->http,
+                               certs_d ? certs_d
+                               : o     ? o->cert_dir
+                                       : NULL,
+                               o && o->tls_no_verify, err);
+    if (tls < 0 && certs_d)
+        xo_err_wrap(err, "the registry's certs.d directory");
+    free(certs_d);
+    if (tls < 0 || auth_lookup(&rs->creds, host, o ? o->auth_file : NULL,
+                               o ? o->creds : NULL, err) < 0) {
         reg_free(&rs->base);
         return -1;
     }

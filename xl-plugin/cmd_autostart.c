@@ -242,6 +242,7 @@ int main_autostart(int argc, char **argv)
     int opt;
     while ((opt = cmd_getopt(argc, argv, "", NULL, "autostart", 0)) != -1)
         ;
+    cmd_container_umask();
     if (argc - optind != 0) {
         fprintf(stderr, "xl-oci autostart: no arguments expected\n");
         return XO_EXIT_USAGE;

@@ -71,13 +71,35 @@ void create_rendered_dispose(struct rendered *r)
     create_rendered_init(r);
 }
 
+/* Set while create resolves oci_image under the state lock: then a pull
+ * (which takes the store lock, the same file) waits until the lock is
+ * given back, and resolve_image() names the reference to pull here. */
+static bool resolve_in_store_only;
+static char *resolve_pull_ref;
+
 /* oci_image = "REF": the root volume of a pulled image (pulling it first
  * when it is not in the store). */
 static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 {
     (void)ctx;
-    return image_resolve_root_volume(cmd_state_root(), ref, !cmd_dryrun, dir_r,
-                                     err);
+    if (!resolve_in_store_only)
+        return image_resolve_root_volume(cmd_state_root(), ref, !cmd_dryrun,
+                                         dir_r, err);
+    int found =
+        image_find_root_volume(cmd_state_root(), ref, false, dir_r, err);
+    if (found == 0) {
+        free(resolve_pull_ref);
+        resolve_pull_ref = xo_xstrdup(ref);
+        return xo_err_set(err, EAGAIN, "image %s is not in the store", ref);
+    }
+    return found < 0 ? -1 : 0;
+}
+
+int create_given_lock(struct create_opts *o)
+{
+    int fd = o->lock_given ? o->lock_fd : -1;
+    o->lock_given = false;
+    return fd;
 }
 
 /*
@@ -566,13 +588,30 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
     xo_err_clear(&e);
 }
 
-static int create_domain(struct create_opts *o, xo_err *err)
+/* One attempt; *pull_ref_r (the caller's) when the image must be pulled
+ * before another. */
+static int create_domain_once(struct create_opts *o, char **pull_ref_r,
+                              xo_err *err)
 {
     struct rendered r;
     create_rendered_init(&r);
     int rc = -1;
-    if (parse_cfg(&r, o->cfg_path, true, err) < 0)
+    /* The lock from before oci_image is resolved until the state dir
+     * names the root volume: prune, which takes it, cannot remove the
+     * volume in between (it did, between a resolve and the state dir). */
+    if ((o->lock_fd = state_lock(cmd_state_root(), err)) < 0)
+        return -1;
+    o->lock_given = true;
+    /* From here a Ctrl-C undoes the create (cmd_interrupt.c). */
+    cmd_interrupt_defer();
+    resolve_in_store_only = true;
+    int parsed = parse_cfg(&r, o->cfg_path, true, err);
+    resolve_in_store_only = false;
+    if (parsed < 0) {
+        *pull_ref_r = resolve_pull_ref;
+        resolve_pull_ref = NULL;
         goto out;
+    }
     for (size_t i = 0; i < r.dc.n_warnings; i++)
         fprintf(stderr, "xl-oci: warning: %s\n", r.dc.warnings[i]);
     if (r.dc.mode == DC_MODE_NOHYPER ||
@@ -594,8 +633,39 @@ static int create_domain(struct create_opts *o, xo_err *err)
     }
     rc = create_xen(o, &r, err);
 out:
+    cmd_interrupt_restore();
+    if (o->lock_given)
+        close(create_given_lock(o));
     create_rendered_dispose(&r);
     return rc;
+}
+
+static int create_domain(struct create_opts *o, xo_err *err)
+{
+    /* Pulled without the lock, as `xl-oci pull` would; then resolved
+     * again under it.  Bounded: a prune may remove what was just pulled,
+     * and after three pulls it is an admin removing it on purpose. */
+    for (int attempt = 1;; attempt++) {
+        char *pull_ref = NULL;
+        int rc = create_domain_once(o, &pull_ref, err);
+        if (rc == 0 || !pull_ref)
+            return rc;
+        if (attempt == 4) {
+            xo_err_wrap(err, "removed again after each of 3 pulls");
+            free(pull_ref);
+            return -1;
+        }
+        xo_err_clear(err);
+        struct image_info info;
+        rc = image_pull(cmd_state_root(), pull_ref, NULL, &info, err);
+        if (rc == 0)
+            image_info_dispose(&info);
+        else
+            xo_err_wrap(err, "oci_image \"%s\"", pull_ref);
+        free(pull_ref);
+        if (rc < 0)
+            return -1;
+    }
 }
 
 int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
@@ -603,7 +673,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     struct rendered r = *rp; /* given back below */
     struct loader_files lf = {0};
     struct xen_handles h = {0};
-    int lock = -1, rc = -1;
+    int lock = create_given_lock(o), rc = -1;
     uint32_t domid = 0;
     bool have_domid = false, have_status = false, have_leases = false;
     bool announced = false; /* "created" is in the event journal */
@@ -617,7 +687,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto out;
     xo_stamp("create", "loader checked, image digest read, Xen opened");
     const char *name = r.dc.name;
-    if ((lock = state_lock(cmd_state_root(), err)) < 0 ||
+    if ((lock < 0 && (lock = state_lock(cmd_state_root(), err)) < 0) ||
         check_name_free(&h, name, err) < 0)
         goto out;
     xo_stamp("create", "locked, name free");
@@ -633,12 +703,15 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (volattach_resolve(&r.dc, cmd_state_root(), false, err) < 0)
         goto fail;
     have_volumes = true;
+    volattach_warn_overcommit(&r.dc);
     xo_stamp("create", "volumes resolved");
     if (create_render_all(&r, err) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto fail;
     xo_stamp("create", "rendered");
     XO_FAULT_POINT("create.network-attached");
+    if (cmd_interrupted(err) < 0)
+        goto fail;
 
     char now[32];
     status_now(now, sizeof(now));
@@ -666,6 +739,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         goto fail;
     XO_FAULT_POINT("create.state-dir-written");
     xo_stamp("create", "DomainStatus and state dir written");
+    if (cmd_interrupted(err) < 0)
+        goto fail;
 
     struct loop_holds loops;
     if (xen_qdisk_check_sharing(h.xs, &r.d, err) < 0 ||
@@ -715,6 +790,11 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     if (o->start_gate && !o->paused &&
         xen_gate_write(h.xs, domid, START_GATE_CLOSED, err) < 0)
         goto fail;
+    /* The last moment a Ctrl-C undoes the create; after it the monitor
+     * has the domain, and the create goes through. */
+    if (cmd_interrupted(err) < 0)
+        goto fail;
+    cmd_interrupt_restore();
     /* Before the guest can run, so "started" cannot come first. */
     journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
     announced = true;
@@ -816,6 +896,7 @@ int main_create(int argc, char **argv)
         return XO_EXIT_USAGE;
     }
     o.cfg_path = argv[optind];
+    cmd_container_umask();
     xo_err err = XO_ERR_INIT;
     if (o.dryrun)
         return dry_run(&o, &err) < 0 ? cmd_fail(&err) : XO_EXIT_OK;

@@ -164,7 +164,11 @@ int main_list(int argc, char **argv)
             stderr,
             "xl-oci: warning: the state root %s does not exist: no container was created with it\n",
             cmd_state_root());
-    char **names = status_list(h.xs);
+    char **names = status_list(h.xs, &err);
+    if (!names) {
+        xen_close(&h);
+        return cmd_fail(&err);
+    }
     json_object *arr = json ? xo_jarr() : NULL;
     static const struct xo_table_col cols[] = {
         {"NAME", 20, false, 0},     {"ID", 5, true, 0},
@@ -623,6 +627,18 @@ fail:
     return cmd_fail(&err);
 }
 
+struct stop_args {
+    const char *name;
+    long timeout;
+    bool timeout_given;
+};
+
+static int stop_work(void *p)
+{
+    const struct stop_args *a = p;
+    return stop_one(a->name, a->timeout, a->timeout_given);
+}
+
 int main_stop(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -645,7 +661,10 @@ int main_stop(int argc, char **argv)
      * that fails. */
     int rc = XO_EXIT_OK;
     for (int i = optind; i < argc; i++) {
-        int r = stop_one(argv[i], timeout, timeout_given);
+        /* Detached: a stop interrupted in its grace period is finished
+         * all the same (cmd_detach.c). */
+        struct stop_args a = {argv[i], timeout, timeout_given};
+        int r = cmd_run_detached(stop_work, &a);
         if (r != XO_EXIT_OK)
             rc = r;
     }

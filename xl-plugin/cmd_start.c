@@ -129,6 +129,7 @@ int main_start(int argc, char **argv)
     int opt;
     while ((opt = cmd_getopt(argc, argv, "", NULL, "start", 1)) != -1)
         ;
+    cmd_container_umask();
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     if (xen_open_xs(&h, &err) < 0)

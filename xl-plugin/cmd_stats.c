@@ -56,7 +56,9 @@ static bool shown_by_default(const struct domain_status *st)
 static int pick(struct xen_handles *h, char **named, int n_named,
                 struct stats_set *set, xo_err *err)
 {
-    char **all = n_named ? NULL : status_list(h->xs);
+    char **all = n_named ? NULL : status_list(h->xs, err);
+    if (!n_named && !all)
+        return -1;
     size_t cap = n_named ? (size_t)n_named : 0;
     for (char **a = all; a && *a; a++)
         cap++;

@@ -161,7 +161,7 @@ static int update_nohyper(const char *name, const struct update_req *u,
             "--cap %ld: %s was created with %ld vCPU(s) (maxvcpus), so at most %ld (0 for no cap), as create allows",
             u->cap, name, vcpus, 100 * vcpus);
     char shares[24], quota[24], period[24], mem[32];
-    const char *args[12];
+    const char *args[16];
     size_t n = 0;
     args[n++] = "update";
     if (u->weight >= 0) {
@@ -193,6 +193,9 @@ static int update_nohyper(const char *name, const struct update_req *u,
         /* cannot truncate: at most 2^20 MiB in bytes, 41 bits */
         snprintf(mem, sizeof(mem), "%lld", (long long)u->memory_mb << 20);
         args[n++] = "--memory";
+        args[n++] = mem;
+        /* memory+swap with it: still no swap (render_runtime.c). */
+        args[n++] = "--memory-swap";
         args[n++] = mem;
     }
     args[n++] = name;

@@ -26,6 +26,10 @@ struct create_opts {
      * (xen_gate.h): the guest boots and mounts its root, its entrypoint
      * waits until the gate opens (xl-oci-runc's start). */
     bool start_gate;
+    /* A state lock the caller took (state_lock), handed to create_xen or
+     * create_nohyper, which then own it; without, they take their own. */
+    bool lock_given;
+    int lock_fd;
     char name[128]; /* set by a successful create */
 };
 
@@ -63,6 +67,9 @@ int create_render_all(struct rendered *r, xo_err *err);
 /* Writes what --runtime-spec and --boot-spec asked for. */
 int create_write_requested(const struct rendered *r,
                            const struct create_opts *o, xo_err *err);
+
+/* The state lock `o` hands over (cleared in `o`), or -1. */
+int create_given_lock(struct create_opts *o);
 
 /* The image digest the root volume records, or "" (volume_record.h). */
 int create_image_digest(char *buf, size_t len, const char *root_volume,

@@ -370,7 +370,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     const char *name = r->dc.name;
     char image[DIGEST_STR_LEN + 1], now[32], dir[4096];
     char uuid[XO_UUID_TEXT_LEN + 1];
-    int lock = -1, rc = -1;
+    int lock = create_given_lock(o), rc = -1;
     bool have_status = false, have_leases = false, announced = false,
          monitor_broke = false;
     char **kept = NULL;
@@ -383,10 +383,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         nohyper_uuid(uuid, &r->dc, err) < 0 || xen_open_xs(&h, err) < 0 ||
-        (lock = state_lock(cmd_state_root(), err)) < 0 ||
+        (lock < 0 && (lock = state_lock(cmd_state_root(), err)) < 0) ||
         check_name_free(h.xs, name, err) < 0 ||
         state_domain_dir(dir, sizeof(dir), cmd_state_root(), name, err) < 0)
         goto out;
+    volattach_warn_overcommit(&r->dc);
     /* Leases once the name is ours, as create_xen takes them: a failed
      * create releases them (undo). */
     have_leases = domcfg_network_count(&r->dc) > 0;
@@ -399,6 +400,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
+    if (cmd_interrupted(err) < 0) /* deferred by create (cmd_interrupt.c) */
+        goto out;
     have_status = true;
     if (status_create(h.xs, name, err) < 0 ||
         status_set(h.xs, name, DOMAIN_STATUS_KEY_MODE, DOMAIN_MODE_NOHYPER,
@@ -412,7 +415,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         state_run_set(cmd_state_root(), name, STATE_RUN_RUNNING, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.state-dir-written");
-    if (nohyper_mount(dir, &r->dc, err) < 0 ||
+    if (cmd_interrupted(err) < 0 || nohyper_mount(dir, &r->dc, err) < 0 ||
         nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
         (nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 &&
          xo_err_wrap(
@@ -424,6 +427,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         goto out;
     XO_FAULT_POINT("create-nohyper.mounted");
+    /* The last moment a Ctrl-C undoes the create; after it the monitor
+     * has the container, and the create goes through. */
+    if (cmd_interrupted(err) < 0)
+        goto out;
+    cmd_interrupt_restore();
     /* Before the monitor, whose "started" must come after it. */
     journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
     announced = true;

@@ -1,7 +1,7 @@
 # xl-plugin/: the xl-oci command and its per-domain monitor.  Command
 # groups written next to other components add their files to
 # XLOCI_CMD_SRCS from their own module.mk.
-XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
+XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/cmd_detach.c xl-plugin/cmd_interrupt.c xl-plugin/netattach.c \
 	xl-plugin/cmdtable.c xl-plugin/cmd_help.c xl-plugin/cmd_create.c \
 	xl-plugin/cmd_domain.c xl-plugin/status_json.c \
 	xl-plugin/cmd_annotate.c xl-plugin/cmd_inspect.c xl-plugin/inspect_print.c \
@@ -12,7 +12,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/netattach.c \
 	xl-plugin/cmd_events.c \
 	xl-plugin/cmd_pause.c xl-plugin/cmd_kill.c xl-plugin/cmd_start.c xl-plugin/cmd_update.c xl-plugin/cmd_stats.c xl-plugin/cmd_autostart.c xl-plugin/cmd_status_view.c \
 	xl-plugin/stats_collect.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \
-	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c xl-plugin/volattach_seed.c \
+	xl-plugin/cmd_volume.c xl-plugin/cmd_volume_data.c xl-plugin/volattach.c xl-plugin/volattach_seed.c xl-plugin/volattach_space.c \
 	xl-plugin/xen_gate.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \

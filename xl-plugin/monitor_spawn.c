@@ -323,8 +323,8 @@ void monitor_recover(struct xo_xs *xs, const char *root)
         xo_err_clear(&err);
         return;
     }
-    char **names = status_list(xs);
-    for (char **n = names; *n; n++) {
+    char **names = status_list(xs, &err);
+    for (char **n = names; n && *n; n++) {
         struct domain_status st;
         if (status_read(xs, *n, &st, &err) < 0) {
             xo_err_clear(&err);

@@ -24,6 +24,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "domcfg/volumes.h"
 #include "image/fsat.h"
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/fstype.h"
@@ -95,11 +96,16 @@ int nohyper_mount(const char *dir, const struct domain_config *dc, xo_err *err)
             goto fail;
         }
     } else if (!is_tmpfs_mount(rw, dir)) {
-        char tmpfs[128];
-        if (xo_path_fmt(tmpfs, sizeof(tmpfs), err, "mode=0755%s%s",
-                        dc->writable_size ? ",size=" : "",
-                        dc->writable_size ? dc->writable_size : "") < 0)
+        char tmpfs[128], size[48];
+        if (domcfg_nohyper_tmpfs_size(size, sizeof(size), dc->writable_size,
+                                      dc->cgroup_memory_mb) < 0 ||
+            xo_path_fmt(tmpfs, sizeof(tmpfs), err, "mode=0755%s%s",
+                        size[0] ? ",size=" : "", size) < 0) {
+            if (!err->msg)
+                xo_err_set(err, EINVAL, "oci_writable: tmpfs size %s",
+                           dc->writable_size);
             goto fail;
+        }
         if (mount("tmpfs", rw, "tmpfs", MS_NOSUID | MS_NODEV, tmpfs) < 0) {
             xo_err_sys(err, "cannot mount the writable tmpfs on %s", rw);
             goto fail;

@@ -143,6 +143,9 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_delete(const struct runc_global *g, int argc, char **argv,
                 xo_err *err);
 int runc_ps(const struct runc_global *g, int argc, char **argv, xo_err *err);
+/* `list [-q] [--format table|json]`: runc's list over the containers in
+ * --root (the Xen path; without Xen runc lists its own). */
+int runc_list(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err);
 int runc_features(const struct runc_global *g, int argc, char **argv,
                   xo_err *err);

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sched.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -424,6 +425,11 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         .state_root = cmd_state_root(),
         .default_loader = cmd_default_loader(),
     };
+    struct rlimit nofile;
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+        in.nofile_soft = nofile.rlim_cur;
+        in.nofile_hard = nofile.rlim_max;
+    }
     /* Booted now, behind the start gate: the guest's kernel and its
      * mounts overlap what the shim and containerd do until `start`. */
     struct create_opts o = {

@@ -4,7 +4,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
+#include "common/abi/rlimits.h"
 #include "common/abi/sysctl.h"
 #include "common/fileio.h"
 #include "domcfg/domcfg.h"
@@ -39,6 +41,12 @@ static int apply_spec(struct domain_config *dc, void *ctx, xo_err *err)
     }
     if (domcfg_from_runtime_spec(dc, in->rs, in->spec_path, err) < 0)
         return -1;
+    bool has_nofile = false;
+    for (size_t i = 0; i < dc->n_rlimits; i++)
+        has_nofile |= dc->rlimits[i].resource == RLIMIT_NOFILE;
+    if (!has_nofile && in->nofile_hard > 0 && dc->n_rlimits < OCI_RLIMIT_COUNT)
+        dc->rlimits[dc->n_rlimits++] =
+            (struct dc_rlimit){RLIMIT_NOFILE, in->nofile_soft, in->nofile_hard};
     /* The app.cfg create wrote has no volumes: the spec's are all. */
     return domcfg_spec_mounts(dc, in->rs, in->bundle, in->spec_path, err);
 }

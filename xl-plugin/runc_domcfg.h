@@ -25,6 +25,13 @@ struct runc_domcfg_in {
     const char *bundle;            /* the bundle's directory */
     char **pod_sysctls; /* the pod's (runc_pod_sysctls), NULL: none */
     const char *state_root, *default_loader; /* domcfg_opts' */
+    /* The caller's RLIMIT_NOFILE (getrlimit), given to the container when
+     * the spec sets none: under runc a container inherits its runtime's
+     * limits, containerd's under CRI (which drops the spec's rlimits),
+     * where a domain's PID 1 starts from the kernel's 1024:4096
+     * (helper-70: Elasticsearch's bootstrap check wants 65535).  Both 0:
+     * none given. */
+    uint64_t nofile_soft, nofile_hard;
 };
 
 /* `dc` (initialised) from `ac` (that app.cfg) and `in`: the sysctls are

@@ -195,7 +195,7 @@ static const struct verb {
     {"delete", runc_delete},     {"ps", runc_ps},
     {"pause", runc_pause},       {"resume", runc_pause},
     {"features", runc_features}, {"exec", runc_exec},
-    {"update", runc_update},
+    {"update", runc_update},     {"list", runc_list},
 };
 
 int main(int argc, char **argv)

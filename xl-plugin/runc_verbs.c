@@ -4,18 +4,22 @@
  * domain by the name create recorded and acts on it through libxl and
  * DomainStatus, as the xl-oci commands do.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/json.h"
 #include "common/json_build.h"
 #include "common/pathfmt.h"
+#include "common/table.h"
 #include "exec_client.h"
 #include "image/bundle_rootfs.h"
 #include "runc.h"
@@ -96,6 +100,13 @@ static const char *oci_status(const struct target *t)
         return !placeholder_alive(t) ? "stopped"
                : t->s.started        ? "running"
                                      : "created";
+    /* The placeholder is the process containerd waits on: once it is
+     * gone (the OOM killer, an admin's kill), the shim reports the task
+     * stopped, and so does this, whatever the domain does, so that the
+     * shim's plain `delete` destroys the domain (helper-71: delete was
+     * refused, "not stopped: running", the task stuck, the domain up). */
+    if (t->s.pid > 1 && !placeholder_alive(t))
+        return "stopped";
     if (!t->have_status)
         return "stopped";
     /* Behind the start gate the domain runs, its entrypoint does not:
@@ -510,6 +521,109 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
 fail:
     xen_close(&t.h);
     return -1;
+}
+
+/* The name of the user owning `path`, as runc's list shows it (its uid
+ * when it has no name), into buf. */
+static void owner_of(char *buf, size_t len, const char *path)
+{
+    struct stat st;
+    buf[0] = '\0';
+    if (stat(path, &st) < 0)
+        return;
+    struct passwd *pw = getpwuid(st.st_uid);
+    if (pw) {
+        /* may truncate: a long user name, shown only */
+        snprintf(buf, len, "%s", pw->pw_name);
+    } else {
+        /* cannot truncate: '#' and 10 digits */
+        snprintf(buf, len, "#%u", (unsigned)st.st_uid);
+    }
+}
+
+int runc_list(const struct runc_global *g, int argc, char **argv, xo_err *err)
+{
+    bool quiet = false, json = false;
+    for (int i = 1; i < argc; i++) {
+        const char *f = NULL;
+        if (!strcmp(argv[i], "-q") || !strcmp(argv[i], "--quiet"))
+            quiet = true;
+        else if ((!strcmp(argv[i], "-f") || !strcmp(argv[i], "--format")) &&
+                 i + 1 < argc)
+            f = argv[++i];
+        else if (!strncmp(argv[i], "--format=", 9))
+            f = argv[i] + 9;
+        else
+            return xo_err_set(err, EINVAL, "list: unknown option %s", argv[i]);
+        if (f && strcmp(f, "table") && strcmp(f, "json"))
+            return xo_err_set(err, EINVAL,
+                              "list: --format %s: table or json expected", f);
+        if (f)
+            json = !strcmp(f, "json");
+    }
+    struct dirent **names = NULL;
+    int n = scandir(g->root, &names, NULL, alphasort);
+    if (n < 0 && errno != ENOENT)
+        return xo_err_sys(err, "cannot read %s", g->root);
+    static const struct xo_table_col cols[] = {
+        {"ID", 12, false, 0},      {"PID", 10, true, 0},
+        {"STATUS", 10, false, 0},  {"BUNDLE", 20, false, 0},
+        {"CREATED", 30, false, 0}, {"OWNER", 0, false, 0},
+    };
+    struct xo_table table;
+    xo_table_init(&table, cols, sizeof(cols) / sizeof(*cols));
+    json_object *arr = xo_jarr();
+    for (int k = 0; k < n; k++) {
+        const char *id = names[k]->d_name;
+        struct target t = {0};
+        xo_err e = XO_ERR_INIT;
+        /* Not a container's (a pod's files, a dot entry): not listed. */
+        if (id[0] == '.' || find(g, id, &t, false, &e) < 0) {
+            xo_err_clear(&e);
+            xen_close(&t.h);
+            continue;
+        }
+        const char *status = oci_status(&t);
+        long pid =
+            strcmp(status, "stopped") && placeholder_alive(&t) ? t.s.pid : 0;
+        char dir[4096], owner[48] = "", pids[24];
+        if (runc_state_dir(dir, sizeof(dir), g, id, &e) >= 0)
+            owner_of(owner, sizeof(owner), dir);
+        xo_err_clear(&e);
+        /* cannot truncate: a long in 24 bytes */
+        snprintf(pids, sizeof(pids), "%ld", pid);
+        if (quiet) {
+            puts(t.s.id);
+        } else if (json) {
+            json_object *o = xo_jobj();
+            xo_jset(o, "ociVersion", xo_jstr("1.0.2"));
+            xo_jset(o, "id", xo_jstr(t.s.id));
+            xo_jset(o, "pid", xo_jint64(pid));
+            xo_jset(o, "status", xo_jstr(status));
+            xo_jset(o, "bundle", xo_jstr(t.s.bundle));
+            xo_jset(o, "rootfs", xo_jstr(t.s.volume));
+            xo_jset(o, "created", xo_jstr(t.s.created));
+            xo_jset(o, "owner", xo_jstr(owner));
+            xo_jpush(arr, o);
+        } else {
+            const char *cells[] = {t.s.id,     pids,        status,
+                                   t.s.bundle, t.s.created, owner};
+            xo_table_add(&table, cells);
+        }
+        xen_close(&t.h);
+    }
+    for (int k = 0; k < n; k++)
+        free(names[k]);
+    free(names);
+    if (json) {
+        char *text = xo_json_to_string(arr);
+        puts(text);
+        free(text);
+    } else if (!quiet) {
+        xo_table_print(&table, stdout);
+    }
+    json_object_put(arr); /* rows are added in the table's case only */
+    return 0;
 }
 
 int runc_features(const struct runc_global *g, int argc, char **argv,

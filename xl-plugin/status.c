@@ -154,6 +154,15 @@ static void read_net(struct xo_xs *xs, const char *name,
     }
 }
 
+/* What a status read that failed with errno says: EACCES and EPERM are
+ * the caller's permission, not an absent container. */
+static int no_access(const char *what, xo_err *err)
+{
+    return xo_err_sys(
+        err, "cannot read %s (DomainStatus is root's: run xl-oci as root)",
+        what);
+}
+
 int status_key_path(char *buf, size_t len, const char *name, const char *key,
                     xo_err *err)
 {
@@ -168,6 +177,8 @@ int status_read_state(struct xo_xs *xs, const char *name,
     if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_STATE, err) < 0)
         return xo_err_wrap(err, "container domain name");
     char *state = xo_xs_read(xs, path, &n);
+    if (!state && (errno == EACCES || errno == EPERM))
+        return no_access(path, err);
     if (!state)
         return xo_err_set(err, ENOENT, "no container domain named %s", name);
     /* xo_xs_read NUL-terminates; a value with a NUL inside is no state. */
@@ -341,10 +352,14 @@ int status_remove(struct xo_xs *xs, const char *name, xo_err *err)
     return 0;
 }
 
-char **status_list(struct xo_xs *xs)
+char **status_list(struct xo_xs *xs, xo_err *err)
 {
     unsigned n = 0;
     char **dir = xo_xs_directory(xs, DOMAIN_STATUS_BASE, &n);
+    if (!dir && (errno == EACCES || errno == EPERM)) {
+        no_access("the list of container domains", err);
+        return NULL;
+    }
     if (!dir)
         n = 0; /* no container domain yet */
     char **v = xo_xcalloc((size_t)n + 1, sizeof(*v));

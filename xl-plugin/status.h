@@ -119,9 +119,11 @@ int status_remove(struct xo_xs *xs, const char *name, xo_err *err);
  * it is absent. */
 int status_remove_field(struct xo_xs *xs, const char *name, const char *field,
                         xo_err *err);
-/* Names under /tool/xl-oci (malloc'd vector, NULL-terminated, never NULL:
- * empty when there is no container domain). */
-char **status_list(struct xo_xs *xs);
+/* Names under /tool/xl-oci (malloc'd vector, NULL-terminated: empty when
+ * there is no container domain); NULL with err when the list cannot be
+ * read (EACCES: a user who is not root, whom an empty list would tell
+ * there is no container). */
+char **status_list(struct xo_xs *xs, xo_err *err);
 
 /* Now as ISO 8601 UTC ("2026-11-23T03:12:56Z"). */
 void status_now(char *buf, size_t len);

@@ -14,12 +14,15 @@
 #include "xl-plugin/volattach_seed.h"
 #include "xl-plugin/share_views.h"
 
-/* An anonymous volume's name: "<container>.anon<index>". */
+/* An anonymous volume's name: "<container>.anon<index>", then
+ * "<container>.anon<index>-<k>" for k = 2, 3... while taken. */
 static int anon_name(char *buf, size_t len, const char *container, size_t i,
-                     xo_err *err)
+                     unsigned k, xo_err *err)
 {
-    if (xo_path_fmt(buf, len, NULL, "%s.anon%zu", container, i) < 0 ||
-        volstore_check_name(buf, NULL) < 0)
+    int r = k < 2
+                ? xo_path_fmt(buf, len, NULL, "%s.anon%zu", container, i)
+                : xo_path_fmt(buf, len, NULL, "%s.anon%zu-%u", container, i, k);
+    if (r < 0 || volstore_check_name(buf, NULL) < 0)
         return xo_err_set(
             err, ENAMETOOLONG,
             "container name %s is too long to name its anonymous volumes (%s.anonN, at most %d bytes); give the image's Volumes in oci_volumes",
@@ -64,7 +67,7 @@ static int anonymous(struct domain_config *dc, size_t i, const char *root,
     char name[VOLSTORE_NAME_MAX + 1], path[4096];
     struct volstore_record r;
     volstore_record_init(&r);
-    if (anon_name(name, sizeof(name), dc->name, i, err) < 0)
+    if (anon_name(name, sizeof(name), dc->name, i, 1, err) < 0)
         return -1;
     struct volstore_create_opts o = {.name = name,
                                      .size = VOLATTACH_ANON_SIZE,
@@ -86,9 +89,23 @@ static int anonymous(struct domain_config *dc, size_t i, const char *root,
     } else {
         /* What the image holds there fills it, as Docker copies it. */
         o.seed = seeded > 0 ? seed.path : NULL;
-        if (volstore_create(&r, root, &o, err) < 0)
+        /* A name taken (by the volumes `destroy --keep-volumes` kept of
+         * an earlier container of this name, or by the admin's): the
+         * next one, as Docker gives a new container new anonymous
+         * volumes (helper-72: the create after a destroy --keep-volumes
+         * failed, "volume app.anon0 exists"). */
+        for (unsigned k = 2;; k++) {
+            if (volstore_create(&r, root, &o, err) == 0)
+                break;
+            if (err->errnum == EEXIST && k <= 99) {
+                xo_err_clear(err);
+                if (anon_name(name, sizeof(name), dc->name, i, k, err) == 0)
+                    continue;
+            }
             rc = xo_err_wrap(err, "anonymous volume for %s",
                              dc->volumes[i].target);
+            break;
+        }
     }
     if (!dry_run && dc->rootfs_image)
         volattach_seed_close(&seed);

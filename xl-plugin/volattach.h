@@ -38,6 +38,14 @@ int volattach_resolve(struct domain_config *dc, const char *root, bool dry_run,
  * for a NOHYPER container, which runc binds them into. */
 int volattach_check_shares(struct domain_config *dc, xo_err *err);
 
+/*
+ * Warns on stderr, once per file system, when the writable disk images of
+ * dc (its writable layer's, its volumes', as attached) are sparse and may
+ * grow past the space free under them (volattach_space.c): past it the
+ * container's writes are lost at writeback with no error.
+ */
+void volattach_warn_overcommit(const struct domain_config *dc);
+
 /* Undoes volattach_resolve for `container` (destroy, a failed create):
  * the read-only views of its shares (share_views.h), then
  * volstore_release, printing what it removed or kept. */

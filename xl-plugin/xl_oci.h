@@ -154,6 +154,34 @@ int cmd_start_again(struct xen_handles *h, const char *name, bool nohyper,
 /* Prints "xl-oci: MESSAGE" once and returns XO_EXIT_FAIL. */
 int cmd_fail(xo_err *err);
 
+/*
+ * work(arg), an exit status, run in a child of a session of its own that
+ * outlives this process (cmd_detach.c): a Ctrl-C, hangup or kill of the
+ * command leaves it running to the end.  Its exit status, 128+N for a
+ * signal N; work(arg) here when fork fails.
+ */
+int cmd_run_detached(int (*work)(void *), void *arg);
+
+/*
+ * SIGINT, SIGTERM and SIGHUP only noted from cmd_interrupt_defer() until
+ * cmd_interrupt_restore() (cmd_interrupt.c), for a command that then
+ * undoes what it made: cmd_interrupted() is -1 with err (EINTR, naming the
+ * signal) once one came, else 0; always 0 when not deferring.
+ */
+void cmd_interrupt_defer(void);
+int cmd_interrupted(xo_err *err);
+void cmd_interrupt_restore(void);
+
+/*
+ * The umask of the commands that make containers (create, start,
+ * autostart), 022 as a container runtime daemon's: the admin's shell does
+ * not shape a container's files, its NOHYPER root (an upper dir made
+ * under umask 077 was drwx------ and a non-root container could not reach
+ * /bin), its /etc files or its process's umask (runc hands on its own).
+ * What must stay private is made with its own mode.
+ */
+void cmd_container_umask(void);
+
 /* Command handlers (one file per command group). */
 int main_help(int argc, char **argv);
 int main_version(int argc, char **argv);

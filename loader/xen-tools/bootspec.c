@@ -301,6 +301,20 @@ static bool share_tag_ok(const char *t)
     return true;
 }
 
+/* Mounts in order of their target's depth, stably (xo_path_depth): a
+ * parent before what is mounted inside it, whatever order app.cfg gave
+ * (helper-72: "A:/m/sub" then "B:/m" hid A under B). */
+static void by_depth(struct bs_mount *m, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        struct bs_mount x = m[i];
+        size_t d = xo_path_depth(x.target), k = i;
+        for (; k > 0 && xo_path_depth(m[k - 1].target) > d; k--)
+            m[k] = m[k - 1];
+        m[k] = x;
+    }
+}
+
 static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
@@ -418,6 +432,7 @@ static int parse_disks(struct boot_spec *s, const void *fdt, xo_err *err)
                 "boot spec: %s: a subpath mount is ext4 without options",
                 where);
     }
+    by_depth(s->mounts, s->nmounts);
     return 0;
 }
 

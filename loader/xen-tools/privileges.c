@@ -80,9 +80,16 @@ int privileges_after_user(const struct boot_spec *spec, const char **what)
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
             errno != EINVAL)
             return -1;
+        /* The kernel raises an ambient capability only when it is also
+         * permitted and inheritable; runc tries each and ignores the
+         * refusal, and `runc spec` writes three ambient ones with no
+         * inheritable set (helper-70: the loader failed such a bundle,
+         * "Operation not permitted").  The same here: EPERM is that rule,
+         * any other error is one. */
         for (int c = 0; c <= OCI_CAP_LAST; c++)
             if ((spec->cap_ambient & (UINT64_C(1) << c)) &&
-                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+                prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0 &&
+                errno != EPERM)
                 return -1;
     }
     *what = "PR_SET_NO_NEW_PRIVS";

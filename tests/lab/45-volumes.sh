@@ -129,9 +129,16 @@ logs a | grep -q ' /cache ext4 rw' && lab_ok anon-mounted || lab_fail anon-mount
 logs a | grep -q ' /etc ext4 rw' && logs a | grep -q 'probe: read /etc/probe-release: probe rootfs built by xl-oci tests' &&
     ! logs a | grep -q 'probe: ls /etc: .*lost+found' && lab_ok anon-holds-the-image-content ||
     lab_fail anon-holds-the-image-content "$(logs a | grep -e /etc -e probe-release)"
+# destroy --keep-volumes, then the same app.cfg again (an upgrade that keeps
+# the data): the new container gets new anonymous volumes, as Docker's
+# does (helper-72: create failed, "volume a.anon0 exists").
+lab_check destroy-keep-volumes xl-oci destroy --keep-volumes a
+lab_check create-after-keep xl-oci create "$LAB_WORK/a.cfg"
+xl-oci volume ls | grep -q '^a.anon0-2 ' && xl-oci volume ls | grep -q '^a.anon0 ' &&
+    lab_ok anon-next-name || lab_fail anon-next-name "$(xl-oci volume ls)"
 lab_check destroy-anon xl-oci destroy a
-xl-oci volume ls | grep -q '^a.anon0 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
-lab_check rm-volumes xl-oci volume rm kid data
+xl-oci volume ls | grep -q '^a.anon0-2 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
+lab_check rm-volumes xl-oci volume rm kid data a.anon0 a.anon1
 
 # Shares: dom0 directories in the container, live.  The container (uid
 # 1234) writes g, which dom0 sees while the domain runs; dom0 then writes

@@ -120,6 +120,36 @@ printf 'name = "oi"\noci_image = "oci:%s:img"\noci_entrypoint = [ "/bin/echo" ]\
 check "create from oci_image (pulled on the way) runs and ends" bash -c \
     'timeout 60 "$0" create "$1/oi.cfg" >/dev/null && timeout 30 "$0" wait oi >/dev/null && "$0" logs oi | grep -qx from-oci-image' "$X" "$T"
 "$X" destroy oi >/dev/null 2>&1
+# A create racing rmi and prune of its image: the root volume was resolved
+# without the state lock, and a prune removed it before the state dir
+# named it (helper-67: the first create failed, "cannot open disk
+# image").  Now resolved under the lock, pulled again when gone: 20 of 20.
+check "create from oci_image while rmi and prune loop: 20 creates of 20" bash -c '
+    ( while [ ! -e "$1/race-stop" ]; do "$0" rmi "oci:$1/layout:img" >/dev/null 2>&1; "$0" prune >/dev/null 2>&1; done ) & lp=$!
+    bad=
+    for i in $(seq 20); do
+        out=$(timeout 60 "$0" create "$1/oi.cfg" 2>&1) || { bad="create $i: $out"; break; }
+        "$0" destroy oi >/dev/null 2>&1
+    done
+    touch "$1/race-stop"; wait $lp
+    [ -z "$bad" ] || { echo "$bad"; exit 1; }' "$X" "$T"
+"$X" destroy oi >/dev/null 2>&1
+# The admin's umask (077, CIS's 027) made the NOHYPER root's upper dir
+# drwx------ and a non-root container could not reach /bin (helper-67:
+# exit 126, "sleep: Permission denied"): create runs under 022, as a
+# runtime daemon does.
+printf 'name = "um"\noci_image = "oci:%s:img"\noci_user = "1000:1000"\noci_entrypoint = [ "/bin/sh", "-c" ]\noci_cmd = [ "echo umask-ok" ]\n' "$T/layout" >"$T/um.cfg"
+check "create under umask 077 by a uid-1000 container: runs, exit 0" bash -c \
+    '(umask 077; "$0" create "$1/um.cfg" >/dev/null 2>&1) && timeout 30 "$0" wait um && "$0" logs um | grep -qx umask-ok' "$X" "$T"
+"$X" destroy um >/dev/null 2>&1
+# A user who is not root was told there is no container (helper-67:
+# list printed an empty table, status "no container domain named").
+check "list and status by a user who is not root: a permission error, not 'no container'" bash -c \
+    'o1=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$0" list 2>&1) && exit 1
+     o2=$(setpriv --reuid=nobody --regid=nogroup --clear-groups "$0" status p1 2>&1) && exit 1
+     for o in "$o1" "$o2"; do
+         echo "$o" | grep -q "Permission denied" && ! echo "$o" | grep -q "no container" || { echo "$o1 / $o2"; exit 1; }
+     done' "$X"
 check "list --json shows it" bash -c \
     '"$0" list --json | jq -e ".[] | select(.name == \"p1\") | .exit_code == 42" >/dev/null' "$X"
 check "its root is unmounted once it exited (its writable tmpfs stays for start)" bash -c \
@@ -622,6 +652,42 @@ run_to_end t1
 check "a tmpfs volume is mounted with its size" bash -c \
     '"$0" logs t1 | grep -qx tmp && "$0" logs t1 | grep -q " /t tmpfs rw,nosuid,nodev,.*size=2048k"' "$X"
 "$X" destroy t1 >/dev/null 2>&1
+# Sizes as a domain reads them, of the container's memory: "50%" and the
+# default writable layer are half of memory = 256 (helper-72 and helper-70:
+# half of the host's RAM, 12 GB, and a write past the memory limit was an
+# OOM kill instead of ENOSPC).  No swap beyond memory, as in a domain.
+cfg ts 'memory = 256' 'oci_volumes = [ "tmpfs:/cache:50%" ]' \
+    'oci_cmd = [ "while read a b c d e; do [ $b = /cache ] && echo \"$a $b $c $d\"; done < /proc/mounts; sleep 30" ]'
+"$X" create "$T/ts.cfg" >/dev/null 2>&1
+for _ in $(seq 50); do "$X" logs ts 2>/dev/null | grep -q " /cache " && break; sleep 0.1; done
+check "memory = 256: a tmpfs:/cache:50% volume is 128 MiB" bash -c \
+    '"$0" logs ts | grep -q " /cache tmpfs .*size=131072k"' "$X"
+check "memory = 256: the writable tmpfs is 128 MiB, as a domain's" bash -c \
+    'grep " $XL_OCI_ROOT/domains/ts/rw " /proc/self/mounts | grep -q "size=131072k"'
+check "memory = 256: memory+swap is 256 MiB too (no swap)" bash -c \
+    'jq -e ".linux.resources.memory.limit == 268435456 and .linux.resources.memory.swap == 268435456" "$XL_OCI_ROOT/domains/ts/config.json" >/dev/null'
+"$X" destroy ts >/dev/null 2>&1
+# Shares: mounted parent first whatever app.cfg's order (helper-72: B at
+# /m mounted over A at /m/sub, A gone and B's sub written), and ":ro"
+# read-only, nosuid and nodev down to the mounts below the directory (a
+# tmpfs under it stayed writable).
+mkdir -p "$T/shA" "$T/shB/sub" "$T/shR/sub"
+echo from-A >"$T/shA/a-file"
+mount -t tmpfs -o size=1m tmpfs "$T/shR/sub"
+cfg mo "oci_volumes = [ \"share:$T/shA:/m/sub:ro\", \"share:$T/shB:/m\", \"share:$T/shR:/r:ro\" ]" \
+    'oci_cmd = [ "cat /m/sub/a-file; touch /m/sub/w 2>/dev/null && echo wrote-sub; touch /r/sub/x 2>/dev/null && echo wrote-ro-submount; echo done" ]'
+run_to_end mo
+check "share:A:/m/sub then share:B:/m: A is at /m/sub, read-only, B's sub untouched" bash -c \
+    '"$0" logs mo | grep -qx from-A && ! "$0" logs mo | grep -q wrote-sub && [ ! -e "$1/shB/sub/w" ]' "$X" "$T"
+check "share:...:ro: a mount below the directory is read-only too" bash -c \
+    '"$0" logs mo | grep -qx done && ! "$0" logs mo | grep -q wrote-ro-submount && [ ! -e "$1/shR/sub/x" ]' "$X" "$T"
+"$X" destroy mo >/dev/null 2>&1
+umount "$T/shR/sub"
+# One volume twice: two block devices of one file system (helper-72: the
+# second use's mode was the one recorded).
+cfg v2 'oci_volumes = [ "v1:/a", "v1:/b:ro" ]'
+fails_with "a volume given twice in oci_volumes is refused" \
+    'volume "v1" is already this container'"'"'s (an earlier item)' "$X" create -N "$T/v2.cfg"
 # /dev/pts as runc's default spec mounts it: ptys in the tty group.
 cfg tp 'oci_cmd = [ "grep /dev/pts /proc/mounts" ]'
 run_to_end tp

@@ -619,7 +619,8 @@ serve_on_free_port() {
         REG_PIDS="${REG_PIDS:-} $pid"
         for _ in $(seq 50); do
             kill -0 $pid 2>/dev/null || break
-            curl -sk -o /dev/null "http${SCHEME_S:-}://127.0.0.1:$PORT$path" && return 0
+            curl -sk ${PROBE_CERT:+--cert "$PROBE_CERT" --key "$PROBE_KEY"} -o /dev/null \
+                "http${SCHEME_S:-}://127.0.0.1:$PORT$path" && return 0
             sleep 0.1
         done
         kill $pid 2>/dev/null
@@ -650,7 +651,10 @@ mkdir -p "$pki" "$W/certdir" "$W/auth"
         -addext "keyUsage=critical,keyCertSign,cRLSign" &&
     openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj "/CN=127.0.0.1" &&
     printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n' > server.ext &&
-    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 30 -extfile server.ext
+    openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 30 -extfile server.ext &&
+    openssl req -newkey rsa:2048 -nodes -keyout client.key -out client.csr -subj "/CN=xl-oci test client" &&
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > client.ext &&
+    openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out client.crt -days 30 -extfile client.ext
 ) >"$W/pki.log" 2>&1
 cp "$pki/ca.crt" "$W/certdir/ca.crt"
 htpasswd -Bbn tester s3cret > "$W/auth/htpasswd"   # bcrypt: the only kind it accepts
@@ -717,6 +721,34 @@ auth:
         "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" --creds tester:wrong "docker://$TP/small:1"
     refuse "registry TLS + auth: no credentials refused clearly" "requires authentication" \
         "$top/$XO" --root "$W/rootbad" pull -q --cert-dir "$W/certdir" "docker://$TP/small:1"
+    # Mutual TLS: a registry that asks for a client certificate.  A
+    # certs.d directory holds ca.crt, client.cert and client.key, as
+    # docker's and skopeo's do (helper-68: only *.crt was read, and a
+    # registry's own certs.d not at all, so create could not pull).
+    md=$W/mtlsdir
+    mkdir -p "$md"
+    cp "$pki/ca.crt" "$md/ca.crt"
+    cp "$pki/client.crt" "$md/client.cert"
+    cp "$pki/client.key" "$md/client.key"
+    if PROBE_CERT=$pki/client.crt PROBE_KEY=$pki/client.key \
+        start_registry reg-mtls "  tls: {certificate: $pki/server.crt, key: $pki/server.key, clientcas: [$pki/ca.crt]}
+" s && MP=127.0.0.1:$PORT && push "oci:$L:small" "docker://$MP/small:1" --dest-cert-dir "$md"; then
+        check "registry mTLS: --cert-dir's client.cert and client.key are presented" \
+            "$top/$XO" --root "$W/rootmtls" pull -q --cert-dir "$md" "docker://$MP/small:1"
+        refuse "registry mTLS: without a client certificate the registry refuses, the error says a client certificate may be asked for" "asks for a client certificate" \
+            "$top/$XO" --root "$W/rootmtls2" pull -q --cert-dir "$W/certdir" "docker://$MP/small:1"
+        mkdir -p "$W/certsd/$MP"
+        cp "$md"/* "$W/certsd/$MP/"
+        check "registry mTLS: the registry's certs.d/HOST:PORT is read without --cert-dir (XL_OCI_CERTS_D)" \
+            env XL_OCI_CERTS_D="$W/nonesuch:$W/certsd" "$top/$XO" --root "$W/rootmtls3" pull -q "docker://$MP/small:1"
+        rm "$W/certsd/$MP/client.key"
+        refuse "registry mTLS: a client.cert without its client.key is named" \
+            "client certificate $W/certsd/$MP/client.cert: cannot read its key $W/certsd/$MP/client.key" \
+            env XL_OCI_CERTS_D="$W/certsd" "$top/$XO" --root "$W/rootmtls4" pull -q "docker://$MP/small:1"
+    else
+        sed 's/^/# /' "$W/reg-mtls/log" "$W/push.log" 2>/dev/null | tail -n 20
+        notok "registry mTLS: docker-registry with clientcas, and skopeo's push to it"
+    fi
     # curl's own words say which check failed, and --cert-dir is named
     # (helper-68: "SSL peer certificate or SSH remote key was not OK").
     refuse "registry TLS: unknown CA refused, saying why and what to do" \
@@ -782,6 +814,14 @@ auth:
     # A blob the registry redirects (object storage, a CDN) and that server
     # refuses (an expired signed URL): the error names where it was sent
     # (helper-61: it blamed the registry alone).
+    # A rate limit (429 with Retry-After) on the manifest and a 503 on each
+    # blob, once each: waited out and asked again, as skopeo and containerd
+    # do (helper-68: the pull failed at once).
+    serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" transient
+    TRP=$PORT
+    check "registry: a 429 (Retry-After: 1) and a 503 on each blob, once each: waited out, pulled" \
+        sh -c "'$top/$XO' --root '$W/roottransient' pull --plain-http 'docker://127.0.0.1:$TRP/multi:1' >'$W/transient.out' 2>&1 &&
+               grep -q 'the registry is busy; again in 1 s' '$W/transient.out' && grep -q 'HTTP 503; again in 1 s' '$W/transient.out' || { cat '$W/transient.out'; exit 1; }"
     serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" redirect
     RDP=$PORT
     refuse "registry: a redirected blob's 403 names the server the registry sent it to" \

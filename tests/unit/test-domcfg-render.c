@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/pathfmt.h"
 #include "common/json.h"
 #include "common/abi/sysctl.h"
 #include "domcfg/sysctls.h"
@@ -706,6 +707,18 @@ static void check_json_strv(json_object *a, char *const *want, size_t n)
             json_object_get_string(json_object_array_get_idx(a, i)), want[i]);
 }
 
+/* The mount of `m` at `dest`, or NULL. */
+static json_object *mount_at(json_object *m, const char *dest)
+{
+    for (size_t i = 0; i < json_object_array_length(m); i++) {
+        json_object *e = json_object_array_get_idx(m, i), *d = NULL;
+        if (json_object_object_get_ex(e, "destination", &d) &&
+            strcmp(json_object_get_string(d), dest) == 0)
+            return e;
+    }
+    return NULL;
+}
+
 static void test_runtime_spec(void **state)
 {
     struct fixture *fx = *state;
@@ -744,23 +757,30 @@ static void test_runtime_spec(void **state)
                         "v");
     assert_string_equal(
         json_object_get_string(path(ann, "org.xl-oci.stop-signal", NULL)), "2");
-    /* The 7 standard mounts, the 3 /etc files, then each volume. */
+    /* The 7 standard mounts, the 3 /etc files and each volume, in order of
+     * their destination's depth (runc mounts in the spec's order: a parent
+     * after what is mounted inside it hid it). */
     json_object *m = path(s, "mounts", NULL);
     assert_int_equal(json_object_array_length(m), 12);
-    json_object *hosts = json_object_array_get_idx(m, 8);
-    assert_string_equal(
-        json_object_get_string(path(hosts, "destination", NULL)), "/etc/hosts");
+    for (size_t i = 1; i < 12; i++)
+        assert_true(
+            xo_path_depth(json_object_get_string(path(
+                json_object_array_get_idx(m, i - 1), "destination", NULL))) <=
+            xo_path_depth(json_object_get_string(
+                path(json_object_array_get_idx(m, i), "destination", NULL))));
+    json_object *hosts = mount_at(m, "/etc/hosts");
+    assert_non_null(hosts);
     assert_string_equal(json_object_get_string(path(hosts, "source", NULL)),
                         "hosts");
-    json_object *v0 = json_object_array_get_idx(m, 10);
-    assert_string_equal(json_object_get_string(path(v0, "destination", NULL)),
-                        "/data");
+    json_object *v0 = mount_at(m, "/data");
+    assert_non_null(v0);
     assert_string_equal(json_object_get_string(path(v0, "source", NULL)),
                         "/a.img");
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
                             path(v0, "options", NULL), 0)),
                         "ro");
-    json_object *v1 = json_object_array_get_idx(m, 11);
+    json_object *v1 = mount_at(m, "/logs");
+    assert_non_null(v1);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
                             path(v1, "options", NULL), 0)),
                         "rw");

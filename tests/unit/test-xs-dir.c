@@ -165,7 +165,7 @@ static void test_status_on_files(void **state)
     assert_int_equal(status_read_target(xs, "nosuch", &st, &err), -1);
     assert_int_equal(err.errnum, ENOENT);
     xo_err_clear(&err);
-    char **names = status_list(xs);
+    char **names = status_list(xs, &err);
     assert_string_equal(names[0], "web");
     assert_null(names[1]);
     xo_strv_free(names);

@@ -1,0 +1,33 @@
+/*
+ * registry_retry.h: when a registry request is tried again, and after how
+ * long.  A registry, its CDN or a proxy in front of it answers 429 when it
+ * rate-limits (Docker Hub does), 502/503/504 while a backend restarts, and
+ * connections drop; skopeo and containerd wait Retry-After and ask again,
+ * Docker's puller tries a layer 5 times with growing pauses (helper-68:
+ * each failed the pull at once, or after 3 attempts back to back).
+ */
+#ifndef XL_OCI_IMAGE_REGISTRY_RETRY_H
+#define XL_OCI_IMAGE_REGISTRY_RETRY_H
+
+#include <stdbool.h>
+
+/* Attempts after the first without progress: 5 in all. */
+#define REGISTRY_RETRIES 4
+/* Seconds: the longest pause; a longer Retry-After is cut to it. */
+#define REGISTRY_PAUSE_MAX 60
+
+/* 429, 502, 503 and 504: a moment's trouble, not the request's fault. */
+bool registry_status_transient(long status);
+
+/*
+ * Seconds to wait before retry `n` (1 for the first): the Retry-After
+ * header's delay-seconds (RFC 9110 10.2.3) when `retry_after` holds one,
+ * at most REGISTRY_PAUSE_MAX; else 1, 2, 4, then 8 (an HTTP date too: a
+ * clock of the server's is no better than our backoff).
+ */
+unsigned registry_retry_pause(unsigned n, const char *retry_after);
+
+/* Sleeps `seconds`, through EINTR. */
+void registry_pause(unsigned seconds);
+
+#endif
