@@ -208,6 +208,36 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
+/* Whether `url`'s host is the loopback: "localhost", 127.0.0.0/8, ::1. */
+static bool loopback_url(const char *url)
+{
+    const char *h = strstr(url, "://");
+    h = h ? h + 3 : url;
+    if (!strncmp(h, "localhost", 9) && (h[9] == ':' || h[9] == '/' || !h[9]))
+        return true;
+    return !strncmp(h, "127.", 4) || !strncmp(h, "[::1]", 5);
+}
+
+/*
+ * The proxy environment as Docker, containerd and skopeo read it (Go's
+ * ProxyFromEnvironment), where curl reads it otherwise (helper-68): the
+ * loopback is never proxied (a registry on localhost:5000 went to the
+ * company proxy, which cannot reach the host's loopback), and
+ * HTTP_PROXY in upper case counts for http:// (curl takes only the lower
+ * case, against "httpoxy", a CGI hazard that a command is not).  The
+ * rest (https_proxy, HTTPS_PROXY, NO_PROXY) curl reads as Go does.
+ */
+static void proxy_from_env(CURL *h, const char *url)
+{
+    if (loopback_url(url)) {
+        http_set_str(h, CURLOPT_PROXY, "");
+        return;
+    }
+    const char *upper = getenv("HTTP_PROXY");
+    if (!strncmp(url, "http://", 7) && !getenv("http_proxy") && upper && *upper)
+        http_set_str(h, CURLOPT_PROXY, upper);
+}
+
 static CURL *easy_new(const struct http_client *c, const char *url,
                       struct curl_slist *hdrs, struct http_resp *resp)
 {
@@ -224,6 +254,7 @@ static CURL *easy_new(const struct http_client *c, const char *url,
     http_set_long(h, CURLOPT_LOW_SPEED_LIMIT, HTTP_LOW_SPEED);
     http_set_long(h, CURLOPT_LOW_SPEED_TIME, HTTP_LOW_TIME);
     http_set_str(h, CURLOPT_USERAGENT, "xl-oci/" XO_VERSION);
+    proxy_from_env(h, url);
     http_set_slist(h, CURLOPT_HTTPHEADER, hdrs);
     http_set_fn(h, CURLOPT_HEADERFUNCTION, on_header);
     http_set_data(h, CURLOPT_HEADERDATA, resp);

@@ -2,6 +2,8 @@
 #include "image/scratch.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <sys/statvfs.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,10 +87,25 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
     return 0;
 }
 
+/* Less free than this (a tmpfs refuses a write once fewer pages are
+ * free than it asks), and the tmpfs is what is full. */
+#define SCRATCH_FULL_BYTES (4u << 20)
+
 bool scratch_retry_on_disk(const struct scratch *s, int errnum)
 {
-    return s->tmpfs && (errnum == ENOSPC || errnum == EOPNOTSUPP ||
-                        errnum == ENOTSUP || errnum == EDQUOT);
+    if (!s->tmpfs)
+        return false;
+    if (errnum == EOPNOTSUPP || errnum == ENOTSUP)
+        return true;
+    if (errnum != ENOSPC && errnum != EDQUOT)
+        return false;
+    /* Out of space, but the tmpfs (its half-made tree still in it) has
+     * room left: what ran out is the store's disk, writing a blob, and
+     * unpacking on that disk fails the same way, after doing it all again
+     * (helper-67: the error blamed the scratch tmpfs first). */
+    struct statvfs fs;
+    return statvfs(s->path, &fs) < 0 ||
+           (uint64_t)fs.f_bavail * fs.f_frsize < SCRATCH_FULL_BYTES;
 }
 
 int scratch_to_disk(struct scratch *s, xo_err *err)

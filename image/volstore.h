@@ -306,4 +306,24 @@ int volstore_release(const char *root, const char *container, bool keep,
  */
 int volstore_mkfs(const char *root, const char *name, xo_err *err);
 
+/*
+ * Whether volume `r` is as `volume create --fs ext4` made it: raw, ext4,
+ * never used read-write, no parent, not imported, no user.  Such a
+ * volume holds nothing but an empty file system.
+ */
+bool volstore_fresh_ext4(const struct volstore_record *r);
+
+/*
+ * Formats volume `name` again as ext4 holding the tree `seed` (its root
+ * taking seed's owner and mode, no lost+found), when it is blank (file
+ * system none, as volstore_mkfs takes it) or fresh (volstore_fresh_ext4),
+ * both checked under the store's lock: Docker copies an image's files
+ * into an empty named volume at its first use, and an image's data
+ * directory (postgres's, owned by its user, 0700) must not become a bare
+ * root-owned ext4 with lost+found, which initdb refuses.  1 when it was
+ * formatted, 0 when the volume is neither (left as it is), -1 with err.
+ */
+int volstore_seed(const char *root, const char *name, const char *seed,
+                  xo_err *err);
+
 #endif

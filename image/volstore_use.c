@@ -144,3 +144,48 @@ int volstore_mkfs(const char *root, const char *name, xo_err *err)
     close(lock);
     return rc;
 }
+
+bool volstore_fresh_ext4(const struct volstore_record *r)
+{
+    return r->fs == VOLSTORE_FS_EXT4 && r->format == VOLSTORE_RAW &&
+           !r->modified && !r->backed && !r->has_checksum && r->n_users == 0;
+}
+
+int volstore_seed(const char *root, const char *name, const char *seed,
+                  xo_err *err)
+{
+    int lock = volstore_lock(root, true, err);
+    if (lock < 0)
+        return -1;
+    struct volstore_record r;
+    volstore_record_init(&r);
+    char rec[4096], data[4096];
+    int rc = volstore_get(&r, root, name, err);
+    bool blank = rc == 0 && r.fs == VOLSTORE_FS_NONE &&
+                 r.format == VOLSTORE_RAW && !r.has_checksum && !r.n_users;
+    if (rc == 0 && !blank && !volstore_fresh_ext4(&r)) {
+        rc = 0;
+        goto out;
+    }
+    char **kids = NULL;
+    size_t nk = 0;
+    if (rc == 0 && volstore_children(&kids, &nk, root, name, err) < 0)
+        rc = -1;
+    xo_strv_free(kids);
+    if (rc < 0 || nk) /* a parent keeps what its children were made from */
+        goto out;
+    if (volstore_path(rec, sizeof(rec), root, name, VOLSTORE_RECORD, err) < 0 ||
+        volstore_path(data, sizeof(data), root, name,
+                      volstore_data_name(r.format), err) < 0 ||
+        volstore_data_mkfs_seeded(data, seed, err) < 0) {
+        rc = -1;
+        goto out;
+    }
+    r.fs = VOLSTORE_FS_EXT4;
+    r.modified = true;
+    rc = volstore_record_write(rec, &r, err) < 0 ? -1 : 1;
+out:
+    volstore_record_dispose(&r);
+    close(lock);
+    return rc;
+}

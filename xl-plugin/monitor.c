@@ -405,6 +405,15 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
             set_status(
                 m, DOMAIN_STATUS_KEY_ERROR,
                 "the domain was suspended and then destroyed (xl save or migrate): xl-oci does not follow a domain restored elsewhere");
+        /* Gone with no exit code: neither its loader's report nor an
+         * xl-oci kill (which records 128+N first) ended it, but `xl
+         * destroy` or Xen itself; say so, or `status` said nothing at all
+         * (helper-69). */
+        else if (st.exit_code < 0 && !st.error[0] &&
+                 !(r->has_exit_code && r->phase == GUEST_PHASE_EXITED))
+            set_status(
+                m, DOMAIN_STATUS_KEY_ERROR,
+                "the domain was destroyed outside xl-oci (xl destroy, or Xen itself): its program's exit code is unknown");
         return ended(m, final, &st);
     }
 

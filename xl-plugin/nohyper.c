@@ -23,6 +23,7 @@
 
 #include "common/alloc.h"
 #include "common/fileio.h"
+#include "common/log.h"
 #include "common/pathfmt.h"
 #include "domcfg/volumes.h"
 #include "image/fsat.h"
@@ -540,6 +541,28 @@ int nohyper_delete(const char *root, const char *name, xo_err *err)
     const char *args[] = {"delete", "--force", name, NULL};
     /* Non-zero: runc knows no such container, which is what we want. */
     return nohyper_runc(root, args, -1, err) < 0 ? -1 : 0;
+}
+
+int nohyper_forget_stale(const char *root, const char *name, xo_err *err)
+{
+    char dir[4200];
+    struct stat st;
+    if (xo_path_fmt(dir, sizeof(dir), err, "%s/runc/%s", root, name) < 0)
+        return -1;
+    if (lstat(dir, &st) < 0)
+        return errno == ENOENT ? 0 : xo_err_sys(err, "cannot stat %s", dir);
+    xo_err e = XO_ERR_INIT;
+    nohyper_delete(root, name, &e); /* what runc can still read */
+    xo_err_clear(&e);
+    if (lstat(dir, &st) < 0)
+        return 0;
+    xo_warn("%s: removing what an interrupted runc create left in %s", name,
+            dir);
+    if (!S_ISDIR(st.st_mode))
+        return unlink(dir) < 0 && errno != ENOENT
+                   ? xo_err_sys(err, "cannot remove %s", dir)
+                   : 0;
+    return state_remove_dir(dir, err);
 }
 
 int nohyper_cgroups_path(char *buf, size_t len, const char *root,

@@ -144,6 +144,18 @@ int nohyper_runc_memfd(const char *what, char *path, size_t len, xo_err *err);
 int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
                         char **log_r, xo_err *err);
 
+/*
+ * Removes what runc keeps of container `name` (ROOT/runc/NAME) before it
+ * is created again: runc's delete, then the directory itself when runc
+ * cannot read it.  A crash or power loss in `runc create` left a
+ * directory without state.json, or one cut short, and every create of
+ * the name failed ("container with given ID already exists", or runc's
+ * JSON error) with nothing naming the way out (helper-67).  Only for a
+ * container whose process is known gone (its monitor is about to run
+ * `runc create`).
+ */
+int nohyper_forget_stale(const char *root, const char *name, xo_err *err);
+
 /* Sends `sig` to the container's process 1 (runc kill), as a Xen
  * domain's loader does with the stop signal. */
 int nohyper_kill(const char *root, const char *name, int sig, xo_err *err);

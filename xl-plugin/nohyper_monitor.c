@@ -80,6 +80,8 @@ static long create_start(const char *root, const char *name, const char *dir,
         return -1;
     const char *create[] = {"create", "--bundle", dir, "--pid-file",
                             pidfile,  name,       NULL};
+    if (nohyper_forget_stale(root, name, err) < 0)
+        return -1;
     char *text = NULL;
     int rc = nohyper_runc_logged(root, create, relay->wr, &text, err);
     char why[512];
@@ -302,6 +304,32 @@ static long restart_after_backoff(struct xo_xs *xs, const char *root,
     return pid;
 }
 
+/*
+ * The end of a run in DomainStatus (halting, the exit code), waiting for
+ * room when the state file system is full (ENOSPC, EDQUOT): the monitor
+ * exited there, the exit code lost, the restart policy not applied,
+ * runc's container and the mounts left, and `status` blamed a reboot
+ * (helper-67).  It says so once on stderr and tries again every 5 s; a
+ * destroy ends the wait (it stops the monitor).
+ */
+static int record_end(struct xo_xs *xs, const char *root, const char *name,
+                      int code, xo_err *err)
+{
+    for (unsigned n = 0;; n++) {
+        if (status_set_state(xs, name, DOMAIN_STATE_HALTING, err) == 0 &&
+            publish_exit(xs, root, name, code, err) == 0)
+            return 0;
+        if (err->errnum != ENOSPC && err->errnum != EDQUOT)
+            return -1;
+        if (n == 0)
+            xo_warn(
+                "%s: exited with %d, but its status cannot be written (%s): trying again every 5 s until there is room",
+                name, code, xo_err_msg(err));
+        xo_err_clear(err);
+        sleep(5);
+    }
+}
+
 static int run(const char *root, const char *name, int ready_fd, xo_err *err)
 {
     struct xen_handles h = {0};
@@ -387,8 +415,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
          * exit code and the end go in before the final state, which
          * comes after the teardown, and none may be read with "running"
          * (helper-65: list right after kill showed running with 137). */
-        if (status_set_state(h.xs, name, DOMAIN_STATE_HALTING, err) < 0 ||
-            publish_exit(h.xs, root, name, code, err) < 0)
+        if (record_end(h.xs, root, name, code, err) < 0)
             goto out;
         int plan = monitor_restart_plan(
             h.xs, root, name, code, status_monotonic_ms() - started, &due, err);

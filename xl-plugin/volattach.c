@@ -119,12 +119,46 @@ static int anonymous(struct domain_config *dc, size_t i, const char *root,
     return rc;
 }
 
-/* Volume `name` for a use (read_only, mkfs asked), its record in *r. */
+/*
+ * A blank (":mkfs") or fresh volume (volstore_fresh_ext4) at its first
+ * read-write use at `target` takes what dc's image holds there, as Docker
+ * fills an empty named volume from the image (helper-72: postgres's data
+ * directory became a root-owned ext4 with lost+found, which initdb
+ * refuses); *r is read again when it was.  Anonymous volumes are made so.
+ */
+static int seed_first_use(struct volstore_record *r, const char *root,
+                          const char *name, const struct domain_config *dc,
+                          const char *target, bool mkfs, xo_err *err)
+{
+    if (!dc->rootfs_image ||
+        !((r->fs == VOLSTORE_FS_NONE && mkfs) || volstore_fresh_ext4(r)))
+        return 0;
+    struct volattach_seed seed;
+    int rc = volattach_seed_open(&seed, root, dc->rootfs_image,
+                                 dc->rootfs_fstype, target, err);
+    if (rc > 0)
+        rc = volstore_seed(root, name, seed.path, err);
+    volattach_seed_close(&seed);
+    if (rc > 0 && volstore_get(r, root, name, err) < 0)
+        return -1;
+    return rc < 0
+               ? xo_err_wrap(err, "filling volume \"%s\" with the image's %s",
+                             name, target)
+               : 0;
+}
+
+/* Volume `name` for a use (read_only, mkfs asked) at `target` of dc's
+ * container (NULL: the writable layer's), its record in *r. */
 static int named(struct volstore_record *r, enum volstore_fs *fs_r,
-                 const char *root, const char *name, const char *container,
+                 const char *root, const char *name,
+                 const struct domain_config *dc, const char *target,
                  bool read_only, bool mkfs, bool dry_run, xo_err *err)
 {
+    const char *container = dc->name;
     if (volstore_get(r, root, name, err) < 0)
+        return -1;
+    if (!dry_run && !read_only && target &&
+        seed_first_use(r, root, name, dc, target, mkfs, err) < 0)
         return -1;
     *fs_r = r->fs;
     if (r->fs == VOLSTORE_FS_NONE && !mkfs && r->has_checksum)
@@ -201,7 +235,7 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
     const char *wwr = dc->where_writable ? dc->where_writable : "oci_writable";
     if (dc->writable_volume) {
         volstore_record_init(&r);
-        if (named(&r, &fs, root, dc->writable_volume, dc->name, false, false,
+        if (named(&r, &fs, root, dc->writable_volume, dc, NULL, false, false,
                   dry_run, err) < 0 ||
             attachment(&a, path, root, &r, fs, err) < 0 ||
             domcfg_attach_writable(dc, &a, err) < 0)
@@ -219,7 +253,7 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
             continue;
         }
         volstore_record_init(&r);
-        if (named(&r, &fs, root, v->name, dc->name, v->read_only, v->mkfs,
+        if (named(&r, &fs, root, v->name, dc, v->target, v->read_only, v->mkfs,
                   dry_run, err) < 0 ||
             attachment(&a, path, root, &r, fs, err) < 0 ||
             (v->read_only && a.qcow2 &&

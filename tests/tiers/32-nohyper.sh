@@ -134,6 +134,16 @@ check "create from oci_image while rmi and prune loop: 20 creates of 20" bash -c
     touch "$1/race-stop"; wait $lp
     [ -z "$bad" ] || { echo "$bad"; exit 1; }' "$X" "$T"
 "$X" destroy oi >/dev/null 2>&1
+# What a crash in `runc create` leaves in runc's state dir (ROOT/runc/NAME
+# without state.json, or with one cut short) blocked the name for good
+# (helper-67: "container with given ID already exists" on every create).
+for stale in empty cut; do
+    mkdir -p "$XL_OCI_ROOT/runc/oi"
+    [ $stale = cut ] && printf '{"id":"oi","init_process_pi' >"$XL_OCI_ROOT/runc/oi/state.json"
+    check "runc's state dir of the name left $stale by a crash: create runs all the same" bash -c \
+        'timeout 60 "$0" create "$1/oi.cfg" >/dev/null 2>&1 && timeout 30 "$0" wait oi >/dev/null && "$0" logs oi | grep -qx from-oci-image' "$X" "$T"
+    "$X" destroy oi >/dev/null 2>&1
+done
 # The admin's umask (077, CIS's 027) made the NOHYPER root's upper dir
 # drwx------ and a non-root container could not reach /bin (helper-67:
 # exit 126, "sleep: Permission denied"): create runs under 022, as a

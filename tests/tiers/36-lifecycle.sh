@@ -309,6 +309,25 @@ check "stop -t 30 interrupted in the grace period: halted (SIGKILL, 137) all the
     done
     "$0" status si; exit 1' "$X"
 "$X" destroy si >/dev/null 2>&1
+# The state file system full when the container exits: the monitor could
+# not write DomainStatus and exited, the exit code and the restart policy
+# lost (helper-67).  It now waits for room: once space is freed, the exit
+# (5) is recorded and on-failure restarts it.
+mkdir -p "$T/small"
+mount -t tmpfs -o size=16m xloci-t36-small "$T/small"
+cfg df 'oci_restart = "on-failure:3"' 'oci_cmd = [ "sleep 2; exit 5" ]'
+XL_OCI_ROOT=$T/small/root "$X" create "$T/df.cfg" >/dev/null 2>&1
+dd if=/dev/zero of="$T/small/filler" bs=64k >/dev/null 2>&1
+sleep 4
+rm -f "$T/small/filler"
+check "state disk full at the exit: once there is room, exit 5 is recorded and the policy restarts it" bash -c '
+    for i in $(seq 150); do
+        XL_OCI_ROOT=$1/small/root "$0" status --json df | jq -e ".restarts >= 1 or .state == \"restarting\"" >/dev/null && exit 0
+        sleep 0.1
+    done
+    XL_OCI_ROOT=$1/small/root "$0" status df; exit 1' "$X" "$T"
+XL_OCI_ROOT=$T/small/root "$X" destroy df >/dev/null 2>&1
+umount -l "$T/small"
 # start keeps the writable layer, as docker start does (helper-66: a
 # NOHYPER postgres ran initdb again after stop and start, its tables
 # gone): the tmpfs layer stays mounted while the container is halted and

@@ -228,6 +228,23 @@ printf 'part' >"$RB/tmp/$(printf '%064d' 7).partial"
 check "a pull empties tmp/ of a killed pull's leftovers, its tmpfs unmounted" \
     sh -c "'$top/$XO' --root '$RB' pull -q 'oci:$L:small' >/dev/null && [ \"\$(ls -A '$RB/tmp')\" = $(printf '%064d' 7).partial ] && ! grep -q '$RB/tmp' /proc/mounts"
 
+# A store on a file system too small for a layer's blob: the ENOSPC is the
+# store's, and the error says so at once (helper-67: it was taken for the
+# scratch tmpfs being too small, "unpacking on disk", and everything was
+# done again on disk to fail the same way).
+mkdir -p "$W/bigtree" "$W/smallfs"
+head -c 12M /dev/urandom >"$W/bigtree/blob.bin"
+tar -C "$W/bigtree" -cf "$W/big.tar" .
+"$top/tools/mkimage/mkimage.sh" layout "$W/biglay" big "$W/big.tar" >/dev/null
+mount -t tmpfs -o size=8m xl-oci-t60-small "$W/smallfs"
+refuse "a store too small for a blob: No space left on device, at once, naming where" \
+    "cannot write $W/smallfs/root/tmp/.*: No space left on device" \
+    "$top/$XO" --root "$W/smallfs/root" pull "oci:$W/biglay:big"
+cp "$W/out" "$W/enospc.out"
+check "... and the scratch tmpfs was not blamed (no unpack redone on disk)" \
+    sh -c "! grep -q 'scratch tmpfs failed' '$W/enospc.out'"
+umount -l "$W/smallfs"
+
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
 bad=$W/bad
@@ -814,6 +831,12 @@ auth:
     # A blob the registry redirects (object storage, a CDN) and that server
     # refuses (an expired signed URL): the error names where it was sent
     # (helper-61: it blamed the registry alone).
+    # A registry on the loopback is never sent to a proxy, as Docker and
+    # skopeo read the environment (helper-68: a company proxy in
+    # http_proxy/HTTPS_PROXY took localhost:5000's requests).
+    check "registry: a loopback registry is reached directly whatever the proxy environment" \
+        env http_proxy=http://127.0.0.1:1 HTTP_PROXY=http://127.0.0.1:1 https_proxy=http://127.0.0.1:1 HTTPS_PROXY=http://127.0.0.1:1 \
+        "$top/$XO" --root "$W/rootproxy" pull -q --plain-http "docker://$HP/multi:1"
     # A rate limit (429 with Retry-After) on the manifest and a 503 on each
     # blob, once each: waited out and asked again, as skopeo and containerd
     # do (helper-68: the pull failed at once).

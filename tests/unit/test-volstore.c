@@ -362,6 +362,59 @@ static void test_release(void **state)
     volstore_record_dispose(&r);
 }
 
+/* A fresh ext4 volume (never used read-write) is formatted again with the
+ * image's content at its first use, as Docker fills an empty named
+ * volume; a volume once written, or in use, is left as it is. */
+static void test_seed(void **state)
+{
+    const char *root = *state;
+    xo_err err = XO_ERR_INIT;
+    struct volstore_record r;
+    volstore_record_init(&r);
+    char seed[4096], file[4200];
+    /* cannot truncate: the test's root is a short mkdtemp path */
+    snprintf(seed, sizeof(seed), "%s/seed", root);
+    /* cannot truncate: seed fits in 4096, file is 4200 */
+    snprintf(file, sizeof(file), "%s/PG_VERSION", seed);
+    assert_int_equal(mkdir(seed, 0700), 0);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fputs("15\n", f);
+    fclose(f);
+    struct volstore_create_opts o = {
+        .name = "pg", .size = 8 << 20, .fs = VOLSTORE_FS_EXT4, .fs_set = true};
+    if (volstore_create(&r, root, &o, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_true(volstore_fresh_ext4(&r));
+    assert_int_equal(volstore_seed(root, "pg", seed, &err), 1);
+    assert_int_equal(volstore_get(&r, root, "pg", &err), 0);
+    assert_false(volstore_fresh_ext4(&r)); /* written now */
+    assert_int_equal(r.fs, VOLSTORE_FS_EXT4);
+    /* Its content: the seed's file, no lost+found, the seed's mode. */
+    char cmd[8400], out[4096] = "";
+    /* cannot truncate: a short root in 8400 bytes */
+    snprintf(cmd, sizeof(cmd),
+             "debugfs -R 'ls -l /' %s/storage/volumes/pg/data.raw 2>/dev/null",
+             root);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t n = fread(out, 1, sizeof(out) - 1, p);
+    out[n] = '\0';
+    pclose(p);
+    assert_non_null(strstr(out, "PG_VERSION"));
+    assert_null(strstr(out, "lost+found"));
+    assert_non_null(strstr(out, "40700"));
+    /* Seeded once: the second use keeps what the first wrote. */
+    assert_int_equal(volstore_seed(root, "pg", seed, &err), 0);
+    /* A fresh one in use by another container is not formatted. */
+    o.name = "busy";
+    if (volstore_create(&r, root, &o, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(volstore_user_add(root, "busy", "x", true, &err), 0);
+    assert_int_equal(volstore_seed(root, "busy", seed, &err), 0);
+    volstore_record_dispose(&r);
+}
+
 /* A read-only use of a qcow2 volume goes through an overlay of its own
  * (QEMU 7.2's qdisk cannot open a read-only drive): made in the volume's
  * directory, backed by its data, and gone with the use. */
@@ -426,6 +479,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_store_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_release, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_overlay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_seed, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
