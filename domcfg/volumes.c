@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "common/abi/tmpfs_options.h"
 #include "common/alloc.h"
@@ -17,6 +18,7 @@
 #include "domcfg/app_cfg.h"
 #include "domcfg/domain_config.h"
 #include "domcfg/image_config.h"
+#include "domcfg/merge.h"
 #include "image/volstore.h"
 
 char *domcfg_vdev_name(size_t index)
@@ -113,6 +115,7 @@ static int parse_share(struct dc_volume *v, char **f, size_t n, size_t i,
     v->kind = DC_VOLUME_SHARE;
     v->source = xo_xstrdup(f[1]);
     v->target = xo_xstrdup(f[2]);
+    merge_clean_abs_path(v->target); /* "/./m" and "/m/" are /m */
     v->read_only = n == 4 && f[3][1] == 'o';
     return 0;
 }
@@ -163,12 +166,20 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     /* runc mounts its own /proc, /sys and /dev, and so does the loader:
      * a volume over them fails deep in the start (helper-65: "open
      * /proc/sys/net/ipv4/ip_unprivileged_port_start"), if it starts. */
-    if (kernel_path(f[1]))
-        return app_cfg_bad_value(
+    /* Cleaned before it is checked, ordered and compared: "/./m" sorted
+     * after "/m/sub" and hid it, "/m/" beside "/m" was two mounts on one
+     * point (helper-74). */
+    char *target = xo_xstrdup(f[1]);
+    merge_clean_abs_path(target);
+    if (kernel_path(target)) {
+        int rc = app_cfg_bad_value(
             ac, "oci_volumes", err,
             "item %zu: target %.200s is the kernel's (/proc, /sys or /dev itself): no volume can be mounted there",
             i, f[1]);
-    v->target = xo_xstrdup(f[1]);
+        free(target);
+        return rc;
+    }
+    v->target = target;
     if (strcmp(f[0], "tmpfs") == 0) {
         v->kind = DC_VOLUME_TMPFS;
         if (n > 3 || (n == 3 && !domcfg_valid_tmpfs_size(f[2])))
@@ -225,13 +236,24 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
  * as a read-only use while /a wrote it).  Docker binds one directory
  * twice; a disk cannot be.
  */
+/* Whether two image paths name one file: the same string, or the same
+ * device and inode ("/d/./a.img", "/d//a.img", a symlink, a hard link:
+ * helper-74). */
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return strcmp(a, b) == 0 ||
+           (stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+            sa.st_ino == sb.st_ino);
+}
+
 static bool is_writable(const struct domain_config *dc,
                         const struct dc_volume *v)
 {
     return (v->kind == DC_VOLUME_NAMED && v->name && dc->writable_volume &&
             strcmp(v->name, dc->writable_volume) == 0) ||
            (v->kind == DC_VOLUME_FILE && v->source && dc->writable_source &&
-            strcmp(v->source, dc->writable_source) == 0);
+            same_file(v->source, dc->writable_source));
 }
 
 static bool volume_taken(const struct domain_config *dc,
@@ -247,7 +269,7 @@ static bool volume_taken(const struct domain_config *dc,
             strcmp(o->name, v->name) == 0)
             return true;
         if (v->kind == DC_VOLUME_FILE && o->source && v->source &&
-            strcmp(o->source, v->source) == 0)
+            same_file(o->source, v->source))
             return true;
     }
     return false;
@@ -309,14 +331,21 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
      * Docker makes them, rather than a directory of the writable layer
      * that vanishes with it. */
     for (size_t i = 0; rc == 0 && ic->volumes && ic->volumes[i]; i++) {
-        const char *t = ic->volumes[i];
-        if (target_taken(dc, t))
+        /* As app.cfg's targets: cleaned, so "/data/" is oci_volumes'
+         * "/data". */
+        char *t = xo_xstrdup(ic->volumes[i]);
+        if (t[0] == '/')
+            merge_clean_abs_path(t);
+        if (target_taken(dc, t)) {
+            free(t);
             continue;
+        }
         if (!domcfg_valid_guest_path(t)) {
             rc = xo_err_set(
                 err, EINVAL,
                 "%s: Volumes: \"%.64s\" is not a usable mount point (an absolute path without \"..\", ':' or ',')",
                 dc->image_config_path, t);
+            free(t);
             break;
         }
         if (dc->n_volumes == DC_MAX_VOLUMES) {
@@ -324,13 +353,14 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
                 err, E2BIG,
                 "%s: Volumes with oci_volumes make more than %d volumes",
                 dc->image_config_path, DC_MAX_VOLUMES);
+            free(t);
             break;
         }
         struct dc_volume *v = &dc->volumes[dc->n_volumes++];
         memset(v, 0, sizeof(*v));
         v->kind = DC_VOLUME_NAMED;
         v->anonymous = true;
-        v->target = xo_xstrdup(t);
+        v->target = t;
         v->vdev = domcfg_vdev_name(next++);
     }
     *next_vdev_r = next;

@@ -14,7 +14,8 @@
 #include "http_lib.h"
 
 /* What an admin can do about a transfer error, where it is plain. */
-static const char *hint(CURLcode cc, const char *url, bool client_cert)
+static const char *hint(CURLcode cc, const char *url, bool client_cert,
+                        long status)
 {
     bool tls = strncmp(url, "https://", 8) == 0;
     /* A TLS handshake with a server that talks plain HTTP fails so. */
@@ -24,7 +25,7 @@ static const char *hint(CURLcode cc, const char *url, bool client_cert)
         return " (a registry with a private CA: pull with --cert-dir DIR, DIR holding the CA's .crt)";
     /* TLS 1.3: a server that wants a client certificate ends the
      * connection after the handshake, and curl only sees it gone. */
-    if (tls && !client_cert &&
+    if (tls && !client_cert && status == 0 &&
         (cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR ||
          cc == CURLE_GOT_NOTHING))
         return " (a registry that asks for a client certificate ends the connection so: put NAME.cert and NAME.key in --cert-dir DIR or in its certs.d directory)";
@@ -51,7 +52,7 @@ static int transfer_failed(xo_err *err, const struct http_client *c,
                       to[0] ? " (redirected by the registry to " : "", to,
                       to[0] ? ")" : "",
                       detail[0] ? detail : http_curl.easy_strerror(cc),
-                      hint(cc, url, c->client_cert != NULL));
+                      hint(cc, url, c->client_cert != NULL, resp->status));
 }
 
 #define HTTP_SYSTEM_CA "/etc/ssl/certs/ca-certificates.crt"
@@ -270,6 +271,10 @@ static CURL *easy_new(const struct http_client *c, const char *url,
     if (c->client_cert) {
         http_set_str(h, CURLOPT_SSLCERT, c->client_cert);
         http_set_str(h, CURLOPT_SSLKEY, c->client_key);
+        /* An encrypted key is refused, as Go's clients refuse it, rather
+         * than OpenSSL asking for its passphrase on the terminal (a pull
+         * or create hung there: helper-74). */
+        http_set_str(h, CURLOPT_KEYPASSWD, "");
     }
     return h;
 }

@@ -656,6 +656,12 @@ static int create_domain(struct create_opts *o, xo_err *err)
             return -1;
         }
         xo_err_clear(err);
+        /* A signal noted while the attempt held the lock ends it here,
+         * before a pull and a create it would not have wanted. */
+        if (cmd_interrupted(err) < 0) {
+            free(pull_ref);
+            return -1;
+        }
         struct image_info info;
         rc = image_pull(cmd_state_root(), pull_ref, NULL, &info, err);
         if (rc == 0)
@@ -794,7 +800,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
      * has the domain, and the create goes through. */
     if (cmd_interrupted(err) < 0)
         goto fail;
-    cmd_interrupt_restore();
+    /* From here the create goes through; a signal stays noted only until
+     * "Created" is printed (create_domain_once restores it). */
     /* Before the guest can run, so "started" cannot come first. */
     journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
     announced = true;
@@ -821,6 +828,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         printf("Created %s (domid %u)\n", name, domid);
         fflush(stdout);
     }
+    /* The monitor in this process handles its own signals. */
+    cmd_interrupt_restore();
     if (o->foreground)
         rc = monitor_exec(cmd_state_root(), name, !o->paused, err);
     else

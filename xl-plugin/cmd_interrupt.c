@@ -37,13 +37,15 @@ void cmd_interrupt_defer(void)
     sigemptyset(&sa.sa_mask);
     for (size_t i = 0; i < sizeof(deferred) / sizeof(*deferred); i++)
         sigaction(deferred[i], &sa, NULL);
-    caught = 0;
+    /* A signal noted in an earlier deferral (a create's first attempt,
+     * before its pull) stays noted. */
     deferring = true;
 }
 
 int cmd_interrupted(xo_err *err)
 {
-    if (!deferring || !caught)
+    /* Set only while deferring: otherwise the signal killed us. */
+    if (!caught)
         return 0;
     return xo_err_set(err, EINTR,
                       "interrupted by %s: everything made so far was undone",

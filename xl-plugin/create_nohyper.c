@@ -428,10 +428,11 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         goto out;
     XO_FAULT_POINT("create-nohyper.mounted");
     /* The last moment a Ctrl-C undoes the create; after it the monitor
-     * has the container, and the create goes through. */
+     * has the container, and the create goes through: a signal is still
+     * only noted until "Created" is printed, so the exit status says what
+     * happened (helper-74: exit 130, no word, the container running). */
     if (cmd_interrupted(err) < 0)
         goto out;
-    cmd_interrupt_restore();
     /* Before the monitor, whose "started" must come after it. */
     journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
     announced = true;

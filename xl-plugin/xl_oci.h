@@ -166,7 +166,7 @@ int cmd_run_detached(int (*work)(void *), void *arg);
  * SIGINT, SIGTERM and SIGHUP only noted from cmd_interrupt_defer() until
  * cmd_interrupt_restore() (cmd_interrupt.c), for a command that then
  * undoes what it made: cmd_interrupted() is -1 with err (EINTR, naming the
- * signal) once one came, else 0; always 0 when not deferring.
+ * signal) once one came in a deferral, else 0.
  */
 void cmd_interrupt_defer(void);
 int cmd_interrupted(xo_err *err);

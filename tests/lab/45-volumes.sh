@@ -129,27 +129,25 @@ logs a | grep -q ' /cache ext4 rw' && lab_ok anon-mounted || lab_fail anon-mount
 logs a | grep -q ' /etc ext4 rw' && logs a | grep -q 'probe: read /etc/probe-release: probe rootfs built by xl-oci tests' &&
     ! logs a | grep -q 'probe: ls /etc: .*lost+found' && lab_ok anon-holds-the-image-content ||
     lab_fail anon-holds-the-image-content "$(logs a | grep -e /etc -e probe-release)"
-# destroy --keep-volumes, then the same app.cfg again (an upgrade that keeps
-# the data): the new container gets new anonymous volumes, as Docker's
-# does (helper-72: create failed, "volume a.anon0 exists").
+# destroy --keep-volumes, then the app again (an upgrade that keeps the
+# data), now with a named volume at /etc: the new container gets a new
+# anonymous volume for /cache (a.anon1-2: /etc is item 0 now), as Docker's does (helper-72: create failed,
+# "volume a.anon0 exists"), and the named volume, made `--fs ext4` and
+# never used, takes the image's /etc at its first use, as Docker fills an
+# empty named volume (helper-72: a bare ext4 with lost+found, root's;
+# postgres's initdb refuses such a data directory).  One boot for both.
 lab_check destroy-keep-volumes xl-oci destroy --keep-volumes a
-lab_check create-after-keep xl-oci create "$LAB_WORK/a.cfg"
-xl-oci volume ls | grep -q '^a.anon0-2 ' && xl-oci volume ls | grep -q '^a.anon0 ' &&
-    lab_ok anon-next-name || lab_fail anon-next-name "$(xl-oci volume ls)"
-lab_check destroy-anon xl-oci destroy a
-xl-oci volume ls | grep -q '^a.anon0-2 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
-# A named volume made with `volume create --fs ext4` and first used at a
-# path the image has files at takes them, as Docker fills an empty named
-# volume (helper-72: a bare ext4 with lost+found, root's; postgres's
-# initdb refuses such a data directory).
 lab_check create-nv-volume xl-oci volume create --size 64M --fs ext4 nv
-ROOTVOL=$LAB_WORK/probe mkcfg nvc 'oci_volumes = [ "nv:/etc" ]' 'oci_cmd = [ "read", "/etc/probe-release", "ls", "/etc", "exit", "0" ]'
-lab_check create-nv xl-oci create "$LAB_WORK/nvc.cfg"
-xl-oci wait nvc
-logs nvc | grep -q 'probe: read /etc/probe-release: probe rootfs built by xl-oci tests' &&
-    ! logs nvc | grep -q 'probe: ls /etc: .*lost+found' && lab_ok named-volume-holds-the-image-content ||
-    lab_fail named-volume-holds-the-image-content "$(logs nvc | grep -e /etc -e probe-release)"
-lab_check destroy-nv xl-oci destroy nvc
+ROOTVOL=$rv mkcfg a 'oci_volumes = [ "nv:/etc" ]' 'oci_cmd = [ "write", "/cache/x", "y", "read", "/etc/probe-release", "ls", "/etc", "exit", "0" ]'
+lab_check create-after-keep xl-oci create "$LAB_WORK/a.cfg"
+xl-oci volume ls | grep -q '^a.anon1-2 ' && xl-oci volume ls | grep -q '^a.anon1 ' &&
+    lab_ok anon-next-name || lab_fail anon-next-name "$(xl-oci volume ls)"
+xl-oci wait a
+logs a | grep -q 'probe: read /etc/probe-release: probe rootfs built by xl-oci tests' &&
+    ! logs a | grep -q 'probe: ls /etc: .*lost+found' && lab_ok named-volume-holds-the-image-content ||
+    lab_fail named-volume-holds-the-image-content "$(logs a | grep -e /etc -e probe-release)"
+lab_check destroy-anon xl-oci destroy a
+xl-oci volume ls | grep -q '^a.anon1-2 ' && lab_fail anon-removed "$(xl-oci volume ls)" || lab_ok anon-removed
 lab_check rm-volumes xl-oci volume rm kid data a.anon0 a.anon1 nv
 
 # Shares: dom0 directories in the container, live.  The container (uid

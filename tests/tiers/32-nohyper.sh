@@ -693,6 +693,16 @@ check "share:...:ro: a mount below the directory is read-only too" bash -c \
     '"$0" logs mo | grep -qx done && ! "$0" logs mo | grep -q wrote-ro-submount && [ ! -e "$1/shR/sub/x" ]' "$X" "$T"
 "$X" destroy mo >/dev/null 2>&1
 umount "$T/shR/sub"
+# Targets cleaned before they are ordered and compared (helper-74: "/./m"
+# sorted after "/m/sub" and hid it; "/m" and "/m/" were two mounts).
+cfg tc 'oci_volumes = [ "tmpfs:/m/sub:1m", "tmpfs:/./m:1m" ]' \
+    'oci_cmd = [ "while read a b c d e; do case $b in /m*) echo \"mnt $b\";; esac; done < /proc/mounts" ]'
+run_to_end tc
+check "tmpfs:/m/sub and tmpfs:/./m: /m is mounted first, /m/sub stays visible" bash -c \
+    '[ "$("$0" logs tc | grep "^mnt " | tr "\n" " ")" = "mnt /m mnt /m/sub " ]' "$X"
+"$X" destroy tc >/dev/null 2>&1
+cfg td 'oci_volumes = [ "tmpfs:/m:1m", "tmpfs:/m/:1m" ]'
+fails_with "tmpfs:/m and tmpfs:/m/ are one target, given twice" "target /m is given twice" "$X" create -N "$T/td.cfg"
 # One volume twice: two block devices of one file system (helper-72: the
 # second use's mode was the one recorded).
 cfg v2 'oci_volumes = [ "v1:/a", "v1:/b:ro" ]'
