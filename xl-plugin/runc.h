@@ -47,6 +47,11 @@ struct runc_state {
     char volume[4096]; /* the root volume (bundle_rootfs.h) */
     char created[32];  /* ISO 8601 UTC */
     long pid;          /* the placeholder's */
+    /* Its start time (/proc/PID/stat's starttime, clock ticks since boot;
+     * 0: unknown, a state from before it was kept): a pid reused by
+     * another process is not the placeholder (runc keeps its init's the
+     * same way, init_process_start). */
+    unsigned long long pid_start;
     /* The spec has a network namespace: start splices what CNI put there
      * into the domain (boot spec late-network).  netns: the spec's path,
      * or "" for a new one, which the placeholder holds. */
@@ -130,6 +135,10 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
 /* ENOENT "container ID does not exist" when there is none. */
 int runc_state_read(const struct runc_global *g, const char *id,
                     struct runc_state *s, xo_err *err);
+
+/* Process `pid`'s start time from /proc/PID/stat (field 22, clock ticks
+ * since boot), or 0 when it cannot be read (no such process). */
+unsigned long long runc_proc_start(long pid);
 
 /* The verbs (argc/argv from the verb on); 0 or -1 with err. */
 int runc_create(const struct runc_global *g, int argc, char **argv,

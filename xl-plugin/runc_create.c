@@ -305,6 +305,7 @@ static int create_sandbox(const struct runc_global *g,
                                true, -1, NULL, NULL, err);
     if (s->pid < 0)
         return -1;
+    s->pid_start = runc_proc_start(s->pid); /* our child: not reaped yet */
     char dir[4096];
     int hooks = 0;
     if (runc_state_write(g, s, err) < 0 ||
@@ -485,6 +486,8 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         s.pid = spawn_placeholder(s.name, s.late_network && !s.netns[0],
                                   s.netns[0] ? s.netns : NULL, false, pty.slave,
                                   NULL, NULL, err);
+    if (s.pid > 0)
+        s.pid_start = runc_proc_start(s.pid); /* our child: not reaped yet */
     if (s.pid < 0 ||
         (a.console_socket &&
          runc_console_send(a.console_socket, &pty, err) < 0) ||

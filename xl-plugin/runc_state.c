@@ -99,6 +99,8 @@ int runc_state_write(const struct runc_global *g, const struct runc_state *s,
     xo_jset(o, "volume", xo_jstr(s->volume));
     xo_jset(o, "created", xo_jstr(s->created));
     xo_jset(o, "pid", xo_jint64(s->pid));
+    if (s->pid_start)
+        xo_jset(o, "pid-start", xo_juint64(s->pid_start));
     if (s->sandbox)
         xo_jset(o, "sandbox", xo_jbool(true));
     if (s->pod_domain)
@@ -187,6 +189,10 @@ int runc_state_read(const struct runc_global *g, const char *id,
     if (rc == 0 && json_object_object_get_ex(o, "pid", &pid) &&
         json_object_is_type(pid, json_type_int))
         s->pid = (long)json_object_get_int64(pid);
+    json_object *ps;
+    if (rc == 0 && json_object_object_get_ex(o, "pid-start", &ps) &&
+        json_object_is_type(ps, json_type_int))
+        s->pid_start = (unsigned long long)json_object_get_uint64(ps);
     json_object *b;
     /* Sizes of a domain: 1 MiB to 1 TiB, else unknown (update refuses). */
     if (rc == 0 && json_object_object_get_ex(o, "loader-mb", &b) &&
@@ -295,4 +301,33 @@ int runc_signal(const char *s)
             return i;
     }
     return -1;
+}
+
+unsigned long long runc_proc_start(long pid)
+{
+    char path[64], buf[1024];
+    /* cannot truncate: a pid in 64 bytes */
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return 0;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    /* After the command's ")" (it may hold spaces and parens): state is
+     * field 3, starttime field 22. */
+    char *p = strrchr(buf, ')');
+    if (!p)
+        return 0;
+    p++;
+    for (int field = 3; field <= 22; field++) {
+        while (*p == ' ')
+            p++;
+        if (field == 22)
+            return strtoull(p, NULL, 10);
+        p = strchr(p, ' ');
+        if (!p)
+            return 0;
+    }
+    return 0;
 }

@@ -88,7 +88,10 @@ static int find(const struct runc_global *g, const char *id, struct target *t,
 
 static bool placeholder_alive(const struct target *t)
 {
-    return t->s.pid > 1 && kill((pid_t)t->s.pid, 0) == 0;
+    /* The same process, not one that reused its pid (helper-74: a reused
+     * pid read "running", and delete --force SIGKILLed it). */
+    return t->s.pid > 1 && kill((pid_t)t->s.pid, 0) == 0 &&
+           (!t->s.pid_start || runc_proc_start(t->s.pid) == t->s.pid_start);
 }
 
 /* OCI runtime status of a container: created, running or stopped. */

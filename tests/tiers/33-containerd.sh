@@ -239,6 +239,17 @@ if [ -x "$standin" ] && [ -x "$top/build/xl-oci-placeholder" ]; then
             '"$@" state ph1 | jq -e ".status == \"stopped\" and .pid == 0" >/dev/null' "${XS[@]}"
         check "Xen path: and delete without --force goes on to destroy its domain (not refused)" bash -c \
             '! "$@" delete ph1 2>&1 | grep -q "not stopped"' "${XS[@]}"
+        # Its pid reused by another process: still stopped, and delete
+        # --force leaves that process alone (helper-74: "running", then
+        # SIGKILLed), as runc checks its init's start time.
+        sleep 600 &
+        other=$!
+        jq -c ".pid = $other" "$T/xsph-rr/ph1/state.json" >"$T/ph.s" && cp "$T/ph.s" "$T/xsph-rr/ph1/state.json"
+        check "Xen path: its pid reused by another process: still stopped" bash -c \
+            '"$@" state ph1 | jq -e ".status == \"stopped\"" >/dev/null' "${XS[@]}"
+        "${XS[@]}" delete --force ph1 >/dev/null 2>&1
+        check "Xen path: delete --force leaves the process that reused the pid alone" kill -0 "$other"
+        kill "$other" 2>/dev/null
         "${XS[@]}" delete --force ph1 >/dev/null 2>&1
     else
         nok "Xen path: a sandbox create with the stand-in xenstored"
