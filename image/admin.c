@@ -354,6 +354,30 @@ static int other_name(const char *root, const char *name, const char *hex,
     return 0;
 }
 
+/* The store's lock exclusive, then the users' own (lock.h's order): what
+ * rmi and prune decide on holds still until unlock_both(). */
+static int lock_both(int *store_r, int *held_r, const char *root,
+                     const struct image_users *users, xo_err *err)
+{
+    if (image_store_lock(store_r, root, true, err) < 0)
+        return -1;
+    *held_r = -1;
+    if (users && users->hold &&
+        (*held_r = users->hold(users->opaque, err)) < 0) {
+        close(*store_r);
+        *store_r = -1;
+        return -1;
+    }
+    return 0;
+}
+
+static void unlock_both(int store, int held)
+{
+    if (held >= 0)
+        close(held);
+    close(store);
+}
+
 static int remove_locked(const char *root, const struct image_ref *r,
                          const struct image_users *users, bool force,
                          xo_err *err)
@@ -475,11 +499,11 @@ int image_remove(const char *root, const char *ref,
     free(full);
     if (parsed < 0)
         return -1;
-    int lock = -1;
-    int rc = image_store_lock(&lock, root, true, err);
+    int lock = -1, held = -1;
+    int rc = lock_both(&lock, &held, root, users, err);
     if (rc == 0) {
         rc = remove_locked(root, &r, users, force, err);
-        close(lock);
+        unlock_both(lock, held);
     }
     if (rc < 0)
         xo_err_wrap(err, "removing %s", ref);
@@ -544,8 +568,8 @@ int image_prune(const char *root, const struct image_users *users,
     struct image_prune_stats st = {0};
     struct strset vols = {0};
     char *vdir = xo_xasprintf("%s/volumes/sha256", root);
-    int lock = -1;
-    int rc = image_store_lock(&lock, root, true, err);
+    int lock = -1, held = -1;
+    int rc = lock_both(&lock, &held, root, users, err);
     if (rc == 0) {
         rc = list_hex_dir(&vols, vdir, err);
         if (rc == 0)
@@ -555,7 +579,7 @@ int image_prune(const char *root, const struct image_users *users,
         if (rc == 0)
             rc = image_clean_tmp(root, false, &st.leftovers_removed,
                                  &st.bytes_freed, err);
-        close(lock);
+        unlock_both(lock, held);
     }
     strset_clear(&vols);
     free(vdir);

@@ -47,6 +47,7 @@ static int transfer_failed(xo_err *err, const struct http_client *c,
     resp->transient = cc == CURLE_SEND_ERROR || cc == CURLE_RECV_ERROR ||
                       cc == CURLE_PARTIAL_FILE ||
                       cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_GOT_NOTHING;
+    resp->tls_failed = cc == CURLE_SSL_CONNECT_ERROR;
     const char *to = resp->redirected_to;
     return xo_err_set(err, EIO, "%s%s%s%s: %s%s", url,
                       to[0] ? " (redirected by the registry to " : "", to,
@@ -209,14 +210,18 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
-/* Whether `url`'s host is the loopback: "localhost", 127.0.0.0/8, ::1. */
-static bool loopback_url(const char *url)
+bool http_host_is_loopback(const char *h)
 {
-    const char *h = strstr(url, "://");
-    h = h ? h + 3 : url;
     if (!strncmp(h, "localhost", 9) && (h[9] == ':' || h[9] == '/' || !h[9]))
         return true;
     return !strncmp(h, "127.", 4) || !strncmp(h, "[::1]", 5);
+}
+
+/* Whether `url`'s host is the loopback. */
+static bool loopback_url(const char *url)
+{
+    const char *h = strstr(url, "://");
+    return http_host_is_loopback(h ? h + 3 : url);
 }
 
 /*

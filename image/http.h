@@ -51,6 +51,9 @@ struct http_resp {
      * timed out or gave nothing (not a certificate, a name or a proxy's
      * refusal, which the next attempt meets again). */
     bool transient;
+    /* The TLS handshake failed (CURLE_SSL_CONNECT_ERROR): a server that
+     * talks plain HTTP fails so. */
+    bool tls_failed;
 };
 
 /* Opens libcurl on first use (http_lib.h; its error when that fails),
@@ -90,6 +93,10 @@ int http_post_form_mem(const struct http_client *c, const char *url,
 int http_get_blob(const struct http_client *c, const char *url,
                   const char *const *headers, struct blob_writer *w,
                   struct http_resp *resp, bool *retryable_r, xo_err *err);
+
+/* Whether `host` ("name[:port]", "[v6]:port") is the loopback:
+ * "localhost", 127.0.0.0/8 or [::1]. */
+bool http_host_is_loopback(const char *host);
 
 /* URL-encodes s (RFC 3986 unreserved kept); owned by the caller, never
  * NULL. */

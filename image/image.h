@@ -125,10 +125,18 @@ typedef void (*image_note_fn)(void *note_ctx, const char *user,
                               const char *text);
 typedef int (*image_in_use_fn)(void *opaque, image_note_fn note, void *note_ctx,
                                xo_err *err);
+/*
+ * The lock that keeps the domains' state still while rmi or prune decide
+ * (xl-oci's state lock): taken after the store's own lock (lock.h gives
+ * the order), returns an fd the library closes when done, or -1 with err
+ * set.  NULL: nothing to hold.
+ */
+typedef int (*image_hold_fn)(void *opaque, xo_err *err);
 
 struct image_users {
     image_in_use_fn in_use;
     void *opaque;
+    image_hold_fn hold;
 };
 
 /*

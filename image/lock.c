@@ -17,7 +17,7 @@ static int lock_store(int *fd_r, const char *root, int op, xo_err *err)
 {
     if (xo_mkdir_p(root, 0755, err) < 0)
         return -1;
-    char *path = xo_path_join(root, "lock");
+    char *path = xo_path_join(root, IMAGE_STORE_LOCK);
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0) {
         int rc = xo_err_sys(err, "cannot open %s", path);
@@ -44,7 +44,7 @@ static int lock_store(int *fd_r, const char *root, int op, xo_err *err)
 
 bool image_store_busy(const char *root)
 {
-    char *path = xo_path_join(root, "lock");
+    char *path = xo_path_join(root, IMAGE_STORE_LOCK);
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     free(path);
     if (fd < 0)
@@ -78,7 +78,7 @@ int image_store_lock_for_pull(int *fd_r, const char *root, xo_err *err)
          * prune may take the lock in between: safe, it is waited for). */
         while (rc == 0 && flock(fd, LOCK_SH) < 0)
             if (errno != EINTR)
-                rc = xo_err_sys(err, "cannot lock %s/lock", root);
+                rc = xo_err_sys(err, "cannot lock %s/" IMAGE_STORE_LOCK, root);
         if (rc < 0) {
             close(fd);
             return -1;

@@ -1,8 +1,15 @@
 /*
- * lock.h: the store-wide lock, <root>/lock.  Pulls hold it shared (they
- * only add, and every addition is an atomic rename, so pulls run in
+ * lock.h: the store-wide lock, <root>/store.lock.  Pulls hold it shared
+ * (they only add, and every addition is an atomic rename, so pulls run in
  * parallel); rmi and prune hold it exclusive, so they never remove what a
  * running pull is about to use.
+ *
+ * It is not the lock of the domains' state (<root>/lock, xl-plugin's
+ * state.c), so that a pull, which may wait minutes on a registry, holds
+ * up no create, stop or restart.  Where both are held the store's comes
+ * first: rmi and prune take it, then the state lock (image_users.hold) to
+ * read which volumes domains use; nothing takes the store's lock while it
+ * holds the state lock (create lets the state lock go to pull).
  */
 #ifndef XL_OCI_IMAGE_LOCK_H
 #define XL_OCI_IMAGE_LOCK_H
@@ -12,6 +19,9 @@
 #include <stdint.h>
 
 #include "common/error.h"
+
+/* The lock file's name under the store's root. */
+#define IMAGE_STORE_LOCK "store.lock"
 
 /* Creates root if needed; returns the lock fd (close it to unlock). */
 int image_store_lock(int *fd_r, const char *root, bool exclusive, xo_err *err);

@@ -581,6 +581,33 @@ static char *certs_d_for(const char *host)
     return NULL;
 }
 
+/*
+ * Docker's rule for a registry on the loopback, which it counts as an
+ * insecure registry with no configuration: HTTPS first, plain HTTP when
+ * the TLS handshake fails, as it does against a server that talks plain
+ * HTTP (a local docker-registry on 127.0.0.1:5000).  A certificate that
+ * does not verify is no reason: that server talks TLS.  Only the
+ * loopback: what crosses a network keeps HTTPS unless --plain-http.
+ */
+static void loopback_plain_http(struct registry_source *rs)
+{
+    char *url = xo_xasprintf("https://%s/v2/", rs->host);
+    const char *const no_headers[] = {NULL};
+    struct http_resp resp;
+    char *body = NULL;
+    size_t len = 0;
+    xo_err e = XO_ERR_INIT;
+    if (http_get_mem(&rs->http, url, no_headers, 64 * 1024, &body, &len, &resp,
+                     &e) < 0 &&
+        resp.tls_failed) {
+        free(rs->base_url);
+        rs->base_url = xo_xasprintf("http://%s/v2/%s", rs->host, rs->repo);
+    }
+    xo_err_clear(&e);
+    free(body);
+    free(url);
+}
+
 int registry_source_new(struct image_source **src_r, const char *host,
                         const char *repo, const char *tag,
                         const struct digest *pinned,
@@ -614,6 +641,8 @@ int registry_source_new(struct image_source **src_r, const char *host,
         reg_free(&rs->base);
         return -1;
     }
+    if (!plain && http_host_is_loopback(host))
+        loopback_plain_http(rs);
     *src_r = &rs->base;
     return 0;
 }

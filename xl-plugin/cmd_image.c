@@ -309,23 +309,31 @@ int main_images(int argc, char **argv)
     return rc;
 }
 
+/* The state lock, for image_users.hold: no create names a volume, and no
+ * destroy lets one go, while rmi or prune read which are used. */
+static int hold_state(void *opaque, xo_err *err)
+{
+    return state_lock(opaque, err);
+}
+
 /* Volumes the domains in the state root use are kept (state.c knows). */
 static struct image_users domain_users(void)
 {
     struct image_users u = {.in_use = state_domain_volume_texts,
-                            .opaque = (void *)cmd_state_root()};
+                            .opaque = (void *)cmd_state_root(),
+                            .hold = hold_state};
     return u;
 }
 
-/* rmi and prune lock the store exclusively: behind a running pull (or a
- * create) they wait, which a silent command does not explain. */
+/* rmi and prune lock the store exclusively: behind a running pull they
+ * wait, which a silent command does not explain. */
 static void say_if_waiting(void)
 {
     if (image_store_busy(cmd_state_root()))
-        fprintf(
-            stderr,
-            "xl-oci: waiting for %s/lock (a pull or another command holds it)\n",
-            cmd_state_root());
+        fprintf(stderr,
+                "xl-oci: waiting for %s/" IMAGE_STORE_LOCK
+                " (a pull or another command holds it)\n",
+                cmd_state_root());
 }
 
 int main_rmi(int argc, char **argv)

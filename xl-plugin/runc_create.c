@@ -438,10 +438,11 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
     if (runc_domcfg_build(&r.dc, r.ac, &in, err) < 0)
         goto out;
     xo_stamp("create", "app.cfg written, DomainConfig made");
-    /* The store lock bundle_rootfs_volume() holds shared is the lock
-     * create takes exclusive (one file, <root>/lock): let it go first.  A
-     * prune in between could remove an unused cached volume; create then
-     * fails naming it, and the next create builds it again. */
+    /* The store lock bundle_rootfs_volume() holds shared goes before
+     * create takes the state lock: never the store's lock while waiting
+     * for the state's (image/lock.h), nor in the monitor create forks.
+     * A prune in between could remove an unused cached volume; create
+     * then fails naming it, and the next create builds it again. */
     close(vol.lock_fd);
     vol.lock_fd = -1;
     /* The copies live in the state directory, not the store: made after
@@ -515,7 +516,7 @@ out:
         runc_pod_member_detach(&s, &e);
         xo_err_clear(&e);
         /* Our shared hold of the store lock goes first: the release takes
-         * it exclusive (one file, <root>/lock) and would wait for us. */
+         * it exclusive and would wait for us. */
         if (vol.lock_fd >= 0) {
             close(vol.lock_fd);
             vol.lock_fd = -1;

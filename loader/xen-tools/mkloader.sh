@@ -112,9 +112,15 @@ done <"$mdir/modules.order"
 is_builtin() { grep -q "/$1.ko$" "$mdir/modules.builtin" ||
                grep -q "/${1//_/-}.ko$" "$mdir/modules.builtin"; }
 
-deps_of() {
-    objcopy -O binary --only-section=.modinfo "$mdir/$1" /dev/stdout |
-        tr '\0' '\n' | sed -n 's/^depends=//p' | tr ',' ' '
+# modinfo_of REL: the module's .modinfo strings, one per line, in
+# $work/modinfo.  Into a file: objcopy writes its output by renaming a
+# temporary over it, which as root replaced /dev/stdout itself (a regular
+# file from then on) and left every module without dependencies.
+modinfo_of() {
+    objcopy -O binary --only-section=.modinfo "$mdir/$1" "$work/modinfo.bin" ||
+        die "objcopy cannot read the .modinfo of $1"
+    tr '\0' '\n' <"$work/modinfo.bin" >"$work/modinfo"
+    grep -q '^vermagic=' "$work/modinfo" || die "$1 has no vermagic in its .modinfo"
 }
 
 declare -A seen in_order
@@ -131,7 +137,8 @@ visit() { # GROUP NAME: depth-first, dependencies first
         die "module $2 is neither in modules.order nor built in ($kver)"
     fi
     local d
-    for d in $(deps_of "$rel"); do visit "$g" "$d"; done
+    modinfo_of "$rel"
+    for d in $(sed -n 's/^depends=//p' "$work/modinfo" | tr ',' ' '); do visit "$g" "$d"; done
     lines+=("$g /lib/modules/$kver/$rel")
     [ -n "${in_order[$rel]:-}" ] || { in_order[$rel]=1; order+=("$rel"); }
 }

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
                                                                   : 0;
     if (i < argc && !strcmp(argv[i], "prune")) {
         struct in_use u = {argv + i + 1, argc - i - 1};
-        struct image_users users = {note_paths, &u};
+        struct image_users users = {note_paths, &u, NULL};
         struct image_prune_stats st;
         if (image_prune(root, &users, &st, &err) < 0)
             return fail(&err);

@@ -186,7 +186,8 @@ if [ -f "$dldir/kernel" ] && [ -f "$dldir/initramfs" ]; then
         con=$(xl-oci logs lddeb 2>/dev/null)
         # argv: /bin/probe args read /srv/s/f exit 42 (the probe's entrypoint and oci_cmd)
         grep -q "probe: read /srv/s/f: deb-share" <<<"$con" &&
-            lab_ok debian-kernel-share || lab_fail debian-kernel-share "$(grep -E 'srv/s|9p|share' <<<"$con" | tail -5)"
+            lab_ok debian-kernel-share ||
+            lab_fail debian-kernel-share "$(grep -E 'srv/s|9p|share' <<<"$con" | tail -5) | log: $(tail -8 <<<"$con" | tr '\n' '|') | status: $(xl-oci status lddeb 2>&1 | tr '\n' ' ')"
         if [ $rc -eq 42 ] && grep -q "probe: arg\[5\]=42" <<<"$con"; then
             lab_ok debian-kernel-exit-42 "in $(lab_elapsed "$t0")s, $(cut -d' ' -f2 "$dldir/version")"
         else

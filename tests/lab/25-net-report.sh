@@ -35,7 +35,7 @@ lab_check destroy-le xl-oci destroy le
 cat >"$LAB_WORK/vif-lab" <<'SH'
 #!/bin/sh
 # vif-lab online|offline: XENBUS_PATH=/local/domain/0/backend/vif/D/N
-d=${XENBUS_PATH#/local/domain/0/backend/vif/}
+d=${XENBUS_PATH#*backend/vif/}
 vif=vif${d%/*}.${d#*/}
 if [ "$1" = online ]; then
     ip link set "$vif" master "$(xenstore-read "$XENBUS_PATH/bridge")" up

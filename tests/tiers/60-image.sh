@@ -220,7 +220,7 @@ mkdir -p "$RB/tmp/unpack-0123456789ab-Zz0000" "$RB/tmp/vol-0123456789ab-Zz0000"
 mount -t tmpfs -o size=1m xl-oci-scratch "$RB/tmp/unpack-0123456789ab-Zz0000"
 touch "$RB/tmp/vol-0123456789ab-Zz0000/rootfs.erofs"
 # While another holds the store's lock (a pull, a create) nothing goes.
-flock -s "$RB/lock" "$top/$XO" --root "$RB" pull -q "oci:$L:small" >/dev/null
+flock -s "$RB/store.lock" "$top/$XO" --root "$RB" pull -q "oci:$L:small" >/dev/null
 check "tmp/ is left alone while another command holds the store's lock" \
     test -e "$RB/tmp/vol-0123456789ab-Zz0000/rootfs.erofs"
 # A download to resume is kept.
@@ -697,8 +697,20 @@ auth:
     out=$(xr pull -q --plain-http "docker://$HP/small:1" 2>"$W/err")
     check "registry: pull by tag gives the layout's manifest digest" test "$out" = "$small"
     check "registry: pull by digest" xr pull -q --plain-http "docker://$HP/small@$small"
-    refuse "registry: HTTPS to a plain-HTTP registry says to use --plain-http" \
-        "(if the registry talks plain HTTP, pull with --plain-http)" xr pull -q "docker://$HP/small:1"
+    # A registry on the loopback that talks plain HTTP is reached without
+    # --plain-http, as Docker counts it an insecure registry (so create
+    # takes oci_image = "docker://127.0.0.1:5000/..." as it is).
+    check "registry: a plain-HTTP registry on the loopback is pulled without --plain-http" \
+        xr pull -q "docker://$HP/small:1"
+    check "registry: so is one named localhost" xr pull -q "docker://localhost:${HP#*:}/small:1"
+    # Off the loopback HTTPS stays: a plain-HTTP server on 10.99.0.1 (in a
+    # network namespace of the test's own) gets the hint.
+    refuse "registry: HTTPS to a plain-HTTP registry off the loopback says to use --plain-http" \
+        "(if the registry talks plain HTTP, pull with --plain-http)" \
+        unshare -n sh -c "ip link set lo up && ip addr add 10.99.0.1/32 dev lo || exit 1
+            python3 -m http.server --bind 10.99.0.1 5000 >/dev/null 2>&1 & p=\$!
+            for i in \$(seq 50); do curl -s -o /dev/null http://10.99.0.1:5000/ && break; sleep 0.1; done
+            '$top/$XO' --root '$RR' pull -q docker://10.99.0.1:5000/small:1; rc=\$?; kill \$p; exit \$rc"
     out=$(xr pull -q --plain-http "docker://$HP/ma:1" 2>"$W/err")
     check "registry: index resolved to linux/amd64" test "$out" = "$small"
     PULL_ARGS=--plain-http same_as_umoci "registry: multi identical to umoci unpack" "docker://$HP/multi:1" "$L" multi
@@ -845,6 +857,24 @@ auth:
     check "registry: a 429 (Retry-After: 1) and a 503 on each blob, once each: waited out, pulled" \
         sh -c "'$top/$XO' --root '$W/roottransient' pull --plain-http 'docker://127.0.0.1:$TRP/multi:1' >'$W/transient.out' 2>&1 &&
                grep -q 'the registry is busy; again in 1 s' '$W/transient.out' && grep -q 'HTTP 503; again in 1 s' '$W/transient.out' || { cat '$W/transient.out'; exit 1; }"
+    # A pull that waits on a registry holds the store's lock, not the state
+    # lock create, stop, destroy and restarts take (helper-74: a pull
+    # waiting out 429s froze every container's lifecycle for its length).
+    serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" transient
+    TLP=$PORT
+    RL=$W/rootlockfree
+    mkdir -p "$RL"
+    "$top/$XO" --root "$RL" pull -q --plain-http "docker://127.0.0.1:$TLP/multi:1" >"$W/lockfree.out" 2>&1 &
+    lfpid=$!
+    check "registry: a pull waiting out a 429 leaves the state lock free (it holds store.lock)" \
+        sh -c "for i in \$(seq 100); do
+                   if ! flock -n -x '$RL/store.lock' true 2>/dev/null; then
+                       flock -n -x '$RL/lock' true && exit 0
+                       echo 'the state lock is held during the pull'; exit 1
+                   fi
+                   sleep 0.05
+               done; echo 'the pull never held store.lock'; exit 1"
+    check "registry: that pull completes" wait "$lfpid"
     serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" redirect
     RDP=$PORT
     refuse "registry: a redirected blob's 403 names the server the registry sent it to" \
@@ -1008,10 +1038,10 @@ check "concurrent pulls: two volumes, no temporaries" \
 check "rmi by name" xo rmi "oci:$L:multi"
 refuse "rmi of an unknown name fails clearly" "no image named" xo rmi "oci:$L:nope"
 # Behind a lock another command holds, rmi says it waits, then goes on.
-flock -s "$R/lock" sleep 1 &
+flock -s "$R/store.lock" sleep 1 &
 holder=$!
 sleep 0.2
-refuse "rmi behind a held store lock says it waits" "waiting for $R/lock" xo rmi "oci:$L:nope"
+refuse "rmi behind a held store lock says it waits" "waiting for $R/store.lock" xo rmi "oci:$L:nope"
 wait "$holder"
 # The short digest `images` shows (12 hex digits) names the image too.
 R4=$W/root4
@@ -1083,7 +1113,7 @@ mkfifo "$LF/index.json"
 refuse "a layout index.json that is a FIFO is refused, not waited on" \
     "$LF/index.json is not a regular file" \
     timeout 60 "$top/$XO" --root "$W/root-fifo" pull -q "oci:$LF:small"
-check "after them the store's lock is free" flock -n -x "$W/root-fifo/lock" true
+check "after them the store's lock is free" flock -n -x "$W/root-fifo/store.lock" true
 
 # A pull ended by SIGTERM (kill PID, systemd) takes its scratch tmpfs
 # and its mkfs.erofs with it: the tmpfs held the unpacked files in RAM
