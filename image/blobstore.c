@@ -265,6 +265,11 @@ uint64_t blob_writer_offset(const struct blob_writer *w)
     return w->offset;
 }
 
+bool blob_writer_cancelled(const struct blob_writer *w)
+{
+    return w->tap && blob_tap_cancelled(w->tap);
+}
+
 void blob_writer_set_tap(struct blob_writer *w, struct blob_tap *tap)
 {
     w->tap = tap;

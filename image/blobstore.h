@@ -82,6 +82,9 @@ struct blob_tap;
  * that resumed a partial file cannot be followed; the tap says so.
  */
 void blob_writer_set_tap(struct blob_writer *w, struct blob_tap *tap);
+/* Whether the pull this download belongs to stopped (its tap was
+ * cancelled: another layer failed, or the unpack did). */
+bool blob_writer_cancelled(const struct blob_writer *w);
 
 /*
  * Drops the bytes held so far and starts the blob again from byte 0 (a

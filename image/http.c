@@ -457,6 +457,16 @@ static size_t on_blob(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
+/* CURLOPT_XFERINFOFUNCTION, called about once a second even when no byte
+ * comes: a download whose pull stopped ends now, not at its last byte or
+ * the low-speed timeout. */
+static int blob_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+                         curl_off_t ultotal, curl_off_t ulnow)
+{
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return blob_writer_cancelled(arg) ? 1 : 0;
+}
+
 int http_get_blob(const struct http_client *c, const char *url,
                   const char *const *headers, struct blob_writer *w,
                   struct http_resp *resp, bool *retryable_r, xo_err *err)
@@ -473,6 +483,9 @@ int http_get_blob(const struct http_client *c, const char *url,
     http_set_long(h, CURLOPT_BUFFERSIZE, HTTP_BLOB_BUFFER);
     http_set_fn(h, CURLOPT_WRITEFUNCTION, on_blob);
     http_set_data(h, CURLOPT_WRITEDATA, &s);
+    http_set_xferinfo(h, blob_xferinfo);
+    http_set_data(h, CURLOPT_XFERINFODATA, w);
+    http_set_long(h, CURLOPT_NOPROGRESS, 0L);
     uint64_t off = blob_writer_offset(w);
     if (off > 0)
         http_set_off(h, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)off);
@@ -485,6 +498,8 @@ int http_get_blob(const struct http_client *c, const char *url,
     http_curl.slist_free_all(hl);
     if (s.failed)
         return -1; /* err filled by the writer */
+    if (cc == CURLE_ABORTED_BY_CALLBACK)
+        return xo_err_set(err, ECANCELED, "%s: the pull stopped", url);
     if (cc == CURLE_RANGE_ERROR || resp->status == 416) {
         /* The server will not resume: start over next time. */
         *retryable_r = true;

@@ -68,6 +68,11 @@ static inline void http_set_fn_(CURL *h, CURLoption o, curl_write_callback v)
 {
     http_curl.easy_setopt(h, o, v);
 }
+static inline void http_set_xferinfo_(CURL *h, CURLoption o,
+                                      curl_xferinfo_callback v)
+{
+    http_curl.easy_setopt(h, o, v);
+}
 static inline void http_set_off_(CURL *h, CURLoption o, curl_off_t v)
 {
     http_curl.easy_setopt(h, o, v);
@@ -115,6 +120,12 @@ static inline void http_info_str_(CURL *h, CURLINFO i, char **v)
     do {                                                                       \
         HTTP_OPT_CHECK(opt, CURLOPTTYPE_FUNCTIONPOINT, "a callback");          \
         http_set_fn_(h, opt, v);                                               \
+    } while (0)
+#define http_set_xferinfo(h, v)                                                \
+    do {                                                                       \
+        HTTP_OPT_CHECK(CURLOPT_XFERINFOFUNCTION, CURLOPTTYPE_FUNCTIONPOINT,    \
+                       "a callback");                                          \
+        http_set_xferinfo_(h, CURLOPT_XFERINFOFUNCTION, v);                    \
     } while (0)
 #define http_set_off(h, opt, v)                                                \
     do {                                                                       \

@@ -62,12 +62,19 @@ static void *feed_worker(void *arg)
                 /* A download stopped by layer_feed_cancel() is no
                  * failure of its own. */
                 pthread_mutex_lock(&f->lock);
-                if (!f->failed && !f->stop) {
+                bool first = !f->failed && !f->stop;
+                if (first) {
                     f->failed = true;
                     xo_err_set(&f->err, e.errnum, "%s", xo_err_msg(&e));
                 }
                 f->stop = true;
                 pthread_mutex_unlock(&f->lock);
+                /* The first failure ends the pull: the downloads under way
+                 * stop now, not after their last byte (helper-68: a 403 on
+                 * one layer was said once the others had all come). */
+                for (size_t o = 0; first && o < f->n_jobs; o++)
+                    if (o != k)
+                        blob_tap_cancel(&f->jobs[o].tap);
             }
         }
         blob_tap_fetched(&j->tap, rc, &e);

@@ -501,8 +501,11 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
         bool retry = false;
         rc = blob_attempt(rs, url, d, w, enc, &retry, retry_after, err);
         if (rc < 0) {
-            blob_writer_abort(w, retry);
-            if (!retry || failures >= REGISTRY_RETRIES ||
+            /* Stopped because another layer failed: what came is kept,
+             * for the next pull to resume, and nothing is tried again. */
+            bool stopped = blob_writer_cancelled(w);
+            blob_writer_abort(w, retry || stopped);
+            if (!retry || stopped || failures >= REGISTRY_RETRIES ||
                 t + 1 == REGISTRY_ROUNDS)
                 break;
             unsigned s = registry_retry_pause(++failures, retry_after);

@@ -3,7 +3,7 @@
 # registries do when they refuse: the distribution spec's JSON error body
 # (tier 60: our error quotes the registry's code and message).
 #
-# usage: error-registry.py PORT UPSTREAM-HOST:PORT [redirect|transient]
+# usage: error-registry.py PORT UPSTREAM-HOST:PORT [redirect|transient|failone DIGEST]
 #   Serves 127.0.0.1:PORT.  A manifest of a repository named "limited"
 #   gets 429 TOOMANYREQUESTS (Retry-After: 0, so the client's retries are
 #   quick); every blob gets 403 DENIED (with "redirect": a 307 to
@@ -11,15 +11,21 @@
 #   signed URL); anything else is passed on to UPSTREAM.  With "transient"
 #   only the first GET of each path fails, as a rate limit or a backend
 #   restarting does: a manifest 429 with Retry-After: 1, a blob 503 with
-#   none; then every request is passed on.
+#   none; then every request is passed on.  With "failone DIGEST" the blob
+#   DIGEST gets 403 DENIED and every other blob over 1000 bytes (a layer,
+#   not the config) comes a byte every 0.2 s, as over a slow link (tier
+#   60: the failure ends the pull without waiting for the others).
 import http.client
 import http.server
 import json
 import sys
+import time
 
 port, upstream = int(sys.argv[1]), sys.argv[2]
 redirect = len(sys.argv) > 3 and sys.argv[3] == "redirect"
 transient = len(sys.argv) > 3 and sys.argv[3] == "transient"
+failone = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "failone" \
+    else None
 seen = set()
 
 
@@ -52,6 +58,14 @@ class Proxy(http.server.BaseHTTPRequestHandler):
             return self.reply(503, b"busy", [("Content-Type", "text/plain")])
         if transient:
             return self.forward()
+        if failone and "/blobs/" in self.path:
+            if self.path.endswith(failone):
+                return self.reply(403, error_body(
+                    "DENIED", "requested access to the resource is denied"),
+                    jt)
+            return self.trickle()
+        if failone:
+            return self.forward()
         if self.path.startswith("/v2/limited/manifests/"):
             return self.reply(429, error_body(
                 "TOOMANYREQUESTS", "You have reached your pull rate limit.\n"
@@ -73,6 +87,24 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         conn.request("GET", self.path, headers=hdrs)
         resp = conn.getresponse()
         self.reply(resp.status, resp.read(), resp.getheaders())
+
+    def trickle(self):
+        conn = http.client.HTTPConnection(upstream, timeout=30)
+        conn.request("GET", self.path)
+        resp = conn.getresponse()
+        body = resp.read()
+        if len(body) <= 1000:
+            return self.reply(resp.status, body, resp.getheaders())
+        self.send_response(resp.status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            for i in range(len(body)):
+                self.wfile.write(body[i:i + 1])
+                self.wfile.flush()
+                time.sleep(0.2)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def log_message(self, *args):
         pass

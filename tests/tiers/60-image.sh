@@ -810,10 +810,13 @@ auth:
     refuse "registry: multi's last layer corrupted: found while unpacking, digest named" \
         "digest mismatch: expected $mlast" \
         "$top/$XO" --root "$RM" pull -q --plain-http "docker://$HP/multi:1"
-    check "registry: multi's last layer corrupted: no volume, no temporaries, no scratch mount, earlier layers stored whole" \
-        sh -c "[ -z \"\$(ls -A '$RM/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$(ls -A '$RM/tmp')\" ] &&
+    # The failure stops the other downloads (as containerd's fetch does):
+    # an earlier layer is stored whole, or kept as a partial to resume.
+    check "registry: multi's last layer corrupted: no volume, no temporaries but partials, no scratch mount, earlier layers stored whole or resumable" \
+        sh -c "[ -z \"\$(ls -A '$RM/volumes/sha256' 2>/dev/null)\" ] && [ -z \"\$(ls -A '$RM/tmp' | grep -v '[.]partial\$')\" ] &&
                ! grep -q ' $RM/' /proc/mounts && [ ! -e '$RM/blobs/sha256/${mlast#sha256:}' ] &&
-               [ \"\$(sha256sum < '$RM/blobs/sha256/${mfirst#sha256:}' | cut -c1-64)\" = '${mfirst#sha256:}' ]"
+               { [ \"\$(sha256sum < '$RM/blobs/sha256/${mfirst#sha256:}' | cut -c1-64)\" = '${mfirst#sha256:}' ] ||
+                 [ -f '$RM/tmp/${mfirst#sha256:}.partial' ]; }"
     cp "$W/mlast.orig" "$mdata"
     # A download unpacked as it arrives, dropped half-way and resumed with
     # a Range request: its bytes are not one verified stream, so the tree
@@ -875,6 +878,16 @@ auth:
                    sleep 0.05
                done; echo 'the pull never held store.lock'; exit 1"
     check "registry: that pull completes" wait "$lfpid"
+    # One layer refused while the others are still coming (a byte every
+    # 0.2 s): the refusal ends the pull at once, the other downloads
+    # stopped (helper-68: it was said once every other layer had come).
+    mmhex=$(jq -r '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"] == "multi") | .digest' "$L/index.json" | cut -d: -f2)
+    lastlayer=$(jq -r '.layers[-1].digest' "$L/blobs/sha256/$mmhex")
+    serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" failone "$lastlayer"
+    FOP=$PORT
+    refuse "registry: a layer refused (403) ends the pull while the other layers are still coming" \
+        "$lastlayer: access denied" \
+        timeout 40 "$top/$XO" --root "$W/rootfailone" pull -q --plain-http "docker://127.0.0.1:$FOP/multi:1"
     serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" redirect
     RDP=$PORT
     refuse "registry: a redirected blob's 403 names the server the registry sent it to" \
