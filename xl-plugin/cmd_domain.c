@@ -141,6 +141,17 @@ static void list_down_without_status(struct xen_handles *h, char **listed,
     xo_strv_free(dirs);
 }
 
+/* Keys status_read() could not take (st->damaged), said on stderr: the
+ * table and the text show them as unknown or absent. */
+static void warn_damaged(const char *cmd, const struct domain_status *st)
+{
+    if (st->damaged[0])
+        fprintf(
+            stderr,
+            "xl-oci %s: warning: %s: no value xl-oci writes in DomainStatus %s (a power loss may have emptied files of the state directory's store): shown as unknown\n",
+            cmd, st->name, st->damaged);
+}
+
 int main_list(int argc, char **argv)
 {
     static const struct option longopts[] = {{"json", 0, NULL, 'j'},
@@ -188,6 +199,7 @@ int main_list(int argc, char **argv)
             xo_jpush(arr, cmd_status_json(cmd_state_root(), &st));
             continue;
         }
+        warn_damaged("list", &st);
         bool down = cmd_status_view(cmd_state_root(), &st);
         char id[24] = "-", code[16] = "-", up[32], addrs[512];
         if (st.domid >= 0 && !state_final(&st))
@@ -249,6 +261,7 @@ int main_status(int argc, char **argv)
         json_object_put(o);
         return XO_EXIT_OK;
     }
+    warn_damaged("status", &st);
     bool down = cmd_status_view(cmd_state_root(), &st);
     printf("name:       %s\nstate:      %s\nmode:       %s\n", st.name,
            down ? CMD_STATE_DOWN : domain_state_to_string(st.state),
@@ -281,6 +294,8 @@ int main_status(int argc, char **argv)
         printf("stop-requested: 1\n");
     if (st.ended_by[0])
         printf("ended-by:   %s\n", st.ended_by);
+    if (st.damaged[0])
+        printf("damaged:    %s\n", st.damaged);
     for (size_t i = 0; i < st.n_net; i++)
         printf("net%u:       %s ipv4 %s ipv6 %s\n", st.net[i].index,
                st.net[i].mac, st.net[i].ipv4[0] ? st.net[i].ipv4 : "-",

@@ -118,6 +118,50 @@ static void read_field(struct xo_xs *xs, const char *name, const char *field,
     free(v);
 }
 
+/* Adds `key` to st->damaged. */
+static void note_damaged(struct domain_status *st, const char *key)
+{
+    size_t n = strlen(st->damaged);
+    /* may truncate: a handful of short key names fit, more are dropped */
+    snprintf(st->damaged + n, sizeof(st->damaged) - n, "%s%s", n ? " " : "",
+             key);
+}
+
+/* Whether `field` is there at all (an emptied file is; an absent key,
+ * which older writers leave out, is not). */
+static bool field_present(struct xo_xs *xs, const char *name, const char *field)
+{
+    char path[256];
+    unsigned n = 0;
+    if (node_path(path, sizeof(path), name, field, NULL) < 0)
+        return false;
+    char *v = xo_xs_read(xs, path, &n);
+    free(v);
+    return v != NULL;
+}
+
+/*
+ * The mode key.  A value that is neither mode (damaged) in the state
+ * directory's store is NOHYPER's, the only mode a host without xenstore
+ * runs; in xenstore it cannot be damaged so.
+ */
+static void read_mode(struct xo_xs *xs, const char *name,
+                      struct domain_status *st)
+{
+    char mode[16];
+    read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
+    st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;
+    if (!st->nohyper && strcmp(mode, DOMAIN_MODE_XEN) != 0 &&
+        (mode[0] || field_present(xs, name, DOMAIN_STATUS_KEY_MODE))) {
+        note_damaged(st, DOMAIN_STATUS_KEY_MODE);
+        st->nohyper = xo_xs_is_dir(xs);
+    }
+}
+
+/* read_number(), noting a value that is there but is no number. */
+static long long read_checked(struct xo_xs *xs, const char *name,
+                              const char *field, struct domain_status *st);
+
 static long long read_number(struct xo_xs *xs, const char *name,
                              const char *field)
 {
@@ -128,6 +172,21 @@ static long long read_number(struct xo_xs *xs, const char *name,
     char *end;
     long long v = strtoll(buf, &end, 10);
     return *end ? -1 : v;
+}
+
+static long long read_checked(struct xo_xs *xs, const char *name,
+                              const char *field, struct domain_status *st)
+{
+    long long v = read_number(xs, name, field);
+    if (v < 0) {
+        /* "" clears a number (a restart clears exit-code), "-1" is none:
+         * anything else is no number a writer wrote. */
+        char buf[32];
+        read_field(xs, name, field, buf, sizeof(buf));
+        if (buf[0] && strcmp(buf, "-1") != 0)
+            note_damaged(st, field);
+    }
+    return v;
 }
 
 /* net/<N>/{mac,ipv4,ipv6}, N in index order, as the monitor wrote them. */
@@ -240,9 +299,7 @@ int status_read_target(struct xo_xs *xs, const char *name,
     if (xo_path_fmt(st->name, sizeof(st->name), err, "%s", name) < 0)
         return xo_err_wrap(err, "container domain name");
     st->domid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_DOMID);
-    char mode[16];
-    read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
-    st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;
+    read_mode(xs, name, st);
     st->started_ms = -1;
     st->exit_code = -1;
     st->last_exit_code = -1;
@@ -275,10 +332,13 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
     read_field(xs, name, DOMAIN_STATUS_KEY_FINISHED, st->finished,
                sizeof(st->finished));
     read_field(xs, name, DOMAIN_STATUS_KEY_ERROR, st->error, sizeof(st->error));
+    if (st->state == DOMAIN_STATE_UNKNOWN)
+        note_damaged(st, DOMAIN_STATUS_KEY_STATE);
     st->domid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_DOMID);
-    st->started_ms = read_number(xs, name, DOMAIN_STATUS_KEY_STARTED_MS);
-    st->exit_code = (int)read_number(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE);
-    st->restarts = (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTARTS);
+    st->started_ms = read_checked(xs, name, DOMAIN_STATUS_KEY_STARTED_MS, st);
+    st->exit_code =
+        (int)read_checked(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, st);
+    st->restarts = (long)read_checked(xs, name, DOMAIN_STATUS_KEY_RESTARTS, st);
     if (st->restarts < 0)
         st->restarts = 0;
     read_field(xs, name, DOMAIN_STATUS_KEY_RESTART_POLICY, st->restart_policy,
@@ -286,11 +346,9 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
     read_field(xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, st->next_restart,
                sizeof(st->next_restart));
     st->last_exit_code =
-        (int)read_number(xs, name, DOMAIN_STATUS_KEY_LAST_EXIT_CODE);
-    char mode[16];
-    read_field(xs, name, DOMAIN_STATUS_KEY_MODE, mode, sizeof(mode));
-    st->nohyper = strcmp(mode, DOMAIN_MODE_NOHYPER) == 0;
-    st->pid = (long)read_number(xs, name, DOMAIN_STATUS_KEY_PID);
+        (int)read_checked(xs, name, DOMAIN_STATUS_KEY_LAST_EXIT_CODE, st);
+    read_mode(xs, name, st);
+    st->pid = (long)read_checked(xs, name, DOMAIN_STATUS_KEY_PID, st);
     st->deadline_s = (long)read_number(xs, name, DOMAIN_STATUS_KEY_DEADLINE);
     st->stop_timeout_s =
         (long)read_number(xs, name, DOMAIN_STATUS_KEY_STOP_TIMEOUT);

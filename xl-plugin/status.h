@@ -46,6 +46,10 @@ struct domain_status {
     char ended_by[16];   /* DOMAIN_ENDED_BY_DEADLINE, or "" */
     long restart_streak; /* restarts without a long enough run, or -1 */
     bool stop_requested; /* a stop ended the restart policy */
+    /* Keys whose value no writer writes ("state mode exit-code", space
+     * separated), else "": a file of the state directory's store that a
+     * power loss emptied reads so, and is named rather than taken. */
+    char damaged[96];
     struct domain_status_net net[GUEST_REPORT_NET_MAX_IFACES];
     size_t n_net; /* interfaces with a published MAC, by index */
 };

@@ -68,6 +68,7 @@ json_object *status_to_json(const struct domain_status *st)
     xo_jset(o, "deadline",
             st->deadline_s > 0 ? xo_jint64(st->deadline_s) : NULL);
     xo_jset(o, "ended_by", opt_str(st->ended_by));
+    xo_jset(o, "damaged", opt_str(st->damaged));
     xo_jset(o, "stop_timeout",
             st->stop_timeout_s >= 0 ? xo_jint64(st->stop_timeout_s) : NULL);
     xo_jset(o, "restart_streak",

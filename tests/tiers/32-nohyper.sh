@@ -111,6 +111,21 @@ check "status shows every field: mode, no pid line once it ended; --json stop_re
         "$0" status --json p1 | jq -e ".stop_requested == false and has(\"restart_streak\")" >/dev/null' "$X"
 check "list with a --root that does not exist says so on stderr (exit 0, nothing made)" bash -c \
     '"$0" --root "$1/nope" list 2>&1 >/dev/null | grep -q "the state root $1/nope does not exist" && [ ! -e "$1/nope" ]' "$X" "$T"
+# A power loss can leave files of the state directory's store empty:
+# status names the keys it cannot take (helper-67: an emptied mode read as
+# "xen", and stop then failed with "Xen is not running"), and stop and
+# destroy still work.
+cfg pw 'oci_cmd = [ "sleep 600" ]'
+"$X" create "$T/pw.cfg" >/dev/null 2>&1
+: >"$T/state/status/tool/xl-oci/pw/state"
+: >"$T/state/status/tool/xl-oci/pw/mode"
+check "status names DomainStatus keys a power loss emptied, on stdout and stderr" bash -c \
+    '"$0" status pw >"$1/pw.out" 2>"$1/pw.err"; grep -qx "damaged:    state mode" "$1/pw.out" &&
+     grep -qx "mode:       nohyper" "$1/pw.out" && grep -q "^xl-oci status: warning: pw: no value xl-oci writes in DomainStatus state mode" "$1/pw.err" &&
+     "$0" status --json pw | jq -e ".damaged == \"state mode\" and .mode == \"nohyper\"" >/dev/null' "$X" "$T"
+check "stop of a container whose mode file is empty stops it (nohyper)" \
+    bash -c '"$0" stop -t 1 pw >/dev/null 2>&1 && [ "$("$0" status --json pw | jq -r .state)" = halted ]' "$X"
+check "destroy of it leaves nothing" bash -c '"$0" destroy pw >/dev/null && [ ! -e "$1/state/domains/pw" ]' "$X" "$T"
 # create from oci_image (pulled into the store on the way), the admin's
 # usual path: every other case here names a root volume with oci_root,
 # so a create that deadlocked on oci_image alone went unseen (helper-67).
