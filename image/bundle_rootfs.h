@@ -21,9 +21,12 @@
  *
  * Concurrency: the store lock is held shared from the lookup to the
  * caller's close of *lock_fd_r, so a prune (exclusive) never removes a
- * volume between its lookup and the caller recording its use; two
- * builds of the same key serialize on tmp/bundle-<hex>.lock, and the
- * second finds the first's volume.
+ * volume before the caller closes it; xl-oci-runc closes it before
+ * create takes the state lock (image/lock.h's order), and a prune in
+ * the moment until the domain's state dir names the volume may remove a
+ * cached one that nothing else uses (create then fails naming it; the
+ * next create builds it again).  Two builds of the same key serialize
+ * on tmp/bundle-<hex>.lock, and the second finds the first's volume.
  *
  * Pruning: the volume is an entry like any other for image_prune(): it
  * stays while a domain's state, as `users` reports it, names its path.

@@ -1,25 +1,30 @@
 /* http.c: capped libcurl GETs (see http.h). */
 #include "http.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "http_lib.h"
 
+static bool loopback_url(const char *url);
+
 /* What an admin can do about a transfer error, where it is plain. */
 static const char *hint(CURLcode cc, const char *url, bool client_cert,
                         long status)
 {
     bool tls = strncmp(url, "https://", 8) == 0;
-    /* A TLS handshake with a server that talks plain HTTP fails so. */
-    if (cc == CURLE_SSL_CONNECT_ERROR && tls)
+    /* A TLS handshake with a server that talks plain HTTP fails so; on
+     * the loopback plain HTTP was tried already (registry.c). */
+    if (cc == CURLE_SSL_CONNECT_ERROR && tls && !loopback_url(url))
         return " (if the registry talks plain HTTP, pull with --plain-http)";
     if (cc == CURLE_PEER_FAILED_VERIFICATION)
         return " (a registry with a private CA: pull with --cert-dir DIR, DIR holding the CA's .crt)";
@@ -210,11 +215,36 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
     return len;
 }
 
-bool http_host_is_loopback(const char *h)
+bool http_host_is_loopback(const char *host)
 {
-    if (!strncmp(h, "localhost", 9) && (h[9] == ':' || h[9] == '/' || !h[9]))
+    /* The name alone: "[v6]" without its brackets, else up to the port
+     * (or a URL's path).  Literal addresses and "localhost" only, never a
+     * name that a resolver could point anywhere (helper-76:
+     * "127.evil.example" was taken for the loopback). */
+    char name[64];
+    const char *h = host, *end;
+    if (*h == '[') {
+        h++;
+        end = strchr(h, ']');
+        if (!end)
+            return false;
+    } else {
+        end = h + strcspn(h, ":/");
+    }
+    size_t n = (size_t)(end - h);
+    if (n == 0 || n >= sizeof(name))
+        return false;
+    memcpy(name, h, n);
+    name[n] = '\0';
+    if (strcasecmp(name, "localhost") == 0)
         return true;
-    return !strncmp(h, "127.", 4) || !strncmp(h, "[::1]", 5);
+    struct in_addr a4;
+    struct in6_addr a6;
+    if (inet_pton(AF_INET, name, &a4) == 1)
+        return (ntohl(a4.s_addr) >> 24) == 127;
+    return host[0] == '[' && inet_pton(AF_INET6, name, &a6) == 1 &&
+           (IN6_IS_ADDR_LOOPBACK(&a6) ||
+            (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127));
 }
 
 /* Whether `url`'s host is the loopback. */

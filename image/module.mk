@@ -14,7 +14,8 @@ UNIT_TESTS += tests/unit/test-image-unpack.c \
 	tests/unit/test-image-unpack-tarfix.c \
 	tests/unit/test-image-gunzip.c tests/unit/test-image-gunzip-ahead.c
 LIB_SRCS += image/manifest.c
-UNIT_TESTS += tests/unit/test-image-manifest.c tests/unit/test-registry-retry.c
+UNIT_TESTS += tests/unit/test-image-manifest.c tests/unit/test-registry-retry.c \
+	tests/unit/test-http-loopback.c
 LIB_SRCS += image/ref.c
 UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c

@@ -23,6 +23,7 @@
 #include "common/alloc.h"
 #include "progress.h"
 #include "auth.h"
+#include "blobtap.h"
 #include "http.h"
 #include "image.h"
 #include "common/json.h"
@@ -459,6 +460,12 @@ static int blob_attempt(struct registry_source *rs, const char *url,
         rs->host, rs->repo, d->digest.str);
 }
 
+/* registry_pause_unless()'s stop: the pull stopped (blobtap.h). */
+static bool tap_stopped(void *tap)
+{
+    return blob_tap_cancelled(tap);
+}
+
 static int reg_fetch(struct image_source *base, const struct blob_store *bs,
                      const struct oci_descriptor *d, int64_t max,
                      struct blob_tap *tap, xo_err *err)
@@ -512,8 +519,17 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
             /* The message names the blob already. */
             image_progress(rs->base.progress, rs->base.progress_arg,
                            "%s; again in %u s", xo_err_msg(err), s);
+            if (tap && registry_pause_unless(s, tap_stopped, tap)) {
+                /* Another layer failed meanwhile: that is the pull's
+                 * error; this one's is said as a stop. */
+                xo_err_clear(err);
+                rc = xo_err_set(err, ECANCELED, "blob %s: the pull stopped",
+                                d->digest.str);
+                break;
+            }
             xo_err_clear(err);
-            registry_pause(s);
+            if (!tap)
+                registry_pause(s);
             continue;
         }
         rc = blob_writer_commit(w, err);
@@ -600,9 +616,24 @@ static void loopback_plain_http(struct registry_source *rs)
     char *body = NULL;
     size_t len = 0;
     xo_err e = XO_ERR_INIT;
+    bool plain = false;
     if (http_get_mem(&rs->http, url, no_headers, 64 * 1024, &body, &len, &resp,
                      &e) < 0 &&
         resp.tls_failed) {
+        /* A handshake also fails on a TLS server's alert (a client
+         * certificate it wants, a protocol it refuses): plain HTTP only
+         * when the server answers it (helper-76: an mTLS registry's error
+         * became "Empty reply from server" over http://). */
+        free(body);
+        body = NULL;
+        free(url);
+        url = xo_xasprintf("http://%s/v2/", rs->host);
+        xo_err_clear(&e);
+        plain = http_get_mem(&rs->http, url, no_headers, 64 * 1024, &body, &len,
+                             &resp, &e) == 0 &&
+                resp.status >= 200 && resp.status < 500;
+    }
+    if (plain) {
         free(rs->base_url);
         rs->base_url = xo_xasprintf("http://%s/v2/%s", rs->host, rs->repo);
     }
@@ -631,6 +662,8 @@ int registry_source_new(struct image_source **src_r, const char *host,
     rs->base_url =
         xo_xasprintf("%s://%s/v2/%s", plain ? "http" : "https", host, repo);
     char *certs_d = o && o->cert_dir ? NULL : certs_d_for(host);
+    /* TLS configured for the host (certs.d, --cert-dir): never plain. */
+    bool tls_configured = certs_d || (o && o->cert_dir);
     int tls = http_client_init(&rs->http,
                                certs_d ? certs_d
                                : o     ? o->cert_dir
@@ -644,7 +677,7 @@ int registry_source_new(struct image_source **src_r, const char *host,
         reg_free(&rs->base);
         return -1;
     }
-    if (!plain && http_host_is_loopback(host))
+    if (!plain && !tls_configured && http_host_is_loopback(host))
         loopback_plain_http(rs);
     *src_r = &rs->base;
     return 0;

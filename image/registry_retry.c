@@ -35,3 +35,15 @@ void registry_pause(unsigned seconds)
     while (nanosleep(&t, &t) < 0 && errno == EINTR)
         ;
 }
+
+bool registry_pause_unless(unsigned seconds, bool (*stop)(void *), void *arg)
+{
+    for (unsigned tenths = seconds * 10; tenths > 0; tenths--) {
+        if (stop(arg))
+            return true;
+        struct timespec t = {.tv_sec = 0, .tv_nsec = 100 * 1000 * 1000};
+        while (nanosleep(&t, &t) < 0 && errno == EINTR)
+            ;
+    }
+    return stop(arg);
+}

@@ -29,5 +29,9 @@ unsigned registry_retry_pause(unsigned n, const char *retry_after);
 
 /* Sleeps `seconds`, through EINTR. */
 void registry_pause(unsigned seconds);
+/* registry_pause(), ended early when stop(arg) says so (looked at every
+ * 100 ms): a download another layer's failure stopped does not sleep out
+ * a Retry-After of up to REGISTRY_PAUSE_MAX.  True when it was stopped. */
+bool registry_pause_unless(unsigned seconds, bool (*stop)(void *), void *arg);
 
 #endif

@@ -199,13 +199,10 @@ static int autostart_one(struct xen_handles *h, const char *name, xo_err *err)
         return 0;
     if (!have && !xen_host_present())
         return 0; /* a Xen container on a host without Xen now */
-    char cfg[4096];
     struct rendered r;
     create_rendered_init(&r);
     int rc = -1;
-    if (state_domain_file(cfg, sizeof(cfg), root, name, STATE_FILE_APP_CFG,
-                          err) < 0 ||
-        create_parse_cfg(&r, cfg, err) < 0)
+    if (create_parse_saved_cfg(&r, root, name, err) < 0)
         goto out;
     enum restart_mode mode = r.dc.restart.mode;
     if (stopped && !down) {

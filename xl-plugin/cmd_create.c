@@ -71,17 +71,27 @@ void create_rendered_dispose(struct rendered *r)
     create_rendered_init(r);
 }
 
-/* Set while create resolves oci_image under the state lock: then a pull
- * (which takes the store lock, the same file) waits until the lock is
- * given back, and resolve_image() names the reference to pull here. */
+/* Set while create resolves oci_image under the state lock: a pull,
+ * which takes the store's lock, must not run under it (prune takes the
+ * store's lock, then the state lock: image/lock.h), so resolve_image()
+ * names the reference to pull here and create pulls after the lock. */
 static bool resolve_in_store_only;
 static char *resolve_pull_ref;
+/* Set while start or autostart parses a container's saved app.cfg: its
+ * oci_image is the root volume create recorded, as docker start runs the
+ * container's image, not what its tag names now (helper-76: they pulled
+ * under the state lock, and deadlocked with prune). */
+static const char *resolve_saved_volume;
 
 /* oci_image = "REF": the root volume of a pulled image (pulling it first
  * when it is not in the store). */
 static int resolve_image(void *ctx, const char *ref, char **dir_r, xo_err *err)
 {
     (void)ctx;
+    if (resolve_saved_volume) {
+        *dir_r = xo_xstrdup(resolve_saved_volume);
+        return 0;
+    }
     if (!resolve_in_store_only)
         return image_resolve_root_volume(cmd_state_root(), ref, !cmd_dryrun,
                                          dir_r, err);
@@ -209,6 +219,40 @@ static int parse_cfg(struct rendered *r, const char *cfg_path, bool fresh,
 int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err)
 {
     return parse_cfg(r, cfg_path, false, err);
+}
+
+int create_parse_saved_cfg(struct rendered *r, const char *root,
+                           const char *name, xo_err *err)
+{
+    char cfg[4096], vpath[4096];
+    if (state_domain_file(cfg, sizeof(cfg), root, name, STATE_FILE_APP_CFG,
+                          err) < 0 ||
+        state_domain_file(vpath, sizeof(vpath), root, name,
+                          STATE_FILE_ROOT_VOLUME, err) < 0)
+        return -1;
+    char *vol = NULL;
+    size_t len = 0;
+    xo_err e = XO_ERR_INIT;
+    if (xo_read_file(&vol, &len, vpath, 4096, &e) == 0) {
+        while (len > 0 && vol[len - 1] == '\n')
+            vol[--len] = '\0';
+        resolve_saved_volume = vol;
+    } else {
+        /* No record (a state dir older than it): the store's volume for
+         * the name, never a pull. */
+        resolve_in_store_only = true;
+    }
+    xo_err_clear(&e);
+    int rc = parse_cfg(r, cfg, false, err);
+    if (rc < 0 && resolve_pull_ref)
+        xo_err_wrap(err, "xl-oci pull %s, then start %s again",
+                    resolve_pull_ref, name);
+    resolve_saved_volume = NULL;
+    resolve_in_store_only = false;
+    free(resolve_pull_ref);
+    resolve_pull_ref = NULL;
+    free(vol);
+    return rc;
 }
 
 /* r->dc (networks attached) -> libxl config, runtime spec, boot spec. */

@@ -13,6 +13,7 @@
  *   {"prune", main_prune, false,
  *    "Remove root volumes and blobs no image or domain uses", "", NULL}
  */
+#include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <json-c/json.h>
@@ -329,11 +330,24 @@ static struct image_users domain_users(void)
  * wait, which a silent command does not explain. */
 static void say_if_waiting(void)
 {
-    if (image_store_busy(cmd_state_root()))
+    if (image_store_busy(cmd_state_root())) {
         fprintf(stderr,
                 "xl-oci: waiting for %s/" IMAGE_STORE_LOCK
                 " (a pull or another command holds it)\n",
                 cmd_state_root());
+        return;
+    }
+    /* Then the state lock, which a create or a stop may hold a while. */
+    xo_err e = XO_ERR_INIT;
+    int fd = state_trylock(cmd_state_root(), &e);
+    if (fd >= 0)
+        close(fd);
+    else if (e.errnum == EWOULDBLOCK)
+        fprintf(
+            stderr,
+            "xl-oci: waiting for %s/lock (a create, stop or destroy holds it)\n",
+            cmd_state_root());
+    xo_err_clear(&e);
 }
 
 int main_rmi(int argc, char **argv)

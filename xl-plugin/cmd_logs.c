@@ -25,21 +25,54 @@
 #include "xen.h"
 #include "xl_oci.h"
 
-#define TAIL_MAX_BYTES (4 * 1024 * 1024)
+/* Bytes read at a time: the logs are streamed, never held whole (a log
+ * may be XL_OCI_LOG_MAX, any size, and its rotated file as large). */
+#define LOG_CHUNK (64 * 1024)
 
-/* Appends up to TAIL_MAX_BYTES of the end of fd to buf (*len bytes so
- * far, room for TAIL_MAX_BYTES more); *size_r: where that read ended. */
-static int read_end(int fd, char *buf, size_t *len, off_t *size_r, xo_err *err)
+/* Where the last `*lines` lines of fd's first `end` bytes begin; *lines
+ * is lowered by the lines found, so a rest is looked for in the file
+ * before.  A final newline ends the last line; it does not start one. */
+static off_t tail_start(int fd, off_t end, long *lines, bool last_file)
 {
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return xo_err_sys(err, "cannot stat the log");
-    off_t start = st.st_size > TAIL_MAX_BYTES ? st.st_size - TAIL_MAX_BYTES : 0;
-    ssize_t r = pread(fd, buf + *len, (size_t)(st.st_size - start), start);
-    if (r < 0)
-        return xo_err_sys(err, "cannot read the log");
-    *len += (size_t)r;
-    *size_r = start + (off_t)r;
+    char buf[LOG_CHUNK];
+    off_t at = end;
+    bool skip_final = last_file;
+    while (at > 0 && *lines > 0) {
+        size_t n = at > LOG_CHUNK ? LOG_CHUNK : (size_t)at;
+        ssize_t r = pread(fd, buf, n, at - (off_t)n);
+        if (r != (ssize_t)n)
+            return 0; /* cut short under us: print from the start */
+        for (size_t i = n; i > 0; i--) {
+            if (buf[i - 1] != '\n')
+                continue;
+            if (skip_final && at - (off_t)n + (off_t)i == end) {
+                skip_final = false; /* the last line's own newline */
+                continue;
+            }
+            if (--*lines == 0)
+                return at - (off_t)n + (off_t)i;
+        }
+        skip_final = false;
+        at -= (off_t)n;
+    }
+    return 0;
+}
+
+/* Writes fd's bytes from `from` to `end` to stdout. */
+static int copy_range(int fd, off_t from, off_t end, xo_err *err)
+{
+    char buf[LOG_CHUNK];
+    while (from < end) {
+        size_t n = end - from > LOG_CHUNK ? LOG_CHUNK : (size_t)(end - from);
+        ssize_t r = pread(fd, buf, n, from);
+        if (r < 0)
+            return xo_err_sys(err, "cannot read the log");
+        if (r == 0)
+            break; /* truncated under us */
+        if (xo_write_all(STDOUT_FILENO, buf, (size_t)r) < 0)
+            return 0; /* stdout closed (a pager quit): nothing to say */
+        from += r;
+    }
     return 0;
 }
 
@@ -51,28 +84,25 @@ static int read_end(int fd, char *buf, size_t *len, off_t *size_r, xo_err *err)
 static int print_tail(int fd, int prev_fd, long lines, off_t *pos_r,
                       xo_err *err)
 {
-    char *buf = xo_xmalloc(2 * (size_t)TAIL_MAX_BYTES);
-    size_t len = 0;
-    off_t ignored;
-    if ((prev_fd >= 0 && read_end(prev_fd, buf, &len, &ignored, err) < 0) ||
-        read_end(fd, buf, &len, pos_r, err) < 0) {
-        free(buf);
-        return -1;
-    }
-    size_t from = 0;
+    struct stat st, pst;
+    if (fstat(fd, &st) < 0 || (prev_fd >= 0 && fstat(prev_fd, &pst) < 0))
+        return xo_err_sys(err, "cannot stat the log");
+    off_t end = st.st_size, pend = prev_fd >= 0 ? pst.st_size : 0;
+    off_t from = 0, pfrom = 0;
     if (lines == 0) {
-        from = len;
+        from = end;
+        pfrom = pend;
     } else if (lines > 0) {
-        /* A final newline ends the last line; it does not start one. */
-        size_t i = len > 0 && buf[len - 1] == '\n' ? len - 1 : len;
-        long seen = 0;
-        while (i > 0 && !(buf[i - 1] == '\n' && ++seen == lines))
-            i--;
-        from = i;
+        long left = lines;
+        from = tail_start(fd, end, &left, true);
+        pfrom = left == 0 || prev_fd < 0
+                    ? pend
+                    : tail_start(prev_fd, pend, &left, end == 0);
     }
-    xo_write_all(STDOUT_FILENO, buf + from, len - from);
-    free(buf);
-    return 0;
+    *pos_r = end;
+    if (prev_fd >= 0 && copy_range(prev_fd, pfrom, pend, err) < 0)
+        return -1;
+    return copy_range(fd, from, end, err);
 }
 
 /*
@@ -110,6 +140,41 @@ static int open_log(const char *name, char *path, size_t len, xo_err *err)
     if (fd < 0)
         return xo_err_sys(err, "no console log for %s (%s)", name, path);
     return fd;
+}
+
+/*
+ * NAME.log in *fd_r and, when it is this container's, NAME.log.1 in
+ * *prev_r (else -1), as one consistent pair: a rotation between the two
+ * opens (NAME.log renamed to NAME.log.1) would give the same file twice,
+ * or the newer before the older (helper-73: lines printed twice, the
+ * output running backwards).  The pair is consistent when NAME.log is
+ * still the file opened first; else both are opened again.
+ */
+static int open_log_pair(const char *name, char *path, size_t len, int *fd_r,
+                         int *prev_r, xo_err *err)
+{
+    for (int tries = 0;; tries++) {
+        int fd = open_log(name, path, len, err);
+        if (fd < 0)
+            return -1;
+        int prev = open_rotated(name, path);
+        struct stat now, opened;
+        bool same = stat(path, &now) == 0 && fstat(fd, &opened) == 0 &&
+                    now.st_dev == opened.st_dev && now.st_ino == opened.st_ino;
+        if (same || tries == 8) {
+            /* A log rotating faster than this loop: its own file only. */
+            if (!same && prev >= 0) {
+                close(prev);
+                prev = -1;
+            }
+            *fd_r = fd;
+            *prev_r = prev;
+            return 0;
+        }
+        close(fd);
+        if (prev >= 0)
+            close(prev);
+    }
 }
 
 /* How often `logs -f` looks whether the domain ended (a DomainStatus
@@ -161,9 +226,10 @@ int main_logs(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     struct xen_handles h = {0};
     off_t pos = 0;
-    int fd = open_log(name, path, sizeof(path), &err);
-    int prev = fd < 0 ? -1 : open_rotated(name, path);
-    int tailed = fd < 0 ? -1 : print_tail(fd, prev, tail, &pos, &err);
+    int fd = -1, prev = -1;
+    int tailed = open_log_pair(name, path, sizeof(path), &fd, &prev, &err) < 0
+                     ? -1
+                     : print_tail(fd, prev, tail, &pos, &err);
     if (prev >= 0)
         close(prev);
     if (tailed < 0) {
@@ -261,9 +327,9 @@ int main_console(int argc, char **argv)
             name, name, name);
         goto fail;
     }
-    if ((fd = open_log(name, path, sizeof(path), &err)) < 0)
+    int prev = -1;
+    if (open_log_pair(name, path, sizeof(path), &fd, &prev, &err) < 0)
         goto fail;
-    int prev = open_rotated(name, path);
     int tailed = print_tail(fd, prev, 20, &pos, &err);
     if (prev >= 0)
         close(prev);

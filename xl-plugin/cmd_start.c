@@ -94,13 +94,10 @@ static int start_one(struct xen_handles *h, const char *name, xo_err *err)
     if (!nohyper &&
         (xen_open(h, err) < 0 || (have && check_no_domain(h, &st, err) < 0)))
         return -1;
-    char cfg[4096];
     struct rendered r;
     create_rendered_init(&r);
     int rc = -1;
-    if (state_domain_file(cfg, sizeof(cfg), root, name, STATE_FILE_APP_CFG,
-                          err) < 0 ||
-        create_parse_cfg(&r, cfg, err) < 0)
+    if (create_parse_saved_cfg(&r, root, name, err) < 0)
         goto out;
     for (size_t i = 0; have && i < sizeof(last_run) / sizeof(*last_run); i++)
         if (status_remove_field(h->xs, name, last_run[i], err) < 0)

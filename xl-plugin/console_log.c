@@ -57,6 +57,15 @@ int console_log_open(struct console_log *l, xo_err *err)
         return xo_err_sys(err, "cannot open %s", path);
     struct stat st;
     l->size = fstat(l->fd, &st) == 0 ? (size_t)st.st_size : 0;
+    /* An earlier run's log goes on: whether its last line ended. */
+    int rfd = l->size > 0 ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+    char last = '\n';
+    if (rfd >= 0) {
+        if (pread(rfd, &last, 1, (off_t)l->size - 1) != 1)
+            last = '\n';
+        close(rfd);
+    }
+    l->ends_line = last == '\n';
     return 0;
 }
 
@@ -88,6 +97,46 @@ static void resize(struct console_log *l)
         l->size = (size_t)st.st_size;
 }
 
+/* `n` bytes that could not be written, for errno `e`. */
+static void note_lost(struct console_log *l, size_t n, int e)
+{
+    if (l->lost == 0) {
+        l->lost_errno = e;
+        fprintf(
+            stderr,
+            "xl-oci-monitor: %s: cannot write the console log (%s): the container's output is lost until it can\n",
+            l->name, strerror(e));
+    }
+    l->lost += n;
+}
+
+/* The line that says what was lost, once the log takes writes again; it
+ * starts a line of its own, so no line is glued to another.  False when
+ * the log still takes nothing. */
+static bool say_lost(struct console_log *l)
+{
+    char m[200];
+    /* may truncate: the error's text is the one unbounded part */
+    int k =
+        snprintf(m, sizeof(m),
+                 "%sxl-oci: %llu bytes of the container's output lost: %s\n",
+                 l->ends_line || l->size == 0 ? "" : "\n", l->lost,
+                 strerror(l->lost_errno));
+    size_t n = k < 0 ? 0 : (size_t)k < sizeof(m) ? (size_t)k : sizeof(m) - 1;
+    if (xo_write_all(l->fd, m, n) < 0) {
+        resize(l);
+        return false;
+    }
+    l->size += n;
+    l->ends_line = true;
+    fprintf(
+        stderr,
+        "xl-oci-monitor: %s: the console log takes writes again; %llu bytes were lost\n",
+        l->name, l->lost);
+    l->lost = 0;
+    return true;
+}
+
 void console_log_write(struct console_log *l, const void *buf, size_t len)
 {
     const char *p = buf;
@@ -97,6 +146,10 @@ void console_log_write(struct console_log *l, const void *buf, size_t len)
      * for the rest of the container's life. */
     if (l->fd < 0 && console_log_open(l, &err) < 0) {
         xo_err_clear(&err);
+        return;
+    }
+    if (l->lost > 0 && l->fd >= 0 && !say_lost(l)) {
+        note_lost(l, len, errno);
         return;
     }
     while (len > 0 && l->fd >= 0) {
@@ -113,10 +166,20 @@ void console_log_write(struct console_log *l, const void *buf, size_t len)
                 n = room;
         }
         if (n > 0) {
-            if (xo_write_all(l->fd, p, n) == 0)
+            size_t before = l->size;
+            if (xo_write_all(l->fd, p, n) == 0) {
                 l->size += n;
-            else
+                l->ends_line = p[n - 1] == '\n';
+            } else {
+                int e = errno;
                 resize(l);
+                size_t done = l->size > before ? l->size - before : 0;
+                if (done > n)
+                    done = n;
+                if (done > 0)
+                    l->ends_line = p[done - 1] == '\n';
+                note_lost(l, n - done, e);
+            }
         }
         p += n;
         len -= n;

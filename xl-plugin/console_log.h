@@ -8,6 +8,7 @@
 #ifndef XL_OCI_XL_PLUGIN_CONSOLE_LOG_H
 #define XL_OCI_XL_PLUGIN_CONSOLE_LOG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common/error.h"
@@ -20,6 +21,13 @@ struct console_log {
     const char *name; /* the container's */
     int fd;           /* -1 when not open */
     size_t size, max; /* bytes in the file; the cap */
+    /* Output that could not be written (a full disk) since the last
+     * write that worked, with the first error: said on the monitor's
+     * stderr when it begins, and in the log, on a line of its own, once
+     * it can be written again. */
+    unsigned long long lost;
+    int lost_errno;
+    bool ends_line; /* the last byte written to the file was a newline */
 };
 
 /* Past it a cap is this (1 TiB). */

@@ -51,6 +51,12 @@ void create_rendered_dispose(struct rendered *r);
 /* app.cfg (with its image config) -> r->dc, as create reads it; managed
  * networks and volumes not yet attached. */
 int create_parse_cfg(struct rendered *r, const char *cfg_path, xo_err *err);
+/* The saved app.cfg of the container `name` under `root`, as start and
+ * autostart run it again: oci_image is the root volume create recorded
+ * (ROOT/domains/NAME/root-volume); nothing is pulled, as they hold the
+ * state lock. */
+int create_parse_saved_cfg(struct rendered *r, const char *root,
+                           const char *name, xo_err *err);
 
 /* The saved libxl config of `name` (its state dir's domain-config.json). */
 int create_load_saved_config(libxl_ctx *ctx, const char *name,

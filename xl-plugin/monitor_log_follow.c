@@ -2,6 +2,7 @@
 #include "monitor_log_follow.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -65,8 +66,22 @@ void monitor_log_follow_step(struct monitor_log_follow *l)
     struct stat now;
     if (stat(l->path, &now) == 0 && (l->fd < 0 || now.st_ino != l->ino)) {
         drain(l, l->fd);
-        if (l->fd >= 0)
+        if (l->fd >= 0) {
             close(l->fd);
+            /* Two rotations since the last look (a reader held up by a
+             * slow pipe): NAME.log.1 is then a whole file that came after
+             * ours, before the new NAME.log (helper-73: it was skipped). */
+            char rotated[sizeof(l->path) + 2];
+            struct stat r;
+            /* cannot truncate: l->path's text and ".1" fit in 2 more */
+            snprintf(rotated, sizeof(rotated), "%s.1", l->path);
+            int rfd = open(rotated, O_RDONLY | O_CLOEXEC);
+            if (rfd >= 0 && fstat(rfd, &r) == 0 && r.st_ino != l->ino &&
+                r.st_ino != now.st_ino)
+                drain(l, rfd);
+            if (rfd >= 0)
+                close(rfd);
+        }
         l->fd = open(l->path, O_RDONLY | O_CLOEXEC);
         l->ino = now.st_ino;
         watch_file(l);

@@ -129,8 +129,8 @@ lines=()   # "GROUP /lib/modules/..." for /xl-oci/modules, per group closure
 visit() { # GROUP NAME: depth-first, dependencies first
     local g=$1 n
     n=$(norm "$2")
-    [ -n "${seen[$n]:-}" ] && return 0
-    seen[$n]=1
+    [ -n "${seen[$g/$n]:-}" ] && return 0
+    seen[$g/$n]=1
     local rel=${path_of[$n]:-}
     if [ -z "$rel" ]; then
         is_builtin "$n" && return 0
@@ -143,9 +143,9 @@ visit() { # GROUP NAME: depth-first, dependencies first
     [ -n "${in_order[$rel]:-}" ] || { in_order[$rel]=1; order+=("$rel"); }
 }
 for gm in $wanted; do
-    # A group lists its whole closure: a dependency shared with a group
-    # that is not loaded must still be loaded for this one.
-    seen=()
+    # A group lists its whole closure (seen is per group): a dependency
+    # shared with a group that is not loaded must still be loaded for
+    # this one, and within a group each module is listed once.
     visit "${gm%%:*}" "${gm#*:}"
 done
 

@@ -3,7 +3,8 @@
 # registries do when they refuse: the distribution spec's JSON error body
 # (tier 60: our error quotes the registry's code and message).
 #
-# usage: error-registry.py PORT UPSTREAM-HOST:PORT [redirect|transient|failone DIGEST]
+# usage: error-registry.py PORT UPSTREAM-HOST:PORT
+#                          [redirect|transient|failone DIGEST|pausefail DIGEST]
 #   Serves 127.0.0.1:PORT.  A manifest of a repository named "limited"
 #   gets 429 TOOMANYREQUESTS (Retry-After: 0, so the client's retries are
 #   quick); every blob gets 403 DENIED (with "redirect": a 307 to
@@ -14,7 +15,10 @@
 #   none; then every request is passed on.  With "failone DIGEST" the blob
 #   DIGEST gets 403 DENIED and every other blob over 1000 bytes (a layer,
 #   not the config) comes a byte every 0.2 s, as over a slow link (tier
-#   60: the failure ends the pull without waiting for the others).
+#   60: the failure ends the pull without waiting for the others).  With
+#   "pausefail DIGEST" the blob DIGEST gets 403 after 1.5 s, and every other
+#   blob over 1000 bytes 429 with Retry-After: 30 (the failure ends the
+#   pull without the others sleeping out their pause).
 import http.client
 import http.server
 import json
@@ -24,8 +28,9 @@ import time
 port, upstream = int(sys.argv[1]), sys.argv[2]
 redirect = len(sys.argv) > 3 and sys.argv[3] == "redirect"
 transient = len(sys.argv) > 3 and sys.argv[3] == "transient"
-failone = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "failone" \
-    else None
+failone = sys.argv[4] if len(sys.argv) > 4 and \
+    sys.argv[3] in ("failone", "pausefail") else None
+pausefail = len(sys.argv) > 3 and sys.argv[3] == "pausefail"
 seen = set()
 
 
@@ -59,6 +64,8 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         if transient:
             return self.forward()
         if failone and "/blobs/" in self.path:
+            if pausefail and self.path.endswith(failone):
+                time.sleep(1.5)
             if self.path.endswith(failone):
                 return self.reply(403, error_body(
                     "DENIED", "requested access to the resource is denied"),
@@ -95,6 +102,10 @@ class Proxy(http.server.BaseHTTPRequestHandler):
         body = resp.read()
         if len(body) <= 1000:
             return self.reply(resp.status, body, resp.getheaders())
+        if pausefail:
+            return self.reply(429, error_body("TOOMANYREQUESTS", "slow down"),
+                              [("Content-Type", "application/json"),
+                               ("Retry-After", "30")])
         self.send_response(resp.status)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()

@@ -322,6 +322,13 @@ wait_state aal running 120 && [ "$(st aal restart_policy)" = always ] && xl list
 # journal has its end before "destroyed", as docker rm -f.
 xl-oci wait aal >/dev/null 2>&1 &
 wpid=$!
+# Destroyed only once wait is waiting (it has xenstore open, then a
+# moment for its first read): a wait that begins after the destroy is
+# rightly "no container" (a loaded CI run saw exit 1 after a plain 1 s).
+for _ in $(seq 100); do
+    readlink /proc/$wpid/fd/* 2>/dev/null | grep -Eq 'socket:|xenbus' && break
+    sleep 0.1
+done
 sleep 1
 xl-oci destroy aal
 wrc=0

@@ -60,7 +60,7 @@ nothing_left() {
 tree=$T/tree
 mkdir -p "$tree"/{bin,etc,srv,proc,sys,dev,tmp}
 cp /bin/busybox "$tree/bin/busybox"
-for a in sh echo id pwd hostname cat env ls touch sleep mkdir ip ping nc; do
+for a in sh echo id pwd hostname cat env ls touch sleep mkdir ip ping nc yes head seq; do
     ln -s busybox "$tree/bin/$a"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1234:1235::/srv:/bin/sh\n' >"$tree/etc/passwd"
@@ -199,6 +199,23 @@ check "destroy succeeds" "$X" destroy p1
 check "and leaves nothing" nothing_left p1
 fails_with "status of a destroyed container" "no container domain named p1" "$X" status p1
 
+# start of a container whose image name was removed (rmi -f keeps the
+# volume it uses) runs that volume, as docker start runs the container's
+# image: it pulled the name again, under the state lock, and deadlocked
+# with a prune (store.lock, then the state lock) queued beside it
+# (helper-76).
+printf 'name = "sr"\noci_image = "oci:%s:img"\noci_entrypoint = [ "/bin/echo" ]\noci_cmd = [ "ran" ]\n' "$T/layout" >"$T/sr.cfg"
+"$X" create "$T/sr.cfg" >/dev/null 2>&1 && "$X" wait sr >/dev/null 2>&1
+"$X" rmi -f "oci:$T/layout:img" >/dev/null 2>&1
+check "start after rmi -f runs the container's own volume, beside a prune, and pulls nothing" bash -c '
+    flock -x "$1/state/lock" sleep 1 & h=$!
+    sleep 0.2; timeout 30 "$0" start sr >"$1/sr.out" 2>&1 & s=$!
+    sleep 0.2; timeout 30 "$0" prune >/dev/null 2>&1 & p=$!
+    wait $h; wait $s; rs=$?; wait $p; rp=$?
+    [ $rs = 0 ] && [ $rp = 0 ] && grep -qx "Started sr" "$1/sr.out" &&
+        ! "$0" images | grep -q "$1/layout" || { echo "start $rs prune $rp: $(cat "$1/sr.out")"; false; }' "$X" "$T"
+"$X" destroy sr >/dev/null 2>&1
+
 # A writable root as in a domain (a read-only one made Debian's nginx fail:
 # mkdir() "/tmp/nginx-body" failed (30: Read-only file system)).
 cfg w1 'oci_cmd = [ "touch /x && mkdir -p /var/run/app /tmp/nginx-body && echo rw" ]'
@@ -248,6 +265,69 @@ check "logs prints NAME.log.1 then NAME.log" bash -c \
 check "logs -n 150 takes lines from both files" bash -c \
     '"$0" logs -n 150 lr1 >"$1" && [ "$(wc -l <"$1")" = 150 ] && head -n1 "$1" | grep -qx "line-350-0123456789abcdefghijklm"' "$X" "$T/lr1.tail"
 "$X" destroy lr1 >/dev/null 2>&1
+# A log past 4 MiB (Docker's usual max-size is 10m) is printed whole and
+# streamed: logs printed its last 4 MiB only, the first line a fragment
+# (helper-73).
+cfg lb 'oci_cmd = [ "yes 0123456789abcdefghijklmnopqrstuvwxyz0123 | head -n 150000; echo last-line" ]'
+XL_OCI_LOG_MAX=16m run_to_end lb
+check "logs prints a 6 MB log whole (150,001 lines)" bash -c \
+    '"$0" logs lb | cmp -s - "$1/lb.log" && [ "$(stat -c %s "$1/lb.log")" -gt 6000000 ]' "$X" "$T/log"
+check "logs -n 2 of it: its last two lines" bash -c \
+    '[ "$("$0" logs -n 2 lb | tr "\n" " ")" = "0123456789abcdefghijklmnopqrstuvwxyz0123 last-line " ]' "$X"
+"$X" destroy lb >/dev/null 2>&1
+# logs while the log rotates: each run prints every line once, in order
+# (helper-73: NAME.log opened, renamed to NAME.log.1 before logs opened
+# that, and the same file came twice).
+cfg lrace 'oci_cmd = [ "i=0; while :; do i=$((i+1)); echo $i; done" ]'
+XL_OCI_LOG_MAX=16k "$X" create "$T/lrace.cfg" >/dev/null 2>&1
+sleep 1
+check "logs racing rotations (300 runs): each output an increasing sequence" bash -c '
+    for k in $(seq 300); do
+        "$0" logs lrace 2>/dev/null >"$1/lrace.out"
+        awk "NR>1 && \$1 <= p {exit 1} {p = \$1}" "$1/lrace.out" || { echo "run $k: $(awk "NR>1 && \$1 <= p {print p \" then \" \$1; exit} {p = \$1}" "$1/lrace.out")"; exit 1; }
+    done' "$X" "$T"
+"$X" destroy lrace >/dev/null 2>&1
+# logs -f held up (a slow pipe, Ctrl-S) while the log rotates twice:
+# NAME.log.1 is then a whole file after the one it had open, and it is
+# printed before the new NAME.log (helper-73: it was skipped).
+cfg lf2 'oci_cmd = [ "echo start; exec sleep 300" ]'
+XL_OCI_LOG_MAX=4k "$X" create "$T/lf2.cfg" >/dev/null 2>&1
+for _ in $(seq 50); do "$X" logs lf2 2>/dev/null | grep -q start && break; sleep 0.1; done
+"$X" logs -f lf2 >"$T/lf2.out" 2>&1 &
+lfp=$!
+for _ in $(seq 50); do grep -q start "$T/lf2.out" && break; sleep 0.1; done
+kill -STOP $lfp
+# 2500 numbered lines, about 11 KB: two rotations with a 4 KiB cap.
+"$X" exec lf2 sh -c 'seq 1 2500 >/proc/1/fd/1'
+sleep 0.5
+kill -CONT $lfp
+sleep 1
+"$X" kill lf2 >/dev/null 2>&1
+timeout 20 "$X" wait lf2 >/dev/null 2>&1
+wait $lfp
+check "logs -f across two rotations while it was held up: every line, in order" bash -c \
+    '[ "$(grep -E "^[0-9]+\$" "$0" | tr "\n" " ")" = "$(seq 1 2500 | tr "\n" " ")" ]' "$T/lf2.out"
+"$X" destroy lf2 >/dev/null 2>&1
+# A log directory that is full: what cannot be written is counted, and
+# said in the log on a line of its own once there is room (helper-73: it
+# was dropped without a word, and the cut line glued to the next).
+mkdir -p "$T/fulllog"
+mount -t tmpfs -o size=256k xl-oci-t32-full "$T/fulllog"
+dd if=/dev/zero of="$T/fulllog/filler" bs=1k count=200 2>/dev/null
+cfg dfull 'oci_cmd = [ "sleep 1; seq 1 100000; echo DONE; sleep 6; echo AFTER" ]'
+XL_OCI_LOG_DIR=$T/fulllog "$X" create "$T/dfull.cfg" >/dev/null 2>&1
+sleep 4
+rm -f "$T/fulllog/filler"
+XL_OCI_LOG_DIR=$T/fulllog timeout 30 "$X" wait dfull >/dev/null 2>&1
+XL_OCI_LOG_DIR=$T/fulllog "$X" logs dfull >"$T/dfull.out" 2>&1
+check "a full log directory: the loss is said on a line of its own, lines stay whole, the output goes on" bash -c '
+    grep -B1 "^xl-oci: [0-9]* bytes of the container.s output lost: No space left on device\$" "$0" >"$0.m" &&
+    head -n1 "$0.m" | grep -Eqx "[0-9]+" && tail -n1 "$0" | grep -qx AFTER &&
+    ! grep -Ev "^([0-9]+|AFTER|DONE|xl-oci: .*)\$" "$0" | grep -q .' "$T/dfull.out"
+check "and the monitor's log says how much was lost" \
+    grep -q "the console log takes writes again; [0-9]* bytes were lost" "$T/fulllog/dfull.monitor.log"
+XL_OCI_LOG_DIR=$T/fulllog "$X" destroy dfull >/dev/null 2>&1
+umount "$T/fulllog"
 cfg lr2 'oci_cmd = [ "echo never" ]'
 check "an XL_OCI_LOG_MAX that is no size: create refuses it, naming it" bash -c \
     '! XL_OCI_LOG_MAX=10X "$0" create "$1/lr2.cfg" 2>"$1/lr2.err" &&

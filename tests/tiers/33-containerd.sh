@@ -168,8 +168,8 @@ jq '.process.terminal = false | .mounts += [{"destination": "/proc/foo", "type":
     "$B/config.json" >"$BX/config.json"
 fails_with "Xen path: a refused mount fails create at once, naming it (no wait on its own store lock)" \
     "mounts[" timeout 60 "${XR[@]}" create --bundle "$BX" xm1
-check "Xen path: the refused create left no state and the store lock free" \
-    bash -c "[ ! -e '$T/runc-xen/xm1' ] && flock -n -x '$T/xen-root/lock' true"
+check "Xen path: the refused create left no state, the store's lock and the state lock free" \
+    bash -c "[ ! -e '$T/runc-xen/xm1' ] && flock -n -x '$T/xen-root/store.lock' true && flock -n -x '$T/xen-root/lock' true"
 # A bundle whose rootfs is missing: named once, and the --log file's JSON
 # keeps '/' as it is, so a grep for the path finds it (helper-63: the
 # prefix twice, and json-c's "\/").

@@ -888,6 +888,13 @@ auth:
     refuse "registry: a layer refused (403) ends the pull while the other layers are still coming" \
         "$lastlayer: access denied" \
         timeout 40 "$top/$XO" --root "$W/rootfailone" pull -q --plain-http "docker://127.0.0.1:$FOP/multi:1"
+    # The same while the first layer waits out a 429's Retry-After of
+    # 30 s: the pause ends with the pull (helper-76: it was slept out).
+    serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" pausefail "$lastlayer"
+    PFP=$PORT
+    refuse "registry: a layer refused while another waits out a Retry-After of 30 s ends the pull" \
+        "$lastlayer: access denied" \
+        timeout 20 "$top/$XO" --root "$W/rootpausefail" pull -q --plain-http "docker://127.0.0.1:$PFP/multi:1"
     serve_on_free_port /v2/ run_py tests/image/error-registry.py "$HP" redirect
     RDP=$PORT
     refuse "registry: a redirected blob's 403 names the server the registry sent it to" \
