@@ -460,10 +460,11 @@ static int blob_attempt(struct registry_source *rs, const char *url,
         rs->host, rs->repo, d->digest.str);
 }
 
-/* registry_pause_unless()'s stop: the pull stopped (blobtap.h). */
+/* registry_pause_unless()'s stop: the pull stopped (blobtap.h); never
+ * without a tap. */
 static bool tap_stopped(void *tap)
 {
-    return blob_tap_cancelled(tap);
+    return tap && blob_tap_cancelled(tap);
 }
 
 static int reg_fetch(struct image_source *base, const struct blob_store *bs,
@@ -519,7 +520,7 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
             /* The message names the blob already. */
             image_progress(rs->base.progress, rs->base.progress_arg,
                            "%s; again in %u s", xo_err_msg(err), s);
-            if (tap && registry_pause_unless(s, tap_stopped, tap)) {
+            if (registry_pause_unless(s, tap_stopped, tap)) {
                 /* Another layer failed meanwhile: that is the pull's
                  * error; this one's is said as a stop. */
                 xo_err_clear(err);
@@ -528,8 +529,6 @@ static int reg_fetch(struct image_source *base, const struct blob_store *bs,
                 break;
             }
             xo_err_clear(err);
-            if (!tap)
-                registry_pause(s);
             continue;
         }
         rc = blob_writer_commit(w, err);

@@ -233,15 +233,15 @@ int create_parse_saved_cfg(struct rendered *r, const char *root,
     char *vol = NULL;
     size_t len = 0;
     xo_err e = XO_ERR_INIT;
-    if (xo_read_file(&vol, &len, vpath, 4096, &e) == 0) {
+    if (xo_read_file(&vol, &len, vpath, 4096, &e) == 0)
         while (len > 0 && vol[len - 1] == '\n')
             vol[--len] = '\0';
+    if (vol && len > 0)
         resolve_saved_volume = vol;
-    } else {
-        /* No record (a state dir older than it): the store's volume for
-         * the name, never a pull. */
+    else
+        /* No record, or an empty one (a state dir older than it, a power
+         * loss): the store's volume for the name, never a pull. */
         resolve_in_store_only = true;
-    }
     xo_err_clear(&e);
     int rc = parse_cfg(r, cfg, false, err);
     if (rc < 0 && resolve_pull_ref)
