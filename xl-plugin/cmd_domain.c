@@ -710,29 +710,6 @@ static int remove_state_dir(const char *root, const char *name, const char *dir,
     return rc;
 }
 
-/* destroy of a NOHYPER container (or of anything on a host without Xen):
- * its monitor stopped, runc's container deleted, its root unmounted, its
- * DomainStatus and state removed; tolerant of a half-created one. */
-static int destroy_nohyper(struct xen_handles *h, const char *name, xo_err *err)
-{
-    const char *root = cmd_state_root();
-    char dir[4096];
-    stop_monitor(root, name);
-    XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
-    if (nohyper_teardown(root, name, false, err) < 0)
-        return -1;
-    XO_FAULT_POINT("destroy-nohyper.torn-down");
-    /* The veths went with the teardown: the leases, published ports and
-     * DNS names go now, as a domain's do once its vifs are gone. */
-    if (netattach_release(root, name, NULL, err) < 0)
-        return -1;
-    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-        status_remove(h->xs, name, err) < 0 ||
-        remove_state_dir(root, name, dir, err) < 0)
-        return -1;
-    return 0;
-}
-
 /* A container destroy ends while it runs: its end goes into the journal
  * as its monitor would have written it, 137 for the kill (docker rm -f's
  * "die" event), before "destroyed". */
@@ -746,6 +723,35 @@ static void note_killed(const char *root, const char *name,
     journal_record_init(&ev, EVENT_EXITED, name);
     ev.exit_code = 128 + SIGKILL;
     journal_emit(root, &ev);
+}
+
+/* destroy of a NOHYPER container (or of anything on a host without Xen):
+ * its monitor stopped, runc's container deleted (its end journaled when
+ * it `ran`, *st its status), its root unmounted, its DomainStatus and
+ * state removed; tolerant of a half-created one. */
+static int destroy_nohyper(struct xen_handles *h, const char *name, bool ran,
+                           const struct domain_status *st, xo_err *err)
+{
+    const char *root = cmd_state_root();
+    char dir[4096];
+    stop_monitor(root, name);
+    XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
+    if (nohyper_teardown(root, name, false, err) < 0)
+        return -1;
+    /* Journaled at once, before any later step can fail or be killed:
+     * the destroy that repairs finds the process gone (not `ran`). */
+    if (ran)
+        note_killed(root, name, st);
+    XO_FAULT_POINT("destroy-nohyper.torn-down");
+    /* The veths went with the teardown: the leases, published ports and
+     * DNS names go now, as a domain's do once its vifs are gone. */
+    if (netattach_release(root, name, NULL, err) < 0)
+        return -1;
+    if (state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
+        status_remove(h->xs, name, err) < 0 ||
+        remove_state_dir(root, name, dir, err) < 0)
+        return -1;
+    return 0;
 }
 
 int cmd_destroy(const char *name, xo_err *errp)
@@ -813,10 +819,8 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
     /* Down (process and monitor gone) is not running: nothing to kill. */
     bool ran = status_ok && !cmd_container_down(root, name, true, &st);
     if (nohyper) {
-        if (destroy_nohyper(&h, name, &err) < 0)
+        if (destroy_nohyper(&h, name, ran, &st, &err) < 0)
             goto fail;
-        if (ran)
-            note_killed(root, name, &st);
         journal_note(root, EVENT_DESTROYED, name, NULL);
         close(lock);
         xen_close(&h);
@@ -826,12 +830,19 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
     stop_monitor(root, name);
     XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
-    if (xen_container_domid(&h, name, status_ok ? &st : NULL, &domid) == 0 &&
-        xo_xl.domain_destroy(h.ctx, domid, NULL)) {
+    bool had_domain =
+        xen_container_domid(&h, name, status_ok ? &st : NULL, &domid) == 0;
+    if (had_domain && xo_xl.domain_destroy(h.ctx, domid, NULL)) {
         xo_err_set(&err, EIO, "libxl could not destroy %s (domid %u)", name,
                    domid);
         goto fail;
     }
+    /* Its end is journaled before its status goes: a wait that sees the
+     * status gone finds the 137 already there (lab 17 saw wait exit 1 in
+     * between).  Only for the domain this call destroyed: a destroy run
+     * again after a failure does not journal the end twice. */
+    if (ran && had_domain)
+        note_killed(root, name, &st);
     XO_FAULT_POINT("destroy.domain-destroyed");
     /* The vif is gone (its hotplug offline ran): release the leases, the
      * published ports and DNS names, so the addresses can be reused. */
@@ -850,8 +861,6 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
     XO_FAULT_POINT("destroy.status-removed");
     if (remove_state_dir(root, name, dir, &err) < 0)
         goto fail;
-    if (ran)
-        note_killed(root, name, &st);
     journal_note(root, EVENT_DESTROYED, name, NULL);
     close(lock);
     xen_close(&h);

@@ -100,12 +100,21 @@ for p in "${create_points[@]}"; do
 done
 
 # --- destroy killed at each point: the next destroy finishes the job --------
+# and the container's end (137) is journaled exactly once, whichever
+# destroy ended it: before its DomainStatus goes, so a kill after that
+# does not lose it (a wait beside it reads the journal then), and not
+# again by the destroy that repairs.
+kills137() { xl-oci events --json --until 0s --filter name=fx --filter type=exited | grep -c '"exit-code": *137'; }
 for p in "${destroy_points[@]}"; do
     xl-oci create "$LAB_WORK/fx.cfg" >"$LAB_WORK/out" 2>&1 || { lab_fail "kill-$p" "create failed: $(tail -1 "$LAB_WORK/out")"; continue; }
+    k0=$(kills137)
     { XL_OCI_FAULT=$p "$FX" destroy fx >/dev/null 2>&1; } 2>/dev/null
     rc=$?
     [ $rc -eq 137 ] || { lab_fail "kill-$p" "destroy exited $rc, not by SIGKILL"; continue; }
     repaired "kill-$p" fx
+    k1=$(kills137)
+    [ $((k1 - k0)) = 1 ] && lab_ok "kill-$p-end-journaled-once" ||
+        lab_fail "kill-$p-end-journaled-once" "$((k1 - k0)) exited events with 137"
 done
 
 # --- the monitor killed while it writes DomainStatus -------------------------

@@ -320,7 +320,7 @@ wait_state aal running 120 && [ "$(st aal restart_policy)" = always ] && xl list
     lab_ok autostart-brings-back || lab_fail autostart-brings-back "aal $(st aal state)"
 # destroy of the running domain: a wait beside it returns 137, and the
 # journal has its end before "destroyed", as docker rm -f.
-xl-oci wait aal >/dev/null 2>&1 &
+xl-oci -vv wait aal >/dev/null 2>"$LAB_WORK/aal-wait.err" &
 wpid=$!
 # Destroyed only once wait is waiting (it has xenstore open, then a
 # moment for its first read): a wait that begins after the destroy is
@@ -335,7 +335,7 @@ wrc=0
 wait "$wpid" || wrc=$?
 ev=$(xl-oci events --until 0s --filter name=aal | awk '{print $2}' | tail -n 2 | paste -sd' ')
 [ "$wrc" = 137 ] && [ "$ev" = "exited destroyed" ] && lab_ok destroy-beside-wait-137 "wait $wrc; events $ev" ||
-    lab_fail destroy-beside-wait-137 "wait $wrc; events $ev"
+    lab_fail destroy-beside-wait-137 "wait $wrc; events $ev; wait said: $(tail -c 1500 "$LAB_WORK/aal-wait.err"); journal: $(xl-oci events --until 0s --filter name=aal --json | tail -n 3)"
 # kill in a domain: SIGUSR2 (the probe traps it, exit 7; not its stop
 # signal) reaches the entrypoint through the exec channel, and its policy
 # restarts it; SIGKILL (the default) ends it, 137, and no restart; start
