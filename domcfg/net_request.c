@@ -317,6 +317,8 @@ int domcfg_attach_network(struct domain_config *dc, size_t index,
         if (add_unique(dc->dns, &dc->n_dns, DC_MAX_DNS, a->dns[i],
                        "DNS servers", v->network, err) < 0)
             return -1;
+    if (a->n_dns)
+        dc->n_dns_networks++;
     if (set(a->search) &&
         add_unique(dc->search, &dc->n_search, DC_MAX_SEARCH, a->search,
                    "search domains", v->network, err) < 0)

@@ -313,6 +313,13 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
     return fdt_end_node(fdt);
 }
 
+/* Two networks or more each gave name servers (the late network's come
+ * from CNI's resolv.conf instead). */
+static bool dns_forward(const struct domain_config *dc)
+{
+    return !dc->late_network && dc->n_dns && dc->n_dns_networks >= 2;
+}
+
 /* The network node: absent without vifs, unless `always` (the late
  * network, which always has one). */
 static int write_network(void *fdt, const struct domain_config *dc, bool always)
@@ -328,6 +335,9 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
     if (dc->n_search &&
         (r = prop_strv(fdt, BOOT_SPEC_PROP_SEARCH, dc->search, dc->n_search)))
         return r;
+    if (dns_forward(dc) &&
+        (r = fdt_property(fdt, BOOT_SPEC_PROP_DNS_FORWARD, NULL, 0)))
+        return r;
     long gw4, gw6;
     default_routes(dc, &gw4, &gw6);
     for (size_t i = 0; i < dc->n_vifs; i++)
@@ -339,6 +349,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    if (dns_forward(dc))
+        return 10;
     if (stdin_null(dc))
         return 9;
     if (dc->n_sysctls)

@@ -34,10 +34,11 @@
  * (below), written only with it.  Version 8 added the root's sysctl
  * (below), written only with it.  Version 9 added process/stdin-null,
  * which domcfg writes for every entrypoint without a terminal whose
- * app.cfg does not ask for the console as stdin (oci_stdin).
+ * app.cfg does not ask for the console as stdin (oci_stdin).  Version 10
+ * added network/dns-forward, written only with it.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 9
+#define BOOT_SPEC_VERSION 10
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -232,6 +233,15 @@
 #define BOOT_SPEC_NODE_NETWORK "network"
 #define BOOT_SPEC_PROP_DNS "dns"       /* stringlist of IPv4/IPv6 addresses */
 #define BOOT_SPEC_PROP_SEARCH "search" /* v2: stringlist of domains */
+/* v10: empty property, only with dns: the container is on several
+ * managed networks, each with its own name server in dns, and each knows
+ * only its own containers' names.  The loader answers DNS itself on
+ * BOOT_SPEC_DNS_FORWARD_ADDR port 53 (UDP), the address of Docker's
+ * embedded DNS, asking every server of dns at once
+ * (loader/xen-tools/dnsfwd.h), and /etc/resolv.conf names only that
+ * address. */
+#define BOOT_SPEC_PROP_DNS_FORWARD "dns-forward"
+#define BOOT_SPEC_DNS_FORWARD_ADDR "127.0.0.11"
 #define BOOT_SPEC_NODE_INTERFACE "interface"
 #define BOOT_SPEC_PROP_MAC "mac"           /* "xx:xx:xx:xx:xx:xx" */
 #define BOOT_SPEC_PROP_ADDRESS "address"   /* "A.B.C.D/N" */

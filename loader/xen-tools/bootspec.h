@@ -112,6 +112,7 @@ struct boot_spec {
     size_t nrlimits;
     const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated, IP addresses */
     size_t ndns;
+    bool dns_forward; /* v10 network/dns-forward (dnsfwd.h) */
     const char *search[BOOT_SPEC_MAX_SEARCH + 1]; /* NULL-terminated (v2) */
     size_t nsearch;
     struct bs_iface ifaces[BS_MAX_IFACES];

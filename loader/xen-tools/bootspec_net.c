@@ -145,6 +145,15 @@ int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
         if (!valid_ip(s->dns[i], AF_INET) && !valid_ip(s->dns[i], AF_INET6))
             return bad_value(err, where, BOOT_SPEC_PROP_DNS, s->dns[i],
                              "an IP address");
+    s->dns_forward =
+        fdt_getprop(fdt, node, BOOT_SPEC_PROP_DNS_FORWARD, NULL) != NULL;
+    if (s->dns_forward && s->version < 10)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: not in boot spec version %u",
+                          where, BOOT_SPEC_PROP_DNS_FORWARD, s->version);
+    if (s->dns_forward && s->ndns == 0)
+        return xo_err_set(err, EINVAL, "boot spec: %s/%s: without %s", where,
+                          BOOT_SPEC_PROP_DNS_FORWARD, BOOT_SPEC_PROP_DNS);
     for (size_t i = 0; i < s->nsearch; i++)
         if (!valid_domain(s->search[i]))
             return bad_value(err, where, BOOT_SPEC_PROP_SEARCH, s->search[i],

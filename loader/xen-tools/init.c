@@ -33,6 +33,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
+#include "dnsfwd.h"
 #include "exec_server.h"
 #include "modules.h"
 #include "mounts.h"
@@ -276,6 +277,11 @@ static _Noreturn void loader_main(const struct loader_env *env,
     /* The exec channel's server, forked before the entrypoint so that it
      * is outside the container's PID namespace; not in the host test
      * mode, which has no vchan. */
+    /* The DNS forwarder, also outside the PID namespace; in the host
+     * test mode too, which runs in a network namespace of its own or the
+     * test's (--host-net). */
+    if (dnsfwd_start(&spec, &err) < 0)
+        fail(&err);
     int pid_fd = -1;
     if (!env->host)
         exec_server_start(&spec, &pod_base, &pid_fd);

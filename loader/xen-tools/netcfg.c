@@ -341,8 +341,11 @@ int netcfg_write_files(const struct boot_spec *spec, int rootfd, xo_err *err)
             return xo_err_set(err, EINVAL, "dns %s: not an IP address",
                               spec->dns[i]);
     }
-    n = xo_etc_resolv_conf(buf, sizeof(buf), spec->dns, spec->ndns,
-                           spec->search, spec->nsearch);
+    /* With the forwarder (dnsfwd.h), only its address, as Docker's. */
+    static const char *const forward[] = {BOOT_SPEC_DNS_FORWARD_ADDR, NULL};
+    n = xo_etc_resolv_conf(
+        buf, sizeof(buf), spec->dns_forward ? forward : spec->dns,
+        spec->dns_forward ? 1 : spec->ndns, spec->search, spec->nsearch);
     if (n < 0)
         return xo_err_set(err, E2BIG, "/etc/resolv.conf: too long");
     /* The runtime spec's own (CRI's), bound there, wins. */

@@ -87,6 +87,38 @@ else
     lab_fail c2-runs "state $(st c2 state): $(xl-oci logs c2 2>&1 | tail -3 | tr '\n' ' ')"
 fi
 
+# --- names across networks: a container on two resolves both's names ----
+# s1 is on "side" only; c4 on "default" and "side".  c4's resolv.conf
+# names the loader's forwarder (127.0.0.11), which asks both networks'
+# dnsmasq; s1, on one network, asks its own and finds nothing of default.
+lab_check network-create-side xl-oci network create --subnet 10.77.0.0/24 side
+mkcfg s1 "busybox nslookup c1 | sed 's/^/iso: /'; echo s1-done; exec busybox sleep 600000"
+sed -i 's/^oci_network = .*/oci_network = [ "side" ]/; s/^memory = .*/memory = 64/' "$LAB_WORK/s1.cfg"
+lab_check create-s1 xl-oci create "$LAB_WORK/s1.cfg"
+wait_log s1 "^s1-done" 180 || lab_fail s1-runs "state $(st s1 state)"
+ips1=$(ipv4_of s1)
+mkcfg c4 "sed 's/^/rc: /' /etc/resolv.conf; busybox nslookup c1 | sed 's/^/n1: /'; busybox nslookup s1 | sed 's/^/n2: /'; busybox nslookup s1.side | sed 's/^/n3: /'; echo c4-done"
+sed -i 's/^oci_network = .*/oci_network = [ "default", "side" ]/; s/^memory = .*/memory = 64/' "$LAB_WORK/c4.cfg"
+lab_check create-c4 xl-oci create "$LAB_WORK/c4.cfg"
+if wait_log c4 "^c4-done" 180; then
+    xl-oci logs c4 >"$LAB_WORK/c4.log" 2>&1
+    grep -E '^(rc|n[123]):' "$LAB_WORK/c4.log" | sed 's/^/  c4: /' >&2
+    grep -q "^rc: nameserver 127.0.0.11" "$LAB_WORK/c4.log" && ! grep -q "^rc: nameserver 10\." "$LAB_WORK/c4.log" &&
+        lab_ok two-networks-resolv-conf-names-the-forwarder ||
+        lab_fail two-networks-resolv-conf-names-the-forwarder "$(grep '^rc:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
+    grep -q "^n1: Address: $ip1\$" "$LAB_WORK/c4.log" && lab_ok two-networks-resolve-default-name "c1 $ip1" ||
+        lab_fail two-networks-resolve-default-name "$(grep '^n1:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
+    [ -n "$ips1" ] && grep -q "^n2: Address: $ips1\$" "$LAB_WORK/c4.log" && lab_ok two-networks-resolve-side-name "s1 $ips1" ||
+        lab_fail two-networks-resolve-side-name "s1 '$ips1': $(grep '^n2:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
+    [ -n "$ips1" ] && grep -q "^n3: Address: $ips1\$" "$LAB_WORK/c4.log" && lab_ok two-networks-resolve-name.network "s1.side $ips1" ||
+        lab_fail two-networks-resolve-name.network "$(grep '^n3:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
+else
+    lab_fail c4-runs "state $(st c4 state): $(xl-oci logs c4 2>&1 | tail -3 | tr '\n' ' ')"
+fi
+xl-oci logs s1 >"$LAB_WORK/s1.log" 2>&1
+grep -q "^iso: .*can't find c1" "$LAB_WORK/s1.log" && lab_ok one-network-does-not-resolve-the-other ||
+    lab_fail one-network-does-not-resolve-the-other "$(grep '^iso:' "$LAB_WORK/s1.log" | tr '\n' ' ')"
+
 # dom0 has no default route here: the replies come back on xo-out0, which
 # forwards because the nat network turned forwarding on host-wide, guarded.
 [ "$(cat /proc/sys/net/ipv4/ip_forward)" = 1 ] && nft list counter inet xl_oci guard4 >/dev/null 2>&1 &&
@@ -124,7 +156,8 @@ else
 fi
 
 # --- destroy and network rm leave nothing ----------------------------------
-for c in c1 c2 c3; do xl-oci destroy "$c" >/dev/null 2>&1; done
+for c in c1 c2 c3 c4 s1; do xl-oci destroy "$c" >/dev/null 2>&1; done
+lab_check network-rm-side xl-oci network rm side
 left=$(xl-oci network inspect --json default 2>/dev/null | tr -d ' \n' | grep -o '"container":"[^"]*"')
 [ -z "$left" ] && lab_ok destroy-releases-leases || lab_fail destroy-releases-leases "$left"
 ip -o link | grep -q ' vif[0-9]' && lab_fail destroy-removes-vifs "$(ip -o link | grep ' vif' | cut -d: -f2)" || lab_ok destroy-removes-vifs

@@ -36,6 +36,7 @@ mkimage() {
     local r=$T/root
     mkdir -p "$r/bin" "$r/etc" "$r/tmp" "$r/home/app"
     cp "$probe" "$r/bin/probe"
+    cp /bin/busybox "$r/bin/busybox" # static: nslookup for the DNS forwarder
     ln -s /tmp "$r/escape"
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
     printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
@@ -754,6 +755,56 @@ check "veth: reported net/0/ipv6 (global only)" test "$(rep vethnet net/0/ipv6)"
 check "veth: net report marker on the console" \
     has vethnet "xl-oci-loader: net 0 00:16:3e:0a:0b:0c ipv4 [10.88.0.12/24] ipv6 [fd00:88::c/64]"
 
+# --- several networks: the loader's DNS forwarder ---------------------------
+# Two name servers (dnsmasq, as each managed network has one, with the
+# same options: plain names are never sent upstream) in this test's own
+# namespace, each knowing one name.  With dns-forward the container's
+# resolv.conf names only 127.0.0.11, where the loader answers from both
+# (loader/xen-tools/dnsfwd.h), as Docker's embedded DNS does.
+if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
+    defaults
+    VERSION=10
+    ARGS='"/bin/busybox", "sh", "-c", "cat /etc/resolv.conf; busybox nslookup a1; busybox nslookup b1; busybox nslookup nowhere; busybox ps -o user,comm"'
+    EXTRA='network {
+        #address-cells = <1>; #size-cells = <0>;
+        dns = "10.88.0.1", "10.89.0.1";
+        dns-forward;
+        interface@0 { reg = <0>; mac = "00:16:3e:0a:0b:0d"; address = "10.88.0.13/24"; };
+    };'
+    spec dnsfwd
+    mkdir -p "$T/dnsfwd.rep"
+    printf '10.88.0.5 a1\n' >"$T/hosts.a"
+    printf '10.89.0.6 b1\n' >"$T/hosts.b"
+    unshare -n bash -c '
+        ip link set lo up &&
+        ip link add xo-guest type veth peer name xo-host &&
+        ip link set xo-guest address 00:16:3e:0a:0b:0d &&
+        ip link set xo-host up &&
+        ip addr add 10.88.0.1/24 dev xo-host &&
+        ip addr add 10.89.0.1/24 dev xo-host || exit 99
+        for n in a:10.88.0.1 b:10.89.0.1; do
+            /usr/sbin/dnsmasq --conf-file=/dev/null --no-resolv --no-hosts \
+                --domain-needed --bind-interfaces --listen-address="${n#*:}" \
+                --addn-hosts="$2/hosts.${n%%:*}" --pid-file="$2/dnsmasq.${n%%:*}.pid" \
+                --user=root || exit 98
+        done
+        timeout 60 "$1" --host-test --host-net --spec "$2/dnsfwd.dtb" \
+            --report "$2/dnsfwd.rep" --dev /dev/xvda="$3" >"$2/dnsfwd.out" 2>&1
+        echo $? >"$2/dnsfwd.rc"
+        kill $(cat "$2/dnsmasq.a.pid" "$2/dnsmasq.b.pid")
+    ' dnsfwd "$init" "$T" "$loop_root"
+    check "dns-forward: resolv.conf names only 127.0.0.11" \
+        eval 'has dnsfwd "nameserver 127.0.0.11" && hasnt dnsfwd "nameserver 10.8"'
+    check "dns-forward: a name of the first network resolves" has dnsfwd "Address: 10.88.0.5"
+    check "dns-forward: a name of the second network resolves (the first says NXDOMAIN)" \
+        has dnsfwd "Address: 10.89.0.6"
+    check "dns-forward: a name of neither is NXDOMAIN" has dnsfwd "can't find nowhere: NXDOMAIN"
+    check "dns-forward: the forwarder is outside the container's PID namespace" \
+        eval 'hasnt dnsfwd "xl-oci-dns" && exited dnsfwd 0'
+else
+    nok "dns-forward: dnsmasq is needed (tools/install-deps.sh)"
+fi
+
 # --- hostile and broken boot specs ----------------------------------------
 bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
     run "$1"
@@ -764,7 +815,11 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=10; spec v10; bad v10 "unsupported boot spec version 10"
+defaults; VERSION=11; spec v11; bad v11 "unsupported boot spec version 11"
+defaults; VERSION=9; EXTRA='network { dns = "10.0.0.1", "10.0.0.2"; dns-forward; };'; spec fwd9
+bad fwd9 "network/dns-forward: not in boot spec version 9"
+defaults; VERSION=10; EXTRA='network { dns-forward; };'; spec fwdnodns
+bad fwdnodns "network/dns-forward: without dns"
 defaults; VERSION=7; ROOTEXTRA='sysctl = "net.ipv4.ip_forward=1";'; spec sysctl7
 bad sysctl7 "sysctl: not in boot spec version 7"
 defaults; VERSION=8; ROOTEXTRA='sysctl = "net.ipv4.ip_forward=1", "net/../../../etc/x=1";'; spec sysctlpath

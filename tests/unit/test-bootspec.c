@@ -239,8 +239,8 @@ static void expect_bad(const struct gen *g, const char *why)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 10},
-               "unsupported boot spec version 10");
+    expect_bad(&(struct gen){.version = 11},
+               "unsupported boot spec version 11");
     expect_bad(&(struct gen){.version = 6, .nmounts = 1, .share = "s0"},
                "mounts/mount@0/share: not in boot spec version 6");
     static const char *const bad_tags[] = {

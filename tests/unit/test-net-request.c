@@ -5,13 +5,16 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <libfdt.h>
 
+#include "common/abi/boot_spec.h"
 #include "domcfg/domcfg.h"
 #include "domcfg/net_request.h"
 
@@ -55,6 +58,23 @@ static struct dc_net_attachment front(void)
         .n_dns = 1,
         .search = "front",
     };
+}
+
+/* The rendered spec's version, and whether network/dns-forward is set. */
+static uint32_t spec_forwards(struct domain_config *dc, bool *forward)
+{
+    void *blob = NULL;
+    size_t len = 0;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(domcfg_to_boot_spec(&blob, &len, dc, &err), 0);
+    int net = fdt_path_offset(blob, "/" BOOT_SPEC_NODE_NETWORK);
+    assert_true(net >= 0);
+    *forward = fdt_getprop(blob, net, BOOT_SPEC_PROP_DNS_FORWARD, NULL);
+    const fdt32_t *v = fdt_getprop(blob, 0, BOOT_SPEC_PROP_VERSION, NULL);
+    assert_non_null(v);
+    uint32_t version = fdt32_to_cpu(*v);
+    free(blob);
+    return version;
 }
 
 static void expect_refused(struct domain_config *dc, size_t index,
@@ -118,6 +138,14 @@ static void test_attach(void **state)
     a = front();
     assert_int_equal(domcfg_attach_network(&dc, 0, &a, &err), 0);
     expect_refused(&dc, 0, &a, "attached twice");
+    /* One network's name server: resolv.conf names it, no forwarder
+     * (the other vif is not attached yet: render it as if it were not
+     * there). */
+    bool forward = true;
+    dc.n_vifs = 2;
+    assert_true(spec_forwards(&dc, &forward) < 10);
+    assert_false(forward);
+    dc.n_vifs = 3;
     const struct dc_vif *v = &dc.vifs[1];
     assert_string_equal(v->mac, "00:16:3e:aa:bb:cc");
     assert_string_equal(v->bridge, "xloci-front");
@@ -144,8 +172,9 @@ static void test_attach(void **state)
     assert_string_equal(dc.dns[1], "10.90.0.1");
     assert_int_equal(dc.n_search, 2);
     assert_string_equal(dc.search[1], "back");
-    assert_int_equal(domcfg_to_boot_spec(&blob, &len, &dc, &err), 0);
-    free(blob);
+    /* Two networks' name servers: the loader forwards to both. */
+    assert_int_equal(spec_forwards(&dc, &forward), 10);
+    assert_true(forward);
     domain_config_dispose(&dc);
 }
 

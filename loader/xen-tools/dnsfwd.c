@@ -1,0 +1,304 @@
+/*
+ * dnsfwd.c: the loader's DNS forwarder (dnsfwd.h).
+ */
+#include "dnsfwd.h"
+
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/abi/boot_spec.h"
+
+#define DNS_HEADER 12
+#define DNS_PORT 53
+#define NOBODY 65534 /* uid and gid: Debian's nobody and nogroup */
+
+_Static_assert(DNSFWD_MAX_SERVERS >= BOOT_SPEC_MAX_DNS,
+               "every server of the boot spec is asked");
+
+static long long now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The end of the question section (RFC 1035 4.1.2: QDCOUNT entries of a
+ * name and 4 bytes of type and class), or 0 when the message is not a
+ * well-formed query header and question.  Names in a query are not
+ * compressed; a pointer is refused. */
+static size_t question_end(const unsigned char *m, size_t len)
+{
+    if (len < DNS_HEADER)
+        return 0;
+    unsigned qd = (unsigned)m[4] << 8 | m[5];
+    if (qd != 1) /* what every resolver sends; RFC 9619 */
+        return 0;
+    size_t at = DNS_HEADER;
+    for (size_t labels = 0; labels < 128; labels++) {
+        if (at >= len)
+            return 0;
+        unsigned l = m[at++];
+        if (l == 0)
+            return at + 4 <= len ? at + 4 : 0;
+        if (l > 63)
+            return 0;
+        at += l;
+    }
+    return 0;
+}
+
+static void query_done(struct dnsfwd_query *q)
+{
+    for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
+        if (q->fds[i] >= 0) {
+            close(q->fds[i]);
+            q->fds[i] = -1;
+        }
+    q->used = 0;
+}
+
+static void answer(struct dnsfwd *f, struct dnsfwd_query *q,
+                   const unsigned char *m, size_t len)
+{
+    /* A lost answer is the client's to retry, as over any UDP. */
+    (void)sendto(f->listen_fd, m, len, MSG_DONTWAIT,
+                 (const struct sockaddr *)&q->client, q->client_len);
+    query_done(q);
+}
+
+static void new_query(struct dnsfwd *f)
+{
+    struct dnsfwd_query *q = NULL;
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING && !q; i++)
+        if (!f->q[i].used)
+            q = &f->q[i];
+    unsigned char scratch[1];
+    if (!q) { /* full: dropped, the client asks again */
+        (void)recv(f->listen_fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+        return;
+    }
+    q->client_len = sizeof(q->client);
+    ssize_t n =
+        recvfrom(f->listen_fd, q->msg, sizeof(q->msg), MSG_DONTWAIT | MSG_TRUNC,
+                 (struct sockaddr *)&q->client, &q->client_len);
+    /* A reply (QR set) or anything but one well-formed question is
+     * dropped: nothing is sent to the servers on its account. */
+    if (n <= 0 || (size_t)n > sizeof(q->msg) || (q->msg[2] & 0x80) ||
+        !question_end(q->msg, (size_t)n))
+        return;
+    q->len = (size_t)n;
+    q->waiting = 0;
+    q->best = f->n;
+    q->reply_len = 0;
+    q->deadline_ms = now_ms() + f->deadline_ms;
+    for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
+        q->fds[i] = -1;
+    for (size_t i = 0; i < f->n; i++) {
+        /* A socket of its own per server and query: the kernel gives it
+         * a random port and drops what does not come from the server. */
+        int fd = socket(f->servers[i].ss_family,
+                        SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            continue;
+        if (connect(fd, (const struct sockaddr *)&f->servers[i],
+                    f->server_lens[i]) < 0 ||
+            send(fd, q->msg, q->len, 0) != (ssize_t)q->len) {
+            close(fd);
+            continue;
+        }
+        q->fds[i] = fd;
+        q->waiting++;
+    }
+    q->used = q->waiting > 0;
+}
+
+/* Server i's reply to q, if it is one: same ID, QR set, same question. */
+static void server_reply(struct dnsfwd *f, struct dnsfwd_query *q, size_t i)
+{
+    static unsigned char m[DNSFWD_MSG_MAX];
+    ssize_t n = recv(q->fds[i], m, sizeof(m), MSG_DONTWAIT | MSG_TRUNC);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return;
+    size_t qend = question_end(q->msg, q->len);
+    bool ok = n > 0 && (size_t)n <= sizeof(m) && (size_t)n >= qend &&
+              m[0] == q->msg[0] && m[1] == q->msg[1] && (m[2] & 0x80) &&
+              !memcmp(m + 4, q->msg + 4, 2) &&
+              !memcmp(m + DNS_HEADER, q->msg + DNS_HEADER, qend - DNS_HEADER);
+    if (n >= 0 && !ok)
+        return; /* not the reply: keep waiting for it */
+    /* The reply, or an error (ICMP unreachable): this server is done. */
+    close(q->fds[i]);
+    q->fds[i] = -1;
+    q->waiting--;
+    if (ok && (m[3] & 0x0f) == 0) {
+        answer(f, q, m, (size_t)n);
+        return;
+    }
+    if (ok && i < q->best) {
+        memcpy(q->reply, m, (size_t)n);
+        q->reply_len = (size_t)n;
+        q->best = i;
+    }
+    if (q->waiting == 0) {
+        if (q->reply_len)
+            answer(f, q, q->reply, q->reply_len);
+        else
+            query_done(q);
+    }
+}
+
+int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *listen,
+                socklen_t listen_len, const struct sockaddr_storage *servers,
+                const socklen_t *lens, size_t n, xo_err *err)
+{
+    memset(f, 0, sizeof(*f));
+    f->listen_fd = -1;
+    if (n == 0 || n > DNSFWD_MAX_SERVERS)
+        return xo_err_set(err, EINVAL, "DNS forwarder: %zu servers (1 to %d)",
+                          n, DNSFWD_MAX_SERVERS);
+    for (size_t i = 0; i < n; i++) {
+        f->servers[i] = servers[i];
+        f->server_lens[i] = lens[i];
+    }
+    f->n = n;
+    f->deadline_ms = DNSFWD_DEADLINE_MS;
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++)
+        for (size_t j = 0; j < DNSFWD_MAX_SERVERS; j++)
+            f->q[i].fds[j] = -1;
+    int fd = socket(listen->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return xo_err_sys(err, "DNS forwarder: socket");
+    if (bind(fd, listen, listen_len) < 0) {
+        xo_err_sys(err, "DNS forwarder: bind");
+        close(fd);
+        return -1;
+    }
+    f->listen_fd = fd;
+    return 0;
+}
+
+int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err)
+{
+    struct pollfd p[1 + DNSFWD_MAX_PENDING * DNSFWD_MAX_SERVERS];
+    size_t who[DNSFWD_MAX_PENDING * DNSFWD_MAX_SERVERS][2];
+    size_t np = 0;
+    p[np++] = (struct pollfd){f->listen_fd, POLLIN, 0};
+    long long now = now_ms(), next = -1;
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++) {
+        if (!f->q[i].used)
+            continue;
+        if (next < 0 || f->q[i].deadline_ms < next)
+            next = f->q[i].deadline_ms;
+        for (size_t j = 0; j < f->n; j++)
+            if (f->q[i].fds[j] >= 0) {
+                who[np - 1][0] = i;
+                who[np - 1][1] = j;
+                p[np++] = (struct pollfd){f->q[i].fds[j], POLLIN, 0};
+            }
+    }
+    int wait = timeout_ms;
+    if (next >= 0) {
+        long long left = next > now ? next - now : 0;
+        if (wait < 0 || left < wait)
+            wait = (int)left;
+    }
+    int r = poll(p, (nfds_t)np, wait);
+    if (r < 0 && errno != EINTR)
+        return xo_err_sys(err, "DNS forwarder: poll");
+    for (size_t k = 1; r > 0 && k < np; k++) {
+        struct dnsfwd_query *q = &f->q[who[k - 1][0]];
+        /* An earlier reply may have answered q already. */
+        if (p[k].revents && q->used && q->fds[who[k - 1][1]] == p[k].fd)
+            server_reply(f, q, who[k - 1][1]);
+    }
+    if (r > 0 && (p[0].revents & POLLIN))
+        new_query(f);
+    now = now_ms();
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++) {
+        struct dnsfwd_query *q = &f->q[i];
+        if (q->used && q->deadline_ms <= now) {
+            if (q->reply_len)
+                answer(f, q, q->reply, q->reply_len);
+            else
+                query_done(q); /* none replied: the client times out */
+        }
+    }
+    return 0;
+}
+
+void dnsfwd_close(struct dnsfwd *f)
+{
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++)
+        if (f->q[i].used)
+            query_done(&f->q[i]);
+    if (f->listen_fd >= 0)
+        close(f->listen_fd);
+    f->listen_fd = -1;
+}
+
+pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err)
+{
+    if (!spec->dns_forward)
+        return 0;
+    static struct dnsfwd f;
+    struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
+    socklen_t lens[DNSFWD_MAX_SERVERS];
+    size_t n = 0;
+    for (size_t i = 0; i < spec->ndns && n < DNSFWD_MAX_SERVERS; i++) {
+        struct sockaddr_in *a = (struct sockaddr_in *)&servers[n];
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&servers[n];
+        memset(&servers[n], 0, sizeof(servers[n]));
+        if (inet_pton(AF_INET, spec->dns[i], &a->sin_addr) == 1) {
+            a->sin_family = AF_INET;
+            a->sin_port = htons(DNS_PORT);
+            lens[n++] = sizeof(*a);
+        } else if (inet_pton(AF_INET6, spec->dns[i], &a6->sin6_addr) == 1) {
+            a6->sin6_family = AF_INET6;
+            a6->sin6_port = htons(DNS_PORT);
+            lens[n++] = sizeof(*a6);
+        }
+    }
+    struct sockaddr_in at = {.sin_family = AF_INET,
+                             .sin_port = htons(DNS_PORT)};
+    if (inet_pton(AF_INET, BOOT_SPEC_DNS_FORWARD_ADDR, &at.sin_addr) != 1)
+        return xo_err_set(err, EINVAL, "DNS forwarder: bad address %s",
+                          BOOT_SPEC_DNS_FORWARD_ADDR);
+    if (dnsfwd_open(&f, (struct sockaddr *)&at, sizeof(at), servers, lens, n,
+                    err) < 0)
+        return xo_err_wrap(err, "%s:%d", BOOT_SPEC_DNS_FORWARD_ADDR, DNS_PORT);
+    pid_t pid = fork();
+    if (pid < 0) {
+        xo_err_sys(err, "DNS forwarder: fork");
+        dnsfwd_close(&f);
+        return -1;
+    }
+    if (pid > 0) {
+        close(f.listen_fd);
+        return pid;
+    }
+    /* The child: bound already, it needs no privilege for what it reads
+     * from the container's processes. */
+    prctl(PR_SET_NAME, "xl-oci-dns", 0, 0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0)
+        _exit(1);
+    xo_err e = XO_ERR_INIT;
+    for (;;)
+        if (dnsfwd_step(&f, -1, &e) < 0) {
+            xo_err_clear(&e);
+            sleep(1);
+        }
+}

@@ -1,0 +1,80 @@
+/*
+ * dnsfwd.h: the loader's DNS forwarder for a container on several
+ * managed networks (boot spec network/dns-forward, common/abi/
+ * boot_spec.h).  Each network's dnsmasq knows only its own containers'
+ * names and answers NXDOMAIN for the others' (netback/dns.h: plain names
+ * are never sent upstream), and a resolver asks one server and stops at
+ * the first NXDOMAIN; Docker's embedded DNS (127.0.0.11) answers for
+ * every network of the container.  This does the same: every query that
+ * arrives on BOOT_SPEC_DNS_FORWARD_ADDR port 53 goes to all the servers
+ * at once, and the client gets the first reply with RCODE NOERROR (the
+ * name exists there), else, once each server replied or the deadline
+ * passed, the reply of the lowest-numbered server that replied.
+ *
+ * Messages are RFC 1035 section 4 over UDP, passed on as they are: only
+ * the 12-byte header (ID, QR, RCODE) and the question section are read,
+ * to match a reply to its query.  TCP is not served: a truncated reply
+ * (TC) goes to the client, whose retry over TCP is refused.
+ */
+#ifndef XL_OCI_LOADER_DNSFWD_H
+#define XL_OCI_LOADER_DNSFWD_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "bootspec.h"
+#include "common/error.h"
+
+#define DNSFWD_MAX_SERVERS 4    /* as BOOT_SPEC_MAX_DNS */
+#define DNSFWD_MAX_PENDING 32   /* queries in flight; more are dropped */
+#define DNSFWD_MSG_MAX 4096     /* bytes of a message (dnsmasq's EDNS size) */
+#define DNSFWD_DEADLINE_MS 4000 /* a query's life, under glibc's 5 s */
+
+struct dnsfwd_query {
+    int fds[DNSFWD_MAX_SERVERS]; /* connected to each server; -1 done */
+    struct sockaddr_storage client;
+    socklen_t client_len;
+    size_t len, waiting, best; /* best: server of `reply`, n if none */
+    long long deadline_ms;
+    unsigned char msg[DNSFWD_MSG_MAX];   /* the query */
+    unsigned char reply[DNSFWD_MSG_MAX]; /* the lowest server's negative one */
+    size_t reply_len;
+    int used;
+};
+
+struct dnsfwd {
+    int listen_fd;
+    struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
+    socklen_t server_lens[DNSFWD_MAX_SERVERS];
+    size_t n;
+    long long deadline_ms; /* a query's life: DNSFWD_DEADLINE_MS */
+    struct dnsfwd_query q[DNSFWD_MAX_PENDING];
+};
+
+/*
+ * Binds `listen` (UDP) and takes the n servers (1..DNSFWD_MAX_SERVERS,
+ * IPv4 or IPv6 socket addresses with their ports).  -1 with err (bind
+ * refused, too many servers).
+ */
+int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *listen,
+                socklen_t listen_len, const struct sockaddr_storage *servers,
+                const socklen_t *lens, size_t n, xo_err *err);
+
+/* Waits up to timeout_ms (-1: until something happens) and handles what
+ * arrived: new queries, replies, deadlines.  0, or -1 with err when poll
+ * itself fails. */
+int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err);
+
+void dnsfwd_close(struct dnsfwd *f);
+
+/*
+ * The init's part: when the spec asks for it, binds the forwarder on
+ * BOOT_SPEC_DNS_FORWARD_ADDR:53 for spec->dns (port 53), then forks a
+ * process that serves it for the life of the domain, as nobody.  The
+ * bind happens before the fork, so the entrypoint's first query finds it.
+ * Returns the pid, 0 when the spec does not ask, -1 with err.
+ */
+pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err);
+
+#endif

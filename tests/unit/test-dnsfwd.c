@@ -1,0 +1,265 @@
+/* test-dnsfwd.c: the loader's DNS forwarder (loader/xen-tools/dnsfwd.h)
+ * between a client and two stand-in name servers, all UDP sockets on
+ * 127.0.0.1 with ports the kernel picks, driven step by step. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "loader/xen-tools/dnsfwd.h"
+
+struct rig {
+    struct dnsfwd f;
+    int client, server[2];
+    struct sockaddr_in fwd_at;
+};
+
+static int udp_on_loopback(struct sockaddr_in *at)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    struct sockaddr_in a = {.sin_family = AF_INET};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+    socklen_t len = sizeof(*at);
+    assert_int_equal(getsockname(fd, (struct sockaddr *)at, &len), 0);
+    return fd;
+}
+
+static int setup(void **state)
+{
+    static struct rig r;
+    struct sockaddr_storage servers[2];
+    socklen_t lens[2];
+    for (int i = 0; i < 2; i++) {
+        struct sockaddr_in at;
+        r.server[i] = udp_on_loopback(&at);
+        memcpy(&servers[i], &at, sizeof(at));
+        lens[i] = sizeof(at);
+    }
+    struct sockaddr_in any;
+    r.client = udp_on_loopback(&any);
+    struct sockaddr_in listen = {.sin_family = AF_INET};
+    listen.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_open(&r.f, (struct sockaddr *)&listen,
+                                 sizeof(listen), servers, lens, 2, &err),
+                     0);
+    socklen_t len = sizeof(r.fwd_at);
+    assert_int_equal(
+        getsockname(r.f.listen_fd, (struct sockaddr *)&r.fwd_at, &len), 0);
+    *state = &r;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct rig *r = *state;
+    dnsfwd_close(&r->f);
+    close(r->client);
+    close(r->server[0]);
+    close(r->server[1]);
+    return 0;
+}
+
+/* A query for "a1" type A, with ID id: header, question. */
+static size_t make_query(unsigned char *m, unsigned id)
+{
+    static const unsigned char q[] = {0, 0, 0x01, 0x00, 0,   1, 0, 0, 0, 0,
+                                      0, 0, 2,    'a',  '1', 0, 0, 1, 0, 1};
+    memcpy(m, q, sizeof(q));
+    m[0] = (unsigned char)(id >> 8);
+    m[1] = (unsigned char)id;
+    return sizeof(q);
+}
+
+static void send_query(struct rig *r, unsigned id)
+{
+    unsigned char m[64];
+    size_t n = make_query(m, id);
+    assert_int_equal(sendto(r->client, m, n, 0, (struct sockaddr *)&r->fwd_at,
+                            sizeof(r->fwd_at)),
+                     (ssize_t)n);
+}
+
+/* What server i got (waits up to 1 s, stepping the forwarder); its
+ * length, 0 if nothing; the sender's address in *from. */
+static size_t server_got(struct rig *r, int i, unsigned char *m,
+                         struct sockaddr_in *from)
+{
+    xo_err err = XO_ERR_INIT;
+    for (int k = 0; k < 100; k++) {
+        struct pollfd p = {r->server[i], POLLIN, 0};
+        if (poll(&p, 1, 0) == 1) {
+            socklen_t len = sizeof(*from);
+            ssize_t n = recvfrom(r->server[i], m, 512, 0,
+                                 (struct sockaddr *)from, &len);
+            return n > 0 ? (size_t)n : 0;
+        }
+        assert_int_equal(dnsfwd_step(&r->f, 10, &err), 0);
+    }
+    return 0;
+}
+
+/* Server i answers the query m (len) with rcode and a marker byte
+ * appended, so the client can tell whose reply it got. */
+static void server_reply(struct rig *r, int i, const unsigned char *m,
+                         size_t len, const struct sockaddr_in *to, int rcode,
+                         unsigned id_delta)
+{
+    unsigned char a[600];
+    memcpy(a, m, len);
+    a[2] |= 0x80;
+    a[3] = (unsigned char)((a[3] & 0xf0) | rcode);
+    a[1] = (unsigned char)(a[1] + id_delta);
+    a[len] = (unsigned char)('A' + i);
+    assert_int_equal(sendto(r->server[i], a, len + 1, 0,
+                            (const struct sockaddr *)to, sizeof(*to)),
+                     (ssize_t)len + 1);
+}
+
+/* The client's answer (waits up to `ms`, stepping): its marker byte and
+ * rcode, or 0. */
+static int client_got(struct rig *r, int ms, int *rcode)
+{
+    xo_err err = XO_ERR_INIT;
+    for (int k = 0; k < ms / 10; k++) {
+        assert_int_equal(dnsfwd_step(&r->f, 10, &err), 0);
+        struct pollfd p = {r->client, POLLIN, 0};
+        if (poll(&p, 1, 0) == 1) {
+            unsigned char m[600];
+            ssize_t n = recv(r->client, m, sizeof(m), 0);
+            assert_true(n > 12);
+            *rcode = m[3] & 0x0f;
+            return m[n - 1];
+        }
+    }
+    return 0;
+}
+
+/* The name is only on the second network: the first's NXDOMAIN is not
+ * the answer. */
+static void test_found_on_second(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m0[512], m1[512];
+    struct sockaddr_in f0, f1;
+    send_query(r, 0x1234);
+    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
+    assert_int_equal(n0, 20);
+    assert_int_equal(n1, 20);
+    assert_memory_equal(m0, m1, 20);       /* the query as the client sent it */
+    server_reply(r, 0, m0, n0, &f0, 3, 0); /* NXDOMAIN first */
+    int rc = -1;
+    assert_int_equal(client_got(r, 100, &rc), 0); /* not answered yet */
+    server_reply(r, 1, m1, n1, &f1, 0, 0);
+    assert_int_equal(client_got(r, 1000, &rc), 'B');
+    assert_int_equal(rc, 0);
+}
+
+/* Found on both: the first reply that found it. */
+static void test_first_found(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m0[512], m1[512];
+    struct sockaddr_in f0, f1;
+    send_query(r, 7);
+    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
+    server_reply(r, 1, m1, n1, &f1, 0, 0);
+    int rc = -1;
+    assert_int_equal(client_got(r, 1000, &rc), 'B');
+    server_reply(r, 0, m0, n0, &f0, 0, 0); /* late: the query is done */
+    assert_int_equal(client_got(r, 100, &rc), 0);
+}
+
+/* Nowhere: the first server's NXDOMAIN, whichever came first. */
+static void test_nowhere(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m0[512], m1[512];
+    struct sockaddr_in f0, f1;
+    send_query(r, 9);
+    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
+    server_reply(r, 1, m1, n1, &f1, 3, 0);
+    server_reply(r, 0, m0, n0, &f0, 3, 0);
+    int rc = -1;
+    assert_int_equal(client_got(r, 1000, &rc), 'A');
+    assert_int_equal(rc, 3);
+}
+
+/* A server that never replies: at the deadline, what the other said. */
+static void test_deadline(void **state)
+{
+    struct rig *r = *state;
+    r->f.deadline_ms = 200;
+    unsigned char m0[512], m1[512];
+    struct sockaddr_in f0, f1;
+    send_query(r, 11);
+    assert_int_equal(server_got(r, 0, m0, &f0), 20); /* and stays silent */
+    size_t n1 = server_got(r, 1, m1, &f1);
+    server_reply(r, 1, m1, n1, &f1, 3, 0);
+    int rc = -1;
+    assert_int_equal(client_got(r, 1000, &rc), 'B');
+    assert_int_equal(rc, 3);
+    r->f.deadline_ms = DNSFWD_DEADLINE_MS;
+}
+
+/* A reply with another ID is not the reply: it is ignored, the real one
+ * still counts. */
+static void test_wrong_id_ignored(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m0[512], m1[512];
+    struct sockaddr_in f0, f1;
+    send_query(r, 0x4242);
+    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
+    server_reply(r, 0, m0, n0, &f0, 0, 1); /* NOERROR, but ID + 1 */
+    int rc = -1;
+    assert_int_equal(client_got(r, 100, &rc), 0);
+    server_reply(r, 1, m1, n1, &f1, 0, 0);
+    assert_int_equal(client_got(r, 1000, &rc), 'B');
+}
+
+/* What is not a query (a reply, two questions, a cut name) goes to no
+ * server. */
+static void test_not_a_query(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m[64], got[512];
+    struct sockaddr_in from;
+    size_t n = make_query(m, 1);
+    m[2] |= 0x80; /* QR: a reply */
+    sendto(r->client, m, n, 0, (struct sockaddr *)&r->fwd_at,
+           sizeof(r->fwd_at));
+    n = make_query(m, 2);
+    m[5] = 2; /* QDCOUNT 2 */
+    sendto(r->client, m, n, 0, (struct sockaddr *)&r->fwd_at,
+           sizeof(r->fwd_at));
+    n = make_query(m, 3);
+    sendto(r->client, m, 14, 0, (struct sockaddr *)&r->fwd_at,
+           sizeof(r->fwd_at)); /* the name cut short */
+    assert_int_equal(server_got(r, 0, got, &from), 0);
+    assert_int_equal(server_got(r, 1, got, &from), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_found_on_second),
+        cmocka_unit_test(test_first_found),
+        cmocka_unit_test(test_nowhere),
+        cmocka_unit_test(test_deadline),
+        cmocka_unit_test(test_wrong_id_ignored),
+        cmocka_unit_test(test_not_a_query),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
