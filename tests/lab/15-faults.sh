@@ -141,7 +141,7 @@ if XL_OCI_FAULT=monitor.status-write "$FX" create "$LAB_WORK/fm.cfg" >"$LAB_WORK
         fi
     fi
 else
-    lab_fail monitor-killed "create failed: $(tail -1 "$LAB_WORK/out")"
+    lab_fail monitor-killed "create failed: $(tail -8 "$LAB_WORK/out" | tr "\n" " "); free: $(xl info 2>/dev/null | grep free_memory); domains: $(xl list 2>/dev/null | awk "NR > 1 {print \$1}" | tr "\n" " ")"
 fi
 repaired monitor-killed-destroy fm
 
