@@ -29,7 +29,7 @@ declare -A PREFIXES=(
         config_rootfs layer_feed layer_xattr layerpath layout manifest mountinfo pull_meter refstore
         registry scratch signature strset unpack volstore volume whiteout"
     [loader]="loader cpio"
-    [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg privileges
+    [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg dnsfwd privileges
         report run safepath exec_server exec_session pod_container exec_child
         startgate stdio_relay sysctls frontends"
     [netback]="nb netback"

@@ -146,22 +146,42 @@ static int client_got(struct rig *r, int ms, int *rcode)
     return 0;
 }
 
+/* One query in flight: what each server got, and from where. */
+struct exchange {
+    unsigned char m[2][512];
+    size_t n[2];
+    struct sockaddr_in from[2];
+};
+
+/* The client asks (ID id); both servers get the query as it was sent. */
+static void ask(struct rig *r, unsigned id, struct exchange *x)
+{
+    send_query(r, id);
+    for (int i = 0; i < 2; i++)
+        x->n[i] = server_got(r, i, x->m[i], &x->from[i]);
+    assert_int_equal(x->n[0], 20);
+    assert_int_equal(x->n[1], 20);
+    assert_memory_equal(x->m[0], x->m[1], 20);
+}
+
+/* Server i replies to x with rcode (its ID off by id_delta). */
+static void reply(struct rig *r, struct exchange *x, int i, int rcode,
+                  unsigned id_delta)
+{
+    server_reply(r, i, x->m[i], x->n[i], &x->from[i], rcode, id_delta);
+}
+
 /* The name is only on the second network: the first's NXDOMAIN is not
  * the answer. */
 static void test_found_on_second(void **state)
 {
     struct rig *r = *state;
-    unsigned char m0[512], m1[512];
-    struct sockaddr_in f0, f1;
-    send_query(r, 0x1234);
-    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
-    assert_int_equal(n0, 20);
-    assert_int_equal(n1, 20);
-    assert_memory_equal(m0, m1, 20);       /* the query as the client sent it */
-    server_reply(r, 0, m0, n0, &f0, 3, 0); /* NXDOMAIN first */
+    struct exchange x;
     int rc = -1;
+    ask(r, 0x1234, &x);
+    reply(r, &x, 0, 3, 0);                        /* NXDOMAIN first */
     assert_int_equal(client_got(r, 100, &rc), 0); /* not answered yet */
-    server_reply(r, 1, m1, n1, &f1, 0, 0);
+    reply(r, &x, 1, 0, 0);
     assert_int_equal(client_got(r, 1000, &rc), 'B');
     assert_int_equal(rc, 0);
 }
@@ -170,14 +190,12 @@ static void test_found_on_second(void **state)
 static void test_first_found(void **state)
 {
     struct rig *r = *state;
-    unsigned char m0[512], m1[512];
-    struct sockaddr_in f0, f1;
-    send_query(r, 7);
-    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
-    server_reply(r, 1, m1, n1, &f1, 0, 0);
+    struct exchange x;
     int rc = -1;
+    ask(r, 7, &x);
+    reply(r, &x, 1, 0, 0);
     assert_int_equal(client_got(r, 1000, &rc), 'B');
-    server_reply(r, 0, m0, n0, &f0, 0, 0); /* late: the query is done */
+    reply(r, &x, 0, 0, 0); /* late: the query is done */
     assert_int_equal(client_got(r, 100, &rc), 0);
 }
 
@@ -185,13 +203,11 @@ static void test_first_found(void **state)
 static void test_nowhere(void **state)
 {
     struct rig *r = *state;
-    unsigned char m0[512], m1[512];
-    struct sockaddr_in f0, f1;
-    send_query(r, 9);
-    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
-    server_reply(r, 1, m1, n1, &f1, 3, 0);
-    server_reply(r, 0, m0, n0, &f0, 3, 0);
+    struct exchange x;
     int rc = -1;
+    ask(r, 9, &x);
+    reply(r, &x, 1, 3, 0);
+    reply(r, &x, 0, 3, 0);
     assert_int_equal(client_got(r, 1000, &rc), 'A');
     assert_int_equal(rc, 3);
 }
@@ -200,14 +216,11 @@ static void test_nowhere(void **state)
 static void test_deadline(void **state)
 {
     struct rig *r = *state;
-    r->f.deadline_ms = 200;
-    unsigned char m0[512], m1[512];
-    struct sockaddr_in f0, f1;
-    send_query(r, 11);
-    assert_int_equal(server_got(r, 0, m0, &f0), 20); /* and stays silent */
-    size_t n1 = server_got(r, 1, m1, &f1);
-    server_reply(r, 1, m1, n1, &f1, 3, 0);
+    struct exchange x;
     int rc = -1;
+    r->f.deadline_ms = 200;
+    ask(r, 11, &x);
+    reply(r, &x, 1, 3, 0); /* server 0 stays silent */
     assert_int_equal(client_got(r, 1000, &rc), 'B');
     assert_int_equal(rc, 3);
     r->f.deadline_ms = DNSFWD_DEADLINE_MS;
@@ -218,14 +231,12 @@ static void test_deadline(void **state)
 static void test_wrong_id_ignored(void **state)
 {
     struct rig *r = *state;
-    unsigned char m0[512], m1[512];
-    struct sockaddr_in f0, f1;
-    send_query(r, 0x4242);
-    size_t n0 = server_got(r, 0, m0, &f0), n1 = server_got(r, 1, m1, &f1);
-    server_reply(r, 0, m0, n0, &f0, 0, 1); /* NOERROR, but ID + 1 */
+    struct exchange x;
     int rc = -1;
+    ask(r, 0x4242, &x);
+    reply(r, &x, 0, 0, 1); /* NOERROR, but ID + 1 */
     assert_int_equal(client_got(r, 100, &rc), 0);
-    server_reply(r, 1, m1, n1, &f1, 0, 0);
+    reply(r, &x, 1, 0, 0);
     assert_int_equal(client_got(r, 1000, &rc), 'B');
 }
 
