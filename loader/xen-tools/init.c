@@ -274,14 +274,14 @@ static _Noreturn void loader_main(const struct loader_env *env,
     if (xo_user_resolve(&ids, spec.user, "/etc", &err) < 0)
         fail(&err);
     run_spec_groups(&spec, &ids);
-    /* The exec channel's server, forked before the entrypoint so that it
-     * is outside the container's PID namespace; not in the host test
-     * mode, which has no vchan. */
-    /* The DNS forwarder, also outside the PID namespace; in the host
-     * test mode too, which runs in a network namespace of its own or the
-     * test's (--host-net). */
+    /* The DNS forwarder, forked before the entrypoint so that it is
+     * outside the container's PID namespace; in the host test mode too,
+     * which runs in a network namespace of its own or the test's
+     * (--host-net). */
     if (dnsfwd_start(&spec, &err) < 0)
         fail(&err);
+    /* The exec channel's server, outside it too; not in the host test
+     * mode, which has no vchan. */
     int pid_fd = -1;
     if (!env->host)
         exec_server_start(&spec, &pod_base, &pid_fd);
