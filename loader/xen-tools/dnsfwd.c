@@ -13,6 +13,7 @@
 #include <poll.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,18 +26,15 @@
 _Static_assert(DNSFWD_MAX_SERVERS >= BOOT_SPEC_MAX_DNS,
                "every server of the boot spec is asked");
 
-static long long now_ms(void)
+long long dnsfwd_now_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The end of the question section (RFC 1035 4.1.2: QDCOUNT entries of a
- * name and 4 bytes of type and class), or 0 when the message is not a
- * well-formed query header and question.  Names in a query are not
- * compressed; a pointer is refused. */
-static size_t question_end(const unsigned char *m, size_t len)
+/* Names in a query are not compressed: a pointer is refused. */
+size_t dnsfwd_question_end(const unsigned char *m, size_t len)
 {
     if (len < DNS_HEADER)
         return 0;
@@ -55,6 +53,15 @@ static size_t question_end(const unsigned char *m, size_t len)
         at += l;
     }
     return 0;
+}
+
+bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
+                     const unsigned char *m, size_t n)
+{
+    size_t qend = dnsfwd_question_end(q, qlen);
+    return qend && n >= qend && m[0] == q[0] && m[1] == q[1] && (m[2] & 0x80) &&
+           !memcmp(m + 4, q + 4, 2) &&
+           !memcmp(m + DNS_HEADER, q + DNS_HEADER, qend - DNS_HEADER);
 }
 
 static void query_done(struct dnsfwd_query *q)
@@ -94,13 +101,13 @@ static void new_query(struct dnsfwd *f)
     /* A reply (QR set) or anything but one well-formed question is
      * dropped: nothing is sent to the servers on its account. */
     if (n <= 0 || (size_t)n > sizeof(q->msg) || (q->msg[2] & 0x80) ||
-        !question_end(q->msg, (size_t)n))
+        !dnsfwd_question_end(q->msg, (size_t)n))
         return;
     q->len = (size_t)n;
     q->waiting = 0;
     q->best = f->n;
     q->reply_len = 0;
-    q->deadline_ms = now_ms() + f->deadline_ms;
+    q->deadline_ms = dnsfwd_now_ms() + f->deadline_ms;
     for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
         q->fds[i] = -1;
     for (size_t i = 0; i < f->n; i++) {
@@ -129,11 +136,8 @@ static void server_reply(struct dnsfwd *f, struct dnsfwd_query *q, size_t i)
     ssize_t n = recv(q->fds[i], m, sizeof(m), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
-    size_t qend = question_end(q->msg, q->len);
-    bool ok = n > 0 && (size_t)n <= sizeof(m) && (size_t)n >= qend &&
-              m[0] == q->msg[0] && m[1] == q->msg[1] && (m[2] & 0x80) &&
-              !memcmp(m + 4, q->msg + 4, 2) &&
-              !memcmp(m + DNS_HEADER, q->msg + DNS_HEADER, qend - DNS_HEADER);
+    bool ok = n > 0 && (size_t)n <= sizeof(m) &&
+              dnsfwd_is_reply(q->msg, q->len, m, (size_t)n);
     if (n >= 0 && !ok)
         return; /* not the reply: keep waiting for it */
     /* The reply, or an error (ICMP unreachable): this server is done. */
@@ -157,12 +161,12 @@ static void server_reply(struct dnsfwd *f, struct dnsfwd_query *q, size_t i)
     }
 }
 
-int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *listen,
-                socklen_t listen_len, const struct sockaddr_storage *servers,
+int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
+                socklen_t at_listen_len, const struct sockaddr_storage *servers,
                 const socklen_t *lens, size_t n, xo_err *err)
 {
     memset(f, 0, sizeof(*f));
-    f->listen_fd = -1;
+    f->listen_fd = f->tcp_fd = -1;
     if (n == 0 || n > DNSFWD_MAX_SERVERS)
         return xo_err_set(err, EINVAL, "DNS forwarder: %zu servers (1 to %d)",
                           n, DNSFWD_MAX_SERVERS);
@@ -175,25 +179,72 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *listen,
     for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++)
         for (size_t j = 0; j < DNSFWD_MAX_SERVERS; j++)
             f->q[i].fds[j] = -1;
-    int fd = socket(listen->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    int fd = socket(at_listen->sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return xo_err_sys(err, "DNS forwarder: socket");
-    if (bind(fd, listen, listen_len) < 0) {
+    if (bind(fd, at_listen, at_listen_len) < 0) {
         xo_err_sys(err, "DNS forwarder: bind");
         close(fd);
         return -1;
     }
     f->listen_fd = fd;
+    /* TCP on the address and port UDP got (port 0 picks one there). */
+    struct sockaddr_storage at;
+    socklen_t at_len = sizeof(at);
+    fd = socket(at_listen->sa_family,
+                SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0 ||
+        getsockname(f->listen_fd, (struct sockaddr *)&at, &at_len) < 0 ||
+        bind(fd, (struct sockaddr *)&at, at_len) < 0 ||
+        listen(fd, DNSFWD_MAX_TCP) < 0) {
+        xo_err_sys(err, "DNS forwarder: TCP");
+        if (fd >= 0)
+            close(fd);
+        dnsfwd_close(f);
+        return -1;
+    }
+    f->tcp_fd = fd;
     return 0;
+}
+
+/* A client's TCP connection: served by a child process of its own
+ * (dnsfwd_tcp.c), so that a slow or silent client holds up no one. */
+static void new_connection(struct dnsfwd *f)
+{
+    while (f->tcp_children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
+        f->tcp_children--;
+    int conn = accept4(f->tcp_fd, NULL, NULL, SOCK_CLOEXEC);
+    if (conn < 0)
+        return;
+    if (f->tcp_children >= DNSFWD_MAX_TCP) { /* the client retries */
+        close(conn);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(f->listen_fd);
+        close(f->tcp_fd);
+        for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++)
+            for (size_t j = 0; j < DNSFWD_MAX_SERVERS; j++)
+                if (f->q[i].fds[j] >= 0)
+                    close(f->q[i].fds[j]);
+        dnsfwd_tcp_serve(f, conn);
+        _exit(0);
+    }
+    if (pid > 0)
+        f->tcp_children++;
+    close(conn);
 }
 
 int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err)
 {
-    struct pollfd p[1 + DNSFWD_MAX_PENDING * DNSFWD_MAX_SERVERS];
+    enum { FIXED = 2 }; /* UDP and TCP listeners come first */
+    struct pollfd p[FIXED + DNSFWD_MAX_PENDING * DNSFWD_MAX_SERVERS];
     size_t who[DNSFWD_MAX_PENDING * DNSFWD_MAX_SERVERS][2];
     size_t np = 0;
     p[np++] = (struct pollfd){f->listen_fd, POLLIN, 0};
-    long long now = now_ms(), next = -1;
+    p[np++] = (struct pollfd){f->tcp_fd, POLLIN, 0};
+    long long now = dnsfwd_now_ms(), next = -1;
     for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++) {
         if (!f->q[i].used)
             continue;
@@ -201,8 +252,8 @@ int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err)
             next = f->q[i].deadline_ms;
         for (size_t j = 0; j < f->n; j++)
             if (f->q[i].fds[j] >= 0) {
-                who[np - 1][0] = i;
-                who[np - 1][1] = j;
+                who[np - FIXED][0] = i;
+                who[np - FIXED][1] = j;
                 p[np++] = (struct pollfd){f->q[i].fds[j], POLLIN, 0};
             }
     }
@@ -215,15 +266,17 @@ int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err)
     int r = poll(p, (nfds_t)np, wait);
     if (r < 0 && errno != EINTR)
         return xo_err_sys(err, "DNS forwarder: poll");
-    for (size_t k = 1; r > 0 && k < np; k++) {
-        struct dnsfwd_query *q = &f->q[who[k - 1][0]];
+    for (size_t k = FIXED; r > 0 && k < np; k++) {
+        struct dnsfwd_query *q = &f->q[who[k - FIXED][0]];
         /* An earlier reply may have answered q already. */
-        if (p[k].revents && q->used && q->fds[who[k - 1][1]] == p[k].fd)
-            server_reply(f, q, who[k - 1][1]);
+        if (p[k].revents && q->used && q->fds[who[k - FIXED][1]] == p[k].fd)
+            server_reply(f, q, who[k - FIXED][1]);
     }
     if (r > 0 && (p[0].revents & POLLIN))
         new_query(f);
-    now = now_ms();
+    if (r > 0 && (p[1].revents & POLLIN))
+        new_connection(f);
+    now = dnsfwd_now_ms();
     for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++) {
         struct dnsfwd_query *q = &f->q[i];
         if (q->used && q->deadline_ms <= now) {
@@ -243,7 +296,9 @@ void dnsfwd_close(struct dnsfwd *f)
             query_done(&f->q[i]);
     if (f->listen_fd >= 0)
         close(f->listen_fd);
-    f->listen_fd = -1;
+    if (f->tcp_fd >= 0)
+        close(f->tcp_fd);
+    f->listen_fd = f->tcp_fd = -1;
 }
 
 pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err)
@@ -284,6 +339,7 @@ pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err)
     }
     if (pid > 0) {
         close(f.listen_fd);
+        close(f.tcp_fd);
         return pid;
     }
     /* The child: bound already, it needs no privilege for what it reads

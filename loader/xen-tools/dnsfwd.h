@@ -11,14 +11,18 @@
  * name exists there), else, once each server replied or the deadline
  * passed, the reply of the lowest-numbered server that replied.
  *
- * Messages are RFC 1035 section 4 over UDP, passed on as they are: only
- * the 12-byte header (ID, QR, RCODE) and the question section are read,
- * to match a reply to its query.  TCP is not served: a truncated reply
- * (TC) goes to the client, whose retry over TCP is refused.
+ * Messages are RFC 1035 section 4, passed on as they are: only the
+ * 12-byte header (ID, QR, RCODE) and the question section are read, to
+ * match a reply to its query.  UDP and TCP are served on the same
+ * address and port: a query over UDP is asked over UDP, one over TCP
+ * (RFC 7766: a resolver's retry after a truncated UDP reply, TC) over
+ * TCP, each connection of a client by a child process of its own
+ * (dnsfwd_tcp.c), DNSFWD_MAX_TCP at once.
  */
 #ifndef XL_OCI_LOADER_DNSFWD_H
 #define XL_OCI_LOADER_DNSFWD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -26,10 +30,12 @@
 #include "bootspec.h"
 #include "common/error.h"
 
-#define DNSFWD_MAX_SERVERS 4    /* as BOOT_SPEC_MAX_DNS */
-#define DNSFWD_MAX_PENDING 32   /* queries in flight; more are dropped */
-#define DNSFWD_MSG_MAX 4096     /* bytes of a message (dnsmasq's EDNS size) */
-#define DNSFWD_DEADLINE_MS 4000 /* a query's life, under glibc's 5 s */
+#define DNSFWD_MAX_SERVERS 4     /* as BOOT_SPEC_MAX_DNS */
+#define DNSFWD_MAX_PENDING 32    /* queries in flight; more are dropped */
+#define DNSFWD_MSG_MAX 4096      /* bytes of a message (dnsmasq's EDNS size) */
+#define DNSFWD_DEADLINE_MS 4000  /* a query's life, under glibc's 5 s */
+#define DNSFWD_MAX_TCP 8         /* client connections served at once */
+#define DNSFWD_TCP_MSG_MAX 65535 /* RFC 7766's 2-byte length */
 
 struct dnsfwd_query {
     int fds[DNSFWD_MAX_SERVERS]; /* connected to each server; -1 done */
@@ -44,7 +50,8 @@ struct dnsfwd_query {
 };
 
 struct dnsfwd {
-    int listen_fd;
+    int listen_fd, tcp_fd; /* UDP, and TCP listening */
+    size_t tcp_children;   /* connections being served */
     struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
     socklen_t server_lens[DNSFWD_MAX_SERVERS];
     size_t n;
@@ -57,8 +64,8 @@ struct dnsfwd {
  * IPv4 or IPv6 socket addresses with their ports).  -1 with err (bind
  * refused, too many servers).
  */
-int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *listen,
-                socklen_t listen_len, const struct sockaddr_storage *servers,
+int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
+                socklen_t at_listen_len, const struct sockaddr_storage *servers,
                 const socklen_t *lens, size_t n, xo_err *err);
 
 /* Waits up to timeout_ms (-1: until something happens) and handles what
@@ -67,6 +74,29 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *listen,
 int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err);
 
 void dnsfwd_close(struct dnsfwd *f);
+
+/* Milliseconds of CLOCK_MONOTONIC. */
+long long dnsfwd_now_ms(void);
+
+/* The end of m's question section (RFC 1035 4.1.2: one name, then 2
+ * bytes of type and 2 of class), or 0 when m (len bytes) is not a header
+ * with one well-formed question. */
+size_t dnsfwd_question_end(const unsigned char *m, size_t len);
+
+/* Whether m (n bytes) is a reply to the query q (qlen bytes, with a
+ * question): the same ID, QR set, the same question. */
+bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
+                     const unsigned char *m, size_t n);
+
+/*
+ * Serves one client TCP connection (conn, accepted) until the client
+ * closes it, sends what is not a query, stays idle f->deadline_ms, or a
+ * query gets no reply from any server in that time (the connection is
+ * then closed, as a server that gives up does).  Each query is asked of
+ * every server over TCP at once; the answer is chosen as over UDP.
+ * Closes nothing: the caller's process ends after it.
+ */
+void dnsfwd_tcp_serve(const struct dnsfwd *f, int conn);
 
 /*
  * The init's part: when the spec asks for it, binds the forwarder on

@@ -764,7 +764,7 @@ check "veth: net report marker on the console" \
 if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
     defaults
     VERSION=10
-    ARGS='"/bin/busybox", "sh", "-c", "cat /etc/resolv.conf; busybox nslookup a1; busybox nslookup b1; busybox nslookup nowhere; busybox ps -o user,comm"'
+    ARGS='"/bin/busybox", "sh", "-c", "cat /etc/resolv.conf; busybox nslookup a1; busybox nslookup b1; busybox nslookup nowhere; busybox ps -o user,comm; busybox sleep 4"'
     EXTRA='network {
         #address-cells = <1>; #size-cells = <0>;
         dns = "10.88.0.1", "10.89.0.1";
@@ -775,6 +775,9 @@ if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
     mkdir -p "$T/dnsfwd.rep"
     printf '10.88.0.5 a1\n' >"$T/hosts.a"
     printf '10.89.0.6 b1\n' >"$T/hosts.b"
+    # "big" has 60 addresses: about 1,000 bytes, more than a UDP reply
+    # without EDNS holds (512), so a resolver asks again over TCP.
+    for i in $(seq 1 60); do printf '10.89.1.%d big\n' "$i"; done >>"$T/hosts.b"
     unshare -n bash -c '
         ip link set lo up &&
         ip link add xo-guest type veth peer name xo-host &&
@@ -789,10 +792,19 @@ if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
                 --user=root || exit 98
         done
         timeout 60 "$1" --host-test --host-net --spec "$2/dnsfwd.dtb" \
-            --report "$2/dnsfwd.rep" --dev /dev/xvda="$3" >"$2/dnsfwd.out" 2>&1
+            --report "$2/dnsfwd.rep" --dev /dev/xvda="$3" >"$2/dnsfwd.out" 2>&1 &
+        init=$!
+        # Over TCP, while the entrypoint runs (its last step sleeps).
+        for try in $(seq 1 40); do
+            "$4" 127.0.0.11 b1 >"$2/dnsfwd.tcp" 2>&1 && break
+            sleep 0.1
+        done
+        "$4" 127.0.0.11 big >>"$2/dnsfwd.tcp" 2>&1
+        "$4" 127.0.0.11 nowhere >>"$2/dnsfwd.tcp" 2>&1
+        wait $init
         echo $? >"$2/dnsfwd.rc"
         kill $(cat "$2/dnsmasq.a.pid" "$2/dnsmasq.b.pid")
-    ' dnsfwd "$init" "$T" "$loop_root"
+    ' dnsfwd "$init" "$T" "$loop_root" "$top/tests/net/dns-tcp-query.py"
     check "dns-forward: resolv.conf names only 127.0.0.11" \
         eval 'has dnsfwd "nameserver 127.0.0.11" && hasnt dnsfwd "nameserver 10.8"'
     check "dns-forward: a name of the first network resolves" has dnsfwd "Address: 10.88.0.5"
@@ -801,6 +813,12 @@ if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
     check "dns-forward: a name of neither is NXDOMAIN" has dnsfwd "can't find nowhere: NXDOMAIN"
     check "dns-forward: the forwarder is outside the container's PID namespace" \
         eval 'hasnt dnsfwd "xl-oci-dns" && exited dnsfwd 0'
+    check "dns-forward over TCP: a name of the second network resolves" \
+        grep -q '^rcode=0 answers=1 bytes=' "$T/dnsfwd.tcp"
+    check "dns-forward over TCP: an answer too large for UDP comes whole (60 addresses)" \
+        grep -q '^rcode=0 answers=60 bytes=' "$T/dnsfwd.tcp"
+    check "dns-forward over TCP: a name of neither is NXDOMAIN" \
+        grep -q '^rcode=3 answers=0' "$T/dnsfwd.tcp"
 else
     nok "dns-forward: dnsmasq is needed (tools/install-deps.sh)"
 fi

@@ -1,6 +1,8 @@
 /* test-dnsfwd.c: the loader's DNS forwarder (loader/xen-tools/dnsfwd.h)
- * between a client and two stand-in name servers, all UDP sockets on
- * 127.0.0.1 with ports the kernel picks, driven step by step. */
+ * between a client and two stand-in name servers, UDP sockets on
+ * 127.0.0.1 with ports the kernel picks, driven step by step, and TCP
+ * listeners on the same ports (the forwarder serves a TCP connection in
+ * a child process, so the test plays client and servers in turn). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -11,17 +13,29 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "loader/xen-tools/dnsfwd.h"
 
 struct rig {
     struct dnsfwd f;
-    int client, server[2];
+    int client, server[2], tcp_server[2];
     struct sockaddr_in fwd_at;
 };
+
+/* A TCP listener on the address and port of `at`. */
+static int tcp_listener_at(const struct sockaddr_in *at)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(bind(fd, (const struct sockaddr *)at, sizeof(*at)), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    return fd;
+}
 
 static int udp_on_loopback(struct sockaddr_in *at)
 {
@@ -43,6 +57,7 @@ static int setup(void **state)
     for (int i = 0; i < 2; i++) {
         struct sockaddr_in at;
         r.server[i] = udp_on_loopback(&at);
+        r.tcp_server[i] = tcp_listener_at(&at);
         memcpy(&servers[i], &at, sizeof(at));
         lens[i] = sizeof(at);
     }
@@ -66,8 +81,10 @@ static int teardown(void **state)
     struct rig *r = *state;
     dnsfwd_close(&r->f);
     close(r->client);
-    close(r->server[0]);
-    close(r->server[1]);
+    for (int i = 0; i < 2; i++) {
+        close(r->server[i]);
+        close(r->tcp_server[i]);
+    }
     return 0;
 }
 
@@ -262,8 +279,163 @@ static void test_not_a_query(void **state)
     assert_int_equal(server_got(r, 1, got, &from), 0);
 }
 
+/* --- TCP --------------------------------------------------------------- */
+
+/* Reads exactly len bytes of fd within 2 s; 0, or -1. */
+static int read_all(int fd, unsigned char *b, size_t len)
+{
+    for (size_t done = 0; done < len;) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 2000) != 1)
+            return -1;
+        ssize_t n = recv(fd, b + done, len - done, 0);
+        if (n <= 0)
+            return -1;
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* A client connection to the forwarder with query `id` sent on it; the
+ * forwarder accepts it (its child then asks the servers). */
+static int tcp_ask(struct rig *r, unsigned id)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(
+        connect(fd, (struct sockaddr *)&r->fwd_at, sizeof(r->fwd_at)), 0);
+    unsigned char m[66];
+    size_t n = make_query(m + 2, id);
+    m[0] = 0;
+    m[1] = (unsigned char)n;
+    assert_int_equal(send(fd, m, n + 2, 0), (ssize_t)n + 2);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_step(&r->f, 1000, &err), 0);
+    assert_int_equal(r->f.tcp_children, 1);
+    return fd;
+}
+
+/* Server i takes the forwarder's connection and its query (into m, 20
+ * bytes expected); the connection, or -1 when none came within ms. */
+static int tcp_server_got(struct rig *r, int i, unsigned char *m, int ms)
+{
+    struct pollfd p = {r->tcp_server[i], POLLIN, 0};
+    if (poll(&p, 1, ms) != 1)
+        return -1;
+    int c = accept(r->tcp_server[i], NULL, NULL);
+    assert_true(c >= 0);
+    assert_int_equal(read_all(c, m, 2), 0);
+    assert_int_equal(m[0] << 8 | m[1], 20);
+    assert_int_equal(read_all(c, m, 20), 0);
+    return c;
+}
+
+/* Server i replies on c to m with rcode: `pad` zero bytes, then its
+ * marker ('A' + i), after the question. */
+static void tcp_server_reply(int c, int i, const unsigned char *m, int rcode,
+                             size_t pad)
+{
+    static unsigned char a[2 + 20 + 9000 + 1];
+    size_t len = 20 + pad + 1;
+    assert_true(len <= sizeof(a) - 2);
+    memset(a, 0, sizeof(a));
+    a[0] = (unsigned char)(len >> 8);
+    a[1] = (unsigned char)len;
+    memcpy(a + 2, m, 20);
+    a[2 + 2] |= 0x80;
+    a[2 + 3] = (unsigned char)((a[2 + 3] & 0xf0) | rcode);
+    a[2 + len - 1] = (unsigned char)('A' + i);
+    assert_int_equal(send(c, a, len + 2, MSG_NOSIGNAL), (ssize_t)len + 2);
+    close(c);
+}
+
+/* The client's answer on fd: its marker, rcode and length; 0 when the
+ * connection gave none. */
+static int tcp_client_got(int fd, int *rcode, size_t *len)
+{
+    static unsigned char m[65536];
+    if (read_all(fd, m, 2) < 0)
+        return 0;
+    *len = (size_t)m[0] << 8 | m[1];
+    assert_true(*len > 12);
+    assert_int_equal(read_all(fd, m, *len), 0);
+    *rcode = m[3] & 0x0f;
+    return m[*len - 1];
+}
+
+/* The client hangs up: its server process ends.  (shutdown: the child,
+ * a fork of this test, holds a copy of the client's socket too.) */
+static void tcp_done(struct rig *r, int fd)
+{
+    shutdown(fd, SHUT_WR);
+    close(fd);
+    while (r->f.tcp_children > 0) {
+        assert_true(waitpid(-1, NULL, 0) > 0);
+        r->f.tcp_children--;
+    }
+}
+
+/* Over TCP as over UDP: the first server's NXDOMAIN is not the answer
+ * when the second has the name, and the answer may be larger than any
+ * UDP message the forwarder passes (DNSFWD_MSG_MAX). */
+static void test_tcp_found_on_second(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m[2][32];
+    int rc = -1;
+    size_t len = 0;
+    int fd = tcp_ask(r, 0x5151);
+    int c0 = tcp_server_got(r, 0, m[0], 1000);
+    int c1 = tcp_server_got(r, 1, m[1], 1000);
+    assert_true(c0 >= 0 && c1 >= 0);
+    assert_memory_equal(m[0], m[1], 20);
+    assert_int_equal(m[0][0] << 8 | m[0][1], 0x5151);
+    tcp_server_reply(c0, 0, m[0], 3, 0);
+    tcp_server_reply(c1, 1, m[1], 0, 8000);
+    assert_int_equal(tcp_client_got(fd, &rc, &len), 'B');
+    assert_int_equal(rc, 0);
+    assert_int_equal(len, 20 + 8000 + 1);
+    /* The connection serves a second query. */
+    unsigned char q[22];
+    size_t n = make_query(q + 2, 0x5252);
+    q[0] = 0;
+    q[1] = (unsigned char)n;
+    assert_int_equal(send(fd, q, n + 2, 0), (ssize_t)n + 2);
+    c0 = tcp_server_got(r, 0, m[0], 1000);
+    c1 = tcp_server_got(r, 1, m[1], 1000);
+    assert_true(c0 >= 0 && c1 >= 0);
+    tcp_server_reply(c1, 1, m[1], 3, 0);
+    tcp_server_reply(c0, 0, m[0], 3, 0);
+    assert_int_equal(tcp_client_got(fd, &rc, &len), 'A');
+    assert_int_equal(rc, 3);
+    tcp_done(r, fd);
+}
+
+/* A message that is not a query (QR set) closes the connection; no
+ * server is asked. */
+static void test_tcp_not_a_query(void **state)
+{
+    struct rig *r = *state;
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_int_equal(
+        connect(fd, (struct sockaddr *)&r->fwd_at, sizeof(r->fwd_at)), 0);
+    unsigned char m[22], got[32];
+    size_t n = make_query(m + 2, 4);
+    m[0] = 0;
+    m[1] = (unsigned char)n;
+    m[2 + 2] |= 0x80;
+    assert_int_equal(send(fd, m, n + 2, 0), (ssize_t)n + 2);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_step(&r->f, 1000, &err), 0);
+    assert_int_equal(read_all(fd, got, 1), -1); /* closed, no answer */
+    assert_int_equal(tcp_server_got(r, 0, got, 200), -1);
+    assert_int_equal(tcp_server_got(r, 1, got, 200), -1);
+    tcp_done(r, fd);
+}
+
 int main(void)
 {
+    alarm(60); /* a forwarder that never answers ends the test */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_found_on_second),
         cmocka_unit_test(test_first_found),
@@ -271,6 +443,8 @@ int main(void)
         cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_wrong_id_ignored),
         cmocka_unit_test(test_not_a_query),
+        cmocka_unit_test(test_tcp_found_on_second),
+        cmocka_unit_test(test_tcp_not_a_query),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
