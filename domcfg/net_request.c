@@ -167,6 +167,11 @@ size_t domcfg_network_count(const struct domain_config *dc)
     return n;
 }
 
+bool domcfg_dns_forward(const struct domain_config *dc)
+{
+    return !dc->late_network && dc->n_dns && dc->n_dns_networks >= 2;
+}
+
 static bool set(const char *s)
 {
     return s && *s;

@@ -41,6 +41,12 @@ struct dc_net_attachment {
 /* How many oci_network vifs dc has (each needs an attachment). */
 size_t domcfg_network_count(const struct domain_config *dc);
 
+/* Whether the container's name servers are asked through a DNS forwarder
+ * at BOOT_SPEC_DNS_FORWARD_ADDR (loader/xen-tools/dnsfwd.h): two attached
+ * networks or more gave name servers (a late network's come from CNI's
+ * resolv.conf instead).  Its resolv.conf then names only the forwarder. */
+bool domcfg_dns_forward(const struct domain_config *dc);
+
 /*
  * Fills the index-th oci_network vif (0-based, in app.cfg order) from `a`:
  * bridge, MAC, script and MTU for libxl; addresses, gateways, DNS servers

@@ -313,13 +313,6 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
     return fdt_end_node(fdt);
 }
 
-/* Two networks or more each gave name servers (the late network's come
- * from CNI's resolv.conf instead). */
-static bool dns_forward(const struct domain_config *dc)
-{
-    return !dc->late_network && dc->n_dns && dc->n_dns_networks >= 2;
-}
-
 /* The network node: absent without vifs, unless `always` (the late
  * network, which always has one). */
 static int write_network(void *fdt, const struct domain_config *dc, bool always)
@@ -335,7 +328,7 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
     if (dc->n_search &&
         (r = prop_strv(fdt, BOOT_SPEC_PROP_SEARCH, dc->search, dc->n_search)))
         return r;
-    if (dns_forward(dc) &&
+    if (domcfg_dns_forward(dc) &&
         (r = fdt_property(fdt, BOOT_SPEC_PROP_DNS_FORWARD, NULL, 0)))
         return r;
     long gw4, gw6;
@@ -349,7 +342,7 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
-    if (dns_forward(dc))
+    if (domcfg_dns_forward(dc))
         return 10;
     if (stdin_null(dc))
         return 9;

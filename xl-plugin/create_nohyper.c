@@ -34,6 +34,7 @@
 #include "netattach.h"
 #include "netback/netback.h"
 #include "nohyper.h"
+#include "nohyper_dns.h"
 #include "nohyper_net.h"
 #include "state.h"
 #include "status.h"
@@ -177,7 +178,8 @@ int create_nohyper_net_again(const char *dir, struct domain_config *dc,
     if (domcfg_network_count(dc) == 0)
         return 0;
     return set_netns_path(dc, dir, err) < 0 ||
-                   nohyper_net_up(cmd_state_root(), dir, dc, err) < 0
+                   nohyper_net_up(cmd_state_root(), dir, dc, err) < 0 ||
+                   nohyper_dns_record(dir, dc, err) < 0
                ? -1
                : 0;
 }
@@ -423,6 +425,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
              "working directory (oci_workdir, or the image's WorkingDir)") <
              0) ||
         nohyper_net_up(cmd_state_root(), dir, &r->dc, err) < 0 ||
+        nohyper_dns_record(dir, &r->dc, err) < 0 ||
         write_net_status(h.xs, name, &r->dc, err) < 0 ||
         status_set_state(h.xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         goto out;

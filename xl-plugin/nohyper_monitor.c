@@ -31,6 +31,7 @@
 #include "monitor_restart.h"
 #include "monitor_spawn.h"
 #include "nohyper.h"
+#include "nohyper_dns.h"
 #include "nohyper_relay.h"
 #include "state.h"
 #include "status.h"
@@ -334,7 +335,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
 {
     struct xen_handles h = {0};
     char dir[4096];
-    int lock = -1, rc = -1;
+    int lock = -1, rc = -1, dns = 0;
     struct nohyper_relay relay = {.wr = -1, .pid = 0};
     long pid = 0;
     int not_run = 0;
@@ -371,6 +372,12 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
         xo_err_clear(&pe);
         stop_sig = SIGTERM;
         stop_grace = 10;
+    }
+    /* The DNS forwarder, for as long as this monitor runs: bound before
+     * the container's first query. */
+    if ((dns = nohyper_dns_start(dir, err)) < 0) {
+        dns = 0;
+        goto broken;
     }
     if (st.state == DOMAIN_STATE_RESTARTING) {
         /* A monitor killed in the backoff: go on where it was. */
@@ -427,6 +434,8 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
             break;
     }
     /* Halted: the writable layer stays for `start` (destroy drops it). */
+    nohyper_dns_stop(dns); /* out of the namespace before it goes */
+    dns = 0;
     rc = nohyper_teardown(root, name, true, err);
     xo_err e = XO_ERR_INIT;
     status_set_state(h.xs, name,
@@ -445,10 +454,13 @@ broken:;
     status_set_state(h.xs, name, DOMAIN_STATE_BROKEN, &be);
     journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
     xo_err_clear(&be);
+    nohyper_dns_stop(dns);
+    dns = 0;
     nohyper_teardown(root, name, true, &be);
     xo_err_clear(&be);
     monitor_restart_note_end(h.xs, root, name);
 out:
+    nohyper_dns_stop(dns);
     nohyper_relay_finish(&relay, RELAY_DRAIN_MS);
     ready(&ready_fd);
     if (lock >= 0)

@@ -3,16 +3,10 @@
  */
 #include "dnsfwd.h"
 
-#include <arpa/inet.h>
-#include <signal.h>
-#include <stdbool.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,8 +14,6 @@
 #include "common/abi/boot_spec.h"
 
 #define DNS_HEADER 12
-#define DNS_PORT 53
-#define NOBODY 65534 /* uid and gid: Debian's nobody and nogroup */
 
 _Static_assert(DNSFWD_MAX_SERVERS >= BOOT_SPEC_MAX_DNS,
                "every server of the boot spec is asked");
@@ -53,6 +45,16 @@ size_t dnsfwd_question_end(const unsigned char *m, size_t len)
         at += l;
     }
     return 0;
+}
+
+bool dnsfwd_better(int rcode, size_t i, int best_rcode, size_t best)
+{
+    enum { NXDOMAIN = 3 };
+    if (best == DNSFWD_NONE)
+        return true;
+    if ((rcode == NXDOMAIN) != (best_rcode == NXDOMAIN))
+        return rcode == NXDOMAIN;
+    return i < best;
 }
 
 bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
@@ -105,7 +107,7 @@ static void new_query(struct dnsfwd *f)
         return;
     q->len = (size_t)n;
     q->waiting = 0;
-    q->best = f->n;
+    q->best = DNSFWD_NONE;
     q->reply_len = 0;
     q->deadline_ms = dnsfwd_now_ms() + f->deadline_ms;
     for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
@@ -148,10 +150,11 @@ static void server_reply(struct dnsfwd *f, struct dnsfwd_query *q, size_t i)
         answer(f, q, m, (size_t)n);
         return;
     }
-    if (ok && i < q->best) {
+    if (ok && dnsfwd_better(m[3] & 0x0f, i, q->best_rcode, q->best)) {
         memcpy(q->reply, m, (size_t)n);
         q->reply_len = (size_t)n;
         q->best = i;
+        q->best_rcode = m[3] & 0x0f;
     }
     if (q->waiting == 0) {
         if (q->reply_len)
@@ -299,62 +302,4 @@ void dnsfwd_close(struct dnsfwd *f)
     if (f->tcp_fd >= 0)
         close(f->tcp_fd);
     f->listen_fd = f->tcp_fd = -1;
-}
-
-pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err)
-{
-    if (!spec->dns_forward)
-        return 0;
-    static struct dnsfwd f;
-    struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
-    socklen_t lens[DNSFWD_MAX_SERVERS];
-    size_t n = 0;
-    for (size_t i = 0; i < spec->ndns && n < DNSFWD_MAX_SERVERS; i++) {
-        struct sockaddr_in *a = (struct sockaddr_in *)&servers[n];
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&servers[n];
-        memset(&servers[n], 0, sizeof(servers[n]));
-        if (inet_pton(AF_INET, spec->dns[i], &a->sin_addr) == 1) {
-            a->sin_family = AF_INET;
-            a->sin_port = htons(DNS_PORT);
-            lens[n++] = sizeof(*a);
-        } else if (inet_pton(AF_INET6, spec->dns[i], &a6->sin6_addr) == 1) {
-            a6->sin6_family = AF_INET6;
-            a6->sin6_port = htons(DNS_PORT);
-            lens[n++] = sizeof(*a6);
-        }
-    }
-    struct sockaddr_in at = {.sin_family = AF_INET,
-                             .sin_port = htons(DNS_PORT)};
-    if (inet_pton(AF_INET, BOOT_SPEC_DNS_FORWARD_ADDR, &at.sin_addr) != 1)
-        return xo_err_set(err, EINVAL, "DNS forwarder: bad address %s",
-                          BOOT_SPEC_DNS_FORWARD_ADDR);
-    if (dnsfwd_open(&f, (struct sockaddr *)&at, sizeof(at), servers, lens, n,
-                    err) < 0)
-        return xo_err_wrap(err, "%s:%d", BOOT_SPEC_DNS_FORWARD_ADDR, DNS_PORT);
-    pid_t pid = fork();
-    if (pid < 0) {
-        xo_err_sys(err, "DNS forwarder: fork");
-        dnsfwd_close(&f);
-        return -1;
-    }
-    if (pid > 0) {
-        close(f.listen_fd);
-        close(f.tcp_fd);
-        return pid;
-    }
-    /* The child: bound already, it needs no privilege for what it reads
-     * from the container's processes. */
-    prctl(PR_SET_NAME, "xl-oci-dns", 0, 0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0)
-        _exit(1);
-    xo_err e = XO_ERR_INIT;
-    for (;;)
-        if (dnsfwd_step(&f, -1, &e) < 0) {
-            xo_err_clear(&e);
-            sleep(1);
-        }
 }

@@ -9,7 +9,7 @@
  * arrives on BOOT_SPEC_DNS_FORWARD_ADDR port 53 goes to all the servers
  * at once, and the client gets the first reply with RCODE NOERROR (the
  * name exists there), else, once each server replied or the deadline
- * passed, the reply of the lowest-numbered server that replied.
+ * passed, the best negative reply (dnsfwd_better).
  *
  * Messages are RFC 1035 section 4, passed on as they are: only the
  * 12-byte header (ID, QR, RCODE) and the question section are read, to
@@ -41,7 +41,8 @@ struct dnsfwd_query {
     int fds[DNSFWD_MAX_SERVERS]; /* connected to each server; -1 done */
     struct sockaddr_storage client;
     socklen_t client_len;
-    size_t len, waiting, best; /* best: server of `reply`, n if none */
+    size_t len, waiting, best; /* best: server of `reply`, or DNSFWD_NONE */
+    int best_rcode;
     long long deadline_ms;
     unsigned char msg[DNSFWD_MSG_MAX];   /* the query */
     unsigned char reply[DNSFWD_MSG_MAX]; /* the lowest server's negative one */
@@ -83,6 +84,15 @@ long long dnsfwd_now_ms(void);
  * with one well-formed question. */
 size_t dnsfwd_question_end(const unsigned char *m, size_t len);
 
+/* Whether a negative reply (rcode, from server i) is a better answer
+ * than the one kept (best_rcode, from server best; best == DNSFWD_NONE:
+ * none yet): NXDOMAIN, a server's word that the name does not exist,
+ * comes before any other (SERVFAIL, REFUSED: it could not tell, e.g. a
+ * network's dnsmasq asked for another network's NAME.NETWORK with no
+ * upstream), then the lower-numbered server. */
+#define DNSFWD_NONE ((size_t)-1)
+bool dnsfwd_better(int rcode, size_t i, int best_rcode, size_t best);
+
 /* Whether m (n bytes) is a reply to the query q (qlen bytes, with a
  * question): the same ID, QR set, the same question. */
 bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
@@ -99,12 +109,21 @@ bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
 void dnsfwd_tcp_serve(const struct dnsfwd *f, int conn);
 
 /*
- * The init's part: when the spec asks for it, binds the forwarder on
- * BOOT_SPEC_DNS_FORWARD_ADDR:53 for spec->dns (port 53), then forks a
- * process that serves it for the life of the domain, as nobody.  The
- * bind happens before the fork, so the entrypoint's first query finds it.
- * Returns the pid, 0 when the spec does not ask, -1 with err.
+ * Forks the forwarder's process: it closes every descriptor it inherited,
+ * enters the network namespace at `netns` (a /proc/PID/ns/net or a bind
+ * mount of one; NULL: the caller's), binds BOOT_SPEC_DNS_FORWARD_ADDR:53
+ * (UDP and TCP) for the name servers dns[0..ndns) (IPv4 or IPv6 text,
+ * port 53; others skipped, DNSFWD_MAX_SERVERS at most), then serves as
+ * nobody until it is killed or its parent dies (SIGKILL).  Returns once
+ * it is bound, so that the container's first query finds it: its pid, or
+ * -1 with err saying why it could not bind, the process reaped.
  */
+pid_t dnsfwd_spawn(const char *const *dns, size_t ndns, const char *netns,
+                   xo_err *err);
+
+/* The init's part: dnsfwd_spawn for spec->dns in the domain's namespace
+ * when the spec asks for it (network/dns-forward).  The pid, 0 when the
+ * spec does not ask, -1 with err. */
 pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err);
 
 #endif

@@ -128,14 +128,15 @@ static int leg_step(struct leg *l, const unsigned char *out, size_t out_len)
 /*
  * Asks every server q (PREFIX + len bytes, prefix included) at once and
  * picks the answer as UDP does: the first reply with RCODE NOERROR, else
- * the lowest-numbered server's reply once all replied or at deadline.
+ * the best negative one (dnsfwd_better) once all replied or at deadline.
  * Returns the leg holding it, or NULL when none replied.
  */
 static struct leg *ask_all(const struct dnsfwd *f, struct leg *legs,
                            const unsigned char *q, size_t len,
                            long long deadline)
 {
-    size_t best = f->n;
+    size_t best = DNSFWD_NONE;
+    int best_rcode = 0;
     for (size_t i = 0; i < f->n; i++)
         leg_start(&legs[i], &f->servers[i], f->server_lens[i]);
     for (;;) {
@@ -165,14 +166,17 @@ static struct leg *ask_all(const struct dnsfwd *f, struct leg *legs,
                 best = who[k];
                 goto out; /* found: the others are not waited for */
             }
-            if (is_reply && who[k] < best)
+            if (is_reply &&
+                dnsfwd_better(m[3] & 0x0f, who[k], best_rcode, best)) {
                 best = who[k];
+                best_rcode = m[3] & 0x0f;
+            }
         }
     }
 out:
     for (size_t i = 0; i < f->n; i++)
         leg_end(&legs[i]);
-    return best < f->n ? &legs[best] : NULL;
+    return best != DNSFWD_NONE ? &legs[best] : NULL;
 }
 
 void dnsfwd_tcp_serve(const struct dnsfwd *f, int conn)

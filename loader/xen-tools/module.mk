@@ -26,7 +26,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/bootspec_privileges.c $(XT)/report.c $(XT)/privileges.c \
 	$(XT)/devfs.c $(XT)/mounts.c $(XT)/share_ready.c $(XT)/safepath.c \
 	$(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay.c \
-	$(XT)/netcfg.c $(XT)/dnsfwd.c $(XT)/dnsfwd_tcp.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c $(XT)/exec_server_pool.c \
+	$(XT)/netcfg.c $(XT)/dnsfwd.c $(XT)/dnsfwd_tcp.c $(XT)/dnsfwd_spawn.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c $(XT)/exec_server_pool.c \
 	$(XT)/exec_session.c $(XT)/pod_container.c $(XT)/pod_registry.c \
 	common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \
@@ -52,7 +52,7 @@ LIB_SRCS += $(XT)/exec_session.c $(XT)/run.c $(XT)/maskpaths.c $(XT)/stdio_relay
 LIB_SRCS += $(XT)/pod_container.c $(XT)/pod_registry.c $(XT)/mounts.c \
 	$(XT)/devfs.c \
 	$(XT)/inline_binds.c $(XT)/share_ready.c $(XT)/netcfg.c $(XT)/sysctls.c \
-	$(XT)/frontends.c $(XT)/dnsfwd.c $(XT)/dnsfwd_tcp.c
+	$(XT)/frontends.c $(XT)/dnsfwd.c $(XT)/dnsfwd_tcp.c $(XT)/dnsfwd_spawn.c
 
 # The init runs with no shared libraries beside it: link everything static.
 $(XT_OUT)/init: $(XT_INIT_OBJS)

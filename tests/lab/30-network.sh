@@ -97,12 +97,12 @@ sed -i 's/^oci_network = .*/oci_network = [ "side" ]/; s/^memory = .*/memory = 6
 lab_check create-s1 xl-oci create "$LAB_WORK/s1.cfg"
 wait_log s1 "^s1-done" 180 || lab_fail s1-runs "state $(st s1 state)"
 ips1=$(ipv4_of s1)
-mkcfg c4 "sed 's/^/rc: /' /etc/resolv.conf; busybox nslookup c1 | sed 's/^/n1: /'; busybox nslookup s1 | sed 's/^/n2: /'; busybox nslookup s1.side | sed 's/^/n3: /'; echo c4-done"
+mkcfg c4 "sed 's/^/rc: /' /etc/resolv.conf; busybox nslookup c1 | sed 's/^/n1: /'; busybox nslookup s1 | sed 's/^/n2: /'; busybox nslookup s1.side | sed 's/^/n3: /'; busybox nslookup nowhere 2>&1 | sed 's/^/n4: /'; echo c4-done"
 sed -i 's/^oci_network = .*/oci_network = [ "default", "side" ]/; s/^memory = .*/memory = 64/' "$LAB_WORK/c4.cfg"
 lab_check create-c4 xl-oci create "$LAB_WORK/c4.cfg"
 if wait_log c4 "^c4-done" 180; then
     xl-oci logs c4 >"$LAB_WORK/c4.log" 2>&1
-    grep -E '^(rc|n[123]):' "$LAB_WORK/c4.log" | sed 's/^/  c4: /' >&2
+    grep -E '^(rc|n[1234]):' "$LAB_WORK/c4.log" | sed 's/^/  c4: /' >&2
     grep -q "^rc: nameserver 127.0.0.11" "$LAB_WORK/c4.log" && ! grep -q "^rc: nameserver 10\." "$LAB_WORK/c4.log" &&
         lab_ok two-networks-resolv-conf-names-the-forwarder ||
         lab_fail two-networks-resolv-conf-names-the-forwarder "$(grep '^rc:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
@@ -112,6 +112,11 @@ if wait_log c4 "^c4-done" 180; then
         lab_fail two-networks-resolve-side-name "s1 '$ips1': $(grep '^n2:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
     [ -n "$ips1" ] && grep -q "^n3: Address: $ips1\$" "$LAB_WORK/c4.log" && lab_ok two-networks-resolve-name.network "s1.side $ips1" ||
         lab_fail two-networks-resolve-name.network "$(grep '^n3:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
+    # nowhere.side (the resolver tries the search domains), asked of
+    # default's dnsmasq, goes upstream (none in the lab: REFUSED); side's
+    # NXDOMAIN is the answer (docs/decisions.md, "An NXDOMAIN beats").
+    grep -q "^n4: .*can't find nowhere.side: NXDOMAIN" "$LAB_WORK/c4.log" && lab_ok two-networks-nowhere-is-nxdomain ||
+        lab_fail two-networks-nowhere-is-nxdomain "$(grep '^n4:' "$LAB_WORK/c4.log" | tr '\n' ' ')"
 else
     lab_fail c4-runs "state $(st c4 state): $(xl-oci logs c4 2>&1 | tail -3 | tr '\n' ' ')"
 fi

@@ -70,6 +70,56 @@ check "destroy leaves no lease, veth, nft element, namespace or published port" 
     ! nft -j list map ip xl_oci_nat tcp_any_port | grep -q "\"elem\"" &&
     [ ! -e "$2" ] && ! grep -q " $2 " /proc/self/mounts' "$X" "$veth" "$XL_OCI_ROOT/domains/net1/netns"
 
+# Two networks: a container on both gets `nameserver 127.0.0.11` alone,
+# where the DNS forwarder its monitor runs in its namespace (nohyper_dns.h,
+# the loader's in a domain) asks both networks' dnsmasq: it resolves the
+# names of each.  One on n2 alone asks n2's dnsmasq and resolves only n2's.
+check "network create n2" "$X" network create n2 --subnet 10.62.0.0/24
+mkcfg() { # NAME NETWORKS CMD
+    printf 'name = "%s"\noci_root = "%s"\noci_network = [ %s ]\noci_cmd = [ "%s" ]\n' \
+        "$1" "$rv" "$2" "$3" >"$T/$1.cfg"
+}
+mkcfg a1 '"n1"' 'sleep 1000'
+mkcfg b1 '"n2"' 'sleep 1000'
+mkcfg both '"n1", "n2"' 'cat /etc/resolv.conf; nslookup a1; nslookup b1; nslookup b1.n2; nslookup nowhere; echo lookups-done; sleep 1000'
+mkcfg only2 '"n2"' 'nslookup a1; nslookup b1; echo lookups-done; sleep 1000'
+for c in a1 b1 both only2; do "$X" create "$T/$c.cfg" >/dev/null || nok "create $c"; done
+for c in both only2; do
+    for ((i = 0; i < 100; i++)); do "$X" logs $c 2>/dev/null | grep -q lookups-done && break; sleep 0.1; done
+    "$X" logs $c >"$T/$c.log" 2>&1
+done
+a1=$(lease a1 ipv4)
+b1=$("$X" network inspect --json n2 | jq -r '.leases[] | select(.container == "b1") | .ipv4')
+check "on two networks: resolv.conf names only 127.0.0.11" bash -c '
+    grep -qx "nameserver 127.0.0.11" "$0" && [ "$(grep -c ^nameserver "$0")" = 1 ]' "$T/both.log"
+check "on two networks: a name of n1 resolves" grep -q "Address: *$a1\$" "$T/both.log"
+check "on two networks: a name of n2 resolves, plain and as NAME.NETWORK (n1's dnsmasq says NXDOMAIN)" \
+    bash -c '[ "$(grep -c "Address: *$1\$" "$0")" = 2 ]' "$T/both.log" "$b1"
+# nowhere.n2 (the resolver tries the search domains n1 and n2) goes from
+# n1's dnsmasq upstream, unreachable here: REFUSED; n2's NXDOMAIN is the
+# answer (docs/decisions.md, "An NXDOMAIN beats").
+check "on two networks: a name of neither is NXDOMAIN, also as NAME.NETWORK of the second" \
+    bash -c 'grep -q "can.t find nowhere.n1: NXDOMAIN" "$0" && grep -q "can.t find nowhere.n2: NXDOMAIN" "$0" ||
+        { sed "s/^/# /" "$0"; exit 1; }' "$T/both.log"
+check "on n2 alone: n1's name does not resolve, n2's does" bash -c '
+    grep -q "can.t find a1" "$0" && grep -q "Address: *$1\$" "$0" && ! grep -q 127.0.0.11 "$0"' \
+    "$T/only2.log" "$b1"
+ns="$XL_OCI_ROOT/domains/both/netns"
+fwd=""
+for p in $(pgrep -x xl-oci-dns); do
+    [ "$(stat -L -c %i "/proc/$p/ns/net" 2>/dev/null)" = "$(stat -L -c %i "$ns")" ] && fwd=$p
+done
+check "the forwarder runs in the container's namespace, as nobody, outside its PID namespace" bash -c '
+    [ -n "$0" ] && [ "$(stat -c %U /proc/$0)" = nobody ] &&
+    [ "$(readlink /proc/$0/ns/pid)" = "$(readlink /proc/self/ns/pid)" ]' "$fwd"
+check "over TCP too (a resolver's retry after a truncated reply)" bash -c '
+    nsenter --net="$0" "$1" 127.0.0.11 b1 | grep -q "^rcode=0 answers=1 "' \
+    "$ns" "$top/tests/net/dns-tcp-query.py"
+check "stop ends the forwarder with the container" bash -c '
+    "$0" stop both >/dev/null && [ -n "$1" ] && ! kill -0 "$1" 2>/dev/null' "$X" "$fwd"
+for c in a1 b1 both only2; do "$X" destroy $c >/dev/null 2>&1; done
+check "network rm n2" "$X" network rm n2
+
 # A container that ends on its own: its veth and namespace go with it, its
 # lease stays until destroy (as a halted domain's does).
 {

@@ -229,6 +229,26 @@ static void test_nowhere(void **state)
     assert_int_equal(rc, 3);
 }
 
+/* A server that could not tell (SERVFAIL: another network's NAME.NETWORK
+ * sent upstream, with none) loses to one that says the name does not
+ * exist, whichever is first. */
+static void test_nxdomain_before_servfail(void **state)
+{
+    struct rig *r = *state;
+    struct exchange x;
+    int rc = -1;
+    ask(r, 21, &x);
+    reply(r, &x, 0, 2, 0);
+    reply(r, &x, 1, 3, 0);
+    assert_int_equal(client_got(r, 1000, &rc), 'B');
+    assert_int_equal(rc, 3);
+    ask(r, 22, &x); /* two that could not tell: the first server's */
+    reply(r, &x, 1, 5, 0);
+    reply(r, &x, 0, 2, 0);
+    assert_int_equal(client_got(r, 1000, &rc), 'A');
+    assert_int_equal(rc, 2);
+}
+
 /* A server that never replies: at the deadline, what the other said. */
 static void test_deadline(void **state)
 {
@@ -404,9 +424,9 @@ static void test_tcp_found_on_second(void **state)
     c0 = tcp_server_got(r, 0, m[0], 1000);
     c1 = tcp_server_got(r, 1, m[1], 1000);
     assert_true(c0 >= 0 && c1 >= 0);
-    tcp_server_reply(c1, 1, m[1], 3, 0);
-    tcp_server_reply(c0, 0, m[0], 3, 0);
-    assert_int_equal(tcp_client_got(fd, &rc, &len), 'A');
+    tcp_server_reply(c1, 1, m[1], 3, 0); /* NXDOMAIN before SERVFAIL */
+    tcp_server_reply(c0, 0, m[0], 2, 0);
+    assert_int_equal(tcp_client_got(fd, &rc, &len), 'B');
     assert_int_equal(rc, 3);
     tcp_done(r, fd);
 }
@@ -440,6 +460,7 @@ int main(void)
         cmocka_unit_test(test_found_on_second),
         cmocka_unit_test(test_first_found),
         cmocka_unit_test(test_nowhere),
+        cmocka_unit_test(test_nxdomain_before_servfail),
         cmocka_unit_test(test_deadline),
         cmocka_unit_test(test_wrong_id_ignored),
         cmocka_unit_test(test_not_a_query),
