@@ -277,13 +277,17 @@ check "logs -n 2 of it: its last two lines" bash -c \
 "$X" destroy lb >/dev/null 2>&1
 # logs while the log rotates: each run prints every line once, in order
 # (helper-73: NAME.log opened, renamed to NAME.log.1 before logs opened
-# that, and the same file came twice).
+# that, and the same file came twice).  The log grows as logs reads it:
+# its end may be a line the relay has written only part of so far (a pipe
+# read ends where the pipe's data does), printed as it is, as cat would;
+# that unfinished last line is not part of the sequence checked.
 cfg lrace 'oci_cmd = [ "i=0; while :; do i=$((i+1)); echo $i; done" ]'
 XL_OCI_LOG_MAX=16k "$X" create "$T/lrace.cfg" >/dev/null 2>&1
 sleep 1
 check "logs racing rotations (300 runs): each output an increasing sequence" bash -c '
     for k in $(seq 300); do
         "$0" logs lrace 2>/dev/null >"$1/lrace.out"
+        [ "$(tail -c 1 "$1/lrace.out" | od -An -tx1 | tr -d " ")" = 0a ] || sed -i "\$d" "$1/lrace.out"
         awk "NR>1 && \$1 <= p {exit 1} {p = \$1}" "$1/lrace.out" || { echo "run $k: $(awk "NR>1 && \$1 <= p {print p \" then \" \$1; exit} {p = \$1}" "$1/lrace.out")"; exit 1; }
     done' "$X" "$T"
 "$X" destroy lrace >/dev/null 2>&1
