@@ -112,6 +112,9 @@ done
 check "the forwarder runs in the container's namespace, as nobody, outside its PID namespace" bash -c '
     [ -n "$0" ] && [ "$(stat -c %U /proc/$0)" = nobody ] &&
     [ "$(readlink /proc/$0/ns/pid)" = "$(readlink /proc/self/ns/pid)" ]' "$fwd"
+# Its memory, for BENCHMARKS.md (a fork of the monitor: Pss counts the
+# pages it shares with it by halves).
+[ -n "$fwd" ] && echo "# the forwarder's memory: $(awk '/^(Rss|Pss):/ {printf "%s %s kB ", $1, $2}' /proc/$fwd/smaps_rollup)"
 check "over TCP too (a resolver's retry after a truncated reply)" bash -c '
     nsenter --net="$0" "$1" 127.0.0.11 b1 | grep -q "^rcode=0 answers=1 "' \
     "$ns" "$top/tests/net/dns-tcp-query.py"
