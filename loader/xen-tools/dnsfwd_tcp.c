@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -74,6 +75,21 @@ static void leg_start(struct leg *l, const struct sockaddr_storage *to,
         leg_end(l);
 }
 
+/* The outcome of one send or recv of l's that returned n: true when
+ * bytes moved (counted in l->done); false when none did, and at an error
+ * or EOF the leg has ended. */
+static bool leg_moved(struct leg *l, ssize_t n)
+{
+    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+        return false;
+    if (n <= 0) {
+        leg_end(l);
+        return false;
+    }
+    l->done += (size_t)n;
+    return true;
+}
+
 /* Moves l on as far as its socket lets it.  Returns 1 when l holds a
  * whole reply (in l->in, after its prefix), 0 otherwise; a leg that
  * failed is LEG_DONE. */
@@ -89,15 +105,9 @@ static int leg_step(struct leg *l, const unsigned char *out, size_t out_len)
         l->phase = LEG_SEND;
     }
     if (l->phase == LEG_SEND) {
-        ssize_t n = send(l->fd, out + l->done, out_len - l->done, MSG_NOSIGNAL);
-        if (n < 0 && (errno == EAGAIN || errno == EINTR))
-            return 0;
-        if (n <= 0) {
-            leg_end(l);
-            return 0;
-        }
-        l->done += (size_t)n;
-        if (l->done < out_len)
+        if (!leg_moved(l, send(l->fd, out + l->done, out_len - l->done,
+                               MSG_NOSIGNAL)) ||
+            l->done < out_len)
             return 0;
         l->phase = LEG_RECV;
         l->done = 0;
@@ -112,14 +122,9 @@ static int leg_step(struct leg *l, const unsigned char *out, size_t out_len)
     size_t want = PREFIX;
     if (l->done >= PREFIX)
         want += (size_t)l->in[0] << 8 | l->in[1];
-    ssize_t n = recv(l->fd, l->in + l->done, want - l->done, MSG_DONTWAIT);
-    if (n < 0 && (errno == EAGAIN || errno == EINTR))
+    if (!leg_moved(l,
+                   recv(l->fd, l->in + l->done, want - l->done, MSG_DONTWAIT)))
         return 0;
-    if (n <= 0) {
-        leg_end(l);
-        return 0;
-    }
-    l->done += (size_t)n;
     if (l->done == PREFIX && want == PREFIX)
         return 0; /* the length is in: its message next time */
     return l->done == want;
