@@ -423,6 +423,7 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
         else
             dc->dns[dc->n_dns++] = xo_xstrdup(dns[i]);
     }
+    dc->n_dns_cfg = dc->n_dns;
     xo_strv_free(dns);
     return rc;
 }

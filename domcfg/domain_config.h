@@ -284,10 +284,12 @@ struct domain_config {
     size_t n_dns;
     char *search[DC_MAX_SEARCH]; /* resolv.conf search domains */
     size_t n_search;
-    /* oci_network vifs whose network gave DNS servers: from two on, the
-     * loader forwards DNS to all of them (boot spec dns-forward), so the
-     * names of every network resolve, as in Docker. */
+    /* oci_network vifs whose network gave DNS servers: from two on, or
+     * from one with oci_dns servers too (n_dns_cfg, the first of dns[]),
+     * the loader forwards DNS to all of them (boot spec dns-forward), so
+     * the names of every network resolve, as in Docker. */
     size_t n_dns_networks;
+    size_t n_dns_cfg;
     /* The network comes at start, not in the boot spec (its v4
      * late-network): an OCI runtime spec with a network namespace, which
      * containerd's CNI fills only after create (from_runtime_spec.h). */

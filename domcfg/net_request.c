@@ -169,7 +169,9 @@ size_t domcfg_network_count(const struct domain_config *dc)
 
 bool domcfg_dns_forward(const struct domain_config *dc)
 {
-    return !dc->late_network && dc->n_dns && dc->n_dns_networks >= 2;
+    return !dc->late_network && dc->n_dns &&
+           (dc->n_dns_networks >= 2 ||
+            (dc->n_dns_networks == 1 && dc->n_dns_cfg > 0));
 }
 
 static bool set(const char *s)

@@ -43,8 +43,11 @@ size_t domcfg_network_count(const struct domain_config *dc);
 
 /* Whether the container's name servers are asked through a DNS forwarder
  * at BOOT_SPEC_DNS_FORWARD_ADDR (loader/xen-tools/dnsfwd.h): two attached
- * networks or more gave name servers (a late network's come from CNI's
- * resolv.conf instead).  Its resolv.conf then names only the forwarder. */
+ * networks or more gave name servers, or one did and oci_dns names more
+ * (Docker's embedded DNS with --dns: the network's names still resolve,
+ * where a resolver would stop at the oci_dns server's NXDOMAIN).  A late
+ * network's servers come from CNI's resolv.conf instead.  Its resolv.conf
+ * then names only the forwarder. */
 bool domcfg_dns_forward(const struct domain_config *dc);
 
 /*

@@ -278,7 +278,7 @@ static void network_elems(json_object *cmds, const struct nb_state *st,
     char net4[INET_ADDRSTRLEN];
     nb_format_ipv4(net4, st->subnet.addr);
     elem(cmds, add, "inet", "xl_oci", "bridges", str(n->bridge));
-    elem(cmds, add, "inet", "xl_oci", "same",
+    elem(cmds, add, "inet", "xl_oci", "within",
          concat(str(n->bridge), str(n->bridge)));
     elem(cmds, add, "ip", "xl_oci_nat", "subnets4",
          prefix(net4, st->subnet.prefix));

@@ -137,7 +137,7 @@ static const char *const bridge_objs[] = {
 static const char *const inet_objs[] = {
     J({"set" : {"name" : "bridges", "type" : "ifname"}}),
     J({"set" : {"name" : "isolated", "type" : "ifname"}}),
-    J({"set" : {"name" : "same", "type" : [ "ifname", "ifname" ]}}),
+    J({"set" : {"name" : "within", "type" : [ "ifname", "ifname" ]}}),
     J({"chain" : {
         "name" : "prerouting",
         "type" : "filter",
@@ -165,6 +165,18 @@ static const char *const inet_objs[] = {
             "protocol" : "ip", "field" : "daddr"}},
             "right" : {"prefix" : {"addr" : "127.0.0.0", "len" : 8}}}},
         {"drop" : null}
+    ]}}),
+    /* Within one network, first: its containers reach each other, on an
+     * isolated network too.  Their frames are bridged and never routed,
+     * but where br_netfilter is loaded (bridge-nf-call-iptables, as on
+     * hosts that also run Docker or Kubernetes) they come through this
+     * hook with the bridge as both interfaces, and the isolated drops
+     * below took them (helper-80). */
+    J({"rule" : {"chain" : "forward", "expr" : [
+        {"match" : {"op" : "==", "left" : {"concat" : [
+            {"meta" : {"key" : "iifname"}}, {"meta" : {"key" : "oifname"}}
+        ]}, "right" : "@within"}},
+        {"accept" : null}
     ]}}),
     J({"rule" : {"chain" : "forward", "expr" : [
         {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
@@ -195,14 +207,12 @@ static const char *const inet_objs[] = {
                     "right" : "new"}},
         {"drop" : null}
     ]}}),
+    /* From one network to another (within one was accepted above). */
     J({"rule" : {"chain" : "forward", "expr" : [
         {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},
                     "right" : "@bridges"}},
         {"match" : {"op" : "==", "left" : {"meta" : {"key" : "oifname"}},
                     "right" : "@bridges"}},
-        {"match" : {"op" : "!=", "left" : {"concat" : [
-            {"meta" : {"key" : "iifname"}}, {"meta" : {"key" : "oifname"}}
-        ]}, "right" : "@same"}},
         {"drop" : null}
     ]}}),
     NULL,
@@ -375,15 +385,18 @@ const char *const nb_nft_nd_objs[] = {
 
 /* clang-format on */
 
-const struct nb_nft_object nb_nft_newest = {"map", "ip6", "xl_oci_nat",
-                                            "udp_any_port"};
+const struct nb_nft_object nb_nft_newest = {"set", "inet", "xl_oci",
+                                            "within"};
 
 /* "xl-oci-probe" is no vif or bridge name (libxl names vifs vifD.N, ours
  * are xloci-*), and host port 0 is never published (port_spec.h). */
 const struct nb_nft_probe nb_nft_probes[] = {
     {"inet", "xl_oci", "bridges", "\"xl-oci-probe\"", "\"xl-oci-probe\""},
     {"ip", "xl_oci_nat", "udp_any_port", "[0, 0]", "0"},
-    {"ip6", "xl_oci_nat", "udp_any_port", "[0, 0]", "0"}, /* nb_nft_newest */
+    {"ip6", "xl_oci_nat", "udp_any_port", "[0, 0]", "0"},
+    {"inet", "xl_oci", "within",
+     "{\"concat\": [\"xl-oci-probe\", \"xl-oci-probe\"]}",
+     "{\"concat\": [\"xl-oci-probe\", \"xl-oci-probe\"]}"}, /* newest */
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -120,7 +120,25 @@ check "over TCP too (a resolver's retry after a truncated reply)" bash -c '
     "$ns" "$top/tests/net/dns-tcp-query.py"
 check "stop ends the forwarder with the container" bash -c '
     "$0" stop both >/dev/null && [ -n "$1" ] && ! kill -0 "$1" 2>/dev/null' "$X" "$fwd"
-for c in a1 b1 both only2; do "$X" destroy $c >/dev/null 2>&1; done
+# One network and oci_dns: a server that says NXDOMAIN to everything (as
+# a public resolver does to a container's name) must not hide n1's names:
+# the forwarder asks both, as Docker's embedded DNS answers its network's
+# names before it forwards to --dns (helper-80).
+ip link add up0 type veth peer name up1 && ip addr add 192.0.2.53/24 dev up0 &&
+    ip link set up0 up && ip link set up1 up
+/usr/sbin/dnsmasq --conf-file=/dev/null --no-resolv --no-hosts --bind-interfaces \
+    --listen-address=192.0.2.53 --address=/#/ --pid-file="$T/nx.pid" --user=root
+mkcfg dnsed '"n1"' 'cat /etc/resolv.conf; nslookup a1; echo lookups-done; sleep 1000'
+echo 'oci_dns = [ "192.0.2.53" ]' >>"$T/dnsed.cfg"
+"$X" create "$T/dnsed.cfg" >/dev/null || nok "create dnsed"
+for ((i = 0; i < 100; i++)); do "$X" logs dnsed 2>/dev/null | grep -q lookups-done && break; sleep 0.1; done
+"$X" logs dnsed >"$T/dnsed.log" 2>&1
+check "one network and oci_dns: resolv.conf names only 127.0.0.11, and n1's name resolves" bash -c '
+    grep -qx "nameserver 127.0.0.11" "$0" && [ "$(grep -c ^nameserver "$0")" = 1 ] &&
+    grep -q "Address: *$1\$" "$0" || { sed "s/^/# /" "$0"; exit 1; }' "$T/dnsed.log" "$a1"
+kill "$(cat "$T/nx.pid")"
+ip link del up0
+for c in a1 b1 both only2 dnsed; do "$X" destroy $c >/dev/null 2>&1; done
 check "network rm n2" "$X" network rm n2
 
 # A container that ends on its own: its veth and namespace go with it, its

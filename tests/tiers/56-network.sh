@@ -652,6 +652,39 @@ else
 fi
 kill "$srv" 2>/dev/null
 wait "$srv" 2>/dev/null
+# A second guest on t5: the two reach each other, with br_netfilter's
+# bridge-nf-call-iptables on in this namespace where the host has the
+# module (frames bridged between them then pass the inet forward hook,
+# where the isolated drops took them: helper-80), and off.
+iso2_mac=$("$NT" attach t5 iso2 | sed 's/.* mac=\([^ ]*\) .*/\1/')
+unshare -n sleep 600 &
+iso2_pid=$!
+sleep 0.2
+ip link add vif7.0 type veth peer name eth0
+ip link set eth0 netns "$iso2_pid"
+nsenter -t "$iso2_pid" -n ip link set eth0 address "$iso2_mac"
+nsenter -t "$iso2_pid" -n ip addr add 10.55.0.3/24 dev eth0
+nsenter -t "$iso2_pid" -n ip link set eth0 up
+be7=backend/vif/7/0
+printf '%s' "$iso2_mac" >"$T/xs/$(echo "/local/domain/0/$be7/mac" | tr / _)"
+printf xloci-t5 >"$T/xs/$(echo "/local/domain/0/$be7/bridge" | tr / _)"
+check "isolated: a second guest's hotplug online" env XENSTORED_PATH="$T/xs.sock" XENBUS_PATH=$be7 vif=vif7.0 "$HOTPLUG" online
+brnf=/proc/sys/net/bridge/bridge-nf-call-iptables
+if [ -w "$brnf" ]; then
+    brnf_was=$(cat "$brnf")
+    echo 1 >"$brnf"
+    check "isolated: its two guests reach each other, bridge-nf-call-iptables on" i ping -c1 -W2 10.55.0.3
+    echo 0 >"$brnf"
+    check "isolated: its two guests reach each other, bridge-nf-call-iptables off" i ping -c1 -W2 10.55.0.3
+    echo "$brnf_was" >"$brnf"
+else
+    ok "isolated: guests with bridge-nf-call-iptables # SKIP br_netfilter is not loaded on this host"
+    check "isolated: its two guests reach each other" i ping -c1 -W2 10.55.0.3
+fi
+check "isolated: the second guest's hotplug offline and release" bash -c \
+    'env XENSTORED_PATH="$1/xs.sock" XENBUS_PATH=$2 vif=vif7.0 "$0" offline && "$3" release iso2' \
+    "$HOTPLUG" "$T" "$be7" "$NT"
+kill "$iso2_pid" 2>/dev/null
 if ! i ping -c1 -W1 10.50.0.2 >/dev/null 2>&1 && ! g ping -c1 -W1 10.55.0.2 >/dev/null 2>&1; then
     ok "no traffic between two networks"
 else

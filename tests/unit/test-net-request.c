@@ -145,6 +145,12 @@ static void test_attach(void **state)
     dc.n_vifs = 2;
     assert_true(spec_forwards(&dc, &forward) < 10);
     assert_false(forward);
+    /* The same with an oci_dns server before it: forwarded, or that
+     * server's NXDOMAIN would hide the network's names (helper-80). */
+    dc.n_dns_cfg = 1;
+    assert_int_equal(spec_forwards(&dc, &forward), 10);
+    assert_true(forward);
+    dc.n_dns_cfg = 0;
     dc.n_vifs = 3;
     const struct dc_vif *v = &dc.vifs[1];
     assert_string_equal(v->mac, "00:16:3e:aa:bb:cc");
