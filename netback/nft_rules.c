@@ -385,8 +385,7 @@ const char *const nb_nft_nd_objs[] = {
 
 /* clang-format on */
 
-const struct nb_nft_object nb_nft_newest = {"set", "inet", "xl_oci",
-                                            "within"};
+const struct nb_nft_object nb_nft_newest = {"set", "inet", "xl_oci", "within"};
 
 /* "xl-oci-probe" is no vif or bridge name (libxl names vifs vifD.N, ours
  * are xloci-*), and host port 0 is never published (port_spec.h). */
