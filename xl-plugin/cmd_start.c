@@ -100,7 +100,12 @@ static int start_one(struct xen_handles *h, const char *name, xo_err *err)
     if (create_parse_saved_cfg(&r, root, name, err) < 0)
         goto out;
     for (size_t i = 0; have && i < sizeof(last_run) / sizeof(*last_run); i++)
-        if (status_remove_field(h->xs, name, last_run[i], err) < 0)
+        /* A NOHYPER container's interfaces are its leases', which it
+         * keeps, written once by create (no loader reports them again as
+         * a domain's does): they stay (helper-80: status and list lost
+         * the address after a stop and start). */
+        if (!(nohyper && strcmp(last_run[i], DOMAIN_STATUS_KEY_NET) == 0) &&
+            status_remove_field(h->xs, name, last_run[i], err) < 0)
             goto out;
     if (cmd_start_again(h, name, nohyper, &r, err) < 0 ||
         state_run_set(root, name, STATE_RUN_RUNNING, err) < 0)

@@ -62,6 +62,12 @@ check "status and list show the lease's address (net0), as for a domain" \
         "$0" list | grep -E "^net1 " | grep -q "$2" &&
         "$0" list --json | jq -e --arg a "$2" ".[] | select(.name == \"net1\") | .networks | tostring | contains(\$a)" >/dev/null' \
     "$X" "$mac" "$ip4"
+# stop and start: the interfaces are in status again (start clears what
+# the last run reported; helper-80: they stayed empty).
+check "after stop and start, status and list show the address again" bash -c '
+    "$0" stop net1 >/dev/null && "$0" start net1 >/dev/null &&
+    "$0" status net1 | grep -q "^net0: *$1 ipv4 $2/24" &&
+    "$0" list | grep -E "^net1 " | grep -q "$2"' "$X" "$mac" "$ip4"
 check "destroy" "$X" destroy net1
 check "destroy leaves no lease, veth, nft element, namespace or published port" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
