@@ -282,10 +282,19 @@ static void network_elems(json_object *cmds, const struct nb_state *st,
          concat(str(n->bridge), str(n->bridge)));
     elem(cmds, add, "ip", "xl_oci_nat", "subnets4",
          prefix(net4, st->subnet.prefix));
+    char gw4[INET_ADDRSTRLEN], gw6[INET6_ADDRSTRLEN];
+    nb_format_ipv4(gw4, st->gw4);
+    elem(cmds, add, "inet", "xl_oci", "gateways4", str(gw4));
+    elem(cmds, add, "inet", "xl_oci", "own_gateway4",
+         concat(str(n->bridge), str(gw4)));
     char p6[INET6_ADDRSTRLEN];
     if (n->has_ipv6) {
         inet_ntop(AF_INET6, &st->prefix6, p6, sizeof(p6));
         elem(cmds, add, "ip6", "xl_oci_nat", "subnets6", prefix(p6, 64));
+        inet_ntop(AF_INET6, &st->gw6, gw6, sizeof(gw6));
+        elem(cmds, add, "inet", "xl_oci", "gateways6", str(gw6));
+        elem(cmds, add, "inet", "xl_oci", "own_gateway6",
+             concat(str(n->bridge), str(gw6)));
     }
     if (n->mode == NETBACK_MODE_ISOLATED) {
         elem(cmds, add, "inet", "xl_oci", "isolated", str(n->bridge));

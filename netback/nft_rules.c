@@ -133,11 +133,50 @@ static const char *const bridge_objs[] = {
     NULL,
 };
 
+/* In table inet xl_oci's input: port 53 (UDP, TCP) from one of our
+ * bridges to a gateway address (set GW, "@NAME") that is not that
+ * bridge's own (set OWN, bridge . address) is dropped. */
+#define DNS_TO_OTHER_GATEWAY(FAM, GW, OWN)                                     \
+    J({"rule" : {"chain" : "input", "expr" : [                                 \
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "iifname"}},      \
+                    "right" : "@bridges"}},                                    \
+        {"match" : {"op" : "==", "left" : {"meta" : {"key" : "l4proto"}},      \
+                    "right" : {"set" : ["tcp", "udp"]}}},                      \
+        {"match" : {"op" : "==", "left" : {"payload" : {                       \
+            "protocol" : "th", "field" : "dport"}}, "right" : 53}},            \
+        {"match" : {"op" : "==", "left" : {"payload" : {                       \
+            "protocol" : FAM, "field" : "daddr"}}, "right" : GW}},         \
+        {"match" : {"op" : "!=", "left" : {"concat" : [                        \
+            {"meta" : {"key" : "iifname"}},                                    \
+            {"payload" : {"protocol" : FAM, "field" : "daddr"}}                \
+        ]}, "right" : OWN}},                                               \
+        {"counter" : null}, {"drop" : null}                                    \
+    ]}})
+
 /* table inet xl_oci: what may be routed to and from our bridges. */
 static const char *const inet_objs[] = {
     J({"set" : {"name" : "bridges", "type" : "ifname"}}),
     J({"set" : {"name" : "isolated", "type" : "ifname"}}),
     J({"set" : {"name" : "within", "type" : [ "ifname", "ifname" ]}}),
+    J({"set" : {"name" : "gateways4", "type" : "ipv4_addr"}}),
+    J({"set" : {"name" : "gateways6", "type" : "ipv6_addr"}}),
+    J({"set" : {"name" : "own_gateway4", "type" : [ "ifname", "ipv4_addr" ]}}),
+    J({"set" : {"name" : "own_gateway6", "type" : [ "ifname", "ipv6_addr" ]}}),
+    J({"chain" : {
+        "name" : "input",
+        "type" : "filter",
+        "hook" : "input",
+        "prio" : 0,
+        "policy" : "accept"
+    }}),
+    /* A network's name server (its dnsmasq, on its gateway address)
+     * answers that network's containers only: the gateways are dom0's
+     * addresses, which every container reaches, and a container on
+     * another network asked it for NAME.NETWORK and reverse names
+     * (helper-80).  Other services of dom0, on any address, stay as
+     * reachable as before. */
+    DNS_TO_OTHER_GATEWAY("ip", "@gateways4", "@own_gateway4"),
+    DNS_TO_OTHER_GATEWAY("ip6", "@gateways6", "@own_gateway6"),
     J({"chain" : {
         "name" : "prerouting",
         "type" : "filter",
@@ -385,7 +424,8 @@ const char *const nb_nft_nd_objs[] = {
 
 /* clang-format on */
 
-const struct nb_nft_object nb_nft_newest = {"set", "inet", "xl_oci", "within"};
+const struct nb_nft_object nb_nft_newest = {"set", "inet", "xl_oci",
+                                            "own_gateway6"};
 
 /* "xl-oci-probe" is no vif or bridge name (libxl names vifs vifD.N, ours
  * are xloci-*), and host port 0 is never published (port_spec.h). */
@@ -395,7 +435,10 @@ const struct nb_nft_probe nb_nft_probes[] = {
     {"ip6", "xl_oci_nat", "udp_any_port", "[0, 0]", "0"},
     {"inet", "xl_oci", "within",
      "{\"concat\": [\"xl-oci-probe\", \"xl-oci-probe\"]}",
-     "{\"concat\": [\"xl-oci-probe\", \"xl-oci-probe\"]}"}, /* newest */
+     "{\"concat\": [\"xl-oci-probe\", \"xl-oci-probe\"]}"},
+    {"inet", "xl_oci", "own_gateway6",
+     "{\"concat\": [\"xl-oci-probe\", \"::\"]}",
+     "{\"concat\": [\"xl-oci-probe\", \"::\"]}"}, /* nb_nft_newest */
     {NULL, NULL, NULL, NULL, NULL},
 };
 

@@ -685,6 +685,16 @@ check "isolated: the second guest's hotplug offline and release" bash -c \
     'env XENSTORED_PATH="$1/xs.sock" XENBUS_PATH=$2 vif=vif7.0 "$0" offline && "$3" release iso2' \
     "$HOTPLUG" "$T" "$be7" "$NT"
 kill "$iso2_pid" 2>/dev/null
+# A network's name server answers its own containers only: t1's dnsmasq,
+# on t1's gateway (an address of dom0 every guest reaches), does not
+# answer t5's guest (helper-80: it gave t1's names to any network).
+DQ=$top/tests/net/dns-tcp-query.py
+check "DNS: the guest's own network's server answers it (TCP)" i "$DQ" 10.55.0.1 iso
+if ! i "$DQ" 10.50.0.1 web >/dev/null 2>&1; then
+    ok "DNS: another network's server does not answer it"
+else
+    nok "DNS: t1's server answered a guest of t5"
+fi
 if ! i ping -c1 -W1 10.50.0.2 >/dev/null 2>&1 && ! g ping -c1 -W1 10.55.0.2 >/dev/null 2>&1; then
     ok "no traffic between two networks"
 else
