@@ -20,6 +20,24 @@
 #include "netback/netback_internal.h"
 #include "netback/nft.h"
 
+/* Names the DNS gives a meaning of their own: RFC 6761's test,
+ * localhost, invalid and example, RFC 6762's local (mDNS), RFC 7686's
+ * onion, the reverse-lookup tree arpa, ICANN's internal.  A network's
+ * dnsmasq answers every name under the network's name itself (NXDOMAIN
+ * for what it does not hold), so its containers could no longer resolve
+ * them (helper-80: a network "arpa" swallowed every reverse lookup).
+ * NULL, or the name. */
+static const char *special_dns_name(const char *name)
+{
+    static const char *const special[] = {"arpa",    "example", "internal",
+                                          "invalid", "local",   "localhost",
+                                          "onion",   "test"};
+    for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+        if (strcmp(name, special[i]) == 0)
+            return special[i];
+    return NULL;
+}
+
 /* Fills st from spec, checking each field on its own. */
 static int state_from_spec(struct nb_state *st,
                            const struct netback_network_spec *spec, xo_err *err)
@@ -31,6 +49,11 @@ static int state_from_spec(struct nb_state *st,
             err, EINVAL,
             "network name \"%s\" is not valid (a-z, 0-9 and '-', not first or last, at most %d, not \"lock\")",
             spec->name ? spec->name : "", NETBACK_NAME_MAX);
+    if (special_dns_name(spec->name))
+        return xo_err_set(
+            err, EINVAL,
+            "network name \"%s\" is a special-use DNS name: its dnsmasq would answer every name under .%s, which its containers could then not resolve",
+            spec->name, spec->name);
     if (xo_path_fmt(n->name, sizeof(n->name), err, "%s", spec->name) < 0)
         return -1;
     if (nb_parse_cidr4(&st->subnet, spec->subnet, 8, 30, "--subnet", err) < 0)

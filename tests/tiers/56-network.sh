@@ -123,6 +123,12 @@ fails_with "a name taken is refused" "already exists" \
     "$X" network create t1 --subnet 10.70.0.0/24
 fails_with "a bad mode is refused" '"bridge" is not nat or isolated' \
     "$X" network create t2 --subnet 10.60.0.0/24 --mode bridge
+# A network's dnsmasq answers every name under the network's name: one
+# named arpa or local would hide reverse lookups or mDNS names (helper-80).
+for n in arpa local localhost test; do
+    fails_with "a special-use DNS name is refused: $n" "network name \"$n\" is a special-use DNS name" \
+        "$X" network create "$n" --subnet 10.60.0.0/24
+done
 ip link add rt0 type veth peer name rt1 && ip link set rt0 up &&
     ip route add 10.80.0.0/16 dev rt0
 fails_with "a subnet a host route covers is refused" "overlaps the host's route 10.80.0.0/16" \
