@@ -2,7 +2,9 @@
 #include "netback/ipam.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +114,21 @@ static void set_ipv6(const struct nb_state *st, struct netback_lease *l,
     inet_ntop(AF_INET6, &a6, l->ipv6, sizeof(l->ipv6));
 }
 
+/* Whether two container names are one DNS name on a network: the same
+ * without case, '_' counting as '-' (dns.c answers a name with '_' as
+ * its host name too). */
+static bool same_dns_name(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = *a == '_' ? '-' : tolower((unsigned char)*a);
+        int y = *b == '_' ? '-' : tolower((unsigned char)*b);
+        if (x != y)
+            return false;
+        if (!x)
+            return true;
+    }
+}
+
 int nb_ipam_assign(struct nb_state *st, const char *container,
                    unsigned vif_index, const char *static_ip,
                    struct netback_lease **lease_r, xo_err *err)
@@ -137,12 +154,14 @@ int nb_ipam_assign(struct nb_state *st, const char *container,
         return xo_err_set(err, ENOSPC, "network %s: %d leases already",
                           st->net.name, NETBACK_LEASES_MAX);
     /* A container's name is its DNS name on the network (dns.c), and DNS
-     * ignores case: "Web" beside "web" would answer for both. */
+     * ignores case: "Web" beside "web" would answer for both; and a name
+     * with '_' also answers as its host name, '_' made '-': "my_app"
+     * beside "my-app" would too (helper-80). */
     for (size_t i = 0; i < st->n_leases; i++)
-        if (strcasecmp(st->leases[i].container, container) == 0)
+        if (same_dns_name(st->leases[i].container, container))
             return xo_err_set(
                 err, EEXIST,
-                "container %s: network %s has container %s, the same DNS name (names are compared without case)",
+                "container %s: network %s has container %s, the same DNS name (names are compared without case, '_' as '-')",
                 container, st->net.name, st->leases[i].container);
     if (static_ip ? check_static(st, container, static_ip, &addr, err)
                   : next_free(st, &addr, err))

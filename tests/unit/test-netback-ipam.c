@@ -78,7 +78,9 @@ static void test_pool(void **state)
     nb_state_dispose(&st);
 }
 
-/* DNS ignores case: a second name that differs only in case is refused. */
+/* DNS ignores case: a second name that differs only in case is refused;
+ * so is one that differs in '_' for '-', as a name with '_' also answers
+ * as its host name (helper-80: My_App and my-app both answered my-app). */
 static void test_names_without_case(void **state)
 {
     (void)state;
@@ -88,9 +90,15 @@ static void test_names_without_case(void **state)
     assert_string_equal(
         assign(&st, "Web", NULL),
         "ERR container Web: network t has container web, the same DNS name "
-        "(names are compared without case)");
+        "(names are compared without case, '_' as '-')");
     assert_int_equal(st.n_leases, 1);
     assert_string_equal(assign(&st, "web2", NULL), "10.1.0.3");
+    assert_string_equal(assign(&st, "My_App", NULL), "10.1.0.4");
+    assert_string_equal(
+        assign(&st, "my-app", NULL),
+        "ERR container my-app: network t has container My_App, the same DNS "
+        "name (names are compared without case, '_' as '-')");
+    assert_string_equal(assign(&st, "my-app2", NULL), "10.1.0.5");
     nb_state_dispose(&st);
 }
 
