@@ -160,3 +160,18 @@ int nb_conntrack_forget_udp(const unsigned *ports, size_t n_ports, xo_err *err)
     free(w.v);
     return rc;
 }
+
+int nb_conntrack_forget_leases_udp(const struct netback_lease *a,
+                                   const struct netback_lease *b, xo_err *err)
+{
+    size_t n = (a ? a->n_ports : 0) + (b ? b->n_ports : 0), k = 0;
+    unsigned *ports = xo_xcalloc(n ? n : 1, sizeof(*ports));
+    const struct netback_lease *both[] = {a, b};
+    for (size_t i = 0; i < 2; i++)
+        for (size_t j = 0; both[i] && j < both[i]->n_ports; j++)
+            if (both[i]->ports[j].udp && both[i]->ports[j].host_port)
+                ports[k++] = both[i]->ports[j].host_port;
+    int rc = nb_conntrack_forget_udp(ports, k, err);
+    free(ports);
+    return rc;
+}

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "common/error.h"
+#include "netback/netback.h"
 
 /* Bytes of an entry's CTA_TUPLE_ORIG kept for its delete (an IPv6 tuple
  * with ports and zone is about 100). */
@@ -31,5 +32,10 @@
  * error).  Errors name ctnetlink and carry the kernel's errno and words.
  */
 int nb_conntrack_forget_udp(const unsigned *ports, size_t n_ports, xo_err *err);
+
+/* The same for the UDP host ports published by leases `a` and `b` (either
+ * may be NULL); nothing is asked of the kernel when they have none. */
+int nb_conntrack_forget_leases_udp(const struct netback_lease *a,
+                                   const struct netback_lease *b, xo_err *err);
 
 #endif

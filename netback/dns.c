@@ -38,6 +38,10 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
     int rc = 0;
     for (size_t i = 0; i < st->n_leases && rc == 0; i++) {
         const struct netback_lease *l = &st->leases[i];
+        /* A container answers by name while its vif is attached: a halted
+         * one's name gives NXDOMAIN, as a stopped Docker container's. */
+        if (!l->vif[0])
+            continue;
         for (int v6 = 0; v6 < 2 && rc == 0; v6++) {
             const char *a = v6 ? l->ipv6 : l->ipv4;
             if (v6 && !a[0])
@@ -226,6 +230,16 @@ int nb_dns_update(const char *root, const struct nb_state *st, xo_err *err)
         return 0;
     }
     return start(root, st, err);
+}
+
+void nb_dns_refresh(const char *root, const struct nb_state *st)
+{
+    xo_err ignore = XO_ERR_INIT;
+    if (nb_dns_pid(root, st->net.name))
+        nb_dns_update(root, st, &ignore);
+    else
+        nb_dns_write_hosts(root, st, &ignore);
+    xo_err_clear(&ignore);
 }
 
 int nb_dns_stop(const char *root, const char *name, xo_err *err)

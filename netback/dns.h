@@ -17,7 +17,8 @@
 /* The program run: $XL_OCI_DNSMASQ, else /usr/sbin/dnsmasq. */
 const char *nb_dns_program(void);
 
-/* Rewrites the network's hosts file from its leases (atomically). */
+/* Rewrites the network's hosts file from its leases whose vif is attached
+ * (atomically). */
 int nb_dns_write_hosts(const char *root, const struct nb_state *st,
                        xo_err *err);
 
@@ -27,6 +28,11 @@ pid_t nb_dns_pid(const char *root, const char *name);
 /* Writes the hosts file, then starts dnsmasq if it is not running, or
  * makes it re-read the hosts file (SIGHUP) if it is. */
 int nb_dns_update(const char *root, const struct nb_state *st, xo_err *err);
+
+/* The same where nothing can be undone: a running dnsmasq is told, a
+ * stopped one is not started (`network up` does), errors are dropped (the
+ * old names are answered until the next update). */
+void nb_dns_refresh(const char *root, const struct nb_state *st);
 
 /* Stops the network's dnsmasq (TERM, then KILL after 2 s); no error when
  * none runs. */

@@ -27,31 +27,13 @@
 #include "netback/port_choose.h"
 #include "netback/port_probe.h"
 
-/* Conntrack forgets the UDP flows to the host ports of `a` and `b` (either
- * may be NULL), so that their next datagram meets the rules as they are
- * now (conntrack.h). */
-static int forget_udp(const struct netback_lease *a,
-                      const struct netback_lease *b, xo_err *err)
-{
-    size_t n = (a ? a->n_ports : 0) + (b ? b->n_ports : 0), k = 0;
-    unsigned *ports = xo_xcalloc(n ? n : 1, sizeof(*ports));
-    const struct netback_lease *both[] = {a, b};
-    for (size_t i = 0; i < 2; i++)
-        for (size_t j = 0; both[i] && j < both[i]->n_ports; j++)
-            if (both[i]->ports[j].udp && both[i]->ports[j].host_port)
-                ports[k++] = both[i]->ports[j].host_port;
-    int rc = nb_conntrack_forget_udp(ports, k, err);
-    free(ports);
-    return rc;
-}
-
 /* The same where nothing is undone on failure (a lease released or its
  * ports withdrawn): a flow then left keeps its old DNAT until it stops
  * or the port is published again, which forgets it then. */
 static void forget_udp_released(const struct netback_lease *l)
 {
     xo_err ignore = XO_ERR_INIT;
-    forget_udp(l, NULL, &ignore);
+    nb_conntrack_forget_leases_udp(l, NULL, &ignore);
     xo_err_clear(&ignore);
 }
 
@@ -117,15 +99,16 @@ static int attach_locked(const char *root, const char *network,
         rc = 0;
         goto out;
     }
-    /* A lease whose address moves (a new static ip=) moves its published
-     * ports along, and a vif still attached loses its elements now, as
-     * its offline would look for the new address. */
+    /* A lease whose address moves (a new static ip=): a vif still
+     * attached loses its elements and its ports' now, as its offline
+     * would look for the new address; the ports go in again, to the new
+     * address, with the next vif's online (netback/vif.c). */
     if (existed && strcmp(before.ipv4, l->ipv4) != 0) {
         if (nb_nft_heal_locked(root, err) < 0 ||
             (before.vif[0] &&
              nb_nft_vif(&st, &before, before.vif, false, err) < 0) ||
             nb_nft_ports(&before, false, err) < 0 ||
-            nb_nft_ports(l, true, err) < 0 || forget_udp(&before, l, err) < 0)
+            nb_conntrack_forget_leases_udp(&before, NULL, err) < 0)
             goto out;
         l->vif[0] = '\0';
     }
@@ -252,12 +235,7 @@ static int release_one(const char *root, struct nb_state *st, const void *arg,
         return -1;
     /* The lease is gone; a dnsmasq that cannot be told only keeps
      * answering the old name until the next update or `network up`. */
-    xo_err ignore = XO_ERR_INIT;
-    if (nb_dns_pid(root, st->net.name))
-        nb_dns_update(root, st, &ignore);
-    else
-        nb_dns_write_hosts(root, st, &ignore);
-    xo_err_clear(&ignore);
+    nb_dns_refresh(root, st);
     return 0;
 }
 
@@ -479,8 +457,13 @@ static int publish_locked(const char *root, const char *network,
     struct netback_lease old = *l;
     l->ports = copy;
     l->n_ports = c->n;
-    int r =
-        nb_nft_ports(&old, false, err) < 0 ? -1 : nb_nft_ports(l, true, err);
+    /* The DNAT elements exist while the lease's vif is attached (its
+     * online adds them, its offline takes them out: netback/vif.c), so
+     * a halted container's port is refused at once, as Docker's. */
+    bool live = l->vif[0] != '\0';
+    int r = !live                                ? 0
+            : nb_nft_ports(&old, false, err) < 0 ? -1
+                                                 : nb_nft_ports(l, true, err);
     if (r < 0 && c->n && !nb_nft_present()) {
         /* Tables gone or of an older layout (the add probes it, nft.h):
          * rebuilt from the state, which still has the old ports, then the
@@ -492,12 +475,13 @@ static int publish_locked(const char *root, const char *network,
                 ? -1
                 : 0;
     }
-    if (r == 0)
-        r = forget_udp(&old, l, err);
+    if (r == 0 && live)
+        r = nb_conntrack_forget_leases_udp(&old, l, err);
     if (r < 0 || nb_store_save_leases(root, &st, err) < 0) {
         xo_err ignore = XO_ERR_INIT;
         nb_nft_ports(l, false, &ignore);
-        nb_nft_ports(&old, true, &ignore);
+        if (live)
+            nb_nft_ports(&old, true, &ignore);
         xo_err_clear(&ignore);
         free(copy);
         *l = old;

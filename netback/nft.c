@@ -470,6 +470,7 @@ int nb_nft_vif(const struct nb_state *st, const struct netback_lease *l,
     vif_elems(cmds, l, vif, add);
     if (!add)
         nd_elems(cmds, l, vif, add);
+    port_elems(cmds, l, add);
     return run_elems(cmds, add, vif, err);
 }
 
@@ -502,9 +503,10 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err)
         network_elems(cmds, &nets[i], true);
         for (size_t j = 0; j < nets[i].n_leases; j++) {
             const struct netback_lease *l = &nets[i].leases[j];
-            if (l->vif[0])
+            if (l->vif[0]) {
                 vif_elems(cmds, l, l->vif, true);
-            port_elems(cmds, l, true);
+                port_elems(cmds, l, true);
+            }
         }
     }
     if (run(cmds, "rebuilding xl-oci's nftables tables", err) < 0)

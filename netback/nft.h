@@ -51,7 +51,10 @@ int nb_nft_rebuild(const struct nb_state *nets, size_t n, xo_err *err);
 /* Adds or deletes a network's elements (bridge, subnets). */
 int nb_nft_network(const struct nb_state *st, bool add, xo_err *err);
 
-/* Adds or deletes the anti-spoof elements of lease `l` on device `vif`.
+/* Adds or deletes the anti-spoof elements of lease `l` on device `vif`,
+ * and the DNAT elements of its published ports: a port forwards only to a
+ * container whose vif is attached, so one halted is refused at once
+ * rather than left to neighbour resolution of an address nobody holds.
  * Adding also probes our other tables and the newest object of their
  * layout (nft_rules.h, nb_nft_probes) in the same transaction, so it
  * fails, adding nothing, when any is missing or of an older layout: the

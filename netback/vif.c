@@ -12,6 +12,8 @@
 
 #include "common/json.h"
 #include "common/pathfmt.h"
+#include "netback/conntrack.h"
+#include "netback/dns.h"
 #include "netback/ipam.h"
 #include "netback/link.h"
 #include "netback/netback_internal.h"
@@ -85,8 +87,12 @@ static int online_locked(const char *root, const char *bridge, const char *mac,
             nb_nft_heal_locked(root, err) < 0)
             goto undo;
     }
+    /* Its name answers from now on; UDP flows to its published ports
+     * that the host took while it was down meet the DNAT now. */
     if (nb_link_set(vif, st.net.mtu, master, true, err) < 0 ||
-        nb_store_save_leases(root, &st, err) < 0)
+        nb_store_save_leases(root, &st, err) < 0 ||
+        nb_dns_update(root, &st, err) < 0 ||
+        nb_conntrack_forget_leases_udp(l, NULL, err) < 0)
         goto undo;
     if (mtu_r)
         *mtu_r = st.net.mtu;
@@ -98,6 +104,7 @@ undo:;
     nb_link_set(vif, 0, NB_LINK_NOMASTER, false, &ignore);
     l->vif[0] = '\0';
     nb_store_save_leases(root, &st, &ignore);
+    nb_dns_refresh(root, &st);
     xo_err_clear(&ignore);
 out:
     nb_state_dispose(&st);
@@ -148,6 +155,15 @@ static int offline_locked(const char *root, const char *vif, xo_err *err)
             }
             l->vif[0] = '\0';
             rc = nb_store_save_leases(root, &st, err);
+            /* Down, as a stopped Docker container: its name gives
+             * NXDOMAIN and its ports are refused (their elements went
+             * with the vif's); a UDP flow DNATed to it is forgotten. */
+            if (rc == 0) {
+                xo_err ignore = XO_ERR_INIT;
+                nb_dns_refresh(root, &st);
+                nb_conntrack_forget_leases_udp(l, NULL, &ignore);
+                xo_err_clear(&ignore);
+            }
         }
         nb_state_dispose(&st);
     }

@@ -143,6 +143,30 @@ chosen=$(xl-oci network inspect --json default | grep -o '"127\.0\.0\.1:[0-9]*:8
 out=$( [ -n "$chosen" ] && fetch "http://127.0.0.1:$chosen/probe-release" 2>&1)
 case "$out" in *"probe rootfs"*) lab_ok port-chosen-by-create "127.0.0.1:$chosen" ;; *) lab_fail port-chosen-by-create "port '$chosen': $out" ;; esac
 
+# --- a halted container: its port refused at once, its name gone ------------
+# As a stopped Docker container (helper-80: the DNAT to the dead address
+# stalled on neighbour resolution, and the name kept resolving); start
+# brings both back, with the same address.
+gw=$(ip -4 -o addr show xloci-default | grep -o 'inet [0-9.]*' | cut -d' ' -f2)
+xl-oci stop c1 >/dev/null 2>&1
+out=$(fetch http://127.0.0.1:8080/probe-release 5 2>&1)
+case "$out" in *refused*) lab_ok halted-port-refused ;; *) lab_fail halted-port-refused "$out" ;; esac
+for _ in $(seq 20); do
+    out=$(busybox nslookup c1 "$gw" 2>&1)
+    case "$out" in *NXDOMAIN*) break ;; esac
+    sleep 0.2
+done
+case "$out" in *NXDOMAIN*) lab_ok halted-name-nxdomain ;; *) lab_fail halted-name-nxdomain "$out" ;; esac
+xl-oci start c1 >/dev/null 2>&1
+for _ in $(seq 60); do
+    out=$(fetch http://127.0.0.1:8080/probe-release 5 2>&1)
+    case "$out" in *"probe rootfs"*) break ;; esac
+    sleep 1
+done
+case "$out" in *"probe rootfs"*) lab_ok started-port-serves ;; *) lab_fail started-port-serves "$out" ;; esac
+out=$(busybox nslookup c1 "$gw" 2>&1)
+case "$out" in *"Address: $ip1"*) lab_ok started-name-resolves "$ip1" ;; *) lab_fail started-name-resolves "$out" ;; esac
+
 # --- spoofing: a container that takes another address or MAC ----------------
 mkcfg c3 "sleep 2; MYIP=\$(busybox ip -o -4 addr show dev eth0 | busybox awk '{print \$4}'); busybox ping -c 2 -W 2 $ip1 >/dev/null && echo own-ok || echo own-fail; busybox ip addr flush dev eth0; busybox ip addr add 10.88.0.250/24 dev eth0; busybox ping -c 3 -W 2 $ip1 >/dev/null && echo spoof-ip-passed || echo spoof-ip-blocked; busybox ip addr flush dev eth0; busybox ip link set eth0 down; busybox ip link set eth0 address 00:16:3e:ee:ee:ee; busybox ip link set eth0 up; busybox ip addr add \$MYIP dev eth0; busybox ping -c 3 -W 2 $ip1 >/dev/null && echo spoof-mac-passed || echo spoof-mac-blocked; echo spoof-done" 'oci_privileged = 1'
 lab_check create-c3 xl-oci create "$LAB_WORK/c3.cfg"

@@ -6,6 +6,8 @@
  *   netback-tool release CONTAINER
  *   netback-tool publish [-n] NETWORK CONTAINER SPEC...
  *   netback-tool unpublish CONTAINER
+ *   netback-tool online BRIDGE MAC DEVICE     as the vif hotplug's online
+ *   netback-tool offline DEVICE
  * -n is NETBACK_ATTACH_DRY_RUN.  The state root is $XL_OCI_ROOT.
  */
 #include <stdio.h>
@@ -50,6 +52,13 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "release") == 0 && argc == 1)
         return netback_release(root, argv[0], NULL, &err) < 0 ? fail(&err) : 0;
+    if (strcmp(cmd, "online") == 0 && argc == 3)
+        return netback_vif_online(root, argv[0], argv[1], argv[2], NULL, &err) <
+                       0
+                   ? fail(&err)
+                   : 0;
+    if (strcmp(cmd, "offline") == 0 && argc == 1)
+        return netback_vif_offline(root, argv[0], &err) < 0 ? fail(&err) : 0;
     if (strcmp(cmd, "unpublish") == 0 && argc == 1)
         return netback_unpublish(root, argv[0], &err) < 0 ? fail(&err) : 0;
     if (strcmp(cmd, "publish") == 0 && argc >= 2) {

@@ -207,16 +207,29 @@ if [ ! -e "$T/conc" ] && [ "$n_leases" = 32 ] && [ "$n_addrs" = 32 ] && [ "$n_ma
 else
     nok "concurrent: $n_leases leases, $n_addrs addresses, $n_macs MACs, failures: $(cat "$T/conc" 2>/dev/null | wc -l)"
 fi
-check "the hosts file has a line per address" bash -c \
-    '[ "$(grep -c " p" "$XL_OCI_ROOT/networks/t4/hosts")" = 32 ]'
+# A name answers while the container's vif is attached (its online),
+# as a running Docker container's; a veth stands in for the vif.
+check "the hosts file names no container whose vif is not attached" bash -c \
+    '! grep -q " p" "$XL_OCI_ROOT/networks/t4/hosts"'
 # A name with '_' is also known by the host name the container takes
 # from it, '_' made '-' (helper-62: web_1 said web-1, nothing resolved).
 "$NT" attach t4 web_1 >/dev/null
-check "hosts: web_1 is also web-1, the host name it reports" \
-    grep -qE "^[0-9.]+ web_1 web_1.t4 web-1 web-1.t4$" "$XL_OCI_ROOT/networks/t4/hosts"
+ip link add dweb_1 type veth peer name dweb_1p
+check "online: web_1 is in hosts, and also as web-1, the host name it reports" bash -c \
+    '"$0" online xloci-t4 "$(lease t4 web_1 mac)" dweb_1 &&
+     grep -qE "^[0-9.]+ web_1 web_1.t4 web-1 web-1.t4$" "$XL_OCI_ROOT/networks/t4/hosts"' "$NT"
+check "offline (halted): web_1 has left hosts" bash -c \
+    '"$0" offline dweb_1 && ! grep -q web_1 "$XL_OCI_ROOT/networks/t4/hosts"' "$NT"
+ip link del dweb_1
 "$NT" release web_1 >/dev/null
 
 # --- published ports ---------------------------------------------------------
+# A published port forwards while the container's vif is attached: web
+# and db get veths for vifs (web's gives way to vif5.0 below).
+ip link add dweb type veth peer name dwebp
+ip link add ddb type veth peer name ddbp
+"$NT" online xloci-t1 "$mac" dweb || nok "online of web's stand-in vif"
+"$NT" online xloci-t1 "$(lease t1 db mac)" ddb || nok "online of db's stand-in vif"
 # A host service on the port: its connections would go to the container
 # (the DNAT rule comes first); refused, as Docker's bind fails.  Two
 # services of this namespace: 8091/tcp listening, 8092/udp bound.
@@ -296,15 +309,35 @@ fails_with "a malformed port is refused" 'oci_ports: "80:99999": container port 
     "$NT" publish t1 db 80:99999
 fails_with "a bad protocol is refused" 'protocol "sctp" is not tcp or udp' \
     "$NT" publish t1 db 80:80/sctp
+# A halted container (its vif's offline) is refused at once, where its
+# DNAT to an address nobody holds stalled on neighbour resolution
+# (helper-80; Docker refuses a stopped container's port at once).
+check "offline takes web's ports out of the maps, IPv4 and IPv6; the lease keeps them" bash -c \
+    '"$0" offline dweb && ! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\"" &&
+     no_ip6_port_elems && [ "$(ports_of web)" = "8080:80/tcp 127.0.0.1:9090:90/udp" ]' "$NT"
+check "online puts them back" bash -c \
+    '"$0" online xloci-t1 "$1" dweb &&
+     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[8080, \"10.50.0.2\"]]" &&
+     nft -j list map ip6 xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[8080, \"fd00:50::2\"]]"' "$NT" "$mac"
 check "unpublish removes the elements, IPv4 and IPv6" bash -c \
     '"$0" unpublish web && ! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q "\"elem\"" &&
      no_ip6_port_elems' "$NT"
+ip link add dp1 type veth peer name dp1p
+"$NT" online xloci-t4 "$(lease t4 p1-1 mac)" dp1 || nok "online of p1-1's stand-in vif"
 "$NT" publish t4 p1-1 7777:77 >/dev/null
 "$NT" attach t4 p1-1 10.52.0.200 >/dev/null
-check "a lease moved to a new static address takes its published port along" bash -c \
-    'nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[7777, \"10.52.0.200\"]]"'
+check "a lease moved to a new static address is detached, its port out until its next online" bash -c \
+    '! nft -j list map ip xl_oci_nat tcp_any_addr | grep -q 7777 &&
+     [ -z "$(lease t4 p1-1 vif)" ]'
+check "the next online takes the published port to the new address" bash -c \
+    '"$0" online xloci-t4 "$(lease t4 p1-1 mac)" dp1 &&
+     nft -j list map ip xl_oci_nat tcp_any_addr | grep -qF "\"elem\": [[7777, \"10.52.0.200\"]]"' "$NT"
+"$NT" offline dp1
+ip link del dp1
 "$NT" unpublish p1-1
 "$NT" publish t1 web 8080:80 >/dev/null
+"$NT" offline dweb
+ip link del dweb
 
 # --- the vif: hotplug against the stand-in xenstore --------------------------
 unshare -n sleep 600 &
@@ -718,6 +751,16 @@ check "dnsmasq answers web.t1" bash -c \
 check "dnsmasq answers web" bash -c '"$0" dns 10.50.0.1 web | grep -qx 10.50.0.2' "$PROBE"
 check "the guest resolves db.t1 through its DNS server" bash -c \
     'nsenter -t '"$guest_pid"' -n "$0" dns 10.50.0.1 db.t1 | grep -qx "$1"' "$PROBE" "$(lease t1 db ipv4)"
+# Halted (its vif's offline), db's name is gone at once, as a stopped
+# Docker container's (helper-80: it kept resolving to the dead address).
+check "db halted: db.t1 and db no longer resolve" bash -c \
+    '"$1" offline ddb || exit 1
+     for _ in $(seq 20); do # dnsmasq re-reads its hosts on the SIGHUP
+         ! "$0" dns 10.50.0.1 db.t1 2>/dev/null && ! "$0" dns 10.50.0.1 db 2>/dev/null && exit 0
+         sleep 0.1
+     done
+     exit 1' "$PROBE" "$NT"
+ip link del ddb
 
 # --- network up -------------------------------------------------------------
 kill "$(dnsmasq_pid t1)"
