@@ -16,14 +16,35 @@
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 
-/* The longest line: "ADDRESS NAME NAME.NETWORK HOST HOST.NETWORK\n". */
-#define HOSTS_LINE_MAX                                                         \
-    (INET6_ADDRSTRLEN + 4 * NETBACK_CONTAINER_MAX + 2 * NETBACK_NAME_MAX + 6)
-
 const char *nb_dns_program(void)
 {
     const char *env = getenv("XL_OCI_DNSMASQ");
     return env && *env ? env : "/usr/sbin/dnsmasq";
+}
+
+/* The names lease `l` answers to on network `net`, space-separated, to f:
+ * NAME and NAME.NETWORK, and for a name with '_' also the host name the
+ * container takes from it ('_' made '-', domcfg/build.c), which is what
+ * it says it is (helper-62: web_1 said web-1, which nothing resolved).
+ * A NAME with a dot is given as NAME.NETWORK only: plain, "b1.nb" on
+ * network na would shadow container b1 of network nb for a container on
+ * both (its forwarder takes the first server that knows the name). */
+static void host_names(FILE *f, const struct netback_lease *l, const char *net)
+{
+    char host[NETBACK_CONTAINER_MAX + 1];
+    /* cannot truncate: the same bound */
+    snprintf(host, sizeof(host), "%s", l->container);
+    for (char *c = host; *c; c++)
+        if (*c == '_')
+            *c = '-';
+    bool plain = strchr(l->container, '.') == NULL;
+    const char *names[2] = {l->container,
+                            strcmp(host, l->container) ? host : NULL};
+    for (int k = 0; k < 2 && names[k]; k++) {
+        if (plain)
+            fprintf(f, " %s", names[k]);
+        fprintf(f, " %s.%s", names[k], net);
+    }
 }
 
 int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
@@ -31,48 +52,29 @@ int nb_dns_write_hosts(const char *root, const struct nb_state *st, xo_err *err)
     char path[4096];
     if (nb_store_path(path, sizeof(path), root, st->net.name, "hosts", err) < 0)
         return -1;
-    /* Two lines per lease (IPv4, IPv6), so no line is ever cut off. */
-    size_t cap = (2 * st->n_leases + 1) * HOSTS_LINE_MAX, len = 0;
-    char *buf = xo_xmalloc(cap);
-    buf[0] = '\0';
-    int rc = 0;
-    for (size_t i = 0; i < st->n_leases && rc == 0; i++) {
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        xo_oom();
+    for (size_t i = 0; i < st->n_leases; i++) {
         const struct netback_lease *l = &st->leases[i];
         /* A container answers by name while its vif is attached: a halted
          * one's name gives NXDOMAIN, as a stopped Docker container's. */
         if (!l->vif[0])
             continue;
-        for (int v6 = 0; v6 < 2 && rc == 0; v6++) {
+        for (int v6 = 0; v6 < 2; v6++) {
             const char *a = v6 ? l->ipv6 : l->ipv4;
             if (v6 && !a[0])
                 continue; /* a network without IPv6 */
-            /* A name with '_' is also known by the host name the
-             * container takes from it ('_' made '-', domcfg/build.c),
-             * which is what it says it is (helper-62: web_1 said web-1,
-             * which nothing resolved). */
-            char host[NETBACK_CONTAINER_MAX + 1];
-            /* cannot truncate: the same bound */
-            snprintf(host, sizeof(host), "%s", l->container);
-            for (char *c = host; *c; c++)
-                if (*c == '_')
-                    *c = '-';
-            bool alias = strcmp(host, l->container) != 0;
-            /* A line that does not fit is an error, never a cut name. */
-            int n = alias ? xo_path_fmt(buf + len, cap - len, err,
-                                        "%s %s %s.%s %s %s.%s\n", a,
-                                        l->container, l->container,
-                                        st->net.name, host, host, st->net.name)
-                          : xo_path_fmt(buf + len, cap - len, err,
-                                        "%s %s %s.%s\n", a, l->container,
-                                        l->container, st->net.name);
-            if (n < 0)
-                rc = xo_err_wrap(err, "%s", path);
-            else
-                len += (size_t)n;
+            fputs(a, f);
+            host_names(f, l, st->net.name);
+            fputc('\n', f);
         }
     }
-    if (rc == 0)
-        rc = xo_write_file_atomic(path, buf, len, 0644, err);
+    if (fclose(f) != 0)
+        xo_oom(); /* a memory stream fails only to grow */
+    int rc = xo_write_file_atomic(path, buf, len, 0644, err);
     free(buf);
     return rc;
 }

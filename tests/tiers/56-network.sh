@@ -222,6 +222,16 @@ check "offline (halted): web_1 has left hosts" bash -c \
     '"$0" offline dweb_1 && ! grep -q web_1 "$XL_OCI_ROOT/networks/t4/hosts"' "$NT"
 ip link del dweb_1
 "$NT" release web_1 >/dev/null
+# A name with a dot answers only as NAME.NETWORK: plain, "p1.t1" on t4
+# would shadow t1's container p1 for a container on both (helper-80).
+"$NT" attach t4 p1.t1 >/dev/null
+ip link add dp1t1 type veth peer name dp1t1p
+check "hosts: a container named p1.t1 is p1.t1.t4 only" bash -c \
+    '"$0" online xloci-t4 "$(lease t4 p1.t1 mac)" dp1t1 &&
+     grep -qE "^[0-9.]+ p1\.t1\.t4$" "$XL_OCI_ROOT/networks/t4/hosts"' "$NT"
+"$NT" offline dp1t1
+ip link del dp1t1
+"$NT" release p1.t1 >/dev/null
 
 # --- published ports ---------------------------------------------------------
 # A published port forwards while the container's vif is attached: web
