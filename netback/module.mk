@@ -3,7 +3,7 @@
 LIB_SRCS += netback/addr.c netback/store.c netback/ipam.c
 UNIT_TESTS += tests/unit/test-netback-addr.c tests/unit/test-netback-ipam.c
 LIB_SRCS += netback/link.c
-LIB_SRCS += netback/nft_rules.c netback/nft.c netback/nft_lib.c \
+LIB_SRCS += netback/nft_rules.c netback/nft.c netback/nft_lib.c netback/psl_lib.c \
 	netback/forwarding.c
 LIB_SRCS += netback/dns.c
 LIB_SRCS += netback/dataplane.c

@@ -19,6 +19,7 @@
 #include "netback/link.h"
 #include "netback/netback_internal.h"
 #include "netback/nft.h"
+#include "netback/psl_lib.h"
 
 /* Names the DNS gives a meaning of their own: RFC 6761's test,
  * localhost, invalid and example, RFC 6762's local (mDNS), RFC 7686's
@@ -36,6 +37,24 @@ static const char *special_dns_name(const char *name)
         if (strcmp(name, special[i]) == 0)
             return special[i];
     return NULL;
+}
+
+/* A name the admin gave is no top-level domain (psl_lib.h says why).
+ * "default" is xl-oci's own name, made on a create's first use of it,
+ * which then loads no libpsl: the list has no such domain. */
+static int check_not_tld(const char *name, xo_err *err)
+{
+    if (strcmp(name, NETBACK_DEFAULT_NETWORK) == 0)
+        return 0;
+    int tld = nb_psl_is_tld(name, err);
+    if (tld < 0)
+        return xo_err_wrap(err, "network name \"%s\"", name);
+    if (tld)
+        return xo_err_set(
+            err, EINVAL,
+            "network name \"%s\" is a top-level domain of the DNS (Public Suffix List): its dnsmasq would answer every name under .%s, which its containers could then not resolve",
+            name, name);
+    return 0;
 }
 
 /* Fills st from spec, checking each field on its own. */
@@ -175,7 +194,8 @@ int nb_network_create_locked(const char *root,
                              struct netback_network *net_r, xo_err *err)
 {
     struct nb_state st;
-    if (state_from_spec(&st, spec, err) < 0)
+    if (state_from_spec(&st, spec, err) < 0 ||
+        check_not_tld(st.net.name, err) < 0)
         return -1;
     if (nb_store_exists(root, st.net.name))
         return xo_err_set(err, EEXIST, "network %s already exists",

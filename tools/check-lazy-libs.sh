@@ -1,5 +1,5 @@
 #!/bin/bash
-# check-lazy-libs.sh: libcurl, libarchive, libisal, libnftables,
+# check-lazy-libs.sh: libcurl, libarchive, libisal, libnftables, libpsl,
 # libcrypto, libxenlight, libxlutil and libyajl are opened on first use
 # (common/dlib.h), never linked, and libssl (which only libcurl needed) is
 # not linked either: every start of xl-oci paid for them and their ~50
@@ -14,7 +14,7 @@
 # tier 95 after make all.
 set -u
 cd "$(dirname "$0")/.."
-LAZY='lib(curl|archive|isal|nftables|ssl|crypto|xenlight|xlutil|yajl)\.so'
+LAZY='lib(curl|archive|isal|nftables|psl|ssl|crypto|xenlight|xlutil|yajl)\.so'
 bad=0
 for b in build/xl-oci build/xl-oci-runc; do
     if [ ! -x "$b" ]; then

@@ -10,6 +10,7 @@ packages=(
     gcc make autoconf automake pkg-config libc6-dev
     libxen-dev libjson-c-dev libcurl4-openssl-dev libssl-dev libfdt-dev
     libyajl-dev libarchive-dev libisal-dev zlib1g-dev libmnl-dev libnftables-dev
+    libpsl-dev publicsuffix
     # managed networks: nft (tests read rules back), dnsmasq per network
     nftables dnsmasq-base
     # the network tier (56): ping through the stand-in vif, JSON of inspect

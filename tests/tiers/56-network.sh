@@ -129,6 +129,14 @@ for n in arpa local localhost test; do
     fails_with "a special-use DNS name is refused: $n" "network name \"$n\" is a special-use DNS name" \
         "$X" network create "$n" --subnet 10.60.0.0/24
 done
+# The same for a top-level domain of the DNS (libpsl and Debian's
+# publicsuffix list): a network "dev" hid every real name under .dev.
+for n in dev app com gw; do
+    fails_with "a top-level domain is refused: $n" "network name \"$n\" is a top-level domain of the DNS" \
+        "$X" network create "$n" --subnet 10.60.0.0/24
+done
+check "nothing of the refused networks is left" bash -c \
+    '! ls "$XL_OCI_ROOT/networks" | grep -qxE "dev|app|com|gw|arpa|local|localhost|test" && ! ip link show xloci-dev 2>/dev/null'
 ip link add rt0 type veth peer name rt1 && ip link set rt0 up &&
     ip route add 10.80.0.0/16 dev rt0
 fails_with "a subnet a host route covers is refused" "overlaps the host's route 10.80.0.0/16" \
@@ -152,10 +160,10 @@ fails_with "the IPv6 prefix ::/64 is refused" "holds the unspecified, loopback a
 # gateway's host part, as every lease's has its IPv4 address's; the
 # first lease (.1) once got PREFIX::1, the bridge's own.
 check "a gateway at .254 with IPv6: gateway6 ::fe, the first lease ::1" bash -c \
-    '"$0" network create gw --subnet 10.66.0.0/24 --ipv6 fd00:66::/64 --gateway 10.66.0.254 >/dev/null &&
-     "$1" attach gw g1 | grep -q "ipv4=10.66.0.1/24 gateway4=10.66.0.254 ipv6=fd00:66::1/64 gateway6=fd00:66::fe" &&
-     ip -6 -o addr show xloci-gw | grep -q "fd00:66::fe/64" &&
-     "$1" release g1 && "$0" network rm gw' "$X" "$NT"
+    '"$0" network create gwy --subnet 10.66.0.0/24 --ipv6 fd00:66::/64 --gateway 10.66.0.254 >/dev/null &&
+     "$1" attach gwy g1 | grep -q "ipv4=10.66.0.1/24 gateway4=10.66.0.254 ipv6=fd00:66::1/64 gateway6=fd00:66::fe" &&
+     ip -6 -o addr show xloci-gwy | grep -q "fd00:66::fe/64" &&
+     "$1" release g1 && "$0" network rm gwy' "$X" "$NT"
 
 # --- leases ----------------------------------------------------------------
 check "attach web: first pool address" bash -c \
