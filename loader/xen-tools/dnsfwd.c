@@ -6,7 +6,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,6 +68,17 @@ bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
            !memcmp(m + DNS_HEADER, q + DNS_HEADER, qend - DNS_HEADER);
 }
 
+size_t dnsfwd_empty_reply(unsigned char *m, size_t len, int rcode, bool tc)
+{
+    size_t end = dnsfwd_question_end(m, len);
+    /* QR; opcode and RD kept; AA cleared; TC as asked. */
+    m[2] = (unsigned char)((m[2] | 0x80) & ~0x06) | (tc ? 0x02 : 0);
+    /* RA (the servers recurse), Z cleared, the RCODE. */
+    m[3] = (unsigned char)(0x80 | (rcode & 0x0f));
+    memset(m + 6, 0, 6); /* ANCOUNT, NSCOUNT, ARCOUNT */
+    return end;
+}
+
 static void query_done(struct dnsfwd_query *q)
 {
     for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
@@ -85,27 +98,52 @@ static void answer(struct dnsfwd *f, struct dnsfwd_query *q,
     query_done(q);
 }
 
-static void new_query(struct dnsfwd *f)
+/* q's life is over (its deadline, no server left, or its place taken):
+ * the best negative reply kept, else SERVFAIL, as a server that gives
+ * up says, so that the client moves on now rather than at its own
+ * timeout (5 s a try for glibc). */
+static void give_up(struct dnsfwd *f, struct dnsfwd_query *q)
 {
-    struct dnsfwd_query *q = NULL;
-    for (size_t i = 0; i < DNSFWD_MAX_PENDING && !q; i++)
-        if (!f->q[i].used)
-            q = &f->q[i];
-    unsigned char scratch[1];
-    if (!q) { /* full: dropped, the client asks again */
-        (void)recv(f->listen_fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+    if (q->reply_len) {
+        answer(f, q, q->reply, q->reply_len);
         return;
     }
-    q->client_len = sizeof(q->client);
-    ssize_t n =
-        recvfrom(f->listen_fd, q->msg, sizeof(q->msg), MSG_DONTWAIT | MSG_TRUNC,
-                 (struct sockaddr *)&q->client, &q->client_len);
+    unsigned char m[DNSFWD_MSG_MAX];
+    memcpy(m, q->msg, q->len);
+    answer(f, q, m, dnsfwd_empty_reply(m, q->len, 2, false));
+}
+
+static void new_query(struct dnsfwd *f)
+{
+    static unsigned char m[DNSFWD_MSG_MAX];
+    struct sockaddr_storage client;
+    socklen_t client_len = sizeof(client);
+    ssize_t n = recvfrom(f->listen_fd, m, sizeof(m), MSG_DONTWAIT | MSG_TRUNC,
+                         (struct sockaddr *)&client, &client_len);
     /* A reply (QR set) or anything but one well-formed question is
-     * dropped: nothing is sent to the servers on its account. */
-    if (n <= 0 || (size_t)n > sizeof(q->msg) || (q->msg[2] & 0x80) ||
-        !dnsfwd_question_end(q->msg, (size_t)n))
+     * dropped: nothing is sent to the servers on its account, and no
+     * pending query makes room for it. */
+    if (n <= 0 || (size_t)n > sizeof(m) || (m[2] & 0x80) ||
+        !dnsfwd_question_end(m, (size_t)n))
         return;
+    struct dnsfwd_query *q = NULL, *oldest = NULL;
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING && !q; i++) {
+        if (!f->q[i].used)
+            q = &f->q[i];
+        else if (!oldest || f->q[i].deadline_ms < oldest->deadline_ms)
+            oldest = &f->q[i];
+    }
+    /* Full: the oldest query ends now.  Dropping the new one instead let
+     * one client asking 8 slow names a second (an upstream that never
+     * answers) keep every other lookup out (helper-82). */
+    if (!q) {
+        give_up(f, oldest);
+        q = oldest;
+    }
+    memcpy(q->msg, m, (size_t)n);
     q->len = (size_t)n;
+    q->client = client;
+    q->client_len = client_len;
     q->waiting = 0;
     q->best = DNSFWD_NONE;
     q->reply_len = 0;
@@ -128,7 +166,9 @@ static void new_query(struct dnsfwd *f)
         q->fds[i] = fd;
         q->waiting++;
     }
-    q->used = q->waiting > 0;
+    q->used = 1;
+    if (q->waiting == 0)
+        give_up(f, q); /* no server could be asked */
 }
 
 /* Server i's reply to q, if it is one: same ID, QR set, same question. */
@@ -138,30 +178,33 @@ static void server_reply(struct dnsfwd *f, struct dnsfwd_query *q, size_t i)
     ssize_t n = recv(q->fds[i], m, sizeof(m), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0 && (errno == EAGAIN || errno == EINTR))
         return;
-    bool ok = n > 0 && (size_t)n <= sizeof(m) &&
-              dnsfwd_is_reply(q->msg, q->len, m, (size_t)n);
+    size_t got = n > 0 ? (size_t)n : 0;
+    bool ok = n > 0 && dnsfwd_is_reply(q->msg, q->len, m,
+                                       got < sizeof(m) ? got : sizeof(m));
     if (n >= 0 && !ok)
         return; /* not the reply: keep waiting for it */
+    /* Larger than a message passed on (an oci_dns server with a large
+     * EDNS size): the client gets it cut to its question with TC set and
+     * asks again over TCP, where the size is no limit (helper-82: it was
+     * dropped, and another server's NXDOMAIN became the answer). */
+    if (ok && got > sizeof(m))
+        got = dnsfwd_empty_reply(m, sizeof(m), m[3] & 0x0f, true);
     /* The reply, or an error (ICMP unreachable): this server is done. */
     close(q->fds[i]);
     q->fds[i] = -1;
     q->waiting--;
     if (ok && (m[3] & 0x0f) == 0) {
-        answer(f, q, m, (size_t)n);
+        answer(f, q, m, got);
         return;
     }
     if (ok && dnsfwd_better(m[3] & 0x0f, i, q->best_rcode, q->best)) {
-        memcpy(q->reply, m, (size_t)n);
-        q->reply_len = (size_t)n;
+        memcpy(q->reply, m, got);
+        q->reply_len = got;
         q->best = i;
         q->best_rcode = m[3] & 0x0f;
     }
-    if (q->waiting == 0) {
-        if (q->reply_len)
-            answer(f, q, q->reply, q->reply_len);
-        else
-            query_done(q);
-    }
+    if (q->waiting == 0)
+        give_up(f, q); /* every server replied, or is unreachable */
 }
 
 int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
@@ -196,10 +239,16 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
     socklen_t at_len = sizeof(at);
     fd = socket(at_listen->sa_family,
                 SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    /* SO_REUSEADDR: a connection the forwarder closed first stays in
+     * TIME_WAIT for a minute, and a forwarder started again in that
+     * minute (a NOHYPER monitor's restart) could not bind: the container
+     * ended broken (helper-82). */
+    int one = 1;
     if (fd < 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
         getsockname(f->listen_fd, (struct sockaddr *)&at, &at_len) < 0 ||
         bind(fd, (struct sockaddr *)&at, at_len) < 0 ||
-        listen(fd, DNSFWD_MAX_TCP) < 0) {
+        listen(fd, DNSFWD_TCP_BACKLOG) < 0) {
         xo_err_sys(err, "DNS forwarder: TCP");
         if (fd >= 0)
             close(fd);
@@ -210,21 +259,53 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
     return 0;
 }
 
+/* The TCP processes that ended leave their slots (reaped: no zombie
+ * waits for the next connection); with `block`, the one of slot k is
+ * killed and waited for first. */
+static void tcp_reap(struct dnsfwd *f, bool block, size_t k)
+{
+    if (block) {
+        kill(f->tcp_pid[k], SIGKILL);
+        while (waitpid(f->tcp_pid[k], NULL, 0) < 0 && errno == EINTR)
+            ;
+        f->tcp_pid[k] = 0;
+        f->tcp_children--;
+    }
+    for (size_t i = 0; i < DNSFWD_MAX_TCP; i++)
+        if (f->tcp_pid[i] > 0 && waitpid(f->tcp_pid[i], NULL, WNOHANG) > 0) {
+            f->tcp_pid[i] = 0;
+            f->tcp_children--;
+        }
+}
+
 /* A client's TCP connection: served by a child process of its own
- * (dnsfwd_tcp.c), so that a slow or silent client holds up no one. */
+ * (dnsfwd_tcp.c), so that a slow or silent client holds up no one.  All
+ * slots taken, the oldest connection is closed for it (RFC 7766 6.2.3
+ * lets a server close connections under load): 8 idle or persistent
+ * clients shut every other one out before (helper-82). */
 static void new_connection(struct dnsfwd *f)
 {
-    while (f->tcp_children > 0 && waitpid(-1, NULL, WNOHANG) > 0)
-        f->tcp_children--;
+    tcp_reap(f, false, 0);
     int conn = accept4(f->tcp_fd, NULL, NULL, SOCK_CLOEXEC);
     if (conn < 0)
         return;
-    if (f->tcp_children >= DNSFWD_MAX_TCP) { /* the client retries */
-        close(conn);
-        return;
+    size_t slot = 0;
+    for (size_t i = 0; i < DNSFWD_MAX_TCP; i++) {
+        if (!f->tcp_pid[i]) {
+            slot = i;
+            break;
+        }
+        if (f->tcp_since[i] < f->tcp_since[slot])
+            slot = i;
     }
+    if (f->tcp_pid[slot])
+        tcp_reap(f, true, slot);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        /* Ends with the forwarder, which a container's stop kills. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+            _exit(0);
         close(f->listen_fd);
         close(f->tcp_fd);
         for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++)
@@ -234,8 +315,11 @@ static void new_connection(struct dnsfwd *f)
         dnsfwd_tcp_serve(f, conn);
         _exit(0);
     }
-    if (pid > 0)
+    if (pid > 0) {
+        f->tcp_pid[slot] = pid;
+        f->tcp_since[slot] = dnsfwd_now_ms();
         f->tcp_children++;
+    }
     close(conn);
 }
 
@@ -279,15 +363,13 @@ int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err)
         new_query(f);
     if (r > 0 && (p[1].revents & POLLIN))
         new_connection(f);
+    else if (f->tcp_children)
+        tcp_reap(f, false, 0);
     now = dnsfwd_now_ms();
     for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++) {
         struct dnsfwd_query *q = &f->q[i];
-        if (q->used && q->deadline_ms <= now) {
-            if (q->reply_len)
-                answer(f, q, q->reply, q->reply_len);
-            else
-                query_done(q); /* none replied: the client times out */
-        }
+        if (q->used && q->deadline_ms <= now)
+            give_up(f, q);
     }
     return 0;
 }

@@ -9,7 +9,13 @@
  * arrives on BOOT_SPEC_DNS_FORWARD_ADDR port 53 goes to all the servers
  * at once, and the client gets the first reply with RCODE NOERROR (the
  * name exists there), else, once each server replied or the deadline
- * passed, the best negative reply (dnsfwd_better).
+ * passed, the best negative reply (dnsfwd_better), else SERVFAIL.
+ *
+ * Its clients are the container's processes, any of which may be hostile
+ * or merely busy (helper-82): a full table of pending queries or of TCP
+ * connections makes room by ending its oldest entry, so that a flood of
+ * slow queries or of idle connections delays a lookup by no more than
+ * the flood's own turnover, rather than shutting everyone else out.
  *
  * Messages are RFC 1035 section 4, passed on as they are: only the
  * 12-byte header (ID, QR, RCODE) and the question section are read, to
@@ -30,11 +36,12 @@
 #include "bootspec.h"
 #include "common/error.h"
 
-#define DNSFWD_MAX_SERVERS 4     /* as BOOT_SPEC_MAX_DNS */
-#define DNSFWD_MAX_PENDING 32    /* queries in flight; more are dropped */
-#define DNSFWD_MSG_MAX 4096      /* bytes of a message (dnsmasq's EDNS size) */
-#define DNSFWD_DEADLINE_MS 4000  /* a query's life, under glibc's 5 s */
-#define DNSFWD_MAX_TCP 8         /* client connections served at once */
+#define DNSFWD_MAX_SERVERS 4  /* as BOOT_SPEC_MAX_DNS */
+#define DNSFWD_MAX_PENDING 32 /* queries in flight; a new one ends the oldest */
+#define DNSFWD_MSG_MAX 4096   /* bytes of a message (dnsmasq's EDNS size) */
+#define DNSFWD_DEADLINE_MS 4000 /* a query's life, under glibc's 5 s */
+#define DNSFWD_MAX_TCP 8 /* connections served; a new one ends the oldest */
+#define DNSFWD_TCP_BACKLOG 64    /* connections waiting for accept */
 #define DNSFWD_TCP_MSG_MAX 65535 /* RFC 7766's 2-byte length */
 
 struct dnsfwd_query {
@@ -51,8 +58,10 @@ struct dnsfwd_query {
 };
 
 struct dnsfwd {
-    int listen_fd, tcp_fd; /* UDP, and TCP listening */
-    size_t tcp_children;   /* connections being served */
+    int listen_fd, tcp_fd;               /* UDP, and TCP listening */
+    size_t tcp_children;                 /* connections being served: */
+    pid_t tcp_pid[DNSFWD_MAX_TCP];       /* their processes (0: a free slot) */
+    long long tcp_since[DNSFWD_MAX_TCP]; /* when each began, ms */
     struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
     socklen_t server_lens[DNSFWD_MAX_SERVERS];
     size_t n;
@@ -70,8 +79,8 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
                 const socklen_t *lens, size_t n, xo_err *err);
 
 /* Waits up to timeout_ms (-1: until something happens) and handles what
- * arrived: new queries, replies, deadlines.  0, or -1 with err when poll
- * itself fails. */
+ * arrived: new queries, replies, deadlines, connections, TCP processes
+ * that ended (reaped).  0, or -1 with err when poll itself fails. */
 int dnsfwd_step(struct dnsfwd *f, int timeout_ms, xo_err *err);
 
 void dnsfwd_close(struct dnsfwd *f);
@@ -97,6 +106,12 @@ bool dnsfwd_better(int rcode, size_t i, int best_rcode, size_t best);
  * question): the same ID, QR set, the same question. */
 bool dnsfwd_is_reply(const unsigned char *q, size_t qlen,
                      const unsigned char *m, size_t n);
+
+/* Makes m (a query or a reply to it, with a question: dnsfwd_question_end
+ * > 0) into a reply with no records: QR set, RCODE rcode, TC as given
+ * (RFC 1035 4.1.1; RFC 7766: a client that sees TC asks over TCP).  Its
+ * new length, the end of the question. */
+size_t dnsfwd_empty_reply(unsigned char *m, size_t len, int rcode, bool tc);
 
 /*
  * Serves one client TCP connection (conn, accepted) until the client

@@ -389,10 +389,10 @@ static void tcp_done(struct rig *r, int fd)
 {
     shutdown(fd, SHUT_WR);
     close(fd);
-    while (r->f.tcp_children > 0) {
-        assert_true(waitpid(-1, NULL, 0) > 0);
-        r->f.tcp_children--;
-    }
+    xo_err err = XO_ERR_INIT;
+    for (int k = 0; k < 300 && r->f.tcp_children > 0; k++)
+        assert_int_equal(dnsfwd_step(&r->f, 10, &err), 0); /* reaps */
+    assert_int_equal(r->f.tcp_children, 0);
 }
 
 /* Over TCP as over UDP: the first server's NXDOMAIN is not the answer
@@ -453,6 +453,194 @@ static void test_tcp_not_a_query(void **state)
     tcp_done(r, fd);
 }
 
+/* The next datagram the client gets within ms (stepping): its ID, rcode,
+ * TC bit and length; -1 when none came. */
+static int client_reply(struct rig *r, int ms, int *rcode, int *tc, size_t *len)
+{
+    xo_err err = XO_ERR_INIT;
+    for (int k = 0; k < ms / 10; k++) {
+        struct pollfd p = {r->client, POLLIN, 0};
+        if (poll(&p, 1, 0) == 1) {
+            unsigned char m[600];
+            ssize_t n = recv(r->client, m, sizeof(m), 0);
+            assert_true(n >= 12);
+            *rcode = m[3] & 0x0f;
+            *tc = (m[2] & 0x02) != 0;
+            *len = (size_t)n;
+            return m[0] << 8 | m[1];
+        }
+        assert_int_equal(dnsfwd_step(&r->f, 10, &err), 0);
+    }
+    return -1;
+}
+
+/* Every query still pending ends (at its deadline, made now); what the
+ * servers and the client got is read and dropped. */
+static void drain(struct rig *r)
+{
+    xo_err err = XO_ERR_INIT;
+    for (size_t i = 0; i < DNSFWD_MAX_PENDING; i++)
+        r->f.q[i].deadline_ms = 0;
+    assert_int_equal(dnsfwd_step(&r->f, 0, &err), 0);
+    unsigned char m[9000];
+    for (int fd = 0; fd < 3; fd++) {
+        int s = fd < 2 ? r->server[fd] : r->client;
+        while (recv(s, m, sizeof(m), MSG_DONTWAIT) > 0)
+            ;
+    }
+}
+
+/* No server answers: at the deadline the client gets SERVFAIL with the
+ * question, no records, rather than waiting for its own timeout. */
+static void test_servfail_when_none_answers(void **state)
+{
+    struct rig *r = *state;
+    struct exchange x;
+    int rc = -1, tc = -1;
+    size_t len = 0;
+    r->f.deadline_ms = 200;
+    ask(r, 0x0d0d, &x);
+    assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 0x0d0d);
+    assert_int_equal(rc, 2);
+    assert_int_equal(len, 20);
+    r->f.deadline_ms = DNSFWD_DEADLINE_MS;
+}
+
+/* A full table of pending queries (32 slow ones) ends its oldest for a
+ * new query, which is asked and answered (helper-82: it was dropped, so
+ * one client asking slow names kept every other lookup out). */
+static void test_full_table_ends_the_oldest(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m[512];
+    struct sockaddr_in from[2];
+    int rc = -1, tc = -1;
+    size_t len = 0;
+    for (unsigned id = 100; id < 100 + DNSFWD_MAX_PENDING; id++) {
+        send_query(r, id);
+        for (int i = 0; i < 2; i++)
+            assert_int_equal(server_got(r, i, m, &from[i]), 20);
+    }
+    send_query(r, 300);
+    assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 100);
+    assert_int_equal(rc, 2); /* the oldest: SERVFAIL */
+    size_t n = server_got(r, 1, m, &from[1]);
+    assert_int_equal(n, 20);
+    assert_int_equal(m[0] << 8 | m[1], 300);
+    server_reply(r, 1, m, n, &from[1], 0, 0);
+    assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 300);
+    assert_int_equal(rc, 0);
+    drain(r);
+}
+
+/* A reply larger than the forwarder passes over UDP (DNSFWD_MSG_MAX) is
+ * cut to its question with TC set: the client asks again over TCP
+ * (helper-82: it was dropped, and the other server's NXDOMAIN won). */
+static void test_large_reply_truncated(void **state)
+{
+    struct rig *r = *state;
+    struct exchange x;
+    static unsigned char big[DNSFWD_MSG_MAX + 1000];
+    int rc = -1, tc = -1;
+    size_t len = 0;
+    ask(r, 0x0b16, &x);
+    server_reply(r, 0, x.m[0], x.n[0], &x.from[0], 3, 0); /* NXDOMAIN */
+    memset(big, 0, sizeof(big));
+    memcpy(big, x.m[1], x.n[1]);
+    big[2] |= 0x80;
+    big[7] = 1; /* ANCOUNT 1: the records the cut leaves out */
+    assert_int_equal(sendto(r->server[1], big, sizeof(big), 0,
+                            (struct sockaddr *)&x.from[1], sizeof(x.from[1])),
+                     (ssize_t)sizeof(big));
+    assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 0x0b16);
+    assert_int_equal(rc, 0);
+    assert_int_equal(tc, 1);
+    assert_int_equal(len, 20);
+}
+
+/* A client connection to the forwarder with nothing sent on it yet. */
+static int tcp_connect(struct rig *r)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_true(fd >= 0);
+    assert_int_equal(
+        connect(fd, (struct sockaddr *)&r->fwd_at, sizeof(r->fwd_at)), 0);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_step(&r->f, 1000, &err), 0);
+    return fd;
+}
+
+/* Eight connections that send nothing fill the slots; a ninth that asks
+ * is served, the oldest closed for it (helper-82: it was refused, so
+ * eight idle or persistent clients shut every other one out). */
+static void test_tcp_full_ends_the_oldest(void **state)
+{
+    struct rig *r = *state;
+    int idle[DNSFWD_MAX_TCP], rc = -1;
+    unsigned char m[32], b[1];
+    size_t len = 0;
+    for (int i = 0; i < DNSFWD_MAX_TCP; i++)
+        idle[i] = tcp_connect(r);
+    assert_int_equal(r->f.tcp_children, DNSFWD_MAX_TCP);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    assert_int_equal(
+        connect(fd, (struct sockaddr *)&r->fwd_at, sizeof(r->fwd_at)), 0);
+    unsigned char q[22];
+    size_t n = make_query(q + 2, 0x0909);
+    q[0] = 0;
+    q[1] = (unsigned char)n;
+    assert_int_equal(send(fd, q, n + 2, 0), (ssize_t)n + 2);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_step(&r->f, 1000, &err), 0);
+    assert_int_equal(r->f.tcp_children, DNSFWD_MAX_TCP);
+    int c0 = tcp_server_got(r, 0, m, 1000);
+    assert_true(c0 >= 0);
+    tcp_server_reply(c0, 0, m, 0, 0);
+    int c1 = tcp_server_got(r, 1, m, 1000);
+    if (c1 >= 0)
+        close(c1);
+    assert_int_equal(tcp_client_got(fd, &rc, &len), 'A');
+    assert_int_equal(rc, 0);
+    /* The first idle one was closed: its server process is gone. */
+    shutdown(idle[0], SHUT_WR);
+    assert_int_equal(read_all(idle[0], b, 1), -1);
+    close(idle[0]);
+    for (int i = 1; i < DNSFWD_MAX_TCP; i++) {
+        shutdown(idle[i], SHUT_WR);
+        close(idle[i]);
+    }
+    tcp_done(r, fd);
+}
+
+/* After the forwarder closed a connection first (TIME_WAIT on its
+ * address), a forwarder opened again on that address binds (helper-82:
+ * EADDRINUSE for a minute left a NOHYPER container broken). */
+static void test_reopen_after_time_wait(void **state)
+{
+    struct rig *r = *state;
+    int fd = tcp_connect(r);
+    unsigned char m[22], got[1];
+    size_t n = make_query(m + 2, 5);
+    m[0] = 0;
+    m[1] = (unsigned char)n;
+    m[2 + 2] |= 0x80; /* not a query: the forwarder closes first */
+    assert_int_equal(send(fd, m, n + 2, 0), (ssize_t)n + 2);
+    assert_int_equal(read_all(fd, got, 1), -1);
+    tcp_done(r, fd);
+    struct sockaddr_storage servers[2];
+    socklen_t lens[2];
+    for (int i = 0; i < 2; i++) {
+        servers[i] = r->f.servers[i];
+        lens[i] = r->f.server_lens[i];
+    }
+    struct sockaddr_in at = r->fwd_at;
+    dnsfwd_close(&r->f);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_open(&r->f, (struct sockaddr *)&at, sizeof(at),
+                                 servers, lens, 2, &err),
+                     0);
+}
+
 int main(void)
 {
     alarm(60); /* a forwarder that never answers ends the test */
@@ -466,6 +654,11 @@ int main(void)
         cmocka_unit_test(test_not_a_query),
         cmocka_unit_test(test_tcp_found_on_second),
         cmocka_unit_test(test_tcp_not_a_query),
+        cmocka_unit_test(test_servfail_when_none_answers),
+        cmocka_unit_test(test_full_table_ends_the_oldest),
+        cmocka_unit_test(test_large_reply_truncated),
+        cmocka_unit_test(test_tcp_full_ends_the_oldest),
+        cmocka_unit_test(test_reopen_after_time_wait),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
