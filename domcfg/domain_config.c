@@ -74,8 +74,10 @@ void domain_config_dispose(struct domain_config *dc)
     }
     free(dc->bind_entries);
     free(dc->groups);
-    for (size_t i = 0; i < dc->n_dns; i++)
+    for (size_t i = 0; i < dc->n_dns; i++) {
         free(dc->dns[i]);
+        free(dc->dns_domain[i]);
+    }
     for (size_t i = 0; i < dc->n_search; i++)
         free(dc->search[i]);
     xo_strv_free(dc->args);

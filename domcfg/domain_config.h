@@ -282,6 +282,9 @@ struct domain_config {
     char *gateway;
     char *dns[DC_MAX_DNS];
     size_t n_dns;
+    /* dns[i]'s DNS domain: the managed network whose server it is (its
+     * name), NULL for an oci_dns server (boot spec dns-domains). */
+    char *dns_domain[DC_MAX_DNS];
     char *search[DC_MAX_SEARCH]; /* resolv.conf search domains */
     size_t n_search;
     /* oci_network vifs whose network gave DNS servers: from two on, or

@@ -320,10 +320,14 @@ int domcfg_attach_network(struct domain_config *dc, size_t index,
     dup_opt(&v->gateway, a->gateway4);
     dup_opt(&v->ip6, set(a->ipv6) ? ip6 : NULL);
     dup_opt(&v->gateway6, a->gateway6);
-    for (size_t i = 0; i < a->n_dns; i++)
+    for (size_t i = 0; i < a->n_dns; i++) {
+        size_t before = dc->n_dns;
         if (add_unique(dc->dns, &dc->n_dns, DC_MAX_DNS, a->dns[i],
                        "DNS servers", v->network, err) < 0)
             return -1;
+        if (dc->n_dns > before)
+            dc->dns_domain[before] = xo_xstrdup(v->network);
+    }
     if (a->n_dns)
         dc->n_dns_networks++;
     if (set(a->search) &&

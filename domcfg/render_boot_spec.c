@@ -313,6 +313,18 @@ static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
     return fdt_end_node(fdt);
 }
 
+/* Whether the spec carries dns-domains: with the forwarder, when a
+ * server is a managed network's. */
+static bool dns_domains(const struct domain_config *dc)
+{
+    if (!domcfg_dns_forward(dc))
+        return false;
+    for (size_t i = 0; i < dc->n_dns; i++)
+        if (dc->dns_domain[i])
+            return true;
+    return false;
+}
+
 /* The network node: absent without vifs, unless `always` (the late
  * network, which always has one). */
 static int write_network(void *fdt, const struct domain_config *dc, bool always)
@@ -331,6 +343,13 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
     if (domcfg_dns_forward(dc) &&
         (r = fdt_property(fdt, BOOT_SPEC_PROP_DNS_FORWARD, NULL, 0)))
         return r;
+    if (dns_domains(dc)) {
+        char *d[DC_MAX_DNS];
+        for (size_t i = 0; i < dc->n_dns; i++)
+            d[i] = dc->dns_domain[i] ? dc->dns_domain[i] : "";
+        if ((r = prop_strv(fdt, BOOT_SPEC_PROP_DNS_DOMAINS, d, dc->n_dns)))
+            return r;
+    }
     long gw4, gw6;
     default_routes(dc, &gw4, &gw6);
     for (size_t i = 0; i < dc->n_vifs; i++)
@@ -342,6 +361,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    if (dns_domains(dc))
+        return 11;
     if (domcfg_dns_forward(dc))
         return 10;
     if (stdin_null(dc))

@@ -38,30 +38,44 @@ int nohyper_dns_record(const char *dir, const struct domain_config *dc,
     }
     size_t len = 0;
     for (size_t i = 0; i < dc->n_dns && i < DNSFWD_MAX_SERVERS; i++) {
-        size_t n = strlen(dc->dns[i]);
-        if (len + n + 1 > sizeof(text))
-            return xo_err_set(err, E2BIG, "%s: too long", path);
-        memcpy(text + len, dc->dns[i], n);
-        len += n;
-        text[len++] = '\n';
+        const char *d = dc->dns_domain[i];
+        int n = xo_path_fmt(text + len, sizeof(text) - len, err, "%s%s%s\n",
+                            dc->dns[i], d ? " " : "", d ? d : "");
+        if (n < 0)
+            return xo_err_wrap(err, "%s", path);
+        len += (size_t)n;
     }
     return xo_write_file_atomic(path, text, len, 0644, err);
 }
 
-/* The servers of the file's text (modified in place) into dns; their
- * number, or -1 with err for a line that is not an address. */
-static int parse(char *text, const char *path, const char **dns, xo_err *err)
+/* The servers of the file's text (modified in place) into dns and their
+ * domains into doms ("" for none); their number, or -1 with err for a
+ * line that is not an address, or whose domain is not one. */
+static int parse(char *text, const char *path, const char **dns,
+                 const char **doms, xo_err *err)
 {
     int n = 0;
     for (char *save = NULL, *l = strtok_r(text, "\n", &save); l;
          l = strtok_r(NULL, "\n", &save)) {
         unsigned char a[sizeof(struct in6_addr)];
+        char *sp = strchr(l, ' ');
+        const char *d = "";
+        if (sp) {
+            *sp = '\0';
+            d = sp + 1;
+            if (!*d || strlen(d) > DNSFWD_DOMAIN_MAX ||
+                strspn(d, "abcdefghijklmnopqrstuvwxyz0123456789-.") !=
+                    strlen(d))
+                return xo_err_set(
+                    err, EINVAL, "%s: \"%.64s\" is not a domain name", path, d);
+        }
         if (inet_pton(AF_INET, l, a) != 1 && inet_pton(AF_INET6, l, a) != 1)
             return xo_err_set(err, EINVAL, "%s: \"%.64s\" is not an address",
                               path, l);
         if (n == DNSFWD_MAX_SERVERS)
             return xo_err_set(err, E2BIG, "%s: more than %d servers", path,
                               DNSFWD_MAX_SERVERS);
+        doms[n] = d;
         dns[n++] = l;
     }
     if (n == 0)
@@ -72,7 +86,7 @@ static int parse(char *text, const char *path, const char **dns, xo_err *err)
 int nohyper_dns_start(const char *dir, xo_err *err)
 {
     char path[4096], netns[4096], *text = NULL;
-    const char *dns[DNSFWD_MAX_SERVERS];
+    const char *dns[DNSFWD_MAX_SERVERS], *doms[DNSFWD_MAX_SERVERS];
     if (file_path(path, sizeof(path), dir, err) < 0 ||
         nohyper_netns_path(netns, sizeof(netns), dir, err) < 0)
         return -1;
@@ -80,8 +94,8 @@ int nohyper_dns_start(const char *dir, xo_err *err)
         return 0;
     if (xo_read_file(&text, NULL, path, FILE_MAX, err) < 0)
         return -1;
-    int n = parse(text, path, dns, err), pidfd = -1;
-    pid_t pid = n < 0 ? -1 : dnsfwd_spawn(dns, (size_t)n, netns, err);
+    int n = parse(text, path, dns, doms, err), pidfd = -1;
+    pid_t pid = n < 0 ? -1 : dnsfwd_spawn(dns, doms, (size_t)n, netns, err);
     free(text);
     if (pid < 0)
         return -1;

@@ -15,9 +15,11 @@
 #include "common/error.h"
 #include "domcfg/domcfg.h"
 
-/* In the state dir: the servers the forwarder asks, one IPv4 or IPv6
- * address a line (at most DNSFWD_MAX_SERVERS).  Written by create, read
- * by the monitor; absent when the container needs no forwarder. */
+/* In the state dir: the servers the forwarder asks, a line each (at most
+ * DNSFWD_MAX_SERVERS): an IPv4 or IPv6 address, then, for a managed
+ * network's server, a space and the domain it holds (the network's name,
+ * as the boot spec's dns-domains).  Written by create, read by the
+ * monitor; absent when the container needs no forwarder. */
 #define NOHYPER_DNS_FILE "dns-forward"
 
 /* Writes NOHYPER_DNS_FILE in dir when domcfg_dns_forward(dc), removes it

@@ -35,10 +35,12 @@
  * (below), written only with it.  Version 9 added process/stdin-null,
  * which domcfg writes for every entrypoint without a terminal whose
  * app.cfg does not ask for the console as stdin (oci_stdin).  Version 10
- * added network/dns-forward, written only with it.
+ * added network/dns-forward, written only with it.  Version 11 added
+ * network/dns-domains, written with dns-forward when a server is a
+ * network's.
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 10
+#define BOOT_SPEC_VERSION 11
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -241,6 +243,14 @@
  * (loader/xen-tools/dnsfwd.h), and /etc/resolv.conf names only that
  * address. */
 #define BOOT_SPEC_PROP_DNS_FORWARD "dns-forward"
+/* v11: stringlist, only with dns-forward, one entry per entry of dns: the
+ * DNS domain that server holds (a managed network's name, which is its
+ * containers' domain), or "" (an oci_dns server: none).  The forwarder
+ * asks a name under a server's domain of that server alone, whose answer
+ * is final: another network's server would send it upstream, which may
+ * never answer (helper-82: 4 to 8 s a lookup behind a firewall that
+ * drops DNS) and learns the container's names. */
+#define BOOT_SPEC_PROP_DNS_DOMAINS "dns-domains"
 #define BOOT_SPEC_DNS_FORWARD_ADDR "127.0.0.11"
 #define BOOT_SPEC_NODE_INTERFACE "interface"
 #define BOOT_SPEC_PROP_MAC "mac"           /* "xx:xx:xx:xx:xx:xx" */

@@ -113,6 +113,9 @@ struct boot_spec {
     const char *dns[BS_MAX_DNS + 1]; /* NULL-terminated, IP addresses */
     size_t ndns;
     bool dns_forward; /* v10 network/dns-forward (dnsfwd.h) */
+    /* v11 network/dns-domains: dns[i]'s domain, "" for none; all "" when
+     * the spec has none (ndns entries, NULL-terminated). */
+    const char *dns_domains[BS_MAX_DNS + 1];
     const char *search[BOOT_SPEC_MAX_SEARCH + 1]; /* NULL-terminated (v2) */
     size_t nsearch;
     struct bs_iface ifaces[BS_MAX_IFACES];

@@ -126,6 +126,38 @@ static int parse_iface(struct boot_spec *s, struct bs_iface *f, const void *fdt,
     return 0;
 }
 
+/* v11 dns-domains: with dns-forward, an entry per dns entry, each ""
+ * or a domain name; s->dns_domains all "" without it. */
+static int parse_dns_domains(struct boot_spec *s, const void *fdt, int node,
+                             const char *where, xo_err *err)
+{
+    size_t n = 0;
+    if (bs_get_stringlist(s->dns_domains, &n, BS_MAX_DNS, fdt, node, where,
+                          BOOT_SPEC_PROP_DNS_DOMAINS, true, err) < 0)
+        return -1;
+    if (n == 0) {
+        for (size_t i = 0; i < s->ndns; i++)
+            s->dns_domains[i] = "";
+        s->dns_domains[s->ndns] = NULL;
+        return 0;
+    }
+    if (s->version < 11)
+        return xo_err_set(err, EINVAL,
+                          "boot spec: %s/%s: not in boot spec version %u",
+                          where, BOOT_SPEC_PROP_DNS_DOMAINS, s->version);
+    if (!s->dns_forward || n != s->ndns)
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: %s/%s: %zu entries, for %zu of %s, and only with %s",
+            where, BOOT_SPEC_PROP_DNS_DOMAINS, n, s->ndns, BOOT_SPEC_PROP_DNS,
+            BOOT_SPEC_PROP_DNS_FORWARD);
+    for (size_t i = 0; i < n; i++)
+        if (s->dns_domains[i][0] && !valid_domain(s->dns_domains[i]))
+            return bad_value(err, where, BOOT_SPEC_PROP_DNS_DOMAINS,
+                             s->dns_domains[i], "a domain name or empty");
+    return 0;
+}
+
 int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
 {
     int node;
@@ -154,6 +186,8 @@ int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
     if (s->dns_forward && s->ndns == 0)
         return xo_err_set(err, EINVAL, "boot spec: %s/%s: without %s", where,
                           BOOT_SPEC_PROP_DNS_FORWARD, BOOT_SPEC_PROP_DNS);
+    if (parse_dns_domains(s, fdt, node, where, err) < 0)
+        return -1;
     for (size_t i = 0; i < s->nsearch; i++)
         if (!valid_domain(s->search[i]))
             return bad_value(err, where, BOOT_SPEC_PROP_SEARCH, s->search[i],

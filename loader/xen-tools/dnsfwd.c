@@ -3,11 +3,13 @@
  */
 #include "dnsfwd.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -77,6 +79,31 @@ size_t dnsfwd_empty_reply(unsigned char *m, size_t len, int rcode, bool tc)
     m[3] = (unsigned char)(0x80 | (rcode & 0x0f));
     memset(m + 6, 0, 6); /* ANCOUNT, NSCOUNT, ARCOUNT */
     return end;
+}
+
+size_t dnsfwd_owner(const struct dnsfwd *f, const unsigned char *m, size_t len)
+{
+    /* The name as text, lower case: labels joined by dots (a label with
+     * a dot of its own only routes the query, as any name would). */
+    char name[256 + 64];
+    size_t at = DNS_HEADER, out = 0, end = dnsfwd_question_end(m, len);
+    if (!end)
+        return DNSFWD_NONE;
+    while (m[at] && out + m[at] + 2 < sizeof(name)) {
+        if (out)
+            name[out++] = '.';
+        for (size_t k = 1; k <= m[at]; k++)
+            name[out++] = (char)tolower(m[at + k]);
+        at += (size_t)m[at] + 1;
+    }
+    name[out] = '\0';
+    for (size_t i = 0; i < f->n; i++) {
+        size_t d = strlen(f->domains[i]);
+        if (d && out > d && name[out - d - 1] == '.' &&
+            strcasecmp(name + out - d, f->domains[i]) == 0)
+            return i;
+    }
+    return DNSFWD_NONE;
 }
 
 static void query_done(struct dnsfwd_query *q)
@@ -150,7 +177,10 @@ static void new_query(struct dnsfwd *f)
     q->deadline_ms = dnsfwd_now_ms() + f->deadline_ms;
     for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
         q->fds[i] = -1;
+    size_t only = dnsfwd_owner(f, m, (size_t)n);
     for (size_t i = 0; i < f->n; i++) {
+        if (only != DNSFWD_NONE && i != only)
+            continue; /* the name is the owner's: its answer is final */
         /* A socket of its own per server and query: the kernel gives it
          * a random port and drops what does not come from the server. */
         int fd = socket(f->servers[i].ss_family,
@@ -209,7 +239,8 @@ static void server_reply(struct dnsfwd *f, struct dnsfwd_query *q, size_t i)
 
 int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
                 socklen_t at_listen_len, const struct sockaddr_storage *servers,
-                const socklen_t *lens, size_t n, xo_err *err)
+                const socklen_t *lens, const char *const *domains, size_t n,
+                xo_err *err)
 {
     memset(f, 0, sizeof(*f));
     f->listen_fd = f->tcp_fd = -1;
@@ -219,6 +250,11 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
     for (size_t i = 0; i < n; i++) {
         f->servers[i] = servers[i];
         f->server_lens[i] = lens[i];
+        const char *d = domains && domains[i] ? domains[i] : "";
+        if (strlen(d) > DNSFWD_DOMAIN_MAX)
+            return xo_err_set(
+                err, EINVAL, "DNS forwarder: domain of server %zu too long", i);
+        strcpy(f->domains[i], d); /* fits: checked above */
     }
     f->n = n;
     f->deadline_ms = DNSFWD_DEADLINE_MS;

@@ -9,7 +9,9 @@
  * arrives on BOOT_SPEC_DNS_FORWARD_ADDR port 53 goes to all the servers
  * at once, and the client gets the first reply with RCODE NOERROR (the
  * name exists there), else, once each server replied or the deadline
- * passed, the best negative reply (dnsfwd_better), else SERVFAIL.
+ * passed, the best negative reply (dnsfwd_better), else SERVFAIL.  A name
+ * under a server's own domain (a network's, boot spec dns-domains) goes to
+ * that server alone, whose answer is final.
  *
  * Its clients are the container's processes, any of which may be hostile
  * or merely busy (helper-82): a full table of pending queries or of TCP
@@ -43,6 +45,7 @@
 #define DNSFWD_MAX_TCP 8 /* connections served; a new one ends the oldest */
 #define DNSFWD_TCP_BACKLOG 64    /* connections waiting for accept */
 #define DNSFWD_TCP_MSG_MAX 65535 /* RFC 7766's 2-byte length */
+#define DNSFWD_DOMAIN_MAX 253    /* a domain name's text (RFC 1035 2.3.4) */
 
 struct dnsfwd_query {
     int fds[DNSFWD_MAX_SERVERS]; /* connected to each server; -1 done */
@@ -64,6 +67,7 @@ struct dnsfwd {
     long long tcp_since[DNSFWD_MAX_TCP]; /* when each began, ms */
     struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
     socklen_t server_lens[DNSFWD_MAX_SERVERS];
+    char domains[DNSFWD_MAX_SERVERS][DNSFWD_DOMAIN_MAX + 1]; /* "": none */
     size_t n;
     long long deadline_ms; /* a query's life: DNSFWD_DEADLINE_MS */
     struct dnsfwd_query q[DNSFWD_MAX_PENDING];
@@ -71,12 +75,19 @@ struct dnsfwd {
 
 /*
  * Binds `listen` (UDP) and takes the n servers (1..DNSFWD_MAX_SERVERS,
- * IPv4 or IPv6 socket addresses with their ports).  -1 with err (bind
- * refused, too many servers).
+ * IPv4 or IPv6 socket addresses with their ports) and the domain each
+ * holds (domains[i], "" for none; domains NULL: none has one).  -1 with
+ * err (bind refused, too many servers, a domain too long).
  */
 int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
                 socklen_t at_listen_len, const struct sockaddr_storage *servers,
-                const socklen_t *lens, size_t n, xo_err *err);
+                const socklen_t *lens, const char *const *domains, size_t n,
+                xo_err *err);
+
+/* The server whose domain holds the question's name of m (len bytes, with
+ * a question): the name ends in "." and that domain, compared without
+ * case; DNSFWD_NONE when none does (every server is asked). */
+size_t dnsfwd_owner(const struct dnsfwd *f, const unsigned char *m, size_t len);
 
 /* Waits up to timeout_ms (-1: until something happens) and handles what
  * arrived: new queries, replies, deadlines, connections, TCP processes
@@ -128,13 +139,14 @@ void dnsfwd_tcp_serve(const struct dnsfwd *f, int conn);
  * enters the network namespace at `netns` (a /proc/PID/ns/net or a bind
  * mount of one; NULL: the caller's), binds BOOT_SPEC_DNS_FORWARD_ADDR:53
  * (UDP and TCP) for the name servers dns[0..ndns) (IPv4 or IPv6 text,
- * port 53; others skipped, DNSFWD_MAX_SERVERS at most), then serves as
+ * port 53; others skipped, DNSFWD_MAX_SERVERS at most) holding domains
+ * domains[0..ndns) ("" for none; NULL: none), then serves as
  * nobody until it is killed or its parent dies (SIGKILL).  Returns once
  * it is bound, so that the container's first query finds it: its pid, or
  * -1 with err saying why it could not bind, the process reaped.
  */
-pid_t dnsfwd_spawn(const char *const *dns, size_t ndns, const char *netns,
-                   xo_err *err);
+pid_t dnsfwd_spawn(const char *const *dns, const char *const *domains,
+                   size_t ndns, const char *netns, xo_err *err);
 
 /* The init's part: dnsfwd_spawn for spec->dns in the domain's namespace
  * when the spec asks for it (network/dns-forward).  The pid, 0 when the

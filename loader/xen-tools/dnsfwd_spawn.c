@@ -23,16 +23,18 @@
 #define NOBODY 65534 /* uid and gid: Debian's nobody and nogroup */
 #define SYNC_FD 3    /* the child's end of the pipe to its parent */
 
-/* servers[] from dns[] (IPv4 or IPv6 text, port 53); what is neither is
- * skipped.  Their number. */
+/* servers[] from dns[] (IPv4 or IPv6 text, port 53), their domains[] from
+ * domains (NULL: none); what is neither is skipped.  Their number. */
 static size_t server_addrs(struct sockaddr_storage *servers, socklen_t *lens,
-                           const char *const *dns, size_t ndns)
+                           const char **doms, const char *const *dns,
+                           const char *const *domains, size_t ndns)
 {
     size_t n = 0;
     for (size_t i = 0; i < ndns && n < DNSFWD_MAX_SERVERS; i++) {
         struct sockaddr_in *a = (struct sockaddr_in *)&servers[n];
         struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&servers[n];
         memset(&servers[n], 0, sizeof(servers[n]));
+        doms[n] = domains && domains[i] ? domains[i] : "";
         if (inet_pton(AF_INET, dns[i], &a->sin_addr) == 1) {
             a->sin_family = AF_INET;
             a->sin_port = htons(DNS_PORT);
@@ -47,7 +49,8 @@ static size_t server_addrs(struct sockaddr_storage *servers, socklen_t *lens,
 }
 
 /* The child, up to the bind: 0, or -1 with err. */
-static int child_bind(struct dnsfwd *f, const char *const *dns, size_t ndns,
+static int child_bind(struct dnsfwd *f, const char *const *dns,
+                      const char *const *domains, size_t ndns,
                       const char *netns, xo_err *err)
 {
     if (netns) {
@@ -61,21 +64,22 @@ static int child_bind(struct dnsfwd *f, const char *const *dns, size_t ndns,
     }
     struct sockaddr_storage servers[DNSFWD_MAX_SERVERS];
     socklen_t lens[DNSFWD_MAX_SERVERS];
-    size_t n = server_addrs(servers, lens, dns, ndns);
+    const char *doms[DNSFWD_MAX_SERVERS];
+    size_t n = server_addrs(servers, lens, doms, dns, domains, ndns);
     struct sockaddr_in at = {.sin_family = AF_INET,
                              .sin_port = htons(DNS_PORT)};
     if (inet_pton(AF_INET, BOOT_SPEC_DNS_FORWARD_ADDR, &at.sin_addr) != 1)
         return xo_err_set(err, EINVAL, "DNS forwarder: bad address %s",
                           BOOT_SPEC_DNS_FORWARD_ADDR);
-    if (dnsfwd_open(f, (struct sockaddr *)&at, sizeof(at), servers, lens, n,
-                    err) < 0)
+    if (dnsfwd_open(f, (struct sockaddr *)&at, sizeof(at), servers, lens, doms,
+                    n, err) < 0)
         return xo_err_wrap(err, "%s:%d", BOOT_SPEC_DNS_FORWARD_ADDR, DNS_PORT);
     return 0;
 }
 
 /* The child: never returns. */
-static void child(const char *const *dns, size_t ndns, const char *netns,
-                  int sync, pid_t parent)
+static void child(const char *const *dns, const char *const *domains,
+                  size_t ndns, const char *netns, int sync, pid_t parent)
 {
     static struct dnsfwd f;
     /* Nothing of the parent's stays open here (a monitor's lock, its
@@ -93,7 +97,7 @@ static void child(const char *const *dns, size_t ndns, const char *netns,
     sigprocmask(SIG_SETMASK, &none, NULL);
     xo_err e = XO_ERR_INIT;
     const char *msg = "";
-    if (child_bind(&f, dns, ndns, netns, &e) < 0)
+    if (child_bind(&f, dns, domains, ndns, netns, &e) < 0)
         msg = xo_err_msg(&e);
     else if (setgroups(0, NULL) < 0 || setgid(NOBODY) < 0 || setuid(NOBODY) < 0)
         msg = "DNS forwarder: cannot become nobody";
@@ -113,8 +117,8 @@ static void child(const char *const *dns, size_t ndns, const char *netns,
         }
 }
 
-pid_t dnsfwd_spawn(const char *const *dns, size_t ndns, const char *netns,
-                   xo_err *err)
+pid_t dnsfwd_spawn(const char *const *dns, const char *const *domains,
+                   size_t ndns, const char *netns, xo_err *err)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
@@ -128,7 +132,7 @@ pid_t dnsfwd_spawn(const char *const *dns, size_t ndns, const char *netns,
         return xo_err_sys(err, "DNS forwarder: fork");
     }
     if (pid == 0)
-        child(dns, ndns, netns, p[1], parent);
+        child(dns, domains, ndns, netns, p[1], parent);
     close(p[1]);
     char msg[512];
     size_t have = 0;
@@ -157,5 +161,5 @@ pid_t dnsfwd_start(const struct boot_spec *spec, xo_err *err)
 {
     if (!spec->dns_forward)
         return 0;
-    return dnsfwd_spawn(spec->dns, spec->ndns, NULL, err);
+    return dnsfwd_spawn(spec->dns, spec->dns_domains, spec->ndns, NULL, err);
 }

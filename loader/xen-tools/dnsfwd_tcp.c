@@ -142,8 +142,10 @@ static struct leg *ask_all(const struct dnsfwd *f, struct leg *legs,
 {
     size_t best = DNSFWD_NONE;
     int best_rcode = 0;
+    size_t only = dnsfwd_owner(f, q + PREFIX, len);
     for (size_t i = 0; i < f->n; i++)
-        leg_start(&legs[i], &f->servers[i], f->server_lens[i]);
+        if (only == DNSFWD_NONE || i == only)
+            leg_start(&legs[i], &f->servers[i], f->server_lens[i]);
     for (;;) {
         struct pollfd p[DNSFWD_MAX_SERVERS];
         size_t who[DNSFWD_MAX_SERVERS], np = 0;

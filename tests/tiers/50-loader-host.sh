@@ -760,21 +760,27 @@ check "veth: net report marker on the console" \
 # same options: plain names are never sent upstream) in this test's own
 # namespace, each knowing one name.  With dns-forward the container's
 # resolv.conf names only 127.0.0.11, where the loader answers from both
-# (loader/xen-tools/dnsfwd.h), as Docker's embedded DNS does.
+# (loader/xen-tools/dnsfwd.h), as Docker's embedded DNS does.  Each holds
+# its network's domain (na, nb; boot spec v11 dns-domains) and sends
+# other names to an upstream that never answers (a firewall that drops
+# DNS): a name under nb goes to nb's server alone, so its NXDOMAIN comes
+# at once and the upstream never learns it (helper-82: 4 s, and leaked).
 if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
     defaults
-    VERSION=10
-    ARGS='"/bin/busybox", "sh", "-c", "cat /etc/resolv.conf; busybox nslookup a1; busybox nslookup b1; busybox nslookup nowhere; busybox ps -o user,comm; busybox sleep 4"'
+    VERSION=11
+    ARGS='"/bin/busybox", "sh", "-c", "cat /etc/resolv.conf; busybox nslookup a1; busybox nslookup b1; busybox nslookup nowhere; busybox nslookup c1.nb; busybox timeout 2 busybox nslookup nowhere.nb; busybox ps -o user,comm; busybox sleep 4"'
     EXTRA='network {
         #address-cells = <1>; #size-cells = <0>;
         dns = "10.88.0.1", "10.89.0.1";
         dns-forward;
+        dns-domains = "na", "nb";
         interface@0 { reg = <0>; mac = "00:16:3e:0a:0b:0d"; address = "10.88.0.13/24"; };
     };'
     spec dnsfwd
     mkdir -p "$T/dnsfwd.rep"
-    printf '10.88.0.5 a1\n' >"$T/hosts.a"
-    printf '10.89.0.6 b1\n' >"$T/hosts.b"
+    printf '10.88.0.5 a1 a1.na\n' >"$T/hosts.a"
+    printf '10.89.0.6 b1 b1.nb\n10.89.0.8 c1.nb\n' >"$T/hosts.b"
+    : >"$T/upstream.log"
     # "big" has 60 addresses: about 1,000 bytes, more than a UDP reply
     # without EDNS holds (512), so a resolver asks again over TCP.
     for i in $(seq 1 60); do printf '10.89.1.%d big\n' "$i"; done >>"$T/hosts.b"
@@ -785,9 +791,18 @@ if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
         ip link set xo-host up &&
         ip addr add 10.88.0.1/24 dev xo-host &&
         ip addr add 10.89.0.1/24 dev xo-host || exit 99
-        for n in a:10.88.0.1 b:10.89.0.1; do
+        python3 -c "import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((\"10.88.0.1\", 5353))
+f = open(sys.argv[1], \"ab\", 0)
+while True:
+    f.write(s.recv(4096))" "$2/upstream.log" &
+        upstream=$!
+        for n in a:10.88.0.1:na b:10.89.0.1:nb; do
+            a=${n#*:}
             /usr/sbin/dnsmasq --conf-file=/dev/null --no-resolv --no-hosts \
-                --domain-needed --bind-interfaces --listen-address="${n#*:}" \
+                --domain-needed --bind-interfaces --listen-address="${a%:*}" \
+                --domain="${n##*:}" --local="/${n##*:}/" --server=10.88.0.1#5353 \
                 --addn-hosts="$2/hosts.${n%%:*}" --pid-file="$2/dnsmasq.${n%%:*}.pid" \
                 --user=root || exit 98
         done
@@ -803,7 +818,7 @@ if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
         "$4" 127.0.0.11 nowhere >>"$2/dnsfwd.tcp" 2>&1
         wait $init
         echo $? >"$2/dnsfwd.rc"
-        kill $(cat "$2/dnsmasq.a.pid" "$2/dnsmasq.b.pid")
+        kill $(cat "$2/dnsmasq.a.pid" "$2/dnsmasq.b.pid") $upstream
     ' dnsfwd "$init" "$T" "$loop_root" "$top/tests/net/dns-tcp-query.py"
     check "dns-forward: resolv.conf names only 127.0.0.11" \
         eval 'has dnsfwd "nameserver 127.0.0.11" && hasnt dnsfwd "nameserver 10.8"'
@@ -811,6 +826,11 @@ if command -v dnsmasq >/dev/null || [ -x /usr/sbin/dnsmasq ]; then
     check "dns-forward: a name of the second network resolves (the first says NXDOMAIN)" \
         has dnsfwd "Address: 10.89.0.6"
     check "dns-forward: a name of neither is NXDOMAIN" has dnsfwd "can't find nowhere: NXDOMAIN"
+    check "dns-forward: a name under nb's domain resolves" has dnsfwd "Address: 10.89.0.8"
+    check "dns-forward: a name under nb's domain that nb lacks is NXDOMAIN at once (nb's server alone)" \
+        has dnsfwd "can't find nowhere.nb: NXDOMAIN"
+    check "dns-forward: the silent upstream never saw nb's name" \
+        eval '! grep -aq nowhere "$T/upstream.log"'
     check "dns-forward: the forwarder is outside the container's PID namespace" \
         eval 'hasnt dnsfwd "xl-oci-dns" && exited dnsfwd 0'
     check "dns-forward over TCP: a name of the second network resolves" \
@@ -833,7 +853,7 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=11; spec v11; bad v11 "unsupported boot spec version 11"
+defaults; VERSION=12; spec v12; bad v12 "unsupported boot spec version 12"
 defaults; VERSION=9; EXTRA='network { dns = "10.0.0.1", "10.0.0.2"; dns-forward; };'; spec fwd9
 bad fwd9 "network/dns-forward: not in boot spec version 9"
 defaults; VERSION=10; EXTRA='network { dns-forward; };'; spec fwdnodns

@@ -38,6 +38,9 @@ struct gen {
     bool share_device;      /* mount@0, a share, keeps device and fstype */
     const char *sysctl;     /* the root's sysctl (v8), raw bytes, NULL = none */
     int sysctl_len;         /* its length, NULs included */
+    bool dns_forward;       /* network/dns-forward (v10), with .network */
+    const char *dns_domains; /* network/dns-domains (v11), raw bytes */
+    int dns_domains_len;     /* its length, NULs included */
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -122,6 +125,11 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
         fdt_begin_node(buf, "network");
         static const char dns[] = "10.0.0.1\0fd00::1";
         fdt_property(buf, "dns", dns, sizeof(dns));
+        if (g->dns_forward)
+            fdt_property(buf, "dns-forward", NULL, 0);
+        if (g->dns_domains)
+            fdt_property(buf, "dns-domains", g->dns_domains,
+                         g->dns_domains_len);
         fdt_begin_node(buf, "interface@0");
         fdt_property_string(buf, "mac", "00:16:3e:00:00:01");
         fdt_property_string(buf, "address", "10.0.0.2/24");
@@ -236,11 +244,50 @@ static void expect_bad(const struct gen *g, const char *why)
     xo_err_clear(&err);
 }
 
+/* v11 dns-domains: a domain or "" per dns entry, only with dns-forward;
+ * absent, every server has none. */
+static void test_dns_domains(void **state)
+{
+    (void)state;
+    struct gen g = {.version = 11,
+                    .network = true,
+                    .dns_forward = true,
+                    .dns_domains = "\0back",
+                    .dns_domains_len = 6};
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(boot_spec_parse(&s, blob, len, &err), 0);
+    assert_true(s.dns_forward);
+    assert_string_equal(s.dns_domains[0], "");
+    assert_string_equal(s.dns_domains[1], "back");
+    boot_spec_free(&s);
+    g.dns_domains = NULL;
+    len = gen_blob(blob, sizeof(blob), &g);
+    assert_int_equal(boot_spec_parse(&s, blob, len, &err), 0);
+    assert_string_equal(s.dns_domains[0], "");
+    assert_string_equal(s.dns_domains[1], "");
+    boot_spec_free(&s);
+    g.dns_domains = "back";
+    g.dns_domains_len = 5;
+    expect_bad(&g, "network/dns-domains: 1 entries, for 2 of dns");
+    g.dns_domains = "\0ba/ck";
+    g.dns_domains_len = 7;
+    expect_bad(&g, "ba/ck is not a domain name or empty");
+    g.dns_domains = "\0back";
+    g.dns_domains_len = 6;
+    g.version = 10;
+    expect_bad(&g, "network/dns-domains: not in boot spec version 10");
+    g.version = 11;
+    g.dns_forward = false;
+    expect_bad(&g, "and only with dns-forward");
+}
+
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 11},
-               "unsupported boot spec version 11");
+    expect_bad(&(struct gen){.version = 12},
+               "unsupported boot spec version 12");
     expect_bad(&(struct gen){.version = 6, .nmounts = 1, .share = "s0"},
                "mounts/mount@0/share: not in boot spec version 6");
     static const char *const bad_tags[] = {
@@ -500,11 +547,11 @@ static void test_mutations(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_valid),     cmocka_unit_test(test_valid_v2),
-        cmocka_unit_test(test_invalid),   cmocka_unit_test(test_truncated),
-        cmocka_unit_test(test_mutations), cmocka_unit_test(test_bad_prop_len),
-        cmocka_unit_test(test_subpath),   cmocka_unit_test(test_share),
-        cmocka_unit_test(test_sysctl),
+        cmocka_unit_test(test_valid),        cmocka_unit_test(test_valid_v2),
+        cmocka_unit_test(test_invalid),      cmocka_unit_test(test_dns_domains),
+        cmocka_unit_test(test_truncated),    cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_bad_prop_len), cmocka_unit_test(test_subpath),
+        cmocka_unit_test(test_share),        cmocka_unit_test(test_sysctl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

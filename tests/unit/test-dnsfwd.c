@@ -67,7 +67,7 @@ static int setup(void **state)
     listen.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     xo_err err = XO_ERR_INIT;
     assert_int_equal(dnsfwd_open(&r.f, (struct sockaddr *)&listen,
-                                 sizeof(listen), servers, lens, 2, &err),
+                                 sizeof(listen), servers, lens, NULL, 2, &err),
                      0);
     socklen_t len = sizeof(r.fwd_at);
     assert_int_equal(
@@ -637,8 +637,54 @@ static void test_reopen_after_time_wait(void **state)
     dnsfwd_close(&r->f);
     xo_err err = XO_ERR_INIT;
     assert_int_equal(dnsfwd_open(&r->f, (struct sockaddr *)&at, sizeof(at),
-                                 servers, lens, 2, &err),
+                                 servers, lens, NULL, 2, &err),
                      0);
+}
+
+/* Servers of domains na and nb: a name under nb goes to nb's server
+ * alone, whose NXDOMAIN is the answer at once (helper-82: na's server
+ * sent it upstream, and with an upstream that never answers every
+ * lookup waited the deadline); a plain name goes to both. */
+static void test_name_of_a_domain_goes_to_its_server(void **state)
+{
+    struct rig *r = *state;
+    struct sockaddr_storage servers[2];
+    socklen_t lens[2];
+    for (int i = 0; i < 2; i++) {
+        servers[i] = r->f.servers[i];
+        lens[i] = r->f.server_lens[i];
+    }
+    struct sockaddr_in at = r->fwd_at;
+    dnsfwd_close(&r->f);
+    xo_err err = XO_ERR_INIT;
+    const char *const domains[] = {"na", "NB"};
+    assert_int_equal(dnsfwd_open(&r->f, (struct sockaddr *)&at, sizeof(at),
+                                 servers, lens, domains, 2, &err),
+                     0);
+    /* "a1.Nb": header, then 2 "a1" 2 "Nb" 0, type A, class IN. */
+    static const unsigned char q[] = {0x31, 0x31, 0x01, 0x00, 0, 1,   0,   0,
+                                      0,    0,    0,    0,    2, 'a', '1', 2,
+                                      'N',  'b',  0,    0,    1, 0,   1};
+    assert_int_equal(sendto(r->client, q, sizeof(q), 0,
+                            (struct sockaddr *)&r->fwd_at, sizeof(r->fwd_at)),
+                     (ssize_t)sizeof(q));
+    unsigned char m[512];
+    struct sockaddr_in from;
+    size_t n = server_got(r, 1, m, &from);
+    assert_int_equal(n, sizeof(q));
+    assert_int_equal(server_got(r, 0, m + 256, &from), 0); /* na's: not asked */
+    server_reply(r, 1, m, n, &from, 3, 0);
+    int rc = -1, tc = -1;
+    size_t len = 0;
+    assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 0x3131);
+    assert_int_equal(rc, 3);
+    /* Only the last labels count: "a1" goes to both. */
+    struct exchange x;
+    ask(r, 0x3232, &x);
+    reply(r, &x, 0, 3, 0);
+    reply(r, &x, 1, 3, 0);
+    assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 0x3232);
+    assert_int_equal(dnsfwd_owner(&r->f, x.m[0], x.n[0]), DNSFWD_NONE);
 }
 
 int main(void)
@@ -659,6 +705,7 @@ int main(void)
         cmocka_unit_test(test_large_reply_truncated),
         cmocka_unit_test(test_tcp_full_ends_the_oldest),
         cmocka_unit_test(test_reopen_after_time_wait),
+        cmocka_unit_test(test_name_of_a_domain_goes_to_its_server),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

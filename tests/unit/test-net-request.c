@@ -148,7 +148,7 @@ static void test_attach(void **state)
     /* The same with an oci_dns server before it: forwarded, or that
      * server's NXDOMAIN would hide the network's names (helper-80). */
     dc.n_dns_cfg = 1;
-    assert_int_equal(spec_forwards(&dc, &forward), 10);
+    assert_int_equal(spec_forwards(&dc, &forward), 11); /* dns-domains */
     assert_true(forward);
     dc.n_dns_cfg = 0;
     dc.n_vifs = 3;
@@ -178,8 +178,12 @@ static void test_attach(void **state)
     assert_string_equal(dc.dns[1], "10.90.0.1");
     assert_int_equal(dc.n_search, 2);
     assert_string_equal(dc.search[1], "back");
+    /* Each server's domain is the network that gave it first (boot spec
+     * dns-domains: a name under it is asked of that server alone). */
+    assert_string_equal(dc.dns_domain[0], "front");
+    assert_string_equal(dc.dns_domain[1], "back");
     /* Two networks' name servers: the loader forwards to both. */
-    assert_int_equal(spec_forwards(&dc, &forward), 10);
+    assert_int_equal(spec_forwards(&dc, &forward), 11);
     assert_true(forward);
     domain_config_dispose(&dc);
 }
