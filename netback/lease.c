@@ -461,9 +461,13 @@ static int publish_locked(const char *root, const char *network,
      * online adds them, its offline takes them out: netback/vif.c), so
      * a halted container's port is refused at once, as Docker's. */
     bool live = l->vif[0] != '\0';
-    int r = !live                                ? 0
-            : nb_nft_ports(&old, false, err) < 0 ? -1
-                                                 : nb_nft_ports(l, true, err);
+    /* The old ones go in any case (a delete of what is absent is no
+     * error): elements a halted lease kept from before this rule would
+     * otherwise stay, and clash with another container's port later
+     * (helper-83). */
+    int r = nb_nft_ports(&old, false, err) < 0 ? -1
+            : live                             ? nb_nft_ports(l, true, err)
+                                               : 0;
     if (r < 0 && c->n && !nb_nft_present()) {
         /* Tables gone or of an older layout (the add probes it, nft.h):
          * rebuilt from the state, which still has the old ports, then the

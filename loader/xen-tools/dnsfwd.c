@@ -106,6 +106,11 @@ size_t dnsfwd_owner(const struct dnsfwd *f, const unsigned char *m, size_t len)
     return DNSFWD_NONE;
 }
 
+bool dnsfwd_asks(const struct dnsfwd *f, size_t owner, size_t i)
+{
+    return owner == DNSFWD_NONE || i == owner || !f->domains[i][0];
+}
+
 static void query_done(struct dnsfwd_query *q)
 {
     for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)
@@ -179,8 +184,8 @@ static void new_query(struct dnsfwd *f)
         q->fds[i] = -1;
     size_t only = dnsfwd_owner(f, m, (size_t)n);
     for (size_t i = 0; i < f->n; i++) {
-        if (only != DNSFWD_NONE && i != only)
-            continue; /* the name is the owner's: its answer is final */
+        if (!dnsfwd_asks(f, only, i))
+            continue; /* the name is the owner's: no other network's */
         /* A socket of its own per server and query: the kernel gives it
          * a random port and drops what does not come from the server. */
         int fd = socket(f->servers[i].ss_family,

@@ -11,7 +11,8 @@
  * name exists there), else, once each server replied or the deadline
  * passed, the best negative reply (dnsfwd_better), else SERVFAIL.  A name
  * under a server's own domain (a network's, boot spec dns-domains) goes to
- * that server alone, whose answer is final.
+ * that server and to the servers of no domain, never to another
+ * network's (dnsfwd_asks).
  *
  * Its clients are the container's processes, any of which may be hostile
  * or merely busy (helper-82): a full table of pending queries or of TCP
@@ -88,6 +89,12 @@ int dnsfwd_open(struct dnsfwd *f, const struct sockaddr *at_listen,
  * a question): the name ends in "." and that domain, compared without
  * case; DNSFWD_NONE when none does (every server is asked). */
 size_t dnsfwd_owner(const struct dnsfwd *f, const unsigned char *m, size_t len);
+
+/* Whether server i is asked a name of `owner` (dnsfwd_owner): every
+ * server when none owns it, else the owner and the servers of no domain
+ * (oci_dns: an admin's resolver may serve that domain too, helper-83),
+ * never another network's, which would send it upstream. */
+bool dnsfwd_asks(const struct dnsfwd *f, size_t owner, size_t i);
 
 /* Waits up to timeout_ms (-1: until something happens) and handles what
  * arrived: new queries, replies, deadlines, connections, TCP processes

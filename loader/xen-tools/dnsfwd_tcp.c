@@ -144,7 +144,7 @@ static struct leg *ask_all(const struct dnsfwd *f, struct leg *legs,
     int best_rcode = 0;
     size_t only = dnsfwd_owner(f, q + PREFIX, len);
     for (size_t i = 0; i < f->n; i++)
-        if (only == DNSFWD_NONE || i == only)
+        if (dnsfwd_asks(f, only, i))
             leg_start(&legs[i], &f->servers[i], f->server_lens[i]);
     for (;;) {
         struct pollfd p[DNSFWD_MAX_SERVERS];
@@ -203,8 +203,16 @@ void dnsfwd_tcp_serve(const struct dnsfwd *f, int conn)
             !dnsfwd_question_end(q + PREFIX, len))
             break; /* not a query: nothing goes to the servers */
         struct leg *a = ask_all(f, legs, q, len, deadline);
-        if (!a || conn_io(conn, a->in, a->done, 1,
-                          dnsfwd_now_ms() + f->deadline_ms) < 0)
+        long long out_by = dnsfwd_now_ms() + f->deadline_ms;
+        if (!a) { /* none answered: SERVFAIL, as over UDP (helper-83) */
+            size_t n = dnsfwd_empty_reply(q + PREFIX, len, 2, false);
+            q[0] = (unsigned char)(n >> 8);
+            q[1] = (unsigned char)n;
+            if (conn_io(conn, q, PREFIX + n, 1, out_by) < 0)
+                break;
+            continue;
+        }
+        if (conn_io(conn, a->in, a->done, 1, out_by) < 0)
             break;
     }
     for (size_t i = 0; i < DNSFWD_MAX_SERVERS; i++)

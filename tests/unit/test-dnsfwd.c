@@ -685,6 +685,39 @@ static void test_name_of_a_domain_goes_to_its_server(void **state)
     reply(r, &x, 1, 3, 0);
     assert_int_equal(client_reply(r, 1000, &rc, &tc, &len), 0x3232);
     assert_int_equal(dnsfwd_owner(&r->f, x.m[0], x.n[0]), DNSFWD_NONE);
+    /* A server of no domain (oci_dns: the admin's resolver may serve na
+     * too) is asked a name of na as well; another network's is not. */
+    strcpy(r->f.domains[1], "");
+    assert_int_equal(dnsfwd_owner(&r->f, q, sizeof(q)), DNSFWD_NONE);
+    strcpy(r->f.domains[0], "nb");
+    size_t owner = dnsfwd_owner(&r->f, q, sizeof(q));
+    assert_int_equal(owner, 0);
+    assert_true(dnsfwd_asks(&r->f, owner, 0));
+    assert_true(dnsfwd_asks(&r->f, owner, 1));
+    strcpy(r->f.domains[1], "na");
+    assert_false(dnsfwd_asks(&r->f, owner, 1));
+}
+
+/* Over TCP, when no server answers in time: SERVFAIL on the connection,
+ * which stays open for the next query, as over UDP (helper-83). */
+static void test_tcp_servfail_when_none_answers(void **state)
+{
+    struct rig *r = *state;
+    unsigned char m[2][32];
+    int rc = -1;
+    size_t len = 0;
+    r->f.deadline_ms = 300;
+    int fd = tcp_ask(r, 0x7777);
+    int c0 = tcp_server_got(r, 0, m[0], 1000);
+    int c1 = tcp_server_got(r, 1, m[1], 1000);
+    assert_true(c0 >= 0 && c1 >= 0); /* neither replies */
+    tcp_client_got(fd, &rc, &len);
+    assert_int_equal(rc, 2);
+    assert_int_equal(len, 20);
+    close(c0);
+    close(c1);
+    r->f.deadline_ms = DNSFWD_DEADLINE_MS;
+    tcp_done(r, fd);
 }
 
 int main(void)
@@ -706,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_tcp_full_ends_the_oldest),
         cmocka_unit_test(test_reopen_after_time_wait),
         cmocka_unit_test(test_name_of_a_domain_goes_to_its_server),
+        cmocka_unit_test(test_tcp_servfail_when_none_answers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
