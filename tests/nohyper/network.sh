@@ -85,8 +85,13 @@ check "after stop and start, status and list show the address again" bash -c '
     "$0" status net1 | grep -q "^net0: *$1 ipv4 $2/24" &&
     "$0" list | grep -E "^net1 " | grep -q "$2"' "$X" "$mac" "$ip4"
 check "started again: its name resolves and its published port serves" bash -c '
-    for _ in $(seq 50); do "$0" fetch 127.0.0.1 8080 2>/dev/null | grep -qx served-by-net1 && break; sleep 0.2; done
-    "$0" dns 10.61.0.1 net1 | grep -qx "$1" && "$0" fetch 127.0.0.1 8080 | grep -qx served-by-net1' "$PROBE" "$ip4"
+    for _ in $(seq 100); do
+        "$0" fetch 127.0.0.1 8080 2>/dev/null | grep -qx served-by-net1 &&
+            "$0" dns 10.61.0.1 net1 2>/dev/null | grep -qx "$1" && exit 0
+        sleep 0.2
+    done
+    echo "# after 20 s: fetch: $("$0" fetch 127.0.0.1 8080 2>&1 | head -2 | tr "\n" " ")dns: $("$0" dns 10.61.0.1 net1 2>&1 | tr "\n" " ")"
+    exit 1' "$PROBE" "$ip4"
 check "destroy" "$X" destroy net1
 check "destroy leaves no lease, veth, nft element, namespace or published port" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
