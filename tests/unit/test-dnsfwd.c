@@ -612,6 +612,24 @@ static void test_tcp_full_ends_the_oldest(void **state)
     tcp_done(r, fd);
 }
 
+/* The rig's forwarder closed and opened again on its address, with the
+ * same servers and `domains` (NULL: none). */
+static void reopen(struct rig *r, const char *const *domains)
+{
+    struct sockaddr_storage servers[2];
+    socklen_t lens[2];
+    for (int i = 0; i < 2; i++) {
+        servers[i] = r->f.servers[i];
+        lens[i] = r->f.server_lens[i];
+    }
+    struct sockaddr_in at = r->fwd_at;
+    dnsfwd_close(&r->f);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(dnsfwd_open(&r->f, (struct sockaddr *)&at, sizeof(at),
+                                 servers, lens, domains, 2, &err),
+                     0);
+}
+
 /* After the forwarder closed a connection first (TIME_WAIT on its
  * address), a forwarder opened again on that address binds (helper-82:
  * EADDRINUSE for a minute left a NOHYPER container broken). */
@@ -627,18 +645,7 @@ static void test_reopen_after_time_wait(void **state)
     assert_int_equal(send(fd, m, n + 2, 0), (ssize_t)n + 2);
     assert_int_equal(read_all(fd, got, 1), -1);
     tcp_done(r, fd);
-    struct sockaddr_storage servers[2];
-    socklen_t lens[2];
-    for (int i = 0; i < 2; i++) {
-        servers[i] = r->f.servers[i];
-        lens[i] = r->f.server_lens[i];
-    }
-    struct sockaddr_in at = r->fwd_at;
-    dnsfwd_close(&r->f);
-    xo_err err = XO_ERR_INIT;
-    assert_int_equal(dnsfwd_open(&r->f, (struct sockaddr *)&at, sizeof(at),
-                                 servers, lens, NULL, 2, &err),
-                     0);
+    reopen(r, NULL);
 }
 
 /* Servers of domains na and nb: a name under nb goes to nb's server
@@ -648,19 +655,8 @@ static void test_reopen_after_time_wait(void **state)
 static void test_name_of_a_domain_goes_to_its_server(void **state)
 {
     struct rig *r = *state;
-    struct sockaddr_storage servers[2];
-    socklen_t lens[2];
-    for (int i = 0; i < 2; i++) {
-        servers[i] = r->f.servers[i];
-        lens[i] = r->f.server_lens[i];
-    }
-    struct sockaddr_in at = r->fwd_at;
-    dnsfwd_close(&r->f);
-    xo_err err = XO_ERR_INIT;
     const char *const domains[] = {"na", "NB"};
-    assert_int_equal(dnsfwd_open(&r->f, (struct sockaddr *)&at, sizeof(at),
-                                 servers, lens, domains, 2, &err),
-                     0);
+    reopen(r, domains);
     /* "a1.Nb": header, then 2 "a1" 2 "Nb" 0, type A, class IN. */
     static const unsigned char q[] = {0x31, 0x31, 0x01, 0x00, 0, 1,   0,   0,
                                       0,    0,    0,    0,    2, 'a', '1', 2,
