@@ -103,7 +103,8 @@ static int attach_locked(const char *root, const char *network,
      * attached loses its elements and its ports' now, as its offline
      * would look for the new address; the ports go in again, to the new
      * address, with the next vif's online (netback/vif.c). */
-    if (existed && strcmp(before.ipv4, l->ipv4) != 0) {
+    bool moved = existed && strcmp(before.ipv4, l->ipv4) != 0;
+    if (moved) {
         if (nb_nft_heal_locked(root, err) < 0 ||
             (before.vif[0] &&
              nb_nft_vif(&st, &before, before.vif, false, err) < 0) ||
@@ -122,10 +123,15 @@ static int attach_locked(const char *root, const char *network,
         goto undo;
     xo_stamp("lease", "bridge present");
     /* Our nftables tables are checked (and rebuilt) where elements go in:
-     * the vif's online and publish_locked(), not here (netback/vif.c). */
-    if (nb_dns_update(root, &st, err) < 0)
+     * the vif's online and publish_locked(), not here (netback/vif.c).
+     * So are the names: hosts lists attached leases only, so this lease
+     * changes it only when it moved off an attached vif; otherwise
+     * dnsmasq is only started if it is not running (the vif's online
+     * tells it of the name: one hosts write and SIGHUP per create). */
+    if ((moved || !nb_dns_pid(root, st.net.name)) &&
+        nb_dns_update(root, &st, err) < 0)
         goto undo;
-    xo_stamp("lease", "dnsmasq hosts written and reloaded");
+    xo_stamp("lease", "dnsmasq running, hosts current");
     XO_FAULT_POINT("lease.dns-updated");
     rc = 0;
     goto out;

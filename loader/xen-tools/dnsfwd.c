@@ -3,7 +3,6 @@
  */
 #include "dnsfwd.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -83,8 +82,8 @@ size_t dnsfwd_empty_reply(unsigned char *m, size_t len, int rcode, bool tc)
 
 size_t dnsfwd_owner(const struct dnsfwd *f, const unsigned char *m, size_t len)
 {
-    /* The name as text, lower case: labels joined by dots (a label with
-     * a dot of its own only routes the query, as any name would). */
+    /* The name as text: labels joined by dots (a label with a dot of its
+     * own only routes the query, as any name would); case is ignored. */
     char name[256 + 64];
     size_t at = DNS_HEADER, out = 0, end = dnsfwd_question_end(m, len);
     if (!end)
@@ -93,7 +92,7 @@ size_t dnsfwd_owner(const struct dnsfwd *f, const unsigned char *m, size_t len)
         if (out)
             name[out++] = '.';
         for (size_t k = 1; k <= m[at]; k++)
-            name[out++] = (char)tolower(m[at + k]);
+            name[out++] = (char)m[at + k];
         at += (size_t)m[at] + 1;
     }
     name[out] = '\0';
