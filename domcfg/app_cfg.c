@@ -447,9 +447,20 @@ int app_cfg_long(const struct app_cfg *ac, const char *key, long min, long max,
     if (errno || end == s || *end)
         return app_cfg_bad_value(ac, key, err, "must be a number, not \"%s\"",
                                  s);
-    if (v < min || v > max)
-        return app_cfg_bad_value(ac, key, err, "%ld is out of range [%ld, %ld]",
-                                 v, min, max);
+    if (v < min || v > max) {
+        /* As written, and as read where that differs: numbers are read
+         * as xl reads them (strtol base 0), so 010 is 8 (helper-84). */
+        char dec[24];
+        /* cannot truncate: a long is at most 20 characters */
+        snprintf(dec, sizeof(dec), "%ld", v);
+        if (strcmp(dec, s) == 0)
+            return app_cfg_bad_value(
+                ac, key, err, "%ld is out of range [%ld, %ld]", v, min, max);
+        return app_cfg_bad_value(
+            ac, key, err,
+            "%.40s (read as %ld: a leading 0 is octal, 0x hexadecimal, as in xl) is out of range [%ld, %ld]",
+            s, v, min, max);
+    }
     *out_r = v;
     return 1;
 }

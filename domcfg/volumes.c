@@ -182,10 +182,15 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     v->target = target;
     if (strcmp(f[0], "tmpfs") == 0) {
         v->kind = DC_VOLUME_TMPFS;
-        if (n > 3 || (n == 3 && !domcfg_valid_tmpfs_size(f[2])))
+        if (n > 3)
             return app_cfg_bad_value(
                 ac, "oci_volumes", err,
                 "item %zu: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%%", i);
+        if (n == 3 && !domcfg_valid_tmpfs_size(f[2]))
+            return app_cfg_bad_value(
+                ac, "oci_volumes", err,
+                "item %zu: size \"%.64s\": tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%%",
+                i, f[2]);
         if (n == 3)
             v->size = xo_xstrdup(f[2]);
         return 0;

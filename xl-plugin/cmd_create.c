@@ -362,12 +362,45 @@ int create_write_requested(const struct rendered *r,
  * boots with and 10 times that (EXTRA_MEM_RATIO in Linux). */
 #define PV_BALLOON_RATIO 11
 
+/* "FILE:LINE: KEY" of app.cfg's setting of `key` (app_cfg_where), or
+ * "FILE: KEY" for a config from elsewhere; never NULL.  Free it. */
+static char *where_key(const struct app_cfg *ac, const char *cfg_path,
+                       const char *key)
+{
+    return ac ? app_cfg_where(ac, key) : xo_xasprintf("%s: %s", cfg_path, key);
+}
+
+/* A PV domain's maxmem against its memory: needs no loader, so a dry run
+ * without one refuses it too (helper-84). */
+static int check_maxmem(const struct domain_config *dc,
+                        const struct app_cfg *ac, const char *cfg_path,
+                        xo_err *err)
+{
+    /* Linux as a PV guest maps at most EXTRA_MEM_RATIO (10) times the
+     * memory it booted with for its balloon to grow into
+     * (arch/x86/xen/setup.c): a larger maxmem would take updates it
+     * never follows. */
+    if (dc->type != DC_TYPE_PV ||
+        dc->maxmem_mb <= PV_BALLOON_RATIO * dc->memory_mb)
+        return 0;
+    char *where = where_key(ac, cfg_path, "maxmem");
+    xo_err_set(
+        err, EINVAL,
+        "%s %ld MiB%s: a PV domain of %ld MiB can grow to %ld MiB at most (Linux's balloon takes up to 10 times the memory it booted with more)",
+        where, dc->maxmem_mb,
+        dc->container_memory_max_mb > 0 ? " (org.xl-oci.memory-max)" : "",
+        dc->memory_mb, PV_BALLOON_RATIO * dc->memory_mb);
+    free(where);
+    return -1;
+}
+
 /* Checks dc's memory against the loader's need; for a container with an
  * orchestrator's limit (container_memory_mb) it sets the memory instead:
- * the need plus the limit, one computation for both. */
-
+ * the need plus the limit, one computation for both.  Errors name ac's
+ * line of the key (cfg_path alone without ac). */
 static int check_memory(struct domain_config *dc, const struct loader_files *lf,
-                        const char *cfg_path, xo_err *err)
+                        const struct app_cfg *ac, const char *cfg_path,
+                        xo_err *err)
 {
     struct stat i;
     uint64_t k;
@@ -404,38 +437,32 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
         if (max > dc->maxmem_mb)
             dc->maxmem_mb = max;
     }
-    /* Linux as a PV guest maps at most EXTRA_MEM_RATIO (10) times the
-     * memory it booted with for its balloon to grow into
-     * (arch/x86/xen/setup.c): a larger maxmem would take updates it
-     * never follows. */
-    if (dc->type == DC_TYPE_PV &&
-        dc->maxmem_mb > PV_BALLOON_RATIO * dc->memory_mb)
-        return xo_err_set(
-            err, EINVAL,
-            "%s: maxmem %ld MiB%s: a PV domain of %ld MiB can grow to %ld MiB at most (Linux's balloon takes up to 10 times the memory it booted with more)",
-            cfg_path, dc->maxmem_mb,
-            dc->container_memory_max_mb > 0 ? " (org.xl-oci.memory-max)" : "",
-            dc->memory_mb, PV_BALLOON_RATIO * dc->memory_mb);
+    if (check_maxmem(dc, ac, cfg_path, err) < 0)
+        return -1;
     if (dc->container_memory_mb > 0)
         return 0;
     if (dc->memory_mb >= need)
         return 0;
+    char *where = where_key(ac, cfg_path, "memory");
     if (shares)
-        return xo_err_set(
+        xo_err_set(
             err, EINVAL,
-            "%s: memory = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB), %zu vif(s) (%ld MiB) and the rings of its shares (%ld MiB): set memory to at least %ld",
-            cfg_path, dc->memory_mb, dc->loader_dir, loader, dc->n_vifs, vifs,
+            "%s = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB), %zu vif(s) (%ld MiB) and the rings of its shares (%ld MiB): set memory to at least %ld",
+            where, dc->memory_mb, dc->loader_dir, loader, dc->n_vifs, vifs,
             shares, need);
-    if (vifs)
-        return xo_err_set(
+    else if (vifs)
+        xo_err_set(
             err, EINVAL,
-            "%s: memory = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB) and %zu vif(s) (%ld MiB): set memory to at least %ld",
-            cfg_path, dc->memory_mb, dc->loader_dir, loader, dc->n_vifs, vifs,
+            "%s = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB) and %zu vif(s) (%ld MiB): set memory to at least %ld",
+            where, dc->memory_mb, dc->loader_dir, loader, dc->n_vifs, vifs,
             need);
-    return xo_err_set(
-        err, EINVAL,
-        "%s: memory = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB): set memory to at least %ld",
-        cfg_path, dc->memory_mb, dc->loader_dir, loader, need);
+    else
+        xo_err_set(
+            err, EINVAL,
+            "%s = %ld is too small for the loader in %s (kernel as loaded and initramfs %ld MiB): set memory to at least %ld",
+            where, dc->memory_mb, dc->loader_dir, loader, need);
+    free(where);
+    return -1;
 }
 
 /*
@@ -456,9 +483,11 @@ static int preflight(struct rendered *r, const char *cfg_path, bool dry,
             "xl-oci: warning: %s; memory is not checked against the loader\n",
             xo_err_msg(err));
         xo_err_clear(err);
-        return 0;
+        return r->dc.container_memory_mb > 0
+                   ? 0
+                   : check_maxmem(&r->dc, r->ac, cfg_path, err);
     }
-    return check_memory(&r->dc, lf, cfg_path, err);
+    return check_memory(&r->dc, lf, r->ac, cfg_path, err);
 }
 
 static int dry_run(const struct create_opts *o, xo_err *err)
@@ -472,12 +501,19 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     bool parsed = create_parse_cfg(&r, o->cfg_path, err) == 0;
     for (size_t i = 0; parsed && i < r.dc.n_warnings; i++)
         fprintf(stderr, "xl-oci: warning: %s\n", r.dc.warnings[i]);
+    /* A container that asks for NOHYPER is refused what create refuses
+     * it, and the loader has no part in it (helper-84: -N took what
+     * create refused).  One that leaves the choice to the host is shown
+     * as a domain, checked as one: -N on a machine without Xen is how a
+     * domain's config is rendered. */
+    bool nohyper = parsed && r.dc.mode == DC_MODE_NOHYPER;
     if (!parsed ||
         netattach_resolve(&r.dc, r.ac, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||
         volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
         create_render_all(&r, err) < 0 ||
-        preflight(&r, o->cfg_path, true, &lf, err) < 0 ||
+        (nohyper ? create_nohyper_check(o, &r, err)
+                 : preflight(&r, o->cfg_path, true, &lf, err)) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto out;
     /* One document on stdout: a spec asked for there takes it. */
@@ -490,8 +526,7 @@ static int dry_run(const struct create_opts *o, xo_err *err)
         goto out;
     }
     /* What was shown is a domain's; say when create would not make one. */
-    if (r.dc.mode == DC_MODE_NOHYPER ||
-        (r.dc.mode == DC_MODE_AUTO && !xen_host_present()))
+    if (nohyper || (r.dc.mode == DC_MODE_AUTO && !xen_host_present()))
         fprintf(
             stderr,
             "xl-oci: note: %s would run through runc here (NOHYPER): --runtime-spec FILE shows what runc would get\n",
@@ -669,10 +704,12 @@ static int create_domain_once(struct create_opts *o, char **pull_ref_r,
         goto out;
     }
     if (!xen_host_present()) {
+        char *where = app_cfg_where_file(r.ac, "oci_mode");
         xo_err_set(
             err, ENODEV,
             "%s: oci_mode = \"xen\": Xen is not running on this host (no /dev/xen/privcmd), or this is one of its guests, not its dom0",
-            o->cfg_path);
+            where);
+        free(where);
         goto out;
     }
     rc = create_xen(o, &r, err);

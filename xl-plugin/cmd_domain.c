@@ -667,7 +667,9 @@ int main_stop(int argc, char **argv)
             timeout = strtol(optarg, &end, 10);
             timeout_given = true;
             if (!*optarg || *end || timeout < 0 || timeout > 86400) {
-                fprintf(stderr, "xl-oci stop: -t needs seconds (0-86400)\n");
+                fprintf(stderr,
+                        "xl-oci stop: -t '%s': needs seconds (0-86400)\n",
+                        optarg);
                 return XO_EXIT_USAGE;
             }
         }

@@ -128,10 +128,19 @@ static int parse_filter(struct events_opts *o, const char *arg)
         o->n_types++;
         return 0;
     }
-    fprintf(
-        stderr,
-        "xl-oci events: bad --filter '%s': name=NAME or type=TYPE (created, started, exited, restarting, stopped, destroyed, annotated, broken, paused, unpaused, deadline, updated), at most %d of each\n",
-        arg, MAX_FILTERS);
+    /* The types from the journal's own table, so none is left out
+     * (helper-84: "killed" was). */
+    fprintf(stderr,
+            "xl-oci events: bad --filter '%s': name=NAME or type=TYPE (", arg);
+    const char *sep = "";
+    for (size_t i = 0; i < EVENT_TYPE_COUNT; i++) {
+        const char *t = event_type_to_string((enum event_type)i);
+        if (t && *t) {
+            fprintf(stderr, "%s%s", sep, t);
+            sep = ", ";
+        }
+    }
+    fprintf(stderr, "), at most %d of each\n", MAX_FILTERS);
     return -1;
 }
 

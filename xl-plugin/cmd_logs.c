@@ -216,7 +216,10 @@ int main_logs(int argc, char **argv)
             char *end;
             tail = strtol(optarg, &end, 10);
             if (!*optarg || *end || tail < 0) {
-                fprintf(stderr, "xl-oci logs: --tail needs a number\n");
+                fprintf(
+                    stderr,
+                    "xl-oci logs: --tail '%s': needs a number of lines (0 or more)\n",
+                    optarg);
                 return XO_EXIT_USAGE;
             }
         }

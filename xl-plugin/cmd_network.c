@@ -24,7 +24,9 @@ int main_network(int argc, char **argv)
     char name[64];
     if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "--help") == 0) {
-        printf(
+        /* asked for: stdout; a usage error: stderr, as xl-oci alone */
+        fprintf(
+            argc < 2 ? stderr : stdout,
             "Usage: xl-oci network create|ls|inspect|rm|up [ARGS]\n\nManage container networks.  'xl-oci network SUB --help' for a subcommand's options.\n");
         return argc < 2 ? XO_EXIT_USAGE : XO_EXIT_OK;
     }

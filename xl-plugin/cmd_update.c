@@ -270,8 +270,9 @@ static int number(const char *opt, const char *text, long lo, long hi,
     errno = 0;
     long v = strtol(text, &end, 10);
     if (errno || end == text || *end || v < lo || v > hi) {
-        fprintf(stderr, "xl-oci update: %s needs a number from %ld to %ld\n",
-                opt, lo, hi);
+        fprintf(stderr,
+                "xl-oci update: %s '%s': needs a number from %ld to %ld\n", opt,
+                text, lo, hi);
         return -1;
     }
     *out = v;

@@ -24,7 +24,9 @@ int main_volume(int argc, char **argv)
     char name[64];
     if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "--help") == 0) {
-        printf(
+        /* asked for: stdout; a usage error: stderr, as xl-oci alone */
+        fprintf(
+            argc < 2 ? stderr : stdout,
             "Usage: xl-oci volume create|ls|inspect|annotate|resize|rm|import|export [ARGS]\n\nManage volumes.  'xl-oci volume SUB --help' for a subcommand's options.\n");
         return argc < 2 ? XO_EXIT_USAGE : XO_EXIT_OK;
     }
@@ -57,9 +59,9 @@ int main_volume_create(int argc, char **argv)
     char **labels = xo_xcalloc((size_t)argc + 1, sizeof(*labels));
     xo_err err = XO_ERR_INIT;
     int opt, rc = XO_EXIT_OK;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "volume create", 1)) !=
-               -1 &&
-           rc == XO_EXIT_OK) {
+    /* rc first: after a bad value, no usage on top of its error */
+    while (rc == XO_EXIT_OK && (opt = cmd_getopt(argc, argv, "", longopts,
+                                                 "volume create", 1)) != -1) {
         switch (opt) {
         case 's':
             if (volstore_size_parse(&o.size, optarg, &err) < 0)

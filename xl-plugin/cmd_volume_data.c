@@ -46,9 +46,9 @@ int main_volume_import(int argc, char **argv)
     char **labels = xo_xcalloc((size_t)argc + 1, sizeof(*labels));
     xo_err err = XO_ERR_INIT;
     int opt, rc = XO_EXIT_OK;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "volume import", 2)) !=
-               -1 &&
-           rc == XO_EXIT_OK) {
+    /* rc first: after a bad value, no usage on top of its error */
+    while (rc == XO_EXIT_OK && (opt = cmd_getopt(argc, argv, "", longopts,
+                                                 "volume import", 2)) != -1) {
         switch (opt) {
         case 'F':
             if (volstore_format_from_string(&o.format, optarg, &err) < 0)

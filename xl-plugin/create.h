@@ -104,6 +104,12 @@ int create_xen(struct create_opts *o, struct rendered *r, xo_err *err);
 int create_nohyper_net_again(const char *dir, struct domain_config *dc,
                              xo_err *err);
 
+/* What create_nohyper() refuses before it changes anything (what only a
+ * domain has, args and env past the stack limit), for the dry run:
+ * 0, or -1 with an error naming app.cfg's file, line and key. */
+int create_nohyper_check(const struct create_opts *o, const struct rendered *r,
+                         xo_err *err);
+
 /* Creates r's container NOHYPER (nohyper.h); prints what a create
  * prints. */
 int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err);

@@ -69,11 +69,15 @@ static void drop_anonymous(struct domain_config *dc, char ***targets_r,
     dc->n_volumes = k;
 }
 
-/* What only a Xen domain has today. */
+/* What only a Xen domain has today.  The image's anonymous volumes do not
+ * count (drop_anonymous() keeps them in the writable layer), so the dry
+ * run, which keeps them, refuses the same as create.  Errors name ac's
+ * line of the key at fault (the file alone without ac). */
 static int check_supported(const struct create_opts *o,
+                           const struct app_cfg *ac,
                            const struct domain_config *dc, xo_err *err)
 {
-    const char *what = NULL;
+    const char *what = NULL, *key = NULL;
     const char *wfs = dc->writable == DC_WRITABLE_DISK && dc->writable_source
                           ? fstype_probe(dc->writable_source)
                           : NULL;
@@ -82,7 +86,9 @@ static int check_supported(const struct create_opts *o,
     const struct dc_volume *block = NULL;
     for (size_t i = 0; i < dc->n_volumes && !block; i++)
         if (dc->volumes[i].kind != DC_VOLUME_TMPFS &&
-            dc->volumes[i].kind != DC_VOLUME_SHARE)
+            dc->volumes[i].kind != DC_VOLUME_SHARE &&
+            !(dc->volumes[i].kind == DC_VOLUME_NAMED &&
+              dc->volumes[i].anonymous))
             block = &dc->volumes[i];
     /* The entry at fault, by what it mounts and where. */
     char which[512] = "";
@@ -100,38 +106,51 @@ static int check_supported(const struct create_opts *o,
     /* Managed networks join through a veth pair (nohyper_net.h); an
      * xl vif line names a Xen backend there is no equivalent of. */
     if (dc->n_vifs > domcfg_network_count(dc))
-        what = "vif interfaces (use oci_network)";
+        what = "vif interfaces (use oci_network)", key = "vif";
     else if (dc->n_disks > 0)
         /* Silently left out, the container would miss its data
          * (helper-65). */
-        what = "disk (xl disk specs: use oci_volumes)";
+        what = "disk (xl disk specs: use oci_volumes)", key = "disk";
     else if (block || dc->writable_volume)
-        what = "volumes other than tmpfs and shares";
+        what = "volumes other than tmpfs and shares",
+        key = block ? "oci_volumes" : "oci_writable";
     else if (wfs && strcmp(wfs, "qcow2") == 0)
         what =
-            "a qcow2 oci_writable image (the host mounts it through a loop device: use a raw ext4 image)";
+            "a qcow2 oci_writable image (the host mounts it through a loop device: use a raw ext4 image)",
+        key = "oci_writable";
     else if (o->paused)
         what = "create -p";
     else if (o->foreground)
         what = "create -F";
     else if (o->console)
         what = "create -c (use xl-oci logs -f)";
-    if (what)
-        return xo_err_set(
+    if (what) {
+        /* "FILE:LINE: KEY: " where a key is at fault, else "FILE: " */
+        char *where =
+            key && ac ? app_cfg_where_file(ac, key) : xo_xstrdup(o->cfg_path);
+        xo_err_set(
             err, ENOTSUP,
             "%s: %s%s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
-            o->cfg_path, what, which);
+            where, what, which);
+        free(where);
+        return -1;
+    }
     /* runc sets only the sysctls the kernel keeps per namespace: the
      * others are the host's (a domain's kernel is the container's). */
     for (size_t i = 0; i < dc->n_sysctls; i++) {
         char name[OCI_SYSCTL_MAX_NAME + 1];
         const char *value = NULL;
         if (oci_sysctl_split(dc->sysctls[i], name, &value) == 0 &&
-            !oci_sysctl_namespaced(name))
-            return xo_err_set(
+            !oci_sysctl_namespaced(name)) {
+            char *where = ac ? app_cfg_where_file(ac, "oci_sysctl")
+                             : xo_xstrdup(o->cfg_path);
+            xo_err_set(
                 err, ENOTSUP,
                 "%s: oci_sysctl: %s is the whole host's, not the container's: a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen) may set only those the kernel keeps per namespace (net.*, fs.mqueue.*, the System V IPC ones, kernel.domainname)",
-                o->cfg_path, name);
+                where, name);
+            free(where);
+            return -1;
+        }
     }
     return 0;
 }
@@ -158,6 +177,15 @@ static int check_exec_size(const struct create_opts *o,
             "runc's", err) < 0)
         return xo_err_wrap(err, "%s", o->cfg_path);
     return 0;
+}
+
+int create_nohyper_check(const struct create_opts *o, const struct rendered *r,
+                         xo_err *err)
+{
+    return check_supported(o, r->ac, &r->dc, err) < 0 ||
+                   check_exec_size(o, &r->dc, err) < 0
+               ? -1
+               : 0;
 }
 
 /* The runtime spec names the namespace nohyper_net_up() will make. */
@@ -380,7 +408,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     drop_anonymous(&r->dc, &kept, &n_kept);
     warn_xen_only(r->ac);
     warn_vcpus_past_host(r->ac, &r->dc);
-    if (check_supported(o, &r->dc, err) < 0 ||
+    if (check_supported(o, r->ac, &r->dc, err) < 0 ||
         check_exec_size(o, &r->dc, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||

@@ -22,6 +22,10 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     int opt;
+    /* getopt names argv[0] in its messages: "xl-oci", not the path it
+     * was run by (helper-84). */
+    if (argc > 0)
+        argv[0] = "xl-oci";
     /* '+': stop at the command name, its options are its own. */
     while ((opt = getopt_long(argc, argv, "+vNh", longopts, NULL)) != -1) {
         switch (opt) {

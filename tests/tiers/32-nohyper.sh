@@ -823,15 +823,26 @@ fails_with "a managed volume is refused, naming it" "volumes other than tmpfs an
 
 # --- what NOHYPER refuses, leaving nothing ---------------------------------------
 cfg e1 'vif = [ "bridge=xenbr0" ]'
-fails_with "an xl vif line is refused, naming the key" "vif interfaces (use oci_network): not available for a NOHYPER container" \
+fails_with "an xl vif line is refused, naming the key and its line" "e1.cfg:3: vif interfaces (use oci_network): not available for a NOHYPER container" \
     "$X" create "$T/e1.cfg"
 check "and leaves nothing" nothing_left e1
 cfg e3 'disk = [ "format=raw, vdev=xvdz, access=r, target=/dev/null" ]'
 fails_with "an xl disk line is refused, naming the key (helper-65: ignored)" "disk (xl disk specs: use oci_volumes): not available for a NOHYPER container" \
     "$X" create "$T/e3.cfg"
 check "and leaves nothing" nothing_left e3
+# The dry run refuses what create refuses (helper-84: it took them).
+cfg e4 'oci_mode = "nohyper"' 'vif = [ "bridge=xenbr0" ]'
+fails_with "create -N of a NOHYPER container refuses an xl vif line too" \
+    "e4.cfg:4: vif interfaces (use oci_network): not available for a NOHYPER container" "$X" create -N "$T/e4.cfg"
+cfg e5 'oci_mode = "nohyper"' 'oci_sysctl = [ "net.core.somaxconn=512", "kernel.bogus=1" ]'
+fails_with "create -N of a NOHYPER container refuses a host-wide sysctl too" \
+    "e5.cfg:4: oci_sysctl: kernel.bogus is the whole host's" "$X" create -N "$T/e5.cfg"
+cfg e6 'memory = 64' 'maxmem = 1000'
+fails_with "create -N without a loader still refuses a maxmem past 11 times memory, naming its line" \
+    "e6.cfg:4: maxmem 1000 MiB: a PV domain of 64 MiB can grow to 704 MiB at most" \
+    env XL_OCI_LOADER_DIR="$T/no-loader" "$X" create -N "$T/e6.cfg"
 cfg e2 'oci_mode = "xen"'
-fails_with "oci_mode = \"xen\" on a host without Xen" "Xen is not running on this host" "$X" create "$T/e2.cfg"
+fails_with "oci_mode = \"xen\" on a host without Xen, naming the line" "e2.cfg:3: oci_mode = \"xen\": Xen is not running on this host" "$X" create "$T/e2.cfg"
 # (A program that cannot be run is an exit: above.)  A working directory
 # that is a file fails the create, naming it (Docker refuses it too), and
 # leaves nothing.

@@ -189,7 +189,7 @@ check "--since TIME with --until 0s lists this tier's events" \
 check "--since 1h (relative) lists them too" sh -c "'$X' events --since 1h --until 0s | grep -q 'exited     of exit-code=1'"
 fails_with "a bad time is a usage error naming it" 'bad time "yesterday"' "$X" events --since yesterday
 fails_with "a bad filter" "bad --filter 'colour=red'" "$X" events --filter colour=red
-fails_with "an unknown type" "bad --filter 'type=exploded'" "$X" events --filter type=exploded
+fails_with "an unknown type, listing every type" "bad --filter 'type=exploded': name=NAME or type=TYPE (created, started, exited, restarting, stopped, destroyed, annotated, broken, paused, unpaused, deadline, updated, killed)" "$X" events --filter type=exploded
 check "events --help" sh -c "'$X' events --help | grep -q -- '--since TIME'"
 
 # --- live follow and rotation ------------------------------------------------
@@ -451,8 +451,8 @@ check "update --cap 0: back to the quota of vcpus" sh -c "'$X' update uv --cap 0
 "$X" stop -t 1 uv >/dev/null 2>&1
 "$X" destroy uv >/dev/null 2>&1
 fails_with "update without a limit is a usage error" "give --cpu-weight, --cap or --memory" "$X" update up
-fails_with "update --cpu-weight 0" "--cpu-weight needs a number from 1 to 65535" "$X" update up --cpu-weight 0
-fails_with "update --memory 8" "--memory needs a number from 16" "$X" update up --memory 8
+fails_with "update --cpu-weight 0" "--cpu-weight '0': needs a number from 1 to 65535" "$X" update up --cpu-weight 0
+fails_with "update --memory 8" "--memory '8': needs a number from 16" "$X" update up --memory 8
 fails_with "update of an unknown container" "no container domain named nosuch" "$X" update nosuch --cap 10
 # Operands beyond the usage line are refused, not ignored (`status a b`
 # showed a alone; `list --json extra` printed the list).

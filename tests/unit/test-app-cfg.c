@@ -114,6 +114,13 @@ static void test_bounds(void **state)
     assert_int_equal(app_cfg_long(ac, "memory", 8, 8, &l, &err), 1);
     assert_int_equal(l, 8);
     l = 77;
+    /* read as xl reads it (010 is 8), and said as written (helper-84) */
+    struct app_cfg *oct = read_ok("memory = 010\n");
+    assert_int_equal(app_cfg_long(oct, "memory", 16, 1024, &l, &err), -1);
+    assert_string_equal(
+        xo_err_msg(&err),
+        "t.cfg:1: memory: 010 (read as 8: a leading 0 is octal, 0x hexadecimal, as in xl) is out of range [16, 1024]");
+    app_cfg_free(oct);
     assert_int_equal(app_cfg_long(ac, "vcpus", 1, 8, &l, &err), -1);
     assert_string_equal(xo_err_msg(&err),
                         "t.cfg:2: vcpus: must be a number, not \"lots\"");

@@ -724,7 +724,7 @@ static void test_storage(void **state)
         "app.cfg:3: oci_volumes: item 0: \"-v\" is neither an absolute path, tmpfs, nor a volume name: volume name \"-v\" must begin with a letter or digit");
     build_fails(
         fx, img, BASE "oci_volumes = [ \"tmpfs:/t:lots\" ]\n",
-        "app.cfg:3: oci_volumes: item 0: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%");
+        "app.cfg:3: oci_volumes: item 0: size \"lots\": tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%");
     build_fails(
         fx, img, BASE "oci_volumes = [ \"tmpfs:/t:1m:ro\" ]\n",
         "app.cfg:3: oci_volumes: item 0: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%");
