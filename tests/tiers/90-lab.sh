@@ -5,8 +5,8 @@
 # TAP line per RESULT a scenario reports, plus a "not ok" for a scenario that
 # times out, exits non-zero or never runs.  It never skips: the lab needs only
 # apt and QEMU TCG, which CI has.  Serial log: build/lab/serial.log.  A whole
-# run boots twice: every other scenario under the C xenstored, and
-# 10-create under oxenstored beside it (below).
+# run boots twice: 10-create and 45-volumes under oxenstored, beside the
+# first boot of every other scenario under the C xenstored (below).
 #
 # The real-image scenario (40-real-images) runs root volumes pulled here, on
 # the host, from the layouts tools/realimages/build.sh makes (cached; the
@@ -37,18 +37,21 @@ case " ${LAB_SCENARIOS:-40} " in
     fi
     ;;
 esac
-# A whole run: every scenario but 10-create in the first boot; 10-create
-# has the second boot to itself (below).
-first=${LAB_SCENARIOS:-$(cd "$top/tests/lab" && ls [0-9]*.sh | grep -v '^10-create' | sed 's/\.sh$//' | tr '\n' ' ')}
+# A whole run: the scenarios of $second_scenarios (create's lifecycle and
+# the volumes) in the second boot, every other one in the first.
+second_scenarios="10-create 45-volumes"
+first=${LAB_SCENARIOS:-$(cd "$top/tests/lab" && for f in [0-9]*.sh; do
+    case " $second_scenarios " in *" ${f%.sh} "*) ;; *) printf '%s ' "${f%.sh}" ;; esac
+done)}
 lab=${LAB_DIR:-$top/build/lab}
 # Debian's /etc/init.d/xen starts oxenstored when both xenstoreds are
 # installed (Debian 12's are); the first boot runs the C xenstored, the
-# upstream default the benches are measured on.  A second, short boot runs
+# upstream default the benches are measured on.  A second boot runs
 # create's scenario (the lifecycle: DomainStatus, watches, the monitor's
-# restarts, destroy's nodes) under oxenstored, its lines marked
-# "oxenstored"; every scenario of the first boot creates and destroys
-# containers, so both xenstoreds see the lifecycle, and 10-create runs
-# once (the whole tier passed under both on 2026-12-01).
+# restarts, destroy's nodes) and the volumes' under oxenstored, its lines
+# marked "oxenstored"; every scenario of the first boot creates and
+# destroys containers, so both xenstoreds see the lifecycle, and each
+# scenario runs once (the whole tier passed under both on 2026-12-01).
 #
 # The second boot has a lab dir of its own and runs beside the first once
 # the host tiers are done (tests/run creates XO_LAB_GATE then) or the first
@@ -73,8 +76,9 @@ if [ -z "${LAB_SCENARIOS:-}" ]; then
             sleep 2
         done
         echo "# lab: second boot (oxenstored) starts in $second"
-        LAB_DIR=$second LAB_STAGE_FROM=$lab LAB_EXTRA= LAB_XENSTORED=oxenstored \
-            "$top/tools/lab/lab" run 10-create
+        # shellcheck disable=SC2086 # a list of names
+        LAB_DIR=$second LAB_STAGE_FROM=$lab LAB_EXTRA='' LAB_XENSTORED=oxenstored \
+            "$top/tools/lab/lab" run $second_scenarios
         echo $? > "$second/run.rc"
     ) > "$second/run.out" 2>&1 &
     second_pid=$!
@@ -94,4 +98,4 @@ if [ -n "$second_pid" ]; then
         rc=1
     }
 fi
-exit $rc
+exit "$rc"
