@@ -36,6 +36,7 @@
 #include "state.h"
 #include "status.h"
 #include "xen.h"
+#include "volattach.h"
 #include "xl_oci.h"
 #include "common/xenlight_lib.h"
 
@@ -122,14 +123,19 @@ static int start_nohyper(struct xen_handles *h, const char *name,
         if (r->dc.volumes[i].kind == DC_VOLUME_NAMED &&
             r->dc.volumes[i].anonymous)
             kept[n_kept++] = r->dc.volumes[i].target;
-    int made = state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
-                       nohyper_teardown(root, name, true, err) < 0 ||
-                       nohyper_mount(dir, &r->dc, err) < 0 ||
-                       nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
-                       nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 ||
-                       create_nohyper_net_again(dir, &r->dc, err) < 0
-                   ? -1
-                   : 0;
+    /* A share's directory is checked before anything changes, as the
+     * root volume is: its monitor would find it missing only once it
+     * had torn the last run down (helper-85: broken for good). */
+    int made =
+        volattach_check_shares(&r->dc, err) < 0 ||
+                state_domain_dir(dir, sizeof(dir), root, name, err) < 0 ||
+                nohyper_teardown(root, name, true, err) < 0 ||
+                nohyper_mount(dir, &r->dc, err) < 0 ||
+                nohyper_mount_points(dir, kept, n_kept, err) < 0 ||
+                nohyper_mount_points(dir, &r->dc.cwd, 1, err) < 0 ||
+                create_nohyper_net_again(dir, &r->dc, err) < 0
+            ? -1
+            : 0;
     free(kept); /* the strings are r's */
     if (made < 0)
         return -1;

@@ -328,13 +328,25 @@ static int confirm_gone(struct xen_handles *h, const char *name,
     return 1;
 }
 
-/* Waits until DomainStatus is final; returns 0, or -1 after `ms`. */
+/* Waits until DomainStatus is final; returns 0, or -1 after `ms`, when
+ * it is down for good (ESRCH) or another container took the name (a
+ * destroy and a create meanwhile: ENOENT, as one destroyed). */
 static int wait_final(struct xen_handles *h, const char *name, long ms,
                       struct domain_status *st, xo_err *err)
 {
+    /* The container this wait began on: another of the same name (a
+     * destroy, then a create) is not it. */
+    char uuid[sizeof(st->uuid)] = "";
     for (long waited = 0;; waited += 200) {
         if (status_read(h->xs, name, st, err) < 0)
             return -1;
+        if (!uuid[0])
+            /* cannot truncate: a copy of the same field */
+            snprintf(uuid, sizeof(uuid), "%s", st->uuid);
+        else if (strcmp(uuid, st->uuid) != 0)
+            return xo_err_set(
+                err, ENOENT,
+                "%s was destroyed (another container has the name now)", name);
         if (state_final(st))
             return 0;
         /* Nothing will ever make it final: no process, no monitor. */
@@ -505,7 +517,24 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     int r = cmd_end_policy(h, name, err);
     if (r <= 0)
         return r;
-    if (status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err) < 0)
+    /* Halting only over a state that still runs, read again under the
+     * global lock, which the monitor takes for its final state: an exit it
+     * recorded meanwhile is not overwritten (it stayed halting for good). */
+    int lock = state_lock(root, err);
+    if (lock < 0)
+        return -1;
+    if (status_read(h->xs, name, &st, err) < 0) {
+        close(lock);
+        return -1;
+    }
+    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_BOOTING &&
+        st.state != DOMAIN_STATE_PAUSED) {
+        close(lock);
+        return wait_final(h, name, 10000, &st, err) < 0 ? -1 : 0;
+    }
+    r = status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err);
+    close(lock);
+    if (r < 0)
         return -1;
     if (nohyper_kill(root, name, sig, err) < 0) {
         /* It may have exited in between: then its status says so. */
@@ -736,6 +765,12 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, bool ran,
 {
     const char *root = cmd_state_root();
     char dir[4096];
+    /* Not running by intent from here on, so that a reader seeing the
+     * monitor gone meanwhile does not call it down, "how it ended is
+     * unknown" (helper-85: status said so during every destroy). */
+    xo_err ignore = XO_ERR_INIT;
+    state_run_set(root, name, STATE_RUN_STOPPED, &ignore);
+    xo_err_clear(&ignore);
     stop_monitor(root, name);
     XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
     if (nohyper_teardown(root, name, false, err) < 0)

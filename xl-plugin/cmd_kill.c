@@ -80,6 +80,10 @@ static void signal_name(char *buf, size_t size, int sig)
         snprintf(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
 }
 
+/* How long SIGKILL waits for the end to be recorded, in ms (docker kill
+ * waits 10 s for the exit, then returns). */
+#define KILL_END_WAIT_MS 10000
+
 static int do_kill(const char *name, int sig, xo_err *err)
 {
     struct xen_handles h = {0};
@@ -92,8 +96,11 @@ static int do_kill(const char *name, int sig, xo_err *err)
     if (status_read(h.xs, name, &st, err) < 0)
         goto out;
     bool down = cmd_container_down(cmd_state_root(), name, true, &st);
+    /* Halting: a stop waits out its grace, and a kill is the way out, as
+     * docker kill is during a slow docker stop (helper-85: refused). */
     if (down ||
-        (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_PAUSED)) {
+        (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_PAUSED &&
+         st.state != DOMAIN_STATE_HALTING)) {
         xo_err_set(err, EINVAL, "%s is not running (state %s)", name,
                    down ? CMD_STATE_DOWN : domain_state_to_string(st.state));
         goto out;
@@ -124,6 +131,19 @@ static int do_kill(const char *name, int sig, xo_err *err)
     journal_record_init(&ev, EVENT_KILLED, name);
     signal_name(ev.detail, sizeof(ev.detail), sig);
     journal_emit(cmd_state_root(), &ev);
+    /* SIGKILL returns once the end is recorded, as docker kill waits for
+     * the container to exit: `kill; start` found it halting (helper-85).
+     * Bounded: the signal went, which is what kill promises. */
+    if (sig == SIGKILL) {
+        enum domain_state now;
+        xo_err werr = XO_ERR_INIT;
+        status_wait_while(h.xs, name,
+                          STATUS_STATE_BIT(DOMAIN_STATE_RUNNING) |
+                              STATUS_STATE_BIT(DOMAIN_STATE_PAUSED) |
+                              STATUS_STATE_BIT(DOMAIN_STATE_HALTING),
+                          KILL_END_WAIT_MS, &now, &werr);
+        xo_err_clear(&werr);
+    }
     rc = 0;
 out:
     xen_close(&h);

@@ -375,14 +375,16 @@ out:
     return rc;
 }
 
-static const int forwarded[] = {
+const int exec_client_signals[] = {
     SIGHUP,  SIGINT,  SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,   SIGTERM, SIGCONT,
     SIGTSTP, SIGTTIN, SIGTTOU, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPWR};
+const size_t exec_client_n_signals =
+    sizeof(exec_client_signals) / sizeof(exec_client_signals[0]);
 
 bool exec_client_forwards(int sig)
 {
-    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-        if (forwarded[i] == sig)
+    for (size_t i = 0; i < exec_client_n_signals; i++)
+        if (exec_client_signals[i] == sig)
             return true;
     return false;
 }
@@ -445,8 +447,8 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err)
     struct termios saved;
     sigset_t sigs, old;
     sigemptyset(&sigs);
-    for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-        sigaddset(&sigs, forwarded[i]);
+    for (size_t i = 0; i < exec_client_n_signals; i++)
+        sigaddset(&sigs, exec_client_signals[i]);
     sigaddset(&sigs, SIGWINCH);
     sigprocmask(SIG_BLOCK, &sigs, &old);
     sfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);

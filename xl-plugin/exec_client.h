@@ -63,6 +63,10 @@ int exec_client_run(const struct exec_client_opts *o, int *code_r, xo_err *err);
  * is kept for our own writes): HUP, INT, QUIT, USR1, USR2, ALRM, TERM,
  * CONT, TSTP, TTIN, TTOU, XCPU, XFSZ, VTALRM, PROF and PWR. */
 bool exec_client_forwards(int sig);
+/* The same list, exec_client_n_signals of them, for a NOHYPER exec's
+ * runc (nohyper.c), which passes on all of them but SIGPROF. */
+extern const int exec_client_signals[];
+extern const size_t exec_client_n_signals;
 
 /* Sends `sig` (1..64) to the container's process 1 through the channel
  * and waits for the guest to confirm it. */

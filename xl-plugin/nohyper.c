@@ -30,6 +30,7 @@
 #include "domcfg/from_runtime_spec.h"
 #include "domcfg/fstype.h"
 #include "loopdev.h"
+#include "exec_client.h"
 #include "monitor_spawn.h"
 #include "nohyper_net.h"
 #include "state.h"
@@ -210,11 +211,18 @@ static void forward_signal(int sig, siginfo_t *si, void *uc)
     errno = saved;
 }
 
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+/* Those a domain's exec passes on (exec_client.h), but SIGPROF: runc's
+ * Go runtime keeps that one for itself and never passes it on, and
+ * exec would not end (helper-85: NOHYPER passed on only INT, TERM, HUP
+ * and QUIT; any other killed xl-oci exec and left the process). */
+static bool forwarded(int sig)
+{
+    return sig != SIGPROF && exec_client_forwards(sig);
+}
 
 /* Forks runc with stdin on /dev/null and stdout+stderr on out_fd (or
  * /dev/null when -1), or with our own stdio when `inherit`, and then
- * forwards SIGINT, SIGTERM, SIGHUP and SIGQUIT to it; waits.  `log`:
+ * forwards the signals forwarded() names to it; waits.  `log`:
  * runc's own log (JSON lines), or NULL. */
 /* Copies what the pty's master gives to our stdout until the slave's
  * last holder closes it (EIO). */
@@ -245,21 +253,23 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
     }
     const char *runc = argv[0];
     fflush(NULL);
-    struct sigaction old[4];
+    struct sigaction old[NSIG];
     forward_all = pty != NULL;
     if (inherit) {
         struct sigaction sa = {0};
         sa.sa_sigaction = forward_signal;
         sa.sa_flags = SA_SIGINFO | SA_RESTART;
         sigemptyset(&sa.sa_mask);
-        for (size_t i = 0; i < 4; i++)
-            sigaction(forwarded[i], &sa, &old[i]);
+        for (int sig = 1; sig < NSIG; sig++)
+            if (forwarded(sig))
+                sigaction(sig, &sa, &old[sig]);
     }
     pid_t pid = fork();
     if (pid < 0) {
         if (inherit)
-            for (size_t i = 0; i < 4; i++)
-                sigaction(forwarded[i], &old[i], NULL);
+            for (int sig = 1; sig < NSIG; sig++)
+                if (forwarded(sig))
+                    sigaction(sig, &old[sig], NULL);
         if (pty) {
             close(pty[0]);
             close(pty[1]);
@@ -315,8 +325,9 @@ static int run_runc_log(const char *root, const char *const args[], int out_fd,
         ;
     if (inherit) {
         forward_to = 0;
-        for (size_t i = 0; i < 4; i++)
-            sigaction(forwarded[i], &old[i], NULL);
+        for (int sig = 1; sig < NSIG; sig++)
+            if (forwarded(sig))
+                sigaction(sig, &old[sig], NULL);
     }
     int ws;
     int wr;

@@ -399,7 +399,7 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
             pid = restart_after_backoff(h.xs, root, name, dir, &relay, due,
                                         &not_run, err);
             if (pid == -1)
-                goto broken;
+                goto restart_failed;
             if (pid == 0)
                 break; /* stopped in the backoff */
         }
@@ -434,12 +434,19 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
             break;
     }
     /* Halted: the writable layer stays for `start` (destroy drops it). */
+halted:
     nohyper_dns_stop(dns); /* out of the namespace before it goes */
     dns = 0;
     rc = nohyper_teardown(root, name, true, err);
     xo_err e = XO_ERR_INIT;
+    /* Under the global lock, as stop sets halting: one comes wholly
+     * after the other. */
+    int final_lock = state_lock(root, &e);
+    xo_err_clear(&e);
     status_set_state(h.xs, name,
                      rc == 0 ? DOMAIN_STATE_HALTED : DOMAIN_STATE_BROKEN, &e);
+    if (final_lock >= 0)
+        close(final_lock);
     if (rc < 0) {
         status_set(h.xs, name, DOMAIN_STATUS_KEY_ERROR, xo_err_msg(err), &e);
         journal_note(root, EVENT_BROKEN, name, xo_err_msg(err));
@@ -447,6 +454,21 @@ static int run(const char *root, const char *name, int ready_fd, xo_err *err)
     xo_err_clear(&e);
     monitor_restart_note_end(h.xs, root, name);
     goto out;
+restart_failed:;
+    /* A restart that could not run (a share's directory gone meanwhile):
+     * halted with the error, as Docker leaves a container whose restart
+     * failed exited, so `start` runs it once the cause is gone; the
+     * writable layer stays (helper-85: broken for good, and destroy was
+     * the only way out, dropping the layer). */
+    xo_warn("%s: restart failed: %s", name, xo_err_msg(err));
+    {
+        xo_err re = XO_ERR_INIT;
+        status_setf(h.xs, name, DOMAIN_STATUS_KEY_ERROR, &re,
+                    "restart failed: %s", xo_err_msg(err));
+        xo_err_clear(&re);
+    }
+    xo_err_clear(err);
+    goto halted;
 broken:;
     /* Create waits for us and reads what went wrong from DomainStatus. */
     xo_err be = XO_ERR_INIT;

@@ -694,6 +694,18 @@ rc=0
 wait "$sp" || rc=$?
 [ "$rc" = 5 ] && grep -qx got-int "$T/sig.out" && ok "exec: SIGINT sent to xl-oci reaches the process (exit 5)" ||
     nok "exec: SIGINT: exit $rc, output '$(tr '\n' ' ' <"$T/sig.out")'"
+# Every signal xl-oci(1) lists but PROF, not only INT, TERM, HUP and QUIT
+# (helper-85: USR1 killed xl-oci exec and left the process running).
+for sig in USR1 PWR; do
+    timeout 30 "$X" exec s1 sh -c 'trap "echo got-$0; exit 6" '"$sig"'; echo ready; while :; do sleep 1; done' "$sig" >"$T/sig.out" 2>&1 &
+    sp=$!
+    for _ in $(seq 50); do grep -q ready "$T/sig.out" && break; sleep 0.1; done
+    kill -"$sig" "$sp"
+    rc=0
+    wait "$sp" || rc=$?
+    [ "$rc" = 6 ] && grep -qx "got-$sig" "$T/sig.out" && ok "exec: SIG$sig sent to xl-oci reaches the process (exit 6)" ||
+        nok "exec: SIG$sig: exit $rc, output '$(tr '\n' ' ' <"$T/sig.out")'"
+done
 check "exec -u NAME -w DIR: that user (by the container's /etc/passwd), that cwd" bash -c \
     '[ "$("$0" exec -u app -w /tmp s1 sh -c "id -u; id -g; pwd" | tr "\n" " ")" = "1234 1235 /tmp " ]' "$X"
 check "exec: the container's user keeps its supplementary groups (0 50)" bash -c \
@@ -883,6 +895,92 @@ check "stop with the monitor gone: exit 0, halted, its root unmounted (the writa
     "$X" "$rc" "$T"
 "$X" destroy km >/dev/null 2>&1
 check "destroyed: nothing of it left mounted" bash -c '! grep -q " $0/state/domains/km/" /proc/self/mounts' "$T"
+
+# --- races an admin meets (helper-85) -------------------------------------------
+# A stop racing the container's own exit: the exit stays recorded, halted
+# (stop set halting over the monitor's halted, and it stayed so for good).
+cfg rs 'oci_cmd = [ "sleep 0.5; exit 3" ]'
+"$X" create "$T/rs.cfg" >/dev/null 2>&1
+"$X" wait rs >/dev/null 2>&1
+race_bad=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    "$X" start rs >/dev/null 2>&1 || { race_bad="start $i failed"; break; }
+    sleep 0.$((440 + RANDOM % 120))
+    "$X" stop -t 2 rs >/dev/null 2>&1
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        [ "$("$X" status --json rs | jq -r .state)" = halted ] && break
+        sleep 0.3
+    done
+    st=$("$X" status --json rs | jq -r .state)
+    [ "$st" = halted ] || { race_bad="run $i: $st"; break; }
+done
+[ -z "$race_bad" ] && ok "stop racing the container's exit, 12 times: always halted, start works again" ||
+    nok "stop racing the container's exit: $race_bad"
+"$X" destroy rs >/dev/null 2>&1
+# wait follows the container it began on, not its name: destroyed (137),
+# even when a create of the same name comes at once.
+cfg wr 'oci_cmd = [ "exec sleep 1000" ]'
+wr_bad=
+for i in 1 2; do
+    "$X" create "$T/wr.cfg" >/dev/null 2>&1
+    timeout 8 "$X" wait wr >/dev/null 2>&1 &
+    wp=$!
+    sleep 0.5
+    "$X" destroy wr >/dev/null 2>&1
+    "$X" create "$T/wr.cfg" >/dev/null 2>&1
+    rc=0
+    wait "$wp" || rc=$?
+    [ "$rc" = 137 ] || wr_bad="$wr_bad run $i: $rc"
+    "$X" destroy wr >/dev/null 2>&1
+done
+[ -z "$wr_bad" ] && ok "wait on a container destroyed and created again by name returns 137" ||
+    nok "wait followed the new container:$wr_bad (124: still waiting)"
+# kill returns once the end is recorded (kill; start found it halting),
+# and takes a container a stop is waiting on (refused while halting).
+cfg ks 'oci_stop_timeout = 30' 'oci_cmd = [ "trap \"\" TERM; exec sleep 1000" ]'
+"$X" create "$T/ks.cfg" >/dev/null 2>&1
+check "kill, then start at once: it runs again" bash -c \
+    '"$0" kill ks && "$0" start ks >/dev/null && [ "$("$0" status --json ks | jq -r .state)" = running ]' "$X"
+"$X" stop ks >/dev/null 2>&1 &
+stp=$!
+for _ in $(seq 50); do
+    [ "$("$X" status --json ks | jq -r .state)" = halting ] && break
+    sleep 0.1
+done
+check "kill while a stop waits out a 30 s grace: taken, and the stop ends with it (137)" bash -c \
+    '"$0" kill ks && wait_s=0 && while kill -0 "$1" 2>/dev/null && [ $wait_s -lt 50 ]; do sleep 0.2; wait_s=$((wait_s + 1)); done &&
+     ! kill -0 "$1" 2>/dev/null && [ "$("$0" status --json ks | jq -r .exit_code)" = 137 ]' "$X" "$stp"
+wait "$stp" 2>/dev/null
+"$X" destroy ks >/dev/null 2>&1
+# A share's directory missing at start is refused before anything
+# changes; with it back, start runs the container, its files kept.
+mkdir -p "$T/shS"
+cfg sb "oci_volumes = [ \"share:$T/shS:/sh\" ]" 'oci_cmd = [ "exec sleep 1000" ]'
+"$X" create "$T/sb.cfg" >/dev/null 2>&1
+"$X" exec sb sh -c 'echo precious >/keep'
+"$X" stop -t 0 sb >/dev/null 2>&1
+rmdir "$T/shS"
+fails_with "start with a share's directory gone is refused, naming it" "$T/shS" "$X" start sb
+check "and the container stays halted" bash -c '[ "$("$0" status --json sb | jq -r .state)" = halted ]' "$X"
+mkdir "$T/shS"
+check "with the directory back, start runs it, its writable layer kept" bash -c \
+    '"$0" start sb >/dev/null && [ "$("$0" exec sb cat /keep)" = precious ]' "$X"
+"$X" destroy sb >/dev/null 2>&1
+# Its restart policy meeting the same: halted with the error, and start
+# works once the directory is back (it was broken for good).
+cfg sr "oci_volumes = [ \"share:$T/shS:/sh\" ]" 'oci_restart = "always"' 'oci_cmd = [ "sleep 1; exit 1" ]'
+"$X" create "$T/sr.cfg" >/dev/null 2>&1
+rmdir "$T/shS"
+for _ in $(seq 60); do
+    [ "$("$X" status --json sr | jq -r .state)" = halted ] && break
+    sleep 0.5
+done
+check "a restart that cannot run (share gone): halted, the error says restart failed" bash -c \
+    'st=$("$0" status --json sr) && [ "$(echo "$st" | jq -r .state)" = halted ] && echo "$st" | jq -r .error | grep -q "^restart failed: .*shS"' "$X"
+mkdir "$T/shS"
+check "and start runs it again once the directory is back" bash -c \
+    '"$0" start sr >/dev/null && [ "$("$0" status --json sr | jq -r .state)" != broken ]' "$X"
+"$X" destroy sr >/dev/null 2>&1
 
 # --- valgrind: the commands on the file store, and the monitor's path -------
 if command -v valgrind >/dev/null; then
