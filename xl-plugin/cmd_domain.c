@@ -527,10 +527,19 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
         close(lock);
         return -1;
     }
-    if (st.state != DOMAIN_STATE_RUNNING && st.state != DOMAIN_STATE_BOOTING &&
-        st.state != DOMAIN_STATE_PAUSED) {
+    /* Ended meanwhile, or ending (the monitor writes halting before its
+     * final state): wait for that.  Any other state, one a power loss
+     * left unreadable among them, is stopped (helper-67). */
+    if (state_final(&st) || st.state == DOMAIN_STATE_HALTING) {
         close(lock);
-        return wait_final(h, name, 10000, &st, err) < 0 ? -1 : 0;
+        /* as long as this stop would have waited (another stop's grace) */
+        if (wait_final(h, name, (timeout > 10 ? timeout : 10) * 1000, &st,
+                       err) == 0)
+            return 0;
+        if (err->errnum != ESRCH)
+            return -1;
+        xo_err_clear(err);
+        return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
     }
     r = status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err);
     close(lock);

@@ -440,8 +440,11 @@ halted:
     rc = nohyper_teardown(root, name, true, err);
     xo_err e = XO_ERR_INIT;
     /* Under the global lock, as stop sets halting: one comes wholly
-     * after the other. */
-    int final_lock = state_lock(root, &e);
+     * after the other.  Not while create or start waits for our ready
+     * (a program that could not run ends before it): they hold the lock
+     * for as long, so no stop runs meanwhile, and taking it would wait
+     * for them, which wait for us. */
+    int final_lock = ready_fd >= 0 ? -1 : state_lock(root, &e);
     xo_err_clear(&e);
     status_set_state(h.xs, name,
                      rc == 0 ? DOMAIN_STATE_HALTED : DOMAIN_STATE_BROKEN, &e);
