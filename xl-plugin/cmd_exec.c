@@ -183,7 +183,9 @@ int main_exec(int argc, char **argv)
             a.interactive = true;
             break;
         case 'u':
-            a.user = optarg;
+            /* "" is the container's own user, as docker exec -u "" and
+             * a domain's exec take it (NOHYPER took it as root). */
+            a.user = *optarg ? optarg : NULL;
             break;
         case 'w':
             if (optarg[0] != '/') {

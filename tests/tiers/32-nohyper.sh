@@ -709,6 +709,13 @@ for sig in USR1 PWR; do
     [ "$rc" = 6 ] && grep -qx "got-$sig" "$T/sig.out" && ok "exec: SIG$sig sent to xl-oci reaches the process (exit 6)" ||
         nok "exec: SIG$sig: exit $rc, output '$(tr '\n' ' ' <"$T/sig.out")'"
 done
+# -u "" is the container's own user, as docker exec and a domain take it
+# (helper-85: root).
+cfg uu 'oci_user = "app"' 'oci_cmd = [ "exec sleep 1000" ]'
+"$X" create "$T/uu.cfg" >/dev/null 2>&1
+check "exec -u '': the container's user (1234), not root" bash -c \
+    '[ "$("$0" exec -u "" uu id -u)" = 1234 ]' "$X"
+"$X" destroy uu >/dev/null 2>&1
 check "exec -u NAME -w DIR: that user (by the container's /etc/passwd), that cwd" bash -c \
     '[ "$("$0" exec -u app -w /tmp s1 sh -c "id -u; id -g; pwd" | tr "\n" " ")" = "1234 1235 /tmp " ]' "$X"
 check "exec: the container's user keeps its supplementary groups (0 50)" bash -c \
