@@ -408,8 +408,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     drop_anonymous(&r->dc, &kept, &n_kept);
     warn_xen_only(r->ac);
     warn_vcpus_past_host(r->ac, &r->dc);
-    if (check_supported(o, r->ac, &r->dc, err) < 0 ||
-        check_exec_size(o, &r->dc, err) < 0 ||
+    if (create_nohyper_check(o, r, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||
         create_image_digest(image, sizeof(image), r->dc.root_volume, err) < 0 ||
         nohyper_uuid(uuid, &r->dc, err) < 0 || xen_open_xs(&h, err) < 0 ||
