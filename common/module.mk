@@ -4,11 +4,13 @@ LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c \
 	common/fault.c common/user.c common/etc_files.c common/alloc.c \
 	common/json_build.c common/xs_client.c common/xs_dir.c \
 	common/dlib.c common/xenlight_lib.c common/bytesize.c \
-	common/uuid_text.c common/platform.c common/run_capture.c
+	common/uuid_text.c common/platform.c common/run_capture.c \
+	common/oom_kill.c
 UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 	tests/unit/test-netspec.c tests/unit/test-alloc.c tests/unit/test-table.c \
 	tests/unit/test-xs-lite.c tests/unit/test-xs-client.c \
-	tests/unit/test-xs-dir.c tests/unit/test-dlib.c tests/unit/test-platform.c
+	tests/unit/test-xs-dir.c tests/unit/test-dlib.c tests/unit/test-platform.c \
+	tests/unit/test-oom-kill.c
 # common/abi/: the contracts between host and guest, one header each (the
 # boot spec, the guest report, DomainStatus) and their to/from string
 # functions; the guest's init and the monitor link them too.

@@ -110,11 +110,14 @@ static int start_nohyper(struct xen_handles *h, const char *name,
 {
     const char *root = cmd_state_root();
     char dir[4096];
-    static const char *const cleared[] = {
-        DOMAIN_STATUS_KEY_PID,           DOMAIN_STATUS_KEY_EXIT_CODE,
-        DOMAIN_STATUS_KEY_FINISHED,      DOMAIN_STATUS_KEY_ERROR,
-        DOMAIN_STATUS_KEY_ENDED_BY,      DOMAIN_STATUS_KEY_STARTED,
-        DOMAIN_STATUS_KEY_STOP_REQUESTED};
+    static const char *const cleared[] = {DOMAIN_STATUS_KEY_PID,
+                                          DOMAIN_STATUS_KEY_EXIT_CODE,
+                                          DOMAIN_STATUS_KEY_FINISHED,
+                                          DOMAIN_STATUS_KEY_ERROR,
+                                          DOMAIN_STATUS_KEY_ENDED_BY,
+                                          DOMAIN_STATUS_KEY_STARTED,
+                                          DOMAIN_STATUS_KEY_STOP_REQUESTED,
+                                          DOMAIN_STATUS_KEY_OOM_KILLED};
     /* The image's volume targets, kept in the writable layer (a tmpfs
      * one is new): made again where the image lacks them. */
     char **kept = xo_xcalloc(r->dc.n_volumes + 1, sizeof(*kept));

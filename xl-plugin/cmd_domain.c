@@ -54,7 +54,10 @@ static void sleep_ms(long ms)
 static void format_uptime(char *buf, size_t len, const struct domain_status *st)
 {
     struct tm tm = {0};
-    if (state_final(st) || !st->started[0] ||
+    /* Restarting: nothing runs during the backoff; the last run's start
+     * would count the wait as up (as docker ps says Restarting then). */
+    if (state_final(st) || st->state == DOMAIN_STATE_RESTARTING ||
+        !st->started[0] ||
         !strptime(st->started, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
         snprintf(buf, len, "-"); /* may truncate: a column of list */
         return;
@@ -277,6 +280,8 @@ int main_status(int argc, char **argv)
     printf("finished:   %s\n", st.finished);
     if (st.exit_code >= 0)
         printf("exit-code:  %d\n", st.exit_code);
+    if (st.oom_killed)
+        printf("oom-killed: 1\n");
     printf("error:      %s\nrestarts:   %ld\n", st.error, st.restarts);
     printf("restart-policy: %s\n",
            st.restart_policy[0] ? st.restart_policy : "no");

@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
 #include "common/log.h"
 #include "common/pathfmt.h"
 #include "create.h"
-#include "journal.h"
 #include "create_ramdisk.h"
 #include "loopdev.h"
 #include "qdisk_share.h"
@@ -48,6 +48,22 @@ int create_load_saved_config(libxl_ctx *ctx, const char *name,
     return 0;
 }
 
+/* Every disk's file or device is still there: one moved or removed since
+ * create would fail deep in libxl ("could not create the domain") or its
+ * hotplug script, naming nothing (lab 17: the root volume moved away). */
+static int check_disk_paths(const libxl_domain_config *d, xo_err *err)
+{
+    for (int i = 0; i < d->num_disks; i++) {
+        const libxl_device_disk *disk = &d->disks[i];
+        struct stat st;
+        if (disk->pdev_path && disk->pdev_path[0] == '/' &&
+            stat(disk->pdev_path, &st) < 0)
+            return xo_err_sys(err, "disk %s: %s", disk->vdev ? disk->vdev : "?",
+                              disk->pdev_path);
+    }
+    return 0;
+}
+
 int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
                              uint32_t *domid_r, xo_err *err)
 {
@@ -56,7 +72,9 @@ int create_from_saved_config(libxl_ctx *ctx, const libxl_domain_config *saved,
     xo_xl.domain_config_init(&d);
     xo_xl.domain_config_copy(ctx, &d, saved);
     struct loop_holds loops;
-    int rc = create_ramdisk_restore(&d, err);
+    int rc = check_disk_paths(&d, err);
+    if (rc == 0)
+        rc = create_ramdisk_restore(&d, err);
     /* Shares are served from views, which a dom0 restart unmounted. */
     if (rc == 0 && d.num_p9s > 0)
         rc = share_views_ensure(cmd_state_root(), d.c_info.name, err);
@@ -108,6 +126,7 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
         status_set(h->xs, name, DOMAIN_STATUS_KEY_STARTED, "", err) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_ENDED_BY, "", err) < 0 ||
+        status_set(h->xs, name, DOMAIN_STATUS_KEY_OOM_KILLED, "", err) < 0 ||
         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NET, err) < 0 ||
         status_set_state(h->xs, name, DOMAIN_STATE_BOOTING, err) < 0)
         return -1;
@@ -171,14 +190,20 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART:
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
     case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
-        rc = restart(h, name, domid, &d, err);
-        if (rc < 0) {
+        if (restart(h, name, domid, &d, err) < 0) {
+            /* A restart that cannot run (a share's directory gone, the
+             * memory taken meanwhile) leaves the container halted with
+             * the error, as Docker leaves it exited: the monitor, which
+             * finds it still halting, journals the run's exit and writes
+             * the final state, and `start` runs it once the cause is
+             * gone (it was broken for good, and destroy the only way
+             * out).  The old domain is gone: restart() destroyed it. */
+            xo_warn("%s: restart failed: %s", name, xo_err_msg(err));
             xo_err e = XO_ERR_INIT;
-            status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
-            xo_err_clear(&e);
             status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,
                         "restart failed: %s", xo_err_msg(err));
             xo_err_clear(&e);
+            xo_err_clear(err);
         }
         break;
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
@@ -227,12 +252,16 @@ static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
 out:
     xo_xl.domain_config_dispose(&d);
     if (rc < 0) {
+        /* Halted with the error, as a failed restart on shutdown above;
+         * the monitor, which finds it no longer restarting, is done. */
+        xo_warn("%s: restart failed: %s", name, xo_err_msg(err));
         xo_err e = XO_ERR_INIT;
         status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,
                     "restart failed: %s", xo_err_msg(err));
-        status_set_state(h->xs, name, DOMAIN_STATE_BROKEN, &e);
+        status_set_state(h->xs, name, DOMAIN_STATE_HALTED, &e);
         xo_err_clear(&e);
-        journal_note(cmd_state_root(), EVENT_BROKEN, name, xo_err_msg(err));
+        xo_err_clear(err);
+        rc = 0;
     }
     return rc;
 }

@@ -149,6 +149,16 @@ int guest_report_accept(struct guest_report *r, const char *key,
         r->has_exit_code = true;
         return 0;
     }
+    if (strcmp(key, GUEST_REPORT_KEY_OOM_KILLED) == 0) {
+        if (len != 1 || v[0] != '1') {
+            /* may truncate: a message */
+            snprintf(why, whylen, "oom-killed: \"%.*s\" is not \"1\"",
+                     SHOWN(len), v);
+            return -1;
+        }
+        r->oom_killed = true;
+        return 0;
+    }
     if (strcmp(key, GUEST_REPORT_KEY_ERROR) == 0) {
         memcpy(r->error, v, len + 1);
         return 0;
@@ -271,6 +281,8 @@ size_t guest_report_status_fields(
         snprintf(code, 8, "%d", r->exit_code); /* cannot truncate: 0..255 */
         field(out, &n, DOMAIN_STATUS_KEY_EXIT_CODE, code);
         field(out, &n, DOMAIN_STATUS_KEY_FINISHED, now);
+        if (r->oom_killed)
+            field(out, &n, DOMAIN_STATUS_KEY_OOM_KILLED, "1");
     }
     if (r->phase == GUEST_PHASE_FAILED) {
         field(out, &n, DOMAIN_STATUS_KEY_ERROR,

@@ -24,14 +24,15 @@ struct guest_report {
     enum guest_phase phase;
     bool has_exit_code;
     int exit_code;                          /* 0..255 */
+    bool oom_killed;                        /* oom-killed was "1" */
     char error[GUEST_REPORT_VALUE_MAX + 1]; /* "" when none */
     struct guest_net net[GUEST_REPORT_NET_MAX_IFACES];
 };
 
 /*
  * Validates one key/value the guest wrote and folds it into `r`.  `key`
- * is relative to the report directory: "phase", "exit-code", "error" or
- * "net/N/mac|ipv4|ipv6".  Values longer than GUEST_REPORT_VALUE_MAX are
+ * is relative to the report directory: "phase", "exit-code", "error",
+ * "oom-killed" (only "1") or "net/N/mac|ipv4|ipv6".  Values longer than GUEST_REPORT_VALUE_MAX are
  * refused, not truncated; addresses must be inet_pton-valid with a prefix
  * in range, at most GUEST_REPORT_NET_MAX_ADDRS, one space apart.
  * Returns 0 when accepted, -1 when refused, with the reason in `why`
@@ -74,7 +75,7 @@ struct guest_status_field {
     char key[32];
     const char *value;
 };
-#define GUEST_STATUS_MAX_FIELDS (4 + 3 * GUEST_REPORT_NET_MAX_IFACES)
+#define GUEST_STATUS_MAX_FIELDS (5 + 3 * GUEST_REPORT_NET_MAX_IFACES)
 
 /*
  * Whether moving from the phase last published to `phase` starts the run:
@@ -89,7 +90,7 @@ bool guest_report_started(enum guest_phase phase, enum guest_phase published);
  * started, started-ms, the net/N/ keys of every interface reported, and
  * at exec state running (last, so a reader that sees running sees the
  * addresses);
- * at exit exit-code and finished; at failure error (the guest's, whole)
+ * at exit exit-code, finished and oom-killed (when reported); at failure error (the guest's, whole)
  * and finished.  `now` is ISO 8601 UTC, `now_ms` dom0 monotonic ms as
  * text; `code` is scratch space for the exit code.  Values point into
  * `r`, `now`, `now_ms`, `code` or static strings.  Returns how many

@@ -8,7 +8,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/cmd_detach.c x
 	xl-plugin/cmd_logs.c xl-plugin/cmd_monitor.c \
 	xl-plugin/cmd_shutdown_action.c \
 	xl-plugin/loopdev.c xl-plugin/create_ramdisk.c xl-plugin/xen.c xl-plugin/xen_stamp_logger.c xl-plugin/create_nohyper.c \
-	xl-plugin/nohyper.c xl-plugin/nohyper_net.c xl-plugin/nohyper_dns.c xl-plugin/nohyper_monitor.c xl-plugin/nohyper_relay.c \
+	xl-plugin/nohyper.c xl-plugin/nohyper_oom.c xl-plugin/nohyper_net.c xl-plugin/nohyper_dns.c xl-plugin/nohyper_monitor.c xl-plugin/nohyper_relay.c \
 	xl-plugin/cmd_events.c \
 	xl-plugin/cmd_pause.c xl-plugin/cmd_kill.c xl-plugin/cmd_start.c xl-plugin/cmd_update.c xl-plugin/cmd_stats.c xl-plugin/cmd_autostart.c xl-plugin/cmd_status_view.c \
 	xl-plugin/stats_collect.c xl-plugin/cmd_exec.c xl-plugin/exec_client.c \

@@ -339,6 +339,8 @@ static int ended(struct monitor *m, enum domain_state final,
         &ev, final == DOMAIN_STATE_BROKEN ? EVENT_BROKEN : EVENT_EXITED,
         m->o->name);
     ev.exit_code = code;
+    if (r->oom_killed)
+        journal_set_text(ev.detail, EVENT_DETAIL_OOM_KILLED);
     if (final == DOMAIN_STATE_BROKEN)
         journal_set_text(ev.error, st->error[0] ? st->error : "broken");
     journal_emit(m->o->root, &ev);
@@ -362,6 +364,23 @@ static int ended(struct monitor *m, enum domain_state final,
         return 1;
     xo_warn("xenstore: cannot watch restarted domain %u", m->domid);
     return 0;
+}
+
+static void handle_text(char *buf, size_t len, const xen_domain_handle_t h);
+
+/* Whether the domain the monitor watched is still in Xen (dying or
+ * not); an error reading it counts as present. */
+static bool domain_present(struct monitor *m)
+{
+    xc_dominfo_t info;
+    int n = xc_domain_getinfo(m->xc, m->domid, 1, &info);
+    if (n < 0)
+        return errno != ESRCH;
+    if (n == 0 || info.domid != m->domid)
+        return false;
+    char uuid[40];
+    handle_text(uuid, sizeof(uuid), info.handle);
+    return !m->uuid[0] || strcmp(uuid, m->uuid) == 0;
 }
 
 /*
@@ -441,6 +460,8 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
         ev.exit_code = r->has_exit_code && r->phase == GUEST_PHASE_EXITED
                            ? r->exit_code
                            : -1;
+        if (r->oom_killed)
+            journal_set_text(ev.detail, EVENT_DETAIL_OOM_KILLED);
         journal_emit(m->o->root, &ev);
         m->domid = (uint32_t)st.domid;
         XO_COPY_STR(m->uuid, st.uuid);
@@ -451,10 +472,18 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     }
     if (st.state != DOMAIN_STATE_HALTING)
         return 0; /* the action wrote the outcome (restart failed) */
-    if (rc != 0) {
+    if (rc != 0 && domain_present(m)) {
         final = DOMAIN_STATE_BROKEN;
         set_status(m, DOMAIN_STATUS_KEY_ERROR,
                    "the shutdown action failed (see the monitor's log)");
+    } else if (rc != 0) {
+        /* Killed or failed once the domain was destroyed (a restart's
+         * first step): nothing of it is left in Xen, so the container is
+         * down, and `start` runs it again, as after a restart that
+         * failed. */
+        set_status(
+            m, DOMAIN_STATUS_KEY_ERROR,
+            "the shutdown action failed after destroying the domain (see the monitor's log)");
     }
     return ended(m, final, &st);
 }
@@ -487,12 +516,13 @@ static int restart_after_backoff(struct monitor *m, long long due)
         return 1;
     }
     if (st.state == DOMAIN_STATE_RESTARTING) {
-        /* The action could not run: nothing else will start it. */
-        set_status(m, DOMAIN_STATUS_KEY_ERROR,
-                   "the restart failed (see the monitor's log)");
-        set_state(m, DOMAIN_STATE_BROKEN);
-        journal_note(m->o->root, EVENT_BROKEN, m->o->name,
-                     "the restart failed");
+        /* The action could not run: nothing else will start it.  Halted
+         * with the error, as the action leaves a restart that failed, so
+         * `start` can run it. */
+        set_status(
+            m, DOMAIN_STATUS_KEY_ERROR,
+            "restart failed: the shutdown action did not complete (see the monitor's log)");
+        set_state(m, DOMAIN_STATE_HALTED);
     }
     return 0;
 }

@@ -591,7 +591,6 @@ int nohyper_cgroups_path(char *buf, size_t len, const char *root,
 /* Removes the root's parent cgroup (nohyper_cgroups_path) in every
  * hierarchy, once it is empty: runc removes the container's own but not
  * what it made above it.  One still in use stays (EBUSY, ENOTEMPTY). */
-#define CGROUP_FS "/sys/fs/cgroup"
 static void prune_cgroup_parent(const char *root, const char *name)
 {
     char path[512], dir[1024];
@@ -599,15 +598,15 @@ static void prune_cgroup_parent(const char *root, const char *name)
         return;
     *strrchr(path, '/') = '\0';
     /* cgroup v2: one hierarchy; v1: one per controller directory. */
-    if (xo_path_fmt(dir, sizeof(dir), NULL, CGROUP_FS "%s", path) >= 0)
+    if (xo_path_fmt(dir, sizeof(dir), NULL, NOHYPER_CGROUP_FS "%s", path) >= 0)
         rmdir(dir);
-    DIR *d = opendir(CGROUP_FS);
+    DIR *d = opendir(NOHYPER_CGROUP_FS);
     if (!d)
         return;
     for (struct dirent *e; (e = readdir(d));)
         if (e->d_name[0] != '.' &&
-            xo_path_fmt(dir, sizeof(dir), NULL, CGROUP_FS "/%s%s", e->d_name,
-                        path) >= 0)
+            xo_path_fmt(dir, sizeof(dir), NULL, NOHYPER_CGROUP_FS "/%s%s",
+                        e->d_name, path) >= 0)
             rmdir(dir);
     closedir(d);
 }

@@ -190,5 +190,17 @@ int nohyper_teardown(const char *root, const char *name, bool keep_writable,
  */
 int nohyper_cgroups_path(char *buf, size_t len, const char *root,
                          const char *name, xo_err *err);
+/* Where the host's cgroup hierarchies are mounted. */
+#define NOHYPER_CGROUP_FS "/sys/fs/cgroup"
+
+/*
+ * Whether the kernel's OOM killer ended a process in container `name`'s
+ * cgroup (nohyper_cgroups_path) since the cgroup was made: the oom_kill
+ * count of cgroup v2's memory.events, or of v1's memory.oom_control in
+ * the memory hierarchy (Linux >= 4.13), is above 0, as containerd reads
+ * it for Docker's State.OOMKilled.  False when the cgroup or the count
+ * cannot be read (runc deleted it, no memory controller).
+ */
+bool nohyper_oom_killed(const char *root, const char *name);
 
 #endif

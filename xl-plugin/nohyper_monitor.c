@@ -246,6 +246,7 @@ static int publish_running(struct xo_xs *xs, const char *root, const char *name,
         status_set(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, "", err) < 0 ||
         status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, "", err) < 0 ||
         status_set(xs, name, DOMAIN_STATUS_KEY_ENDED_BY, "", err) < 0 ||
+        status_set(xs, name, DOMAIN_STATUS_KEY_OOM_KILLED, "", err) < 0 ||
         status_set_state(xs, name, DOMAIN_STATE_RUNNING, err) < 0)
         return -1;
     journal_note(root, EVENT_STARTED, name, NULL);
@@ -262,14 +263,20 @@ static int publish_exit(struct xo_xs *xs, const char *root, const char *name,
     char now[32];
     status_now(now, sizeof(now));
     xo_info("%s exited with %d", name, code);
+    /* Read before runc deletes the cgroup (the teardown, the restart). */
+    bool oom = nohyper_oom_killed(root, name);
     if ((code >= 0 && status_setf(xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
                                   "%d", code) < 0) ||
+        (oom &&
+         status_set(xs, name, DOMAIN_STATUS_KEY_OOM_KILLED, "1", err) < 0) ||
         status_set(xs, name, DOMAIN_STATUS_KEY_FINISHED, now, err) < 0 ||
         status_remove_field(xs, name, DOMAIN_STATUS_KEY_PID, err) < 0)
         return -1;
     struct event_record ev;
     journal_record_init(&ev, EVENT_EXITED, name);
     ev.exit_code = code;
+    if (oom)
+        journal_set_text(ev.detail, EVENT_DETAIL_OOM_KILLED);
     journal_emit(root, &ev);
     return 0;
 }

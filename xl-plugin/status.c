@@ -359,6 +359,9 @@ int status_read(struct xo_xs *xs, const char *name, struct domain_status *st,
     char stop[4];
     read_field(xs, name, DOMAIN_STATUS_KEY_STOP_REQUESTED, stop, sizeof(stop));
     st->stop_requested = strcmp(stop, "1") == 0;
+    char oom[4];
+    read_field(xs, name, DOMAIN_STATUS_KEY_OOM_KILLED, oom, sizeof(oom));
+    st->oom_killed = strcmp(oom, "1") == 0;
     /* Most containers have no interface: one directory read says so. */
     unsigned n_net = 0;
     if (node_path(path, sizeof(path), name, DOMAIN_STATUS_KEY_NET, err) < 0)

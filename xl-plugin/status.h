@@ -46,6 +46,8 @@ struct domain_status {
     char ended_by[16];   /* DOMAIN_ENDED_BY_DEADLINE, or "" */
     long restart_streak; /* restarts without a long enough run, or -1 */
     bool stop_requested; /* a stop ended the restart policy */
+    bool oom_killed;     /* DOMAIN_STATUS_KEY_OOM_KILLED: the OOM killer
+                            ended a process of the last run */
     /* Keys whose value no writer writes ("state mode exit-code", space
      * separated), else "": a file of the state directory's store that a
      * power loss emptied reads so, and is named rather than taken. */

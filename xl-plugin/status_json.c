@@ -59,6 +59,7 @@ json_object *status_to_json(const struct domain_status *st)
     xo_jset(o, "finished", opt_str(st->finished));
     xo_jset(o, "exit_code", st->exit_code >= 0 ? xo_jint(st->exit_code) : NULL);
     xo_jset(o, "error", opt_str(st->error));
+    xo_jset(o, "oom_killed", xo_jbool(st->oom_killed));
     xo_jset(o, "restarts", xo_jint64(st->restarts));
     xo_jset(o, "restart_policy",
             xo_jstr(st->restart_policy[0] ? st->restart_policy : "no"));

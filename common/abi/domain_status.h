@@ -27,6 +27,10 @@
 #define DOMAIN_STATUS_KEY_EXIT_CODE "exit-code"   /* 0..255 */
 #define DOMAIN_STATUS_KEY_ERROR "error"           /* text */
 #define DOMAIN_STATUS_KEY_RESTARTS "restarts"     /* decimal */
+/* "1" when the OOM killer ended a process of the last run (the guest
+ * report's oom-killed, or a NOHYPER container's cgroup memory.events
+ * oom_kill); "" or absent otherwise, and cleared when a run starts. */
+#define DOMAIN_STATUS_KEY_OOM_KILLED "oom-killed"
 /*
  * The restart policy (common/abi/restart_policy.h) and its state, kept
  * here so that a monitor started after a killed one continues where it

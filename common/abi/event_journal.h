@@ -81,6 +81,10 @@ enum event_type {
     EVENT_TYPE_COUNT,
 };
 
+/* An exited event's detail when the OOM killer ended a process of the
+ * run (DomainStatus oom-killed). */
+#define EVENT_DETAIL_OOM_KILLED "oom-killed"
+
 /* The wire name; NULL for EVENT_NONE or out of range. */
 const char *event_type_to_string(enum event_type t);
 

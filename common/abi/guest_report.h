@@ -37,6 +37,13 @@
 #define GUEST_REPORT_KEY_PHASE "phase"         /* enum guest_phase */
 #define GUEST_REPORT_KEY_EXIT_CODE "exit-code" /* "0".."255" */
 #define GUEST_REPORT_KEY_ERROR "error"         /* text, why it failed */
+/*
+ * "1" when the guest kernel's OOM killer killed a process of the domain
+ * while the entrypoint ran (/proc/vmstat's oom_kill grew), as Docker's
+ * State.OOMKilled says it of a container's cgroup; written before the
+ * exited phase, absent otherwise.  Any other value is refused.
+ */
+#define GUEST_REPORT_KEY_OOM_KILLED "oom-killed"
 
 /*
  * The addresses the loader configured, per interface N (the boot spec's

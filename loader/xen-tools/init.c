@@ -32,6 +32,7 @@
 #include "bootspec.h"
 #include "common/alloc.h"
 #include "common/fileio.h"
+#include "common/oom_kill.h"
 #include "common/pathfmt.h"
 #include "dnsfwd.h"
 #include "exec_server.h"
@@ -285,11 +286,18 @@ static _Noreturn void loader_main(const struct loader_env *env,
     int pid_fd = -1;
     if (!env->host)
         exec_server_start(&spec, &pod_base, &pid_fd);
+    /* The OOM killer's count before the run, to tell whether it ended a
+     * process of the domain meanwhile (guest report oom-killed); /proc is
+     * the container's by now, its vmstat the guest kernel's.  Not in the
+     * host test mode, where it is the host's. */
+    long long oom_before = env->host ? -1 : xo_oom_kill_count("/proc/vmstat");
     int code = 0;
     if (run_container(&spec, &ids, &set, pid_fd, &code, &err) < 0) {
         report_exit_code(code);
         fail(&err);
     }
+    if (oom_before >= 0 && xo_oom_kill_count("/proc/vmstat") > oom_before)
+        report_oom_killed();
     report_exit_code(code);
     report_phase(GUEST_PHASE_EXITED);
     report_marker("exited %d", code);

@@ -30,7 +30,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/exec_session.c $(XT)/pod_container.c $(XT)/pod_registry.c \
 	common/abi/exec_channel.c \
 	common/error.c common/alloc.c common/fileio.c \
-	common/pathfmt.c common/inet.c \
+	common/pathfmt.c common/inet.c common/oom_kill.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/guest_meminfo.c \
 	common/abi/capabilities.c \

@@ -149,6 +149,12 @@ void report_exit_code(int code)
     put(GUEST_REPORT_KEY_EXIT_CODE, buf);
 }
 
+void report_oom_killed(void)
+{
+    put(GUEST_REPORT_KEY_OOM_KILLED, "1");
+    report_marker("the OOM killer ended a process while the entrypoint ran");
+}
+
 void report_failure(const char *msg)
 {
     char buf[GUEST_REPORT_VALUE_MAX + 1];

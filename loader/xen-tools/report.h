@@ -32,6 +32,9 @@ void report_console_wrote(const void *buf, size_t len);
 
 void report_phase(enum guest_phase phase);
 void report_exit_code(int code);
+/* oom-killed "1" (common/abi/guest_report.h), and a marker line; before
+ * the exited phase. */
+void report_oom_killed(void);
 
 /* Writes net/<index>/{mac,ipv4,ipv6} (common/abi/guest_report.h); the
  * lists are space-separated "ADDR/PREFIX" entries. */

@@ -9,7 +9,8 @@
 # a spinning domain, oci_deadline ending it across a monitor restart, and
 # autostart after a simulated dom0 restart; on-failure:1 with a vif on a
 # managed network, three rounds (address, anti-spoofing and lease follow
-# the new domain; destroy leaves nothing).
+# the new domain; destroy leaves nothing); a restart that cannot run (its
+# root volume moved away) leaves the container halted, and start runs it.
 # lab-timeout: 1500
 
 images=/usr/lib/xl-oci-lab/images
@@ -378,4 +379,56 @@ else
     lab_fail kill "ckl never running"
 fi
 xl-oci destroy ckl
+
+# A restart that cannot run: the root volume's directory moved away while
+# two domains run, one restarted by on_poweroff, one by its restart
+# policy.  Both restarts fail (nothing to attach): each container is
+# halted with "restart failed: ..." naming the volume, not broken, its
+# run's exit journaled; with the volume back, start runs it again.
+cp -a "$images/probe" "$LAB_WORK/rfvol"
+mkcfg rfa 'oci_cmd = [ "sleep", "6000", "exit", "0" ]' 'on_poweroff = "restart"'
+mkcfg rfp 'oci_cmd = [ "sleep", "6000", "exit", "1" ]' 'oci_restart = "on-failure:3"'
+sed -i "s|^oci_root = .*|oci_root = \"$LAB_WORK/rfvol\"|" "$LAB_WORK/rfa.cfg" "$LAB_WORK/rfp.cfg"
+if xl-oci create "$LAB_WORK/rfa.cfg" >"$LAB_WORK/out" 2>&1 && xl-oci create "$LAB_WORK/rfp.cfg" >>"$LAB_WORK/out" 2>&1; then
+    mv "$LAB_WORK/rfvol" "$LAB_WORK/rfvol.away"
+    for n in rfa rfp; do
+        wait_state $n halted 200
+        err=$(st $n error)
+        ev=$(xl-oci events --until 0s --filter name=$n | awk '{print $2}' | paste -sd' ')
+        [ "$(st $n state)" = halted ] && [[ "$err" == "restart failed: disk xvda: "*/rfvol/*"No such file"* ]] &&
+            [[ "$ev" == *exited* ]] && [ "$(st $n oom_killed)" = false ] &&
+            [[ "$ev" != *broken* ]] && ! xl list $n >/dev/null 2>&1 &&
+            lab_ok restart-fails-halted-$n "error '$err'; events $ev" ||
+            lab_fail restart-fails-halted-$n "state $(st $n state) error '$err' events '$ev'"
+    done
+    mv "$LAB_WORK/rfvol.away" "$LAB_WORK/rfvol"
+    lab_check start-after-failed-restart xl-oci start rfp
+    wait_state rfp running 120 && [ -z "$(st rfp error)" ] && lab_ok failed-restart-start-runs ||
+        lab_fail failed-restart-start-runs "state $(st rfp state) error '$(st rfp error)'"
+else
+    lab_fail restart-fails "create failed: $(tail -3 "$LAB_WORK/out" | tr '\n' ' ')"
+fi
+xl-oci destroy rfa
+xl-oci destroy rfp
+if xl list rfa >/dev/null 2>&1 || xl list rfp >/dev/null 2>&1; then
+    lab_fail failed-restart-destroy-leaves-no-domain "$(xl list 2>/dev/null | awk 'NR > 1 {print $1}' | paste -sd' ')"
+else
+    lab_ok failed-restart-destroy-leaves-no-domain
+fi
+
+# The OOM killer in a domain: the probe holds 400 MiB in a 128 MB domain,
+# the guest kernel's OOM killer ends it (137), and the loader's report
+# makes DomainStatus say oom-killed (Docker's State.OOMKilled), as the
+# exited event does; the loader itself runs on and powers off.
+mkcfg oom 'oci_cmd = [ "alloc", "400" ]'
+if lab_check create-oom xl-oci create "$LAB_WORK/oom.cfg"; then
+    timeout 180 xl-oci wait oom >/dev/null 2>&1
+    ev=$(xl-oci events --until 0s --filter name=oom --filter type=exited)
+    [ "$(st oom exit_code)" = 137 ] && [ "$(st oom oom_killed)" = true ] &&
+        xl-oci status oom | grep -qx "oom-killed: 1" && [[ "$ev" == *'detail="oom-killed"'* ]] &&
+        ! xl-oci logs oom | grep -q "alloc 400: ok" && [ "$(st oom state)" = halted ] &&
+        lab_ok oom-killed-in-domain "$ev" ||
+        lab_fail oom-killed-in-domain "state $(st oom state) exit $(st oom exit_code) oom_killed $(st oom oom_killed) event '$ev'; $(xl-oci logs oom | tail -3 | tr '\n' ' ')"
+fi
+xl-oci destroy oom
 true

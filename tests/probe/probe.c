@@ -10,6 +10,9 @@
  *     exit CODE        exit now with CODE
  *     sleep MS         sleep MS milliseconds (signals still delivered)
  *     spin MS          keep a CPU busy for MS milliseconds (stats' CPU)
+ *     alloc MIB        allocate and touch MIB MiB, 1 MiB at a time, kept
+ *                      ("probe: alloc MIB: ok"; past the memory the OOM
+ *                      killer ends it, SIGKILL)
  *     trap SIG CODE    on signal SIG print "probe: caught SIG", exit CODE
  *     ignore SIG       ignore signal SIG (to test the grace period)
  *     raise SIG        send SIG to itself (default action)
@@ -337,6 +340,9 @@ static void hostile(void)
     xs_close(xs);
 }
 
+/* The last block `alloc` made, so the compiler keeps every one. */
+static char *volatile alloc_sink;
+
 static int run(char **argv, int argc, int i)
 {
     const char *c = argv[i];
@@ -371,6 +377,20 @@ static int run(char **argv, int argc, int i)
     } else if (!strcmp(c, "spin")) {
         fflush(stdout);
         spin_ms(num(a1, "milliseconds"));
+        return 2;
+    } else if (!strcmp(c, "alloc")) {
+        long mib = num(a1, "MiB");
+        fflush(stdout);
+        for (long k = 0; k < mib; k++) {
+            char *p = malloc(1 << 20);
+            if (!p) {
+                printf("probe: alloc %ld: failed after %ld\n", mib, k);
+                return 2;
+            }
+            memset(p, 0x5a, 1 << 20); /* touched: resident, not just mapped */
+            alloc_sink = p;           /* escapes: nothing is optimised out */
+        }
+        printf("probe: alloc %ld: ok\n", mib);
         return 2;
     } else if (!strcmp(c, "trap") || !strcmp(c, "ignore")) {
         long sig = num(a1, "signal");

@@ -798,6 +798,23 @@ check "memory = 256: the writable tmpfs is 128 MiB, as a domain's" bash -c \
 check "memory = 256: memory+swap is 256 MiB too (no swap)" bash -c \
     'jq -e ".linux.resources.memory.limit == 268435456 and .linux.resources.memory.swap == 268435456" "$XL_OCI_ROOT/domains/ts/config.json" >/dev/null'
 "$X" destroy ts >/dev/null 2>&1
+# A program the OOM killer ended (its cgroup's oom_kill count, as
+# containerd reads it for Docker's State.OOMKilled): exit 137, and
+# status, status --json and the exited event say oom-killed; one that
+# exits by itself does not (p1, 42).
+cfg om 'memory = 64' 'oci_cmd = [ "a=$(yes | head -c 400000000); echo survived ${#a}" ]'
+run_to_end om
+check "memory = 64 and 400 MB held: the OOM killer ends it, exit 137, oom_killed true" bash -c \
+    '"$0" status --json om | jq -e ".exit_code == 137 and .oom_killed == true" >/dev/null &&
+        "$0" status om | grep -qx "oom-killed: 1" && ! "$0" logs om | grep -q survived' "$X"
+check "the exited event says oom-killed" bash -c \
+    '"$0" events --until 0s --filter name=om --filter type=exited | grep -q "exit-code=137.*detail=\"oom-killed\""' "$X"
+cfg on 'memory = 64' 'oci_cmd = [ "exit 3" ]'
+run_to_end on
+check "an exit of its own is not oom-killed (status --json, status)" bash -c \
+    '"$0" status --json on | jq -e ".exit_code == 3 and .oom_killed == false" >/dev/null && ! "$0" status on | grep -q oom' "$X"
+"$X" destroy om >/dev/null 2>&1
+"$X" destroy on >/dev/null 2>&1
 # Shares: mounted parent first whatever app.cfg's order (helper-72: B at
 # /m mounted over A at /m/sub, A gone and B's sub written), and ":ro"
 # read-only, nosuid and nodev down to the mounts below the directory (a

@@ -99,6 +99,10 @@ check "on-failure: an exit 0 is not restarted" \
 cfg al 'oci_restart = "always"' 'oci_cmd = [ "sleep 1; exit 3" ]'
 "$X" create "$T/al.cfg" >/dev/null 2>&1
 check "always: restarting after the first exit" wait_state al restarting 10
+# Nothing runs in the backoff: list shows no uptime (it counted the wait
+# from the last run's start).  One list line is one read of its status.
+check "list: a restarting container's UPTIME is -" sh -c \
+    "for i in \$(seq 100); do l=\$('$X' list | awk '\$1 == \"al\" && \$3 == \"restarting\"'); [ -n \"\$l\" ] && { echo \"\$l\" | awk '{exit \$5 != \"-\"}'; exit; }; sleep 0.05; done; exit 1"
 mon=$(cat "$T/state/domains/al/monitor.lock" 2>/dev/null)
 kill -9 "$mon" 2>/dev/null
 check "always: its monitor killed" \

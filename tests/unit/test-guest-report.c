@@ -198,6 +198,40 @@ static void test_exit_seen_first(void **state)
         guest_report_started(GUEST_PHASE_FAILED, GUEST_PHASE_MOUNTING));
 }
 
+/* oom-killed: only "1" is taken, and it reaches DomainStatus with the
+ * exit (not before: the run is not over at exec). */
+static void test_oom_killed(void **state)
+{
+    (void)state;
+    struct guest_report r = {0};
+    const char *bad[] = {"0", "yes", "true", "11", "", " 1", "1\n"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(accept(&r, "oom-killed", bad[i]), -1);
+        assert_false(r.oom_killed);
+    }
+    assert_int_equal(accept(&r, "oom-killed", "1"), 0);
+    assert_true(r.oom_killed);
+    assert_int_equal(accept(&r, "phase", "exec"), 0);
+    struct guest_status_field f[GUEST_STATUS_MAX_FIELDS];
+    char code[8];
+    size_t n = guest_report_status_fields(f, &r, GUEST_PHASE_MOUNTING, "now",
+                                          "5", code);
+    for (size_t i = 0; i < n; i++)
+        assert_string_not_equal(f[i].key, "oom-killed");
+    assert_int_equal(accept(&r, "exit-code", "137"), 0);
+    assert_int_equal(accept(&r, "phase", "exited"), 0);
+    n = guest_report_status_fields(f, &r, GUEST_PHASE_EXEC, "now", "5", code);
+    assert_int_equal(n, 3);
+    assert_string_equal(f[0].key, "exit-code");
+    assert_string_equal(f[0].value, "137");
+    assert_string_equal(f[2].key, "oom-killed");
+    assert_string_equal(f[2].value, "1");
+    /* Without it, the exit says nothing of the OOM killer. */
+    r.oom_killed = false;
+    n = guest_report_status_fields(f, &r, GUEST_PHASE_EXEC, "now", "5", code);
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_net_addresses),
         cmocka_unit_test(test_net_status_fields),
         cmocka_unit_test(test_exit_seen_first),
+        cmocka_unit_test(test_oom_killed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

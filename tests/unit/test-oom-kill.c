@@ -1,0 +1,71 @@
+/*
+ * test-oom-kill.c: the OOM killer's count read from the kernel's counter
+ * files (common/oom_kill.c): /proc/vmstat's and a cgroup's "oom_kill"
+ * line, never another line that ends in it or a malformed value.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/oom_kill.h"
+
+static char path[] = "/tmp/test-oom-kill.XXXXXX";
+
+/* The count read from a file holding `text`. */
+static long long count_of(const char *text)
+{
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    long long n = xo_oom_kill_count(path);
+    unlink(path);
+    snprintf(path, sizeof(path),
+             "/tmp/test-oom-kill.XXXXXX"); /* cannot truncate: same length */
+    return n;
+}
+
+static void test_counts(void **state)
+{
+    (void)state;
+    /* cgroup v2 memory.events: oom_group_kill is another counter. */
+    assert_int_equal(count_of("low 0\nhigh 0\nmax 4\noom 2\noom_kill 2\n"
+                              "oom_group_kill 0\n"),
+                     2);
+    assert_int_equal(count_of("oom 0\noom_kill 0\n"), 0);
+    /* /proc/vmstat's line among many, the last without a newline. */
+    assert_int_equal(count_of("nr_free_pages 1234\npgfault 99\noom_kill 7"), 7);
+    /* cgroup v1 memory.oom_control. */
+    assert_int_equal(count_of("oom_kill_disable 0\nunder_oom 0\noom_kill 1\n"),
+                     1);
+}
+
+static void test_not_counts(void **state)
+{
+    (void)state;
+    assert_int_equal(count_of("oom_group_kill 5\n"), -1);
+    assert_int_equal(count_of("xoom_kill 5\n"), -1);
+    assert_int_equal(count_of("oom_kill\n"), -1);
+    assert_int_equal(count_of("oom_kill x\n"), -1);
+    assert_int_equal(count_of("oom_kill 3x\n"), -1);
+    assert_int_equal(count_of("oom_kill -3\n"), -1);
+    assert_int_equal(count_of(""), -1);
+    assert_int_equal(xo_oom_kill_count("/nonexistent/memory.events"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_not_counts),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
