@@ -57,8 +57,7 @@ static void format_uptime(char *buf, size_t len, const struct domain_status *st)
     /* Restarting: nothing runs during the backoff; the last run's start
      * would count the wait as up (as docker ps says Restarting then). */
     if (state_final(st) || st->state == DOMAIN_STATE_RESTARTING ||
-        !st->started[0] ||
-        !strptime(st->started, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
+        !st->started[0] || !strptime(st->started, "%Y-%m-%dT%H:%M:%SZ", &tm)) {
         snprintf(buf, len, "-"); /* may truncate: a column of list */
         return;
     }
@@ -333,27 +332,39 @@ static int confirm_gone(struct xen_handles *h, const char *name,
     return 1;
 }
 
-/* Waits until DomainStatus is final; returns 0, or -1 after `ms`, when
+/*
+ * Waits until DomainStatus is final; returns 0, or -1 after `ms`, when
  * it is down for good (ESRCH) or another container took the name (a
- * destroy and a create meanwhile: ENOENT, as one destroyed). */
+ * destroy and a create meanwhile: ENOENT, as one destroyed).  With
+ * `run_end`, also returns 1 when the run going on as the wait began (the
+ * next one, if it began in a restart's backoff) ended and the restart
+ * policy will start it again: the container is restarting with that
+ * run's restart count (the backoff is 1 s or more, the look every 0.2 s).
+ */
 static int wait_final(struct xen_handles *h, const char *name, long ms,
-                      struct domain_status *st, xo_err *err)
+                      bool run_end, struct domain_status *st, xo_err *err)
 {
     /* The container this wait began on: another of the same name (a
      * destroy, then a create) is not it. */
     char uuid[sizeof(st->uuid)] = "";
+    long run = 0;
     for (long waited = 0;; waited += 200) {
         if (status_read(h->xs, name, st, err) < 0)
             return -1;
-        if (!uuid[0])
+        if (!uuid[0]) {
             /* cannot truncate: a copy of the same field */
             snprintf(uuid, sizeof(uuid), "%s", st->uuid);
-        else if (strcmp(uuid, st->uuid) != 0)
+            run = st->restarts + (st->state == DOMAIN_STATE_RESTARTING ? 1 : 0);
+        } else if (strcmp(uuid, st->uuid) != 0) {
             return xo_err_set(
                 err, ENOENT,
                 "%s was destroyed (another container has the name now)", name);
+        }
         if (state_final(st))
             return 0;
+        if (run_end && st->state == DOMAIN_STATE_RESTARTING &&
+            st->restarts >= run)
+            return 1;
         /* Nothing will ever make it final: no process, no monitor. */
         int lock = -1, gone = 0;
         if (cmd_container_gone(cmd_state_root(), name, st) &&
@@ -409,9 +420,10 @@ int main_wait(int argc, char **argv)
     bool have_jr = journal_reader_open(&jr, cmd_state_root(), false, &je) == 0;
     xo_err_clear(&je);
     bool existed = false;
+    int ended = 0;
     if (open_status(&h, &err) < 0 ||
         !(existed = status_read(h.xs, argv[optind], &st, &err) == 0) ||
-        wait_final(&h, argv[optind], -1, &st, &err) < 0) {
+        (ended = wait_final(&h, argv[optind], -1, true, &st, &err)) < 0) {
         int code = existed && have_jr ? journaled_exit(&jr, argv[optind]) : -1;
         if (have_jr)
             journal_reader_close(&jr);
@@ -423,6 +435,16 @@ int main_wait(int argc, char **argv)
     if (have_jr)
         journal_reader_close(&jr);
     xen_close(&h);
+    /* A run that ended with a restart to come returns as docker wait
+     * does at each exit: the policy recorded its code before it set
+     * restarting, and the code stays until the restart. */
+    if (ended == 1 && (st.exit_code >= 0 || st.last_exit_code >= 0))
+        return st.exit_code >= 0 ? st.exit_code : st.last_exit_code;
+    if (ended == 1) {
+        xo_err_set(&err, EIO, "%s: its run ended without an exit code (%s)",
+                   st.name, domain_state_to_string(st.state));
+        return cmd_fail(&err);
+    }
     if (st.exit_code >= 0)
         return st.exit_code;
     /* An error that names the container already is not prefixed again
@@ -456,7 +478,7 @@ int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err)
     long pid = state_monitor_pid(root, name);
     if (pid > 1 && state_monitor_alive(root, name) &&
         kill((pid_t)pid, SIGUSR1) == 0 &&
-        wait_final(h, name, 10000, &st, err) == 0)
+        wait_final(h, name, 10000, false, &st, err) == 0)
         return status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART,
                                    err) < 0
                    ? -1
@@ -538,8 +560,8 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (state_final(&st) || st.state == DOMAIN_STATE_HALTING) {
         close(lock);
         /* as long as this stop would have waited (another stop's grace) */
-        if (wait_final(h, name, (timeout > 10 ? timeout : 10) * 1000, &st,
-                       err) == 0)
+        if (wait_final(h, name, (timeout > 10 ? timeout : 10) * 1000, false,
+                       &st, err) == 0)
             return 0;
         if (err->errnum != ESRCH)
             return -1;
@@ -553,12 +575,12 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (nohyper_kill(root, name, sig, err) < 0) {
         /* It may have exited in between: then its status says so. */
         xo_err_clear(err);
-        if (wait_final(h, name, 2000, &st, err) == 0)
+        if (wait_final(h, name, 2000, false, &st, err) == 0)
             return 0;
         return xo_err_set(err, ESRCH, "cannot signal %s", name);
     }
     long first = grace < timeout ? grace : timeout;
-    if (wait_final(h, name, first * 1000, &st, err) == 0)
+    if (wait_final(h, name, first * 1000, false, &st, err) == 0)
         return 0;
     /* ESRCH: it ended, but its monitor was gone to record it. */
     if (err->errnum == ESRCH) {
@@ -571,7 +593,7 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (nohyper_kill(root, name, SIGKILL, err) < 0)
         xo_err_clear(err);
     long rest = timeout - first > 10 ? timeout - first : 10;
-    if (wait_final(h, name, rest * 1000, &st, err) == 0)
+    if (wait_final(h, name, rest * 1000, false, &st, err) == 0)
         return 0;
     if (err->errnum != ESRCH)
         return -1;
@@ -658,19 +680,19 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
     /* Its action (a destroy, hotplug scripts) takes its time: wait as
      * long as -t says (lab 17: 10 s were too few under emulation). */
     if (xo_xl.domain_shutdown(h.ctx, (uint32_t)st.domid, NULL) &&
-        wait_final(&h, name, (timeout > 10 ? timeout : 10) * 1000, &st, &err) <
-            0) {
+        wait_final(&h, name, (timeout > 10 ? timeout : 10) * 1000, false, &st,
+                   &err) < 0) {
         xo_err_clear(&err);
         xo_err_set(&err, EIO, "libxl could not shut down %s (domid %ld)", name,
                    st.domid);
         goto fail;
     }
-    if (wait_final(&h, name, timeout * 1000, &st, &err) < 0) {
+    if (wait_final(&h, name, timeout * 1000, false, &st, &err) < 0) {
         if (err.errnum != ETIMEDOUT)
             goto fail;
         xo_err_clear(&err);
         xo_xl.domain_destroy(h.ctx, (uint32_t)st.domid, NULL);
-        wait_final(&h, name, 10000, &st, &err);
+        wait_final(&h, name, 10000, false, &st, &err);
         xo_err_clear(&err);
         status_setf(h.xs, name, DOMAIN_STATUS_KEY_ERROR, &err,
                     "destroyed after not stopping within %ld s", timeout);

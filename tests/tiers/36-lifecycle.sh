@@ -89,6 +89,18 @@ if ((s2 - r1 >= 1000 && s3 - r2 >= 2000 && s3 - r2 > s2 - r1)); then
 else
     nok "on-failure:2 delays $((s2 - r1)) ms, $((s3 - r2)) ms"
 fi
+# wait returns at each exit, as docker wait does: on a container its
+# policy starts again, with that run's code, while the policy's backoff
+# runs (it returned only once the container halted for good).
+cfg wr 'oci_restart = "on-failure:3"' 'oci_cmd = [ "sleep 1; exit 4" ]'
+"$X" create "$T/wr.cfg" >/dev/null 2>&1
+check "wait on a container its policy restarts returns at its first exit (4), not halted" sh -c \
+    "timeout 30 '$X' wait wr; [ \$? = 4 ] && [ \"\$('$X' events --until 0s --filter name=wr --filter type=exited | wc -l)\" = 1 ] &&
+        '$X' status --json wr | jq -e '.state != \"halted\"' >/dev/null"
+check "a second wait (in the backoff or the next run) returns at the next run's end (4)" sh -c \
+    "timeout 30 '$X' wait wr; [ \$? = 4 ] &&
+        [ \"\$('$X' events --until 0s --filter name=wr --filter type=exited | wc -l)\" = 2 ]"
+"$X" destroy wr >/dev/null 2>&1
 cfg ok0 'oci_restart = "on-failure"' 'oci_cmd = [ "exit 0" ]'
 "$X" create "$T/ok0.cfg" >/dev/null 2>&1
 wait_state ok0 halted 10 >/dev/null
