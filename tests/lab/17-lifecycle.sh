@@ -325,14 +325,14 @@ wait_state aal running 120 && [ "$(st aal restart_policy)" = always ] && xl list
 # journal has its end before "destroyed", as docker rm -f.
 xl-oci -vv wait aal >/dev/null 2>"$LAB_WORK/aal-wait.err" &
 wpid=$!
-# Destroyed only once wait is waiting (it has xenstore open, then a
-# moment for its first read): a wait that begins after the destroy is
-# rightly "no container" (a loaded CI run saw exit 1 after a plain 1 s).
-for _ in $(seq 100); do
-    readlink /proc/$wpid/fd/* 2>/dev/null | grep -Eq 'socket:|xenbus' && break
+# Destroyed only once wait is waiting (its -vv line after its first read
+# of the status): a wait that begins after the destroy is rightly "no
+# container" (a loaded CI run saw exit 1 after a plain 1 s; a look for
+# its xenstore fd never matched and cost 10-28 s).
+for _ in $(seq 300); do
+    grep -q 'waiting for aal' "$LAB_WORK/aal-wait.err" 2>/dev/null && break
     sleep 0.1
 done
-sleep 1
 xl-oci destroy aal
 wrc=0
 wait "$wpid" || wrc=$?
