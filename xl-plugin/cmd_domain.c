@@ -349,23 +349,39 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
      * destroy, then a create) is not it. */
     char uuid[sizeof(st->uuid)] = "";
     long run = 0;
+    struct domain_status cur;
     for (long waited = 0;; waited += 200) {
-        if (status_read(h->xs, name, st, err) < 0)
+        /* *st keeps the last status of this container: a destroy in the
+         * backoff leaves its last run's code for wait. */
+        if (status_read(h->xs, name, &cur, err) < 0)
             return -1;
         if (!uuid[0]) {
             /* cannot truncate: a copy of the same field */
-            snprintf(uuid, sizeof(uuid), "%s", st->uuid);
-            run = st->restarts + (st->state == DOMAIN_STATE_RESTARTING ? 1 : 0);
-        } else if (strcmp(uuid, st->uuid) != 0) {
+            snprintf(uuid, sizeof(uuid), "%s", cur.uuid);
+        } else if (strcmp(uuid, cur.uuid) != 0) {
             return xo_err_set(
                 err, ENOENT,
                 "%s was destroyed (another container has the name now)", name);
         }
+        *st = cur;
+        /* In the backoff: restarting with next-restart set.  The restart
+         * removes next-restart before it counts the new run in restarts,
+         * and status_read reads restarts before next-restart, so the
+         * restart itself (restarting, restarts already the new run's,
+         * until the state says running) is never taken for a run's end. */
+        bool backoff =
+            st->state == DOMAIN_STATE_RESTARTING && st->next_restart[0];
+        if (waited == 0)
+            run = st->restarts + (backoff ? 1 : 0);
         if (state_final(st))
             return 0;
-        if (run_end && st->state == DOMAIN_STATE_RESTARTING &&
-            st->restarts >= run)
+        if (run_end && backoff && st->restarts >= run)
             return 1;
+        /* A monitor killed in the backoff is replaced by the next xl-oci
+         * command: this one, which may wait for long. */
+        if (st->state == DOMAIN_STATE_RESTARTING &&
+            !state_monitor_alive(cmd_state_root(), name))
+            monitor_recover(h->xs, cmd_state_root());
         /* Nothing will ever make it final: no process, no monitor. */
         int lock = -1, gone = 0;
         if (cmd_container_gone(cmd_state_root(), name, st) &&
@@ -431,6 +447,12 @@ int main_wait(int argc, char **argv)
     if (!existed ||
         (ended = wait_final(&h, argv[optind], -1, true, &st, &err)) < 0) {
         int code = existed && have_jr ? journaled_exit(&jr, argv[optind]) : -1;
+        /* Destroyed while it waited to restart: no exit was journaled
+         * since the wait began; its last run's code, as docker wait
+         * returns for docker rm -f of a restarting container. */
+        if (code < 0 && existed && err.errnum == ENOENT &&
+            st.state == DOMAIN_STATE_RESTARTING)
+            code = st.exit_code >= 0 ? st.exit_code : st.last_exit_code;
         if (have_jr)
             journal_reader_close(&jr);
         xen_close(&h);

@@ -18,6 +18,7 @@
 #include "common/log.h"
 #include "common/pathfmt.h"
 #include "create.h"
+#include "journal.h"
 #include "create_ramdisk.h"
 #include "loopdev.h"
 #include "qdisk_share.h"
@@ -118,7 +119,10 @@ static int restart(struct xen_handles *h, const char *name, uint32_t domid,
     if (create_from_saved_config(h->ctx, saved, &newid, err) < 0)
         return -1;
     XO_FAULT_POINT("shutdown-action.recreated");
+    /* next-restart before restarts, as monitor_restart_done (wait). */
     if (xen_publish_domain(h, name, newid, err) < 0 ||
+        status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
+            0 ||
         status_setf(h->xs, name, DOMAIN_STATUS_KEY_RESTARTS, err, "%ld",
                     st.restarts + 1) < 0 ||
         status_set(h->xs, name, DOMAIN_STATUS_KEY_EXIT_CODE, "", err) < 0 ||
@@ -191,19 +195,21 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
     case LIBXL_ACTION_ON_SHUTDOWN_RESTART_RENAME:
     case LIBXL_ACTION_ON_SHUTDOWN_COREDUMP_RESTART:
         if (restart(h, name, domid, &d, err) < 0) {
-            /* A restart that cannot run (a share's directory gone, the
-             * memory taken meanwhile) leaves the container halted with
+            /* A restart that cannot run (its root volume's file moved
+             * away, a disk image gone) leaves the container halted with
              * the error, as Docker leaves it exited: the monitor, which
              * finds it still halting, journals the run's exit and writes
              * the final state, and `start` runs it once the cause is
              * gone (it was broken for good, and destroy the only way
-             * out).  The old domain is gone: restart() destroyed it. */
+             * out).  restart() destroyed the old domain first; had it
+             * failed before that, start names the domain left. */
             xo_warn("%s: restart failed: %s", name, xo_err_msg(err));
             xo_err e = XO_ERR_INIT;
             status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,
                         "restart failed: %s", xo_err_msg(err));
             xo_err_clear(&e);
             xo_err_clear(err);
+            rc = 1;
         }
         break;
     case LIBXL_ACTION_ON_SHUTDOWN_PRESERVE:
@@ -244,9 +250,7 @@ static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
         goto out;
     if (xen_container_domid(h, name, &st, &old) != 0)
         old = INVALID_DOMID;
-    if (restart(h, name, old, &d, err) < 0 ||
-        status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
-            0)
+    if (restart(h, name, old, &d, err) < 0)
         goto out;
     rc = 0;
 out:
@@ -258,8 +262,12 @@ out:
         xo_err e = XO_ERR_INIT;
         status_setf(h->xs, name, DOMAIN_STATUS_KEY_ERROR, &e,
                     "restart failed: %s", xo_err_msg(err));
+        status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, &e);
+        xo_err_clear(&e);
         status_set_state(h->xs, name, DOMAIN_STATE_HALTED, &e);
         xo_err_clear(&e);
+        journal_note(cmd_state_root(), EVENT_RESTART_FAILED, name,
+                     xo_err_msg(err));
         xo_err_clear(err);
         rc = 0;
     }
@@ -288,13 +296,14 @@ int main_shutdown_action(int argc, char **argv)
      * is no longer NAME's and nothing is done) or wholly after. */
     int lock = -1;
     bool policy = strcmp(reason, MONITOR_RESTART_REASON) == 0;
-    int rc =
-        xen_open(&h, &err) < 0 ||
-                (lock = state_lock(cmd_state_root(), &err)) < 0 ||
-                (policy ? policy_restart(&h, name, &err)
-                        : apply(&h, name, (uint32_t)domid, reason, &err)) < 0
-            ? cmd_fail(&err)
-            : XO_EXIT_OK;
+    int done = -1;
+    if (xen_open(&h, &err) == 0 &&
+        (lock = state_lock(cmd_state_root(), &err)) >= 0)
+        done = policy ? policy_restart(&h, name, &err)
+                      : apply(&h, name, (uint32_t)domid, reason, &err);
+    int rc = done < 0    ? cmd_fail(&err)
+             : done == 1 ? SHUTDOWN_ACTION_EXIT_RESTART_FAILED
+                         : XO_EXIT_OK;
     if (lock >= 0)
         close(lock);
     xen_close(&h);

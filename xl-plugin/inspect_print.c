@@ -180,6 +180,7 @@ static void print_status(json_object *st)
     line("started", str(st, "started"));
     line("finished", str(st, "finished"));
     line("exit code", str(st, "exit_code"));
+    line("oom killed", str(st, "oom_killed")); /* docker's State.OOMKilled */
     line("error", str(st, "error"));
     line("restarts", str(st, "restarts"));
 }

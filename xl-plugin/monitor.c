@@ -471,7 +471,15 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
         return 0;
     }
     if (st.state != DOMAIN_STATE_HALTING)
-        return 0; /* the action wrote the outcome (restart failed) */
+        return 0; /* the action wrote the outcome */
+    if (rc == SHUTDOWN_ACTION_EXIT_RESTART_FAILED) {
+        /* The restart could not run: the run's exit, then why, then
+         * halted (the action left it halting with the error). */
+        int more = ended(m, final, &st);
+        journal_note(m->o->root, EVENT_RESTART_FAILED, m->o->name,
+                     st.error[0] ? st.error : "restart failed");
+        return more;
+    }
     if (rc != 0 && domain_present(m)) {
         final = DOMAIN_STATE_BROKEN;
         set_status(m, DOMAIN_STATUS_KEY_ERROR,
@@ -522,6 +530,11 @@ static int restart_after_backoff(struct monitor *m, long long due)
         set_status(
             m, DOMAIN_STATUS_KEY_ERROR,
             "restart failed: the shutdown action did not complete (see the monitor's log)");
+        journal_note(m->o->root, EVENT_RESTART_FAILED, m->o->name,
+                     "the shutdown action did not complete");
+        if (status_remove_field(m->xs, m->o->name,
+                                DOMAIN_STATUS_KEY_NEXT_RESTART, &err) < 0)
+            xo_err_clear(&err);
         set_state(m, DOMAIN_STATE_HALTED);
     }
     return 0;

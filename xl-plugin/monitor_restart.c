@@ -116,9 +116,13 @@ long long monitor_restart_due(struct xo_xs *xs, const char *name)
 int monitor_restart_done(struct xo_xs *xs, const char *name, xo_err *err)
 {
     long restarts = (long)read_number(xs, name, DOMAIN_STATUS_KEY_RESTARTS, 0);
-    if (status_setf(xs, name, DOMAIN_STATUS_KEY_RESTARTS, err, "%ld",
-                    restarts + 1) < 0 ||
-        status_remove_field(xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) < 0)
+    /* next-restart first: wait (wait_final) takes restarting with
+     * next-restart for the backoff, restarting without it for the restart
+     * itself. */
+    if (status_remove_field(xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
+            0 ||
+        status_setf(xs, name, DOMAIN_STATUS_KEY_RESTARTS, err, "%ld",
+                    restarts + 1) < 0)
         return -1;
     return 0;
 }

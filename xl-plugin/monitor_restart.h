@@ -18,6 +18,11 @@
 /* The REASON the Xen monitor gives `xl-oci shutdown-action` for the
  * policy's restart (libxl's shutdown reasons are the others). */
 #define MONITOR_RESTART_REASON "restart-policy"
+/* shutdown-action's exit status when a restart on shutdown
+ * (on_poweroff = "restart") could not run: it recorded the error and left
+ * the state halting; the monitor journals the run's exit, then
+ * restart-failed, and writes halted. */
+#define SHUTDOWN_ACTION_EXIT_RESTART_FAILED 3
 
 /*
  * The container `name` exited with `code` (-1: unknown) after running

@@ -476,6 +476,10 @@ restart_failed:;
         status_setf(h.xs, name, DOMAIN_STATUS_KEY_ERROR, &re,
                     "restart failed: %s", xo_err_msg(err));
         xo_err_clear(&re);
+        /* No restart to come: next-restart is for restarting only. */
+        status_remove_field(h.xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, &re);
+        xo_err_clear(&re);
+        journal_note(root, EVENT_RESTART_FAILED, name, xo_err_msg(err));
     }
     xo_err_clear(err);
     goto halted;

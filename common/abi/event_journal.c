@@ -11,7 +11,7 @@ static const char *const type_names[EVENT_TYPE_COUNT] = {
     [EVENT_ANNOTATED] = "annotated", [EVENT_BROKEN] = "broken",
     [EVENT_PAUSED] = "paused",       [EVENT_UNPAUSED] = "unpaused",
     [EVENT_DEADLINE] = "deadline",   [EVENT_UPDATED] = "updated",
-    [EVENT_KILLED] = "killed",
+    [EVENT_KILLED] = "killed",       [EVENT_RESTART_FAILED] = "restart-failed",
 };
 
 const char *event_type_to_string(enum event_type t)

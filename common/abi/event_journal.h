@@ -60,24 +60,27 @@
 #define EVENT_KEY_DETAIL "detail"
 
 enum event_type {
-    EVENT_NONE = 0,   /* never written */
-    EVENT_CREATED,    /* "created": create made the container */
-    EVENT_STARTED,    /* "started": the entrypoint runs (each start) */
-    EVENT_EXITED,     /* "exited": the entrypoint exited (exit-code) */
-    EVENT_RESTARTING, /* "restarting": the restart policy will start it
+    EVENT_NONE = 0,       /* never written */
+    EVENT_CREATED,        /* "created": create made the container */
+    EVENT_STARTED,        /* "started": the entrypoint runs (each start) */
+    EVENT_EXITED,         /* "exited": the entrypoint exited (exit-code) */
+    EVENT_RESTARTING,     /* "restarting": the restart policy will start it
                           again after delay-ms */
-    EVENT_STOPPED,    /* "stopped": `xl-oci stop` ended it */
-    EVENT_DESTROYED,  /* "destroyed": `xl-oci destroy` removed it */
-    EVENT_ANNOTATED,  /* "annotated": its annotations changed */
-    EVENT_BROKEN,     /* "broken": it failed (error) */
-    EVENT_PAUSED,     /* "paused" */
-    EVENT_UNPAUSED,   /* "unpaused" */
-    EVENT_DEADLINE,   /* "deadline": oci_deadline passed; the monitor sent
+    EVENT_STOPPED,        /* "stopped": `xl-oci stop` ended it */
+    EVENT_DESTROYED,      /* "destroyed": `xl-oci destroy` removed it */
+    EVENT_ANNOTATED,      /* "annotated": its annotations changed */
+    EVENT_BROKEN,         /* "broken": it failed (error) */
+    EVENT_PAUSED,         /* "paused" */
+    EVENT_UNPAUSED,       /* "unpaused" */
+    EVENT_DEADLINE,       /* "deadline": oci_deadline passed; the monitor sent
                           the stop signal (detail says how long it ran) */
-    EVENT_UPDATED,    /* "updated": `xl-oci update` changed its limits
+    EVENT_UPDATED,        /* "updated": `xl-oci update` changed its limits
                           (detail: what was set) */
-    EVENT_KILLED,     /* "killed": `xl-oci kill` sent a signal (detail:
+    EVENT_KILLED,         /* "killed": `xl-oci kill` sent a signal (detail:
                           its name, "SIGHUP") */
+    EVENT_RESTART_FAILED, /* "restart-failed": a restart (the restart
+                             policy's, on_poweroff's) could not run; the
+                             container is halted (error: why) */
     EVENT_TYPE_COUNT,
 };
 

@@ -1004,6 +1004,10 @@ for _ in $(seq 60); do
 done
 check "a restart that cannot run (share gone): halted, the error says restart failed" bash -c \
     'st=$("$0" status --json sr) && [ "$(echo "$st" | jq -r .state)" = halted ] && echo "$st" | jq -r .error | grep -q "^restart failed: .*shS"' "$X"
+check "its events end in exited, restarting, restart-failed (with the error); no next_restart left" bash -c \
+    '[ "$("$0" events --until 0s --filter name=sr | awk "{print \$2}" | tail -n 3 | paste -sd" ")" = "exited restarting restart-failed" ] &&
+        "$0" events --until 0s --filter name=sr --filter type=restart-failed | grep -q "error=\".*shS" &&
+        "$0" status --json sr | jq -e ".next_restart == null" >/dev/null' "$X"
 mkdir "$T/shS"
 check "and start runs it again once the directory is back" bash -c \
     '"$0" start sr >/dev/null && [ "$("$0" status --json sr | jq -r .state)" != broken ]' "$X"

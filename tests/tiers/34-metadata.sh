@@ -160,7 +160,7 @@ check "inspect: text lists labels and annotations, one KEY=VALUE a line" in_text
     '             example.com/team=web'
 check "inspect: text shows the state and what it has not" in_text \
     'state:       running' 'mode:        nohyper, pid '"$("$X" status --json m1 | jq .pid)" \
-    'leases:      -' 'volumes:     -' 'exit code:   -'
+    'leases:      -' 'volumes:     -' 'exit code:   -' 'oom killed:  false'
 check "inspect: annotations" grep -q '^annotations: [a-z0-9]*=' "$T/text"
 "$X" annotate m1 "multi=$(printf 'line1\nline2\tx')" >/dev/null
 check "inspect: a newline and tab in a value stay on one line" \
