@@ -10,7 +10,9 @@
 # autostart after a simulated dom0 restart; on-failure:1 with a vif on a
 # managed network, three rounds (address, anti-spoofing and lease follow
 # the new domain; destroy leaves nothing); a restart that cannot run (its
-# root volume moved away) leaves the container halted, and start runs it.
+# root volume moved away) leaves the container halted, and start runs it;
+# wait returns at a restarted domain's first exit; the guest's OOM killer
+# is reported as oom-killed.
 # lab-timeout: 1500
 
 images=/usr/lib/xl-oci-lab/images
@@ -422,6 +424,19 @@ if xl list rfa >/dev/null 2>&1 || xl list rfp >/dev/null 2>&1; then
 else
     lab_ok failed-restart-destroy-leaves-no-domain
 fi
+
+# wait returns at each exit, as docker wait: on a domain its policy
+# restarts, at the exit that made it restarting, with that exit's code.
+mkcfg wr 'oci_cmd = [ "sleep", "3000", "exit", "4" ]' 'oci_restart = "on-failure:2"'
+if lab_check create-wr xl-oci create "$LAB_WORK/wr.cfg"; then
+    code=0
+    timeout 180 xl-oci wait wr >/dev/null 2>&1 || code=$?
+    n=$(xl-oci events --until 0s --filter name=wr --filter type=exited | wc -l)
+    [ "$code" = 4 ] && [ "$n" = 1 ] && [ "$(st wr state)" != halted ] &&
+        lab_ok wait-returns-at-first-exit "state $(st wr state)" ||
+        lab_fail wait-returns-at-first-exit "wait $code, $n exited events, state $(st wr state)"
+fi
+xl-oci destroy wr
 
 # The OOM killer in a domain: the probe holds 400 MiB in a 128 MB domain,
 # the guest kernel's OOM killer ends it (137), and the loader's report
