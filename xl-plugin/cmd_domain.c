@@ -421,6 +421,13 @@ static int journaled_exit(struct journal_reader *r, const char *name)
     return code;
 }
 
+/* The code of the run that made `st` restarting: its exit-code, which
+ * stays until the restart, else the policy's last-exit-code; -1 if none. */
+static int restarting_code(const struct domain_status *st)
+{
+    return st->exit_code >= 0 ? st->exit_code : st->last_exit_code;
+}
+
 int main_wait(int argc, char **argv)
 {
     int opt;
@@ -452,7 +459,7 @@ int main_wait(int argc, char **argv)
          * returns for docker rm -f of a restarting container. */
         if (code < 0 && existed && err.errnum == ENOENT &&
             st.state == DOMAIN_STATE_RESTARTING)
-            code = st.exit_code >= 0 ? st.exit_code : st.last_exit_code;
+            code = restarting_code(&st);
         if (have_jr)
             journal_reader_close(&jr);
         xen_close(&h);
@@ -466,8 +473,8 @@ int main_wait(int argc, char **argv)
     /* A run that ended with a restart to come returns as docker wait
      * does at each exit: the policy recorded its code before it set
      * restarting, and the code stays until the restart. */
-    if (ended == 1 && (st.exit_code >= 0 || st.last_exit_code >= 0))
-        return st.exit_code >= 0 ? st.exit_code : st.last_exit_code;
+    if (ended == 1 && restarting_code(&st) >= 0)
+        return restarting_code(&st);
     if (ended == 1) {
         xo_err_set(&err, EIO, "%s: its run ended without an exit code (%s)",
                    st.name, domain_state_to_string(st.state));

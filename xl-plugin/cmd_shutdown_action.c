@@ -158,6 +158,9 @@ static libxl_action_on_shutdown pick_action(const libxl_domain_config *d,
     }
 }
 
+/* Applies the action for `reason` to the container's domain `domid`:
+ * 0 done (or not ours), 1 when a restart could not run (recorded,
+ * SHUTDOWN_ACTION_EXIT_RESTART_FAILED), -1 with err. */
 static int apply(struct xen_handles *h, const char *name, uint32_t domid,
                  const char *reason, xo_err *err)
 {
