@@ -31,6 +31,60 @@ mkcfg() {
     } >"$LAB_WORK/$name.cfg"
 }
 
+# Quotas, stats and the deadline on one spinning domain: cpu_weight and cap
+# from app.cfg (credit2 or credit), update in place, stats' figures, and
+# oci_deadline ending it with its monitor SIGKILLed on the way (the probe
+# image's StopSignal is SIGUSR1, so that is what it traps).  The first
+# lab run had 15 s: under emulation the checks before it took longer, and
+# with 3 s of grace the spinning probe was SIGKILLed (137) before its trap.
+# 30 s was not enough either on a loaded host (stop 48's full run: the
+# deadline halted it before stats-table, and before the monitor's kill).
+# So it runs first, and the sections after it run while the deadline
+# comes (it cost a wait of 50-80 s at the end of its own section): the
+# probe spins for 40 s (the stats need it busy, the sections beside it
+# need the CPU back) and then sleeps until the deadline's SIGUSR1.
+# sched NAME: "WEIGHT CAP" as xl shows them.
+sched() { { xl sched-credit2 -d "$1" 2>/dev/null || xl sched-credit -d "$1"; } | awk -v n="$1" '$1 == n {print $3, $4}'; }
+# jnum JSON KEY: the first number of "KEY":N in a one-line JSON text.
+jnum() { printf '%s' "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; }
+mkcfg csp 'oci_cmd = [ "trap", "10", "7", "spin", "40000", "sleep", "600000" ]' 'cpu_weight = 384' 'cap = 40' \
+    'oci_deadline = 60' 'oci_stop_timeout = 10' 'oci_restart = "always"'
+lab_check create-csp xl-oci create "$LAB_WORK/csp.cfg"
+csp_up=
+if wait_state csp running 120; then
+    csp_up=1 t0=$(date +%s)
+    [ "$(sched csp)" = "384 40" ] && lab_ok sched-from-app-cfg "$(sched csp)" || lab_fail sched-from-app-cfg "$(sched csp)"
+    lab_check update-sched xl-oci update csp --cpu-weight 512 --cap 60
+    [ "$(sched csp)" = "512 60" ] && lab_ok update-in-xl-sched "$(sched csp)" || lab_fail update-in-xl-sched "$(sched csp)"
+    lab_check update-memory xl-oci update csp --memory 112
+    tgt=$(xenstore-read "/local/domain/$(st csp domid)/memory/target" 2>&1)
+    [ "$tgt" = 114688 ] && lab_ok update-memory-target || lab_fail update-memory-target "$tgt"
+    xl-oci update csp --memory 4096 2>&1 | grep -q 'maxmem' && lab_ok update-past-maxmem-refused ||
+        lab_fail update-past-maxmem-refused "not refused naming maxmem"
+    s1=$(xl-oci stats --json --no-stream csp)
+    sleep 1
+    s2=$(xl-oci stats --json --no-stream csp)
+    c1=$(jnum "$s1" cpu_time_ns) c2=$(jnum "$s2" cpu_time_ns) pct=$(jnum "$s2" cpu_percent)
+    mem=$(jnum "$s2" memory_bytes) rd=$(jnum "$s2" block_read_bytes)
+    [ -n "$c1" ] && [ -n "$c2" ] && [ "$c2" -gt "$c1" ] && [ "${pct%.*}" -ge 10 ] &&
+        lab_ok stats-cpu-moves "cpu ${pct}%, $c1 -> $c2 ns" || lab_fail stats-cpu-moves "$s2"
+    [ -n "$mem" ] && [ "$mem" -ge $((90 << 20)) ] && [ -n "$rd" ] && [ "$rd" -gt 0 ] &&
+        printf '%s' "$s2" | grep -q '"net_rx_bytes":0,"net_tx_bytes":0' &&
+        lab_ok stats-memory-block-net "mem $mem, read $rd" || lab_fail stats-memory-block-net "$s2"
+    # What the guest says it uses (data/meminfo_*, written by its init).
+    used=$(jnum "$s2" memory_used_bytes)
+    [ -n "$used" ] && [ "$used" -gt $((1 << 20)) ] && [ "$used" -lt "$mem" ] &&
+        lab_ok stats-guest-used "used $used of $mem" || lab_fail stats-guest-used "$s2"
+    xl-oci stats --no-stream csp | grep -qE '^csp +[0-9]+ running +[0-9.]+%' &&
+        lab_ok stats-table || lab_fail stats-table "$(xl-oci stats --no-stream csp)"
+    # The monitor killed before the deadline: the next command's keeps it.
+    kill -9 "$(cat "$XL_OCI_ROOT/domains/csp/monitor.lock")"
+    sleep 1
+    xl-oci list >/dev/null
+else
+    lab_fail create-csp "never running"
+fi
+
 # oci_restart = "on-failure:2": the probe exits 1, the monitor re-creates
 # the domain twice with growing delays, then it stays halted.
 mkcfg cof 'oci_cmd = [ "exit", "1" ]' 'oci_restart = "on-failure:2"'
@@ -150,6 +204,20 @@ for round in 1 2 3; do
 done
 lab_check net-rm xl-oci network rm lcnet
 
+# The deadline of the spinning domain of the first section (60 s after
+# it ran): it ended the run across the monitor's SIGKILL.
+if [ -n "$csp_up" ]; then
+    wait_state csp halted 120
+    t1=$(date +%s)
+    [ "$(st csp ended_by)" = deadline ] && [ "$(st csp exit_code)" = 7 ] && [ "$(st csp restarts)" = 0 ] &&
+        lab_ok deadline-ends-it "after $((t1 - t0)) s, exit 7" ||
+        lab_fail deadline-ends-it "state $(st csp state) ended_by $(st csp ended_by) exit $(st csp exit_code)"
+    ev=$(xl-oci events --until 0s --filter name=csp | awk '{print $2}' | paste -sd' ')
+    [ "$ev" = "created started updated updated deadline exited" ] && lab_ok deadline-events "$ev" ||
+        lab_fail deadline-events "$ev"
+fi
+xl-oci destroy csp
+
 # always: the monitor SIGKILLed in the backoff; the next command's
 # monitor goes on; stop in the backoff ends the policy.
 mkcfg cal 'oci_cmd = [ "exit", "3" ]' 'oci_restart = "always"'
@@ -209,63 +277,6 @@ else
 fi
 xl-oci destroy cpz
 
-# Quotas, stats and the deadline on one spinning domain: cpu_weight and cap
-# from app.cfg (credit2 or credit), update in place, stats' figures, and
-# oci_deadline ending it with its monitor SIGKILLed on the way (the probe
-# image's StopSignal is SIGUSR1, so that is what it traps).  The first
-# lab run had 15 s: under emulation the checks before it took longer, and
-# with 3 s of grace the spinning probe was SIGKILLed (137) before its trap.
-# 30 s was not enough either on a loaded host (stop 48's full run: the
-# deadline halted it before stats-table, and before the monitor's kill).
-# sched NAME: "WEIGHT CAP" as xl shows them.
-sched() { { xl sched-credit2 -d "$1" 2>/dev/null || xl sched-credit -d "$1"; } | awk -v n="$1" '$1 == n {print $3, $4}'; }
-# jnum JSON KEY: the first number of "KEY":N in a one-line JSON text.
-jnum() { printf '%s' "$1" | grep -o "\"$2\":[0-9.]*" | head -1 | cut -d: -f2; }
-mkcfg csp 'oci_cmd = [ "trap", "10", "7", "spin", "600000" ]' 'cpu_weight = 384' 'cap = 40' \
-    'oci_deadline = 60' 'oci_stop_timeout = 10' 'oci_restart = "always"'
-lab_check create-csp xl-oci create "$LAB_WORK/csp.cfg"
-if wait_state csp running 120; then
-    t0=$(date +%s)
-    [ "$(sched csp)" = "384 40" ] && lab_ok sched-from-app-cfg "$(sched csp)" || lab_fail sched-from-app-cfg "$(sched csp)"
-    lab_check update-sched xl-oci update csp --cpu-weight 512 --cap 60
-    [ "$(sched csp)" = "512 60" ] && lab_ok update-in-xl-sched "$(sched csp)" || lab_fail update-in-xl-sched "$(sched csp)"
-    lab_check update-memory xl-oci update csp --memory 112
-    tgt=$(xenstore-read "/local/domain/$(st csp domid)/memory/target" 2>&1)
-    [ "$tgt" = 114688 ] && lab_ok update-memory-target || lab_fail update-memory-target "$tgt"
-    xl-oci update csp --memory 4096 2>&1 | grep -q 'maxmem' && lab_ok update-past-maxmem-refused ||
-        lab_fail update-past-maxmem-refused "not refused naming maxmem"
-    s1=$(xl-oci stats --json --no-stream csp)
-    sleep 1
-    s2=$(xl-oci stats --json --no-stream csp)
-    c1=$(jnum "$s1" cpu_time_ns) c2=$(jnum "$s2" cpu_time_ns) pct=$(jnum "$s2" cpu_percent)
-    mem=$(jnum "$s2" memory_bytes) rd=$(jnum "$s2" block_read_bytes)
-    [ -n "$c1" ] && [ -n "$c2" ] && [ "$c2" -gt "$c1" ] && [ "${pct%.*}" -ge 10 ] &&
-        lab_ok stats-cpu-moves "cpu ${pct}%, $c1 -> $c2 ns" || lab_fail stats-cpu-moves "$s2"
-    [ -n "$mem" ] && [ "$mem" -ge $((90 << 20)) ] && [ -n "$rd" ] && [ "$rd" -gt 0 ] &&
-        printf '%s' "$s2" | grep -q '"net_rx_bytes":0,"net_tx_bytes":0' &&
-        lab_ok stats-memory-block-net "mem $mem, read $rd" || lab_fail stats-memory-block-net "$s2"
-    # What the guest says it uses (data/meminfo_*, written by its init).
-    used=$(jnum "$s2" memory_used_bytes)
-    [ -n "$used" ] && [ "$used" -gt $((1 << 20)) ] && [ "$used" -lt "$mem" ] &&
-        lab_ok stats-guest-used "used $used of $mem" || lab_fail stats-guest-used "$s2"
-    xl-oci stats --no-stream csp | grep -qE '^csp +[0-9]+ running +[0-9.]+%' &&
-        lab_ok stats-table || lab_fail stats-table "$(xl-oci stats --no-stream csp)"
-    # The monitor killed before the deadline: the next command's keeps it.
-    kill -9 "$(cat "$XL_OCI_ROOT/domains/csp/monitor.lock")"
-    sleep 1
-    xl-oci list >/dev/null
-    wait_state csp halted 120
-    t1=$(date +%s)
-    [ "$(st csp ended_by)" = deadline ] && [ "$(st csp exit_code)" = 7 ] && [ "$(st csp restarts)" = 0 ] &&
-        lab_ok deadline-ends-it "after $((t1 - t0)) s, exit 7" ||
-        lab_fail deadline-ends-it "state $(st csp state) ended_by $(st csp ended_by) exit $(st csp exit_code)"
-    ev=$(xl-oci events --until 0s --filter name=csp | awk '{print $2}' | paste -sd' ')
-    [ "$ev" = "created started updated updated deadline exited" ] && lab_ok deadline-events "$ev" ||
-        lab_fail deadline-events "$ev"
-else
-    lab_fail create-csp "never running"
-fi
-
 # Growing a domain: created with memory below maxmem (xl's pair), update
 # raises the target and the guest's balloon driver takes the pages: Xen's
 # count and the guest's own MemTotal follow (xl-oci(1) update).
@@ -304,7 +315,6 @@ out=$(xl-oci create "$LAB_WORK/grow2.cfg" 2>&1)
 echo "$out" | grep -q 'maxmem 800 MiB: a PV domain of 64 MiB can grow to 704 MiB at most' &&
     ! xl-oci status grow2 >/dev/null 2>&1 && lab_ok maxmem-past-the-balloon-refused ||
     lab_fail maxmem-past-the-balloon-refused "$out"
-xl-oci destroy csp
 
 # Autostart: dom0 "goes down" (monitors killed, domains destroyed and
 # DomainStatus removed behind xl-oci's back, as a reboot leaves them);
