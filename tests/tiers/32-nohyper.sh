@@ -815,6 +815,19 @@ check "an exit of its own is not oom-killed (status --json, status)" bash -c \
     '"$0" status --json on | jq -e ".exit_code == 3 and .oom_killed == false" >/dev/null && ! "$0" status on | grep -q oom' "$X"
 "$X" destroy om >/dev/null 2>&1
 "$X" destroy on >/dev/null 2>&1
+# oom-killed is the run's (docker's State.OOMKilled is the last run's):
+# the restart policy's next run, which exits by itself, is not oom-killed
+# (the first run leaves /once in the writable layer).
+cfg oc 'memory = 64' 'oci_restart = "on-failure:1"' \
+    'oci_cmd = [ "[ -e /once ] && exit 3; touch /once; a=$(yes | head -c 400000000)" ]'
+"$X" create "$T/oc.cfg" >/dev/null 2>&1
+"$X" wait oc >/dev/null 2>&1
+"$X" wait oc >/dev/null 2>&1
+check "an OOM-killed run, then the policy's run that exits 3: oom_killed false, one exited event says oom-killed" bash -c \
+    '"$0" status --json oc | jq -e ".state == \"halted\" and .restarts == 1 and .exit_code == 3 and .oom_killed == false" >/dev/null &&
+        ! "$0" status oc | grep -q oom &&
+        [ "$("$0" events --until 0s --filter name=oc --filter type=exited | grep -c "detail=\"oom-killed\"")" = 1 ]' "$X"
+"$X" destroy oc >/dev/null 2>&1
 # Shares: mounted parent first whatever app.cfg's order (helper-72: B at
 # /m mounted over A at /m/sub, A gone and B's sub written), and ":ro"
 # read-only, nosuid and nodev down to the mounts below the directory (a
