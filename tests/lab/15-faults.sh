@@ -6,9 +6,10 @@
 # kill: `list` and `status` still answer, the next ordinary command
 # (`destroy`, or any command for a lost monitor) repairs, and nothing leaks:
 # no domain, no xenstore node under /tool/xl-oci, no loop device, no
-# monitor process, no state dir, no share view.  The point lists come from the programs
-# themselves (XL_OCI_FAULT_LOG), so a new point is walked without editing
-# this file.  Two creates of one name at once: exactly one wins.
+# monitor process, no state dir, no share view.  shutdown-action is also
+# killed in the restart policy's restart (the monitor's own path).  The
+# point lists come from the programs themselves (XL_OCI_FAULT_LOG), so a
+# new point is walked without editing this file.  Two creates of one name at once: exactly one wins.
 # lab-timeout: 1200
 
 images=/usr/lib/xl-oci-lab/images
@@ -154,15 +155,41 @@ if timeout 300 env XL_OCI_FAULT=shutdown-action.destroyed "$FX" create "$LAB_WOR
         case "$s" in broken | halted) break ;; esac
         sleep 0.2
     done
-    if [ "$s" = broken ] || [ "$s" = halted ]; then
-        lab_ok shutdown-action-killed-status "state '$s', error '$(st fr error)'"
+    # Killed after it destroyed the domain, nothing of it is left in Xen:
+    # halted (start runs it again), the error saying so; broken is for a
+    # domain still there.
+    err=$(st fr error)
+    if [ "$s" = halted ] && [ "${err#*after destroying the domain}" != "$err" ]; then
+        lab_ok shutdown-action-killed-status "state '$s', error '$err'"
     else
-        lab_fail shutdown-action-killed-status "state stays '$s'"
+        lab_fail shutdown-action-killed-status "state '$s', error '$err'"
     fi
 else
     lab_fail shutdown-action-killed "create failed: $(tail -1 "$LAB_WORK/out")"
 fi
 repaired shutdown-action-killed-destroy fr
+
+# --- the restart policy's shutdown-action killed after destroying ----------
+# The monitor's own restart path (oci_restart, not on_poweroff): the
+# action dies with the old domain destroyed and no new one made, so
+# nothing else will start it.  The monitor leaves it halted with the
+# error, journals restart-failed after the run's exit, and removes
+# next-restart; `start` could run it again.
+mkcfg fp 'oci_cmd = [ "exit", "1" ]' 'oci_restart = "on-failure:1"'
+if timeout 300 env XL_OCI_FAULT=shutdown-action.destroyed "$FX" create "$LAB_WORK/fp.cfg" >"$LAB_WORK/out" 2>&1; then
+    wait_state fp halted 300
+    err=$(st fp error)
+    ev=$(xl-oci events --until 0s --filter name=fp | awk '{print $2}' | tail -n 3 | paste -sd' ')
+    if [ "$(st fp state)" = halted ] && [ "${err#restart failed: the shutdown action did not complete}" != "$err" ] &&
+        [ "$ev" = "exited restarting restart-failed" ] && [ -z "$(st fp next_restart)" ] && ! xl domid fp >/dev/null 2>&1; then
+        lab_ok policy-shutdown-action-killed-halted "error '$err'; events $ev"
+    else
+        lab_fail policy-shutdown-action-killed-halted "state '$(st fp state)', error '$err', events '$ev', next-restart '$(st fp next_restart)'"
+    fi
+else
+    lab_fail policy-shutdown-action-killed "create failed: $(tail -1 "$LAB_WORK/out")"
+fi
+repaired policy-shutdown-action-killed-destroy fp
 
 # --- two creates of one name at once: exactly one wins ----------------------
 mkcfg fz 'oci_cmd = [ "sleep", "600000" ]'
