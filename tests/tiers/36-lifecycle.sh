@@ -101,19 +101,23 @@ check "a second wait (in the backoff or the next run) returns at the next run's 
     "timeout 30 '$X' wait wr; [ \$? = 4 ] &&
         [ \"\$('$X' events --until 0s --filter name=wr --filter type=exited | wc -l)\" = 2 ]"
 "$X" destroy wr >/dev/null 2>&1
+# wait_in_third_backoff NAME: once NAME's third backoff (4 s: room for
+# what a test does in it) begins, starts `wait NAME` in the background
+# (pid in $wpid) and returns once it waits (its -vv line).
+wait_in_third_backoff() {
+    for _ in $(seq 300); do
+        "$X" status --json "$1" | jq -e '.restarts == 2 and .state == "restarting" and .next_restart != null' >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    timeout 30 "$X" -vv wait "$1" >/dev/null 2>"$T/$1.err" &
+    wpid=$!
+    for _ in $(seq 50); do grep -q "waiting for $1" "$T/$1.err" && break; sleep 0.1; done
+}
 # wait begun in the backoff: a destroy there returns the last run's code
-# (6), as docker wait beside docker rm -f of a restarting container; its
-# third backoff is 4 s, room for the wait to begin (-vv says when) and
-# the destroy to come.
+# (6), as docker wait beside docker rm -f of a restarting container.
 cfg wd 'oci_restart = "always"' 'oci_cmd = [ "exit 6" ]'
 "$X" create "$T/wd.cfg" >/dev/null 2>&1
-for _ in $(seq 300); do
-    "$X" status --json wd | jq -e '.restarts == 2 and .state == "restarting" and .next_restart != null' >/dev/null 2>&1 && break
-    sleep 0.1
-done
-"$X" -vv wait wd >/dev/null 2>"$T/wd.err" &
-wpid=$!
-for _ in $(seq 50); do grep -q 'waiting for wd' "$T/wd.err" && break; sleep 0.1; done
+wait_in_third_backoff wd
 "$X" destroy wd >/dev/null 2>&1
 wrc=0
 wait "$wpid" || wrc=$?
@@ -121,18 +125,11 @@ wait "$wpid" || wrc=$?
     nok "a wait in the backoff beside a destroy returned $wrc, not 6"
 # wait begun in the backoff, its monitor SIGKILLed after: wait replaces
 # the monitor (no other command runs), which restarts it; wait returns at
-# that run's end (5).  The third backoff (4 s) leaves room.
+# that run's end (5).
 cfg wm 'oci_restart = "on-failure:3"' 'oci_cmd = [ "exit 5" ]'
 "$X" create "$T/wm.cfg" >/dev/null 2>&1
-for _ in $(seq 300); do
-    "$X" status --json wm | jq -e '.restarts == 2 and .state == "restarting" and .next_restart != null' >/dev/null 2>&1 && break
-    sleep 0.1
-done
-mon=$(cat "$T/state/domains/wm/monitor.lock" 2>/dev/null)
-timeout 30 "$X" -vv wait wm >/dev/null 2>"$T/wm.err" &
-wpid=$!
-for _ in $(seq 50); do grep -q 'waiting for wm' "$T/wm.err" && break; sleep 0.1; done
-kill -9 "$mon" 2>/dev/null
+wait_in_third_backoff wm
+kill -9 "$(cat "$T/state/domains/wm/monitor.lock" 2>/dev/null)" 2>/dev/null
 wrc=0
 wait "$wpid" || wrc=$?
 check "wait in the backoff, its monitor killed: wait replaces it, returns at the next run's end (5), halted" sh -c \
