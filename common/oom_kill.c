@@ -4,11 +4,13 @@
  */
 #include "common/oom_kill.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/error.h"
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 /* /proc/vmstat is about 5 KB on Linux 6.1; a bound, not an expectation. */
 #define COUNTER_FILE_MAX (64 * 1024)
@@ -38,4 +40,17 @@ long long xo_oom_kill_count(const char *path)
     xo_err_clear(&err);
     free(text);
     return n;
+}
+
+bool xo_cgroup_oom_killed(const char *cgroup_fs, const char *cgroup)
+{
+    char path[PATH_MAX];
+    if (xo_path_fmt(path, sizeof(path), NULL, "%s%s/memory.events", cgroup_fs,
+                    cgroup) >= 0 &&
+        xo_oom_kill_count(path) > 0)
+        return true;
+    return xo_path_fmt(path, sizeof(path), NULL,
+                       "%s/memory%s/memory.oom_control", cgroup_fs,
+                       cgroup) >= 0 &&
+           xo_oom_kill_count(path) > 0;
 }
