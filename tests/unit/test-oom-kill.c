@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/error.h"
+#include "common/fileio.h"
 #include "common/oom_kill.h"
+#include "common/pathfmt.h"
 
 static char path[] = "/tmp/test-oom-kill.XXXXXX";
 
@@ -63,21 +65,17 @@ static void test_not_counts(void **state)
     assert_int_equal(xo_oom_kill_count("/nonexistent/memory.events"), -1);
 }
 
-/* Writes `text` to DIR/REL, making REL's directories. */
-static void put(const char *dir, const char *rel, const char *text)
+/* Writes `text` to DIR/CGROUP/FILE, making the cgroup's directories. */
+static void put(const char *dir, const char *cgroup, const char *file,
+                const char *text)
 {
-    char p[512];
-    snprintf(p, sizeof(p), "%s/%s", dir,
-             rel); /* may truncate: test paths fit */
-    for (char *s = p + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
-        *s = '\0';
-        mkdir(p, 0755);
-        *s = '/';
-    }
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
+    char d[512], p[600];
+    xo_err err = XO_ERR_INIT;
+    assert_true(xo_path_fmt(d, sizeof(d), NULL, "%s/%s", dir, cgroup) >= 0);
+    assert_true(xo_path_fmt(p, sizeof(p), NULL, "%s/%s", d, file) >= 0);
+    assert_int_equal(xo_mkdir_p(d, 0755, &err), 0);
+    assert_int_equal(xo_write_file_atomic(p, text, strlen(text), 0644, &err),
+                     0);
 }
 
 /* A cgroup's count in either layout, found from the hierarchies' root
@@ -90,20 +88,20 @@ static void test_cgroup_layouts(void **state)
     /* Nothing there: not killed. */
     assert_false(xo_cgroup_oom_killed(fs, "/xl-oci/a"));
     /* cgroup v2: the unified hierarchy's memory.events. */
-    put(fs, "xl-oci/a/memory.events", "oom 1\noom_kill 1\n");
+    put(fs, "xl-oci/a", "memory.events", "oom 1\noom_kill 1\n");
     assert_true(xo_cgroup_oom_killed(fs, "/xl-oci/a"));
-    put(fs, "xl-oci/b/memory.events", "oom 0\noom_kill 0\n");
+    put(fs, "xl-oci/b", "memory.events", "oom 0\noom_kill 0\n");
     assert_false(xo_cgroup_oom_killed(fs, "/xl-oci/b"));
     /* cgroup v1: the memory controller's hierarchy; under_oom is not a
      * kill. */
-    put(fs, "memory/xl-oci/c/memory.oom_control",
+    put(fs, "memory/xl-oci/c", "memory.oom_control",
         "oom_kill_disable 0\nunder_oom 1\noom_kill 0\n");
     assert_false(xo_cgroup_oom_killed(fs, "/xl-oci/c"));
-    put(fs, "memory/xl-oci/d/memory.oom_control",
+    put(fs, "memory/xl-oci/d", "memory.oom_control",
         "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
     assert_true(xo_cgroup_oom_killed(fs, "/xl-oci/d"));
     /* A hybrid host: v2's file says 0, v1's memory controller counts. */
-    put(fs, "xl-oci/d/memory.events", "oom_kill 0\n");
+    put(fs, "xl-oci/d", "memory.events", "oom_kill 0\n");
     assert_true(xo_cgroup_oom_killed(fs, "/xl-oci/d"));
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fs); /* cannot truncate */
