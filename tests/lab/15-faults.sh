@@ -9,7 +9,8 @@
 # monitor process, no state dir, no share view.  shutdown-action is also
 # killed in the restart policy's restart (the monitor's own path).  The
 # point lists come from the programs themselves (XL_OCI_FAULT_LOG), so a
-# new point is walked without editing this file.  Two creates of one name at once: exactly one wins.
+# new point is walked without editing this file.  Two creates of one
+# name at once: exactly one wins.
 # lab-timeout: 1200
 
 images=/usr/lib/xl-oci-lab/images
