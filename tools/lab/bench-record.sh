@@ -35,7 +35,7 @@ load average before the run: $load_before, QEMU $(qemu-system-x86_64 --version |
 | \`xl create\` → guest's xenstore key read in dom0 | $(stats "$key") | $key |
 
 Method: \`tools/lab/lab bench $n\` boots Xen 4.17 (Debian) + dom0 under
-\`qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp 2 -m 2048\`,
+\`qemu-system-x86_64 -accel tcg -cpu qemu64,+svm,+npt,+rdrand -smp ${LAB_SMP_USED:-?} -m 2048\`,
 dom0_mem=${LAB_DOM0_MEM_USED:-?}, $n times.  "dom0 ready" is QEMU's start until the host sees dom0's READY line
 in the 9p share (written after modules, xenstored, xen-init-dom0, xenconsoled
 and the bridge are up; the host polls every 0.2 s).  The guest is the smoke
