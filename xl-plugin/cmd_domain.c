@@ -18,6 +18,7 @@
 #include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
+#include "wait_run.h"
 #include "status_json.h"
 #include "metastore.h"
 #include "xen.h"
@@ -364,18 +365,14 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
                 "%s was destroyed (another container has the name now)", name);
         }
         *st = cur;
-        /* In the backoff: restarting with next-restart set.  The restart
-         * removes next-restart before it counts the new run in restarts,
-         * and status_read reads restarts before next-restart, so the
-         * restart itself (restarting, restarts already the new run's,
-         * until the state says running) is never taken for a run's end. */
-        bool backoff =
-            st->state == DOMAIN_STATE_RESTARTING && st->next_restart[0];
+        /* status_read reads restarts before next-restart, the reverse of
+         * the order a restart changes them in (wait_run.h), so the
+         * restart itself is never taken for a run's end. */
         if (waited == 0)
-            run = st->restarts + (backoff ? 1 : 0);
+            run = wait_run_begin(st);
         if (state_final(st))
             return 0;
-        if (run_end && backoff && st->restarts >= run)
+        if (run_end && wait_run_ended(st, run))
             return 1;
         /* A monitor killed in the backoff is replaced by the next xl-oci
          * command: this one, which may wait for long. */

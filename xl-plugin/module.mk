@@ -16,7 +16,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/cmd_detach.c x
 	xl-plugin/xen_gate.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
-	xl-plugin/status.c \
+	xl-plugin/status.c xl-plugin/wait_run.c \
 	xl-plugin/monitor_spawn.c xl-plugin/monitor_ready.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c xl-plugin/stats.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \
@@ -32,6 +32,7 @@ UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c 
 	tests/unit/test-runc-signal.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
+	tests/unit/test-restart-order.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
 	tests/unit/test-monitor-placeholder.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
@@ -110,3 +111,5 @@ $(B)/tests/recvtty: tests/runc/recvtty.c
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/recvtty
+# test-restart-order looks at DomainStatus between the monitor's writes.
+UNIT_LDFLAGS_test-restart-order := -Wl,--wrap=xo_xs_write -Wl,--wrap=xo_xs_rm
