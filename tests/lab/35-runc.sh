@@ -858,12 +858,13 @@ rc=$?
 sleep 1
 left=""
 [ "$(xl list | tail -n +3 | wc -l)" -eq 0 ] || left="$left domains"
-xenstore-list /tool/xl-oci 2>/dev/null | grep -q . && left="$left xenstore"
-ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs"
-ls "$LAB_WORK/runc" 2>/dev/null | grep -q . && left="$left runc-state"
+xenstore-list /tool/xl-oci 2>/dev/null | grep -q . &&
+    left="$left xenstore ($(xenstore-ls -f /tool/xl-oci 2>&1 | head -c 600 | tr '\n' ' '))"
+ls "$XL_OCI_ROOT/domains" 2>/dev/null | grep -q . && left="$left state-dirs ($(ls "$XL_OCI_ROOT/domains" | tr '\n' ' '))"
+ls "$LAB_WORK/runc" 2>/dev/null | grep -q . && left="$left runc-state ($(ls "$LAB_WORK/runc" | tr '\n' ' '))"
 for c in /proc/[0-9]*/comm; do
     case "$(cat "$c" 2>/dev/null)" in
-    xl-oci-runc | xl-oci-monitor | xl-oci-placehol | subreaper | recvtty) left="$left $(cat "$c")" ;;
+    xl-oci-runc | xl-oci-monitor | xl-oci-placehol | subreaper | recvtty) left="$left $(cat "$c") ($(tr '\0' ' ' <"${c%comm}cmdline" 2>/dev/null))" ;;
     esac
 done
 [ -z "$left" ] && lab_ok nothing-left || lab_fail nothing-left "left:$left"
