@@ -785,8 +785,8 @@ int main_stop(int argc, char **argv)
     return rc;
 }
 
-/* Stops the monitor of `name` so it cannot write status we remove. */
-static void stop_monitor(const char *root, const char *name)
+/* See xl_oci.h. */
+void cmd_stop_monitor(const char *root, const char *name)
 {
     long pid = state_monitor_pid(root, name);
     for (int i = 0; pid > 1 && i < 50 && state_monitor_alive(root, name); i++) {
@@ -839,7 +839,7 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, bool ran,
     xo_err ignore = XO_ERR_INIT;
     state_run_set(root, name, STATE_RUN_STOPPED, &ignore);
     xo_err_clear(&ignore);
-    stop_monitor(root, name);
+    cmd_stop_monitor(root, name);
     XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
     if (nohyper_teardown(root, name, false, err) < 0)
         return -1;
@@ -932,7 +932,7 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
         return 0;
     }
     /* Tolerant of a half-created domain: each part is removed if present. */
-    stop_monitor(root, name);
+    cmd_stop_monitor(root, name);
     XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
     bool had_domain =

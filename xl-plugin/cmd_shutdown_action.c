@@ -235,6 +235,20 @@ static int apply(struct xen_handles *h, const char *name, uint32_t domid,
  */
 static int policy_restart(struct xen_handles *h, const char *name, xo_err *err)
 {
+    /* Only a container still in its backoff: a destroy may have taken the
+     * global lock first (it killed the monitor that ran us, not us), and
+     * a name created again meanwhile is another container.  Any write
+     * here would make a DomainStatus node again for one that is gone
+     * (helper-88; lab 35 found one left). */
+    struct domain_status cur;
+    xo_err gone = XO_ERR_INIT;
+    if (status_read(h->xs, name, &cur, &gone) < 0 ||
+        cur.state != DOMAIN_STATE_RESTARTING) {
+        xo_err_clear(&gone);
+        xo_info("domain %s: no longer in its restart backoff: nothing to do",
+                name);
+        return 0;
+    }
     if (monitor_restart_stop_requested(h->xs, name)) {
         xo_info("domain %s: stopped in its restart backoff", name);
         return status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err);

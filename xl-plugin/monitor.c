@@ -397,6 +397,11 @@ static int domain_ended(struct monitor *m, bool vanished, unsigned reason)
     if (!vanished)
         read_guest(m); /* the last words, before anything is destroyed */
     unwatch_domain(m);
+    /* A destroy that removed DomainStatus first (an xl-oci destroy stops
+     * this monitor before it destroys; this is for one that could not):
+     * no write, which would make the node again (helper-88). */
+    if (vanished && !status_exists(m->xs, m->o->name))
+        return 0;
     char now[32];
     status_now(now, sizeof(now));
     const struct guest_report *r = &m->report;
@@ -747,7 +752,7 @@ int monitor_run(const struct monitor_opts *o, xo_err *err)
     int lock_fd = state_monitor_lock(o->root, o->name, err);
     m.ready_fd = o->ready_fd;
     if (lock_fd < 0) {
-        /* Held by another monitor: stop_monitor will find that one. */
+        /* Held by another monitor: cmd_stop_monitor will find that one. */
         if (err->errnum == EWOULDBLOCK)
             send_ready(&m);
         else if (m.ready_fd >= 0)

@@ -106,6 +106,11 @@ int cmd_set_paused(const char *name, bool pause, xo_err *err);
  * its monitor nor its process is alive.  `list` shows it as "down";
  * `autostart` starts it again.
  */
+/* Stops container `name`'s monitor: SIGTERM, then SIGKILL after 2.5 s;
+ * returns once its lock is free, or after 5 s.  Before anything removes
+ * what the monitor writes to (DomainStatus, the state dir). */
+void cmd_stop_monitor(const char *root, const char *name);
+
 #define CMD_STATE_DOWN "down"
 struct domain_status;
 bool cmd_container_down(const char *root, const char *name, bool have_status,

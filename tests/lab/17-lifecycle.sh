@@ -447,6 +447,17 @@ if lab_check create-wr xl-oci create "$LAB_WORK/wr.cfg"; then
         lab_fail wait-returns-at-first-exit "wait $code, $n exited events, state $(st wr state)"
 fi
 xl-oci destroy wr
+# The restart of a container destroyed in its backoff: the monitor's
+# shutdown-action, waiting on the global lock while the destroy held it,
+# runs after it (helper-88).  Run by hand for the destroyed wr, it must
+# do nothing: a status write would make wr's DomainStatus node again
+# (lab 35 found such a node left, with no container).
+rc=0
+xl-oci shutdown-action wr 1 restart-policy >"$LAB_WORK/sa-gone.out" 2>&1 || rc=$?
+[ $rc = 0 ] && ! xenstore-list /tool/xl-oci 2>/dev/null | grep -qx wr &&
+    lab_ok restart-after-destroy-writes-nothing ||
+    lab_fail restart-after-destroy-writes-nothing "rc $rc: $(xenstore-ls -f /tool/xl-oci/wr 2>&1 | head -5 | tr '\n' ' ') $(head -c 200 "$LAB_WORK/sa-gone.out")"
+xenstore-rm /tool/xl-oci/wr 2>/dev/null
 
 # The OOM killer in a domain: the probe holds 400 MiB in a 128 MB domain,
 # the guest kernel's OOM killer ends it (137), and the loader's report
