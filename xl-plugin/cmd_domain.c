@@ -18,7 +18,7 @@
 #include "monitor_spawn.h"
 #include "state.h"
 #include "status.h"
-#include "wait_run.h"
+#include "status_run.h"
 #include "status_json.h"
 #include "metastore.h"
 #include "xen.h"
@@ -366,13 +366,13 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
         }
         *st = cur;
         /* status_read reads restarts before next-restart, the reverse of
-         * the order a restart changes them in (wait_run.h), so the
+         * the order a restart changes them in (status_run.h), so the
          * restart itself is never taken for a run's end. */
         if (waited == 0)
-            run = wait_run_begin(st);
+            run = status_wait_run(st);
         if (state_final(st))
             return 0;
-        if (run_end && wait_run_ended(st, run))
+        if (run_end && status_run_ended(st, run))
             return 1;
         /* A monitor killed in the backoff is replaced by the next xl-oci
          * command: this one, which may wait for long. */

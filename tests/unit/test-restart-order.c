@@ -1,7 +1,7 @@
 /*
  * test-restart-order.c: the contract between the monitor's restart
  * (monitor_restart_plan, monitor_restart_done in monitor_restart.c) and
- * `xl-oci wait` (wait_run.h), looked at between every single write the
+ * `xl-oci wait` (status_run.h), looked at between every single write the
  * monitor makes to DomainStatus, as a wait polling at that moment would
  * see it.  The file store stands in for xenstore; the test links with
  * -Wl,--wrap=xo_xs_write,--wrap=xo_xs_rm so that each write of status.c
@@ -28,7 +28,7 @@
 #include "common/xs_client.h"
 #include "xl-plugin/monitor_restart.h"
 #include "xl-plugin/status.h"
-#include "xl-plugin/wait_run.h"
+#include "xl-plugin/status_run.h"
 
 static char root[64];
 static struct xo_xs *xs;
@@ -52,7 +52,7 @@ static void observe(void)
     struct domain_status st;
     xo_err err = XO_ERR_INIT;
     if (status_read(xs, "c", &st, &err) == 0) {
-        bool ended = wait_run_ended(&st, run);
+        bool ended = status_run_ended(&st, run);
         if (ended && first_end < 0)
             first_end = (int)writes;
         if (!ended && first_end >= 0)
@@ -147,8 +147,8 @@ static void test_run_end_seen_at_the_restarting_write(void **state)
     (void)state;
     struct domain_status st;
     read_status(&st);
-    assert_false(wait_run_in_backoff(&st));
-    watch_run(wait_run_begin(&st));
+    assert_false(status_in_backoff(&st));
+    watch_run(status_wait_run(&st));
     assert_int_equal(run, 0);
     run_ends();
     watching = false;
@@ -158,7 +158,7 @@ static void test_run_end_seen_at_the_restarting_write(void **state)
     assert_true(writes >= 2);
     assert_int_equal(first_end, (int)writes - 1);
     read_status(&st);
-    assert_true(wait_run_in_backoff(&st));
+    assert_true(status_in_backoff(&st));
     assert_int_equal(st.restarts, 0);
 }
 
@@ -168,9 +168,9 @@ static void test_wait_begun_in_backoff_skips_the_restart(void **state)
     run_ends();
     struct domain_status st;
     read_status(&st);
-    assert_true(wait_run_in_backoff(&st));
+    assert_true(status_in_backoff(&st));
     /* In the backoff, the wait follows the next run. */
-    watch_run(wait_run_begin(&st));
+    watch_run(status_wait_run(&st));
     assert_int_equal(run, 1);
     restart();
     /* No write of the restart made the next run look ended. */
@@ -193,7 +193,7 @@ static void test_wait_begun_before_returns_once(void **state)
     (void)state;
     struct domain_status st;
     read_status(&st);
-    watch_run(wait_run_begin(&st));
+    watch_run(status_wait_run(&st));
     run_ends();
     restart();
     watching = false;
@@ -203,7 +203,7 @@ static void test_wait_begun_before_returns_once(void **state)
     assert_true(first_end >= 0);
     assert_true(ended_then_not);
     read_status(&st);
-    assert_false(wait_run_ended(&st, run));
+    assert_false(status_run_ended(&st, run));
 }
 
 int main(void)
