@@ -38,8 +38,9 @@ case " ${LAB_SCENARIOS:-40} ${LAB_FIRST_BOOT:-} ${LAB_SECOND_BOOT:-} " in
     ;;
 esac
 # A whole run boots twice, at once: two QEMUs of one vCPU each (a lab of
-# one vCPU is as fast as one of two and does not slow down beside other
-# work, docs/decisions.md "A lab of one vCPU").  The first boot runs most
+# one vCPU is as fast alone as one of two and loses far less beside other
+# work; two boots side by side still slow each other 1.5-1.9x, and save
+# about 220 s of a run: docs/decisions.md "A lab of one vCPU").  The first boot runs most
 # scenarios under the C xenstored, the upstream default the benches are
 # measured on; the second runs the rest under oxenstored, which Debian's
 # /etc/init.d/xen starts when both xenstoreds are installed (Debian 12's
