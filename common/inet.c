@@ -2,6 +2,7 @@
 #include "common/inet.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -81,4 +82,58 @@ int xo_inet_parse_cidr(void *addr_r, unsigned *prefix_r, int family,
     return xo_inet_parse_cidrn(addr_r, prefix_r, family, s,
                                strnlen(s, XO_INET_CIDR_MAX + 1), min_prefix,
                                err);
+}
+
+/* The value of hex digit c, or -1. */
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int xo_mac_parse(unsigned char mac_r[6], const char *s)
+{
+    unsigned char m[6];
+    if (!s || strnlen(s, 18) != 17)
+        return -1;
+    for (int i = 0; i < 6; i++) {
+        int hi = hex_value(s[i * 3]), lo = hex_value(s[i * 3 + 1]);
+        if (hi < 0 || lo < 0 || (i < 5 && s[i * 3 + 2] != ':'))
+            return -1;
+        m[i] = (unsigned char)(hi << 4 | lo);
+    }
+    if (mac_r)
+        memcpy(mac_r, m, sizeof(m));
+    return 0;
+}
+
+bool xo_mac_valid_unicast(const char *s)
+{
+    unsigned char m[6];
+    return xo_mac_parse(m, s) == 0 && (m[0] & 1) == 0;
+}
+
+bool xo_dns_name_valid(const char *s, size_t max)
+{
+    size_t n = s ? strnlen(s, max + 1) : 0, label = 0;
+    if (n == 0 || n > max)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+        } else if (isalnum((unsigned char)s[i]) || s[i] == '-') {
+            if (++label > 63)
+                return false;
+        } else {
+            return false;
+        }
+    }
+    return label > 0;
 }

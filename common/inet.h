@@ -9,6 +9,9 @@
  * numbers for AF_INET, RFC 4291 text for AF_INET6.  A prefix length is
  * decimal digits without a sign or leading zero, within min..32 (AF_INET)
  * or min..128 (AF_INET6).  Messages name the value at fault.
+ *
+ * Also the link-layer and name grammars both sides check: MAC address
+ * text and DNS names (search domains, a network's DNS domain).
  */
 #ifndef XL_OCI_COMMON_INET_H
 #define XL_OCI_COMMON_INET_H
@@ -44,5 +47,24 @@ int xo_inet_parse_cidrn(void *addr_r, unsigned *prefix_r, int family,
                         xo_err *err);
 int xo_inet_parse_cidr(void *addr_r, unsigned *prefix_r, int family,
                        const char *s, unsigned min_prefix, xo_err *err);
+
+/*
+ * Parses MAC address text "xx:xx:xx:xx:xx:xx" (exactly 17 bytes: six
+ * pairs of hex digits of either case, separated by ':', as xl's vif
+ * `mac=` and ip(8) write it) into mac_r (6 bytes; may be NULL).
+ * Returns 0, or -1 for anything else.
+ */
+int xo_mac_parse(unsigned char mac_r[6], const char *s);
+
+/* True when xo_mac_parse() takes `s` and the address is no multicast one
+ * (the first byte's low bit), which cannot be a NIC's. */
+bool xo_mac_valid_unicast(const char *s);
+
+/*
+ * True when `s` is a DNS name as resolv.conf's `search` and dnsmasq's
+ * `domain` take it: labels of [A-Za-z0-9-], each 1 to 63 bytes (RFC 1035,
+ * 2.3.4), joined by single dots, no trailing dot, 1 to `max` bytes in all.
+ */
+bool xo_dns_name_valid(const char *s, size_t max);
 
 #endif

@@ -179,27 +179,6 @@ static bool set(const char *s)
     return s && *s;
 }
 
-/* A search domain: dot-separated labels of [A-Za-z0-9-]. */
-static bool valid_domain(const char *s)
-{
-    size_t n = strlen(s), label = 0;
-    if (n == 0 || n > BOOT_SPEC_MAX_DOMAIN)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '.') {
-            if (label == 0)
-                return false;
-            label = 0;
-        } else if (isalnum((unsigned char)s[i]) || s[i] == '-') {
-            if (++label > 63)
-                return false;
-        } else {
-            return false;
-        }
-    }
-    return label > 0;
-}
-
 static int check_attachment(const struct dc_vif *v,
                             const struct dc_net_attachment *a, xo_err *err)
 {
@@ -212,7 +191,7 @@ static int check_attachment(const struct dc_vif *v,
         strchr(a->bridge, ' '))
         return xo_err_set(err, EINVAL, "network %s: bad bridge name \"%s\"",
                           net, a->bridge ? a->bridge : "");
-    if (!a->mac || !vif_valid_mac(a->mac))
+    if (!a->mac || !xo_mac_valid_unicast(a->mac))
         return xo_err_set(err, EINVAL, "network %s: bad MAC \"%s\"", net,
                           a->mac ? a->mac : "");
     if (!set(a->ipv4) || !valid_ipv4(a->ipv4) || a->prefix4 < 1 ||
@@ -246,7 +225,7 @@ static int check_attachment(const struct dc_vif *v,
                 err, EINVAL,
                 "network %s: DNS server \"%s\" is not an IP address", net,
                 a->dns[i] ? a->dns[i] : "");
-    if (set(a->search) && !valid_domain(a->search))
+    if (set(a->search) && !xo_dns_name_valid(a->search, BOOT_SPEC_MAX_DOMAIN))
         return xo_err_set(err, EINVAL, "network %s: bad search domain \"%s\"",
                           net, a->search);
     return 0;

@@ -39,24 +39,6 @@ bool vif_valid_ipv4(const char *s, bool allow_prefix)
            xo_inet_parse_cidr(NULL, NULL, AF_INET, s, 1, NULL) == 0;
 }
 
-bool vif_valid_mac(const char *s)
-{
-    if (strlen(s) != 17)
-        return false;
-    for (int i = 0; i < 17; i++) {
-        if (i % 3 == 2) {
-            if (s[i] != ':')
-                return false;
-        } else if (!isxdigit((unsigned char)s[i])) {
-            return false;
-        }
-    }
-    /* A multicast address cannot be a NIC's. */
-    unsigned first;
-    sscanf(s, "%2x", &first);
-    return (first & 1) == 0;
-}
-
 static bool valid_word(const char *s)
 {
     if (!*s || strlen(s) > 255)
@@ -89,11 +71,11 @@ static int set_field(struct dc_vif *vif, const char *key, const char *val,
 {
     char **slot = NULL;
     if (strcmp(key, "mac") == 0) {
-        if (!vif_valid_mac(val))
+        if (!xo_mac_valid_unicast(val))
             return xo_err_set(err, EINVAL,
                               "vif \"%s\": mac=%s is not a unicast MAC address",
                               spec, val);
-        /* cannot truncate: vif_valid_mac() took 17 bytes */
+        /* cannot truncate: xo_mac_valid_unicast() took 17 bytes */
         snprintf(vif->mac, sizeof(vif->mac), "%s", val);
         for (char *p = vif->mac; *p; p++)
             *p = (char)tolower((unsigned char)*p);

@@ -22,9 +22,6 @@ void vif_dispose(struct dc_vif *vif);
 int vif_default_mac(char out[18], const char *domain_name, unsigned index,
                     xo_err *err);
 
-/* "xx:xx:xx:xx:xx:xx" (hex digits, either case), not multicast. */
-bool vif_valid_mac(const char *s);
-
 /* Checks "A.B.C.D" or "A.B.C.D/N" (N <= 32). */
 bool vif_valid_ipv4(const char *s, bool allow_prefix);
 

@@ -194,23 +194,6 @@ int nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
     return 0;
 }
 
-int nb_parse_mac(uint8_t mac[6], const char *s)
-{
-    unsigned v[6];
-    char tail;
-    if (!s || strlen(s) != 17 ||
-        sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &v[3],
-               &v[4], &v[5], &tail) != 6)
-        return -1;
-    for (int i = 0; i < 6; i++) {
-        if (!isxdigit((unsigned char)s[i * 3]) ||
-            !isxdigit((unsigned char)s[i * 3 + 1]))
-            return -1;
-        mac[i] = (uint8_t)v[i];
-    }
-    return 0;
-}
-
 void nb_format_mac(char out[18], const uint8_t mac[6])
 {
     /* cannot truncate: 17 bytes and the NUL */

@@ -66,7 +66,6 @@ bool nb_prefix6_contains(const struct in6_addr *prefix,
  */
 int nb_mac_derive(uint8_t mac[6], const char *container, const char *network,
                   unsigned attempt, xo_err *err);
-int nb_parse_mac(uint8_t mac[6], const char *s);
 void nb_format_mac(char out[18], const uint8_t mac[6]);
 
 /* Network names: [a-z0-9][a-z0-9-]*, at most NETBACK_NAME_MAX, no trailing

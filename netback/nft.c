@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "common/alloc.h"
+#include "common/inet.h"
 #include "common/json_build.h"
 
 #include "netback/forwarding.h"
@@ -324,7 +325,7 @@ static void nd_elems(json_object *cmds, const struct netback_lease *l,
 {
     uint8_t mac[6];
     struct in6_addr a;
-    nb_parse_mac(mac, l->mac);
+    xo_mac_parse(mac, l->mac);
     nb_ipv6_link_local(&a, mac);
     elem(cmds, add, "bridge", "xl_oci", "vif_nd_target", nd_key(vif, &a));
     if (l->ipv6[0] && inet_pton(AF_INET6, l->ipv6, &a) == 1)
@@ -338,7 +339,7 @@ static void vif_elems(json_object *cmds, const struct netback_lease *l,
     uint8_t mac[6];
     struct in6_addr ll;
     char lls[INET6_ADDRSTRLEN];
-    nb_parse_mac(mac, l->mac);
+    xo_mac_parse(mac, l->mac);
     nb_ipv6_link_local(&ll, mac);
     inet_ntop(AF_INET6, &ll, lls, sizeof(lls));
     /* On add the vif joins @vifs last, so its checks are complete before

@@ -215,7 +215,7 @@ static int load_lease(struct netback_lease *l, json_object *o,
     l->is_static = json_object_object_get_ex(o, "static", &v) &&
                    json_object_get_boolean(v);
     if (!nb_valid_container_name(l->container) ||
-        nb_parse_mac(mac, l->mac) < 0 || nb_parse_ipv4(&a, l->ipv4) < 0 ||
+        xo_mac_parse(mac, l->mac) < 0 || nb_parse_ipv4(&a, l->ipv4) < 0 ||
         !nb_cidr4_is_host(&st->subnet, a) ||
         (l->vif[0] && !nb_valid_ifname(l->vif)))
         return xo_err_set(err, EINVAL, "%s: lease of \"%s\" is malformed",

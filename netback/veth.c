@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/inet.h"
 #include "common/json.h"
 #include "netback/addr.h"
 #include "netback/ipam.h"
@@ -162,7 +163,7 @@ int netback_veth_attach(const char *root, const char *network,
         return xo_err_set(err, EINVAL, "veth names \"%s\", \"%s\"", host,
                           ifname);
     if (lease_attachment(root, network, container, &a, err) < 0 ||
-        nb_parse_mac(mac, a.mac) < 0)
+        xo_mac_parse(mac, a.mac) < 0)
         return xo_err_wrap(err, "network %s", network);
     struct mnl_socket *ns = nb_netns_socket(ns_path, &nsfd, err);
     if (!ns)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/inet.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
 #include "netback/conntrack.h"
@@ -120,7 +121,7 @@ int netback_vif_online(const char *root, const char *bridge, const char *mac,
     if (!nb_valid_ifname(bridge))
         return xo_err_set(err, EINVAL, "bridge name \"%s\" is not valid",
                           bridge);
-    if (nb_parse_mac(m, mac) < 0)
+    if (xo_mac_parse(m, mac) < 0)
         return xo_err_set(err, EINVAL, "mac \"%s\" is not a MAC address", mac);
     int lock;
     if (nb_store_lock(&lock, root, err) < 0)

@@ -33,36 +33,6 @@ static bool valid_ip(const char *s, int family)
     return xo_inet_valid(family, s);
 }
 
-static bool valid_mac(const char *s)
-{
-    if (strlen(s) != 17)
-        return false;
-    for (int i = 0; i < 17; i++)
-        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
-/* Dot-separated labels of [A-Za-z0-9-], as resolv.conf's search takes. */
-static bool valid_domain(const char *s)
-{
-    size_t n = strlen(s), label = 0;
-    if (n == 0 || n > BOOT_SPEC_MAX_DOMAIN)
-        return false;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '.') {
-            if (label == 0)
-                return false;
-            label = 0;
-        } else if (isalnum((unsigned char)s[i]) || s[i] == '-') {
-            label++;
-        } else {
-            return false;
-        }
-    }
-    return label > 0;
-}
-
 static int bad_value(xo_err *err, const char *where, const char *name,
                      const char *value, const char *what)
 {
@@ -98,7 +68,7 @@ static int parse_iface(struct boot_spec *s, struct bs_iface *f, const void *fdt,
         bs_get_string(&f->gateway6, fdt, node, where, BOOT_SPEC_PROP_GATEWAY6,
                       true, err) < 0)
         return -1;
-    if (!valid_mac(f->mac))
+    if (!xo_mac_valid_unicast(f->mac))
         return bad_value(err, where, BOOT_SPEC_PROP_MAC, f->mac,
                          "a MAC address");
     if (f->address && !valid_cidr(f->address, AF_INET))
@@ -152,7 +122,8 @@ static int parse_dns_domains(struct boot_spec *s, const void *fdt, int node,
             where, BOOT_SPEC_PROP_DNS_DOMAINS, n, s->ndns, BOOT_SPEC_PROP_DNS,
             BOOT_SPEC_PROP_DNS_FORWARD);
     for (size_t i = 0; i < n; i++)
-        if (s->dns_domains[i][0] && !valid_domain(s->dns_domains[i]))
+        if (s->dns_domains[i][0] &&
+            !xo_dns_name_valid(s->dns_domains[i], BOOT_SPEC_MAX_DOMAIN))
             return bad_value(err, where, BOOT_SPEC_PROP_DNS_DOMAINS,
                              s->dns_domains[i], "a domain name or empty");
     return 0;
@@ -189,7 +160,7 @@ int bs_parse_network(struct boot_spec *s, const void *fdt, xo_err *err)
     if (parse_dns_domains(s, fdt, node, where, err) < 0)
         return -1;
     for (size_t i = 0; i < s->nsearch; i++)
-        if (!valid_domain(s->search[i]))
+        if (!xo_dns_name_valid(s->search[i], BOOT_SPEC_MAX_DOMAIN))
             return bad_value(err, where, BOOT_SPEC_PROP_SEARCH, s->search[i],
                              "a domain name");
     int offs[BS_MAX_IFACES];

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/inet.h"
 #include "netback/addr.h"
 #include "netback/store.h"
 #include "replay.h"
@@ -90,7 +91,7 @@ static void parse_lines(const uint8_t *data, size_t size)
             port_round_trip(&port);
         nb_parse_cidr4(&c, line, 8, 30, "--subnet", &err);
         nb_parse_prefix6(&p6, line, "--ipv6", &err);
-        nb_parse_mac(mac, line);
+        xo_mac_parse(mac, line);
         nb_valid_network_name(line);
         nb_valid_ifname(line);
         xo_err_clear(&err);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/inet.h"
 #include "netback/addr.h"
 #include "netback/netback.h"
 
@@ -124,12 +125,12 @@ static void test_mac(void **state)
     assert_int_equal(nb_mac_derive(mac, "web", "default", 1, NULL), 0);
     nb_format_mac(s, mac);
     assert_string_equal(s, "00:16:3e:49:9f:c7");
-    assert_int_equal(nb_parse_mac(back, "00:16:3E:49:9f:c7"), 0);
+    assert_int_equal(xo_mac_parse(back, "00:16:3E:49:9f:c7"), 0);
     assert_memory_equal(back, mac, 6);
-    assert_int_equal(nb_parse_mac(back, "00:16:3e:49:9f"), -1);
-    assert_int_equal(nb_parse_mac(back, "00:16:3e:49:9f:c7:"), -1);
-    assert_int_equal(nb_parse_mac(back, "00:16:3e:49:9f:+7"), -1);
-    assert_int_equal(nb_parse_mac(back, "00-16-3e-49-9f-c7"), -1);
+    assert_int_equal(xo_mac_parse(back, "00:16:3e:49:9f"), -1);
+    assert_int_equal(xo_mac_parse(back, "00:16:3e:49:9f:c7:"), -1);
+    assert_int_equal(xo_mac_parse(back, "00:16:3e:49:9f:+7"), -1);
+    assert_int_equal(xo_mac_parse(back, "00-16-3e-49-9f-c7"), -1);
 }
 
 static void test_names(void **state)

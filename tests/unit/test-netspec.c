@@ -3,6 +3,8 @@
  * (common/inet.c) and oci_ports entries (common/port_spec.c) that domcfg,
  * netback, the guest's boot spec reader and dom0's guest report
  * validator share.  Every refused value must be named in the message.
+ * Also MAC address text and DNS names, which domcfg, netback and the
+ * loader check alike.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -400,6 +402,69 @@ static void test_port_families(void **state)
     assert_false(xo_port_spec_clash(&v6, &v6udp));
 }
 
+/* ---- MAC addresses and DNS names ------------------------------------- */
+
+static void test_macs(void **state)
+{
+    (void)state;
+    unsigned char m[6];
+    assert_int_equal(xo_mac_parse(m, "00:16:3E:0a:ff:C7"), 0);
+    assert_memory_equal(m, "\x00\x16\x3e\x0a\xff\xc7", 6);
+    assert_int_equal(xo_mac_parse(NULL, "00:16:3e:0a:ff:c7"), 0);
+    static const char *const bad[] = {
+        NULL,
+        "",
+        "00:16:3e:0a:ff",
+        "00:16:3e:0a:ff:c7:",
+        "00:16:3e:0a:ff:c7 ",
+        "00-16-3e-0a-ff-c7",
+        "00:16:3e:0a:ff: 7",
+        "00:16:3e:0a:ff:+7",
+        "0:016:3e:0a:ff:c7",
+        "00:16:3e:0g:ff:c7",
+        "00:16:3e:0a:ff:c7x",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(m, 0x55, sizeof(m));
+        assert_int_equal(xo_mac_parse(m, bad[i]), -1);
+        assert_int_equal(m[0], 0x55); /* untouched on failure */
+        assert_false(xo_mac_valid_unicast(bad[i]));
+    }
+    assert_true(xo_mac_valid_unicast("00:16:3e:0a:ff:c7"));
+    assert_true(xo_mac_valid_unicast("fe:ff:ff:ff:ff:ff"));
+    /* Multicast (the first byte's low bit), broadcast among them. */
+    assert_false(xo_mac_valid_unicast("01:00:5e:00:00:01"));
+    assert_false(xo_mac_valid_unicast("ff:ff:ff:ff:ff:ff"));
+    assert_false(xo_mac_valid_unicast("33:33:00:00:00:01"));
+}
+
+static void test_dns_names(void **state)
+{
+    (void)state;
+    char l63[64], l64[65], long_name[300];
+    memset(l63, 'a', 63);
+    l63[63] = '\0';
+    memset(l64, 'a', 64);
+    l64[64] = '\0';
+    assert_true(xo_dns_name_valid("corp.example", 253));
+    assert_true(xo_dns_name_valid("default", 253));
+    assert_true(xo_dns_name_valid("a-1.B-2.c", 253));
+    assert_true(xo_dns_name_valid(l63, 253));
+    assert_false(xo_dns_name_valid(l64, 253)); /* a label over 63 bytes */
+    static const char *const bad[] = {
+        NULL,   "",    ".",   "a.",  ".a",
+        "a..b", "a b", "a_b", "a/b", "\xc3\xa9t\xc3\xa9"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_false(xo_dns_name_valid(bad[i], 253));
+    /* The whole name's limit is the caller's: 4 labels of 63 and dots. */
+    snprintf(long_name, sizeof(long_name), "%s.%s.%s.%s", l63, l63, l63, l63);
+    assert_int_equal(strlen(long_name), 255);
+    assert_false(xo_dns_name_valid(long_name, 253));
+    assert_true(xo_dns_name_valid(long_name, 255));
+    assert_false(xo_dns_name_valid("abcd", 3));
+    assert_true(xo_dns_name_valid("abc", 3));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -408,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_ports),
         cmocka_unit_test(test_port_ranges),
         cmocka_unit_test(test_port_families),
+        cmocka_unit_test(test_macs),
+        cmocka_unit_test(test_dns_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
