@@ -158,13 +158,7 @@ static void warn_damaged(const char *cmd, const struct domain_status *st)
 
 int main_list(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "j", longopts, "list", 0)) != -1)
-        if (opt == 'j')
-            json = true;
+    bool json = cmd_json_option(argc, argv, "list", 0);
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     if (open_status(&h, &err) < 0) {
@@ -242,13 +236,7 @@ int main_list(int argc, char **argv)
 
 int main_status(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "j", longopts, "status", 1)) != -1)
-        if (opt == 'j')
-            json = true;
+    bool json = cmd_json_option(argc, argv, "status", 1);
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     struct domain_status st;

@@ -155,7 +155,7 @@ int main_events(int argc, char **argv)
     xo_err err = XO_ERR_INIT;
     long long now = journal_now_ms();
     int opt;
-    while ((opt = cmd_getopt(argc, argv, "f:", longopts, "events", 0)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "jf:", longopts, "events", 0)) != -1) {
         if (opt == 'j') {
             o.json = true;
         } else if (opt == 's' || opt == 'u') {

@@ -252,17 +252,7 @@ static int print_json(const struct image_info *list, size_t n)
 
 int main_images(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "images", 0)) != -1)
-        if (opt == 'j')
-            json = true;
-    if (argc != optind) {
-        fprintf(stderr, "xl-oci images: no arguments expected\n");
-        return XO_EXIT_USAGE;
-    }
+    bool json = cmd_json_option(argc, argv, "images", 0);
     xo_err err = XO_ERR_INIT;
     struct image_info *list = NULL;
     size_t n = 0;

@@ -231,17 +231,7 @@ out:
 
 int main_inspect(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "j", longopts, "inspect", 1)) != -1)
-        if (opt == 'j')
-            json = true;
-    if (argc - optind != 1) {
-        fprintf(stderr, "xl-oci inspect: exactly one name expected\n");
-        return XO_EXIT_USAGE;
-    }
+    bool json = cmd_json_option(argc, argv, "inspect", 1);
     struct xen_handles h = {0};
     xo_err err = XO_ERR_INIT;
     json_object *rec = NULL;

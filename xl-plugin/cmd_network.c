@@ -128,17 +128,7 @@ int main_network_create(int argc, char **argv)
 
 int main_network_ls(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "network ls", 0)) != -1)
-        if (opt == 'j')
-            json = true;
-    if (argc != optind) {
-        fprintf(stderr, "xl-oci network ls: no arguments expected\n");
-        return XO_EXIT_USAGE;
-    }
+    bool json = cmd_json_option(argc, argv, "network ls", 0);
     xo_err err = XO_ERR_INIT;
     char **names = NULL;
     size_t n = 0;
@@ -213,18 +203,7 @@ static json_object *lease_json(const struct netback_lease *l)
 
 int main_network_inspect(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "network inspect", 1)) !=
-           -1)
-        if (opt == 'j')
-            json = true;
-    if (argc - optind != 1) {
-        cmd_print_usage(cmd_find("network inspect"), true);
-        return XO_EXIT_USAGE;
-    }
+    bool json = cmd_json_option(argc, argv, "network inspect", 1);
     xo_err err = XO_ERR_INIT;
     struct netback_network net;
     struct netback_lease *leases = NULL;

@@ -184,7 +184,7 @@ int main_stats(int argc, char **argv)
                                              {NULL, 0, NULL, 0}};
     bool json = false, once = false;
     int opt;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "stats", 0)) != -1) {
+    while ((opt = cmd_getopt(argc, argv, "j", longopts, "stats", 0)) != -1) {
         if (opt == 'j')
             json = true;
         else if (opt == 'n')

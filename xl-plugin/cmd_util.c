@@ -224,6 +224,18 @@ int cmd_getopt(int argc, char **argv, const char *shortopts,
     return opt;
 }
 
+bool cmd_json_option(int argc, char **argv, const char *cmd, int min_args)
+{
+    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
+                                             {NULL, 0, NULL, 0}};
+    bool json = false;
+    int opt;
+    while ((opt = cmd_getopt(argc, argv, "j", longopts, cmd, min_args)) != -1)
+        if (opt == 'j')
+            json = true;
+    return json;
+}
+
 int cmd_fail(xo_err *err)
 {
     xo_err_print(err, "xl-oci", stderr);

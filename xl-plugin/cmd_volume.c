@@ -141,17 +141,7 @@ static void users_text(char *buf, size_t len, const struct volstore_record *r)
 
 int main_volume_ls(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "volume ls", 0)) != -1)
-        if (opt == 'j')
-            json = true;
-    if (argc != optind) {
-        fprintf(stderr, "xl-oci volume ls: no arguments expected\n");
-        return XO_EXIT_USAGE;
-    }
+    bool json = cmd_json_option(argc, argv, "volume ls", 0);
     xo_err err = XO_ERR_INIT;
     char **names = NULL;
     size_t n = 0;
@@ -211,18 +201,7 @@ static void print_map(const char *title, json_object *m)
 
 int main_volume_inspect(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"json", 0, NULL, 'j'},
-                                             {NULL, 0, NULL, 0}};
-    bool json = false;
-    int opt;
-    while ((opt = cmd_getopt(argc, argv, "", longopts, "volume inspect", 1)) !=
-           -1)
-        if (opt == 'j')
-            json = true;
-    if (argc - optind != 1) {
-        cmd_print_usage(cmd_find("volume inspect"), true);
-        return XO_EXIT_USAGE;
-    }
+    bool json = cmd_json_option(argc, argv, "volume inspect", 1);
     const char *root = cmd_state_root(), *name = argv[optind];
     xo_err err = XO_ERR_INIT;
     struct volstore_record r;

@@ -78,6 +78,11 @@ void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr);
 int cmd_getopt(int argc, char **argv, const char *shortopts,
                const struct option *longopts, const char *cmd, int min_args);
 
+/* cmd_getopt() for the commands whose one option is -j/--json (list,
+ * status, inspect, images, network and volume ls/inspect): true when it
+ * was given; optind is then the first operand. */
+bool cmd_json_option(int argc, char **argv, const char *cmd, int min_args);
+
 /* What `xl-oci destroy NAME` does (its monitor, the domain or NOHYPER
  * container, leases, DomainStatus, state dir), for other commands. */
 int cmd_destroy(const char *name, xo_err *err);

@@ -64,6 +64,8 @@ run_check tools/check-oom.sh "no hand-written out-of-memory branch"
 # libcurl, libarchive, libnftables: opened on first use, never linked, and
 # not loaded by a command that touches no image or network.
 run_check tools/check-lazy-libs.sh "optional libraries opened on first use"
+# Every command: --help, a man page entry, and -j beside --json.
+run_check tools/check-cli.sh "every command has --help, a man entry and -j for --json"
 
 shopt -s nullglob
 pods=(man/*.pod)
