@@ -110,8 +110,8 @@ static const char *flag_value(int argc, char **argv, int *i, const char *name)
 }
 
 /* The file execvp() would run for `prog` into path: prog itself when it
- * has a '/', else the first executable of that name in $PATH.  -1 with
- * errno. */
+ * has a '/', else the first executable regular file of that name in
+ * $PATH.  -1 with errno. */
 static int find_program(const char *prog, char path[PATH_MAX])
 {
     if (strchr(prog, '/'))
@@ -121,8 +121,12 @@ static int find_program(const char *prog, char path[PATH_MAX])
         p = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (;;) {
         size_t n = strcspn(p, ":");
+        struct stat st;
+        /* As execvp(3) and Go's exec.LookPath: a directory, or a file we
+         * may not run, is passed over for the next entry. */
         if (xo_path_fmt(path, PATH_MAX, NULL, "%.*s/%s", (int)n, n ? p : ".",
                         prog) >= 0 &&
+            stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
             access(path, X_OK) == 0)
             return 0;
         if (!p[n])
@@ -149,14 +153,36 @@ static void scan_log_flags(int argc, char **argv, struct runc_global *g)
     }
 }
 
+/* True when `name` or `short_name` is among the global flags, those
+ * before the verb (runc's global --help and --version end the run). */
+static bool global_flag(int argc, char **argv, const char *name,
+                        const char *short_name)
+{
+    for (int i = 1; i < argc && argv[i][0] == '-'; i++) {
+        if (strcmp(argv[i], name) == 0 || strcmp(argv[i], short_name) == 0)
+            return true;
+        if (!flag_value(argc, argv, &i, "--log-format") &&
+            !flag_value(argc, argv, &i, "--log") &&
+            !flag_value(argc, argv, &i, "--root") &&
+            !flag_value(argc, argv, &i, "--criu"))
+            (void)flag_value(argc, argv, &i, "--rootless"); /* values skipped */
+    }
+    return false;
+}
+
 /*
  * Without Xen: runc itself, with our arguments ($XL_OCI_RUNC, else runc
  * from PATH).  A runc that is this program (installed as runc, or named
- * by XL_OCI_RUNC) is refused: it would run itself forever.  Our error
+ * by XL_OCI_RUNC) is refused: it would run itself forever; so is one
+ * that runs xl-oci-runc again (a wrapper script named runc), which the
+ * environment tells (PASSED_ENV, set for the runc we run: runc passes
+ * its environment to no container or hook).  Our error
  * goes where runc's would, the --log file (where the shim reads create's
  * error) as well as stderr; exit 127 as a shell's for a program it
  * cannot run.
  */
+#define PASSED_ENV "XL_OCI_RUNC_PASSED_TO"
+
 static int pass_through(int argc, char **argv)
 {
     const char *runc = getenv("XL_OCI_RUNC");
@@ -165,7 +191,13 @@ static int pass_through(int argc, char **argv)
     char path[PATH_MAX];
     struct stat self, st;
     xo_err err = XO_ERR_INIT;
-    if (find_program(runc, path) < 0) {
+    const char *passed = getenv(PASSED_ENV);
+    if (passed) {
+        xo_err_set(
+            &err, ELOOP,
+            "no Xen on this host, and the runc xl-oci-runc ran (%.*s) ran xl-oci-runc again, not runc: set XL_OCI_RUNC to runc's path",
+            PATH_MAX, passed);
+    } else if (find_program(runc, path) < 0) {
         xo_err_sys(&err, "no Xen on this host and cannot run %s", runc);
     } else if (stat("/proc/self/exe", &self) == 0 && stat(path, &st) == 0 &&
                self.st_dev == st.st_dev && self.st_ino == st.st_ino) {
@@ -175,6 +207,8 @@ static int pass_through(int argc, char **argv)
             runc, path);
     } else {
         argv[0] = (char *)runc;
+        if (setenv(PASSED_ENV, path, 1) < 0)
+            xo_oom();
         execv(path, argv);
         xo_err_sys(&err, "no Xen on this host and cannot run %s", path);
     }
@@ -202,16 +236,15 @@ int main(int argc, char **argv)
 {
     struct runc_global g = {.root = RUNC_DEFAULT_ROOT};
     xo_log_set_prefix("xl-oci-runc");
-    if (argc == 2 &&
-        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+    if (global_flag(argc, argv, "--help", "-h")) {
         usage(stdout);
         return 0;
     }
     bool xen = xen_host_present();
     /* Ours first, also without Xen: an admin asking which runtime the
-     * shim runs must not read runc's version alone. */
-    if (argc == 2 &&
-        (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-v") == 0)) {
+     * shim runs must not read runc's version alone (also after other
+     * global flags: `--root DIR --version`). */
+    if (global_flag(argc, argv, "--version", "-v")) {
         printf("xl-oci-runc version %s\nspec: 1.0.2\n", XO_VERSION);
         if (xen)
             return 0;

@@ -153,6 +153,40 @@ rc=$?
     ok "XL_OCI_RUNC naming xl-oci-runc: 127, the reason in the --log file as JSON" ||
     { nok "XL_OCI_RUNC naming xl-oci-runc: rc $rc"; sed 's/^/# /' "$T/self.log" 2>/dev/null; }
 
+# A wrapper script installed as runc that runs xl-oci-runc again (exec'd
+# or forked, the usual way to add flags) looped forever without Xen
+# (helper-89: the inode check cannot see through a script): refused, 127.
+mkdir -p "$T/wrapbin" "$T/forkbin"
+printf '#!/bin/sh\nexec %s "$@"\n' "$RUNC_BIN" >"$T/wrapbin/runc"
+printf '#!/bin/sh\n%s "$@"\nexit $?\n' "$RUNC_BIN" >"$T/forkbin/runc"
+chmod +x "$T/wrapbin/runc" "$T/forkbin/runc"
+for w in wrapbin forkbin; do
+    env -u XL_OCI_RUNC PATH="$T/$w:$PATH" timeout -s KILL 10 "$RUNC_BIN" --root "$T/runc-$w" state nosuch >"$T/$w.out" 2>&1
+    rc=$?
+    [ "$rc" = 127 ] && grep -q "($T/$w/runc) ran xl-oci-runc again, not runc" "$T/$w.out" &&
+        ok "without Xen, a runc wrapper script ($w) that runs xl-oci-runc again: refused, 127" ||
+        { nok "without Xen, a runc wrapper script ($w): rc $rc"; head -c 400 "$T/$w.out" | sed 's/^/# /'; }
+done
+# A directory, or a file no one may run, named runc early on PATH is
+# passed over, as execvp(3) and Go's exec.LookPath pass it (it ran that
+# entry and failed with 127): runc itself answers.
+mkdir -p "$T/dirbin/runc" "$T/noxbin"
+: >"$T/noxbin/runc"
+for w in dirbin noxbin; do
+    env -u XL_OCI_RUNC PATH="$T/$w:$PATH" "$RUNC_BIN" --root "$T/runc-$w" state nosuch >"$T/$w.out" 2>&1
+    rc=$?
+    [ "$rc" != 127 ] && grep -qi 'does not exist' "$T/$w.out" &&
+        ok "without Xen, a $w entry named runc on PATH is passed over for runc" ||
+        { nok "a $w entry named runc on PATH: rc $rc"; head -c 400 "$T/$w.out" | sed 's/^/# /'; }
+done
+# --version after other global flags still names xl-oci-runc first.
+out=$(env -u XL_OCI_RUNC "$RUNC_BIN" --root "$T/runc-v" --debug --version 2>&1)
+grep -q '^xl-oci-runc version ' <<<"$out" && grep -q '^runc version ' <<<"$out" &&
+    ok "--root DIR --debug --version: xl-oci-runc's version, then runc's" ||
+    { nok "--root DIR --debug --version"; sed 's/^/# /' <<<"$out"; }
+check "--root DIR --help is xl-oci-runc's help" bash -c \
+    "'$RUNC_BIN' --root '$T/runc-v' --help | grep -q 'runc-compatible'"
+
 # The Xen path's own checks, before any Xen call (XENSTORED_PATH names a
 # store that is not there: xl-oci-runc takes the host for a dom0).
 XR=(env -u XL_OCI_NO_XEN XENSTORED_PATH="$T/no-xenstored" XL_OCI_ROOT="$T/xen-root"
