@@ -36,6 +36,9 @@ static void log_point(const char *name)
 void xo_fault_point(const char *name)
 {
     log_point(name);
+    const char *pause_at = getenv("XL_OCI_FAULT_PAUSE");
+    if (pause_at && strcmp(pause_at, name) == 0)
+        raise(SIGSTOP);
     const char *want = getenv("XL_OCI_FAULT");
     if (!want || !*want)
         return;

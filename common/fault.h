@@ -18,6 +18,9 @@
  *   XL_OCI_FAULT_LOG=FILE   append "NAME\n" to FILE at every point reached,
  *                           so a test can list the points a command passes
  *                           instead of keeping a second copy of the list.
+ *   XL_OCI_FAULT_PAUSE=NAME SIGSTOP this process at point NAME, so that a
+ *                           test can run another command in that gap (a
+ *                           race made certain) and then SIGCONT it.
  * Names are "group.step": lower case, digits, '-' and '.'.
  */
 #ifndef XL_OCI_COMMON_FAULT_H

@@ -1,7 +1,7 @@
 /*
  * xs_client.c: the xenstore wrapper (common/xs_client.h) forwarding to
- * libxenstore, for xl-oci and the unit tests.  Every call is
- * made outside a transaction (XBT_NULL).
+ * libxenstore, for xl-oci and the unit tests.  Every call is made in
+ * the handle's transaction, XBT_NULL outside one.
  */
 #include "common/xs_client.h"
 
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <xenstore.h>
 
 #include "common/alloc.h"
@@ -19,6 +20,8 @@
 struct xo_xs {
     struct xs_handle *h;
     char *dir;
+    xs_transaction_t t; /* XBT_NULL outside a transaction */
+    int lock;           /* the file store's lock during one, else -1 */
 };
 
 struct xo_xs *xo_xs_open_dir(const char *dir)
@@ -37,6 +40,7 @@ struct xo_xs *xo_xs_open_dir(const char *dir)
     }
     struct xo_xs *xs = xo_xcalloc(1, sizeof(*xs));
     xs->dir = xo_xstrdup(dir);
+    xs->lock = -1;
     return xs;
 }
 
@@ -48,6 +52,7 @@ bool xo_xs_is_dir(const struct xo_xs *xs)
 struct xo_xs *xo_xs_open(void)
 {
     struct xo_xs *xs = xo_xcalloc(1, sizeof(*xs));
+    xs->lock = -1;
     xs->h = xs_open(0);
     if (!xs->h) {
         int e = errno;
@@ -64,6 +69,8 @@ void xo_xs_close(struct xo_xs *xs)
         return;
     if (xs->h)
         xs_close(xs->h);
+    if (xs->lock >= 0)
+        close(xs->lock);
     free(xs->dir);
     free(xs);
 }
@@ -71,39 +78,73 @@ void xo_xs_close(struct xo_xs *xs)
 void *xo_xs_read(struct xo_xs *xs, const char *path, unsigned *len)
 {
     return xs->dir ? xo_xsdir_read(xs->dir, path, len)
-                   : xs_read(xs->h, XBT_NULL, path, len);
+                   : xs_read(xs->h, xs->t, path, len);
 }
 
 bool xo_xs_write(struct xo_xs *xs, const char *path, const void *data,
                  unsigned len)
 {
     return xs->dir ? xo_xsdir_write(xs->dir, path, data, len)
-                   : xs_write(xs->h, XBT_NULL, path, data, len);
+                   : xs_write(xs->h, xs->t, path, data, len);
 }
 
 bool xo_xs_mkdir(struct xo_xs *xs, const char *path)
 {
     return xs->dir ? xo_xsdir_mkdir(xs->dir, path)
-                   : xs_mkdir(xs->h, XBT_NULL, path);
+                   : xs_mkdir(xs->h, xs->t, path);
 }
 
 bool xo_xs_rm(struct xo_xs *xs, const char *path)
 {
-    return xs->dir ? xo_xsdir_rm(xs->dir, path) : xs_rm(xs->h, XBT_NULL, path);
+    if (!xs->dir)
+        return xs_rm(xs->h, xs->t, path);
+    /* Outside a transaction under the store's lock too: a destroy's
+     * removal never comes between a transaction's check and its writes,
+     * which would make the removed node again. */
+    int lock = xs->lock < 0 ? xo_xsdir_lock(xs->dir) : -1;
+    if (xs->lock < 0 && lock < 0)
+        return false;
+    bool ok = xo_xsdir_rm(xs->dir, path);
+    int e = errno;
+    if (lock >= 0)
+        close(lock);
+    errno = e;
+    return ok;
+}
+
+bool xo_xs_transaction_start(struct xo_xs *xs)
+{
+    if (xs->dir) {
+        xs->lock = xo_xsdir_lock(xs->dir);
+        return xs->lock >= 0;
+    }
+    xs->t = xs_transaction_start(xs->h);
+    return xs->t != XBT_NULL;
+}
+
+bool xo_xs_transaction_end(struct xo_xs *xs, bool abort)
+{
+    if (xs->dir) {
+        close(xs->lock);
+        xs->lock = -1;
+        return true;
+    }
+    xs_transaction_t t = xs->t;
+    xs->t = XBT_NULL;
+    return xs_transaction_end(xs->h, t, abort);
 }
 
 bool xo_xs_set_permissions(struct xo_xs *xs, const char *path,
                            struct xs_permissions *perms, unsigned num)
 {
     /* The file store's directory is root's, 0700. */
-    return xs->dir ? true
-                   : xs_set_permissions(xs->h, XBT_NULL, path, perms, num);
+    return xs->dir ? true : xs_set_permissions(xs->h, xs->t, path, perms, num);
 }
 
 char **xo_xs_directory(struct xo_xs *xs, const char *path, unsigned *num)
 {
     return xs->dir ? xo_xsdir_directory(xs->dir, path, num)
-                   : xs_directory(xs->h, XBT_NULL, path, num);
+                   : xs_directory(xs->h, xs->t, path, num);
 }
 
 bool xo_xs_watch(struct xo_xs *xs, const char *path, const char *token)

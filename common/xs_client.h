@@ -2,9 +2,9 @@
  * xs_client.h: a wrapper over xenstore for the code that xl-oci and
  * xl-oci-monitor share (xl-plugin/status.c, the monitor, the commands).
  * It is a wrapper, not a client: the calls are libxenstore's (xenstore.h)
- * with our own prefix, and with only what we use (no transactions: every
- * call is made outside one, as XBT_NULL; no open flags).  Two
- * implementations, one linked into each program:
+ * with our own prefix, and with only what we use (one transaction at a
+ * time, only in xs_client.c; no open flags).  Two implementations, one
+ * linked into each program:
  *
  *   common/xs_client.c  forwards to libxenstore; in libxloci.a, linked
  *                       into xl-oci and the unit tests;
@@ -57,6 +57,21 @@ bool xo_xs_mkdir(struct xo_xs *xs, const char *path);
 bool xo_xs_rm(struct xo_xs *xs, const char *path);
 bool xo_xs_set_permissions(struct xo_xs *xs, const char *path,
                            struct xs_permissions *perms, unsigned num);
+/*
+ * A transaction around the calls made on `xs` until its end: false with
+ * errno when it cannot begin.  xenstore's is libxenstore's; the file
+ * store's holds the store's lock (xo_xsdir_lock), which a removal made
+ * outside a transaction takes too, so that no destroy comes between a
+ * transaction's reads and its writes.  One at a time per handle; only in
+ * xs_client.c (the monitor, which a destroy stops before it removes a
+ * DomainStatus, never needs one).
+ */
+bool xo_xs_transaction_start(struct xo_xs *xs);
+/* Ends it: commits its writes, or with `abort` drops them (the file
+ * store's were made at once: abort only a transaction that wrote
+ * nothing).  False with EAGAIN when xenstore refused the commit because
+ * another writer came in between: start again. */
+bool xo_xs_transaction_end(struct xo_xs *xs, bool abort);
 /* Children of `path`: *num names.  Use *num: libxenstore puts no NULL
  * after them (xs_lite does). */
 char **xo_xs_directory(struct xo_xs *xs, const char *path, unsigned *num);

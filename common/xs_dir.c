@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -122,6 +123,32 @@ bool xo_xsdir_write(const char *dir, const char *path, const void *data,
     unlink(tmp);
     errno = saved;
     return false;
+}
+
+int xo_xsdir_lock(const char *dir)
+{
+    char file[PATH_MAX];
+    xo_err e = XO_ERR_INIT;
+    int w = snprintf(file, sizeof(file), "%s/.lock", dir);
+    if (w < 0 || (size_t)w >= sizeof(file)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (xo_mkdir_p(dir, 0700, &e) < 0) {
+        errno_of(&e);
+        return -1;
+    }
+    int fd = open(file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return -1;
+    while (flock(fd, LOCK_EX) < 0)
+        if (errno != EINTR) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            return -1;
+        }
+    return fd;
 }
 
 /* Removes `fd`'s entry `name` and everything below it. */

@@ -11,6 +11,9 @@
  * atomic (a temporary file renamed over the value).  Paths must be
  * absolute with no empty, "." or ".." component (EINVAL).  Permissions
  * are the directory's own (0700, root's); there are no watches (ENOSYS).
+ * A transaction is an exclusive flock on <dir>/.lock (xo_xsdir_lock),
+ * which xs_client.c holds from its start to its end and around every
+ * removal made outside one.
  */
 #ifndef XL_OCI_COMMON_XS_DIR_H
 #define XL_OCI_COMMON_XS_DIR_H
@@ -27,6 +30,9 @@ bool xo_xsdir_write(const char *dir, const char *path, const void *data,
 bool xo_xsdir_mkdir(const char *dir, const char *path);
 /* Removes the node and everything below it (ENOENT when absent). */
 bool xo_xsdir_rm(const char *dir, const char *path);
+/* Takes the store's lock, blocking (the directory is made when it is
+ * missing); the fd to close to release it, or -1 with errno. */
+int xo_xsdir_lock(const char *dir);
 /* Children of a node, sorted, with a NULL after the last. */
 char **xo_xsdir_directory(const char *dir, const char *path, unsigned *num);
 

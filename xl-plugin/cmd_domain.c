@@ -483,12 +483,16 @@ int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err)
 {
     const char *root = cmd_state_root();
     struct domain_status st;
+    XO_FAULT_POINT("end-policy.lock");
     int lock = state_lock(root, err);
     if (lock < 0)
         return -1;
-    int rc = status_set(h->xs, name, DOMAIN_STATUS_KEY_STOP_REQUESTED, "1",
-                        err) < 0 ||
-                     status_read(h->xs, name, &st, err) < 0
+    /* Read first: a destroy that had the lock before us removed the
+     * status, which a write would make again (stop-requested alone, which
+     * a new container of the name took over: it never restarted). */
+    int rc = status_read(h->xs, name, &st, err) < 0 ||
+                     status_set(h->xs, name, DOMAIN_STATUS_KEY_STOP_REQUESTED,
+                                "1", err) < 0
                  ? -1
                  : 1;
     close(lock);
@@ -504,14 +508,15 @@ int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err)
                    ? -1
                    : 0;
     xo_err_clear(err);
-    /* No monitor to do it: the container is not running, finish it. */
-    if (st.nohyper &&
-        (nohyper_teardown(root, name, true, err) < 0 ||
-         status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_PID, err) < 0))
-        return -1;
-    if (status_remove_field(h->xs, name, DOMAIN_STATUS_KEY_NEXT_RESTART, err) <
-            0 ||
-        status_set_state(h->xs, name, DOMAIN_STATE_HALTED, err) < 0)
+    /* No monitor to do it: the container is not running, finish it (the
+     * lock is gone: unless a destroy came first). */
+    const struct status_change halted[] = {
+        {DOMAIN_STATUS_KEY_PID, NULL},
+        {DOMAIN_STATUS_KEY_NEXT_RESTART, NULL},
+        {DOMAIN_STATUS_KEY_STATE, domain_state_to_string(DOMAIN_STATE_HALTED)},
+    };
+    if ((st.nohyper && nohyper_teardown(root, name, true, err) < 0) ||
+        status_update(h->xs, name, st.uuid, halted, 3, err) < 0)
         return -1;
     return 0;
 }
@@ -630,6 +635,10 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
     struct domain_status st;
     if (open_status(&h, &err) < 0 || status_read(h.xs, name, &st, &err) < 0)
         goto fail;
+    /* The container this stop is for: st is read again below, and may be
+     * another's of the name by then (a destroy and a create). */
+    char uuid[sizeof(st.uuid)];
+    memcpy(uuid, st.uuid, sizeof(uuid));
     if (state_final(&st)) {
         printf("%s is already %s\n", name, domain_state_to_string(st.state));
         xen_close(&h);
@@ -693,7 +702,13 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
     /* The guest kernel's orderly poweroff reaches the loader, which sends
      * the container its stop signal and escalates to SIGKILL after its
      * grace period; after -t seconds we stop waiting and destroy. */
-    status_set_state(h.xs, name, DOMAIN_STATE_HALTING, &err);
+    const struct status_change halting[] = {
+        {DOMAIN_STATUS_KEY_STATE, domain_state_to_string(DOMAIN_STATE_HALTING)},
+    };
+    if (status_update(h.xs, name, uuid, halting, 1, &err) < 0 &&
+        err.errnum == ESTALE)
+        goto fail;
+    xo_err_clear(&err);
     /* A domain already shutting down (a crash loop's exit, which the
      * monitor ends as halted now that stop-requested is set) refuses the
      * request: then waiting is all there is to do. */
@@ -714,9 +729,16 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
         xo_xl.domain_destroy(h.ctx, (uint32_t)st.domid, NULL);
         wait_final(&h, name, 10000, false, &st, &err);
         xo_err_clear(&err);
-        status_setf(h.xs, name, DOMAIN_STATUS_KEY_ERROR, &err,
-                    "destroyed after not stopping within %ld s", timeout);
-        status_set_state(h.xs, name, DOMAIN_STATE_HALTED, &err);
+        char why[64];
+        /* cannot truncate: a long is at most 20 digits */
+        snprintf(why, sizeof(why), "destroyed after not stopping within %ld s",
+                 timeout);
+        const struct status_change halted[] = {
+            {DOMAIN_STATUS_KEY_ERROR, why},
+            {DOMAIN_STATUS_KEY_STATE,
+             domain_state_to_string(DOMAIN_STATE_HALTED)},
+        };
+        status_update(h.xs, name, uuid, halted, 2, &err);
         xo_err_clear(&err);
     }
     journal_note(cmd_state_root(), EVENT_STOPPED, name, NULL);

@@ -42,9 +42,14 @@ static int kill_xen(struct xen_handles *h, const struct domain_status *st,
         return -1;
     }
     xo_err_clear(&cerr);
+    /* Only while it is still this container: the channel's wait let a
+     * destroy, even a create of the name, come in between. */
+    char code[16];
+    /* cannot truncate: a small number */
+    snprintf(code, sizeof(code), "%d", 128 + SIGKILL);
+    const struct status_change killed[] = {{DOMAIN_STATUS_KEY_EXIT_CODE, code}};
     if (xen_open(h, err) < 0 ||
-        status_setf(h->xs, st->name, DOMAIN_STATUS_KEY_EXIT_CODE, err, "%d",
-                    128 + SIGKILL) < 0)
+        status_update(h->xs, st->name, st->uuid, killed, 1, err) < 0)
         return -1;
     if (xo_xl.domain_destroy(h->ctx, (uint32_t)st->domid, NULL))
         return xo_err_set(err, EIO, "libxl could not destroy %s (domid %ld)",

@@ -16,7 +16,7 @@ XLOCI_CMD_SRCS += xl-plugin/main.c xl-plugin/cmd_util.c xl-plugin/cmd_detach.c x
 	xl-plugin/xen_gate.c
 # Pure parts the unit tests link, and the parts the monitor shares.
 LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
-	xl-plugin/status.c xl-plugin/status_run.c \
+	xl-plugin/status.c xl-plugin/status_run.c xl-plugin/status_update.c \
 	xl-plugin/monitor_spawn.c xl-plugin/monitor_ready.c xl-plugin/metastore.c xl-plugin/journal.c \
 	xl-plugin/monitor_restart.c xl-plugin/monitor_deadline.c xl-plugin/stats.c \
 	xl-plugin/journal_time.c xl-plugin/journal_read.c \

@@ -186,8 +186,12 @@ int runc_start(const struct runc_global *g, int argc, char **argv, xo_err *err)
         if (start_gated(g, &t, err) < 0)
             goto fail;
     } else {
+        const struct status_change booting[] = {
+            {DOMAIN_STATUS_KEY_STATE,
+             domain_state_to_string(DOMAIN_STATE_BOOTING)},
+        };
         if (runc_network_start(&t.h, &t.s, (uint32_t)t.st.domid, err) < 0 ||
-            status_set_state(t.h.xs, t.s.name, DOMAIN_STATE_BOOTING, err) < 0)
+            status_update(t.h.xs, t.s.name, t.st.uuid, booting, 1, err) < 0)
             goto fail;
         if (xo_xl.domain_unpause(t.h.ctx, (uint32_t)t.st.domid, NULL)) {
             xo_err_set(err, EIO, "libxl could not unpause %s (domid %ld)",
@@ -350,8 +354,14 @@ int runc_kill(const struct runc_global *g, int argc, char **argv, xo_err *err)
         xo_err_clear(&cerr);
     }
     if (sig == SIGKILL || strcmp(status, "running") != 0) {
-        if (status_setf(t.h.xs, t.s.name, DOMAIN_STATUS_KEY_EXIT_CODE, err,
-                        "%d", 128 + sig) < 0)
+        /* Without the global lock: only while it is still this container
+         * (a delete may have come in between). */
+        char code[16];
+        /* cannot truncate: a small number */
+        snprintf(code, sizeof(code), "%d", 128 + sig);
+        const struct status_change killed[] = {
+            {DOMAIN_STATUS_KEY_EXIT_CODE, code}};
+        if (status_update(t.h.xs, t.s.name, t.st.uuid, killed, 1, err) < 0)
             goto fail;
         if (xo_xl.domain_destroy(t.h.ctx, domid, NULL)) {
             xo_err_set(err, EIO, "libxl could not destroy %s (domid %u)",
@@ -514,9 +524,12 @@ int runc_pause(const struct runc_global *g, int argc, char **argv, xo_err *err)
                    t.s.name, domid);
         goto fail;
     }
-    if (status_set_state(t.h.xs, t.s.name,
-                         pause ? DOMAIN_STATE_PAUSED : DOMAIN_STATE_RUNNING,
-                         err) < 0 ||
+    const struct status_change state[] = {
+        {DOMAIN_STATUS_KEY_STATE,
+         domain_state_to_string(pause ? DOMAIN_STATE_PAUSED
+                                      : DOMAIN_STATE_RUNNING)},
+    };
+    if (status_update(t.h.xs, t.s.name, t.st.uuid, state, 1, err) < 0 ||
         (!pause && deliver_held(g, &t, err) < 0))
         goto fail;
     xen_close(&t.h);

@@ -8,6 +8,7 @@
 #define XL_OCI_XL_PLUGIN_STATUS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "common/abi/domain_status.h"
 #include "common/abi/guest_report.h"
@@ -70,6 +71,25 @@ int status_set_state(struct xo_xs *xs, const char *name,
                      enum domain_state state, xo_err *err);
 int status_setf(struct xo_xs *xs, const char *name, const char *field,
                 xo_err *err, const char *fmt, ...) XO_PRINTF(5, 6);
+/* One change of a DomainStatus key: `value`, or NULL to remove the key. */
+struct status_change {
+    const char *key;
+    const char *value;
+};
+
+/*
+ * Makes `changes` to container `name`'s DomainStatus only while it is the
+ * container the caller read: it has a state and the uuid `uuid` ("" for
+ * none yet), checked in the transaction that writes (status_update.c;
+ * not in the monitor, whose xenstore client has none).  For a command
+ * that writes without the global lock, or after it let it go: a write
+ * alone would make the node of a container a destroy removed meanwhile
+ * again, without its uuid, or change another container that took the
+ * name.  -1 with ESTALE, nothing changed, when the status is gone or
+ * another's.
+ */
+int status_update(struct xo_xs *xs, const char *name, const char *uuid,
+                  const struct status_change *changes, size_t n, xo_err *err);
 /*
  * What create hands the monitor for a new container: restarts 0, the
  * restart policy's text, and with a deadline (seconds, 0 for none) the

@@ -166,6 +166,72 @@ else
     notok "disk full: mount a tmpfs"
 fi
 
+# --- stop racing destroy (a NOHYPER container) ------------------------------
+# stop paused before it takes the global lock (XL_OCI_FAULT_PAUSE), a
+# destroy of the container in that gap, then stop goes on: it fails saying
+# the container is gone, and writes nothing (its stop-requested made the
+# removed DomainStatus again, and a new container of the name took it
+# over and never restarted: helper-90).
+if ! command -v runc >/dev/null || [ ! -x /bin/busybox ]; then
+    notok "stop racing destroy: runc and busybox-static are needed (tools/install-deps.sh)"
+else
+    S=$W/race
+    mkdir -p "$S/tree/bin" "$S/tree/etc" "$S/tree/proc" "$S/tree/dev" "$S/tree/sys" "$S/rv"
+    cp /bin/busybox "$S/tree/bin/busybox"
+    ln -s busybox "$S/tree/bin/sh"
+    ln -s busybox "$S/tree/bin/sleep"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' >"$S/tree/etc/passwd"
+    mkfs.erofs --quiet "$S/rv/rootfs.erofs" "$S/tree" >/dev/null
+    cat >"$S/rv/image-config.json" <<'JSON'
+{"architecture": "amd64", "os": "linux",
+ "config": {"Env": ["PATH=/bin"], "Cmd": ["sleep", "600"]},
+ "rootfs": {"type": "layers", "diff_ids": []}}
+JSON
+    printf 'name = "sr"\noci_root = "%s"\n' "$S/rv" >"$S/sr.cfg"
+    XR=(env XL_OCI_NO_XEN=1 XL_OCI_ROOT="$S/state" XL_OCI_LOG_DIR="$S/log" "$XO")
+    if ! "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
+        sed 's/^/# /' "$W/out"
+        notok "stop racing destroy: create the container"
+    else
+        XL_OCI_FAULT_PAUSE=end-policy.lock "${XR[@]}" stop -t 5 sr >"$W/stop.out" 2>&1 &
+        sp=$!
+        # The stop's work runs in a detached child (cmd_detach.c): the
+        # process that stops at the point is one of the command's.
+        paused=
+        for _ in $(seq 100); do
+            for c in $sp $(pgrep -P "$sp"); do
+                [ "$(awk '{print $3}' "/proc/$c/stat" 2>/dev/null)" = T ] && paused=$c
+            done
+            [ -n "$paused" ] && break
+            sleep 0.1
+        done
+        "${XR[@]}" destroy sr >/dev/null 2>&1
+        [ -n "$paused" ] && kill -CONT "$paused"
+        # Bounded: a stop that does not end fails the case, not the tier.
+        for _ in $(seq 300); do
+            kill -0 "$sp" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -0 "$sp" 2>/dev/null && { pkill -KILL -P "$sp"; kill -KILL "$sp"; }
+        wait "$sp"
+        rc=$?
+        [ -n "$paused" ] || echo "never paused at end-policy.lock" >>"$W/stop.out"
+        if [ "$rc" = 1 ] && grep -q 'no container domain named sr' "$W/stop.out" &&
+            [ ! -e "$S/state/status/tool/xl-oci/sr" ] && ! "${XR[@]}" status sr >/dev/null 2>&1; then
+            ok "stop racing destroy: stop fails naming the container gone, and writes no DomainStatus"
+        else
+            sed 's/^/# /' "$W/stop.out"
+            find "$S/state/status" 2>/dev/null | sed 's/^/# left: /'
+            notok "stop racing destroy: stop exited $rc"
+        fi
+    fi
+    "${XR[@]}" destroy sr >/dev/null 2>&1
+    for c in $(runc --root "$S/state/runc" list -q 2>/dev/null); do
+        runc --root "$S/state/runc" delete -f "$c" >/dev/null 2>&1
+    done
+    for m in $(grep -o " $S/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
+fi
+
 # --- networks: create, lease allocation, rm (in a private namespace) ------
 if ! unshare -n true 2>/dev/null; then
     skip "network kill points" "unshare -n is not allowed here"

@@ -3,7 +3,10 @@
  * xo_xs_* calls status.c makes (common/xs_client.c with
  * xo_xs_open_dir): values round-trip, nodes list sorted without the
  * writes' temporary files, removal is recursive, a hostile path is
- * refused, and status.c's own functions work on it unchanged.
+ * refused, and status.c's own functions work on it unchanged.  A
+ * status_update() changes only the container it names (never the node
+ * of one removed, which a plain write made again), and a removal waits
+ * for a transaction under way.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/json.h"
@@ -174,6 +178,99 @@ static void test_status_on_files(void **state)
     xo_xs_close(xs);
 }
 
+/* A container's DomainStatus as create leaves it: state and uuid. */
+static void make_status(struct xo_xs *xs, const char *name, const char *uuid)
+{
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(status_create(xs, name, &err), 0);
+    assert_int_equal(status_set(xs, name, DOMAIN_STATUS_KEY_UUID, uuid, &err),
+                     0);
+}
+
+static void test_update_only_the_same_container(void **state)
+{
+    (void)state;
+    struct xo_xs *xs = xo_xs_open_dir(dir);
+    xo_err err = XO_ERR_INIT;
+    struct domain_status st;
+    make_status(xs, "web", "u-1");
+    assert_int_equal(status_set(xs, "web", DOMAIN_STATUS_KEY_PID, "7", &err),
+                     0);
+    const struct status_change halted[] = {
+        {DOMAIN_STATUS_KEY_PID, NULL},
+        {DOMAIN_STATUS_KEY_EXIT_CODE, "137"},
+        {DOMAIN_STATUS_KEY_STATE, "halted"},
+    };
+    assert_int_equal(status_update(xs, "web", "u-1", halted, 3, &err), 0);
+    assert_int_equal(status_read(xs, "web", &st, &err), 0);
+    assert_int_equal(st.state, DOMAIN_STATE_HALTED);
+    assert_int_equal(st.exit_code, 137);
+    assert_int_equal(st.pid, -1);
+    /* Another container of the name (a destroy, then a create): left as
+     * it is. */
+    const struct status_change paused[] = {{DOMAIN_STATUS_KEY_STATE, "paused"}};
+    assert_int_equal(status_update(xs, "web", "u-0", paused, 1, &err), -1);
+    assert_int_equal(err.errnum, ESTALE);
+    xo_err_clear(&err);
+    assert_int_equal(status_read(xs, "web", &st, &err), 0);
+    assert_int_equal(st.state, DOMAIN_STATE_HALTED);
+    /* Destroyed: the node is not made again (a status_set() here made
+     * web/state, a DomainStatus without its uuid). */
+    assert_int_equal(status_remove(xs, "web", &err), 0);
+    assert_int_equal(status_update(xs, "web", "u-1", paused, 1, &err), -1);
+    assert_int_equal(err.errnum, ESTALE);
+    xo_err_clear(&err);
+    assert_false(status_exists(xs, "web"));
+    /* A partial node of an older late writer (no state) is no container
+     * either. */
+    assert_int_equal(
+        status_set(xs, "db", DOMAIN_STATUS_KEY_STOP_REQUESTED, "1", &err), 0);
+    assert_int_equal(status_update(xs, "db", "", paused, 1, &err), -1);
+    assert_int_equal(err.errnum, ESTALE);
+    xo_err_clear(&err);
+    xo_xs_close(xs);
+}
+
+/* A destroy's removal, from another process, waits for a transaction
+ * under way: the check and the writes after it are one step. */
+static void test_removal_waits_for_a_transaction(void **state)
+{
+    (void)state;
+    struct xo_xs *xs = xo_xs_open_dir(dir);
+    xo_err err = XO_ERR_INIT;
+    int go[2];
+    make_status(xs, "web", "u-1");
+    assert_int_equal(pipe(go), 0);
+    /* Forked before the transaction: a child would share its lock. */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        struct xo_xs *other = xo_xs_open_dir(dir);
+        xo_err e = XO_ERR_INIT;
+        _exit(read(go[0], &c, 1) == 1 && other &&
+                      status_remove(other, "web", &e) == 0
+                  ? 0
+                  : 1);
+    }
+    close(go[0]);
+    assert_true(xo_xs_transaction_start(xs));
+    assert_int_equal(write(go[1], "r", 1), 1);
+    close(go[1]);
+    usleep(300 * 1000);
+    /* Still there, though the removal began: it waits for us. */
+    assert_true(status_exists(xs, "web"));
+    assert_int_equal(
+        status_set(xs, "web", DOMAIN_STATUS_KEY_EXIT_CODE, "3", &err), 0);
+    assert_true(xo_xs_transaction_end(xs, false));
+    int ws = 0;
+    assert_int_equal(waitpid(pid, &ws, 0), pid);
+    assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+    assert_false(status_exists(xs, "web"));
+    xo_xs_close(xs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +278,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_directory_and_rm, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_paths, setup, teardown),
         cmocka_unit_test_setup_teardown(test_status_on_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_only_the_same_container,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_removal_waits_for_a_transaction,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
