@@ -4,12 +4,22 @@
 #include <errno.h>
 #include <linux/netlink.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 
+#include "common/alloc.h"
+
 /* What the kernel said beyond errno; longer words are cut (a message). */
 #define NB_NL_EXTACK 160
+/* A dump the kernel flags interrupted (NLM_F_DUMP_INTR: what it walked
+ * changed meanwhile, as an interface's IPv6 link-local address appears
+ * after it came up) is asked again this many times in all. */
+#define NB_NL_DUMP_TRIES 5
+/* The most a dump's answer may hold: conntrack's table on a busy host is
+ * the largest we read (about 300 bytes an entry). */
+#define NB_NL_DUMP_MAX (64u << 20)
 
 struct talk {
     mnl_cb_t cb;
@@ -117,6 +127,122 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
     return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
+/* A dump's whole answer, each recvfrom's bytes in turn. */
+struct dump_answer {
+    char *bytes;
+    size_t len, cap;
+    size_t *ends; /* where each read's bytes end */
+    size_t n, ends_cap;
+};
+
+static void dump_answer_add(struct dump_answer *a, const char *buf, size_t n)
+{
+    if (a->len + n > a->cap) {
+        a->cap = (a->len + n) * 2;
+        a->bytes = xo_xrealloc(a->bytes, a->cap);
+    }
+    memcpy(a->bytes + a->len, buf, n);
+    a->len += n;
+    if (a->n == a->ends_cap) {
+        a->ends_cap = a->ends_cap ? a->ends_cap * 2 : 16;
+        a->ends = xo_xrealloc(a->ends, a->ends_cap * sizeof(*a->ends));
+    }
+    a->ends[a->n++] = a->len;
+}
+
+/* After an interrupted dump: reads on to its NLMSG_DONE or error, so that
+ * nothing of it is left on the socket for the next request.  `buf` holds
+ * the `n` bytes read last.  -1 with errno when the socket fails. */
+static int drain_dump(struct mnl_socket *nl, char *buf, size_t bufsz, ssize_t n,
+                      unsigned seq)
+{
+    for (;;) {
+        const struct nlmsghdr *m = (const struct nlmsghdr *)buf;
+        int left = (int)n;
+        while (mnl_nlmsg_ok(m, left)) {
+            if (m->nlmsg_seq == seq &&
+                (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR))
+                return 0;
+            m = mnl_nlmsg_next(m, &left);
+        }
+        n = mnl_socket_recvfrom(nl, buf, bufsz);
+        if (n <= 0)
+            return -1;
+    }
+}
+
+/*
+ * One try of a dump: its answer read whole into `a` before any of it
+ * reaches `cb`, so that an interrupted one gives `cb` nothing.  1 when
+ * complete, 0 when the kernel flagged it interrupted (drained), -1 with
+ * errno (and t->extack) on any other failure.
+ */
+static int dump_once(struct mnl_socket *nl, struct nlmsghdr *nlh,
+                     struct talk *t, mnl_cb_t *ctl, struct dump_answer *a)
+{
+    static atomic_uint seq;
+    unsigned portid = mnl_socket_get_portid(nl);
+    nlh->nlmsg_seq = (unsigned)time(NULL) + atomic_fetch_add(&seq, 1);
+    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+        return -1;
+    char buf[NB_NL_BUF] = {0};
+    ssize_t n;
+    while ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+        /* No data callback: only the flags, the end and errors. */
+        int r = mnl_cb_run2(buf, (size_t)n, nlh->nlmsg_seq, portid, NULL, t,
+                            ctl, NLMSG_MIN_TYPE);
+        if (r < 0 && errno == EINTR)
+            return drain_dump(nl, buf, sizeof(buf), n, nlh->nlmsg_seq) < 0 ? -1
+                                                                           : 0;
+        if (r < 0)
+            return -1;
+        if (a->len + (size_t)n > NB_NL_DUMP_MAX) {
+            errno = ENOBUFS;
+            return -1;
+        }
+        dump_answer_add(a, buf, (size_t)n);
+        if (r == MNL_CB_STOP)
+            return 1;
+    }
+    return -1;
+}
+
+/* nb_nl_talk() for a dump: asked again while the kernel says it was
+ * interrupted, then every message of the whole answer to `cb`. */
+static int talk_dump(struct mnl_socket *nl, struct nlmsghdr *nlh,
+                     struct talk *t, mnl_cb_t *ctl, const char *what,
+                     xo_err *err)
+{
+    unsigned portid = mnl_socket_get_portid(nl);
+    for (int tries = 1;; tries++) {
+        struct dump_answer a = {0};
+        int r = dump_once(nl, nlh, t, ctl, &a);
+        for (size_t i = 0; r == 1 && i < a.n; i++) {
+            size_t from = i ? a.ends[i - 1] : 0;
+            if (mnl_cb_run2(a.bytes + from, a.ends[i] - from, nlh->nlmsg_seq,
+                            portid, data_cb, t, ctl, NLMSG_MIN_TYPE) < 0)
+                r = -1;
+        }
+        int e = errno;
+        free(a.bytes);
+        free(a.ends);
+        if (r == 1)
+            return 0;
+        if (r == 0 && tries < NB_NL_DUMP_TRIES)
+            continue;
+        if (r == 0)
+            return xo_err_set(
+                err, EINTR,
+                "%s: the kernel's answer was interrupted by changes %d times in a row (NLM_F_DUMP_INTR)",
+                what, tries);
+        if (t->extack[0])
+            return xo_err_set(err, e, "%s: %s (%s)", what, strerror(e),
+                              t->extack);
+        errno = e;
+        return xo_err_sys(err, "%s", what);
+    }
+}
+
 int nb_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
                void *data, const char *what, xo_err *err)
 {
@@ -133,6 +259,8 @@ int nb_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
     unsigned portid = mnl_socket_get_portid(nl);
     nlh->nlmsg_seq = (unsigned)time(NULL) + atomic_fetch_add(&seq, 1);
     nlh->nlmsg_flags |= NLM_F_ACK;
+    if (nlh->nlmsg_flags & NLM_F_DUMP)
+        return talk_dump(nl, nlh, &t, ctl, what, err);
     if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
         return xo_err_sys(err, "%s: netlink send", what);
     char buf[NB_NL_BUF] = {0};

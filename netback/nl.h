@@ -30,6 +30,10 @@ struct mnl_socket *nb_nl_open_bus(int bus, const char *what, xo_err *err);
  * reads until its ACK, the end of its dump or its error; `cb` (may be NULL)
  * sees every message of a reply or dump.  On failure err->errnum is the
  * kernel's errno and the message reads "WHAT: STRERROR (KERNEL'S WORDS)".
+ * A dump (NLM_F_DUMP) is read whole before `cb` sees any of it (at most
+ * 64 MiB: ENOBUFS), and asked again when the kernel flags it interrupted
+ * by a change (NLM_F_DUMP_INTR; EINTR after 5 tries): `cb` sees one
+ * consistent answer, never part of an interrupted one.
  */
 int nb_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, mnl_cb_t cb,
                void *data, const char *what, xo_err *err);

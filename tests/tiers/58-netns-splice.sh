@@ -133,6 +133,28 @@ done
 check "IPv4 only: no IPv6 address or gateway (a link-local is not one)" bash -c \
     'nsenter -t "$1" -n ip -6 -o addr show dev eth0 | grep -q "inet6 fe80::" &&
      "$NT" read "/proc/$1/ns/net" | grep -q "mtu=1500 ipv4=10.89.0.2/16 gateway4=10.89.0.1 ipv6= gateway6=$"' _ "$v4pid"
+# An address dump the kernel flags interrupted (NLM_F_DUMP_INTR: an
+# address came or went while it answered, as an IPv6 link-local does when
+# CNI brings eth0 up) is asked again, not an error ("reading its
+# addresses: Interrupted system call" failed a start in lab 35).  400
+# addresses make the dump span several reads; one address comes and goes
+# meanwhile; 300 reads must all succeed (the code before failed 6 of 300).
+ns dpid
+sleep 0.2
+ip link add eth0 netns "$dpid" type veth peer name dpeer
+nsenter -t "$dpid" -n sh -c 'ip link set eth0 up && ip addr add 10.90.0.2/24 dev eth0 &&
+    ip tuntap add mode tun name tun0 && ip link set tun0 up &&
+    for i in $(seq 1 400); do ip -6 addr add fd00:77::$i/128 dev tun0 nodad; done'
+nsenter -t "$dpid" -n sh -c 'while :; do ip -6 addr add fd00:99::1/128 dev tun0 nodad; ip -6 addr del fd00:99::1/128 dev tun0; done' >/dev/null 2>&1 &
+churn=$!
+pids+=($churn)
+bad=0 last=
+for i in $(seq 1 300); do
+    out=$("$NT" read "/proc/$dpid/ns/net" 2>&1) || { bad=$((bad + 1)); last=$out; }
+done
+kill "$churn" 2>/dev/null
+[ "$bad" = 0 ] && ok "an interrupted address dump is asked again: 300 reads beside address churn, none failed" ||
+    nok "$bad of 300 reads beside address churn failed: $last"
 c ip link add eth1 type veth peer name eth2
 fails_with "two interfaces besides lo: an error naming them" \
     "has 3 interfaces besides lo (eth0, eth2, eth1): its one interface is joined to one domain" \
