@@ -2,6 +2,8 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -104,10 +106,21 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
     char *tmp = xo_xmalloc(plen + 16);
     /* cannot truncate: 11 bytes and the NUL added to the path */
     snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+    /* Ctrl-C, SIGTERM and a hangup wait until the temporary is renamed or
+     * gone (the fsync may take long): one that ended us in between left
+     * PATH.tmpXXXXXX for ever beside PATH (helper-91: a volume's, which
+     * then made `volume rm` fail on a directory not empty). */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         int rc = xo_err_sys(err, "cannot create a temporary file for %s", path);
         free(tmp);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         return rc;
     }
     int rc = 0;
@@ -124,6 +137,7 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
     if (rc < 0)
         unlink(tmp);
     free(tmp);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;
 }
 

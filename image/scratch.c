@@ -77,12 +77,18 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
         char opts[64];
         /* Options cut short would drop mode=0700: then no tmpfs (it fits:
          * a 64-bit size is at most 20 digits). */
+        /* Armed before the mount: a signal while mount() runs, or just
+         * after it, finds the handler in place (its umount2 of a path
+         * not yet mounted fails harmlessly). */
+        s->guard = scratch_guard_mount(s->path);
         s->tmpfs = xo_path_fmt(opts, sizeof(opts), NULL,
                                "size=%" PRIu64 ",mode=0700", size) >= 0 &&
                    mount("xl-oci-scratch", s->path, "tmpfs",
                          MS_NOSUID | MS_NODEV, opts) == 0;
-        if (s->tmpfs)
-            s->guard = scratch_guard_mount(s->path);
+        if (!s->tmpfs) {
+            scratch_guard_drop(s->guard);
+            s->guard = -1;
+        }
     }
     return 0;
 }

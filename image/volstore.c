@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/alloc.h"
@@ -20,6 +21,7 @@
 #include "common/json.h"
 #include "common/json_build.h"
 #include "common/pathfmt.h"
+#include "image/fsat.h"
 #include "domcfg/metadata.h"
 
 int volstore_dir(char *buf, size_t len, const char *root, xo_err *err)
@@ -171,23 +173,45 @@ int volstore_busy(const struct volstore_record *r, const char *what,
 int volstore_remove_files(const char *root, const struct volstore_record *r,
                           xo_err *err)
 {
-    char dir[4096], data[4096], rec[4096];
-    /* The record goes first: a crash after it leaves a directory that
-     * get() reports as no volume, and that a create of the name finds
-     * taken (remove it by hand: rm -r). */
-    if (volstore_path(dir, sizeof(dir), root, r->name, NULL, err) < 0 ||
-        volstore_path(data, sizeof(data), root, r->name,
-                      volstore_data_name(r->format), err) < 0 ||
-        volstore_path(rec, sizeof(rec), root, r->name, VOLSTORE_RECORD, err) <
-            0)
+    char vdir[4096], dir[4096], gone[4200];
+    /* The directory leaves NAME first, in one rename onto an empty work
+     * directory (.new-NAME.XXXXXX, which the next create's
+     * remove_stale_work takes if this is cut short): a signal or crash
+     * after it leaves no half-removed volume under NAME (helper-91: a
+     * Ctrl-C while the data was unlinked left NAME/ empty, `volume ls`
+     * failed and the name could be neither removed nor created). */
+    if (volstore_dir(vdir, sizeof(vdir), root, err) < 0 ||
+        volstore_path(dir, sizeof(dir), root, r->name, NULL, err) < 0 ||
+        xo_path_fmt(gone, sizeof(gone), err, "%s/.new-%s.XXXXXX", vdir,
+                    r->name) < 0)
         return -1;
-    if (unlink(rec) < 0)
-        return xo_err_sys(err, "cannot remove %s", rec);
-    if (unlink(data) < 0 && errno != ENOENT)
-        return xo_err_sys(err, "cannot remove %s", data);
-    if (rmdir(dir) < 0)
-        return xo_err_sys(err, "cannot remove %s", dir);
-    return 0;
+    if (!mkdtemp(gone))
+        return xo_err_sys(err, "cannot make a work directory in %s", vdir);
+    if (rename(dir, gone) < 0) {
+        int rc = xo_err_sys(err, "cannot remove %s", dir);
+        rmdir(gone);
+        return rc;
+    }
+    return fsat_remove_path(gone, err);
+}
+
+/* NAME/ without its record: what a removal cut short before this fix left
+ * (volstore_remove_files); 1 when it was such a directory and went. */
+static int remove_recordless(const char *root, const char *name, xo_err *err)
+{
+    char dir[4096], rec[4096];
+    struct stat st;
+    if (volstore_path(dir, sizeof(dir), root, name, NULL, err) < 0 ||
+        volstore_path(rec, sizeof(rec), root, name, VOLSTORE_RECORD, err) < 0)
+        return -1;
+    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || access(rec, F_OK) == 0)
+        return 0;
+    struct volstore_record r;
+    volstore_record_init(&r);
+    snprintf(r.name, sizeof(r.name), "%s", name);
+    int rc = volstore_remove_files(root, &r, err);
+    volstore_record_dispose(&r);
+    return rc < 0 ? -1 : 1;
 }
 
 int volstore_remove(const char *root, const char *name, xo_err *err)
@@ -201,6 +225,19 @@ int volstore_remove(const char *root, const char *name, xo_err *err)
     size_t nk = 0;
     char list[1024];
     int rc = volstore_get(&r, root, name, err);
+    if (rc < 0 && err->errnum == ENOENT) {
+        xo_err ignore = XO_ERR_INIT;
+        if (remove_recordless(root, name, &ignore) == 1) {
+            xo_err_clear(err);
+            rc = 0;
+            xo_strv_free(kids);
+            volstore_record_dispose(&r);
+            close(lock);
+            xo_err_clear(&ignore);
+            return 0;
+        }
+        xo_err_clear(&ignore);
+    }
     if (rc == 0 && r.n_users)
         rc = volstore_busy(&r, "remove it", err);
     if (rc == 0)

@@ -176,6 +176,18 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
         goto out;
     }
     bool kept = false;
+    /* Ctrl-C, SIGTERM and a hangup wait until the volume and its record
+     * agree again: resize2fs moves the file system's metadata in the
+     * volume's only copy, and one killed half-way (a Ctrl-C reaches the
+     * whole process group) left it "UNEXPECTED INCONSISTENCY" and the
+     * record at the old size (helper-91).  e2fsck and resize2fs inherit
+     * the blocked signals; a pending one ends us once done. */
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    pthread_sigmask(SIG_BLOCK, &block, &old);
     if (size > r.size &&
         (volstore_path(data, sizeof(data), root, name,
                        volstore_data_name(r.format), err) < 0 ||
@@ -188,14 +200,18 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
             volstore_record_write(rec, &r, &ignore);
             xo_err_clear(&ignore);
         }
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
         goto out;
     }
     if (size > r.size) {
         r.size = size;
         r.modified = true;
-        if (volstore_record_write(rec, &r, err) < 0)
+        if (volstore_record_write(rec, &r, err) < 0) {
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
             goto out;
+        }
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     rc = 0;
 out:
     xo_strv_free(kids);

@@ -602,6 +602,14 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
         xo_err_clear(err);
         if (wait_final(h, name, 2000, false, &st, err) == 0)
             return 0;
+        /* ESRCH: no process and no monitor (a destroy or start cut short):
+         * finished here, not left "halting" (helper-91). */
+        if (err->errnum == ESRCH) {
+            xo_err_clear(err);
+            return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1
+                                                                          : 0;
+        }
+        xo_err_clear(err);
         return xo_err_set(err, ESRCH, "cannot signal %s", name);
     }
     long first = grace < timeout ? grace : timeout;
@@ -997,11 +1005,22 @@ int main_destroy(int argc, char **argv)
     while ((opt = cmd_getopt(argc, argv, "", longopts, "destroy", 1)) != -1)
         if (opt == 'k')
             keep = true;
+    /* A Ctrl-C, SIGTERM or hangup is noted, not obeyed: the destroy under
+     * way finishes, and no further name is begun (helper-91: one cut
+     * short after the monitor stopped left the container "running" for
+     * ever, with no process). */
+    cmd_interrupt_defer();
     /* Each name, as docker rm -f takes several; an error for each. */
     int rc = XO_EXIT_OK;
     for (int i = optind; i < argc; i++) {
         xo_err err = XO_ERR_INIT;
         struct destroy_leftovers left = {0};
+        if (cmd_interrupted(&err) < 0) {
+            xo_err_clear(&err);
+            xo_err_set(&err, EINTR, "%s: not destroyed: interrupted", argv[i]);
+            rc = cmd_fail(&err);
+            continue;
+        }
         if (cmd_destroy_keep(argv[i], keep, &left, &err) < 0) {
             rc = cmd_fail(&err);
             continue;
@@ -1012,5 +1031,6 @@ int main_destroy(int argc, char **argv)
                 argv[i], left.leases, left.leases == 1 ? "" : "s", left.tmpdirs,
                 left.tmpdirs == 1 ? "" : "s");
     }
+    cmd_interrupt_restore();
     return rc;
 }

@@ -137,6 +137,10 @@ int main_start(int argc, char **argv)
     if (xen_open_xs(&h, &err) < 0)
         return cmd_fail(&err);
     monitor_recover(h.xs, cmd_state_root());
+    /* A Ctrl-C, SIGTERM or hangup is noted, not obeyed: each start
+     * finishes (helper-91: one cut short left the container "booting"
+     * for ever, with no process, and start said it was already booting). */
+    cmd_interrupt_defer();
     int rc = XO_EXIT_OK;
     /* Each name under the global lock, as create and the restart policy
      * change containers; an error for each that fails, as docker start. */
@@ -151,6 +155,7 @@ int main_start(int argc, char **argv)
             printf("Started %s\n", argv[i]);
         xo_err_clear(&err);
     }
+    cmd_interrupt_restore();
     xen_close(&h);
     return rc;
 }

@@ -327,4 +327,16 @@ check "rm children, then the parent" "$X" volume rm qkid rawkid base
 fails_with "rm: unknown name" 'no volume named "base"' "$X" volume rm base
 "$X" volume ls --json | jq -e 'map(.name) == ["back","q","qback","race","x"]' >/dev/null &&
     ok "ls after rm" || nok "ls after rm"
+# What an rm cut short by an older xl-oci left (the record unlinked, the
+# directory not: helper-91): no volume, so ls skips it, and rm of its
+# name clears it, after which the name can be created again.  An rm now
+# moves the directory away in one rename before it removes anything.
+mkdir -p "$V/half"
+: >"$V/half/data.img"
+check "rm of a directory left without its record clears it" "$X" volume rm half
+[ ! -e "$V/half" ] && ok "the half-removed directory is gone" || nok "the half-removed directory is gone"
+check "the name can be created again" "$X" volume create --size 8M --fs none half
+check "rm moves a volume away whole" "$X" volume rm half
+[ -z "$(ls -A "$V" | grep -v '^\.\|^back$\|^q$\|^qback$\|^race$\|^x$')" ] &&
+    ok "rm leaves no work directory" || nok "rm leaves: $(ls -A "$V" | tr '\n' ' ')"
 exit $status

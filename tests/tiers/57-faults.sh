@@ -225,6 +225,45 @@ JSON
             notok "stop racing destroy: stop exited $rc"
         fi
     fi
+    # pause_at POINT CMD...: runs CMD in the background paused at POINT (the
+    # process of the command that stopped there in $paused, its pid in $sp).
+    pause_at() {
+        local point=$1
+        shift
+        XL_OCI_FAULT_PAUSE=$point "$@" >"$W/paused.out" 2>&1 &
+        sp=$!
+        paused=
+        for _ in $(seq 100); do
+            for c in $sp $(pgrep -P "$sp"); do
+                [ "$(awk '{print $3}' "/proc/$c/stat" 2>/dev/null)" = T ] && paused=$c
+            done
+            [ -n "$paused" ] && break
+            sleep 0.1
+        done
+    }
+    # A destroy interrupted after it stopped the monitor (Ctrl-C, SIGTERM
+    # and a hangup, as a terminal that closes sends them) finishes all the
+    # same: it left the container "running" with no process, and start
+    # then said it was already running (helper-91).
+    if "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
+        pause_at destroy-nohyper.monitor-stopped "${XR[@]}" destroy sr
+        for sig in INT TERM HUP; do [ -n "$paused" ] && kill -s "$sig" "$paused"; done
+        [ -n "$paused" ] && kill -CONT "$paused"
+        for _ in $(seq 300); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$sp" 2>/dev/null && kill -KILL "$sp"
+        wait "$sp"
+        if [ -n "$paused" ] && ! "${XR[@]}" status sr >/dev/null 2>&1 &&
+            [ -z "$(runc --root "$S/state/runc" list -q 2>/dev/null)" ] &&
+            [ ! -e "$S/state/domains/sr" ]; then
+            ok "destroy interrupted by SIGINT, SIGTERM and SIGHUP after the monitor stopped: finished, nothing left"
+        else
+            sed 's/^/# /' "$W/paused.out"
+            notok "destroy interrupted after the monitor stopped: paused '$paused', status: $("${XR[@]}" status sr 2>&1 | head -3 | tr '\n' ' ')"
+        fi
+    else
+        sed 's/^/# /' "$W/out"
+        notok "destroy interrupted: create the container"
+    fi
     "${XR[@]}" destroy sr >/dev/null 2>&1
     for c in $(runc --root "$S/state/runc" list -q 2>/dev/null); do
         runc --root "$S/state/runc" delete -f "$c" >/dev/null 2>&1
