@@ -208,6 +208,7 @@ static int remove_recordless(const char *root, const char *name, xo_err *err)
         return 0;
     struct volstore_record r;
     volstore_record_init(&r);
+    /* cannot truncate: volstore_path() checked the name (VOLSTORE_NAME_MAX) */
     snprintf(r.name, sizeof(r.name), "%s", name);
     int rc = volstore_remove_files(root, &r, err);
     volstore_record_dispose(&r);
