@@ -8,12 +8,14 @@
 #include <stdatomic.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <unistd.h>
 
-/* Slots 0..SLOTS-1 hold mounts, SLOTS..2*SLOTS-1 children.  A slot's
- * state goes 0 (free) -> 1 (being filled) -> 2 (armed); the handler
- * reads only armed slots. */
-static _Atomic int state[2 * SCRATCH_GUARD_SLOTS];
+/* Slots 0..SLOTS-1 hold mounts, SLOTS..2*SLOTS-1 children,
+ * 2*SLOTS..3*SLOTS-1 files.  A slot's state goes 0 (free) -> 1 (being
+ * filled) -> 2 (armed); the handler reads only armed slots. */
+static _Atomic int state[3 * SCRATCH_GUARD_SLOTS];
 static char paths[SCRATCH_GUARD_SLOTS][PATH_MAX];
+static char files[SCRATCH_GUARD_SLOTS][PATH_MAX];
 static _Atomic pid_t kids[SCRATCH_GUARD_SLOTS];
 
 static const int guarded[] = {SIGTERM, SIGINT, SIGHUP};
@@ -28,6 +30,9 @@ static void on_signal(int sig)
         if (atomic_load(&state[SCRATCH_GUARD_SLOTS + i]) == 2 && p > 0)
             kill(p, SIGKILL);
     }
+    for (int i = 0; i < SCRATCH_GUARD_SLOTS; i++)
+        if (atomic_load(&state[2 * SCRATCH_GUARD_SLOTS + i]) == 2)
+            unlink(files[i]);
     /* SA_RESETHAND made the disposition the default again; the signal is
      * blocked in here, so it ends the process as we return. */
     raise(sig);
@@ -84,8 +89,20 @@ int scratch_guard_child(pid_t pid)
     return i;
 }
 
+int scratch_guard_file(const char *path)
+{
+    if (strlen(path) >= PATH_MAX)
+        return -1;
+    int i = take(2 * SCRATCH_GUARD_SLOTS);
+    if (i >= 0) {
+        strcpy(files[i - 2 * SCRATCH_GUARD_SLOTS], path);
+        atomic_store(&state[i], 2);
+    }
+    return i;
+}
+
 void scratch_guard_drop(int slot)
 {
-    if (slot >= 0 && slot < 2 * SCRATCH_GUARD_SLOTS)
+    if (slot >= 0 && slot < 3 * SCRATCH_GUARD_SLOTS)
         atomic_store(&state[slot], 0);
 }

@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/fault.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
+#include "image/scratch_guard.h"
 
 /* Under the exclusive lock: r read and its record's path in rec. */
 static int begin(struct volstore_record *r, char rec[4096], const char *root,
@@ -92,7 +94,7 @@ int volstore_export(struct digest *sum_r, const char *root, const char *name,
     volstore_record_init(&r);
     char rec[4096], data[4096], tmp[4200];
     struct digest sum;
-    int lock = begin(&r, rec, root, name, err), rc = -1;
+    int lock = begin(&r, rec, root, name, err), rc = -1, guard = -1;
     if (lock < 0)
         return -1;
     for (size_t i = 0; i < r.n_users; i++)
@@ -110,8 +112,13 @@ int volstore_export(struct digest *sum_r, const char *root, const char *name,
         xo_path_fmt(tmp, sizeof(tmp), err, "%s.xl-oci-%ld", file,
                     (long)getpid()) < 0)
         goto out;
+    /* A Ctrl-C, SIGTERM or hangup from here on takes the partial copy
+     * with it (helper-91: it stayed beside the admin's FILE, as big as
+     * the volume, until an export to the same FILE ten minutes later). */
+    guard = scratch_guard_file(tmp);
     if (export_to(&sum, &r, data, tmp, err) < 0)
         goto out;
+    XO_FAULT_POINT("volume-export.copied");
     if (r.has_checksum && !r.modified && !r.backed &&
         !digest_equal(&sum, &r.checksum)) {
         xo_err_set(
@@ -137,6 +144,7 @@ int volstore_export(struct digest *sum_r, const char *root, const char *name,
     *sum_r = sum;
     rc = 0;
 out:
+    scratch_guard_drop(guard);
     volstore_record_dispose(&r);
     close(lock);
     return rc < 0 ? xo_err_wrap(err, "exporting volume \"%s\"", name) : 0;

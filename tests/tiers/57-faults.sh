@@ -246,7 +246,7 @@ JSON
     # same: it left the container "running" with no process, and start
     # then said it was already running (helper-91).
     if "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
-        pause_at destroy-nohyper.monitor-stopped "${XR[@]}" destroy sr
+        pause_at destroy-nohyper.monitor-stopped env --default-signal=INT "${XR[@]}" destroy sr
         for sig in INT TERM HUP; do [ -n "$paused" ] && kill -s "$sig" "$paused"; done
         [ -n "$paused" ] && kill -CONT "$paused"
         for _ in $(seq 300); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
@@ -263,6 +263,31 @@ JSON
     else
         sed 's/^/# /' "$W/out"
         notok "destroy interrupted: create the container"
+    fi
+    # A volume export ended by a signal after its copy takes the partial
+    # FILE.xl-oci-PID with it (helper-91: it stayed beside FILE, as big as
+    # the volume); the next export to FILE works.
+    if "${XR[@]}" volume create --size 4M --fs none ev >"$W/out" 2>&1; then
+        for sig in INT TERM HUP; do
+            # (A background job ignores SIGINT unless given it back.)
+            pause_at volume-export.copied env --default-signal=INT "${XR[@]}" volume export ev "$S/ev-$sig.img"
+            [ -n "$paused" ] && kill -s "$sig" "$paused" && kill -CONT "$paused"
+            for _ in $(seq 100); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
+            wait "$sp"
+            left=$(ls "$S" | grep "^ev-$sig.img")
+            if [ -n "$paused" ] && [ -z "$left" ] &&
+                "${XR[@]}" volume export ev "$S/ev-$sig.img" >"$W/out" 2>&1; then
+                ok "volume export ended by SIG$sig after its copy: no partial file left, the next export works"
+            else
+                sed 's/^/# /' "$W/paused.out" "$W/out"
+                notok "volume export ended by SIG$sig: paused '$paused', left: $left"
+            fi
+            rm -f "$S/ev-$sig.img"
+        done
+        "${XR[@]}" volume rm ev >/dev/null 2>&1
+    else
+        sed 's/^/# /' "$W/out"
+        notok "volume export interrupted: create the volume"
     fi
     "${XR[@]}" destroy sr >/dev/null 2>&1
     for c in $(runc --root "$S/state/runc" list -q 2>/dev/null); do
