@@ -2,8 +2,6 @@
 #include "fileio.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/sigdefer.h"
 
 int xo_write_all(int fd, const void *buf, size_t len)
 {
@@ -110,17 +109,13 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
      * gone (the fsync may take long): one that ended us in between left
      * PATH.tmpXXXXXX for ever beside PATH (helper-91: a volume's, which
      * then made `volume rm` fail on a directory not empty). */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    xo_sigdefer_begin(&old);
     int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0) {
         int rc = xo_err_sys(err, "cannot create a temporary file for %s", path);
         free(tmp);
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        xo_sigdefer_end(&old);
         return rc;
     }
     int rc = 0;
@@ -137,7 +132,7 @@ int xo_write_file_atomic(const char *path, const void *data, size_t len,
     if (rc < 0)
         unlink(tmp);
     free(tmp);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    xo_sigdefer_end(&old);
     return rc;
 }
 

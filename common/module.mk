@@ -1,5 +1,5 @@
 # common/: helpers every component uses.
-LIB_SRCS += common/error.c common/fileio.c common/json.c common/log.c \
+LIB_SRCS += common/error.c common/fileio.c common/sigdefer.c common/json.c common/log.c \
 	common/pathfmt.c common/inet.c common/port_spec.c common/table.c \
 	common/fault.c common/user.c common/etc_files.c common/alloc.c \
 	common/json_build.c common/xs_client.c common/xs_dir.c \

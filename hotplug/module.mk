@@ -14,7 +14,7 @@ $(B)/hotplug/vif-xl-oci: $(OBJ)/hotplug/vif-xl-oci.o $(B)/libxloci.a
 # runs it for every disk of every create, and a static process starts
 # fastest (hotplug/block-loop.c says why it is not a shell script).
 BLOCK_LOOP_SRCS := hotplug/block-loop.c common/xs_lite.c common/alloc.c \
-	common/fileio.c common/error.c common/pathfmt.c common/fault.c \
+	common/fileio.c common/sigdefer.c common/error.c common/pathfmt.c common/fault.c \
 	common/log.c
 BLOCK_LOOP_OBJS := $(BLOCK_LOOP_SRCS:%.c=$(OBJ)/%.o)
 $(B)/hotplug/block-loop: $(BLOCK_LOOP_OBJS)

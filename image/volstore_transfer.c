@@ -21,6 +21,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/pathfmt.h"
+#include "common/sigdefer.h"
 #include "image/scratch_guard.h"
 
 /* Under the exclusive lock: r read and its record's path in rec. */
@@ -190,12 +191,8 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
      * whole process group) left it "UNEXPECTED INCONSISTENCY" and the
      * record at the old size (helper-91).  e2fsck and resize2fs inherit
      * the blocked signals; a pending one ends us once done. */
-    sigset_t block, old;
-    sigemptyset(&block);
-    sigaddset(&block, SIGINT);
-    sigaddset(&block, SIGTERM);
-    sigaddset(&block, SIGHUP);
-    pthread_sigmask(SIG_BLOCK, &block, &old);
+    sigset_t old;
+    xo_sigdefer_begin(&old);
     if (size > r.size &&
         (volstore_path(data, sizeof(data), root, name,
                        volstore_data_name(r.format), err) < 0 ||
@@ -208,18 +205,18 @@ int volstore_resize(const char *root, const char *name, uint64_t size,
             volstore_record_write(rec, &r, &ignore);
             xo_err_clear(&ignore);
         }
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        xo_sigdefer_end(&old);
         goto out;
     }
     if (size > r.size) {
         r.size = size;
         r.modified = true;
         if (volstore_record_write(rec, &r, err) < 0) {
-            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            xo_sigdefer_end(&old);
             goto out;
         }
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    xo_sigdefer_end(&old);
     rc = 0;
 out:
     xo_strv_free(kids);

@@ -63,7 +63,7 @@ MONITOR_SRCS := xl-plugin/monitor_main.c xl-plugin/monitor.c xl-plugin/monitor_r
 	xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/status.c xl-plugin/journal.c xl-plugin/journal_time.c xl-plugin/monitor_restart.c \
 	xl-plugin/monitor_deadline.c xl-plugin/monitor_pause.c \
-	common/error.c common/fileio.c common/log.c common/fault.c \
+	common/error.c common/fileio.c common/sigdefer.c common/log.c common/fault.c \
 	common/pathfmt.c common/inet.c common/json.c common/json_build.c \
 	common/alloc.c common/xs_lite.c common/bytesize.c \
 	$(ABI_SRCS)
@@ -86,7 +86,7 @@ PLACEHOLDER_SRCS := xl-plugin/placeholder_main.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/placeholder_pod_member.c \
 	xl-plugin/placeholder_pod_disk.c \
 	xl-plugin/exec_client.c xl-plugin/state.c xl-plugin/status.c \
-	common/error.c common/fileio.c common/log.c common/fault.c \
+	common/error.c common/fileio.c common/sigdefer.c common/log.c common/fault.c \
 	common/pathfmt.c common/alloc.c common/xs_lite.c \
 	$(ABI_SRCS)
 PLACEHOLDER_OBJS := $(PLACEHOLDER_SRCS:%.c=$(OBJ)/%.o)

@@ -29,7 +29,7 @@ XT_INIT_SRCS := $(XT)/init.c $(XT)/bootspec.c $(XT)/fdt_walk.c \
 	$(XT)/netcfg.c $(XT)/dnsfwd.c $(XT)/dnsfwd_tcp.c $(XT)/dnsfwd_spawn.c $(XT)/sysctls.c $(XT)/modules.c $(XT)/exec_server.c $(XT)/exec_server_pool.c \
 	$(XT)/exec_session.c $(XT)/pod_container.c $(XT)/pod_registry.c \
 	common/abi/exec_channel.c \
-	common/error.c common/alloc.c common/fileio.c \
+	common/error.c common/alloc.c common/fileio.c common/sigdefer.c \
 	common/pathfmt.c common/inet.c common/oom_kill.c \
 	common/user.c common/etc_files.c common/abi/guest_report.c \
 	common/abi/guest_meminfo.c \

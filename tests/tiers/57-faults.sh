@@ -189,44 +189,10 @@ else
 JSON
     printf 'name = "sr"\noci_root = "%s"\n' "$S/rv" >"$S/sr.cfg"
     XR=(env XL_OCI_NO_XEN=1 XL_OCI_ROOT="$S/state" XL_OCI_LOG_DIR="$S/log" "$XO")
-    if ! "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
-        sed 's/^/# /' "$W/out"
-        notok "stop racing destroy: create the container"
-    else
-        XL_OCI_FAULT_PAUSE=end-policy.lock "${XR[@]}" stop -t 5 sr >"$W/stop.out" 2>&1 &
-        sp=$!
-        # The stop's work runs in a detached child (cmd_detach.c): the
-        # process that stops at the point is one of the command's.
-        paused=
-        for _ in $(seq 100); do
-            for c in $sp $(pgrep -P "$sp"); do
-                [ "$(awk '{print $3}' "/proc/$c/stat" 2>/dev/null)" = T ] && paused=$c
-            done
-            [ -n "$paused" ] && break
-            sleep 0.1
-        done
-        "${XR[@]}" destroy sr >/dev/null 2>&1
-        [ -n "$paused" ] && kill -CONT "$paused"
-        # Bounded: a stop that does not end fails the case, not the tier.
-        for _ in $(seq 300); do
-            kill -0 "$sp" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -0 "$sp" 2>/dev/null && { pkill -KILL -P "$sp"; kill -KILL "$sp"; }
-        wait "$sp"
-        rc=$?
-        [ -n "$paused" ] || echo "never paused at end-policy.lock" >>"$W/stop.out"
-        if [ "$rc" = 1 ] && grep -q 'no container domain named sr' "$W/stop.out" &&
-            [ ! -e "$S/state/status/tool/xl-oci/sr" ] && ! "${XR[@]}" status sr >/dev/null 2>&1; then
-            ok "stop racing destroy: stop fails naming the container gone, and writes no DomainStatus"
-        else
-            sed 's/^/# /' "$W/stop.out"
-            find "$S/state/status" 2>/dev/null | sed 's/^/# left: /'
-            notok "stop racing destroy: stop exited $rc"
-        fi
-    fi
-    # pause_at POINT CMD...: runs CMD in the background paused at POINT (the
-    # process of the command that stopped there in $paused, its pid in $sp).
+    # pause_at POINT CMD...: runs CMD in the background (its output in
+    # $W/paused.out, its pid in $sp) until a process of it stops at POINT:
+    # that one's pid in $paused (empty if none did in 10 s).  It may be a
+    # child: stop's work runs in a detached one (cmd_detach.c).
     pause_at() {
         local point=$1
         shift
@@ -241,6 +207,33 @@ JSON
             sleep 0.1
         done
     }
+    # resume: continues $paused and waits for the command, at most 30 s (a
+    # command that does not end fails its case, not the tier); its exit
+    # status in $rc.
+    resume() {
+        [ -n "$paused" ] && kill -CONT "$paused"
+        for _ in $(seq 300); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
+        kill -0 "$sp" 2>/dev/null && { pkill -KILL -P "$sp"; kill -KILL "$sp"; }
+        wait "$sp"
+        rc=$?
+        [ -n "$paused" ] || echo "never paused at its point" >>"$W/paused.out"
+    }
+    if ! "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
+        sed 's/^/# /' "$W/out"
+        notok "stop racing destroy: create the container"
+    else
+        pause_at end-policy.lock "${XR[@]}" stop -t 5 sr
+        "${XR[@]}" destroy sr >/dev/null 2>&1
+        resume
+        if [ "$rc" = 1 ] && grep -q 'no container domain named sr' "$W/paused.out" &&
+            [ ! -e "$S/state/status/tool/xl-oci/sr" ] && ! "${XR[@]}" status sr >/dev/null 2>&1; then
+            ok "stop racing destroy: stop fails naming the container gone, and writes no DomainStatus"
+        else
+            sed 's/^/# /' "$W/paused.out"
+            find "$S/state/status" 2>/dev/null | sed 's/^/# left: /'
+            notok "stop racing destroy: stop exited $rc"
+        fi
+    fi
     # A destroy interrupted after it stopped the monitor (Ctrl-C, SIGTERM
     # and a hangup, as a terminal that closes sends them) finishes all the
     # same: it left the container "running" with no process, and start
@@ -248,10 +241,7 @@ JSON
     if "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
         pause_at destroy-nohyper.monitor-stopped env --default-signal=INT "${XR[@]}" destroy sr
         for sig in INT TERM HUP; do [ -n "$paused" ] && kill -s "$sig" "$paused"; done
-        [ -n "$paused" ] && kill -CONT "$paused"
-        for _ in $(seq 300); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
-        kill -0 "$sp" 2>/dev/null && kill -KILL "$sp"
-        wait "$sp"
+        resume
         if [ -n "$paused" ] && ! "${XR[@]}" status sr >/dev/null 2>&1 &&
             [ -z "$(runc --root "$S/state/runc" list -q 2>/dev/null)" ] &&
             [ ! -e "$S/state/domains/sr" ]; then
@@ -271,9 +261,8 @@ JSON
         for sig in INT TERM HUP; do
             # (A background job ignores SIGINT unless given it back.)
             pause_at volume-export.copied env --default-signal=INT "${XR[@]}" volume export ev "$S/ev-$sig.img"
-            [ -n "$paused" ] && kill -s "$sig" "$paused" && kill -CONT "$paused"
-            for _ in $(seq 100); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
-            wait "$sp"
+            [ -n "$paused" ] && kill -s "$sig" "$paused"
+            resume
             left=$(ls "$S" | grep "^ev-$sig.img")
             if [ -n "$paused" ] && [ -z "$left" ] &&
                 "${XR[@]}" volume export ev "$S/ev-$sig.img" >"$W/out" 2>&1; then
