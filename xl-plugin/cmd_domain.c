@@ -550,6 +550,20 @@ static int finish_down(struct xen_handles *h, const char *name,
 #define STOPPED_UNRECORDED                                                     \
     "stopped while its monitor was gone: its exit code was not recorded"
 
+/* Waits up to `ms` for NOHYPER container `name` to reach a final state;
+ * when neither its process nor its monitor is there to bring it (ESRCH),
+ * finishes it as down here.  0, or -1 with err. */
+static int wait_or_finish_down(struct xen_handles *h, const char *name, long ms,
+                               struct domain_status *st, xo_err *err)
+{
+    if (wait_final(h, name, ms, false, st, err) == 0)
+        return 0;
+    if (err->errnum != ESRCH)
+        return -1;
+    xo_err_clear(err);
+    return finish_down(h, name, st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
+}
+
 /*
  * Stops a NOHYPER container the way the loader stops a domain's: its stop
  * signal, then SIGKILL after its grace period; after `timeout` seconds
@@ -585,13 +599,8 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (state_final(&st) || st.state == DOMAIN_STATE_HALTING) {
         close(lock);
         /* as long as this stop would have waited (another stop's grace) */
-        if (wait_final(h, name, (timeout > 10 ? timeout : 10) * 1000, false,
-                       &st, err) == 0)
-            return 0;
-        if (err->errnum != ESRCH)
-            return -1;
-        xo_err_clear(err);
-        return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
+        return wait_or_finish_down(
+            h, name, (timeout > 10 ? timeout : 10) * 1000, &st, err);
     }
     r = status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err);
     close(lock);
@@ -600,15 +609,10 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
     if (nohyper_kill(root, name, sig, err) < 0) {
         /* It may have exited in between: then its status says so. */
         xo_err_clear(err);
-        if (wait_final(h, name, 2000, false, &st, err) == 0)
+        /* Nothing left to bring it down (a destroy or start cut short):
+         * finished there, not left "halting" (helper-91). */
+        if (wait_or_finish_down(h, name, 2000, &st, err) == 0)
             return 0;
-        /* ESRCH: no process and no monitor (a destroy or start cut short):
-         * finished here, not left "halting" (helper-91). */
-        if (err->errnum == ESRCH) {
-            xo_err_clear(err);
-            return finish_down(h, name, &st, STOPPED_UNRECORDED, err) < 0 ? -1
-                                                                          : 0;
-        }
         xo_err_clear(err);
         return xo_err_set(err, ESRCH, "cannot signal %s", name);
     }
