@@ -16,10 +16,8 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "layout.h"
 #include "source.h"
-
-#define LAYOUT_INDEX_MAX (4 << 20)
-#define LAYOUT_MARKER_MAX 4096
 
 struct layout_source {
     struct image_source base;
@@ -71,24 +69,56 @@ static int read_json(json_object **o_r, char **buf_r, size_t *len_r,
     return rc;
 }
 
-static int check_marker(const char *dir, xo_err *err)
+int layout_marker_check(const char *buf, size_t len, const char *what,
+                        xo_err *err)
 {
-    char *path = xo_xasprintf("%s/oci-layout", dir);
     json_object *o = NULL;
     const char *v = NULL;
-    int rc = read_json(&o, NULL, NULL, path, LAYOUT_MARKER_MAX, err);
+    int rc = xo_json_parse(&o, buf, len, LAYOUT_MARKER_MAX, what, err);
     if (rc == 0 && !json_object_is_type(o, json_type_object))
-        rc = xo_err_set(err, EINVAL, "%s: must be a JSON object", path);
+        rc = xo_err_set(err, EINVAL, "%s: must be a JSON object", what);
     if (rc == 0)
-        rc = xo_json_get_string(&v, o, "imageLayoutVersion", true, path, err);
+        rc = xo_json_get_string(&v, o, "imageLayoutVersion", true, what, err);
     if (rc >= 0 && strcmp(v, "1.0.0") != 0)
         rc = xo_err_set(err, EINVAL,
-                        "%s: unsupported imageLayoutVersion \"%s\"", path, v);
+                        "%s: unsupported imageLayoutVersion \"%s\"", what, v);
     json_object_put(o);
-    free(path);
-    if (rc < 0)
-        return xo_err_wrap(err, "%s is not an OCI image layout", dir);
-    return 0;
+    return rc < 0 ? -1 : 0;
+}
+
+int layout_index_entry(struct oci_descriptor *d_r, const char *buf, size_t len,
+                       const char *tag, const char *what, xo_err *err)
+{
+    struct oci_index ix = {0};
+    const struct oci_descriptor *d = NULL;
+    int rc = -1;
+    if (manifest_index_parse(&ix, buf, len, what, err) < 0 ||
+        manifest_index_find_tag(&d, &ix, tag, MANIFEST_PULL_OS,
+                                MANIFEST_PULL_ARCH, what, err) < 0)
+        goto out;
+    if (!d->media_type) {
+        xo_err_set(err, EINVAL, "%s: the entry of \"%s\" has no \"mediaType\"",
+                   what, tag ? tag : "latest");
+        goto out;
+    }
+    if (manifest_media_kind(d->media_type) == OCI_KIND_UNKNOWN) {
+        xo_err_set(err, EINVAL, "%s: \"%s\" names a \"%s\", not an image", what,
+                   tag ? tag : "latest", d->media_type);
+        goto out;
+    }
+    manifest_descriptor_copy(d_r, d);
+    rc = 0;
+out:
+    manifest_index_dispose(&ix);
+    return rc;
+}
+
+void layout_note_entry(xo_err *err, const char *index, const char *tag)
+{
+    manifest_note_cap(err);
+    /* The size and digest are index.json's word (helper-64). */
+    xo_err_wrap(err, "%s: the entry %s%s%s", index, tag ? "tagged \"" : "",
+                tag ? tag : "(the only one)", tag ? "\"" : "");
 }
 
 static int layout_fetch(struct image_source *base, const struct blob_store *bs,
@@ -128,42 +158,34 @@ static int layout_resolve_tag(struct image_source *base,
                               struct oci_descriptor *top_r, xo_err *err)
 {
     struct layout_source *ls = (struct layout_source *)base;
-    if (check_marker(ls->dir, err) < 0)
-        return -1;
-    char *path = NULL, *buf = NULL;
+    char *marker = xo_xasprintf("%s/oci-layout", ls->dir);
+    char *path = xo_xasprintf("%s/index.json", ls->dir);
+    char *buf = NULL;
     size_t len = 0;
-    struct oci_index ix = {0};
-    const struct oci_descriptor *d = NULL;
+    struct oci_descriptor d = {0};
     int rc = -1;
-    path = xo_xasprintf("%s/index.json", ls->dir);
+    if (read_json(NULL, &buf, &len, marker, LAYOUT_MARKER_MAX, err) < 0 ||
+        layout_marker_check(buf, len, marker, err) < 0) {
+        xo_err_wrap(err, "%s is not an OCI image layout", ls->dir);
+        goto out;
+    }
+    free(buf);
+    buf = NULL;
     if (read_json(NULL, &buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
-        manifest_index_parse(&ix, buf, len, path, err) < 0 ||
-        manifest_index_find_tag(&d, &ix, tag, MANIFEST_PULL_OS,
-                                MANIFEST_PULL_ARCH, path, err) < 0)
+        layout_index_entry(&d, buf, len, tag, path, err) < 0)
         goto out;
-    if (!d->media_type) {
-        xo_err_set(err, EINVAL, "%s: the entry of \"%s\" has no \"mediaType\"",
-                   path, tag ? tag : "latest");
+    if (layout_fetch(base, bs, &d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
+        layout_note_entry(err, path, tag);
         goto out;
     }
-    if (manifest_media_kind(d->media_type) == OCI_KIND_UNKNOWN) {
-        xo_err_set(err, EINVAL, "%s: \"%s\" names a \"%s\", not an image", path,
-                   tag ? tag : "latest", d->media_type);
-        goto out;
-    }
-    if (layout_fetch(base, bs, d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
-        manifest_note_cap(err);
-        /* The size and digest are index.json's word (helper-64). */
-        xo_err_wrap(err, "%s: the entry %s%s%s", path, tag ? "tagged \"" : "",
-                    tag ? tag : "(the only one)", tag ? "\"" : "");
-        goto out;
-    }
-    manifest_descriptor_copy(top_r, d);
+    *top_r = d;
+    memset(&d, 0, sizeof(d));
     rc = 0;
 out:
-    manifest_index_dispose(&ix);
+    manifest_descriptor_dispose(&d);
     free(buf);
     free(path);
+    free(marker);
     return rc;
 }
 

@@ -22,7 +22,8 @@ LIB_SRCS += image/refstore.c
 UNIT_TESTS += tests/unit/test-image-refstore.c
 LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c image/scratch.c image/scratch_guard.c
 UNIT_TESTS += tests/unit/test-image-volume-record.c
-LIB_SRCS += image/layout.c
+LIB_SRCS += image/layout.c image/tarindex.c image/archive_source.c \
+	image/docker_archive.c
 UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/layer_feed.c image/pull_meter.c \
 	image/registry.c image/registry_retry.c image/http.c image/http_lib.c image/auth.c \

@@ -50,6 +50,10 @@ static int open_source(struct image_source **src_r, const struct image_ref *r,
     int rc;
     if (r->kind == IMAGE_REF_LAYOUT)
         rc = layout_source_new(src_r, r->dir, r->tag, err);
+    else if (r->kind == IMAGE_REF_OCI_ARCHIVE)
+        rc = oci_archive_source_new(src_r, r->dir, r->tag, err);
+    else if (r->kind == IMAGE_REF_DOCKER_ARCHIVE)
+        rc = docker_archive_source_new(src_r, r->dir, r->tag, err);
     else
         rc = registry_source_new(src_r, r->host, r->repo, r->tag,
                                  r->has_digest ? &r->digest : NULL, o, err);

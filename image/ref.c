@@ -152,10 +152,15 @@ static bool first_is_host(const char *s, size_t n)
 static int set_canonical(struct image_ref *r, xo_err *err)
 {
     (void)err; /* nothing here fails but allocation (alloc.h) */
-    if (r->kind == IMAGE_REF_LAYOUT)
-        r->canonical = r->tag ? xo_xasprintf("oci:%s:%s", r->dir, r->tag)
-                              : xo_xasprintf("oci:%s", r->dir);
-    else if (r->kind == IMAGE_REF_DIGEST)
+    if (r->kind == IMAGE_REF_LAYOUT || r->kind == IMAGE_REF_OCI_ARCHIVE ||
+        r->kind == IMAGE_REF_DOCKER_ARCHIVE) {
+        const char *scheme = r->kind == IMAGE_REF_LAYOUT ? "oci"
+                             : r->kind == IMAGE_REF_OCI_ARCHIVE
+                                 ? "oci-archive"
+                                 : "docker-archive";
+        r->canonical = r->tag ? xo_xasprintf("%s:%s:%s", scheme, r->dir, r->tag)
+                              : xo_xasprintf("%s:%s", scheme, r->dir);
+    } else if (r->kind == IMAGE_REF_DIGEST)
         r->canonical = xo_xstrdup(r->digest.str);
     else if (r->has_digest)
         r->canonical =
@@ -191,11 +196,31 @@ static bool ref_name_ok(const char *t)
     return !want_alnum;
 }
 
-/* oci:DIR[:NAME]: the directory ends at the first ':', as skopeo's
- * oci transport reads it, so NAME may hold ':' and '/'.  No NAME: the
- * layout's only image, else the one named "latest" (layout.c). */
-static int parse_layout(struct image_ref *r, const char *s, const char *orig,
-                        xo_err *err)
+static int parse_registry(struct image_ref *r, const char *s, const char *orig,
+                          xo_err *err);
+
+/* What follows docker-archive:FILE: "@N" or a registry reference. */
+static bool docker_archive_sel_ok(const char *t)
+{
+    if (t[0] == '@') {
+        size_t n = strspn(t + 1, "0123456789");
+        return n > 0 && n < 10 && !t[1 + n];
+    }
+    struct image_ref r;
+    memset(&r, 0, sizeof(r));
+    xo_err e = XO_ERR_INIT;
+    bool ok = parse_registry(&r, t, t, &e) == 0;
+    image_ref_dispose(&r);
+    xo_err_clear(&e);
+    return ok;
+}
+
+/* oci:DIR[:NAME], oci-archive:FILE[:NAME], docker-archive:FILE[:REF]:
+ * the path ends at the first ':', as skopeo's oci transport reads it, so
+ * NAME may hold ':' and '/'.  No NAME: the layout's only image, else the
+ * one named "latest" (layout.c); a docker-archive's only image. */
+static int parse_layout(struct image_ref *r, enum image_ref_kind kind,
+                        const char *s, const char *orig, xo_err *err)
 {
     char *copy = xo_xstrdup(s);
     char *colon = strchr(copy, ':');
@@ -206,16 +231,22 @@ static int parse_layout(struct image_ref *r, const char *s, const char *orig,
     }
     int rc = 0;
     if (!*copy)
-        rc = xo_err_set(err, EINVAL, "image reference \"%s\": no directory",
-                        orig);
-    else if (tag && !ref_name_ok(tag))
+        rc = xo_err_set(err, EINVAL, "image reference \"%s\": no %s", orig,
+                        kind == IMAGE_REF_LAYOUT ? "directory" : "file");
+    else if (tag && kind == IMAGE_REF_DOCKER_ARCHIVE &&
+             !docker_archive_sel_ok(tag))
+        rc = xo_err_set(
+            err, EINVAL,
+            "image reference \"%s\": \"%s\" is neither an image's NAME[:TAG] (as docker save was given it) nor @INDEX",
+            orig, tag);
+    else if (tag && kind != IMAGE_REF_DOCKER_ARCHIVE && !ref_name_ok(tag))
         rc = xo_err_set(
             err, EINVAL,
             "image reference \"%s\": invalid image name \"%s\" in the layout (the image-spec's ref.name: letters and digits, joined by one of -._:@+ or --, components split by /; at most %d bytes)",
             orig, tag, REF_NAME_MAX_LEN);
     if (rc == 0) {
         char abs[PATH_MAX];
-        r->kind = IMAGE_REF_LAYOUT;
+        r->kind = kind;
         /* A directory that does not exist yet keeps the name given; the
          * pull then fails naming it. */
         r->dir = xo_xstrdup(realpath(copy, abs) ? abs : copy);
@@ -322,7 +353,11 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
                 (int)(i > 64 ? 64 : i), s, (unsigned char)s[i], i);
     int rc;
     if (!strncmp(s, "oci:", 4)) {
-        rc = parse_layout(r, s + 4, s, err);
+        rc = parse_layout(r, IMAGE_REF_LAYOUT, s + 4, s, err);
+    } else if (!strncmp(s, "oci-archive:", 12)) {
+        rc = parse_layout(r, IMAGE_REF_OCI_ARCHIVE, s + 12, s, err);
+    } else if (!strncmp(s, "docker-archive:", 15)) {
+        rc = parse_layout(r, IMAGE_REF_DOCKER_ARCHIVE, s + 15, s, err);
     } else if (!strncmp(s, "docker://", 9)) {
         rc = parse_registry(r, s + 9, s, err);
     } else if (!strncmp(s, DIGEST_ALGO ":", sizeof(DIGEST_ALGO))) {
@@ -332,7 +367,7 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
     } else if (strstr(s, "://")) {
         rc = xo_err_set(
             err, EINVAL,
-            "image reference \"%s\": unsupported transport (use oci: or docker://)",
+            "image reference \"%s\": unsupported transport (use oci:, oci-archive:, docker-archive: or docker://)",
             s);
     } else {
         rc = parse_registry(r, s, s, err);

@@ -3,7 +3,8 @@
  * top-level document a reference names and how to fetch a blob by
  * descriptor; the blob store verifies everything it is given, so a source
  * never needs to be trusted.  Implementations: layout.c (OCI image layout
- * directory) and registry.c (OCI distribution API).
+ * directory), archive_source.c (oci-archive and docker-archive tar
+ * files) and registry.c (OCI distribution API).
  */
 #ifndef XL_OCI_IMAGE_SOURCE_H
 #define XL_OCI_IMAGE_SOURCE_H
@@ -53,6 +54,13 @@ struct image_source {
 /* oci:DIR[:TAG] */
 int layout_source_new(struct image_source **src_r, const char *dir,
                       const char *tag, xo_err *err);
+
+/* oci-archive:FILE[:NAME] and docker-archive:FILE[:REF|@N] (ref.h,
+ * archive_source.c); the file is read when the source is resolved. */
+int oci_archive_source_new(struct image_source **src_r, const char *file,
+                           const char *name, xo_err *err);
+int docker_archive_source_new(struct image_source **src_r, const char *file,
+                              const char *ref, xo_err *err);
 
 struct image_pull_opts;
 

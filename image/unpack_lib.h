@@ -1,6 +1,7 @@
 /*
  * unpack_lib.h: libarchive, opened on first use (common/dlib.h), for the
- * layer unpacker (unpack.c, unpack_obj.c).
+ * layer unpacker (unpack.c, unpack_obj.c) and the image archives' reader
+ * (tarindex.c).
  *
  * unpack_archive_load() runs in unpack_begin(); every libarchive call of
  * the unpacker goes through the table `unpack_la`, whose fields have the
@@ -27,6 +28,9 @@
     X(read_support_format_empty, archive_read_support_format_empty)            \
     X(read_support_format_raw, archive_read_support_format_raw)                \
     X(read_open, archive_read_open)                                            \
+    X(read_open2, archive_read_open2)                                          \
+    X(read_support_filter_xz, archive_read_support_filter_xz)                  \
+    X(read_support_filter_bzip2, archive_read_support_filter_bzip2)            \
     X(read_next_header, archive_read_next_header)                              \
     X(read_data_block, archive_read_data_block)                                \
     X(read_free, archive_read_free)                                            \

@@ -53,6 +53,39 @@ static void test_layout(void **state)
     bad("oci:/x:", "invalid image name");
 }
 
+/* Archives: the file ends at the first ':' as a layout's directory
+ * does; a docker-archive's selector is a registry reference or @N. */
+static void test_archive(void **state)
+{
+    (void)state;
+    ok("oci-archive:/nonexistent/a.tar", "oci-archive:/nonexistent/a.tar");
+    ok("oci-archive:/nonexistent/a.tar:localhost/app:1.0",
+       "oci-archive:/nonexistent/a.tar:localhost/app:1.0");
+    bad("oci-archive:", "no file");
+    bad("oci-archive:/x.tar:ba$d", "invalid image name");
+    ok("docker-archive:/nonexistent/a.tar",
+       "docker-archive:/nonexistent/a.tar");
+    ok("docker-archive:/nonexistent/a.tar:busybox",
+       "docker-archive:/nonexistent/a.tar:busybox");
+    ok("docker-archive:/nonexistent/a.tar:localhost:5000/app:v1",
+       "docker-archive:/nonexistent/a.tar:localhost:5000/app:v1");
+    ok("docker-archive:/nonexistent/a.tar:@12",
+       "docker-archive:/nonexistent/a.tar:@12");
+    bad("docker-archive:", "no file");
+    bad("docker-archive:/x.tar:@", "neither an image");
+    bad("docker-archive:/x.tar:@-1", "neither an image");
+    bad("docker-archive:/x.tar:@1x", "neither an image");
+    bad("docker-archive:/x.tar:Bad", "neither an image");
+    bad("docker-archive:/x.tar:", "neither an image");
+    /* Before the archives were known, "docker-archive:x.tar" was a Docker
+     * Hub reference (library/docker-archive, tag x.tar). */
+    struct image_ref r;
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(image_ref_parse(&r, "docker-archive:x.tar", &err), 0);
+    assert_int_equal(r.kind, IMAGE_REF_DOCKER_ARCHIVE);
+    image_ref_dispose(&r);
+}
+
 static void test_registry(void **state)
 {
     (void)state;
@@ -187,6 +220,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),
+        cmocka_unit_test(test_archive),
         cmocka_unit_test(test_registry),
         cmocka_unit_test(test_docker_hub),
         cmocka_unit_test(test_distribution_grammar),

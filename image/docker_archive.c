@@ -1,0 +1,297 @@
+/*
+ * docker_archive.c: the image of a docker-archive (archive_source.h).
+ *
+ * `docker save` and skopeo's docker-archive write a tar whose
+ * manifest.json is a JSON array with one object per image:
+ *
+ *   [{"Config": "<hex>.json", "RepoTags": ["name:tag", ...],
+ *     "Layers": ["<id>/layer.tar", ...]}]
+ *
+ * (moby's image/tarexport; Docker 25 and later name the files
+ * blobs/sha256/<hex> and add an OCI layout beside it).  The layers are
+ * uncompressed tars, so each one's digest is its diff_id in the config;
+ * the config has no digest written anywhere, so it is hashed here.  The
+ * image manifest made of that is stored like any other, and the pull
+ * goes on as from a registry: every layer is checked against its
+ * diff_id when it is stored.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "archive_source.h"
+#include "common/alloc.h"
+#include "common/json.h"
+#include "common/json_build.h"
+#include "config_rootfs.h"
+#include "ref.h"
+
+#define DOCKER_MANIFEST_MAX (4 << 20)
+/* Images of one archive named in a message that lists them. */
+#define DOCKER_LIST_SHOWN 8
+
+/* Whether the RepoTags entry `tag` is the image `sel` names: the same
+ * text, or the same registry reference once both are normalised
+ * ("busybox" and "docker.io/library/busybox:latest"). */
+static bool tag_matches(const char *tag, const char *sel)
+{
+    if (!strcmp(tag, sel))
+        return true;
+    struct image_ref a, b;
+    xo_err e = XO_ERR_INIT;
+    bool same = false;
+    if (image_ref_parse(&a, tag, &e) == 0) {
+        if (image_ref_parse(&b, sel, &e) == 0) {
+            same = a.kind == IMAGE_REF_REGISTRY && b.kind == a.kind &&
+                   !strcmp(a.canonical, b.canonical);
+            image_ref_dispose(&b);
+        }
+        image_ref_dispose(&a);
+    }
+    xo_err_clear(&e);
+    return same;
+}
+
+/* The images' first tags, for a message: "a, b, (untagged), ...". */
+static char *list_images(json_object *arr)
+{
+    size_t n = json_object_array_length(arr);
+    char *out = xo_xstrdup("");
+    for (size_t i = 0; i < n && i < DOCKER_LIST_SHOWN; i++) {
+        json_object *tags = NULL, *t;
+        json_object *item = json_object_array_get_idx(arr, i);
+        const char *name = "(untagged)";
+        if (json_object_object_get_ex(item, "RepoTags", &tags) &&
+            json_object_is_type(tags, json_type_array) &&
+            json_object_array_length(tags) > 0 &&
+            (t = json_object_array_get_idx(tags, 0)) &&
+            json_object_is_type(t, json_type_string))
+            name = json_object_get_string(t);
+        char *next =
+            xo_xasprintf("%s%s@%zu %.128s", out, i ? ", " : "", i, name);
+        free(out);
+        out = next;
+    }
+    if (n > DOCKER_LIST_SHOWN) {
+        char *next = xo_xasprintf("%s, ...", out);
+        free(out);
+        out = next;
+    }
+    return out;
+}
+
+/* The object of manifest.json that `sel` names (NULL: the only one; "@N":
+ * the Nth, from 0, as skopeo reads it; else a RepoTags entry). */
+static int pick_image(json_object **item_r, json_object *arr, const char *sel,
+                      const char *where, xo_err *err)
+{
+    size_t n = json_object_array_length(arr);
+    if (n == 0)
+        return xo_err_set(err, EINVAL, "%s: no image in it", where);
+    if (!sel) {
+        if (n == 1) {
+            *item_r = json_object_array_get_idx(arr, 0);
+            return 0;
+        }
+        char *list = list_images(arr);
+        xo_err_set(
+            err, EINVAL,
+            "%s: %zu images (%s): name one, as docker-archive:FILE:NAME:TAG or docker-archive:FILE:@INDEX",
+            where, n, list);
+        free(list);
+        return -1;
+    }
+    if (sel[0] == '@') {
+        char *end = NULL;
+        errno = 0;
+        unsigned long long i = strtoull(sel + 1, &end, 10);
+        if (!sel[1] || *end || errno || sel[1] == '-' || sel[1] == '+' ||
+            i >= n)
+            return xo_err_set(err, EINVAL,
+                              "%s: no image %s (it holds %zu, from @0)", where,
+                              sel, n);
+        *item_r = json_object_array_get_idx(arr, (size_t)i);
+        return 0;
+    }
+    json_object *found = NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_object *item = json_object_array_get_idx(arr, i), *tags = NULL;
+        if (!json_object_is_type(item, json_type_object) ||
+            !json_object_object_get_ex(item, "RepoTags", &tags) ||
+            !json_object_is_type(tags, json_type_array))
+            continue;
+        for (size_t j = 0; j < json_object_array_length(tags); j++) {
+            json_object *t = json_object_array_get_idx(tags, j);
+            if (!json_object_is_type(t, json_type_string) ||
+                !tag_matches(json_object_get_string(t), sel))
+                continue;
+            if (found && found != item)
+                return xo_err_set(err, EINVAL,
+                                  "%s: more than one image is tagged \"%s\"",
+                                  where, sel);
+            found = item;
+        }
+    }
+    if (!found) {
+        char *list = list_images(arr);
+        xo_err_set(err, ENOENT, "%s: no image tagged \"%s\" (it holds %s)",
+                   where, sel, list);
+        free(list);
+        return -1;
+    }
+    *item_r = found;
+    return 0;
+}
+
+/* The config entry: stored under the digest of its bytes. */
+static int store_config(struct archive_blob *b, int64_t *size_r, char **buf_r,
+                        size_t *len_r, struct archive_source *as,
+                        const struct blob_store *bs, const char *name,
+                        xo_err *err)
+{
+    if (tar_index_find(&b->entry, &as->ix, name, err) < 0 ||
+        tar_entry_slurp(buf_r, len_r, &as->ix, b->entry, CONFIG_MAX_BYTES,
+                        err) < 0)
+        return -1;
+    if (digest_buffer(&b->digest, *buf_r, *len_r, err) < 0 ||
+        blobstore_put(bs, &b->digest, *buf_r, *len_r, err) < 0) {
+        free(*buf_r);
+        *buf_r = NULL;
+        return -1;
+    }
+    *size_r = (int64_t)*len_r;
+    return 0;
+}
+
+static json_object *descriptor(const char *media_type, const struct digest *d,
+                               int64_t size)
+{
+    json_object *o = xo_jobj();
+    xo_jset(o, "mediaType", xo_jstr(media_type));
+    xo_jset(o, "digest", xo_jstr(d->str));
+    xo_jset(o, "size", xo_jint64(size));
+    return o;
+}
+
+/* The image manifest of config and layers, stored; described in *top_r. */
+static int store_manifest(struct oci_descriptor *top_r,
+                          const struct archive_source *as,
+                          const struct blob_store *bs, int64_t config_size,
+                          xo_err *err)
+{
+    json_object *m = xo_jobj(), *layers = xo_jarr();
+    xo_jset(m, "schemaVersion", xo_jint(2));
+    xo_jset(m, "mediaType", xo_jstr(MT_OCI_MANIFEST));
+    xo_jset(m, "config",
+            descriptor(MT_OCI_CONFIG, &as->blobs[0].digest, config_size));
+    for (size_t i = 1; i < as->n_blobs; i++)
+        xo_jpush(layers,
+                 descriptor("application/vnd.oci.image.layer.v1.tar",
+                            &as->blobs[i].digest, as->blobs[i].entry->size));
+    xo_jset(m, "layers", layers);
+    char *text = xo_json_to_string(m);
+    json_object_put(m);
+    size_t len = strlen(text);
+    struct digest d;
+    int rc = digest_buffer(&d, text, len, err);
+    if (rc == 0)
+        rc = blobstore_put(bs, &d, text, len, err);
+    free(text);
+    if (rc < 0)
+        return -1;
+    memset(top_r, 0, sizeof(*top_r));
+    top_r->media_type = xo_xstrdup(MT_OCI_MANIFEST);
+    top_r->digest = d;
+    top_r->size = (int64_t)len;
+    return 0;
+}
+
+int docker_archive_resolve(struct archive_source *as,
+                           const struct blob_store *bs,
+                           struct oci_descriptor *top_r, xo_err *err)
+{
+    char *where = xo_xasprintf("%s:manifest.json", as->file);
+    char *buf = NULL, *config = NULL, *cwhere = NULL;
+    size_t len = 0, config_len = 0;
+    json_object *arr = NULL, *item = NULL, *layers = NULL;
+    const char *config_name = NULL;
+    struct digest *ids = NULL;
+    int64_t config_size = 0;
+    int rc = -1;
+    const struct tar_entry *e = NULL;
+    if (tar_index_find(&e, &as->ix, "manifest.json", err) < 0 ||
+        tar_entry_slurp(&buf, &len, &as->ix, e, DOCKER_MANIFEST_MAX, err) < 0) {
+        xo_err_wrap(err, "%s is not a docker-archive (docker save's format)",
+                    as->file);
+        goto out;
+    }
+    if (xo_json_parse(&arr, buf, len, DOCKER_MANIFEST_MAX, where, err) < 0)
+        goto out;
+    if (!json_object_is_type(arr, json_type_array)) {
+        xo_err_set(err, EINVAL, "%s: must be a JSON array", where);
+        goto out;
+    }
+    if (pick_image(&item, arr, as->sel, where, err) < 0)
+        goto out;
+    if (!json_object_is_type(item, json_type_object)) {
+        xo_err_set(err, EINVAL, "%s: an image must be a JSON object", where);
+        goto out;
+    }
+    if (xo_json_get_string(&config_name, item, "Config", true, where, err) <
+            0 ||
+        xo_json_get_array(&layers, item, "Layers", true, where, err) < 0)
+        goto out;
+    size_t n = json_object_array_length(layers);
+    if (n > MANIFEST_MAX_LAYERS) {
+        xo_err_set(err, E2BIG, "%s: %zu layers; at most %d", where, n,
+                   MANIFEST_MAX_LAYERS);
+        goto out;
+    }
+    as->blobs = xo_xcalloc(n + 1, sizeof(*as->blobs));
+    as->n_blobs = 1;
+    if (store_config(&as->blobs[0], &config_size, &config, &config_len, as, bs,
+                     config_name, err) < 0) {
+        xo_err_wrap(err, "%s: its Config", where);
+        goto out;
+    }
+    cwhere = xo_xasprintf("%s:%s (image config %s)", as->file, config_name,
+                          as->blobs[0].digest.str);
+    if (config_rootfs_diff_ids(&ids, config, config_len, n, cwhere, err) < 0)
+        goto out;
+    for (size_t i = 0; i < n; i++) {
+        json_object *l = json_object_array_get_idx(layers, i);
+        const char *name = NULL;
+        char field[32];
+        /* cannot truncate: "Layers[" and a size_t */
+        snprintf(field, sizeof(field), "Layers[%zu]", i);
+        if (!json_object_is_type(l, json_type_string)) {
+            xo_err_set(err, EINVAL, "%s: \"%s\" must be a string", where,
+                       field);
+            goto out;
+        }
+        if (xo_json_string(&name, l, field, where, err) < 0)
+            goto out;
+        struct archive_blob *b = &as->blobs[as->n_blobs];
+        if (tar_index_find(&b->entry, &as->ix, name, err) < 0) {
+            xo_err_wrap(err, "%s: %s", where, field);
+            goto out;
+        }
+        b->digest = ids[i];
+        as->n_blobs++;
+    }
+    rc = store_manifest(top_r, as, bs, config_size, err);
+out:
+    if (rc < 0) {
+        free(as->blobs);
+        as->blobs = NULL;
+        as->n_blobs = 0;
+    }
+    free(ids);
+    json_object_put(arr);
+    free(config);
+    free(cwhere);
+    free(buf);
+    free(where);
+    return rc;
+}
