@@ -25,7 +25,7 @@ static const char *hint(CURLcode cc, const char *url, bool client_cert,
     /* A TLS handshake with a server that talks plain HTTP fails so; on
      * the loopback plain HTTP was tried already (registry.c). */
     if (cc == CURLE_SSL_CONNECT_ERROR && tls && !loopback_url(url))
-        return " (if the registry talks plain HTTP, pull with --plain-http)";
+        return " (if the registry talks plain HTTP, pull with --plain-http, or list it in insecure-registries of /etc/docker/daemon.json)";
     if (cc == CURLE_PEER_FAILED_VERIFICATION)
         return " (a registry with a private CA: pull with --cert-dir DIR, DIR holding the CA's .crt)";
     /* TLS 1.3: a server that wants a client certificate ends the

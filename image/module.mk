@@ -26,7 +26,7 @@ LIB_SRCS += image/layout.c image/tarindex.c image/archive_source.c \
 	image/docker_archive.c
 UNIT_TESTS += tests/unit/test-image-auth.c
 LIB_SRCS += image/lock.c image/pull.c image/layer_feed.c image/pull_meter.c \
-	image/registry.c image/registry_retry.c image/http.c image/http_lib.c image/auth.c \
+	image/registry.c image/insecure_registry.c image/registry_retry.c image/http.c image/http_lib.c image/auth.c \
 	image/cred_helper.c
 UNIT_TESTS += tests/unit/test-image-unpack-feed.c
 LIB_SRCS += image/admin.c image/signature.c

@@ -27,6 +27,7 @@
 #include "http.h"
 #include "image.h"
 #include "common/json.h"
+#include "insecure_registry.h"
 #include "registry_retry.h"
 #include "source.h"
 
@@ -600,14 +601,15 @@ static char *certs_d_for(const char *host)
 }
 
 /*
- * Docker's rule for a registry on the loopback, which it counts as an
- * insecure registry with no configuration: HTTPS first, plain HTTP when
- * the TLS handshake fails, as it does against a server that talks plain
- * HTTP (a local docker-registry on 127.0.0.1:5000).  A certificate that
- * does not verify is no reason: that server talks TLS.  Only the
- * loopback: what crosses a network keeps HTTPS unless --plain-http.
+ * Docker's rule for an insecure registry (listed in its daemon.json,
+ * insecure_registry.h), which a registry on the loopback is with no
+ * configuration: HTTPS first, plain HTTP when the TLS handshake fails, as
+ * it does against a server that talks plain HTTP (a local
+ * docker-registry on 127.0.0.1:5000).  A certificate that does not
+ * verify is no reason: that server talks TLS.  What crosses a network to
+ * a registry not listed keeps HTTPS unless --plain-http.
  */
-static void loopback_plain_http(struct registry_source *rs)
+static void insecure_plain_http(struct registry_source *rs)
 {
     char *url = xo_xasprintf("https://%s/v2/", rs->host);
     const char *const no_headers[] = {NULL};
@@ -646,6 +648,9 @@ int registry_source_new(struct image_source **src_r, const char *host,
                         const struct digest *pinned,
                         const struct image_pull_opts *o, xo_err *err)
 {
+    bool plain = o && o->plain_http, insecure = false;
+    if (!plain && registry_insecure(&insecure, host, err) < 0)
+        return -1;
     struct registry_source *rs = xo_xcalloc(1, sizeof(*rs));
     pthread_mutex_init(&rs->lock, NULL);
     rs->base.ops = &registry_ops;
@@ -657,7 +662,6 @@ int registry_source_new(struct image_source **src_r, const char *host,
         rs->pinned = true;
         rs->digest = *pinned;
     }
-    bool plain = o && o->plain_http;
     rs->base_url =
         xo_xasprintf("%s://%s/v2/%s", plain ? "http" : "https", host, repo);
     char *certs_d = o && o->cert_dir ? NULL : certs_d_for(host);
@@ -667,7 +671,7 @@ int registry_source_new(struct image_source **src_r, const char *host,
                                certs_d ? certs_d
                                : o     ? o->cert_dir
                                        : NULL,
-                               o && o->tls_no_verify, err);
+                               (o && o->tls_no_verify) || insecure, err);
     if (tls < 0 && certs_d)
         xo_err_wrap(err, "the registry's certs.d directory");
     free(certs_d);
@@ -676,8 +680,8 @@ int registry_source_new(struct image_source **src_r, const char *host,
         reg_free(&rs->base);
         return -1;
     }
-    if (!plain && !tls_configured && http_host_is_loopback(host))
-        loopback_plain_http(rs);
+    if (!plain && !tls_configured && (insecure || http_host_is_loopback(host)))
+        insecure_plain_http(rs);
     *src_r = &rs->base;
     return 0;
 }

@@ -49,6 +49,8 @@ fi
 echo "# using $XO"
 
 W=$(mktemp -d /tmp/xl-oci-t60.XXXXXX)
+# The host's own /etc/docker/daemon.json (insecure-registries) stays out.
+export XL_OCI_DOCKER_DAEMON_JSON=$W/daemon.json.none
 MNT=$W/mnt
 mkdir -p "$MNT"
 cleanup() {
@@ -705,12 +707,40 @@ auth:
     check "registry: so is one named localhost" xr pull -q "docker://localhost:${HP#*:}/small:1"
     # Off the loopback HTTPS stays: a plain-HTTP server on 10.99.0.1 (in a
     # network namespace of the test's own) gets the hint.
-    refuse "registry: HTTPS to a plain-HTTP registry off the loopback says to use --plain-http" \
-        "(if the registry talks plain HTTP, pull with --plain-http)" \
+    refuse "registry: HTTPS to a plain-HTTP registry off the loopback says to use --plain-http or insecure-registries" \
+        "(if the registry talks plain HTTP, pull with --plain-http, or list it in insecure-registries of /etc/docker/daemon.json)" \
         unshare -n sh -c "ip link set lo up && ip addr add 10.99.0.1/32 dev lo || exit 1
             python3 -m http.server --bind 10.99.0.1 5000 >/dev/null 2>&1 & p=\$!
             for i in \$(seq 50); do curl -s -o /dev/null http://10.99.0.1:5000/ && break; sleep 0.1; done
             '$top/$XO' --root '$RR' pull -q docker://10.99.0.1:5000/small:1; rc=\$?; kill \$p; exit \$rc"
+    # Docker's insecure-registries (daemon.json) reach such a registry as
+    # docker does, so create can pull from it: by HOST:PORT or by CIDR,
+    # and only those listed.  The test's registry serves reg-http's data
+    # on 10.99.0.1 in a network namespace of its own.
+    sed "s/addr: 127.0.0.1:[0-9]*/addr: 10.99.0.1:5000/" "$W/reg-http/config.yml" >"$W/reg-ns.yml"
+    in_ns_registry() { # DAEMON-JSON-TEXT: pull small:1 from 10.99.0.1:5000 with it
+        printf '%s' "$1" >"$W/daemon.json"
+        rm -rf "$W/rootins"
+        unshare -n sh -c "ip link set lo up && ip addr add 10.99.0.1/32 dev lo || exit 1
+            docker-registry serve '$W/reg-ns.yml' >/dev/null 2>&1 & p=\$!
+            for i in \$(seq 50); do curl -s -o /dev/null http://10.99.0.1:5000/v2/ && break; sleep 0.1; done
+            XL_OCI_DOCKER_DAEMON_JSON='$W/daemon.json' '$top/$XO' --root '$W/rootins' pull -q docker://10.99.0.1:5000/small:1; rc=\$?; kill \$p; exit \$rc"
+    }
+    check "registry: a plain-HTTP registry off the loopback listed in daemon.json's insecure-registries" \
+        in_ns_registry '{"insecure-registries": ["10.99.0.1:5000"]}'
+    check "registry: ... listed by a CIDR holding it" \
+        in_ns_registry '{"debug": true, "insecure-registries": ["192.168.0.0/16", "10.99.0.0/24"]}'
+    refuse "registry: ... not listed (another port, another net): HTTPS stays" "pull with --plain-http" \
+        in_ns_registry '{"insecure-registries": ["10.99.0.1:5001", "10.98.0.0/16", "registry.local"]}'
+    refuse "registry: a daemon.json that is not JSON is named" "daemon.json: invalid JSON.*Docker's daemon configuration\\|Docker's daemon configuration.*daemon.json" \
+        in_ns_registry '{"insecure-registries": ['
+    # An insecure registry that talks TLS is reached without verifying its
+    # certificate (here: the test CA, not given with --cert-dir).
+    printf '{"insecure-registries": ["%s"]}' "$TP" >"$W/daemon-tls.json"
+    check "registry: a TLS registry listed in insecure-registries is pulled with a certificate not verified" \
+        env XL_OCI_DOCKER_DAEMON_JSON="$W/daemon-tls.json" "$top/$XO" --root "$W/rootinstls" pull -q --creds tester:s3cret "docker://$TP/small:1"
+    refuse "registry: ... and verified when not listed" "certificate" \
+        env XL_OCI_DOCKER_DAEMON_JSON="$W/daemon.json.none" "$top/$XO" --root "$W/rootinstls2" pull -q --creds tester:s3cret "docker://$TP/small:1"
     out=$(xr pull -q --plain-http "docker://$HP/ma:1" 2>"$W/err")
     check "registry: index resolved to linux/amd64" test "$out" = "$small"
     PULL_ARGS=--plain-http same_as_umoci "registry: multi identical to umoci unpack" "docker://$HP/multi:1" "$L" multi
