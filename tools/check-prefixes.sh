@@ -27,7 +27,8 @@ declare -A PREFIXES=(
     [hotplug]=""
     [image]="image auth blob_writer blob_tap blobstore bundle erofs fsat gunzip http
         config_rootfs layer_feed layer_xattr layerpath layout manifest mountinfo pull_meter refstore
-        registry scratch signature strset unpack volstore volume whiteout"
+        registry scratch signature strset unpack volstore volume whiteout
+        tar_index tar_entry oci_archive docker_archive"
     [loader]="loader cpio"
     [loader/xen-tools]="boot_spec bs devfs inline_binds modules mounts netcfg dnsfwd privileges
         report run safepath exec_server exec_session pod_container exec_child
