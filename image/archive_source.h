@@ -33,9 +33,11 @@ struct archive_source {
 /*
  * docker-archive's resolve: picks the image of manifest.json that
  * as->sel names, stores its config (digest computed here) and an OCI
- * image manifest made from it (config by that digest, each layer an
+ * image manifest made from it (config by that digest; each layer an
  * uncompressed tar named by the config's rootfs.diff_ids, as Docker
- * writes them), fills as->blobs, and describes the manifest in *top_r.
+ * writes them, or a gzip or zstd one by its own hash, as containerd's
+ * export writes them), fills as->blobs, and describes the manifest in
+ * *top_r.
  * Errors name the archive, the entry and the field.
  */
 int docker_archive_resolve(struct archive_source *as,

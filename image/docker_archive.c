@@ -8,9 +8,10 @@
  *     "Layers": ["<id>/layer.tar", ...]}]
  *
  * (moby's image/tarexport; Docker 25 and later name the files
- * blobs/sha256/<hex> and add an OCI layout beside it).  The layers are
- * uncompressed tars, so each one's digest is its diff_id in the config;
- * the config has no digest written anywhere, so it is hashed here.  The
+ * blobs/sha256/<hex> and add an OCI layout beside it; containerd's export
+ * writes the same with its layers compressed).  An uncompressed layer's
+ * digest is its diff_id in the config; a compressed one and the config,
+ * whose digests are written nowhere, are hashed here.  The
  * image manifest made of that is stored like any other, and the pull
  * goes on as from a registry: every layer is checked against its
  * diff_id when it is stored.
@@ -164,6 +165,63 @@ static int store_config(struct archive_blob *b, int64_t *size_r, char **buf_r,
     return 0;
 }
 
+/* The first bytes of an entry, to tell a compressed layer. */
+struct peek {
+    unsigned char b[4];
+    size_t n;
+};
+
+static int peek_add(void *arg, const void *buf, size_t len, xo_err *err)
+{
+    (void)err;
+    struct peek *p = arg;
+    size_t take = sizeof(p->b) - p->n < len ? sizeof(p->b) - p->n : len;
+    memcpy(p->b + p->n, buf, take);
+    p->n += take;
+    return p->n == sizeof(p->b) ? 1 : 0;
+}
+
+static int hash_add(void *arg, const void *buf, size_t len, xo_err *err)
+{
+    return digest_hasher_update(arg, buf, len, err);
+}
+
+/*
+ * A layer's digest and media type.  Docker writes uncompressed tars,
+ * whose digest is their diff_id; containerd's `ctr image export` and
+ * nerdctl save write the blobs as pulled (gzip, zstd) beside the same
+ * manifest.json, and docker load takes both.  A compressed one is hashed
+ * here (one more read of it); its content is still held to the diff_id
+ * when it is unpacked (volume.c).
+ */
+static int layer_digest(struct archive_blob *b, const char **media_r,
+                        const struct digest *diff_id,
+                        const struct archive_source *as, xo_err *err)
+{
+    static const unsigned char gz[] = {0x1f, 0x8b};
+    static const unsigned char zst[] = {0x28, 0xb5, 0x2f, 0xfd};
+    struct peek p = {.n = 0};
+    if (tar_entry_read(&as->ix, b->entry, peek_add, &p, err) < 0)
+        return -1;
+    bool is_gz = p.n >= sizeof(gz) && !memcmp(p.b, gz, sizeof(gz));
+    bool is_zst = p.n >= sizeof(zst) && !memcmp(p.b, zst, sizeof(zst));
+    if (!is_gz && !is_zst) {
+        b->digest = *diff_id;
+        *media_r = "application/vnd.oci.image.layer.v1.tar";
+        return 0;
+    }
+    *media_r = is_gz ? "application/vnd.oci.image.layer.v1.tar+gzip"
+                     : "application/vnd.oci.image.layer.v1.tar+zstd";
+    struct digest_hasher *h = NULL;
+    int rc = digest_hasher_new(&h, err);
+    if (rc == 0)
+        rc = tar_entry_read(&as->ix, b->entry, hash_add, h, err);
+    if (rc == 0)
+        rc = digest_hasher_final(h, &b->digest, err);
+    digest_hasher_free(h);
+    return rc;
+}
+
 static json_object *descriptor(const char *media_type, const struct digest *d,
                                int64_t size)
 {
@@ -177,8 +235,8 @@ static json_object *descriptor(const char *media_type, const struct digest *d,
 /* The image manifest of config and layers, stored; described in *top_r. */
 static int store_manifest(struct oci_descriptor *top_r,
                           const struct archive_source *as,
-                          const struct blob_store *bs, int64_t config_size,
-                          xo_err *err)
+                          const char *const *media, const struct blob_store *bs,
+                          int64_t config_size, xo_err *err)
 {
     json_object *m = xo_jobj(), *layers = xo_jarr();
     xo_jset(m, "schemaVersion", xo_jint(2));
@@ -186,9 +244,8 @@ static int store_manifest(struct oci_descriptor *top_r,
     xo_jset(m, "config",
             descriptor(MT_OCI_CONFIG, &as->blobs[0].digest, config_size));
     for (size_t i = 1; i < as->n_blobs; i++)
-        xo_jpush(layers,
-                 descriptor("application/vnd.oci.image.layer.v1.tar",
-                            &as->blobs[i].digest, as->blobs[i].entry->size));
+        xo_jpush(layers, descriptor(media[i - 1], &as->blobs[i].digest,
+                                    as->blobs[i].entry->size));
     xo_jset(m, "layers", layers);
     char *text = xo_json_to_string(m);
     json_object_put(m);
@@ -217,6 +274,7 @@ int docker_archive_resolve(struct archive_source *as,
     json_object *arr = NULL, *item = NULL, *layers = NULL;
     const char *config_name = NULL;
     struct digest *ids = NULL;
+    const char **media = NULL;
     int64_t config_size = 0;
     int rc = -1;
     const struct tar_entry *e = NULL;
@@ -249,6 +307,7 @@ int docker_archive_resolve(struct archive_source *as,
         goto out;
     }
     as->blobs = xo_xcalloc(n + 1, sizeof(*as->blobs));
+    media = xo_xcalloc(n + 1, sizeof(*media));
     as->n_blobs = 1;
     if (store_config(&as->blobs[0], &config_size, &config, &config_len, as, bs,
                      config_name, err) < 0) {
@@ -277,10 +336,13 @@ int docker_archive_resolve(struct archive_source *as,
             xo_err_wrap(err, "%s: %s", where, field);
             goto out;
         }
-        b->digest = ids[i];
+        if (layer_digest(b, &media[i], &ids[i], as, err) < 0) {
+            xo_err_wrap(err, "%s: %s", where, field);
+            goto out;
+        }
         as->n_blobs++;
     }
-    rc = store_manifest(top_r, as, bs, config_size, err);
+    rc = store_manifest(top_r, as, media, bs, config_size, err);
 out:
     if (rc < 0) {
         free(as->blobs);
@@ -288,6 +350,7 @@ out:
         as->n_blobs = 0;
     }
     free(ids);
+    free(media);
     json_object_put(arr);
     free(config);
     free(cwhere);

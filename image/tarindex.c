@@ -343,7 +343,8 @@ int tar_entry_read(const struct tar_index *ix, const struct tar_entry *e,
                        ix->path, e->ordinal + 1, e->name);
     free(name);
     int64_t done = 0;
-    while (r == 1) {
+    bool stopped = false;
+    while (r == 1 && !stopped) {
         const void *buf;
         size_t len;
         la_int64_t off;
@@ -359,11 +360,13 @@ int tar_entry_read(const struct tar_index *ix, const struct tar_entry *e,
                            e->name);
         } else {
             done += (int64_t)len;
-            if (len && fn(arg, buf, len, err) < 0)
+            int f = len ? fn(arg, buf, len, err) : 0;
+            if (f < 0)
                 r = -1;
+            stopped = f > 0;
         }
     }
-    if (r == 1 && done != e->size)
+    if (r == 1 && !stopped && done != e->size)
         r = xo_err_set(err, EIO, "%s: \"%s\" ends after %lld of %lld bytes",
                        ix->path, e->name, (long long)done, (long long)e->size);
     pass_close(&p);

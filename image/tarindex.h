@@ -71,7 +71,8 @@ void tar_index_dispose(struct tar_index *ix);
 int tar_index_find(const struct tar_entry **e_r, const struct tar_index *ix,
                    const char *name, xo_err *err);
 
-/* Receives an entry's data in order; -1 (err set) stops the read. */
+/* Receives an entry's data in order: 0 for more, 1 to stop reading
+ * there (tar_entry_read() then returns 0), -1 (err set) to fail. */
 typedef int (*tar_data_fn)(void *arg, const void *buf, size_t len, xo_err *err);
 
 /*

@@ -154,6 +154,29 @@ PY
 same_image "docker-archive in Docker 25's form (blobs/sha256, ./ names)" "docker-archive:$A/d25.tar:multi" multi
 same_image "the same file as an oci-archive" "oci-archive:$A/d25.tar:latest" multi
 
+# --- containerd's export (ctr image export, nerdctl save): Docker's
+# manifest.json beside an OCI layout whose layers stay compressed.
+ctrd_export() { # SRC-OCI-ARCHIVE DEST PY-LAYERS-EDIT
+    mkdir -p "$T/ce" && rm -rf "$T/ce"/* && tar xf "$1" -C "$T/ce"
+    python3 - "$T/ce" "$3" <<'PY'
+import json, os, sys
+d, edit = sys.argv[1:3]
+ix = json.load(open(os.path.join(d, "index.json")))
+m = json.load(open(os.path.join(d, "blobs/sha256", ix["manifests"][0]["digest"][7:])))
+layers = ["blobs/sha256/" + l["digest"][7:] for l in m["layers"]]
+exec(edit)
+json.dump([{"Config": "blobs/sha256/" + m["config"]["digest"][7:],
+            "RepoTags": ["docker.io/library/multi:latest"], "Layers": layers}],
+          open(os.path.join(d, "manifest.json"), "w"))
+PY
+    (cd "$T/ce" && tar cf "$2" .)
+}
+ctrd_export "$A/multi-oci.tar" "$A/ctrd.tar" ""
+same_image "docker-archive as containerd exports it (gzip layers, hashed here)" "docker-archive:$A/ctrd.tar:multi" multi
+ctrd_export "$A/multi-oci.tar" "$A/ctrd-swapped.tar" "layers[0], layers[1] = layers[1], layers[0]"
+stores_nothing "docker-archive: gzip layers in the wrong order: the diff_id check refuses" 'diff_id|rootfs' \
+    "docker-archive:$A/ctrd-swapped.tar"
+
 # --- compressed, as docker load takes them ---------------------------------
 gzip -c "$A/multi-docker.tar" >"$A/multi-docker.tar.gz"
 xz -T1 -c "$A/multi-docker.tar" >"$A/multi-docker.tar.xz"
