@@ -103,10 +103,11 @@ static int archive_fetch(struct image_source *base, const struct blob_store *bs,
     return 0;
 }
 
-/* A small file of the archive by name, into memory. */
-static int read_small(char **buf_r, size_t *len_r, struct archive_source *as,
-                      const char *name, size_t max, xo_err *err)
+/* layout_read_fn of an oci-archive: NAME at the archive's top. */
+static int archive_read(void *arg, const char *name, size_t max, char **buf_r,
+                        size_t *len_r, xo_err *err)
 {
+    struct archive_source *as = arg;
     const struct tar_entry *e = NULL;
     if (tar_index_find(&e, &as->ix, name, err) < 0)
         return -1;
@@ -117,35 +118,9 @@ static int oci_resolve_tag(struct archive_source *as,
                            const struct blob_store *bs, const char *tag,
                            struct oci_descriptor *top_r, xo_err *err)
 {
-    char *marker = xo_xasprintf("%s:oci-layout", as->file);
-    char *index = xo_xasprintf("%s:index.json", as->file);
-    char *buf = NULL;
-    size_t len = 0;
-    struct oci_descriptor d = {0};
-    int rc = -1;
-    if (read_small(&buf, &len, as, "oci-layout", LAYOUT_MARKER_MAX, err) < 0 ||
-        layout_marker_check(buf, len, marker, err) < 0) {
-        xo_err_wrap(err, "%s is not an OCI image layout archive", as->file);
-        goto out;
-    }
-    free(buf);
-    buf = NULL;
-    if (read_small(&buf, &len, as, "index.json", LAYOUT_INDEX_MAX, err) < 0 ||
-        layout_index_entry(&d, buf, len, tag, index, err) < 0)
-        goto out;
-    if (archive_fetch(&as->base, bs, &d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
-        layout_note_entry(err, index, tag);
-        goto out;
-    }
-    *top_r = d;
-    memset(&d, 0, sizeof(d));
-    rc = 0;
-out:
-    manifest_descriptor_dispose(&d);
-    free(buf);
-    free(index);
-    free(marker);
-    return rc;
+    return layout_resolve_top(top_r, &as->base, bs, tag, as->file, ':',
+                              "an OCI image layout archive", archive_read, as,
+                              err);
 }
 
 static int archive_resolve_tag(struct image_source *base,

@@ -19,6 +19,10 @@
 #include "layout.h"
 #include "source.h"
 
+/* Longest oci-layout and index.json read, bytes. */
+#define LAYOUT_MARKER_MAX 4096
+#define LAYOUT_INDEX_MAX (4 << 20)
+
 struct layout_source {
     struct image_source base;
     char *dir;
@@ -69,7 +73,7 @@ static int read_json(json_object **o_r, char **buf_r, size_t *len_r,
     return rc;
 }
 
-int layout_marker_check(const char *buf, size_t len, const char *what,
+static int marker_check(const char *buf, size_t len, const char *what,
                         xo_err *err)
 {
     json_object *o = NULL;
@@ -86,7 +90,7 @@ int layout_marker_check(const char *buf, size_t len, const char *what,
     return rc < 0 ? -1 : 0;
 }
 
-int layout_index_entry(struct oci_descriptor *d_r, const char *buf, size_t len,
+static int index_entry(struct oci_descriptor *d_r, const char *buf, size_t len,
                        const char *tag, const char *what, xo_err *err)
 {
     struct oci_index ix = {0};
@@ -113,7 +117,7 @@ out:
     return rc;
 }
 
-void layout_note_entry(xo_err *err, const char *index, const char *tag)
+static void note_entry(xo_err *err, const char *index, const char *tag)
 {
     manifest_note_cap(err);
     /* The size and digest are index.json's word (helper-64). */
@@ -153,29 +157,29 @@ static int layout_fetch(struct image_source *base, const struct blob_store *bs,
     return rc;
 }
 
-static int layout_resolve_tag(struct image_source *base,
-                              const struct blob_store *bs, const char *tag,
-                              struct oci_descriptor *top_r, xo_err *err)
+int layout_resolve_top(struct oci_descriptor *top_r, struct image_source *src,
+                       const struct blob_store *bs, const char *tag,
+                       const char *where, char sep, const char *what,
+                       layout_read_fn reader, void *arg, xo_err *err)
 {
-    struct layout_source *ls = (struct layout_source *)base;
-    char *marker = xo_xasprintf("%s/oci-layout", ls->dir);
-    char *path = xo_xasprintf("%s/index.json", ls->dir);
+    char *marker = xo_xasprintf("%s%coci-layout", where, sep);
+    char *index = xo_xasprintf("%s%cindex.json", where, sep);
     char *buf = NULL;
     size_t len = 0;
     struct oci_descriptor d = {0};
     int rc = -1;
-    if (read_json(NULL, &buf, &len, marker, LAYOUT_MARKER_MAX, err) < 0 ||
-        layout_marker_check(buf, len, marker, err) < 0) {
-        xo_err_wrap(err, "%s is not an OCI image layout", ls->dir);
+    if (reader(arg, "oci-layout", LAYOUT_MARKER_MAX, &buf, &len, err) < 0 ||
+        marker_check(buf, len, marker, err) < 0) {
+        xo_err_wrap(err, "%s is not %s", where, what);
         goto out;
     }
     free(buf);
     buf = NULL;
-    if (read_json(NULL, &buf, &len, path, LAYOUT_INDEX_MAX, err) < 0 ||
-        layout_index_entry(&d, buf, len, tag, path, err) < 0)
+    if (reader(arg, "index.json", LAYOUT_INDEX_MAX, &buf, &len, err) < 0 ||
+        index_entry(&d, buf, len, tag, index, err) < 0)
         goto out;
-    if (layout_fetch(base, bs, &d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
-        layout_note_entry(err, path, tag);
+    if (src->ops->fetch(src, bs, &d, MANIFEST_MAX_BYTES, NULL, err) < 0) {
+        note_entry(err, index, tag);
         goto out;
     }
     *top_r = d;
@@ -184,9 +188,29 @@ static int layout_resolve_tag(struct image_source *base,
 out:
     manifest_descriptor_dispose(&d);
     free(buf);
-    free(path);
+    free(index);
     free(marker);
     return rc;
+}
+
+/* layout_read_fn of a directory: NAME in it, a regular file. */
+static int dir_read(void *arg, const char *name, size_t max, char **buf_r,
+                    size_t *len_r, xo_err *err)
+{
+    struct layout_source *ls = arg;
+    char *path = xo_xasprintf("%s/%s", ls->dir, name);
+    int rc = read_json(NULL, buf_r, len_r, path, max, err);
+    free(path);
+    return rc;
+}
+
+static int layout_resolve_tag(struct image_source *base,
+                              const struct blob_store *bs, const char *tag,
+                              struct oci_descriptor *top_r, xo_err *err)
+{
+    struct layout_source *ls = (struct layout_source *)base;
+    return layout_resolve_top(top_r, base, bs, tag, ls->dir, '/',
+                              "an OCI image layout", dir_read, ls, err);
 }
 
 static int layout_resolve(struct image_source *base,

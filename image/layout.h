@@ -1,7 +1,7 @@
 /*
- * layout.h: the two documents of an OCI image layout (image-spec,
- * image-layout.md), read from a directory (layout.c) or from an
- * oci-archive's tar (archive_source.c): `oci-layout` and `index.json`.
+ * layout.h: how an OCI image layout (image-spec, image-layout.md) names
+ * its images: `oci-layout` and `index.json`, read from a directory
+ * (layout.c) or from an oci-archive's tar (archive_source.c).
  */
 #ifndef XL_OCI_IMAGE_LAYOUT_H
 #define XL_OCI_IMAGE_LAYOUT_H
@@ -11,27 +11,27 @@
 #include "common/error.h"
 #include "manifest.h"
 
-/* Longest oci-layout and index.json read, bytes. */
-#define LAYOUT_MARKER_MAX 4096
-#define LAYOUT_INDEX_MAX (4 << 20)
+struct image_source;
+struct blob_store;
+
+/* Reads the layout's file NAME ("oci-layout", "index.json"), at most max
+ * bytes, into *buf_r (free()) and *len_r; errors name it. */
+typedef int (*layout_read_fn)(void *arg, const char *name, size_t max,
+                              char **buf_r, size_t *len_r, xo_err *err);
 
 /*
- * Checks the text of an `oci-layout` file (`what` names it): a JSON
- * object whose imageLayoutVersion is "1.0.0".  EINVAL otherwise.
- */
-int layout_marker_check(const char *buf, size_t len, const char *what,
-                        xo_err *err);
-
-/*
- * The entry of an index.json text (`what` names it) tagged `tag` (its
+ * The resolve of a layout source: checks `oci-layout` (imageLayoutVersion
+ * "1.0.0"), finds the entry of `index.json` tagged `tag` (its
  * org.opencontainers.image.ref.name; NULL: the only entry, else
- * "latest") into *d_r (dispose with manifest_descriptor_dispose()).  It
- * must name an image manifest or an index by its mediaType.
+ * "latest"), which must name an image manifest or an index, fetches it
+ * through src into bs, and describes it in *top_r.  `where` and `sep`
+ * name the files in messages (WHERE SEP index.json: "DIR/index.json",
+ * "FILE:index.json"); `what` is what a layout without its marker is not
+ * ("an OCI image layout").
  */
-int layout_index_entry(struct oci_descriptor *d_r, const char *buf, size_t len,
-                       const char *tag, const char *what, xo_err *err);
-
-/* Wraps a failed fetch of that entry naming index.json and the tag. */
-void layout_note_entry(xo_err *err, const char *index, const char *tag);
+int layout_resolve_top(struct oci_descriptor *top_r, struct image_source *src,
+                       const struct blob_store *bs, const char *tag,
+                       const char *where, char sep, const char *what,
+                       layout_read_fn reader, void *arg, xo_err *err);
 
 #endif

@@ -99,15 +99,23 @@ static int pass_next(struct archive_entry **e_r, struct tar_pass *p,
     return 1;
 }
 
-/* Components of s joined by "/", with "" and "." dropped (".." kept). */
-static char *norm_name(const char *s)
+/*
+ * The components of s joined by "/", the empty ones and "." dropped.
+ * ".." is kept as a name unless `apply_dotdot`; then it removes the
+ * component before it, and *above_r says whether one went above the top.
+ */
+static char *join_components(const char *s, bool apply_dotdot, bool *above_r)
 {
-    size_t n = strlen(s);
-    char *out = xo_xmalloc(n + 1);
+    char *out = xo_xmalloc(strlen(s) + 1);
     size_t o = 0;
     while (*s) {
         size_t len = strcspn(s, "/");
-        if (len && !(len == 1 && s[0] == '.')) {
+        if (apply_dotdot && len == 2 && s[0] == '.' && s[1] == '.') {
+            if (o == 0)
+                *above_r = true;
+            while (o > 0 && out[--o] != '/')
+                ;
+        } else if (len && !(len == 1 && s[0] == '.')) {
             if (o)
                 out[o++] = '/';
             memcpy(out + o, s, len);
@@ -119,6 +127,12 @@ static char *norm_name(const char *s)
     }
     out[o] = '\0';
     return out;
+}
+
+/* An entry's name as indexed: ".." kept, so it never matches a lookup. */
+static char *norm_name(const char *s)
+{
+    return join_components(s, false, NULL);
 }
 
 static enum tar_entry_kind entry_kind(struct archive_entry *ae)
@@ -210,32 +224,14 @@ static int resolve_name(char **out_r, const char *base, const char *name,
                         const struct tar_index *ix, xo_err *err)
 {
     char *joined = xo_xasprintf("%s/%s", base, name);
-    char *out = xo_xmalloc(strlen(joined) + 1);
-    size_t o = 0;
-    const char *s = joined;
-    int rc = 0;
-    while (*s && rc == 0) {
-        size_t len = strcspn(s, "/");
-        if (len == 2 && s[0] == '.' && s[1] == '.') {
-            if (o == 0)
-                rc = xo_err_set(err, EINVAL,
-                                "%s: \"%s\" leaves the archive's top", ix->path,
-                                name);
-            while (o > 0 && out[--o] != '/')
-                ;
-        } else if (len && !(len == 1 && s[0] == '.')) {
-            if (o)
-                out[o++] = '/';
-            memcpy(out + o, s, len);
-            o += len;
-        }
-        s += len;
-        if (*s == '/')
-            s++;
-    }
-    out[o] = '\0';
+    bool above = false;
+    char *out = join_components(joined, true, &above);
     free(joined);
-    if (rc == 0 && o == 0)
+    int rc = 0;
+    if (above)
+        rc = xo_err_set(err, EINVAL, "%s: \"%s\" leaves the archive's top",
+                        ix->path, name);
+    else if (!*out)
         rc = xo_err_set(err, EINVAL, "%s: an empty entry name (\"%s\")",
                         ix->path, name);
     if (rc < 0) {
