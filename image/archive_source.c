@@ -27,7 +27,8 @@ static const char *kind_word(const struct archive_source *as)
     return as->kind == ARCHIVE_OCI ? "oci-archive" : "docker-archive";
 }
 
-static int ensure_index(struct archive_source *as, xo_err *err)
+static int ensure_index(struct archive_source *as, const struct blob_store *bs,
+                        xo_err *err)
 {
     if (as->indexed)
         return 0;
@@ -37,7 +38,7 @@ static int ensure_index(struct archive_source *as, xo_err *err)
         snprintf(line, sizeof(line), "reading %s %s", kind_word(as), as->file);
         as->base.progress(as->base.progress_arg, line);
     }
-    if (tar_index_build(&as->ix, as->file, err) < 0) {
+    if (tar_index_build(&as->ix, as->file, bs->tmpdir, err) < 0) {
         tar_index_dispose(&as->ix);
         return xo_err_wrap(err, "%s", kind_word(as));
     }
@@ -75,7 +76,7 @@ static int archive_fetch(struct image_source *base, const struct blob_store *bs,
     if (blobstore_has(bs, &d->digest, d->size))
         return 0;
     const struct tar_entry *e = NULL;
-    if (ensure_index(as, err) < 0 || blob_entry(&e, as, d, err) < 0)
+    if (ensure_index(as, bs, err) < 0 || blob_entry(&e, as, d, err) < 0)
         return xo_err_wrap(err, "blob %s", d->digest.str);
     if (d->size >= 0 && e->size != d->size)
         return xo_err_set(
@@ -128,7 +129,7 @@ static int archive_resolve_tag(struct image_source *base,
                                struct oci_descriptor *top_r, xo_err *err)
 {
     struct archive_source *as = (struct archive_source *)base;
-    if (ensure_index(as, err) < 0)
+    if (ensure_index(as, bs, err) < 0)
         return -1;
     /* A docker-archive has images, not tags of a repository: no cosign
      * signature can be found beside one. */
@@ -143,7 +144,7 @@ static int archive_resolve(struct image_source *base,
                            struct oci_descriptor *top_r, xo_err *err)
 {
     struct archive_source *as = (struct archive_source *)base;
-    if (ensure_index(as, err) < 0)
+    if (ensure_index(as, bs, err) < 0)
         return -1;
     if (as->kind == ARCHIVE_DOCKER)
         return docker_archive_resolve(as, bs, top_r, err);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/fileio.h"
 #include "tarindex.h"
 #include "unpack_lib.h"
 
@@ -157,7 +158,88 @@ static const char *entry_name(struct archive_entry *ae)
     return name ? name : "";
 }
 
-int tar_index_build(struct tar_index *ix, const char *path, xo_err *err)
+/* Whether the file starts as a gzip, zstd, xz or bzip2 stream does. */
+static bool compressed(int fd)
+{
+    static const struct {
+        const char *magic;
+        size_t len;
+    } kinds[] = {{"\x1f\x8b", 2},
+                 {"\x28\xb5\x2f\xfd", 4},
+                 {"\xfd"
+                  "7zXZ",
+                  5},
+                 {"BZh", 3}};
+    unsigned char head[8];
+    ssize_t n = pread(fd, head, sizeof(head), 0);
+    for (size_t i = 0; n > 0 && i < sizeof(kinds) / sizeof(*kinds); i++)
+        if ((size_t)n >= kinds[i].len &&
+            !memcmp(head, kinds[i].magic, kinds[i].len))
+            return true;
+    return false;
+}
+
+/*
+ * A compressed archive decompressed once into an unnamed file of
+ * spool_dir (O_TMPFILE: gone when closed, whatever ends the process),
+ * which then stands for it: each blob's read would else decompress the
+ * archive again from its start.  The space it takes is the tar's; a
+ * file system that has not that much fails with ENOSPC, naming both.
+ */
+static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
+{
+    if (unpack_archive_load(err) < 0)
+        return xo_err_wrap(err, "%s", ix->path);
+    int out = open(spool_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (out < 0)
+        return xo_err_sys(err,
+                          "%s: cannot make a file in %s to decompress "
+                          "it into",
+                          ix->path, spool_dir);
+    struct tar_pass p = {.fd = ix->fd, .buf = xo_xmalloc(TAR_READ_CHUNK)};
+    int rc = lseek(ix->fd, 0, SEEK_SET) < 0 ? -1 : 0;
+    p.a = unpack_la.read_new();
+    if (!p.a)
+        xo_oom();
+    unpack_la.read_support_filter_gzip(p.a);
+    unpack_la.read_support_filter_zstd(p.a);
+    unpack_la.read_support_filter_xz(p.a);
+    unpack_la.read_support_filter_bzip2(p.a);
+    unpack_la.read_support_format_raw(p.a);
+    struct archive_entry *ae;
+    if (rc < 0 ||
+        unpack_la.read_open2(p.a, &p, NULL, pass_read, pass_skip, NULL) !=
+            ARCHIVE_OK ||
+        unpack_la.read_next_header(p.a, &ae) != ARCHIVE_OK)
+        rc = xo_err_set(err, EINVAL, "%s: cannot decompress it: %s", ix->path,
+                        unpack_la.error_string(p.a));
+    while (rc == 0) {
+        const void *buf;
+        size_t len;
+        la_int64_t off;
+        int b = unpack_la.read_data_block(p.a, &buf, &len, &off);
+        if (b == ARCHIVE_EOF)
+            break;
+        if (b < ARCHIVE_WARN) {
+            rc = xo_err_set(err, EIO, "%s: decompressing it: %s", ix->path,
+                            unpack_la.error_string(p.a));
+        } else if (len && xo_write_all(out, buf, len) < 0) {
+            rc = xo_err_sys(err, "%s: writing it decompressed into %s",
+                            ix->path, spool_dir);
+        }
+    }
+    pass_close(&p);
+    if (rc < 0) {
+        close(out);
+        return -1;
+    }
+    close(ix->fd);
+    ix->fd = out;
+    return 0;
+}
+
+int tar_index_build(struct tar_index *ix, const char *path,
+                    const char *spool_dir, xo_err *err)
 {
     memset(ix, 0, sizeof(*ix));
     ix->fd = -1;
@@ -170,6 +252,8 @@ int tar_index_build(struct tar_index *ix, const char *path, xo_err *err)
     if (fstat(ix->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
         fcntl(ix->fd, F_SETFL, 0) < 0)
         return xo_err_set(err, EINVAL, "%s is not a regular file", path);
+    if (spool_dir && compressed(ix->fd) && spool(ix, spool_dir, err) < 0)
+        return -1;
     struct tar_pass p;
     if (pass_open(&p, ix, err) < 0)
         return -1;

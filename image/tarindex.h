@@ -4,9 +4,10 @@
  * (unpack_lib.h), found by name and streamed out one at a time.
  *
  * tar_index_build() reads every header once; the data between them is
- * skipped with lseek(2), so a plain tar costs its headers, and a
- * compressed one (gzip, zstd, xz, bzip2, as `docker load` takes) is read
- * through.  tar_entry_read() reads the file again, up to that entry.
+ * skipped with lseek(2), so a plain tar costs its headers.  A compressed
+ * one (gzip, zstd, xz, bzip2, as `docker load` takes) is decompressed
+ * once into an unnamed temporary file, read the same way from then on.
+ * tar_entry_read() reads the file again, up to that entry.
  *
  * The archive is hostile.  At most TAR_INDEX_MAX_ENTRIES entries; an
  * entry's name loses a leading "/" and "./" and its empty and "."
@@ -53,12 +54,15 @@ struct tar_index {
 };
 
 /*
- * Opens `path` (a regular file) and reads its headers.  Errors name the
- * file: not a regular file, not a tar archive (libarchive's words), more
+ * Opens `path` (a regular file) and reads its headers.  A compressed
+ * one is first decompressed once into an unnamed file of `spool_dir`
+ * (NULL: never; then each read decompresses it again up to its entry).
+ * Errors name the file: not a regular file, not a tar archive (libarchive's words), more
  * than TAR_INDEX_MAX_ENTRIES entries, an I/O error.  Dispose with
  * tar_index_dispose() either way.
  */
-int tar_index_build(struct tar_index *ix, const char *path, xo_err *err);
+int tar_index_build(struct tar_index *ix, const char *path,
+                    const char *spool_dir, xo_err *err);
 void tar_index_dispose(struct tar_index *ix);
 
 /*

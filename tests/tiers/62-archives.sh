@@ -182,6 +182,8 @@ gzip -c "$A/multi-docker.tar" >"$A/multi-docker.tar.gz"
 xz -T1 -c "$A/multi-docker.tar" >"$A/multi-docker.tar.xz"
 same_image "docker-archive gzip-compressed" "docker-archive:$A/multi-docker.tar.gz" multi
 same_image "docker-archive xz-compressed" "docker-archive:$A/multi-docker.tar.xz" multi
+check "a compressed archive is decompressed into an unnamed file: nothing is left in tmp/" \
+    sh -c "[ -z \"\$(ls -A '$R/tmp')\" ]"
 
 # --- hostile and damaged archives ------------------------------------------
 # edit NAME SRC PY: $A/NAME.tar, SRC's entries rewritten by the python
@@ -311,6 +313,7 @@ vg() {
 if command -v valgrind >/dev/null; then
     vg "docker-archive of two images, the second by tag" 0 "docker-archive:$A/two.tar:localhost/multi:v1"
     vg "oci-archive, gzip layers" 0 "oci-archive:$A/small-oci.tar"
+    vg "docker-archive, the archive gzip-compressed" 0 "docker-archive:$A/multi-docker.tar.gz"
     vg "docker-archive with links in a loop" 1 "docker-archive:$A/loop.tar"
     vg "docker-archive with a tampered layer" 1 "docker-archive:$A/flipped.tar"
     vg "docker-archive of two images, none named" 1 "docker-archive:$A/two.tar"
