@@ -166,9 +166,7 @@ static bool compressed(int fd)
         size_t len;
     } kinds[] = {{"\x1f\x8b", 2},
                  {"\x28\xb5\x2f\xfd", 4},
-                 {"\xfd"
-                  "7zXZ",
-                  5},
+                 {"\xfd\x37\x7a\x58\x5a", 5},
                  {"BZh", 3}};
     unsigned char head[8];
     ssize_t n = pread(fd, head, sizeof(head), 0);
@@ -192,10 +190,8 @@ static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
         return xo_err_wrap(err, "%s", ix->path);
     int out = open(spool_dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (out < 0)
-        return xo_err_sys(err,
-                          "%s: cannot make a file in %s to decompress "
-                          "it into",
-                          ix->path, spool_dir);
+        return xo_err_sys(err, "%s: cannot make a file in %s for it", ix->path,
+                          spool_dir);
     struct tar_pass p = {.fd = ix->fd, .buf = xo_xmalloc(TAR_READ_CHUNK)};
     int rc = lseek(ix->fd, 0, SEEK_SET) < 0 ? -1 : 0;
     p.a = unpack_la.read_new();
