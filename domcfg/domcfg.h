@@ -107,4 +107,9 @@ int domcfg_to_boot_spec(void **blob_r, size_t *len_r,
 int domcfg_late_network(void **blob_r, size_t *len_r, const struct dc_vif *vifs,
                         size_t n, xo_err *err);
 
+/* The vif (index into dc->vifs) of each family's default route, or -1:
+ * oci_gateway's first vif, else the first managed network with a
+ * gateway.  A domain's boot spec and a NOHYPER container's veths. */
+void domcfg_default_routes(const struct domain_config *dc, long *v4, long *v6);
+
 #endif

@@ -122,6 +122,16 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
         return app_cfg_bad_value(
             ac, "oci_cmd", err,
             "[ ] leaves nothing to run: it replaces the image's Cmd, and there is no entrypoint");
+    /* The image had only an Entrypoint, which app.cfg cleared. */
+    if (dc->n_args == 0 && has_ep)
+        return app_cfg_bad_value(
+            ac, "oci_entrypoint", err,
+            "%s leaves nothing to run: it clears the image's Entrypoint, and %s; give the command in oci_cmd",
+            ep_text, has_cmd ? "oci_cmd is [ ]" : "the image has no Cmd");
+    if (dc->n_args == 0 && has_cmd)
+        return app_cfg_bad_value(
+            ac, "oci_cmd", err,
+            "[ ] leaves nothing to run: the image has no Entrypoint or Cmd");
     if (dc->n_args == 0)
         return xo_err_set(
             err, EINVAL,

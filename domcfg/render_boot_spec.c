@@ -268,18 +268,20 @@ static int write_binds(void *fdt, const struct domain_config *dc)
 /*
  * Which interface carries the default route of each family: oci_gateway
  * goes through the first interface, as it always did; otherwise the first
- * managed vif whose network has a gateway.  -1: none.
+ * managed vif whose network has a gateway, for both families
+ * (xl-oci.cfg(5): "Both default routes come from that first network").
+ * -1: none.  NOHYPER's veths take the same (nohyper_net.c).
  */
-static void default_routes(const struct domain_config *dc, long *v4, long *v6)
+void domcfg_default_routes(const struct domain_config *dc, long *v4, long *v6)
 {
-    *v4 = dc->gateway && dc->n_vifs ? 0 : -1;
-    *v6 = -1;
-    for (size_t i = 0; i < dc->n_vifs; i++) {
-        if (*v4 < 0 && dc->vifs[i].gateway)
-            *v4 = (long)i;
-        if (*v6 < 0 && dc->vifs[i].gateway6)
-            *v6 = (long)i;
-    }
+    long first = -1;
+    for (size_t i = 0; i < dc->n_vifs && first < 0; i++)
+        if (dc->vifs[i].gateway || dc->vifs[i].gateway6)
+            first = (long)i;
+    *v4 = dc->gateway && dc->n_vifs               ? 0
+          : first >= 0 && dc->vifs[first].gateway ? first
+                                                  : -1;
+    *v6 = first >= 0 && dc->vifs[first].gateway6 ? first : -1;
 }
 
 static int write_interface(void *fdt, const struct domain_config *dc, size_t i,
@@ -351,7 +353,7 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
             return r;
     }
     long gw4, gw6;
-    default_routes(dc, &gw4, &gw6);
+    domcfg_default_routes(dc, &gw4, &gw6);
     for (size_t i = 0; i < dc->n_vifs; i++)
         if ((r = write_interface(fdt, dc, i, gw4, gw6)))
             return r;

@@ -276,13 +276,14 @@ int netback_veth_name(char name[IFNAMSIZ], const char *container,
  * the network's bridge exactly as a vif does (netback_vif_online: the
  * lease's anti-spoof elements, MTU, the lease's record of it), and whose
  * other end is `ifname` inside the namespace with the lease's MAC, MTU and
- * addresses, lo up and, with `routes`, the default route via each of the
- * network's gateways.  On failure nothing of it stays.
+ * addresses, lo up and, with `route4` / `route6`, the default route of
+ * that family via the network's gateway (IPv4: via `gateway4` instead
+ * when not NULL, app.cfg's oci_gateway).  On failure nothing of it stays.
  */
 int netback_veth_attach(const char *root, const char *network,
                         const char *container, const char *host,
-                        const char *ns_path, const char *ifname, bool routes,
-                        xo_err *err);
+                        const char *ns_path, const char *ifname, bool route4,
+                        const char *gateway4, bool route6, xo_err *err);
 
 /* Removes every veth host end `container`'s leases record, with its
  * elements (netback_vif_offline) and its peer; the leases stay, as a

@@ -90,8 +90,8 @@ static int create_pair(const char *host, const char *ifname,
 /* lo and `ifname` up in the namespace of `ns`, with the attachment's
  * addresses and, with `routes`, its default routes. */
 static int configure_inside(struct mnl_socket *ns, const char *ifname,
-                            const struct netback_attachment *a, bool routes,
-                            xo_err *err)
+                            const struct netback_attachment *a, bool route4,
+                            bool route6, xo_err *err)
 {
     unsigned lo, eth;
     struct in_addr v4, gw4;
@@ -115,12 +115,12 @@ static int configure_inside(struct mnl_socket *ns, const char *ifname,
                            err) < 0)
             return xo_err_wrap(err, "%s %s/%u", ifname, a->ipv6, a->prefix6);
     }
-    if (routes && a->gateway4[0] &&
+    if (route4 && a->gateway4[0] &&
         (inet_pton(AF_INET, a->gateway4, &gw4) != 1 ||
          nb_nl_route_default(ns, eth, AF_INET, &gw4, 4, err) < 0))
         return xo_err_wrap(err, "%s: default route via %s", ifname,
                            a->gateway4);
-    if (routes && a->gateway6[0] &&
+    if (route6 && a->gateway6[0] &&
         (inet_pton(AF_INET6, a->gateway6, &gw6) != 1 ||
          nb_nl_route_default(ns, eth, AF_INET6, &gw6, 16, err) < 0))
         return xo_err_wrap(err, "%s: default route via %s", ifname,
@@ -150,8 +150,8 @@ static int lease_attachment(const char *root, const char *network,
 
 int netback_veth_attach(const char *root, const char *network,
                         const char *container, const char *host,
-                        const char *ns_path, const char *ifname, bool routes,
-                        xo_err *err)
+                        const char *ns_path, const char *ifname, bool route4,
+                        const char *gateway4, bool route6, xo_err *err)
 {
     struct netback_attachment a;
     uint8_t mac[6];
@@ -165,6 +165,10 @@ int netback_veth_attach(const char *root, const char *network,
     if (lease_attachment(root, network, container, &a, err) < 0 ||
         xo_mac_parse(mac, a.mac) < 0)
         return xo_err_wrap(err, "network %s", network);
+    if (route4 && gateway4 &&
+        snprintf(a.gateway4, sizeof(a.gateway4), "%s", gateway4) >=
+            (int)sizeof(a.gateway4))
+        return xo_err_set(err, EINVAL, "gateway \"%s\"", gateway4);
     struct mnl_socket *ns = nb_netns_socket(ns_path, &nsfd, err);
     if (!ns)
         return -1;
@@ -172,7 +176,7 @@ int netback_veth_attach(const char *root, const char *network,
         goto out;
     /* The host end becomes a bridge port only with its elements in. */
     if (netback_vif_online(root, a.bridge, a.mac, host, &mtu, err) < 0 ||
-        configure_inside(ns, ifname, &a, routes, err) < 0) {
+        configure_inside(ns, ifname, &a, route4, route6, err) < 0) {
         xo_err ignore = XO_ERR_INIT;
         netback_vif_offline(root, host, &ignore);
         nb_link_delete(host, &ignore); /* its peer goes with it */

@@ -104,6 +104,9 @@ int create_xen(struct create_opts *o, struct rendered *r, xo_err *err);
 int create_nohyper_net_again(const char *dir, struct domain_config *dc,
                              xo_err *err);
 
+/* Warns, naming file and line, of each app.cfg key set that a NOHYPER
+ * container does without (create and its dry run). */
+void create_nohyper_warn_xen_only(const struct app_cfg *ac);
 /* What create_nohyper() refuses before it changes anything (what only a
  * domain has, args and env past the stack limit), for the dry run:
  * 0, or -1 with an error naming app.cfg's file, line and key. */

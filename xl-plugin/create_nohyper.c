@@ -344,7 +344,7 @@ static void say_xen_only(const struct app_cfg *ac, const char *key)
 
 /* Keys that shape only a Xen domain: said once each when set, so that a
  * config written for a domain does not seem to have been honoured. */
-static void warn_xen_only(const struct app_cfg *ac)
+void create_nohyper_warn_xen_only(const struct app_cfg *ac)
 {
     static const char *const strings[] = {
         "type", "cpus", "on_poweroff", "on_reboot", "on_crash", "oci_loader"};
@@ -356,8 +356,15 @@ static void warn_xen_only(const struct app_cfg *ac)
             say_xen_only(ac, strings[i]);
         xo_err_clear(&e);
     }
-    if (app_cfg_long(ac, "maxmem", 0, LONG_MAX, &n, &e) == 1)
-        say_xen_only(ac, "maxmem");
+    static const char *const numbers[] = {"maxmem", "maxvcpus"};
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        if (app_cfg_long(ac, numbers[i], 0, LONG_MAX, &n, &e) == 1)
+            say_xen_only(ac, numbers[i]);
+        xo_err_clear(&e);
+    }
+    /* NOHYPER has no console: stdin is /dev/null (xl-oci.cfg(5)). */
+    if (app_cfg_long(ac, "oci_stdin", 0, 1, &n, &e) == 1 && n == 1)
+        say_xen_only(ac, "oci_stdin");
     xo_err_clear(&e);
 }
 
@@ -406,7 +413,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     char **kept = NULL;
     size_t n_kept = 0;
     drop_anonymous(&r->dc, &kept, &n_kept);
-    warn_xen_only(r->ac);
+    create_nohyper_warn_xen_only(r->ac);
     warn_vcpus_past_host(r->ac, &r->dc);
     if (create_nohyper_check(o, r, err) < 0 ||
         volattach_check_shares(&r->dc, err) < 0 ||

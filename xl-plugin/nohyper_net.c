@@ -76,6 +76,8 @@ int nohyper_net_up(const char *root, const char *dir,
         netns_make(path, err) < 0)
         return -1;
     unsigned eth = 0;
+    long gw4, gw6;
+    domcfg_default_routes(dc, &gw4, &gw6);
     for (size_t i = 0; i < dc->n_vifs; i++) {
         const struct dc_vif *v = &dc->vifs[i];
         char host[IFNAMSIZ], ifname[IFNAMSIZ];
@@ -85,7 +87,8 @@ int nohyper_net_up(const char *root, const char *dir,
         snprintf(ifname, sizeof(ifname), "eth%u", eth);
         if (netback_veth_name(host, dc->name, (unsigned)i, err) < 0 ||
             netback_veth_attach(root, v->network, dc->name, host, path, ifname,
-                                eth == 0, err) < 0) {
+                                (long)i == gw4, dc->gateway, (long)i == gw6,
+                                err) < 0) {
             xo_err ignore = XO_ERR_INIT;
             nohyper_net_down(root, dc->name, dir, &ignore);
             xo_err_clear(&ignore);

@@ -188,6 +188,25 @@ check "once it ended: no veth, no namespace, the lease kept" bash -c '
 check "destroy gives its lease back" bash -c '"$0" destroy net3 &&
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ]' "$X"
 
+# Default routes as a domain gets them (domcfg_default_routes, helper-93):
+# oci_gateway wins for IPv4; otherwise the first network with a gateway,
+# not eth0 whatever it is (an isolated network first left no default).
+check "network create n0 (isolated)" "$X" network create n0 --subnet 10.60.0.0/24 --mode isolated
+printf 'name = "gw"\noci_root = "%s"\noci_network = [ "n1" ]\noci_gateway = "10.61.0.254"\noci_cmd = [ "ip route" ]\n' \
+    "$rv" >"$T/gw.cfg"
+printf 'name = "iso"\noci_root = "%s"\noci_network = [ "n0", "n1" ]\noci_cmd = [ "ip route" ]\n' \
+    "$rv" >"$T/iso.cfg"
+for c in gw iso; do
+    "$X" create "$T/$c.cfg" >/dev/null 2>&1 && "$X" wait $c >/dev/null 2>&1
+    "$X" logs $c >"$T/$c.log" 2>&1
+done
+check "oci_gateway is the NOHYPER container's IPv4 default route, as a domain's" \
+    grep -q '^default via 10.61.0.254 dev eth0' "$T/gw.log"
+check "an isolated network first: the default route is the second network's (eth1), as a domain's" \
+    grep -q '^default via 10.61.0.1 dev eth1' "$T/iso.log"
+for c in gw iso; do "$X" destroy $c >/dev/null 2>&1; done
+check "network rm n0" "$X" network rm n0
+
 # A host restart (monitor and process killed, as a reboot leaves an
 # "always" container: down): autostart makes its network namespace again
 # and joins it to n1 on the lease it kept (it had failed "invalid netns

@@ -395,6 +395,12 @@ check "a tmpfs volume: mode 1777, a non-root user writes to it" bash -c \
 "$X" destroy tv1 >/dev/null 2>&1
 check "create -N on a host without Xen says create would run it through runc" bash -c \
     '"$0" create -N "$1" 2>&1 >/dev/null | grep -q "note: tv1 would run through runc here (NOHYPER)"' "$X" "$T/tv1.cfg"
+# The dry run warns of Xen-only keys as create does (helper-93: it said
+# nothing, and create itself missed maxvcpus and oci_stdin).
+cfg xo1 'oci_mode = "nohyper"' 'maxvcpus = 2' 'oci_stdin = 1' 'cpus = "0"'
+check "create -N of a NOHYPER container warns of maxvcpus, oci_stdin and cpus, naming their lines" bash -c \
+    '"$0" create -N "$1" 2>&1 >/dev/null | grep -c "a Xen domain.s setting, without effect under NOHYPER" | grep -qx 3 &&
+     "$0" create -N "$1" 2>&1 >/dev/null | grep -q "xo1.cfg:4: maxvcpus"' "$X" "$T/xo1.cfg"
 # The image's Volumes stay in the writable layer; a target the image lacks
 # is made there, as runc makes mount points (the program got ENOENT).
 rvv=$T/rvv
