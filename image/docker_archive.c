@@ -54,23 +54,32 @@ static bool tag_matches(const char *tag, const char *sel)
     return same;
 }
 
-/* The images' first tags, for a message: "a, b, (untagged), ...". */
+/* The images and their tags, for a message: "@0 a = b, @1 (untagged)". */
 static char *list_images(json_object *arr)
 {
     size_t n = json_object_array_length(arr);
     char *out = xo_xstrdup("");
     for (size_t i = 0; i < n && i < DOCKER_LIST_SHOWN; i++) {
-        json_object *tags = NULL, *t;
+        json_object *tags = NULL;
         json_object *item = json_object_array_get_idx(arr, i);
-        const char *name = "(untagged)";
+        char *names = xo_xstrdup("");
         if (json_object_object_get_ex(item, "RepoTags", &tags) &&
-            json_object_is_type(tags, json_type_array) &&
-            json_object_array_length(tags) > 0 &&
-            (t = json_object_array_get_idx(tags, 0)) &&
-            json_object_is_type(t, json_type_string))
-            name = json_object_get_string(t);
-        char *next =
-            xo_xasprintf("%s%s@%zu %.128s", out, i ? ", " : "", i, name);
+            json_object_is_type(tags, json_type_array))
+            for (size_t j = 0;
+                 j < json_object_array_length(tags) && j < DOCKER_LIST_SHOWN;
+                 j++) {
+                json_object *t = json_object_array_get_idx(tags, j);
+                if (!json_object_is_type(t, json_type_string))
+                    continue;
+                char *next =
+                    xo_xasprintf("%s%s%.128s", names, *names ? " = " : "",
+                                 json_object_get_string(t));
+                free(names);
+                names = next;
+            }
+        char *next = xo_xasprintf("%s%s@%zu %s", out, i ? ", " : "", i,
+                                  *names ? names : "(untagged)");
+        free(names);
         free(out);
         out = next;
     }

@@ -199,6 +199,38 @@ static bool ref_name_ok(const char *t)
 static int parse_registry(struct image_ref *r, const char *s, const char *orig,
                           xo_err *err);
 
+/* An archive's FILE made absolute for the image's name: its directory resolved
+ * (symlinks, "..") and its last component kept as given, so the name
+ * does not change when the file is removed (rmi after the archive was
+ * deleted) or is a symlink (whose target may hold a ':').  A directory
+ * that does not exist keeps the name given; the pull then fails naming
+ * it. */
+static char *absolute_name(const char *path)
+{
+    char abs[PATH_MAX];
+    char *copy = xo_xstrdup(path);
+    size_t n = strlen(copy);
+    while (n > 1 && copy[n - 1] == '/')
+        copy[--n] = '\0';
+    char *slash = strrchr(copy, '/');
+    const char *base = slash ? slash + 1 : copy;
+    char *out;
+    if (!strcmp(base, ".") || !strcmp(base, "..") || !*base) {
+        out = xo_xstrdup(realpath(copy, abs) ? abs : copy);
+    } else {
+        const char *dir = slash ? (slash == copy ? "/" : copy) : ".";
+        if (slash)
+            *slash = '\0';
+        if (realpath(dir, abs))
+            out =
+                xo_xasprintf("%s%s%s", abs, strcmp(abs, "/") ? "/" : "", base);
+        else
+            out = xo_xstrdup(path);
+    }
+    free(copy);
+    return out;
+}
+
 /* What follows docker-archive:FILE: "@N" or a registry reference. */
 static bool docker_archive_sel_ok(const char *t)
 {
@@ -209,7 +241,8 @@ static bool docker_archive_sel_ok(const char *t)
     struct image_ref r;
     memset(&r, 0, sizeof(r));
     xo_err e = XO_ERR_INIT;
-    bool ok = parse_registry(&r, t, t, &e) == 0;
+    /* RepoTags hold tags, not digests (skopeo refuses them too). */
+    bool ok = parse_registry(&r, t, t, &e) == 0 && !r.has_digest;
     image_ref_dispose(&r);
     xo_err_clear(&e);
     return ok;
@@ -248,8 +281,11 @@ static int parse_layout(struct image_ref *r, enum image_ref_kind kind,
         char abs[PATH_MAX];
         r->kind = kind;
         /* A directory that does not exist yet keeps the name given; the
-         * pull then fails naming it. */
-        r->dir = xo_xstrdup(realpath(copy, abs) ? abs : copy);
+         * pull then fails naming it.  An archive's name keeps its file's
+         * own name (absolute_name). */
+        r->dir = kind == IMAGE_REF_LAYOUT
+                     ? xo_xstrdup(realpath(copy, abs) ? abs : copy)
+                     : absolute_name(copy);
         r->tag = tag ? xo_xstrdup(tag) : NULL;
     }
     free(copy);

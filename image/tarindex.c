@@ -401,6 +401,19 @@ int tar_index_find(const struct tar_entry **e_r, const struct tar_index *ix,
     return rc;
 }
 
+/* n zero bytes to fn: a hole of a sparse entry.  fn's result. */
+static int zeros(tar_data_fn fn, void *arg, int64_t n, xo_err *err)
+{
+    static const char z[64 * 1024];
+    int f = 0;
+    while (n > 0 && f == 0) {
+        size_t k = n < (int64_t)sizeof(z) ? (size_t)n : sizeof(z);
+        f = fn(arg, z, k, err);
+        n -= (int64_t)k;
+    }
+    return f;
+}
+
 int tar_entry_read(const struct tar_index *ix, const struct tar_entry *e,
                    tar_data_fn fn, void *arg, xo_err *err)
 {
@@ -430,17 +443,32 @@ int tar_entry_read(const struct tar_index *ix, const struct tar_entry *e,
         if (b < ARCHIVE_WARN) {
             r = xo_err_set(err, EIO, "%s: reading \"%s\": %s", ix->path,
                            e->name, unpack_la.error_string(p.a));
-        } else if (off != done) {
-            r = xo_err_set(err, EINVAL,
-                           "%s: \"%s\" is a sparse file, not a blob", ix->path,
-                           e->name);
+        } else if (off < done || off > e->size ||
+                   (int64_t)len > e->size - off) {
+            r = xo_err_set(
+                err, EINVAL,
+                "%s: \"%s\": a data block at byte %lld, outside its %lld bytes",
+                ix->path, e->name, (long long)off, (long long)e->size);
         } else {
-            done += (int64_t)len;
-            int f = len ? fn(arg, buf, len, err) : 0;
+            /* A hole of a sparse entry (tar -S) reads as zeros, as Go's
+             * archive/tar reads it for docker load and skopeo. */
+            int f = off > done ? zeros(fn, arg, off - done, err) : 0;
+            done = off + (int64_t)len;
+            if (f == 0 && len)
+                f = fn(arg, buf, len, err);
             if (f < 0)
                 r = -1;
             stopped = f > 0;
         }
+    }
+    /* ... and one may end with a hole. */
+    if (r == 1 && !stopped && done < e->size &&
+        unpack_la.entry_sparse_count(ae) > 0) {
+        int f = zeros(fn, arg, e->size - done, err);
+        if (f < 0)
+            r = -1;
+        stopped = f > 0;
+        done = e->size;
     }
     if (r == 1 && !stopped && done != e->size)
         r = xo_err_set(err, EIO, "%s: \"%s\" ends after %lld of %lld bytes",

@@ -45,6 +45,7 @@
     X(entry_gid, archive_entry_gid)                                            \
     X(entry_rdev, archive_entry_rdev)                                          \
     X(entry_size, archive_entry_size)                                          \
+    X(entry_sparse_count, archive_entry_sparse_count)                          \
     X(entry_size_is_set, archive_entry_size_is_set)                            \
     X(entry_mtime, archive_entry_mtime)                                        \
     X(entry_mtime_nsec, archive_entry_mtime_nsec)                              \

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,8 +207,19 @@ int main_pull(int argc, char **argv)
     struct image_info info;
     int rc = image_pull(cmd_state_root(), argv[optind], &o, &info, &err);
     end_progress(&pr);
-    if (rc < 0)
-        return cmd_fail(&err);
+    if (rc < 0) {
+        rc = cmd_fail(&err);
+        /* `pull app.tar` meant as `docker load -i app.tar` (helper-94): a
+         * reference without a transport is a registry's. */
+        struct stat st;
+        if (!strchr(argv[optind], ':') && stat(argv[optind], &st) == 0 &&
+            S_ISREG(st.st_mode))
+            fprintf(
+                stderr,
+                "xl-oci: %s is a file here: an image archive is pulled as docker-archive:%s (docker save) or oci-archive:%s\n",
+                argv[optind], argv[optind], argv[optind]);
+        return rc;
+    }
     if (quiet)
         printf("%s\n", info.manifest.str);
     else

@@ -177,6 +177,47 @@ ctrd_export "$A/multi-oci.tar" "$A/ctrd-swapped.tar" "layers[0], layers[1] = lay
 stores_nothing "docker-archive: gzip layers in the wrong order: the diff_id check refuses" 'diff_id|rootfs' \
     "docker-archive:$A/ctrd-swapped.tar"
 
+# go-containerregistry's tarball (crane pull, ko, kaniko --tar-path):
+# Config "sha256:<hex>", Layers "<hex>.tar.gz".
+ctrd_export "$A/multi-oci.tar" "$A/crane.tar" ""
+python3 - "$T/ce" <<'PY'
+import json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json")))
+c = m[0]["Config"].split("/")[-1]
+os.rename(os.path.join(d, m[0]["Config"]), os.path.join(d, "sha256:" + c))
+m[0]["Config"] = "sha256:" + c
+layers = []
+for l in m[0]["Layers"]:
+    h = l.split("/")[-1]
+    os.rename(os.path.join(d, l), os.path.join(d, h + ".tar.gz"))
+    layers.append(h + ".tar.gz")
+m[0]["Layers"] = layers
+json.dump(m, open(os.path.join(d, "manifest.json"), "w"))
+PY
+(cd "$T/ce" && tar cf "$A/crane.tar" manifest.json sha256:* ./*.tar.gz)
+same_image "docker-archive as crane writes it (Config sha256:<hex>, Layers <hex>.tar.gz)" "docker-archive:$A/crane.tar" multi
+
+# Entries stored sparse (GNU tar -S, both formats): holes read as zeros, as
+# Go's archive/tar reads them for docker load; a layer ends in zero blocks.
+mkdir -p "$T/sp" && tar xf "$A/multi-docker.tar" -C "$T/sp"
+for fmt in gnu posix; do
+    (cd "$T/sp" && tar -S --format=$fmt -cf "$A/sparse-$fmt.tar" .)
+    same_image "docker-archive repacked with tar -S --format=$fmt (sparse entries)" "docker-archive:$A/sparse-$fmt.tar" multi
+done
+
+# A name that stays: a relative FILE is named by its directory made
+# absolute and its own name as given, so rmi finds it once it is gone.
+cp "$A/small-docker.tar" "$T/rel.tar"
+check "docker-archive:rel.tar pulled from its directory, the file removed, rmi docker-archive:rel.tar" \
+    sh -c "cd '$T' && '$XO' --root '$R' pull -q docker-archive:rel.tar >/dev/null && rm rel.tar &&
+           '$XO' --root '$R' rmi docker-archive:rel.tar >/dev/null &&
+           ! '$XO' --root '$R' images | grep -q rel.tar"
+check "pull FILE (no transport) of an archive says how to name it" \
+    sh -c "cd '$A' && '$XO' --root '$T/rhint' pull -q ./small-docker.tar 2>&1 | grep -qF 'is a file here: an image archive is pulled as docker-archive:./small-docker.tar'"
+fails_with "docker-archive: a digest is no RepoTags entry" 'is neither an image' \
+    xo pull -q "docker-archive:$A/two.tar:busybox@sha256:$(printf %064d 0)"
+
 # --- compressed, as docker load takes them ---------------------------------
 gzip -c "$A/multi-docker.tar" >"$A/multi-docker.tar.gz"
 xz -T1 -c "$A/multi-docker.tar" >"$A/multi-docker.tar.xz"
