@@ -194,11 +194,11 @@ int main_list(int argc, char **argv)
             continue;
         }
         if (json) {
-            xo_jpush(arr, cmd_status_json(cmd_state_root(), &st));
+            xo_jpush(arr, cmd_status_json(h.xs, cmd_state_root(), &st));
             continue;
         }
         warn_damaged("list", &st);
-        bool down = cmd_status_view(cmd_state_root(), &st);
+        bool down = cmd_status_view(h.xs, cmd_state_root(), &st);
         char id[24] = "-", code[16] = "-", up[32], addrs[512];
         if (st.domid >= 0 && !state_final(&st))
             /* cannot truncate: a long is at most 20 digits and a sign */
@@ -245,16 +245,18 @@ int main_status(int argc, char **argv)
         xen_close(&h);
         return cmd_fail(&err);
     }
-    xen_close(&h);
-    /* As list says it: recorded running, but process and monitor gone. */
+    /* As list says it: recorded running, but process and monitor gone;
+     * recorded creating by a create that was killed. */
     if (json) {
-        json_object *o = cmd_status_json(cmd_state_root(), &st);
+        json_object *o = cmd_status_json(h.xs, cmd_state_root(), &st);
+        xen_close(&h);
         print_json(o);
         json_object_put(o);
         return XO_EXIT_OK;
     }
     warn_damaged("status", &st);
-    bool down = cmd_status_view(cmd_state_root(), &st);
+    bool down = cmd_status_view(h.xs, cmd_state_root(), &st);
+    xen_close(&h);
     printf("name:       %s\nstate:      %s\nmode:       %s\n", st.name,
            down ? CMD_STATE_DOWN : domain_state_to_string(st.state),
            st.nohyper ? DOMAIN_MODE_NOHYPER : DOMAIN_MODE_XEN);
@@ -380,6 +382,12 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
             return xo_err_set(
                 err, ESRCH,
                 "%s is down: its process and its monitor are gone (xl-oci autostart or destroy it)",
+                name);
+        /* Nor will a create that was killed (it waited for ever). */
+        if (cmd_create_killed(h->xs, cmd_state_root(), st, false))
+            return xo_err_set(
+                err, ESRCH,
+                "%s is broken: its create was killed before it finished (xl-oci destroy it)",
                 name);
         if (ms >= 0 && waited >= ms)
             return xo_err_set(err, ETIMEDOUT, "%s did not halt within %ld s",
@@ -651,6 +659,9 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
      * another's of the name by then (a destroy and a create). */
     char uuid[sizeof(st.uuid)];
     memcpy(uuid, st.uuid, sizeof(uuid));
+    /* What a killed create left is broken, as list shows it. */
+    if (cmd_create_killed(h.xs, cmd_state_root(), &st, false))
+        st.state = DOMAIN_STATE_BROKEN;
     if (state_final(&st)) {
         printf("%s is already %s\n", name, domain_state_to_string(st.state));
         xen_close(&h);

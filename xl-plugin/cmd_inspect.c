@@ -212,7 +212,7 @@ int inspect_collect(json_object **out_r, struct xo_xs *xs, const char *root,
     xo_jset(o, "config", cfg);
     xo_jset(o, "labels", labels);
     xo_jset(o, "annotations", ann);
-    xo_jset(o, "status", have_status ? cmd_status_json(root, &st) : NULL);
+    xo_jset(o, "status", have_status ? cmd_status_json(xs, root, &st) : NULL);
     xo_jset(o, "leases", leases);
     xo_jset(o, "volumes", volumes_json(&rs));
     cfg = labels = ann = leases = NULL;

@@ -73,6 +73,14 @@ static int start_one(struct xen_handles *h, const char *name, xo_err *err)
         return -1;
     }
     xo_err_clear(&not_found);
+    /* Under the global lock: "creating" with nothing behind it is what a
+     * killed create left, broken as list shows it (it said "start it once
+     * it is halted", which it never will be). */
+    if (have && cmd_create_killed(h->xs, root, &st, true))
+        return xo_err_set(
+            err, EINVAL,
+            "%s is broken (its create was killed before it finished): destroy it and create it again",
+            name);
     if (have && !down && st.state != DOMAIN_STATE_HALTED) {
         if (st.state == DOMAIN_STATE_RUNNING ||
             st.state == DOMAIN_STATE_BOOTING ||

@@ -81,8 +81,8 @@ static int pick(struct xen_handles *h, char **named, int n_named,
                 xo_err_clear(err); /* removed meanwhile */
             continue;
         }
-        if (!n_named &&
-            (!shown_by_default(&st) || cmd_status_view(cmd_state_root(), &st)))
+        if (!n_named && (!shown_by_default(&st) ||
+                         cmd_status_view(h->xs, cmd_state_root(), &st)))
             continue;
         bool again = false; /* a name given twice is one row */
         for (size_t j = 0; j < set->n && !again; j++)
@@ -108,7 +108,7 @@ static void sample(struct xen_handles *h, struct stats_set *set)
             st.domid = st.pid = -1;
         }
         /* Down: its pid is another process's now, so nothing is read. */
-        bool down = cmd_status_view(cmd_state_root(), &st);
+        bool down = cmd_status_view(h->xs, cmd_state_root(), &st);
         stats_sample_init(&set->cur[i], &st);
         if (down) {
             set->cur[i].state_name = CMD_STATE_DOWN;

@@ -130,12 +130,25 @@ bool cmd_container_gone(const char *root, const char *name,
  * DomainStatus as every command shows it (cmd_status_view.c): when the
  * container is down (cmd_container_down), its pid is cleared (the number
  * may be another process's by now) and its error says why, unless it
- * holds one; returns whether it is down.  cmd_status_json is its JSON
- * (status_to_json, with state "down").  cmd_refuse_down: -1 with "NAME is
- * down: ..." (ESRCH) for the commands that act on a running container.
+ * holds one; returns whether it is down.  A NOHYPER container still
+ * "creating" whose create was killed (cmd_create_killed) is shown
+ * broken, its error saying so, as a create that fails with -k leaves it.
+ * cmd_status_json is its JSON (status_to_json, with state "down").
+ * cmd_refuse_down: -1 with "NAME is down: ..." (ESRCH) for the commands
+ * that act on a running container.
  */
-bool cmd_status_view(const char *root, struct domain_status *st);
-json_object *cmd_status_json(const char *root, struct domain_status *st);
+struct xo_xs;
+/* True when NOHYPER container st->name, its status *st saying "creating",
+ * is what a killed create left: its monitor and runc container absent,
+ * and no create under way.  The caller holds the global lock (`locked`),
+ * else it is tried without waiting (held: false) and the status read
+ * again under it. */
+bool cmd_create_killed(struct xo_xs *xs, const char *root,
+                       const struct domain_status *st, bool locked);
+bool cmd_status_view(struct xo_xs *xs, const char *root,
+                     struct domain_status *st);
+json_object *cmd_status_json(struct xo_xs *xs, const char *root,
+                             struct domain_status *st);
 int cmd_refuse_down(const char *root, const struct domain_status *st,
                     xo_err *err);
 

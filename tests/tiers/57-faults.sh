@@ -254,6 +254,35 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "destroy interrupted: create the container"
     fi
+    # A create killed once its status says "creating": list and status
+    # call it broken (it said creating for ever), wait ends instead of
+    # waiting for ever, and a destroy lets a create of the name run; a
+    # create paused there (holding the global lock) is still creating.
+    { XL_OCI_FAULT=create-nohyper.state-dir-written "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; } 2>/dev/null
+    rc=$?
+    kst=$("${XR[@]}" status sr 2>&1 | awk '/^state:/{print $2}')
+    kls=$("${XR[@]}" list 2>&1 | awk '$1 == "sr" {print $3}')
+    timeout 10 "${XR[@]}" wait sr >/dev/null 2>&1
+    wrc=$?
+    if [ "$rc" = 137 ] && [ "$kst" = broken ] && [ "$kls" = broken ] && [ "$wrc" = 1 ] &&
+        "${XR[@]}" destroy sr >/dev/null 2>&1 && "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1 &&
+        "${XR[@]}" destroy sr >/dev/null 2>&1; then
+        ok "create killed at create-nohyper.state-dir-written: list and status say broken, wait ends, destroy and create again work"
+    else
+        sed 's/^/# /' "$W/out"
+        notok "create killed while creating: create exit $rc, status '$kst', list '$kls', wait exit $wrc"
+    fi
+    "${XR[@]}" destroy sr >/dev/null 2>&1
+    pause_at create-nohyper.state-dir-written "${XR[@]}" create "$S/sr.cfg"
+    pst=$("${XR[@]}" status sr 2>&1 | awk '/^state:/{print $2}')
+    resume
+    if [ -n "$paused" ] && [ "$pst" = creating ] && [ "$rc" = 0 ] &&
+        "${XR[@]}" destroy sr >/dev/null 2>&1; then
+        ok "a create under way (paused at create-nohyper.state-dir-written) is still shown creating"
+    else
+        sed 's/^/# /' "$W/paused.out"
+        notok "a create under way: paused '$paused', status '$pst', create exit $rc"
+    fi
     # A volume export ended by a signal after its copy takes the partial
     # FILE.xl-oci-PID with it (helper-91: it stayed beside FILE, as big as
     # the volume); the next export to FILE works.
