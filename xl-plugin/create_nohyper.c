@@ -293,6 +293,11 @@ static void undo(struct xo_xs *xs, const char *name, bool keep_broken,
 {
     xo_err e = XO_ERR_INIT;
     char dir[4096];
+    /* A monitor spawned before the failure goes first, as destroy stops
+     * it: left running, it recorded the end of the container the teardown
+     * kills, or restarted it, and wrote DomainStatus again after it was
+     * removed (helper-92: a "halted" status with no state dir). */
+    cmd_stop_monitor(cmd_state_root(), name);
     nohyper_teardown(cmd_state_root(), name, false, &e);
     xo_err_clear(&e);
     if (keep_broken) {
@@ -475,6 +480,7 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
     announced = true;
     if (monitor_spawn_nohyper(cmd_state_root(), name, err) < 0)
         goto out;
+    XO_FAULT_POINT("create-nohyper.monitor-ready");
     struct domain_status st;
     if (status_read(h.xs, name, &st, err) < 0)
         goto out;

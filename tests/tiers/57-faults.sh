@@ -283,6 +283,29 @@ JSON
         sed 's/^/# /' "$W/paused.out"
         notok "a create under way: paused '$paused', status '$pst', create exit $rc"
     fi
+    # A create that fails once its monitor runs (paused there, its status
+    # made unreadable meanwhile, as a power loss can leave the file store)
+    # undoes the monitor too: left running, it restarted the container the
+    # undo killed and wrote a "halted" status back after the undo removed
+    # it (helper-92).
+    printf 'name = "um"\noci_root = "%s"\noci_restart = "always"\n' "$S/rv" >"$S/um.cfg"
+    pause_at create-nohyper.monitor-ready "${XR[@]}" create "$S/um.cfg"
+    [ -n "$paused" ] && : >"$S/state/status/tool/xl-oci/um/state"
+    resume
+    mon=
+    for p in $(pgrep -f "[n]ohyper-monitor.* um\$"); do
+        tr '\0' ' ' </proc/$p/cmdline 2>/dev/null | grep -q -- "--root $S/state " && mon="$mon $p"
+    done
+    sleep 2 # the restart backoff, in which the monitor wrote the status back
+    if [ -n "$paused" ] && [ "$rc" = 1 ] && [ -z "$mon" ] &&
+        [ ! -e "$S/state/status/tool/xl-oci/um" ] && [ ! -e "$S/state/domains/um" ]; then
+        ok "create failing after its monitor ran (create-nohyper.monitor-ready): the monitor is stopped, no status comes back"
+    else
+        sed 's/^/# /' "$W/paused.out"
+        notok "create failing after its monitor ran: paused '$paused', exit $rc, monitor '$mon', status $(cat "$S/state/status/tool/xl-oci/um/state" 2>/dev/null || echo none)"
+    fi
+    for p in $mon; do kill -KILL "$p"; done
+    "${XR[@]}" destroy um >/dev/null 2>&1
     # A volume export ended by a signal after its copy takes the partial
     # FILE.xl-oci-PID with it (helper-91: it stayed beside FILE, as big as
     # the volume); the next export to FILE works.
