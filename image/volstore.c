@@ -41,7 +41,9 @@ int volstore_path(char *buf, size_t len, const char *root, const char *name,
     return n < 0 ? -1 : 0;
 }
 
-int volstore_lock(const char *root, bool exclusive, xo_err *err)
+/* storage/lock taken with flock(2) operation `op` (LOCK_NB: EWOULDBLOCK
+ * while held). */
+static int lock_store(const char *root, int op, xo_err *err)
 {
     char dir[4096], path[4096];
     if (volstore_dir(dir, sizeof(dir), root, err) < 0 ||
@@ -51,13 +53,115 @@ int volstore_lock(const char *root, bool exclusive, xo_err *err)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
         return xo_err_sys(err, "cannot open %s", path);
-    while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+    while (flock(fd, op) < 0)
         if (errno != EINTR) {
             int rc = xo_err_sys(err, "cannot lock %s", path);
             close(fd);
             return rc;
         }
     return fd;
+}
+
+int volstore_lock(const char *root, bool exclusive, xo_err *err)
+{
+    return lock_store(root, exclusive ? LOCK_EX : LOCK_SH, err);
+}
+
+/* The bytes the files of work directory `name` in `parent` take on disk
+ * (a work directory holds files only: data, record, scratch). */
+static uint64_t work_bytes(int parent, const char *name)
+{
+    int fd =
+        openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    uint64_t total = 0;
+    struct dirent *e;
+    struct stat st;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    while ((e = readdir(d)))
+        if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(st.st_mode))
+            total += (uint64_t)st.st_blocks * 512;
+    closedir(d);
+    return total;
+}
+
+int volstore_remove_stale_work(const char *dir, size_t *removed_r,
+                               uint64_t *bytes_r, xo_err *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return errno == ENOENT ? 0 : xo_err_sys(err, "cannot open %s", dir);
+    int dup_fd = dup(fd);
+    DIR *d = dup_fd < 0 ? NULL : fdopendir(dup_fd);
+    if (!d) {
+        int rc = xo_err_sys(err, "cannot read %s", dir);
+        if (dup_fd >= 0)
+            close(dup_fd);
+        close(fd);
+        return rc;
+    }
+    int rc = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strncmp(e->d_name, VOLSTORE_WORK_PREFIX,
+                    strlen(VOLSTORE_WORK_PREFIX)) != 0)
+            continue;
+        uint64_t bytes = bytes_r ? work_bytes(fd, e->d_name) : 0;
+        if (fsat_remove_tree(fd, e->d_name) < 0) {
+            if (rc == 0)
+                rc = xo_err_sys(err, "cannot remove %s/%s", dir, e->d_name);
+            continue;
+        }
+        if (removed_r)
+            (*removed_r)++;
+        if (bytes_r)
+            *bytes_r += bytes;
+    }
+    closedir(d);
+    close(fd);
+    return rc;
+}
+
+/* Whether the volume directory `dir` holds any work directory. */
+static bool has_work(const char *dir)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    bool found = false;
+    while (d && !found && (e = readdir(d)))
+        found = strncmp(e->d_name, VOLSTORE_WORK_PREFIX,
+                        strlen(VOLSTORE_WORK_PREFIX)) == 0;
+    if (d)
+        closedir(d);
+    return found;
+}
+
+int volstore_prune(const char *root, size_t *removed_r, uint64_t *bytes_r,
+                   bool *busy_r, xo_err *err)
+{
+    char dir[4096];
+    *busy_r = false;
+    if (volstore_dir(dir, sizeof(dir), root, err) < 0)
+        return -1;
+    /* No store: nothing to remove, and none is made. */
+    if (access(dir, F_OK) < 0 && errno == ENOENT)
+        return 0;
+    int lock = lock_store(root, LOCK_EX | LOCK_NB, err);
+    if (lock < 0) {
+        if (err->errnum != EWOULDBLOCK)
+            return -1;
+        xo_err_clear(err);
+        *busy_r = has_work(dir);
+        return 0;
+    }
+    int rc = volstore_remove_stale_work(dir, removed_r, bytes_r, err);
+    close(lock);
+    return rc;
 }
 
 int volstore_get(struct volstore_record *r_r, const char *root,
@@ -175,15 +279,15 @@ int volstore_remove_files(const char *root, const struct volstore_record *r,
 {
     char vdir[4096], dir[4096], gone[4200];
     /* The directory leaves NAME first, in one rename onto an empty work
-     * directory (.new-NAME.XXXXXX, which the next create's
-     * remove_stale_work takes if this is cut short): a signal or crash
+     * directory (.new-NAME.XXXXXX, which the next create or prune
+     * removes if this is cut short): a signal or crash
      * after it leaves no half-removed volume under NAME (helper-91: a
      * Ctrl-C while the data was unlinked left NAME/ empty, `volume ls`
      * failed and the name could be neither removed nor created). */
     if (volstore_dir(vdir, sizeof(vdir), root, err) < 0 ||
         volstore_path(dir, sizeof(dir), root, r->name, NULL, err) < 0 ||
-        xo_path_fmt(gone, sizeof(gone), err, "%s/.new-%s.XXXXXX", vdir,
-                    r->name) < 0)
+        xo_path_fmt(gone, sizeof(gone), err,
+                    "%s/" VOLSTORE_WORK_PREFIX "%s.XXXXXX", vdir, r->name) < 0)
         return -1;
     if (!mkdtemp(gone))
         return xo_err_sys(err, "cannot make a work directory in %s", vdir);

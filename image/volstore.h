@@ -15,8 +15,11 @@
  *       volume.json               its record (volstore_record below),
  *                                 replaced whole (temp, fsync, rename)
  *       data.raw | data.qcow2     its disk image
- *   storage/volumes/.new-<name>.XXXXXX/   a create in progress; names
- *                                 never begin with '.', so it is nobody's
+ *   storage/volumes/.new-<name>.XXXXXX/   a create, import or removal
+ *                                 in progress (or what a killed one
+ *                                 left: the next create and prune remove
+ *                                 it); names never begin with '.', so it
+ *                                 is nobody's
  * The work directory sits beside the volumes so that a qcow2 child's
  * backing file, "../<parent>/data.<fmt>", names the parent from both.
  *
@@ -151,6 +154,18 @@ int volstore_dir(char *buf, size_t len, const char *root, xo_err *err);
 /* Takes storage/lock (making storage/volumes/ when missing); returns the
  * fd, close it to release. */
 int volstore_lock(const char *root, bool exclusive, xo_err *err);
+
+/*
+ * For `xl-oci prune`: removes the work directories (.new-NAME.XXXXXX)
+ * that volume creates, imports and removals cut short left, counted into
+ * *removed_r and their bytes into *bytes_r.  Only while no volume command
+ * holds storage/lock, tried without waiting (an import or export of a
+ * large image holds it long): held, nothing goes, since a work directory
+ * may then be a running command's, and *busy_r is true when there is
+ * one.  A root without a volume store has nothing to remove.
+ */
+int volstore_prune(const char *root, size_t *removed_r, uint64_t *bytes_r,
+                   bool *busy_r, xo_err *err);
 
 /*
  * Reads volume `name`'s record.  ENOENT "no volume named ..." when there

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/fault.h"
 #include "common/fileio.h"
 #include "common/json_build.h"
 #include "common/pathfmt.h"
@@ -45,26 +46,6 @@ static void work_discard(struct work *w)
     rmdir(w->dir);
 }
 
-/*
- * Work directories (.new-NAME.XXXXXX) of creates and imports that were
- * killed: every create holds the store's lock exclusively while its own
- * exists, as the caller does now, so any found are leftovers.  Best
- * effort: what cannot go now goes with the next create.
- */
-static void remove_stale_work(const char *dir)
-{
-    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    DIR *d = fd < 0 ? NULL : fdopendir(dup(fd));
-    struct dirent *e;
-    while (d && (e = readdir(d)))
-        if (strncmp(e->d_name, ".new-", 5) == 0)
-            fsat_remove_tree(fd, e->d_name);
-    if (d)
-        closedir(d);
-    if (fd >= 0)
-        close(fd);
-}
-
 /* Under the lock: EEXIST when `name` is taken; else the work dir made. */
 static int work_begin(struct work *w, const char *root, const char *name,
                       enum volstore_format f, xo_err *err)
@@ -76,9 +57,15 @@ static int work_begin(struct work *w, const char *root, const char *name,
         return -1;
     if (access(final, F_OK) == 0)
         return xo_err_set(err, EEXIST, "volume \"%s\" exists", name);
-    remove_stale_work(dir);
-    if (xo_path_fmt(w->dir, sizeof(w->dir), err, "%s/.new-%s.XXXXXX", dir,
-                    name) < 0)
+    /* Every create holds the store's lock exclusively while its own work
+     * dir exists, as the caller does now, so any found are what killed
+     * ones left.  Best effort: what cannot go now goes with the next
+     * create, or prune. */
+    xo_err ignore = XO_ERR_INIT;
+    volstore_remove_stale_work(dir, NULL, NULL, &ignore);
+    xo_err_clear(&ignore);
+    if (xo_path_fmt(w->dir, sizeof(w->dir), err,
+                    "%s/" VOLSTORE_WORK_PREFIX "%s.XXXXXX", dir, name) < 0)
         return -1;
     if (!mkdtemp(w->dir))
         return xo_err_sys(err, "cannot make a work directory in %s", dir);
@@ -373,6 +360,7 @@ int volstore_import(struct volstore_record *r_r, const char *root,
     uint64_t bytes = 0;
     if (volstore_data_copy_hash(&r.checksum, &bytes, w.data, o->file, err) < 0)
         goto fail;
+    XO_FAULT_POINT("volume-import.copied");
     r.has_checksum = true;
     if (o->expect && !digest_equal(o->expect, &r.checksum)) {
         xo_err_set(err, EBADMSG, "%s has digest %s, not %s", o->file,

@@ -12,6 +12,20 @@
 
 #include "image/volstore.h"
 
+/* A work directory's name: VOLSTORE_WORK_PREFIX "NAME.XXXXXX" (mkdtemp),
+ * under storage/volumes (volstore.h). */
+#define VOLSTORE_WORK_PREFIX ".new-"
+
+/*
+ * Removes every work directory in the volume directory `dir`: the caller
+ * holds the store's lock exclusively, so each is what a create, import or
+ * removal that was killed left.  Counts them into *removed_r and the
+ * bytes their files took into *bytes_r (either may be NULL).  All that
+ * can go goes; -1 with err for the first that could not.
+ */
+int volstore_remove_stale_work(const char *dir, size_t *removed_r,
+                               uint64_t *bytes_r, xo_err *err);
+
 /*
  * Runs argv (argv[0] found on PATH) with stdin /dev/null.  Its stdout
  * into out[out_len] NUL-terminated when `out` (E2BIG when it does not

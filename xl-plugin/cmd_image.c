@@ -29,6 +29,7 @@
 #include "common/table.h"
 #include "image/lock.h"
 #include "image/image.h"
+#include "image/volstore.h"
 #include "xl_oci.h"
 #include "xl-plugin/state.h"
 
@@ -389,6 +390,19 @@ int main_prune(int argc, char **argv)
     say_if_waiting();
     if (image_prune(cmd_state_root(), &users, &st, &err) < 0)
         return cmd_fail(&err);
+    /* The volume store's leftovers, unless a volume command runs (its
+     * work dir is not told from a killed one's then): they are not waited
+     * for, as an import of a large image holds the store for long. */
+    size_t vol_left = 0;
+    bool vol_busy = false;
+    if (volstore_prune(cmd_state_root(), &vol_left, &st.bytes_freed, &vol_busy,
+                       &err) < 0)
+        return cmd_fail(&err);
+    if (vol_busy)
+        fprintf(
+            stderr,
+            "xl-oci prune: the volume store is in use (%s/storage/lock is held): what interrupted volume commands left stays for the next prune\n",
+            cmd_state_root());
     if (st.damaged_records)
         fprintf(
             stderr,
@@ -401,6 +415,9 @@ int main_prune(int argc, char **argv)
     if (st.leftovers_removed)
         printf(", and %zu leftover%s of interrupted pulls",
                st.leftovers_removed, st.leftovers_removed == 1 ? "" : "s");
+    if (vol_left)
+        printf(", and %zu leftover%s of interrupted volume commands", vol_left,
+               vol_left == 1 ? "" : "s");
     printf(", %.1f MB freed\n", (double)st.bytes_freed / 1000 / 1000);
     return XO_EXIT_OK;
 }

@@ -283,6 +283,15 @@ check "an export removes a killed export's temporary file" bash -c \
     '"$0" volume export leftover "$1/again.img" >/dev/null && [ ! -e "$1/again.img.xl-oci-$2" ] && [ -f "$1/again.img" ] &&
      [ -e "$1/again.img.xl-oci-$3" ] && [ -e "$1/again.img.xl-oci-$(($2 + 1000000))" ]' \
     "$X" "$T" "$deadpid" "$$"
+# prune removes them too (helper-92: they stayed, as big as the image,
+# until the next create), but not while a volume command holds the store's
+# lock: then the work directory may be that command's, and prune says so.
+mkdir -p "$V/.new-gone.Bb0000" && head -c 1M /dev/urandom >"$V/.new-gone.Bb0000/data.raw"
+check "prune leaves the work directories while a volume command holds storage/lock, and says so" bash -c \
+    'flock "$1/../lock" "$0" prune 2>&1 | grep -q "the volume store is in use" && [ -e "$1/.new-gone.Bb0000" ]' "$X" "$V"
+check "prune removes a killed import's work directory, and counts it" bash -c \
+    '"$0" prune | grep -Eqx "removed 0 root volumes and 0 blobs, and 1 leftover of interrupted volume commands, 1\.[0-9] MB freed" &&
+     [ ! -e "$1/.new-gone.Bb0000" ]' "$X" "$V"
 "$X" volume rm leftover >/dev/null
 
 # --- concurrent creates of one name -----------------------------------------------

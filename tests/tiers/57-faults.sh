@@ -330,6 +330,24 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "volume export interrupted: create the volume"
     fi
+    # An import killed after its copy leaves its work directory, as big as
+    # the image: prune removes it (it stayed until the next volume create),
+    # and the next import of the name works.
+    head -c 2M /dev/urandom >"$S/iv.img"
+    { XL_OCI_FAULT=volume-import.copied "${XR[@]}" volume import iv "$S/iv.img" >"$W/out" 2>&1; } 2>/dev/null
+    rc=$?
+    work=$(ls -A "$S/state/storage/volumes" 2>/dev/null | grep '^\.new-iv\.')
+    "${XR[@]}" prune >"$W/prune.out" 2>&1
+    left=$(ls -A "$S/state/storage/volumes" 2>/dev/null | grep '^\.new-')
+    if [ "$rc" = 137 ] && [ -n "$work" ] && [ -z "$left" ] &&
+        grep -q "1 leftover of interrupted volume commands" "$W/prune.out" &&
+        "${XR[@]}" volume import iv "$S/iv.img" >"$W/out" 2>&1; then
+        ok "volume import killed at volume-import.copied: prune removes its work directory, the next import works"
+    else
+        sed 's/^/# /' "$W/out" "$W/prune.out"
+        notok "volume import killed after its copy: exit $rc, work dir '$work', left after prune '$left'"
+    fi
+    "${XR[@]}" volume rm iv >/dev/null 2>&1
     "${XR[@]}" destroy sr >/dev/null 2>&1
     for c in $(runc --root "$S/state/runc" list -q 2>/dev/null); do
         runc --root "$S/state/runc" delete -f "$c" >/dev/null 2>&1
