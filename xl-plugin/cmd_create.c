@@ -656,8 +656,11 @@ static void undo_create(struct xen_handles *h, const char *name, uint32_t domid,
     xo_err e = XO_ERR_INIT;
     char dir[4096];
     /* A monitor spawned already (an unpause that failed) would see the
-     * domain vanish and write to a status removed under it (helper-88). */
-    cmd_stop_monitor(cmd_state_root(), name);
+     * domain vanish and write to a status removed under it (helper-88).
+     * One that does not end (asleep in the kernel) is let be: the create
+     * fails all the same. */
+    if (cmd_stop_monitor(cmd_state_root(), name, &e) < 0)
+        xo_err_clear(&e);
     if (have_domid)
         xo_xl.domain_destroy(h->ctx, domid, NULL);
     if (keep_broken) {

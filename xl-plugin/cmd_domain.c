@@ -818,14 +818,32 @@ int main_stop(int argc, char **argv)
     return rc;
 }
 
-/* See xl_oci.h. */
-void cmd_stop_monitor(const char *root, const char *name)
+/* See xl_oci.h.  A monitor SIGKILL has not ended after 2.5 s sleeps in
+ * the kernel and runs no more of its code once it wakes, but one this
+ * command cannot signal at all runs on (helper-92: a destroy from another
+ * PID namespace removed the status and state under a live monitor, which
+ * then wrote "halted" into a new container's status of the name and tore
+ * that container down). */
+int cmd_stop_monitor(const char *root, const char *name, xo_err *err)
 {
     long pid = state_monitor_pid(root, name);
-    for (int i = 0; pid > 1 && i < 50 && state_monitor_alive(root, name); i++) {
-        kill((pid_t)pid, i < 25 ? SIGTERM : SIGKILL);
+    int kill_errno = 0;
+    for (int i = 0; i < 50 && state_monitor_alive(root, name); i++) {
+        if (pid > 1 && kill((pid_t)pid, i < 25 ? SIGTERM : SIGKILL) < 0)
+            kill_errno = errno;
         sleep_ms(100);
     }
+    if (!state_monitor_alive(root, name))
+        return 0;
+    if (pid <= 1 || kill_errno == ESRCH)
+        return xo_err_set(
+            err, ESRCH,
+            "%s: its monitor holds %s/domains/%s/monitor.lock, but the pid there (%ld) is no process this command can signal (is it in another PID namespace than the monitor?): nothing was removed",
+            name, root, name, pid);
+    return xo_err_set(
+        err, EBUSY,
+        "%s: its monitor (pid %ld) did not end within 5 s of SIGTERM and SIGKILL: nothing was removed; try again once it has",
+        name, pid);
 }
 
 /* Removes a container's state dir holding its annotations lock, so that
@@ -870,9 +888,16 @@ static int destroy_nohyper(struct xen_handles *h, const char *name, bool ran,
      * monitor gone meanwhile does not call it down, "how it ended is
      * unknown" (helper-85: status said so during every destroy). */
     xo_err ignore = XO_ERR_INIT;
+    enum state_run was = state_run_get(root, name);
     state_run_set(root, name, STATE_RUN_STOPPED, &ignore);
     xo_err_clear(&ignore);
-    cmd_stop_monitor(root, name);
+    if (cmd_stop_monitor(root, name, err) < 0) {
+        /* Nothing removed: the container runs on as it did. */
+        if (was != STATE_RUN_UNKNOWN)
+            state_run_set(root, name, was, &ignore);
+        xo_err_clear(&ignore);
+        return -1;
+    }
     XO_FAULT_POINT("destroy-nohyper.monitor-stopped");
     if (nohyper_teardown(root, name, false, err) < 0)
         return -1;
@@ -965,7 +990,8 @@ int cmd_destroy_keep(const char *name, bool keep_volumes,
         return 0;
     }
     /* Tolerant of a half-created domain: each part is removed if present. */
-    cmd_stop_monitor(root, name);
+    if (cmd_stop_monitor(root, name, &err) < 0)
+        goto fail;
     XO_FAULT_POINT("destroy.monitor-stopped");
     uint32_t domid;
     bool had_domain =

@@ -297,7 +297,8 @@ static void undo(struct xo_xs *xs, const char *name, bool keep_broken,
      * it: left running, it recorded the end of the container the teardown
      * kills, or restarted it, and wrote DomainStatus again after it was
      * removed (helper-92: a "halted" status with no state dir). */
-    cmd_stop_monitor(cmd_state_root(), name);
+    if (cmd_stop_monitor(cmd_state_root(), name, &e) < 0)
+        xo_err_clear(&e);
     nohyper_teardown(cmd_state_root(), name, false, &e);
     xo_err_clear(&e);
     if (keep_broken) {

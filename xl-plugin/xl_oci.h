@@ -111,10 +111,14 @@ int cmd_set_paused(const char *name, bool pause, xo_err *err);
  * its monitor nor its process is alive.  `list` shows it as "down";
  * `autostart` starts it again.
  */
-/* Stops container `name`'s monitor: SIGTERM, then SIGKILL after 2.5 s;
- * returns once its lock is free, or after 5 s.  Before anything removes
- * what the monitor writes to (DomainStatus, the state dir). */
-void cmd_stop_monitor(const char *root, const char *name);
+/* Stops container `name`'s monitor: SIGTERM, then SIGKILL after 2.5 s.
+ * Before anything removes what the monitor writes to (DomainStatus, the
+ * state dir): 0 once its lock is free (or none held it), else -1 after
+ * 5 s with err (EBUSY; ESRCH when its pid is no process here, as from
+ * another PID namespace), and then nothing may be removed: a monitor
+ * left running writes its container's end into the status of the name,
+ * a new container's too, and tears that one down. */
+int cmd_stop_monitor(const char *root, const char *name, xo_err *err);
 
 #define CMD_STATE_DOWN "down"
 struct domain_status;

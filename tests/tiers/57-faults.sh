@@ -330,6 +330,34 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "volume export interrupted: create the volume"
     fi
+    # A destroy that cannot stop the monitor (run in another PID namespace,
+    # where monitor.lock's pid names nothing) removes nothing: it removed
+    # status and state under the live monitor, which then wrote its
+    # container's end into a new container's status of the name and tore
+    # that one down (helper-92).
+    if ! unshare -p -f --mount-proc true 2>/dev/null; then
+        skip "destroy that cannot stop the monitor" "unshare -p is not allowed here"
+    elif "${XR[@]}" create "$S/sr.cfg" >"$W/out" 2>&1; then
+        mp=$(head -1 "$S/state/domains/sr/monitor.lock")
+        cpid=$("${XR[@]}" status sr 2>/dev/null | awk '/^pid:/{print $2}')
+        unshare -p -f --mount-proc "${XR[@]}" destroy sr >"$W/out" 2>&1
+        rc=$?
+        kst=$("${XR[@]}" status sr 2>&1 | awk '/^state:/{print $2}')
+        if [ "$rc" = 1 ] && grep -q "another PID namespace" "$W/out" && [ "$kst" = running ] &&
+            [ -e "$S/state/domains/sr" ] && kill -0 "$mp" 2>/dev/null &&
+            "${XR[@]}" destroy sr >/dev/null 2>&1 && ! "${XR[@]}" status sr >/dev/null 2>&1; then
+            ok "destroy that cannot signal the monitor (another PID namespace) fails and removes nothing"
+        else
+            sed 's/^/# /' "$W/out"
+            notok "destroy that cannot signal the monitor: exit $rc, state '$kst'"
+        fi
+        # (A failed case left them both running.)
+        kill -KILL "$mp" $cpid 2>/dev/null
+        "${XR[@]}" destroy sr >/dev/null 2>&1
+    else
+        sed 's/^/# /' "$W/out"
+        notok "destroy that cannot stop the monitor: create the container"
+    fi
     # An import killed after its copy leaves its work directory, as big as
     # the image: prune removes it (it stayed until the next volume create),
     # and the next import of the name works.
