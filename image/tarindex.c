@@ -94,7 +94,9 @@ static int pass_next(struct archive_entry **e_r, struct tar_pass *p,
     int r = unpack_la.read_next_header(p->a, e_r);
     if (r == ARCHIVE_EOF)
         return 0;
-    if (r < ARCHIVE_WARN)
+    /* ARCHIVE_RETRY is a header whose checksum fails: libarchive would
+     * go on at the next block, inside that entry's data (helper-95). */
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
         return xo_err_set(err, EINVAL, "%s: not a readable tar archive: %s",
                           ix->path, unpack_la.error_string(p->a));
     return 1;
@@ -181,8 +183,12 @@ static bool compressed(int fd)
  * A compressed archive decompressed once into an unnamed file of
  * spool_dir (O_TMPFILE: gone when closed, whatever ends the process),
  * which then stands for it: each blob's read would else decompress the
- * archive again from its start.  The space it takes is the tar's; a
- * file system that has not that much fails with ENOSPC, naming both.
+ * archive again from its start.  The space it takes is the tar's, at most
+ * TAR_EXPAND_MAX times the file's own size (a gzip of a gzip of zeros is
+ * terabytes, on the file system of the state); a file system that has
+ * not that much fails with ENOSPC, naming both.  EOPNOTSUPP or EISDIR:
+ * the file system has no O_TMPFILE (NFS, 9p, old overlayfs), and the
+ * caller reads the archive as it is.
  */
 static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
 {
@@ -192,8 +198,13 @@ static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
     if (out < 0)
         return xo_err_sys(err, "%s: cannot make a file in %s for it", ix->path,
                           spool_dir);
+    if (lseek(ix->fd, 0, SEEK_SET) < 0) {
+        close(out);
+        return xo_err_sys(err, "%s: cannot seek", ix->path);
+    }
     struct tar_pass p = {.fd = ix->fd, .buf = xo_xmalloc(TAR_READ_CHUNK)};
-    int rc = lseek(ix->fd, 0, SEEK_SET) < 0 ? -1 : 0;
+    int rc = 0;
+    int64_t written = 0, cap = ix->file_size * TAR_EXPAND_MAX;
     p.a = unpack_la.read_new();
     if (!p.a)
         xo_oom();
@@ -203,8 +214,7 @@ static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
     unpack_la.read_support_filter_bzip2(p.a);
     unpack_la.read_support_format_raw(p.a);
     struct archive_entry *ae;
-    if (rc < 0 ||
-        unpack_la.read_open2(p.a, &p, NULL, pass_read, pass_skip, NULL) !=
+    if (unpack_la.read_open2(p.a, &p, NULL, pass_read, pass_skip, NULL) !=
             ARCHIVE_OK ||
         unpack_la.read_next_header(p.a, &ae) != ARCHIVE_OK)
         rc = xo_err_set(err, EINVAL, "%s: cannot decompress it: %s", ix->path,
@@ -219,6 +229,11 @@ static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
         if (b < ARCHIVE_WARN) {
             rc = xo_err_set(err, EIO, "%s: decompressing it: %s", ix->path,
                             unpack_la.error_string(p.a));
+        } else if ((written += (int64_t)len) > cap) {
+            rc = xo_err_set(
+                err, EFBIG,
+                "%s: decompresses to more than %d times its size: not an image archive",
+                ix->path, TAR_EXPAND_MAX);
         } else if (len && xo_write_all(out, buf, len) < 0) {
             rc = xo_err_sys(err, "%s: writing it decompressed into %s",
                             ix->path, spool_dir);
@@ -231,6 +246,7 @@ static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
     }
     close(ix->fd);
     ix->fd = out;
+    ix->file_size = written;
     return 0;
 }
 
@@ -248,8 +264,12 @@ int tar_index_build(struct tar_index *ix, const char *path,
     if (fstat(ix->fd, &st) < 0 || !S_ISREG(st.st_mode) ||
         fcntl(ix->fd, F_SETFL, 0) < 0)
         return xo_err_set(err, EINVAL, "%s is not a regular file", path);
-    if (spool_dir && compressed(ix->fd) && spool(ix, spool_dir, err) < 0)
-        return -1;
+    ix->file_size = st.st_size;
+    if (spool_dir && compressed(ix->fd) && spool(ix, spool_dir, err) < 0) {
+        if (err->errnum != EOPNOTSUPP && err->errnum != EISDIR)
+            return -1;
+        xo_err_clear(err); /* then decompressed again for each read */
+    }
     struct tar_pass p;
     if (pass_open(&p, ix, err) < 0)
         return -1;
@@ -277,6 +297,16 @@ int tar_index_build(struct tar_index *ix, const char *path,
         e->link = link ? xo_xstrdup(link) : NULL;
         e->size = unpack_la.entry_size(ae);
         e->ordinal = ix->n++;
+        /* Only a sparse entry's size is not held to the bytes the file has:
+         * a few KB may declare 2^62 (helper-95). */
+        if (unpack_la.entry_sparse_count(ae) > 0 &&
+            e->size / TAR_EXPAND_MAX > ix->file_size) {
+            r = xo_err_set(
+                err, EFBIG,
+                "%s: \"%s\" is a sparse entry of %lld bytes, more than %d times the archive's size",
+                path, e->name, (long long)e->size, TAR_EXPAND_MAX);
+            break;
+        }
     }
     pass_close(&p);
     return r < 0 ? -1 : 0;

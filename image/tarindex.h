@@ -29,6 +29,9 @@
 
 #define TAR_INDEX_MAX_ENTRIES 65536
 #define TAR_LINK_HOPS 8
+/* What a compressed archive or a sparse entry may grow to, as a multiple
+ * of the file's size: image archives compress 2 to 20 times. */
+#define TAR_EXPAND_MAX 1024
 
 enum tar_entry_kind {
     TAR_ENTRY_FILE,
@@ -47,8 +50,9 @@ struct tar_entry {
 };
 
 struct tar_index {
-    int fd;     /* the archive, open for the index's life */
-    char *path; /* as given, for messages */
+    int fd;            /* the archive, open for the index's life */
+    char *path;        /* as given, for messages */
+    int64_t file_size; /* bytes of the tar read (decompressed: its own) */
     struct tar_entry *entries;
     size_t n;
 };
@@ -56,10 +60,12 @@ struct tar_index {
 /*
  * Opens `path` (a regular file) and reads its headers.  A compressed
  * one is first decompressed once into an unnamed file of `spool_dir`
- * (NULL: never; then each read decompresses it again up to its entry).
- * Errors name the file: not a regular file, not a tar archive (libarchive's words), more
- * than TAR_INDEX_MAX_ENTRIES entries, an I/O error.  Dispose with
- * tar_index_dispose() either way.
+ * (NULL: never, nor where the file system has no O_TMPFILE; then each
+ * read decompresses it again up to its entry).  Errors name the file:
+ * not a regular file, not a tar archive or a damaged header
+ * (libarchive's words), more than TAR_INDEX_MAX_ENTRIES entries, growing
+ * past TAR_EXPAND_MAX times its size (decompressed, or a sparse entry),
+ * an I/O error.  Dispose with tar_index_dispose() either way.
  */
 int tar_index_build(struct tar_index *ix, const char *path,
                     const char *spool_dir, xo_err *err);
