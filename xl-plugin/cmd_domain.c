@@ -828,13 +828,27 @@ int cmd_stop_monitor(const char *root, const char *name, xo_err *err)
 {
     long pid = state_monitor_pid(root, name);
     int kill_errno = 0;
-    for (int i = 0; i < 50 && state_monitor_alive(root, name); i++) {
+    /* 0: the lock's holder is in a PID namespace this one cannot see, and
+     * the pid in the file may be another process here: none is sent a
+     * signal. */
+    for (int i = 0; pid != 0 && i < 50 && state_monitor_alive(root, name);
+         i++) {
         if (pid > 1 && kill((pid_t)pid, i < 25 ? SIGTERM : SIGKILL) < 0)
             kill_errno = errno;
         sleep_ms(100);
     }
     if (!state_monitor_alive(root, name))
         return 0;
+    if (kill_errno == EPERM)
+        return xo_err_set(
+            err, EPERM,
+            "%s: its monitor (pid %ld) may not be sent a signal by this command: nothing was removed",
+            name, pid);
+    if (pid == 0)
+        return xo_err_set(
+            err, ESRCH,
+            "%s: its monitor holds %s/domains/%s/monitor.lock from another PID namespace, one this command cannot see (/proc/locks): run destroy where the monitor runs; nothing was removed",
+            name, root, name);
     if (pid <= 1 || kill_errno == ESRCH)
         return xo_err_set(
             err, ESRCH,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/abi/event_journal.h"
@@ -231,14 +232,54 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err)
     return fd;
 }
 
+/*
+ * The pid /proc/locks gives the holder of the lock on the file `st` names,
+ * as this process's PID namespace sees it (the kernel writes 0 for one it
+ * cannot see), or -1 when no line names it or /proc/locks cannot be read.
+ * Its lines: "N: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE START END", a
+ * waiter's with "->" after N: (fs/locks.c, lock_get_status()).
+ */
+static long lock_holder(const struct stat *st)
+{
+    FILE *f = fopen("/proc/locks", "re");
+    if (!f)
+        return -1;
+    char line[256];
+    long holder = -1;
+    while (holder < 0 && fgets(line, sizeof(line), f)) {
+        char type[16], kind[16], mode[16];
+        long pid;
+        unsigned maj, min;
+        unsigned long ino;
+        if (strstr(line, "->"))
+            continue;
+        if (sscanf(line, "%*d: %15s %15s %15s %ld %x:%x:%lu", type, kind, mode,
+                   &pid, &maj, &min, &ino) == 7 &&
+            maj == major(st->st_dev) && min == minor(st->st_dev) &&
+            ino == (unsigned long)st->st_ino)
+            holder = pid;
+    }
+    fclose(f);
+    return holder;
+}
+
 long state_monitor_pid(const char *root, const char *name)
 {
     char path[4096], *buf = NULL;
     xo_err err = XO_ERR_INIT;
     long pid = -1;
+    struct stat st;
     if (xo_path_fmt(path, sizeof(path), &err, "%s/domains/%s/monitor.lock",
-                    root, name) >= 0 &&
-        xo_read_file(&buf, NULL, path, 64, &err) == 0) {
+                    root, name) < 0) {
+        xo_err_clear(&err);
+        return -1;
+    }
+    /* The kernel's word first: the pid in the file is the one the monitor
+     * had in its own PID namespace, which may name another process here
+     * (helper-95). */
+    if (stat(path, &st) == 0 && (pid = lock_holder(&st)) >= 0)
+        return pid;
+    if (xo_read_file(&buf, NULL, path, 64, &err) == 0) {
         char *end;
         pid = strtol(buf, &end, 10);
         if (end == buf || pid <= 1)

@@ -111,7 +111,9 @@ bool state_monitor_alive(const char *root, const char *name);
 /* Takes the monitor lock (non-blocking); returns the fd or -1 with err. */
 int state_monitor_lock(const char *root, const char *name, xo_err *err);
 
-/* The pid the live monitor wrote into its lock file, or -1. */
+/* The live monitor's pid as this process sees it: the holder of its lock
+ * in /proc/locks, 0 when that holder is in a PID namespace not visible
+ * here; without such a line, the pid it wrote into the lock file; or -1. */
 long state_monitor_pid(const char *root, const char *name);
 
 /*

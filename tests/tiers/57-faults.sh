@@ -311,8 +311,9 @@ JSON
     # the volume); the next export to FILE works.
     if "${XR[@]}" volume create --size 4M --fs none ev >"$W/out" 2>&1; then
         for sig in INT TERM HUP; do
-            # (A background job ignores SIGINT unless given it back.)
-            pause_at volume-export.copied env --default-signal=INT "${XR[@]}" volume export ev "$S/ev-$sig.img"
+            # (A background job ignores SIGINT unless given it back, and one
+            # under nohup SIGHUP: an ignored signal is the caller's wish.)
+            pause_at volume-export.copied env --default-signal=INT,HUP,TERM "${XR[@]}" volume export ev "$S/ev-$sig.img"
             [ -n "$paused" ] && kill -s "$sig" "$paused"
             resume
             left=$(ls "$S" | grep "^ev-$sig.img")
