@@ -53,6 +53,7 @@ static int transfer_failed(xo_err *err, const struct http_client *c,
                       cc == CURLE_PARTIAL_FILE ||
                       cc == CURLE_OPERATION_TIMEDOUT || cc == CURLE_GOT_NOTHING;
     resp->tls_failed = cc == CURLE_SSL_CONNECT_ERROR;
+    resp->couldnt_connect = cc == CURLE_COULDNT_CONNECT;
     const char *to = resp->redirected_to;
     return xo_err_set(err, EIO, "%s%s%s%s: %s%s", url,
                       to[0] ? " (redirected by the registry to " : "", to,

@@ -54,6 +54,9 @@ struct http_resp {
     /* The TLS handshake failed (CURLE_SSL_CONNECT_ERROR): a server that
      * talks plain HTTP fails so. */
     bool tls_failed;
+    /* Nothing listened (CURLE_COULDNT_CONNECT): an insecure registry may
+     * talk plain HTTP on another port (port 80, named without one). */
+    bool couldnt_connect;
 };
 
 /* Opens libcurl on first use (http_lib.h; its error when that fails),

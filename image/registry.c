@@ -609,7 +609,7 @@ static char *certs_d_for(const char *host)
  * verify is no reason: that server talks TLS.  What crosses a network to
  * a registry not listed keeps HTTPS unless --plain-http.
  */
-static void insecure_plain_http(struct registry_source *rs)
+static void insecure_plain_http(struct registry_source *rs, bool listed)
 {
     char *url = xo_xasprintf("https://%s/v2/", rs->host);
     const char *const no_headers[] = {NULL};
@@ -618,9 +618,12 @@ static void insecure_plain_http(struct registry_source *rs)
     size_t len = 0;
     xo_err e = XO_ERR_INIT;
     bool plain = false;
+    /* One listed in daemon.json is also tried over HTTP when nothing
+     * listens for HTTPS, as Docker tries it (named without a port: 443,
+     * then 80); the loopback's rule stays the handshake (helper-95). */
     if (http_get_mem(&rs->http, url, no_headers, 64 * 1024, &body, &len, &resp,
                      &e) < 0 &&
-        resp.tls_failed) {
+        (resp.tls_failed || (listed && resp.couldnt_connect))) {
         /* A handshake also fails on a TLS server's alert (a client
          * certificate it wants, a protocol it refuses): plain HTTP only
          * when the server answers it (helper-76: an mTLS registry's error
@@ -681,7 +684,7 @@ int registry_source_new(struct image_source **src_r, const char *host,
         return -1;
     }
     if (!plain && !tls_configured && (insecure || http_host_is_loopback(host)))
-        insecure_plain_http(rs);
+        insecure_plain_http(rs, insecure);
     *src_r = &rs->base;
     return 0;
 }

@@ -717,19 +717,23 @@ auth:
     # docker does, so create can pull from it: by HOST:PORT or by CIDR,
     # and only those listed.  The test's registry serves reg-http's data
     # on 10.99.0.1 in a network namespace of its own.
-    sed "s/addr: 127.0.0.1:[0-9]*/addr: 10.99.0.1:5000/" "$W/reg-http/config.yml" >"$W/reg-ns.yml"
-    in_ns_registry() { # DAEMON-JSON-TEXT: pull small:1 from 10.99.0.1:5000 with it
+    in_ns_registry() { # DAEMON-JSON-TEXT [PORT]: pull small:1 from 10.99.0.1[:PORT] with it
+        local port=${2:-5000} hp=10.99.0.1:${2:-5000}
+        [ "$port" = 80 ] && hp=10.99.0.1
+        sed "s/addr: 127.0.0.1:[0-9]*/addr: 10.99.0.1:$port/" "$W/reg-http/config.yml" >"$W/reg-ns.yml"
         printf '%s' "$1" >"$W/daemon.json"
         rm -rf "$W/rootins"
         unshare -n sh -c "ip link set lo up && ip addr add 10.99.0.1/32 dev lo || exit 1
             docker-registry serve '$W/reg-ns.yml' >/dev/null 2>&1 & p=\$!
-            for i in \$(seq 50); do curl -s -o /dev/null http://10.99.0.1:5000/v2/ && break; sleep 0.1; done
-            XL_OCI_DOCKER_DAEMON_JSON='$W/daemon.json' '$top/$XO' --root '$W/rootins' pull -q docker://10.99.0.1:5000/small:1; rc=\$?; kill \$p; exit \$rc"
+            for i in \$(seq 50); do curl -s -o /dev/null http://$hp/v2/ && break; sleep 0.1; done
+            XL_OCI_DOCKER_DAEMON_JSON='$W/daemon.json' '$top/$XO' --root '$W/rootins' pull -q docker://$hp/small:1; rc=\$?; kill \$p; exit \$rc"
     }
     check "registry: a plain-HTTP registry off the loopback listed in daemon.json's insecure-registries" \
         in_ns_registry '{"insecure-registries": ["10.99.0.1:5000"]}'
     check "registry: ... listed by a CIDR holding it" \
         in_ns_registry '{"debug": true, "insecure-registries": ["192.168.0.0/16", "10.99.0.0/24"]}'
+    check "registry: ... listed without a port, serving plain HTTP on port 80 only (HTTPS refused, then HTTP)" \
+        in_ns_registry '{"insecure-registries": ["10.99.0.1"]}' 80
     refuse "registry: ... not listed (another port, another net): HTTPS stays" "pull with --plain-http" \
         in_ns_registry '{"insecure-registries": ["10.99.0.1:5001", "10.98.0.0/16", "registry.local"]}'
     refuse "registry: a daemon.json that is not JSON is named" "daemon.json: invalid JSON.*Docker's daemon configuration\\|Docker's daemon configuration.*daemon.json" \
