@@ -28,6 +28,27 @@ void domcfg_sysctl_set(struct domain_config *dc, const char *name,
     dc->sysctls[dc->n_sysctls] = NULL;
 }
 
+/* Text quoted in a message: whole up to SHOWN_MAX bytes, else its first
+ * bytes (not cutting a UTF-8 character) and "...".  An item may be 4096
+ * bytes (DC_MAX_STRING): quoted whole, it pushed the reason off the end
+ * of the message (helper-97). */
+#define SHOWN_MAX 64
+
+static const char *shown(char buf[SHOWN_MAX + 4], const char *s, size_t len)
+{
+    if (len <= SHOWN_MAX) {
+        memcpy(buf, s, len);
+        buf[len] = '\0';
+        return buf;
+    }
+    size_t n = SHOWN_MAX - 4;
+    while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+        n--;
+    memcpy(buf, s, n);
+    memcpy(buf + n, "...", 4);
+    return buf;
+}
+
 int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
                          xo_err *err)
 {
@@ -37,14 +58,21 @@ int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
-        char name[OCI_SYSCTL_MAX_NAME + 1];
+        char name[OCI_SYSCTL_MAX_NAME + 1], buf[SHOWN_MAX + 4];
         const char *value = NULL, *why = NULL;
-        if (oci_sysctl_split(items[i], name, &value) < 0)
+        size_t nlen = strcspn(items[i], "=");
+        if (items[i][nlen] == '=' && nlen > OCI_SYSCTL_MAX_NAME)
+            rc = app_cfg_bad_value(
+                ac, "oci_sysctl", err,
+                "name \"%s\" is %zu bytes: a sysctl name is at most %d",
+                shown(buf, items[i], nlen), nlen, OCI_SYSCTL_MAX_NAME);
+        else if (oci_sysctl_split(items[i], name, &value) < 0)
             rc = app_cfg_bad_value(ac, "oci_sysctl", err,
-                                   "\"%s\" is not NAME=VALUE", items[i]);
+                                   "\"%s\" is not NAME=VALUE",
+                                   shown(buf, items[i], strlen(items[i])));
         else if ((why = oci_sysctl_problem(name, value)))
-            rc = app_cfg_bad_value(ac, "oci_sysctl", err, "\"%s\" %s", items[i],
-                                   why);
+            rc = app_cfg_bad_value(ac, "oci_sysctl", err, "\"%s\" %s",
+                                   shown(buf, items[i], strlen(items[i])), why);
         else
             domcfg_sysctl_set(dc, name, value);
     }
