@@ -409,6 +409,14 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
     if (r && !vif_valid_ipv4(s, false))
         return app_cfg_bad_value(ac, "oci_gateway", err,
                                  "\"%s\" is not an IPv4 address", s);
+    /* Its route goes through the first vif: with none it would route
+     * nothing, and was dropped without a word (helper-97).  Refused, as
+     * oci_ports without oci_network is. */
+    if (r && dc->n_vifs == 0)
+        return app_cfg_bad_value(
+            ac, "oci_gateway", err,
+            "\"%s\": the container has no interface to reach it through: add a vif or an oci_network, or leave oci_gateway out",
+            s);
     if (r)
         dc->gateway = xo_xstrdup(s);
     char **dns = NULL;
