@@ -38,6 +38,35 @@ struct xlu417_config {
     char *config_source;
 };
 
+/*
+ * Its lists and values, as private (libxlu_internal.h of 4.17).  A value
+ * keeps where the parser found it: a list item's loc.first_line is the
+ * line it was written on.  A list written over several lines, or added
+ * to with += (libxlutil moves the earlier setting's items into the last
+ * setting's list), has items on other lines than its setting's, and an
+ * error about an item names the item's line (helper-97: a bad item of
+ * the first line was blamed on the line of the +=).  check_items()
+ * cross-checks every walked item with the public getters.
+ */
+struct xlu417_value;
+
+struct xlu417_list {
+    int avalues;
+    int nvalues;
+    struct xlu417_value **values;
+};
+
+struct xlu417_value {
+    enum XLU_ConfigValueType type;
+    union {
+        char *string;
+        struct xlu417_list list;
+    } u;
+    struct {
+        int first_line, first_column, last_line, last_column;
+    } loc;
+};
+
 enum key_type { KEY_STRING, KEY_LIST, KEY_LONG };
 
 struct key_def {
@@ -98,6 +127,7 @@ struct app_cfg {
     char *report_buf; /* libxlutil's diagnostics, for syntax errors */
     size_t report_len;
     FILE *report;
+    int lines; /* at most this many lines: a bound on items' lines */
 };
 
 static const struct key_def *find_key(const char *name)
@@ -304,12 +334,59 @@ char *app_cfg_where_file(const struct app_cfg *ac, const char *key)
                     : xo_xstrdup(ac->path);
 }
 
-static int verr(const struct app_cfg *ac, const char *key, xo_err *err,
-                const char *fmt, va_list ap)
+/* The item of `key`'s list (as libxlutil's getters see it), or NULL. */
+static const struct xlu417_value *item_value(const struct app_cfg *ac,
+                                             const char *key, size_t index)
+{
+    XLU_ConfigList *l;
+    int n = 0;
+    if (xo_xlu.cfg_get_list(ac->xlu, key, &l, &n, 1) || index >= (size_t)n)
+        return NULL;
+    return ((const struct xlu417_list *)l)->values[index];
+}
+
+int app_cfg_item_line(const struct app_cfg *ac, const char *key, size_t index)
+{
+    const struct xlu417_value *v = item_value(ac, key, index);
+    return v ? v->loc.first_line : key_line(ac, key);
+}
+
+ptrdiff_t app_cfg_item_index(const struct app_cfg *ac, const char *key,
+                             const char *text)
+{
+    XLU_ConfigList *l;
+    int n = 0;
+    if (xo_xlu.cfg_get_list(ac->xlu, key, &l, &n, 1))
+        return -1;
+    for (int i = n - 1; i >= 0; i--) {
+        const char *item = xo_xlu.cfg_get_listitem(l, i);
+        if (item && strcmp(item, text) == 0)
+            return i;
+    }
+    return -1;
+}
+
+char *app_cfg_where_item(const struct app_cfg *ac, const char *key,
+                         size_t index)
+{
+    int line = app_cfg_item_line(ac, key, index);
+    return line > 0 ? xo_xasprintf("%s:%d: %s", ac->path, line, key)
+                    : xo_xasprintf("%s: %s", ac->path, key);
+}
+
+char *app_cfg_where_item_file(const struct app_cfg *ac, const char *key,
+                              size_t index)
+{
+    int line = app_cfg_item_line(ac, key, index);
+    return line > 0 ? xo_xasprintf("%s:%d", ac->path, line)
+                    : xo_xstrdup(ac->path);
+}
+
+static int verr(const struct app_cfg *ac, const char *key, int line,
+                xo_err *err, const char *fmt, va_list ap)
 {
     char msg[512];
     vsnprintf(msg, sizeof(msg), fmt, ap); /* may truncate: a message */
-    int line = key_line(ac, key);
     if (line > 0)
         return xo_err_set(err, EINVAL, "%s:%d: %s: %s", ac->path, line, key,
                           msg);
@@ -321,7 +398,17 @@ int app_cfg_bad_value(const struct app_cfg *ac, const char *key, xo_err *err,
 {
     va_list ap;
     va_start(ap, fmt);
-    verr(ac, key, err, fmt, ap);
+    verr(ac, key, key_line(ac, key), err, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int app_cfg_bad_item(const struct app_cfg *ac, const char *key, size_t index,
+                     xo_err *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    verr(ac, key, app_cfg_item_line(ac, key, index), err, fmt, ap);
     va_end(ap);
     return -1;
 }
@@ -340,6 +427,32 @@ static bool has_type(const struct app_cfg *ac, const struct key_def *k)
         return xo_xlu.cfg_get_list(ac->xlu, k->name, &l, NULL, 1) == 0;
     }
     return false;
+}
+
+/* The items of list `key` as walked (struct xlu417_list) are the ones
+ * the public getters give, each with a line inside the file. */
+static int check_items(const struct app_cfg *ac, const char *key, xo_err *err)
+{
+    XLU_ConfigList *l;
+    int n = 0;
+    if (xo_xlu.cfg_get_list(ac->xlu, key, &l, &n, 1))
+        return 0;
+    const struct xlu417_list *wl = (const struct xlu417_list *)l;
+    bool ok = n >= 0 && wl->nvalues == n && (n == 0 || wl->values);
+    for (int i = 0; ok && i < n; i++) {
+        const struct xlu417_value *v = wl->values[i];
+        const char *item = xo_xlu.cfg_get_listitem(l, i);
+        ok = v &&
+             (item ? v->type == XLU_STRING && v->u.string == item
+                   : v->type == XLU_LIST) &&
+             v->loc.first_line >= 1 && v->loc.first_line <= ac->lines;
+    }
+    if (!ok)
+        return xo_err_set(
+            err, EPROTO,
+            "%s: cannot walk libxlutil's list %s (libxlutil is not 4.17?)",
+            ac->path, key);
+    return 0;
 }
 
 static int check_keys(struct app_cfg *ac, xo_err *err)
@@ -393,6 +506,8 @@ static int check_keys(struct app_cfg *ac, xo_err *err)
             return xo_err_set(err, EINVAL, "%s:%d: %s: must be %s", ac->path,
                               key_line(ac, k->name), s->name,
                               type_name(k->type));
+        if (k->type == KEY_LIST && check_items(ac, k->name, err) < 0)
+            return -1;
     }
     return 0;
 }
@@ -451,6 +566,10 @@ int app_cfg_read_data(struct app_cfg **out_r, const char *name,
     if (xo_xenlight_load(err) < 0)
         return -1;
     struct app_cfg *ac = app_cfg_new(name);
+    ac->lines = 1;
+    for (const char *p = data; (p = memchr(p, '\n', len - (size_t)(p - data)));
+         p++)
+        ac->lines++;
     if (xo_xlu.cfg_readdata(ac->xlu, data, (int)len)) {
         /* libxlutil says where: "FILE:LINE: config parsing error ..." */
         int rc = xo_err_set(err, EINVAL, "%s", report_text(ac));
@@ -527,13 +646,14 @@ static int get_list(const struct app_cfg *ac, const char *key, size_t max,
         const char *item = xo_xlu.cfg_get_listitem(l, i);
         if (!item) {
             xo_strv_free(v);
-            return app_cfg_bad_value(ac, key, err, "item %d must be a string",
-                                     i);
+            return app_cfg_bad_item(ac, key, (size_t)i, err,
+                                    "item %d must be a string", i);
         }
         if (strlen(item) > item_max) {
             xo_strv_free(v);
-            return app_cfg_bad_value(
-                ac, key, err, "item %d longer than %zu bytes", i, item_max);
+            return app_cfg_bad_item(ac, key, (size_t)i, err,
+                                    "item %d longer than %zu bytes", i,
+                                    item_max);
         }
         v[i] = xo_xstrdup(item);
     }

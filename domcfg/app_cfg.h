@@ -59,6 +59,24 @@ char *app_cfg_where(const struct app_cfg *ac, const char *key);
  * the key itself; never NULL.  Free it. */
 char *app_cfg_where_file(const struct app_cfg *ac, const char *key);
 
+/*
+ * The same for an item of a list key (`index` from 0, as app_cfg_list
+ * gives them): the line the item was written on, which is not the key's
+ * where the list spans lines or is added to with +=.  Without such an
+ * item, the key's line.
+ */
+int app_cfg_bad_item(const struct app_cfg *ac, const char *key, size_t index,
+                     xo_err *err, const char *fmt, ...) XO_PRINTF(5, 6);
+char *app_cfg_where_item(const struct app_cfg *ac, const char *key,
+                         size_t index);
+char *app_cfg_where_item_file(const struct app_cfg *ac, const char *key,
+                              size_t index);
+/* The item's line (0 when neither item nor key is known). */
+int app_cfg_item_line(const struct app_cfg *ac, const char *key, size_t index);
+/* The index of the last item of `key` equal to `text`, or -1. */
+ptrdiff_t app_cfg_item_index(const struct app_cfg *ac, const char *key,
+                             const char *text);
+
 /* libxlutil's own handle, for xlu_disk_parse; borrowed. */
 struct XLU_Config *app_cfg_xlu(const struct app_cfg *ac);
 

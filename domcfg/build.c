@@ -268,7 +268,7 @@ static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (vif_parse(&dc->vifs[i], vifs[i], err) < 0) {
-            rc = app_cfg_bad_value(ac, "vif", err, "%s", xo_err_msg(err));
+            rc = app_cfg_bad_item(ac, "vif", i, err, "%s", xo_err_msg(err));
             break;
         }
         dc->n_vifs++;
@@ -296,15 +296,15 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
         xo_xl.device_disk_init(&disk);
         const char *spec = disks[i];
         if (xo_xlu.disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
-            rc = app_cfg_bad_value(ac, "disk", err,
-                                   "\"%s\" is not a valid xl disk spec", spec);
+            rc = app_cfg_bad_item(ac, "disk", i, err,
+                                  "\"%s\" is not a valid xl disk spec", spec);
         } else {
             /* Our own disks take xvda.. in order; refuse a clash. */
             for (size_t k = 0; k < first_free && rc == 0; k++) {
                 char *ours = domcfg_vdev_name(k);
                 if (disk.vdev && strcmp(disk.vdev, ours) == 0)
-                    rc = app_cfg_bad_value(
-                        ac, "disk", err,
+                    rc = app_cfg_bad_item(
+                        ac, "disk", i, err,
                         "vdev %s is used by the container's own disks (use xvd%c or later)",
                         ours, (char)('a' + first_free));
                 free(ours);
@@ -426,8 +426,8 @@ static int build_network(struct domain_config *dc, const struct app_cfg *ac,
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (!vif_valid_ipv4(dns[i], false))
-            rc = app_cfg_bad_value(ac, "oci_dns", err,
-                                   "\"%s\" is not an IPv4 address", dns[i]);
+            rc = app_cfg_bad_item(ac, "oci_dns", i, err,
+                                  "\"%s\" is not an IPv4 address", dns[i]);
         else
             dc->dns[dc->n_dns++] = xo_xstrdup(dns[i]);
     }

@@ -67,6 +67,7 @@ void domain_config_dispose(struct domain_config *dc)
         free(dc->volumes[i].fstype);
         free(dc->volumes[i].subpath);
         free(dc->volumes[i].share_dir);
+        free(dc->volumes[i].where);
     }
     for (size_t i = 0; i < dc->n_bind_entries; i++) {
         free(dc->bind_entries[i].path);

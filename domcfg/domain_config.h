@@ -95,6 +95,11 @@ struct dc_volume {
                       source is then the host's file or directory */
     char *share_dir;  /* SHARE: the directory, once source names the view
                         QEMU serves (xl-plugin/share_views.h); NULL before */
+    /* "FILE:LINE: oci_volumes" of the app.cfg item it came from, the
+     * item's own line (app_cfg_where_item), for errors found once the
+     * app_cfg is gone; NULL for the image's Volumes and a runtime spec's
+     * mounts.  oci_volumes' item i is dc->volumes[i]. */
+    char *where;
     bool read_only;
     bool mkfs;      /* NAMED ":mkfs": a blank volume may be formatted */
     bool anonymous; /* NAMED: made for the image's Volumes by create */

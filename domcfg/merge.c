@@ -139,8 +139,8 @@ static int merge_args(struct domain_config *dc, const struct app_cfg *ac,
             dc->image_config_path, app_cfg_path(ac));
     /* app.cfg's key, by file and line; the image's field, by file. */
     if (dc->args[0][0] == '\0' && prog_key)
-        return app_cfg_bad_value(
-            ac, prog_key, err,
+        return app_cfg_bad_item(
+            ac, prog_key, 0, err,
             "nothing to run: the program (its first word) is an empty string");
     if (dc->args[0][0] == '\0')
         return xo_err_set(
@@ -168,8 +168,8 @@ static int merge_env(struct domain_config *dc, const struct app_cfg *ac,
         }
     for (size_t i = 0; i < n_cfg; i++)
         if (!is_key_value(env[i])) {
-            int rc = app_cfg_bad_value(ac, "oci_env", err,
-                                       "\"%s\" is not KEY=VALUE", env[i]);
+            int rc = app_cfg_bad_item(ac, "oci_env", i, err,
+                                      "\"%s\" is not KEY=VALUE", env[i]);
             xo_strv_free(env);
             return rc;
         }

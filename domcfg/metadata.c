@@ -197,13 +197,13 @@ static int merge_cfg_labels(struct domain_config *dc, const struct app_cfg *ac,
         for (size_t j = 0; j < i && rc == 0; j++)
             if (strncmp(items[j], items[i], klen) == 0 &&
                 items[j][klen] == '=' && items[i][klen] == '=')
-                rc = app_cfg_bad_value(ac, "oci_labels", err,
-                                       "key \"%.*s\" is given twice",
-                                       (int)(klen > 64 ? 64 : klen), items[i]);
+                rc = app_cfg_bad_item(ac, "oci_labels", i, err,
+                                      "key \"%.*s\" is given twice",
+                                      (int)(klen > 64 ? 64 : klen), items[i]);
         if (rc == 0 && add_entry(dc, items[i], err) < 0) {
             char *why = xo_xstrdup(xo_err_msg(err));
             xo_err_clear(err);
-            rc = app_cfg_bad_value(ac, "oci_labels", err, "%s", why);
+            rc = app_cfg_bad_item(ac, "oci_labels", i, err, "%s", why);
             free(why);
         }
     }

@@ -48,13 +48,13 @@ static bool valid_ipv6(const char *s)
 
 /* One oci_network entry into a new vif `v` (zeroed by the caller). */
 static int parse_network(struct dc_vif *v, const struct app_cfg *ac,
-                         const char *entry, xo_err *err)
+                         const char *entry, size_t index, xo_err *err)
 {
     const char *colon = strchr(entry, ':');
     size_t nlen = colon ? (size_t)(colon - entry) : strlen(entry);
     if (!valid_network_name(entry, nlen))
-        return app_cfg_bad_value(
-            ac, "oci_network", err,
+        return app_cfg_bad_item(
+            ac, "oci_network", index, err,
             "\"%s\": network name must be 1-%d of [a-z0-9-], not starting or ending with '-'",
             entry, DC_MAX_NETWORK_NAME);
     v->network = xo_xstrndup(entry, nlen);
@@ -62,13 +62,13 @@ static int parse_network(struct dc_vif *v, const struct app_cfg *ac,
         return 0;
     const char *opt = colon + 1;
     if (strncmp(opt, "ip=", 3) != 0)
-        return app_cfg_bad_value(ac, "oci_network", err,
-                                 "\"%s\": unknown option \"%s\" (only ip=ADDR)",
-                                 entry, opt);
+        return app_cfg_bad_item(ac, "oci_network", index, err,
+                                "\"%s\": unknown option \"%s\" (only ip=ADDR)",
+                                entry, opt);
     if (!valid_ipv4(opt + 3))
-        return app_cfg_bad_value(ac, "oci_network", err,
-                                 "\"%s\": ip=%s is not an IPv4 address", entry,
-                                 opt + 3);
+        return app_cfg_bad_item(ac, "oci_network", index, err,
+                                "\"%s\": ip=%s is not an IPv4 address", entry,
+                                opt + 3);
     v->static_ip = xo_xstrdup(opt + 3);
     return 0;
 }
@@ -84,8 +84,8 @@ int net_request_parse_networks(struct domain_config *dc,
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         if (dc->n_vifs == DC_MAX_VIFS) {
-            rc = app_cfg_bad_value(
-                ac, "oci_network", err,
+            rc = app_cfg_bad_item(
+                ac, "oci_network", i, err,
                 "\"%s\": more than %d vifs in all (vif and oci_network)",
                 nets[i], DC_MAX_VIFS);
             break;
@@ -93,13 +93,13 @@ int net_request_parse_networks(struct domain_config *dc,
         struct dc_vif *v = &dc->vifs[dc->n_vifs];
         memset(v, 0, sizeof(*v));
         dc->n_vifs++; /* disposed with the others even when half made */
-        if ((rc = parse_network(v, ac, nets[i], err)) < 0)
+        if ((rc = parse_network(v, ac, nets[i], i, err)) < 0)
             break;
         for (size_t j = 0; j + 1 < dc->n_vifs; j++)
             if (dc->vifs[j].network &&
                 strcmp(dc->vifs[j].network, v->network) == 0)
-                rc = app_cfg_bad_value(
-                    ac, "oci_network", err,
+                rc = app_cfg_bad_item(
+                    ac, "oci_network", i, err,
                     "\"%s\": network %s is listed twice (one vif per network)",
                     nets[i], v->network);
     }
@@ -131,16 +131,16 @@ int net_request_parse_ports(struct domain_config *dc, const struct app_cfg *ac,
         size_t got = 0;
         if (xo_port_spec_expand(p, DC_MAX_PORTS - dc->n_ports, &got, ports[i],
                                 &why) < 0) {
-            rc =
-                app_cfg_bad_value(ac, "oci_ports", err, "%s", xo_err_msg(&why));
+            rc = app_cfg_bad_item(ac, "oci_ports", i, err, "%s",
+                                  xo_err_msg(&why));
             xo_err_clear(&why);
             break;
         }
         for (size_t k = 0; k < got && rc == 0; k++)
             for (size_t j = 0; j < dc->n_ports + k && rc == 0; j++)
                 if (xo_port_spec_clash(&dc->ports[j], &p[k]))
-                    rc = app_cfg_bad_value(
-                        ac, "oci_ports", err,
+                    rc = app_cfg_bad_item(
+                        ac, "oci_ports", i, err,
                         "\"%s\": host port %u/%s is published twice", ports[i],
                         p[k].host_port, xo_port_spec_proto(&p[k]));
         if (rc == 0)

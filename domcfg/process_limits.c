@@ -64,21 +64,21 @@ static int parse_value(const char *s, size_t len, uint64_t *v)
 
 /* "name=SOFT[:HARD]", Docker's --ulimit syntax (name: nofile, nproc, ...). */
 static int parse_rlimit(struct domain_config *dc, const struct app_cfg *ac,
-                        const char *item, xo_err *err)
+                        const char *item, size_t index, xo_err *err)
 {
     const char *eq = strchr(item, '=');
     char name[32] = "RLIMIT_";
     size_t nl = eq ? (size_t)(eq - item) : 0;
     if (!eq || nl == 0 || nl > 16)
-        return app_cfg_bad_value(ac, "oci_rlimits", err,
-                                 "\"%s\" is not NAME=SOFT[:HARD]", item);
+        return app_cfg_bad_item(ac, "oci_rlimits", index, err,
+                                "\"%s\" is not NAME=SOFT[:HARD]", item);
     for (size_t i = 0; i < nl; i++)
         name[7 + i] = (char)toupper((unsigned char)item[i]);
     name[7 + nl] = '\0';
     int res = oci_rlimit_from_name(name);
     if (res < 0)
-        return app_cfg_bad_value(
-            ac, "oci_rlimits", err,
+        return app_cfg_bad_item(
+            ac, "oci_rlimits", index, err,
             "\"%.*s\" is not a resource limit (nofile, nproc, core, stack, memlock, ...)",
             (int)nl, item);
     const char *v = eq + 1, *colon = strchr(v, ':');
@@ -86,13 +86,13 @@ static int parse_rlimit(struct domain_config *dc, const struct app_cfg *ac,
     if (parse_value(v, colon ? (size_t)(colon - v) : strlen(v), &soft) < 0 ||
         parse_value(colon ? colon + 1 : v, strlen(colon ? colon + 1 : v),
                     &hard) < 0)
-        return app_cfg_bad_value(ac, "oci_rlimits", err,
-                                 "\"%s\": limits are numbers or \"unlimited\"",
-                                 item);
+        return app_cfg_bad_item(ac, "oci_rlimits", index, err,
+                                "\"%s\": limits are numbers or \"unlimited\"",
+                                item);
     if (soft > hard)
-        return app_cfg_bad_value(ac, "oci_rlimits", err,
-                                 "\"%s\": the soft limit is above the hard one",
-                                 item);
+        return app_cfg_bad_item(ac, "oci_rlimits", index, err,
+                                "\"%s\": the soft limit is above the hard one",
+                                item);
     set_limit(dc, res, soft, hard);
     return 0;
 }
@@ -123,7 +123,7 @@ int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++)
-        rc = parse_rlimit(dc, ac, items[i], err);
+        rc = parse_rlimit(dc, ac, items[i], i, err);
     xo_strv_free(items);
     return rc;
 }

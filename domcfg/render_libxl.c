@@ -155,9 +155,9 @@ static int add_nic(libxl_domain_config *d, const struct dc_vif *v, int devid,
     if (v->mtu)
         nic->mtu = (int)v->mtu;
     if (v->rate && xo_xlu.vif_parse_rate(app_cfg_xlu(ac), v->rate, nic))
-        return app_cfg_bad_value(ac, "vif", err,
-                                 "rate=%s is not a valid rate (e.g. 10Mb/s)",
-                                 v->rate);
+        return app_cfg_bad_item(ac, "vif", (size_t)devid, err,
+                                "rate=%s is not a valid rate (e.g. 10Mb/s)",
+                                v->rate);
     return 0;
 }
 
@@ -256,8 +256,8 @@ int domcfg_to_libxl(libxl_domain_config *d, const struct domain_config *dc,
         libxl_device_disk *disk = new_disk(d);
         const char *spec = dc->disks[i];
         if (xo_xlu.disk_parse(app_cfg_xlu(ac), 1, &spec, disk))
-            return app_cfg_bad_value(
-                ac, "disk", err, "\"%s\" is not a valid xl disk spec", spec);
+            return app_cfg_bad_item(ac, "disk", i, err,
+                                    "\"%s\" is not a valid xl disk spec", spec);
     }
     for (size_t i = 0; i < dc->n_vifs; i++)
         if (add_nic(d, &dc->vifs[i], (int)i, ac, err) < 0)

@@ -62,17 +62,17 @@ int domcfg_sysctls_build(struct domain_config *dc, const struct app_cfg *ac,
         const char *value = NULL, *why = NULL;
         size_t nlen = strcspn(items[i], "=");
         if (items[i][nlen] == '=' && nlen > OCI_SYSCTL_MAX_NAME)
-            rc = app_cfg_bad_value(
-                ac, "oci_sysctl", err,
+            rc = app_cfg_bad_item(
+                ac, "oci_sysctl", i, err,
                 "name \"%s\" is %zu bytes: a sysctl name is at most %d",
                 shown(buf, items[i], nlen), nlen, OCI_SYSCTL_MAX_NAME);
         else if (oci_sysctl_split(items[i], name, &value) < 0)
-            rc = app_cfg_bad_value(ac, "oci_sysctl", err,
-                                   "\"%s\" is not NAME=VALUE",
-                                   shown(buf, items[i], strlen(items[i])));
+            rc = app_cfg_bad_item(ac, "oci_sysctl", i, err,
+                                  "\"%s\" is not NAME=VALUE",
+                                  shown(buf, items[i], strlen(items[i])));
         else if ((why = oci_sysctl_problem(name, value)))
-            rc = app_cfg_bad_value(ac, "oci_sysctl", err, "\"%s\" %s",
-                                   shown(buf, items[i], strlen(items[i])), why);
+            rc = app_cfg_bad_item(ac, "oci_sysctl", i, err, "\"%s\" %s",
+                                  shown(buf, items[i], strlen(items[i])), why);
         else
             domcfg_sysctl_set(dc, name, value);
     }

@@ -103,13 +103,13 @@ static int parse_share(struct dc_volume *v, char **f, size_t n, size_t i,
 {
     if (n < 3 || !domcfg_valid_guest_path(f[1]) ||
         !domcfg_valid_guest_path(f[2]))
-        return app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        return app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: share:/DIR:/TARGET[:ro|rw], DIR and TARGET absolute paths other than / without \"..\", ':' or ','",
             i);
     if (n > 4 || (n == 4 && strcmp(f[3], "ro") && strcmp(f[3], "rw")))
-        return app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        return app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: \"%s\" is not an option here (share:/DIR:/TARGET[:ro|rw])",
             i, f[n - 1]);
     v->kind = DC_VOLUME_SHARE;
@@ -154,13 +154,13 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     if (strcmp(f[0], "share") == 0)
         return parse_share(v, f, n, i, ac, err);
     if (n < 2)
-        return app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        return app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: \"%s\" needs \":/TARGET\", an absolute path without \"..\", ':' or ','",
             i, f[0]);
     if (!domcfg_valid_guest_path(f[1]))
-        return app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        return app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: target \"%.200s\" is not an absolute path other than / without \"..\" or ','",
             i, f[1]);
     /* runc mounts its own /proc, /sys and /dev, and so does the loader:
@@ -172,8 +172,8 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     char *target = xo_xstrdup(f[1]);
     merge_clean_abs_path(target);
     if (kernel_path(target)) {
-        int rc = app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        int rc = app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: target %.200s is the kernel's (/proc, /sys or /dev itself): no volume can be mounted there",
             i, f[1]);
         free(target);
@@ -183,12 +183,12 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
     if (strcmp(f[0], "tmpfs") == 0) {
         v->kind = DC_VOLUME_TMPFS;
         if (n > 3)
-            return app_cfg_bad_value(
-                ac, "oci_volumes", err,
+            return app_cfg_bad_item(
+                ac, "oci_volumes", i, err,
                 "item %zu: tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%%", i);
         if (n == 3 && !domcfg_valid_tmpfs_size(f[2]))
-            return app_cfg_bad_value(
-                ac, "oci_volumes", err,
+            return app_cfg_bad_item(
+                ac, "oci_volumes", i, err,
                 "item %zu: size \"%.64s\": tmpfs:/TARGET[:SIZE], SIZE like 64m or 10%%",
                 i, f[2]);
         if (n == 3)
@@ -203,8 +203,8 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
         v->kind = DC_VOLUME_NAMED;
         v->name = xo_xstrdup(f[0]);
     } else {
-        int rc = app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        int rc = app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: \"%s\" is neither an absolute path, tmpfs, nor a volume name: %s",
             i, f[0], xo_err_msg(&why));
         xo_err_clear(&why);
@@ -219,16 +219,16 @@ static int parse_entry(struct dc_volume *v, char *spec, size_t i,
                    !v->mkfs) {
             v->mkfs = true;
         } else {
-            return app_cfg_bad_value(
-                ac, "oci_volumes", err,
+            return app_cfg_bad_item(
+                ac, "oci_volumes", i, err,
                 "item %zu: \"%s\" is not an option here (%s)", i, f[k],
                 v->kind == DC_VOLUME_NAMED ? "NAME:/TARGET[:ro|rw][:mkfs]"
                                            : "/FILE:/TARGET[:ro|rw]");
         }
     }
     if (v->mkfs && v->read_only)
-        return app_cfg_bad_value(
-            ac, "oci_volumes", err,
+        return app_cfg_bad_item(
+            ac, "oci_volumes", i, err,
             "item %zu: \":mkfs\" formats the volume, which \":ro\" forbids", i);
     return 0;
 }
@@ -311,11 +311,11 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
         struct dc_volume v = {.kind = DC_VOLUME_FILE};
         rc = parse_entry(&v, vols[i], i, ac, err);
         if (rc == 0 && target_taken(dc, v.target))
-            rc = app_cfg_bad_value(ac, "oci_volumes", err,
-                                   "target %s is given twice", v.target);
+            rc = app_cfg_bad_item(ac, "oci_volumes", i, err,
+                                  "target %s is given twice", v.target);
         if (rc == 0 && volume_taken(dc, &v))
-            rc = app_cfg_bad_value(
-                ac, "oci_volumes", err,
+            rc = app_cfg_bad_item(
+                ac, "oci_volumes", i, err,
                 "item %zu: %s \"%s\" is already this container's (%s): a volume is one disk, attached once; mount it once and use a subdirectory",
                 i, v.kind == DC_VOLUME_NAMED ? "volume" : "image",
                 v.kind == DC_VOLUME_NAMED ? v.name : v.source,
@@ -323,6 +323,7 @@ int domcfg_build_storage(struct domain_config *dc, const struct app_cfg *ac,
         if (rc == 0 && v.kind != DC_VOLUME_TMPFS && v.kind != DC_VOLUME_SHARE)
             v.vdev = domcfg_vdev_name(next++);
         if (rc == 0) {
+            v.where = app_cfg_where_item(ac, "oci_volumes", i);
             dc->volumes[dc->n_volumes++] = v;
         } else {
             free(v.source);

@@ -130,14 +130,15 @@ static int check_image_files_at(struct domain_config *dc, const char *wvol,
         if (v->kind != DC_VOLUME_FILE || !v->source)
             continue;
         const char *t = fstype_probe(v->source);
+        const char *w = v->where ? v->where : wvol; /* the item's line */
         if (!t) {
             struct stat st;
             if (stat(v->source, &st) < 0)
-                return xo_err_sys(err, "%s: %s", wvol, v->source);
+                return xo_err_sys(err, "%s: %s", w, v->source);
             return xo_err_set(
                 err, EINVAL,
                 "%s: %s holds no file system the loader mounts (ext4, erofs, squashfs) and is no qcow2 image",
-                wvol, v->source);
+                w, v->source);
         }
         v->qcow2 = strcmp(t, "qcow2") == 0;
     }

@@ -62,6 +62,7 @@ static void drop_anonymous(struct domain_config *dc, char ***targets_r,
                 dc->name, v->target);
             (*targets_r)[(*n_r)++] = v->target; /* made after the mount */
             free(v->vdev);
+            free(v->where);
             continue;
         }
         dc->volumes[k++] = *v;
@@ -78,6 +79,7 @@ static int check_supported(const struct create_opts *o,
                            const struct domain_config *dc, xo_err *err)
 {
     const char *what = NULL, *key = NULL;
+    bool at_block = false; /* key is oci_volumes, at fault in block */
     const char *wfs = dc->writable == DC_WRITABLE_DISK && dc->writable_source
                           ? fstype_probe(dc->writable_source)
                           : NULL;
@@ -113,7 +115,7 @@ static int check_supported(const struct create_opts *o,
         what = "disk (xl disk specs: use oci_volumes)", key = "disk";
     else if (block || dc->writable_volume)
         what = "volumes other than tmpfs and shares",
-        key = block ? "oci_volumes" : "oci_writable";
+        key = block ? "oci_volumes" : "oci_writable", at_block = block != NULL;
     else if (wfs && strcmp(wfs, "qcow2") == 0)
         what =
             "a qcow2 oci_writable image (the host mounts it through a loop device: use a raw ext4 image)",
@@ -127,7 +129,12 @@ static int check_supported(const struct create_opts *o,
     if (what) {
         /* "FILE:LINE: KEY: " where a key is at fault, else "FILE: " */
         char *where =
-            key && ac ? app_cfg_where_file(ac, key) : xo_xstrdup(o->cfg_path);
+            !key || !ac ? xo_xstrdup(o->cfg_path)
+            /* oci_volumes' item i is dc->volumes[i]: the item's line */
+            : at_block && block->where
+                ? app_cfg_where_item_file(ac, key,
+                                          (size_t)(block - dc->volumes))
+                : app_cfg_where_file(ac, key);
         xo_err_set(
             err, ENOTSUP,
             "%s: %s%s: not available for a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen)",
@@ -142,8 +149,13 @@ static int check_supported(const struct create_opts *o,
         const char *value = NULL;
         if (oci_sysctl_split(dc->sysctls[i], name, &value) == 0 &&
             !oci_sysctl_namespaced(name)) {
-            char *where = ac ? app_cfg_where_file(ac, "oci_sysctl")
-                             : xo_xstrdup(o->cfg_path);
+            /* The line of the item that set it (the last of its name). */
+            ptrdiff_t item =
+                ac ? app_cfg_item_index(ac, "oci_sysctl", dc->sysctls[i]) : -1;
+            char *where = !ac        ? xo_xstrdup(o->cfg_path)
+                          : item < 0 ? app_cfg_where_file(ac, "oci_sysctl")
+                                     : app_cfg_where_item_file(ac, "oci_sysctl",
+                                                               (size_t)item);
             xo_err_set(
                 err, ENOTSUP,
                 "%s: oci_sysctl: %s is the whole host's, not the container's: a NOHYPER container (oci_mode = \"nohyper\", or a host without Xen) may set only those the kernel keeps per namespace (net.*, fs.mqueue.*, the System V IPC ones, kernel.domainname)",

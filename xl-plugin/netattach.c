@@ -3,6 +3,7 @@
 #include "netattach.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,12 +33,15 @@ static struct dc_vif *managed_vif(struct domain_config *dc, size_t index,
     return NULL;
 }
 
-/* Prefixes err with where `key` is set ("FILE:LINE"), when known; -1. */
-static int wrap_where(const struct app_cfg *ac, const char *key, xo_err *err)
+/* Prefixes err with where `key` is set ("FILE:LINE"), or its item
+ * `index` when index >= 0, when known; -1. */
+static int wrap_where(const struct app_cfg *ac, const char *key,
+                      ptrdiff_t index, xo_err *err)
 {
     if (!ac)
         return -1;
-    char *where = app_cfg_where_file(ac, key);
+    char *where = index >= 0 ? app_cfg_where_item_file(ac, key, (size_t)index)
+                             : app_cfg_where_file(ac, key);
     xo_err_wrap(err, "%s", where);
     free(where);
     return -1;
@@ -53,7 +57,7 @@ static int publish_ports(const struct domain_config *dc,
      * they are (common/port_spec.h); netback's messages name the entry. */
     if (netback_publish(root, network, dc->name, dc->ports, dc->n_ports, flags,
                         err) < 0)
-        return wrap_where(ac, "oci_ports", err);
+        return wrap_where(ac, "oci_ports", -1, err);
     return 0;
 }
 
@@ -79,7 +83,7 @@ int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
             xo_err_wrap(err, "oci_network \"%s%s%s\"", v->network,
                         v->static_ip ? ":ip=" : "",
                         v->static_ip ? v->static_ip : "");
-            return wrap_where(ac, "oci_network", err);
+            return wrap_where(ac, "oci_network", (ptrdiff_t)i, err);
         }
         struct dc_net_attachment a = {
             .network = v->network,

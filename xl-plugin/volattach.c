@@ -244,8 +244,10 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
     }
     for (size_t i = 0; i < dc->n_volumes && rc == 0; i++) {
         struct dc_volume *v = &dc->volumes[i];
+        /* The item's own line, where oci_volumes spans lines or += */
+        const char *w = v->where ? v->where : wvol;
         if (v->kind == DC_VOLUME_SHARE)
-            rc = share_dir(v, wvol, err);
+            rc = share_dir(v, w, err);
         if (v->kind != DC_VOLUME_NAMED)
             continue;
         if (v->anonymous) {
@@ -260,7 +262,7 @@ static int resolve(struct domain_config *dc, const char *root, bool dry_run,
              reader_overlay(&a, path, root, v->name, dc->name, dry_run, err) <
                  0) ||
             domcfg_attach_volume(dc, i, NULL, &a, err) < 0)
-            rc = xo_err_wrap(err, "%s: %s", wvol, v->target);
+            rc = xo_err_wrap(err, "%s: %s", w, v->target);
         volstore_record_dispose(&r);
     }
     /* Read-only shares: QEMU is given a read-only view (share_views.h). */
@@ -274,7 +276,9 @@ int volattach_check_shares(struct domain_config *dc, xo_err *err)
     for (size_t i = 0; i < dc->n_volumes; i++)
         if (dc->volumes[i].kind == DC_VOLUME_SHARE &&
             share_dir(&dc->volumes[i],
-                      dc->where_volumes ? dc->where_volumes : "oci_volumes",
+                      dc->volumes[i].where ? dc->volumes[i].where
+                      : dc->where_volumes  ? dc->where_volumes
+                                           : "oci_volumes",
                       err) < 0)
             return -1;
     return 0;

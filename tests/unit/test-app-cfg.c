@@ -149,6 +149,70 @@ static void test_bounds(void **state)
     app_cfg_free(ac);
 }
 
+/*
+ * An item of a list is named at the line it was written on (helper-97):
+ * a list over several lines, and one added to with += (libxlutil moves
+ * the earlier items into the last setting's list, whose line is the
+ * +='s), put items on other lines than the key's.
+ */
+static void test_item_lines(void **state)
+{
+    (void)state;
+    struct app_cfg *ac = read_ok("name = \"x\"\n"
+                                 "oci_env = [ \"A=1\",\n"
+                                 "            \"B=2\" ]\n"
+                                 "memory = 64\n"
+                                 "oci_env += [ \"C=3\" ]\n"
+                                 "oci_env += [ \"A=1\" ]\n"
+                                 "disk = [\n"
+                                 "  \"d\", [ \"nested\" ],\n"
+                                 "\n"
+                                 "  \"e\" ]\n");
+    xo_err err = XO_ERR_INIT;
+    char **v = NULL;
+    size_t n = 0;
+    assert_int_equal(app_cfg_list(ac, "oci_env", 8, &v, &n, &err), 1);
+    assert_int_equal(n, 4);
+    assert_string_equal(v[0], "A=1");
+    assert_string_equal(v[2], "C=3");
+    xo_strv_free(v);
+    assert_int_equal(app_cfg_item_line(ac, "oci_env", 0), 2);
+    assert_int_equal(app_cfg_item_line(ac, "oci_env", 1), 3);
+    assert_int_equal(app_cfg_item_line(ac, "oci_env", 2), 5);
+    assert_int_equal(app_cfg_item_line(ac, "oci_env", 3), 6);
+    /* No such item: the key's line (its last setting's); no key: 0. */
+    assert_int_equal(app_cfg_item_line(ac, "oci_env", 4), 6);
+    assert_int_equal(app_cfg_item_line(ac, "oci_cmd", 0), 0);
+    assert_int_equal(app_cfg_item_line(ac, "disk", 0), 8);
+    assert_int_equal(app_cfg_item_line(ac, "disk", 1), 8);
+    assert_int_equal(app_cfg_item_line(ac, "disk", 2), 10);
+
+    assert_int_equal(app_cfg_bad_item(ac, "oci_env", 0, &err, "bad %d", 0), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg:2: oci_env: bad 0");
+    assert_int_equal(app_cfg_bad_item(ac, "oci_env", 2, &err, "bad"), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg:5: oci_env: bad");
+    assert_int_equal(app_cfg_bad_item(ac, "oci_cmd", 0, &err, "bad"), -1);
+    assert_string_equal(xo_err_msg(&err), "t.cfg: oci_cmd: bad");
+    /* get_list's own item errors name the item's line too. */
+    assert_int_equal(app_cfg_list(ac, "disk", 8, &v, &n, &err), -1);
+    assert_string_equal(xo_err_msg(&err),
+                        "t.cfg:8: disk: item 1 must be a string");
+    xo_err_clear(&err);
+
+    char *w = app_cfg_where_item(ac, "oci_env", 1);
+    assert_string_equal(w, "t.cfg:3: oci_env");
+    free(w);
+    w = app_cfg_where_item_file(ac, "oci_env", 2);
+    assert_string_equal(w, "t.cfg:5");
+    free(w);
+    /* The last item equal to a text (a name given twice keeps the last). */
+    assert_int_equal(app_cfg_item_index(ac, "oci_env", "A=1"), 3);
+    assert_int_equal(app_cfg_item_index(ac, "oci_env", "B=2"), 1);
+    assert_int_equal(app_cfg_item_index(ac, "oci_env", "Z=9"), -1);
+    assert_int_equal(app_cfg_item_index(ac, "oci_cmd", "A=1"), -1);
+    app_cfg_free(ac);
+}
+
 static void test_long_values(void **state)
 {
     (void)state;
@@ -303,6 +367,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_getters),
         cmocka_unit_test(test_bounds),
+        cmocka_unit_test(test_item_lines),
         cmocka_unit_test(test_long_values),
         cmocka_unit_test(test_unknown_and_wrong_type),
         cmocka_unit_test(test_syntax_errors),
