@@ -26,6 +26,7 @@
 #include "merge.h"
 #include "process_limits.h"
 #include "sysctls.h"
+#include "vdev.h"
 #include "vif.h"
 #include "volumes.h"
 #include "common/xenlight_lib.h"
@@ -282,6 +283,14 @@ static int build_vifs(struct domain_config *dc, const struct app_cfg *ac,
     return rc;
 }
 
+/*
+ * app.cfg's disk= lines after the container's own disks (xvda.. up to
+ * first_free).  vdevs are compared as libxl numbers them (vdev.h), not as
+ * text: 51712, d0p0 and 0xca00 are xvda to libxl, and two disks of one
+ * number fail its create late, with no line (helper-97).  A name libxl
+ * cannot number, a vdev of one of our disks or a partition of one, and a
+ * device another disk= item names already are refused here.
+ */
 static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
                        size_t first_free, xo_err *err)
 {
@@ -291,29 +300,61 @@ static int build_disks(struct domain_config *dc, const struct app_cfg *ac,
     if (r <= 0)
         return r;
     int rc = 0;
+    long numbers[DC_MAX_DISKS];
+    char *vdevs[DC_MAX_DISKS] = {NULL};
     for (size_t i = 0; i < n && rc == 0; i++) {
         libxl_device_disk disk;
         xo_xl.device_disk_init(&disk);
         const char *spec = disks[i];
+        long num = -1, part = 0, own = -1;
+        char name[32], shown[48] = "";
         if (xo_xlu.disk_parse(app_cfg_xlu(ac), 1, &spec, &disk)) {
             rc = app_cfg_bad_item(ac, "disk", i, err,
                                   "\"%s\" is not a valid xl disk spec", spec);
+        } else if (!disk.vdev || (num = domcfg_vdev_number(disk.vdev)) < 0) {
+            rc = app_cfg_bad_item(
+                ac, "disk", i, err,
+                "vdev %.64s is not a disk name libxl takes (xvdX[N], dDpP, hdX[N], sdX[N] or a device number; xl-disk-configuration(5))",
+                disk.vdev ? disk.vdev : "(none)");
         } else {
-            /* Our own disks take xvda.. in order; refuse a clash. */
-            for (size_t k = 0; k < first_free && rc == 0; k++) {
-                char *ours = domcfg_vdev_name(k);
-                if (disk.vdev && strcmp(disk.vdev, ours) == 0)
-                    rc = app_cfg_bad_item(
-                        ac, "disk", i, err,
-                        "vdev %s is used by the container's own disks (use xvd%c or later)",
-                        ours, (char)('a' + first_free));
-                free(ours);
-            }
-            if (rc == 0)
-                dc->disks[dc->n_disks++] = xo_xstrdup(spec);
+            domcfg_vdev_format(name, sizeof(name), num);
+            if (strcmp(disk.vdev, name) != 0)
+                /* cannot truncate: name is under 32 bytes */
+                snprintf(shown, sizeof(shown), " (%s)", name);
+            own = domcfg_vdev_pv_disk(num, &part);
+        }
+        /* Our own disks take xvda.. in order; refuse a clash, in any
+         * spelling, and a partition of one of them. */
+        if (rc == 0 && own >= 0 && (size_t)own < first_free) {
+            char *ours = domcfg_vdev_name((size_t)own);
+            if (part)
+                rc = app_cfg_bad_item(
+                    ac, "disk", i, err,
+                    "vdev %.64s%s is a partition of %s, one of the container's own disks (use xvd%c or later)",
+                    disk.vdev, shown, ours, (char)('a' + first_free));
+            else
+                rc = app_cfg_bad_item(
+                    ac, "disk", i, err,
+                    "vdev %.64s%s is used by the container's own disks (use xvd%c or later)",
+                    disk.vdev, shown, (char)('a' + first_free));
+            free(ours);
+        }
+        for (size_t k = 0; k < i && rc == 0; k++)
+            if (numbers[k] == num)
+                rc = app_cfg_bad_item(
+                    ac, "disk", i, err,
+                    "vdev %.64s names the device of item %zu's vdev %.64s (line %d): both are %s to libxl; give each disk a vdev of its own",
+                    disk.vdev, k, vdevs[k], app_cfg_item_line(ac, "disk", k),
+                    name);
+        if (rc == 0) {
+            numbers[i] = num;
+            vdevs[i] = xo_xstrdup(disk.vdev);
+            dc->disks[dc->n_disks++] = xo_xstrdup(spec);
         }
         xo_xl.device_disk_dispose(&disk);
     }
+    for (size_t i = 0; i < n; i++)
+        free(vdevs[i]);
     xo_strv_free(disks);
     return rc;
 }

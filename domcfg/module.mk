@@ -9,4 +9,4 @@ LIB_SRCS += domcfg/app_cfg.c domcfg/image_config.c domcfg/domain_config.c \
 	domcfg/runtime_spec_mounts.c domcfg/from_runtime_spec.c \
 	domcfg/runtime_spec_resources.c domcfg/runtime_spec_sysctl.c \
 	domcfg/runtime_spec_hooks.c \
-	domcfg/sysctls.c
+	domcfg/sysctls.c domcfg/vdev.c

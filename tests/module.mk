@@ -3,7 +3,7 @@
 UNIT_TESTS += tests/unit/test-common.c tests/unit/test-abi.c \
 	tests/unit/test-exec-channel.c
 UNIT_TESTS += tests/unit/test-app-cfg.c tests/unit/test-vif.c \
-	tests/unit/test-signals.c
+	tests/unit/test-signals.c tests/unit/test-vdev.c
 UNIT_TESTS += tests/unit/test-image-config.c
 UNIT_TESTS += tests/unit/test-domcfg.c
 UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
