@@ -34,7 +34,7 @@ UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.
 	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
 	tests/unit/test-restart-order.c \
 	tests/unit/test-stats.c tests/unit/test-monitor-filter.c \
-	tests/unit/test-monitor-placeholder.c
+	tests/unit/test-monitor-placeholder.c tests/unit/test-monitor-lock.c
 XLOCI_CMD_OBJS = $(XLOCI_CMD_SRCS:%.c=$(OBJ)/%.o)
 
 # xl-oci-runc: the runc-compatible CLI for containerd (runc.h), over the

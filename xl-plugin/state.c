@@ -11,10 +11,12 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/abi/event_journal.h"
 #include "common/alloc.h"
+#include "common/fault.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "image/fsat.h"
@@ -209,6 +211,10 @@ bool state_domain_exists(const char *root, const char *name)
     return access(dir, F_OK) == 0;
 }
 
+/* How long a monitor waits for readers' shared probes of its lock
+ * (state_monitor_alive) to end before it gives up taking it. */
+#define MONITOR_LOCK_WAIT_MS 5000
+
 int state_monitor_lock(const char *root, const char *name, xo_err *err)
 {
     char path[4096];
@@ -218,10 +224,26 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err)
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0)
         return xo_err_sys(err, "cannot open %s", path);
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-        int rc = xo_err_sys(err, "monitor lock %s", path);
-        close(fd);
-        return rc;
+    /* A monitor holds the lock exclusively for its whole life, a reader
+     * (state_monitor_alive) shared for an instant: a shared holder is
+     * waited for, an exclusive one is another monitor (EWOULDBLOCK). */
+    const struct timespec step = {0, 1000 * 1000};
+    for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) < 0; waited++) {
+        int rc = 0;
+        if (errno != EWOULDBLOCK || flock(fd, LOCK_SH | LOCK_NB) < 0)
+            rc = xo_err_sys(err, "monitor lock %s", path);
+        else if (flock(fd, LOCK_UN) < 0)
+            rc = xo_err_sys(err, "cannot unlock %s", path);
+        else if (waited >= MONITOR_LOCK_WAIT_MS)
+            rc = xo_err_set(
+                err, EBUSY,
+                "monitor lock %s: still held shared after %d s (a look at it that never ended)",
+                path, MONITOR_LOCK_WAIT_MS / 1000);
+        if (rc < 0) {
+            close(fd);
+            return rc;
+        }
+        nanosleep(&step, NULL);
     }
     /* The holder's pid, so destroy can stop it before removing state. */
     char pid[24];
@@ -292,12 +314,21 @@ long state_monitor_pid(const char *root, const char *name)
 
 bool state_monitor_alive(const char *root, const char *name)
 {
-    xo_err err = XO_ERR_INIT;
-    int fd = state_monitor_lock(root, name, &err);
-    bool alive = fd < 0 && err.errnum == EWOULDBLOCK;
-    xo_err_clear(&err);
-    if (fd >= 0)
-        close(fd);
+    char path[4096];
+    if (xo_path_fmt(path, sizeof(path), NULL, "%s/domains/%s/monitor.lock",
+                    root, name) < 0)
+        return false;
+    /* A look that leaves the lock as it found it: no file made, no pid
+     * written, and only a shared lock for an instant, which a monitor
+     * taking it waits out (state_monitor_lock).  An exclusive probe here
+     * made a starting monitor take the prober for another monitor and
+     * leave, with the prober's pid in the file. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    bool alive = flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+    XO_FAULT_POINT("monitor-probe.looked");
+    close(fd);
     return alive;
 }
 

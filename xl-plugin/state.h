@@ -106,9 +106,12 @@ bool state_domain_exists(const char *root, const char *name);
 /*
  * Monitor liveness: the monitor holds an exclusive flock on
  * <dir>/monitor.lock for its whole life.  Returns true when one holds it.
+ * Only looks: it creates and writes nothing, and holds the lock shared
+ * for an instant (state_monitor_lock waits that out).
  */
 bool state_monitor_alive(const char *root, const char *name);
-/* Takes the monitor lock (non-blocking); returns the fd or -1 with err. */
+/* Takes the monitor lock and writes this process's pid into it; returns
+ * the fd, or -1 with err: EWOULDBLOCK when another monitor holds it. */
 int state_monitor_lock(const char *root, const char *name, xo_err *err);
 
 /* The live monitor's pid as this process sees it: the holder of its lock

@@ -283,6 +283,31 @@ JSON
         sed 's/^/# /' "$W/paused.out"
         notok "a create under way: paused '$paused', status '$pst', create exit $rc"
     fi
+    # A look at the monitor's lock (status, paused in it) while the
+    # monitor takes the lock: the monitor waits it out and runs the
+    # container.  The look took the lock exclusively and wrote its own pid
+    # into it: the monitor took it for another monitor and left, the
+    # create failed ("did not start") with the prober's pid in the file.
+    pause_at create-nohyper.mounted "${XR[@]}" create "$S/sr.cfg"
+    csp=$sp cpaused=$paused
+    : >>"$S/state/domains/sr/monitor.lock" # as a monitor before it left it
+    pause_at monitor-probe.looked "${XR[@]}" status sr
+    [ -n "$cpaused" ] && kill -CONT "$cpaused"
+    sleep 1 # the monitor tries the lock meanwhile
+    resume
+    prc=$rc pp=$paused sp=$csp paused=$cpaused
+    resume
+    mp=$(head -1 "$S/state/domains/sr/monitor.lock" 2>/dev/null)
+    [ -n "$mp" ] || mp=none
+    if [ -n "$pp" ] && [ -n "$cpaused" ] && [ "$rc" = 0 ] && [ "$prc" = 0 ] &&
+        "${XR[@]}" status sr 2>/dev/null | grep -q '^state: *running' &&
+        tr '\0' ' ' <"/proc/$mp/cmdline" 2>/dev/null | grep -q "nohyper-monitor.* sr *\$"; then
+        ok "a look at the monitor lock while the monitor takes it: the monitor waits it out, the container runs"
+    else
+        sed 's/^/# /' "$W/paused.out"
+        notok "a look at the monitor lock while the monitor takes it: paused '$cpaused'/'$pp', create exit $rc, pid in monitor.lock '$mp': $(tr '\0' ' ' <"/proc/$mp/cmdline" 2>/dev/null)"
+    fi
+    "${XR[@]}" destroy sr >/dev/null 2>&1
     # A create that fails once its monitor runs (paused there, its status
     # made unreadable meanwhile, as a power loss can leave the file store)
     # undoes the monitor too: left running, it restarted the container the
