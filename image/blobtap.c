@@ -15,6 +15,7 @@ void blob_tap_init(struct blob_tap *t)
     pthread_cond_init(&t->cond, NULL);
     t->state = BLOB_TAP_WAITING;
     t->fd = -1;
+    t->written = -1;
 }
 
 void blob_tap_dispose(struct blob_tap *t)
@@ -69,6 +70,7 @@ void blob_tap_attach(struct blob_tap *t, const char *path, int fd,
                      uint64_t offset)
 {
     pthread_mutex_lock(&t->lock);
+    t->written = (int64_t)offset;
     if (t->state == BLOB_TAP_STREAMING || t->state == BLOB_TAP_VERIFIED)
         end_pass(t); /* a second writer while one is followed: never */
     if (t->state == BLOB_TAP_WAITING) {
@@ -90,6 +92,7 @@ void blob_tap_attach(struct blob_tap *t, const char *path, int fd,
 void blob_tap_advance(struct blob_tap *t, size_t len)
 {
     pthread_mutex_lock(&t->lock);
+    t->written += (int64_t)len;
     if (t->state == BLOB_TAP_STREAMING) {
         t->avail += len;
         pthread_cond_broadcast(&t->cond);
@@ -100,6 +103,7 @@ void blob_tap_advance(struct blob_tap *t, size_t len)
 void blob_tap_restart(struct blob_tap *t)
 {
     pthread_mutex_lock(&t->lock);
+    t->written = 0;
     if (t->state == BLOB_TAP_STREAMING) {
         if (t->reading) {
             end_pass(t);
@@ -131,6 +135,14 @@ void blob_tap_detach(struct blob_tap *t)
         pthread_cond_broadcast(&t->cond);
     }
     pthread_mutex_unlock(&t->lock);
+}
+
+int64_t blob_tap_written(struct blob_tap *t)
+{
+    pthread_mutex_lock(&t->lock);
+    int64_t n = t->written;
+    pthread_mutex_unlock(&t->lock);
+    return n;
 }
 
 bool blob_tap_cancelled(struct blob_tap *t)

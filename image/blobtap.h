@@ -54,12 +54,13 @@ struct blob_tap {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     enum blob_tap_state state;
-    bool reading;   /* the reader took the stream (blob_tap_begin) */
-    int fd;         /* the file being written (opened by us), or -1 */
-    uint64_t avail; /* bytes of the current pass hashed and written */
-    uint64_t pos;   /* bytes handed to the reader */
-    bool cancelled; /* the pull gave up: stop writing */
-    bool fetched;   /* the fetch has returned */
+    bool reading;    /* the reader took the stream (blob_tap_begin) */
+    int fd;          /* the file being written (opened by us), or -1 */
+    uint64_t avail;  /* bytes of the current pass hashed and written */
+    uint64_t pos;    /* bytes handed to the reader */
+    int64_t written; /* bytes the latest writer holds, -1: none began */
+    bool cancelled;  /* the pull gave up: stop writing */
+    bool fetched;    /* the fetch has returned */
     int fetch_rc;
     xo_err fetch_err; /* its error, when fetch_rc < 0 */
 };
@@ -77,6 +78,11 @@ void blob_tap_advance(struct blob_tap *t, size_t len);
 void blob_tap_restart(struct blob_tap *t);
 void blob_tap_verified(struct blob_tap *t);
 void blob_tap_detach(struct blob_tap *t);
+/* The bytes the latest writer holds in its file (a resumed partial's
+ * included; 0 again after a restart), whether or not they can be
+ * followed: a pull's byte meter (pull_meter.h).  -1 before any writer
+ * began, or when the fetch needed none. */
+int64_t blob_tap_written(struct blob_tap *t);
 /* True once blob_tap_cancel() was called: the writer stops. */
 bool blob_tap_cancelled(struct blob_tap *t);
 void blob_tap_cancel(struct blob_tap *t);

@@ -114,7 +114,12 @@ void layer_feed_start(struct layer_feed **f_r, struct image_source *src,
     f->m = m;
     pthread_mutex_init(&f->lock, NULL);
     plan_jobs(f);
-    pull_meter_start(&f->meter, bs, m, bytes, arg);
+    struct blob_tap **taps =
+        xo_xcalloc(m->n_layers ? m->n_layers : 1, sizeof(*taps));
+    for (size_t i = 0; i < m->n_layers; i++)
+        taps[i] = &f->jobs[f->job_of[i]].tap;
+    pull_meter_start(&f->meter, bs, m, taps, bytes, arg);
+    free(taps);
     size_t n = src->parallel ? LAYER_FEED_PARALLEL : 1;
     if (n > f->n_jobs)
         n = f->n_jobs;

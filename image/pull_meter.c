@@ -14,8 +14,11 @@ static void sample(struct pull_meter *pm, bool final)
         .n = pm->n, .blobs = pm->blobs, .final = final};
     for (size_t i = 0; i < pm->n; i++) {
         struct image_pull_blob *x = &pm->blobs[i];
+        int64_t written = pm->taps[i] ? blob_tap_written(pm->taps[i]) : -1;
         if (final || blobstore_has(pm->bs, &x->digest, x->size))
             x->done = x->size;
+        else if (written >= 0)
+            x->done = written;
         else
             x->done = blobstore_partial_size(pm->bs, &x->digest);
         if (x->done > x->size)
@@ -51,6 +54,7 @@ static void *meter_thread(void *arg)
 
 void pull_meter_start(struct pull_meter *pm, const struct blob_store *bs,
                       const struct oci_manifest *m,
+                      struct blob_tap *const *taps,
                       void (*cb)(void *, const struct image_pull_bytes *),
                       void *arg)
 {
@@ -58,6 +62,7 @@ void pull_meter_start(struct pull_meter *pm, const struct blob_store *bs,
     if (!cb || m->n_layers == 0)
         return;
     pm->blobs = xo_xcalloc(m->n_layers, sizeof(*pm->blobs));
+    pm->taps = xo_xcalloc(m->n_layers, sizeof(*pm->taps));
     pm->bs = bs;
     pm->cb = cb;
     pm->arg = arg;
@@ -65,6 +70,7 @@ void pull_meter_start(struct pull_meter *pm, const struct blob_store *bs,
     for (size_t i = 0; i < pm->n; i++) {
         pm->blobs[i].digest = m->layers[i].digest;
         pm->blobs[i].size = m->layers[i].size;
+        pm->taps[i] = taps ? taps[i] : NULL;
     }
     pthread_mutex_init(&pm->lock, NULL);
     pthread_cond_init(&pm->cond, NULL);
@@ -89,5 +95,6 @@ void pull_meter_stop(struct pull_meter *pm, bool ok)
             sample(pm, true);
     }
     free(pm->blobs);
+    free(pm->taps);
     memset(pm, 0, sizeof(*pm));
 }

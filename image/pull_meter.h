@@ -1,10 +1,12 @@
 /*
  * pull_meter.h: byte counts of a pull's layer downloads for a progress
- * display (image_pull_opts.bytes).  A thread samples the store -- the size
- * of each layer's partial file, or its full size once stored -- five times
- * a second and hands the counts to the callback, so the download paths
- * (registry, layout, blob store) need no hooks and the callback is only
- * ever called from one thread at a time.
+ * display (image_pull_opts.bytes).  A thread samples, five times a second,
+ * each layer's bytes -- the count its blob_tap keeps of what the blob
+ * writer put into the store (blob_tap_written: any source, a registry's
+ * partial file or an archive's private temporary one), the size of its
+ * partial file before a writer began, its full size once stored -- and
+ * hands the counts to the callback, so the callback is only ever called
+ * from one thread at a time.
  */
 #ifndef XL_OCI_IMAGE_PULL_METER_H
 #define XL_OCI_IMAGE_PULL_METER_H
@@ -13,6 +15,7 @@
 #include <stdbool.h>
 
 #include "image/blobstore.h"
+#include "image/blobtap.h"
 #include "image/image.h"
 #include "image/manifest.h"
 
@@ -23,6 +26,7 @@ struct pull_meter {
     void (*cb)(void *arg, const struct image_pull_bytes *b);
     void *arg;
     struct image_pull_blob *blobs;
+    struct blob_tap **taps; /* each layer's, or NULL */
     size_t n;
     pthread_t thread;
     pthread_mutex_t lock;
@@ -33,9 +37,12 @@ struct pull_meter {
 /*
  * Starts sampling the layers of `m` when `cb` is set (a no-op otherwise,
  * or when the thread cannot start: progress is never worth failing for).
+ * taps[i] (NULL, or taps NULL: none) follows layer i's writer, and must
+ * outlive pull_meter_stop().
  */
 void pull_meter_start(struct pull_meter *pm, const struct blob_store *bs,
                       const struct oci_manifest *m,
+                      struct blob_tap *const *taps,
                       void (*cb)(void *, const struct image_pull_bytes *),
                       void *arg);
 

@@ -2,7 +2,8 @@
  * test-image-blobtap.c: a reader following a blob_writer (blobtap.h):
  * concurrent writer and reader threads over a real blob store, and every
  * way a pass can end (verified, digest mismatch, restart before and
- * after the reader began, a resumed partial file, a stored blob).
+ * after the reader began, a resumed partial file, a stored blob); and
+ * the count of a writer's bytes a pull's byte meter reads through it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "image/blobstore.h"
 #include "image/blobtap.h"
+#include "image/pull_meter.h"
 
 #define BLOB_LEN (3 * 1024 * 1024 + 17)
 
@@ -342,6 +345,83 @@ static void test_stored_blob_without_writer(void **state)
     blob_tap_dispose(&t);
 }
 
+/* ---- the count a pull's byte meter reads (pull_meter.h) ---- */
+
+struct meter_seen {
+    pthread_mutex_t lock;
+    int64_t done; /* the latest report's layer bytes */
+    int reports;
+    bool final;
+};
+
+static void on_bytes(void *arg, const struct image_pull_bytes *b)
+{
+    struct meter_seen *m = arg;
+    pthread_mutex_lock(&m->lock);
+    m->done = b->blobs[0].done;
+    m->final = b->final;
+    m->reports++;
+    pthread_mutex_unlock(&m->lock);
+}
+
+/* The layer's bytes in a report sampled after the call. */
+static int64_t next_report(struct meter_seen *m)
+{
+    pthread_mutex_lock(&m->lock);
+    int seen = m->reports;
+    pthread_mutex_unlock(&m->lock);
+    const struct timespec step = {0, 10 * 1000 * 1000};
+    for (int i = 0; i < 500; i++) {
+        nanosleep(&step, NULL);
+        pthread_mutex_lock(&m->lock);
+        /* The one after `seen` may have been sampled before the caller's
+         * last write: the one after that. */
+        bool fresh = m->reports > seen + 1;
+        int64_t done = m->done;
+        pthread_mutex_unlock(&m->lock);
+        if (fresh)
+            return done;
+    }
+    fail_msg("no report from the meter in 5 s");
+    return -1;
+}
+
+/* The meter counts what a writer to a private temporary file (an
+ * archive's, archive_source.c) has stored, through the tap: it read the
+ * size of <hex>.partial only, and an oci-archive's layers stayed at 0 %
+ * until the last report. */
+static void test_meter_counts_a_private_writer(void **state)
+{
+    struct fx *f = *state;
+    struct oci_descriptor layer = {.digest = f->d, .size = BLOB_LEN};
+    struct oci_manifest m = {.layers = &layer, .n_layers = 1};
+    struct meter_seen seen = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    struct blob_tap *taps[1] = {&f->tap};
+    struct pull_meter pm;
+    pull_meter_start(&pm, &f->bs, &m, taps, on_bytes, &seen);
+    assert_int_equal(next_report(&seen), 0); /* no writer yet */
+    xo_err err = XO_ERR_INIT;
+    struct blob_writer *w = NULL;
+    assert_int_equal(
+        blob_writer_begin(&w, &f->bs, &f->d, BLOB_LEN, -1, 0, &err), 0);
+    blob_writer_set_tap(w, &f->tap);
+    assert_int_equal(blob_writer_write(w, f->data, BLOB_LEN / 4, &err), 0);
+    assert_int_equal(next_report(&seen), BLOB_LEN / 4);
+    assert_int_equal(
+        blob_writer_write(w, f->data + BLOB_LEN / 4, BLOB_LEN / 4, &err), 0);
+    assert_int_equal(next_report(&seen), BLOB_LEN / 4 * 2);
+    /* The writer starts again: its bytes are gone. */
+    assert_int_equal(blob_writer_reset(w, &err), 0);
+    assert_int_equal(next_report(&seen), 0);
+    assert_int_equal(blob_writer_write(w, f->data, BLOB_LEN, &err), 0);
+    assert_int_equal(next_report(&seen), BLOB_LEN);
+    assert_int_equal(blob_writer_commit(w, &err), 0);
+    assert_int_equal(next_report(&seen), BLOB_LEN);
+    pull_meter_stop(&pm, true);
+    assert_true(seen.final);
+    assert_int_equal(seen.done, BLOB_LEN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -359,6 +439,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stored_blob_without_writer, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_meter_counts_a_private_writer,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
