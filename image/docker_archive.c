@@ -32,28 +32,6 @@
 /* Images of one archive named in a message that lists them. */
 #define DOCKER_LIST_SHOWN 8
 
-/* Whether the RepoTags entry `tag` is the image `sel` names: the same
- * text, or the same registry reference once both are normalised
- * ("busybox" and "docker.io/library/busybox:latest"). */
-static bool tag_matches(const char *tag, const char *sel)
-{
-    if (!strcmp(tag, sel))
-        return true;
-    struct image_ref a, b;
-    xo_err e = XO_ERR_INIT;
-    bool same = false;
-    if (image_ref_parse(&a, tag, &e) == 0) {
-        if (image_ref_parse(&b, sel, &e) == 0) {
-            same = a.kind == IMAGE_REF_REGISTRY && b.kind == a.kind &&
-                   !strcmp(a.canonical, b.canonical);
-            image_ref_dispose(&b);
-        }
-        image_ref_dispose(&a);
-    }
-    xo_err_clear(&e);
-    return same;
-}
-
 /* The images and their tags, for a message: "@0 a = b, @1 (untagged)". */
 static char *list_images(json_object *arr)
 {
@@ -134,12 +112,17 @@ static int pick_image(json_object **item_r, json_object *arr, const char *sel,
         for (size_t j = 0; j < json_object_array_length(tags); j++) {
             json_object *t = json_object_array_get_idx(tags, j);
             if (!json_object_is_type(t, json_type_string) ||
-                !tag_matches(json_object_get_string(t), sel))
+                !image_ref_same_name(json_object_get_string(t), sel))
                 continue;
-            if (found && found != item)
-                return xo_err_set(err, EINVAL,
-                                  "%s: more than one image is tagged \"%s\"",
-                                  where, sel);
+            if (found && found != item) {
+                char *list = list_images(arr);
+                xo_err_set(
+                    err, EINVAL,
+                    "%s: more than one image is tagged \"%s\" (it holds %s): name one as docker-archive:FILE:@INDEX",
+                    where, sel, list);
+                free(list);
+                return -1;
+            }
             found = item;
         }
     }

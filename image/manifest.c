@@ -9,6 +9,7 @@
 #include "common/alloc.h"
 #include "common/json.h"
 #include "common/platform.h"
+#include "image/ref.h"
 
 /* Appends one more item, ", "-separated, to the bounded list buf of cap
  * bytes at *o; past cap - 40 bytes it adds nothing (a message's list). */
@@ -79,6 +80,7 @@ void manifest_descriptor_dispose(struct oci_descriptor *d)
     free(d->arch);
     free(d->variant);
     free(d->ref_name);
+    free(d->image_name);
     free(d->other_digest);
     memset(d, 0, sizeof(*d));
 }
@@ -99,6 +101,7 @@ void manifest_descriptor_copy(struct oci_descriptor *dst,
     dst->arch = dup_opt(src->arch);
     dst->variant = dup_opt(src->variant);
     dst->ref_name = dup_opt(src->ref_name);
+    dst->image_name = dup_opt(src->image_name);
     dst->other_digest = dup_opt(src->other_digest);
     dst->describes_other = src->describes_other;
 }
@@ -209,8 +212,10 @@ static int descriptor_parse(struct oci_descriptor *d, json_object *o,
         goto out;
     /* A layout's ref.name may be a whole reference, of any length; the
      * document's own size bounds it. */
-    if (ann && get_opt_str_max(&d->ref_name, ann, ANNOTATION_REF_NAME, 0, where,
-                               err) < 0)
+    if (ann && (get_opt_str_max(&d->ref_name, ann, ANNOTATION_REF_NAME, 0,
+                                where, err) < 0 ||
+                get_opt_str_max(&d->image_name, ann, ANNOTATION_IMAGE_NAME, 0,
+                                where, err) < 0))
         goto out;
     d->describes_other =
         ann && json_object_object_get_ex(ann, ANNOTATION_DOCKER_REF_TYPE, NULL);
@@ -515,37 +520,103 @@ int manifest_note_cap(xo_err *err)
     return -1;
 }
 
-/* Of several entries tagged alike (a multi-platform layout written
- * without an index, as some build tools write one): the one for the
- * platform, picked as from an index (umoci refuses such a layout, skopeo
- * takes the first entry, which may be another platform's).  Entries
- * without a platform are told apart by nothing: more than one is
- * refused. */
+/* Whether index entry d is the one `tag` names (want: tag, or "latest"
+ * without one): its ref.name, or its whole image name (Docker 25's
+ * `docker save` writes ref.name "1" and io.containerd.image.name
+ * "docker.io/library/app:1" for app:1). */
+static bool entry_named(const struct oci_descriptor *d, const char *want,
+                        const char *tag)
+{
+    if (d->ref_name && !strcmp(d->ref_name, want))
+        return true;
+    return tag && d->image_name && image_ref_same_name(d->image_name, tag);
+}
+
+/* An index entry in a message: its whole name, else its ref.name, else
+ * its place; and its digest's first 12 hex digits. */
+static void entry_add(char *buf, size_t cap, size_t *o,
+                      const struct oci_index *ix, size_t i)
+{
+    const struct oci_descriptor *d = &ix->manifests[i];
+    const char *hex = d->other_digest ? d->other_digest : d->digest.str;
+    if (d->image_name || d->ref_name)
+        list_add(buf, cap, o, "%.128s (%.19s)",
+                 d->image_name ? d->image_name : d->ref_name, hex);
+    else
+        list_add(buf, cap, o, "manifests[%zu] (%.19s)", i, hex);
+}
+
+/* Whether pick_level would take entry d as readily as one of `score`. */
+static bool ties(const struct oci_descriptor *d, int score, const char *os,
+                 const char *arch)
+{
+    enum oci_kind k = manifest_media_kind(d->media_type);
+    bool plat = d->os || d->arch;
+    if (d->describes_other || !d->media_type || d->other_digest ||
+        (k != OCI_KIND_MANIFEST && k != OCI_KIND_INDEX) ||
+        (plat && !xo_platform_matches(d->os, d->arch, os, arch)))
+        return false;
+    bool amd64 = xo_platform_matches("linux", arch, "linux", "amd64");
+    return entry_score(d, k, plat, amd64, xo_cpu_amd64_level()) == score;
+}
+
+/* Of several entries tagged alike: the one for the platform, picked as
+ * from an index (a multi-platform layout written without an index, as
+ * some build tools write one; umoci refuses such a layout, skopeo takes
+ * the first entry, which may be another platform's).  Entries of other
+ * digests that the platform tells from it by nothing (images of one tag
+ * under several names, as `docker save a:1 b:1` writes them; several
+ * without a platform) are refused, all named, never one taken silently;
+ * entries of one digest (one image saved under two names) are one. */
 static int find_tag_platform(const struct oci_descriptor **d_r,
                              const struct oci_index *ix, const char *want,
-                             size_t n_tagged, const char *os, const char *arch,
-                             const char *where, xo_err *err)
+                             const char *tag, size_t n_tagged, const char *os,
+                             const char *arch, const char *where, xo_err *err)
 {
     struct oci_index sub = {xo_xcalloc(n_tagged, sizeof(*sub.manifests)), 0};
-    size_t *at = xo_xcalloc(n_tagged, sizeof(*at)), no_plat = 0;
+    size_t *at = xo_xcalloc(n_tagged, sizeof(*at));
     for (size_t i = 0; i < ix->n; i++)
-        if (ix->manifests[i].ref_name &&
-            !strcmp(ix->manifests[i].ref_name, want)) {
+        if (entry_named(&ix->manifests[i], want, tag)) {
             /* A shallow copy: sub owns nothing and is never disposed. */
             at[sub.n] = i;
             sub.manifests[sub.n++] = ix->manifests[i];
-            if (!ix->manifests[i].os && !ix->manifests[i].arch)
-                no_plat++;
         }
     char *w = xo_xasprintf("%s: the %zu entries tagged \"%.64s\"", where,
                            n_tagged, want);
     const struct oci_descriptor *pick = NULL;
     int rc = manifest_index_pick(&pick, &sub, os, arch, w, err);
-    if (rc == 0 && !pick->os && !pick->arch && no_plat > 1)
-        rc = xo_err_set(
-            err, EINVAL,
-            "%s: none is for %s/%s and %zu name no platform, so which one is meant is not known (give each its own tag)",
-            w, os, arch, no_plat);
+    if (rc == 0) {
+        bool plat = pick->os || pick->arch;
+        bool amd64 = xo_platform_matches("linux", arch, "linux", "amd64");
+        int score = entry_score(pick, manifest_media_kind(pick->media_type),
+                                plat, amd64, xo_cpu_amd64_level());
+        char list[512] = "";
+        size_t o = 0, n_alike = 0;
+        bool by_name = true; /* each has a whole name of its own */
+        for (size_t j = 0; j < sub.n; j++) {
+            const struct oci_descriptor *c = &sub.manifests[j];
+            if (c != pick && (digest_equal(&c->digest, &pick->digest) ||
+                              !ties(c, score, os, arch)))
+                continue;
+            n_alike++;
+            entry_add(list, sizeof(list), &o, ix, at[j]);
+            by_name = by_name && c->image_name &&
+                      (c == pick || !pick->image_name ||
+                       strcmp(c->image_name, pick->image_name));
+        }
+        const char *how =
+            by_name ? "name one by its whole name" : "give each its own tag";
+        if (n_alike > 1 && !plat)
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: none is for %s/%s and %zu name no platform, so which one is meant is not known (%s): %s",
+                w, os, arch, n_alike, list, how);
+        else if (n_alike > 1)
+            rc = xo_err_set(
+                err, EINVAL,
+                "%s: %zu are for %s/%s alike, so which one is meant is not known (%s): %s",
+                w, n_alike, os, arch, list, how);
+    }
     if (rc == 0)
         *d_r = &ix->manifests[at[pick - sub.manifests]];
     free(w);
@@ -565,24 +636,25 @@ int manifest_index_find_tag(const struct oci_descriptor **d_r,
     if (!tag && ix->n == 1)
         d = &ix->manifests[0];
     for (size_t i = 0; !d && i < ix->n; i++)
-        if (ix->manifests[i].ref_name &&
-            !strcmp(ix->manifests[i].ref_name, want) && n_tagged++ == 0)
+        if (entry_named(&ix->manifests[i], want, tag) && n_tagged++ == 0)
             d = &ix->manifests[i];
     for (size_t i = d ? (size_t)(d - ix->manifests) + 1 : ix->n; i < ix->n; i++)
-        if (ix->manifests[i].ref_name &&
-            !strcmp(ix->manifests[i].ref_name, want))
+        if (entry_named(&ix->manifests[i], want, tag))
             n_tagged++;
-    if (n_tagged > 1 &&
-        find_tag_platform(&d, ix, want, n_tagged, os, arch, where, err) < 0)
+    if (n_tagged > 1 && find_tag_platform(&d, ix, want, tag, n_tagged, os, arch,
+                                          where, err) < 0)
         return -1;
     if (!d) {
-        /* The tags there are, as `skopeo list-tags` would say them. */
-        char have[256] = "";
+        /* The tags there are, as `skopeo list-tags` would say them; an
+         * entry's whole name where it has one. */
+        char have[512] = "";
         size_t o = 0;
-        for (size_t i = 0; i < ix->n; i++)
-            if (ix->manifests[i].ref_name)
-                list_add(have, sizeof(have), &o, "%.64s",
-                         ix->manifests[i].ref_name);
+        for (size_t i = 0; i < ix->n; i++) {
+            const struct oci_descriptor *e = &ix->manifests[i];
+            if (e->image_name || e->ref_name)
+                list_add(have, sizeof(have), &o, "%.128s",
+                         e->image_name ? e->image_name : e->ref_name);
+        }
         return xo_err_set(err, ENOENT, "%s: no image tagged \"%s\" (tags: %s)",
                           where, want, o ? have : "none");
     }

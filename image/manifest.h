@@ -32,6 +32,10 @@
 
 /* The annotation naming a tag in an OCI layout's index.json. */
 #define ANNOTATION_REF_NAME "org.opencontainers.image.ref.name"
+/* containerd's (and Docker 25's `docker save`'s) whole image name of an
+ * index entry ("docker.io/library/app:1"), beside a ref.name of its tag
+ * alone ("1"). */
+#define ANNOTATION_IMAGE_NAME "io.containerd.image.name"
 /* BuildKit's mark of an index entry that describes another entry (an
  * attestation manifest), not an image of its own. */
 #define ANNOTATION_DOCKER_REF_TYPE "vnd.docker.reference.type"
@@ -42,6 +46,7 @@ struct oci_descriptor {
     int64_t size;
     char *os, *arch, *variant; /* platform; NULL when absent */
     char *ref_name;            /* ANNOTATION_REF_NAME; NULL when absent */
+    char *image_name;          /* ANNOTATION_IMAGE_NAME; NULL when absent */
     /* An index entry's digest of another algorithm than sha256, which the
      * spec allows: the entry is kept (so the rest of the index stays
      * usable) but cannot be fetched; `digest` is then empty. */
@@ -111,11 +116,14 @@ int manifest_index_pick_level(const struct oci_descriptor **d_r,
                               const char *arch, int cpu_level,
                               const char *where, xo_err *err);
 
-/* The entry tagged `tag` in an OCI layout index (see ANNOTATION_REF_NAME);
- * tag NULL: the only entry, or "latest".  Of several entries with the
- * tag, the one for os/arch as manifest_index_pick takes it; more than one
- * without a platform is an error.  One whose digest has another algorithm
- * is an error naming it. */
+/* The entry tagged `tag` in an OCI layout index: its ref.name is `tag`
+ * (ANNOTATION_REF_NAME), or its ANNOTATION_IMAGE_NAME names the same
+ * image (image_ref_same_name: "app:1" is docker.io/library/app:1); tag
+ * NULL: the only entry, or "latest".  Of several such entries, the one
+ * for os/arch as manifest_index_pick takes it; when others of another
+ * digest would be taken as readily (the same platform, or none), which
+ * one is meant is not known: an error naming them all.  One whose digest
+ * has another algorithm is an error naming it. */
 int manifest_index_find_tag(const struct oci_descriptor **d_r,
                             const struct oci_index *ix, const char *tag,
                             const char *os, const char *arch, const char *where,

@@ -414,3 +414,22 @@ int image_ref_parse(struct image_ref *r, const char *s, xo_err *err)
         image_ref_dispose(r);
     return rc;
 }
+
+bool image_ref_same_name(const char *a, const char *b)
+{
+    if (!strcmp(a, b))
+        return true;
+    struct image_ref ra, rb;
+    xo_err e = XO_ERR_INIT;
+    bool same = false;
+    if (image_ref_parse(&ra, a, &e) == 0) {
+        if (image_ref_parse(&rb, b, &e) == 0) {
+            same = ra.kind == IMAGE_REF_REGISTRY && rb.kind == ra.kind &&
+                   !strcmp(ra.canonical, rb.canonical);
+            image_ref_dispose(&rb);
+        }
+        image_ref_dispose(&ra);
+    }
+    xo_err_clear(&e);
+    return same;
+}

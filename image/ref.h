@@ -67,4 +67,9 @@ struct image_ref {
 int image_ref_parse(struct image_ref *r, const char *s, xo_err *err);
 void image_ref_dispose(struct image_ref *r);
 
+/* Whether a and b name one image: the same text, or the same registry
+ * reference once both are normalised ("busybox" and
+ * "docker.io/library/busybox:latest"). */
+bool image_ref_same_name(const char *a, const char *b);
+
 #endif

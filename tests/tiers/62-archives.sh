@@ -117,6 +117,12 @@ fails_with "docker-archive of two images, none named: both listed, and how to na
     "2 images (@0 docker.io/library/busybox:latest, @1 localhost/multi:v1): name one" xo pull -q "docker-archive:$A/two.tar"
 same_image "docker-archive of two images: the second by its tag" "docker-archive:$A/two.tar:localhost/multi:v1" multi
 same_image "docker-archive of two images: the first by @0" "docker-archive:$A/two.tar:@0" small
+jq '.[1].RepoTags = .[0].RepoTags' "$T/two/manifest.json" >"$T/m-same.json"
+cp -r "$T/two" "$T/two-same" && mv "$T/m-same.json" "$T/two-same/manifest.json"
+(cd "$T/two-same" && tar cf "$A/two-same.tar" .)
+fails_with "docker-archive: two images of one tag: refused, both listed" \
+    'more than one image is tagged "busybox" (it holds @0 docker.io/library/busybox:latest, @1 docker.io/library/busybox:latest)' \
+    xo pull -q "docker-archive:$A/two-same.tar:busybox"
 fails_with "docker-archive: an index past the end" "no image @2 (it holds 2, from @0)" \
     xo pull -q "docker-archive:$A/two.tar:@2"
 fails_with "docker-archive: a tag no image has, the images listed" 'no image tagged "app:v2"' \
@@ -159,6 +165,59 @@ PY
 (cd "$D/o" && tar cf "$A/d25.tar" .)
 same_image "docker-archive in Docker 25's form (blobs/sha256, ./ names)" "docker-archive:$A/d25.tar:multi" multi
 same_image "the same file as an oci-archive" "oci-archive:$A/d25.tar:latest" multi
+
+# --- Docker 25's docker save of two images of one tag (small:1 multi:1,
+# then small multi): index.json gives each the tag alone as ref.name, its
+# whole name as io.containerd.image.name, and its platform.  The name
+# picks by the whole name; the tag alone is refused naming both (the
+# first was taken).
+d25_two() { # TAG OUT.tar
+    rm -rf "$D/t" && mkdir -p "$D/t/s" "$D/t/m" "$D/t/o/blobs/sha256"
+    tar xf "$A/small-docker.tar" -C "$D/t/s" && tar xf "$A/multi-docker.tar" -C "$D/t/m"
+    python3 - "$D/t" "$1" <<'PY'
+import hashlib, json, os, sys
+t, tag = sys.argv[1:3]
+o = os.path.join(t, "o")
+def put(data):
+    h = hashlib.sha256(data).hexdigest()
+    open(os.path.join(o, "blobs/sha256", h), "wb").write(data)
+    return h, len(data)
+index, saved = [], []
+for sub, name in (("s", "small"), ("m", "multi")):
+    x = os.path.join(t, sub)
+    m = json.load(open(os.path.join(x, "manifest.json")))[0]
+    ch, cs = put(open(os.path.join(x, m["Config"]), "rb").read())
+    layers = [put(open(os.path.join(x, l), "rb").read()) for l in m["Layers"]]
+    mh, ms = put(json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "digest": "sha256:" + ch, "size": cs},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar", "digest": "sha256:" + h, "size": n}
+                   for h, n in layers]}).encode())
+    index.append({"mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + mh, "size": ms, "platform": {"architecture": "amd64", "os": "linux"},
+        "annotations": {"io.containerd.image.name": "docker.io/library/%s:%s" % (name, tag),
+                        "org.opencontainers.image.ref.name": tag}})
+    saved.append({"Config": "blobs/sha256/" + ch, "RepoTags": ["%s:%s" % (name, tag)],
+                  "Layers": ["blobs/sha256/" + h for h, _ in layers]})
+json.dump({"schemaVersion": 2, "manifests": index}, open(os.path.join(o, "index.json"), "w"))
+open(os.path.join(o, "oci-layout"), "w").write('{"imageLayoutVersion": "1.0.0"}')
+json.dump(saved, open(os.path.join(o, "manifest.json"), "w"))
+PY
+    (cd "$D/t/o" && tar cf "$2" .)
+}
+d25_two 1 "$A/d25-two.tar"
+same_image "oci-archive of docker save small:1 multi:1: multi:1 by its whole name" "oci-archive:$A/d25-two.tar:multi:1" multi
+same_image "oci-archive of docker save small:1 multi:1: docker.io/library/small:1" \
+    "oci-archive:$A/d25-two.tar:docker.io/library/small:1" small
+same_image "the same file as a docker-archive: multi:1" "docker-archive:$A/d25-two.tar:multi:1" multi
+fails_with "oci-archive of docker save small:1 multi:1: the tag alone is refused, both named" \
+    "so which one is meant is not known (docker.io/library/small:1 (sha256:" \
+    xo pull -q "oci-archive:$A/d25-two.tar:1"
+cp "$T/out" "$T/refused"
+check "... and the message names multi:1 too" grep -qF "docker.io/library/multi:1 (sha256:" "$T/refused"
+d25_two latest "$A/d25-latest.tar"
+fails_with "oci-archive of docker save small multi, no name: refused, both named" \
+    "docker.io/library/small:latest (sha256:" xo pull -q "oci-archive:$A/d25-latest.tar"
+same_image "oci-archive of docker save small multi: \"small\" is small:latest" "oci-archive:$A/d25-latest.tar:small" small
 
 # --- containerd's export (ctr image export, nerdctl save): Docker's
 # manifest.json beside an OCI layout whose layers stay compressed.

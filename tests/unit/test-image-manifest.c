@@ -17,6 +17,9 @@
     "sha256:2222222222222222222222222222222222222222222222222222222222222222"
 #define D3                                                                     \
     "sha256:3333333333333333333333333333333333333333333333333333333333333333"
+/* How a message shortens them. */
+#define D1PFX "sha256:111111111111"
+#define D2PFX "sha256:222222222222"
 
 static const char manifest[] =
     "{\"schemaVersion\":2,\"mediaType\":\"" MT_OCI_MANIFEST "\","
@@ -473,6 +476,71 @@ static void test_find_tag_platforms(void **state)
     xo_err_clear(&err);
 }
 
+/* An entry as Docker 25's `docker save` writes one: its platform, the
+ * tag alone as ref.name, the whole name as io.containerd.image.name. */
+#define SAVED(dg, tag, name)                                                   \
+    "{\"mediaType\":\"" MT_OCI_MANIFEST "\",\"digest\":\"" dg "\","            \
+    "\"size\":1," PLAT("amd64") "\"annotations\":{\"" ANNOTATION_REF_NAME      \
+                                "\":\"" tag "\",\"" ANNOTATION_IMAGE_NAME      \
+                                "\":\"" name "\"}}"
+
+/* `docker save a:1 b:1`: both entries are tagged "1", for linux/amd64.
+ * "a:1" (or its whole name) picks by the whole name; "1" is refused,
+ * both named (the first was taken silently); one image saved under two
+ * names is no ambiguity. */
+static void test_find_tag_docker_save(void **state)
+{
+    (void)state;
+    xo_err err = XO_ERR_INIT;
+    const char *two = "{\"schemaVersion\":2,\"manifests\":[" SAVED(
+        D1, "1",
+        "docker.io/library/a:1") "," SAVED(D2, "1",
+                                           "docker.io/library/b:1") "]}";
+    assert_string_equal(find_tag_in(two, "a:1", &err), D1);
+    assert_string_equal(find_tag_in(two, "b:1", &err), D2);
+    assert_string_equal(find_tag_in(two, "docker.io/library/b:1", &err), D2);
+    assert_string_equal(find_tag_in(two, "docker.io/b:1", &err), D2);
+    assert_null(find_tag_in(two, "1", &err));
+    assert_string_equal(
+        xo_err_msg(&err),
+        "ix: the 2 entries tagged \"1\": 2 are for linux/amd64 alike, so which "
+        "one is meant is not known (docker.io/library/a:1 (" D1PFX
+        "), docker.io/library/b:1 (" D2PFX ")): name one by its whole name");
+    xo_err_clear(&err);
+    /* Not there: the whole names said. */
+    assert_null(find_tag_in(two, "c:1", &err));
+    assert_string_equal(xo_err_msg(&err),
+                        "ix: no image tagged \"c:1\" (tags: "
+                        "docker.io/library/a:1, docker.io/library/b:1)");
+    xo_err_clear(&err);
+    /* `docker save a b`: both "latest"; no name given means "latest". */
+    const char *latest = "{\"schemaVersion\":2,\"manifests\":[" SAVED(
+        D1, "latest",
+        "docker.io/library/a:latest") "," SAVED(D2, "latest",
+                                                "docker.io/library/"
+                                                "b:latest") "]}";
+    assert_null(find_tag_in(latest, NULL, &err));
+    assert_non_null(strstr(xo_err_msg(&err), "docker.io/library/a:latest ("));
+    assert_non_null(strstr(xo_err_msg(&err), "docker.io/library/b:latest ("));
+    xo_err_clear(&err);
+    assert_string_equal(find_tag_in(latest, "b", &err), D2);
+    /* One image as a:1 and b:1: one digest, nothing to choose. */
+    const char *same = "{\"schemaVersion\":2,\"manifests\":[" SAVED(
+        D3, "1",
+        "docker.io/library/a:1") "," SAVED(D3, "1",
+                                           "docker.io/library/b:1") "]}";
+    assert_string_equal(find_tag_in(same, "1", &err), D3);
+    /* Two digests under one whole name and platform: named, each by its
+     * own place in no better way than a tag. */
+    const char *twice = "{\"schemaVersion\":2,\"manifests\":[" SAVED(
+        D1, "1",
+        "docker.io/library/a:1") "," SAVED(D2, "1",
+                                           "docker.io/library/a:1") "]}";
+    assert_null(find_tag_in(twice, "a:1", &err));
+    assert_non_null(strstr(xo_err_msg(&err), "give each its own tag"));
+    xo_err_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_index_pick),
         cmocka_unit_test(test_index_entries_not_taken),
         cmocka_unit_test(test_find_tag_platforms),
+        cmocka_unit_test(test_find_tag_docker_save),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
