@@ -102,6 +102,31 @@ static int pass_next(struct archive_entry **e_r, struct tar_pass *p,
     return 1;
 }
 
+/* A data block of the current entry, as libarchive hands it over. */
+struct tar_block {
+    const void *buf;
+    size_t len;
+    int64_t off; /* where in the entry's data it goes */
+};
+
+/* 1: *blk is the entry's next data block; 0: the entry's end; -1: an
+ * error naming the file, `what` was done and, if set, the entry `name`. */
+static int pass_block(struct tar_block *blk, struct tar_pass *p,
+                      const struct tar_index *ix, const char *what,
+                      const char *name, xo_err *err)
+{
+    la_int64_t off;
+    int b = unpack_la.read_data_block(p->a, &blk->buf, &blk->len, &off);
+    if (b == ARCHIVE_EOF)
+        return 0;
+    if (b < ARCHIVE_WARN)
+        return xo_err_set(err, EIO, "%s: %s%s%s%s: %s", ix->path, what,
+                          name ? " \"" : "", name ? name : "", name ? "\"" : "",
+                          unpack_la.error_string(p->a));
+    blk->off = off;
+    return 1;
+}
+
 /*
  * The components of s joined by "/", the empty ones and "." dropped.
  * ".." is kept as a name unless `apply_dotdot`; then it removes the
@@ -219,25 +244,20 @@ static int spool(struct tar_index *ix, const char *spool_dir, xo_err *err)
         unpack_la.read_next_header(p.a, &ae) != ARCHIVE_OK)
         rc = xo_err_set(err, EINVAL, "%s: cannot decompress it: %s", ix->path,
                         unpack_la.error_string(p.a));
-    while (rc == 0) {
-        const void *buf;
-        size_t len;
-        la_int64_t off;
-        int b = unpack_la.read_data_block(p.a, &buf, &len, &off);
-        if (b == ARCHIVE_EOF)
-            break;
-        if (b < ARCHIVE_WARN) {
-            rc = xo_err_set(err, EIO, "%s: decompressing it: %s", ix->path,
-                            unpack_la.error_string(p.a));
-        } else if ((written += (int64_t)len) > cap) {
+    struct tar_block blk;
+    int b;
+    while (rc == 0 &&
+           (b = pass_block(&blk, &p, ix, "decompressing it", NULL, err)) != 0) {
+        if (b < 0)
+            rc = -1;
+        else if ((written += (int64_t)blk.len) > cap)
             rc = xo_err_set(
                 err, EFBIG,
                 "%s: decompresses to more than %d times its size: not an image archive",
                 ix->path, TAR_EXPAND_MAX);
-        } else if (len && xo_write_all(out, buf, len) < 0) {
+        else if (blk.len && xo_write_all(out, blk.buf, blk.len) < 0)
             rc = xo_err_sys(err, "%s: writing it decompressed into %s",
                             ix->path, spool_dir);
-        }
     }
     pass_close(&p);
     if (rc < 0) {
@@ -463,29 +483,25 @@ int tar_entry_read(const struct tar_index *ix, const struct tar_entry *e,
     free(name);
     int64_t done = 0;
     bool stopped = false;
-    while (r == 1 && !stopped) {
-        const void *buf;
-        size_t len;
-        la_int64_t off;
-        int b = unpack_la.read_data_block(p.a, &buf, &len, &off);
-        if (b == ARCHIVE_EOF)
-            break;
-        if (b < ARCHIVE_WARN) {
-            r = xo_err_set(err, EIO, "%s: reading \"%s\": %s", ix->path,
-                           e->name, unpack_la.error_string(p.a));
-        } else if (off < done || off > e->size ||
-                   (int64_t)len > e->size - off) {
+    struct tar_block blk;
+    int b;
+    while (r == 1 && !stopped &&
+           (b = pass_block(&blk, &p, ix, "reading", e->name, err)) != 0) {
+        if (b < 0) {
+            r = -1;
+        } else if (blk.off < done || blk.off > e->size ||
+                   (int64_t)blk.len > e->size - blk.off) {
             r = xo_err_set(
                 err, EINVAL,
                 "%s: \"%s\": a data block at byte %lld, outside its %lld bytes",
-                ix->path, e->name, (long long)off, (long long)e->size);
+                ix->path, e->name, (long long)blk.off, (long long)e->size);
         } else {
             /* A hole of a sparse entry (tar -S) reads as zeros, as Go's
              * archive/tar reads it for docker load and skopeo. */
-            int f = off > done ? zeros(fn, arg, off - done, err) : 0;
-            done = off + (int64_t)len;
-            if (f == 0 && len)
-                f = fn(arg, buf, len, err);
+            int f = blk.off > done ? zeros(fn, arg, blk.off - done, err) : 0;
+            done = blk.off + (int64_t)blk.len;
+            if (f == 0 && blk.len)
+                f = fn(arg, blk.buf, blk.len, err);
             if (f < 0)
                 r = -1;
             stopped = f > 0;
