@@ -2,7 +2,20 @@
 #include "layerpath.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
+
+/* A whiteout as the last component may be NAME_MAX bytes plus its prefix:
+ * it hides a name a directory can hold, which moby and umoci write and
+ * read so ("a component is longer than 255 bytes" refused an image that
+ * deleted a file of 252 to 254 bytes). */
+static bool long_whiteout(const char *p, size_t clen, const char *e)
+{
+    size_t plen = strlen(WHITEOUT_PREFIX);
+    while (*e == '/')
+        e++;
+    return !*e && clen <= NAME_MAX + plen && !strncmp(p, WHITEOUT_PREFIX, plen);
+}
 
 int layerpath_normalize(char *out, const char *name, xo_err *err)
 {
@@ -38,7 +51,7 @@ int layerpath_normalize(char *out, const char *name, xo_err *err)
             p = e;
             continue;
         }
-        if (clen > NAME_MAX)
+        if (clen > NAME_MAX && !long_whiteout(p, clen, e))
             return xo_err_set(
                 err, ENAMETOOLONG,
                 "entry \"%s\": a component is longer than %d bytes", name,

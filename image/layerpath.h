@@ -30,8 +30,9 @@
 /*
  * Normalises `name` into `out` (LAYERPATH_MAX_LEN + 1 bytes).  The root
  * itself (".", "./", "/", "..") normalises to "".  Fails naming the entry
- * when it is empty, too long, has a component over NAME_MAX or is deeper
- * than LAYERPATH_MAX_DEPTH.
+ * when it is empty, too long, has a component over NAME_MAX (a whiteout's
+ * last one over NAME_MAX plus its ".wh." prefix) or is deeper than
+ * LAYERPATH_MAX_DEPTH.
  */
 int layerpath_normalize(char *out, const char *name, xo_err *err);
 

@@ -247,6 +247,52 @@ static void test_opaque_in_non_directory(void **state)
     assert_content(f, "own", "o");
 }
 
+/* The whiteout of a name of 252 to 254 bytes is itself 256 to 258 bytes
+ * long, as moby writes it and umoci reads it: it hides that name (it was
+ * refused as "a component is longer than 255 bytes").  A longer one, or
+ * a long component that is not a whiteout's last, is still refused. */
+static void test_whiteout_of_long_name(void **state)
+{
+    struct fx *f = *state;
+    char name[256], wh[300], path[300];
+    memset(name, 'n', 253);
+    name[253] = '\0';
+    struct tarbuf l[2] = {{0}, {0}};
+    tb_meta(&l[0], 'L', name, strlen(name) + 1);
+    tb_add(&l[0], (struct ent){.type = '0', .name = "cut", .data = "x"});
+    snprintf(path, sizeof(path), "d/%s", name);
+    tb_meta(&l[0], 'L', path, strlen(path) + 1);
+    tb_add(&l[0], (struct ent){.type = '0', .name = "cut", .data = "y"});
+    tb_add(&l[0], (struct ent){.type = '0', .name = "keep", .data = "k"});
+    tb_footer(&l[0]);
+    snprintf(wh, sizeof(wh), ".wh.%s", name);
+    tb_meta(&l[1], 'L', wh, strlen(wh) + 1);
+    tb_add(&l[1], (struct ent){.type = '0', .name = "cut"});
+    snprintf(wh, sizeof(wh), "./d/.wh.%s/", name);
+    tb_meta(&l[1], 'L', wh, strlen(wh) + 1);
+    tb_add(&l[1], (struct ent){.type = '0', .name = "cut"});
+    tb_footer(&l[1]);
+    xo_err err = XO_ERR_INIT;
+    assert_int_equal(unpack_layers(f, l, 2, NULL, false, &err), 0);
+    assert_string_equal(listing(f, "."), "d keep");
+    assert_string_equal(listing(f, "d"), "");
+
+    struct tarbuf t = {0};
+    memset(name, 'n', 255);
+    name[255] = '\0';
+    snprintf(wh, sizeof(wh), ".wh.%sn", name);
+    tb_meta(&t, 'L', wh, strlen(wh) + 1);
+    tb_add(&t, (struct ent){.type = '0', .name = "cut"});
+    tb_footer(&t);
+    expect_refused(f, &t, "a component is longer than 255 bytes");
+    struct tarbuf t2 = {0};
+    snprintf(wh, sizeof(wh), ".wh.%s/x", name);
+    tb_meta(&t2, 'L', wh, strlen(wh) + 1);
+    tb_add(&t2, (struct ent){.type = '0', .name = "cut"});
+    tb_footer(&t2);
+    expect_refused(f, &t2, "a component is longer than 255 bytes");
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -260,6 +306,7 @@ int main(void)
         T(test_whiteout_through_symlink),
         T(test_whiteout_names_refused_or_inside),
         T(test_opaque_in_non_directory),
+        T(test_whiteout_of_long_name),
     };
     return RUN_BOTH_RESOLVERS(tests);
 }
