@@ -21,7 +21,7 @@ UNIT_TESTS += tests/unit/test-image-ref.c
 LIB_SRCS += image/refstore.c
 UNIT_TESTS += tests/unit/test-image-refstore.c
 LIB_SRCS += image/erofs.c image/volume.c image/volume_record.c image/scratch.c image/scratch_guard.c
-UNIT_TESTS += tests/unit/test-image-volume-record.c
+UNIT_TESTS += tests/unit/test-image-volume-record.c tests/unit/test-image-volume-etc.c
 LIB_SRCS += image/layout.c image/tarindex.c image/archive_source.c \
 	image/docker_archive.c
 UNIT_TESTS += tests/unit/test-image-auth.c

@@ -49,19 +49,38 @@ static int read_etc_file(char **buf_r, int rootfd, const char *name,
                          xo_err *err)
 {
     /* As the container will see it: symlinks (an /etc/passwd that points
-     * elsewhere in the image) followed inside the rootfs only, and
-     * O_NONBLOCK so that a FIFO cannot stall the open. */
-    char path[64], what[64];
+     * elsewhere in the image) followed inside the rootfs only.  Found by
+     * an O_PATH descriptor and opened only when it is a regular file: a
+     * device node of the image (--allow-devices) is never opened, which
+     * on a disk scratch tree opened the host's device (on the nodev tmpfs
+     * it failed the pull), nor a FIFO. */
+    char path[64], what[64], proc[64];
     *buf_r = NULL;
     if (xo_path_fmt(path, sizeof(path), err, "etc/%s", name) < 0 ||
         xo_path_fmt(what, sizeof(what), err, "/etc/%s of the image", name) < 0)
         return -1;
-    int fd = fsat_open_in_root(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) {
+    int pfd = fsat_open_in_root(rootfd, path, O_PATH);
+    if (pfd < 0) {
         if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
             return 0;
         return xo_err_sys(err, "cannot open %s", what);
     }
+    struct stat st;
+    if (fstat(pfd, &st) < 0) {
+        int rc = xo_err_sys(err, "cannot stat %s", what);
+        close(pfd);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(pfd);
+        return 0;
+    }
+    /* The same inode, reopened for reading. */
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+    int fd = open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+    close(pfd);
+    if (fd < 0)
+        return xo_err_sys(err, "cannot open %s", what);
     int rc = xo_read_regular_fd(buf_r, fd, what, VOLUME_ETC_FILE_MAX, err);
     close(fd);
     return rc;
