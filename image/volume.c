@@ -75,7 +75,8 @@ static int read_etc_file(char **buf_r, int rootfd, const char *name,
         close(pfd);
         return 0;
     }
-    /* The same inode, reopened for reading. */
+    /* The same inode, reopened for reading (cannot truncate: 14 bytes
+     * and an int's digits in 64). */
     snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
     int fd = open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
     close(pfd);
