@@ -508,8 +508,10 @@ static int dry_run(const struct create_opts *o, xo_err *err)
      * as a domain, checked as one: -N on a machine without Xen is how a
      * domain's config is rendered. */
     bool nohyper = parsed && r.dc.mode == DC_MODE_NOHYPER;
-    if (nohyper)
+    if (nohyper) {
         create_nohyper_warn_xen_only(r.ac);
+        create_nohyper_drop_anonymous(&r.dc);
+    }
     if (!parsed ||
         netattach_resolve(&r.dc, r.ac, cmd_state_root(), NETBACK_ATTACH_DRY_RUN,
                           err) < 0 ||

@@ -107,6 +107,10 @@ int create_nohyper_net_again(const char *dir, struct domain_config *dc,
 /* Warns, naming file and line, of each app.cfg key set that a NOHYPER
  * container does without (create and its dry run). */
 void create_nohyper_warn_xen_only(const struct app_cfg *ac);
+/* The image's anonymous volumes taken out of dc, as create_nohyper()
+ * takes them (they stay in the writable layer; said on stderr), so that
+ * the dry run's runtime spec is the one runc gets. */
+void create_nohyper_drop_anonymous(struct domain_config *dc);
 /* What create_nohyper() refuses before it changes anything (what only a
  * domain has, args and env past the stack limit), for the dry run:
  * 0, or -1 with an error naming app.cfg's file, line and key. */

@@ -70,9 +70,17 @@ static void drop_anonymous(struct domain_config *dc, char ***targets_r,
     dc->n_volumes = k;
 }
 
+void create_nohyper_drop_anonymous(struct domain_config *dc)
+{
+    char **kept = NULL;
+    size_t n = 0;
+    drop_anonymous(dc, &kept, &n);
+    xo_strv_free(kept);
+}
+
 /* What only a Xen domain has today.  The image's anonymous volumes do not
- * count (drop_anonymous() keeps them in the writable layer), so the dry
- * run, which keeps them, refuses the same as create.  Errors name ac's
+ * count (drop_anonymous() keeps them in the writable layer), so create
+ * and its dry run refuse the same before or after dropping them.  Errors name ac's
  * line of the key at fault (the file alone without ac). */
 static int check_supported(const struct create_opts *o,
                            const struct app_cfg *ac,
