@@ -621,6 +621,22 @@ vol_check "a directory's entry after its children: its mode, owner and time win"
     "oci:$fl/layout:dir-after-children" \
     '[ "$(stat -c %a:%u:%g:%Y d/e)" = 700:5:6:1599999000 ] && [ "$(stat -c %a:%u:%g:%Y d)" = 711:7:8:1599998000 ]'
 
+# Random stacks of the same kinds (tests/image/random-layers.py), each
+# compared with `umoci raw unpack` by tests/image/random-unpack.sh: 20
+# seeds that together draw every kind the generator has (its `kinds`
+# command), 93, 124 and 186 a device node as /etc/passwd or /etc/group
+# (the pull failed opening it) and 596 a whiteout of a 253-byte name
+# (refused).  Seeds go with the generator's version: choose them again
+# when it changes.  More: tests/image/random-unpack.sh 1-500.
+rs="14 16 46 66 67 77 93 103 123 124 159 177 178 184 186 205 218 223 279 596"
+# shellcheck disable=SC2086 # one seed per word
+if XO_UNDER_TEST=$XO tests/image/random-unpack.sh -q $rs >"$W/random" 2>&1; then
+    ok "random layer stacks, 20 seeds: identical to umoci raw unpack ($(tail -1 "$W/random" | cut -c3-))"
+else
+    sed 's/^/# /' "$W/random" | head -40
+    notok "random layer stacks, 20 seeds: identical to umoci raw unpack"
+fi
+
 # --- registry pulls (Debian's docker-registry on 127.0.0.1) ------------------
 # serve_on_free_port URL-PATH START ARGS...: runs `START PORT ARGS...`
 # (which starts a server in the background on 127.0.0.1:PORT) on a random
