@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -120,6 +121,27 @@ int nb_link_delete(const char *name, xo_err *err)
     return 0;
 }
 
+/* Hairpin mode on the bridge port `index`: a frame may leave by the port
+ * it came in by.  With br_netfilter (bridge-nf-call-iptables, loaded on
+ * any host that runs Docker or Kubernetes) a container's connection to
+ * its own published port is DNATed back to it while it is bridged, and
+ * the bridge drops it unless the port is in hairpin mode (Docker sets it
+ * for the same reason without its userland proxy; so does Kubernetes'
+ * bridge plugin with hairpinMode). */
+static int port_hairpin(unsigned index, const char *name, xo_err *err)
+{
+    char buf[NB_NL_BUF] = {0};
+    struct nlmsghdr *nlh = nb_nl_link_msg(buf, RTM_SETLINK, 0, index);
+    struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+    ifi->ifi_family = AF_BRIDGE;
+    struct nlattr *pi = mnl_attr_nest_start(nlh, IFLA_PROTINFO);
+    mnl_attr_put_u8(nlh, IFLA_BRPORT_MODE, 1);
+    mnl_attr_nest_end(nlh, pi);
+    if (talk(nlh, NULL, NULL, "setting hairpin mode", err) < 0)
+        return xo_err_wrap(err, "%s", name);
+    return 0;
+}
+
 int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
                 xo_err *err)
 {
@@ -139,6 +161,8 @@ int nb_link_set(const char *name, unsigned mtu, uint32_t master, bool up,
         mnl_attr_put_u32(nlh, IFLA_MASTER, master);
     if (talk(nlh, NULL, NULL, "setting device", err) < 0)
         return xo_err_wrap(err, "%s", name);
+    if (master && master != NB_LINK_NOMASTER)
+        return port_hairpin(index, name, err);
     return 0;
 }
 
