@@ -115,7 +115,14 @@ int process_limits_build(struct domain_config *dc, const struct app_cfg *ac,
         return -1;
     dc->no_new_privileges = nnp == 1;
     dc->n_rlimits = 0;
-    set_limit(dc, oci_rlimit_from_name("RLIMIT_NOFILE"), 1024, 1024);
+    /* Soft 1024 keeps select() safe for programs that never ask for
+     * more; hard 524288 lets those that do (redis, nginx's
+     * worker_rlimit_nofile, every Go program) raise it themselves.
+     * systemd's default, which containerd 2.0 and Docker 25 stopped
+     * overriding; runc's default spec (1024:1024) held redis to 992
+     * clients (docs/decisions.md). */
+    set_limit(dc, oci_rlimit_from_name("RLIMIT_NOFILE"),
+              PROCESS_NOFILE_DEFAULT_SOFT, PROCESS_NOFILE_DEFAULT_HARD);
     char **items = NULL;
     size_t n = 0;
     int r = app_cfg_list(ac, "oci_rlimits", OCI_RLIMIT_COUNT, &items, &n, err);

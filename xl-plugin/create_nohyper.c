@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 #include <sys/resource.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/abi/guest_report.h"
@@ -28,6 +29,7 @@
 #include "create.h"
 #include "domcfg/exec_size.h"
 #include "domcfg/fstype.h"
+#include "domcfg/process_limits.h"
 #include "image/image.h"
 #include "journal.h"
 #include "monitor_spawn.h"
@@ -278,6 +280,61 @@ static int limit_privileged_caps(struct domain_config *dc, xo_err *err)
     return 0;
 }
 
+/* Whether this process may raise its RLIMIT_NOFILE hard limit to
+ * `hard`: tried in a child, so our own limits (which the monitor and
+ * runc inherit) stay as they are. */
+static bool may_raise_nofile(rlim_t hard)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return false;
+    if (pid == 0) {
+        struct rlimit rl;
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+            _exit(1);
+        rl.rlim_max = hard;
+        _exit(setrlimit(RLIMIT_NOFILE, &rl) == 0 ? 0 : 1);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return false;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * The default RLIMIT_NOFILE under runc, on a host that cannot give it.
+ * runc sets the container's limits with prlimit(2), and a hard limit
+ * above its own needs CAP_SYS_RESOURCE in the host's user namespace: a
+ * create run inside a container without it (a CI sandbox, a rootless
+ * setup) made runc fail with "error setting rlimit type 7: operation not
+ * permitted".  The default (domcfg/process_limits.h) is then lowered to
+ * our own hard limit, silently as Podman lowers its default for a
+ * container in a user namespace and limit_privileged_caps() the
+ * capabilities (xl-oci.cfg(5) says so); a larger limit oci_rlimits asks
+ * for is left to runc's error, as Docker leaves --ulimit's.
+ */
+static int limit_default_nofile(struct domain_config *dc)
+{
+    struct rlimit own;
+    if (getrlimit(RLIMIT_NOFILE, &own) < 0 || own.rlim_max == RLIM_INFINITY)
+        return 0;
+    for (size_t i = 0; i < dc->n_rlimits; i++) {
+        struct dc_rlimit *l = &dc->rlimits[i];
+        if (l->resource != RLIMIT_NOFILE)
+            continue;
+        if (l->soft == PROCESS_NOFILE_DEFAULT_SOFT &&
+            l->hard == PROCESS_NOFILE_DEFAULT_HARD && own.rlim_max < l->hard &&
+            !may_raise_nofile((rlim_t)l->hard)) {
+            l->hard = own.rlim_max;
+            if (l->soft > l->hard)
+                l->soft = l->hard;
+        }
+        break;
+    }
+    return 0;
+}
+
 /* linux.cgroupsPath (nohyper_cgroups_path). */
 static int set_cgroups_path(struct domain_config *dc, xo_err *err)
 {
@@ -459,7 +516,8 @@ int create_nohyper(struct create_opts *o, struct rendered *r, xo_err *err)
         goto out;
     if (set_cgroupns(&r->dc, err) < 0 || set_cgroups_path(&r->dc, err) < 0 ||
         limit_privileged_caps(&r->dc, err) < 0 ||
-        create_render_all(r, err) < 0 || create_write_requested(r, o, err) < 0)
+        limit_default_nofile(&r->dc) < 0 || create_render_all(r, err) < 0 ||
+        create_write_requested(r, o, err) < 0)
         goto out;
     status_now(now, sizeof(now));
     if (cmd_interrupted(err) < 0) /* deferred by create (cmd_interrupt.c) */

@@ -74,7 +74,7 @@ has "hosts-localhost: True" && has "hosts-self: True" && lab_ok env-etc-hosts ||
 has "status: CapEff: 0000000000000000" && has "status: CapBnd: 00000000a80425fb" &&
     lab_ok env-docker-capabilities-user-1234 ||
     lab_fail env-docker-capabilities-user-1234 "$(grep '^status' "$LAB_WORK/pyenv.log" | tr '\n' ' ')"
-has "limit: 1024 1024 files" && lab_ok env-rlimit-nofile || lab_fail env-rlimit-nofile "$(grep '^limit' "$LAB_WORK/pyenv.log")"
+has "limit: 1024 524288 files" && lab_ok env-rlimit-nofile || lab_fail env-rlimit-nofile "$(grep '^limit' "$LAB_WORK/pyenv.log")"
 has "devstdout: ok" && has "stdio: True" && lab_ok env-dev-stdout-reopened-by-user ||
     lab_fail env-dev-stdout-reopened-by-user "$(grep '^devstdout\|^stdio\|Error' "$LAB_WORK/pyenv.log" | tr '\n' ' ')"
 has "cgroup2: True" && lab_ok env-cgroup2 || lab_fail env-cgroup2 "$(grep '^cgroup2' "$LAB_WORK/pyenv.log")"

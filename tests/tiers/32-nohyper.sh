@@ -353,6 +353,25 @@ run_to_end pv1
 check "oci_privileged: runs, with this host's bounding set" bash -c \
     '[ "$("$0" logs pv1)" = "$(grep CapBnd: /proc/self/status)" ]' "$X"
 "$X" destroy pv1 >/dev/null 2>&1
+# RLIMIT_NOFILE 1024:524288 by default (docs/decisions.md).  A host that
+# does not let create raise its hard limit past its own (this one: no
+# CAP_SYS_RESOURCE) gets create's own hard limit, where runc failed the
+# container ("error setting rlimit type 7").
+cfg nf1 'oci_cmd = [ "echo $(ulimit -n) $(ulimit -Hn)" ]'
+"$X" create "$T/nf1.cfg" >/dev/null 2>"$T/nf1.err"
+"$X" wait nf1 >/dev/null 2>&1
+if prlimit --nofile=1024:524288 true 2>/dev/null; then
+    check "RLIMIT_NOFILE 1024:524288 by default" bash -c \
+        '[ "$("$0" logs nf1)" = "1024 524288" ]' "$X"
+else
+    check "RLIMIT_NOFILE 1024 and this host's hard limit, where it cannot give 524288" bash -c \
+        '[ "$("$0" logs nf1)" = "1024 $(ulimit -Hn)" ]' "$X"
+fi
+"$X" destroy nf1 >/dev/null 2>&1
+cfg nf2 'oci_rlimits = [ "nofile=2048:4096" ]' 'oci_cmd = [ "echo $(ulimit -n) $(ulimit -Hn)" ]'
+run_to_end nf2
+check "oci_rlimits' nofile as given" bash -c '[ "$("$0" logs nf2)" = "2048 4096" ]' "$X"
+"$X" destroy nf2 >/dev/null 2>&1
 # As Docker's --privileged: /sys read-write, /proc/sys and /proc/keys not
 # mounts of their own; without it /sys and /proc/sys are read-only and
 # /proc/keys masked (/dev/null over it).
