@@ -4,7 +4,7 @@
 # benchmarks.
 #
 # usage: tools/realimages/build.sh
-#   Prints the path of an OCI image layout holding three images, building
+#   Prints the path of an OCI image layout holding five images, building
 #   it first unless the cache has it:
 #     py     python3-minimal; /app/show.py prints argv, env, uid/gid/groups
 #            and cwd, then exits 3; User 1234:1234 (no passwd entry),
@@ -26,8 +26,10 @@
 #
 # The root trees are `mmdebstrap --variant=extract` (only the named
 # packages and their dependencies, no maintainer scripts, like distroless
-# images; the hooks do what base-passwd's, base-files' and python3's
-# scripts would: passwd/group, /var/run -> /run, .pyc files), made into
+# images; the hooks do what base-passwd's, base-files', dash's, python3's,
+# redis' and postgresql-common's scripts would: passwd/group, /var/run ->
+# /run, /bin/sh, .pyc files, the users redis and postgres and their
+# directories), made into
 # layers with umoci (init, new, raw add-layer, unpack, repack, config).
 #
 # Cache: $XL_OCI_CACHE/real-images/KEY/layout (XL_OCI_CACHE defaults to
@@ -35,9 +37,10 @@
 # and the candidate versions of the packages the images hold, so a new
 # Debian point release or an edit here rebuilds, and nothing else does.
 # Downloaded .debs are kept in $XL_OCI_CACHE/real-images/debs.  The
-# first build takes a few minutes (apt indices and packages); a cached
-# one a second.  Needs root (mmdebstrap root mode, chown), network access
-# to the Debian mirror for the first build, and installs mmdebstrap,
+# first build takes a few minutes (apt indices and packages: each tree
+# fetches the indices again); a cached one a second.  Needs root
+# (mmdebstrap root mode, chown), network access to the Debian mirror for
+# the first build, and installs mmdebstrap,
 # umoci and libcap2-bin with apt-get when missing.
 set -euo pipefail
 
@@ -68,10 +71,26 @@ fi
 pkgs_py="python3-minimal base-passwd base-files"
 pkgs_web="nginx-light base-passwd base-files"
 pkgs_kinds="busybox-static"
+# The entrypoints' shell and tools (sh, id, stat, chown, chmod, mkdir,
+# chroot): dash and coreutils, Essential packages the extract variant
+# leaves out unless named.
+# usr-is-merged answers init-system-helpers' "usrmerge | usr-is-merged"
+# (usrmerge would bring perl into redis: 56 MB of its 106).
+pkgs_redis="redis-server base-passwd base-files dash coreutils usr-is-merged"
+pkgs_postgres="postgresql-15 base-passwd base-files dash coreutils usr-is-merged"
+# What postgres leaves out of its packages, with dpkg's path-exclude: the
+# JIT provider (llvmjit, its bitcode) and the LLVM and Z3 libraries only it
+# loads (without the provider PostgreSQL runs every query without JIT, as
+# with jit = off), and the locale sources (localedef's input; the image
+# uses C.UTF-8, which libc-bin ships built): 350 MB become 176.
+excl_postgres="/usr/lib/postgresql/15/lib/llvmjit* /usr/lib/postgresql/15/lib/bitcode/*
+    /usr/lib/*/libLLVM-14.so* /usr/lib/*/libz3.so* /usr/share/i18n/*"
 # What the key covers: those, plus the libraries every image carries.
-key_pkgs="$pkgs_py $pkgs_web $pkgs_kinds python3.11-minimal
-    libpython3.11-minimal nginx-common libc6 libssl3 libpcre2-8-0 zlib1g
-    libexpat1"
+key_pkgs="$pkgs_py $pkgs_web $pkgs_kinds $pkgs_redis $pkgs_postgres
+    python3.11-minimal libpython3.11-minimal nginx-common libc6 libssl3
+    libpcre2-8-0 zlib1g libexpat1 redis-tools libjemalloc2
+    postgresql-client-15 postgresql-common postgresql-client-common libpq5
+    libllvm14 libicu72 libxml2 tzdata perl-base"
 
 # "PACKAGE=VERSION" lines, one apt-cache call (each call reads apt's
 # whole cache: a few seconds on a loaded machine).
@@ -84,7 +103,8 @@ candidates() {
 }
 vers=$(candidates) || { apt-get update -qq >/dev/null 2>&1 || true; vers=$(candidates); } ||
     die "no candidate versions for the image packages (apt-get update?)"
-key=$({ echo "$vers"; umoci --version; cd "$here" && cat build.sh customize.sh show.py nginx.conf index.html; } | sha256sum | cut -c1-16)
+key=$({ echo "$vers"; umoci --version; cd "$here" && cat build.sh customize.sh show.py nginx.conf index.html \
+    redis.conf redis-entrypoint.sh postgres-entrypoint.sh; } | sha256sum | cut -c1-16)
 out=$cache/$key
 if [ -f "$out/.done" ]; then
     echo "$out/layout"
@@ -102,19 +122,29 @@ tmp=$(mktemp -d "$cache/.tmp.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 L=$tmp/layout
 
-# rootfs_tar OUT PACKAGES CUSTOMIZE: an mmdebstrap extract tree as a tar
+# rootfs_tar OUT PACKAGES CUSTOMIZE [EXCLUDES]: an mmdebstrap extract
+# tree as a tar, without the paths EXCLUDES lists (dpkg path-exclude globs)
 # (no device nodes: the image's /dev stays empty, as runtimes mount
 # their own), CUSTOMIZE run as a hook on it.  Trees are cached apart from
 # the layouts (by the package versions and customize.sh), and so are the
 # .debs, so an edit of the later layers does not run mmdebstrap again.
+#
+# mmdebstrap runs with the system's PATH: it filters each package's files
+# (path-exclude) through mmtarfilter, a "#!/usr/bin/env python3" script,
+# and a python3 found first on a user's PATH (a pyenv shim starts in
+# 1.5 s, not 0.15) cost a minute and more for a tree of 70 packages.
 rootfs_tar() {
-    local tar=$1 pkgs=$2 hook=$3 tkey
-    tkey=$({ echo "$vers $pkgs $hook"; cat "$here/customize.sh"; } | sha256sum | cut -c1-16)
+    local tar=$1 pkgs=$2 hook=$3 tkey x excl=()
+    set -f # globs for dpkg, not the host's paths
+    for x in ${4:-}; do excl+=("--dpkgopt=path-exclude=$x"); done
+    set +f
+    tkey=$({ echo "$vers $pkgs $hook ${4:-}"; cat "$here/customize.sh"; } | sha256sum | cut -c1-16)
     if [ ! -f "$cache/trees/$hook-$tkey.tar" ]; then
         say "mmdebstrap $suite: $pkgs"
         mkdir -p "$cache/trees"
+        PATH=/usr/sbin:/usr/bin:/sbin:/bin \
         mmdebstrap --quiet --mode=root --variant=extract --format=tar \
-            --skip=output/dev --include="${pkgs// /,}" \
+            --skip=output/dev --include="${pkgs// /,}" "${excl[@]}" \
             --dpkgopt='path-exclude=/usr/share/doc/*' \
             --dpkgopt='path-exclude=/usr/share/man/*' \
             --dpkgopt='path-exclude=/usr/share/info/*' \
@@ -242,6 +272,51 @@ umoci config --image "$L:kinds" --author "xl-oci tools/realimages" \
     --config.cmd 'id; ls -ln /data' \
     --config.env PATH=/usr/bin:/bin
 
+# --- redis -------------------------------------------------------------
+rootfs_tar "$tmp/redis.tar" "$pkgs_redis" redis
+umoci new --image "$L:redis"
+umoci raw add-layer --image "$L:redis" "$tmp/redis.tar"
+umoci unpack --image "$L:redis" "$tmp/b" >/dev/null
+r=$tmp/b/rootfs
+[ -f "$r/etc/redis/redis.conf" ] && [ -x "$r/usr/bin/redis-server" ] ||
+    die "redis-server's tree changed: update build.sh"
+install -m 0640 -o 999 -g 999 "$here/redis.conf" "$r/etc/redis/redis.conf"
+install -D -m 0755 "$here/redis-entrypoint.sh" "$r/usr/local/bin/docker-entrypoint.sh"
+install -d -m 0755 -o 999 -g 999 "$r/data"
+umoci repack --image "$L:redis" "$tmp/b"
+rm -rf "$tmp/b"
+umoci config --image "$L:redis" --author "xl-oci tools/realimages" \
+    --config.workingdir /data --config.volume /data \
+    --config.stopsignal SIGTERM --config.exposedports 6379/tcp \
+    --config.entrypoint docker-entrypoint.sh --config.cmd redis-server \
+    --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# --- postgres ----------------------------------------------------------
+rootfs_tar "$tmp/postgres.tar" "$pkgs_postgres" postgres "$excl_postgres"
+umoci new --image "$L:postgres"
+umoci raw add-layer --image "$L:postgres" "$tmp/postgres.tar"
+umoci unpack --image "$L:postgres" "$tmp/b" >/dev/null
+r=$tmp/b/rootfs
+sample=$r/usr/share/postgresql/15/postgresql.conf.sample
+[ -f "$sample" ] && [ -x "$r/usr/lib/postgresql/15/bin/initdb" ] &&
+    [ -d "$r/usr/lib/locale/C.utf8" ] || die "postgresql-15's tree changed: update build.sh"
+# As the official image: initdb's postgresql.conf listens on every address.
+sed -ri "s!^#?(listen_addresses)\s*=\s*\S+.*!\1 = '*'!" "$sample"
+grep -q "^listen_addresses = '\*'" "$sample" || die "listen_addresses not in $sample"
+install -D -m 0755 "$here/postgres-entrypoint.sh" "$r/usr/local/bin/docker-entrypoint.sh"
+# PGDATA as the official image leaves it (the entrypoint makes it 0700).
+install -d -m 1777 -o 999 -g 999 "$r/var/lib/postgresql/data"
+install -d -m 3777 -o 999 -g 999 "$r/run/postgresql"
+umoci repack --image "$L:postgres" "$tmp/b"
+rm -rf "$tmp/b"
+umoci config --image "$L:postgres" --author "xl-oci tools/realimages" \
+    --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/postgresql/15/bin \
+    --config.env PG_MAJOR=15 --config.env LANG=C.UTF-8 \
+    --config.env PGDATA=/var/lib/postgresql/data \
+    --config.volume /var/lib/postgresql/data \
+    --config.stopsignal SIGINT --config.exposedports 5432/tcp \
+    --config.entrypoint docker-entrypoint.sh --config.cmd postgres
+
 umoci gc --layout "$L"
 printf '%s\n' "$vers" > "$tmp/packages"
 # Layouts of older keys are stale: remove them (the trees and .debs stay).
@@ -250,5 +325,5 @@ find "$cache" -mindepth 1 -maxdepth 1 -name '????????????????' -type d \
 mv "$tmp" "$out"
 trap - EXIT
 touch "$out/.done"
-say "built $out/layout (py, web, kinds)"
+say "built $out/layout (py, web, kinds, redis, postgres)"
 echo "$out/layout"

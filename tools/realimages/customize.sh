@@ -19,6 +19,17 @@ if [ -f usr/share/base-passwd/passwd.master ]; then
     install -m 0644 usr/share/base-passwd/group.master etc/group
 fi
 
+# dash's postinst: /bin/sh (dpkg-divert'ed, not in the package).
+if [ -x bin/dash ] && [ ! -e bin/sh ]; then
+    ln -s dash bin/sh
+fi
+# sysuser NAME HOME SHELL: a system user and its group, id 999 (the
+# official images' groupadd -r -g 999 / useradd -r -u 999).
+sysuser() {
+    echo "$1:x:999:999:$1:$2:$3" >>etc/passwd
+    echo "$1:x:999:" >>etc/group
+}
+
 case $img in
 py)
     # python3's postinst (py3compile): byte-compile the standard library,
@@ -33,6 +44,22 @@ web)
     cp usr/share/nginx/html/index.html var/www/html/index.nginx-debian.html
     mkdir -p var/log/nginx
     chown 33:4 var/log/nginx
+    ;;
+redis)
+    # redis-server's and redis-tools' postinst: the user, its data and
+    # log directories.
+    sysuser redis /var/lib/redis /usr/sbin/nologin
+    install -d -m 0750 -o 999 -g 999 var/lib/redis var/log/redis
+    ;;
+postgres)
+    # postgresql-common's postinst: the user (home /var/lib/postgresql),
+    # its run and log directories (as its tmpfiles.d and logrotate set
+    # them up); postgresql-15's leaves no cluster when told not to make
+    # one (the entrypoint makes one in PGDATA).
+    sysuser postgres /var/lib/postgresql /bin/sh
+    install -d -m 0755 -o 999 -g 999 var/lib/postgresql etc/postgresql
+    install -d -m 2775 -o 999 -g 999 run/postgresql
+    install -d -m 1775 -o 0 -g 999 var/log/postgresql
     ;;
 kinds)
     mkdir -p etc run tmp var data
