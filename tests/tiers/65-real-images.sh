@@ -1,6 +1,6 @@
 #!/bin/bash
 # Tier 65: real images built from Debian packages (tools/realimages/
-# build.sh: py, web, kinds), pushed to a local docker-registry, pulled with
+# build.sh: py, web, kinds, redis, postgres), pushed to a local docker-registry, pulled with
 # xl-oci and compared entry by entry with `umoci unpack` of the same image:
 # paths, types, modes, owners, symlink targets, hardlinks, sizes, content
 # hashes, file times and every xattr (file capabilities included).  Each
@@ -8,7 +8,10 @@
 # differences are listed in docs/decisions.md and named below.  Also
 # checks what each image's layers mean, independently of umoci, what
 # `create -N` makes of each image config, and that two pulls of an image
-# give the same bytes.  Needs root (mount, mmdebstrap).  The images are
+# give the same bytes.  The two services, redis and postgres, then run
+# as users run the official images, as NOHYPER containers on a managed
+# network in a network namespace of their own (tests/nohyper/
+# real-services.sh).  Needs root (mount, mmdebstrap, runc).  The images are
 # cached (first build: a few minutes of apt downloads).
 set -u
 top=$(pwd)
@@ -24,7 +27,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 need=()
-for p in umoci:umoci skopeo:skopeo mkfs.erofs:erofs-utils \
+for p in umoci:umoci skopeo:skopeo runc:runc mkfs.erofs:erofs-utils \
          docker-registry:docker-registry curl:curl jq:jq; do
     command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
 done
@@ -45,7 +48,14 @@ W=$(mktemp -d /tmp/xl-oci-t65.XXXXXX)
 MNT=$W/mnt
 mkdir -p "$MNT"
 cleanup() {
+    local c m
     mountpoint -q "$MNT" && umount "$MNT"
+    for c in $(runc --root "$W/svc/state/runc" list -q 2>/dev/null); do
+        runc --root "$W/svc/state/runc" delete -f "$c" >/dev/null 2>&1
+    done
+    for m in $(grep -o " $W/[^ ]*" /proc/self/mounts | sort -r); do
+        umount -l "$m" 2>/dev/null
+    done
     tools/realimages/registry.sh stop "$W/reg" 2>/dev/null
     rm -rf "$W"
 }
@@ -57,15 +67,15 @@ if ! L=$(tools/realimages/build.sh 2>"$W/build.log"); then
     notok "build the real images (tools/realimages/build.sh)"
     exit 1
 fi
-ok "real images py, web, kinds in $L ($(( $(date +%s) - t0 )) s)"
+ok "real images py, web, kinds, redis, postgres in $L ($(( $(date +%s) - t0 )) s)"
 
 if ! HP=$(tools/realimages/registry.sh start "$W/reg" 2>"$W/reg.err") ||
-   ! tools/realimages/registry.sh push "$W/reg" "$L" py web kinds 2>>"$W/reg.err"; then
+   ! tools/realimages/registry.sh push "$W/reg" "$L" py web kinds redis postgres 2>>"$W/reg.err"; then
     sed 's/^/# /' "$W/reg.err" "$W/reg/log" 2>/dev/null | tail -20
     notok "docker-registry with the real images"
     exit 1
 fi
-ok "docker-registry on $HP serves py, web and kinds"
+ok "docker-registry on $HP serves py, web, kinds, redis and postgres"
 
 R=$W/root
 xo() { "$XO" --root "$R" "$@"; }
@@ -96,7 +106,7 @@ drop_added_mountpoints() {
     done
 }
 
-for img in py web kinds; do
+for img in py web kinds redis postgres; do
     t=$(date +%s.%N)
     if ! pull "$img"; then notok "$img: xl-oci pull"; continue; fi
     pt=$(awk -v a="$t" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
@@ -164,6 +174,26 @@ if [ -f "$W/web.ours" ]; then
     check "web: /var/run/nginx (through the /var/run -> /run symlink) is www-data's" \
         has web ./run/nginx type=d owner=33:33
 fi
+redis_tree() {
+    has redis ./bin/sh type=l target=dash &&
+        has redis ./data type=d owner=999:999 &&
+        has redis ./etc/redis/redis.conf owner=999:999 \
+            "sha256=$(sha256sum < tools/realimages/redis.conf | cut -d' ' -f1)" &&
+        grep -q '^redis:x:999:999:' "$(cat "$W/redis.vol")/passwd"
+}
+postgres_tree() {
+    has postgres ./var/lib/postgresql/data type=d mode=1777 owner=999:999 &&
+        has postgres ./usr/local/bin/docker-entrypoint.sh mode=0755 \
+            "sha256=$(sha256sum < tools/realimages/postgres-entrypoint.sh | cut -d' ' -f1)" &&
+        grep -q '^postgres:x:999:999:' "$(cat "$W/postgres.vol")/passwd" &&
+        ! grep 'libLLVM\|llvmjit' "$W/postgres.ours"
+}
+if [ -f "$W/redis.vol" ]; then
+    check "redis: /bin/sh is dash, user redis 999:999, /data redis', redis.conf replaced" redis_tree
+fi
+if [ -f "$W/postgres.vol" ]; then
+    check "postgres: user postgres 999:999, PGDATA postgres' (1777), the entrypoint, no JIT" postgres_tree
+fi
 if [ -f "$W/py.ours" ]; then
     check "py: the standard library is byte-compiled" \
         grep -q '^\./usr/lib/python3.11/__pycache__/os\.cpython-311\.pyc	' "$W/py.ours"
@@ -198,6 +228,19 @@ if spec kinds; then
         jqcheck kinds '.process.user.uid == 4321 and .process.user.gid == 4321 and (.process.user.additionalGids // [] | index(50) != null) and .process.cwd == "/data"'
 else
     notok "kinds config: create -N"
+fi
+
+if spec redis; then
+    check "redis config: docker-entrypoint.sh redis-server as root in /data" \
+        jqcheck redis '.process.args == ["docker-entrypoint.sh","redis-server"] and .process.cwd == "/data" and .process.user.uid == 0'
+else
+    notok "redis config: create -N"
+fi
+if spec postgres; then
+    check "postgres config: docker-entrypoint.sh postgres as root, PGDATA, LANG" \
+        jqcheck postgres '.process.args == ["docker-entrypoint.sh","postgres"] and .process.user.uid == 0 and (.process.env | index("PGDATA=/var/lib/postgresql/data") != null) and (.process.env | index("LANG=C.UTF-8") != null)'
+else
+    notok "postgres config: create -N"
 fi
 
 # --- pull progress ---------------------------------------------------------
@@ -235,6 +278,24 @@ if [ -f "$W/web.vol" ]; then
                ! grep -q '$W/root4' /proc/mounts && [ -z \"\$(ls -A '$W/root4/tmp')\" ]"
     check "web: volume.json records the rootfs image's sha256" \
         test "$(jq -r .rootfs_digest "$W/web.volume.json")" = "sha256:$(sha256sum < "$v/rootfs.erofs" | cut -d' ' -f1)"
+fi
+
+# --- the services, as NOHYPER containers on a managed network -------------
+# In a network namespace of their own (the bridge, nftables and routes are
+# never the host's); they run from the root volumes pulled above.
+t=$(date +%s)
+if [ ! -f "$W/redis.vol" ] || [ ! -f "$W/postgres.vol" ]; then
+    notok "redis and postgres as NOHYPER containers (no root volumes: the pulls failed)"
+elif ! unshare -n true 2>/dev/null || ! command -v nft >/dev/null ||
+     ! [ -x /usr/sbin/dnsmasq ]; then
+    skip "redis and postgres as NOHYPER containers" "needs unshare -n, nft and dnsmasq"
+else
+    mkdir -p "$W/svc"
+    chmod o+x "$W" # dnsmasq, as nobody, reads the hosts file below
+    top=$top X=$XO T=$W/svc REDIS_VOL=$(cat "$W/redis.vol") \
+        PG_VOL=$(cat "$W/postgres.vol") unshare -n tests/nohyper/real-services.sh ||
+        fails=$((fails + 1))
+    echo "# redis and postgres as NOHYPER containers: $(( $(date +%s) - t )) s"
 fi
 
 exit $((fails > 0))
