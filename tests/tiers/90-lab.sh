@@ -11,17 +11,23 @@
 # The real-image scenario (40-real-images) runs root volumes pulled here, on
 # the host, from the layouts tools/realimages/build.sh makes (cached; the
 # real-image tier built them): they reach dom0 as the lab's extra directory,
-# /usr/lib/xl-oci-lab/extra/volumes/{py,web}.
+# /usr/lib/xl-oci-lab/extra/volumes/{py,web}, and as the 9p share's
+# /mnt/share/extra/volumes/{redis,postgres} (below).
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
+# py and web go into dom0's root; redis and postgres (120 MB, which that
+# RAM-backed root, half of dom0's memory, cannot hold beside the stage)
+# into the 9p share (LAB_SHARE_EXTRA, /mnt/share/extra/volumes), read
+# there in place through loop devices.
 real_volumes() {
-    local extra=$top/build/lab-extra layout img d
-    rm -rf "$extra"
-    mkdir -p "$extra/volumes"
+    local extra=$top/build/lab-extra sextra=$top/build/lab-share-extra layout img d to
+    rm -rf "$extra" "$sextra"
+    mkdir -p "$extra/volumes" "$sextra/volumes"
     layout=$("$top/tools/realimages/build.sh") || return 1
-    for img in py web; do
+    for img in py web redis postgres; do
         d=$("$top/build/xl-oci" --root "$extra/state" pull -q "oci:$layout:$img") || return 1
-        cp -a "$extra/state/volumes/sha256/${d#sha256:}" "$extra/volumes/$img" || return 1
+        case $img in py | web) to=$extra ;; *) to=$sextra ;; esac
+        cp -a "$extra/state/volumes/sha256/${d#sha256:}" "$to/volumes/$img" || return 1
     done
     rm -rf "$extra/state"
     echo "$extra"
@@ -30,7 +36,7 @@ real_volumes() {
 case " ${LAB_SCENARIOS:-40} ${LAB_FIRST_BOOT:-} ${LAB_SECOND_BOOT:-} " in
 *" 40"* | *"40-real-images"*)
     if extra=$(real_volumes 2>"$top/build/lab-extra.log"); then
-        export LAB_EXTRA=$extra
+        export LAB_EXTRA=$extra LAB_SHARE_EXTRA=$top/build/lab-share-extra
     else
         echo "# lab: the real images' root volumes could not be made (build/lab-extra.log):"
         sed 's/^/# /' "$top/build/lab-extra.log" | tail -5
@@ -80,7 +86,7 @@ second_boot_run() {
     rm -rf "$lab_b/stage"
     cp -a "$lab_a/stage" "$lab_a/stage.key" "$lab_a/stage-status" "$lab_b/" 2>/dev/null
     # The real images' volumes go to the boot that runs 40-real-images.
-    case " $second_boot " in *" 40-real-images "*) ;; *) unset LAB_EXTRA ;; esac
+    case " $second_boot " in *" 40-real-images "*) ;; *) unset LAB_EXTRA LAB_SHARE_EXTRA ;; esac
     # shellcheck disable=SC2086 # a list of names
     LAB_DIR=$lab_b LAB_XENSTORED=oxenstored "$top/tools/lab/lab" run $second_boot 2>&1 |
         sed -E 's/^((not )?ok - lab )/\1oxenstored: /' >"$b_out"
@@ -91,7 +97,7 @@ second_boot_run() {
 # starts when the first says it is prepared.
 # shellcheck disable=SC2086 # a list of names
 (
-    case " $first " in *" 40-real-images "*) ;; *) unset LAB_EXTRA ;; esac
+    case " $first " in *" 40-real-images "*) ;; *) unset LAB_EXTRA LAB_SHARE_EXTRA ;; esac
     LAB_DIR=$lab_a exec "$top/tools/lab/lab" run $first
 ) 2>&1 | {
     started=
