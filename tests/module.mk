@@ -16,7 +16,8 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
 # clang's libFuzzer and fuzzes each for FUZZ_SECONDS.
 FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
 	image-ref bootspec netback runtime-spec netspec xs-dir \
-	runc-state exec-channel gunzip image-archive
+	runc-state exec-channel gunzip image-archive vdev user registry-auth \
+	state-files dnsfwd layer-unpack
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 # Sources outside libxloci.a that a target reaches (xl-oci-runc's state
 # reader); every replayer links their objects, tools/fuzz.sh compiles them.
