@@ -145,6 +145,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         xo_err_clear(&err);
         domcfg_to_boot_spec(&blob, &blob_len, &dc, &err);
     }
+    if (getenv("FUZZ_VERBOSE")) /* what a seed reaches */
+        fprintf(stderr, "app-cfg: %s\n", err.msg ? err.msg : "ok");
     xo_err_clear(&err);
     free(blob);
     free(json);

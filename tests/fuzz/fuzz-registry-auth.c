@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 strncmp(ch.realm, "http://", 7))
                 __builtin_trap();
             char *url = auth_token_url(&ch, "repository:a/b:pull");
-            char *form = auth_token_form(&ch, "repository:a/b:pull",
-                                         "r&e=f\r\n");
+            char *form =
+                auth_token_form(&ch, "repository:a/b:pull", "r&e=f\r\n");
             /* The realm is the server's; what is added to it is escaped. */
             const char *q = url + strlen(ch.realm);
             if (strpbrk(q, " \r\n\"#") || strpbrk(form, " \r\n\"#"))
@@ -72,8 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *hdr = NULL;
     if (auth_token_header(&hdr, body, blen, AUTH_TOKEN_MAX,
                           "https://auth.example/token", &err) == 0) {
-        if (!hdr || strncmp(hdr, "Authorization: Bearer ", 22) != 0 ||
-            !hdr[22])
+        if (!hdr || strncmp(hdr, "Authorization: Bearer ", 22) != 0 || !hdr[22])
             __builtin_trap();
         no_break(hdr);
         free(hdr);

@@ -46,10 +46,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     xo_err err = XO_ERR_INIT;
     if (xo_user_resolve_db(&ids, user, passwd, sep ? group : NULL, "/fuzz",
                            &err) == 0) {
-        if (ids.uid > 0x7fffffffu || ids.gid > 0x7fffffffu ||
-            ids.ngroups < 1 || ids.ngroups > XO_USER_MAX_GROUPS ||
-            !ids.groups || ids.groups[0] != ids.gid ||
-            !memchr(ids.home, 0, sizeof(ids.home)))
+        if (ids.uid > 0x7fffffffu || ids.gid > 0x7fffffffu || ids.ngroups < 1 ||
+            ids.ngroups > XO_USER_MAX_GROUPS || !ids.groups ||
+            ids.groups[0] != ids.gid || !memchr(ids.home, 0, sizeof(ids.home)))
             __builtin_trap();
         for (size_t i = 0; i < ids.ngroups; i++)
             if (ids.groups[i] > 0x7fffffffu)
