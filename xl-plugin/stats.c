@@ -1,6 +1,7 @@
 /* stats.c: the pure parts of `xl-oci stats` (see stats.h). */
 #include "stats.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +58,13 @@ void stats_format_bytes(char *buf, size_t len, long long bytes)
         snprintf(buf, len, v < 100 ? "%.1f%s" : "%.0f%s", v, units[u]);
 }
 
+/* sum + v, at most LLONG_MAX (sum is 0 to LLONG_MAX). */
+static long long sat_add(long long sum, unsigned long long v)
+{
+    return v > (unsigned long long)(LLONG_MAX - sum) ? LLONG_MAX
+                                                     : sum + (long long)v;
+}
+
 int stats_parse_net_dev(const char *text, long long *rx_r, long long *tx_r)
 {
     long long rx = 0, tx = 0;
@@ -80,8 +88,10 @@ int stats_parse_net_dev(const char *text, long long *rx_r, long long *tx_r)
             return -1;
         if (colon - name == 2 && strncmp(name, "lo", 2) == 0)
             continue;
-        rx += (long long)f[0];
-        tx += (long long)f[8];
+        /* The kernel's counters are unsigned 64-bit: the sum saturates
+         * at LLONG_MAX rather than overflow (and go negative, "unknown"). */
+        rx = sat_add(rx, f[0]);
+        tx = sat_add(tx, f[8]);
     }
     if (lines < 2)
         return -1;

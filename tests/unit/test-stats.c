@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,14 @@ static void test_net_dev(void **state)
     assert_int_equal(stats_parse_net_dev(text, &rx, &tx), 0);
     assert_int_equal(rx, 1520);
     assert_int_equal(tx, 730);
+    /* Counters near 2^64 (unsigned in the kernel): the sum saturates,
+     * never overflows (UB) or reads as negative ("unknown"). */
+    static const char huge[] =
+        "h\nh\n"
+        "  eth0: 9223372036854775807 0 0 0 0 0 0 0 18446744073709551615 0 0 0 0 0 0 0\n"
+        "  eth1: 9223372036854775807 0 0 0 0 0 0 0 1 0 0 0 0 0 0 0\n";
+    assert_int_equal(stats_parse_net_dev(huge, &rx, &tx), 0);
+    assert_true(rx == LLONG_MAX && tx == LLONG_MAX);
     /* Headers alone: no interface but lo counts as none. */
     assert_int_equal(stats_parse_net_dev("a\nb\n", &rx, &tx), 0);
     assert_int_equal(rx, 0);
