@@ -189,6 +189,9 @@ static int get_text(json_object *o, const char *key, bool required, char *dst,
     return 0;
 }
 
+/* 10000-01-01T00:00:00Z in ms since the epoch. */
+#define JOURNAL_TIME_END_MS 253402300800000LL
+
 int journal_decode(const char *line, size_t len, struct event_record *ev,
                    xo_err *err)
 {
@@ -222,7 +225,11 @@ int journal_decode(const char *line, size_t len, struct event_record *ev,
         xo_err_set(err, EINVAL, "event record: empty name");
         goto out;
     }
-    if (journal_parse_rfc3339(when, &r.time_ms) < 0) {
+    /* Between 1970 and 9999 UTC, as every record written is: what
+     * journal_encode() writes back of another time (a year of 3 or 5
+     * digits, a negative millisecond) is no RFC 3339 time. */
+    if (journal_parse_rfc3339(when, &r.time_ms) < 0 || r.time_ms < 0 ||
+        r.time_ms >= JOURNAL_TIME_END_MS) {
         xo_err_set(err, EINVAL, "event record: bad time \"%s\"", when);
         goto out;
     }

@@ -194,6 +194,16 @@ static void test_decode_refuses(void **state)
     decode_bad("{\"time\":\"yesterday\",\"type\":\"created\",\"name\":\"a\"}",
                "bad time");
     decode_bad("{\"type\":\"created\",\"name\":\"a\"}", "time");
+    /* Outside 1970..9999: encoded again it would be no RFC 3339 time. */
+    decode_bad("{\"time\":\"0999-01-01T00:00:00Z\",\"type\":\"created\","
+               "\"name\":\"a\"}",
+               "bad time");
+    decode_bad("{\"time\":\"1969-12-31T23:59:58.5Z\",\"type\":\"created\","
+               "\"name\":\"a\"}",
+               "bad time");
+    decode_bad("{\"time\":\"9999-12-31T23:00:00-01:00\",\"type\":\"created\","
+               "\"name\":\"a\"}",
+               "bad time");
     decode_bad("{\"time\":\"2026-11-30T13:00:00Z\",\"type\":\"exited\","
                "\"name\":\"a\",\"exit-code\":256}",
                "exit-code");
