@@ -4,7 +4,8 @@
  * WWW-Authenticate value (auth_parse_challenge()), the token request URL
  * and refresh form built from it (auth_token_url(), auth_token_form()),
  * and a token service's JSON response (auth_token_header()).  The input's
- * first line is the challenge, the rest the token response.  A Bearer
+ * first line is the challenge (and a Retry-After value,
+ * registry_retry_pause()), the rest the token response.  A Bearer
  * challenge accepted has an http(s) realm; the URL and form carry no
  * byte the challenge could use to end a header or a parameter; the
  * Authorization header holds no CR, LF or NUL.  Built without libFuzzer,
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "image/auth.h"
+#include "image/registry_retry.h"
 #include "replay.h"
 
 static void no_break(const char *s)
@@ -66,6 +68,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         __builtin_trap();
     }
     xo_err_clear(&err);
+    /* The same line as a Retry-After value: the pause stays bounded. */
+    for (unsigned n = 0; n < 6; n++)
+        if (registry_retry_pause(n, chal) > REGISTRY_PAUSE_MAX)
+            __builtin_trap();
 
     const char *body = nl ? (const char *)nl + 1 : "";
     size_t blen = nl ? size - clen - 1 : 0;
