@@ -610,6 +610,21 @@ static int stop_nohyper(struct xen_handles *h, const char *name, long timeout,
         return wait_or_finish_down(
             h, name, (timeout > 10 ? timeout : 10) * 1000, &st, err);
     }
+    /* Paused since stop_one read it running (a pause that ran between):
+     * frozen, it would take its stop signal only at the SIGKILL, its
+     * grace lost (helper-103).  Resumed here, under the lock: a pause
+     * after this finds it halting and is refused. */
+    if (st.state == DOMAIN_STATE_PAUSED) {
+        const char *args[] = {"resume", name, NULL};
+        r = nohyper_runc(root, args, -1, err);
+        if (r > 0)
+            xo_err_set(err, EIO, "runc resume %s failed (exit %d)", name, r);
+        if (r != 0) {
+            close(lock);
+            return -1;
+        }
+        journal_note(root, EVENT_UNPAUSED, name, NULL);
+    }
     r = status_set_state(h->xs, name, DOMAIN_STATE_HALTING, err);
     close(lock);
     if (r < 0)

@@ -254,6 +254,30 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "destroy interrupted: create the container"
     fi
+    # stop racing pause: stop read the container running (so did not
+    # unpause it), a pause froze it before stop took the lock, and stop
+    # signalled the frozen program: its trap never ran, SIGKILL after the
+    # grace, exit 137 (helper-103's random lifecycle, pause || stop).
+    printf 'name = "sp"\noci_root = "%s"\noci_stop_timeout = 3\noci_entrypoint = [ "/bin/sh", "-c" ]\noci_cmd = [ "trap \\"exit 5\\" TERM; sleep 600 & wait" ]\n' \
+        "$S/rv" >"$S/sp.cfg"
+    if "${XR[@]}" create "$S/sp.cfg" >"$W/out" 2>&1; then
+        pause_at end-policy.lock "${XR[@]}" stop -t 20 sp
+        "${XR[@]}" pause sp >"$W/pause.out" 2>&1
+        prc=$?
+        resume
+        spc=$("${XR[@]}" status --json sp 2>/dev/null | sed -n 's/^ *"exit_code": \([0-9a-z]*\),$/\1/p')
+        if [ -n "$paused" ] && [ "$prc" = 0 ] && [ "$rc" = 0 ] && [ "$spc" = 5 ] &&
+            [ "$("${XR[@]}" status sp | awk '/^state:/{print $2}')" = halted ]; then
+            ok "stop racing pause: stop resumes it, its trap runs (exit 5, not 137)"
+        else
+            sed 's/^/# /' "$W/paused.out" "$W/pause.out"
+            notok "stop racing pause: paused '$paused', pause exit $prc, stop exit $rc, exit code '$spc'"
+        fi
+        "${XR[@]}" destroy sp >/dev/null 2>&1
+    else
+        sed 's/^/# /' "$W/out"
+        notok "stop racing pause: create the container"
+    fi
     # A create killed once its status says "creating": list and status
     # call it broken (it said creating for ever), wait ends instead of
     # waiting for ever, and a destroy lets a create of the name run; a
