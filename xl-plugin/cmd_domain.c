@@ -572,6 +572,19 @@ static int wait_or_finish_down(struct xen_handles *h, const char *name, long ms,
     return finish_down(h, name, st, STOPPED_UNRECORDED, err) < 0 ? -1 : 0;
 }
 
+/* See xl_oci.h. */
+int cmd_nohyper_wait_end(struct xen_handles *h, const char *name, long ms,
+                         const char *why, xo_err *err)
+{
+    struct domain_status st;
+    if (wait_final(h, name, ms, false, &st, err) == 0)
+        return 0;
+    if (err->errnum != ESRCH)
+        return -1;
+    xo_err_clear(err);
+    return finish_down(h, name, &st, why, err) < 0 ? -1 : 0;
+}
+
 /*
  * Stops a NOHYPER container the way the loader stops a domain's: its stop
  * signal, then SIGKILL after its grace period; after `timeout` seconds

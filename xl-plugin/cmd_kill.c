@@ -130,8 +130,17 @@ static int do_kill(const char *name, int sig, xo_err *err)
          state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, err) < 0))
         goto out;
     if ((st.nohyper ? nohyper_kill(cmd_state_root(), name, sig, err)
-                    : kill_xen(&h, &st, sig, err)) < 0)
+                    : kill_xen(&h, &st, sig, err)) < 0) {
+        /* It ended since its status was read (a stop beside this kill, or
+         * its own exit): said as for one ended before, not as runc's
+         * failure (helper-103). */
+        if (st.nohyper && !nohyper_alive(cmd_state_root(), name)) {
+            xo_err_clear(err);
+            xo_err_set(err, EINVAL, "%s is not running (it ended meanwhile)",
+                       name);
+        }
         goto out;
+    }
     struct event_record ev;
     journal_record_init(&ev, EVENT_KILLED, name);
     signal_name(ev.detail, sizeof(ev.detail), sig);
@@ -139,7 +148,18 @@ static int do_kill(const char *name, int sig, xo_err *err)
     /* SIGKILL returns once the end is recorded, as docker kill waits for
      * the container to exit: `kill; start` found it halting (helper-85).
      * Bounded: the signal went, which is what kill promises. */
-    if (sig == SIGKILL) {
+    /* Its monitor killed, nothing records the end: finished here, as
+     * stop finishes it (it said running, with the dead process's pid, for
+     * good: helper-103). */
+    if (sig == SIGKILL && st.nohyper &&
+        !state_monitor_alive(cmd_state_root(), name)) {
+        xo_err werr = XO_ERR_INIT;
+        cmd_nohyper_wait_end(
+            &h, name, KILL_END_WAIT_MS,
+            "killed while its monitor was gone: its exit code was not recorded",
+            &werr);
+        xo_err_clear(&werr);
+    } else if (sig == SIGKILL) {
         enum domain_state now;
         xo_err werr = XO_ERR_INIT;
         status_wait_while(h.xs, name,

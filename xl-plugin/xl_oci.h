@@ -165,6 +165,13 @@ int cmd_refuse_down(const char *root, const struct domain_status *st,
  */
 struct xen_handles;
 int cmd_end_policy(struct xen_handles *h, const char *name, xo_err *err);
+/* Waits up to `ms` for NOHYPER container `name` to reach a final state;
+ * when neither its process nor its monitor is there to bring it (its
+ * monitor was killed), finishes it here as halted, `why` its error (no
+ * exit code: none was recorded).  0, or -1 with err (ETIMEDOUT when it
+ * still runs). */
+int cmd_nohyper_wait_end(struct xen_handles *h, const char *name, long ms,
+                         const char *why, xo_err *err);
 
 /*
  * Runs container `name` again from its state dir (autostart, start): a

@@ -197,6 +197,13 @@ running_without_monitor mk 'trap \"echo got-TERM; exit 6\" TERM; echo up; while 
 check "stop with the monitor killed: stopped, its exit code said to be unrecorded" \
     sh -c "timeout 40 '$X' stop mk >/dev/null && '$X' status --json mk | jq -e '.state == \"halted\" and (.error | test(\"stopped while its monitor was gone: its exit code was not recorded\"))' >/dev/null && '$X' logs mk | grep -qx got-TERM"
 "$X" destroy mk >/dev/null 2>&1
+# kill (SIGKILL) with the monitor killed: finished as stop finishes it
+# (it said running with the dead process's pid for good, and waited 10 s:
+# helper-103's random lifecycle).
+running_without_monitor kn 'while :; do sleep 1; done'
+check "kill with the monitor killed: halted at once, its exit code said to be unrecorded, no pid" \
+    sh -c "timeout 8 '$X' kill kn && '$X' status --json kn | jq -e '.state == \"halted\" and .pid == null and (.error | test(\"killed while its monitor was gone: its exit code was not recorded\"))' >/dev/null && '$X' list --json | jq -e '.[] | select(.name == \"kn\") | .state == \"halted\"' >/dev/null"
+"$X" destroy kn >/dev/null 2>&1
 running_without_monitor lf 'echo hello; sleep 2; echo bye; exit 3'
 check "logs -f of a container that goes down (monitor killed) ends" \
     sh -c "timeout 20 '$X' logs -f lf >'$T/lf.out' && grep -qx hello '$T/lf.out'"
