@@ -59,6 +59,10 @@ static int check_no_domain(struct xen_handles *h,
     return 0;
 }
 
+/* How long start waits for a halting container to halt, in ms: a stop's
+ * default grace (10 s) and its SIGKILL. */
+#define START_HALTING_WAIT_MS 15000
+
 /* 1 when `name` was started, 0 when it runs already, -1 with err. */
 static int start_one(struct xen_handles *h, const char *name, xo_err *err)
 {
@@ -153,6 +157,16 @@ int main_start(int argc, char **argv)
     /* Each name under the global lock, as create and the restart policy
      * change containers; an error for each that fails, as docker start. */
     for (int i = optind; i < argc; i++) {
+        /* Halting: its monitor is recording an exit (a few ms), or a stop
+         * waits out its grace.  Waited for, without the lock (the monitor
+         * takes it for the final state), so that start acts on how it
+         * ends, as after the stop; it refused at once, "start it once it
+         * is halted", even beside the monitor's own few ms (helper-103). */
+        enum domain_state now;
+        xo_err werr = XO_ERR_INIT;
+        status_wait_while(h.xs, argv[i], STATUS_STATE_BIT(DOMAIN_STATE_HALTING),
+                          START_HALTING_WAIT_MS, &now, &werr);
+        xo_err_clear(&werr);
         int lock = state_lock(cmd_state_root(), &err);
         int r = lock < 0 ? -1 : start_one(&h, argv[i], &err);
         if (lock >= 0)

@@ -183,6 +183,20 @@ stop_pid=$!
 wait_state ds halting 5 >/dev/null
 check "destroy during a stop's grace returns at once" timeout 15 "$X" destroy ds
 wait "$stop_pid" 2>/dev/null
+# start during a stop's grace waits for the stop, then starts it again,
+# as after the stop (it refused: "is halting: start it once it is
+# halted", also in the monitor's few ms of halting after an exit:
+# helper-103's random lifecycle).
+cfg sg 'oci_stop_timeout = 2' 'oci_cmd = [ "trap \"\" TERM; while :; do sleep 1; done" ]'
+"$X" create "$T/sg.cfg" >/dev/null 2>&1
+wait_state sg running 5 >/dev/null
+"$X" stop sg >/dev/null 2>&1 &
+stop_pid=$!
+wait_state sg halting 5 >/dev/null
+check "start during a stop's grace waits for it, then starts the container" \
+    sh -c "'$X' start sg | grep -qx 'Started sg' && [ \"\$('$X' status --json sg | jq -r .state)\" = running ]"
+wait "$stop_pid" 2>/dev/null
+"$X" destroy sg >/dev/null 2>&1
 # The monitor killed: a stop still ends the container (its trap ran), and
 # says its exit code was not recorded; logs -f ends once it is down.
 # running_without_monitor NAME CMD: NAME created running CMD, its monitor
