@@ -687,6 +687,7 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
      * another's of the name by then (a destroy and a create). */
     char uuid[sizeof(st.uuid)];
     memcpy(uuid, st.uuid, sizeof(uuid));
+    XO_FAULT_POINT("stop.status-read");
     /* What a killed create left is broken, as list shows it. */
     if (cmd_create_killed(h.xs, cmd_state_root(), &st, false))
         st.state = DOMAIN_STATE_BROKEN;
@@ -729,10 +730,16 @@ static int stop_one(const char *name, long timeout, bool timeout_given)
     /* The user ended it: autostart leaves it alone (state.h). */
     if (state_run_set(cmd_state_root(), name, STATE_RUN_STOPPED, &err) < 0)
         goto fail;
-    /* A paused container cannot act on its stop signal. */
-    if (st.state == DOMAIN_STATE_PAUSED &&
-        cmd_set_paused(name, false, &err) < 0)
-        goto fail;
+    /* A paused container cannot act on its stop signal.  A NOHYPER one
+     * is resumed by stop_nohyper, under the lock; a domain here, where
+     * another stop may have unpaused it meanwhile ("not paused": two
+     * stops at once failed one, helper-103). */
+    if (st.state == DOMAIN_STATE_PAUSED && !st.nohyper &&
+        cmd_set_paused(name, false, &err) < 0) {
+        if (err.errnum != EINVAL)
+            goto fail;
+        xo_err_clear(&err);
+    }
     if (st.nohyper) {
         if (stop_nohyper(&h, name, timeout, &err) < 0)
             goto fail;

@@ -278,6 +278,26 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "stop racing pause: create the container"
     fi
+    # Two stops of a paused container: both read it paused, the first
+    # (paused at stop.status-read) unpaused it after the second had, and
+    # failed "sp is not paused (state halted)" (helper-103).
+    if "${XR[@]}" create "$S/sp.cfg" >"$W/out" 2>&1 && "${XR[@]}" pause sp >"$W/out" 2>&1; then
+        pause_at stop.status-read "${XR[@]}" stop -t 20 sp
+        "${XR[@]}" stop -t 20 sp >"$W/stop2.out" 2>&1
+        s2=$?
+        resume
+        spc=$("${XR[@]}" status --json sp 2>/dev/null | sed -n 's/^ *"exit_code": \([0-9a-z]*\),$/\1/p')
+        if [ -n "$paused" ] && [ "$s2" = 0 ] && [ "$rc" = 0 ] && [ "$spc" = 5 ]; then
+            ok "two stops of a paused container: both succeed, its trap runs (exit 5)"
+        else
+            sed 's/^/# /' "$W/paused.out" "$W/stop2.out"
+            notok "two stops of a paused container: paused '$paused', stops exit $rc and $s2, exit code '$spc'"
+        fi
+        "${XR[@]}" destroy sp >/dev/null 2>&1
+    else
+        sed 's/^/# /' "$W/out"
+        notok "two stops of a paused container: create and pause it"
+    fi
     # A create killed once its status says "creating": list and status
     # call it broken (it said creating for ever), wait ends instead of
     # waiting for ever, and a destroy lets a create of the name run; a
