@@ -63,7 +63,8 @@ static int check_no_domain(struct xen_handles *h,
  * default grace (10 s) and its SIGKILL. */
 #define START_HALTING_WAIT_MS 15000
 
-/* 1 when `name` was started, 0 when it runs already, -1 with err. */
+/* 1 when `name` was started, 0 when it runs already, 2 when it is
+ * halting (nothing done), -1 with err. */
 static int start_one(struct xen_handles *h, const char *name, xo_err *err)
 {
     const char *root = cmd_state_root();
@@ -99,6 +100,8 @@ static int start_one(struct xen_handles *h, const char *name, xo_err *err)
                 err, EINVAL,
                 "%s is broken (%s): destroy it and create it again", name,
                 st.error[0] ? st.error : "no error recorded");
+        if (st.state == DOMAIN_STATE_HALTING)
+            return 2; /* main_start waits for it to halt */
         return xo_err_set(err, EBUSY, "%s is %s: start it once it is halted",
                           name, domain_state_to_string(st.state));
     }
@@ -157,20 +160,33 @@ int main_start(int argc, char **argv)
     /* Each name under the global lock, as create and the restart policy
      * change containers; an error for each that fails, as docker start. */
     for (int i = optind; i < argc; i++) {
-        /* Halting: its monitor is recording an exit (a few ms), or a stop
-         * waits out its grace.  Waited for, without the lock (the monitor
-         * takes it for the final state), so that start acts on how it
-         * ends, as after the stop; it refused at once, "start it once it
-         * is halted", even beside the monitor's own few ms (helper-103). */
-        enum domain_state now;
-        xo_err werr = XO_ERR_INIT;
-        status_wait_while(h.xs, argv[i], STATUS_STATE_BIT(DOMAIN_STATE_HALTING),
-                          START_HALTING_WAIT_MS, &now, &werr);
-        xo_err_clear(&werr);
-        int lock = state_lock(cmd_state_root(), &err);
-        int r = lock < 0 ? -1 : start_one(&h, argv[i], &err);
-        if (lock >= 0)
-            close(lock);
+        int r;
+        for (int tries = 0;; tries++) {
+            int lock = state_lock(cmd_state_root(), &err);
+            r = lock < 0 ? -1 : start_one(&h, argv[i], &err);
+            if (lock >= 0)
+                close(lock);
+            if (r != 2)
+                break;
+            if (tries > 0) {
+                r = -1;
+                xo_err_set(&err, EBUSY,
+                           "%s is halting: start it once it is halted",
+                           argv[i]);
+                break;
+            }
+            /* Halting: its monitor is recording an exit (a few ms), or a
+             * stop waits out its grace.  Waited for without the lock (the
+             * monitor takes it for the final state), then start acts on
+             * how it ended, as after the stop; it refused at once, even
+             * beside the monitor's own few ms (helper-103). */
+            enum domain_state now;
+            xo_err werr = XO_ERR_INIT;
+            status_wait_while(h.xs, argv[i],
+                              STATUS_STATE_BIT(DOMAIN_STATE_HALTING),
+                              START_HALTING_WAIT_MS, &now, &werr);
+            xo_err_clear(&werr);
+        }
         if (r < 0)
             rc = cmd_fail(&err);
         else if (r == 1)
