@@ -227,7 +227,12 @@ int create_nohyper_net_again(const char *dir, struct domain_config *dc,
 {
     if (domcfg_network_count(dc) == 0)
         return 0;
-    return set_netns_path(dc, dir, err) < 0 ||
+    /* dc is the saved app.cfg's: its vifs name their networks but hold no
+     * gateway or DNS until the leases are read again (helper-102: a
+     * started container had no default route, one on two networks no
+     * DNS forwarder). */
+    return netattach_again(dc, NULL, cmd_state_root(), err) < 0 ||
+                   set_netns_path(dc, dir, err) < 0 ||
                    nohyper_net_up(cmd_state_root(), dir, dc, err) < 0 ||
                    nohyper_dns_record(dir, dc, err) < 0
                ? -1

@@ -61,11 +61,15 @@ static int publish_ports(const struct domain_config *dc,
     return 0;
 }
 
-int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
-                      const char *root, unsigned flags, xo_err *err)
+/* Leases (or finds again) every oci_network entry's address and attaches
+ * it to its vif; *first_r gets the first managed network (NULL: none). */
+static int attach_all(struct domain_config *dc, const struct app_cfg *ac,
+                      const char *root, unsigned flags, const char **first_r,
+                      xo_err *err)
 {
     size_t n = domcfg_network_count(dc);
     const char *first_network = NULL;
+    *first_r = NULL;
     for (size_t i = 0; i < n; i++) {
         unsigned devid = 0;
         struct dc_vif *v = managed_vif(dc, i, &devid);
@@ -107,9 +111,26 @@ int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
         if (!first_network)
             first_network = v->network;
     }
+    *first_r = first_network;
+    return 0;
+}
+
+int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
+                      const char *root, unsigned flags, xo_err *err)
+{
+    const char *first_network;
+    if (attach_all(dc, ac, root, flags, &first_network, err) < 0)
+        return -1;
     if (first_network)
         return publish_ports(dc, ac, root, first_network, flags, err);
     return 0;
+}
+
+int netattach_again(struct domain_config *dc, const struct app_cfg *ac,
+                    const char *root, xo_err *err)
+{
+    const char *first_network;
+    return attach_all(dc, ac, root, 0, &first_network, err);
 }
 
 int netattach_release(const char *root, const char *name, unsigned *released_r,

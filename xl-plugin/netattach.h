@@ -26,6 +26,17 @@
 int netattach_resolve(struct domain_config *dc, const struct app_cfg *ac,
                       const char *root, unsigned flags, xo_err *err);
 
+/*
+ * The same attachments again for a container that keeps its leases (a
+ * NOHYPER container's start and autostart, whose dc comes from its saved
+ * app.cfg): each lease as it is (netback_attach of a lease held returns
+ * it), its gateway, DNS and search domain on the vif, so the namespace
+ * made again gets the default route and the DNS servers create gave it.
+ * The ports stay as the lease holds them: nothing is published again.
+ */
+int netattach_again(struct domain_config *dc, const struct app_cfg *ac,
+                    const char *root, xo_err *err);
+
 /* Releases every lease and published port of container `name` (destroy,
  * a create that failed).  Succeeds when there is none; *released_r (may
  * be NULL) counts the leases released. */

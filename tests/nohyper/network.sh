@@ -92,6 +92,12 @@ check "started again: its name resolves and its published port serves" bash -c '
     done
     echo "# after 20 s: fetch: $("$0" fetch 127.0.0.1 8080 2>&1 | head -2 | tr "\n" " ")dns: $("$0" dns 10.61.0.1 net1 2>&1 | tr "\n" " ")"
     exit 1' "$PROBE" "$ip4"
+# ... and its default route: start read the app.cfg, whose vifs hold no
+# gateway until the leases are read again (helper-102: none, so only
+# on-link peers got answers).
+check "started again: the default route via the gateway is back" bash -c '
+    nsenter --net="$0" ip route show default | grep -q "^default via 10.61.0.1 dev eth0"' \
+    "$XL_OCI_ROOT/domains/net1/netns"
 check "destroy" "$X" destroy net1
 check "destroy leaves no lease, veth, nft element, namespace or published port" bash -c '
     [ -z "$("$0" network inspect --json n1 | jq -r ".leases[]")" ] &&
@@ -150,6 +156,15 @@ check "over TCP too (a resolver's retry after a truncated reply)" bash -c '
     "$ns" "$top/tests/net/dns-tcp-query.py"
 check "stop ends the forwarder with the container" bash -c '
     "$0" stop both >/dev/null && [ -n "$1" ] && ! kill -0 "$1" 2>/dev/null' "$X" "$fwd"
+# start gives it back, with both networks' names (helper-102: none).
+check "started again: the forwarder answers both networks' names" bash -c '
+    "$0" start both >/dev/null || exit 1
+    for _ in $(seq 50); do
+        nsenter --net="$1" "$2" dns 127.0.0.11 a1 2>/dev/null | grep -qx "$3" &&
+            nsenter --net="$1" "$2" dns 127.0.0.11 b1 2>/dev/null | grep -qx "$4" && exit 0
+        sleep 0.1
+    done
+    exit 1' "$X" "$ns" "$PROBE" "$a1" "$b1"
 # One network and oci_dns: a server that says NXDOMAIN to everything (as
 # a public resolver does to a container's name) must not hide n1's names:
 # the forwarder asks both, as Docker's embedded DNS answers its network's

@@ -888,6 +888,27 @@ check "default is a nat network" bash -c '"$0" network ls --json | jq -e ".[0].m
 "$NT" release app
 "$X" network rm default
 
+# --- who reaches whom: the random differential, on fixed seeds --------------
+# tests/network/random-reach.py (helper-102) draws networks, NOHYPER
+# containers and published ports from a seed and checks every path (host,
+# outside, container to container and to names, hairpin, masquerade,
+# spoofed sources) against Docker's documented semantics; in a namespace
+# of its own.  Seed 2 measures again after `network up`, seed 5 after a
+# stop and start of c1, on two networks: a started NOHYPER container had
+# no default route (its published ports answered nobody off-link) and no
+# DNS forwarder on 127.0.0.11.
+if command -v runc >/dev/null && command -v mkfs.erofs >/dev/null && [ -x /bin/busybox ]; then
+    start=$(date +%s)
+    if python3 "$top/tests/network/random-reach.py" --phases 2 5 >"$T/reach" 2>&1; then
+        ok "random reachability, seeds 2 and 5 with phases: $(tail -1 "$T/reach") ($(($(date +%s) - start)) s)"
+    else
+        nok "random reachability, seeds 2 and 5 with phases: $(tail -1 "$T/reach")"
+        grep -v "^  " "$T/reach" | head -30 | sed 's/^/# /'
+    fi
+else
+    ok "random reachability # SKIP needs runc, mkfs.erofs and busybox"
+fi
+
 # --- valgrind: the same paths, checked for memory errors and leaks ------------
 if command -v valgrind >/dev/null; then
     vg() { # vg WANT DESCRIPTION COMMAND...
