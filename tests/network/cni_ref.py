@@ -21,7 +21,7 @@ class Cni:
         self.procs = []
 
     def ns_proc(self):
-        p = subprocess.Popen(["unshare", "-n", "sleep", "100000"])
+        p = subprocess.Popen(["unshare", "-n", "sleep", "100000"], start_new_session=True)
         self.procs.append(p)
         time.sleep(0.1)
         return "/proc/%d/ns/net" % p.pid

@@ -6,7 +6,9 @@ managed networks (helper-102).
 
 --cni: the CNI reference run too (below).  --phases: after the matrix,
 measure it again after `xl-oci network up` (even seeds) or after a stop
-and start of one container drawn from the seed (odd seeds).  --show: print
+and start of one container drawn from the seed (odd seeds), and on seeds
+divisible by 3 after the destroy of one (its ports are refused, its names
+answer nothing, the others' are as they were).  --show: print
 the topologies drawn, run nothing.  RR_XL_OCI names another xl-oci binary
 (an older build, to show a fault).  Needs root, runc, mkfs.erofs,
 busybox, dnsmasq, nft; runs in a private network namespace (unshare -n).
@@ -33,6 +35,9 @@ container, what reaches what:
   container -> spoofed source addresses (another container's, an unused one
           of its subnet, one outside it) towards the gateway, a neighbour and
           the outside: never delivered
+  IPv6, on the networks drawn with --ipv6 (about 40%): published ports
+          through the uplink's and bridges' IPv6 addresses, container
+          addresses, masquerade to the outside, spoofed sources
 
 Expected values come from a model of Docker's documented semantics (a
 user-defined bridge network, Docker 28, --internal for isolated; see
@@ -55,6 +60,7 @@ import os
 import random
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -72,6 +78,9 @@ UPLINK2 = "192.0.2.3"  # a second one
 OUTSIDE = "192.0.2.2"  # the outside namespace
 OUT_PORT = 7000        # the outside's server, TCP and UDP
 HOST_UDP = 7001        # the host's UDP sink (spoof checks)
+UPLINK6 = "2001:db8:2::1"   # the host's uplink, IPv6
+UPLINK6_2 = "2001:db8:2::3"
+OUTSIDE6 = "2001:db8:2::2"
 TIMEOUT = 1.2
 VERBOSE = False
 
@@ -79,7 +88,7 @@ VERBOSE = False
 def sh(*args, check=True, ns=None, **kw):
     if ns:
         args = ("nsenter", "--net=" + ns) + args
-    r = subprocess.run(args, capture_output=True, text=True, **kw)
+    r = subprocess.run(args, capture_output=True, text=True, start_new_session=True, **kw)
     if check and r.returncode != 0:
         raise RuntimeError("%s: rc %d: %s" % (" ".join(args), r.returncode, r.stderr.strip()))
     return r
@@ -134,14 +143,21 @@ class Servers:
         self.t.start()
 
     def add(self, ns, name, proto, port, addr="0.0.0.0"):
+        fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
         with InNs(ns):
             if proto == "tcp":
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s = socket.socket(fam, socket.SOCK_STREAM)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                if fam == socket.AF_INET6:
+                    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                    s.setsockopt(socket.IPPROTO_IPV6, 78, 1)  # IPV6_FREEBIND: DAD
                 s.bind((addr, port))
                 s.listen(64)
             else:
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s = socket.socket(fam, socket.SOCK_DGRAM)
+                if fam == socket.AF_INET6:
+                    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+                    s.setsockopt(socket.IPPROTO_IPV6, 78, 1)
                 s.bind((addr, port))
         s.setblocking(False)
         self.socks.append(s)
@@ -210,18 +226,22 @@ def probe(ns, proto, addr, port, src=None, servers=None):
     "NAME PEER" or None, arrival the (name, peer) the server logged."""
     tok = token()
     reply = None
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     with InNs(ns):
         try:
             if proto == "tcp":
-                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s = socket.socket(fam, socket.SOCK_STREAM)
                 s.settimeout(TIMEOUT)
                 s.connect((addr, port))
                 s.sendall((tok + "\n").encode())
                 reply = s.recv(200).decode().strip() or None
                 s.close()
             else:
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                if src:
+                s = socket.socket(fam, socket.SOCK_DGRAM)
+                if src and fam == socket.AF_INET6:
+                    s.setsockopt(socket.IPPROTO_IPV6, 75, 1)  # IPV6_TRANSPARENT
+                    s.bind((src, 0))
+                elif src:
                     s.setsockopt(socket.SOL_IP, 19, 1)  # IP_TRANSPARENT
                     s.bind((src, 0))
                 s.settimeout(TIMEOUT)
@@ -323,6 +343,10 @@ def draw(seed):
         if r.random() < 0.2 and cand.num_addresses >= 16:
             gw = str(cand.broadcast_address - 1)
         nets.append({"name": NET_NAMES[i], "subnet": str(cand), "mode": mode, "gateway": gw})
+    r6 = random.Random(seed * 7919 + 1)
+    for n in nets:
+        n["ipv6"] = "fd%02x:%x:%x::/64" % (r6.randrange(256), r6.randrange(65536), r6.randrange(65536)) \
+            if r6.random() < 0.4 else None
     ncont = r.randrange(2, 6)
     conts = []
     hostports = set(range(20000, 20100))
@@ -506,7 +530,11 @@ class XlOci:
     def x(self, *args, check=True):
         for attempt in range(3):
             try:
-                r = subprocess.run((X,) + args, capture_output=True, text=True, env=self.env)
+                # a session of its own: a Ctrl-C (or timeout -s INT, which
+                # signals the group) ends the run between seeds, not an
+                # xl-oci command halfway
+                r = subprocess.run((X,) + args, capture_output=True, text=True, env=self.env,
+                                   start_new_session=True)
                 break
             except OSError:  # the binary being rebuilt: ETXTBSY, EACCES
                 if attempt == 2:
@@ -522,11 +550,16 @@ class XlOci:
             a = ["network", "create", n["name"], "--subnet", n["subnet"], "--mode", n["mode"]]
             if n["gateway"]:
                 a += ["--gateway", n["gateway"]]
+            if n.get("ipv6"):
+                a += ["--ipv6", n["ipv6"]]
             self.x(*a)
         gw = {}
+        self.gw6 = {}
         for n in topo["nets"]:
             j = json.loads(self.x("network", "inspect", "--json", n["name"]).stdout)
             gw[n["name"]] = j["gateway"]
+            if j.get("gateway6"):
+                self.gw6[n["name"]] = j["gateway6"]
         for c in topo["conts"]:
             specs = [port_spec(p, gw) for p in c["ports"]]
             cfg = os.path.join(self.work, c["name"] + ".cfg")
@@ -547,10 +580,13 @@ class XlOci:
         addrs = {}
         pub = []
         gw = None
+        self.addrs6 = {}
         for n in topo["nets"]:
             j = json.loads(self.x("network", "inspect", "--json", n["name"]).stdout)
             for le in j["leases"]:
                 addrs.setdefault(le["container"], {})[n["name"]] = le["ipv4"]
+                if le.get("ipv6"):
+                    self.addrs6.setdefault(le["container"], {})[n["name"]] = le["ipv6"]
                 if n["name"] == next(c for c in topo["conts"] if c["name"] == le["container"])["nets"][0]:
                     for ps in le.get("ports", []):
                         pub.append((le["container"],) + parse_published(ps))
@@ -621,7 +657,7 @@ def measure(run, env, servers, pool, cni=False):
         jobs.append((desc, pool.submit(fn), check))
 
     # published ports from the host, the outside and every container
-    targets = sorted({(hp, pr) for (_, pr, _, hp, _) in env["pub"]})
+    targets = sorted({(hp, pr) for (_, pr, _, hp, _) in env["pub"]} | set(env.get("gone_ports", [])))
     for hp, pr in targets:
         for src in ["host", "outside"] + conts:
             ns = HN if src == "host" else ON if src == "outside" else env["ns"](src)
@@ -689,7 +725,7 @@ def measure(run, env, servers, pool, cni=False):
             if bool(reply) != exp:
                 return "%s -> outside %s:%d/%s: expected %s, got %s" % (
                     src, OUTSIDE, OUT_PORT, pr, "reached" if exp else "nothing", reply or "nothing")
-            if reply and reply.split()[1] != UPLINK:
+            if reply and reply.split()[1] not in (UPLINK, UPLINK2):
                 return "%s -> outside: the outside saw %s, not the host's %s" % (src, reply.split()[1], UPLINK)
             return None
         add("out", fn, check)
@@ -733,6 +769,17 @@ def measure(run, env, servers, pool, cni=False):
     # DNS
     for src in ([] if cni else conts):
         server = env["resolver"](src)
+        for gone, gnets in env.get("gone", {}).items():
+            # a container destroyed: none of its names answers
+            for qn in [gone] + ["%s.%s" % (gone, n) for n in gnets]:
+                def fn(src=src, qn=qn, server=server):
+                    return dns_query(env["ns"](src), server, qn)
+
+                def check(res, src=src, qn=qn, server=server):
+                    if res[1]:
+                        return "%s resolves %s (via %s), destroyed: got %s" % (src, qn, server, res[1])
+                    return None
+                add("dns-gone", fn, check)
         for dst in conts:
             names = [(dst, None)] + [("%s.%s" % (dst, n), n) for n in env["addrs"][dst]]
             for qn, net in names:
@@ -756,6 +803,8 @@ def measure(run, env, servers, pool, cni=False):
                             src, qn, server, sorted(exp), got)
                     return None
                 add("dns", fn, check)
+    if not cni and env.get("addrs6"):
+        measure6(env, servers, m, add, conts, topo)
     for desc, fut, check in jobs:
         run.cases += 1
         try:
@@ -770,6 +819,133 @@ def measure(run, env, servers, pool, cni=False):
             print("  ok", desc, getattr(check, "__defaults__", ()), res)
 
 
+def measure6(env, servers, m, add, conts, topo):
+    """The IPv6 cases, on networks made with --ipv6.  Docker with IPv6 on
+    (ip6tables, its default since 27): -p without a host address publishes
+    on the host's IPv6 addresses too, to the container's IPv6 address;
+    networks are isolated as in IPv4; outgoing IPv6 is masqueraded.  Not
+    ::1 (xl-oci documents why: docker-proxy answers it).  A container's
+    IPv6 default route: the network of its IPv4 one, when it has IPv6
+    (Docker may take another network's; those containers are skipped)."""
+    a6, gw6 = env["addrs6"], env["gw6"]
+    has6 = {n["name"]: bool(n.get("ipv6")) for n in topo["nets"]}
+    dn = {c: m.default_net(c) for c in conts}
+
+    def route6(src, addr):
+        """The network src reaches addr through, or None; "skip"."""
+        for n in m.cnets[src]:
+            if gw6.get(n) == addr:
+                return n
+        d = dn[src]
+        if d is None:
+            return None
+        if not has6[d]:
+            return "skip" if any(has6[n] for n in m.cnets[src]) else None
+        return d
+
+    locals6 = [UPLINK6, UPLINK6_2] + list(gw6.values())
+    for (c, pr, hip, hp, cp) in env["pub"]:
+        if hip or c not in a6 or m.cnets[c][0] not in a6[c] or cp not in m.listen[c]:
+            continue
+        for src in ["host", "outside"] + conts:
+            ns = None if src == "host" else env["outside_ns"] if src == "outside" else env["ns"](src)
+            for a in locals6:
+                exp = c
+                if src in conts:
+                    n = route6(src, a)
+                    if n == "skip":
+                        continue
+                    if n is None or m.mode[n] != "nat":
+                        exp = None
+
+                def fn(ns=ns, a=a, pr=pr, hp=hp):
+                    return probe(ns, pr, a, hp, servers=servers)
+
+                def check(res, exp=exp, src=src, a=a, hp=hp, pr=pr):
+                    reply, arr = res
+                    got = reply.split()[0] if reply else None
+                    if got != exp:
+                        return "%s -> [%s]:%d/%s: expected %s, got %s%s" % (
+                            src, a, hp, pr, exp or "nothing", got or "nothing",
+                            " (arrived at %s from %s)" % arr if arr and not got else "")
+                    if got and src == "outside" and reply.split()[1] != OUTSIDE6:
+                        return "outside -> [%s]:%d/%s: the container saw %s, not the client %s" % (
+                            a, hp, pr, reply.split()[1], OUTSIDE6)
+                    return None
+                add("pub6", fn, check)
+    for dst in conts:
+        for net, ip in a6.get(dst, {}).items():
+            for i, src in enumerate(["host", "outside"] + conts):
+                if src == dst:
+                    continue
+                ns = None if src == "host" else env["outside_ns"] if src == "outside" else env["ns"](src)
+                port = m.listen[dst][i % len(m.listen[dst])]
+                pr = "udp" if i % 2 == 0 else "tcp"
+                exp = dst if m.direct(src, dst, net, port) else None
+
+                def fn(ns=ns, ip=ip, port=port, pr=pr):
+                    return probe(ns, pr, ip, port, servers=servers)
+
+                def check(res, exp=exp, src=src, dst=dst, ip=ip, port=port, pr=pr, net=net):
+                    reply, arr = res
+                    got = reply.split()[0] if reply else None
+                    if got != exp:
+                        return "%s -> %s's %s address [%s]:%d/%s: expected %s, got %s%s" % (
+                            src, dst, net, ip, port, pr, exp or "nothing", got or "nothing",
+                            " (arrived from %s)" % arr[1] if arr and not got else "")
+                    return None
+                add("direct6", fn, check)
+    for i, src in enumerate(conts):
+        n = route6(src, OUTSIDE6)
+        if n == "skip" or src not in a6:
+            continue
+        exp = n is not None and m.mode[n] == "nat"
+        pr = "udp" if i % 2 == 0 else "tcp"
+
+        def fn(src=src, pr=pr):
+            return probe(env["ns"](src), pr, OUTSIDE6, OUT_PORT, servers=servers)
+
+        def check(res, exp=exp, src=src, pr=pr):
+            reply, arr = res
+            if bool(reply) != exp:
+                return "%s -> outside [%s]:%d/%s: expected %s, got %s" % (
+                    src, OUTSIDE6, OUT_PORT, pr, "reached" if exp else "nothing", reply or "nothing")
+            if reply and reply.split()[1] not in (UPLINK6, UPLINK6_2):
+                return "%s -> outside over IPv6: the outside saw %s, not the host's %s" % (
+                    src, reply.split()[1], UPLINK6)
+            return None
+        add("out6", fn, check)
+    for src in conts:
+        for net, ip in a6.get(src, {}).items():
+            pre = ipaddress.ip_network(next(n["ipv6"] for n in topo["nets"] if n["name"] == net))
+            others = [a6[c][net] for c in conts if c != src and net in a6.get(c, {})]
+            spoofs = others[:1] + [str(pre.network_address + 0x77), "2001:db8:99::9"]
+
+            def fn(src=src, ip=ip, net=net):
+                return probe(env["ns"](src), "udp", gw6[net], HOST_UDP, src=ip, servers=servers)
+
+            def check(res, src=src, ip=ip, net=net):
+                if not res[1] or res[1][1] != ip:
+                    return "%s sent from its own [%s] to [%s]:%d/udp: not delivered (the spoof checks are void)" % (
+                        src, ip, gw6[net], HOST_UDP)
+                return None
+            add("spoof6-control", fn, check)
+            dests = [(gw6[net], HOST_UDP, "host")]
+            if m.mode[net] == "nat":
+                dests.append((OUTSIDE6, OUT_PORT, "outside"))
+            for sp in spoofs:
+                for (da, dp, dname) in dests:
+                    def fn(src=src, sp=sp, da=da, dp=dp):
+                        return probe(env["ns"](src), "udp", da, dp, src=sp, servers=servers)
+
+                    def check(res, src=src, sp=sp, da=da, dp=dp, dname=dname):
+                        if res[1]:
+                            return "%s sent from spoofed [%s] to [%s]:%d/udp (%s): delivered (seen from %s)" % (
+                                src, sp, da, dp, dname, res[1][1])
+                        return None
+                    add("spoof6", fn, check)
+
+
 def topo_net_names(topo):
     return [n["name"] for n in topo["nets"]]
 
@@ -778,7 +954,7 @@ def topo_net_names(topo):
 
 def setup_host(work):
     sh("ip", "link", "set", "lo", "up")
-    p = subprocess.Popen(["unshare", "-n", "sleep", "100000"])
+    p = subprocess.Popen(["unshare", "-n", "sleep", "100000"], start_new_session=True)
     time.sleep(0.2)
     ons = "/proc/%d/ns/net" % p.pid
     sh("ip", "link", "add", "uplink0", "type", "veth", "peer", "name", "ext0")
@@ -790,6 +966,10 @@ def setup_host(work):
     sh("ip", "addr", "add", OUTSIDE + "/24", "dev", "ext0", ns=ons)
     sh("ip", "link", "set", "ext0", "up", ns=ons)
     sh("ip", "route", "add", "default", "via", OUTSIDE)
+    for a in (UPLINK6, UPLINK6_2):
+        sh("ip", "-6", "addr", "add", a + "/64", "dev", "uplink0", "nodad")
+    sh("ip", "-6", "addr", "add", OUTSIDE6 + "/64", "dev", "ext0", "nodad", ns=ons)
+    sh("ip", "-6", "route", "add", "default", "via", OUTSIDE6)
     return p, ons
 
 
@@ -854,6 +1034,7 @@ def main():
     servers = Servers()
     total_cases = 0
     nfaults = 0
+    nseeds = 0
     cni_cases = cni_diffs = 0
     cni = None
     try:
@@ -864,7 +1045,13 @@ def main():
             import cni_ref
             cni = cni_ref.Cni(work, sys.modules[__name__])
         pool = ThreadPoolExecutor(max_workers=16)
+        stop = []
+        signal.signal(signal.SIGINT, lambda *a: stop.append(1))
+        signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
         for seed in seeds:
+            if stop:
+                print("interrupted: stopping before seed %d" % seed, flush=True)
+                break
             topo = draw(seed)
             xo = XlOci(os.path.join(work, "s%d" % seed), rv)
             run = Run(seed, topo, None, ons)
@@ -873,6 +1060,8 @@ def main():
                 # the outside routes every subnet via the host
                 for n in topo["nets"]:
                     sh("ip", "route", "replace", n["subnet"], "via", UPLINK, ns=ons)
+                    if n.get("ipv6"):
+                        sh("ip", "-6", "route", "replace", n["ipv6"], "via", UPLINK6, ns=ons)
                 addrs, gw, pub = xo.up(topo)
                 for c in topo["conts"]:
                     if "create_error" in c:
@@ -882,16 +1071,21 @@ def main():
                     servers.add(ons, "outside", "tcp", OUT_PORT)
                     servers.add(ons, "outside", "udp", OUT_PORT)
                     servers.add(None, "host", "udp", HOST_UDP)
+                    servers.add(ons, "outside", "tcp", OUT_PORT, "::")
+                    servers.add(ons, "outside", "udp", OUT_PORT, "::")
+                    servers.add(None, "host", "udp", HOST_UDP, "::")
                     for c in topo["conts"]:
                         if "create_error" in c:
                             continue
                         for p in c["listen"]:
-                            for a in addrs.get(c["name"], {}).values():
+                            for a in list(addrs.get(c["name"], {}).values()) + \
+                                    list(xo.addrs6.get(c["name"], {}).values()):
                                 servers.add(xo.ns(c["name"]), c["name"], "tcp", p, a)
                                 servers.add(xo.ns(c["name"]), c["name"], "udp", p, a)
                 serve_all()
                 env = {"addrs": addrs, "gw": gw, "pub": [(c, pr, h, hp, cp) for (c, pr, h, hp, cp) in pub],
-                       "ns": xo.ns, "resolver": xo.resolver, "host_ns": None, "outside_ns": ons}
+                       "ns": xo.ns, "resolver": xo.resolver, "host_ns": None, "outside_ns": ons,
+                       "addrs6": xo.addrs6, "gw6": xo.gw6}
                 # names appear in dnsmasq's hosts file at online: give them a moment
                 time.sleep(0.3)
                 measure(run, env, servers, pool)
@@ -917,6 +1111,24 @@ def main():
                         run.fault("addresses or ports changed: %s %s -> %s %s" % (addrs, pub, addrs2, pub2))
                     time.sleep(0.3)
                     measure(run, env, servers, pool)
+                if phases and seed % 3 == 0 and len(live) > 1:
+                    # one container destroyed: its ports and names go, the
+                    # others' stay (a host port it shared stays theirs)
+                    victim = random.Random(seed * 31 + 7).choice(live)
+                    run.label = "FAULT(after destroy of %s)" % victim
+                    xo.x("destroy", victim)
+                    gone = {victim: list(env["addrs"].get(victim, {}))}
+                    gports = [(hp, pr) for (c, pr, h, hp, cp) in env["pub"] if c == victim]
+                    topo2 = dict(topo, conts=[c for c in topo["conts"] if c["name"] != victim])
+                    env2 = dict(env, addrs={k: v for k, v in env["addrs"].items() if k != victim},
+                                addrs6={k: v for k, v in env.get("addrs6", {}).items() if k != victim},
+                                pub=[e for e in env["pub"] if e[0] != victim],
+                                gone=gone, gone_ports=gports)
+                    saved = run.topo
+                    run.topo = topo2
+                    time.sleep(0.3)
+                    measure(run, env2, servers, pool)
+                    run.topo = saved
                 run.label = "FAULT"
                 if cni is not None and all(n["mode"] == "nat" for n in topo["nets"]):
                     crun = Run(seed, topo, None, None)
@@ -937,6 +1149,9 @@ def main():
                 xo.down(topo)
                 for n in topo["nets"]:
                     sh("ip", "route", "del", n["subnet"], ns=ons, check=False)
+                    if n.get("ipv6"):
+                        sh("ip", "-6", "route", "del", n["ipv6"], ns=ons, check=False)
+            nseeds += 1
             total_cases += run.cases
             nfaults += len(run.faults)
             print("seed %d: %d networks, %d containers, %d published, %d cases, %d faults" % (
@@ -954,7 +1169,7 @@ def main():
             except Exception:
                 pass
         shutil.rmtree(work, ignore_errors=True)
-    print("%d seeds, %d cases, %d faults" % (len(seeds), total_cases, nfaults))
+    print("%d seeds, %d cases, %d faults" % (nseeds, total_cases, nfaults))
     if use_cni:
         print("CNI reference: %d cases, %d differences from the model" % (cni_cases, cni_diffs))
     return 1 if nfaults else 0
