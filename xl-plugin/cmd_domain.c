@@ -340,6 +340,9 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
      * destroy, then a create) is not it. */
     char uuid[sizeof(st->uuid)] = "";
     long run = 0;
+    /* When the wait began on a run (not in a restart's backoff): its
+     * start, dom0 monotonic ms, or -1. */
+    long long run_started = -1;
     struct domain_status cur;
     for (long waited = 0;; waited += 200) {
         /* *st keeps the last status of this container: a destroy in the
@@ -358,9 +361,20 @@ static int wait_final(struct xen_handles *h, const char *name, long ms,
         /* status_read reads restarts before next-restart, the reverse of
          * the order a restart changes them in (status_run.h), so the
          * restart itself is never taken for a run's end. */
-        if (waited == 0)
+        if (waited == 0) {
             run = status_wait_run(st);
+            if (!run_end && st->state != DOMAIN_STATE_RESTARTING)
+                run_started = st->started_ms;
+            XO_FAULT_POINT("wait-final.first-look");
+        }
         if (state_final(st))
+            return 0;
+        /* Started again since (a start beside a stop: start clears
+         * started-ms, the new run sets its own): the run this wait was
+         * bringing down has ended, its final state come and gone between
+         * two looks; waiting on the new run timed the stop out
+         * (helper-103's seed 721). */
+        if (run_started >= 0 && st->started_ms != run_started)
             return 0;
         if (run_end && status_run_ended(st, run))
             return 1;

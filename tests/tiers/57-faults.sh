@@ -298,6 +298,32 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "two stops of a paused container: create and pause it"
     fi
+    # stop || start: the program took stop's signal and ended, a start ran
+    # it again before stop's next look; stop waited on the new run, timed
+    # out and SIGKILLed it (helper-103's seed 721).  Stop pauses at its
+    # first look, after its signal, while the run ends and start runs it
+    # again; then stop ends at once and the new run is left running.
+    if "${XR[@]}" create "$S/sp.cfg" >"$W/out" 2>&1; then
+        pause_at wait-final.first-look "${XR[@]}" stop -t 20 sp
+        for _ in $(seq 100); do
+            [ "$("${XR[@]}" status sp 2>/dev/null | awk '/^state:/{print $2}')" = halted ] && break
+            sleep 0.1
+        done
+        "${XR[@]}" start sp >"$W/start.out" 2>&1
+        src=$?
+        resume
+        now=$("${XR[@]}" status sp 2>/dev/null | awk '/^state:/{print $2}')
+        if [ -n "$paused" ] && [ "$src" = 0 ] && [ "$rc" = 0 ] && [ "$now" = running ]; then
+            ok "stop || start: stop ends with the run it stopped, the new run keeps running"
+        else
+            sed 's/^/# /' "$W/paused.out" "$W/start.out"
+            notok "stop || start: paused '$paused', start exit $src, stop exit $rc, state now '$now'"
+        fi
+        "${XR[@]}" destroy sp >/dev/null 2>&1
+    else
+        sed 's/^/# /' "$W/out"
+        notok "stop || start: create the container"
+    fi
     # A create killed once its status says "creating": list and status
     # call it broken (it said creating for ever), wait ends instead of
     # waiting for ever, and a destroy lets a create of the name run; a
