@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/abi/exec_channel.h"
 #include "common/alloc.h"
+#include "common/fault.h"
 #include "common/fileio.h"
 #include "common/pathfmt.h"
 #include "common/user.h"
@@ -119,7 +120,18 @@ static int exec_nohyper(const char *root, const struct exec_args *a,
         }
         close(null);
     }
-    rc = nohyper_exec(root, args, bridge, err);
+    XO_FAULT_POINT("exec-nohyper.before-runc");
+    bool unstarted = false;
+    rc = nohyper_exec(root, args, bridge, &unstarted, err);
+    /* runc could not start the process because the container ended since
+     * it was found running: said with its name, as docker exec says it,
+     * after runc's own words ("error executing setns process"). */
+    if (rc >= 0 && unstarted && !nohyper_alive(root, a->name)) {
+        xo_err_set(err, ESRCH, "%s is not running (it ended as exec started)",
+                   a->name);
+        rc = -1;
+        goto out;
+    }
     if (rc >= 0) {
         *code_r = rc;
         rc = 0;

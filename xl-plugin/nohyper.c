@@ -444,8 +444,9 @@ int nohyper_runc_logged(const char *root, const char *const args[], int out_fd,
 }
 
 int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
-                 xo_err *err)
+                 bool *unstarted_r, xo_err *err)
 {
+    *unstarted_r = false;
     /* runc's own log, to tell its failure to start the process (exit 255,
      * as the process's own 255 would be) from the process's exit. */
     char log[64];
@@ -467,6 +468,7 @@ int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
         char *text = runc_log_text(lfd);
         if (text)
             rc = nohyper_exec_code(text, rc);
+        *unstarted_r = rc != 255;
         free(text);
     }
     close(lfd);

@@ -74,10 +74,10 @@ bool nohyper_alive(const char *root, const char *name);
  * for --tty without a terminal of our own);
  * SIGINT, SIGTERM, SIGHUP and SIGQUIT sent to us go to the process.  The
  * process's exit status, or when runc could not start it the shell's:
- * 127 not found, 126 not runnable, 1 otherwise (nohyper_exec_code); -1
- * with err when runc did not run. */
+ * 127 not found, 126 not runnable, 1 otherwise (nohyper_exec_code), and
+ * *unstarted_r true; -1 with err when runc did not run. */
 int nohyper_exec(const char *root, const char *const args[], bool tty_bridge,
-                 xo_err *err);
+                 bool *unstarted_r, xo_err *err);
 
 /*
  * What a runc exec that exited `status` means, given runc's log (JSON

@@ -324,6 +324,25 @@ JSON
         sed 's/^/# /' "$W/out"
         notok "stop || start: create the container"
     fi
+    # exec as the container ends: found running, ended before runc's exec
+    # joined it; runc's words alone ("error executing setns process")
+    # named no container (helper-103).  Now its name and that it ended.
+    if "${XR[@]}" create "$S/sp.cfg" >"$W/out" 2>&1; then
+        pause_at exec-nohyper.before-runc "${XR[@]}" exec sp echo hi
+        "${XR[@]}" kill sp >"$W/kill.out" 2>&1
+        resume
+        if [ -n "$paused" ] && [ "$rc" != 0 ] &&
+            grep -q '^xl-oci: sp is not running (it ended as exec started)$' "$W/paused.out"; then
+            ok "exec as the container ends: says it is not running, naming it"
+        else
+            sed 's/^/# /' "$W/paused.out" "$W/kill.out"
+            notok "exec as the container ends: paused '$paused', exec exit $rc"
+        fi
+        "${XR[@]}" destroy sp >/dev/null 2>&1
+    else
+        sed 's/^/# /' "$W/out"
+        notok "exec as the container ends: create the container"
+    fi
     # A create killed once its status says "creating": list and status
     # call it broken (it said creating for ever), wait ends instead of
     # waiting for ever, and a destroy lets a create of the name run; a
