@@ -725,7 +725,13 @@ static int create_domain_once(struct create_opts *o, char **pull_ref_r,
     }
     rc = create_xen(o, &r, err);
 out:
-    cmd_interrupt_restore();
+    /* A create that went through keeps its signals noted until the
+     * command exits: it said "Created", and its exit 0 must say the same
+     * (a Ctrl-C in the instant before the exit made it 130, the
+     * container running; tier 36).  A failed attempt gives them back: the
+     * pull before a retry, or the error, is interrupted as usual. */
+    if (rc < 0)
+        cmd_interrupt_restore();
     if (o->lock_given)
         close(create_given_lock(o));
     create_rendered_dispose(&r);
@@ -892,8 +898,8 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
      * has the domain, and the create goes through. */
     if (cmd_interrupted(err) < 0)
         goto fail;
-    /* From here the create goes through; a signal stays noted only until
-     * "Created" is printed (create_domain_once restores it). */
+    /* From here the create goes through; a signal stays noted, and the
+     * exit status says the create was made (create_domain_once). */
     /* Before the guest can run, so "started" cannot come first. */
     journal_note(cmd_state_root(), EVENT_CREATED, name, NULL);
     announced = true;
@@ -920,11 +926,12 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
         printf("Created %s (domid %u)\n", name, domid);
         fflush(stdout);
     }
-    /* The monitor in this process handles its own signals. */
-    cmd_interrupt_restore();
-    if (o->foreground)
+    /* The monitor in this process handles its own signals; a create
+     * that ends here keeps them noted (create_domain_once). */
+    if (o->foreground) {
+        cmd_interrupt_restore();
         rc = monitor_exec(cmd_state_root(), name, !o->paused, err);
-    else
+    } else
         rc = 0;
     goto out;
 
@@ -1004,6 +1011,8 @@ int main_create(int argc, char **argv)
     if (create_domain(&o, &err) < 0)
         return cmd_fail(&err);
     if (o.console && !o.foreground) {
+        /* The console takes Ctrl-C as the admin means it. */
+        cmd_interrupt_restore();
         char *args[] = {"console", o.name, NULL};
         optind = 0;
         return main_console(2, args);
