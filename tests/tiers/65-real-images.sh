@@ -15,6 +15,9 @@
 # cached (first build: a few minutes of apt downloads).
 set -u
 top=$(pwd)
+# tier_sweep only; this tier's own ok/check follow.
+TIER=real-images
+. "$top/tests/tiers/lib.sh"
 fails=0
 ok() { echo "ok - $*"; }
 notok() { echo "not ok - $*"; fails=$((fails + 1)); }
@@ -48,14 +51,8 @@ W=$(mktemp -d /tmp/xl-oci-t65.XXXXXX)
 MNT=$W/mnt
 mkdir -p "$MNT"
 cleanup() {
-    local c m
     mountpoint -q "$MNT" && umount "$MNT"
-    for c in $(runc --root "$W/svc/state/runc" list -q 2>/dev/null); do
-        runc --root "$W/svc/state/runc" delete -f "$c" >/dev/null 2>&1
-    done
-    for m in $(grep -o " $W/[^ ]*" /proc/self/mounts | sort -r); do
-        umount -l "$m" 2>/dev/null
-    done
+    tier_sweep "$W/svc/state/runc" "$W"
     tools/realimages/registry.sh stop "$W/reg" 2>/dev/null
     rm -rf "$W"
 }

@@ -51,13 +51,18 @@ tier_nohyper_scratch() {
     export XL_OCI_ROOT=$T/state XL_OCI_LOG_DIR=$T/log XL_OCI_NO_XEN=1
     trap tier_nohyper_cleanup EXIT
 }
-tier_nohyper_cleanup() {
+# tier_sweep RUNC_ROOT DIR: what NOHYPER containers left: runc's
+# containers under RUNC_ROOT deleted, mounts under DIR unmounted.
+tier_sweep() {
     local c m
-    for c in $(runc --root "$T/state/runc" list -q 2>/dev/null); do
-        runc --root "$T/state/runc" delete -f "$c" >/dev/null 2>&1
+    for c in $(runc --root "$1" list -q 2>/dev/null); do
+        runc --root "$1" delete -f "$c" >/dev/null 2>&1
     done
-    for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do
+    for m in $(grep -o " $2/[^ ]*" /proc/self/mounts | sort -r); do
         umount -l "$m" 2>/dev/null
     done
+}
+tier_nohyper_cleanup() {
+    tier_sweep "$T/state/runc" "$T"
     rm -rf "$T"
 }
