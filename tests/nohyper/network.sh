@@ -65,9 +65,10 @@ check "status and list show the lease's address (net0), as for a domain" \
 # Halted, as a stopped Docker container: its published port is refused
 # at once (helper-80: the DNAT to its dead address stalled about 3 s on
 # neighbour resolution) and its name gives NXDOMAIN; the lease and the
-# port stay its own for start.
+# port stay its own for start.  (stop -t 1 here and below: sh as PID 1
+# ignores SIGTERM, and the 10 s default wait is not what is checked.)
 check "halted: a connection to its published port is refused at once" bash -c '
-    "$0" stop net1 >/dev/null || exit 1
+    "$0" stop -t 1 net1 >/dev/null || exit 1
     timeout 2 "$1" fetch 127.0.0.1 8080 2>"$2/refused.err"
     [ $? = 1 ] && grep -q "Connection refused" "$2/refused.err"' "$X" "$PROBE" "$T"
 check "halted: its name no longer resolves; its lease and port stay" bash -c '
@@ -155,7 +156,7 @@ check "over TCP too (a resolver's retry after a truncated reply)" bash -c '
     nsenter --net="$0" "$1" 127.0.0.11 b1 | grep -q "^rcode=0 answers=1 "' \
     "$ns" "$top/tests/net/dns-tcp-query.py"
 check "stop ends the forwarder with the container" bash -c '
-    "$0" stop both >/dev/null && [ -n "$1" ] && ! kill -0 "$1" 2>/dev/null' "$X" "$fwd"
+    "$0" stop -t 1 both >/dev/null && [ -n "$1" ] && ! kill -0 "$1" 2>/dev/null' "$X" "$fwd"
 # start gives it back, with both networks' names (helper-102: none).
 check "started again: the forwarder answers both networks' names" bash -c '
     "$0" start both >/dev/null || exit 1

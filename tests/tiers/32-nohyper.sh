@@ -730,16 +730,19 @@ wait "$sp" || rc=$?
 # (helper-85: USR1 killed xl-oci exec and left the process running).
 for sig in USR1 PWR; do
     # Not under timeout(1), which passes on only a few signals itself.
-    "$X" exec s1 sh -c 'trap "echo got-$0; exit 6" '"$sig"'; echo ready; while :; do sleep 1; done' "$sig" >"$T/sig.out" 2>&1 &
+    # A file of its own: the wait for "ready" below could read the last
+    # round's before this one's redirection empties it, and signal the
+    # shell that is still to become xl-oci exec.
+    "$X" exec s1 sh -c 'trap "echo got-$0; exit 6" '"$sig"'; echo ready; while :; do sleep 1; done' "$sig" >"$T/sig-$sig.out" 2>&1 &
     sp=$!
-    for _ in $(seq 50); do grep -q ready "$T/sig.out" && break; sleep 0.1; done
+    for _ in $(seq 50); do grep -q ready "$T/sig-$sig.out" && break; sleep 0.1; done
     kill -"$sig" "$sp"
     for _ in $(seq 100); do kill -0 "$sp" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$sp" 2>/dev/null # still there after 10 s: the signal went nowhere
     rc=0
     wait "$sp" || rc=$?
-    [ "$rc" = 6 ] && grep -qx "got-$sig" "$T/sig.out" && ok "exec: SIG$sig sent to xl-oci reaches the process (exit 6)" ||
-        nok "exec: SIG$sig: exit $rc, output '$(tr '\n' ' ' <"$T/sig.out")'"
+    [ "$rc" = 6 ] && grep -qx "got-$sig" "$T/sig-$sig.out" && ok "exec: SIG$sig sent to xl-oci reaches the process (exit 6)" ||
+        nok "exec: SIG$sig: exit $rc, output '$(tr '\n' ' ' <"$T/sig-$sig.out")'"
 done
 # -u "" is the container's own user, as docker exec and a domain take it
 # (helper-85: root).

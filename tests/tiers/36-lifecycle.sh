@@ -411,12 +411,13 @@ umount -l "$T/small"
 # start keeps the writable layer, as docker start does (helper-66: a
 # NOHYPER postgres ran initdb again after stop and start, its tables
 # gone): the tmpfs layer stays mounted while the container is halted and
-# goes with destroy.
+# goes with destroy.  (stop -t 1: sh as PID 1 ignores SIGTERM; the 10 s
+# default wait is not what is checked.)
 cfg wl "oci_cmd = [ \"n=\$(cat /count 2>/dev/null || echo 0); n=\$((n + 1)); echo \$n >/count; echo run-\$n; while :; do sleep 0.1; done\" ]"
 "$X" create "$T/wl.cfg" >/dev/null 2>&1
 wait_log wl run-1 >/dev/null
 check "stop, start: the writable layer's file is kept (run-2)" sh -c \
-    "'$X' stop wl >/dev/null && '$X' start wl >/dev/null && for i in \$(seq 50); do '$X' logs wl | grep -qx run-2 && exit 0; sleep 0.1; done; '$X' logs wl; exit 1"
+    "'$X' stop -t 1 wl >/dev/null && '$X' start wl >/dev/null && for i in \$(seq 50); do '$X' logs wl | grep -qx run-2 && exit 0; sleep 0.1; done; '$X' logs wl; exit 1"
 "$X" kill wl >/dev/null 2>&1; "$X" wait wl >/dev/null 2>&1
 check "halted: only the writable tmpfs stays mounted, the root is not" sh -c \
     "grep -q ' $XL_OCI_ROOT/domains/wl/rw ' /proc/self/mounts && ! grep -q ' $XL_OCI_ROOT/domains/wl/rootfs \\| $XL_OCI_ROOT/domains/wl/lower ' /proc/self/mounts"

@@ -709,7 +709,7 @@ check "isolated: the guest reaches its bridge" i ping -c1 -W2 10.55.0.1
 nsenter -t "$out_pid" -n "$PROBE" serve 192.0.2.2 7001 >/dev/null &
 srv=$!
 sleep 0.3
-if ! i "$PROBE" fetch 192.0.2.2 7001 >/dev/null 2>&1; then
+if ! i timeout 3 "$PROBE" fetch 192.0.2.2 7001 >/dev/null 2>&1; then
     ok "isolated: the guest does not reach the outside"
 else
     nok "isolated: the guest reached the outside"
