@@ -5,7 +5,7 @@ LIB_SRCS += common/error.c common/fileio.c common/sigdefer.c common/json.c commo
 	common/json_build.c common/xs_client.c common/xs_dir.c \
 	common/dlib.c common/xenlight_lib.c common/bytesize.c \
 	common/uuid_text.c common/platform.c common/run_capture.c \
-	common/oom_kill.c
+	common/oom_kill.c common/typo.c
 UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 	tests/unit/test-netspec.c tests/unit/test-alloc.c tests/unit/test-table.c \
 	tests/unit/test-xs-lite.c tests/unit/test-xs-client.c \

@@ -21,6 +21,7 @@
 #include "common/alloc.h"
 #include "common/fileio.h"
 #include "common/json.h"
+#include "common/typo.h"
 #include "domcfg/domain_config.h"
 #include "common/xenlight_lib.h"
 
@@ -136,6 +137,23 @@ static const struct key_def *find_key(const char *name)
         if (strcmp(known_keys[i].name, name) == 0)
             return &known_keys[i];
     return NULL;
+}
+
+/* The known key a typo away from `name` (the closest, the first of
+ * equals), or NULL: "oci_netwrok" names oci_network (helper-106: the
+ * error alone sent a user to the man page for a transposition). */
+static const char *nearest_key(const char *name)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    for (size_t i = 0; i < sizeof(known_keys) / sizeof(known_keys[0]); i++) {
+        int d = xo_typo_distance(name, known_keys[i].name);
+        if (d < best_d && xo_typo_close(name, known_keys[i].name)) {
+            best = known_keys[i].name;
+            best_d = d;
+        }
+    }
+    return best;
 }
 
 /* xl.cfg(5) keys an admin may carry over that xl-oci does not take,
@@ -481,9 +499,13 @@ static int check_keys(struct app_cfg *ac, xo_err *err)
                 "%s:%d: unknown key \"%s\" (an xl.cfg key xl-oci does not take%s%s)",
                 ac->path, s->lineno, s->name, instead ? "; " : "",
                 instead ? instead : "");
-        if (!k)
-            return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"",
-                              ac->path, s->lineno, s->name);
+        if (!k) {
+            const char *near = nearest_key(s->name);
+            return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"%s%s%s",
+                              ac->path, s->lineno, s->name,
+                              near ? " (did you mean " : "", near ? near : "",
+                              near ? "?)" : "");
+        }
         /* libxlutil's += joins two strings into one (memory = 64 then
          * memory += 96 is 6496): here it adds to a list only. */
         if (s->op == XLU_OP_ADDITION && k->type != KEY_LIST)

@@ -5,36 +5,10 @@
 
 #include "xl_oci.h"
 #include "common/pathfmt.h"
+#include "common/typo.h"
 
 void cmd_print_help(FILE *f);
 void cmd_print_unknown(const char *name);
-
-/* Edit distance of a and b (insert, delete, substitute), stopping at 3:
- * only "close enough to be a typo" matters. */
-static int typo_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 24 || lb > 24)
-        return 3;
-    int row[25];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = row[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            if (up + 1 < best)
-                best = up + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb] < 3 ? row[lb] : 3;
-}
 
 /* Docker's verbs that xl-oci has under another name or not at all: what
  * to run instead (the typo suggestions offered "rmi" for rm, "stats" for
@@ -77,7 +51,7 @@ void cmd_print_unknown(const char *name)
             continue;
         memcpy(word, c, w);
         word[w] = '\0';
-        if (typo_distance(name, word) > (strlen(word) > 4 ? 2 : 1))
+        if (strcmp(name, word) != 0 && !xo_typo_close(name, word))
             continue;
         fprintf(stderr, "%s '%s'", shown++ ? "," : "Did you mean", word);
     }

@@ -255,8 +255,21 @@ static void test_unknown_and_wrong_type(void **state)
     expect_read_error_s("pci = [ \"01:00.0\" ]\n",
                         "t.cfg:1: unknown key \"pci\" (an xl.cfg key xl-oci "
                         "does not take)");
+    /* A key a typo away from a known one names it (helper-106); one
+     * far from every key does not. */
     expect_read_error_s("oci_entrypiont = [ \"/bin/sh\" ]\n",
-                        "t.cfg:1: unknown key \"oci_entrypiont\"");
+                        "t.cfg:1: unknown key \"oci_entrypiont\" (did you "
+                        "mean oci_entrypoint?)");
+    expect_read_error_s("oci_netwrok = [ \"lan\" ]\n",
+                        "t.cfg:1: unknown key \"oci_netwrok\" (did you mean "
+                        "oci_network?)");
+    expect_read_error_s("oci_port = [ \"80\" ]\n",
+                        "t.cfg:1: unknown key \"oci_port\" (did you mean "
+                        "oci_ports?)");
+    expect_read_error_s("vcpu = 2\n",
+                        "t.cfg:1: unknown key \"vcpu\" (did you mean vcpus?)");
+    expect_read_error_s("oci_environment = [ \"A=1\" ]\n",
+                        "t.cfg:1: unknown key \"oci_environment\"");
     expect_read_error_s("name = [ \"a\" ]\n",
                         "t.cfg:1: name: must be a string");
     expect_read_error_s("\noci_cmd = \"/bin/sh\"\n",
