@@ -2,7 +2,8 @@
 # check-cli.sh: the command line's contract, read from the built program
 # itself so that a new command is checked without editing this file.
 # For every command `xl-oci help` lists:
-#   - `xl-oci CMD --help` exits 0 and prints its "Usage:" line;
+#   - `xl-oci CMD --help` exits 0 and prints its "Usage:" line, and its
+#     last line does not end mid-sentence (on "the", "'s", a comma);
 #   - xl-oci(1) has an `=item B<CMD>` entry for it (a group such as
 #     `network` has one for each of its commands instead);
 #   - when its usage names --json, -j is taken too (as by list and
@@ -25,6 +26,13 @@ for c in "${cmds[@]}"; do
     rc=$?
     if [ $rc -ne 0 ] || ! grep -q '^Usage: ' <<<"$out"; then
         echo "$c --help: exit $rc, $(head -1 <<<"$out")"
+        bad=1
+    fi
+    # Help that stops mid-sentence (helper-106: volume create's --content
+    # ended "as an anonymous volume gets the image's").
+    last=$(grep -v '^[[:space:]]*$' <<<"$out" | tail -1)
+    if [[ $last =~ (,|\'s|[[:space:]](the|a|an|of|to|and|or|its|with))$ ]]; then
+        echo "$c --help: ends mid-sentence: \"$last\""
         bad=1
     fi
     # A group (network, volume) is documented by its commands' entries.
