@@ -129,7 +129,7 @@ static void print_config(json_object *cfg)
     line("writable", str(cfg, "writable"));
     json_object *t = member(cfg, "tmpfs_volumes");
     for (size_t i = 0; t && i < json_object_array_length(t); i++)
-        list_line("tmpfs volumes", (int)i,
+        list_line("tmpfs", (int)i,
                   json_object_get_string(json_object_array_get_idx(t, i)));
     line("hostname", str(cfg, "hostname"));
     json_object *p = member(cfg, "process");

@@ -582,6 +582,10 @@ cfg iv 'oci_volumes = [ "tmpfs:/cache:8m" ]' 'oci_cmd = [ "echo iv" ]'
 check "inspect: the writable layer and the tmpfs volumes" bash -c \
     '"$0" inspect iv | grep -q "^writable: *tmpfs" && "$0" inspect iv | grep -q "tmpfs:/cache:8m" &&
         "$0" inspect --json iv | jq -e ".config.tmpfs_volumes == [\"tmpfs:/cache:8m\"] and .config.writable == \"tmpfs\"" >/dev/null' "$X"
+# Every label is apart from its value (helper-106: "tmpfs volumes:" was one
+# column too wide: "tmpfs volumes:tmpfs:/cache:8m").
+check "inspect: no label runs into its value" bash -c \
+    '"$0" inspect iv >"$1" && grep -q "^tmpfs: *tmpfs:/cache:8m$" "$1" && ! grep -E "^[a-z_ ]+:[^ ]" "$1"' "$X" "$T/iv.inspect"
 "$X" destroy iv >/dev/null 2>&1
 
 # A relative --root is the working directory's: the monitor (which works
