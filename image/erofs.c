@@ -8,9 +8,11 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,6 +20,11 @@
 
 /* How much of mkfs.erofs's stderr is quoted in an error. */
 #define EROFS_DIAG_MAX 512
+
+/* A failed mkfs.erofs whose file system has less than this free ran out
+ * of space: it says so only in its own words ("was truncated", "Numerical
+ * result out of range"). */
+#define EROFS_FULL_BYTES (1024 * 1024)
 
 extern char **environ;
 
@@ -136,11 +143,23 @@ int erofs_wait(struct erofs_job *j, xo_err *err)
         xo_fd_tail(j->diag, tail, sizeof(tail));
         close(j->diag);
         j->diag = -1;
+        /* Asked before the partial image goes (helper-106: a full store
+         * was told as "[Error 34] Numerical result out of range"). */
+        struct statvfs sv;
+        unsigned long long avail = 0;
+        bool full = statvfs(j->image, &sv) == 0 &&
+                    (avail = (unsigned long long)sv.f_bavail * sv.f_frsize) <
+                        EROFS_FULL_BYTES;
         unlink(j->image);
+        char room[96] = "";
+        if (full)
+            snprintf(room, sizeof(room),
+                     ": No space left on device (%llu bytes free there)",
+                     avail);
         return xo_err_set(
-            err, EIO, "%s %s failed (%s %d)%s%s", j->prog, j->image,
-            WIFEXITED(status) ? "exit status" : "signal",
-            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+            err, full ? ENOSPC : EIO, "%s %s failed (%s %d)%s%s%s", j->prog,
+            j->image, WIFEXITED(status) ? "exit status" : "signal",
+            WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status), room,
             *tail ? ": " : "", tail);
     }
     close(j->diag);

@@ -247,6 +247,17 @@ check "... and the scratch tmpfs was not blamed (no unpack redone on disk)" \
     sh -c "! grep -q 'scratch tmpfs failed' '$W/enospc.out'"
 umount -l "$W/smallfs"
 
+# Room for the blob but not for the root volume: mkfs.erofs says a full
+# disk only in its own words ("was truncated", "[Error 34] Numerical
+# result out of range"), so the error adds it (helper-106).
+mount -t tmpfs -o size=20m xl-oci-t60-small "$W/smallfs"
+refuse "a store too small for the root volume: mkfs.erofs fails with No space left on device" \
+    "mkfs.erofs $W/smallfs/root/tmp/vol-[0-9a-f]*-[A-Za-z0-9]*/rootfs.erofs failed (exit status [0-9]*): No space left on device ([0-9]* bytes free there)" \
+    env XL_OCI_SCRATCH=tmpfs "$top/$XO" --root "$W/smallfs/root" pull -q "oci:$W/biglay:big"
+check "... and leaves nothing under tmp/" \
+    sh -c "[ -z \"\$(ls -A '$W/smallfs/root/tmp')\" ] && ! grep -q '$W/smallfs/root/tmp' /proc/mounts"
+umount -l "$W/smallfs"
+
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
 bad=$W/bad
