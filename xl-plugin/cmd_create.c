@@ -530,8 +530,20 @@ static int dry_run(const struct create_opts *o, xo_err *err)
         xo_err_sys(err, "cannot write to stdout");
         goto out;
     }
-    /* What was shown is a domain's; say when create would not make one. */
-    if (nohyper || (r.dc.mode == DC_MODE_AUTO && !xen_host_present()))
+    /* What was shown is a domain's; say when create would not make one,
+     * and what create would refuse then (helper-106: -N took a host-wide
+     * oci_sysctl that create, here, refused). */
+    bool auto_nohyper =
+        !nohyper && r.dc.mode == DC_MODE_AUTO && !xen_host_present();
+    if (auto_nohyper) {
+        xo_err nerr = XO_ERR_INIT;
+        if (create_nohyper_check(o, &r, &nerr) < 0)
+            fprintf(stderr,
+                    "xl-oci: warning: create would refuse it here: %s\n",
+                    xo_err_msg(&nerr));
+        xo_err_clear(&nerr);
+    }
+    if (nohyper || auto_nohyper)
         fprintf(
             stderr,
             "xl-oci: note: %s would run through runc here (NOHYPER): --runtime-spec FILE shows what runc would get\n",

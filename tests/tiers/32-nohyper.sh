@@ -928,6 +928,14 @@ fails_with "create -N of a NOHYPER container refuses an xl vif line too" \
 cfg e5 'oci_mode = "nohyper"' 'oci_sysctl = [ "net.core.somaxconn=512", "kernel.bogus=1" ]'
 fails_with "create -N of a NOHYPER container refuses a host-wide sysctl too" \
     "e5.cfg:4: oci_sysctl: kernel.bogus is the whole host's" "$X" create -N "$T/e5.cfg"
+# One that leaves the mode to the host is rendered as a domain, but -N
+# says what create would refuse here (helper-106: rc 0 and no word, then
+# create refused it).
+cfg e7 'oci_sysctl = [ "vm.swappiness=10" ]'
+check "create -N on a host without Xen warns of what create would refuse here" bash -c \
+    '"$0" create -N "$1" >/dev/null 2>"$1.err" && grep -q "^xl-oci: warning: create would refuse it here: .*e7.cfg:3: oci_sysctl: vm.swappiness is the whole host" "$1.err"' \
+    "$X" "$T/e7.cfg"
+check "and leaves nothing" nothing_left e7
 cfg e6 'memory = 64' 'maxmem = 1000'
 fails_with "create -N without a loader still refuses a maxmem past 11 times memory, naming its line" \
     "e6.cfg:4: maxmem 1000 MiB: a PV domain of 64 MiB can grow to 704 MiB at most" \
