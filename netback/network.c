@@ -247,6 +247,17 @@ int nb_default_spec(const char *root, struct netback_network_spec *spec,
     memset(spec, 0, sizeof(*spec));
     spec->name = NETBACK_DEFAULT_NETWORK;
     spec->mode = NETBACK_MODE_NAT;
+    /* The bridge is every candidate's: taken, it is the cause (helper-106:
+     * another state root's default network had it, and the error blamed
+     * 28 subnets that host routes and networks left free). */
+    char bridge[16];
+    if (nb_default_bridge(bridge, NETBACK_DEFAULT_NETWORK, err) < 0)
+        return -1;
+    if (nb_link_index(bridge))
+        return xo_err_set(
+            err, EEXIST,
+            "cannot make network default: a device named %s exists already (another state root's network default?): make it with `xl-oci network create default --subnet CIDR --bridge NAME`",
+            bridge);
     for (unsigned i = 0; i < DEFAULT_CANDIDATES; i++) {
         default_candidate(subnet, len, i);
         spec->subnet = subnet;

@@ -885,6 +885,13 @@ check "create -N's dry run of default writes nothing, not even a lock" bash -c \
 check "default is made on first use, avoiding a host route over 10.88/16" bash -c \
     '"$0" attach default app | grep -q "network=default bridge=xloci-default mac=.* ipv4=10.89.0.2/24"' "$NT"
 check "default is a nat network" bash -c '"$0" network ls --json | jq -e ".[0].mode == \"nat\""' "$X"
+# A second state root finds the bridge xloci-default taken (the first's
+# default network): the error names the device, not the subnets (helper-106:
+# "10.88.0.0/24 to 172.30.15.0/24 all overlap host routes or networks").
+check "default in a second root whose bridge is taken: names the device" bash -c \
+    '! XL_OCI_ROOT=$1/second "$0" attach default app2 >"$1/second.out" 2>&1 &&
+     grep -q "a device named xloci-default exists already (another state root.s network default?): make it with .xl-oci network create default --subnet CIDR --bridge NAME." "$1/second.out" &&
+     ! grep -q "all overlap" "$1/second.out"' "$NT" "$T"
 "$NT" release app
 "$X" network rm default
 
