@@ -153,6 +153,7 @@ int erofs_wait(struct erofs_job *j, xo_err *err)
         unlink(j->image);
         char room[96] = "";
         if (full)
+            /* cannot truncate: 50 bytes and at most 20 digits */
             snprintf(room, sizeof(room),
                      ": No space left on device (%llu bytes free there)",
                      avail);
