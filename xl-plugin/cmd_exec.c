@@ -43,13 +43,17 @@ static int resolve_user(struct xo_user_ids *ids, const char *root,
                         const struct exec_args *a, xo_err *err)
 {
     char rootfs[4096], *passwd = NULL, *group = NULL;
+    /* Errors name the container's /etc, not a bare "/etc" an admin
+     * takes for the host's (helper-106: "(read from /etc/passwd)"). */
+    char *etc = xo_xasprintf("%s's /etc", a->name);
     int rc =
         state_domain_file(rootfs, sizeof(rootfs), root, a->name, "rootfs",
                           err) < 0 ||
                 volume_read_etc(rootfs, &passwd, &group, err) < 0 ||
-                xo_user_resolve_db(ids, a->user, passwd, group, "/etc", err) < 0
+                xo_user_resolve_db(ids, a->user, passwd, group, etc, err) < 0
             ? -1
             : 0;
+    free(etc);
     free(passwd);
     free(group);
     return rc;

@@ -767,6 +767,13 @@ check "exec -u NAME: the kernel's group list is the user's primary group" bash -
     '[ "$("$0" exec -u app s1 busybox grep Groups: /proc/self/status | tr -s "\t " "  ")" = "Groups: 1235 " ]' "$X"
 check "exec -u UID:GID: that group and no supplementary one" bash -c \
     '[ "$("$0" exec -u 1234:7 s1 sh -c "id -u; id -G" | tr "\n" " ")" = "1234 7 " ]' "$X"
+# An unknown name is the container's to lack: the error names its /etc,
+# not a bare /etc an admin reads as the host's (helper-106).
+fails_with "exec -u of an unknown user names the container's /etc/passwd" \
+    "user nosuchuser: no such user in the image's /etc/passwd (read from s1's /etc/passwd)" \
+    "$X" exec -u nosuchuser s1 id
+fails_with "exec -u of an unknown group names the container's /etc/group" \
+    "group nosuchgroup: no such group in s1's /etc/group" "$X" exec -u 0:nosuchgroup s1 id
 # exec -u reads the container's /etc as the container shaped it, and only
 # inside its root: an absolute link /etc/passwd -> /etc/passwd must not
 # reach the host's users (daemon is the host's only), one to /e2/passwd is
