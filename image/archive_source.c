@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,33 @@ static int archive_resolve_tag(struct image_source *base,
     return oci_resolve_tag(as, bs, tag, top_r, err);
 }
 
+/* An archive of the other kind, named by the wrong prefix, says which
+ * prefix reads it (helper-106: a docker-archive: of an OCI archive said
+ * only that it was none). */
+static int hint_other_kind(struct archive_source *as, xo_err *err)
+{
+    bool docker = as->kind == ARCHIVE_DOCKER;
+    const struct tar_entry *e = NULL;
+    xo_err ignore = XO_ERR_INIT;
+    bool own =
+        tar_index_find(&e, &as->ix, docker ? "manifest.json" : "oci-layout",
+                       &ignore) == 0;
+    xo_err_clear(&ignore);
+    bool other = !own && tar_index_find(&e, &as->ix,
+                                        docker ? "oci-layout" : "manifest.json",
+                                        &ignore) == 0;
+    xo_err_clear(&ignore);
+    if (!other)
+        return -1;
+    char *msg = xo_xstrdup(xo_err_msg(err));
+    xo_err_set(err, err->errnum, "%s (it is %s: pull %s:%s)", msg,
+               docker ? "an OCI image layout archive"
+                      : "a docker-archive (docker save's format)",
+               docker ? "oci-archive" : "docker-archive", as->file);
+    free(msg);
+    return -1;
+}
+
 static int archive_resolve(struct image_source *base,
                            const struct blob_store *bs,
                            struct oci_descriptor *top_r, xo_err *err)
@@ -146,9 +174,10 @@ static int archive_resolve(struct image_source *base,
     struct archive_source *as = (struct archive_source *)base;
     if (ensure_index(as, bs, err) < 0)
         return -1;
-    if (as->kind == ARCHIVE_DOCKER)
-        return docker_archive_resolve(as, bs, top_r, err);
-    return oci_resolve_tag(as, bs, as->sel, top_r, err);
+    int rc = as->kind == ARCHIVE_DOCKER
+                 ? docker_archive_resolve(as, bs, top_r, err)
+                 : oci_resolve_tag(as, bs, as->sel, top_r, err);
+    return rc < 0 ? hint_other_kind(as, err) : rc;
 }
 
 static void archive_free(struct image_source *base)

@@ -422,9 +422,12 @@ edit notarray "$A/small-docker.tar" "
 if ti.name == 'manifest.json': data = b'{}'"
 stores_nothing "docker-archive: manifest.json not an array" 'manifest.json: must be a JSON array' \
     "docker-archive:$A/notarray.tar"
-stores_nothing "docker-archive: an oci-archive without manifest.json" 'is not a docker-archive' \
+# ... and each says which prefix reads it (helper-106).
+stores_nothing "docker-archive: an oci-archive without manifest.json, named as one" \
+    "is not a docker-archive .*\\(it is an OCI image layout archive: pull oci-archive:$A/small-oci.tar\\)" \
     "docker-archive:$A/small-oci.tar"
-stores_nothing "oci-archive: a docker-archive without oci-layout" 'is not an OCI image layout archive' \
+stores_nothing "oci-archive: a docker-archive without oci-layout, named as one" \
+    "is not an OCI image layout archive: .*\\(it is a docker-archive \\(docker save's format\\): pull docker-archive:$A/small-docker.tar\\)" \
     "oci-archive:$A/small-docker.tar"
 # A header whose checksum fails is damage, not an entry to pass over
 # (libarchive's ARCHIVE_RETRY would go on inside the entry's data).
