@@ -9,6 +9,7 @@
 #   - when its usage names --json, -j is taken too (as by list and
 #     status): `CMD -j` (with a name that does not exist, for a command
 #     that needs one) is no usage error (exit 2) in an empty state root.
+# And `help NAME` of an unknown NAME suggests as `xl-oci NAME` does.
 # Prints one line per offence and exits 1 when there is any.  Run by
 # tier 95 after `make all`.
 set -u
@@ -53,6 +54,16 @@ for c in "${cmds[@]}"; do
     out=$(timeout 3 "$X" --root "$root" $c -j $operand 2>&1 </dev/null)
     if [ $? -eq 2 ]; then
         echo "$c -j: a usage error: $(head -1 <<<"$out")"
+        bad=1
+    fi
+done
+# `help NAME` of an unknown NAME says what `xl-oci NAME` says: the near
+# commands (helper-106: "help strat" named none).
+for w in strat volum; do
+    a=$("$X" --root "$root" help "$w" 2>&1)
+    b=$("$X" --root "$root" "$w" 2>&1)
+    if [ "$a" != "$b" ] || ! grep -q "^Did you mean" <<<"$a"; then
+        echo "help $w: \"$a\", not as '$w' alone: \"$b\""
         bad=1
     fi
 done

@@ -90,8 +90,13 @@ int main_help(int argc, char **argv)
                                    ? NULL
                                    : cmd_find(name);
     if (!c) {
-        fprintf(stderr, "xl-oci: unknown command '%s%s%s'\n", argv[optind], sep,
-                sub);
+        /* As `xl-oci NAME` says it: the near commands, then where the
+         * list is (helper-106: "help strat" named none). */
+        if (*sep)
+            fprintf(stderr, "xl-oci: unknown command '%s %s'\n", argv[optind],
+                    sub);
+        else
+            cmd_print_unknown(argv[optind]);
         return XO_EXIT_USAGE;
     }
     cmd_print_usage(c, false);
