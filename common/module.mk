@@ -10,7 +10,7 @@ UNIT_TESTS += tests/unit/test-user.c tests/unit/test-pathfmt.c \
 	tests/unit/test-netspec.c tests/unit/test-alloc.c tests/unit/test-table.c \
 	tests/unit/test-xs-lite.c tests/unit/test-xs-client.c \
 	tests/unit/test-xs-dir.c tests/unit/test-dlib.c tests/unit/test-platform.c \
-	tests/unit/test-oom-kill.c
+	tests/unit/test-oom-kill.c tests/unit/test-typo.c
 # common/abi/: the contracts between host and guest, one header each (the
 # boot spec, the guest report, DomainStatus) and their to/from string
 # functions; the guest's init and the monitor link them too.
