@@ -471,18 +471,21 @@ static int check_memory(struct domain_config *dc, const struct loader_files *lf,
  * run refuses the same: a missing loader, a memory too small for it.  A
  * dry run on a host without the loader (a NOHYPER host that only wants the
  * runtime spec, a test) cannot know the loader's size; it says so and goes
- * on.  Fills *lf (the caller disposes it).
+ * on, silently when `quiet` (create would run it through runc here, and
+ * the dry run's note says so: helper-106 found the warning noise on every
+ * -N of a NOHYPER-only host).  Fills *lf (the caller disposes it).
  */
 static int preflight(struct rendered *r, const char *cfg_path, bool dry,
-                     struct loader_files *lf, xo_err *err)
+                     bool quiet, struct loader_files *lf, xo_err *err)
 {
     if (loader_locate(lf, r->dc.loader_dir, err) < 0) {
         if (!dry || err->errnum != ENOENT)
             return -1;
-        fprintf(
-            stderr,
-            "xl-oci: warning: %s; memory is not checked against the loader\n",
-            xo_err_msg(err));
+        if (!quiet)
+            fprintf(
+                stderr,
+                "xl-oci: warning: %s; memory is not checked against the loader\n",
+                xo_err_msg(err));
         xo_err_clear(err);
         return r->dc.container_memory_mb > 0
                    ? 0
@@ -508,6 +511,8 @@ static int dry_run(const struct create_opts *o, xo_err *err)
      * as a domain, checked as one: -N on a machine without Xen is how a
      * domain's config is rendered. */
     bool nohyper = parsed && r.dc.mode == DC_MODE_NOHYPER;
+    bool auto_nohyper =
+        parsed && r.dc.mode == DC_MODE_AUTO && !xen_host_present();
     if (nohyper) {
         create_nohyper_warn_xen_only(r.ac);
         create_nohyper_drop_anonymous(&r.dc);
@@ -517,8 +522,9 @@ static int dry_run(const struct create_opts *o, xo_err *err)
                           err) < 0 ||
         volattach_resolve(&r.dc, cmd_state_root(), true, err) < 0 ||
         create_render_all(&r, err) < 0 ||
-        (nohyper ? create_nohyper_check(o, &r, err)
-                 : preflight(&r, o->cfg_path, true, &lf, err)) < 0 ||
+        (nohyper
+             ? create_nohyper_check(o, &r, err)
+             : preflight(&r, o->cfg_path, true, auto_nohyper, &lf, err)) < 0 ||
         create_write_requested(&r, o, err) < 0)
         goto out;
     /* One document on stdout: a spec asked for there takes it. */
@@ -533,8 +539,6 @@ static int dry_run(const struct create_opts *o, xo_err *err)
     /* What was shown is a domain's; say when create would not make one,
      * and what create would refuse then (helper-106: -N took a host-wide
      * oci_sysctl that create, here, refused). */
-    bool auto_nohyper =
-        !nohyper && r.dc.mode == DC_MODE_AUTO && !xen_host_present();
     if (auto_nohyper) {
         xo_err nerr = XO_ERR_INIT;
         if (create_nohyper_check(o, &r, &nerr) < 0)
@@ -797,7 +801,7 @@ int create_xen(struct create_opts *o, struct rendered *rp, xo_err *err)
     char image[DIGEST_STR_LEN + 1];
 
     xo_stamp("create", "begins");
-    if (preflight(&r, o->cfg_path, false, &lf, err) < 0 ||
+    if (preflight(&r, o->cfg_path, false, false, &lf, err) < 0 ||
         create_image_digest(image, sizeof(image), r.dc.root_volume, err) < 0 ||
         xen_open(&h, err) < 0)
         goto out;

@@ -125,7 +125,8 @@ int nohyper_exec_process(char **json_r, const char *dir,
 int nohyper_create_code(const char *log, char *msg_r, size_t msgsz);
 
 /* The "msg" of the last error runc's JSON log holds, into msg_r (cut to
- * msgsz); false when it holds none. */
+ * msgsz), with what to do where runc's words alone leave an admin
+ * guessing (no cgroup mount: `ip netns exec`); false when it holds none. */
 bool nohyper_runc_error(const char *log, char *msg_r, size_t msgsz);
 
 /*

@@ -90,12 +90,23 @@ int nohyper_create_code(const char *log, char *msg_r, size_t msgsz)
     return code;
 }
 
+/* runc's words for a mount namespace without cgroups under /sys/fs/cgroup
+ * (libcontainer/cgroups), and what an admin then does: `ip netns exec`
+ * mounts a /sys of its own over the host's, cgroup mounts gone (found by
+ * helper-106, whose NOHYPER create said only runc's words). */
+#define RUNC_NO_CGROUP_MOUNT "no cgroup mount found in mountinfo"
+#define NO_CGROUP_HINT                                                         \
+    " (this mount namespace has no cgroup file system under /sys/fs/cgroup;"   \
+    " `ip netns exec` mounts a /sys of its own without it: enter a network"    \
+    " namespace with `nsenter --net=/run/netns/NAME` instead)"
+
 bool nohyper_runc_error(const char *log, char *msg_r, size_t msgsz)
 {
     char *msg = last_error(log, "");
     if (msg)
         /* may truncate: a message */
-        snprintf(msg_r, msgsz, "%s", msg);
+        snprintf(msg_r, msgsz, "%s%s", msg,
+                 strstr(msg, RUNC_NO_CGROUP_MOUNT) ? NO_CGROUP_HINT : "");
     free(msg);
     return msg != NULL;
 }

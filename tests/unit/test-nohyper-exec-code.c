@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -87,12 +88,31 @@ static void test_garbage_and_order(void **state)
     assert_int_equal(nohyper_exec_code(two, 255), 127);
 }
 
+/* runc's error, and what to do where its words alone leave an admin
+ * guessing: no cgroup mount is `ip netns exec`'s /sys (helper-106). */
+static void test_runc_error_hint(void **state)
+{
+    (void)state;
+    char msg[512];
+    assert_true(nohyper_runc_error(
+        LINE("error", "runc create failed: unable to start container process: "
+                      "no cgroup mount found in mountinfo"),
+        msg, sizeof(msg)));
+    assert_non_null(strstr(msg, "no cgroup mount found in mountinfo ("));
+    assert_non_null(strstr(msg, "nsenter --net=/run/netns/NAME"));
+    assert_true(nohyper_runc_error(LINE("error", "unable to apply caps"), msg,
+                                   sizeof(msg)));
+    assert_string_equal(msg, "unable to apply caps");
+    assert_false(nohyper_runc_error(LINE("info", "x"), msg, sizeof(msg)));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_runc_errors),
         cmocka_unit_test(test_process_status_kept),
         cmocka_unit_test(test_garbage_and_order),
+        cmocka_unit_test(test_runc_error_hint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
