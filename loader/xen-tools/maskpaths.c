@@ -54,9 +54,9 @@ int mounts_mask_paths(const struct boot_spec *spec, const char **what_r)
                 continue;
             return -1;
         }
+        /* runc's maskPath: a read-only tmpfs, no other flag. */
         int r = S_ISDIR(st.st_mode)
-                    ? mount("tmpfs", masked_paths[i], "tmpfs",
-                            MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)
+                    ? mount("tmpfs", masked_paths[i], "tmpfs", MS_RDONLY, NULL)
                     : mount("/dev/null", masked_paths[i], NULL, MS_BIND, NULL);
         if (r < 0)
             return -1;

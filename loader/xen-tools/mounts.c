@@ -440,6 +440,12 @@ static int mount_volume(const struct loader_env *env,
         if ((c == m->target || c[-1] == '/') && (c[2] == '/' || !c[2]))
             return xo_err_set(err, EINVAL, "%s: \"..\" is not allowed",
                               m->target);
+    /* runc gives a tmpfs mounted on a directory that was there that
+     * directory's mode (its mode= only to one it made: Docker's
+     * --tmpfs /srv on an image's 0755 /srv is 0755, not 1777). */
+    unsigned was_mode = 0;
+    bool was_dir =
+        tmpfs && safepath_dir_mode(rootfd, m->target, &was_mode) == 0;
     /* The target as the container sees it, as runc resolves a mount's
      * destination: an image's symlink on the way (/data -> /var/lib/data)
      * is followed inside the root, never out of it; mounted on the fd. */
@@ -455,12 +461,25 @@ static int mount_volume(const struct loader_env *env,
         env->host && !tmpfs ? devmap_lookup(env, m->device) : NULL;
     struct stat st;
     bool bind = dir && stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
-    int rc = tmpfs  ? do_mount("tmpfs", at, "tmpfs", flags,
+    /* A read-only one is mounted read-write for that chmod, then made
+     * read-only, as runc delays a tmpfs's MS_RDONLY. */
+    unsigned long first = was_dir ? flags & ~(unsigned long)MS_RDONLY : flags;
+    int rc = tmpfs  ? do_mount("tmpfs", at, "tmpfs", first,
                               data[0] ? data : NULL, err)
              : bind ? do_mount(dir, at, NULL, MS_BIND | MS_REC, NULL, err)
                     : mount_device(env, "volume", m->device, at, m->fstype,
                                    flags, data[0] ? data : NULL, err);
     close(fd);
+    if (rc == 0 && was_dir && safepath_chmod(rootfd, m->target, was_mode) < 0)
+        rc = xo_err_sys(err, "chmod %o", was_mode);
+    if (rc == 0 && first != flags) {
+        if ((fd = safepath_in_root(rootfd, m->target, true, err)) < 0)
+            return xo_err_wrap(err, "volume %s", m->target);
+        /* cannot truncate: an int in 64 bytes */
+        snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+        rc = do_mount("tmpfs", at, "tmpfs", MS_REMOUNT | flags, NULL, err);
+        close(fd);
+    }
     if (rc == 0 && bind && (flags & MS_RDONLY))
         rc = remount_bind(rootfd, m->target, true, MS_RDONLY, err);
     return rc < 0 ? xo_err_wrap(err, "volume %s", m->target) : 0;
@@ -548,6 +567,16 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
     int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return xo_err_sys(err, "open %s", root);
+    /* The working directory first, as Docker's daemon and NOHYPER's
+     * create make it before runc mounts anything: a tmpfs volume at it or
+     * on its way then covers a directory that was there (runc gives the
+     * tmpfs its mode, above).  A failure is left to init.c's pass after
+     * the mounts, which names the working directory. */
+    xo_err cwd_err = XO_ERR_INIT;
+    int cwdfd = safepath_in_root(rootfd, spec->cwd, true, &cwd_err);
+    if (cwdfd >= 0)
+        close(cwdfd);
+    xo_err_clear(&cwd_err);
     int rc = 0;
     for (size_t i = 0; i < spec->nmounts && rc == 0; i++)
         if (!under_dev(&spec->mounts[i]))

@@ -216,11 +216,20 @@ size_t run_env_build(char **env, const char *const *base, size_t nbase,
     for (size_t j = 0; j < nover; j++)
         env[n++] = (char *)over[j];
     env[n] = NULL;
-    if (!env_get(env, "HOME")) {
+    /* HOME absent or empty: the user's, as runc sets it when getenv
+     * gives "" (an empty HOME in place, runc's "set only once"). */
+    const char *h = env_get(env, "HOME");
+    if (!h || !*h) {
         /* cannot truncate: home[300] holds "HOME=" and xo_user_ids' home,
          * which xo_user_resolve() filled checked */
         snprintf(home, homesz, "HOME=%s", ids->home[0] ? ids->home : "/");
-        env[n++] = home;
+        size_t at = n;
+        for (size_t i = 0; h && i < n; i++)
+            if (!strcmp(env[i], "HOME="))
+                at = i;
+        env[at] = home;
+        if (at == n)
+            n++;
     }
     if (tty && !env_get(env, "TERM"))
         env[n++] = EXEC_TTY_TERM;

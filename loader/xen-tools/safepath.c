@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -191,4 +192,36 @@ int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
         close(fd);
         end++;
     }
+}
+
+int safepath_dir_mode(int rootfd, const char *path, unsigned *mode_r)
+{
+    while (*path == '/')
+        path++;
+    int fd = open_in_root(rootfd, path, 0);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    int rc = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+    close(fd);
+    if (rc == 0)
+        *mode_r = st.st_mode & 07777;
+    return rc;
+}
+
+int safepath_chmod(int rootfd, const char *path, unsigned mode)
+{
+    char at[64];
+    while (*path == '/')
+        path++;
+    int fd = open_in_root(rootfd, path, 0);
+    if (fd < 0)
+        return -1;
+    /* cannot truncate: an int in 64 bytes; chmod follows the O_PATH fd */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", fd);
+    int rc = chmod(at, (mode_t)mode);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
 }

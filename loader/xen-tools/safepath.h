@@ -48,4 +48,15 @@ int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
  */
 int safepath_beneath(int dirfd, const char *rel, xo_err *err);
 
+/*
+ * The mode bits (07777) of the directory `path` resolves to inside the
+ * root, as safepath_in_root() resolves it, creating nothing: 0 and *mode_r
+ * when it is a directory, -1 when it is missing or anything else.
+ */
+int safepath_dir_mode(int rootfd, const char *path, unsigned *mode_r);
+
+/* chmod of what `path` resolves to inside the root (the top of a mount
+ * made there since); -1 and errno on failure. */
+int safepath_chmod(int rootfd, const char *path, unsigned mode);
+
 #endif

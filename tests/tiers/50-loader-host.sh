@@ -259,16 +259,29 @@ check "only fds 0-2 reach the entrypoint (an inherited fd 7 does not)" \
 # writes: domainname is the test's own UTS namespace's, and the /sys name
 # does not exist (a read-only mount says so before anything else).
 defaults
-ARGS='"probe", "write", "/proc/sys/kernel/domainname", "x", "write", "/sys/xl-oci-t50", "x", "stat", "/proc/timer_list", "stat", "/sys/firmware", "write", "/sys/firmware/x", "x", "exit", "0"'
+ARGS='"probe", "write", "/proc/sys/kernel/domainname", "x", "write", "/sys/xl-oci-t50", "x", "stat", "/proc/timer_list", "stat", "/sys/firmware", "write", "/sys/firmware/x", "x", "mounts", "exit", "0"'
 spec masked && run masked
 check "masked paths: /proc/sys and /sys read-only, /proc/timer_list and /sys/firmware covered" \
     eval 'has masked "probe: write /proc/sys/kernel/domainname: Read-only file system" &&
           has masked "probe: write /sys/xl-oci-t50: Read-only file system" &&
           { [ ! -e /proc/timer_list ] || has masked "probe: stat /proc/timer_list: 0:0 666 char"; } &&
           has masked "probe: write /sys/firmware/x: Read-only file system" && exited masked 0'
+# runc's maskPath: an empty tmpfs with MS_RDONLY and no other flag (the
+# loader added nosuid, nodev and noexec; tests/loader/random-env.py).
+if [ -d /sys/firmware ]; then
+    check "masked directory: a read-only tmpfs with runc's flags (ro,relatime)" \
+        grep -qE "^probe: mount tmpfs /sys/firmware tmpfs ro,relatime[, ]" "$T/masked.out"
+fi
 defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
 spec userhome && run userhome
 check "named user gets HOME from passwd" has userhome "probe: env HOME=/home/app"
+# An empty HOME is replaced as runc replaces it (getenv gives ""), in
+# place, once (runc's env.bats "empty HOME env var is overridden").
+defaults; ARGS='"probe", "env", "exit", "0"'; USERSPEC=app
+ENV='"PATH=/bin:/usr/bin", "HOME=", "FOO=x"'
+spec emptyhome && run emptyhome
+check "an empty HOME becomes the user's, once, in its place" \
+    eval 'test "$(grep "^probe: env " "$T/emptyhome.out" | tr "\n" " ")" = "probe: env PATH=/bin:/usr/bin probe: env HOME=/home/app probe: env FOO=x "'
 defaults; USERSPEC=nosuchuser
 spec baduser && run baduser
 check "unknown user name fails naming it" failed baduser "user nosuchuser: no such user"
@@ -512,6 +525,30 @@ check "tmpfs volumes: exits 0" exited tmpvols 0
 check "tmpfs volume writable" has tmpvols "probe: read /t1/f: tmp"
 check "tmpfs volume has its size (2m)" grep -q "/t1 tmpfs rw,nosuid,nodev,.*size=2048k" "$T/tmpvols.out"
 check "tmpfs volume without a size" grep -q "/t2 tmpfs rw,nosuid,nodev" "$T/tmpvols.out"
+# A tmpfs volume on a directory the image has takes that directory's
+# mode, as runc chmods it (Docker's --tmpfs /srv over an image's 0755
+# /srv is 0755, not 1777); one on a directory made for it keeps its own
+# (1777); a read-only one too (runc delays its MS_RDONLY for the chmod).
+# The working directory is made before the volumes, as Docker's daemon
+# and NOHYPER's create make it before runc: a tmpfs at it covers a 0755
+# directory (tests/loader/random-env.py found both: 1777 everywhere).
+defaults; CWD=/wd
+ARGS='"probe", "stat", "/home/app", "stat", "/tmp", "write", "/tmp/x", "y", "stat", "/t3", "stat", "/wd", "cwd", "exit", "0"'
+EXTRA='mounts {
+        mount@0 { device = "tmpfs"; target = "/home/app"; fstype = "tmpfs"; options = ""; };
+        mount@1 { device = "tmpfs"; target = "/tmp"; fstype = "tmpfs"; options = ""; read-only; };
+        mount@2 { device = "tmpfs"; target = "/t3"; fstype = "tmpfs"; options = ""; };
+        mount@3 { device = "tmpfs"; target = "/wd"; fstype = "tmpfs"; options = ""; };
+    };'
+spec tmpmodes && (umask 022 && run tmpmodes)
+imgtmp=$(stat -c %a "$T/root/tmp")
+check "tmpfs volume on an image's directory takes its mode (runc's chmod), on a new one 1777" \
+    eval 'exited tmpmodes 0 && has tmpmodes "probe: stat /home/app: 0:0 755 dir" &&
+          has tmpmodes "probe: stat /t3: 0:0 1777 dir"'
+check "read-only tmpfs volume on an image's directory: its mode, read-only" \
+    eval 'has tmpmodes "probe: stat /tmp: 0:0 $imgtmp dir" && has tmpmodes "probe: write /tmp/x: Read-only file system"'
+check "working directory made before the volumes: a tmpfs at it is 0755" \
+    eval 'has tmpmodes "probe: stat /wd: 0:0 755 dir" && has tmpmodes "probe: cwd /wd"'
 
 # Shares (v7, oci_volumes "share:/DIR:/TARGET"): a 9p tag in a domain; in
 # the host test mode the tag is mapped to a directory, which is bound.
@@ -1027,6 +1064,25 @@ if [ -x "$xloci" ] && [ -f "$vol/rootfs.erofs" ]; then
     fi
 else
     ok "domcfg boot spec # SKIP build/xl-oci or the probe volume (make test-images) missing"
+fi
+
+# --- what the container sees: a random differential against runc ----------
+# tests/loader/random-env.py draws app.cfg's environment keys (user,
+# workdir, env, privileges, rlimits, host name, writable layer, tmpfs
+# volumes, sysctls, stdin), renders both specs with `xl-oci create -N`
+# and compares, fact by fact, what a probe sees under runc, the loader's
+# host test mode and NOHYPER (its allow-list says what differs by
+# design).  Fixed seeds: those that found its faults (an empty HOME;
+# tmpfs volumes' modes; the masks' flags) and a spread of others.
+renv_seeds=0:11,16,24,119,152,186,409,445,446,479,1001:1006
+if ! command -v runc >/dev/null 2>&1 || [ ! -x "$xloci" ]; then
+    ok "random differential against runc # SKIP runc or build/xl-oci missing (tier 30 installs runc)"
+elif out=$(unshare -n nice -n 10 python3 "$top/tests/loader/random-env.py" --top "$top" \
+    --nohyper --seeds "$renv_seeds" 2>&1); then
+    ok "random differential against runc: loader and NOHYPER see what runc gives ($(tail -n 1 <<<"$out" | sed 's/^# //'))"
+else
+    sed 's/^/# /' <<<"$out" | head -60
+    nok "random differential against runc: loader or NOHYPER differ from runc"
 fi
 
 # --- the start gate (common/abi/start_gate.h) -------------------------------
