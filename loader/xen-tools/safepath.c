@@ -127,7 +127,24 @@ int safepath_beneath(int dirfd, const char *rel, xo_err *err)
     return fd;
 }
 
+static int in_root(int rootfd, const char *path, bool dir, int follow,
+                   xo_err *err);
+
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
+{
+    return in_root(rootfd, path, dir, 0, err);
+}
+
+int safepath_dir_follow(int rootfd, const char *path, xo_err *err)
+{
+    return in_root(rootfd, path, true, 1, err);
+}
+
+/* `follow`: 0 replaces a dangling symlink at the end; from 1, a dangling
+ * symlink anywhere is followed (inside the root) and its target made,
+ * counting the hops up to 40, as the kernel's ELOOP. */
+static int in_root(int rootfd, const char *path, bool dir, int follow,
+                   xo_err *err)
 {
     char rel[PATH_MAX];
     while (*path == '/')
@@ -157,6 +174,31 @@ int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
             }
             struct stat st;
             int rc = 0;
+            if (follow && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+                S_ISLNK(st.st_mode)) {
+                /* Followed: its target, then the rest of the path. */
+                char link[PATH_MAX], next[PATH_MAX];
+                ssize_t ll = readlinkat(pfd, name, link, sizeof(link) - 1);
+                close(pfd);
+                *end = saved;
+                if (ll < 0)
+                    return xo_err_sys(err, "/%s", rel);
+                link[ll] = '\0';
+                if (follow > 40)
+                    return xo_err_set(err, ELOOP, "/%s: too many symlinks",
+                                      rel);
+                if (slash)
+                    *slash = '\0';
+                int n = snprintf(next, sizeof(next), "%s/%s%s%s",
+                                 link[0] == '/' || !slash ? "" : rel, link,
+                                 last ? "" : "/", last ? "" : end + 1);
+                if (slash)
+                    *slash = '/';
+                if (n < 0 || (size_t)n >= sizeof(next))
+                    return xo_err_set(err, ENAMETOOLONG, "/%.64s...: too long",
+                                      rel);
+                return in_root(rootfd, next, dir, follow + 1, err);
+            }
             /* A dangling symlink where the mount point goes: replaced. */
             if (last && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
                 S_ISLNK(st.st_mode) && unlinkat(pfd, name, 0) < 0)

@@ -41,6 +41,14 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
 
 /*
+ * safepath_in_root(rootfd, path, true, err), but a dangling symlink on
+ * the way or at the end is followed inside the root and its target made,
+ * as Docker's daemon and NOHYPER's create make a working directory (an
+ * image's /app -> /srv/app with no /srv/app makes /srv/app).
+ */
+int safepath_dir_follow(int rootfd, const char *path, xo_err *err);
+
+/*
  * Opens (O_PATH) `rel` (relative) beneath the directory `dirfd` with no
  * symlink on the way or at the end (openat2 RESOLVE_BENEATH |
  * RESOLVE_NO_SYMLINKS): a bind's source, which mount(2) would otherwise

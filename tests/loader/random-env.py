@@ -137,7 +137,10 @@ USERS = [None, "root", "0", "app", "1000", "svc", "1234", "1234:55",
          "app:staff", "app:extra", "1000:other", "svc:50", "4321:4322",
          "4321", "app:0", "nohome", "0:3000", "root:staff"]
 WORKDIRS = [None, "/", "/srv", "/tmp", "/home/app", "/home/op/deep",
-            "/srv/../work/", "/dev/shm", "/data", "/proc"]
+            "/srv/../work/", "/dev/shm", "/data", "/proc", "/lnk/sub",
+            "/alnk", "/dangling", "/etc/passwd"]
+# The image's symlinks (name -> target), followed inside the root.
+LINKS = {"lnk": "srv", "alnk": "/home/app", "dangling": "/nonexistent/dir"}
 
 
 def host_hard_limits():
@@ -238,7 +241,7 @@ def draw(rng, hard):
     vols = []
     for t in rng.sample(["/data", "/cache", "/tmp", "/srv/sub", "/work",
                          "/dev/shm", "/dev/cache", "/home/app/x", "/srv",
-                         "/home/app"],
+                         "/home/app", "/alnk/v", "/lnk"],
                         rng.randrange(3)):
         vols.append("tmpfs:%s%s" % (t, rng.choice(["", ":8m", ":1g"])))
     if vols:
@@ -422,6 +425,38 @@ def sh(cmd, **kw):
     return subprocess.run(cmd, **kw)
 
 
+def mkdir_in_root(root, path):
+    """mkdir -p of path inside root, its symlinks followed inside it (as
+    Docker's daemon and NOHYPER's create resolve the working directory);
+    gives up quietly on a file on the way (runc then fails alike)."""
+    todo = [c for c in path.split("/") if c]
+    cur = "/"
+    hops = 0
+    while todo:
+        c = todo.pop(0)
+        if c == ".":
+            continue
+        if c == "..":
+            cur = os.path.dirname(cur.rstrip("/")) or "/"
+            continue
+        nxt = os.path.join(cur, c)
+        real = root + nxt
+        if os.path.islink(real):
+            hops += 1
+            if hops > 40:
+                return
+            t = os.readlink(real)
+            todo = [x for x in t.split("/") if x] + todo
+            if t.startswith("/"):
+                cur = "/"
+            continue
+        if not os.path.lexists(real):
+            os.mkdir(real, 0o755)
+        elif not os.path.isdir(real):
+            return
+        cur = nxt
+
+
 class Env:
     def __init__(self, args):
         self.top = os.path.abspath(args.top)
@@ -445,6 +480,8 @@ class Env:
         os.chmod(os.path.join(tree, "tmp"), 0o1777)
         shutil.copy("/bin/busybox", os.path.join(tree, "bin/busybox"))
         os.symlink("busybox", os.path.join(tree, "bin/sh"))
+        for name, target in LINKS.items():
+            os.symlink(target, os.path.join(tree, name))
         for name, text in (("passwd", PASSWD), ("group", GROUP)):
             with open(os.path.join(tree, "etc", name), "w") as f:
                 f.write(text)
@@ -564,7 +601,7 @@ class Env:
         # directory that was there, and takes its mode from runc.
         with open(os.path.join(d, "bundle/config.json")) as f:
             cwd = json.load(f)["process"]["cwd"]
-        os.makedirs(root + cwd, 0o755, exist_ok=True)
+        mkdir_in_root(root, cwd)
         cid = "renv-%d-%s" % (os.getpid(), case)
         rroot = os.path.join(self.work, "runc")
         try:

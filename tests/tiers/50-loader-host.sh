@@ -38,6 +38,7 @@ mkimage() {
     cp "$probe" "$r/bin/probe"
     cp /bin/busybox "$r/bin/busybox" # static: nslookup for the DNS forwarder
     ln -s /tmp "$r/escape"
+    ln -s /srv/made-here "$r/dangling" # to nothing in the image
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
     printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
     echo "from-image" >"$r/etc/marker"
@@ -176,6 +177,17 @@ CWD=/escape/new/deep; USERSPEC=app
 spec wdlink && (umask 077 && run wdlink)
 check "WorkingDir under an absolute symlink: made and entered inside the root" \
     eval 'has wdlink "probe: cwd /tmp/new/deep" && has wdlink "probe: stat /tmp/new: 0:0 755 dir" && test ! -e /tmp/new/deep'
+# A WorkingDir through a dangling symlink (/dangling -> /srv/made-here)
+# is followed and its target made, as Docker's daemon and NOHYPER's
+# create make it (tests/loader/random-env.py: the loader replaced the
+# link with a directory, so the program's cwd was /dangling).
+defaults
+ARGS='"probe", "cwd", "stat", "/dangling", "stat", "/srv/made-here", "exit", "0"'
+CWD=/dangling/deep
+spec wddangling && run wddangling
+check "WorkingDir through a dangling symlink: its target made, the link kept" \
+    eval 'has wddangling "probe: cwd /srv/made-here/deep" && has wddangling "probe: stat /dangling: 0:0 777 link" &&
+          has wddangling "probe: stat /srv/made-here: 0:0 755 dir"'
 defaults; CWD=/etc/marker; spec wdfile && run wdfile
 check "WorkingDir that is a file: fails naming the working directory" \
     failed wdfile "working directory /etc/marker: /etc/marker: not a directory"
