@@ -328,11 +328,13 @@ static bool dns_domains(const struct domain_config *dc)
 }
 
 /* The network node: absent without vifs, unless `always` (the late
- * network, which always has one). */
+ * network, which always has one) or there are name servers or search
+ * domains for /etc/resolv.conf (oci_dns without an interface: the
+ * loader writes them, as NOHYPER's create writes them for runc). */
 static int write_network(void *fdt, const struct domain_config *dc, bool always)
 {
     int r;
-    if (dc->n_vifs == 0 && !always)
+    if (dc->n_vifs == 0 && !always && !dc->n_dns && !dc->n_search)
         return 0;
     if ((r = fdt_begin_node(fdt, BOOT_SPEC_NODE_NETWORK)) || (r = cells(fdt)))
         return r;

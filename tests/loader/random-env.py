@@ -5,10 +5,12 @@ between runc and the loader (and, with --nohyper, NOHYPER's create).
 usage: random-env.py [--top DIR] [--seeds S[:LAST],...] [--keys FILE]...
                      [--nohyper] [--work DIR] [--keep] [--verbose]
 
-Per seed (or per --keys FILE, app.cfg lines of one case), draws an app.cfg from the keys that shape a container's
+Per seed, draws an app.cfg from the keys that shape a container's
 environment (oci_user, oci_workdir, oci_env, oci_privileged,
 oci_no_new_privileges, oci_rlimits, oci_hostname, oci_writable, tmpfs
-oci_volumes, oci_sysctl, oci_stdin), renders the runtime spec and the
+oci_volumes, oci_sysctl, oci_stdin, oci_dns; and the image's own User,
+WorkingDir and Env; --keys FILE gives cases instead: random-env.cases
+holds those that found faults), renders the runtime spec and the
 boot spec of it with `xl-oci create -N --runtime-spec --boot-spec`
 against a small busybox root volume, and runs the same probe (/probe, a
 busybox sh script in the image) under
@@ -258,6 +260,11 @@ def draw(rng, hard):
         keys.append("oci_sysctl = [ %s ]" % ", ".join(json.dumps(s) for s in sc))
     if rng.random() < 0.2:
         keys.append("oci_stdin = 1")
+    if rng.random() < 0.25:
+        keys.append("oci_dns = [ %s ]" % ", ".join(
+            json.dumps(a) for a in rng.sample(
+                ["10.9.8.7", "192.0.2.53", "198.51.100.1", "10.0.0.1"],
+                rng.randrange(1, 4))))
     if rng.random() < 0.5:
         # The image's own User, WorkingDir and Env, under the keys: a
         # comment line of app.cfg that render() makes a root volume of.
