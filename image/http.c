@@ -176,24 +176,24 @@ static void copy_value(char *dst, size_t cap, const char *v, size_t len)
         len--;
     if (len >= cap)
         len = cap - 1;
-    memcpy(dst, v, len);
+    /* Printable ASCII and tab, as the headers we keep are written: a
+     * control byte would reach messages (Content-Encoding's) and the
+     * stored media type (Content-Type's) as the server sent it. */
+    for (size_t i = 0; i < len; i++)
+        dst[i] = (v[i] >= 0x20 && v[i] <= 0x7e) || v[i] == '\t' ? v[i] : '?';
     dst[len] = '\0';
 }
 
-/* Keeps the headers we use; a new status line (after a redirect or a 100)
- * starts over. */
-static size_t on_header(char *buf, size_t size, size_t n, void *arg)
+void http_resp_header(struct http_resp *r, const char *buf, size_t len)
 {
-    struct http_resp *r = arg;
-    size_t len = size * n;
     if (len >= 5 && !strncmp(buf, "HTTP/", 5)) {
         r->content_type[0] = r->www_auth[0] = r->docker_digest[0] =
             r->content_encoding[0] = r->retry_after[0] = '\0';
-        return len;
+        return;
     }
     const char *colon = memchr(buf, ':', len);
     if (!colon)
-        return len;
+        return;
     size_t klen = (size_t)(colon - buf);
     const char *v = colon + 1;
     size_t vlen = len - klen - 1;
@@ -213,7 +213,13 @@ static size_t on_header(char *buf, size_t size, size_t n, void *arg)
         copy_value(r->content_encoding, sizeof(r->content_encoding), v, vlen);
     else if (klen == 11 && !strncasecmp(buf, "Retry-After", 11))
         copy_value(r->retry_after, sizeof(r->retry_after), v, vlen);
-    return len;
+}
+
+/* CURLOPT_HEADERFUNCTION: each header line as it comes. */
+static size_t on_header(char *buf, size_t size, size_t n, void *arg)
+{
+    http_resp_header(arg, buf, size * n);
+    return size * n;
 }
 
 bool http_host_is_loopback(const char *host)

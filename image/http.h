@@ -59,6 +59,15 @@ struct http_resp {
     bool couldnt_connect;
 };
 
+/*
+ * One response header line as the server sent it (buf[len], no NUL after
+ * it, CRLF included) into r: the headers kept above are copied, trimmed,
+ * capped, and printable ASCII or tab ('?' for any other byte); a status
+ * line ("HTTP/...", after a redirect or a 100) starts them over.
+ * libcurl's header callback.
+ */
+void http_resp_header(struct http_resp *r, const char *buf, size_t len);
+
 /* Opens libcurl on first use (http_lib.h; its error when that fails),
  * then, when cert_dir is given, reads it as docker's and skopeo's
  * certs.d directories are read: every *.crt is a CA, added to the system

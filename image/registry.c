@@ -32,9 +32,6 @@
 #include "source.h"
 
 #define REGISTRY_TOKEN_MAX (64 * 1024)
-#define REGISTRY_ERROR_BODY_MAX (64 * 1024)
-/* Bytes of a registry's own error message kept for ours. */
-#define REGISTRY_ERROR_TEXT_MAX 200
 /* Attempts at one blob in all, however much each got further. */
 #define REGISTRY_ROUNDS 32
 
@@ -217,45 +214,6 @@ out:
     pthread_mutex_unlock(&rs->lock);
     free(hdr);
     return rc;
-}
-
-/*
- * The first entry of the distribution spec's error body
- * ({"errors":[{"code":"TOOMANYREQUESTS","message":"..."}]}) as ": CODE:
- * message", printable ASCII only; "" when the body is not one.  It says
- * why (a rate limit, a denied scope, a name unknown) where the status
- * alone does not.
- */
-static void registry_error_text(char *out, size_t cap, const char *body,
-                                size_t len)
-{
-    json_object *o = NULL, *errs = NULL;
-    const char *code = NULL, *msg = NULL;
-    xo_err ignore = XO_ERR_INIT;
-    out[0] = '\0';
-    if (!body || !len ||
-        xo_json_parse(&o, body, len, REGISTRY_ERROR_BODY_MAX, "", &ignore) <
-            0) {
-        xo_err_clear(&ignore);
-        return;
-    }
-    json_object *e = NULL;
-    if (json_object_is_type(o, json_type_object) &&
-        xo_json_get_array(&errs, o, "errors", true, "", &ignore) == 1 &&
-        json_object_array_length(errs) > 0)
-        e = json_object_array_get_idx(errs, 0);
-    if (e && json_object_is_type(e, json_type_object) &&
-        xo_json_get_string(&code, e, "code", false, "", &ignore) >= 0 &&
-        xo_json_get_string(&msg, e, "message", false, "", &ignore) >= 0 &&
-        (code || msg)) {
-        /* may truncate: a message */
-        snprintf(out, cap, ": %.64s%s%.*s", code ? code : "",
-                 code && msg ? ": " : "", REGISTRY_ERROR_TEXT_MAX,
-                 msg ? msg : "");
-        xo_text_printable(out); /* the server's words, to a terminal */
-    }
-    xo_err_clear(&ignore);
-    json_object_put(o);
 }
 
 /* `body` (may be NULL): the response, whose registry error is quoted.

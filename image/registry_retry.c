@@ -1,10 +1,14 @@
-/* registry_retry.c: the registry retry policy (registry_retry.h). */
+/* registry_retry.c: the registry retry policy and what its error answers
+ * say (registry_retry.h). */
 #include "registry_retry.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include "common/error.h"
+#include "common/json.h"
 
 bool registry_status_transient(long status)
 {
@@ -46,4 +50,36 @@ bool registry_pause_unless(unsigned seconds, bool (*stop)(void *), void *arg)
             ;
     }
     return stop(arg);
+}
+
+/* The spec's error body as ": CODE: message" (registry_retry.h). */
+void registry_error_text(char *out, size_t cap, const char *body, size_t len)
+{
+    json_object *o = NULL, *errs = NULL;
+    const char *code = NULL, *msg = NULL;
+    xo_err ignore = XO_ERR_INIT;
+    out[0] = '\0';
+    if (!body || !len ||
+        xo_json_parse(&o, body, len, REGISTRY_ERROR_BODY_MAX, "", &ignore) <
+            0) {
+        xo_err_clear(&ignore);
+        return;
+    }
+    json_object *e = NULL;
+    if (json_object_is_type(o, json_type_object) &&
+        xo_json_get_array(&errs, o, "errors", true, "", &ignore) == 1 &&
+        json_object_array_length(errs) > 0)
+        e = json_object_array_get_idx(errs, 0);
+    if (e && json_object_is_type(e, json_type_object) &&
+        xo_json_get_string(&code, e, "code", false, "", &ignore) >= 0 &&
+        xo_json_get_string(&msg, e, "message", false, "", &ignore) >= 0 &&
+        (code || msg)) {
+        /* may truncate: a message */
+        snprintf(out, cap, ": %.64s%s%.*s", code ? code : "",
+                 code && msg ? ": " : "", REGISTRY_ERROR_TEXT_MAX,
+                 msg ? msg : "");
+        xo_text_printable(out); /* the server's words, to a terminal */
+    }
+    xo_err_clear(&ignore);
+    json_object_put(o);
 }

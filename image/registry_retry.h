@@ -10,6 +10,7 @@
 #define XL_OCI_IMAGE_REGISTRY_RETRY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Attempts after the first without progress: 5 in all. */
 #define REGISTRY_RETRIES 4
@@ -33,5 +34,20 @@ void registry_pause(unsigned seconds);
  * 100 ms): a download another layer's failure stopped does not sleep out
  * a Retry-After of up to REGISTRY_PAUSE_MAX.  True when it was stopped. */
 bool registry_pause_unless(unsigned seconds, bool (*stop)(void *), void *arg);
+
+/* A registry's error body read at most, bytes. */
+#define REGISTRY_ERROR_BODY_MAX (64 * 1024)
+/* Bytes of a registry's own error message kept for ours. */
+#define REGISTRY_ERROR_TEXT_MAX 200
+
+/*
+ * The first entry of the distribution spec's error body `body` (len
+ * bytes, the server's; NULL allowed)
+ * ({"errors":[{"code":"TOOMANYREQUESTS","message":"..."}]}) into out[cap]
+ * as ": CODE: message", printable ASCII only; "" when the body is not
+ * one.  It says why (a rate limit, a denied scope, a name unknown) where
+ * the status alone does not.
+ */
+void registry_error_text(char *out, size_t cap, const char *body, size_t len);
 
 #endif
