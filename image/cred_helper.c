@@ -53,10 +53,11 @@ static int read_answer(const struct xo_run *r, const char *prog, char **out_r,
     return 0;
 }
 
-/* Username and Secret of the helper's JSON answer into *c. */
-static int parse_answer(struct auth_creds *c, const char *out, size_t len,
-                        const char *where, xo_err *err)
+/* Username and Secret of the helper's JSON answer (cred_helper.h). */
+int auth_cred_helper_parse(struct auth_creds *c, const char *out, size_t len,
+                           const char *where, xo_err *err)
 {
+    *c = (struct auth_creds){0};
     json_object *o = NULL;
     const char *user = NULL, *secret = NULL;
     int rc = xo_json_parse(&o, out, len, CRED_HELPER_OUT_MAX, where, err);
@@ -111,7 +112,7 @@ int auth_cred_helper_get(struct auth_creds *c, const char *name,
         /* may truncate: names the source in messages */
         snprintf(where, sizeof(where), "%s: %s's answer for %s", what, prog,
                  server);
-        rc = parse_answer(c, out, len, where, err) < 0 ? -1 : 1;
+        rc = auth_cred_helper_parse(c, out, len, where, err) < 0 ? -1 : 1;
     } else if (strstr(out, NOT_FOUND_TEXT)) {
         rc = 0;
     } else {

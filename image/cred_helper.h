@@ -30,4 +30,14 @@
 int auth_cred_helper_get(struct auth_creds *c, const char *name,
                          const char *server, const char *what, xo_err *err);
 
+/*
+ * The helper's answer out[len] (JSON: "Username", "Secret") into *c, which
+ * is zeroed first: userpass "USER:SECRET", or refresh_token when Username
+ * is "<token>".  -1 with err naming `where` when it is not the protocol's
+ * JSON, has no Secret or is longer than AUTH_TOKEN_MAX (*c then holds
+ * nothing to dispose).
+ */
+int auth_cred_helper_parse(struct auth_creds *c, const char *out, size_t len,
+                           const char *where, xo_err *err);
+
 #endif

@@ -17,7 +17,8 @@ UNIT_TESTS += tests/unit/test-domcfg-render.c tests/unit/test-net-request.c \
 FUZZ_TARGETS := image-config app-cfg manifest guest-report layer-path vif \
 	image-ref bootspec netback runtime-spec netspec xs-dir \
 	runc-state exec-channel gunzip image-archive vdev user registry-auth \
-	state-files dnsfwd layer-unpack registry-response
+	state-files dnsfwd layer-unpack signature registry-response \
+	cred-helper volstore daemon-json netback-network
 FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 # Sources outside libxloci.a that a target reaches (xl-oci-runc's state
 # reader); every replayer links their objects, tools/fuzz.sh compiles them.
