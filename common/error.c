@@ -108,7 +108,12 @@ const char *xo_err_msg(const xo_err *err)
 
 void xo_err_print(xo_err *err, const char *prog, FILE *out)
 {
-    fprintf(out, "%s: %s\n", prog, xo_err_msg(err));
+    fprintf(out, "%s: ", prog);
+    for (const unsigned char *p = (const unsigned char *)xo_err_msg(err); *p;
+         p++)
+        fputc((*p < 0x20 && *p != '\t' && *p != '\n') || *p == 0x7f ? '?' : *p,
+              out);
+    fputc('\n', out);
     xo_err_clear(err);
 }
 

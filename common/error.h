@@ -26,11 +26,6 @@ typedef struct xo_err {
 #define XO_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define XO_PRINTF(a, b)
-/* Replaces every byte of s outside printable ASCII with '?': for text
- * from outside (a registry's or a program's words) quoted in a message
- * that reaches a terminal. */
-void xo_text_printable(char *s);
-
 #endif
 
 /* Sets *err (replacing any message held) and returns -1. */
@@ -45,7 +40,11 @@ int xo_err_wrap(xo_err *err, const char *fmt, ...) XO_PRINTF(2, 3);
 /* Frees the message; safe to call on a cleared error, any number of times. */
 void xo_err_clear(xo_err *err);
 
-/* Prints "PROG: MESSAGE\n" to `out` and clears the error. */
+/* Prints "PROG: MESSAGE\n" to `out` and clears the error.  A control
+ * byte of the message but tab and newline is printed as '?': a message
+ * quotes what registries, images and programs said (a media type, a
+ * header, a file name), and an escape sequence there must not reach the
+ * admin's terminal.  UTF-8 passes (file names). */
 void xo_err_print(xo_err *err, const char *prog, FILE *out);
 
 /* The message held, or "unknown error" (never NULL). */

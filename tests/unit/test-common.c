@@ -153,6 +153,16 @@ static void test_err_print(void **state)
     /* Printing clears: an error is reported once. */
     assert_null(err.msg);
     free(buf);
+    /* What a registry or an image said reaches the terminal without its
+     * control bytes (helper-107: a media type's escape sequence); tab,
+     * newline and UTF-8 pass. */
+    f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    xo_err_set(&err, EINVAL, "type \"\x1b[2Jx\x07\x7f\" at\t\xc3\xa9\nnext");
+    xo_err_print(&err, "xl-oci", f);
+    fclose(f);
+    assert_string_equal(buf, "xl-oci: type \"?[2Jx??\" at\t\xc3\xa9\nnext\n");
+    free(buf);
 }
 
 /* ---- json.c ----------------------------------------------------------- */
