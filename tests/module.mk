@@ -25,7 +25,7 @@ FUZZ_REPLAY_BINS := $(FUZZ_TARGETS:%=$(B)/fuzz-replay/fuzz-%)
 FUZZ_EXTRA_SRCS := xl-plugin/runc_state.c
 FUZZ_EXTRA_OBJS := $(FUZZ_EXTRA_SRCS:%.c=$(SAN)/%.o)
 
-$(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h \
+$(B)/fuzz-replay/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/replay.h tests/fuzz/fuzz_util.h \
 		$(B)/libxloci-san.a $(FUZZ_EXTRA_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) -U_FORTIFY_SOURCE -O1 $(SAN_FLAGS) \

@@ -17,34 +17,22 @@
 
 #include "common/error.h"
 #include "image/insecure_registry.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 static char path[] = "/tmp/fuzz-daemon-json.XXXXXX";
-
-static void cleanup(void)
-{
-    unlink(path);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
     if (!ready) {
-        int fd = mkstemp(path);
-        if (fd < 0)
-            abort();
-        close(fd);
-        atexit(cleanup);
+        fuzz_scratch_file(path);
         setenv("XL_OCI_DOCKER_DAEMON_JSON", path, 1);
         ready = 1;
     }
     const uint8_t *nl = memchr(data, '\n', size);
     size_t hlen = nl ? (size_t)(nl - data) : size;
-    char *host = malloc(hlen + 1);
-    if (!host)
-        abort();
-    memcpy(host, data, hlen);
-    host[hlen] = '\0';
+    char *host = fuzz_cstr(data, hlen);
     FILE *f = fopen(path, "w");
     if (!f)
         abort();

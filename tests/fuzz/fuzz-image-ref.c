@@ -9,15 +9,12 @@
 #include <string.h>
 
 #include "image/ref.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
-    if (!s)
-        return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
+    char *s = fuzz_cstr(data, size);
     struct image_ref r;
     xo_err err = XO_ERR_INIT;
     if (image_ref_parse(&r, s, &err) == 0) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "image/layerpath.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 static void check_normal(const char *p)
@@ -31,11 +32,7 @@ static void check_normal(const char *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *name = malloc(size + 1);
-    if (!name)
-        return 0;
-    memcpy(name, data, size);
-    name[size] = '\0';
+    char *name = fuzz_cstr(data, size);
     char out[LAYERPATH_MAX_LEN + 1];
     xo_err err = XO_ERR_INIT;
     if (layerpath_normalize(out, name, &err) == 0) {

@@ -20,35 +20,18 @@
 #include "common/inet.h"
 #include "netback/addr.h"
 #include "netback/store.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 static char root[] = "/tmp/fuzz-netback-network.XXXXXX";
 static char net[160];
 
-static void cleanup(void)
-{
-    char p[160];
-    unlink(net);
-    snprintf(p, sizeof(p), "%s/networks/lan", root);
-    rmdir(p);
-    snprintf(p, sizeof(p), "%s/networks", root);
-    rmdir(p);
-    rmdir(root);
-}
-
 static void init_once(void)
 {
     if (net[0])
         return;
-    char p[160];
-    if (!mkdtemp(root))
-        abort();
-    snprintf(p, sizeof(p), "%s/networks", root);
-    mkdir(p, 0755);
-    snprintf(p, sizeof(p), "%s/networks/lan", root);
-    mkdir(p, 0755);
+    fuzz_netdir_make(root);
     snprintf(net, sizeof(net), "%s/networks/lan/network.json", root);
-    atexit(cleanup);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

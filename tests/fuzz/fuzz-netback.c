@@ -16,35 +16,18 @@
 #include "common/inet.h"
 #include "netback/addr.h"
 #include "netback/store.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 static char root[] = "/tmp/fuzz-netback.XXXXXX";
 static char leases[128];
-
-static void cleanup(void)
-{
-    char p[160];
-    unlink(leases);
-    snprintf(p, sizeof(p), "%s/networks/lan/network.json", root);
-    unlink(p);
-    snprintf(p, sizeof(p), "%s/networks/lan", root);
-    rmdir(p);
-    snprintf(p, sizeof(p), "%s/networks", root);
-    rmdir(p);
-    rmdir(root);
-}
 
 static void init_once(void)
 {
     if (leases[0])
         return;
     char p[160];
-    if (!mkdtemp(root))
-        abort();
-    snprintf(p, sizeof(p), "%s/networks", root);
-    mkdir(p, 0755);
-    snprintf(p, sizeof(p), "%s/networks/lan", root);
-    mkdir(p, 0755);
+    fuzz_netdir_make(root);
     snprintf(p, sizeof(p), "%s/networks/lan/network.json", root);
     FILE *f = fopen(p, "w");
     if (!f)
@@ -56,7 +39,6 @@ static void init_once(void)
           f);
     fclose(f);
     snprintf(leases, sizeof(leases), "%s/networks/lan/leases.json", root);
-    atexit(cleanup);
 }
 
 /* What format() writes, parse() reads back as the same port. */

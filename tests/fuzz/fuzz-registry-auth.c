@@ -18,6 +18,7 @@
 
 #include "image/auth.h"
 #include "image/registry_retry.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 static void no_break(const char *s)
@@ -31,11 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const uint8_t *nl = memchr(data, '\n', size);
     size_t clen = nl ? (size_t)(nl - data) : size;
-    char *chal = malloc(clen + 1);
-    if (!chal)
-        abort();
-    memcpy(chal, data, clen);
-    chal[clen] = '\0';
+    char *chal = fuzz_cstr(data, clen);
     struct auth_challenge ch;
     xo_err err = XO_ERR_INIT;
     if (auth_parse_challenge(&ch, chal, &err) == 0) {

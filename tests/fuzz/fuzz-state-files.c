@@ -29,6 +29,7 @@
 #include "common/error.h"
 #include "image/refstore.h"
 #include "image/volume_record.h"
+#include "fuzz_util.h"
 #include "replay.h"
 #include "xl-plugin/journal.h"
 #include "xl-plugin/metastore.h"
@@ -178,11 +179,7 @@ static void volume(const uint8_t *data, size_t size)
 
 static void stats(const uint8_t *data, size_t size)
 {
-    char *text = malloc(size + 1);
-    if (!text)
-        abort();
-    memcpy(text, data, size);
-    text[size] = '\0';
+    char *text = fuzz_cstr(data, size);
     long long rx = -1, tx = -1;
     if (stats_parse_net_dev(text, &rx, &tx) == 0 && (rx < 0 || tx < 0))
         __builtin_trap();

@@ -10,15 +10,12 @@
 #include <string.h>
 
 #include "domcfg/vif.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *spec = malloc(size + 1);
-    if (!spec)
-        return 0;
-    memcpy(spec, data, size);
-    spec[size] = '\0';
+    char *spec = fuzz_cstr(data, size);
     struct dc_vif vif;
     memset(&vif, 0, sizeof(vif));
     xo_err err = XO_ERR_INIT;

@@ -25,14 +25,10 @@
 
 #include "common/error.h"
 #include "image/volstore.h"
+#include "fuzz_util.h"
 #include "replay.h"
 
 static char path[] = "/tmp/fuzz-volstore.XXXXXX";
-
-static void cleanup(void)
-{
-    unlink(path);
-}
 
 static void record(const uint8_t *data, size_t size)
 {
@@ -72,11 +68,7 @@ static void record(const uint8_t *data, size_t size)
 
 static void name_size(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
-    if (!s)
-        abort();
-    memcpy(s, data, size);
-    s[size] = '\0';
+    char *s = fuzz_cstr(data, size);
     xo_err err = XO_ERR_INIT;
     if (volstore_check_name(s, &err) < 0 && !err.msg)
         __builtin_trap();
@@ -96,11 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
     if (!ready) {
-        int fd = mkstemp(path);
-        if (fd < 0)
-            abort();
-        close(fd);
-        atexit(cleanup);
+        fuzz_scratch_file(path);
         ready = 1;
     }
     if (size < 1)

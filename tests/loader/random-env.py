@@ -464,11 +464,11 @@ def mkdir_in_root(root, path):
     """mkdir -p of path inside root, its symlinks followed inside it (as
     Docker's daemon and NOHYPER's create resolve the working directory);
     gives up quietly on a file on the way (runc then fails alike)."""
-    todo = [c for c in path.split("/") if c]
+    rest = [c for c in path.split("/") if c]
     cur = "/"
     hops = 0
-    while todo:
-        c = todo.pop(0)
+    while rest:
+        c = rest.pop(0)
         if c == ".":
             continue
         if c == "..":
@@ -481,7 +481,7 @@ def mkdir_in_root(root, path):
             if hops > 40:
                 return
             t = os.readlink(real)
-            todo = [x for x in t.split("/") if x] + todo
+            rest = [x for x in t.split("/") if x] + rest
             if t.startswith("/"):
                 cur = "/"
             continue
