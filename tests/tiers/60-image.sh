@@ -653,20 +653,26 @@ fi
 # (which starts a server in the background on 127.0.0.1:PORT) on a random
 # port, and waits until http(s)://127.0.0.1:PORT/URL-PATH answers: a pull
 # started before a server listens fails "Couldn't connect" (CI of
-# 2026-12-02).  A server that exits (its port taken) is tried on another
-# port.  Sets PORT; the server's pid joins REG_PIDS.
+# 2026-12-02).  A port something listens on is not tried; a server that
+# exits (its port taken meanwhile) is tried on another port, and the
+# answer counts only when the listener is the server started here (CI of
+# 2026-12-07: another test's realm answered).  Sets PORT; the server's pid
+# joins REG_PIDS.
+. "$top/tools/lib/listen.sh"
 serve_on_free_port() {
     local path=$1 start=$2 try pid
     shift 2
-    for try in 1 2 3 4 5; do
+    for try in 1 2 3 4 5 6 7 8; do
         PORT=$(shuf -i 20000-60000 -n 1)
+        port_free "$PORT" || continue
         "$start" "$PORT" "$@"
         pid=$!
         REG_PIDS="${REG_PIDS:-} $pid"
         for _ in $(seq 50); do
             kill -0 $pid 2>/dev/null || break
             curl -sk ${PROBE_CERT:+--cert "$PROBE_CERT" --key "$PROBE_KEY"} -o /dev/null \
-                "http${SCHEME_S:-}://127.0.0.1:$PORT$path" && return 0
+                "http${SCHEME_S:-}://127.0.0.1:$PORT$path" &&
+                port_listened_by "$PORT" $pid && return 0
             sleep 0.1
         done
         kill $pid 2>/dev/null

@@ -21,10 +21,22 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$W"' EXIT
 
 tools/mkimage/mkimage.sh big "$IMG" 200 >"$W/mk.log" 2>&1 ||
     { cat "$W/mk.log" >&2; exit 1; }
-port=$(shuf -i 20000-60000 -n 1)
-printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s/reg}\nhttp:\n  addr: 127.0.0.1:%s\n' "$W" "$port" > "$W/reg.yml"
-docker-registry serve "$W/reg.yml" >"$W/reg.log" 2>&1 & pid=$!
-for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && break; sleep 0.1; done
+# A registry on a free port: retried on another when the server exits
+# (its port taken) or another listener answers (tools/lib/listen.sh).
+. tools/lib/listen.sh
+for _ in 1 2 3 4 5 6 7 8; do
+    port=$(shuf -i 20000-60000 -n 1)
+    port_free "$port" || continue
+    printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s/reg}\nhttp:\n  addr: 127.0.0.1:%s\n' "$W" "$port" > "$W/reg.yml"
+    docker-registry serve "$W/reg.yml" >"$W/reg.log" 2>&1 & pid=$!
+    for _ in $(seq 50); do
+        kill -0 "$pid" 2>/dev/null || break
+        curl -s -o /dev/null "http://127.0.0.1:$port/v2/" && port_listened_by "$port" "$pid" && break 2
+        sleep 0.1
+    done
+    kill "$pid" 2>/dev/null || true; pid=
+done
+[ -n "$pid" ] || { echo "bench-image: docker-registry did not start (see $W/reg.log)" >&2; exit 1; }
 ref=127.0.0.1:$port/big:1
 skopeo copy -q "oci:$IMG/big-layout:big" "docker://$ref" --dest-tls-verify=false
 

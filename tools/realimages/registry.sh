@@ -20,8 +20,10 @@ case $cmd in
 start)
     command -v docker-registry >/dev/null || die "docker-registry is not installed"
     mkdir -p "$dir/data"
-    for _ in 1 2 3 4 5; do
+    . "$(dirname "$0")/../lib/listen.sh"
+    for _ in 1 2 3 4 5 6 7 8; do
         port=$(shuf -i 20000-60000 -n 1)
+        port_free "$port" || continue
         printf 'version: 0.1\nlog: {level: error}\nstorage:\n  filesystem: {rootdirectory: %s}\n  delete: {enabled: true}\nhttp:\n  addr: 127.0.0.1:%s\n  secret: xl-oci-realimages\n' \
             "$dir/data" "$port" > "$dir/config.yml"
         setsid docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 < /dev/null &
@@ -29,7 +31,8 @@ start)
         echo "$pid" > "$dir/pid"
         for _ in $(seq 50); do
             kill -0 "$pid" 2>/dev/null || break
-            if curl -s -o /dev/null "http://127.0.0.1:$port/v2/"; then
+            if curl -s -o /dev/null "http://127.0.0.1:$port/v2/" &&
+               port_listened_by "$port" "$pid"; then
                 echo "127.0.0.1:$port" > "$dir/address"
                 echo "127.0.0.1:$port"
                 exit 0
