@@ -86,5 +86,7 @@ void domain_config_dispose(struct domain_config *dc)
     xo_strv_free(dc->labels);
     xo_strv_free(dc->warnings);
     xo_strv_free(dc->sysctls);
+    xo_strv_free(dc->masked_paths);
+    xo_strv_free(dc->readonly_paths);
     domain_config_init(dc);
 }

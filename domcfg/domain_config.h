@@ -234,6 +234,17 @@ struct domain_config {
         uint64_t bounding, effective, permitted, inheritable, ambient;
     } caps;
     bool no_new_privileges;
+    /* A runtime spec's linux.maskedPaths and linux.readonlyPaths, exactly,
+     * and whether its sysfs mount is read-write (xl-oci-runc; boot spec
+     * v12).  has_path_policy false (app.cfg): the loader's defaults,
+     * none of them for a privileged container.  NULL-terminated absolute
+     * paths, or NULL. */
+    bool has_path_policy;
+    char **masked_paths;
+    size_t n_masked_paths;
+    char **readonly_paths;
+    size_t n_readonly_paths;
+    bool sys_read_write;
     /* The console is the process's controlling terminal (an OCI runtime
      * spec's process.terminal; boot spec v4 process/terminal). */
     bool terminal;

@@ -274,6 +274,35 @@ static void map_resources(struct domain_config *dc,
 }
 
 /*
+ * What runc keeps from the container in /proc and /sys, as the bundle
+ * says (boot spec v12), in place of the loader's inference from the
+ * bounding set: `docker run --cap-add ALL` keeps Docker's masks, and a
+ * privileged bundle from a containerd whose own bounding set lacks a
+ * capability has none.  /sys is read-write when the bundle's sysfs
+ * mount at /sys is (its last "ro" or "rw"), read-only when it has none:
+ * runc would give it no /sys at all, a domain has one.
+ */
+static void map_path_policy(struct domain_config *dc,
+                            const struct runtime_spec *rs)
+{
+    xo_strv_free(dc->masked_paths);
+    xo_strv_free(dc->readonly_paths);
+    dc->has_path_policy = true;
+    dc->n_masked_paths = rs->n_masked_paths;
+    dc->masked_paths = strv_copy(rs->masked_paths, rs->n_masked_paths);
+    dc->n_readonly_paths = rs->n_readonly_paths;
+    dc->readonly_paths = strv_copy(rs->readonly_paths, rs->n_readonly_paths);
+    dc->sys_read_write = false;
+    for (size_t i = 0; i < rs->n_mounts; i++) {
+        const struct runtime_mount *m = &rs->mounts[i];
+        if (m->kind == RUNTIME_MOUNT_PROVIDED &&
+            strcmp(m->type, "sysfs") == 0 &&
+            strcmp(m->destination, "/sys") == 0)
+            dc->sys_read_write = !m->read_only;
+    }
+}
+
+/*
  * A Kubernetes pod's app container has no hostname of its own: under
  * runc it joins the sandbox's UTS namespace, which has the pod's.  CRI
  * puts that name in the process's HOSTNAME (containerd's
@@ -315,6 +344,7 @@ int domcfg_from_runtime_spec(struct domain_config *dc,
         pod_hostname(dc, rs);
     }
     map_resources(dc, rs);
+    map_path_policy(dc, rs);
     for (size_t i = 0; i < rs->n_sysctl; i++) {
         char name[OCI_SYSCTL_MAX_NAME + 1];
         const char *value = NULL;

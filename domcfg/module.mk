@@ -8,5 +8,5 @@ LIB_SRCS += domcfg/app_cfg.c domcfg/image_config.c domcfg/domain_config.c \
 	domcfg/runtime_spec.c domcfg/runtime_spec_process.c \
 	domcfg/runtime_spec_mounts.c domcfg/from_runtime_spec.c \
 	domcfg/runtime_spec_resources.c domcfg/runtime_spec_sysctl.c \
-	domcfg/runtime_spec_hooks.c \
+	domcfg/runtime_spec_hooks.c domcfg/runtime_spec_paths.c \
 	domcfg/sysctls.c domcfg/vdev.c

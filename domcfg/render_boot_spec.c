@@ -108,6 +108,26 @@ static int write_groups(void *fdt, const struct domain_config *dc)
                         (int)(dc->n_groups * sizeof(cells[0])));
 }
 
+/* v12 process/masked-paths, readonly-paths, sys-read-write: a runtime
+ * spec's, exactly (has_path_policy); else nothing, the loader's defaults. */
+static int write_path_policy(void *fdt, const struct domain_config *dc)
+{
+    int r;
+    if (!dc->has_path_policy)
+        return 0;
+    if (dc->n_masked_paths > BOOT_SPEC_MAX_PATH_LIST ||
+        dc->n_readonly_paths > BOOT_SPEC_MAX_PATH_LIST)
+        return -FDT_ERR_BADVALUE; /* runtime_spec_parse_paths bounds them */
+    if ((r = prop_strv(fdt, BOOT_SPEC_PROP_MASKED_PATHS, dc->masked_paths,
+                       dc->n_masked_paths)) ||
+        (r = prop_strv(fdt, BOOT_SPEC_PROP_READONLY_PATHS, dc->readonly_paths,
+                       dc->n_readonly_paths)))
+        return r;
+    return dc->sys_read_write
+               ? fdt_property(fdt, BOOT_SPEC_PROP_SYS_READ_WRITE, NULL, 0)
+               : 0;
+}
+
 static int write_process(void *fdt, const struct domain_config *dc)
 {
     int r;
@@ -127,7 +147,7 @@ static int write_process(void *fdt, const struct domain_config *dc)
         (r = write_groups(fdt, dc)) ||
         (dc->has_umask &&
          (r = fdt_property_u32(fdt, BOOT_SPEC_PROP_UMASK, dc->umask))) ||
-        (r = write_privileges(fdt, dc)))
+        (r = write_path_policy(fdt, dc)) || (r = write_privileges(fdt, dc)))
         return r;
     return fdt_end_node(fdt);
 }
@@ -365,6 +385,8 @@ static int write_network(void *fdt, const struct domain_config *dc, bool always)
 /* The oldest version that holds what dc needs (common/abi/boot_spec.h). */
 static uint32_t spec_version(const struct domain_config *dc)
 {
+    if (dc->has_path_policy)
+        return 12;
     if (dns_domains(dc))
         return 11;
     if (domcfg_dns_forward(dc))

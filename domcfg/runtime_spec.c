@@ -191,6 +191,8 @@ void runtime_spec_dispose(struct runtime_spec *rs)
     }
     free(rs->namespaces);
     xo_strv_free(rs->sysctl);
+    xo_strv_free(rs->masked_paths);
+    xo_strv_free(rs->readonly_paths);
     for (int k = 0; k < RUNTIME_HOOK_KINDS; k++) {
         for (size_t i = 0; i < rs->n_hooks[k]; i++) {
             free(rs->hooks[k][i].path);
@@ -390,6 +392,7 @@ static int parse_top(struct runtime_spec *rs, json_object *o,
     if (parse_annotations(rs, o, p) < 0 || parse_namespaces(rs, o, p) < 0 ||
         runtime_spec_parse_resources(rs, o, p) < 0 ||
         runtime_spec_parse_sysctl(rs, o, p) < 0 ||
+        runtime_spec_parse_paths(rs, o, p) < 0 ||
         runtime_spec_parse_hooks(rs, o, p) < 0)
         return -1;
     return 0;

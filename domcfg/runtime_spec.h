@@ -167,6 +167,14 @@ struct runtime_spec {
      * common/abi/sysctl.h's rules; NULL-terminated, NULL when absent. */
     char **sysctl;
     size_t n_sysctl;
+    /* linux.maskedPaths and linux.readonlyPaths (runtime_spec_paths.c):
+     * absolute paths, cleaned ("//", "/./" and a trailing '/'), never "/"
+     * nor with "..", at most BOOT_SPEC_MAX_PATH_LIST of each;
+     * NULL-terminated, NULL when absent (runc then masks nothing). */
+    char **masked_paths;
+    size_t n_masked_paths;
+    char **readonly_paths;
+    size_t n_readonly_paths;
     /* hooks.<kind> (runtime_spec_hooks.c), in order; NULL: none. */
     struct runtime_hook *hooks[RUNTIME_HOOK_KINDS];
     size_t n_hooks[RUNTIME_HOOK_KINDS];

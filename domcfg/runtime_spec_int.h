@@ -69,6 +69,9 @@ int runtime_spec_parse_resources(struct runtime_spec *rs, json_object *o,
 int runtime_spec_parse_hooks(struct runtime_spec *rs, json_object *o,
                              const struct rs_parse *p);
 /* linux.sysctl: an object of strings, checked by common/abi/sysctl.h. */
+/* linux.maskedPaths and linux.readonlyPaths (runtime_spec_paths.c). */
+int runtime_spec_parse_paths(struct runtime_spec *rs, json_object *o,
+                             const struct rs_parse *p);
 int runtime_spec_parse_sysctl(struct runtime_spec *rs, json_object *o,
                               const struct rs_parse *p);
 

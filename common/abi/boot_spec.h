@@ -37,10 +37,12 @@
  * app.cfg does not ask for the console as stdin (oci_stdin).  Version 10
  * added network/dns-forward, written only with it.  Version 11 added
  * network/dns-domains, written with dns-forward when a server is a
- * network's.
+ * network's.  Version 12 added process/masked-paths, readonly-paths and
+ * sys-read-write (below), written only for a runtime spec's container
+ * (xl-oci-runc).
  */
 #define BOOT_SPEC_COMPATIBLE "xl-oci,boot-spec"
-#define BOOT_SPEC_VERSION 11
+#define BOOT_SPEC_VERSION 12
 #define BOOT_SPEC_VERSION_MIN 1
 
 /* Where the blob is in the initramfs (archive member name, no leading /). */
@@ -119,6 +121,24 @@
 /* v6: u32, 0 to 0777: the entrypoint's umask (the runtime spec's
  * process.user.umask); absent: 022, the kernel's. */
 #define BOOT_SPEC_PROP_UMASK "umask"
+
+/*
+ * v12: the runtime spec's linux.maskedPaths and linux.readonlyPaths,
+ * exactly: stringlists (either may be empty; both or neither) of at most
+ * BOOT_SPEC_MAX_PATH_LIST absolute paths in the container, each without
+ * an empty, "." or ".." component and at most BOOT_SPEC_MAX_STR bytes
+ * with its NUL.  With them the entrypoint's mount namespace gets these
+ * masks and read-only remounts and no others, and /sys is read-only
+ * unless the empty property sys-read-write is there too (the bundle's
+ * sysfs mount without "ro": Docker's and containerd's privileged).
+ * Without them (app.cfg's containers), the lists of
+ * common/abi/masked_paths.h and a read-only /sys, none of it when the
+ * bounding set is every capability (oci_privileged).
+ */
+#define BOOT_SPEC_PROP_MASKED_PATHS "masked-paths"
+#define BOOT_SPEC_PROP_READONLY_PATHS "readonly-paths"
+#define BOOT_SPEC_PROP_SYS_READ_WRITE "sys-read-write"
+#define BOOT_SPEC_MAX_PATH_LIST 64
 
 /* v3 /process/capabilities: the runtime spec's five sets, each a
  * stringlist of names of common/abi/capabilities.h (may be empty). */

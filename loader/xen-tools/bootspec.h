@@ -105,6 +105,16 @@ struct boot_spec {
     bool root_readonly;
     uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable,
         cap_ambient;
+    /* v12 process/masked-paths, readonly-paths, sys-read-write
+     * (maskpaths.h): a runtime spec's lists, exactly, when
+     * has_path_policy; absolute paths without empty, "." or ".."
+     * components, NULL-terminated. */
+    bool has_path_policy;
+    const char *masked_paths[BOOT_SPEC_MAX_PATH_LIST + 1];
+    size_t nmasked_paths;
+    const char *readonly_paths[BOOT_SPEC_MAX_PATH_LIST + 1];
+    size_t nreadonly_paths;
+    bool sys_read_write;
     struct bs_rlimit {
         int resource;
         uint64_t soft, hard;
@@ -135,7 +145,8 @@ int boot_spec_parse(struct boot_spec *spec, const void *buf, size_t len,
 
 /*
  * Reads process/no-new-privileges, process/capabilities and
- * process/rlimits (version 3) of the process node at `node`; for
+ * process/rlimits (version 3) and process/masked-paths, readonly-paths
+ * and sys-read-write (version 12) of the process node at `node`; for
  * bootspec.c.
  */
 int boot_spec_parse_privileges(struct boot_spec *spec, const void *fdt,

@@ -1,7 +1,8 @@
 /*
  * bootspec_privileges.c: the version 3 part of the boot spec's process
  * node: no-new-privileges, the five capability sets and the resource
- * limits (common/abi/boot_spec.h).  A name the tables of common/abi do not
+ * limits, and version 12's masked and read-only paths
+ * (common/abi/boot_spec.h).  A name the tables of common/abi do not
  * know, a limit of the wrong size or a soft limit above its hard one is an
  * error naming the property.
  */
@@ -11,6 +12,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "bootspec_fdt.h"
 #include "common/abi/capabilities.h"
 
 /* A stringlist of capability names -> mask; an empty list is allowed. */
@@ -105,9 +107,56 @@ static int parse_rlimits(struct boot_spec *s, const void *fdt, int process,
     return 0;
 }
 
+/* One v12 list: each entry absolute, not "/", without an empty, "." or
+ * ".." component (the mount(2) target the loader hands the kernel). */
+static int get_paths(const char **out, size_t *n_r, const void *fdt, int node,
+                     const char *name, xo_err *err)
+{
+    if (bs_get_stringlist(out, n_r, BOOT_SPEC_MAX_PATH_LIST, fdt, node,
+                          BOOT_SPEC_NODE_PROCESS, name, false, err) < 0)
+        return -1;
+    for (size_t i = 0; i < *n_r; i++)
+        if (out[i][0] != '/' || !bs_relpath_ok(out[i] + 1, BS_MAX_STR))
+            return xo_err_set(
+                err, EINVAL,
+                "boot spec: %s/%s: entry %zu (%.64s) is not an absolute path without empty, \".\" or \"..\" components",
+                BOOT_SPEC_NODE_PROCESS, name, i, out[i]);
+    return 0;
+}
+
+static int parse_path_policy(struct boot_spec *s, const void *fdt, int node,
+                             xo_err *err)
+{
+    bool masked = fdt_getprop(fdt, node, BOOT_SPEC_PROP_MASKED_PATHS, NULL),
+         ro = fdt_getprop(fdt, node, BOOT_SPEC_PROP_READONLY_PATHS, NULL);
+    s->sys_read_write =
+        fdt_getprop(fdt, node, BOOT_SPEC_PROP_SYS_READ_WRITE, NULL) != NULL;
+    if (!masked && !ro && !s->sys_read_write)
+        return 0;
+    if (s->version < 12)
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: %s: masked-paths, readonly-paths or sys-read-write: not in boot spec version %u",
+            BOOT_SPEC_NODE_PROCESS, s->version);
+    if (!masked || !ro)
+        return xo_err_set(
+            err, EINVAL,
+            "boot spec: %s: masked-paths and readonly-paths go together (sys-read-write only with them)",
+            BOOT_SPEC_NODE_PROCESS);
+    s->has_path_policy = true;
+    return get_paths(s->masked_paths, &s->nmasked_paths, fdt, node,
+                     BOOT_SPEC_PROP_MASKED_PATHS, err) < 0 ||
+                   get_paths(s->readonly_paths, &s->nreadonly_paths, fdt, node,
+                             BOOT_SPEC_PROP_READONLY_PATHS, err) < 0
+               ? -1
+               : 0;
+}
+
 int boot_spec_parse_privileges(struct boot_spec *s, const void *fdt, int node,
                                xo_err *err)
 {
+    if (parse_path_policy(s, fdt, node, err) < 0)
+        return -1;
     static const char *const v3[] = {BOOT_SPEC_PROP_NO_NEW_PRIVILEGES,
                                      BOOT_SPEC_NODE_CAPABILITIES,
                                      BOOT_SPEC_NODE_RLIMITS};

@@ -13,13 +13,14 @@
 
 /*
  * In the caller's mount namespace (the entrypoint's, after its /proc is
- * mounted): /sys and the default readonlyPaths (common/abi/masked_paths.h,
- * which domcfg writes for runc too) remounted read-only, the maskedPaths
- * covered (/dev/null over a file, an empty read-only tmpfs over a
- * directory).  A path the kernel lacks is passed over.  Not for a
- * privileged container (every capability in its bounding set), which
- * runc leaves unmasked too.  0, or -1 with errno and *what_r naming the
- * path.
+ * mounted): /sys and the readonlyPaths remounted read-only, the
+ * maskedPaths covered (/dev/null over a file, an empty read-only tmpfs
+ * over a directory).  The lists are the boot spec's (v12: a runtime
+ * spec's, exactly, /sys read-only unless sys-read-write) or else the
+ * defaults of common/abi/masked_paths.h (which domcfg writes for runc
+ * too), none of them for a privileged container (every capability in its
+ * bounding set), which runc leaves unmasked too.  A path that does not
+ * exist is passed over.  0, or -1 with errno and *what_r naming the path.
  */
 int mounts_mask_paths(const struct boot_spec *spec, const char **what_r);
 

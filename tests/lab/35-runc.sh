@@ -623,6 +623,32 @@ err=$(xl-oci status --json psx 2>/dev/null | grep -o 'sysctl net.ipv4.no_such_kn
     lab_fail unknown-sysctl-fails-naming-it "exited '$(exited "$LAB_WORK/psx.report")': $(xl-oci status psx 2>&1 | grep -i error) $(tail -c 200 "$LAB_WORK/psx.out")"
 R delete --force psx >/dev/null 2>&1
 
+# --- the bundle's masked and read-only paths (boot spec v12) ---------------
+# Applied in the domain exactly as the bundle lists them, not as the
+# bounding set suggests (docs/boot-spec.md "Masked paths"): here one
+# masked file, nothing read-only, and /sys read-only by its sysfs mount's
+# "ro".  The domain's own sysctl is written: it is the container's kernel.
+mkbundle bmp stat /proc/sys/kernel/domainname write /proc/sys/net/core/somaxconn 300 \
+    write /sys/xl-oci-lab x mounts exit 0 || lab_fail setup "bundle bmp"
+awk '/"maskedPaths": \[$/ { print; print "      \"/proc/sys/kernel/domainname\""; skip = 1; next }
+     /"readonlyPaths": \[$/ { print; skip = 1; next }
+     skip && /^ *\],?$/ { skip = 0 } !skip' "$LAB_WORK/bmp/config.json" >"$LAB_WORK/bmp/config.new" &&
+    mv "$LAB_WORK/bmp/config.new" "$LAB_WORK/bmp/config.json"
+sr_create pmp bmp
+R start pmp >/dev/null 2>&1
+if wait_exited "$LAB_WORK/pmp.report" 120 && [ "$(exited "$LAB_WORK/pmp.report")" = 0 ]; then
+    o=$(tr -d '\r' <"$LAB_WORK/pmp.out")
+    grep -q '^probe: stat /proc/sys/kernel/domainname: 0:0 666 char' <<<"$o" &&
+        grep -q '^probe: write /proc/sys/net/core/somaxconn: ok' <<<"$o" &&
+        grep -q '^probe: write /sys/xl-oci-lab: Read-only file system' <<<"$o" &&
+        ! grep -q '^probe: mount [^ ]* /sys/firmware ' <<<"$o" &&
+        lab_ok bundle-masked-paths-exactly ||
+        lab_fail bundle-masked-paths-exactly "$(grep -E '^probe: (stat|write|mount [^ ]* /sys)' <<<"$o" | tr '\n' '|')"
+else
+    lab_fail bundle-masked-paths-exactly "exited '$(exited "$LAB_WORK/pmp.report")': $(tail -c 300 "$LAB_WORK/pmp.out") $(last_error)"
+fi
+R delete --force pmp >/dev/null 2>&1
+
 # --- a pod in one domain (org.xl-oci.pod-domain) ---------------------------
 # The sandbox boots the pod's domain; each app container of the pod is a
 # session of its loader with a root of its own, hot-added to that domain:

@@ -341,6 +341,45 @@ defaults; VERSION=1; PRIV=''; ARGS='"probe", "caps", "exit", "0"'
 spec capsv1 && run capsv1
 check "a version 1 spec (no capabilities) keeps the old behaviour" \
     has capsv1 "probe: CapBnd:	$hostbnd"
+# A runtime spec's own masked and read-only paths (boot spec v12,
+# xl-oci-runc's bundles): exactly these, whatever the bounding set.  The
+# loader knew a privileged container by every capability, so `docker run
+# --cap-add ALL` (Docker's masks kept) ran unmasked and a privileged
+# bundle one capability short ran masked (docs/decisions.md).
+MASKARGS='"write", "/proc/sys/kernel/domainname", "x", "stat", "/proc/timer_list", "write", "/sys/xl-oci-t50", "x"'
+defaults; VERSION=12
+PROCEXTRA='masked-paths = "/etc/marker", "/home/app", "/no/such/path"; readonly-paths = "/tmp";'
+ARGS="\"probe\", \"stat\", \"/etc/marker\", \"write\", \"/home/app/x\", \"x\", \"write\", \"/tmp/x\", \"x\", $MASKARGS, \"mounts\", \"exit\", \"0\""
+spec ownlists && run ownlists
+check "v12 lists: a file masked by /dev/null, a directory by a read-only tmpfs, a path read-only, none of the defaults; /sys read-only" \
+    eval 'has ownlists "probe: stat /etc/marker: 0:0 666 char" &&
+          has ownlists "probe: write /home/app/x: Read-only file system" &&
+          has ownlists "probe: write /tmp/x: Read-only file system" &&
+          has ownlists "probe: write /proc/sys/kernel/domainname: ok" &&
+          hasnt ownlists "probe: stat /proc/timer_list: 0:0 666 char" &&
+          has ownlists "probe: write /sys/xl-oci-t50: Read-only file system" && exited ownlists 0'
+# runc's readonlyPath keeps the mount's own nosuid, nodev and noexec and
+# adds none: /tmp on the overlay stays exec.
+check "v12 read-only path: read-only, no noexec added (runc's readonlyPath)" \
+    eval 'grep -qE "^probe: mount [^ ]+ /tmp [^ ]+ ro[, ]" "$T/ownlists.out" &&
+          ! grep -qE "^probe: mount [^ ]+ /tmp [^ ]+ [^ ]*noexec" "$T/ownlists.out"'
+defaults; VERSION=12
+PROCEXTRA='masked-paths = "/proc/kcore", "/proc/timer_list", "/sys/firmware"; readonly-paths = "/proc/sys";'
+PRIV="capabilities { bounding = $ALLCAPS; effective = $ALLCAPS; permitted = $ALLCAPS; inheritable; ambient; };"
+ARGS="\"probe\", $MASKARGS, \"exit\", \"0\""
+spec capaddall && run capaddall
+check "v12, every capability with the bundle's masks (docker run --cap-add ALL): masked" \
+    eval 'has capaddall "probe: write /proc/sys/kernel/domainname: Read-only file system" &&
+          { [ ! -e /proc/timer_list ] || has capaddall "probe: stat /proc/timer_list: 0:0 666 char"; } &&
+          has capaddall "probe: write /sys/xl-oci-t50: Read-only file system" && exited capaddall 0'
+defaults; VERSION=12
+PROCEXTRA='masked-paths; readonly-paths; sys-read-write;'
+ARGS="\"probe\", $MASKARGS, \"exit\", \"0\""
+spec privshort && run privshort
+check "v12, no lists and sysfs rw, one capability short of all (a privileged bundle): unmasked" \
+    eval 'has privshort "probe: write /proc/sys/kernel/domainname: ok" &&
+          hasnt privshort "probe: stat /proc/timer_list: 0:0 666 char" &&
+          hasnt privshort "probe: write /sys/xl-oci-t50: Read-only file system" && exited privshort 0'
 # fds 0-2 belong to the container's user: it can reopen its stdout, as
 # nginx running as www-data opens /dev/stdout.
 defaults; ARGS='"probe", "open", "/proc/self/fd/1", "open", "/dev/stdout", "exit", "0"'; USERSPEC=app
@@ -902,7 +941,11 @@ bad() { # NAME EXPECTED-ERROR: runs $T/NAME.dtb, expects failure
 head -c 300 /dev/urandom >"$T/garbage.dtb"; bad garbage "not a valid FDT"
 : >"$T/empty.dtb"; bad empty "not a valid FDT"
 head -c 4194305 /dev/zero >"$T/huge.dtb"; bad huge "larger than 4194304 bytes"
-defaults; VERSION=12; spec v12; bad v12 "unsupported boot spec version 12"
+defaults; VERSION=13; spec v13; bad v13 "unsupported boot spec version 13"
+defaults; VERSION=11; PROCEXTRA='masked-paths = "/proc/kcore"; readonly-paths;'; spec masked11
+bad masked11 "process: masked-paths, readonly-paths or sys-read-write: not in boot spec version 11"
+defaults; VERSION=12; PROCEXTRA='masked-paths = "/proc/../etc/passwd"; readonly-paths;'; spec maskeddots
+bad maskeddots "process/masked-paths: entry 0 (/proc/../etc/passwd) is not an absolute path"
 defaults; VERSION=9; EXTRA='network { dns = "10.0.0.1", "10.0.0.2"; dns-forward; };'; spec fwd9
 bad fwd9 "network/dns-forward: not in boot spec version 9"
 defaults; VERSION=10; EXTRA='network { dns-forward; };'; spec fwdnodns

@@ -41,6 +41,13 @@ struct gen {
     bool dns_forward;       /* network/dns-forward (v10), with .network */
     const char *dns_domains; /* network/dns-domains (v11), raw bytes */
     int dns_domains_len;     /* its length, NULs included */
+    /* process/masked-paths and readonly-paths (v12), raw bytes, NULL =
+     * absent; sys-read-write. */
+    const char *masked;
+    int masked_len;
+    const char *readonly;
+    int readonly_len;
+    bool sys_rw;
 };
 
 static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
@@ -73,6 +80,12 @@ static size_t gen_blob(char *buf, size_t sz, const struct gen *g)
     fdt_property_u32(buf, "stop-timeout", 10);
     if (g->terminal)
         fdt_property(buf, "terminal", NULL, 0);
+    if (g->masked)
+        fdt_property(buf, "masked-paths", g->masked, g->masked_len);
+    if (g->readonly)
+        fdt_property(buf, "readonly-paths", g->readonly, g->readonly_len);
+    if (g->sys_rw)
+        fdt_property(buf, "sys-read-write", NULL, 0);
     if (g->version >= 3) { /* required from version 3 */
         static const char *const sets[] = {"bounding", "effective", "permitted",
                                            "inheritable", "ambient"};
@@ -286,8 +299,8 @@ static void test_dns_domains(void **state)
 static void test_invalid(void **state)
 {
     (void)state;
-    expect_bad(&(struct gen){.version = 12},
-               "unsupported boot spec version 12");
+    expect_bad(&(struct gen){.version = 13},
+               "unsupported boot spec version 13");
     expect_bad(&(struct gen){.version = 6, .nmounts = 1, .share = "s0"},
                "mounts/mount@0/share: not in boot spec version 6");
     static const char *const bad_tags[] = {
@@ -448,6 +461,83 @@ static void test_sysctl(void **state)
         "sysctl: more than 64 entries");
 }
 
+#define LIST(field, s) .field = s, .field##_len = sizeof(s)
+/* v12: a runtime spec's masked and read-only paths, exactly. */
+static void test_path_policy(void **state)
+{
+    (void)state;
+    struct gen g = {.version = 12,
+                    LIST(masked, "/proc/kcore\0/sys/firmware"),
+                    LIST(readonly, "/proc/sys")};
+    size_t len = gen_blob(blob, sizeof(blob), &g);
+    struct boot_spec s;
+    xo_err err = XO_ERR_INIT;
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_true(s.has_path_policy);
+    assert_false(s.sys_read_write);
+    assert_int_equal(s.nmasked_paths, 2);
+    assert_string_equal(s.masked_paths[1], "/sys/firmware");
+    assert_null(s.masked_paths[2]);
+    assert_int_equal(s.nreadonly_paths, 1);
+    assert_string_equal(s.readonly_paths[0], "/proc/sys");
+    boot_spec_free(&s);
+
+    /* Both empty, /sys read-write: a privileged bundle. */
+    len = gen_blob(
+        blob, sizeof(blob),
+        &(struct gen){
+            .version = 12, .masked = "", .readonly = "", .sys_rw = true});
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_true(s.has_path_policy && s.sys_read_write);
+    assert_int_equal(s.nmasked_paths + s.nreadonly_paths, 0);
+    assert_null(s.masked_paths[0]);
+    boot_spec_free(&s);
+
+    /* Absent: the loader's defaults. */
+    len = gen_blob(blob, sizeof(blob), &(struct gen){.version = 12});
+    if (boot_spec_parse(&s, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_false(s.has_path_policy);
+    boot_spec_free(&s);
+
+    g.version = 11;
+    expect_bad(&g, "process: masked-paths, readonly-paths or sys-read-write: "
+                   "not in boot spec version 11");
+    expect_bad(&(struct gen){.version = 12, LIST(masked, "/proc/kcore")},
+               "masked-paths and readonly-paths go together");
+    expect_bad(&(struct gen){.version = 12, .sys_rw = true},
+               "masked-paths and readonly-paths go together");
+    static const char *const bad[] = {
+        "proc/kcore", "/", "/proc/../etc", "/proc//kcore", "/proc/./x",
+        "/proc/",     ""};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        char raw[32];
+        size_t n = strlen(bad[i]) + 1;
+        memcpy(raw, bad[i], n);
+        expect_bad(&(struct gen){.version = 12,
+                                 .masked = "",
+                                 .readonly = raw,
+                                 .readonly_len = (int)n},
+                   "process/readonly-paths: entry 0 (");
+    }
+    expect_bad(
+        &(struct gen){
+            .version = 12, .masked = "/x", .masked_len = 2, .readonly = ""},
+        "process/masked-paths: last string not terminated");
+    char many[(BOOT_SPEC_MAX_PATH_LIST + 1) * 8];
+    size_t used = 0;
+    for (int i = 0; i <= BOOT_SPEC_MAX_PATH_LIST; i++)
+        used +=
+            (size_t)snprintf(many + used, sizeof(many) - used, "/p%d", i) + 1;
+    expect_bad(&(struct gen){.version = 12,
+                             .masked = many,
+                             .masked_len = (int)used,
+                             .readonly = ""},
+               "process/masked-paths: more than 64 entries");
+}
+
 /* v5: a subpath mount, and the lookup the /etc writer gives way to. */
 static void test_subpath(void **state)
 {
@@ -550,8 +640,9 @@ int main(void)
         cmocka_unit_test(test_valid),        cmocka_unit_test(test_valid_v2),
         cmocka_unit_test(test_invalid),      cmocka_unit_test(test_dns_domains),
         cmocka_unit_test(test_truncated),    cmocka_unit_test(test_mutations),
-        cmocka_unit_test(test_bad_prop_len), cmocka_unit_test(test_subpath),
-        cmocka_unit_test(test_share),        cmocka_unit_test(test_sysctl),
+        cmocka_unit_test(test_bad_prop_len), cmocka_unit_test(test_path_policy),
+        cmocka_unit_test(test_subpath),      cmocka_unit_test(test_share),
+        cmocka_unit_test(test_sysctl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,98 @@ static void test_containerd_written(void **state)
     runtime_spec_dispose(&rs);
 }
 
+/* Renders dc's boot spec and reads it back as the loader does. */
+static void boot_spec_of(struct boot_spec *bs, struct domain_config *dc)
+{
+    void *blob = NULL;
+    size_t len = 0;
+    xo_err err = XO_ERR_INIT;
+    if (!dc->rootfs_fstype)
+        dc->rootfs_fstype = strdup("erofs"); /* what create sets */
+    if (!dc->hostname)
+        dc->hostname = strdup("c1"); /* create names it by the ID */
+    if (domcfg_to_boot_spec(&blob, &len, dc, &err) < 0 ||
+        boot_spec_parse(bs, blob, len, &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    free(blob);
+}
+
+/* A bundle's linux.maskedPaths and readonlyPaths reach the loader as the
+ * bundle has them (boot spec v12), not as the bounding set suggests:
+ * Docker's masks with every capability (`--cap-add ALL`) stay, and a
+ * privileged bundle lacking a capability gets none. */
+static void test_path_policy(void **state)
+{
+    struct fixture *fx = *state;
+    write_file(fx->dir, "passwd", "root:x:0:0:root:/root:/bin/sh\n");
+    write_file(fx->dir, "group", "root:x:0:\nwww-data:x:33:\n");
+    struct runtime_spec rs;
+    load_ok(&rs, SAMPLES "containerd-1.6-ctr-run.json");
+    assert_int_equal(rs.n_masked_paths, 10);
+    assert_string_equal(rs.masked_paths[9], "/proc/scsi");
+    assert_int_equal(rs.n_readonly_paths, 5);
+    struct domain_config dc;
+    domain_config_init(&dc);
+    dc.root_volume = strdup(fx->dir);
+    rs.process.caps[RUNTIME_CAP_BOUNDING] = OCI_CAP_ALL;
+    map_ok(&dc, &rs);
+    assert_true(dc.privileged); /* by the bounding set, for the NOHYPER view */
+    assert_true(dc.has_path_policy);
+    assert_false(dc.sys_read_write); /* its sysfs mount says "ro" */
+    struct boot_spec bs;
+    boot_spec_of(&bs, &dc);
+    assert_int_equal(bs.version, 12);
+    assert_true(bs.has_path_policy);
+    assert_false(bs.sys_read_write);
+    assert_int_equal(bs.nmasked_paths, 10);
+    for (size_t i = 0; i < 10; i++)
+        assert_string_equal(bs.masked_paths[i], rs.masked_paths[i]);
+    assert_int_equal(bs.nreadonly_paths, 5);
+    assert_string_equal(bs.readonly_paths[3], "/proc/sys");
+    boot_spec_free(&bs);
+
+    /* containerd's WithPrivileged: no lists, /sys "rw"; one capability
+     * short of all. */
+    xo_strv_free(rs.masked_paths);
+    xo_strv_free(rs.readonly_paths);
+    rs.masked_paths = rs.readonly_paths = NULL;
+    rs.n_masked_paths = rs.n_readonly_paths = 0;
+    struct runtime_mount *sys = (struct runtime_mount *)mount_at(&rs, "/sys");
+    sys->read_only = false;
+    rs.process.caps[RUNTIME_CAP_BOUNDING] =
+        OCI_CAP_ALL & ~cap("CAP_SYS_MODULE");
+    map_ok(&dc, &rs);
+    assert_false(dc.privileged);
+    boot_spec_of(&bs, &dc);
+    assert_true(bs.has_path_policy && bs.sys_read_write);
+    assert_int_equal(bs.nmasked_paths + bs.nreadonly_paths, 0);
+    boot_spec_free(&bs);
+
+    /* No sysfs mount at all: /sys read-only (runc would mount none). */
+    sys->type[0] = '\0';
+    sys->kind = RUNTIME_MOUNT_OTHER;
+    map_ok(&dc, &rs);
+    assert_false(dc.sys_read_write);
+    domain_config_dispose(&dc);
+    runtime_spec_dispose(&rs);
+
+    /* "//", "/./" and a trailing '/' cleaned as the kernel reads them. */
+    const char *odd =
+        "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"r\"}, "
+        "\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}, "
+        "\"args\": [\"/x\"], \"cwd\": \"/\"}, \"linux\": "
+        "{\"maskedPaths\": [\"/proc//kcore\", \"/sys/./fs/\"]}}";
+    xo_err err = XO_ERR_INIT;
+    runtime_spec_init(&rs);
+    if (runtime_spec_parse(&rs, odd, strlen(odd), "c", &err) < 0)
+        fail_msg("%s", xo_err_msg(&err));
+    assert_int_equal(rs.n_masked_paths, 2);
+    assert_string_equal(rs.masked_paths[0], "/proc/kcore");
+    assert_string_equal(rs.masked_paths[1], "/sys/fs");
+    assert_null(rs.readonly_paths);
+    runtime_spec_dispose(&rs);
+}
+
 /* ---- onto domain_config --------------------------------------------- */
 
 static void test_map(void **state)
@@ -244,7 +336,8 @@ static void test_map(void **state)
         fail_msg("%s", xo_err_msg(&err));
     assert_int_equal(dc.n_groups, 2);
     dc.rootfs_fstype = strdup("erofs"); /* what create sets */
-    dc.stdin_open = true; /* no v9 stdin-null: the groups make it v6 */
+    dc.stdin_open = true;       /* no v9 stdin-null: the groups make it v6 */
+    dc.has_path_policy = false; /* a bundle's path lists would make it v12 */
     void *blob = NULL;
     size_t len = 0;
     struct boot_spec bs;
@@ -278,6 +371,7 @@ static void test_map(void **state)
     assert_false(dc.has_umask); /* 022, the loader's own: not carried */
     dc.has_umask = true;        /* as a spec with 027 maps */
     dc.umask = 027;
+    dc.has_path_policy = false; /* a bundle's path lists would make it v12 */
     {
         void *b = NULL;
         size_t bl = 0;
@@ -514,6 +608,7 @@ int main(void)
         T(test_map),
         T(test_round_trip),
         T(test_containerd_written),
+        T(test_path_policy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
