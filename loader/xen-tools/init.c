@@ -230,7 +230,7 @@ static _Noreturn void loader_main(const struct loader_env *env,
     int cwdfd = -1;
     if (netcfg_write_files(&spec, rootfd, &err) < 0)
         fail(&err);
-    if ((cwdfd = safepath_dir_follow(rootfd, spec.cwd, &err)) < 0) {
+    if ((cwdfd = safepath_in_root(rootfd, spec.cwd, true, &err)) < 0) {
         xo_err_wrap(&err, "working directory %s", spec.cwd);
         fail(&err);
     }

@@ -573,7 +573,7 @@ int mounts_root(const struct loader_env *env, const struct boot_spec *spec,
      * tmpfs its mode, above).  A failure is left to init.c's pass after
      * the mounts, which names the working directory. */
     xo_err cwd_err = XO_ERR_INIT;
-    int cwdfd = safepath_dir_follow(rootfd, spec->cwd, &cwd_err);
+    int cwdfd = safepath_in_root(rootfd, spec->cwd, true, &cwd_err);
     if (cwdfd >= 0)
         close(cwdfd);
     xo_err_clear(&cwd_err);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/fileio.h"
+#include "common/pathfmt.h"
 
 int safepath_dir(int rootfd, const char *path, bool create, xo_err *err)
 {
@@ -127,33 +128,34 @@ int safepath_beneath(int dirfd, const char *rel, xo_err *err)
     return fd;
 }
 
-static int in_root(int rootfd, const char *path, bool dir, int follow,
-                   xo_err *err);
+/* A ".." component at the start of `rest` (a path without a leading
+ * slash). */
+static bool dotdot_first(const char *rest)
+{
+    return rest[0] == '.' && rest[1] == '.' && (rest[2] == '/' || !rest[2]);
+}
 
+/*
+ * Each prefix of the path is resolved in the root by the kernel (existing
+ * links followed, absolute ones and ".." stopping at the root); a missing
+ * one is made in its resolved parent, unless it is a dangling symlink,
+ * whose target then takes its place in the path (securejoin's reading,
+ * which runc gives a mount's destination), or a name followed by "..",
+ * which cancels it as securejoin cleans it lexically.  The walk then
+ * starts again on the new path: a loop, not recursion, since a link's
+ * target may hold a thousand "x/.." and PID 1's stack is not to be spent
+ * on them.  At most 40 links are followed by hand, as the kernel's
+ * ELOOP; a loop among existing links is the kernel's own ELOOP.
+ */
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
 {
-    return in_root(rootfd, path, dir, 0, err);
-}
-
-int safepath_dir_follow(int rootfd, const char *path, xo_err *err)
-{
-    return in_root(rootfd, path, true, 1, err);
-}
-
-/* `follow`: 0 replaces a dangling symlink at the end; from 1, a dangling
- * symlink anywhere is followed (inside the root) and its target made,
- * counting the hops up to 40, as the kernel's ELOOP. */
-static int in_root(int rootfd, const char *path, bool dir, int follow,
-                   xo_err *err)
-{
-    char rel[PATH_MAX];
+    char rel[PATH_MAX], next[PATH_MAX];
+    int hops = 0;
     while (*path == '/')
         path++;
     if (strlen(path) >= sizeof(rel))
         return xo_err_set(err, ENAMETOOLONG, "/%.64s...: too long", path);
     strcpy(rel, path);
-    /* Component by component: each prefix resolved in the root; a
-     * missing one made in its (resolved) parent. */
     for (char *end = rel;;) {
         end += strcspn(end, "/");
         bool last = *end == '\0';
@@ -163,6 +165,7 @@ static int in_root(int rootfd, const char *path, bool dir, int follow,
         if (fd < 0 && errno == ENOENT) {
             char *slash = strrchr(rel, '/');
             const char *name = slash ? slash + 1 : rel;
+            int plen = slash ? (int)(slash - rel) : 0;
             if (slash)
                 *slash = '\0';
             int pfd = open_in_root(rootfd, slash ? rel : "", O_DIRECTORY);
@@ -172,40 +175,50 @@ static int in_root(int rootfd, const char *path, bool dir, int follow,
                 *end = saved;
                 return xo_err_sys(err, "/%s", rel);
             }
+            /* `next` replaces the path when the name is a dangling link
+             * or cancelled by a "..": the parent's path (rel[0..plen)),
+             * then the link's target or nothing, then what follows the
+             * name. */
+            const char *rest = last ? "" : end + 1;
             struct stat st;
-            int rc = 0;
-            if (follow && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+            int n = 0, hop = 0;
+            if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
                 S_ISLNK(st.st_mode)) {
-                /* Followed: its target, then the rest of the path. */
-                char link[PATH_MAX], next[PATH_MAX];
+                char link[PATH_MAX];
                 ssize_t ll = readlinkat(pfd, name, link, sizeof(link) - 1);
+                hop = 1;
+                if (ll < 0) {
+                    n = xo_err_sys(err, "/%s: readlink", rel);
+                } else if (hops >= 40) {
+                    n = xo_err_set(err, ELOOP, "/%s: too many symlinks", rel);
+                } else {
+                    link[ll] = '\0';
+                    /* An absolute target starts again at the root. */
+                    n = xo_path_fmt(next, sizeof(next), err, "%.*s/%s%s%s",
+                                    link[0] == '/' ? 0 : plen, rel, link,
+                                    *rest ? "/" : "", rest);
+                }
+            } else if (!last && dotdot_first(rest)) {
+                n = xo_path_fmt(next, sizeof(next), err, "%.*s/%s", plen, rel,
+                                rest + 2);
+            }
+            if (n != 0) {
                 close(pfd);
                 *end = saved;
-                if (ll < 0)
-                    return xo_err_sys(err, "/%s", rel);
-                link[ll] = '\0';
-                if (follow > 40)
-                    return xo_err_set(err, ELOOP, "/%s: too many symlinks",
-                                      rel);
-                if (slash)
-                    *slash = '\0';
-                int n = snprintf(next, sizeof(next), "%s/%s%s%s",
-                                 link[0] == '/' || !slash ? "" : rel, link,
-                                 last ? "" : "/", last ? "" : end + 1);
-                if (slash)
-                    *slash = '/';
-                if (n < 0 || (size_t)n >= sizeof(next))
-                    return xo_err_set(err, ENAMETOOLONG, "/%.64s...: too long",
-                                      rel);
-                return in_root(rootfd, next, dir, follow + 1, err);
+                if (n < 0)
+                    return -1;
+                hops += hop;
+                const char *p = next;
+                while (*p == '/')
+                    p++;
+                memmove(rel, p, strlen(p) + 1);
+                end = rel;
+                continue;
             }
-            /* A dangling symlink where the mount point goes: replaced. */
-            if (last && fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-                S_ISLNK(st.st_mode) && unlinkat(pfd, name, 0) < 0)
-                rc = -1;
-            if (rc == 0 && (!last || dir)) {
+            int rc;
+            if (!last || dir) {
                 rc = mkdirat(pfd, name, 0755);
-            } else if (rc == 0) {
+            } else {
                 int f = openat(
                     pfd, name,
                     O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);

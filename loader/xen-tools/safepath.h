@@ -29,24 +29,18 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
                    mode_t mode, xo_err *err);
 
 /*
- * Opens (O_PATH) `path` under `rootfd` as the container will see it:
- * symlinks are followed, but inside the root (openat2 RESOLVE_IN_ROOT:
- * absolute links and ".." stop at rootfd), as runc resolves a mount's
- * destination; missing components are created, directories (0755) and,
- * unless `dir`, the last one as an empty regular file (0644), replacing a
- * dangling symlink there.  What is found must be a directory (`dir`) or a
- * regular file, else an error naming the path.  For a mount point: mount
- * on /proc/self/fd/N of the fd returned.
+ * Opens (O_PATH) `path` under `rootfd` as the container will see it, as
+ * runc resolves a mount's destination (securejoin) and Docker's daemon a
+ * working directory: symlinks, absolute or relative, are followed inside
+ * the root (absolute links and ".." stop at rootfd), a dangling one too,
+ * its target made and the link kept (an image's /data -> /srv/data with
+ * no /srv/data makes /srv/data); missing components are created,
+ * directories (0755) and, unless `dir`, the last one as an empty regular
+ * file (0644).  A loop of links is an error (ELOOP).  What is found must
+ * be a directory (`dir`) or a regular file, else an error naming the
+ * path.  For a mount point: mount on /proc/self/fd/N of the fd returned.
  */
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
-
-/*
- * safepath_in_root(rootfd, path, true, err), but a dangling symlink on
- * the way or at the end is followed inside the root and its target made,
- * as Docker's daemon and NOHYPER's create make a working directory (an
- * image's /app -> /srv/app with no /srv/app makes /srv/app).
- */
-int safepath_dir_follow(int rootfd, const char *path, xo_err *err);
 
 /*
  * Opens (O_PATH) `rel` (relative) beneath the directory `dirfd` with no

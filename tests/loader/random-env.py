@@ -80,7 +80,7 @@ for f in /etc/hosts /etc/resolv.conf /etc/hostname; do
     while IFS= read -r l; do echo "etc $f $l"; done <"$f"
   else echo "etc $f absent"; fi
 done
-for f in / /tmp /etc /dev /dev/shm /dev/pts /dev/mqueue /proc /sys /sys/fs/cgroup /srv /home/app /data /cache /work "$($B pwd)"; do
+for f in / /tmp /etc /dev /dev/shm /dev/pts /dev/mqueue /proc /sys /sys/fs/cgroup /srv /home/app /data /cache /work /dangling /rdang /dchain /up /nonexistent/dir /var/cache/app /srv/up "$($B pwd)"; do
   [ -e "$f" ] && echo "stat $($B stat -c '%n %F %a %u:%g' "$f")"
 done
 echo "pid $$"
@@ -144,8 +144,14 @@ USERS = [None, "root", "0", "app", "1000", "svc", "1234", "1234:55",
 WORKDIRS = [None, "/", "/srv", "/tmp", "/home/app", "/home/op/deep",
             "/srv/../work/", "/dev/shm", "/data", "/proc", "/lnk/sub",
             "/alnk", "/dangling", "/etc/passwd"]
-# The image's symlinks (name -> target), followed inside the root.
-LINKS = {"lnk": "srv", "alnk": "/home/app", "dangling": "/nonexistent/dir"}
+# The image's symlinks (name -> target), followed inside the root: to a
+# directory, relative and absolute; dangling, absolute and relative (a
+# mount point there makes the target, the link kept, as runc's
+# securejoin); chains of them; out of the root by ".." (clamped at its
+# top); and a loop (every runner refuses a mount point there).
+LINKS = {"lnk": "srv", "alnk": "/home/app", "dangling": "/nonexistent/dir",
+         "rdang": "../var/cache/app", "chain": "lnk", "dchain": "rdang",
+         "up": "../../../../../../srv/up", "loop": "loop"}
 
 
 def host_hard_limits():
@@ -246,7 +252,9 @@ def draw(rng, hard):
     vols = []
     for t in rng.sample(["/data", "/cache", "/tmp", "/srv/sub", "/work",
                          "/dev/shm", "/dev/cache", "/home/app/x", "/srv",
-                         "/home/app", "/alnk/v", "/lnk"],
+                         "/home/app", "/alnk/v", "/lnk", "/dangling",
+                         "/dangling/v", "/rdang", "/chain/c", "/dchain",
+                         "/up", "/loop"],
                         rng.randrange(3)):
         vols.append("tmpfs:%s%s" % (t, rng.choice(["", ":8m", ":1g"])))
     if vols:

@@ -39,6 +39,15 @@ mkimage() {
     cp /bin/busybox "$r/bin/busybox" # static: nslookup for the DNS forwarder
     ln -s /tmp "$r/escape"
     ln -s /srv/made-here "$r/dangling" # to nothing in the image
+    # Mount points at links (runc's securejoin follows them in the root):
+    # relative and dangling, a chain to it, to a missing file, out of the
+    # root by "..", through a missing name cancelled by "..", a loop.
+    ln -s ../var/lib/app "$r/rdangling"
+    ln -s rdangling "$r/chain"
+    ln -s /srv/conf/app.conf "$r/dfile"
+    ln -s ../../../../../../srv/xl-oci-t50-up "$r/up"
+    ln -s /nodir/../srv/dd "$r/dotdot"
+    ln -s loop "$r/loop"
     printf 'root:x:0:0:root:/root:/bin/sh\napp:x:1000:1000:app:/home/app:/bin/sh\n' >"$r/etc/passwd"
     printf 'root:x:0:\napp:x:1000:\nstaff:x:50:app\nextra:x:2000:app\nother:x:3000:root,app\n' >"$r/etc/group"
     echo "from-image" >"$r/etc/marker"
@@ -698,6 +707,43 @@ spec subpathlink && run subpathlink --dev /dev/xvdd="$T/binds"
 check "subpath: a symlink entry is not followed (fails, the file it names untouched)" \
     eval 'failed subpathlink "3 is not a regular file or directory" && grep -qx original /tmp/xl-oci-t50-victim'
 rm -f "$T/binds/3"
+
+# Mount points at the image's symlinks resolve as runc's securejoin
+# resolves a mount's destination: followed inside the root, a dangling
+# one too (its target made, the link kept), never out of it; a loop is an
+# error.  The loader replaced a dangling link with a directory (the mount
+# on /dangling itself, the link gone) and failed on one on the way
+# (a repro against runc, and random-env.py's symlinked volume targets).
+defaults; VERSION=5
+ARGS='"probe", "stat", "/dangling", "stat", "/srv/made-here", "stat", "/rdangling", "stat", "/var/lib/app", "read", "/chain/sub/f", "read", "/dfile", "stat", "/dotdot", "stat", "/nodir", "stat", "/up", "stat", "/srv/xl-oci-t50-up", "mounts", "exit", "0"'
+EXTRA='mounts {
+        mount@0 { device = "tmpfs"; target = "/dangling"; fstype = "tmpfs"; options = ""; };
+        mount@1 { device = "tmpfs"; target = "/rdangling"; fstype = "tmpfs"; options = ""; };
+        mount@2 { device = "/dev/xvdd"; target = "/chain/sub"; fstype = "ext4"; options = ""; subpath = "1"; };
+        mount@3 { device = "/dev/xvdd"; target = "/dfile"; fstype = "ext4"; options = ""; subpath = "0"; };
+        mount@4 { device = "tmpfs"; target = "/up"; fstype = "tmpfs"; options = ""; };
+        mount@5 { device = "tmpfs"; target = "/dotdot"; fstype = "tmpfs"; options = ""; };
+    };'
+rm -rf /srv/xl-oci-t50-up
+spec mlinks && run mlinks --dev /dev/xvdd="$T/binds"
+check "mount points at dangling links: exit 0" exited mlinks 0
+check "tmpfs at a dangling link (absolute, relative): on its target, made, the link kept" \
+    eval 'has mlinks "probe: stat /dangling: 0:0 777 link" && has mlinks "probe: stat /srv/made-here: 0:0 1777 dir" &&
+          has mlinks "probe: mount tmpfs /srv/made-here tmpfs" && has mlinks "probe: stat /rdangling: 0:0 777 link" &&
+          has mlinks "probe: mount tmpfs /var/lib/app tmpfs"'
+check "bind through a chain of links to a dangling one: on the target's subdirectory" \
+    eval 'has mlinks "probe: read /chain/sub/f: in-dir" && grep -q "^probe: mount [^ ]* /var/lib/app/sub " "$T/mlinks.out"'
+check "file bind at a dangling link: a file made at its target" \
+    eval 'has mlinks "probe: read /dfile: bound hosts" && grep -q "^probe: mount [^ ]* /srv/conf/app.conf " "$T/mlinks.out"'
+check "a link out of the root by ..: clamped at its top, nothing made on the host" \
+    eval 'has mlinks "probe: stat /up: 0:0 777 link" && has mlinks "probe: mount tmpfs /srv/xl-oci-t50-up tmpfs" && test ! -e /srv/xl-oci-t50-up'
+check "a missing name cancelled by .. in a link: not made (securejoin cleans it)" \
+    eval 'has mlinks "probe: mount tmpfs /srv/dd tmpfs" && has mlinks "probe: stat /nodir: error: No such file or directory"'
+defaults
+EXTRA='mounts { mount@0 { device = "tmpfs"; target = "/loop/x"; fstype = "tmpfs"; options = ""; }; };'
+spec mloop && run mloop
+check "a mount point through a loop of links fails naming it" \
+    failed mloop "volume mount point: /loop/x: Too many levels of symbolic links"
 
 # v6: the same binds carried in the spec itself (binds/entry@N), no device.
 hexb() { printf %s "$1" | od -An -tx1 | tr -d '\n'; }
