@@ -114,18 +114,13 @@ static int print_tail(int fd, int prev_fd, long lines, off_t *pos_r,
  */
 static int open_rotated(const char *name, const char *path)
 {
-    char old[4200], cfg[4096];
-    struct stat o, c;
+    char old[4200];
+    struct stat o;
     int fd = -1;
     if (xo_path_fmt(old, sizeof(old), NULL, "%s.1", path) < 0 ||
-        state_domain_file(cfg, sizeof(cfg), cmd_state_root(), name,
-                          STATE_FILE_APP_CFG, NULL) < 0 ||
-        stat(cfg, &c) < 0 || (fd = open(old, O_RDONLY | O_CLOEXEC)) < 0)
+        (fd = open(old, O_RDONLY | O_CLOEXEC)) < 0)
         return -1;
-    if (fstat(fd, &o) < 0 || !S_ISREG(o.st_mode) ||
-        o.st_mtim.tv_sec < c.st_mtim.tv_sec ||
-        (o.st_mtim.tv_sec == c.st_mtim.tv_sec &&
-         o.st_mtim.tv_nsec <= c.st_mtim.tv_nsec)) {
+    if (fstat(fd, &o) < 0 || !state_log_is_own(&o, cmd_state_root(), name)) {
         close(fd);
         return -1;
     }

@@ -28,6 +28,7 @@
 #include "runc_pod.h"
 #include "runc_pod_member.h"
 #include "runc_network.h"
+#include "state.h"
 #include "status.h"
 #include "xen.h"
 #include "xen_gate.h"
@@ -409,6 +410,14 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
     }
     if (placeholder_alive(&t))
         kill((pid_t)t.s.pid, SIGKILL); /* the shim reaps it */
+    /* Whose NAME.log.1 is, while the container's state still says. */
+    char log[4096], old[4200];
+    struct stat ls;
+    bool rotated = runc_has_domain(&t.s) &&
+                   state_log_path(log, sizeof(log), t.s.name, NULL) == 0 &&
+                   xo_path_fmt(old, sizeof(old), NULL, "%s.1", log) == 0 &&
+                   stat(old, &ls) == 0 &&
+                   state_log_is_own(&ls, cmd_state_root(), t.s.name);
     xo_err e = XO_ERR_INIT;
     if (runc_has_domain(&t.s) && cmd_destroy(t.s.name, &e) < 0 &&
         e.errnum != ENOENT) {
@@ -416,6 +425,11 @@ int runc_delete(const struct runc_global *g, int argc, char **argv, xo_err *err)
         goto fail;
     }
     xo_err_clear(&e);
+    /* Its console log goes with it, as runc keeps nothing after delete
+     * (containerd has the output): IDs are new for every container, so
+     * their logs would fill the log directory (/var/log/xen/oci). */
+    if (runc_has_domain(&t.s) && state_log_remove(t.s.name, rotated, err) < 0)
+        goto fail;
     /* A member's disk leaves its pod's domain before its volume may go;
      * the memory it took back is saved at once, so that a delete tried
      * again does not take it twice. */

@@ -62,6 +62,34 @@ int state_log_set_aside(const char *name, xo_err *err)
     return 0;
 }
 
+bool state_log_is_own(const struct stat *log, const char *root,
+                      const char *name)
+{
+    char cfg[4096];
+    struct stat c;
+    if (!S_ISREG(log->st_mode) ||
+        state_domain_file(cfg, sizeof(cfg), root, name, STATE_FILE_APP_CFG,
+                          NULL) < 0 ||
+        stat(cfg, &c) < 0)
+        return false;
+    return log->st_mtim.tv_sec > c.st_mtim.tv_sec ||
+           (log->st_mtim.tv_sec == c.st_mtim.tv_sec &&
+            log->st_mtim.tv_nsec > c.st_mtim.tv_nsec);
+}
+
+int state_log_remove(const char *name, bool rotated, xo_err *err)
+{
+    char path[4096], old[4200];
+    if (state_log_path(path, sizeof(path), name, err) < 0 ||
+        xo_path_fmt(old, sizeof(old), err, "%s.1", path) < 0)
+        return -1;
+    if (unlink(path) < 0 && errno != ENOENT)
+        return xo_err_sys(err, "cannot remove %s", path);
+    if (rotated && unlink(old) < 0 && errno != ENOENT)
+        return xo_err_sys(err, "cannot remove %s", old);
+    return 0;
+}
+
 int state_domain_dir(char *buf, size_t len, const char *root, const char *name,
                      xo_err *err)
 {

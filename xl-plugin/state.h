@@ -40,6 +40,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "common/error.h"
 
@@ -83,6 +84,17 @@ int state_log_path(char *buf, size_t len, const char *name, xo_err *err);
  * old logs aside at create, so `logs` shows this container's only.  No
  * log: nothing to do. */
 int state_log_set_aside(const char *name, xo_err *err);
+/* Whether the file `log` (stat'ed) is output of the container whose state
+ * is under `root` now: written after its app.cfg was (at create, before
+ * an earlier container's log was set aside), as a rotation renames the
+ * log right after its last write.  False without that state. */
+bool state_log_is_own(const struct stat *log, const char *root,
+                      const char *name);
+/* What xl-oci-runc's delete leaves of a container's console log: none,
+ * as runc keeps nothing (containerd has the output).  NAME.log goes, and
+ * NAME.log.1 when `rotated` (state_log_is_own() said so before the
+ * state went); a missing file is no error. */
+int state_log_remove(const char *name, bool rotated, xo_err *err);
 /* The log directory: $XL_OCI_LOG_DIR, else /var/log/xen/oci for the
  * default root and $XL_OCI_ROOT/log for another (a static buffer). */
 const char *state_log_dir(void);

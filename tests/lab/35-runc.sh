@@ -131,7 +131,13 @@ fi
 grep -qF "probe: arg[2]=exit" "$LAB_WORK/c1.out" && lab_ok output-reaches-stdio ||
     lab_fail output-reaches-stdio "$(head -c 300 "$LAB_WORK/c1.out")"
 [ "$(ocistate c1 status)" = stopped ] && lab_ok state-stopped || lab_fail state-stopped "$(ocistate c1 status)"
+# Its console log goes with it, as runc keeps nothing after delete: a
+# log per container ID would fill the log directory.
+c1log=$(lab_log_dir)/c1.log
+[ -s "$c1log" ] && had_log=yes || had_log=no
 lab_check delete R delete c1
+[ $had_log = yes ] && [ ! -e "$c1log" ] && [ ! -e "$c1log.1" ] && lab_ok delete-removes-console-log ||
+    lab_fail delete-removes-console-log "had a log: $had_log; after: $(ls -l "$c1log"* 2>&1 | tr '\n' ' ')"
 R state c1 >/dev/null 2>&1 && lab_fail state-after-delete "still there" ||
     { last_error | grep -q '"level":"error".*does not exist.*"time":"' &&
         lab_ok state-after-delete-fails-json-log || lab_fail state-after-delete-fails-json-log "$(last_error)"; }
