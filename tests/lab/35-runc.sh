@@ -734,7 +734,9 @@ else
 fi
 R delete --force pe >/dev/null 2>&1
 # The sidecar fetches it over localhost, as PID 1 of its own namespace.
-EP=/bin/busybox mkbundle bps sh -c 'echo pid=$$; for i in $(busybox seq 1 100); do busybox wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done; exit 7' ||
+# Its /proc/sys is read-only, as its bundle's readonlyPaths say (runc
+# applies them to every container, a pod's members too).
+EP=/bin/busybox mkbundle bps sh -c 'echo pid=$$; if (echo x >/proc/sys/kernel/domainname) 2>/dev/null; then echo proc-sys=rw; else echo proc-sys=ro; fi; for i in $(busybox seq 1 100); do busybox wget -qO- http://127.0.0.1:8080/index.html && exit 0; sleep 0.2; done; exit 7' ||
     lab_fail setup "bundle bps"
 spec_add bps '"annotations": {' '"io.kubernetes.cri.container-type": "container", "io.kubernetes.cri.sandbox-id": "pd",'
 # Its memory.limit (32 MiB) grows the pod's domain, within the maxmem the
@@ -751,6 +753,8 @@ if wait_exited "$LAB_WORK/ps.report" 60 && [ "$(exited "$LAB_WORK/ps.report")" =
     grep -q '^served-in-the-pod' "$LAB_WORK/ps.out" && grep -q '^pid=1$' "$LAB_WORK/ps.out" &&
         lab_ok pod-members-talk-over-localhost "$(tr '\n' ' ' <"$LAB_WORK/ps.out")" ||
         lab_fail pod-members-talk-over-localhost "'$(tr '\n' ' ' <"$LAB_WORK/ps.out")'"
+    grep -q '^proc-sys=ro' "$LAB_WORK/ps.out" && lab_ok pod-member-masked-paths ||
+        lab_fail pod-member-masked-paths "'$(tr '\n' ' ' <"$LAB_WORK/ps.out")'"
 else
     lab_fail pod-members-talk-over-localhost "exited '$(exited "$LAB_WORK/ps.report")': $(tail -c 300 "$LAB_WORK/ps.out") $(last_error)"
 fi
