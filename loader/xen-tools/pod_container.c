@@ -22,6 +22,7 @@
 #include "common/alloc.h"
 #include "common/pathfmt.h"
 #include "common/user.h"
+#include "maskpaths.h"
 #include "netcfg.h"
 #include "run.h"
 #include "safepath.h"
@@ -247,6 +248,12 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
         exec_child_fail(errfd, errno, "chroot to the staging");
     if (mounts_switch_root("/root", &err) < 0)
         fail_err(errfd, &err);
+    /* The spec's masked and read-only paths (its bundle's, boot spec v12),
+     * as the domain's own entrypoint gets them (run.c): runc applies them
+     * to every container, a pod's members too. */
+    const char *masked_what = "";
+    if (mounts_mask_paths(spec, &masked_what) < 0)
+        exec_child_fail(errfd, errno, masked_what);
 
     int io[3] = {fds[0], fds[1], fds[2]};
     setsid();
