@@ -234,7 +234,9 @@ _Noreturn void pod_container_child(const struct exec_pod_base *base,
         exec_child_fail(errfd, errno, "open the container's root");
     int cwdfd = -1;
     if (netcfg_write_files(spec, rootfd, &err) < 0 ||
-        (cwdfd = safepath_dir(rootfd, spec->cwd, true, &err)) < 0 ||
+        /* Made as the domain's own container's is (init.c): links in
+         * it followed inside the root, a dangling one's target made. */
+        (cwdfd = safepath_in_root(rootfd, spec->cwd, true, &err)) < 0 ||
         sysctls_apply(spec, env.host, &err) < 0 ||
         (spec->root_readonly && mounts_root_readonly(root, &err) < 0))
         fail_err(errfd, &err);
