@@ -7,7 +7,9 @@
 # xl-oci-runc`: output reaches ctr, exit codes 0 and 42 are ctr's exit
 # status, `ctr task kill` delivers SIGTERM, `ctr task ps`, delete leaves
 # nothing; a terminal (--console-socket, `ctr run -t`) passes through to
-# runc too.  The same cases run as Xen domains in lab 35-runc.
+# runc too; drawn combinations of ctr's options see the same with
+# xl-oci-runc as with runc (tests/containerd/ctr-diff.py).  The same
+# cases run as Xen domains in lab 35-runc.
 #
 # Needs root; installs containerd, runc, umoci and busybox-static when
 # missing.
@@ -307,6 +309,23 @@ else
     nok "random images: the process xl-oci starts differs from Docker's"
     grep -v '^OK' "$T/rc.out" | tail -40 | sed 's/^/# /'
 fi
+# A containerd admin's view, drawn at random (helper-109): ctr run's
+# options (--env, --cwd, -t, --rm, -d, bind and tmpfs mounts with options,
+# --read-only, --privileged, --cap-add/--cap-drop, --annotation, a spec of
+# its own with uid/gids and rlimits, ...) and what follows a detached task
+# (exec with --user/--cwd/-t, ps, pause/resume, update, metrics, kill,
+# delete) with runc and with xl-oci-runc: what the container saw, ctr's
+# output and status, the task list, and what delete left must be the same
+# (tests/containerd/ctr-diff.py; the pinned cases, then fixed seeds).
+if python3 "$top/tests/containerd/ctr-diff.py" --runtime "$RUNC_BIN" --sock "$T/c.sock" \
+    --ns "$NS" --state "$T/state" --tmp "$T" --quiet --case-file "$top/tests/containerd/ctr-diff.cases" \
+    --count 6 --seed 33 --seed 3301 --seed 330102 >"$T/cd.out" 2>&1; then
+    ok "ctr with xl-oci-runc is ctr with runc ($(tail -1 "$T/cd.out"))"
+else
+    nok "ctr with xl-oci-runc differs from ctr with runc"
+    tail -60 "$T/cd.out" | cut -c1-400 | sed 's/^/# /'
+fi
+grep '^FLAKY' "$T/cd.out" | cut -c1-300 | sed 's/^/# /'
 # A verb without its container ID: runc's usage error, not a crash.
 for verb in start state kill delete pause resume; do
     "${XR[@]}" "$verb" >"$T/noid.out" 2>&1
