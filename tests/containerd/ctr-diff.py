@@ -94,7 +94,7 @@ KILLS = [("SIGKILL", None), ("SIGTERM", "TERM"), ("SIGUSR1", "USR1"),
 # where order is not the process's.
 PROBE = r"""
 echo "ids: $(grep -E '^(Uid|Gid|Groups):' /proc/self/status | tr -s '\t ' ' ' | paste -sd';')"
-echo "caps: $(grep -E '^(Cap|NoNewPrivs|Seccomp)' /proc/self/status | tr -s '\t ' ' ' | paste -sd';')"
+echo "caps: $(grep -E '^(Cap|NoNewPrivs|Seccomp|SigBlk|SigIgn)' /proc/self/status | tr -s '\t ' ' ' | paste -sd';')"
 echo "cwd: $(pwd)"
 env | sort | sed 's/^/env: /'
 sed 's/^/limit: /' /proc/self/limits
