@@ -2,17 +2,21 @@
 """ctr-diff.py: xl-oci-runc against runc under containerd, at random.
 
 A containerd admin's view of xl-oci-runc on a host without Xen (NOHYPER):
-a drawn combination of `ctr run` options (--env, --user, --cwd, --tty,
---rm, --detach, --mount bind/tmpfs with options, --read-only,
---privileged, --cap-add/--cap-drop, --annotation, --config with rlimits)
-and of what follows a detached task (`ctr task exec` with --user/--cwd/
--t, `ctr task ps/pause/resume/kill/delete`, the runtime's `update`, as
-ctr 1.6 has no `task update`) runs the same busybox probe once with
-`--runc-binary runc` and once with `--runc-binary xl-oci-runc`.  What the
-container saw (ids, groups, cwd, env, capabilities, mounts, rlimits,
-cgroup limits, tty), ctr's output and exit status, the task list and
-`ctr task ps`, and what is left after delete (mounts, the runtime's state
-dir, containerd's task dir, xl-oci's state) must be the same.
+a drawn combination of `ctr run` options (--env, --cwd, -t, --rm, -d,
+create + start, --mount bind/tmpfs with options, --read-only,
+--privileged, --cap-add/--cap-drop, --annotation, --uidmap and other
+flags, or --config with a uid/gids and rlimits: ctr 1.6's run has no
+--user or --rlimit) and of what follows a detached task (`ctr task exec`
+with --user/--cwd/-t, ps, pause/resume, metrics, checkpoint, the
+runtime's `update` as ctr 1.6 has no `task update`, a containerd
+restart; then kill with a signal, SIGKILL when paused, delete -f, or the
+shim SIGKILLed) runs the same busybox probe once with `--runc-binary
+runc` and once with `--runc-binary xl-oci-runc`.  What the container saw
+(ids, groups, id maps, cwd, env, capabilities, signal masks, umask,
+mounts, rlimits, cgroup limits, tty), ctr's output and exit status, the
+task list and `ctr task ps`, and what is left after delete (mounts, the
+runtime's state dir, containerd's task dir, xl-oci's state) must be the
+same.
 
   ctr-diff.py --runtime PATH [--seed N]... [--count N] [--case JSON]...
               [--case-file F]
@@ -86,7 +90,8 @@ FLAGS = [["--no-pivot"], ["--seccomp"], ["--allow-new-privs"],
          ["--cpus", "0.5"], ["--cpu-shares", "512"],
          ["--cpu-quota", "50000", "--cpu-period", "100000"], ["--null-io"],
          ["--cgroup", ""], ["--rootfs-propagation", "rslave"],
-         ["--pid-file", "PIDFILE"], ["--label", "l=1"]]
+         ["--pid-file", "PIDFILE"], ["--label", "l=1"],
+         ["--uidmap", "0:100000:65536", "--gidmap", "0:100000:65536"]]
 KILLS = [("SIGKILL", None), ("SIGTERM", "TERM"), ("SIGUSR1", "USR1"),
          ("SIGINT", "INT"), ("SIGHUP", "HUP")]
 
@@ -96,6 +101,7 @@ PROBE = r"""
 echo "ids: $(grep -E '^(Uid|Gid|Groups):' /proc/self/status | tr -s '\t ' ' ' | paste -sd';')"
 echo "caps: $(grep -E '^(Cap|NoNewPrivs|Seccomp|SigBlk|SigIgn)' /proc/self/status | tr -s '\t ' ' ' | paste -sd';')"
 echo "cwd: $(pwd)"
+echo "idmap: $(tr -s ' ' </proc/self/uid_map) / $(tr -s ' ' </proc/self/gid_map)"
 env | sort | sed 's/^/env: /'
 sed 's/^/limit: /' /proc/self/limits
 grep -v ' /proc/' /proc/self/mounts | awk '{print "mount: " $2, $3, $4}' | sed 's/,size=[0-9]*k//' | sort
@@ -166,6 +172,10 @@ def draw(rng):
         c["annotation"] = ["org.example/a=%d" % rng.randint(0, 9)]
     if not c["config"] and rng.random() < 0.35:
         c["flags"] = rng.sample(FLAGS, rng.randint(1, 2))
+        if c["detach"]:
+            # A detached task's output goes to --log-uri; with --null-io
+            # as well ctr's delete -f waits 5 s (either runtime).
+            c["flags"] = [f for f in c["flags"] if f != ["--null-io"]]
     if not c["detach"] and not c.get("tty") and rng.random() < 0.25:
         c["create_start"] = True
         c.pop("rm", None)
@@ -183,7 +193,7 @@ def draw(rng):
         for _ in range(rng.randint(1, 3)):
             op = rng.choice(["exec", "exec", "pause", "update", "ps",
                              "delete-running", "exec-detach-kill",
-                             "metrics", "checkpoint"])
+                             "metrics", "checkpoint", "restart"])
             if op == "exec":
                 e = {"op": "exec"}
                 if rng.random() < 0.5:
@@ -202,6 +212,8 @@ def draw(rng):
         c["ops"] = ops
         c["kill"] = rng.choice(KILLS)[0]
         c["kill_all"] = rng.random() < 0.3
+        c["end"] = rng.choice(["kill", "kill", "kill", "pause-kill",
+                               "delete-force", "shim-kill"])
     return c
 
 
@@ -223,6 +235,7 @@ def normalize(text, cid, run):
 class Run:
     def __init__(self, args, runtime, tag):
         self.__dict__.update(vars(args))
+        self.args = args
         self.runtime = runtime
         self.tag = tag
 
@@ -497,6 +510,13 @@ class Run:
                         "--memory", str(op["memory"]), cid])
                 obs[k] = [r, self.cgroup_file(cid, "memory",
                                               "memory.limit_in_bytes")]
+            elif op["op"] == "restart":
+                # Our own containerd only (skipped with --sock): the task
+                # is still there after a restart, and answers.
+                if self.cpid:
+                    restart_containerd(self.args)
+                    self.cpid = self.args.cpid
+                obs[k] = [self.task_status(cid), self.ps_count(cid)]
             elif op["op"] == "metrics":
                 # Numbers vary; the metrics' names and ctr's status do not.
                 rc, out, err = self.ctr("task", "metrics", "--format",
@@ -526,9 +546,43 @@ class Run:
         obs["mem"] = self.cgroup_file(cid, "memory", "memory.limit_in_bytes")
         obs["pids-max"] = self.cgroup_file(cid, "pids", "pids.max")
         obs["ls"] = self.ctr("task", "ls")
+        end = c.get("end", "kill")
+        if end == "delete-force":
+            # A running task deleted with -f: killed, then deleted.
+            obs["delete-force"] = [self.ctr("task", "delete", "-f", cid),
+                                   self.task_status(cid)]
+        if end == "pause-kill":
+            # SIGKILL to a paused task: it dies once thawed.
+            obs["pause"] = [self.ctr("task", "pause", cid),
+                            self.wait_status(cid, "PAUSED")]
+            sig = "SIGKILL"
+        if end == "shim-kill":
+            # The task's shim SIGKILLed: containerd's cleanup (the shim's
+            # delete, the runtime's `delete --force`) must end the task.
+            pid = self.task_pid(cid)
+            shims = [d for d in os.listdir("/proc") if d.isdigit() and
+                     self.is_shim_of(d, cid)]
+            for d in shims:
+                os.kill(int(d), 9)
+            obs["shim-kill"] = [len(shims), self.wait_status(cid, "none")]
+            end_t = time.time() + 5
+            while pid and os.path.exists("/proc/%s" % pid) and \
+                    time.time() < end_t:
+                time.sleep(0.05)
+            obs["init-alive"] = bool(pid) and os.path.exists("/proc/" + pid)
+            obs["container-rm"] = self.ctr("container", "rm", cid)
+            return
+        if end == "delete-force":
+            obs["container-rm"] = self.ctr("container", "rm", cid)
+            obs["log"] = open(log).read() if os.path.exists(log) else ""
+            return
         obs["kill"] = self.ctr("task", "kill", "-s", sig,
                                *(["--all"] if c.get("kill_all") else []),
                                cid)
+        if end == "pause-kill":
+            time.sleep(0.3)
+            obs["pause-kill"] = [self.task_status(cid),
+                                 self.ctr("task", "resume", cid)]
         obs["stopped"] = self.wait_status(cid, "STOPPED")
         if obs["stopped"] != "STOPPED":
             self.ctr("task", "kill", "-s", "SIGKILL", cid)
@@ -539,6 +593,21 @@ class Run:
         # either order.
         obs["log"] = "\n".join(sorted(open(log).read().split("\n"))) \
             if os.path.exists(log) else ""
+
+    def task_pid(self, cid):
+        rc, out, _ = self.ctr("task", "ls")
+        pid = [f[1] for f in (x.split() for x in out.splitlines()[1:])
+               if f and f[0] == cid]
+        return pid[0] if pid else None
+
+    def is_shim_of(self, pid, cid):
+        try:
+            a = open("/proc/%s/cmdline" % pid, "rb").read().split(b"\0")
+        except OSError:
+            return False
+        return (bool(a) and a[0].endswith(b"containerd-shim-runc-v2") and
+                b"-id" in a and cid.encode() in a and
+                self.ns.encode() in a)
 
     def cgroup_file(self, cid, ctl, name):
         """The value of cgroup v1 file `name` of the task's `ctl` cgroup,
@@ -595,7 +664,8 @@ def compare(a, b):
 
 
 def setup_containerd(args):
-    """A private containerd (socket, root, state) and the test image."""
+    """A private containerd (socket, root, state), without XL_OCI_NO_XEN
+    (as an admin's: this host has no Xen) and with XL_OCI_ROOT of its own."""
     T = args.T
     cfg = os.path.join(T, "config.toml")
     with open(cfg, "w") as f:
@@ -603,19 +673,34 @@ def setup_containerd(args):
                 'disabled_plugins = ["io.containerd.grpc.v1.cri"]\n'
                 '[grpc]\n  address = "%s/c.sock"\n'
                 '[ttrpc]\n  address = "%s/c.sock.ttrpc"\n' % (T, T, T, T))
-    env = dict(os.environ, XL_OCI_ROOT=os.path.join(T, "xl-oci"))
-    env.pop("XL_OCI_NO_XEN", None)
-    log = open(os.path.join(T, "containerd.log"), "w")
-    p = subprocess.Popen(["containerd", "--config", cfg], stdout=log,
-                         stderr=log, env=env, start_new_session=True)
     args.sock = os.path.join(T, "c.sock")
     args.state = os.path.join(T, "state")
     args.ns = "ctrdiff"
+    return start_containerd(args)
+
+
+def start_containerd(args):
+    """containerd with setup_containerd's config, once it answers."""
+    env = dict(os.environ, XL_OCI_ROOT=os.path.join(args.T, "xl-oci"))
+    env.pop("XL_OCI_NO_XEN", None)
+    log = open(os.path.join(args.T, "containerd.log"), "a")
+    p = subprocess.Popen(["containerd", "--config",
+                          os.path.join(args.T, "config.toml")],
+                         stdout=log, stderr=log, env=env,
+                         start_new_session=True)
     for _ in range(100):
         if sh(["ctr", "-a", args.sock, "version"])[0] == 0:
             break
         time.sleep(0.1)
     return p
+
+
+def restart_containerd(args):
+    """containerd stopped and started again (its shims and tasks run on):
+    an admin's upgrade or restart.  Only for our own containerd."""
+    args.cpid.terminate()
+    args.cpid.wait(timeout=20)
+    args.cpid = start_containerd(args)
 
 
 def run_all(args):
@@ -734,6 +819,8 @@ def main():
         args.case += [ln for ln in open(args.case_file).read().splitlines()
                       if ln.strip() and not ln.startswith("#")]
     args.T = tempfile.mkdtemp(prefix="ctr-diff.", dir=args.tmp)
+    # Searchable: a user namespace's root (--uidmap) must reach the bundle.
+    os.chmod(args.T, 0o755)
     args.runc_root = os.path.join(args.T, "rr")
     args.xl_dirs = [os.path.join(args.T, "xl-oci"), "/run/xl-oci-runc",
                     os.environ.get("XL_OCI_ROOT", "/nonexistent")]

@@ -311,12 +311,15 @@ else
 fi
 # A containerd admin's view, drawn at random (helper-109): ctr run's
 # options (--env, --cwd, -t, --rm, -d, bind and tmpfs mounts with options,
-# --read-only, --privileged, --cap-add/--cap-drop, --annotation, a spec of
-# its own with uid/gids and rlimits, ...) and what follows a detached task
-# (exec with --user/--cwd/-t, ps, pause/resume, update, metrics, kill,
-# delete) with runc and with xl-oci-runc: what the container saw, ctr's
-# output and status, the task list, and what delete left must be the same
-# (tests/containerd/ctr-diff.py; the pinned cases, then fixed seeds).
+# --read-only, --privileged, --cap-add/--cap-drop, --annotation, --uidmap,
+# a spec of its own with uid/gids and rlimits, ...) and what follows a
+# detached task (exec with --user/--cwd/-t, ps, pause/resume, update,
+# metrics, kill with signals, delete -f, its shim killed) with runc and
+# with xl-oci-runc: what the container saw, ctr's output and status, the
+# task list, and what delete left must be the same
+# (tests/containerd/ctr-diff.py; its 12 pinned cases, then fixed seeds).
+# (T searchable: a user namespace's root, --uidmap, must reach the bundle.)
+chmod 755 "$T"
 if python3 "$top/tests/containerd/ctr-diff.py" --runtime "$RUNC_BIN" --sock "$T/c.sock" \
     --ns "$NS" --state "$T/state" --tmp "$T" --quiet --case-file "$top/tests/containerd/ctr-diff.cases" \
     --count 6 --seed 33 --seed 3301 --seed 330102 >"$T/cd.out" 2>&1; then
