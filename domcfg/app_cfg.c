@@ -473,65 +473,99 @@ static int check_items(const struct app_cfg *ac, const char *key, xo_err *err)
     return 0;
 }
 
+/*
+ * Checks one setting: a known key, given once, of its type.  The rest of
+ * libxlutil's list after `s` is what stands above it in the file (the
+ * list holds the settings newest first).
+ */
+static int check_setting(struct app_cfg *ac, const struct xlu417_setting *s,
+                         bool given_later, xo_err *err)
+{
+    const char *s_any;
+    XLU_ConfigList *l_any;
+    if (!s->name || (xo_xlu.cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
+                     xo_xlu.cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
+        return xo_err_set(
+            err, EPROTO,
+            "%s: cannot walk libxlutil's settings (libxlutil is not 4.17?)",
+            ac->path);
+    const struct key_def *k = find_key(s->name);
+    bool is_xl = false;
+    const char *instead = k ? NULL : xl_key_instead(s->name, &is_xl);
+    if (!k && is_xl)
+        return xo_err_set(
+            err, EINVAL,
+            "%s:%d: unknown key \"%s\" (an xl.cfg key xl-oci does not take%s%s)",
+            ac->path, s->lineno, s->name, instead ? "; " : "",
+            instead ? instead : "");
+    if (!k) {
+        const char *near = nearest_key(s->name);
+        return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"%s%s%s",
+                          ac->path, s->lineno, s->name,
+                          near ? " (did you mean " : "", near ? near : "",
+                          near ? "?)" : "");
+    }
+    /* libxlutil's += joins two strings into one (memory = 64 then
+         * memory += 96 is 6496): here it adds to a list only. */
+    if (s->op == XLU_OP_ADDITION && k->type != KEY_LIST)
+        return xo_err_set(
+            err, EINVAL,
+            "%s:%d: %s: += adds to a list, and %s takes %s: give it once with =",
+            ac->path, s->lineno, s->name, s->name, type_name(k->type));
+    /* xl keeps the last of a key given twice, silently: here, where
+         * a slip is an error, so is that (helper-65: a second oci_env
+         * dropped the first).  += adds to a list (libxlutil merges it
+         * into the one setting). */
+    /* The first of the key's lines, as the file reads. */
+    const struct xlu417_setting *first = NULL;
+    for (const struct xlu417_setting *t = s->next;
+         t && s->op != XLU_OP_ADDITION; t = t->next)
+        if (t->name && !strcmp(t->name, s->name))
+            first = t;
+    if (first)
+        return xo_err_set(
+            err, EINVAL,
+            "%s:%d: %s is given again (first at line %d): give it once, or add to a list with +=",
+            ac->path, s->lineno, s->name, first->lineno);
+    /* libxlutil answers for a key with its last setting: a key given
+     * again further down is that line's error, not this one's. */
+    if (given_later)
+        return 0;
+    if (!has_type(ac, k))
+        return xo_err_set(err, EINVAL, "%s:%d: %s: must be %s", ac->path,
+                          key_line(ac, k->name), s->name, type_name(k->type));
+    if (k->type == KEY_LIST && check_items(ac, k->name, err) < 0)
+        return -1;
+    return 0;
+}
+
+/*
+ * Checks every setting in the order of the file, so that the error an
+ * admin reads is the first one of the file, as a compiler's is (libxlutil
+ * keeps them newest first: walking its list named the last typo first).
+ */
 static int check_keys(struct app_cfg *ac, xo_err *err)
 {
     const struct xlu417_config *c = (const struct xlu417_config *)ac->xlu;
     size_t n = 0;
-    for (const struct xlu417_setting *s = c->settings; s; s = s->next) {
+    for (const struct xlu417_setting *s = c->settings; s; s = s->next)
         if (++n > MAX_SETTINGS)
             return xo_err_set(err, E2BIG, "%s: more than %d settings", ac->path,
                               MAX_SETTINGS);
-        const char *s_any;
-        XLU_ConfigList *l_any;
-        if (!s->name ||
-            (xo_xlu.cfg_get_string(ac->xlu, s->name, &s_any, 1) &&
-             xo_xlu.cfg_get_list(ac->xlu, s->name, &l_any, NULL, 1)))
-            return xo_err_set(
-                err, EPROTO,
-                "%s: cannot walk libxlutil's settings (libxlutil is not 4.17?)",
-                ac->path);
-        const struct key_def *k = find_key(s->name);
-        bool is_xl = false;
-        const char *instead = k ? NULL : xl_key_instead(s->name, &is_xl);
-        if (!k && is_xl)
-            return xo_err_set(
-                err, EINVAL,
-                "%s:%d: unknown key \"%s\" (an xl.cfg key xl-oci does not take%s%s)",
-                ac->path, s->lineno, s->name, instead ? "; " : "",
-                instead ? instead : "");
-        if (!k) {
-            const char *near = nearest_key(s->name);
-            return xo_err_set(err, EINVAL, "%s:%d: unknown key \"%s\"%s%s%s",
-                              ac->path, s->lineno, s->name,
-                              near ? " (did you mean " : "", near ? near : "",
-                              near ? "?)" : "");
-        }
-        /* libxlutil's += joins two strings into one (memory = 64 then
-         * memory += 96 is 6496): here it adds to a list only. */
-        if (s->op == XLU_OP_ADDITION && k->type != KEY_LIST)
-            return xo_err_set(
-                err, EINVAL,
-                "%s:%d: %s: += adds to a list, and %s takes %s: give it once with =",
-                ac->path, s->lineno, s->name, s->name, type_name(k->type));
-        /* xl keeps the last of a key given twice, silently: here, where
-         * a slip is an error, so is that (helper-65: a second oci_env
-         * dropped the first).  += adds to a list (libxlutil merges it
-         * into the one setting). */
-        for (const struct xlu417_setting *t = s->next;
-             t && s->op != XLU_OP_ADDITION; t = t->next)
-            if (t->name && !strcmp(t->name, s->name))
-                return xo_err_set(
-                    err, EINVAL,
-                    "%s:%d: %s is given again (first at line %d): give it once, or add to a list with +=",
-                    ac->path, s->lineno, s->name, t->lineno);
-        if (!has_type(ac, k))
-            return xo_err_set(err, EINVAL, "%s:%d: %s: must be %s", ac->path,
-                              key_line(ac, k->name), s->name,
-                              type_name(k->type));
-        if (k->type == KEY_LIST && check_items(ac, k->name, err) < 0)
-            return -1;
+    const struct xlu417_setting **order = xo_xcalloc(n ? n : 1, sizeof(*order));
+    size_t i = n;
+    for (const struct xlu417_setting *s = c->settings; s; s = s->next)
+        order[--i] = s;
+    int rc = 0;
+    for (i = 0; i < n && rc == 0; i++) {
+        bool given_later = false;
+        for (size_t j = i + 1; j < n && !given_later; j++)
+            given_later = order[i]->name && order[j]->name &&
+                          !strcmp(order[i]->name, order[j]->name);
+        rc = check_setting(ac, order[i], given_later, err);
     }
-    return 0;
+    free(order);
+    return rc;
 }
 
 /* The first line of libxlutil's report, without its trailing newline. */

@@ -9,7 +9,17 @@
 #   - when its usage names --json, -j is taken too (as by list and
 #     status): `CMD -j` (with a name that does not exist, for a command
 #     that needs one) is no usage error (exit 2) in an empty state root.
+#   - its "Usage:" line ends without a blank (helper-110: autostart's,
+#     prune's and version's ended "autostart ");
+#   - every option its --help lists under "Options:" is named (B<-x>,
+#     B<--long>) in its man entry (or, for a group, its commands').
 # And `help NAME` of an unknown NAME suggests as `xl-oci NAME` does.
+# The other programs' --help options are in their own man pages; every
+# app.cfg key the parser knows (domcfg/app_cfg.c's known_keys) has an
+# =item in xl-oci.cfg(5), and every key that page gives an =item is one
+# the built program takes; every XL_OCI_* variable the built programs
+# read is named in a man page (helper-110: xl-oci-runc(1) named three of
+# the seventeen it reads), but for the test hooks listed below.
 # Prints one line per offence and exits 1 when there is any.  Run by
 # tier 95 after `make all`.
 set -u
@@ -19,6 +29,18 @@ X=${XL_OCI:-build/xl-oci}
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 bad=0
+# man_entry CMD: the text of CMD's =item in xl-oci(1), its nested lists
+# included, up to the next command's (a second =item B<CMD> goes on it:
+# volume create has two).
+man_entry() {
+    awk -v c="B<$1>" '
+        index($0, "=item " c) == 1 && depth == 0 { on = 1; print; next }
+        !on { next }
+        /^=over/ { depth++ }
+        /^=back/ { if (depth == 0) exit; depth-- }
+        /^=item B<[a-z]/ && depth == 0 { exit }
+        { print }' man/xl-oci.1.pod
+}
 mapfile -t cmds < <("$X" help | sed -n '/^Commands:/,/^$/s/^  \([a-z][a-z-]*\( [a-z][a-z-]*\)\{0,1\}\)  .*/\1/p')
 [ ${#cmds[@]} -ge 20 ] || { echo "xl-oci help listed ${#cmds[@]} commands"; exit 1; }
 for c in "${cmds[@]}"; do
@@ -43,6 +65,18 @@ for c in "${cmds[@]}"; do
         bad=1
     }
     usage=$(grep -m1 '^Usage: ' <<<"$out")
+    if [[ $usage =~ [[:space:]]$ ]]; then
+        echo "$c --help: the Usage: line ends in a blank: \"$usage\""
+        bad=1
+    fi
+    entry=$(man_entry "$c")
+    for o in $(sed -n '/^Options:/,$p' <<<"$out" |
+        grep -oE '^ {2,}(-[a-zA-Z], )?--?[a-z][a-z0-9-]*' | grep -oE -- '--?[a-zA-Z][a-z0-9-]*'); do
+        grep -qE -- "B<$o([^a-z0-9-]|\$)" <<<"$entry" || {
+            echo "$c --help: $o is not in its man entry (man/xl-oci.1.pod)"
+            bad=1
+        }
+    done
     case "$usage" in
     *'[--json]'*) ;;
     *) continue ;;
@@ -66,5 +100,45 @@ for w in strat volum; do
         echo "help $w: \"$a\", not as '$w' alone: \"$b\""
         bad=1
     fi
+done
+# The other programs: each option of their --help is in their page.
+for p in xl-oci-monitor xl-oci-placeholder xl-oci-runc; do
+    page=man/$p.1.pod
+    # Options in its lines, not in asides "(xl-oci create -F)".
+    for o in $("$(dirname "$X")/$p" --help 2>&1 | sed 's/([^)]*)//g' |
+        grep -oE '(^|[ [|,])--?[a-zA-Z][a-z0-9-]*' | grep -oE -- '--?[a-zA-Z][a-z0-9-]*' | sort -u); do
+        grep -qE -- "B<$o([^a-z0-9-]|\$)" "$page" || {
+            echo "$p --help: $o is not in $page"
+            bad=1
+        }
+    done
+done
+# app.cfg keys: the parser's table against xl-oci.cfg(5), both ways.
+cfgpage=man/xl-oci.cfg.5.pod
+mapfile -t keys < <(sed -n '/^static const struct key_def known_keys\[\]/,/^};/s/^ *{"\([a-z_0-9]*\)", KEY_.*/\1/p' domcfg/app_cfg.c)
+[ ${#keys[@]} -ge 30 ] || { echo "read ${#keys[@]} keys from domcfg/app_cfg.c"; bad=1; }
+for k in "${keys[@]}"; do
+    grep -qE "^=item (.*, )?B<$k[=>]" "$cfgpage" || {
+        echo "app.cfg key $k (domcfg/app_cfg.c) has no =item in $cfgpage"
+        bad=1
+    }
+done
+for k in $(grep -oE '^=item (.*, )?B<[a-z_0-9]+=' "$cfgpage" | grep -oE 'B<[a-z_0-9]+=' | sed 's/^B<//; s/=$//' | sort -u); do
+    printf 'name = "probe"\n%s = 1\n' "$k" >"$root/key.cfg"
+    if "$X" --root "$root" create -N "$root/key.cfg" 2>&1 | grep -q "unknown key \"$k\""; then
+        echo "$cfgpage documents $k, which xl-oci refuses as an unknown key"
+        bad=1
+    fi
+done
+# Environment variables: what the built programs read is in a man page.
+# Test hooks, not for admins: XL_OCI_FAULT* (common/fault.h) and
+# XL_OCI_SYSFS (block-loop's sysfs root in tier 55).
+mapfile -t progs < <(ls "$(dirname "$X")"/xl-oci* "$(dirname "$X")"/hotplug/* 2>/dev/null)
+for v in $(strings "${progs[@]}" | grep -oE '^XL_OCI_[A-Z_]+$' | sort -u); do
+    case $v in XL_OCI_FAULT | XL_OCI_FAULT_* | XL_OCI_SYSFS) continue ;; esac
+    grep -q "$v" man/*.pod || {
+        echo "$v is read by a built program but named in no man page"
+        bad=1
+    }
 done
 exit $bad

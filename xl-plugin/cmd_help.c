@@ -64,7 +64,7 @@ void cmd_print_help(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci [-v] [-N] [--root DIR] COMMAND [ARGS]\n\nRun OCI container images as Xen domains.\n\nGlobal options:\n  -v          more verbose output (repeatable)\n  -N          dry run: show what would be done\n  --root DIR  state root (default $XL_OCI_ROOT or " XO_STATE_ROOT
+        "Usage: xl-oci [-v] [-N] [--root DIR] COMMAND [ARGS]\n\nRun OCI container images as Xen domains.\n\nGlobal options:\n  -v          more verbose output (repeatable)\n  -N          dry run: show what would be done (create; other commands\n              refuse it)\n  --root DIR  state root (default $XL_OCI_ROOT or " XO_STATE_ROOT
         ")\n  --version   print the version\n  -h, --help  print this help\n\nCommands:\n");
     for (int i = 0; i < cmd_table_size; i++)
         fprintf(f, "  %-16s %s\n", cmd_table[i].name, cmd_table[i].desc);

@@ -141,8 +141,10 @@ void cmd_print_usage(const struct cmd_spec *cmd, bool to_stderr)
 {
     FILE *f = to_stderr ? stderr : stdout;
     /* -N only where the command takes it (main() refuses it elsewhere). */
-    fprintf(f, "Usage: xl-oci [-v] %s[--root DIR] %s %s\n\n%s.\n",
-            cmd->can_dryrun ? "[-N] " : "", cmd->name, cmd->usage, cmd->desc);
+    /* No trailing blank after a command without operands (autostart). */
+    fprintf(f, "Usage: xl-oci [-v] %s[--root DIR] %s%s%s\n\n%s.\n",
+            cmd->can_dryrun ? "[-N] " : "", cmd->name, *cmd->usage ? " " : "",
+            cmd->usage, cmd->desc);
     if (cmd->options)
         fprintf(f, "\nOptions:\n\n%s", cmd->options);
 }

@@ -15,7 +15,7 @@ static void usage(FILE *f)
 {
     fprintf(
         f,
-        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH [--unpause] NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching with the console open\n                  (xl-oci's handshake)\n  --unpause       unpause NAME at that moment (xl-oci create -F)\n  -v              log debug messages too\n  -h, --help      this help\n");
+        "Usage: xl-oci-monitor [-v] --root DIR --xl-oci PATH [--ready-fd N] [--unpause] NAME\nWatch the container domain NAME: copy what its loader reports into\nDomainStatus, keep its console log, and run `xl-oci shutdown-action`\nwhen it shuts down.  Started by xl-oci; see xl-oci(1).\n  --root DIR      xl-oci's state root (as xl-oci --root)\n  --xl-oci PATH   the xl-oci binary to run for shutdown actions\n  --ready-fd N    write a byte to fd N once watching with the console open\n                  (xl-oci's handshake)\n  --unpause       unpause NAME at that moment (xl-oci create -F)\n  -v              log debug messages too\n  -h, --help      this help\n");
 }
 
 int main(int argc, char **argv)
