@@ -12,7 +12,9 @@
 #   - its "Usage:" line ends without a blank (helper-110: autostart's,
 #     prune's and version's ended "autostart ");
 #   - every option its --help lists under "Options:" is named (B<-x>,
-#     B<--long>) in its man entry (or, for a group, its commands').
+#     B<--long>) in its man entry (or, for a group, its commands');
+#   - when it needs only a name, a name that names nothing fails (exit
+#     1) saying "no ... NAME".
 # And `help NAME` of an unknown NAME suggests as `xl-oci NAME` does.
 # The other programs' --help options are in their own man pages; every
 # app.cfg key the parser knows (domcfg/app_cfg.c's known_keys) has an
@@ -77,6 +79,18 @@ for c in "${cmds[@]}"; do
             bad=1
         }
     done
+    # A NAME that names nothing is said as such, naming it (helper-110:
+    # `monitor NAME` named its lock file), when NAME is all it needs.
+    if [[ $usage =~ \ \<Name\>(\.\.\.)?$ ]]; then
+        # shellcheck disable=SC2086
+        out=$(timeout 3 "$X" --root "$root" $c no-such-name-here 2>&1 </dev/null)
+        rc=$?
+        # Exit 2: an option it needs comes first (update, volume create).
+        if [ $rc -ne 2 ] && { [ $rc -ne 1 ] || ! grep -qE ': no [a-z ]*"?no-such-name-here' <<<"$out"; }; then
+            echo "$c no-such-name-here: exit $rc, \"$(head -1 <<<"$out")\", not \"no ... no-such-name-here\""
+            bad=1
+        fi
+    fi
     case "$usage" in
     *'[--json]'*) ;;
     *) continue ;;
@@ -102,12 +116,17 @@ for w in strat volum; do
     fi
 done
 # The other programs: each option of their --help is in their page.
-for p in xl-oci-monitor xl-oci-placeholder xl-oci-runc; do
+for p in xl-oci-monitor xl-oci-placeholder xl-oci-runc loader/xen-tools/init; do
     page=man/$p.1.pod
+    mark='B<'
+    # The loader's init: xl-oci-loader(7), which shows its command lines
+    # verbatim (helper-110: --late-network was missing).
+    [ "$p" = loader/xen-tools/init ] && page=man/xl-oci-loader.7.pod mark='[ [C<]'
+    [ -x "$(dirname "$X")/$p" ] || continue
     # Options in its lines, not in asides "(xl-oci create -F)".
     for o in $("$(dirname "$X")/$p" --help 2>&1 | sed 's/([^)]*)//g' |
         grep -oE '(^|[ [|,])--?[a-zA-Z][a-z0-9-]*' | grep -oE -- '--?[a-zA-Z][a-z0-9-]*' | sort -u); do
-        grep -qE -- "B<$o([^a-z0-9-]|\$)" "$page" || {
+        grep -qE -- "$mark$o([^a-z0-9-]|\$)" "$page" || {
             echo "$p --help: $o is not in $page"
             bad=1
         }
@@ -118,7 +137,7 @@ cfgpage=man/xl-oci.cfg.5.pod
 mapfile -t keys < <(sed -n '/^static const struct key_def known_keys\[\]/,/^};/s/^ *{"\([a-z_0-9]*\)", KEY_.*/\1/p' domcfg/app_cfg.c)
 [ ${#keys[@]} -ge 30 ] || { echo "read ${#keys[@]} keys from domcfg/app_cfg.c"; bad=1; }
 for k in "${keys[@]}"; do
-    grep -qE "^=item (.*, )?B<$k[=>]" "$cfgpage" || {
+    grep -qE "^=item (.*, )?B<${k}[=>]" "$cfgpage" || {
         echo "app.cfg key $k (domcfg/app_cfg.c) has no =item in $cfgpage"
         bad=1
     }

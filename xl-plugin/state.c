@@ -250,6 +250,10 @@ int state_monitor_lock(const char *root, const char *name, xo_err *err)
                     name) < 0)
         return -1;
     int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    /* No state directory: no such container, said as every command says
+     * it (helper-110: `xl-oci monitor NAME` named the lock file). */
+    if (fd < 0 && errno == ENOENT && !state_domain_exists(root, name))
+        return xo_err_set(err, ENOENT, "no container domain named %s", name);
     if (fd < 0)
         return xo_err_sys(err, "cannot open %s", path);
     /* A monitor holds the lock exclusively for its whole life, a reader

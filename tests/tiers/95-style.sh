@@ -65,7 +65,7 @@ run_check tools/check-oom.sh "no hand-written out-of-memory branch"
 # not loaded by a command that touches no image or network.
 run_check tools/check-lazy-libs.sh "optional libraries opened on first use"
 # Every command: --help, a man page entry, and -j beside --json.
-run_check tools/check-cli.sh "every command has --help, a man entry and -j for --json"
+run_check tools/check-cli.sh "the command line and the man pages agree: --help, entries, options, app.cfg keys, variables, -j"
 
 shopt -s nullglob
 pods=(man/*.pod)
