@@ -234,6 +234,11 @@ int main_list(int argc, char **argv)
     return XO_EXIT_OK;
 }
 
+static const char *or_dash(const char *s)
+{
+    return s[0] ? s : "-";
+}
+
 int main_status(int argc, char **argv)
 {
     bool json = cmd_json_option(argc, argv, "status", 1);
@@ -264,16 +269,19 @@ int main_status(int argc, char **argv)
         printf("domid:      %ld\n", st.domid);
     if (st.pid > 0)
         printf("pid:        %ld\n", st.pid);
+    /* A value not set is "-", as list and inspect show it (helper-110:
+     * "error:" followed by nothing read as a cut-off line). */
     printf("uuid:       %s\nimage:      %s\ncreated:    %s\nstarted:    %s\n",
-           st.uuid, st.image, st.created, st.started);
+           or_dash(st.uuid), or_dash(st.image), or_dash(st.created),
+           or_dash(st.started));
     if (st.started_ms >= 0)
         printf("started-ms: %lld\n", st.started_ms);
-    printf("finished:   %s\n", st.finished);
+    printf("finished:   %s\n", or_dash(st.finished));
     if (st.exit_code >= 0)
         printf("exit-code:  %d\n", st.exit_code);
     if (st.oom_killed)
         printf("oom-killed: 1\n");
-    printf("error:      %s\nrestarts:   %ld\n", st.error, st.restarts);
+    printf("error:      %s\nrestarts:   %ld\n", or_dash(st.error), st.restarts);
     printf("restart-policy: %s\n",
            st.restart_policy[0] ? st.restart_policy : "no");
     if (st.last_exit_code >= 0)

@@ -109,6 +109,10 @@ check "status --json: nohyper, halted, exit code 42, no pid once it ended" bash 
 check "status shows every field: mode, no pid line once it ended; --json stop_requested" bash -c \
     '"$0" status p1 | grep -qx "mode:       nohyper" && ! "$0" status p1 | grep -q "^pid:" &&
         "$0" status --json p1 | jq -e ".stop_requested == false and has(\"restart_streak\")" >/dev/null' "$X"
+# A value not set shows "-" as list and inspect show it (helper-110:
+# "error:" and "image:" were followed by nothing).
+check "status shows - for a value not set (image of a volume made by hand, no error)" bash -c \
+    '"$0" status p1 | grep -qx "image:      -" && "$0" status p1 | grep -qx "error:      -"' "$X"
 check "list with a --root that does not exist says so on stderr (exit 0, nothing made)" bash -c \
     '"$0" --root "$1/nope" list 2>&1 >/dev/null | grep -q "the state root $1/nope does not exist" && [ ! -e "$1/nope" ]' "$X" "$T"
 # A power loss can leave files of the state directory's store empty:
