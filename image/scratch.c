@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/alloc.h"
+#include "common/bytesize.h"
 #include "common/pathfmt.h"
 #include "image/fsat.h"
 #include "image/scratch_guard.h"
@@ -38,25 +39,46 @@ static uint64_t mem_available(void)
     return kb * 1024;
 }
 
-/* The tmpfs size for `compressed` bytes of layers, 0 for "use the disk". */
-static uint64_t tmpfs_size(uint64_t compressed)
+/*
+ * The tmpfs size for `compressed` bytes of layers in *size_r, 0 for "use
+ * the disk".  $XL_OCI_SCRATCH is "disk", "tmpfs" or "tmpfs:SIZE" (SIZE as
+ * `volume create --size` reads it); anything else is an error naming it
+ * (helper-110: "tmpfs:64M" and typos were taken as "choose by size",
+ * silently).
+ */
+static int tmpfs_size(uint64_t *size_r, uint64_t compressed, xo_err *err)
 {
     const char *force = getenv("XL_OCI_SCRATCH");
-    if (force && strcmp(force, "disk") == 0)
-        return 0;
+    bool forced = false;
+    uint64_t asked = 0;
+    *size_r = 0;
+    if (force && *force) {
+        if (strcmp(force, "disk") == 0)
+            return 0;
+        forced = strcmp(force, "tmpfs") == 0;
+        if (!forced && strncmp(force, "tmpfs:", 6) == 0) {
+            xo_err perr = XO_ERR_INIT;
+            forced =
+                xo_bytesize_parse(&asked, force + 6, &perr) == 0 && asked > 0;
+            xo_err_clear(&perr);
+        }
+        if (!forced)
+            return xo_err_set(
+                err, EINVAL,
+                "XL_OCI_SCRATCH=%s: give disk, tmpfs or tmpfs:SIZE (bytes, or a number with K, M, G or T), or leave it unset",
+                force);
+    }
     if (geteuid() != 0)
         return 0;
-    uint64_t avail = mem_available() / SCRATCH_MEM_DIVISOR;
-    bool forced = force && strncmp(force, "tmpfs", 5) == 0;
-    if (forced && force[5] == ':') {
-        char *end;
-        unsigned long long n = strtoull(force + 6, &end, 10);
-        if (end != force + 6 && !*end && n > 0)
-            return n; /* a size for tests of the fallback */
+    if (asked) {
+        *size_r = asked; /* a size for tests of the fallback */
+        return 0;
     }
+    uint64_t avail = mem_available() / SCRATCH_MEM_DIVISOR;
     if (!forced && (avail == 0 || compressed > avail / SCRATCH_EXPANSION))
         return 0;
-    return avail ? 2 * avail : (uint64_t)256 << 20;
+    *size_r = avail ? 2 * avail : (uint64_t)256 << 20;
+    return 0;
 }
 
 int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
@@ -71,7 +93,13 @@ int scratch_make(struct scratch *s, const char *tmpdir, const char *tag,
         s->path = NULL;
         return -1;
     }
-    uint64_t size = tmpfs_size(compressed);
+    uint64_t size;
+    if (tmpfs_size(&size, compressed, err) < 0) {
+        rmdir(s->path);
+        free(s->path);
+        s->path = NULL;
+        return -1;
+    }
     if (size) {
         /* mode=0700 like mkdtemp's; unpack sets the root's own mode. */
         char opts[64];

@@ -19,6 +19,7 @@
 
 #include "common/abi/domain_status.h"
 #include "common/alloc.h"
+#include "common/bytesize.h"
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
@@ -246,13 +247,31 @@ out:
 size_t journal_max_bytes(void)
 {
     const char *env = getenv("XL_OCI_EVENTS_MAX");
-    char *end;
     if (!env || !*env)
         return EVENT_JOURNAL_DEFAULT_MAX;
-    unsigned long long v = strtoull(env, &end, 10);
-    if (*end || v < EVENT_JOURNAL_MIN_MAX)
+    /* The grammar of XL_OCI_LOG_MAX ("10M").  A value that is no size
+     * keeps the default, said once: it used to mean the 4 KiB minimum, so
+     * a "10M" (or a typo) kept some forty events, silently (helper-110). */
+    uint64_t v;
+    xo_err perr = XO_ERR_INIT;
+    int rc = xo_bytesize_parse(&v, env, &perr);
+    int why = perr.errnum;
+    xo_err_clear(&perr);
+    if (rc < 0 && why == ERANGE)
+        return (size_t)EVENT_JOURNAL_MAX_MAX;
+    if (rc < 0) {
+        static bool said;
+        if (!said)
+            xo_warn(
+                "XL_OCI_EVENTS_MAX=%s: not a size (bytes, or a number with K, M, G or T): the journal rotates at %d bytes",
+                env, EVENT_JOURNAL_DEFAULT_MAX);
+        said = true;
+        return EVENT_JOURNAL_DEFAULT_MAX;
+    }
+    if (v < EVENT_JOURNAL_MIN_MAX)
         return EVENT_JOURNAL_MIN_MAX;
-    return v > (1ULL << 40) ? (size_t)(1ULL << 40) : (size_t)v;
+    return v > EVENT_JOURNAL_MAX_MAX ? (size_t)EVENT_JOURNAL_MAX_MAX
+                                     : (size_t)v;
 }
 
 /* Opens `path` for appending, made 0600 when missing. */

@@ -68,8 +68,10 @@ int journal_parse_time(const char *text, long long now_ms, long long *ms_r,
  * -1. */
 int journal_parse_rfc3339(const char *text, long long *ms_r);
 
-/* The rotation size: $XL_OCI_EVENTS_MAX bytes if set (not below
- * EVENT_JOURNAL_MIN_MAX), else EVENT_JOURNAL_DEFAULT_MAX. */
+/* The rotation size: $XL_OCI_EVENTS_MAX if set (bytes, or a number with
+ * K, M, G or T; not below EVENT_JOURNAL_MIN_MAX nor above
+ * EVENT_JOURNAL_MAX_MAX), else, or when it is no size (warned once),
+ * EVENT_JOURNAL_DEFAULT_MAX. */
 size_t journal_max_bytes(void);
 
 /*

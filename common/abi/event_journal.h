@@ -44,6 +44,8 @@
  * it, not below EVENT_JOURNAL_MIN_MAX): about 10,000 events per file. */
 #define EVENT_JOURNAL_DEFAULT_MAX (1024 * 1024)
 #define EVENT_JOURNAL_MIN_MAX 4096
+/* And not above 1 TiB. */
+#define EVENT_JOURNAL_MAX_MAX (1ULL << 40)
 /* Bytes of "error" and "detail" kept, NUL excluded (longer text is cut
  * at a character boundary). */
 #define EVENT_TEXT_MAX 1024

@@ -258,6 +258,15 @@ check "... and leaves nothing under tmp/" \
     sh -c "[ -z \"\$(ls -A '$W/smallfs/root/tmp')\" ] && ! grep -q '$W/smallfs/root/tmp' /proc/mounts"
 umount -l "$W/smallfs"
 
+# XL_OCI_SCRATCH takes the size grammar, and a value it does not know is
+# an error naming it (helper-110: "tmpfs:64K" and typos were taken as
+# "choose by size", silently).
+check "XL_OCI_SCRATCH=tmpfs:64K: a 64 KiB tmpfs, too small: redone on disk, said" \
+    sh -c "env XL_OCI_SCRATCH=tmpfs:64K '$top/$XO' --root '$W/scr64k' pull 'oci:$L:small' 2>&1 >/dev/null | grep -q 'scratch tmpfs failed'"
+refuse "XL_OCI_SCRATCH that is neither disk, tmpfs nor tmpfs:SIZE: an error naming it" \
+    "XL_OCI_SCRATCH=tmpf: give disk, tmpfs or tmpfs:SIZE" \
+    env XL_OCI_SCRATCH=tmpf "$top/$XO" --root "$W/scrbad" pull -q "oci:$L:small"
+
 # --- refused inputs --------------------------------------------------------
 # A copy of the layout with one layer byte flipped.
 bad=$W/bad

@@ -333,6 +333,33 @@ static void append(int i)
         fail_msg("append: %s", xo_err_msg(&err));
 }
 
+/* $XL_OCI_EVENTS_MAX: XL_OCI_LOG_MAX's grammar; no size keeps the
+ * default (helper-110: "10M" and typos meant the 4 KiB minimum). */
+static size_t events_max_of(const char *value)
+{
+    setenv("XL_OCI_EVENTS_MAX", value, 1);
+    size_t v = journal_max_bytes();
+    unsetenv("XL_OCI_EVENTS_MAX");
+    return v;
+}
+
+static void test_max_bytes(void **state)
+{
+    (void)state;
+    unsetenv("XL_OCI_EVENTS_MAX");
+    assert_int_equal(journal_max_bytes(), EVENT_JOURNAL_DEFAULT_MAX);
+    assert_int_equal(events_max_of(""), EVENT_JOURNAL_DEFAULT_MAX);
+    assert_int_equal(events_max_of("65536"), 65536);
+    assert_int_equal(events_max_of("10M"), 10 << 20);
+    assert_int_equal(events_max_of("64k"), 64 << 10);
+    assert_int_equal(events_max_of("100"), EVENT_JOURNAL_MIN_MAX);
+    assert_int_equal(events_max_of("abc"), EVENT_JOURNAL_DEFAULT_MAX);
+    assert_int_equal(events_max_of("1.5M"), EVENT_JOURNAL_DEFAULT_MAX);
+    assert_true(events_max_of("2T") == EVENT_JOURNAL_MAX_MAX);
+    assert_true(events_max_of("99999999999999999999999") ==
+                EVENT_JOURNAL_MAX_MAX);
+}
+
 static void test_rotation(void **state)
 {
     (void)state;
@@ -517,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_record_bounds),
         cmocka_unit_test(test_decode_refuses),
         cmocka_unit_test(test_times),
+        cmocka_unit_test(test_max_bytes),
         cmocka_unit_test_setup_teardown(test_rotation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reader_skips, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_state, setup, teardown),
