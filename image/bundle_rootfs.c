@@ -233,8 +233,11 @@ static int build_volume(const char *root, const struct bundle_source *s,
                    "building %s from %s (%s)", IMAGE_VOLUME_ROOTFS, s->rootfs,
                    bundle_source_kind_name(s->kind));
     struct erofs_params ep;
-    /* After every file of the tree: nothing clamped. */
-    volume_erofs_params(&ep, &s->key, (int64_t)time(NULL) + 1);
+    volume_erofs_params(&ep, &s->key, 0);
+    /* No clamp: the tree's newest time is unknown without a walk, and a
+     * build time of "now" clamped files dated later (an image may hold
+     * them: a pull keeps them) to the build's own time. */
+    ep.epoch = EROFS_EPOCH_NONE;
     if (erofs_build(image, tree, &ep, err) < 0 ||
         volume_copy_etc(tree, b.vol, err) < 0 ||
         write_record(b.vol, s, err) < 0)

@@ -28,29 +28,31 @@
 
 extern char **environ;
 
-/* environ without any SOURCE_DATE_EPOCH, plus ours; owned (free the
- * array and its last string). */
+/* environ without any SOURCE_DATE_EPOCH, plus ours unless `epoch` is
+ * EROFS_EPOCH_NONE; owned (free the array and, after the borrowed ones,
+ * ours: free_env). */
 static char **build_env(long long epoch)
 {
     size_t n = 0;
     while (environ[n])
         n++;
     char **env = xo_xcalloc(n + 2, sizeof(*env));
-    char *ours = xo_xasprintf("SOURCE_DATE_EPOCH=%lld", epoch);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (strncmp(environ[i], "SOURCE_DATE_EPOCH=", 18) != 0)
             env[k++] = environ[i];
-    env[k] = ours;
+    if (epoch != EROFS_EPOCH_NONE)
+        env[k] = xo_xasprintf("SOURCE_DATE_EPOCH=%lld", epoch);
     return env;
 }
 
-static void free_env(char **env)
+static void free_env(char **env, long long epoch)
 {
     size_t k = 0;
-    while (env[k + 1])
+    while (env[k])
         k++;
-    free(env[k]);
+    if (epoch != EROFS_EPOCH_NONE)
+        free(env[k - 1]);
     free(env);
 }
 
@@ -66,7 +68,7 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
         prog = EROFS_MKFS;
     j->prog = prog;
     j->image = image;
-    if (p->epoch < 0)
+    if (p->epoch < 0 && p->epoch != EROFS_EPOCH_NONE)
         return xo_err_set(err, EINVAL, "mkfs.erofs: negative build time %lld",
                           p->epoch);
     char *const argv[] = {(char *)prog,
@@ -83,7 +85,7 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
     char diag_path[] = "/tmp/xl-oci-mkfs.XXXXXX";
     int diag = mkostemp(diag_path, O_CLOEXEC);
     if (diag < 0) {
-        free_env(env);
+        free_env(env, p->epoch);
         return xo_err_sys(err, "mkfs.erofs: cannot create a diagnostics file");
     }
     unlink(diag_path);
@@ -96,7 +98,7 @@ int erofs_start(struct erofs_job *j, const char *image, const char *dir,
     pid_t pid;
     int r = posix_spawnp(&pid, prog, &fa, NULL, argv, env);
     posix_spawn_file_actions_destroy(&fa);
-    free_env(env);
+    free_env(env, p->epoch);
     if (r != 0) {
         close(diag);
         errno = r;

@@ -37,11 +37,15 @@
  * superblock.  `uuid` is given as -U; `epoch` (seconds, >= 0) as
  * SOURCE_DATE_EPOCH, which erofs-utils 1.5 takes as the build time and
  * as a clamp: files newer than it get it as their mtime (older ones keep
- * theirs, in extended inodes).
+ * theirs, in extended inodes).  EROFS_EPOCH_NONE gives mkfs.erofs no
+ * SOURCE_DATE_EPOCH at all: the build time is the current time and no
+ * file's mtime is clamped, for a tree whose newest time is not known
+ * (a bundle's rootfs may hold files dated in the future).
  */
+#define EROFS_EPOCH_NONE (-1LL)
 struct erofs_params {
     char uuid[EROFS_UUID_BUF];
-    long long epoch;
+    long long epoch; /* or EROFS_EPOCH_NONE */
     /* The tree holds no extended attributes (the unpack set none): -x-1
      * spares mkfs.erofs a listxattr per file, ~7 % of its build of the
      * web image, for the same image byte for byte. */

@@ -7,7 +7,8 @@
 # counted by a wrapper given as XL_OCI_MKFS_EROFS), a new snapshot at a
 # reused path, a non-empty upper, concurrent and killed builds, prune and
 # release.  Every image is mounted and compared with its source tree
-# (tests/image/treedump.c, treecmp.sh).  Needs root (mount).
+# (tests/image/treedump.c, treecmp.sh), file times dated after the build
+# included.  Needs root (mount).
 set -u
 top=$(pwd)
 fails=0
@@ -79,6 +80,8 @@ mklayer() {
     echo data > "$l/var/lib/app/state"; chown 33:33 "$l/var/lib/app/state"
     setfattr -n user.tag -v "$tag" "$l/etc/version" 2>/dev/null
     touch -d '2020-01-02 03:04:05' "$l/etc/version"
+    # Dated after the build: kept as it is (a pull keeps it too).
+    echo later > "$l/etc/future" && touch -d '2100-01-02 03:04:05' "$l/etc/future"
 }
 
 # 1. A plain directory: built each time, never cached.
