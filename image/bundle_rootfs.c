@@ -21,6 +21,7 @@
 #include "common/fileio.h"
 #include "common/json.h"
 #include "common/json_build.h"
+#include "image/bundle_ghosts.h"
 #include "image/erofs.h"
 #include "image/fsat.h"
 #include "image/image.h"
@@ -126,12 +127,16 @@ static int append_layer(char **opts, const char *path, xo_err *err)
 
 /*
  * A read-only overlay of the source with a layer on top holding the mount
- * points it lacks, whose root carries the source root's mode, owner and
+ * points it lacks and the directories that list ghost whiteouts
+ * (bundle_ghosts.h), whose root carries the source root's mode, owner and
  * times (overlay shows the top layer's root).  A cached overlay's lowers
- * are stacked directly, so the image is exactly what the key names.
+ * are stacked directly, so the image is exactly what the key names; an
+ * overlay with files in its upper too, upper first, when it has ghosts
+ * (an overlay of the rootfs mount would list them again).
  */
 static int mount_staging(struct build *b, const struct bundle_source *s,
-                         unsigned missing, xo_err *err)
+                         unsigned missing, const struct bundle_ghosts *ghosts,
+                         xo_err *err)
 {
     if (make_tmp(&b->extra, b->tmp, "bextra", &s->key, err) < 0 ||
         make_tmp(&b->mnt, b->tmp, "bmnt", &s->key, err) < 0)
@@ -147,6 +152,8 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
             return xo_err_sys(err, "cannot create a mount point in %s",
                               b->extra);
     }
+    if (ghosts->n && bundle_ghosts_layer(ghosts, s->rootfs, b->extra, err) < 0)
+        return -1;
     struct timespec t[2] = {st.st_atim, st.st_mtim};
     if (chown(b->extra, st.st_uid, st.st_gid) < 0 ||
         chmod(b->extra, st.st_mode & 07777) < 0 ||
@@ -157,11 +164,15 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
      * the rootfs mount itself, the same tree (its upper is empty). */
     char *layers = NULL, *opts = NULL;
     int rc = 0;
-    for (int whole = s->kind != BUNDLE_SOURCE_OVERLAY; rc == 0 && whole < 2;
-         whole++) {
+    bool upper =
+        s->kind == BUNDLE_SOURCE_OVERLAY_UPPER && ghosts->n && s->upper;
+    for (int whole = s->kind != BUNDLE_SOURCE_OVERLAY && !upper;
+         rc == 0 && whole < 2; whole++) {
         free(layers);
         layers = xo_xstrdup("");
         rc = append_layer(&layers, b->extra, err);
+        if (!whole && upper && rc == 0)
+            rc = append_layer(&layers, s->upper, err);
         for (size_t i = 0; !whole && rc == 0 && i < s->n_lowers; i++)
             rc = append_layer(&layers, s->lowers[i], err);
         if (whole && rc == 0)
@@ -217,14 +228,19 @@ static int build_volume(const char *root, const struct bundle_source *s,
     int rc = -1;
     unsigned missing = 0;
     char *image = NULL;
+    struct bundle_ghosts ghosts = {NULL, 0};
     b.tmp = xo_path_join(root, "tmp");
     if (xo_mkdir_p(b.tmp, 0755, err) < 0 ||
         make_tmp(&b.vol, b.tmp, "bvol", &s->key, err) < 0 ||
         missing_mountpoints(s->rootfs, &missing, err) < 0)
         goto out;
+    /* Only an overlay lists whiteouts (a plain directory has none). */
+    if (s->kind != BUNDLE_SOURCE_DIRECTORY &&
+        bundle_ghosts_find(&ghosts, s->rootfs, err) < 0)
+        goto out;
     const char *tree = s->rootfs;
-    if (missing) {
-        if (mount_staging(&b, s, missing, err) < 0)
+    if (missing || ghosts.n) {
+        if (mount_staging(&b, s, missing, &ghosts, err) < 0)
             goto out;
         tree = b.mnt;
     }
@@ -254,6 +270,7 @@ static int build_volume(const char *root, const struct bundle_source *s,
     rc = 0;
 out:
     free(image);
+    bundle_ghosts_dispose(&ghosts);
     build_cleanup(&b);
     return rc;
 }

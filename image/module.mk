@@ -35,7 +35,8 @@ LIB_SRCS += image/volstore.c image/volstore_parse.c image/volstore_record.c \
 	image/volstore_run.c image/volstore_data.c image/volstore_create.c \
 	image/volstore_transfer.c image/volstore_use.c image/volstore_reader.c
 UNIT_TESTS += tests/unit/test-volstore.c
-LIB_SRCS += image/mountinfo.c image/bundle_source.c image/bundle_rootfs.c
+LIB_SRCS += image/mountinfo.c image/bundle_source.c image/bundle_rootfs.c \
+            image/bundle_ghosts.c
 UNIT_TESTS += tests/unit/test-image-mountinfo.c tests/unit/test-image-bundle-source.c
 XLOCI_CMD_SRCS += xl-plugin/cmd_image.c
 
