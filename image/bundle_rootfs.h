@@ -6,7 +6,9 @@
  * The volume lives where pulled ones do, <root>/volumes/sha256/<key>
  * (image.h), named by the key of bundle_source.h, and holds:
  *   rootfs.erofs        mkfs.erofs of the rootfs (with /proc, /sys and
- *                       /dev added when the tree lacks them)
+ *                       /dev added when the tree lacks them, without the
+ *                       whiteouts overlayfs lists but cannot find:
+ *                       bundle_ghosts.h)
  *   passwd, group       copies of its /etc files (domcfg resolves the
  *                       user against them)
  *   image-config.json   {"architecture": "amd64", "os": "linux",

@@ -37,6 +37,7 @@
 #
 #   -k DIR   keep each differing image's dumps and differences in DIR/NAME
 #   -q       print only differing images and the summary
+#   -v       print the allowed differences too ("allowed: ...")
 #
 # containerd runs on a private socket, root and state in $W, never with
 # CNI or a network (no task is started).  Needs root (mount), containerd,
@@ -58,11 +59,12 @@ done
 [ "$(id -u)" = 0 ] || { echo "bundle-vs-pull: needs root" >&2; exit 2; }
 umask 022
 
-keep='' quiet=''
+keep='' quiet='' verbose=''
 while [ $# -gt 0 ]; do
     case $1 in
     -k) keep=$2; shift 2 ;;
     -q) quiet=1; shift ;;
+    -v) verbose=1; shift ;;
     *) break ;;
     esac
 done
@@ -216,6 +218,7 @@ PY
     allowed "$W/pull" "$W/bundle" "$W/norm/hardlinked" <"$W/all" >"$W/kept"
     nall=$(wc -l <"$W/all") nkept=$(wc -l <"$W/kept")
     [ "$nall" -gt "$nkept" ] && status="$status; $((nall - nkept)) differences allowed"
+    [ -n "$verbose" ] && grep -vxFf "$W/kept" "$W/all" | sed 's/^/allowed: /' >>"$W/allowed"
     cat "$W/kept"
     # The bundle volume holds what containerd mounted (the mount points
     # it adds aside): a difference here is the bundle build's.
@@ -255,6 +258,7 @@ for img in "${images[@]}"; do
         ;;
     *) echo "$img: not LAYOUT:TAG or random:SEED"; bad=$((bad + 1)); continue ;;
     esac
+    rm -f "$W/allowed"
     compare "$name" "$layout" "$tag" >"$W/diff"
     if [ -s "$W/diff" ]; then
         bad=$((bad + 1))
@@ -268,6 +272,7 @@ for img in "${images[@]}"; do
     elif [ -z "$quiet" ]; then
         echo "$img: OK ($status)"
     fi
+    [ -s "$W/allowed" ] && sed 's/^/    /' "$W/allowed" | head -40
     [ "${img%%:*}" = random ] && rm -rf "$layout"
 done
 el=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
