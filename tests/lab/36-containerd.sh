@@ -75,6 +75,38 @@ out=$("${RUN[@]}" --rm --read-only --mount "type=tmpfs,src=tmpfs,dst=/scratch,op
 [ "$out" = "root-ro|scratch-rw|tro|" ] && lab_ok read-only-root "$out" ||
     { lab_fail read-only-root "got '$out' $(head -c 300 "$LAB_WORK/tro.err")"; diag; }
 
+# The bundle's masked and read-only paths (boot spec v12): ctr's default
+# spec makes /proc/sys and /sys read-only in the domain; with --privileged
+# (containerd's WithPrivileged: no lists, a read-write sysfs) neither is,
+# as under runc, and it is the spec that says so, not the bounding set.
+maskrun() { # ID [ctr run flags...]: "proc-sys-ro|sysfs-ro|" or -rw
+    local id=$1
+    shift
+    "${RUN[@]}" --rm "$@" "$IMG" "$id" /bin/sh -c \
+        '(echo x >/proc/sys/kernel/domainname) 2>/dev/null && echo proc-sys-rw || echo proc-sys-ro
+         (: >/sys/xl-oci-lab) 2>&1 | grep -q "Read-only" && echo sysfs-ro || echo sysfs-rw' \
+        2>"$LAB_WORK/$id.err" | tr '\n' '|'
+}
+out=$(maskrun tmask)
+[ "$out" = "proc-sys-ro|sysfs-ro|" ] && lab_ok masked-paths-default-spec "$out" ||
+    { lab_fail masked-paths-default-spec "got '$out' $(head -c 300 "$LAB_WORK/tmask.err")"; diag; }
+out=$(maskrun tpriv --privileged)
+[ "$out" = "proc-sys-rw|sysfs-rw|" ] && lab_ok masked-paths-privileged-spec "$out" ||
+    { lab_fail masked-paths-privileged-spec "got '$out' $(head -c 300 "$LAB_WORK/tpriv.err")"; diag; }
+# Every capability added, the default spec's lists kept (docker run
+# --cap-add ALL): masked still; the loader once took every capability for
+# privileged and ran it unmasked.
+allcaps=()
+for c in CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP \
+    LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER \
+    SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE \
+    SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP \
+    MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF \
+    CHECKPOINT_RESTORE; do allcaps+=(--cap-add "CAP_$c"); done
+out=$(maskrun tcapall "${allcaps[@]}")
+[ "$out" = "proc-sys-ro|sysfs-ro|" ] && lab_ok masked-paths-every-capability "$out" ||
+    { lab_fail masked-paths-every-capability "got '$out' $(head -c 300 "$LAB_WORK/tcapall.err")"; diag; }
+
 # --- the spec's mounts: binds copied into the domain, a tmpfs ---------------
 # A file bound read-only, a directory (a symlink in it) read-write, a tmpfs
 # with a size; writes stay in the domain (a copy: docs/decisions.md); a
