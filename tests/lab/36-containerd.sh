@@ -195,8 +195,10 @@ rc=$?
 C container rm tn >/dev/null 2>&1
 
 # --- a long-running task: ps, kill, delete -----------------------------------
-lab_check run-detached "${RUN[@]}" -d "$IMG" t2 \
-    /bin/sh -c 'trap "echo got-TERM; exit 7" TERM; echo up; while :; do sleep 1; done'
+# With ctr's --env (a value with a space) and --cwd (made): what runc
+# gives, the first line says (ctr-diff.py compares these without Xen).
+lab_check run-detached "${RUN[@]}" -d --env A=1 --env "B=x y" --cwd /tmp/new "$IMG" t2 \
+    /bin/sh -c 'trap "echo got-TERM; exit 7" TERM; echo "up $A|$B|$(pwd)"; while :; do sleep 1; done'
 for ((i = 0; i < 300; i++)); do C task ls | grep -q '^t2 .*RUNNING' && break; sleep 0.2; done
 lab_check task-running bash -c "ctr -a '$CD/c.sock' -n $NS task ls | grep -q '^t2 .*RUNNING'"
 dom=$(xl list | awk '$1 == "t2" { print $2 }')
@@ -204,6 +206,20 @@ dom=$(xl list | awk '$1 == "t2" { print $2 }')
 lab_check task-ps bash -c \
     "ctr -a '$CD/c.sock' -n $NS task ps t2 | awk 'NR > 1 { n++ } END { exit !(n >= 1) }'"
 wait_log t2 "^up" 120 || lab_fail t2-runs "$(xl-oci logs t2 2>&1 | tail -n 3)"
+up=$(xl-oci logs t2 2>/dev/null | grep -m1 '^up ' | tr -d '\r')
+[ "$up" = "up 1|x y|/tmp/new" ] && lab_ok run-env-and-cwd "$up" || lab_fail run-env-and-cwd "'$up'"
+# ctr task exec with --user and --cwd, through the shim's process.json.
+out=$(C task exec --exec-id e1 --user 1000:1000 --cwd /tmp t2 /bin/sh -c 'echo "$(id -u):$(id -g):$(pwd)"' 2>&1 | tr -d '\r')
+[ "$out" = "1000:1000:/tmp" ] && lab_ok task-exec-user-and-cwd "$out" || lab_fail task-exec-user-and-cwd "'$out'"
+# ctr task pause and resume: the domain pauses, the task list says so.
+C task pause t2 >/dev/null 2>&1
+paused=$(C task ls | awk '$1 == "t2" { print $3 }')
+dpaused=$(xl list t2 2>/dev/null | awk 'NR == 2 { print $5 }')
+C task resume t2 >/dev/null 2>&1
+resumed=$(C task ls | awk '$1 == "t2" { print $3 }')
+[ "$paused" = PAUSED ] && [[ "$dpaused" == *p* ]] && [ "$resumed" = RUNNING ] &&
+    lab_ok task-pause-resume "$paused (xl: $dpaused), then $resumed" ||
+    lab_fail task-pause-resume "'$paused' (xl: '$dpaused'), then '$resumed'"
 lab_check task-kill C task kill t2
 for ((i = 0; i < 300; i++)); do C task ls | grep -q '^t2 .*STOPPED' && break; sleep 0.2; done
 C task delete t2 >"$LAB_WORK/t2.del" 2>&1
