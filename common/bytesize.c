@@ -36,3 +36,19 @@ int xo_bytesize_parse(uint64_t *bytes_r, const char *s, xo_err *err)
     *bytes_r = v << shift;
     return 0;
 }
+
+int xo_bytesize_bounded(uint64_t *bytes_r, const char *s, uint64_t min,
+                        uint64_t max)
+{
+    uint64_t v = 0;
+    xo_err err = XO_ERR_INIT;
+    int rc = xo_bytesize_parse(&v, s, &err);
+    int why = err.errnum;
+    xo_err_clear(&err);
+    if (rc < 0 && why != ERANGE) {
+        errno = EINVAL;
+        return -1;
+    }
+    *bytes_r = rc < 0 || v > max ? max : v < min ? min : v;
+    return 0;
+}

@@ -19,4 +19,14 @@
  */
 int xo_bytesize_parse(uint64_t *bytes_r, const char *s, xo_err *err);
 
+/*
+ * A size limit from the environment's text `s`: parsed as above and held
+ * within [min, max] (a value past `max`, 64-bit overflow included, is
+ * `max`).  0 with *bytes_r set, or -1 (EINVAL) when `s` is no size: what
+ * then happens is the caller's (XL_OCI_LOG_MAX refuses, XL_OCI_EVENTS_MAX
+ * warns and keeps its default).
+ */
+int xo_bytesize_bounded(uint64_t *bytes_r, const char *s, uint64_t min,
+                        uint64_t max);
+
 #endif

@@ -22,22 +22,15 @@ int console_log_max(size_t *max_r, xo_err *err)
     *max_r = CONSOLE_LOG_DEFAULT_MAX;
     if (!env || !*env)
         return 0;
-    uint64_t v;
-    xo_err perr = XO_ERR_INIT;
-    int rc = xo_bytesize_parse(&v, env, &perr);
-    int why = perr.errnum;
-    xo_err_clear(&perr);
     /* Past 1 TiB, 64-bit overflow included, is 1 TiB. */
-    if (rc < 0 && why == ERANGE)
-        v = CONSOLE_LOG_MAX_MAX;
-    else if (rc < 0)
+    uint64_t v;
+    if (xo_bytesize_bounded(&v, env, CONSOLE_LOG_MIN_MAX, CONSOLE_LOG_MAX_MAX) <
+        0)
         return xo_err_set(
             err, EINVAL,
             "XL_OCI_LOG_MAX=%s: not a size (bytes, or a number with K, M, G or T)",
             env);
-    if (v > CONSOLE_LOG_MAX_MAX)
-        v = CONSOLE_LOG_MAX_MAX;
-    *max_r = v < CONSOLE_LOG_MIN_MAX ? CONSOLE_LOG_MIN_MAX : (size_t)v;
+    *max_r = (size_t)v;
     return 0;
 }
 

@@ -253,13 +253,8 @@ size_t journal_max_bytes(void)
      * keeps the default, said once: it used to mean the 4 KiB minimum, so
      * a "10M" (or a typo) kept some forty events, silently (helper-110). */
     uint64_t v;
-    xo_err perr = XO_ERR_INIT;
-    int rc = xo_bytesize_parse(&v, env, &perr);
-    int why = perr.errnum;
-    xo_err_clear(&perr);
-    if (rc < 0 && why == ERANGE)
-        return (size_t)EVENT_JOURNAL_MAX_MAX;
-    if (rc < 0) {
+    if (xo_bytesize_bounded(&v, env, EVENT_JOURNAL_MIN_MAX,
+                            EVENT_JOURNAL_MAX_MAX) < 0) {
         static bool said;
         if (!said)
             xo_warn(
@@ -268,10 +263,7 @@ size_t journal_max_bytes(void)
         said = true;
         return EVENT_JOURNAL_DEFAULT_MAX;
     }
-    if (v < EVENT_JOURNAL_MIN_MAX)
-        return EVENT_JOURNAL_MIN_MAX;
-    return v > EVENT_JOURNAL_MAX_MAX ? (size_t)EVENT_JOURNAL_MAX_MAX
-                                     : (size_t)v;
+    return (size_t)v;
 }
 
 /* Opens `path` for appending, made 0600 when missing. */
