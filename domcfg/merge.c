@@ -27,14 +27,14 @@
 #include <string.h>
 
 #include "app_cfg.h"
+#include "common/abi/exec_path.h"
 #include "common/alloc.h"
 #include "common/json.h"
 #include "env_merge.h"
 #include "metadata.h"
 #include "signals.h"
 
-#define DEFAULT_PATH                                                           \
-    "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH "PATH=" XO_EXEC_DEFAULT_PATH
 
 static size_t strv_len(char *const *v)
 {

@@ -24,12 +24,12 @@ LIB_SRCS += xl-plugin/guest_report.c xl-plugin/state.c xl-plugin/state_run.c \
 	xl-plugin/monitor_log_follow.c xl-plugin/runc_binds_inline.c \
 	xl-plugin/share_views.c xl-plugin/runc_hooks.c xl-plugin/runc_state.c \
 	xl-plugin/runc_pod.c xl-plugin/runc_pod_member.c xl-plugin/runc_domcfg.c xl-plugin/nohyper_exec_code.c xl-plugin/nohyper_exec_process.c xl-plugin/console_log.c \
-	xl-plugin/qdisk_share.c xl-plugin/placeholder_pod_disk.c
+	xl-plugin/qdisk_share.c xl-plugin/placeholder_pod_disk.c xl-plugin/runc_entrypoint.c
 UNIT_TESTS += tests/unit/test-runc-binds-inline.c tests/unit/test-share-views.c \
 	tests/unit/test-runc-hooks.c tests/unit/test-runc-pod.c tests/unit/test-runc-pod-member.c tests/unit/test-runc-domcfg.c \
 	tests/unit/test-nohyper-exec-code.c tests/unit/test-console-log.c \
 	tests/unit/test-qdisk-share.c tests/unit/test-placeholder-pod-disk.c \
-	tests/unit/test-runc-signal.c
+	tests/unit/test-runc-signal.c tests/unit/test-runc-entrypoint.c
 UNIT_TESTS += tests/unit/test-guest-report.c tests/unit/test-guest-report-order.c tests/unit/test-monitor-pause.c tests/unit/test-monitor-spawn.c \
 	tests/unit/test-metadata.c tests/unit/test-journal.c tests/unit/test-status-wait.c \
 	tests/unit/test-restart-order.c \

@@ -48,6 +48,7 @@
 #include "runc.h"
 #include "runc_console.h"
 #include "runc_domcfg.h"
+#include "runc_entrypoint.h"
 #include "runc_hooks.h"
 #include "runc_pod.h"
 #include "runc_pod_member.h"
@@ -378,6 +379,19 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
         rc = create_sandbox(g, &a, &s, &rs, spec_path, err);
         goto out;
     }
+    /* runc maps the container's ids onto the host's (--uidmap, Docker's
+     * userns-remap); a domain's kernel has no user namespaces, and the
+     * remapped rootfs would show its owners as 100000 and up to an
+     * entrypoint running as 0: refused, not run with the wrong owners. */
+    if (runtime_spec_namespace(&rs, "user")) {
+        xo_err_set(err, ENOTSUP,
+                   "%s: linux.namespaces: a user namespace (uidMappings, "
+                   "gidMappings) is not available in a Xen domain, whose "
+                   "kernel has none; the domain is the container's boundary: "
+                   "run it without one (no --uidmap, no userns-remap)",
+                   spec_path);
+        goto out;
+    }
     s.sandbox = s.pod_domain = rs.container_type == RUNTIME_CONTAINER_SANDBOX;
     if ((member = runc_pod_member_sandbox(g, &rs, &sb, err)) < 0)
         goto out;
@@ -401,7 +415,9 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
             xo_path_fmt(s.netns, sizeof(s.netns), err, "%s", netns->path) < 0)
             goto out;
     }
-    if (bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
+    /* What runc's create refuses (its init's lookup), before any work. */
+    if (runc_entrypoint_check(&rs, rootfs, spec_path, err) < 0 ||
+        bundle_rootfs_volume(&vol, cmd_state_root(), rootfs, NULL, err) < 0)
         goto out;
     xo_stamp("create", "root volume of the bundle's rootfs ready");
     status_now(s.created, sizeof(s.created));

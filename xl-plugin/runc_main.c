@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/abi/exec_path.h"
 #include "common/alloc.h"
 #include "common/json_build.h"
 #include "common/log.h"
@@ -118,7 +119,7 @@ static int find_program(const char *prog, char path[PATH_MAX])
         return xo_path_fmt(path, PATH_MAX, NULL, "%s", prog) < 0 ? -1 : 0;
     const char *p = getenv("PATH");
     if (!p || !*p)
-        p = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        p = XO_EXEC_DEFAULT_PATH;
     for (;;) {
         size_t n = strcspn(p, ":");
         struct stat st;

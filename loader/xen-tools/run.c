@@ -1,6 +1,7 @@
 /* run.c: the entrypoint's life as a child of PID 1 (see run.h). */
 #include "run.h"
 #include "common/abi/exec_channel.h"
+#include "common/abi/exec_path.h"
 #include "maskpaths.h"
 #include "stdio_relay.h"
 
@@ -28,9 +29,6 @@
 #include "common/fileio.h"
 #include "privileges.h"
 #include "report.h"
-
-#define DEFAULT_PATH                                                           \
-    "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* What a child that failed before or at exec tells its parent. */
 struct child_error {
@@ -84,7 +82,7 @@ void run_exec_path(const char *file, char *const *argv, char *const *env)
     }
     const char *path = env_get(env, "PATH");
     if (!path)
-        path = DEFAULT_PATH;
+        path = XO_EXEC_DEFAULT_PATH;
     int saved = ENOENT;
     char buf[BS_MAX_STR * 2];
     while (*path) {

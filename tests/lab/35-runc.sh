@@ -629,6 +629,29 @@ err=$(xl-oci status --json psx 2>/dev/null | grep -o 'sysctl net.ipv4.no_such_kn
     lab_fail unknown-sysctl-fails-naming-it "exited '$(exited "$LAB_WORK/psx.report")': $(xl-oci status psx 2>&1 | grep -i error) $(tail -c 200 "$LAB_WORK/psx.out")"
 R delete --force psx >/dev/null 2>&1
 
+# --- what runc's create refuses before any domain ----------------------------
+# An entrypoint the rootfs has not (runc's init looks it up before create
+# returns) and a user namespace (the domain's kernel has none): create
+# fails naming the spec's key, and leaves no domain, state or placeholder.
+EP=/no/such/program mkbundle bnx args exit 0 || lab_fail setup "bundle bnx"
+rc=0
+R create --bundle "$LAB_WORK/bnx" --pid-file "$LAB_WORK/pnx.pid" pnx >/dev/null 2>&1 || rc=$?
+err=$(last_error)
+[ $rc != 0 ] && [[ "$err" == *'exec: \"/no/such/program\": stat /no/such/program: no such file'* ]] &&
+    ! xl domid pnx >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/pnx" ] &&
+    lab_ok missing-entrypoint-fails-create-leaving-nothing "rc $rc" ||
+    lab_fail missing-entrypoint-fails-create-leaving-nothing "rc $rc: $err $(ls "$LAB_WORK/runc/pnx" 2>&1)"
+mkbundle bun args exit 0 || lab_fail setup "bundle bun"
+spec_add bun '"namespaces": [' '{ "type": "user" },'
+spec_add bun '"linux": {' '"uidMappings": [{ "containerID": 0, "hostID": 100000, "size": 65536 }], "gidMappings": [{ "containerID": 0, "hostID": 100000, "size": 65536 }],'
+rc=0
+R create --bundle "$LAB_WORK/bun" --pid-file "$LAB_WORK/pun.pid" pun >/dev/null 2>&1 || rc=$?
+err=$(last_error)
+[ $rc != 0 ] && [[ "$err" == *'a user namespace (uidMappings, gidMappings) is not available in a Xen domain'* ]] &&
+    ! xl domid pun >/dev/null 2>&1 && [ ! -e "$LAB_WORK/runc/pun" ] &&
+    lab_ok user-namespace-refused-at-create "rc $rc" ||
+    lab_fail user-namespace-refused-at-create "rc $rc: $err"
+
 # --- the bundle's masked and read-only paths (boot spec v12) ---------------
 # Applied in the domain exactly as the bundle lists them, not as the
 # bounding set suggests (docs/boot-spec.md "Masked paths"): here one

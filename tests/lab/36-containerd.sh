@@ -187,7 +187,7 @@ left=$(find /run/containerd "$CD" -name binds.ext4 2>/dev/null)
 [ -z "$left" ] && lab_ok spec-mounts-copy-removed ||
     lab_fail spec-mounts-copy-removed "$left"
 "${RUN[@]}" --rm --mount "type=nfs,src=srv:/x,dst=/mnt,options=ro" \
-    "$IMG" tn /bin/true >/dev/null 2>"$LAB_WORK/tn.err"
+    "$IMG" tn /bin/sh -c true >/dev/null 2>"$LAB_WORK/tn.err"
 rc=$?
 [ $rc != 0 ] && grep -q 'type \\*"nfs\\*" at /mnt cannot be mounted in a domain' "$LAB_WORK/tn.err" &&
     lab_ok spec-mount-type-refused "rc $rc" ||
@@ -227,6 +227,89 @@ grep -q 'exit code 7' "$LAB_WORK/t2.del" && lab_ok sigterm-reaches-entrypoint-ex
     { lab_fail sigterm-reaches-entrypoint-exit-7 "$(cat "$LAB_WORK/t2.del") $(C task ls)"; diag; }
 lab_check container-rm C container rm t2
 
+# --- what runc's create refuses, refused at create ----------------------------
+# runc looks the entrypoint up before `create` returns, so containerd
+# reports a misspelt command at once (Kubernetes: CreateContainerError);
+# xl-oci-runc checks the bundle's rootfs before it builds a domain
+# (xl-plugin/runc_entrypoint.h).  Before, the domain booted and the
+# loader's exec ended the task with 127.
+out=$("${RUN[@]}" --rm "$IMG" tnocmd no-such-command 2>&1)
+rc=$?
+[ $rc != 0 ] && [[ "$out" == *'"no-such-command": executable file not found in $PATH'* ]] &&
+    ! xl domid tnocmd >/dev/null 2>&1 && lab_ok missing-command-fails-create "rc $rc: $(echo "$out" | tail -n 1 | cut -c1-160)" ||
+    { lab_fail missing-command-fails-create "rc $rc: $(echo "$out" | tail -n 2)"; diag; }
+C container rm tnocmd >/dev/null 2>&1
+out=$("${RUN[@]}" --rm --cwd /etc/passwd "$IMG" tcwdfile /bin/sh -c true 2>&1)
+rc=$?
+[ $rc != 0 ] && [[ "$out" == *'process.cwd "/etc/passwd" is not a directory'* ]] &&
+    lab_ok cwd-a-file-fails-create "rc $rc" || { lab_fail cwd-a-file-fails-create "rc $rc: $(echo "$out" | tail -n 2)"; diag; }
+C container rm tcwdfile >/dev/null 2>&1
+# A command a bind brings is not judged in dom0: it runs.
+mkdir -p "$LAB_WORK/bintool"
+printf '#!/bin/sh\necho tool-from-a-bind\n' >"$LAB_WORK/bintool/xo-tool"
+chmod 755 "$LAB_WORK/bintool/xo-tool"
+out=$("${RUN[@]}" --rm --mount "type=bind,src=$LAB_WORK/bintool,dst=/opt/xo/bin,options=rbind:ro" \
+    --env PATH=/opt/xo/bin:/bin:/usr/bin "$IMG" tbindcmd xo-tool 2>&1 | tr -d '\r')
+[ "$out" = tool-from-a-bind ] && lab_ok command-from-a-bind-runs ||
+    { lab_fail command-from-a-bind-runs "'$(echo "$out" | tail -n 2)'"; diag; }
+
+# --- the ends ctr-diff.py compares without Xen, in a domain ------------------
+sleeper() { # ID [ctr run flags]: a detached task that says "up", waited for
+    local id=$1
+    shift
+    "${RUN[@]}" -d "$@" "$IMG" "$id" /bin/sh -c 'echo up; exec sleep 600' >/dev/null 2>"$LAB_WORK/$id.err" &&
+        wait_log "$id" '^up' 180
+}
+stopped() { # ID: until ctr lists it STOPPED (or it is gone), 60 s
+    local i
+    for ((i = 0; i < 300; i++)); do
+        C task ls | grep -q "^$1 .*RUNNING\|^$1 .*PAUSED\|^$1 .*CREATED" || return 0
+        sleep 0.2
+    done
+    return 1
+}
+gone() { # ID: no domain of that name
+    ! xl domid "$1" >/dev/null 2>&1
+}
+# SIGKILL to a paused task: the domain goes, ctr records 137.
+if sleeper tpk; then
+    C task pause tpk >/dev/null 2>&1
+    C task kill -s SIGKILL tpk >/dev/null 2>&1
+    stopped tpk
+    st=$(C task ls | awk '$1 == "tpk" { print $3 }')
+    C task delete tpk >"$LAB_WORK/tpk.del" 2>&1
+    gone tpk && [ "$st" = STOPPED ] && lab_ok sigkill-to-a-paused-task "$st, $(tr '\n' ' ' <"$LAB_WORK/tpk.del")" ||
+        { lab_fail sigkill-to-a-paused-task "'$st' $(cat "$LAB_WORK/tpk.del") $(xl list | tail -n +2 | cut -c1-30 | tr '\n' '|')"; diag; }
+else
+    lab_fail sigkill-to-a-paused-task "never ran: $(head -c 300 "$LAB_WORK/tpk.err")"
+fi
+C container rm tpk >/dev/null 2>&1
+# delete -f of a running task.
+if sleeper tdf; then
+    C task delete -f tdf >"$LAB_WORK/tdf.del" 2>&1
+    rc=$?
+    sleep 1
+    [ $rc = 0 ] && gone tdf && [ -z "$(C task ls -q | grep '^tdf$')" ] &&
+        lab_ok delete-force-of-a-running-task || { lab_fail delete-force-of-a-running-task "rc $rc $(cat "$LAB_WORK/tdf.del")"; diag; }
+else
+    lab_fail delete-force-of-a-running-task "never ran: $(head -c 300 "$LAB_WORK/tdf.err")"
+fi
+C container rm tdf >/dev/null 2>&1
+# The task's shim SIGKILLed: containerd cleans up through the runtime's
+# delete --force (the shim's `delete` command): the domain goes.
+if sleeper tsk; then
+    tpid=$(C task ls | awk '$1 == "tsk" { print $2 }')
+    spid=$(awk '{ print $4 }' "/proc/$tpid/stat" 2>/dev/null)
+    [ -n "$spid" ] && [ "$(cat "/proc/$spid/comm" 2>/dev/null)" = containerd-shim ] && kill -9 "$spid"
+    for ((i = 0; i < 300; i++)); do gone tsk && break; sleep 0.2; done
+    st=$(C task ls | awk '$1 == "tsk" { print $3 }')
+    gone tsk && lab_ok killed-shim-cleans-up-the-domain "shim $spid of $(cat "/proc/$spid/comm" 2>/dev/null || echo gone), task '$st'" ||
+        { lab_fail killed-shim-cleans-up-the-domain "shim '$spid' task '$st' $(xl list | tail -n +2 | cut -c1-30 | tr '\n' '|')"; diag; }
+    C task delete tsk >/dev/null 2>&1
+else
+    lab_fail killed-shim-cleans-up-the-domain "never ran: $(head -c 300 "$LAB_WORK/tsk.err")"
+fi
+C container rm tsk >/dev/null 2>&1
 # --- ctr run --cni: the domain answers on the address CNI gave it ------------
 # Debian's bridge + host-local plugins, as a CNI user would set them up:
 # cni0 in dom0 with the gateway address, a veth whose container end (eth0)
@@ -330,7 +413,7 @@ done
 # A second container of the pod cannot join the pod's network (its one
 # interface is pod1-web's domain's): start fails naming the interfaces.
 "${RUN[@]}" -d "${APPPOD[@]}" \
-    --annotation io.kubernetes.cri.container-type=container "$IMG" pod1-net2 /bin/true >"$LAB_WORK/net2.out" 2>&1
+    --annotation io.kubernetes.cri.container-type=container "$IMG" pod1-net2 /bin/sh -c true >"$LAB_WORK/net2.out" 2>&1
 grep -q "its one interface is joined to one domain" "$LAB_WORK/net2.out" &&
     lab_ok pod-second-networked-container-refused || lab_fail pod-second-networked-container-refused "$(tail -c 300 "$LAB_WORK/net2.out")"
 C task delete -f pod1-net2 >/dev/null 2>&1

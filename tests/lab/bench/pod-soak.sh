@@ -21,7 +21,7 @@ cni() { # ADD|DEL N
         CNI_PATH=/opt/cni/bin /opt/cni/bin/bridge 2>"$LAB_WORK/cni$2.err"
 }
 # warm the image's volume
-"${RUN[@]}" --rm "$IMG" warm /bin/true >/dev/null 2>&1
+"${RUN[@]}" --rm "$IMG" warm /bin/sh -c true >/dev/null 2>&1
 N=12
 for ((k = 1; k <= N; k++)); do
     ip netns add ps$k
