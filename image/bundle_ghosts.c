@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -27,8 +28,10 @@ void bundle_ghosts_dispose(struct bundle_ghosts *g)
     for (size_t i = 0; i < g->n; i++)
         free(g->dirs[i]);
     free(g->dirs);
-    g->dirs = NULL;
-    g->n = 0;
+    for (size_t i = 0; i < g->n_names; i++)
+        free(g->names[i]);
+    free(g->names);
+    memset(g, 0, sizeof(*g));
 }
 
 /* nftw passes no argument to its callback: the walk's state, one walk at
@@ -46,6 +49,9 @@ static int visit(const char *path, const struct stat *st, int flag,
     if (flag != FTW_NS || ftw->level == 0)
         return FTW_CONTINUE;
     /* A name the listing gave that lstat() does not find. */
+    struct bundle_ghosts *g = walk->g;
+    g->names = xo_xrealloc(g->names, (g->n_names + 1) * sizeof(*g->names));
+    g->names[g->n_names++] = xo_xstrdup(path + walk->skip);
     /* The directory's path from the tree: between the tree's '/' and the
      * one before the name (ftw->base), "" at the top. */
     size_t base = (size_t)ftw->base;
@@ -54,7 +60,6 @@ static int visit(const char *path, const struct stat *st, int flag,
                     : xo_xstrdup("");
     if (!strset_has(&walk->seen, dir)) {
         strset_add(&walk->seen, dir);
-        struct bundle_ghosts *g = walk->g;
         g->dirs = xo_xrealloc(g->dirs, (g->n + 1) * sizeof(*g->dirs));
         g->dirs[g->n++] = dir;
     } else {
@@ -70,7 +75,7 @@ static int by_name(const void *a, const void *b)
 
 int bundle_ghosts_find(struct bundle_ghosts *g_r, const char *tree, xo_err *err)
 {
-    struct bundle_ghosts g = {NULL, 0};
+    struct bundle_ghosts g = {NULL, 0, NULL, 0};
     struct walk_ctx ctx = {strlen(tree) + 1, {NULL, 0, 0}, &g};
     walk = &ctx;
     int r = nftw(tree, visit, GHOSTS_WALK_FDS, FTW_PHYS | FTW_ACTIONRETVAL);
@@ -84,6 +89,8 @@ int bundle_ghosts_find(struct bundle_ghosts *g_r, const char *tree, xo_err *err)
     }
     if (g.n)
         qsort(g.dirs, g.n, sizeof(*g.dirs), by_name);
+    if (g.n_names)
+        qsort(g.names, g.n_names, sizeof(*g.names), by_name);
     *g_r = g;
     return 0;
 }
@@ -151,6 +158,17 @@ int bundle_ghosts_layer(const struct bundle_ghosts *g, const char *tree,
             order = xo_xrealloc(order, (n + 1) * sizeof(*order));
             order[n++] = rel;
         }
+    }
+    /* The names whited out here too: a layer below that is the rootfs
+     * mount lists them again in a merged directory (overlayfs filters a
+     * lower entry out only when a layer above whites it out). */
+    for (size_t i = 0; rc == 0 && i < g->n_names; i++) {
+        char *to = xo_path_join(layer, g->names[i]);
+        /* EEXIST: a mount point the build adds (bundle_rootfs.c) has
+         * the name, and hides it as well. */
+        if (mknod(to, S_IFCHR | 0000, makedev(0, 0)) < 0 && errno != EEXIST)
+            rc = xo_err_sys(err, "cannot make a whiteout %s", to);
+        free(to);
     }
     /* Times last, children before their parents. */
     for (size_t i = n; rc == 0 && i-- > 0;) {

@@ -13,7 +13,9 @@
  * xattrs: No such file or directory").  The names whiteout nothing, so
  * the image is the tree without them: bundle_rootfs.c builds from a
  * read-only overlay whose top layer holds these directories (with the
- * attributes the rootfs shows for them), which makes each one merged.
+ * attributes the rootfs shows for them), which makes each one merged,
+ * and a whiteout of each such name, which hides it even where the layer
+ * below is the rootfs mount itself (whose listing shows it again).
  */
 #ifndef XL_OCI_IMAGE_BUNDLE_GHOSTS_H
 #define XL_OCI_IMAGE_BUNDLE_GHOSTS_H
@@ -25,6 +27,8 @@
 struct bundle_ghosts {
     char **dirs; /* relative paths ("" is the root), sorted, unique */
     size_t n;
+    char **names; /* the entries themselves, relative paths, sorted */
+    size_t n_names;
 };
 
 void bundle_ghosts_dispose(struct bundle_ghosts *g);
@@ -37,8 +41,9 @@ int bundle_ghosts_find(struct bundle_ghosts *g_r, const char *tree,
 /*
  * Creates each directory of `g`, and every parent of one, under `layer`
  * (which exists) with the mode, owner, extended attributes and times
- * `tree` shows for it: a layer put on top of `tree`'s own layers changes
- * nothing but makes those directories merged.
+ * `tree` shows for it, and a whiteout (a 0/0 character device) for each
+ * entry: a layer put on top of `tree`'s own layers, or of `tree` itself,
+ * changes nothing but makes those directories merged and the names gone.
  */
 int bundle_ghosts_layer(const struct bundle_ghosts *g, const char *tree,
                         const char *layer, xo_err *err);

@@ -127,12 +127,12 @@ static int append_layer(char **opts, const char *path, xo_err *err)
 
 /*
  * A read-only overlay of the source with a layer on top holding the mount
- * points it lacks and the directories that list ghost whiteouts
- * (bundle_ghosts.h), whose root carries the source root's mode, owner and
- * times (overlay shows the top layer's root).  A cached overlay's lowers
- * are stacked directly, so the image is exactly what the key names; an
- * overlay with files in its upper too, upper first, when it has ghosts
- * (an overlay of the rootfs mount would list them again).
+ * points it lacks and the directories that list ghost whiteouts, with a
+ * whiteout of each ghost (bundle_ghosts.h), whose root carries the source
+ * root's mode, owner and times (overlay shows the top layer's root).  A
+ * cached overlay's lowers are stacked directly, so the image is exactly
+ * what the key names; anything else, or a chain too long for the mount
+ * data, is stacked as the rootfs mount itself.
  */
 static int mount_staging(struct build *b, const struct bundle_source *s,
                          unsigned missing, const struct bundle_ghosts *ghosts,
@@ -161,18 +161,15 @@ static int mount_staging(struct build *b, const struct bundle_source *s,
         return xo_err_sys(err, "cannot set the attributes of %s", b->extra);
     /* The layers joined by ':' (each append adds one before it).  The
      * mount data must fit in a page: a long lower chain is replaced by
-     * the rootfs mount itself, the same tree (its upper is empty). */
+     * the rootfs mount itself, the same tree (its upper is empty), whose
+     * ghosts the top layer whites out. */
     char *layers = NULL, *opts = NULL;
     int rc = 0;
-    bool upper =
-        s->kind == BUNDLE_SOURCE_OVERLAY_UPPER && ghosts->n && s->upper;
-    for (int whole = s->kind != BUNDLE_SOURCE_OVERLAY && !upper;
-         rc == 0 && whole < 2; whole++) {
+    for (int whole = s->kind != BUNDLE_SOURCE_OVERLAY; rc == 0 && whole < 2;
+         whole++) {
         free(layers);
         layers = xo_xstrdup("");
         rc = append_layer(&layers, b->extra, err);
-        if (!whole && upper && rc == 0)
-            rc = append_layer(&layers, s->upper, err);
         for (size_t i = 0; !whole && rc == 0 && i < s->n_lowers; i++)
             rc = append_layer(&layers, s->lowers[i], err);
         if (whole && rc == 0)
@@ -228,15 +225,15 @@ static int build_volume(const char *root, const struct bundle_source *s,
     int rc = -1;
     unsigned missing = 0;
     char *image = NULL;
-    struct bundle_ghosts ghosts = {NULL, 0};
+    struct bundle_ghosts ghosts = {NULL, 0, NULL, 0};
     b.tmp = xo_path_join(root, "tmp");
     if (xo_mkdir_p(b.tmp, 0755, err) < 0 ||
         make_tmp(&b.vol, b.tmp, "bvol", &s->key, err) < 0 ||
         missing_mountpoints(s->rootfs, &missing, err) < 0)
         goto out;
-    /* Only an overlay lists whiteouts (a plain directory has none). */
-    if (s->kind != BUNDLE_SOURCE_DIRECTORY &&
-        bundle_ghosts_find(&ghosts, s->rootfs, err) < 0)
+    /* Only an overlay lists whiteouts (a plain directory has none), keyed
+     * or not. */
+    if (s->overlay && bundle_ghosts_find(&ghosts, s->rootfs, err) < 0)
         goto out;
     const char *tree = s->rootfs;
     if (missing || ghosts.n) {

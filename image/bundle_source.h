@@ -8,7 +8,9 @@
  * container's own writable snapshot.  The key is the sha256 of the lower
  * chain: each layer's path and identity (device, inode, birth and change
  * times, from statx), so a snapshot path that is reused for other
- * content (containerd's state wiped and rebuilt) gives another key.
+ * content (containerd's state wiped and rebuilt) gives another key.  A
+ * chain containerd mounted by relative paths (options over a page) is
+ * keyed by the same absolute paths.
  *
  * Only an overlay whose upper directory is empty is cached: files the
  * upper holds belong to one container.  Such an overlay, and a rootfs
@@ -34,8 +36,10 @@ enum bundle_source_kind {
 
 struct bundle_source {
     enum bundle_source_kind kind;
+    bool overlay;  /* rootfs is an overlay mount, keyed or not */
     char *rootfs;  /* realpath() of the rootfs directory */
-    char **lowers; /* overlay lower layers, top first (NULL-terminated) */
+    char **lowers; /* overlay lower layers, top first (NULL-terminated),
+                      absolute; NULL when not known (kind directory) */
     size_t n_lowers;
     char *upper;       /* overlay upper layer, or NULL */
     struct digest key; /* the volume's name (see above) */
@@ -49,10 +53,12 @@ const char *bundle_source_kind_name(enum bundle_source_kind k);
 
 /*
  * Finds what `rootfs` is, from `mountinfo` (NULL: /proc/self/mountinfo),
- * and its key.  An overlay that cannot be keyed (relative layer paths, a
- * layer that cannot be stat'ed) is treated as a directory, with `why`
- * saying so; errors are only those of rootfs itself and of reading the
- * mount table.
+ * and its key.  Relative layer paths are resolved where containerd's
+ * mount of a long chain put them (bundle_source.c, resolve_relative).  An
+ * overlay that cannot be keyed (relative layers not laid out as
+ * containerd's, a layer that cannot be stat'ed) is treated as a
+ * directory, `overlay` still set, with `why` saying so; errors are only
+ * those of rootfs itself and of reading the mount table.
  */
 int bundle_source_probe(struct bundle_source *s_r, const char *rootfs,
                         const char *mountinfo, xo_err *err);

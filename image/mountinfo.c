@@ -107,7 +107,16 @@ static char *option(const char *opts, const char *key)
     return NULL;
 }
 
-int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
+/* An option's value, unescaped (owned), or NULL. */
+static char *option_path(const char *opts, const char *key)
+{
+    char *v = option(opts, key);
+    if (v)
+        unescape(v);
+    return v;
+}
+
+int mountinfo_overlay_layers(struct mountinfo_overlay *o_r,
                              const char *super_opts, xo_err *err)
 {
     char *lower = option(super_opts, "lowerdir");
@@ -130,10 +139,8 @@ int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
         if (n == MOUNTINFO_MAX_LOWERS)
             rc = xo_err_set(err, E2BIG, "overlay with more than %d layers",
                             MOUNTINFO_MAX_LOWERS);
-        else if (p[0] != '/')
-            rc = xo_err_set(err, EINVAL,
-                            "overlay layer \"%.64s\" is not an absolute path",
-                            p);
+        else if (p[0] == '\0')
+            rc = xo_err_set(err, EINVAL, "overlay with an empty layer path");
         else
             v[n++] = xo_xstrdup(p);
         if (last)
@@ -141,19 +148,28 @@ int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
         p = q + 1;
     }
     free(lower);
-    char *upper = rc == 0 ? option(super_opts, "upperdir") : NULL;
-    if (upper)
-        unescape(upper);
-    if (rc == 0 && upper && upper[0] != '/')
-        rc =
-            xo_err_set(err, EINVAL, "overlay upperdir is not an absolute path");
+    char *upper = rc == 0 ? option_path(super_opts, "upperdir") : NULL;
+    char *work = rc == 0 ? option_path(super_opts, "workdir") : NULL;
+    if (rc == 0 && ((upper && upper[0] != '/') || (work && work[0] != '/')))
+        rc = xo_err_set(err, EINVAL,
+                        "overlay upperdir or workdir is not an absolute path");
     if (rc < 0) {
         xo_strv_free(v);
         free(upper);
+        free(work);
         return -1;
     }
-    *lowers_r = v;
-    *n_r = n;
-    *upper_r = upper;
+    o_r->lowers = v;
+    o_r->n_lowers = n;
+    o_r->upper = upper;
+    o_r->work = work;
     return 0;
+}
+
+void mountinfo_overlay_dispose(struct mountinfo_overlay *o)
+{
+    xo_strv_free(o->lowers);
+    free(o->upper);
+    free(o->work);
+    memset(o, 0, sizeof(*o));
 }

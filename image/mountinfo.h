@@ -35,15 +35,27 @@ void mountinfo_entry_dispose(struct mountinfo_entry *e);
 int mountinfo_find(struct mountinfo_entry *e_r, const char *table,
                    const char *path, xo_err *err);
 
+/* An overlay's layers, as its mount options name them. */
+struct mountinfo_overlay {
+    char **lowers; /* top first, NULL-terminated; absolute, or relative to
+                      the directory the mounter was in (containerd's
+                      mounts of overlays with options over a page) */
+    size_t n_lowers;
+    char *upper; /* absolute, or NULL for a read-only overlay */
+    char *work;  /* absolute, or NULL */
+};
+
+void mountinfo_overlay_dispose(struct mountinfo_overlay *o);
+
 /*
  * An overlay's layers from its super options: lowerdir (top first, as
- * overlayfs lists them, with its "\:" escapes undone) into *lowers_r (an
- * owned NULL-terminated vector) and upperdir into *upper_r (owned, NULL
- * for a read-only overlay).  Returns 0, or -1 when lowerdir is missing,
- * a layer path is not absolute (containerd mounts overlays with more
- * layers than fit a page by relative paths) or there are too many.
+ * overlayfs lists them, with its "\:" escapes undone), upperdir and
+ * workdir.  Returns 0 with *o_r filled, or -1 when lowerdir is missing
+ * or has an empty layer, there are too many layers, or upperdir or
+ * workdir is not absolute.  Lower layers are as given: whether a relative
+ * one can be resolved is the caller's (bundle_source.c) to decide.
  */
-int mountinfo_overlay_layers(char ***lowers_r, size_t *n_r, char **upper_r,
+int mountinfo_overlay_layers(struct mountinfo_overlay *o_r,
                              const char *super_opts, xo_err *err);
 
 #endif

@@ -4,6 +4,8 @@
 # directory, an overlay made here as containerd's overlay snapshotter makes
 # one (lower layers with a whiteout and an opaque directory, an upper),
 # whiteouts overlayfs lists but cannot find (image/bundle_ghosts.h),
+# 50 layers mounted by relative lowerdirs as containerd does when the
+# options pass a page (keyed, staged over the rootfs mount with ghosts),
 # the cache (a second container of the same layers runs no mkfs.erofs,
 # counted by a wrapper given as XL_OCI_MKFS_EROFS), a new snapshot at a
 # reused path, a non-empty upper, concurrent and killed builds, prune and
@@ -33,7 +35,7 @@ DUMP=$top/build/tests/xl-oci-treedump
 W=$(mktemp -d /tmp/xl-oci-t61.XXXXXX)
 ST=$W/store
 cleanup() {
-    for m in "$W"/merged* "$W"/mc1 "$W"/mc2 "$W"/mbare "$W"/mghost "$W"/mnt "$ST"/tmp/*; do
+    for m in "$W"/merged* "$W"/mc1 "$W"/mc2 "$W"/mbare "$W"/mghost "$W"/mmany* "$W"/mnt "$ST"/tmp/*; do
         mountpoint -q "$m" 2>/dev/null && umount -l "$m"
     done
     rm -rf "$W"
@@ -169,6 +171,52 @@ out=$("$B" --root "$ST" volume "$W/mghost" 2>"$W/err"); set -- $out
         "$1" "$W/mghost" proc sys dev ||
     { sed 's/^/# /' "$W/err"; notok "overlay-upper listing whiteouts it cannot find: built ($out)"; }
 umount "$W/mghost"
+
+# 2c. Many layers, as containerd 1.6 mounts them when the options pass a
+# page: from the snapshots directory, lowerdir relative ("50/fs:49/fs:...",
+# mount_linux.go compactLowerdirOption), upper and work absolute.  Keyed
+# by the absolute layers (a second container hits), and the staging
+# overlay (mount points, ghosts) of a chain too long for a page stacks
+# the rootfs mount, whose ghosts the staging layer whites out.
+sn=$W/snapshots-$(printf 's%.0s' $(seq 100))
+for i in $(seq 1 50); do
+    l=$sn/$i/fs; mkdir -p "$l/l"; echo "$i" > "$l/l/$i"
+    [ $((i % 10)) = 5 ] && mkdir -p "$l/g$i" && mknod "$l/g$i/never" c 0 0 && echo k > "$l/g$i/kept"
+done
+mknod "$sn/1/fs/l/.bottom" c 0 0   # the bottom layer's own whiteout
+mkdir -p "$sn/1/fs/etc" "$sn/51/fs" "$sn/51/work" "$sn/52/fs" "$sn/52/work" "$W/mmany" "$W/mmany2"
+rel=$(seq 50 -1 1 | sed 's|$|/fs|' | paste -sd:)
+(cd "$sn" && mount -t overlay overlay -o "lowerdir=$rel,upperdir=$sn/51/fs,workdir=$sn/51/work" "$W/mmany") &&
+    (cd "$sn" && mount -t overlay overlay -o "lowerdir=$rel,upperdir=$sn/52/fs,workdir=$sn/52/work" "$W/mmany2") &&
+    grep -q " $W/mmany .*lowerdir=50/fs:49" /proc/self/mountinfo ||
+    notok "50 layers mounted by relative lowerdirs"
+before=$(runs)
+out=$("$B" --root "$ST" volume "$W/mmany" 2>"$W/err"); set -- $out
+[ "${2:-}" = built ] && [ "${3:-}" = overlay ] && grep -q "\"$sn/50/fs\"" "$1/bundle.json" &&
+    ok "50 layers by relative lowerdirs: keyed by the absolute layers" ||
+    { sed 's/^/# /' "$W/err"; notok "50 layers by relative lowerdirs: keyed ($out)"; }
+[ -n "${1:-}" ] && same_tree "50 layers with ghosts, staged over the rootfs mount: the image holds the tree without them" \
+    "$1" "$W/mmany" proc sys dev
+mvol=${1:-}
+out=$("$B" --root "$ST" volume "$W/mmany2" 2>"$W/err"); set -- $out
+[ "${2:-}" = hit ] && [ "$1" = "$mvol" ] && [ "$(runs)" = $((before + 1)) ] &&
+    ok "50 layers: a second container of the same image hits, no mkfs.erofs run" ||
+    { sed 's/^/# /' "$W/err"; notok "50 layers: a second container hits ($out, runs $((before - $(runs))))"; }
+umount "$W/mmany2"
+[ -n "$mvol" ] && "$B" --root "$ST" release "$mvol"
+# The same layers from another directory under other names: nothing
+# says which directories they are, so not keyed, built as a directory,
+# and its ghosts are still found (it is an overlay).
+umount "$W/mmany"
+mkdir -p "$W/other"
+for i in 50 45 1; do mv "$sn/$i/fs" "$W/other/L$i"; done
+(cd "$W/other" && mount -t overlay overlay -o "lowerdir=L50:L45:L1,upperdir=$sn/51/fs,workdir=$sn/51/work" "$W/mmany") ||
+    notok "an overlay of relative lowerdirs not laid out as containerd's"
+out=$("$B" --root "$ST" volume "$W/mmany" 2>"$W/err"); set -- $out
+[ "${2:-}" = built ] && [ "${3:-}" = directory ] &&
+    same_tree "relative lowerdirs not containerd's: built as a directory, without its ghosts" "$1" "$W/mmany" proc sys dev ||
+    { sed 's/^/# /' "$W/err"; notok "relative lowerdirs not containerd's: built ($out)"; }
+umount "$W/mmany"
 
 # 3. A non-empty upper: the container's own files go into its own image.
 echo mine > "$W/merged2/etc/container-file"

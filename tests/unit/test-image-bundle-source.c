@@ -129,6 +129,101 @@ static void test_keys(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* A mountinfo file: an overlay on "rootfs" with `opts`, where every "@"
+ * stands for the test directory. */
+static void table_raw(const char *opts)
+{
+    char o[2048] = "";
+    for (const char *c = opts; *c; c++)
+        if (*c == '@')
+            snprintf(o + strlen(o), sizeof(o) - strlen(o), "%s", dir);
+        else
+            snprintf(o + strlen(o), sizeof(o) - strlen(o), "%c", *c);
+    FILE *f = fopen(p("mountinfo"), "w");
+    assert_non_null(f);
+    fprintf(f, "40 22 0:38 / %s/rootfs rw - overlay overlay rw,%s\n", dir, o);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Not keyed, but still known to be an overlay (ghosts are looked for). */
+static void assert_unkeyed(const char *why)
+{
+    struct bundle_source s = probe();
+    assert_int_equal(s.kind, BUNDLE_SOURCE_DIRECTORY);
+    assert_true(s.overlay);
+    assert_null(s.lowers);
+    if (!strstr(s.why, why))
+        fail_msg("why \"%s\", not \"%s\"", s.why, why);
+    bundle_source_dispose(&s);
+}
+
+/* containerd's mount of a long chain: lowerdir relative to the snapshots
+ * directory (mount_linux.go, compactLowerdirOption), upper and work
+ * absolute.  The key is that of the same chain by absolute paths. */
+static void test_relative_layers(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/test-bundle-source.XXXXXX");
+    assert_non_null(mkdtemp(dir));
+    const char *dirs[] = {"rootfs", "sn",      "sn/1",     "sn/1/fs",
+                          "sn/2",   "sn/2/fs", "sn/12",    "sn/12/fs",
+                          "sn/3",   "sn/3/fs", "sn/3/work"};
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
+        mk(dirs[i]);
+    table_raw("lowerdir=@/sn/12/fs:@/sn/2/fs:@/sn/1/fs,upperdir=@/sn/3/fs,"
+              "workdir=@/sn/3/work");
+    struct bundle_source a = probe();
+    assert_int_equal(a.kind, BUNDLE_SOURCE_OVERLAY);
+    table_raw(
+        "upperdir=@/sn/3/fs,lowerdir=12/fs:2/fs:1/fs,workdir=@/sn/3/work");
+    struct bundle_source b = probe();
+    assert_int_equal(b.kind, BUNDLE_SOURCE_OVERLAY);
+    assert_true(b.overlay);
+    assert_true(digest_equal(&a.key, &b.key));
+    assert_int_equal(b.n_lowers, 3);
+    assert_string_equal(b.lowers[0], a.lowers[0]); /* absolute */
+    assert_string_equal(b.lowers[2], a.lowers[2]);
+    bundle_source_dispose(&a);
+    bundle_source_dispose(&b);
+
+    /* Anything but containerd's layout is not resolved. */
+    table_raw(
+        "lowerdir=12/fs:@/sn/1/fs,upperdir=@/sn/3/fs,workdir=@/sn/3/work");
+    assert_unkeyed("not in containerd's layout");
+    table_raw("lowerdir=12/fs:2/fs,workdir=@/sn/3/work");
+    assert_unkeyed("not in containerd's layout");
+    table_raw("lowerdir=12/fs:2/fs,upperdir=@/sn/3/fs,workdir=@/sn/4/work");
+    assert_unkeyed("not in containerd's layout");
+    table_raw("lowerdir=12/fs:2/fs,upperdir=@/sn/3/up,workdir=@/sn/3/work");
+    assert_unkeyed("not in containerd's layout");
+    table_raw("lowerdir=2/fs,upperdir=@/sn/3/fs,workdir=@/sn/3/work");
+    assert_unkeyed("not in containerd's layout");
+    /* A common prefix with a '/': containerd would have gone deeper. */
+    table_raw("lowerdir=2/fs:2/fs,upperdir=@/sn/3/fs,workdir=@/sn/3/work");
+    assert_unkeyed("not in containerd's layout");
+    table_raw("lowerdir=12/fs:../x/fs,upperdir=@/sn/3/fs,workdir=@/sn/3/work");
+    assert_unkeyed("not a containerd snapshot");
+    table_raw("lowerdir=12/fs:1/up,upperdir=@/sn/3/fs,workdir=@/sn/3/work");
+    assert_unkeyed("not a containerd snapshot");
+    table_raw("lowerdir=12/fs:7/fs,upperdir=@/sn/3/fs,workdir=@/sn/3/work");
+    assert_unkeyed("cannot stat overlay layer");
+    /* A layer that is a file is no snapshot. */
+    FILE *f = fopen(p("sn/7"), "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_unkeyed("cannot stat overlay layer");
+    unlink(p("sn/7"));
+    mk("sn/7");
+    f = fopen(p("sn/7/fs"), "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_unkeyed("not a directory beside its upper");
+
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_not_overlay(void **state)
 {
     (void)state;
@@ -150,6 +245,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_relative_layers),
         cmocka_unit_test(test_not_overlay),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
