@@ -75,32 +75,15 @@ done
 [ $# -ge 1 ] || { sed -n '2,/^set -uo/p' "$0" | sed 's/^# \{0,1\}//;$d' >&2; exit 2; }
 
 W=$(mktemp -d /tmp/bundle-vs-pull.XXXXXX)
-NS=bvp
-cpid=
-C() { ctr -a "$W/c.sock" -n "$NS" "$@"; }
+. "$top/tests/lib/containerd.sh"
 cleanup() {
-    local m
-    for m in $(grep -o " $W/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
-    [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-    for m in $(grep -o " $W/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
+    ctrd_stop "$W"
     rm -rf "$W"
 }
 trap cleanup EXIT
 
-cat >"$W/config.toml" <<TOML
-version = 2
-root = "$W/croot"
-state = "$W/cstate"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$W/c.sock"
-[ttrpc]
-  address = "$W/c.sock.ttrpc"
-TOML
-containerd --config "$W/config.toml" >"$W/containerd.log" 2>&1 &
-cpid=$!
-for ((i = 0; i < 100; i++)); do C version >/dev/null 2>&1 && break; sleep 0.1; done
-C version >/dev/null 2>&1 || { sed 's/^/# /' "$W/containerd.log" | tail; echo "bundle-vs-pull: containerd did not start" >&2; exit 2; }
+ctrd_start "$W/containerd" "bvp$$" ||
+    { sed 's/^/# /' "$CTRD_DIR/containerd.log" | tail; echo "bundle-vs-pull: containerd did not start" >&2; exit 2; }
 
 # The runc binary the shim runs for a long chain: `create` binds the
 # rootfs the shim mounted to the path in spy-target, and fails (nothing

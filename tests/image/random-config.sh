@@ -45,26 +45,15 @@ fi
 NS=rc$$
 export XL_OCI_NO_XEN=1 XL_OCI_LOG_DIR=$T/log
 XR=("$X" --root "$T/state")
-C() { ctr -a "$T/c.sock" -n "$NS" "$@"; }
-cpid=
+. "$top/tests/lib/containerd.sh"
 cleanup() {
-    local t c m
-    for t in $(C task ls -q 2>/dev/null); do
-        C task kill -s SIGKILL "$t" >/dev/null 2>&1
-        C task delete -f "$t" >/dev/null 2>&1
-    done
-    for c in $(C container ls -q 2>/dev/null); do C container rm "$c" >/dev/null 2>&1; done
+    local c
     for c in $("${XR[@]}" list 2>/dev/null | awk 'NR > 1 { print $1 }'); do "${XR[@]}" destroy "$c" >/dev/null 2>&1; done
-    [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-    # A shim whose task never started (ctr timed out) outlives containerd.
-    for c in $(pgrep -f -- "containerd-shim-runc-v2 -namespace $NS -id "); do
-        kill -9 "$c" 2>/dev/null
-    done
     for c in $(runc --root "$T/state/runc" list -q 2>/dev/null); do
         runc --root "$T/state/runc" delete -f "$c" >/dev/null 2>&1
     done
-    for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
-    rm -rf "/run/containerd/runc/$NS" "/run/containerd/io.containerd.runtime.v2.task/$NS"
+    # ctr's tasks and containers, containerd, its shims, every mount in $T.
+    ctrd_stop "$T"
     [ -n "${KEEP:-}" ] || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -84,19 +73,7 @@ for s in "${seeds[@]}"; do
 done
 (cd "$T/layout" && tar -cf ../img.tar .)
 
-cat >"$T/config.toml" <<TOML
-version = 2
-root = "$T/root"
-state = "$T/cstate"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$T/c.sock"
-[ttrpc]
-  address = "$T/c.sock.ttrpc"
-TOML
-containerd --config "$T/config.toml" >"$T/containerd.log" 2>&1 &
-cpid=$!
-for ((i = 0; i < 100; i++)); do C version >/dev/null 2>&1 && break; sleep 0.1; done
+ctrd_start "$T/containerd" "$NS"
 C image import --base-name localhost/rc "$T/img.tar" >/dev/null ||
     { echo "random-config: ctr image import failed" >&2; exit 2; }
 
@@ -106,14 +83,14 @@ for t in "${tags[@]}"; do
     start=$(date +%s.%N)
     # ctr cannot say what app.cfg's keys say (its args replace the whole
     # command): a case with keys runs through xl-oci only.
-    [ -s "$o.keys" ] || timeout 30 ctr -a "$T/c.sock" -n "$NS" run --rm "localhost/rc:$t" "k$t" \
+    [ -s "$o.keys" ] || timeout 30 ctr -a "$CTRD_SOCK" -n "$NS" run --rm "localhost/rc:$t" "k$t" \
         >"$o.ctr.out" 2>"$o.ctr.err" </dev/null
     echo $? >"$o.ctr.rc"
     C task kill -s SIGKILL "k$t" >/dev/null 2>&1
     C task delete -f "k$t" >/dev/null 2>&1
     C container rm "k$t" >/dev/null 2>&1
     if [ -n "${XLRUNC:-}" ] && [ ! -s "$o.keys" ]; then
-        timeout 30 ctr -a "$T/c.sock" -n "$NS" run --rm --runc-binary "$top/build/xl-oci-runc" \
+        timeout 30 ctr -a "$CTRD_SOCK" -n "$NS" run --rm --runc-binary "$top/build/xl-oci-runc" \
             "localhost/rc:$t" "r$t" >"$o.xlrunc.out" 2>"$o.xlrunc.err" </dev/null
         echo $? >"$o.xlrunc.rc"
         C task kill -s SIGKILL "r$t" >/dev/null 2>&1

@@ -28,18 +28,11 @@ tier_need containerd runc umoci busybox-static
 T=$(mktemp -d /tmp/xl-oci-t33.XXXXXX)
 NS=xloci-t33-$$
 export XL_OCI_NO_XEN=1
-C() { ctr -a "$T/c.sock" -n "$NS" "$@"; }
-cpid=
+. "$top/tests/lib/containerd.sh"
 cleanup() {
-    for t in $(C task ls -q 2>/dev/null); do
-        C task kill -s SIGKILL "$t" >/dev/null 2>&1
-        C task delete -f "$t" >/dev/null 2>&1
-    done
-    for c in $(C container ls -q 2>/dev/null); do C container rm "$c" >/dev/null 2>&1; done
-    [ -n "$cpid" ] && kill "$cpid" 2>/dev/null && wait "$cpid" 2>/dev/null
-    for m in $(grep -o " $T/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
+    ctrd_stop
     XL_OCI_NO_XEN=1 "$RUNC_BIN" --root "$T/runc-tty" delete -f tty1 >/dev/null 2>&1
-    rm -rf "$T" "/run/containerd/runc/$NS"
+    rm -rf "$T"
 }
 trap cleanup EXIT
 # The image: busybox in one layer, made with umoci, as an OCI archive.
@@ -49,19 +42,8 @@ trap cleanup EXIT
     exit 1
 }
 
-cat >"$T/config.toml" <<TOML
-version = 2
-root = "$T/root"
-state = "$T/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$T/c.sock"
-[ttrpc]
-  address = "$T/c.sock.ttrpc"
-TOML
-containerd --config "$T/config.toml" >"$T/containerd.log" 2>&1 &
-cpid=$!
-for ((i = 0; i < 100; i++)); do C version >/dev/null 2>&1 && break; sleep 0.1; done
+# containerd: socket, root and state under $T (tests/lib/containerd.sh).
+ctrd_start "$T" "$NS"
 check "containerd runs on the test's own socket" C version
 check "ctr image import of the test image" C image import --base-name localhost/xloci-bb "$T/img.tar"
 IMG=localhost/xloci-bb:latest
@@ -80,16 +62,16 @@ check "ctr run -d of a long-running task" "${RUN[@]}" -d "$IMG" t2 \
     /bin/sh -c 'trap "echo got-TERM; exit 7" TERM; echo up; while :; do sleep 1; done'
 for ((i = 0; i < 50; i++)); do C task ls | grep -q '^t2 .*RUNNING' && break; sleep 0.1; done
 check "ctr task ps lists its processes" bash -c \
-    "ctr -a '$T/c.sock' -n '$NS' task ps t2 | awk 'NR > 1 { n++ } END { exit !(n >= 1) }'"
+    "ctr -a '$CTRD_SOCK' -n '$NS' task ps t2 | awk 'NR > 1 { n++ } END { exit !(n >= 1) }'"
 check "ctr task kill (SIGTERM)" C task kill t2
 for ((i = 0; i < 50; i++)); do C task ls | grep -q '^t2 .*STOPPED' && break; sleep 0.1; done
-check "the task stopped" bash -c "ctr -a '$T/c.sock' -n '$NS' task ls | grep -q '^t2 .*STOPPED'"
+check "the task stopped" bash -c "ctr -a '$CTRD_SOCK' -n '$NS' task ls | grep -q '^t2 .*STOPPED'"
 check "SIGTERM reached the entrypoint: exit code 7" bash -c \
-    "ctr -a '$T/c.sock' -n '$NS' task delete t2 2>&1 | grep -q 'exit code 7'"
+    "ctr -a '$CTRD_SOCK' -n '$NS' task delete t2 2>&1 | grep -q 'exit code 7'"
 check "ctr container rm" C container rm t2
 check "nothing left: no task, no container, no runc state" bash -c \
-    "[ -z \"\$(ctr -a '$T/c.sock' -n '$NS' task ls -q)\" ] &&
-     [ -z \"\$(ctr -a '$T/c.sock' -n '$NS' container ls -q)\" ] &&
+    "[ -z \"\$(ctr -a '$CTRD_SOCK' -n '$NS' task ls -q)\" ] &&
+     [ -z \"\$(ctr -a '$CTRD_SOCK' -n '$NS' container ls -q)\" ] &&
      [ -z \"\$(ls /run/containerd/runc/$NS 2>/dev/null)\" ]"
 # A terminal (--console-socket) passes through to runc as well: the pty
 # master comes to tests/runc/recvtty, output arrives on it with the tty's
@@ -130,7 +112,7 @@ fails_with "a terminal without --console-socket is refused (runc's rule)" "conso
 "${RR[@]}" delete -f tty2 >/dev/null 2>&1
 # ctr run -t (stdin a terminal: script(1) gives it one).
 if command -v script >/dev/null; then
-    script -qec "ctr -a '$T/c.sock' -n '$NS' run -t --rm --runtime io.containerd.runc.v2 --runc-binary '$RUNC_BIN' $IMG tt /bin/sh -c '[ -t 0 ] && echo stdin-is-a-tty; exit 3'" \
+    script -qec "ctr -a '$CTRD_SOCK' -n '$NS' run -t --rm --runtime io.containerd.runc.v2 --runc-binary '$RUNC_BIN' $IMG tt /bin/sh -c '[ -t 0 ] && echo stdin-is-a-tty; exit 3'" \
         "$T/ctr-t.log" </dev/null >/dev/null 2>&1
     rc=$(sed -n 's/.*COMMAND_EXIT_CODE="\([0-9]*\)".*/\1/p' "$T/ctr-t.log")
     grep -q stdin-is-a-tty "$T/ctr-t.log" && [ "$rc" = 3 ] && ok "ctr run -t: a tty, exit code 3" ||
@@ -320,8 +302,8 @@ fi
 # (tests/containerd/ctr-diff.py; its 12 pinned cases, then fixed seeds).
 # (T searchable: a user namespace's root, --uidmap, must reach the bundle.)
 chmod 755 "$T"
-if python3 "$top/tests/containerd/ctr-diff.py" --runtime "$RUNC_BIN" --sock "$T/c.sock" \
-    --ns "$NS" --state "$T/state" --tmp "$T" --quiet --case-file "$top/tests/containerd/ctr-diff.cases" \
+if python3 "$top/tests/containerd/ctr-diff.py" --runtime "$RUNC_BIN" --sock "$CTRD_SOCK" \
+    --ns "$NS" --state "$CTRD_DIR/state" --tmp "$T" --quiet --case-file "$top/tests/containerd/ctr-diff.cases" \
     --count 6 --seed 33 --seed 3301 --seed 330102 >"$T/cd.out" 2>&1; then
     ok "ctr with xl-oci-runc is ctr with runc ($(tail -1 "$T/cd.out"))"
 else
