@@ -8,12 +8,12 @@
 # benchmark is tests/lab/bench/containerd-bench.sh (make bench).
 #
 # containerd, ctr, the shim and the busybox test image come from the share
-# (tools/lab/lab stages them for scenarios that say so; ctrd_start copies
-# the binaries into dom0's root):
+# (tools/lab/lab stages them for scenarios that say so; lab_ctrd_start
+# copies the binaries into dom0's root):
 # lab-needs: containerd
 # lab-timeout: 1200
 
-ctrd_start || exit 1
+lab_ctrd_start || exit 1
 diag() {
     {
         echo "--- containerd log"; tail -n 15 "$CD/containerd.log"
@@ -519,7 +519,5 @@ for c in /proc/[0-9]*/comm; do
     esac
 done
 [ -z "$left" ] && lab_ok delete-leaves-nothing || { lab_fail delete-leaves-nothing "left:$left"; xl list >&2; }
-kill "$cpid" 2>/dev/null
-wait "$cpid" 2>/dev/null
-umount -R "$CD/root" 2>/dev/null
+ctrd_stop
 true

@@ -195,17 +195,6 @@ wait_state() {
     return 1
 }
 
-# ctrd_start: Debian's containerd (scenarios marked "# lab-needs:
-# containerd"), on a private socket, root and state under $LAB_WORK, with
-# the busybox test image imported.  containerd, ctr and the shim are
-# copied from the share first and run from dom0's memory, as a host runs
-# them from its disk: run from 9p (no page cache between runs) every exec
-# of these Go binaries faults its pages in over 9p, and `ctr --version`
-# took 2.0 s against 0.3-0.6 s (docs/decisions.md).  They get a tmpfs of
-# their own under $LAB_WORK (83 MB that dom0's root, 125 MB free, would
-# miss; the runner unmounts it after the scenario).
-# Sets TOOLS, CD, NS, C (ctr on that socket), IMG and RUN (ctr run with
-# xl-oci-runc) and cpid.
 # cri_etc DIR HOST [IP]: the /etc files CRI binds into every container of
 # a pod (hosts, hostname, resolv.conf) written in DIR; CRI_MOUNTS holds the
 # `ctr run --mount` arguments that bind them as CRI does.
@@ -221,7 +210,24 @@ cri_etc() {
     done
 }
 
-ctrd_start() {
+# lab_ctrd_start: Debian's containerd (scenarios marked "# lab-needs:
+# containerd"), on a private socket, root and state under $LAB_WORK, with
+# the busybox test image imported.  It is tests/lib/containerd.sh's
+# ctrd_start (tools/lab/lab stages that file next to this one), whose
+# ctrd_down, ctrd_up and ctrd_stop (every task and container of $NS
+# gone, containerd stopped, mounts under $CD unmounted) scenarios call.
+# containerd, ctr and the shim are copied from the share first and run
+# from dom0's memory, as a host runs them from its disk: run from 9p (no
+# page cache between runs) every exec of these Go binaries faults its
+# pages in over 9p, and `ctr --version` took 2.0 s against 0.3-0.6 s
+# (docs/decisions.md).  They get a tmpfs of their own under $LAB_WORK
+# (83 MB that dom0's root, 125 MB free, would miss; the runner unmounts
+# it after the scenario).
+# Sets TOOLS, CD (containerd's directory), NS, C (ctr on that socket),
+# IMG, RUNC and RUN (ctr run with xl-oci-runc), and containerd.sh's CTRD_*.
+lab_ctrd_start() {
+    . "${BASH_SOURCE[0]%/*}/containerd.sh" ||
+        { lab_fail containerd-lib "no ${BASH_SOURCE[0]%/*}/containerd.sh"; return 1; }
     TOOLS=/mnt/share/tools
     mkdir -p "$LAB_WORK/bin"
     mount -t tmpfs -o size=128m,mode=0755 tmpfs "$LAB_WORK/bin" &&
@@ -233,21 +239,8 @@ ctrd_start() {
     CD=$LAB_WORK/containerd
     NS=xloci
     RUNC=$(command -v xl-oci-runc)
-    C() { ctr -a "$CD/c.sock" -n "$NS" "$@"; }
-    mkdir -p "$CD"
-    cat >"$CD/config.toml" <<TOML
-version = 2
-root = "$CD/root"
-state = "$CD/state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
-[grpc]
-  address = "$CD/c.sock"
-[ttrpc]
-  address = "$CD/c.sock.ttrpc"
-TOML
-    containerd --config "$CD/config.toml" >"$CD/containerd.log" 2>&1 &
-    cpid=$!
-    for ((i = 0; i < 300; i++)); do C version >/dev/null 2>&1 && break; sleep 0.2; done
+    # Under TCG a `ctr version` takes seconds: up to 300 tries 0.2 s apart.
+    ctrd_start "$CD" "$NS" 300 0.2
     lab_check containerd-runs C version || return 1
     lab_check image-import C image import --base-name localhost/xloci-bb "$TOOLS/images/img.tar" || return 1
     IMG=localhost/xloci-bb:latest

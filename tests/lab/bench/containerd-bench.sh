@@ -2,11 +2,11 @@
 # entrypoint's first output against `xl-oci create` of the same image, side
 # by side in one lab boot; where ctr run's time goes; what a container
 # costs in dom0 (placeholder + monitor RSS, and the shim's).
-# containerd, ctr and the shim run from dom0's root (ctrd_start copies
+# containerd, ctr and the shim run from dom0's root (lab_ctrd_start copies
 # them there from the share, as a host runs them from its disk).
 # lab-needs: containerd
 # lab-timeout: 1200
-ctrd_start || exit 1
+lab_ctrd_start || exit 1
 # A first run builds the root volume from containerd's snapshot (cached
 # for the next containers of the same layers): not what is measured.
 t0=$(lab_now)
@@ -135,11 +135,8 @@ echo "\$(cut -d' ' -f1 /proc/uptime) end shim" >>"$trace"
 exit \$rc
 SH
 chmod +x "$wrap/traced-runc" "$wrap/containerd-shim-runc-v2"
-kill "$cpid" 2>/dev/null
-wait "$cpid" 2>/dev/null
-PATH=$wrap:$PATH containerd --config "$CD/config.toml" >>"$CD/containerd.log" 2>&1 &
-cpid=$!
-for ((i = 0; i < 300; i++)); do C version >/dev/null 2>&1 && break; sleep 0.2; done
+ctrd_down
+PATH=$wrap:$PATH ctrd_up 300 0.2
 
 for n in 1 2; do
     : >"$trace.stamps"
@@ -181,6 +178,5 @@ if C run --runtime io.containerd.runc.v2 --runc-binary "$RUNC" -d "$IMG" m1 \
 else
     lab_log "ctr run -d m1 failed"
 fi
-kill "$cpid" 2>/dev/null
-wait "$cpid" 2>/dev/null
+ctrd_down
 true

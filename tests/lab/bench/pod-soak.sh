@@ -9,7 +9,7 @@
 # "mount /dev/xvdb (erofs): Invalid argument"; docs/decisions.md).
 # lab-needs: containerd
 # lab-timeout: 1500
-ctrd_start || exit 1
+lab_ctrd_start || exit 1
 mkdir -p /etc/cni/net.d /opt/cni /var/lib/cni
 ln -sfn "$TOOLS/cni" /opt/cni/bin
 cni() { # ADD|DEL N
