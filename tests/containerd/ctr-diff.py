@@ -708,7 +708,8 @@ def run_all(args):
     root --config copies), runs every case: (containerd, passed, failed)."""
     here = os.path.dirname(os.path.abspath(__file__))
     args.imgdir = os.path.join(args.T, "image")
-    rc, out, err = sh([os.path.join(here, "mkimage-users.sh"), args.imgdir])
+    rc, out, err = sh([os.path.join(here, "..", "runc", "mkimage.sh"),
+                       "--users", args.imgdir])
     if rc != 0:
         sys.exit("cannot build the image: " + err)
     if not args.sock:
