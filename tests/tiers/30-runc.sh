@@ -17,18 +17,11 @@ if [ "$(id -u)" != 0 ]; then
     echo "ok - runc bundle # SKIP needs root"
     exit 0
 fi
-need=()
-command -v runc >/dev/null 2>&1 || need+=(runc)
+. "$top/tools/lib/apt.sh"
+mapfile -t need < <(apt_missing_commands runc:runc jq:jq)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
-command -v jq >/dev/null 2>&1 || need+=(jq)
-if [ ${#need[@]} -gt 0 ]; then
-    echo "# installing ${need[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >/dev/null 2>&1 || {
-        echo "not ok - install ${need[*]}"
-        exit 1
-    }
-fi
+[ ${#need[@]} -eq 0 ] || echo "# installing ${need[*]}"
+apt_install "${need[@]}" || { echo "not ok - install ${need[*]}"; exit 1; }
 
 scratch=$(mktemp -d /tmp/xl-oci-runc.XXXXXX)
 ids=()

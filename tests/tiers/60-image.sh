@@ -26,20 +26,11 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 # Tools from Debian's apt, installed once (CI is a fresh Debian 12).
-need=()
-for p in umoci:umoci skopeo:skopeo mkfs.erofs:erofs-utils \
-         docker-registry:docker-registry htpasswd:apache2-utils \
-         getfattr:attr openssl:openssl; do
-    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-              --no-install-recommends "${need[@]}" >/dev/null 2>&1; } ||
-        { notok "apt-get install ${need[*]}"; exit 1; }
-fi
+. "$top/tools/lib/apt.sh"
+mapfile -t need < <(apt_missing_commands umoci:umoci skopeo:skopeo \
+    mkfs.erofs:erofs-utils docker-registry:docker-registry \
+    htpasswd:apache2-utils getfattr:attr openssl:openssl)
+apt_install "${need[@]}" || { notok "apt-get install ${need[*]}"; exit 1; }
 
 XO=${XO_UNDER_TEST:-build/xl-oci}
 if ! "$XO" help 2>/dev/null | grep -qw pull; then

@@ -20,14 +20,9 @@ notok() { echo "not ok - $*"; fails=$((fails + 1)); }
 skip() { echo "ok - $1 # SKIP $2"; }
 if [ "$(id -u)" != 0 ]; then skip "bundle tier" "needs root"; exit 0; fi
 # Tools from Debian's apt, installed once (CI is a fresh Debian 12).
-need=()
-for p in mkfs.erofs:erofs-utils setfattr:attr; do
-    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-        { notok "apt-get install ${need[*]}"; exit 1; }
-fi
+. "$top/tools/lib/apt.sh"
+mapfile -t need < <(apt_missing_commands mkfs.erofs:erofs-utils setfattr:attr)
+apt_install "${need[@]}" || { notok "apt-get install ${need[*]}"; exit 1; }
 B=$top/build/tests/xl-oci-bundle
 DUMP=$top/build/tests/xl-oci-treedump
 [ -x "$B" ] && [ -x "$DUMP" ] || { notok "build/tests/xl-oci-bundle and xl-oci-treedump (run make)"; exit 1; }

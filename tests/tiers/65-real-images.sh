@@ -31,19 +31,10 @@ if [ "$(id -u)" != 0 ]; then
     exit 0
 fi
 
-need=()
-for p in umoci:umoci skopeo:skopeo runc:runc mkfs.erofs:erofs-utils \
-         docker-registry:docker-registry curl:curl jq:jq containerd:containerd; do
-    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-              --no-install-recommends "${need[@]}" >/dev/null 2>&1; } ||
-        { notok "apt-get install ${need[*]}"; exit 1; }
-fi
+mapfile -t need < <(apt_missing_commands umoci:umoci skopeo:skopeo runc:runc \
+    mkfs.erofs:erofs-utils docker-registry:docker-registry curl:curl jq:jq \
+    containerd:containerd)
+apt_install "${need[@]}" || { notok "apt-get install ${need[*]}"; exit 1; }
 
 XO=$top/build/xl-oci
 DUMP=$top/build/tests/xl-oci-treedump

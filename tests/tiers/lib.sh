@@ -31,14 +31,16 @@ fails_with() {
     fi
 }
 
+# apt_install and apt_missing_commands.
+. "${BASH_SOURCE[0]%/*}/../../tools/lib/apt.sh"
+
 # tier_need PACKAGE...: installs the Debian packages that are missing, or
 # reports the tier failed and exits.
 tier_need() {
     local missing=() p
     for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
     [ ${#missing[@]} -eq 0 ] && return 0
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null 2>&1 && return 0
+    apt_install "${missing[@]}" && return 0
     echo "not ok - $TIER: install ${missing[*]}"
     exit 1
 }

@@ -53,19 +53,10 @@ say() { echo "realimages: $*" >&2; }
 
 [ "$(id -u)" = 0 ] || die "needs root (mmdebstrap, chown)"
 
-need=()
-for p in mmdebstrap:mmdebstrap umoci:umoci setcap:libcap2-bin \
-         setfattr:attr; do
-    command -v "${p%%:*}" >/dev/null || need+=("${p#*:}")
-done
-if [ ${#need[@]} -gt 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-        --no-install-recommends "${need[@]}" >/dev/null 2>&1 ||
-        { apt-get update -qq >/dev/null 2>&1 &&
-          DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-              --no-install-recommends "${need[@]}" >/dev/null 2>&1; } ||
-        die "apt-get install ${need[*]} failed"
-fi
+. "$here/../lib/apt.sh"
+mapfile -t need < <(apt_missing_commands mmdebstrap:mmdebstrap umoci:umoci \
+    setcap:libcap2-bin setfattr:attr)
+apt_install "${need[@]}" || die "apt-get install ${need[*]} failed"
 
 # The packages the images are made of (their dependencies follow these).
 pkgs_py="python3-minimal base-passwd base-files"
