@@ -75,12 +75,17 @@ ctrd_stop() {
         for t in $(C container ls -q 2>/dev/null); do C container rm "$t" >/dev/null 2>&1; done
     fi
     ctrd_down
-    [ -z "${CTRD_NS:-}" ] ||
+    if [ -n "${CTRD_NS:-}" ]; then
+        # A shim whose task never started (ctr timed out) outlives containerd.
         for t in $(pgrep -f -- "containerd-shim-runc-v2 -namespace $CTRD_NS -id " 2>/dev/null); do
             kill -9 "$t" 2>/dev/null
         done
-    [ -z "$sweep" ] ||
-        for m in $(grep -o " $sweep/[^ ]*" /proc/self/mounts | sort -r); do umount -l "$m" 2>/dev/null; done
-    [ -z "${CTRD_NS:-}" ] ||
-        rm -rf "/run/containerd/runc/$CTRD_NS" "/run/containerd/io.containerd.runtime.v2.task/$CTRD_NS"
+    fi
+    if [ -n "$sweep" ]; then
+        for m in $(grep -o " $sweep/[^ ]*" /proc/self/mounts | sort -r); do
+            umount -l "$m" 2>/dev/null
+        done
+    fi
+    [ -z "${CTRD_NS:-}" ] || rm -rf "/run/containerd/runc/$CTRD_NS" \
+        "/run/containerd/io.containerd.runtime.v2.task/$CTRD_NS"
 }
