@@ -243,12 +243,11 @@ int runc_entrypoint_check(const struct runtime_spec *rs, const char *rootfs,
     if (!pr->args || !pr->args[0])
         return 0;
     struct root r = {.fd = -1};
-    if (!realpath(rootfs, r.real))
-        return xo_err_sys(err, "%s: root.path %s", where, rootfs);
+    /* A rootfs that is not there is the root volume's to name (once). */
+    if (!realpath(rootfs, r.real) ||
+        (r.fd = open(r.real, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return 0;
     r.real_len = strcmp(r.real, "/") ? strlen(r.real) : 0;
-    r.fd = open(r.real, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (r.fd < 0)
-        return xo_err_sys(err, "%s: root.path %s", where, r.real);
     r.n_dests = rs->n_mounts;
     r.dests = xo_xcalloc(r.n_dests + 1, sizeof(*r.dests));
     for (size_t i = 0; i < rs->n_mounts; i++) {

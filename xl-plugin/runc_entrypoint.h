@@ -39,8 +39,9 @@
  * config.json path) opens the message.  Returns 0 (found, or not sure) or
  * -1 with err: ENOENT (no such file: "executable file not found in
  * $PATH" for a name looked up in PATH, as runc says it), EACCES (a
- * directory or a file nobody may run), ENOTDIR (the cwd); errors of the
- * rootfs itself (cannot open it) are errors too.
+ * directory or a file nobody may run), ENOTDIR (the cwd).  A rootfs that
+ * cannot be opened is not its error (0): the root volume's build names
+ * it.
  */
 int runc_entrypoint_check(const struct runtime_spec *rs, const char *rootfs,
                           const char *where, xo_err *err);
