@@ -60,52 +60,6 @@ int safepath_dir(int rootfd, const char *path, bool create, xo_err *err)
     return fd;
 }
 
-/* Opens (O_PATH) the directory holding the file `path`, creating missing
- * directories, and points *name_r at the file's name in `path`. */
-static int parent_dir(int rootfd, const char *path, const char **name_r,
-                      xo_err *err)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash || !slash[1] || strlen(path) >= PATH_MAX)
-        return xo_err_set(err, EINVAL, "%s: not a file path", path);
-    char dir[PATH_MAX];
-    size_t dlen = (size_t)(slash - path);
-    memcpy(dir, path, dlen);
-    dir[dlen] = '\0';
-    if (dlen == 0)
-        strcpy(dir, "/");
-    *name_r = slash + 1;
-    return safepath_dir(rootfd, dir, true, err);
-}
-
-int safepath_write(int rootfd, const char *path, const void *data, size_t len,
-                   mode_t mode, xo_err *err)
-{
-    const char *name;
-    /* An O_PATH directory fd is a valid dirfd for unlinkat and openat. */
-    int wdir = parent_dir(rootfd, path, &name, err);
-    if (wdir < 0)
-        return -1;
-    if (unlinkat(wdir, name, 0) < 0 && errno != ENOENT) {
-        xo_err_sys(err, "%s: remove old file", path);
-        close(wdir);
-        return -1;
-    }
-    int fd = openat(wdir, name,
-                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-    close(wdir);
-    if (fd < 0)
-        return xo_err_sys(err, "%s: create", path);
-    if (xo_write_all(fd, data, len) < 0) {
-        xo_err_sys(err, "%s: write", path);
-        close(fd);
-        return -1;
-    }
-    if (close(fd) < 0)
-        return xo_err_sys(err, "%s: close", path);
-    return 0;
-}
-
 /* openat2(2) with RESOLVE_IN_ROOT; glibc 2.36 has no wrapper. */
 static int open_in_root(int rootfd, const char *rel, int flags)
 {
@@ -247,6 +201,43 @@ int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
         close(fd);
         end++;
     }
+}
+
+/*
+ * The file is resolved as runc resolves the destination of Docker's and
+ * CRI's binds of these files, and written in place: the image's links
+ * stay, and what the container reads through them is ours.  Owner and
+ * mode are set again, as a bind shows the runtime's file and not the
+ * image's.  The fd reopened through /proc is the file resolved, not a
+ * path walked again.
+ */
+int safepath_write(int rootfd, const char *path, const void *data, size_t len,
+                   mode_t mode, xo_err *err)
+{
+    int pfd = safepath_in_root(rootfd, path, false, err);
+    if (pfd < 0)
+        return strstr(xo_err_msg(err), path) ? -1
+                                             : xo_err_wrap(err, "%s", path);
+    char at[64];
+    /* cannot truncate: an int in 64 bytes */
+    snprintf(at, sizeof(at), "/proc/self/fd/%d", pfd);
+    int fd = open(at, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
+    close(pfd);
+    if (fd < 0)
+        return xo_err_sys(err, "%s: open", path);
+    if (fchown(fd, 0, 0) < 0 || fchmod(fd, mode) < 0) {
+        xo_err_sys(err, "%s: owner and mode", path);
+        close(fd);
+        return -1;
+    }
+    if (xo_write_all(fd, data, len) < 0) {
+        xo_err_sys(err, "%s: write", path);
+        close(fd);
+        return -1;
+    }
+    if (close(fd) < 0)
+        return xo_err_sys(err, "%s: close", path);
+    return 0;
 }
 
 int safepath_dir_mode(int rootfd, const char *path, unsigned *mode_r)

@@ -1,9 +1,9 @@
 /*
  * safepath.h: walking paths inside a root that comes from an untrusted
  * image.  A container image may hold symlinks such as /data -> /xl-oci or
- * /etc/resolv.conf -> ../../..; the loader follows none of them while it
- * prepares mount points and files, so nothing it does on the image's behalf
- * lands outside the container's root.
+ * /etc/resolv.conf -> ../../..; the loader follows them only inside the
+ * root (as runc's securejoin) or not at all, so nothing it does on the
+ * image's behalf lands outside the container's root.
  */
 #ifndef XL_OCI_LOADER_SAFEPATH_H
 #define XL_OCI_LOADER_SAFEPATH_H
@@ -22,13 +22,6 @@
 int safepath_dir(int rootfd, const char *path, bool create, xo_err *err);
 
 /*
- * Replaces the file `path` under `rootfd` with `len` bytes of `data`
- * (an existing file or symlink of that name is removed first).
- */
-int safepath_write(int rootfd, const char *path, const void *data, size_t len,
-                   mode_t mode, xo_err *err);
-
-/*
  * Opens (O_PATH) `path` under `rootfd` as the container will see it, as
  * runc resolves a mount's destination (securejoin) and Docker's daemon a
  * working directory: symlinks, absolute or relative, are followed inside
@@ -41,6 +34,17 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
  * path.  For a mount point: mount on /proc/self/fd/N of the fd returned.
  */
 int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
+
+/*
+ * Writes `len` bytes of `data` into the regular file `path` resolves to
+ * inside the root (safepath_in_root(): links followed in the root and
+ * kept, a dangling one's target made), truncated first, owned by root
+ * with `mode`: a runtime-provided /etc/resolv.conf lands where runc binds
+ * Docker's, on the image's link's target.  A target that is no regular
+ * file (a directory) is an error naming `path`, as runc's bind fails.
+ */
+int safepath_write(int rootfd, const char *path, const void *data, size_t len,
+                   mode_t mode, xo_err *err);
 
 /*
  * Opens (O_PATH) `rel` (relative) beneath the directory `dirfd` with no

@@ -805,6 +805,54 @@ check "no network: /etc/hostname written" has etcnonet "probe: cat /etc/hostname
 check "no network: the image's /etc/resolv.conf is replaced" \
     eval 'hasnt etcnonet "192.0.2.99" && has etcnonet "probe: cat /etc/resolv.conf: # no name servers configured"'
 
+# --- /etc files at the image's links -------------------------------------
+# Docker and CRI bind /etc/resolv.conf, hosts and hostname where runc's
+# securejoin resolves them in the root: an image's link is kept and leads
+# to the runtime's file, a dangling target is made, ".." stops at the
+# root, /etc may itself be a link, and a link to a directory fails as the
+# bind does.  The loader replaced each link with a file and failed on a
+# linked /etc ("component etc is a symlink").
+etcroot() { # NAME: a directory root holding the probe
+    rm -rf "$T/$1"; mkdir -p "$T/$1/bin" "$T/$1/tmp"; cp "$probe" "$T/$1/bin/probe"
+}
+etcroot etcl; mkdir -p "$T/etcl/etc"
+ln -s /run/systemd/resolve/stub-resolv.conf "$T/etcl/etc/resolv.conf"
+ln -s hosts.1 "$T/etcl/etc/hosts"
+ln -s ../../../../../srv/xl-oci-t50-hosts "$T/etcl/etc/hosts.1"
+echo "image-name" >"$T/etcl/etc/hostname.real"
+chmod 600 "$T/etcl/etc/hostname.real"
+ln -s hostname.real "$T/etcl/etc/hostname"
+defaults
+ARGS='"probe", "stat", "/etc/resolv.conf", "read", "/etc/resolv.conf", "read", "/run/systemd/resolve/stub-resolv.conf", "stat", "/etc/hosts", "stat", "/etc/hosts.1", "cat", "/srv/xl-oci-t50-hosts", "stat", "/etc/hostname", "read", "/etc/hostname.real", "stat", "/etc/hostname.real", "exit", "0"'
+EXTRA='network { dns = "10.0.0.1"; };'
+spec etcl && run etcl --dev /dev/xvda="$T/etcl"
+check "/etc link, absolute and dangling: kept, its target made in the root with our resolv.conf" \
+    eval 'has etcl "probe: stat /etc/resolv.conf: 0:0 777 link" && has etcl "probe: read /etc/resolv.conf: nameserver 10.0.0.1" &&
+          has etcl "probe: read /run/systemd/resolve/stub-resolv.conf: nameserver 10.0.0.1"'
+check "/etc link chained and out of the root by \"..\": both kept, the file at the root's /srv" \
+    eval 'has etcl "probe: stat /etc/hosts: 0:0 777 link" && has etcl "probe: stat /etc/hosts.1: 0:0 777 link" &&
+          has etcl "probe: cat /srv/xl-oci-t50-hosts: 127.0.0.1	localhost" && test ! -e /srv/xl-oci-t50-hosts'
+check "/etc link to the image's own file: that file rewritten, root-owned 0644" \
+    eval 'has etcl "probe: stat /etc/hostname: 0:0 777 link" && has etcl "probe: read /etc/hostname.real: app1" &&
+          has etcl "probe: stat /etc/hostname.real: 0:0 644 file"'
+etcroot etcdir; mkdir -p "$T/etcdir/usr/etc"; ln -s usr/etc "$T/etcdir/etc"
+defaults
+ARGS='"probe", "stat", "/etc", "read", "/etc/resolv.conf", "read", "/usr/etc/hostname", "exit", "0"'
+EXTRA='network { dns = "10.0.0.1"; };'
+spec etcdir && run etcdir --dev /dev/xvda="$T/etcdir"
+check "/etc itself a link: followed in the root (it failed)" \
+    eval 'exited etcdir 0 && has etcdir "probe: stat /etc: 0:0 777 link" &&
+          has etcdir "probe: read /etc/resolv.conf: nameserver 10.0.0.1" && has etcdir "probe: read /usr/etc/hostname: app1"'
+etcroot etcnone
+defaults; ARGS='"probe", "read", "/etc/hostname", "exit", "0"'
+spec etcnone && run etcnone --dev /dev/xvda="$T/etcnone"
+check "no /etc in the image: made, the files written" has etcnone "probe: read /etc/hostname: app1"
+etcroot etcrdir; mkdir -p "$T/etcrdir/etc" "$T/etcrdir/srv/rdir"; ln -s /srv/rdir "$T/etcrdir/etc/resolv.conf"
+defaults
+spec etcrdir && run etcrdir --dev /dev/xvda="$T/etcrdir"
+check "/etc/resolv.conf a link to a directory: fails naming it, as runc's bind" \
+    failed etcrdir "/etc/resolv.conf: not a regular file"
+
 # --- network files --------------------------------------------------------
 defaults
 ARGS='"probe", "read", "/etc/hostname", "read", "/etc/resolv.conf", "read", "/etc/hosts", "exit", "0"'
