@@ -219,10 +219,12 @@ int main_exec(int argc, char **argv)
                 return XO_EXIT_USAGE;
             }
             /* KEY alone: this environment's KEY=VALUE, as docker exec -e
-             * KEY passes it; none when it is not set here. */
+             * KEY passes it; when it is not set here, KEY alone, which
+             * removes KEY from the process's environment, as Docker's
+             * daemon takes a name without a value. */
             const char *entry = eq ? optarg : own_env_entry(optarg);
             if (!entry)
-                break;
+                entry = optarg;
             if (a.nenv == EXEC_MAX_ENV) {
                 fprintf(stderr, "xl-oci exec: more than %d -e\n", EXEC_MAX_ENV);
                 return XO_EXIT_USAGE;

@@ -31,7 +31,7 @@ const struct cmd_spec cmd_table[] = {
     {"exec", main_exec, false,
      "Run a process in a running container; exit with its exit code",
      "[-t] [-i] [-u USER] [-e KEY[=VALUE]]... [-w DIR] <Name> <Command> [Arg]...",
-     "  -t, --tty              a terminal for the process (window size passed on)\n  -i, --interactive      pass stdin on (else the process's stdin is empty)\n  -u, --user USER        user[:group], by name or number (default: the container's)\n  -e, --env KEY[=VALUE]  set a variable, or pass this shell's (repeatable)\n  -w, --workdir DIR      absolute working directory (default: the container's)\n  Exit code: the process's (128+N for signal N); 126 when the command could\n  not be run, 127 when it was not found, 1 for any other failure.\n"},
+     "  -t, --tty              a terminal for the process (window size passed on)\n  -i, --interactive      pass stdin on (else the process's stdin is empty)\n  -u, --user USER        user[:group], by name or number (default: the container's)\n  -e, --env KEY[=VALUE]  set a variable, or pass this shell's, or unset it\n                         when this shell has none (repeatable)\n  -w, --workdir DIR      absolute working directory (default: the container's)\n  Exit code: the process's (128+N for signal N); 126 when the command could\n  not be run, 127 when it was not found, 1 for any other failure.\n"},
     {"console", main_console, false,
      "Attach to a domain's console (Ctrl-] detaches)", "<Name>",
      NULL},

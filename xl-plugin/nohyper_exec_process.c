@@ -73,9 +73,22 @@ int nohyper_exec_process(char **json_r, const char *dir,
         xo_jset(proc, "env", env);
     }
     /* Appended, as runc exec --env does: the later entry of a name wins
-     * when runc sets up the environment. */
-    for (size_t i = 0; i < r->nenv; i++)
-        xo_jpush(env, xo_jstr(r->env[i]));
+     * when runc sets up the environment.  KEY alone (Docker exec's -e KEY
+     * the client has not) removes every entry of KEY so far; runc would
+     * refuse it ("missing '='"). */
+    for (size_t i = 0; i < r->nenv; i++) {
+        if (strchr(r->env[i], '=')) {
+            xo_jpush(env, xo_jstr(r->env[i]));
+            continue;
+        }
+        size_t kl = strlen(r->env[i]);
+        for (size_t j = json_object_array_length(env); j-- > 0;) {
+            const char *e =
+                json_object_get_string(json_object_array_get_idx(env, j));
+            if (e && !strncmp(e, r->env[i], kl) && e[kl] == '=')
+                json_object_array_del_idx(env, j, 1);
+        }
+    }
     if (r->terminal && !env_has_term(env))
         xo_jpush(env, xo_jstr(EXEC_TTY_TERM));
     if (r->user) {

@@ -232,9 +232,9 @@ int exec_request_decode(struct exec_request *req, const uint8_t *p, size_t len,
     for (size_t i = 0; i < req->nenv; i++) {
         if (take_string(&p, end, &out, &req->env[i], why_r) < 0)
             return -1;
-        const char *eq = strchr(req->env[i], '=');
-        if (!eq || eq == req->env[i])
-            return refuse(why_r, "request environment entry is not KEY=VALUE");
+        if (!req->env[i][0] || req->env[i][0] == '=')
+            return refuse(why_r,
+                          "request environment entry is not KEY=VALUE or KEY");
     }
     req->env[req->nenv] = NULL;
     if (p != end)
@@ -424,9 +424,8 @@ long exec_request_encode_to(uint8_t *buf, size_t cap, uint32_t flags,
             return refuse(why_r, "too many environment entries");
         if (string_ok(env[nenv], why_r) < 0)
             return -1;
-        const char *eq = strchr(env[nenv], '=');
-        if (!eq || eq == env[nenv])
-            return refuse(why_r, "environment entry is not KEY=VALUE");
+        if (!env[nenv][0] || env[nenv][0] == '=')
+            return refuse(why_r, "environment entry is not KEY=VALUE or KEY");
         len += 2 + strlen(env[nenv]);
     }
     long total = put_header(buf, cap, EXEC_MSG_REQUEST, len, why_r);

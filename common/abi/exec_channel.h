@@ -39,7 +39,10 @@
  *                        that many bytes (no NUL, <= EXEC_STR_MAX).  user ""
  *                        and cwd "" mean the container's own; cwd is
  *                        otherwise absolute; env entries are KEY=VALUE with
- *                        a non-empty KEY.  rows/cols are 0 without a tty.
+ *                        a non-empty KEY, or KEY alone: that variable
+ *                        removed from the process's environment (Docker
+ *                        exec's "-e KEY" when the client has no KEY);
+ *                        of entries naming one KEY the last one counts.  rows/cols are 0 without a tty.
  *                        With EXEC_FLAG_TARGET the strings begin with one
  *                        more, before user: the pod container the
  *                        process runs in, named by its root device

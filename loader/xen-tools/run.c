@@ -197,22 +197,37 @@ int run_become(const struct boot_spec *spec, const struct xo_user_ids *ids,
     return chdir(cwd);
 }
 
+/* Whether the entries `a` and `b` (KEY=VALUE or KEY alone) name one
+ * KEY. */
+static bool same_key(const char *a, const char *b)
+{
+    size_t kl = strcspn(a, "=");
+    return kl == strcspn(b, "=") && !strncmp(a, b, kl);
+}
+
 size_t run_env_build(char **env, const char *const *base, size_t nbase,
                      const char *const *over, size_t nover, char *home,
                      size_t homesz, const struct xo_user_ids *ids, bool tty)
 {
     size_t n = 0;
     for (size_t i = 0; i < nbase; i++) {
-        /* An entry of `over` with the same KEY replaces this one. */
-        size_t kl = strcspn(base[i], "=");
+        /* An entry of `over` with the same KEY replaces this one, or,
+         * as KEY alone, removes it. */
         bool replaced = false;
         for (size_t j = 0; j < nover && !replaced; j++)
-            replaced = !strncmp(over[j], base[i], kl) && over[j][kl] == '=';
+            replaced = same_key(over[j], base[i]);
         if (!replaced)
             env[n++] = (char *)base[i];
     }
-    for (size_t j = 0; j < nover; j++)
-        env[n++] = (char *)over[j];
+    /* Of `over`, the last entry of a KEY counts (as runc's Setenv of
+     * each in turn, and Docker's merge), and KEY alone sets nothing. */
+    for (size_t j = 0; j < nover; j++) {
+        bool later = false;
+        for (size_t k = j + 1; k < nover && !later; k++)
+            later = same_key(over[k], over[j]);
+        if (!later && strchr(over[j], '='))
+            env[n++] = (char *)over[j];
+    }
     env[n] = NULL;
     /* HOME absent or empty: the user's, as runc sets it when getenv
      * gives "" (an empty HOME in place, runc's "set only once"). */

@@ -34,7 +34,8 @@ int run_container(const struct boot_spec *spec, const struct xo_user_ids *ids,
  * Shared with the exec server (exec_server.c), so that an exec'd process
  * gets the entrypoint's rules:
  * run_env_build: env (room for nbase + nover + 3 pointers) receives base
- * with every KEY that `over` sets replaced, then `over`, then HOME from
+ * without the KEYs `over` names, then `over`'s last KEY=VALUE of each KEY
+ * (KEY alone only removes), then HOME from
  * ids (in home, >= 300 bytes) when none is set, then, with `tty`,
  * EXEC_TTY_TERM when none sets TERM; NULL-terminated.  Returns the number
  * of entries.

@@ -804,6 +804,11 @@ check "an exec killed by SIGKILL leaves no file: none with its -e values, no run
 sleep 2
 check "exec -e KEY=VALUE overrides the container's env" bash -c \
     '[ "$("$0" exec -e FOO=exec s1 sh -c "echo \$FOO")" = exec ]' "$X"
+# -e KEY that the caller has not set removes KEY, the container's own
+# too, as Docker's daemon takes a name without '=' (it stayed).
+check "exec -e KEY unset here: the container's KEY removed, as docker exec" bash -c \
+    '[ "$(env -u FOO "$0" exec -e FOO s1 sh -c "echo \${FOO-unset}")" = unset ] &&
+     [ "$(env -u FOO "$0" exec -e FOO=x -e FOO s1 sh -c "echo \${FOO-unset}")" = unset ]' "$X"
 check "exec -i passes stdin on" bash -c '[ "$(echo piped | "$0" exec -i s1 cat)" = piped ]' "$X"
 check "exec without -i gives an empty stdin" bash -c '[ -z "$(echo piped | "$0" exec s1 cat)" ]' "$X"
 check "exec of an unknown container fails naming it" bash -c \

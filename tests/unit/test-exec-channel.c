@@ -38,7 +38,9 @@ static void test_request_round_trip(void **state)
 {
     (void)state;
     const char *args[] = {"sh", "-c", "exit 7", NULL};
-    const char *env[] = {"A=1", "EMPTY=", NULL};
+    /* "GONE" alone: the variable removed (Docker exec's -e KEY when the
+     * client has none). */
+    const char *env[] = {"A=1", "EMPTY=", "GONE", NULL};
     const char *why = NULL;
     long n = exec_request_encode(frame, sizeof(frame),
                                  EXEC_FLAG_TTY | EXEC_FLAG_STDIN, 24, 80,
@@ -60,9 +62,10 @@ static void test_request_round_trip(void **state)
     assert_int_equal(req.nargs, 3);
     assert_string_equal(req.args[2], "exit 7");
     assert_null(req.args[3]);
-    assert_int_equal(req.nenv, 2);
+    assert_int_equal(req.nenv, 3);
     assert_string_equal(req.env[1], "EMPTY=");
-    assert_null(req.env[2]);
+    assert_string_equal(req.env[2], "GONE");
+    assert_null(req.env[3]);
     /* Nothing more in the stream. */
     assert_int_equal(exec_reader_next(&r, &f, &why), 0);
 }
@@ -438,16 +441,16 @@ static void test_bad_requests(void **state)
          {"", "", "true", "=x"},
          4,
          0,
-         "request environment entry is not KEY=VALUE"},
+         "request environment entry is not KEY=VALUE or KEY"},
         {0,
          0,
          0,
          1,
          1,
-         {"", "", "true", "NOEQUALS"},
+         {"", "", "true", ""},
          4,
          0,
-         "request environment entry is not KEY=VALUE"},
+         "request environment entry is not KEY=VALUE or KEY"},
         {0,
          0,
          0,
@@ -531,7 +534,7 @@ static void test_encoder_limits(void **state)
     const char *why = NULL;
     const char *none[] = {NULL};
     const char *args[] = {"true", NULL};
-    const char *badenv[] = {"X", NULL};
+    const char *badenv[] = {"=X", NULL};
     assert_int_equal(exec_request_encode(frame, sizeof(frame), 0, 0, 0, "", "",
                                          none, NULL, &why),
                      -1);
@@ -541,6 +544,7 @@ static void test_encoder_limits(void **state)
     assert_int_equal(exec_request_encode(frame, sizeof(frame), 0, 0, 0, "", "",
                                          args, badenv, &why),
                      -1);
+    assert_string_equal(why, "environment entry is not KEY=VALUE or KEY");
     assert_int_equal(exec_request_encode(frame, sizeof(frame), EXEC_FLAG_TTY, 0,
                                          0, "", "", args, NULL, &why),
                      -1);

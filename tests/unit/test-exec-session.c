@@ -247,6 +247,26 @@ static void test_user_cwd_and_env_override(void **state)
     assert_string_equal(r.out, "4321\n4322\n/tmp\nover\n");
 }
 
+/* KEY alone removes KEY (Docker exec's -e KEY when the client has
+ * none), the spec's and an earlier entry's alike; of entries naming one
+ * KEY the last counts (runc's Setenv in turn: getenv saw the first). */
+static void test_env_unset_and_last_wins(void **state)
+{
+    (void)state;
+    struct replies r;
+    const char *args[] = {
+        "sh", "-c",
+        "echo ${FROM_SPEC-unset} ${TWICE-unset} ${GONE-unset} $PATH; "
+        "env | grep -c '^TWICE='",
+        NULL};
+    const char *env[] = {"FROM_SPEC", "TWICE=1", "GONE=1",
+                         "TWICE=2",   "GONE",    NULL};
+    run("", "", args, env, 0, NULL, &r);
+    assert_int_equal(r.code, 0);
+    r.out[r.nout] = '\0';
+    assert_string_equal(r.out, "unset 2 unset /usr/bin:/bin\n1\n");
+}
+
 static void test_stdin(void **state)
 {
     (void)state;
@@ -670,6 +690,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_exit_code_and_streams, need_root),
         cmocka_unit_test_setup(test_user_cwd_and_env_override, need_root),
+        cmocka_unit_test_setup(test_env_unset_and_last_wins, need_root),
         cmocka_unit_test_setup(test_stdin, need_root),
         cmocka_unit_test_setup(test_tty, need_root),
         cmocka_unit_test_setup(test_not_found, need_root),
