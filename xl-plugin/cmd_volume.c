@@ -64,8 +64,10 @@ int main_volume_create(int argc, char **argv)
                                                  "volume create", 1)) != -1) {
         switch (opt) {
         case 's':
-            if (volstore_size_parse(&o.size, optarg, &err) < 0)
+            if (volstore_size_parse(&o.size, optarg, &err) < 0) {
+                xo_err_wrap(&err, "--size");
                 rc = cmd_fail(&err);
+            }
             break;
         case 'f':
             o.fs_set = true;

@@ -44,6 +44,12 @@ fails_with "create: tmpfs is app.cfg's" 'reserved' \
     "$X" volume create --size 1M tmpfs
 fails_with "create: a bad size" 'unit "X" is not K, M, G or T' \
     "$X" volume create --size 1X a
+# A fraction as qemu-img and Docker take one ("1.5G"), when it makes
+# whole bytes; the error names the option (it said 'unit ".5G"').
+fails_with "create: a fraction of no whole bytes, the option named" '--size: size "1.1K" is not a whole number of bytes' \
+    "$X" volume create --size 1.1K a
+check "create: a size with a fraction (1.5G)" bash -c \
+    '"$0" volume create --size 1.5G frac | grep -q "1610612736 bytes" && "$0" volume rm frac >/dev/null' "$X"
 fails_with "create: a bad label" 'must begin and end with a letter or digit' \
     "$X" volume create --size 1M --label -a=1 a
 fails_with "create: a bad fs" 'is not one of ext4, xfs, none' \

@@ -354,7 +354,8 @@ static void test_max_bytes(void **state)
     assert_int_equal(events_max_of("64k"), 64 << 10);
     assert_int_equal(events_max_of("100"), EVENT_JOURNAL_MIN_MAX);
     assert_int_equal(events_max_of("abc"), EVENT_JOURNAL_DEFAULT_MAX);
-    assert_int_equal(events_max_of("1.5M"), EVENT_JOURNAL_DEFAULT_MAX);
+    assert_int_equal(events_max_of("1.5M"), 3 << 19);
+    assert_int_equal(events_max_of("1.1M"), EVENT_JOURNAL_DEFAULT_MAX);
     assert_true(events_max_of("2T") == EVENT_JOURNAL_MAX_MAX);
     assert_true(events_max_of("99999999999999999999999") ==
                 EVENT_JOURNAL_MAX_MAX);

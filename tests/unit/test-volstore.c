@@ -57,13 +57,14 @@ static void test_sizes(void **state)
     } good[] = {{"1M", 1 << 20},      {"1m", 1 << 20},
                 {"64MiB", 64 << 20},  {"2G", 2ULL << 30},
                 {"1048576", 1 << 20}, {"1", 1 << 20}, /* rounded up to a MiB */
-                {"1025K", 2 << 20},   {"64T", 64ULL << 40}};
+                {"1025K", 2 << 20},   {"64T", 64ULL << 40},
+                {"1.5G", 3ULL << 29}, {"0.5M", 1 << 20}};
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
         assert_int_equal(volstore_size_parse(&v, good[i].s, &err), 0);
         assert_true(v == good[i].want);
     }
     const char *bad[] = {"",     "M",  "1X", "1MM", "-1",
-                         "1.5G", "0",  "0M", "65T", "99999999999999999999999",
+                         "1.1K", "0",  "0M", "65T", "99999999999999999999999",
                          "1 M",  "1Mi"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         v = 7;
