@@ -80,7 +80,7 @@ for f in /etc/hosts /etc/resolv.conf /etc/hostname; do
     while IFS= read -r l; do echo "etc $f $l"; done <"$f"
   else echo "etc $f absent"; fi
 done
-for f in / /tmp /etc /dev /dev/shm /dev/pts /dev/mqueue /proc /sys /sys/fs/cgroup /srv /home/app /data /cache /work /dangling /rdang /dchain /up /nonexistent/dir /var/cache/app /srv/up "$($B pwd)"; do
+for f in / /tmp /etc /dev /dev/shm /dev/pts /dev/mqueue /proc /sys /sys/fs/cgroup /run/systemd/resolve /run/systemd/resolve/stub-resolv.conf /srv/etc-hostname /srv /home/app /data /cache /work /dangling /rdang /dchain /up /nonexistent/dir /var/cache/app /srv/up "$($B pwd)"; do
   [ -e "$f" ] && echo "stat $($B stat -c '%n %F %a %u:%g' "$f")"
 done
 echo "pid $$"
@@ -353,7 +353,7 @@ ALLOW = [
     # spec, which bind-mounts them (as Docker does); the loader writes
     # the same text into the writable layer (decisions.md, "/etc files
     # owned by the runtime").  Their content and mode are compared.
-    ("mountinfo", r"^/etc/(hosts|hostname|resolv\.conf) ", "runc bind-mounts the runtime's /etc files; the loader writes them"),
+    ("mountinfo", r"^(/etc/hosts|/run/systemd/resolve/stub-resolv\.conf|/srv/etc-hostname) ", "runc bind-mounts the runtime's /etc files (at the image's links' targets); the loader writes them there"),
     ("write", r"^/sys/fs/cgroup ", "cgroup v1 host: runc's tmpfs of v1 hierarchies stays writable to root"),
 ]
 
@@ -531,8 +531,16 @@ class Env:
         # An image's leftovers: the runtime owns these (decisions.md).
         with open(os.path.join(tree, "etc/hosts"), "w") as f:
             f.write("127.0.0.1 from-the-image\n")
-        with open(os.path.join(tree, "etc/resolv.conf"), "w") as f:
-            f.write("nameserver 192.0.2.99\n")
+        # Links where the runtime provides a file, as systemd images have
+        # /etc/resolv.conf: absolute and dangling (its directories
+        # missing), and a relative chain out of the root by "..": runc
+        # binds at the target resolved in the root and keeps the link,
+        # so must the loader write there.
+        os.symlink("/run/systemd/resolve/stub-resolv.conf",
+                   os.path.join(tree, "etc/resolv.conf"))
+        os.symlink("hostname.1", os.path.join(tree, "etc/hostname"))
+        os.symlink("../../../../../srv/etc-hostname",
+                   os.path.join(tree, "etc/hostname.1"))
         self.rv = os.path.join(w, "rv")
         os.makedirs(self.rv, exist_ok=True)
         shutil.copy(os.path.join(tree, "etc/passwd"), self.rv)
