@@ -678,6 +678,34 @@ else
 fi
 R delete --force pmp >/dev/null 2>&1
 
+# --- the runtime's /etc files at the image's links (runc binds there) -------
+# An image whose /etc/resolv.conf is systemd's absolute link (dangling) and
+# whose /etc/hostname is a relative chain climbing out by "..": runc binds
+# the bundle's files on the targets, resolved inside the root, and keeps
+# the links; the loader writes them there (it replaced the links).
+mkbundle bel stat /etc/resolv.conf read /etc/resolv.conf \
+    stat /run/systemd/resolve/stub-resolv.conf read /srv/hn stat /etc/hostname exit 0 ||
+    lab_fail setup "bundle bel"
+mkdir -p "$LAB_WORK/bel/rootfs/etc"
+rm -f "$LAB_WORK/bel/rootfs/etc/resolv.conf" "$LAB_WORK/bel/rootfs/etc/hostname"
+ln -s /run/systemd/resolve/stub-resolv.conf "$LAB_WORK/bel/rootfs/etc/resolv.conf"
+ln -s ../../../srv/hn "$LAB_WORK/bel/rootfs/etc/hostname"
+sr_create pel bel
+R start pel >/dev/null 2>&1
+if wait_exited "$LAB_WORK/pel.report" 120 && [ "$(exited "$LAB_WORK/pel.report")" = 0 ]; then
+    o=$(tr -d '\r' <"$LAB_WORK/pel.out")
+    grep -q '^probe: stat /etc/resolv.conf: 0:0 777 link' <<<"$o" &&
+        grep -q '^probe: read /etc/resolv.conf: nameserver 10.9.9.9' <<<"$o" &&
+        grep -q '^probe: stat /run/systemd/resolve/stub-resolv.conf: 0:0 644 file' <<<"$o" &&
+        grep -q '^probe: read /srv/hn: bel' <<<"$o" &&
+        grep -q '^probe: stat /etc/hostname: 0:0 777 link' <<<"$o" &&
+        lab_ok etc-files-at-the-images-links "$(grep -c '^probe: ' <<<"$o") lines" ||
+        lab_fail etc-files-at-the-images-links "$(grep -E '^probe: (stat|read)' <<<"$o" | tr '\n' '|')"
+else
+    lab_fail etc-files-at-the-images-links "exited '$(exited "$LAB_WORK/pel.report")': $(tail -c 300 "$LAB_WORK/pel.out") $(last_error)"
+fi
+R delete --force pel >/dev/null 2>&1
+
 # --- a pod in one domain (org.xl-oci.pod-domain) ---------------------------
 # The sandbox boots the pod's domain; each app container of the pod is a
 # session of its loader with a root of its own, hot-added to that domain:
