@@ -225,6 +225,12 @@ case "$out" in
 one:*/bin*) lab_ok exec-env "$out" ;;
 *) lab_fail exec-env "'$out'" ;;
 esac
+# -e KEY with no KEY in the caller's environment removes the container's
+# (docker exec's merge); of two -e for one KEY the last is the one.
+xo=$(command -v xl-oci)
+out=$(env -u PATH "$xo" exec -e PATH -e XO_D=1 -e XO_D=2 c2 busybox env 2>&1 | tr -d '\r')
+! grep -q '^PATH=' <<<"$out" && [ "$(grep '^XO_D=' <<<"$out" | tr '\n' ' ')" = "XO_D=2 " ] &&
+    lab_ok exec-env-unset-and-last-wins || lab_fail exec-env-unset-and-last-wins "$(tr '\n' '|' <<<"$out")"
 out=$(xl-oci exec -t c2 busybox tty 2>&1 | tr -d '\r')
 case "$out" in
 /dev/pts/*) lab_ok exec-t-sees-a-tty "$out" ;;
