@@ -384,12 +384,10 @@ int runc_create(const struct runc_global *g, int argc, char **argv, xo_err *err)
      * remapped rootfs would show its owners as 100000 and up to an
      * entrypoint running as 0: refused, not run with the wrong owners. */
     if (runtime_spec_namespace(&rs, "user")) {
-        xo_err_set(err, ENOTSUP,
-                   "%s: linux.namespaces: a user namespace (uidMappings, "
-                   "gidMappings) is not available in a Xen domain, whose "
-                   "kernel has none; the domain is the container's boundary: "
-                   "run it without one (no --uidmap, no userns-remap)",
-                   spec_path);
+        xo_err_set(
+            err, ENOTSUP,
+            "%s: linux.namespaces: a user namespace (uidMappings, gidMappings) is not available in a Xen domain, whose kernel has none; the domain is the container's boundary: run it without one (no --uidmap, no userns-remap)",
+            spec_path);
         goto out;
     }
     s.sandbox = s.pod_domain = rs.container_type == RUNTIME_CONTAINER_SANDBOX;

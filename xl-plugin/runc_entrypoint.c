@@ -34,6 +34,7 @@ enum probe { PROBE_EXEC, PROBE_MISSING, PROBE_NOT_EXEC, PROBE_UNSURE };
 static bool fd_path(const struct root *r, int fd, char out[RESOLVED_MAX])
 {
     char proc[64], buf[PATH_MAX];
+    /* cannot truncate: "/proc/self/fd/" and an int's digits */
     snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
     ssize_t n = readlink(proc, buf, sizeof(buf) - 1);
     if (n < 0)
@@ -185,10 +186,10 @@ static int check_in_path(const struct root *r, const char *name,
             break;
         p++;
     }
-    return xo_err_set(err, ENOENT,
-                      "%s: process.args[0]: exec: \"%.200s\": executable file "
-                      "not found in $PATH (%.300s) of the container's root",
-                      where, name, path);
+    return xo_err_set(
+        err, ENOENT,
+        "%s: process.args[0]: exec: \"%.200s\": executable file not found in $PATH (%.300s) of the container's root",
+        where, name, path);
 }
 
 static int check_cwd(const struct root *r, const char *cwd, const char *where,
@@ -204,10 +205,10 @@ static int check_cwd(const struct root *r, const char *cwd, const char *where,
     if (fd >= 0)
         close(fd);
     if (not_dir)
-        return xo_err_set(err, ENOTDIR,
-                          "%s: process.cwd \"%.200s\" is not a directory in "
-                          "the container's root (chdir would fail)",
-                          where, cwd);
+        return xo_err_set(
+            err, ENOTDIR,
+            "%s: process.cwd \"%.200s\" is not a directory in the container's root (chdir would fail)",
+            where, cwd);
     return 0;
 }
 
@@ -221,16 +222,15 @@ static int check_file(const struct root *r, const char *arg0, const char *cwd,
         return 0;
     switch (probe(r, file)) {
     case PROBE_MISSING:
-        return xo_err_set(err, ENOENT,
-                          "%s: process.args[0]: exec: \"%.200s\": stat %.200s: "
-                          "no such file or directory in the container's root",
-                          where, arg0, arg0);
+        return xo_err_set(
+            err, ENOENT,
+            "%s: process.args[0]: exec: \"%.200s\": stat %.200s: no such file or directory in the container's root",
+            where, arg0, arg0);
     case PROBE_NOT_EXEC:
-        return xo_err_set(err, EACCES,
-                          "%s: process.args[0]: exec: \"%.200s\": permission "
-                          "denied (a directory, or a file without an execute "
-                          "bit, in the container's root)",
-                          where, arg0);
+        return xo_err_set(
+            err, EACCES,
+            "%s: process.args[0]: exec: \"%.200s\": permission denied (a directory, or a file without an execute bit, in the container's root)",
+            where, arg0);
     default:
         return 0;
     }

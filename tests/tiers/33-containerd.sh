@@ -286,7 +286,7 @@ fi
 # process (helper-99: 1,019 such cases found no difference).
 if COUNT=8 XLRUNC=1 tests/image/random-config.sh 33 >"$T/rc.out" 2>&1 &&
     COUNT=6 APPCFG=1 tests/image/random-config.sh 34 >>"$T/rc.out" 2>&1; then
-    ok "random images: the process xl-oci starts is Docker's ($(grep -E "^[0-9]+ passed" "$T/rc.out" | paste -sd, -))"
+    ok "random images: the process xl-oci starts is Docker's (ctr + xl-oci-runc, then app.cfg: $(grep -E "^[0-9]+ passed" "$T/rc.out" | paste -sd';' - | sed 's/;/; /'))"
 else
     nok "random images: the process xl-oci starts differs from Docker's"
     grep -v '^OK' "$T/rc.out" | tail -40 | sed 's/^/# /'
