@@ -111,5 +111,13 @@ $(B)/tests/recvtty: tests/runc/recvtty.c
 	@mkdir -p $(@D)
 	$(CC) $(XO_CPPFLAGS) $(XO_CFLAGS) $(CFLAGS) -o $@ $< $(LDFLAGS)
 BIN_TARGETS += $(B)/tests/recvtty
+
+# tests/runc/entrypoint-check: create's entrypoint and cwd check alone, for
+# the differential test against runc (tests/runc/entrypoint-diff.py, tier
+# 30).
+$(B)/tests/entrypoint-check: $(OBJ)/tests/runc/entrypoint-check.o $(B)/libxloci.a
+	@mkdir -p $(@D)
+	$(CC) -pie -o $@ $< $(B)/libxloci.a $(DEPS_LIBS) $(LDFLAGS)
+BIN_TARGETS += $(B)/tests/entrypoint-check
 # test-restart-order looks at DomainStatus between the monitor's writes.
 UNIT_LDFLAGS_test-restart-order := -Wl,--wrap=xo_xs_write -Wl,--wrap=xo_xs_rm

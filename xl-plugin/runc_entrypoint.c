@@ -22,32 +22,38 @@
 struct root {
     int fd;
     char real[PATH_MAX]; /* realpath() of the rootfs */
-    size_t real_len;     /* 0 when the rootfs is "/" */
     char **dests;        /* each mount's destination resolved; NULL: unsure */
+    bool *opaque;        /* the mount's content may hold any symlink */
     size_t n_dests;
 };
+
+/* Symlinks followed in one path, as the kernel's MAXSYMLINKS. */
+#define LINKS_MAX 40
 
 /* What one candidate file is. */
 enum probe { PROBE_EXEC, PROBE_MISSING, PROBE_NOT_EXEC, PROBE_UNSURE };
 
-/* The in-root path of `fd`, which is at or below the root, into out. */
-static bool fd_path(const struct root *r, int fd, char out[RESOLVED_MAX])
+/*
+ * True when a mount may bring or hide `path` (resolved so far): a
+ * destination at or above it, or one that could not be resolved.  Only
+ * the first `n` mounts count; with `opaque_only`, only those whose content
+ * may hold any symlink (a bind, an image, proc), for a later mount's
+ * destination, which runc resolves through the earlier mounts' content.
+ */
+static bool covered(const struct root *r, const char *path, size_t n,
+                    bool opaque_only)
 {
-    char proc[64], buf[PATH_MAX];
-    /* cannot truncate: "/proc/self/fd/" and an int's digits */
-    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(proc, buf, sizeof(buf) - 1);
-    if (n < 0)
-        return false;
-    buf[n] = '\0';
-    if (strncmp(buf, r->real, r->real_len) != 0)
-        return false;
-    const char *rest = buf + r->real_len;
-    if (*rest == '\0')
-        rest = "/";
-    else if (*rest != '/')
-        return false;
-    return (size_t)snprintf(out, RESOLVED_MAX, "%s", rest) < RESOLVED_MAX;
+    for (size_t i = 0; i < n; i++) {
+        const char *d = r->dests[i];
+        if (!d)
+            return true;
+        size_t len = strlen(d);
+        if ((!strcmp(d, "/") || (!strncmp(path, d, len) &&
+                                 (path[len] == '\0' || path[len] == '/'))) &&
+            (!opaque_only || r->opaque[i]))
+            return true;
+    }
+    return false;
 }
 
 /*
@@ -55,13 +61,24 @@ static bool fd_path(const struct root *r, int fd, char out[RESOLVED_MAX])
  * way followed (chroot semantics), into out; a missing name and what
  * follows it are kept as written.  False when not sure: a symlink that
  * does not resolve (dangling, a loop), ".." after a missing name, an
- * error other than ENOENT/ENOTDIR, a path too long.
+ * error other than ENOENT/ENOTDIR, a path too long, or a step at or below
+ * one of the first `n_cover` mounts (only the opaque ones with
+ * `opaque_only`): what is there is the mount's, and a symlink the root
+ * has there (followed by a walk that did not know of the mount) may not
+ * be there at all.  A symlink's target is walked step by step for the
+ * same reason, after it was found to resolve.
  */
-static bool resolve(const struct root *r, const char *path,
-                    char out[RESOLVED_MAX])
+static bool resolve(const struct root *r, const char *path, size_t n_cover,
+                    bool opaque_only, char out[RESOLVED_MAX])
 {
     char cur[RESOLVED_MAX] = ""; /* resolved so far; "" is the root */
-    const char *p = path;
+    char rest[2][RESOLVED_MAX];  /* what is left to walk */
+    int which = 0;
+    unsigned links = 0;
+    if ((size_t)snprintf(rest[0], sizeof(rest[0]), "%s", path) >=
+        sizeof(rest[0]))
+        return false;
+    const char *p = rest[0];
     bool missing = false;
     while (*p) {
         while (*p == '/')
@@ -84,7 +101,8 @@ static bool resolve(const struct root *r, const char *path,
         }
         char next[RESOLVED_MAX];
         if ((size_t)snprintf(next, sizeof(next), "%s/%.*s", cur, (int)n, p) >=
-            sizeof(next))
+                sizeof(next) ||
+            covered(r, next, n_cover, opaque_only))
             return false;
         p += n;
         struct stat st;
@@ -98,43 +116,33 @@ static bool resolve(const struct root *r, const char *path,
             memcpy(cur, next, strlen(next) + 1);
             continue;
         }
+        /* A symlink: it must resolve in the root (as before), and its
+         * target is then walked here in place of its name. */
         int fd = fsat_open_in_root(r->fd, next, O_PATH | O_CLOEXEC);
         if (fd < 0)
             return false;
-        char real[RESOLVED_MAX];
-        bool ok = fd_path(r, fd, real);
         close(fd);
-        if (!ok)
+        char target[RESOLVED_MAX];
+        ssize_t len = readlinkat(r->fd, next + 1, target, sizeof(target) - 1);
+        if (len <= 0 || ++links > LINKS_MAX)
             return false;
-        if (!strcmp(real, "/"))
+        target[len] = '\0';
+        if (target[0] == '/')
             cur[0] = '\0';
-        else
-            memcpy(cur, real, strlen(real) + 1);
+        which = !which;
+        if ((size_t)snprintf(rest[which], sizeof(rest[which]), "%s/%s", target,
+                             p) >= sizeof(rest[which]))
+            return false;
+        p = rest[which];
     }
     return (size_t)snprintf(out, RESOLVED_MAX, "%s", cur[0] ? cur : "/") <
            RESOLVED_MAX;
 }
 
-/* True when a mount may bring or hide `res` (resolved), or when one of
- * the mounts could not be resolved. */
-static bool covered(const struct root *r, const char *res)
-{
-    for (size_t i = 0; i < r->n_dests; i++) {
-        const char *d = r->dests[i];
-        if (!d)
-            return true;
-        size_t n = strlen(d);
-        if (!strcmp(d, "/") ||
-            (!strncmp(res, d, n) && (res[n] == '\0' || res[n] == '/')))
-            return true;
-    }
-    return false;
-}
-
 static enum probe probe(const struct root *r, const char *path)
 {
     char res[RESOLVED_MAX];
-    if (!resolve(r, path, res) || covered(r, res))
+    if (!resolve(r, path, r->n_dests, false, res))
         return PROBE_UNSURE;
     int fd = fsat_open_in_root(r->fd, res, O_PATH | O_CLOEXEC);
     if (fd < 0)
@@ -163,6 +171,16 @@ static const char *spec_path_env(char *const *env)
     return v;
 }
 
+/* True when the n bytes at p, a path, have a ".." component. */
+static bool has_dotdot(const char *p, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++)
+        if (p[i] == '.' && p[i + 1] == '.' && (i == 0 || p[i - 1] == '/') &&
+            (i + 2 == n || p[i + 2] == '/'))
+            return true;
+    return false;
+}
+
 /* Every candidate of a PATH search: 0 when one is executable or not sure,
  * else the error. */
 static int check_in_path(const struct root *r, const char *name,
@@ -173,8 +191,13 @@ static int check_in_path(const struct root *r, const char *name,
         size_t n = strcspn(p, ":");
         char file[RESOLVED_MAX];
         /* An empty or relative entry is relative to a directory the loader
-         * and runc do not agree on: not ours to judge. */
-        if (n == 0 || p[0] != '/' ||
+         * and runc do not agree on: not ours to judge.  Nor is one with a
+         * ".." in it: Go's LookPath joins it to the name with
+         * filepath.Join, which drops "dir/.." as written, where the
+         * loader's execve goes to the parent of what dir resolves to
+         * ("/sbin/../usr/bin" is /usr/bin to runc, /usr/usr/bin to the
+         * kernel when /sbin is usr/sbin). */
+        if (n == 0 || p[0] != '/' || has_dotdot(p, n) ||
             (size_t)snprintf(file, sizeof(file), "%.*s/%s", (int)n, p, name) >=
                 sizeof(file))
             return 0;
@@ -196,7 +219,7 @@ static int check_cwd(const struct root *r, const char *cwd, const char *where,
                      xo_err *err)
 {
     char res[RESOLVED_MAX];
-    if (!resolve(r, cwd, res) || covered(r, res))
+    if (!resolve(r, cwd, r->n_dests, false, res))
         return 0;
     int fd = fsat_open_in_root(r->fd, res, O_PATH | O_CLOEXEC);
     struct stat st;
@@ -242,18 +265,32 @@ int runc_entrypoint_check(const struct runtime_spec *rs, const char *rootfs,
     const struct runtime_process *pr = &rs->process;
     if (!pr->args || !pr->args[0])
         return 0;
+    /* runc runs these before its init looks the entrypoint up, and they
+     * may put it (or the cwd) in the root: NVIDIA's hook brings
+     * nvidia-smi so.  The root as it is now decides nothing then. */
+    if (rs->n_hooks[RUNTIME_HOOK_PRESTART] ||
+        rs->n_hooks[RUNTIME_HOOK_CREATE_RUNTIME] ||
+        rs->n_hooks[RUNTIME_HOOK_CREATE_CONTAINER])
+        return 0;
     struct root r = {.fd = -1};
     /* A rootfs that is not there is the root volume's to name (once). */
     if (!realpath(rootfs, r.real) ||
         (r.fd = open(r.real, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
         return 0;
-    r.real_len = strcmp(r.real, "/") ? strlen(r.real) : 0;
     r.n_dests = rs->n_mounts;
     r.dests = xo_xcalloc(r.n_dests + 1, sizeof(*r.dests));
+    r.opaque = xo_xcalloc(r.n_dests + 1, sizeof(*r.opaque));
     for (size_t i = 0; i < rs->n_mounts; i++) {
+        const struct runtime_mount *m = &rs->mounts[i];
         char res[RESOLVED_MAX];
-        if (resolve(&r, rs->mounts[i].destination, res))
+        /* runc resolves each destination in the root as the earlier
+         * mounts left it: through a bind's (or an image's, or proc's)
+         * symlinks, it may be anywhere. */
+        if (resolve(&r, m->destination, i, true, res))
             r.dests[i] = xo_xstrdup(res);
+        r.opaque[i] = m->kind == RUNTIME_MOUNT_BIND ||
+                      m->kind == RUNTIME_MOUNT_OTHER ||
+                      !strcmp(m->type, "proc");
     }
     const char *cwd = pr->cwd && pr->cwd[0] == '/' ? pr->cwd : "/";
     int rc = check_cwd(&r, cwd, where, err);
@@ -264,6 +301,7 @@ int runc_entrypoint_check(const struct runtime_spec *rs, const char *rootfs,
     for (size_t i = 0; i < r.n_dests; i++)
         free(r.dests[i]);
     free(r.dests);
+    free(r.opaque);
     close(r.fd);
     return rc;
 }

@@ -17,12 +17,21 @@
  * refuses only what is certain to fail in the domain; where it cannot be
  * sure it says nothing and leaves the answer to the loader:
  *   - a spec mount whose destination holds, or is, a candidate file or
- *     the cwd (binds, volumes and tmpfs may bring or hide files), compared
- *     as resolved in the root (symlinks followed);
+ *     the cwd, or any step of the walk to it, a symlink's target included
+ *     (binds, volumes and tmpfs may bring or hide files, and hide the
+ *     root's own symlinks), compared as resolved in the root (symlinks
+ *     followed); a destination reached through an earlier bind's (or
+ *     image's, or proc's) tree, whose symlinks may lead anywhere, makes
+ *     every path unsure;
  *   - a path it cannot resolve (a dangling or looping symlink on the way,
  *     which the loader may follow when it makes a mount point);
- *   - a PATH with an empty or relative entry;
+ *   - a PATH with an empty or relative entry, or one with a ".." (Go's
+ *     LookPath joins it lexically, the loader's execve does not);
+ *   - a spec with prestart, createRuntime or createContainer hooks, which
+ *     runc runs before its lookup and which may bring the file;
  *   - any error other than "no such file" or "not a directory".
+ * tests/runc/entrypoint-diff.py checks this against runc on random
+ * bundles (tier 30).
  * What it refuses: no candidate is an executable file (missing, a
  * directory, or a file with no execute bit: execve(2) fails for every
  * user), or the cwd is not a directory.

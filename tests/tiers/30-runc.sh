@@ -188,4 +188,20 @@ else
     echo "not ok - runc: create -N --runtime-spec - is not one JSON document"
     status=1
 fi
+# xl-oci-runc create's check of the entrypoint and cwd
+# (xl-plugin/runc_entrypoint.h) against runc on random bundles, a fixed
+# seed range: it must never refuse what runc creates and runs.  Seeds
+# 1012 (a PATH entry with "..") and 1100 (a bind hiding the root's own
+# symlink) were false refusals before the check was fixed.
+epdiff=$(timeout 300 python3 "$top/tests/runc/entrypoint-diff.py" \
+    --checker "$top/build/tests/entrypoint-check" --seed 1000 --count 300 2>&1)
+eprc=$?
+printf '%s\n' "$epdiff" | grep -v '^[0-9]* draws' | sed 's/^# //; s/^/# /'
+epsum=$(printf '%s\n' "$epdiff" | grep '^[0-9]* draws' | tail -1)
+if [ "$eprc" = 0 ] && [ -n "$epsum" ]; then
+    echo "ok - runc: entrypoint check never refuses what runc runs ($epsum)"
+else
+    echo "not ok - runc: entrypoint check against runc (${epsum:-no summary}, status $eprc)"
+    status=1
+fi
 exit $status

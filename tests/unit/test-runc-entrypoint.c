@@ -92,14 +92,14 @@ static int teardown(void **state)
 
 /* The check of a spec with process `process` and mounts `mounts` (JSON
  * array text): 0, or the error's errno with its message in msg. */
-static int check(const char *process, const char *mounts, char *msg,
-                 size_t msg_len)
+static int check_top(const char *process, const char *mounts, const char *top,
+                     char *msg, size_t msg_len)
 {
     char spec[2048];
     snprintf(spec, sizeof(spec),
              "{\"ociVersion\": \"1.0.2\", \"root\": {\"path\": \"rootfs\"}, "
-             "\"process\": %s, \"mounts\": %s}",
-             process, mounts ? mounts : "[]");
+             "\"process\": %s, \"mounts\": %s%s}",
+             process, mounts ? mounts : "[]", top);
     struct runtime_spec rs;
     runtime_spec_init(&rs);
     xo_err err = XO_ERR_INIT;
@@ -113,6 +113,12 @@ static int check(const char *process, const char *mounts, char *msg,
     xo_err_clear(&err);
     runtime_spec_dispose(&rs);
     return rc;
+}
+
+static int check(const char *process, const char *mounts, char *msg,
+                 size_t msg_len)
+{
+    return check_top(process, mounts, "", msg, msg_len);
 }
 
 #define PROC(args, extra)                                                      \
@@ -251,6 +257,76 @@ static void test_left_to_the_domain(void **state)
         check(PROC("[\"tool\"]", PATH_ENV("bin:/sbin")), NULL, NULL, 0), 0);
 }
 
+/* Found by tests/runc/entrypoint-diff.py against runc 1.1.5: each of
+ * these runc creates and runs. */
+static void test_runc_differential(void **state)
+{
+    (void)state;
+    /* A bind on /mnt/app hides the root's /mnt/app/run, a link to a
+     * directory; the host directory bound there has run. */
+    make_dir("mnt");
+    make_dir("mnt/app");
+    make_link("mnt/app/run", "../../usr/bin/subdir");
+    const char *bind = "[{\"destination\": \"/mnt/app\", \"type\": "
+                       "\"bind\", \"source\": \"/tmp\", \"options\": "
+                       "[\"rbind\"]}]";
+    assert_int_equal(check(PROC("[\"/mnt/app/run\"]", ""), bind, NULL, 0), 0);
+    assert_int_equal(
+        check(PROC("[\"run\"]", PATH_ENV("/mnt/app")), bind, NULL, 0), 0);
+    /* A link whose target is walked through the bind: /lnk-app -> /mnt/app
+     * /run. */
+    make_link("lnk-app", "/mnt/app/run");
+    assert_int_equal(check(PROC("[\"/lnk-app\"]", ""), bind, NULL, 0), 0);
+    /* Without the bind, what the root has decides. */
+    assert_int_equal(check(PROC("[\"/mnt/app/run\"]", ""), NULL, NULL, 0),
+                     EACCES);
+    /* A second bind into the first one's tree: runc resolves its
+     * destination through the first's content, whose symlinks may lead
+     * anywhere (here, perhaps to /usr/local/bin). */
+    const char *nested =
+        "[{\"destination\": \"/mnt/app\", \"type\": \"bind\", "
+        "\"source\": \"/tmp\", \"options\": [\"rbind\"]}, "
+        "{\"destination\": \"/mnt/app/lnk\", \"type\": \"bind\", "
+        "\"source\": \"/tmp\", \"options\": [\"rbind\"]}]";
+    assert_int_equal(
+        check(PROC("[\"tool\"]", PATH_ENV("/usr/local/bin")), nested, NULL, 0),
+        0);
+    /* Under a tmpfs there is nothing but what runc makes: directories. */
+    const char *tmpfs =
+        "[{\"destination\": \"/mnt\", \"type\": \"tmpfs\", "
+        "\"source\": \"tmpfs\"}, {\"destination\": \"/mnt/app/lnk\", "
+        "\"type\": \"bind\", \"source\": \"/tmp\", \"options\": "
+        "[\"rbind\"]}]";
+    assert_int_equal(
+        check(PROC("[\"tool\"]", PATH_ENV("/usr/local/bin")), tmpfs, NULL, 0),
+        ENOENT);
+    /* Go's LookPath joins a PATH entry to the name lexically:
+     * "/bin/../usr/bin" is /usr/bin to runc, /usr/usr/bin to the kernel. */
+    assert_int_equal(
+        check(PROC("[\"sh\"]", PATH_ENV("/bin/../usr/bin")), NULL, NULL, 0), 0);
+    assert_int_equal(
+        check(PROC("[\"sh\"]", PATH_ENV("/usr/bin/..")), NULL, NULL, 0), 0);
+    /* A "..name" is no "..". */
+    assert_int_equal(
+        check(PROC("[\"sh\"]", PATH_ENV("/..usr/bin")), NULL, NULL, 0), ENOENT);
+    /* A hook that runs before runc's lookup may bring the entrypoint. */
+    const char *hooks[] = {"prestart", "createRuntime", "createContainer"};
+    for (size_t i = 0; i < sizeof(hooks) / sizeof(*hooks); i++) {
+        char top[256];
+        snprintf(top, sizeof(top),
+                 ", \"hooks\": {\"%s\": [{\"path\": \"/bin/true\"}]}",
+                 hooks[i]);
+        assert_int_equal(check_top(PROC("[\"tool\"]", ""), NULL, top, NULL, 0),
+                         0);
+    }
+    /* One that runs after it (startContainer) does not. */
+    assert_int_equal(check_top(PROC("[\"tool\"]", ""), NULL,
+                               ", \"hooks\": {\"startContainer\": [{\"path\": "
+                               "\"/bin/true\"}]}",
+                               NULL, 0),
+                     ENOENT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_refused),
         cmocka_unit_test(test_cwd),
         cmocka_unit_test(test_left_to_the_domain),
+        cmocka_unit_test(test_runc_differential),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
