@@ -304,7 +304,9 @@ class Draw:
 
     def draw_hook(self, arg0):
         """A createRuntime hook that writes the entrypoint into the rootfs
-        (as runc runs it: before its init looks the entrypoint up)."""
+        (as runc runs it: before its init looks the entrypoint up).  It
+        runs chrooted in the rootfs with the rootfs's busybox, so the
+        root's symlinks resolve inside it, never on the host."""
         if self.r.random() >= 0.05:
             return
         if arg0.startswith("/"):
@@ -313,15 +315,13 @@ class Draw:
             target = "/usr/local/bin/" + arg0
         if ".." in target or target.endswith("/"):
             return
-        dst = self.rootfs + target
-        src = os.path.join(self.top, "hook-script")
-        with open(src, "w") as f:
-            f.write(SCRIPT)
-        os.chmod(src, 0o755)
-        cmd = "mkdir -p '%s' && cp '%s' '%s'" % (os.path.dirname(dst), src,
-                                                 dst)
+        cmd = ("mkdir -p '%s' && rm -f '%s' && printf '%%s\\n' "
+               "'#!/bin/busybox sh' 'echo %s' >'%s' && chmod 755 '%s'" %
+               (os.path.dirname(target), target, MARK, target, target))
         self.spec.setdefault("hooks", {})["createRuntime"] = [
-            {"path": "/bin/sh", "args": ["sh", "-c", cmd]}]
+            {"path": "/usr/sbin/chroot",
+             "args": ["chroot", self.rootfs, "/bin/busybox", "sh", "-c",
+                      cmd]}]
         self.desc.append("hook creates " + target)
 
     def build(self):
@@ -355,6 +355,7 @@ def kind_of(msg):
             (r"too many levels of symbolic links", "symlink loop"),
             (r"file exists", "file exists"),
             (r"read-only file system", "read-only root"),
+            (r"timed out", "runc create timed out"),
             (r"found relative to current directory",
              "relative PATH entry (ErrDot)")]:
         if re.search(pat, msg, re.I):
@@ -367,11 +368,16 @@ def run_runc(runc_root, bundle, cid, top):
     err = os.path.join(top, "err")
     base = ["runc", "--root", runc_root]
     with open(out, "w") as fo, open(err, "w") as fe:
-        c = subprocess.run(base + ["create", "--bundle", bundle, "--pid-file",
-                                   os.path.join(top, "pid"), cid],
-                           stdin=subprocess.DEVNULL, stdout=fo, stderr=fe,
-                           timeout=30)
-    created = c.returncode == 0
+        try:
+            c = subprocess.run(base + ["create", "--bundle", bundle,
+                                       "--pid-file",
+                                       os.path.join(top, "pid"), cid],
+                               stdin=subprocess.DEVNULL, stdout=fo,
+                               stderr=fe, timeout=30)
+            created = c.returncode == 0
+        except subprocess.TimeoutExpired:
+            fe.write("runc create timed out\n")
+            created = False
     ran = False
     if created:
         subprocess.run(base + ["start", cid], stdin=subprocess.DEVNULL,
