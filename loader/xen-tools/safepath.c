@@ -3,12 +3,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/openat2.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "common/fileio.h"
@@ -203,26 +207,25 @@ int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err)
     }
 }
 
-/*
- * The file is resolved as runc resolves the destination of Docker's and
- * CRI's binds of these files, and written in place: the image's links
- * stay, and what the container reads through them is ours.  Owner and
- * mode are set again, as a bind shows the runtime's file and not the
- * image's.  The fd reopened through /proc is the file resolved, not a
- * path walked again.
- */
-int safepath_write(int rootfd, const char *path, const void *data, size_t len,
-                   mode_t mode, xo_err *err)
+/* The mount `fd` is on (statx's mount ID), or 0 when it cannot say. */
+static uint64_t mount_id(int fd)
 {
-    int pfd = safepath_in_root(rootfd, path, false, err);
-    if (pfd < 0)
-        return strstr(xo_err_msg(err), path) ? -1
-                                             : xo_err_wrap(err, "%s", path);
+    struct statx stx;
+    if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
+        !(stx.stx_mask & STATX_MNT_ID))
+        return 0;
+    return stx.stx_mnt_id;
+}
+
+/* Writes data into the regular file `fd` (O_PATH) names, truncated, owned
+ * by root with `mode`. */
+static int write_through(int pfd, const char *path, const void *data,
+                         size_t len, mode_t mode, xo_err *err)
+{
     char at[64];
     /* cannot truncate: an int in 64 bytes */
     snprintf(at, sizeof(at), "/proc/self/fd/%d", pfd);
     int fd = open(at, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
-    close(pfd);
     if (fd < 0)
         return xo_err_sys(err, "%s: open", path);
     if (fchown(fd, 0, 0) < 0 || fchmod(fd, mode) < 0) {
@@ -238,6 +241,109 @@ int safepath_write(int rootfd, const char *path, const void *data, size_t len,
     if (close(fd) < 0)
         return xo_err_sys(err, "%s: close", path);
     return 0;
+}
+
+/* Replaces the entry `path` itself (the image's link) with a new regular
+ * file, in its directory as resolved in the root. */
+static int replace_entry(int rootfd, uint64_t root_mnt, const char *path,
+                         const void *data, size_t len, mode_t mode, xo_err *err)
+{
+    const char *slash = strrchr(path, '/');
+    char dir[PATH_MAX];
+    if (!slash || !slash[1] || (size_t)(slash - path) >= sizeof(dir))
+        return xo_err_set(err, EINVAL, "%s: not a file path", path);
+    memcpy(dir, path, (size_t)(slash - path));
+    dir[slash - path] = '\0';
+    int dfd = safepath_in_root(rootfd, dir[0] ? dir : "/", true, err);
+    if (dfd < 0)
+        return -1;
+    /* A directory on another mount is the operator's (a volume at /etc)
+     * when no link leads there, and written as before 485d6a2; one an
+     * image's link leads to is not. */
+    if (mount_id(dfd) != root_mnt) {
+        xo_err e = XO_ERR_INIT;
+        int plain = safepath_dir(rootfd, dir[0] ? dir : "/", false, &e);
+        xo_err_clear(&e);
+        if (plain < 0) {
+            close(dfd);
+            return xo_err_set(
+                err, EXDEV,
+                "%s: the image's links lead out of the container's root file system (to a volume or share): not written",
+                path);
+        }
+        close(plain);
+    }
+    if (unlinkat(dfd, slash + 1, 0) < 0 && errno != ENOENT) {
+        xo_err_sys(err, "%s: remove the image's link", path);
+        close(dfd);
+        return -1;
+    }
+    int fd = openat(dfd, slash + 1,
+                    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+    close(dfd);
+    if (fd < 0)
+        return xo_err_sys(err, "%s: create", path);
+    int rc = fchown(fd, 0, 0) < 0 || fchmod(fd, mode) < 0
+                 ? xo_err_sys(err, "%s: owner and mode", path)
+             : xo_write_all(fd, data, len) < 0
+                 ? xo_err_sys(err, "%s: write", path)
+                 : 0;
+    if (close(fd) < 0 && rc == 0)
+        rc = xo_err_sys(err, "%s: close", path);
+    return rc;
+}
+
+/*
+ * The file is resolved as runc resolves the destination of Docker's and
+ * CRI's binds of these files, and written in place when it is on the
+ * root's own file system (the container's writable layer): the image's
+ * links stay, and what the container reads through them is ours.  Owner
+ * and mode are set again, as a bind shows the runtime's file and not the
+ * image's.  The fd reopened through /proc is the file resolved, not a
+ * path walked again.  A target on another mount that is not a tmpfs (a
+ * block volume, a share, /dev) is never written: runc binds over it,
+ * leaving it as it is, and writing it as root would let an image's link
+ * empty, chown and chmod a file of an operator's volume or of the host
+ * behind a share (helper-116).  The link itself is replaced by the file
+ * then, as before 485d6a2.
+ */
+int safepath_write(int rootfd, const char *path, const void *data, size_t len,
+                   mode_t mode, xo_err *err)
+{
+    const char *rel = path;
+    while (*rel == '/')
+        rel++;
+    int was = open_in_root(rootfd, rel, 0);
+    if (was >= 0)
+        close(was);
+    int pfd = safepath_in_root(rootfd, path, false, err);
+    if (pfd < 0)
+        return strstr(xo_err_msg(err), path) ? -1
+                                             : xo_err_wrap(err, "%s", path);
+    uint64_t root_mnt = mount_id(rootfd);
+    /* The container's own: its root's writable layer, or a tmpfs (a tmpfs
+     * volume, a bind's copy), which holds nothing from outside the
+     * domain. */
+    struct statfs fs;
+    bool own = (root_mnt != 0 && mount_id(pfd) == root_mnt) ||
+               (fstatfs(pfd, &fs) == 0 && fs.f_type == TMPFS_MAGIC);
+    if (!own && was < 0) {
+        /* The dangling link's target safepath_in_root() just made on
+         * another mount goes again: nothing is left there.  The loader is
+         * alone in the domain here, so the path is still that file. */
+        char at[64], real[PATH_MAX];
+        /* cannot truncate: an int in 64 bytes */
+        snprintf(at, sizeof(at), "/proc/self/fd/%d", pfd);
+        ssize_t n = readlink(at, real, sizeof(real) - 1);
+        if (n > 0) {
+            real[n] = '\0';
+            unlink(real);
+        }
+    }
+    int rc = own ? write_through(pfd, path, data, len, mode, err)
+                 : replace_entry(rootfd, root_mnt, path, data, len, mode, err);
+    close(pfd);
+    return rc;
 }
 
 int safepath_dir_mode(int rootfd, const char *path, unsigned *mode_r)

@@ -41,7 +41,11 @@ int safepath_in_root(int rootfd, const char *path, bool dir, xo_err *err);
  * kept, a dangling one's target made), truncated first, owned by root
  * with `mode`: a runtime-provided /etc/resolv.conf lands where runc binds
  * Docker's, on the image's link's target.  A target that is no regular
- * file (a directory) is an error naming `path`, as runc's bind fails.
+ * file (a directory) is an error naming `path`, as runc's bind fails.  A
+ * target on a mount other than the root's or a tmpfs (a block volume, a
+ * share) is never written: the entry `path` itself is replaced by the
+ * file, and when its directory is reached by a link onto such a mount,
+ * EXDEV naming `path`.
  */
 int safepath_write(int rootfd, const char *path, const void *data, size_t len,
                    mode_t mode, xo_err *err);

@@ -843,6 +843,32 @@ spec etcdir && run etcdir --dev /dev/xvda="$T/etcdir"
 check "/etc itself a link: followed in the root (it failed)" \
     eval 'exited etcdir 0 && has etcdir "probe: stat /etc: 0:0 777 link" &&
           has etcdir "probe: read /etc/resolv.conf: nameserver 10.0.0.1" && has etcdir "probe: read /usr/etc/hostname: app1"'
+# A link of the image into a volume or share is never written through
+# (helper-116): as root the loader would empty, chown and chmod the
+# operator's file (here a share's, which is dom0's directory).  runc binds
+# over it; the loader replaces the link with its file, and refuses an
+# /etc that is itself a link into the share.
+etcroot etcvol; mkdir -p "$T/etcvol/etc" "$T/share-etc"
+printf 'precious\n' >"$T/share-etc/secret.db"
+chown 1000:1000 "$T/share-etc/secret.db"; chmod 600 "$T/share-etc/secret.db"
+ln -s /srv/vol/secret.db "$T/etcvol/etc/hosts"
+ln -s /srv/vol/dangling "$T/etcvol/etc/hostname"
+defaults; VERSION=7
+ARGS='"probe", "stat", "/etc/hosts", "cat", "/etc/hosts", "stat", "/etc/hostname", "read", "/etc/hostname", "exit", "0"'
+EXTRA='mounts { mount@0 { target = "/srv/vol"; options = ""; share = "xl-oci-share0"; }; };'
+spec etcvol && run etcvol --dev /dev/xvda="$T/etcvol" --dev xl-oci-share0="$T/share-etc"
+check "/etc link into a share: the share's file untouched, the link replaced by ours" \
+    eval 'exited etcvol 0 && grep -qx precious "$T/share-etc/secret.db" &&
+          test "$(stat -c "%u %a" "$T/share-etc/secret.db")" = "1000 600" &&
+          has etcvol "probe: stat /etc/hosts: 0:0 644 file" && has etcvol "probe: cat /etc/hosts: 127.0.0.1	localhost" &&
+          has etcvol "probe: stat /etc/hostname: 0:0 644 file" && has etcvol "probe: read /etc/hostname: app1"'
+etcroot etcvoldir; ln -s /srv/vol "$T/etcvoldir/etc"
+defaults; VERSION=7
+EXTRA='mounts { mount@0 { target = "/srv/vol"; options = ""; share = "xl-oci-share0"; }; };'
+spec etcvoldir && run etcvoldir --dev /dev/xvda="$T/etcvoldir" --dev xl-oci-share0="$T/share-etc"
+check "/etc a link into a share: refused, the share's files untouched" \
+    eval 'failed etcvoldir "/etc/hostname: the image'"'"'s links lead out of the container'"'"'s root file system" &&
+          test ! -e "$T/share-etc/hostname" && grep -qx precious "$T/share-etc/secret.db"'
 etcroot etcnone
 defaults; ARGS='"probe", "read", "/etc/hostname", "exit", "0"'
 spec etcnone && run etcnone --dev /dev/xvda="$T/etcnone"
