@@ -217,8 +217,22 @@ static uint64_t mount_id(int fd)
     return stx.stx_mnt_id;
 }
 
-/* Writes data into the regular file `fd` (O_PATH) names, truncated, owned
- * by root with `mode`. */
+/* Fills the open file `fd` (closed here) with data, owned by root with
+ * `mode`. */
+static int fill(int fd, const char *path, const void *data, size_t len,
+                mode_t mode, xo_err *err)
+{
+    int rc = fchown(fd, 0, 0) < 0 || fchmod(fd, mode) < 0
+                 ? xo_err_sys(err, "%s: owner and mode", path)
+             : xo_write_all(fd, data, len) < 0
+                 ? xo_err_sys(err, "%s: write", path)
+                 : 0;
+    if (close(fd) < 0 && rc == 0)
+        rc = xo_err_sys(err, "%s: close", path);
+    return rc;
+}
+
+/* Writes data into the regular file `pfd` (O_PATH) names, truncated. */
 static int write_through(int pfd, const char *path, const void *data,
                          size_t len, mode_t mode, xo_err *err)
 {
@@ -228,19 +242,7 @@ static int write_through(int pfd, const char *path, const void *data,
     int fd = open(at, O_WRONLY | O_TRUNC | O_NOCTTY | O_CLOEXEC);
     if (fd < 0)
         return xo_err_sys(err, "%s: open", path);
-    if (fchown(fd, 0, 0) < 0 || fchmod(fd, mode) < 0) {
-        xo_err_sys(err, "%s: owner and mode", path);
-        close(fd);
-        return -1;
-    }
-    if (xo_write_all(fd, data, len) < 0) {
-        xo_err_sys(err, "%s: write", path);
-        close(fd);
-        return -1;
-    }
-    if (close(fd) < 0)
-        return xo_err_sys(err, "%s: close", path);
-    return 0;
+    return fill(fd, path, data, len, mode, err);
 }
 
 /* Replaces the entry `path` itself (the image's link) with a new regular
@@ -283,14 +285,7 @@ static int replace_entry(int rootfd, uint64_t root_mnt, const char *path,
     close(dfd);
     if (fd < 0)
         return xo_err_sys(err, "%s: create", path);
-    int rc = fchown(fd, 0, 0) < 0 || fchmod(fd, mode) < 0
-                 ? xo_err_sys(err, "%s: owner and mode", path)
-             : xo_write_all(fd, data, len) < 0
-                 ? xo_err_sys(err, "%s: write", path)
-                 : 0;
-    if (close(fd) < 0 && rc == 0)
-        rc = xo_err_sys(err, "%s: close", path);
-    return rc;
+    return fill(fd, path, data, len, mode, err);
 }
 
 /*
